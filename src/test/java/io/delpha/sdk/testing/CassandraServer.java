@@ -1,0 +1,566 @@
+package io.delpha.sdk.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real Apache Cassandra 5.0 node, run as a child JVM from the {@code cassandra-all} jars that the
+ * build copies to {@code target/cassandra-server/lib} (never on the test class path), on free
+ * loopback ports.
+ *
+ * <pre>{@code
+ * CassandraServer c = CassandraServer.shared(CassandraServer.Variant.PLAIN);   // once per JVM
+ * CassandraManager cass = CassandraManager.builder()
+ *     .contactPoint(c.host(), c.port()).localDatacenter(c.localDatacenter()).build();
+ * }</pre>
+ *
+ * <p>Variants: {@link Variant#PLAIN}; {@link Variant#AUTH} ({@code PasswordAuthenticator} +
+ * {@code CassandraAuthorizer}, superuser {@code cassandra}/{@code cassandra}); {@link Variant#TLS}
+ * (client TLS with a server certificate signed by a CA generated at test time, {@link #caPem()},
+ * plus password authentication, as Amazon Keyspaces does); {@link Variant#MUTUAL_TLS} (TLS that also
+ * requires a client certificate, {@link #clientCertPem()} + {@link #clientKeyPem()}).
+ *
+ * <p>Shared nodes start once per variant per JVM and stop at JVM exit; {@link #startNew(Variant)}
+ * gives a private node a test may {@link #stop()}, {@link #kill()} and {@link #start()} again (same
+ * ports, same data). The child finds a JDK 11 or 17: this JVM's if it fits, else {@code
+ * CASSANDRA_JAVA_HOME}, else {@code /usr/lib/jvm/*17*}. Logs: {@code target/test-servers/cassandra-*}.
+ */
+public final class CassandraServer implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CassandraServer.class);
+  private static final Map<Variant, CassandraServer> SHARED = new EnumMap<>(Variant.class);
+
+  /** What the node requires of clients. */
+  public enum Variant {
+    /** No authentication, no TLS. */
+    PLAIN(false, Tls.NONE),
+    /** Password authentication and role-based authorization. */
+    AUTH(true, Tls.NONE),
+    /** Client TLS (server certificate only) and password authentication. */
+    TLS(true, Tls.SERVER),
+    /** Mutual TLS: the client must present a certificate signed by the CA. No password. */
+    MUTUAL_TLS(false, Tls.MUTUAL);
+
+    final boolean auth;
+    final Tls tls;
+
+    Variant(boolean auth, Tls tls) {
+      this.auth = auth;
+      this.tls = tls;
+    }
+
+    /**
+     * @return whether the node checks user names and passwords
+     */
+    public boolean authenticates() {
+      return auth;
+    }
+  }
+
+  enum Tls { NONE, SERVER, MUTUAL }
+
+  private final Variant variant;
+  private final Path dir;
+  private final int nativePort;
+  private final int storagePort;
+  private Process process;
+
+  private CassandraServer(Variant variant, Path dir) {
+    this.variant = variant;
+    this.dir = dir;
+    this.nativePort = ServerSupport.freePort();
+    int sp;
+    do {
+      sp = ServerSupport.freePort();
+    } while (sp == nativePort);
+    this.storagePort = sp;
+  }
+
+  /**
+   * @param variant what the node requires of clients
+   * @return the node of this variant shared by every test of this JVM, started on first use
+   */
+  public static CassandraServer shared(Variant variant) {
+    synchronized (SHARED) {
+      return SHARED.computeIfAbsent(variant, CassandraServer::startNew);
+    }
+  }
+
+  /**
+   * @param variant what the node requires of clients
+   * @return a new private node, started; stopped at JVM exit
+   */
+  public static CassandraServer startNew(Variant variant) {
+    Path dir = ServerSupport.workDir("cassandra-" + variant.name().toLowerCase() + "-"
+        + UUID.randomUUID().toString().substring(0, 8));
+    CassandraServer server = new CassandraServer(variant, dir);
+    server.configure();
+    server.start();
+    Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "cassandra-server-stop"));
+    return server;
+  }
+
+  /**
+   * @return the address clients dial
+   */
+  public String host() {
+    return "127.0.0.1";
+  }
+
+  /**
+   * @return the CQL native port
+   */
+  public int port() {
+    return nativePort;
+  }
+
+  /**
+   * @return the node's data center, for {@code localDatacenter(..)}
+   */
+  public String localDatacenter() {
+    return "datacenter1";
+  }
+
+  /**
+   * @return the variant
+   */
+  public Variant variant() {
+    return variant;
+  }
+
+  /**
+   * @return the superuser name of an authenticating node
+   */
+  public String superuser() {
+    return "cassandra";
+  }
+
+  /**
+   * @return the superuser password of an authenticating node
+   */
+  public String superuserPassword() {
+    return "cassandra";
+  }
+
+  /**
+   * @return the PEM file of the CA that signed the server (and client) certificates
+   * @throws IllegalStateException for a node without TLS
+   */
+  public Path caPem() {
+    requireTls();
+    return dir.resolve("tls/ca.pem");
+  }
+
+  /**
+   * @return a PEM client certificate signed by the CA
+   */
+  public Path clientCertPem() {
+    requireTls();
+    return dir.resolve("tls/client.pem");
+  }
+
+  /**
+   * @return the client certificate's private key, PKCS#8 PEM
+   */
+  public Path clientKeyPem() {
+    requireTls();
+    return dir.resolve("tls/client.key");
+  }
+
+  /**
+   * @return the PEM file of a CA that signed nothing this node trusts, for negative tests
+   */
+  public Path untrustedCaPem() {
+    requireTls();
+    return dir.resolve("tls/other-ca.pem");
+  }
+
+  /**
+   * @return the folder with the node's logs ({@code system.log}, {@code stdout.log})
+   */
+  public Path logDir() {
+    return dir.resolve("logs");
+  }
+
+  private void requireTls() {
+    if (variant.tls == Tls.NONE) {
+      throw new IllegalStateException("the " + variant + " node has no TLS");
+    }
+  }
+
+  /** Starts (or restarts) the node, keeping its data, and waits until it answers CQL. */
+  public synchronized void start() {
+    if (process != null && process.isAlive()) {
+      return;
+    }
+    Path lib = cassandraLib();
+    List<String> cmd = new ArrayList<>();
+    cmd.add(childJava().toString());
+    cmd.addAll(List.of("-Xms256m", "-Xmx512m", "-Xss256k", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError",
+        "-XX:TieredStopAtLevel=1",
+        "-Djava.net.preferIPv4Stack=true", "-Djdk.attach.allowAttachSelf=true",
+        "-Dio.netty.tryReflectionSetAccessible=true", "-Dcassandra-foreground=yes",
+        "-Dcassandra.config=" + dir.resolve("conf/cassandra.yaml").toUri(),
+        "-Dcassandra.storagedir=" + dir.resolve("data"),
+        "-Dcassandra.logdir=" + logDir(),
+        "-Djava.io.tmpdir=" + dir.resolve("tmp"),
+        "-Dlogback.configurationFile=" + dir.resolve("conf/logback.xml"),
+        "-Dcassandra.skip_wait_for_gossip_to_settle=0", "-Dcassandra.ring_delay_ms=100",
+        "-Dcassandra.superuser_setup_delay_ms=0",
+        "-Dcassandra.jmx.local.port=" + ServerSupport.freePort(),
+        "-Ddelpha.parent.pid=" + ProcessHandle.current().pid()));
+    for (String e : List.of("java.base/jdk.internal.misc", "java.base/jdk.internal.ref", "java.base/sun.nio.ch",
+        "java.management.rmi/com.sun.jmx.remote.internal.rmi", "java.rmi/sun.rmi.registry",
+        "java.rmi/sun.rmi.server", "java.sql/java.sql", "java.base/java.lang.ref", "jdk.unsupported/sun.misc",
+        "jdk.compiler/com.sun.tools.javac.file", "jdk.attach/sun.tools.attach")) {
+      cmd.add("--add-exports");
+      cmd.add(e + "=ALL-UNNAMED");
+    }
+    for (String o : List.of("java.base/java.lang.module", "java.base/jdk.internal.loader",
+        "java.base/jdk.internal.ref", "java.base/jdk.internal.reflect", "java.base/jdk.internal.math",
+        "java.base/jdk.internal.module", "java.base/jdk.internal.util.jar",
+        "jdk.management/com.sun.management.internal", "java.base/sun.nio.ch", "java.base/java.io",
+        "java.base/java.nio", "java.base/java.lang.reflect", "jdk.compiler/com.sun.tools.javac",
+        "java.base/java.lang", "java.base/java.util", "java.base/java.util.concurrent",
+        "java.base/java.util.concurrent.atomic", "java.base/java.net", "java.base/java.math")) {
+      cmd.add("--add-opens");
+      cmd.add(o + "=ALL-UNNAMED");
+    }
+    cmd.add("-cp");
+    cmd.add(dir.resolve("conf") + java.io.File.pathSeparator + lib + "/*" + java.io.File.pathSeparator
+        + launcherLocation());
+    cmd.add(CassandraLauncher.class.getName());
+    try {
+      Files.createDirectories(logDir());
+      Files.createDirectories(dir.resolve("tmp"));
+      ProcessBuilder pb = new ProcessBuilder(cmd)
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(logDir().resolve("stdout.log").toFile()));
+      long t0 = System.nanoTime();
+      process = pb.start();
+      awaitCql();
+      LOG.info("Cassandra {} up on 127.0.0.1:{} in {} ms (logs: {})", variant, nativePort,
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), logDir());
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not launch Cassandra; see " + logDir(), e);
+    }
+  }
+
+  private void awaitCql() {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("Cassandra exited with " + process.exitValue() + " during start-up; "
+            + "last log lines:\n" + tail(logDir().resolve("stdout.log")));
+      }
+      if (answersCql()) {
+        return;
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while Cassandra starts", e);
+      }
+    }
+    throw new IllegalStateException("Cassandra did not open its CQL port in 180 s; see " + logDir()
+        + "\n" + tail(logDir().resolve("stdout.log")));
+  }
+
+  /**
+   * The node answers CQL once its log says so; for TLS nodes a TCP connect is all we can check
+   * without a handshake, so the log line is the signal for every variant.
+   */
+  private boolean answersCql() {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", nativePort), 500);
+    } catch (IOException e) {
+      return false;
+    }
+    Path log = logDir().resolve("stdout.log");
+    try {
+      return Files.readString(log, StandardCharsets.UTF_8).contains("Startup complete")
+          || Files.readString(log, StandardCharsets.UTF_8).contains("Starting listening for CQL clients");
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static String tail(Path log) {
+    try {
+      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    } catch (IOException e) {
+      return "(no log: " + e + ")";
+    }
+  }
+
+  /** Stops the node gracefully (SIGTERM, then SIGKILL after 30 s). */
+  public synchronized void stop() {
+    if (process == null) {
+      return;
+    }
+    process.destroy();
+    try {
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    process = null;
+  }
+
+  /** Kills the node at once (SIGKILL), as a crash would. */
+  public synchronized void kill() {
+    if (process == null) {
+      return;
+    }
+    process.destroyForcibly();
+    try {
+      process.waitFor(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    process = null;
+  }
+
+  /**
+   * @return whether the child process is alive
+   */
+  public synchronized boolean isRunning() {
+    return process != null && process.isAlive();
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  private static Path cassandraLib() {
+    String p = System.getProperty("delpha.cassandra.lib");
+    Path lib = p != null ? Path.of(p) : Path.of("target/cassandra-server/lib").toAbsolutePath();
+    if (!Files.isRegularFile(lib.resolve("cassandra-all-" + cassandraVersion(lib) + ".jar"))) {
+      throw new IllegalStateException("no Cassandra server jars in " + lib
+          + ": run the build (mvn verify copies them in generate-test-resources)");
+    }
+    return lib;
+  }
+
+  private static String cassandraVersion(Path lib) {
+    try (Stream<Path> jars = Files.list(lib)) {
+      return jars.map(j -> j.getFileName().toString())
+          .filter(n -> n.startsWith("cassandra-all-") && n.endsWith(".jar"))
+          .map(n -> n.substring("cassandra-all-".length(), n.length() - 4))
+          .findFirst().orElse("missing");
+    } catch (IOException e) {
+      return "missing";
+    }
+  }
+
+  private static String launcherLocation() {
+    try {
+      return Path.of(CassandraLauncher.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot locate the harness classes", e);
+    }
+  }
+
+  /** A JDK 11 or 17 for the child: Cassandra 5.0 refuses newer ones. */
+  static Path childJava() {
+    int running = Runtime.version().feature();
+    if (running == 11 || running == 17) {
+      return Path.of(System.getProperty("java.home"), "bin", "java");
+    }
+    String env = System.getenv("CASSANDRA_JAVA_HOME");
+    if (env != null && Files.isExecutable(Path.of(env, "bin", "java"))) {
+      return Path.of(env, "bin", "java");
+    }
+    try (Stream<Path> jvms = Files.list(Path.of("/usr/lib/jvm"))) {
+      Optional<Path> found = jvms
+          .filter(j -> j.getFileName().toString().contains("17"))
+          .map(j -> j.resolve("bin/java"))
+          .filter(Files::isExecutable)
+          .findFirst();
+      if (found.isPresent()) {
+        return found.get();
+      }
+    } catch (IOException ignored) {
+      // no /usr/lib/jvm: fall through to the error below
+    }
+    throw new IllegalStateException("Cassandra 5.0 needs a JDK 11 or 17 and this JVM is " + running
+        + ": set CASSANDRA_JAVA_HOME to a JDK 17");
+  }
+
+  private void configure() {
+    try {
+      Path conf = Files.createDirectories(dir.resolve("conf"));
+      Path data = Files.createDirectories(dir.resolve("data"));
+      StringBuilder y = new StringBuilder();
+      y.append("cluster_name: delpha-test\n")
+          .append("num_tokens: 1\ninitial_token: 0\n")
+          .append("partitioner: org.apache.cassandra.dht.Murmur3Partitioner\n")
+          .append("endpoint_snitch: SimpleSnitch\n")
+          .append("listen_address: 127.0.0.1\nrpc_address: 127.0.0.1\n")
+          .append("storage_port: ").append(storagePort).append('\n')
+          .append("native_transport_port: ").append(nativePort).append('\n')
+          .append("seed_provider:\n  - class_name: org.apache.cassandra.locator.SimpleSeedProvider\n")
+          .append("    parameters:\n      - seeds: \"127.0.0.1:").append(storagePort).append("\"\n")
+          .append("data_file_directories:\n  - ").append(data.resolve("data")).append('\n')
+          .append("commitlog_directory: ").append(data.resolve("commitlog")).append('\n')
+          .append("saved_caches_directory: ").append(data.resolve("saved_caches")).append('\n')
+          .append("hints_directory: ").append(data.resolve("hints")).append('\n')
+          .append("cdc_raw_directory: ").append(data.resolve("cdc_raw")).append('\n')
+          .append("storage_compatibility_mode: NONE\n")
+          .append("concurrent_compactors: 1\n")
+          .append("memtable_heap_space: 64MiB\nmemtable_offheap_space: 64MiB\n")
+          .append("dynamic_snitch: false\n")
+          .append("commitlog_sync: periodic\ncommitlog_sync_period: 10000ms\n")
+          .append("materialized_views_enabled: true\n")
+          .append("user_defined_functions_enabled: true\n")
+          .append("sasi_indexes_enabled: true\n")
+          .append("auto_snapshot: false\n")
+          .append("start_native_transport: true\n")
+          .append("read_request_timeout: 10000ms\nwrite_request_timeout: 10000ms\n")
+          .append("range_request_timeout: 20000ms\ncas_contention_timeout: 5000ms\n")
+          .append("truncate_request_timeout: 60000ms\nrequest_timeout: 20000ms\n");
+      if (variant.auth) {
+        y.append("authenticator: PasswordAuthenticator\nauthorizer: CassandraAuthorizer\n")
+            .append("role_manager: CassandraRoleManager\n")
+            .append("roles_validity: 0ms\npermissions_validity: 0ms\ncredentials_validity: 0ms\n");
+      } else {
+        y.append("authenticator: AllowAllAuthenticator\nauthorizer: AllowAllAuthorizer\n");
+      }
+      if (variant.tls != Tls.NONE) {
+        Path tls = generateCertificates();
+        y.append("client_encryption_options:\n")
+            .append("  enabled: true\n  optional: false\n")
+            .append("  keystore: ").append(tls.resolve("server.p12")).append('\n')
+            .append("  keystore_password: ").append(STORE_PASSWORD).append('\n')
+            .append("  store_type: PKCS12\n");
+        if (variant.tls == Tls.MUTUAL) {
+          y.append("  require_client_auth: true\n")
+              .append("  truststore: ").append(tls.resolve("truststore.p12")).append('\n')
+              .append("  truststore_password: ").append(STORE_PASSWORD).append('\n');
+        } else {
+          y.append("  require_client_auth: false\n");
+        }
+      }
+      Files.writeString(conf.resolve("cassandra.yaml"), y.toString());
+      Files.writeString(conf.resolve("logback.xml"), """
+          <configuration>
+            <appender name="FILE" class="ch.qos.logback.core.FileAppender">
+              <file>${cassandra.logdir}/system.log</file>
+              <encoder><pattern>%-5level [%thread] %date{ISO8601} %F:%L - %msg%n</pattern></encoder>
+            </appender>
+            <appender name="STDOUT" class="ch.qos.logback.core.ConsoleAppender">
+              <filter class="ch.qos.logback.classic.filter.ThresholdFilter"><level>INFO</level></filter>
+              <encoder><pattern>%-5level %date{HH:mm:ss,SSS} %msg%n</pattern></encoder>
+            </appender>
+            <root level="INFO"><appender-ref ref="FILE"/><appender-ref ref="STDOUT"/></root>
+          </configuration>
+          """);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not write the Cassandra configuration under " + dir, e);
+    }
+  }
+
+  private static final String STORE_PASSWORD = "delpha-test-store";
+
+  /**
+   * A CA, a server certificate for IP 127.0.0.1 signed by it (PKCS12 keystore), a truststore holding
+   * the CA, a client certificate + PKCS#8 key as PEM, and a second, unrelated CA. Made with the JDK's
+   * keytool: no PEM parsing anywhere.
+   */
+  private Path generateCertificates() throws IOException {
+    Path tls = Files.createDirectories(dir.resolve("tls"));
+    Path keytool = childJava().getParent().resolve("keytool");
+    String pw = STORE_PASSWORD;
+    keytool(keytool, "-genkeypair", "-alias", "ca", "-dname", "CN=delpha-test-ca", "-keyalg", "RSA",
+        "-keysize", "2048", "-validity", "30", "-ext", "bc:c", "-keystore", tls.resolve("ca.p12").toString(),
+        "-storepass", pw, "-storetype", "PKCS12");
+    Files.writeString(tls.resolve("ca.pem"), keytool(keytool, "-exportcert", "-rfc", "-alias", "ca",
+        "-keystore", tls.resolve("ca.p12").toString(), "-storepass", pw));
+    keytool(keytool, "-genkeypair", "-alias", "other", "-dname", "CN=untrusted-ca", "-keyalg", "RSA",
+        "-keysize", "2048", "-validity", "30", "-ext", "bc:c", "-keystore", tls.resolve("other.p12").toString(),
+        "-storepass", pw, "-storetype", "PKCS12");
+    Files.writeString(tls.resolve("other-ca.pem"), keytool(keytool, "-exportcert", "-rfc", "-alias", "other",
+        "-keystore", tls.resolve("other.p12").toString(), "-storepass", pw));
+    signedKeyPair(keytool, tls, "server", "CN=127.0.0.1", "san=ip:127.0.0.1");
+    signedKeyPair(keytool, tls, "client", "CN=delpha-test-client", null);
+    keytool(keytool, "-importcert", "-noprompt", "-alias", "ca", "-file", tls.resolve("ca.pem").toString(),
+        "-keystore", tls.resolve("truststore.p12").toString(), "-storepass", pw, "-storetype", "PKCS12");
+    writeClientPem(tls);
+    return tls;
+  }
+
+  private void signedKeyPair(Path keytool, Path tls, String alias, String dname, String san) throws IOException {
+    String pw = STORE_PASSWORD;
+    String store = tls.resolve(alias + ".p12").toString();
+    keytool(keytool, "-genkeypair", "-alias", alias, "-dname", dname, "-keyalg", "RSA", "-keysize", "2048",
+        "-validity", "30", "-keystore", store, "-storepass", pw, "-storetype", "PKCS12");
+    Path csr = tls.resolve(alias + ".csr");
+    Files.writeString(csr, keytool(keytool, "-certreq", "-alias", alias, "-keystore", store, "-storepass", pw));
+    List<String> gen = new ArrayList<>(List.of("-gencert", "-rfc", "-alias", "ca", "-keystore",
+        tls.resolve("ca.p12").toString(), "-storepass", pw, "-infile", csr.toString(), "-validity", "30"));
+    if (san != null) {
+      gen.addAll(List.of("-ext", san));
+    }
+    Path cert = tls.resolve(alias + ".pem");
+    Files.writeString(cert, keytool(keytool, gen.toArray(String[]::new)));
+    keytool(keytool, "-importcert", "-noprompt", "-alias", "ca", "-file", tls.resolve("ca.pem").toString(),
+        "-keystore", store, "-storepass", pw);
+    keytool(keytool, "-importcert", "-noprompt", "-alias", alias, "-file", cert.toString(), "-keystore", store,
+        "-storepass", pw);
+  }
+
+  private static void writeClientPem(Path tls) throws IOException {
+    try (InputStream in = Files.newInputStream(tls.resolve("client.p12"))) {
+      KeyStore ks = KeyStore.getInstance("PKCS12");
+      ks.load(in, STORE_PASSWORD.toCharArray());
+      byte[] pkcs8 = ks.getKey("client", STORE_PASSWORD.toCharArray()).getEncoded();
+      String pem = "-----BEGIN PRIVATE KEY-----\n"
+          + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(pkcs8)
+          + "\n-----END PRIVATE KEY-----\n";
+      Files.writeString(tls.resolve("client.key"), pem);
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IOException("could not export the client key", e);
+    }
+  }
+
+  private static String keytool(Path keytool, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(keytool.toString());
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    try {
+      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        throw new IOException("keytool " + args[0] + " failed: " + out);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+    return out;
+  }
+}

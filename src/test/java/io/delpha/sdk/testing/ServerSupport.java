@@ -1,0 +1,85 @@
+package io.delpha.sdk.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+
+/** Shared plumbing of the real-server harness: work folders under {@code target/}, free ports, waits. */
+public final class ServerSupport {
+
+  private ServerSupport() {}
+
+  /**
+   * The folder where servers keep their data and logs: {@code -Ddelpha.test.work} (set by the build to
+   * {@code target/test-servers}), else {@code target/test-servers} under the working directory.
+   *
+   * @param name a sub-folder name
+   * @return the folder, created
+   */
+  public static Path workDir(String name) {
+    String base = System.getProperty("delpha.test.work", "target/test-servers");
+    Path dir = Path.of(base).toAbsolutePath().resolve(name);
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return dir;
+  }
+
+  /**
+   * @return a TCP port free on 127.0.0.1 right now
+   */
+  public static int freePort() {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      s.setReuseAddress(true);
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Polls a condition until it holds or the deadline passes.
+   *
+   * @param what what is awaited, for the error message
+   * @param timeout the deadline
+   * @param condition the condition
+   * @throws IllegalStateException if the deadline passes
+   */
+  public static void await(String what, Duration timeout, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("timed out after " + timeout + " waiting for " + what);
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted waiting for " + what, e);
+      }
+    }
+  }
+
+  /**
+   * Deletes a folder tree, ignoring what is already gone.
+   *
+   * @param dir the folder
+   */
+  public static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
