@@ -1,0 +1,40 @@
+package io.delpha.sdk.core.secrets;
+
+import io.delpha.sdk.core.DataFormatException;
+import io.delpha.sdk.core.NotFoundException;
+import java.util.Map;
+
+/**
+ * Where credentials come from: environment variables, a local file, AWS Secrets Manager, or any of
+ * them behind a cache.
+ *
+ * <pre>{@code
+ * SecretProvider secrets = SecretProvider.cached(
+ *     AwsSecretsManagerProvider.builder().region("eu-west-2").build(), Duration.ofMinutes(5));
+ * Map<String, String> db = secrets.json("totesys-db");       // {host, port, database, user, password}
+ * String token = secrets.secret("salesforce-token");
+ * }</pre>
+ *
+ * <p>Implementations never log secret values and their {@code toString()} shows no value. They are
+ * thread-safe.
+ */
+public interface SecretProvider {
+
+  /**
+   * @param name the secret's name
+   * @return its value
+   * @throws NotFoundException naming the secret (never its value) if there is no such secret
+   */
+  String secret(String name);
+
+  /**
+   * A secret holding a JSON object, flattened to its top-level fields (numbers and booleans as their
+   * JSON text).
+   *
+   * @param name the secret's name
+   * @return its fields
+   * @throws NotFoundException if there is no such secret
+   * @throws DataFormatException if the secret is not a JSON object (the message never quotes it)
+   */
+  Map<String, String> json(String name);
+}
