@@ -83,6 +83,7 @@ public final class CassandraServer implements AutoCloseable {
   private final int nativePort;
   private final int storagePort;
   private Process process;
+  private long logOffset;
 
   private CassandraServer(Variant variant, Path dir) {
     this.variant = variant;
@@ -256,6 +257,8 @@ public final class CassandraServer implements AutoCloseable {
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(logDir().resolve("stdout.log").toFile()));
       long t0 = System.nanoTime();
+      Path out = logDir().resolve("stdout.log");
+      logOffset = Files.exists(out) ? Files.size(out) : 0;
       process = pb.start();
       awaitCql();
       LOG.info("Cassandra {} up on 127.0.0.1:{} in {} ms (logs: {})", variant, nativePort,
@@ -297,9 +300,12 @@ public final class CassandraServer implements AutoCloseable {
       return false;
     }
     Path log = logDir().resolve("stdout.log");
-    try {
-      return Files.readString(log, StandardCharsets.UTF_8).contains("Startup complete")
-          || Files.readString(log, StandardCharsets.UTF_8).contains("Starting listening for CQL clients");
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(log.toFile(), "r")) {
+      f.seek(logOffset);
+      byte[] rest = new byte[(int) Math.max(0, f.length() - logOffset)];
+      f.readFully(rest);
+      String text = new String(rest, StandardCharsets.UTF_8);
+      return text.contains("Startup complete") || text.contains("Starting listening for CQL clients");
     } catch (IOException e) {
       return false;
     }

@@ -1,0 +1,82 @@
+package io.delpha.sdk.cassandra;
+
+import com.datastax.oss.driver.api.core.ConsistencyLevel;
+import io.delpha.sdk.core.Secret;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The settings a {@link CassandraManager} was built with. Immutable; {@link #toString()} never shows
+ * the password.
+ *
+ * @param contactPoints the nodes dialled first
+ * @param localDatacenter the data center whose nodes are preferred
+ * @param username the user name, or {@code null} without authentication
+ * @param password the password, or {@code null} without authentication
+ * @param caPem the PEM file of the CA to trust (TLS with host validation), or {@code null} without TLS
+ * @param clientCertificatePem the client certificate for mutual TLS, or {@code null}
+ * @param clientKeyPem the client certificate's PKCS#8 PEM private key, or {@code null}
+ * @param keyspace the session keyspace, or {@code null}
+ * @param connectTimeout how long to wait for a connection and its handshake
+ * @param requestTimeout how long a request may take before it fails
+ * @param consistency the default consistency level of requests
+ * @param serialConsistency the default serial consistency level of lightweight transactions
+ * @param pageSize rows per page of results
+ * @param applicationName the name reported to the cluster (visible in {@code system_views.clients})
+ */
+public record CassandraConfig(
+    List<InetSocketAddress> contactPoints,
+    String localDatacenter,
+    String username,
+    Secret password,
+    Path caPem,
+    Path clientCertificatePem,
+    Path clientKeyPem,
+    String keyspace,
+    Duration connectTimeout,
+    Duration requestTimeout,
+    ConsistencyLevel consistency,
+    ConsistencyLevel serialConsistency,
+    int pageSize,
+    String applicationName) {
+
+  /** Copies the contact point list. */
+  public CassandraConfig {
+    contactPoints = List.copyOf(contactPoints);
+  }
+
+  /**
+   * @return the session keyspace, if one is set
+   */
+  public Optional<String> sessionKeyspace() {
+    return Optional.ofNullable(keyspace);
+  }
+
+  /**
+   * @return whether the connection uses TLS
+   */
+  public boolean tls() {
+    return caPem != null || clientCertificatePem != null;
+  }
+
+  @Override
+  public String toString() {
+    return "CassandraConfig{contactPoints=" + contactPoints
+        + ", localDatacenter=" + localDatacenter
+        + ", username=" + username
+        + ", password=" + (password == null ? "none" : "****")
+        + ", caPem=" + caPem
+        + ", clientCertificatePem=" + clientCertificatePem
+        + ", clientKeyPem=" + (clientKeyPem == null ? "none" : clientKeyPem)
+        + ", keyspace=" + keyspace
+        + ", connectTimeout=" + connectTimeout
+        + ", requestTimeout=" + requestTimeout
+        + ", consistency=" + consistency
+        + ", serialConsistency=" + serialConsistency
+        + ", pageSize=" + pageSize
+        + ", applicationName=" + applicationName + '}';
+  }
+}

@@ -1,0 +1,393 @@
+package io.delpha.sdk.cassandra;
+
+import com.datastax.oss.driver.api.core.ConsistencyLevel;
+import com.datastax.oss.driver.api.core.CqlIdentifier;
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.CqlSessionBuilder;
+import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import com.datastax.oss.driver.api.core.config.ProgrammaticDriverConfigLoaderBuilder;
+import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.ResultSet;
+import com.datastax.oss.driver.api.core.cql.Statement;
+import io.delpha.sdk.cassandra.internal.DriverErrors;
+import io.delpha.sdk.cassandra.internal.MappedResultSet;
+import io.delpha.sdk.cassandra.internal.PemTls;
+import io.delpha.sdk.core.DelphaException;
+import io.delpha.sdk.core.InvalidInputException;
+import io.delpha.sdk.core.NotFoundException;
+import io.delpha.sdk.core.Secret;
+import io.delpha.sdk.core.secrets.SecretProvider;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A connection to a Cassandra cluster: the library's {@link CqlExecutor}, built fluently, with
+ * username/password authentication, TLS trusting a PEM CA (host validation on), mutual TLS with a PEM
+ * client certificate, and a session keyspace.
+ *
+ * <pre>{@code
+ * try (CassandraManager cass = CassandraManager.builder()
+ *     .contactPoint("127.0.0.1", 9042)
+ *     .localDatacenter("datacenter1")
+ *     .credentials("user", "password")                 // optional
+ *     .pemFile(Path.of("ca.pem"))                      // optional: TLS trusting this CA
+ *     .keyspace("delpha_actions")                      // optional
+ *     .build()) {
+ *   List<Row> rows = cass.execute("SELECT * FROM t WHERE id = ?", 42).all();
+ * }
+ * }</pre>
+ *
+ * <p>{@link #build() Building} connects at once and fails fast: {@link
+ * io.delpha.sdk.core.AuthenticationException} for wrong credentials, {@link
+ * io.delpha.sdk.core.TlsException} for a missing PEM file or an untrusted server, {@link
+ * io.delpha.sdk.core.ServiceUnavailableException} listing the contact points when none answers, {@link
+ * NotFoundException} for an unknown keyspace. A manager is thread-safe and meant to be shared; close it
+ * once. {@link #session()} is the escape hatch to the driver's {@link CqlSession}.
+ */
+public final class CassandraManager implements CqlExecutor, AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CassandraManager.class);
+  private static final int PREPARED_CACHE_LIMIT = 2048;
+
+  private final CassandraConfig config;
+  private final CqlSession session;
+  private final Map<String, PreparedStatement> prepared = new ConcurrentHashMap<>();
+
+  private CassandraManager(CassandraConfig config, CqlSession session) {
+    this.config = config;
+    this.session = session;
+  }
+
+  /**
+   * @return a builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * @return the settings this manager was built with (no password shown)
+   */
+  public CassandraConfig config() {
+    return config;
+  }
+
+  /**
+   * The driver's session, for what this class does not offer. Do not close it: close the manager.
+   *
+   * @return the session
+   */
+  public CqlSession session() {
+    return session;
+  }
+
+  @Override
+  public ResultSet execute(Statement<?> statement) {
+    try {
+      return new MappedResultSet(session.execute(statement));
+    } catch (RuntimeException e) {
+      throw DriverErrors.onRequest(e);
+    }
+  }
+
+  @Override
+  public CompletionStage<AsyncResultSet> executeAsync(Statement<?> statement) {
+    CompletionStage<AsyncResultSet> stage;
+    try {
+      stage = session.executeAsync(statement);
+    } catch (RuntimeException e) {
+      return java.util.concurrent.CompletableFuture.failedFuture(DriverErrors.onRequest(e));
+    }
+    return stage.handle((rs, error) -> {
+      if (error != null) {
+        throw DriverErrors.onRequest(error);
+      }
+      return rs;
+    });
+  }
+
+  @Override
+  public PreparedStatement prepare(String cql) {
+    Objects.requireNonNull(cql, "cql");
+    PreparedStatement ps = prepared.get(cql);
+    if (ps != null) {
+      return ps;
+    }
+    try {
+      ps = session.prepare(cql);
+    } catch (RuntimeException e) {
+      throw DriverErrors.onRequest(e);
+    }
+    if (prepared.size() >= PREPARED_CACHE_LIMIT) {
+      prepared.clear(); // the driver keeps its own cache too: a rare full reset costs one round trip per text
+    }
+    prepared.put(cql, ps);
+    return ps;
+  }
+
+  /**
+   * @return the keyspace the session uses for unqualified table names, if any
+   */
+  public java.util.Optional<String> keyspace() {
+    return session.getKeyspace().map(CqlIdentifier::asInternal);
+  }
+
+  /** Closes the session and its connections. */
+  @Override
+  public void close() {
+    session.close();
+  }
+
+  @Override
+  public String toString() {
+    return "CassandraManager" + config;
+  }
+
+  /** Builds and connects a {@link CassandraManager}. Not thread-safe. */
+  public static final class Builder {
+    private final List<InetSocketAddress> contactPoints = new ArrayList<>();
+    private String localDatacenter = "datacenter1";
+    private String username;
+    private Secret password;
+    private Path caPem;
+    private Path clientCert;
+    private Path clientKey;
+    private String keyspace;
+    private Duration connectTimeout = Duration.ofSeconds(10);
+    private Duration requestTimeout = Duration.ofSeconds(12);
+    private ConsistencyLevel consistency = DefaultConsistencyLevel.LOCAL_QUORUM;
+    private ConsistencyLevel serialConsistency = DefaultConsistencyLevel.LOCAL_SERIAL;
+    private int pageSize = 5000;
+    private String applicationName = "delpha-data-sdk";
+
+    private Builder() {}
+
+    /**
+     * Adds a node to dial first; repeatable. Defaults to {@code 127.0.0.1:9042} if none is given.
+     *
+     * @param host a host name or address
+     * @param port its CQL port
+     * @return this builder
+     */
+    public Builder contactPoint(String host, int port) {
+      if (host == null || host.isBlank() || port < 1 || port > 65535) {
+        throw new InvalidInputException("contact point needs a host and a port in 1..65535, got " + host + ":" + port);
+      }
+      contactPoints.add(InetSocketAddress.createUnresolved(host, port));
+      return this;
+    }
+
+    /**
+     * @param dc the data center whose nodes are preferred (the driver requires it with explicit contact
+     *     points); defaults to {@code datacenter1}
+     * @return this builder
+     */
+    public Builder localDatacenter(String dc) {
+      this.localDatacenter = Objects.requireNonNull(dc, "localDatacenter");
+      return this;
+    }
+
+    /**
+     * @param username the user name
+     * @param password the password; kept out of every log and message
+     * @return this builder
+     */
+    public Builder credentials(String username, String password) {
+      this.username = Objects.requireNonNull(username, "username");
+      this.password = Secret.of(Objects.requireNonNull(password, "password"));
+      return this;
+    }
+
+    /**
+     * Credentials from a JSON secret with fields {@code username} and {@code password}.
+     *
+     * @param secrets where the secret lives
+     * @param name the secret's name
+     * @return this builder
+     */
+    public Builder credentials(SecretProvider secrets, String name) {
+      Map<String, String> json = secrets.json(name);
+      String user = json.get("username");
+      String pw = json.get("password");
+      if (user == null || pw == null) {
+        throw new InvalidInputException("secret '" + name + "' needs the fields username and password");
+      }
+      return credentials(user, pw);
+    }
+
+    /**
+     * Turns on TLS, trusting the CA in this PEM file, with host-name validation against the address
+     * dialled.
+     *
+     * @param caPem the CA certificate(s), PEM
+     * @return this builder
+     */
+    public Builder pemFile(Path caPem) {
+      this.caPem = Objects.requireNonNull(caPem, "caPem");
+      return this;
+    }
+
+    /**
+     * Turns on mutual TLS with this client certificate.
+     *
+     * @param certificatePem the client certificate chain, PEM
+     * @param privateKeyPem its private key, PKCS#8 PEM
+     * @return this builder
+     */
+    public Builder clientCertificate(Path certificatePem, Path privateKeyPem) {
+      this.clientCert = Objects.requireNonNull(certificatePem, "certificatePem");
+      this.clientKey = Objects.requireNonNull(privateKeyPem, "privateKeyPem");
+      return this;
+    }
+
+    /**
+     * @param keyspace the keyspace for unqualified table names
+     * @return this builder
+     */
+    public Builder keyspace(String keyspace) {
+      this.keyspace = Objects.requireNonNull(keyspace, "keyspace");
+      return this;
+    }
+
+    /**
+     * @param timeout how long to wait for a connection and its handshake (default 10 s)
+     * @return this builder
+     */
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = positive(timeout, "connectTimeout");
+      return this;
+    }
+
+    /**
+     * @param timeout how long a request may take (default 12 s)
+     * @return this builder
+     */
+    public Builder requestTimeout(Duration timeout) {
+      this.requestTimeout = positive(timeout, "requestTimeout");
+      return this;
+    }
+
+    /**
+     * @param level the default consistency of requests (default LOCAL_QUORUM)
+     * @return this builder
+     */
+    public Builder consistency(ConsistencyLevel level) {
+      this.consistency = Objects.requireNonNull(level, "consistency");
+      return this;
+    }
+
+    /**
+     * @param level the default serial consistency of lightweight transactions (default LOCAL_SERIAL)
+     * @return this builder
+     */
+    public Builder serialConsistency(ConsistencyLevel level) {
+      this.serialConsistency = Objects.requireNonNull(level, "serialConsistency");
+      return this;
+    }
+
+    /**
+     * @param rows rows per page of results (default 5000)
+     * @return this builder
+     */
+    public Builder pageSize(int rows) {
+      if (rows < 1) {
+        throw new InvalidInputException("pageSize must be positive, was " + rows);
+      }
+      this.pageSize = rows;
+      return this;
+    }
+
+    /**
+     * @param name the application name reported to the cluster
+     * @return this builder
+     */
+    public Builder applicationName(String name) {
+      this.applicationName = Objects.requireNonNull(name, "applicationName");
+      return this;
+    }
+
+    private static Duration positive(Duration d, String what) {
+      if (d == null || d.isNegative() || d.isZero()) {
+        throw new InvalidInputException(what + " must be a positive duration, was " + d);
+      }
+      return d;
+    }
+
+    /**
+     * Connects.
+     *
+     * @return a connected manager
+     * @throws DelphaException a typed failure: see {@link CassandraManager}
+     */
+    public CassandraManager build() {
+      List<InetSocketAddress> points = contactPoints.isEmpty()
+          ? List.of(InetSocketAddress.createUnresolved("127.0.0.1", 9042))
+          : List.copyOf(contactPoints);
+      CassandraConfig config = new CassandraConfig(points, localDatacenter, username, password, caPem,
+          clientCert, clientKey, keyspace, connectTimeout, requestTimeout, consistency, serialConsistency,
+          pageSize, applicationName);
+      try {
+        CqlSession session = sessionBuilder(config, true).build();
+        LOG.info("connected to Cassandra at {} (keyspace {}, tls {})", points, keyspace, config.tls());
+        return new CassandraManager(config, session);
+      } catch (RuntimeException e) {
+        DelphaException mapped = DriverErrors.onConnect(e, points);
+        if (mapped instanceof NotFoundException && keyspace != null) {
+          throw new NotFoundException(mapped.getMessage() + "; " + nearbyKeyspaces(config), mapped.getCause());
+        }
+        throw mapped;
+      }
+    }
+
+    private static String nearbyKeyspaces(CassandraConfig config) {
+      try (CqlSession s = sessionBuilder(config, false).build()) {
+        List<String> names = new ArrayList<>();
+        s.getMetadata().getKeyspaces().keySet().forEach(k -> names.add(k.asInternal()));
+        return "keyspaces are " + io.delpha.sdk.cassandra.internal.Names.nearestFirst(config.keyspace(), names);
+      } catch (RuntimeException e) {
+        return "the keyspace list could not be read";
+      }
+    }
+
+    private static CqlSessionBuilder sessionBuilder(CassandraConfig config, boolean withKeyspace) {
+      ProgrammaticDriverConfigLoaderBuilder loader = DriverConfigLoader.programmaticBuilder()
+          .withDuration(DefaultDriverOption.CONNECTION_CONNECT_TIMEOUT, config.connectTimeout())
+          .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, config.connectTimeout())
+          .withDuration(DefaultDriverOption.CONTROL_CONNECTION_TIMEOUT, config.connectTimeout())
+          .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, config.requestTimeout())
+          .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, config.requestTimeout())
+          .withString(DefaultDriverOption.REQUEST_CONSISTENCY, config.consistency().name())
+          .withString(DefaultDriverOption.REQUEST_SERIAL_CONSISTENCY, config.serialConsistency().name())
+          .withInt(DefaultDriverOption.REQUEST_PAGE_SIZE, config.pageSize())
+          .withBoolean(DefaultDriverOption.RECONNECT_ON_INIT, false);
+      CqlSessionBuilder b = CqlSession.builder()
+          .withConfigLoader(loader.build())
+          .addContactPoints(config.contactPoints())
+          .withLocalDatacenter(config.localDatacenter())
+          .withApplicationName(config.applicationName());
+      if (config.username() != null) {
+        b.withAuthCredentials(config.username(), config.password().reveal());
+      }
+      if (config.tls()) {
+        b.withSslEngineFactory(PemTls.engineFactory(config.caPem(), config.clientCertificatePem(),
+            config.clientKeyPem()));
+      }
+      if (withKeyspace && config.keyspace() != null) {
+        b.withKeyspace(CqlIdentifier.fromInternal(config.keyspace()));
+      }
+      return b;
+    }
+  }
+}

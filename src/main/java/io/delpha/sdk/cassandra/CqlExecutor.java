@@ -1,0 +1,115 @@
+package io.delpha.sdk.cassandra;
+
+import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.ResultSet;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import com.datastax.oss.driver.api.core.cql.Statement;
+import io.delpha.sdk.core.InvalidInputException;
+import java.util.concurrent.CompletionStage;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+/**
+ * The small interface components depend on to run CQL: {@link CassandraManager} implements it, and so
+ * do access-key scoped sessions, so a component works the same under either.
+ *
+ * <p>Convenience overloads are default methods that funnel into {@link #execute(Statement)} and
+ * {@link #executeAsync(Statement)}: a statement with bound values is prepared once (implementations
+ * cache prepared statements) and executed with the values bound by position.
+ *
+ * <pre>{@code
+ * List<Row> rows = cql.execute("SELECT * FROM ks.t WHERE id = ?", 42).all();
+ * for (Row r : cql.execute("SELECT * FROM ks.big")) { ... }     // pages fetched as you iterate
+ * cql.executeAsync("INSERT INTO ks.t (id, v) VALUES (?, ?)", 1, "a").toCompletableFuture().join();
+ * }</pre>
+ *
+ * <p>Implementations are thread-safe. Failures are {@link io.delpha.sdk.core.DelphaException}s: {@link
+ * io.delpha.sdk.core.InvalidInputException} for a syntax error or an invalid query (with the server's
+ * message), {@link io.delpha.sdk.core.NotFoundException} for an unknown keyspace or table, {@link
+ * io.delpha.sdk.core.AccessDeniedException} when the server refuses a permission, and {@link
+ * io.delpha.sdk.core.ServiceUnavailableException} when no node answers in time.
+ */
+public interface CqlExecutor {
+
+  /**
+   * Executes a statement synchronously. The result is paged: iterating it past the first page fetches
+   * the next pages synchronously, so large results never sit in memory whole.
+   *
+   * @param statement the statement
+   * @return the result
+   */
+  ResultSet execute(Statement<?> statement);
+
+  /**
+   * Executes a statement asynchronously.
+   *
+   * @param statement the statement
+   * @return the first page of the result; errors complete the stage exceptionally with a {@link
+   *     io.delpha.sdk.core.DelphaException}
+   */
+  CompletionStage<AsyncResultSet> executeAsync(Statement<?> statement);
+
+  /**
+   * Prepares a statement, or returns the cached one prepared before for the same text.
+   *
+   * @param cql the statement's text
+   * @return the prepared statement
+   */
+  PreparedStatement prepare(String cql);
+
+  /**
+   * Executes CQL text; with values, the text is prepared (once) and the values bound by position.
+   *
+   * @param cql the statement's text, with {@code ?} markers for the values
+   * @param values the values, in marker order
+   * @return the result
+   */
+  default ResultSet execute(String cql, Object... values) {
+    return execute(statementOf(cql, values));
+  }
+
+  /**
+   * Executes CQL text asynchronously; see {@link #execute(String, Object...)}.
+   *
+   * @param cql the statement's text
+   * @param values the values, in marker order
+   * @return the first page of the result
+   */
+  default CompletionStage<AsyncResultSet> executeAsync(String cql, Object... values) {
+    return executeAsync(statementOf(cql, values));
+  }
+
+  /**
+   * Every row of a query as a lazy stream: pages are fetched as the stream is consumed.
+   *
+   * @param cql the query's text
+   * @param values the values, in marker order
+   * @return the rows
+   */
+  default Stream<Row> stream(String cql, Object... values) {
+    return StreamSupport.stream(execute(cql, values).spliterator(), false);
+  }
+
+  /**
+   * The statement {@link #execute(String, Object...)} runs.
+   *
+   * @param cql the statement's text
+   * @param values the values, in marker order
+   * @return a simple statement without values, else a bound prepared statement
+   */
+  private Statement<?> statementOf(String cql, Object... values) {
+    if (values == null || values.length == 0) {
+      return SimpleStatement.newInstance(cql);
+    }
+    PreparedStatement prepared = prepare(cql);
+    try {
+      return prepared.bind(values);
+    } catch (RuntimeException e) {
+      // the driver's message names the CQL and Java types, never the values, which may be secrets
+      throw new InvalidInputException("cannot bind " + values.length + " value(s) to '" + cql + "': "
+          + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,289 @@
+package io.delpha.sdk.cassandra;
+
+import com.datastax.oss.driver.api.core.CqlIdentifier;
+import com.datastax.oss.driver.api.core.metadata.Metadata;
+import com.datastax.oss.driver.api.core.metadata.schema.ClusteringOrder;
+import com.datastax.oss.driver.api.core.metadata.schema.ColumnMetadata;
+import com.datastax.oss.driver.api.core.metadata.schema.IndexMetadata;
+import com.datastax.oss.driver.api.core.metadata.schema.KeyspaceMetadata;
+import com.datastax.oss.driver.api.core.metadata.schema.RelationMetadata;
+import com.datastax.oss.driver.api.core.metadata.schema.TableMetadata;
+import com.datastax.oss.driver.api.core.metadata.schema.ViewMetadata;
+import com.datastax.oss.driver.api.core.type.UserDefinedType;
+import io.delpha.sdk.cassandra.internal.DriverErrors;
+import io.delpha.sdk.cassandra.internal.Names;
+import io.delpha.sdk.core.NotFoundException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The data dictionary of a Cassandra cluster: its keyspaces, tables, columns, indexes, materialized
+ * views and user types (user types are named with their keyspace, {@code frozen<ks.address>}), as values, as CQL DDL, as JSON and Markdown exports, and as a diff between two
+ * snapshots.
+ *
+ * <pre>{@code
+ * DictionaryManager dict = new DictionaryManager(cass);
+ * List<String> keyspaces = dict.listKeyspaces();                 // user keyspaces
+ * List<String> tables = dict.listTables("delpha_actions");
+ * TableDescription t = dict.describeTable("delpha_actions", "actions_conv_by_user");
+ * String ddl = dict.describe("delpha_actions");                   // what cqlsh DESCRIBE prints
+ * DictionaryDiff d = DataDictionary.fromJson(saved).diff(dict.exportCluster());
+ * }</pre>
+ *
+ * <p>Every call reads the schema afresh from the cluster, so it reflects DDL run a moment before.
+ * Unknown names are {@link NotFoundException}s that list the nearest existing names. Thread-safe.
+ */
+public final class DictionaryManager {
+
+  /** The keyspaces Cassandra itself owns. */
+  public static final Set<String> SYSTEM_KEYSPACES = Set.of("system", "system_schema", "system_auth",
+      "system_distributed", "system_traces", "system_views", "system_virtual_schema");
+
+  private final CassandraManager cassandra;
+
+  /**
+   * @param cassandra the cluster to describe; not closed by this class
+   */
+  public DictionaryManager(CassandraManager cassandra) {
+    this.cassandra = Objects.requireNonNull(cassandra, "cassandra");
+  }
+
+  /**
+   * @return the user keyspaces, sorted
+   */
+  public List<String> listKeyspaces() {
+    return listKeyspaces(false);
+  }
+
+  /**
+   * @param includeSystem whether Cassandra's own keyspaces are listed too
+   * @return the keyspaces, sorted
+   */
+  public List<String> listKeyspaces(boolean includeSystem) {
+    if (includeSystem) {
+      // the driver's metadata leaves Cassandra's own keyspaces out: ask the schema tables
+      java.util.TreeSet<String> all = new java.util.TreeSet<>();
+      cassandra.execute("SELECT keyspace_name FROM system_schema.keyspaces").forEach(r -> all.add(r.getString(0)));
+      cassandra.execute("SELECT keyspace_name FROM system_virtual_schema.keyspaces").forEach(r -> all.add(r.getString(0)));
+      return List.copyOf(all);
+    }
+    return metadata().getKeyspaces().keySet().stream()
+        .map(CqlIdentifier::asInternal)
+        .filter(k -> !SYSTEM_KEYSPACES.contains(k))
+        .sorted()
+        .toList();
+  }
+
+  /**
+   * @param keyspace a keyspace
+   * @return its tables (not views), sorted
+   * @throws NotFoundException if the keyspace does not exist
+   */
+  public List<String> listTables(String keyspace) {
+    return keyspace(metadata(), keyspace).getTables().keySet().stream().map(CqlIdentifier::asInternal).sorted().toList();
+  }
+
+  /**
+   * @param keyspace a keyspace
+   * @param table one of its tables
+   * @return the table's description
+   * @throws NotFoundException if the keyspace or table does not exist
+   */
+  public TableDescription describeTable(String keyspace, String table) {
+    return table(table(keyspace(metadata(), keyspace), table));
+  }
+
+  /**
+   * @param keyspace a keyspace
+   * @return its materialized views
+   */
+  public List<ViewDescription> listViews(String keyspace) {
+    return views(keyspace(metadata(), keyspace));
+  }
+
+  /**
+   * @param keyspace a keyspace
+   * @return its user-defined types
+   */
+  public List<UserTypeDescription> listUserTypes(String keyspace) {
+    return userTypes(keyspace(metadata(), keyspace));
+  }
+
+  /**
+   * @param keyspace a keyspace
+   * @return the secondary indexes of all its tables
+   */
+  public List<IndexDescription> listIndexes(String keyspace) {
+    List<IndexDescription> all = new ArrayList<>();
+    for (TableMetadata t : sorted(keyspace(metadata(), keyspace).getTables())) {
+      all.addAll(indexes(t));
+    }
+    return all;
+  }
+
+  /**
+   * @param keyspace a keyspace
+   * @return the keyspace with everything in it
+   */
+  public KeyspaceDescription describeKeyspace(String keyspace) {
+    return keyspace(keyspace(metadata(), keyspace));
+  }
+
+  /**
+   * @param keyspace a keyspace
+   * @return its DDL and that of everything in it, as {@code cqlsh DESCRIBE KEYSPACE} prints it
+   */
+  public String describe(String keyspace) {
+    return keyspace(metadata(), keyspace).describeWithChildren(true);
+  }
+
+  /**
+   * @param keyspace a keyspace
+   * @param table one of its tables
+   * @return the table's DDL with its indexes, as {@code cqlsh DESCRIBE TABLE} prints it
+   */
+  public String describe(String keyspace, String table) {
+    return table(keyspace(metadata(), keyspace), table).describeWithChildren(true);
+  }
+
+  /**
+   * @param keyspaces the keyspaces to export
+   * @return a snapshot of them
+   */
+  public DataDictionary export(String... keyspaces) {
+    Metadata m = metadata();
+    List<KeyspaceDescription> list = new ArrayList<>();
+    for (String k : keyspaces) {
+      list.add(keyspace(keyspace(m, k)));
+    }
+    return new DataDictionary(Instant.now(), list);
+  }
+
+  /**
+   * @return a snapshot of every user keyspace
+   */
+  public DataDictionary exportCluster() {
+    Metadata m = metadata();
+    List<KeyspaceDescription> list = new ArrayList<>();
+    for (KeyspaceMetadata k : sorted(m.getKeyspaces())) {
+      if (!SYSTEM_KEYSPACES.contains(k.getName().asInternal())) {
+        list.add(keyspace(k));
+      }
+    }
+    return new DataDictionary(Instant.now(), list);
+  }
+
+  /**
+   * The changes from a saved snapshot to the live cluster, over the keyspaces the snapshot holds.
+   *
+   * @param saved an earlier snapshot
+   * @return the changes from {@code saved} to now
+   */
+  public DictionaryDiff diffAgainst(DataDictionary saved) {
+    Metadata m = metadata();
+    List<KeyspaceDescription> live = new ArrayList<>();
+    for (KeyspaceDescription k : saved.keyspaces()) {
+      m.getKeyspace(CqlIdentifier.fromInternal(k.name())).ifPresent(ks -> live.add(keyspace(ks)));
+    }
+    return saved.diff(new DataDictionary(Instant.now(), live));
+  }
+
+  private Metadata metadata() {
+    try {
+      return cassandra.session().refreshSchema();
+    } catch (RuntimeException e) {
+      throw DriverErrors.onRequest(e);
+    }
+  }
+
+  private static KeyspaceMetadata keyspace(Metadata m, String name) {
+    Objects.requireNonNull(name, "keyspace");
+    return m.getKeyspace(CqlIdentifier.fromInternal(name)).orElseThrow(() -> new NotFoundException(
+        "keyspace '" + name + "' does not exist; nearest are " + Names.nearestFirst(name,
+            m.getKeyspaces().keySet().stream().map(CqlIdentifier::asInternal)
+                .filter(k -> !SYSTEM_KEYSPACES.contains(k)).toList())));
+  }
+
+  private static TableMetadata table(KeyspaceMetadata ks, String name) {
+    Objects.requireNonNull(name, "table");
+    return ks.getTable(CqlIdentifier.fromInternal(name)).orElseThrow(() -> new NotFoundException(
+        "table '" + ks.getName().asInternal() + "." + name + "' does not exist; nearest are "
+            + Names.nearestFirst(name, ks.getTables().keySet().stream().map(CqlIdentifier::asInternal).toList())));
+  }
+
+  private static KeyspaceDescription keyspace(KeyspaceMetadata k) {
+    List<TableDescription> tables = new ArrayList<>();
+    for (TableMetadata t : sorted(k.getTables())) {
+      tables.add(table(t));
+    }
+    return new KeyspaceDescription(k.getName().asInternal(), new TreeMap<>(k.getReplication()),
+        k.isDurableWrites(), tables, views(k), userTypes(k));
+  }
+
+  private static TableDescription table(TableMetadata t) {
+    return new TableDescription(t.getKeyspace().asInternal(), t.getName().asInternal(), columns(t), indexes(t));
+  }
+
+  private static List<ColumnDescription> columns(RelationMetadata r) {
+    List<ColumnDescription> cols = new ArrayList<>();
+    for (ColumnMetadata c : r.getPartitionKey()) {
+      cols.add(column(c, ColumnKind.PARTITION_KEY, null));
+    }
+    for (Map.Entry<ColumnMetadata, ClusteringOrder> e : r.getClusteringColumns().entrySet()) {
+      cols.add(column(e.getKey(), ColumnKind.CLUSTERING, e.getValue().name()));
+    }
+    r.getColumns().values().stream()
+        .filter(c -> !r.getPrimaryKey().contains(c))
+        .sorted(Comparator.comparing(c -> c.getName().asInternal()))
+        .forEach(c -> cols.add(column(c, c.isStatic() ? ColumnKind.STATIC : ColumnKind.REGULAR, null)));
+    return cols;
+  }
+
+  private static ColumnDescription column(ColumnMetadata c, ColumnKind kind, String order) {
+    return new ColumnDescription(c.getName().asInternal(), c.getType().asCql(true, true), kind, order);
+  }
+
+  private static List<IndexDescription> indexes(TableMetadata t) {
+    return t.getIndexes().values().stream()
+        .sorted(Comparator.comparing(i -> i.getName().asInternal()))
+        .map((IndexMetadata i) -> new IndexDescription(i.getName().asInternal(), t.getName().asInternal(),
+            i.getTarget(), i.getKind().name(), i.getClassName().orElse(null)))
+        .toList();
+  }
+
+  private static List<ViewDescription> views(KeyspaceMetadata k) {
+    List<ViewDescription> views = new ArrayList<>();
+    for (ViewMetadata v : sorted(k.getViews())) {
+      views.add(new ViewDescription(k.getName().asInternal(), v.getName().asInternal(),
+          v.getBaseTable().asInternal(), v.getWhereClause().orElse(null), columns(v)));
+    }
+    return views;
+  }
+
+  private static List<UserTypeDescription> userTypes(KeyspaceMetadata k) {
+    List<UserTypeDescription> types = new ArrayList<>();
+    k.getUserDefinedTypes().values().stream()
+        .sorted(Comparator.comparing(u -> u.getName().asInternal()))
+        .forEach((UserDefinedType u) -> {
+          List<UserTypeDescription.Field> fields = new ArrayList<>();
+          for (int i = 0; i < u.getFieldNames().size(); i++) {
+            fields.add(new UserTypeDescription.Field(u.getFieldNames().get(i).asInternal(),
+                u.getFieldTypes().get(i).asCql(true, true)));
+          }
+          types.add(new UserTypeDescription(k.getName().asInternal(), u.getName().asInternal(), fields));
+        });
+    return types;
+  }
+
+  private static <T> List<T> sorted(Map<CqlIdentifier, T> byName) {
+    return new TreeMap<>(byName.entrySet().stream()
+        .collect(java.util.stream.Collectors.toMap(e -> e.getKey().asInternal(), Map.Entry::getValue)))
+        .values().stream().toList();
+  }
+}

@@ -1,0 +1,171 @@
+package io.delpha.sdk.cassandra.internal;
+
+import com.datastax.oss.driver.api.core.AllNodesFailedException;
+import com.datastax.oss.driver.api.core.DriverException;
+import com.datastax.oss.driver.api.core.DriverTimeoutException;
+import com.datastax.oss.driver.api.core.InvalidKeyspaceException;
+import com.datastax.oss.driver.api.core.NoNodeAvailableException;
+import com.datastax.oss.driver.api.core.auth.AuthenticationException;
+import com.datastax.oss.driver.api.core.connection.ClosedConnectionException;
+import com.datastax.oss.driver.api.core.connection.ConnectionInitException;
+import com.datastax.oss.driver.api.core.servererrors.AlreadyExistsException;
+import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
+import com.datastax.oss.driver.api.core.servererrors.QueryExecutionException;
+import com.datastax.oss.driver.api.core.servererrors.SyntaxError;
+import com.datastax.oss.driver.api.core.servererrors.UnauthorizedException;
+import io.delpha.sdk.core.AccessDeniedException;
+import io.delpha.sdk.core.ConflictException;
+import io.delpha.sdk.core.DelphaException;
+import io.delpha.sdk.core.InvalidInputException;
+import io.delpha.sdk.core.NotFoundException;
+import io.delpha.sdk.core.ServiceUnavailableException;
+import io.delpha.sdk.core.TlsException;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletionException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLException;
+
+/**
+ * Maps driver exceptions to the library's hierarchy at the {@code cassandra} boundary. The driver's
+ * messages carry server text and addresses, never the password (the driver never echoes it), so they
+ * are kept.
+ */
+public final class DriverErrors {
+
+  private static final Pattern UNKNOWN_KEYSPACE = Pattern.compile("(?i)keyspace '?([\\w\"]+)'? does not exist");
+  private static final Pattern UNKNOWN_TABLE = Pattern.compile("(?i)(unconfigured table|table .* does not exist)");
+
+  private DriverErrors() {}
+
+  /**
+   * @param e a failure of a request
+   * @return the library's exception for it
+   */
+  public static DelphaException onRequest(Throwable e) {
+    Throwable t = unwrap(e);
+    if (t instanceof DelphaException d) {
+      return d;
+    }
+    if (t instanceof SyntaxError s) {
+      return new InvalidInputException("CQL syntax error: " + s.getMessage(), s);
+    }
+    if (t instanceof AlreadyExistsException a) {
+      return new ConflictException(a.getMessage(), a);
+    }
+    if (t instanceof InvalidKeyspaceException k) {
+      return new NotFoundException(k.getMessage(), k);
+    }
+    if (t instanceof InvalidQueryException q) {
+      String m = q.getMessage() == null ? "" : q.getMessage();
+      if (UNKNOWN_KEYSPACE.matcher(m).find() || UNKNOWN_TABLE.matcher(m).find()) {
+        return new NotFoundException(m, q);
+      }
+      return new InvalidInputException("invalid query: " + m, q);
+    }
+    if (t instanceof UnauthorizedException u) {
+      return new AccessDeniedException("the cluster refused the request: " + u.getMessage(), u);
+    }
+    if (t instanceof QueryExecutionException | t instanceof DriverTimeoutException
+        | t instanceof NoNodeAvailableException | t instanceof ClosedConnectionException) {
+      return new ServiceUnavailableException("Cassandra did not complete the request: " + t.getMessage(), t);
+    }
+    if (t instanceof AllNodesFailedException a) {
+      return onConnect(a, List.of());
+    }
+    if (t instanceof IllegalArgumentException | t instanceof IllegalStateException) {
+      return new InvalidInputException(t.getMessage(), t);
+    }
+    if (t instanceof DriverException d) {
+      return new ServiceUnavailableException("Cassandra request failed: " + d.getMessage(), d);
+    }
+    return new DelphaException("Cassandra request failed: " + t, t);
+  }
+
+  /**
+   * @param e a failure to open a session
+   * @param contactPoints the nodes dialled
+   * @return the library's exception for it
+   */
+  public static DelphaException onConnect(Throwable e, List<InetSocketAddress> contactPoints) {
+    Throwable t = unwrap(e);
+    if (t instanceof DelphaException d) {
+      return d;
+    }
+    if (t instanceof InvalidKeyspaceException k) {
+      return new NotFoundException(k.getMessage(), k);
+    }
+    if (t instanceof AllNodesFailedException all) {
+      for (List<Throwable> errors : all.getAllErrors().values()) {
+        for (Throwable err : errors) {
+          if (hasCause(err, AuthenticationException.class)) {
+            return new io.delpha.sdk.core.AuthenticationException(
+                "Cassandra refused the credentials (wrong user name or password) at " + contactPoints, null);
+          }
+        }
+      }
+      for (List<Throwable> errors : all.getAllErrors().values()) {
+        for (Throwable err : errors) {
+          if (hasCause(err, SSLException.class)) {
+            return new TlsException("TLS handshake with Cassandra at " + contactPoints + " failed: "
+                + rootMessage(err) + " (is the CA right, and does the certificate match the address?)", err);
+          }
+        }
+      }
+      return new ServiceUnavailableException("no Cassandra node could be reached at " + contactPoints
+          + ": " + all.getMessage(), all);
+    }
+    if (t instanceof AuthenticationException) {
+      return new io.delpha.sdk.core.AuthenticationException(
+          "Cassandra refused the credentials (wrong user name or password) at " + contactPoints, null);
+    }
+    if (hasCause(t, SSLException.class)) {
+      return new TlsException("TLS handshake with Cassandra at " + contactPoints + " failed: " + rootMessage(t), t);
+    }
+    if (t instanceof ConnectionInitException || t instanceof DriverException) {
+      return new ServiceUnavailableException("could not connect to Cassandra at " + contactPoints + ": "
+          + t.getMessage(), t);
+    }
+    return new DelphaException("could not connect to Cassandra at " + contactPoints + ": " + t, t);
+  }
+
+  /**
+   * @param message a server message about a missing keyspace
+   * @return the keyspace it names, lower-cased, or {@code null}
+   */
+  public static String keyspaceIn(String message) {
+    Matcher m = UNKNOWN_KEYSPACE.matcher(message == null ? "" : message);
+    return m.find() ? m.group(1).replace("\"", "").toLowerCase(Locale.ROOT) : null;
+  }
+
+  private static Throwable unwrap(Throwable e) {
+    Throwable t = e;
+    while ((t instanceof CompletionException || t instanceof java.util.concurrent.ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (type.isInstance(c)) {
+        return true;
+      }
+      if (c.getCause() == c) {
+        break;
+      }
+    }
+    return false;
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable c = t;
+    while (c.getCause() != null && c.getCause() != c) {
+      c = c.getCause();
+    }
+    return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+  }
+}
