@@ -1,9 +1,27 @@
 package io.delpha.sdk.core.parquet;
 
+import io.delpha.sdk.core.ConflictException;
+import io.delpha.sdk.core.DataFormatException;
+import io.delpha.sdk.core.DelphaException;
+import io.delpha.sdk.core.NotFoundException;
+import io.delpha.sdk.core.parquet.internal.ParquetRowReader;
+import io.delpha.sdk.core.parquet.internal.ParquetRowWriter;
+import io.delpha.sdk.core.storage.LocalObjectStore;
 import io.delpha.sdk.core.storage.ObjectStore;
+import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import org.apache.parquet.io.LocalInputFile;
+import org.apache.parquet.io.LocalOutputFile;
 
 /**
  * Entry points to read and write {@link Row}s as Parquet files, on local files and on any {@link
@@ -13,19 +31,54 @@ import java.util.List;
  * ParquetRows.write(store, "t/part-0.parquet", schema, rows);      // never overwrites: ConflictException
  * try (RowReader r = ParquetRows.read(store, "t/part-0.parquet")) { r.forEachRemaining(...); }
  * }</pre>
+ *
+ * <p>Files are plain Parquet (see {@link ColumnType} for the physical and logical types) that DuckDB,
+ * Spark or pandas read. Writers hold at most one row group in memory ({@link
+ * WriteOptions#rowGroupBytes()}); readers hold one row group. A file that is not Parquet, is corrupt or
+ * truncated, or whose schema differs from the expected one is a {@link DataFormatException} naming the
+ * file or object. No Hadoop is needed at run time.
  */
 public final class ParquetRows {
+
+  private static final byte[] MAGIC = "PAR1".getBytes(StandardCharsets.US_ASCII);
 
   private ParquetRows() {}
 
   /**
+   * Writes to a temporary file beside {@code file} and renames it into place on close (replacing a file
+   * already there), so readers never see a partial file.
+   *
    * @param file the file to create; it appears only when the writer is closed successfully
    * @param schema the rows' schema
    * @param options codec and row-group size
    * @return a writer
    */
   public static RowWriter writer(Path file, RowSchema schema, WriteOptions options) {
-    throw new UnsupportedOperationException("not implemented yet");
+    Objects.requireNonNull(schema, "schema");
+    Objects.requireNonNull(options, "options");
+    Path target = file.toAbsolutePath().normalize();
+    Path temp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+    try {
+      Files.createDirectories(target.getParent());
+    } catch (IOException e) {
+      throw new DelphaException("cannot create the folder of " + target + ": " + e.getMessage(), e);
+    }
+    return new ParquetRowWriter(target.toString(), new LocalOutputFile(temp), schema, options,
+        new ParquetRowWriter.Publisher() {
+          @Override
+          public void publish() {
+            try {
+              Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+              throw new DelphaException("cannot publish Parquet file " + target + ": " + e.getMessage(), e);
+            }
+          }
+
+          @Override
+          public void discard() {
+            deleteQuietly(temp);
+          }
+        });
   }
 
   /**
@@ -37,9 +90,39 @@ public final class ParquetRows {
    * @param schema the rows' schema
    * @param options codec and row-group size
    * @return a writer
+   * @throws ConflictException if an object already exists at {@code key} (checked again on close)
    */
   public static RowWriter writer(ObjectStore store, String key, RowSchema schema, WriteOptions options) {
-    throw new UnsupportedOperationException("not implemented yet");
+    Objects.requireNonNull(schema, "schema");
+    Objects.requireNonNull(options, "options");
+    if (store.exists(key)) {
+      throw new ConflictException("object " + key + " already exists in " + store.describe()
+          + "; Parquet objects are written once");
+    }
+    Path spool;
+    try {
+      spool = Files.createTempFile("delpha-parquet-", ".parquet");
+      Files.delete(spool);
+    } catch (IOException e) {
+      throw new DelphaException("cannot create a temporary file to spool " + key + ": " + e.getMessage(), e);
+    }
+    String destination = store.describe() + "/" + key;
+    return new ParquetRowWriter(destination, new LocalOutputFile(spool), schema, options,
+        new ParquetRowWriter.Publisher() {
+          @Override
+          public void publish() {
+            try {
+              store.putIfAbsent(key, spool);
+            } finally {
+              deleteQuietly(spool);
+            }
+          }
+
+          @Override
+          public void discard() {
+            deleteQuietly(spool);
+          }
+        });
   }
 
   /**
@@ -52,24 +135,120 @@ public final class ParquetRows {
    * @return the number of rows written
    */
   public static long write(ObjectStore store, String key, RowSchema schema, Iterable<Row> rows) {
-    throw new UnsupportedOperationException("not implemented yet");
+    return write(store, key, schema, rows, WriteOptions.defaults());
+  }
+
+  /**
+   * Writes every row to a new object.
+   *
+   * @param store the destination store
+   * @param key the object's key; must not exist yet
+   * @param schema the rows' schema
+   * @param rows the rows
+   * @param options codec and row-group size
+   * @return the number of rows written
+   */
+  public static long write(ObjectStore store, String key, RowSchema schema, Iterable<Row> rows, WriteOptions options) {
+    RowWriter writer = writer(store, key, schema, options);
+    try {
+      for (Row row : rows) {
+        writer.write(row);
+      }
+    } catch (RuntimeException e) {
+      writer.abort();
+      throw e;
+    }
+    writer.close();
+    return writer.rowCount();
   }
 
   /**
    * @param file a Parquet file
    * @return a streaming reader
+   * @throws NotFoundException if the file does not exist
+   * @throws DataFormatException if it is not a readable Parquet file
    */
   public static RowReader read(Path file) {
-    throw new UnsupportedOperationException("not implemented yet");
+    checkMagic(file, file.toString());
+    return new ParquetRowReader(file.toString(), new LocalInputFile(file), () -> { });
   }
 
   /**
+   * Reads a file whose schema must be {@code expected}.
+   *
+   * @param file a Parquet file
+   * @param expected the schema the caller needs
+   * @return a streaming reader
+   * @throws DataFormatException if the file's schema differs (column names, order, types, or a
+   *     nullable column where a required one is expected)
+   */
+  public static RowReader read(Path file, RowSchema expected) {
+    return requireSchema(read(file), expected, file.toString());
+  }
+
+  /**
+   * Reads an object: a {@link LocalObjectStore}'s file directly, any other store's object through a
+   * local temporary copy deleted on close (Parquet needs random access to its footer).
+   *
    * @param store a store
    * @param key a Parquet object's key
    * @return a streaming reader
+   * @throws NotFoundException if there is no such object
+   * @throws DataFormatException if it is not a readable Parquet file
    */
   public static RowReader read(ObjectStore store, String key) {
-    throw new UnsupportedOperationException("not implemented yet");
+    String source = store.describe() + "/" + key;
+    if (store instanceof LocalObjectStore local) {
+      if (!local.exists(key)) {
+        throw new NotFoundException("no object " + key + " in " + store.describe());
+      }
+      Path file = local.root().resolve(key);
+      checkMagic(file, source);
+      return new ParquetRowReader(source, new LocalInputFile(file), () -> { });
+    }
+    try (InputStream in = store.get(key)) {
+      return read(in, source);
+    } catch (IOException e) {
+      throw new DelphaException("cannot read " + source + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Reads an object whose schema must be {@code expected}.
+   *
+   * @param store a store
+   * @param key a Parquet object's key
+   * @param expected the schema the caller needs
+   * @return a streaming reader
+   * @throws DataFormatException if the object's schema differs
+   */
+  public static RowReader read(ObjectStore store, String key, RowSchema expected) {
+    return requireSchema(read(store, key), expected, store.describe() + "/" + key);
+  }
+
+  /**
+   * Reads Parquet from a stream, through a local temporary copy deleted when the reader closes.
+   *
+   * @param content the Parquet bytes; read to the end, not closed
+   * @param name what the content is, for messages
+   * @return a streaming reader
+   * @throws DataFormatException if it is not a readable Parquet file
+   */
+  public static RowReader read(InputStream content, String name) {
+    Path spool = null;
+    try {
+      spool = Files.createTempFile("delpha-parquet-", ".parquet");
+      Files.copy(content, spool, StandardCopyOption.REPLACE_EXISTING);
+      checkMagic(spool, name);
+      Path copy = spool;
+      return new ParquetRowReader(name, new LocalInputFile(copy), () -> deleteQuietly(copy));
+    } catch (IOException e) {
+      deleteQuietly(spool);
+      throw new DelphaException("cannot read " + name + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      deleteQuietly(spool);
+      throw e;
+    }
   }
 
   /**
@@ -78,7 +257,11 @@ public final class ParquetRows {
    * @return every row, in memory: for small objects
    */
   public static List<Row> readAll(ObjectStore store, String key) {
-    throw new UnsupportedOperationException("not implemented yet");
+    try (RowReader reader = read(store, key)) {
+      List<Row> rows = new ArrayList<>();
+      reader.forEachRemaining(rows::add);
+      return rows;
+    }
   }
 
   /**
@@ -86,6 +269,66 @@ public final class ParquetRows {
    * @return whether it starts with the Parquet magic bytes {@code PAR1}
    */
   public static boolean startsWithMagic(InputStream content) {
-    throw new UnsupportedOperationException("not implemented yet");
+    try {
+      return Arrays.equals(content.readNBytes(MAGIC.length), MAGIC);
+    } catch (IOException e) {
+      throw new DelphaException("cannot read the start of the content: " + e.getMessage(), e);
+    }
   }
+
+  private static void checkMagic(Path file, String source) {
+    try (InputStream in = Files.newInputStream(file)) {
+      long size = Files.size(file);
+      if (size < 12 || !startsWithMagic(in)) {
+        throw new DataFormatException(source + " is not a Parquet file (" + size
+            + " bytes, no PAR1 magic at the start)");
+      }
+    } catch (NoSuchFileException e) {
+      throw new NotFoundException("no file " + source);
+    } catch (IOException e) {
+      throw new DelphaException("cannot read " + source + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static RowReader requireSchema(RowReader reader, RowSchema expected, String source) {
+    RowSchema actual = reader.schema();
+    String problem = schemaProblem(actual, expected);
+    if (problem != null) {
+      reader.close();
+      throw new DataFormatException(source + " does not have the expected schema: " + problem
+          + " (file: " + actual + ", expected: " + expected + ")");
+    }
+    return reader;
+  }
+
+  private static String schemaProblem(RowSchema actual, RowSchema expected) {
+    if (actual.size() != expected.size()) {
+      return "it has " + actual.size() + " columns, " + expected.size() + " expected";
+    }
+    for (int i = 0; i < actual.size(); i++) {
+      Column a = actual.column(i);
+      Column e = expected.column(i);
+      if (!a.name().equals(e.name())) {
+        return "column " + (i + 1) + " is '" + a.name() + "', '" + e.name() + "' expected";
+      }
+      if (!a.type().equals(e.type())) {
+        return "column " + a.name() + " is " + a.type() + ", " + e.type() + " expected";
+      }
+      if (a.nullable() && !e.nullable()) {
+        return "column " + a.name() + " may hold nulls but is expected to be required";
+      }
+    }
+    return null;
+  }
+
+  private static void deleteQuietly(Path file) {
+    if (file != null) {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException ignored) {
+        // a leftover temporary file holds no published data
+      }
+    }
+  }
+
 }

@@ -2,6 +2,9 @@ package io.delpha.sdk.core.secrets;
 
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.NotFoundException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -37,4 +40,30 @@ public interface SecretProvider {
    * @throws DataFormatException if the secret is not a JSON object (the message never quotes it)
    */
   Map<String, String> json(String name);
+
+  /**
+   * @return secrets from this process's environment variables (see {@link EnvironmentSecretProvider})
+   */
+  static SecretProvider environment() {
+    return EnvironmentSecretProvider.system();
+  }
+
+  /**
+   * @param file a {@code .json} or properties file (see {@link FileSecretProvider})
+   * @return secrets from that file, read now
+   * @throws NotFoundException if the file does not exist
+   * @throws DataFormatException if it cannot be parsed
+   */
+  static SecretProvider fromFile(Path file) {
+    return FileSecretProvider.of(file);
+  }
+
+  /**
+   * @param delegate where secrets come from
+   * @param ttl how long each value is reused before asking {@code delegate} again
+   * @return a caching provider (see {@link CachingSecretProvider})
+   */
+  static SecretProvider cached(SecretProvider delegate, Duration ttl) {
+    return CachingSecretProvider.of(delegate, ttl, Clock.systemUTC());
+  }
 }

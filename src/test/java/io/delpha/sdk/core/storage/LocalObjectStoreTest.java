@@ -1,0 +1,58 @@
+package io.delpha.sdk.core.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.delpha.sdk.core.ConflictException;
+import io.delpha.sdk.core.InvalidInputException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("LocalObjectStore")
+class LocalObjectStoreTest extends ObjectStoreContract {
+
+  Path root;
+
+  @Override
+  ObjectStore newStore() {
+    root = tmp.resolve("lake-" + UUID.randomUUID());
+    return LocalObjectStore.at(root);
+  }
+
+  @Override
+  void simulateCrashedWrite(String key) throws Exception {
+    Path folder = Files.createDirectories(root.resolve(key).getParent());
+    Files.write(folder.resolve(".delpha-tmp-" + UUID.randomUUID()), new byte[] {1, 2, 3});
+  }
+
+  @Test
+  @DisplayName("keys map to files under the root and nothing is ever written outside it")
+  void filesUnderRoot() throws Exception {
+    store.put("a/b/c.txt", utf8("x"));
+    assertThat(root.resolve("a/b/c.txt")).hasContent("x");
+    assertThatThrownBy(() -> store.put("../escaped.txt", utf8("x"))).isInstanceOf(InvalidInputException.class);
+    assertThat(root.getParent().resolve("escaped.txt")).doesNotExist();
+  }
+
+  @Test
+  @DisplayName("writes leave no temporary files behind")
+  void noTemporaryFilesLeft() throws Exception {
+    store.put("a/x.bin", randomBytes(LARGE, 9));
+    store.putIfAbsent("a/y.bin", utf8("y"));
+    assertThatThrownBy(() -> store.putIfAbsent("a/y.bin", utf8("z"))).isInstanceOf(ConflictException.class);
+    try (Stream<Path> files = Files.list(root.resolve("a"))) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("x.bin", "y.bin");
+    }
+  }
+
+  @Test
+  @DisplayName("the root may not be a file")
+  void rootMustBeFolder() throws Exception {
+    Path file = Files.write(tmp.resolve("plain-file"), utf8("x"));
+    assertThatThrownBy(() -> LocalObjectStore.at(file)).isInstanceOf(InvalidInputException.class);
+  }
+}
