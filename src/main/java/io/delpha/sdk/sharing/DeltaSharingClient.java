@@ -1,0 +1,514 @@
+package io.delpha.sdk.sharing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.delpha.sdk.core.DataFormatException;
+import io.delpha.sdk.core.InvalidInputException;
+import io.delpha.sdk.core.RetryPolicy;
+import io.delpha.sdk.core.Secret;
+import io.delpha.sdk.core.parquet.Column;
+import io.delpha.sdk.core.parquet.ColumnType;
+import io.delpha.sdk.core.parquet.RowReader;
+import io.delpha.sdk.core.parquet.RowSchema;
+import io.delpha.sdk.core.secrets.SecretProvider;
+import io.delpha.sdk.sharing.internal.BearerTokens;
+import io.delpha.sdk.sharing.internal.FileDownloader;
+import io.delpha.sdk.sharing.internal.ParallelRowReader;
+import io.delpha.sdk.sharing.internal.QueryResponse;
+import io.delpha.sdk.sharing.internal.QueryResponse.FileAction;
+import io.delpha.sdk.sharing.internal.SharingHttp;
+import io.delpha.sdk.sharing.internal.UrlRefresher;
+import io.delpha.sdk.sharing.internal.Values;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A client of the open Delta Sharing protocol that reads shared tables as typed {@link
+ * io.delpha.sdk.core.parquet.Row}s, without Spark.
+ *
+ * <pre>{@code
+ * try (DeltaSharingClient client = DeltaSharingClient.fromProfile(Path.of("config.share"))) {
+ *   client.listShares().forEach(s -> System.out.println(s.name()));
+ *   try (RowReader rows = client.readTable("share.schema.table")) {
+ *     rows.forEachRemaining(r -> ...);            // streamed: files download in parallel as you read
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>The bearer token goes to the sharing server only, never to the presigned file URLs, and requests
+ * to the server never follow redirects (a redirect would carry the token elsewhere). Files are
+ * downloaded by a bounded pool ({@link Builder#downloadParallelism(int)}) and read in the order they
+ * arrive, so rows of different files interleave in no fixed order. Expired presigned URLs are refreshed
+ * by sending the query again; 429, 5xx and connection failures are retried per the {@link RetryPolicy}.
+ * Errors are typed: 400 {@link InvalidInputException}, 401 {@link io.delpha.sdk.core.AuthenticationException},
+ * 403 {@link io.delpha.sdk.core.AccessDeniedException}, 404 {@link io.delpha.sdk.core.NotFoundException},
+ * 429 {@link io.delpha.sdk.core.RateLimitedException}, 5xx or unreachable {@link
+ * io.delpha.sdk.core.ServiceUnavailableException}, unreadable answers {@link DataFormatException}.
+ *
+ * <p>Thread-safe; one client may serve many concurrent reads. Each {@link RowReader} it returns is for
+ * one consumer thread and must be closed.
+ */
+public final class DeltaSharingClient implements AutoCloseable {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String USER_AGENT = "delpha-data-sdk-delta-sharing/0.1";
+
+  private final URI endpoint;
+  private final SharingHttp http;
+  private final FileDownloader downloader;
+  private final int parallelism;
+  private final Integer pageSize;
+
+  private DeltaSharingClient(Builder b, BearerTokens tokens, HttpClient sharingHttp, HttpClient storageHttp) {
+    this.endpoint = b.endpoint;
+    this.http = new SharingHttp(sharingHttp, b.endpoint, tokens, b.retry, b.requestTimeout, USER_AGENT);
+    this.downloader = new FileDownloader(storageHttp, b.retry, b.requestTimeout, b.urlExpiryMargin, b.clock);
+    this.parallelism = b.parallelism;
+    this.pageSize = b.pageSize;
+  }
+
+  /**
+   * A client for the server and credentials of a profile file.
+   *
+   * @param profileFile a profile file (version 1 or 2)
+   * @return the client
+   * @throws io.delpha.sdk.core.NotFoundException if the file does not exist
+   * @throws DataFormatException if it is not a valid profile
+   */
+  public static DeltaSharingClient fromProfile(Path profileFile) {
+    return builder().profile(DeltaSharingProfile.read(profileFile)).build();
+  }
+
+  /**
+   * @return a builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * @return every share the recipient may read, all pages
+   */
+  public List<Share> listShares() {
+    List<Share> shares = new ArrayList<>();
+    paginate("/shares", item -> shares.add(new Share(item.path("name").asText(), text(item, "id"))));
+    return shares;
+  }
+
+  /**
+   * @param share a share
+   * @return its schemas, all pages
+   */
+  public List<SharedSchema> listSchemas(String share) {
+    List<SharedSchema> schemas = new ArrayList<>();
+    paginate(SharingHttp.path("shares", required(share, "share"), "schemas"),
+        item -> schemas.add(new SharedSchema(item.path("name").asText(), item.path("share").asText(share))));
+    return schemas;
+  }
+
+  /**
+   * @param share a share
+   * @param schema one of its schemas
+   * @return the schema's tables, all pages
+   */
+  public List<SharedTable> listTables(String share, String schema) {
+    List<SharedTable> tables = new ArrayList<>();
+    paginate(SharingHttp.path("shares", required(share, "share"), "schemas", required(schema, "schema"), "tables"),
+        item -> tables.add(table(item, share, schema)));
+    return tables;
+  }
+
+  /**
+   * @param share a share
+   * @return every table of every schema of the share, all pages
+   */
+  public List<SharedTable> listAllTables(String share) {
+    List<SharedTable> tables = new ArrayList<>();
+    paginate(SharingHttp.path("shares", required(share, "share"), "all-tables"),
+        item -> tables.add(table(item, share, null)));
+    return tables;
+  }
+
+  /**
+   * @param table {@code share.schema.table}
+   * @return the table's current version
+   */
+  public long tableVersion(String table) {
+    SharedTable t = SharedTable.parse(table);
+    return http.getVersion(tablePath(t) + "/version");
+  }
+
+  /**
+   * @param table {@code share.schema.table}
+   * @return its schema, partition columns and version
+   * @throws DataFormatException if its schema has types this client cannot represent
+   */
+  public TableMetadata tableMetadata(String table) {
+    SharedTable t = SharedTable.parse(table);
+    return QueryResponse.parse(http.ndjson("GET", tablePath(t) + "/metadata", null), t.coordinates()).metadata();
+  }
+
+  /**
+   * Reads every row of the table's current version.
+   *
+   * @param table {@code share.schema.table}
+   * @return the rows, streamed; close the reader
+   */
+  public RowReader readTable(String table) {
+    return readTable(table, ReadOptions.all());
+  }
+
+  /**
+   * Reads the rows of a table that match the options.
+   *
+   * @param table {@code share.schema.table}
+   * @param options filter, limit, version or timestamp
+   * @return the rows, streamed; close the reader
+   * @throws InvalidInputException if the filter names a column the table does not have
+   */
+  public RowReader readTable(String table, ReadOptions options) {
+    Objects.requireNonNull(options, "options");
+    SharedTable t = SharedTable.parse(table);
+    String name = t.coordinates();
+    ObjectNode body = JSON.createObjectNode();
+    if (options.filter() != null || options.limit() != null) {
+      // the schema is needed to check the filter and type the hint before the query is sent
+      TableMetadata metadata = tableMetadata(table);
+      if (options.filter() != null) {
+        options.filter().checkColumns(metadata.schema());
+        options.filter().toJsonPredicate(metadata.schema())
+            .ifPresent(hint -> body.put("jsonPredicateHints", hint.toString()));
+      } else if (options.limit() <= Integer.MAX_VALUE) {
+        // with a filter the server could pick files by row count that hold no matching row: no limit hint
+        body.put("limitHint", options.limit().intValue());
+      }
+    }
+    if (options.version() != null) {
+      body.put("version", options.version());
+    }
+    if (options.timestamp() != null) {
+      body.put("timestamp", options.timestamp().toString());
+    }
+    String path = tablePath(t) + "/query";
+    String request = body.toString();
+    QueryResponse response = QueryResponse.parse(http.ndjson("POST", path, request), name);
+    UrlRefresher refresher = new UrlRefresher(
+        () -> QueryResponse.parse(http.ndjson("POST", path, request), name).files(), name);
+    RowSchema schema = response.metadata().schema();
+    Map<FileAction, Map<String, Object>> constants = new HashMap<>();
+    for (FileAction f : response.files()) {
+      constants.put(f, partitionValues(response.metadata(), f, name));
+    }
+    return new ParallelRowReader(schema, response.files(), constants, f -> downloader.open(f, refresher, name),
+        parallelism, options.filter(), options.limit(), name);
+  }
+
+  /**
+   * Reads the change data feed of a table from a version on: inserted, deleted and updated rows, with
+   * the columns {@code _change_type} ({@code insert}, {@code delete}, {@code update_preimage},
+   * {@code update_postimage}), {@code _commit_version} and {@code _commit_timestamp} (epoch ms) added.
+   * The table must have change data feed enabled by its provider.
+   *
+   * @param table {@code share.schema.table}
+   * @param startingVersion the first version, inclusive
+   * @return the changes, streamed; close the reader
+   */
+  public RowReader readChanges(String table, long startingVersion) {
+    if (startingVersion < 0) {
+      throw new InvalidInputException("startingVersion must be >= 0, was " + startingVersion);
+    }
+    SharedTable t = SharedTable.parse(table);
+    String name = t.coordinates();
+    String path = tablePath(t) + "/changes?startingVersion=" + startingVersion;
+    QueryResponse response = QueryResponse.parse(http.ndjson("GET", path, null), name);
+    UrlRefresher refresher = new UrlRefresher(
+        () -> QueryResponse.parse(http.ndjson("GET", path, null), name).files(), name);
+    List<Column> columns = new ArrayList<>(response.metadata().schema().columns());
+    columns.add(Column.nullable("_change_type", ColumnType.STRING));
+    columns.add(Column.nullable("_commit_version", ColumnType.LONG));
+    columns.add(Column.nullable("_commit_timestamp", ColumnType.LONG));
+    RowSchema schema = new RowSchema(columns);
+    Map<FileAction, Map<String, Object>> constants = new HashMap<>();
+    for (FileAction f : response.files()) {
+      Map<String, Object> values = partitionValues(response.metadata(), f, name);
+      values.put("_commit_version", f.version());
+      values.put("_commit_timestamp", f.timestamp());
+      if (!f.kind().equals("cdf")) { // cdf files carry _change_type in their data
+        values.put("_change_type", f.kind().equals("remove") ? "delete" : "insert");
+      }
+      constants.put(f, values);
+    }
+    return new ParallelRowReader(schema, response.files(), constants, f -> downloader.open(f, refresher, name),
+        parallelism, null, null, name);
+  }
+
+  /**
+   * @return the sharing server's endpoint
+   */
+  public URI endpoint() {
+    return endpoint;
+  }
+
+  /** Releases nothing shared: readers own their download pools. Present for try-with-resources. */
+  @Override
+  public void close() {
+    // the JDK HttpClient frees its connections when unreachable
+  }
+
+  @Override
+  public String toString() {
+    return "DeltaSharingClient[" + endpoint + ", downloadParallelism=" + parallelism + "]";
+  }
+
+  private static Map<String, Object> partitionValues(TableMetadata metadata, FileAction f, String table) {
+    Map<String, Object> values = new LinkedHashMap<>();
+    for (String p : metadata.partitionColumns()) {
+      values.put(p, Values.parsePartition(metadata.schema().column(p), f.partitionValues().get(p),
+          table + " file " + f.id()));
+    }
+    return values;
+  }
+
+  private void paginate(String path, java.util.function.Consumer<JsonNode> each) {
+    String token = null;
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    do {
+      Map<String, String> query = new LinkedHashMap<>();
+      if (pageSize != null) {
+        query.put("maxResults", pageSize.toString());
+      }
+      if (token != null) {
+        query.put("pageToken", token);
+      }
+      JsonNode page = http.getJson(path, query);
+      JsonNode items = page.path("items");
+      if (!items.isMissingNode() && !items.isNull() && !items.isArray()) {
+        throw new DataFormatException("GET " + path + " answered 'items' that is not an array");
+      }
+      items.forEach(each);
+      JsonNode next = page.get("nextPageToken");
+      token = next == null || next.isNull() || next.asText().isEmpty() ? null : next.asText();
+      if (token != null && !seen.add(token)) {
+        throw new DataFormatException("GET " + path + " handed out page token '" + token
+            + "' twice; stopping rather than looping");
+      }
+    } while (token != null);
+  }
+
+  private static SharedTable table(JsonNode item, String share, String schema) {
+    return new SharedTable(item.path("name").asText(), item.path("schema").asText(schema),
+        item.path("share").asText(share), text(item, "id"));
+  }
+
+  private static String tablePath(SharedTable t) {
+    return SharingHttp.path("shares", t.share(), "schemas", t.schema(), "tables", t.name());
+  }
+
+  private static String required(String value, String what) {
+    if (value == null || value.isBlank()) {
+      throw new InvalidInputException("the " + what + " name must not be blank");
+    }
+    return value;
+  }
+
+  private static String text(JsonNode node, String field) {
+    JsonNode v = node.get(field);
+    return v == null || v.isNull() ? null : v.asText();
+  }
+
+  /** Builds a {@link DeltaSharingClient}. */
+  public static final class Builder {
+    private URI endpoint;
+    private Secret bearerToken;
+    private java.time.Instant expirationTime;
+    private SecretProvider secrets;
+    private String secretName;
+    private DeltaSharingProfile oauthProfile;
+    private Duration connectTimeout = Duration.ofSeconds(10);
+    private Duration requestTimeout = Duration.ofSeconds(60);
+    private Duration urlExpiryMargin = Duration.ofSeconds(30);
+    private RetryPolicy retry = RetryPolicy.defaults();
+    private int parallelism = 4;
+    private Integer pageSize;
+    private Clock clock = Clock.systemUTC();
+
+    private Builder() {}
+
+    /**
+     * Takes the endpoint and credentials of a profile.
+     *
+     * @param profile a profile
+     * @return this builder
+     */
+    public Builder profile(DeltaSharingProfile profile) {
+      this.endpoint = profile.endpoint();
+      if (profile.type() == DeltaSharingProfile.AuthType.BEARER_TOKEN) {
+        this.bearerToken = profile.bearerToken();
+        this.expirationTime = profile.expirationTime();
+        this.oauthProfile = null;
+      } else {
+        this.oauthProfile = profile;
+        this.bearerToken = null;
+      }
+      return this;
+    }
+
+    /**
+     * @param endpoint the sharing server's URL, the protocol's {@code {prefix}}
+     * @return this builder
+     */
+    public Builder endpoint(URI endpoint) {
+      this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+      return this;
+    }
+
+    /**
+     * @param endpoint the sharing server's URL
+     * @return this builder
+     */
+    public Builder endpoint(String endpoint) {
+      return endpoint(URI.create(endpoint));
+    }
+
+    /**
+     * @param token the bearer token
+     * @return this builder
+     */
+    public Builder bearerToken(Secret token) {
+      this.bearerToken = Objects.requireNonNull(token, "token");
+      this.secrets = null;
+      this.oauthProfile = null;
+      return this;
+    }
+
+    /**
+     * The bearer token kept in a vault: asked for on every request, so a rotated token is picked up
+     * (wrap the provider with {@link SecretProvider#cached} to limit look-ups).
+     *
+     * @param secrets the provider
+     * @param name the secret's name
+     * @return this builder
+     */
+    public Builder bearerToken(SecretProvider secrets, String name) {
+      this.secrets = Objects.requireNonNull(secrets, "secrets");
+      this.secretName = Objects.requireNonNull(name, "name");
+      this.bearerToken = null;
+      this.oauthProfile = null;
+      return this;
+    }
+
+    /**
+     * @param timeout the TCP connect timeout (default 10 s)
+     * @return this builder
+     */
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /**
+     * @param timeout how long to wait for an answer's headers (default 60 s)
+     * @return this builder
+     */
+    public Builder requestTimeout(Duration timeout) {
+      this.requestTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /**
+     * @param policy retries of 429, 5xx and connection failures (default {@link RetryPolicy#defaults()})
+     * @return this builder
+     */
+    public Builder retryPolicy(RetryPolicy policy) {
+      this.retry = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * @param files how many files download at once, and how many downloaded files may wait to be read
+     *     (default 4)
+     * @return this builder
+     */
+    public Builder downloadParallelism(int files) {
+      if (files < 1 || files > 64) {
+        throw new InvalidInputException("downloadParallelism must be 1..64, was " + files);
+      }
+      this.parallelism = files;
+      return this;
+    }
+
+    /**
+     * @param items {@code maxResults} of list requests (default: the server's choice)
+     * @return this builder
+     */
+    public Builder listPageSize(int items) {
+      if (items < 1) {
+        throw new InvalidInputException("listPageSize must be >= 1, was " + items);
+      }
+      this.pageSize = items;
+      return this;
+    }
+
+    /**
+     * @param margin a presigned URL expiring sooner than this is refreshed before use (default 30 s)
+     * @return this builder
+     */
+    public Builder urlExpiryMargin(Duration margin) {
+      this.urlExpiryMargin = Objects.requireNonNull(margin, "margin");
+      return this;
+    }
+
+    /**
+     * @param clock the clock URL and token expiry are checked against
+     * @return this builder
+     */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * @return the client
+     * @throws InvalidInputException if no endpoint or no credentials were given
+     * @throws io.delpha.sdk.core.AuthenticationException if the profile's token has already expired
+     */
+    public DeltaSharingClient build() {
+      if (endpoint == null) {
+        throw new InvalidInputException("a Delta Sharing client needs an endpoint (or a profile)");
+      }
+      String scheme = endpoint.getScheme();
+      if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+          || endpoint.getHost() == null) {
+        throw new InvalidInputException("the Delta Sharing endpoint must be an absolute http(s) URL: " + endpoint);
+      }
+      HttpClient sharing = HttpClient.newBuilder().connectTimeout(connectTimeout)
+          .followRedirects(HttpClient.Redirect.NEVER).build();
+      HttpClient storage = HttpClient.newBuilder().connectTimeout(connectTimeout)
+          .followRedirects(HttpClient.Redirect.NORMAL).build();
+      BearerTokens tokens;
+      if (bearerToken != null) {
+        tokens = BearerTokens.fixed(bearerToken, expirationTime, clock);
+        tokens.current(); // fail now, not at the first read, if the profile's token has expired
+      } else if (secrets != null) {
+        tokens = BearerTokens.fromSecret(secrets, secretName);
+      } else if (oauthProfile != null) {
+        tokens = BearerTokens.oauthClientCredentials(sharing, oauthProfile.tokenEndpoint(),
+            oauthProfile.clientId(), oauthProfile.clientSecret(), oauthProfile.scope(), clock);
+      } else {
+        throw new InvalidInputException("a Delta Sharing client needs credentials: a bearer token, a "
+            + "SecretProvider and secret name, or a profile");
+      }
+      return new DeltaSharingClient(this, tokens, sharing, storage);
+    }
+  }
+}

@@ -1,0 +1,208 @@
+package io.delpha.sdk.sharing;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.delpha.sdk.core.DataFormatException;
+import io.delpha.sdk.core.DelphaException;
+import io.delpha.sdk.core.NotFoundException;
+import io.delpha.sdk.core.Secret;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * A Delta Sharing profile file ({@code config.share}), the credentials a provider hands a recipient.
+ *
+ * <p>Version 1 holds {@code endpoint}, {@code bearerToken} and an optional {@code expirationTime}.
+ * Version 2 adds {@code type}: {@code bearer_token} (same fields as version 1) or {@code
+ * oauth_client_credentials} ({@code tokenEndpoint}, {@code clientId}, {@code clientSecret}, optional
+ * {@code scope}); the client then obtains its bearer tokens from the token endpoint.
+ *
+ * <pre>{@code
+ * {"shareCredentialsVersion": 1, "endpoint": "https://sharing.example.com/delta-sharing/",
+ *  "bearerToken": "...", "expirationTime": "2030-11-12T00:12:29.0Z"}
+ * }</pre>
+ *
+ * <p>Secrets are {@link Secret}s: {@link #toString()} shows none, and parse errors never quote the file.
+ *
+ * @param version the {@code shareCredentialsVersion}, 1 or 2
+ * @param endpoint the sharing server's URL (the protocol's {@code {prefix}})
+ * @param type how the client authenticates
+ * @param bearerToken the bearer token, for {@link AuthType#BEARER_TOKEN}; {@code null} otherwise
+ * @param expirationTime when the bearer token expires, {@code null} if it never does
+ * @param tokenEndpoint the OAuth token endpoint, for {@link AuthType#OAUTH_CLIENT_CREDENTIALS}
+ * @param clientId the OAuth client id, for {@link AuthType#OAUTH_CLIENT_CREDENTIALS}
+ * @param clientSecret the OAuth client secret, for {@link AuthType#OAUTH_CLIENT_CREDENTIALS}
+ * @param scope the OAuth scope, may be {@code null}
+ */
+public record DeltaSharingProfile(
+    int version,
+    URI endpoint,
+    AuthType type,
+    Secret bearerToken,
+    Instant expirationTime,
+    URI tokenEndpoint,
+    String clientId,
+    Secret clientSecret,
+    String scope) {
+
+  /** The newest {@code shareCredentialsVersion} this client reads. */
+  public static final int NEWEST_VERSION = 2;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** How a profile authenticates to the sharing server. */
+  public enum AuthType {
+    /** A long-lived bearer token in the profile. */
+    BEARER_TOKEN,
+    /** OAuth 2.0 client credentials exchanged for short-lived bearer tokens. */
+    OAUTH_CLIENT_CREDENTIALS
+  }
+
+  /** Checks the fields each type needs. */
+  public DeltaSharingProfile {
+    Objects.requireNonNull(endpoint, "endpoint");
+    Objects.requireNonNull(type, "type");
+    if (type == AuthType.BEARER_TOKEN && (bearerToken == null || bearerToken.isEmpty())) {
+      throw new DataFormatException("a bearer_token profile needs a non-empty bearerToken");
+    }
+    if (type == AuthType.OAUTH_CLIENT_CREDENTIALS
+        && (tokenEndpoint == null || blank(clientId) || clientSecret == null || clientSecret.isEmpty())) {
+      throw new DataFormatException(
+          "an oauth_client_credentials profile needs tokenEndpoint, clientId and clientSecret");
+    }
+  }
+
+  /**
+   * Reads a profile file.
+   *
+   * @param file the profile file
+   * @return the profile
+   * @throws NotFoundException if there is no such file
+   * @throws DataFormatException if it is not a valid profile (the message names the field, never a value)
+   */
+  public static DeltaSharingProfile read(Path file) {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (NoSuchFileException e) {
+      throw new NotFoundException("no Delta Sharing profile file at " + file);
+    } catch (IOException e) {
+      throw new DelphaException("cannot read the Delta Sharing profile " + file + ": " + e.getMessage(), e);
+    }
+    return parse(text, file.toString());
+  }
+
+  /**
+   * Parses a profile's JSON text (e.g. one kept in a key vault).
+   *
+   * @param json the profile JSON
+   * @param source what the text is, for messages
+   * @return the profile
+   * @throws DataFormatException if it is not a valid profile (the message never quotes the text)
+   */
+  public static DeltaSharingProfile parse(String json, String source) {
+    JsonNode node;
+    try {
+      node = JSON.readTree(json == null ? "" : json);
+    } catch (JsonProcessingException e) {
+      // the parser's message may quote the token: keep neither message nor cause
+      throw new DataFormatException("the Delta Sharing profile " + source + " is not valid JSON");
+    }
+    if (node == null || !node.isObject()) {
+      throw new DataFormatException("the Delta Sharing profile " + source + " is not a JSON object");
+    }
+    JsonNode versionNode = node.get("shareCredentialsVersion");
+    if (versionNode == null || !versionNode.canConvertToInt()) {
+      throw new DataFormatException("the Delta Sharing profile " + source
+          + " has no integer 'shareCredentialsVersion' field");
+    }
+    int version = versionNode.asInt();
+    if (version < 1) {
+      throw new DataFormatException("the Delta Sharing profile " + source + " has shareCredentialsVersion "
+          + version + "; versions start at 1");
+    }
+    if (version > NEWEST_VERSION) {
+      throw new DataFormatException("the Delta Sharing profile " + source + " has shareCredentialsVersion "
+          + version + ", newer than this client reads (" + NEWEST_VERSION + " and below): upgrade the SDK");
+    }
+    URI endpoint = uri(text(node, "endpoint", source, true), "endpoint", source);
+    String typeText = text(node, "type", source, false);
+    AuthType type = typeText == null ? AuthType.BEARER_TOKEN : switch (typeText.toLowerCase(Locale.ROOT)) {
+      case "bearer_token" -> AuthType.BEARER_TOKEN;
+      case "oauth_client_credentials" -> AuthType.OAUTH_CLIENT_CREDENTIALS;
+      default -> throw new DataFormatException("the Delta Sharing profile " + source + " has an unknown type '"
+          + typeText + "'; expected bearer_token or oauth_client_credentials");
+    };
+    if (type == AuthType.OAUTH_CLIENT_CREDENTIALS && version < 2) {
+      throw new DataFormatException("the Delta Sharing profile " + source
+          + ": oauth_client_credentials needs shareCredentialsVersion 2");
+    }
+    if (type == AuthType.BEARER_TOKEN) {
+      String token = text(node, "bearerToken", source, true);
+      String expiration = text(node, "expirationTime", source, false);
+      Instant expires = null;
+      if (expiration != null) {
+        try {
+          expires = Instant.parse(expiration);
+        } catch (DateTimeParseException e) {
+          throw new DataFormatException("the Delta Sharing profile " + source
+              + " has an expirationTime that is not ISO 8601: '" + expiration + "'");
+        }
+      }
+      return new DeltaSharingProfile(version, endpoint, type, Secret.of(token), expires, null, null, null, null);
+    }
+    URI tokenEndpoint = uri(text(node, "tokenEndpoint", source, true), "tokenEndpoint", source);
+    return new DeltaSharingProfile(version, endpoint, type, null, null, tokenEndpoint,
+        text(node, "clientId", source, true), Secret.of(text(node, "clientSecret", source, true)),
+        text(node, "scope", source, false));
+  }
+
+  private static String text(JsonNode node, String field, String source, boolean required) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull() || (value.isTextual() && value.asText().isEmpty())) {
+      if (required) {
+        throw new DataFormatException("the Delta Sharing profile " + source + " has no '" + field + "' field");
+      }
+      return null;
+    }
+    if (!value.isTextual()) {
+      throw new DataFormatException("the Delta Sharing profile " + source + ": '" + field + "' must be a string");
+    }
+    return value.asText();
+  }
+
+  private static URI uri(String text, String field, String source) {
+    try {
+      URI uri = new URI(text);
+      if (uri.getScheme() == null || uri.getHost() == null
+          || !("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))) {
+        throw new URISyntaxException(text, "not an absolute http(s) URL");
+      }
+      return uri;
+    } catch (URISyntaxException e) {
+      throw new DataFormatException("the Delta Sharing profile " + source + ": '" + field
+          + "' is not an absolute http(s) URL: '" + text + "'");
+    }
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
+  }
+
+  @Override
+  public String toString() {
+    return "DeltaSharingProfile[version=" + version + ", endpoint=" + endpoint + ", type=" + type
+        + (expirationTime == null ? "" : ", expirationTime=" + expirationTime)
+        + (tokenEndpoint == null ? "" : ", tokenEndpoint=" + tokenEndpoint + ", clientId=" + clientId)
+        + "]";
+  }
+}

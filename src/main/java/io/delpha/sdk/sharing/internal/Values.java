@@ -1,0 +1,126 @@
+package io.delpha.sdk.sharing.internal;
+
+import io.delpha.sdk.core.DataFormatException;
+import io.delpha.sdk.core.parquet.Column;
+import io.delpha.sdk.core.parquet.ColumnType;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoField;
+
+/** Partition values parsed from the protocol's strings, and file values widened to the table's types. */
+public final class Values {
+
+  /** {@code yyyy-MM-dd HH:mm:ss[.ffffff]}, the protocol's partition timestamp format. */
+  private static final DateTimeFormatter PARTITION_TIMESTAMP = new DateTimeFormatterBuilder()
+      .appendPattern("yyyy-MM-dd HH:mm:ss")
+      .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true).optionalEnd()
+      .toFormatter();
+
+  private Values() {}
+
+  /**
+   * Parses a partition value (the protocol serialises every type as a string; an empty string or a
+   * missing value is {@code null}).
+   *
+   * @param column the partition column
+   * @param text the serialised value
+   * @param file the file, for messages
+   * @return the typed value
+   * @throws DataFormatException if the text does not parse as the column's type
+   */
+  public static Object parsePartition(Column column, String text, String file) {
+    if (text == null || text.isEmpty()) {
+      return null;
+    }
+    ColumnType type = column.type();
+    try {
+      return switch (type.kind()) {
+        case STRING -> text;
+        case INT -> Integer.valueOf(text.trim());
+        case LONG -> Long.valueOf(text.trim());
+        case DOUBLE -> Double.valueOf(text.trim());
+        case BOOLEAN -> parseBoolean(text.trim());
+        case DECIMAL -> new BigDecimal(text.trim()).setScale(type.scale(), RoundingMode.UNNECESSARY);
+        case DATE -> LocalDate.parse(text.trim());
+        case TIMESTAMP -> parseTimestamp(text.trim());
+        case BYTES -> text.getBytes(StandardCharsets.UTF_8);
+        case TIME -> java.time.LocalTime.parse(text.trim());
+      };
+    } catch (NumberFormatException | DateTimeParseException | ArithmeticException e) {
+      throw new DataFormatException("partition value '" + text + "' of column " + column.name() + " in " + file
+          + " is not a valid " + type, e);
+    }
+  }
+
+  private static Boolean parseBoolean(String text) {
+    if (text.equalsIgnoreCase("true")) {
+      return Boolean.TRUE;
+    }
+    if (text.equalsIgnoreCase("false")) {
+      return Boolean.FALSE;
+    }
+    throw new NumberFormatException("not a boolean");
+  }
+
+  private static Instant parseTimestamp(String text) {
+    if (text.indexOf('T') > 0) {
+      return text.endsWith("Z") || text.matches(".*[+-]\\d\\d:\\d\\d$")
+          ? java.time.OffsetDateTime.parse(text).toInstant()
+          : LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
+    }
+    return LocalDateTime.parse(text, PARTITION_TIMESTAMP).toInstant(ZoneOffset.UTC);
+  }
+
+  /**
+   * Widens a value read from a data file to the Java type of the table's column (a file may store a
+   * {@code short} as INT32, a {@code float} as FLOAT, a decimal with another physical type).
+   *
+   * @param column the table's column
+   * @param value the file's value
+   * @param file the file, for messages
+   * @return the value as the column's Java type
+   * @throws DataFormatException if the value cannot be represented exactly
+   */
+  public static Object coerce(Column column, Object value, String file) {
+    if (value == null) {
+      return null;
+    }
+    ColumnType type = column.type();
+    Class<?> expected = io.delpha.sdk.core.parquet.Row.javaType(type);
+    if (expected.isInstance(value) && !(value instanceof BigDecimal)) {
+      return value;
+    }
+    try {
+      return switch (type.kind()) {
+        case LONG -> value instanceof Number n && !(value instanceof Double || value instanceof Float)
+            ? Long.valueOf(n.longValue()) : fail(column, value, file);
+        case INT -> value instanceof Number n && !(value instanceof Double || value instanceof Float)
+            ? Integer.valueOf(Math.toIntExact(n.longValue())) : fail(column, value, file);
+        case DOUBLE -> value instanceof Number n ? Double.valueOf(n.doubleValue()) : fail(column, value, file);
+        case DECIMAL -> value instanceof BigDecimal d ? d.setScale(type.scale(), RoundingMode.UNNECESSARY)
+            : value instanceof Long || value instanceof Integer
+                ? BigDecimal.valueOf(((Number) value).longValue()).setScale(type.scale(), RoundingMode.UNNECESSARY)
+                : fail(column, value, file);
+        case STRING -> value instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : fail(column, value, file);
+        case TIMESTAMP -> value instanceof LocalDateTime t ? t.toInstant(ZoneOffset.UTC) : fail(column, value, file);
+        default -> fail(column, value, file);
+      };
+    } catch (ArithmeticException e) {
+      throw new DataFormatException("value of column " + column.name() + " in " + file + " does not fit "
+          + type, e);
+    }
+  }
+
+  private static Object fail(Column column, Object value, String file) {
+    throw new DataFormatException("column " + column.name() + " in " + file + " holds "
+        + value.getClass().getSimpleName() + " values, but the table's schema says " + column.type());
+  }
+}
