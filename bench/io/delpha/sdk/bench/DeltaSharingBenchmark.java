@@ -1,0 +1,174 @@
+package io.delpha.sdk.bench;
+
+import com.sun.net.httpserver.HttpServer;
+import io.delpha.sdk.core.Secret;
+import io.delpha.sdk.core.parquet.ColumnType;
+import io.delpha.sdk.core.parquet.ParquetRows;
+import io.delpha.sdk.core.parquet.Row;
+import io.delpha.sdk.core.parquet.RowReader;
+import io.delpha.sdk.core.parquet.RowSchema;
+import io.delpha.sdk.core.parquet.RowWriter;
+import io.delpha.sdk.core.parquet.WriteOptions;
+import io.delpha.sdk.sharing.DeltaSharingClient;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.math.BigDecimal;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Reads a shared table of 20 files x 100,000 rows (SNAPPY Parquet written by our writer) through a
+ * Delta Sharing server on loopback (the JDK HttpServer answering the protocol's query and serving the
+ * files as "presigned" URLs), and downloads the same 20 files with a plain parallel HTTP client that
+ * discards the bytes, the physical limit of the transport. Prints rows/s, MB/s and the ratio; asserts
+ * nothing.
+ *
+ * <pre>{@code
+ * mvn -q test-compile dependency:build-classpath -Dmdep.outputFile=cp.txt
+ * java -cp target/classes:target/test-classes:$(cat cp.txt) io.delpha.sdk.bench.DeltaSharingBenchmark [files] [rowsPerFile] [parallelism]
+ * }</pre>
+ */
+public final class DeltaSharingBenchmark {
+
+  static final RowSchema FILE_SCHEMA = RowSchema.builder()
+      .required("org_id", ColumnType.STRING)
+      .required("user_id", ColumnType.LONG)
+      .required("events", ColumnType.LONG)
+      .nullable("cost", ColumnType.decimal(12, 2))
+      .nullable("seen_at", ColumnType.TIMESTAMP)
+      .build();
+
+  static final String SCHEMA_STRING = "{\"type\":\"struct\",\"fields\":["
+      + "{\"name\":\"org_id\",\"type\":\"string\",\"nullable\":false,\"metadata\":{}},"
+      + "{\"name\":\"user_id\",\"type\":\"long\",\"nullable\":false,\"metadata\":{}},"
+      + "{\"name\":\"events\",\"type\":\"long\",\"nullable\":false,\"metadata\":{}},"
+      + "{\"name\":\"cost\",\"type\":\"decimal(12,2)\",\"nullable\":true,\"metadata\":{}},"
+      + "{\"name\":\"seen_at\",\"type\":\"timestamp\",\"nullable\":true,\"metadata\":{}},"
+      + "{\"name\":\"usage_date\",\"type\":\"date\",\"nullable\":true,\"metadata\":{}}]}";
+
+  private DeltaSharingBenchmark() {}
+
+  /**
+   * @param args optional file count (20), rows per file (100,000), download parallelism (4)
+   * @throws Exception on any failure
+   */
+  public static void main(String[] args) throws Exception {
+    int files = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+    int rowsPerFile = args.length > 1 ? Integer.parseInt(args[1]) : 100_000;
+    int parallelism = args.length > 2 ? Integer.parseInt(args[2]) : 4;
+    Path dir = Files.createTempDirectory("sharing-bench");
+    List<byte[]> data = new ArrayList<>();
+    long t0 = System.nanoTime();
+    for (int f = 0; f < files; f++) {
+      Path p = dir.resolve("part-" + f + ".parquet");
+      try (RowWriter w = ParquetRows.writer(p, FILE_SCHEMA, WriteOptions.defaults())) {
+        for (int i = 0; i < rowsPerFile; i++) {
+          long id = (long) f * rowsPerFile + i;
+          w.write(Row.of(FILE_SCHEMA, "org-" + (id % 50), id, id % 1000, BigDecimal.valueOf(id % 100_000, 2),
+              Instant.ofEpochSecond(1_700_000_000L + id)));
+        }
+      }
+      data.add(Files.readAllBytes(p));
+      Files.delete(p);
+    }
+    long totalBytes = data.stream().mapToLong(b -> b.length).sum();
+    System.out.printf("generated %d files x %,d rows = %.1f MB in %.1f s%n", files, rowsPerFile,
+        totalBytes / 1e6, (System.nanoTime() - t0) / 1e9);
+
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.setExecutor(Executors.newFixedThreadPool(8));
+    String base = "http://127.0.0.1:" + server.getAddress().getPort();
+    server.createContext("/files/", ex -> {
+      String name = ex.getRequestURI().getPath().substring("/files/".length());
+      byte[] body = data.get(Integer.parseInt(name.substring(0, name.indexOf('.'))));
+      ex.sendResponseHeaders(200, body.length);
+      try (OutputStream out = ex.getResponseBody()) {
+        out.write(body);
+      }
+    });
+    StringBuilder ndjson = new StringBuilder("{\"protocol\":{\"minReaderVersion\":1}}\n")
+        .append("{\"metaData\":{\"id\":\"bench\",\"format\":{\"provider\":\"parquet\"},\"schemaString\":")
+        .append(com.fasterxml.jackson.databind.node.TextNode.valueOf(SCHEMA_STRING))
+        .append(",\"partitionColumns\":[\"usage_date\"]}}\n");
+    for (int f = 0; f < files; f++) {
+      ndjson.append("{\"file\":{\"url\":\"").append(base).append("/files/").append(f).append(".parquet?sig=x\",")
+          .append("\"id\":\"f").append(f).append("\",\"partitionValues\":{\"usage_date\":\"2024-05-")
+          .append(String.format("%02d", 1 + f % 28)).append("\"},\"size\":").append(data.get(f).length)
+          .append(",\"expirationTimestamp\":").append(System.currentTimeMillis() + 3_600_000).append("}}\n");
+    }
+    byte[] queryAnswer = ndjson.toString().getBytes(StandardCharsets.UTF_8);
+    server.createContext("/ds/", ex -> {
+      ex.getRequestBody().readAllBytes();
+      ex.getResponseHeaders().set("Content-Type", "application/x-ndjson; charset=utf-8");
+      ex.getResponseHeaders().set("Delta-Table-Version", "1");
+      ex.sendResponseHeaders(200, queryAnswer.length);
+      try (OutputStream out = ex.getResponseBody()) {
+        out.write(queryAnswer);
+      }
+    });
+    server.start();
+
+    try {
+      for (int round = 1; round <= 2; round++) { // round 1 warms the JIT
+        long raw = plainDownload(base, files, parallelism);
+        double rawSeconds = raw / 1e9;
+        DeltaSharingClient client = DeltaSharingClient.builder().endpoint(base + "/ds/")
+            .bearerToken(Secret.of("bench-token")).downloadParallelism(parallelism).build();
+        long start = System.nanoTime();
+        long rows = 0;
+        long checksum = 0;
+        try (RowReader reader = client.readTable("share.schema.usage")) {
+          while (reader.hasNext()) {
+            Row r = reader.next();
+            checksum += r.getLong("events");
+            rows++;
+          }
+        }
+        double readSeconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf("round %d: plain parallel download %.2f s (%.0f MB/s); readTable %,d rows in %.2f s = "
+                + "%,.0f rows/s (%.1f MB/s); read/download time ratio %.1fx; checksum %d%n",
+            round, rawSeconds, totalBytes / 1e6 / rawSeconds, rows, readSeconds, rows / readSeconds,
+            totalBytes / 1e6 / readSeconds, readSeconds / rawSeconds, checksum);
+      }
+    } finally {
+      server.stop(0);
+      System.exit(0);
+    }
+  }
+
+  /** Downloads every file with {@code parallelism} threads, discarding the bytes; returns nanoseconds. */
+  static long plainDownload(String base, int files, int parallelism) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    ExecutorService pool = Executors.newFixedThreadPool(parallelism);
+    long start = System.nanoTime();
+    List<Future<Long>> done = new ArrayList<>();
+    for (int f = 0; f < files; f++) {
+      URI uri = URI.create(base + "/files/" + f + ".parquet?sig=x");
+      done.add(pool.submit(() -> {
+        HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(uri).build(),
+            HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream in = r.body()) {
+          return in.transferTo(OutputStream.nullOutputStream());
+        }
+      }));
+    }
+    for (Future<Long> f : done) {
+      f.get();
+    }
+    long elapsed = System.nanoTime() - start;
+    pool.shutdown();
+    return elapsed;
+  }
+}
