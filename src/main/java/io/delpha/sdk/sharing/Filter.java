@@ -378,6 +378,9 @@ public abstract sealed class Filter {
   @SuppressWarnings({"unchecked", "rawtypes"})
   private static int compare(Object actual, Object literal, String column) {
     if (actual instanceof Number a && literal instanceof Number b) {
+      if (!Double.isFinite(a.doubleValue()) || !Double.isFinite(b.doubleValue())) {
+        return Double.compare(a.doubleValue(), b.doubleValue()); // NaN and infinities have no BigDecimal
+      }
       return toBigDecimal(a).compareTo(toBigDecimal(b));
     }
     if (actual.getClass() == literal.getClass() && actual instanceof Comparable c) {
