@@ -176,13 +176,11 @@ class TotesysPipelineSeedTest {
   @Test
   @DisplayName("a table name outside the allowlist is an InvalidInputException before any SQL runs")
   void tableOutsideAllowlist() {
-    AtomicInteger connections = new AtomicInteger();
     assertThatThrownBy(() -> TotesysPipeline.builder().tables("sales_order", "pg_authid; DROP TABLE staff"))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("not a totesys table").hasMessageContaining("sales_order");
     assertThatThrownBy(() -> TotesysPipeline.builder().tables("_prisma_migrations"))
-        .isInstanceOf(InvalidInputException.class);
-    assertThat(connections).hasValue(0);
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("_prisma_migrations");
   }
 
   @Test
