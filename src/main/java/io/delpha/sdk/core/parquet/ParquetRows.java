@@ -3,6 +3,7 @@ package io.delpha.sdk.core.parquet;
 import io.delpha.sdk.core.ConflictException;
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.DelphaException;
+import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.NotFoundException;
 import io.delpha.sdk.core.parquet.internal.ParquetRowReader;
 import io.delpha.sdk.core.parquet.internal.ParquetRowWriter;
@@ -209,7 +210,7 @@ public final class ParquetRows {
     try (InputStream in = store.get(key)) {
       return read(in, source);
     } catch (IOException e) {
-      throw new DelphaException("cannot read " + source + ": " + e.getMessage(), e);
+      throw new ServiceUnavailableException("cannot read " + source + ": " + e.getMessage(), e);
     }
   }
 
@@ -244,7 +245,7 @@ public final class ParquetRows {
       return new ParquetRowReader(name, new LocalInputFile(copy), () -> deleteQuietly(copy));
     } catch (IOException e) {
       deleteQuietly(spool);
-      throw new DelphaException("cannot read " + name + ": " + e.getMessage(), e);
+      throw new ServiceUnavailableException("cannot read " + name + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
       deleteQuietly(spool);
       throw e;

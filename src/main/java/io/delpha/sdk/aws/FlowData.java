@@ -1,0 +1,198 @@
+package io.delpha.sdk.aws;
+
+import io.delpha.sdk.core.DataFormatException;
+import io.delpha.sdk.core.DelphaException;
+import io.delpha.sdk.core.ServiceUnavailableException;
+import io.delpha.sdk.core.parquet.Column;
+import io.delpha.sdk.core.parquet.ParquetRows;
+import io.delpha.sdk.core.parquet.Row;
+import io.delpha.sdk.core.parquet.RowReader;
+import io.delpha.sdk.core.parquet.RowSchema;
+import io.delpha.sdk.core.storage.ObjectStore;
+import java.io.IOException;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+
+/**
+ * The records of one successful flow run: every Parquet file of the run's S3 folder read in turn as
+ * typed {@link Row}s. Streaming: one file at a time is copied to a local temporary file and read row
+ * group by row group, so a run larger than memory goes through. Not thread-safe; close it (or the
+ * {@link #stream()}) to delete the temporary copy.
+ *
+ * <pre>{@code
+ * try (FlowData data = aws.getFlowParquetData("contact-flow")) {
+ *   System.out.println(data.execution().executionId() + " " + data.schema());
+ *   data.stream().forEach(row -> System.out.println(row.getString("Id")));
+ * }
+ * }</pre>
+ *
+ * <p>Every file must have the first file's column names and types: a file that differs is a {@link
+ * DataFormatException} naming it. A file that cannot be fetched is a {@link ServiceUnavailableException}
+ * naming it.
+ */
+public final class FlowData implements RowReader {
+
+  private final ObjectStore store;
+  private final String flowName;
+  private final FlowExecution execution;
+  private final List<String> files;
+  private final RowSchema schema;
+  private RowReader current;
+  private String currentFile;
+  private int nextFile;
+  private long rowsRead;
+  private boolean closed;
+
+  private FlowData(ObjectStore store, String flowName, FlowExecution execution, List<String> files) {
+    this.store = store;
+    this.flowName = flowName;
+    this.execution = execution;
+    this.files = List.copyOf(files);
+    openNext();
+    this.schema = current.schema();
+  }
+
+  /**
+   * Opens the first file. Used by {@link AWSManager}; the keys must all be Parquet objects.
+   *
+   * @param store the bucket
+   * @param flowName the flow
+   * @param execution the run
+   * @param files the run's Parquet objects, at least one
+   * @return the reader, positioned before the first row
+   */
+  static FlowData open(ObjectStore store, String flowName, FlowExecution execution, List<String> files) {
+    Objects.requireNonNull(store, "store");
+    if (files.isEmpty()) {
+      throw new IllegalArgumentException("a flow run's data needs at least one file");
+    }
+    return new FlowData(store, flowName, execution, files);
+  }
+
+  /**
+   * @return the flow
+   */
+  public String flowName() {
+    return flowName;
+  }
+
+  /**
+   * @return the run whose records these are
+   */
+  public FlowExecution execution() {
+    return execution;
+  }
+
+  /**
+   * @return the run's Parquet objects (full keys), in the order they are read
+   */
+  public List<String> files() {
+    return files;
+  }
+
+  /**
+   * @return the object being read now, {@code null} once every file is read or the reader is closed
+   */
+  public String currentFile() {
+    return currentFile;
+  }
+
+  /**
+   * @return how many rows {@link #next()} has returned so far
+   */
+  public long rowsRead() {
+    return rowsRead;
+  }
+
+  /**
+   * @return the first file's schema, which every file shares (names and types)
+   */
+  @Override
+  public RowSchema schema() {
+    return schema;
+  }
+
+  @Override
+  public boolean hasNext() {
+    if (closed) {
+      return false;
+    }
+    while (current != null && !current.hasNext()) {
+      current.close();
+      current = null;
+      currentFile = null;
+      if (nextFile < files.size()) {
+        openNext();
+      }
+    }
+    return current != null;
+  }
+
+  @Override
+  public Row next() {
+    if (!hasNext()) {
+      throw new NoSuchElementException("every row of flow '" + flowName + "' run "
+          + execution.executionId() + " was read");
+    }
+    Row row = current.next();
+    rowsRead++;
+    return row;
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    if (current != null) {
+      current.close();
+      current = null;
+      currentFile = null;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "FlowData[" + flowName + " run " + execution.executionId() + ", " + files.size() + " files in "
+        + store.describe() + "]";
+  }
+
+  private void openNext() {
+    String key = files.get(nextFile++);
+    RowReader reader;
+    try {
+      reader = ParquetRows.read(store, key);
+    } catch (DelphaException e) {
+      if (e.getClass() == DelphaException.class && e.getCause() instanceof IOException) {
+        throw new ServiceUnavailableException("lost the connection to " + store.describe() + " while reading "
+            + key + " of flow '" + flowName + "': " + e.getCause().getMessage(), e);
+      }
+      throw e;
+    }
+    if (schema != null) {
+      String problem = difference(schema, reader.schema());
+      if (problem != null) {
+        reader.close();
+        throw new DataFormatException(store.describe() + "/" + key + " of flow '" + flowName + "' run "
+            + execution.executionId() + " does not have the run's schema: " + problem
+            + " (first file: " + schema + ", this file: " + reader.schema() + ")");
+      }
+    }
+    current = reader;
+    currentFile = key;
+  }
+
+  private static String difference(RowSchema expected, RowSchema actual) {
+    if (expected.size() != actual.size()) {
+      return "it has " + actual.size() + " columns, the first file " + expected.size();
+    }
+    for (int i = 0; i < expected.size(); i++) {
+      Column e = expected.column(i);
+      Column a = actual.column(i);
+      if (!e.name().equals(a.name()) || !e.type().equals(a.type())) {
+        return "column " + (i + 1) + " is " + a.name() + " " + a.type() + ", the first file has "
+            + e.name() + " " + e.type();
+      }
+    }
+    return null;
+  }
+}

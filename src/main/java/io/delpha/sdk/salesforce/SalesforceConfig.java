@@ -1,0 +1,60 @@
+package io.delpha.sdk.salesforce;
+
+import io.delpha.sdk.core.RetryPolicy;
+import io.delpha.sdk.core.Secret;
+import java.time.Duration;
+
+/**
+ * How a {@link SalesforceManager} connects, as its builder resolved it. Secrets are {@link Secret}s
+ * and {@link #toString()} shows none of them.
+ *
+ * @param loginUrl where to log in, e.g. {@code https://mycompany.my.salesforce.com}
+ * @param apiVersion the REST API version, e.g. {@code v60.0}
+ * @param clientId the connected app's consumer key ({@code null} when read from a secret provider)
+ * @param clientSecret the connected app's consumer secret ({@code null} for JWT or a secret provider)
+ * @param username the Salesforce user ({@code null} when read from a secret provider)
+ * @param password the user's password ({@code null} for JWT or a secret provider)
+ * @param securityToken the user's security token (empty when not needed)
+ * @param privateKeyPem the JWT bearer flow's private key, PEM PKCS#8 ({@code null} for the password flow)
+ * @param jwtAudience the JWT {@code aud} claim
+ * @param credentialsSecretName the secret provider entry holding the credentials, or {@code null}
+ * @param retryPolicy retries of transient failures
+ * @param bulkPolling the delays between Bulk API 2.0 job state polls
+ * @param bulkTimeout how long to wait for a Bulk API 2.0 job
+ * @param bulkPageSize {@code maxRecords} per Bulk API 2.0 result page, 0 for Salesforce's choice
+ * @param requestTimeout the per-request timeout
+ */
+public record SalesforceConfig(
+    String loginUrl,
+    String apiVersion,
+    String clientId,
+    Secret clientSecret,
+    String username,
+    Secret password,
+    Secret securityToken,
+    Secret privateKeyPem,
+    String jwtAudience,
+    String credentialsSecretName,
+    RetryPolicy retryPolicy,
+    RetryPolicy bulkPolling,
+    Duration bulkTimeout,
+    int bulkPageSize,
+    Duration requestTimeout) {
+
+  /**
+   * @return {@code true} when the JWT bearer flow is used, {@code false} for username-password
+   */
+  public boolean jwtBearer() {
+    return privateKeyPem != null;
+  }
+
+  @Override
+  public String toString() {
+    return "SalesforceConfig[loginUrl=" + loginUrl + ", apiVersion=" + apiVersion
+        + ", flow=" + (jwtBearer() ? "jwt-bearer" : "username-password")
+        + ", username=" + username + ", clientId=" + clientId
+        + (credentialsSecretName == null ? "" : ", credentialsSecret=" + credentialsSecretName)
+        + ", secrets=****, retryPolicy=" + retryPolicy + ", bulkTimeout=" + bulkTimeout
+        + ", bulkPageSize=" + bulkPageSize + ", requestTimeout=" + requestTimeout + "]";
+  }
+}

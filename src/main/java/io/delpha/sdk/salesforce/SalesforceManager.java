@@ -1,0 +1,669 @@
+package io.delpha.sdk.salesforce;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.force.api.DescribeGlobal;
+import com.force.api.DescribeSObject;
+import com.force.api.ResourceRepresentation;
+import io.delpha.sdk.core.DataFormatException;
+import io.delpha.sdk.core.DelphaException;
+import io.delpha.sdk.core.InvalidInputException;
+import io.delpha.sdk.core.RetryPolicy;
+import io.delpha.sdk.core.Secret;
+import io.delpha.sdk.core.secrets.SecretProvider;
+import io.delpha.sdk.salesforce.internal.Authenticator;
+import io.delpha.sdk.salesforce.internal.BulkQuery;
+import io.delpha.sdk.salesforce.internal.Json;
+import io.delpha.sdk.salesforce.internal.JwtBearerAuthenticator;
+import io.delpha.sdk.salesforce.internal.Names;
+import io.delpha.sdk.salesforce.internal.PasswordAuthenticator;
+import io.delpha.sdk.salesforce.internal.PasswordCredentials;
+import io.delpha.sdk.salesforce.internal.QueryPages;
+import io.delpha.sdk.salesforce.internal.RequestExecutor;
+import io.delpha.sdk.salesforce.internal.RestHttp;
+import io.delpha.sdk.salesforce.internal.SObjectCollections;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Salesforce client of the library: the Java form of the seed's
+ * {@code SalesforceManager(instance_name, client_id, client_secret, username, password, security_token)}.
+ *
+ * <pre>{@code
+ * try (SalesforceManager sf = SalesforceManager.builder()
+ *     .instance("mycompany")                  // or .loginUrl("https://test.salesforce.com")
+ *     .clientId(id).clientSecret(secret)
+ *     .username(user).password(pw).securityToken(token)
+ *     .build()) {                             // logs in: bad credentials fail here
+ *   QueryResult r = sf.query("SELECT Name FROM Contact");   // every page followed
+ *   System.out.println(r.size() + " contacts");
+ *   try (Stream<Contact> s = sf.stream("SELECT Id, Name FROM Contact", Contact.class)) {
+ *     s.forEach(...);                          // one page in memory at a time
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>Built on force-rest-api for login (username-password), queries, describe and single-record
+ * CRUD; Bulk API 2.0, sObject Collections, the JWT bearer flow and the {@code Sforce-Limit-Info}
+ * header go through the JDK HttpClient, which force-rest-api cannot replace there. Thread-safe.
+ */
+public final class SalesforceManager implements SalesforceClient {
+
+  private static final Logger log = LoggerFactory.getLogger(SalesforceManager.class);
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static final Class<Map<String, Object>> MAP = (Class) Map.class;
+
+  private final SalesforceConfig config;
+  private final ObjectMapper mapper;
+  private final RestHttp http;
+  private final RequestExecutor executor;
+  private final BulkQuery bulk;
+  private final SObjectCollections collections;
+  private volatile boolean closed;
+
+  private SalesforceManager(SalesforceConfig config, Authenticator authenticator, HttpClient client,
+      ObjectMapper mapper) {
+    this.config = config;
+    this.mapper = mapper;
+    this.http = new RestHttp(client, mapper, config.apiVersion(), config.requestTimeout());
+    this.executor = new RequestExecutor(authenticator, config.retryPolicy(), http, mapper,
+        config.apiVersion(), config.requestTimeout());
+    this.bulk = new BulkQuery(executor, http, config.bulkPolling(), config.bulkTimeout(), config.bulkPageSize());
+    this.collections = new SObjectCollections(executor, http, mapper);
+  }
+
+  /**
+   * @return a builder; {@code build()} logs in
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * @return the configuration, without secrets in its {@code toString()}
+   */
+  public SalesforceConfig config() {
+    return config;
+  }
+
+  @Override
+  public QueryResult query(String soql) {
+    return collect(soql, false);
+  }
+
+  @Override
+  public QueryResult queryAll(String soql) {
+    return collect(soql, true);
+  }
+
+  private QueryResult collect(String soql, boolean includeDeleted) {
+    QueryPages<Map<String, Object>> pages = new QueryPages<>(executor, requireSoql(soql), MAP, includeDeleted);
+    List<Map<String, Object>> records = new ArrayList<>();
+    pages.forEachRemaining(records::add);
+    return new QueryResult(records, pages.totalSize());
+  }
+
+  @Override
+  public <T> List<T> query(String soql, Class<T> type) {
+    try (Stream<T> records = stream(soql, type)) {
+      return records.toList();
+    }
+  }
+
+  @Override
+  public Stream<Map<String, Object>> stream(String soql) {
+    return stream(soql, MAP);
+  }
+
+  @Override
+  public <T> Stream<T> stream(String soql, Class<T> type) {
+    return new QueryPages<>(executor, requireSoql(soql), Objects.requireNonNull(type, "type"), false).stream();
+  }
+
+  @Override
+  public <T> Stream<T> streamAll(String soql, Class<T> type) {
+    return new QueryPages<>(executor, requireSoql(soql), Objects.requireNonNull(type, "type"), true).stream();
+  }
+
+  @Override
+  public Stream<Map<String, String>> bulkQuery(String soql) {
+    return bulk.run(requireSoql(soql), false);
+  }
+
+  @Override
+  public Stream<Map<String, String>> bulkQueryAll(String soql) {
+    return bulk.run(requireSoql(soql), true);
+  }
+
+  @Override
+  public List<SObjectSummary> describeGlobal() {
+    open();
+    DescribeGlobal global = executor.force("describe global", true, api -> api.describeGlobal());
+    if (global.getSObjects() == null) {
+      throw new DataFormatException("describe global: the answer lists no sobjects");
+    }
+    return global.getSObjects().stream()
+        .map(s -> new SObjectSummary(s.getName(), s.getLabel(), isTrue(s.isCustom()),
+            isTrue(s.isQueryable()), isTrue(s.isCreateable()), s.getKeyPrefix()))
+        .toList();
+  }
+
+  @Override
+  public SObjectDescription describe(String sobject) {
+    String name = Names.requireApiName(sobject, "sobject");
+    open();
+    DescribeSObject d = executor.force("describe " + name, true, api -> api.describeSObject(name));
+    List<FieldDescription> fields = d.getFields() == null ? List.of() : d.getFields().stream()
+        .map(f -> new FieldDescription(f.getName(), f.getLabel(), f.getType(),
+            f.getLength() == null ? 0 : f.getLength(), isTrue(f.isNillable()), isTrue(f.isExternalId()),
+            isTrue(f.isCreateable()), isTrue(f.isUpdateable()), f.getReferenceTo()))
+        .toList();
+    return new SObjectDescription(d.getName(), d.getLabel(), isTrue(d.isCustom()), isTrue(d.isQueryable()),
+        isTrue(d.isCreateable()), isTrue(d.isUpdateable()), isTrue(d.isDeletable()), fields);
+  }
+
+  @Override
+  public Map<String, Object> get(String sobject, String id) {
+    return get(sobject, id, MAP);
+  }
+
+  @Override
+  public <T> T get(String sobject, String id, Class<T> type) {
+    String name = Names.requireApiName(sobject, "sobject");
+    String recordId = Names.requireId(id);
+    open();
+    return executor.force("get " + name + " " + recordId, true,
+        api -> api.getSObject(name, recordId).as(type));
+  }
+
+  @Override
+  public String create(String sobject, Object record) {
+    String name = Names.requireApiName(sobject, "sobject");
+    Objects.requireNonNull(record, "record");
+    open();
+    String id = executor.force("create " + name, false, api -> api.createSObject(name, record));
+    log.debug("created {} {}", name, id);
+    return id;
+  }
+
+  @Override
+  public void update(String sobject, String id, Object fields) {
+    String name = Names.requireApiName(sobject, "sobject");
+    String recordId = Names.requireId(id);
+    Objects.requireNonNull(fields, "fields");
+    open();
+    executor.force("update " + name + " " + recordId, true, api -> {
+      api.updateSObject(name, recordId, fields);
+      return null;
+    });
+  }
+
+  @Override
+  public void delete(String sobject, String id) {
+    String name = Names.requireApiName(sobject, "sobject");
+    String recordId = Names.requireId(id);
+    open();
+    executor.force("delete " + name + " " + recordId, true, api -> {
+      api.deleteSObject(name, recordId);
+      return null;
+    });
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>force-rest-api's own {@code createOrUpdateSObject} only knows the 201/204 answers of API
+   * versions before 46.0 and fails on the 200 that later versions send for an update, so this uses
+   * its generic {@code patch} and reads the status (and the {@code created} flag) itself.
+   */
+  @Override
+  public UpsertOutcome upsert(String sobject, String externalIdField, String externalIdValue, Object record) {
+    String name = Names.requireApiName(sobject, "sobject");
+    String field = Names.requireApiName(externalIdField, "externalIdField");
+    if (externalIdValue == null || externalIdValue.isEmpty()) {
+      throw new InvalidInputException("upsert " + name + ": the external id value is empty");
+    }
+    Objects.requireNonNull(record, "record");
+    open();
+    String path = "/sobjects/" + name + "/" + field + "/"
+        + URLEncoder.encode(externalIdValue, StandardCharsets.UTF_8).replace("+", "%20");
+    String what = "upsert " + name + " by " + field;
+    return executor.force(what, true, api -> {
+      ResourceRepresentation answer = api.patch(path, record);
+      return switch (answer.getResponseCode()) {
+        case 201 -> UpsertOutcome.CREATED;
+        case 204 -> UpsertOutcome.UPDATED;
+        case 200 -> Boolean.TRUE.equals(answer.asMap().get("created")) ? UpsertOutcome.CREATED : UpsertOutcome.UPDATED;
+        default -> throw new DataFormatException(what + ": unexpected HTTP " + answer.getResponseCode());
+      };
+    });
+  }
+
+  @Override
+  public List<RecordResult> createAll(String sobject, List<?> records) {
+    open();
+    return logged("createAll", collections.create(Names.requireApiName(sobject, "sobject"), requireRecords(records)));
+  }
+
+  @Override
+  public List<RecordResult> updateAll(String sobject, List<?> records) {
+    open();
+    return logged("updateAll", collections.update(Names.requireApiName(sobject, "sobject"), requireRecords(records)));
+  }
+
+  @Override
+  public List<RecordResult> upsertAll(String sobject, String externalIdField, List<?> records) {
+    open();
+    return logged("upsertAll", collections.upsert(Names.requireApiName(sobject, "sobject"),
+        Names.requireApiName(externalIdField, "externalIdField"), requireRecords(records)));
+  }
+
+  @Override
+  public List<RecordResult> deleteAll(List<String> ids) {
+    open();
+    return logged("deleteAll", collections.delete(List.copyOf(Objects.requireNonNull(ids, "ids"))));
+  }
+
+  @Override
+  public ApiUsage apiUsage() {
+    open();
+    executor.http("read API usage", true, s -> http.json(s, "read API usage", "GET", "/limits", null));
+    return http.lastUsage().orElseThrow(() -> new DataFormatException(
+        "read API usage: Salesforce sent no Sforce-Limit-Info header"));
+  }
+
+  @Override
+  public String help() {
+    return """
+        SalesforceManager: read and write Salesforce data (REST API %s at %s, %s login).
+
+          QueryResult r = sf.query("SELECT Name FROM Contact");    // all pages: r.records(), r.size()
+          QueryResult all = sf.queryAll("SELECT Id FROM Contact"); // deleted and archived too
+          List<Contact> cs = sf.query("SELECT Id, Name FROM Contact", Contact.class);
+          try (Stream<Map<String, Object>> s = sf.stream("SELECT Id FROM Account")) { ... }  // lazy, page by page
+          try (Stream<Map<String, String>> rows = sf.bulkQuery("SELECT Id, Name FROM Account")) { ... }  // Bulk API 2.0
+          sf.describeGlobal();  sf.describe("Account");
+          String id = sf.create("Account", Map.of("Name", "Acme"));
+          sf.get("Account", id);  sf.update("Account", id, Map.of("Phone", "123"));  sf.delete("Account", id);
+          sf.upsert("Account", "Ext_Id__c", "A-42", Map.of("Name", "Acme"));   // CREATED or UPDATED
+          sf.createAll("Contact", records);  sf.updateAll(...);  sf.upsertAll(...);  sf.deleteAll(ids);  // 200 per call
+          sf.apiUsage();   // api-usage=used/limit from Sforce-Limit-Info
+
+        Errors: InvalidInputException (malformed SOQL, unknown field), NotFoundException, AccessDeniedException,
+        RateLimitedException (REQUEST_LIMIT_EXCEEDED, with the usage), AuthenticationException (bad login),
+        ServiceUnavailableException (after bounded retries). An expired session is renewed once automatically.
+        """.formatted(config.apiVersion(), config.loginUrl(), config.jwtBearer() ? "JWT bearer" : "username-password");
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+  }
+
+  @Override
+  public String toString() {
+    return "SalesforceManager[" + config + "]";
+  }
+
+  private void open() {
+    if (closed) {
+      throw new DelphaException("this SalesforceManager is closed; build a new one");
+    }
+  }
+
+  private String requireSoql(String soql) {
+    open();
+    if (soql == null || soql.isBlank()) {
+      throw new InvalidInputException("the SOQL query is empty");
+    }
+    return soql;
+  }
+
+  private static List<?> requireRecords(List<?> records) {
+    Objects.requireNonNull(records, "records");
+    for (int i = 0; i < records.size(); i++) {
+      if (records.get(i) == null) {
+        throw new InvalidInputException("record " + i + " is null");
+      }
+    }
+    return records;
+  }
+
+  private static List<RecordResult> logged(String what, List<RecordResult> results) {
+    log.info("{}: {}", what, SObjectCollections.summary(results));
+    return results;
+  }
+
+  private static boolean isTrue(Boolean b) {
+    return Boolean.TRUE.equals(b);
+  }
+
+  /**
+   * Builds a {@link SalesforceManager}. Give either {@code instance} (My Domain name) or
+   * {@code loginUrl}; then the password flow's {@code clientId, clientSecret, username, password,
+   * securityToken}, or the JWT flow's {@code clientId, username, privateKeyPem}, or
+   * {@code credentials(provider, name)}.
+   */
+  public static final class Builder {
+    private static final Pattern API_VERSION = Pattern.compile("v\\d{2,3}\\.0");
+    private static final Pattern INSTANCE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]*(\\.[A-Za-z0-9-]+)*");
+
+    private String instance;
+    private String loginUrl;
+    private String apiVersion = "v60.0";
+    private String clientId;
+    private Secret clientSecret;
+    private String username;
+    private Secret password;
+    private Secret securityToken = Secret.of("");
+    private Secret privateKeyPem;
+    private String jwtAudience;
+    private SecretProvider secretProvider;
+    private String secretName;
+    private RetryPolicy retryPolicy = RetryPolicy.defaults();
+    private RetryPolicy bulkPolling = RetryPolicy.builder()
+        .initialDelay(Duration.ofMillis(500)).maxDelay(Duration.ofSeconds(15)).multiplier(1.5).build();
+    private Duration bulkTimeout = Duration.ofMinutes(30);
+    private int bulkPageSize;
+    private Duration requestTimeout = Duration.ofSeconds(120);
+
+    private Builder() {}
+
+    /**
+     * @param myDomain the org's My Domain name, e.g. {@code mycompany} for
+     *     {@code https://mycompany.my.salesforce.com}
+     * @return this builder
+     */
+    public Builder instance(String myDomain) {
+      this.instance = myDomain;
+      return this;
+    }
+
+    /**
+     * @param loginUrl where to log in, e.g. {@code https://login.salesforce.com} or
+     *     {@code https://test.salesforce.com}
+     * @return this builder
+     */
+    public Builder loginUrl(String loginUrl) {
+      this.loginUrl = loginUrl;
+      return this;
+    }
+
+    /**
+     * @param apiVersion the REST API version, {@code v60.0} (the default) or newer
+     * @return this builder
+     */
+    public Builder apiVersion(String apiVersion) {
+      this.apiVersion = apiVersion;
+      return this;
+    }
+
+    /**
+     * @param clientId the connected app's consumer key
+     * @return this builder
+     */
+    public Builder clientId(String clientId) {
+      this.clientId = clientId;
+      return this;
+    }
+
+    /**
+     * @param clientSecret the connected app's consumer secret
+     * @return this builder
+     */
+    public Builder clientSecret(String clientSecret) {
+      return clientSecret(clientSecret == null ? null : Secret.of(clientSecret));
+    }
+
+    /**
+     * @param clientSecret the connected app's consumer secret
+     * @return this builder
+     */
+    public Builder clientSecret(Secret clientSecret) {
+      this.clientSecret = clientSecret;
+      return this;
+    }
+
+    /**
+     * @param username the Salesforce user name
+     * @return this builder
+     */
+    public Builder username(String username) {
+      this.username = username;
+      return this;
+    }
+
+    /**
+     * @param password the user's password
+     * @return this builder
+     */
+    public Builder password(String password) {
+      return password(password == null ? null : Secret.of(password));
+    }
+
+    /**
+     * @param password the user's password
+     * @return this builder
+     */
+    public Builder password(Secret password) {
+      this.password = password;
+      return this;
+    }
+
+    /**
+     * @param securityToken the user's security token (appended to the password)
+     * @return this builder
+     */
+    public Builder securityToken(String securityToken) {
+      return securityToken(securityToken == null ? null : Secret.of(securityToken));
+    }
+
+    /**
+     * @param securityToken the user's security token (appended to the password)
+     * @return this builder
+     */
+    public Builder securityToken(Secret securityToken) {
+      this.securityToken = securityToken == null ? Secret.of("") : securityToken;
+      return this;
+    }
+
+    /**
+     * Selects the JWT bearer flow (with {@code clientId} and {@code username}).
+     *
+     * @param pem the connected app certificate's RSA private key, PEM-encoded PKCS#8
+     *     ({@code -----BEGIN PRIVATE KEY-----})
+     * @return this builder
+     */
+    public Builder privateKeyPem(Secret pem) {
+      this.privateKeyPem = pem;
+      return this;
+    }
+
+    /**
+     * @param audience the JWT {@code aud} claim; defaults to {@code https://test.salesforce.com} for
+     *     sandboxes and {@code https://login.salesforce.com} otherwise
+     * @return this builder
+     */
+    public Builder jwtAudience(String audience) {
+      this.jwtAudience = audience;
+      return this;
+    }
+
+    /**
+     * Reads the username-password flow's credentials from a secret holding the JSON object
+     * {@code {client_id, client_secret, username, password, security_token}}, at every login (so a
+     * rotated password is picked up when the session is renewed).
+     *
+     * @param provider the secret provider
+     * @param secretName the secret's name
+     * @return this builder
+     */
+    public Builder credentials(SecretProvider provider, String secretName) {
+      this.secretProvider = provider;
+      this.secretName = secretName;
+      return this;
+    }
+
+    /**
+     * @param policy retries of transient failures (default: 5 attempts, 200 ms doubling to 10 s)
+     * @return this builder
+     */
+    public Builder retryPolicy(RetryPolicy policy) {
+      this.retryPolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * @param polling the delays between Bulk API 2.0 job state polls (default 0.5 s growing to 15 s)
+     * @return this builder
+     */
+    public Builder bulkPolling(RetryPolicy polling) {
+      this.bulkPolling = Objects.requireNonNull(polling, "polling");
+      return this;
+    }
+
+    /**
+     * @param timeout how long to wait for a Bulk API 2.0 job to complete (default 30 minutes)
+     * @return this builder
+     */
+    public Builder bulkTimeout(Duration timeout) {
+      this.bulkTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /**
+     * @param maxRecords records per Bulk API 2.0 result page ({@code maxRecords}); 0, the default,
+     *     lets Salesforce choose
+     * @return this builder
+     */
+    public Builder bulkPageSize(int maxRecords) {
+      this.bulkPageSize = maxRecords;
+      return this;
+    }
+
+    /**
+     * @param timeout the per-request timeout (default 120 s)
+     * @return this builder
+     */
+    public Builder requestTimeout(Duration timeout) {
+      this.requestTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /**
+     * Validates the settings and logs in.
+     *
+     * @return a logged-in manager
+     * @throws InvalidInputException if a setting is missing or malformed
+     * @throws io.delpha.sdk.core.AuthenticationException if Salesforce refuses the credentials
+     * @throws io.delpha.sdk.core.ServiceUnavailableException if Salesforce cannot be reached
+     */
+    public SalesforceManager build() {
+      String url = resolveLoginUrl();
+      if (apiVersion == null || !API_VERSION.matcher(apiVersion).matches()
+          || Integer.parseInt(apiVersion.substring(1, apiVersion.indexOf('.'))) < 60) {
+        throw new InvalidInputException("apiVersion must look like v60.0 (v60.0 or newer), was '" + apiVersion + "'");
+      }
+      if (bulkPageSize < 0 || bulkTimeout.isNegative() || requestTimeout.isZero() || requestTimeout.isNegative()) {
+        throw new InvalidInputException("bulkPageSize and timeouts must be positive");
+      }
+      ObjectMapper mapper = Json.newMapper();
+      HttpClient client = HttpClient.newBuilder()
+          .connectTimeout(requestTimeout)
+          .followRedirects(HttpClient.Redirect.NORMAL)
+          .build();
+      Authenticator authenticator;
+      if (privateKeyPem != null) {
+        require(clientId, "clientId (the connected app's consumer key)");
+        require(username, "username");
+        String audience = jwtAudience != null ? jwtAudience
+            : url.contains("test.salesforce.com") || url.contains(".sandbox.") ? "https://test.salesforce.com"
+            : "https://login.salesforce.com";
+        authenticator = new JwtBearerAuthenticator(client, mapper, url, audience, clientId, username,
+            privateKeyPem, requestTimeout, Clock.systemUTC());
+        jwtAudience = audience;
+      } else if (secretProvider != null) {
+        require(secretName, "the credentials secret's name");
+        SecretProvider provider = secretProvider;
+        String name = secretName;
+        Supplier<PasswordCredentials> fromProvider = () -> fromSecret(provider, name);
+        authenticator = new PasswordAuthenticator(url, fromProvider);
+      } else {
+        require(clientId, "clientId (the connected app's consumer key)");
+        requireSecret(clientSecret, "clientSecret (the connected app's consumer secret)");
+        require(username, "username");
+        requireSecret(password, "password");
+        PasswordCredentials fixed = new PasswordCredentials(clientId, clientSecret, username, password, securityToken);
+        authenticator = new PasswordAuthenticator(url, () -> fixed);
+      }
+      SalesforceConfig config = new SalesforceConfig(url, apiVersion, clientId, clientSecret, username,
+          password, securityToken, privateKeyPem, jwtAudience, secretName, retryPolicy, bulkPolling,
+          bulkTimeout, bulkPageSize, requestTimeout);
+      SalesforceManager manager = new SalesforceManager(config, authenticator, client, mapper);
+      manager.executor.login();
+      return manager;
+    }
+
+    private String resolveLoginUrl() {
+      if (instance != null && loginUrl != null) {
+        throw new InvalidInputException("give either instance(\"mycompany\") or loginUrl(...), not both");
+      }
+      if (instance != null) {
+        if (!INSTANCE.matcher(instance).matches()) {
+          throw new InvalidInputException("instance must be a My Domain name such as 'mycompany', was '" + instance + "'");
+        }
+        return instance.contains(".") ? "https://" + instance : "https://" + instance + ".my.salesforce.com";
+      }
+      if (loginUrl == null) {
+        throw new InvalidInputException("give instance(\"mycompany\") or loginUrl(\"https://login.salesforce.com\")");
+      }
+      URI uri;
+      try {
+        uri = URI.create(loginUrl);
+      } catch (IllegalArgumentException e) {
+        throw new InvalidInputException("loginUrl is not a URL: '" + loginUrl + "'");
+      }
+      if (uri.getHost() == null || !("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))) {
+        throw new InvalidInputException("loginUrl must be an http(s) URL such as https://login.salesforce.com, was '" + loginUrl + "'");
+      }
+      return loginUrl.endsWith("/") ? loginUrl.substring(0, loginUrl.length() - 1) : loginUrl;
+    }
+
+    private static PasswordCredentials fromSecret(SecretProvider provider, String name) {
+      Map<String, String> fields = provider.json(name);
+      for (String field : List.of("client_id", "client_secret", "username", "password")) {
+        if (fields.get(field) == null || fields.get(field).isEmpty()) {
+          throw new InvalidInputException("the secret '" + name + "' has no '" + field + "' field; it needs "
+              + "{client_id, client_secret, username, password, security_token}");
+        }
+      }
+      return new PasswordCredentials(fields.get("client_id"), Secret.of(fields.get("client_secret")),
+          fields.get("username"), Secret.of(fields.get("password")),
+          Secret.of(Objects.requireNonNullElse(fields.get("security_token"), "")));
+    }
+
+    private static void require(String value, String what) {
+      if (value == null || value.isBlank()) {
+        throw new InvalidInputException("missing " + what);
+      }
+    }
+
+    private static void requireSecret(Secret value, String what) {
+      if (value == null || value.isEmpty()) {
+        throw new InvalidInputException("missing " + what);
+      }
+    }
+  }
+}

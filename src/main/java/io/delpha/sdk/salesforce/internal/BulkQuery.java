@@ -1,0 +1,209 @@
+package io.delpha.sdk.salesforce.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import io.delpha.sdk.core.DataFormatException;
+import io.delpha.sdk.core.DelphaException;
+import io.delpha.sdk.core.InvalidInputException;
+import io.delpha.sdk.core.RetryPolicy;
+import io.delpha.sdk.core.ServiceUnavailableException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Bulk API 2.0 query job: create it ({@code POST /jobs/query}), poll its state with backoff until
+ * {@code JobComplete}, then stream its CSV results page by page ({@code GET .../results}), following
+ * the {@code Sforce-Locator} header until it is the literal {@code null}. force-rest-api has no Bulk
+ * API support, so this uses the JDK HttpClient; the CSV is parsed by jackson-dataformat-csv.
+ */
+public final class BulkQuery {
+
+  private static final Logger log = LoggerFactory.getLogger(BulkQuery.class);
+  private static final Set<String> INPUT_ERRORS =
+      Set.of("MALFORMED_QUERY", "INVALID_FIELD", "INVALID_TYPE", "INVALIDENTITY", "INVALID_QUERY_FILTER_OPERATOR");
+
+  private final RequestExecutor executor;
+  private final RestHttp http;
+  private final RetryPolicy polling;
+  private final Duration timeout;
+  private final int pageSize;
+  private final ObjectReader csvReader;
+
+  /**
+   * @param executor runs the calls
+   * @param http the HttpClient side
+   * @param polling the delays between state polls (its attempt count is not used: {@code timeout} bounds polling)
+   * @param timeout how long to wait for the job to complete
+   * @param pageSize {@code maxRecords} per results page, 0 to let Salesforce choose
+   */
+  public BulkQuery(RequestExecutor executor, RestHttp http, RetryPolicy polling, Duration timeout, int pageSize) {
+    this.executor = executor;
+    this.http = http;
+    this.polling = polling;
+    this.timeout = timeout;
+    this.pageSize = pageSize;
+    CsvMapper csv = new CsvMapper();
+    this.csvReader = csv.readerForMapOf(String.class).with(CsvSchema.emptySchema().withHeader());
+  }
+
+  /**
+   * Runs the job and returns its rows as a lazy stream; close the stream to release the open page.
+   *
+   * @param soql the query
+   * @param includeDeleted {@code queryAll}: include deleted and archived records
+   * @return the rows, column name to value (empty string for empty values)
+   */
+  public Stream<Map<String, String>> run(String soql, boolean includeDeleted) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("operation", includeDeleted ? "queryAll" : "query");
+    body.put("query", soql);
+    JsonNode job = executor.http("create Bulk API 2.0 query job", true,
+        s -> http.json(s, "create Bulk API 2.0 query job", "POST", "/jobs/query", body));
+    String jobId = Json.text(job, "id");
+    if (jobId == null) {
+      throw new DataFormatException("create Bulk API 2.0 query job: the answer has no job id");
+    }
+    log.info("Bulk API 2.0 query job {} created (state {})", jobId, Json.text(job, "state"));
+    JsonNode done = awaitCompletion(jobId);
+    log.info("Bulk API 2.0 query job {} complete: {} records", jobId, Json.text(done, "numberRecordsProcessed"));
+    Results results = new Results(jobId);
+    return StreamSupport.stream(
+            Spliterators.spliteratorUnknownSize(results, Spliterator.ORDERED | Spliterator.NONNULL), false)
+        .onClose(results::close);
+  }
+
+  private JsonNode awaitCompletion(String jobId) {
+    Instant deadline = Instant.now().plus(timeout);
+    String what = "read Bulk API 2.0 query job " + jobId;
+    int poll = 1;
+    while (true) {
+      JsonNode info = executor.http(what, true, s -> http.json(s, what, "GET", "/jobs/query/" + jobId, null));
+      String state = String.valueOf(Json.text(info, "state"));
+      switch (state) {
+        case "JobComplete" -> {
+          return info;
+        }
+        case "Failed" -> throw failed(jobId, Json.text(info, "errorMessage"));
+        case "Aborted" -> throw new DelphaException("Bulk API 2.0 query job " + jobId
+            + " was aborted before it completed; run the query again");
+        case "UploadComplete", "InProgress" -> {
+          if (Instant.now().isAfter(deadline)) {
+            throw new ServiceUnavailableException("Bulk API 2.0 query job " + jobId + " is still "
+                + state + " after " + timeout + "; its results stay available in Salesforce for 7 days");
+          }
+          log.debug("Bulk API 2.0 query job {} is {}, polling again", jobId, state);
+          polling.pauseAfter(poll++);
+        }
+        default -> throw new DataFormatException(what + ": unknown job state '" + state + "'");
+      }
+    }
+  }
+
+  private static DelphaException failed(String jobId, String errorMessage) {
+    String message = "Bulk API 2.0 query job " + jobId + " failed: " + errorMessage;
+    String code = errorMessage == null ? "" : errorMessage.split("[:\\s]", 2)[0];
+    return INPUT_ERRORS.contains(code) ? new InvalidInputException(message) : new DelphaException(message);
+  }
+
+  /** The rows of every result page, opened one at a time. */
+  private final class Results implements Iterator<Map<String, String>> {
+    private final String jobId;
+    private String locator;
+    private boolean lastPage;
+    private InputStream body;
+    private MappingIterator<Map<String, String>> rows;
+    private int pages;
+
+    Results(String jobId) {
+      this.jobId = jobId;
+    }
+
+    @Override
+    public boolean hasNext() {
+      try {
+        while (rows == null || !rows.hasNextValue()) {
+          close();
+          if (lastPage) {
+            return false;
+          }
+          openPage();
+        }
+        return true;
+      } catch (IOException e) {
+        close();
+        throw new ServiceUnavailableException("Bulk API 2.0 query job " + jobId
+            + ": reading result page " + pages + " failed (" + e.getClass().getSimpleName() + ": "
+            + e.getMessage() + ")", e);
+      }
+    }
+
+    @Override
+    public Map<String, String> next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException("no more rows");
+      }
+      try {
+        return rows.nextValue();
+      } catch (IOException e) {
+        close();
+        throw new DataFormatException("Bulk API 2.0 query job " + jobId + ": a CSV row of page "
+            + pages + " could not be read (" + e.getClass().getSimpleName() + ")", e);
+      }
+    }
+
+    private void openPage() throws IOException {
+      StringBuilder path = new StringBuilder("/jobs/query/").append(jobId).append("/results");
+      String separator = "?";
+      if (pageSize > 0) {
+        path.append(separator).append("maxRecords=").append(pageSize);
+        separator = "&";
+      }
+      if (locator != null) {
+        path.append(separator).append("locator=").append(URLEncoder.encode(locator, StandardCharsets.UTF_8));
+      }
+      String what = "read Bulk API 2.0 query job " + jobId + " results";
+      HttpResponse<InputStream> response = executor.http(what, true,
+          s -> http.openStream(s, what, path.toString(), "text/csv"));
+      String next = response.headers().firstValue("Sforce-Locator").orElse("null");
+      lastPage = next.isEmpty() || "null".equals(next);
+      locator = lastPage ? null : next;
+      pages++;
+      log.debug("Bulk API 2.0 query job {}: result page {} ({} records)", jobId, pages,
+          response.headers().firstValue("Sforce-NumberOfRecords").orElse("?"));
+      body = response.body();
+      rows = csvReader.readValues(body);
+    }
+
+    void close() {
+      if (body != null) {
+        try {
+          body.close();
+        } catch (IOException e) {
+          log.debug("closing a Bulk API 2.0 result page failed", e);
+        } finally {
+          body = null;
+          rows = null;
+        }
+      }
+    }
+  }
+}

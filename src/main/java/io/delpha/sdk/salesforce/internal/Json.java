@@ -1,0 +1,38 @@
+package io.delpha.sdk.salesforce.internal;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+/** The JSON mapper the Salesforce component uses, and small helpers over JSON trees. */
+public final class Json {
+
+  private Json() {}
+
+  /**
+   * @return a mapper that ignores fields the caller's classes do not declare (Salesforce adds
+   *     {@code attributes} to every record), knows {@code java.time}, and leaves {@code null} POJO
+   *     properties out of requests (a map entry with a {@code null} value is still sent, to clear a
+   *     field)
+   */
+  public static ObjectMapper newMapper() {
+    return new ObjectMapper()
+        .registerModule(new JavaTimeModule())
+        .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+        .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+  }
+
+  /**
+   * @param node an object node
+   * @param field a field name
+   * @return the field's text, or {@code null} when absent or JSON null
+   */
+  public static String text(JsonNode node, String field) {
+    JsonNode value = node == null ? null : node.get(field);
+    return value == null || value.isNull() ? null : value.asText();
+  }
+}

@@ -1,0 +1,159 @@
+package io.delpha.sdk.salesforce.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.delpha.sdk.core.DataFormatException;
+import io.delpha.sdk.core.InvalidInputException;
+import io.delpha.sdk.core.Secret;
+import io.delpha.sdk.core.ServiceUnavailableException;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The OAuth 2.0 JWT bearer flow: an RS256-signed assertion ({@code iss} = consumer key, {@code sub}
+ * = user name, {@code aud} = login URL, {@code exp} = now + 3 minutes) posted to
+ * {@code /services/oauth2/token}. force-rest-api has no JWT support, so this uses the JDK
+ * {@link HttpClient} and {@link Signature}.
+ */
+public final class JwtBearerAuthenticator implements Authenticator {
+
+  private static final Duration ASSERTION_LIFETIME = Duration.ofMinutes(3);
+  private static final Base64.Encoder URL_BASE64 = Base64.getUrlEncoder().withoutPadding();
+
+  private final HttpClient http;
+  private final ObjectMapper mapper;
+  private final String loginUrl;
+  private final String audience;
+  private final String clientId;
+  private final String username;
+  private final PrivateKey privateKey;
+  private final Duration timeout;
+  private final Clock clock;
+
+  /**
+   * @param http the HTTP client
+   * @param mapper the JSON mapper
+   * @param loginUrl where the token endpoint is
+   * @param audience the {@code aud} claim, e.g. {@code https://login.salesforce.com}
+   * @param clientId the connected app's consumer key
+   * @param username the Salesforce user name
+   * @param privateKeyPem the RSA private key, PEM-encoded PKCS#8
+   * @param timeout the request timeout
+   * @param clock the clock for {@code exp}
+   */
+  public JwtBearerAuthenticator(HttpClient http, ObjectMapper mapper, String loginUrl, String audience,
+      String clientId, String username, Secret privateKeyPem, Duration timeout, Clock clock) {
+    this.http = http;
+    this.mapper = mapper;
+    this.loginUrl = loginUrl;
+    this.audience = audience;
+    this.clientId = clientId;
+    this.username = username;
+    this.privateKey = readPkcs8Pem(privateKeyPem);
+    this.timeout = timeout;
+    this.clock = clock;
+  }
+
+  @Override
+  public String flowName() {
+    return "OAuth JWT bearer";
+  }
+
+  /**
+   * Reads an RSA private key in PEM-encoded PKCS#8 ({@code -----BEGIN PRIVATE KEY-----}).
+   *
+   * @param pem the PEM text
+   * @return the key
+   * @throws InvalidInputException if it is not a PKCS#8 RSA key (the message never quotes it)
+   */
+  public static PrivateKey readPkcs8Pem(Secret pem) {
+    String text = pem.reveal();
+    if (text.contains("BEGIN RSA PRIVATE KEY")) {
+      throw new InvalidInputException("the JWT private key is PKCS#1 (BEGIN RSA PRIVATE KEY); convert it "
+          + "to PKCS#8 with: openssl pkcs8 -topk8 -nocrypt -in key.pem -out key-pkcs8.pem");
+    }
+    if (!text.contains("-----BEGIN PRIVATE KEY-----")) {
+      throw new InvalidInputException(
+          "the JWT private key must be PEM-encoded PKCS#8 (-----BEGIN PRIVATE KEY-----)");
+    }
+    String base64 = text.replaceAll("-----(BEGIN|END) PRIVATE KEY-----", "").replaceAll("\\s", "");
+    try {
+      byte[] der = Base64.getDecoder().decode(base64);
+      return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der));
+    } catch (IllegalArgumentException | GeneralSecurityException e) {
+      throw new InvalidInputException("the JWT private key is not a readable RSA PKCS#8 key ("
+          + e.getClass().getSimpleName() + ")");
+    }
+  }
+
+  String assertion() {
+    Map<String, Object> claims = new LinkedHashMap<>();
+    claims.put("iss", clientId);
+    claims.put("sub", username);
+    claims.put("aud", audience);
+    claims.put("exp", clock.instant().plus(ASSERTION_LIFETIME).getEpochSecond());
+    try {
+      String signingInput = URL_BASE64.encodeToString("{\"alg\":\"RS256\"}".getBytes(StandardCharsets.UTF_8))
+          + "." + URL_BASE64.encodeToString(mapper.writeValueAsBytes(claims));
+      Signature rs256 = Signature.getInstance("SHA256withRSA");
+      rs256.initSign(privateKey);
+      rs256.update(signingInput.getBytes(StandardCharsets.US_ASCII));
+      return signingInput + "." + URL_BASE64.encodeToString(rs256.sign());
+    } catch (JsonProcessingException | GeneralSecurityException e) {
+      throw new InvalidInputException("could not sign the JWT assertion (" + e.getClass().getSimpleName() + ")");
+    }
+  }
+
+  @Override
+  public Session login() {
+    String form = "grant_type=" + URLEncoder.encode("urn:ietf:params:oauth:grant-type:jwt-bearer", StandardCharsets.UTF_8)
+        + "&assertion=" + assertion();
+    HttpRequest request = HttpRequest.newBuilder(URI.create(loginUrl + "/services/oauth2/token"))
+        .timeout(timeout)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .header("Accept", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(form))
+        .build();
+    HttpResponse<String> response;
+    try {
+      response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new ServiceUnavailableException(flowName() + " login at " + loginUrl
+          + " failed: could not reach Salesforce (" + e.getClass().getSimpleName() + ")", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ServiceUnavailableException(flowName() + " login interrupted", e);
+    }
+    if (response.statusCode() != 200) {
+      throw LoginFailures.refused(flowName(), loginUrl, username, response.statusCode(), response.body());
+    }
+    try {
+      JsonNode token = mapper.readTree(response.body());
+      String accessToken = Json.text(token, "access_token");
+      String instanceUrl = Json.text(token, "instance_url");
+      if (accessToken == null || instanceUrl == null) {
+        throw new DataFormatException(flowName() + " login at " + loginUrl
+            + ": the token response has no access_token or instance_url");
+      }
+      return new Session(Secret.of(accessToken), instanceUrl);
+    } catch (JsonProcessingException e) {
+      throw new DataFormatException(flowName() + " login at " + loginUrl + ": the token response is not JSON");
+    }
+  }
+}

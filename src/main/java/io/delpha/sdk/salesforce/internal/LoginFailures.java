@@ -1,0 +1,39 @@
+package io.delpha.sdk.salesforce.internal;
+
+import io.delpha.sdk.core.AuthenticationException;
+import io.delpha.sdk.core.DelphaException;
+import io.delpha.sdk.core.ServiceUnavailableException;
+import io.delpha.sdk.salesforce.SalesforceError;
+import java.util.List;
+
+/** Turns a refused or failed token request into the library's exceptions, never quoting a secret. */
+final class LoginFailures {
+
+  private LoginFailures() {}
+
+  static DelphaException refused(String flow, String loginUrl, String username, int status, String body) {
+    if (status >= 500) {
+      return new ServiceUnavailableException(
+          flow + " login at " + loginUrl + " failed: Salesforce answered HTTP " + status);
+    }
+    List<SalesforceError> errors = SalesforceErrors.parse(body);
+    String said = errors.isEmpty()
+        ? "HTTP " + status
+        : errors.get(0).errorCode() + " (" + errors.get(0).message() + ")";
+    return new AuthenticationException("Salesforce refused the " + flow + " login of user '" + username
+        + "' at " + loginUrl + ": " + said + ". " + hint(errors.isEmpty() ? "" : errors.get(0).errorCode()));
+  }
+
+  private static String hint(String error) {
+    return switch (error) {
+      case "invalid_client_id" -> "Check the connected app's consumer key (client id).";
+      case "invalid_client" -> "Check the connected app's consumer key and secret.";
+      case "invalid_grant" -> "Check the user name and password (+ security token), that the user is "
+          + "not locked, and for JWT that the app is pre-authorised for the user and holds the "
+          + "certificate matching the private key.";
+      case "unsupported_grant_type" -> "The org may block this OAuth flow: enable it on the connected "
+          + "app, or use the JWT bearer flow.";
+      default -> "Check the credentials and the connected app's settings.";
+    };
+  }
+}

@@ -1,0 +1,173 @@
+package io.delpha.sdk.salesforce.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.delpha.sdk.core.AccessDeniedException;
+import io.delpha.sdk.core.ConflictException;
+import io.delpha.sdk.core.DataFormatException;
+import io.delpha.sdk.core.DelphaException;
+import io.delpha.sdk.core.InvalidInputException;
+import io.delpha.sdk.core.NotFoundException;
+import io.delpha.sdk.core.RateLimitedException;
+import io.delpha.sdk.core.ServiceUnavailableException;
+import io.delpha.sdk.salesforce.ApiUsage;
+import io.delpha.sdk.salesforce.SalesforceError;
+import com.force.api.ApiException;
+import com.force.api.ApiTokenException;
+import com.force.api.AuthException;
+import com.force.api.ResourceException;
+import com.force.api.SObjectException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * Maps Salesforce's answers and force-rest-api's exceptions to the library's exception types.
+ *
+ * <p>Salesforce's REST error body is an array of {@code {message, errorCode, fields}}; its OAuth
+ * error body is {@code {error, error_description}}. Neither carries a credential, so Salesforce's
+ * own message is kept: it is what tells the caller what to fix.
+ */
+public final class SalesforceErrors {
+
+  private static final ObjectMapper MAPPER = Json.newMapper();
+
+  private SalesforceErrors() {}
+
+  /**
+   * @param body an error body
+   * @return the errors it lists; one synthetic entry when the body is not Salesforce's JSON
+   */
+  public static List<SalesforceError> parse(String body) {
+    List<SalesforceError> errors = new ArrayList<>();
+    if (body == null || body.isBlank()) {
+      return errors;
+    }
+    try {
+      JsonNode root = MAPPER.readTree(body);
+      if (root.isArray()) {
+        for (JsonNode e : root) {
+          errors.add(error(e));
+        }
+      } else if (root.isObject() && root.has("error")) {
+        errors.add(new SalesforceError(
+            Json.text(root, "error"), Json.text(root, "error_description"), List.of()));
+      } else if (root.isObject()) {
+        errors.add(error(root));
+      }
+    } catch (JsonProcessingException notJson) {
+      errors.add(new SalesforceError("", abbreviate(body), List.of()));
+    }
+    return errors;
+  }
+
+  private static SalesforceError error(JsonNode e) {
+    String code = Json.text(e, "errorCode");
+    if (code == null) {
+      code = Json.text(e, "statusCode");
+    }
+    List<String> fields = new ArrayList<>();
+    JsonNode f = e.get("fields");
+    if (f != null && f.isArray()) {
+      f.forEach(x -> fields.add(x.asText()));
+    }
+    return new SalesforceError(code, Json.text(e, "message"), fields);
+  }
+
+  /**
+   * Maps an HTTP error answer from the REST API.
+   *
+   * @param what what the caller was doing, e.g. {@code "query"}
+   * @param status the HTTP status
+   * @param body the response body
+   * @param usage the API usage if known (for rate-limit messages)
+   * @return the exception to throw
+   */
+  public static DelphaException fromResponse(
+      String what, int status, String body, Supplier<Optional<ApiUsage>> usage) {
+    List<SalesforceError> errors = parse(body);
+    String code = errors.isEmpty() ? "" : errors.get(0).errorCode();
+    String said = describe(errors, status);
+    if (status == 401 || "INVALID_SESSION_ID".equals(code)) {
+      return new SessionExpiredException(what + ": Salesforce rejected the session (" + said + ")");
+    }
+    if ("REQUEST_LIMIT_EXCEEDED".equals(code) || status == 429) {
+      String usageText = usage.get().map(u -> "; " + u).orElse("");
+      return new RateLimitedException(what + ": Salesforce refused the call because the org's API "
+          + "request limit is reached (" + said + usageText + "). Wait for the rolling 24-hour "
+          + "window to free requests, or ask the org's admin for a higher limit.");
+    }
+    if (status >= 500) {
+      return new ServiceUnavailableException(
+          what + ": Salesforce answered HTTP " + status + " (" + said + ")");
+    }
+    String message = what + ": " + said;
+    return switch (status) {
+      case 400 -> new InvalidInputException(message);
+      case 403 -> new AccessDeniedException(message);
+      case 404 -> new NotFoundException(message);
+      case 300, 409, 412 -> new ConflictException(message);
+      default -> new DelphaException(what + ": Salesforce answered HTTP " + status + " (" + said + ")");
+    };
+  }
+
+  /**
+   * Maps whatever force-rest-api threw.
+   *
+   * @param what what the caller was doing
+   * @param e the exception
+   * @param usage the API usage, looked up only for rate-limit errors
+   * @return the exception to throw
+   */
+  public static DelphaException fromForceApi(
+      String what, RuntimeException e, Supplier<Optional<ApiUsage>> usage) {
+    if (e instanceof DelphaException d) {
+      return d;
+    }
+    if (e instanceof ApiTokenException t) {
+      return fromResponse(what, 401, t.getMessage(), usage);
+    }
+    if (e instanceof ApiException a) {
+      return fromResponse(what, a.getCode(), a.getMessage(), usage);
+    }
+    if (e instanceof AuthException a) {
+      return fromResponse(what, a.getCode(), a.getMessage(), usage);
+    }
+    if (e instanceof SObjectException) {
+      return new InvalidInputException(what + ": Salesforce did not save the record");
+    }
+    Throwable cause = e.getCause();
+    if (cause instanceof JsonProcessingException j) {
+      return new DataFormatException(
+          what + ": Salesforce's answer is not the JSON expected (" + j.getOriginalMessage() + ")", j);
+    }
+    if (cause instanceof IOException io) {
+      return new ServiceUnavailableException(
+          what + ": could not reach Salesforce (" + io.getClass().getSimpleName() + ": "
+              + io.getMessage() + ")", io);
+    }
+    if (e instanceof ResourceException) {
+      return new DataFormatException(what + ": Salesforce's answer could not be read", cause);
+    }
+    return new DelphaException(what + ": " + e.getClass().getSimpleName() + ": " + e.getMessage());
+  }
+
+  private static String describe(List<SalesforceError> errors, int status) {
+    if (errors.isEmpty()) {
+      return "HTTP " + status + " with no error body";
+    }
+    return errors.stream()
+        .map(x -> (x.errorCode().isEmpty() ? "" : x.errorCode() + ": ") + x.message().strip()
+            + (x.fields().isEmpty() ? "" : " " + x.fields()))
+        .collect(Collectors.joining("; "));
+  }
+
+  private static String abbreviate(String body) {
+    String oneLine = body.strip().replaceAll("\\s+", " ");
+    return oneLine.length() <= 300 ? oneLine : oneLine.substring(0, 300) + "...";
+  }
+}

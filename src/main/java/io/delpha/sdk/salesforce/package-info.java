@@ -1,0 +1,16 @@
+/**
+ * Salesforce: log in (OAuth username-password or JWT bearer), query with every page followed or as a
+ * lazy stream, describe, create/read/update/delete/upsert, sObject Collections and Bulk API 2.0 query
+ * jobs, all behind {@link io.delpha.sdk.salesforce.SalesforceClient}.
+ *
+ * <pre>{@code
+ * try (SalesforceManager sf = SalesforceManager.builder()
+ *     .instance("mycompany")
+ *     .clientId(id).clientSecret(secret)
+ *     .username(user).password(pw).securityToken(token)
+ *     .build()) {
+ *   QueryResult r = sf.query("SELECT Name FROM Contact");
+ * }
+ * }</pre>
+ */
+package io.delpha.sdk.salesforce;

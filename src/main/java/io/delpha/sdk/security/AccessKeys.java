@@ -1,0 +1,632 @@
+package io.delpha.sdk.security;
+
+import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
+import com.datastax.oss.driver.api.core.cql.ResultSet;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import io.delpha.sdk.cassandra.CqlExecutor;
+import io.delpha.sdk.core.AccessDeniedException;
+import io.delpha.sdk.core.ConflictException;
+import io.delpha.sdk.core.DelphaException;
+import io.delpha.sdk.core.InvalidInputException;
+import io.delpha.sdk.core.NotFoundException;
+import io.delpha.sdk.core.ServiceUnavailableException;
+import io.delpha.sdk.security.internal.AuditLog;
+import io.delpha.sdk.security.internal.FailureThrottle;
+import io.delpha.sdk.security.internal.KeyCodec;
+import io.delpha.sdk.security.internal.KeyScopedSession;
+import io.delpha.sdk.security.internal.KeyspaceGuard;
+import io.delpha.sdk.security.internal.SessionAuthority;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Access control by private keys, stored in Cassandra: organisation-bound keys, exactly one admin key,
+ * an organisation to keyspace registry, and sessions scoped to an organisation's keyspaces.
+ *
+ * <pre>{@code
+ * AccessKeys keys = AccessKeys.on(cass).build();       // creates its keyspace and tables if missing
+ * IssuedKey admin = keys.issueAdmin();                  // a second call while one is active: ConflictException
+ * keys.assignKeyspace("acme", "acme_data");
+ * IssuedKey k = keys.issue("acme");                     // k.secret() is shown once: hand it over, never store it
+ * try (ScopedSession s = keys.open(k.secret())) {
+ *   s.execute("SELECT * FROM acme_data.events WHERE id = ?", 7);
+ * }
+ * keys.revoke(k.id());
+ * }</pre>
+ *
+ * <p>Keys look like {@code dk_<id>_<secret>}: a public id and 256 random bits. The table stores the id,
+ * the organisation, the role, a SHA-256 hash of the secret and the created, expires and revoked times;
+ * never the secret. Verification compares hashes in constant time.
+ *
+ * <p>Every refusal of a key or a statement is an {@link AccessDeniedException} with the message "access
+ * denied", whatever the reason (unknown, malformed, truncated, wrong secret, revoked, expired, throttled,
+ * a statement outside the organisation); the reason goes to the append-only audit table ({@link
+ * #auditEvents(LocalDate)}). After {@code maxFailures} failures of one key id within the throttle window,
+ * attempts with that id are refused without being checked. Cassandra being unreachable is a {@link
+ * ServiceUnavailableException}, never a refusal.
+ *
+ * <p>The management methods ({@link #issue(String)}, {@link #assignKeyspace(String, String)}, {@link
+ * #revoke(String)}, ...) are for the host application, which already holds the Cassandra connection;
+ * only key holders' access goes through {@link #authenticate(String)} and {@link #open(String)}.
+ * Thread-safe.
+ */
+public final class AccessKeys {
+
+  /** The organisation recorded for the admin key; not a valid organisation name. */
+  public static final String ADMIN_ORGANISATION = "*";
+
+  private static final Logger LOG = LoggerFactory.getLogger(AccessKeys.class);
+  private static final String DENIED = "access denied";
+  private static final String ADMIN_SLOT = "admin";
+  private static final Pattern ORGANISATION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+  private static final Pattern KEYSPACE = Pattern.compile("[a-z0-9_]{1,48}");
+  private static final Duration MAX_RECHECK = Duration.ofSeconds(5);
+  private static final byte[] NO_HASH = new byte[32];
+
+  private final CqlExecutor cass;
+  private final String keyspace;
+  private final Clock clock;
+  private final Duration recheckInterval;
+  private final FailureThrottle throttle;
+  private final KeyCodec codec;
+  private final AuditLog audit;
+  private final SessionAuthority authority = new Authority();
+
+  private AccessKeys(Builder b) {
+    this.cass = b.cass;
+    this.keyspace = b.keyspace;
+    this.clock = b.clock;
+    this.recheckInterval = b.recheckInterval;
+    this.throttle = new FailureThrottle(b.maxFailures, b.failureWindow);
+    this.codec = new KeyCodec(new SecureRandom());
+    this.audit = new AuditLog(cass, keyspace, clock);
+  }
+
+  /**
+   * Starts building access control on a Cassandra connection.
+   *
+   * @param cass the connection (a {@code CassandraManager}); its role needs to create the security
+   *     keyspace, or the keyspace must exist
+   * @return a builder
+   */
+  public static Builder on(CqlExecutor cass) {
+    return new Builder(Objects.requireNonNull(cass, "cass"));
+  }
+
+  /**
+   * @return the keyspace holding the keys, the registry and the audit table
+   */
+  public String keyspace() {
+    return keyspace;
+  }
+
+  // ---------------------------------------------------------------- key holders
+
+  /**
+   * Checks a presented key. Every outcome is audited.
+   *
+   * @param presentedKey the whole key, {@code dk_<id>_<secret>}
+   * @return who holds it
+   * @throws AccessDeniedException "access denied", whatever was wrong with the key
+   * @throws ServiceUnavailableException when Cassandra cannot be reached
+   */
+  public KeyPrincipal authenticate(String presentedKey) {
+    return verify(presentedKey, "AUTHENTICATE").principal();
+  }
+
+  /**
+   * Opens a session with a key: the admin key's session runs anything; an organisation key's session
+   * runs only statements inside the organisation's keyspaces (see {@link ScopedSession}).
+   *
+   * @param presentedKey the whole key, {@code dk_<id>_<secret>}
+   * @return the session; close it when done
+   * @throws AccessDeniedException "access denied", whatever was wrong with the key
+   * @throws ServiceUnavailableException when Cassandra cannot be reached
+   */
+  public ScopedSession open(String presentedKey) {
+    Verified v = verify(presentedKey, "OPEN");
+    Set<String> allowed = v.principal().isAdmin() ? Set.of() : Set.copyOf(keyspacesOf(v.principal().organisation()));
+    return new KeyScopedSession(cass, authority, v.principal(), v.expiresAt(), allowed);
+  }
+
+  // ---------------------------------------------------------------- issuing and revoking
+
+  /**
+   * Issues the admin key. Exactly one admin key is active at any time, even across processes: a
+   * Cassandra lightweight transaction on a single slot row decides which issuance wins.
+   *
+   * @return the admin key; its secret is shown only here
+   * @throws ConflictException when an admin key is already active (rotate it, or revoke it first)
+   */
+  public IssuedKey issueAdmin() {
+    Instant now = clock.instant();
+    KeyCodec.NewKey k = codec.generate();
+    insertKey(k, ADMIN_ORGANISATION, KeyRole.ADMIN, now, null);
+    String holder = claimAdminSlot(k.id(), now);
+    if (!k.id().equals(holder)) {
+      markRevoked(k.id(), now);
+      audit.record(k.id(), ADMIN_ORGANISATION, "ISSUE_ADMIN", AuditLog.DENIED, "admin key " + holder + " is active");
+      throw new ConflictException("an admin key is already active (id " + holder
+          + "): rotate it with rotateAdmin, or revoke it before issuing another");
+    }
+    audit.record(k.id(), ADMIN_ORGANISATION, "ISSUE_ADMIN", AuditLog.GRANTED, "admin key issued");
+    LOG.info("issued the admin key {}", k.id());
+    return new IssuedKey(k.id(), ADMIN_ORGANISATION, KeyRole.ADMIN, now, null, k.presented());
+  }
+
+  /**
+   * Replaces the admin key: the slot moves from the current key to a new one in one lightweight
+   * transaction, so there is never zero or two admin keys; the old key stops working at once.
+   *
+   * @param currentAdminKey the whole current admin key
+   * @return the new admin key; its secret is shown only here
+   * @throws AccessDeniedException when the key presented is not the active admin key
+   * @throws ConflictException when the admin key changed concurrently (nothing was rotated)
+   */
+  public IssuedKey rotateAdmin(String currentAdminKey) {
+    Verified current = verify(currentAdminKey, "ROTATE_ADMIN");
+    KeyPrincipal old = current.principal();
+    if (!old.isAdmin()) {
+      throw deny(old.keyId(), old.organisation(), "ROTATE_ADMIN", "an organisation key cannot rotate the admin key");
+    }
+    Instant now = clock.instant();
+    KeyCodec.NewKey k = codec.generate();
+    insertKey(k, ADMIN_ORGANISATION, KeyRole.ADMIN, now, null);
+    boolean moved = casAdminSlot(old.keyId(), k.id(), now);
+    if (!moved) {
+      markRevoked(k.id(), now);
+      audit.record(k.id(), ADMIN_ORGANISATION, "ROTATE_ADMIN", AuditLog.DENIED, "the admin slot no longer held "
+          + old.keyId());
+      throw new ConflictException("the admin key changed while rotating; nothing was rotated");
+    }
+    markRevoked(old.keyId(), now);
+    audit.record(k.id(), ADMIN_ORGANISATION, "ROTATE_ADMIN", AuditLog.GRANTED, "replaced admin key " + old.keyId());
+    LOG.info("rotated the admin key {} to {}", old.keyId(), k.id());
+    return new IssuedKey(k.id(), ADMIN_ORGANISATION, KeyRole.ADMIN, now, null, k.presented());
+  }
+
+  /**
+   * @return the id of the active admin key, if one was issued and not revoked
+   */
+  public Optional<String> adminKeyId() {
+    return Optional.ofNullable(readAdminSlot());
+  }
+
+  /**
+   * Issues a key for an organisation that never expires.
+   *
+   * @param organisation the organisation ({@code [A-Za-z0-9][A-Za-z0-9_.-]{0,63}})
+   * @return the key; its secret is shown only here
+   */
+  public IssuedKey issue(String organisation) {
+    return issue(organisation, null);
+  }
+
+  /**
+   * Issues a key for an organisation.
+   *
+   * @param organisation the organisation ({@code [A-Za-z0-9][A-Za-z0-9_.-]{0,63}})
+   * @param expiresAt when the key stops working, or {@code null} for never; must be in the future
+   * @return the key; its secret is shown only here
+   */
+  public IssuedKey issue(String organisation, Instant expiresAt) {
+    String org = organisation(organisation);
+    Instant now = clock.instant();
+    if (expiresAt != null && !expiresAt.isAfter(now)) {
+      throw new InvalidInputException("expiresAt must be in the future, was " + expiresAt + " (now " + now + ")");
+    }
+    KeyCodec.NewKey k = codec.generate();
+    insertKey(k, org, KeyRole.ORG, now, expiresAt);
+    audit.record(k.id(), org, "ISSUE", AuditLog.GRANTED, "organisation key issued"
+        + (expiresAt == null ? "" : ", expires " + expiresAt));
+    LOG.info("issued key {} for organisation {}", k.id(), org);
+    return new IssuedKey(k.id(), org, KeyRole.ORG, now, expiresAt, k.presented());
+  }
+
+  /**
+   * Revokes a key: {@link #open(String)} refuses it at once and open sessions within the revocation
+   * check interval. Revoking the admin key frees the admin slot, so {@link #issueAdmin()} works again.
+   * Revoking a revoked key changes nothing.
+   *
+   * @param keyId the key's public id
+   * @throws NotFoundException when no key has this id
+   */
+  public void revoke(String keyId) {
+    if (!KeyCodec.isKeyId(keyId)) {
+      throw new InvalidInputException("not a key id (20 lower-case hex digits): " + keyId);
+    }
+    Row row = cass.execute("SELECT organisation, role, revoked_at FROM " + keyspace + ".access_keys WHERE key_id = ?",
+        keyId).one();
+    if (row == null) {
+      throw new NotFoundException("no access key has the id " + keyId);
+    }
+    Instant now = clock.instant();
+    if (row.getInstant("revoked_at") == null) {
+      markRevoked(keyId, now);
+    }
+    if (KeyRole.ADMIN.name().equals(row.getString("role"))) {
+      cass.execute("DELETE FROM " + keyspace + ".admin_slot WHERE slot = ? IF key_id = ?", ADMIN_SLOT, keyId);
+    }
+    audit.record(keyId, row.getString("organisation"), "REVOKE", AuditLog.GRANTED, "key revoked");
+    LOG.info("revoked key {}", keyId);
+  }
+
+  // ---------------------------------------------------------------- organisation registry
+
+  /**
+   * Gives an organisation a keyspace. A keyspace belongs to one organisation at most; assigning it again
+   * to the same one changes nothing. The keyspace need not exist yet.
+   *
+   * @param organisation the organisation
+   * @param keyspaceName the keyspace (unquoted name; lower-cased as Cassandra does)
+   * @throws ConflictException when the keyspace belongs to another organisation
+   * @throws InvalidInputException for a system keyspace or the security keyspace
+   */
+  public void assignKeyspace(String organisation, String keyspaceName) {
+    String org = organisation(organisation);
+    String ks = keyspaceName(keyspaceName);
+    Instant now = clock.instant();
+    ResultSet owner = cass.execute("INSERT INTO " + keyspace + ".keyspace_owners (keyspace_name, organisation, "
+        + "assigned_at) VALUES (?, ?, ?) IF NOT EXISTS", ks, org, now);
+    if (!owner.wasApplied()) {
+      String current = owner.one().getString("organisation");
+      if (!org.equals(current)) {
+        throw new ConflictException("keyspace " + ks + " already belongs to organisation " + current
+            + "; unassign it there first");
+      }
+    }
+    cass.execute("INSERT INTO " + keyspace + ".org_keyspaces (organisation, keyspace_name, assigned_at) "
+        + "VALUES (?, ?, ?)", org, ks, now);
+    audit.record(null, org, "ASSIGN_KEYSPACE", AuditLog.GRANTED, "keyspace " + ks + " assigned");
+  }
+
+  /**
+   * Takes a keyspace away from an organisation; open sessions lose it within the revocation check
+   * interval.
+   *
+   * @param organisation the organisation
+   * @param keyspaceName the keyspace
+   */
+  public void unassignKeyspace(String organisation, String keyspaceName) {
+    String org = organisation(organisation);
+    String ks = keyspaceName(keyspaceName);
+    cass.execute("DELETE FROM " + keyspace + ".org_keyspaces WHERE organisation = ? AND keyspace_name = ?", org, ks);
+    cass.execute("DELETE FROM " + keyspace + ".keyspace_owners WHERE keyspace_name = ? IF organisation = ?", ks, org);
+    audit.record(null, org, "UNASSIGN_KEYSPACE", AuditLog.GRANTED, "keyspace " + ks + " unassigned");
+  }
+
+  /**
+   * @param organisation the organisation
+   * @return the keyspaces it owns, sorted
+   */
+  public List<String> keyspacesOf(String organisation) {
+    String org = organisation(organisation);
+    List<String> names = new ArrayList<>();
+    for (Row r : cass.execute("SELECT keyspace_name FROM " + keyspace + ".org_keyspaces WHERE organisation = ?", org)) {
+      names.add(r.getString("keyspace_name"));
+    }
+    return List.copyOf(names);
+  }
+
+  // ---------------------------------------------------------------- audit
+
+  /**
+   * @param day a UTC day, by the configured clock
+   * @return every audit event of that day, oldest first
+   */
+  public List<AuditEvent> auditEvents(LocalDate day) {
+    return audit.read(Objects.requireNonNull(day, "day"));
+  }
+
+  @Override
+  public String toString() {
+    return "AccessKeys{keyspace=" + keyspace + ", revocationCheckInterval=" + recheckInterval + "}";
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private record Verified(KeyPrincipal principal, Instant expiresAt) {}
+
+  private Verified verify(String presentedKey, String action) {
+    Instant now = clock.instant();
+    KeyCodec.Parsed parsed = KeyCodec.parse(presentedKey);
+    String id = parsed.id();
+    if (throttle.isThrottled(id, now)) {
+      audit.record(id, null, action, AuditLog.THROTTLED, "too many failures for this key id; refused unchecked");
+      LOG.info("access denied for key {}", id == null ? FailureThrottle.NO_ID : id);
+      throw new AccessDeniedException(DENIED);
+    }
+    if (!parsed.wellFormed()) {
+      throw fail(id, null, action, parsed.problem(), now);
+    }
+    Row row = cass.execute("SELECT organisation, role, secret_hash, expires_at, revoked_at FROM " + keyspace
+        + ".access_keys WHERE key_id = ?", id).one();
+    byte[] candidate = KeyCodec.hash(id, parsed.secret());
+    if (row == null) {
+      KeyCodec.matches(NO_HASH, candidate); // same work as for a known id
+      throw fail(id, null, action, "unknown key id", now);
+    }
+    String org = row.getString("organisation");
+    if (!KeyCodec.matches(bytes(row.getByteBuffer("secret_hash")), candidate)) {
+      throw fail(id, org, action, "wrong secret", now);
+    }
+    Instant revokedAt = row.getInstant("revoked_at");
+    if (revokedAt != null) {
+      throw fail(id, org, action, "key revoked at " + revokedAt, now);
+    }
+    Instant expiresAt = row.getInstant("expires_at");
+    if (expiresAt != null && !now.isBefore(expiresAt)) {
+      throw fail(id, org, action, "key expired at " + expiresAt, now);
+    }
+    KeyRole role = KeyRole.valueOf(row.getString("role"));
+    if (role == KeyRole.ADMIN && !id.equals(readAdminSlot())) {
+      throw fail(id, org, action, "not the active admin key", now);
+    }
+    audit.record(id, org, action, AuditLog.GRANTED, "valid " + role + " key");
+    return new Verified(new KeyPrincipal(id, org, role), expiresAt);
+  }
+
+  private AccessDeniedException fail(String id, String org, String action, String reason, Instant now) {
+    throttle.recordFailure(id, now);
+    return deny(id, org, action, reason);
+  }
+
+  private AccessDeniedException deny(String id, String org, String action, String reason) {
+    audit.record(id, org, action, AuditLog.DENIED, reason);
+    LOG.info("access denied for key {}", id == null ? FailureThrottle.NO_ID : id);
+    return new AccessDeniedException(DENIED);
+  }
+
+  private void insertKey(KeyCodec.NewKey k, String org, KeyRole role, Instant now, Instant expiresAt) {
+    cass.execute("INSERT INTO " + keyspace + ".access_keys (key_id, organisation, role, secret_hash, hash_scheme, "
+        + "created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)", k.id(), org, role.name(),
+        ByteBuffer.wrap(KeyCodec.hash(k.id(), k.secret())), KeyCodec.HASH_SCHEME, now, expiresAt);
+  }
+
+  private void markRevoked(String keyId, Instant now) {
+    cass.execute("UPDATE " + keyspace + ".access_keys SET revoked_at = ? WHERE key_id = ?", now, keyId);
+  }
+
+  /** Claims the empty admin slot (or one held by a dead key) for a key; returns the slot's holder after. */
+  private String claimAdminSlot(String keyId, Instant now) {
+    ResultSet rs;
+    try {
+      rs = cass.execute("INSERT INTO " + keyspace + ".admin_slot (slot, key_id, changed_at) VALUES (?, ?, ?) "
+          + "IF NOT EXISTS", ADMIN_SLOT, keyId, now);
+    } catch (ServiceUnavailableException e) {
+      return holderAfterUnknownOutcome(e);
+    }
+    if (rs.wasApplied()) {
+      return keyId;
+    }
+    String holder = rs.one().getString("key_id");
+    if (holder != null && isLive(holder)) {
+      return holder;
+    }
+    // the slot names a key revoked or never written (a crash between the two steps of an earlier issuance)
+    return casAdminSlot(holder, keyId, now) ? keyId : readAdminSlot();
+  }
+
+  private boolean casAdminSlot(String from, String to, Instant now) {
+    try {
+      return cass.execute("UPDATE " + keyspace + ".admin_slot SET key_id = ?, changed_at = ? WHERE slot = ? "
+          + "IF key_id = ?", to, now, ADMIN_SLOT, from).wasApplied();
+    } catch (ServiceUnavailableException e) {
+      return to.equals(holderAfterUnknownOutcome(e));
+    }
+  }
+
+  /** A lightweight transaction whose outcome is unknown (timeout, node lost): read what Paxos decided. */
+  private String holderAfterUnknownOutcome(ServiceUnavailableException original) {
+    try {
+      return readAdminSlot();
+    } catch (DelphaException again) {
+      original.addSuppressed(again);
+      throw original;
+    }
+  }
+
+  private boolean isLive(String keyId) {
+    Row row = cass.execute("SELECT revoked_at, expires_at FROM " + keyspace + ".access_keys WHERE key_id = ?",
+        keyId).one();
+    return row != null && row.getInstant("revoked_at") == null
+        && (row.getInstant("expires_at") == null || clock.instant().isBefore(row.getInstant("expires_at")));
+  }
+
+  private String readAdminSlot() {
+    Row row = cass.execute(SimpleStatement.newInstance("SELECT key_id FROM " + keyspace + ".admin_slot WHERE slot = ?",
+        ADMIN_SLOT).setConsistencyLevel(DefaultConsistencyLevel.LOCAL_SERIAL)).one();
+    return row == null ? null : row.getString("key_id");
+  }
+
+  private static byte[] bytes(ByteBuffer b) {
+    if (b == null) {
+      return NO_HASH;
+    }
+    byte[] out = new byte[b.remaining()];
+    b.duplicate().get(out);
+    return out;
+  }
+
+  private static String organisation(String organisation) {
+    if (organisation == null || !ORGANISATION.matcher(organisation).matches()) {
+      throw new InvalidInputException("an organisation is 1 to 64 characters of letters, digits, '_', '.' or '-', "
+          + "starting with a letter or digit; got " + organisation);
+    }
+    return organisation;
+  }
+
+  private String keyspaceName(String name) {
+    String ks = name == null ? "" : name.toLowerCase(Locale.ROOT);
+    if (!KEYSPACE.matcher(ks).matches()) {
+      throw new InvalidInputException("a keyspace name is 1 to 48 letters, digits or '_'; got " + name);
+    }
+    if (KeyspaceGuard.isSystem(ks) || ks.equals(keyspace)) {
+      throw new InvalidInputException("keyspace " + ks + " belongs to Cassandra or to access control and cannot "
+          + "be given to an organisation");
+    }
+    return ks;
+  }
+
+  /** Lets sessions re-check their key and audit their refusals. */
+  private final class Authority implements SessionAuthority {
+    @Override
+    public Optional<Set<String>> recheck(KeyPrincipal p) {
+      Row row = cass.execute("SELECT revoked_at, expires_at FROM " + keyspace + ".access_keys WHERE key_id = ?",
+          p.keyId()).one();
+      Instant now = clock.instant();
+      String problem = null;
+      if (row == null) {
+        problem = "key no longer exists";
+      } else if (row.getInstant("revoked_at") != null) {
+        problem = "key revoked at " + row.getInstant("revoked_at");
+      } else if (row.getInstant("expires_at") != null && !now.isBefore(row.getInstant("expires_at"))) {
+        problem = "key expired at " + row.getInstant("expires_at");
+      } else if (p.isAdmin() && !p.keyId().equals(readAdminSlot())) {
+        problem = "no longer the active admin key";
+      }
+      if (problem != null) {
+        deny(p.keyId(), p.organisation(), "SESSION_CHECK", problem + "; open session closed");
+        return Optional.empty();
+      }
+      return Optional.of(p.isAdmin() ? Set.of() : Set.copyOf(keyspacesOf(p.organisation())));
+    }
+
+    @Override
+    public AccessDeniedException refuse(KeyPrincipal p, String reason) {
+      return deny(p.keyId(), p.organisation(), "STATEMENT", reason);
+    }
+
+    @Override
+    public Instant now() {
+      return clock.instant();
+    }
+
+    @Override
+    public Duration recheckInterval() {
+      return recheckInterval;
+    }
+
+    @Override
+    public String securityKeyspace() {
+      return keyspace;
+    }
+  }
+
+  /** Configures and builds {@link AccessKeys}. Not thread-safe. */
+  public static final class Builder {
+    private final CqlExecutor cass;
+    private String keyspace = "delpha_security";
+    private String replication = "{'class': 'SimpleStrategy', 'replication_factor': 1}";
+    private Clock clock = Clock.systemUTC();
+    private Duration recheckInterval = Duration.ofSeconds(2);
+    private int maxFailures = 5;
+    private Duration failureWindow = Duration.ofMinutes(1);
+
+    private Builder(CqlExecutor cass) {
+      this.cass = cass;
+    }
+
+    /**
+     * @param name the keyspace for keys, registry and audit (default {@code delpha_security})
+     * @return this builder
+     */
+    public Builder keyspace(String name) {
+      String ks = name == null ? "" : name.toLowerCase(Locale.ROOT);
+      if (!KEYSPACE.matcher(ks).matches() || KeyspaceGuard.isSystem(ks)) {
+        throw new InvalidInputException("the security keyspace needs a plain, non-system name; got " + name);
+      }
+      this.keyspace = ks;
+      return this;
+    }
+
+    /**
+     * @param cqlMap the replication map used if the keyspace is created, e.g. {@code {'class':
+     *     'NetworkTopologyStrategy', 'dc1': 3}} (default SimpleStrategy, factor 1)
+     * @return this builder
+     */
+    public Builder replication(String cqlMap) {
+      if (cqlMap == null || !cqlMap.trim().startsWith("{") || !cqlMap.trim().endsWith("}")) {
+        throw new InvalidInputException("replication is a CQL map such as {'class': 'SimpleStrategy', "
+            + "'replication_factor': 3}; got " + cqlMap);
+      }
+      this.replication = cqlMap.trim();
+      return this;
+    }
+
+    /**
+     * @param clock the time for issue, expiry, revocation and audit (default the UTC system clock)
+     * @return this builder
+     */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * @param interval how old a session's last key check may get before the next use checks again
+     *     (default 2 s, at most 5 s): the longest a revoked key keeps working in an open session
+     * @return this builder
+     */
+    public Builder revocationCheckInterval(Duration interval) {
+      if (interval == null || interval.isNegative() || interval.compareTo(MAX_RECHECK) > 0) {
+        throw new InvalidInputException("revocationCheckInterval must be between 0 and 5 s, was " + interval);
+      }
+      this.recheckInterval = interval;
+      return this;
+    }
+
+    /**
+     * @param maxFailures failures of one key id allowed within the window (default 5); further attempts
+     *     in the window are refused unchecked
+     * @param window the window (default 1 minute)
+     * @return this builder
+     */
+    public Builder throttle(int maxFailures, Duration window) {
+      if (maxFailures < 1 || window == null || window.isNegative() || window.isZero()) {
+        throw new InvalidInputException("throttle needs at least 1 failure and a positive window, got "
+            + maxFailures + " in " + window);
+      }
+      this.maxFailures = maxFailures;
+      this.failureWindow = window;
+      return this;
+    }
+
+    /**
+     * Creates the keyspace and tables if missing.
+     *
+     * @return access control ready to use
+     * @throws ServiceUnavailableException when Cassandra cannot be reached
+     */
+    public AccessKeys build() {
+      String ks = keyspace;
+      cass.execute("CREATE KEYSPACE IF NOT EXISTS " + ks + " WITH replication = " + replication);
+      cass.execute("CREATE TABLE IF NOT EXISTS " + ks + ".access_keys (key_id text PRIMARY KEY, organisation text, "
+          + "role text, secret_hash blob, hash_scheme text, created_at timestamp, expires_at timestamp, "
+          + "revoked_at timestamp)");
+      cass.execute("CREATE TABLE IF NOT EXISTS " + ks + ".admin_slot (slot text PRIMARY KEY, key_id text, "
+          + "changed_at timestamp)");
+      cass.execute("CREATE TABLE IF NOT EXISTS " + ks + ".org_keyspaces (organisation text, keyspace_name text, "
+          + "assigned_at timestamp, PRIMARY KEY ((organisation), keyspace_name))");
+      cass.execute("CREATE TABLE IF NOT EXISTS " + ks + ".keyspace_owners (keyspace_name text PRIMARY KEY, "
+          + "organisation text, assigned_at timestamp)");
+      AccessKeys keys = new AccessKeys(this);
+      cass.execute(keys.audit.createTable());
+      return keys;
+    }
+  }
+}

@@ -1,0 +1,67 @@
+package io.delpha.sdk.security.internal;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Counts authentication failures per key id in a fixed window; once a key id reaches the limit, further
+ * attempts are refused without checking until the window ends. In memory, per {@code AccessKeys}
+ * instance, bounded in size.
+ */
+public final class FailureThrottle {
+
+  /** The bucket for presented keys without a readable id. */
+  public static final String NO_ID = "<no id>";
+  private static final int MAX_TRACKED = 10_000;
+
+  private record Window(Instant start, int failures) {}
+
+  private final int maxFailures;
+  private final Duration window;
+  private final Map<String, Window> windows = new ConcurrentHashMap<>();
+
+  /**
+   * @param maxFailures failures allowed per window before attempts are refused unchecked
+   * @param window the length of a window
+   */
+  public FailureThrottle(int maxFailures, Duration window) {
+    this.maxFailures = maxFailures;
+    this.window = window;
+  }
+
+  /**
+   * @param keyId the key id, or {@code null}
+   * @param now the current time
+   * @return whether attempts for this key id are refused unchecked now
+   */
+  public boolean isThrottled(String keyId, Instant now) {
+    Window w = windows.get(bucket(keyId));
+    return w != null && !expired(w, now) && w.failures() >= maxFailures;
+  }
+
+  /**
+   * @param keyId the key id, or {@code null}
+   * @param now the current time
+   */
+  public void recordFailure(String keyId, Instant now) {
+    if (windows.size() >= MAX_TRACKED) {
+      windows.values().removeIf(w -> expired(w, now));
+      if (windows.size() >= MAX_TRACKED) {
+        windows.clear(); // a flood of distinct ids: forgetting counts is safer than unbounded memory
+      }
+    }
+    windows.compute(bucket(keyId), (k, w) -> w == null || expired(w, now)
+        ? new Window(now, 1)
+        : new Window(w.start(), w.failures() + 1));
+  }
+
+  private boolean expired(Window w, Instant now) {
+    return !now.isBefore(w.start().plus(window));
+  }
+
+  private static String bucket(String keyId) {
+    return keyId == null ? NO_ID : keyId;
+  }
+}

@@ -1,0 +1,44 @@
+package io.delpha.sdk.security.internal;
+
+import io.delpha.sdk.core.AccessDeniedException;
+import io.delpha.sdk.security.KeyPrincipal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+
+/** What a scoped session asks of the {@code AccessKeys} that opened it. */
+public interface SessionAuthority {
+
+  /**
+   * Reads the key again: revoked, expired, or (for the admin key) no longer the active admin.
+   *
+   * @param principal the session's key
+   * @return the keyspaces the key may reach now, or empty if the key is no longer valid (audited)
+   */
+  Optional<Set<String>> recheck(KeyPrincipal principal);
+
+  /**
+   * Audits a refusal.
+   *
+   * @param principal the session's key
+   * @param reason why, for the audit table only
+   * @return the exception to throw, saying only "access denied"
+   */
+  AccessDeniedException refuse(KeyPrincipal principal, String reason);
+
+  /**
+   * @return the current time by the configured clock
+   */
+  Instant now();
+
+  /**
+   * @return how old the last check of a session's key may get before it is checked again
+   */
+  Duration recheckInterval();
+
+  /**
+   * @return the keyspace holding the keys, which no organisation may reach
+   */
+  String securityKeyspace();
+}

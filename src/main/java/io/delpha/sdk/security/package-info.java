@@ -1,0 +1,6 @@
+/**
+ * Access control by private keys: organisation-bound keys and one admin key, stored (as hashes) in
+ * Cassandra, and sessions scoped to an organisation's keyspaces. Start at {@link
+ * io.delpha.sdk.security.AccessKeys}.
+ */
+package io.delpha.sdk.security;

@@ -1,0 +1,184 @@
+package io.delpha.sdk.aws;
+
+import static io.delpha.sdk.aws.AppFlowStubs.contacts;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.delpha.sdk.cassandra.CassandraManager;
+import io.delpha.sdk.core.InvalidInputException;
+import io.delpha.sdk.core.NotFoundException;
+import io.delpha.sdk.core.ProgressListener;
+import io.delpha.sdk.core.RetryPolicy;
+import io.delpha.sdk.core.ServiceUnavailableException;
+import io.delpha.sdk.core.parquet.Row;
+import io.delpha.sdk.core.storage.S3ObjectStore;
+import io.delpha.sdk.testing.CassandraServer;
+import io.delpha.sdk.testing.S3Server;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+@DisplayName("AWSManager.loadIntoCassandra and S3 outages: real Cassandra, a private s3proxy")
+class AWSManagerLoadTest {
+
+  static final String FLOW = "contact-flow";
+  static final String RUN = "6e5d4c3b-2a19-4f08-8e7d-6c5b4a392817";
+  static final String KEYSPACE = "aws_load_test";
+
+  @RegisterExtension
+  static WireMockExtension appflow = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+
+  static S3Server s3;
+  static String bucket;
+  static CassandraManager cass;
+  static final List<Row> expected = new ArrayList<>();
+  static final List<String> files = new ArrayList<>();
+
+  AWSManager aws;
+
+  @BeforeAll
+  static void setUp() {
+    s3 = S3Server.startNew();
+    bucket = s3.createBucket("appflow-load");
+    try (S3ObjectStore store = S3ObjectStore.builder().bucket(bucket).client(s3.client()).build()) {
+      String folder = "salesforce/" + FLOW + "/" + RUN + "/";
+      for (int part = 0; part < 4; part++) {
+        List<Row> rows = contacts(part * 50, 50);
+        files.add(AppFlowStubs.writeAppFlowFile(store, folder, rows));
+        expected.addAll(rows);
+      }
+    }
+    CassandraServer server = CassandraServer.shared(CassandraServer.Variant.PLAIN);
+    cass = CassandraManager.builder().contactPoint(server.host(), server.port())
+        .localDatacenter(server.localDatacenter()).build();
+    cass.execute("CREATE KEYSPACE IF NOT EXISTS " + KEYSPACE
+        + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
+  }
+
+  @AfterAll
+  static void tearDown() {
+    cass.close();
+    s3.stop();
+  }
+
+  @BeforeEach
+  void open() {
+    s3.start();
+    AppFlowStubs.describe(appflow, FLOW, bucket, "PARQUET", true);
+    AppFlowStubs.ok(appflow, "/describe-flow-execution-records", FLOW,
+        AppFlowStubs.oneRecord(RUN, "Successful", expected.size(), null));
+    aws = AWSManager.builder().credentials(s3.accessKey(), s3.secretKey()).region("eu-west-1")
+        .endpointOverride(URI.create(appflow.baseUrl())).s3EndpointOverride(s3.endpoint())
+        .retryPolicy(RetryPolicy.builder().maxAttempts(2).initialDelay(Duration.ofMillis(1))
+            .maxDelay(Duration.ofMillis(5)).build())
+        .build();
+  }
+
+  @AfterEach
+  void close() {
+    aws.close();
+  }
+
+  /** The table's rows by id, every column. */
+  static Map<String, Map<String, Object>> table(String table) {
+    Map<String, Map<String, Object>> rows = new TreeMap<>();
+    for (var r : cass.execute("SELECT * FROM " + KEYSPACE + "." + table)) {
+      Map<String, Object> values = new HashMap<>();
+      for (var column : r.getColumnDefinitions()) {
+        values.put(column.getName().asInternal(), r.getObject(column.getName()));
+      }
+      rows.put(r.getString("id"), values);
+    }
+    return rows;
+  }
+
+  /** What the table must hold: the Parquet rows with lower-case column names. */
+  static Map<String, Map<String, Object>> expectedTable() {
+    Map<String, Map<String, Object>> rows = new TreeMap<>();
+    for (Row row : expected) {
+      Map<String, Object> values = new HashMap<>();
+      row.toMap().forEach((k, v) -> values.put(k.toLowerCase(), v instanceof byte[] b ? ByteBuffer.wrap(b) : v));
+      rows.put(row.getString("Id"), values);
+    }
+    return rows;
+  }
+
+  @Test
+  @DisplayName("creates the table from the Parquet schema and upserts every row with its types")
+  void loadCreatesTable() {
+    LoadReport report = aws.loadIntoCassandra(FLOW, cass, KEYSPACE, "contacts_created",
+        LoadOptions.builder().createTable(true).maxInFlight(16).build());
+    assertThat(report.rowsWritten()).isEqualTo(200);
+    assertThat(report.files()).isEqualTo(4);
+    assertThat(report.tableCreated()).isTrue();
+    assertThat(report.executionId()).isEqualTo(RUN);
+    assertThat(table("contacts_created")).isEqualTo(expectedTable());
+    LoadReport again = aws.loadIntoCassandra(FLOW, cass, KEYSPACE, "contacts_created");
+    assertThat(again.tableCreated()).isFalse();
+    assertThat(table("contacts_created")).hasSize(200).isEqualTo(expectedTable());
+  }
+
+  @Test
+  @DisplayName("a load cut short by S3 going away, re-run after S3 is back, gives the same table as one clean load")
+  void rerunAfterCrash() {
+    ProgressListener stopS3AtFirstFile = new ProgressListener() {
+      @Override
+      public void onProgress(Progress p) {
+        s3.stop();
+      }
+    };
+    assertThatThrownBy(() -> aws.loadIntoCassandra(FLOW, cass, KEYSPACE, "contacts_crash",
+        LoadOptions.builder().createTable(true).listener(stopS3AtFirstFile).build()))
+        .isInstanceOf(ServiceUnavailableException.class);
+    assertThat(table("contacts_crash")).hasSize(50);
+    s3.start();
+    LoadReport rerun = aws.loadIntoCassandra(FLOW, cass, KEYSPACE, "contacts_crash",
+        LoadOptions.builder().createTable(true).build());
+    assertThat(rerun.rowsWritten()).isEqualTo(200);
+    assertThat(table("contacts_crash")).isEqualTo(expectedTable());
+  }
+
+  @Test
+  @DisplayName("S3 going away while rows stream is ServiceUnavailableException naming the next file; reading again works")
+  void s3GoesAwayMidRead() {
+    try (FlowData data = aws.getFlowParquetData(FLOW)) {
+      data.next();
+      s3.stop();
+      assertThatThrownBy(() -> data.stream().count()).isInstanceOf(ServiceUnavailableException.class)
+          .hasMessageContaining(files.stream().sorted().toList().get(1));
+    }
+    s3.start();
+    try (FlowData data = aws.getFlowParquetData(FLOW)) {
+      assertThat(data.stream().toList()).containsExactlyInAnyOrderElementsOf(expected);
+    }
+  }
+
+  @Test
+  @DisplayName("a missing table or one that does not fit the data is a typed error and nothing is written")
+  void tableProblems() {
+    assertThatThrownBy(() -> aws.loadIntoCassandra(FLOW, cass, KEYSPACE, "contacts_missing"))
+        .isInstanceOf(NotFoundException.class).hasMessageContaining("createTable(true)");
+    cass.execute("CREATE TABLE IF NOT EXISTS " + KEYSPACE + ".contacts_wrong (id text PRIMARY KEY, firstname int)");
+    assertThatThrownBy(() -> aws.loadIntoCassandra(FLOW, cass, KEYSPACE, "contacts_wrong"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("firstname is int in the table but string in Parquet")
+        .hasMessageContaining("'LastName' (lastname) is not in the table");
+    assertThat(table("contacts_wrong")).isEmpty();
+    assertThatThrownBy(() -> aws.loadIntoCassandra(FLOW, cass, KEYSPACE, "contacts; DROP TABLE x"))
+        .isInstanceOf(InvalidInputException.class);
+  }
+}

@@ -1,0 +1,107 @@
+package io.delpha.sdk.salesforce;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.read.ListAppender;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.delpha.sdk.core.RetryPolicy;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.slf4j.LoggerFactory;
+
+/** Salesforce-shaped WireMock stubs and the credentials the tests use. */
+final class SalesforceStubs {
+
+  static final String API = "/services/data/v60.0";
+  static final String CLIENT_ID = "3MVG9lKcPoNINVBIPJjdw1J9LLM82HnFVVX19KY1uA5mu0QqEWhqKpoW3svG3X";
+  static final String CLIENT_SECRET = "cl1ent-S3cret-4729";
+  static final String USERNAME = "integration@delpha.example";
+  static final String PASSWORD = "Pa55w0rd-Very-S3cret";
+  static final String SECURITY_TOKEN = "secTok5544XYZ";
+  static final String TOKEN_A = "00DE0X0A0M0PeLE!AQcAQH0dMHEXAMPLEzmpkb58urFRkgeBGsxL_tokenA";
+  static final String TOKEN_B = "00DE0X0A0M0PeLE!AQcAQH0dMHEXAMPLEzmpkb58urFRkgeBGsxL_tokenB";
+  static final List<String> SECRETS = List.of(CLIENT_SECRET, PASSWORD, SECURITY_TOKEN, TOKEN_A, TOKEN_B);
+
+  /** Fast, deterministic retries so tests never wait long. */
+  static final RetryPolicy FAST_RETRY = RetryPolicy.builder()
+      .maxAttempts(3).initialDelay(Duration.ofMillis(1)).maxDelay(Duration.ofMillis(5)).jitter(false).build();
+
+  private SalesforceStubs() {}
+
+  static String fixture(String name) {
+    try (InputStream in = SalesforceStubs.class.getResourceAsStream("/salesforce/" + name)) {
+      if (in == null) {
+        throw new IllegalArgumentException("no fixture " + name);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static String tokenResponse(WireMockExtension wm, String accessToken) {
+    return fixture("token-response.json")
+        .replace("{{accessToken}}", accessToken)
+        .replace("{{baseUrl}}", wm.baseUrl());
+  }
+
+  static void stubPasswordLogin(WireMockExtension wm, String accessToken) {
+    wm.stubFor(post(urlPathEqualTo("/services/oauth2/token"))
+        .withRequestBody(containing("grant_type=password"))
+        .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+            .withBody(tokenResponse(wm, accessToken))));
+  }
+
+  static SalesforceManager.Builder builder(WireMockExtension wm) {
+    return SalesforceManager.builder()
+        .loginUrl(wm.baseUrl())
+        .clientId(CLIENT_ID).clientSecret(CLIENT_SECRET)
+        .username(USERNAME).password(PASSWORD).securityToken(SECURITY_TOKEN)
+        .retryPolicy(FAST_RETRY)
+        .requestTimeout(Duration.ofSeconds(10));
+  }
+
+  static SalesforceManager manager(WireMockExtension wm) {
+    stubPasswordLogin(wm, TOKEN_A);
+    return builder(wm).build();
+  }
+
+  static String errorBody(String errorCode, String message) {
+    return "[{\"message\":\"" + message + "\",\"errorCode\":\"" + errorCode + "\",\"fields\":[]}]";
+  }
+
+  /** Captures every log event of the JVM's logback root logger while open. */
+  static final class LogCapture implements AutoCloseable {
+    private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+
+    LogCapture() {
+      appender.start();
+      root.addAppender(appender);
+    }
+
+    String text() {
+      return appender.list.stream()
+          .map(e -> e.getFormattedMessage()
+              + (e.getThrowableProxy() == null ? "" : "\n" + ThrowableProxyUtil.asString(e.getThrowableProxy())))
+          .collect(Collectors.joining("\n"));
+    }
+
+    @Override
+    public void close() {
+      root.detachAppender(appender);
+      appender.stop();
+    }
+  }
+}
