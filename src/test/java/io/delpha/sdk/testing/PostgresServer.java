@@ -77,11 +77,12 @@ public final class PostgresServer implements AutoCloseable {
     }
     if (!useSystemBinaries) {
       try {
-        boolean fresh = !Files.exists(dir.resolve("data/PG_VERSION"));
         embedded = EmbeddedPostgres.builder()
             .setPort(port)
             .setDataDirectory(dir.resolve("data"))
-            .setCleanDataDirectory(fresh)
+            // never "clean": zonky deletes a clean data directory on close, which would lose the data
+            // across stop()/start(); a missing cluster is initialised either way
+            .setCleanDataDirectory(false)
             .setOverrideWorkingDirectory(dir.resolve("work").toFile())
             .setServerConfig("fsync", "off")
             .setServerConfig("synchronous_commit", "off")

@@ -1,0 +1,84 @@
+package io.delpha.sdk.bench;
+
+import io.delpha.sdk.core.storage.LocalObjectStore;
+import io.delpha.sdk.testing.PostgresServer;
+import io.delpha.sdk.testing.TotesysFixture;
+import io.delpha.sdk.totesys.RunReport;
+import io.delpha.sdk.totesys.TotesysPipeline;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import javax.sql.DataSource;
+
+/**
+ * The totesys pipeline on the 48k-row snapshot: an embedded PostgreSQL holds the source and the
+ * warehouse, the zones are local folders. Each round starts from an empty lake and warehouse and runs
+ * extract, transform and load one by one (wall time and rows/s of each), then a run with no source
+ * change. The first round warms the JVM up. Prints figures; asserts nothing.
+ *
+ * <pre>{@code
+ * mvn -q test-compile && java -cp target/classes:target/test-classes:$(cat cp.txt) io.delpha.sdk.bench.TotesysBenchmark [rounds]
+ * }</pre>
+ */
+public final class TotesysBenchmark {
+
+  private TotesysBenchmark() {}
+
+  /**
+   * @param args optional number of rounds (default 3, the first one a warm-up)
+   * @throws Exception if the benchmark cannot run
+   */
+  public static void main(String[] args) throws Exception {
+    int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
+    PostgresServer pg = PostgresServer.startNew();
+    try {
+      DataSource source = pg.createDatabase("totesys");
+      long loadStart = System.nanoTime();
+      long sourceRows = TotesysFixture.loadSnapshot(source).values().stream().mapToLong(Long::longValue).sum();
+      System.out.printf("source: %,d rows loaded with COPY in %d ms%n", sourceRows, millis(System.nanoTime() - loadStart));
+      System.out.printf("%-8s %12s %12s %12s %12s %14s %14s %14s %12s%n", "round", "extract ms", "transform ms",
+          "load ms", "total ms", "extract r/s", "transform r/s", "load r/s", "no-change ms");
+      for (int round = 1; round <= rounds; round++) {
+        Path lake = Files.createTempDirectory("totesys-bench");
+        TotesysPipeline pipeline = TotesysPipeline.builder().source(source)
+            .ingestionZone(LocalObjectStore.at(lake.resolve("ingestion")))
+            .processedZone(LocalObjectStore.at(lake.resolve("processed")))
+            .warehouse(pg.createDatabase("warehouse")).build();
+        RunReport extract = check(pipeline.extract());
+        RunReport transform = check(pipeline.transform());
+        RunReport load = check(pipeline.load());
+        RunReport again = check(pipeline.run());
+        Duration e = extract.stepDurations().get(RunReport.Step.EXTRACT);
+        Duration t = transform.stepDurations().get(RunReport.Step.TRANSFORM);
+        Duration l = load.stepDurations().get(RunReport.Step.LOAD);
+        System.out.printf("%-8s %12d %12d %12d %12d %,14.0f %,14.0f %,14.0f %12d%n",
+            round == 1 ? "warm-up" : String.valueOf(round), e.toMillis(), t.toMillis(), l.toMillis(),
+            e.plus(t).plus(l).toMillis(), perSecond(extract.totalRowsExtracted(), e),
+            perSecond(transform.totalRowsTransformed(), t), perSecond(load.totalRowsLoaded(), l),
+            again.totalDuration().toMillis());
+        if (again.objectsWritten() != 0 || again.totalRowsLoaded() != 0) {
+          System.out.println("  unexpected: the no-change run wrote " + again.objectsWritten() + " objects");
+        }
+      }
+      System.out.println("rows: extract = source row versions, transform = star-schema rows written,"
+          + " load = warehouse rows inserted or changed");
+    } finally {
+      pg.close();
+    }
+  }
+
+  private static RunReport check(RunReport report) {
+    if (!report.succeeded()) {
+      throw new IllegalStateException(report.toString(), report.error());
+    }
+    return report;
+  }
+
+  private static double perSecond(long rows, Duration d) {
+    return rows / Math.max(1e-9, d.toNanos() / 1e9);
+  }
+
+  private static long millis(long nanos) {
+    return nanos / 1_000_000;
+  }
+}

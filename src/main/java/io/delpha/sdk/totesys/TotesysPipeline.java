@@ -1,0 +1,436 @@
+package io.delpha.sdk.totesys;
+
+import io.delpha.sdk.core.DelphaException;
+import io.delpha.sdk.core.InvalidInputException;
+import io.delpha.sdk.core.ServiceUnavailableException;
+import io.delpha.sdk.core.secrets.SecretProvider;
+import io.delpha.sdk.core.storage.ObjectStore;
+import io.delpha.sdk.totesys.RunReport.Step;
+import io.delpha.sdk.totesys.internal.Extractor;
+import io.delpha.sdk.totesys.internal.LakeKeys;
+import io.delpha.sdk.totesys.internal.Loader;
+import io.delpha.sdk.totesys.internal.RunStats;
+import io.delpha.sdk.totesys.internal.SecretDataSources;
+import io.delpha.sdk.totesys.internal.SourceTable;
+import io.delpha.sdk.totesys.internal.Transformer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The totesys pipeline: the totesys PostgreSQL database, extracted incrementally into a Parquet
+ * ingestion zone, transformed into a star schema in a processed zone, and loaded into a PostgreSQL
+ * warehouse (tables created if missing).
+ *
+ * <pre>{@code
+ * TotesysPipeline pipeline = TotesysPipeline.builder()
+ *     .sourceSecret(secrets, "totesys-db")          // or .source(dataSource)
+ *     .ingestionZone(LocalObjectStore.at(Path.of("lake/ingestion")))
+ *     .processedZone(LocalObjectStore.at(Path.of("lake/processed")))
+ *     .warehouse(warehouseDataSource)                // or .warehouseSecret(secrets, "warehouse-db")
+ *     .listener(new LoggingPipelineListener())
+ *     .build();
+ * RunReport report = pipeline.run();                  // extract, transform, load
+ * try (ScheduledRun every5 = pipeline.schedule(Duration.ofMinutes(5))) { ... }
+ * }</pre>
+ *
+ * <p>Every step is safe to repeat: data is written before progress is recorded, ingestion and
+ * processed objects are never overwritten, and the warehouse load is one transaction of upserts and
+ * insert-once facts. A step that fails does not throw: the run's {@link RunReport} says which step
+ * failed with which typed {@link DelphaException} ({@link ServiceUnavailableException} when a
+ * database or a store cannot be reached), the listeners hear it, and the next run picks up from the
+ * last recorded progress. Runs never overlap: {@link #run()} waits for a run in progress, a scheduled
+ * tick skips. Thread-safe.
+ */
+public final class TotesysPipeline {
+
+  private static final Logger log = LoggerFactory.getLogger(TotesysPipeline.class);
+
+  private final Extractor extractor;
+  private final Transformer transformer;
+  private final Loader loader;
+  private final ObjectStore ingestion;
+  private final Listeners listeners;
+  private final Clock clock;
+  private final ReentrantLock running = new ReentrantLock();
+
+  private TotesysPipeline(Builder b) {
+    this.listeners = new Listeners(b.listeners);
+    this.clock = b.clock;
+    this.ingestion = b.ingestion;
+    LakeKeys keys = new LakeKeys(b.clock);
+    this.extractor = new Extractor(b.source, b.ingestion, b.tables, b.overlap, keys, listeners);
+    this.transformer = new Transformer(b.ingestion, b.processed, keys, listeners);
+    this.loader = new Loader(b.warehouse, b.processed, listeners);
+  }
+
+  /**
+   * @return a builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Extracts, transforms and loads, stopping at the first step that fails.
+   *
+   * @return what the run did; {@link RunReport#succeeded()} is {@code false} if a step failed
+   */
+  public RunReport run() {
+    return steps(Step.EXTRACT, Step.TRANSFORM, Step.LOAD);
+  }
+
+  /**
+   * Runs the extract step alone: new row versions of the source into the ingestion zone.
+   *
+   * @return what it did
+   */
+  public RunReport extract() {
+    return steps(Step.EXTRACT);
+  }
+
+  /**
+   * Runs the transform step alone: unprocessed ingestion objects into the processed zone.
+   *
+   * @return what it did
+   */
+  public RunReport transform() {
+    return steps(Step.TRANSFORM);
+  }
+
+  /**
+   * Runs the load step alone: processed objects not loaded yet into the warehouse.
+   *
+   * @return what it did
+   */
+  public RunReport load() {
+    return steps(Step.LOAD);
+  }
+
+  /**
+   * The extract watermark of each table: the largest {@code last_updated} extracted so far.
+   *
+   * @return watermarks by source table, empty before the first extract
+   */
+  public Map<String, LocalDateTime> watermarks() {
+    return Extractor.watermarks(ingestion);
+  }
+
+  /**
+   * Runs the pipeline every {@code period} on a single-thread executor of its own, the first run at
+   * once. A tick that finds a run still in progress is skipped, never queued.
+   *
+   * @param period the time between the end of one run and the start of the next
+   * @return the handle that stops the schedule
+   */
+  public ScheduledRun schedule(Duration period) {
+    ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "totesys-pipeline");
+      t.setDaemon(true);
+      return t;
+    });
+    return schedule(period, executor, executor);
+  }
+
+  /**
+   * Runs the pipeline every {@code period} on the caller's executor (left running on close).
+   *
+   * @param period the time between the end of one run and the start of the next
+   * @param executor where runs execute
+   * @return the handle that stops the schedule
+   */
+  public ScheduledRun schedule(Duration period, ScheduledExecutorService executor) {
+    return schedule(period, executor, null);
+  }
+
+  private ScheduledRun schedule(Duration period, ScheduledExecutorService executor, ScheduledExecutorService owned) {
+    Objects.requireNonNull(executor, "executor");
+    if (period == null || period.isNegative() || period.isZero()) {
+      throw new InvalidInputException("the schedule period must be positive, was " + period);
+    }
+    ScheduledRun handle = new ScheduledRun(owned, period);
+    Runnable tick = () -> {
+      if (!running.tryLock()) {
+        log.warn("a totesys run is still in progress: this tick is skipped");
+        handle.recordSkip();
+        return;
+      }
+      try {
+        handle.recordRun(stepsLocked(new Step[] {Step.EXTRACT, Step.TRANSFORM, Step.LOAD}));
+      } catch (RuntimeException e) {
+        log.error("a scheduled totesys run failed unexpectedly", e);
+      } finally {
+        running.unlock();
+      }
+    };
+    handle.attach(executor.scheduleWithFixedDelay(tick, 0, period.toNanos(), TimeUnit.NANOSECONDS));
+    return handle;
+  }
+
+  private RunReport steps(Step... steps) {
+    running.lock();
+    try {
+      return stepsLocked(steps);
+    } finally {
+      running.unlock();
+    }
+  }
+
+  private RunReport stepsLocked(Step[] steps) {
+    Instant startedAt = clock.instant();
+    RunStats stats = new RunStats();
+    Map<Step, Duration> durations = new EnumMap<>(Step.class);
+    Step failedStep = null;
+    DelphaException error = null;
+    for (Step step : steps) {
+      long start = System.nanoTime();
+      try {
+        switch (step) {
+          case EXTRACT -> extractor.run(stats);
+          case TRANSFORM -> transformer.run(stats);
+          case LOAD -> loader.run(stats);
+          default -> throw new IllegalStateException(step.name());
+        }
+      } catch (DelphaException e) {
+        error = e;
+      } catch (RuntimeException e) {
+        error = new DelphaException(step.name().toLowerCase() + " failed unexpectedly: " + e, e);
+      } finally {
+        durations.put(step, Duration.ofNanos(System.nanoTime() - start));
+      }
+      if (error != null) {
+        failedStep = step;
+        log.warn("totesys {} failed: {}", step.name().toLowerCase(), error.getMessage());
+        listeners.onFailure(step.name().toLowerCase(), error);
+        break;
+      }
+    }
+    RunReport report = new RunReport(startedAt, error == null, stats.rowsExtracted, stats.rowsTransformed,
+        stats.rowsLoaded, stats.rejects, stats.objectsWritten(), durations, failedStep, error);
+    listeners.onRunFinished(report);
+    return report;
+  }
+
+  @Override
+  public String toString() {
+    return "TotesysPipeline[ingestion=" + ingestion.describe() + "]";
+  }
+
+  /** Forwards events to every listener, shielding the pipeline from listeners that throw. */
+  private static final class Listeners implements PipelineListener {
+    private final List<PipelineListener> all;
+
+    Listeners(List<PipelineListener> all) {
+      this.all = List.copyOf(all);
+    }
+
+    private void each(java.util.function.Consumer<PipelineListener> event) {
+      for (PipelineListener l : all) {
+        try {
+          event.accept(l);
+        } catch (RuntimeException e) {
+          log.warn("a pipeline listener ({}) threw; ignored", l, e);
+        }
+      }
+    }
+
+    @Override
+    public void onStart(String task) {
+      each(l -> l.onStart(task));
+    }
+
+    @Override
+    public void onProgress(Progress progress) {
+      each(l -> l.onProgress(progress));
+    }
+
+    @Override
+    public void onSuccess(String task, String summary) {
+      each(l -> l.onSuccess(task, summary));
+    }
+
+    @Override
+    public void onFailure(String task, DelphaException error) {
+      each(l -> l.onFailure(task, error));
+    }
+
+    @Override
+    public void onRunFinished(RunReport report) {
+      each(l -> l.onRunFinished(report));
+    }
+  }
+
+  /** Builds a {@link TotesysPipeline}. */
+  public static final class Builder {
+    private Supplier<DataSource> source;
+    private Supplier<DataSource> warehouse;
+    private ObjectStore ingestion;
+    private ObjectStore processed;
+    private List<SourceTable> tables = List.of(SourceTable.values());
+    private Duration overlap = Duration.ofMinutes(10);
+    private final List<PipelineListener> listeners = new ArrayList<>();
+    private Clock clock = Clock.systemUTC();
+
+    private Builder() {}
+
+    /**
+     * @param source the totesys database
+     * @return this builder
+     */
+    public Builder source(DataSource source) {
+      Objects.requireNonNull(source, "source");
+      this.source = () -> source;
+      return this;
+    }
+
+    /**
+     * The totesys database from a JSON secret {@code {host, port, database, user, password}}, read
+     * at each run (so a rotated password is picked up; wrap the provider in {@link
+     * SecretProvider#cached} to read it less often).
+     *
+     * @param secrets where the secret lives
+     * @param name the secret's name, e.g. {@code "totesys-db"}
+     * @return this builder
+     */
+    public Builder sourceSecret(SecretProvider secrets, String name) {
+      Objects.requireNonNull(secrets, "secrets");
+      Objects.requireNonNull(name, "name");
+      this.source = () -> SecretDataSources.postgres(secrets, name);
+      return this;
+    }
+
+    /**
+     * @param store the ingestion zone (raw Parquet per table and run, and the extract state)
+     * @return this builder
+     */
+    public Builder ingestionZone(ObjectStore store) {
+      this.ingestion = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /**
+     * @param store the processed zone (star-schema Parquet, rejects and the transform manifest)
+     * @return this builder
+     */
+    public Builder processedZone(ObjectStore store) {
+      this.processed = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /**
+     * @param warehouse the warehouse database
+     * @return this builder
+     */
+    public Builder warehouse(DataSource warehouse) {
+      Objects.requireNonNull(warehouse, "warehouse");
+      this.warehouse = () -> warehouse;
+      return this;
+    }
+
+    /**
+     * The warehouse database from a JSON secret {@code {host, port, database, user, password}}, read at
+     * each run.
+     *
+     * @param secrets where the secret lives
+     * @param name the secret's name
+     * @return this builder
+     */
+    public Builder warehouseSecret(SecretProvider secrets, String name) {
+      Objects.requireNonNull(secrets, "secrets");
+      Objects.requireNonNull(name, "name");
+      this.warehouse = () -> SecretDataSources.postgres(secrets, name);
+      return this;
+    }
+
+    /**
+     * Restricts extraction to some tables (all 11 by default).
+     *
+     * @param names totesys table names
+     * @return this builder
+     * @throws InvalidInputException if a name is not one of the 11 totesys tables; no SQL has run
+     */
+    public Builder tables(String... names) {
+      List<SourceTable> chosen = new ArrayList<>();
+      for (String name : names) {
+        SourceTable table = SourceTable.require(name);
+        if (!chosen.contains(table)) {
+          chosen.add(table);
+        }
+      }
+      if (chosen.isEmpty()) {
+        throw new InvalidInputException("at least one table is needed; allowed: " + SourceTable.names());
+      }
+      this.tables = List.copyOf(chosen);
+      return this;
+    }
+
+    /**
+     * @param overlap how far before each table's watermark every extract re-reads, to catch rows
+     *     committed late with an older {@code last_updated} (default 10 minutes)
+     * @return this builder
+     */
+    public Builder overlap(Duration overlap) {
+      if (overlap == null || overlap.isNegative()) {
+        throw new InvalidInputException("the overlap must be zero or positive, was " + overlap);
+      }
+      this.overlap = overlap;
+      return this;
+    }
+
+    /**
+     * @param listener hears progress and every run's end; may be given several times
+     * @return this builder
+     */
+    public Builder listener(PipelineListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * @param clock the clock that names lake objects and stamps reports (UTC system clock by default)
+     * @return this builder
+     */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * @return the pipeline
+     * @throws InvalidInputException if the source, a zone or the warehouse is missing
+     */
+    public TotesysPipeline build() {
+      List<String> missing = new ArrayList<>();
+      if (source == null) {
+        missing.add("source");
+      }
+      if (ingestion == null) {
+        missing.add("ingestionZone");
+      }
+      if (processed == null) {
+        missing.add("processedZone");
+      }
+      if (warehouse == null) {
+        missing.add("warehouse");
+      }
+      if (!missing.isEmpty()) {
+        throw new InvalidInputException("the pipeline needs " + missing);
+      }
+      return new TotesysPipeline(this);
+    }
+  }
+}

@@ -1,0 +1,367 @@
+package io.delpha.sdk.totesys.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.delpha.sdk.core.DataFormatException;
+import io.delpha.sdk.core.DelphaException;
+import io.delpha.sdk.core.ProgressListener;
+import io.delpha.sdk.core.parquet.ColumnType;
+import io.delpha.sdk.core.parquet.ParquetRows;
+import io.delpha.sdk.core.parquet.Row;
+import io.delpha.sdk.core.parquet.RowReader;
+import io.delpha.sdk.core.parquet.RowSchema;
+import io.delpha.sdk.core.storage.ObjectStore;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
+import java.time.format.TextStyle;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Currency;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ingestion zone to processed zone: every ingestion object not yet processed becomes star-schema rows.
+ * Dimensions carry the latest version of each key (and every row whose joined reference changed);
+ * facts carry one row per source version; rows with unparseable text dates go to the rejects.
+ */
+public final class Transformer {
+
+  /** The processed zone's manifest: ingestion objects already transformed and the dim_date range. */
+  public static final String MANIFEST_KEY = "_state/transform-manifest.json";
+
+  private static final Logger log = LoggerFactory.getLogger(Transformer.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final DateTimeFormatter TEXT_DATE =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd").withResolverStyle(ResolverStyle.STRICT);
+  private static final RowSchema REJECT_SCHEMA = RowSchema.builder()
+      .required("source_table", ColumnType.STRING)
+      .required("source_id", ColumnType.INT)
+      .required("last_updated", ColumnType.TIMESTAMP)
+      .required("reason", ColumnType.STRING)
+      .required("source_row", ColumnType.STRING)
+      .build();
+
+  private final ObjectStore ingestion;
+  private final ObjectStore processed;
+  private final LakeKeys keys;
+  private final ProgressListener listener;
+
+  /**
+   * @param ingestion the ingestion zone, read
+   * @param processed the processed zone, written
+   * @param keys names the run's objects
+   * @param listener progress
+   */
+  public Transformer(ObjectStore ingestion, ObjectStore processed, LakeKeys keys, ProgressListener listener) {
+    this.ingestion = ingestion;
+    this.processed = processed;
+    this.keys = keys;
+    this.listener = listener;
+  }
+
+  /** What the transform has done so far, as stored. */
+  record Manifest(List<String> processed, String dateMin, String dateMax) {}
+
+  /**
+   * Transforms every unprocessed ingestion object.
+   *
+   * @param stats where counts go
+   */
+  public void run(RunStats stats) {
+    Manifest manifest = readManifest();
+    Set<String> done = new HashSet<>(manifest.processed() == null ? List.of() : manifest.processed());
+    Map<SourceTable, List<String>> all = new EnumMap<>(SourceTable.class);
+    Map<SourceTable, List<String>> fresh = new EnumMap<>(SourceTable.class);
+    for (SourceTable t : SourceTable.values()) {
+      List<String> objects;
+      try (var keys = ingestion.list(t.tableName() + "/")) {
+        objects = keys.filter(k -> k.endsWith(".parquet")).sorted().toList();
+      }
+      all.put(t, objects);
+      fresh.put(t, objects.stream().filter(k -> !done.contains(k)).toList());
+    }
+    if (fresh.values().stream().allMatch(List::isEmpty)) {
+      log.info("transform: no new ingestion objects");
+      return;
+    }
+    listener.onStart("transform");
+    Instant runTime = keys.nextRunTime();
+    Map<WarehouseTable, List<Row>> out = new EnumMap<>(WarehouseTable.class);
+    Map<SourceTable, List<Row>> rejects = new EnumMap<>(SourceTable.class);
+
+    // reference tables: the current version of every key, and the keys that changed in this batch
+    Map<Integer, Row> addresses = latest(all.get(SourceTable.ADDRESS), SourceTable.ADDRESS);
+    Map<Integer, Row> departments = latest(all.get(SourceTable.DEPARTMENT), SourceTable.DEPARTMENT);
+    Map<Integer, Row> staff = latest(all.get(SourceTable.STAFF), SourceTable.STAFF);
+    Map<Integer, Row> counterparties = latest(all.get(SourceTable.COUNTERPARTY), SourceTable.COUNTERPARTY);
+    Set<Integer> changedAddresses = latest(fresh.get(SourceTable.ADDRESS), SourceTable.ADDRESS).keySet();
+    Set<Integer> changedDepartments = latest(fresh.get(SourceTable.DEPARTMENT), SourceTable.DEPARTMENT).keySet();
+    Set<Integer> changedStaff = latest(fresh.get(SourceTable.STAFF), SourceTable.STAFF).keySet();
+    Set<Integer> changedCounterparties = latest(fresh.get(SourceTable.COUNTERPARTY), SourceTable.COUNTERPARTY).keySet();
+
+    List<Row> locations = out.computeIfAbsent(WarehouseTable.DIM_LOCATION, k -> new ArrayList<>());
+    for (Integer id : new TreeSet<>(changedAddresses)) {
+      Row a = addresses.get(id);
+      locations.add(Row.of(WarehouseTable.DIM_LOCATION.schema(), a.getInt("address_id"), a.getString("address_line_1"),
+          a.getString("address_line_2"), a.getString("district"), a.getString("city"), a.getString("postal_code"),
+          a.getString("country"), a.getString("phone")));
+    }
+    List<Row> staffRows = out.computeIfAbsent(WarehouseTable.DIM_STAFF, k -> new ArrayList<>());
+    for (Row s : staff.values()) {
+      if (changedStaff.contains(s.getInt("staff_id")) || changedDepartments.contains(s.getInt("department_id"))) {
+        Row d = departments.get(s.getInt("department_id"));
+        if (d == null) {
+          throw new DataFormatException("staff " + s.getInt("staff_id") + " references department "
+              + s.getInt("department_id") + ", which the ingestion zone does not hold");
+        }
+        staffRows.add(Row.of(WarehouseTable.DIM_STAFF.schema(), s.getInt("staff_id"), s.getString("first_name"),
+            s.getString("last_name"), d.getString("department_name"), d.getString("location"),
+            s.getString("email_address")));
+      }
+    }
+    List<Row> counterpartyRows = out.computeIfAbsent(WarehouseTable.DIM_COUNTERPARTY, k -> new ArrayList<>());
+    for (Row c : counterparties.values()) {
+      if (changedCounterparties.contains(c.getInt("counterparty_id"))
+          || changedAddresses.contains(c.getInt("legal_address_id"))) {
+        Row a = addresses.get(c.getInt("legal_address_id"));
+        if (a == null) {
+          throw new DataFormatException("counterparty " + c.getInt("counterparty_id") + " references address "
+              + c.getInt("legal_address_id") + ", which the ingestion zone does not hold");
+        }
+        counterpartyRows.add(Row.of(WarehouseTable.DIM_COUNTERPARTY.schema(), c.getInt("counterparty_id"),
+            c.getString("counterparty_legal_name"), a.getString("address_line_1"), a.getString("address_line_2"),
+            a.getString("district"), a.getString("city"), a.getString("postal_code"), a.getString("country"),
+            a.getString("phone")));
+      }
+    }
+    List<Row> currencies = out.computeIfAbsent(WarehouseTable.DIM_CURRENCY, k -> new ArrayList<>());
+    latest(fresh.get(SourceTable.CURRENCY), SourceTable.CURRENCY).values().forEach(c -> currencies.add(
+        Row.of(WarehouseTable.DIM_CURRENCY.schema(), c.getInt("currency_id"), c.getString("currency_code"),
+            currencyName(c.getString("currency_code")))));
+    List<Row> designs = out.computeIfAbsent(WarehouseTable.DIM_DESIGN, k -> new ArrayList<>());
+    latest(fresh.get(SourceTable.DESIGN), SourceTable.DESIGN).values().forEach(d -> designs.add(
+        Row.of(WarehouseTable.DIM_DESIGN.schema(), d.getInt("design_id"), d.getString("design_name"),
+            d.getString("file_location"), d.getString("file_name"))));
+    List<Row> paymentTypes = out.computeIfAbsent(WarehouseTable.DIM_PAYMENT_TYPE, k -> new ArrayList<>());
+    latest(fresh.get(SourceTable.PAYMENT_TYPE), SourceTable.PAYMENT_TYPE).values().forEach(p -> paymentTypes.add(
+        Row.of(WarehouseTable.DIM_PAYMENT_TYPE.schema(), p.getInt("payment_type_id"), p.getString("payment_type_name"))));
+    List<Row> transactions = out.computeIfAbsent(WarehouseTable.DIM_TRANSACTION, k -> new ArrayList<>());
+    latest(fresh.get(SourceTable.TRANSACTION), SourceTable.TRANSACTION).values().forEach(t -> transactions.add(
+        Row.of(WarehouseTable.DIM_TRANSACTION.schema(), t.getInt("transaction_id"), t.getString("transaction_type"),
+            t.getInt("sales_order_id"), t.getInt("purchase_order_id"))));
+
+    // facts: one row per source version
+    DateRange dates = new DateRange();
+    List<Row> sales = out.computeIfAbsent(WarehouseTable.FACT_SALES_ORDER, k -> new ArrayList<>());
+    versions(fresh.get(SourceTable.SALES_ORDER), SourceTable.SALES_ORDER, s -> {
+      try {
+        LocalDate payment = textDate(s, "agreed_payment_date");
+        LocalDate delivery = textDate(s, "agreed_delivery_date");
+        LocalDateTime created = local(s.getTimestamp("created_at"));
+        LocalDateTime updated = local(s.getTimestamp("last_updated"));
+        sales.add(Row.of(WarehouseTable.FACT_SALES_ORDER.schema(), s.getInt("sales_order_id"),
+            created.toLocalDate(), millis(created), updated.toLocalDate(), millis(updated), s.getInt("staff_id"),
+            s.getInt("counterparty_id"), s.getInt("units_sold"), s.getDecimal("unit_price"), s.getInt("currency_id"),
+            s.getInt("design_id"), payment, delivery, s.getInt("agreed_delivery_location_id")));
+        dates.add(created.toLocalDate(), updated.toLocalDate(), payment, delivery);
+      } catch (RejectedRow r) {
+        rejects.computeIfAbsent(SourceTable.SALES_ORDER, k -> new ArrayList<>()).add(reject(SourceTable.SALES_ORDER, s, r));
+      }
+    });
+    List<Row> purchases = out.computeIfAbsent(WarehouseTable.FACT_PURCHASE_ORDER, k -> new ArrayList<>());
+    versions(fresh.get(SourceTable.PURCHASE_ORDER), SourceTable.PURCHASE_ORDER, p -> {
+      try {
+        LocalDate delivery = textDate(p, "agreed_delivery_date");
+        LocalDate payment = textDate(p, "agreed_payment_date");
+        LocalDateTime created = local(p.getTimestamp("created_at"));
+        LocalDateTime updated = local(p.getTimestamp("last_updated"));
+        purchases.add(Row.of(WarehouseTable.FACT_PURCHASE_ORDER.schema(), p.getInt("purchase_order_id"),
+            created.toLocalDate(), millis(created), updated.toLocalDate(), millis(updated), p.getInt("staff_id"),
+            p.getInt("counterparty_id"), p.getString("item_code"), p.getInt("item_quantity"),
+            p.getDecimal("item_unit_price"), p.getInt("currency_id"), delivery, payment,
+            p.getInt("agreed_delivery_location_id")));
+        dates.add(created.toLocalDate(), updated.toLocalDate(), payment, delivery);
+      } catch (RejectedRow r) {
+        rejects.computeIfAbsent(SourceTable.PURCHASE_ORDER, k -> new ArrayList<>()).add(reject(SourceTable.PURCHASE_ORDER, p, r));
+      }
+    });
+    List<Row> payments = out.computeIfAbsent(WarehouseTable.FACT_PAYMENT, k -> new ArrayList<>());
+    versions(fresh.get(SourceTable.PAYMENT), SourceTable.PAYMENT, p -> {
+      try {
+        LocalDate paymentDate = textDate(p, "payment_date");
+        LocalDateTime created = local(p.getTimestamp("created_at"));
+        LocalDateTime updated = local(p.getTimestamp("last_updated"));
+        payments.add(Row.of(WarehouseTable.FACT_PAYMENT.schema(), p.getInt("payment_id"), created.toLocalDate(),
+            millis(created), updated.toLocalDate(), millis(updated), p.getInt("transaction_id"),
+            p.getInt("counterparty_id"), p.getDecimal("payment_amount"), p.getInt("currency_id"),
+            p.getInt("payment_type_id"), p.getBoolean("paid"), paymentDate));
+        dates.add(created.toLocalDate(), updated.toLocalDate(), paymentDate);
+      } catch (RejectedRow r) {
+        rejects.computeIfAbsent(SourceTable.PAYMENT, k -> new ArrayList<>()).add(reject(SourceTable.PAYMENT, p, r));
+      }
+    });
+
+    LocalDate oldMin = manifest.dateMin() == null ? null : LocalDate.parse(manifest.dateMin());
+    LocalDate oldMax = manifest.dateMax() == null ? null : LocalDate.parse(manifest.dateMax());
+    LocalDate newMin = dates.min == null ? oldMin : oldMin == null || dates.min.isBefore(oldMin) ? dates.min : oldMin;
+    LocalDate newMax = dates.max == null ? oldMax : oldMax == null || dates.max.isAfter(oldMax) ? dates.max : oldMax;
+    List<Row> days = out.computeIfAbsent(WarehouseTable.DIM_DATE, k -> new ArrayList<>());
+    if (newMin != null) {
+      for (LocalDate d = newMin; !d.isAfter(newMax); d = d.plusDays(1)) {
+        if (oldMin == null || d.isBefore(oldMin) || d.isAfter(oldMax)) {
+          days.add(dateRow(d));
+        }
+      }
+    }
+
+    for (Map.Entry<WarehouseTable, List<Row>> e : out.entrySet()) {
+      if (!e.getValue().isEmpty()) {
+        String key = LakeKeys.key(e.getKey().tableName(), runTime);
+        ParquetRows.write(processed, key, e.getKey().schema(), e.getValue());
+        stats.objectWritten();
+        RunStats.add(stats.rowsTransformed, e.getKey().tableName(), e.getValue().size());
+      }
+    }
+    for (Map.Entry<SourceTable, List<Row>> e : rejects.entrySet()) {
+      String key = LakeKeys.key("_rejects/" + e.getKey().tableName(), runTime);
+      ParquetRows.write(processed, key, REJECT_SCHEMA, e.getValue());
+      stats.objectWritten();
+      RunStats.add(stats.rejects, e.getKey().tableName(), e.getValue().size());
+      log.warn("{} rows of {} rejected, see {} in {}", e.getValue().size(), e.getKey().tableName(), key,
+          processed.describe());
+    }
+    Set<String> nowDone = new TreeSet<>(done);
+    fresh.values().forEach(nowDone::addAll);
+    writeManifest(new Manifest(new ArrayList<>(nowDone), newMin == null ? null : newMin.toString(),
+        newMax == null ? null : newMax.toString()));
+    listener.onSuccess("transform", stats.rowsTransformed.values().stream().mapToLong(Long::longValue).sum()
+        + " rows transformed");
+  }
+
+  /** A source row that cannot become a warehouse row. */
+  private static final class RejectedRow extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    RejectedRow(String reason) {
+      super(reason, null, false, false);
+    }
+  }
+
+  private static LocalDate textDate(Row row, String column) throws RejectedRow {
+    String text = row.getString(column);
+    try {
+      return LocalDate.parse(text, TEXT_DATE);
+    } catch (DateTimeParseException e) {
+      throw new RejectedRow(column + " '" + text + "' is not a yyyy-MM-dd date");
+    }
+  }
+
+  private static Row reject(SourceTable table, Row row, RejectedRow reason) {
+    return Row.of(REJECT_SCHEMA, table.tableName(), row.getInt(table.primaryKey()),
+        row.getTimestamp(SourceTable.LAST_UPDATED), reason.getMessage(), row.toString());
+  }
+
+  private static LocalDateTime local(Instant stored) {
+    return LocalDateTime.ofInstant(stored, ZoneOffset.UTC);
+  }
+
+  private static LocalTime millis(LocalDateTime t) {
+    return t.toLocalTime().truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  private static Row dateRow(LocalDate d) {
+    return Row.of(WarehouseTable.DIM_DATE.schema(), d, d.getYear(), d.getMonthValue(), d.getDayOfMonth(),
+        d.getDayOfWeek().getValue(), d.getDayOfWeek().getDisplayName(TextStyle.FULL, Locale.ENGLISH),
+        d.getMonth().getDisplayName(TextStyle.FULL, Locale.ENGLISH), (d.getMonthValue() - 1) / 3 + 1);
+  }
+
+  static String currencyName(String code) {
+    try {
+      return Currency.getInstance(code).getDisplayName(Locale.ENGLISH);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      log.warn("unknown currency code '{}': its name in dim_currency is the code itself", code);
+      return code;
+    }
+  }
+
+  /** The earliest and latest date referenced by the facts of this batch. */
+  private static final class DateRange {
+    LocalDate min;
+    LocalDate max;
+
+    void add(LocalDate... dates) {
+      for (LocalDate d : dates) {
+        if (min == null || d.isBefore(min)) {
+          min = d;
+        }
+        if (max == null || d.isAfter(max)) {
+          max = d;
+        }
+      }
+    }
+  }
+
+  /** The latest version of each key across the objects, in object order; ties go to the later object. */
+  private Map<Integer, Row> latest(List<String> objects, SourceTable table) {
+    Map<Integer, Row> result = new TreeMap<>();
+    for (String key : objects) {
+      try (RowReader reader = ParquetRows.read(ingestion, key, table.schema())) {
+        reader.forEachRemaining(row -> result.merge(row.getInt(table.primaryKey()), row,
+            (old, now) -> now.getTimestamp(SourceTable.LAST_UPDATED).isBefore(old.getTimestamp(SourceTable.LAST_UPDATED))
+                ? old : now));
+      }
+    }
+    return result;
+  }
+
+  /** Every distinct version (key, last_updated) across the objects, each once. */
+  private void versions(List<String> objects, SourceTable table, Consumer<Row> each) {
+    Set<String> seen = new HashSet<>();
+    for (String key : objects) {
+      try (RowReader reader = ParquetRows.read(ingestion, key, table.schema())) {
+        reader.forEachRemaining(row -> {
+          if (seen.add(row.getInt(table.primaryKey()) + "@" + row.getTimestamp(SourceTable.LAST_UPDATED))) {
+            each.accept(row);
+          }
+        });
+      }
+    }
+  }
+
+  private Manifest readManifest() {
+    if (!processed.exists(MANIFEST_KEY)) {
+      return new Manifest(List.of(), null, null);
+    }
+    try {
+      return JSON.readValue(processed.getBytes(MANIFEST_KEY), Manifest.class);
+    } catch (IOException e) {
+      throw new DataFormatException("the transform manifest " + MANIFEST_KEY + " in " + processed.describe()
+          + " is not readable (" + e.getMessage() + ")", e);
+    }
+  }
+
+  private void writeManifest(Manifest manifest) {
+    try {
+      processed.put(MANIFEST_KEY, JSON.writeValueAsBytes(manifest));
+    } catch (JsonProcessingException e) {
+      throw new DelphaException("cannot serialise the transform manifest", e);
+    }
+  }
+}

@@ -1,0 +1,245 @@
+package io.delpha.sdk.totesys.internal;
+
+import io.delpha.sdk.core.parquet.Column;
+import io.delpha.sdk.core.parquet.ColumnType;
+import io.delpha.sdk.core.parquet.RowSchema;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The star schema: each warehouse table's processed-zone schema, keys and foreign keys, in load order
+ * (dimensions before the facts that reference them). Every identifier here is a constant.
+ */
+public enum WarehouseTable {
+  DIM_DATE("dim_date", null, RowSchema.builder()
+      .required("date_id", ColumnType.DATE)
+      .required("year", ColumnType.INT)
+      .required("month", ColumnType.INT)
+      .required("day", ColumnType.INT)
+      .required("day_of_week", ColumnType.INT)
+      .required("day_name", ColumnType.STRING)
+      .required("month_name", ColumnType.STRING)
+      .required("quarter", ColumnType.INT)
+      .build(), List.of("date_id"), Map.of()),
+  DIM_STAFF("dim_staff", null, RowSchema.builder()
+      .required("staff_id", ColumnType.INT)
+      .required("first_name", ColumnType.STRING)
+      .required("last_name", ColumnType.STRING)
+      .required("department_name", ColumnType.STRING)
+      .nullable("location", ColumnType.STRING)
+      .required("email_address", ColumnType.STRING)
+      .build(), List.of("staff_id"), Map.of()),
+  DIM_LOCATION("dim_location", null, RowSchema.builder()
+      .required("location_id", ColumnType.INT)
+      .required("address_line_1", ColumnType.STRING)
+      .nullable("address_line_2", ColumnType.STRING)
+      .nullable("district", ColumnType.STRING)
+      .required("city", ColumnType.STRING)
+      .required("postal_code", ColumnType.STRING)
+      .required("country", ColumnType.STRING)
+      .required("phone", ColumnType.STRING)
+      .build(), List.of("location_id"), Map.of()),
+  DIM_CURRENCY("dim_currency", null, RowSchema.builder()
+      .required("currency_id", ColumnType.INT)
+      .required("currency_code", ColumnType.STRING)
+      .required("currency_name", ColumnType.STRING)
+      .build(), List.of("currency_id"), Map.of()),
+  DIM_DESIGN("dim_design", null, RowSchema.builder()
+      .required("design_id", ColumnType.INT)
+      .required("design_name", ColumnType.STRING)
+      .required("file_location", ColumnType.STRING)
+      .required("file_name", ColumnType.STRING)
+      .build(), List.of("design_id"), Map.of()),
+  DIM_COUNTERPARTY("dim_counterparty", null, RowSchema.builder()
+      .required("counterparty_id", ColumnType.INT)
+      .required("counterparty_legal_name", ColumnType.STRING)
+      .required("counterparty_legal_address_line_1", ColumnType.STRING)
+      .nullable("counterparty_legal_address_line_2", ColumnType.STRING)
+      .nullable("counterparty_legal_district", ColumnType.STRING)
+      .required("counterparty_legal_city", ColumnType.STRING)
+      .required("counterparty_legal_postal_code", ColumnType.STRING)
+      .required("counterparty_legal_country", ColumnType.STRING)
+      .required("counterparty_legal_phone_number", ColumnType.STRING)
+      .build(), List.of("counterparty_id"), Map.of()),
+  DIM_PAYMENT_TYPE("dim_payment_type", null, RowSchema.builder()
+      .required("payment_type_id", ColumnType.INT)
+      .required("payment_type_name", ColumnType.STRING)
+      .build(), List.of("payment_type_id"), Map.of()),
+  DIM_TRANSACTION("dim_transaction", null, RowSchema.builder()
+      .required("transaction_id", ColumnType.INT)
+      .required("transaction_type", ColumnType.STRING)
+      .nullable("sales_order_id", ColumnType.INT)
+      .nullable("purchase_order_id", ColumnType.INT)
+      .build(), List.of("transaction_id"), Map.of()),
+  FACT_SALES_ORDER("fact_sales_order", "sales_record_id", RowSchema.builder()
+      .required("sales_order_id", ColumnType.INT)
+      .required("created_date", ColumnType.DATE)
+      .required("created_time", ColumnType.TIME)
+      .required("last_updated_date", ColumnType.DATE)
+      .required("last_updated_time", ColumnType.TIME)
+      .required("sales_staff_id", ColumnType.INT)
+      .required("counterparty_id", ColumnType.INT)
+      .required("units_sold", ColumnType.INT)
+      .required("unit_price", ColumnType.decimal(10, 2))
+      .required("currency_id", ColumnType.INT)
+      .required("design_id", ColumnType.INT)
+      .required("agreed_payment_date", ColumnType.DATE)
+      .required("agreed_delivery_date", ColumnType.DATE)
+      .required("agreed_delivery_location_id", ColumnType.INT)
+      .build(), List.of("sales_order_id", "last_updated_date", "last_updated_time"), Map.of(
+          "created_date", "dim_date", "last_updated_date", "dim_date", "sales_staff_id", "dim_staff",
+          "counterparty_id", "dim_counterparty", "currency_id", "dim_currency", "design_id", "dim_design",
+          "agreed_payment_date", "dim_date", "agreed_delivery_date", "dim_date",
+          "agreed_delivery_location_id", "dim_location")),
+  FACT_PURCHASE_ORDER("fact_purchase_order", "purchase_record_id", RowSchema.builder()
+      .required("purchase_order_id", ColumnType.INT)
+      .required("created_date", ColumnType.DATE)
+      .required("created_time", ColumnType.TIME)
+      .required("last_updated_date", ColumnType.DATE)
+      .required("last_updated_time", ColumnType.TIME)
+      .required("staff_id", ColumnType.INT)
+      .required("counterparty_id", ColumnType.INT)
+      .required("item_code", ColumnType.STRING)
+      .required("item_quantity", ColumnType.INT)
+      .required("item_unit_price", ColumnType.decimal(10, 2))
+      .required("currency_id", ColumnType.INT)
+      .required("agreed_delivery_date", ColumnType.DATE)
+      .required("agreed_payment_date", ColumnType.DATE)
+      .required("agreed_delivery_location_id", ColumnType.INT)
+      .build(), List.of("purchase_order_id", "last_updated_date", "last_updated_time"), Map.of(
+          "created_date", "dim_date", "last_updated_date", "dim_date", "staff_id", "dim_staff",
+          "counterparty_id", "dim_counterparty", "currency_id", "dim_currency",
+          "agreed_delivery_date", "dim_date", "agreed_payment_date", "dim_date",
+          "agreed_delivery_location_id", "dim_location")),
+  FACT_PAYMENT("fact_payment", "payment_record_id", RowSchema.builder()
+      .required("payment_id", ColumnType.INT)
+      .required("created_date", ColumnType.DATE)
+      .required("created_time", ColumnType.TIME)
+      .required("last_updated_date", ColumnType.DATE)
+      .required("last_updated_time", ColumnType.TIME)
+      .required("transaction_id", ColumnType.INT)
+      .required("counterparty_id", ColumnType.INT)
+      .required("payment_amount", ColumnType.decimal(10, 2))
+      .required("currency_id", ColumnType.INT)
+      .required("payment_type_id", ColumnType.INT)
+      .required("paid", ColumnType.BOOLEAN)
+      .required("payment_date", ColumnType.DATE)
+      .build(), List.of("payment_id", "last_updated_date", "last_updated_time"), Map.of(
+          "created_date", "dim_date", "last_updated_date", "dim_date", "transaction_id", "dim_transaction",
+          "counterparty_id", "dim_counterparty", "currency_id", "dim_currency",
+          "payment_type_id", "dim_payment_type", "payment_date", "dim_date"));
+
+  private final String tableName;
+  private final String identityColumn;
+  private final RowSchema schema;
+  private final List<String> key;
+  private final Map<String, String> foreignKeys;
+
+  WarehouseTable(String tableName, String identityColumn, RowSchema schema, List<String> key,
+      Map<String, String> foreignKeys) {
+    this.tableName = tableName;
+    this.identityColumn = identityColumn;
+    this.schema = schema;
+    this.key = key;
+    this.foreignKeys = foreignKeys;
+  }
+
+  /**
+   * @return the table's name in the warehouse and its folder in the processed zone
+   */
+  public String tableName() {
+    return tableName;
+  }
+
+  /**
+   * @return the schema of its processed objects (the warehouse identity column excluded)
+   */
+  public RowSchema schema() {
+    return schema;
+  }
+
+  /**
+   * @return whether it is a fact table (insert once per version) rather than a dimension (upsert)
+   */
+  public boolean isFact() {
+    return identityColumn != null;
+  }
+
+  /**
+   * @return the conflict key: the primary key of a dimension, (source id, last_updated date and time) of a fact
+   */
+  public List<String> key() {
+    return key;
+  }
+
+  /**
+   * @return the {@code CREATE TABLE IF NOT EXISTS} statement
+   */
+  public String createTable() {
+    List<String> parts = new ArrayList<>();
+    if (isFact()) {
+      parts.add(Sql.quote(identityColumn) + " BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY");
+    }
+    for (Column c : schema.columns()) {
+      parts.add(Sql.quote(c.name()) + " " + sqlType(c.type()) + (c.nullable() ? "" : " NOT NULL"));
+    }
+    parts.add((isFact() ? "UNIQUE (" : "PRIMARY KEY (") + Sql.quoteAll(key) + ")");
+    for (Column c : schema.columns()) {
+      String target = foreignKeys.get(c.name());
+      if (target != null) {
+        WarehouseTable dim = byName(target);
+        parts.add("FOREIGN KEY (" + Sql.quote(c.name()) + ") REFERENCES " + Sql.quote(dim.tableName)
+            + " (" + Sql.quote(dim.key.get(0)) + ")");
+      }
+    }
+    return "CREATE TABLE IF NOT EXISTS " + Sql.quote(tableName) + " (" + String.join(", ", parts) + ")";
+  }
+
+  /**
+   * @return the parameterised statement that loads one row: an upsert that leaves identical rows
+   *     untouched for a dimension, an insert that skips known versions for a fact
+   */
+  public String loadStatement() {
+    List<String> names = schema.names();
+    String insert = "INSERT INTO " + Sql.quote(tableName) + " AS t (" + Sql.quoteAll(names) + ") VALUES ("
+        + String.join(", ", java.util.Collections.nCopies(names.size(), "?")) + ") ON CONFLICT ("
+        + Sql.quoteAll(key) + ")";
+    if (isFact()) {
+      return insert + " DO NOTHING";
+    }
+    List<String> others = names.stream().filter(n -> !key.contains(n)).toList();
+    String targets = others.stream().map(n -> "t." + Sql.quote(n)).collect(java.util.stream.Collectors.joining(", "));
+    String excluded = others.stream().map(n -> "EXCLUDED." + Sql.quote(n))
+        .collect(java.util.stream.Collectors.joining(", "));
+    String sets = others.stream().map(n -> Sql.quote(n) + " = EXCLUDED." + Sql.quote(n))
+        .collect(java.util.stream.Collectors.joining(", "));
+    return insert + " DO UPDATE SET " + sets + " WHERE (" + targets + ") IS DISTINCT FROM (" + excluded + ")";
+  }
+
+  private static String sqlType(ColumnType type) {
+    return switch (type.kind()) {
+      case INT -> "INTEGER";
+      case LONG -> "BIGINT";
+      case BOOLEAN -> "BOOLEAN";
+      case DECIMAL -> "NUMERIC(" + type.precision() + "," + type.scale() + ")";
+      case DATE -> "DATE";
+      case TIME -> "TIME(3)";
+      case STRING -> "TEXT";
+      default -> throw new IllegalStateException("no warehouse type for " + type);
+    };
+  }
+
+  /**
+   * @param name a warehouse table name
+   * @return the table
+   */
+  public static WarehouseTable byName(String name) {
+    for (WarehouseTable t : values()) {
+      if (t.tableName.equals(name)) {
+        return t;
+      }
+    }
+    throw new IllegalArgumentException("no warehouse table " + name);
+  }
+}
