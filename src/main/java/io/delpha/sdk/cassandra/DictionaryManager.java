@@ -194,11 +194,24 @@ public final class DictionaryManager {
     return saved.diff(new DataDictionary(Instant.now(), live));
   }
 
+  /**
+   * The schema, read afresh. Bounded by the request timeout: right after a node restarts, the driver's
+   * refresh can wait for a control connection that is not back yet, and a dictionary call must not hang.
+   */
   private Metadata metadata() {
+    long timeoutMillis = cassandra.config().requestTimeout().toMillis();
     try {
-      return cassandra.session().refreshSchema();
-    } catch (RuntimeException e) {
-      throw DriverErrors.onRequest(e);
+      return cassandra.session().refreshSchemaAsync().toCompletableFuture()
+          .get(timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new io.delpha.sdk.core.ServiceUnavailableException(
+          "the cluster did not return its schema within " + timeoutMillis + " ms", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new io.delpha.sdk.core.ServiceUnavailableException("interrupted while reading the schema", e);
+    } catch (java.util.concurrent.ExecutionException | RuntimeException e) {
+      throw DriverErrors.onRequest(e.getCause() != null && e instanceof java.util.concurrent.ExecutionException
+          ? e.getCause() : e);
     }
   }
 
