@@ -26,6 +26,7 @@ import java.util.Optional;
  * @param serialConsistency the default serial consistency level of lightweight transactions
  * @param pageSize rows per page of results
  * @param applicationName the name reported to the cluster (visible in {@code system_views.clients})
+ * @param reconnectionMaxDelay the longest wait between two attempts to reconnect to a lost node
  */
 public record CassandraConfig(
     List<InetSocketAddress> contactPoints,
@@ -41,7 +42,8 @@ public record CassandraConfig(
     ConsistencyLevel consistency,
     ConsistencyLevel serialConsistency,
     int pageSize,
-    String applicationName) {
+    String applicationName,
+    Duration reconnectionMaxDelay) {
 
   /** Copies the contact point list. */
   public CassandraConfig {
@@ -77,6 +79,7 @@ public record CassandraConfig(
         + ", consistency=" + consistency
         + ", serialConsistency=" + serialConsistency
         + ", pageSize=" + pageSize
-        + ", applicationName=" + applicationName + '}';
+        + ", applicationName=" + applicationName
+        + ", reconnectionMaxDelay=" + reconnectionMaxDelay + '}';
   }
 }

@@ -171,6 +171,7 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
     private ConsistencyLevel serialConsistency = DefaultConsistencyLevel.LOCAL_SERIAL;
     private int pageSize = 5000;
     private String applicationName = "delpha-data-sdk";
+    private Duration reconnectionMaxDelay = Duration.ofSeconds(8);
 
     private Builder() {}
 
@@ -310,6 +311,16 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
     }
 
     /**
+     * @param delay the longest wait between two attempts to reconnect to a node that went away (default
+     *     8 s; attempts start at 500 ms and double)
+     * @return this builder
+     */
+    public Builder reconnectionMaxDelay(Duration delay) {
+      this.reconnectionMaxDelay = positive(delay, "reconnectionMaxDelay");
+      return this;
+    }
+
+    /**
      * @param name the application name reported to the cluster
      * @return this builder
      */
@@ -337,7 +348,7 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
           : List.copyOf(contactPoints);
       CassandraConfig config = new CassandraConfig(points, localDatacenter, username, password, caPem,
           clientCert, clientKey, keyspace, connectTimeout, requestTimeout, consistency, serialConsistency,
-          pageSize, applicationName);
+          pageSize, applicationName, reconnectionMaxDelay);
       try {
         CqlSession session = sessionBuilder(config, true).build();
         LOG.info("connected to Cassandra at {} (keyspace {}, tls {})", points, keyspace, config.tls());
@@ -371,7 +382,11 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
           .withString(DefaultDriverOption.REQUEST_CONSISTENCY, config.consistency().name())
           .withString(DefaultDriverOption.REQUEST_SERIAL_CONSISTENCY, config.serialConsistency().name())
           .withInt(DefaultDriverOption.REQUEST_PAGE_SIZE, config.pageSize())
-          .withBoolean(DefaultDriverOption.RECONNECT_ON_INIT, false);
+          .withBoolean(DefaultDriverOption.RECONNECT_ON_INIT, false)
+          // small clusters recover in seconds; the driver's 60 s ceiling would leave the schema
+          // (control connection) unreadable for up to a minute after a node comes back
+          .withDuration(DefaultDriverOption.RECONNECTION_BASE_DELAY, Duration.ofMillis(500))
+          .withDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY, config.reconnectionMaxDelay());
       CqlSessionBuilder b = CqlSession.builder()
           .withConfigLoader(loader.build())
           .addContactPoints(config.contactPoints())

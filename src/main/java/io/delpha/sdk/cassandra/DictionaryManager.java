@@ -200,6 +200,10 @@ public final class DictionaryManager {
    */
   private Metadata metadata() {
     long timeoutMillis = cassandra.config().requestTimeout().toMillis();
+    if (!io.delpha.sdk.cassandra.internal.ControlChannel.isOpen(cassandra.session())) {
+      throw new io.delpha.sdk.core.ServiceUnavailableException("the connection that reads the schema is down "
+          + "(is the cluster at " + cassandra.config().contactPoints() + " up?); it is reconnecting, retry shortly");
+    }
     try {
       return cassandra.session().refreshSchemaAsync().toCompletableFuture()
           .get(timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);

@@ -184,6 +184,8 @@ class CassandraManagerTest {
       }).isInstanceOf(ServiceUnavailableException.class);
       assertThatThrownBy(() -> c.execute("SELECT c FROM ks.t WHERE p = 1"))
           .isInstanceOf(ServiceUnavailableException.class);
+      DictionaryManager dict = new DictionaryManager(c);
+      assertThatThrownBy(() -> dict.listTables("ks")).isInstanceOf(ServiceUnavailableException.class);
       own.start();
       // the same session recovers on its own; the re-run repeats the idempotent writes
       ServerSupport.await("the driver to reconnect", java.time.Duration.ofSeconds(90), () -> {
@@ -198,6 +200,14 @@ class CassandraManagerTest {
         c.execute("INSERT INTO ks.t (p, c) VALUES (?, ?)", 1, i);
       }
       assertThat(c.execute("SELECT count(*) FROM ks.t WHERE p = 1").one().getLong(0)).isEqualTo(200);
+      ServerSupport.await("the schema to be readable again", java.time.Duration.ofSeconds(60), () -> {
+        try {
+          return dict.listTables("ks").contains("t");
+        } catch (ServiceUnavailableException e) {
+          return false;
+        }
+      });
+      assertThat(dict.listTables("ks")).containsExactly("t");
     } finally {
       own.stop();
     }

@@ -75,8 +75,12 @@ public final class DriverErrors {
     if (t instanceof AllNodesFailedException a) {
       return onConnect(a, List.of());
     }
-    if (t instanceof IllegalArgumentException | t instanceof IllegalStateException) {
+    if (t instanceof IllegalArgumentException) {
       return new InvalidInputException(t.getMessage(), t);
+    }
+    if (t instanceof IllegalStateException) {
+      // the driver's own state: a closed session, no control connection
+      return new ServiceUnavailableException("Cassandra session unavailable: " + t.getMessage(), t);
     }
     if (t instanceof DriverException d) {
       return new ServiceUnavailableException("Cassandra request failed: " + d.getMessage(), d);
