@@ -390,13 +390,16 @@ public final class BatchIngestor implements AutoCloseable {
           app.ingest(run);
           run.finish();
           status = Status.PROCESSED;
-        } catch (ServiceUnavailableException | ConflictException e) {
-          run.awaitInFlight();
-          status = Status.INTERRUPTED;
-          error = e.getMessage();
-        } catch (Exception e) {
+        } catch (InvalidInputException e) {
+          // the file's own fault (bad header, missing table, not UTF-8): retrying cannot help
           run.awaitInFlight();
           status = Status.FAILED;
+          error = e.getMessage();
+        } catch (Exception e) {
+          // Cassandra or the store unreachable, a lost lease, a driver hiccup while reconnecting, an
+          // app's bug: the file stays staged and is retried, never lost
+          run.awaitInFlight();
+          status = Status.INTERRUPTED;
           error = e instanceof DelphaException ? e.getMessage() : e.toString();
         }
         keeper.cancel(false);

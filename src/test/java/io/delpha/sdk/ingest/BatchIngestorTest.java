@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -45,6 +46,8 @@ class BatchIngestorTest {
   @BeforeAll
   static void connect() {
     cass = IngestFixtures.connect(CassandraServer.shared(CassandraServer.Variant.PLAIN));
+    IngestFixtures.createOrders(cass, KS1);
+    IngestFixtures.createOrders(cass, KS2);
   }
 
   @AfterAll
@@ -54,13 +57,6 @@ class BatchIngestorTest {
 
   @BeforeEach
   void setUp() {
-    IngestFixtures.createOrders(cass, KS1);
-    IngestFixtures.createOrders(cass, KS2);
-    cass.execute("CREATE KEYSPACE IF NOT EXISTS " + REGISTRY
-        + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
-    for (String table : List.of("customers", "ingest_claims", "ingest_metrics")) {
-      cass.execute("DROP TABLE IF EXISTS " + REGISTRY + "." + table);
-    }
     staging = LocalObjectStore.at(tmp.resolve("staging"));
     ingestor = BatchIngestor.builder().cassandra(cass).staging(staging)
         .registry(REGISTRY, "{'class': 'SimpleStrategy', 'replication_factor': 1}")
@@ -72,10 +68,19 @@ class BatchIngestorTest {
           }
         })
         .build();
+    // truncating is much faster than dropping and re-creating tables between tests
+    for (String table : List.of(KS1 + ".orders", KS2 + ".orders", REGISTRY + ".ingest_metrics", REGISTRY + ".ingest_claims")) {
+      cass.execute("TRUNCATE " + table);
+    }
     ingestor.registerCustomer("customer-1", "password-1", KS1,
         IngestionConstraints.fromJson("{\"formats\":[\".csv\"],\"number_files\":10,\"data_sizes\":4096}"));
     ingestor.registerCustomer("customer-2", "password-2", KS2,
         IngestionConstraints.fromJson("{\"formats\":[\".csv\"],\"number_files\":2,\"data_sizes\":1}"));
+  }
+
+  @AfterEach
+  void closeIngestor() {
+    ingestor.close();
   }
 
   @Test

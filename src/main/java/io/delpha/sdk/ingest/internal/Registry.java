@@ -117,8 +117,10 @@ public final class Registry {
    * @return whether this owner still held the lease and extended it
    */
   public boolean renew(String key, String owner, Duration ttl) {
-    return cql.execute("UPDATE " + ks + ".ingest_claims USING TTL ? SET claimed_at = ? WHERE file_key = ? IF owner = ?",
-        ttlSeconds(ttl), Instant.now(), key, owner).one().getBoolean("[applied]");
+    // every cell is rewritten with the new TTL: a TTL applies only to the cells an UPDATE sets, and an
+    // owner cell left without one would hold the lease forever after its holder dies
+    return cql.execute("UPDATE " + ks + ".ingest_claims USING TTL ? SET owner = ?, claimed_at = ? WHERE file_key = ? "
+        + "IF owner = ?", ttlSeconds(ttl), owner, Instant.now(), key, owner).one().getBoolean("[applied]");
   }
 
   /**
