@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>{@link #build() Building} connects at once and fails fast: {@link
+ * <p>{@link Builder#build() Building} connects at once and fails fast: {@link
  * io.delpha.sdk.core.AuthenticationException} for wrong credentials, {@link
  * io.delpha.sdk.core.TlsException} for a missing PEM file or an untrusted server, {@link
  * io.delpha.sdk.core.ServiceUnavailableException} listing the contact points when none answers, {@link

@@ -368,7 +368,7 @@ public final class BatchIngestor implements AutoCloseable {
       String name = key.substring(key.lastIndexOf('/') + 1);
       String task = "ingest " + c.id() + "/" + name;
       notify(l -> l.onStart(task));
-      try (FileRun run = new FileRun(cassandra, dictionary, staging, key, c.id(), c.keyspace(), info.get().size(),
+      try (FileRun run = new FileRun(cassandra, staging, key, c.id(), c.keyspace(), info.get().size(),
           maxInFlight, maxBatchRows, progressEveryRows, listener)) {
         long renewEvery = Math.max(200, lease.toMillis() / 3);
         keeper = scheduler.scheduleWithFixedDelay(() -> {
