@@ -14,6 +14,7 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,7 +116,7 @@ public final class IngestBenchmark {
         // a full count of a million rows outlasts the default read timeout on a busy node
         try {
           long n = cass.execute(com.datastax.oss.driver.api.core.cql.SimpleStatement.newInstance(
-              "SELECT count(*) FROM " + KS + "." + t).setTimeout(java.time.Duration.ofMinutes(3))).one().getLong(0);
+              "SELECT count(*) FROM " + KS + "." + t).setTimeout(Duration.ofMinutes(3))).one().getLong(0);
           System.out.printf(Locale.ROOT, "rows in %s: %,d%n", t, n);
         } catch (RuntimeException e) {
           System.out.printf(Locale.ROOT, "rows in %s: not counted (%s)%n", t, e.getMessage());
