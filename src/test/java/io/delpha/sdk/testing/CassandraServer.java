@@ -216,7 +216,10 @@ public final class CassandraServer implements AutoCloseable {
     Path lib = cassandraLib();
     List<String> cmd = new ArrayList<>();
     cmd.add(childJava().toString());
-    cmd.addAll(List.of("-Xms256m", "-Xmx512m", "-Xss256k", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError",
+    // -Ddelpha.cassandra.heap=1g gives benchmarks a fixed, larger heap; tests keep the small default
+    String heap = System.getProperty("delpha.cassandra.heap");
+    cmd.addAll(heap == null ? List.of("-Xms256m", "-Xmx512m") : List.of("-Xms" + heap, "-Xmx" + heap));
+    cmd.addAll(List.of("-Xss256k", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError",
         "-XX:TieredStopAtLevel=1",
         "-Djava.net.preferIPv4Stack=true", "-Djdk.attach.allowAttachSelf=true",
         "-Dio.netty.tryReflectionSetAccessible=true", "-Dcassandra-foreground=yes",

@@ -1,0 +1,194 @@
+package io.delpha.sdk.bench;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import io.delpha.sdk.cassandra.CassandraManager;
+import io.delpha.sdk.core.storage.LocalObjectStore;
+import io.delpha.sdk.ingest.BatchIngestor;
+import io.delpha.sdk.ingest.IngestReport;
+import io.delpha.sdk.ingest.IngestionConstraints;
+import io.delpha.sdk.testing.CassandraServer;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Loads the same 1,000,000-row CSV (bigint, text, decimal, timestamp, boolean) into one Cassandra node
+ * with (a) our BatchIngestor, (b) DataStax Bulk Loader with defaults and with 256 concurrent queries,
+ * (c) a raw-driver writer of pre-generated rows (the ceiling). Each loader runs in its own JVM under
+ * GNU time, which gives its CPU seconds and peak RSS. Prints figures; asserts nothing.
+ *
+ * <p>Run through {@code bench/ingest-vs-dsbulk.sh}. Modes: {@code all <work> <dsbulkLib> <rows>} (the
+ * orchestrator), {@code ours <host> <port> <stagingDir>}, {@code raw <host> <port> <rows>}.
+ */
+public final class IngestBenchmark {
+
+  private static final String KS = "bench";
+  private static final int IN_FLIGHT = 1024;
+
+  private IngestBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    switch (args[0]) {
+      case "all" -> all(Path.of(args[1]), Path.of(args[2]), Integer.parseInt(args[3]));
+      case "ours" -> ours(args[1], Integer.parseInt(args[2]), Path.of(args[3]));
+      case "raw" -> raw(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+      default -> throw new IllegalArgumentException("mode all|ours|raw");
+    }
+  }
+
+  static String name(long i) {
+    return i % 10 == 0 ? "customer " + i + ", \"vip\"" : "customer " + i;
+  }
+
+  static BigDecimal amount(long i) {
+    return BigDecimal.valueOf(i * 7919 % 10_000_000, 2);
+  }
+
+  static Instant at(long i) {
+    return Instant.ofEpochMilli(1_700_000_000_000L + i * 1_000 + i % 1000);
+  }
+
+  private record Result(String loader, int rows, double wall, double cpu, long rssKb) {
+    double rowsPerSecond() {
+      return rows / wall;
+    }
+  }
+
+  private static void all(Path work, Path dsbulkLib, int rows) throws Exception {
+    Files.createDirectories(work);
+    Path csv = work.resolve("data.csv");
+    long t0 = System.nanoTime();
+    try (BufferedWriter w = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
+      w.write("id,name,amount,placed_at,paid\n");
+      for (long i = 0; i < rows; i++) {
+        String n = name(i);
+        w.write(i + "," + (n.indexOf(',') >= 0 ? "\"" + n.replace("\"", "\"\"") + "\"" : n) + ","
+            + amount(i).toPlainString() + "," + at(i) + "," + (i % 3 == 0) + "\n");
+      }
+    }
+    System.out.printf(Locale.ROOT, "generated %,d rows (%.1f MB) in %.1f s%n", rows, Files.size(csv) / 1e6,
+        (System.nanoTime() - t0) / 1e9);
+    try (CassandraServer server = CassandraServer.startNew(CassandraServer.Variant.PLAIN);
+        CassandraManager cass = CassandraManager.builder().contactPoint(server.host(), server.port())
+            .localDatacenter(server.localDatacenter()).build()) {
+      cass.execute("CREATE KEYSPACE " + KS + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
+      for (String t : List.of("t_ours", "t_dsbulk_default", "t_dsbulk_tuned", "t_raw")) {
+        cass.execute("CREATE TABLE " + KS + "." + t + " (id bigint PRIMARY KEY, name text, amount decimal, "
+            + "placed_at timestamp, paid boolean)");
+      }
+      Path staging = work.resolve("staging");
+      try (BatchIngestor ingestor = BatchIngestor.builder().cassandra(cass).staging(LocalObjectStore.at(staging))
+          .registry("bench_ingest", "{'class': 'SimpleStrategy', 'replication_factor': 1}").build()) {
+        ingestor.registerCustomer("bench", "bench-password", KS,
+            IngestionConstraints.fromJson("{\"formats\":[\".csv\"],\"number_files\":1,\"data_sizes\":1048576}"));
+        Path in = Files.createDirectories(work.resolve("client-input"));
+        Files.copy(csv, in.resolve("t_ours.csv"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        ingestor.fetch("bench", "bench-password", in);
+      }
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      String cp = System.getProperty("java.class.path");
+      String host = server.host();
+      String port = String.valueOf(server.port());
+      List<Result> results = new ArrayList<>();
+      results.add(run(work, "dsbulk (defaults)", rows, List.of(java, "-Xmx1g", "-cp", dsbulkLib + "/*",
+          "com.datastax.oss.dsbulk.runner.DataStaxBulkLoader", "load", "-url", csv.toString(), "-k", KS, "-t",
+          "t_dsbulk_default", "-h", host, "-port", port, "-header", "true", "-logDir", work.resolve("dsbulk-logs").toString())));
+      results.add(run(work, "dsbulk (256 queries)", rows, List.of(java, "-Xmx1g", "-cp", dsbulkLib + "/*",
+          "com.datastax.oss.dsbulk.runner.DataStaxBulkLoader", "load", "-url", csv.toString(), "-k", KS, "-t",
+          "t_dsbulk_tuned", "-h", host, "-port", port, "-header", "true", "--engine.maxConcurrentQueries", "256",
+          "-logDir", work.resolve("dsbulk-logs").toString())));
+      results.add(run(work, "BatchIngestor", rows, List.of(java, "-Xmx1g", "-cp", cp, IngestBenchmark.class.getName(),
+          "ours", host, port, staging.toString())));
+      results.add(run(work, "raw driver (ceiling)", rows, List.of(java, "-Xmx1g", "-cp", cp, IngestBenchmark.class.getName(),
+          "raw", host, port, String.valueOf(rows))));
+      for (String t : List.of("t_ours", "t_dsbulk_default", "t_dsbulk_tuned", "t_raw")) {
+        // a full count of a million rows outlasts the default read timeout on a busy node
+        try {
+          long n = cass.execute(com.datastax.oss.driver.api.core.cql.SimpleStatement.newInstance(
+              "SELECT count(*) FROM " + KS + "." + t).setTimeout(Duration.ofMinutes(3))).one().getLong(0);
+          System.out.printf(Locale.ROOT, "rows in %s: %,d%n", t, n);
+        } catch (RuntimeException e) {
+          System.out.printf(Locale.ROOT, "rows in %s: not counted (%s)%n", t, e.getMessage());
+        }
+      }
+      Result ceiling = results.get(3);
+      Result ourRun = results.get(2);
+      System.out.println();
+      System.out.printf(Locale.ROOT, "%-22s %10s %8s %10s %10s %8s%n", "loader", "rows/s", "wall s", "CPU s", "us CPU/row", "RSS MB");
+      for (Result r : results) {
+        System.out.printf(Locale.ROOT, "%-22s %,10.0f %8.1f %10.1f %10.1f %8.0f%n", r.loader(), r.rowsPerSecond(), r.wall(),
+            r.cpu(), r.cpu() * 1e6 / r.rows(), r.rssKb() / 1024.0);
+      }
+      System.out.printf(Locale.ROOT, "%nBatchIngestor / ceiling: %.2fx; / dsbulk defaults: %.2fx; / dsbulk 256: %.2fx%n",
+          ourRun.rowsPerSecond() / ceiling.rowsPerSecond(), ourRun.rowsPerSecond() / results.get(0).rowsPerSecond(),
+          ourRun.rowsPerSecond() / results.get(1).rowsPerSecond());
+    }
+  }
+
+  /** Runs one loader under GNU time; wall time includes its JVM start. */
+  private static Result run(Path work, String loader, int rows, List<String> command) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("/usr/bin/time", "-f", "TIME %e %U %S %M"));
+    cmd.addAll(command);
+    Path log = work.resolve(loader.replaceAll("[^A-Za-z0-9]+", "_") + ".log");
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    int exit = p.waitFor();
+    List<String> lines = Files.readAllLines(log);
+    String time = lines.stream().filter(l -> l.startsWith("TIME ")).reduce((a, b) -> b)
+        .orElseThrow(() -> new IllegalStateException(loader + " printed no timing; see " + log));
+    String[] f = time.split(" ");
+    Result r = new Result(loader, rows, Double.parseDouble(f[1]), Double.parseDouble(f[2]) + Double.parseDouble(f[3]),
+        Long.parseLong(f[4]));
+    System.out.printf(Locale.ROOT, "%s: exit %d, %.1f s, %,.0f rows/s (log: %s)%n", loader, exit, r.wall(),
+        r.rowsPerSecond(), log);
+    return r;
+  }
+
+  private static void ours(String host, int port, Path staging) {
+    try (CassandraManager cass = CassandraManager.builder().contactPoint(host, port).build();
+        BatchIngestor ingestor = BatchIngestor.builder().cassandra(cass).staging(LocalObjectStore.at(staging))
+            .registry("bench_ingest", "{'class': 'SimpleStrategy', 'replication_factor': 1}")
+            .maxInFlight(IN_FLIGHT).progressEvery(1_000_000).build()) {
+      IngestReport r = ingestor.ingestPending();
+      r.files().forEach(f -> System.out.println(f.logLine()));
+    }
+  }
+
+  private static void raw(String host, int port, int rows) throws Exception {
+    Object[][] data = new Object[rows][];
+    for (int i = 0; i < rows; i++) {
+      data[i] = new Object[] {(long) i, name(i), amount(i), at(i), i % 3 == 0};
+    }
+    try (CqlSession session = CqlSession.builder().addContactPoint(new java.net.InetSocketAddress(host, port))
+        .withLocalDatacenter("datacenter1").build()) {
+      PreparedStatement ps = session.prepare("INSERT INTO " + KS + ".t_raw (id, name, amount, placed_at, paid) VALUES (?, ?, ?, ?, ?)");
+      Semaphore permits = new Semaphore(IN_FLIGHT);
+      AtomicReference<Throwable> failure = new AtomicReference<>();
+      long t0 = System.nanoTime();
+      for (Object[] row : data) {
+        permits.acquire();
+        session.executeAsync(ps.bind(row)).whenComplete((rs, e) -> {
+          if (e != null) {
+            failure.compareAndSet(null, e);
+          }
+          permits.release();
+        });
+      }
+      permits.acquire(IN_FLIGHT);
+      if (failure.get() != null) {
+        throw new IllegalStateException("raw writer failed", failure.get());
+      }
+      System.out.printf(Locale.ROOT, "raw: %,d rows in %.2f s (writing only)%n", rows, (System.nanoTime() - t0) / 1e9);
+    }
+  }
+}

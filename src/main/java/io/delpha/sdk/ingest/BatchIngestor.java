@@ -1,0 +1,628 @@
+package io.delpha.sdk.ingest;
+
+import io.delpha.sdk.cassandra.CassandraManager;
+import io.delpha.sdk.cassandra.DictionaryManager;
+import io.delpha.sdk.core.AuthenticationException;
+import io.delpha.sdk.core.ConflictException;
+import io.delpha.sdk.core.DataFormatException;
+import io.delpha.sdk.core.DelphaException;
+import io.delpha.sdk.core.InvalidInputException;
+import io.delpha.sdk.core.NotFoundException;
+import io.delpha.sdk.core.ServiceUnavailableException;
+import io.delpha.sdk.core.storage.ObjectInfo;
+import io.delpha.sdk.core.storage.ObjectStore;
+import io.delpha.sdk.ingest.FetchReport.RejectedFile;
+import io.delpha.sdk.ingest.FetchReport.StagedFile;
+import io.delpha.sdk.ingest.FileIngestion.Status;
+import io.delpha.sdk.ingest.internal.FileChecks;
+import io.delpha.sdk.ingest.internal.FileRun;
+import io.delpha.sdk.ingest.internal.PasswordHasher;
+import io.delpha.sdk.ingest.internal.Registry;
+import io.delpha.sdk.ingest.internal.Registry.Customer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Multi-tenant batch ingestion: customers upload files (checked against their constraints, staged
+ * whole or not at all), and managers ingest each staged file into the customer's own keyspace with the
+ * customer's {@link IngestApp}, once, logging one line of figures per file.
+ *
+ * <pre>{@code
+ * try (BatchIngestor ingestor = BatchIngestor.builder()
+ *     .cassandra(cass)
+ *     .staging(LocalObjectStore.at(Path.of("staging")))
+ *     .build()) {
+ *   ingestor.registerCustomer("customer-1", "password-1", "customer1_ks",
+ *       IngestionConstraints.fromJson("{\"formats\":[\".csv\"],\"number_files\":10,\"data_sizes\":4096}"));
+ *   FetchReport up = ingestor.fetch("customer-1", "password-1", Path.of("client-input-dir"));
+ *   IngestReport done = ingestor.ingestPending();
+ * }
+ * }</pre>
+ *
+ * <p>Staging layout per customer: {@code <customer>/incoming/<file>} waits for ingestion, then moves to
+ * {@code <customer>/processed/<file>} (with {@code <file>.bad-records.csv} beside it when rows were
+ * rejected) or {@code <customer>/failed/<file>} (with {@code <file>.error.txt}). A file moves only after
+ * every row is acknowledged; a manager that dies mid-file leaves it in {@code incoming/}, and the next
+ * manager re-ingests it once the dead one's lease expires. Inserts are upserts, so re-ingestion never
+ * duplicates rows.
+ *
+ * <p>Several managers (processes) may share one staging area and registry: each file is claimed with a
+ * Cassandra lightweight transaction ({@code INSERT ... IF NOT EXISTS USING TTL}) renewed while the file
+ * is ingested ({@code UPDATE ... IF owner = ?}). Thread-safe; {@link #ingestPending()} runs one pass at a
+ * time per instance.
+ */
+public final class BatchIngestor implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BatchIngestor.class);
+
+  private final CassandraManager cassandra;
+  private final DictionaryManager dictionary;
+  private final ObjectStore staging;
+  private final Registry registry;
+  private final Map<String, IngestApp> apps;
+  private final int iterations;
+  private final String worker;
+  private final Duration lease;
+  private final Duration pollInterval;
+  private final int maxInFlight;
+  private final int maxBatchRows;
+  private final long progressEveryRows;
+  private final IngestListener listener;
+  private final ScheduledExecutorService scheduler;
+  private final Object passLock = new Object();
+  private volatile boolean closed;
+  private ScheduledFuture<?> watcher;
+
+  private BatchIngestor(Builder b) {
+    this.cassandra = b.cassandra;
+    this.dictionary = new DictionaryManager(b.cassandra);
+    this.staging = b.staging;
+    this.apps = Map.copyOf(b.apps);
+    this.iterations = b.iterations;
+    this.worker = b.worker;
+    this.lease = b.lease;
+    this.pollInterval = b.pollInterval;
+    this.maxInFlight = b.maxInFlight;
+    this.maxBatchRows = b.maxBatchRows;
+    this.progressEveryRows = b.progressEveryRows;
+    this.listener = b.listener;
+    this.registry = new Registry(cassandra, b.registryKeyspace, b.registryReplication);
+    this.scheduler = Executors.newScheduledThreadPool(2, r -> {
+      Thread t = new Thread(r, "batch-ingestor-" + worker);
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /**
+   * @return a builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * @return this manager's id in leases and metrics
+   */
+  public String worker() {
+    return worker;
+  }
+
+  /**
+   * @return the keyspace of the ingestor's own tables ({@code customers}, {@code ingest_claims},
+   *     {@code ingest_metrics})
+   */
+  public String registryKeyspace() {
+    return registry.keyspace();
+  }
+
+  /**
+   * Registers (or replaces) a customer using the default CSV app.
+   *
+   * @param customerId letters, digits, '.', '_' or '-'
+   * @param password stored only as a salted PBKDF2 hash
+   * @param keyspace the customer's existing keyspace
+   * @param constraints what the customer may upload
+   * @throws InvalidInputException for a bad id or an empty password
+   * @throws NotFoundException if the keyspace does not exist
+   */
+  public void registerCustomer(String customerId, String password, String keyspace, IngestionConstraints constraints) {
+    registerCustomer(customerId, password, keyspace, constraints, IngestApp.CSV);
+  }
+
+  /**
+   * Registers (or replaces) a customer with an ingest app chosen by name (see {@link Builder#app}).
+   *
+   * @param customerId letters, digits, '.', '_' or '-'
+   * @param password stored only as a salted PBKDF2 hash
+   * @param keyspace the customer's existing keyspace
+   * @param constraints what the customer may upload
+   * @param appName the name of an app registered on this ingestor's builder
+   */
+  public void registerCustomer(String customerId, String password, String keyspace, IngestionConstraints constraints,
+      String appName) {
+    if (customerId == null || FileChecks.badName(customerId).isPresent()) {
+      throw new InvalidInputException("customer id must be letters, digits, '.', '_' or '-', got '" + customerId + "'");
+    }
+    if (password == null || password.isEmpty()) {
+      throw new InvalidInputException("customer " + customerId + " needs a non-empty password");
+    }
+    Objects.requireNonNull(constraints, "constraints");
+    if (!apps.containsKey(appName)) {
+      throw new InvalidInputException("no ingest app named '" + appName + "'; known: " + apps.keySet());
+    }
+    dictionary.describeKeyspace(Objects.requireNonNull(keyspace, "keyspace"));
+    registry.put(new Customer(customerId, PasswordHasher.hash(password.toCharArray(), iterations), keyspace, appName,
+        constraints));
+    LOG.info("registered customer {} (keyspace {}, app {}, constraints {})", customerId, keyspace, appName,
+        constraints.toJson());
+  }
+
+  /**
+   * The constraints of a customer, after authenticating (what the upload endpoint serves).
+   *
+   * @param customerId the customer
+   * @param password the password
+   * @return the constraints
+   * @throws AuthenticationException for an unknown customer or a wrong password (the same message)
+   */
+  public IngestionConstraints constraints(String customerId, String password) {
+    return authenticate(customerId, password).constraints();
+  }
+
+  /**
+   * Uploads every regular file of a client input directory: authenticates, checks every file against
+   * the customer's constraints (extension, content, size, count) before staging any, then stages the
+   * accepted files under the customer's prefix. Too many files refuses the whole upload.
+   *
+   * @param customerId the customer
+   * @param password the password
+   * @param clientInputDir the directory; hidden files are ignored
+   * @return what was staged and what was refused, with reasons
+   * @throws AuthenticationException for an unknown customer or a wrong password; nothing is staged
+   * @throws NotFoundException if the directory does not exist
+   */
+  public FetchReport fetch(String customerId, String password, Path clientInputDir) {
+    Customer c = authenticate(customerId, password);
+    if (!Files.isDirectory(clientInputDir)) {
+      throw new NotFoundException("client input directory " + clientInputDir + " does not exist");
+    }
+    List<Path> files;
+    try (Stream<Path> s = Files.list(clientInputDir)) {
+      files = s.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
+    } catch (IOException e) {
+      throw new ServiceUnavailableException("cannot list " + clientInputDir + ": " + e.getMessage(), e);
+    }
+    List<RejectedFile> rejected = new ArrayList<>();
+    if (files.size() > c.constraints().numberFiles()) {
+      String reason = "upload has " + files.size() + " files; the limit is " + c.constraints().numberFiles()
+          + " per upload, so nothing was staged";
+      files.forEach(f -> rejected.add(new RejectedFile(f.getFileName().toString(), reason)));
+      return new FetchReport(customerId, List.of(), rejected);
+    }
+    List<Path> passing = new ArrayList<>();
+    for (Path f : files) {
+      String name = f.getFileName().toString();
+      Optional<String> bad;
+      try {
+        bad = FileChecks.check(name, Files.size(f), c.constraints());
+        if (bad.isEmpty()) {
+          try (InputStream in = Files.newInputStream(f)) {
+            bad = FileChecks.sniff(name, in);
+          }
+        }
+      } catch (IOException e) {
+        bad = Optional.of("cannot read the file: " + e.getMessage());
+      }
+      bad.ifPresentOrElse(reason -> rejected.add(new RejectedFile(name, reason)), () -> passing.add(f));
+    }
+    List<StagedFile> accepted = new ArrayList<>();
+    for (Path f : passing) {
+      String name = f.getFileName().toString();
+      String key = incoming(customerId) + name;
+      try {
+        long size = Files.size(f);
+        staging.putIfAbsent(key, f);
+        accepted.add(new StagedFile(name, key, size));
+      } catch (ConflictException e) {
+        rejected.add(new RejectedFile(name, "a file named " + name + " is already staged and not yet ingested"));
+      } catch (IOException e) {
+        rejected.add(new RejectedFile(name, "cannot read the file: " + e.getMessage()));
+      }
+    }
+    LOG.info("customer {} uploaded {} file(s), {} refused", customerId, accepted.size(), rejected.size());
+    return new FetchReport(customerId, accepted, rejected);
+  }
+
+  /**
+   * Starts the upload endpoint for customers on other machines (see {@link UploadServer}).
+   *
+   * @param address where to listen, e.g. {@code new InetSocketAddress("127.0.0.1", 0)}
+   * @return the running server; close it to stop
+   */
+  public UploadServer uploadServer(InetSocketAddress address) {
+    return UploadServer.start(this, address);
+  }
+
+  /**
+   * Ingests every file staged now, for every customer, claiming each with a lease so concurrent
+   * managers never take the same file. Files another manager holds are skipped. The watcher of {@link
+   * #start()} calls the same.
+   *
+   * @return the files this manager took
+   * @throws ServiceUnavailableException if Cassandra or the staging store cannot be reached
+   */
+  public IngestReport ingestPending() {
+    synchronized (passLock) {
+      List<FileIngestion> done = new ArrayList<>();
+      for (Customer c : registry.all()) {
+        List<String> keys;
+        try (Stream<String> s = staging.list(incoming(c.id()))) {
+          keys = new ArrayList<>(s.filter(k -> k.indexOf('/', incoming(c.id()).length()) < 0).toList());
+        }
+        // managers start at different files, so two of them rarely race for the same lease
+        Collections.rotate(keys, keys.isEmpty() ? 0 : Math.floorMod(worker.hashCode(), keys.size()));
+        for (String key : keys) {
+          if (closed) {
+            return new IngestReport(done);
+          }
+          ingestOne(c, key).ifPresent(done::add);
+        }
+      }
+      return new IngestReport(done);
+    }
+  }
+
+  /**
+   * Watches the staging area: runs {@link #ingestPending()} now and then every poll interval (a listing
+   * poll, for local folders and S3 alike). Errors of a pass are logged and the next pass retries.
+   */
+  public synchronized void start() {
+    if (closed) {
+      throw new IllegalStateException("this ingestor is closed");
+    }
+    if (watcher == null) {
+      watcher = scheduler.scheduleWithFixedDelay(() -> {
+        try {
+          ingestPending();
+        } catch (RuntimeException e) {
+          LOG.warn("ingestion pass failed; retrying in {}: {}", pollInterval, e.toString());
+        }
+      }, 0, pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /**
+   * Stops watching, lets the file in progress end at its next write (it stays staged if unfinished),
+   * and waits for it. Does not close the Cassandra manager or the store.
+   */
+  @Override
+  public void close() {
+    closed = true;
+    scheduler.shutdown();
+    try {
+      scheduler.awaitTermination(1, TimeUnit.MINUTES);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "BatchIngestor[worker=" + worker + ", staging=" + staging.describe() + ", registry=" + registry.keyspace() + "]";
+  }
+
+  Customer authenticate(String customerId, String password) {
+    if (customerId == null || password == null || password.isEmpty()) {
+      throw new AuthenticationException("customer id and password are required");
+    }
+    Optional<Customer> c = FileChecks.badName(customerId).isPresent() ? Optional.empty() : registry.get(customerId);
+    // an unknown customer costs the same hash as a known one, so timing does not reveal who exists
+    String hash = c.map(Customer::passwordHash).orElseGet(() -> PasswordHasher.hash("unknown".toCharArray(), iterations));
+    boolean ok = PasswordHasher.verify(password.toCharArray(), hash);
+    if (c.isEmpty() || !ok) {
+      throw new AuthenticationException("unknown customer or wrong password for '" + customerId + "'");
+    }
+    return c.get();
+  }
+
+  ObjectStore staging() {
+    return staging;
+  }
+
+  static String incoming(String customerId) {
+    return customerId + "/incoming/";
+  }
+
+  private Optional<FileIngestion> ingestOne(Customer c, String key) {
+    if (!registry.claim(key, worker, lease)) {
+      return Optional.empty();
+    }
+    ScheduledFuture<?> keeper = null;
+    try {
+      Optional<ObjectInfo> info = staging.stat(key);
+      if (info.isEmpty()) {
+        return Optional.empty(); // another manager finished it between our listing and our claim
+      }
+      long t0 = System.nanoTime();
+      String name = key.substring(key.lastIndexOf('/') + 1);
+      String task = "ingest " + c.id() + "/" + name;
+      notify(l -> l.onStart(task));
+      try (FileRun run = new FileRun(cassandra, staging, key, c.id(), c.keyspace(), info.get().size(),
+          maxInFlight, maxBatchRows, progressEveryRows, listener)) {
+        long renewEvery = Math.max(200, lease.toMillis() / 3);
+        keeper = scheduler.scheduleWithFixedDelay(() -> {
+          try {
+            if (!registry.renew(key, worker, lease)) {
+              run.leaseLost();
+            }
+          } catch (RuntimeException e) {
+            LOG.warn("cannot renew the lease on {}: {}", key, e.toString());
+          }
+        }, renewEvery, renewEvery, TimeUnit.MILLISECONDS);
+        Status status;
+        String error = null;
+        try {
+          IngestApp app = apps.get(c.app());
+          if (app == null) {
+            throw new ServiceUnavailableException("this manager has no ingest app named '" + c.app() + "'");
+          }
+          app.ingest(run);
+          run.finish();
+          status = Status.PROCESSED;
+        } catch (InvalidInputException e) {
+          // the file's own fault (bad header, missing table, not UTF-8): retrying cannot help
+          run.awaitInFlight();
+          status = Status.FAILED;
+          error = e.getMessage();
+        } catch (Exception e) {
+          // Cassandra or the store unreachable, a lost lease, a driver hiccup while reconnecting, an
+          // app's bug: the file stays staged and is retried, never lost
+          run.awaitInFlight();
+          status = Status.INTERRUPTED;
+          error = e instanceof DelphaException ? e.getMessage() : e.toString();
+        }
+        keeper.cancel(false);
+        FileIngestion f = new FileIngestion(c.id(), name, key, info.get().size(), run.rowsIngested(), run.rowsRejected(),
+            Duration.ofNanos(System.nanoTime() - t0), status, error, worker, Instant.now());
+        if (status == Status.INTERRUPTED) {
+          LOG.warn(f.logLine());
+          notify(l -> l.onFailure(task, new ServiceUnavailableException(f.logLine())));
+        } else {
+          conclude(c, f, run);
+          LOG.info(f.logLine());
+          if (status == Status.PROCESSED) {
+            notify(l -> l.onSuccess(task, f.logLine()));
+          } else {
+            notify(l -> l.onFailure(task, new DataFormatException(f.logLine())));
+          }
+        }
+        notify(l -> l.onFileIngested(f));
+        return Optional.of(f);
+      }
+    } finally {
+      if (keeper != null) {
+        keeper.cancel(false);
+      }
+      try {
+        registry.release(key, worker);
+      } catch (RuntimeException e) {
+        LOG.warn("cannot release the lease on {} (it expires in {}): {}", key, lease, e.toString());
+      }
+    }
+  }
+
+  /** Data first, then the record of it, then the move: a crash in between repeats work, never skips it. */
+  private void conclude(Customer c, FileIngestion f, FileRun run) {
+    String folder = c.id() + (f.status() == Status.PROCESSED ? "/processed/" : "/failed/");
+    Path bad = run.badRecords();
+    if (bad != null && f.status() == Status.PROCESSED) {
+      staging.put(folder + f.fileName() + ".bad-records.csv", bad);
+    }
+    if (f.status() == Status.FAILED) {
+      staging.put(folder + f.fileName() + ".error.txt", (f.error() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    registry.record(f);
+    staging.move(f.stagedKey(), folder + f.fileName());
+  }
+
+  private void notify(java.util.function.Consumer<IngestListener> event) {
+    try {
+      event.accept(listener);
+    } catch (RuntimeException e) {
+      LOG.warn("ingest listener failed: {}", e.toString());
+    }
+  }
+
+  /** Builds a {@link BatchIngestor}. Not thread-safe. */
+  public static final class Builder {
+    private CassandraManager cassandra;
+    private ObjectStore staging;
+    private String registryKeyspace = "delpha_ingest";
+    private String registryReplication = "{'class': 'SimpleStrategy', 'replication_factor': 1}";
+    private final Map<String, IngestApp> apps = new HashMap<>(Map.of(IngestApp.CSV, IngestApp.csv()));
+    private int iterations = PasswordHasher.OWASP_ITERATIONS;
+    private String worker = defaultWorker();
+    private Duration lease = Duration.ofSeconds(60);
+    private Duration pollInterval = Duration.ofSeconds(2);
+    private int maxInFlight = 1024;
+    private int maxBatchRows = 32;
+    private long progressEveryRows = 10_000;
+    private IngestListener listener = IngestListener.NONE;
+
+    private Builder() {}
+
+    /**
+     * @param cassandra where the registry lives and rows go; not closed by the ingestor (required)
+     * @return this builder
+     */
+    public Builder cassandra(CassandraManager cassandra) {
+      this.cassandra = Objects.requireNonNull(cassandra, "cassandra");
+      return this;
+    }
+
+    /**
+     * @param staging the staging area: a local folder or an S3 bucket; not closed by the ingestor (required)
+     * @return this builder
+     */
+    public Builder staging(ObjectStore staging) {
+      this.staging = Objects.requireNonNull(staging, "staging");
+      return this;
+    }
+
+    /**
+     * @param keyspace the keyspace of the ingestor's own tables; default {@code delpha_ingest}
+     * @param replication its replication map in CQL if it must be created; default SimpleStrategy, one replica
+     * @return this builder
+     */
+    public Builder registry(String keyspace, String replication) {
+      if (keyspace == null || !keyspace.matches("[A-Za-z][A-Za-z0-9_]{0,47}")) {
+        throw new InvalidInputException("registry keyspace must be a plain CQL name, got '" + keyspace + "'");
+      }
+      this.registryKeyspace = keyspace;
+      this.registryReplication = Objects.requireNonNull(replication, "replication");
+      return this;
+    }
+
+    /**
+     * @param name the name customers are registered with
+     * @param app the app
+     * @return this builder
+     */
+    public Builder app(String name, IngestApp app) {
+      apps.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(app, "app"));
+      return this;
+    }
+
+    /**
+     * @param iterations PBKDF2 iterations for new password hashes; default 600,000 (OWASP). Lower it only in tests.
+     * @return this builder
+     */
+    public Builder passwordIterations(int iterations) {
+      if (iterations < 1) {
+        throw new InvalidInputException("password iterations must be positive, got " + iterations);
+      }
+      this.iterations = iterations;
+      return this;
+    }
+
+    /**
+     * @param worker this manager's id in leases and metrics; default host name, process id and a random suffix
+     * @return this builder
+     */
+    public Builder worker(String worker) {
+      this.worker = Objects.requireNonNull(worker, "worker");
+      return this;
+    }
+
+    /**
+     * @param lease how long a claim lasts without renewal (renewed every third of it); a dead manager's
+     *     file is taken over after this; default 60 s
+     * @return this builder
+     */
+    public Builder lease(Duration lease) {
+      if (lease.toSeconds() < 1) {
+        throw new InvalidInputException("the lease must last at least one second, got " + lease);
+      }
+      this.lease = lease;
+      return this;
+    }
+
+    /**
+     * @param pollInterval the pause between passes of {@link #start()}; default 2 s
+     * @return this builder
+     */
+    public Builder pollInterval(Duration pollInterval) {
+      this.pollInterval = Objects.requireNonNull(pollInterval, "pollInterval");
+      return this;
+    }
+
+    /**
+     * @param maxInFlight the most write requests in flight per file; default 1024
+     * @return this builder
+     */
+    public Builder maxInFlight(int maxInFlight) {
+      if (maxInFlight < 1) {
+        throw new InvalidInputException("maxInFlight must be positive, got " + maxInFlight);
+      }
+      this.maxInFlight = maxInFlight;
+      return this;
+    }
+
+    /**
+     * @param maxBatchRows the most consecutive rows of one partition sent as one unlogged batch; default 32
+     * @return this builder
+     */
+    public Builder maxBatchRows(int maxBatchRows) {
+      if (maxBatchRows < 1) {
+        throw new InvalidInputException("maxBatchRows must be positive, got " + maxBatchRows);
+      }
+      this.maxBatchRows = maxBatchRows;
+      return this;
+    }
+
+    /**
+     * @param rows how often (in rows written) progress is reported; default 10,000
+     * @return this builder
+     */
+    public Builder progressEvery(long rows) {
+      if (rows < 1) {
+        throw new InvalidInputException("progressEvery must be positive, got " + rows);
+      }
+      this.progressEveryRows = rows;
+      return this;
+    }
+
+    /**
+     * @param listener receives progress and one event per file
+     * @return this builder
+     */
+    public Builder listener(IngestListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * Creates the registry tables if needed.
+     *
+     * @return the ingestor
+     * @throws InvalidInputException if Cassandra or the staging store is missing
+     */
+    public BatchIngestor build() {
+      if (cassandra == null || staging == null) {
+        throw new InvalidInputException("a BatchIngestor needs cassandra(...) and staging(...)");
+      }
+      return new BatchIngestor(this);
+    }
+
+    private static String defaultWorker() {
+      String host;
+      try {
+        host = java.net.InetAddress.getLocalHost().getHostName();
+      } catch (IOException e) {
+        host = "host";
+      }
+      return host + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+  }
+}

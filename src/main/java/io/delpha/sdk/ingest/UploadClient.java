@@ -1,0 +1,172 @@
+package io.delpha.sdk.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.delpha.sdk.core.AuthenticationException;
+import io.delpha.sdk.core.DataFormatException;
+import io.delpha.sdk.core.NotFoundException;
+import io.delpha.sdk.core.ServiceUnavailableException;
+import io.delpha.sdk.ingest.FetchReport.RejectedFile;
+import io.delpha.sdk.ingest.FetchReport.StagedFile;
+import io.delpha.sdk.ingest.internal.FileChecks;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The client side of {@link UploadServer}, for customers on other machines: the seed's
+ * {@code fetchdata} script as a class. It fetches the customer's constraints, checks every file before
+ * sending any, sends the passing ones and commits the upload, which stages them.
+ *
+ * <pre>{@code
+ * FetchReport r = UploadClient.to(URI.create("http://ingest.example:8080/"))
+ *     .fetch("customer-1", "password-1", Path.of("client-input-dir"));
+ * }</pre>
+ */
+public final class UploadClient {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final URI base;
+  private final HttpClient http;
+
+  private UploadClient(URI base) {
+    this.base = base;
+    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  }
+
+  /**
+   * @param endpoint the upload server's base URI
+   * @return a client
+   */
+  public static UploadClient to(URI endpoint) {
+    String s = Objects.requireNonNull(endpoint, "endpoint").toString();
+    return new UploadClient(URI.create(s.endsWith("/") ? s : s + "/"));
+  }
+
+  /**
+   * Uploads every regular, non-hidden file of a directory, with the same checks and report as {@link
+   * BatchIngestor#fetch}.
+   *
+   * @param customerId the customer
+   * @param password the password; sent as HTTP Basic credentials
+   * @param clientInputDir the directory
+   * @return what was staged and what was refused
+   * @throws AuthenticationException for wrong credentials; nothing is sent
+   * @throws ServiceUnavailableException if the server cannot be reached
+   */
+  public FetchReport fetch(String customerId, String password, Path clientInputDir) {
+    String auth = "Basic " + Base64.getEncoder().encodeToString((customerId + ":" + password).getBytes(StandardCharsets.UTF_8));
+    IngestionConstraints constraints = IngestionConstraints.fromJson(call(HttpRequest.newBuilder(base.resolve("constraints"))
+        .header("Authorization", auth).GET(), 200).toString());
+    if (!Files.isDirectory(clientInputDir)) {
+      throw new NotFoundException("client input directory " + clientInputDir + " does not exist");
+    }
+    List<Path> files;
+    try (Stream<Path> s = Files.list(clientInputDir)) {
+      files = s.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
+    } catch (IOException e) {
+      throw new ServiceUnavailableException("cannot list " + clientInputDir + ": " + e.getMessage(), e);
+    }
+    List<RejectedFile> rejected = new ArrayList<>();
+    if (files.size() > constraints.numberFiles()) {
+      String reason = "upload has " + files.size() + " files; the limit is " + constraints.numberFiles()
+          + " per upload, so nothing was staged";
+      files.forEach(f -> rejected.add(new RejectedFile(f.getFileName().toString(), reason)));
+      return new FetchReport(customerId, List.of(), rejected);
+    }
+    List<Path> passing = new ArrayList<>();
+    for (Path f : files) {
+      String name = f.getFileName().toString();
+      Optional<String> bad;
+      try {
+        bad = FileChecks.check(name, Files.size(f), constraints);
+        if (bad.isEmpty()) {
+          try (InputStream in = Files.newInputStream(f)) {
+            bad = FileChecks.sniff(name, in);
+          }
+        }
+      } catch (IOException e) {
+        bad = Optional.of("cannot read the file: " + e.getMessage());
+      }
+      bad.ifPresentOrElse(r -> rejected.add(new RejectedFile(name, r)), () -> passing.add(f));
+    }
+    if (passing.isEmpty()) {
+      return new FetchReport(customerId, List.of(), rejected);
+    }
+    String upload = call(HttpRequest.newBuilder(base.resolve("uploads")).header("Authorization", auth)
+        .POST(HttpRequest.BodyPublishers.noBody()), 201).get("upload").asText();
+    for (Path f : passing) {
+      String name = f.getFileName().toString();
+      try {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("uploads/" + upload + "/files/" + name))
+            .header("Authorization", auth).PUT(HttpRequest.BodyPublishers.ofFile(f)).build(),
+            HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 422) {
+          rejected.add(new RejectedFile(name, JSON.readTree(r.body()).path("reason").asText()));
+        } else if (r.statusCode() != 200) {
+          throw failure(r.statusCode(), r.body());
+        }
+      } catch (IOException e) {
+        throw new ServiceUnavailableException("cannot send " + name + " to " + base + ": " + e.getMessage(), e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ServiceUnavailableException("interrupted while sending " + name, e);
+      }
+    }
+    JsonNode done = call(HttpRequest.newBuilder(base.resolve("uploads/" + upload + "/commit"))
+        .header("Authorization", auth).POST(HttpRequest.BodyPublishers.noBody()), 200);
+    List<StagedFile> accepted = new ArrayList<>();
+    done.path("accepted").forEach(n -> accepted.add(new StagedFile(n.path("name").asText(), n.path("key").asText(),
+        n.path("size").asLong())));
+    done.path("rejected").forEach(n -> rejected.add(new RejectedFile(n.path("name").asText(), n.path("reason").asText())));
+    return new FetchReport(customerId, accepted, rejected);
+  }
+
+  private JsonNode call(HttpRequest.Builder request, int expected) {
+    try {
+      HttpResponse<String> r = http.send(request.timeout(Duration.ofMinutes(2)).build(), HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() != expected) {
+        throw failure(r.statusCode(), r.body());
+      }
+      return JSON.readTree(r.body());
+    } catch (IOException e) {
+      throw new ServiceUnavailableException("cannot reach the upload server " + base + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ServiceUnavailableException("interrupted while calling " + base, e);
+    }
+  }
+
+  private RuntimeException failure(int status, String body) {
+    String message;
+    try {
+      message = JSON.readTree(body).path("error").asText(body);
+    } catch (IOException e) {
+      message = body;
+    }
+    if (status == 401) {
+      return new AuthenticationException("the upload server refused the credentials: " + message);
+    }
+    if (status == 404) {
+      return new NotFoundException("upload server " + base + ": " + message);
+    }
+    if (status == 400 || status == 422) {
+      return new DataFormatException("upload server " + base + ": " + message);
+    }
+    return new ServiceUnavailableException("upload server " + base + " answered " + status + ": " + message);
+  }
+}

@@ -1,0 +1,135 @@
+package io.delpha.sdk.ingest.internal;
+
+import io.delpha.sdk.cassandra.ColumnDescription;
+import io.delpha.sdk.cassandra.ColumnKind;
+import io.delpha.sdk.cassandra.TableDescription;
+import io.delpha.sdk.core.DataFormatException;
+import io.delpha.sdk.core.NotFoundException;
+import io.delpha.sdk.ingest.IngestApp;
+import io.delpha.sdk.ingest.IngestJob;
+import io.delpha.sdk.ingest.TableWriter;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+
+/** The default {@link IngestApp}: see {@link IngestApp#csv()}. */
+public final class CsvIngestApp implements IngestApp {
+
+  @Override
+  public void ingest(IngestJob job) throws Exception {
+    String table = tableOf(job.fileName());
+    TableDescription description;
+    try {
+      description = job.describe(table);
+    } catch (NotFoundException e) {
+      throw new DataFormatException("file " + job.fileName() + " goes to table " + job.keyspace() + "." + table
+          + ", which does not exist", e);
+    }
+    try (InputStream in = job.open();
+        Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT))) {
+      CsvParser parser = new CsvParser(reader, ',');
+      List<String> header = parser.next();
+      if (header == null || parser.error() != null) {
+        throw new DataFormatException("file " + job.fileName() + " has no readable header row"
+            + (parser.error() == null ? "" : ": " + parser.error()));
+      }
+      List<ColumnDescription> columns = matchHeader(job.fileName(), header, description);
+      List<Function<String, Object>> converters = new ArrayList<>();
+      for (ColumnDescription c : columns) {
+        Function<String, Object> f = CqlValues.converter(c.type());
+        if (f == null) {
+          throw new DataFormatException("column " + c.name() + " of " + description.keyspace() + "." + table
+              + " has type " + c.type() + ", which the CSV app cannot read from text");
+        }
+        converters.add(f);
+      }
+      TableWriter writer = job.writer(table, columns.stream().map(ColumnDescription::name).toList());
+      int n = columns.size();
+      Object[] values = new Object[n];
+      List<String> fields;
+      while ((fields = parser.next()) != null) {
+        if (fields.size() == 1 && fields.get(0).isEmpty() && parser.raw().isEmpty()) {
+          continue; // a blank line
+        }
+        String reason = parser.error();
+        if (reason == null && fields.size() != n) {
+          reason = "expected " + n + " fields, found " + fields.size();
+        }
+        for (int i = 0; reason == null && i < n; i++) {
+          String text = fields.get(i);
+          ColumnDescription c = columns.get(i);
+          if (text.isEmpty() && !parser.wasQuotedEmpty(i)) {
+            values[i] = null;
+          } else {
+            try {
+              values[i] = converters.get(i).apply(text);
+            } catch (RuntimeException e) {
+              reason = "column " + c.name() + " (" + c.type() + "): " + describe(e);
+            }
+          }
+          if (reason == null && values[i] == null
+              && (c.kind() == ColumnKind.PARTITION_KEY || c.kind() == ColumnKind.CLUSTERING)) {
+            reason = "missing value for key column " + c.name();
+          }
+        }
+        if (reason != null) {
+          job.reject(parser.line(), reason, parser.raw());
+        } else {
+          writer.write(parser.line(), values);
+        }
+      }
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new DataFormatException("file " + job.fileName() + " is not UTF-8 text: " + e.getMessage(), e);
+    }
+  }
+
+  static String tableOf(String fileName) {
+    int dot = fileName.lastIndexOf('.');
+    return (dot > 0 ? fileName.substring(0, dot) : fileName).toLowerCase(Locale.ROOT);
+  }
+
+  private static List<ColumnDescription> matchHeader(String file, List<String> header, TableDescription table) {
+    List<ColumnDescription> columns = new ArrayList<>();
+    List<String> unknown = new ArrayList<>();
+    for (int i = 0; i < header.size(); i++) {
+      String name = header.get(i).strip();
+      if (i == 0 && name.startsWith("\uFEFF")) {
+        name = name.substring(1);
+      }
+      String wanted = name;
+      table.columns().stream().filter(c -> c.name().equalsIgnoreCase(wanted)).findFirst()
+          .ifPresentOrElse(columns::add, () -> unknown.add(wanted));
+    }
+    List<String> all = table.columns().stream().map(ColumnDescription::name).toList();
+    if (columns.isEmpty()) {
+      throw new DataFormatException("the header of " + file + " matches no column of " + table.keyspace() + "."
+          + table.name() + " (columns are " + all + ")");
+    }
+    if (!unknown.isEmpty()) {
+      throw new DataFormatException("the header of " + file + " names columns that " + table.keyspace() + "."
+          + table.name() + " does not have: " + unknown + " (columns are " + all + ")");
+    }
+    if (columns.stream().distinct().count() != columns.size()) {
+      throw new DataFormatException("the header of " + file + " names a column twice: " + header);
+    }
+    List<String> missingKeys = table.columns().stream()
+        .filter(c -> c.kind() == ColumnKind.PARTITION_KEY || c.kind() == ColumnKind.CLUSTERING)
+        .filter(c -> !columns.contains(c)).map(ColumnDescription::name).toList();
+    if (!missingKeys.isEmpty()) {
+      throw new DataFormatException("the header of " + file + " lacks the primary key column(s) " + missingKeys);
+    }
+    return columns;
+  }
+
+  private static String describe(RuntimeException e) {
+    String m = e.getMessage();
+    return m == null ? e.getClass().getSimpleName() : m.length() > 200 ? m.substring(0, 200) + "..." : m;
+  }
+}

@@ -1,0 +1,203 @@
+package io.delpha.sdk.ingest.internal;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A streaming RFC 4180 parser: a state machine over a character buffer. Quoted fields keep their
+ * delimiters, doubled quotes become one quote, and line breaks inside quotes are kept exactly as written
+ * (CRLF stays CRLF). Records end at LF, CRLF or a lone CR outside quotes.
+ *
+ * <p>A record that breaks the grammar (a quote inside an unquoted field, text after a closing quote,
+ * a quote never closed before the end of input) is still returned, flagged with {@link #error()}, so the
+ * caller can send it to its bad-records file and carry on with the next one. {@link #raw()} gives the
+ * record's text as read, {@link #line()} the physical line it starts on. Not thread-safe.
+ */
+public final class CsvParser {
+
+  private static final int BUFFER = 64 * 1024;
+
+  private final Reader in;
+  private final char delimiter;
+  private final char[] buf = new char[BUFFER];
+  private int pos;
+  private int len;
+  private boolean eof;
+
+  private final StringBuilder field = new StringBuilder(64);
+  private final StringBuilder raw = new StringBuilder(256);
+  private final List<String> fields = new ArrayList<>();
+  private long nextLine = 1;
+  private long line;
+  private String error;
+
+  /**
+   * @param in the text; read to its end, not closed
+   * @param delimiter the field delimiter, usually a comma
+   */
+  public CsvParser(Reader in, char delimiter) {
+    this.in = in;
+    this.delimiter = delimiter;
+  }
+
+  /**
+   * Reads the next record.
+   *
+   * @return its fields (a list reused by the next call), or {@code null} at the end of input
+   * @throws IOException if the reader fails
+   */
+  public List<String> next() throws IOException {
+    fields.clear();
+    field.setLength(0);
+    raw.setLength(0);
+    error = null;
+    line = nextLine;
+    int c = read();
+    if (c < 0) {
+      return null;
+    }
+    boolean quoted = false;      // the current field started with a quote
+    boolean inQuotes = false;    // inside the quoted part
+    boolean afterQuote = false;  // a quoted field's closing quote was seen
+    while (true) {
+      if (c < 0) {
+        if (inQuotes && error == null) {
+          error = "quoted field never closed before the end of the file";
+        }
+        fields.add(field.toString());
+        return fields;
+      }
+      char ch = (char) c;
+      if (inQuotes) {
+        raw.append(ch);
+        if (ch == '"') {
+          int n = peek();
+          if (n == '"') {
+            raw.append('"');
+            pos++;
+            field.append('"');
+          } else {
+            inQuotes = false;
+            afterQuote = true;
+          }
+        } else {
+          if (ch == '\n' || (ch == '\r' && peek() != '\n')) {
+            nextLine++;
+          }
+          field.append(ch);
+        }
+      } else if (ch == delimiter) {
+        raw.append(ch);
+        fields.add(field.toString());
+        field.setLength(0);
+        quoted = false;
+        afterQuote = false;
+      } else if (ch == '\n' || ch == '\r') {
+        if (ch == '\r' && peek() == '\n') {
+          pos++;
+        }
+        nextLine++;
+        fields.add(field.toString());
+        return fields;
+      } else {
+        raw.append(ch);
+        if (ch == '"' && field.length() == 0 && !quoted) {
+          quoted = true;
+          inQuotes = true;
+        } else {
+          if (error == null) {
+            if (afterQuote) {
+              error = "text after the closing quote of field " + (fields.size() + 1);
+            } else if (ch == '"') {
+              error = "quote inside unquoted field " + (fields.size() + 1);
+            }
+          }
+          field.append(ch);
+        }
+      }
+      c = read();
+    }
+  }
+
+  /**
+   * @return whether the last record's field {@code index} was empty and unquoted (a missing value)
+   *     rather than a quoted empty string; computed from the raw text, for the rare empty field
+   */
+  public boolean wasQuotedEmpty(int index) {
+    int field = 0;
+    int i = 0;
+    int n = raw.length();
+    while (field < index && i < n) {
+      char ch = raw.charAt(i++);
+      if (ch == '"') {
+        while (i < n) {
+          char q = raw.charAt(i++);
+          if (q == '"') {
+            if (i < n && raw.charAt(i) == '"') {
+              i++;
+            } else {
+              break;
+            }
+          }
+        }
+      } else if (ch == delimiter) {
+        field++;
+      }
+    }
+    return i < n && raw.charAt(i) == '"';
+  }
+
+  /**
+   * @return the physical line (1-based) the last record started on
+   */
+  public long line() {
+    return line;
+  }
+
+  /**
+   * @return the last record's text as read, without its line break
+   */
+  public String raw() {
+    return raw.toString();
+  }
+
+  /**
+   * @return why the last record breaks the grammar, or {@code null} if it does not
+   */
+  public String error() {
+    return error;
+  }
+
+  private int read() throws IOException {
+    if (pos >= len && !fill()) {
+      return -1;
+    }
+    return buf[pos++];
+  }
+
+  private int peek() throws IOException {
+    if (pos >= len && !fill()) {
+      return -1;
+    }
+    return buf[pos];
+  }
+
+  private boolean fill() throws IOException {
+    if (eof) {
+      return false;
+    }
+    int n = in.read(buf, 0, buf.length);
+    while (n == 0) {
+      n = in.read(buf, 0, buf.length);
+    }
+    if (n < 0) {
+      eof = true;
+      return false;
+    }
+    pos = 0;
+    len = n;
+    return true;
+  }
+}

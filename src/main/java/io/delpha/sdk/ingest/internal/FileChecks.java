@@ -1,0 +1,130 @@
+package io.delpha.sdk.ingest.internal;
+
+import io.delpha.sdk.ingest.IngestionConstraints;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The checks every file passes before it is staged: a safe name, an accepted extension, content that
+ * looks like that format (sniffed from its first 64 KiB), and the size limit. The count of files per
+ * upload is the caller's check.
+ */
+public final class FileChecks {
+
+  private static final int SNIFF_BYTES = 64 * 1024;
+
+  private FileChecks() {}
+
+  /**
+   * @param name a file name
+   * @return why it cannot be a staging key segment, or empty if it can
+   */
+  public static Optional<String> badName(String name) {
+    if (name == null || name.isEmpty() || name.length() > 200 || name.equals(".") || name.equals("..")
+        || name.startsWith(".") || !name.matches("[A-Za-z0-9._-]+")) {
+      return Optional.of("file name must be letters, digits, '.', '_' or '-' (and not start with '.')");
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Checks a file's name, extension and size; the content is sniffed by {@link #sniff}.
+   *
+   * @param name its name
+   * @param size its size in bytes
+   * @param constraints the customer's constraints
+   * @return why it is refused, or empty if it passes
+   */
+  public static Optional<String> check(String name, long size, IngestionConstraints constraints) {
+    Optional<String> bad = badName(name);
+    if (bad.isPresent()) {
+      return bad;
+    }
+    String ext = extension(name);
+    if (!constraints.formats().contains(ext)) {
+      return Optional.of("format " + (ext.isEmpty() ? "(no extension)" : ext) + " is not accepted; accepted: "
+          + constraints.formats().stream().sorted().toList());
+    }
+    if (size > constraints.maxFileBytes()) {
+      return Optional.of(String.format(Locale.ROOT, "file is %.1f KiB, over the limit of %d KiB", size / 1024.0,
+          constraints.maxFileKib()));
+    }
+    if (size == 0) {
+      return Optional.of("file is empty");
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Looks at the start of the content to see whether it is what its extension says.
+   *
+   * @param name the file's name
+   * @param content its content; up to 64 KiB are read, the stream is not closed
+   * @return why the content does not match, or empty if it does
+   * @throws IOException if reading fails
+   */
+  public static Optional<String> sniff(String name, InputStream content) throws IOException {
+    byte[] head = content.readNBytes(SNIFF_BYTES);
+    boolean whole = content.read() < 0;
+    String ext = extension(name);
+    switch (ext) {
+      case ".parquet":
+        return head.length >= 4 && head[0] == 'P' && head[1] == 'A' && head[2] == 'R' && head[3] == '1'
+            ? Optional.empty() : Optional.of("content is not Parquet (no PAR1 magic)");
+      case ".json":
+      case ".jsonl":
+      case ".ndjson": {
+        Optional<String> text = text(head, whole);
+        if (text.isPresent()) {
+          return text;
+        }
+        String s = new String(head, StandardCharsets.UTF_8).stripLeading();
+        return s.startsWith("{") || s.startsWith("[") ? Optional.empty() : Optional.of("content is not JSON");
+      }
+      case ".csv":
+      case ".tsv":
+      case ".txt":
+        return text(head, whole);
+      default:
+        return Optional.empty();
+    }
+  }
+
+  /** UTF-8 text without NUL bytes (binary files and spreadsheets renamed to .csv fail here). */
+  private static Optional<String> text(byte[] head, boolean whole) {
+    for (byte b : head) {
+      if (b == 0) {
+        return Optional.of("content is binary, not text (NUL byte found)");
+      }
+    }
+    if (head.length >= 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4) {
+      return Optional.of("content is a ZIP archive (e.g. a spreadsheet), not text");
+    }
+    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(head);
+    CharBuffer out = CharBuffer.allocate(head.length + 1);
+    CoderResult r = decoder.decode(in, out, whole);
+    if (r.isError()) {
+      return Optional.of("content is not UTF-8 text (bad byte at offset " + in.position() + ")");
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * @param name a file name
+   * @return its extension in lower case with the dot, or empty
+   */
+  public static String extension(String name) {
+    int dot = name.lastIndexOf('.');
+    return dot < 0 ? "" : name.substring(dot).toLowerCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,68 @@
+package io.delpha.sdk.ingest.internal;
+
+import io.delpha.sdk.core.InvalidInputException;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
+
+/**
+ * Salted, slow password hashes: PBKDF2-HMAC-SHA256 with a random 16-byte salt and a 256-bit output,
+ * stored as {@code pbkdf2-sha256$<iterations>$<salt>$<hash>} (Base64). The iteration count travels with
+ * the hash, so raising the default later leaves old hashes verifiable.
+ */
+public final class PasswordHasher {
+
+  /** OWASP's recommendation for PBKDF2-HMAC-SHA256 (Password Storage Cheat Sheet). */
+  public static final int OWASP_ITERATIONS = 600_000;
+
+  private static final String ALGORITHM = "PBKDF2WithHmacSHA256";
+  private static final String PREFIX = "pbkdf2-sha256";
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private PasswordHasher() {}
+
+  /**
+   * @param password the password
+   * @param iterations the PBKDF2 iteration count
+   * @return the encoded hash
+   */
+  public static String hash(char[] password, int iterations) {
+    byte[] salt = new byte[16];
+    RANDOM.nextBytes(salt);
+    return PREFIX + "$" + iterations + "$" + Base64.getEncoder().encodeToString(salt) + "$"
+        + Base64.getEncoder().encodeToString(derive(password, salt, iterations));
+  }
+
+  /**
+   * @param password a candidate password
+   * @param encoded a hash made by {@link #hash}
+   * @return whether they match (compared in constant time)
+   */
+  public static boolean verify(char[] password, String encoded) {
+    String[] parts = encoded.split("\\$");
+    if (parts.length != 4 || !parts[0].equals(PREFIX)) {
+      return false;
+    }
+    int iterations = Integer.parseInt(parts[1]);
+    byte[] salt = Base64.getDecoder().decode(parts[2]);
+    byte[] expected = Base64.getDecoder().decode(parts[3]);
+    return MessageDigest.isEqual(expected, derive(password, salt, iterations));
+  }
+
+  private static byte[] derive(char[] password, byte[] salt, int iterations) {
+    if (password.length == 0) {
+      throw new InvalidInputException("a password must not be empty");
+    }
+    PBEKeySpec spec = new PBEKeySpec(password, salt, iterations, 256);
+    try {
+      return SecretKeyFactory.getInstance(ALGORITHM).generateSecret(spec).getEncoded();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(ALGORITHM + " is missing from this JVM", e);
+    } finally {
+      spec.clearPassword();
+    }
+  }
+}

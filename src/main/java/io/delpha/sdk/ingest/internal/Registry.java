@@ -1,0 +1,148 @@
+package io.delpha.sdk.ingest.internal;
+
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.uuid.Uuids;
+import io.delpha.sdk.cassandra.CqlExecutor;
+import io.delpha.sdk.ingest.FileIngestion;
+import io.delpha.sdk.ingest.IngestionConstraints;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The ingestor's own tables, in one registry keyspace: customers (with password hashes, never
+ * passwords), file leases, and one metrics row per ingestion run.
+ */
+public final class Registry {
+
+  /**
+   * A registered customer.
+   *
+   * @param id the customer's id
+   * @param passwordHash the PBKDF2 hash
+   * @param keyspace the customer's keyspace
+   * @param app the name of the customer's ingest app
+   * @param constraints the upload constraints
+   */
+  public record Customer(String id, String passwordHash, String keyspace, String app, IngestionConstraints constraints) {
+    @Override
+    public String toString() {
+      return "Customer[id=" + id + ", keyspace=" + keyspace + ", app=" + app + ", constraints=" + constraints.toJson() + "]";
+    }
+  }
+
+  private final CqlExecutor cql;
+  private final String ks;
+
+  /**
+   * @param cql where the tables live
+   * @param keyspace the registry keyspace
+   * @param replication its replication map in CQL, used if it has to be created
+   */
+  public Registry(CqlExecutor cql, String keyspace, String replication) {
+    this.cql = cql;
+    this.ks = keyspace;
+    cql.execute("CREATE KEYSPACE IF NOT EXISTS " + ks + " WITH replication = " + replication);
+    cql.execute("CREATE TABLE IF NOT EXISTS " + ks + ".customers (customer_id text PRIMARY KEY, password_hash text, "
+        + "keyspace_name text, app text, constraints text, registered_at timestamp)");
+    cql.execute("CREATE TABLE IF NOT EXISTS " + ks + ".ingest_claims (file_key text PRIMARY KEY, owner text, "
+        + "claimed_at timestamp)");
+    cql.execute("CREATE TABLE IF NOT EXISTS " + ks + ".ingest_metrics (customer_id text, file_key text, run_id timeuuid, "
+        + "file_name text, size_bytes bigint, rows_ingested bigint, rows_rejected bigint, elapsed_ms bigint, "
+        + "status text, error text, worker text, finished_at timestamp, PRIMARY KEY ((customer_id), file_key, run_id))");
+  }
+
+  /**
+   * @return the registry keyspace
+   */
+  public String keyspace() {
+    return ks;
+  }
+
+  /**
+   * @param c the customer to add or replace
+   */
+  public void put(Customer c) {
+    cql.execute("INSERT INTO " + ks + ".customers (customer_id, password_hash, keyspace_name, app, constraints, "
+        + "registered_at) VALUES (?, ?, ?, ?, ?, ?)", c.id(), c.passwordHash(), c.keyspace(), c.app(),
+        c.constraints().toJson(), Instant.now());
+  }
+
+  /**
+   * @param id a customer id
+   * @return the customer, if registered
+   */
+  public Optional<Customer> get(String id) {
+    Row r = cql.execute("SELECT * FROM " + ks + ".customers WHERE customer_id = ?", id).one();
+    return Optional.ofNullable(r).map(Registry::customer);
+  }
+
+  /**
+   * @return every customer
+   */
+  public List<Customer> all() {
+    List<Customer> out = new ArrayList<>();
+    cql.execute("SELECT * FROM " + ks + ".customers").forEach(r -> out.add(customer(r)));
+    return out;
+  }
+
+  private static Customer customer(Row r) {
+    return new Customer(r.getString("customer_id"), r.getString("password_hash"), r.getString("keyspace_name"),
+        r.getString("app"), IngestionConstraints.fromJson(r.getString("constraints")));
+  }
+
+  /**
+   * Takes the lease on a file, or renews it if this owner holds it already.
+   *
+   * @param key the staged file's key
+   * @param owner this manager's id
+   * @param ttl how long the lease lasts without renewal
+   * @return whether this owner holds the lease now
+   */
+  public boolean claim(String key, String owner, Duration ttl) {
+    Row r = cql.execute("INSERT INTO " + ks + ".ingest_claims (file_key, owner, claimed_at) VALUES (?, ?, ?) "
+        + "IF NOT EXISTS USING TTL ?", key, owner, Instant.now(), ttlSeconds(ttl)).one();
+    if (r.getBoolean("[applied]")) {
+      return true;
+    }
+    return owner.equals(r.getString("owner")) && renew(key, owner, ttl);
+  }
+
+  /**
+   * @param key the staged file's key
+   * @param owner this manager's id
+   * @param ttl the new lease duration
+   * @return whether this owner still held the lease and extended it
+   */
+  public boolean renew(String key, String owner, Duration ttl) {
+    // every cell is rewritten with the new TTL: a TTL applies only to the cells an UPDATE sets, and an
+    // owner cell left without one would hold the lease forever after its holder dies
+    return cql.execute("UPDATE " + ks + ".ingest_claims USING TTL ? SET owner = ?, claimed_at = ? WHERE file_key = ? "
+        + "IF owner = ?", ttlSeconds(ttl), owner, Instant.now(), key, owner).one().getBoolean("[applied]");
+  }
+
+  /**
+   * @param key the staged file's key
+   * @param owner this manager's id; another owner's lease is left alone
+   */
+  public void release(String key, String owner) {
+    cql.execute("DELETE FROM " + ks + ".ingest_claims WHERE file_key = ? IF owner = ?", key, owner);
+  }
+
+  /**
+   * @param f the figures of one run
+   */
+  public void record(FileIngestion f) {
+    cql.execute("INSERT INTO " + ks + ".ingest_metrics (customer_id, file_key, run_id, file_name, size_bytes, "
+        + "rows_ingested, rows_rejected, elapsed_ms, status, error, worker, finished_at) "
+        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", f.customer(), f.stagedKey(), Uuids.timeBased(), f.fileName(),
+        f.sizeBytes(), f.rowsIngested(), f.rowsRejected(), f.elapsed().toMillis(), f.status().name(), f.error(),
+        f.worker(), f.finishedAt());
+  }
+
+  private static int ttlSeconds(Duration ttl) {
+    return (int) Math.max(1, ttl.toSeconds());
+  }
+}
