@@ -11,6 +11,7 @@ import com.datastax.oss.driver.api.core.cql.Statement;
 import com.datastax.oss.driver.api.core.type.codec.TypeCodec;
 import com.datastax.oss.driver.api.core.type.codec.registry.CodecRegistry;
 import io.delpha.sdk.cassandra.CassandraManager;
+import io.delpha.sdk.cassandra.DictionaryManager;
 import io.delpha.sdk.cassandra.ColumnDescription;
 import io.delpha.sdk.cassandra.ColumnKind;
 import io.delpha.sdk.cassandra.TableDescription;
@@ -145,35 +146,7 @@ public final class FileRun implements IngestJob, AutoCloseable {
 
   @Override
   public TableDescription describe(String table) {
-    // read from system_schema with an ordinary (timed) query, not DictionaryManager: its schema refresh
-    // waits without a timeout and was seen to block forever right after a node restart
-    List<ColumnDescription> keys = new ArrayList<>();
-    List<ColumnDescription> clustering = new ArrayList<>();
-    List<ColumnDescription> others = new ArrayList<>();
-    Map<String, Integer> position = new HashMap<>();
-    for (com.datastax.oss.driver.api.core.cql.Row r : cassandra.execute("SELECT column_name, kind, position, type, "
-        + "clustering_order FROM system_schema.columns WHERE keyspace_name = ? AND table_name = ?", keyspace, table)) {
-      String kind = r.getString("kind");
-      ColumnDescription c = new ColumnDescription(r.getString("column_name"), r.getString("type"),
-          switch (kind) {
-            case "partition_key" -> ColumnKind.PARTITION_KEY;
-            case "clustering" -> ColumnKind.CLUSTERING;
-            case "static" -> ColumnKind.STATIC;
-            default -> ColumnKind.REGULAR;
-          }, "none".equals(r.getString("clustering_order")) ? null : r.getString("clustering_order"));
-      position.put(c.name(), r.getInt("position"));
-      (c.kind() == ColumnKind.PARTITION_KEY ? keys : c.kind() == ColumnKind.CLUSTERING ? clustering : others).add(c);
-    }
-    if (keys.isEmpty()) {
-      throw new io.delpha.sdk.core.NotFoundException("table " + keyspace + "." + table + " does not exist");
-    }
-    keys.sort(java.util.Comparator.comparing(c -> position.get(c.name())));
-    clustering.sort(java.util.Comparator.comparing(c -> position.get(c.name())));
-    others.sort(java.util.Comparator.comparing(ColumnDescription::name));
-    List<ColumnDescription> all = new ArrayList<>(keys);
-    all.addAll(clustering);
-    all.addAll(others);
-    return new TableDescription(keyspace, table, all, List.of());
+    return new DictionaryManager(cassandra).describeTable(keyspace, table);
   }
 
   @Override
