@@ -69,8 +69,6 @@ public final class StorageAndParquetExample {
         for (Row r : ParquetRows.readAll(store, "payments/2024-03/part-0.parquet")) {
           System.out.println("  read back: " + r);
         }
-        System.out.println("  first amount keeps its scale: " + ParquetRows.readAll(store, "payments/2024-03/part-0.parquet")
-            .get(0).getDecimal("amount"));
         try {
           store.putIfAbsent("payments/2024-03/part-0.parquet", "other".getBytes(StandardCharsets.UTF_8));
           throw new IllegalStateException("putIfAbsent replaced an object");
