@@ -6,6 +6,7 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import io.delpha.sdk.cassandra.CassandraManager;
 import io.delpha.sdk.core.storage.LocalObjectStore;
 import io.delpha.sdk.testing.CassandraServer;
+import io.delpha.sdk.testing.ServerSupport;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -92,12 +93,9 @@ class ManagerProcessTest {
     throw new AssertionError("the manager did not print the expected line in 90 s");
   }
 
-  private static void awaitCondition(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("condition not met within 90 s").isLessThan(deadline);
-      Thread.sleep(200);
-    }
+  private static void awaitCondition(BooleanSupplier condition) {
+    ServerSupport.await("the manager to reach the expected state", java.time.Duration.ofSeconds(90), condition);
+  }
   }
 
   @Test
