@@ -96,7 +96,6 @@ class ManagerProcessTest {
   private static void awaitCondition(BooleanSupplier condition) {
     ServerSupport.await("the manager to reach the expected state", java.time.Duration.ofSeconds(90), condition);
   }
-  }
 
   @Test
   @DisplayName("a manager killed at several points of a large file is restarted; the table equals the file")
