@@ -5,6 +5,7 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import io.delpha.sdk.cassandra.CassandraManager;
 import io.delpha.sdk.core.storage.LocalObjectStore;
 import io.delpha.sdk.ingest.BatchIngestor;
+import io.delpha.sdk.ingest.FileIngestion;
 import io.delpha.sdk.ingest.IngestReport;
 import io.delpha.sdk.ingest.IngestionConstraints;
 import io.delpha.sdk.testing.CassandraServer;
@@ -88,6 +89,7 @@ public final class IngestBenchmark {
             + "placed_at timestamp, paid boolean)");
       }
       Path staging = work.resolve("staging");
+      io.delpha.sdk.testing.ServerSupport.deleteTree(staging); // a file left by an interrupted earlier run
       try (BatchIngestor ingestor = BatchIngestor.builder().cassandra(cass).staging(LocalObjectStore.at(staging))
           .registry("bench_ingest", "{'class': 'SimpleStrategy', 'replication_factor': 1}").build()) {
         ingestor.registerCustomer("bench", "bench-password", KS,
@@ -151,6 +153,9 @@ public final class IngestBenchmark {
         Long.parseLong(f[4]));
     System.out.printf(Locale.ROOT, "%s: exit %d, %.1f s, %,.0f rows/s (log: %s)%n", loader, exit, r.wall(),
         r.rowsPerSecond(), log);
+    if (exit != 0) {
+      throw new IllegalStateException(loader + " did not load every row (exit " + exit + "): no figure is reported; see " + log);
+    }
     return r;
   }
 
@@ -161,6 +166,9 @@ public final class IngestBenchmark {
             .maxInFlight(IN_FLIGHT).progressEvery(1_000_000).build()) {
       IngestReport r = ingestor.ingestPending();
       r.files().forEach(f -> System.out.println(f.logLine()));
+      if (r.files().isEmpty() || r.files().stream().anyMatch(f -> f.status() != FileIngestion.Status.PROCESSED)) {
+        System.exit(2); // a partial run must not be reported as a throughput
+      }
     }
   }
 

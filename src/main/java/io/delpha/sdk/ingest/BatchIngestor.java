@@ -93,6 +93,23 @@ public final class BatchIngestor implements AutoCloseable {
   private volatile boolean closed;
   private ScheduledFuture<?> watcher;
 
+  /**
+   * The writer's in-flight bound must fit what the driver's connection pool carries (requests per
+   * connection times connections), with room left for leases and metrics on the same session: past it,
+   * the driver fails requests with "busy connection" and a file would stop half-way.
+   */
+  private static int boundedByPool(CassandraManager cassandra, int wanted) {
+    var profile = cassandra.session().getContext().getConfig().getDefaultProfile();
+    int capacity = profile.getInt(com.datastax.oss.driver.api.core.config.DefaultDriverOption.CONNECTION_MAX_REQUESTS)
+        * profile.getInt(com.datastax.oss.driver.api.core.config.DefaultDriverOption.CONNECTION_POOL_LOCAL_SIZE);
+    int usable = Math.max(1, capacity - Math.max(16, capacity / 8));
+    if (wanted > usable) {
+      LOG.info("maxInFlight {} lowered to {}: the session's pool carries {} requests per node", wanted, usable, capacity);
+      return usable;
+    }
+    return wanted;
+  }
+
   private BatchIngestor(Builder b) {
     this.cassandra = b.cassandra;
     this.dictionary = new DictionaryManager(b.cassandra);
@@ -102,7 +119,7 @@ public final class BatchIngestor implements AutoCloseable {
     this.worker = b.worker;
     this.lease = b.lease;
     this.pollInterval = b.pollInterval;
-    this.maxInFlight = b.maxInFlight;
+    this.maxInFlight = boundedByPool(b.cassandra, b.maxInFlight);
     this.maxBatchRows = b.maxBatchRows;
     this.progressEveryRows = b.progressEveryRows;
     this.listener = b.listener;
@@ -558,7 +575,8 @@ public final class BatchIngestor implements AutoCloseable {
     }
 
     /**
-     * @param maxInFlight the most write requests in flight per file; default 1024
+     * @param maxInFlight the most write requests in flight per file; default 1024, lowered at build time to
+     *     what the session's connection pool carries (7/8 of requests per connection times connections)
      * @return this builder
      */
     public Builder maxInFlight(int maxInFlight) {

@@ -6,6 +6,7 @@ import com.datastax.oss.driver.api.core.DriverTimeoutException;
 import com.datastax.oss.driver.api.core.InvalidKeyspaceException;
 import com.datastax.oss.driver.api.core.NoNodeAvailableException;
 import com.datastax.oss.driver.api.core.auth.AuthenticationException;
+import com.datastax.oss.driver.api.core.connection.BusyConnectionException;
 import com.datastax.oss.driver.api.core.connection.ClosedConnectionException;
 import com.datastax.oss.driver.api.core.connection.ConnectionInitException;
 import com.datastax.oss.driver.api.core.servererrors.AlreadyExistsException;
@@ -73,7 +74,11 @@ public final class DriverErrors {
       return new ServiceUnavailableException("Cassandra did not complete the request: " + t.getMessage(), t);
     }
     if (t instanceof AllNodesFailedException a) {
-      return onConnect(a, List.of());
+      boolean busy = a.getAllErrors().values().stream().flatMap(List::stream)
+          .anyMatch(err -> hasCause(err, BusyConnectionException.class));
+      return new ServiceUnavailableException(busy
+          ? "every connection to Cassandra is busy (more requests in flight than the pool carries): " + a.getMessage()
+          : "no Cassandra node could complete the request: " + a.getMessage(), a);
     }
     if (t instanceof IllegalArgumentException) {
       return new InvalidInputException(t.getMessage(), t);
