@@ -101,7 +101,7 @@ public final class DeltaSharingClient implements AutoCloseable {
    */
   public List<Share> listShares() {
     List<Share> shares = new ArrayList<>();
-    paginate("/shares", item -> shares.add(new Share(item.path("name").asText(), text(item, "id"))));
+    paginate("/shares", item -> shares.add(new Share(item.path("name").asText(), QueryResponse.text(item, "id"))));
     return shares;
   }
 
@@ -307,7 +307,7 @@ public final class DeltaSharingClient implements AutoCloseable {
 
   private static SharedTable table(JsonNode item, String share, String schema) {
     return new SharedTable(item.path("name").asText(), item.path("schema").asText(schema),
-        item.path("share").asText(share), text(item, "id"));
+        item.path("share").asText(share), QueryResponse.text(item, "id"));
   }
 
   private static String tablePath(SharedTable t) {
@@ -319,11 +319,6 @@ public final class DeltaSharingClient implements AutoCloseable {
       throw new InvalidInputException("the " + what + " name must not be blank");
     }
     return value;
-  }
-
-  private static String text(JsonNode node, String field) {
-    JsonNode v = node.get(field);
-    return v == null || v.isNull() ? null : v.asText();
   }
 
   /** Builds a {@link DeltaSharingClient}. */

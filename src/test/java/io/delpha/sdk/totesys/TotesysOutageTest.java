@@ -66,13 +66,7 @@ class TotesysOutageTest {
     newOrder(source, 7001);
     byte[] state = ingestion.getBytes("_state/extract-state.json");
 
-    privatePg.stop();
-    RunReport failed;
-    try {
-      failed = pipeline.run();
-    } finally {
-      privatePg.start();
-    }
+    RunReport failed = runWhileDown(pipeline, privatePg::stop, privatePg::start);
 
     assertThat(failed.succeeded()).isFalse();
     assertThat(failed.failedStep()).isEqualTo(RunReport.Step.EXTRACT);
@@ -92,13 +86,7 @@ class TotesysOutageTest {
     DataSource warehouse = privatePg.createDatabase("totesys_dw");
     TotesysPipeline pipeline = pipeline(seed, LocalObjectStore.at(lake.resolve("ingestion")), warehouse);
 
-    privatePg.stop();
-    RunReport failed;
-    try {
-      failed = pipeline.run();
-    } finally {
-      privatePg.start();
-    }
+    RunReport failed = runWhileDown(pipeline, privatePg::stop, privatePg::start);
 
     assertThat(failed.failedStep()).isEqualTo(RunReport.Step.LOAD);
     assertThat(failed.error()).isInstanceOf(ServiceUnavailableException.class);
@@ -125,13 +113,7 @@ class TotesysOutageTest {
       newOrder(source, 7002);
       byte[] state = ingestion.getBytes("_state/extract-state.json");
 
-      s3.stop();
-      RunReport failed;
-      try {
-        failed = pipeline.run();
-      } finally {
-        s3.start();
-      }
+      RunReport failed = runWhileDown(pipeline, s3::stop, s3::start);
 
       assertThat(failed.failedStep()).isEqualTo(RunReport.Step.EXTRACT);
       assertThat(failed.error()).isInstanceOf(ServiceUnavailableException.class);
@@ -143,6 +125,16 @@ class TotesysOutageTest {
       TotesysOracle.assertWarehouseMatches(source, warehouse);
     } finally {
       s3.stop();
+    }
+  }
+
+  /** Runs the pipeline while a server is stopped, and starts the server again whatever happens. */
+  private static RunReport runWhileDown(TotesysPipeline pipeline, Runnable stop, Runnable start) {
+    stop.run();
+    try {
+      return pipeline.run();
+    } finally {
+      start.run();
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.delpha.sdk.aws.internal;
 
+import com.datastax.oss.driver.api.core.CqlIdentifier;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import io.delpha.sdk.aws.FlowData;
@@ -161,8 +162,7 @@ public final class CassandraLoader {
       }
       key.add(quote(cqlNames.get(k)));
     }
-    StringBuilder ddl = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(keyspace).append('.')
-        .append(table).append(" (");
+    StringBuilder ddl = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(qualifiedTable()).append(" (");
     for (Column c : schema.columns()) {
       ddl.append(quote(cqlNames.get(c.name()))).append(' ').append(cqlType(c.type())).append(", ");
     }
@@ -218,13 +218,18 @@ public final class CassandraLoader {
   }
 
   private static String quote(String name) {
-    return '"' + name.replace("\"", "\"\"") + '"';
+    return CqlIdentifier.fromInternal(name).asCql(true);
+  }
+
+  /** The target table as CQL, rendered by the driver like every other identifier here. */
+  private String qualifiedTable() {
+    return quote(keyspace) + "." + quote(table);
   }
 
   private long write(FlowData data, Map<String, String> cqlNames, String task) {
     List<String> parquetColumns = new ArrayList<>(cqlNames.keySet());
     List<String> quoted = parquetColumns.stream().map(n -> quote(cqlNames.get(n))).toList();
-    String insert = "INSERT INTO " + keyspace + "." + table + " (" + String.join(", ", quoted) + ") VALUES ("
+    String insert = "INSERT INTO " + qualifiedTable() + " (" + String.join(", ", quoted) + ") VALUES ("
         + String.join(", ", java.util.Collections.nCopies(quoted.size(), "?")) + ")";
     PreparedStatement prepared = cql.prepare(insert);
     Set<String> keyColumns = keyColumns(cqlNames);

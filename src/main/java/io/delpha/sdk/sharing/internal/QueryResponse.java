@@ -154,7 +154,12 @@ public record QueryResponse(TableMetadata metadata, List<FileAction> files) {
         f.hasNonNull("timestamp") ? f.get("timestamp").asLong() : null);
   }
 
-  private static String text(JsonNode node, String field) {
+  /**
+   * @param node a JSON object
+   * @param field a field name
+   * @return the field's text, or {@code null} when it is missing or JSON null
+   */
+  public static String text(JsonNode node, String field) {
     JsonNode v = node.get(field);
     return v == null || v.isNull() ? null : v.asText();
   }
