@@ -24,12 +24,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,6 +77,8 @@ public final class AccessKeys {
   private static final String ADMIN_SLOT = "admin";
   private static final Pattern ORGANISATION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
   private static final Pattern KEYSPACE = Pattern.compile("[a-z0-9_]{1,48}");
+  /** The ingest registry's default keyspace: never assignable (see {@code BatchIngestor.Builder}). */
+  private static final String DEFAULT_INGEST_KEYSPACE = "delpha_ingest";
   private static final Duration MAX_RECHECK = Duration.ofSeconds(5);
   private static final byte[] NO_HASH = new byte[32];
 
@@ -84,6 +89,7 @@ public final class AccessKeys {
   private final FailureThrottle throttle;
   private final KeyCodec codec;
   private final AuditLog audit;
+  private final Set<String> reservedKeyspaces;
   private final SessionAuthority authority = new Authority();
 
   private AccessKeys(Builder b) {
@@ -91,6 +97,7 @@ public final class AccessKeys {
     this.keyspace = b.keyspace;
     this.clock = b.clock;
     this.recheckInterval = b.recheckInterval;
+    this.reservedKeyspaces = b.reservedKeyspaces;
     this.throttle = new FailureThrottle(b.maxFailures, b.failureWindow);
     this.codec = new KeyCodec(new SecureRandom());
     this.audit = new AuditLog(cass, keyspace, clock);
@@ -274,7 +281,8 @@ public final class AccessKeys {
    * @param organisation the organisation
    * @param keyspaceName the keyspace (unquoted name; lower-cased as Cassandra does)
    * @throws ConflictException when the keyspace belongs to another organisation
-   * @throws InvalidInputException for a system keyspace or the security keyspace
+   * @throws InvalidInputException for a system keyspace, the security keyspace or a reserved keyspace
+   *     ({@link Builder#reservedKeyspaces})
    */
   public void assignKeyspace(String organisation, String keyspaceName) {
     String org = organisation(organisation);
@@ -325,11 +333,26 @@ public final class AccessKeys {
   // ---------------------------------------------------------------- audit
 
   /**
+   * Reads a day of audit events into a list. Authentication failures are audited within a budget (the
+   * first 100 a minute one by one, the rest counted into one {@code AGGREGATED} row), so a flood of bad
+   * keys cannot grow a day without bound; for large days prefer {@link #streamAuditEvents(LocalDate)}.
+   *
    * @param day a UTC day, by the configured clock
    * @return every audit event of that day, oldest first
    */
   public List<AuditEvent> auditEvents(LocalDate day) {
-    return audit.read(Objects.requireNonNull(day, "day"));
+    try (Stream<AuditEvent> events = streamAuditEvents(day)) {
+      return events.toList();
+    }
+  }
+
+  /**
+   * @param day a UTC day, by the configured clock
+   * @return that day's audit events, oldest first, fetched page by page as the stream is consumed; close
+   *     it (try-with-resources)
+   */
+  public Stream<AuditEvent> streamAuditEvents(LocalDate day) {
+    return audit.stream(Objects.requireNonNull(day, "day"));
   }
 
   @Override
@@ -346,7 +369,7 @@ public final class AccessKeys {
     KeyCodec.Parsed parsed = KeyCodec.parse(presentedKey);
     String id = parsed.id();
     if (throttle.isThrottled(id, now)) {
-      audit.record(id, null, action, AuditLog.THROTTLED, "too many failures for this key id; refused unchecked");
+      audit.recordFailure(id, null, action, AuditLog.THROTTLED, "too many failures for this key id; refused unchecked");
       LOG.info("access denied for key {}", id == null ? FailureThrottle.NO_ID : id);
       throw new AccessDeniedException(DENIED);
     }
@@ -380,11 +403,15 @@ public final class AccessKeys {
     return new Verified(new KeyPrincipal(id, org, role), expiresAt);
   }
 
+  /** A key that failed authentication: counted by the throttle, audited within the failure budget. */
   private AccessDeniedException fail(String id, String org, String action, String reason, Instant now) {
     throttle.recordFailure(id, now);
-    return deny(id, org, action, reason);
+    audit.recordFailure(id, org, action, AuditLog.DENIED, reason);
+    LOG.info("access denied for key {}", id == null ? FailureThrottle.NO_ID : id);
+    return new AccessDeniedException(DENIED);
   }
 
+  /** A refusal of an authenticated key (a statement, a session re-check): always audited one by one. */
   private AccessDeniedException deny(String id, String org, String action, String reason) {
     audit.record(id, org, action, AuditLog.DENIED, reason);
     LOG.info("access denied for key {}", id == null ? FailureThrottle.NO_ID : id);
@@ -475,9 +502,9 @@ public final class AccessKeys {
     if (!KEYSPACE.matcher(ks).matches()) {
       throw new InvalidInputException("a keyspace name is 1 to 48 letters, digits or '_'; got " + name);
     }
-    if (KeyspaceGuard.isSystem(ks) || ks.equals(keyspace)) {
-      throw new InvalidInputException("keyspace " + ks + " belongs to Cassandra or to access control and cannot "
-          + "be given to an organisation");
+    if (KeyspaceGuard.isSystem(ks) || ks.equals(keyspace) || reservedKeyspaces.contains(ks)) {
+      throw new InvalidInputException("keyspace " + ks + " belongs to Cassandra or to the library itself (access "
+          + "control, ingest registry) and cannot be given to an organisation");
     }
     return ks;
   }
@@ -536,6 +563,7 @@ public final class AccessKeys {
     private Duration recheckInterval = Duration.ofSeconds(2);
     private int maxFailures = 5;
     private Duration failureWindow = Duration.ofMinutes(1);
+    private Set<String> reservedKeyspaces = Set.of(DEFAULT_INGEST_KEYSPACE);
 
     private Builder(CqlExecutor cass) {
       this.cass = cass;
@@ -565,6 +593,24 @@ public final class AccessKeys {
             + "'replication_factor': 3}; got " + cqlMap);
       }
       this.replication = cqlMap.trim();
+      return this;
+    }
+
+    /**
+     * Names the keyspaces the library (or the host) keeps for itself, which {@link #assignKeyspace} refuses
+     * to give to any organisation, in addition to Cassandra's system keyspaces and the security keyspace.
+     *
+     * @param names keyspace names (default: {@code delpha_ingest}, the ingest registry's default keyspace;
+     *     name yours here when you configure another one)
+     * @return this builder
+     */
+    public Builder reservedKeyspaces(Collection<String> names) {
+      Set<String> lowered = new HashSet<>();
+      for (String n : Objects.requireNonNull(names, "names")) {
+        lowered.add(Objects.requireNonNull(n, "keyspace name").toLowerCase(Locale.ROOT));
+      }
+      lowered.add(DEFAULT_INGEST_KEYSPACE);
+      this.reservedKeyspaces = Set.copyOf(lowered);
       return this;
     }
 

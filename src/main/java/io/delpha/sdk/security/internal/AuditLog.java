@@ -1,15 +1,16 @@
 package io.delpha.sdk.security.internal;
 
-import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.uuid.Uuids;
 import io.delpha.sdk.cassandra.CqlExecutor;
 import io.delpha.sdk.security.AuditEvent;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * The append-only audit table: one partition per UTC day, rows clustered by a time-based UUID, written
@@ -24,11 +25,20 @@ public final class AuditLog {
   /** The outcome of an attempt refused unchecked because its key id failed too often. */
   public static final String THROTTLED = "THROTTLED";
 
+  /** The outcome of a summary row counting refusals not recorded one by one. */
+  public static final String AGGREGATED = "AGGREGATED";
+
   private static final int MAX_REASON = 1000;
+  /** Refusals recorded one by one per window; beyond it they are counted into one summary row. */
+  static final int FAILURE_BUDGET = 100;
+  static final Duration FAILURE_WINDOW = Duration.ofMinutes(1);
 
   private final CqlExecutor cass;
   private final String table;
   private final Clock clock;
+  private Instant windowStart;
+  private int recordedInWindow;
+  private final Map<String, Integer> suppressed = new TreeMap<>();
 
   /**
    * @param cass where the table lives
@@ -72,16 +82,55 @@ public final class AuditLog {
   }
 
   /**
-   * @param day a UTC day
-   * @return that day's events, oldest first
+   * Appends a refusal ({@link #DENIED} or {@link #THROTTLED}) within a budget: the first {@value
+   * #FAILURE_BUDGET} of each one-minute window are written one by one; later ones in the window are only
+   * counted, by action and outcome, and written as one {@link #AGGREGATED} row when the next refusal
+   * arrives in a later window. A flood of bad keys thus costs at most {@value #FAILURE_BUDGET} + a few
+   * writes a minute, whatever its rate. Counts not yet written are lost if the process stops.
+   *
+   * @param keyId the key concerned, or {@code null}
+   * @param organisation its organisation, or {@code null}
+   * @param action what was attempted
+   * @param outcome {@link #DENIED} or {@link #THROTTLED}
+   * @param reason why
    */
-  public List<AuditEvent> read(LocalDate day) {
-    List<AuditEvent> events = new ArrayList<>();
-    for (Row r : cass.execute("SELECT event_id, at, key_id, organisation, action, outcome, reason FROM " + table
-        + " WHERE day = ?", day)) {
-      events.add(new AuditEvent(r.getUuid("event_id"), r.getInstant("at"), r.getString("key_id"),
-          r.getString("organisation"), r.getString("action"), r.getString("outcome"), r.getString("reason")));
+  public void recordFailure(String keyId, String organisation, String action, String outcome, String reason) {
+    Map<String, Integer> summary = null;
+    boolean individually;
+    synchronized (this) {
+      Instant now = clock.instant();
+      if (windowStart == null || !now.isBefore(windowStart.plus(FAILURE_WINDOW))) {
+        if (!suppressed.isEmpty()) {
+          summary = new TreeMap<>(suppressed);
+          suppressed.clear();
+        }
+        windowStart = now;
+        recordedInWindow = 0;
+      }
+      individually = recordedInWindow < FAILURE_BUDGET;
+      if (individually) {
+        recordedInWindow++;
+      } else {
+        suppressed.merge(action + " " + outcome, 1, Integer::sum);
+      }
     }
-    return events;
+    if (summary != null) {
+      record(null, null, "AUDIT_BUDGET", AGGREGATED, "refusals beyond " + FAILURE_BUDGET + " a minute, counted "
+          + "but not recorded one by one: " + summary);
+    }
+    if (individually) {
+      record(keyId, organisation, action, outcome, reason);
+    }
+  }
+
+  /**
+   * @param day a UTC day
+   * @return that day's events, oldest first, read page by page as the stream is consumed (close it)
+   */
+  public Stream<AuditEvent> stream(LocalDate day) {
+    return cass.stream("SELECT event_id, at, key_id, organisation, action, outcome, reason FROM " + table
+        + " WHERE day = ?", day)
+        .map(r -> new AuditEvent(r.getUuid("event_id"), r.getInstant("at"), r.getString("key_id"),
+            r.getString("organisation"), r.getString("action"), r.getString("outcome"), r.getString("reason")));
   }
 }

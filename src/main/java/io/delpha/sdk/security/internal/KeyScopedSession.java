@@ -3,6 +3,7 @@ package io.delpha.sdk.security.internal;
 import com.datastax.oss.driver.api.core.CqlIdentifier;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.BatchStatement;
+import com.datastax.oss.driver.api.core.cql.BatchStatementBuilder;
 import com.datastax.oss.driver.api.core.cql.BatchableStatement;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.BoundStatementBuilder;
@@ -10,6 +11,7 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.cql.Statement;
+import com.datastax.oss.driver.api.core.cql.StatementBuilder;
 import com.datastax.oss.driver.api.core.servererrors.SyntaxError;
 import io.delpha.sdk.cassandra.CqlExecutor;
 import io.delpha.sdk.core.AccessDeniedException;
@@ -20,10 +22,9 @@ import io.delpha.sdk.security.KeyPrincipal;
 import io.delpha.sdk.security.ScopedSession;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -42,6 +43,7 @@ public final class KeyScopedSession implements ScopedSession {
   private volatile Instant lastCheck;
   private volatile boolean closed;
   private volatile boolean invalid;
+  private final PreparedCache cache = new PreparedCache(512);
 
   /**
    * @param delegate the connection statements run on
@@ -67,18 +69,20 @@ public final class KeyScopedSession implements ScopedSession {
 
   @Override
   public ResultSet execute(Statement<?> statement) {
-    return delegate.execute(authorise(statement));
+    Authorised a = authorise(statement);
+    return GuardedResults.sync(delegate.execute(a.statement()), () -> stillReadable(a.keyspaces()));
   }
 
   @Override
   public CompletionStage<AsyncResultSet> executeAsync(Statement<?> statement) {
-    Statement<?> checked;
+    Authorised a;
     try {
-      checked = authorise(statement);
+      a = authorise(statement);
     } catch (DelphaException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return delegate.executeAsync(checked);
+    return delegate.executeAsync(a.statement())
+        .thenApply(rs -> GuardedResults.async(rs, () -> stillReadable(a.keyspaces())));
   }
 
   @Override
@@ -101,21 +105,35 @@ public final class KeyScopedSession implements ScopedSession {
         + ", role=" + principal.role() + (closed ? ", closed" : "") + "}";
   }
 
-  private Statement<?> authorise(Statement<?> statement) {
+  /** What runs, built by this session, and the keyspaces it reads (checked again before each page). */
+  private record Authorised(Statement<?> statement, Set<String> keyspaces) {}
+
+  private Authorised authorise(Statement<?> statement) {
     if (statement == null) {
       throw new InvalidInputException("statement must not be null");
     }
     ensureUsable();
     if (principal.isAdmin()) {
-      return statement;
+      return new Authorised(statement, Set.of());
     }
     if (statement instanceof BatchStatement batch) {
-      return authoriseBatch(batch);
+      return new Authorised(authoriseBatch(batch), Set.of());
     }
     if (statement instanceof BatchableStatement<?> single) {
-      return authoriseSingle(single);
+      BoundStatement bound = authoriseSingle(single);
+      return new Authorised(bound, KeyspaceGuard.keyspacesOf(bound.getPreparedStatement()));
     }
     throw refuse("unsupported statement type " + statement.getClass().getName());
+  }
+
+  /** Before a page of an open result is fetched: the key is still valid and still reaches what is read. */
+  private void stillReadable(Set<String> keyspaces) {
+    ensureUsable();
+    for (String ks : keyspaces) {
+      if (!allowedKeyspace(ks)) {
+        throw refuse("keyspace " + ks + " was taken from the organisation while a result was being paged");
+      }
+    }
   }
 
   private BatchStatement authoriseBatch(BatchStatement batch) {
@@ -126,13 +144,15 @@ public final class KeyScopedSession implements ScopedSession {
       throw refuse("an empty batch touches no keyspace that can be established");
     }
     checkRouting(batch);
-    List<BatchableStatement<?>> checked = new ArrayList<>(batch.size());
+    BatchStatementBuilder rebuilt = BatchStatement.builder(batch.getBatchType());
     for (BatchableStatement<?> inner : batch) {
-      checked.add(authoriseSingle(inner));
+      rebuilt.addStatement(authoriseSingle(inner));
     }
-    return batch.clear().addAll(checked);
+    copySettings(batch, rebuilt);
+    return rebuilt.build();
   }
 
+  /** A statement rebuilt from this session's own checked preparation: the caller's object never runs. */
   private BoundStatement authoriseSingle(BatchableStatement<?> statement) {
     if (statement instanceof SimpleStatement simple) {
       return bindChecked(simple);
@@ -145,7 +165,16 @@ public final class KeyScopedSession implements ScopedSession {
             + "preparation of the same text): " + KeyCodec.redact(theirs.getQuery()));
       }
       checkRouting(bound);
-      return bound;
+      BoundStatementBuilder b = ours.boundStatementBuilder();
+      int n = ours.getVariableDefinitions().size();
+      for (int i = 0; i < n; i++) {
+        if (bound.isSet(i)) {
+          b.setBytesUnsafe(i, bound.getBytesUnsafe(i));
+        }
+      }
+      b.setPagingState(bound.getPagingState());
+      copySettings(bound, b);
+      return b.build();
     }
     throw refuse("unsupported statement type " + statement.getClass().getName());
   }
@@ -168,22 +197,27 @@ public final class KeyScopedSession implements ScopedSession {
       throw new InvalidInputException("cannot bind " + simple.getPositionalValues().size() + " value(s) to '"
           + simple.getQuery() + "': " + e.getMessage(), e);
     }
-    b.setPageSize(simple.getPageSize())
-        .setConsistencyLevel(simple.getConsistencyLevel())
-        .setSerialConsistencyLevel(simple.getSerialConsistencyLevel())
-        .setPagingState(simple.getPagingState())
-        .setTimeout(simple.getTimeout())
-        .setIdempotence(simple.isIdempotent())
-        .setTracing(simple.isTracing())
-        .setQueryTimestamp(simple.getQueryTimestamp())
-        .setNowInSeconds(simple.getNowInSeconds());
-    if (simple.getExecutionProfileName() != null) {
-      b.setExecutionProfileName(simple.getExecutionProfileName());
-    }
-    if (simple.getExecutionProfile() != null) {
-      b.setExecutionProfile(simple.getExecutionProfile());
-    }
+    b.setPagingState(simple.getPagingState());
+    copySettings(simple, b);
     return b.build();
+  }
+
+  /** Copies what a caller may choose about execution; never keyspaces, routing or custom payloads. */
+  private static void copySettings(Statement<?> from, StatementBuilder<?, ?> to) {
+    to.setPageSize(from.getPageSize())
+        .setConsistencyLevel(from.getConsistencyLevel())
+        .setSerialConsistencyLevel(from.getSerialConsistencyLevel())
+        .setTimeout(from.getTimeout())
+        .setIdempotence(from.isIdempotent())
+        .setTracing(from.isTracing())
+        .setQueryTimestamp(from.getQueryTimestamp())
+        .setNowInSeconds(from.getNowInSeconds());
+    if (from.getExecutionProfileName() != null) {
+      to.setExecutionProfileName(from.getExecutionProfileName());
+    }
+    if (from.getExecutionProfile() != null) {
+      to.setExecutionProfile(from.getExecutionProfile());
+    }
   }
 
   private void checkRouting(Statement<?> statement) {
@@ -198,9 +232,39 @@ public final class KeyScopedSession implements ScopedSession {
     return allowed.contains(ks) && !KeyspaceGuard.isSystem(ks) && !ks.equals(authority.securityKeyspace());
   }
 
+  /**
+   * Prepares a statement for this organisation key. The text is read first ({@link CqlText}): one
+   * SELECT, INSERT, UPDATE or DELETE, naming no keyspace outside the organisation's; only then is it
+   * prepared, and it is kept only if every keyspace Cassandra reports for it is the organisation's. The
+   * cache is this session's own and holds only statements that passed, so nothing one tenant prepares
+   * can be seen, timed or evicted through another's session.
+   */
   private PreparedStatement checkedPrepare(String cql) {
     if (cql == null || cql.isBlank()) {
       throw new InvalidInputException("statement text must not be empty");
+    }
+    PreparedStatement cached = cache.get(cql);
+    if (cached != null) {
+      Optional<String> refusal = KeyspaceGuard.refusal(cached, allowed, authority.securityKeyspace());
+      if (refusal.isPresent()) {
+        throw refuse(refusal.get() + ": " + KeyCodec.redact(cql));
+      }
+      return cached;
+    }
+    CqlText.Result read = CqlText.shapeOf(cql);
+    if (read.accepted().isEmpty()) {
+      throw refuse(read.refusal() + ": " + KeyCodec.redact(cql));
+    }
+    CqlText.Shape shape = read.shape();
+    String named = shape.table().keyspace();
+    if (named != null && !allowedKeyspace(named)) {
+      throw refuse("it names keyspace " + named + " outside the organisation's " + new TreeSet<>(allowed) + ": "
+          + KeyCodec.redact(cql));
+    }
+    for (String ks : shape.qualifiedFunctionKeyspaces()) {
+      if (!ks.equals("system") && !allowedKeyspace(ks)) {
+        throw refuse("it calls a function of keyspace " + ks + " outside the organisation's: " + KeyCodec.redact(cql));
+      }
     }
     PreparedStatement prepared;
     try {
@@ -215,9 +279,14 @@ public final class KeyScopedSession implements ScopedSession {
       throw refuse("preparation failed (" + KeyCodec.redact(e.getMessage()) + "): " + KeyCodec.redact(cql));
     }
     Optional<String> refusal = KeyspaceGuard.refusal(prepared, allowed, authority.securityKeyspace());
+    if (refusal.isEmpty() && named != null && !KeyspaceGuard.keyspacesOf(prepared).equals(Set.of(named))) {
+      refusal = Optional.of("Cassandra places it in " + KeyspaceGuard.keyspacesOf(prepared)
+          + ", not only in the keyspace its text names (" + named + ")");
+    }
     if (refusal.isPresent()) {
       throw refuse(refusal.get() + ": " + KeyCodec.redact(cql));
     }
+    cache.put(cql, prepared);
     return prepared;
   }
 
