@@ -12,6 +12,7 @@ import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.NotFoundException;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.security.internal.AuditLog;
+import io.delpha.sdk.security.internal.DatabaseRoles;
 import io.delpha.sdk.security.internal.FailureThrottle;
 import io.delpha.sdk.security.internal.KeyCodec;
 import io.delpha.sdk.security.internal.KeyScopedSession;
@@ -90,6 +91,9 @@ public final class AccessKeys {
   private final KeyCodec codec;
   private final AuditLog audit;
   private final Set<String> reservedKeyspaces;
+  private final DatabaseLogin login;
+  private final DatabaseRoles roles;
+  private final boolean statementGuard;
   private final SessionAuthority authority = new Authority();
 
   private AccessKeys(Builder b) {
@@ -98,6 +102,9 @@ public final class AccessKeys {
     this.clock = b.clock;
     this.recheckInterval = b.recheckInterval;
     this.reservedKeyspaces = b.reservedKeyspaces;
+    this.login = b.login;
+    this.roles = b.login == null ? null : new DatabaseRoles(b.cass);
+    this.statementGuard = b.statementGuard;
     this.throttle = new FailureThrottle(b.maxFailures, b.failureWindow);
     this.codec = new KeyCodec(new SecureRandom());
     this.audit = new AuditLog(cass, keyspace, clock);
@@ -146,8 +153,27 @@ public final class AccessKeys {
    */
   public ScopedSession open(String presentedKey) {
     Verified v = verify(presentedKey, "OPEN");
-    Set<String> allowed = v.principal().isAdmin() ? Set.of() : Set.copyOf(keyspacesOf(v.principal().organisation()));
-    return new KeyScopedSession(cass, authority, v.principal(), v.expiresAt(), allowed);
+    KeyPrincipal p = v.principal();
+    if (p.isAdmin()) {
+      return new KeyScopedSession(cass, authority, p, v.expiresAt(), Set.of(), null, true);
+    }
+    Set<String> allowed = Set.copyOf(keyspacesOf(p.organisation()));
+    if (roles == null) {
+      return new KeyScopedSession(cass, authority, p, v.expiresAt(), allowed, null, statementGuard);
+    }
+    roles.grantAll(p.organisation(), allowed);
+    CqlExecutor asRole;
+    try {
+      asRole = login.connect(DatabaseRoles.keyRole(p.keyId()), DatabaseRoles.password(v.secret()));
+    } catch (DelphaException e) {
+      if (e instanceof ServiceUnavailableException) {
+        throw e;
+      }
+      throw deny(p.keyId(), p.organisation(), "OPEN", "Cassandra refused the key's role login ("
+          + e.getClass().getSimpleName() + "); a key issued before cassandraRoles was enabled has no role: reissue it");
+    }
+    return new KeyScopedSession(asRole, authority, p, v.expiresAt(), allowed,
+        asRole instanceof AutoCloseable c ? c : null, statementGuard);
   }
 
   // ---------------------------------------------------------------- issuing and revoking
@@ -237,6 +263,9 @@ public final class AccessKeys {
       throw new InvalidInputException("expiresAt must be in the future, was " + expiresAt + " (now " + now + ")");
     }
     KeyCodec.NewKey k = codec.generate();
+    if (roles != null) {
+      roles.createKeyRole(k.id(), org, k.secret());
+    }
     insertKey(k, org, KeyRole.ORG, now, expiresAt);
     audit.record(k.id(), org, "ISSUE", AuditLog.GRANTED, "organisation key issued"
         + (expiresAt == null ? "" : ", expires " + expiresAt));
@@ -264,6 +293,9 @@ public final class AccessKeys {
     Instant now = clock.instant();
     if (row.getInstant("revoked_at") == null) {
       markRevoked(keyId, now);
+    }
+    if (roles != null && KeyRole.ORG.name().equals(row.getString("role"))) {
+      roles.dropKeyRole(keyId);
     }
     if (KeyRole.ADMIN.name().equals(row.getString("role"))) {
       cass.execute("DELETE FROM " + keyspace + ".admin_slot WHERE slot = ? IF key_id = ?", ADMIN_SLOT, keyId);
@@ -299,6 +331,9 @@ public final class AccessKeys {
     }
     cass.execute("INSERT INTO " + keyspace + ".org_keyspaces (organisation, keyspace_name, assigned_at) "
         + "VALUES (?, ?, ?)", org, ks, now);
+    if (roles != null) {
+      roles.grant(org, ks);
+    }
     audit.record(null, org, "ASSIGN_KEYSPACE", AuditLog.GRANTED, "keyspace " + ks + " assigned");
   }
 
@@ -314,6 +349,9 @@ public final class AccessKeys {
     String ks = keyspaceName(keyspaceName);
     cass.execute("DELETE FROM " + keyspace + ".org_keyspaces WHERE organisation = ? AND keyspace_name = ?", org, ks);
     cass.execute("DELETE FROM " + keyspace + ".keyspace_owners WHERE keyspace_name = ? IF organisation = ?", ks, org);
+    if (roles != null) {
+      roles.revoke(org, ks);
+    }
     audit.record(null, org, "UNASSIGN_KEYSPACE", AuditLog.GRANTED, "keyspace " + ks + " unassigned");
   }
 
@@ -362,7 +400,7 @@ public final class AccessKeys {
 
   // ---------------------------------------------------------------- internals
 
-  private record Verified(KeyPrincipal principal, Instant expiresAt) {}
+  private record Verified(KeyPrincipal principal, Instant expiresAt, byte[] secret) {}
 
   private Verified verify(String presentedKey, String action) {
     Instant now = clock.instant();
@@ -400,7 +438,7 @@ public final class AccessKeys {
       throw fail(id, org, action, "not the active admin key", now);
     }
     audit.record(id, org, action, AuditLog.GRANTED, "valid " + role + " key");
-    return new Verified(new KeyPrincipal(id, org, role), expiresAt);
+    return new Verified(new KeyPrincipal(id, org, role), expiresAt, parsed.secret());
   }
 
   /** A key that failed authentication: counted by the throttle, audited within the failure budget. */
@@ -564,6 +602,8 @@ public final class AccessKeys {
     private int maxFailures = 5;
     private Duration failureWindow = Duration.ofMinutes(1);
     private Set<String> reservedKeyspaces = Set.of(DEFAULT_INGEST_KEYSPACE);
+    private DatabaseLogin login;
+    private boolean statementGuard = true;
 
     private Builder(CqlExecutor cass) {
       this.cass = cass;
@@ -593,6 +633,38 @@ public final class AccessKeys {
             + "'replication_factor': 3}; got " + cqlMap);
       }
       this.replication = cqlMap.trim();
+      return this;
+    }
+
+    /**
+     * Doubles the statement guard with Cassandra's own authorisation, for clusters with authentication
+     * and authorisation on ({@code PasswordAuthenticator}, {@code CassandraAuthorizer}). Each
+     * organisation key gets a login role, {@code delpha_key_<id>}, member of a role {@code
+     * delpha_org_<organisation>} granted {@code SELECT} and {@code MODIFY} on the organisation's keyspaces
+     * only; {@link AccessKeys#issue}, {@link AccessKeys#assignKeyspace}, {@link AccessKeys#unassignKeyspace}
+     * and {@link AccessKeys#revoke} keep the roles in step, and {@link AccessKeys#open} runs an organisation
+     * key's session on a connection logged in as its role. The role's password is derived from the key's
+     * secret at each open and never stored; Cassandra keeps only its bcrypt hash. The connection given to
+     * {@link AccessKeys#on} needs to create, alter and drop roles and to grant on the organisations'
+     * keyspaces (a superuser, or a role with those permissions). Keys issued before this was enabled have no
+     * role: reissue them. Default: off (one connection, the library's guard alone).
+     *
+     * @param login opens a connection as a role (e.g. a {@code CassandraManager} with those credentials)
+     * @return this builder
+     */
+    public Builder cassandraRoles(DatabaseLogin login) {
+      this.login = Objects.requireNonNull(login, "login");
+      return this;
+    }
+
+    /**
+     * Test-only: organisation sessions run statements without the library's guard, to show that
+     * Cassandra's own authorisation ({@link #cassandraRoles}) refuses on its own. Never part of the API.
+     *
+     * @return this builder
+     */
+    Builder withoutStatementGuardForTesting() {
+      this.statementGuard = false;
       return this;
     }
 

@@ -27,6 +27,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@link ScopedSession} behind {@code AccessKeys.open}: the admin key's statements pass through;
@@ -34,6 +36,8 @@ import java.util.concurrent.CompletionStage;
  * prepared statement that was checked.
  */
 public final class KeyScopedSession implements ScopedSession {
+
+  private static final Logger LOG = LoggerFactory.getLogger(KeyScopedSession.class);
 
   private final CqlExecutor delegate;
   private final SessionAuthority authority;
@@ -44,6 +48,8 @@ public final class KeyScopedSession implements ScopedSession {
   private volatile boolean closed;
   private volatile boolean invalid;
   private final PreparedCache cache = new PreparedCache(512);
+  private final AutoCloseable owned;
+  private final boolean guarded;
 
   /**
    * @param delegate the connection statements run on
@@ -51,9 +57,13 @@ public final class KeyScopedSession implements ScopedSession {
    * @param principal the key
    * @param expiresAt when the key expires, or {@code null}
    * @param allowed the keyspaces the key may reach (ignored for the admin key)
+   * @param owned the connection this session opened for itself (closed with it), or {@code null}
+   * @param guarded whether an organisation key's statements are checked (always, outside tests)
    */
   public KeyScopedSession(CqlExecutor delegate, SessionAuthority authority, KeyPrincipal principal,
-      Instant expiresAt, Set<String> allowed) {
+      Instant expiresAt, Set<String> allowed, AutoCloseable owned, boolean guarded) {
+    this.owned = owned;
+    this.guarded = guarded;
     this.delegate = delegate;
     this.authority = authority;
     this.principal = principal;
@@ -88,7 +98,7 @@ public final class KeyScopedSession implements ScopedSession {
   @Override
   public PreparedStatement prepare(String cql) {
     ensureUsable();
-    if (principal.isAdmin()) {
+    if (principal.isAdmin() || !guarded) {
       return delegate.prepare(cql);
     }
     return checkedPrepare(cql);
@@ -97,6 +107,13 @@ public final class KeyScopedSession implements ScopedSession {
   @Override
   public void close() {
     closed = true;
+    if (owned != null) {
+      try {
+        owned.close();
+      } catch (Exception e) {
+        LOG.warn("closing the session's role connection failed: {}", e.toString());
+      }
+    }
   }
 
   @Override
@@ -113,7 +130,7 @@ public final class KeyScopedSession implements ScopedSession {
       throw new InvalidInputException("statement must not be null");
     }
     ensureUsable();
-    if (principal.isAdmin()) {
+    if (principal.isAdmin() || !guarded) {
       return new Authorised(statement, Set.of());
     }
     if (statement instanceof BatchStatement batch) {
