@@ -8,6 +8,7 @@ import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.NotFoundException;
+import io.delpha.sdk.core.ServerOptions;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.storage.ObjectInfo;
 import io.delpha.sdk.core.storage.ObjectStore;
@@ -24,6 +25,7 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -81,6 +83,7 @@ public final class BatchIngestor implements AutoCloseable {
   private final Registry registry;
   private final Map<String, IngestApp> apps;
   private final int iterations;
+  private volatile String dummyHash;
   private final String worker;
   private final Duration lease;
   private final Duration pollInterval;
@@ -278,7 +281,20 @@ public final class BatchIngestor implements AutoCloseable {
    * @return the running server; close it to stop
    */
   public UploadServer uploadServer(InetSocketAddress address) {
-    return UploadServer.start(this, address);
+    return uploadServer(ServerOptions.on(address));
+  }
+
+  /**
+   * Serves the upload endpoint with explicit options: HTTPS ({@link ServerOptions.Builder#tls}), a
+   * non-loopback address, connection and size limits.
+   *
+   * @param options address, TLS and limits
+   * @return the running endpoint; close it to stop
+   * @throws ServiceUnavailableException if the address cannot be bound
+   * @throws io.delpha.sdk.core.TlsException if the key material cannot be read
+   */
+  public UploadServer uploadServer(ServerOptions options) {
+    return UploadServer.start(this, options, Clock.systemUTC());
   }
 
   /**
@@ -354,13 +370,23 @@ public final class BatchIngestor implements AutoCloseable {
       throw new AuthenticationException("customer id and password are required");
     }
     Optional<Customer> c = FileChecks.badName(customerId).isPresent() ? Optional.empty() : registry.get(customerId);
-    // an unknown customer costs the same hash as a known one, so timing does not reveal who exists
-    String hash = c.map(Customer::passwordHash).orElseGet(() -> PasswordHasher.hash("unknown".toCharArray(), iterations));
+    // an unknown customer costs one verification against a dummy hash of the same cost as a known one's,
+    // so neither the answer nor its timing reveals who exists
+    String hash = c.map(Customer::passwordHash).orElseGet(this::dummyHash);
     boolean ok = PasswordHasher.verify(password.toCharArray(), hash);
     if (c.isEmpty() || !ok) {
       throw new AuthenticationException("unknown customer or wrong password for '" + customerId + "'");
     }
     return c.get();
+  }
+
+  private String dummyHash() {
+    String h = dummyHash;
+    if (h == null) {
+      h = PasswordHasher.hash(UUID.randomUUID().toString().toCharArray(), iterations);
+      dummyHash = h;
+    }
+    return h;
   }
 
   ObjectStore staging() {

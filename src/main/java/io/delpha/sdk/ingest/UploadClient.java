@@ -12,7 +12,11 @@ import io.delpha.sdk.ingest.internal.FileChecks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import io.delpha.sdk.core.internal.http.TrustedCa;
 import java.net.http.HttpClient;
+import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -39,22 +43,49 @@ import java.util.stream.Stream;
 public final class UploadClient {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Logger LOG = LoggerFactory.getLogger(UploadClient.class);
 
   private final URI base;
   private final HttpClient http;
 
-  private UploadClient(URI base) {
+  private UploadClient(URI base, SSLContext tls) {
     this.base = base;
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
+    if (tls != null) {
+      b.sslContext(tls);
+    }
+    this.http = b.build();
   }
 
   /**
-   * @param endpoint the upload server's base URI
+   * @param endpoint the upload server's base URI ({@code https} trusts the JDK's default CAs)
    * @return a client
    */
   public static UploadClient to(URI endpoint) {
+    return new UploadClient(base(endpoint), null);
+  }
+
+  /**
+   * @param endpoint the upload server's base URI, {@code https}
+   * @param caPem the PEM certificate of the CA that signed the server's certificate (a private CA)
+   * @return a client trusting that CA only; the server's certificate must match the host dialled
+   * @throws io.delpha.sdk.core.TlsException if the file cannot be read as PEM certificates
+   */
+  public static UploadClient to(URI endpoint, Path caPem) {
+    return new UploadClient(base(endpoint), TrustedCa.sslContext(caPem));
+  }
+
+  private static URI base(URI endpoint) {
     String s = Objects.requireNonNull(endpoint, "endpoint").toString();
-    return new UploadClient(URI.create(s.endsWith("/") ? s : s + "/"));
+    if (!s.startsWith("https:") && !isLoopback(endpoint)) {
+      LOG.warn("sending credentials to {} over plain HTTP; use https outside loopback", endpoint.getHost());
+    }
+    return URI.create(s.endsWith("/") ? s : s + "/");
+  }
+
+  private static boolean isLoopback(URI uri) {
+    String h = uri.getHost();
+    return h != null && (h.equals("localhost") || h.startsWith("127.") || h.equals("[::1]") || h.equals("::1"));
   }
 
   /**
@@ -117,6 +148,8 @@ public final class UploadClient {
             HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() == 422) {
           rejected.add(new RejectedFile(name, JSON.readTree(r.body()).path("reason").asText()));
+        } else if (r.statusCode() == 413 || r.statusCode() == 409) {
+          rejected.add(new RejectedFile(name, JSON.readTree(r.body()).path("message").asText()));
         } else if (r.statusCode() != 200) {
           throw failure(r.statusCode(), r.body());
         }
@@ -154,7 +187,8 @@ public final class UploadClient {
   private RuntimeException failure(int status, String body) {
     String message;
     try {
-      message = JSON.readTree(body).path("error").asText(body);
+      JsonNode error = JSON.readTree(body);
+      message = error.path("message").asText(error.path("error").asText(body));
     } catch (IOException e) {
       message = body;
     }

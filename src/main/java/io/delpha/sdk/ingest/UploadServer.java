@@ -3,190 +3,237 @@ package io.delpha.sdk.ingest;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.delpha.sdk.core.AuthenticationException;
 import io.delpha.sdk.core.ConflictException;
-import io.delpha.sdk.core.DelphaException;
+import io.delpha.sdk.core.ServerOptions;
 import io.delpha.sdk.core.ServiceUnavailableException;
+import io.delpha.sdk.core.internal.http.Exchange;
+import io.delpha.sdk.core.internal.http.HttpError;
+import io.delpha.sdk.core.internal.http.HttpService;
+import io.delpha.sdk.core.internal.http.HttpService.Route;
 import io.delpha.sdk.ingest.internal.FileChecks;
 import io.delpha.sdk.ingest.internal.Registry.Customer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The upload endpoint (the seed's server side), on the JDK's HTTP server, with the same
- * authentication (HTTP Basic) and constraints as {@link BatchIngestor#fetch}. {@link UploadClient} speaks
- * it. An upload is a session whose files are held aside until the commit stages them all:
+ * The upload endpoint (the seed's server side), with the same authentication (HTTP Basic) and
+ * constraints as {@link BatchIngestor#fetch}. {@link UploadClient} speaks it. An upload is a session
+ * whose files are held aside until the commit stages them all:
  *
  * <ul>
  *   <li>{@code GET /constraints}: the customer's constraints in the seed's JSON shape</li>
- *   <li>{@code POST /uploads}: opens an upload, {@code 201 {"upload":"<id>"}}</li>
- *   <li>{@code PUT /uploads/<id>/files/<name>}: one file, checked at once: {@code 200}, or {@code 422
- *       {"reason":...}} (format, content, size, count)</li>
+ *   <li>{@code POST /uploads}: opens an upload, {@code 201 {"upload":"<id>"}}; {@code 429} when the
+ *       customer already has {@value #MAX_OPEN_UPLOADS} open</li>
+ *   <li>{@code PUT /uploads/<id>/files/<name>}: one file, checked at once: {@code 200}, {@code 413} once
+ *       the body passes the customer's {@code data_sizes} (cut while streaming), or {@code 422
+ *       {"reason":...}} (format, content, count); {@code 409} for a name being sent or sent already</li>
  *   <li>{@code POST /uploads/<id>/commit}: stages the held files, {@code 200
  *       {"accepted":[{"name","key","size"}],"rejected":[{"name","reason"}]}}</li>
  * </ul>
- * Wrong credentials are {@code 401} and nothing is held or staged. Serve it behind TLS (a reverse proxy)
- * outside a trusted network: Basic credentials are only encoded.
+ *
+ * <p>Runs on the library's one HTTP foundation (Jetty): idle timeouts, bounded connections, header
+ * limits and HTTPS come from {@link ServerOptions}; plain HTTP only on loopback unless asked for. Wrong
+ * credentials are {@code 401} and nothing is held or staged; an unknown customer costs the same password
+ * work as a wrong password, and password checks run a bounded number at a time. Parallel PUTs never hold
+ * more than {@code number_files} files; a commit racing a PUT stages only the files complete before it
+ * (the late PUT answers 409 and keeps nothing). Uploads left open expire after {@link #IDLE_EXPIRY}.
+ * Errors are {@code {"error": code, "message": text}}.
  */
 public final class UploadServer implements AutoCloseable {
 
+  /** Open uploads a customer may hold at once. */
+  public static final int MAX_OPEN_UPLOADS = 8;
+  /** How long an upload may see no request before it is dropped with its held files. */
+  public static final Duration IDLE_EXPIRY = Duration.ofMinutes(15);
+
   private static final Logger LOG = LoggerFactory.getLogger(UploadServer.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Map<String, String> CHALLENGE = Map.of("WWW-Authenticate", "Basic realm=\"delpha-ingest\"");
 
   private final BatchIngestor ingestor;
-  private final HttpServer server;
-  private final ExecutorService executor;
   private final Path holding;
+  private final Clock clock;
   private final Map<String, Upload> uploads = new ConcurrentHashMap<>();
+  private HttpService http;
 
-  private record Upload(String customer, Path dir, Map<String, Path> files) {}
+  /** An open upload; its fields are guarded by its own monitor. */
+  private static final class Upload {
+    final String id;
+    final String customer;
+    final Path dir;
+    final Map<String, Path> files = new LinkedHashMap<>();
+    final Set<String> receiving = new HashSet<>();
+    Instant lastActivity;
+    boolean closed;
 
-  private UploadServer(BatchIngestor ingestor, HttpServer server, ExecutorService executor, Path holding) {
-    this.ingestor = ingestor;
-    this.server = server;
-    this.executor = executor;
-    this.holding = holding;
-  }
-
-  static UploadServer start(BatchIngestor ingestor, InetSocketAddress address) {
-    try {
-      HttpServer http = HttpServer.create(address, 0);
-      ExecutorService pool = Executors.newFixedThreadPool(4, r -> {
-        Thread t = new Thread(r, "upload-server");
-        t.setDaemon(true);
-        return t;
-      });
-      UploadServer s = new UploadServer(ingestor, http, pool, Files.createTempDirectory("delpha-uploads-"));
-      http.createContext("/", s::handle);
-      http.setExecutor(pool);
-      http.start();
-      LOG.info("upload endpoint listening on {}", s.uri());
-      return s;
-    } catch (IOException e) {
-      throw new ServiceUnavailableException("cannot listen on " + address + ": " + e.getMessage(), e);
+    Upload(String id, String customer, Path dir, Instant now) {
+      this.id = id;
+      this.customer = customer;
+      this.dir = dir;
+      this.lastActivity = now;
     }
   }
 
+  private UploadServer(BatchIngestor ingestor, Path holding, Clock clock) {
+    this.ingestor = ingestor;
+    this.holding = holding;
+    this.clock = clock;
+  }
+
+  static UploadServer start(BatchIngestor ingestor, ServerOptions options, Clock clock) {
+    Path holding;
+    try {
+      holding = Files.createTempDirectory("delpha-uploads-");
+    } catch (IOException e) {
+      throw new ServiceUnavailableException("cannot create the upload holding folder: " + e.getMessage(), e);
+    }
+    UploadServer s = new UploadServer(ingestor, holding, clock);
+    s.http = HttpService.start("upload-endpoint", options, List.of(
+        new Route("GET", "/constraints", s::constraints),
+        new Route("POST", "/uploads", s::open),
+        new Route("PUT", "/uploads/{id}/files/{name}", s::receive),
+        new Route("POST", "/uploads/{id}/commit", s::commit)));
+    return s;
+  }
+
   /**
-   * @return the base URI, e.g. {@code http://127.0.0.1:41234/}
+   * @return the base URI, e.g. {@code http://127.0.0.1:41234/} ({@code https} with TLS)
    */
   public URI uri() {
-    InetSocketAddress a = server.getAddress();
-    return URI.create("http://" + a.getHostString() + ":" + a.getPort() + "/");
+    return http.uri();
   }
 
   /** Stops listening and drops uploads that were never committed. */
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
-    uploads.values().forEach(u -> deleteQuietly(u.dir()));
+    http.close();
+    uploads.values().forEach(u -> deleteQuietly(u.dir));
+    uploads.clear();
     deleteQuietly(holding);
   }
 
-  private void handle(HttpExchange ex) throws IOException {
-    try (ex) {
-      String[] path = ex.getRequestURI().getPath().replaceAll("^/+|/+$", "").split("/");
-      String method = ex.getRequestMethod();
-      Customer customer;
-      try {
-        customer = authenticate(ex);
-      } catch (AuthenticationException e) {
-        ex.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"delpha-ingest\"");
-        reply(ex, 401, error(e.getMessage()));
+  private void constraints(Exchange ex) throws IOException {
+    Customer c = authenticate(ex);
+    ex.respond(200, c.constraints().toJson().getBytes(StandardCharsets.UTF_8));
+  }
+
+  private void open(Exchange ex) throws IOException {
+    Customer c = authenticate(ex);
+    expireIdle();
+    String id = UUID.randomUUID().toString();
+    synchronized (uploads) {
+      long open = uploads.values().stream().filter(u -> u.customer.equals(c.id())).count();
+      if (open >= MAX_OPEN_UPLOADS) {
+        throw new HttpError(429, "too_many_uploads", "customer already has " + open + " open uploads (the limit is "
+            + MAX_OPEN_UPLOADS + "); commit them or wait " + IDLE_EXPIRY.toMinutes() + " minutes for them to expire");
+      }
+      uploads.put(id, new Upload(id, c.id(), createDir(holding.resolve(id)), clock.instant()));
+    }
+    ex.respond(201, JSON.createObjectNode().put("upload", id));
+  }
+
+  private void receive(Exchange ex) throws IOException {
+    Customer customer = authenticate(ex);
+    Upload u = upload(ex, customer);
+    String name = ex.param("name");
+    Optional<String> bad = FileChecks.check(name, 1, customer.constraints());
+    if (bad.isPresent()) {
+      ex.respond(422, JSON.createObjectNode().put("reason", bad.get()));
+      return;
+    }
+    int limit = customer.constraints().numberFiles();
+    synchronized (u) {
+      if (u.closed) {
+        throw new HttpError(404, "not_found", "no open upload " + u.id + " for this customer");
+      }
+      if (u.files.containsKey(name) || u.receiving.contains(name)) {
+        throw new HttpError(409, "conflict", "file " + name + " is being sent or was sent already in this upload");
+      }
+      if (u.files.size() + u.receiving.size() >= limit) {
+        ex.respond(422, JSON.createObjectNode().put("reason", "upload already holds " + (u.files.size()
+            + u.receiving.size()) + " files; the limit is " + limit + " per upload"));
         return;
       }
-      if (method.equals("GET") && path.length == 1 && path[0].equals("constraints")) {
-        reply(ex, 200, customer.constraints().toJson());
-      } else if (method.equals("POST") && path.length == 1 && path[0].equals("uploads")) {
-        String id = UUID.randomUUID().toString();
-        uploads.put(id, new Upload(customer.id(), Files.createDirectory(holding.resolve(id)), new LinkedHashMap<>()));
-        reply(ex, 201, JSON.createObjectNode().put("upload", id).toString());
-      } else if (path.length >= 2 && path[0].equals("uploads")) {
-        Upload u = uploads.get(path[1]);
-        if (u == null || !u.customer().equals(customer.id())) {
-          reply(ex, 404, error("no open upload " + path[1] + " for this customer"));
-        } else if (method.equals("PUT") && path.length == 4 && path[2].equals("files")) {
-          receive(ex, customer, u, path[3]);
-        } else if (method.equals("POST") && path.length == 3 && path[2].equals("commit")) {
-          commit(ex, u, path[1]);
-        } else {
-          reply(ex, 404, error("no such endpoint"));
+      u.receiving.add(name);
+      u.lastActivity = clock.instant();
+    }
+    Path held = u.dir.resolve(name);
+    boolean kept = false;
+    try {
+      long maxBytes = customer.constraints().maxFileBytes();
+      try (InputStream in = ex.body(maxBytes); OutputStream out = Files.newOutputStream(held)) {
+        in.transferTo(out);
+      }
+      long size = Files.size(held);
+      bad = FileChecks.check(name, size, customer.constraints());
+      if (bad.isEmpty()) {
+        try (InputStream in = Files.newInputStream(held)) {
+          bad = FileChecks.sniff(name, in);
         }
-      } else {
-        reply(ex, 404, error("no such endpoint"));
       }
-    } catch (DelphaException e) {
-      reply(ex, 503, error(e.getMessage()));
+      if (bad.isPresent()) {
+        ex.respond(422, JSON.createObjectNode().put("reason", bad.get()));
+        return;
+      }
+      synchronized (u) {
+        if (u.closed) {
+          throw new HttpError(409, "conflict", "the upload was committed while " + name + " was being sent; "
+              + "send it again in a new upload");
+        }
+        u.files.put(name, held);
+        u.lastActivity = clock.instant();
+        kept = true;
+      }
+      ex.respond(200, JSON.createObjectNode().put("name", name).put("size", size));
+    } finally {
+      synchronized (u) {
+        u.receiving.remove(name);
+      }
+      if (!kept) {
+        Files.deleteIfExists(held);
+      }
     }
   }
 
-  private void receive(HttpExchange ex, Customer customer, Upload u, String name) throws IOException {
-    long declared = Optional.ofNullable(ex.getRequestHeaders().getFirst("Content-Length")).map(Long::parseLong).orElse(-1L);
-    Optional<String> bad;
+  private void commit(Exchange ex) throws IOException {
+    Customer customer = authenticate(ex);
+    Upload u = upload(ex, customer);
+    Map<String, Path> files;
     synchronized (u) {
-      bad = u.files().size() >= customer.constraints().numberFiles()
-          ? Optional.of("upload already holds " + u.files().size() + " files; the limit is "
-              + customer.constraints().numberFiles() + " per upload")
-          : u.files().containsKey(name) ? Optional.of("file " + name + " was already sent in this upload")
-          : FileChecks.check(name, Math.max(declared, 1), customer.constraints());
-    }
-    if (bad.isPresent()) {
-      reply(ex, 422, JSON.createObjectNode().put("reason", bad.get()).toString());
-      return;
-    }
-    Path held = u.dir().resolve(name);
-    long limit = customer.constraints().maxFileBytes();
-    try (InputStream in = ex.getRequestBody(); OutputStream out = Files.newOutputStream(held)) {
-      long n = in.transferTo(out);
-      bad = n > limit ? FileChecks.check(name, n, customer.constraints()) : Optional.empty();
-    }
-    if (bad.isEmpty()) {
-      bad = FileChecks.check(name, Files.size(held), customer.constraints());
-    }
-    if (bad.isEmpty()) {
-      try (InputStream in = Files.newInputStream(held)) {
-        bad = FileChecks.sniff(name, in);
+      if (u.closed) {
+        throw new HttpError(404, "not_found", "no open upload " + u.id + " for this customer");
       }
+      u.closed = true;
+      files = new LinkedHashMap<>(u.files);
     }
-    if (bad.isPresent()) {
-      Files.deleteIfExists(held);
-      reply(ex, 422, JSON.createObjectNode().put("reason", bad.get()).toString());
-      return;
-    }
-    synchronized (u) {
-      u.files().put(name, held);
-    }
-    reply(ex, 200, JSON.createObjectNode().put("name", name).put("size", Files.size(held)).toString());
-  }
-
-  private void commit(HttpExchange ex, Upload u, String id) throws IOException {
-    uploads.remove(id);
+    uploads.remove(u.id);
     ObjectNode body = JSON.createObjectNode();
     ArrayNode accepted = body.putArray("accepted");
     ArrayNode rejected = body.putArray("rejected");
-    for (Map.Entry<String, Path> f : u.files().entrySet()) {
-      String key = BatchIngestor.incoming(u.customer()) + f.getKey();
+    for (Map.Entry<String, Path> f : files.entrySet()) {
+      String key = BatchIngestor.incoming(u.customer) + f.getKey();
       try {
         long size = Files.size(f.getValue());
         ingestor.staging().putIfAbsent(key, f.getValue());
@@ -196,46 +243,75 @@ public final class UploadServer implements AutoCloseable {
             .put("reason", "a file named " + f.getKey() + " is already staged and not yet ingested");
       }
     }
-    deleteQuietly(u.dir());
-    LOG.info("customer {} committed an upload: {} staged, {} refused", u.customer(), accepted.size(), rejected.size());
-    reply(ex, 200, body.toString());
+    deleteQuietly(u.dir);
+    LOG.info("customer {} committed an upload: {} staged, {} refused", u.customer, accepted.size(), rejected.size());
+    ex.respond(200, body);
   }
 
-  private Customer authenticate(HttpExchange ex) {
-    String header = ex.getRequestHeaders().getFirst("Authorization");
+  private Upload upload(Exchange ex, Customer customer) {
+    expireIdle();
+    Upload u = uploads.get(ex.param("id"));
+    if (u == null || !u.customer.equals(customer.id())) {
+      throw new HttpError(404, "not_found", "no open upload " + ex.param("id") + " for this customer");
+    }
+    return u;
+  }
+
+  /** Drops uploads idle for longer than {@link #IDLE_EXPIRY}, with their held files. */
+  private void expireIdle() {
+    Instant cutoff = clock.instant().minus(IDLE_EXPIRY);
+    List<Upload> expired = new ArrayList<>();
+    for (Upload u : uploads.values()) {
+      synchronized (u) {
+        if (!u.closed && u.receiving.isEmpty() && u.lastActivity.isBefore(cutoff)) {
+          u.closed = true;
+          expired.add(u);
+        }
+      }
+    }
+    for (Upload u : expired) {
+      uploads.remove(u.id);
+      deleteQuietly(u.dir);
+      LOG.info("upload {} of customer {} expired after {} idle", u.id, u.customer, IDLE_EXPIRY);
+    }
+  }
+
+  private Customer authenticate(Exchange ex) {
+    String header = ex.header("Authorization");
     if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
-      throw new AuthenticationException("HTTP Basic credentials are required");
+      throw new HttpError(401, "unauthorized", "HTTP Basic credentials are required", CHALLENGE);
     }
     String decoded;
     try {
       decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
-      throw new AuthenticationException("malformed Basic credentials");
+      throw new HttpError(401, "unauthorized", "malformed Basic credentials", CHALLENGE);
     }
     int colon = decoded.indexOf(':');
     if (colon < 0) {
-      throw new AuthenticationException("malformed Basic credentials");
+      throw new HttpError(401, "unauthorized", "malformed Basic credentials", CHALLENGE);
     }
-    return ingestor.authenticate(decoded.substring(0, colon), decoded.substring(colon + 1));
+    try {
+      Customer c = http.passwordCheck(() -> ingestor.authenticate(decoded.substring(0, colon), decoded.substring(colon + 1)));
+      ex.authenticated();
+      return c;
+    } catch (AuthenticationException e) {
+      throw new HttpError(401, "unauthorized", "unknown customer or wrong password", CHALLENGE);
+    }
   }
 
-  private static String error(String message) {
-    return JSON.createObjectNode().put("error", message).toString();
-  }
-
-  private static void reply(HttpExchange ex, int status, String json) throws IOException {
-    byte[] body = json.getBytes(StandardCharsets.UTF_8);
-    ex.getResponseHeaders().set("Content-Type", "application/json");
-    ex.sendResponseHeaders(status, body.length);
-    try (OutputStream out = ex.getResponseBody()) {
-      out.write(body);
+  private static Path createDir(Path dir) {
+    try {
+      return Files.createDirectory(dir);
+    } catch (IOException e) {
+      throw new ServiceUnavailableException("cannot create an upload folder: " + e.getMessage(), e);
     }
   }
 
   private static void deleteQuietly(Path dir) {
     try (var s = Files.walk(dir)) {
       List<Path> all = new ArrayList<>(s.toList());
-      java.util.Collections.reverse(all);
+      Collections.reverse(all);
       for (Path p : all) {
         Files.deleteIfExists(p);
       }

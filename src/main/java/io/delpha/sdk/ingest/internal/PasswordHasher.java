@@ -5,6 +5,7 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 
@@ -21,6 +22,7 @@ public final class PasswordHasher {
   private static final String ALGORITHM = "PBKDF2WithHmacSHA256";
   private static final String PREFIX = "pbkdf2-sha256";
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final AtomicLong DERIVATIONS = new AtomicLong();
 
   private PasswordHasher() {}
 
@@ -52,7 +54,16 @@ public final class PasswordHasher {
     return MessageDigest.isEqual(expected, derive(password, salt, iterations));
   }
 
+  /**
+   * @return how many key derivations this JVM has run: the unit of a password check's cost, counted so
+   *     tests can show that every refusal costs the same work
+   */
+  public static long derivations() {
+    return DERIVATIONS.get();
+  }
+
   private static byte[] derive(char[] password, byte[] salt, int iterations) {
+    DERIVATIONS.incrementAndGet();
     if (password.length == 0) {
       throw new InvalidInputException("a password must not be empty");
     }

@@ -1,0 +1,62 @@
+package io.delpha.sdk.core.internal.http;
+
+import io.delpha.sdk.core.AccessDeniedException;
+import io.delpha.sdk.core.AuthenticationException;
+import io.delpha.sdk.core.ConflictException;
+import io.delpha.sdk.core.DataFormatException;
+import io.delpha.sdk.core.DelphaException;
+import io.delpha.sdk.core.InvalidInputException;
+import io.delpha.sdk.core.NotFoundException;
+import io.delpha.sdk.core.RateLimitedException;
+import io.delpha.sdk.core.ServiceUnavailableException;
+
+/** The one mapping between the library's exceptions and HTTP statuses, for the services it serves. */
+public final class HttpStatus {
+
+  private HttpStatus() {}
+
+  /**
+   * @param e a failure of the library
+   * @return the error answer it becomes
+   */
+  public static HttpError errorOf(DelphaException e) {
+    if (e instanceof AuthenticationException) {
+      return new HttpError(401, "unauthorized", e.getMessage());
+    }
+    if (e instanceof AccessDeniedException) {
+      return new HttpError(403, "forbidden", e.getMessage());
+    }
+    if (e instanceof NotFoundException) {
+      return new HttpError(404, "not_found", e.getMessage());
+    }
+    if (e instanceof ConflictException) {
+      return new HttpError(409, "conflict", e.getMessage());
+    }
+    if (e instanceof InvalidInputException || e instanceof DataFormatException) {
+      return new HttpError(422, "invalid", e.getMessage());
+    }
+    if (e instanceof RateLimitedException) {
+      return new HttpError(429, "rate_limited", e.getMessage());
+    }
+    if (e instanceof ServiceUnavailableException) {
+      return new HttpError(503, "unavailable", "a backing service cannot be reached right now; retry later");
+    }
+    return new HttpError(500, "internal", "the request failed");
+  }
+
+  /**
+   * @param status an HTTP status
+   * @return the text an unauthenticated caller gets for it
+   */
+  public static String genericText(int status) {
+    return switch (status) {
+      case 400 -> "bad request";
+      case 401 -> "authentication required";
+      case 403 -> "forbidden";
+      case 413 -> "request too large";
+      case 429 -> "too many requests";
+      case 503 -> "service unavailable; retry later";
+      default -> "the request failed";
+    };
+  }
+}
