@@ -380,6 +380,10 @@ public final class BatchIngestor implements AutoCloseable {
     return c.get();
   }
 
+  void prepareDummyHash() {
+    dummyHash();
+  }
+
   private String dummyHash() {
     String h = dummyHash;
     if (h == null) {

@@ -110,6 +110,7 @@ public final class UploadServer implements AutoCloseable {
       throw new ServiceUnavailableException("cannot create the upload holding folder: " + e.getMessage(), e);
     }
     UploadServer s = new UploadServer(ingestor, holding, clock);
+    ingestor.prepareDummyHash(); // so that the first refusal of an unknown customer costs no more than later ones
     s.http = HttpService.start("upload-endpoint", options, List.of(
         new Route("GET", "/constraints", s::constraints),
         new Route("POST", "/uploads", s::open),
@@ -123,6 +124,11 @@ public final class UploadServer implements AutoCloseable {
    */
   public URI uri() {
     return http.uri();
+  }
+
+  /** The folder holding files of open uploads (tests measure what reaches the disk). */
+  Path holding() {
+    return holding;
   }
 
   /** Stops listening and drops uploads that were never committed. */
@@ -186,6 +192,11 @@ public final class UploadServer implements AutoCloseable {
       try (InputStream in = ex.body(maxBytes); OutputStream out = Files.newOutputStream(held)) {
         in.transferTo(out);
       }
+      synchronized (u) {
+        if (u.closed) {
+          throw committedMeanwhile(name);
+        }
+      }
       long size = Files.size(held);
       bad = FileChecks.check(name, size, customer.constraints());
       if (bad.isEmpty()) {
@@ -199,8 +210,7 @@ public final class UploadServer implements AutoCloseable {
       }
       synchronized (u) {
         if (u.closed) {
-          throw new HttpError(409, "conflict", "the upload was committed while " + name + " was being sent; "
-              + "send it again in a new upload");
+          throw committedMeanwhile(name);
         }
         u.files.put(name, held);
         u.lastActivity = clock.instant();
@@ -213,6 +223,21 @@ public final class UploadServer implements AutoCloseable {
       }
       if (!kept) {
         Files.deleteIfExists(held);
+      }
+      deleteIfFinished(u);
+    }
+  }
+
+  private static HttpError committedMeanwhile(String name) {
+    return new HttpError(409, "conflict", "the upload was committed while " + name + " was being sent; send it "
+        + "again in a new upload");
+  }
+
+  /** Removes a closed upload's folder once no PUT is still writing into it. */
+  private static void deleteIfFinished(Upload u) {
+    synchronized (u) {
+      if (u.closed && u.receiving.isEmpty()) {
+        deleteQuietly(u.dir);
       }
     }
   }
@@ -243,7 +268,7 @@ public final class UploadServer implements AutoCloseable {
             .put("reason", "a file named " + f.getKey() + " is already staged and not yet ingested");
       }
     }
-    deleteQuietly(u.dir);
+    deleteIfFinished(u);
     LOG.info("customer {} committed an upload: {} staged, {} refused", u.customer, accepted.size(), rejected.size());
     ex.respond(200, body);
   }
@@ -271,7 +296,7 @@ public final class UploadServer implements AutoCloseable {
     }
     for (Upload u : expired) {
       uploads.remove(u.id);
-      deleteQuietly(u.dir);
+      deleteIfFinished(u);
       LOG.info("upload {} of customer {} expired after {} idle", u.id, u.customer, IDLE_EXPIRY);
     }
   }

@@ -493,83 +493,9 @@ public final class CassandraServer implements AutoCloseable {
     }
   }
 
-  private static final String STORE_PASSWORD = "delpha-test-store";
+  private static final String STORE_PASSWORD = TlsMaterial.STORE_PASSWORD;
 
-  /**
-   * A CA, a server certificate for IP 127.0.0.1 signed by it (PKCS12 keystore), a truststore holding
-   * the CA, a client certificate + PKCS#8 key as PEM, and a second, unrelated CA. Made with the JDK's
-   * keytool: no PEM parsing anywhere.
-   */
   private Path generateCertificates() throws IOException {
-    Path tls = Files.createDirectories(dir.resolve("tls"));
-    Path keytool = childJava().getParent().resolve("keytool");
-    String pw = STORE_PASSWORD;
-    keytool(keytool, "-genkeypair", "-alias", "ca", "-dname", "CN=delpha-test-ca", "-keyalg", "RSA",
-        "-keysize", "2048", "-validity", "30", "-ext", "bc:c", "-keystore", tls.resolve("ca.p12").toString(),
-        "-storepass", pw, "-storetype", "PKCS12");
-    Files.writeString(tls.resolve("ca.pem"), keytool(keytool, "-exportcert", "-rfc", "-alias", "ca",
-        "-keystore", tls.resolve("ca.p12").toString(), "-storepass", pw));
-    keytool(keytool, "-genkeypair", "-alias", "other", "-dname", "CN=untrusted-ca", "-keyalg", "RSA",
-        "-keysize", "2048", "-validity", "30", "-ext", "bc:c", "-keystore", tls.resolve("other.p12").toString(),
-        "-storepass", pw, "-storetype", "PKCS12");
-    Files.writeString(tls.resolve("other-ca.pem"), keytool(keytool, "-exportcert", "-rfc", "-alias", "other",
-        "-keystore", tls.resolve("other.p12").toString(), "-storepass", pw));
-    signedKeyPair(keytool, tls, "server", "CN=127.0.0.1", "san=ip:127.0.0.1");
-    signedKeyPair(keytool, tls, "client", "CN=delpha-test-client", null);
-    keytool(keytool, "-importcert", "-noprompt", "-alias", "ca", "-file", tls.resolve("ca.pem").toString(),
-        "-keystore", tls.resolve("truststore.p12").toString(), "-storepass", pw, "-storetype", "PKCS12");
-    writeClientPem(tls);
-    return tls;
-  }
-
-  private void signedKeyPair(Path keytool, Path tls, String alias, String dname, String san) throws IOException {
-    String pw = STORE_PASSWORD;
-    String store = tls.resolve(alias + ".p12").toString();
-    keytool(keytool, "-genkeypair", "-alias", alias, "-dname", dname, "-keyalg", "RSA", "-keysize", "2048",
-        "-validity", "30", "-keystore", store, "-storepass", pw, "-storetype", "PKCS12");
-    Path csr = tls.resolve(alias + ".csr");
-    Files.writeString(csr, keytool(keytool, "-certreq", "-alias", alias, "-keystore", store, "-storepass", pw));
-    List<String> gen = new ArrayList<>(List.of("-gencert", "-rfc", "-alias", "ca", "-keystore",
-        tls.resolve("ca.p12").toString(), "-storepass", pw, "-infile", csr.toString(), "-validity", "30"));
-    if (san != null) {
-      gen.addAll(List.of("-ext", san));
-    }
-    Path cert = tls.resolve(alias + ".pem");
-    Files.writeString(cert, keytool(keytool, gen.toArray(String[]::new)));
-    keytool(keytool, "-importcert", "-noprompt", "-alias", "ca", "-file", tls.resolve("ca.pem").toString(),
-        "-keystore", store, "-storepass", pw);
-    keytool(keytool, "-importcert", "-noprompt", "-alias", alias, "-file", cert.toString(), "-keystore", store,
-        "-storepass", pw);
-  }
-
-  private static void writeClientPem(Path tls) throws IOException {
-    try (InputStream in = Files.newInputStream(tls.resolve("client.p12"))) {
-      KeyStore ks = KeyStore.getInstance("PKCS12");
-      ks.load(in, STORE_PASSWORD.toCharArray());
-      byte[] pkcs8 = ks.getKey("client", STORE_PASSWORD.toCharArray()).getEncoded();
-      String pem = "-----BEGIN PRIVATE KEY-----\n"
-          + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(pkcs8)
-          + "\n-----END PRIVATE KEY-----\n";
-      Files.writeString(tls.resolve("client.key"), pem);
-    } catch (java.security.GeneralSecurityException e) {
-      throw new IOException("could not export the client key", e);
-    }
-  }
-
-  private static String keytool(Path keytool, String... args) throws IOException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(keytool.toString());
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    try {
-      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        throw new IOException("keytool " + args[0] + " failed: " + out);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
-    }
-    return out;
+    return TlsMaterial.generate(dir.resolve("tls"), childJava().getParent().resolve("keytool")).dir();
   }
 }
