@@ -2,12 +2,15 @@ package io.delpha.sdk.sharing;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.delpha.sdk.core.AccessDeniedException;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.InvalidInputException;
+import io.delpha.sdk.core.ServerOptions;
 import io.delpha.sdk.core.ServiceUnavailableException;
+import io.delpha.sdk.core.internal.http.Exchange;
+import io.delpha.sdk.core.internal.http.HttpError;
+import io.delpha.sdk.core.internal.http.HttpService;
+import io.delpha.sdk.core.internal.http.HttpService.Route;
 import io.delpha.sdk.core.parquet.ColumnType;
 import io.delpha.sdk.core.parquet.Row;
 import io.delpha.sdk.core.parquet.RowReader;
@@ -16,11 +19,9 @@ import io.delpha.sdk.security.AccessKeys;
 import io.delpha.sdk.security.KeyPrincipal;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.math.BigDecimal;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -29,18 +30,15 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The usage-analytics middleware: an embeddable HTTP service (the JDK's {@code HttpServer}) that serves
+ * The usage-analytics middleware: an embeddable HTTP service (the library's one HTTP foundation, on Jetty) that serves
  * each caller the rows of a shared usage table that belong to the caller's organisation.
  *
  * <pre>{@code
@@ -74,10 +72,8 @@ public final class UsageAnalyticsServer implements AutoCloseable {
   private final String dateColumn;
   private final Function<String, KeyPrincipal> authenticator;
   private final int maxRows;
-  private final InetSocketAddress address;
-  private final int threads;
-  private HttpServer server;
-  private ExecutorService executor;
+  private final ServerOptions options;
+  private HttpService http;
   private volatile ColumnType dateType;
 
   private UsageAnalyticsServer(Builder b) {
@@ -87,8 +83,14 @@ public final class UsageAnalyticsServer implements AutoCloseable {
     this.dateColumn = b.dateColumn;
     this.authenticator = b.authenticator;
     this.maxRows = b.maxRows;
-    this.address = b.address;
-    this.threads = b.threads;
+    ServerOptions.Builder o = b.options != null ? b.options.toBuilder() : ServerOptions.builder();
+    if (b.address != null) {
+      o.address(b.address);
+    }
+    if (b.threads > 0) {
+      o.threads(Math.max(2, b.threads));
+    }
+    this.options = o.build();
   }
 
   /**
@@ -105,23 +107,10 @@ public final class UsageAnalyticsServer implements AutoCloseable {
    * @throws ServiceUnavailableException if the port cannot be bound
    */
   public synchronized UsageAnalyticsServer start() {
-    if (server != null) {
-      return this;
+    if (http == null) {
+      http = HttpService.start("usage-analytics", options, List.of(new Route("GET", PATH, this::handle)));
+      LOG.info("usage analytics serving {} on {}", table, uri());
     }
-    try {
-      server = HttpServer.create(address, 0);
-    } catch (IOException e) {
-      throw new ServiceUnavailableException("cannot listen on " + address + ": " + e.getMessage(), e);
-    }
-    executor = Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "usage-analytics-http");
-      t.setDaemon(true);
-      return t;
-    });
-    server.setExecutor(executor);
-    server.createContext("/", this::handle);
-    server.start();
-    LOG.info("usage analytics serving {} on {}", table, uri());
     return this;
   }
 
@@ -129,82 +118,66 @@ public final class UsageAnalyticsServer implements AutoCloseable {
    * @return the port listened on (useful with port 0)
    */
   public int port() {
-    return server.getAddress().getPort();
+    return http.uri().getPort();
   }
 
   /**
-   * @return the base URI, e.g. {@code http://127.0.0.1:8080}
+   * @return the base URI, e.g. {@code http://127.0.0.1:8080} ({@code https} with TLS)
    */
   public URI uri() {
-    return URI.create("http://" + address.getHostString() + ":" + port());
+    String u = http.uri().toString();
+    return URI.create(u.substring(0, u.length() - 1));
   }
 
   /** Stops accepting requests and stops the server. */
   @Override
   public synchronized void close() {
-    if (server != null) {
-      server.stop(0);
-      executor.shutdownNow();
-      server = null;
+    if (http != null) {
+      http.close();
+      http = null;
     }
   }
 
-  private void handle(HttpExchange exchange) {
-    String keyId = "-";
-    int status;
-    try {
-      if (!exchange.getRequestURI().getPath().equals(PATH)) {
-        status = send(exchange, 404, error("not_found", "no such endpoint; use GET " + PATH));
-      } else if (!exchange.getRequestMethod().equals("GET")) {
-        exchange.getResponseHeaders().set("Allow", "GET");
-        status = send(exchange, 405, error("method_not_allowed", "use GET"));
-      } else {
-        KeyPrincipal caller = authenticate(exchange);
-        keyId = caller.keyId();
-        status = usage(exchange, caller);
-      }
-    } catch (Failure f) {
-      status = send(exchange, f.status, error(f.code, f.getMessage()));
-    } catch (RuntimeException e) {
-      LOG.warn("usage request failed", e);
-      status = send(exchange, 500, error("internal", "the request failed; see the server log"));
-    }
-    LOG.info("{} {} key={} -> {}", exchange.getRequestMethod(), exchange.getRequestURI().getPath(), keyId, status);
+  private void handle(Exchange exchange) throws IOException {
+    KeyPrincipal caller = authenticate(exchange);
+    int status = usage(exchange, caller);
+    LOG.info("GET {} key={} -> {}", PATH, caller.keyId(), status);
   }
 
-  private KeyPrincipal authenticate(HttpExchange exchange) {
-    String header = exchange.getRequestHeaders().getFirst("Authorization");
+  private KeyPrincipal authenticate(Exchange exchange) {
+    String header = exchange.header("Authorization");
     if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.substring(7).isBlank()) {
-      exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
-      throw new Failure(401, "unauthorized", "send Authorization: Bearer <access key>");
+      throw new HttpError(401, "unauthorized", "send Authorization: Bearer <access key>",
+          Map.of("WWW-Authenticate", "Bearer"));
     }
     try {
-      return authenticator.apply(header.substring(7).trim());
+      KeyPrincipal p = http.passwordCheck(() -> authenticator.apply(header.substring(7).trim()));
+      exchange.authenticated();
+      return p;
     } catch (AccessDeniedException e) {
-      exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer error=\"invalid_token\"");
-      throw new Failure(401, "unauthorized", "the access key is not valid");
+      throw new HttpError(401, "unauthorized", "the access key is not valid",
+          Map.of("WWW-Authenticate", "Bearer error=\"invalid_token\""));
     } catch (ServiceUnavailableException e) {
-      throw new Failure(503, "unavailable", "access keys cannot be checked right now; retry later");
+      throw new HttpError(503, "unavailable", "access keys cannot be checked right now; retry later");
     }
   }
 
-  private int usage(HttpExchange exchange, KeyPrincipal caller) {
-    Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
-    LocalDate from = date(query, "from");
-    LocalDate to = date(query, "to");
+  private int usage(Exchange exchange, KeyPrincipal caller) throws IOException {
+    LocalDate from = date(exchange.query("from"), "from");
+    LocalDate to = date(exchange.query("to"), "to");
     if (from.isAfter(to)) {
-      throw new Failure(400, "bad_request", "from (" + from + ") is after to (" + to + ")");
+      throw new HttpError(400, "bad_request", "from (" + from + ") is after to (" + to + ")");
     }
-    String requested = query.get("org");
+    String requested = exchange.query("org");
     String organisation;
     if (caller.isAdmin()) {
       if (requested == null || requested.isBlank()) {
-        throw new Failure(400, "bad_request", "an admin key must name the organisation with org=");
+        throw new HttpError(400, "bad_request", "an admin key must name the organisation with org=");
       }
       organisation = requested;
     } else {
       if (requested != null && !requested.equals(caller.organisation())) {
-        throw new Failure(403, "forbidden", "this key may read its own organisation's usage only");
+        throw new HttpError(403, "forbidden", "this key may read its own organisation's usage only");
       }
       organisation = caller.organisation();
     }
@@ -216,20 +189,21 @@ public final class UsageAnalyticsServer implements AutoCloseable {
       schema = reader.schema();
       while (reader.hasNext()) {
         if (rows.size() == maxRows) {
-          throw new Failure(413, "too_many_rows", "more than " + maxRows + " rows; ask for a shorter date range");
+          throw new HttpError(413, "too_many_rows", "more than " + maxRows + " rows; ask for a shorter date range");
         }
         rows.add(reader.next());
       }
     } catch (ServiceUnavailableException e) {
       LOG.warn("sharing server unavailable: {}", e.getMessage());
-      throw new Failure(503, "unavailable", "the usage data cannot be reached right now; retry later");
-    } catch (Failure f) {
+      throw new HttpError(503, "unavailable", "the usage data cannot be reached right now; retry later");
+    } catch (HttpError f) {
       throw f;
     } catch (DelphaException e) {
       LOG.warn("reading {} failed: {}", table, e.getMessage());
-      throw new Failure(502, "upstream", "the usage data could not be read");
+      throw new HttpError(502, "upstream", "the usage data could not be read");
     }
-    return send(exchange, 200, body(organisation, from, to, schema, rows));
+    exchange.respond(200, body(organisation, from, to, schema, rows));
+    return 200;
   }
 
   /** The date literal in the type of the date column (DATE, TIMESTAMP at UTC midnight, or ISO text). */
@@ -246,29 +220,15 @@ public final class UsageAnalyticsServer implements AutoCloseable {
     };
   }
 
-  private static LocalDate date(Map<String, String> query, String name) {
-    String value = query.get(name);
+  private static LocalDate date(String value, String name) {
     if (value == null || value.isBlank()) {
-      throw new Failure(400, "bad_request", "missing " + name + "=YYYY-MM-DD");
+      throw new HttpError(400, "bad_request", "missing " + name + "=YYYY-MM-DD");
     }
     try {
       return LocalDate.parse(value);
     } catch (DateTimeParseException e) {
-      throw new Failure(400, "bad_request", name + " must be a date YYYY-MM-DD");
+      throw new HttpError(400, "bad_request", name + " must be a date YYYY-MM-DD");
     }
-  }
-
-  private static Map<String, String> query(String raw) {
-    Map<String, String> map = new HashMap<>();
-    if (raw == null || raw.isEmpty()) {
-      return map;
-    }
-    for (String pair : raw.split("&")) {
-      String[] kv = pair.split("=", 2);
-      map.put(URLDecoder.decode(kv[0], StandardCharsets.UTF_8),
-          kv.length == 2 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "");
-    }
-    return map;
   }
 
   private static byte[] body(String organisation, LocalDate from, LocalDate to, RowSchema schema, List<Row> rows) {
@@ -318,39 +278,9 @@ public final class UsageAnalyticsServer implements AutoCloseable {
     }
   }
 
-  private static byte[] error(String code, String message) {
-    return JSON.createObjectNode().put("error", code).put("message", message).toString()
-        .getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static int send(HttpExchange exchange, int status, byte[] body) {
-    try (exchange; OutputStream out = exchange.getResponseBody()) {
-      exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
-      exchange.getResponseHeaders().set("Cache-Control", "no-store");
-      exchange.sendResponseHeaders(status, body.length);
-      out.write(body);
-    } catch (IOException e) {
-      LOG.debug("client went away before the answer was sent: {}", e.toString());
-    }
-    return status;
-  }
-
   @Override
   public String toString() {
     return "UsageAnalyticsServer[" + table + ", org=" + organisationColumn + ", date=" + dateColumn + "]";
-  }
-
-  /** A request that ends with an error status. */
-  private static final class Failure extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-    final int status;
-    final String code;
-
-    Failure(int status, String code, String message) {
-      super(message, null, false, false);
-      this.status = status;
-      this.code = code;
-    }
   }
 
   /** Builds a {@link UsageAnalyticsServer}. */
@@ -361,8 +291,9 @@ public final class UsageAnalyticsServer implements AutoCloseable {
     private String dateColumn;
     private Function<String, KeyPrincipal> authenticator;
     private int maxRows = 100_000;
-    private InetSocketAddress address = new InetSocketAddress("127.0.0.1", 0);
-    private int threads = 4;
+    private InetSocketAddress address;
+    private int threads;
+    private ServerOptions options;
 
     private Builder() {}
 
@@ -443,7 +374,7 @@ public final class UsageAnalyticsServer implements AutoCloseable {
     }
 
     /**
-     * @param threads requests served at once (default 4)
+     * @param threads requests served at once (default 16, at least 2)
      * @return this builder
      */
     public Builder threads(int threads) {
@@ -451,6 +382,16 @@ public final class UsageAnalyticsServer implements AutoCloseable {
         throw new InvalidInputException("threads must be >= 1, was " + threads);
       }
       this.threads = threads;
+      return this;
+    }
+
+    /**
+     * @param options address, HTTPS ({@link ServerOptions.Builder#tls}) and limits; {@link #bind}, {@link
+     *     #port} and {@link #threads} given as well override its address and threads
+     * @return this builder
+     */
+    public Builder options(ServerOptions options) {
+      this.options = Objects.requireNonNull(options, "options");
       return this;
     }
 

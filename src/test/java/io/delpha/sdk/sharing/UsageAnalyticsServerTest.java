@@ -44,6 +44,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import io.delpha.sdk.core.ServerOptions;
+import io.delpha.sdk.core.ServerTls;
+import io.delpha.sdk.core.internal.http.TrustedCa;
+import io.delpha.sdk.testing.TlsMaterial;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 class UsageAnalyticsServerTest {
@@ -124,6 +128,45 @@ class UsageAnalyticsServerTest {
   static JsonNode json(HttpResponse<String> r) throws Exception {
     assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).contains("json"));
     return SharingFixture.JSON.readTree(r.body());
+  }
+
+  @Test
+  @DisplayName("serves HTTPS from PEM key material: a key-gated request over TLS sees its own rows only")
+  void https() throws Exception {
+    TlsMaterial tls = TlsMaterial.shared();
+    DeltaSharingClient client = DeltaSharingClient.builder().endpoint(wm.baseUrl() + "/ds/")
+        .bearerToken(Secret.of("recipient-token")).build();
+    try (UsageAnalyticsServer secure = UsageAnalyticsServer.builder().client(client).table("analytics.platform.usage")
+        .organisationColumn("org_id").dateColumn("usage_date").accessKeys(keys)
+        .options(ServerOptions.builder().tls(ServerTls.pem(tls.serverChainPem(), tls.serverKeyPem())).build())
+        .build().start()) {
+      assertThat(secure.uri().getScheme()).isEqualTo("https");
+      HttpClient trusting = HttpClient.newBuilder().sslContext(TrustedCa.sslContext(tls.caPem())).build();
+      HttpResponse<String> r = trusting.send(HttpRequest.newBuilder(URI.create(secure.uri() + UsageAnalyticsServer.PATH
+          + "?from=2024-05-01&to=2024-05-01")).header("Authorization", "Bearer " + acmeKey).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(json(r).get("rows").findValuesAsText("org_id")).containsOnly("acme");
+    }
+  }
+
+  @Test
+  @DisplayName("malformed query encoding is 400 and refusals before authentication carry no internal text")
+  void malformedAndUnauthenticated() throws Exception {
+    try (java.net.Socket raw = new java.net.Socket("127.0.0.1", server.port())) {
+      raw.setSoTimeout(60_000);
+      raw.getOutputStream().write(("GET " + UsageAnalyticsServer.PATH + "?from=%zz&to=2024-05-01 HTTP/1.1\r\nHost: x\r\n"
+          + "Authorization: Bearer " + acmeKey + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      assertThat(new String(raw.getInputStream().readNBytes(12), java.nio.charset.StandardCharsets.US_ASCII))
+          .isEqualTo("HTTP/1.1 400");
+    }
+    HttpResponse<String> noKey = HTTP.send(HttpRequest.newBuilder(URI.create(server.uri() + UsageAnalyticsServer.PATH
+        + "?from=2024-05-01&to=2024-05-01")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(noKey.statusCode()).isEqualTo(401);
+    assertThat(json(noKey).get("message").asText()).isEqualTo("authentication required");
+    HttpResponse<String> forged = call("?from=2024-05-01&to=2024-05-01", acmeKey.substring(0, acmeKey.length() - 2) + "xx");
+    assertThat(forged.statusCode()).isEqualTo(401);
+    assertThat(forged.body()).isEqualTo(noKey.body());
   }
 
   @Test
