@@ -15,6 +15,7 @@ import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -120,7 +121,7 @@ public final class LocalObjectStore implements ObjectStore {
       throw notFound(key);
     }
     try {
-      return Files.newInputStream(file);
+      return Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS);
     } catch (NoSuchFileException e) {
       throw notFound(key);
     } catch (IOException e) {
@@ -139,14 +140,14 @@ public final class LocalObjectStore implements ObjectStore {
 
   @Override
   public boolean exists(String key) {
-    return Files.isRegularFile(resolve(key));
+    return Files.isRegularFile(resolve(key), LinkOption.NOFOLLOW_LINKS);
   }
 
   @Override
   public Optional<ObjectInfo> stat(String key) {
     Path file = resolve(key);
     try {
-      BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+      BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
       return a.isRegularFile()
           ? Optional.of(new ObjectInfo(key, a.size(), a.lastModifiedTime().toInstant()))
           : Optional.empty();
@@ -162,8 +163,8 @@ public final class LocalObjectStore implements ObjectStore {
     Keys.requirePrefix(prefix);
     int slash = prefix.lastIndexOf('/');
     String folderKey = slash < 0 ? "" : prefix.substring(0, slash + 1);
-    Path folder = folderKey.isEmpty() ? root : root.resolve(folderKey);
-    if (!Files.isDirectory(folder)) {
+    Path folder = folder(folderKey);
+    if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
       return Stream.empty();
     }
     Iterator<String> keys = new KeyIterator(folder, folderKey, prefix);
@@ -176,8 +177,8 @@ public final class LocalObjectStore implements ObjectStore {
     Keys.requirePrefix(prefix);
     int slash = prefix.lastIndexOf('/');
     String folderKey = slash < 0 ? "" : prefix.substring(0, slash + 1);
-    Path folder = folderKey.isEmpty() ? root : root.resolve(folderKey);
-    if (!Files.isDirectory(folder)) {
+    Path folder = folder(folderKey);
+    if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
       return List.of();
     }
     List<String> folders = new ArrayList<>();
@@ -193,7 +194,7 @@ public final class LocalObjectStore implements ObjectStore {
   public void delete(String key) {
     Path file = resolve(key);
     try {
-      if (Files.isRegularFile(file)) {
+      if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
         Files.deleteIfExists(file);
         removeEmptyParents(file.getParent());
       }
@@ -206,7 +207,7 @@ public final class LocalObjectStore implements ObjectStore {
   public void move(String from, String to) {
     Path source = resolve(from);
     Path target = resolve(to);
-    if (!Files.isRegularFile(source)) {
+    if (!Files.isRegularFile(source, LinkOption.NOFOLLOW_LINKS)) {
       throw notFound(from);
     }
     try {
@@ -239,7 +240,38 @@ public final class LocalObjectStore implements ObjectStore {
     if (path.getFileName().toString().startsWith(TEMP_PREFIX)) {
       throw new InvalidInputException("object key '" + key + "' uses the reserved name prefix " + TEMP_PREFIX);
     }
+    refuseLinks(path, key);
     return path;
+  }
+
+  /** The folder of a listing prefix, refusing one reached through a symbolic link. */
+  private Path folder(String folderKey) {
+    if (folderKey.isEmpty()) {
+      return root;
+    }
+    Path folder = root.resolve(folderKey).normalize();
+    if (!folder.startsWith(root)) {
+      throw new InvalidInputException("prefix '" + folderKey + "' escapes the store's root " + root);
+    }
+    refuseLinks(folder, folderKey);
+    return folder;
+  }
+
+  /**
+   * Refuses a key whose path passes through a symbolic link anywhere below the root: the store never
+   * follows a link out of its root, for reads, writes, listings, moves or deletes. (Someone who can
+   * create links inside the root between this check and the file operation is trusted with the root
+   * already; the final open uses {@code NOFOLLOW_LINKS} as well.)
+   */
+  private void refuseLinks(Path path, String key) {
+    Path p = root;
+    for (Path part : root.relativize(path)) {
+      p = p.resolve(part);
+      if (Files.isSymbolicLink(p)) {
+        throw new InvalidInputException("object key '" + key + "' passes through a symbolic link in " + root
+            + "; the store does not follow links");
+      }
+    }
   }
 
   @FunctionalInterface
@@ -377,7 +409,8 @@ public final class LocalObjectStore implements ObjectStore {
 
   private static boolean containsObject(Path folder) {
     try (Stream<Path> files = Files.walk(folder)) {
-      return files.anyMatch(p -> Files.isRegularFile(p) && !p.getFileName().toString().startsWith(TEMP_PREFIX));
+      return files.anyMatch(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)
+          && !p.getFileName().toString().startsWith(TEMP_PREFIX));
     } catch (IOException | UncheckedIOException e) {
       return false;
     }
@@ -394,8 +427,9 @@ public final class LocalObjectStore implements ObjectStore {
         if (name.startsWith(TEMP_PREFIX)) {
           continue;
         }
-        boolean dir = Files.isDirectory(child);
-        if (dir || Files.isRegularFile(child)) {
+        BasicFileAttributes a = Files.readAttributes(child, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        boolean dir = a.isDirectory();
+        if (dir || a.isRegularFile()) {
           entries.add(new Entry(folderKey + name + (dir ? "/" : ""), child, dir));
         }
       }

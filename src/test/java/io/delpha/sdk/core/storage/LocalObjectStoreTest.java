@@ -55,4 +55,35 @@ class LocalObjectStoreTest extends ObjectStoreContract {
     Path file = Files.write(tmp.resolve("plain-file"), utf8("x"));
     assertThatThrownBy(() -> LocalObjectStore.at(file)).isInstanceOf(InvalidInputException.class);
   }
+
+  @Test
+  @DisplayName("never follows a symbolic link out of its root: reads, writes, lists, moves and deletes refuse")
+  void symbolicLinksRefused() throws Exception {
+    Path outside = Files.createDirectories(tmp.resolve("outside-" + UUID.randomUUID()));
+    Files.write(outside.resolve("secret.txt"), utf8("secret"));
+    store.put("inside.txt", utf8("in"));
+    Files.createSymbolicLink(root.resolve("dir-link"), outside);
+    Files.createSymbolicLink(root.resolve("file-link.txt"), outside.resolve("secret.txt"));
+    Files.createDirectories(root.resolve("real"));
+    Files.createSymbolicLink(root.resolve("real/nested-link"), outside);
+
+    for (String key : new String[] {"dir-link/secret.txt", "file-link.txt", "real/nested-link/secret.txt"}) {
+      assertThatThrownBy(() -> store.get(key)).as("get " + key).isInstanceOf(InvalidInputException.class);
+      assertThatThrownBy(() -> store.stat(key)).as("stat " + key).isInstanceOf(InvalidInputException.class);
+      assertThatThrownBy(() -> store.exists(key)).as("exists " + key).isInstanceOf(InvalidInputException.class);
+      assertThatThrownBy(() -> store.delete(key)).as("delete " + key).isInstanceOf(InvalidInputException.class);
+      assertThatThrownBy(() -> store.put(key, utf8("overwritten"))).as("put " + key).isInstanceOf(InvalidInputException.class);
+    }
+    assertThatThrownBy(() -> store.put("dir-link/new.txt", utf8("x"))).isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> store.move("inside.txt", "dir-link/moved.txt")).isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> store.list("dir-link/")).isInstanceOf(InvalidInputException.class);
+    assertThat(store.list("").toList()).containsExactly("inside.txt");
+    assertThat(store.listFolders("")).isEmpty();
+
+    assertThat(outside.resolve("secret.txt")).hasContent("secret");
+    try (Stream<Path> files = Files.list(outside)) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactly("secret.txt");
+    }
+    assertThat(store.getBytes("inside.txt")).isEqualTo(utf8("in"));
+  }
 }
