@@ -1,7 +1,9 @@
 package io.delpha.sdk.examples;
 
 import io.delpha.sdk.cassandra.CassandraManager;
+import io.delpha.sdk.cassandra.DictionaryExporter;
 import io.delpha.sdk.cassandra.DictionaryManager;
+import io.delpha.sdk.cassandra.SchemaCatalog;
 import io.delpha.sdk.cassandra.TableDescription;
 import io.delpha.sdk.testing.CassandraServer;
 import java.util.UUID;
@@ -40,12 +42,13 @@ public final class CassandraQuickstart {
       cass.execute("SELECT action FROM delpha_actions.actions_conv_by_user WHERE user_id = ?", user)
           .forEach(r -> System.out.println("action: " + r.getString("action")));
 
-      DictionaryManager dict = new DictionaryManager(cass);
+      SchemaCatalog dict = new DictionaryManager(cass);      // hosts depend on the role interface
       System.out.println("keyspaces: " + dict.listKeyspaces());
       System.out.println("tables:    " + dict.listTables("delpha_actions"));
       TableDescription t = dict.describeTable("delpha_actions", "actions_conv_by_user");
       t.columns().forEach(c -> System.out.printf("  %-8s %-9s %s%n", c.name(), c.type(), c.kind()));
-      System.out.println(dict.describe("delpha_actions"));
+      DictionaryExporter ddl = new DictionaryManager(cass);
+      System.out.println(ddl.describe("delpha_actions"));
     }
     node.stop();
   }

@@ -5,6 +5,7 @@ import io.delpha.sdk.testing.PostgresServer;
 import io.delpha.sdk.testing.TotesysFixture;
 import io.delpha.sdk.totesys.LoggingPipelineListener;
 import io.delpha.sdk.totesys.RunReport;
+import io.delpha.sdk.totesys.PipelineRunner;
 import io.delpha.sdk.totesys.TotesysPipeline;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,7 +46,7 @@ public final class Demo {
           loaded.values().stream().mapToLong(Long::longValue).sum(), loaded.size());
       DataSource warehouse = pg.createDatabase("warehouse");
 
-      TotesysPipeline pipeline = TotesysPipeline.builder()
+      PipelineRunner pipeline = TotesysPipeline.builder()    // hosts depend on the role interface
           .source(totesys)
           .ingestionZone(LocalObjectStore.at(lake.resolve("ingestion")))
           .processedZone(LocalObjectStore.at(lake.resolve("processed")))

@@ -1,6 +1,8 @@
 package io.delpha.sdk.aws;
 
 import io.delpha.sdk.aws.internal.AppFlowErrors;
+import io.delpha.sdk.core.internal.Pause;
+import io.delpha.sdk.core.internal.aws.AwsClients;
 import io.delpha.sdk.aws.internal.CassandraLoader;
 import io.delpha.sdk.cassandra.CqlExecutor;
 import io.delpha.sdk.core.DataFormatException;
@@ -99,7 +101,7 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
  * <p>A manager is thread-safe; close it to release the clients it built (clients given to the builder
  * stay open).
  */
-public final class AWSManager implements AutoCloseable {
+public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFlowData, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(AWSManager.class);
   private static final int STARTED_RUNS_REMEMBERED = 1024;
@@ -112,7 +114,7 @@ public final class AWSManager implements AutoCloseable {
   private final String region;
   private final RetryPolicy pollBackoff;
   private final Clock clock;
-  private final Sleeper sleeper;
+  private final Pause.Sleeper sleeper;
   private final int recordsPageSize;
   private final Map<String, String> flowOfStartedRun = java.util.Collections.synchronizedMap(
       new LinkedHashMap<>(16, 0.75f, false) {
@@ -168,6 +170,7 @@ public final class AWSManager implements AutoCloseable {
    * @throws io.delpha.sdk.core.ConflictException if the flow is already running
    * @throws NotFoundException if there is no such flow
    */
+  @Override
   public FlowRun startFlow(String flowName) {
     requireFlowName(flowName);
     StartFlowResponse started = call("start", flowName, () -> appflow.startFlow(b -> b.flowName(flowName)));
@@ -188,6 +191,7 @@ public final class AWSManager implements AutoCloseable {
    * @param flowName the flow
    * @return the records
    */
+  @Override
   public List<FlowExecution> executions(String flowName) {
     requireFlowName(flowName);
     List<FlowExecution> all = executions(flowName, e -> false);
@@ -243,6 +247,7 @@ public final class AWSManager implements AutoCloseable {
    * @param timeout how long to wait at most
    * @return see {@link #awaitCompletion(String, String, Duration)}
    */
+  @Override
   public FlowExecution awaitCompletion(FlowRun run, Duration timeout) {
     if (run.executionId() == null) {
       throw new InvalidInputException("flow '" + run.flowName() + "' returned no run id to wait for "
@@ -281,6 +286,7 @@ public final class AWSManager implements AutoCloseable {
    * @return the run's final record: records processed, bytes written, error info
    * @throws FlowTimeoutException if the run is not final when the time is up
    */
+  @Override
   public FlowExecution awaitCompletion(String flowName, String executionId, Duration timeout) {
     requireFlowName(flowName);
     Objects.requireNonNull(executionId, "executionId");
@@ -307,13 +313,7 @@ public final class AWSManager implements AutoCloseable {
             + timeout + "; last status: " + (lastSeen == null ? "not listed by AppFlow yet" : lastSeen.status())
             + ". The run goes on at AWS: wait again later", lastSeen);
       }
-      try {
-        sleeper.sleep(pause.compareTo(left) < 0 ? pause : left);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new ServiceUnavailableException("interrupted while waiting for flow '" + flowName + "' run "
-            + executionId, e);
-      }
+      Pause.pause(sleeper, pause.compareTo(left) < 0 ? pause : left, "flow '" + flowName + "' run " + executionId);
     }
   }
 
@@ -326,6 +326,7 @@ public final class AWSManager implements AutoCloseable {
    * @return bucket, prefix and file type
    * @throws InvalidInputException if the flow has no S3 destination
    */
+  @Override
   public FlowDestination destination(String flowName) {
     requireFlowName(flowName);
     return destinationOf(flowName, describe(flowName));
@@ -385,6 +386,7 @@ public final class AWSManager implements AutoCloseable {
    * @throws FlowFormatException if the flow writes CSV or JSON, or Parquet with every value as a string;
    *     {@link #convertToParquet(String)} fixes it
    */
+  @Override
   public FlowDestination ensureSparkFormat(String flowName) {
     FlowDestination destination = destination(flowName);
     if (!destination.isSparkReady()) {
@@ -406,6 +408,7 @@ public final class AWSManager implements AutoCloseable {
    * @param flowName the flow
    * @return the updated destination
    */
+  @Override
   public FlowDestination convertToParquet(String flowName) {
     requireFlowName(flowName);
     DescribeFlowResponse flow = describe(flowName);
@@ -452,6 +455,7 @@ public final class AWSManager implements AutoCloseable {
    * @throws NoFlowDataException if the flow never succeeded, or its newest successful run wrote no data
    *     (the message says which run and why, and names the newest run that has data)
    */
+  @Override
   public String getLastFlowId(String flowName) {
     requireFlowName(flowName);
     FlowDestination destination = landingDestination(flowName);
@@ -477,6 +481,7 @@ public final class AWSManager implements AutoCloseable {
    * @throws DataFormatException naming the object, if the run's folder holds an object that is not
    *     Parquet or a file whose schema differs from the first
    */
+  @Override
   public FlowData getFlowParquetData(String flowName) {
     requireFlowName(flowName);
     FlowDestination destination = landingDestination(flowName);
@@ -494,6 +499,7 @@ public final class AWSManager implements AutoCloseable {
    * @throws NotFoundException if the flow has no such run
    * @throws NoFlowDataException if the run did not succeed or has no files
    */
+  @Override
   public FlowData getFlowParquetData(String flowName, String executionId) {
     requireFlowName(flowName);
     Objects.requireNonNull(executionId, "executionId");
@@ -596,6 +602,7 @@ public final class AWSManager implements AutoCloseable {
    * @param table the table
    * @return counts
    */
+  @Override
   public LoadReport loadIntoCassandra(String flowName, CqlExecutor cql, String keyspace, String table) {
     return loadIntoCassandra(flowName, cql, keyspace, table, LoadOptions.defaults());
   }
@@ -615,6 +622,7 @@ public final class AWSManager implements AutoCloseable {
    * @throws InvalidInputException if an existing table does not fit the data (checked before any write)
    * @throws NotFoundException if the table does not exist and {@link LoadOptions#createTable()} is off
    */
+  @Override
   public LoadReport loadIntoCassandra(String flowName, CqlExecutor cql, String keyspace, String table,
       LoadOptions options) {
     CassandraLoader loader = new CassandraLoader(cql, keyspace, table, options);
@@ -654,16 +662,6 @@ public final class AWSManager implements AutoCloseable {
     return "AWSManager[" + flowType + ", region " + region + "]";
   }
 
-  /** Pauses the calling thread; tests pass one that records pauses instead of sleeping. */
-  @FunctionalInterface
-  public interface Sleeper {
-    /**
-     * @param duration how long to pause
-     * @throws InterruptedException if the thread is interrupted
-     */
-    void sleep(Duration duration) throws InterruptedException;
-  }
-
   /** Builds an {@link AWSManager}. Not thread-safe. */
   public static final class Builder {
     private AwsCredentialsProvider credentials;
@@ -677,7 +675,7 @@ public final class AWSManager implements AutoCloseable {
     private RetryPolicy pollBackoff = RetryPolicy.builder().maxAttempts(Integer.MAX_VALUE)
         .initialDelay(Duration.ofSeconds(2)).maxDelay(Duration.ofSeconds(30)).multiplier(1.5).build();
     private Clock clock = Clock.systemUTC();
-    private Sleeper sleeper = d -> Thread.sleep(d.toMillis());
+    private Pause.Sleeper sleeper = Pause.REAL;
     private int recordsPageSize = 100;
 
     private Builder() {}
@@ -813,7 +811,7 @@ public final class AWSManager implements AutoCloseable {
      * @param sleeper how polls pause ({@link Thread#sleep(long)} by default)
      * @return this builder
      */
-    public Builder sleeper(Sleeper sleeper) {
+    Builder sleeper(Pause.Sleeper sleeper) {
       this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
       return this;
     }
@@ -835,23 +833,16 @@ public final class AWSManager implements AutoCloseable {
      * @throws InvalidInputException if a client cannot be built (e.g. no region anywhere)
      */
     public AWSManager build() {
-      RetryStrategy retries = sdkRetries(retryPolicy);
       AppflowClient appflow = appflowClient;
       S3Client s3 = s3Client;
       try {
         if (appflow == null) {
-          AppflowClientBuilder b = AppflowClient.builder()
-              .overrideConfiguration(c -> c.retryStrategy(retries));
-          configure(region, credentials, endpointOverride, b::region, b::credentialsProvider, b::endpointOverride);
-          appflow = b.build();
+          appflow = AwsClients.configure(AppflowClient.builder(), region, credentials, endpointOverride, retryPolicy)
+              .build();
         }
         if (s3 == null) {
-          S3ClientBuilder b = S3Client.builder().overrideConfiguration(c -> c.retryStrategy(retries));
-          configure(region, credentials, s3EndpointOverride, b::region, b::credentialsProvider, b::endpointOverride);
-          if (s3EndpointOverride != null) {
-            b.forcePathStyle(true);
-          }
-          s3 = b.build();
+          s3 = AwsClients.configure(S3Client.builder(), region, credentials, s3EndpointOverride, retryPolicy)
+              .forcePathStyle(s3EndpointOverride != null).build();
         }
       } catch (SdkClientException e) {
         if (appflow != null && appflowClient == null) {
@@ -860,39 +851,6 @@ public final class AWSManager implements AutoCloseable {
         throw new InvalidInputException("cannot build the AWS clients: " + e.getMessage(), e);
       }
       return new AWSManager(this, appflow, s3);
-    }
-
-    private static void configure(String region, AwsCredentialsProvider credentials, URI endpoint,
-        Function<Region, ?> setRegion, Function<AwsCredentialsProvider, ?> setCredentials,
-        Function<URI, ?> setEndpoint) {
-      if (region != null) {
-        setRegion.apply(Region.of(region));
-      } else if (endpoint != null) {
-        setRegion.apply(Region.US_EAST_1);
-      }
-      if (credentials != null) {
-        setCredentials.apply(credentials);
-      }
-      if (endpoint != null) {
-        setEndpoint.apply(endpoint);
-      }
-    }
-
-    private static RetryStrategy sdkRetries(RetryPolicy policy) {
-      BackoffStrategy backoff;
-      if (policy.initialDelay().isZero()) {
-        backoff = BackoffStrategy.retryImmediately();
-      } else if (policy.jitter()) {
-        backoff = BackoffStrategy.exponentialDelay(policy.initialDelay(), policy.maxDelay());
-      } else {
-        backoff = BackoffStrategy.exponentialDelayWithoutJitter(policy.initialDelay(), policy.maxDelay());
-      }
-      return AwsRetryStrategy.standardRetryStrategy().toBuilder()
-          .maxAttempts(policy.maxAttempts())
-          .backoffStrategy(backoff)
-          .throttlingBackoffStrategy(backoff)
-          .circuitBreakerEnabled(false)
-          .build();
     }
   }
 }

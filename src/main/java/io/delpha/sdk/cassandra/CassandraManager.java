@@ -1,5 +1,12 @@
 package io.delpha.sdk.cassandra;
 
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.metadata.Metadata;
+import io.delpha.sdk.cassandra.internal.ControlChannel;
+import io.delpha.sdk.core.ServiceUnavailableException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlIdentifier;
 import com.datastax.oss.driver.api.core.CqlSession;
@@ -135,6 +142,41 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
     }
     prepared.put(cql, ps);
     return ps;
+  }
+
+  /**
+   * The schema, read afresh. Bounded by the request timeout: right after a node restarts, the driver's
+   * refresh can wait for a control connection that is not back yet, and a schema read must not hang.
+   */
+  @Override
+  public Metadata schema() {
+    long timeoutMillis = config.requestTimeout().toMillis();
+    if (!ControlChannel.isOpen(session)) {
+      throw new ServiceUnavailableException("the connection that reads the schema is down (is the cluster at "
+          + config.contactPoints() + " up?); it is reconnecting, retry shortly");
+    }
+    try {
+      return session.refreshSchemaAsync().toCompletableFuture().get(timeoutMillis, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new ServiceUnavailableException("the cluster did not return its schema within " + timeoutMillis + " ms", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ServiceUnavailableException("interrupted while reading the schema", e);
+    } catch (ExecutionException e) {
+      throw DriverErrors.onRequest(e.getCause() != null ? e.getCause() : e);
+    } catch (RuntimeException e) {
+      throw DriverErrors.onRequest(e);
+    }
+  }
+
+  /**
+   * @return requests per connection times connections per local node, from the driver's configuration
+   */
+  @Override
+  public int requestCapacity() {
+    var profile = session.getContext().getConfig().getDefaultProfile();
+    return profile.getInt(DefaultDriverOption.CONNECTION_MAX_REQUESTS)
+        * profile.getInt(DefaultDriverOption.CONNECTION_POOL_LOCAL_SIZE);
   }
 
   /**

@@ -6,6 +6,7 @@ import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.cql.Statement;
+import com.datastax.oss.driver.api.core.metadata.Metadata;
 import io.delpha.sdk.core.InvalidInputException;
 import java.util.concurrent.CompletionStage;
 import java.util.stream.Stream;
@@ -79,6 +80,29 @@ public interface CqlExecutor {
    */
   default CompletionStage<AsyncResultSet> executeAsync(String cql, Object... values) {
     return executeAsync(statementOf(cql, values));
+  }
+
+  /**
+   * The cluster's schema as this executor may see it, read afresh (bounded by the request timeout):
+   * {@link DictionaryManager} describes through it. A {@link CassandraManager} sees every keyspace; an
+   * organisation key's scoped session only the organisation's.
+   *
+   * @return the schema
+   * @throws InvalidInputException when this executor cannot see the schema (the default)
+   * @throws io.delpha.sdk.core.ServiceUnavailableException when the cluster does not answer in time
+   */
+  default Metadata schema() {
+    throw new InvalidInputException(getClass().getSimpleName() + " does not expose the cluster's schema");
+  }
+
+  /**
+   * How many requests this executor carries at once to one node (connections times requests per
+   * connection): bounded writers stay below it, or the driver refuses requests as busy.
+   *
+   * @return the capacity (default 1024, the driver's default pool)
+   */
+  default int requestCapacity() {
+    return 1024;
   }
 
   /**

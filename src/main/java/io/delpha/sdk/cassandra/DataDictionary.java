@@ -1,10 +1,8 @@
 package io.delpha.sdk.cassandra;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.delpha.sdk.core.internal.JsonSupport;
 import io.delpha.sdk.core.DataFormatException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,11 +27,7 @@ import java.util.TreeSet;
  */
 public record DataDictionary(Instant exportedAt, List<KeyspaceDescription> keyspaces) {
 
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .registerModule(new JavaTimeModule())
-      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON = JsonSupport.MAPPER;
 
   /** Copies the keyspace list. */
   public DataDictionary {
@@ -45,7 +39,7 @@ public record DataDictionary(Instant exportedAt, List<KeyspaceDescription> keysp
    */
   public String toJson() {
     try {
-      return JSON.writeValueAsString(this);
+      return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(this);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a data dictionary always serialises", e);
     }

@@ -39,24 +39,26 @@ import java.util.TreeMap;
  * <p>Every call reads the schema afresh from the cluster, so it reflects DDL run a moment before.
  * Unknown names are {@link NotFoundException}s that list the nearest existing names. Thread-safe.
  */
-public final class DictionaryManager {
+public final class DictionaryManager implements SchemaCatalog, DictionaryExporter {
 
-  /** The keyspaces Cassandra itself owns. */
-  public static final Set<String> SYSTEM_KEYSPACES = Set.of("system", "system_schema", "system_auth",
-      "system_distributed", "system_traces", "system_views", "system_virtual_schema");
+  /** The keyspaces Cassandra itself owns: {@link CassandraKeyspaces#SYSTEM}. */
+  public static final Set<String> SYSTEM_KEYSPACES = CassandraKeyspaces.SYSTEM;
 
-  private final CassandraManager cassandra;
+  private final CqlExecutor cassandra;
 
   /**
-   * @param cassandra the cluster to describe; not closed by this class
+   * @param cassandra the cluster to describe: a {@link CassandraManager}, or any {@link CqlExecutor} that
+   *     exposes {@link CqlExecutor#schema()} (a scoped session describes its organisation's keyspaces
+   *     only); not closed by this class
    */
-  public DictionaryManager(CassandraManager cassandra) {
+  public DictionaryManager(CqlExecutor cassandra) {
     this.cassandra = Objects.requireNonNull(cassandra, "cassandra");
   }
 
   /**
    * @return the user keyspaces, sorted
    */
+  @Override
   public List<String> listKeyspaces() {
     return listKeyspaces(false);
   }
@@ -65,6 +67,7 @@ public final class DictionaryManager {
    * @param includeSystem whether Cassandra's own keyspaces are listed too
    * @return the keyspaces, sorted
    */
+  @Override
   public List<String> listKeyspaces(boolean includeSystem) {
     if (includeSystem) {
       // the driver's metadata leaves Cassandra's own keyspaces out: ask the schema tables
@@ -85,6 +88,7 @@ public final class DictionaryManager {
    * @return its tables (not views), sorted
    * @throws NotFoundException if the keyspace does not exist
    */
+  @Override
   public List<String> listTables(String keyspace) {
     return keyspace(metadata(), keyspace).getTables().keySet().stream().map(CqlIdentifier::asInternal).sorted().toList();
   }
@@ -95,6 +99,7 @@ public final class DictionaryManager {
    * @return the table's description
    * @throws NotFoundException if the keyspace or table does not exist
    */
+  @Override
   public TableDescription describeTable(String keyspace, String table) {
     return table(table(keyspace(metadata(), keyspace), table));
   }
@@ -103,6 +108,7 @@ public final class DictionaryManager {
    * @param keyspace a keyspace
    * @return its materialized views
    */
+  @Override
   public List<ViewDescription> listViews(String keyspace) {
     return views(keyspace(metadata(), keyspace));
   }
@@ -111,6 +117,7 @@ public final class DictionaryManager {
    * @param keyspace a keyspace
    * @return its user-defined types
    */
+  @Override
   public List<UserTypeDescription> listUserTypes(String keyspace) {
     return userTypes(keyspace(metadata(), keyspace));
   }
@@ -119,6 +126,7 @@ public final class DictionaryManager {
    * @param keyspace a keyspace
    * @return the secondary indexes of all its tables
    */
+  @Override
   public List<IndexDescription> listIndexes(String keyspace) {
     List<IndexDescription> all = new ArrayList<>();
     for (TableMetadata t : sorted(keyspace(metadata(), keyspace).getTables())) {
@@ -131,6 +139,7 @@ public final class DictionaryManager {
    * @param keyspace a keyspace
    * @return the keyspace with everything in it
    */
+  @Override
   public KeyspaceDescription describeKeyspace(String keyspace) {
     return keyspace(keyspace(metadata(), keyspace));
   }
@@ -139,6 +148,7 @@ public final class DictionaryManager {
    * @param keyspace a keyspace
    * @return its DDL and that of everything in it, as {@code cqlsh DESCRIBE KEYSPACE} prints it
    */
+  @Override
   public String describe(String keyspace) {
     return keyspace(metadata(), keyspace).describeWithChildren(true);
   }
@@ -148,6 +158,7 @@ public final class DictionaryManager {
    * @param table one of its tables
    * @return the table's DDL with its indexes, as {@code cqlsh DESCRIBE TABLE} prints it
    */
+  @Override
   public String describe(String keyspace, String table) {
     return table(keyspace(metadata(), keyspace), table).describeWithChildren(true);
   }
@@ -156,6 +167,7 @@ public final class DictionaryManager {
    * @param keyspaces the keyspaces to export
    * @return a snapshot of them
    */
+  @Override
   public DataDictionary export(String... keyspaces) {
     Metadata m = metadata();
     List<KeyspaceDescription> list = new ArrayList<>();
@@ -168,6 +180,7 @@ public final class DictionaryManager {
   /**
    * @return a snapshot of every user keyspace
    */
+  @Override
   public DataDictionary exportCluster() {
     Metadata m = metadata();
     List<KeyspaceDescription> list = new ArrayList<>();
@@ -185,6 +198,7 @@ public final class DictionaryManager {
    * @param saved an earlier snapshot
    * @return the changes from {@code saved} to now
    */
+  @Override
   public DictionaryDiff diffAgainst(DataDictionary saved) {
     Metadata m = metadata();
     List<KeyspaceDescription> live = new ArrayList<>();
@@ -194,29 +208,8 @@ public final class DictionaryManager {
     return saved.diff(new DataDictionary(Instant.now(), live));
   }
 
-  /**
-   * The schema, read afresh. Bounded by the request timeout: right after a node restarts, the driver's
-   * refresh can wait for a control connection that is not back yet, and a dictionary call must not hang.
-   */
   private Metadata metadata() {
-    long timeoutMillis = cassandra.config().requestTimeout().toMillis();
-    if (!io.delpha.sdk.cassandra.internal.ControlChannel.isOpen(cassandra.session())) {
-      throw new io.delpha.sdk.core.ServiceUnavailableException("the connection that reads the schema is down "
-          + "(is the cluster at " + cassandra.config().contactPoints() + " up?); it is reconnecting, retry shortly");
-    }
-    try {
-      return cassandra.session().refreshSchemaAsync().toCompletableFuture()
-          .get(timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new io.delpha.sdk.core.ServiceUnavailableException(
-          "the cluster did not return its schema within " + timeoutMillis + " ms", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new io.delpha.sdk.core.ServiceUnavailableException("interrupted while reading the schema", e);
-    } catch (java.util.concurrent.ExecutionException | RuntimeException e) {
-      throw DriverErrors.onRequest(e.getCause() != null && e instanceof java.util.concurrent.ExecutionException
-          ? e.getCause() : e);
-    }
+    return cassandra.schema();
   }
 
   private static KeyspaceMetadata keyspace(Metadata m, String name) {

@@ -1,5 +1,6 @@
 package io.delpha.sdk.core;
 
+import io.delpha.sdk.core.internal.Pause;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
@@ -93,12 +94,7 @@ public record RetryPolicy(
    * @throws ServiceUnavailableException if the thread is interrupted while waiting
    */
   public void pauseAfter(int attempt) {
-    try {
-      Thread.sleep(delayAfter(attempt).toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ServiceUnavailableException("interrupted while waiting to retry", e);
-    }
+    Pause.pause(Pause.REAL, delayAfter(attempt), "the next attempt");
   }
 
   /** Builds a {@link RetryPolicy}. */

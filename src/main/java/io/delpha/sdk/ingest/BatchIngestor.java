@@ -1,6 +1,8 @@
 package io.delpha.sdk.ingest;
 
-import io.delpha.sdk.cassandra.CassandraManager;
+import io.delpha.sdk.cassandra.CqlExecutor;
+import io.delpha.sdk.cassandra.internal.BoundedWriter;
+import io.delpha.sdk.core.internal.Listeners;
 import io.delpha.sdk.cassandra.DictionaryManager;
 import io.delpha.sdk.core.AuthenticationException;
 import io.delpha.sdk.core.ConflictException;
@@ -73,11 +75,11 @@ import org.slf4j.LoggerFactory;
  * is ingested ({@code UPDATE ... IF owner = ?}). Thread-safe; {@link #ingestPending()} runs one pass at a
  * time per instance.
  */
-public final class BatchIngestor implements AutoCloseable {
+public final class BatchIngestor implements CustomerRegistry, FileStaging, IngestRunner {
 
   private static final Logger LOG = LoggerFactory.getLogger(BatchIngestor.class);
 
-  private final CassandraManager cassandra;
+  private final CqlExecutor cassandra;
   private final DictionaryManager dictionary;
   private final ObjectStore staging;
   private final Registry registry;
@@ -96,23 +98,6 @@ public final class BatchIngestor implements AutoCloseable {
   private volatile boolean closed;
   private ScheduledFuture<?> watcher;
 
-  /**
-   * The writer's in-flight bound must fit what the driver's connection pool carries (requests per
-   * connection times connections), with room left for leases and metrics on the same session: past it,
-   * the driver fails requests with "busy connection" and a file would stop half-way.
-   */
-  private static int boundedByPool(CassandraManager cassandra, int wanted) {
-    var profile = cassandra.session().getContext().getConfig().getDefaultProfile();
-    int capacity = profile.getInt(com.datastax.oss.driver.api.core.config.DefaultDriverOption.CONNECTION_MAX_REQUESTS)
-        * profile.getInt(com.datastax.oss.driver.api.core.config.DefaultDriverOption.CONNECTION_POOL_LOCAL_SIZE);
-    int usable = Math.max(1, capacity - Math.max(16, capacity / 8));
-    if (wanted > usable) {
-      LOG.info("maxInFlight {} lowered to {}: the session's pool carries {} requests per node", wanted, usable, capacity);
-      return usable;
-    }
-    return wanted;
-  }
-
   private BatchIngestor(Builder b) {
     this.cassandra = b.cassandra;
     this.dictionary = new DictionaryManager(b.cassandra);
@@ -122,7 +107,7 @@ public final class BatchIngestor implements AutoCloseable {
     this.worker = b.worker;
     this.lease = b.lease;
     this.pollInterval = b.pollInterval;
-    this.maxInFlight = boundedByPool(b.cassandra, b.maxInFlight);
+    this.maxInFlight = BoundedWriter.boundedByPool(b.cassandra.requestCapacity(), b.maxInFlight);
     this.maxBatchRows = b.maxBatchRows;
     this.progressEveryRows = b.progressEveryRows;
     this.listener = b.listener;
@@ -179,6 +164,7 @@ public final class BatchIngestor implements AutoCloseable {
    * @param constraints what the customer may upload
    * @param appName the name of an app registered on this ingestor's builder
    */
+  @Override
   public void registerCustomer(String customerId, String password, String keyspace, IngestionConstraints constraints,
       String appName) {
     if (customerId == null || FileChecks.badName(customerId).isPresent()) {
@@ -206,6 +192,7 @@ public final class BatchIngestor implements AutoCloseable {
    * @return the constraints
    * @throws AuthenticationException for an unknown customer or a wrong password (the same message)
    */
+  @Override
   public IngestionConstraints constraints(String customerId, String password) {
     return authenticate(customerId, password).constraints();
   }
@@ -222,6 +209,7 @@ public final class BatchIngestor implements AutoCloseable {
    * @throws AuthenticationException for an unknown customer or a wrong password; nothing is staged
    * @throws NotFoundException if the directory does not exist
    */
+  @Override
   public FetchReport fetch(String customerId, String password, Path clientInputDir) {
     Customer c = authenticate(customerId, password);
     if (!Files.isDirectory(clientInputDir)) {
@@ -280,6 +268,7 @@ public final class BatchIngestor implements AutoCloseable {
    * @param address where to listen, e.g. {@code new InetSocketAddress("127.0.0.1", 0)}
    * @return the running server; close it to stop
    */
+  @Override
   public UploadServer uploadServer(InetSocketAddress address) {
     return uploadServer(ServerOptions.on(address));
   }
@@ -293,6 +282,7 @@ public final class BatchIngestor implements AutoCloseable {
    * @throws ServiceUnavailableException if the address cannot be bound
    * @throws io.delpha.sdk.core.TlsException if the key material cannot be read
    */
+  @Override
   public UploadServer uploadServer(ServerOptions options) {
     return UploadServer.start(this, options, Clock.systemUTC());
   }
@@ -305,6 +295,7 @@ public final class BatchIngestor implements AutoCloseable {
    * @return the files this manager took
    * @throws ServiceUnavailableException if Cassandra or the staging store cannot be reached
    */
+  @Override
   public IngestReport ingestPending() {
     synchronized (passLock) {
       List<FileIngestion> done = new ArrayList<>();
@@ -330,6 +321,7 @@ public final class BatchIngestor implements AutoCloseable {
    * Watches the staging area: runs {@link #ingestPending()} now and then every poll interval (a listing
    * poll, for local folders and S3 alike). Errors of a pass are logged and the next pass retries.
    */
+  @Override
   public synchronized void start() {
     if (closed) {
       throw new IllegalStateException("this ingestor is closed");
@@ -494,16 +486,12 @@ public final class BatchIngestor implements AutoCloseable {
   }
 
   private void notify(java.util.function.Consumer<IngestListener> event) {
-    try {
-      event.accept(listener);
-    } catch (RuntimeException e) {
-      LOG.warn("ingest listener failed: {}", e.toString());
-    }
+    Listeners.notify(listener, event);
   }
 
   /** Builds a {@link BatchIngestor}. Not thread-safe. */
   public static final class Builder {
-    private CassandraManager cassandra;
+    private CqlExecutor cassandra;
     private ObjectStore staging;
     private String registryKeyspace = "delpha_ingest";
     private String registryReplication = "{'class': 'SimpleStrategy', 'replication_factor': 1}";
@@ -520,10 +508,12 @@ public final class BatchIngestor implements AutoCloseable {
     private Builder() {}
 
     /**
-     * @param cassandra where the registry lives and rows go; not closed by the ingestor (required)
+     * @param cassandra where the registry lives and rows go: a {@code CassandraManager}, or any {@link
+     *     CqlExecutor} that exposes {@link CqlExecutor#schema()} (an admin scoped session); not closed by
+     *     the ingestor (required)
      * @return this builder
      */
-    public Builder cassandra(CassandraManager cassandra) {
+    public Builder cassandra(CqlExecutor cassandra) {
       this.cassandra = Objects.requireNonNull(cassandra, "cassandra");
       return this;
     }

@@ -1,5 +1,6 @@
 package io.delpha.sdk.ingest;
 
+import io.delpha.sdk.core.internal.JsonSupport;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -25,7 +26,7 @@ import java.util.Set;
  */
 public record IngestionConstraints(Set<String> formats, int numberFiles, long maxFileKib) {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = JsonSupport.MAPPER;
 
   /** Validates and normalizes the extensions to lower case with a leading dot. */
   public IngestionConstraints {

@@ -1,5 +1,6 @@
 package io.delpha.sdk.ingest;
 
+import io.delpha.sdk.core.internal.JsonSupport;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.delpha.sdk.core.AuthenticationException;
@@ -42,7 +43,7 @@ import java.util.stream.Stream;
  */
 public final class UploadClient {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = JsonSupport.MAPPER;
   private static final Logger LOG = LoggerFactory.getLogger(UploadClient.class);
 
   private final URI base;

@@ -1,5 +1,6 @@
 package io.delpha.sdk.ingest;
 
+import io.delpha.sdk.core.internal.JsonSupport;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -69,7 +70,7 @@ public final class UploadServer implements AutoCloseable {
   public static final Duration IDLE_EXPIRY = Duration.ofMinutes(15);
 
   private static final Logger LOG = LoggerFactory.getLogger(UploadServer.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = JsonSupport.MAPPER;
   private static final Map<String, String> CHALLENGE = Map.of("WWW-Authenticate", "Basic realm=\"delpha-ingest\"");
 
   private final BatchIngestor ingestor;

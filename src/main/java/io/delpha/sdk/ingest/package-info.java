@@ -1,7 +1,11 @@
 /**
- * Multi-tenant batch ingestion of client files into per-customer Cassandra keyspaces: {@link
- * io.delpha.sdk.ingest.BatchIngestor} (customers, uploads, staging, managers), the upload endpoint
- * ({@link io.delpha.sdk.ingest.UploadServer}, {@link io.delpha.sdk.ingest.UploadClient}) and the
- * customer's {@link io.delpha.sdk.ingest.IngestApp}.
+ * Multi-tenant batch ingestion of client files into per-customer Cassandra keyspaces.
+ *
+ * <p>Seams hosts depend on: {@link io.delpha.sdk.ingest.CustomerRegistry} (customers and their
+ * constraints), {@link io.delpha.sdk.ingest.FileStaging} (checked uploads, the HTTP endpoint), {@link
+ * io.delpha.sdk.ingest.IngestRunner} (managers ingesting staged files), all implemented by {@link
+ * io.delpha.sdk.ingest.BatchIngestor}; {@link io.delpha.sdk.ingest.IngestApp} (what a customer's file
+ * becomes), {@link io.delpha.sdk.ingest.IngestListener} (progress). {@link
+ * io.delpha.sdk.ingest.UploadClient} is the seed's {@code fetchdata} as a class.
  */
 package io.delpha.sdk.ingest;

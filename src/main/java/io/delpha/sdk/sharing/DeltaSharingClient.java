@@ -1,5 +1,6 @@
 package io.delpha.sdk.sharing;
 
+import io.delpha.sdk.core.internal.JsonSupport;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -60,7 +61,7 @@ import java.util.Objects;
  */
 public final class DeltaSharingClient implements AutoCloseable {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = JsonSupport.MAPPER;
   private static final String USER_AGENT = "delpha-data-sdk-delta-sharing/0.1";
 
   private final URI endpoint;

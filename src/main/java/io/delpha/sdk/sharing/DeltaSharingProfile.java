@@ -1,5 +1,6 @@
 package io.delpha.sdk.sharing;
 
+import io.delpha.sdk.core.internal.JsonSupport;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -57,7 +58,7 @@ public record DeltaSharingProfile(
   /** The newest {@code shareCredentialsVersion} this client reads. */
   public static final int NEWEST_VERSION = 2;
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = JsonSupport.MAPPER;
 
   /** How a profile authenticates to the sharing server. */
   public enum AuthType {

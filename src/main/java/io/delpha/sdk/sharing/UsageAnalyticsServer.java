@@ -1,5 +1,6 @@
 package io.delpha.sdk.sharing;
 
+import io.delpha.sdk.core.internal.JsonSupport;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.delpha.sdk.core.AccessDeniedException;
@@ -62,7 +63,7 @@ import org.slf4j.LoggerFactory;
 public final class UsageAnalyticsServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(UsageAnalyticsServer.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = JsonSupport.MAPPER;
   /** The path of the usage endpoint. */
   public static final String PATH = "/api/v1/usage";
 

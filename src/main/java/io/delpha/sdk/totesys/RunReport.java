@@ -1,5 +1,6 @@
 package io.delpha.sdk.totesys;
 
+import io.delpha.sdk.core.internal.JsonSupport;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.delpha.sdk.core.DelphaException;
@@ -46,7 +47,7 @@ public record RunReport(
     Step failedStep,
     DelphaException error) {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = JsonSupport.MAPPER;
 
   /** The three steps of a run, in order. */
   public enum Step {

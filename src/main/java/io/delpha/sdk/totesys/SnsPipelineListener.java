@@ -4,6 +4,7 @@ import io.delpha.sdk.core.AccessDeniedException;
 import io.delpha.sdk.core.AuthenticationException;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.InvalidInputException;
+import io.delpha.sdk.core.internal.aws.AwsClients;
 import io.delpha.sdk.core.NotFoundException;
 import io.delpha.sdk.core.RateLimitedException;
 import io.delpha.sdk.core.Secret;
@@ -191,6 +192,15 @@ public final class SnsPipelineListener implements PipelineListener, AutoCloseabl
     }
 
     /**
+     * @param provider any AWS credentials provider (an assumed role, a profile); the default chain otherwise
+     * @return this builder
+     */
+    public Builder credentialsProvider(AwsCredentialsProvider provider) {
+      this.credentials = java.util.Objects.requireNonNull(provider, "provider");
+      return this;
+    }
+
+    /**
      * @param endpoint an SNS-compatible endpoint (tests, VPC endpoints)
      * @return this builder
      */
@@ -219,16 +229,7 @@ public final class SnsPipelineListener implements PipelineListener, AutoCloseabl
       if (client != null) {
         return new SnsPipelineListener(client, false, topicArn, notifyOnSuccess);
       }
-      SnsClientBuilder b = SnsClient.builder();
-      if (region != null) {
-        b.region(Region.of(region));
-      }
-      if (credentials != null) {
-        b.credentialsProvider(credentials);
-      }
-      if (endpointOverride != null) {
-        b.endpointOverride(endpointOverride);
-      }
+      SnsClientBuilder b = AwsClients.configure(SnsClient.builder(), region, credentials, endpointOverride, null);
       try {
         return new SnsPipelineListener(b.build(), true, topicArn, notifyOnSuccess);
       } catch (SdkClientException e) {

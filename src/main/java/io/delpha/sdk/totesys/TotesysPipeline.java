@@ -56,7 +56,7 @@ import org.slf4j.LoggerFactory;
  * last recorded progress. Runs never overlap: {@link #run()} waits for a run in progress, a scheduled
  * tick skips. Thread-safe.
  */
-public final class TotesysPipeline {
+public final class TotesysPipeline implements PipelineRunner, PipelineScheduler {
 
   private static final Logger log = LoggerFactory.getLogger(TotesysPipeline.class);
 
@@ -90,6 +90,7 @@ public final class TotesysPipeline {
    *
    * @return what the run did; {@link RunReport#succeeded()} is {@code false} if a step failed
    */
+  @Override
   public RunReport run() {
     return steps(Step.EXTRACT, Step.TRANSFORM, Step.LOAD);
   }
@@ -99,6 +100,7 @@ public final class TotesysPipeline {
    *
    * @return what it did
    */
+  @Override
   public RunReport extract() {
     return steps(Step.EXTRACT);
   }
@@ -108,6 +110,7 @@ public final class TotesysPipeline {
    *
    * @return what it did
    */
+  @Override
   public RunReport transform() {
     return steps(Step.TRANSFORM);
   }
@@ -117,6 +120,7 @@ public final class TotesysPipeline {
    *
    * @return what it did
    */
+  @Override
   public RunReport load() {
     return steps(Step.LOAD);
   }
@@ -126,6 +130,7 @@ public final class TotesysPipeline {
    *
    * @return watermarks by source table, empty before the first extract
    */
+  @Override
   public Map<String, LocalDateTime> watermarks() {
     return Extractor.watermarks(ingestion);
   }
@@ -137,6 +142,7 @@ public final class TotesysPipeline {
    * @param period the time between the end of one run and the start of the next
    * @return the handle that stops the schedule
    */
+  @Override
   public ScheduledRun schedule(Duration period) {
     ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "totesys-pipeline");
@@ -153,6 +159,7 @@ public final class TotesysPipeline {
    * @param executor where runs execute
    * @return the handle that stops the schedule
    */
+  @Override
   public ScheduledRun schedule(Duration period, ScheduledExecutorService executor) {
     return schedule(period, executor, null);
   }
@@ -239,13 +246,7 @@ public final class TotesysPipeline {
     }
 
     private void each(java.util.function.Consumer<PipelineListener> event) {
-      for (PipelineListener l : all) {
-        try {
-          event.accept(l);
-        } catch (RuntimeException e) {
-          log.warn("a pipeline listener ({}) threw; ignored", l, e);
-        }
-      }
+      io.delpha.sdk.core.internal.Listeners.notifyEach(all, event);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.delpha.sdk.aws;
 
+import io.delpha.sdk.testing.MutableClock;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -66,7 +67,7 @@ class AWSManagerTest {
 
   AWSManager aws;
   final List<Duration> pauses = new ArrayList<>();
-  final MutableClock clock = new MutableClock();
+  final MutableClock clock = new MutableClock(Instant.parse("2024-11-15T12:00:00Z"));
 
   @BeforeAll
   static void land() {
@@ -368,29 +369,5 @@ class AWSManagerTest {
   static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder json(String body) {
     return WireMock.aResponse().withStatus(200).withHeader("Content-Type", "application/json")
         .withHeader("x-amzn-RequestId", REQUEST_ID).withBody(body);
-  }
-
-  /** A clock tests move forward by hand. */
-  static final class MutableClock extends Clock {
-    private Instant now = Instant.parse("2024-11-15T12:00:00Z");
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 }

@@ -13,6 +13,7 @@ import io.delpha.sdk.core.ServerTls;
 import io.delpha.sdk.core.storage.LocalObjectStore;
 import io.delpha.sdk.ingest.internal.PasswordHasher;
 import io.delpha.sdk.testing.CassandraServer;
+import io.delpha.sdk.testing.MutableClock;
 import io.delpha.sdk.testing.TlsMaterial;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,10 +27,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -39,7 +38,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -61,7 +59,7 @@ class UploadServerTest {
   LocalObjectStore staging;
   BatchIngestor ingestor;
   UploadServer server;
-  final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-22T10:00:00Z"));
+  final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T10:00:00Z"));
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
 
   @BeforeAll
@@ -84,22 +82,7 @@ class UploadServerTest {
     ingestor.registerCustomer("small", "pw-small", KS,
         IngestionConstraints.fromJson("{\"formats\":[\".csv\"],\"number_files\":3,\"data_sizes\":64}"));
     server = UploadServer.start(ingestor, ServerOptions.builder().idleTimeout(Duration.ofSeconds(5)).build(),
-        new Clock() {
-          @Override
-          public Instant instant() {
-            return now.get();
-          }
-
-          @Override
-          public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-          }
-
-          @Override
-          public Clock withZone(java.time.ZoneId zone) {
-            return this;
-          }
-        });
+        clock);
   }
 
   @AfterEach
@@ -142,6 +125,8 @@ class UploadServerTest {
       sending.set(false);
       watcher.join();
     }
+    System.out.printf("256 MiB chunked upload against 64 KiB: %s after the client sent %d bytes; at most %d bytes held "
+        + "on disk%n", status, sent, maxOnDisk.get());
     assertThat(status).isEqualTo("HTTP/1.1 413");
     assertThat(maxOnDisk.get()).as("bytes held on disk at most").isLessThanOrEqualTo(64 * 1024 + 64 * 1024);
     assertThat(bytesUnder(server.holding())).isZero();
@@ -279,7 +264,7 @@ class UploadServerTest {
     try (Stream<Path> dirs = Files.list(server.holding())) {
       assertThat(dirs.count()).isEqualTo(UploadServer.MAX_OPEN_UPLOADS);
     }
-    now.updateAndGet(t -> t.plus(UploadServer.IDLE_EXPIRY).plusSeconds(1));
+    clock.advance(UploadServer.IDLE_EXPIRY.plusSeconds(1));
     assertThat(openUploadStatus()).isEqualTo(201);
     try (Stream<Path> dirs = Files.list(server.holding())) {
       assertThat(dirs.count()).isEqualTo(1);

@@ -1,5 +1,6 @@
 package io.delpha.sdk.security;
 
+import io.delpha.sdk.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;

@@ -1,5 +1,7 @@
 package io.delpha.sdk.totesys;
 
+import io.delpha.sdk.testing.FailingDataSource;
+import io.delpha.sdk.testing.FailingObjectStore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

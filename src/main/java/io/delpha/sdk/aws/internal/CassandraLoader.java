@@ -7,6 +7,8 @@ import io.delpha.sdk.aws.FlowData;
 import io.delpha.sdk.aws.LoadOptions;
 import io.delpha.sdk.aws.LoadReport;
 import io.delpha.sdk.cassandra.CqlExecutor;
+import io.delpha.sdk.cassandra.internal.BoundedWriter;
+import io.delpha.sdk.core.internal.Listeners;
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.InvalidInputException;
@@ -28,9 +30,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -103,11 +102,7 @@ public final class CassandraLoader {
   }
 
   private static void notify(Runnable callback) {
-    try {
-      callback.run();
-    } catch (RuntimeException e) {
-      log.warn("a progress listener failed; the load goes on", e);
-    }
+    Listeners.notify(callback, Runnable::run);
   }
 
   /** Parquet column name to CQL column name. */
@@ -233,14 +228,12 @@ public final class CassandraLoader {
         + String.join(", ", java.util.Collections.nCopies(quoted.size(), "?")) + ")";
     PreparedStatement prepared = cql.prepare(insert);
     Set<String> keyColumns = keyColumns(cqlNames);
-    Semaphore permits = new Semaphore(options.maxInFlight());
-    AtomicReference<Throwable> failure = new AtomicReference<>();
-    AtomicLong written = new AtomicLong();
+    BoundedWriter out = new BoundedWriter(cql, options.maxInFlight());
     long submitted = 0;
     String lastFile = null;
     long total = data.execution().recordsProcessed() > 0 ? data.execution().recordsProcessed() : -1;
     try {
-      while (failure.get() == null && data.hasNext()) {
+      while (out.failure() == null && data.hasNext()) {
         if (!Objects.equals(lastFile, data.currentFile())) {
           lastFile = data.currentFile();
           long done = submitted;
@@ -258,32 +251,25 @@ public final class CassandraLoader {
           values[i] = v instanceof byte[] b ? ByteBuffer.wrap(b) : v;
         }
         BoundStatement bound = prepared.bind(values);
-        acquire(permits);
         submitted++;
-        cql.executeAsync(bound).whenComplete((rs, error) -> {
-          if (error == null) {
-            written.incrementAndGet();
-          } else {
-            failure.compareAndSet(null, error);
-          }
-          permits.release();
-        });
+        out.submit(bound, 1);
       }
     } finally {
-      acquire(permits, options.maxInFlight());
+      out.awaitAll(Duration.ofMinutes(5));
     }
-    Throwable error = failure.get();
+    long written = out.acknowledged();
+    Throwable error = out.failure();
     if (error != null) {
       Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
       log.warn("upserting into {}.{} failed after {} rows; re-running the load is safe (upserts are idempotent)",
-          keyspace, table, written.get());
+          keyspace, table, written);
       if (cause instanceof DelphaException d) {
         throw d;
       }
-      throw new DelphaException("upserting into " + keyspace + "." + table + " failed after " + written.get()
+      throw new DelphaException("upserting into " + keyspace + "." + table + " failed after " + written
           + " rows: " + cause.getMessage(), cause);
     }
-    return written.get();
+    return written;
   }
 
   /** The Parquet columns that are key columns of the table. */
@@ -297,18 +283,5 @@ public final class CassandraLoader {
       }
     });
     return keys;
-  }
-
-  private static void acquire(Semaphore permits) {
-    acquire(permits, 1);
-  }
-
-  private static void acquire(Semaphore permits, int count) {
-    try {
-      permits.acquire(count);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ServiceUnavailableException("interrupted while upserting rows", e);
-    }
   }
 }

@@ -7,6 +7,7 @@ import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.NotFoundException;
 import io.delpha.sdk.core.RateLimitedException;
 import io.delpha.sdk.core.Secret;
+import io.delpha.sdk.core.internal.aws.AwsClients;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.secrets.internal.SecretJson;
 import java.net.URI;
@@ -211,16 +212,8 @@ public final class AwsSecretsManagerProvider implements SecretProvider, AutoClos
       if (client != null) {
         return new AwsSecretsManagerProvider(client, false, "caller's client");
       }
-      SecretsManagerClientBuilder b = SecretsManagerClient.builder();
-      if (region != null) {
-        b.region(Region.of(region));
-      }
-      if (credentials != null) {
-        b.credentialsProvider(credentials);
-      }
-      if (endpointOverride != null) {
-        b.endpointOverride(endpointOverride);
-      }
+      SecretsManagerClientBuilder b = AwsClients.configure(SecretsManagerClient.builder(), region, credentials,
+          endpointOverride, null);
       try {
         return new AwsSecretsManagerProvider(b.build(), true,
             (region == null ? "default region" : region) + (endpointOverride == null ? "" : ", " + endpointOverride));

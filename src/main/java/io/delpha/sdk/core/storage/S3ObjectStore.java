@@ -8,6 +8,8 @@ import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.NotFoundException;
 import io.delpha.sdk.core.Secret;
 import io.delpha.sdk.core.ServiceUnavailableException;
+import io.delpha.sdk.core.internal.aws.AwsClients;
+import io.delpha.sdk.core.RetryPolicy;
 import io.delpha.sdk.core.storage.internal.Keys;
 import java.io.IOException;
 import java.io.InputStream;
@@ -384,6 +386,7 @@ public final class S3ObjectStore implements ObjectStore {
     private String region;
     private AwsCredentialsProvider credentials;
     private URI endpointOverride;
+    private RetryPolicy retryPolicy;
     private S3Client client;
     private long partSize = 8L * 1024 * 1024;
     private int pageSize = 1000;
@@ -439,6 +442,16 @@ public final class S3ObjectStore implements ObjectStore {
      */
     public Builder credentialsProvider(AwsCredentialsProvider provider) {
       this.credentials = Objects.requireNonNull(provider, "provider");
+      return this;
+    }
+
+    /**
+     * @param policy retries of transient S3 failures, applied as the SDK's retry strategy (the SDK's
+     *     standard retries otherwise)
+     * @return this builder
+     */
+    public Builder retryPolicy(RetryPolicy policy) {
+      this.retryPolicy = Objects.requireNonNull(policy, "retryPolicy");
       return this;
     }
 
@@ -501,18 +514,8 @@ public final class S3ObjectStore implements ObjectStore {
       if (client != null) {
         return new S3ObjectStore(client, false, bucket, (int) partSize, pageSize);
       }
-      S3ClientBuilder b = S3Client.builder();
-      if (region != null) {
-        b.region(Region.of(region));
-      } else if (endpointOverride != null) {
-        b.region(Region.US_EAST_1);
-      }
-      if (credentials != null) {
-        b.credentialsProvider(credentials);
-      }
-      if (endpointOverride != null) {
-        b.endpointOverride(endpointOverride).forcePathStyle(true);
-      }
+      S3ClientBuilder b = AwsClients.configure(S3Client.builder(), region, credentials, endpointOverride, retryPolicy)
+          .forcePathStyle(endpointOverride != null);
       try {
         return new S3ObjectStore(b.build(), true, bucket, (int) partSize, pageSize);
       } catch (SdkClientException e) {

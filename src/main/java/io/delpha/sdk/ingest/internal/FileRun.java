@@ -10,11 +10,12 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Statement;
 import com.datastax.oss.driver.api.core.type.codec.TypeCodec;
 import com.datastax.oss.driver.api.core.type.codec.registry.CodecRegistry;
-import io.delpha.sdk.cassandra.CassandraManager;
+import io.delpha.sdk.cassandra.CqlExecutor;
 import io.delpha.sdk.cassandra.DictionaryManager;
 import io.delpha.sdk.cassandra.ColumnDescription;
 import io.delpha.sdk.cassandra.ColumnKind;
 import io.delpha.sdk.cassandra.TableDescription;
+import io.delpha.sdk.cassandra.internal.BoundedWriter;
 import io.delpha.sdk.core.ConflictException;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.InvalidInputException;
@@ -34,12 +35,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One file's ingestion as an {@link IngestJob}: asynchronous writes bounded by a semaphore, rows of
@@ -48,7 +47,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class FileRun implements IngestJob, AutoCloseable {
 
-  private final CassandraManager cassandra;
+  private final CqlExecutor cassandra;
   private final ObjectStore store;
   private final String stagedKey;
   private final String customer;
@@ -60,9 +59,7 @@ public final class FileRun implements IngestJob, AutoCloseable {
   private final long progressEveryRows;
   private final ProgressListener listener;
   private final String task;
-  private final Semaphore permits;
-  private final AtomicReference<Throwable> failure = new AtomicReference<>();
-  private final AtomicLong acknowledged = new AtomicLong();
+  private final BoundedWriter out;
   private final AtomicLong bytesRead = new AtomicLong();
   private final Map<String, Writer> writers = new HashMap<>();
   private volatile boolean leaseLost;
@@ -83,7 +80,7 @@ public final class FileRun implements IngestJob, AutoCloseable {
    * @param progressEveryRows how often progress is reported
    * @param listener where progress goes
    */
-  public FileRun(CassandraManager cassandra, ObjectStore store, String stagedKey,
+  public FileRun(CqlExecutor cassandra, ObjectStore store, String stagedKey,
       String customer, String keyspace, long sizeBytes, int maxInFlight, int maxBatchRows, long progressEveryRows,
       ProgressListener listener) {
     this.cassandra = cassandra;
@@ -98,7 +95,7 @@ public final class FileRun implements IngestJob, AutoCloseable {
     this.progressEveryRows = progressEveryRows;
     this.listener = listener;
     this.task = "ingest " + customer + "/" + fileName;
-    this.permits = new Semaphore(maxInFlight);
+    this.out = new BoundedWriter(cassandra, maxInFlight);
   }
 
   @Override
@@ -191,21 +188,14 @@ public final class FileRun implements IngestJob, AutoCloseable {
 
   /** Waits for the requests still in flight, whatever happened, so none outlives the run. */
   public void awaitInFlight() {
-    try {
-      if (permits.tryAcquire(maxInFlight, 5, TimeUnit.MINUTES)) {
-        permits.release(maxInFlight);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ServiceUnavailableException("interrupted while waiting for the writes of " + stagedKey, e);
-    }
+    out.awaitAll(Duration.ofMinutes(5));
   }
 
   /**
    * @return the rows acknowledged so far
    */
   public long rowsIngested() {
-    return acknowledged.get();
+    return out.acknowledged();
   }
 
   /**
@@ -249,7 +239,7 @@ public final class FileRun implements IngestJob, AutoCloseable {
   }
 
   private void rethrow() {
-    Throwable t = failure.get();
+    Throwable t = out.failure();
     if (t instanceof DelphaException d) {
       throw d;
     }
@@ -301,14 +291,15 @@ public final class FileRun implements IngestJob, AutoCloseable {
       this.insert = cassandra.prepare(cql);
       this.keyIndexes = keys.stream().mapToInt(Integer::intValue).toArray();
       this.codecs = new TypeCodec[columns.size()];
-      this.registry = cassandra.session().getContext().getCodecRegistry();
-      this.protocol = cassandra.session().getContext().getProtocolVersion();
+      var probe = insert.bind();
+      this.registry = probe.codecRegistry();
+      this.protocol = probe.protocolVersion();
       this.variables = insert.getVariableDefinitions();
     }
 
     @Override
     public void write(long line, Object... values) {
-      if (failure.get() != null || leaseLost) {
+      if (out.failure() != null || leaseLost) {
         rethrow();
       }
       if (values.length != codecs.length) {
@@ -348,21 +339,7 @@ public final class FileRun implements IngestJob, AutoCloseable {
       Statement<?> statement = rows == 1 ? group.get(0)
           : BatchStatement.newInstance(BatchType.UNLOGGED, new ArrayList<>(group)).setIdempotent(true);
       group.clear();
-      try {
-        permits.acquire();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new ServiceUnavailableException("interrupted while writing " + stagedKey, e);
-      }
-      cassandra.executeAsync(statement).whenComplete((rs, error) -> {
-        if (error != null) {
-          failure.compareAndSet(null, error instanceof java.util.concurrent.CompletionException c && c.getCause() != null
-              ? c.getCause() : error);
-        } else {
-          acknowledged.addAndGet(rows);
-        }
-        permits.release();
-      });
+      out.submit(statement, rows);
       long before = submitted;
       submitted += rows;
       if (submitted / progressEveryRows != before / progressEveryRows) {

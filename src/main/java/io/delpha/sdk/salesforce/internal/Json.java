@@ -1,13 +1,11 @@
 package io.delpha.sdk.salesforce.internal;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.delpha.sdk.core.internal.JsonSupport;
 
-/** The JSON mapper the Salesforce component uses, and small helpers over JSON trees. */
+/** The Salesforce component's view of the library's JSON mapper (nulls left out of requests), and small helpers over JSON trees. */
 public final class Json {
 
   private Json() {}
@@ -19,11 +17,7 @@ public final class Json {
    *     field)
    */
   public static ObjectMapper newMapper() {
-    return new ObjectMapper()
-        .registerModule(new JavaTimeModule())
-        .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-        .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+    return JsonSupport.MAPPER.copy().setSerializationInclusion(JsonInclude.Include.NON_NULL);
   }
 
   /**

@@ -12,6 +12,10 @@ import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.cql.Statement;
 import com.datastax.oss.driver.api.core.cql.StatementBuilder;
+import com.datastax.oss.driver.api.core.metadata.Metadata;
+import com.datastax.oss.driver.api.core.metadata.Node;
+import com.datastax.oss.driver.api.core.metadata.TokenMap;
+import com.datastax.oss.driver.api.core.metadata.schema.KeyspaceMetadata;
 import com.datastax.oss.driver.api.core.servererrors.SyntaxError;
 import io.delpha.sdk.cassandra.CqlExecutor;
 import io.delpha.sdk.core.AccessDeniedException;
@@ -23,7 +27,10 @@ import io.delpha.sdk.security.ScopedSession;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -102,6 +109,52 @@ public final class KeyScopedSession implements ScopedSession {
       return delegate.prepare(cql);
     }
     return checkedPrepare(cql);
+  }
+
+  /**
+   * The schema as this key may see it: everything for the admin key; for an organisation key, its own
+   * keyspaces only (nodes and token map as the cluster reports them).
+   */
+  @Override
+  public Metadata schema() {
+    ensureUsable();
+    Metadata all = delegate.schema();
+    if (principal.isAdmin()) {
+      return all;
+    }
+    Map<CqlIdentifier, KeyspaceMetadata> mine = new LinkedHashMap<>();
+    all.getKeyspaces().forEach((name, ks) -> {
+      if (allowedKeyspace(name.asInternal())) {
+        mine.put(name, ks);
+      }
+    });
+    Map<CqlIdentifier, KeyspaceMetadata> visible = Map.copyOf(mine);
+    return new Metadata() {
+      @Override
+      public Map<UUID, Node> getNodes() {
+        return all.getNodes();
+      }
+
+      @Override
+      public Map<CqlIdentifier, KeyspaceMetadata> getKeyspaces() {
+        return visible;
+      }
+
+      @Override
+      public Optional<TokenMap> getTokenMap() {
+        return all.getTokenMap();
+      }
+
+      @Override
+      public Optional<String> getClusterName() {
+        return all.getClusterName();
+      }
+    };
+  }
+
+  @Override
+  public int requestCapacity() {
+    return delegate.requestCapacity();
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.delpha.sdk.security.internal;
 import com.datastax.oss.driver.api.core.CqlIdentifier;
 import com.datastax.oss.driver.api.core.cql.ColumnDefinition;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import io.delpha.sdk.cassandra.CassandraKeyspaces;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -15,10 +16,6 @@ import java.util.TreeSet;
  */
 public final class KeyspaceGuard {
 
-  /** Keyspaces no organisation may own or reach. */
-  public static final Set<String> SYSTEM_KEYSPACES = Set.of("system", "system_schema", "system_auth",
-      "system_distributed", "system_traces", "system_views", "system_virtual_schema", "system_cluster_metadata");
-
   private KeyspaceGuard() {}
 
   /**
@@ -26,7 +23,7 @@ public final class KeyspaceGuard {
    * @return whether it is one of Cassandra's own
    */
   public static boolean isSystem(String keyspace) {
-    return SYSTEM_KEYSPACES.contains(keyspace) || keyspace.startsWith("system_");
+    return CassandraKeyspaces.isSystem(keyspace);
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.delpha.sdk.sharing.internal;
 
+import io.delpha.sdk.core.internal.JsonSupport;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.delpha.sdk.core.AuthenticationException;
@@ -78,7 +79,7 @@ public interface BearerTokens {
 
   /** The OAuth client-credentials source. */
   final class OAuthTokens implements BearerTokens {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonSupport.MAPPER;
     private final HttpClient http;
     private final URI tokenEndpoint;
     private final String clientId;

@@ -1,5 +1,7 @@
 package io.delpha.sdk.sharing.internal;
 
+import io.delpha.sdk.core.internal.JsonSupport;
+import io.delpha.sdk.core.internal.Pause;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.delpha.sdk.core.AccessDeniedException;
@@ -45,7 +47,7 @@ public final class SharingHttp {
   public static final String TABLE_VERSION = "delta-table-version";
 
   private static final Logger LOG = LoggerFactory.getLogger(SharingHttp.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = JsonSupport.MAPPER;
 
   private final HttpClient http;
   private final String base;
@@ -303,12 +305,7 @@ public final class SharingHttp {
   }
 
   private static void sleep(Duration d) {
-    try {
-      Thread.sleep(d.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ServiceUnavailableException("interrupted while waiting to retry", e);
-    }
+    Pause.pause(Pause.REAL, d, "the next attempt");
   }
 
   /** An NDJSON answer. */

@@ -1,5 +1,6 @@
 package io.delpha.sdk.sharing.internal;
 
+import io.delpha.sdk.core.internal.JsonSupport;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,7 +17,7 @@ import java.util.regex.Pattern;
 /** Converts the protocol's {@code schemaString} (a Spark SQL struct in JSON) to a {@link RowSchema}. */
 public final class SparkSchema {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = JsonSupport.MAPPER;
   private static final Pattern DECIMAL = Pattern.compile("decimal\\(\\s*(\\d+)\\s*,\\s*(\\d+)\\s*\\)");
 
   private SparkSchema() {}

@@ -1,5 +1,6 @@
 package io.delpha.sdk.totesys.internal;
 
+import io.delpha.sdk.core.internal.JsonSupport;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.DelphaException;
@@ -47,7 +48,7 @@ public final class Extractor {
   public static final String STATE_KEY = "_state/extract-state.json";
 
   private static final Logger log = LoggerFactory.getLogger(Extractor.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = JsonSupport.MAPPER;
   private static final int FETCH_SIZE = 5_000;
 
   private final Supplier<DataSource> source;

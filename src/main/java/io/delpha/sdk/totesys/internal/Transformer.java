@@ -1,5 +1,6 @@
 package io.delpha.sdk.totesys.internal;
 
+import io.delpha.sdk.core.internal.JsonSupport;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.delpha.sdk.core.DataFormatException;
@@ -47,7 +48,7 @@ public final class Transformer {
   public static final String MANIFEST_KEY = "_state/transform-manifest.json";
 
   private static final Logger log = LoggerFactory.getLogger(Transformer.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = JsonSupport.MAPPER;
   private static final DateTimeFormatter TEXT_DATE =
       DateTimeFormatter.ofPattern("uuuu-MM-dd").withResolverStyle(ResolverStyle.STRICT);
   private static final RowSchema REJECT_SCHEMA = RowSchema.builder()

@@ -18,7 +18,7 @@ import org.eclipse.jetty.util.Fields;
  */
 public final class Exchange {
 
-  static final ObjectMapper JSON = new ObjectMapper();
+  static final ObjectMapper JSON = io.delpha.sdk.core.internal.JsonSupport.MAPPER;
 
   private final Request request;
   private final Response response;

@@ -1,5 +1,6 @@
 package io.delpha.sdk.core.secrets.internal;
 
+import io.delpha.sdk.core.internal.JsonSupport;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,7 +12,7 @@ import java.util.Map;
 /** Parses JSON secrets without ever putting their text into an exception. */
 public final class SecretJson {
 
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final ObjectMapper MAPPER = JsonSupport.MAPPER;
 
   private SecretJson() {}
 

@@ -1,4 +1,4 @@
-package io.delpha.sdk.totesys;
+package io.delpha.sdk.testing;
 
 import java.io.PrintWriter;
 import java.lang.reflect.InvocationHandler;
@@ -16,18 +16,18 @@ import javax.sql.DataSource;
  * A crash injector: real connections to a real database whose prepared statements let N batch or
  * update executions through, then fail as a connection lost mid-load would (SQLSTATE 08006).
  */
-final class FailingDataSource implements DataSource {
+public final class FailingDataSource implements DataSource {
 
   private final DataSource delegate;
   private final int allowedExecutions;
   private final AtomicInteger executions = new AtomicInteger();
 
-  FailingDataSource(DataSource delegate, int allowedExecutions) {
+  public FailingDataSource(DataSource delegate, int allowedExecutions) {
     this.delegate = delegate;
     this.allowedExecutions = allowedExecutions;
   }
 
-  int executions() {
+  public int executions() {
     return executions.get();
   }
 

@@ -1,4 +1,4 @@
-package io.delpha.sdk.totesys;
+package io.delpha.sdk.testing;
 
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.storage.ObjectInfo;
@@ -11,18 +11,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /** A crash injector: a real store that lets N writes through, then fails every write as an outage would. */
-final class FailingObjectStore implements ObjectStore {
+public final class FailingObjectStore implements ObjectStore {
 
   private final ObjectStore delegate;
   private final int allowedWrites;
   private final AtomicInteger writes = new AtomicInteger();
 
-  FailingObjectStore(ObjectStore delegate, int allowedWrites) {
+  public FailingObjectStore(ObjectStore delegate, int allowedWrites) {
     this.delegate = delegate;
     this.allowedWrites = allowedWrites;
   }
 
-  int writes() {
+  public int writes() {
     return writes.get();
   }
 

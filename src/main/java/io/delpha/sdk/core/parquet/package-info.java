@@ -1,0 +1,7 @@
+/**
+ * The one row model rows cross packages in ({@link io.delpha.sdk.core.parquet.RowSchema}, {@link
+ * io.delpha.sdk.core.parquet.Row}, typed values such as {@code BigDecimal}, {@code Instant}, {@code
+ * LocalDate}), and streaming Parquet reading and writing on it ({@link
+ * io.delpha.sdk.core.parquet.ParquetRows}).
+ */
+package io.delpha.sdk.core.parquet;

@@ -1,0 +1,5 @@
+/**
+ * Secrets, one seam: {@link io.delpha.sdk.core.secrets.SecretProvider} (environment, file, AWS Secrets
+ * Manager, caching). Values come back as {@link io.delpha.sdk.core.Secret}s, which never print themselves.
+ */
+package io.delpha.sdk.core.secrets;

@@ -1,0 +1,40 @@
+package io.delpha.sdk.ingest;
+
+/**
+ * The customers of batch ingestion: who may upload, with which password, into which keyspace, under
+ * which constraints. A role of {@link BatchIngestor}. Thread-safe.
+ */
+public interface CustomerRegistry {
+
+  /**
+   * Registers (or replaces) a customer.
+   *
+   * @param customerId letters, digits, '.', '_' or '-'
+   * @param password stored only as a salted PBKDF2 hash
+   * @param keyspace the customer's keyspace
+   * @param constraints formats, files per upload, largest file
+   * @param appName the ingest app for the customer's files (see {@link BatchIngestor.Builder#app})
+   */
+  void registerCustomer(String customerId, String password, String keyspace, IngestionConstraints constraints,
+      String appName);
+
+  /**
+   * @param customerId the customer
+   * @param password its password
+   * @return its constraints
+   * @throws io.delpha.sdk.core.AuthenticationException for an unknown customer or a wrong password
+   */
+  IngestionConstraints constraints(String customerId, String password);
+
+  /**
+   * Registers a customer whose files are CSV ({@link IngestApp#CSV}).
+   *
+   * @param customerId letters, digits, '.', '_' or '-'
+   * @param password stored only as a salted PBKDF2 hash
+   * @param keyspace the customer's keyspace
+   * @param constraints formats, files per upload, largest file
+   */
+  default void registerCustomer(String customerId, String password, String keyspace, IngestionConstraints constraints) {
+    registerCustomer(customerId, password, keyspace, constraints, IngestApp.CSV);
+  }
+}
