@@ -15,6 +15,8 @@ import io.delpha.sdk.cassandra.CassandraManager;
 import io.delpha.sdk.core.AccessDeniedException;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.InvalidInputException;
+import io.delpha.sdk.core.NotFoundException;
+import io.delpha.sdk.cassandra.DictionaryManager;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -206,6 +208,18 @@ class KeyGuardTest {
         .satisfies(e -> assertThat(e.reason()).contains("AUTHENTICATE DENIED=300"));
     try (var stream = flooded.streamAuditEvents(day)) {
       assertThat(stream.count()).isEqualTo(102);
+    }
+  }
+
+  @Test
+  @DisplayName("a DictionaryManager over an organisation's scoped session sees that organisation's keyspaces only")
+  void dictionaryOverScopedSession() {
+    try (ScopedSession acme = keys.open(keys.issue("acme").secret())) {
+      DictionaryManager dict = new DictionaryManager(acme);
+      assertThat(dict.listKeyspaces()).contains(ACME).doesNotContain(GLOBEX, STORE, "system");
+      assertThat(dict.describeTable(ACME, "events").columns()).extracting(c -> c.name()).contains("id", "v");
+      assertThatThrownBy(() -> dict.describeTable(GLOBEX, "events")).isInstanceOf(NotFoundException.class)
+          .hasMessageContaining("does not exist").hasMessageNotContaining(STORE);
     }
   }
 

@@ -9,17 +9,30 @@ import java.util.List;
 
 /**
  * A driver {@link ResultSet} whose later pages, fetched while iterating, fail with the library's
- * exceptions rather than the driver's.
+ * exceptions rather than the driver's, and may be guarded: a check runs before each page is fetched
+ * (scoped sessions re-check their key there).
  */
 public final class MappedResultSet implements ResultSet {
 
+  private static final Runnable NO_CHECK = () -> { };
+
   private final ResultSet delegate;
+  private final Runnable beforeFetch;
 
   /**
    * @param delegate the driver's result set
    */
   public MappedResultSet(ResultSet delegate) {
+    this(delegate, NO_CHECK);
+  }
+
+  /**
+   * @param delegate the result set
+   * @param beforeFetch runs before each further page is fetched; what it throws ends the iteration
+   */
+  public MappedResultSet(ResultSet delegate, Runnable beforeFetch) {
     this.delegate = delegate;
+    this.beforeFetch = beforeFetch;
   }
 
   @Override
@@ -53,6 +66,7 @@ public final class MappedResultSet implements ResultSet {
     return new Iterator<>() {
       @Override
       public boolean hasNext() {
+        guardIfFetching();
         try {
           return it.hasNext();
         } catch (RuntimeException e) {
@@ -62,6 +76,7 @@ public final class MappedResultSet implements ResultSet {
 
       @Override
       public Row next() {
+        guardIfFetching();
         try {
           return it.next();
         } catch (java.util.NoSuchElementException e) {
@@ -71,5 +86,11 @@ public final class MappedResultSet implements ResultSet {
         }
       }
     };
+  }
+
+  private void guardIfFetching() {
+    if (beforeFetch != NO_CHECK && delegate.getAvailableWithoutFetching() == 0 && !delegate.isFullyFetched()) {
+      beforeFetch.run();
+    }
   }
 }

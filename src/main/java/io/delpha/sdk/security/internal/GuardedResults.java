@@ -5,9 +5,8 @@ import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
 import com.datastax.oss.driver.api.core.cql.ExecutionInfo;
 import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Row;
+import io.delpha.sdk.cassandra.internal.MappedResultSet;
 import io.delpha.sdk.core.DelphaException;
-import java.util.Iterator;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -26,62 +25,11 @@ final class GuardedResults {
   private GuardedResults() {}
 
   static ResultSet sync(ResultSet delegate, PageGuard guard) {
-    return new Sync(delegate, guard);
+    return new MappedResultSet(delegate, guard::beforeFetch);
   }
 
   static AsyncResultSet async(AsyncResultSet delegate, PageGuard guard) {
     return new Async(delegate, guard);
-  }
-
-  private record Sync(ResultSet delegate, PageGuard guard) implements ResultSet {
-    @Override
-    public ColumnDefinitions getColumnDefinitions() {
-      return delegate.getColumnDefinitions();
-    }
-
-    @Override
-    public List<ExecutionInfo> getExecutionInfos() {
-      return delegate.getExecutionInfos();
-    }
-
-    @Override
-    public boolean isFullyFetched() {
-      return delegate.isFullyFetched();
-    }
-
-    @Override
-    public int getAvailableWithoutFetching() {
-      return delegate.getAvailableWithoutFetching();
-    }
-
-    @Override
-    public boolean wasApplied() {
-      return delegate.wasApplied();
-    }
-
-    @Override
-    public Iterator<Row> iterator() {
-      Iterator<Row> it = delegate.iterator();
-      return new Iterator<>() {
-        @Override
-        public boolean hasNext() {
-          guardIfFetching();
-          return it.hasNext();
-        }
-
-        @Override
-        public Row next() {
-          guardIfFetching();
-          return it.next();
-        }
-      };
-    }
-
-    private void guardIfFetching() {
-      if (delegate.getAvailableWithoutFetching() == 0 && !delegate.isFullyFetched()) {
-        guard.beforeFetch();
-      }
-    }
   }
 
   private record Async(AsyncResultSet delegate, PageGuard guard) implements AsyncResultSet {
