@@ -1,5 +1,6 @@
 package io.delpha.sdk.totesys;
 
+import io.delpha.sdk.core.internal.aws.AwsErrors;
 import io.delpha.sdk.core.AccessDeniedException;
 import io.delpha.sdk.core.AuthenticationException;
 import io.delpha.sdk.core.DelphaException;
@@ -43,8 +44,6 @@ import software.amazon.awssdk.services.sns.SnsClientBuilder;
 public final class SnsPipelineListener implements PipelineListener, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(SnsPipelineListener.class);
-  private static final Set<String> AUTHENTICATION_ERRORS =
-      Set.of("InvalidClientTokenId", "SignatureDoesNotMatch", "UnrecognizedClientException", "ExpiredToken");
   private static final int MAX_SUBJECT = 100;
 
   private final SnsClient sns;
@@ -105,7 +104,7 @@ public final class SnsPipelineListener implements PipelineListener, AutoCloseabl
     if (e instanceof AwsServiceException aws) {
       String code = aws.awsErrorDetails() == null ? "" : aws.awsErrorDetails().errorCode();
       String detail = "SNS refused to publish to " + topicArn + " (HTTP " + aws.statusCode() + " " + code + ")";
-      if (AUTHENTICATION_ERRORS.contains(code)) {
+      if (AwsErrors.isCredentialError(aws)) {
         return new AuthenticationException(detail + ": check the AWS credentials", aws);
       }
       if ("AuthorizationError".equals(code) || aws.statusCode() == 403) {
@@ -114,10 +113,10 @@ public final class SnsPipelineListener implements PipelineListener, AutoCloseabl
       if ("NotFound".equals(code) || aws.statusCode() == 404) {
         return new NotFoundException(detail + ": no such topic", aws);
       }
-      if ("Throttling".equals(code) || "ThrottledException".equals(code) || aws.statusCode() == 429) {
+      if (AwsErrors.isThrottling(aws)) {
         return new RateLimitedException(detail, null, aws);
       }
-      if (aws.statusCode() >= 500) {
+      if (AwsErrors.isServerError(aws)) {
         return new ServiceUnavailableException(detail, aws);
       }
       return new InvalidInputException(detail + ": " + aws.getMessage(), aws);

@@ -1,5 +1,6 @@
 package io.delpha.sdk.aws.internal;
 
+import io.delpha.sdk.core.internal.aws.AwsErrors;
 import io.delpha.sdk.core.AccessDeniedException;
 import io.delpha.sdk.core.AuthenticationException;
 import io.delpha.sdk.core.ConflictException;
@@ -8,7 +9,6 @@ import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.NotFoundException;
 import io.delpha.sdk.core.RateLimitedException;
 import io.delpha.sdk.core.ServiceUnavailableException;
-import java.util.Set;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -20,10 +20,6 @@ import software.amazon.awssdk.core.exception.SdkException;
  * carries status, error code and request id, never a credential).
  */
 public final class AppFlowErrors {
-
-  private static final Set<String> CREDENTIAL_ERRORS = Set.of("UnrecognizedClientException",
-      "InvalidSignatureException", "InvalidClientTokenId", "ExpiredTokenException", "SignatureDoesNotMatch",
-      "IncompleteSignature", "MissingAuthenticationToken");
 
   private AppFlowErrors() {}
 
@@ -50,14 +46,14 @@ public final class AppFlowErrors {
         return new ConflictException(what + detail + "; the flow is already running or being changed: "
             + "wait for the current run (awaitCompletion) and try again", e);
       }
-      if ("ThrottlingException".equals(code) || status == 429 || service.isThrottlingException()) {
+      if (AwsErrors.isThrottling(service)) {
         return new RateLimitedException(what + detail + "; AWS kept throttling after the SDK's retries", null, e);
       }
       if ("ServiceQuotaExceededException".equals(code) || status == 402) {
         return new RateLimitedException(what + detail + "; an AppFlow service quota is exhausted "
             + "(see Service Quotas for AppFlow)", null, e);
       }
-      if (CREDENTIAL_ERRORS.contains(code) || status == 401 && !"ConnectorAuthenticationException".equals(code)) {
+      if (AwsErrors.isCredentialError(service) && !"ConnectorAuthenticationException".equals(code)) {
         return new AuthenticationException(what + detail + "; AWS rejected the credentials: check the "
             + "access key id and secret access key", e);
       }
@@ -71,13 +67,13 @@ public final class AppFlowErrors {
       if ("ValidationException".equals(code) || "UnsupportedOperationException".equals(code)) {
         return new InvalidInputException(what + detail, e);
       }
-      if ("ConnectorServerException".equals(code) || "InternalServerException".equals(code) || status >= 500) {
+      if ("ConnectorServerException".equals(code) || "InternalServerException".equals(code)
+          || AwsErrors.isServerError(service)) {
         return new ServiceUnavailableException(what + detail + "; retry later", e);
       }
       return new DelphaException(what + detail, e);
     }
-    if (e instanceof SdkClientException && e.getMessage() != null
-        && e.getMessage().contains("Unable to load credentials")) {
+    if (e instanceof SdkClientException client && AwsErrors.isMissingCredentials(client)) {
       return new AuthenticationException(what + ": no AWS credentials were given and the default chain "
           + "found none (environment, profile, container or instance role)", e);
     }

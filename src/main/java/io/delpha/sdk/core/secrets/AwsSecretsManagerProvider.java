@@ -1,5 +1,6 @@
 package io.delpha.sdk.core.secrets;
 
+import io.delpha.sdk.core.internal.aws.AwsErrors;
 import io.delpha.sdk.core.AccessDeniedException;
 import io.delpha.sdk.core.AuthenticationException;
 import io.delpha.sdk.core.DelphaException;
@@ -43,9 +44,6 @@ import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueRespon
  */
 public final class AwsSecretsManagerProvider implements SecretProvider, AutoCloseable {
 
-  private static final Set<String> AUTHENTICATION_ERRORS = Set.of("UnrecognizedClientException",
-      "InvalidSignatureException", "ExpiredTokenException", "InvalidClientTokenId", "MissingAuthenticationToken",
-      "IncompleteSignature", "SignatureDoesNotMatch");
   private static final Set<String> ACCESS_ERRORS = Set.of("AccessDeniedException", "DecryptionFailure");
 
   private final SecretsManagerClient client;
@@ -97,7 +95,7 @@ public final class AwsSecretsManagerProvider implements SecretProvider, AutoClos
       if ("ResourceNotFoundException".equals(code)) {
         return new NotFoundException("no secret '" + name + "' in Secrets Manager" + detail, e);
       }
-      if (AUTHENTICATION_ERRORS.contains(code) || aws.statusCode() == 401) {
+      if (AwsErrors.isCredentialError(aws)) {
         return new AuthenticationException("Secrets Manager rejected the credentials while reading secret '" + name
             + "'" + detail + ": check the access key id and secret access key", e);
       }
@@ -105,10 +103,10 @@ public final class AwsSecretsManagerProvider implements SecretProvider, AutoClos
         return new AccessDeniedException("not allowed to read secret '" + name + "'" + detail
             + ": grant secretsmanager:GetSecretValue (and kms:Decrypt for a customer key)", e);
       }
-      if ("ThrottlingException".equals(code) || aws.statusCode() == 429) {
+      if (AwsErrors.isThrottling(aws)) {
         return new RateLimitedException("Secrets Manager throttled reading secret '" + name + "'" + detail, null, e);
       }
-      if (aws.statusCode() >= 500) {
+      if (AwsErrors.isServerError(aws)) {
         return new ServiceUnavailableException("Secrets Manager failed reading secret '" + name + "'" + detail
             + "; retry later", e);
       }

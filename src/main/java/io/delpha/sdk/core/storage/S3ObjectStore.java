@@ -1,5 +1,6 @@
 package io.delpha.sdk.core.storage;
 
+import io.delpha.sdk.core.internal.aws.AwsErrors;
 import io.delpha.sdk.core.AccessDeniedException;
 import io.delpha.sdk.core.AuthenticationException;
 import io.delpha.sdk.core.ConflictException;
@@ -354,17 +355,17 @@ public final class S3ObjectStore implements ObjectStore {
       if (status == 412 || status == 409 && "ConditionalRequestConflict".equals(code)) {
         return conflict(key, e);
       }
-      if (status == 401 || status == 403 && ("InvalidAccessKeyId".equals(code) || "SignatureDoesNotMatch".equals(code))) {
+      if (AwsErrors.isCredentialError(aws)) {
         return new AuthenticationException("S3 rejected the credentials while trying to " + operation + " " + where
             + detail + ": check the access key id and secret access key", e);
       }
       if (status == 403) {
         return new AccessDeniedException("S3 denied " + operation + " " + where + detail, e);
       }
-      if (status == 503 && "SlowDown".equals(code)) {
+      if (AwsErrors.isThrottling(aws)) {
         return new io.delpha.sdk.core.RateLimitedException("S3 throttled " + operation + " " + where + detail, null, e);
       }
-      if (status >= 500) {
+      if (AwsErrors.isServerError(aws)) {
         return new ServiceUnavailableException("S3 failed to " + operation + " " + where + detail + "; retry later", e);
       }
       return new DelphaException("S3 refused to " + operation + " " + where + detail, e);
