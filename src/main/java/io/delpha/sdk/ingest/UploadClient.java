@@ -13,6 +13,7 @@ import io.delpha.sdk.ingest.internal.FileChecks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import io.delpha.sdk.core.internal.http.HttpStatus;
 import io.delpha.sdk.core.internal.http.TrustedCa;
 import java.net.http.HttpClient;
 import javax.net.ssl.SSLContext;
@@ -196,12 +197,9 @@ public final class UploadClient {
     if (status == 401) {
       return new AuthenticationException("the upload server refused the credentials: " + message);
     }
-    if (status == 404) {
-      return new NotFoundException("upload server " + base + ": " + message);
-    }
     if (status == 400 || status == 422) {
       return new DataFormatException("upload server " + base + ": " + message);
     }
-    return new ServiceUnavailableException("upload server " + base + " answered " + status + ": " + message);
+    return HttpStatus.exceptionFor(status, "upload server " + base + " answered " + status + ": " + message, null);
   }
 }

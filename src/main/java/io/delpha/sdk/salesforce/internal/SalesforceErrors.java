@@ -1,14 +1,13 @@
 package io.delpha.sdk.salesforce.internal;
 
+import io.delpha.sdk.core.internal.http.HttpStatus;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.delpha.sdk.core.AccessDeniedException;
 import io.delpha.sdk.core.ConflictException;
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.InvalidInputException;
-import io.delpha.sdk.core.NotFoundException;
 import io.delpha.sdk.core.RateLimitedException;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.salesforce.ApiUsage;
@@ -105,14 +104,12 @@ public final class SalesforceErrors {
       return new ServiceUnavailableException(
           what + ": Salesforce answered HTTP " + status + " (" + said + ")");
     }
-    String message = what + ": " + said;
-    return switch (status) {
-      case 400 -> new InvalidInputException(message);
-      case 403 -> new AccessDeniedException(message);
-      case 404 -> new NotFoundException(message);
-      case 300, 409, 412 -> new ConflictException(message);
-      default -> new DelphaException(what + ": Salesforce answered HTTP " + status + " (" + said + ")");
-    };
+    if (status == 300) {
+      return new ConflictException(what + ": " + said); // several records match an external id
+    }
+    boolean named = status == 400 || status == 403 || status == 404 || status == 409 || status == 412;
+    String message = named ? what + ": " + said : what + ": Salesforce answered HTTP " + status + " (" + said + ")";
+    return HttpStatus.exceptionFor(status, message, null);
   }
 
   /**

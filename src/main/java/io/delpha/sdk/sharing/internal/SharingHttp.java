@@ -2,15 +2,11 @@ package io.delpha.sdk.sharing.internal;
 
 import io.delpha.sdk.core.internal.JsonSupport;
 import io.delpha.sdk.core.internal.Pause;
+import io.delpha.sdk.core.internal.http.HttpStatus;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.delpha.sdk.core.AccessDeniedException;
-import io.delpha.sdk.core.AuthenticationException;
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.DelphaException;
-import io.delpha.sdk.core.InvalidInputException;
-import io.delpha.sdk.core.NotFoundException;
-import io.delpha.sdk.core.RateLimitedException;
 import io.delpha.sdk.core.RetryPolicy;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import java.io.BufferedReader;
@@ -228,14 +224,8 @@ public final class SharingHttp {
     String detail = describe(body);
     String message = "the Delta Sharing server answered HTTP " + status + detail + " to " + what
         + (attempts > 1 ? " (after " + attempts + " attempts)" : "");
-    return switch (status) {
-      case 400 -> new InvalidInputException(message);
-      case 401 -> new AuthenticationException(message + "; check the bearer token of the profile");
-      case 403 -> new AccessDeniedException(message);
-      case 404 -> new NotFoundException(message);
-      case 429 -> new RateLimitedException(message, retryAfter, null);
-      default -> status >= 500 ? new ServiceUnavailableException(message) : new DelphaException(message);
-    };
+    return HttpStatus.exceptionFor(status, status == 401 ? message + "; check the bearer token of the profile" : message,
+        retryAfter);
   }
 
   /**

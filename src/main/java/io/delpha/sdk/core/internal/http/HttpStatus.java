@@ -10,7 +10,11 @@ import io.delpha.sdk.core.NotFoundException;
 import io.delpha.sdk.core.RateLimitedException;
 import io.delpha.sdk.core.ServiceUnavailableException;
 
-/** The one mapping between the library's exceptions and HTTP statuses, for the services it serves. */
+/**
+ * The one mapping between HTTP statuses and the library's exceptions, both ways: what a service of the
+ * library answers for an exception ({@link #errorOf}), and what a client of the library throws for an
+ * answer ({@link #exceptionFor}). Components word the message; the type is decided here.
+ */
 public final class HttpStatus {
 
   private HttpStatus() {}
@@ -57,6 +61,25 @@ public final class HttpStatus {
       case 429 -> "too many requests";
       case 503 -> "service unavailable; retry later";
       default -> "the request failed";
+    };
+  }
+
+  /**
+   * @param status an HTTP status a remote service answered
+   * @param message what to say, with the component's context
+   * @param retryAfter the server's {@code Retry-After}, or {@code null}
+   * @return the exception: 400/422 invalid input, 401 authentication, 403 access denied, 404 not found,
+   *     409/412 conflict, 429 rate limited, 5xx unavailable, anything else the root type
+   */
+  public static DelphaException exceptionFor(int status, String message, java.time.Duration retryAfter) {
+    return switch (status) {
+      case 400, 422 -> new InvalidInputException(message);
+      case 401 -> new AuthenticationException(message);
+      case 403 -> new AccessDeniedException(message);
+      case 404 -> new NotFoundException(message);
+      case 409, 412 -> new ConflictException(message);
+      case 429 -> new RateLimitedException(message, retryAfter, null);
+      default -> status >= 500 ? new ServiceUnavailableException(message) : new DelphaException(message);
     };
   }
 }
