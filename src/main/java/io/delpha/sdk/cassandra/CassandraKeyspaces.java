@@ -12,6 +12,33 @@ public final class CassandraKeyspaces {
   private CassandraKeyspaces() {}
 
   /**
+   * The replication the library's own keyspaces (key store, ingest registry) get by default: {@code
+   * NetworkTopologyStrategy} in the data center of the node answering, with min(3, nodes there) replicas,
+   * read from {@code system.local} and {@code system.peers_v2} ({@code system.peers} before Cassandra 4).
+   * With the library's {@code LOCAL_QUORUM} default, such a keyspace keeps answering with one node of
+   * three down; a single-node cluster gets one replica.
+   *
+   * @param cql a connection allowed to read the system tables
+   * @return the replication map, in CQL
+   */
+  public static String survivingReplication(CqlExecutor cql) {
+    String dc = cql.execute("SELECT data_center FROM system.local").one().getString(0);
+    int nodes = 1;
+    Iterable<com.datastax.oss.driver.api.core.cql.Row> peers;
+    try {
+      peers = cql.execute("SELECT data_center FROM system.peers_v2");
+    } catch (io.delpha.sdk.core.InvalidInputException | io.delpha.sdk.core.NotFoundException olderCassandra) {
+      peers = cql.execute("SELECT data_center FROM system.peers");
+    }
+    for (var peer : peers) {
+      if (dc.equals(peer.getString(0))) {
+        nodes++;
+      }
+    }
+    return "{'class': 'NetworkTopologyStrategy', '" + dc.replace("'", "''") + "': " + Math.min(3, nodes) + "}";
+  }
+
+  /**
    * @param keyspace a keyspace name (internal form)
    * @return whether Cassandra owns it: a name of {@link #SYSTEM} or any {@code system_} name
    */

@@ -1,5 +1,6 @@
 package io.delpha.sdk.ingest;
 
+import io.delpha.sdk.cassandra.CassandraKeyspaces;
 import io.delpha.sdk.cassandra.CqlExecutor;
 import io.delpha.sdk.cassandra.internal.BoundedWriter;
 import io.delpha.sdk.core.internal.Listeners;
@@ -111,7 +112,8 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
     this.maxBatchRows = b.maxBatchRows;
     this.progressEveryRows = b.progressEveryRows;
     this.listener = b.listener;
-    this.registry = new Registry(cassandra, b.registryKeyspace, b.registryReplication);
+    this.registry = new Registry(cassandra, b.registryKeyspace, b.registryReplication != null ? b.registryReplication
+        : CassandraKeyspaces.survivingReplication(b.cassandra));
     this.scheduler = Executors.newScheduledThreadPool(2, r -> {
       Thread t = new Thread(r, "batch-ingestor-" + worker);
       t.setDaemon(true);
@@ -494,7 +496,7 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
     private CqlExecutor cassandra;
     private ObjectStore staging;
     private String registryKeyspace = "delpha_ingest";
-    private String registryReplication = "{'class': 'SimpleStrategy', 'replication_factor': 1}";
+    private String registryReplication;
     private final Map<String, IngestApp> apps = new HashMap<>(Map.of(IngestApp.CSV, IngestApp.csv()));
     private int iterations = PasswordHasher.OWASP_ITERATIONS;
     private String worker = defaultWorker();
@@ -529,7 +531,8 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
 
     /**
      * @param keyspace the keyspace of the ingestor's own tables; default {@code delpha_ingest}
-     * @param replication its replication map in CQL if it must be created; default SimpleStrategy, one replica
+     * @param replication its replication map in CQL if it must be created; default {@link
+     *     CassandraKeyspaces#survivingReplication}: the local data center, min(3, its nodes) replicas
      * @return this builder
      */
     public Builder registry(String keyspace, String replication) {

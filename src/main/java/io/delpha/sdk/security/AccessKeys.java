@@ -4,6 +4,7 @@ import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import io.delpha.sdk.cassandra.CassandraKeyspaces;
 import io.delpha.sdk.cassandra.CqlExecutor;
 import io.delpha.sdk.core.AccessDeniedException;
 import io.delpha.sdk.core.ConflictException;
@@ -596,7 +597,7 @@ public final class AccessKeys {
   public static final class Builder {
     private final CqlExecutor cass;
     private String keyspace = "delpha_security";
-    private String replication = "{'class': 'SimpleStrategy', 'replication_factor': 1}";
+    private String replication;
     private Clock clock = Clock.systemUTC();
     private Duration recheckInterval = Duration.ofSeconds(2);
     private int maxFailures = 5;
@@ -624,7 +625,8 @@ public final class AccessKeys {
 
     /**
      * @param cqlMap the replication map used if the keyspace is created, e.g. {@code {'class':
-     *     'NetworkTopologyStrategy', 'dc1': 3}} (default SimpleStrategy, factor 1)
+     *     'NetworkTopologyStrategy', 'dc1': 3}} (default {@link CassandraKeyspaces#survivingReplication}:
+     *     the local data center, min(3, its nodes) replicas)
      * @return this builder
      */
     public Builder replication(String cqlMap) {
@@ -732,7 +734,8 @@ public final class AccessKeys {
      */
     public AccessKeys build() {
       String ks = keyspace;
-      cass.execute("CREATE KEYSPACE IF NOT EXISTS " + ks + " WITH replication = " + replication);
+      String map = replication != null ? replication : CassandraKeyspaces.survivingReplication(cass);
+      cass.execute("CREATE KEYSPACE IF NOT EXISTS " + ks + " WITH replication = " + map);
       cass.execute("CREATE TABLE IF NOT EXISTS " + ks + ".access_keys (key_id text PRIMARY KEY, organisation text, "
           + "role text, secret_hash blob, hash_scheme text, created_at timestamp, expires_at timestamp, "
           + "revoked_at timestamp)");

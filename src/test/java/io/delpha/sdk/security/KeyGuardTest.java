@@ -223,6 +223,16 @@ class KeyGuardTest {
     }
   }
 
+  @Test
+  @DisplayName("the key store's keyspace defaults to NetworkTopologyStrategy in the local data center, min(3, nodes)")
+  void keyStoreReplicationSurvivesNodeLoss() {
+    java.util.Map<String, String> replication = cass.execute(
+        "SELECT replication FROM system_schema.keyspaces WHERE keyspace_name = ?", STORE).one()
+        .getMap(0, String.class, String.class);
+    assertThat(replication).containsEntry("class", "org.apache.cassandra.locator.NetworkTopologyStrategy")
+        .containsEntry("datacenter1", "1").hasSize(2);
+  }
+
   private static void assertStopsSync(IssuedKey key, Runnable stop) {
     try (ScopedSession s = keys.open(key.secret())) {
       ResultSet rs = s.execute(SimpleStatement.newInstance("SELECT * FROM " + ACME + ".events").setPageSize(1));
