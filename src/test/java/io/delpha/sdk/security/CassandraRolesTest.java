@@ -30,6 +30,8 @@ class CassandraRolesTest {
   private static final String ACME = "roles_acme";
   private static final String GLOBEX = "roles_globex";
   private static final String STORE = "sec_roles";
+  /** {@code dk_} + a 20-hex-digit id + {@code _}: the secret part follows (base64url, may itself hold '_'). */
+  private static final String PREFIX = "dk_00000000000000000000_";
 
   private static CassandraServer server;
   private static CassandraManager admin;
@@ -130,7 +132,8 @@ class CassandraRolesTest {
     Row r = admin.execute("SELECT salted_hash, can_login FROM system_auth.roles WHERE role = ?", role).one();
     assertThat(r.getString("salted_hash")).startsWith("$2a$");
     assertThat(r.getBoolean("can_login")).isTrue();
-    String secretPart = key.secret().substring(key.secret().lastIndexOf('_') + 1);
+    String secretPart = key.secret().substring(PREFIX.length()); // dk_<20 hex>_ then 43 base64url characters
+    assertThat(secretPart).hasSize(43);
     for (String row : store()) {
       assertThat(row).doesNotContain(secretPart);
     }
@@ -144,7 +147,7 @@ class CassandraRolesTest {
   @DisplayName("a wrong secret for a real key id logs in as nothing")
   void wrongSecretNoLogin() {
     IssuedKey key = guarded.issue("acme");
-    String forged = key.secret().substring(0, key.secret().lastIndexOf('_') + 1) + "A".repeat(43);
+    String forged = key.secret().substring(0, PREFIX.length()) + "A".repeat(43);
     assertThatThrownBy(() -> guarded.open(forged)).isInstanceOf(AccessDeniedException.class);
     assertThatThrownBy(() -> connect(DatabaseRoles.keyRole(key.id()), "guess")).isInstanceOf(DelphaException.class);
   }
