@@ -158,7 +158,8 @@ public final class AccessKeys {
     if (p.isAdmin()) {
       return new KeyScopedSession(cass, authority, p, v.expiresAt(), Set.of(), null, true);
     }
-    Set<String> allowed = Set.copyOf(keyspacesOf(p.organisation()));
+    Set<String> allowed = new java.util.HashSet<>(keyspacesOf(p.organisation()));
+    allowed.removeIf(ks -> reservedKeyspaces.contains(ks) || ks.equals(keyspace) || KeyspaceGuard.isSystem(ks));
     if (roles == null) {
       return new KeyScopedSession(cass, authority, p, v.expiresAt(), allowed, null, statementGuard);
     }
@@ -590,6 +591,11 @@ public final class AccessKeys {
     @Override
     public String securityKeyspace() {
       return keyspace;
+    }
+
+    @Override
+    public boolean isReserved(String ks) {
+      return reservedKeyspaces.contains(ks);
     }
   }
 

@@ -233,6 +233,28 @@ class KeyGuardTest {
         .containsEntry("datacenter1", "1").hasSize(2);
   }
 
+  @Test
+  @DisplayName("a '--' comment right after a number hides nothing from the guard; a reserved keyspace in the registry grants nothing")
+  void lexerAndReservedEdgeCases() {
+    List<String> before = rows(GLOBEX);
+    SecurityTesting.createKeyspace(cass, "delpha_ingest");
+    cass.execute("CREATE TABLE IF NOT EXISTS delpha_ingest.customers (id text PRIMARY KEY, password_hash text)");
+    cass.execute("INSERT INTO delpha_ingest.customers (id, password_hash) VALUES ('c1', 'pbkdf2-secret')");
+    // an assignment written behind the library's back (or by a version that allowed it)
+    cass.execute("INSERT INTO " + STORE + ".org_keyspaces (organisation, keyspace_name) VALUES ('acme', 'delpha_ingest')");
+    try (ScopedSession acme = keys.open(keys.issue("acme").secret())) {
+      assertThatThrownBy(() -> acme.execute("SELECT blobAsInt(intAsBlob(1--)) FROM " + ACME + ".events\n) FROM "
+          + GLOBEX + ".events").all()).isInstanceOf(DelphaException.class);
+      assertThatThrownBy(() -> acme.execute("UPDATE " + ACME + ".events SET v = ? WHERE id = 1--\n; UPDATE " + GLOBEX
+          + ".events SET v = ? WHERE id = 1", "x", "y")).isInstanceOf(DelphaException.class);
+      assertThatThrownBy(() -> acme.execute("SELECT * FROM delpha_ingest.customers").all())
+          .isInstanceOf(AccessDeniedException.class);
+    } finally {
+      cass.execute("DELETE FROM " + STORE + ".org_keyspaces WHERE organisation = 'acme' AND keyspace_name = 'delpha_ingest'");
+    }
+    assertThat(rows(GLOBEX)).isEqualTo(before);
+  }
+
   private static void assertStopsSync(IssuedKey key, Runnable stop) {
     try (ScopedSession s = keys.open(key.secret())) {
       ResultSet rs = s.execute(SimpleStatement.newInstance("SELECT * FROM " + ACME + ".events").setPageSize(1));

@@ -213,6 +213,9 @@ public final class CqlText {
         int j = i + 1;
         while (j < n && (Character.isLetterOrDigit(s.charAt(j)) || s.charAt(j) == '.' || s.charAt(j) == '-'
             || s.charAt(j) == '+')) {
+          if (s.charAt(j) == '-' && at(s, j + 1) == '-') {
+            break; // "--" starts a comment for Cassandra, even right after a number
+          }
           j++;
         }
         out.add(new Token(T.OTHER, s.substring(i, j)));

@@ -75,7 +75,7 @@ public final class KeyScopedSession implements ScopedSession {
     this.authority = authority;
     this.principal = principal;
     this.expiresAt = expiresAt;
-    this.allowed = Set.copyOf(allowed);
+    this.allowed = withoutReserved(allowed);
     this.lastCheck = authority.now();
   }
 
@@ -272,14 +272,16 @@ public final class KeyScopedSession implements ScopedSession {
     return b.build();
   }
 
-  /** Copies what a caller may choose about execution; never keyspaces, routing or custom payloads. */
+  /**
+   * Copies what a caller may choose about execution; never keyspaces, routing, custom payloads or tracing
+   * (a trace would be read back through the host's connection, outside this guard).
+   */
   private static void copySettings(Statement<?> from, StatementBuilder<?, ?> to) {
     to.setPageSize(from.getPageSize())
         .setConsistencyLevel(from.getConsistencyLevel())
         .setSerialConsistencyLevel(from.getSerialConsistencyLevel())
         .setTimeout(from.getTimeout())
         .setIdempotence(from.isIdempotent())
-        .setTracing(from.isTracing())
         .setQueryTimestamp(from.getQueryTimestamp())
         .setNowInSeconds(from.getNowInSeconds());
     if (from.getExecutionProfileName() != null) {
@@ -298,8 +300,16 @@ public final class KeyScopedSession implements ScopedSession {
     }
   }
 
+  /** The registry's keyspaces less those the library keeps for itself (an old assignment grants nothing). */
+  private Set<String> withoutReserved(Set<String> keyspaces) {
+    Set<String> usable = new java.util.HashSet<>(keyspaces);
+    usable.removeIf(authority::isReserved);
+    return Set.copyOf(usable);
+  }
+
   private boolean allowedKeyspace(String ks) {
-    return allowed.contains(ks) && !KeyspaceGuard.isSystem(ks) && !ks.equals(authority.securityKeyspace());
+    return allowed.contains(ks) && !KeyspaceGuard.isSystem(ks) && !ks.equals(authority.securityKeyspace())
+        && !authority.isReserved(ks);
   }
 
   /**
@@ -383,7 +393,7 @@ public final class KeyScopedSession implements ScopedSession {
           if (current.isEmpty()) {
             invalid = true;
           } else {
-            allowed = Set.copyOf(current.get());
+            allowed = withoutReserved(current.get());
             lastCheck = now;
           }
         }

@@ -41,4 +41,10 @@ public interface SessionAuthority {
    * @return the keyspace holding the keys, which no organisation may reach
    */
   String securityKeyspace();
+
+  /**
+   * @param keyspace a keyspace
+   * @return whether the library keeps it for itself (never reachable by a session, whatever the registry says)
+   */
+  boolean isReserved(String keyspace);
 }
