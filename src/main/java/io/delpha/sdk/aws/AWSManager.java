@@ -2,6 +2,7 @@ package io.delpha.sdk.aws;
 
 import io.delpha.sdk.aws.internal.AppFlowErrors;
 import io.delpha.sdk.core.internal.Pause;
+import io.delpha.sdk.core.internal.Retrier;
 import io.delpha.sdk.core.internal.aws.AwsClients;
 import io.delpha.sdk.aws.internal.CassandraLoader;
 import io.delpha.sdk.cassandra.CqlExecutor;
@@ -19,7 +20,6 @@ import java.io.InputStream;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -112,9 +112,7 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
   private final boolean ownsS3;
   private final FlowType flowType;
   private final String region;
-  private final RetryPolicy pollBackoff;
-  private final Clock clock;
-  private final Pause.Sleeper sleeper;
+  private final Retrier polls;
   private final int recordsPageSize;
   private final Map<String, String> flowOfStartedRun = java.util.Collections.synchronizedMap(
       new LinkedHashMap<>(16, 0.75f, false) {
@@ -131,9 +129,7 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
     this.ownsS3 = b.s3Client == null;
     this.flowType = b.flowType;
     this.region = b.region;
-    this.pollBackoff = b.pollBackoff;
-    this.clock = b.clock;
-    this.sleeper = b.sleeper;
+    this.polls = new Retrier(b.pollBackoff, b.clock, b.sleeper);
     this.recordsPageSize = b.recordsPageSize;
   }
 
@@ -293,28 +289,20 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
     if (timeout == null || timeout.isNegative()) {
       throw new InvalidInputException("timeout must be zero or positive, was " + timeout);
     }
-    Instant deadline = clock.instant().plus(timeout);
-    FlowExecution lastSeen = null;
-    for (int attempt = 1; ; attempt++) {
-      List<FlowExecution> seen = executions(flowName, e -> e.executionId().equals(executionId));
-      Optional<FlowExecution> record = seen.stream().filter(e -> e.executionId().equals(executionId)).findFirst();
-      if (record.isPresent()) {
-        lastSeen = record.get();
-        if (lastSeen.isFinal()) {
-          log.info("flow {} run {} finished: {} ({} records, {} bytes written)", flowName, executionId,
-              lastSeen.status(), lastSeen.recordsProcessed(), lastSeen.bytesWritten());
-          return lastSeen;
-        }
-      }
-      Duration pause = pollBackoff.delayAfter(attempt);
-      Duration left = Duration.between(clock.instant(), deadline);
-      if (left.isNegative() || left.isZero()) {
-        throw new FlowTimeoutException("flow '" + flowName + "' run " + executionId + " did not finish within "
-            + timeout + "; last status: " + (lastSeen == null ? "not listed by AppFlow yet" : lastSeen.status())
-            + ". The run goes on at AWS: wait again later", lastSeen);
-      }
-      Pause.pause(sleeper, pause.compareTo(left) < 0 ? pause : left, "flow '" + flowName + "' run " + executionId);
-    }
+    java.util.concurrent.atomic.AtomicReference<FlowExecution> lastSeen = new java.util.concurrent.atomic.AtomicReference<>();
+    String what = "flow '" + flowName + "' run " + executionId;
+    return polls.poll(what, timeout, () -> {
+      Optional<FlowExecution> record = executions(flowName, e -> e.executionId().equals(executionId)).stream()
+          .filter(e -> e.executionId().equals(executionId)).findFirst();
+      record.ifPresent(lastSeen::set);
+      return record.filter(FlowExecution::isFinal).map(done -> {
+        log.info("flow {} run {} finished: {} ({} records, {} bytes written)", flowName, executionId,
+            done.status(), done.recordsProcessed(), done.bytesWritten());
+        return done;
+      });
+    }, () -> new FlowTimeoutException(what + " did not finish within " + timeout + "; last status: "
+        + (lastSeen.get() == null ? "not listed by AppFlow yet" : lastSeen.get().status())
+        + ". The run goes on at AWS: wait again later", lastSeen.get()));
   }
 
   // ------------------------------------------------------------------------------------ configuration

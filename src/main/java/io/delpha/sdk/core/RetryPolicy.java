@@ -1,6 +1,5 @@
 package io.delpha.sdk.core;
 
-import io.delpha.sdk.core.internal.Pause;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
@@ -85,16 +84,6 @@ public record RetryPolicy(
    */
   public boolean canRetryAfter(int attempt) {
     return attempt < maxAttempts;
-  }
-
-  /**
-   * Sleeps for {@link #delayAfter(int)}, keeping the thread's interrupt status.
-   *
-   * @param attempt the attempt that just failed
-   * @throws ServiceUnavailableException if the thread is interrupted while waiting
-   */
-  public void pauseAfter(int attempt) {
-    Pause.pause(Pause.REAL, delayAfter(attempt), "the next attempt");
   }
 
   /** Builds a {@link RetryPolicy}. */

@@ -9,6 +9,8 @@ import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.RetryPolicy;
 import io.delpha.sdk.core.Secret;
+import io.delpha.sdk.core.internal.Pause;
+import io.delpha.sdk.core.internal.Retrier;
 import io.delpha.sdk.core.secrets.SecretProvider;
 import io.delpha.sdk.salesforce.internal.Authenticator;
 import io.delpha.sdk.salesforce.internal.BulkQuery;
@@ -74,13 +76,14 @@ public final class SalesforceManager implements SalesforceClient {
   private volatile boolean closed;
 
   private SalesforceManager(SalesforceConfig config, Authenticator authenticator, HttpClient client,
-      ObjectMapper mapper) {
+      ObjectMapper mapper, Clock clock, Pause.Sleeper sleeper) {
     this.config = config;
     this.mapper = mapper;
     this.http = new RestHttp(client, mapper, config.apiVersion(), config.requestTimeout());
-    this.executor = new RequestExecutor(authenticator, config.retryPolicy(), http, mapper,
-        config.apiVersion(), config.requestTimeout());
-    this.bulk = new BulkQuery(executor, http, config.bulkPolling(), config.bulkTimeout(), config.bulkPageSize());
+    this.executor = new RequestExecutor(authenticator, new Retrier(config.retryPolicy(), clock, sleeper), http,
+        mapper, config.apiVersion(), config.requestTimeout());
+    this.bulk = new BulkQuery(executor, http, new Retrier(config.bulkPolling(), clock, sleeper),
+        config.bulkTimeout(), config.bulkPageSize());
     this.collections = new SObjectCollections(executor, http, mapper);
   }
 
@@ -378,8 +381,24 @@ public final class SalesforceManager implements SalesforceClient {
     private Duration bulkTimeout = Duration.ofMinutes(30);
     private int bulkPageSize;
     private Duration requestTimeout = Duration.ofSeconds(120);
+    private Clock clock = Clock.systemUTC();
+    private Pause.Sleeper sleeper = Pause.REAL;
 
     private Builder() {}
+
+    /**
+     * The clock and sleeper of retries and Bulk API polls: the test seam, so tests never wait on the wall
+     * clock.
+     *
+     * @param clock the clock poll deadlines and JWT claims are measured on
+     * @param sleeper how retries and polls pause
+     * @return this builder
+     */
+    Builder pauses(Clock clock, Pause.Sleeper sleeper) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+      return this;
+    }
 
     /**
      * @param myDomain the org's My Domain name, e.g. {@code mycompany} for
@@ -592,7 +611,7 @@ public final class SalesforceManager implements SalesforceClient {
             : url.contains("test.salesforce.com") || url.contains(".sandbox.") ? "https://test.salesforce.com"
             : "https://login.salesforce.com";
         authenticator = new JwtBearerAuthenticator(client, mapper, url, audience, clientId, username,
-            privateKeyPem, requestTimeout, Clock.systemUTC());
+            privateKeyPem, requestTimeout, clock);
         jwtAudience = audience;
       } else if (secretProvider != null) {
         require(secretName, "the credentials secret's name");
@@ -611,7 +630,7 @@ public final class SalesforceManager implements SalesforceClient {
       SalesforceConfig config = new SalesforceConfig(url, apiVersion, clientId, clientSecret, username,
           password, securityToken, privateKeyPem, jwtAudience, secretName, retryPolicy, bulkPolling,
           bulkTimeout, bulkPageSize, requestTimeout);
-      SalesforceManager manager = new SalesforceManager(config, authenticator, client, mapper);
+      SalesforceManager manager = new SalesforceManager(config, authenticator, client, mapper, clock, sleeper);
       manager.executor.login();
       return manager;
     }

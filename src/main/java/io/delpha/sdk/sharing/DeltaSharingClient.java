@@ -1,6 +1,8 @@
 package io.delpha.sdk.sharing;
 
 import io.delpha.sdk.core.internal.JsonSupport;
+import io.delpha.sdk.core.internal.Pause;
+import io.delpha.sdk.core.internal.Retrier;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -72,8 +74,9 @@ public final class DeltaSharingClient implements AutoCloseable {
 
   private DeltaSharingClient(Builder b, BearerTokens tokens, HttpClient sharingHttp, HttpClient storageHttp) {
     this.endpoint = b.endpoint;
-    this.http = new SharingHttp(sharingHttp, b.endpoint, tokens, b.retry, b.requestTimeout, USER_AGENT);
-    this.downloader = new FileDownloader(storageHttp, b.retry, b.requestTimeout, b.urlExpiryMargin, b.clock);
+    Retrier retries = new Retrier(b.retry, b.clock, b.sleeper);
+    this.http = new SharingHttp(sharingHttp, b.endpoint, tokens, retries, b.requestTimeout, USER_AGENT);
+    this.downloader = new FileDownloader(storageHttp, retries, b.requestTimeout, b.urlExpiryMargin, b.clock);
     this.parallelism = b.parallelism;
     this.pageSize = b.pageSize;
   }
@@ -337,6 +340,7 @@ public final class DeltaSharingClient implements AutoCloseable {
     private int parallelism = 4;
     private Integer pageSize;
     private Clock clock = Clock.systemUTC();
+    private Pause.Sleeper sleeper = Pause.REAL;
 
     private Builder() {}
 
@@ -470,6 +474,15 @@ public final class DeltaSharingClient implements AutoCloseable {
      */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * @param sleeper how retries pause: the test seam, so tests never wait on the wall clock
+     * @return this builder
+     */
+    Builder sleeper(Pause.Sleeper sleeper) {
+      this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
       return this;
     }
 

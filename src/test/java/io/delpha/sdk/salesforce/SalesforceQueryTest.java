@@ -1,5 +1,8 @@
 package io.delpha.sdk.salesforce;
 
+import io.delpha.sdk.testing.MutableClock;
+import io.delpha.sdk.core.RetryPolicy;
+import java.time.Duration;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -185,17 +188,20 @@ class SalesforceQueryTest {
   }
 
   @Test
-  @DisplayName("HTTP 503 is retried with backoff and the query then succeeds")
+  @DisplayName("HTTP 503 is retried after the policy's pause (taken on the test clock) and the query then succeeds")
   void transientFailureRetried() {
     stubPasswordLogin(wm, TOKEN_A);
     wm.stubFor(get(urlPathEqualTo(API + "/query/")).inScenario("flaky").whenScenarioStateIs(Scenario.STARTED)
         .willSetStateTo("ok").willReturn(json(503, errorBody("SERVER_UNAVAILABLE", "Server temporarily unavailable"))));
     wm.stubFor(get(urlPathEqualTo(API + "/query/")).inScenario("flaky").whenScenarioStateIs("ok")
         .willReturn(json(200, fixture("query-contacts-page2.json"))));
-    try (SalesforceManager sf = builder(wm).build()) {
+    MutableClock clock = new MutableClock();
+    try (SalesforceManager sf = builder(wm).retryPolicy(RetryPolicy.builder().maxAttempts(3)
+        .initialDelay(Duration.ofSeconds(5)).jitter(false).build()).pauses(clock, clock::sleep).build()) {
       assertThat(sf.query(SOQL).records()).hasSize(2);
     }
     wm.verify(2, getRequestedFor(urlPathEqualTo(API + "/query/")));
+    assertThat(clock.slept()).containsExactly(Duration.ofSeconds(5));
   }
 
   @Test

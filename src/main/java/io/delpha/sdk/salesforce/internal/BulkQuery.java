@@ -8,7 +8,7 @@ import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.InvalidInputException;
-import io.delpha.sdk.core.RetryPolicy;
+import io.delpha.sdk.core.internal.Retrier;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,11 +16,11 @@ import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
@@ -43,7 +43,7 @@ public final class BulkQuery {
 
   private final RequestExecutor executor;
   private final RestHttp http;
-  private final RetryPolicy polling;
+  private final Retrier polling;
   private final Duration timeout;
   private final int pageSize;
   private final ObjectReader csvReader;
@@ -51,11 +51,12 @@ public final class BulkQuery {
   /**
    * @param executor runs the calls
    * @param http the HttpClient side
-   * @param polling the delays between state polls (its attempt count is not used: {@code timeout} bounds polling)
+   * @param polling the pauses between state polls (the policy's attempt count is not used: {@code timeout}
+   *     bounds polling)
    * @param timeout how long to wait for the job to complete
    * @param pageSize {@code maxRecords} per results page, 0 to let Salesforce choose
    */
-  public BulkQuery(RequestExecutor executor, RestHttp http, RetryPolicy polling, Duration timeout, int pageSize) {
+  public BulkQuery(RequestExecutor executor, RestHttp http, Retrier polling, Duration timeout, int pageSize) {
     this.executor = executor;
     this.http = http;
     this.polling = polling;
@@ -92,30 +93,25 @@ public final class BulkQuery {
   }
 
   private JsonNode awaitCompletion(String jobId) {
-    Instant deadline = Instant.now().plus(timeout);
     String what = "read Bulk API 2.0 query job " + jobId;
-    int poll = 1;
-    while (true) {
+    String[] lastState = {"UploadComplete"};
+    return polling.poll(what, timeout, () -> {
       JsonNode info = executor.http(what, true, s -> http.json(s, what, "GET", "/jobs/query/" + jobId, null));
       String state = String.valueOf(Json.text(info, "state"));
-      switch (state) {
-        case "JobComplete" -> {
-          return info;
-        }
+      lastState[0] = state;
+      return switch (state) {
+        case "JobComplete" -> Optional.of(info);
         case "Failed" -> throw failed(jobId, Json.text(info, "errorMessage"));
         case "Aborted" -> throw new DelphaException("Bulk API 2.0 query job " + jobId
             + " was aborted before it completed; run the query again");
         case "UploadComplete", "InProgress" -> {
-          if (Instant.now().isAfter(deadline)) {
-            throw new ServiceUnavailableException("Bulk API 2.0 query job " + jobId + " is still "
-                + state + " after " + timeout + "; its results stay available in Salesforce for 7 days");
-          }
           log.debug("Bulk API 2.0 query job {} is {}, polling again", jobId, state);
-          polling.pauseAfter(poll++);
+          yield Optional.empty();
         }
         default -> throw new DataFormatException(what + ": unknown job state '" + state + "'");
-      }
-    }
+      };
+    }, () -> new ServiceUnavailableException("Bulk API 2.0 query job " + jobId + " is still " + lastState[0]
+        + " after " + timeout + "; its results stay available in Salesforce for 7 days"));
   }
 
   private static DelphaException failed(String jobId, String errorMessage) {

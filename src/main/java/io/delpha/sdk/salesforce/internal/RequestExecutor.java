@@ -6,7 +6,7 @@ import com.force.api.ApiSession;
 import com.force.api.ForceApi;
 import io.delpha.sdk.core.AuthenticationException;
 import io.delpha.sdk.core.RateLimitedException;
-import io.delpha.sdk.core.RetryPolicy;
+import io.delpha.sdk.core.internal.Retrier;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import java.time.Duration;
 import java.util.function.Function;
@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs every Salesforce call with the house rules: log in lazily, log in again once when the
  * session expired ({@code INVALID_SESSION_ID}) and retry, retry transient failures (5xx, connection
- * problems) with the {@link RetryPolicy}'s backoff, and map everything to the library's exceptions.
+ * problems) with the {@link Retrier}'s backoff, and map everything to the library's exceptions.
  *
  * <p>Thread-safe: the current session is swapped atomically, and concurrent callers that see the
  * same expired session log in again only once.
@@ -26,7 +26,7 @@ public final class RequestExecutor {
   private static final Logger log = LoggerFactory.getLogger(RequestExecutor.class);
 
   private final Authenticator authenticator;
-  private final RetryPolicy retry;
+  private final Retrier retry;
   private final RestHttp http;
   private final ApiConfig forceConfig;
   private final Object loginLock = new Object();
@@ -36,13 +36,13 @@ public final class RequestExecutor {
 
   /**
    * @param authenticator how to log in
-   * @param retry the retry policy for transient failures
+   * @param retry the retries of transient failures
    * @param http the HttpClient side
    * @param mapper the JSON mapper force-rest-api uses for records
    * @param apiVersion e.g. {@code v60.0}
    * @param requestTimeout force-rest-api's connect and read timeout
    */
-  public RequestExecutor(Authenticator authenticator, RetryPolicy retry, RestHttp http,
+  public RequestExecutor(Authenticator authenticator, Retrier retry, RestHttp http,
       ObjectMapper mapper, String apiVersion, Duration requestTimeout) {
     this.authenticator = authenticator;
     this.retry = retry;
@@ -93,33 +93,38 @@ public final class RequestExecutor {
   }
 
   private <T> T execute(String what, boolean idempotent, Function<Connection, T> call) {
-    boolean loggedInAgain = false;
-    int attempt = 1;
-    while (true) {
-      Connection current = current();
+    if (!idempotent) {
+      return withFreshSession(what, call);
+    }
+    return retry.call("Salesforce call '" + what + "'", attempt -> withFreshSession(what, call),
+        RequestExecutor::worthRetrying, RequestExecutor::gaveUp);
+  }
+
+  /** One attempt, logging in again once if the session expired during it. */
+  private <T> T withFreshSession(String what, Function<Connection, T> call) {
+    Connection current = current();
+    try {
+      return call.apply(current);
+    } catch (SessionExpiredException e) {
+      log.info("Salesforce session expired during '{}': logging in again ({})", what, authenticator.flowName());
+      loginAgain(current);
       try {
-        return call.apply(current);
-      } catch (SessionExpiredException e) {
-        if (loggedInAgain) {
-          throw new AuthenticationException(e.getMessage()
-              + "; it did so again right after a fresh login, so the user or app lost API access");
-        }
-        loggedInAgain = true;
-        log.info("Salesforce session expired during '{}': logging in again ({})", what, authenticator.flowName());
-        loginAgain(current);
-      } catch (RateLimitedException e) {
-        throw e;
-      } catch (ServiceUnavailableException e) {
-        if (!idempotent || !retry.canRetryAfter(attempt)) {
-          throw attempt == 1 ? e : new ServiceUnavailableException(
-              e.getMessage() + " (gave up after " + attempt + " attempts)", e.getCause());
-        }
-        log.warn("Salesforce call '{}' failed (attempt {} of {}), retrying: {}",
-            what, attempt, retry.maxAttempts(), e.getMessage());
-        retry.pauseAfter(attempt);
-        attempt++;
+        return call.apply(current());
+      } catch (SessionExpiredException again) {
+        throw new AuthenticationException(again.getMessage()
+            + "; it did so again right after a fresh login, so the user or app lost API access");
       }
     }
+  }
+
+  private static RuntimeException gaveUp(RuntimeException last, int attempts) {
+    return attempts == 1 ? last
+        : new ServiceUnavailableException(last.getMessage() + " (gave up after " + attempts + " attempts)", last.getCause());
+  }
+
+  /** Failures worth another attempt: Salesforce or the network failed, not a limit or the credentials. */
+  private static boolean worthRetrying(RuntimeException e) {
+    return e instanceof ServiceUnavailableException && !(e instanceof RateLimitedException);
   }
 
   private Connection current() {
@@ -144,24 +149,9 @@ public final class RequestExecutor {
   }
 
   private Session loginWithRetry() {
-    int attempt = 1;
-    while (true) {
-      try {
-        Session session = authenticator.login();
-        log.info("Logged in to Salesforce instance {} ({})", session.instanceUrl(), authenticator.flowName());
-        return session;
-      } catch (RateLimitedException | AuthenticationException e) {
-        throw e;
-      } catch (ServiceUnavailableException e) {
-        if (!retry.canRetryAfter(attempt)) {
-          throw new ServiceUnavailableException(
-              e.getMessage() + " (gave up after " + attempt + " attempts)", e.getCause());
-        }
-        log.warn("Salesforce login failed (attempt {} of {}), retrying: {}", attempt, retry.maxAttempts(), e.getMessage());
-        retry.pauseAfter(attempt);
-        attempt++;
-      }
-    }
+    Session session = retry.call("Salesforce login", attempt -> authenticator.login(), RequestExecutor::worthRetrying, RequestExecutor::gaveUp);
+    log.info("Logged in to Salesforce instance {} ({})", session.instanceUrl(), authenticator.flowName());
+    return session;
   }
 
   private Connection connect(Session session) {

@@ -1,9 +1,10 @@
 package io.delpha.sdk.sharing.internal;
 
 import io.delpha.sdk.core.DataFormatException;
-import io.delpha.sdk.core.DelphaException;
+import io.delpha.sdk.core.AccessDeniedException;
 import io.delpha.sdk.core.NotFoundException;
-import io.delpha.sdk.core.RetryPolicy;
+import io.delpha.sdk.core.internal.Retrier;
+import io.delpha.sdk.core.internal.http.HttpStatus;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.parquet.ParquetRows;
 import io.delpha.sdk.core.parquet.RowReader;
@@ -36,19 +37,19 @@ public final class FileDownloader {
   private static final int MAX_REFRESHES = 3;
 
   private final HttpClient storage;
-  private final RetryPolicy retry;
+  private final Retrier retry;
   private final Duration requestTimeout;
   private final Duration expiryMargin;
   private final Clock clock;
 
   /**
    * @param storage the HTTP client for storage (separate from the sharing server's client)
-   * @param retry the retry policy for transient failures
+   * @param retry the retries of transient failures
    * @param requestTimeout the timeout until response headers arrive
    * @param expiryMargin refresh a URL that expires sooner than this
    * @param clock the clock
    */
-  public FileDownloader(HttpClient storage, RetryPolicy retry, Duration requestTimeout, Duration expiryMargin,
+  public FileDownloader(HttpClient storage, Retrier retry, Duration requestTimeout, Duration expiryMargin,
       Clock clock) {
     this.storage = storage;
     this.retry = retry;
@@ -64,77 +65,90 @@ public final class FileDownloader {
    * @return a reader of the downloaded file; closing it deletes the local copy
    */
   public RowReader open(FileAction file, UrlRefresher refresher, String table) {
-    FileAction current = refresher.latest(file);
-    String name = table + " file " + file.id();
-    int attempt = 0;
-    int refreshes = 0;
-    while (true) {
-      if (Thread.currentThread().isInterrupted()) {
-        throw new ServiceUnavailableException("interrupted while downloading " + name);
-      }
-      if (current.expirationTimestamp() != null
-          && clock.millis() + expiryMargin.toMillis() >= current.expirationTimestamp()) {
-        if (refreshes++ >= MAX_REFRESHES) {
-          throw new ServiceUnavailableException("the sharing server keeps handing out expired URLs for " + name);
+    Download download = new Download(file, refresher, table + " file " + file.id());
+    return retry.call("download of " + download.name, download::attempt, e -> download.transientFailure,
+        Retrier.RETHROW);
+  }
+
+  /**
+   * One file's download: its current URL, refreshed when it expires or storage refuses it (refreshes are
+   * not attempts), and whether the last attempt failed in a way worth another (429, 5xx, I/O).
+   */
+  private final class Download {
+    private final FileAction file;
+    private final UrlRefresher refresher;
+    private final String name;
+    private FileAction current;
+    private int refreshes;
+    private boolean transientFailure;
+
+    Download(FileAction file, UrlRefresher refresher, String name) {
+      this.file = file;
+      this.refresher = refresher;
+      this.name = name;
+      this.current = refresher.latest(file);
+    }
+
+    RowReader attempt(int attempt) {
+      transientFailure = false;
+      while (true) {
+        if (Thread.currentThread().isInterrupted()) {
+          throw new ServiceUnavailableException("interrupted while downloading " + name);
         }
-        LOG.debug("URL of {} expires at {}: refreshing", name, current.expirationTimestamp());
-        current = refresher.refresh(current);
-        continue;
-      }
-      attempt++;
-      HttpRequest request = HttpRequest.newBuilder(URI.create(current.url())).timeout(requestTimeout).GET().build();
-      Path spool = null;
-      try {
-        HttpResponse<InputStream> response = storage.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        int status = response.statusCode();
-        if (status == 200) {
-          spool = Files.createTempFile("delpha-sharing-", ".parquet");
-          try (InputStream body = response.body()) {
-            Files.copy(body, spool, StandardCopyOption.REPLACE_EXISTING);
-          }
-          long got = Files.size(spool);
-          if (file.size() >= 0 && got != file.size()) {
-            throw new IOException("got " + got + " of " + file.size() + " bytes");
-          }
-          return spooled(spool, name);
-        }
-        drain(response.body());
-        if (status == 403) {
+        if (current.expirationTimestamp() != null
+            && clock.millis() + expiryMargin.toMillis() >= current.expirationTimestamp()) {
           if (refreshes++ >= MAX_REFRESHES) {
-            throw new io.delpha.sdk.core.AccessDeniedException("storage refused " + name + " (HTTP 403) even with "
-                + MAX_REFRESHES + " refreshed URLs");
+            throw new ServiceUnavailableException("the sharing server keeps handing out expired URLs for " + name);
           }
-          LOG.debug("storage refused {} (403): refreshing its URL", name);
+          LOG.debug("URL of {} expires at {}: refreshing", name, current.expirationTimestamp());
           current = refresher.refresh(current);
-          attempt--;
           continue;
         }
-        if (status == 404) {
-          throw new NotFoundException("storage has no " + name + " (HTTP 404): the table changed since it was queried");
-        }
-        if ((status == 429 || status >= 500) && retry.canRetryAfter(attempt)) {
-          retry.pauseAfter(attempt);
-          continue;
-        }
-        throw status == 429 || status >= 500
-            ? new ServiceUnavailableException("storage answered HTTP " + status + " for " + name + " after "
-                + attempt + " attempts")
-            : new DelphaException("storage answered HTTP " + status + " for " + name);
-      } catch (IOException e) {
-        deleteQuietly(spool);
-        if (!retry.canRetryAfter(attempt)) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(current.url())).timeout(requestTimeout).GET().build();
+        Path spool = null;
+        try {
+          HttpResponse<InputStream> response = storage.send(request, HttpResponse.BodyHandlers.ofInputStream());
+          int status = response.statusCode();
+          if (status == 200) {
+            spool = Files.createTempFile("delpha-sharing-", ".parquet");
+            try (InputStream body = response.body()) {
+              Files.copy(body, spool, StandardCopyOption.REPLACE_EXISTING);
+            }
+            long got = Files.size(spool);
+            if (file.size() >= 0 && got != file.size()) {
+              throw new IOException("got " + got + " of " + file.size() + " bytes");
+            }
+            return spooled(spool, name);
+          }
+          drain(response.body());
+          if (status == 403) {
+            if (refreshes++ >= MAX_REFRESHES) {
+              throw new AccessDeniedException("storage refused " + name + " (HTTP 403) even with "
+                  + MAX_REFRESHES + " refreshed URLs");
+            }
+            LOG.debug("storage refused {} (403): refreshing its URL", name);
+            current = refresher.refresh(current);
+            continue;
+          }
+          if (status == 404) {
+            throw new NotFoundException("storage has no " + name + " (HTTP 404): the table changed since it was queried");
+          }
+          transientFailure = status == 429 || status >= 500;
+          throw HttpStatus.exceptionFor(status, "storage answered HTTP " + status + " for " + name
+              + (transientFailure ? " after " + attempt + " attempts" : ""), null);
+        } catch (IOException e) {
+          deleteQuietly(spool);
+          transientFailure = true;
           throw new ServiceUnavailableException("cannot download " + name + " after " + attempt + " attempts: "
-              + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()));
+              + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
+        } catch (InterruptedException e) {
+          deleteQuietly(spool);
+          Thread.currentThread().interrupt();
+          throw new ServiceUnavailableException("interrupted while downloading " + name);
+        } catch (RuntimeException e) {
+          deleteQuietly(spool);
+          throw e;
         }
-        LOG.debug("download of {} failed ({}), retrying", name, e.toString());
-        retry.pauseAfter(attempt);
-      } catch (InterruptedException e) {
-        deleteQuietly(spool);
-        Thread.currentThread().interrupt();
-        throw new ServiceUnavailableException("interrupted while downloading " + name);
-      } catch (RuntimeException e) {
-        deleteQuietly(spool);
-        throw e;
       }
     }
   }

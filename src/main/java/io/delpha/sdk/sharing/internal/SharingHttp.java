@@ -1,13 +1,12 @@
 package io.delpha.sdk.sharing.internal;
 
 import io.delpha.sdk.core.internal.JsonSupport;
-import io.delpha.sdk.core.internal.Pause;
+import io.delpha.sdk.core.internal.Retrier;
 import io.delpha.sdk.core.internal.http.HttpStatus;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.DelphaException;
-import io.delpha.sdk.core.RetryPolicy;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -48,7 +47,7 @@ public final class SharingHttp {
   private final HttpClient http;
   private final String base;
   private final BearerTokens tokens;
-  private final RetryPolicy retry;
+  private final Retrier retry;
   private final Duration requestTimeout;
   private final String userAgent;
 
@@ -56,11 +55,11 @@ public final class SharingHttp {
    * @param http a client that never follows redirects (a redirect would carry the token elsewhere)
    * @param endpoint the server's prefix
    * @param tokens where the bearer token comes from
-   * @param retry the retry policy
+   * @param retry the retries of 429, 5xx and unreachable-server failures
    * @param requestTimeout the timeout of one request
    * @param userAgent the User-Agent header
    */
-  public SharingHttp(HttpClient http, URI endpoint, BearerTokens tokens, RetryPolicy retry, Duration requestTimeout,
+  public SharingHttp(HttpClient http, URI endpoint, BearerTokens tokens, Retrier retry, Duration requestTimeout,
       String userAgent) {
     this.http = http;
     String e = endpoint.toString();
@@ -151,63 +150,60 @@ public final class SharingHttp {
   }
 
   private Exchange send(String method, String pathAndQuery, String body, boolean ndjson) {
-    URI uri = URI.create(base + pathAndQuery);
-    int attempt = 0;
-    boolean reauthenticated = false;
-    while (true) {
-      attempt++;
-      HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-          .timeout(requestTimeout)
-          .header("Authorization", "Bearer " + tokens.current().reveal())
-          .header("User-Agent", userAgent)
-          .header("Accept", ndjson ? "application/x-ndjson, application/json" : "application/json");
-      if (ndjson) {
-        request.header(CAPABILITIES, "responseformat=parquet;includeendstreamaction=true");
+    String what = method + " " + pathAndQuery;
+    return retry.call("Delta Sharing " + what, attempt -> sendOnce(method, pathAndQuery, body, ndjson, attempt),
+        SharingHttp::worthRetrying, Retrier.RETHROW);
+  }
+
+  /** One attempt; a 401 is tried once more at once with a fresh OAuth token (a token may be revoked early). */
+  private Exchange sendOnce(String method, String pathAndQuery, String body, boolean ndjson, int attempt) {
+    HttpResponse<InputStream> response = exchange(method, pathAndQuery, body, ndjson, attempt);
+    if (response.statusCode() == 401) {
+      tokens.invalidate();
+      if (tokens instanceof BearerTokens.OAuthTokens) {
+        drain(response.body());
+        response = exchange(method, pathAndQuery, body, ndjson, attempt);
       }
-      if (body != null) {
-        request.header("Content-Type", "application/json; charset=utf-8")
-            .method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-      } else {
-        request.method(method, HttpRequest.BodyPublishers.noBody());
-      }
-      HttpResponse<InputStream> response;
-      try {
-        response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-      } catch (IOException e) {
-        if (!retry.canRetryAfter(attempt)) {
-          throw new ServiceUnavailableException("cannot reach the Delta Sharing server for " + method + " "
-              + pathAndQuery + " after " + attempt + " attempts: " + e.getClass().getSimpleName()
-              + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
-        }
-        LOG.debug("{} {} failed ({}), retrying", method, pathAndQuery, e.toString());
-        retry.pauseAfter(attempt);
-        continue;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new ServiceUnavailableException("interrupted during " + method + " " + pathAndQuery, e);
-      }
-      int status = response.statusCode();
-      if (status == 200) {
-        return new Exchange(response.body(), response.headers());
-      }
-      String errorBody = drain(response.body());
-      if (status == 401 && !reauthenticated) {
-        tokens.invalidate(); // an OAuth token may have been revoked early: try once with a fresh one
-        reauthenticated = true;
-        if (tokens instanceof BearerTokens.OAuthTokens) {
-          continue;
-        }
-      }
-      boolean retryable = status == 429 || status >= 500;
-      if (retryable && retry.canRetryAfter(attempt)) {
-        Duration wait = retryAfter(response.headers()).orElse(retry.delayAfter(attempt));
-        LOG.debug("{} {} answered {}, retrying in {}", method, pathAndQuery, status, wait);
-        sleep(wait.compareTo(retry.maxDelay()) > 0 ? retry.maxDelay() : wait);
-        continue;
-      }
-      throw error(status, errorBody, method + " " + pathAndQuery, retryAfter(response.headers()).orElse(null),
-          attempt);
     }
+    int status = response.statusCode();
+    if (status == 200) {
+      return new Exchange(response.body(), response.headers());
+    }
+    String errorBody = drain(response.body());
+    throw error(status, errorBody, method + " " + pathAndQuery, retryAfter(response.headers()).orElse(null), attempt);
+  }
+
+  private HttpResponse<InputStream> exchange(String method, String pathAndQuery, String body, boolean ndjson,
+      int attempt) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + pathAndQuery))
+        .timeout(requestTimeout)
+        .header("Authorization", "Bearer " + tokens.current().reveal())
+        .header("User-Agent", userAgent)
+        .header("Accept", ndjson ? "application/x-ndjson, application/json" : "application/json");
+    if (ndjson) {
+      request.header(CAPABILITIES, "responseformat=parquet;includeendstreamaction=true");
+    }
+    if (body != null) {
+      request.header("Content-Type", "application/json; charset=utf-8")
+          .method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+    } else {
+      request.method(method, HttpRequest.BodyPublishers.noBody());
+    }
+    try {
+      return http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+    } catch (IOException e) {
+      throw new ServiceUnavailableException("cannot reach the Delta Sharing server for " + method + " "
+          + pathAndQuery + (attempt > 1 ? " after " + attempt + " attempts" : "") + ": "
+          + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ServiceUnavailableException("interrupted during " + method + " " + pathAndQuery, e);
+    }
+  }
+
+  /** A failure worth another attempt: unreachable, throttled (429) or failing (5xx), not interrupted. */
+  private static boolean worthRetrying(RuntimeException e) {
+    return e instanceof ServiceUnavailableException && !Thread.currentThread().isInterrupted();
   }
 
   /**
@@ -292,10 +288,6 @@ public final class SharingHttp {
     } catch (IOException e) {
       return "";
     }
-  }
-
-  private static void sleep(Duration d) {
-    Pause.pause(Pause.REAL, d, "the next attempt");
   }
 
   /** An NDJSON answer. */
