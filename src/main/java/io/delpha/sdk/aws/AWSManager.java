@@ -6,6 +6,7 @@ import io.delpha.sdk.core.internal.Retrier;
 import io.delpha.sdk.core.internal.aws.AwsClients;
 import io.delpha.sdk.aws.internal.CassandraLoader;
 import io.delpha.sdk.cassandra.CqlExecutor;
+import io.delpha.sdk.core.AwsClientSettings;
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.NotFoundException;
@@ -33,20 +34,14 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.Abortable;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.retries.api.BackoffStrategy;
-import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.appflow.AppflowClient;
-import software.amazon.awssdk.services.appflow.AppflowClientBuilder;
 import software.amazon.awssdk.services.appflow.model.DescribeFlowExecutionRecordsResponse;
 import software.amazon.awssdk.services.appflow.model.DescribeFlowResponse;
 import software.amazon.awssdk.services.appflow.model.DestinationConnectorProperties;
@@ -60,7 +55,6 @@ import software.amazon.awssdk.services.appflow.model.S3OutputFormatConfig;
 import software.amazon.awssdk.services.appflow.model.StartFlowResponse;
 import software.amazon.awssdk.services.appflow.model.UpdateFlowResponse;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
 /**
  * Amazon AppFlow flows that land Salesforce objects in S3 as Parquet, read back as typed rows and
@@ -110,8 +104,8 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
   private final S3Client s3;
   private final boolean ownsAppflow;
   private final boolean ownsS3;
+  private final AWSConfig config;
   private final FlowType flowType;
-  private final String region;
   private final Retrier polls;
   private final int recordsPageSize;
   private final Map<String, String> flowOfStartedRun = java.util.Collections.synchronizedMap(
@@ -122,15 +116,16 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
         }
       });
 
-  private AWSManager(Builder b, AppflowClient appflow, S3Client s3) {
+  private AWSManager(AWSConfig config, AppflowClient appflow, boolean ownsAppflow, S3Client s3, boolean ownsS3,
+      Retrier polls) {
+    this.config = config;
     this.appflow = appflow;
     this.s3 = s3;
-    this.ownsAppflow = b.appflowClient == null;
-    this.ownsS3 = b.s3Client == null;
-    this.flowType = b.flowType;
-    this.region = b.region;
-    this.polls = new Retrier(b.pollBackoff, b.clock, b.sleeper);
-    this.recordsPageSize = b.recordsPageSize;
+    this.ownsAppflow = ownsAppflow;
+    this.ownsS3 = ownsS3;
+    this.flowType = config.flowType();
+    this.polls = polls;
+    this.recordsPageSize = config.recordsPageSize();
   }
 
   /**
@@ -138,6 +133,13 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
    */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * @return the settings this manager was built with
+   */
+  public AWSConfig config() {
+    return config;
   }
 
   /**
@@ -647,19 +649,17 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
 
   @Override
   public String toString() {
-    return "AWSManager[" + flowType + ", region " + region + "]";
+    return "AWSManager[" + flowType + ", region " + (config.aws().region() == null ? "from the default chain"
+        : config.aws().region()) + "]";
   }
 
   /** Builds an {@link AWSManager}. Not thread-safe. */
   public static final class Builder {
-    private AwsCredentialsProvider credentials;
-    private String region;
+    private AwsClientSettings.Builder aws = AwsClientSettings.builder().retryPolicy(RetryPolicy.defaults());
     private FlowType flowType = FlowType.CONTACT;
-    private URI endpointOverride;
-    private URI s3EndpointOverride;
-    private AppflowClient appflowClient;
-    private S3Client s3Client;
-    private RetryPolicy retryPolicy = RetryPolicy.defaults();
+    private @Nullable URI s3EndpointOverride;
+    private @Nullable AppflowClient appflowClient;
+    private @Nullable S3Client s3Client;
     private RetryPolicy pollBackoff = RetryPolicy.builder().maxAttempts(Integer.MAX_VALUE)
         .initialDelay(Duration.ofSeconds(2)).maxDelay(Duration.ofSeconds(30)).multiplier(1.5).build();
     private Clock clock = Clock.systemUTC();
@@ -667,6 +667,28 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
     private int recordsPageSize = 100;
 
     private Builder() {}
+
+    Builder config(AWSConfig config) {
+      this.aws = config.aws().toBuilder();
+      this.s3EndpointOverride = config.s3EndpointOverride();
+      this.flowType = config.flowType();
+      this.pollBackoff = config.pollBackoff();
+      this.recordsPageSize = config.recordsPageSize();
+      return this;
+    }
+
+    /**
+     * Every AWS setting at once (region, credentials, AppFlow endpoint, SDK retries, HTTP client), shared
+     * with the library's other AWS components; replaces the AWS settings given before. The S3 endpoint is
+     * {@link #s3EndpointOverride(URI)}.
+     *
+     * @param settings the settings
+     * @return this builder
+     */
+    public Builder aws(AwsClientSettings settings) {
+      this.aws = settings.toBuilder();
+      return this;
+    }
 
     /**
      * Static credentials for AppFlow and S3; without them the default AWS credentials chain is used.
@@ -676,9 +698,7 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
      * @return this builder
      */
     public Builder credentials(String accessKeyId, String secretAccessKey) {
-      Objects.requireNonNull(accessKeyId, "accessKeyId");
-      Objects.requireNonNull(secretAccessKey, "secretAccessKey");
-      this.credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId, secretAccessKey));
+      aws.credentials(accessKeyId, secretAccessKey);
       return this;
     }
 
@@ -688,7 +708,8 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
      * @return this builder
      */
     public Builder credentials(String accessKeyId, Secret secretAccessKey) {
-      return credentials(accessKeyId, secretAccessKey.reveal());
+      aws.credentials(accessKeyId, secretAccessKey);
+      return this;
     }
 
     /**
@@ -696,7 +717,7 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
      * @return this builder
      */
     public Builder credentialsProvider(AwsCredentialsProvider provider) {
-      this.credentials = Objects.requireNonNull(provider, "provider");
+      aws.credentialsProvider(Objects.requireNonNull(provider, "provider"));
       return this;
     }
 
@@ -705,8 +726,8 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
      *     region chain otherwise
      * @return this builder
      */
-    public Builder region(String region) {
-      this.region = region;
+    public Builder region(@Nullable String region) {
+      aws.region(region);
       return this;
     }
 
@@ -723,8 +744,8 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
      * @param endpoint an AppFlow endpoint (VPC endpoint, test server)
      * @return this builder
      */
-    public Builder endpointOverride(URI endpoint) {
-      this.endpointOverride = endpoint;
+    public Builder endpointOverride(@Nullable URI endpoint) {
+      aws.endpointOverride(endpoint);
       return this;
     }
 
@@ -732,7 +753,7 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
      * @param endpoint an S3-compatible endpoint; path-style addressing is then used
      * @return this builder
      */
-    public Builder s3EndpointOverride(URI endpoint) {
+    public Builder s3EndpointOverride(@Nullable URI endpoint) {
       this.s3EndpointOverride = endpoint;
       return this;
     }
@@ -744,7 +765,7 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
      * @param client the client
      * @return this builder
      */
-    public Builder appflowClient(AppflowClient client) {
+    public Builder appflowClient(@Nullable AppflowClient client) {
       this.appflowClient = client;
       return this;
     }
@@ -756,7 +777,7 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
      * @param client the client
      * @return this builder
      */
-    public Builder s3Client(S3Client client) {
+    public Builder s3Client(@Nullable S3Client client) {
       this.s3Client = client;
       return this;
     }
@@ -770,7 +791,7 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
      * @return this builder
      */
     public Builder retryPolicy(RetryPolicy policy) {
-      this.retryPolicy = Objects.requireNonNull(policy, "retryPolicy");
+      aws.retryPolicy(Objects.requireNonNull(policy, "retryPolicy"));
       return this;
     }
 
@@ -821,16 +842,17 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
      * @throws InvalidInputException if a client cannot be built (e.g. no region anywhere)
      */
     public AWSManager build() {
+      AWSConfig config = new AWSConfig(aws.build(), s3EndpointOverride, flowType, pollBackoff, recordsPageSize);
+      AwsClientSettings settings = config.aws();
       AppflowClient appflow = appflowClient;
       S3Client s3 = s3Client;
       try {
         if (appflow == null) {
-          appflow = AwsClients.configure(AppflowClient.builder(), region, credentials, endpointOverride, retryPolicy)
-              .build();
+          appflow = AwsClients.configure(AppflowClient.builder(), settings).build();
         }
         if (s3 == null) {
-          s3 = AwsClients.configure(S3Client.builder(), region, credentials, s3EndpointOverride, retryPolicy)
-              .forcePathStyle(s3EndpointOverride != null).build();
+          s3 = AwsClients.configure(S3Client.builder(), settings.toBuilder().endpointOverride(s3EndpointOverride)
+              .build()).forcePathStyle(s3EndpointOverride != null).build();
         }
       } catch (SdkClientException e) {
         if (appflow != null && appflowClient == null) {
@@ -838,7 +860,8 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
         }
         throw new InvalidInputException("cannot build the AWS clients: " + e.getMessage(), e);
       }
-      return new AWSManager(this, appflow, s3);
+      return new AWSManager(config, appflow, appflowClient == null, s3, s3Client == null,
+          new Retrier(pollBackoff, clock, sleeper));
     }
   }
 }

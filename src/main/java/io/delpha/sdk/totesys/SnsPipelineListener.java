@@ -3,25 +3,23 @@ package io.delpha.sdk.totesys;
 import io.delpha.sdk.core.internal.aws.AwsErrors;
 import io.delpha.sdk.core.AccessDeniedException;
 import io.delpha.sdk.core.AuthenticationException;
+import io.delpha.sdk.core.AwsClientSettings;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.internal.aws.AwsClients;
 import io.delpha.sdk.core.NotFoundException;
 import io.delpha.sdk.core.RateLimitedException;
+import io.delpha.sdk.core.RetryPolicy;
 import io.delpha.sdk.core.Secret;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import java.net.URI;
 import java.util.Objects;
-import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.SnsClientBuilder;
 
@@ -101,31 +99,7 @@ public final class SnsPipelineListener implements PipelineListener, AutoCloseabl
   }
 
   private DelphaException map(SdkException e) {
-    if (e instanceof AwsServiceException aws) {
-      String code = aws.awsErrorDetails() == null ? "" : aws.awsErrorDetails().errorCode();
-      String detail = "SNS refused to publish to " + topicArn + " (HTTP " + aws.statusCode() + " " + code + ")";
-      if (AwsErrors.isCredentialError(aws)) {
-        return new AuthenticationException(detail + ": check the AWS credentials", aws);
-      }
-      if ("AuthorizationError".equals(code) || aws.statusCode() == 403) {
-        return new AccessDeniedException(detail + ": the credentials may not publish to this topic", aws);
-      }
-      if ("NotFound".equals(code) || aws.statusCode() == 404) {
-        return new NotFoundException(detail + ": no such topic", aws);
-      }
-      if (AwsErrors.isThrottling(aws)) {
-        return new RateLimitedException(detail, null, aws);
-      }
-      if (AwsErrors.isServerError(aws)) {
-        return new ServiceUnavailableException(detail, aws);
-      }
-      return new InvalidInputException(detail + ": " + aws.getMessage(), aws);
-    }
-    if (e instanceof SdkClientException) {
-      return new ServiceUnavailableException("SNS could not be reached to publish to " + topicArn + ": "
-          + e.getMessage(), e);
-    }
-    return new DelphaException("publishing to " + topicArn + " failed: " + e.getMessage(), e);
+    return AwsErrors.map(e, "SNS", "publish to " + topicArn, AwsErrors.NONE);
   }
 
   @Override
@@ -142,11 +116,9 @@ public final class SnsPipelineListener implements PipelineListener, AutoCloseabl
 
   /** Builds an {@link SnsPipelineListener}. */
   public static final class Builder {
-    private SnsClient client;
-    private String topicArn;
-    private String region;
-    private AwsCredentialsProvider credentials;
-    private URI endpointOverride;
+    private @Nullable SnsClient client;
+    private @Nullable String topicArn;
+    private AwsClientSettings.Builder aws = AwsClientSettings.builder();
     private boolean notifyOnSuccess;
 
     private Builder() {}
@@ -171,11 +143,24 @@ public final class SnsPipelineListener implements PipelineListener, AutoCloseabl
     }
 
     /**
-     * @param region an AWS region id; the default region chain otherwise
+     * Every AWS setting at once (region, credentials, endpoint, SDK retries, HTTP client), shared with the
+     * library's other AWS components; replaces the AWS settings given before.
+     *
+     * @param settings the settings
      * @return this builder
      */
-    public Builder region(String region) {
-      this.region = region;
+    public Builder aws(AwsClientSettings settings) {
+      this.aws = settings.toBuilder();
+      return this;
+    }
+
+    /**
+     * @param region an AWS region id; the default region chain otherwise ({@code us-east-1} when an
+     *     endpoint override is set)
+     * @return this builder
+     */
+    public Builder region(@Nullable String region) {
+      aws.region(region);
       return this;
     }
 
@@ -185,8 +170,7 @@ public final class SnsPipelineListener implements PipelineListener, AutoCloseabl
      * @return this builder
      */
     public Builder credentials(String accessKeyId, Secret secretAccessKey) {
-      this.credentials = StaticCredentialsProvider.create(
-          AwsBasicCredentials.create(accessKeyId, secretAccessKey.reveal()));
+      aws.credentials(accessKeyId, secretAccessKey);
       return this;
     }
 
@@ -195,7 +179,7 @@ public final class SnsPipelineListener implements PipelineListener, AutoCloseabl
      * @return this builder
      */
     public Builder credentialsProvider(AwsCredentialsProvider provider) {
-      this.credentials = java.util.Objects.requireNonNull(provider, "provider");
+      aws.credentialsProvider(Objects.requireNonNull(provider, "provider"));
       return this;
     }
 
@@ -203,8 +187,18 @@ public final class SnsPipelineListener implements PipelineListener, AutoCloseabl
      * @param endpoint an SNS-compatible endpoint (tests, VPC endpoints)
      * @return this builder
      */
-    public Builder endpointOverride(URI endpoint) {
-      this.endpointOverride = endpoint;
+    public Builder endpointOverride(@Nullable URI endpoint) {
+      aws.endpointOverride(endpoint);
+      return this;
+    }
+
+    /**
+     * @param policy retries of throttled and failed publications, applied as the SDK's retry strategy (the
+     *     SDK's standard retries otherwise)
+     * @return this builder
+     */
+    public Builder retryPolicy(RetryPolicy policy) {
+      aws.retryPolicy(Objects.requireNonNull(policy, "retryPolicy"));
       return this;
     }
 
@@ -228,7 +222,7 @@ public final class SnsPipelineListener implements PipelineListener, AutoCloseabl
       if (client != null) {
         return new SnsPipelineListener(client, false, topicArn, notifyOnSuccess);
       }
-      SnsClientBuilder b = AwsClients.configure(SnsClient.builder(), region, credentials, endpointOverride, null);
+      SnsClientBuilder b = AwsClients.configure(SnsClient.builder(), aws.build());
       try {
         return new SnsPipelineListener(b.build(), true, topicArn, notifyOnSuccess);
       } catch (SdkClientException e) {

@@ -3,10 +3,12 @@ package io.delpha.sdk.core.secrets;
 import io.delpha.sdk.core.internal.aws.AwsErrors;
 import io.delpha.sdk.core.AccessDeniedException;
 import io.delpha.sdk.core.AuthenticationException;
+import io.delpha.sdk.core.AwsClientSettings;
 import io.delpha.sdk.core.DelphaException;
+import io.delpha.sdk.core.RateLimitedException;
+import io.delpha.sdk.core.RetryPolicy;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.NotFoundException;
-import io.delpha.sdk.core.RateLimitedException;
 import io.delpha.sdk.core.Secret;
 import io.delpha.sdk.core.internal.aws.AwsClients;
 import io.delpha.sdk.core.ServiceUnavailableException;
@@ -15,14 +17,10 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClientBuilder;
 import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
@@ -43,8 +41,6 @@ import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueRespon
  * service or a 5xx is {@link ServiceUnavailableException}.
  */
 public final class AwsSecretsManagerProvider implements SecretProvider, AutoCloseable {
-
-  private static final Set<String> ACCESS_ERRORS = Set.of("AccessDeniedException", "DecryptionFailure");
 
   private final SecretsManagerClient client;
   private final boolean ownsClient;
@@ -89,34 +85,16 @@ public final class AwsSecretsManagerProvider implements SecretProvider, AutoClos
   }
 
   private DelphaException translate(String name, SdkException e) {
-    if (e instanceof AwsServiceException aws) {
-      String code = aws.awsErrorDetails() == null ? "" : String.valueOf(aws.awsErrorDetails().errorCode());
-      String detail = " (HTTP " + aws.statusCode() + " " + code + ")";
+    return AwsErrors.map(e, "Secrets Manager", "read secret '" + name + "'", (refused, code, what) -> {
       if ("ResourceNotFoundException".equals(code)) {
-        return new NotFoundException("no secret '" + name + "' in Secrets Manager" + detail, e);
+        return new NotFoundException("no secret '" + name + "' in Secrets Manager: " + what, e);
       }
-      if (AwsErrors.isCredentialError(aws)) {
-        return new AuthenticationException("Secrets Manager rejected the credentials while reading secret '" + name
-            + "'" + detail + ": check the access key id and secret access key", e);
+      if ("DecryptionFailure".equals(code) || "AccessDeniedException".equals(code)) {
+        return new AccessDeniedException(what + "; grant secretsmanager:GetSecretValue (and kms:Decrypt for a "
+            + "customer key)", e);
       }
-      if (ACCESS_ERRORS.contains(code) || aws.statusCode() == 403) {
-        return new AccessDeniedException("not allowed to read secret '" + name + "'" + detail
-            + ": grant secretsmanager:GetSecretValue (and kms:Decrypt for a customer key)", e);
-      }
-      if (AwsErrors.isThrottling(aws)) {
-        return new RateLimitedException("Secrets Manager throttled reading secret '" + name + "'" + detail, null, e);
-      }
-      if (AwsErrors.isServerError(aws)) {
-        return new ServiceUnavailableException("Secrets Manager failed reading secret '" + name + "'" + detail
-            + "; retry later", e);
-      }
-      return new DelphaException("Secrets Manager refused reading secret '" + name + "'" + detail, e);
-    }
-    if (e instanceof SdkClientException) {
-      return new ServiceUnavailableException("cannot reach Secrets Manager to read secret '" + name + "': "
-          + e.getMessage(), e);
-    }
-    return new DelphaException("reading secret '" + name + "' failed: " + e.getMessage(), e);
+      return null;
+    });
   }
 
   /** Closes the client if this provider built it. */
@@ -134,19 +112,30 @@ public final class AwsSecretsManagerProvider implements SecretProvider, AutoClos
 
   /** Builds an {@link AwsSecretsManagerProvider}; every setting is optional. */
   public static final class Builder {
-    private String region;
-    private AwsCredentialsProvider credentials;
-    private URI endpointOverride;
-    private SecretsManagerClient client;
+    private AwsClientSettings.Builder aws = AwsClientSettings.builder();
+    private @Nullable SecretsManagerClient client;
 
     private Builder() {}
 
     /**
-     * @param region an AWS region id; the default region chain otherwise
+     * Every AWS setting at once (region, credentials, endpoint, SDK retries, HTTP client), shared with the
+     * library's other AWS components; replaces the AWS settings given before.
+     *
+     * @param settings the settings
      * @return this builder
      */
-    public Builder region(String region) {
-      this.region = region;
+    public Builder aws(AwsClientSettings settings) {
+      this.aws = settings.toBuilder();
+      return this;
+    }
+
+    /**
+     * @param region an AWS region id; the default region chain otherwise ({@code us-east-1} when an
+     *     endpoint override is set)
+     * @return this builder
+     */
+    public Builder region(@Nullable String region) {
+      aws.region(region);
       return this;
     }
 
@@ -158,9 +147,7 @@ public final class AwsSecretsManagerProvider implements SecretProvider, AutoClos
      * @return this builder
      */
     public Builder credentials(String accessKeyId, Secret secretAccessKey) {
-      Objects.requireNonNull(accessKeyId, "accessKeyId");
-      this.credentials = StaticCredentialsProvider.create(
-          AwsBasicCredentials.create(accessKeyId, secretAccessKey.reveal()));
+      aws.credentials(accessKeyId, secretAccessKey);
       return this;
     }
 
@@ -170,7 +157,8 @@ public final class AwsSecretsManagerProvider implements SecretProvider, AutoClos
      * @return this builder
      */
     public Builder credentials(String accessKeyId, String secretAccessKey) {
-      return credentials(accessKeyId, Secret.of(secretAccessKey));
+      aws.credentials(accessKeyId, secretAccessKey);
+      return this;
     }
 
     /**
@@ -178,7 +166,7 @@ public final class AwsSecretsManagerProvider implements SecretProvider, AutoClos
      * @return this builder
      */
     public Builder credentialsProvider(AwsCredentialsProvider provider) {
-      this.credentials = Objects.requireNonNull(provider, "provider");
+      aws.credentialsProvider(Objects.requireNonNull(provider, "provider"));
       return this;
     }
 
@@ -186,8 +174,18 @@ public final class AwsSecretsManagerProvider implements SecretProvider, AutoClos
      * @param endpoint another endpoint (a VPC endpoint, a local emulator)
      * @return this builder
      */
-    public Builder endpointOverride(URI endpoint) {
-      this.endpointOverride = endpoint;
+    public Builder endpointOverride(@Nullable URI endpoint) {
+      aws.endpointOverride(endpoint);
+      return this;
+    }
+
+    /**
+     * @param policy retries of throttled and failed reads, applied as the SDK's retry strategy (the SDK's
+     *     standard retries otherwise)
+     * @return this builder
+     */
+    public Builder retryPolicy(RetryPolicy policy) {
+      aws.retryPolicy(Objects.requireNonNull(policy, "retryPolicy"));
       return this;
     }
 
@@ -198,7 +196,7 @@ public final class AwsSecretsManagerProvider implements SecretProvider, AutoClos
      * @param client a client the caller owns
      * @return this builder
      */
-    public Builder client(SecretsManagerClient client) {
+    public Builder client(@Nullable SecretsManagerClient client) {
       this.client = client;
       return this;
     }
@@ -210,11 +208,10 @@ public final class AwsSecretsManagerProvider implements SecretProvider, AutoClos
       if (client != null) {
         return new AwsSecretsManagerProvider(client, false, "caller's client");
       }
-      SecretsManagerClientBuilder b = AwsClients.configure(SecretsManagerClient.builder(), region, credentials,
-          endpointOverride, null);
+      AwsClientSettings settings = aws.build();
+      SecretsManagerClientBuilder b = AwsClients.configure(SecretsManagerClient.builder(), settings);
       try {
-        return new AwsSecretsManagerProvider(b.build(), true,
-            (region == null ? "default region" : region) + (endpointOverride == null ? "" : ", " + endpointOverride));
+        return new AwsSecretsManagerProvider(b.build(), true, settings.toString());
       } catch (SdkClientException e) {
         throw new InvalidInputException("cannot build a Secrets Manager client: " + e.getMessage(), e);
       }

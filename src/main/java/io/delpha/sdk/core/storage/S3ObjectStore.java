@@ -3,6 +3,7 @@ package io.delpha.sdk.core.storage;
 import io.delpha.sdk.core.internal.aws.AwsErrors;
 import io.delpha.sdk.core.AccessDeniedException;
 import io.delpha.sdk.core.AuthenticationException;
+import io.delpha.sdk.core.AwsClientSettings;
 import io.delpha.sdk.core.ConflictException;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.InvalidInputException;
@@ -27,16 +28,13 @@ import java.util.Spliterators;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
@@ -336,44 +334,18 @@ public final class S3ObjectStore implements ObjectStore {
   }
 
   private DelphaException translate(String operation, String key, SdkException e) {
-    String where = describe() + "/" + key;
-    if (e instanceof NoSuchBucketException) {
-      return new NotFoundException("bucket " + bucket + " does not exist (" + operation + " " + key + ")", e);
-    }
-    if (e instanceof NoSuchKeyException) {
-      return new NotFoundException("no object " + key + " in " + describe(), e);
-    }
-    if (e instanceof AwsServiceException aws) {
-      int status = aws.statusCode();
-      String code = aws.awsErrorDetails() == null ? "" : aws.awsErrorDetails().errorCode();
-      String detail = " (HTTP " + status + (code == null || code.isEmpty() ? "" : " " + code) + ")";
-      if (status == 404) {
-        return "NoSuchBucket".equals(code)
-            ? new NotFoundException("bucket " + bucket + " does not exist (" + operation + " " + key + ")", e)
-            : new NotFoundException("no object " + key + " in " + describe(), e);
+    return AwsErrors.map(e, "S3", operation + " " + describe() + "/" + key, (refused, code, what) -> {
+      if (refused instanceof NoSuchBucketException || "NoSuchBucket".equals(code)) {
+        return new NotFoundException("bucket " + bucket + " does not exist (" + operation + " " + key + ")", e);
       }
-      if (status == 412 || status == 409 && "ConditionalRequestConflict".equals(code)) {
+      if (refused instanceof NoSuchKeyException || refused.statusCode() == 404) {
+        return new NotFoundException("no object " + key + " in " + describe(), e);
+      }
+      if (refused.statusCode() == 412 || refused.statusCode() == 409 && "ConditionalRequestConflict".equals(code)) {
         return conflict(key, e);
       }
-      if (AwsErrors.isCredentialError(aws)) {
-        return new AuthenticationException("S3 rejected the credentials while trying to " + operation + " " + where
-            + detail + ": check the access key id and secret access key", e);
-      }
-      if (status == 403) {
-        return new AccessDeniedException("S3 denied " + operation + " " + where + detail, e);
-      }
-      if (AwsErrors.isThrottling(aws)) {
-        return new io.delpha.sdk.core.RateLimitedException("S3 throttled " + operation + " " + where + detail, null, e);
-      }
-      if (AwsErrors.isServerError(aws)) {
-        return new ServiceUnavailableException("S3 failed to " + operation + " " + where + detail + "; retry later", e);
-      }
-      return new DelphaException("S3 refused to " + operation + " " + where + detail, e);
-    }
-    if (e instanceof SdkClientException) {
-      return new ServiceUnavailableException("cannot reach S3 to " + operation + " " + where + ": " + e.getMessage(), e);
-    }
-    return new DelphaException("S3 " + operation + " " + where + " failed: " + e.getMessage(), e);
+      return null;
+    });
   }
 
   private ConflictException conflict(String key, Exception cause) {
@@ -383,12 +355,9 @@ public final class S3ObjectStore implements ObjectStore {
 
   /** Builds an {@link S3ObjectStore}; only {@link #bucket(String)} is required. */
   public static final class Builder {
-    private String bucket;
-    private String region;
-    private AwsCredentialsProvider credentials;
-    private URI endpointOverride;
-    private RetryPolicy retryPolicy;
-    private S3Client client;
+    private @Nullable String bucket;
+    private AwsClientSettings.Builder aws = AwsClientSettings.builder();
+    private @Nullable S3Client client;
     private long partSize = 8L * 1024 * 1024;
     private int pageSize = 1000;
 
@@ -404,12 +373,24 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     /**
+     * Every AWS setting at once (region, credentials, endpoint, SDK retries, HTTP client), shared with the
+     * library's other AWS components; replaces the AWS settings given before.
+     *
+     * @param settings the settings
+     * @return this builder
+     */
+    public Builder aws(AwsClientSettings settings) {
+      this.aws = settings.toBuilder();
+      return this;
+    }
+
+    /**
      * @param region an AWS region id such as {@code eu-west-2}; the default region chain otherwise
      *     ({@code us-east-1} when an endpoint override is set)
      * @return this builder
      */
-    public Builder region(String region) {
-      this.region = region;
+    public Builder region(@Nullable String region) {
+      aws.region(region);
       return this;
     }
 
@@ -422,9 +403,7 @@ public final class S3ObjectStore implements ObjectStore {
      * @return this builder
      */
     public Builder credentials(String accessKeyId, String secretAccessKey) {
-      Objects.requireNonNull(accessKeyId, "accessKeyId");
-      Objects.requireNonNull(secretAccessKey, "secretAccessKey");
-      this.credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId, secretAccessKey));
+      aws.credentials(accessKeyId, secretAccessKey);
       return this;
     }
 
@@ -434,7 +413,8 @@ public final class S3ObjectStore implements ObjectStore {
      * @return this builder
      */
     public Builder credentials(String accessKeyId, Secret secretAccessKey) {
-      return credentials(accessKeyId, secretAccessKey.reveal());
+      aws.credentials(accessKeyId, secretAccessKey);
+      return this;
     }
 
     /**
@@ -442,7 +422,7 @@ public final class S3ObjectStore implements ObjectStore {
      * @return this builder
      */
     public Builder credentialsProvider(AwsCredentialsProvider provider) {
-      this.credentials = Objects.requireNonNull(provider, "provider");
+      aws.credentialsProvider(Objects.requireNonNull(provider, "provider"));
       return this;
     }
 
@@ -452,7 +432,7 @@ public final class S3ObjectStore implements ObjectStore {
      * @return this builder
      */
     public Builder retryPolicy(RetryPolicy policy) {
-      this.retryPolicy = Objects.requireNonNull(policy, "retryPolicy");
+      aws.retryPolicy(Objects.requireNonNull(policy, "retryPolicy"));
       return this;
     }
 
@@ -462,8 +442,8 @@ public final class S3ObjectStore implements ObjectStore {
      * @param endpoint the server's URI
      * @return this builder
      */
-    public Builder endpointOverride(URI endpoint) {
-      this.endpointOverride = endpoint;
+    public Builder endpointOverride(@Nullable URI endpoint) {
+      aws.endpointOverride(endpoint);
       return this;
     }
 
@@ -474,7 +454,7 @@ public final class S3ObjectStore implements ObjectStore {
      * @param client a client the caller owns
      * @return this builder
      */
-    public Builder client(S3Client client) {
+    public Builder client(@Nullable S3Client client) {
       this.client = client;
       return this;
     }
@@ -515,8 +495,9 @@ public final class S3ObjectStore implements ObjectStore {
       if (client != null) {
         return new S3ObjectStore(client, false, bucket, (int) partSize, pageSize);
       }
-      S3ClientBuilder b = AwsClients.configure(S3Client.builder(), region, credentials, endpointOverride, retryPolicy)
-          .forcePathStyle(endpointOverride != null);
+      AwsClientSettings settings = aws.build();
+      S3ClientBuilder b = AwsClients.configure(S3Client.builder(), settings)
+          .forcePathStyle(settings.endpointOverride() != null);
       try {
         return new S3ObjectStore(b.build(), true, bucket, (int) partSize, pageSize);
       } catch (SdkClientException e) {

@@ -1,9 +1,9 @@
 package io.delpha.sdk.core.internal.aws;
 
+import io.delpha.sdk.core.AwsClientSettings;
 import io.delpha.sdk.core.RetryPolicy;
-import java.net.URI;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
@@ -11,39 +11,40 @@ import software.amazon.awssdk.retries.api.RetryStrategy;
 
 /**
  * The one place every AWS client of the library (S3, AppFlow, Secrets Manager, SNS) is configured, through
- * the SDK's common {@link AwsClientBuilder}: region (us-east-1 when only an endpoint override is given, as
- * S3-compatible servers expect), credentials provider (the default chain when none), endpoint override,
- * and the library's {@link RetryPolicy} as the SDK's retry strategy (the SDK's standard one when none).
+ * the SDK's common builder interfaces: {@link AwsClientSettings}' region (us-east-1 when only an endpoint
+ * override is given, as S3-compatible servers expect), credentials provider (the default chain when
+ * none), endpoint override, retries (the library's {@link RetryPolicy} as the SDK's retry strategy, the
+ * SDK's standard one when none) and shared HTTP client.
  */
 public final class AwsClients {
 
   private AwsClients() {}
 
   /**
-   * @param builder a client builder of any AWS service
-   * @param region a region id, or {@code null} for the default region chain
-   * @param credentials a credentials provider, or {@code null} for the default chain
-   * @param endpointOverride an endpoint, or {@code null}
-   * @param retryPolicy the retry policy, or {@code null} for the SDK's standard retries
+   * @param builder a synchronous client builder of any AWS service
+   * @param settings the settings
    * @param <B> the builder type
    * @return the builder, configured
    */
-  public static <B extends AwsClientBuilder<B, ?>> B configure(B builder, String region,
-      AwsCredentialsProvider credentials, URI endpointOverride, RetryPolicy retryPolicy) {
-    if (region != null) {
-      builder.region(Region.of(region));
-    } else if (endpointOverride != null) {
+  public static <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(B builder,
+      AwsClientSettings settings) {
+    if (settings.region() != null) {
+      builder.region(Region.of(settings.region()));
+    } else if (settings.endpointOverride() != null) {
       builder.region(Region.US_EAST_1);
     }
-    if (credentials != null) {
-      builder.credentialsProvider(credentials);
+    if (settings.credentialsProvider() != null) {
+      builder.credentialsProvider(settings.credentialsProvider());
     }
-    if (endpointOverride != null) {
-      builder.endpointOverride(endpointOverride);
+    if (settings.endpointOverride() != null) {
+      builder.endpointOverride(settings.endpointOverride());
     }
-    if (retryPolicy != null) {
-      RetryStrategy retries = retryStrategy(retryPolicy);
+    if (settings.retryPolicy() != null) {
+      RetryStrategy retries = retryStrategy(settings.retryPolicy());
       builder.overrideConfiguration(c -> c.retryStrategy(retries));
+    }
+    if (settings.httpClient() != null) {
+      builder.httpClient(settings.httpClient());
     }
     return builder;
   }
