@@ -10,7 +10,11 @@ import java.util.Optional;
 
 /**
  * The settings a {@link CassandraManager} was built with. Immutable; {@link #toString()} never shows
- * the password.
+ * the password. {@link #toBuilder()} starts a builder for another connection with the same settings:
+ *
+ * <pre>{@code
+ * try (CassandraManager reports = cass.config().toBuilder().keyspace("reports").build()) { ... }
+ * }</pre>
  *
  * @param contactPoints the nodes dialled first
  * @param localDatacenter the data center whose nodes are preferred
@@ -48,6 +52,13 @@ public record CassandraConfig(
   /** Copies the contact point list. */
   public CassandraConfig {
     contactPoints = List.copyOf(contactPoints);
+  }
+
+  /**
+   * @return a builder of a new manager with these settings (password included), to change some of them
+   */
+  public CassandraManager.Builder toBuilder() {
+    return CassandraManager.builder().config(this);
   }
 
   /**

@@ -21,6 +21,7 @@ import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Statement;
 import io.delpha.sdk.cassandra.internal.DriverErrors;
 import io.delpha.sdk.cassandra.internal.MappedResultSet;
+import io.delpha.sdk.cassandra.internal.NearestNames;
 import io.delpha.sdk.cassandra.internal.PemTls;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.InvalidInputException;
@@ -217,6 +218,26 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
 
     private Builder() {}
 
+    Builder config(CassandraConfig config) {
+      contactPoints.clear();
+      contactPoints.addAll(config.contactPoints());
+      localDatacenter = config.localDatacenter();
+      username = config.username();
+      password = config.password();
+      caPem = config.caPem();
+      clientCert = config.clientCertificatePem();
+      clientKey = config.clientKeyPem();
+      keyspace = config.keyspace();
+      connectTimeout = config.connectTimeout();
+      requestTimeout = config.requestTimeout();
+      consistency = config.consistency();
+      serialConsistency = config.serialConsistency();
+      pageSize = config.pageSize();
+      applicationName = config.applicationName();
+      reconnectionMaxDelay = config.reconnectionMaxDelay();
+      return this;
+    }
+
     /**
      * Adds a node to dial first; repeatable. Defaults to {@code 127.0.0.1:9042} if none is given.
      *
@@ -408,7 +429,7 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
       try (CqlSession s = sessionBuilder(config, false).build()) {
         List<String> names = new ArrayList<>();
         s.getMetadata().getKeyspaces().keySet().forEach(k -> names.add(k.asInternal()));
-        return "keyspaces are " + io.delpha.sdk.cassandra.internal.Names.nearestFirst(config.keyspace(), names);
+        return "keyspaces are " + NearestNames.nearestFirst(config.keyspace(), names);
       } catch (RuntimeException e) {
         return "the keyspace list could not be read";
       }

@@ -10,8 +10,7 @@ import com.datastax.oss.driver.api.core.metadata.schema.RelationMetadata;
 import com.datastax.oss.driver.api.core.metadata.schema.TableMetadata;
 import com.datastax.oss.driver.api.core.metadata.schema.ViewMetadata;
 import com.datastax.oss.driver.api.core.type.UserDefinedType;
-import io.delpha.sdk.cassandra.internal.DriverErrors;
-import io.delpha.sdk.cassandra.internal.Names;
+import io.delpha.sdk.cassandra.internal.NearestNames;
 import io.delpha.sdk.core.NotFoundException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,8 +18,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * The data dictionary of a Cassandra cluster: its keyspaces, tables, columns, indexes, materialized
@@ -40,9 +40,6 @@ import java.util.TreeMap;
  * Unknown names are {@link NotFoundException}s that list the nearest existing names. Thread-safe.
  */
 public final class DictionaryManager implements SchemaCatalog, DictionaryExporter {
-
-  /** The keyspaces Cassandra itself owns: {@link CassandraKeyspaces#SYSTEM}. */
-  public static final Set<String> SYSTEM_KEYSPACES = CassandraKeyspaces.SYSTEM;
 
   private final CqlExecutor cassandra;
 
@@ -71,14 +68,14 @@ public final class DictionaryManager implements SchemaCatalog, DictionaryExporte
   public List<String> listKeyspaces(boolean includeSystem) {
     if (includeSystem) {
       // the driver's metadata leaves Cassandra's own keyspaces out: ask the schema tables
-      java.util.TreeSet<String> all = new java.util.TreeSet<>();
+      TreeSet<String> all = new TreeSet<>();
       cassandra.execute("SELECT keyspace_name FROM system_schema.keyspaces").forEach(r -> all.add(r.getString(0)));
       cassandra.execute("SELECT keyspace_name FROM system_virtual_schema.keyspaces").forEach(r -> all.add(r.getString(0)));
       return List.copyOf(all);
     }
     return metadata().getKeyspaces().keySet().stream()
         .map(CqlIdentifier::asInternal)
-        .filter(k -> !SYSTEM_KEYSPACES.contains(k))
+        .filter(k -> !CassandraKeyspaces.isSystem(k))
         .sorted()
         .toList();
   }
@@ -185,7 +182,7 @@ public final class DictionaryManager implements SchemaCatalog, DictionaryExporte
     Metadata m = metadata();
     List<KeyspaceDescription> list = new ArrayList<>();
     for (KeyspaceMetadata k : sorted(m.getKeyspaces())) {
-      if (!SYSTEM_KEYSPACES.contains(k.getName().asInternal())) {
+      if (!CassandraKeyspaces.isSystem(k.getName().asInternal())) {
         list.add(keyspace(k));
       }
     }
@@ -215,16 +212,16 @@ public final class DictionaryManager implements SchemaCatalog, DictionaryExporte
   private static KeyspaceMetadata keyspace(Metadata m, String name) {
     Objects.requireNonNull(name, "keyspace");
     return m.getKeyspace(CqlIdentifier.fromInternal(name)).orElseThrow(() -> new NotFoundException(
-        "keyspace '" + name + "' does not exist; nearest are " + Names.nearestFirst(name,
+        "keyspace '" + name + "' does not exist; nearest are " + NearestNames.nearestFirst(name,
             m.getKeyspaces().keySet().stream().map(CqlIdentifier::asInternal)
-                .filter(k -> !SYSTEM_KEYSPACES.contains(k)).toList())));
+                .filter(k -> !CassandraKeyspaces.isSystem(k)).toList())));
   }
 
   private static TableMetadata table(KeyspaceMetadata ks, String name) {
     Objects.requireNonNull(name, "table");
     return ks.getTable(CqlIdentifier.fromInternal(name)).orElseThrow(() -> new NotFoundException(
         "table '" + ks.getName().asInternal() + "." + name + "' does not exist; nearest are "
-            + Names.nearestFirst(name, ks.getTables().keySet().stream().map(CqlIdentifier::asInternal).toList())));
+            + NearestNames.nearestFirst(name, ks.getTables().keySet().stream().map(CqlIdentifier::asInternal).toList())));
   }
 
   private static KeyspaceDescription keyspace(KeyspaceMetadata k) {
@@ -293,7 +290,7 @@ public final class DictionaryManager implements SchemaCatalog, DictionaryExporte
 
   private static <T> List<T> sorted(Map<CqlIdentifier, T> byName) {
     return new TreeMap<>(byName.entrySet().stream()
-        .collect(java.util.stream.Collectors.toMap(e -> e.getKey().asInternal(), Map.Entry::getValue)))
+        .collect(Collectors.toMap(e -> e.getKey().asInternal(), Map.Entry::getValue)))
         .values().stream().toList();
   }
 }

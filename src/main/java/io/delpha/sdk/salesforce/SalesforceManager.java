@@ -16,7 +16,7 @@ import io.delpha.sdk.salesforce.internal.Authenticator;
 import io.delpha.sdk.salesforce.internal.BulkQuery;
 import io.delpha.sdk.salesforce.internal.Json;
 import io.delpha.sdk.salesforce.internal.JwtBearerAuthenticator;
-import io.delpha.sdk.salesforce.internal.Names;
+import io.delpha.sdk.salesforce.internal.SalesforceIds;
 import io.delpha.sdk.salesforce.internal.PasswordAuthenticator;
 import io.delpha.sdk.salesforce.internal.PasswordCredentials;
 import io.delpha.sdk.salesforce.internal.QueryPages;
@@ -165,7 +165,7 @@ public final class SalesforceManager implements SalesforceClient {
 
   @Override
   public SObjectDescription describe(String sobject) {
-    String name = Names.requireApiName(sobject, "sobject");
+    String name = SalesforceIds.requireApiName(sobject, "sobject");
     open();
     DescribeSObject d = executor.force("describe " + name, true, api -> api.describeSObject(name));
     List<FieldDescription> fields = d.getFields() == null ? List.of() : d.getFields().stream()
@@ -184,8 +184,8 @@ public final class SalesforceManager implements SalesforceClient {
 
   @Override
   public <T> T get(String sobject, String id, Class<T> type) {
-    String name = Names.requireApiName(sobject, "sobject");
-    String recordId = Names.requireId(id);
+    String name = SalesforceIds.requireApiName(sobject, "sobject");
+    String recordId = SalesforceIds.requireId(id);
     open();
     return executor.force("get " + name + " " + recordId, true,
         api -> api.getSObject(name, recordId).as(type));
@@ -193,7 +193,7 @@ public final class SalesforceManager implements SalesforceClient {
 
   @Override
   public String create(String sobject, Object record) {
-    String name = Names.requireApiName(sobject, "sobject");
+    String name = SalesforceIds.requireApiName(sobject, "sobject");
     Objects.requireNonNull(record, "record");
     open();
     String id = executor.force("create " + name, false, api -> api.createSObject(name, record));
@@ -203,8 +203,8 @@ public final class SalesforceManager implements SalesforceClient {
 
   @Override
   public void update(String sobject, String id, Object fields) {
-    String name = Names.requireApiName(sobject, "sobject");
-    String recordId = Names.requireId(id);
+    String name = SalesforceIds.requireApiName(sobject, "sobject");
+    String recordId = SalesforceIds.requireId(id);
     Objects.requireNonNull(fields, "fields");
     open();
     executor.force("update " + name + " " + recordId, true, api -> {
@@ -215,8 +215,8 @@ public final class SalesforceManager implements SalesforceClient {
 
   @Override
   public void delete(String sobject, String id) {
-    String name = Names.requireApiName(sobject, "sobject");
-    String recordId = Names.requireId(id);
+    String name = SalesforceIds.requireApiName(sobject, "sobject");
+    String recordId = SalesforceIds.requireId(id);
     open();
     executor.force("delete " + name + " " + recordId, true, api -> {
       api.deleteSObject(name, recordId);
@@ -233,8 +233,8 @@ public final class SalesforceManager implements SalesforceClient {
    */
   @Override
   public UpsertOutcome upsert(String sobject, String externalIdField, String externalIdValue, Object record) {
-    String name = Names.requireApiName(sobject, "sobject");
-    String field = Names.requireApiName(externalIdField, "externalIdField");
+    String name = SalesforceIds.requireApiName(sobject, "sobject");
+    String field = SalesforceIds.requireApiName(externalIdField, "externalIdField");
     if (externalIdValue == null || externalIdValue.isEmpty()) {
       throw new InvalidInputException("upsert " + name + ": the external id value is empty");
     }
@@ -257,20 +257,20 @@ public final class SalesforceManager implements SalesforceClient {
   @Override
   public List<RecordResult> createAll(String sobject, List<?> records) {
     open();
-    return logged("createAll", collections.create(Names.requireApiName(sobject, "sobject"), requireRecords(records)));
+    return logged("createAll", collections.create(SalesforceIds.requireApiName(sobject, "sobject"), requireRecords(records)));
   }
 
   @Override
   public List<RecordResult> updateAll(String sobject, List<?> records) {
     open();
-    return logged("updateAll", collections.update(Names.requireApiName(sobject, "sobject"), requireRecords(records)));
+    return logged("updateAll", collections.update(SalesforceIds.requireApiName(sobject, "sobject"), requireRecords(records)));
   }
 
   @Override
   public List<RecordResult> upsertAll(String sobject, String externalIdField, List<?> records) {
     open();
-    return logged("upsertAll", collections.upsert(Names.requireApiName(sobject, "sobject"),
-        Names.requireApiName(externalIdField, "externalIdField"), requireRecords(records)));
+    return logged("upsertAll", collections.upsert(SalesforceIds.requireApiName(sobject, "sobject"),
+        SalesforceIds.requireApiName(externalIdField, "externalIdField"), requireRecords(records)));
   }
 
   @Override

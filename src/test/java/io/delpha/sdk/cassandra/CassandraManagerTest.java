@@ -124,6 +124,20 @@ class CassandraManagerTest {
   }
 
   @Test
+  @DisplayName("config().toBuilder() connects again with the same settings, changing only what is asked")
+  void configToBuilder() {
+    try (CassandraManager ks = cass.config().toBuilder().keyspace("cm_test").build()) {
+      ks.execute("INSERT INTO items (id, name) VALUES (?, ?)", 8, "eight");
+      assertThat(ks.execute("SELECT name FROM items WHERE id = 8").one().getString(0)).isEqualTo("eight");
+      assertThat(ks.config()).isEqualTo(new CassandraConfig(cass.config().contactPoints(),
+          cass.config().localDatacenter(), null, null, null, null, null, "cm_test", cass.config().connectTimeout(),
+          cass.config().requestTimeout(), cass.config().consistency(), cass.config().serialConsistency(), 100,
+          cass.config().applicationName(), cass.config().reconnectionMaxDelay()));
+    }
+    assertThat(cass.keyspace()).isEmpty();
+  }
+
+  @Test
   @DisplayName("refuses an unknown keyspace, naming the nearest ones")
   void unknownKeyspace() {
     assertThatThrownBy(() -> CassandraManager.builder()

@@ -6,7 +6,11 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import io.delpha.sdk.aws.FlowData;
 import io.delpha.sdk.aws.LoadOptions;
 import io.delpha.sdk.aws.LoadReport;
+import io.delpha.sdk.cassandra.ColumnDescription;
 import io.delpha.sdk.cassandra.CqlExecutor;
+import io.delpha.sdk.cassandra.DictionaryManager;
+import io.delpha.sdk.cassandra.SchemaCatalog;
+import io.delpha.sdk.cassandra.TableDescription;
 import io.delpha.sdk.cassandra.internal.BoundedWriter;
 import io.delpha.sdk.core.internal.Listeners;
 import io.delpha.sdk.core.DataFormatException;
@@ -28,9 +32,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +55,7 @@ public final class CassandraLoader {
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,47}");
 
   private final CqlExecutor cql;
+  private final SchemaCatalog schema;
   private final String keyspace;
   private final String table;
   private final LoadOptions options;
@@ -61,6 +68,7 @@ public final class CassandraLoader {
    */
   public CassandraLoader(CqlExecutor cql, String keyspace, String table, LoadOptions options) {
     this.cql = Objects.requireNonNull(cql, "cql");
+    this.schema = new DictionaryManager(cql);
     this.keyspace = identifier(keyspace, "keyspace");
     this.table = identifier(table, "table");
     this.options = Objects.requireNonNull(options, "options");
@@ -88,10 +96,10 @@ public final class CassandraLoader {
     notify(() -> listener.onStart(task));
     try {
       Map<String, String> cqlNames = cqlNames(data.schema());
-      boolean created = prepareTable(data.schema(), cqlNames);
-      long written = write(data, cqlNames, task);
+      Target target = prepareTable(data.schema(), cqlNames);
+      long written = write(data, cqlNames, target.table(), task);
       LoadReport report = new LoadReport(data.flowName(), data.execution().executionId(), keyspace, table,
-          data.files().size(), written, created, Duration.ofNanos(System.nanoTime() - start));
+          data.files().size(), written, target.created(), Duration.ofNanos(System.nanoTime() - start));
       log.info("{}: {} rows from {} files in {} ms", task, written, report.files(), report.elapsed().toMillis());
       notify(() -> listener.onSuccess(task, written + " rows from " + report.files() + " files"));
       return report;
@@ -121,30 +129,28 @@ public final class CassandraLoader {
     return names;
   }
 
-  /** @return whether the table was created */
-  private boolean prepareTable(RowSchema schema, Map<String, String> cqlNames) {
-    Map<String, TableColumn> existing = tableColumns();
-    if (existing.isEmpty()) {
-      if (!options.createTable()) {
-        throw new NotFoundException("table " + keyspace + "." + table + " does not exist; create it or pass "
-            + "LoadOptions.builder().createTable(true) to create it from the Parquet schema");
-      }
-      createTable(schema, cqlNames);
-      return true;
+  /** The table rows go to, and whether this load created it. */
+  private record Target(TableDescription table, boolean created) {}
+
+  /** The table as the data dictionary sees it after this call: checked against the data, or created. */
+  private Target prepareTable(RowSchema schema, Map<String, String> cqlNames) {
+    Optional<TableDescription> existing = existingTable();
+    if (existing.isPresent()) {
+      checkCompatible(schema, cqlNames, existing.get());
+      return new Target(existing.get(), false);
     }
-    checkCompatible(schema, cqlNames, existing);
-    return false;
+    if (!options.createTable()) {
+      throw new NotFoundException("table " + keyspace + "." + table + " does not exist; create it or pass "
+          + "LoadOptions.builder().createTable(true) to create it from the Parquet schema");
+    }
+    createTable(schema, cqlNames);
+    return new Target(existingTable().orElseThrow(() -> new ServiceUnavailableException("table " + keyspace + "."
+        + table + " was created but the cluster's schema does not show it yet; run the load again")), true);
   }
 
-  private record TableColumn(String type, String kind) {}
-
-  private Map<String, TableColumn> tableColumns() {
-    Map<String, TableColumn> columns = new HashMap<>();
-    for (var r : cql.execute("SELECT column_name, type, kind FROM system_schema.columns "
-        + "WHERE keyspace_name = ? AND table_name = ?", keyspace, table)) {
-      columns.put(r.getString("column_name"), new TableColumn(r.getString("type"), r.getString("kind")));
-    }
-    return columns;
+  /** The target table, read through the one data dictionary ({@link SchemaCatalog}) of the executor. */
+  private Optional<TableDescription> existingTable() {
+    return schema.describeKeyspace(keyspace).tables().stream().filter(t -> t.name().equals(table)).findFirst();
   }
 
   private void createTable(RowSchema schema, Map<String, String> cqlNames) {
@@ -166,11 +172,13 @@ public final class CassandraLoader {
     cql.execute(ddl.toString());
   }
 
-  private void checkCompatible(RowSchema schema, Map<String, String> cqlNames, Map<String, TableColumn> existing) {
+  private void checkCompatible(RowSchema schema, Map<String, String> cqlNames, TableDescription existing) {
+    Map<String, ColumnDescription> columns = new HashMap<>();
+    existing.columns().forEach(c -> columns.put(c.name(), c));
     List<String> problems = new ArrayList<>();
     for (Column c : schema.columns()) {
       String name = cqlNames.get(c.name());
-      TableColumn tc = existing.get(name);
+      ColumnDescription tc = columns.get(name);
       if (tc == null) {
         problems.add("column '" + c.name() + "' (" + name + ") is not in the table");
       } else if (!accepts(tc.type(), c.type())) {
@@ -179,15 +187,21 @@ public final class CassandraLoader {
       }
     }
     Set<String> parquetNames = Set.copyOf(cqlNames.values());
-    existing.forEach((name, tc) -> {
-      if (("partition_key".equals(tc.kind()) || "clustering".equals(tc.kind())) && !parquetNames.contains(name)) {
-        problems.add("key column " + name + " of the table is not in the Parquet schema");
+    for (ColumnDescription key : keyColumns(existing)) {
+      if (!parquetNames.contains(key.name())) {
+        problems.add("key column " + key.name() + " of the table is not in the Parquet schema");
       }
-    });
+    }
     if (!problems.isEmpty()) {
       throw new InvalidInputException("table " + keyspace + "." + table + " does not fit the flow's data: "
           + String.join("; ", problems));
     }
+  }
+
+  private static List<ColumnDescription> keyColumns(TableDescription t) {
+    List<ColumnDescription> keys = new ArrayList<>(t.partitionKey());
+    keys.addAll(t.clusteringColumns());
+    return keys;
   }
 
   private static boolean accepts(String cqlType, ColumnType type) {
@@ -221,13 +235,13 @@ public final class CassandraLoader {
     return quote(keyspace) + "." + quote(table);
   }
 
-  private long write(FlowData data, Map<String, String> cqlNames, String task) {
+  private long write(FlowData data, Map<String, String> cqlNames, TableDescription target, String task) {
     List<String> parquetColumns = new ArrayList<>(cqlNames.keySet());
     List<String> quoted = parquetColumns.stream().map(n -> quote(cqlNames.get(n))).toList();
     String insert = "INSERT INTO " + qualifiedTable() + " (" + String.join(", ", quoted) + ") VALUES ("
         + String.join(", ", java.util.Collections.nCopies(quoted.size(), "?")) + ")";
     PreparedStatement prepared = cql.prepare(insert);
-    Set<String> keyColumns = keyColumns(cqlNames);
+    Set<String> keyColumns = keyColumns(target).stream().map(ColumnDescription::name).collect(Collectors.toSet());
     BoundedWriter out = new BoundedWriter(cql, options.maxInFlight());
     long submitted = 0;
     String lastFile = null;
@@ -243,7 +257,7 @@ public final class CassandraLoader {
         Object[] values = new Object[parquetColumns.size()];
         for (int i = 0; i < values.length; i++) {
           Object v = row.get(parquetColumns.get(i));
-          if (v == null && keyColumns.contains(parquetColumns.get(i))) {
+          if (v == null && keyColumns.contains(cqlNames.get(parquetColumns.get(i)))) {
             throw new DataFormatException("row " + data.rowsRead() + " of flow '" + data.flowName() + "' run "
                 + data.execution().executionId() + " (file " + lastFile + ") has no value in key column "
                 + parquetColumns.get(i));
@@ -272,16 +286,4 @@ public final class CassandraLoader {
     return written;
   }
 
-  /** The Parquet columns that are key columns of the table. */
-  private Set<String> keyColumns(Map<String, String> cqlNames) {
-    Map<String, TableColumn> columns = tableColumns();
-    Set<String> keys = new java.util.HashSet<>();
-    cqlNames.forEach((parquet, name) -> {
-      TableColumn tc = columns.get(name);
-      if (tc != null && ("partition_key".equals(tc.kind()) || "clustering".equals(tc.kind()))) {
-        keys.add(parquet);
-      }
-    });
-    return keys;
-  }
 }

@@ -16,6 +16,7 @@ import io.delpha.sdk.cassandra.ColumnDescription;
 import io.delpha.sdk.cassandra.ColumnKind;
 import io.delpha.sdk.cassandra.TableDescription;
 import io.delpha.sdk.cassandra.internal.BoundedWriter;
+import io.delpha.sdk.core.internal.Listeners;
 import io.delpha.sdk.core.ConflictException;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.InvalidInputException;
@@ -252,11 +253,8 @@ public final class FileRun implements IngestJob, AutoCloseable {
   }
 
   private void report() {
-    try {
-      listener.onProgress(new ProgressListener.Progress(task, bytesRead.get(), sizeBytes, "bytes"));
-    } catch (RuntimeException ignored) {
-      // listeners must not break ingestion
-    }
+    Listeners.notify(listener, l -> l.onProgress(new ProgressListener.Progress(task, bytesRead.get(), sizeBytes,
+        "bytes")));
   }
 
   private static String quote(String s) {

@@ -76,7 +76,7 @@ public final class SObjectCollections {
     List<RecordResult> results = new ArrayList<>(ids.size());
     for (int from = 0; from < ids.size(); from += CHUNK) {
       List<String> chunk = ids.subList(from, Math.min(ids.size(), from + CHUNK));
-      chunk.forEach(id -> Names.requireId(id));
+      chunk.forEach(id -> SalesforceIds.requireId(id));
       String path = "/composite/sobjects?allOrNone=false&ids=" + String.join(",", chunk);
       int offset = from;
       JsonNode answer = executor.http("delete records", true,

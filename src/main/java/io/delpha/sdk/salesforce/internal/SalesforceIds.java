@@ -3,13 +3,16 @@ package io.delpha.sdk.salesforce.internal;
 import io.delpha.sdk.core.InvalidInputException;
 import java.util.regex.Pattern;
 
-/** Checks names and ids before they go into a URL path, so a value can never change the resource. */
-public final class Names {
+/**
+ * Checks Salesforce API names (objects, fields) and record ids before they go into a URL path, so a
+ * value can never change the resource.
+ */
+public final class SalesforceIds {
 
   private static final Pattern API_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,79}");
   private static final Pattern RECORD_ID = Pattern.compile("[A-Za-z0-9]{15}|[A-Za-z0-9]{18}");
 
-  private Names() {}
+  private SalesforceIds() {}
 
   /**
    * @param name an object or field API name

@@ -5,9 +5,9 @@ import java.util.Comparator;
 import java.util.List;
 
 /** Orders known names by closeness to a name that was not found, for "did you mean" messages. */
-public final class Names {
+public final class NearestNames {
 
-  private Names() {}
+  private NearestNames() {}
 
   /**
    * @param wanted the name asked for
