@@ -26,21 +26,23 @@ import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.Type;
 
 /**
  * Writes a Parquet {@link OutputFile} column by column: rows are buffered into a {@link ColumnBatch} of
- * primitive arrays, and each full batch is handed to parquet-column's {@link ColumnWriter}s one column at a
- * time (tight loops over {@code long[]}, {@code int[]}, ... with no per-row record assembly). A row group is
- * flushed whenever the buffered pages reach the configured size, so memory stays bounded whatever the row
- * count. What happens to the output on {@link #close()} and {@link #abort()} is the {@link Publisher}'s
- * business.
+ * primitive arrays, and each full batch (or a caller's batch) is encoded one column at a time, with no
+ * per-row record assembly. Top-level primitive columns go through {@link FlatColumnEncoder} (tight loops
+ * over {@code long[]}, {@code int[]}, ... into pages); LIST, MAP and STRUCT columns through parquet-column's
+ * {@link ColumnWriter}s, fed (value, repetition, definition) triples by {@link LeafShredder}. Pages go to
+ * parquet-hadoop's page store and file writer. A row group is flushed whenever the buffered pages reach the
+ * configured size, so memory stays bounded whatever the row count. What happens to the output on {@link
+ * #close()} and {@link #abort()} is the {@link Publisher}'s business.
  *
- * <p>Encodings, chosen for speed and for every reader (Spark, Hive, Athena, DuckDB, pyarrow): format v1 data
- * pages; dictionary encoding for every column with parquet-column's fallback to PLAIN as soon as a column
- * chunk's dictionary exceeds 1 MiB or does not make the first page smaller (so unique ids and timestamps end
- * up PLAIN after one page, low-cardinality strings, dates and amounts stay dictionary-encoded, which is also
- * what makes them fast to read); min/max statistics and the column and offset indexes kept for readers that
- * skip row groups and pages; size statistics (a newer, rarely read addition that costs work per value) off.
+ * <p>Format v1 data pages and the encodings of parquet-column's default v1 writer (PLAIN, PLAIN_DICTIONARY
+ * with fallback to PLAIN, RLE levels; see {@link FlatColumnEncoder}): what every reader (Spark, Hive,
+ * Athena, DuckDB, pyarrow) reads, and fast to decode. Min/max statistics and the column and offset indexes
+ * are kept for readers that skip row groups and pages; size statistics (a newer, rarely read addition that
+ * costs work per value) are off.
  */
 public final class ParquetRowWriter implements RowWriter {
 
@@ -66,10 +68,12 @@ public final class ParquetRowWriter implements RowWriter {
   private final ParquetFileWriter fileWriter;
   private final Publisher publisher;
   private final ColumnBatch buffer;
-  private final List<List<LeafShredder>> shredders = new ArrayList<>();
+  private final FlatColumnEncoder[] flat;
+  private final List<List<LeafShredder>> nested = new ArrayList<>();
+  private final MessageType nestedSchema;
 
   private ColumnChunkPageWriteStore pageStore;
-  private ColumnWriteStore columnStore;
+  private ColumnWriteStore nestedStore;
   private long rowsInGroup;
   private long rowsWritten;
   private boolean finished;
@@ -97,12 +101,25 @@ public final class ParquetRowWriter implements RowWriter {
         .build();
     this.compressor = Codecs.INSTANCE.getCompressor(Codecs.codecName(options.compression()));
     this.buffer = ColumnBatch.allocate(schema);
-    List<ColumnDescriptor> descriptors = parquetSchema.getColumns();
+    this.flat = new FlatColumnEncoder[schema.size()];
+    List<Type> nestedFields = new ArrayList<>();
+    for (int c = 0; c < schema.size(); c++) {
+      Column column = schema.column(c);
+      if (column.type().kind().isNested()) {
+        nestedFields.add(parquetSchema.getType(c));
+      } else {
+        ColumnDescriptor descriptor = parquetSchema.getColumnDescription(new String[] {column.name()});
+        flat[c] = new FlatColumnEncoder(descriptor, ColumnVector.forWriting(column).physical());
+      }
+    }
+    this.nestedSchema = nestedFields.isEmpty() ? null : new MessageType(parquetSchema.getName(), nestedFields);
     int next = 0;
     for (Column c : schema.columns()) {
       List<LeafShredder> leaves = new ArrayList<>();
-      next = LeafShredder.build(c, descriptors, next, leaves);
-      shredders.add(leaves);
+      if (c.type().kind().isNested()) {
+        next = LeafShredder.build(c, nestedSchema.getColumns(), next, leaves);
+      }
+      nested.add(leaves);
     }
     try {
       this.fileWriter = new ParquetFileWriter(out, parquetSchema, ParquetFileWriter.Mode.CREATE,
@@ -201,28 +218,44 @@ public final class ParquetRowWriter implements RowWriter {
   private void writeBatch(ColumnBatch batch) {
     int n = batch.rowCount();
     try {
-      if (columnStore == null) {
+      if (pageStore == null) {
         pageStore = new ColumnChunkPageWriteStore(compressor, parquetSchema, properties.getAllocator(),
             properties.getColumnIndexTruncateLength(), properties.getPageWriteChecksumEnabled());
-        columnStore = properties.newColumnWriteStore(parquetSchema, pageStore, pageStore);
-        for (List<LeafShredder> column : shredders) {
-          for (LeafShredder leaf : column) {
-            leaf.open(columnStore);
+        for (FlatColumnEncoder encoder : flat) {
+          if (encoder != null) {
+            encoder.startChunk(pageStore.getPageWriter(encoder.descriptor()));
+          }
+        }
+        if (nestedSchema != null) {
+          nestedStore = properties.newColumnWriteStore(nestedSchema, pageStore, pageStore);
+          for (List<LeafShredder> column : nested) {
+            for (LeafShredder leaf : column) {
+              leaf.open(nestedStore);
+            }
           }
         }
       }
-      for (int c = 0; c < shredders.size(); c++) {
+      long buffered = 0;
+      for (int c = 0; c < flat.length; c++) {
         ColumnVector v = batch.column(c);
-        for (LeafShredder leaf : shredders.get(c)) {
-          leaf.write(v, n);
+        if (flat[c] != null) {
+          flat[c].write(v, n);
+          buffered += flat[c].bufferedSize();
+        } else {
+          for (LeafShredder leaf : nested.get(c)) {
+            leaf.write(v, n);
+          }
         }
       }
-      for (int i = 0; i < n; i++) {
-        columnStore.endRecord();
+      if (nestedStore != null) {
+        for (int i = 0; i < n; i++) {
+          nestedStore.endRecord();
+        }
+        buffered += nestedStore.getBufferedSize();
       }
       rowsInGroup += n;
       rowsWritten += n;
-      if (columnStore.getBufferedSize() >= rowGroupBytes) {
+      if (buffered >= rowGroupBytes) {
         flushRowGroup();
       }
     } catch (IOException | RuntimeException e) {
@@ -232,18 +265,33 @@ public final class ParquetRowWriter implements RowWriter {
   }
 
   private void flushRowGroup() throws IOException {
-    if (columnStore == null) {
+    if (pageStore == null) {
       return;
     }
     if (rowsInGroup > 0) {
+      for (FlatColumnEncoder encoder : flat) {
+        if (encoder != null) {
+          encoder.finishChunk();
+        }
+      }
       fileWriter.startBlock(rowsInGroup);
-      columnStore.flush();
+      if (nestedStore != null) {
+        nestedStore.flush();
+      }
       pageStore.flushToFileWriter(fileWriter);
       fileWriter.endBlock();
     }
-    columnStore.close();
-    pageStore.close();
-    columnStore = null;
+    releaseRowGroup();
+  }
+
+  private void releaseRowGroup() {
+    if (nestedStore != null) {
+      nestedStore.close();
+    }
+    if (pageStore != null) {
+      pageStore.close();
+    }
+    nestedStore = null;
     pageStore = null;
     rowsInGroup = 0;
   }
@@ -260,10 +308,7 @@ public final class ParquetRowWriter implements RowWriter {
     }
     finished = true;
     try {
-      if (columnStore != null) {
-        columnStore.close();
-        pageStore.close();
-      }
+      releaseRowGroup();
     } catch (RuntimeException ignored) {
       // the output is discarded anyway
     }
@@ -303,16 +348,14 @@ public final class ParquetRowWriter implements RowWriter {
   }
 
   /**
-   * Turns the vectors of one top-level column into the (value, repetition, definition) triples of one of
-   * its leaf columns: a tight loop for flat columns, a walk down lists, maps and structs otherwise.
+   * Turns the vectors of a LIST, MAP or STRUCT column into the (value, repetition, definition) triples of
+   * one of its leaf columns, walking down lists, maps and structs row by row.
    */
   static final class LeafShredder {
     private final ColumnDescriptor descriptor;
     private final Column[] path;
     private final int[] childIndex;
     private final int[] repLevel;
-    private final boolean flat;
-    private final int maxDef;
     private ColumnWriter writer;
 
     private LeafShredder(ColumnDescriptor descriptor, List<Column> path, List<Integer> childIndex, List<Integer> repLevel) {
@@ -320,8 +363,6 @@ public final class ParquetRowWriter implements RowWriter {
       this.path = path.toArray(new Column[0]);
       this.childIndex = childIndex.stream().mapToInt(Integer::intValue).toArray();
       this.repLevel = repLevel.stream().mapToInt(Integer::intValue).toArray();
-      this.flat = this.path.length == 1;
-      this.maxDef = descriptor.getMaxDefinitionLevel();
     }
 
     /** Adds the shredders of {@code column}'s leaves, whose descriptors start at {@code next}; returns the next index. */
@@ -360,72 +401,8 @@ public final class ParquetRowWriter implements RowWriter {
     }
 
     void write(ColumnVector v, int rows) {
-      if (flat) {
-        writeFlat(v, rows);
-      } else {
-        for (int i = 0; i < rows; i++) {
-          shred(0, v, i, 0, 0);
-        }
-      }
-    }
-
-    private void writeFlat(ColumnVector v, int n) {
-      ColumnWriter w = writer;
-      boolean[] nulls = v.nulls();
-      int def = maxDef;
-      switch (v.physical()) {
-        case INT64 -> {
-          long[] a = v.longs();
-          for (int i = 0; i < n; i++) {
-            if (nulls != null && nulls[i]) {
-              w.writeNull(0, 0);
-            } else {
-              w.write(a[i], 0, def);
-            }
-          }
-        }
-        case INT32 -> {
-          int[] a = v.ints();
-          for (int i = 0; i < n; i++) {
-            if (nulls != null && nulls[i]) {
-              w.writeNull(0, 0);
-            } else {
-              w.write(a[i], 0, def);
-            }
-          }
-        }
-        case DOUBLE -> {
-          double[] a = v.doubles();
-          for (int i = 0; i < n; i++) {
-            if (nulls != null && nulls[i]) {
-              w.writeNull(0, 0);
-            } else {
-              w.write(a[i], 0, def);
-            }
-          }
-        }
-        case BOOLEAN -> {
-          boolean[] a = v.booleans();
-          for (int i = 0; i < n; i++) {
-            if (nulls != null && nulls[i]) {
-              w.writeNull(0, 0);
-            } else {
-              w.write(a[i], 0, def);
-            }
-          }
-        }
-        case BINARY -> {
-          byte[] data = v.data();
-          int[] offsets = v.offsets();
-          for (int i = 0; i < n; i++) {
-            if (nulls != null && nulls[i]) {
-              w.writeNull(0, 0);
-            } else {
-              w.write(Binary.fromReusedByteArray(data, offsets[i], offsets[i + 1] - offsets[i]), 0, def);
-            }
-          }
-        }
-        default -> throw new IllegalStateException("cannot write " + v);
+      for (int i = 0; i < rows; i++) {
+        shred(0, v, i, 0, 0);
       }
     }
 
