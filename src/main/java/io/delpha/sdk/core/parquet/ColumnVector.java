@@ -74,6 +74,9 @@ public final class ColumnVector {
   private double[] doubles;
   private byte[] data;
   private int[] offsets;
+  private int[] dictionaryIds;
+  private boolean hasDictionaryIds;
+  private Object[] dictionaryValues = new Object[0];
 
   private ColumnVector(Column column, Physical physical, ChronoUnit unit, List<ColumnVector> children) {
     this.column = Objects.requireNonNull(column, "column");
@@ -252,6 +255,55 @@ public final class ColumnVector {
     if (nulls != null && nulls[index]) {
       return null;
     }
+    if (hasDictionaryIds && dictionaryIds[index] >= 0) {
+      // a value repeated through a dictionary is made once per dictionary entry (all such values are immutable)
+      int id = dictionaryIds[index];
+      if (id >= dictionaryValues.length) {
+        dictionaryValues = Arrays.copyOf(dictionaryValues, Math.max(id + 1, dictionaryValues.length * 2));
+      }
+      Object value = dictionaryValues[id];
+      if (value == null) {
+        value = decode(index);
+        dictionaryValues[id] = value;
+      }
+      return value;
+    }
+    return decode(index);
+  }
+
+  /**
+   * For values read from dictionary-encoded pages: each value's index in its column chunk's dictionary, or
+   * -1 where the value was not dictionary-encoded; equal ids mean equal values within a batch.
+   *
+   * @return the ids for indexes below {@link #size()}, or {@code null} if this batch's values carry none
+   */
+  public int[] dictionaryIds() {
+    return hasDictionaryIds ? dictionaryIds : null;
+  }
+
+  /**
+   * For readers: the array to fill with {@link #dictionaryIds()} for this batch (capacity at least the
+   * vector's). Only for columns whose values are immutable (not BYTES, not nested).
+   *
+   * @param newDictionary whether the ids now refer to another dictionary than the previous batch's
+   * @return the array to fill
+   */
+  public int[] prepareDictionaryIds(boolean newDictionary) {
+    ColumnType.Kind kind = column.type().kind();
+    if (kind == ColumnType.Kind.BYTES || kind.isNested()) {
+      throw new IllegalStateException(column + " has mutable values");
+    }
+    if (dictionaryIds == null || dictionaryIds.length < capacity) {
+      dictionaryIds = new int[capacity];
+    }
+    if (newDictionary) {
+      Arrays.fill(dictionaryValues, null);
+    }
+    hasDictionaryIds = true;
+    return dictionaryIds;
+  }
+
+  private Object decode(int index) {
     ColumnType t = column.type();
     return switch (t.kind()) {
       case BOOLEAN -> booleans[index];
@@ -442,6 +494,9 @@ public final class ColumnVector {
   public void ensureCapacity(int capacity) {
     if (capacity > this.capacity) {
       allocate(Math.max(capacity, this.capacity + (this.capacity >> 1)));
+      if (hasDictionaryIds) {
+        dictionaryIds = Arrays.copyOf(dictionaryIds, this.capacity);
+      }
     }
   }
 
@@ -521,6 +576,9 @@ public final class ColumnVector {
       default -> { }
     }
     size = newSize;
+    if (newSize == 0) {
+      hasDictionaryIds = false;
+    }
   }
 
   /**

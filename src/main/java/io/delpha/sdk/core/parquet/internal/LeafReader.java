@@ -41,8 +41,11 @@ final class LeafReader {
   private final HybridDecoder levels = new HybridDecoder();
   private final ColumnVector dictionaryValues;
 
+  private final boolean cacheable;
   private PageReader pages;
   private boolean hasDictionary;
+  private boolean freshDictionary;
+  private int[] ids;
   private ValueDecoder values;
   private int[] reps = new int[0];
   private int[] defs = new int[0];
@@ -59,6 +62,8 @@ final class LeafReader {
     this.plain = new ValueDecoder.Plain(type,
         type == PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY ? descriptor.getPrimitiveType().getTypeLength() : 0);
     this.fallback = new ValueDecoder.Fallback(descriptor);
+    ColumnType.Kind kind = field.column.type().kind();
+    this.cacheable = field.isFlat() && kind != ColumnType.Kind.BYTES;
     this.dictionaryValues = field.physical == Physical.BINARY
         ? ColumnVector.leaf(new Column("dictionary", ColumnType.BYTES, false), Physical.BINARY, null) : null;
   }
@@ -74,6 +79,7 @@ final class LeafReader {
       Slice s = slice(page.getBytes());
       plain.init(s.bytes, s.from, s.to);
       dictionary.load(plain, page.getDictionarySize(), field.physical, dictionaryValues);
+      freshDictionary = true;
     }
   }
 
@@ -85,6 +91,11 @@ final class LeafReader {
   void readFlat(ColumnVector v, int n) throws IOException {
     v.clear();
     v.ensureCapacity(n);
+    ids = null;
+    if (hasDictionary && cacheable) {
+      ids = v.prepareDictionaryIds(freshDictionary);
+      freshDictionary = false;
+    }
     boolean[] nulls = v.nulls();
     int o = 0;
     while (o < n) {
@@ -124,6 +135,13 @@ final class LeafReader {
       case BINARY -> values.binaries(v, at, n);
       default -> throw new IllegalStateException(field.physical + " is not a leaf");
     }
+    if (ids != null) {
+      if (values == dictionary) {
+        dictionary.copyIds(ids, at, n);
+      } else {
+        Arrays.fill(ids, at, at + n, -1);
+      }
+    }
   }
 
   /** Decodes {@code present} values densely, then spreads them over the {@code m} slots from the back. */
@@ -139,6 +157,9 @@ final class LeafReader {
       while (i < at + m) {
         if (nulls[i]) {
           offsets[i + 1] = offsets[i];
+          if (ids != null) {
+            ids[i] = -1;
+          }
           i++;
         } else {
           int run = i;
@@ -152,6 +173,12 @@ final class LeafReader {
       return;
     }
     decode(v, at, present);
+    if (ids != null) {
+      int k = at + present - 1;
+      for (int i = at + m - 1; i >= at; i--) {
+        ids[i] = nulls[i] ? -1 : ids[k--];
+      }
+    }
     int j = at + present - 1;
     switch (field.physical) {
       case BOOLEAN -> {
@@ -223,6 +250,7 @@ final class LeafReader {
 
   /** Decodes the current pair's value into slot {@code at} of {@code v} (the pair's definition level is the maximum). */
   void readValue(ColumnVector v, int at) {
+    ids = null;
     decode(v, at, 1);
   }
 

@@ -222,6 +222,11 @@ abstract class ValueDecoder {
       ids.init(bytes, buffer, from + 1, to, bytes[from] & 0xff);
     }
 
+    /** Copies the ids of the last values decoded. */
+    void copyIds(int[] out, int at, int n) {
+      System.arraycopy(scratch, 0, out, at, n);
+    }
+
     private int[] ids(int n) {
       if (scratch.length < n) {
         scratch = new int[Math.max(n, scratch.length * 2)];
