@@ -1,10 +1,12 @@
 package io.delpha.sdk.core.parquet;
 
+import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.parquet.internal.SchemaMapping;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -37,7 +39,7 @@ import java.util.Objects;
  *   <tr><td>UINT32</td><td>{@code ints}, the bits of an unsigned 32-bit integer</td><td>LONG ({@code Integer.toUnsignedLong})</td></tr>
  *   <tr><td>INT64</td><td>{@code longs}</td><td>LONG, DECIMAL (unscaled), TIME, TIMESTAMP and LOCAL_TIMESTAMP (in {@link #unit()} since the epoch or midnight)</td></tr>
  *   <tr><td>UINT64</td><td>{@code longs}, the bits of an unsigned 64-bit integer</td><td>DECIMAL(20,0) ({@code Long.toUnsignedString})</td></tr>
- *   <tr><td>INT96</td><td>{@code ints} the Julian day, {@code longs} the nanosecond of that day</td><td>TIMESTAMP (Spark, Hive, Impala)</td></tr>
+ *   <tr><td>INT96</td><td>{@code ints} the Julian day, {@code longs} the nanosecond of that day (read as Spark reads them, see {@link #getTimestamp})</td><td>TIMESTAMP (Spark, Hive, Impala)</td></tr>
  *   <tr><td>DOUBLE</td><td>{@code doubles} (a FLOAT column widened exactly)</td><td>DOUBLE</td></tr>
  *   <tr><td>BINARY</td><td>{@code data} bytes {@code offsets[i] .. offsets[i+1]}</td><td>STRING (UTF-8), BYTES, DECIMAL (two's complement, big-endian)</td></tr>
  *   <tr><td>LIST, MAP</td><td>{@code offsets}: the entries of row {@code i} are {@code offsets[i] .. offsets[i+1]} of {@link #child(int)} (a map's keys are child 0, its values child 1)</td><td>LIST, MAP</td></tr>
@@ -250,6 +252,7 @@ public final class ColumnVector {
   /**
    * @param index an index below {@link #size()}
    * @return the value as a {@link Row} holds it (see {@link ColumnType}), or {@code null}
+   * @throws DataFormatException if the stored value is outside its type's range (a corrupt file)
    */
   public Object get(int index) {
     if (nulls != null && nulls[index]) {
@@ -263,12 +266,21 @@ public final class ColumnVector {
       }
       Object value = dictionaryValues[id];
       if (value == null) {
-        value = decode(index);
+        value = checkedDecode(index);
         dictionaryValues[id] = value;
       }
       return value;
     }
-    return decode(index);
+    return checkedDecode(index);
+  }
+
+  private Object checkedDecode(int index) {
+    try {
+      return decode(index);
+    } catch (DateTimeException | ArithmeticException | NumberFormatException e) {
+      throw new DataFormatException("column " + column.name() + " holds a value that is not a valid " + column.type()
+          + ": " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -436,6 +448,11 @@ public final class ColumnVector {
   }
 
   /**
+   * An INT96 value is read as Spark reads it: {@code (julianDay - 2440588) * 86400000000 + nanosOfDay / 1000}
+   * microseconds in 64-bit arithmetic (so the values Spark writes for instants past year 294,000, which
+   * overflow, come back as Spark meant them), plus the nanoseconds below the microsecond that Hive and
+   * Impala write.
+   *
    * @param index an index below {@link #size()}
    * @return a TIMESTAMP value, or {@code null}
    */
@@ -444,10 +461,13 @@ public final class ColumnVector {
       return null;
     }
     if (physical == Physical.INT96) {
+      // as Spark decodes it, in wrapping 64-bit arithmetic: Spark's encoder overflows the same way for
+      // instants beyond year 294,000 or so, and this gives its values back; then the nanoseconds below a
+      // microsecond that Hive and Impala keep
       long nanosOfDay = longs[index];
-      long epochDay = ints[index] - JULIAN_EPOCH_DAY;
-      return Instant.ofEpochSecond(Math.addExact(Math.multiplyExact(epochDay, 86_400L), Math.floorDiv(nanosOfDay, 1_000_000_000L)),
-          Math.floorMod(nanosOfDay, 1_000_000_000L));
+      long micros = (ints[index] - JULIAN_EPOCH_DAY) * 86_400_000_000L + nanosOfDay / 1000;
+      return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000
+          + nanosOfDay % 1000);
     }
     long perSecond = unitsPerSecond(unit);
     long v = longs[index];

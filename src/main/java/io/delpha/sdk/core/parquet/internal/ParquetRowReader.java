@@ -52,7 +52,11 @@ public final class ParquetRowReader implements RowReader {
     if (!hasNext()) {
       throw new NoSuchElementException("no more rows in " + source);
     }
-    return batch.row(index++);
+    try {
+      return batch.row(index++);
+    } catch (DataFormatException e) {
+      throw new DataFormatException(source + ": " + e.getMessage(), e);
+    }
   }
 
   @Override

@@ -130,11 +130,16 @@ public final class SchemaMapping {
    */
   static Mapping fromParquet(MessageType parquet, String source, ReadOptions options) {
     Set<String> unknown = new HashSet<>(options.skipped());
+    parquet.getFields().forEach(f -> unknown.remove(f.getName()));
+    if (!unknown.isEmpty()) {
+      throw new DataFormatException(source + " has no column " + unknown + " to skip; its columns are "
+          + parquet.getFields().stream().map(Type::getName).toList());
+    }
     List<Type> kept = new ArrayList<>();
     List<Column> columns = new ArrayList<>();
     List<ParquetField> fields = new ArrayList<>();
     for (Type field : parquet.getFields()) {
-      if (unknown.remove(field.getName())) {
+      if (options.skipped().contains(field.getName())) {
         continue;
       }
       ParquetField f;
@@ -151,10 +156,6 @@ public final class SchemaMapping {
       kept.add(field);
       columns.add(f.column);
       fields.add(f);
-    }
-    if (!unknown.isEmpty()) {
-      throw new DataFormatException(source + " has no column " + unknown + " to skip; its columns are "
-          + parquet.getFields().stream().map(Type::getName).toList());
     }
     boolean projected = kept.size() != parquet.getFieldCount();
     MessageType requested = projected ? new MessageType(parquet.getName(), kept) : parquet;
