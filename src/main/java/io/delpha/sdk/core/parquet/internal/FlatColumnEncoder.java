@@ -33,7 +33,9 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
  * than the plain values (unique ids, timestamps, amounts) that page and the rest of the chunk are PLAIN; if
  * the dictionary outgrows 1 MiB the rest of the chunk is PLAIN. Pages hold at most 20,000 rows (the page
  * index granularity parquet-column uses) or about 1 MiB. Definition levels are RLE. Statistics: min, max
- * and null count per page (and so per chunk), with the ordering of the column's type.
+ * and null count per page (and so per chunk), with the ordering of the column's type. A NaN counts, as in
+ * parquet-column (it is the largest double, so such a page has no usable max): leaving it out, as parquet-cpp
+ * does, makes DuckDB conclude from the bounds that there is no NaN and answer {@code isnan(x)} wrongly.
  */
 final class FlatColumnEncoder {
 
@@ -413,6 +415,7 @@ final class FlatColumnEncoder {
       values = plainBytes();
       encoding = Encoding.PLAIN;
     }
+    stats.incrementNumNulls(nulls);
     pages.writePage(BytesInput.concat(levels, values), rows, rows, stats, Encoding.BIT_PACKED,
         nullable ? Encoding.RLE : Encoding.BIT_PACKED, encoding);
     firstPage = false;
