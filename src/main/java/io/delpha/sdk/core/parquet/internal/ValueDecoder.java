@@ -121,7 +121,23 @@ abstract class ValueDecoder {
       byte[] in = b;
       int base = pos;
       int k = bit;
-      for (int i = 0; i < n; i++, k++) {
+      int i = 0;
+      for (; i < n && (k & 7) != 0; i++, k++) {
+        out[at + i] = (in[base + (k >>> 3)] >> (k & 7) & 1) != 0;
+      }
+      for (; n - i >= 8; i += 8, k += 8) {
+        int v = in[base + (k >>> 3)];
+        int o = at + i;
+        out[o] = (v & 1) != 0;
+        out[o + 1] = (v & 2) != 0;
+        out[o + 2] = (v & 4) != 0;
+        out[o + 3] = (v & 8) != 0;
+        out[o + 4] = (v & 16) != 0;
+        out[o + 5] = (v & 32) != 0;
+        out[o + 6] = (v & 64) != 0;
+        out[o + 7] = (v & 128) != 0;
+      }
+      for (; i < n; i++, k++) {
         out[at + i] = (in[base + (k >>> 3)] >> (k & 7) & 1) != 0;
       }
       bit = k;
