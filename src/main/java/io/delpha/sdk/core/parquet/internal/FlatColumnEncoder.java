@@ -55,6 +55,9 @@ final class FlatColumnEncoder {
   private final int[] ids = new int[PAGE_ROWS];
   private final HeapByteBufferAllocator allocator = new HeapByteBufferAllocator();
 
+  private RunLengthBitPackingHybridEncoder idEncoder;
+  private int idEncoderWidth;
+  private RunLengthBitPackingHybridEncoder levelEncoder;
   private PageWriter pages;
   private boolean useDictionary;
   private boolean dictionaryUsed;
@@ -64,6 +67,7 @@ final class FlatColumnEncoder {
   private int idCount;
   private long rawBytes;
   private int booleanBits;
+  private int page;
   private Statistics<?> stats;
 
   FlatColumnEncoder(ColumnDescriptor descriptor, Physical physical) {
@@ -325,42 +329,32 @@ final class FlatColumnEncoder {
   }
 
   private void appendBinaries(byte[] data, int[] offsets, int from, int m, boolean[] skip) {
-    int minAt = -1;
-    int maxAt = -1;
     long raw = 0;
     for (int i = from; i < from + m; i++) {
       if (skip == null || !skip[i]) {
-        int s = offsets[i];
-        int e = offsets[i + 1];
-        raw += (fixedLength > 0 ? 0 : 4) + e - s;
+        raw += (fixedLength > 0 ? 0 : 4) + offsets[i + 1] - offsets[i];
         if (fixedLength > 0) {
           // decimals compare as signed big-endian integers: let the column's comparator decide
-          stats.updateStats(Binary.fromReusedByteArray(data, s, e - s));
-        } else if (minAt < 0) {
-          minAt = i;
-          maxAt = i;
-        } else {
-          if (Arrays.compareUnsigned(data, s, e, data, offsets[minAt], offsets[minAt + 1]) < 0) {
-            minAt = i;
-          }
-          if (Arrays.compareUnsigned(data, s, e, data, offsets[maxAt], offsets[maxAt + 1]) > 0) {
-            maxAt = i;
-          }
+          stats.updateStats(Binary.fromReusedByteArray(data, offsets[i], offsets[i + 1] - offsets[i]));
         }
       }
     }
-    if (minAt >= 0) {
-      stats.updateStats(Binary.fromReusedByteArray(data, offsets[minAt], offsets[minAt + 1] - offsets[minAt]));
-      stats.updateStats(Binary.fromReusedByteArray(data, offsets[maxAt], offsets[maxAt + 1] - offsets[maxAt]));
-    }
     rawBytes += raw;
+    int minAt = -1;
+    int maxAt = -1;
     if (useDictionary) {
       BinaryDictionary dict = binaries;
       int[] out = ids;
       int c = idCount;
       for (int i = from; i < from + m; i++) {
         if (skip == null || !skip[i]) {
-          out[c++] = dict.idOf(data, offsets[i], offsets[i + 1]);
+          int id = dict.idOf(data, offsets[i], offsets[i + 1]);
+          out[c++] = id;
+          // a value already seen on this page cannot move its min or max
+          if (fixedLength == 0 && dict.firstOnPage(id, page)) {
+            minAt = minAt < 0 || less(data, offsets, i, minAt) ? i : minAt;
+            maxAt = maxAt < 0 || less(data, offsets, maxAt, i) ? i : maxAt;
+          }
         }
       }
       idCount = c;
@@ -374,12 +368,23 @@ final class FlatColumnEncoder {
           if (fixedLength == 0) {
             ValueDecoder.INT.set(p.bytes, p.length, length);
             p.length += 4;
+            minAt = minAt < 0 || less(data, offsets, i, minAt) ? i : minAt;
+            maxAt = maxAt < 0 || less(data, offsets, maxAt, i) ? i : maxAt;
           }
           System.arraycopy(data, s, p.bytes, p.length, length);
           p.length += length;
         }
       }
     }
+    if (minAt >= 0) {
+      stats.updateStats(Binary.fromReusedByteArray(data, offsets[minAt], offsets[minAt + 1] - offsets[minAt]));
+      stats.updateStats(Binary.fromReusedByteArray(data, offsets[maxAt], offsets[maxAt + 1] - offsets[maxAt]));
+    }
+  }
+
+  /** Unsigned byte order, the order of STRING and BYTES statistics. */
+  private static boolean less(byte[] data, int[] offsets, int a, int b) {
+    return Arrays.compareUnsigned(data, offsets[a], offsets[a + 1], data, offsets[b], offsets[b + 1]) < 0;
   }
 
   private static int countNulls(boolean[] isNull, int from, int m) {
@@ -446,8 +451,13 @@ final class FlatColumnEncoder {
   }
 
   private BytesInput dictionaryIds(int bitWidth) throws IOException {
-    RunLengthBitPackingHybridEncoder encoder =
-        new RunLengthBitPackingHybridEncoder(bitWidth, Math.max(64, idCount * bitWidth / 8 + 16), PAGE_BYTES, allocator);
+    if (idEncoder == null || idEncoderWidth != bitWidth) {
+      idEncoder = new RunLengthBitPackingHybridEncoder(bitWidth, 64 * 1024, PAGE_BYTES, allocator);
+      idEncoderWidth = bitWidth;
+    } else {
+      idEncoder.reset();
+    }
+    RunLengthBitPackingHybridEncoder encoder = idEncoder;
     for (int k = 0; k < idCount; k++) {
       encoder.writeInt(ids[k]);
     }
@@ -468,7 +478,12 @@ final class FlatColumnEncoder {
       run[p++] = 1;
       return BytesInput.concat(BytesInput.fromInt(p), BytesInput.from(run, 0, p));
     }
-    RunLengthBitPackingHybridEncoder encoder = new RunLengthBitPackingHybridEncoder(1, 64, PAGE_BYTES, allocator);
+    if (levelEncoder == null) {
+      levelEncoder = new RunLengthBitPackingHybridEncoder(1, 8 * 1024, PAGE_BYTES, allocator);
+    } else {
+      levelEncoder.reset();
+    }
+    RunLengthBitPackingHybridEncoder encoder = levelEncoder;
     for (int k = 0; k < rows; k++) {
       encoder.writeInt(defs[k]);
     }
@@ -477,6 +492,7 @@ final class FlatColumnEncoder {
   }
 
   private void resetPage() {
+    page++;
     rows = 0;
     nulls = 0;
     idCount = 0;
@@ -590,6 +606,7 @@ final class FlatColumnEncoder {
     private int[] offsets = new int[1025];
     private int[] hashes = new int[1024];
     private int[] table = new int[2048];
+    private int[] lastPage = new int[1024];
     int size;
 
     BinaryDictionary(int fixedLength) {
@@ -599,6 +616,7 @@ final class FlatColumnEncoder {
     void clear() {
       if (size > 0) {
         Arrays.fill(table, 0);
+        Arrays.fill(lastPage, 0);
       }
       size = 0;
     }
@@ -608,12 +626,33 @@ final class FlatColumnEncoder {
       return offsets[size] + (fixedLength > 0 ? 0 : 4 * size);
     }
 
-    private static int hash(byte[] b, int from, int to) {
-      int h = 0x811c9dc5;
-      for (int i = from; i < to; i++) {
-        h = (h ^ b[i]) * 0x01000193;
+    /** @return whether entry {@code id} is met for the first time on page {@code page} (and marks it met) */
+    boolean firstOnPage(int id, int page) {
+      if (id >= lastPage.length) {
+        lastPage = Arrays.copyOf(lastPage, Math.max(id + 1, lastPage.length * 2));
       }
-      return h ^ (h >>> 15);
+      if (lastPage[id] == page) {
+        return false;
+      }
+      lastPage[id] = page;
+      return true;
+    }
+
+    /** Eight bytes at a time, then the tail; mixed so that the low bits spread. */
+    private static int hash(byte[] b, int from, int to) {
+      long h = 0x9E3779B97F4A7C15L ^ (to - from);
+      int i = from;
+      for (; i + 8 <= to; i += 8) {
+        h = (h ^ (long) ValueDecoder.LONG.get(b, i)) * 0xbf58476d1ce4e5b9L;
+        h ^= h >>> 31;
+      }
+      long tail = 0;
+      for (int shift = 0; i < to; i++, shift += 8) {
+        tail |= (b[i] & 0xffL) << shift;
+      }
+      h = (h ^ tail) * 0x94d049bb133111ebL;
+      h ^= h >>> 29;
+      return (int) h ^ (int) (h >>> 32);
     }
 
     int idOf(byte[] src, int from, int to) {
