@@ -94,22 +94,6 @@ final class HybridDecoder {
     }
   }
 
-  /** @return the next value */
-  int next() {
-    if (runLeft == 0) {
-      nextRun();
-    }
-    runLeft--;
-    if (rle) {
-      return rleValue;
-    }
-    if (groupPos == 8) {
-      unpack(group, 0);
-      groupPos = 0;
-    }
-    return group[groupPos++];
-  }
-
   private void unpack(int[] out, int at) {
     if (bitWidth == 0) {
       Arrays.fill(out, at, at + 8, 0);

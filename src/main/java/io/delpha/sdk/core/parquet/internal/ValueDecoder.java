@@ -6,7 +6,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.Arrays;
 import org.apache.parquet.bytes.ByteBufferInputStream;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.Encoding;
@@ -393,10 +392,5 @@ abstract class ValueDecoder {
         offsets[at + i + 1] = out;
       }
     }
-  }
-
-  /** Grows an {@code int[]} scratch buffer. */
-  static int[] grow(int[] a, int n) {
-    return a.length >= n ? a : Arrays.copyOf(a, Math.max(n, a.length * 2));
   }
 }
