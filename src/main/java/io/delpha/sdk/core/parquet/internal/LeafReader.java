@@ -166,7 +166,7 @@ final class LeafReader {
           while (run < at + m && !nulls[run]) {
             run++;
           }
-          values.binaries(v, i, run - i);
+          decode(v, i, run - i);
           i = run;
         }
       }
