@@ -1,6 +1,9 @@
 package io.delpha.sdk.bench;
 
+import io.delpha.sdk.core.parquet.ColumnBatch;
+import io.delpha.sdk.core.parquet.ColumnBatchReader;
 import io.delpha.sdk.core.parquet.ColumnType;
+import io.delpha.sdk.core.parquet.ColumnVector;
 import io.delpha.sdk.core.parquet.ParquetRows;
 import io.delpha.sdk.core.parquet.Row;
 import io.delpha.sdk.core.parquet.RowReader;
@@ -16,16 +19,29 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 
 /**
- * Writes and reads 1 million rows of a 6-column mixed schema with {@link ParquetRows} (SNAPPY), and
- * writes the same data with DuckDB's {@code COPY ... TO 'x.parquet'} in the same run. Prints rows/s
- * and the ratios; asserts nothing.
+ * Writes and reads 1 million rows of a 6-column mixed schema with {@link ParquetRows} (SNAPPY, one thread),
+ * and does the same with DuckDB (one thread) in the same run: DuckDB's {@code COPY ... TO 'x.parquet'} of
+ * an in-memory table is the write anchor, its aggregate scan of our file (every column) the read anchor.
+ * Each figure is the best of several runs; every file is checked (row count and a checksum of every
+ * column, against the values generated and against what DuckDB reads) before any throughput is printed.
+ * Asserts nothing about time.
+ *
+ * <p>Our side is measured twice: through the columnar API ({@link ColumnBatch} in, {@link
+ * ColumnBatchReader} out, for code that works on columns) and through the row API ({@link Row}s built
+ * beforehand, every value of every row read back).
  *
  * <pre>{@code
- * mvn -q test-compile && java -cp target/classes:target/test-classes:$(cat cp.txt) io.delpha.sdk.bench.ParquetBenchmark [rows]
+ * bench/run-all.sh parquet          # or, by hand:
+ * mvn -q test-compile && java -Xmx3g -cp target/classes:target/test-classes:$(cat cp.txt) \
+ *     io.delpha.sdk.bench.ParquetBenchmark [rows] [repetitions]
  * }</pre>
+ *
+ * <p>Prints human-readable lines and, for {@code bench/run-all.sh}, one {@code RESULT|...} line per figure.
  */
 public final class ParquetBenchmark {
 
@@ -38,93 +54,265 @@ public final class ParquetBenchmark {
       .nullable("day", ColumnType.DATE)
       .build();
 
+  private static final long EPOCH_SECOND = 1_700_000_000L;
+  private static final int FIRST_DAY = 19_000;
+  /** Subtracted from timestamps before summing, so the sum of a million of them fits a long. */
+  private static final long BASE_MICROS = EPOCH_SECOND * 1_000_000L;
+
   private ParquetBenchmark() {}
 
+  static String name(long i) {
+    return "customer-" + (i % 10_000);
+  }
+
+  static long amountCents(long i) {
+    return i % 1_000_000;
+  }
+
+  static long micros(long i) {
+    return (EPOCH_SECOND + i) * 1_000_000L + i % 1000;
+  }
+
   static Row row(long i) {
-    return Row.of(SCHEMA, i, "customer-" + (i % 10_000), BigDecimal.valueOf(i % 1_000_000, 2),
-        Instant.ofEpochSecond(1_700_000_000L + i, (i % 1000) * 1000), i % 3 == 0, LocalDate.ofEpochDay(19_000 + i % 365));
+    long us = micros(i);
+    return Row.of(SCHEMA, i, name(i), BigDecimal.valueOf(amountCents(i), 2),
+        Instant.ofEpochSecond(Math.floorDiv(us, 1_000_000L), Math.floorMod(us, 1_000_000L) * 1000), i % 3 == 0,
+        LocalDate.ofEpochDay(FIRST_DAY + i % 365));
+  }
+
+  /** Row count and per-column sums: what every reader of the file must agree on. */
+  record Checksum(long rows, long ids, long nameBytes, long cents, long offsetMicros, long actives, long days) {
+    static Checksum expected(long rows) {
+      long ids = 0;
+      long nameBytes = 0;
+      long cents = 0;
+      long us = 0;
+      long actives = 0;
+      long days = 0;
+      for (long i = 0; i < rows; i++) {
+        ids += i;
+        nameBytes += name(i).length();
+        cents += amountCents(i);
+        us += micros(i) - BASE_MICROS;
+        actives += i % 3 == 0 ? 1 : 0;
+        days += FIRST_DAY + i % 365;
+      }
+      return new Checksum(rows, ids, nameBytes, cents, us, actives, days);
+    }
+
+    static Checksum duckDb(Statement s, Path file) throws Exception {
+      try (ResultSet rs = s.executeQuery("SELECT count(*), sum(id), sum(strlen(name)), "
+          + "CAST(sum(amount) * 100 AS BIGINT), CAST(sum(epoch_us(created_at) - " + BASE_MICROS + ") AS BIGINT), count_if(active), "
+          + "sum(day - DATE '1970-01-01') FROM read_parquet('" + file + "')")) {
+        rs.next();
+        return new Checksum(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6),
+            rs.getLong(7));
+      }
+    }
+
+    void require(Checksum expected, String what) {
+      if (!equals(expected)) {
+        throw new IllegalStateException(what + " is incomplete or wrong: " + this + ", expected " + expected);
+      }
+    }
   }
 
   /**
-   * @param args optional row count (default 1,000,000)
+   * @param args optional row count (default 1,000,000) and repetitions (default 3)
    * @throws Exception on any failure
    */
   public static void main(String[] args) throws Exception {
     int rows = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+    int repetitions = args.length > 1 ? Integer.parseInt(args[1]) : 3;
     Path dir = Files.createTempDirectory("parquet-bench");
-    Path ours = dir.resolve("ours.parquet");
+    Path columnar = dir.resolve("columnar.parquet");
+    Path byRow = dir.resolve("rows.parquet");
     Path duck = dir.resolve("duck.parquet");
+    Checksum expected = Checksum.expected(rows);
+
+    List<ColumnBatch> batches = batches(rows);
+    List<Row> rowList = new ArrayList<>(rows);
+    for (long i = 0; i < rows; i++) {
+      rowList.add(row(i));
+    }
 
     // warm-up: JIT and native codec loading, not measured
     Path warm = dir.resolve("warm.parquet");
-    try (RowWriter w = ParquetRows.writer(warm, SCHEMA, WriteOptions.defaults())) {
-      for (long i = 0; i < 100_000; i++) {
-        w.write(row(i));
-      }
+    for (int k = 0; k < 2; k++) {
+      writeColumnar(warm, batches.subList(0, Math.min(batches.size(), 50)));
+      readColumnar(warm);
+      writeRows(warm, rowList.subList(0, Math.min(rows, 200_000)));
+      readRows(warm);
     }
-    try (RowReader r = ParquetRows.read(warm)) {
-      r.forEachRemaining(x -> { });
-    }
+    Files.deleteIfExists(warm);
 
-    long t0 = System.nanoTime();
-    try (RowWriter w = ParquetRows.writer(ours, SCHEMA, WriteOptions.defaults())) {
-      for (long i = 0; i < rows; i++) {
-        w.write(row(i));
-      }
-    }
-    double writeSeconds = (System.nanoTime() - t0) / 1e9;
-
-    t0 = System.nanoTime();
-    long read = 0;
-    long checksum = 0;
-    try (RowReader r = ParquetRows.read(ours)) {
-      while (r.hasNext()) {
-        checksum += r.next().getLong("id");
-        read++;
-      }
-    }
-    double readSeconds = (System.nanoTime() - t0) / 1e9;
-
+    double writeColumnar = Double.MAX_VALUE;
+    double writeRows = Double.MAX_VALUE;
+    double readColumnar = Double.MAX_VALUE;
+    double readRows = Double.MAX_VALUE;
+    double duckWrite = Double.MAX_VALUE;
+    double duckScan = Double.MAX_VALUE;
     Properties p = new Properties();
     p.setProperty("autoinstall_known_extensions", "false");
     p.setProperty("autoload_known_extensions", "false");
-    double duckWriteSeconds;
-    double duckReadSeconds;
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:", p); Statement s = c.createStatement()) {
       s.execute("SET threads TO 1");
       s.execute("CREATE TABLE t AS SELECT i AS id, 'customer-' || (i % 10000) AS name, "
           + "CAST((i % 1000000) / 100.0 AS DECIMAL(12,2)) AS amount, "
-          + "make_timestamp(CAST(1700000000 + i AS BIGINT) * 1000000 + (i % 1000)) AS created_at, "
-          + "i % 3 = 0 AS active, CAST(DATE '2022-01-08' + CAST(i % 365 AS INTEGER) AS DATE) AS day "
+          + "make_timestamp(CAST(" + EPOCH_SECOND + " + i AS BIGINT) * 1000000 + (i % 1000)) AS created_at, "
+          + "i % 3 = 0 AS active, CAST(DATE '1970-01-01' + CAST(" + FIRST_DAY + " + i % 365 AS INTEGER) AS DATE) AS day "
           + "FROM range(" + rows + ") r(i)");
-      t0 = System.nanoTime();
-      s.execute("COPY t TO '" + duck + "' (FORMAT parquet, COMPRESSION snappy)");
-      duckWriteSeconds = (System.nanoTime() - t0) / 1e9;
-      t0 = System.nanoTime();
-      try (ResultSet rs = s.executeQuery("SELECT count(*), sum(id), count(name), sum(amount), max(created_at), "
-          + "count(active), max(day) FROM read_parquet('" + ours + "')")) {
-        rs.next();
-        if (rs.getLong(1) != rows) {
-          throw new IllegalStateException("DuckDB read " + rs.getLong(1) + " rows of our file");
-        }
+      for (int r = 0; r < repetitions; r++) {
+        Files.deleteIfExists(columnar);
+        writeColumnar = Math.min(writeColumnar, time(() -> writeColumnar(columnar, batches)));
+        Files.deleteIfExists(byRow);
+        writeRows = Math.min(writeRows, time(() -> writeRows(byRow, rowList)));
+        Files.deleteIfExists(duck);
+        duckWrite = Math.min(duckWrite, time(() -> s.execute("COPY t TO '" + duck + "' (FORMAT parquet, COMPRESSION snappy)")));
+
+        Checksum[] got = new Checksum[1];
+        readColumnar = Math.min(readColumnar, time(() -> got[0] = readColumnar(columnar)));
+        got[0].require(expected, "our columnar read of our file");
+        readRows = Math.min(readRows, time(() -> got[0] = readRows(columnar)));
+        got[0].require(expected, "our row read of our file");
+        duckScan = Math.min(duckScan, time(() -> got[0] = Checksum.duckDb(s, columnar)));
+        got[0].require(expected, "DuckDB's scan of our columnar-written file");
       }
-      duckReadSeconds = (System.nanoTime() - t0) / 1e9;
+      Checksum.duckDb(s, byRow).require(expected, "DuckDB's scan of our row-written file");
+      Checksum.duckDb(s, duck).require(expected, "DuckDB's scan of its own file");
+      readColumnar(duck).require(expected, "our read of DuckDB's file");
     }
 
-    System.out.printf("rows: %,d  schema: %s%n", rows, SCHEMA);
-    System.out.printf("ParquetRows write (SNAPPY): %8.2f s  %,12.0f rows/s  %,d bytes%n",
-        writeSeconds, rows / writeSeconds, Files.size(ours));
-    System.out.printf("ParquetRows read:           %8.2f s  %,12.0f rows/s  (%,d rows, checksum %d)%n",
-        readSeconds, read / readSeconds, read, checksum);
-    System.out.printf("DuckDB COPY TO parquet:     %8.2f s  %,12.0f rows/s  %,d bytes (1 thread, from an in-memory table)%n",
-        duckWriteSeconds, rows / duckWriteSeconds, Files.size(duck));
-    System.out.printf("DuckDB scan of our file:    %8.2f s  %,12.0f rows/s  (aggregates over all 6 columns, 1 thread)%n",
-        duckReadSeconds, rows / duckReadSeconds);
-    System.out.printf("ratio write ours/DuckDB: %.2f   ratio read ours/DuckDB: %.2f%n",
-        duckWriteSeconds / writeSeconds, duckReadSeconds / readSeconds);
-    for (Path f : new Path[] {ours, duck, warm}) {
+    System.out.printf("rows: %,d  schema: %s  (best of %d runs, one thread each side)%n", rows, SCHEMA, repetitions);
+    System.out.printf("ParquetRows write, columnar batches: %6.3f s %,12.0f rows/s  %,d bytes%n",
+        writeColumnar, rows / writeColumnar, Files.size(columnar));
+    System.out.printf("ParquetRows write, Row objects:      %6.3f s %,12.0f rows/s  %,d bytes%n",
+        writeRows, rows / writeRows, Files.size(byRow));
+    System.out.printf("DuckDB COPY TO parquet (snappy):     %6.3f s %,12.0f rows/s  %,d bytes (from an in-memory table)%n",
+        duckWrite, rows / duckWrite, Files.size(duck));
+    System.out.printf("ParquetRows read, columnar batches:  %6.3f s %,12.0f rows/s  (every value, checksum verified)%n",
+        readColumnar, rows / readColumnar);
+    System.out.printf("ParquetRows read, Row objects:       %6.3f s %,12.0f rows/s  (every value, checksum verified)%n",
+        readRows, rows / readRows);
+    System.out.printf("DuckDB scan of our file:             %6.3f s %,12.0f rows/s  (aggregates over every column)%n",
+        duckScan, rows / duckScan);
+    result("parquet write, columnar", rows / writeColumnar, "DuckDB COPY", rows / duckWrite, ">= 0.5");
+    result("parquet write, rows", rows / writeRows, "DuckDB COPY", rows / duckWrite, "");
+    result("parquet read every value, columnar", rows / readColumnar, "DuckDB scan", rows / duckScan, ">= 0.3");
+    result("parquet read every value, rows", rows / readRows, "DuckDB scan", rows / duckScan, "");
+    for (Path f : new Path[] {columnar, byRow, duck}) {
       Files.deleteIfExists(f);
     }
     Files.deleteIfExists(dir);
+  }
+
+  private static void result(String what, double ours, String anchor, double theirs, String goal) {
+    System.out.printf("RESULT|%s|%.0f rows/s|%s|%.0f rows/s|%.2f|%s%n", what, ours, anchor, theirs, ours / theirs, goal);
+  }
+
+  private interface Action {
+    void run() throws Exception;
+  }
+
+  private static double time(Action action) throws Exception {
+    long t0 = System.nanoTime();
+    action.run();
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
+  /** The rows as column batches, built before any timing (the columnar counterpart of a prebuilt table). */
+  static List<ColumnBatch> batches(int rows) {
+    List<ColumnBatch> out = new ArrayList<>();
+    ColumnBatch b = null;
+    for (long i = 0; i < rows; i++) {
+      if (b == null || b.rowCount() == 4096) {
+        b = ColumnBatch.allocate(SCHEMA);
+        out.add(b);
+      }
+      b.column(0).appendLong(i);
+      b.column(1).appendString(name(i));
+      b.column(2).appendLong(amountCents(i));
+      b.column(3).appendLong(micros(i));
+      b.column(4).appendBoolean(i % 3 == 0);
+      b.column(5).appendInt((int) (FIRST_DAY + i % 365));
+      b.endRow();
+    }
+    return out;
+  }
+
+  static void writeColumnar(Path file, List<ColumnBatch> batches) {
+    try (RowWriter w = ParquetRows.writer(file, SCHEMA, WriteOptions.defaults())) {
+      for (ColumnBatch b : batches) {
+        w.write(b);
+      }
+    }
+  }
+
+  static void writeRows(Path file, List<Row> rows) {
+    try (RowWriter w = ParquetRows.writer(file, SCHEMA, WriteOptions.defaults())) {
+      for (Row r : rows) {
+        w.write(r);
+      }
+    }
+  }
+
+  /** Reads every value of every column from the vectors' arrays. */
+  static Checksum readColumnar(Path file) {
+    long rows = 0;
+    long ids = 0;
+    long nameBytes = 0;
+    long cents = 0;
+    long us = 0;
+    long actives = 0;
+    long days = 0;
+    try (ColumnBatchReader reader = ParquetRows.readBatches(file)) {
+      for (ColumnBatch b = reader.next(); b != null; b = reader.next()) {
+        int n = b.rowCount();
+        long[] id = b.column(0).longs();
+        ColumnVector name = b.column(1);
+        int[] nameOffsets = name.offsets();
+        byte[] nameData = name.data();
+        long[] amount = b.column(2).longs();
+        long[] created = b.column(3).longs();
+        boolean[] active = b.column(4).booleans();
+        int[] day = b.column(5).ints();
+        for (int i = 0; i < n; i++) {
+          ids += id[i];
+          int length = nameOffsets[i + 1] - nameOffsets[i];
+          nameBytes += length > 0 && nameData[nameOffsets[i]] != 0 ? length : 0;
+          cents += amount[i];
+          us += created[i] - BASE_MICROS;
+          actives += active[i] ? 1 : 0;
+          days += day[i];
+        }
+        rows += n;
+      }
+    }
+    return new Checksum(rows, ids, nameBytes, cents, us, actives, days);
+  }
+
+  /** Reads every value of every row through {@link Row} objects. */
+  static Checksum readRows(Path file) {
+    long rows = 0;
+    long ids = 0;
+    long nameBytes = 0;
+    long cents = 0;
+    long us = 0;
+    long actives = 0;
+    long days = 0;
+    try (RowReader reader = ParquetRows.read(file)) {
+      while (reader.hasNext()) {
+        Row r = reader.next();
+        ids += (Long) r.get(0);
+        nameBytes += ((String) r.get(1)).length();
+        cents += ((BigDecimal) r.get(2)).unscaledValue().longValueExact();
+        Instant t = (Instant) r.get(3);
+        us += t.getEpochSecond() * 1_000_000L + t.getNano() / 1000 - BASE_MICROS;
+        actives += (Boolean) r.get(4) ? 1 : 0;
+        days += ((LocalDate) r.get(5)).toEpochDay();
+        rows++;
+      }
+    }
+    return new Checksum(rows, ids, nameBytes, cents, us, actives, days);
   }
 }

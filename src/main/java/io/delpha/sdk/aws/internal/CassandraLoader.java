@@ -223,6 +223,8 @@ public final class CassandraLoader {
       case TIME -> "time";
       case TIMESTAMP -> "timestamp";
       case BYTES -> "blob";
+      case LOCAL_TIMESTAMP, LIST, MAP, STRUCT -> throw new InvalidInputException(
+          "a Parquet " + type + " column has no Cassandra type in this loader");
     };
   }
 

@@ -5,6 +5,7 @@ import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.NotFoundException;
+import io.delpha.sdk.core.parquet.internal.ParquetBatchReader;
 import io.delpha.sdk.core.parquet.internal.ParquetRowReader;
 import io.delpha.sdk.core.parquet.internal.ParquetRowWriter;
 import io.delpha.sdk.core.storage.LocalObjectStore;
@@ -21,6 +22,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.io.LocalOutputFile;
 
@@ -167,11 +169,23 @@ public final class ParquetRows {
    * @param file a Parquet file
    * @return a streaming reader
    * @throws NotFoundException if the file does not exist
-   * @throws DataFormatException if it is not a readable Parquet file
+   * @throws DataFormatException if it is not a readable Parquet file, or a column has no row-model type
    */
   public static RowReader read(Path file) {
+    return read(file, ReadOptions.defaults());
+  }
+
+  /**
+   * @param file a Parquet file
+   * @param options columns to skip
+   * @return a streaming reader
+   * @throws NotFoundException if the file does not exist
+   * @throws DataFormatException if it is not a readable Parquet file, or a column not skipped has no
+   *     row-model type
+   */
+  public static RowReader read(Path file, ReadOptions options) {
     checkMagic(file, file.toString());
-    return new ParquetRowReader(file.toString(), new LocalInputFile(file), () -> { });
+    return new ParquetRowReader(file.toString(), new LocalInputFile(file), options, () -> { });
   }
 
   /**
@@ -188,6 +202,33 @@ public final class ParquetRows {
   }
 
   /**
+   * Reads a file column by column, in batches.
+   *
+   * @param file a Parquet file
+   * @return a batch reader
+   * @throws NotFoundException if the file does not exist
+   * @throws DataFormatException if it is not a readable Parquet file, or a column has no row-model type
+   */
+  public static ColumnBatchReader readBatches(Path file) {
+    return readBatches(file, ReadOptions.defaults());
+  }
+
+  /**
+   * Reads a file column by column, in batches.
+   *
+   * @param file a Parquet file
+   * @param options columns to skip, rows per batch
+   * @return a batch reader
+   * @throws NotFoundException if the file does not exist
+   * @throws DataFormatException if it is not a readable Parquet file, or a column not skipped has no
+   *     row-model type
+   */
+  public static ColumnBatchReader readBatches(Path file, ReadOptions options) {
+    checkMagic(file, file.toString());
+    return new ParquetBatchReader(file.toString(), new LocalInputFile(file), options, () -> { });
+  }
+
+  /**
    * Reads an object: a {@link LocalObjectStore}'s file directly, any other store's object through a
    * local temporary copy deleted on close (Parquet needs random access to its footer).
    *
@@ -195,23 +236,22 @@ public final class ParquetRows {
    * @param key a Parquet object's key
    * @return a streaming reader
    * @throws NotFoundException if there is no such object
-   * @throws DataFormatException if it is not a readable Parquet file
+   * @throws DataFormatException if it is not a readable Parquet file, or a column has no row-model type
    */
   public static RowReader read(ObjectStore store, String key) {
-    String source = store.describe() + "/" + key;
-    if (store instanceof LocalObjectStore local) {
-      if (!local.exists(key)) {
-        throw new NotFoundException("no object " + key + " in " + store.describe());
-      }
-      Path file = local.root().resolve(key);
-      checkMagic(file, source);
-      return new ParquetRowReader(source, new LocalInputFile(file), () -> { });
-    }
-    try (InputStream in = store.get(key)) {
-      return read(in, source);
-    } catch (IOException e) {
-      throw new ServiceUnavailableException("cannot read " + source + ": " + e.getMessage(), e);
-    }
+    return read(store, key, ReadOptions.defaults());
+  }
+
+  /**
+   * Reads an object, as {@link #read(ObjectStore, String)} does.
+   *
+   * @param store a store
+   * @param key a Parquet object's key
+   * @param options columns to skip
+   * @return a streaming reader
+   */
+  public static RowReader read(ObjectStore store, String key, ReadOptions options) {
+    return open(store, key, (source, file, onClose) -> new ParquetRowReader(source, file, options, onClose));
   }
 
   /**
@@ -228,6 +268,18 @@ public final class ParquetRows {
   }
 
   /**
+   * Reads an object column by column, in batches, as {@link #read(ObjectStore, String)} does.
+   *
+   * @param store a store
+   * @param key a Parquet object's key
+   * @param options columns to skip, rows per batch
+   * @return a batch reader
+   */
+  public static ColumnBatchReader readBatches(ObjectStore store, String key, ReadOptions options) {
+    return open(store, key, (source, file, onClose) -> new ParquetBatchReader(source, file, options, onClose));
+  }
+
+  /**
    * Reads Parquet from a stream, through a local temporary copy deleted when the reader closes.
    *
    * @param content the Parquet bytes; read to the end, not closed
@@ -236,13 +288,40 @@ public final class ParquetRows {
    * @throws DataFormatException if it is not a readable Parquet file
    */
   public static RowReader read(InputStream content, String name) {
+    return spoolAndOpen(content, name,
+        (source, file, onClose) -> new ParquetRowReader(source, file, ReadOptions.defaults(), onClose));
+  }
+
+  /** Makes a reader over a local file; {@code onClose} deletes what must go when the reader closes. */
+  private interface Opener<T> {
+    T open(String source, InputFile file, Runnable onClose);
+  }
+
+  private static <T> T open(ObjectStore store, String key, Opener<T> opener) {
+    String source = store.describe() + "/" + key;
+    if (store instanceof LocalObjectStore local) {
+      if (!local.exists(key)) {
+        throw new NotFoundException("no object " + key + " in " + store.describe());
+      }
+      Path file = local.root().resolve(key);
+      checkMagic(file, source);
+      return opener.open(source, new LocalInputFile(file), () -> { });
+    }
+    try (InputStream in = store.get(key)) {
+      return spoolAndOpen(in, source, opener);
+    } catch (IOException e) {
+      throw new ServiceUnavailableException("cannot read " + source + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static <T> T spoolAndOpen(InputStream content, String name, Opener<T> opener) {
     Path spool = null;
     try {
       spool = Files.createTempFile("delpha-parquet-", ".parquet");
       Files.copy(content, spool, StandardCopyOption.REPLACE_EXISTING);
       checkMagic(spool, name);
       Path copy = spool;
-      return new ParquetRowReader(name, new LocalInputFile(copy), () -> deleteQuietly(copy));
+      return opener.open(name, new LocalInputFile(copy), () -> deleteQuietly(copy));
     } catch (IOException e) {
       deleteQuietly(spool);
       throw new ServiceUnavailableException("cannot read " + name + ": " + e.getMessage(), e);

@@ -4,6 +4,7 @@ import io.delpha.sdk.core.InvalidInputException;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,7 +17,9 @@ import java.util.Objects;
 /**
  * One row of a run-time {@link RowSchema}: typed values by position or by name. Immutable; values are
  * checked against the schema when the row is made (see {@link ColumnType} for the Java type of each
- * column type).
+ * column type). Values of nested columns are checked to their leaves and kept as unmodifiable copies:
+ * a LIST column's value is a {@code List}, a MAP column's a {@code Map} (entries in their order), a STRUCT
+ * column's a {@code Row} of the struct's fields.
  *
  * <pre>{@code
  * Row r = Row.of(schema, 42L, "Alice", new BigDecimal("12.50"));
@@ -54,6 +57,11 @@ public final class Row {
     return new Row(schema, copy);
   }
 
+  /** A row of values already of the right types (made by this package's readers); no copy, no checks. */
+  static Row trusted(RowSchema schema, Object[] values) {
+    return new Row(schema, values);
+  }
+
   /**
    * @param schema the row's schema
    * @param values one value per column, in order
@@ -70,16 +78,49 @@ public final class Row {
       }
       return null;
     }
-    Class<?> expected = javaType(c.type());
+    ColumnType type = c.type();
+    Class<?> expected = javaType(type);
     if (!expected.isInstance(v)) {
-      throw new InvalidInputException("column " + c.name() + " (" + c.type() + ") expects "
+      throw new InvalidInputException("column " + c.name() + " (" + type + ") expects "
           + expected.getSimpleName() + ", got " + v.getClass().getSimpleName());
     }
-    if (v instanceof BigDecimal d && d.scale() != c.type().scale()) {
-      throw new InvalidInputException("column " + c.name() + " (" + c.type() + ") expects scale "
-          + c.type().scale() + ", got " + d.toPlainString());
-    }
-    return v instanceof byte[] b ? b.clone() : v;
+    return switch (type.kind()) {
+      case DECIMAL -> {
+        BigDecimal d = (BigDecimal) v;
+        if (d.scale() != type.scale()) {
+          throw new InvalidInputException("column " + c.name() + " (" + type + ") expects scale "
+              + type.scale() + ", got " + d.toPlainString());
+        }
+        yield d;
+      }
+      case BYTES -> ((byte[]) v).clone();
+      case LIST -> {
+        Column element = type.element();
+        List<?> list = (List<?>) v;
+        List<Object> copy = new ArrayList<>(list.size());
+        for (Object e : list) {
+          copy.add(check(element, e));
+        }
+        yield Collections.unmodifiableList(copy);
+      }
+      case MAP -> {
+        Map<?, ?> map = (Map<?, ?>) v;
+        Map<Object, Object> copy = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+          copy.put(check(type.key(), e.getKey()), check(type.value(), e.getValue()));
+        }
+        yield Collections.unmodifiableMap(copy);
+      }
+      case STRUCT -> {
+        Row row = (Row) v;
+        if (!row.schema().columns().equals(type.children())) {
+          throw new InvalidInputException("column " + c.name() + " (" + type + ") expects a row of "
+              + type.fields() + ", got a row of " + row.schema());
+        }
+        yield row;
+      }
+      default -> v;
+    };
   }
 
   /**
@@ -97,7 +138,11 @@ public final class Row {
       case DATE -> LocalDate.class;
       case TIME -> LocalTime.class;
       case TIMESTAMP -> Instant.class;
+      case LOCAL_TIMESTAMP -> LocalDateTime.class;
       case BYTES -> byte[].class;
+      case LIST -> List.class;
+      case MAP -> Map.class;
+      case STRUCT -> Row.class;
     };
   }
 
@@ -115,6 +160,11 @@ public final class Row {
   public Object get(int index) {
     Object v = values[index];
     return v instanceof byte[] b ? b.clone() : v;
+  }
+
+  /** The value at {@code index} as held, without the defensive copy of {@code byte[]}. */
+  Object value(int index) {
+    return values[index];
   }
 
   /**
@@ -206,11 +256,43 @@ public final class Row {
   }
 
   /**
+   * @param column a LOCAL_TIMESTAMP column
+   * @return its value
+   */
+  public LocalDateTime getLocalTimestamp(String column) {
+    return (LocalDateTime) get(column);
+  }
+
+  /**
    * @param column a BYTES column
    * @return a copy of its value
    */
   public byte[] getBytes(String column) {
     return (byte[]) get(column);
+  }
+
+  /**
+   * @param column a LIST column
+   * @return its value, an unmodifiable list whose elements are of the element type's Java class
+   */
+  public List<?> getList(String column) {
+    return (List<?>) get(column);
+  }
+
+  /**
+   * @param column a MAP column
+   * @return its value, an unmodifiable map in the file's entry order
+   */
+  public Map<?, ?> getMap(String column) {
+    return (Map<?, ?>) get(column);
+  }
+
+  /**
+   * @param column a STRUCT column
+   * @return its value, a row of the struct's fields
+   */
+  public Row getRow(String column) {
+    return (Row) get(column);
   }
 
   /**

@@ -20,6 +20,21 @@ public interface RowWriter extends AutoCloseable {
   void write(Row row);
 
   /**
+   * Writes a batch of rows held column by column: the fast path. A batch from {@link
+   * ColumnBatch#allocate(RowSchema)} is written as it is; any other (one read from another file, say) row by
+   * row. The batch can be cleared and reused afterwards.
+   *
+   * @param batch rows of the writer's schema
+   * @throws io.delpha.sdk.core.InvalidInputException if the batch's schema differs from the writer's, or a
+   *     value cannot be written exactly
+   */
+  default void write(ColumnBatch batch) {
+    for (int i = 0; i < batch.rowCount(); i++) {
+      write(batch.row(i));
+    }
+  }
+
+  /**
    * @return rows written so far
    */
   long rowCount();

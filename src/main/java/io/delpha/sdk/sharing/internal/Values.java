@@ -53,6 +53,8 @@ public final class Values {
         case TIMESTAMP -> parseTimestamp(text.trim());
         case BYTES -> text.getBytes(StandardCharsets.UTF_8);
         case TIME -> java.time.LocalTime.parse(text.trim());
+        case LOCAL_TIMESTAMP, LIST, MAP, STRUCT -> throw new DataFormatException("partition column " + column.name()
+            + " of " + file + " has type " + type + ", which partition values cannot hold");
       };
     } catch (NumberFormatException | DateTimeParseException | ArithmeticException e) {
       throw new DataFormatException("partition value '" + text + "' of column " + column.name() + " in " + file

@@ -44,9 +44,42 @@ public final class Codecs implements CompressionCodecFactory {
   public BytesInputCompressor getCompressor(CompressionCodecName codec) {
     requireSupported(codec);
     return new BytesInputCompressor() {
+      private final Buffer raw = new Buffer();
+      private byte[] out = new byte[0];
+
+      /**
+       * Compresses into a buffer this compressor reuses: the bytes returned are valid until the next call
+       * (parquet-hadoop's page writer copies them at once). A compressor serves one writer, one thread.
+       */
       @Override
       public BytesInput compress(BytesInput bytes) throws IOException {
-        return codec == CompressionCodecName.UNCOMPRESSED ? bytes : BytesInput.from(Codecs.compress(codec, bytes.toByteArray()));
+        if (codec == CompressionCodecName.UNCOMPRESSED) {
+          return bytes;
+        }
+        raw.reset();
+        bytes.writeAllTo(raw);
+        int length = raw.size();
+        switch (codec) {
+          case SNAPPY -> {
+            out = room(out, Snappy.maxCompressedLength(length));
+            return BytesInput.from(out, 0, Snappy.compress(raw.bytes(), 0, length, out, 0));
+          }
+          case ZSTD -> {
+            out = room(out, (int) Zstd.compressBound(length));
+            long n = Zstd.compressByteArray(out, 0, out.length, raw.bytes(), 0, length, ZSTD_LEVEL);
+            if (Zstd.isError(n)) {
+              throw new IOException("ZSTD compression failed: " + Zstd.getErrorName(n));
+            }
+            return BytesInput.from(out, 0, (int) n);
+          }
+          default -> {
+            ByteArrayOutputStream gzipped = new ByteArrayOutputStream(length / 2 + 64);
+            try (GZIPOutputStream gz = new GZIPOutputStream(gzipped)) {
+              gz.write(raw.bytes(), 0, length);
+            }
+            return BytesInput.from(gzipped.toByteArray());
+          }
+        }
       }
 
       @Override
@@ -68,7 +101,14 @@ public final class Codecs implements CompressionCodecFactory {
         if (codec == CompressionCodecName.UNCOMPRESSED) {
           return bytes;
         }
-        return BytesInput.from(Codecs.decompress(codec, bytes.toByteArray(), uncompressedSize));
+        ByteBuffer view = bytes.toByteBuffer();
+        if (view.hasArray()) {
+          // a page read into a heap buffer: decompress from it without a copy
+          return BytesInput.from(Codecs.decompress(codec, view.array(), view.arrayOffset() + view.position(),
+              view.remaining(), uncompressedSize));
+        }
+        byte[] in = bytes.toByteArray();
+        return BytesInput.from(Codecs.decompress(codec, in, 0, in.length, uncompressedSize));
       }
 
       @Override
@@ -76,7 +116,8 @@ public final class Codecs implements CompressionCodecFactory {
           throws IOException {
         byte[] in = new byte[compressedSize];
         input.get(in);
-        byte[] out = codec == CompressionCodecName.UNCOMPRESSED ? in : Codecs.decompress(codec, in, uncompressedSize);
+        byte[] out = codec == CompressionCodecName.UNCOMPRESSED ? in
+            : Codecs.decompress(codec, in, 0, in.length, uncompressedSize);
         output.put(out, 0, uncompressedSize);
       }
 
@@ -95,31 +136,52 @@ public final class Codecs implements CompressionCodecFactory {
     }
   }
 
-  private static byte[] compress(CompressionCodecName codec, byte[] raw) throws IOException {
-    return switch (codec) {
-      case SNAPPY -> Snappy.compress(raw);
-      case ZSTD -> Zstd.compress(raw, ZSTD_LEVEL);
-      case GZIP -> {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length / 2 + 64);
-        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
-          gz.write(raw);
-        }
-        yield out.toByteArray();
-      }
-      default -> raw;
-    };
+  private static byte[] room(byte[] buffer, int size) {
+    return buffer.length >= size ? buffer : new byte[Math.max(size, buffer.length + (buffer.length >> 1))];
   }
 
-  private static byte[] decompress(CompressionCodecName codec, byte[] compressed, int uncompressedSize) throws IOException {
+  /** A byte array output stream whose array is read in place. */
+  private static final class Buffer extends ByteArrayOutputStream {
+    byte[] bytes() {
+      return buf;
+    }
+  }
+
+  private static byte[] decompress(CompressionCodecName codec, byte[] compressed, int offset, int length,
+      int uncompressedSize) throws IOException {
+    if (uncompressedSize < 0) {
+      throw new IOException(codec + " page claims a negative size");
+    }
     byte[] out = switch (codec) {
-      case SNAPPY -> Snappy.uncompress(compressed);
-      case ZSTD -> Zstd.decompress(compressed, uncompressedSize);
+      case SNAPPY -> {
+        if (!Snappy.isValidCompressedBuffer(compressed, offset, length)
+            || Snappy.uncompressedLength(compressed, offset, length) != uncompressedSize) {
+          throw new IOException("SNAPPY page is corrupt or does not decompress to the " + uncompressedSize
+              + " bytes its header says");
+        }
+        byte[] o = new byte[uncompressedSize];
+        Snappy.uncompress(compressed, offset, length, o, 0);
+        yield o;
+      }
+      case ZSTD -> {
+        long declared = Zstd.getFrameContentSize(compressed, offset, length);
+        if (declared == -2 || declared >= 0 && declared != uncompressedSize) {
+          throw new IOException("ZSTD page is corrupt or does not decompress to the " + uncompressedSize
+              + " bytes its header says");
+        }
+        byte[] o = new byte[uncompressedSize];
+        long n = Zstd.decompressByteArray(o, 0, uncompressedSize, compressed, offset, length);
+        if (Zstd.isError(n)) {
+          throw new IOException("ZSTD page is corrupt: " + Zstd.getErrorName(n));
+        }
+        yield n == uncompressedSize ? o : java.util.Arrays.copyOf(o, (int) n);
+      }
       case GZIP -> {
-        try (GZIPInputStream gz = new GZIPInputStream(new ByteArrayInputStream(compressed))) {
+        try (GZIPInputStream gz = new GZIPInputStream(new ByteArrayInputStream(compressed, offset, length))) {
           yield gz.readAllBytes();
         }
       }
-      default -> compressed;
+      default -> java.util.Arrays.copyOfRange(compressed, offset, offset + length);
     };
     if (out.length != uncompressedSize) {
       throw new IOException(codec + " page decompressed to " + out.length + " bytes, the header says " + uncompressedSize);

@@ -3,36 +3,46 @@ package io.delpha.sdk.core.parquet.internal;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.parquet.Column;
+import io.delpha.sdk.core.parquet.ColumnBatch;
 import io.delpha.sdk.core.parquet.ColumnType;
+import io.delpha.sdk.core.parquet.ColumnVector;
 import io.delpha.sdk.core.parquet.Row;
 import io.delpha.sdk.core.parquet.RowSchema;
 import io.delpha.sdk.core.parquet.RowWriter;
 import io.delpha.sdk.core.parquet.WriteOptions;
 import java.io.IOException;
-import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.apache.parquet.bytes.HeapByteBufferAllocator;
+import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnWriteStore;
+import org.apache.parquet.column.ColumnWriter;
 import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompressor;
 import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
 import org.apache.parquet.hadoop.ParquetFileWriter;
-import org.apache.parquet.io.ColumnIOFactory;
-import org.apache.parquet.io.MessageColumnIO;
 import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.api.Binary;
-import org.apache.parquet.io.api.RecordConsumer;
 import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.Type;
 
 /**
- * Writes rows to a Parquet {@link OutputFile} with parquet-hadoop's column and file writers (no Hadoop):
- * rows are shredded into column buffers, and a row group is flushed whenever the buffers reach the
- * configured size, so memory stays bounded whatever the row count. What happens to the output on
- * {@link #close()} and {@link #abort()} is the {@link Publisher}'s business.
+ * Writes a Parquet {@link OutputFile} column by column: rows are buffered into a {@link ColumnBatch} of
+ * primitive arrays, and each full batch (or a caller's batch) is encoded one column at a time, with no
+ * per-row record assembly. Top-level primitive columns go through {@link FlatColumnEncoder} (tight loops
+ * over {@code long[]}, {@code int[]}, ... into pages); LIST, MAP and STRUCT columns through parquet-column's
+ * {@link ColumnWriter}s, fed (value, repetition, definition) triples by {@link LeafShredder}. Pages go to
+ * parquet-hadoop's page store and file writer. A row group is flushed whenever the buffered pages reach the
+ * configured size, so memory stays bounded whatever the row count. What happens to the output on {@link
+ * #close()} and {@link #abort()} is the {@link Publisher}'s business.
+ *
+ * <p>Format v1 data pages and the encodings of parquet-column's default v1 writer (PLAIN, PLAIN_DICTIONARY
+ * with fallback to PLAIN, RLE levels; see {@link FlatColumnEncoder}): what every reader (Spark, Hive,
+ * Athena, DuckDB, pyarrow) reads, and fast to decode. Min/max statistics and the column and offset indexes
+ * are kept for readers that skip row groups and pages; size statistics (a newer, rarely read addition that
+ * costs work per value) are off.
  */
 public final class ParquetRowWriter implements RowWriter {
 
@@ -45,24 +55,27 @@ public final class ParquetRowWriter implements RowWriter {
     void discard();
   }
 
-  private static final int SIZE_CHECK_INTERVAL = 128;
+  /** Rows buffered before they are written column by column. */
+  static final int BATCH_ROWS = 4096;
   private static final int PAGE_SIZE = 1024 * 1024;
 
   private final String destination;
   private final RowSchema schema;
   private final MessageType parquetSchema;
-  private final MessageColumnIO columnIO;
   private final ParquetProperties properties;
   private final BytesInputCompressor compressor;
   private final long rowGroupBytes;
   private final ParquetFileWriter fileWriter;
   private final Publisher publisher;
+  private final ColumnBatch buffer;
+  private final FlatColumnEncoder[] flat;
+  private final List<List<LeafShredder>> nested = new ArrayList<>();
+  private final MessageType nestedSchema;
 
   private ColumnChunkPageWriteStore pageStore;
-  private ColumnWriteStore columnStore;
-  private RecordConsumer consumer;
+  private ColumnWriteStore nestedStore;
   private long rowsInGroup;
-  private long rowCount;
+  private long rowsWritten;
   private boolean finished;
 
   /**
@@ -77,14 +90,37 @@ public final class ParquetRowWriter implements RowWriter {
     this.schema = schema;
     this.publisher = publisher;
     this.parquetSchema = SchemaMapping.toParquet(schema);
-    this.columnIO = new ColumnIOFactory(false).getColumnIO(parquetSchema);
     this.rowGroupBytes = options.rowGroupBytes();
     this.properties = ParquetProperties.builder()
+        .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_1_0)
         .withPageSize(PAGE_SIZE)
         .withDictionaryPageSize(PAGE_SIZE)
+        .withDictionaryEncoding(true)
+        .withSizeStatisticsEnabled(false)
         .withAllocator(new HeapByteBufferAllocator())
         .build();
     this.compressor = Codecs.INSTANCE.getCompressor(Codecs.codecName(options.compression()));
+    this.buffer = ColumnBatch.allocate(schema);
+    this.flat = new FlatColumnEncoder[schema.size()];
+    List<Type> nestedFields = new ArrayList<>();
+    for (int c = 0; c < schema.size(); c++) {
+      Column column = schema.column(c);
+      if (column.type().kind().isNested()) {
+        nestedFields.add(parquetSchema.getType(c));
+      } else {
+        ColumnDescriptor descriptor = parquetSchema.getColumnDescription(new String[] {column.name()});
+        flat[c] = new FlatColumnEncoder(descriptor, ColumnVector.forWriting(column).physical());
+      }
+    }
+    this.nestedSchema = nestedFields.isEmpty() ? null : new MessageType(parquetSchema.getName(), nestedFields);
+    int next = 0;
+    for (Column c : schema.columns()) {
+      List<LeafShredder> leaves = new ArrayList<>();
+      if (c.type().kind().isNested()) {
+        next = LeafShredder.build(c, nestedSchema.getColumns(), next, leaves);
+      }
+      nested.add(leaves);
+    }
     try {
       this.fileWriter = new ParquetFileWriter(out, parquetSchema, ParquetFileWriter.Mode.CREATE,
           rowGroupBytes, 0, properties.getColumnIndexTruncateLength(), properties.getStatisticsTruncateLength(),
@@ -94,44 +130,132 @@ public final class ParquetRowWriter implements RowWriter {
       publisher.discard();
       throw new DelphaException("cannot start Parquet file " + destination + ": " + e.getMessage(), e);
     }
-    newRowGroup();
-  }
-
-  private void newRowGroup() {
-    pageStore = new ColumnChunkPageWriteStore(compressor, parquetSchema, properties.getAllocator(),
-        properties.getColumnIndexTruncateLength(), properties.getPageWriteChecksumEnabled());
-    columnStore = properties.newColumnWriteStore(parquetSchema, pageStore, pageStore);
-    consumer = columnIO.getRecordWriter(columnStore);
-    rowsInGroup = 0;
   }
 
   @Override
   public void write(Row row) {
-    if (finished) {
-      throw new IllegalStateException("writer for " + destination + " is closed");
-    }
+    requireOpen();
     if (!schema.equals(row.schema())) {
       throw new InvalidInputException("row of schema " + row.schema() + " cannot be written to " + destination
           + ", whose schema is " + schema);
     }
-    Object[] values = new Object[schema.size()];
-    for (int i = 0; i < values.length; i++) {
-      values[i] = encode(schema.column(i), row.get(i));
+    buffer.appendRow(row);
+    if (buffer.rowCount() == BATCH_ROWS) {
+      flushBuffer();
     }
+  }
+
+  @Override
+  public void write(ColumnBatch batch) {
+    requireOpen();
+    if (!schema.equals(batch.schema())) {
+      throw new InvalidInputException("a batch of schema " + batch.schema() + " cannot be written to " + destination
+          + ", whose schema is " + schema);
+    }
+    for (int c = 0; c < schema.size(); c++) {
+      if (batch.column(c).size() != batch.rowCount()) {
+        throw new InvalidInputException("column " + schema.column(c).name() + " of the batch holds "
+            + batch.column(c).size() + " values for " + batch.rowCount() + " rows");
+      }
+    }
+    if (!writable(batch)) {
+      for (int i = 0; i < batch.rowCount(); i++) {
+        write(batch.row(i));
+      }
+      return;
+    }
+    flushBuffer();
+    writeBatch(batch);
+  }
+
+  private void requireOpen() {
+    if (finished) {
+      throw new IllegalStateException("writer for " + destination + " is closed");
+    }
+  }
+
+  /** @return whether every vector holds its values the way this writer writes them */
+  private static boolean writable(ColumnBatch batch) {
+    for (int c = 0; c < batch.schema().size(); c++) {
+      if (!writable(batch.column(c))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean writable(ColumnVector v) {
+    ColumnType t = v.column().type();
+    ColumnVector.Physical expected = switch (t.kind()) {
+      case BOOLEAN -> ColumnVector.Physical.BOOLEAN;
+      case INT, DATE -> ColumnVector.Physical.INT32;
+      case LONG, TIME, TIMESTAMP, LOCAL_TIMESTAMP -> ColumnVector.Physical.INT64;
+      case DOUBLE -> ColumnVector.Physical.DOUBLE;
+      case DECIMAL -> t.precision() <= 18 ? ColumnVector.Physical.INT64 : ColumnVector.Physical.BINARY;
+      case STRING, BYTES -> ColumnVector.Physical.BINARY;
+      case LIST -> ColumnVector.Physical.LIST;
+      case MAP -> ColumnVector.Physical.MAP;
+      case STRUCT -> ColumnVector.Physical.STRUCT;
+    };
+    if (v.physical() != expected || v.unit() != null && v.unit() != ChronoUnit.MICROS) {
+      return false;
+    }
+    for (int i = 0; i < t.children().size(); i++) {
+      if (!writable(v.child(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void flushBuffer() {
+    if (buffer.rowCount() > 0) {
+      writeBatch(buffer);
+      buffer.clear();
+    }
+  }
+
+  private void writeBatch(ColumnBatch batch) {
+    int n = batch.rowCount();
     try {
-      consumer.startMessage();
-      for (int i = 0; i < values.length; i++) {
-        if (values[i] != null) {
-          Column c = schema.column(i);
-          consumer.startField(c.name(), i);
-          add(values[i]);
-          consumer.endField(c.name(), i);
+      if (pageStore == null) {
+        pageStore = new ColumnChunkPageWriteStore(compressor, parquetSchema, properties.getAllocator(),
+            properties.getColumnIndexTruncateLength(), properties.getPageWriteChecksumEnabled());
+        for (FlatColumnEncoder encoder : flat) {
+          if (encoder != null) {
+            encoder.startChunk(pageStore.getPageWriter(encoder.descriptor()));
+          }
+        }
+        if (nestedSchema != null) {
+          nestedStore = properties.newColumnWriteStore(nestedSchema, pageStore, pageStore);
+          for (List<LeafShredder> column : nested) {
+            for (LeafShredder leaf : column) {
+              leaf.open(nestedStore);
+            }
+          }
         }
       }
-      consumer.endMessage();
-      rowsInGroup++;
-      rowCount++;
-      if (rowsInGroup % SIZE_CHECK_INTERVAL == 0 && columnStore.getBufferedSize() >= rowGroupBytes) {
+      long buffered = 0;
+      for (int c = 0; c < flat.length; c++) {
+        ColumnVector v = batch.column(c);
+        if (flat[c] != null) {
+          flat[c].write(v, n);
+          buffered += flat[c].bufferedSize();
+        } else {
+          for (LeafShredder leaf : nested.get(c)) {
+            leaf.write(v, n);
+          }
+        }
+      }
+      if (nestedStore != null) {
+        for (int i = 0; i < n; i++) {
+          nestedStore.endRecord();
+        }
+        buffered += nestedStore.getBufferedSize();
+      }
+      rowsInGroup += n;
+      rowsWritten += n;
+      if (buffered >= rowGroupBytes) {
         flushRowGroup();
       }
     } catch (IOException | RuntimeException e) {
@@ -140,94 +264,41 @@ public final class ParquetRowWriter implements RowWriter {
     }
   }
 
-  /** Converts a value to its Parquet physical representation, checking it fits without loss. */
-  private static Object encode(Column c, Object v) {
-    if (v == null) {
-      return null;
-    }
-    ColumnType t = c.type();
-    return switch (t.kind()) {
-      case BOOLEAN, INT, LONG, DOUBLE -> v;
-      case STRING -> Binary.fromConstantByteArray(((String) v).getBytes(StandardCharsets.UTF_8));
-      case BYTES -> Binary.fromConstantByteArray((byte[]) v);
-      case DATE -> Math.toIntExact(((LocalDate) v).toEpochDay());
-      case TIME -> {
-        long nanos = ((LocalTime) v).toNanoOfDay();
-        if (nanos % 1000 != 0) {
-          throw new InvalidInputException("column " + c.name() + ": " + v
-              + " has sub-microsecond digits, which Parquet TIME(MICROS) would lose; truncate it to microseconds");
-        }
-        yield nanos / 1000;
-      }
-      case TIMESTAMP -> {
-        Instant i = (Instant) v;
-        if (i.getNano() % 1000 != 0) {
-          throw new InvalidInputException("column " + c.name() + ": " + v
-              + " has sub-microsecond digits, which TIMESTAMP(MICROS) would lose; truncate it to microseconds");
-        }
-        try {
-          yield Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000L), i.getNano() / 1000);
-        } catch (ArithmeticException e) {
-          throw new InvalidInputException("column " + c.name() + ": " + v + " is outside the TIMESTAMP range");
-        }
-      }
-      case DECIMAL -> {
-        BigDecimal d = (BigDecimal) v;
-        if (d.precision() - d.scale() > t.precision() - t.scale()) {
-          throw new InvalidInputException("column " + c.name() + ": " + d.toPlainString()
-              + " has more integer digits than " + t + " allows");
-        }
-        if (t.precision() <= 18) {
-          yield d.unscaledValue().longValueExact();
-        }
-        yield Binary.fromConstantByteArray(fixedBytes(d, SchemaMapping.decimalBytes(t.precision())));
-      }
-    };
-  }
-
-  private static byte[] fixedBytes(BigDecimal d, int length) {
-    byte[] minimal = d.unscaledValue().toByteArray();
-    byte[] out = new byte[length];
-    byte pad = (byte) (minimal[0] < 0 ? 0xff : 0);
-    int offset = length - minimal.length;
-    for (int i = 0; i < offset; i++) {
-      out[i] = pad;
-    }
-    System.arraycopy(minimal, 0, out, offset, minimal.length);
-    return out;
-  }
-
-  private void add(Object v) {
-    if (v instanceof Long l) {
-      consumer.addLong(l);
-    } else if (v instanceof Integer i) {
-      consumer.addInteger(i);
-    } else if (v instanceof Binary b) {
-      consumer.addBinary(b);
-    } else if (v instanceof Double d) {
-      consumer.addDouble(d);
-    } else if (v instanceof Boolean b) {
-      consumer.addBoolean(b);
-    } else {
-      throw new IllegalStateException("unexpected encoded value " + v.getClass());
-    }
-  }
-
   private void flushRowGroup() throws IOException {
+    if (pageStore == null) {
+      return;
+    }
     if (rowsInGroup > 0) {
+      for (FlatColumnEncoder encoder : flat) {
+        if (encoder != null) {
+          encoder.finishChunk();
+        }
+      }
       fileWriter.startBlock(rowsInGroup);
-      columnStore.flush();
+      if (nestedStore != null) {
+        nestedStore.flush();
+      }
       pageStore.flushToFileWriter(fileWriter);
       fileWriter.endBlock();
     }
-    columnStore.close();
-    pageStore.close();
-    newRowGroup();
+    releaseRowGroup();
+  }
+
+  private void releaseRowGroup() {
+    if (nestedStore != null) {
+      nestedStore.close();
+    }
+    if (pageStore != null) {
+      pageStore.close();
+    }
+    nestedStore = null;
+    pageStore = null;
+    rowsInGroup = 0;
   }
 
   @Override
   public long rowCount() {
-    return rowCount;
+    return rowsWritten + buffer.rowCount();
   }
 
   @Override
@@ -237,8 +308,7 @@ public final class ParquetRowWriter implements RowWriter {
     }
     finished = true;
     try {
-      columnStore.close();
-      pageStore.close();
+      releaseRowGroup();
     } catch (RuntimeException ignored) {
       // the output is discarded anyway
     }
@@ -255,11 +325,10 @@ public final class ParquetRowWriter implements RowWriter {
     if (finished) {
       return;
     }
+    flushBuffer();
     try {
       flushRowGroup();
-      columnStore.close();
-      pageStore.close();
-      fileWriter.end(Map.of("delpha.rows", Long.toString(rowCount)));
+      fileWriter.end(Map.of("delpha.rows", Long.toString(rowsWritten)));
     } catch (IOException | RuntimeException e) {
       abort();
       throw new DelphaException("finishing Parquet " + destination + " failed; nothing was published: " + e.getMessage(), e);
@@ -275,6 +344,98 @@ public final class ParquetRowWriter implements RowWriter {
 
   @Override
   public String toString() {
-    return "RowWriter[" + destination + ", " + rowCount + " rows]";
+    return "RowWriter[" + destination + ", " + rowCount() + " rows]";
+  }
+
+  /**
+   * Turns the vectors of a LIST, MAP or STRUCT column into the (value, repetition, definition) triples of
+   * one of its leaf columns, walking down lists, maps and structs row by row.
+   */
+  static final class LeafShredder {
+    private final ColumnDescriptor descriptor;
+    private final Column[] path;
+    private final int[] childIndex;
+    private final int[] repLevel;
+    private ColumnWriter writer;
+
+    private LeafShredder(ColumnDescriptor descriptor, List<Column> path, List<Integer> childIndex, List<Integer> repLevel) {
+      this.descriptor = descriptor;
+      this.path = path.toArray(new Column[0]);
+      this.childIndex = childIndex.stream().mapToInt(Integer::intValue).toArray();
+      this.repLevel = repLevel.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Adds the shredders of {@code column}'s leaves, whose descriptors start at {@code next}; returns the next index. */
+    static int build(Column column, List<ColumnDescriptor> descriptors, int next, List<LeafShredder> out) {
+      return build(column, descriptors, next, out, new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), -1, 0);
+    }
+
+    /**
+     * @param index the column's position among its parent's parts
+     * @param rep the number of lists and maps above the column: the repetition level of its entries
+     */
+    private static int build(Column column, List<ColumnDescriptor> descriptors, int next, List<LeafShredder> out,
+        List<Column> path, List<Integer> childIndex, List<Integer> repLevel, int index, int rep) {
+      path.add(column);
+      childIndex.add(index);
+      repLevel.add(rep);
+      ColumnType t = column.type();
+      int n = next;
+      if (!t.kind().isNested()) {
+        out.add(new LeafShredder(descriptors.get(n), path, childIndex, repLevel));
+        n++;
+      } else {
+        int childRep = t.kind() == ColumnType.Kind.STRUCT ? rep : rep + 1;
+        for (int i = 0; i < t.children().size(); i++) {
+          n = build(t.children().get(i), descriptors, n, out, path, childIndex, repLevel, i, childRep);
+        }
+      }
+      path.remove(path.size() - 1);
+      childIndex.remove(childIndex.size() - 1);
+      repLevel.remove(repLevel.size() - 1);
+      return n;
+    }
+
+    void open(ColumnWriteStore store) {
+      writer = store.getColumnWriter(descriptor);
+    }
+
+    void write(ColumnVector v, int rows) {
+      for (int i = 0; i < rows; i++) {
+        shred(0, v, i, 0, 0);
+      }
+    }
+
+    private void shred(int k, ColumnVector v, int index, int r, int d) {
+      if (v.isNull(index)) {
+        writer.writeNull(r, d);
+        return;
+      }
+      int dd = d + (path[k].nullable() ? 1 : 0);
+      switch (v.physical()) {
+        case STRUCT -> shred(k + 1, v.child(childIndex[k + 1]), index, r, dd);
+        case LIST, MAP -> {
+          int[] offsets = v.offsets();
+          int from = offsets[index];
+          int to = offsets[index + 1];
+          if (from == to) {
+            writer.writeNull(r, dd);
+          }
+          ColumnVector part = v.child(childIndex[k + 1]);
+          for (int j = from; j < to; j++) {
+            shred(k + 1, part, j, j == from ? r : repLevel[k + 1], dd + 1);
+          }
+        }
+        case INT64 -> writer.write(v.longs()[index], r, dd);
+        case INT32 -> writer.write(v.ints()[index], r, dd);
+        case DOUBLE -> writer.write(v.doubles()[index], r, dd);
+        case BOOLEAN -> writer.write(v.booleans()[index], r, dd);
+        case BINARY -> {
+          int[] offsets = v.offsets();
+          writer.write(Binary.fromReusedByteArray(v.data(), offsets[index], offsets[index + 1] - offsets[index]), r, dd);
+        }
+        default -> throw new IllegalStateException("cannot write " + v);
+      }
+    }
   }
 }

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Runs every benchmark beside its anchor and prints one table: our figure, the anchor's from the same run,
+# the ratio, and the goal of issue 15. Each benchmark checks that its work is complete (row counts and value
+# checksums) before it prints a figure; a benchmark that fails prints no figure and fails this script.
+#
+# Usage: bench/run-all.sh [name...]     names: see BENCHMARKS below (default: all). Run it on a quiet machine.
+#
+# Adding a benchmark: write a function bench_<name> that runs it and prints, for each figure, one line
+#   RESULT|<what>|<our figure>|<anchor name>|<anchor figure>|<ratio ours/anchor>|<goal, e.g. ">= 0.5", or empty>
+# (figures carry their unit, "rows/s" or "s"; for times, give the ratio as anchor/ours so higher is better),
+# then add <name> to BENCHMARKS. Output of each run is kept in target/bench/<name>.log.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+WORK="$PWD/target/bench"
+mkdir -p "$WORK"
+
+BENCHMARKS=(parquet)
+
+bench_parquet() {
+  # 1M rows x 6 columns (long, string, decimal, timestamp, boolean, date), SNAPPY, one thread each side,
+  # best of PARQUET_REPS runs; anchors: DuckDB COPY TO parquet and DuckDB's scan of our file
+  java -Xmx3g -cp "$CP" io.delpha.sdk.bench.ParquetBenchmark "${PARQUET_ROWS:-1000000}" "${PARQUET_REPS:-5}"
+}
+
+if [ "$#" -gt 0 ]; then
+  SELECTED=("$@")
+else
+  SELECTED=("${BENCHMARKS[@]}")
+fi
+for name in "${SELECTED[@]}"; do
+  if ! declare -F "bench_$name" > /dev/null; then
+    echo "unknown benchmark '$name'; known: ${BENCHMARKS[*]}" >&2
+    exit 2
+  fi
+done
+
+mvn -B -q test-compile
+mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/classpath.txt"
+CP="target/test-classes:target/classes:$(cat "$WORK/classpath.txt")"
+
+RESULTS="$WORK/results.txt"
+: > "$RESULTS"
+FAILED=()
+echo "machine: $(nproc) cores, load before: $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$WORK/machine.txt"
+for name in "${SELECTED[@]}"; do
+  echo "== $name (log: target/bench/$name.log)"
+  if "bench_$name" > "$WORK/$name.log" 2>&1; then
+    grep '^RESULT|' "$WORK/$name.log" | sed "s/^RESULT|/$name|/" >> "$RESULTS" || true
+  else
+    FAILED+=("$name")
+    echo "$name|FAILED, no figure (see target/bench/$name.log)||||||" >> "$RESULTS"
+  fi
+done
+echo "machine: load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$WORK/machine.txt"
+
+echo
+awk -F'|' '
+  BEGIN {
+    printf "%-10s %-38s %16s %-14s %16s %7s %-8s %s\n", "benchmark", "measure", "ours", "anchor", "anchor figure", "ratio", "goal", "met"
+  }
+  {
+    met = "-"
+    if ($7 ~ /^>= */) { g = $7; sub(/^>= */, "", g); met = ($6 + 0 >= g + 0) ? "yes" : "NO" }
+    printf "%-10s %-38s %16s %-14s %16s %7s %-8s %s\n", $1, $2, $3, $4, $5, $6, $7, met
+  }' "$RESULTS"
+
+if [ "${#FAILED[@]}" -gt 0 ]; then
+  echo "failed: ${FAILED[*]}" >&2
+  exit 1
+fi

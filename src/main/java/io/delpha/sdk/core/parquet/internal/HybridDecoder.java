@@ -1,0 +1,158 @@
+package io.delpha.sdk.core.parquet.internal;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import org.apache.parquet.column.values.bitpacking.BytePacker;
+import org.apache.parquet.column.values.bitpacking.Packer;
+import org.apache.parquet.io.ParquetDecodingException;
+
+/**
+ * Decodes Parquet's RLE / bit-packing hybrid encoding (repetition and definition levels, dictionary ids)
+ * in bulk into an {@code int[]}, over a byte array without copying. parquet-column's own decoder returns
+ * one value per call and allocates a buffer per bit-packed run; this one reuses its buffers. Not
+ * thread-safe; one per column.
+ */
+final class HybridDecoder {
+
+  private static final int MAX_PACKED_BYTES = 32;
+
+  private ByteBuffer buffer;
+  private byte[] bytes;
+  private int pos;
+  private int end;
+  private int bitWidth;
+  private int byteWidth;
+  private BytePacker packer;
+
+  private boolean rle;
+  private int runLeft;
+  private int rleValue;
+  private final int[] group = new int[8];
+  private int groupPos = 8;
+  private final byte[] padded = new byte[MAX_PACKED_BYTES];
+  private final ByteBuffer paddedBuffer = ByteBuffer.wrap(padded);
+
+  /**
+   * @param bytes the encoded data
+   * @param buffer {@code bytes} wrapped (absolute indexes are used)
+   * @param from where the runs start
+   * @param to where they end
+   * @param bitWidth bits per value, 0 to 32
+   */
+  void init(byte[] bytes, ByteBuffer buffer, int from, int to, int bitWidth) {
+    if (bitWidth < 0 || bitWidth > 32) {
+      throw new ParquetDecodingException("invalid bit width " + bitWidth);
+    }
+    this.bytes = bytes;
+    this.buffer = buffer;
+    this.pos = from;
+    this.end = to;
+    if (packer == null || this.bitWidth != bitWidth) {
+      this.packer = Packer.LITTLE_ENDIAN.newBytePacker(bitWidth);
+    }
+    this.bitWidth = bitWidth;
+    this.byteWidth = (bitWidth + 7) / 8;
+    this.runLeft = 0;
+    this.groupPos = 8;
+  }
+
+  /**
+   * @param out receives the values
+   * @param offset where the first goes
+   * @param count how many to decode
+   */
+  void read(int[] out, int offset, int count) {
+    int o = offset;
+    int left = count;
+    while (left > 0) {
+      if (runLeft == 0) {
+        nextRun();
+      }
+      int n = Math.min(left, runLeft);
+      if (rle) {
+        Arrays.fill(out, o, o + n, rleValue);
+      } else {
+        int k = 0;
+        while (k < n && groupPos < 8) {
+          out[o + k++] = group[groupPos++];
+        }
+        while (n - k >= 8) {
+          unpack(out, o + k);
+          k += 8;
+        }
+        if (k < n) {
+          unpack(group, 0);
+          groupPos = 0;
+          while (k < n) {
+            out[o + k++] = group[groupPos++];
+          }
+        }
+      }
+      runLeft -= n;
+      o += n;
+      left -= n;
+    }
+  }
+
+  private void unpack(int[] out, int at) {
+    if (bitWidth == 0) {
+      Arrays.fill(out, at, at + 8, 0);
+      return;
+    }
+    if (pos >= end) {
+      throw new ParquetDecodingException("bit-packed run longer than its data");
+    }
+    if (pos + bitWidth <= end) {
+      packer.unpack8Values(buffer, pos, out, at);
+    } else {
+      // the last group of a page may be cut short; missing bits read as zeros
+      Arrays.fill(padded, 0, bitWidth, (byte) 0);
+      System.arraycopy(bytes, pos, padded, 0, Math.max(0, end - pos));
+      packer.unpack8Values(paddedBuffer, 0, out, at);
+    }
+    pos += bitWidth;
+  }
+
+  private void nextRun() {
+    if (pos >= end) {
+      throw new ParquetDecodingException("RLE/bit-packed data ends before its values");
+    }
+    int header = readVarInt();
+    if ((header & 1) == 0) {
+      rle = true;
+      runLeft = header >>> 1;
+      int v = 0;
+      for (int i = 0; i < byteWidth; i++) {
+        if (pos >= end) {
+          throw new ParquetDecodingException("RLE run value cut short");
+        }
+        v |= (bytes[pos++] & 0xff) << (8 * i);
+      }
+      rleValue = v;
+    } else {
+      rle = false;
+      long values = (long) (header >>> 1) * 8;
+      runLeft = (int) Math.min(values, Integer.MAX_VALUE);
+      groupPos = 8;
+    }
+    if (runLeft <= 0) {
+      throw new ParquetDecodingException("empty or oversized RLE/bit-packed run");
+    }
+  }
+
+  private int readVarInt() {
+    int value = 0;
+    int shift = 0;
+    while (true) {
+      if (pos >= end || shift > 28) {
+        throw new ParquetDecodingException("malformed RLE/bit-packed run header");
+      }
+      int b = bytes[pos++] & 0xff;
+      value |= (b & 0x7f) << shift;
+      if ((b & 0x80) == 0) {
+        return value;
+      }
+      shift += 7;
+    }
+  }
+}

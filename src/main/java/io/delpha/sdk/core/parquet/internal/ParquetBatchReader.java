@@ -1,0 +1,168 @@
+package io.delpha.sdk.core.parquet.internal;
+
+import io.delpha.sdk.core.DataFormatException;
+import io.delpha.sdk.core.DelphaException;
+import io.delpha.sdk.core.parquet.ColumnBatch;
+import io.delpha.sdk.core.parquet.ColumnBatchReader;
+import io.delpha.sdk.core.parquet.ColumnVector;
+import io.delpha.sdk.core.parquet.ReadOptions;
+import io.delpha.sdk.core.parquet.RowSchema;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.io.InputFile;
+
+/**
+ * Reads a Parquet {@link InputFile} as {@link ColumnBatch}es: parquet-hadoop's file reader fetches a row
+ * group's column chunks (only the columns asked for) and decompresses pages; {@link LeafReader}s decode
+ * them into reused vectors. Columns inside lists, maps and structs are rebuilt from their repetition and
+ * definition levels (see {@link ParquetField}). Any decoding failure becomes a {@link DataFormatException}
+ * naming the source.
+ */
+public final class ParquetBatchReader implements ColumnBatchReader {
+
+  private final String source;
+  private final ParquetFileReader reader;
+  private final RowSchema schema;
+  private final Runnable onClose;
+  private final int batchRows;
+  private final List<ParquetField> fields;
+  private final ColumnVector[] vectors;
+  private final LeafReader[][] leaves;
+  private final NestedAssembly[][] assemblies;
+  private final ColumnBatch batch;
+  private long rowsLeftInGroup;
+  private boolean closed;
+
+  /**
+   * @param source the file or object, for messages
+   * @param file the Parquet input
+   * @param options columns to skip, batch size
+   * @param onClose run once when the reader closes (e.g. deleting a spooled copy)
+   * @throws DataFormatException if the input is not a readable Parquet file, or a column has no row-model
+   *     type and was not skipped
+   */
+  public ParquetBatchReader(String source, InputFile file, ReadOptions options, Runnable onClose) {
+    this.source = source;
+    this.onClose = onClose;
+    this.batchRows = options.batchRows();
+    try {
+      ParquetReadOptions parquetOptions = ParquetReadOptions.builder(new PlainParquetConfiguration())
+          .withCodecFactory(Codecs.INSTANCE)
+          .build();
+      this.reader = new ParquetFileReader(file, parquetOptions);
+    } catch (IOException | RuntimeException e) {
+      onClose.run();
+      throw new DataFormatException(source + " is not a readable Parquet file (corrupt or truncated footer): "
+          + e.getMessage(), e);
+    }
+    try {
+      SchemaMapping.Mapping mapping = SchemaMapping.fromParquet(reader.getFooter().getFileMetaData().getSchema(), source,
+          options);
+      if (mapping.projected()) {
+        reader.setRequestedSchema(mapping.requested());
+      }
+      this.schema = mapping.schema();
+      this.fields = mapping.fields();
+      this.vectors = new ColumnVector[fields.size()];
+      this.leaves = new LeafReader[fields.size()][];
+      this.assemblies = new NestedAssembly[fields.size()][];
+      for (int i = 0; i < vectors.length; i++) {
+        ParquetField field = fields.get(i);
+        vectors[i] = field.newVector();
+        List<ParquetField> leafFields = new ArrayList<>();
+        field.collectLeaves(leafFields);
+        leaves[i] = leafFields.stream().map(LeafReader::new).toArray(LeafReader[]::new);
+        assemblies[i] = new NestedAssembly[leaves[i].length];
+        if (!field.isFlat()) {
+          for (int k = 0; k < leaves[i].length; k++) {
+            assemblies[i][k] = new NestedAssembly(field, vectors[i], leaves[i][k]);
+          }
+        }
+      }
+      this.batch = ColumnBatch.of(schema, List.of(vectors));
+    } catch (RuntimeException e) {
+      closeQuietly();
+      throw e instanceof DelphaException d ? d
+          : new DataFormatException(source + ": unreadable Parquet schema: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public RowSchema schema() {
+    return schema;
+  }
+
+  @Override
+  public ColumnBatch next() {
+    if (closed) {
+      return null;
+    }
+    try {
+      while (rowsLeftInGroup == 0) {
+        PageReadStore pages = reader.readNextRowGroup();
+        if (pages == null) {
+          return null;
+        }
+        rowsLeftInGroup = pages.getRowCount();
+        for (LeafReader[] column : leaves) {
+          for (LeafReader leaf : column) {
+            leaf.startRowGroup(pages);
+          }
+        }
+      }
+      int n = (int) Math.min(batchRows, rowsLeftInGroup);
+      for (int c = 0; c < vectors.length; c++) {
+        ParquetField field = fields.get(c);
+        if (field.isFlat()) {
+          leaves[c][0].readFlat(vectors[c], n);
+        } else {
+          vectors[c].clear();
+          for (NestedAssembly assembly : assemblies[c]) {
+            assembly.read(n);
+          }
+          NestedAssembly.closeOffsets(vectors[c]);
+          if (vectors[c].size() != n) {
+            throw new DataFormatException(source + ": column " + field.column.name() + " has " + vectors[c].size()
+                + " rows where " + n + " were expected");
+          }
+        }
+      }
+      batch.setRowCount(n);
+      rowsLeftInGroup -= n;
+      return batch;
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof DelphaException d) {
+        throw d;
+      }
+      throw new DataFormatException(source + ": corrupt or truncated Parquet data: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (!closed) {
+      closed = true;
+      closeQuietly();
+    }
+  }
+
+  private void closeQuietly() {
+    try {
+      reader.close();
+    } catch (IOException ignored) {
+      // nothing was written; a failed close of a read-only file loses nothing
+    } finally {
+      onClose.run();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "ColumnBatchReader[" + source + "]";
+  }
+}
