@@ -6,12 +6,12 @@ import io.delpha.sdk.core.internal.Retrier;
 import io.delpha.sdk.core.internal.aws.AwsClients;
 import io.delpha.sdk.aws.internal.CassandraLoader;
 import io.delpha.sdk.cassandra.CqlExecutor;
+import io.delpha.sdk.core.AwsClientBuilder;
 import io.delpha.sdk.core.AwsClientSettings;
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.NotFoundException;
 import io.delpha.sdk.core.RetryPolicy;
-import io.delpha.sdk.core.Secret;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.parquet.ParquetRows;
 import io.delpha.sdk.core.storage.ObjectStore;
@@ -37,7 +37,6 @@ import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.Abortable;
@@ -654,8 +653,8 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
   }
 
   /** Builds an {@link AWSManager}. Not thread-safe. */
-  public static final class Builder {
-    private AwsClientSettings.Builder aws = AwsClientSettings.builder().retryPolicy(RetryPolicy.defaults());
+  public static final class Builder implements AwsClientBuilder<Builder> {
+    private AwsClientSettings aws = AwsClientSettings.builder().retryPolicy(RetryPolicy.defaults()).build();
     private FlowType flowType = FlowType.CONTACT;
     private @Nullable URI s3EndpointOverride;
     private @Nullable AppflowClient appflowClient;
@@ -668,66 +667,23 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
 
     private Builder() {}
 
+    @Override
+    public Builder aws(AwsClientSettings settings) {
+      this.aws = Objects.requireNonNull(settings, "settings");
+      return this;
+    }
+
+    @Override
+    public AwsClientSettings aws() {
+      return aws;
+    }
+
     Builder config(AWSConfig config) {
-      this.aws = config.aws().toBuilder();
+      this.aws = config.aws();
       this.s3EndpointOverride = config.s3EndpointOverride();
       this.flowType = config.flowType();
       this.pollBackoff = config.pollBackoff();
       this.recordsPageSize = config.recordsPageSize();
-      return this;
-    }
-
-    /**
-     * Every AWS setting at once (region, credentials, AppFlow endpoint, SDK retries, HTTP client), shared
-     * with the library's other AWS components; replaces the AWS settings given before. The S3 endpoint is
-     * {@link #s3EndpointOverride(URI)}.
-     *
-     * @param settings the settings
-     * @return this builder
-     */
-    public Builder aws(AwsClientSettings settings) {
-      this.aws = settings.toBuilder();
-      return this;
-    }
-
-    /**
-     * Static credentials for AppFlow and S3; without them the default AWS credentials chain is used.
-     *
-     * @param accessKeyId the access key id
-     * @param secretAccessKey the secret access key; never logged or shown
-     * @return this builder
-     */
-    public Builder credentials(String accessKeyId, String secretAccessKey) {
-      aws.credentials(accessKeyId, secretAccessKey);
-      return this;
-    }
-
-    /**
-     * @param accessKeyId the access key id
-     * @param secretAccessKey the secret access key
-     * @return this builder
-     */
-    public Builder credentials(String accessKeyId, Secret secretAccessKey) {
-      aws.credentials(accessKeyId, secretAccessKey);
-      return this;
-    }
-
-    /**
-     * @param provider any AWS credentials provider (an assumed role, a profile)
-     * @return this builder
-     */
-    public Builder credentialsProvider(AwsCredentialsProvider provider) {
-      aws.credentialsProvider(Objects.requireNonNull(provider, "provider"));
-      return this;
-    }
-
-    /**
-     * @param region the AWS region of the flows and their bucket, e.g. {@code eu-west-1}; the default
-     *     region chain otherwise
-     * @return this builder
-     */
-    public Builder region(@Nullable String region) {
-      aws.region(region);
       return this;
     }
 
@@ -737,15 +693,6 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
      */
     public Builder flowType(FlowType type) {
       this.flowType = Objects.requireNonNull(type, "flowType");
-      return this;
-    }
-
-    /**
-     * @param endpoint an AppFlow endpoint (VPC endpoint, test server)
-     * @return this builder
-     */
-    public Builder endpointOverride(@Nullable URI endpoint) {
-      aws.endpointOverride(endpoint);
       return this;
     }
 
@@ -779,19 +726,6 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
      */
     public Builder s3Client(@Nullable S3Client client) {
       this.s3Client = client;
-      return this;
-    }
-
-    /**
-     * The SDK's retries of throttled, failed and unreachable calls, for clients this builder makes:
-     * attempts, first and longest delay and jitter are taken from the policy (the SDK doubles delays).
-     * {@link RetryPolicy#defaults()} by default.
-     *
-     * @param policy the policy
-     * @return this builder
-     */
-    public Builder retryPolicy(RetryPolicy policy) {
-      aws.retryPolicy(Objects.requireNonNull(policy, "retryPolicy"));
       return this;
     }
 
@@ -842,7 +776,7 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
      * @throws InvalidInputException if a client cannot be built (e.g. no region anywhere)
      */
     public AWSManager build() {
-      AWSConfig config = new AWSConfig(aws.build(), s3EndpointOverride, flowType, pollBackoff, recordsPageSize);
+      AWSConfig config = new AWSConfig(aws, s3EndpointOverride, flowType, pollBackoff, recordsPageSize);
       AwsClientSettings settings = config.aws();
       AppflowClient appflow = appflowClient;
       S3Client s3 = s3Client;

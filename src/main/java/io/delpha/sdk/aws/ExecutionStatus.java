@@ -1,5 +1,6 @@
 package io.delpha.sdk.aws;
 
+import org.jspecify.annotations.Nullable;
 /** Where one run (execution) of a flow stands, as AppFlow reports it. */
 public enum ExecutionStatus {
   /** AppFlow {@code InProgress}: still transferring. */
@@ -25,7 +26,7 @@ public enum ExecutionStatus {
    * @param wireName the status as the AppFlow API spells it, e.g. {@code Successful}; may be {@code null}
    * @return the status, {@link #UNKNOWN} for anything else
    */
-  public static ExecutionStatus fromWire(String wireName) {
+  public static ExecutionStatus fromWire(@Nullable String wireName) {
     for (ExecutionStatus s : values()) {
       if (s.wireName.equals(wireName)) {
         return s;

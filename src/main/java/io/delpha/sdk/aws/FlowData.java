@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The records of one successful flow run: every Parquet file of the run's S3 folder read in turn as
@@ -94,7 +95,7 @@ public final class FlowData implements RowReader {
   /**
    * @return the object being read now, {@code null} once every file is read or the reader is closed
    */
-  public String currentFile() {
+  public @Nullable String currentFile() {
     return currentFile;
   }
 

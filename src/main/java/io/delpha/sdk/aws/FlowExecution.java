@@ -3,6 +3,7 @@ package io.delpha.sdk.aws;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One run of a flow, as DescribeFlowExecutionRecords reports it.
@@ -20,12 +21,12 @@ import java.util.Optional;
 public record FlowExecution(
     String executionId,
     ExecutionStatus status,
-    Instant startedAt,
-    Instant lastUpdatedAt,
+    @Nullable Instant startedAt,
+    @Nullable Instant lastUpdatedAt,
     long recordsProcessed,
     long bytesProcessed,
     long bytesWritten,
-    String errorMessage,
+    @Nullable String errorMessage,
     long putFailuresCount) {
 
   /** Checks the required fields. */

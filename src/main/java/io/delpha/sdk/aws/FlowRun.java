@@ -2,6 +2,7 @@ package io.delpha.sdk.aws;
 
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What {@link AWSManager#startFlow(String)} returns: the flow's status, the id of the run just started,
@@ -16,7 +17,7 @@ import java.util.Optional;
  *     can take a moment to appear in the records)
  */
 public record FlowRun(
-    String flowName, String flowArn, FlowStatus status, String executionId, FlowExecution newestExecution) {
+    String flowName, @Nullable String flowArn, FlowStatus status, @Nullable String executionId, @Nullable FlowExecution newestExecution) {
 
   /** Checks the required fields. */
   public FlowRun {

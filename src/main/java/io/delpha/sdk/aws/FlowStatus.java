@@ -1,5 +1,6 @@
 package io.delpha.sdk.aws;
 
+import org.jspecify.annotations.Nullable;
 /** The state of a flow itself (not of one run), as AppFlow reports it. */
 public enum FlowStatus {
   /** AppFlow {@code Active}. */
@@ -27,7 +28,7 @@ public enum FlowStatus {
    * @param wireName the status as the AppFlow API spells it, e.g. {@code Active}; may be {@code null}
    * @return the status, {@link #UNKNOWN} for anything else
    */
-  public static FlowStatus fromWire(String wireName) {
+  public static FlowStatus fromWire(@Nullable String wireName) {
     for (FlowStatus s : values()) {
       if (s.wireName.equals(wireName)) {
         return s;

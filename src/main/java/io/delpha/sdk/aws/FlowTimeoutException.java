@@ -2,6 +2,7 @@ package io.delpha.sdk.aws;
 
 import io.delpha.sdk.core.ServiceUnavailableException;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A flow run did not finish within the time {@link AWSManager#awaitCompletion} was given. The run goes
@@ -17,7 +18,7 @@ public class FlowTimeoutException extends ServiceUnavailableException {
    * @param message which run, for how long, and its last status
    * @param lastSeen the run's last record, {@code null} if AppFlow never listed it
    */
-  public FlowTimeoutException(String message, FlowExecution lastSeen) {
+  public FlowTimeoutException(String message, @Nullable FlowExecution lastSeen) {
     super(message);
     this.lastSeen = lastSeen;
   }

@@ -2,6 +2,7 @@ package io.delpha.sdk.aws;
 
 import io.delpha.sdk.core.NotFoundException;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A flow has no data to read: it never succeeded, or its newest successful run wrote nothing (no
@@ -19,7 +20,7 @@ public class NoFlowDataException extends NotFoundException {
    * @param flowName the flow
    * @param executionId the run without data, {@code null} when the flow never succeeded
    */
-  public NoFlowDataException(String message, String flowName, String executionId) {
+  public NoFlowDataException(String message, String flowName, @Nullable String executionId) {
     super(message);
     this.flowName = flowName;
     this.executionId = executionId;

@@ -6,4 +6,7 @@
  * io.delpha.sdk.aws.AppFlowData} (the newest run's rows, loading into any {@link
  * io.delpha.sdk.cassandra.CqlExecutor}), all implemented by {@link io.delpha.sdk.aws.AWSManager}.
  */
+@NullMarked
 package io.delpha.sdk.aws;
+
+import org.jspecify.annotations.NullMarked;

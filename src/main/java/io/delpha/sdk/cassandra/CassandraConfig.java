@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The settings a {@link CassandraManager} was built with. Immutable; {@link #toString()} never shows
@@ -35,12 +36,12 @@ import java.util.Optional;
 public record CassandraConfig(
     List<InetSocketAddress> contactPoints,
     String localDatacenter,
-    String username,
-    Secret password,
-    Path caPem,
-    Path clientCertificatePem,
-    Path clientKeyPem,
-    String keyspace,
+    @Nullable String username,
+    @Nullable Secret password,
+    @Nullable Path caPem,
+    @Nullable Path clientCertificatePem,
+    @Nullable Path clientKeyPem,
+    @Nullable String keyspace,
     Duration connectTimeout,
     Duration requestTimeout,
     ConsistencyLevel consistency,

@@ -1,5 +1,6 @@
 package io.delpha.sdk.cassandra;
 
+import org.jspecify.annotations.Nullable;
 /**
  * A column of a table or materialized view, as the data dictionary describes it.
  *
@@ -8,4 +9,4 @@ package io.delpha.sdk.cassandra;
  * @param kind its role in the primary key
  * @param clusteringOrder {@code ASC} or {@code DESC} for clustering columns, {@code null} otherwise
  */
-public record ColumnDescription(String name, String type, ColumnKind kind, String clusteringOrder) {}
+public record ColumnDescription(String name, String type, ColumnKind kind, @Nullable String clusteringOrder) {}

@@ -1,6 +1,7 @@
 package io.delpha.sdk.cassandra;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What changed between two data dictionaries ({@code before} to {@code after}): keyspaces, tables and
@@ -52,7 +53,7 @@ public record DictionaryDiff(
    * @param before its type (and kind) before, or {@code null} if it was added
    * @param after its type (and kind) after, or {@code null} if it was removed
    */
-  public record ColumnChange(String table, String column, String before, String after) {
+  public record ColumnChange(String table, String column, @Nullable String before, @Nullable String after) {
     @Override
     public String toString() {
       return table + "." + column + ": " + (before == null ? "(none)" : before) + " -> "

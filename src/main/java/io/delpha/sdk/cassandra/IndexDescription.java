@@ -1,5 +1,6 @@
 package io.delpha.sdk.cassandra;
 
+import org.jspecify.annotations.Nullable;
 /**
  * A secondary index.
  *
@@ -9,4 +10,4 @@ package io.delpha.sdk.cassandra;
  * @param kind {@code COMPOSITES}, {@code KEYS} or {@code CUSTOM}
  * @param className the implementation of a custom index (e.g. SAI's {@code StorageAttachedIndex}), or {@code null}
  */
-public record IndexDescription(String name, String table, String target, String kind, String className) {}
+public record IndexDescription(String name, String table, String target, String kind, @Nullable String className) {}

@@ -1,6 +1,7 @@
 package io.delpha.sdk.cassandra;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A materialized view.
@@ -11,7 +12,7 @@ import java.util.List;
  * @param whereClause its {@code WHERE} clause, or {@code null}
  * @param columns its columns, primary key first
  */
-public record ViewDescription(String keyspace, String name, String baseTable, String whereClause,
+public record ViewDescription(String keyspace, String name, String baseTable, @Nullable String whereClause,
     List<ColumnDescription> columns) {
 
   /** Copies the column list. */

@@ -9,4 +9,7 @@
  * io.delpha.sdk.cassandra.TableDescription}, ...); {@link io.delpha.sdk.cassandra.CassandraKeyspaces}
  * names Cassandra's own keyspaces once.
  */
+@NullMarked
 package io.delpha.sdk.cassandra;
+
+import org.jspecify.annotations.NullMarked;

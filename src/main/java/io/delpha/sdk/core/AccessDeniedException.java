@@ -1,5 +1,6 @@
 package io.delpha.sdk.core;
 
+import org.jspecify.annotations.Nullable;
 /**
  * The caller is not allowed to do what it asked: an access key that is unknown, revoked, expired or
  * malformed, or a statement that reaches outside the caller's organisation. All such refusals look the
@@ -20,7 +21,7 @@ public class AccessDeniedException extends DelphaException {
    * @param message what went wrong, for a human; never a secret
    * @param cause the underlying failure, may be {@code null}
    */
-  public AccessDeniedException(String message, Throwable cause) {
+  public AccessDeniedException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 }

@@ -1,5 +1,6 @@
 package io.delpha.sdk.core;
 
+import org.jspecify.annotations.Nullable;
 /**
  * The remote system refused the credentials presented (wrong user name or password, unknown client,
  * locked user, expired token). The message never repeats the credentials.
@@ -19,7 +20,7 @@ public class AuthenticationException extends DelphaException {
    * @param message what went wrong, for a human; never a secret
    * @param cause the underlying failure, may be {@code null}
    */
-  public AuthenticationException(String message, Throwable cause) {
+  public AuthenticationException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 }

@@ -1,5 +1,6 @@
 package io.delpha.sdk.core;
 
+import org.jspecify.annotations.Nullable;
 /**
  * Data read from a file, an object or a stream is not what it claims to be: a corrupt or truncated
  * Parquet file, a file that is not Parquet at all, a schema that does not match, a malformed CSV row.
@@ -20,7 +21,7 @@ public class DataFormatException extends InvalidInputException {
    * @param message what went wrong, for a human; never a secret
    * @param cause the underlying failure, may be {@code null}
    */
-  public DataFormatException(String message, Throwable cause) {
+  public DataFormatException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 }

@@ -1,5 +1,6 @@
 package io.delpha.sdk.core;
 
+import org.jspecify.annotations.Nullable;
 /**
  * The root of every exception the library throws: one unchecked hierarchy, each subclass named after
  * what went wrong for the caller.
@@ -34,7 +35,7 @@ public class DelphaException extends RuntimeException {
    * @param message what went wrong, for a human; never a secret
    * @param cause the underlying failure, may be {@code null}
    */
-  public DelphaException(String message, Throwable cause) {
+  public DelphaException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 }

@@ -1,5 +1,6 @@
 package io.delpha.sdk.core;
 
+import org.jspecify.annotations.Nullable;
 /**
  * The caller passed something the library or the remote system cannot accept: a malformed
  * argument, a CQL or SOQL syntax error (with the server's own message), a key that escapes a store's
@@ -20,7 +21,7 @@ public class InvalidInputException extends DelphaException {
    * @param message what went wrong, for a human; never a secret
    * @param cause the underlying failure, may be {@code null}
    */
-  public InvalidInputException(String message, Throwable cause) {
+  public InvalidInputException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 }

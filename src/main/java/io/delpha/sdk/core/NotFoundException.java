@@ -1,5 +1,6 @@
 package io.delpha.sdk.core;
 
+import org.jspecify.annotations.Nullable;
 /**
  * What the caller named does not exist: a keyspace, a table, an object key, a secret, a flow, a
  * Salesforce record. The message names what was asked for and, where it helps, what exists nearby.
@@ -19,7 +20,7 @@ public class NotFoundException extends DelphaException {
    * @param message what went wrong, for a human; never a secret
    * @param cause the underlying failure, may be {@code null}
    */
-  public NotFoundException(String message, Throwable cause) {
+  public NotFoundException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 }

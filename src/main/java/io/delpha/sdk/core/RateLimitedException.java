@@ -2,6 +2,7 @@ package io.delpha.sdk.core;
 
 import java.time.Duration;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A remote system refused the call because a rate limit or quota was reached (Salesforce
@@ -25,7 +26,7 @@ public class RateLimitedException extends ServiceUnavailableException {
    * @param retryAfter how long the service asked callers to wait, {@code null} if it did not say
    * @param cause the underlying failure, may be {@code null}
    */
-  public RateLimitedException(String message, Duration retryAfter, Throwable cause) {
+  public RateLimitedException(String message, @Nullable Duration retryAfter, @Nullable Throwable cause) {
     super(message, cause);
     this.retryAfter = retryAfter;
   }

@@ -3,6 +3,7 @@ package io.delpha.sdk.core;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How an embedded HTTP service of the library (the upload endpoint, the usage-analytics service)
@@ -31,7 +32,7 @@ import java.util.Objects;
  * @param maxConcurrentPasswordChecks password verifications run at once (a flood of bad credentials waits
  *     instead of taking every core)
  */
-public record ServerOptions(InetSocketAddress address, ServerTls tls, boolean allowPlainHttp, int maxConnections,
+public record ServerOptions(InetSocketAddress address, @Nullable ServerTls tls, boolean allowPlainHttp, int maxConnections,
     Duration idleTimeout, int maxHeaderBytes, long maxBodyBytes, int threads, int maxConcurrentPasswordChecks) {
 
   /** Validates the limits. */

@@ -2,6 +2,7 @@ package io.delpha.sdk.core;
 
 import java.nio.file.Path;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The key and certificate chain an embedded HTTP service presents for HTTPS: PEM files (a certificate
@@ -18,7 +19,7 @@ import java.util.Objects;
  * @param pkcs12 PKCS#12 key store, or {@code null} for PEM
  * @param pkcs12Password the key store's password, or {@code null} for PEM
  */
-public record ServerTls(Path certificateChainPem, Path privateKeyPem, Path pkcs12, Secret pkcs12Password) {
+public record ServerTls(@Nullable Path certificateChainPem, @Nullable Path privateKeyPem, @Nullable Path pkcs12, @Nullable Secret pkcs12Password) {
 
   /** Checks that exactly one form is given, whole. */
   public ServerTls {

@@ -1,5 +1,6 @@
 package io.delpha.sdk.core;
 
+import org.jspecify.annotations.Nullable;
 /**
  * A remote system could not be reached or stopped answering (connection refused, every contact point
  * down, a server that went away mid-operation, bounded retries exhausted). The operation may succeed
@@ -20,7 +21,7 @@ public class ServiceUnavailableException extends DelphaException {
    * @param message what went wrong, for a human; never a secret
    * @param cause the underlying failure, may be {@code null}
    */
-  public ServiceUnavailableException(String message, Throwable cause) {
+  public ServiceUnavailableException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 }

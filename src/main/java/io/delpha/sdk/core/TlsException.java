@@ -1,5 +1,6 @@
 package io.delpha.sdk.core;
 
+import org.jspecify.annotations.Nullable;
 /**
  * A secure connection could not be established: a certificate or key file that is missing or
  * unreadable, an untrusted server certificate, a host name that does not match, a handshake the server
@@ -20,7 +21,7 @@ public class TlsException extends ServiceUnavailableException {
    * @param message what went wrong, for a human; never a secret
    * @param cause the underlying failure, may be {@code null}
    */
-  public TlsException(String message, Throwable cause) {
+  public TlsException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 }

@@ -24,7 +24,6 @@ import io.delpha.sdk.ingest.internal.PasswordHasher;
 import io.delpha.sdk.ingest.internal.Registry;
 import io.delpha.sdk.ingest.internal.Registry.Customer;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -214,38 +213,9 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
   @Override
   public FetchReport fetch(String customerId, String password, Path clientInputDir) {
     Customer c = authenticate(customerId, password);
-    if (!Files.isDirectory(clientInputDir)) {
-      throw new NotFoundException("client input directory " + clientInputDir + " does not exist");
-    }
-    List<Path> files;
-    try (Stream<Path> s = Files.list(clientInputDir)) {
-      files = s.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
-    } catch (IOException e) {
-      throw new ServiceUnavailableException("cannot list " + clientInputDir + ": " + e.getMessage(), e);
-    }
-    List<RejectedFile> rejected = new ArrayList<>();
-    if (files.size() > c.constraints().numberFiles()) {
-      String reason = "upload has " + files.size() + " files; the limit is " + c.constraints().numberFiles()
-          + " per upload, so nothing was staged";
-      files.forEach(f -> rejected.add(new RejectedFile(f.getFileName().toString(), reason)));
-      return new FetchReport(customerId, List.of(), rejected);
-    }
-    List<Path> passing = new ArrayList<>();
-    for (Path f : files) {
-      String name = f.getFileName().toString();
-      Optional<String> bad;
-      try {
-        bad = FileChecks.check(name, Files.size(f), c.constraints());
-        if (bad.isEmpty()) {
-          try (InputStream in = Files.newInputStream(f)) {
-            bad = FileChecks.sniff(name, in);
-          }
-        }
-      } catch (IOException e) {
-        bad = Optional.of("cannot read the file: " + e.getMessage());
-      }
-      bad.ifPresentOrElse(reason -> rejected.add(new RejectedFile(name, reason)), () -> passing.add(f));
-    }
+    FileChecks.Selection selection = FileChecks.select(clientInputDir, c.constraints());
+    List<RejectedFile> rejected = selection.rejected();
+    List<Path> passing = selection.passing();
     List<StagedFile> accepted = new ArrayList<>();
     for (Path f : passing) {
       String name = f.getFileName().toString();

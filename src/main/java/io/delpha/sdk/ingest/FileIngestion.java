@@ -3,6 +3,7 @@ package io.delpha.sdk.ingest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The figures of one file's ingestion: what the log line says, the metrics table holds and the
@@ -21,7 +22,7 @@ import java.util.Locale;
  * @param finishedAt when it ended
  */
 public record FileIngestion(String customer, String fileName, String stagedKey, long sizeBytes,
-    long rowsIngested, long rowsRejected, Duration elapsed, Status status, String error, String worker,
+    long rowsIngested, long rowsRejected, Duration elapsed, Status status, @Nullable String error, String worker,
     Instant finishedAt) {
 
   /** How a file ended. */

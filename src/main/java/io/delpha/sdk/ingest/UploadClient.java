@@ -5,13 +5,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.delpha.sdk.core.AuthenticationException;
 import io.delpha.sdk.core.DataFormatException;
-import io.delpha.sdk.core.NotFoundException;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.ingest.FetchReport.RejectedFile;
 import io.delpha.sdk.ingest.FetchReport.StagedFile;
 import io.delpha.sdk.ingest.internal.FileChecks;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import io.delpha.sdk.core.internal.http.HttpStatus;
 import io.delpha.sdk.core.internal.http.TrustedCa;
@@ -29,8 +27,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * The client side of {@link UploadServer}, for customers on other machines: the seed's
@@ -105,38 +101,9 @@ public final class UploadClient {
     String auth = "Basic " + Base64.getEncoder().encodeToString((customerId + ":" + password).getBytes(StandardCharsets.UTF_8));
     IngestionConstraints constraints = IngestionConstraints.fromJson(call(HttpRequest.newBuilder(base.resolve("constraints"))
         .header("Authorization", auth).GET(), 200).toString());
-    if (!Files.isDirectory(clientInputDir)) {
-      throw new NotFoundException("client input directory " + clientInputDir + " does not exist");
-    }
-    List<Path> files;
-    try (Stream<Path> s = Files.list(clientInputDir)) {
-      files = s.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
-    } catch (IOException e) {
-      throw new ServiceUnavailableException("cannot list " + clientInputDir + ": " + e.getMessage(), e);
-    }
-    List<RejectedFile> rejected = new ArrayList<>();
-    if (files.size() > constraints.numberFiles()) {
-      String reason = "upload has " + files.size() + " files; the limit is " + constraints.numberFiles()
-          + " per upload, so nothing was staged";
-      files.forEach(f -> rejected.add(new RejectedFile(f.getFileName().toString(), reason)));
-      return new FetchReport(customerId, List.of(), rejected);
-    }
-    List<Path> passing = new ArrayList<>();
-    for (Path f : files) {
-      String name = f.getFileName().toString();
-      Optional<String> bad;
-      try {
-        bad = FileChecks.check(name, Files.size(f), constraints);
-        if (bad.isEmpty()) {
-          try (InputStream in = Files.newInputStream(f)) {
-            bad = FileChecks.sniff(name, in);
-          }
-        }
-      } catch (IOException e) {
-        bad = Optional.of("cannot read the file: " + e.getMessage());
-      }
-      bad.ifPresentOrElse(r -> rejected.add(new RejectedFile(name, r)), () -> passing.add(f));
-    }
+    FileChecks.Selection selection = FileChecks.select(clientInputDir, constraints);
+    List<RejectedFile> rejected = selection.rejected();
+    List<Path> passing = selection.passing();
     if (passing.isEmpty()) {
       return new FetchReport(customerId, List.of(), rejected);
     }

@@ -8,4 +8,7 @@
  * becomes), {@link io.delpha.sdk.ingest.IngestListener} (progress). {@link
  * io.delpha.sdk.ingest.UploadClient} is the seed's {@code fetchdata} as a class.
  */
+@NullMarked
 package io.delpha.sdk.ingest;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,6 +1,7 @@
 package io.delpha.sdk.salesforce;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The outcome for one record of an sObject Collections call, in the order the records were given.
@@ -12,7 +13,7 @@ import java.util.List;
  * @param errors what Salesforce reported for a failed record, empty on success
  */
 public record RecordResult(
-    int index, String id, boolean success, boolean created, List<SalesforceError> errors) {
+    int index, @Nullable String id, boolean success, boolean created, List<SalesforceError> errors) {
 
   /**
    * @param index the record's position

@@ -1,5 +1,6 @@
 package io.delpha.sdk.salesforce;
 
+import org.jspecify.annotations.Nullable;
 /**
  * One object type of the organisation, from describe global.
  *
@@ -16,4 +17,4 @@ public record SObjectSummary(
     boolean custom,
     boolean queryable,
     boolean createable,
-    String keyPrefix) {}
+    @Nullable String keyPrefix) {}

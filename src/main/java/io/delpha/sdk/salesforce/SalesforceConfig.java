@@ -3,6 +3,7 @@ package io.delpha.sdk.salesforce;
 import io.delpha.sdk.core.RetryPolicy;
 import io.delpha.sdk.core.Secret;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a {@link SalesforceManager} connects, as its builder resolved it. Secrets are {@link Secret}s
@@ -27,14 +28,14 @@ import java.time.Duration;
 public record SalesforceConfig(
     String loginUrl,
     String apiVersion,
-    String clientId,
-    Secret clientSecret,
-    String username,
-    Secret password,
+    @Nullable String clientId,
+    @Nullable Secret clientSecret,
+    @Nullable String username,
+    @Nullable Secret password,
     Secret securityToken,
-    Secret privateKeyPem,
+    @Nullable Secret privateKeyPem,
     String jwtAudience,
-    String credentialsSecretName,
+    @Nullable String credentialsSecretName,
     RetryPolicy retryPolicy,
     RetryPolicy bulkPolling,
     Duration bulkTimeout,

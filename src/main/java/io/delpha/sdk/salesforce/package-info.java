@@ -16,4 +16,7 @@
  * }
  * }</pre>
  */
+@NullMarked
 package io.delpha.sdk.salesforce;
+
+import org.jspecify.annotations.NullMarked;

@@ -35,6 +35,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -258,7 +259,7 @@ public final class AccessKeys {
    * @param expiresAt when the key stops working, or {@code null} for never; must be in the future
    * @return the key; its secret is shown only here
    */
-  public IssuedKey issue(String organisation, Instant expiresAt) {
+  public IssuedKey issue(String organisation, @Nullable Instant expiresAt) {
     String org = organisation(organisation);
     Instant now = clock.instant();
     if (expiresAt != null && !expiresAt.isAfter(now)) {

@@ -2,6 +2,7 @@ package io.delpha.sdk.security;
 
 import java.time.Instant;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One row of the append-only audit table. Never holds a secret.
@@ -14,5 +15,5 @@ import java.util.UUID;
  * @param outcome {@code GRANTED}, {@code DENIED} or {@code THROTTLED}
  * @param reason why, in words; for refusals the reason the caller is never told
  */
-public record AuditEvent(UUID eventId, Instant at, String keyId, String organisation, String action,
+public record AuditEvent(UUID eventId, Instant at, @Nullable String keyId, @Nullable String organisation, String action,
     String outcome, String reason) {}

@@ -3,6 +3,7 @@ package io.delpha.sdk.security;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A key just issued by {@link AccessKeys}: the only time its secret exists outside the holder's hands.
@@ -26,7 +27,7 @@ public final class IssuedKey {
    * @param expiresAt when it stops working, or {@code null} for never
    * @param secret the whole key to present, {@code dk_<id>_<secret>}
    */
-  public IssuedKey(String id, String organisation, KeyRole role, Instant createdAt, Instant expiresAt,
+  public IssuedKey(String id, String organisation, KeyRole role, Instant createdAt, @Nullable Instant expiresAt,
       String secret) {
     this.id = Objects.requireNonNull(id, "id");
     this.organisation = Objects.requireNonNull(organisation, "organisation");

@@ -3,4 +3,7 @@
  * Cassandra, and sessions scoped to an organisation's keyspaces. Start at {@link
  * io.delpha.sdk.security.AccessKeys}.
  */
+@NullMarked
 package io.delpha.sdk.security;
+
+import org.jspecify.annotations.NullMarked;

@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A Delta Sharing profile file ({@code config.share}), the credentials a provider hands a recipient.
@@ -48,12 +49,12 @@ public record DeltaSharingProfile(
     int version,
     URI endpoint,
     AuthType type,
-    Secret bearerToken,
-    Instant expirationTime,
+    @Nullable Secret bearerToken,
+    @Nullable Instant expirationTime,
     URI tokenEndpoint,
     String clientId,
     Secret clientSecret,
-    String scope) {
+    @Nullable String scope) {
 
   /** The newest {@code shareCredentialsVersion} this client reads. */
   public static final int NEWEST_VERSION = 2;

@@ -2,6 +2,7 @@ package io.delpha.sdk.sharing;
 
 import io.delpha.sdk.core.InvalidInputException;
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What to read of a table: a filter, a row limit, and a version or timestamp to travel to.
@@ -18,7 +19,7 @@ import java.time.Instant;
  * @param version the table version to read, {@code null} for the current one
  * @param timestamp the time to read the table as of, {@code null} for now; exclusive with {@code version}
  */
-public record ReadOptions(Filter filter, Long limit, Long version, Instant timestamp) {
+public record ReadOptions(@Nullable Filter filter, @Nullable Long limit, @Nullable Long version, @Nullable Instant timestamp) {
 
   /** Validates the options. */
   public ReadOptions {

@@ -1,6 +1,7 @@
 package io.delpha.sdk.sharing;
 
 import io.delpha.sdk.core.InvalidInputException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A shared table, named {@code share.schema.table}.
@@ -10,7 +11,7 @@ import io.delpha.sdk.core.InvalidInputException;
  * @param share its share
  * @param id the server's identifier of the table, {@code null} when the server does not send one
  */
-public record SharedTable(String name, String schema, String share, String id) {
+public record SharedTable(String name, String schema, String share, @Nullable String id) {
 
   /**
    * Parses {@code share.schema.table}.

@@ -3,6 +3,7 @@ package io.delpha.sdk.sharing;
 import io.delpha.sdk.core.parquet.RowSchema;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the sharing server says about a table: its schema as our row schema, its partition columns and
@@ -18,8 +19,8 @@ import java.util.Map;
  */
 public record TableMetadata(
     String id,
-    String name,
-    String description,
+    @Nullable String name,
+    @Nullable String description,
     RowSchema schema,
     List<String> partitionColumns,
     Map<String, String> configuration,

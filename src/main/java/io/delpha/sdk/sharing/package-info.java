@@ -6,4 +6,7 @@
  * io.delpha.sdk.sharing.UsageAnalyticsServer} serves each access key its organisation's rows over HTTP(S)
  * on the library's one HTTP foundation, configured by {@link io.delpha.sdk.core.ServerOptions}.
  */
+@NullMarked
 package io.delpha.sdk.sharing;
+
+import org.jspecify.annotations.NullMarked;

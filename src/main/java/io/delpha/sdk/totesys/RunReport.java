@@ -11,6 +11,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What one pipeline run (or one step run alone) did: per-table counts, objects written, each step's
@@ -44,8 +45,8 @@ public record RunReport(
     Map<String, Long> rejects,
     int objectsWritten,
     Map<Step, Duration> stepDurations,
-    Step failedStep,
-    DelphaException error) {
+    @Nullable Step failedStep,
+    @Nullable DelphaException error) {
 
   private static final ObjectMapper JSON = JsonSupport.MAPPER;
 

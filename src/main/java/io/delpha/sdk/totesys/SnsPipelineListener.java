@@ -3,6 +3,7 @@ package io.delpha.sdk.totesys;
 import io.delpha.sdk.core.internal.aws.AwsErrors;
 import io.delpha.sdk.core.AccessDeniedException;
 import io.delpha.sdk.core.AuthenticationException;
+import io.delpha.sdk.core.AwsClientBuilder;
 import io.delpha.sdk.core.AwsClientSettings;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.InvalidInputException;
@@ -10,14 +11,11 @@ import io.delpha.sdk.core.internal.aws.AwsClients;
 import io.delpha.sdk.core.NotFoundException;
 import io.delpha.sdk.core.RateLimitedException;
 import io.delpha.sdk.core.RetryPolicy;
-import io.delpha.sdk.core.Secret;
 import io.delpha.sdk.core.ServiceUnavailableException;
-import java.net.URI;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sns.SnsClient;
@@ -115,13 +113,24 @@ public final class SnsPipelineListener implements PipelineListener, AutoCloseabl
   }
 
   /** Builds an {@link SnsPipelineListener}. */
-  public static final class Builder {
+  public static final class Builder implements AwsClientBuilder<Builder> {
     private @Nullable SnsClient client;
     private @Nullable String topicArn;
-    private AwsClientSettings.Builder aws = AwsClientSettings.builder();
+    private AwsClientSettings aws = AwsClientSettings.defaults();
     private boolean notifyOnSuccess;
 
     private Builder() {}
+
+    @Override
+    public Builder aws(AwsClientSettings settings) {
+      this.aws = Objects.requireNonNull(settings, "settings");
+      return this;
+    }
+
+    @Override
+    public AwsClientSettings aws() {
+      return aws;
+    }
 
     /**
      * @param topicArn the topic to publish to (required)
@@ -139,66 +148,6 @@ public final class SnsPipelineListener implements PipelineListener, AutoCloseabl
      */
     public Builder client(SnsClient client) {
       this.client = Objects.requireNonNull(client, "client");
-      return this;
-    }
-
-    /**
-     * Every AWS setting at once (region, credentials, endpoint, SDK retries, HTTP client), shared with the
-     * library's other AWS components; replaces the AWS settings given before.
-     *
-     * @param settings the settings
-     * @return this builder
-     */
-    public Builder aws(AwsClientSettings settings) {
-      this.aws = settings.toBuilder();
-      return this;
-    }
-
-    /**
-     * @param region an AWS region id; the default region chain otherwise ({@code us-east-1} when an
-     *     endpoint override is set)
-     * @return this builder
-     */
-    public Builder region(@Nullable String region) {
-      aws.region(region);
-      return this;
-    }
-
-    /**
-     * @param accessKeyId an access key id
-     * @param secretAccessKey its secret
-     * @return this builder
-     */
-    public Builder credentials(String accessKeyId, Secret secretAccessKey) {
-      aws.credentials(accessKeyId, secretAccessKey);
-      return this;
-    }
-
-    /**
-     * @param provider any AWS credentials provider (an assumed role, a profile); the default chain otherwise
-     * @return this builder
-     */
-    public Builder credentialsProvider(AwsCredentialsProvider provider) {
-      aws.credentialsProvider(Objects.requireNonNull(provider, "provider"));
-      return this;
-    }
-
-    /**
-     * @param endpoint an SNS-compatible endpoint (tests, VPC endpoints)
-     * @return this builder
-     */
-    public Builder endpointOverride(@Nullable URI endpoint) {
-      aws.endpointOverride(endpoint);
-      return this;
-    }
-
-    /**
-     * @param policy retries of throttled and failed publications, applied as the SDK's retry strategy (the
-     *     SDK's standard retries otherwise)
-     * @return this builder
-     */
-    public Builder retryPolicy(RetryPolicy policy) {
-      aws.retryPolicy(Objects.requireNonNull(policy, "retryPolicy"));
       return this;
     }
 
@@ -222,7 +171,7 @@ public final class SnsPipelineListener implements PipelineListener, AutoCloseabl
       if (client != null) {
         return new SnsPipelineListener(client, false, topicArn, notifyOnSuccess);
       }
-      SnsClientBuilder b = AwsClients.configure(SnsClient.builder(), aws.build());
+      SnsClientBuilder b = AwsClients.configure(SnsClient.builder(), aws);
       try {
         return new SnsPipelineListener(b.build(), true, topicArn, notifyOnSuccess);
       } catch (SdkClientException e) {

@@ -5,4 +5,7 @@
  * and {@link io.delpha.sdk.totesys.PipelineListener}s hear progress and failures. Hosts depend on its
  * roles {@link io.delpha.sdk.totesys.PipelineRunner} and {@link io.delpha.sdk.totesys.PipelineScheduler}.
  */
+@NullMarked
 package io.delpha.sdk.totesys;
+
+import org.jspecify.annotations.NullMarked;

@@ -2,6 +2,7 @@ package io.delpha.sdk.core.parquet;
 
 import io.delpha.sdk.core.InvalidInputException;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One named, typed column of a {@link RowSchema}.

@@ -1,5 +1,6 @@
 package io.delpha.sdk.core.parquet;
 
+import org.jspecify.annotations.Nullable;
 /**
  * Reads a Parquet source as batches of column vectors, row group by row group: the fast way to read for
  * code that can work on columns (sums, copies into another columnar store, filters). The row view {@link
@@ -29,7 +30,7 @@ public interface ColumnBatchReader extends AutoCloseable {
    * @return the next batch (at least one row), or {@code null} after the last row
    * @throws io.delpha.sdk.core.DataFormatException if the data is corrupt or truncated
    */
-  ColumnBatch next();
+  @Nullable ColumnBatch next();
 
   /** Releases the underlying file or stream. */
   @Override

@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The values of one column for the rows of a {@link ColumnBatch}, in primitive arrays: the columnar view
@@ -104,7 +105,7 @@ public final class ColumnVector {
    * @return an empty vector
    * @throws InvalidInputException if the representation cannot hold the column's type
    */
-  public static ColumnVector leaf(Column column, Physical physical, ChronoUnit unit) {
+  public static ColumnVector leaf(Column column, Physical physical, @Nullable ChronoUnit unit) {
     return new ColumnVector(column, physical, unit, List.of());
   }
 
@@ -254,7 +255,7 @@ public final class ColumnVector {
    * @return the value as a {@link Row} holds it (see {@link ColumnType}), or {@code null}
    * @throws DataFormatException if the stored value is outside its type's range (a corrupt file)
    */
-  public Object get(int index) {
+  public @Nullable Object get(int index) {
     if (nulls != null && nulls[index]) {
       return null;
     }
@@ -289,7 +290,7 @@ public final class ColumnVector {
    *
    * @return the ids for indexes below {@link #size()}, or {@code null} if this batch's values carry none
    */
-  public int[] dictionaryIds() {
+  public int @Nullable [] dictionaryIds() {
     return hasDictionaryIds ? dictionaryIds : null;
   }
 
@@ -399,7 +400,7 @@ public final class ColumnVector {
    * @param index an index below {@link #size()}
    * @return a STRING value, decoded from UTF-8, or {@code null}
    */
-  public String getString(int index) {
+  public @Nullable String getString(int index) {
     if (isNull(index)) {
       return null;
     }
@@ -410,7 +411,7 @@ public final class ColumnVector {
    * @param index an index below {@link #size()}
    * @return a copy of a BINARY value, or {@code null}
    */
-  public byte[] getBytes(int index) {
+  public byte @Nullable [] getBytes(int index) {
     return isNull(index) ? null : Arrays.copyOfRange(data, offsets[index], offsets[index + 1]);
   }
 
@@ -418,7 +419,7 @@ public final class ColumnVector {
    * @param index an index below {@link #size()}
    * @return a DECIMAL value with the column's scale, or {@code null}
    */
-  public BigDecimal getDecimal(int index) {
+  public @Nullable BigDecimal getDecimal(int index) {
     if (isNull(index)) {
       return null;
     }
@@ -439,7 +440,7 @@ public final class ColumnVector {
    * @param index an index below {@link #size()}
    * @return a TIME value, or {@code null}
    */
-  public LocalTime getTime(int index) {
+  public @Nullable LocalTime getTime(int index) {
     if (isNull(index)) {
       return null;
     }
@@ -456,7 +457,7 @@ public final class ColumnVector {
    * @param index an index below {@link #size()}
    * @return a TIMESTAMP value, or {@code null}
    */
-  public Instant getTimestamp(int index) {
+  public @Nullable Instant getTimestamp(int index) {
     if (isNull(index)) {
       return null;
     }
@@ -478,7 +479,7 @@ public final class ColumnVector {
    * @param index an index below {@link #size()}
    * @return a LOCAL_TIMESTAMP value, or {@code null}
    */
-  public LocalDateTime getLocalTimestamp(int index) {
+  public @Nullable LocalDateTime getLocalTimestamp(int index) {
     if (isNull(index)) {
       return null;
     }
@@ -783,7 +784,7 @@ public final class ColumnVector {
    * @throws InvalidInputException if the value has the wrong type, is null in a required column, or would
    *     not be kept exactly (sub-microsecond digits, too many decimal digits, another decimal scale)
    */
-  public void append(Object value) {
+  public void append(@Nullable Object value) {
     int before = size;
     try {
       appendValue(value);

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One row of a run-time {@link RowSchema}: typed values by position or by name. Immutable; values are
@@ -44,7 +45,7 @@ public final class Row {
    * @throws InvalidInputException if a value has the wrong type, is {@code null} in a required column,
    *     or the count does not match
    */
-  public static Row of(RowSchema schema, Object... values) {
+  public static Row of(RowSchema schema, @Nullable Object... values) {
     Objects.requireNonNull(schema, "schema");
     if (values.length != schema.size()) {
       throw new InvalidInputException("row has " + values.length + " values for " + schema.size() + " columns "
@@ -157,7 +158,7 @@ public final class Row {
    * @param index a column position
    * @return the value there, possibly {@code null}
    */
-  public Object get(int index) {
+  public @Nullable Object get(int index) {
     Object v = values[index];
     return v instanceof byte[] b ? b.clone() : v;
   }
@@ -171,7 +172,7 @@ public final class Row {
    * @param column a column name
    * @return the value, possibly {@code null}
    */
-  public Object get(String column) {
+  public @Nullable Object get(String column) {
     return get(schema.requireIndex(column));
   }
 

@@ -4,4 +4,7 @@
  * LocalDate}), and streaming Parquet reading and writing on it ({@link
  * io.delpha.sdk.core.parquet.ParquetRows}).
  */
+@NullMarked
 package io.delpha.sdk.core.parquet;
+
+import org.jspecify.annotations.NullMarked;

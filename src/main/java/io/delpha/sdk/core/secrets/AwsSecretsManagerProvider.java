@@ -3,22 +3,20 @@ package io.delpha.sdk.core.secrets;
 import io.delpha.sdk.core.internal.aws.AwsErrors;
 import io.delpha.sdk.core.AccessDeniedException;
 import io.delpha.sdk.core.AuthenticationException;
+import io.delpha.sdk.core.AwsClientBuilder;
 import io.delpha.sdk.core.AwsClientSettings;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.RateLimitedException;
 import io.delpha.sdk.core.RetryPolicy;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.NotFoundException;
-import io.delpha.sdk.core.Secret;
 import io.delpha.sdk.core.internal.aws.AwsClients;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.secrets.internal.SecretJson;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -111,82 +109,21 @@ public final class AwsSecretsManagerProvider implements SecretProvider, AutoClos
   }
 
   /** Builds an {@link AwsSecretsManagerProvider}; every setting is optional. */
-  public static final class Builder {
-    private AwsClientSettings.Builder aws = AwsClientSettings.builder();
+  public static final class Builder implements AwsClientBuilder<Builder> {
+    private AwsClientSettings aws = AwsClientSettings.defaults();
     private @Nullable SecretsManagerClient client;
 
     private Builder() {}
 
-    /**
-     * Every AWS setting at once (region, credentials, endpoint, SDK retries, HTTP client), shared with the
-     * library's other AWS components; replaces the AWS settings given before.
-     *
-     * @param settings the settings
-     * @return this builder
-     */
+    @Override
     public Builder aws(AwsClientSettings settings) {
-      this.aws = settings.toBuilder();
+      this.aws = Objects.requireNonNull(settings, "settings");
       return this;
     }
 
-    /**
-     * @param region an AWS region id; the default region chain otherwise ({@code us-east-1} when an
-     *     endpoint override is set)
-     * @return this builder
-     */
-    public Builder region(@Nullable String region) {
-      aws.region(region);
-      return this;
-    }
-
-    /**
-     * Static credentials; the default AWS credentials chain otherwise.
-     *
-     * @param accessKeyId the access key id
-     * @param secretAccessKey the secret access key
-     * @return this builder
-     */
-    public Builder credentials(String accessKeyId, Secret secretAccessKey) {
-      aws.credentials(accessKeyId, secretAccessKey);
-      return this;
-    }
-
-    /**
-     * @param accessKeyId the access key id
-     * @param secretAccessKey the secret access key
-     * @return this builder
-     */
-    public Builder credentials(String accessKeyId, String secretAccessKey) {
-      aws.credentials(accessKeyId, secretAccessKey);
-      return this;
-    }
-
-    /**
-     * @param provider any AWS credentials provider
-     * @return this builder
-     */
-    public Builder credentialsProvider(AwsCredentialsProvider provider) {
-      aws.credentialsProvider(Objects.requireNonNull(provider, "provider"));
-      return this;
-    }
-
-    /**
-     * @param endpoint another endpoint (a VPC endpoint, a local emulator)
-     * @return this builder
-     */
-    public Builder endpointOverride(@Nullable URI endpoint) {
-      aws.endpointOverride(endpoint);
-      return this;
-    }
-
-    /**
-     * @param policy retries of throttled and failed reads, applied as the SDK's retry strategy (the SDK's
-     *     standard retries otherwise)
-     * @return this builder
-     */
-    public Builder retryPolicy(RetryPolicy policy) {
-      aws.retryPolicy(Objects.requireNonNull(policy, "retryPolicy"));
-      return this;
+    @Override
+    public AwsClientSettings aws() {
+      return aws;
     }
 
     /**
@@ -208,7 +145,7 @@ public final class AwsSecretsManagerProvider implements SecretProvider, AutoClos
       if (client != null) {
         return new AwsSecretsManagerProvider(client, false, "caller's client");
       }
-      AwsClientSettings settings = aws.build();
+      AwsClientSettings settings = aws;
       SecretsManagerClientBuilder b = AwsClients.configure(SecretsManagerClient.builder(), settings);
       try {
         return new AwsSecretsManagerProvider(b.build(), true, settings.toString());

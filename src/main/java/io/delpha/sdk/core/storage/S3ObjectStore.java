@@ -3,12 +3,12 @@ package io.delpha.sdk.core.storage;
 import io.delpha.sdk.core.internal.aws.AwsErrors;
 import io.delpha.sdk.core.AccessDeniedException;
 import io.delpha.sdk.core.AuthenticationException;
+import io.delpha.sdk.core.AwsClientBuilder;
 import io.delpha.sdk.core.AwsClientSettings;
 import io.delpha.sdk.core.ConflictException;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.NotFoundException;
-import io.delpha.sdk.core.Secret;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.internal.aws.AwsClients;
 import io.delpha.sdk.core.RetryPolicy;
@@ -31,7 +31,6 @@ import java.util.stream.StreamSupport;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -354,14 +353,25 @@ public final class S3ObjectStore implements ObjectStore {
   }
 
   /** Builds an {@link S3ObjectStore}; only {@link #bucket(String)} is required. */
-  public static final class Builder {
+  public static final class Builder implements AwsClientBuilder<Builder> {
     private @Nullable String bucket;
-    private AwsClientSettings.Builder aws = AwsClientSettings.builder();
+    private AwsClientSettings aws = AwsClientSettings.defaults();
     private @Nullable S3Client client;
     private long partSize = 8L * 1024 * 1024;
     private int pageSize = 1000;
 
     private Builder() {}
+
+    @Override
+    public Builder aws(AwsClientSettings settings) {
+      this.aws = Objects.requireNonNull(settings, "settings");
+      return this;
+    }
+
+    @Override
+    public AwsClientSettings aws() {
+      return aws;
+    }
 
     /**
      * @param bucket the bucket holding the objects
@@ -369,81 +379,6 @@ public final class S3ObjectStore implements ObjectStore {
      */
     public Builder bucket(String bucket) {
       this.bucket = bucket;
-      return this;
-    }
-
-    /**
-     * Every AWS setting at once (region, credentials, endpoint, SDK retries, HTTP client), shared with the
-     * library's other AWS components; replaces the AWS settings given before.
-     *
-     * @param settings the settings
-     * @return this builder
-     */
-    public Builder aws(AwsClientSettings settings) {
-      this.aws = settings.toBuilder();
-      return this;
-    }
-
-    /**
-     * @param region an AWS region id such as {@code eu-west-2}; the default region chain otherwise
-     *     ({@code us-east-1} when an endpoint override is set)
-     * @return this builder
-     */
-    public Builder region(@Nullable String region) {
-      aws.region(region);
-      return this;
-    }
-
-    /**
-     * Static credentials; without them the default AWS credentials chain is used (environment, profile,
-     * container or instance role).
-     *
-     * @param accessKeyId the access key id
-     * @param secretAccessKey the secret access key
-     * @return this builder
-     */
-    public Builder credentials(String accessKeyId, String secretAccessKey) {
-      aws.credentials(accessKeyId, secretAccessKey);
-      return this;
-    }
-
-    /**
-     * @param accessKeyId the access key id
-     * @param secretAccessKey the secret access key
-     * @return this builder
-     */
-    public Builder credentials(String accessKeyId, Secret secretAccessKey) {
-      aws.credentials(accessKeyId, secretAccessKey);
-      return this;
-    }
-
-    /**
-     * @param provider any AWS credentials provider (e.g. an assumed role)
-     * @return this builder
-     */
-    public Builder credentialsProvider(AwsCredentialsProvider provider) {
-      aws.credentialsProvider(Objects.requireNonNull(provider, "provider"));
-      return this;
-    }
-
-    /**
-     * @param policy retries of transient S3 failures, applied as the SDK's retry strategy (the SDK's
-     *     standard retries otherwise)
-     * @return this builder
-     */
-    public Builder retryPolicy(RetryPolicy policy) {
-      aws.retryPolicy(Objects.requireNonNull(policy, "retryPolicy"));
-      return this;
-    }
-
-    /**
-     * An S3-compatible server (MinIO, s3proxy, ...); path-style addressing is then used.
-     *
-     * @param endpoint the server's URI
-     * @return this builder
-     */
-    public Builder endpointOverride(@Nullable URI endpoint) {
-      aws.endpointOverride(endpoint);
       return this;
     }
 
@@ -495,7 +430,7 @@ public final class S3ObjectStore implements ObjectStore {
       if (client != null) {
         return new S3ObjectStore(client, false, bucket, (int) partSize, pageSize);
       }
-      AwsClientSettings settings = aws.build();
+      AwsClientSettings settings = aws;
       S3ClientBuilder b = AwsClients.configure(S3Client.builder(), settings)
           .forcePathStyle(settings.endpointOverride() != null);
       try {

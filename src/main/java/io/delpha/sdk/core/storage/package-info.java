@@ -4,4 +4,7 @@
  * and on S3 ({@link io.delpha.sdk.core.storage.S3ObjectStore}). Write-once {@code putIfAbsent}, lazily
  * paged listings, typed errors.
  */
+@NullMarked
 package io.delpha.sdk.core.storage;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,6 +1,9 @@
 package io.delpha.sdk.ingest.internal;
 
+import io.delpha.sdk.core.NotFoundException;
+import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.ingest.IngestionConstraints;
+import io.delpha.sdk.ingest.FetchReport.RejectedFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -9,13 +12,19 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The checks every file passes before it is staged: a safe name, an accepted extension, content that
  * looks like that format (sniffed from its first 64 KiB), and the size limit. The count of files per
- * upload is the caller's check.
+ * upload is checked by {@link #select(Path, IngestionConstraints)}, which applies them all to a directory
+ * (the in-process {@code BatchIngestor.fetch} and the remote {@code UploadClient.fetch} both use it).
  */
 public final class FileChecks {
 
@@ -126,5 +135,59 @@ public final class FileChecks {
   public static String extension(String name) {
     int dot = name.lastIndexOf('.');
     return dot < 0 ? "" : name.substring(dot).toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * A client input directory sorted into the files that may be sent and those refused, with reasons.
+   *
+   * @param passing the files that passed every check, in name order
+   * @param rejected the refused files and why
+   */
+  public record Selection(List<Path> passing, List<RejectedFile> rejected) {}
+
+  /**
+   * Applies every check to the regular, non-hidden files of a directory. More files than {@link
+   * IngestionConstraints#numberFiles()} refuses them all ("nothing was staged").
+   *
+   * @param dir the client input directory
+   * @param constraints the customer's constraints
+   * @return the selection; {@code rejected} is a mutable list the caller may add to
+   * @throws NotFoundException if the directory does not exist
+   * @throws ServiceUnavailableException if it cannot be listed
+   */
+  public static Selection select(Path dir, IngestionConstraints constraints) {
+    if (!Files.isDirectory(dir)) {
+      throw new NotFoundException("client input directory " + dir + " does not exist");
+    }
+    List<Path> files;
+    try (Stream<Path> s = Files.list(dir)) {
+      files = s.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
+    } catch (IOException e) {
+      throw new ServiceUnavailableException("cannot list " + dir + ": " + e.getMessage(), e);
+    }
+    List<RejectedFile> rejected = new ArrayList<>();
+    if (files.size() > constraints.numberFiles()) {
+      String reason = "upload has " + files.size() + " files; the limit is " + constraints.numberFiles()
+          + " per upload, so nothing was staged";
+      files.forEach(f -> rejected.add(new RejectedFile(f.getFileName().toString(), reason)));
+      return new Selection(List.of(), rejected);
+    }
+    List<Path> passing = new ArrayList<>();
+    for (Path f : files) {
+      String name = f.getFileName().toString();
+      Optional<String> bad;
+      try {
+        bad = check(name, Files.size(f), constraints);
+        if (bad.isEmpty()) {
+          try (InputStream in = Files.newInputStream(f)) {
+            bad = sniff(name, in);
+          }
+        }
+      } catch (IOException e) {
+        bad = Optional.of("cannot read the file: " + e.getMessage());
+      }
+      bad.ifPresentOrElse(reason -> rejected.add(new RejectedFile(name, reason)), () -> passing.add(f));
+    }
+    return new Selection(List.copyOf(passing), rejected);
   }
 }
