@@ -14,12 +14,24 @@ cd "$(dirname "$0")/.."
 WORK="$PWD/target/bench"
 mkdir -p "$WORK"
 
-BENCHMARKS=(parquet)
+BENCHMARKS=(parquet sharing ingest)
 
 bench_parquet() {
   # 1M rows x 6 columns (long, string, decimal, timestamp, boolean, date), SNAPPY, one thread each side,
   # best of PARQUET_REPS runs; anchors: DuckDB COPY TO parquet and DuckDB's scan of our file
   java -Xmx3g -cp "$CP" io.delpha.sdk.bench.ParquetBenchmark "${PARQUET_ROWS:-1000000}" "${PARQUET_REPS:-5}"
+}
+
+bench_sharing() {
+  # 20 files x 100k rows through a Delta Sharing server on loopback, against a plain parallel download of the
+  # same files (4 at a time each side); every row counted and checksummed before a figure is printed
+  java -Xmx2g -cp "$CP" io.delpha.sdk.bench.DeltaSharingBenchmark "${SHARING_FILES:-20}" "${SHARING_ROWS:-100000}" 4 "${SHARING_ROUNDS:-4}"
+}
+
+bench_ingest() {
+  # 1M-row CSV into one Cassandra node: BatchIngestor, dsbulk 1.10.0 (defaults and 256 queries), a raw-driver
+  # writer (the ceiling), each in its own JVM under GNU time; exact counts per table before any figure
+  bash bench/ingest-vs-dsbulk.sh "${INGEST_ROWS:-1000000}"
 }
 
 if [ "$#" -gt 0 ]; then

@@ -50,8 +50,8 @@ import java.util.Objects;
  *
  * <p>The bearer token goes to the sharing server only, never to the presigned file URLs, and requests
  * to the server never follow redirects (a redirect would carry the token elsewhere). Files are
- * downloaded by a bounded pool ({@link Builder#downloadParallelism(int)}) and read in the order they
- * arrive, so rows of different files interleave in no fixed order. Expired presigned URLs are refreshed
+ * downloaded and decoded by a bounded pool ({@link Builder#downloadParallelism(int)}) and handed over as
+ * they are decoded, so rows of different files interleave in no fixed order. Expired presigned URLs are refreshed
  * by sending the query again; 429, 5xx and connection failures are retried per the {@link RetryPolicy}.
  * Errors are typed: 400 {@link InvalidInputException}, 401 {@link io.delpha.sdk.core.AuthenticationException},
  * 403 {@link io.delpha.sdk.core.AccessDeniedException}, 404 {@link io.delpha.sdk.core.NotFoundException},

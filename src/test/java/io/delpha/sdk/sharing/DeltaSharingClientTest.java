@@ -500,6 +500,52 @@ class DeltaSharingClientTest {
   }
 
   @Test
+  @DisplayName("many files of several chunks each, decoded by parallel workers: every row exactly once, files' rows in order; a corrupt file fails the read")
+  void parallelDecodeIsComplete() {
+    List<String> lines = new ArrayList<>();
+    int files = 9;
+    int perFile = 2_500; // more than two chunks a file
+    int[] sizes = new int[files];
+    for (int f = 0; f < files; f++) {
+      List<Row> rows = new ArrayList<>();
+      for (int i = 0; i < perFile; i++) {
+        long user = (long) f * perFile + i;
+        rows.add(fileRow("org" + f, user, (int) (user % 97), "1.00"));
+      }
+      byte[] body = parquet(dir, FILE_SCHEMA, rows);
+      sizes[f] = body.length;
+      String path = "/storage/many/part-" + f + ".parquet";
+      wm.stubFor(get(urlPathEqualTo(path)).willReturn(aResponse().withStatus(200).withBody(body)));
+      lines.add(fileLine("file", wm.baseUrl() + path, "many-" + f, map("usage_date", "2024-02-0" + (1 + f)),
+          body.length, null, null, null, 3L));
+    }
+    stubQuery(lines);
+    List<Row> all;
+    try (RowReader reader = clientFor(wm.baseUrl() + "/delta-sharing/", 4).readTable("analytics.platform.usage")) {
+      all = drain(reader);
+    }
+    assertThat(all).hasSize(files * perFile);
+    assertThat(all.stream().map(r -> r.getLong("user_id")).distinct().count()).isEqualTo((long) files * perFile);
+    for (int f = 0; f < files; f++) {
+      String org = "org" + f;
+      List<Long> ids = all.stream().filter(r -> r.getString("org").equals(org)).map(r -> r.getLong("user_id")).toList();
+      assertThat(ids).as("rows of one file keep their order").isSorted().hasSize(perFile);
+      LocalDate date = LocalDate.of(2024, 2, 1 + f);
+      assertThat(all.stream().filter(r -> r.getString("org").equals(org)))
+          .allSatisfy(r -> assertThat(r.getDate("usage_date")).isEqualTo(date));
+    }
+
+    // the same table with one file replaced by bytes that are not Parquet
+    String broken = "/storage/many/part-4.parquet";
+    wm.stubFor(get(urlPathEqualTo(broken)).willReturn(aResponse().withStatus(200)
+        .withBody(new byte[sizes[4]])));
+    try (RowReader reader = clientFor(wm.baseUrl() + "/delta-sharing/", 4).readTable("analytics.platform.usage")) {
+      assertThatThrownBy(() -> drain(reader)).isInstanceOf(DataFormatException.class).hasMessageContaining("many-4");
+      assertThat(reader.hasNext()).as("a failed reader is closed").isFalse();
+    }
+  }
+
+  @Test
   @DisplayName("closing a reader early stops the downloads and returns")
   void earlyClose() {
     stubQuery(stubFiles("", null));

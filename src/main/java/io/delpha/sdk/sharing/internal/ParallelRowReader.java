@@ -17,16 +17,25 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * The rows of many data files, downloaded by a bounded pool and read in the order downloads finish.
- * At most {@code parallelism} downloads run and at most {@code parallelism} downloaded files wait to be
- * read, so memory holds one row group at a time and local disk at most {@code 2 x parallelism + 1}
- * files, however large the table. The filter and limit are applied here. Not thread-safe (one consumer).
+ * The rows of many data files, downloaded, decoded, mapped to the table's schema and filtered by a
+ * bounded pool of workers, and handed to the one consumer in chunks. Decoding overlaps the transfer of
+ * the next files and runs on as many cores as there are workers; the consumer only iterates.
+ *
+ * <p>Rows of one file stay in file order, but chunks of different files interleave: a table's rows have
+ * no order in Delta Sharing. Bounds: at most {@code parallelism} files are on local disk (a worker
+ * deletes its spool file when it has read it), each worker holds one row group and one chunk, and at
+ * most {@code 2 x parallelism} chunks of {@value #CHUNK} rows wait for the consumer. The limit is
+ * applied by the consumer. Not thread-safe (one consumer).
  */
 public final class ParallelRowReader implements RowReader {
+
+  /** Rows per chunk handed from a worker to the consumer. */
+  static final int CHUNK = 1024;
 
   private static final AtomicInteger POOLS = new AtomicInteger();
 
@@ -38,18 +47,17 @@ public final class ParallelRowReader implements RowReader {
   private final Long limit;
   private final String table;
   private final ExecutorService pool;
-  private final BlockingQueue<Ready> ready;
+  private final BlockingQueue<Chunk> ready;
 
-  private int filesTaken;
-  private RowReader current;
-  private int[] fileIndex;
-  private Object[] fileConstants;
-  private String currentName;
-  private Row buffered;
+  private int filesDone;
+  private Row[] rows = new Row[0];
+  private int rowsInChunk;
+  private int position;
   private long emitted;
   private volatile boolean closed;
 
-  private record Ready(FileAction file, RowReader reader, RuntimeException error) {}
+  /** Rows of one file, the end of a file ({@code last}), or a failure. */
+  private record Chunk(Row[] rows, int count, boolean last, RuntimeException error) {}
 
   /**
    * @param schema the rows' schema
@@ -57,8 +65,8 @@ public final class ParallelRowReader implements RowReader {
    * @param constants per file, values of columns that are not in the file (partition values, change data
    *     feed columns)
    * @param opener downloads and opens one file
-   * @param parallelism concurrent downloads
-   * @param filter rows to keep, may be {@code null}
+   * @param parallelism concurrent downloads (and decoders)
+   * @param filter rows to keep, may be {@code null}; must be safe to test from several threads
    * @param limit the most rows, may be {@code null}
    * @param table the table, for messages
    */
@@ -72,7 +80,7 @@ public final class ParallelRowReader implements RowReader {
     this.limit = limit;
     this.table = table;
     int threads = Math.max(1, Math.min(parallelism, Math.max(1, files.size())));
-    this.ready = new ArrayBlockingQueue<>(threads);
+    this.ready = new ArrayBlockingQueue<>(2 * threads);
     int poolId = POOLS.incrementAndGet();
     AtomicInteger threadId = new AtomicInteger();
     ThreadFactory factory = r -> {
@@ -87,45 +95,58 @@ public final class ParallelRowReader implements RowReader {
       return;
     }
     for (FileAction file : files) {
-      pool.execute(() -> download(file));
+      pool.execute(() -> readFile(file));
     }
     pool.shutdown(); // no new tasks; the submitted ones still run
   }
 
-  private void download(FileAction file) {
-    if (Thread.currentThread().isInterrupted()) {
+  /** A worker's whole job for one file: download, decode, map, filter, hand over in chunks. */
+  private void readFile(FileAction file) {
+    if (closed || Thread.currentThread().isInterrupted()) {
       return;
     }
-    Ready result;
-    try {
-      result = new Ready(file, opener.apply(file), null);
+    String name = table + " file " + file.id();
+    try (RowReader reader = opener.apply(file)) {
+      FileMapping mapping = new FileMapping(reader.schema(), constants.getOrDefault(file, Map.of()), name);
+      Row[] chunk = new Row[CHUNK];
+      int n = 0;
+      while (reader.hasNext()) {
+        if (closed) {
+          return;
+        }
+        Row row = mapping.map(reader.next());
+        if (filter == null || filter.test(row)) {
+          chunk[n++] = row;
+          if (n == CHUNK) {
+            if (!hand(new Chunk(chunk, n, false, null))) {
+              return;
+            }
+            chunk = new Row[CHUNK];
+            n = 0;
+          }
+        }
+      }
+      hand(new Chunk(chunk, n, true, null));
     } catch (RuntimeException e) {
-      result = new Ready(file, null, e);
-    }
-    try {
-      if (!closed) {
-        ready.put(result);
-      } else if (result.reader != null) {
-        result.reader.close();
-      }
-    } catch (InterruptedException e) {
-      if (result.reader != null) {
-        result.reader.close(); // the consumer closed: free the spool file
-      }
-      Thread.currentThread().interrupt();
-    }
-    if (closed) {
-      drain(); // the consumer closed while this file was queued
+      hand(new Chunk(null, 0, true, e));
     }
   }
 
-  private void drain() {
-    Ready r;
-    while ((r = ready.poll()) != null) {
-      if (r.reader != null) {
-        r.reader.close();
+  /** @return whether the chunk was handed over; {@code false} once the consumer closed */
+  private boolean hand(Chunk chunk) {
+    try {
+      while (!closed) {
+        if (ready.offer(chunk, 100, TimeUnit.MILLISECONDS)) {
+          if (closed) {
+            ready.clear();
+          }
+          return true;
+        }
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
+    return false;
   }
 
   @Override
@@ -135,21 +156,20 @@ public final class ParallelRowReader implements RowReader {
 
   @Override
   public boolean hasNext() {
-    while (buffered == null && !closed) {
-      if (limit != null && emitted >= limit) {
+    if (closed) {
+      return false;
+    }
+    if (limit != null && emitted >= limit) {
+      close();
+      return false;
+    }
+    while (position == rowsInChunk) {
+      if (!advance()) {
         close();
         return false;
       }
-      if (current != null && current.hasNext()) {
-        Row row = map(current.next());
-        if (filter == null || filter.test(row)) {
-          buffered = row;
-        }
-      } else if (!advance()) {
-        close();
-      }
     }
-    return buffered != null;
+    return true;
   }
 
   @Override
@@ -157,84 +177,90 @@ public final class ParallelRowReader implements RowReader {
     if (!hasNext()) {
       throw new NoSuchElementException("no more rows in " + table);
     }
-    Row row = buffered;
-    buffered = null;
+    Row row = rows[position];
+    rows[position++] = null;
     emitted++;
     return row;
   }
 
   private boolean advance() {
-    if (current != null) {
-      current.close();
-      current = null;
+    while (filesDone < fileCount) {
+      Chunk next;
+      try {
+        next = ready.take();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        close();
+        throw new ServiceUnavailableException("interrupted while waiting for the files of " + table, e);
+      }
+      if (next.error != null) {
+        close();
+        throw next.error;
+      }
+      if (next.last) {
+        filesDone++;
+      }
+      if (next.count > 0) {
+        rows = next.rows;
+        rowsInChunk = next.count;
+        position = 0;
+        return true;
+      }
     }
-    if (filesTaken == fileCount) {
-      return false;
-    }
-    Ready next;
-    try {
-      next = ready.take();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      close();
-      throw new ServiceUnavailableException("interrupted while waiting for the files of " + table, e);
-    }
-    filesTaken++;
-    if (next.error != null) {
-      close();
-      throw next.error;
-    }
-    current = next.reader;
-    currentName = table + " file " + next.file.id();
-    bind(current.schema(), constants.getOrDefault(next.file, Map.of()));
-    return true;
+    return false;
   }
 
-  /** Maps each column of the rows to a column of the file or to a constant of the file. */
-  private void bind(RowSchema fileSchema, Map<String, Object> fileConstantValues) {
-    fileIndex = new int[schema.size()];
-    fileConstants = new Object[schema.size()];
-    for (int i = 0; i < schema.size(); i++) {
-      Column c = schema.column(i);
-      if (fileConstantValues.containsKey(c.name())) {
-        fileIndex[i] = -1;
-        fileConstants[i] = fileConstantValues.get(c.name());
-      } else {
-        fileIndex[i] = fileSchema.indexOf(c.name()).orElse(-1);
-        if (fileIndex[i] < 0 && !c.nullable()) {
-          close();
-          throw new DataFormatException(currentName + " has no column " + c.name() + ", which is not nullable");
+  /** Maps the rows of one file to the table's schema: its columns by name, its constants, coerced. */
+  private final class FileMapping {
+    private final int[] fileIndex = new int[schema.size()];
+    private final Object[] fileConstants = new Object[schema.size()];
+    /** Whether the file's column has the table column's type, so its values pass unchanged. */
+    private final boolean[] sameType = new boolean[schema.size()];
+    private final String name;
+
+    FileMapping(RowSchema fileSchema, Map<String, Object> fileConstantValues, String name) {
+      this.name = name;
+      for (int i = 0; i < schema.size(); i++) {
+        Column c = schema.column(i);
+        if (fileConstantValues.containsKey(c.name())) {
+          fileIndex[i] = -1;
+          fileConstants[i] = fileConstantValues.get(c.name());
+        } else {
+          fileIndex[i] = fileSchema.indexOf(c.name()).orElse(-1);
+          if (fileIndex[i] < 0 && !c.nullable()) {
+            throw new DataFormatException(name + " has no column " + c.name() + ", which is not nullable");
+          }
+          sameType[i] = fileIndex[i] >= 0 && fileSchema.column(fileIndex[i]).type().equals(c.type());
         }
       }
     }
-  }
 
-  private Row map(Row fileRow) {
-    Object[] values = new Object[schema.size()];
-    for (int i = 0; i < values.length; i++) {
-      values[i] = fileIndex[i] >= 0
-          ? Values.coerce(schema.column(i), fileRow.get(fileIndex[i]), currentName)
-          : fileConstants[i];
-    }
-    try {
-      return Row.of(schema, values);
-    } catch (InvalidInputException e) {
-      close();
-      throw new DataFormatException(currentName + " holds a row that does not fit the table's schema: "
-          + e.getMessage(), e);
+    Row map(Row fileRow) {
+      Object[] values = new Object[fileIndex.length];
+      for (int i = 0; i < values.length; i++) {
+        int f = fileIndex[i];
+        values[i] = f < 0 ? fileConstants[i]
+            : sameType[i] ? fileRow.get(f)
+            : Values.coerce(schema.column(i), fileRow.get(f), name);
+      }
+      try {
+        return Row.of(schema, values);
+      } catch (InvalidInputException e) {
+        throw new DataFormatException(name + " holds a row that does not fit the table's schema: "
+            + e.getMessage(), e);
+      }
     }
   }
 
   @Override
   public void close() {
-    if (current != null) {
-      current.close();
-      current = null;
-    }
+    rows = new Row[0];
+    rowsInChunk = 0;
+    position = 0;
     if (!closed) {
       closed = true;
       pool.shutdownNow();
     }
-    drain();
+    ready.clear();
   }
 }
