@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # BatchIngestor vs DataStax Bulk Loader 1.10.0 vs a raw-driver writer, on one local Cassandra node (1 GB heap).
 # Usage: bench/ingest-vs-dsbulk.sh [rows]   (default 1000000). Takes several minutes; run it alone.
+# BENCH_JFR=/tmp/ours.jfr also records a CPU profile of our loader.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROWS="${1:-1000000}"
@@ -33,7 +34,7 @@ POM
 fi
 
 # 3. the run: one node with a 1 GB heap; each loader in its own JVM under GNU time
-java -Xmx2g \
+java -Xmx2g ${BENCH_JFR:+-Dbench.jfr="$BENCH_JFR"} \
   -Ddelpha.cassandra.lib="$PWD/target/cassandra-server/lib" \
   -Ddelpha.test.work="$WORK/servers" \
   -Ddelpha.cassandra.heap=1g \

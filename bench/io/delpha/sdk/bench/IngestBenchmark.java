@@ -110,8 +110,12 @@ public final class IngestBenchmark {
           "com.datastax.oss.dsbulk.runner.DataStaxBulkLoader", "load", "-url", csv.toString(), "-k", KS, "-t",
           "t_dsbulk_tuned", "-h", host, "-port", port, "-header", "true", "--engine.maxConcurrentQueries", "256",
           "-logDir", work.resolve("dsbulk-logs").toString())));
-      results.add(run(work, "BatchIngestor", rows, List.of(java, "-Xmx1g", "-cp", cp, IngestBenchmark.class.getName(),
-          "ours", host, port, staging.toString())));
+      List<String> oursCommand = new ArrayList<>(List.of(java, "-Xmx1g"));
+      if (System.getProperty("bench.jfr") != null) { // a CPU profile of our loader: -Dbench.jfr=<file.jfr>
+        oursCommand.add("-XX:StartFlightRecording=settings=profile,filename=" + System.getProperty("bench.jfr"));
+      }
+      oursCommand.addAll(List.of("-cp", cp, IngestBenchmark.class.getName(), "ours", host, port, staging.toString()));
+      results.add(run(work, "BatchIngestor", rows, oursCommand));
       results.add(run(work, "raw driver (ceiling)", rows, List.of(java, "-Xmx1g", "-cp", cp, IngestBenchmark.class.getName(),
           "raw", host, port, String.valueOf(rows))));
       // completeness first: exact counts per table, by token range (a full COUNT(*) of a million rows times out

@@ -14,6 +14,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.ResolverStyle;
 import java.time.temporal.TemporalAccessor;
 import java.util.HexFormat;
 import java.util.Locale;
@@ -34,7 +35,8 @@ public final class CqlValues {
       .append(DateTimeFormatter.ISO_LOCAL_TIME)
       .optionalStart().appendOffset("+HH:MM:ss", "Z").optionalEnd()
       .optionalStart().appendOffset("+HHmm", "Z").optionalEnd()
-      .toFormatter(Locale.ROOT);
+      .toFormatter(Locale.ROOT)
+      .withResolverStyle(ResolverStyle.STRICT); // 2024-02-30 is refused, not moved to the 29th
 
   private CqlValues() {}
 
@@ -87,14 +89,116 @@ public final class CqlValues {
    */
   static Instant timestamp(String text) {
     String s = text.trim();
-    if (!s.isEmpty() && s.chars().allMatch(c -> c >= '0' && c <= '9' || c == '-') && s.indexOf('-', 1) < 0) {
+    if (isEpochMillis(s)) {
       return Instant.ofEpochMilli(Long.parseLong(s));
     }
+    Instant fast = isoFast(s);
+    return fast != null ? fast : isoGeneral(s);
+  }
+
+  /** ISO-8601 through the general formatter: every shape {@link #TIMESTAMP} accepts, with its errors. */
+  static Instant isoGeneral(String s) {
     TemporalAccessor t = TIMESTAMP.parseBest(s, OffsetDateTime::from, LocalDateTime::from);
     if (t instanceof OffsetDateTime odt) {
       return odt.toInstant();
     }
     return ((LocalDateTime) t).toInstant(ZoneOffset.UTC);
+  }
+
+  private static boolean isEpochMillis(String s) {
+    if (s.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!(c >= '0' && c <= '9' || c == '-' && i == 0)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The common shapes read without the general formatter (which costs more than the rest of a CSV row):
+   * {@code yyyy-MM-dd(T| )HH:mm[:ss[.fraction]]} and {@code Z}, {@code +HH:MM}, {@code +HHMM} or nothing.
+   *
+   * @return the instant, or {@code null} for any other shape or an out-of-range field, which the general
+   *     formatter then reads or explains
+   */
+  static Instant isoFast(String s) {
+    int n = s.length();
+    if (n < 16 || s.charAt(4) != '-' || s.charAt(7) != '-' || (s.charAt(10) != 'T' && s.charAt(10) != ' ')
+        || s.charAt(13) != ':') {
+      return null;
+    }
+    int year = digits(s, 0, 4);
+    int month = digits(s, 5, 2);
+    int day = digits(s, 8, 2);
+    int hour = digits(s, 11, 2);
+    int minute = digits(s, 14, 2);
+    if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0) {
+      return null;
+    }
+    int i = 16;
+    int second = 0;
+    int nano = 0;
+    if (i < n && s.charAt(i) == ':') {
+      second = digits(s, i + 1, 2);
+      if (second < 0) {
+        return null;
+      }
+      i += 3;
+      if (i < n && s.charAt(i) == '.') {
+        int start = ++i;
+        while (i < n && i - start < 9 && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+          nano = nano * 10 + (s.charAt(i) - '0');
+          i++;
+        }
+        if (i == start) {
+          return null;
+        }
+        for (int k = i - start; k < 9; k++) {
+          nano *= 10;
+        }
+      }
+    }
+    int offsetSeconds;
+    if (i == n) {
+      offsetSeconds = 0;
+    } else if (s.charAt(i) == 'Z' && i + 1 == n) {
+      offsetSeconds = 0;
+    } else if ((s.charAt(i) == '+' || s.charAt(i) == '-') && (n - i == 6 && s.charAt(i + 3) == ':' || n - i == 5)) {
+      int oh = digits(s, i + 1, 2);
+      int om = digits(s, n - 2, 2);
+      if (oh < 0 || om < 0 || oh > 18 || om > 59) {
+        return null;
+      }
+      offsetSeconds = (s.charAt(i) == '-' ? -1 : 1) * (oh * 3600 + om * 60);
+    } else {
+      return null;
+    }
+    try {
+      return LocalDateTime.of(year, month, day, hour, minute, second, nano)
+          .toInstant(ZoneOffset.ofTotalSeconds(offsetSeconds));
+    } catch (java.time.DateTimeException e) {
+      return null;
+    }
+  }
+
+  /** @return the non-negative number written by {@code count} ASCII digits at {@code from}, or -1 */
+  private static int digits(String s, int from, int count) {
+    if (from + count > s.length()) {
+      return -1;
+    }
+    int v = 0;
+    for (int i = from; i < from + count; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      v = v * 10 + (c - '0');
+    }
+    return v;
   }
 
   private static InetAddress inet(String text) {

@@ -1,0 +1,86 @@
+package io.delpha.sdk.ingest.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The CSV parser reads the same records whatever pieces its input arrives in. */
+class CsvParserTest {
+
+  private record Parsed(List<String> fields, String raw, long line, String error) {}
+
+  @Test
+  @DisplayName("2,000 generated CSV texts (quotes, doubled quotes, CR/LF/CRLF, broken quoting) parse the same from one read as from reads of 1 to 7 characters")
+  void samePiecesWholeOrSplit() throws IOException {
+    Random random = new Random(20261122);
+    String alphabet = "ab,\"\r\n x1";
+    for (int t = 0; t < 2_000; t++) {
+      StringBuilder text = new StringBuilder();
+      int n = random.nextInt(200);
+      for (int i = 0; i < n; i++) {
+        text.append(random.nextInt(3) == 0 ? alphabet.charAt(random.nextInt(alphabet.length())) : 'q');
+      }
+      String csv = text.toString();
+      List<Parsed> whole = parse(new StringReader(csv));
+      List<Parsed> split = parse(new ChoppyReader(csv, random.nextLong()));
+      assertThat(split).as("csv %s", csv.replace("\r", "\\r").replace("\n", "\\n")).isEqualTo(whole);
+    }
+  }
+
+  @Test
+  @DisplayName("plain, quoted and broken records: fields, raw text, line numbers and errors")
+  void records() throws IOException {
+    List<Parsed> got = parse(new StringReader("id,name\r\n1,\"a, \"\"b\"\"\"\n2,plain text\r3,x\"y\n4,\"z\"w\n5,\"open"));
+    assertThat(got).extracting(Parsed::fields).containsExactly(List.of("id", "name"), List.of("1", "a, \"b\""),
+        List.of("2", "plain text"), List.of("3", "x\"y"), List.of("4", "zw"), List.of("5", "open"));
+    assertThat(got).extracting(Parsed::line).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+    assertThat(got.get(1).raw()).isEqualTo("1,\"a, \"\"b\"\"\"");
+    assertThat(got.get(2).error()).isNull();
+    assertThat(got.get(3).error()).isEqualTo("quote inside unquoted field 2");
+    assertThat(got.get(4).error()).isEqualTo("text after the closing quote of field 2");
+    assertThat(got.get(5).error()).isEqualTo("quoted field never closed before the end of the file");
+  }
+
+  private static List<Parsed> parse(Reader in) throws IOException {
+    CsvParser p = new CsvParser(in, ',');
+    List<Parsed> out = new ArrayList<>();
+    List<String> fields;
+    while ((fields = p.next()) != null) {
+      out.add(new Parsed(List.copyOf(fields), p.raw(), p.line(), p.error()));
+    }
+    return out;
+  }
+
+  /** Hands out its text 1 to 7 characters per read, as a slow network stream might. */
+  private static final class ChoppyReader extends Reader {
+    private final String text;
+    private final Random random;
+    private int at;
+
+    ChoppyReader(String text, long seed) {
+      this.text = text;
+      this.random = new Random(seed);
+    }
+
+    @Override
+    public int read(char[] cbuf, int off, int len) {
+      if (at >= text.length()) {
+        return -1;
+      }
+      int n = Math.min(Math.min(len, 1 + random.nextInt(7)), text.length() - at);
+      text.getChars(at, at + n, cbuf, off);
+      at += n;
+      return n;
+    }
+
+    @Override
+    public void close() {}
+  }
+}
