@@ -307,6 +307,38 @@ public final class AccessKeys {
     LOG.info("revoked key {}", keyId);
   }
 
+  /**
+   * Drops the Cassandra login role of every organisation key that has expired (with {@link
+   * Builder#cassandraRoles(DatabaseLogin)}; does nothing without it). Cassandra roles do not expire,
+   * and a key's holder can derive its role's password, so until the role is dropped the holder could
+   * still log in to Cassandra directly, past the library. An expired key's role is also dropped when
+   * the key is next presented; call this on a schedule (every minute, say) to close the window for keys
+   * that are never presented again. Revoked keys lose their role at {@link #revoke(String)}.
+   *
+   * @return how many roles were dropped
+   * @throws ServiceUnavailableException when Cassandra cannot be reached
+   */
+  public int dropExpiredRoles() {
+    if (roles == null) {
+      return 0;
+    }
+    Instant now = clock.instant();
+    List<String> expired = new ArrayList<>();
+    for (Row r : cass.execute("SELECT key_id, role, expires_at FROM " + keyspace + ".access_keys")) {
+      Instant expiresAt = r.getInstant("expires_at");
+      if (expiresAt != null && !now.isBefore(expiresAt) && KeyRole.ORG.name().equals(r.getString("role"))) {
+        expired.add(r.getString("key_id"));
+      }
+    }
+    for (String keyId : expired) {
+      roles.dropKeyRole(keyId);
+    }
+    if (!expired.isEmpty()) {
+      LOG.info("dropped the Cassandra roles of {} expired key(s)", expired.size());
+    }
+    return expired.size();
+  }
+
   // ---------------------------------------------------------------- organisation registry
 
   /**
@@ -434,6 +466,9 @@ public final class AccessKeys {
     }
     Instant expiresAt = row.getInstant("expires_at");
     if (expiresAt != null && !now.isBefore(expiresAt)) {
+      if (roles != null && KeyRole.ORG.name().equals(row.getString("role"))) {
+        roles.dropKeyRole(id); // Cassandra roles do not expire: the first use after expiry removes it
+      }
       throw fail(id, org, action, "key expired at " + expiresAt, now);
     }
     KeyRole role = KeyRole.valueOf(row.getString("role"));

@@ -7,18 +7,24 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.delpha.sdk.cassandra.CassandraManager;
+import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.NotFoundException;
 import io.delpha.sdk.core.ProgressListener;
 import io.delpha.sdk.core.RetryPolicy;
 import io.delpha.sdk.core.ServiceUnavailableException;
+import io.delpha.sdk.core.parquet.ColumnType;
+import io.delpha.sdk.core.parquet.ParquetRows;
 import io.delpha.sdk.core.parquet.Row;
+import io.delpha.sdk.core.parquet.RowSchema;
 import io.delpha.sdk.core.storage.S3ObjectStore;
 import io.delpha.sdk.testing.CassandraServer;
 import io.delpha.sdk.testing.S3Server;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -180,5 +186,78 @@ class AWSManagerLoadTest {
     assertThat(table("contacts_wrong")).isEmpty();
     assertThatThrownBy(() -> aws.loadIntoCassandra(FLOW, cass, KEYSPACE, "contacts; DROP TABLE x"))
         .isInstanceOf(InvalidInputException.class);
+  }
+
+  @Test
+  @DisplayName("wall-clock timestamps (no UTC adjustment) load as UTC timestamps; lists and maps of scalars as CQL collections; a struct or a null list element is refused by name, nothing written")
+  void wallClockTimestampsAndCollections() {
+    String flow = "events-flow";
+    String run = "0b1c2d3e-4f50-4a61-8b72-93a4b5c6d7e8";
+    RowSchema schema = RowSchema.builder()
+        .required("Id", ColumnType.STRING)
+        .nullable("LocalAt", ColumnType.LOCAL_TIMESTAMP)
+        .nullable("Tags", ColumnType.list(ColumnType.STRING, false))
+        .nullable("Scores", ColumnType.map(ColumnType.STRING, ColumnType.LONG, false))
+        .build();
+    List<Row> rows = List.of(
+        Row.of(schema, "e1", LocalDateTime.of(2024, 3, 31, 1, 30), List.of("a", "b"), Map.of("x", 1L)),
+        Row.of(schema, "e2", null, List.of(), Map.of()),
+        Row.of(schema, "e3", LocalDateTime.of(1969, 12, 31, 23, 59, 59, 999_000_000), null, null));
+    try (S3ObjectStore store = S3ObjectStore.builder().bucket(bucket).client(s3.client()).build()) {
+      ParquetRows.write(store, "salesforce/" + flow + "/" + run + "/" + java.util.UUID.randomUUID(), schema, rows);
+    }
+    AppFlowStubs.describe(appflow, flow, bucket, "PARQUET", true);
+    AppFlowStubs.ok(appflow, "/describe-flow-execution-records", flow, AppFlowStubs.oneRecord(run, "Successful", 3, null));
+
+    LoadReport report = aws.loadIntoCassandra(flow, cass, KEYSPACE, "events", LoadOptions.builder().createTable(true).build());
+    assertThat(report.rowsWritten()).isEqualTo(3);
+    var e1 = cass.execute("SELECT localat, tags, scores FROM " + KEYSPACE + ".events WHERE id = 'e1'").one();
+    assertThat(e1.getInstant("localat")).isEqualTo(Instant.parse("2024-03-31T01:30:00Z"));
+    assertThat(e1.getList("tags", String.class)).containsExactly("a", "b");
+    assertThat(e1.getMap("scores", String.class, Long.class)).containsExactly(Map.entry("x", 1L));
+    var e3 = cass.execute("SELECT localat, tags FROM " + KEYSPACE + ".events WHERE id = 'e3'").one();
+    assertThat(e3.getInstant("localat")).isEqualTo(Instant.parse("1969-12-31T23:59:59.999Z"));
+    assertThat(e3.isNull("tags")).isTrue();
+    assertThat(cass.execute("SELECT type FROM system_schema.columns WHERE keyspace_name = ? AND table_name = 'events' "
+        + "AND column_name = 'scores'", KEYSPACE).one().getString(0)).isEqualTo("map<text, bigint>");
+    // loading again checks the existing table, collections included, and gives the same rows
+    assertThat(aws.loadIntoCassandra(flow, cass, KEYSPACE, "events").rowsWritten()).isEqualTo(3);
+
+    String structFlow = "nested-flow";
+    String structRun = "1c2d3e4f-5061-4b72-8c83-a4b5c6d7e8f9";
+    RowSchema address = RowSchema.builder().nullable("City", ColumnType.STRING).build();
+    RowSchema nested = RowSchema.builder().required("Id", ColumnType.STRING)
+        .nullable("Address", ColumnType.struct(address)).build();
+    try (S3ObjectStore store = S3ObjectStore.builder().bucket(bucket).client(s3.client()).build()) {
+      ParquetRows.write(store, "salesforce/" + structFlow + "/" + structRun + "/" + java.util.UUID.randomUUID(), nested,
+          List.of(Row.of(nested, "n1", Row.of(address, "Oslo"))));
+    }
+    AppFlowStubs.describe(appflow, structFlow, bucket, "PARQUET", true);
+    AppFlowStubs.ok(appflow, "/describe-flow-execution-records", structFlow,
+        AppFlowStubs.oneRecord(structRun, "Successful", 1, null));
+    assertThatThrownBy(() -> aws.loadIntoCassandra(structFlow, cass, KEYSPACE, "nested",
+        LoadOptions.builder().createTable(true).build()))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("column 'Address'").hasMessageContaining("struct");
+    assertThat(cass.execute("SELECT table_name FROM system_schema.tables WHERE keyspace_name = ? AND table_name = 'nested'",
+        KEYSPACE).one()).as("no table created for a refused load").isNull();
+
+    String nullsFlow = "nulls-flow";
+    String nullsRun = "2d3e4f50-6172-4c83-9d94-b5c6d7e8f9a0";
+    RowSchema withNullElements = RowSchema.builder().required("Id", ColumnType.STRING)
+        .nullable("Tags", ColumnType.list(ColumnType.STRING, true)).build();
+    java.util.List<String> tags = new ArrayList<>();
+    tags.add("a");
+    tags.add(null);
+    try (S3ObjectStore store = S3ObjectStore.builder().bucket(bucket).client(s3.client()).build()) {
+      ParquetRows.write(store, "salesforce/" + nullsFlow + "/" + nullsRun + "/" + java.util.UUID.randomUUID(),
+          withNullElements, List.of(Row.of(withNullElements, "z1", tags)));
+    }
+    AppFlowStubs.describe(appflow, nullsFlow, bucket, "PARQUET", true);
+    AppFlowStubs.ok(appflow, "/describe-flow-execution-records", nullsFlow,
+        AppFlowStubs.oneRecord(nullsRun, "Successful", 1, null));
+    assertThatThrownBy(() -> aws.loadIntoCassandra(nullsFlow, cass, KEYSPACE, "with_nulls",
+        LoadOptions.builder().createTable(true).build()))
+        .isInstanceOf(DataFormatException.class).hasMessageContaining("Tags").hasMessageContaining("null element");
+    assertThat(cass.execute("SELECT count(*) FROM " + KEYSPACE + ".with_nulls").one().getLong(0)).isZero();
   }
 }

@@ -10,9 +10,12 @@ import io.delpha.sdk.core.AccessDeniedException;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.security.internal.DatabaseRoles;
 import io.delpha.sdk.testing.CassandraServer;
+import io.delpha.sdk.testing.MutableClock;
 import io.delpha.sdk.testing.ServerSupport;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -150,6 +153,43 @@ class CassandraRolesTest {
     String forged = key.secret().substring(0, PREFIX.length()) + "A".repeat(43);
     assertThatThrownBy(() -> guarded.open(forged)).isInstanceOf(AccessDeniedException.class);
     assertThatThrownBy(() -> connect(DatabaseRoles.keyRole(key.id()), "guess")).isInstanceOf(DelphaException.class);
+  }
+
+  @Test
+  @DisplayName("an expired key's role is dropped (when presented, or by dropExpiredRoles), so its holder cannot log in to Cassandra past the library")
+  void expiredKeysLoseTheirRole() {
+    MutableClock clock = new MutableClock(Instant.parse("2026-11-22T12:00:00Z"));
+    DatabaseLogin login = (role, password) -> connect(role, password.reveal());
+    AccessKeys keys = AccessKeys.on(admin).keyspace(STORE).cassandraRoles(login).clock(clock).build();
+    IssuedKey presented = keys.issue("acme", clock.instant().plus(Duration.ofMinutes(5)));
+    IssuedKey forgotten = keys.issue("acme", clock.instant().plus(Duration.ofMinutes(5)));
+    IssuedKey lasting = keys.issue("acme");
+    // what a key's holder can do on their own: derive the role's password from the key and log in directly
+    try (CassandraManager direct = connect(DatabaseRoles.keyRole(forgotten.id()), rolePassword(forgotten))) {
+      assertThat(direct.execute("SELECT v FROM " + ACME + ".events WHERE id = 1").one().getString(0)).isEqualTo(ACME + "1");
+    }
+    clock.advance(Duration.ofMinutes(6));
+
+    assertThatThrownBy(() -> keys.open(presented.secret())).isInstanceOf(AccessDeniedException.class);
+    assertThat(roleExists(presented.id())).as("dropped when the expired key is presented").isFalse();
+    assertThat(roleExists(forgotten.id())).isTrue();
+    assertThat(keys.dropExpiredRoles()).isGreaterThanOrEqualTo(2); // both expired keys (the first already gone)
+    assertThat(roleExists(forgotten.id())).isFalse();
+    assertThatThrownBy(() -> connect(DatabaseRoles.keyRole(forgotten.id()), rolePassword(forgotten)))
+        .isInstanceOf(DelphaException.class);
+    assertThat(roleExists(lasting.id())).as("a key without expiry keeps its role").isTrue();
+    try (ScopedSession s = keys.open(lasting.secret())) {
+      assertThat(s.execute("SELECT v FROM " + ACME + ".events WHERE id = 2").one().getString(0)).isEqualTo(ACME + "2");
+    }
+  }
+
+  private static String rolePassword(IssuedKey key) {
+    String secretPart = key.secret().substring(PREFIX.length());
+    return DatabaseRoles.password(Base64.getUrlDecoder().decode(secretPart)).reveal();
+  }
+
+  private static boolean roleExists(String keyId) {
+    return admin.execute("SELECT role FROM system_auth.roles WHERE role = ?", DatabaseRoles.keyRole(keyId)).one() != null;
   }
 
   private static CassandraManager connect(String user, String password) {

@@ -209,6 +209,22 @@ class KeyGuardTest {
     try (var stream = flooded.streamAuditEvents(day)) {
       assertThat(stream.count()).isEqualTo(102);
     }
+
+    // a flood of made-up keys cannot hide guesses at a real organisation's key: that budget is its own
+    IssuedKey real = flooded.issue("acme");
+    floodClock.advance(Duration.ofMinutes(1));
+    for (int i = 0; i < 150; i++) {
+      String badKey = String.format("dk_%020x_%s", 1_000 + i, "B".repeat(43));
+      assertThatThrownBy(() -> flooded.authenticate(badKey)).isInstanceOf(AccessDeniedException.class);
+    }
+    String otherSecret = flooded.issue("globex").secret();
+    String wrongSecret = "dk_" + real.id() + "_" + otherSecret.substring(("dk_" + real.id() + "_").length());
+    assertThatThrownBy(() -> flooded.authenticate(wrongSecret)).isInstanceOf(AccessDeniedException.class);
+    assertThat(flooded.auditEvents(day)).filteredOn(e -> real.id().equals(e.keyId()) && "DENIED".equals(e.outcome()))
+        .singleElement().satisfies(e -> {
+          assertThat(e.organisation()).isEqualTo("acme");
+          assertThat(e.reason()).isEqualTo("wrong secret");
+        });
   }
 
   @Test

@@ -25,6 +25,8 @@ import io.delpha.sdk.core.parquet.Row;
 import io.delpha.sdk.core.parquet.RowSchema;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -165,7 +167,7 @@ public final class CassandraLoader {
     }
     StringBuilder ddl = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(qualifiedTable()).append(" (");
     for (Column c : schema.columns()) {
-      ddl.append(quote(cqlNames.get(c.name()))).append(' ').append(cqlType(c.type())).append(", ");
+      ddl.append(quote(cqlNames.get(c.name()))).append(' ').append(cqlType(c)).append(", ");
     }
     ddl.append("PRIMARY KEY ((").append(String.join(", ", key)).append(")))");
     log.info("creating table {}.{} from the flow's Parquet schema", keyspace, table);
@@ -181,9 +183,9 @@ public final class CassandraLoader {
       ColumnDescription tc = columns.get(name);
       if (tc == null) {
         problems.add("column '" + c.name() + "' (" + name + ") is not in the table");
-      } else if (!accepts(tc.type(), c.type())) {
+      } else if (!accepts(tc.type(), cqlType(c), c.type())) {
         problems.add("column " + name + " is " + tc.type() + " in the table but " + c.type() + " in Parquet ("
-            + cqlType(c.type()) + " expected)");
+            + cqlType(c) + " expected)");
       }
     }
     Set<String> parquetNames = Set.copyOf(cqlNames.values());
@@ -204,14 +206,41 @@ public final class CassandraLoader {
     return keys;
   }
 
-  private static boolean accepts(String cqlType, ColumnType type) {
+  private static boolean accepts(String cqlType, String want, ColumnType type) {
+    String have = cqlType.replace("varchar", "text").replace(" ", "");
     if (type.kind() == ColumnType.Kind.STRING) {
-      return Set.of("text", "varchar", "ascii").contains(cqlType);
+      return Set.of("text", "ascii").contains(have);
     }
-    return cqlType.equals(cqlType(type));
+    return have.equals(want.replace(" ", ""));
+  }
+
+  /**
+   * The Cassandra type a Parquet column is created as and checked against. A timestamp without UTC
+   * adjustment ({@code LOCAL_TIMESTAMP}, as some engines write wall-clock times) is stored as a
+   * {@code timestamp} read as UTC; lists and maps of scalar values become CQL collections. Nested
+   * collections and structs have no column type here: the load is refused naming the column.
+   */
+  private static String cqlType(Column column) {
+    try {
+      return cqlType(column.type());
+    } catch (InvalidInputException e) {
+      throw new InvalidInputException("column '" + column.name() + "' is a Parquet " + column.type()
+          + ", which has no Cassandra column type in this loader (nested rows and nested collections are not "
+          + "loaded; map the field to scalar fields in the flow)");
+    }
   }
 
   private static String cqlType(ColumnType type) {
+    return switch (type.kind()) {
+      case LIST -> "list<" + scalar(type.element().type()) + ">";
+      case MAP -> "map<" + scalar(type.key().type()) + ", " + scalar(type.value().type()) + ">";
+      case STRUCT -> throw new InvalidInputException(
+          "a Parquet " + type + " column has no Cassandra type in this loader");
+      default -> scalar(type);
+    };
+  }
+
+  private static String scalar(ColumnType type) {
     return switch (type.kind()) {
       case BOOLEAN -> "boolean";
       case INT -> "int";
@@ -221,11 +250,46 @@ public final class CassandraLoader {
       case STRING -> "text";
       case DATE -> "date";
       case TIME -> "time";
-      case TIMESTAMP -> "timestamp";
+      case TIMESTAMP, LOCAL_TIMESTAMP -> "timestamp";
       case BYTES -> "blob";
-      case LOCAL_TIMESTAMP, LIST, MAP, STRUCT -> throw new InvalidInputException(
+      case LIST, MAP, STRUCT -> throw new InvalidInputException(
           "a Parquet " + type + " column has no Cassandra type in this loader");
     };
+  }
+
+  /**
+   * A row model value as the driver binds it: byte arrays as buffers, wall-clock timestamps as UTC
+   * instants, collections element by element (Cassandra collections hold no nulls).
+   */
+  private static Object driverValue(Object v, String column) {
+    if (v instanceof byte[] b) {
+      return ByteBuffer.wrap(b);
+    }
+    if (v instanceof LocalDateTime t) {
+      return t.toInstant(ZoneOffset.UTC);
+    }
+    if (v instanceof List<?> list) {
+      List<Object> out = new ArrayList<>(list.size());
+      for (Object e : list) {
+        if (e == null) {
+          throw new DataFormatException("list column " + column + " holds a null element, which a Cassandra list cannot");
+        }
+        out.add(driverValue(e, column));
+      }
+      return out;
+    }
+    if (v instanceof Map<?, ?> map) {
+      Map<Object, Object> out = new LinkedHashMap<>();
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        if (e.getValue() == null) {
+          throw new DataFormatException("map column " + column + " holds a null value for key " + e.getKey()
+              + ", which a Cassandra map cannot");
+        }
+        out.put(driverValue(e.getKey(), column), driverValue(e.getValue(), column));
+      }
+      return out;
+    }
+    return v;
   }
 
   private static String quote(String name) {
@@ -264,7 +328,7 @@ public final class CassandraLoader {
                 + data.execution().executionId() + " (file " + lastFile + ") has no value in key column "
                 + parquetColumns.get(i));
           }
-          values[i] = v instanceof byte[] b ? ByteBuffer.wrap(b) : v;
+          values[i] = v == null ? null : driverValue(v, parquetColumns.get(i));
         }
         BoundStatement bound = prepared.bind(values);
         submitted++;

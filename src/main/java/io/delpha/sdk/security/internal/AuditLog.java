@@ -37,7 +37,8 @@ public final class AuditLog {
   private final String table;
   private final Clock clock;
   private Instant windowStart;
-  private int recordedInWindow;
+  /** Refusals written one by one in this window, per budget (unknown keys; each organisation's keys). */
+  private final Map<String, Integer> recordedInWindow = new java.util.HashMap<>();
   private final Map<String, Integer> suppressed = new TreeMap<>();
 
   /**
@@ -85,8 +86,12 @@ public final class AuditLog {
    * Appends a refusal ({@link #DENIED} or {@link #THROTTLED}) within a budget: the first {@value
    * #FAILURE_BUDGET} of each one-minute window are written one by one; later ones in the window are only
    * counted, by action and outcome, and written as one {@link #AGGREGATED} row when the next refusal
-   * arrives in a later window. A flood of bad keys thus costs at most {@value #FAILURE_BUDGET} + a few
-   * writes a minute, whatever its rate. Counts not yet written are lost if the process stops.
+   * arrives in a later window. Keys of no known organisation (unknown ids, malformed keys) share one
+   * budget, and the keys of each organisation have a budget of their own, so a flood of made-up keys
+   * cannot hide attempts on a real organisation's keys (a wrong secret for a known key id). A flood thus
+   * costs at most {@value #FAILURE_BUDGET} writes a minute per organisation under attack plus {@value
+   * #FAILURE_BUDGET} for unknown keys, whatever its rate. Counts not yet written are lost if the process
+   * stops.
    *
    * @param keyId the key concerned, or {@code null}
    * @param organisation its organisation, or {@code null}
@@ -105,17 +110,20 @@ public final class AuditLog {
           suppressed.clear();
         }
         windowStart = now;
-        recordedInWindow = 0;
+        recordedInWindow.clear();
       }
-      individually = recordedInWindow < FAILURE_BUDGET;
+      String budget = organisation == null ? "" : organisation;
+      int recorded = recordedInWindow.getOrDefault(budget, 0);
+      individually = recorded < FAILURE_BUDGET;
       if (individually) {
-        recordedInWindow++;
+        recordedInWindow.put(budget, recorded + 1);
       } else {
-        suppressed.merge(action + " " + outcome, 1, Integer::sum);
+        suppressed.merge(action + " " + outcome + (organisation == null ? "" : " for " + organisation), 1,
+            Integer::sum);
       }
     }
     if (summary != null) {
-      record(null, null, "AUDIT_BUDGET", AGGREGATED, "refusals beyond " + FAILURE_BUDGET + " a minute, counted "
+      record(null, null, "AUDIT_BUDGET", AGGREGATED, "refusals beyond " + FAILURE_BUDGET + " a minute per budget, counted "
           + "but not recorded one by one: " + summary);
     }
     if (individually) {
