@@ -13,6 +13,7 @@ import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.NotFoundException;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.security.internal.AuditLog;
+import io.delpha.sdk.cassandra.internal.QuorumExecutor;
 import io.delpha.sdk.security.internal.DatabaseRoles;
 import io.delpha.sdk.security.internal.FailureThrottle;
 import io.delpha.sdk.security.internal.KeyCodec;
@@ -85,6 +86,9 @@ public final class AccessKeys {
   private static final Duration MAX_RECHECK = Duration.ofSeconds(5);
   private static final byte[] NO_HASH = new byte[32];
 
+  /** The host's executor, as given: organisation sessions run on it with the host's own settings. */
+  private final CqlExecutor host;
+  /** The same, with the consistency decisions of {@link QuorumExecutor} for the key store's tables. */
   private final CqlExecutor cass;
   private final String keyspace;
   private final Clock clock;
@@ -99,7 +103,8 @@ public final class AccessKeys {
   private final SessionAuthority authority = new Authority();
 
   private AccessKeys(Builder b) {
-    this.cass = b.cass;
+    this.host = b.cass;
+    this.cass = new QuorumExecutor(b.cass); // the key store's statements: LOCAL_QUORUM, LOCAL_SERIAL for LWTs
     this.keyspace = b.keyspace;
     this.clock = b.clock;
     this.recheckInterval = b.recheckInterval;
@@ -157,12 +162,12 @@ public final class AccessKeys {
     Verified v = verify(presentedKey, "OPEN");
     KeyPrincipal p = v.principal();
     if (p.isAdmin()) {
-      return new KeyScopedSession(cass, authority, p, v.expiresAt(), Set.of(), null, true);
+      return new KeyScopedSession(host, authority, p, v.expiresAt(), Set.of(), null, true);
     }
     Set<String> allowed = new java.util.HashSet<>(keyspacesOf(p.organisation()));
     allowed.removeIf(ks -> reservedKeyspaces.contains(ks) || ks.equals(keyspace) || KeyspaceGuard.isSystem(ks));
     if (roles == null) {
-      return new KeyScopedSession(cass, authority, p, v.expiresAt(), allowed, null, statementGuard);
+      return new KeyScopedSession(host, authority, p, v.expiresAt(), allowed, null, statementGuard);
     }
     roles.grantAll(p.organisation(), allowed);
     CqlExecutor asRole;

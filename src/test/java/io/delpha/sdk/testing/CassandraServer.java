@@ -80,20 +80,47 @@ public final class CassandraServer implements AutoCloseable {
 
   private final Variant variant;
   private final Path dir;
+  private final String address;
   private final int nativePort;
   private final int storagePort;
+  private final String initialToken;
+  private final String seed;
   private Process process;
   private long logOffset;
 
   private CassandraServer(Variant variant, Path dir) {
+    this(variant, dir, "127.0.0.1", ServerSupport.freePort(), 0, "0", "127.0.0.1");
+  }
+
+  /**
+   * A node of a ring ({@link CassandraRing}): every node listens on its own loopback address with the
+   * same ports, and all use the first node as their seed.
+   */
+  CassandraServer(Variant variant, Path dir, String address, int nativePort, int storagePort, String initialToken,
+      String seed) {
     this.variant = variant;
     this.dir = dir;
-    this.nativePort = ServerSupport.freePort();
-    int sp;
-    do {
+    this.address = address;
+    this.nativePort = nativePort;
+    int sp = storagePort;
+    while (sp == 0 || sp == nativePort) {
       sp = ServerSupport.freePort();
-    } while (sp == nativePort);
+    }
     this.storagePort = sp;
+    this.initialToken = initialToken;
+    this.seed = seed;
+  }
+
+  /** Writes the node's configuration (before its first {@link #start()}). */
+  void prepare() {
+    configure();
+  }
+
+  /**
+   * @return the storage (gossip) port
+   */
+  int storagePort() {
+    return storagePort;
   }
 
   /**
@@ -124,7 +151,7 @@ public final class CassandraServer implements AutoCloseable {
    * @return the address clients dial
    */
   public String host() {
-    return "127.0.0.1";
+    return address;
   }
 
   /**
@@ -264,7 +291,7 @@ public final class CassandraServer implements AutoCloseable {
       logOffset = Files.exists(out) ? Files.size(out) : 0;
       process = pb.start();
       awaitCql();
-      LOG.info("Cassandra {} up on 127.0.0.1:{} in {} ms (logs: {})", variant, nativePort,
+      LOG.info("Cassandra {} up on {}:{} in {} ms (logs: {})", variant, address, nativePort,
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), logDir());
     } catch (IOException e) {
       throw new UncheckedIOException("could not launch Cassandra; see " + logDir(), e);
@@ -298,7 +325,7 @@ public final class CassandraServer implements AutoCloseable {
    */
   private boolean answersCql() {
     try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress("127.0.0.1", nativePort), 500);
+      s.connect(new InetSocketAddress(address, nativePort), 500);
     } catch (IOException e) {
       return false;
     }
@@ -426,14 +453,15 @@ public final class CassandraServer implements AutoCloseable {
       Path data = Files.createDirectories(dir.resolve("data"));
       StringBuilder y = new StringBuilder();
       y.append("cluster_name: delpha-test\n")
-          .append("num_tokens: 1\ninitial_token: 0\n")
+          .append("num_tokens: 1\ninitial_token: ").append(initialToken).append('\n')
+          .append("auto_bootstrap: false\n")
           .append("partitioner: org.apache.cassandra.dht.Murmur3Partitioner\n")
           .append("endpoint_snitch: SimpleSnitch\n")
-          .append("listen_address: 127.0.0.1\nrpc_address: 127.0.0.1\n")
+          .append("listen_address: ").append(address).append("\nrpc_address: ").append(address).append('\n')
           .append("storage_port: ").append(storagePort).append('\n')
           .append("native_transport_port: ").append(nativePort).append('\n')
           .append("seed_provider:\n  - class_name: org.apache.cassandra.locator.SimpleSeedProvider\n")
-          .append("    parameters:\n      - seeds: \"127.0.0.1:").append(storagePort).append("\"\n")
+          .append("    parameters:\n      - seeds: \"").append(seed).append(':').append(storagePort).append("\"\n")
           .append("data_file_directories:\n  - ").append(data.resolve("data")).append('\n')
           .append("commitlog_directory: ").append(data.resolve("commitlog")).append('\n')
           .append("saved_caches_directory: ").append(data.resolve("saved_caches")).append('\n')

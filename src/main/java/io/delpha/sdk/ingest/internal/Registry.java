@@ -3,6 +3,7 @@ package io.delpha.sdk.ingest.internal;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.uuid.Uuids;
 import io.delpha.sdk.cassandra.CqlExecutor;
+import io.delpha.sdk.cassandra.internal.QuorumExecutor;
 import io.delpha.sdk.ingest.FileIngestion;
 import io.delpha.sdk.ingest.IngestionConstraints;
 import java.time.Duration;
@@ -13,7 +14,9 @@ import java.util.Optional;
 
 /**
  * The ingestor's own tables, in one registry keyspace: customers (with password hashes, never
- * passwords), file leases, and one metrics row per ingestion run.
+ * passwords), file leases, and one metrics row per ingestion run. Every statement runs with the
+ * decisions of {@link QuorumExecutor}: reads and writes at {@code LOCAL_QUORUM}, leases (lightweight
+ * transactions) at {@code LOCAL_SERIAL}, upserts marked idempotent, conditional statements not.
  */
 public final class Registry {
 
@@ -42,7 +45,7 @@ public final class Registry {
    * @param replication its replication map in CQL, used if it has to be created
    */
   public Registry(CqlExecutor cql, String keyspace, String replication) {
-    this.cql = cql;
+    this.cql = new QuorumExecutor(cql); // LOCAL_QUORUM; leases LOCAL_SERIAL
     this.ks = keyspace;
     cql.execute("CREATE KEYSPACE IF NOT EXISTS " + ks + " WITH replication = " + replication);
     cql.execute("CREATE TABLE IF NOT EXISTS " + ks + ".customers (customer_id text PRIMARY KEY, password_hash text, "

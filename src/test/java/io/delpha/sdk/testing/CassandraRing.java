@@ -1,0 +1,192 @@
+package io.delpha.sdk.testing;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.metadata.Node;
+import com.datastax.oss.driver.api.core.metadata.NodeState;
+import java.math.BigInteger;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A ring of real Cassandra 5.0 nodes on one machine: node {@code i} (0-based) listens on {@code
+ * 127.0.0.(i+1)} with the same CQL and storage ports as the others (Linux routes all of 127/8 to
+ * loopback), one token each, spread evenly, the first node the seed. A fresh ring needs no bootstrap:
+ * the first node starts, then the others together (about 26 s for three here).
+ *
+ * <pre>{@code
+ * CassandraRing ring = CassandraRing.shared();            // three nodes, once per JVM
+ * CassandraManager cass = CassandraManager.builder()
+ *     .contactPoint(ring.node(0).host(), ring.port()).localDatacenter(ring.localDatacenter()).build();
+ * ring.node(2).kill();                                    // kill -9, as a crash
+ * ring.awaitState(cass.session(), 2, NodeState.DOWN);   // once the driver has seen it
+ * ring.node(2).start();                                   // same address, same data
+ * }</pre>
+ *
+ * <p>Each node is a {@link CassandraServer} (PLAIN variant) with its own {@link CassandraServer#stop()},
+ * {@link CassandraServer#kill()} and {@link CassandraServer#start()}. Logs: {@code
+ * target/test-servers/cassandra-ring-*}.
+ */
+public final class CassandraRing implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CassandraRing.class);
+  private static CassandraRing shared;
+
+  private final List<CassandraServer> nodes;
+  private final int port;
+
+  private CassandraRing(List<CassandraServer> nodes, int port) {
+    this.nodes = List.copyOf(nodes);
+    this.port = port;
+  }
+
+  /**
+   * @return the three-node ring shared by every test of this JVM, started on first use
+   */
+  public static synchronized CassandraRing shared() {
+    if (shared == null) {
+      shared = startNew(3);
+    }
+    return shared;
+  }
+
+  /**
+   * @param size the number of nodes, 1 to 9
+   * @return a new ring, every node up; stopped at JVM exit
+   */
+  public static CassandraRing startNew(int size) {
+    if (size < 1 || size > 9) {
+      throw new IllegalArgumentException("a ring of 1 to 9 nodes, not " + size);
+    }
+    String name = "cassandra-ring-" + UUID.randomUUID().toString().substring(0, 8);
+    int port = ServerSupport.freePort();
+    int storagePort;
+    do {
+      storagePort = ServerSupport.freePort();
+    } while (storagePort == port);
+    List<CassandraServer> nodes = new ArrayList<>();
+    for (int i = 0; i < size; i++) {
+      CassandraServer node = new CassandraServer(CassandraServer.Variant.PLAIN,
+          ServerSupport.workDir(name + "-node" + (i + 1)), "127.0.0." + (i + 1), port, storagePort, token(i, size),
+          "127.0.0.1");
+      node.prepare();
+      nodes.add(node);
+    }
+    CassandraRing ring = new CassandraRing(nodes, port);
+    Runtime.getRuntime().addShutdownHook(new Thread(ring::close, "cassandra-ring-stop"));
+    long t0 = System.nanoTime();
+    nodes.get(0).start();
+    List<CompletableFuture<Void>> others = new ArrayList<>();
+    for (CassandraServer node : nodes.subList(1, nodes.size())) {
+      others.add(CompletableFuture.runAsync(node::start));
+    }
+    others.forEach(CompletableFuture::join);
+    ring.awaitPeers();
+    LOG.info("Cassandra ring of {} nodes up on 127.0.0.1-{}:{} in {} ms", size, size, port,
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+    return ring;
+  }
+
+  /** Murmur3 tokens spread evenly over the ring, starting at its minimum. */
+  static String token(int index, int size) {
+    BigInteger min = BigInteger.valueOf(Long.MIN_VALUE);
+    BigInteger span = BigInteger.ONE.shiftLeft(64);
+    return min.add(span.multiply(BigInteger.valueOf(index)).divide(BigInteger.valueOf(size))).toString();
+  }
+
+  /** Waits until the first node sees every other node as a peer (gossip settled). */
+  private void awaitPeers() {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    try (CqlSession s = session(0)) {
+      while (System.nanoTime() < deadline) {
+        long peers = s.execute("SELECT peer FROM system.peers_v2").all().size();
+        if (peers == nodes.size() - 1) {
+          return;
+        }
+        sleep(Duration.ofMillis(500));
+      }
+    }
+    throw new IllegalStateException("the ring's nodes did not all see each other in 120 s; see " + nodes.get(0).logDir());
+  }
+
+  private CqlSession session(int node) {
+    return CqlSession.builder().addContactPoint(new InetSocketAddress(nodes.get(node).host(), port))
+        .withLocalDatacenter(localDatacenter()).build();
+  }
+
+  /**
+   * @param index 0-based
+   * @return that node, to stop, kill or restart
+   */
+  public CassandraServer node(int index) {
+    return nodes.get(index);
+  }
+
+  /**
+   * @return the number of nodes
+   */
+  public int size() {
+    return nodes.size();
+  }
+
+  /**
+   * @return the CQL port, the same on every node's address
+   */
+  public int port() {
+    return port;
+  }
+
+  /**
+   * @return the ring's data center
+   */
+  public String localDatacenter() {
+    return "datacenter1";
+  }
+
+  /**
+   * Waits until a driver session sees a node in a state: after {@link CassandraServer#kill()} the
+   * driver needs a moment (a closed connection, a failed reconnection) to call the node DOWN, and after a
+   * restart to call it UP again.
+   *
+   * @param session the driver session whose view counts
+   * @param index the node, 0-based
+   * @param state the state to wait for
+   * @param timeout how long at most
+   */
+  public void awaitState(CqlSession session, int index, NodeState state, Duration timeout) {
+    InetSocketAddress address = new InetSocketAddress(nodes.get(index).host(), port);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      for (Node n : session.getMetadata().getNodes().values()) {
+        if (n.getEndPoint().resolve().equals(address) && n.getState() == state) {
+          return;
+        }
+      }
+      sleep(Duration.ofMillis(200));
+    }
+    throw new IllegalStateException("node " + address + " not " + state + " within " + timeout);
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  /** Stops every node. */
+  @Override
+  public void close() {
+    for (CassandraServer node : nodes) {
+      node.stop();
+    }
+  }
+}
