@@ -1,0 +1,145 @@
+package io.delpha.sdk.ring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.config.DriverExecutionProfile;
+import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.ResultSet;
+import com.datastax.oss.driver.api.core.cql.Statement;
+import com.datastax.oss.driver.api.core.metadata.Metadata;
+import com.datastax.oss.driver.api.core.metadata.Node;
+import com.datastax.oss.driver.api.core.metadata.TokenMap;
+import com.datastax.oss.driver.api.core.session.Request;
+import com.datastax.oss.driver.api.core.tracker.RequestTracker;
+import io.delpha.sdk.cassandra.CqlExecutor;
+import io.delpha.sdk.core.storage.LocalObjectStore;
+import io.delpha.sdk.ingest.BatchIngestor;
+import io.delpha.sdk.ingest.FileIngestion;
+import io.delpha.sdk.ingest.IngestionConstraints;
+import io.delpha.sdk.testing.CassandraRing;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Token-aware routing shown, not assumed: during an ingest into a keyspace with one replica per
+ * partition, every row write goes to the one node that owns its partition, and the load spreads over the
+ * ring. The driver's own request tracker reports which node coordinated each request.
+ */
+@Tag("ring")
+@DisplayName("token-aware routing on the ring")
+class TokenAwareRoutingTest {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TokenAwareRoutingTest.class);
+
+  /** The coordinator of each row write, and whether it owned the row's partition. */
+  static final class Routing implements RequestTracker {
+    final Map<Node, AtomicLong> perNode = new ConcurrentHashMap<>();
+    final AtomicLong toReplica = new AtomicLong();
+    final AtomicLong elsewhere = new AtomicLong();
+    volatile CqlSession session;
+
+    @Override
+    public void onNodeSuccess(Request request, long latencyNanos, DriverExecutionProfile profile, Node node,
+        String logPrefix) {
+      if (!(request instanceof Statement<?> s) || s.getRoutingKey() == null || !"ring_routing".equals(keyspace(s))) {
+        return; // schema, registry and lease statements are not what this test counts
+      }
+      perNode.computeIfAbsent(node, n -> new AtomicLong()).incrementAndGet();
+      TokenMap tokens = session.getMetadata().getTokenMap().orElseThrow();
+      ByteBuffer key = s.getRoutingKey();
+      Set<Node> replicas = tokens.getReplicas("ring_routing", key);
+      (replicas.contains(node) ? toReplica : elsewhere).incrementAndGet();
+    }
+
+    private static String keyspace(Statement<?> s) {
+      return s.getRoutingKeyspace() == null ? null : s.getRoutingKeyspace().asInternal();
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  /** The library over a plain driver session, as a host that builds its own session would give it. */
+  record DriverExecutor(CqlSession session) implements CqlExecutor {
+    @Override
+    public ResultSet execute(Statement<?> statement) {
+      return session.execute(statement);
+    }
+
+    @Override
+    public CompletionStage<AsyncResultSet> executeAsync(Statement<?> statement) {
+      return session.executeAsync(statement);
+    }
+
+    @Override
+    public PreparedStatement prepare(String cql) {
+      return session.prepare(cql);
+    }
+
+    @Override
+    public Metadata schema() {
+      return session.getMetadata();
+    }
+
+    @Override
+    public int requestCapacity() {
+      return 512;
+    }
+  }
+
+  @Test
+  @DisplayName("every row of an ingest is written through a replica of its partition, and all three nodes coordinate")
+  void rowsGoToTheirReplicas(@TempDir Path tmp) throws Exception {
+    CassandraRing ring = CassandraRing.shared();
+    Routing routing = new Routing();
+    try (CqlSession session = CqlSession.builder()
+        .addContactPoint(new InetSocketAddress(ring.node(0).host(), ring.port()))
+        .withLocalDatacenter(ring.localDatacenter()).addRequestTracker(routing).build()) {
+      routing.session = session;
+      session.execute("CREATE KEYSPACE IF NOT EXISTS ring_routing WITH replication = "
+          + "{'class': 'NetworkTopologyStrategy', 'datacenter1': 1}");
+      session.execute("CREATE TABLE IF NOT EXISTS ring_routing.events (id bigint PRIMARY KEY, label text)");
+      session.refreshSchema();
+      int rows = 9_000;
+      try (BatchIngestor ingestor = BatchIngestor.builder().cassandra(new DriverExecutor(session))
+          .staging(LocalObjectStore.at(tmp.resolve("staging")))
+          .registry("ring_routing_registry", "{'class': 'NetworkTopologyStrategy', 'datacenter1': 3}")
+          .passwordIterations(1_000).build()) {
+        ingestor.registerCustomer("router", "router-password", "ring_routing",
+            IngestionConstraints.fromJson("{\"formats\":[\".csv\"],\"number_files\":1,\"data_sizes\":1048576}"));
+        Path in = Files.createDirectories(tmp.resolve("in"));
+        StringBuilder csv = new StringBuilder("id,label\n");
+        for (int i = 0; i < rows; i++) {
+          csv.append(i).append(",e").append(i).append('\n');
+        }
+        Files.writeString(in.resolve("events.csv"), csv);
+        ingestor.fetch("router", "router-password", in);
+        assertThat(ingestor.ingestPending().files()).singleElement()
+            .satisfies(f -> assertThat(f.status()).isEqualTo(FileIngestion.Status.PROCESSED));
+      }
+      long counted = routing.toReplica.get() + routing.elsewhere.get();
+      assertThat(counted).as("every row write was seen (one statement a row: ids are distinct partitions)")
+          .isEqualTo(rows);
+      assertThat(routing.elsewhere.get()).as("writes coordinated by a node that does not own the row").isZero();
+      assertThat(routing.perNode).hasSize(3);
+      routing.perNode.values().forEach(n -> assertThat(n.get()).as("each node owns about a third of the tokens")
+          .isGreaterThan(rows / 6));
+      LOG.info("row writes per coordinator: {}", routing.perNode);
+    }
+  }
+}
