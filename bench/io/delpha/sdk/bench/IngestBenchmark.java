@@ -9,6 +9,7 @@ import io.delpha.sdk.ingest.FileIngestion;
 import io.delpha.sdk.ingest.IngestReport;
 import io.delpha.sdk.ingest.IngestionConstraints;
 import io.delpha.sdk.testing.CassandraServer;
+import io.delpha.sdk.testing.TokenRangeCount;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -121,7 +122,7 @@ public final class IngestBenchmark {
       // completeness first: exact counts per table, by token range (a full COUNT(*) of a million rows times out
       // on a busy node); a table short of rows or with extra ones stops the run before any figure is printed
       for (String t : List.of("t_ours", "t_dsbulk_default", "t_dsbulk_tuned", "t_raw")) {
-        long n = countByTokenRanges(cass, KS + "." + t, "id", 64);
+        long n = TokenRangeCount.exact(cass, KS + "." + t, "id", 64);
         System.out.printf(Locale.ROOT, "rows in %s: %,d (counted over 64 token ranges)%n", t, n);
         if (n != rows) {
           throw new IllegalStateException(t + " holds " + n + " rows, expected " + rows + ": no figure is reported");
@@ -146,26 +147,6 @@ public final class IngestBenchmark {
       System.out.printf(Locale.ROOT, "RESULT|loader CPU per row|%.1f us|raw driver|%.1f us|%.2f|>= 0.8%n",
           ourRun.cpu() * 1e6 / rows, ceiling.cpu() * 1e6 / rows, ceiling.cpu() / ourRun.cpu());
     }
-  }
-
-  /**
-   * Counts a table's rows exactly by splitting the Murmur3 token ring into {@code ranges} slices and
-   * counting each with its own query (each small enough to finish within a read timeout).
-   */
-  static long countByTokenRanges(CassandraManager cass, String table, String partitionKey, int ranges) {
-    java.math.BigInteger min = java.math.BigInteger.valueOf(Long.MIN_VALUE);
-    java.math.BigInteger span = java.math.BigInteger.valueOf(Long.MAX_VALUE).subtract(min);
-    long total = 0;
-    long lo = Long.MIN_VALUE;
-    for (int i = 1; i <= ranges; i++) {
-      long hi = i == ranges ? Long.MAX_VALUE
-          : min.add(span.multiply(java.math.BigInteger.valueOf(i)).divide(java.math.BigInteger.valueOf(ranges))).longValue();
-      total += cass.execute(com.datastax.oss.driver.api.core.cql.SimpleStatement.newInstance(
-          "SELECT count(*) FROM " + table + " WHERE token(" + partitionKey + ") > ? AND token(" + partitionKey + ") <= ?",
-          lo, hi).setTimeout(Duration.ofMinutes(1))).one().getLong(0);
-      lo = hi;
-    }
-    return total;
   }
 
   /** Runs one loader under GNU time; wall time includes its JVM start. */

@@ -9,7 +9,6 @@ import com.datastax.oss.driver.api.core.metadata.NodeState;
 import io.delpha.sdk.cassandra.CassandraManager;
 import io.delpha.sdk.core.AccessDeniedException;
 import io.delpha.sdk.core.ConflictException;
-import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.storage.LocalObjectStore;
 import io.delpha.sdk.ingest.BatchIngestor;
 import io.delpha.sdk.ingest.FetchReport;
@@ -21,9 +20,9 @@ import io.delpha.sdk.security.IssuedKey;
 import io.delpha.sdk.security.ScopedSession;
 import io.delpha.sdk.testing.CassandraRing;
 import io.delpha.sdk.testing.MutableClock;
+import io.delpha.sdk.testing.TokenRangeCount;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -103,7 +102,7 @@ class RingTest {
         outcomes.addAll(ingestor.ingestPending().files());
       }
       assertThat(outcomes).anySatisfy(f -> assertThat(f.status()).isEqualTo(FileIngestion.Status.PROCESSED));
-      assertThat(exactCount(cass, "ring_customer.readings")).as("every row, once").isEqualTo(rows);
+      assertThat(TokenRangeCount.exact(cass, "ring_customer.readings", "id", 16)).as("every row, once").isEqualTo(rows);
       assertThat(cass.execute(SimpleStatement.newInstance("SELECT label, v FROM ring_customer.readings WHERE id = 12345")
           .setConsistencyLevel(DefaultConsistencyLevel.LOCAL_QUORUM)).one().getString(0)).isEqualTo("r12345");
 
@@ -112,7 +111,7 @@ class RingTest {
       ingestor.fetch("ring-customer", "ring-password", in);
       IngestReport next = ingestor.ingestPending();
       assertThat(next.files()).singleElement().satisfies(f -> assertThat(f.status()).isEqualTo(FileIngestion.Status.PROCESSED));
-      assertThat(exactCount(cass, "ring_customer.readings")).isEqualTo(rows + 1_000);
+      assertThat(TokenRangeCount.exact(cass, "ring_customer.readings", "id", 16)).isEqualTo(rows + 1_000);
     } finally {
       ring.node(2).start();
       ring.awaitState(cass.session(), 2, NodeState.UP, Duration.ofSeconds(60));
@@ -176,15 +175,6 @@ class RingTest {
     }
   }
 
-  static void sleep(Duration d) {
-    try {
-      Thread.sleep(d.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
   static void writeCsv(Path file, int first, int count) throws IOException {
     try (BufferedWriter w = Files.newBufferedWriter(file)) {
       w.write("id,label,v\n");
@@ -192,36 +182,5 @@ class RingTest {
         w.write(i + ",r" + i + "," + (i * 0.5) + "\n");
       }
     }
-  }
-
-  /** Counts a table exactly at LOCAL_QUORUM, token range by token range (each count small enough to finish). */
-  static long exactCount(CassandraManager cass, String table) {
-    BigInteger min = BigInteger.valueOf(Long.MIN_VALUE);
-    BigInteger span = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
-    int ranges = 16;
-    long total = 0;
-    long lo = Long.MIN_VALUE;
-    for (int i = 1; i <= ranges; i++) {
-      long hi = i == ranges ? Long.MAX_VALUE
-          : min.add(span.multiply(BigInteger.valueOf(i)).divide(BigInteger.valueOf(ranges))).longValue();
-      SimpleStatement count = SimpleStatement.newInstance("SELECT count(*) FROM " + table
-          + " WHERE token(id) > ? AND token(id) <= ?", lo, hi)
-          .setConsistencyLevel(DefaultConsistencyLevel.LOCAL_QUORUM).setTimeout(Duration.ofSeconds(60));
-      // until the survivors convict a killed node (about 10 s), a range read may still be sent to it and
-      // fail; a count is a read, so it is simply asked again
-      for (int attempt = 1; ; attempt++) {
-        try {
-          total += cass.execute(count).one().getLong(0);
-          break;
-        } catch (ServiceUnavailableException e) {
-          if (attempt == 5) {
-            throw e;
-          }
-          sleep(Duration.ofSeconds(3));
-        }
-      }
-      lo = hi;
-    }
-    return total;
   }
 }

@@ -1,7 +1,6 @@
 package io.delpha.sdk.testing;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.metadata.Node;
 import com.datastax.oss.driver.api.core.metadata.NodeState;
 import java.math.BigInteger;
 import java.net.InetSocketAddress;
@@ -109,7 +108,7 @@ public final class CassandraRing implements AutoCloseable {
         if (peers == nodes.size() - 1) {
           return;
         }
-        sleep(Duration.ofMillis(500));
+        ServerSupport.sleep(Duration.ofMillis(500));
       }
     }
     throw new IllegalStateException("the ring's nodes did not all see each other in 120 s; see " + nodes.get(0).logDir());
@@ -161,25 +160,9 @@ public final class CassandraRing implements AutoCloseable {
    */
   public void awaitState(CqlSession session, int index, NodeState state, Duration timeout) {
     InetSocketAddress address = new InetSocketAddress(nodes.get(index).host(), port);
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      for (Node n : session.getMetadata().getNodes().values()) {
-        if (n.getEndPoint().resolve().equals(address) && n.getState() == state) {
-          return;
-        }
-      }
-      sleep(Duration.ofMillis(200));
-    }
-    throw new IllegalStateException("node " + address + " not " + state + " within " + timeout);
-  }
-
-  private static void sleep(Duration d) {
-    try {
-      Thread.sleep(d.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
+    ServerSupport.await("node " + address + " " + state + " in the driver's view", timeout,
+        () -> session.getMetadata().getNodes().values().stream()
+            .anyMatch(n -> n.getEndPoint().resolve().equals(address) && n.getState() == state));
   }
 
   /** Stops every node. */

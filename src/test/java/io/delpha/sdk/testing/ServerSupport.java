@@ -68,6 +68,20 @@ public final class ServerSupport {
   }
 
   /**
+   * Sleeps, turning an interrupt into an {@link IllegalStateException} (the interrupt flag kept).
+   *
+   * @param duration how long
+   */
+  public static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  /**
    * Deletes a folder tree, ignoring what is already gone.
    *
    * @param dir the folder
