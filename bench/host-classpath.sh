@@ -3,19 +3,29 @@
 # repository with one dependency, io.delpha:delpha-data-sdk:${VERSION}, resolved from the local repository.
 # Prints the jar count, their total size, the versions of every jackson-* and netty-* jar, any test library that
 # reached the host, and whether the host's tree converges (maven-enforcer-plugin's dependencyConvergence and
-# requireUpperBoundDeps run on the host, not on the SDK).
+# requireUpperBoundDeps run on the host, not on the SDK), and compares its versions with the SDK's own runtime class
+# path (what the SDK's tests run on).
 #
 # Usage: mvn -B -ntp -q install -DskipTests && bench/host-classpath.sh [extra dependency XML...]
 #   HOST_DIR   where the throwaway host project is written (default: a new directory under /tmp)
 #   VERSION    the SDK version to depend on (default: the version of this checkout's pom.xml)
-# Extra arguments are added verbatim to the host's <dependencies>, e.g. an optional stack of docs/dependencies.md:
-#   bench/host-classpath.sh '<dependency><groupId>org.apache.hadoop</groupId>...</dependency>'
+#   EXCLUDE    groupId:artifactId pairs (wildcards allowed) the host excludes from the SDK, space-separated, e.g. the
+#              stacks of features it does not use (docs/dependencies.md): EXCLUDE='org.eclipse.jetty:* org.postgresql:*'
+# Extra arguments are added verbatim to the host's <dependencies>, e.g. the AWS SDK's async HTTP client, which the
+# SDK leaves out (docs/dependencies.md):
+#   bench/host-classpath.sh '<dependency><groupId>software.amazon.awssdk</groupId><artifactId>netty-nio-client</artifactId><version>2.40.2</version></dependency>'
+# The host's files (pom.xml, classpath.txt, tree.txt, enforcer-*.txt) stay in HOST_DIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VERSION="${VERSION:-$(mvn -B -q -N help:evaluate -Dexpression=project.version -DforceStdout | sed 's/\x1b\[[0-9;]*m//g')}"
 HOST_DIR="${HOST_DIR:-$(mktemp -d /tmp/delpha-host.XXXXXX)}"
 ENFORCER=org.apache.maven.plugins:maven-enforcer-plugin:3.6.2
 mkdir -p "$HOST_DIR"
+EXCLUSIONS=""
+read -r -a EXCLUDED <<< "${EXCLUDE:-}"
+for pair in ${EXCLUDED[@]+"${EXCLUDED[@]}"}; do
+  EXCLUSIONS+="<exclusion><groupId>${pair%%:*}</groupId><artifactId>${pair#*:}</artifactId></exclusion>"
+done
 
 cat > "$HOST_DIR/pom.xml" <<EOF
 <?xml version="1.0" encoding="UTF-8"?>
@@ -30,6 +40,7 @@ cat > "$HOST_DIR/pom.xml" <<EOF
       <groupId>io.delpha</groupId>
       <artifactId>delpha-data-sdk</artifactId>
       <version>${VERSION}</version>
+      <exclusions>${EXCLUSIONS}</exclusions>
     </dependency>
     $*
   </dependencies>
