@@ -1,5 +1,6 @@
 package io.delpha.sdk.totesys.internal;
 
+import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.ProgressListener;
 import io.delpha.sdk.core.parquet.ParquetRows;
 import io.delpha.sdk.core.parquet.Row;
@@ -11,12 +12,13 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +26,15 @@ import org.slf4j.LoggerFactory;
  * Processed zone to warehouse, in one transaction per run: dimensions upserted, then facts inserted
  * once per version; the keys of the objects loaded are recorded in the same transaction, so a failed
  * load leaves the warehouse as it was and the next one loads the same objects again.
+ *
+ * <p>Each table's pending objects (oldest first) are streamed with one binary {@code COPY ... FROM STDIN}
+ * into a temporary staging table ({@code ON COMMIT DROP}, so it vanishes with the transaction however it
+ * ends), each row numbered in that order; one set-based statement per table then applies the rows as a
+ * row-by-row load in that order would ({@link WarehouseTable#upsertFromStaging(boolean)}). Memory stays
+ * flat: rows go from the Parquet reader to the server in 64 KiB chunks.
+ *
+ * <p>The warehouse connections must be PostgreSQL JDBC (pgjdbc) connections, or wrappers that {@link
+ * Connection#unwrap unwrap} to {@link PGConnection}, as connection pools do.
  */
 public final class Loader {
 
@@ -31,7 +42,6 @@ public final class Loader {
   public static final String LOADED_TABLE = "totesys_loaded_object";
 
   private static final Logger log = LoggerFactory.getLogger(Loader.class);
-  private static final int BATCH = 1_000;
 
   private final Supplier<DataSource> warehouse;
   private final ObjectStore processed;
@@ -66,15 +76,21 @@ public final class Loader {
   }
 
   /**
-   * Loads every processed object not loaded yet.
+   * Loads every processed object not loaded yet. The count of a table is the rows inserted or changed
+   * (an identical dimension row, or a fact version the warehouse holds, counts nothing).
    *
    * @param stats where counts go
+   * @throws io.delpha.sdk.core.DelphaException mapped from the JDBC failure (e.g. {@link
+   *     io.delpha.sdk.core.ServiceUnavailableException} for a connection lost mid-load); the warehouse is
+   *     then as it was before the call
+   * @throws InvalidInputException if the warehouse connections are not PostgreSQL JDBC connections
    */
   public void run(RunStats stats) {
     createTables();
     try (Connection c = warehouse.get().getConnection()) {
       c.setAutoCommit(false);
       try {
+        CopyManager copy = copyApi(c);
         Set<String> loaded = loadedKeys(c);
         int objects = 0;
         for (WarehouseTable table : WarehouseTable.values()) {
@@ -90,11 +106,9 @@ public final class Loader {
           }
           String task = "load " + table.tableName();
           listener.onStart(task);
-          long changed = 0;
-          for (String key : pending) {
-            changed += loadObject(c, table, key);
-            objects++;
-          }
+          long changed = loadTable(c, copy, table, pending);
+          recordLoaded(c, pending);
+          objects += pending.size();
           RunStats.add(stats.rowsLoaded, table.tableName(), changed);
           listener.onSuccess(task, changed + " rows inserted or changed");
         }
@@ -111,57 +125,74 @@ public final class Loader {
     }
   }
 
-  private long loadObject(Connection c, WarehouseTable table, String key) throws SQLException {
-    RowSchema schema = table.schema();
-    long changed = 0;
-    try (PreparedStatement ps = c.prepareStatement(table.loadStatement());
-        RowReader reader = ParquetRows.read(processed, key, schema)) {
-      int pending = 0;
-      while (reader.hasNext()) {
-        Row row = reader.next();
-        for (int i = 0; i < schema.size(); i++) {
-          bind(ps, i + 1, row.get(i), schema.column(i).type().kind());
-        }
-        ps.addBatch();
-        if (++pending == BATCH) {
-          changed += sum(ps.executeBatch());
-          pending = 0;
-        }
-      }
-      if (pending > 0) {
-        changed += sum(ps.executeBatch());
+  private static CopyManager copyApi(Connection c) throws SQLException {
+    if (!c.isWrapperFor(PGConnection.class)) {
+      throw new InvalidInputException("the warehouse data source gives " + c.getClass().getName()
+          + " connections; the load needs PostgreSQL JDBC (pgjdbc) connections, or a pool that unwraps to them,"
+          + " for COPY");
+    }
+    return c.unwrap(PGConnection.class).getCopyAPI();
+  }
+
+  /** Stages the table's pending objects, then applies them; returns the rows inserted or changed. */
+  private long loadTable(Connection c, CopyManager copy, WarehouseTable table, List<String> pending)
+      throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute(table.createStagingTable());
+    }
+    long staged = stage(copy, table, pending);
+    log.debug("staged {} rows of {} from {} objects", staged, table.tableName(), pending.size());
+    int rounds = 1;
+    if (!table.isFact()) {
+      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(table.stagedVersionsPerKey())) {
+        rs.next();
+        rounds = rs.getInt(1);
       }
     }
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + Sql.quote(LOADED_TABLE) + " ("
-        + Sql.quote("object_key") + ") VALUES (?) ON CONFLICT DO NOTHING")) {
-      ps.setString(1, key);
-      ps.executeUpdate();
+    long changed = 0;
+    try (PreparedStatement ps = c.prepareStatement(table.upsertFromStaging(rounds > 1))) {
+      for (int round = 1; round <= rounds; round++) {
+        if (rounds > 1) {
+          ps.setInt(1, round);
+        }
+        changed += ps.executeUpdate();
+      }
     }
     return changed;
   }
 
-  private static void bind(PreparedStatement ps, int index, Object value,
-      io.delpha.sdk.core.parquet.ColumnType.Kind kind) throws SQLException {
-    if (value != null) {
-      ps.setObject(index, value);
-      return;
+  /** Streams every row of the objects, in order, into the staging table with one binary COPY. */
+  private long stage(CopyManager copy, WarehouseTable table, List<String> objects) throws SQLException {
+    RowSchema schema = table.schema();
+    int fields = schema.size() + 1;
+    BinaryCopyWriter writer = new BinaryCopyWriter(copy.copyIn(table.copyIntoStaging()));
+    try {
+      long ordinal = 0;
+      for (String key : objects) {
+        try (RowReader reader = ParquetRows.read(processed, key, schema)) {
+          while (reader.hasNext()) {
+            Row row = reader.next();
+            writer.startRow(fields);
+            writer.writeLong(++ordinal);
+            for (int i = 0; i < schema.size(); i++) {
+              writer.write(row.get(i), schema.column(i).type());
+            }
+          }
+        }
+      }
+      return writer.finish();
+    } catch (SQLException | RuntimeException e) {
+      writer.cancel(e);
+      throw e;
     }
-    ps.setNull(index, switch (kind) {
-      case INT -> Types.INTEGER;
-      case BOOLEAN -> Types.BOOLEAN;
-      case DECIMAL -> Types.NUMERIC;
-      case DATE -> Types.DATE;
-      case TIME -> Types.TIME;
-      default -> Types.VARCHAR;
-    });
   }
 
-  private static long sum(int[] counts) {
-    long total = 0;
-    for (int n : counts) {
-      total += Math.max(n, 0);
+  private static void recordLoaded(Connection c, List<String> keys) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + Sql.quote(LOADED_TABLE) + " ("
+        + Sql.quote("object_key") + ") SELECT unnest(?::text[]) ON CONFLICT DO NOTHING")) {
+      ps.setArray(1, c.createArrayOf("text", keys.toArray()));
+      ps.executeUpdate();
     }
-    return total;
   }
 
   private static Set<String> loadedKeys(Connection c) throws SQLException {
