@@ -4,6 +4,7 @@ import io.delpha.sdk.core.parquet.Column;
 import io.delpha.sdk.core.parquet.ColumnType;
 import io.delpha.sdk.core.parquet.RowSchema;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -277,6 +278,70 @@ public enum WarehouseTable {
         .collect(Collectors.joining(", "));
     return insert + source + conflict + " DO UPDATE SET " + sets + " WHERE (" + targets + ") IS DISTINCT FROM ("
         + excluded + ")";
+  }
+
+  /**
+   * @return each column that references a dimension, in schema order, with the dimension (empty for a
+   *     dimension)
+   */
+  public Map<String, WarehouseTable> foreignKeys() {
+    Map<String, WarehouseTable> result = new LinkedHashMap<>();
+    for (String column : schema.names()) {
+      String target = foreignKeys.get(column);
+      if (target != null) {
+        result.put(column, byName(target));
+      }
+    }
+    return result;
+  }
+
+  /**
+   * @return the name of the temporary table that keeps the references of the fact rows a load inserted
+   */
+  public String insertedReferencesTableName() {
+    return "totesys_inserted_" + tableName;
+  }
+
+  /**
+   * @return the {@code CREATE TEMP TABLE ... ON COMMIT DROP} statement of that table: one column per
+   *     foreign key
+   */
+  public String createInsertedReferencesTable() {
+    String columns = foreignKeys().keySet().stream()
+        .map(n -> Sql.quote(n) + " " + sqlType(schema.column(n).type()))
+        .collect(Collectors.joining(", "));
+    return "CREATE TEMP TABLE " + Sql.quote(insertedReferencesTableName()) + " (" + columns + ") ON COMMIT DROP";
+  }
+
+  /**
+   * @return for a fact: {@link #upsertFromStaging(boolean)}, keeping the foreign keys of the rows it
+   *     inserts in {@link #insertedReferencesTableName()}; its update count is the rows inserted
+   */
+  public String insertFactsKeepingReferences() {
+    String columns = Sql.quoteAll(new ArrayList<>(foreignKeys().keySet()));
+    return "WITH inserted AS (" + upsertFromStaging(false) + " RETURNING " + columns + ") INSERT INTO "
+        + Sql.quote(insertedReferencesTableName()) + " (" + columns + ") SELECT " + columns + " FROM inserted";
+  }
+
+  /**
+   * The foreign-key check of {@link #insertFactsKeepingReferences()}'s rows done set-based: it locks the
+   * referenced dimension rows {@code FOR KEY SHARE}, as PostgreSQL's own per-row check does, and counts the
+   * referenced keys that no dimension row holds.
+   *
+   * @return a query of one row, one column per foreign key (in {@link #foreignKeys()} order): the count
+   *     of distinct missing keys
+   */
+  public String missingReferences() {
+    String references = Sql.quote(insertedReferencesTableName());
+    List<String> counts = new ArrayList<>();
+    for (Map.Entry<String, WarehouseTable> fk : foreignKeys().entrySet()) {
+      String column = Sql.quote(fk.getKey());
+      String dimKey = Sql.quote(fk.getValue().key.get(0));
+      counts.add("(SELECT count(DISTINCT " + column + ") FROM " + references + ") - (SELECT count(*) FROM (SELECT 1"
+          + " FROM " + Sql.quote(fk.getValue().tableName) + " d WHERE d." + dimKey + " IN (SELECT " + column + " FROM "
+          + references + ") FOR KEY SHARE OF d) locked)");
+    }
+    return "SELECT " + String.join(", ", counts);
   }
 
   private static String sqlType(ColumnType type) {
