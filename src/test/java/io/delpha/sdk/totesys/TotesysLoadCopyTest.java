@@ -250,6 +250,46 @@ class TotesysLoadCopyTest {
   }
 
   @Test
+  @DisplayName("catching up: several ingestion objects per table merged by one transform, several processed objects by one load")
+  void catchUp() throws Exception {
+    DataSource source = PostgresServer.shared().createDatabase("totesys_src");
+    TotesysFixture.loadSeed(source);
+    TotesysOracle.recordVersions(source);
+    DataSource warehouse = PostgresServer.shared().createDatabase("totesys_dw");
+    TotesysPipeline pipeline = pipeline(source, warehouse);
+    assertThat(pipeline.run().succeeded()).isTrue();
+
+    for (String name : List.of("X", "Y")) {
+      change(source, name);
+      assertThat(pipeline.extract().succeeded()).isTrue();
+      TotesysOracle.recordVersions(source);
+    }
+    RunReport merged = pipeline.transform();
+    change(source, "X");
+    assertThat(pipeline.extract().succeeded()).isTrue();
+    TotesysOracle.recordVersions(source);
+    RunReport single = pipeline.transform();
+    RunReport load = pipeline.load();
+
+    assertThat(merged.rowsTransformed()).containsEntry("dim_design", 1L).containsEntry("fact_payment", 2L);
+    assertThat(single.rowsTransformed()).containsEntry("dim_design", 1L).containsEntry("fact_payment", 1L);
+    assertThat(load.succeeded()).as(load.toString()).isTrue();
+    // dim_design: Y (the merged object's latest), then X again; fact_payment: every version once
+    assertThat(load.rowsLoaded()).containsEntry("dim_design", 2L).containsEntry("fact_payment", 3L);
+    TotesysOracle.assertWarehouseMatches(source, warehouse);
+  }
+
+  /** Renames the first design and flips the first payment, both with a new last_updated. */
+  static void change(DataSource source, String designName) throws Exception {
+    try (Connection c = source.getConnection(); Statement s = c.createStatement()) {
+      s.executeUpdate("UPDATE design SET design_name = '" + designName + "', last_updated = (SELECT max(last_updated)"
+          + " FROM design) + interval '1 minute' WHERE design_id = (SELECT min(design_id) FROM design)");
+      s.executeUpdate("UPDATE payment SET paid = NOT paid, last_updated = (SELECT max(last_updated) FROM payment)"
+          + " + interval '1 minute' WHERE payment_id = (SELECT min(payment_id) FROM payment)");
+    }
+  }
+
+  @Test
   @DisplayName("source text with tabs, newlines, backslashes, quotes, \\N and unicode reaches the warehouse exactly (end to end)")
   void nastySourceTextEndToEnd() throws Exception {
     DataSource source = PostgresServer.shared().createDatabase("totesys_src");
