@@ -11,17 +11,21 @@ import io.delpha.sdk.totesys.internal.WarehouseTable;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The facts' foreign keys hold whichever way the load checks them: set-based (a role that may set
@@ -107,6 +111,54 @@ class TotesysLoadForeignKeyTest {
     for (String table : List.of("dim_date", "dim_transaction", "dim_currency", "fact_payment", "totesys_loaded_object")) {
       assertThat(TotesysOracle.count(warehouse, "SELECT count(*) FROM " + table)).as(table).isZero();
     }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"set-based", "row by row"})
+  @DisplayName("until the load commits, a dimension row only its new facts reference cannot be deleted (FOR KEY SHARE)")
+  void referencedRowsAreLockedUntilCommit(String check) throws Exception {
+    DataSource warehouse = check.equals("set-based") ? PostgresServer.shared().createDatabase("totesys_dw")
+        : warehouseOfPlainRole();
+    LocalObjectStore processed = LocalObjectStore.at(lake.resolve("processed"));
+    LocalDate day = LocalDate.of(2024, 1, 1);
+    write(processed, WarehouseTable.DIM_DATE, Row.of(WarehouseTable.DIM_DATE.schema(), day, 2024, 1, 1, 1, "Monday", "January", 1));
+    write(processed, WarehouseTable.DIM_TRANSACTION, Row.of(WarehouseTable.DIM_TRANSACTION.schema(), 1, "SALE", 1, null));
+    write(processed, WarehouseTable.DIM_COUNTERPARTY, Row.of(WarehouseTable.DIM_COUNTERPARTY.schema(), 1, "c", "a", null, null,
+        "city", "pc", "country", "phone"));
+    write(processed, WarehouseTable.DIM_CURRENCY, Row.of(WarehouseTable.DIM_CURRENCY.schema(), 1, "GBP", "British Pound"));
+    write(processed, WarehouseTable.DIM_PAYMENT_TYPE, Row.of(WarehouseTable.DIM_PAYMENT_TYPE.schema(), 1, "SALES_RECEIPT"),
+        Row.of(WarehouseTable.DIM_PAYMENT_TYPE.schema(), 9, "UNUSED_SO_FAR"));
+    write(processed, WarehouseTable.FACT_PAYMENT, Row.of(WarehouseTable.FACT_PAYMENT.schema(), 1, day, LocalTime.NOON, day,
+        LocalTime.NOON, 1, 1, new BigDecimal("1.00"), 1, 1, true, day));
+    assertThat(pipeline(warehouse).load().succeeded()).isTrue();
+    ParquetRows.write(processed, "fact_payment/2024/01/02/100000000000.parquet", WarehouseTable.FACT_PAYMENT.schema(),
+        List.of(Row.of(WarehouseTable.FACT_PAYMENT.schema(), 2, day, LocalTime.NOON, day, LocalTime.NOON, 1, 1,
+            new BigDecimal("2.00"), 1, 9, true, day)));
+    AtomicReference<String> deleteDuringLoad = new AtomicReference<>();
+    PipelineListener deleter = new PipelineListener() {
+      @Override
+      public void onSuccess(String task, String summary) {
+        if (task.equals("load fact_payment")) {
+          try (Connection c = PostgresServer.shared().dataSource(TotesysOracle.query(warehouse, "SELECT current_database()")
+              .get(0).get(0)).getConnection(); Statement s = c.createStatement()) {
+            s.execute("SET lock_timeout = '500ms'");
+            s.executeUpdate("DELETE FROM dim_payment_type WHERE payment_type_id = 9");
+            deleteDuringLoad.set("deleted");
+          } catch (SQLException e) {
+            deleteDuringLoad.set(e.getSQLState());
+          }
+        }
+      }
+    };
+
+    RunReport report = TotesysPipeline.builder().source(seed).ingestionZone(LocalObjectStore.at(lake.resolve("ingestion")))
+        .processedZone(processed).warehouse(warehouse).listener(deleter).build().load();
+
+    assertThat(report.succeeded()).as(report.toString()).isTrue();
+    assertThat(deleteDuringLoad).hasValue("55P03");
+    assertThat(TotesysOracle.query(warehouse, "SELECT p.payment_id, t.payment_type_name FROM fact_payment p"
+        + " JOIN dim_payment_type t USING (payment_type_id) ORDER BY 1"))
+        .containsExactly(List.of("1", "SALES_RECEIPT"), List.of("2", "UNUSED_SO_FAR"));
   }
 
   @Test

@@ -204,15 +204,18 @@ public final class Loader {
     try (Statement s = c.createStatement()) {
       s.execute("SET LOCAL session_replication_role = origin");
     }
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(table.missingReferences())) {
-      rs.next();
-      int i = 1;
-      for (Map.Entry<String, WarehouseTable> fk : table.foreignKeys().entrySet()) {
-        long missing = rs.getLong(i++);
-        if (missing > 0) {
-          throw new SQLException("insert on table \"" + table.tableName() + "\" violates its foreign key ("
-              + fk.getKey() + ") referencing \"" + fk.getValue().tableName() + "\": " + missing
-              + " referenced key(s) not present", FOREIGN_KEY_VIOLATION);
+    try (Statement s = c.createStatement()) {
+      s.executeQuery(table.lockReferencedRows()).close();
+      try (ResultSet rs = s.executeQuery(table.missingReferences())) {
+        rs.next();
+        int i = 1;
+        for (Map.Entry<WarehouseTable, List<String>> dim : table.referencedDimensions().entrySet()) {
+          long missing = rs.getLong(i++);
+          if (missing > 0) {
+            throw new SQLException("insert on table \"" + table.tableName() + "\" violates its foreign keys " + dim.getValue()
+                + " referencing \"" + dim.getKey().tableName() + "\": " + missing + " referenced key(s) not present",
+                FOREIGN_KEY_VIOLATION);
+          }
         }
       }
     }

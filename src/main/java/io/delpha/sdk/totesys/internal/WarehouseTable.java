@@ -324,24 +324,49 @@ public enum WarehouseTable {
   }
 
   /**
-   * The foreign-key check of {@link #insertFactsKeepingReferences()}'s rows done set-based: it locks the
-   * referenced dimension rows {@code FOR KEY SHARE}, as PostgreSQL's own per-row check does, and counts the
-   * referenced keys that no dimension row holds.
+   * @return each dimension a fact references, with the fact's columns that reference it, in schema order
+   */
+  public Map<WarehouseTable, List<String>> referencedDimensions() {
+    Map<WarehouseTable, List<String>> result = new LinkedHashMap<>();
+    foreignKeys().forEach((column, dim) -> result.computeIfAbsent(dim, d -> new ArrayList<>()).add(column));
+    return result;
+  }
+
+  /**
+   * The first half of the set-based foreign-key check of {@link #insertFactsKeepingReferences()}'s rows:
+   * locks {@code FOR KEY SHARE} the dimension rows they reference, as PostgreSQL's own per-row check does,
+   * so none can be deleted or have its key changed before the transaction ends. Rows this transaction
+   * wrote itself need no lock (no other transaction can see them, or they wait for it) and are skipped.
    *
-   * @return a query of one row, one column per foreign key (in {@link #foreignKeys()} order): the count
-   *     of distinct missing keys
+   * @return a query of one row, one count per referenced dimension (the rows locked)
+   */
+  public String lockReferencedRows() {
+    List<String> counts = new ArrayList<>();
+    referencedDimensions().forEach((dim, columns) -> counts.add("(SELECT count(*) FROM (SELECT 1 FROM "
+        + Sql.quote(dim.tableName) + " d WHERE d." + Sql.quote(dim.key.get(0)) + " IN (" + referencedValues(columns, true)
+        + ") AND d.xmin <> (SELECT (txid_current() % 4294967296)::text::xid) FOR KEY SHARE OF d) l)"));
+    return "SELECT " + String.join(", ", counts);
+  }
+
+  /**
+   * The second half, once the rows are locked: the referenced keys that no dimension row holds.
+   *
+   * @return a query of one row, one count per referenced dimension in {@link #referencedDimensions()}
+   *     order: the distinct keys missing
    */
   public String missingReferences() {
-    String references = Sql.quote(insertedReferencesTableName());
     List<String> counts = new ArrayList<>();
-    for (Map.Entry<String, WarehouseTable> fk : foreignKeys().entrySet()) {
-      String column = Sql.quote(fk.getKey());
-      String dimKey = Sql.quote(fk.getValue().key.get(0));
-      counts.add("(SELECT count(DISTINCT " + column + ") FROM " + references + ") - (SELECT count(*) FROM (SELECT 1"
-          + " FROM " + Sql.quote(fk.getValue().tableName) + " d WHERE d." + dimKey + " IN (SELECT " + column + " FROM "
-          + references + ") FOR KEY SHARE OF d) locked)");
-    }
+    referencedDimensions().forEach((dim, columns) -> counts.add("(SELECT count(*) FROM (" + referencedValues(columns,
+        false) + ") r (k) WHERE NOT EXISTS (SELECT 1 FROM " + Sql.quote(dim.tableName) + " d WHERE d."
+        + Sql.quote(dim.key.get(0)) + " = r.k))"));
     return "SELECT " + String.join(", ", counts);
+  }
+
+  /** The values of the columns in the inserted references, as one column: all of them, or each once. */
+  private String referencedValues(List<String> columns, boolean all) {
+    String references = Sql.quote(insertedReferencesTableName());
+    return columns.stream().map(c -> "SELECT " + Sql.quote(c) + " FROM " + references)
+        .collect(Collectors.joining(all ? " UNION ALL " : " UNION "));
   }
 
   private static String sqlType(ColumnType type) {
