@@ -31,8 +31,9 @@ import javax.sql.DataSource;
  * three runs go into an empty lake and warehouse: the full run, an incremental run after a fixed number
  * of payments changed in the source (each a new fact version), and a run with no change. For each run:
  * the time of each step, the rows loaded, and the heap: the peak used (sampled every 2 ms, garbage
- * included) and the largest heap left after a collection (an upper bound of what the run kept alive),
- * with the collections' count and time. A 1x full run first warms the JVM up. Prints figures; asserts
+ * included) and the largest heap left after a collection, starting from the heap after a full
+ * collection just before the run (an upper bound of what the run kept alive: a young collection leaves
+ * promoted garbage counted), with the collections' count and time. A 1x full run first warms the JVM up. Prints figures; asserts
  * nothing.
  *
  * <pre>{@code
@@ -227,8 +228,9 @@ public final class TotesysScaleBenchmark {
 
     void start() {
       System.gc();
-      peak.set(0);
-      afterGc.set(0);
+      long live = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+      peak.set(live);
+      afterGc.set(live);
       collectionsBefore = collections();
       millisBefore = collectionMillis();
       sampling = true;
