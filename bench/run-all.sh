@@ -38,9 +38,11 @@ bench_ingest() {
 bench_totesys() {
   # the totesys pipeline on the 48,066-row snapshot (embedded PostgreSQL, local zones), TOTESYS_ROUNDS rounds, the
   # first a warm-up; the load against a raw CSV COPY of the same rows into unindexed tables (each anchor table checked
-  # against its warehouse table, count and checksum); then the source grown by TOTESYS_FACTORS with TOTESYS_CHANGED
-  # payments changed before an incremental run: time and heap after GC at the largest factor against the smallest
+  # against its warehouse table, count and checksum), with a superuser warehouse role (facts' foreign keys checked
+  # set-based) and with a plain one (checked row by row); then the source grown by TOTESYS_FACTORS with
+  # TOTESYS_CHANGED payments changed before an incremental run: time and heap after GC, largest factor vs smallest
   java -Xmx1g -cp "$CP" io.delpha.sdk.bench.TotesysBenchmark "${TOTESYS_ROUNDS:-5}"
+  java -Xmx1g -cp "$CP" io.delpha.sdk.bench.TotesysBenchmark "${TOTESYS_ROUNDS:-5}" plain
   java -Xmx1g -cp "$CP" io.delpha.sdk.bench.TotesysScaleBenchmark "${TOTESYS_FACTORS:-1,10}" "${TOTESYS_CHANGED:-1000}"
 }
 
