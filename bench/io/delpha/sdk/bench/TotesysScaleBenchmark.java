@@ -3,6 +3,7 @@ package io.delpha.sdk.bench;
 import com.sun.management.GarbageCollectionNotificationInfo;
 import io.delpha.sdk.core.storage.LocalObjectStore;
 import io.delpha.sdk.testing.PostgresServer;
+import io.delpha.sdk.testing.TotesysFixture;
 import io.delpha.sdk.testing.TotesysGenerator;
 import io.delpha.sdk.totesys.RunReport;
 import io.delpha.sdk.totesys.TotesysPipeline;
@@ -38,8 +39,12 @@ import javax.sql.DataSource;
  *
  * <pre>{@code
  * mvn -q test-compile && java -Xmx1g -cp target/classes:target/test-classes:$(cat cp.txt) \
- *     io.delpha.sdk.bench.TotesysScaleBenchmark [factors, default 1,10] [changed payments, default 1000]
+ *     io.delpha.sdk.bench.TotesysScaleBenchmark [factors, default 1,10] [changed payments, default 1000] [indexed]
  * }</pre>
+ *
+ * <p>The seed schema has no index on {@code last_updated}, so every extract scans each source table: its
+ * time grows with the source, whatever changed. {@code indexed} adds one per table after generating (a
+ * deployment choice for the source, not part of its schema) to show the extract tracking changes too.
  *
  * <p>With {@code RESULT} lines for {@code bench/run-all.sh}: the incremental run's time and live heap at
  * the largest factor against the smallest.
@@ -49,26 +54,30 @@ public final class TotesysScaleBenchmark {
   private TotesysScaleBenchmark() {}
 
   /**
-   * @param args factors (comma-separated, default {@code 1,10}) and changed payments (default 1000)
+   * @param args factors (comma-separated, default {@code 1,10}), changed payments (default 1000), and
+   *     {@code indexed} to index the source tables on {@code last_updated}
    * @throws Exception if the benchmark cannot run
    */
   public static void main(String[] args) throws Exception {
     List<Integer> factors = Stream.of((args.length > 0 ? args[0] : "1,10").split(",")).map(String::trim)
         .map(Integer::parseInt).toList();
     int changed = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
+    boolean indexed = args.length > 2 && args[2].equals("indexed");
     HeapMeter heap = new HeapMeter();
     PostgresServer pg = PostgresServer.startNew();
     List<Line> incremental = new ArrayList<>();
     try {
       System.out.printf("JVM max heap %,d MB; %d payments changed before each incremental run%n",
           Runtime.getRuntime().maxMemory() >> 20, changed);
-      Scale warmUp = new Scale(pg, 1);
+      System.out.println(indexed ? "source tables indexed on last_updated (not in the seed schema)"
+          : "source tables as the seed schema has them: no index on last_updated, so each extract scans them");
+      Scale warmUp = new Scale(pg, 1, indexed);
       warmUp.full(heap);
       warmUp.drop();
       System.out.printf("%-6s %-12s %12s %10s %10s %10s %10s %12s %11s %12s %10s%n", "factor", "run", "source rows",
           "extract", "transform", "load", "total", "rows loaded", "peak heap", "after GC", "GCs");
       for (int factor : factors) {
-        Scale scale = new Scale(pg, factor);
+        Scale scale = new Scale(pg, factor, indexed);
         print(factor, "full", scale.sourceRows, scale.full(heap));
         scale.changePayments(changed);
         Line line = scale.measure(heap, () -> List.of(scale.pipeline.run()));
@@ -118,7 +127,7 @@ public final class TotesysScaleBenchmark {
     final TotesysPipeline pipeline;
     final long sourceRows;
 
-    Scale(PostgresServer pg, int factor) throws Exception {
+    Scale(PostgresServer pg, int factor, boolean indexed) throws Exception {
       this.pg = pg;
       sourceName = "totesys_x" + factor + "_" + System.nanoTime() % 100_000;
       warehouseName = "warehouse_x" + factor + "_" + System.nanoTime() % 100_000;
@@ -126,6 +135,11 @@ public final class TotesysScaleBenchmark {
       long start = System.nanoTime();
       sourceRows = TotesysGenerator.loadScaledSnapshot(source, factor).values().stream().mapToLong(Long::longValue).sum();
       try (Connection c = source.getConnection(); Statement s = c.createStatement()) {
+        if (indexed) {
+          for (String table : TotesysFixture.TABLES) {
+            s.execute("CREATE INDEX ON public.\"" + table + "\" (last_updated)");
+          }
+        }
         s.execute("VACUUM ANALYZE");
       }
       System.out.printf("x%d: %,d source rows generated and loaded with COPY in %,d ms%n", factor, sourceRows,

@@ -180,16 +180,17 @@ public final class Loader {
    * Inserts a fact's staged rows. PostgreSQL checks a foreign key with one query per inserted row and key
    * (nine per {@code fact_sales_order} row), which costs ten times the insert itself; where it is safe,
    * the per-row checks are switched off for this one statement ({@code session_replication_role =
-   * replica}, transaction-local) and the same check is made set-based right after it: the referenced
-   * dimension rows are locked {@code FOR KEY SHARE}, as the per-row check locks them, and a key no
-   * dimension holds fails the load with SQLSTATE 23503, as the per-row check would. Safe means the
-   * session may set that parameter (a superuser, or a role granted {@code SET ON PARAMETER
+   * replica}, transaction-local, its previous value restored right after) and the same check is made
+   * set-based: the dimension rows the inserted facts reference are locked {@code FOR KEY SHARE}, as the
+   * per-row check locks them, then a key no dimension row holds fails the load with SQLSTATE 23503, as
+   * the per-row check would. Safe means the session may set that parameter (a superuser, or a role granted {@code SET ON PARAMETER
    * session_replication_role}, PostgreSQL 15+) and the table's only triggers are the checks of exactly
    * the foreign keys {@link WarehouseTable} declares, with no rule: a host's own trigger keeps the
    * per-row path, so it still fires.
    */
   private static long insertFacts(Connection c, WarehouseTable table) throws SQLException {
-    if (!onlyDeclaredForeignKeyTriggers(c, table) || !switchedToReplicaRole(c)) {
+    String previousRole = onlyDeclaredForeignKeyTriggers(c, table) ? switchToReplicaRole(c) : null;
+    if (previousRole == null) {
       try (PreparedStatement ps = c.prepareStatement(table.upsertFromStaging(false))) {
         return ps.executeUpdate();
       }
@@ -201,8 +202,9 @@ public final class Loader {
     try (PreparedStatement ps = c.prepareStatement(table.insertFactsKeepingReferences())) {
       inserted = ps.executeUpdate();
     }
-    try (Statement s = c.createStatement()) {
-      s.execute("SET LOCAL session_replication_role = origin");
+    try (PreparedStatement ps = c.prepareStatement("SELECT set_config('session_replication_role', ?, true)")) {
+      ps.setString(1, previousRole);
+      ps.executeQuery().close();
     }
     try (Statement s = c.createStatement()) {
       s.executeQuery(table.lockReferencedRows()).close();
@@ -254,14 +256,23 @@ public final class Loader {
     return found.equals(declared);
   }
 
-  /** Sets {@code session_replication_role = replica} for the transaction, if this session may. */
-  private static boolean switchedToReplicaRole(Connection c) throws SQLException {
+  /**
+   * Sets {@code session_replication_role = replica} for the transaction, if this session may.
+   *
+   * @return the setting before, to restore; {@code null} if the role may not set it (nothing changed)
+   */
+  private static String switchToReplicaRole(Connection c) throws SQLException {
     try (Statement s = c.createStatement()) {
+      String previous;
+      try (ResultSet rs = s.executeQuery("SELECT current_setting('session_replication_role')")) {
+        rs.next();
+        previous = rs.getString(1);
+      }
       s.execute("SAVEPOINT totesys_replica_role");
       try {
         s.execute("SET LOCAL session_replication_role = replica");
         s.execute("RELEASE SAVEPOINT totesys_replica_role");
-        return true;
+        return previous;
       } catch (SQLException e) {
         if (!INSUFFICIENT_PRIVILEGE.equals(e.getSQLState())) {
           throw e;
@@ -269,7 +280,7 @@ public final class Loader {
         s.execute("ROLLBACK TO SAVEPOINT totesys_replica_role");
         s.execute("RELEASE SAVEPOINT totesys_replica_role");
         log.debug("the warehouse role may not set session_replication_role: foreign keys checked row by row");
-        return false;
+        return null;
       }
     }
   }
