@@ -41,8 +41,8 @@ bench_totesys() {
   # against its warehouse table, count and checksum), with a superuser warehouse role (facts' foreign keys checked
   # set-based) and with a plain one (checked row by row); then the source grown by TOTESYS_FACTORS with
   # TOTESYS_CHANGED payments changed before an incremental run: time and heap after GC, largest factor vs smallest
-  java -Xmx1g -cp "$CP" io.delpha.sdk.bench.TotesysBenchmark "${TOTESYS_ROUNDS:-5}"
-  java -Xmx1g -cp "$CP" io.delpha.sdk.bench.TotesysBenchmark "${TOTESYS_ROUNDS:-5}" plain
+  java -Xmx1g -cp "$CP" io.delpha.sdk.bench.TotesysBenchmark "${TOTESYS_ROUNDS:-8}"
+  java -Xmx1g -cp "$CP" io.delpha.sdk.bench.TotesysBenchmark "${TOTESYS_ROUNDS:-8}" plain
   java -Xmx1g -cp "$CP" io.delpha.sdk.bench.TotesysScaleBenchmark "${TOTESYS_FACTORS:-1,10}" "${TOTESYS_CHANGED:-1000}"
 }
 
