@@ -214,11 +214,20 @@ public final class PostgresServer implements AutoCloseable {
    * @return a data source for it, as the superuser
    */
   public DataSource dataSource(String database) {
+    return dataSource(database, user());
+  }
+
+  /**
+   * @param database a database name
+   * @param role a role that may log in (the server trusts loopback connections: no password)
+   * @return a data source for it, as that role
+   */
+  public DataSource dataSource(String database, String role) {
     PGSimpleDataSource ds = new PGSimpleDataSource();
     ds.setServerNames(new String[] {"127.0.0.1"});
     ds.setPortNumbers(new int[] {port});
     ds.setDatabaseName(database);
-    ds.setUser(user());
+    ds.setUser(role);
     ds.setConnectTimeout(10);
     return ds;
   }

@@ -29,7 +29,8 @@ import org.postgresql.PGConnection;
  * Loads the totesys OLTP database into a PostgreSQL database: the schema ({@code totesys/schema.sql}, a
  * pg_dump whose first two statements are skipped as the data README says), then either the 63k-row
  * snapshot ({@code totesys/snapshot/*.parquet}) or the small seed ({@code totesys/seed/*.json}), from the
- * test class path. Used by the totesys tests, the demo and the benchmark.
+ * test class path. Used by the totesys tests, the demo and the benchmark; {@link TotesysGenerator} grows the
+ * snapshot by a factor.
  *
  * <pre>{@code
  * DataSource totesys = PostgresServer.shared().createDatabase("totesys");
@@ -126,7 +127,8 @@ public final class TotesysFixture {
     }
   }
 
-  private static List<Object> values(Row r) {
+  /** A snapshot row's values as the text COPY takes: timestamps without zone, pandas' float ids as numbers. */
+  static List<Object> values(Row r) {
     List<Object> values = new ArrayList<>();
     for (Object v : r.values()) {
       if (v instanceof Instant i) {
@@ -161,7 +163,7 @@ public final class TotesysFixture {
         + ") FROM STDIN WITH (FORMAT csv)", new StringReader(csv.toString()));
   }
 
-  private static InputStream resource(String name) {
+  static InputStream resource(String name) {
     InputStream in = TotesysFixture.class.getClassLoader().getResourceAsStream(name);
     if (in == null) {
       throw new IllegalStateException("test resource " + name + " is missing from the class path");

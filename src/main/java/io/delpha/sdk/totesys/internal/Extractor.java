@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -150,7 +151,9 @@ public final class Extractor {
     RowWriter writer = null;
     long count = 0;
     LocalDateTime newWatermark = watermark;
-    List<Version> extracted = new ArrayList<>();
+    // the versions inside the overlap window of the newest version so far; rows come in last_updated
+    // order, so this holds the window, never the table
+    ArrayDeque<Version> window = new ArrayDeque<>();
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setFetchSize(FETCH_SIZE);
       if (watermark != null) {
@@ -168,10 +171,14 @@ public final class Extractor {
             writer = ParquetRows.writer(ingestion, key, schema, WriteOptions.defaults());
           }
           writer.write(row);
-          extracted.add(version);
+          window.addLast(version);
           count++;
           if (newWatermark == null || lastUpdated.isAfter(newWatermark)) {
             newWatermark = lastUpdated;
+            LocalDateTime start = newWatermark.minus(overlap);
+            while (window.peekFirst().lastUpdated().isBefore(start)) {
+              window.removeFirst();
+            }
           }
         }
       }
@@ -195,7 +202,7 @@ public final class Extractor {
         recent.add(token);
       }
     }
-    for (Version v : extracted) {
+    for (Version v : window) {
       if (!v.lastUpdated().isBefore(windowStart)) {
         recent.add(v.token());
       }

@@ -11,6 +11,8 @@ import io.delpha.sdk.core.parquet.ParquetRows;
 import io.delpha.sdk.core.parquet.Row;
 import io.delpha.sdk.core.parquet.RowReader;
 import io.delpha.sdk.core.parquet.RowSchema;
+import io.delpha.sdk.core.parquet.RowWriter;
+import io.delpha.sdk.core.parquet.WriteOptions;
 import io.delpha.sdk.core.storage.ObjectStore;
 import java.io.IOException;
 import java.time.Instant;
@@ -41,6 +43,12 @@ import org.slf4j.LoggerFactory;
  * Ingestion zone to processed zone: every ingestion object not yet processed becomes star-schema rows.
  * Dimensions carry the latest version of each key (and every row whose joined reference changed);
  * facts carry one row per source version; rows with unparseable text dates go to the rejects.
+ *
+ * <p>Rows stream from the ingestion objects to the processed objects (spooled to local files, published
+ * when the whole transform has succeeded, so a failure publishes nothing): memory holds the reference
+ * tables the dimensions join ({@code address}, {@code department}, {@code staff}, {@code counterparty}),
+ * and the versions of this run's changes only when several unprocessed objects of one table must be
+ * merged; never a whole fact or dimension table.
  */
 public final class Transformer {
 
@@ -104,9 +112,47 @@ public final class Transformer {
     }
     listener.onStart("transform");
     Instant runTime = keys.nextRunTime();
-    Map<WarehouseTable, List<Row>> out = new EnumMap<>(WarehouseTable.class);
-    Map<SourceTable, List<Row>> rejects = new EnumMap<>(SourceTable.class);
+    Map<WarehouseTable, Output> out = new EnumMap<>(WarehouseTable.class);
+    for (WarehouseTable t : WarehouseTable.values()) {
+      out.put(t, new Output(t.tableName(), t.schema(), runTime));
+    }
+    Map<SourceTable, Output> rejects = new EnumMap<>(SourceTable.class);
+    DateRange days;
+    try {
+      days = transform(all, fresh, manifest, runTime, out, rejects);
+      for (Map.Entry<WarehouseTable, Output> e : out.entrySet()) {
+        long rows = e.getValue().publish(stats);
+        if (rows > 0) {
+          RunStats.add(stats.rowsTransformed, e.getKey().tableName(), rows);
+        }
+      }
+      for (Map.Entry<SourceTable, Output> e : rejects.entrySet()) {
+        long rows = e.getValue().publish(stats);
+        RunStats.add(stats.rejects, e.getKey().tableName(), rows);
+        log.warn("{} rows of {} rejected, see {} in {}", rows, e.getKey().tableName(), e.getValue().key,
+            processed.describe());
+      }
+    } catch (RuntimeException e) {
+      out.values().forEach(Output::abort);
+      rejects.values().forEach(Output::abort);
+      throw e;
+    }
+    Set<String> nowDone = new TreeSet<>(done);
+    fresh.values().forEach(nowDone::addAll);
+    writeManifest(new Manifest(new ArrayList<>(nowDone), days.min == null ? null : days.min.toString(),
+        days.max == null ? null : days.max.toString()));
+    listener.onSuccess("transform", stats.rowsTransformed.values().stream().mapToLong(Long::longValue).sum()
+        + " rows transformed");
+  }
 
+  /**
+   * Writes every star-schema row of the fresh objects to {@code out} (rejected source rows to {@code
+   * rejects}) as it is made; nothing is published here.
+   *
+   * @return the dim_date range after this run
+   */
+  private DateRange transform(Map<SourceTable, List<String>> all, Map<SourceTable, List<String>> fresh,
+      Manifest manifest, Instant runTime, Map<WarehouseTable, Output> out, Map<SourceTable, Output> rejects) {
     // reference tables: the current version of every key, and the keys that changed in this batch
     Map<Integer, Row> addresses = latest(all.get(SourceTable.ADDRESS), SourceTable.ADDRESS);
     Map<Integer, Row> departments = latest(all.get(SourceTable.DEPARTMENT), SourceTable.DEPARTMENT);
@@ -117,14 +163,14 @@ public final class Transformer {
     Set<Integer> changedStaff = latest(fresh.get(SourceTable.STAFF), SourceTable.STAFF).keySet();
     Set<Integer> changedCounterparties = latest(fresh.get(SourceTable.COUNTERPARTY), SourceTable.COUNTERPARTY).keySet();
 
-    List<Row> locations = out.computeIfAbsent(WarehouseTable.DIM_LOCATION, k -> new ArrayList<>());
+    Output locations = out.get(WarehouseTable.DIM_LOCATION);
     for (Integer id : new TreeSet<>(changedAddresses)) {
       Row a = addresses.get(id);
       locations.add(Row.of(WarehouseTable.DIM_LOCATION.schema(), a.getInt("address_id"), a.getString("address_line_1"),
           a.getString("address_line_2"), a.getString("district"), a.getString("city"), a.getString("postal_code"),
           a.getString("country"), a.getString("phone")));
     }
-    List<Row> staffRows = out.computeIfAbsent(WarehouseTable.DIM_STAFF, k -> new ArrayList<>());
+    Output staffRows = out.get(WarehouseTable.DIM_STAFF);
     for (Row s : staff.values()) {
       if (changedStaff.contains(s.getInt("staff_id")) || changedDepartments.contains(s.getInt("department_id"))) {
         Row d = departments.get(s.getInt("department_id"));
@@ -137,7 +183,7 @@ public final class Transformer {
             s.getString("email_address")));
       }
     }
-    List<Row> counterpartyRows = out.computeIfAbsent(WarehouseTable.DIM_COUNTERPARTY, k -> new ArrayList<>());
+    Output counterpartyRows = out.get(WarehouseTable.DIM_COUNTERPARTY);
     for (Row c : counterparties.values()) {
       if (changedCounterparties.contains(c.getInt("counterparty_id"))
           || changedAddresses.contains(c.getInt("legal_address_id"))) {
@@ -152,25 +198,25 @@ public final class Transformer {
             a.getString("phone")));
       }
     }
-    List<Row> currencies = out.computeIfAbsent(WarehouseTable.DIM_CURRENCY, k -> new ArrayList<>());
-    latest(fresh.get(SourceTable.CURRENCY), SourceTable.CURRENCY).values().forEach(c -> currencies.add(
+    Output currencies = out.get(WarehouseTable.DIM_CURRENCY);
+    latestEach(fresh.get(SourceTable.CURRENCY), SourceTable.CURRENCY, c -> currencies.add(
         Row.of(WarehouseTable.DIM_CURRENCY.schema(), c.getInt("currency_id"), c.getString("currency_code"),
             currencyName(c.getString("currency_code")))));
-    List<Row> designs = out.computeIfAbsent(WarehouseTable.DIM_DESIGN, k -> new ArrayList<>());
-    latest(fresh.get(SourceTable.DESIGN), SourceTable.DESIGN).values().forEach(d -> designs.add(
+    Output designs = out.get(WarehouseTable.DIM_DESIGN);
+    latestEach(fresh.get(SourceTable.DESIGN), SourceTable.DESIGN, d -> designs.add(
         Row.of(WarehouseTable.DIM_DESIGN.schema(), d.getInt("design_id"), d.getString("design_name"),
             d.getString("file_location"), d.getString("file_name"))));
-    List<Row> paymentTypes = out.computeIfAbsent(WarehouseTable.DIM_PAYMENT_TYPE, k -> new ArrayList<>());
-    latest(fresh.get(SourceTable.PAYMENT_TYPE), SourceTable.PAYMENT_TYPE).values().forEach(p -> paymentTypes.add(
+    Output paymentTypes = out.get(WarehouseTable.DIM_PAYMENT_TYPE);
+    latestEach(fresh.get(SourceTable.PAYMENT_TYPE), SourceTable.PAYMENT_TYPE, p -> paymentTypes.add(
         Row.of(WarehouseTable.DIM_PAYMENT_TYPE.schema(), p.getInt("payment_type_id"), p.getString("payment_type_name"))));
-    List<Row> transactions = out.computeIfAbsent(WarehouseTable.DIM_TRANSACTION, k -> new ArrayList<>());
-    latest(fresh.get(SourceTable.TRANSACTION), SourceTable.TRANSACTION).values().forEach(t -> transactions.add(
+    Output transactions = out.get(WarehouseTable.DIM_TRANSACTION);
+    latestEach(fresh.get(SourceTable.TRANSACTION), SourceTable.TRANSACTION, t -> transactions.add(
         Row.of(WarehouseTable.DIM_TRANSACTION.schema(), t.getInt("transaction_id"), t.getString("transaction_type"),
             t.getInt("sales_order_id"), t.getInt("purchase_order_id"))));
 
     // facts: one row per source version
     DateRange dates = new DateRange();
-    List<Row> sales = out.computeIfAbsent(WarehouseTable.FACT_SALES_ORDER, k -> new ArrayList<>());
+    Output sales = out.get(WarehouseTable.FACT_SALES_ORDER);
     versions(fresh.get(SourceTable.SALES_ORDER), SourceTable.SALES_ORDER, s -> {
       try {
         LocalDate payment = textDate(s, "agreed_payment_date");
@@ -183,10 +229,10 @@ public final class Transformer {
             s.getInt("design_id"), payment, delivery, s.getInt("agreed_delivery_location_id")));
         dates.add(created.toLocalDate(), updated.toLocalDate(), payment, delivery);
       } catch (RejectedRow r) {
-        rejects.computeIfAbsent(SourceTable.SALES_ORDER, k -> new ArrayList<>()).add(reject(SourceTable.SALES_ORDER, s, r));
+        rejectOutput(rejects, SourceTable.SALES_ORDER, runTime).add(reject(SourceTable.SALES_ORDER, s, r));
       }
     });
-    List<Row> purchases = out.computeIfAbsent(WarehouseTable.FACT_PURCHASE_ORDER, k -> new ArrayList<>());
+    Output purchases = out.get(WarehouseTable.FACT_PURCHASE_ORDER);
     versions(fresh.get(SourceTable.PURCHASE_ORDER), SourceTable.PURCHASE_ORDER, p -> {
       try {
         LocalDate delivery = textDate(p, "agreed_delivery_date");
@@ -200,10 +246,10 @@ public final class Transformer {
             p.getInt("agreed_delivery_location_id")));
         dates.add(created.toLocalDate(), updated.toLocalDate(), payment, delivery);
       } catch (RejectedRow r) {
-        rejects.computeIfAbsent(SourceTable.PURCHASE_ORDER, k -> new ArrayList<>()).add(reject(SourceTable.PURCHASE_ORDER, p, r));
+        rejectOutput(rejects, SourceTable.PURCHASE_ORDER, runTime).add(reject(SourceTable.PURCHASE_ORDER, p, r));
       }
     });
-    List<Row> payments = out.computeIfAbsent(WarehouseTable.FACT_PAYMENT, k -> new ArrayList<>());
+    Output payments = out.get(WarehouseTable.FACT_PAYMENT);
     versions(fresh.get(SourceTable.PAYMENT), SourceTable.PAYMENT, p -> {
       try {
         LocalDate paymentDate = textDate(p, "payment_date");
@@ -215,7 +261,7 @@ public final class Transformer {
             p.getInt("payment_type_id"), p.getBoolean("paid"), paymentDate));
         dates.add(created.toLocalDate(), updated.toLocalDate(), paymentDate);
       } catch (RejectedRow r) {
-        rejects.computeIfAbsent(SourceTable.PAYMENT, k -> new ArrayList<>()).add(reject(SourceTable.PAYMENT, p, r));
+        rejectOutput(rejects, SourceTable.PAYMENT, runTime).add(reject(SourceTable.PAYMENT, p, r));
       }
     });
 
@@ -223,37 +269,63 @@ public final class Transformer {
     LocalDate oldMax = manifest.dateMax() == null ? null : LocalDate.parse(manifest.dateMax());
     LocalDate newMin = dates.min == null ? oldMin : oldMin == null || dates.min.isBefore(oldMin) ? dates.min : oldMin;
     LocalDate newMax = dates.max == null ? oldMax : oldMax == null || dates.max.isAfter(oldMax) ? dates.max : oldMax;
-    List<Row> days = out.computeIfAbsent(WarehouseTable.DIM_DATE, k -> new ArrayList<>());
+    Output days = out.get(WarehouseTable.DIM_DATE);
+    DateRange range = new DateRange();
     if (newMin != null) {
+      range.add(newMin, newMax);
       for (LocalDate d = newMin; !d.isAfter(newMax); d = d.plusDays(1)) {
         if (oldMin == null || d.isBefore(oldMin) || d.isAfter(oldMax)) {
           days.add(dateRow(d));
         }
       }
     }
+    return range;
+  }
 
-    for (Map.Entry<WarehouseTable, List<Row>> e : out.entrySet()) {
-      if (!e.getValue().isEmpty()) {
-        String key = LakeKeys.key(e.getKey().tableName(), runTime);
-        ParquetRows.write(processed, key, e.getKey().schema(), e.getValue());
+  private Output rejectOutput(Map<SourceTable, Output> rejects, SourceTable table, Instant runTime) {
+    return rejects.computeIfAbsent(table, t -> new Output("_rejects/" + t.tableName(), REJECT_SCHEMA, runTime));
+  }
+
+  /**
+   * One processed object, written row by row as rows are made (Parquet spools to a local file; only the
+   * current row group is in memory), and published only when the whole transform has succeeded. A table
+   * that gets no row gets no object.
+   */
+  private final class Output {
+    final String key;
+    final RowSchema schema;
+    private RowWriter writer;
+    private long rows;
+
+    Output(String folder, RowSchema schema, Instant runTime) {
+      this.key = LakeKeys.key(folder, runTime);
+      this.schema = schema;
+    }
+
+    void add(Row row) {
+      if (writer == null) {
+        writer = ParquetRows.writer(processed, key, schema, WriteOptions.defaults());
+      }
+      writer.write(row);
+      rows++;
+    }
+
+    /** Publishes the object, if it has rows, and returns how many. */
+    long publish(RunStats stats) {
+      if (writer != null) {
+        writer.close();
+        writer = null;
         stats.objectWritten();
-        RunStats.add(stats.rowsTransformed, e.getKey().tableName(), e.getValue().size());
+      }
+      return rows;
+    }
+
+    void abort() {
+      if (writer != null) {
+        writer.abort();
+        writer = null;
       }
     }
-    for (Map.Entry<SourceTable, List<Row>> e : rejects.entrySet()) {
-      String key = LakeKeys.key("_rejects/" + e.getKey().tableName(), runTime);
-      ParquetRows.write(processed, key, REJECT_SCHEMA, e.getValue());
-      stats.objectWritten();
-      RunStats.add(stats.rejects, e.getKey().tableName(), e.getValue().size());
-      log.warn("{} rows of {} rejected, see {} in {}", e.getValue().size(), e.getKey().tableName(), key,
-          processed.describe());
-    }
-    Set<String> nowDone = new TreeSet<>(done);
-    fresh.values().forEach(nowDone::addAll);
-    writeManifest(new Manifest(new ArrayList<>(nowDone), newMin == null ? null : newMin.toString(),
-        newMax == null ? null : newMax.toString()));
-    listener.onSuccess("transform", stats.rowsTransformed.values().stream().mapToLong(Long::longValue).sum()
-        + " rows transformed");
   }
 
   /** A source row that cannot become a warehouse row. */
@@ -332,8 +404,33 @@ public final class Transformer {
     return result;
   }
 
-  /** Every distinct version (key, last_updated) across the objects, each once. */
+  /**
+   * The latest version of each key across the objects, as {@link #latest} gives them. One object is
+   * streamed as it is, in its own order: it holds each key once (the extract writes one query over a table
+   * with a primary key per object), so every row is its key's latest. Several are merged in memory, in key
+   * order; they are the changes since the last transform.
+   */
+  private void latestEach(List<String> objects, SourceTable table, Consumer<Row> each) {
+    if (objects.size() == 1) {
+      try (RowReader reader = ParquetRows.read(ingestion, objects.get(0), table.schema())) {
+        reader.forEachRemaining(each);
+      }
+      return;
+    }
+    latest(objects, table).values().forEach(each);
+  }
+
+  /**
+   * Every distinct version (key, last_updated) across the objects, each once, streamed. One object needs
+   * no memory of what it has seen (it holds each key once); several remember the versions seen so far.
+   */
   private void versions(List<String> objects, SourceTable table, Consumer<Row> each) {
+    if (objects.size() == 1) {
+      try (RowReader reader = ParquetRows.read(ingestion, objects.get(0), table.schema())) {
+        reader.forEachRemaining(each);
+      }
+      return;
+    }
     Set<String> seen = new HashSet<>();
     for (String key : objects) {
       try (RowReader reader = ParquetRows.read(ingestion, key, table.schema())) {

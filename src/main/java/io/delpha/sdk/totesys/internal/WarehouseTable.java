@@ -4,8 +4,10 @@ import io.delpha.sdk.core.parquet.Column;
 import io.delpha.sdk.core.parquet.ColumnType;
 import io.delpha.sdk.core.parquet.RowSchema;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The star schema: each warehouse table's processed-zone schema, keys and foreign keys, in load order
@@ -130,6 +132,10 @@ public enum WarehouseTable {
           "counterparty_id", "dim_counterparty", "currency_id", "dim_currency",
           "payment_type_id", "dim_payment_type", "payment_date", "dim_date"));
 
+  /** The staging table's ordinal column: the staged rows' load order. */
+  public static final String STAGING_ORDINAL = "_load_ordinal";
+  private static final String STAGING_ROUND = "_load_round";
+
   private final String tableName;
   private final String identityColumn;
   private final RowSchema schema;
@@ -197,24 +203,170 @@ public enum WarehouseTable {
   }
 
   /**
-   * @return the parameterised statement that loads one row: an upsert that leaves identical rows
-   *     untouched for a dimension, an insert that skips known versions for a fact
+   * @return the name of the temporary table the load stages this table's rows in
    */
-  public String loadStatement() {
-    List<String> names = schema.names();
-    String insert = "INSERT INTO " + Sql.quote(tableName) + " AS t (" + Sql.quoteAll(names) + ") VALUES ("
-        + String.join(", ", java.util.Collections.nCopies(names.size(), "?")) + ") ON CONFLICT ("
-        + Sql.quoteAll(key) + ")";
-    if (isFact()) {
-      return insert + " DO NOTHING";
+  public String stagingTableName() {
+    return "totesys_stage_" + tableName;
+  }
+
+  /**
+   * @return the {@code CREATE TEMP TABLE ... ON COMMIT DROP} statement of the staging table: the ordinal
+   *     {@link #STAGING_ORDINAL} (the rows' order across the pending objects, oldest object first), then
+   *     the schema's columns with the warehouse's types and no constraint (the target's constraints apply
+   *     when the rows move on)
+   */
+  public String createStagingTable() {
+    List<String> parts = new ArrayList<>();
+    parts.add(Sql.quote(STAGING_ORDINAL) + " BIGINT NOT NULL");
+    for (Column c : schema.columns()) {
+      parts.add(Sql.quote(c.name()) + " " + sqlType(c.type()));
     }
+    return "CREATE TEMP TABLE " + Sql.quote(stagingTableName()) + " (" + String.join(", ", parts) + ") ON COMMIT DROP";
+  }
+
+  /**
+   * @return the {@code COPY ... FROM STDIN (FORMAT binary)} statement that fills the staging table: the
+   *     ordinal, then the schema's columns in order
+   */
+  public String copyIntoStaging() {
+    return "COPY " + Sql.quote(stagingTableName()) + " (" + Sql.quote(STAGING_ORDINAL) + ", "
+        + Sql.quoteAll(schema.names()) + ") FROM STDIN (FORMAT binary)";
+  }
+
+  /**
+   * @return the query giving the largest number of staged rows that share one conflict key: how many
+   *     rounds a dimension's upsert needs (see {@link #upsertFromStaging(boolean)})
+   */
+  public String stagedVersionsPerKey() {
+    return "SELECT coalesce(max(n), 0) FROM (SELECT count(*) AS n FROM " + Sql.quote(stagingTableName())
+        + " GROUP BY " + Sql.quoteAll(key) + ") v";
+  }
+
+  /**
+   * The set-based statement that moves staged rows into the table, with the rules a row-by-row load
+   * would follow in ordinal order.
+   *
+   * <p>A fact inserts its rows in ordinal order and skips versions it already holds ({@code ON CONFLICT
+   * DO NOTHING}); a staged row repeating the key of an earlier one is skipped as well, as it would be
+   * row by row. A dimension upserts and leaves identical rows untouched ({@code DO UPDATE ... WHERE
+   * (columns) IS DISTINCT FROM (EXCLUDED.columns)}). One {@code INSERT ... ON CONFLICT DO UPDATE} may not
+   * touch a row twice, so when staged rows repeat a key the dimension is upserted in rounds: round
+   * {@code n} (the statement's one parameter) takes the {@code n}-th staged row of each key in ordinal
+   * order; keys are independent, so running rounds 1, 2, ... gives the row-by-row result and counts.
+   *
+   * @param inRounds for a dimension whose staged rows repeat a key; ignored for a fact
+   * @return the statement; its update count is the rows inserted or changed
+   */
+  public String upsertFromStaging(boolean inRounds) {
+    List<String> names = schema.names();
+    String staged = Sql.quote(stagingTableName());
+    String insert = "INSERT INTO " + Sql.quote(tableName) + " AS t (" + Sql.quoteAll(names) + ") SELECT "
+        + Sql.quoteAll(names) + " FROM ";
+    String conflict = " ON CONFLICT (" + Sql.quoteAll(key) + ")";
+    if (isFact()) {
+      return insert + staged + " ORDER BY " + Sql.quote(STAGING_ORDINAL) + conflict + " DO NOTHING";
+    }
+    String source = inRounds
+        ? "(SELECT *, row_number() OVER (PARTITION BY " + Sql.quoteAll(key) + " ORDER BY "
+            + Sql.quote(STAGING_ORDINAL) + ") AS " + Sql.quote(STAGING_ROUND) + " FROM " + staged + ") s WHERE "
+            + Sql.quote(STAGING_ROUND) + " = ?"
+        : staged;
     List<String> others = names.stream().filter(n -> !key.contains(n)).toList();
-    String targets = others.stream().map(n -> "t." + Sql.quote(n)).collect(java.util.stream.Collectors.joining(", "));
-    String excluded = others.stream().map(n -> "EXCLUDED." + Sql.quote(n))
-        .collect(java.util.stream.Collectors.joining(", "));
+    String targets = others.stream().map(n -> "t." + Sql.quote(n)).collect(Collectors.joining(", "));
+    String excluded = others.stream().map(n -> "EXCLUDED." + Sql.quote(n)).collect(Collectors.joining(", "));
     String sets = others.stream().map(n -> Sql.quote(n) + " = EXCLUDED." + Sql.quote(n))
-        .collect(java.util.stream.Collectors.joining(", "));
-    return insert + " DO UPDATE SET " + sets + " WHERE (" + targets + ") IS DISTINCT FROM (" + excluded + ")";
+        .collect(Collectors.joining(", "));
+    return insert + source + conflict + " DO UPDATE SET " + sets + " WHERE (" + targets + ") IS DISTINCT FROM ("
+        + excluded + ")";
+  }
+
+  /**
+   * @return each column that references a dimension, in schema order, with the dimension (empty for a
+   *     dimension)
+   */
+  public Map<String, WarehouseTable> foreignKeys() {
+    Map<String, WarehouseTable> result = new LinkedHashMap<>();
+    for (String column : schema.names()) {
+      String target = foreignKeys.get(column);
+      if (target != null) {
+        result.put(column, byName(target));
+      }
+    }
+    return result;
+  }
+
+  /**
+   * @return the name of the temporary table that keeps the references of the fact rows a load inserted
+   */
+  public String insertedReferencesTableName() {
+    return "totesys_inserted_" + tableName;
+  }
+
+  /**
+   * @return the {@code CREATE TEMP TABLE ... ON COMMIT DROP} statement of that table: one column per
+   *     foreign key
+   */
+  public String createInsertedReferencesTable() {
+    String columns = foreignKeys().keySet().stream()
+        .map(n -> Sql.quote(n) + " " + sqlType(schema.column(n).type()))
+        .collect(Collectors.joining(", "));
+    return "CREATE TEMP TABLE " + Sql.quote(insertedReferencesTableName()) + " (" + columns + ") ON COMMIT DROP";
+  }
+
+  /**
+   * @return for a fact: {@link #upsertFromStaging(boolean)}, keeping the foreign keys of the rows it
+   *     inserts in {@link #insertedReferencesTableName()}; its update count is the rows inserted
+   */
+  public String insertFactsKeepingReferences() {
+    String columns = Sql.quoteAll(new ArrayList<>(foreignKeys().keySet()));
+    return "WITH inserted AS (" + upsertFromStaging(false) + " RETURNING " + columns + ") INSERT INTO "
+        + Sql.quote(insertedReferencesTableName()) + " (" + columns + ") SELECT " + columns + " FROM inserted";
+  }
+
+  /**
+   * @return each dimension a fact references, with the fact's columns that reference it, in schema order
+   */
+  public Map<WarehouseTable, List<String>> referencedDimensions() {
+    Map<WarehouseTable, List<String>> result = new LinkedHashMap<>();
+    foreignKeys().forEach((column, dim) -> result.computeIfAbsent(dim, d -> new ArrayList<>()).add(column));
+    return result;
+  }
+
+  /**
+   * The first half of the set-based foreign-key check of {@link #insertFactsKeepingReferences()}'s rows:
+   * locks {@code FOR KEY SHARE} the dimension rows they reference, as PostgreSQL's own per-row check does,
+   * so none can be deleted or have its key changed before the transaction ends. Rows this transaction
+   * wrote itself need no lock (no other transaction can see them, or they wait for it) and are skipped.
+   *
+   * @return a query of one row, one count per referenced dimension (the rows locked)
+   */
+  public String lockReferencedRows() {
+    List<String> counts = new ArrayList<>();
+    referencedDimensions().forEach((dim, columns) -> counts.add("(SELECT count(*) FROM (SELECT 1 FROM "
+        + Sql.quote(dim.tableName) + " d WHERE d." + Sql.quote(dim.key.get(0)) + " IN (" + referencedValues(columns, true)
+        + ") AND d.xmin <> (SELECT (txid_current() % 4294967296)::text::xid) FOR KEY SHARE OF d) l)"));
+    return "SELECT " + String.join(", ", counts);
+  }
+
+  /**
+   * The second half, once the rows are locked: the referenced keys that no dimension row holds.
+   *
+   * @return a query of one row, one count per referenced dimension in {@link #referencedDimensions()}
+   *     order: the distinct keys missing
+   */
+  public String missingReferences() {
+    List<String> counts = new ArrayList<>();
+    referencedDimensions().forEach((dim, columns) -> counts.add("(SELECT count(*) FROM (" + referencedValues(columns,
+        false) + ") r (k) WHERE NOT EXISTS (SELECT 1 FROM " + Sql.quote(dim.tableName) + " d WHERE d."
+        + Sql.quote(dim.key.get(0)) + " = r.k))"));
+    return "SELECT " + String.join(", ", counts);
+  }
+
+  /** The values of the columns in the inserted references, as one column: all of them, or each once. */
+  private String referencedValues(List<String> columns, boolean all) {
+    String references = Sql.quote(insertedReferencesTableName());
+    return columns.stream().map(c -> "SELECT " + Sql.quote(c) + " FROM " + references)
+        .collect(Collectors.joining(all ? " UNION ALL " : " UNION "));
   }
 
   private static String sqlType(ColumnType type) {
