@@ -290,6 +290,42 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
   }
 
   /**
+   * {@inheritDoc} The history is the registry's {@code ingest_metrics} table: one row per run of a file.
+   */
+  @Override
+  public List<CustomerStatus> status(int recentPerCustomer) {
+    if (recentPerCustomer < 0) {
+      throw new InvalidInputException("recentPerCustomer must be >= 0, got " + recentPerCustomer);
+    }
+    List<CustomerStatus> out = new ArrayList<>();
+    for (Customer c : sortedCustomers()) {
+      List<String> waiting;
+      String prefix = incoming(c.id());
+      try (Stream<String> s = staging.list(prefix)) {
+        waiting = s.map(k -> k.substring(prefix.length())).filter(n -> n.indexOf('/') < 0).sorted().toList();
+      }
+      out.add(new CustomerStatus(info(c), waiting, recentPerCustomer == 0 ? List.of()
+          : registry.history(c.id(), recentPerCustomer)));
+    }
+    return out;
+  }
+
+  @Override
+  public List<CustomerInfo> customers() {
+    return sortedCustomers().stream().map(BatchIngestor::info).toList();
+  }
+
+  private List<Customer> sortedCustomers() {
+    List<Customer> all = new ArrayList<>(registry.all());
+    all.sort(java.util.Comparator.comparing(Customer::id));
+    return all;
+  }
+
+  private static CustomerInfo info(Customer c) {
+    return new CustomerInfo(c.id(), c.keyspace(), c.app(), c.constraints());
+  }
+
+  /**
    * Watches the staging area: runs {@link #ingestPending()} now and then every poll interval (a listing
    * poll, for local folders and S3 alike). Errors of a pass are logged and the next pass retries.
    */
@@ -496,6 +532,19 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
      */
     public Builder staging(ObjectStore staging) {
       this.staging = Objects.requireNonNull(staging, "staging");
+      return this;
+    }
+
+    /**
+     * @param keyspace the keyspace of the ingestor's own tables, created if it must be with the default
+     *     replication ({@link CassandraKeyspaces#survivingReplication}); default {@code delpha_ingest}
+     * @return this builder
+     */
+    public Builder registry(String keyspace) {
+      if (keyspace == null || !keyspace.matches("[A-Za-z][A-Za-z0-9_]{0,47}")) {
+        throw new InvalidInputException("registry keyspace must be a plain CQL name, got '" + keyspace + "'");
+      }
+      this.registryKeyspace = keyspace;
       return this;
     }
 

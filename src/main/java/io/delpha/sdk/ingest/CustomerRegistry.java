@@ -1,5 +1,7 @@
 package io.delpha.sdk.ingest;
 
+import java.util.List;
+
 /**
  * The customers of batch ingestion: who may upload, with which password, into which keyspace, under
  * which constraints. A role of {@link BatchIngestor}. Thread-safe.
@@ -37,4 +39,12 @@ public interface CustomerRegistry {
   default void registerCustomer(String customerId, String password, String keyspace, IngestionConstraints constraints) {
     registerCustomer(customerId, password, keyspace, constraints, IngestApp.CSV);
   }
+
+  /**
+   * Lists the registered customers, without their passwords.
+   *
+   * @return every customer, in id order
+   * @throws io.delpha.sdk.core.ServiceUnavailableException if Cassandra cannot be reached
+   */
+  List<CustomerInfo> customers();
 }

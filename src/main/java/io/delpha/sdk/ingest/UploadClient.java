@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.delpha.sdk.core.AuthenticationException;
 import io.delpha.sdk.core.DataFormatException;
+import io.delpha.sdk.core.DelphaException;
+import io.delpha.sdk.core.ProgressListener;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.ingest.FetchReport.RejectedFile;
 import io.delpha.sdk.ingest.FetchReport.StagedFile;
@@ -19,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +30,9 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 
 /**
  * The client side of {@link UploadServer}, for customers on other machines: the seed's
@@ -98,6 +104,35 @@ public final class UploadClient {
    * @throws ServiceUnavailableException if the server cannot be reached
    */
   public FetchReport fetch(String customerId, String password, Path clientInputDir) {
+    return fetch(customerId, password, clientInputDir, ProgressListener.NONE);
+  }
+
+  /**
+   * As {@link #fetch(String, String, Path)}, reporting the bytes sent: {@code onStart("upload")}, then
+   * {@link ProgressListener.Progress}{@code ("upload", bytesSent, bytesOfPassingFiles, "bytes")} as the
+   * bytes leave, then {@code onSuccess} or {@code onFailure}.
+   *
+   * @param customerId the customer
+   * @param password the password; sent as HTTP Basic credentials
+   * @param clientInputDir the directory
+   * @param progress told how the upload goes
+   * @return what was staged and what was refused
+   * @throws AuthenticationException for wrong credentials; nothing is sent
+   * @throws ServiceUnavailableException if the server cannot be reached
+   */
+  public FetchReport fetch(String customerId, String password, Path clientInputDir, ProgressListener progress) {
+    Objects.requireNonNull(progress, "progress");
+    try {
+      FetchReport report = send(customerId, password, clientInputDir, progress);
+      progress.onSuccess("upload", report.accepted().size() + " staged, " + report.rejected().size() + " refused");
+      return report;
+    } catch (DelphaException e) {
+      progress.onFailure("upload", e);
+      throw e;
+    }
+  }
+
+  private FetchReport send(String customerId, String password, Path clientInputDir, ProgressListener progress) {
     String auth = "Basic " + Base64.getEncoder().encodeToString((customerId + ":" + password).getBytes(StandardCharsets.UTF_8));
     IngestionConstraints constraints = IngestionConstraints.fromJson(call(HttpRequest.newBuilder(base.resolve("constraints"))
         .header("Authorization", auth).GET(), 200).toString());
@@ -109,11 +144,19 @@ public final class UploadClient {
     }
     String upload = call(HttpRequest.newBuilder(base.resolve("uploads")).header("Authorization", auth)
         .POST(HttpRequest.BodyPublishers.noBody()), 201).get("upload").asText();
+    long total = 0;
+    for (Path f : passing) {
+      total += sizeOf(f);
+    }
+    progress.onStart("upload");
+    AtomicLong sent = new AtomicLong();
+    long totalBytes = total;
     for (Path f : passing) {
       String name = f.getFileName().toString();
       try {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("uploads/" + upload + "/files/" + name))
-            .header("Authorization", auth).PUT(HttpRequest.BodyPublishers.ofFile(f)).build(),
+            .header("Authorization", auth).PUT(counting(HttpRequest.BodyPublishers.ofFile(f), n -> progress.onProgress(
+                new ProgressListener.Progress("upload", sent.addAndGet(n), totalBytes, "bytes")))).build(),
             HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() == 422) {
           rejected.add(new RejectedFile(name, JSON.readTree(r.body()).path("reason").asText()));
@@ -136,6 +179,51 @@ public final class UploadClient {
         n.path("size").asLong())));
     done.path("rejected").forEach(n -> rejected.add(new RejectedFile(n.path("name").asText(), n.path("reason").asText())));
     return new FetchReport(customerId, accepted, rejected);
+  }
+
+  private static long sizeOf(Path f) {
+    try {
+      return Files.size(f);
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  /** A body publisher that tells {@code sent} how many bytes each buffer handed to the connection holds. */
+  private static HttpRequest.BodyPublisher counting(HttpRequest.BodyPublisher body, LongConsumer sent) {
+    return new HttpRequest.BodyPublisher() {
+      @Override
+      public long contentLength() {
+        return body.contentLength();
+      }
+
+      @Override
+      public void subscribe(Flow.Subscriber<? super ByteBuffer> downstream) {
+        body.subscribe(new Flow.Subscriber<ByteBuffer>() {
+          @Override
+          public void onSubscribe(Flow.Subscription subscription) {
+            downstream.onSubscribe(subscription);
+          }
+
+          @Override
+          public void onNext(ByteBuffer item) {
+            int n = item.remaining();
+            downstream.onNext(item);
+            sent.accept(n);
+          }
+
+          @Override
+          public void onError(Throwable error) {
+            downstream.onError(error);
+          }
+
+          @Override
+          public void onComplete() {
+            downstream.onComplete();
+          }
+        });
+      }
+    };
   }
 
   private JsonNode call(HttpRequest.Builder request, int expected) {

@@ -248,6 +248,24 @@ public final class AccessKeys {
   }
 
   /**
+   * Lists every key ever issued, revoked and expired ones included; never a secret or a hash.
+   *
+   * @return the keys, by organisation then creation time
+   * @throws ServiceUnavailableException when Cassandra cannot be reached
+   */
+  public List<KeyInfo> listKeys() {
+    List<KeyInfo> out = new ArrayList<>();
+    for (Row r : cass.execute("SELECT key_id, organisation, role, created_at, expires_at, revoked_at FROM " + keyspace
+        + ".access_keys")) {
+      out.add(new KeyInfo(r.getString("key_id"), r.getString("organisation"), KeyRole.valueOf(r.getString("role")),
+          r.getInstant("created_at"), r.getInstant("expires_at"), r.getInstant("revoked_at")));
+    }
+    out.sort(java.util.Comparator.comparing(KeyInfo::organisation).thenComparing(KeyInfo::createdAt)
+        .thenComparing(KeyInfo::keyId));
+    return out;
+  }
+
+  /**
    * Issues a key for an organisation that never expires.
    *
    * @param organisation the organisation ({@code [A-Za-z0-9][A-Za-z0-9_.-]{0,63}})

@@ -145,6 +145,23 @@ public final class Registry {
         f.worker(), f.finishedAt());
   }
 
+  /**
+   * @param customerId the customer
+   * @param limit how many runs at most
+   * @return the customer's recorded runs, newest first
+   */
+  public List<FileIngestion> history(String customerId, int limit) {
+    List<FileIngestion> out = new ArrayList<>();
+    for (Row r : cql.execute("SELECT * FROM " + ks + ".ingest_metrics WHERE customer_id = ?", customerId)) {
+      out.add(new FileIngestion(r.getString("customer_id"), r.getString("file_name"), r.getString("file_key"),
+          r.getLong("size_bytes"), r.getLong("rows_ingested"), r.getLong("rows_rejected"),
+          Duration.ofMillis(r.getLong("elapsed_ms")), FileIngestion.Status.valueOf(r.getString("status")),
+          r.getString("error"), r.getString("worker"), r.getInstant("finished_at")));
+    }
+    out.sort(java.util.Comparator.comparing(FileIngestion::finishedAt).reversed());
+    return out.size() > limit ? List.copyOf(out.subList(0, limit)) : out;
+  }
+
   private static int ttlSeconds(Duration ttl) {
     return (int) Math.max(1, ttl.toSeconds());
   }

@@ -1,0 +1,256 @@
+package io.delpha.sdk.cli;
+
+import io.delpha.sdk.cassandra.CassandraManager;
+import io.delpha.sdk.core.ServerOptions;
+import io.delpha.sdk.core.ServerTls;
+import io.delpha.sdk.core.storage.ObjectStore;
+import io.delpha.sdk.ingest.BatchIngestor;
+import io.delpha.sdk.ingest.CustomerInfo;
+import io.delpha.sdk.ingest.CustomerStatus;
+import io.delpha.sdk.ingest.FileIngestion;
+import io.delpha.sdk.ingest.IngestionConstraints;
+import io.delpha.sdk.ingest.UploadServer;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** Batch ingestion for the operator: the upload endpoint and manager, customers, status. */
+@Command(name = "ingest", mixinStandardHelpOptions = true,
+    description = "Batch ingestion of customers' files into their keyspaces (the operator's side).",
+    subcommands = {IngestCommand.Serve.class, IngestCommand.Customers.class, IngestCommand.Status.class})
+final class IngestCommand {
+
+  /** Where the registry, staging area and Cassandra are: every ingest subcommand takes them. */
+  static final class Options {
+    @Mixin
+    CassandraOptions cassandra;
+
+    @Mixin
+    AwsOptions aws;
+
+    @Option(names = "--staging", paramLabel = "DIR|s3://BUCKET", required = true,
+        description = "The staging area shared by the upload endpoint and the managers.")
+    String staging;
+
+    @Option(names = "--registry-keyspace", paramLabel = "KS", defaultValue = "delpha_ingest",
+        description = "The keyspace of the customers, leases and ingestion history (default: ${DEFAULT-VALUE}).")
+    String registryKeyspace;
+
+    BatchIngestor.Builder ingestor(CassandraManager cass, ObjectStore store) {
+      return BatchIngestor.builder().cassandra(cass).staging(store).registry(registryKeyspace);
+    }
+  }
+
+  @Command(name = "serve", mixinStandardHelpOptions = true,
+      description = {"Run the upload endpoint and an ingest manager until stopped (Ctrl-C or SIGTERM).",
+          "Customers upload with `delpha fetch`; the manager ingests each staged file once, even with several "
+              + "managers sharing the staging area."},
+      footer = {"", "Example:", "  delpha ingest serve --staging /srv/staging --bind 0.0.0.0:8443 "
+          + "--tls-cert server.pem --tls-key server.key"})
+  static final class Serve implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    Options options;
+
+    @Option(names = "--bind", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8080",
+        description = "Where the upload endpoint listens (default: ${DEFAULT-VALUE}; plain HTTP only on loopback).")
+    String bind;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE", description = "Serve HTTPS with this certificate chain (PEM).")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "The private key (PEM) of --tls-cert.")
+    Path tlsKey;
+
+    @Option(names = "--no-upload", description = "Run the manager only (another process serves uploads).")
+    boolean noUpload;
+
+    @Option(names = "--no-manager", description = "Serve uploads only (other processes ingest).")
+    boolean noManager;
+
+    @Option(names = "--worker", paramLabel = "NAME", description = "This manager's name in leases and history "
+        + "(default: host and process id).")
+    String worker;
+
+    @Option(names = "--poll", paramLabel = "DURATION", defaultValue = "5s", converter = Durations.class,
+        description = "How often the manager lists the staging area (default: ${DEFAULT-VALUE}).")
+    Duration poll;
+
+    @Override
+    public Integer call() throws InterruptedException {
+      Usage.current(spec);
+      if (noUpload && noManager) {
+        throw Usage.error("--no-upload and --no-manager leave nothing to run");
+      }
+      if ((tlsCert == null) != (tlsKey == null)) {
+        throw Usage.error("--tls-cert and --tls-key go together");
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      ProgressPrinter progress = ProgressPrinter.forStderr();
+      try (CassandraManager cass = options.cassandra.connect(); ObjectStore store = options.aws.store(options.staging)) {
+        BatchIngestor.Builder b = options.ingestor(cass, store).pollInterval(poll).listener(progress);
+        if (worker != null) {
+          b.worker(worker);
+        }
+        try (BatchIngestor ingestor = b.build()) {
+          List<AutoCloseable> running = new ArrayList<>();
+          if (!noUpload) {
+            ServerOptions.Builder so = ServerOptions.builder().address(HostPort.parse(bind, "--bind", 8080).address());
+            if (tlsCert != null) {
+              so.tls(ServerTls.pem(tlsCert, tlsKey));
+            }
+            UploadServer server = ingestor.uploadServer(so.build());
+            running.add(server);
+            out.println("upload endpoint: " + server.uri());
+          }
+          if (!noManager) {
+            ingestor.start();
+            out.println("manager " + ingestor.worker() + ": watching " + store.describe() + " every " + poll.toSeconds()
+                + "s");
+          }
+          out.flush();
+          Services.awaitShutdown(running);
+        }
+      }
+      return Delpha.OK;
+    }
+  }
+
+  @Command(name = "customers", mixinStandardHelpOptions = true, description = "Register and list customers.",
+      subcommands = {Customers.Add.class, Customers.ListCustomers.class})
+  static final class Customers {
+
+    @Command(name = "add", mixinStandardHelpOptions = true,
+        description = "Register a customer (or replace its password, keyspace and constraints).",
+        footer = {"", "Example:", "  DELPHA_CUSTOMER_PASSWORD=... delpha ingest customers add customer-1 "
+            + "--keyspace customer1_ks --formats .csv --number-files 10 --max-file-kib 4096 --staging /srv/staging"})
+    static final class Add implements Callable<Integer> {
+      @Spec
+      CommandSpec spec;
+
+      @Mixin
+      Options options;
+
+      @Parameters(index = "0", paramLabel = "CUSTOMER", description = "The customer id.")
+      String id;
+
+      @Option(names = "--keyspace", required = true, paramLabel = "KS", description = "Where its rows go.")
+      String keyspace;
+
+      @Option(names = "--password", paramLabel = "PASSWORD", arity = "0..1", interactive = true,
+          description = "Its password: asked for when given without a value; else from DELPHA_CUSTOMER_PASSWORD, "
+              + "else asked for.")
+      char[] password;
+
+      @Option(names = "--formats", split = ",", paramLabel = "EXT", defaultValue = ".csv",
+          description = "File extensions it may send (default: ${DEFAULT-VALUE}).")
+      List<String> formats;
+
+      @Option(names = "--number-files", paramLabel = "N", defaultValue = "10",
+          description = "Files per upload at most (default: ${DEFAULT-VALUE}).")
+      int numberFiles;
+
+      @Option(names = "--max-file-kib", paramLabel = "KIB", defaultValue = "4096",
+          description = "Size of one file at most, in KiB (default: ${DEFAULT-VALUE}).")
+      long maxFileKib;
+
+      @Option(names = "--app", paramLabel = "NAME", defaultValue = "csv",
+          description = "The ingest app that reads its files (default: ${DEFAULT-VALUE}).")
+      String app;
+
+      @Override
+      public Integer call() {
+        Usage.current(spec);
+        IngestionConstraints constraints = new IngestionConstraints(new LinkedHashSet<>(formats), numberFiles,
+            maxFileKib);
+        String secret = Passwords.resolve(password, "DELPHA_CUSTOMER_PASSWORD", "password for " + id + ": ",
+            "--password");
+        try (CassandraManager cass = options.cassandra.connect(); ObjectStore store = options.aws.store(options.staging);
+            BatchIngestor ingestor = options.ingestor(cass, store).build()) {
+          ingestor.registerCustomer(id, secret, keyspace, constraints, app);
+        }
+        spec.commandLine().getOut().println("registered " + id + " -> " + keyspace + " (" + constraints.toJson() + ")");
+        return Delpha.OK;
+      }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the registered customers.")
+    static final class ListCustomers implements Callable<Integer> {
+      @Spec
+      CommandSpec spec;
+
+      @Mixin
+      Options options;
+
+      @Override
+      public Integer call() {
+        Usage.current(spec);
+        List<CustomerInfo> customers;
+        try (CassandraManager cass = options.cassandra.connect(); ObjectStore store = options.aws.store(options.staging);
+            BatchIngestor ingestor = options.ingestor(cass, store).build()) {
+          customers = ingestor.customers();
+        }
+        Table t = new Table("CUSTOMER", "KEYSPACE", "APP", "FORMATS", "FILES", "MAX KIB");
+        for (CustomerInfo c : customers) {
+          t.row(c.id(), c.keyspace(), c.app(), String.join(",", c.constraints().formats()),
+              String.valueOf(c.constraints().numberFiles()), String.valueOf(c.constraints().maxFileKib()));
+        }
+        t.print(spec.commandLine().getOut());
+        return Delpha.OK;
+      }
+    }
+  }
+
+  @Command(name = "status", mixinStandardHelpOptions = true,
+      description = "Per customer: the files waiting in the staging area and the latest ingestions.")
+  static final class Status implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    Options options;
+
+    @Option(names = "--recent", paramLabel = "N", defaultValue = "5",
+        description = "Ingestions to show per customer (default: ${DEFAULT-VALUE}).")
+    int recent;
+
+    @Override
+    public Integer call() {
+      Usage.current(spec);
+      if (recent < 0) {
+        throw Usage.error("--recent must be >= 0");
+      }
+      List<CustomerStatus> status;
+      try (CassandraManager cass = options.cassandra.connect(); ObjectStore store = options.aws.store(options.staging);
+          BatchIngestor ingestor = options.ingestor(cass, store).build()) {
+        status = ingestor.status(recent);
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      for (CustomerStatus s : status) {
+        out.printf("%s (%s): %d waiting%s%n", s.customer().id(), s.customer().keyspace(), s.waiting().size(),
+            s.waiting().isEmpty() ? "" : ": " + String.join(", ", s.waiting()));
+        for (FileIngestion f : s.recent()) {
+          out.printf("  %s %s %s: %,d rows, %,d rejected, by %s%s%n", f.finishedAt(), f.status(), f.fileName(),
+              f.rowsIngested(), f.rowsRejected(), f.worker(), f.error() == null ? "" : " (" + f.error() + ")");
+        }
+      }
+      if (status.isEmpty()) {
+        out.println("no customers registered");
+      }
+      out.flush();
+      return Delpha.OK;
+    }
+  }
+}

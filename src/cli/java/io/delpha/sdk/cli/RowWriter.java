@@ -1,0 +1,212 @@
+package io.delpha.sdk.cli;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.delpha.sdk.core.parquet.Row;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Records to standard output as CSV (RFC 4180, a header row, nested values as JSON) or JSON Lines (one
+ * object per line). Temporal values print as ISO-8601, bytes as Base64.
+ */
+final class RowWriter implements AutoCloseable {
+
+  /** The output formats of records. */
+  enum Format { csv, json }
+
+  private static final JsonFactory JSON = new JsonFactory();
+
+  private final Writer out;
+  private final Format format;
+  private List<String> columns;
+  private long rows;
+
+  RowWriter(Writer out, Format format) {
+    this.out = out;
+    this.format = format;
+  }
+
+  /**
+   * Fixes the CSV columns; without it the first record's keys are the columns.
+   *
+   * @param names the column names
+   */
+  void columns(List<String> names) {
+    if (columns == null) {
+      columns = List.copyOf(names);
+      if (format == Format.csv) {
+        writeCsvLine(columns.stream().map(c -> (Object) c).toList());
+      }
+    }
+  }
+
+  void write(Map<String, ?> record) {
+    try {
+      if (format == Format.json) {
+        StringBuilderWriter w = new StringBuilderWriter();
+        try (JsonGenerator g = JSON.createGenerator(w)) {
+          value(g, record);
+        }
+        out.write(w.toString());
+        out.write('\n');
+      } else {
+        columns(List.copyOf(record.keySet()));
+        writeCsvLine(columns.stream().map(c -> (Object) record.get(c)).toList());
+      }
+      rows++;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  long rows() {
+    return rows;
+  }
+
+  private void writeCsvLine(List<Object> values) {
+    try {
+      StringBuilder sb = new StringBuilder();
+      for (int i = 0; i < values.size(); i++) {
+        if (i > 0) {
+          sb.append(',');
+        }
+        Object v = values.get(i);
+        if (v == null) {
+          continue;
+        }
+        String s = v instanceof Map || v instanceof Collection || v instanceof Row ? json(v) : scalar(v);
+        if (s.isEmpty() || s.indexOf(',') >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0) {
+          sb.append('"').append(s.replace("\"", "\"\"")).append('"');
+        } else {
+          sb.append(s);
+        }
+      }
+      out.write(sb.append("\r\n").toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String scalar(Object v) {
+    if (v instanceof byte[] b) {
+      return Base64.getEncoder().encodeToString(b);
+    }
+    if (v instanceof BigDecimal d) {
+      return d.toPlainString();
+    }
+    return v.toString();
+  }
+
+  private static String json(Object v) {
+    try {
+      StringBuilderWriter w = new StringBuilderWriter();
+      try (JsonGenerator g = JSON.createGenerator(w)) {
+        value(g, v);
+      }
+      return w.toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void value(JsonGenerator g, Object v) throws IOException {
+    if (v == null) {
+      g.writeNull();
+    } else if (v instanceof Row r) {
+      value(g, r.toMap());
+    } else if (v instanceof Map<?, ?> m) {
+      g.writeStartObject();
+      for (Map.Entry<?, ?> e : m.entrySet()) {
+        g.writeFieldName(String.valueOf(e.getKey()));
+        value(g, e.getValue());
+      }
+      g.writeEndObject();
+    } else if (v instanceof Collection<?> c) {
+      g.writeStartArray();
+      for (Object o : c) {
+        value(g, o);
+      }
+      g.writeEndArray();
+    } else if (v instanceof Boolean b) {
+      g.writeBoolean(b);
+    } else if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
+      g.writeNumber(((Number) v).longValue());
+    } else if (v instanceof BigDecimal d) {
+      g.writeNumber(d);
+    } else if (v instanceof BigInteger i) {
+      g.writeNumber(i);
+    } else if (v instanceof Double || v instanceof Float) {
+      double d = ((Number) v).doubleValue();
+      if (Double.isFinite(d)) {
+        g.writeNumber(d);
+      } else {
+        g.writeString(Double.toString(d));
+      }
+    } else {
+      g.writeString(scalar(v));
+    }
+  }
+
+  /**
+   * Salesforce records: drops the {@code attributes} entries and flattens related records into
+   * {@code Relation.Field} columns.
+   */
+  static Map<String, Object> flatten(Map<String, ?> record) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    flatten("", record, out);
+    return out;
+  }
+
+  private static void flatten(String prefix, Map<String, ?> record, Map<String, Object> out) {
+    for (Map.Entry<String, ?> e : record.entrySet()) {
+      if (e.getKey().equals("attributes")) {
+        continue;
+      }
+      if (e.getValue() instanceof Map<?, ?> nested && !nested.containsKey("records")) {
+        @SuppressWarnings("unchecked")
+        Map<String, ?> n = (Map<String, ?>) nested;
+        flatten(prefix + e.getKey() + ".", n, out);
+      } else {
+        out.put(prefix + e.getKey(), e.getValue());
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      out.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static final class StringBuilderWriter extends Writer {
+    private final StringBuilder sb = new StringBuilder();
+
+    @Override
+    public void write(char[] cbuf, int off, int len) {
+      sb.append(cbuf, off, len);
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
+
+    @Override
+    public String toString() {
+      return sb.toString();
+    }
+  }
+}

@@ -1,0 +1,275 @@
+package io.delpha.sdk.cli;
+
+import io.delpha.sdk.cassandra.CassandraManager;
+import io.delpha.sdk.core.InvalidInputException;
+import io.delpha.sdk.core.Secret;
+import io.delpha.sdk.core.ServerOptions;
+import io.delpha.sdk.core.ServerTls;
+import io.delpha.sdk.core.parquet.Row;
+import io.delpha.sdk.core.parquet.RowReader;
+import io.delpha.sdk.core.secrets.SecretProvider;
+import io.delpha.sdk.security.AccessKeys;
+import io.delpha.sdk.sharing.DeltaSharingClient;
+import io.delpha.sdk.sharing.DeltaSharingProfile;
+import io.delpha.sdk.sharing.ReadOptions;
+import io.delpha.sdk.sharing.Share;
+import io.delpha.sdk.sharing.SharedTable;
+import io.delpha.sdk.sharing.UsageAnalyticsServer;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** Delta Sharing: the seed-001 usage middleware as a service, and a reader of shared tables. */
+@Command(name = "sharing", mixinStandardHelpOptions = true,
+    description = "Delta Sharing: serve per-organisation usage analytics, list and read shared tables.",
+    subcommands = {SharingCommand.Serve.class, SharingCommand.ListTables.class, SharingCommand.Read.class})
+final class SharingCommand {
+
+  /** A sharing server from a profile file, or an endpoint and a bearer token. */
+  static final class ClientOptions {
+    @Option(names = "--profile", paramLabel = "FILE", description = "A Delta Sharing profile file (.share).")
+    Path profile;
+
+    @Option(names = "--endpoint", paramLabel = "URL", description = "The sharing server's endpoint (with a token "
+        + "from DELPHA_SHARING_TOKEN).")
+    URI endpoint;
+
+    <T> T withClient(CommandSpec spec, Function<DeltaSharingClient, T> work) {
+      Usage.current(spec);
+      DeltaSharingClient client;
+      if (profile != null) {
+        client = DeltaSharingClient.fromProfile(profile);
+      } else if (endpoint != null) {
+        String token = System.getenv("DELPHA_SHARING_TOKEN");
+        if (token == null || token.isEmpty()) {
+          throw Usage.error("--endpoint needs the bearer token in DELPHA_SHARING_TOKEN");
+        }
+        client = DeltaSharingClient.builder().endpoint(endpoint).bearerToken(Secret.of(token)).build();
+      } else {
+        throw Usage.error("give --profile FILE or --endpoint URL");
+      }
+      try (client) {
+        return work.apply(client);
+      }
+    }
+  }
+
+  @Command(name = "serve", mixinStandardHelpOptions = true,
+      description = {"Serve GET /api/v1/usage?from=YYYY-MM-DD&to=YYYY-MM-DD to holders of access keys (Authorization: "
+          + "Bearer <key>): each organisation sees its own rows of the usage table, until stopped.",
+          "Configured as the seed middleware is, from the environment:",
+          "  DATABRICKS_HOST           the sharing endpoint URL, or a Databricks host (then DATABRICKS_METASTORE_ID "
+              + "is needed)",
+          "  DATABRICKS_TOKEN_NAME     the secret holding the bearer token, or JSON {\"CLIENT_ID\", \"CLIENT_SECRET\"} "
+              + "for OAuth client credentials",
+          "  DELTASHARING_TABLES_NAME  the secret holding JSON {\"<logical name>\": \"<share>.<schema>.<table>\"}",
+          "Secrets are read from --secrets (env, file:PATH or aws). KEY_VAULT_NAME (Azure Key Vault) is not read yet."},
+      footer = {"", "Example:", "  DATABRICKS_HOST=https://sharing.example/delta-sharing/ DATABRICKS_TOKEN_NAME=databricksToken "
+          + "DELTASHARING_TABLES_NAME=databricksTablesNames delpha sharing serve --secrets file:secrets.json --bind 0.0.0.0:8443 "
+          + "--tls-cert server.pem --tls-key server.key"})
+  static final class Serve implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CassandraOptions cassandra;
+
+    @Mixin
+    AwsOptions aws;
+
+    @Option(names = "--key-store", paramLabel = "KS", defaultValue = "delpha_security",
+        description = "The access keys' keyspace (default: ${DEFAULT-VALUE}).")
+    String keyStore;
+
+    @Option(names = "--table-name", paramLabel = "NAME", defaultValue = "platform_aggregated_usage",
+        description = "The logical name in the tables secret (default: ${DEFAULT-VALUE}).")
+    String tableName;
+
+    @Option(names = "--organisation-column", paramLabel = "COLUMN", defaultValue = "org_id",
+        description = "The column holding the organisation (default: ${DEFAULT-VALUE}).")
+    String organisationColumn;
+
+    @Option(names = "--date-column", paramLabel = "COLUMN", defaultValue = "usage_date",
+        description = "The column filtered by from/to (default: ${DEFAULT-VALUE}).")
+    String dateColumn;
+
+    @Option(names = "--bind", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8080",
+        description = "Where to listen (default: ${DEFAULT-VALUE}; plain HTTP only on loopback).")
+    String bind;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE", description = "Serve HTTPS with this certificate chain (PEM).")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "The private key (PEM) of --tls-cert.")
+    Path tlsKey;
+
+    @Override
+    public Integer call() throws InterruptedException {
+      Usage.current(spec);
+      if ((tlsCert == null) != (tlsKey == null)) {
+        throw Usage.error("--tls-cert and --tls-key go together");
+      }
+      String host = env("DATABRICKS_HOST");
+      String tokenName = env("DATABRICKS_TOKEN_NAME");
+      String tablesName = env("DELTASHARING_TABLES_NAME");
+      if (System.getenv("KEY_VAULT_NAME") != null) {
+        System.err.println("note: KEY_VAULT_NAME is set, but Azure Key Vault is not supported yet; secrets come from "
+            + "--secrets " + aws.secrets);
+      }
+      SecretProvider secrets = aws.secretProvider();
+      Map<String, String> tables = secrets.json(tablesName);
+      String table = tables.get(tableName);
+      if (table == null) {
+        throw new InvalidInputException("secret '" + tablesName + "' has no '" + tableName + "' entry; it names "
+            + tables.keySet());
+      }
+      URI endpoint = endpoint(host);
+      String token = secrets.secret(tokenName);
+      DeltaSharingClient client;
+      if (token.trim().startsWith("{")) {
+        Map<String, String> oauth = secrets.json(tokenName);
+        String id = oauth.get("CLIENT_ID");
+        String secret = oauth.get("CLIENT_SECRET");
+        if (id == null || secret == null) {
+          throw new InvalidInputException("secret '" + tokenName + "' is JSON without CLIENT_ID and CLIENT_SECRET");
+        }
+        String tokenEndpoint = System.getenv().getOrDefault("DATABRICKS_TOKEN_ENDPOINT",
+            "https://" + endpoint.getHost() + "/oidc/v1/token");
+        client = DeltaSharingClient.builder().profile(new DeltaSharingProfile(2, endpoint,
+            DeltaSharingProfile.AuthType.OAUTH_CLIENT_CREDENTIALS, null, null, URI.create(tokenEndpoint), id,
+            Secret.of(secret), null)).build();
+      } else {
+        client = DeltaSharingClient.builder().endpoint(endpoint).bearerToken(Secret.of(token.trim())).build();
+      }
+      ServerOptions.Builder so = ServerOptions.builder().address(HostPort.parse(bind, "--bind", 8080).address());
+      if (tlsCert != null) {
+        so.tls(ServerTls.pem(tlsCert, tlsKey));
+      }
+      try (client; CassandraManager cass = cassandra.connect()) {
+        AccessKeys keys = AccessKeys.on(cass).keyspace(keyStore).build();
+        UsageAnalyticsServer server = UsageAnalyticsServer.builder().client(client).table(table)
+            .organisationColumn(organisationColumn).dateColumn(dateColumn).accessKeys(keys).options(so.build()).build()
+            .start();
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("usage analytics: " + server.uri().resolve(UsageAnalyticsServer.PATH) + " serving " + table);
+        out.flush();
+        Services.awaitShutdown(List.of(server));
+      }
+      return Delpha.OK;
+    }
+
+    private static String env(String name) {
+      String v = System.getenv(name);
+      if (v == null || v.isBlank()) {
+        throw Usage.error("the environment variable " + name + " is not set");
+      }
+      return v.trim();
+    }
+
+    private static URI endpoint(String host) {
+      if (host.contains("://")) {
+        return URI.create(host.endsWith("/") ? host : host + "/");
+      }
+      String metastore = System.getenv("DATABRICKS_METASTORE_ID");
+      if (metastore == null || metastore.isBlank()) {
+        throw Usage.error("DATABRICKS_HOST is a bare host: set DATABRICKS_METASTORE_ID too, or give the sharing "
+            + "endpoint URL (a profile's \"endpoint\") in DATABRICKS_HOST");
+      }
+      return URI.create("https://" + host + "/api/2.0/delta-sharing/metastores/" + metastore.trim() + "/");
+    }
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true,
+      description = "List the shares, or the tables of SHARE as <share>.<schema>.<table>.")
+  static final class ListTables implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ClientOptions client;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "SHARE")
+    String share;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      client.withClient(spec, c -> {
+        if (share == null) {
+          for (Share s : c.listShares()) {
+            out.println(s.name());
+          }
+        } else {
+          for (SharedTable t : c.listAllTables(share)) {
+            out.println(t.coordinates());
+          }
+        }
+        return null;
+      });
+      out.flush();
+      return Delpha.OK;
+    }
+  }
+
+  @Command(name = "read", mixinStandardHelpOptions = true, description = "Print the rows of a shared table.",
+      footer = {"", "Example:", "  delpha sharing read analytics.platform.usage --profile open.share --limit 100 --format json"})
+  static final class Read implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ClientOptions client;
+
+    @Parameters(index = "0", paramLabel = "SHARE.SCHEMA.TABLE")
+    String table;
+
+    @Option(names = "--limit", paramLabel = "N", description = "At most N rows.")
+    Long limit;
+
+    @Option(names = "--table-version", paramLabel = "V", description = "Read this version of the table.")
+    Long version;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "csv", description = "csv or json (default: ${DEFAULT-VALUE}).")
+    RowWriter.Format format;
+
+    @Override
+    public Integer call() {
+      ReadOptions.Builder ro = ReadOptions.builder();
+      if (limit != null) {
+        if (limit < 0) {
+          Usage.current(spec);
+          throw Usage.error("--limit must be >= 0");
+        }
+        ro.limit(limit);
+      }
+      if (version != null) {
+        ro.version(version);
+      }
+      long rows = client.withClient(spec, c -> {
+        try (RowReader reader = c.readTable(table, ro.build());
+            RowWriter w = new RowWriter(spec.commandLine().getOut(), format)) {
+          w.columns(reader.schema().columns().stream().map(col -> col.name()).toList());
+          long n = 0;
+          while (reader.hasNext() && (limit == null || n < limit)) {
+            Row r = reader.next();
+            w.write(r.toMap());
+            n++;
+          }
+          return n;
+        }
+      });
+      System.err.println(rows + " rows");
+      return Delpha.OK;
+    }
+  }
+}

@@ -1,0 +1,125 @@
+package io.delpha.sdk.sharing;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static io.delpha.sdk.sharing.SharingFixture.Field;
+import static io.delpha.sdk.sharing.SharingFixture.endStreamLine;
+import static io.delpha.sdk.sharing.SharingFixture.fileLine;
+import static io.delpha.sdk.sharing.SharingFixture.map;
+import static io.delpha.sdk.sharing.SharingFixture.metadataLine;
+import static io.delpha.sdk.sharing.SharingFixture.ndjson;
+import static io.delpha.sdk.sharing.SharingFixture.parquet;
+import static io.delpha.sdk.sharing.SharingFixture.protocolLine;
+import static io.delpha.sdk.sharing.SharingFixture.schemaString;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.delpha.sdk.cassandra.CassandraManager;
+import io.delpha.sdk.cli.CliProcess;
+import io.delpha.sdk.cli.Delpha;
+import io.delpha.sdk.core.parquet.ColumnType;
+import io.delpha.sdk.core.parquet.Row;
+import io.delpha.sdk.core.parquet.RowSchema;
+import io.delpha.sdk.security.AccessKeys;
+import io.delpha.sdk.testing.CassandraServer;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code delpha sharing serve} as the seed-001 middleware: configured from the seed's environment variables and
+ * a secrets file, key-gated by the harness's real Cassandra, in front of a sharing server that answers as the Delta
+ * Sharing protocol documents (WireMock: a SaaS that cannot run here).
+ */
+class SharingCliTest {
+
+  @RegisterExtension
+  static WireMockExtension wm = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+
+  static final String TABLE_PATH = "/ds/shares/analytics/schemas/platform/tables/usage";
+  static final RowSchema FILE = RowSchema.builder().required("org_id", ColumnType.STRING)
+      .required("feature", ColumnType.STRING).required("events", ColumnType.LONG)
+      .nullable("cost", ColumnType.decimal(12, 2)).build();
+
+  @Test
+  void serveAnswersEachOrganisationWithItsOwnRowsOnly(@TempDir Path dir) throws Exception {
+    List<String> lines = new ArrayList<>(List.of(protocolLine(), metadataLine(schemaString(List.of(
+        new Field("org_id", "string", false), new Field("feature", "string", false),
+        new Field("events", "long", false), new Field("cost", "decimal(12,2)", true),
+        new Field("usage_date", "date", true))), List.of("usage_date"))));
+    byte[] bytes = parquet(dir, FILE, List.of(Row.of(FILE, "acme", "dashboards", 10L, new BigDecimal("1.25")),
+        Row.of(FILE, "globex", "dashboards", 20L, new BigDecimal("9.99")),
+        Row.of(FILE, "acme", "exports", 40L, new BigDecimal("0.50"))));
+    String path = "/blob/usage/usage_date=2024-05-01/part-0.parquet";
+    wm.stubFor(get(urlPathEqualTo(path)).willReturn(aResponse().withBody(bytes)));
+    lines.add(fileLine("file", wm.baseUrl() + path + "?sv=2023&sig=x", "f0", map("usage_date", "2024-05-01"),
+        bytes.length, null, null, null, 3L));
+    lines.add(endStreamLine(null, null));
+    wm.stubFor(post(urlEqualTo(TABLE_PATH + "/query")).willReturn(aResponse().withStatus(200)
+        .withHeader("Delta-Table-Version", "3").withBody(ndjson(lines))));
+    wm.stubFor(get(urlEqualTo(TABLE_PATH + "/metadata")).willReturn(aResponse().withStatus(200)
+        .withHeader("Delta-Table-Version", "3").withBody(ndjson(lines.subList(0, 2)))));
+
+    CassandraServer c = CassandraServer.shared(CassandraServer.Variant.PLAIN);
+    String store = "cli_usage_" + UUID.randomUUID().toString().substring(0, 8);
+    String acmeKey;
+    try (CassandraManager cass = CassandraManager.builder().contactPoint(c.host(), c.port())
+        .localDatacenter(c.localDatacenter()).build()) {
+      acmeKey = AccessKeys.on(cass).keyspace(store).build().issue("acme").secret();
+    }
+    String token = "recipient-token-" + UUID.randomUUID();
+    Path secrets = dir.resolve("secrets.json");
+    Files.writeString(secrets, "{\"databricksToken\": \"" + token + "\", \"databricksTablesNames\": "
+        + "{\"platform_aggregated_usage\": \"analytics.platform.usage\"}}");
+    Map<String, String> env = Map.of("DATABRICKS_HOST", wm.baseUrl() + "/ds/", "DATABRICKS_TOKEN_NAME",
+        "databricksToken", "DELTASHARING_TABLES_NAME", "databricksTablesNames");
+
+    try (CliProcess serve = CliProcess.start(env, null, "sharing", "serve", "--secrets", "file:" + secrets,
+        "--bind", "127.0.0.1:0", "--key-store", store, "--contact-point", c.host() + ":" + c.port(), "--local-dc",
+        c.localDatacenter())) {
+      String endpoint = serve.awaitLine("usage analytics: (\\S+) serving", Duration.ofSeconds(60));
+      HttpClient http = HttpClient.newHttpClient();
+      HttpResponse<String> ok = http.send(HttpRequest.newBuilder(URI.create(endpoint + "?from=2024-05-01&to=2024-05-31"))
+          .header("Authorization", "Bearer " + acmeKey).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+      JsonNode body = SharingFixture.JSON.readTree(ok.body());
+      assertThat(body.path("organisation").asText()).isEqualTo("acme");
+      assertThat(body.path("rowCount").asInt()).isEqualTo(2);
+      assertThat(ok.body()).doesNotContain("globex");
+      HttpResponse<String> other = http.send(HttpRequest.newBuilder(URI.create(endpoint
+          + "?from=2024-05-01&to=2024-05-31&org=globex")).header("Authorization", "Bearer " + acmeKey).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(other.statusCode()).isEqualTo(403);
+      HttpResponse<String> forged = http.send(HttpRequest.newBuilder(URI.create(endpoint + "?from=2024-05-01&to=2024-05-31"))
+          .header("Authorization", "Bearer dk_forged_000").build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(forged.statusCode()).isEqualTo(401);
+      wm.verify(postRequestedFor(urlEqualTo(TABLE_PATH + "/query")).withHeader("Authorization",
+          WireMock.equalTo("Bearer " + token)));
+      CliProcess.Result stopped = serve.stop();
+      assertThat(stopped.out() + stopped.err()).doesNotContain(token).doesNotContain(acmeKey);
+    }
+
+    CliProcess.Result missingEnv = CliProcess.run(Map.of(), "sharing", "serve", "--secrets", "file:" + secrets);
+    assertThat(missingEnv.exitCode()).isEqualTo(Delpha.USAGE);
+    assertThat(missingEnv.err()).contains("DATABRICKS_HOST");
+  }
+}
