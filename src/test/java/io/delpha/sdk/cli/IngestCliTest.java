@@ -106,6 +106,11 @@ class IngestCliTest {
           .contains("2,000 rows").contains("cli-manager");
 
       CliProcess.Result stopped = serve.stop();
+      // the transcript of the seed-004 flow, kept in the test's output file
+      System.out.println("$ delpha ingest serve --staging STAGING --bind 127.0.0.1:0 --poll 1s --worker cli-manager\n"
+          + stopped.out() + stopped.err() + "\n$ DELPHA_PASSWORD=... delpha fetch -u customer-1 -d client-input-dir "
+          + "--server " + endpoint + "\n" + fetched.err() + fetched.out() + "exit " + fetched.exitCode()
+          + "\n\n$ delpha ingest status --staging STAGING\n" + status.out());
       assertThat(stopped.exitCode()).as(stopped.all()).isIn(0, 143);
       assertThat(stopped.out() + stopped.err()).doesNotContain(password);
     }

@@ -115,6 +115,12 @@ class SharingCliTest {
       wm.verify(postRequestedFor(urlEqualTo(TABLE_PATH + "/query")).withHeader("Authorization",
           WireMock.equalTo("Bearer " + token)));
       CliProcess.Result stopped = serve.stop();
+      // the transcript, kept in the test's output file
+      System.out.println("$ delpha sharing serve --secrets file:secrets.json --bind 127.0.0.1:0 ...\n" + stopped.out()
+          + stopped.err() + "\n$ curl -H 'Authorization: Bearer <acme key>' '" + endpoint
+          + "?from=2024-05-01&to=2024-05-31'\n" + ok.statusCode() + " " + ok.body() + "\n$ ... &org=globex\n"
+          + other.statusCode() + " " + other.body() + "\n$ curl -H 'Authorization: Bearer dk_forged_000' ...\n"
+          + forged.statusCode() + " " + forged.body());
       assertThat(stopped.out() + stopped.err()).doesNotContain(token).doesNotContain(acmeKey);
     }
 
