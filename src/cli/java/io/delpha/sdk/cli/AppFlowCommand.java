@@ -32,7 +32,7 @@ final class AppFlowCommand {
 
     <T> T withManager(CommandSpec spec, Function<AWSManager, T> work) {
       Usage.current(spec);
-      try (AWSManager m = aws.configure(AWSManager.builder()).build()) {
+      try (AWSManager m = aws.configure(AWSManager.builder()).s3EndpointOverride(aws.s3Endpoint).build()) {
         return work.apply(m);
       }
     }

@@ -23,6 +23,11 @@ final class AwsOptions {
       description = "Send AWS calls (S3, Secrets Manager, AppFlow) to this endpoint instead of AWS's.")
   URI endpoint;
 
+  @Option(names = "--s3-endpoint", paramLabel = "URL",
+      description = "Send S3 calls to this endpoint (default: --aws-endpoint if given, else AWS's), e.g. an "
+          + "S3-compatible store or a VPC endpoint.")
+  URI s3Endpoint;
+
   @Option(names = "--secrets", paramLabel = "SOURCE", defaultValue = "env",
       description = "Where named secrets come from: env (environment variables, the default), file:PATH "
           + "(a JSON object of secrets), or aws (AWS Secrets Manager).")
@@ -47,7 +52,11 @@ final class AwsOptions {
       if (bucket.isEmpty() || bucket.contains("/")) {
         throw Usage.error("'" + spec + "': an S3 store is s3://BUCKET");
       }
-      return configure(S3ObjectStore.builder().bucket(bucket)).build();
+      S3ObjectStore.Builder b = configure(S3ObjectStore.builder().bucket(bucket));
+      if (s3Endpoint != null) {
+        b.endpointOverride(s3Endpoint);
+      }
+      return b.build();
     }
     return LocalObjectStore.at(Path.of(spec));
   }

@@ -2,7 +2,6 @@ package io.delpha.sdk.cli;
 
 import io.delpha.sdk.cassandra.CassandraManager;
 import io.delpha.sdk.core.ServerOptions;
-import io.delpha.sdk.core.ServerTls;
 import io.delpha.sdk.core.storage.ObjectStore;
 import io.delpha.sdk.ingest.BatchIngestor;
 import io.delpha.sdk.ingest.CustomerInfo;
@@ -11,7 +10,6 @@ import io.delpha.sdk.ingest.FileIngestion;
 import io.delpha.sdk.ingest.IngestionConstraints;
 import io.delpha.sdk.ingest.UploadServer;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -64,15 +62,8 @@ final class IngestCommand {
     @Mixin
     Options options;
 
-    @Option(names = "--bind", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8080",
-        description = "Where the upload endpoint listens (default: ${DEFAULT-VALUE}; plain HTTP only on loopback).")
-    String bind;
-
-    @Option(names = "--tls-cert", paramLabel = "FILE", description = "Serve HTTPS with this certificate chain (PEM).")
-    Path tlsCert;
-
-    @Option(names = "--tls-key", paramLabel = "FILE", description = "The private key (PEM) of --tls-cert.")
-    Path tlsKey;
+    @Mixin
+    ServeOptions serve;
 
     @Option(names = "--no-upload", description = "Run the manager only (another process serves uploads).")
     boolean noUpload;
@@ -94,9 +85,7 @@ final class IngestCommand {
       if (noUpload && noManager) {
         throw Usage.error("--no-upload and --no-manager leave nothing to run");
       }
-      if ((tlsCert == null) != (tlsKey == null)) {
-        throw Usage.error("--tls-cert and --tls-key go together");
-      }
+      ServerOptions serverOptions = serve.serverOptions();
       PrintWriter out = spec.commandLine().getOut();
       ProgressPrinter progress = ProgressPrinter.forStderr();
       try (CassandraManager cass = options.cassandra.connect(); ObjectStore store = options.aws.store(options.staging)) {
@@ -107,11 +96,7 @@ final class IngestCommand {
         try (BatchIngestor ingestor = b.build()) {
           List<AutoCloseable> running = new ArrayList<>();
           if (!noUpload) {
-            ServerOptions.Builder so = ServerOptions.builder().address(HostPort.parse(bind, "--bind", 8080).address());
-            if (tlsCert != null) {
-              so.tls(ServerTls.pem(tlsCert, tlsKey));
-            }
-            UploadServer server = ingestor.uploadServer(so.build());
+            UploadServer server = ingestor.uploadServer(serverOptions);
             running.add(server);
             out.println("upload endpoint: " + server.uri());
           }

@@ -79,8 +79,8 @@ final class ProgressPrinter implements IngestListener, PipelineListener {
 
   @Override
   public synchronized void onFileIngested(FileIngestion ingestion) {
+    // the file's seed-format line was already printed by onSuccess or onFailure
     endBar();
-    out.println(ingestion.logLine());
   }
 
   private void endBar() {

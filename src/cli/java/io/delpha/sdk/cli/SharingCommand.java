@@ -4,7 +4,6 @@ import io.delpha.sdk.cassandra.CassandraManager;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.Secret;
 import io.delpha.sdk.core.ServerOptions;
-import io.delpha.sdk.core.ServerTls;
 import io.delpha.sdk.core.parquet.Row;
 import io.delpha.sdk.core.parquet.RowReader;
 import io.delpha.sdk.core.secrets.SecretProvider;
@@ -103,22 +102,13 @@ final class SharingCommand {
         description = "The column filtered by from/to (default: ${DEFAULT-VALUE}).")
     String dateColumn;
 
-    @Option(names = "--bind", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8080",
-        description = "Where to listen (default: ${DEFAULT-VALUE}; plain HTTP only on loopback).")
-    String bind;
-
-    @Option(names = "--tls-cert", paramLabel = "FILE", description = "Serve HTTPS with this certificate chain (PEM).")
-    Path tlsCert;
-
-    @Option(names = "--tls-key", paramLabel = "FILE", description = "The private key (PEM) of --tls-cert.")
-    Path tlsKey;
+    @Mixin
+    ServeOptions serve;
 
     @Override
     public Integer call() throws InterruptedException {
       Usage.current(spec);
-      if ((tlsCert == null) != (tlsKey == null)) {
-        throw Usage.error("--tls-cert and --tls-key go together");
-      }
+      ServerOptions serverOptions = serve.serverOptions();
       String host = env("DATABRICKS_HOST");
       String tokenName = env("DATABRICKS_TOKEN_NAME");
       String tablesName = env("DELTASHARING_TABLES_NAME");
@@ -151,14 +141,10 @@ final class SharingCommand {
       } else {
         client = DeltaSharingClient.builder().endpoint(endpoint).bearerToken(Secret.of(token.trim())).build();
       }
-      ServerOptions.Builder so = ServerOptions.builder().address(HostPort.parse(bind, "--bind", 8080).address());
-      if (tlsCert != null) {
-        so.tls(ServerTls.pem(tlsCert, tlsKey));
-      }
       try (client; CassandraManager cass = cassandra.connect()) {
         AccessKeys keys = AccessKeys.on(cass).keyspace(keyStore).build();
         UsageAnalyticsServer server = UsageAnalyticsServer.builder().client(client).table(table)
-            .organisationColumn(organisationColumn).dateColumn(dateColumn).accessKeys(keys).options(so.build()).build()
+            .organisationColumn(organisationColumn).dateColumn(dateColumn).accessKeys(keys).options(serverOptions).build()
             .start();
         PrintWriter out = spec.commandLine().getOut();
         out.println("usage analytics: " + server.uri().resolve(UsageAnalyticsServer.PATH) + " serving " + table);

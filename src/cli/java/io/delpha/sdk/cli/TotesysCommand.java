@@ -203,9 +203,13 @@ final class TotesysCommand {
       Usage.current(spec);
       List<AutoCloseable> toClose = new ArrayList<>();
       try {
-        Map<String, LocalDateTime> marks = options.pipeline(toClose).build().watermarks();
+        TotesysPipeline pipeline = options.pipeline(toClose).build();
+        Map<String, LocalDateTime> marks = pipeline.watermarks();
         Table t = new Table("TABLE", "WATERMARK");
-        marks.forEach((table, at) -> t.row(table, at == null ? "never extracted" : at.toString()));
+        for (String table : pipeline.tables()) {
+          LocalDateTime at = marks.get(table);
+          t.row(table, at == null ? "never extracted" : at.toString());
+        }
         t.print(spec.commandLine().getOut());
       } finally {
         closeAll(toClose);

@@ -64,6 +64,7 @@ public final class TotesysPipeline implements PipelineRunner, PipelineScheduler 
   private final Transformer transformer;
   private final Loader loader;
   private final ObjectStore ingestion;
+  private final List<String> tables;
   private final Listeners listeners;
   private final Clock clock;
   private final ReentrantLock running = new ReentrantLock();
@@ -72,6 +73,7 @@ public final class TotesysPipeline implements PipelineRunner, PipelineScheduler 
     this.listeners = new Listeners(b.listeners);
     this.clock = b.clock;
     this.ingestion = b.ingestion;
+    this.tables = b.tables.stream().map(SourceTable::tableName).toList();
     LakeKeys keys = new LakeKeys(b.clock);
     this.extractor = new Extractor(b.source, b.ingestion, b.tables, b.overlap, keys, listeners);
     this.transformer = new Transformer(b.ingestion, b.processed, keys, listeners);
@@ -123,6 +125,13 @@ public final class TotesysPipeline implements PipelineRunner, PipelineScheduler 
   @Override
   public RunReport load() {
     return steps(Step.LOAD);
+  }
+
+  /**
+   * @return the source tables this pipeline extracts, in extraction order (all 11 unless the builder chose some)
+   */
+  public List<String> tables() {
+    return tables;
   }
 
   /**
