@@ -12,11 +12,13 @@ import io.delpha.sdk.core.RetryPolicy;
 import io.delpha.sdk.core.Secret;
 import io.delpha.sdk.core.parquet.Column;
 import io.delpha.sdk.core.parquet.ColumnType;
+import io.delpha.sdk.core.parquet.ColumnBatchReader;
 import io.delpha.sdk.core.parquet.RowReader;
 import io.delpha.sdk.core.parquet.RowSchema;
 import io.delpha.sdk.core.secrets.SecretProvider;
 import io.delpha.sdk.sharing.internal.BearerTokens;
 import io.delpha.sdk.sharing.internal.FileDownloader;
+import io.delpha.sdk.sharing.internal.ParallelBatchReader;
 import io.delpha.sdk.sharing.internal.ParallelRowReader;
 import io.delpha.sdk.sharing.internal.QueryResponse;
 import io.delpha.sdk.sharing.internal.QueryResponse.FileAction;
@@ -34,6 +36,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * A client of the open Delta Sharing protocol that reads shared tables as typed {@link
@@ -181,6 +184,55 @@ public final class DeltaSharingClient implements AutoCloseable {
    * @throws InvalidInputException if the filter names a column the table does not have
    */
   public RowReader readTable(String table, ReadOptions options) {
+    Query q = query(table, options);
+    return new ParallelRowReader(q.schema(), q.files(), q.constants(), q.opener(), parallelism, options.filter(),
+        options.limit(), q.name());
+  }
+
+  /**
+   * Reads every row of the table's current version as batches of column vectors: the fast way for code that
+   * can work on columns (sums, copies into a columnar store). See {@link #readTableBatches(String, ReadOptions)}.
+   *
+   * @param table {@code share.schema.table}
+   * @return the batches, streamed; close the reader
+   */
+  public ColumnBatchReader readTableBatches(String table) {
+    return readTableBatches(table, ReadOptions.all());
+  }
+
+  /**
+   * Reads the rows of a table that match the options as batches of column vectors in the table's schema
+   * (partition columns filled in). The files are downloaded and decoded by {@code downloadParallelism} workers
+   * while the caller works on earlier batches, and nothing is copied on the way: a batch holds the vectors its
+   * file was decoded into, so it is valid only until the next call of {@code next()} (copy what must outlive
+   * it). Batches of one file come in file order; files interleave. A filter is applied before a batch is
+   * handed out (matching rows only); the limit cuts the last batch.
+   *
+   * <pre>{@code
+   * try (ColumnBatchReader reader = client.readTableBatches("share.schema.usage")) {
+   *   for (ColumnBatch batch = reader.next(); batch != null; batch = reader.next()) {
+   *     long[] events = batch.column("events").longs();
+   *     for (int i = 0; i < batch.rowCount(); i++) total += events[i];
+   *   }
+   * }
+   * }</pre>
+   *
+   * @param table {@code share.schema.table}
+   * @param options filter, limit, version or timestamp
+   * @return the batches, streamed; close the reader
+   * @throws InvalidInputException if the filter names a column the table does not have
+   */
+  public ColumnBatchReader readTableBatches(String table, ReadOptions options) {
+    Query q = query(table, options);
+    return new ParallelBatchReader(q.schema(), q.files(), q.constants(), q.opener(), parallelism, options.filter(),
+        options.limit(), q.name());
+  }
+
+  /** What a table query answered: the schema, the files with their constant columns, and how to open them. */
+  private record Query(RowSchema schema, List<FileAction> files, Map<FileAction, Map<String, Object>> constants,
+      Function<FileAction, ColumnBatchReader> opener, String name) {}
+
+  private Query query(String table, ReadOptions options) {
     Objects.requireNonNull(options, "options");
     SharedTable t = SharedTable.parse(table);
     String name = t.coordinates();
@@ -208,13 +260,12 @@ public final class DeltaSharingClient implements AutoCloseable {
     QueryResponse response = QueryResponse.parse(http.ndjson("POST", path, request), name);
     UrlRefresher refresher = new UrlRefresher(
         () -> QueryResponse.parse(http.ndjson("POST", path, request), name).files(), name);
-    RowSchema schema = response.metadata().schema();
     Map<FileAction, Map<String, Object>> constants = new HashMap<>();
     for (FileAction f : response.files()) {
       constants.put(f, partitionValues(response.metadata(), f, name));
     }
-    return new ParallelRowReader(schema, response.files(), constants, f -> downloader.open(f, refresher, name),
-        parallelism, options.filter(), options.limit(), name);
+    return new Query(response.metadata().schema(), response.files(), constants,
+        f -> downloader.open(f, refresher, name), name);
   }
 
   /**

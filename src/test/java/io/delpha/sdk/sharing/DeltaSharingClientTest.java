@@ -44,6 +44,9 @@ import io.delpha.sdk.core.Secret;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.parquet.Column;
 import io.delpha.sdk.core.parquet.ColumnType;
+import io.delpha.sdk.core.parquet.ColumnBatch;
+import io.delpha.sdk.core.parquet.ColumnBatchReader;
+import io.delpha.sdk.core.parquet.ColumnVector;
 import io.delpha.sdk.core.parquet.Row;
 import io.delpha.sdk.core.parquet.RowReader;
 import io.delpha.sdk.core.parquet.RowSchema;
@@ -543,6 +546,119 @@ class DeltaSharingClientTest {
       assertThatThrownBy(() -> drain(reader)).isInstanceOf(DataFormatException.class).hasMessageContaining("many-4");
       assertThat(reader.hasNext()).as("a failed reader is closed").isFalse();
     }
+  }
+
+  /** Every row of every batch, copied out before the next batch reuses the vectors. */
+  static List<Row> drainBatches(ColumnBatchReader reader) {
+    List<Row> rows = new ArrayList<>();
+    for (ColumnBatch batch = reader.next(); batch != null; batch = reader.next()) {
+      assertThat(batch.rowCount()).isPositive();
+      for (int i = 0; i < batch.rowCount(); i++) {
+        rows.add(batch.row(i));
+      }
+    }
+    return rows;
+  }
+
+  @Test
+  @DisplayName("readTableBatches holds exactly the rows readTable holds: same values, partition columns filled in, filter and limit applied")
+  void batchesEqualRows() {
+    stubQuery(stubFiles("?X-Amz-Signature=abc", null));
+    List<Row> rows;
+    try (RowReader reader = client.readTable("analytics.platform.usage")) {
+      rows = sortedById(drain(reader));
+    }
+    List<Row> fromBatches;
+    try (ColumnBatchReader reader = client.readTableBatches("analytics.platform.usage")) {
+      assertThat(reader.schema()).isEqualTo(rows.get(0).schema());
+      fromBatches = sortedById(drainBatches(reader));
+      assertThat(reader.next()).as("an exhausted reader stays exhausted").isNull();
+    }
+    assertThat(fromBatches).hasSize(7);
+    for (int i = 0; i < rows.size(); i++) {
+      for (int c = 0; c < rows.get(i).schema().size(); c++) {
+        assertThat(fromBatches.get(i).get(c)).as("row %d column %d", i, c).isEqualTo(rows.get(i).get(c));
+      }
+    }
+
+    try (ColumnBatchReader reader = client.readTableBatches("analytics.platform.usage", ReadOptions.builder()
+        .filter(Filter.and(Filter.eq("org", "acme"), Filter.ge("usage_date", LocalDate.of(2024, 1, 1)))).build())) {
+      assertThat(drainBatches(reader)).extracting(r -> r.getLong("user_id")).containsExactlyInAnyOrder(1L, 2L, 4L);
+    }
+    try (ColumnBatchReader reader = client.readTableBatches("analytics.platform.usage",
+        ReadOptions.builder().limit(2).build())) {
+      assertThat(drainBatches(reader)).hasSize(2);
+    }
+    try (ColumnBatchReader reader = client.readTableBatches("analytics.platform.usage",
+        ReadOptions.builder().limit(0).build())) {
+      assertThat(reader.next()).isNull();
+    }
+  }
+
+  @Test
+  @DisplayName("batches of many files decoded by parallel workers: every row once, read through the vectors; a corrupt file fails the read and closes it")
+  void parallelBatchesAreComplete() {
+    List<String> lines = new ArrayList<>();
+    int files = 7;
+    int perFile = 9_000; // several batches a file
+    long expectedSum = 0;
+    int[] sizes = new int[files];
+    for (int f = 0; f < files; f++) {
+      List<Row> rows = new ArrayList<>();
+      for (int i = 0; i < perFile; i++) {
+        long user = (long) f * perFile + i;
+        rows.add(fileRow("org" + f, user, (int) (user % 97), "1.00"));
+        expectedSum += user;
+      }
+      byte[] body = parquet(dir, FILE_SCHEMA, rows);
+      sizes[f] = body.length;
+      String path = "/storage/batches/part-" + f + ".parquet";
+      wm.stubFor(get(urlPathEqualTo(path)).willReturn(aResponse().withStatus(200).withBody(body)));
+      lines.add(fileLine("file", wm.baseUrl() + path, "batches-" + f, map("usage_date", "2024-03-0" + (1 + f)),
+          body.length, null, null, null, 3L));
+    }
+    stubQuery(lines);
+    long count = 0;
+    long sum = 0;
+    java.util.Set<Long> seen = new java.util.HashSet<>();
+    try (ColumnBatchReader reader = clientFor(wm.baseUrl() + "/delta-sharing/", 3)
+        .readTableBatches("analytics.platform.usage")) {
+      for (ColumnBatch batch = reader.next(); batch != null; batch = reader.next()) {
+        long[] users = batch.column("user_id").longs();
+        ColumnVector dates = batch.column("usage_date");
+        ColumnVector orgs = batch.column("org");
+        for (int i = 0; i < batch.rowCount(); i++) {
+          sum += users[i];
+          seen.add(users[i]);
+          int file = Integer.parseInt(orgs.getString(i).substring(3));
+          assertThat(dates.get(i)).isEqualTo(LocalDate.of(2024, 3, 1 + file));
+        }
+        count += batch.rowCount();
+      }
+    }
+    assertThat(count).isEqualTo((long) files * perFile);
+    assertThat(seen).hasSize(files * perFile);
+    assertThat(sum).isEqualTo(expectedSum);
+
+    wm.stubFor(get(urlPathEqualTo("/storage/batches/part-5.parquet")).willReturn(aResponse().withStatus(200)
+        .withBody(new byte[sizes[5]])));
+    try (ColumnBatchReader reader = clientFor(wm.baseUrl() + "/delta-sharing/", 3)
+        .readTableBatches("analytics.platform.usage")) {
+      assertThatThrownBy(() -> drainBatches(reader)).isInstanceOf(DataFormatException.class)
+          .hasMessageContaining("batches-5");
+      assertThat(reader.next()).as("a failed reader is closed").isNull();
+    }
+  }
+
+  @Test
+  @DisplayName("closing a batch reader early, with workers waiting on their batches, returns and stops them")
+  void earlyCloseOfBatches() {
+    stubQuery(stubFiles("", null));
+    ColumnBatchReader reader = clientFor(wm.baseUrl() + "/delta-sharing/", 3).readTableBatches("analytics.platform.usage");
+    ColumnBatch first = reader.next();
+    assertThat(first).isNotNull();
+    reader.close();
+    assertThat(reader.next()).isNull();
   }
 
   @Test

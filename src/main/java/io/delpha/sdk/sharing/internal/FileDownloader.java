@@ -7,9 +7,9 @@ import io.delpha.sdk.core.internal.Retrier;
 import io.delpha.sdk.core.internal.http.HttpStatus;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.parquet.ParquetRows;
-import io.delpha.sdk.core.parquet.RowReader;
+import io.delpha.sdk.core.parquet.ColumnBatch;
+import io.delpha.sdk.core.parquet.ColumnBatchReader;
 import io.delpha.sdk.core.parquet.RowSchema;
-import io.delpha.sdk.core.parquet.Row;
 import io.delpha.sdk.sharing.internal.QueryResponse.FileAction;
 import java.io.IOException;
 import java.io.InputStream;
@@ -62,9 +62,9 @@ public final class FileDownloader {
    * @param file the file action
    * @param refresher where fresh URLs come from
    * @param table the table, for messages
-   * @return a reader of the downloaded file; closing it deletes the local copy
+   * @return a batch reader of the downloaded file; closing it deletes the local copy
    */
-  public RowReader open(FileAction file, UrlRefresher refresher, String table) {
+  public ColumnBatchReader open(FileAction file, UrlRefresher refresher, String table) {
     Download download = new Download(file, refresher, table + " file " + file.id());
     return retry.call("download of " + download.name, download::attempt, e -> download.transientFailure,
         Retrier.RETHROW);
@@ -89,7 +89,7 @@ public final class FileDownloader {
       this.current = refresher.latest(file);
     }
 
-    RowReader attempt(int attempt) {
+    ColumnBatchReader attempt(int attempt) {
       transientFailure = false;
       while (true) {
         if (Thread.currentThread().isInterrupted()) {
@@ -153,28 +153,23 @@ public final class FileDownloader {
     }
   }
 
-  private static RowReader spooled(Path spool, String name) {
-    RowReader inner;
+  private static ColumnBatchReader spooled(Path spool, String name) {
+    ColumnBatchReader inner;
     try {
-      inner = ParquetRows.read(spool);
+      inner = ParquetRows.readBatches(spool);
     } catch (RuntimeException e) {
       deleteQuietly(spool);
       throw e instanceof DataFormatException ? new DataFormatException(name + " is not a readable Parquet file: "
           + e.getMessage(), e) : e;
     }
-    return new RowReader() {
+    return new ColumnBatchReader() {
       @Override
       public RowSchema schema() {
         return inner.schema();
       }
 
       @Override
-      public boolean hasNext() {
-        return inner.hasNext();
-      }
-
-      @Override
-      public Row next() {
+      public ColumnBatch next() {
         return inner.next();
       }
 

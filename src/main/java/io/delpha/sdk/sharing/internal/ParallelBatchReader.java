@@ -1,0 +1,248 @@
+package io.delpha.sdk.sharing.internal;
+
+import io.delpha.sdk.core.ServiceUnavailableException;
+import io.delpha.sdk.core.parquet.ColumnBatch;
+import io.delpha.sdk.core.parquet.ColumnBatchReader;
+import io.delpha.sdk.core.parquet.ColumnVector;
+import io.delpha.sdk.core.parquet.Row;
+import io.delpha.sdk.core.parquet.RowSchema;
+import io.delpha.sdk.sharing.Filter;
+import io.delpha.sdk.sharing.internal.QueryResponse.FileAction;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The batches of many data files in the table's schema, downloaded and decoded by a bounded pool of workers
+ * while the one consumer works on earlier batches. Nothing is copied on the way: a worker hands the consumer
+ * the very vectors its file reader decoded into (mapped by {@link TableBatches}) and decodes that file's next
+ * row group only once the consumer has moved past the batch. So decoding overlaps the transfer of the next
+ * files and runs on as many cores as there are workers, and each worker reuses its buffers from batch to batch.
+ *
+ * <p>Batches of one file stay in file order; batches of different files interleave (a table's rows have no
+ * order in Delta Sharing). Bounds: at most {@code parallelism} files on local disk (a worker deletes its spool
+ * file when it has read it) and one decoded row group per worker. A filter is applied in the workers (matching
+ * rows are compacted into a batch of the worker's own); the limit is applied by the consumer. Not thread-safe
+ * (one consumer).
+ */
+public final class ParallelBatchReader implements ColumnBatchReader {
+
+  private static final AtomicInteger POOLS = new AtomicInteger();
+
+  private final RowSchema schema;
+  private final int fileCount;
+  private final Function<FileAction, ColumnBatchReader> opener;
+  private final Map<FileAction, Map<String, Object>> constants;
+  private final @Nullable Filter filter;
+  private final @Nullable Long limit;
+  private final String table;
+  private final ExecutorService pool;
+  private final BlockingQueue<Handoff> ready;
+
+  private int filesDone;
+  private long emitted;
+  private @Nullable Handoff current;
+  private volatile boolean closed;
+
+  /**
+   * One batch handed to the consumer (its worker waits on {@code released} before it reuses the vectors), the
+   * end of a file ({@code last}), or a failure.
+   */
+  private record Handoff(@Nullable ColumnBatch batch, boolean last, @Nullable RuntimeException error,
+      @Nullable Semaphore released) {}
+
+  /**
+   * @param schema the table's schema
+   * @param files the files to read
+   * @param constants per file, values of columns that are not in the file (partition values, change data
+   *     feed columns)
+   * @param opener downloads and opens one file
+   * @param parallelism concurrent downloads (and decoders)
+   * @param filter rows to keep, may be {@code null}; must be safe to test from several threads
+   * @param limit the most rows, may be {@code null}
+   * @param table the table, for messages
+   */
+  public ParallelBatchReader(RowSchema schema, List<FileAction> files, Map<FileAction, Map<String, Object>> constants,
+      Function<FileAction, ColumnBatchReader> opener, int parallelism, @Nullable Filter filter, @Nullable Long limit,
+      String table) {
+    this.schema = schema;
+    this.fileCount = files.size();
+    this.opener = opener;
+    this.constants = constants;
+    this.filter = filter;
+    this.limit = limit;
+    this.table = table;
+    int threads = Math.max(1, Math.min(parallelism, Math.max(1, files.size())));
+    this.ready = new ArrayBlockingQueue<>(2 * threads);
+    int poolId = POOLS.incrementAndGet();
+    AtomicInteger threadId = new AtomicInteger();
+    ThreadFactory factory = r -> {
+      Thread t = new Thread(r, "delta-sharing-download-" + poolId + "-" + threadId.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+    this.pool = Executors.newFixedThreadPool(threads, factory);
+    if (limit != null && limit == 0) {
+      closed = true;
+      pool.shutdownNow();
+      return;
+    }
+    for (FileAction file : files) {
+      pool.execute(() -> readFile(file));
+    }
+    pool.shutdown(); // no new tasks; the submitted ones still run
+  }
+
+  /** A worker's whole job for one file: download, decode, map, filter, hand over batch by batch. */
+  private void readFile(FileAction file) {
+    if (closed || Thread.currentThread().isInterrupted()) {
+      return;
+    }
+    String name = table + " file " + file.id();
+    Semaphore released = new Semaphore(0);
+    try (TableBatches batches = new TableBatches(schema, opener.apply(file), constants.getOrDefault(file, Map.of()),
+        name)) {
+      ColumnBatch compacted = filter == null ? null : ColumnBatch.allocate(schema);
+      for (ColumnBatch batch = batches.next(); batch != null; batch = batches.next()) {
+        if (closed) {
+          return;
+        }
+        ColumnBatch out = batch;
+        if (compacted != null) {
+          compacted.clear();
+          for (int i = 0; i < batch.rowCount(); i++) {
+            Row row = batch.row(i);
+            if (filter.test(row)) {
+              compacted.appendRow(row);
+            }
+          }
+          out = compacted;
+        }
+        if (out.rowCount() > 0) {
+          if (!hand(new Handoff(out, false, null, released)) || !awaitRelease(released)) {
+            return;
+          }
+        }
+      }
+      hand(new Handoff(null, true, null, null));
+    } catch (RuntimeException e) {
+      hand(new Handoff(null, true, e, null));
+    }
+  }
+
+  /** @return whether the chunk was handed over; {@code false} once the consumer closed */
+  private boolean hand(Handoff handoff) {
+    try {
+      while (!closed) {
+        if (ready.offer(handoff, 100, TimeUnit.MILLISECONDS)) {
+          if (closed) {
+            ready.clear();
+          }
+          return true;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return false;
+  }
+
+  /** @return whether the consumer moved past the batch; {@code false} once it closed */
+  private boolean awaitRelease(Semaphore released) {
+    try {
+      while (!closed) {
+        if (released.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+          return true;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return false;
+  }
+
+  @Override
+  public RowSchema schema() {
+    return schema;
+  }
+
+  /**
+   * The next batch of any file. It stays valid until the next call of this method or {@link #close()}; its
+   * vectors are then reused by the worker that decoded them.
+   *
+   * @return the next batch (at least one row), or {@code null} after the last
+   * @throws io.delpha.sdk.core.DataFormatException if a file is not readable Parquet or does not fit the schema
+   * @throws ServiceUnavailableException if a file cannot be downloaded
+   */
+  @Override
+  public @Nullable ColumnBatch next() {
+    release();
+    if (closed) {
+      return null;
+    }
+    if (limit != null && emitted >= limit) {
+      close();
+      return null;
+    }
+    while (filesDone < fileCount) {
+      Handoff next;
+      try {
+        next = ready.take();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        close();
+        throw new ServiceUnavailableException("interrupted while waiting for the files of " + table, e);
+      }
+      if (next.error() != null) {
+        close();
+        throw next.error();
+      }
+      if (next.last()) {
+        filesDone++;
+        continue;
+      }
+      current = next;
+      ColumnBatch batch = next.batch();
+      if (limit != null && emitted + batch.rowCount() > limit) {
+        int keep = (int) (limit - emitted);
+        for (int c = 0; c < batch.schema().size(); c++) {
+          ColumnVector v = batch.column(c);
+          v.truncate(keep);
+        }
+        batch.setRowCount(keep);
+      }
+      emitted += batch.rowCount();
+      return batch;
+    }
+    close();
+    return null;
+  }
+
+  /** Lets the worker of the batch handed out last reuse its vectors. */
+  private void release() {
+    Handoff previous = current;
+    current = null;
+    if (previous != null && previous.released() != null) {
+      previous.released().release();
+    }
+  }
+
+  @Override
+  public void close() {
+    release();
+    if (!closed) {
+      closed = true;
+      pool.shutdownNow();
+    }
+    ready.clear();
+  }
+}
