@@ -1,6 +1,7 @@
 package io.delpha.sdk.cassandra;
 
 import com.datastax.oss.driver.api.core.ConsistencyLevel;
+import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.Secret;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -64,7 +65,7 @@ public record CassandraConfig(
     /** Checks the region. */
     public SigV4 {
       if (region == null || !region.matches("[a-z]{2}(-[a-z]+)+-\\d+")) {
-        throw new io.delpha.sdk.core.InvalidInputException("'" + region + "' is not an AWS region (e.g. eu-west-2)");
+        throw new InvalidInputException("'" + region + "' is not an AWS region (e.g. eu-west-2)");
       }
     }
 

@@ -40,8 +40,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 
 /**
  * A connection to a Cassandra cluster: the library's {@link CqlExecutor}, built fluently, with
@@ -304,7 +304,7 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
      *
      * <pre>{@code
      * CassandraManager.builder().contactPoint("cassandra.eu-west-2.amazonaws.com", 9142)
-     *     .localDatacenter("eu-west-2").sigV4("eu-west-2").pemFile(Path.of("sf-class2-root.crt")).build();
+     *     .localDatacenter("eu-west-2").sigV4("eu-west-2").pemFile(Path.of("keyspaces-bundle.pem")).build();
      * }</pre>
      *
      * @param region the AWS region of the Keyspaces endpoint
