@@ -6,6 +6,7 @@ import io.delpha.sdk.core.Secret;
 import io.delpha.sdk.core.ServerOptions;
 import io.delpha.sdk.core.parquet.Row;
 import io.delpha.sdk.core.parquet.RowReader;
+import io.delpha.sdk.core.secrets.AzureKeyVaultProvider;
 import io.delpha.sdk.core.secrets.SecretProvider;
 import io.delpha.sdk.security.AccessKeys;
 import io.delpha.sdk.sharing.DeltaSharingClient;
@@ -72,7 +73,10 @@ final class SharingCommand {
           "  DATABRICKS_TOKEN_NAME     the secret holding the bearer token, or JSON {\"CLIENT_ID\", \"CLIENT_SECRET\"} "
               + "for OAuth client credentials",
           "  DELTASHARING_TABLES_NAME  the secret holding JSON {\"<logical name>\": \"<share>.<schema>.<table>\"}",
-          "Secrets are read from --secrets (env, file:PATH or aws). KEY_VAULT_NAME (Azure Key Vault) is not read yet."},
+          "  KEY_VAULT_NAME            when set (and --secrets is not given), secrets come from Azure Key Vault "
+              + "https://<KEY_VAULT_NAME>.vault.azure.net, signed in with Azure's default credential chain "
+              + "(AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET, or a managed identity)",
+          "Otherwise secrets are read from --secrets (env, file:PATH or aws)."},
       footer = {"", "Example:", "  DATABRICKS_HOST=https://sharing.example/delta-sharing/ DATABRICKS_TOKEN_NAME=databricksToken "
           + "DELTASHARING_TABLES_NAME=databricksTablesNames delpha sharing serve --secrets file:secrets.json --bind 0.0.0.0:8443 "
           + "--tls-cert server.pem --tls-key server.key"})
@@ -112,11 +116,7 @@ final class SharingCommand {
       String host = env("DATABRICKS_HOST");
       String tokenName = env("DATABRICKS_TOKEN_NAME");
       String tablesName = env("DELTASHARING_TABLES_NAME");
-      if (System.getenv("KEY_VAULT_NAME") != null) {
-        System.err.println("note: KEY_VAULT_NAME is set, but Azure Key Vault is not supported yet; secrets come from "
-            + "--secrets " + aws.secrets);
-      }
-      SecretProvider secrets = aws.secretProvider();
+      SecretProvider secrets = secrets();
       Map<String, String> tables = secrets.json(tablesName);
       String table = tables.get(tableName);
       if (table == null) {
@@ -124,23 +124,10 @@ final class SharingCommand {
             + tables.keySet());
       }
       URI endpoint = endpoint(host);
-      String token = secrets.secret(tokenName);
-      DeltaSharingClient client;
-      if (token.trim().startsWith("{")) {
-        Map<String, String> oauth = secrets.json(tokenName);
-        String id = oauth.get("CLIENT_ID");
-        String secret = oauth.get("CLIENT_SECRET");
-        if (id == null || secret == null) {
-          throw new InvalidInputException("secret '" + tokenName + "' is JSON without CLIENT_ID and CLIENT_SECRET");
-        }
-        String tokenEndpoint = System.getenv().getOrDefault("DATABRICKS_TOKEN_ENDPOINT",
-            "https://" + endpoint.getHost() + "/oidc/v1/token");
-        client = DeltaSharingClient.builder().profile(new DeltaSharingProfile(2, endpoint,
-            DeltaSharingProfile.AuthType.OAUTH_CLIENT_CREDENTIALS, null, null, URI.create(tokenEndpoint), id,
-            Secret.of(secret), null)).build();
-      } else {
-        client = DeltaSharingClient.builder().endpoint(endpoint).bearerToken(Secret.of(token.trim())).build();
-      }
+      String tokenEndpoint = System.getenv("DATABRICKS_TOKEN_ENDPOINT");
+      DeltaSharingClient client = DeltaSharingClient.builder().profile(DeltaSharingProfile.fromSecret(endpoint,
+          secrets, tokenName, tokenEndpoint == null || tokenEndpoint.isBlank() ? null : URI.create(tokenEndpoint.trim())))
+          .build();
       try (client; CassandraManager cass = cassandra.connect()) {
         AccessKeys keys = AccessKeys.on(cass).keyspace(keyStore).build();
         UsageAnalyticsServer server = UsageAnalyticsServer.builder().client(client).table(table)
@@ -152,6 +139,20 @@ final class SharingCommand {
         Services.awaitShutdown(List.of(server));
       }
       return Delpha.OK;
+    }
+
+    /** KEY_VAULT_NAME, as the seed middleware reads it, unless --secrets names another source. */
+    private SecretProvider secrets() {
+      String vault = System.getenv("KEY_VAULT_NAME");
+      if (vault == null || vault.isBlank()) {
+        return aws.secretProvider();
+      }
+      if (spec.commandLine().getParseResult().hasMatchedOption("--secrets")) {
+        System.err.println("note: KEY_VAULT_NAME is set, but --secrets " + aws.secrets + " was given; secrets come "
+            + "from there");
+        return aws.secretProvider();
+      }
+      return AzureKeyVaultProvider.builder().vaultName(vault.trim()).build();
     }
 
     private static String env(String name) {

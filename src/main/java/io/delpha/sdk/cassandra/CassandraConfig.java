@@ -1,6 +1,7 @@
 package io.delpha.sdk.cassandra;
 
 import com.datastax.oss.driver.api.core.ConsistencyLevel;
+import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.Secret;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -8,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 
 /**
  * The settings a {@link CassandraManager} was built with. Immutable; {@link #toString()} never shows
@@ -32,6 +34,7 @@ import org.jspecify.annotations.Nullable;
  * @param pageSize rows per page of results
  * @param applicationName the name reported to the cluster (visible in {@code system_views.clients})
  * @param reconnectionMaxDelay the longest wait between two attempts to reconnect to a lost node
+ * @param sigV4 AWS Signature Version 4 authentication (Amazon Keyspaces), or {@code null}
  */
 public record CassandraConfig(
     List<InetSocketAddress> contactPoints,
@@ -48,7 +51,30 @@ public record CassandraConfig(
     ConsistencyLevel serialConsistency,
     int pageSize,
     String applicationName,
-    Duration reconnectionMaxDelay) {
+    Duration reconnectionMaxDelay,
+    @Nullable SigV4 sigV4) {
+
+  /**
+   * AWS Signature Version 4 authentication, as Amazon Keyspaces requires, through AWS's driver plugin.
+   *
+   * @param region the AWS region whose key signs the handshake (Keyspaces' endpoint's region, e.g. {@code eu-west-2})
+   * @param credentials where the AWS credentials come from, or {@code null} for the AWS SDK's default chain
+   */
+  public record SigV4(String region, @Nullable AwsCredentialsProvider credentials) {
+
+    /** Checks the region. */
+    public SigV4 {
+      if (region == null || !region.matches("[a-z]{2}(-[a-z]+)+-\\d+")) {
+        throw new InvalidInputException("'" + region + "' is not an AWS region (e.g. eu-west-2)");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "SigV4{region=" + region + ", credentials="
+          + (credentials == null ? "default chain" : credentials.getClass().getSimpleName()) + '}';
+    }
+  }
 
   /** Copies the contact point list. */
   public CassandraConfig {
@@ -67,6 +93,13 @@ public record CassandraConfig(
    */
   public Optional<String> sessionKeyspace() {
     return Optional.ofNullable(keyspace);
+  }
+
+  /**
+   * @return how the connection authenticates: {@code "sigv4"}, {@code "password"} or {@code "none"}
+   */
+  public String authentication() {
+    return sigV4 != null ? "sigv4" : username != null ? "password" : "none";
   }
 
   /**
@@ -92,6 +125,7 @@ public record CassandraConfig(
         + ", serialConsistency=" + serialConsistency
         + ", pageSize=" + pageSize
         + ", applicationName=" + applicationName
-        + ", reconnectionMaxDelay=" + reconnectionMaxDelay + '}';
+        + ", reconnectionMaxDelay=" + reconnectionMaxDelay
+        + (sigV4 == null ? "" : ", sigV4=" + sigV4) + '}';
   }
 }

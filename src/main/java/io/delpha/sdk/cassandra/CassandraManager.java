@@ -20,6 +20,7 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Statement;
 import io.delpha.sdk.cassandra.internal.DriverErrors;
+import io.delpha.sdk.cassandra.internal.KeyspacesAuth;
 import io.delpha.sdk.cassandra.internal.MappedResultSet;
 import io.delpha.sdk.cassandra.internal.NearestNames;
 import io.delpha.sdk.cassandra.internal.PemTls;
@@ -37,13 +38,15 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 
 /**
  * A connection to a Cassandra cluster: the library's {@link CqlExecutor}, built fluently, with
- * username/password authentication, TLS trusting a PEM CA (host validation on), mutual TLS with a PEM
- * client certificate, and a session keyspace.
+ * username/password authentication or AWS SigV4 (Amazon Keyspaces, {@link Builder#sigV4}), TLS trusting a PEM CA
+ * (host validation on), mutual TLS with a PEM client certificate, and a session keyspace.
  *
  * <pre>{@code
  * try (CassandraManager cass = CassandraManager.builder()
@@ -215,6 +218,7 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
     private int pageSize = 5000;
     private String applicationName = "delpha-data-sdk";
     private Duration reconnectionMaxDelay = Duration.ofSeconds(8);
+    private CassandraConfig.SigV4 sigV4;
 
     private Builder() {}
 
@@ -235,6 +239,7 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
       pageSize = config.pageSize();
       applicationName = config.applicationName();
       reconnectionMaxDelay = config.reconnectionMaxDelay();
+      sigV4 = config.sigV4();
       return this;
     }
 
@@ -289,6 +294,39 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
         throw new InvalidInputException("secret '" + name + "' needs the fields username and password");
       }
       return credentials(user, pw);
+    }
+
+    /**
+     * Amazon Keyspaces: authenticates with AWS Signature Version 4 through AWS's driver plugin
+     * ({@code software.aws.mcs:aws-sigv4-auth-cassandra-java-driver-plugin}, an optional dependency the host adds),
+     * with the AWS SDK's default credentials chain. Cannot be combined with {@link #credentials(String, String)}.
+     * Keyspaces also needs TLS ({@link #pemFile}) and the settings docs/cassandra.md lists.
+     *
+     * <pre>{@code
+     * CassandraManager.builder().contactPoint("cassandra.eu-west-2.amazonaws.com", 9142)
+     *     .localDatacenter("eu-west-2").sigV4("eu-west-2").pemFile(Path.of("keyspaces-bundle.pem")).build();
+     * }</pre>
+     *
+     * @param region the AWS region of the Keyspaces endpoint
+     * @return this builder
+     * @throws io.delpha.sdk.core.InvalidInputException if {@code region} is not an AWS region name
+     */
+    public Builder sigV4(String region) {
+      return sigV4(region, null);
+    }
+
+    /**
+     * Like {@link #sigV4(String)}, with the AWS credentials from this provider (a role, a profile, static keys;
+     * their secret never appears in a message or a log).
+     *
+     * @param region the AWS region of the Keyspaces endpoint
+     * @param credentials where the AWS credentials come from; {@code null} for the default chain
+     * @return this builder
+     * @throws io.delpha.sdk.core.InvalidInputException if {@code region} is not an AWS region name
+     */
+    public Builder sigV4(String region, @Nullable AwsCredentialsProvider credentials) {
+      this.sigV4 = new CassandraConfig.SigV4(region, credentials);
+      return this;
     }
 
     /**
@@ -403,21 +441,31 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
      * Connects.
      *
      * @return a connected manager
-     * @throws DelphaException a typed failure: see {@link CassandraManager}
+     * @throws DelphaException a typed failure: see {@link CassandraManager}; {@link InvalidInputException} for
+     *     both {@link #sigV4} and {@link #credentials}
      */
     public CassandraManager build() {
+      if (sigV4 != null && username != null) {
+        throw new InvalidInputException("sigV4(..) and credentials(..) are two ways to authenticate: Amazon "
+            + "Keyspaces takes SigV4 (or service-specific credentials as a user name and password), choose one");
+      }
       List<InetSocketAddress> points = contactPoints.isEmpty()
           ? List.of(InetSocketAddress.createUnresolved("127.0.0.1", 9042))
           : List.copyOf(contactPoints);
       CassandraConfig config = new CassandraConfig(points, localDatacenter, username, password, caPem,
           clientCert, clientKey, keyspace, connectTimeout, requestTimeout, consistency, serialConsistency,
-          pageSize, applicationName, reconnectionMaxDelay);
+          pageSize, applicationName, reconnectionMaxDelay, sigV4);
       try {
         CqlSession session = sessionBuilder(config, true).build();
         LOG.info("connected to Cassandra at {} (keyspace {}, tls {})", points, keyspace, config.tls());
         return new CassandraManager(config, session);
       } catch (RuntimeException e) {
         DelphaException mapped = DriverErrors.onConnect(e, points);
+        if (sigV4 != null && mapped instanceof io.delpha.sdk.core.AuthenticationException) {
+          throw new io.delpha.sdk.core.AuthenticationException("Cassandra at " + points + " refused the SigV4 "
+              + "authentication (" + sigV4 + "): " + DriverErrors.authenticationReply(e) + "; SigV4 works with "
+              + "Amazon Keyspaces only, with credentials allowed cassandra:Select/Modify in " + sigV4.region(), null);
+        }
         if (mapped instanceof NotFoundException && keyspace != null) {
           throw new NotFoundException(mapped.getMessage() + "; " + nearbyKeyspaces(config), mapped.getCause());
         }
@@ -457,6 +505,9 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
           .withApplicationName(config.applicationName());
       if (config.username() != null) {
         b.withAuthCredentials(config.username(), config.password().reveal());
+      }
+      if (config.sigV4() != null) {
+        b.withAuthProvider(KeyspacesAuth.sigV4(config.sigV4().region(), config.sigV4().credentials()));
       }
       if (config.tls()) {
         b.withSslEngineFactory(PemTls.engineFactory(config.caPem(), config.clientCertificatePem(),

@@ -8,6 +8,8 @@ import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.NotFoundException;
 import io.delpha.sdk.core.Secret;
+import io.delpha.sdk.core.secrets.SecretProvider;
+import io.delpha.sdk.core.secrets.internal.SecretJson;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -17,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -166,6 +169,49 @@ public record DeltaSharingProfile(
     return new DeltaSharingProfile(version, endpoint, type, null, null, tokenEndpoint,
         text(node, "clientId", source, true), Secret.of(text(node, "clientSecret", source, true)),
         text(node, "scope", source, false));
+  }
+
+  /**
+   * The credentials of a sharing server kept as one vault secret, as the seed-001 middleware keeps them
+   * ({@code DATABRICKS_TOKEN_NAME}): either the bearer token itself, or a JSON object {@code {"CLIENT_ID": ...,
+   * "CLIENT_SECRET": ...}} (optional {@code "SCOPE"}) of OAuth client credentials, e.g. a Databricks service
+   * principal's. Works with any {@link SecretProvider}: Azure Key Vault, AWS Secrets Manager, a file, the
+   * environment.
+   *
+   * <pre>{@code
+   * DeltaSharingProfile profile = DeltaSharingProfile.fromSecret(endpoint, vault, "databricksToken", null);
+   * DeltaSharingClient client = DeltaSharingClient.builder().profile(profile).build();
+   * }</pre>
+   *
+   * @param endpoint the sharing server's URL
+   * @param secrets where the secret lives
+   * @param name the secret's name
+   * @param tokenEndpoint the OAuth token endpoint for client credentials; {@code null} for Databricks' own, {@code
+   *     https://{endpoint's host}/oidc/v1/token}
+   * @return a version 1 bearer-token profile, or a version 2 {@code oauth_client_credentials} one
+   * @throws io.delpha.sdk.core.NotFoundException if there is no such secret
+   * @throws DataFormatException if the secret is JSON but not an object holding non-empty {@code CLIENT_ID} and
+   *     {@code CLIENT_SECRET} strings (the message names the fields, never a value)
+   */
+  public static DeltaSharingProfile fromSecret(URI endpoint, SecretProvider secrets, String name,
+      @Nullable URI tokenEndpoint) {
+    Objects.requireNonNull(endpoint, "endpoint");
+    String value = secrets.secret(name).trim();
+    if (!value.startsWith("{")) {
+      return new DeltaSharingProfile(1, endpoint, AuthType.BEARER_TOKEN, Secret.of(value), null, null, null, null,
+          null);
+    }
+    Map<String, String> fields = SecretJson.flatten(value, name);
+    String clientId = fields.get("CLIENT_ID");
+    String clientSecret = fields.get("CLIENT_SECRET");
+    if (blank(clientId) || clientSecret == null || clientSecret.isEmpty()) {
+      throw new DataFormatException("secret '" + name + "' is a JSON object without non-empty CLIENT_ID and "
+          + "CLIENT_SECRET fields (it has " + fields.keySet() + ")");
+    }
+    URI tokens = tokenEndpoint != null ? tokenEndpoint : URI.create("https://" + endpoint.getRawAuthority()
+        + "/oidc/v1/token");
+    return new DeltaSharingProfile(2, endpoint, AuthType.OAUTH_CLIENT_CREDENTIALS, null, null, tokens, clientId,
+        Secret.of(clientSecret), fields.get("SCOPE"));
   }
 
   private static String text(JsonNode node, String field, String source, boolean required) {

@@ -132,7 +132,7 @@ class CassandraManagerTest {
       assertThat(ks.config()).isEqualTo(new CassandraConfig(cass.config().contactPoints(),
           cass.config().localDatacenter(), null, null, null, null, null, "cm_test", cass.config().connectTimeout(),
           cass.config().requestTimeout(), cass.config().consistency(), cass.config().serialConsistency(), 100,
-          cass.config().applicationName(), cass.config().reconnectionMaxDelay()));
+          cass.config().applicationName(), cass.config().reconnectionMaxDelay(), null));
     }
     assertThat(cass.keyspace()).isEmpty();
   }

@@ -21,6 +21,7 @@ import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.Secret;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.secrets.SecretProvider;
+import io.delpha.sdk.testing.LogCapture;
 import java.net.ServerSocket;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;

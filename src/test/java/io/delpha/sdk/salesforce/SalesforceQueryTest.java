@@ -21,6 +21,7 @@ import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.RateLimitedException;
 import io.delpha.sdk.core.ServiceUnavailableException;
+import io.delpha.sdk.testing.LogCapture;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;

@@ -5,10 +5,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.classic.spi.ThrowableProxyUtil;
-import ch.qos.logback.core.read.ListAppender;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.delpha.sdk.core.RetryPolicy;
 import java.io.IOException;
@@ -17,8 +13,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.Collectors;
-import org.slf4j.LoggerFactory;
 
 /** Salesforce-shaped WireMock stubs and the credentials the tests use. */
 final class SalesforceStubs {
@@ -79,29 +73,5 @@ final class SalesforceStubs {
 
   static String errorBody(String errorCode, String message) {
     return "[{\"message\":\"" + message + "\",\"errorCode\":\"" + errorCode + "\",\"fields\":[]}]";
-  }
-
-  /** Captures every log event of the JVM's logback root logger while open. */
-  static final class LogCapture implements AutoCloseable {
-    private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
-
-    LogCapture() {
-      appender.start();
-      root.addAppender(appender);
-    }
-
-    String text() {
-      return appender.list.stream()
-          .map(e -> e.getFormattedMessage()
-              + (e.getThrowableProxy() == null ? "" : "\n" + ThrowableProxyUtil.asString(e.getThrowableProxy())))
-          .collect(Collectors.joining("\n"));
-    }
-
-    @Override
-    public void close() {
-      root.detachAppender(appender);
-      appender.stop();
-    }
   }
 }

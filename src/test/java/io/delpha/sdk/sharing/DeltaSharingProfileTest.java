@@ -6,6 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.delpha.sdk.core.AuthenticationException;
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.NotFoundException;
+import io.delpha.sdk.core.secrets.SecretProvider;
+import io.delpha.sdk.core.secrets.EnvironmentSecretProvider;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.util.Map;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -91,5 +97,44 @@ class DeltaSharingProfileTest {
         + " \"bearerToken\": \"" + TOKEN + "\", \"expirationTime\": \"2021-11-12T00:12:29.0Z\"}");
     assertThatThrownBy(() -> DeltaSharingClient.fromProfile(expired)).isInstanceOf(AuthenticationException.class)
         .hasMessageContaining("2021-11-12T00:12:29Z").hasMessageNotContaining(TOKEN);
+  }
+
+  @Test
+  @DisplayName("fromSecret: a token is a bearer profile; the seed's {CLIENT_ID, CLIENT_SECRET} an OAuth one; "
+      + "malformed secrets are typed errors that quote no value")
+  void fromSecret() {
+    URI endpoint = URI.create("https://adb-1234.azuredatabricks.net/api/2.0/delta-sharing/metastores/ms-1/");
+    SecretProvider secrets = EnvironmentSecretProvider.of(Map.of(
+        "token", "  " + TOKEN + "\n",
+        "sp", "{\"CLIENT_ID\": \"sp-1\", \"CLIENT_SECRET\": \"sp-s3cr3t\", \"SCOPE\": \"all-apis\"}",
+        "noSecret", "{\"CLIENT_ID\": \"sp-1\", \"client_secret\": \"sp-s3cr3t\"}",
+        "broken", "{\"CLIENT_ID\": \"sp-1\", \"CLIENT_SECRET\": \"sp-s3cr3t\""));
+
+    DeltaSharingProfile bearer = DeltaSharingProfile.fromSecret(endpoint, secrets, "token", null);
+    assertThat(bearer.type()).isEqualTo(DeltaSharingProfile.AuthType.BEARER_TOKEN);
+    assertThat(bearer.bearerToken().reveal()).isEqualTo(TOKEN);
+
+    DeltaSharingProfile oauth = DeltaSharingProfile.fromSecret(endpoint, secrets, "sp", null);
+    assertThat(oauth.version()).isEqualTo(2);
+    assertThat(oauth.type()).isEqualTo(DeltaSharingProfile.AuthType.OAUTH_CLIENT_CREDENTIALS);
+    assertThat(oauth.clientId()).isEqualTo("sp-1");
+    assertThat(oauth.clientSecret().reveal()).isEqualTo("sp-s3cr3t");
+    assertThat(oauth.scope()).isEqualTo("all-apis");
+    assertThat(oauth.tokenEndpoint()).hasToString("https://adb-1234.azuredatabricks.net/oidc/v1/token");
+    assertThat(oauth.toString()).doesNotContain("sp-s3cr3t");
+    assertThat(DeltaSharingProfile.fromSecret(endpoint, secrets, "sp", URI.create("https://idp.example/token"))
+        .tokenEndpoint()).hasToString("https://idp.example/token");
+
+    for (String name : new String[] {"noSecret", "broken"}) {
+      assertThatThrownBy(() -> DeltaSharingProfile.fromSecret(endpoint, secrets, name, null)).as(name)
+          .isInstanceOf(DataFormatException.class).hasMessageContaining(name)
+          .satisfies(e -> {
+            StringWriter w = new StringWriter();
+            e.printStackTrace(new PrintWriter(w));
+            assertThat(w.toString()).doesNotContain("sp-s3cr3t");
+          });
+    }
+    assertThatThrownBy(() -> DeltaSharingProfile.fromSecret(endpoint, secrets, "absent", null))
+        .isInstanceOf(NotFoundException.class);
   }
 }

@@ -90,8 +90,9 @@ class SharingCliTest {
     Path secrets = dir.resolve("secrets.json");
     Files.writeString(secrets, "{\"databricksToken\": \"" + token + "\", \"databricksTablesNames\": "
         + "{\"platform_aggregated_usage\": \"analytics.platform.usage\"}}");
+    // KEY_VAULT_NAME set as in the seed, but --secrets given: the file wins, and a note says so
     Map<String, String> env = Map.of("DATABRICKS_HOST", wm.baseUrl() + "/ds/", "DATABRICKS_TOKEN_NAME",
-        "databricksToken", "DELTASHARING_TABLES_NAME", "databricksTablesNames");
+        "databricksToken", "DELTASHARING_TABLES_NAME", "databricksTablesNames", "KEY_VAULT_NAME", "myvault");
 
     try (CliProcess serve = CliProcess.start(env, null, "sharing", "serve", "--secrets", "file:" + secrets,
         "--bind", "127.0.0.1:0", "--key-store", store, "--contact-point", c.host() + ":" + c.port(), "--local-dc",
@@ -122,7 +123,15 @@ class SharingCliTest {
           + other.statusCode() + " " + other.body() + "\n$ curl -H 'Authorization: Bearer dk_forged_000' ...\n"
           + forged.statusCode() + " " + forged.body());
       assertThat(stopped.out() + stopped.err()).doesNotContain(token).doesNotContain(acmeKey);
+      assertThat(stopped.err()).contains("KEY_VAULT_NAME is set, but --secrets file:");
     }
+
+    // without --secrets, KEY_VAULT_NAME names the vault; one that cannot be a vault name fails before any call
+    Map<String, String> vaultEnv = new java.util.HashMap<>(env);
+    vaultEnv.put("KEY_VAULT_NAME", "not.a/vault");
+    CliProcess.Result badVault = CliProcess.run(vaultEnv, "sharing", "serve");
+    assertThat(badVault.exitCode()).isNotEqualTo(Delpha.OK);
+    assertThat(badVault.err()).contains("'not.a/vault' is not a Key Vault name");
 
     CliProcess.Result missingEnv = CliProcess.run(Map.of(), "sharing", "serve", "--secrets", "file:" + secrets);
     assertThat(missingEnv.exitCode()).isEqualTo(Delpha.USAGE);

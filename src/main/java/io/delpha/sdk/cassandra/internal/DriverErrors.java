@@ -149,6 +149,28 @@ public final class DriverErrors {
     return m.find() ? m.group(1).replace("\"", "").toLowerCase(Locale.ROOT) : null;
   }
 
+  /**
+   * @param e a failure to open a session
+   * @return what the node answered to the authentication, as the driver reports it (the server's reply, never
+   *     what the client sent), or a placeholder if no node refused it
+   */
+  public static String authenticationReply(Throwable e) {
+    Throwable t = unwrap(e);
+    List<Throwable> candidates = new java.util.ArrayList<>();
+    candidates.add(t);
+    if (t instanceof AllNodesFailedException all) {
+      all.getAllErrors().values().forEach(candidates::addAll);
+    }
+    for (Throwable candidate : candidates) {
+      for (Throwable c = candidate; c != null; c = c.getCause() == c ? null : c.getCause()) {
+        if (c instanceof AuthenticationException && c.getMessage() != null) {
+          return c.getMessage();
+        }
+      }
+    }
+    return "no reply recorded";
+  }
+
   private static Throwable unwrap(Throwable e) {
     Throwable t = e;
     while ((t instanceof CompletionException || t instanceof java.util.concurrent.ExecutionException)

@@ -8,8 +8,8 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * Where credentials come from: environment variables, a local file, AWS Secrets Manager, or any of
- * them behind a cache.
+ * Where credentials come from: environment variables, a local file, AWS Secrets Manager, Azure Key
+ * Vault, or any of them behind a cache.
  *
  * <pre>{@code
  * SecretProvider secrets = SecretProvider.cached(
