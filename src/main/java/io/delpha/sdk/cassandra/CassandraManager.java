@@ -148,6 +148,12 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
     return ps;
   }
 
+  /** The driver's current token ring (no round trip). */
+  @Override
+  public java.util.Optional<com.datastax.oss.driver.api.core.metadata.TokenMap> tokenMap() {
+    return session.getMetadata().getTokenMap();
+  }
+
   /**
    * The schema, read afresh. Bounded by the request timeout: right after a node restarts, the driver's
    * refresh can wait for a control connection that is not back yet, and a schema read must not hang.

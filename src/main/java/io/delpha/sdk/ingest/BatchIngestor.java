@@ -630,7 +630,9 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
     }
 
     /**
-     * @param maxBatchRows the most consecutive rows of one partition sent as one unlogged batch; default 32
+     * @param maxBatchRows the most rows sent as one unlogged batch; default 32. Rows are batched with rows whose
+     *     partitions have the same replicas, at most 10 partitions and 2 KiB of values a batch, never two rows with
+     *     the same primary key (docs/ingest.md, "Writes")
      * @return this builder
      */
     public Builder maxBatchRows(int maxBatchRows) {

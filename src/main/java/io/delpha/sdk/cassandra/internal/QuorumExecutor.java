@@ -105,6 +105,11 @@ public final class QuorumExecutor implements CqlExecutor {
   }
 
   @Override
+  public java.util.Optional<com.datastax.oss.driver.api.core.metadata.TokenMap> tokenMap() {
+    return delegate.tokenMap();
+  }
+
+  @Override
   public String toString() {
     return "QuorumExecutor[" + delegate + "]";
   }

@@ -1,6 +1,9 @@
 package io.delpha.sdk.ingest.internal;
 
+import com.datastax.oss.driver.api.core.CqlIdentifier;
 import com.datastax.oss.driver.api.core.ProtocolVersion;
+import com.datastax.oss.driver.api.core.metadata.Node;
+import com.datastax.oss.driver.api.core.metadata.TokenMap;
 import com.datastax.oss.driver.api.core.cql.BatchStatement;
 import com.datastax.oss.driver.api.core.cql.BatchType;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
@@ -36,6 +39,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
+import java.nio.ByteBuffer;
+import org.jspecify.annotations.Nullable;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -269,18 +276,25 @@ public final class FileRun implements IngestJob, AutoCloseable {
     private final CodecRegistry registry;
     private final ProtocolVersion protocol;
     private final ColumnDefinitions variables;
-    private final List<BoundStatement> group = new ArrayList<>();
-    private Object[] groupKey;
+    private final int[] primaryKeyIndexes;
+    private final @Nullable TokenMap tokens;
+    private final CqlIdentifier keyspaceId;
+    /** Rows waiting to be sent, by the set of replicas that own their partitions. */
+    private final Map<Set<Node>, Group> groups = new HashMap<>();
 
     @SuppressWarnings("unchecked")
     Writer(TableDescription table, List<String> columns) {
       List<String> quoted = new ArrayList<>();
       List<Integer> keys = new ArrayList<>();
+      List<Integer> primary = new ArrayList<>();
       for (int i = 0; i < columns.size(); i++) {
         ColumnDescription c = table.column(columns.get(i));
         quoted.add(com.datastax.oss.driver.api.core.CqlIdentifier.fromInternal(c.name()).asCql(true));
         if (c.kind() == ColumnKind.PARTITION_KEY) {
           keys.add(i);
+        }
+        if (c.kind() == ColumnKind.PARTITION_KEY || c.kind() == ColumnKind.CLUSTERING) {
+          primary.add(i);
         }
       }
       String cql = "INSERT INTO " + com.datastax.oss.driver.api.core.CqlIdentifier.fromInternal(keyspace).asCql(true)
@@ -288,6 +302,9 @@ public final class FileRun implements IngestJob, AutoCloseable {
           + " (" + String.join(", ", quoted) + ") VALUES (" + String.join(", ", java.util.Collections.nCopies(columns.size(), "?")) + ")";
       this.insert = cassandra.prepare(cql);
       this.keyIndexes = keys.stream().mapToInt(Integer::intValue).toArray();
+      this.primaryKeyIndexes = primary.stream().mapToInt(Integer::intValue).toArray();
+      this.keyspaceId = CqlIdentifier.fromInternal(keyspace);
+      this.tokens = tokenMap(cassandra);
       this.codecs = new TypeCodec[columns.size()];
       var probe = insert.bind();
       this.registry = probe.codecRegistry();
@@ -316,33 +333,109 @@ public final class FileRun implements IngestJob, AutoCloseable {
         }
       }
       BoundStatement statement = b.build();
+      Set<Node> replicas = ANY_REPLICA;
+      if (tokens != null) {
+        ByteBuffer routing = statement.getRoutingKey();
+        if (routing != null) {
+          replicas = tokens.getReplicas(keyspaceId, routing);
+        }
+      }
+      Group group = groups.computeIfAbsent(replicas, r -> new Group());
       Object[] key = new Object[keyIndexes.length];
       for (int k = 0; k < keyIndexes.length; k++) {
         key[k] = values[keyIndexes[k]];
       }
-      if (!group.isEmpty() && (group.size() >= maxBatchRows || !Arrays.equals(key, groupKey))) {
-        flush();
+      List<Object> primaryKey = new ArrayList<>(primaryKeyIndexes.length);
+      for (int index : primaryKeyIndexes) {
+        primaryKey.add(values[index]);
       }
-      if (group.isEmpty()) {
-        groupKey = key;
+      int bytes = 0;
+      for (int i = 0; i < values.length; i++) {
+        ByteBuffer v = statement.getBytesUnsafe(i);
+        bytes += v == null ? 0 : v.remaining();
       }
-      group.add(statement);
+      if (!group.accepts(key, primaryKey, bytes, maxBatchRows)) {
+        flush(group);
+      }
+      group.add(statement, key, primaryKey, bytes);
     }
 
+    /** Sends every waiting row. */
     void flush() {
-      if (group.isEmpty()) {
+      for (Group g : groups.values()) {
+        flush(g);
+      }
+    }
+
+    private void flush(Group g) {
+      if (g.rows.isEmpty()) {
         return;
       }
-      int rows = group.size();
-      Statement<?> statement = rows == 1 ? group.get(0)
-          : BatchStatement.newInstance(BatchType.UNLOGGED, new ArrayList<>(group)).setIdempotent(true);
-      group.clear();
+      int rows = g.rows.size();
+      Statement<?> statement = rows == 1 ? g.rows.get(0)
+          : BatchStatement.newInstance(BatchType.UNLOGGED, new ArrayList<>(g.rows)).setIdempotent(true);
+      g.clear();
       out.submit(statement, rows);
       long before = submitted;
       submitted += rows;
       if (submitted / progressEveryRows != before / progressEveryRows) {
         report();
       }
+    }
+  }
+
+  /** The replica set of rows whose owners are unknown (no token map): they all share one group. */
+  private static final Set<Node> ANY_REPLICA = Set.of();
+
+  /**
+   * Most partitions in one unlogged batch: Cassandra warns about (and logs) unlogged batches covering more
+   * ({@code unlogged_batch_across_partitions_warn_threshold}, 10 by default).
+   */
+  static final int MAX_BATCH_PARTITIONS = 10;
+
+  /**
+   * Most bytes of values in one batch: below Cassandra's {@code batch_size_warn_threshold} (5 KiB by default), so a
+   * batch neither warns nor comes near the 50 KiB at which the node refuses it; a larger row goes alone.
+   */
+  static final int MAX_BATCH_BYTES = 2 * 1024;
+
+  /** @return the ring, or null when the executor does not expose it: rows then all share one group */
+  private static @Nullable TokenMap tokenMap(CqlExecutor cassandra) {
+    return cassandra.tokenMap().orElse(null);
+  }
+
+  /**
+   * Rows of one replica set waiting to go as one unlogged batch: such a batch is applied by its coordinator, which
+   * owns every row in it, as one request instead of one per row. A batch never holds two rows with the same primary
+   * key (they would carry the same write timestamp, and the later line of the file must win), nor more than
+   * {@link #MAX_BATCH_PARTITIONS} partitions, {@link #MAX_BATCH_BYTES} bytes or the configured rows.
+   */
+  private static final class Group {
+    final List<BoundStatement> rows = new ArrayList<>();
+    final Set<List<Object>> primaryKeys = new HashSet<>();
+    final Set<List<Object>> partitions = new HashSet<>();
+    int bytes;
+
+    boolean accepts(Object[] partition, List<Object> primaryKey, int rowBytes, int maxRows) {
+      if (rows.isEmpty()) {
+        return true;
+      }
+      return rows.size() < maxRows && bytes + rowBytes <= MAX_BATCH_BYTES && !primaryKeys.contains(primaryKey)
+          && (partitions.size() < MAX_BATCH_PARTITIONS || partitions.contains(Arrays.asList(partition)));
+    }
+
+    void add(BoundStatement statement, Object[] partition, List<Object> primaryKey, int rowBytes) {
+      rows.add(statement);
+      primaryKeys.add(primaryKey);
+      partitions.add(Arrays.asList(partition));
+      bytes += rowBytes;
+    }
+
+    void clear() {
+      rows.clear();
+      primaryKeys.clear();
+      partitions.clear();
+      bytes = 0;
     }
   }
 }
