@@ -204,7 +204,7 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
 
   @Override
   public String toString() {
-    return "CassandraManager" + config;
+    return "CassandraManager[" + config + "]";
   }
 
   /** Builds and connects a {@link CassandraManager}. Not thread-safe. */
