@@ -140,6 +140,28 @@ class BatchIngestorTest {
   }
 
   @Test
+  @DisplayName("a key repeated in a file, next to other keys: the later line wins, as when rows went one by one")
+  void laterLineOfARepeatedKeyWins() throws IOException {
+    // key 0 on every other line, between distinct keys, so it would share a batch with itself; its values get
+    // smaller line by line, so a tie between two writes of one timestamp (which Cassandra breaks by the larger
+    // value) would keep an earlier line
+    StringBuilder csv = new StringBuilder("id,name,amount,placed_at,paid\n");
+    for (int i = 0; i < 200; i++) {
+      long id = i % 2 == 0 ? 0 : i;
+      csv.append(id).append(",v").append(999 - i).append(',').append(i).append(".00,2024-03-01T10:00:00Z,true\n");
+    }
+    Files.createDirectories(tmp.resolve("in"));
+    Files.writeString(tmp.resolve("in/orders.csv"), csv);
+    ingestor.fetch("customer-1", "password-1", tmp.resolve("in"));
+
+    assertThat(ingestor.ingestPending().files()).extracting(FileIngestion::rowsIngested).containsExactly(200L);
+    assertThat(cass.execute("SELECT COUNT(*) FROM " + KS1 + ".orders").one().getLong(0)).isEqualTo(101);
+    Row zero = cass.execute("SELECT name, amount FROM " + KS1 + ".orders WHERE id = 0").one();
+    assertThat(zero.getString("name")).isEqualTo("v801");
+    assertThat(zero.getBigDecimal("amount")).isEqualTo(new BigDecimal("198.00"));
+  }
+
+  @Test
   @DisplayName("malformed rows go to a bad-records file with line, reason and original text; the rest is ingested")
   void malformedRowsAreRejected() throws IOException {
     String csv = "id,name,amount,placed_at,paid\n"

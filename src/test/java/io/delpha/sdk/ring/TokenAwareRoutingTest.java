@@ -3,8 +3,11 @@ package io.delpha.sdk.ring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.config.DriverExecutionProfile;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
+import com.datastax.oss.driver.api.core.cql.BatchStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Statement;
@@ -23,7 +26,11 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -51,22 +58,34 @@ class TokenAwareRoutingTest {
     final Map<Node, AtomicLong> perNode = new ConcurrentHashMap<>();
     final AtomicLong toReplica = new AtomicLong();
     final AtomicLong elsewhere = new AtomicLong();
+    final AtomicLong batches = new AtomicLong();
     volatile CqlSession session;
 
     @Override
     public void onNodeSuccess(Request request, long latencyNanos, DriverExecutionProfile profile, Node node,
         String logPrefix) {
-      if (!(request instanceof Statement<?> s) || s.getRoutingKey() == null || !"ring_routing".equals(keyspace(s))) {
+      if (!(request instanceof Statement<?> s) || !"ring_routing".equals(keyspace(s))) {
         return; // schema, registry and lease statements are not what this test counts
       }
-      perNode.computeIfAbsent(node, n -> new AtomicLong()).incrementAndGet();
+      List<Statement<?>> rows = new ArrayList<>();
+      if (s instanceof BatchStatement batch) {
+        batch.forEach(rows::add);
+        batches.incrementAndGet();
+      } else if (s.getRoutingKey() != null) {
+        rows.add(s);
+      }
       TokenMap tokens = session.getMetadata().getTokenMap().orElseThrow();
-      ByteBuffer key = s.getRoutingKey();
-      Set<Node> replicas = tokens.getReplicas("ring_routing", key);
-      (replicas.contains(node) ? toReplica : elsewhere).incrementAndGet();
+      for (Statement<?> row : rows) {
+        perNode.computeIfAbsent(node, n -> new AtomicLong()).incrementAndGet();
+        Set<Node> replicas = tokens.getReplicas("ring_routing", row.getRoutingKey());
+        (replicas.contains(node) ? toReplica : elsewhere).incrementAndGet();
+      }
     }
 
     private static String keyspace(Statement<?> s) {
+      if (s instanceof BatchStatement batch && batch.size() > 0) {
+        return keyspace(batch.iterator().next());
+      }
       return s.getRoutingKeyspace() == null ? null : s.getRoutingKeyspace().asInternal();
     }
 
@@ -100,6 +119,11 @@ class TokenAwareRoutingTest {
     public int requestCapacity() {
       return 512;
     }
+
+    @Override
+    public Optional<TokenMap> tokenMap() {
+      return session.getMetadata().getTokenMap();
+    }
   }
 
   @Test
@@ -108,6 +132,8 @@ class TokenAwareRoutingTest {
     CassandraRing ring = CassandraRing.shared();
     Routing routing = new Routing();
     try (CqlSession session = CqlSession.builder()
+        .withConfigLoader(DriverConfigLoader.programmaticBuilder()
+            .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(20)).build())
         .addContactPoint(new InetSocketAddress(ring.node(0).host(), ring.port()))
         .withLocalDatacenter(ring.localDatacenter()).addRequestTracker(routing).build()) {
       routing.session = session;
@@ -133,13 +159,13 @@ class TokenAwareRoutingTest {
             .satisfies(f -> assertThat(f.status()).isEqualTo(FileIngestion.Status.PROCESSED));
       }
       long counted = routing.toReplica.get() + routing.elsewhere.get();
-      assertThat(counted).as("every row write was seen (one statement a row: ids are distinct partitions)")
-          .isEqualTo(rows);
+      assertThat(counted).as("every row write was seen, alone or inside a batch").isEqualTo(rows);
+      assertThat(routing.batches.get()).as("rows of one owner went as batches").isPositive();
       assertThat(routing.elsewhere.get()).as("writes coordinated by a node that does not own the row").isZero();
       assertThat(routing.perNode).hasSize(3);
       routing.perNode.values().forEach(n -> assertThat(n.get()).as("each node owns about a third of the tokens")
           .isGreaterThan(rows / 6));
-      LOG.info("row writes per coordinator: {}", routing.perNode);
+      LOG.info("row writes per coordinator: {}, in {} batches", routing.perNode, routing.batches.get());
     }
   }
 }

@@ -354,7 +354,7 @@ public final class FileRun implements IngestJob, AutoCloseable {
         ByteBuffer v = statement.getBytesUnsafe(i);
         bytes += v == null ? 0 : v.remaining();
       }
-      if (!group.accepts(key, primaryKey, bytes, maxBatchRows)) {
+      if (!group.accepts(key, primaryKey, bytes, maxBatchRows, tokens == null ? 1 : MAX_BATCH_PARTITIONS)) {
         flush(group);
       }
       group.add(statement, key, primaryKey, bytes);
@@ -384,7 +384,7 @@ public final class FileRun implements IngestJob, AutoCloseable {
     }
   }
 
-  /** The replica set of rows whose owners are unknown (no token map): they all share one group. */
+  /** The group of every row when the owners are unknown (no token map): its batches hold one partition each. */
   private static final Set<Node> ANY_REPLICA = Set.of();
 
   /**
@@ -399,7 +399,10 @@ public final class FileRun implements IngestJob, AutoCloseable {
    */
   static final int MAX_BATCH_BYTES = 2 * 1024;
 
-  /** @return the ring, or null when the executor does not expose it: rows then all share one group */
+  /**
+   * @return the ring, or null when the executor does not expose it: then a batch holds rows of one partition only
+   *     (consecutive in the file), since the rows' owners are unknown
+   */
   private static @Nullable TokenMap tokenMap(CqlExecutor cassandra) {
     return cassandra.tokenMap().orElse(null);
   }
@@ -416,12 +419,12 @@ public final class FileRun implements IngestJob, AutoCloseable {
     final Set<List<Object>> partitions = new HashSet<>();
     int bytes;
 
-    boolean accepts(Object[] partition, List<Object> primaryKey, int rowBytes, int maxRows) {
+    boolean accepts(Object[] partition, List<Object> primaryKey, int rowBytes, int maxRows, int maxPartitions) {
       if (rows.isEmpty()) {
         return true;
       }
       return rows.size() < maxRows && bytes + rowBytes <= MAX_BATCH_BYTES && !primaryKeys.contains(primaryKey)
-          && (partitions.size() < MAX_BATCH_PARTITIONS || partitions.contains(Arrays.asList(partition)));
+          && (partitions.size() < maxPartitions || partitions.contains(Arrays.asList(partition)));
     }
 
     void add(BoundStatement statement, Object[] partition, List<Object> primaryKey, int rowBytes) {
