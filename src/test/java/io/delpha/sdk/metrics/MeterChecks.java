@@ -27,7 +27,8 @@ public final class MeterChecks {
           "/api/v1/usage"),
       "status", Set.of("1xx", "2xx", "3xx", "4xx", "5xx", "aborted"));
 
-  private static final Pattern NODE = Pattern.compile("/?[0-9a-fA-F.:\\[\\]]+:[0-9]+");
+  /** The driver's endpoint: {@code host/address:port}, the address {@code <unresolved>} for unresolved contact points. */
+  private static final Pattern NODE = Pattern.compile("[\\w.\\-\\[\\]:]*/?(<unresolved>|[\\w.\\-\\[\\]:]+):[0-9]+");
   private static final Pattern SESSION = Pattern.compile("s[0-9]+");
 
   private MeterChecks() {}
