@@ -61,7 +61,9 @@ coordinates() {
     awk -F: '{ if (NF == 6) print $1 ":" $2 ":" $4 ":" $5; else print $1 ":" $2 ":" $4 }' | sort
 }
 coordinates host-list.txt > host-coordinates.txt
-coordinates sdk-list.txt > sdk-coordinates.txt
+# the SDK's optional dependencies (Micrometer, docs/metrics.md) are on its own class path, never on a host's
+coordinates sdk-list.txt | grep -vE '^(io\.micrometer:|org\.latencyutils:|org\.apache\.cassandra:java-driver-metrics-micrometer:)' \
+  > sdk-coordinates.txt
 
 tr ':' '\n' < classpath.txt | grep -v '^$' > jars.txt
 echo "host project:  $HOST_DIR (tree: $HOST_DIR/tree.txt)"
