@@ -61,7 +61,10 @@ coordinates() {
     awk -F: '{ if (NF == 6) print $1 ":" $2 ":" $4 ":" $5; else print $1 ":" $2 ":" $4 }' | sort
 }
 coordinates host-list.txt > host-coordinates.txt
-coordinates sdk-list.txt > sdk-coordinates.txt
+# the SDK's optional stacks (Micrometer, the Azure SDK, the Keyspaces SigV4 plugin: docs/dependencies.md) are on its
+# own class path, never on a host's
+coordinates sdk-list.txt | grep -vE '^(io\.micrometer:|org\.latencyutils:|org\.apache\.cassandra:java-driver-metrics-micrometer:|com\.azure:|com\.microsoft\.azure:|io\.projectreactor:|net\.java\.dev\.jna:|software\.aws\.mcs:)' \
+  > sdk-coordinates.txt
 
 tr ':' '\n' < classpath.txt | grep -v '^$' > jars.txt
 echo "host project:  $HOST_DIR (tree: $HOST_DIR/tree.txt)"

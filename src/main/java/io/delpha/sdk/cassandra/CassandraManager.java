@@ -21,11 +21,13 @@ import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Statement;
 import io.delpha.sdk.cassandra.internal.DriverErrors;
 import io.delpha.sdk.cassandra.internal.KeyspacesAuth;
+import io.delpha.sdk.cassandra.internal.DriverMetrics;
 import io.delpha.sdk.cassandra.internal.MappedResultSet;
 import io.delpha.sdk.cassandra.internal.NearestNames;
 import io.delpha.sdk.cassandra.internal.PemTls;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.InvalidInputException;
+import io.delpha.sdk.core.Metrics;
 import io.delpha.sdk.core.NotFoundException;
 import io.delpha.sdk.core.Secret;
 import io.delpha.sdk.core.secrets.SecretProvider;
@@ -225,6 +227,7 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
     private String applicationName = "delpha-data-sdk";
     private Duration reconnectionMaxDelay = Duration.ofSeconds(8);
     private CassandraConfig.SigV4 sigV4;
+    private Metrics metrics = Metrics.none();
 
     private Builder() {}
 
@@ -444,6 +447,24 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
     }
 
     /**
+     * Reports the driver's own metrics (requests, errors, connections, bytes: {@code delpha.cassandra.*},
+     * docs/metrics.md) into the registry of these metrics, through the driver's {@code MicrometerMetricsFactory}.
+     *
+     * @param metrics the host's registry, or {@link Metrics#none()} (the default)
+     * @return this builder
+     * @throws InvalidInputException if a registry is given but {@code
+     *     org.apache.cassandra:java-driver-metrics-micrometer} is not on the class path
+     */
+    public Builder metrics(Metrics metrics) {
+      Objects.requireNonNull(metrics, "metrics");
+      if (metrics.enabled()) {
+        DriverMetrics.requireBinding();
+      }
+      this.metrics = metrics;
+      return this;
+    }
+
+    /**
      * Connects.
      *
      * @return a connected manager
@@ -462,7 +483,7 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
           clientCert, clientKey, keyspace, connectTimeout, requestTimeout, consistency, serialConsistency,
           pageSize, applicationName, reconnectionMaxDelay, sigV4);
       try {
-        CqlSession session = sessionBuilder(config, true).build();
+        CqlSession session = sessionBuilder(config, true, metrics).build();
         LOG.info("connected to Cassandra at {} (keyspace {}, tls {})", points, keyspace, config.tls());
         return new CassandraManager(config, session);
       } catch (RuntimeException e) {
@@ -480,7 +501,7 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
     }
 
     private static String nearbyKeyspaces(CassandraConfig config) {
-      try (CqlSession s = sessionBuilder(config, false).build()) {
+      try (CqlSession s = sessionBuilder(config, false, Metrics.none()).build()) {
         List<String> names = new ArrayList<>();
         s.getMetadata().getKeyspaces().keySet().forEach(k -> names.add(k.asInternal()));
         return "keyspaces are " + NearestNames.nearestFirst(config.keyspace(), names);
@@ -489,7 +510,7 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
       }
     }
 
-    private static CqlSessionBuilder sessionBuilder(CassandraConfig config, boolean withKeyspace) {
+    private static CqlSessionBuilder sessionBuilder(CassandraConfig config, boolean withKeyspace, Metrics metrics) {
       ProgrammaticDriverConfigLoaderBuilder loader = DriverConfigLoader.programmaticBuilder()
           .withDuration(DefaultDriverOption.CONNECTION_CONNECT_TIMEOUT, config.connectTimeout())
           .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, config.connectTimeout())
@@ -504,6 +525,9 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
           // (control connection) unreadable for up to a minute after a node comes back
           .withDuration(DefaultDriverOption.RECONNECTION_BASE_DELAY, Duration.ofMillis(500))
           .withDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY, config.reconnectionMaxDelay());
+      if (metrics.enabled()) {
+        DriverMetrics.configure(loader);
+      }
       CqlSessionBuilder b = CqlSession.builder()
           .withConfigLoader(loader.build())
           .addContactPoints(config.contactPoints())
@@ -518,6 +542,9 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
       if (config.tls()) {
         b.withSslEngineFactory(PemTls.engineFactory(config.caPem(), config.clientCertificatePem(),
             config.clientKeyPem()));
+      }
+      if (metrics.enabled()) {
+        b.withMetricRegistry(metrics.meterRegistry());
       }
       if (withKeyspace && config.keyspace() != null) {
         b.withKeyspace(CqlIdentifier.fromInternal(config.keyspace()));

@@ -4,12 +4,15 @@ import io.delpha.sdk.cassandra.CassandraKeyspaces;
 import io.delpha.sdk.cassandra.CqlExecutor;
 import io.delpha.sdk.cassandra.internal.BoundedWriter;
 import io.delpha.sdk.core.internal.Listeners;
+import io.delpha.sdk.core.internal.metrics.Meter;
+import io.delpha.sdk.core.internal.metrics.Recorder;
 import io.delpha.sdk.cassandra.DictionaryManager;
 import io.delpha.sdk.core.AuthenticationException;
 import io.delpha.sdk.core.ConflictException;
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.InvalidInputException;
+import io.delpha.sdk.core.Metrics;
 import io.delpha.sdk.core.NotFoundException;
 import io.delpha.sdk.core.ServerOptions;
 import io.delpha.sdk.core.ServiceUnavailableException;
@@ -93,6 +96,8 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
   private final int maxBatchRows;
   private final long progressEveryRows;
   private final IngestListener listener;
+  private final Recorder metrics;
+  private final boolean customerTag;
   private final ScheduledExecutorService scheduler;
   private final Object passLock = new Object();
   private volatile boolean closed;
@@ -111,6 +116,8 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
     this.maxBatchRows = b.maxBatchRows;
     this.progressEveryRows = b.progressEveryRows;
     this.listener = b.listener;
+    this.metrics = Recorder.of(b.metrics);
+    this.customerTag = b.metrics.customerTag();
     this.registry = new Registry(cassandra, b.registryKeyspace, b.registryReplication != null ? b.registryReplication
         : CassandraKeyspaces.survivingReplication(b.cassandra));
     this.scheduler = Executors.newScheduledThreadPool(2, r -> {
@@ -367,6 +374,7 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
 
   Customer authenticate(String customerId, String password) {
     if (customerId == null || password == null || password.isEmpty()) {
+      metrics.count(Meter.INGEST_LOGINS, 1, "outcome", "refused");
       throw new AuthenticationException("customer id and password are required");
     }
     Optional<Customer> c = FileChecks.badName(customerId).isPresent() ? Optional.empty() : registry.get(customerId);
@@ -374,6 +382,7 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
     // so neither the answer nor its timing reveals who exists
     String hash = c.map(Customer::passwordHash).orElseGet(this::dummyHash);
     boolean ok = PasswordHasher.verify(password.toCharArray(), hash);
+    metrics.count(Meter.INGEST_LOGINS, 1, "outcome", c.isPresent() && ok ? "ok" : "refused");
     if (c.isEmpty() || !ok) {
       throw new AuthenticationException("unknown customer or wrong password for '" + customerId + "'");
     }
@@ -464,6 +473,7 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
             notify(l -> l.onFailure(task, new DataFormatException(f.logLine())));
           }
         }
+        record(f);
         notify(l -> l.onFileIngested(f));
         return Optional.of(f);
       }
@@ -477,6 +487,32 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
         LOG.warn("cannot release the lease on {} (it expires in {}): {}", key, lease, e.toString());
       }
     }
+  }
+
+  /**
+   * Meters a file: an interrupted one only as such (it is re-run, and its rows and bytes count when it concludes).
+   */
+  private void record(FileIngestion f) {
+    String outcome = f.status().name().toLowerCase(java.util.Locale.ROOT);
+    String[] tags = customerTag ? new String[] {"customer", f.customer()} : new String[0];
+    metrics.count(Meter.INGEST_FILES, 1, withTag(tags, "outcome", outcome));
+    metrics.time(Meter.INGEST_FILE_DURATION, f.elapsed().toNanos(), withTag(tags, "outcome", outcome));
+    if (f.status() != Status.INTERRUPTED) {
+      metrics.count(Meter.INGEST_ROWS, f.rowsIngested(), tags);
+      metrics.count(Meter.INGEST_ROWS_REJECTED, f.rowsRejected(), tags);
+      metrics.count(Meter.INGEST_BYTES, f.sizeBytes(), tags);
+    }
+  }
+
+  private static String[] withTag(String[] tags, String key, String value) {
+    String[] out = java.util.Arrays.copyOf(tags, tags.length + 2);
+    out[tags.length] = key;
+    out[tags.length + 1] = value;
+    return out;
+  }
+
+  Recorder metrics() {
+    return metrics;
   }
 
   /** Data first, then the record of it, then the move: a crash in between repeats work, never skips it. */
@@ -512,6 +548,7 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
     private int maxBatchRows = 32;
     private long progressEveryRows = 10_000;
     private IngestListener listener = IngestListener.NONE;
+    private Metrics metrics = Metrics.none();
 
     private Builder() {}
 
@@ -661,6 +698,16 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
      */
     public Builder listener(IngestListener listener) {
       this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * @param metrics where ingestion (files, rows, bytes, rejected rows, logins) and the upload endpoint's
+     *     requests are metered (docs/metrics.md); default {@link Metrics#none()}
+     * @return this builder
+     */
+    public Builder metrics(Metrics metrics) {
+      this.metrics = Objects.requireNonNull(metrics, "metrics");
       return this;
     }
 

@@ -116,7 +116,7 @@ public final class UploadServer implements AutoCloseable {
         new Route("GET", "/constraints", s::constraints),
         new Route("POST", "/uploads", s::open),
         new Route("PUT", "/uploads/{id}/files/{name}", s::receive),
-        new Route("POST", "/uploads/{id}/commit", s::commit)));
+        new Route("POST", "/uploads/{id}/commit", s::commit)), ingestor.metrics());
     return s;
   }
 

@@ -10,8 +10,11 @@ import io.delpha.sdk.core.AccessDeniedException;
 import io.delpha.sdk.core.ConflictException;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.InvalidInputException;
+import io.delpha.sdk.core.Metrics;
 import io.delpha.sdk.core.NotFoundException;
 import io.delpha.sdk.core.ServiceUnavailableException;
+import io.delpha.sdk.core.internal.metrics.Meter;
+import io.delpha.sdk.core.internal.metrics.Recorder;
 import io.delpha.sdk.security.internal.AuditLog;
 import io.delpha.sdk.cassandra.internal.QuorumExecutor;
 import io.delpha.sdk.security.internal.DatabaseRoles;
@@ -64,7 +67,10 @@ import org.slf4j.LoggerFactory;
  * a statement outside the organisation); the reason goes to the append-only audit table ({@link
  * #auditEvents(LocalDate)}). After {@code maxFailures} failures of one key id within the throttle window,
  * attempts with that id are refused without being checked. Cassandra being unreachable is a {@link
- * ServiceUnavailableException}, never a refusal.
+ * ServiceUnavailableException}, never a refusal. With {@link Builder#metrics}, every check is counted by action
+ * and outcome ({@code ok}, {@code malformed}, {@code unknown}, {@code wrong_secret}, {@code revoked}, {@code
+ * expired}, {@code superseded}, {@code throttled}, {@code error}) and every refusal of an authenticated key by
+ * action; the metrics carry no key id.
  *
  * <p>The management methods ({@link #issue(String)}, {@link #assignKeyspace(String, String)}, {@link
  * #revoke(String)}, ...) are for the host application, which already holds the Cassandra connection;
@@ -101,6 +107,7 @@ public final class AccessKeys {
   private final DatabaseRoles roles;
   private final boolean statementGuard;
   private final SessionAuthority authority = new Authority();
+  private final Recorder metrics;
 
   private AccessKeys(Builder b) {
     this.host = b.cass;
@@ -115,6 +122,7 @@ public final class AccessKeys {
     this.throttle = new FailureThrottle(b.maxFailures, b.failureWindow);
     this.codec = new KeyCodec(new SecureRandom());
     this.audit = new AuditLog(cass, keyspace, clock);
+    this.metrics = Recorder.of(b.metrics);
   }
 
   /**
@@ -461,58 +469,85 @@ public final class AccessKeys {
   private record Verified(KeyPrincipal principal, Instant expiresAt, byte[] secret) {}
 
   private Verified verify(String presentedKey, String action) {
+    String outcome = "error"; // Cassandra unreachable: neither granted nor refused
+    try {
+      Verified v = check(presentedKey, action);
+      outcome = "ok";
+      return v;
+    } catch (KeyRefused e) {
+      outcome = e.outcome;
+      throw e.denied;
+    } finally {
+      metrics.count(Meter.SECURITY_AUTHENTICATIONS, 1, "action", action.toLowerCase(Locale.ROOT), "outcome", outcome);
+    }
+  }
+
+  /** A refused key with the outcome its metric carries (bounded: never the key id). */
+  private static final class KeyRefused extends Exception {
+    final String outcome;
+    final AccessDeniedException denied;
+
+    KeyRefused(String outcome, AccessDeniedException denied) {
+      super(null, null, false, false);
+      this.outcome = outcome;
+      this.denied = denied;
+    }
+  }
+
+  private Verified check(String presentedKey, String action) throws KeyRefused {
     Instant now = clock.instant();
     KeyCodec.Parsed parsed = KeyCodec.parse(presentedKey);
     String id = parsed.id();
     if (throttle.isThrottled(id, now)) {
       audit.recordFailure(id, null, action, AuditLog.THROTTLED, "too many failures for this key id; refused unchecked");
       LOG.info("access denied for key {}", id == null ? FailureThrottle.NO_ID : id);
-      throw new AccessDeniedException(DENIED);
+      throw new KeyRefused("throttled", new AccessDeniedException(DENIED));
     }
     if (!parsed.wellFormed()) {
-      throw fail(id, null, action, parsed.problem(), now);
+      throw fail(id, null, action, "malformed", parsed.problem(), now);
     }
     Row row = cass.execute("SELECT organisation, role, secret_hash, expires_at, revoked_at FROM " + keyspace
         + ".access_keys WHERE key_id = ?", id).one();
     byte[] candidate = KeyCodec.hash(id, parsed.secret());
     if (row == null) {
       KeyCodec.matches(NO_HASH, candidate); // same work as for a known id
-      throw fail(id, null, action, "unknown key id", now);
+      throw fail(id, null, action, "unknown", "unknown key id", now);
     }
     String org = row.getString("organisation");
     if (!KeyCodec.matches(bytes(row.getByteBuffer("secret_hash")), candidate)) {
-      throw fail(id, org, action, "wrong secret", now);
+      throw fail(id, org, action, "wrong_secret", "wrong secret", now);
     }
     Instant revokedAt = row.getInstant("revoked_at");
     if (revokedAt != null) {
-      throw fail(id, org, action, "key revoked at " + revokedAt, now);
+      throw fail(id, org, action, "revoked", "key revoked at " + revokedAt, now);
     }
     Instant expiresAt = row.getInstant("expires_at");
     if (expiresAt != null && !now.isBefore(expiresAt)) {
       if (roles != null && KeyRole.ORG.name().equals(row.getString("role"))) {
         roles.dropKeyRole(id); // Cassandra roles do not expire: the first use after expiry removes it
       }
-      throw fail(id, org, action, "key expired at " + expiresAt, now);
+      throw fail(id, org, action, "expired", "key expired at " + expiresAt, now);
     }
     KeyRole role = KeyRole.valueOf(row.getString("role"));
     if (role == KeyRole.ADMIN && !id.equals(readAdminSlot())) {
-      throw fail(id, org, action, "not the active admin key", now);
+      throw fail(id, org, action, "superseded", "not the active admin key", now);
     }
     audit.record(id, org, action, AuditLog.GRANTED, "valid " + role + " key");
     return new Verified(new KeyPrincipal(id, org, role), expiresAt, parsed.secret());
   }
 
   /** A key that failed authentication: counted by the throttle, audited within the failure budget. */
-  private AccessDeniedException fail(String id, String org, String action, String reason, Instant now) {
+  private KeyRefused fail(String id, String org, String action, String outcome, String reason, Instant now) {
     throttle.recordFailure(id, now);
     audit.recordFailure(id, org, action, AuditLog.DENIED, reason);
     LOG.info("access denied for key {}", id == null ? FailureThrottle.NO_ID : id);
-    return new AccessDeniedException(DENIED);
+    return new KeyRefused(outcome, new AccessDeniedException(DENIED));
   }
 
   /** A refusal of an authenticated key (a statement, a session re-check): always audited one by one. */
   private AccessDeniedException deny(String id, String org, String action, String reason) {
     audit.record(id, org, action, AuditLog.DENIED, reason);
+    metrics.count(Meter.SECURITY_DENIALS, 1, "action", action.toLowerCase(Locale.ROOT));
     LOG.info("access denied for key {}", id == null ? FailureThrottle.NO_ID : id);
     return new AccessDeniedException(DENIED);
   }
@@ -670,6 +705,7 @@ public final class AccessKeys {
     private Set<String> reservedKeyspaces = Set.of(DEFAULT_INGEST_KEYSPACE);
     private DatabaseLogin login;
     private boolean statementGuard = true;
+    private Metrics metrics = Metrics.none();
 
     private Builder(CqlExecutor cass) {
       this.cass = cass;
@@ -788,6 +824,16 @@ public final class AccessKeys {
       }
       this.maxFailures = maxFailures;
       this.failureWindow = window;
+      return this;
+    }
+
+    /**
+     * @param metrics where key checks (by action and outcome) and refusals of authenticated keys are counted
+     *     ({@code delpha.security.*}, docs/metrics.md; never a key id); default {@link Metrics#none()}
+     * @return this builder
+     */
+    public Builder metrics(Metrics metrics) {
+      this.metrics = Objects.requireNonNull(metrics, "metrics");
       return this;
     }
 

@@ -6,12 +6,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.delpha.sdk.core.AccessDeniedException;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.InvalidInputException;
+import io.delpha.sdk.core.Metrics;
 import io.delpha.sdk.core.ServerOptions;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.internal.http.Exchange;
 import io.delpha.sdk.core.internal.http.HttpError;
 import io.delpha.sdk.core.internal.http.HttpService;
 import io.delpha.sdk.core.internal.http.HttpService.Route;
+import io.delpha.sdk.core.internal.metrics.Recorder;
 import io.delpha.sdk.core.parquet.ColumnType;
 import io.delpha.sdk.core.parquet.Row;
 import io.delpha.sdk.core.parquet.RowReader;
@@ -74,6 +76,7 @@ public final class UsageAnalyticsServer implements AutoCloseable {
   private final Function<String, KeyPrincipal> authenticator;
   private final int maxRows;
   private final ServerOptions options;
+  private final Recorder metrics;
   private HttpService http;
   private volatile ColumnType dateType;
 
@@ -84,6 +87,7 @@ public final class UsageAnalyticsServer implements AutoCloseable {
     this.dateColumn = b.dateColumn;
     this.authenticator = b.authenticator;
     this.maxRows = b.maxRows;
+    this.metrics = Recorder.of(b.metrics);
     ServerOptions.Builder o = b.options != null ? b.options.toBuilder() : ServerOptions.builder();
     if (b.address != null) {
       o.address(b.address);
@@ -109,7 +113,7 @@ public final class UsageAnalyticsServer implements AutoCloseable {
    */
   public synchronized UsageAnalyticsServer start() {
     if (http == null) {
-      http = HttpService.start("usage-analytics", options, List.of(new Route("GET", PATH, this::handle)));
+      http = HttpService.start("usage-analytics", options, List.of(new Route("GET", PATH, this::handle)), metrics);
       LOG.info("usage analytics serving {} on {}", table, uri());
     }
     return this;
@@ -295,6 +299,7 @@ public final class UsageAnalyticsServer implements AutoCloseable {
     private InetSocketAddress address;
     private int threads;
     private ServerOptions options;
+    private Metrics metrics = Metrics.none();
 
     private Builder() {}
 
@@ -393,6 +398,16 @@ public final class UsageAnalyticsServer implements AutoCloseable {
      */
     public Builder options(ServerOptions options) {
       this.options = Objects.requireNonNull(options, "options");
+      return this;
+    }
+
+    /**
+     * @param metrics where requests are timed ({@code delpha.http.server.requests}, docs/metrics.md); the access
+     *     keys given meter their own checks; default {@link Metrics#none()}
+     * @return this builder
+     */
+    public Builder metrics(Metrics metrics) {
+      this.metrics = Objects.requireNonNull(metrics, "metrics");
       return this;
     }
 

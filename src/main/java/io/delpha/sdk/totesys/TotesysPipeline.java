@@ -2,7 +2,10 @@ package io.delpha.sdk.totesys;
 
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.InvalidInputException;
+import io.delpha.sdk.core.Metrics;
 import io.delpha.sdk.core.ServiceUnavailableException;
+import io.delpha.sdk.core.internal.metrics.Meter;
+import io.delpha.sdk.core.internal.metrics.Recorder;
 import io.delpha.sdk.core.secrets.SecretProvider;
 import io.delpha.sdk.core.storage.ObjectStore;
 import io.delpha.sdk.totesys.RunReport.Step;
@@ -20,6 +23,7 @@ import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executors;
@@ -67,11 +71,13 @@ public final class TotesysPipeline implements PipelineRunner, PipelineScheduler 
   private final List<String> tables;
   private final Listeners listeners;
   private final Clock clock;
+  private final Recorder metrics;
   private final ReentrantLock running = new ReentrantLock();
 
   private TotesysPipeline(Builder b) {
     this.listeners = new Listeners(b.listeners);
     this.clock = b.clock;
+    this.metrics = Recorder.of(b.metrics);
     this.ingestion = b.ingestion;
     this.tables = b.tables.stream().map(SourceTable::tableName).toList();
     LakeKeys keys = new LakeKeys(b.clock);
@@ -226,7 +232,10 @@ public final class TotesysPipeline implements PipelineRunner, PipelineScheduler 
       } catch (RuntimeException e) {
         error = new DelphaException(step.name().toLowerCase() + " failed unexpectedly: " + e, e);
       } finally {
-        durations.put(step, Duration.ofNanos(System.nanoTime() - start));
+        long nanos = System.nanoTime() - start;
+        durations.put(step, Duration.ofNanos(nanos));
+        metrics.time(Meter.TOTESYS_STEP_DURATION, nanos, "step", step.name().toLowerCase(Locale.ROOT), "outcome",
+            error == null ? "success" : "failure");
       }
       if (error != null) {
         failedStep = step;
@@ -235,10 +244,21 @@ public final class TotesysPipeline implements PipelineRunner, PipelineScheduler 
         break;
       }
     }
+    count("extracted", stats.rowsExtracted);
+    count("transformed", stats.rowsTransformed);
+    count("loaded", stats.rowsLoaded);
+    count("rejected", stats.rejects);
     RunReport report = new RunReport(startedAt, error == null, stats.rowsExtracted, stats.rowsTransformed,
         stats.rowsLoaded, stats.rejects, stats.objectsWritten(), durations, failedStep, error);
     listeners.onRunFinished(report);
     return report;
+  }
+
+  private void count(String stage, Map<String, Long> rowsByTable) {
+    long rows = rowsByTable.values().stream().mapToLong(Long::longValue).sum();
+    if (rows > 0) {
+      metrics.count(Meter.TOTESYS_ROWS, rows, "stage", stage);
+    }
   }
 
   @Override
@@ -294,6 +314,7 @@ public final class TotesysPipeline implements PipelineRunner, PipelineScheduler 
     private Duration overlap = Duration.ofMinutes(10);
     private final List<PipelineListener> listeners = new ArrayList<>();
     private Clock clock = Clock.systemUTC();
+    private Metrics metrics = Metrics.none();
 
     private Builder() {}
 
@@ -416,6 +437,16 @@ public final class TotesysPipeline implements PipelineRunner, PipelineScheduler 
      */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * @param metrics where step durations and rows by stage are metered (docs/metrics.md); default {@link
+     *     Metrics#none()}
+     * @return this builder
+     */
+    public Builder metrics(Metrics metrics) {
+      this.metrics = Objects.requireNonNull(metrics, "metrics");
       return this;
     }
 

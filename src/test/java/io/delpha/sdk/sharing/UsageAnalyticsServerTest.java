@@ -21,13 +21,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.delpha.sdk.cassandra.CassandraManager;
+import io.delpha.sdk.core.Metrics;
 import io.delpha.sdk.core.RetryPolicy;
 import io.delpha.sdk.core.Secret;
 import io.delpha.sdk.core.parquet.ColumnType;
 import io.delpha.sdk.core.parquet.Row;
 import io.delpha.sdk.core.parquet.RowSchema;
+import io.delpha.sdk.metrics.MeterChecks;
 import io.delpha.sdk.security.AccessKeys;
 import io.delpha.sdk.testing.CassandraServer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -128,6 +131,38 @@ class UsageAnalyticsServerTest {
   static JsonNode json(HttpResponse<String> r) throws Exception {
     assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).contains("json"));
     return SharingFixture.JSON.readTree(r.body());
+  }
+
+  @Test
+  @DisplayName("with metrics, each request is timed by route and status class and each key check counted, no key id")
+  void requestsAreMetered() throws Exception {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    Metrics metrics = Metrics.micrometer(registry);
+    AccessKeys meteredKeys = AccessKeys.on(cass).keyspace(keys.keyspace()).metrics(metrics).build();
+    DeltaSharingClient client = DeltaSharingClient.builder().endpoint(wm.baseUrl() + "/ds/")
+        .bearerToken(Secret.of("recipient-token")).build();
+    try (UsageAnalyticsServer metered = UsageAnalyticsServer.builder().client(client).table("analytics.platform.usage")
+        .organisationColumn("org_id").dateColumn("usage_date").accessKeys(meteredKeys).metrics(metrics).build()
+        .start()) {
+      String base = metered.uri() + UsageAnalyticsServer.PATH;
+      assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(base + "?from=2024-05-01&to=2024-05-02"))
+          .header("Authorization", "Bearer " + acmeKey).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+          .isEqualTo(200);
+      assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(base + "?from=2024-05-01&to=2024-05-02"))
+          .header("Authorization", "Bearer " + acmeKey.substring(0, 30)).build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+      assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(base)).DELETE().build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(405);
+    }
+    String n = "delpha.http.server.requests";
+    assertThat(MeterChecks.timed(registry, n, "service", "usage-analytics", "route", UsageAnalyticsServer.PATH,
+        "method", "GET", "status", "2xx")).isEqualTo(1);
+    assertThat(MeterChecks.timed(registry, n, "route", UsageAnalyticsServer.PATH, "status", "4xx")).isEqualTo(1);
+    assertThat(MeterChecks.timed(registry, n, "route", "unmatched", "method", "DELETE", "status", "4xx"))
+        .isEqualTo(1);
+    assertThat(MeterChecks.count(registry, "delpha.security.authentications", "outcome", "ok")).isEqualTo(1);
+    assertThat(MeterChecks.count(registry, "delpha.security.authentications", "outcome", "malformed")).isEqualTo(1);
+    MeterChecks.assertBoundedTags(registry, false, acmeKey.substring(3, 23), "acme", "2024-05");
   }
 
   @Test

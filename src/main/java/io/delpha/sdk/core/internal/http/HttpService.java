@@ -5,6 +5,8 @@ import io.delpha.sdk.core.ServerOptions;
 import io.delpha.sdk.core.ServerTls;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.TlsException;
+import io.delpha.sdk.core.internal.metrics.Meter;
+import io.delpha.sdk.core.internal.metrics.Recorder;
 import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -15,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +51,10 @@ import org.slf4j.LoggerFactory;
  * <p>Errors are {@code {"error": code, "message": text}}. Until a handler calls {@link
  * Exchange#authenticated()}, error answers carry a generic text per status only, never the library's
  * messages; an unexpected failure is a 500 without detail (logged). Malformed percent-encoding is a 400.
+ *
+ * <p>Every request is timed into {@code delpha.http.server.requests} with the service's name, the method (one of
+ * the routes' or a standard one, else {@code OTHER}), the route pattern ({@code unmatched} when none matched) and
+ * the status class ({@code 2xx}...; {@code aborted} when the client went away): bounded values only, never a path.
  */
 public final class HttpService implements AutoCloseable {
 
@@ -76,11 +83,18 @@ public final class HttpService implements AutoCloseable {
   private final ServerConnector connector;
   private final List<Route> routes;
   private final Semaphore passwordChecks;
+  private final Recorder metrics;
+  private final Set<String> knownMethods = new HashSet<>(STANDARD_METHODS);
 
-  private HttpService(String name, ServerOptions options, List<Route> routes) {
+  private static final Set<String> STANDARD_METHODS =
+      Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT");
+
+  private HttpService(String name, ServerOptions options, List<Route> routes, Recorder metrics) {
     this.name = name;
     this.options = options;
     this.routes = List.copyOf(routes);
+    this.metrics = metrics;
+    routes.forEach(r -> knownMethods.add(r.method()));
     this.passwordChecks = new Semaphore(options.maxConcurrentPasswordChecks(), true);
     QueuedThreadPool threads = new QueuedThreadPool(options.threads(), Math.min(2, options.threads()));
     threads.setName(name);
@@ -116,12 +130,13 @@ public final class HttpService implements AutoCloseable {
    * @param name the service's name (threads, logs)
    * @param options address, TLS and limits
    * @param routes the routes
+   * @param metrics where requests are timed
    * @return the running service
    * @throws ServiceUnavailableException when the address cannot be bound
    * @throws TlsException when the key material cannot be read
    */
-  public static HttpService start(String name, ServerOptions options, List<Route> routes) {
-    HttpService s = new HttpService(name, options, routes);
+  public static HttpService start(String name, ServerOptions options, List<Route> routes, Recorder metrics) {
+    HttpService s = new HttpService(name, options, routes, metrics);
     try {
       s.server.start();
     } catch (TlsException e) {
@@ -204,7 +219,26 @@ public final class HttpService implements AutoCloseable {
   private final class Dispatcher extends Handler.Abstract {
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
+      long start = System.nanoTime();
+      String route = "unmatched";
+      String status = null;
+      try {
+        route = dispatch(request, response, callback);
+      } catch (ClientGone e) {
+        route = e.route;
+        status = "aborted";
+      } finally {
+        String method = knownMethods.contains(request.getMethod()) ? request.getMethod() : "OTHER";
+        metrics.time(Meter.HTTP_SERVER_REQUESTS, System.nanoTime() - start, "service", name, "method", method,
+            "route", route, "status", status != null ? status : statusClass(response.getStatus()));
+      }
+      return true;
+    }
+
+    /** @return the pattern of the route that matched, or {@code unmatched} */
+    private String dispatch(Request request, Response response, Callback callback) throws ClientGone {
       Exchange ex = null;
+      String matched = "unmatched";
       try {
         List<String> segments = segments(request.getHttpURI().getPath());
         Set<String> allowed = new LinkedHashSet<>();
@@ -217,13 +251,14 @@ public final class HttpService implements AutoCloseable {
             allowed.add(route.method());
             continue;
           }
+          matched = route.pattern();
           ex = new Exchange(request, response, params, options.maxBodyBytes());
           route.handler().handle(ex);
           if (!ex.answered()) {
             throw new IllegalStateException("route " + route.pattern() + " did not answer");
           }
           callback.succeeded();
-          return true;
+          return matched;
         }
         if (!allowed.isEmpty()) {
           throw new HttpError(405, "method_not_allowed", "use " + String.join(" or ", allowed),
@@ -237,11 +272,12 @@ public final class HttpService implements AutoCloseable {
       } catch (IOException e) {
         LOG.debug("{}: client went away: {}", name, e.toString());
         callback.failed(e);
+        throw new ClientGone(matched);
       } catch (RuntimeException e) {
         LOG.warn("{}: {} {} failed", name, request.getMethod(), request.getHttpURI().getPath(), e);
         answerError(request, response, callback, ex, new HttpError(500, "internal", "the request failed"));
       }
-      return true;
+      return matched;
     }
 
     private void answerError(Request request, Response response, Callback callback, Exchange ex, HttpError e) {
@@ -261,6 +297,20 @@ public final class HttpService implements AutoCloseable {
       } catch (IOException | RuntimeException failed) {
         callback.failed(failed);
       }
+    }
+  }
+
+  private static String statusClass(int status) {
+    return status >= 100 && status < 600 ? status / 100 + "xx" : "aborted";
+  }
+
+  /** The client went away mid-request; carries the route that matched, for the metrics. */
+  private static final class ClientGone extends Exception {
+    final String route;
+
+    ClientGone(String route) {
+      super(null, null, false, false);
+      this.route = route;
     }
   }
 

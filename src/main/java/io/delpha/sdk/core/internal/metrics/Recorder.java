@@ -1,0 +1,69 @@
+package io.delpha.sdk.core.internal.metrics;
+
+import io.delpha.sdk.core.InvalidInputException;
+import io.delpha.sdk.core.Metrics;
+
+/**
+ * The one way the library's components record metrics. Components hold a recorder made once from the host's
+ * {@link Metrics} ({@link #of(Metrics)}): {@link #NONE} when no registry was given, which records nothing and
+ * touches no Micrometer class. Tags are key/value pairs of bounded values; never an id, a name or a secret.
+ * Thread-safe.
+ */
+public interface Recorder {
+
+  /** Records nothing. */
+  Recorder NONE = new Recorder() {
+    @Override
+    public void count(Meter meter, double amount, String... tags) {
+      // no registry
+    }
+
+    @Override
+    public void time(Meter meter, long nanos, String... tags) {
+      // no registry
+    }
+  };
+
+  /**
+   * @param meter a counter
+   * @param amount what to add (non-negative)
+   * @param tags key, value, key, value...
+   */
+  void count(Meter meter, double amount, String... tags);
+
+  /**
+   * @param meter a timer
+   * @param nanos the time measured
+   * @param tags key, value, key, value...
+   */
+  void time(Meter meter, long nanos, String... tags);
+
+  /**
+   * @param metrics what the host gave
+   * @return a recorder into its registry, or {@link #NONE}
+   */
+  static Recorder of(Metrics metrics) {
+    Object registry = metrics.meterRegistry();
+    return registry == null ? NONE : MicrometerRecorder.over(registry);
+  }
+
+  /**
+   * Checks that an object can serve as the registry, loading Micrometer for the first time.
+   *
+   * @param registry what the host gave
+   * @throws InvalidInputException if Micrometer is missing or the object is no {@code MeterRegistry}
+   */
+  static void check(Object registry) {
+    boolean isRegistry;
+    try {
+      isRegistry = MicrometerRecorder.isRegistry(registry);
+    } catch (LinkageError e) {
+      throw new InvalidInputException("metrics need io.micrometer:micrometer-core on the class path (an optional "
+          + "dependency of delpha-data-sdk: add it to the host's dependencies)");
+    }
+    if (!isRegistry) {
+      throw new InvalidInputException("Metrics.micrometer takes an io.micrometer.core.instrument.MeterRegistry, got "
+          + registry.getClass().getName());
+    }
+  }
+}
