@@ -3,7 +3,9 @@ package io.delpha.sdk.aws;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.delpha.sdk.cassandra.CassandraManager;
 import io.delpha.sdk.cli.CliProcess;
 import io.delpha.sdk.core.parquet.Row;
@@ -20,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * {@code delpha appflow latest|start|load} as processes: AppFlow's API answered by WireMock as the AppFlow API
+ * {@code delpha appflow start|await|latest|load} as processes: AppFlow's API answered by WireMock as the AppFlow API
  * reference shows, the flow's Parquet in the harness's real S3 server, the rows loaded into real Cassandra.
  */
 class AppFlowCliTest {
@@ -123,5 +125,46 @@ class AppFlowCliTest {
     if (tableExists) {
       assertThat(cass.execute("SELECT COUNT(*) FROM " + ks + ".contacts").one().getLong(0)).isZero();
     }
+  }
+
+  @Test
+  void startThenAwaitExitsZeroOnSuccessAndOneOnAFailedRun() {
+    String flow = "await-flow";
+    String run = "11111111-2222-4333-8444-555555555555";
+    AppFlowStubs.ok(appflow, "/start-flow", flow, AppFlowStubs.body("start-flow.json",
+        Map.of("flow", flow, "executionId", run)));
+    // AppFlow's own status words: in progress when started and at the first poll, successful at the second
+    String records = "/describe-flow-execution-records";
+    appflow.stubFor(WireMock.post(WireMock.urlEqualTo(records)).withRequestBody(AppFlowStubs.flow(flow))
+        .inScenario(flow).whenScenarioStateIs(Scenario.STARTED)
+        .willReturn(WireMock.okJson(AppFlowStubs.oneRecord(run, "InProgress", 0, null))).willSetStateTo("polled"));
+    appflow.stubFor(WireMock.post(WireMock.urlEqualTo(records)).withRequestBody(AppFlowStubs.flow(flow))
+        .inScenario(flow).whenScenarioStateIs("polled")
+        .willReturn(WireMock.okJson(AppFlowStubs.oneRecord(run, "InProgress", 3, null))).willSetStateTo("done"));
+    appflow.stubFor(WireMock.post(WireMock.urlEqualTo(records)).withRequestBody(AppFlowStubs.flow(flow))
+        .inScenario(flow).whenScenarioStateIs("done")
+        .willReturn(WireMock.okJson(AppFlowStubs.oneRecord(run, "Successful", 9, null))));
+    CliProcess.Result started = CliProcess.run(awsEnv(s3.secretKey()), appflow("start", flow));
+    assertThat(started.exitCode()).as(started.all()).isZero();
+    assertThat(started.out().strip()).isEqualTo(run);
+
+    CliProcess.Result done = CliProcess.run(awsEnv(s3.secretKey()), appflow("await", flow, started.out().strip(),
+        "--timeout", "2m"));
+    assertThat(done.exitCode()).as(done.all()).isZero();
+    assertThat(done.out()).contains(run + " SUCCESSFUL, 9 records, 6300 bytes written");
+    appflow.verify(3, WireMock.postRequestedFor(WireMock.urlEqualTo(records))
+        .withRequestBody(AppFlowStubs.flow(flow)));
+
+    String broken = "broken-flow";
+    String failed = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee";
+    AppFlowStubs.ok(appflow, records, broken,
+        AppFlowStubs.oneRecord(failed, "Error", 0, "Connector profile delpha-salesforce: session expired"));
+    CliProcess.Result error = CliProcess.run(awsEnv(s3.secretKey()), appflow("await", broken, failed));
+    assertThat(error.exitCode()).as(error.all()).isEqualTo(1);
+    assertThat(error.out()).contains(failed + " ERROR").contains("session expired");
+    assertThat(error.all()).doesNotContain(s3.secretKey());
+
+    CliProcess.Result usage = CliProcess.run(awsEnv(s3.secretKey()), appflow("await", broken));
+    assertThat(usage.exitCode()).as(usage.all()).isEqualTo(2);
   }
 }

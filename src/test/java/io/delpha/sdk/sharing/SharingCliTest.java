@@ -60,8 +60,8 @@ class SharingCliTest {
       .required("feature", ColumnType.STRING).required("events", ColumnType.LONG)
       .nullable("cost", ColumnType.decimal(12, 2)).build();
 
-  @Test
-  void serveAnswersEachOrganisationWithItsOwnRowsOnly(@TempDir Path dir) throws Exception {
+  /** The usage table as the sharing server answers it: 3 rows of acme and globex in one file. */
+  static void stubUsageTable(Path dir) {
     List<String> lines = new ArrayList<>(List.of(protocolLine(), metadataLine(schemaString(List.of(
         new Field("org_id", "string", false), new Field("feature", "string", false),
         new Field("events", "long", false), new Field("cost", "decimal(12,2)", true),
@@ -78,6 +78,12 @@ class SharingCliTest {
         .withHeader("Delta-Table-Version", "3").withBody(ndjson(lines))));
     wm.stubFor(get(urlEqualTo(TABLE_PATH + "/metadata")).willReturn(aResponse().withStatus(200)
         .withHeader("Delta-Table-Version", "3").withBody(ndjson(lines.subList(0, 2)))));
+
+  }
+
+  @Test
+  void serveAnswersEachOrganisationWithItsOwnRowsOnly(@TempDir Path dir) throws Exception {
+    stubUsageTable(dir);
 
     CassandraServer c = CassandraServer.shared(CassandraServer.Variant.PLAIN);
     String store = "cli_usage_" + UUID.randomUUID().toString().substring(0, 8);
@@ -136,5 +142,64 @@ class SharingCliTest {
     CliProcess.Result missingEnv = CliProcess.run(Map.of(), "sharing", "serve", "--secrets", "file:" + secrets);
     assertThat(missingEnv.exitCode()).isEqualTo(Delpha.USAGE);
     assertThat(missingEnv.err()).contains("DATABRICKS_HOST");
+  }
+
+  @Test
+  void listAndReadThroughAProfileAndAnEndpoint(@TempDir Path dir) throws Exception {
+    stubUsageTable(dir);
+    String token = "recipient-token-" + UUID.randomUUID();
+    wm.stubFor(get(urlPathEqualTo("/ds/shares")).withHeader("Authorization", WireMock.equalTo("Bearer " + token))
+        .willReturn(aResponse().withStatus(200).withBody(SharingFixture.page("items",
+            List.of(map("name", "analytics", "id", "a1b2")), null))));
+    wm.stubFor(get(urlPathEqualTo("/ds/shares/analytics/all-tables"))
+        .withHeader("Authorization", WireMock.equalTo("Bearer " + token))
+        .willReturn(aResponse().withStatus(200).withBody(SharingFixture.page("items",
+            List.of(map("name", "usage", "schema", "platform", "share", "analytics")), null))));
+    Path profile = dir.resolve("open.share");
+    Files.writeString(profile, "{\"shareCredentialsVersion\": 1, \"endpoint\": \"" + wm.baseUrl() + "/ds/\", "
+        + "\"bearerToken\": \"" + token + "\"}");
+
+    CliProcess.Result shares = CliProcess.run(Map.of(), "sharing", "list", "--profile", profile.toString());
+    assertThat(shares.exitCode()).as(shares.all()).isZero();
+    assertThat(shares.out().strip()).isEqualTo("analytics");
+    CliProcess.Result tables = CliProcess.run(Map.of(), "sharing", "list", "analytics", "--profile", profile.toString());
+    assertThat(tables.exitCode()).as(tables.all()).isZero();
+    assertThat(tables.out().strip()).isEqualTo("analytics.platform.usage");
+
+    CliProcess.Result json = CliProcess.run(Map.of(), "sharing", "read", "analytics.platform.usage", "--profile",
+        profile.toString(), "--format", "json");
+    assertThat(json.exitCode()).as(json.all()).isZero();
+    List<JsonNode> rows = new ArrayList<>();
+    for (String line : json.out().strip().split("\n")) {
+      rows.add(SharingFixture.JSON.readTree(line));
+    }
+    assertThat(rows).hasSize(3);
+    assertThat(rows).extracting(r -> r.path("org_id").asText() + "/" + r.path("feature").asText() + "/"
+        + r.path("events").asLong() + "/" + r.path("usage_date").asText())
+        .containsExactlyInAnyOrder("acme/dashboards/10/2024-05-01", "globex/dashboards/20/2024-05-01",
+            "acme/exports/40/2024-05-01");
+    assertThat(json.err()).contains("3 rows");
+
+    // an endpoint with the token from the environment, CSV, at most one row
+    CliProcess.Result csv = CliProcess.run(Map.of("DELPHA_SHARING_TOKEN", token), "sharing", "read",
+        "analytics.platform.usage", "--endpoint", wm.baseUrl() + "/ds/", "--limit", "1");
+    assertThat(csv.exitCode()).as(csv.all()).isZero();
+    String[] csvLines = csv.out().strip().split("\n");
+    assertThat(csvLines).hasSize(2);
+    assertThat(csvLines[0]).startsWith("org_id,feature,events");
+
+    // a wrong token: the server's 401 is a typed failure, exit 1, no stack trace, no token printed
+    String wrong = "wrong-token-" + UUID.randomUUID();
+    wm.stubFor(get(urlPathEqualTo("/ds/shares")).withHeader("Authorization", WireMock.equalTo("Bearer " + wrong))
+        .willReturn(aResponse().withStatus(401).withBody(SharingFixture.error("UNAUTHENTICATED", "invalid token"))));
+    CliProcess.Result refused = CliProcess.run(Map.of("DELPHA_SHARING_TOKEN", wrong), "sharing", "list", "--endpoint",
+        wm.baseUrl() + "/ds/");
+    assertThat(refused.exitCode()).as(refused.all()).isEqualTo(1);
+    assertThat(refused.err()).startsWith("error: ").doesNotContain("\tat ");
+    assertThat(refused.all()).doesNotContain(wrong).doesNotContain(token);
+
+    CliProcess.Result noToken = CliProcess.run(Map.of(), "sharing", "list", "--endpoint", wm.baseUrl() + "/ds/");
+    assertThat(noToken.exitCode()).isEqualTo(Delpha.USAGE);
+    assertThat(noToken.err()).contains("DELPHA_SHARING_TOKEN");
   }
 }
