@@ -17,6 +17,7 @@ import io.delpha.sdk.core.parquet.RowReader;
 import io.delpha.sdk.core.parquet.RowSchema;
 import io.delpha.sdk.core.secrets.SecretProvider;
 import io.delpha.sdk.sharing.internal.BearerTokens;
+import io.delpha.sdk.sharing.internal.DownloadBuffers;
 import io.delpha.sdk.sharing.internal.FileDownloader;
 import io.delpha.sdk.sharing.internal.ParallelBatchReader;
 import io.delpha.sdk.sharing.internal.ParallelRowReader;
@@ -264,8 +265,9 @@ public final class DeltaSharingClient implements AutoCloseable {
     for (FileAction f : response.files()) {
       constants.put(f, partitionValues(response.metadata(), f, name));
     }
+    DownloadBuffers buffers = new DownloadBuffers(DownloadBuffers.DEFAULT_MAX_FILE_BYTES, parallelism);
     return new Query(response.metadata().schema(), response.files(), constants,
-        f -> downloader.open(f, refresher, name), name);
+        f -> downloader.open(f, refresher, name, buffers), name);
   }
 
   /**
@@ -303,8 +305,9 @@ public final class DeltaSharingClient implements AutoCloseable {
       }
       constants.put(f, values);
     }
-    return new ParallelRowReader(schema, response.files(), constants, f -> downloader.open(f, refresher, name),
-        parallelism, null, null, name);
+    DownloadBuffers buffers = new DownloadBuffers(DownloadBuffers.DEFAULT_MAX_FILE_BYTES, parallelism);
+    return new ParallelRowReader(schema, response.files(), constants,
+        f -> downloader.open(f, refresher, name, buffers), parallelism, null, null, name);
   }
 
   /**

@@ -7,12 +7,16 @@ import io.delpha.sdk.core.internal.Retrier;
 import io.delpha.sdk.core.internal.http.HttpStatus;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.parquet.ParquetRows;
+import io.delpha.sdk.core.parquet.ReadOptions;
+import io.delpha.sdk.core.parquet.internal.ByteArrayInputFile;
+import io.delpha.sdk.core.parquet.internal.ParquetBatchReader;
 import io.delpha.sdk.core.parquet.ColumnBatch;
 import io.delpha.sdk.core.parquet.ColumnBatchReader;
 import io.delpha.sdk.core.parquet.RowSchema;
 import io.delpha.sdk.sharing.internal.QueryResponse.FileAction;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,11 +26,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Downloads one data file from its presigned URL to a local spool file and opens it. The request carries
+ * Downloads one data file from its presigned URL and opens it: into an array of the read's {@link
+ * DownloadBuffers} when its size is known and small enough (decoded from memory, the array reused for the
+ * worker's next file once the reader is closed), otherwise to a local spool file deleted on close. The request carries
  * no credentials of ours: the URL's signature is the only authorisation storage gets. An expired URL
  * (by its {@code expirationTimestamp}, or a 403 from storage) is refreshed through {@link UrlRefresher};
  * 429, 5xx, connection failures and truncated bodies are retried. Thread-safe.
@@ -62,10 +69,11 @@ public final class FileDownloader {
    * @param file the file action
    * @param refresher where fresh URLs come from
    * @param table the table, for messages
-   * @return a batch reader of the downloaded file; closing it deletes the local copy
+   * @param buffers the read's download arrays
+   * @return a batch reader of the downloaded file; closing it gives back its array or deletes its spool file
    */
-  public ColumnBatchReader open(FileAction file, UrlRefresher refresher, String table) {
-    Download download = new Download(file, refresher, table + " file " + file.id());
+  public ColumnBatchReader open(FileAction file, UrlRefresher refresher, String table, DownloadBuffers buffers) {
+    Download download = new Download(file, refresher, table + " file " + file.id(), buffers);
     return retry.call("download of " + download.name, download::attempt, e -> download.transientFailure,
         Retrier.RETHROW);
   }
@@ -78,14 +86,16 @@ public final class FileDownloader {
     private final FileAction file;
     private final UrlRefresher refresher;
     private final String name;
+    private final DownloadBuffers buffers;
     private FileAction current;
     private int refreshes;
     private boolean transientFailure;
 
-    Download(FileAction file, UrlRefresher refresher, String name) {
+    Download(FileAction file, UrlRefresher refresher, String name, DownloadBuffers buffers) {
       this.file = file;
       this.refresher = refresher;
       this.name = name;
+      this.buffers = buffers;
       this.current = refresher.latest(file);
     }
 
@@ -106,9 +116,24 @@ public final class FileDownloader {
         }
         HttpRequest request = HttpRequest.newBuilder(URI.create(current.url())).timeout(requestTimeout).GET().build();
         Path spool = null;
+        byte[] held = null;
         try {
           HttpResponse<InputStream> response = storage.send(request, HttpResponse.BodyHandlers.ofInputStream());
           int status = response.statusCode();
+          if (status == 200 && file.size() >= 0 && file.size() <= buffers.maxFileBytes()) {
+            int size = (int) file.size();
+            held = buffers.take(size);
+            try (InputStream body = response.body()) {
+              int got = body.readNBytes(held, 0, size);
+              long more = got < size ? 0 : body.transferTo(OutputStream.nullOutputStream());
+              if (got != size || more > 0) {
+                throw new IOException("got " + (got + more) + " of " + size + " bytes");
+              }
+            }
+            byte[] buffer = held;
+            held = null; // from here on the reader gives it back
+            return inMemory(buffer, size, name, buffers);
+          }
           if (status == 200) {
             spool = Files.createTempFile("delpha-sharing-", ".parquet");
             try (InputStream body = response.body()) {
@@ -138,18 +163,48 @@ public final class FileDownloader {
               + (transientFailure ? " after " + attempt + " attempts" : ""), null);
         } catch (IOException e) {
           deleteQuietly(spool);
+          giveBack(held);
           transientFailure = true;
           throw new ServiceUnavailableException("cannot download " + name + " after " + attempt + " attempts: "
               + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
         } catch (InterruptedException e) {
           deleteQuietly(spool);
+          giveBack(held);
           Thread.currentThread().interrupt();
           throw new ServiceUnavailableException("interrupted while downloading " + name);
         } catch (RuntimeException e) {
           deleteQuietly(spool);
+          giveBack(held);
           throw e;
         }
       }
+    }
+
+    private void giveBack(byte[] buffer) {
+      if (buffer != null) {
+        buffers.give(buffer);
+      }
+    }
+  }
+
+  /** A reader of the file in {@code buffer}; the buffer goes back to {@code buffers} once, when it closes. */
+  private static ColumnBatchReader inMemory(byte[] buffer, int size, String name, DownloadBuffers buffers) {
+    AtomicBoolean given = new AtomicBoolean();
+    Runnable giveBack = () -> {
+      if (given.compareAndSet(false, true)) {
+        buffers.give(buffer);
+      }
+    };
+    try {
+      ByteArrayInputFile input = new ByteArrayInputFile(buffer, size);
+      input.requireMagic(name);
+      return new ParquetBatchReader(name, input, ReadOptions.defaults(), giveBack);
+    } catch (DataFormatException e) {
+      giveBack.run();
+      throw new DataFormatException(name + " is not a readable Parquet file: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      giveBack.run();
+      throw e;
     }
   }
 
