@@ -17,7 +17,7 @@ import io.delpha.sdk.core.parquet.RowReader;
 import io.delpha.sdk.core.parquet.RowSchema;
 import io.delpha.sdk.core.secrets.SecretProvider;
 import io.delpha.sdk.sharing.internal.BearerTokens;
-import io.delpha.sdk.sharing.internal.DownloadBuffers;
+import io.delpha.sdk.sharing.internal.DownloadSpace;
 import io.delpha.sdk.sharing.internal.FileDownloader;
 import io.delpha.sdk.sharing.internal.ParallelBatchReader;
 import io.delpha.sdk.sharing.internal.ParallelRowReader;
@@ -265,9 +265,9 @@ public final class DeltaSharingClient implements AutoCloseable {
     for (FileAction f : response.files()) {
       constants.put(f, partitionValues(response.metadata(), f, name));
     }
-    DownloadBuffers buffers = new DownloadBuffers(DownloadBuffers.DEFAULT_MAX_FILE_BYTES, parallelism);
+    DownloadSpace space = new DownloadSpace(DownloadSpace.DEFAULT_MAX_FILE_BYTES, parallelism, null);
     return new Query(response.metadata().schema(), response.files(), constants,
-        f -> downloader.open(f, refresher, name, buffers), name);
+        f -> downloader.open(f, refresher, name, space), name);
   }
 
   /**
@@ -305,9 +305,9 @@ public final class DeltaSharingClient implements AutoCloseable {
       }
       constants.put(f, values);
     }
-    DownloadBuffers buffers = new DownloadBuffers(DownloadBuffers.DEFAULT_MAX_FILE_BYTES, parallelism);
+    DownloadSpace space = new DownloadSpace(DownloadSpace.DEFAULT_MAX_FILE_BYTES, parallelism, null);
     return new ParallelRowReader(schema, response.files(), constants,
-        f -> downloader.open(f, refresher, name, buffers), parallelism, null, null, name);
+        f -> downloader.open(f, refresher, name, space), parallelism, null, null, name);
   }
 
   /**

@@ -10,9 +10,7 @@ import io.delpha.sdk.core.parquet.ParquetRows;
 import io.delpha.sdk.core.parquet.ReadOptions;
 import io.delpha.sdk.core.parquet.internal.ByteArrayInputFile;
 import io.delpha.sdk.core.parquet.internal.ParquetBatchReader;
-import io.delpha.sdk.core.parquet.ColumnBatch;
 import io.delpha.sdk.core.parquet.ColumnBatchReader;
-import io.delpha.sdk.core.parquet.RowSchema;
 import io.delpha.sdk.sharing.internal.QueryResponse.FileAction;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,12 +25,14 @@ import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.parquet.io.InputFile;
+import org.apache.parquet.io.LocalInputFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Downloads one data file from its presigned URL and opens it: into an array of the read's {@link
- * DownloadBuffers} when its size is known and small enough (decoded from memory, the array reused for the
+ * DownloadSpace} when its size is known and small enough (decoded from memory, the array reused for the
  * worker's next file once the reader is closed), otherwise to a local spool file deleted on close. The request carries
  * no credentials of ours: the URL's signature is the only authorisation storage gets. An expired URL
  * (by its {@code expirationTimestamp}, or a 403 from storage) is refreshed through {@link UrlRefresher};
@@ -69,11 +69,11 @@ public final class FileDownloader {
    * @param file the file action
    * @param refresher where fresh URLs come from
    * @param table the table, for messages
-   * @param buffers the read's download arrays
+   * @param space where the read's downloads go
    * @return a batch reader of the downloaded file; closing it gives back its array or deletes its spool file
    */
-  public ColumnBatchReader open(FileAction file, UrlRefresher refresher, String table, DownloadBuffers buffers) {
-    Download download = new Download(file, refresher, table + " file " + file.id(), buffers);
+  public ColumnBatchReader open(FileAction file, UrlRefresher refresher, String table, DownloadSpace space) {
+    Download download = new Download(file, refresher, table + " file " + file.id(), space);
     return retry.call("download of " + download.name, download::attempt, e -> download.transientFailure,
         Retrier.RETHROW);
   }
@@ -86,16 +86,16 @@ public final class FileDownloader {
     private final FileAction file;
     private final UrlRefresher refresher;
     private final String name;
-    private final DownloadBuffers buffers;
+    private final DownloadSpace space;
     private FileAction current;
     private int refreshes;
     private boolean transientFailure;
 
-    Download(FileAction file, UrlRefresher refresher, String name, DownloadBuffers buffers) {
+    Download(FileAction file, UrlRefresher refresher, String name, DownloadSpace space) {
       this.file = file;
       this.refresher = refresher;
       this.name = name;
-      this.buffers = buffers;
+      this.space = space;
       this.current = refresher.latest(file);
     }
 
@@ -120,9 +120,9 @@ public final class FileDownloader {
         try {
           HttpResponse<InputStream> response = storage.send(request, HttpResponse.BodyHandlers.ofInputStream());
           int status = response.statusCode();
-          if (status == 200 && file.size() >= 0 && file.size() <= buffers.maxFileBytes()) {
+          if (status == 200 && file.size() >= 0 && file.size() <= space.maxFileBytes()) {
             int size = (int) file.size();
-            held = buffers.take(size);
+            held = space.take(size);
             try (InputStream body = response.body()) {
               int got = body.readNBytes(held, 0, size);
               long more = got < size ? 0 : body.transferTo(OutputStream.nullOutputStream());
@@ -132,10 +132,10 @@ public final class FileDownloader {
             }
             byte[] buffer = held;
             held = null; // from here on the reader gives it back
-            return inMemory(buffer, size, name, buffers);
+            return inMemory(buffer, size, name, space);
           }
           if (status == 200) {
-            spool = Files.createTempFile("delpha-sharing-", ".parquet");
+            spool = space.newSpoolFile();
             try (InputStream body = response.body()) {
               Files.copy(body, spool, StandardCopyOption.REPLACE_EXISTING);
             }
@@ -182,61 +182,51 @@ public final class FileDownloader {
 
     private void giveBack(byte[] buffer) {
       if (buffer != null) {
-        buffers.give(buffer);
+        space.give(buffer);
       }
     }
   }
 
-  /** A reader of the file in {@code buffer}; the buffer goes back to {@code buffers} once, when it closes. */
-  private static ColumnBatchReader inMemory(byte[] buffer, int size, String name, DownloadBuffers buffers) {
-    AtomicBoolean given = new AtomicBoolean();
-    Runnable giveBack = () -> {
-      if (given.compareAndSet(false, true)) {
-        buffers.give(buffer);
+  /** A reader of the file in {@code buffer}, which goes back to {@code space} when the reader closes. */
+  private static ColumnBatchReader inMemory(byte[] buffer, int size, String name, DownloadSpace space)
+      throws IOException {
+    ByteArrayInputFile input = new ByteArrayInputFile(buffer, size);
+    return opened(name, input, input.startsWithMagic(), () -> space.give(buffer));
+  }
+
+  /** A reader of the spooled file, which is deleted when the reader closes. */
+  private static ColumnBatchReader spooled(Path spool, String name) throws IOException {
+    boolean magic;
+    try (InputStream in = Files.newInputStream(spool)) {
+      magic = Files.size(spool) >= 12 && ParquetRows.startsWithMagic(in);
+    }
+    return opened(name, new LocalInputFile(spool), magic, () -> deleteQuietly(spool));
+  }
+
+  /**
+   * @param release run once, when the reader closes or fails to open
+   * @return a reader of {@code input} whose errors name the data file, never a local copy
+   */
+  private static ColumnBatchReader opened(String name, InputFile input, boolean magic, Runnable release)
+      throws IOException {
+    AtomicBoolean released = new AtomicBoolean();
+    Runnable once = () -> {
+      if (released.compareAndSet(false, true)) {
+        release.run();
       }
     };
     try {
-      ByteArrayInputFile input = new ByteArrayInputFile(buffer, size);
-      input.requireMagic(name);
-      return new ParquetBatchReader(name, input, ReadOptions.defaults(), giveBack);
+      if (!magic) {
+        throw ByteArrayInputFile.notParquet(name, input.getLength());
+      }
+      return new ParquetBatchReader(name, input, ReadOptions.defaults(), once);
     } catch (DataFormatException e) {
-      giveBack.run();
+      once.run();
       throw new DataFormatException(name + " is not a readable Parquet file: " + e.getMessage(), e);
-    } catch (RuntimeException e) {
-      giveBack.run();
+    } catch (IOException | RuntimeException e) {
+      once.run();
       throw e;
     }
-  }
-
-  private static ColumnBatchReader spooled(Path spool, String name) {
-    ColumnBatchReader inner;
-    try {
-      inner = ParquetRows.readBatches(spool);
-    } catch (RuntimeException e) {
-      deleteQuietly(spool);
-      throw e instanceof DataFormatException ? new DataFormatException(name + " is not a readable Parquet file: "
-          + e.getMessage(), e) : e;
-    }
-    return new ColumnBatchReader() {
-      @Override
-      public RowSchema schema() {
-        return inner.schema();
-      }
-
-      @Override
-      public ColumnBatch next() {
-        return inner.next();
-      }
-
-      @Override
-      public void close() {
-        try {
-          inner.close();
-        } finally {
-          deleteQuietly(spool);
-        }
-      }
-    };
   }
 
   private static void drain(InputStream in) {

@@ -42,14 +42,9 @@ public final class ByteArrayInputFile implements InputFile {
     return new DataFormatException(source + " is not a Parquet file (" + size + " bytes, no PAR1 magic at the start)");
   }
 
-  /**
-   * @param source the file, for the message
-   * @throws DataFormatException if the content is too short for Parquet or lacks its magic bytes at the start
-   */
-  public void requireMagic(String source) {
-    if (length < 12 || !Arrays.equals(bytes, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
-      throw notParquet(source, length);
-    }
+  /** @return whether the content is long enough for Parquet and starts with its magic bytes */
+  public boolean startsWithMagic() {
+    return length >= 12 && Arrays.equals(bytes, 0, MAGIC.length, MAGIC, 0, MAGIC.length);
   }
 
   @Override

@@ -1,30 +1,43 @@
 package io.delpha.sdk.sharing.internal;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The arrays one read downloads its data files into, so that the workers decode from memory and each worker
- * reuses an array from file to file instead of allocating one per file. A file larger than {@link
- * #maxFileBytes()} is spooled to disk instead, so the read holds at most {@code parallelism} such arrays.
- * Belongs to one read and is dropped with it. Thread-safe.
+ * Where one read's data files go: arrays that the workers decode from, each reused from file to file instead of
+ * allocated per file, and, for a file larger than {@link #maxFileBytes()} or of unknown size, a spool file on
+ * disk. So the read holds at most {@code parallelism} such arrays. Belongs to one read and is dropped with it.
+ * Thread-safe.
  */
-public final class DownloadBuffers {
+public final class DownloadSpace {
 
   /** Files up to this size are decoded from memory: the arrays of four workers then stay within 128 MiB. */
   public static final int DEFAULT_MAX_FILE_BYTES = 32 * 1024 * 1024;
 
   private final int maxFileBytes;
   private final int maxKept;
+  private final @Nullable Path spoolDirectory;
   private final ArrayDeque<byte[]> free = new ArrayDeque<>();
   private int allocations;
 
   /**
    * @param maxFileBytes the largest file held in memory
    * @param maxKept how many arrays to keep for reuse (the read's parallelism)
+   * @param spoolDirectory where larger files are spooled; {@code null} for the system's temporary folder
    */
-  public DownloadBuffers(int maxFileBytes, int maxKept) {
+  public DownloadSpace(int maxFileBytes, int maxKept, @Nullable Path spoolDirectory) {
     this.maxFileBytes = maxFileBytes;
     this.maxKept = maxKept;
+    this.spoolDirectory = spoolDirectory;
+  }
+
+  /** @return a new, empty spool file, deleted by whoever asked for it */
+  Path newSpoolFile() throws IOException {
+    return spoolDirectory == null ? Files.createTempFile("delpha-sharing-", ".parquet")
+        : Files.createTempFile(spoolDirectory, "delpha-sharing-", ".parquet");
   }
 
   /** @return the largest file held in memory; larger ones, and files of unknown size, are spooled to disk */
