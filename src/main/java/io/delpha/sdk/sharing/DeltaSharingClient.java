@@ -226,7 +226,7 @@ public final class DeltaSharingClient implements AutoCloseable {
   public ColumnBatchReader readTableBatches(String table, ReadOptions options) {
     Query q = query(table, options);
     return new ParallelBatchReader(q.schema(), q.files(), q.constants(), q.opener(), parallelism, options.filter(),
-        options.limit(), q.name());
+        options.limit(), false, q.name());
   }
 
   /** What a table query answered: the schema, the files with their constant columns, and how to open them. */
