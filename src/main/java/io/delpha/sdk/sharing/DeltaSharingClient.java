@@ -17,6 +17,7 @@ import io.delpha.sdk.core.parquet.RowReader;
 import io.delpha.sdk.core.parquet.RowSchema;
 import io.delpha.sdk.core.secrets.SecretProvider;
 import io.delpha.sdk.sharing.internal.BearerTokens;
+import io.delpha.sdk.sharing.internal.DownloadSpace;
 import io.delpha.sdk.sharing.internal.FileDownloader;
 import io.delpha.sdk.sharing.internal.ParallelBatchReader;
 import io.delpha.sdk.sharing.internal.ParallelRowReader;
@@ -225,7 +226,7 @@ public final class DeltaSharingClient implements AutoCloseable {
   public ColumnBatchReader readTableBatches(String table, ReadOptions options) {
     Query q = query(table, options);
     return new ParallelBatchReader(q.schema(), q.files(), q.constants(), q.opener(), parallelism, options.filter(),
-        options.limit(), q.name());
+        options.limit(), false, q.name());
   }
 
   /** What a table query answered: the schema, the files with their constant columns, and how to open them. */
@@ -264,8 +265,9 @@ public final class DeltaSharingClient implements AutoCloseable {
     for (FileAction f : response.files()) {
       constants.put(f, partitionValues(response.metadata(), f, name));
     }
+    DownloadSpace space = new DownloadSpace(DownloadSpace.DEFAULT_MAX_FILE_BYTES, parallelism, null);
     return new Query(response.metadata().schema(), response.files(), constants,
-        f -> downloader.open(f, refresher, name), name);
+        f -> downloader.open(f, refresher, name, space), name);
   }
 
   /**
@@ -303,8 +305,9 @@ public final class DeltaSharingClient implements AutoCloseable {
       }
       constants.put(f, values);
     }
-    return new ParallelRowReader(schema, response.files(), constants, f -> downloader.open(f, refresher, name),
-        parallelism, null, null, name);
+    DownloadSpace space = new DownloadSpace(DownloadSpace.DEFAULT_MAX_FILE_BYTES, parallelism, null);
+    return new ParallelRowReader(schema, response.files(), constants,
+        f -> downloader.open(f, refresher, name, space), parallelism, null, null, name);
   }
 
   /**

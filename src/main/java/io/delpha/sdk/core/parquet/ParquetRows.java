@@ -5,6 +5,7 @@ import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.NotFoundException;
+import io.delpha.sdk.core.parquet.internal.ByteArrayInputFile;
 import io.delpha.sdk.core.parquet.internal.ParquetBatchReader;
 import io.delpha.sdk.core.parquet.internal.ParquetRowReader;
 import io.delpha.sdk.core.parquet.internal.ParquetRowWriter;
@@ -360,8 +361,7 @@ public final class ParquetRows {
     try (InputStream in = Files.newInputStream(file)) {
       long size = Files.size(file);
       if (size < 12 || !startsWithMagic(in)) {
-        throw new DataFormatException(source + " is not a Parquet file (" + size
-            + " bytes, no PAR1 magic at the start)");
+        throw ByteArrayInputFile.notParquet(source, size);
       }
     } catch (NoSuchFileException e) {
       throw new NotFoundException("no file " + source);

@@ -7,12 +7,14 @@ import io.delpha.sdk.core.internal.Retrier;
 import io.delpha.sdk.core.internal.http.HttpStatus;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.parquet.ParquetRows;
-import io.delpha.sdk.core.parquet.ColumnBatch;
+import io.delpha.sdk.core.parquet.ReadOptions;
+import io.delpha.sdk.core.parquet.internal.ByteArrayInputFile;
+import io.delpha.sdk.core.parquet.internal.ParquetBatchReader;
 import io.delpha.sdk.core.parquet.ColumnBatchReader;
-import io.delpha.sdk.core.parquet.RowSchema;
 import io.delpha.sdk.sharing.internal.QueryResponse.FileAction;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,11 +24,16 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.parquet.io.InputFile;
+import org.apache.parquet.io.LocalInputFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Downloads one data file from its presigned URL to a local spool file and opens it. The request carries
+ * Downloads one data file from its presigned URL and opens it: into an array of the read's {@link
+ * DownloadSpace} when its size is known and small enough (decoded from memory, the array reused for the
+ * worker's next file once the reader is closed), otherwise to a local spool file deleted on close. The request carries
  * no credentials of ours: the URL's signature is the only authorisation storage gets. An expired URL
  * (by its {@code expirationTimestamp}, or a 403 from storage) is refreshed through {@link UrlRefresher};
  * 429, 5xx, connection failures and truncated bodies are retried. Thread-safe.
@@ -62,10 +69,11 @@ public final class FileDownloader {
    * @param file the file action
    * @param refresher where fresh URLs come from
    * @param table the table, for messages
-   * @return a batch reader of the downloaded file; closing it deletes the local copy
+   * @param space where the read's downloads go
+   * @return a batch reader of the downloaded file; closing it gives back its array or deletes its spool file
    */
-  public ColumnBatchReader open(FileAction file, UrlRefresher refresher, String table) {
-    Download download = new Download(file, refresher, table + " file " + file.id());
+  public ColumnBatchReader open(FileAction file, UrlRefresher refresher, String table, DownloadSpace space) {
+    Download download = new Download(file, refresher, table + " file " + file.id(), space);
     return retry.call("download of " + download.name, download::attempt, e -> download.transientFailure,
         Retrier.RETHROW);
   }
@@ -78,14 +86,16 @@ public final class FileDownloader {
     private final FileAction file;
     private final UrlRefresher refresher;
     private final String name;
+    private final DownloadSpace space;
     private FileAction current;
     private int refreshes;
     private boolean transientFailure;
 
-    Download(FileAction file, UrlRefresher refresher, String name) {
+    Download(FileAction file, UrlRefresher refresher, String name, DownloadSpace space) {
       this.file = file;
       this.refresher = refresher;
       this.name = name;
+      this.space = space;
       this.current = refresher.latest(file);
     }
 
@@ -106,11 +116,26 @@ public final class FileDownloader {
         }
         HttpRequest request = HttpRequest.newBuilder(URI.create(current.url())).timeout(requestTimeout).GET().build();
         Path spool = null;
+        byte[] held = null;
         try {
           HttpResponse<InputStream> response = storage.send(request, HttpResponse.BodyHandlers.ofInputStream());
           int status = response.statusCode();
+          if (status == 200 && file.size() >= 0 && file.size() <= space.maxFileBytes()) {
+            int size = (int) file.size();
+            held = space.take(size);
+            try (InputStream body = response.body()) {
+              int got = body.readNBytes(held, 0, size);
+              long more = got < size ? 0 : body.transferTo(OutputStream.nullOutputStream());
+              if (got != size || more > 0) {
+                throw new IOException("got " + (got + more) + " of " + size + " bytes");
+              }
+            }
+            byte[] buffer = held;
+            held = null; // from here on the reader gives it back
+            return inMemory(buffer, size, name, space);
+          }
           if (status == 200) {
-            spool = Files.createTempFile("delpha-sharing-", ".parquet");
+            spool = space.newSpoolFile();
             try (InputStream body = response.body()) {
               Files.copy(body, spool, StandardCopyOption.REPLACE_EXISTING);
             }
@@ -138,50 +163,70 @@ public final class FileDownloader {
               + (transientFailure ? " after " + attempt + " attempts" : ""), null);
         } catch (IOException e) {
           deleteQuietly(spool);
+          giveBack(held);
           transientFailure = true;
           throw new ServiceUnavailableException("cannot download " + name + " after " + attempt + " attempts: "
               + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
         } catch (InterruptedException e) {
           deleteQuietly(spool);
+          giveBack(held);
           Thread.currentThread().interrupt();
           throw new ServiceUnavailableException("interrupted while downloading " + name);
         } catch (RuntimeException e) {
           deleteQuietly(spool);
+          giveBack(held);
           throw e;
         }
       }
     }
+
+    private void giveBack(byte[] buffer) {
+      if (buffer != null) {
+        space.give(buffer);
+      }
+    }
   }
 
-  private static ColumnBatchReader spooled(Path spool, String name) {
-    ColumnBatchReader inner;
-    try {
-      inner = ParquetRows.readBatches(spool);
-    } catch (RuntimeException e) {
-      deleteQuietly(spool);
-      throw e instanceof DataFormatException ? new DataFormatException(name + " is not a readable Parquet file: "
-          + e.getMessage(), e) : e;
+  /** A reader of the file in {@code buffer}, which goes back to {@code space} when the reader closes. */
+  private static ColumnBatchReader inMemory(byte[] buffer, int size, String name, DownloadSpace space)
+      throws IOException {
+    ByteArrayInputFile input = new ByteArrayInputFile(buffer, size);
+    return opened(name, input, input.startsWithMagic(), () -> space.give(buffer));
+  }
+
+  /** A reader of the spooled file, which is deleted when the reader closes. */
+  private static ColumnBatchReader spooled(Path spool, String name) throws IOException {
+    boolean magic;
+    try (InputStream in = Files.newInputStream(spool)) {
+      magic = Files.size(spool) >= 12 && ParquetRows.startsWithMagic(in);
     }
-    return new ColumnBatchReader() {
-      @Override
-      public RowSchema schema() {
-        return inner.schema();
-      }
+    return opened(name, new LocalInputFile(spool), magic, () -> deleteQuietly(spool));
+  }
 
-      @Override
-      public ColumnBatch next() {
-        return inner.next();
-      }
-
-      @Override
-      public void close() {
-        try {
-          inner.close();
-        } finally {
-          deleteQuietly(spool);
-        }
+  /**
+   * @param release run once, when the reader closes or fails to open
+   * @return a reader of {@code input} whose errors name the data file, never a local copy
+   */
+  private static ColumnBatchReader opened(String name, InputFile input, boolean magic, Runnable release)
+      throws IOException {
+    AtomicBoolean released = new AtomicBoolean();
+    Runnable once = () -> {
+      if (released.compareAndSet(false, true)) {
+        release.run();
       }
     };
+    try {
+      if (!magic) {
+        throw ByteArrayInputFile.notParquet(name, input.getLength());
+      }
+      return new ParquetBatchReader(name, input, ReadOptions.defaults(), once);
+    } catch (DataFormatException e) {
+      once.run();
+      throw new DataFormatException(name + " is not a readable Parquet file: " + e.getMessage(), e);
+    } catch (IOException | RuntimeException e) {
+      once.run();
+      throw e;
+    }
   }
 
   private static void drain(InputStream in) {

@@ -8,6 +8,7 @@ import io.delpha.sdk.core.parquet.Row;
 import io.delpha.sdk.core.parquet.RowSchema;
 import io.delpha.sdk.sharing.Filter;
 import io.delpha.sdk.sharing.internal.QueryResponse.FileAction;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -28,11 +29,15 @@ import org.jspecify.annotations.Nullable;
  * row group only once the consumer has moved past the batch. So decoding overlaps the transfer of the next
  * files and runs on as many cores as there are workers, and each worker reuses its buffers from batch to batch.
  *
+ * <p>For the row view ({@link #nextRows()}), the workers also make the rows (and apply the filter), so that this
+ * work too runs on every core rather than on the one consumer; a worker then need not wait for the consumer.
+ *
  * <p>Batches of one file stay in file order; batches of different files interleave (a table's rows have no
- * order in Delta Sharing). Bounds: at most {@code parallelism} files on local disk (a worker deletes its spool
- * file when it has read it) and one decoded row group per worker. A filter is applied in the workers (matching
- * rows are compacted into a batch of the worker's own); the limit is applied by the consumer. Not thread-safe
- * (one consumer).
+ * order in Delta Sharing). Bounds: at most {@code parallelism} files downloaded (in the read's {@link
+ * DownloadSpace}, in memory or spooled; a worker gives its file back when it has read it), one decoded row group
+ * per worker, and for the row view at most {@code 2 * parallelism} batches' rows waiting for the consumer. A
+ * filter is applied in the workers (matching rows are compacted into a batch of the worker's own); the limit is
+ * applied by the consumer. Not thread-safe (one consumer).
  */
 public final class ParallelBatchReader implements ColumnBatchReader {
 
@@ -44,6 +49,7 @@ public final class ParallelBatchReader implements ColumnBatchReader {
   private final Map<FileAction, Map<String, Object>> constants;
   private final @Nullable Filter filter;
   private final @Nullable Long limit;
+  private final boolean rows;
   private final String table;
   private final ExecutorService pool;
   private final BlockingQueue<Handoff> ready;
@@ -55,10 +61,10 @@ public final class ParallelBatchReader implements ColumnBatchReader {
 
   /**
    * One batch handed to the consumer (its worker waits on {@code released} before it reuses the vectors), the
-   * end of a file ({@code last}), or a failure.
+   * rows made of one (theirs for good), the end of a file ({@code last}), or a failure.
    */
-  private record Handoff(@Nullable ColumnBatch batch, boolean last, @Nullable RuntimeException error,
-      @Nullable Semaphore released) {}
+  private record Handoff(@Nullable ColumnBatch batch, Row @Nullable [] rows, boolean last,
+      @Nullable RuntimeException error, @Nullable Semaphore released) {}
 
   /**
    * @param schema the table's schema
@@ -68,18 +74,20 @@ public final class ParallelBatchReader implements ColumnBatchReader {
    * @param opener downloads and opens one file
    * @param parallelism concurrent downloads (and decoders)
    * @param filter rows to keep, may be {@code null}; must be safe to test from several threads
-   * @param limit the most rows, may be {@code null}
+   * @param limit the most rows, may be {@code null}; for batches only
+   * @param rows whether the consumer reads rows ({@link #nextRows()}) rather than batches
    * @param table the table, for messages
    */
   public ParallelBatchReader(RowSchema schema, List<FileAction> files, Map<FileAction, Map<String, Object>> constants,
       Function<FileAction, ColumnBatchReader> opener, int parallelism, @Nullable Filter filter, @Nullable Long limit,
-      String table) {
+      boolean rows, String table) {
     this.schema = schema;
     this.fileCount = files.size();
     this.opener = opener;
     this.constants = constants;
     this.filter = filter;
     this.limit = limit;
+    this.rows = rows;
     this.table = table;
     int threads = Math.max(1, Math.min(parallelism, Math.max(1, files.size())));
     this.ready = new ArrayBlockingQueue<>(2 * threads);
@@ -111,10 +119,17 @@ public final class ParallelBatchReader implements ColumnBatchReader {
     Semaphore released = new Semaphore(0);
     try (TableBatches batches = new TableBatches(schema, opener.apply(file), constants.getOrDefault(file, Map.of()),
         name)) {
-      ColumnBatch compacted = filter == null ? null : ColumnBatch.allocate(schema);
+      ColumnBatch compacted = filter == null || rows ? null : ColumnBatch.allocate(schema);
       for (ColumnBatch batch = batches.next(); batch != null; batch = batches.next()) {
         if (closed) {
           return;
+        }
+        if (rows) {
+          Row[] made = rowsOf(batch);
+          if (made.length > 0 && !hand(new Handoff(null, made, false, null, null))) {
+            return;
+          }
+          continue;
         }
         ColumnBatch out = batch;
         if (compacted != null) {
@@ -128,15 +143,29 @@ public final class ParallelBatchReader implements ColumnBatchReader {
           out = compacted;
         }
         if (out.rowCount() > 0) {
-          if (!hand(new Handoff(out, false, null, released)) || !awaitRelease(released)) {
+          if (!hand(new Handoff(out, null, false, null, released)) || !awaitRelease(released)) {
             return;
           }
         }
       }
-      hand(new Handoff(null, true, null, null));
+      hand(new Handoff(null, null, true, null, null));
     } catch (RuntimeException e) {
-      hand(new Handoff(null, true, e, null));
+      hand(new Handoff(null, null, true, e, null));
     }
+  }
+
+  /** @return the rows of the batch that pass the filter, in order */
+  private Row[] rowsOf(ColumnBatch batch) {
+    int n = batch.rowCount();
+    Row[] made = new Row[n];
+    int kept = 0;
+    for (int i = 0; i < n; i++) {
+      Row row = batch.row(i);
+      if (filter == null || filter.test(row)) {
+        made[kept++] = row;
+      }
+    }
+    return kept == n ? made : Arrays.copyOf(made, kept);
   }
 
   /** @return whether the chunk was handed over; {@code false} once the consumer closed */
@@ -185,6 +214,43 @@ public final class ParallelBatchReader implements ColumnBatchReader {
    */
   @Override
   public @Nullable ColumnBatch next() {
+    if (rows) {
+      throw new IllegalStateException("a reader made for rows hands out rows: nextRows()");
+    }
+    Handoff next = take();
+    if (next == null) {
+      return null;
+    }
+    ColumnBatch batch = next.batch();
+    if (limit != null && emitted + batch.rowCount() > limit) {
+      int keep = (int) (limit - emitted);
+      for (int c = 0; c < batch.schema().size(); c++) {
+        ColumnVector v = batch.column(c);
+        v.truncate(keep);
+      }
+      batch.setRowCount(keep);
+    }
+    emitted += batch.rowCount();
+    return batch;
+  }
+
+  /**
+   * For a reader made for rows: the next rows of any file that pass the filter, made by the workers.
+   *
+   * @return the next rows (at least one), the caller's for good, or {@code null} after the last
+   * @throws io.delpha.sdk.core.DataFormatException if a file is not readable Parquet or does not fit the schema
+   * @throws ServiceUnavailableException if a file cannot be downloaded
+   */
+  public Row @Nullable [] nextRows() {
+    if (!rows) {
+      throw new IllegalStateException("a reader made for batches hands out batches: next()");
+    }
+    Handoff next = take();
+    return next == null ? null : next.rows();
+  }
+
+  /** @return the next batch or rows handed over, or {@code null} once every file is done or the limit is reached */
+  private @Nullable Handoff take() {
     release();
     if (closed) {
       return null;
@@ -211,17 +277,7 @@ public final class ParallelBatchReader implements ColumnBatchReader {
         continue;
       }
       current = next;
-      ColumnBatch batch = next.batch();
-      if (limit != null && emitted + batch.rowCount() > limit) {
-        int keep = (int) (limit - emitted);
-        for (int c = 0; c < batch.schema().size(); c++) {
-          ColumnVector v = batch.column(c);
-          v.truncate(keep);
-        }
-        batch.setRowCount(keep);
-      }
-      emitted += batch.rowCount();
-      return batch;
+      return next;
     }
     close();
     return null;

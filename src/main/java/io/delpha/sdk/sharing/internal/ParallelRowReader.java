@@ -1,6 +1,5 @@
 package io.delpha.sdk.sharing.internal;
 
-import io.delpha.sdk.core.parquet.ColumnBatch;
 import io.delpha.sdk.core.parquet.ColumnBatchReader;
 import io.delpha.sdk.core.parquet.Row;
 import io.delpha.sdk.core.parquet.RowReader;
@@ -14,21 +13,18 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The row view of {@link ParallelBatchReader}: the rows of many data files, downloaded and decoded by its
- * workers, materialised here batch by batch and filtered. Rows of one file stay in file order, files
- * interleave. The filter runs here, on rows the view builds anyway; the limit counts rows that pass it.
- * Not thread-safe (one consumer).
+ * The row view of {@link ParallelBatchReader}: the rows of many data files, downloaded, decoded, made into
+ * rows and filtered by its workers, handed out here one by one. Rows of one file stay in file order, files
+ * interleave. The limit counts rows that pass the filter. Not thread-safe (one consumer).
  */
 public final class ParallelRowReader implements RowReader {
 
   private final ParallelBatchReader batches;
-  private final @Nullable Filter filter;
   private final @Nullable Long limit;
   private final String table;
 
-  private @Nullable ColumnBatch batch;
+  private Row @Nullable [] chunk;
   private int position;
-  private @Nullable Row next;
   private long emitted;
   private boolean done;
 
@@ -38,17 +34,16 @@ public final class ParallelRowReader implements RowReader {
    * @param constants per file, values of columns that are not in the file
    * @param opener downloads and opens one file
    * @param parallelism concurrent downloads (and decoders)
-   * @param filter rows to keep, may be {@code null}
+   * @param filter rows to keep, may be {@code null}; tested by the workers
    * @param limit the most rows, may be {@code null}
    * @param table the table, for messages
    */
   public ParallelRowReader(RowSchema schema, List<FileAction> files, Map<FileAction, Map<String, Object>> constants,
       Function<FileAction, ColumnBatchReader> opener, int parallelism, @Nullable Filter filter, @Nullable Long limit,
       String table) {
-    // with a filter, the limit is counted here, after it; without one the batch reader stops early
-    this.batches = new ParallelBatchReader(schema, files, constants, opener, parallelism, null,
-        filter == null ? limit : null, table);
-    this.filter = filter;
+    // a limit of 0 starts no download; any other is counted here, on rows that passed the filter
+    this.batches = new ParallelBatchReader(schema, files, constants, opener, parallelism, filter,
+        limit != null && limit == 0 ? Long.valueOf(0) : null, true, table);
     this.limit = limit;
     this.table = table;
     this.done = limit != null && limit == 0;
@@ -61,25 +56,22 @@ public final class ParallelRowReader implements RowReader {
 
   @Override
   public boolean hasNext() {
-    while (next == null && !done) {
-      if (limit != null && emitted >= limit) {
+    if (done) {
+      return false;
+    }
+    if (limit != null && emitted >= limit) {
+      close();
+      return false;
+    }
+    if (chunk == null || position == chunk.length) {
+      chunk = batches.nextRows();
+      position = 0;
+      if (chunk == null) {
         close();
         return false;
       }
-      if (batch == null || position == batch.rowCount()) {
-        batch = batches.next();
-        position = 0;
-        if (batch == null) {
-          close();
-          return false;
-        }
-      }
-      Row row = batch.row(position++);
-      if (filter == null || filter.test(row)) {
-        next = row;
-      }
     }
-    return next != null;
+    return true;
   }
 
   @Override
@@ -87,17 +79,14 @@ public final class ParallelRowReader implements RowReader {
     if (!hasNext()) {
       throw new NoSuchElementException("no more rows in " + table);
     }
-    Row row = next;
-    next = null;
     emitted++;
-    return row;
+    return chunk[position++];
   }
 
   @Override
   public void close() {
     done = true;
-    next = null;
-    batch = null;
+    chunk = null;
     batches.close();
   }
 }

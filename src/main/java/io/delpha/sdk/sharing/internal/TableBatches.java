@@ -5,9 +5,11 @@ import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.parquet.Column;
 import io.delpha.sdk.core.parquet.ColumnBatch;
 import io.delpha.sdk.core.parquet.ColumnBatchReader;
+import io.delpha.sdk.core.parquet.ColumnType;
 import io.delpha.sdk.core.parquet.ColumnVector;
 import io.delpha.sdk.core.parquet.RowSchema;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -31,6 +33,9 @@ final class TableBatches implements AutoCloseable {
   private final @Nullable Object[] constants;
   /** Per table column: the vector this mapping fills (constants and conversions), null for pass-through. */
   private final @Nullable ColumnVector[] own;
+  /** Per table column: a non-null constant whose value is immutable, so one instance may serve every row. */
+  private final boolean[] cacheable;
+  private final boolean[] constantIdsSet;
 
   /**
    * @param schema the table's schema
@@ -48,6 +53,8 @@ final class TableBatches implements AutoCloseable {
     this.fileIndex = new int[n];
     this.constants = new Object[n];
     this.own = new ColumnVector[n];
+    this.cacheable = new boolean[n];
+    this.constantIdsSet = new boolean[n];
     RowSchema fileSchema = file.schema();
     for (int i = 0; i < n; i++) {
       Column c = schema.column(i);
@@ -69,6 +76,9 @@ final class TableBatches implements AutoCloseable {
       if (sources[i] != Source.PASS) {
         own[i] = ColumnVector.forWriting(c);
       }
+      ColumnType.Kind kind = c.type().kind();
+      cacheable[i] = sources[i] == Source.CONSTANT && constants[i] != null && kind != ColumnType.Kind.BYTES
+          && !kind.isNested();
     }
   }
 
@@ -96,6 +106,12 @@ final class TableBatches implements AutoCloseable {
             Object value = constants[i];
             while (v.size() < rows) {
               v.append(value);
+            }
+            if (cacheable[i]) {
+              // every row is dictionary entry 0: the row view makes the value once, not once per row
+              int[] ids = v.prepareDictionaryIds(!constantIdsSet[i]);
+              constantIdsSet[i] = true;
+              Arrays.fill(ids, 0, rows, 0);
             }
             vectors.add(v);
           }

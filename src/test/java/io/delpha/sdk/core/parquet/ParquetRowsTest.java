@@ -14,6 +14,8 @@ import io.delpha.sdk.core.storage.S3ObjectStore;
 import io.delpha.sdk.testing.S3Server;
 import java.io.ByteArrayInputStream;
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -225,6 +227,33 @@ class ParquetRowsTest {
     }
     Path corrupt = Files.write(tmp.resolve("corrupt.parquet"), bytes);
     assertThatThrownBy(() -> read(corrupt)).isInstanceOf(DataFormatException.class).hasMessageContaining("corrupt.parquet");
+  }
+
+  @Test
+  @DisplayName("bytes flipped anywhere in the pages of a SNAPPY file fail as DataFormatException naming it, never otherwise")
+  void corruptSnappyPages() throws Exception {
+    Path file = tmp.resolve("snappy.parquet");
+    RowSchema schema = RowSchema.builder().required("id", ColumnType.LONG).required("name", ColumnType.STRING).build();
+    try (RowWriter w = ParquetRows.writer(file, schema, WriteOptions.defaults())) {
+      IntStream.range(0, 5000).forEach(i -> w.write(Row.of(schema, i * 1_000_003L, "name-" + (i % 37))));
+    }
+    byte[] whole = Files.readAllBytes(file);
+    int dataEnd = whole.length - 8 - ByteBuffer.wrap(whole, whole.length - 8, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+    int failures = 0;
+    for (int at = 4; at < dataEnd; at += 97) {
+      byte[] bytes = whole.clone();
+      for (int i = at; i < Math.min(at + 8, dataEnd); i++) {
+        bytes[i] = (byte) ~bytes[i];
+      }
+      Path corrupt = Files.write(tmp.resolve("corrupt-" + at + ".parquet"), bytes);
+      try (RowReader r = ParquetRows.read(corrupt)) {
+        r.forEachRemaining(row -> { });
+      } catch (DataFormatException e) {
+        assertThat(e).hasMessageContaining("corrupt-" + at + ".parquet");
+        failures++;
+      }
+    }
+    assertThat(failures).isPositive();
   }
 
   @Test

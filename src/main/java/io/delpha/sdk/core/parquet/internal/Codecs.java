@@ -154,13 +154,19 @@ public final class Codecs implements CompressionCodecFactory {
     }
     byte[] out = switch (codec) {
       case SNAPPY -> {
-        if (!Snappy.isValidCompressedBuffer(compressed, offset, length)
-            || Snappy.uncompressedLength(compressed, offset, length) != uncompressedSize) {
-          throw new IOException("SNAPPY page is corrupt or does not decompress to the " + uncompressedSize
-              + " bytes its header says");
+        // no separate validation pass: snappy's decoder checks every copy against its input and against the
+        // declared length, which is checked first so that the output array is exactly large enough
+        byte[] o = null;
+        boolean whole;
+        try {
+          whole = Snappy.uncompressedLength(compressed, offset, length) == uncompressedSize
+              && Snappy.uncompress(compressed, offset, length, o = new byte[uncompressedSize], 0) == uncompressedSize;
+        } catch (IOException e) {
+          throw corruptSnappy(uncompressedSize, e);
         }
-        byte[] o = new byte[uncompressedSize];
-        Snappy.uncompress(compressed, offset, length, o, 0);
+        if (!whole) {
+          throw corruptSnappy(uncompressedSize, null);
+        }
         yield o;
       }
       case ZSTD -> {
@@ -187,6 +193,11 @@ public final class Codecs implements CompressionCodecFactory {
       throw new IOException(codec + " page decompressed to " + out.length + " bytes, the header says " + uncompressedSize);
     }
     return out;
+  }
+
+  private static IOException corruptSnappy(int uncompressedSize, IOException cause) {
+    return new IOException("SNAPPY page is corrupt or does not decompress to the " + uncompressedSize
+        + " bytes its header says", cause);
   }
 
   /** A file uses a codec this library does not carry (LZO, LZ4, Brotli). */

@@ -1,6 +1,5 @@
 package io.delpha.sdk.core.parquet.internal;
 
-import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.apache.parquet.column.values.bitpacking.BytePacker;
 import org.apache.parquet.column.values.bitpacking.Packer;
@@ -16,7 +15,6 @@ final class HybridDecoder {
 
   private static final int MAX_PACKED_BYTES = 32;
 
-  private ByteBuffer buffer;
   private byte[] bytes;
   private int pos;
   private int end;
@@ -30,21 +28,18 @@ final class HybridDecoder {
   private final int[] group = new int[8];
   private int groupPos = 8;
   private final byte[] padded = new byte[MAX_PACKED_BYTES];
-  private final ByteBuffer paddedBuffer = ByteBuffer.wrap(padded);
 
   /**
    * @param bytes the encoded data
-   * @param buffer {@code bytes} wrapped (absolute indexes are used)
    * @param from where the runs start
    * @param to where they end
    * @param bitWidth bits per value, 0 to 32
    */
-  void init(byte[] bytes, ByteBuffer buffer, int from, int to, int bitWidth) {
+  void init(byte[] bytes, int from, int to, int bitWidth) {
     if (bitWidth < 0 || bitWidth > 32) {
       throw new ParquetDecodingException("invalid bit width " + bitWidth);
     }
     this.bytes = bytes;
-    this.buffer = buffer;
     this.pos = from;
     this.end = to;
     if (packer == null || this.bitWidth != bitWidth) {
@@ -76,6 +71,13 @@ final class HybridDecoder {
         while (k < n && groupPos < 8) {
           out[o + k++] = group[groupPos++];
         }
+        // whole groups straight from the page's array: 32 values at a time while the data lasts, then 8
+        int fast32 = 4 * bitWidth;
+        while (n - k >= 32 && bitWidth > 0 && pos + fast32 <= end) {
+          packer.unpack32Values(bytes, pos, out, o + k);
+          pos += fast32;
+          k += 32;
+        }
         while (n - k >= 8) {
           unpack(out, o + k);
           k += 8;
@@ -103,12 +105,12 @@ final class HybridDecoder {
       throw new ParquetDecodingException("bit-packed run longer than its data");
     }
     if (pos + bitWidth <= end) {
-      packer.unpack8Values(buffer, pos, out, at);
+      packer.unpack8Values(bytes, pos, out, at);
     } else {
       // the last group of a page may be cut short; missing bits read as zeros
       Arrays.fill(padded, 0, bitWidth, (byte) 0);
       System.arraycopy(bytes, pos, padded, 0, Math.max(0, end - pos));
-      packer.unpack8Values(paddedBuffer, 0, out, at);
+      packer.unpack8Values(padded, 0, out, at);
     }
     pos += bitWidth;
   }

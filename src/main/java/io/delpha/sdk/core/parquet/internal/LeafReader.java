@@ -317,7 +317,7 @@ final class LeafReader {
       if (length < 0 || length > s.to - pos - 4) {
         throw ValueDecoder.truncated("levels");
       }
-      levels.init(s.bytes, s.buffer, pos + 4, pos + 4 + length, width);
+      levels.init(s.bytes, pos + 4, pos + 4 + length, width);
       levels.read(out, 0, n);
       return pos + 4 + length;
     }
@@ -336,7 +336,7 @@ final class LeafReader {
 
   private void levelsV2(BytesInput bytes, int[] out, int n, int max) throws IOException {
     Slice s = slice(bytes);
-    levels.init(s.bytes, s.buffer, s.from, s.to, BytesUtils.getWidthFromMaxInt(max));
+    levels.init(s.bytes, s.from, s.to, BytesUtils.getWidthFromMaxInt(max));
     levels.read(out, 0, n);
   }
 
@@ -345,7 +345,7 @@ final class LeafReader {
       if (!hasDictionary) {
         throw new ParquetDecodingException("a " + encoding + " page of " + descriptor + " without a dictionary page");
       }
-      dictionary.init(s.bytes, s.buffer, from, s.to);
+      dictionary.init(s.bytes, from, s.to);
       values = dictionary;
     } else if (encoding == Encoding.PLAIN) {
       plain.init(s.bytes, from, s.to);
@@ -356,20 +356,20 @@ final class LeafReader {
     }
   }
 
-  private record Slice(byte[] bytes, ByteBuffer buffer, int from, int to) {}
+  private record Slice(byte[] bytes, int from, int to) {}
 
   private Slice slice(BytesInput input) throws IOException {
     ByteBuffer b = input.toByteBuffer();
     if (b.hasArray()) {
       byte[] array = b.array();
       int from = b.arrayOffset() + b.position();
-      return new Slice(array, ByteBuffer.wrap(array), from, from + b.remaining());
+      return new Slice(array, from, from + b.remaining());
     }
     int length = b.remaining();
     if (copy.length < length) {
       copy = new byte[length];
     }
     b.duplicate().get(copy, 0, length);
-    return new Slice(copy, ByteBuffer.wrap(copy), 0, length);
+    return new Slice(copy, 0, length);
   }
 }

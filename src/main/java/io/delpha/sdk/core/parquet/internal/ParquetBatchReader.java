@@ -25,6 +25,13 @@ import org.apache.parquet.io.InputFile;
  */
 public final class ParquetBatchReader implements ColumnBatchReader {
 
+  /**
+   * The largest buffer a row group's column chunks are read into (parquet-hadoop's default is 8 MiB): below half
+   * of G1's smallest region, so that reading a file allocates no humongous objects, each of which can start a
+   * concurrent GC cycle.
+   */
+  private static final int MAX_READ_BUFFER_BYTES = 256 * 1024;
+
   private final String source;
   private final ParquetFileReader reader;
   private final RowSchema schema;
@@ -53,6 +60,7 @@ public final class ParquetBatchReader implements ColumnBatchReader {
     try {
       ParquetReadOptions parquetOptions = ParquetReadOptions.builder(new PlainParquetConfiguration())
           .withCodecFactory(Codecs.INSTANCE)
+          .withMaxAllocationInBytes(MAX_READ_BUFFER_BYTES)
           .build();
       this.reader = new ParquetFileReader(file, parquetOptions);
     } catch (IOException | RuntimeException e) {

@@ -80,19 +80,13 @@ abstract class ValueDecoder {
     @Override
     void ints(int[] out, int at, int n) {
       int p = take(4 * n, "INT32 values");
-      byte[] in = b;
-      for (int i = 0; i < n; i++) {
-        out[at + i] = (int) INT.get(in, p + 4 * i);
-      }
+      ByteBuffer.wrap(b, p, 4 * n).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(out, at, n);
     }
 
     @Override
     void longs(long[] out, int at, int n) {
       int p = take(8 * n, "INT64 values");
-      byte[] in = b;
-      for (int i = 0; i < n; i++) {
-        out[at + i] = (long) LONG.get(in, p + 8 * i);
-      }
+      ByteBuffer.wrap(b, p, 8 * n).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(out, at, n);
     }
 
     @Override
@@ -230,11 +224,11 @@ abstract class ValueDecoder {
       }
     }
 
-    void init(byte[] bytes, ByteBuffer buffer, int from, int to) {
+    void init(byte[] bytes, int from, int to) {
       if (from >= to) {
         throw truncated("dictionary ids");
       }
-      ids.init(bytes, buffer, from + 1, to, bytes[from] & 0xff);
+      ids.init(bytes, from + 1, to, bytes[from] & 0xff);
     }
 
     /** Copies the ids of the last values decoded. */
@@ -248,9 +242,17 @@ abstract class ValueDecoder {
       }
       ids.read(scratch, 0, n);
       int[] s = scratch;
+      // one branch-free pass (the sign bit is set for an id below 0 or at or above the size), then the culprit
+      int outside = 0;
+      int last = size - 1;
       for (int i = 0; i < n; i++) {
-        if (s[i] < 0 || s[i] >= size) {
-          throw new ParquetDecodingException("dictionary id " + s[i] + " outside a dictionary of " + size);
+        outside |= s[i] | (last - s[i]);
+      }
+      if (outside < 0) {
+        for (int i = 0; i < n; i++) {
+          if (s[i] < 0 || s[i] >= size) {
+            throw new ParquetDecodingException("dictionary id " + s[i] + " outside a dictionary of " + size);
+          }
         }
       }
       return s;
