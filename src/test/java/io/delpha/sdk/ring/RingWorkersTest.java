@@ -49,7 +49,8 @@ class RingWorkersTest {
   @BeforeAll
   static void connect() {
     ring = CassandraRing.shared();
-    cass = RingTest.connect(0);
+    cass = CassandraManager.builder().contactPoint(ring.node(0).host(), ring.port())
+        .localDatacenter(ring.localDatacenter()).requestTimeout(Duration.ofSeconds(20)).build();
   }
 
   @AfterAll
