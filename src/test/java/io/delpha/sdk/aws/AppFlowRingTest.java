@@ -39,7 +39,7 @@ class AppFlowRingTest {
   static final String FLOW = "ring-contact-flow";
   static final String RUN = "3f1e2d4c-5b6a-4798-8a1b-2c3d4e5f6a7b";
   static final String KEYSPACE = "ring_appflow";
-  static final int FILES = 8;
+  static final int FILES = 6;
   static final int ROWS_PER_FILE = 5_000;
 
   @RegisterExtension

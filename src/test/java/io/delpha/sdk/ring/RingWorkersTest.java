@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RingWorkersTest {
 
   static final String REGISTRY = "ring_workers_registry";
-  static final int ROWS_PER_FILE = 4_000;
+  static final int ROWS_PER_FILE = 3_000;
   static CassandraRing ring;
   static CassandraManager cass;
 
