@@ -3,7 +3,8 @@
 # the ratio, and the goal of issue 15. Each benchmark checks that its work is complete (row counts and value
 # checksums) before it prints a figure; a benchmark that fails prints no figure and fails this script.
 #
-# Usage: bench/run-all.sh [name...]     names: see BENCHMARKS below (default: all). Run it on a quiet machine.
+# Usage: bench/run-all.sh [name...]     names: see BENCHMARKS below (default: all), plus the optional ones in
+# OPTIONAL (run only when named, e.g. bench/run-all.sh ring). Run it on a quiet machine.
 #
 # Adding a benchmark: write a function bench_<name> that runs it and prints, for each figure, one line
 #   RESULT|<what>|<our figure>|<anchor name>|<anchor figure>|<ratio ours/anchor>|<goal, e.g. ">= 0.5" on the ratio,
@@ -16,6 +17,8 @@ WORK="$PWD/target/bench"
 mkdir -p "$WORK"
 
 BENCHMARKS=(parquet sharing ingest totesys)
+# long, or starting several servers: run only when named
+OPTIONAL=(ring)
 
 bench_parquet() {
   # 1M rows x 6 columns (long, string, decimal, timestamp, boolean, date), SNAPPY, one thread each side,
@@ -46,6 +49,15 @@ bench_totesys() {
   java -Xmx1g -cp "$CP" io.delpha.sdk.bench.TotesysScaleBenchmark "${TOTESYS_FACTORS:-1,10}" "${TOTESYS_CHANGED:-1000}"
 }
 
+bench_ring() {
+  # a three-node ring on 127.0.0.1-3 (about 30 s to start), RF 3; RING_FILES x RING_ROWS CSV rows ingested by 1, then
+  # 2, then 3 IngestWorkerMain processes (fresh tables each round), timed from the first file staged to the last
+  # PROCESSED; exact counts per table and one metrics row per file before any figure; CPU of nodes vs workers
+  java -Xmx1g -Ddelpha.cassandra.lib="$PWD/target/cassandra-server/lib" -Ddelpha.test.work="$WORK/ring-servers" \
+    -cp "$CP" io.delpha.sdk.bench.RingWorkersBenchmark "$WORK/ring" "${RING_FILES:-6}" "${RING_ROWS:-100000}" \
+    "${RING_WORKERS:-1,2,3}"
+}
+
 if [ "$#" -gt 0 ]; then
   SELECTED=("$@")
 else
@@ -53,7 +65,7 @@ else
 fi
 for name in "${SELECTED[@]}"; do
   if ! declare -F "bench_$name" > /dev/null; then
-    echo "unknown benchmark '$name'; known: ${BENCHMARKS[*]}" >&2
+    echo "unknown benchmark '$name'; known: ${BENCHMARKS[*]} ${OPTIONAL[*]}" >&2
     exit 2
   fi
 done

@@ -83,6 +83,18 @@ public final class IngestBenchmark {
     return Instant.ofEpochMilli(1_700_000_000_000L + i * 1_000 + i % 1000);
   }
 
+  /** Rows {@code from..to-1} as CSV with a header: bigint, text (some quoted), decimal, timestamp, boolean. */
+  static void writeCsv(Path csv, long from, long to) throws IOException {
+    try (BufferedWriter w = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
+      w.write("id,name,amount,placed_at,paid\n");
+      for (long i = from; i < to; i++) {
+        String n = name(i);
+        w.write(i + "," + (n.indexOf(',') >= 0 ? "\"" + n.replace("\"", "\"\"") + "\"" : n) + ","
+            + amount(i).toPlainString() + "," + at(i) + "," + (i % 3 == 0) + "\n");
+      }
+    }
+  }
+
   private record Result(String loader, int rows, double wall, double cpu, long rssKb) {
     double rowsPerSecond() {
       return rows / wall;
@@ -93,14 +105,7 @@ public final class IngestBenchmark {
     Files.createDirectories(work);
     Path csv = work.resolve("data.csv");
     long t0 = System.nanoTime();
-    try (BufferedWriter w = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
-      w.write("id,name,amount,placed_at,paid\n");
-      for (long i = 0; i < rows; i++) {
-        String n = name(i);
-        w.write(i + "," + (n.indexOf(',') >= 0 ? "\"" + n.replace("\"", "\"\"") + "\"" : n) + ","
-            + amount(i).toPlainString() + "," + at(i) + "," + (i % 3 == 0) + "\n");
-      }
-    }
+    writeCsv(csv, 0, rows);
     System.out.printf(Locale.ROOT, "generated %,d rows (%.1f MB) in %.1f s%n", rows, Files.size(csv) / 1e6,
         (System.nanoTime() - t0) / 1e9);
     try (CassandraServer server = CassandraServer.startNew(CassandraServer.Variant.PLAIN);

@@ -599,8 +599,10 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
   /**
    * Upserts every record of the flow's newest successful run into a Cassandra table, creating the table
    * from the Parquet schema if asked. Inserts run asynchronously, at most {@link
-   * LoadOptions#maxInFlight()} at once. Upserts are idempotent: re-running a load that failed half-way
-   * gives the same table as one clean run. Column names are the Parquet names in lower case.
+   * LoadOptions#maxInFlight()} at once, at the session's consistency level. Upserts are idempotent: re-running a
+   * load that failed half-way gives the same table as one clean run. They are marked so (unless the data has a
+   * list column), so the driver sends an insert whose node died mid-request to another coordinator and the load
+   * goes on while a replica is down. Column names are the Parquet names in lower case.
    *
    * @param flowName the flow
    * @param cql the cluster, e.g. a {@link io.delpha.sdk.cassandra.CassandraManager}

@@ -6,21 +6,15 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import io.delpha.sdk.cassandra.CassandraManager;
 import io.delpha.sdk.core.storage.LocalObjectStore;
 import io.delpha.sdk.testing.CassandraServer;
+import io.delpha.sdk.testing.JavaProcess;
 import io.delpha.sdk.testing.ServerSupport;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,7 +31,7 @@ class ManagerProcessTest {
   static CassandraManager cass;
 
   @TempDir Path tmp;
-  final List<Process> children = new ArrayList<>();
+  final List<JavaProcess> children = new ArrayList<>();
 
   @BeforeAll
   static void connect() {
@@ -52,7 +46,7 @@ class ManagerProcessTest {
 
   @AfterEach
   void killChildren() {
-    children.forEach(Process::destroyForcibly);
+    children.forEach(JavaProcess::kill);
   }
 
   private BatchIngestor ingestor(LocalObjectStore staging) {
@@ -60,41 +54,17 @@ class ManagerProcessTest {
         .passwordIterations(1_000).build();
   }
 
-  /** A manager process, its stdout lines in a queue. */
-  private BlockingQueue<String> startManager(Path staging, String worker, int maxInFlight) throws IOException {
-    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-        "-cp", System.getProperty("java.class.path"), IngestWorkerMain.class.getName(), server.host(),
+  /** A manager process on the shared node. */
+  private JavaProcess startManager(Path staging, String worker, int maxInFlight) {
+    JavaProcess p = JavaProcess.start(IngestWorkerMain.class, List.of("-Xmx256m"), server.host(),
         String.valueOf(server.port()), server.localDatacenter(), staging.toString(), REGISTRY, worker, "2",
-        String.valueOf(maxInFlight)).redirectErrorStream(true).start();
+        String.valueOf(maxInFlight));
     children.add(p);
-    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = r.readLine()) != null; ) {
-          lines.add(line);
-        }
-      } catch (IOException ignored) {
-        // the process was killed
-      }
-    });
-    reader.setDaemon(true);
-    reader.start();
-    return lines;
-  }
-
-  private static String await(BlockingQueue<String> lines, Predicate<String> wanted) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-    while (System.nanoTime() < deadline) {
-      String line = lines.poll(1, TimeUnit.SECONDS);
-      if (line != null && wanted.test(line)) {
-        return line;
-      }
-    }
-    throw new AssertionError("the manager did not print the expected line in 90 s");
+    return p;
   }
 
   private static void awaitCondition(BooleanSupplier condition) {
-    ServerSupport.await("the manager to reach the expected state", java.time.Duration.ofSeconds(90), condition);
+    ServerSupport.await("the manager to reach the expected state", Duration.ofSeconds(90), condition);
   }
 
   @Test
@@ -112,23 +82,21 @@ class ManagerProcessTest {
       assertThat(ingestor.fetch("kill-customer", "pw", tmp.resolve("in")).accepted()).hasSize(1);
     }
     for (double point : new double[] {0.15, 0.5, 0.85}) {
-      BlockingQueue<String> lines = startManager(stagingDir, "killed-" + point, 4);
-      await(lines, l -> {
+      JavaProcess manager = startManager(stagingDir, "killed-" + point, 4);
+      manager.awaitLine(l -> {
         if (!l.startsWith("PROGRESS ")) {
           return false;
         }
         String[] p = l.split(" ");
         return Long.parseLong(p[1]) >= point * Long.parseLong(p[2]);
-      });
-      Process p = children.remove(children.size() - 1);
-      p.destroyForcibly().waitFor();
+      }, Duration.ofSeconds(90));
+      manager.kill();
       assertThat(staging.exists("kill-customer/incoming/orders.csv")).as("killed mid-file at %s", point).isTrue();
     }
     long partial = cass.execute("SELECT count(*) FROM " + ks + ".orders").one().getLong(0);
     assertThat(partial).isBetween(1L, (long) rows);
 
-    BlockingQueue<String> lines = startManager(stagingDir, "survivor", 64);
-    await(lines, l -> l.equals("FILE PROCESSED orders.csv"));
+    startManager(stagingDir, "survivor", 64).awaitLine(l -> l.equals("FILE PROCESSED orders.csv"), Duration.ofSeconds(90));
 
     IngestFixtures.assertOrders(cass, ks, 0, rows);
     assertThat(staging.exists("kill-customer/processed/orders.csv")).isTrue();

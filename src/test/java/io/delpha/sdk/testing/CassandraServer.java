@@ -381,6 +381,17 @@ public final class CassandraServer implements AutoCloseable {
   }
 
   /**
+   * @return the node's operating system process id, e.g. to read its CPU time
+   * @throws IllegalStateException if the node is not running
+   */
+  public synchronized long pid() {
+    if (process == null || !process.isAlive()) {
+      throw new IllegalStateException("the node on " + address + " is not running");
+    }
+    return process.pid();
+  }
+
+  /**
    * @return whether the child process is alive
    */
   public synchronized boolean isRunning() {

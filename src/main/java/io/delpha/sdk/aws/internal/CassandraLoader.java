@@ -308,6 +308,9 @@ public final class CassandraLoader {
         + String.join(", ", java.util.Collections.nCopies(quoted.size(), "?")) + ")";
     PreparedStatement prepared = cql.prepare(insert);
     Set<String> keyColumns = keyColumns(target).stream().map(ColumnDescription::name).collect(Collectors.toSet());
+    // an upsert of whole values may be sent again to another coordinator when one dies mid-request; a list
+    // column may not (each execution appends its elements under fresh server-side keys)
+    boolean idempotent = data.schema().columns().stream().noneMatch(c -> c.type().kind() == ColumnType.Kind.LIST);
     BoundedWriter out = new BoundedWriter(cql, options.maxInFlight());
     long submitted = 0;
     String lastFile = null;
@@ -330,7 +333,7 @@ public final class CassandraLoader {
           }
           values[i] = v == null ? null : driverValue(v, parquetColumns.get(i));
         }
-        BoundStatement bound = prepared.bind(values);
+        BoundStatement bound = prepared.bind(values).setIdempotent(idempotent);
         submitted++;
         out.submit(bound, 1);
       }
