@@ -459,6 +459,14 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
           error = e instanceof DelphaException ? e.getMessage() : e.toString();
         }
         keeper.cancel(false);
+        if (status != Status.INTERRUPTED && !stillHolds(key)) {
+          // another manager took the file while renewals could not reach the cluster: it records and moves the
+          // file, so this one must not (a second record; a move racing the other's). Rows already written are
+          // upserts of the same values.
+          status = Status.INTERRUPTED;
+          error = "the lease on " + key + " was lost before the file could be recorded (taken by another manager "
+              + "or unconfirmed); it is left to the lease holder";
+        }
         FileIngestion f = new FileIngestion(c.id(), name, key, info.get().size(), run.rowsIngested(), run.rowsRejected(),
             Duration.ofNanos(System.nanoTime() - t0), status, error, worker, Instant.now());
         if (status == Status.INTERRUPTED) {
@@ -486,6 +494,20 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
       } catch (RuntimeException e) {
         LOG.warn("cannot release the lease on {} (it expires in {}): {}", key, lease, e.toString());
       }
+    }
+  }
+
+  /**
+   * The fence before a file is recorded and moved: one lightweight transaction that extends the lease only if this
+   * manager still holds it. Renewals during the file may have failed for longer than the lease (a coordinator
+   * timing out, a partition) without telling us whether another manager has since taken the file.
+   */
+  private boolean stillHolds(String key) {
+    try {
+      return registry.renew(key, worker, lease);
+    } catch (RuntimeException e) {
+      LOG.warn("cannot confirm the lease on {} before recording it: {}", key, e.toString());
+      return false;
     }
   }
 

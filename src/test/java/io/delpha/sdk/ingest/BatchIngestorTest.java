@@ -112,6 +112,48 @@ class BatchIngestorTest {
   }
 
   @Test
+  @DisplayName("a manager whose lease was taken while it ingested neither records nor moves the file; the holder does, once")
+  void lostLeaseIsNotRecorded() throws IOException {
+    IngestFixtures.writeOrders(tmp.resolve("in/orders.csv"), 0, 500);
+    ingestor.fetch("customer-1", "password-1", tmp.resolve("in"));
+    String key = "customer-1/incoming/orders.csv";
+    // a long lease, so no renewal runs during the file: only the fence before recording can notice that another
+    // manager took the file (as after renewals failing for longer than the lease)
+    try (BatchIngestor first = BatchIngestor.builder().cassandra(cass).staging(staging)
+        .registry(REGISTRY, "{'class': 'SimpleStrategy', 'replication_factor': 1}").passwordIterations(1_000)
+        .worker("manager-a").lease(java.time.Duration.ofMinutes(5))
+        .listener(new IngestListener() {
+          @Override
+          public void onStart(String task) {
+            cass.execute("UPDATE " + REGISTRY + ".ingest_claims USING TTL 300 SET owner = 'manager-b' WHERE file_key = ?",
+                key);
+          }
+        }).build();
+        BatchIngestor second = BatchIngestor.builder().cassandra(cass).staging(staging)
+            .registry(REGISTRY, "{'class': 'SimpleStrategy', 'replication_factor': 1}").passwordIterations(1_000)
+            .worker("manager-b").build()) {
+      FileIngestion lost = first.ingestPending().files().get(0);
+      assertThat(lost.status()).isEqualTo(Status.INTERRUPTED);
+      assertThat(lost.error()).contains("lease");
+      assertThat(staging.list("customer-1/").toList()).containsExactly(key);
+      assertThat(cass.execute("SELECT * FROM " + REGISTRY + ".ingest_metrics WHERE customer_id = 'customer-1'").all())
+          .as("no record by the manager that lost the lease").isEmpty();
+      assertThat(cass.execute("SELECT owner FROM " + REGISTRY + ".ingest_claims WHERE file_key = ?", key).one()
+          .getString(0)).as("the holder's lease is left alone").isEqualTo("manager-b");
+
+      FileIngestion held = second.ingestPending().files().get(0);
+      assertThat(held.status()).isEqualTo(Status.PROCESSED);
+      assertThat(cass.execute("SELECT status, worker FROM " + REGISTRY + ".ingest_metrics WHERE customer_id = 'customer-1'")
+          .all()).singleElement().satisfies(r -> {
+            assertThat(r.getString("status")).isEqualTo("PROCESSED");
+            assertThat(r.getString("worker")).isEqualTo("manager-b");
+          });
+      assertThat(staging.list("customer-1/").toList()).containsExactly("customer-1/processed/orders.csv");
+      IngestFixtures.assertOrders(cass, KS1, 0, 500);
+    }
+  }
+
+  @Test
   @DisplayName("values arrive exactly as written: quoted commas, quotes and CRLF, decimal scale, timestamp offsets")
   void valuesArriveExactly() throws IOException {
     String csv = "id,name,amount,placed_at,paid\r\n"
