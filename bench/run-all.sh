@@ -34,7 +34,8 @@ bench_sharing() {
 
 bench_ingest() {
   # 1M-row CSV into one Cassandra node: BatchIngestor, dsbulk 1.10.0 (defaults and 256 queries), a raw-driver
-  # writer (the ceiling), each in its own JVM under GNU time; exact counts per table before any figure
+  # writer row by row, and one batching by replica as the ingest does (the ceiling), each in its own JVM under GNU
+  # time; exact counts per table before any figure
   bash bench/ingest-vs-dsbulk.sh "${INGEST_ROWS:-1000000}"
 }
 
