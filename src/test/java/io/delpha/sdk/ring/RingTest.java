@@ -20,6 +20,7 @@ import io.delpha.sdk.security.IssuedKey;
 import io.delpha.sdk.security.ScopedSession;
 import io.delpha.sdk.testing.CassandraRing;
 import io.delpha.sdk.testing.MutableClock;
+import io.delpha.sdk.testing.ServerSupport;
 import io.delpha.sdk.testing.TokenRangeCount;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -90,10 +91,8 @@ class RingTest {
 
       CompletableFuture<IngestReport> first = CompletableFuture.supplyAsync(ingestor::ingestPending);
       // kill the third node once rows are flowing
-      long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-      while (cass.execute("SELECT id FROM ring_customer.readings LIMIT 1").one() == null && System.nanoTime() < deadline) {
-        Thread.sleep(50);
-      }
+      ServerSupport.await("the first rows of readings.csv in ring_customer.readings", Duration.ofSeconds(120),
+          () -> cass.execute("SELECT id FROM ring_customer.readings LIMIT 1").one() != null);
       ring.node(2).kill();
       ring.awaitState(cass.session(), 2, NodeState.DOWN, Duration.ofSeconds(60));
       List<FileIngestion> outcomes = new ArrayList<>(first.get().files());
