@@ -77,7 +77,7 @@ import org.slf4j.LoggerFactory;
  * only key holders' access goes through {@link #authenticate(String)} and {@link #open(String)}.
  * Thread-safe.
  */
-public final class AccessKeys {
+public final class AccessKeys implements AutoCloseable {
 
   /** The organisation recorded for the admin key; not a valid organisation name. */
   public static final String ADMIN_ORGANISATION = "*";
@@ -108,6 +108,9 @@ public final class AccessKeys {
   private final boolean statementGuard;
   private final SessionAuthority authority = new Authority();
   private final Recorder metrics;
+  private final java.util.concurrent.ScheduledExecutorService sweeper;
+  /** Key ids whose role this instance has dropped (the sweep drops each dead key's role once per process). */
+  private final Set<String> droppedRoles = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private AccessKeys(Builder b) {
     this.host = b.cass;
@@ -117,12 +120,14 @@ public final class AccessKeys {
     this.recheckInterval = b.recheckInterval;
     this.reservedKeyspaces = b.reservedKeyspaces;
     this.login = b.login;
-    this.roles = b.login == null ? null : new DatabaseRoles(b.cass);
+    this.roles = b.login == null ? null : new DatabaseRoles(b.cass,
+        b.rolePasswordKey != null ? b.rolePasswordKey : DatabaseRoles.randomPasswordKey(), b.cidrGroups);
     this.statementGuard = b.statementGuard;
     this.throttle = new FailureThrottle(b.maxFailures, b.failureWindow);
     this.codec = new KeyCodec(new SecureRandom());
     this.audit = new AuditLog(cass, keyspace, clock);
     this.metrics = Recorder.of(b.metrics);
+    this.sweeper = roles == null ? null : startRoleSweep(b.roleSweepInterval);
   }
 
   /**
@@ -180,7 +185,7 @@ public final class AccessKeys {
     roles.grantAll(p.organisation(), allowed);
     CqlExecutor asRole;
     try {
-      asRole = login.connect(DatabaseRoles.keyRole(p.keyId()), DatabaseRoles.password(v.secret()));
+      asRole = loginAsRole(p.keyId());
     } catch (DelphaException e) {
       if (e instanceof ServiceUnavailableException) {
         throw e;
@@ -298,7 +303,7 @@ public final class AccessKeys {
     }
     KeyCodec.NewKey k = codec.generate();
     if (roles != null) {
-      roles.createKeyRole(k.id(), org, k.secret());
+      roles.createKeyRole(k.id(), org);
     }
     insertKey(k, org, KeyRole.ORG, now, expiresAt);
     audit.record(k.id(), org, "ISSUE", AuditLog.GRANTED, "organisation key issued"
@@ -330,6 +335,7 @@ public final class AccessKeys {
     }
     if (roles != null && KeyRole.ORG.name().equals(row.getString("role"))) {
       roles.dropKeyRole(keyId);
+      droppedRoles.add(keyId);
     }
     if (KeyRole.ADMIN.name().equals(row.getString("role"))) {
       cass.execute("DELETE FROM " + keyspace + ".admin_slot WHERE slot = ? IF key_id = ?", ADMIN_SLOT, keyId);
@@ -339,14 +345,14 @@ public final class AccessKeys {
   }
 
   /**
-   * Drops the Cassandra login role of every organisation key that has expired (with {@link
-   * Builder#cassandraRoles(DatabaseLogin)}; does nothing without it). Cassandra roles do not expire,
-   * and a key's holder can derive its role's password, so until the role is dropped the holder could
-   * still log in to Cassandra directly, past the library. An expired key's role is also dropped when
-   * the key is next presented; call this on a schedule (every minute, say) to close the window for keys
-   * that are never presented again. Revoked keys lose their role at {@link #revoke(String)}.
+   * Drops the Cassandra login role of every organisation key that has expired or was revoked (with {@link
+   * Builder#cassandraRoles(DatabaseLogin)}; does nothing without it). The library runs this itself on a schedule
+   * ({@link Builder#roleSweepInterval}, every minute by default) and drops an expired key's role when the key is
+   * next presented, so the host need not call it; it is public for an immediate sweep. A key's holder cannot log
+   * in as its role in any case (the role's password comes from the host's role-password key, never from the
+   * access key): dropping dead roles keeps the cluster's role list to what is live.
    *
-   * @return how many roles were dropped
+   * @return how many roles were dropped by this call
    * @throws ServiceUnavailableException when Cassandra cannot be reached
    */
   public int dropExpiredRoles() {
@@ -354,20 +360,95 @@ public final class AccessKeys {
       return 0;
     }
     Instant now = clock.instant();
-    List<String> expired = new ArrayList<>();
-    for (Row r : cass.execute("SELECT key_id, role, expires_at FROM " + keyspace + ".access_keys")) {
+    List<String> dead = new ArrayList<>();
+    for (Row r : cass.execute("SELECT key_id, role, expires_at, revoked_at FROM " + keyspace + ".access_keys")) {
       Instant expiresAt = r.getInstant("expires_at");
-      if (expiresAt != null && !now.isBefore(expiresAt) && KeyRole.ORG.name().equals(r.getString("role"))) {
-        expired.add(r.getString("key_id"));
+      boolean expired = expiresAt != null && !now.isBefore(expiresAt);
+      if ((expired || r.getInstant("revoked_at") != null) && KeyRole.ORG.name().equals(r.getString("role"))
+          && !droppedRoles.contains(r.getString("key_id"))) {
+        dead.add(r.getString("key_id"));
       }
     }
-    for (String keyId : expired) {
+    for (String keyId : dead) {
       roles.dropKeyRole(keyId);
+      droppedRoles.add(keyId);
     }
-    if (!expired.isEmpty()) {
-      LOG.info("dropped the Cassandra roles of {} expired key(s)", expired.size());
+    if (!dead.isEmpty()) {
+      LOG.info("dropped the Cassandra roles of {} expired or revoked key(s)", dead.size());
     }
-    return expired.size();
+    return dead.size();
+  }
+
+  /**
+   * Sets the password of every live organisation key's role to the one the current role-password key gives
+   * ({@link Builder#cassandraRoles(DatabaseLogin, io.delpha.sdk.core.Secret)}). Run it once after rotating that key
+   * (docs/security.md, "Rotating the role-password key"), and once after upgrading from a version whose role
+   * passwords were derived from the access keys. Without it, each key's role is re-set the first time the key is
+   * presented and its login fails. Does nothing without Cassandra roles.
+   *
+   * @return how many roles were re-set
+   * @throws ServiceUnavailableException when Cassandra cannot be reached
+   */
+  public int rotateRolePasswords() {
+    if (roles == null) {
+      return 0;
+    }
+    Instant now = clock.instant();
+    int n = 0;
+    for (Row r : cass.execute("SELECT key_id, role, expires_at, revoked_at FROM " + keyspace + ".access_keys")) {
+      Instant expiresAt = r.getInstant("expires_at");
+      if (KeyRole.ORG.name().equals(r.getString("role")) && r.getInstant("revoked_at") == null
+          && (expiresAt == null || now.isBefore(expiresAt))) {
+        roles.resetPassword(r.getString("key_id"));
+        n++;
+      }
+    }
+    LOG.info("re-set the Cassandra role passwords of {} live key(s)", n);
+    return n;
+  }
+
+  /**
+   * Stops the sweep of dead Cassandra roles (with {@link Builder#cassandraRoles}); the connection given to
+   * {@link #on} stays open (it is the host's). Idempotent; the key store stays usable.
+   */
+  @Override
+  public void close() {
+    if (sweeper != null) {
+      sweeper.shutdownNow();
+    }
+    audit.flush();
+  }
+
+  /**
+   * Logs in as the key's role. A refused login (a role made under an earlier role-password key, or by an older
+   * version) gets its password re-set once; the key was verified before, so only its holder can cause this.
+   */
+  private CqlExecutor loginAsRole(String keyId) {
+    String role = DatabaseRoles.keyRole(keyId);
+    try {
+      return login.connect(role, roles.password(keyId));
+    } catch (io.delpha.sdk.core.AuthenticationException refused) {
+      roles.resetPassword(keyId);
+      return login.connect(role, roles.password(keyId));
+    }
+  }
+
+  private java.util.concurrent.ScheduledExecutorService startRoleSweep(Duration every) {
+    var exec = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "delpha-role-sweep");
+      t.setDaemon(true);
+      return t;
+    });
+    long ms = every.toMillis();
+    exec.scheduleWithFixedDelay(() -> {
+      try {
+        dropExpiredRoles();
+      } catch (RuntimeException e) {
+        LOG.warn("the sweep of expired keys' Cassandra roles failed ({}); it runs again in {}", e.getClass()
+            .getSimpleName(), every);
+      }
+    }, ms, ms, java.util.concurrent.TimeUnit.MILLISECONDS);
+    return exec;
   }
 
   // ---------------------------------------------------------------- organisation registry
@@ -376,9 +457,15 @@ public final class AccessKeys {
    * Gives an organisation a keyspace. A keyspace belongs to one organisation at most; assigning it again
    * to the same one changes nothing. The keyspace need not exist yet.
    *
+   * <p>Linearizable across processes: the owner row ({@code keyspace_owners}) is claimed first by a lightweight
+   * transaction and is the only truth of who owns a keyspace; the organisation's list ({@code org_keyspaces}) is
+   * an index that {@link #keyspacesOf} reads only through the owner rows. So an assignment racing an unassignment
+   * or another organisation's assignment never leaves a keyspace reachable by two organisations.
+   *
    * @param organisation the organisation
    * @param keyspaceName the keyspace (unquoted name; lower-cased as Cassandra does)
-   * @throws ConflictException when the keyspace belongs to another organisation
+   * @throws ConflictException when the keyspace belongs to another organisation (also when another organisation
+   *     took it while this call ran)
    * @throws InvalidInputException for a system keyspace, the security keyspace or a reserved keyspace
    *     ({@link Builder#reservedKeyspaces})
    */
@@ -397,6 +484,17 @@ public final class AccessKeys {
     }
     cass.execute("INSERT INTO " + keyspace + ".org_keyspaces (organisation, keyspace_name, assigned_at) "
         + "VALUES (?, ?, ?)", org, ks, now);
+    String after = ownerOf(ks, true);
+    if (!org.equals(after)) {
+      // an unassignment (and perhaps another organisation's assignment) came in between: ours is undone
+      cass.execute("DELETE FROM " + keyspace + ".org_keyspaces WHERE organisation = ? AND keyspace_name = ?", org, ks);
+      if (after != null) {
+        throw new ConflictException("keyspace " + ks + " was taken by organisation " + after + " while it was "
+            + "being assigned to " + org);
+      }
+      audit.record(null, org, "ASSIGN_KEYSPACE", AuditLog.DENIED, "keyspace " + ks + " was unassigned concurrently");
+      return;
+    }
     if (roles != null) {
       roles.grant(org, ks);
     }
@@ -405,7 +503,8 @@ public final class AccessKeys {
 
   /**
    * Takes a keyspace away from an organisation; open sessions lose it within the revocation check
-   * interval.
+   * interval. The owner row is released first (a lightweight transaction, only if the organisation holds it),
+   * then the index row is removed. Unassigning a keyspace the organisation does not own changes nothing.
    *
    * @param organisation the organisation
    * @param keyspaceName the keyspace
@@ -413,25 +512,56 @@ public final class AccessKeys {
   public void unassignKeyspace(String organisation, String keyspaceName) {
     String org = organisation(organisation);
     String ks = keyspaceName(keyspaceName);
-    cass.execute("DELETE FROM " + keyspace + ".org_keyspaces WHERE organisation = ? AND keyspace_name = ?", org, ks);
     cass.execute("DELETE FROM " + keyspace + ".keyspace_owners WHERE keyspace_name = ? IF organisation = ?", ks, org);
-    if (roles != null) {
+    cass.execute("DELETE FROM " + keyspace + ".org_keyspaces WHERE organisation = ? AND keyspace_name = ?", org, ks);
+    if (roles != null && !org.equals(ownerOf(ks, false))) {
       roles.revoke(org, ks);
     }
     audit.record(null, org, "UNASSIGN_KEYSPACE", AuditLog.GRANTED, "keyspace " + ks + " unassigned");
   }
 
   /**
+   * The keyspaces an organisation owns: the entries of its list whose owner row names it. An entry whose owner
+   * row names another organisation or none (left by a race, or a crash between the two writes) is not returned
+   * and is removed.
+   *
    * @param organisation the organisation
    * @return the keyspaces it owns, sorted
    */
   public List<String> keyspacesOf(String organisation) {
     String org = organisation(organisation);
-    List<String> names = new ArrayList<>();
+    List<String> listed = new ArrayList<>();
     for (Row r : cass.execute("SELECT keyspace_name FROM " + keyspace + ".org_keyspaces WHERE organisation = ?", org)) {
-      names.add(r.getString("keyspace_name"));
+      listed.add(r.getString("keyspace_name"));
+    }
+    if (listed.isEmpty()) {
+      return List.of();
+    }
+    Set<String> owned = new HashSet<>();
+    for (Row r : cass.execute("SELECT keyspace_name, organisation FROM " + keyspace + ".keyspace_owners "
+        + "WHERE keyspace_name IN ?", listed)) {
+      if (org.equals(r.getString("organisation"))) {
+        owned.add(r.getString("keyspace_name"));
+      }
+    }
+    List<String> names = new ArrayList<>();
+    for (String ks : listed) {
+      if (owned.contains(ks)) {
+        names.add(ks);
+      } else {
+        cass.execute("DELETE FROM " + keyspace + ".org_keyspaces WHERE organisation = ? AND keyspace_name = ?", org,
+            ks);
+      }
     }
     return List.copyOf(names);
+  }
+
+  /** The owner row's organisation, read linearizably ({@code LOCAL_SERIAL}) when asked, else at quorum. */
+  private String ownerOf(String ks, boolean serial) {
+    SimpleStatement read = SimpleStatement.newInstance("SELECT organisation FROM " + keyspace
+        + ".keyspace_owners WHERE keyspace_name = ?", ks);
+    Row row = cass.execute(serial ? read.setConsistencyLevel(DefaultConsistencyLevel.LOCAL_SERIAL) : read).one();
+    return row == null ? null : row.getString("organisation");
   }
 
   // ---------------------------------------------------------------- audit
@@ -466,7 +596,7 @@ public final class AccessKeys {
 
   // ---------------------------------------------------------------- internals
 
-  private record Verified(KeyPrincipal principal, Instant expiresAt, byte[] secret) {}
+  private record Verified(KeyPrincipal principal, Instant expiresAt) {}
 
   private Verified verify(String presentedKey, String action) {
     String outcome = "error"; // Cassandra unreachable: neither granted nor refused
@@ -498,17 +628,21 @@ public final class AccessKeys {
     Instant now = clock.instant();
     KeyCodec.Parsed parsed = KeyCodec.parse(presentedKey);
     String id = parsed.id();
-    if (throttle.isThrottled(id, now)) {
-      audit.recordFailure(id, null, action, AuditLog.THROTTLED, "too many failures for this key id; refused unchecked");
-      LOG.info("access denied for key {}", id == null ? FailureThrottle.NO_ID : id);
-      throw new KeyRefused("throttled", new AccessDeniedException(DENIED));
-    }
     if (!parsed.wellFormed()) {
       throw fail(id, null, action, "malformed", parsed.problem(), now);
     }
+    // every well-formed key costs one lookup and one hash comparison, and its refusal is audited off the calling
+    // thread: neither answers nor timings tell a known id from an unknown one, or a throttled id from another
     Row row = cass.execute("SELECT organisation, role, secret_hash, expires_at, revoked_at FROM " + keyspace
         + ".access_keys WHERE key_id = ?", id).one();
     byte[] candidate = KeyCodec.hash(id, parsed.secret());
+    if (throttle.isThrottled(id, now)) {
+      KeyCodec.matches(NO_HASH, candidate);
+      audit.recordFailure(id, row == null ? null : row.getString("organisation"), action, AuditLog.THROTTLED,
+          "too many failures for this key id; refused unchecked");
+      LOG.info("access denied for key {}", id);
+      throw new KeyRefused("throttled", new AccessDeniedException(DENIED));
+    }
     if (row == null) {
       KeyCodec.matches(NO_HASH, candidate); // same work as for a known id
       throw fail(id, null, action, "unknown", "unknown key id", now);
@@ -525,6 +659,7 @@ public final class AccessKeys {
     if (expiresAt != null && !now.isBefore(expiresAt)) {
       if (roles != null && KeyRole.ORG.name().equals(row.getString("role"))) {
         roles.dropKeyRole(id); // Cassandra roles do not expire: the first use after expiry removes it
+        droppedRoles.add(id);
       }
       throw fail(id, org, action, "expired", "key expired at " + expiresAt, now);
     }
@@ -532,13 +667,17 @@ public final class AccessKeys {
     if (role == KeyRole.ADMIN && !id.equals(readAdminSlot())) {
       throw fail(id, org, action, "superseded", "not the active admin key", now);
     }
-    audit.record(id, org, action, AuditLog.GRANTED, "valid " + role + " key");
-    return new Verified(new KeyPrincipal(id, org, role), expiresAt, parsed.secret());
+    audit.recordHolder(id, org, action, AuditLog.GRANTED, "valid " + role + " key");
+    return new Verified(new KeyPrincipal(id, org, role), expiresAt);
   }
 
   /** A key that failed authentication: counted by the throttle, audited within the failure budget. */
   private KeyRefused fail(String id, String org, String action, String outcome, String reason, Instant now) {
-    throttle.recordFailure(id, now);
+    if (org != null) {
+      // only ids of real keys are counted: made-up ids fail anyway, and a flood of them cannot crowd out the
+      // counts of real keys under attack (their number is bounded by the keys issued)
+      throttle.recordFailure(id, now);
+    }
     audit.recordFailure(id, org, action, AuditLog.DENIED, reason);
     LOG.info("access denied for key {}", id == null ? FailureThrottle.NO_ID : id);
     return new KeyRefused(outcome, new AccessDeniedException(DENIED));
@@ -546,7 +685,7 @@ public final class AccessKeys {
 
   /** A refusal of an authenticated key (a statement, a session re-check): always audited one by one. */
   private AccessDeniedException deny(String id, String org, String action, String reason) {
-    audit.record(id, org, action, AuditLog.DENIED, reason);
+    audit.recordHolder(id, org, action, AuditLog.DENIED, reason);
     metrics.count(Meter.SECURITY_DENIALS, 1, "action", action.toLowerCase(Locale.ROOT));
     LOG.info("access denied for key {}", id == null ? FailureThrottle.NO_ID : id);
     return new AccessDeniedException(DENIED);
@@ -645,6 +784,11 @@ public final class AccessKeys {
 
   /** Lets sessions re-check their key and audit their refusals. */
   private final class Authority implements SessionAuthority {
+    private static final long SCHEMA_REFRESH_NANOS = 1_000_000_000L;
+    private final Object schemaLock = new Object();
+    private com.datastax.oss.driver.api.core.metadata.Metadata lastSchema;
+    private long lastSchemaNanos;
+
     @Override
     public Optional<Set<String>> recheck(KeyPrincipal p) {
       Row row = cass.execute("SELECT revoked_at, expires_at FROM " + keyspace + ".access_keys WHERE key_id = ?",
@@ -670,6 +814,18 @@ public final class AccessKeys {
     @Override
     public AccessDeniedException refuse(KeyPrincipal p, String reason) {
       return deny(p.keyId(), p.organisation(), "STATEMENT", reason);
+    }
+
+    @Override
+    public com.datastax.oss.driver.api.core.metadata.Metadata schema() {
+      synchronized (schemaLock) { // coalesced: callers during a refresh wait for it and share its result
+        long now = System.nanoTime();
+        if (lastSchema == null || now - lastSchemaNanos >= SCHEMA_REFRESH_NANOS) {
+          lastSchema = host.schema();
+          lastSchemaNanos = System.nanoTime();
+        }
+        return lastSchema;
+      }
     }
 
     @Override
@@ -704,6 +860,9 @@ public final class AccessKeys {
     private Duration failureWindow = Duration.ofMinutes(1);
     private Set<String> reservedKeyspaces = Set.of(DEFAULT_INGEST_KEYSPACE);
     private DatabaseLogin login;
+    private io.delpha.sdk.core.Secret rolePasswordKey;
+    private Set<String> cidrGroups = Set.of();
+    private Duration roleSweepInterval = Duration.ofMinutes(1);
     private boolean statementGuard = true;
     private Metrics metrics = Metrics.none();
 
@@ -746,17 +905,64 @@ public final class AccessKeys {
      * delpha_org_<organisation>} granted {@code SELECT} and {@code MODIFY} on the organisation's keyspaces
      * only; {@link AccessKeys#issue}, {@link AccessKeys#assignKeyspace}, {@link AccessKeys#unassignKeyspace}
      * and {@link AccessKeys#revoke} keep the roles in step, and {@link AccessKeys#open} runs an organisation
-     * key's session on a connection logged in as its role. The role's password is derived from the key's
-     * secret at each open and never stored; Cassandra keeps only its bcrypt hash. The connection given to
-     * {@link AccessKeys#on} needs to create, alter and drop roles and to grant on the organisations'
-     * keyspaces (a superuser, or a role with those permissions). Keys issued before this was enabled have no
-     * role: reissue them. Default: off (one connection, the library's guard alone).
+     * key's session on a connection logged in as its role. The connection given to {@link AccessKeys#on} needs
+     * to create, alter and drop roles and to grant on the organisations' keyspaces (a superuser, or a role with
+     * those permissions). Keys issued before this was enabled have no role: reissue them. Default: off (one
+     * connection, the library's guard alone).
+     *
+     * <p>This form makes a random role-password key for this instance: right for one process. Several processes
+     * sharing a key store should give the same key to each with {@link #cassandraRoles(DatabaseLogin,
+     * io.delpha.sdk.core.Secret)}; otherwise each re-sets a role's password the first time it opens that key.
      *
      * @param login opens a connection as a role (e.g. a {@code CassandraManager} with those credentials)
      * @return this builder
      */
     public Builder cassandraRoles(DatabaseLogin login) {
       this.login = Objects.requireNonNull(login, "login");
+      return this;
+    }
+
+    /**
+     * {@link #cassandraRoles(DatabaseLogin)} with the host's role-password key: each key role's password is
+     * HMAC-SHA256 of the key id under it. Only the host holds it (a {@code SecretProvider} entry, e.g. {@code
+     * Secret.of(secrets.secret("delpha/role-password-key"))}, 32 random bytes base64-encoded), so no access key's
+     * holder can compute a role's password and log in to Cassandra directly. Roles are created and altered
+     * {@code WITH HASHED PASSWORD} (bcrypt made here), so the password is never sent as statement text. Rotate it
+     * as docs/security.md says: change the entry, then call {@link AccessKeys#rotateRolePasswords()} once.
+     *
+     * @param login opens a connection as a role
+     * @param rolePasswordKey the host's role-password key (at least 16 characters)
+     * @return this builder
+     */
+    public Builder cassandraRoles(DatabaseLogin login, io.delpha.sdk.core.Secret rolePasswordKey) {
+      this.login = Objects.requireNonNull(login, "login");
+      this.rolePasswordKey = Objects.requireNonNull(rolePasswordKey, "rolePasswordKey");
+      return this;
+    }
+
+    /**
+     * Restricts the key roles' logins to the host's networks (Cassandra 5.0 {@code ACCESS FROM CIDRS}). The
+     * cluster needs the CIDR authorizer ({@code cidr_authorizer: class_name: CassandraCIDRAuthorizer} in
+     * cassandra.yaml) and the groups defined ({@code nodetool updatecidrgroup <group> <cidr>...}).
+     *
+     * @param cidrGroups the CIDR groups the host's processes connect from (default: none, no restriction)
+     * @return this builder
+     */
+    public Builder roleAccessFromCidrs(Collection<String> cidrGroups) {
+      this.cidrGroups = Set.copyOf(Objects.requireNonNull(cidrGroups, "cidrGroups"));
+      return this;
+    }
+
+    /**
+     * @param every how often the library drops the Cassandra roles of expired and revoked keys (default 1
+     *     minute; with {@link #cassandraRoles} only)
+     * @return this builder
+     */
+    public Builder roleSweepInterval(Duration every) {
+      if (every == null || every.isNegative() || every.isZero()) {
+        throw new InvalidInputException("roleSweepInterval must be positive, was " + every);
+      }
+      this.roleSweepInterval = every;
       return this;
     }
 

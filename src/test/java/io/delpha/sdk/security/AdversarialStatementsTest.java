@@ -255,7 +255,7 @@ class AdversarialStatementsTest {
       case 2 -> new Stmt("UPDATE " + k + ".admin_slot SET key_id = ? WHERE slot = 'admin'", List.of("0123456789abcdef0123"), true);
       case 3 -> new Stmt("INSERT INTO " + k + ".access_keys (key_id, organisation, role) VALUES (?, ?, ?)",
           List.of("0123456789abcdef0123", "acme", "ADMIN"), true);
-      case 4 -> new Stmt("DELETE FROM " + k + ".audit_log WHERE day = ?", List.of(java.time.LocalDate.now(java.time.ZoneOffset.UTC)), true);
+      case 4 -> new Stmt("DELETE FROM " + k + ".audit_events WHERE day = ? AND hour = 0", List.of(java.time.LocalDate.now(java.time.ZoneOffset.UTC)), true);
       default -> new Stmt("SELECT * FROM " + k + ".access_keys", List.of(), true);
     };
   }
@@ -348,7 +348,7 @@ class AdversarialStatementsTest {
         rows.add(table + " " + row.getString(0));
       }
     }
-    rows.add("audit rows kept: " + !cass.execute("SELECT day FROM " + STORE + ".audit_log LIMIT 1").all().isEmpty());
+    rows.add("audit rows kept: " + !cass.execute("SELECT day FROM " + STORE + ".audit_events LIMIT 1").all().isEmpty());
     rows.addAll(schema(STORE));
     rows.sort(String::compareTo);
     return rows;

@@ -85,6 +85,7 @@ public final class CassandraServer implements AutoCloseable {
   private final int storagePort;
   private final String initialToken;
   private final String seed;
+  private final int jmxPort = ServerSupport.freePort();
   private Process process;
   private long logOffset;
 
@@ -235,6 +236,27 @@ public final class CassandraServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Sets the probability that the node traces a request, as {@code nodetool settraceprobability} does (over the
+   * node's local JMX port): at 1.0 every request's statement, bound values and events land in {@code
+   * system_traces}, which every Cassandra role may read.
+   *
+   * @param probability between 0 and 1
+   */
+  public void setTraceProbability(double probability) {
+    try {
+      var url = new javax.management.remote.JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + jmxPort
+          + "/jmxrmi");
+      try (var connector = javax.management.remote.JMXConnectorFactory.connect(url)) {
+        connector.getMBeanServerConnection().setAttribute(
+            new javax.management.ObjectName("org.apache.cassandra.db:type=StorageService"),
+            new javax.management.Attribute("TraceProbability", probability));
+      }
+    } catch (IOException | javax.management.JMException e) {
+      throw new IllegalStateException("could not set the trace probability over JMX port " + jmxPort, e);
+    }
+  }
+
   /** Starts (or restarts) the node, keeping its data, and waits until it answers CQL. */
   public synchronized void start() {
     if (process != null && process.isAlive()) {
@@ -257,7 +279,7 @@ public final class CassandraServer implements AutoCloseable {
         "-Dlogback.configurationFile=" + dir.resolve("conf/logback.xml"),
         "-Dcassandra.skip_wait_for_gossip_to_settle=0", "-Dcassandra.ring_delay_ms=100",
         "-Dcassandra.superuser_setup_delay_ms=0",
-        "-Dcassandra.jmx.local.port=" + ServerSupport.freePort(),
+        "-Dcassandra.jmx.local.port=" + jmxPort,
         "-Ddelpha.parent.pid=" + ProcessHandle.current().pid()));
     for (String e : List.of("java.base/jdk.internal.misc", "java.base/jdk.internal.ref", "java.base/sun.nio.ch",
         "java.management.rmi/com.sun.jmx.remote.internal.rmi", "java.rmi/sun.rmi.registry",

@@ -8,15 +8,36 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The append-only audit table: one partition per UTC day, rows clustered by a time-based UUID, written
- * with plain inserts of fresh ids and never updated or deleted by the library.
+ * The append-only audit table: partitions per UTC day and hour ({@code ((day, hour), event_id)}), rows
+ * clustered by a time-based UUID, written with plain inserts of fresh ids and never updated or deleted by the
+ * library.
+ *
+ * <p>What key holders cause (authentications, refusals of their keys and statements) is bounded: refusals of
+ * unauthenticated keys by a budget per minute ({@value #FAILURE_BUDGET} per organisation, and as many for keys of
+ * no known organisation), and everything a budget's keys cause by a cap of {@value #HOURLY_CAP} rows per hour;
+ * beyond either, events are counted by action and outcome and written as one {@link #AGGREGATED} row when the
+ * window ends (at the next such event of a later window, or at {@link #flush()}). These rows are written
+ * asynchronously, so a refusal answers in the same time whether or not it is written (no timing tells a known key
+ * id from an unknown one); {@link #stream} first waits for this process's writes in flight. The host's own actions
+ * (issue, revoke, assign) are written synchronously and never capped.
  */
 public final class AuditLog {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
 
   /** The outcome of an allowed action. */
   public static final String GRANTED = "GRANTED";
@@ -25,21 +46,30 @@ public final class AuditLog {
   /** The outcome of an attempt refused unchecked because its key id failed too often. */
   public static final String THROTTLED = "THROTTLED";
 
-  /** The outcome of a summary row counting refusals not recorded one by one. */
+  /** The outcome of a summary row counting events not recorded one by one. */
   public static final String AGGREGATED = "AGGREGATED";
 
   private static final int MAX_REASON = 1000;
-  /** Refusals recorded one by one per window; beyond it they are counted into one summary row. */
+  /** Refusals of unauthenticated keys recorded one by one per budget and minute. */
   static final int FAILURE_BUDGET = 100;
   static final Duration FAILURE_WINDOW = Duration.ofMinutes(1);
+  /** Rows a budget's keys may cause per hour, all kinds together. */
+  static final int HOURLY_CAP = 1000;
+  /** Writes in flight at most; beyond, events are counted instead (a stalled cluster cannot fill the heap). */
+  private static final int MAX_IN_FLIGHT = 1000;
 
   private final CqlExecutor cass;
   private final String table;
   private final Clock clock;
   private Instant windowStart;
-  /** Refusals written one by one in this window, per budget (unknown keys; each organisation's keys). */
-  private final Map<String, Integer> recordedInWindow = new java.util.HashMap<>();
-  private final Map<String, Integer> suppressed = new TreeMap<>();
+  private Instant hourStart;
+  /** Refusals written one by one in this minute, per budget (unknown keys; each organisation's keys). */
+  private final Map<String, Integer> recordedInWindow = new HashMap<>();
+  /** Rows written this hour, per budget. */
+  private final Map<String, Integer> recordedInHour = new HashMap<>();
+  private final Map<String, Integer> suppressedInWindow = new TreeMap<>();
+  private final Map<String, Integer> suppressedInHour = new TreeMap<>();
+  private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
 
   /**
    * @param cass where the table lives
@@ -48,7 +78,7 @@ public final class AuditLog {
    */
   public AuditLog(CqlExecutor cass, String keyspace, Clock clock) {
     this.cass = cass;
-    this.table = keyspace + ".audit_log";
+    this.table = keyspace + ".audit_events";
     this.clock = clock;
   }
 
@@ -56,14 +86,14 @@ public final class AuditLog {
    * @return the statement creating the table
    */
   public String createTable() {
-    return "CREATE TABLE IF NOT EXISTS " + table + " (day date, event_id timeuuid, at timestamp, key_id text, "
-        + "organisation text, action text, outcome text, reason text, PRIMARY KEY ((day), event_id)) "
-        + "WITH CLUSTERING ORDER BY (event_id ASC)";
+    return "CREATE TABLE IF NOT EXISTS " + table + " (day date, hour tinyint, event_id timeuuid, at timestamp, "
+        + "key_id text, organisation text, action text, outcome text, reason text, "
+        + "PRIMARY KEY ((day, hour), event_id)) WITH CLUSTERING ORDER BY (event_id ASC)";
   }
 
   /**
-   * Appends one event. The reason is redacted of anything shaped like an access key and cut to 1000
-   * characters.
+   * Appends one event of the host's own (issue, revoke, assign, ...), synchronously and uncapped. The reason is
+   * redacted of anything shaped like an access key and cut to 1000 characters.
    *
    * @param keyId the key concerned, or {@code null}
    * @param organisation its organisation, or {@code null}
@@ -73,25 +103,31 @@ public final class AuditLog {
    */
   public void record(String keyId, String organisation, String action, String outcome, String reason) {
     Instant now = clock.instant();
-    String safe = KeyCodec.redact(reason);
-    if (safe != null && safe.length() > MAX_REASON) {
-      safe = safe.substring(0, MAX_REASON) + "...";
-    }
-    cass.execute("INSERT INTO " + table + " (day, event_id, at, key_id, organisation, action, outcome, reason) "
-        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", LocalDate.ofInstant(now, ZoneOffset.UTC), Uuids.timeBased(), now,
-        keyId, organisation, action, outcome, safe);
+    cass.execute(insert(), values(now, keyId, organisation, action, outcome, reason));
   }
 
   /**
-   * Appends a refusal ({@link #DENIED} or {@link #THROTTLED}) within a budget: the first {@value
-   * #FAILURE_BUDGET} of each one-minute window are written one by one; later ones in the window are only
-   * counted, by action and outcome, and written as one {@link #AGGREGATED} row when the next refusal
-   * arrives in a later window. Keys of no known organisation (unknown ids, malformed keys) share one
-   * budget, and the keys of each organisation have a budget of their own, so a flood of made-up keys
-   * cannot hide attempts on a real organisation's keys (a wrong secret for a known key id). A flood thus
-   * costs at most {@value #FAILURE_BUDGET} writes a minute per organisation under attack plus {@value
-   * #FAILURE_BUDGET} for unknown keys, whatever its rate. Counts not yet written are lost if the process
-   * stops.
+   * Appends an event a key holder caused (an authentication, a refusal of an authenticated key's statement or
+   * session), within its organisation's hourly cap, asynchronously.
+   *
+   * @param keyId the key concerned
+   * @param organisation its organisation
+   * @param action what was attempted
+   * @param outcome {@link #GRANTED} or {@link #DENIED}
+   * @param reason why
+   */
+  public void recordHolder(String keyId, String organisation, String action, String outcome, String reason) {
+    admit(keyId, organisation, action, outcome, reason, false);
+  }
+
+  /**
+   * Appends a refusal of an unauthenticated key ({@link #DENIED} or {@link #THROTTLED}) within a budget: the
+   * first {@value #FAILURE_BUDGET} of each one-minute window are written one by one (and at most {@value
+   * #HOURLY_CAP} an hour with the budget's other events); later ones are only counted, by action and outcome, and
+   * written as one {@link #AGGREGATED} row when the window ends. Keys of no known organisation (unknown ids,
+   * malformed keys) share one budget, and the keys of each organisation have a budget of their own, so a flood of
+   * made-up keys cannot hide attempts on a real organisation's keys. Counts not yet written are lost if the
+   * process stops without {@link #flush()}.
    *
    * @param keyId the key concerned, or {@code null}
    * @param organisation its organisation, or {@code null}
@@ -100,44 +136,141 @@ public final class AuditLog {
    * @param reason why
    */
   public void recordFailure(String keyId, String organisation, String action, String outcome, String reason) {
-    Map<String, Integer> summary = null;
-    boolean individually;
+    admit(keyId, organisation, action, outcome, reason, true);
+  }
+
+  private void admit(String keyId, String organisation, String action, String outcome, String reason,
+      boolean failure) {
+    Map<String, Integer> minuteSummary = null;
+    Map<String, Integer> hourSummary = null;
+    boolean write;
+    Instant now = clock.instant();
     synchronized (this) {
-      Instant now = clock.instant();
       if (windowStart == null || !now.isBefore(windowStart.plus(FAILURE_WINDOW))) {
-        if (!suppressed.isEmpty()) {
-          summary = new TreeMap<>(suppressed);
-          suppressed.clear();
+        if (!suppressedInWindow.isEmpty()) {
+          minuteSummary = new TreeMap<>(suppressedInWindow);
+          suppressedInWindow.clear();
         }
         windowStart = now;
         recordedInWindow.clear();
       }
+      Instant hour = now.truncatedTo(ChronoUnit.HOURS);
+      if (hourStart == null || !hour.equals(hourStart)) {
+        if (!suppressedInHour.isEmpty()) {
+          hourSummary = new TreeMap<>(suppressedInHour);
+          suppressedInHour.clear();
+        }
+        hourStart = hour;
+        recordedInHour.clear();
+      }
       String budget = organisation == null ? "" : organisation;
-      int recorded = recordedInWindow.getOrDefault(budget, 0);
-      individually = recorded < FAILURE_BUDGET;
-      if (individually) {
-        recordedInWindow.put(budget, recorded + 1);
+      String what = action + " " + outcome + (organisation == null ? "" : " for " + organisation);
+      int inHour = recordedInHour.getOrDefault(budget, 0);
+      int inWindow = recordedInWindow.getOrDefault(budget, 0);
+      if (inHour >= HOURLY_CAP) {
+        suppressedInHour.merge(what, 1, Integer::sum);
+        write = false;
+      } else if (failure && inWindow >= FAILURE_BUDGET) {
+        suppressedInWindow.merge(what, 1, Integer::sum);
+        write = false;
       } else {
-        suppressed.merge(action + " " + outcome + (organisation == null ? "" : " for " + organisation), 1,
-            Integer::sum);
+        recordedInHour.put(budget, inHour + 1);
+        if (failure) {
+          recordedInWindow.put(budget, inWindow + 1);
+        }
+        write = true;
       }
     }
-    if (summary != null) {
-      record(null, null, "AUDIT_BUDGET", AGGREGATED, "refusals beyond " + FAILURE_BUDGET + " a minute per budget, counted "
-          + "but not recorded one by one: " + summary);
+    if (minuteSummary != null) {
+      writeAsync(now, null, null, "AUDIT_BUDGET", AGGREGATED, "refusals beyond " + FAILURE_BUDGET + " a minute per "
+          + "budget, counted but not recorded one by one: " + minuteSummary);
     }
-    if (individually) {
-      record(keyId, organisation, action, outcome, reason);
+    if (hourSummary != null) {
+      writeAsync(now, null, null, "AUDIT_BUDGET", AGGREGATED, "events beyond " + HOURLY_CAP + " an hour per "
+          + "organisation, counted but not recorded one by one: " + hourSummary);
+    }
+    if (write) {
+      writeAsync(now, keyId, organisation, action, outcome, reason);
     }
   }
 
   /**
+   * Writes the counts of events not yet summarised and waits (up to 10 s) for this process's writes in flight.
+   */
+  public void flush() {
+    Map<String, Integer> pending = new TreeMap<>();
+    synchronized (this) {
+      suppressedInWindow.forEach((k, v) -> pending.merge(k, v, Integer::sum));
+      suppressedInHour.forEach((k, v) -> pending.merge(k, v, Integer::sum));
+      suppressedInWindow.clear();
+      suppressedInHour.clear();
+    }
+    if (!pending.isEmpty()) {
+      writeAsync(clock.instant(), null, null, "AUDIT_BUDGET", AGGREGATED, "events beyond the audit budgets, counted "
+          + "but not recorded one by one: " + pending);
+    }
+    awaitInFlight();
+  }
+
+  private void awaitInFlight() {
+    CompletableFuture<?>[] all = inFlight.toArray(CompletableFuture[]::new);
+    try {
+      CompletableFuture.allOf(all).get(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      // a failed write was logged when it failed; a slow one is not waited for longer
+    }
+  }
+
+  private void writeAsync(Instant at, String keyId, String organisation, String action, String outcome,
+      String reason) {
+    if (inFlight.size() >= MAX_IN_FLIGHT) {
+      synchronized (this) {
+        suppressedInHour.merge("audit writes beyond " + MAX_IN_FLIGHT + " in flight", 1, Integer::sum);
+      }
+      return;
+    }
+    CompletableFuture<?> f;
+    try {
+      f = cass.executeAsync(insert(), values(at, keyId, organisation, action, outcome, reason)).toCompletableFuture();
+    } catch (RuntimeException e) {
+      LOG.warn("an audit event could not be written ({})", e.getClass().getSimpleName());
+      return;
+    }
+    inFlight.add(f);
+    f.whenComplete((ok, error) -> {
+      inFlight.remove(f);
+      if (error != null) {
+        LOG.warn("an audit event could not be written ({})", error.getClass().getSimpleName());
+      }
+    });
+  }
+
+  private String insert() {
+    return "INSERT INTO " + table + " (day, hour, event_id, at, key_id, organisation, action, outcome, reason) "
+        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  }
+
+  private static Object[] values(Instant now, String keyId, String organisation, String action, String outcome,
+      String reason) {
+    String safe = KeyCodec.redact(reason);
+    if (safe != null && safe.length() > MAX_REASON) {
+      safe = safe.substring(0, MAX_REASON) + "...";
+    }
+    return new Object[] {LocalDate.ofInstant(now, ZoneOffset.UTC), (byte) now.atOffset(ZoneOffset.UTC).getHour(),
+        Uuids.timeBased(), now, keyId, organisation, action, outcome, safe};
+  }
+
+  /**
    * @param day a UTC day
-   * @return that day's events, oldest first, read page by page as the stream is consumed (close it)
+   * @return that day's events, oldest first (hour by hour), read page by page as the stream is consumed (close
+   *     it); this process's writes in flight are waited for first
    */
   public Stream<AuditEvent> stream(LocalDate day) {
-    return cass.stream("SELECT event_id, at, key_id, organisation, action, outcome, reason FROM " + table
-        + " WHERE day = ?", day)
+    awaitInFlight();
+    return IntStream.range(0, 24).boxed().flatMap(h -> cass.stream("SELECT event_id, at, key_id, organisation, "
+        + "action, outcome, reason FROM " + table + " WHERE day = ? AND hour = ?", day, (byte) (int) h))
         .map(r -> new AuditEvent(r.getUuid("event_id"), r.getInstant("at"), r.getString("key_id"),
             r.getString("organisation"), r.getString("action"), r.getString("outcome"), r.getString("reason")));
   }

@@ -112,6 +112,9 @@ public final class CqlText {
     } else {
       table = new TableRef(null, tokens.get(at).internal());
     }
+    if (kind != Kind.SELECT && setsOwnTimestamp(tokens)) {
+      return Result.refused("USING TIMESTAMP: organisation keys write at the host's time, never a time of their own");
+    }
     List<String> functionKeyspaces = new ArrayList<>();
     for (int i = 0; i + 3 < tokens.size(); i++) {
       if (tokens.get(i).isName() && tokens.get(i + 1).isPunct('.') && tokens.get(i + 2).isName()
@@ -139,6 +142,21 @@ public final class CqlText {
     public Optional<Shape> accepted() {
       return Optional.ofNullable(shape);
     }
+  }
+
+  /** A top-level {@code USING ... TIMESTAMP ...} clause (before SET, WHERE or IF, where column names start). */
+  private static boolean setsOwnTimestamp(List<Token> tokens) {
+    int using = indexOfTopLevelWord(tokens, "USING");
+    for (int i = using + 1; using >= 0 && i < tokens.size(); i++) {
+      Token t = tokens.get(i);
+      if (t.isWord("SET") || t.isWord("WHERE") || t.isWord("IF")) {
+        return false;
+      }
+      if (t.isWord("TIMESTAMP")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static int indexOfTopLevelWord(List<Token> tokens, String word) {

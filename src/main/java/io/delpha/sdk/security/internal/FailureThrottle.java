@@ -8,13 +8,14 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Counts authentication failures per key id in a fixed window; once a key id reaches the limit, further
  * attempts are refused without checking until the window ends. In memory, per {@code AccessKeys}
- * instance, bounded in size.
+ * instance, bounded in size: {@code AccessKeys} counts only ids of real keys, and when the bound is reached with
+ * every window still open, new ids go uncounted while the counts held stay (a flood never empties them).
  */
 public final class FailureThrottle {
 
   /** The bucket for presented keys without a readable id. */
   public static final String NO_ID = "<no id>";
-  private static final int MAX_TRACKED = 10_000;
+  private static final int MAX_TRACKED = 100_000;
 
   private record Window(Instant start, int failures) {}
 
@@ -46,10 +47,10 @@ public final class FailureThrottle {
    * @param now the current time
    */
   public void recordFailure(String keyId, Instant now) {
-    if (windows.size() >= MAX_TRACKED) {
+    if (windows.size() >= MAX_TRACKED && !windows.containsKey(bucket(keyId))) {
       windows.values().removeIf(w -> expired(w, now));
       if (windows.size() >= MAX_TRACKED) {
-        windows.clear(); // a flood of distinct ids: forgetting counts is safer than unbounded memory
+        return; // counts already held are never forgotten for a newcomer: volume cannot empty the throttle
       }
     }
     windows.compute(bucket(keyId), (k, w) -> w == null || expired(w, now)

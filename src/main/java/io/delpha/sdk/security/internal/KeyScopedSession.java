@@ -18,6 +18,7 @@ import com.datastax.oss.driver.api.core.metadata.TokenMap;
 import com.datastax.oss.driver.api.core.metadata.schema.KeyspaceMetadata;
 import com.datastax.oss.driver.api.core.servererrors.SyntaxError;
 import io.delpha.sdk.cassandra.CqlExecutor;
+import io.delpha.sdk.cassandra.internal.PrivatePreparation;
 import io.delpha.sdk.core.AccessDeniedException;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.InvalidInputException;
@@ -108,20 +109,22 @@ public final class KeyScopedSession implements ScopedSession {
     if (principal.isAdmin() || !guarded) {
       return delegate.prepare(cql);
     }
-    return checkedPrepare(cql);
+    return checkedPrepare(cql); // this session's own object: mutating it changes nothing for anyone else
   }
 
   /**
    * The schema as this key may see it: everything for the admin key; for an organisation key, its own
-   * keyspaces only (nodes and token map as the cluster reports them).
+   * keyspaces only, and a token map that answers for its own keyspaces only (for any other, existing or not, as
+   * for a keyspace that does not exist). Organisation keys share one rate-limited, coalesced refresh ({@link
+   * SessionAuthority#schema()}), so a tenant calling this in a loop does not load the cluster.
    */
   @Override
   public Metadata schema() {
     ensureUsable();
-    Metadata all = delegate.schema();
     if (principal.isAdmin()) {
-      return all;
+      return delegate.schema();
     }
+    Metadata all = authority.schema();
     Map<CqlIdentifier, KeyspaceMetadata> mine = new LinkedHashMap<>();
     all.getKeyspaces().forEach((name, ks) -> {
       if (allowedKeyspace(name.asInternal())) {
@@ -142,7 +145,7 @@ public final class KeyScopedSession implements ScopedSession {
 
       @Override
       public Optional<TokenMap> getTokenMap() {
-        return all.getTokenMap();
+        return all.getTokenMap().map(t -> new ScopedTokenMap(t, KeyScopedSession.this::allowedKeyspace));
       }
 
       @Override
@@ -214,6 +217,7 @@ public final class KeyScopedSession implements ScopedSession {
       throw refuse("an empty batch touches no keyspace that can be established");
     }
     checkRouting(batch);
+    checkClock(batch);
     BatchStatementBuilder rebuilt = BatchStatement.builder(batch.getBatchType());
     for (BatchableStatement<?> inner : batch) {
       rebuilt.addStatement(authoriseSingle(inner));
@@ -235,6 +239,7 @@ public final class KeyScopedSession implements ScopedSession {
             + "preparation of the same text): " + KeyCodec.redact(theirs.getQuery()));
       }
       checkRouting(bound);
+      checkClock(bound);
       BoundStatementBuilder b = ours.boundStatementBuilder();
       int n = ours.getVariableDefinitions().size();
       for (int i = 0; i < n; i++) {
@@ -258,6 +263,7 @@ public final class KeyScopedSession implements ScopedSession {
       throw new InvalidInputException("a scoped session binds values by position only; named values were given");
     }
     checkRouting(simple);
+    checkClock(simple);
     PreparedStatement prepared = checkedPrepare(simple.getQuery());
     BoundStatementBuilder b;
     try {
@@ -273,22 +279,37 @@ public final class KeyScopedSession implements ScopedSession {
   }
 
   /**
-   * Copies what a caller may choose about execution; never keyspaces, routing, custom payloads or tracing
-   * (a trace would be read back through the host's connection, outside this guard).
+   * Copies what a caller may choose about execution; never keyspaces, routing, custom payloads, tracing (a
+   * trace would be read back through the host's connection, outside this guard), nor the clock: write
+   * timestamps come from the host's driver and "now" from the server ({@link #checkClock}).
    */
   private static void copySettings(Statement<?> from, StatementBuilder<?, ?> to) {
     to.setPageSize(from.getPageSize())
         .setConsistencyLevel(from.getConsistencyLevel())
         .setSerialConsistencyLevel(from.getSerialConsistencyLevel())
         .setTimeout(from.getTimeout())
-        .setIdempotence(from.isIdempotent())
-        .setQueryTimestamp(from.getQueryTimestamp())
-        .setNowInSeconds(from.getNowInSeconds());
+        .setIdempotence(from.isIdempotent());
     if (from.getExecutionProfileName() != null) {
       to.setExecutionProfileName(from.getExecutionProfileName());
     }
     if (from.getExecutionProfile() != null) {
       to.setExecutionProfile(from.getExecutionProfile());
+    }
+  }
+
+  /**
+   * An organisation key may not choose the time its writes carry or the "now" its reads and TTLs use: a write
+   * stamped years ahead would outlive a later reassignment of the keyspace and override the next owner's writes.
+   * The text's {@code USING TIMESTAMP} is refused by {@link CqlText}; this refuses the statement's own settings.
+   */
+  private void checkClock(Statement<?> statement) {
+    if (statement.getQueryTimestamp() != Statement.NO_DEFAULT_TIMESTAMP) {
+      throw refuse("the statement sets its own write timestamp (" + statement.getQueryTimestamp()
+          + "); organisation keys write at the host's time");
+    }
+    if (statement.getNowInSeconds() != Statement.NO_NOW_IN_SECONDS) {
+      throw refuse("the statement sets its own 'now' (" + statement.getNowInSeconds()
+          + " s); organisation keys run at the server's time");
     }
   }
 
@@ -348,7 +369,7 @@ public final class KeyScopedSession implements ScopedSession {
     }
     PreparedStatement prepared;
     try {
-      prepared = delegate.prepare(cql);
+      prepared = PrivatePreparation.prepare(delegate, cql);
     } catch (ServiceUnavailableException e) {
       throw e;
     } catch (DelphaException e) {

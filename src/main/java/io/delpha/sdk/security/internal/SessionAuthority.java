@@ -28,6 +28,14 @@ public interface SessionAuthority {
   AccessDeniedException refuse(KeyPrincipal principal, String reason);
 
   /**
+   * The cluster's schema for organisation keys: one refresh at a time for every tenant, and a refresh younger
+   * than a second is shared, so no tenant can load the cluster by asking in a loop.
+   *
+   * @return the whole schema (the session filters it)
+   */
+  com.datastax.oss.driver.api.core.metadata.Metadata schema();
+
+  /**
    * @return the current time by the configured clock
    */
   Instant now();
