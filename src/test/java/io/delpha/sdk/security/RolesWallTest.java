@@ -160,6 +160,34 @@ class RolesWallTest {
     }
   }
 
+  @Test
+  @DisplayName("in roles mode too: the token map knows the organisation's keyspaces only, client time is refused, prepared statements are the session's own")
+  void sessionBoundsHoldInRolesMode() {
+    List<String> globexBefore = rows(GLOBEX);
+    try (ScopedSession acme = keys.open(keys.issue("acme").secret())) {
+      var schema = acme.schema();
+      assertThat(schema.getKeyspaces().keySet()).extracting(k -> k.asInternal()).containsExactly(ACME);
+      var map = schema.getTokenMap().orElseThrow();
+      var token = map.newToken(com.datastax.oss.driver.api.core.type.codec.TypeCodecs.INT.encode(1,
+          com.datastax.oss.driver.api.core.ProtocolVersion.V5));
+      assertThat(map.getReplicas(ACME, token)).isNotEmpty();
+      assertThat(map.getReplicas(GLOBEX, token)).isEqualTo(map.getReplicas("no_such_keyspace", token)).isEmpty();
+      String text = "SELECT v FROM " + ACME + ".events WHERE id = ?";
+      assertThat(acme.prepare(text)).isNotSameAs(admin.prepare(text));
+      long future = java.time.Instant.parse("2040-01-01T00:00:00Z").toEpochMilli() * 1000;
+      assertThatThrownBy(() -> acme.execute(com.datastax.oss.driver.api.core.cql.SimpleStatement.newInstance(
+          "INSERT INTO " + ACME + ".events (id, v) VALUES (?, ?)", 1, "stamped").setQueryTimestamp(future)))
+          .isInstanceOf(io.delpha.sdk.core.AccessDeniedException.class);
+      assertThatThrownBy(() -> acme.execute("SELECT * FROM system_traces.sessions").all())
+          .isInstanceOf(io.delpha.sdk.core.AccessDeniedException.class);
+      assertThatThrownBy(() -> acme.execute("LIST ROLES OF \"" + DatabaseRoles.organisationRole("globex") + "\"")
+          .all()).isInstanceOf(io.delpha.sdk.core.AccessDeniedException.class);
+    }
+    assertThat(admin.execute("SELECT v, writetime(v) FROM " + ACME + ".events WHERE id = 1").one().getLong(1))
+        .isLessThan(java.time.Instant.parse("2040-01-01T00:00:00Z").toEpochMilli() * 1000);
+    assertThat(rows(GLOBEX)).isEqualTo(globexBefore);
+  }
+
   private static List<String> traceTexts() {
     List<String> out = new ArrayList<>();
     for (Row r : admin.execute(atOne("SELECT request, parameters FROM system_traces.sessions"))) {
