@@ -200,12 +200,7 @@ class CassandraRolesTest {
   }
 
   private static List<String> rows(String ks) {
-    List<String> out = new ArrayList<>();
-    for (Row r : admin.execute("SELECT id, v, writetime(v) FROM " + ks + ".events")) {
-      out.add(r.getInt(0) + "=" + r.getString(1) + "@" + r.getLong(2));
-    }
-    out.sort(String::compareTo);
-    return out;
+    return SecurityTesting.rows(admin, ks);
   }
 
   private static List<String> store() {

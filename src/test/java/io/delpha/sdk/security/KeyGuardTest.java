@@ -46,13 +46,7 @@ class KeyGuardTest {
   @BeforeAll
   static void setUp() {
     cass = SecurityTesting.connect();
-    for (String ks : List.of(ACME, GLOBEX)) {
-      SecurityTesting.createKeyspace(cass, ks);
-      cass.execute("CREATE TABLE IF NOT EXISTS " + ks + ".events (id int PRIMARY KEY, v text)");
-      for (int i = 1; i <= 10; i++) {
-        cass.execute("INSERT INTO " + ks + ".events (id, v) VALUES (?, ?)", i, ks + i);
-      }
-    }
+    SecurityTesting.tenantKeyspaces(cass, 10, ACME, GLOBEX);
     clock = new MutableClock(START);
     keys = AccessKeys.on(cass).keyspace(STORE).clock(clock).revocationCheckInterval(Duration.ofSeconds(2)).build();
     keys.assignKeyspace("acme", ACME);
@@ -316,11 +310,6 @@ class KeyGuardTest {
   }
 
   private static List<String> rows(String ks) {
-    List<String> out = new ArrayList<>();
-    for (Row r : cass.execute("SELECT id, v, writetime(v) FROM " + ks + ".events")) {
-      out.add(r.getInt(0) + "=" + r.getString(1) + "@" + r.getLong(2));
-    }
-    out.sort(String::compareTo);
-    return out;
+    return SecurityTesting.rows(cass, ks);
   }
 }

@@ -53,13 +53,7 @@ class TenantBoundsTest {
   @BeforeAll
   static void setUp() {
     cass = SecurityTesting.connect();
-    for (String ks : List.of(ACME, GLOBEX)) {
-      SecurityTesting.createKeyspace(cass, ks);
-      cass.execute("CREATE TABLE IF NOT EXISTS " + ks + ".events (id int PRIMARY KEY, v text)");
-      for (int i = 1; i <= 5; i++) {
-        cass.execute("INSERT INTO " + ks + ".events (id, v) VALUES (?, ?)", i, ks + i);
-      }
-    }
+    SecurityTesting.tenantKeyspaces(cass, 5, ACME, GLOBEX);
     clock = new MutableClock(START);
     keys = AccessKeys.on(cass).keyspace(STORE).clock(clock).build();
     keys.assignKeyspace("acme", ACME);
