@@ -251,6 +251,82 @@ class ParquetCorpusTest {
     }
   }
 
+  @Test
+  @DisplayName("parquet-mr's data pages v2: DELTA encodings, a dictionary that falls back mid-chunk, nested nulls, ZSTD")
+  void parquetMrPagesV2(@TempDir Path tmp) throws Exception {
+    org.apache.parquet.schema.MessageType schema = org.apache.parquet.schema.MessageTypeParser.parseMessageType(
+        "message m { required int64 id; optional binary s (STRING); optional int32 small;"
+            + " optional group l (LIST) { repeated group list { optional int64 element; } } }");
+    org.apache.parquet.column.ParquetProperties properties = org.apache.parquet.column.ParquetProperties.builder()
+        .withWriterVersion(org.apache.parquet.column.ParquetProperties.WriterVersion.PARQUET_2_0)
+        .withDictionaryEncoding("id", false)
+        .withDictionaryPageSize(4096)
+        .withPageRowCountLimit(700)
+        .build();
+    Path file = tmp.resolve("parquet-mr-v2.parquet");
+    org.apache.parquet.hadoop.ParquetFileWriter writer = new org.apache.parquet.hadoop.ParquetFileWriter(
+        new org.apache.parquet.io.LocalOutputFile(file), schema, org.apache.parquet.hadoop.ParquetFileWriter.Mode.CREATE,
+        1 << 20, 0);
+    writer.start();
+    int rows = 5000;
+    var pages = new org.apache.parquet.hadoop.ColumnChunkPageWriteStore(
+        io.delpha.sdk.core.parquet.internal.Codecs.INSTANCE.getCompressor(
+            org.apache.parquet.hadoop.metadata.CompressionCodecName.ZSTD),
+        schema, new org.apache.parquet.bytes.HeapByteBufferAllocator(), 64, true);
+    var store = properties.newColumnWriteStore(schema, pages, pages);
+    var id = store.getColumnWriter(schema.getColumnDescription(new String[] {"id"}));
+    var str = store.getColumnWriter(schema.getColumnDescription(new String[] {"s"}));
+    var small = store.getColumnWriter(schema.getColumnDescription(new String[] {"small"}));
+    var element = store.getColumnWriter(schema.getColumnDescription(new String[] {"l", "list", "element"}));
+    for (int i = 0; i < rows; i++) {
+      id.write(i * 1_000_003L - 2_000_000_000L, 0, 0);
+      if (i % 5 == 0) {
+        str.writeNull(0, 0);
+      } else {
+        // few distinct values first, then unique ones: the dictionary outgrows its page and falls back
+        str.write(org.apache.parquet.io.api.Binary.fromString(i < 1000 ? "v" + i % 30 : "unique-" + i), 0, 1);
+      }
+      if (i % 3 == 0) {
+        small.writeNull(0, 0);
+      } else {
+        small.write(i % 17 - 8, 0, 1);
+      }
+      int kind = i % 6;
+      if (kind == 0) {
+        element.writeNull(0, 0);
+      } else if (kind == 1) {
+        element.writeNull(0, 1);
+      } else {
+        for (int j = 0; j < kind; j++) {
+          if (j == 1) {
+            element.writeNull(j == 0 ? 0 : 1, 2);
+          } else {
+            element.write((long) i * j, j == 0 ? 0 : 1, 3);
+          }
+        }
+      }
+      store.endRecord();
+    }
+    writer.startBlock(rows);
+    store.flush();
+    pages.flushToFileWriter(writer);
+    writer.endBlock();
+    store.close();
+    writer.end(Map.of());
+
+    try (Connection c = ParquetFidelityTest.duckdb(); Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SELECT string_agg(to_json(m)::VARCHAR, ' ') FROM parquet_metadata('" + file + "') m")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(1)).contains("DATA_PAGE_V2", "DELTA_BINARY_PACKED", "DELTA_BYTE_ARRAY", "RLE_DICTIONARY");
+    }
+    List<Row> read = readAll(file);
+    assertThat(read).hasSize(rows);
+    assertThat(read.get(4).getList("l")).isEqualTo(java.util.Arrays.asList(0L, null, 8L, 12L));
+    assertThat(read.get(1).getList("l")).isEmpty();
+    assertThat(read.get(4999).getString("s")).isEqualTo("unique-4999");
+    assertSameAsDuckDb(file);
+  }
+
   // ---------------------------------------------------------------- damaged files
 
   static Stream<String> damagedCorpus() {
