@@ -14,8 +14,8 @@ import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileReader;
-import org.apache.parquet.io.ParquetDecodingException;
 import org.apache.parquet.io.InputFile;
+import org.apache.parquet.io.ParquetDecodingException;
 import org.apache.parquet.io.SeekableInputStream;
 
 /**
@@ -131,7 +131,7 @@ public final class ParquetBatchReader implements ColumnBatchReader {
         rowsLeftInGroup = pages.getRowCount();
         for (LeafReader[] leavesOfColumn : leaves) {
           for (LeafReader leaf : leavesOfColumn) {
-            column = leaf.field.descriptor.toString();
+            column = String.join(".", leaf.field.descriptor.getPath());
             leaf.startRowGroup(pages);
           }
         }
