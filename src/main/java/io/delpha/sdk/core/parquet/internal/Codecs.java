@@ -244,7 +244,19 @@ public final class Codecs implements CompressionCodecFactory {
     return out.length == uncompressedSize && in.read() >= 0 ? Arrays.copyOf(out, uncompressedSize + 1) : out;
   }
 
+  /**
+   * An LZ4 sequence turns at least one byte into at most 255 more (a match length byte): a page claiming more is
+   * refused before its buffer is allocated.
+   */
+  private static void checkLz4Expansion(int length, int uncompressedSize) throws IOException {
+    if (uncompressedSize > 255L * length + 64) {
+      throw new IOException("LZ4 page claims " + uncompressedSize + " bytes from " + length
+          + " compressed bytes, more than LZ4 can expand to");
+    }
+  }
+
   private static byte[] lz4Raw(byte[] compressed, int offset, int length, int uncompressedSize) throws IOException {
+    checkLz4Expansion(length, uncompressedSize);
     byte[] out = new byte[uncompressedSize];
     int n;
     try {
@@ -261,6 +273,7 @@ public final class Codecs implements CompressionCodecFactory {
    * size, else a bare LZ4 block (what parquet-cpp's {@code Lz4HadoopCodec} does).
    */
   private static byte[] lz4(byte[] compressed, int offset, int length, int uncompressedSize) throws IOException {
+    checkLz4Expansion(length, uncompressedSize);
     byte[] framed = lz4Hadoop(compressed, offset, length, uncompressedSize);
     return framed != null ? framed : lz4Raw(compressed, offset, length, uncompressedSize);
   }

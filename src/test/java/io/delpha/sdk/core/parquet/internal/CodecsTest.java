@@ -123,6 +123,16 @@ class CodecsTest {
   }
 
   @Test
+  @DisplayName("an LZ4 page claiming more than LZ4 can expand to is refused before anything is allocated")
+  void lz4ClaimsTooMuch() {
+    byte[] block = lz4Block(page(), 0, 1000);
+    for (CompressionCodecName codec : new CompressionCodecName[] {CompressionCodecName.LZ4, CompressionCodecName.LZ4_RAW}) {
+      assertThatThrownBy(() -> Codecs.INSTANCE.getDecompressor(codec).decompress(BytesInput.from(block), Integer.MAX_VALUE))
+          .isInstanceOf(IOException.class).hasMessageContaining("more than LZ4 can expand to");
+    }
+  }
+
+  @Test
   @DisplayName("a page of 0 bytes that declares 0 bytes is empty whatever its codec (an empty v2 page flagged compressed)")
   void emptyPages() throws IOException {
     for (CompressionCodecName codec : new CompressionCodecName[] {CompressionCodecName.SNAPPY, CompressionCodecName.ZSTD,
