@@ -360,7 +360,12 @@ public final class ParquetRows {
   private static void checkMagic(Path file, String source) {
     try (InputStream in = Files.newInputStream(file)) {
       long size = Files.size(file);
-      if (size < 12 || !startsWithMagic(in)) {
+      byte[] start = in.readNBytes(MAGIC.length);
+      if (size >= 12 && Arrays.equals(start, "PARE".getBytes(StandardCharsets.US_ASCII))) {
+        throw new DataFormatException(source + " cannot be read: it is encrypted (Parquet modular encryption with an "
+            + "encrypted footer); reading encrypted Parquet is not supported");
+      }
+      if (size < 12 || !Arrays.equals(start, MAGIC)) {
         throw ByteArrayInputFile.notParquet(source, size);
       }
     } catch (NoSuchFileException e) {

@@ -1,22 +1,37 @@
 package io.delpha.sdk.core.parquet.internal;
 
 import com.github.luben.zstd.Zstd;
+import io.airlift.compress.lz4.Lz4Compressor;
+import io.airlift.compress.lz4.Lz4Decompressor;
 import io.delpha.sdk.core.parquet.Compression;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.compression.CompressionCodecFactory;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.brotli.dec.BrotliInputStream;
 import org.xerial.snappy.Snappy;
 
 /**
- * The Parquet codecs without Hadoop: Snappy (snappy-java), ZSTD (zstd-jni), GZIP (the JDK) and none.
- * parquet-hadoop's own factory instantiates Hadoop codec classes; this one needs no Hadoop at all.
- * Stateless and thread-safe.
+ * The Parquet codecs without Hadoop: Snappy (snappy-java), ZSTD (zstd-jni), GZIP (the JDK), LZ4 and LZ4_RAW
+ * (aircompressor, pure Java), BROTLI (decoding only, Google's pure-Java decoder) and none. parquet-hadoop's
+ * own factory instantiates Hadoop codec classes; this one needs no Hadoop at all. Stateless and thread-safe.
+ *
+ * <p>{@code LZ4} pages come in two forms under the one name: Hadoop's framing (blocks of a big-endian
+ * uncompressed length, a big-endian compressed length and an LZ4 block, as parquet-mr writes) and a bare LZ4
+ * block (as parquet-cpp wrote before 2.0). As parquet-cpp and arrow-rs do, the Hadoop framing is tried first
+ * and the bare block when the framing does not account for the page exactly. A page whose compressed and
+ * uncompressed sizes are both 0 is empty whatever its codec (no codec's stream is empty, but writers flag
+ * empty v2 pages as compressed).
  */
 public final class Codecs implements CompressionCodecFactory {
 
@@ -24,6 +39,10 @@ public final class Codecs implements CompressionCodecFactory {
   public static final Codecs INSTANCE = new Codecs();
 
   private static final int ZSTD_LEVEL = 3;
+  private static final VarHandle BIG_ENDIAN_INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+  /** Both stateless: aircompressor's LZ4 block codec keeps nothing between calls. */
+  private static final Lz4Compressor LZ4_COMPRESSOR = new Lz4Compressor();
+  private static final Lz4Decompressor LZ4_DECOMPRESSOR = new Lz4Decompressor();
 
   private Codecs() {}
 
@@ -36,13 +55,17 @@ public final class Codecs implements CompressionCodecFactory {
       case SNAPPY -> CompressionCodecName.SNAPPY;
       case ZSTD -> CompressionCodecName.ZSTD;
       case GZIP -> CompressionCodecName.GZIP;
+      case LZ4_RAW -> CompressionCodecName.LZ4_RAW;
       case UNCOMPRESSED -> CompressionCodecName.UNCOMPRESSED;
     };
   }
 
   @Override
   public BytesInputCompressor getCompressor(CompressionCodecName codec) {
-    requireSupported(codec);
+    switch (codec) {
+      case UNCOMPRESSED, SNAPPY, ZSTD, GZIP, LZ4_RAW -> { }
+      default -> throw new UnsupportedCodecException(codec, "written");
+    }
     return new BytesInputCompressor() {
       private final Buffer raw = new Buffer();
       private byte[] out = new byte[0];
@@ -71,6 +94,10 @@ public final class Codecs implements CompressionCodecFactory {
               throw new IOException("ZSTD compression failed: " + Zstd.getErrorName(n));
             }
             return BytesInput.from(out, 0, (int) n);
+          }
+          case LZ4_RAW -> {
+            out = room(out, LZ4_COMPRESSOR.maxCompressedLength(length));
+            return BytesInput.from(out, 0, LZ4_COMPRESSOR.compress(raw.bytes(), 0, length, out, 0, out.length));
           }
           default -> {
             ByteArrayOutputStream gzipped = new ByteArrayOutputStream(length / 2 + 64);
@@ -131,8 +158,8 @@ public final class Codecs implements CompressionCodecFactory {
 
   private static void requireSupported(CompressionCodecName codec) {
     switch (codec) {
-      case UNCOMPRESSED, SNAPPY, ZSTD, GZIP -> { }
-      default -> throw new UnsupportedCodecException(codec);
+      case UNCOMPRESSED, SNAPPY, ZSTD, GZIP, LZ4, LZ4_RAW, BROTLI -> { }
+      default -> throw new UnsupportedCodecException(codec, "read");
     }
   }
 
@@ -151,6 +178,9 @@ public final class Codecs implements CompressionCodecFactory {
       int uncompressedSize) throws IOException {
     if (uncompressedSize < 0) {
       throw new IOException(codec + " page claims a negative size");
+    }
+    if (length == 0 && uncompressedSize == 0) {
+      return new byte[0];
     }
     byte[] out = switch (codec) {
       case SNAPPY -> {
@@ -180,14 +210,24 @@ public final class Codecs implements CompressionCodecFactory {
         if (Zstd.isError(n)) {
           throw new IOException("ZSTD page is corrupt: " + Zstd.getErrorName(n));
         }
-        yield n == uncompressedSize ? o : java.util.Arrays.copyOf(o, (int) n);
+        yield n == uncompressedSize ? o : Arrays.copyOf(o, (int) n);
       }
       case GZIP -> {
         try (GZIPInputStream gz = new GZIPInputStream(new ByteArrayInputStream(compressed, offset, length))) {
-          yield gz.readAllBytes();
+          yield readAtMost(gz, uncompressedSize);
         }
       }
-      default -> java.util.Arrays.copyOfRange(compressed, offset, offset + length);
+      case LZ4 -> lz4(compressed, offset, length, uncompressedSize);
+      case LZ4_RAW -> lz4Raw(compressed, offset, length, uncompressedSize);
+      case BROTLI -> {
+        try (InputStream in = new BrotliInputStream(new ByteArrayInputStream(compressed, offset, length))) {
+          yield readAtMost(in, uncompressedSize);
+        } catch (RuntimeException e) {
+          // the decoder signals corrupt input with its own unchecked exception
+          throw new IOException("BROTLI page is corrupt: " + e, e);
+        }
+      }
+      default -> Arrays.copyOfRange(compressed, offset, offset + length);
     };
     if (out.length != uncompressedSize) {
       throw new IOException(codec + " page decompressed to " + out.length + " bytes, the header says " + uncompressedSize);
@@ -195,17 +235,89 @@ public final class Codecs implements CompressionCodecFactory {
     return out;
   }
 
+  /**
+   * Reads a decompressing stream up to one byte past the size a page declares, so that a page that inflates
+   * beyond it (a decompression bomb) never allocates more; the caller compares the length with the size.
+   */
+  private static byte[] readAtMost(InputStream in, int uncompressedSize) throws IOException {
+    byte[] out = in.readNBytes(uncompressedSize);
+    return out.length == uncompressedSize && in.read() >= 0 ? Arrays.copyOf(out, uncompressedSize + 1) : out;
+  }
+
+  /**
+   * An LZ4 sequence turns at least one byte into at most 255 more (a match length byte): a page claiming more is
+   * refused before its buffer is allocated.
+   */
+  private static void checkLz4Expansion(int length, int uncompressedSize) throws IOException {
+    if (uncompressedSize > 255L * length + 64) {
+      throw new IOException("LZ4 page claims " + uncompressedSize + " bytes from " + length
+          + " compressed bytes, more than LZ4 can expand to");
+    }
+  }
+
+  private static byte[] lz4Raw(byte[] compressed, int offset, int length, int uncompressedSize) throws IOException {
+    checkLz4Expansion(length, uncompressedSize);
+    byte[] out = new byte[uncompressedSize];
+    int n;
+    try {
+      n = LZ4_DECOMPRESSOR.decompress(compressed, offset, length, out, 0, uncompressedSize);
+    } catch (RuntimeException e) {
+      throw new IOException("LZ4 page is corrupt or does not decompress to the " + uncompressedSize
+          + " bytes its header says: " + e.getMessage(), e);
+    }
+    return n == uncompressedSize ? out : Arrays.copyOf(out, n);
+  }
+
+  /**
+   * Hadoop's LZ4 framing if it accounts for every byte of the page and decompresses to exactly the declared
+   * size, else a bare LZ4 block (what parquet-cpp's {@code Lz4HadoopCodec} does).
+   */
+  private static byte[] lz4(byte[] compressed, int offset, int length, int uncompressedSize) throws IOException {
+    checkLz4Expansion(length, uncompressedSize);
+    byte[] framed = lz4Hadoop(compressed, offset, length, uncompressedSize);
+    return framed != null ? framed : lz4Raw(compressed, offset, length, uncompressedSize);
+  }
+
+  private static byte[] lz4Hadoop(byte[] compressed, int offset, int length, int uncompressedSize) {
+    byte[] out = new byte[uncompressedSize];
+    int in = offset;
+    int end = offset + length;
+    int produced = 0;
+    while (end - in >= 8) {
+      int blockRaw = (int) BIG_ENDIAN_INT.get(compressed, in);
+      int blockCompressed = (int) BIG_ENDIAN_INT.get(compressed, in + 4);
+      in += 8;
+      if (blockRaw < 0 || blockCompressed < 0 || blockCompressed > end - in || blockRaw > uncompressedSize - produced) {
+        return null;
+      }
+      int n;
+      try {
+        n = LZ4_DECOMPRESSOR.decompress(compressed, in, blockCompressed, out, produced, blockRaw);
+      } catch (RuntimeException e) {
+        return null;
+      }
+      if (n != blockRaw) {
+        return null;
+      }
+      in += blockCompressed;
+      produced += n;
+    }
+    return in == end && produced == uncompressedSize ? out : null;
+  }
+
   private static IOException corruptSnappy(int uncompressedSize, IOException cause) {
     return new IOException("SNAPPY page is corrupt or does not decompress to the " + uncompressedSize
         + " bytes its header says", cause);
   }
 
-  /** A file uses a codec this library does not carry (LZO, LZ4, Brotli). */
+  /** A file uses a codec this library does not read (LZO), or a writer asks for one it does not write. */
   public static final class UnsupportedCodecException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
-    UnsupportedCodecException(CompressionCodecName codec) {
-      super("compression codec " + codec + " is not supported (SNAPPY, ZSTD, GZIP and UNCOMPRESSED are)");
+    UnsupportedCodecException(CompressionCodecName codec, String how) {
+      super("compression codec " + codec + " is not supported: pages are " + how + " in "
+          + ("read".equals(how) ? "SNAPPY, ZSTD, GZIP, LZ4, LZ4_RAW, BROTLI and UNCOMPRESSED"
+              : "SNAPPY, ZSTD, GZIP, LZ4_RAW and UNCOMPRESSED"));
     }
   }
 }

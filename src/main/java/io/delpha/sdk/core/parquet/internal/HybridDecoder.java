@@ -27,6 +27,8 @@ final class HybridDecoder {
   private int rleValue;
   private final int[] group = new int[8];
   private int groupPos = 8;
+  /** How many values of {@link #group} the data held (8 but for a last group cut short). */
+  private int groupEnd = 8;
   private final byte[] padded = new byte[MAX_PACKED_BYTES];
 
   /**
@@ -49,6 +51,7 @@ final class HybridDecoder {
     this.byteWidth = (bitWidth + 7) / 8;
     this.runLeft = 0;
     this.groupPos = 8;
+    this.groupEnd = 8;
   }
 
   /**
@@ -69,6 +72,9 @@ final class HybridDecoder {
       } else {
         int k = 0;
         while (k < n && groupPos < 8) {
+          if (groupPos >= groupEnd) {
+            throw cutShort();
+          }
           out[o + k++] = group[groupPos++];
         }
         // whole groups straight from the page's array: 32 values at a time while the data lasts, then 8
@@ -79,13 +85,18 @@ final class HybridDecoder {
           k += 32;
         }
         while (n - k >= 8) {
-          unpack(out, o + k);
+          if (unpack(out, o + k) < 8) {
+            throw cutShort();
+          }
           k += 8;
         }
         if (k < n) {
-          unpack(group, 0);
+          groupEnd = unpack(group, 0);
           groupPos = 0;
           while (k < n) {
+            if (groupPos >= groupEnd) {
+              throw cutShort();
+            }
             out[o + k++] = group[groupPos++];
           }
         }
@@ -96,28 +107,41 @@ final class HybridDecoder {
     }
   }
 
-  private void unpack(int[] out, int at) {
+  /**
+   * Unpacks the next group of 8 values.
+   *
+   * @return how many of them the data holds: 8, or fewer for a last group cut short (writers may leave out the
+   *     bytes of the padding values after a page's last value, never those of a value)
+   */
+  private int unpack(int[] out, int at) {
     if (bitWidth == 0) {
       Arrays.fill(out, at, at + 8, 0);
-      return;
+      return 8;
     }
     if (pos >= end) {
-      throw new ParquetDecodingException("bit-packed run longer than its data");
+      throw cutShort();
     }
+    int held = 8;
     if (pos + bitWidth <= end) {
       packer.unpack8Values(bytes, pos, out, at);
     } else {
-      // the last group of a page may be cut short; missing bits read as zeros
       Arrays.fill(padded, 0, bitWidth, (byte) 0);
-      System.arraycopy(bytes, pos, padded, 0, Math.max(0, end - pos));
+      System.arraycopy(bytes, pos, padded, 0, end - pos);
       packer.unpack8Values(padded, 0, out, at);
+      held = (end - pos) * 8 / bitWidth;
     }
     pos += bitWidth;
+    return held;
+  }
+
+  private static ParquetDecodingException cutShort() {
+    return new ParquetDecodingException("RLE/bit-packed data ends before its values (fewer levels or ids than "
+        + "the page header says)");
   }
 
   private void nextRun() {
     if (pos >= end) {
-      throw new ParquetDecodingException("RLE/bit-packed data ends before its values");
+      throw cutShort();
     }
     int header = readVarInt();
     if ((header & 1) == 0) {
@@ -136,6 +160,7 @@ final class HybridDecoder {
       long values = (long) (header >>> 1) * 8;
       runLeft = (int) Math.min(values, Integer.MAX_VALUE);
       groupPos = 8;
+      groupEnd = 8;
     }
     if (runLeft <= 0) {
       throw new ParquetDecodingException("empty or oversized RLE/bit-packed run");

@@ -51,6 +51,7 @@ final class LeafReader {
   private int[] defs = new int[0];
   private int pageValues;
   private int levelPos;
+  private boolean chunkStart;
   private byte[] copy = new byte[0];
 
   LeafReader(ParquetField field) {
@@ -73,6 +74,7 @@ final class LeafReader {
     pages = store.getPageReader(descriptor);
     pageValues = 0;
     levelPos = 0;
+    chunkStart = true;
     DictionaryPage page = pages.readDictionaryPage();
     hasDictionary = page != null;
     if (hasDictionary) {
@@ -80,6 +82,17 @@ final class LeafReader {
       plain.init(s.bytes, s.from, s.to);
       dictionary.load(plain, page.getDictionarySize(), field.physical, dictionaryValues);
       freshDictionary = true;
+    }
+  }
+
+  /**
+   * Checks that the row group's rows took every value of this column.
+   *
+   * @throws ParquetDecodingException if values are left over: the column holds more rows than its row group
+   */
+  void finishRowGroup() throws IOException {
+    if (levelPos < pageValues || pages.readPage() != null) {
+      throw new ParquetDecodingException("the column holds more values or rows than its row group says");
     }
   }
 
@@ -296,14 +309,25 @@ final class LeafReader {
     levelPos = 0;
     for (int i = 0; i < (maxDef > 0 ? n : 0); i++) {
       if (defs[i] > maxDef) {
-        throw new ParquetDecodingException("definition level " + defs[i] + " above " + maxDef);
+        throw new ParquetDecodingException("definition level " + defs[i] + " above the column's maximum " + maxDef);
       }
     }
+    int records = maxRep > 0 ? 0 : n;
     for (int i = 0; i < (maxRep > 0 ? n : 0); i++) {
       if (reps[i] > maxRep) {
-        throw new ParquetDecodingException("repetition level " + reps[i] + " above " + maxRep);
+        throw new ParquetDecodingException("repetition level " + reps[i] + " above the column's maximum " + maxRep);
       }
+      records += reps[i] == 0 ? 1 : 0;
     }
+    if (chunkStart && maxRep > 0 && n > 0 && reps[0] != 0) {
+      throw new ParquetDecodingException("the column chunk starts with repetition level " + reps[0]
+          + ", but a record starts at repetition level 0");
+    }
+    if (page instanceof DataPageV2 v2 && v2.getRowCount() != records) {
+      throw new ParquetDecodingException("a data page v2 says it holds " + v2.getRowCount() + " rows, its levels start "
+          + records);
+    }
+    chunkStart &= n == 0;
     return true;
   }
 

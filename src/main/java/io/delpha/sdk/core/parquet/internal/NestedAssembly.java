@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.parquet.io.ParquetDecodingException;
+import org.apache.parquet.schema.Type;
 
 /**
  * Rebuilds the vectors of a LIST, MAP or STRUCT column from the levels of one of its leaf columns (Dremel
@@ -89,6 +90,10 @@ final class NestedAssembly {
               nulls[slot] = false;
             }
             v.setSize(slot + 1);
+          } else if (d == f.presentDef - 1 && !f.column.nullable()
+              && f.descriptor.getPrimitiveType().isRepetition(Type.Repetition.OPTIONAL)) {
+            // a leaf declared optional but read as required (a map key): it is null here
+            throw new ParquetDecodingException("a " + f.column.name() + " is null, which the row model does not allow");
           } else {
             v.appendAbsent();
           }

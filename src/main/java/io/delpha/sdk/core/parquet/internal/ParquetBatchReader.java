@@ -15,6 +15,8 @@ import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.io.InputFile;
+import org.apache.parquet.io.ParquetDecodingException;
+import org.apache.parquet.io.SeekableInputStream;
 
 /**
  * Reads a Parquet {@link InputFile} as {@link ColumnBatch}es: parquet-hadoop's file reader fetches a row
@@ -62,11 +64,20 @@ public final class ParquetBatchReader implements ColumnBatchReader {
           .withCodecFactory(Codecs.INSTANCE)
           .withMaxAllocationInBytes(MAX_READ_BUFFER_BYTES)
           .build();
-      this.reader = new ParquetFileReader(file, parquetOptions);
+      SeekableInputStream in = file.newStream();
+      try {
+        this.reader = new ParquetFileReader(file, ParquetFooter.read(file, in, parquetOptions), parquetOptions, in);
+      } catch (IOException | RuntimeException e) {
+        in.close();
+        throw e;
+      }
+    } catch (ParquetFooter.EncryptedFileException e) {
+      onClose.run();
+      throw new DataFormatException(source + " cannot be read: " + describe(e), e);
     } catch (IOException | RuntimeException e) {
       onClose.run();
       throw new DataFormatException(source + " is not a readable Parquet file (corrupt or truncated footer): "
-          + e.getMessage(), e);
+          + describe(e), e);
     }
     try {
       SchemaMapping.Mapping mapping = SchemaMapping.fromParquet(reader.getFooter().getFileMetaData().getSchema(), source,
@@ -96,7 +107,7 @@ public final class ParquetBatchReader implements ColumnBatchReader {
     } catch (RuntimeException e) {
       closeQuietly();
       throw e instanceof DelphaException d ? d
-          : new DataFormatException(source + ": unreadable Parquet schema: " + e.getMessage(), e);
+          : new DataFormatException(source + ": unreadable Parquet schema: " + describe(e), e);
     }
   }
 
@@ -110,6 +121,7 @@ public final class ParquetBatchReader implements ColumnBatchReader {
     if (closed) {
       return null;
     }
+    String column = null;
     try {
       while (rowsLeftInGroup == 0) {
         PageReadStore pages = reader.readNextRowGroup();
@@ -117,15 +129,18 @@ public final class ParquetBatchReader implements ColumnBatchReader {
           return null;
         }
         rowsLeftInGroup = pages.getRowCount();
-        for (LeafReader[] column : leaves) {
-          for (LeafReader leaf : column) {
+        for (LeafReader[] leavesOfColumn : leaves) {
+          for (LeafReader leaf : leavesOfColumn) {
+            column = String.join(".", leaf.field.descriptor.getPath());
             leaf.startRowGroup(pages);
           }
         }
+        column = null;
       }
       int n = (int) Math.min(batchRows, rowsLeftInGroup);
       for (int c = 0; c < vectors.length; c++) {
         ParquetField field = fields.get(c);
+        column = field.column.name();
         if (field.isFlat()) {
           leaves[c][0].readFlat(vectors[c], n);
         } else {
@@ -135,20 +150,44 @@ public final class ParquetBatchReader implements ColumnBatchReader {
           }
           NestedAssembly.closeOffsets(vectors[c]);
           if (vectors[c].size() != n) {
-            throw new DataFormatException(source + ": column " + field.column.name() + " has " + vectors[c].size()
-                + " rows where " + n + " were expected");
+            throw new ParquetDecodingException("it has " + vectors[c].size() + " rows where " + n + " were expected");
+          }
+        }
+      }
+      rowsLeftInGroup -= n;
+      if (rowsLeftInGroup == 0) {
+        for (int c = 0; c < vectors.length; c++) {
+          column = fields.get(c).column.name();
+          for (LeafReader leaf : leaves[c]) {
+            leaf.finishRowGroup();
           }
         }
       }
       batch.setRowCount(n);
-      rowsLeftInGroup -= n;
       return batch;
     } catch (IOException | RuntimeException e) {
       if (e instanceof DelphaException d) {
         throw d;
       }
-      throw new DataFormatException(source + ": corrupt or truncated Parquet data: " + e.getMessage(), e);
+      throw new DataFormatException(source + (column == null ? "" : ": column " + column)
+          + ": corrupt or truncated Parquet data: " + describe(e), e);
     }
+  }
+
+  /**
+   * @param e a failure
+   * @return its message, or the first message among its causes, or what its type says: never null or empty
+   */
+  static String describe(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t.getMessage() != null && !t.getMessage().isBlank()) {
+        return t == e ? t.getMessage() : e.getClass().getSimpleName() + ": " + t.getMessage();
+      }
+    }
+    if (e instanceof java.io.EOFException) {
+      return "the data ends early (EOFException)";
+    }
+    return e.getClass().getName() + (e.getStackTrace().length > 0 ? " at " + e.getStackTrace()[0] : "");
   }
 
   @Override

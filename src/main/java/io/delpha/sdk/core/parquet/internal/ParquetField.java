@@ -58,6 +58,15 @@ final class ParquetField {
     return new ParquetField(column, shape, presentDef, slotDef, slotRep, elementDef, repLevel, children, null, null, null);
   }
 
+  /**
+   * @return this leaf with a column that may not hold nulls, its levels unchanged: a value absent at its level
+   *     is then an error in the data, not a null
+   */
+  ParquetField asRequired() {
+    return new ParquetField(new Column(column.name(), column.type(), false), shape, presentDef, slotDef, slotRep,
+        elementDef, repLevel, children, descriptor, physical, unit);
+  }
+
   /** @return whether this is a top-level primitive column that never repeats (the fast path) */
   boolean isFlat() {
     return shape == Shape.LEAF && descriptor.getMaxRepetitionLevel() == 0;

@@ -55,7 +55,7 @@ public final class ParquetRowReader implements RowReader {
     try {
       return batch.row(index++);
     } catch (DataFormatException e) {
-      throw new DataFormatException(source + ": " + e.getMessage(), e);
+      throw new DataFormatException(source + ": " + ParquetBatchReader.describe(e), e);
     }
   }
 

@@ -239,9 +239,6 @@ public final class SchemaMapping {
       if (entries.getFieldCount() < 1 || entries.getFieldCount() > 2) {
         throw new Unsupported(where, t, "a MAP's entries must be a key and a value");
       }
-      if (!entries.getType(0).isRepetition(Repetition.REQUIRED)) {
-        throw new Unsupported(where, t, "its map keys may be null");
-      }
       ParquetField key = build(message, entries.getType(0), "key", false, elementDef, repLevel, elementDef, repLevel,
           entryPath);
       if (entries.getFieldCount() == 1) {
@@ -250,6 +247,14 @@ public final class SchemaMapping {
             repLevel, entryPath);
         return ParquetField.nested(new Column(name, ColumnType.list(element.column.type(), false), optional),
             ParquetField.Shape.LIST, def, slotDef, slotRep, elementDef, repLevel, List.of(element));
+      }
+      if (key.column.nullable()) {
+        // keys declared optional (Presto wrote such maps; pyarrow and DuckDB read them): read as the required keys
+        // they must be, and a null key found in the data is refused (see NestedAssembly)
+        if (key.shape != ParquetField.Shape.LEAF) {
+          throw new Unsupported(where, t, "its map keys are groups that may be null");
+        }
+        key = key.asRequired();
       }
       ParquetField value = build(message, entries.getType(1), "value", false, elementDef, repLevel, elementDef, repLevel,
           entryPath);
@@ -279,6 +284,10 @@ public final class SchemaMapping {
 
   private static LeafType leafType(PrimitiveType p) {
     LogicalTypeAnnotation logical = p.getLogicalTypeAnnotation();
+    if (logical instanceof LogicalTypeAnnotation.UnknownLogicalTypeAnnotation) {
+      // the null type (every value null): the physical type's row-model type, as DuckDB reads it
+      logical = null;
+    }
     if (logical instanceof DecimalLogicalTypeAnnotation d) {
       ColumnType type = ColumnType.decimal(d.getPrecision(), d.getScale());
       return switch (p.getPrimitiveTypeName()) {
@@ -328,7 +337,10 @@ public final class SchemaMapping {
       case DOUBLE:
         return logical == null ? new LeafType(ColumnType.DOUBLE, Physical.DOUBLE, null) : null;
       case BINARY:
-        if (logical == null || logical instanceof LogicalTypeAnnotation.BsonLogicalTypeAnnotation) {
+        if (logical == null || logical instanceof LogicalTypeAnnotation.BsonLogicalTypeAnnotation
+            || logical instanceof LogicalTypeAnnotation.GeometryLogicalTypeAnnotation
+            || logical instanceof LogicalTypeAnnotation.GeographyLogicalTypeAnnotation) {
+          // GEOMETRY and GEOGRAPHY hold well-known binary (WKB), as pyarrow and DuckDB without spatial read them
           return new LeafType(ColumnType.BYTES, Physical.BINARY, null);
         }
         if (logical instanceof LogicalTypeAnnotation.StringLogicalTypeAnnotation
@@ -338,7 +350,13 @@ public final class SchemaMapping {
         }
         return null;
       case FIXED_LEN_BYTE_ARRAY:
-        if (logical == null || logical instanceof LogicalTypeAnnotation.UUIDLogicalTypeAnnotation) {
+        if (logical instanceof LogicalTypeAnnotation.Float16LogicalTypeAnnotation && p.getTypeLength() == 2) {
+          // IEEE 754 half precision widens exactly to a double, as FLOAT does
+          return new LeafType(ColumnType.DOUBLE, Physical.DOUBLE, null);
+        }
+        if (logical == null || logical instanceof LogicalTypeAnnotation.UUIDLogicalTypeAnnotation
+            || logical instanceof LogicalTypeAnnotation.IntervalLogicalTypeAnnotation) {
+          // INTERVAL: its 12 bytes (months, days, milliseconds, little-endian), as pyarrow reads it
           return new LeafType(ColumnType.BYTES, Physical.BINARY, null);
         }
         return null;

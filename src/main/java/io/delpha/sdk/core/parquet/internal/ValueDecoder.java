@@ -43,6 +43,24 @@ abstract class ValueDecoder {
   /** Appends the bytes of {@code n} values after {@code v.offsets()[at]}, setting offsets up to {@code at + n}. */
   abstract void binaries(ColumnVector v, int at, int n);
 
+  /**
+   * @param bits an IEEE 754 half-precision value (Parquet's FLOAT16, little-endian in its two bytes)
+   * @return the same number as a double (exact: every half is a double)
+   */
+  static double halfToDouble(int bits) {
+    int exponent = bits >>> 10 & 0x1f;
+    int mantissa = bits & 0x3ff;
+    double magnitude;
+    if (exponent == 0x1f) {
+      magnitude = mantissa == 0 ? Double.POSITIVE_INFINITY : Double.NaN;
+    } else if (exponent == 0) {
+      magnitude = mantissa * 0x1p-24;
+    } else {
+      magnitude = Math.scalb((double) (1024 + mantissa), exponent - 25);
+    }
+    return (bits & 0x8000) != 0 ? -magnitude : magnitude;
+  }
+
   static ParquetDecodingException truncated(String what) {
     return new ParquetDecodingException("page data ends inside " + what);
   }
@@ -96,6 +114,11 @@ abstract class ValueDecoder {
         int p = take(4 * n, "FLOAT values");
         for (int i = 0; i < n; i++) {
           out[at + i] = (float) FLOAT.get(in, p + 4 * i);
+        }
+      } else if (type == PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY) {
+        int p = take(2 * n, "FLOAT16 values");
+        for (int i = 0; i < n; i++) {
+          out[at + i] = halfToDouble(in[p + 2 * i] & 0xff | (in[p + 2 * i + 1] & 0xff) << 8);
         }
       } else {
         int p = take(8 * n, "DOUBLE values");
@@ -355,9 +378,17 @@ abstract class ValueDecoder {
 
     @Override
     void doubles(double[] out, int at, int n) {
-      boolean isFloat = descriptor.getPrimitiveType().getPrimitiveTypeName() == PrimitiveTypeName.FLOAT;
+      PrimitiveTypeName type = descriptor.getPrimitiveType().getPrimitiveTypeName();
       for (int i = 0; i < n; i++) {
-        out[at + i] = isFloat ? reader.readFloat() : reader.readDouble();
+        if (type == PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY) {
+          byte[] half = reader.readBytes().getBytes();
+          if (half.length != 2) {
+            throw new ParquetDecodingException("FLOAT16 value of " + half.length + " bytes");
+          }
+          out[at + i] = halfToDouble(half[0] & 0xff | (half[1] & 0xff) << 8);
+        } else {
+          out[at + i] = type == PrimitiveTypeName.FLOAT ? reader.readFloat() : reader.readDouble();
+        }
       }
     }
 
