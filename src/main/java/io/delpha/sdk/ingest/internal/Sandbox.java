@@ -34,6 +34,8 @@ public final class Sandbox {
   static final String SCRIPT = """
       set -eu
       R=$1; W=$2; J=$3; DROP=$4; shift 4
+      APP_PATH=$PATH; PATH=/usr/sbin:/sbin:/usr/bin:/bin:$PATH
+      CHROOT=$(command -v chroot)
       mount -t tmpfs -o size=1m,mode=755 sandbox "$R"
       ro() { mkdir -p "$R$1"; mount --rbind "$1" "$R$1"; mount -o remount,bind,ro "$R$1"; }
       for d in /usr /etc; do ro "$d"; done
@@ -52,7 +54,12 @@ public final class Sandbox {
       else
         set -- setpriv --inh-caps=-all --bounding-set=-all --no-new-privs "$@"
       fi
-      exec chroot "$R" /bin/sh -c 'cd /work && exec "$@"' sh "$@"
+      PATH=$APP_PATH
+      # not exec: this shell stays the namespace's init, so the app is an ordinary process (init ignores signals it
+      # has no handler for, a crash included) and its status, or 128 + the signal that killed it, is the run's
+      set +e
+      "$CHROOT" "$R" /bin/sh -c 'cd /work && exec "$@"' sh "$@"
+      exit $?
       """;
 
   /** The limits {@code sh} can set anywhere; a limit the shell lacks is skipped. */
@@ -118,8 +125,9 @@ public final class Sandbox {
         LOG.info("ingest apps run in Linux namespaces (no network, private file system, limits)");
         return candidate;
       }
-      p.destroyForcibly();
-      String err = new String(p.getErrorStream().readNBytes(2048), StandardCharsets.UTF_8).strip();
+      String err = done ? new String(p.getErrorStream().readNBytes(2048), StandardCharsets.UTF_8).strip()
+          : "no answer in 20 s";
+      kill(p);
       LOG.warn("ingest apps cannot be isolated here (namespaces unavailable: {}); limits only", err);
     } catch (IOException | RuntimeException e) {
       LOG.warn("ingest apps cannot be isolated here ({}); limits only", e.toString());
