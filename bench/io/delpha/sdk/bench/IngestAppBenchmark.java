@@ -134,7 +134,7 @@ public final class IngestAppBenchmark {
   private static void one(String registry, String host, int port, Path staging) {
     try (CassandraManager cass = CassandraManager.builder().contactPoint(host, port).build();
         BatchIngestor ingestor = BatchIngestor.builder().cassandra(cass).staging(LocalObjectStore.at(staging))
-            .registry(registry, REPLICATION).progressEvery(1_000_000).build()) {
+            .registry(registry, REPLICATION).progressEvery(1_000_000).allowUnisolatedApps(true).build()) {
       IngestReport r = ingestor.ingestPending();
       r.files().forEach(f -> System.out.println(f.logLine()));
       if (r.files().isEmpty() || r.files().stream().anyMatch(f -> f.status() != FileIngestion.Status.PROCESSED)) {

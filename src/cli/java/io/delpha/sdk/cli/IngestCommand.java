@@ -78,6 +78,10 @@ final class IngestCommand {
         + "(default: host and process id).")
     String worker;
 
+    @Option(names = "--allow-unisolated-apps", description = "Run customers' program apps even where they cannot be "
+        + "isolated (no Linux namespaces): limits only, see docs/ingest-apps.md.")
+    boolean allowUnisolatedApps;
+
     @Option(names = "--poll", paramLabel = "DURATION", defaultValue = "5s", converter = Durations.class,
         description = "How often the manager lists the staging area (default: ${DEFAULT-VALUE}).")
     Duration poll;
@@ -92,7 +96,8 @@ final class IngestCommand {
       PrintWriter out = spec.commandLine().getOut();
       ProgressPrinter progress = ProgressPrinter.forStderr();
       try (CassandraManager cass = options.cassandra.connect(); ObjectStore store = options.aws.store(options.staging)) {
-        BatchIngestor.Builder b = options.ingestor(cass, store).pollInterval(poll).listener(progress);
+        BatchIngestor.Builder b = options.ingestor(cass, store).pollInterval(poll).listener(progress)
+            .allowUnisolatedApps(allowUnisolatedApps);
         if (worker != null) {
           b.worker(worker);
         }
