@@ -97,6 +97,14 @@ public final class Sandbox {
   }
 
   /**
+   * @return the sandbox detection falls back to where namespaces are unavailable (limits only), whatever this
+   *     machine could give: what such a platform runs, on any machine
+   */
+  public static Sandbox limitsOnly() {
+    return new Sandbox(AppIsolation.LIMITS_ONLY, "root".equals(System.getProperty("user.name")));
+  }
+
+  /**
    * @return the isolation runs get
    */
   public AppIsolation isolation() {
