@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 WORK="$PWD/target/bench"
 mkdir -p "$WORK"
 
-BENCHMARKS=(parquet sharing ingest totesys)
+BENCHMARKS=(parquet sharing ingest apps totesys)
 # long, or starting several servers: run only when named
 OPTIONAL=(ring)
 
@@ -37,6 +37,12 @@ bench_ingest() {
   # writer row by row, and one batching by replica as the ingest does (the ceiling), each in its own JVM under GNU
   # time; exact counts per table before any figure
   bash bench/ingest-vs-dsbulk.sh "${INGEST_ROWS:-1000000}"
+}
+
+bench_apps() {
+  # the same 1M-row CSV through a customer's program app (java CsvToJson.java, sandboxed, CSV echoed as JSON lines)
+  # and through the built-in CSV path, each manager in its own JVM under GNU time; exact counts of both tables first
+  bash bench/ingest-apps.sh "${APPS_ROWS:-1000000}"
 }
 
 bench_totesys() {

@@ -7,7 +7,9 @@ import io.delpha.sdk.ingest.BatchIngestor;
 import io.delpha.sdk.ingest.CustomerInfo;
 import io.delpha.sdk.ingest.CustomerStatus;
 import io.delpha.sdk.ingest.FileIngestion;
+import io.delpha.sdk.ingest.IngestProgram;
 import io.delpha.sdk.ingest.IngestionConstraints;
+import io.delpha.sdk.ingest.RegisteredApp;
 import io.delpha.sdk.ingest.UploadServer;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -25,7 +27,8 @@ import picocli.CommandLine.Spec;
 /** Batch ingestion for the operator: the upload endpoint and manager, customers, status. */
 @Command(name = "ingest", mixinStandardHelpOptions = true,
     description = "Batch ingestion of customers' files into their keyspaces (the operator's side).",
-    subcommands = {IngestCommand.Serve.class, IngestCommand.Customers.class, IngestCommand.Status.class})
+    subcommands = {IngestCommand.Serve.class, IngestCommand.Customers.class, IngestCommand.Apps.class,
+        IngestCommand.Status.class})
 final class IngestCommand {
 
   /** Where the registry, staging area and Cassandra are: every ingest subcommand takes them. */
@@ -75,6 +78,10 @@ final class IngestCommand {
         + "(default: host and process id).")
     String worker;
 
+    @Option(names = "--allow-unisolated-apps", description = "Run customers' program apps even where they cannot be "
+        + "isolated (no Linux namespaces): limits only, see docs/ingest-apps.md.")
+    boolean allowUnisolatedApps;
+
     @Option(names = "--poll", paramLabel = "DURATION", defaultValue = "5s", converter = Durations.class,
         description = "How often the manager lists the staging area (default: ${DEFAULT-VALUE}).")
     Duration poll;
@@ -89,7 +96,8 @@ final class IngestCommand {
       PrintWriter out = spec.commandLine().getOut();
       ProgressPrinter progress = ProgressPrinter.forStderr();
       try (CassandraManager cass = options.cassandra.connect(); ObjectStore store = options.aws.store(options.staging)) {
-        BatchIngestor.Builder b = options.ingestor(cass, store).pollInterval(poll).listener(progress);
+        BatchIngestor.Builder b = options.ingestor(cass, store).pollInterval(poll).listener(progress)
+            .allowUnisolatedApps(allowUnisolatedApps);
         if (worker != null) {
           b.worker(worker);
         }
@@ -193,6 +201,120 @@ final class IngestCommand {
               String.valueOf(c.constraints().numberFiles()), String.valueOf(c.constraints().maxFileKib()));
         }
         t.print(spec.commandLine().getOut());
+        return Delpha.OK;
+      }
+    }
+  }
+
+  @Command(name = "apps", mixinStandardHelpOptions = true,
+      description = {"Customers' ingest apps: programs in any language, run sandboxed for each file (docs/ingest-apps.md)."},
+      subcommands = {Apps.Add.class, Apps.ListApps.class, Apps.Remove.class})
+  static final class Apps {
+
+    @Command(name = "add", mixinStandardHelpOptions = true,
+        description = {"Register a new version of a customer's app and read its next files with it.",
+            "The command follows `--`; it runs in a folder holding the --file files, with the file on standard input."},
+        footer = {"", "Example:", "  delpha ingest apps add customer-1 orders-parser --file app.py --staging /srv/staging "
+            + "-- python3 app.py"})
+    static final class Add implements Callable<Integer> {
+      @Spec
+      CommandSpec spec;
+
+      @Mixin
+      Options options;
+
+      @Parameters(index = "0", paramLabel = "CUSTOMER", description = "The customer id.")
+      String customer;
+
+      @Parameters(index = "1", paramLabel = "NAME", description = "The app's name.")
+      String name;
+
+      @Parameters(index = "2..*", arity = "1..*", paramLabel = "COMMAND", description = "The program and its arguments.")
+      List<String> command;
+
+      @Option(names = "--file", paramLabel = "FILE", description = "A file the app needs (repeatable).")
+      List<java.nio.file.Path> files = new ArrayList<>();
+
+      @Override
+      public Integer call() {
+        Usage.current(spec);
+        IngestProgram.Builder program = IngestProgram.builder(name).command(command.toArray(String[]::new));
+        for (java.nio.file.Path f : files) {
+          if (!java.nio.file.Files.isRegularFile(f)) {
+            throw Usage.error("--file " + f + ": no such file");
+          }
+          program.file(f);
+        }
+        RegisteredApp app;
+        try (CassandraManager cass = options.cassandra.connect(); ObjectStore store = options.aws.store(options.staging);
+            BatchIngestor ingestor = options.ingestor(cass, store).build()) {
+          app = ingestor.registerApp(customer, program.build());
+        }
+        spec.commandLine().getOut().println("registered " + app.name() + " v" + app.version() + " for " + customer
+            + ": " + String.join(" ", app.command()) + " (" + app.files().size() + " file(s), " + app.bytes() + " bytes)");
+        return Delpha.OK;
+      }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List a customer's apps, every version.")
+    static final class ListApps implements Callable<Integer> {
+      @Spec
+      CommandSpec spec;
+
+      @Mixin
+      Options options;
+
+      @Parameters(index = "0", paramLabel = "CUSTOMER", description = "The customer id.")
+      String customer;
+
+      @Override
+      public Integer call() {
+        Usage.current(spec);
+        List<RegisteredApp> apps;
+        String inUse;
+        try (CassandraManager cass = options.cassandra.connect(); ObjectStore store = options.aws.store(options.staging);
+            BatchIngestor ingestor = options.ingestor(cass, store).build()) {
+          apps = ingestor.apps(customer);
+          inUse = ingestor.customers().stream().filter(c -> c.id().equals(customer)).map(CustomerInfo::app)
+              .findFirst().orElse("");
+        }
+        Table t = new Table("APP", "VERSION", "IN USE", "COMMAND", "FILES", "REGISTERED");
+        boolean first = true;
+        String last = null;
+        for (RegisteredApp a : apps) {
+          first = !a.name().equals(last);
+          last = a.name();
+          t.row(a.name(), String.valueOf(a.version()), first && a.name().equals(inUse) ? "yes" : "",
+              String.join(" ", a.command()), String.join(",", a.files()), a.registeredAt().toString());
+        }
+        t.print(spec.commandLine().getOut());
+        return Delpha.OK;
+      }
+    }
+
+    @Command(name = "remove", mixinStandardHelpOptions = true,
+        description = "Remove every version of a customer's app (not the one its files are read with).")
+    static final class Remove implements Callable<Integer> {
+      @Spec
+      CommandSpec spec;
+
+      @Mixin
+      Options options;
+
+      @Parameters(index = "0", paramLabel = "CUSTOMER", description = "The customer id.")
+      String customer;
+
+      @Parameters(index = "1", paramLabel = "NAME", description = "The app's name.")
+      String name;
+
+      @Override
+      public Integer call() {
+        Usage.current(spec);
+        try (CassandraManager cass = options.cassandra.connect(); ObjectStore store = options.aws.store(options.staging);
+            BatchIngestor ingestor = options.ingestor(cass, store).build()) {
+          ingestor.removeApp(customer, name);
+        }
+        spec.commandLine().getOut().println("removed " + name + " of " + customer);
         return Delpha.OK;
       }
     }

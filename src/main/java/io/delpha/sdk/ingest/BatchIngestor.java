@@ -24,6 +24,8 @@ import io.delpha.sdk.ingest.FileIngestion.Status;
 import io.delpha.sdk.ingest.internal.FileChecks;
 import io.delpha.sdk.ingest.internal.FileRun;
 import io.delpha.sdk.ingest.internal.PasswordHasher;
+import io.delpha.sdk.ingest.internal.ProgramApp;
+import io.delpha.sdk.ingest.internal.Sandbox;
 import io.delpha.sdk.ingest.internal.Registry;
 import io.delpha.sdk.ingest.internal.Registry.Customer;
 import java.io.IOException;
@@ -82,11 +84,16 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
 
   private static final Logger LOG = LoggerFactory.getLogger(BatchIngestor.class);
 
+  /** The most bytes of files one program app version may carry. */
+  static final long MAX_APP_BYTES = 64L << 20;
+
   private final CqlExecutor cassandra;
   private final DictionaryManager dictionary;
   private final ObjectStore staging;
   private final Registry registry;
   private final Map<String, IngestApp> apps;
+  private final AppLimits appLimits;
+  private final boolean allowUnisolatedApps;
   private final int iterations;
   private volatile String dummyHash;
   private final String worker;
@@ -108,6 +115,8 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
     this.dictionary = new DictionaryManager(b.cassandra);
     this.staging = b.staging;
     this.apps = Map.copyOf(b.apps);
+    this.appLimits = b.appLimits;
+    this.allowUnisolatedApps = b.allowUnisolatedApps;
     this.iterations = b.iterations;
     this.worker = b.worker;
     this.lease = b.lease;
@@ -182,8 +191,9 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
       throw new InvalidInputException("customer " + customerId + " needs a non-empty password");
     }
     Objects.requireNonNull(constraints, "constraints");
-    if (!apps.containsKey(appName)) {
-      throw new InvalidInputException("no ingest app named '" + appName + "'; known: " + apps.keySet());
+    if (!apps.containsKey(appName) && registry.latestApp(customerId, appName).isEmpty()) {
+      throw new InvalidInputException("no ingest app named '" + appName + "': neither one of this manager's ("
+          + apps.keySet() + ") nor a program registered for " + customerId + " (registerApp)");
     }
     dictionary.describeKeyspace(Objects.requireNonNull(keyspace, "keyspace"));
     registry.put(new Customer(customerId, PasswordHasher.hash(password.toCharArray(), iterations), keyspace, appName,
@@ -203,6 +213,106 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
   @Override
   public IngestionConstraints constraints(String customerId, String password) {
     return authenticate(customerId, password).constraints();
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The files go to the staging store under {@code <customer>/apps/<name>/v<version>/} (never overwritten), the
+   * version to the registry's {@code ingest_apps} table, marked ready once every file is stored; the customer's next
+   * files are read with it. A file already being ingested keeps the version its run started with.
+   */
+  @Override
+  public RegisteredApp registerApp(String customerId, IngestProgram program) {
+    Objects.requireNonNull(program, "program");
+    Customer c = registry.get(customerId).orElseThrow(() -> new NotFoundException("no customer '" + customerId
+        + "' is registered"));
+    if (apps.containsKey(program.name())) {
+      throw new InvalidInputException("'" + program.name() + "' is the name of one of this manager's built-in apps "
+          + apps.keySet() + "; choose another name");
+    }
+    long bytes = 0;
+    List<String> names = new ArrayList<>(new java.util.TreeSet<>(program.files().keySet()));
+    for (String n : names) {
+      Path f = program.files().get(n);
+      try {
+        bytes += Files.size(f);
+      } catch (IOException e) {
+        throw new NotFoundException("cannot read the app file " + f + ": " + e.getMessage(), e);
+      }
+    }
+    if (bytes > MAX_APP_BYTES) {
+      throw new InvalidInputException("app " + program.name() + " has " + bytes + " bytes of files; at most "
+          + MAX_APP_BYTES);
+    }
+    int next = registry.latestApp(c.id(), program.name()).map(a -> a.version() + 1).orElse(1);
+    RegisteredApp app = registry.addApp(c.id(), program.name(), program.command(), names, bytes, next);
+    for (String n : names) {
+      staging.putIfAbsent(appFiles(app) + n, program.files().get(n));
+    }
+    registry.appReady(app);
+    registry.useApp(c.id(), app.name());
+    LOG.info("customer {}: app {} v{} registered ({} file(s), {} bytes, command {})", c.id(), app.name(),
+        app.version(), names.size(), bytes, app.command());
+    return app;
+  }
+
+  @Override
+  public List<RegisteredApp> apps(String customerId) {
+    return registry.apps(customerId);
+  }
+
+  /**
+   * {@inheritDoc} The versions' rows and their files in the staging store go; a file being ingested with one finishes
+   * with its own copy.
+   */
+  @Override
+  public void removeApp(String customerId, String name) {
+    Customer c = registry.get(customerId).orElseThrow(() -> new NotFoundException("no customer '" + customerId
+        + "' is registered"));
+    List<RegisteredApp> versions = registry.apps(customerId).stream().filter(a -> a.name().equals(name)).toList();
+    if (versions.isEmpty()) {
+      throw new NotFoundException("customer " + customerId + " has no app named '" + name + "'");
+    }
+    if (c.app().equals(name)) {
+      throw new ConflictException("customer " + customerId + " reads its files with app '" + name + "'; register "
+          + "another app for it first (or the customer again with --app csv)");
+    }
+    registry.removeApp(customerId, name);
+    List<String> keys;
+    try (Stream<String> s = staging.list(customerId + "/apps/" + name + "/")) {
+      keys = s.toList();
+    }
+    keys.forEach(staging::delete);
+    LOG.info("customer {}: app {} removed ({} version(s))", customerId, name, versions.size());
+  }
+
+  /**
+   * @return the isolation customers' program apps get on this machine (probed once per JVM)
+   */
+  public AppIsolation appIsolation() {
+    return Sandbox.detect().isolation();
+  }
+
+  private static String appFiles(RegisteredApp app) {
+    return app.customer() + "/apps/" + app.name() + "/v" + app.version() + "/";
+  }
+
+  /** The customer's app: one of this manager's, or the newest ready version of its program. */
+  private IngestApp appFor(Customer c) {
+    IngestApp app = apps.get(c.app());
+    if (app != null) {
+      return app;
+    }
+    RegisteredApp program = registry.latestApp(c.id(), c.app()).orElseThrow(() -> new ServiceUnavailableException(
+        "this manager has no ingest app named '" + c.app() + "' and customer " + c.id() + " has no program of that name"));
+    Sandbox sandbox = Sandbox.detect();
+    if (sandbox.isolation() != AppIsolation.NAMESPACES && !allowUnisolatedApps) {
+      throw new ServiceUnavailableException("this manager cannot isolate ingest apps on this machine (Linux "
+          + "namespaces through util-linux unavailable); it runs them with limits only if its builder allows it "
+          + "(allowUnisolatedApps), see docs/ingest-apps.md");
+    }
+    return new ProgramApp(program, staging, appFiles(program), sandbox, appLimits);
   }
 
   /**
@@ -439,11 +549,7 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
         Status status;
         String error = null;
         try {
-          IngestApp app = apps.get(c.app());
-          if (app == null) {
-            throw new ServiceUnavailableException("this manager has no ingest app named '" + c.app() + "'");
-          }
-          app.ingest(run);
+          appFor(c).ingest(run);
           run.finish();
           status = Status.PROCESSED;
         } catch (InvalidInputException e) {
@@ -544,6 +650,7 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
     if (bad != null && f.status() == Status.PROCESSED) {
       staging.put(folder + f.fileName() + ".bad-records.csv", bad);
     }
+    run.attachments().forEach((suffix, content) -> staging.put(folder + f.fileName() + suffix, content));
     if (f.status() == Status.FAILED) {
       staging.put(folder + f.fileName() + ".error.txt", (f.error() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
@@ -571,8 +678,30 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
     private long progressEveryRows = 10_000;
     private IngestListener listener = IngestListener.NONE;
     private Metrics metrics = Metrics.none();
+    private AppLimits appLimits = AppLimits.defaults();
+    private boolean allowUnisolatedApps;
 
     private Builder() {}
+
+    /**
+     * @param limits the bounds of each run of a customer's program app; default {@link AppLimits#defaults()}
+     * @return this builder
+     */
+    public Builder appLimits(AppLimits limits) {
+      this.appLimits = Objects.requireNonNull(limits, "limits");
+      return this;
+    }
+
+    /**
+     * @param allow whether customers' program apps may run where they cannot be isolated ({@link
+     *     AppIsolation#LIMITS_ONLY}: no namespaces, so an app can read what the manager's user can read and reach
+     *     the network); default {@code false}: such files wait in {@code incoming/}, logged
+     * @return this builder
+     */
+    public Builder allowUnisolatedApps(boolean allow) {
+      this.allowUnisolatedApps = allow;
+      return this;
+    }
 
     /**
      * @param cassandra where the registry lives and rows go: a {@code CassandraManager}, or any {@link

@@ -5,7 +5,8 @@
  * constraints), {@link io.delpha.sdk.ingest.FileStaging} (checked uploads, the HTTP endpoint), {@link
  * io.delpha.sdk.ingest.IngestRunner} (managers ingesting staged files), all implemented by {@link
  * io.delpha.sdk.ingest.BatchIngestor}; {@link io.delpha.sdk.ingest.IngestApp} (what a customer's file
- * becomes), {@link io.delpha.sdk.ingest.IngestListener} (progress). {@link
+ * becomes, in Java), {@link io.delpha.sdk.ingest.IngestProgram} (a customer's own app in any language, run sandboxed:
+ * docs/ingest-apps.md), {@link io.delpha.sdk.ingest.IngestListener} (progress). {@link
  * io.delpha.sdk.ingest.UploadClient} is the seed's {@code fetchdata} as a class.
  */
 @NullMarked

@@ -118,6 +118,70 @@ class IngestCliTest {
   }
 
   @Test
+  void appsAddListRemoveAndTheManagerRunsTheRegisteredApp(@TempDir Path dir) throws Exception {
+    String suffix = UUID.randomUUID().toString().substring(0, 8);
+    String registry = "cli_reg_" + suffix;
+    String ks = "cli_apps_" + suffix;
+    CqlSession s = cass.session();
+    s.execute("CREATE KEYSPACE " + ks + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
+    s.execute("CREATE TABLE " + ks + ".orders (id bigint PRIMARY KEY, name text, amount decimal, placed_at timestamp, "
+        + "paid boolean)");
+    Path staging = Files.createDirectories(dir.resolve("staging"));
+    CliProcess.Result added = CliProcess.run(Map.of("DELPHA_CUSTOMER_PASSWORD", "pw"), args(List.of("ingest",
+        "customers", "add", "customer-1", "--keyspace", ks), staging, registry));
+    assertThat(added.exitCode()).as(added.all()).isZero();
+    Path awk = Path.of("src/test/resources/ingest-apps/orders.awk").toAbsolutePath();
+
+    List<String> add = new ArrayList<>(List.of("ingest", "apps", "add", "customer-1", "orders-awk", "--file",
+        awk.toString()));
+    CliProcess.Result v1 = CliProcess.run(Map.of(), withCommand(args(add, staging, registry), "awk", "-f", "orders.awk"));
+    assertThat(v1.exitCode()).as(v1.all()).isZero();
+    assertThat(v1.out()).contains("registered orders-awk v1 for customer-1: awk -f orders.awk (1 file(s)");
+    CliProcess.Result v2 = CliProcess.run(Map.of(), withCommand(args(add, staging, registry), "awk", "-f", "orders.awk"));
+    assertThat(v2.out()).as(v2.all()).contains("registered orders-awk v2");
+    add.set(4, "spare");
+    CliProcess.Result spare = CliProcess.run(Map.of(), withCommand(args(add, staging, registry), "sh", "-c", "true"));
+    assertThat(spare.exitCode()).as(spare.all()).isZero();
+
+    CliProcess.Result inUse = CliProcess.run(Map.of(), args(List.of("ingest", "apps", "remove", "customer-1", "spare"),
+        staging, registry));
+    assertThat(inUse.exitCode()).as(inUse.all()).isEqualTo(Delpha.FAILURE);
+    assertThat(inUse.err()).contains("reads its files with app 'spare'");
+    CliProcess.Result v3 = CliProcess.run(Map.of(), withCommand(args(List.of("ingest", "apps", "add", "customer-1",
+        "orders-awk", "--file", awk.toString()), staging, registry), "awk", "-f", "orders.awk"));
+    assertThat(v3.out()).as(v3.all()).contains("registered orders-awk v3");
+    CliProcess.Result removed = CliProcess.run(Map.of(), args(List.of("ingest", "apps", "remove", "customer-1", "spare"),
+        staging, registry));
+    assertThat(removed.exitCode()).as(removed.all()).isZero();
+    CliProcess.Result listed = CliProcess.run(Map.of(), args(List.of("ingest", "apps", "list", "customer-1"), staging,
+        registry));
+    assertThat(listed.exitCode()).as(listed.all()).isZero();
+    assertThat(listed.out()).contains("orders-awk").contains("awk -f orders.awk").doesNotContain("spare");
+    assertThat(listed.out().lines().filter(l -> l.startsWith("orders-awk")).toList()).hasSize(3)
+        .first().asString().contains(" 3 ").contains("yes");
+
+    try (io.delpha.sdk.ingest.BatchIngestor ingestor = io.delpha.sdk.ingest.BatchIngestor.builder().cassandra(cass)
+        .staging(io.delpha.sdk.core.storage.LocalObjectStore.at(staging)).registry(registry).build()) {
+      Path in = Files.createDirectories(dir.resolve("in"));
+      Files.writeString(in.resolve("orders.csv"), "id,name,amount,placed_at,paid\n1,one,1.50,2024-01-01T00:00:00Z,true\n"
+          + "2,two,2.50,2024-01-02 10:00:00,false\n");
+      assertThat(ingestor.fetch("customer-1", "pw", in).accepted()).hasSize(1);
+      assertThat(ingestor.ingestPending().files()).singleElement().satisfies(f ->
+          assertThat(f.status()).as(f.logLine()).isEqualTo(io.delpha.sdk.ingest.FileIngestion.Status.PROCESSED));
+    }
+    assertThat(s.execute("SELECT amount FROM " + ks + ".orders WHERE id = 2").one().getBigDecimal(0))
+        .isEqualByComparingTo("2.50");
+  }
+
+  /** The arguments, then `--` and the app's command. */
+  static String[] withCommand(String[] args, String... command) {
+    List<String> a = new ArrayList<>(List.of(args));
+    a.add("--");
+    a.addAll(List.of(command));
+    return a.toArray(String[]::new);
+  }
+
+  @Test
   void wrongServeCommandLinesAreRefusedBeforeAnythingStarts(@TempDir Path dir) {
     CliProcess.Result both = CliProcess.run(Map.of(), args(List.of("ingest", "serve", "--no-upload", "--no-manager"),
         dir, "cli_reg_unused"));

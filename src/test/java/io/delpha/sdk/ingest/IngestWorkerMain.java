@@ -37,6 +37,8 @@ public final class IngestWorkerMain {
         .lease(Duration.ofSeconds(Long.parseLong(args[6])))
         .maxInFlight(Integer.parseInt(args[7]))
         .pollInterval(Duration.ofMillis(200))
+        // where namespaces are unavailable, the process tests still run program apps (with limits only)
+        .allowUnisolatedApps(true)
         .progressEvery(200)
         .listener(new IngestListener() {
           @Override

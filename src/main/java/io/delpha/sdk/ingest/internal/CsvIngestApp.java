@@ -1,7 +1,6 @@
 package io.delpha.sdk.ingest.internal;
 
 import io.delpha.sdk.cassandra.ColumnDescription;
-import io.delpha.sdk.cassandra.ColumnKind;
 import io.delpha.sdk.cassandra.TableDescription;
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.NotFoundException;
@@ -16,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Function;
 
 /** The default {@link IngestApp}: see {@link IngestApp#csv()}. */
 public final class CsvIngestApp implements IngestApp {
@@ -41,18 +39,11 @@ public final class CsvIngestApp implements IngestApp {
             + (parser.error() == null ? "" : ": " + parser.error()));
       }
       List<ColumnDescription> columns = matchHeader(job.fileName(), header, description);
-      List<Function<String, Object>> converters = new ArrayList<>();
-      for (ColumnDescription c : columns) {
-        Function<String, Object> f = CqlValues.converter(c.type());
-        if (f == null) {
-          throw new DataFormatException("column " + c.name() + " of " + description.keyspace() + "." + table
-              + " has type " + c.type() + ", which the CSV app cannot read from text");
-        }
-        converters.add(f);
-      }
+      RowConverter converter = RowConverter.of(description, columns, "the CSV app");
       TableWriter writer = job.writer(table, columns.stream().map(ColumnDescription::name).toList());
       int n = columns.size();
       Object[] values = new Object[n];
+      String[] texts = new String[n];
       List<String> fields;
       while ((fields = parser.next()) != null) {
         if (fields.size() == 1 && fields.get(0).isEmpty() && parser.raw().isEmpty()) {
@@ -62,22 +53,12 @@ public final class CsvIngestApp implements IngestApp {
         if (reason == null && fields.size() != n) {
           reason = "expected " + n + " fields, found " + fields.size();
         }
-        for (int i = 0; reason == null && i < n; i++) {
-          String text = fields.get(i);
-          ColumnDescription c = columns.get(i);
-          if (text.isEmpty() && !parser.wasQuotedEmpty(i)) {
-            values[i] = null;
-          } else {
-            try {
-              values[i] = converters.get(i).apply(text);
-            } catch (RuntimeException e) {
-              reason = "column " + c.name() + " (" + c.type() + "): " + describe(e);
-            }
+        if (reason == null) {
+          for (int i = 0; i < n; i++) {
+            String text = fields.get(i);
+            texts[i] = text.isEmpty() && !parser.wasQuotedEmpty(i) ? null : text;
           }
-          if (reason == null && values[i] == null
-              && (c.kind() == ColumnKind.PARTITION_KEY || c.kind() == ColumnKind.CLUSTERING)) {
-            reason = "missing value for key column " + c.name();
-          }
+          reason = converter.convert(texts, values);
         }
         if (reason != null) {
           job.reject(parser.line(), reason, parser.raw());
@@ -119,17 +100,10 @@ public final class CsvIngestApp implements IngestApp {
     if (columns.stream().distinct().count() != columns.size()) {
       throw new DataFormatException("the header of " + file + " names a column twice: " + header);
     }
-    List<String> missingKeys = table.columns().stream()
-        .filter(c -> c.kind() == ColumnKind.PARTITION_KEY || c.kind() == ColumnKind.CLUSTERING)
-        .filter(c -> !columns.contains(c)).map(ColumnDescription::name).toList();
+    List<String> missingKeys = RowConverter.missingKeys(table, columns);
     if (!missingKeys.isEmpty()) {
       throw new DataFormatException("the header of " + file + " lacks the primary key column(s) " + missingKeys);
     }
     return columns;
-  }
-
-  private static String describe(RuntimeException e) {
-    String m = e.getMessage();
-    return m == null ? e.getClass().getSimpleName() : m.length() > 200 ? m.substring(0, 200) + "..." : m;
   }
 }

@@ -74,6 +74,7 @@ public final class FileRun implements IngestJob, AutoCloseable {
   private long rejected;
   private long submitted;
   private Path badRecords;
+  private final Map<String, byte[]> attachments = new java.util.LinkedHashMap<>();
   private BufferedWriter badOut;
 
   /**
@@ -173,6 +174,30 @@ public final class FileRun implements IngestJob, AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the bad-records file of " + stagedKey, e);
     }
+  }
+
+  /**
+   * @return the names of the tables of the customer's keyspace, in name order
+   */
+  public List<String> tables() {
+    return new DictionaryManager(cassandra).listTables(keyspace);
+  }
+
+  /**
+   * Keeps a file to store beside the staged file when it is moved ({@code <file><suffix>}), e.g. an app's log.
+   *
+   * @param suffix appended to the file's name
+   * @param content the content
+   */
+  public void attach(String suffix, byte[] content) {
+    attachments.put(suffix, content);
+  }
+
+  /**
+   * @return the files to store beside the staged file, by suffix
+   */
+  public Map<String, byte[]> attachments() {
+    return attachments;
   }
 
   /** Called by the lease keeper when another manager took the file or the lease could not be renewed. */

@@ -6,6 +6,8 @@ import io.delpha.sdk.cassandra.CqlExecutor;
 import io.delpha.sdk.cassandra.internal.QuorumExecutor;
 import io.delpha.sdk.ingest.FileIngestion;
 import io.delpha.sdk.ingest.IngestionConstraints;
+import io.delpha.sdk.ingest.RegisteredApp;
+import io.delpha.sdk.core.internal.JsonSupport;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -55,6 +57,9 @@ public final class Registry {
     cql.execute("CREATE TABLE IF NOT EXISTS " + ks + ".ingest_metrics (customer_id text, file_key text, run_id timeuuid, "
         + "file_name text, size_bytes bigint, rows_ingested bigint, rows_rejected bigint, elapsed_ms bigint, "
         + "status text, error text, worker text, finished_at timestamp, PRIMARY KEY ((customer_id), file_key, run_id))");
+    cql.execute("CREATE TABLE IF NOT EXISTS " + ks + ".ingest_apps (customer_id text, name text, version int, "
+        + "command text, files text, bytes bigint, registered_at timestamp, ready boolean, PRIMARY KEY ((customer_id), name, version)) "
+        + "WITH CLUSTERING ORDER BY (name ASC, version DESC)");
   }
 
   /**
@@ -164,5 +169,106 @@ public final class Registry {
 
   private static int ttlSeconds(Duration ttl) {
     return (int) Math.max(1, ttl.toSeconds());
+  }
+
+  /**
+   * Adds the next version of a customer's app, not ready until {@link #appReady}: one more than the newest, claimed with a lightweight transaction so
+   * two registrations racing never share a version.
+   *
+   * @param customer the customer
+   * @param name the app's name
+   * @param command the program and its arguments
+   * @param files the names of its files
+   * @param bytes their total size
+   * @param firstTry the version to try first (the newest known plus one); a taken one moves on
+   * @return the stored version
+   */
+  public RegisteredApp addApp(String customer, String name, List<String> command, List<String> files, long bytes,
+      int firstTry) {
+    for (int v = firstTry; ; v++) {
+      Instant now = Instant.now();
+      Row r = cql.execute("INSERT INTO " + ks + ".ingest_apps (customer_id, name, version, command, files, bytes, "
+          + "registered_at, ready) VALUES (?, ?, ?, ?, ?, ?, ?, false) IF NOT EXISTS", customer, name, v, json(command), json(files),
+          bytes, now).one();
+      if (r.getBoolean("[applied]")) {
+        return new RegisteredApp(customer, name, v, command, files, bytes, now);
+      }
+    }
+  }
+
+  /**
+   * @param customer the customer
+   * @param name an app's name
+   * @return the newest version of it, if any
+   */
+  public Optional<RegisteredApp> latestApp(String customer, String name) {
+    for (Row r : cql.execute("SELECT * FROM " + ks + ".ingest_apps WHERE customer_id = ? AND name = ?", customer,
+        name)) {
+      if (r.getBoolean("ready")) {
+        return Optional.of(app(r));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Makes a version usable, once its files are all stored.
+   *
+   * @param app the version
+   */
+  public void appReady(RegisteredApp app) {
+    cql.execute("UPDATE " + ks + ".ingest_apps SET ready = true WHERE customer_id = ? AND name = ? AND version = ?",
+        app.customer(), app.name(), app.version());
+  }
+
+  /**
+   * @param customer the customer
+   * @return every complete version of every app of the customer, by name then newest first
+   */
+  public List<RegisteredApp> apps(String customer) {
+    List<RegisteredApp> out = new ArrayList<>();
+    for (Row r : cql.execute("SELECT * FROM " + ks + ".ingest_apps WHERE customer_id = ?", customer)) {
+      if (r.getBoolean("ready")) {
+        out.add(app(r));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * @param customer the customer
+   * @param name the app whose every version goes
+   */
+  public void removeApp(String customer, String name) {
+    cql.execute("DELETE FROM " + ks + ".ingest_apps WHERE customer_id = ? AND name = ?", customer, name);
+  }
+
+  /**
+   * @param customer a registered customer
+   * @param app the name of the app its next files are read with
+   */
+  public void useApp(String customer, String app) {
+    cql.execute("UPDATE " + ks + ".customers SET app = ? WHERE customer_id = ?", app, customer);
+  }
+
+  private static RegisteredApp app(Row r) {
+    return new RegisteredApp(r.getString("customer_id"), r.getString("name"), r.getInt("version"),
+        strings(r.getString("command")), strings(r.getString("files")), r.getLong("bytes"), r.getInstant("registered_at"));
+  }
+
+  private static String json(List<String> list) {
+    try {
+      return JsonSupport.MAPPER.writeValueAsString(list);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static List<String> strings(String json) {
+    try {
+      return List.of(JsonSupport.MAPPER.readValue(json, String[].class));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new io.delpha.sdk.core.DataFormatException("a malformed list in the app registry: " + e.getOriginalMessage(), e);
+    }
   }
 }

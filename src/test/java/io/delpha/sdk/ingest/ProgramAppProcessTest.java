@@ -1,0 +1,109 @@
+package io.delpha.sdk.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.datastax.oss.driver.api.core.cql.Row;
+import io.delpha.sdk.cassandra.CassandraManager;
+import io.delpha.sdk.core.storage.LocalObjectStore;
+import io.delpha.sdk.testing.CassandraServer;
+import io.delpha.sdk.testing.JavaProcess;
+import io.delpha.sdk.testing.ServerSupport;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@DisplayName("A manager process killed while a customer's program app runs")
+class ProgramAppProcessTest {
+
+  static final String REGISTRY = "ingest_registry_app_proc";
+  static CassandraServer server;
+  static CassandraManager cass;
+
+  @TempDir Path tmp;
+  final List<JavaProcess> children = new ArrayList<>();
+
+  @BeforeAll
+  static void connect() {
+    server = CassandraServer.shared(CassandraServer.Variant.PLAIN);
+    cass = IngestFixtures.connect(server);
+  }
+
+  @AfterAll
+  static void disconnect() {
+    cass.close();
+  }
+
+  @AfterEach
+  void killChildren() {
+    children.forEach(JavaProcess::kill);
+  }
+
+  private JavaProcess startManager(Path staging, String worker, int maxInFlight) {
+    JavaProcess p = JavaProcess.start(IngestWorkerMain.class, List.of("-Xmx256m"), server.host(),
+        String.valueOf(server.port()), server.localDatacenter(), staging.toString(), REGISTRY, worker, "2",
+        String.valueOf(maxInFlight));
+    children.add(p);
+    return p;
+  }
+
+  private static long appProcesses() {
+    return ProcessHandle.allProcesses().map(p -> p.info().commandLine().orElse(""))
+        .filter(c -> c.contains("CsvToJson.java") || c.contains("delpha-app-")).count();
+  }
+
+  @Test
+  @DisplayName("the app dies with its manager; the next manager re-runs it; the table equals the file, one record, one move")
+  void killedManagerReRunsTheApp() throws Exception {
+    String ks = "ingest_app_kill";
+    IngestFixtures.createOrders(cass, ks);
+    Path stagingDir = tmp.resolve("staging");
+    LocalObjectStore staging = LocalObjectStore.at(stagingDir);
+    int rows = 20_000;
+    try (BatchIngestor ingestor = BatchIngestor.builder().cassandra(cass).staging(staging)
+        .registry(REGISTRY, IngestWorkerMain.SINGLE_NODE).passwordIterations(1_000).build()) {
+      cass.execute("DELETE FROM " + REGISTRY + ".ingest_metrics WHERE customer_id = 'app-kill'");
+      ingestor.registerCustomer("app-kill", "pw", ks,
+          IngestionConstraints.fromJson("{\"formats\":[\".csv\"],\"number_files\":1,\"data_sizes\":8192}"));
+      ingestor.registerApp("app-kill", IngestProgram.builder("csv-java").command("java", "-Xmx64m", "CsvToJson.java")
+          .file(ProgramAppTest.resource("CsvToJson.java")).build());
+      IngestFixtures.writeOrders(tmp.resolve("in/orders.csv"), 0, rows);
+      assertThat(ingestor.fetch("app-kill", "pw", tmp.resolve("in")).accepted()).hasSize(1);
+    }
+
+    JavaProcess manager = startManager(stagingDir, "killed", 2);
+    AtomicInteger progress = new AtomicInteger();
+    // progress comes every 200 rows sent: the 10th line means 2,000 rows are on their way, well before the end
+    manager.awaitLine(l -> l.startsWith("PROGRESS ") && progress.incrementAndGet() >= 10, Duration.ofSeconds(120));
+    assertThat(appProcesses()).as("the app runs while the manager does").isPositive();
+    manager.kill();
+    ServerSupport.await("the app and its sandbox gone with their manager", Duration.ofSeconds(15),
+        () -> appProcesses() == 0);
+    assertThat(staging.exists("app-kill/incoming/orders.csv")).isTrue();
+    long partial = cass.execute("SELECT count(*) FROM " + ks + ".orders").one().getLong(0);
+    assertThat(partial).isBetween(1L, rows - 1L);
+    assertThat(cass.execute("SELECT count(*) FROM " + REGISTRY + ".ingest_metrics WHERE customer_id = 'app-kill'")
+        .one().getLong(0)).isZero();
+
+    startManager(stagingDir, "survivor", 64).awaitLine(l -> l.equals("FILE PROCESSED orders.csv"),
+        Duration.ofSeconds(120));
+
+    IngestFixtures.assertOrders(cass, ks, 0, rows);
+    assertThat(staging.exists("app-kill/processed/orders.csv")).isTrue();
+    assertThat(staging.list("app-kill/incoming/").toList()).isEmpty();
+    List<Row> runs = cass.execute("SELECT worker, rows_ingested, status FROM " + REGISTRY
+        + ".ingest_metrics WHERE customer_id = 'app-kill'").all();
+    assertThat(runs).singleElement().satisfies(r -> {
+      assertThat(r.getString("worker")).isEqualTo("survivor");
+      assertThat(r.getLong("rows_ingested")).isEqualTo(rows);
+      assertThat(r.getString("status")).isEqualTo("PROCESSED");
+    });
+  }
+}
