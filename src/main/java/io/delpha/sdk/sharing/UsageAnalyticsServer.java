@@ -347,8 +347,8 @@ public final class UsageAnalyticsServer implements AutoCloseable {
   }
 
   private Map<LocalDate, BigDecimal> daily(Range r) {
-    String sql = chartSql(dayExpression()) + " ORDER BY 1";
     return withOrganisation(r.organisation(), c -> {
+      String sql = chartSql(dayExpression()) + " ORDER BY 1";
       Map<LocalDate, BigDecimal> out = new java.util.TreeMap<>();
       try (PreparedStatement ps = c.prepareStatement(sql)) {
         bind(ps, r);
@@ -363,8 +363,8 @@ public final class UsageAnalyticsServer implements AutoCloseable {
   }
 
   private List<UsagePage.Point> features(Range r) {
-    String sql = chartSql("CAST(" + DuckDbSql.identifier(featureColumn) + " AS VARCHAR)");
     List<UsagePage.Point> out = withOrganisation(r.organisation(), c -> {
+      String sql = chartSql("CAST(" + DuckDbSql.identifier(featureColumn) + " AS VARCHAR)");
       List<UsagePage.Point> points = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement(sql)) {
         bind(ps, r);
