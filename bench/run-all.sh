@@ -30,6 +30,10 @@ bench_sharing() {
   # 20 files x 100k rows through a Delta Sharing server on loopback, against a plain parallel download of the
   # same files (4 at a time each side); every row counted and checksummed before a figure is printed
   java -Xmx2g -cp "$CP" io.delpha.sdk.bench.DeltaSharingBenchmark "${SHARING_FILES:-20}" "${SHARING_ROWS:-100000}" 4 "${SHARING_ROUNDS:-4}"
+  # SQL over the same shared table: GROUP BY day through SharingSql's DuckDB view against the same aggregation over
+  # readTable's rows (answers compared, counts first), then a version bump with two more files: the refresh must
+  # fetch those two only (counted at the server)
+  java -Xmx2g -cp "$CP" io.delpha.sdk.bench.SharingSqlBenchmark "${SHARING_FILES:-20}" "${SHARING_ROWS:-100000}" "${SHARING_ROUNDS:-4}"
 }
 
 bench_ingest() {

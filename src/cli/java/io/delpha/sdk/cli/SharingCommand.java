@@ -31,8 +31,9 @@ import picocli.CommandLine.Spec;
 
 /** Delta Sharing: the seed-001 usage middleware as a service, and a reader of shared tables. */
 @Command(name = "sharing", mixinStandardHelpOptions = true,
-    description = "Delta Sharing: serve per-organisation usage analytics, list and read shared tables.",
-    subcommands = {SharingCommand.Serve.class, SharingCommand.ListTables.class, SharingCommand.Read.class})
+    description = "Delta Sharing: serve per-organisation usage analytics, list, read and query shared tables.",
+    subcommands = {SharingCommand.Serve.class, SharingCommand.ListTables.class, SharingCommand.Read.class,
+        SharingCommand.Sql.class})
 final class SharingCommand {
 
   /** A sharing server from a profile file, or an endpoint and a bearer token. */
@@ -106,6 +107,22 @@ final class SharingCommand {
         description = "The column filtered by from/to (default: ${DEFAULT-VALUE}).")
     String dateColumn;
 
+    @Option(names = "--feature-column", paramLabel = "COLUMN",
+        description = "The column the usage page's per-feature chart groups by (default: none, no such chart).")
+    String featureColumn;
+
+    @Option(names = "--measure-column", paramLabel = "COLUMN",
+        description = "The numeric column the usage page's charts sum (default: none, rows are counted).")
+    String measureColumn;
+
+    @Option(names = "--cache-dir", paramLabel = "DIR",
+        description = "Where the usage page caches the table's files, one folder per organisation (default: "
+            + "~/.cache/delpha/usage). The page needs DuckDB (org.duckdb:duckdb_jdbc), which this command includes.")
+    Path cacheDir;
+
+    @Option(names = "--no-page", description = "Serve the JSON usage endpoint only: no usage page, no DuckDB.")
+    boolean noPage;
+
     @Mixin
     ServeOptions serve;
 
@@ -130,11 +147,24 @@ final class SharingCommand {
           .build();
       try (client; CassandraManager cass = cassandra.connect()) {
         AccessKeys keys = AccessKeys.on(cass).keyspace(keyStore).build();
-        UsageAnalyticsServer server = UsageAnalyticsServer.builder().client(client).table(table)
-            .organisationColumn(organisationColumn).dateColumn(dateColumn).accessKeys(keys).options(serverOptions).build()
-            .start();
+        UsageAnalyticsServer.Builder builder = UsageAnalyticsServer.builder().client(client).table(table)
+            .organisationColumn(organisationColumn).dateColumn(dateColumn).accessKeys(keys).options(serverOptions);
+        if (!noPage) {
+          builder.cacheDirectory(cacheDir != null ? cacheDir : Path.of(System.getProperty("user.home"), ".cache",
+              "delpha", "usage"));
+          if (featureColumn != null) {
+            builder.featureColumn(featureColumn);
+          }
+          if (measureColumn != null) {
+            builder.measureColumn(measureColumn);
+          }
+        }
+        UsageAnalyticsServer server = builder.build().start();
         PrintWriter out = spec.commandLine().getOut();
         out.println("usage analytics: " + server.uri().resolve(UsageAnalyticsServer.PATH) + " serving " + table);
+        if (!noPage) {
+          out.println("usage page: " + server.uri().resolve(UsageAnalyticsServer.PAGE_PATH));
+        }
         out.flush();
         Services.awaitShutdown(List.of(server));
       }
@@ -257,6 +287,146 @@ final class SharingCommand {
       });
       System.err.println(rows + " rows");
       return Delpha.OK;
+    }
+  }
+
+  @Command(name = "sql", mixinStandardHelpOptions = true,
+      description = {"Run SQL (DuckDB's dialect) over shared tables: each --table is fetched into a local cache "
+          + "(files already cached are not fetched again) and attached as a view named after the table, or VIEW=.",
+          "The cache is one folder per profile (or endpoint) under ~/.cache/delpha/sharing unless --cache-dir is given."},
+      footer = {"", "Examples:",
+          "  delpha sharing sql --profile open.share --table analytics.platform.usage "
+              + "\"SELECT usage_date, sum(events) FROM usage GROUP BY 1 ORDER BY 1\"",
+          "  delpha sharing sql --profile open.share --table u=analytics.platform.usage --format csv \"SELECT * FROM u\""})
+  static final class Sql implements Callable<Integer> {
+    /** Rows an aligned table holds; the other formats stream every row. */
+    static final int TABLE_ROWS = 10_000;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ClientOptions client;
+
+    @Option(names = "--table", required = true, paramLabel = "[VIEW=]SHARE.SCHEMA.TABLE",
+        description = "A shared table to attach, as a view named after the table or VIEW (repeatable).")
+    List<String> tables;
+
+    @Option(names = "--cache-dir", paramLabel = "DIR", description = "Where files are cached (default: one folder "
+        + "per profile or endpoint under ~/.cache/delpha/sharing).")
+    Path cacheDir;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
+        description = "table (aligned, at most " + TABLE_ROWS + " rows), csv or json (JSON lines) "
+            + "(default: ${DEFAULT-VALUE}).")
+    String format;
+
+    @Parameters(index = "0", paramLabel = "SQL", description = "The query.")
+    String sql;
+
+    @Override
+    public Integer call() {
+      Usage.current(spec);
+      if (!List.of("table", "csv", "json").contains(format)) {
+        throw Usage.error("--format is table, csv or json, not " + format);
+      }
+      Map<String, String> views = new java.util.LinkedHashMap<>();
+      for (String t : tables) {
+        int eq = t.indexOf('=');
+        String table = eq < 0 ? t : t.substring(eq + 1);
+        String view = eq < 0 ? SharedTable.parse(table).name() : t.substring(0, eq);
+        if (views.put(view, table) != null) {
+          throw Usage.error("two tables would be the view " + view + "; name them with VIEW=SHARE.SCHEMA.TABLE");
+        }
+      }
+      Path cache = cacheDir != null ? cacheDir : defaultCache();
+      PrintWriter out = spec.commandLine().getOut();
+      long rows = client.withClient(spec, c -> {
+        ProgressPrinter progress = ProgressPrinter.forStderr();
+        try (io.delpha.sdk.sharing.SharingSql attached = io.delpha.sdk.sharing.SharingSql.builder().client(c)
+            .cacheDirectory(cache).progress(progress).build()) {
+          for (Map.Entry<String, String> v : views.entrySet()) {
+            io.delpha.sdk.sharing.AttachedTable a = attached.attach(v.getValue(), v.getKey());
+            System.err.println(a.table() + " v" + a.version() + " as " + a.view() + ": " + a.files() + " files, "
+                + a.fetchedFiles() + " fetched (" + ProgressPrinter.amount(a.fetchedBytes(), "bytes") + ")");
+          }
+          return print(attached.connection(), out);
+        }
+      });
+      System.err.println(rows + " rows");
+      return Delpha.OK;
+    }
+
+    private Path defaultCache() {
+      String key = client.profile != null ? "profile:" + client.profile.toAbsolutePath().normalize()
+          : "endpoint:" + client.endpoint;
+      String readable = (client.profile != null ? client.profile.getFileName().toString()
+          : String.valueOf(client.endpoint.getHost())).replaceAll("[^A-Za-z0-9._-]", "_");
+      try {
+        String hash = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+            .digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8))).substring(0, 12);
+        return Path.of(System.getProperty("user.home"), ".cache", "delpha", "sharing", readable + "-" + hash);
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    private long print(java.sql.Connection connection, PrintWriter out) {
+      try (java.sql.Statement st = connection.createStatement(); java.sql.ResultSet rs = st.executeQuery(sql)) {
+        java.sql.ResultSetMetaData md = rs.getMetaData();
+        int n = md.getColumnCount();
+        List<String> names = new java.util.ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+          names.add(md.getColumnLabel(i));
+        }
+        long count = 0;
+        if (format.equals("table")) {
+          Table table = new Table(names.toArray(String[]::new));
+          while (rs.next()) {
+            if (count == TABLE_ROWS) {
+              System.err.println("(the table shows the first " + TABLE_ROWS + " rows; --format csv or json prints all)");
+              break;
+            }
+            String[] cells = new String[n];
+            for (int i = 1; i <= n; i++) {
+              Object v = value(rs.getObject(i));
+              cells[i - 1] = v == null ? null : v instanceof java.math.BigDecimal d ? d.toPlainString() : v.toString();
+            }
+            table.row(cells);
+            count++;
+          }
+          table.print(out);
+          return count;
+        }
+        try (RowWriter w = new RowWriter(out, RowWriter.Format.valueOf(format))) {
+          w.columns(names);
+          while (rs.next()) {
+            Map<String, Object> record = new java.util.LinkedHashMap<>();
+            for (int i = 1; i <= n; i++) {
+              record.put(names.get(i - 1), value(rs.getObject(i)));
+            }
+            w.write(record);
+            count++;
+          }
+        }
+        return count;
+      } catch (java.sql.SQLException e) {
+        throw new InvalidInputException("the query failed: " + e.getMessage(), e);
+      }
+    }
+
+    /** JDBC's date and time classes as java.time values. */
+    private static Object value(Object v) {
+      if (v instanceof java.sql.Date d) {
+        return d.toLocalDate();
+      }
+      if (v instanceof java.sql.Timestamp t) {
+        return t.toLocalDateTime();
+      }
+      if (v instanceof java.sql.Time t) {
+        return t.toLocalTime();
+      }
+      return v;
     }
   }
 }

@@ -24,6 +24,7 @@ import io.delpha.sdk.sharing.internal.ParallelRowReader;
 import io.delpha.sdk.sharing.internal.QueryResponse;
 import io.delpha.sdk.sharing.internal.QueryResponse.FileAction;
 import io.delpha.sdk.sharing.internal.SharingHttp;
+import io.delpha.sdk.sharing.internal.TableQuery;
 import io.delpha.sdk.sharing.internal.UrlRefresher;
 import io.delpha.sdk.sharing.internal.Values;
 import java.net.URI;
@@ -37,7 +38,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Function;
 
 /**
  * A client of the open Delta Sharing protocol that reads shared tables as typed {@link
@@ -185,7 +185,7 @@ public final class DeltaSharingClient implements AutoCloseable {
    * @throws InvalidInputException if the filter names a column the table does not have
    */
   public RowReader readTable(String table, ReadOptions options) {
-    Query q = query(table, options);
+    TableQuery q = query(table, options);
     return new ParallelRowReader(q.schema(), q.files(), q.constants(), q.opener(), parallelism, options.filter(),
         options.limit(), q.name());
   }
@@ -224,16 +224,16 @@ public final class DeltaSharingClient implements AutoCloseable {
    * @throws InvalidInputException if the filter names a column the table does not have
    */
   public ColumnBatchReader readTableBatches(String table, ReadOptions options) {
-    Query q = query(table, options);
+    TableQuery q = query(table, options);
     return new ParallelBatchReader(q.schema(), q.files(), q.constants(), q.opener(), parallelism, options.filter(),
         options.limit(), false, q.name());
   }
 
-  /** What a table query answered: the schema, the files with their constant columns, and how to open them. */
-  private record Query(RowSchema schema, List<FileAction> files, Map<FileAction, Map<String, Object>> constants,
-      Function<FileAction, ColumnBatchReader> opener, String name) {}
-
-  private Query query(String table, ReadOptions options) {
+  /**
+   * Sends a table query (the options' filter and limit as hints) and returns its answer with the means to fetch
+   * its files: the one query path of {@link #readTable}, {@link #readTableBatches} and {@link SharingSql}.
+   */
+  TableQuery query(String table, ReadOptions options) {
     Objects.requireNonNull(options, "options");
     SharedTable t = SharedTable.parse(table);
     String name = t.coordinates();
@@ -266,8 +266,9 @@ public final class DeltaSharingClient implements AutoCloseable {
       constants.put(f, partitionValues(response.metadata(), f, name));
     }
     DownloadSpace space = new DownloadSpace(DownloadSpace.DEFAULT_MAX_FILE_BYTES, parallelism, null);
-    return new Query(response.metadata().schema(), response.files(), constants,
-        f -> downloader.open(f, refresher, name, space), name);
+    return new TableQuery(response.metadata(), response.files(), constants,
+        f -> downloader.open(f, refresher, name, space), (f, target) -> downloader.downloadTo(f, refresher, name, target),
+        name);
   }
 
   /**
@@ -308,6 +309,11 @@ public final class DeltaSharingClient implements AutoCloseable {
     DownloadSpace space = new DownloadSpace(DownloadSpace.DEFAULT_MAX_FILE_BYTES, parallelism, null);
     return new ParallelRowReader(schema, response.files(), constants,
         f -> downloader.open(f, refresher, name, space), parallelism, null, null, name);
+  }
+
+  /** @return how many files this client downloads at once */
+  int downloadParallelism() {
+    return parallelism;
   }
 
   /**

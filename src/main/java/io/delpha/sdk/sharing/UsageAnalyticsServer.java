@@ -36,7 +36,20 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.delpha.sdk.sharing.internal.DuckDbSql;
+import io.delpha.sdk.sharing.internal.UsagePage;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +81,17 @@ public final class UsageAnalyticsServer implements AutoCloseable {
   private static final ObjectMapper JSON = JsonSupport.MAPPER;
   /** The path of the usage endpoint. */
   public static final String PATH = "/api/v1/usage";
+  /** The usage page (HTML, no data until a key is given), served when a cache directory is set. */
+  public static final String PAGE_PATH = UsagePage.PAGE_PATH;
+  /** The JSON of the per-day chart: {@code {"organisation","from","to","measure","points":[{"day","value"}]}}. */
+  public static final String DAILY_PATH = "/api/v1/usage/daily";
+  /** The JSON of the per-feature chart: {@code {..., "points":[{"feature","value"}]}}, largest first. */
+  public static final String FEATURES_PATH = "/api/v1/usage/features";
+  /** The charts as an HTML fragment with inline SVG, what the page shows. */
+  public static final String REPORT_PATH = "/api/v1/usage/report";
+  /** The longest range a chart covers, in days. */
+  public static final int MAX_DAYS = 366;
+  private static final String VIEW = "usage";
 
   private final DeltaSharingClient client;
   private final String table;
@@ -77,6 +101,12 @@ public final class UsageAnalyticsServer implements AutoCloseable {
   private final int maxRows;
   private final ServerOptions options;
   private final Recorder metrics;
+  private final @Nullable Path cacheDirectory;
+  private final @Nullable String featureColumn;
+  private final @Nullable String measureColumn;
+  private final Duration refreshInterval;
+  private final Clock clock;
+  private final Map<String, OrgView> views = new ConcurrentHashMap<>();
   private HttpService http;
   private volatile ColumnType dateType;
 
@@ -88,6 +118,11 @@ public final class UsageAnalyticsServer implements AutoCloseable {
     this.authenticator = b.authenticator;
     this.maxRows = b.maxRows;
     this.metrics = Recorder.of(b.metrics);
+    this.cacheDirectory = b.cacheDirectory;
+    this.featureColumn = b.featureColumn;
+    this.measureColumn = b.measureColumn;
+    this.refreshInterval = b.refreshInterval;
+    this.clock = b.clock;
     ServerOptions.Builder o = b.options != null ? b.options.toBuilder() : ServerOptions.builder();
     if (b.address != null) {
       o.address(b.address);
@@ -113,7 +148,15 @@ public final class UsageAnalyticsServer implements AutoCloseable {
    */
   public synchronized UsageAnalyticsServer start() {
     if (http == null) {
-      http = HttpService.start("usage-analytics", options, List.of(new Route("GET", PATH, this::handle)), metrics);
+      List<Route> routes = new ArrayList<>(List.of(new Route("GET", PATH, this::handle)));
+      if (cacheDirectory != null) {
+        routes.add(new Route("GET", PAGE_PATH, this::page));
+        routes.add(new Route("GET", PAGE_PATH + "/app.js", this::script));
+        routes.add(new Route("GET", DAILY_PATH, e -> chartJson(e, false)));
+        routes.add(new Route("GET", FEATURES_PATH, e -> chartJson(e, true)));
+        routes.add(new Route("GET", REPORT_PATH, this::report));
+      }
+      http = HttpService.start("usage-analytics", options, routes, metrics);
       LOG.info("usage analytics serving {} on {}", table, uri());
     }
     return this;
@@ -134,13 +177,218 @@ public final class UsageAnalyticsServer implements AutoCloseable {
     return URI.create(u.substring(0, u.length() - 1));
   }
 
-  /** Stops accepting requests and stops the server. */
+  /** Stops accepting requests, stops the server and closes the organisations' DuckDB databases. */
   @Override
   public synchronized void close() {
     if (http != null) {
       http.close();
       http = null;
     }
+    for (OrgView v : views.values()) {
+      synchronized (v) {
+        if (v.sql != null) {
+          v.sql.close();
+          v.sql = null;
+        }
+      }
+    }
+    views.clear();
+  }
+
+  /** One organisation's analytics: its own DuckDB database, over its own cache folder, holding its rows only. */
+  private static final class OrgView {
+    SharingSql sql;
+    long checkedAt;
+  }
+
+  @FunctionalInterface
+  private interface SqlWork<T> {
+    T run(Connection connection) throws SQLException;
+  }
+
+  /**
+   * Runs {@code work} on the organisation's DuckDB database: made on first use (the table attached with the
+   * organisation as its filter, so its cache folder holds the organisation's rows only), brought to the table's
+   * current version at most once per refresh interval. One query at a time per organisation.
+   */
+  private <T> T withOrganisation(String organisation, SqlWork<T> work) {
+    OrgView v = views.computeIfAbsent(organisation, o -> new OrgView());
+    synchronized (v) {
+      try {
+        long now = clock.millis();
+        if (v.sql == null) {
+          SharingSql sql = SharingSql.builder().client(client).cacheDirectory(organisationFolder(organisation)).build();
+          try {
+            sql.attach(table, VIEW, ReadOptions.builder().filter(Filter.eq(organisationColumn, organisation)).build());
+          } catch (RuntimeException e) {
+            sql.close();
+            throw e;
+          }
+          v.sql = sql;
+          v.checkedAt = now;
+        } else if (now - v.checkedAt >= refreshInterval.toMillis()) {
+          v.sql.refresh(VIEW);
+          v.checkedAt = now;
+        }
+        return work.run(v.sql.connection());
+      } catch (SQLException e) {
+        LOG.warn("usage query of {} failed: {}", table, e.getMessage());
+        throw new HttpError(502, "upstream", "the usage data could not be queried");
+      } catch (ServiceUnavailableException e) {
+        LOG.warn("sharing server unavailable: {}", e.getMessage());
+        throw new HttpError(503, "unavailable", "the usage data cannot be reached right now; retry later");
+      } catch (HttpError e) {
+        throw e;
+      } catch (DelphaException e) {
+        LOG.warn("reading {} failed: {}", table, e.getMessage());
+        throw new HttpError(502, "upstream", "the usage data could not be read");
+      }
+    }
+  }
+
+  /** A cache folder per organisation: its name if plain, else a hash, so no name reaches outside the root. */
+  private Path organisationFolder(String organisation) {
+    String name = organisation.matches("[A-Za-z0-9_-]{1,64}") ? organisation
+        : "h" + java.util.HexFormat.of().formatHex(sha256(organisation)).substring(0, 40);
+    return cacheDirectory.resolve("org-" + name);
+  }
+
+  private static byte[] sha256(String text) {
+    try {
+      return java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void page(Exchange exchange) throws IOException {
+    LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
+    secureHeaders(exchange);
+    exchange.respond(200, "text/html; charset=utf-8", UsagePage.shell(today.minusDays(29), today, REPORT_PATH));
+  }
+
+  private void script(Exchange exchange) throws IOException {
+    secureHeaders(exchange);
+    exchange.respond(200, "text/javascript; charset=utf-8", UsagePage.script());
+  }
+
+  private static void secureHeaders(Exchange exchange) {
+    exchange.setHeader("Content-Security-Policy", UsagePage.CSP);
+    exchange.setHeader("X-Content-Type-Options", "nosniff");
+    exchange.setHeader("Referrer-Policy", "no-referrer");
+  }
+
+  /** The organisation, range and numbers of one chart request. */
+  private record Range(String organisation, LocalDate from, LocalDate to) {}
+
+  private Range range(Exchange exchange, KeyPrincipal caller) {
+    LocalDate from = date(exchange.query("from"), "from");
+    LocalDate to = date(exchange.query("to"), "to");
+    if (from.isAfter(to)) {
+      throw new HttpError(400, "bad_request", "from (" + from + ") is after to (" + to + ")");
+    }
+    if (to.toEpochDay() - from.toEpochDay() >= MAX_DAYS) {
+      throw new HttpError(400, "bad_request", "a chart covers at most " + MAX_DAYS + " days");
+    }
+    return new Range(organisation(exchange, caller), from, to);
+  }
+
+  private void chartJson(Exchange exchange, boolean perFeature) throws IOException {
+    KeyPrincipal caller = authenticate(exchange);
+    if (perFeature && featureColumn == null) {
+      throw new HttpError(404, "not_found", "this server has no feature column configured");
+    }
+    Range r = range(exchange, caller);
+    ObjectNode body = JSON.createObjectNode().put("organisation", r.organisation()).put("from", r.from().toString())
+        .put("to", r.to().toString()).put("measure", measureLabel());
+    ArrayNode points = body.putArray("points");
+    if (perFeature) {
+      for (UsagePage.Point p : features(r)) {
+        points.addObject().put("feature", p.label()).put("value", p.value());
+      }
+    } else {
+      daily(r).forEach((d, v) -> points.addObject().put("day", d.toString()).put("value", v));
+    }
+    exchange.respond(200, JSON.writeValueAsBytes(body));
+    LOG.info("GET {} key={} -> 200", perFeature ? FEATURES_PATH : DAILY_PATH, caller.keyId());
+  }
+
+  private void report(Exchange exchange) throws IOException {
+    KeyPrincipal caller = authenticate(exchange);
+    Range r = range(exchange, caller);
+    byte[] html = UsagePage.report(r.organisation(), r.from(), r.to(), measureLabel(), daily(r),
+        featureColumn == null ? null : features(r));
+    secureHeaders(exchange);
+    exchange.respond(200, "text/html; charset=utf-8", html);
+    LOG.info("GET {} key={} -> 200", REPORT_PATH, caller.keyId());
+  }
+
+  private String measureLabel() {
+    return measureColumn == null ? "rows" : measureColumn;
+  }
+
+  private String dayExpression() {
+    ColumnType type = dateType;
+    if (type == null) {
+      type = client.tableMetadata(table).schema().column(dateColumn).type();
+      dateType = type;
+    }
+    String column = DuckDbSql.identifier(dateColumn);
+    return type.kind() == ColumnType.Kind.STRING ? "CAST(left(" + column + ", 10) AS DATE)"
+        : "CAST(" + column + " AS DATE)";
+  }
+
+  /** The SQL of one chart: the measure per group, the organisation and range as parameters. */
+  private String chartSql(String group) {
+    String measure = measureColumn == null ? "count(*)" : "sum(" + DuckDbSql.identifier(measureColumn) + ")";
+    return "SELECT " + group + " AS g, CAST(" + measure + " AS VARCHAR) AS v FROM " + VIEW + " WHERE "
+        + DuckDbSql.identifier(organisationColumn) + " = ? AND " + dayExpression()
+        + " BETWEEN CAST(? AS DATE) AND CAST(? AS DATE) GROUP BY 1";
+  }
+
+  private Map<LocalDate, BigDecimal> daily(Range r) {
+    return withOrganisation(r.organisation(), c -> {
+      String sql = chartSql(dayExpression()) + " ORDER BY 1";
+      Map<LocalDate, BigDecimal> out = new java.util.TreeMap<>();
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        bind(ps, r);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.put(LocalDate.parse(rs.getString(1)), value(rs.getString(2)));
+          }
+        }
+      }
+      return out;
+    });
+  }
+
+  private List<UsagePage.Point> features(Range r) {
+    List<UsagePage.Point> out = withOrganisation(r.organisation(), c -> {
+      String sql = chartSql("CAST(" + DuckDbSql.identifier(featureColumn) + " AS VARCHAR)");
+      List<UsagePage.Point> points = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        bind(ps, r);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            points.add(new UsagePage.Point(rs.getString(1) == null ? "(none)" : rs.getString(1), value(rs.getString(2))));
+          }
+        }
+      }
+      return points;
+    });
+    out.sort(java.util.Comparator.comparing(UsagePage.Point::value).reversed()
+        .thenComparing(UsagePage.Point::label));
+    return out;
+  }
+
+  private static void bind(PreparedStatement ps, Range r) throws SQLException {
+    ps.setString(1, r.organisation());
+    ps.setString(2, r.from().toString());
+    ps.setString(3, r.to().toString());
+  }
+
+  private static BigDecimal value(@Nullable String text) {
+    return text == null ? BigDecimal.ZERO : new BigDecimal(text);
   }
 
   private void handle(Exchange exchange) throws IOException {
@@ -173,19 +421,7 @@ public final class UsageAnalyticsServer implements AutoCloseable {
     if (from.isAfter(to)) {
       throw new HttpError(400, "bad_request", "from (" + from + ") is after to (" + to + ")");
     }
-    String requested = exchange.query("org");
-    String organisation;
-    if (caller.isAdmin()) {
-      if (requested == null || requested.isBlank()) {
-        throw new HttpError(400, "bad_request", "an admin key must name the organisation with org=");
-      }
-      organisation = requested;
-    } else {
-      if (requested != null && !requested.equals(caller.organisation())) {
-        throw new HttpError(403, "forbidden", "this key may read its own organisation's usage only");
-      }
-      organisation = caller.organisation();
-    }
+    String organisation = organisation(exchange, caller);
     List<Row> rows = new ArrayList<>();
     RowSchema schema;
     try (RowReader reader = client.readTable(table, ReadOptions.builder().filter(Filter.and(
@@ -209,6 +445,21 @@ public final class UsageAnalyticsServer implements AutoCloseable {
     }
     exchange.respond(200, body(organisation, from, to, schema, rows));
     return 200;
+  }
+
+  /** The caller's own organisation; an admin names one with {@code org=}; another organisation is 403. */
+  private static String organisation(Exchange exchange, KeyPrincipal caller) {
+    String requested = exchange.query("org");
+    if (caller.isAdmin()) {
+      if (requested == null || requested.isBlank()) {
+        throw new HttpError(400, "bad_request", "an admin key must name the organisation with org=");
+      }
+      return requested;
+    }
+    if (requested != null && !requested.equals(caller.organisation())) {
+      throw new HttpError(403, "forbidden", "this key may read its own organisation's usage only");
+    }
+    return caller.organisation();
   }
 
   /** The date literal in the type of the date column (DATE, TIMESTAMP at UTC midnight, or ISO text). */
@@ -300,8 +551,67 @@ public final class UsageAnalyticsServer implements AutoCloseable {
     private int threads;
     private ServerOptions options;
     private Metrics metrics = Metrics.none();
+    private Path cacheDirectory;
+    private String featureColumn;
+    private String measureColumn;
+    private Duration refreshInterval = Duration.ofMinutes(1);
+    private Clock clock = Clock.systemUTC();
 
     private Builder() {}
+
+    /**
+     * Turns on the usage page and its chart endpoints ({@link #PAGE_PATH}, {@link #DAILY_PATH}, {@link
+     * #FEATURES_PATH}, {@link #REPORT_PATH}), answered by DuckDB over a cache of the table's files: one folder
+     * and one in-memory database per organisation under this directory, each holding that organisation's rows
+     * only. Needs DuckDB's JDBC driver ({@link SharingSql#DUCKDB_COORDINATES}) on the class path.
+     *
+     * @param directory the cache root
+     * @return this builder
+     */
+    public Builder cacheDirectory(Path directory) {
+      this.cacheDirectory = Objects.requireNonNull(directory, "directory");
+      return this;
+    }
+
+    /**
+     * @param column the column the per-feature chart groups by; without it the page has no such chart
+     * @return this builder
+     */
+    public Builder featureColumn(String column) {
+      this.featureColumn = column;
+      return this;
+    }
+
+    /**
+     * @param column the numeric column the charts sum; without it they count rows
+     * @return this builder
+     */
+    public Builder measureColumn(String column) {
+      this.measureColumn = column;
+      return this;
+    }
+
+    /**
+     * @param interval how often, at most, a chart request checks the table's version (and fetches new files);
+     *     default one minute, {@link Duration#ZERO} checks on every request
+     * @return this builder
+     */
+    public Builder refreshInterval(Duration interval) {
+      if (interval.isNegative()) {
+        throw new InvalidInputException("refreshInterval must not be negative");
+      }
+      this.refreshInterval = interval;
+      return this;
+    }
+
+    /**
+     * @param clock the clock of the refresh interval and of the page's default range
+     * @return this builder
+     */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
 
     /**
      * @param client the Delta Sharing client reading the usage table
@@ -419,6 +729,13 @@ public final class UsageAnalyticsServer implements AutoCloseable {
       if (client == null || table == null || blank(organisationColumn) || blank(dateColumn) || authenticator == null) {
         throw new InvalidInputException("the usage server needs a client, a table, an organisation column, a date "
             + "column and access keys");
+      }
+      if (cacheDirectory != null) {
+        try (Connection probe = SharingSql.openDuckDb()) { // no DuckDB: say so now, naming the artifact
+          probe.getMetaData();
+        } catch (SQLException e) {
+          throw new ServiceUnavailableException("DuckDB could not open a database: " + e.getMessage(), e);
+        }
       }
       return new UsageAnalyticsServer(this);
     }

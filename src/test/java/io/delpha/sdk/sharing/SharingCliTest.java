@@ -2,6 +2,7 @@ package io.delpha.sdk.sharing;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -201,5 +202,52 @@ class SharingCliTest {
     CliProcess.Result noToken = CliProcess.run(Map.of(), "sharing", "list", "--endpoint", wm.baseUrl() + "/ds/");
     assertThat(noToken.exitCode()).isEqualTo(Delpha.USAGE);
     assertThat(noToken.err()).contains("DELPHA_SHARING_TOKEN");
+  }
+
+  @Test
+  void sqlOverSharedTablesInEachFormatFetchingOnce(@TempDir Path dir) throws Exception {
+    stubUsageTable(dir);
+    wm.stubFor(get(urlEqualTo(TABLE_PATH + "/version")).willReturn(aResponse().withStatus(200)
+        .withHeader("Delta-Table-Version", "3")));
+    String token = "recipient-token-" + UUID.randomUUID();
+    Path profile = dir.resolve("open.share");
+    Files.writeString(profile, "{\"shareCredentialsVersion\": 1, \"endpoint\": \"" + wm.baseUrl() + "/ds/\", "
+        + "\"bearerToken\": \"" + token + "\"}");
+    Path cache = dir.resolve("cache");
+    String query = "SELECT org_id, sum(events) AS events, count(*) AS n FROM usage GROUP BY org_id ORDER BY org_id";
+
+    CliProcess.Result table = CliProcess.run(Map.of(), "sharing", "sql", "--profile", profile.toString(), "--table",
+        "analytics.platform.usage", "--cache-dir", cache.toString(), query);
+    assertThat(table.exitCode()).as(table.all()).isZero();
+    assertThat(table.out().strip().split("\n")).containsExactly(
+        "org_id  events  n",
+        "acme    50      2",
+        "globex  20      1");
+    assertThat(table.err()).contains("fetch analytics.platform.usage").contains("1 fetched").contains("2 rows");
+    wm.verify(1, getRequestedFor(urlPathEqualTo("/blob/usage/usage_date=2024-05-01/part-0.parquet")));
+
+    // again, as CSV under another view name: the version is cached, nothing is fetched or queried
+    CliProcess.Result csv = CliProcess.run(Map.of(), "sharing", "sql", "--profile", profile.toString(), "--table",
+        "u=analytics.platform.usage", "--cache-dir", cache.toString(), "--format", "csv",
+        "SELECT feature, usage_date, sum(events) AS events FROM u WHERE org_id = 'acme' GROUP BY ALL ORDER BY 1");
+    assertThat(csv.exitCode()).as(csv.all()).isZero();
+    assertThat(csv.out().strip().split("\r?\n")).containsExactly("feature,usage_date,events",
+        "dashboards,2024-05-01,10", "exports,2024-05-01,40");
+    assertThat(csv.err()).contains("0 fetched");
+    wm.verify(1, getRequestedFor(urlPathEqualTo("/blob/usage/usage_date=2024-05-01/part-0.parquet")));
+    wm.verify(1, postRequestedFor(urlEqualTo(TABLE_PATH + "/query")));
+
+    CliProcess.Result json = CliProcess.run(Map.of("DELPHA_SHARING_TOKEN", token), "sharing", "sql", "--endpoint",
+        wm.baseUrl() + "/ds/", "--table", "analytics.platform.usage", "--cache-dir", cache.toString(), "--format",
+        "json", "SELECT org_id, cost FROM usage WHERE events > 15 ORDER BY events");
+    assertThat(json.exitCode()).as(json.all()).isZero();
+    assertThat(json.out().strip().split("\n")).containsExactly("{\"org_id\":\"globex\",\"cost\":9.99}",
+        "{\"org_id\":\"acme\",\"cost\":0.50}");
+
+    CliProcess.Result bad = CliProcess.run(Map.of(), "sharing", "sql", "--profile", profile.toString(), "--table",
+        "analytics.platform.usage", "--cache-dir", cache.toString(), "SELECT nope FROM usage");
+    assertThat(bad.exitCode()).isEqualTo(1);
+    assertThat(bad.err()).contains("the query failed").doesNotContain("\tat ").doesNotContain(token);
+    assertThat(table.all() + csv.all() + json.all()).doesNotContain(token);
   }
 }

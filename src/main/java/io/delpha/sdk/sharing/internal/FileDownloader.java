@@ -73,7 +73,25 @@ public final class FileDownloader {
    * @return a batch reader of the downloaded file; closing it gives back its array or deletes its spool file
    */
   public ColumnBatchReader open(FileAction file, UrlRefresher refresher, String table, DownloadSpace space) {
-    Download download = new Download(file, refresher, table + " file " + file.id(), space);
+    Download<ColumnBatchReader> download = new Download<>(file, refresher, table + " file " + file.id(), space, null);
+    return retry.call("download of " + download.name, download::attempt, e -> download.transientFailure,
+        Retrier.RETHROW);
+  }
+
+  /**
+   * Downloads one data file to {@code target}: written to a temporary file beside it, checked (its size against
+   * the query's, the Parquet magic at both ends) and only then renamed into place, so {@code target} is either
+   * absent or the whole file. Refreshes and retries as {@link #open} does.
+   *
+   * @param file the file action
+   * @param refresher where fresh URLs come from
+   * @param table the table, for messages
+   * @param target where the file goes (replaced if present)
+   * @return the bytes written
+   * @throws DataFormatException if the body is not a Parquet file
+   */
+  public long downloadTo(FileAction file, UrlRefresher refresher, String table, Path target) {
+    Download<Long> download = new Download<>(file, refresher, table + " file " + file.id(), null, target);
     return retry.call("download of " + download.name, download::attempt, e -> download.transientFailure,
         Retrier.RETHROW);
   }
@@ -82,24 +100,28 @@ public final class FileDownloader {
    * One file's download: its current URL, refreshed when it expires or storage refuses it (refreshes are
    * not attempts), and whether the last attempt failed in a way worth another (429, 5xx, I/O).
    */
-  private final class Download {
+  private final class Download<T> {
     private final FileAction file;
     private final UrlRefresher refresher;
     private final String name;
     private final DownloadSpace space;
+    private final Path target;
     private FileAction current;
     private int refreshes;
     private boolean transientFailure;
 
-    Download(FileAction file, UrlRefresher refresher, String name, DownloadSpace space) {
+    /** Either {@code space} (open a reader) or {@code target} (download to that file) is given. */
+    Download(FileAction file, UrlRefresher refresher, String name, DownloadSpace space, Path target) {
       this.file = file;
       this.refresher = refresher;
       this.name = name;
       this.space = space;
+      this.target = target;
       this.current = refresher.latest(file);
     }
 
-    ColumnBatchReader attempt(int attempt) {
+    @SuppressWarnings("unchecked")
+    T attempt(int attempt) {
       transientFailure = false;
       while (true) {
         if (Thread.currentThread().isInterrupted()) {
@@ -120,6 +142,24 @@ public final class FileDownloader {
         try {
           HttpResponse<InputStream> response = storage.send(request, HttpResponse.BodyHandlers.ofInputStream());
           int status = response.statusCode();
+          if (status == 200 && target != null) {
+            spool = target.resolveSibling("." + target.getFileName() + "." + java.util.UUID.randomUUID() + ".part");
+            try (InputStream body = response.body()) {
+              Files.copy(body, spool);
+            }
+            long got = Files.size(spool);
+            if (file.size() >= 0 && got != file.size()) {
+              throw new IOException("got " + got + " of " + file.size() + " bytes");
+            }
+            if (!hasMagicAtBothEnds(spool, got)) {
+              transientFailure = false;
+              throw new DataFormatException(name + " is not a Parquet file (" + got + " bytes without the PAR1 "
+                  + "magic at both ends)");
+            }
+            Files.move(spool, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            spool = null;
+            return (T) Long.valueOf(got);
+          }
           if (status == 200 && file.size() >= 0 && file.size() <= space.maxFileBytes()) {
             int size = (int) file.size();
             held = space.take(size);
@@ -132,7 +172,7 @@ public final class FileDownloader {
             }
             byte[] buffer = held;
             held = null; // from here on the reader gives it back
-            return inMemory(buffer, size, name, space);
+            return (T) inMemory(buffer, size, name, space);
           }
           if (status == 200) {
             spool = space.newSpoolFile();
@@ -143,7 +183,7 @@ public final class FileDownloader {
             if (file.size() >= 0 && got != file.size()) {
               throw new IOException("got " + got + " of " + file.size() + " bytes");
             }
-            return spooled(spool, name);
+            return (T) spooled(spool, name);
           }
           drain(response.body());
           if (status == 403) {
@@ -186,6 +226,22 @@ public final class FileDownloader {
       }
     }
   }
+
+  private static boolean hasMagicAtBothEnds(Path file, long size) throws IOException {
+    if (size < 12) {
+      return false;
+    }
+    try (java.nio.channels.SeekableByteChannel ch = Files.newByteChannel(file)) {
+      java.nio.ByteBuffer head = java.nio.ByteBuffer.allocate(4);
+      java.nio.ByteBuffer tail = java.nio.ByteBuffer.allocate(4);
+      ch.read(head);
+      ch.position(size - 4);
+      ch.read(tail);
+      return java.util.Arrays.equals(head.array(), PAR1) && java.util.Arrays.equals(tail.array(), PAR1);
+    }
+  }
+
+  private static final byte[] PAR1 = {'P', 'A', 'R', '1'};
 
   /** A reader of the file in {@code buffer}, which goes back to {@code space} when the reader closes. */
   private static ColumnBatchReader inMemory(byte[] buffer, int size, String name, DownloadSpace space)

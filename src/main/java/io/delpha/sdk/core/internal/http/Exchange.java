@@ -123,12 +123,24 @@ public final class Exchange {
    */
   public void respond(int status, Object body) throws IOException {
     byte[] bytes = body instanceof byte[] b ? b : JSON.writeValueAsBytes(body);
+    respond(status, "application/json; charset=utf-8", bytes);
+  }
+
+  /**
+   * Answers with a body of any type (an HTML page, a script); never cached by the client.
+   *
+   * @param status the status
+   * @param contentType the {@code Content-Type}, e.g. {@code text/html; charset=utf-8}
+   * @param bytes the body
+   * @throws IOException when the client went away
+   */
+  public void respond(int status, String contentType, byte[] bytes) throws IOException {
     if (answered) {
       throw new IllegalStateException("already answered");
     }
     answered = true;
     response.setStatus(status);
-    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
     response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
     response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
     Content.Sink.write(response, true, ByteBuffer.wrap(bytes));

@@ -1,0 +1,89 @@
+package io.delpha.sdk.sharing.internal;
+
+import io.delpha.sdk.core.DataFormatException;
+import io.delpha.sdk.core.InvalidInputException;
+import io.delpha.sdk.core.parquet.ColumnType;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/** DuckDB SQL text made from our values: types, quoted identifiers, string and typed literals. */
+public final class DuckDbSql {
+
+  private static final Pattern VIEW_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
+
+  private DuckDbSql() {}
+
+  /**
+   * @param type a column type of the core row model
+   * @param column the column, for messages
+   * @param table the table, for messages
+   * @return the DuckDB type that holds it exactly (TIMESTAMP, an instant, is {@code TIMESTAMPTZ})
+   * @throws DataFormatException for nested types
+   */
+  public static String type(ColumnType type, String column, String table) {
+    return switch (type.kind()) {
+      case STRING -> "VARCHAR";
+      case INT -> "INTEGER";
+      case LONG -> "BIGINT";
+      case DOUBLE -> "DOUBLE";
+      case BOOLEAN -> "BOOLEAN";
+      case DECIMAL -> "DECIMAL(" + type.precision() + ", " + type.scale() + ")";
+      case DATE -> "DATE";
+      case TIME -> "TIME";
+      case TIMESTAMP -> "TIMESTAMPTZ";
+      case LOCAL_TIMESTAMP -> "TIMESTAMP";
+      case BYTES -> "BLOB";
+      case LIST, MAP, STRUCT -> throw new DataFormatException("column " + column + " of " + table + " has type "
+          + type + ", which the DuckDB view does not map");
+    };
+  }
+
+  /**
+   * @param value a typed value of the core row model, may be {@code null}
+   * @param type its column's type
+   * @return a DuckDB expression of exactly that value and type
+   */
+  public static String literal(@Nullable Object value, ColumnType type) {
+    String sqlType = type(type, "?", "?");
+    if (value == null) {
+      return "CAST(NULL AS " + sqlType + ")";
+    }
+    if (value instanceof byte[] bytes) {
+      return "encode(" + string(new String(bytes, StandardCharsets.UTF_8)) + ")";
+    }
+    String text = value instanceof BigDecimal d ? d.toPlainString() : value.toString();
+    return "CAST(" + string(text) + " AS " + sqlType + ")";
+  }
+
+  /**
+   * @param text any text
+   * @return a single-quoted SQL string literal of it
+   */
+  public static String string(String text) {
+    return "'" + text.replace("'", "''") + "'";
+  }
+
+  /**
+   * @param name any name
+   * @return a double-quoted SQL identifier of it
+   */
+  public static String identifier(String name) {
+    return "\"" + name.replace("\"", "\"\"") + "\"";
+  }
+
+  /**
+   * @param view a view name to check
+   * @return the name
+   * @throws InvalidInputException unless it is a letter or underscore followed by letters, digits and underscores
+   *     (at most 63)
+   */
+  public static String viewName(String view) {
+    if (view == null || !VIEW_NAME.matcher(view).matches()) {
+      throw new InvalidInputException("a view name is a letter or _ followed by letters, digits and _ (at most 63), "
+          + "got '" + view + "'");
+    }
+    return view;
+  }
+}

@@ -1,0 +1,43 @@
+package io.delpha.sdk.sharing.internal;
+
+import io.delpha.sdk.core.parquet.ColumnBatchReader;
+import io.delpha.sdk.core.parquet.RowSchema;
+import io.delpha.sdk.sharing.TableMetadata;
+import io.delpha.sdk.sharing.internal.QueryResponse.FileAction;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * What one table query answered, and how to fetch its files: the metadata (schema, partition columns, version),
+ * the files with the values of their columns that are not in the data (partition values), a way to open a file
+ * as batches (downloaded into memory or a spool file) and a way to download it whole to a local file. Both ways
+ * refresh expired presigned URLs by re-sending the same query.
+ *
+ * @param metadata the table's metadata as the query answered it
+ * @param files the data files
+ * @param constants per file, the values of the table's columns that the file does not hold
+ * @param opener downloads and opens one file
+ * @param downloader downloads one file to a local path, returns the bytes written
+ * @param name {@code share.schema.table}, for messages
+ */
+public record TableQuery(TableMetadata metadata, List<FileAction> files, Map<FileAction, Map<String, Object>> constants,
+    Function<FileAction, ColumnBatchReader> opener, Downloader downloader, String name) {
+
+  /** Downloads one file of the query to a local path. */
+  @FunctionalInterface
+  public interface Downloader {
+    /**
+     * @param file a file of the query
+     * @param target where it goes (written beside, then renamed into place)
+     * @return the bytes written
+     */
+    long download(FileAction file, Path target);
+  }
+
+  /** @return the table's schema */
+  public RowSchema schema() {
+    return metadata.schema();
+  }
+}
