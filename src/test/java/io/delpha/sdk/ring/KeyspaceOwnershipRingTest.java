@@ -39,7 +39,8 @@ class KeyspaceOwnershipRingTest {
   @DisplayName("two processes racing assign/unassign never leave a keyspace with two owners")
   void racingAssignmentsKeepOneOwner(@TempDir Path tmp) throws Exception {
     CassandraRing ring = CassandraRing.shared();
-    try (CassandraManager cass = RingTest.connect(2)) {
+    try (CassandraManager cass = CassandraManager.builder().contactPoint(ring.node(2).host(), ring.port())
+        .localDatacenter(ring.localDatacenter()).requestTimeout(Duration.ofSeconds(20)).build()) {
       cass.execute("CREATE KEYSPACE IF NOT EXISTS " + STORE + " WITH replication = "
           + "{'class': 'NetworkTopologyStrategy', '" + ring.localDatacenter() + "': 3}");
       for (String ks : KEYSPACES) {
