@@ -59,11 +59,13 @@ class KeyspaceOwnershipRingTest {
                   String.valueOf(round * 10 + p), "150", String.join(",", KEYSPACES)));
             }
             for (JavaProcess r : racers) {
-              r.awaitLine("READY"::equals, Duration.ofSeconds(90));
+              assertThat(r.awaitLine(l -> "READY".equals(l) || l.startsWith("FAILED"), Duration.ofSeconds(90)))
+                  .isEqualTo("READY");
             }
             Files.createFile(go);
             for (JavaProcess r : racers) {
-              assertThat(r.awaitLine(l -> l.startsWith("DONE"), Duration.ofMinutes(5))).startsWith("DONE 150");
+              assertThat(r.awaitLine(l -> l.startsWith("DONE") || l.startsWith("FAILED"), Duration.ofMinutes(5)))
+                  .startsWith("DONE 150");
             }
           } finally {
             racers.forEach(JavaProcess::close);

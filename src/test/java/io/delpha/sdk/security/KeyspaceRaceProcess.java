@@ -11,7 +11,7 @@ import java.util.Random;
 /**
  * A process racing keyspace assignments, for {@code KeyspaceOwnershipRingTest}: connects through one coordinator
  * (the driver then uses every node), prints {@code READY}, waits for a start file, then runs random assign and
- * unassign calls for two organisations over a few keyspaces, and prints {@code DONE <ops> <conflicts>}.
+ * unassign calls for two organisations over a few keyspaces, and prints {@code DONE <ops> <conflicts> <unknown outcomes>} (or {@code FAILED <error>}).
  */
 public final class KeyspaceRaceProcess {
 
@@ -23,6 +23,16 @@ public final class KeyspaceRaceProcess {
    * @throws Exception on any failure, which ends the process
    */
   public static void main(String[] args) throws Exception {
+    try {
+      race(args);
+    } catch (Throwable t) {
+      System.out.println("FAILED " + t);
+      System.out.flush();
+      System.exit(1);
+    }
+  }
+
+  private static void race(String[] args) throws Exception {
     Path go = Path.of(args[4]);
     Random random = new Random(Long.parseLong(args[5]));
     int ops = Integer.parseInt(args[6]);
@@ -37,6 +47,7 @@ public final class KeyspaceRaceProcess {
         Thread.sleep(5);
       }
       int conflicts = 0;
+      int unknown = 0;
       for (int i = 0; i < ops; i++) {
         String org = organisations.get(random.nextInt(organisations.size()));
         String ks = keyspaces.get(random.nextInt(keyspaces.size()));
@@ -48,9 +59,11 @@ public final class KeyspaceRaceProcess {
           }
         } catch (ConflictException e) {
           conflicts++;
+        } catch (io.delpha.sdk.core.ServiceUnavailableException e) {
+          unknown++; // a contended lightweight transaction timed out: its outcome is unknown, part of the race
         }
       }
-      System.out.println("DONE " + ops + " " + conflicts);
+      System.out.println("DONE " + ops + " " + conflicts + " " + unknown);
       System.out.flush();
     }
   }
