@@ -1,6 +1,7 @@
 package io.delpha.sdk.aws;
 
 import io.delpha.sdk.aws.internal.AppFlowErrors;
+import io.delpha.sdk.core.internal.Capability;
 import io.delpha.sdk.core.internal.Pause;
 import io.delpha.sdk.core.internal.Retrier;
 import io.delpha.sdk.core.internal.aws.AwsClients;
@@ -778,6 +779,7 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
      * @throws InvalidInputException if a client cannot be built (e.g. no region anywhere)
      */
     public AWSManager build() {
+      Capability.require("AWSManager", Capability.AWS_APPFLOW, Capability.AWS_S3, Capability.PARQUET);
       AWSConfig config = new AWSConfig(aws, s3EndpointOverride, flowType, pollBackoff, recordsPageSize);
       AwsClientSettings settings = config.aws();
       AppflowClient appflow = appflowClient;

@@ -4,6 +4,7 @@ import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.metadata.Metadata;
 import io.delpha.sdk.cassandra.internal.ControlChannel;
 import io.delpha.sdk.core.ServiceUnavailableException;
+import io.delpha.sdk.core.internal.Capability;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -475,6 +476,9 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
       if (sigV4 != null && username != null) {
         throw new InvalidInputException("sigV4(..) and credentials(..) are two ways to authenticate: Amazon "
             + "Keyspaces takes SigV4 (or service-specific credentials as a user name and password), choose one");
+      }
+      if (sigV4 != null) {
+        Capability.require("CassandraManager.Builder.sigV4", Capability.KEYSPACES_SIGV4);
       }
       List<InetSocketAddress> points = contactPoints.isEmpty()
           ? List.of(InetSocketAddress.createUnresolved("127.0.0.1", 9042))

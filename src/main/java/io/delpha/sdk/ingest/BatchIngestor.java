@@ -3,6 +3,7 @@ package io.delpha.sdk.ingest;
 import io.delpha.sdk.cassandra.CassandraKeyspaces;
 import io.delpha.sdk.cassandra.CqlExecutor;
 import io.delpha.sdk.cassandra.internal.BoundedWriter;
+import io.delpha.sdk.core.internal.Capability;
 import io.delpha.sdk.core.internal.Listeners;
 import io.delpha.sdk.core.internal.metrics.Meter;
 import io.delpha.sdk.core.internal.metrics.Recorder;
@@ -263,6 +264,7 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
    */
   @Override
   public UploadServer uploadServer(ServerOptions options) {
+    Capability.require("the upload endpoint (BatchIngestor.uploadServer)", Capability.HTTP_SERVER);
     return UploadServer.start(this, options, Clock.systemUTC());
   }
 

@@ -9,6 +9,7 @@ import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.RetryPolicy;
 import io.delpha.sdk.core.Secret;
+import io.delpha.sdk.core.internal.Capability;
 import io.delpha.sdk.core.internal.Pause;
 import io.delpha.sdk.core.internal.Retrier;
 import io.delpha.sdk.core.secrets.SecretProvider;
@@ -590,6 +591,7 @@ public final class SalesforceManager implements SalesforceClient {
      * @throws io.delpha.sdk.core.ServiceUnavailableException if Salesforce cannot be reached
      */
     public SalesforceManager build() {
+      Capability.require("SalesforceManager", Capability.SALESFORCE);
       String url = resolveLoginUrl();
       if (apiVersion == null || !API_VERSION.matcher(apiVersion).matches()
           || Integer.parseInt(apiVersion.substring(1, apiVersion.indexOf('.'))) < 60) {

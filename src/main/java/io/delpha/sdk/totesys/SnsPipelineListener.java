@@ -1,5 +1,6 @@
 package io.delpha.sdk.totesys;
 
+import io.delpha.sdk.core.internal.Capability;
 import io.delpha.sdk.core.internal.aws.AwsErrors;
 import io.delpha.sdk.core.AccessDeniedException;
 import io.delpha.sdk.core.AuthenticationException;
@@ -165,6 +166,7 @@ public final class SnsPipelineListener implements PipelineListener, AutoCloseabl
      * @throws InvalidInputException if no topic ARN was given
      */
     public SnsPipelineListener build() {
+      Capability.require("SnsPipelineListener", Capability.AWS_SNS);
       if (topicArn == null || !topicArn.startsWith("arn:")) {
         throw new InvalidInputException("an SNS topic ARN (arn:aws:sns:...) is required, got " + topicArn);
       }

@@ -4,6 +4,7 @@ import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.Metrics;
 import io.delpha.sdk.core.ServiceUnavailableException;
+import io.delpha.sdk.core.internal.Capability;
 import io.delpha.sdk.core.internal.metrics.Meter;
 import io.delpha.sdk.core.internal.metrics.Recorder;
 import io.delpha.sdk.core.secrets.SecretProvider;
@@ -455,6 +456,7 @@ public final class TotesysPipeline implements PipelineRunner, PipelineScheduler 
      * @throws InvalidInputException if the source, a zone or the warehouse is missing
      */
     public TotesysPipeline build() {
+      Capability.require("TotesysPipeline", Capability.POSTGRESQL, Capability.PARQUET);
       List<String> missing = new ArrayList<>();
       if (source == null) {
         missing.add("source");

@@ -5,6 +5,7 @@ import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.NotFoundException;
+import io.delpha.sdk.core.internal.Capability;
 import io.delpha.sdk.core.parquet.internal.ByteArrayInputFile;
 import io.delpha.sdk.core.parquet.internal.ParquetBatchReader;
 import io.delpha.sdk.core.parquet.internal.ParquetRowReader;
@@ -58,6 +59,7 @@ public final class ParquetRows {
    * @return a writer
    */
   public static RowWriter writer(Path file, RowSchema schema, WriteOptions options) {
+    Capability.require("ParquetRows", Capability.PARQUET);
     Objects.requireNonNull(schema, "schema");
     Objects.requireNonNull(options, "options");
     Path target = file.toAbsolutePath().normalize();
@@ -97,6 +99,7 @@ public final class ParquetRows {
    * @throws ConflictException if an object already exists at {@code key} (checked again on close)
    */
   public static RowWriter writer(ObjectStore store, String key, RowSchema schema, WriteOptions options) {
+    Capability.require("ParquetRows", Capability.PARQUET);
     Objects.requireNonNull(schema, "schema");
     Objects.requireNonNull(options, "options");
     if (store.exists(key)) {
@@ -185,6 +188,7 @@ public final class ParquetRows {
    *     row-model type
    */
   public static RowReader read(Path file, ReadOptions options) {
+    Capability.require("ParquetRows", Capability.PARQUET);
     checkMagic(file, file.toString());
     return new ParquetRowReader(file.toString(), new LocalInputFile(file), options, () -> { });
   }
@@ -225,6 +229,7 @@ public final class ParquetRows {
    *     row-model type
    */
   public static ColumnBatchReader readBatches(Path file, ReadOptions options) {
+    Capability.require("ParquetRows", Capability.PARQUET);
     checkMagic(file, file.toString());
     return new ParquetBatchReader(file.toString(), new LocalInputFile(file), options, () -> { });
   }
@@ -252,6 +257,7 @@ public final class ParquetRows {
    * @return a streaming reader
    */
   public static RowReader read(ObjectStore store, String key, ReadOptions options) {
+    Capability.require("ParquetRows", Capability.PARQUET);
     return open(store, key, (source, file, onClose) -> new ParquetRowReader(source, file, options, onClose));
   }
 
@@ -277,6 +283,7 @@ public final class ParquetRows {
    * @return a batch reader
    */
   public static ColumnBatchReader readBatches(ObjectStore store, String key, ReadOptions options) {
+    Capability.require("ParquetRows", Capability.PARQUET);
     return open(store, key, (source, file, onClose) -> new ParquetBatchReader(source, file, options, onClose));
   }
 
@@ -289,6 +296,7 @@ public final class ParquetRows {
    * @throws DataFormatException if it is not a readable Parquet file
    */
   public static RowReader read(InputStream content, String name) {
+    Capability.require("ParquetRows", Capability.PARQUET);
     return spoolAndOpen(content, name,
         (source, file, onClose) -> new ParquetRowReader(source, file, ReadOptions.defaults(), onClose));
   }

@@ -1,5 +1,6 @@
 package io.delpha.sdk.core.secrets;
 
+import io.delpha.sdk.core.internal.Capability;
 import io.delpha.sdk.core.internal.aws.AwsErrors;
 import io.delpha.sdk.core.AccessDeniedException;
 import io.delpha.sdk.core.AuthenticationException;
@@ -142,6 +143,7 @@ public final class AwsSecretsManagerProvider implements SecretProvider, AutoClos
      * @return the provider
      */
     public AwsSecretsManagerProvider build() {
+      Capability.require("AwsSecretsManagerProvider", Capability.AWS_SECRETS_MANAGER);
       if (client != null) {
         return new AwsSecretsManagerProvider(client, false, "caller's client");
       }

@@ -1,5 +1,6 @@
 package io.delpha.sdk.core.storage;
 
+import io.delpha.sdk.core.internal.Capability;
 import io.delpha.sdk.core.internal.aws.AwsErrors;
 import io.delpha.sdk.core.AccessDeniedException;
 import io.delpha.sdk.core.AuthenticationException;
@@ -424,6 +425,7 @@ public final class S3ObjectStore implements ObjectStore {
      * @throws InvalidInputException if no bucket was given
      */
     public S3ObjectStore build() {
+      Capability.require("S3ObjectStore", Capability.AWS_S3);
       if (bucket == null || bucket.isBlank()) {
         throw new InvalidInputException("an S3 object store needs a bucket");
       }
