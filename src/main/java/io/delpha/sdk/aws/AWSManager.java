@@ -14,6 +14,7 @@ import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.NotFoundException;
 import io.delpha.sdk.core.RetryPolicy;
 import io.delpha.sdk.core.ServiceUnavailableException;
+import io.delpha.sdk.core.internal.aws.AwsErrors;
 import io.delpha.sdk.core.parquet.ParquetRows;
 import io.delpha.sdk.core.storage.ObjectStore;
 import io.delpha.sdk.core.storage.S3ObjectStore;
@@ -132,6 +133,7 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
    * @return a builder
    */
   public static Builder builder() {
+    Capability.require("AWSManager", Capability.AWS_APPFLOW, Capability.AWS_S3, Capability.PARQUET);
     return new Builder();
   }
 
@@ -634,8 +636,8 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
   private <T> T call(String action, String flowName, Supplier<T> request) {
     try {
       return request.get();
-    } catch (SdkException e) {
-      throw AppFlowErrors.map(e, action, flowName);
+    } catch (RuntimeException e) {
+      throw AwsErrors.isSdk(e) ? AppFlowErrors.map((SdkException) e, action, flowName) : e;
     }
   }
 

@@ -3,6 +3,7 @@ package io.delpha.sdk.ingest;
 import io.delpha.sdk.cassandra.CassandraKeyspaces;
 import io.delpha.sdk.cassandra.CqlExecutor;
 import io.delpha.sdk.cassandra.internal.BoundedWriter;
+import io.delpha.sdk.core.ClosedException;
 import io.delpha.sdk.core.internal.Capability;
 import io.delpha.sdk.core.internal.Listeners;
 import io.delpha.sdk.core.internal.metrics.Meter;
@@ -341,7 +342,7 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
   @Override
   public synchronized void start() {
     if (closed) {
-      throw new IllegalStateException("this ingestor is closed");
+      throw new ClosedException("this BatchIngestor");
     }
     if (watcher == null) {
       watcher = scheduler.scheduleWithFixedDelay(() -> {

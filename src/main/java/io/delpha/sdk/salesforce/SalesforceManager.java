@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.force.api.DescribeGlobal;
 import com.force.api.DescribeSObject;
 import com.force.api.ResourceRepresentation;
+import io.delpha.sdk.core.ClosedException;
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.InvalidInputException;
@@ -323,7 +324,7 @@ public final class SalesforceManager implements SalesforceClient {
 
   private void open() {
     if (closed) {
-      throw new DelphaException("this SalesforceManager is closed; build a new one");
+      throw new ClosedException("this SalesforceManager");
     }
   }
 

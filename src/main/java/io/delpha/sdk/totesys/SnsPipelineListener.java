@@ -59,6 +59,7 @@ public final class SnsPipelineListener implements PipelineListener, AutoCloseabl
    * @return a builder
    */
   public static Builder builder() {
+    Capability.require("SnsPipelineListener", Capability.AWS_SNS);
     return new Builder();
   }
 
@@ -92,8 +93,8 @@ public final class SnsPipelineListener implements PipelineListener, AutoCloseabl
       return sns.publish(r -> r.topicArn(topicArn)
           .subject(subject.length() > MAX_SUBJECT ? subject.substring(0, MAX_SUBJECT) : subject)
           .message(report.toString())).messageId();
-    } catch (SdkException e) {
-      throw map(e);
+    } catch (RuntimeException e) {
+      throw AwsErrors.isSdk(e) ? map((SdkException) e) : e;
     }
   }
 

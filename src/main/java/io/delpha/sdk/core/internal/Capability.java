@@ -69,7 +69,8 @@ public enum Capability {
   KEYSPACES_SIGV4("keyspaces-sigv4", List.of("software.aws.mcs.auth.SigV4AuthProvider",
       "software.amazon.awssdk.auth.credentials.AwsCredentialsProvider"),
       List.of("software.aws.mcs:aws-sigv4-auth-cassandra-java-driver-plugin:${aws-sigv4-cassandra} (excluding "
-          + "com.datastax.oss:java-driver-core)")),
+          + "com.datastax.oss:java-driver-core, javax.validation:validation-api, software.amazon.awssdk:auth)",
+          "software.amazon.awssdk:auth:${aws-sdk}")),
   /** Azure Key Vault: {@code core.secrets.AzureKeyVaultProvider}. */
   AZURE_KEY_VAULT("azure-key-vault", List.of("com.azure.security.keyvault.secrets.SecretClient",
       "com.azure.identity.ClientSecretCredential", "com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder"),

@@ -7,6 +7,7 @@ import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.NotFoundException;
 import io.delpha.sdk.core.internal.Capability;
 import io.delpha.sdk.core.parquet.internal.ByteArrayInputFile;
+import io.delpha.sdk.core.parquet.internal.LocalFiles;
 import io.delpha.sdk.core.parquet.internal.ParquetBatchReader;
 import io.delpha.sdk.core.parquet.internal.ParquetRowReader;
 import io.delpha.sdk.core.parquet.internal.ParquetRowWriter;
@@ -25,8 +26,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import org.apache.parquet.io.InputFile;
-import org.apache.parquet.io.LocalInputFile;
-import org.apache.parquet.io.LocalOutputFile;
 
 /**
  * Entry points to read and write {@link Row}s as Parquet files, on local files and on any {@link
@@ -69,7 +68,7 @@ public final class ParquetRows {
     } catch (IOException e) {
       throw new DelphaException("cannot create the folder of " + target + ": " + e.getMessage(), e);
     }
-    return new ParquetRowWriter(target.toString(), new LocalOutputFile(temp), schema, options,
+    return new ParquetRowWriter(target.toString(), LocalFiles.output(temp), schema, options,
         new ParquetRowWriter.Publisher() {
           @Override
           public void publish() {
@@ -114,7 +113,7 @@ public final class ParquetRows {
       throw new DelphaException("cannot create a temporary file to spool " + key + ": " + e.getMessage(), e);
     }
     String destination = store.describe() + "/" + key;
-    return new ParquetRowWriter(destination, new LocalOutputFile(spool), schema, options,
+    return new ParquetRowWriter(destination, LocalFiles.output(spool), schema, options,
         new ParquetRowWriter.Publisher() {
           @Override
           public void publish() {
@@ -190,7 +189,7 @@ public final class ParquetRows {
   public static RowReader read(Path file, ReadOptions options) {
     Capability.require("ParquetRows", Capability.PARQUET);
     checkMagic(file, file.toString());
-    return new ParquetRowReader(file.toString(), new LocalInputFile(file), options, () -> { });
+    return new ParquetRowReader(file.toString(), LocalFiles.input(file), options, () -> { });
   }
 
   /**
@@ -231,7 +230,7 @@ public final class ParquetRows {
   public static ColumnBatchReader readBatches(Path file, ReadOptions options) {
     Capability.require("ParquetRows", Capability.PARQUET);
     checkMagic(file, file.toString());
-    return new ParquetBatchReader(file.toString(), new LocalInputFile(file), options, () -> { });
+    return new ParquetBatchReader(file.toString(), LocalFiles.input(file), options, () -> { });
   }
 
   /**
@@ -314,7 +313,7 @@ public final class ParquetRows {
       }
       Path file = local.root().resolve(key);
       checkMagic(file, source);
-      return opener.open(source, new LocalInputFile(file), () -> { });
+      return opener.open(source, LocalFiles.input(file), () -> { });
     }
     try (InputStream in = store.get(key)) {
       return spoolAndOpen(in, source, opener);
@@ -330,7 +329,7 @@ public final class ParquetRows {
       Files.copy(content, spool, StandardCopyOption.REPLACE_EXISTING);
       checkMagic(spool, name);
       Path copy = spool;
-      return opener.open(name, new LocalInputFile(copy), () -> deleteQuietly(copy));
+      return opener.open(name, LocalFiles.input(copy), () -> deleteQuietly(copy));
     } catch (IOException e) {
       deleteQuietly(spool);
       throw new ServiceUnavailableException("cannot read " + name + ": " + e.getMessage(), e);

@@ -55,6 +55,7 @@ public final class AwsSecretsManagerProvider implements SecretProvider, AutoClos
    * @return a builder
    */
   public static Builder builder() {
+    Capability.require("AwsSecretsManagerProvider", Capability.AWS_SECRETS_MANAGER);
     return new Builder();
   }
 
@@ -66,8 +67,8 @@ public final class AwsSecretsManagerProvider implements SecretProvider, AutoClos
     GetSecretValueResponse response;
     try {
       response = client.getSecretValue(b -> b.secretId(name));
-    } catch (SdkException e) {
-      throw translate(name, e);
+    } catch (RuntimeException e) {
+      throw AwsErrors.isSdk(e) ? translate(name, e) : e;
     }
     if (response.secretString() != null) {
       return response.secretString();
@@ -83,8 +84,8 @@ public final class AwsSecretsManagerProvider implements SecretProvider, AutoClos
     return SecretJson.flatten(secret(name), name);
   }
 
-  private DelphaException translate(String name, SdkException e) {
-    return AwsErrors.map(e, "Secrets Manager", "read secret '" + name + "'", (refused, code, what) -> {
+  private DelphaException translate(String name, RuntimeException e) {
+    return AwsErrors.map((SdkException) e, "Secrets Manager", "read secret '" + name + "'", (refused, code, what) -> {
       if ("ResourceNotFoundException".equals(code)) {
         return new NotFoundException("no secret '" + name + "' in Secrets Manager: " + what, e);
       }

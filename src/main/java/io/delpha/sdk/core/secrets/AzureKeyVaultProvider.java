@@ -83,6 +83,7 @@ public final class AzureKeyVaultProvider implements SecretProvider {
    * @return a builder
    */
   public static Builder builder() {
+    Capability.require("AzureKeyVaultProvider", Capability.AZURE_KEY_VAULT);
     return new Builder();
   }
 

@@ -90,6 +90,7 @@ public final class S3ObjectStore implements ObjectStore {
    * @return a builder
    */
   public static Builder builder() {
+    Capability.require("S3ObjectStore", Capability.AWS_S3);
     return new Builder();
   }
 
@@ -304,7 +305,10 @@ public final class S3ObjectStore implements ObjectStore {
   private void abort(String key, String uploadId) {
     try {
       s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
-    } catch (SdkException e) {
+    } catch (RuntimeException e) {
+      if (!AwsErrors.isSdk(e)) {
+        throw e;
+      }
       log.warn("could not abort multipart upload of {}/{} (the bucket's lifecycle rules will expire it): {}",
           describe(), key, e.getMessage());
     }
@@ -328,13 +332,13 @@ public final class S3ObjectStore implements ObjectStore {
   private <T> T call(String operation, String key, Supplier<T> action) {
     try {
       return action.get();
-    } catch (SdkException e) {
-      throw translate(operation, key, e);
+    } catch (RuntimeException e) {
+      throw AwsErrors.isSdk(e) ? translate(operation, key, e) : e;
     }
   }
 
-  private DelphaException translate(String operation, String key, SdkException e) {
-    return AwsErrors.map(e, "S3", operation + " " + describe() + "/" + key, (refused, code, what) -> {
+  private DelphaException translate(String operation, String key, RuntimeException e) {
+    return AwsErrors.map((SdkException) e, "S3", operation + " " + describe() + "/" + key, (refused, code, what) -> {
       if (refused instanceof NoSuchBucketException || "NoSuchBucket".equals(code)) {
         return new NotFoundException("bucket " + bucket + " does not exist (" + operation + " " + key + ")", e);
       }
