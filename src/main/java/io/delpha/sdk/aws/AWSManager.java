@@ -32,14 +32,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.Abortable;
 import software.amazon.awssdk.services.appflow.AppflowClient;
@@ -784,23 +782,17 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
       Capability.require("AWSManager", Capability.AWS_APPFLOW, Capability.AWS_S3, Capability.PARQUET);
       AWSConfig config = new AWSConfig(aws, s3EndpointOverride, flowType, pollBackoff, recordsPageSize);
       AwsClientSettings settings = config.aws();
-      AppflowClient appflow = appflowClient;
-      S3Client s3 = s3Client;
+      AwsClients.Owned<AppflowClient> appflow = AwsClients.givenOrBuilt(appflowClient,
+          () -> AwsClients.configure(AppflowClient.builder(), settings).build(), "AppFlow");
+      AwsClients.Owned<S3Client> s3;
       try {
-        if (appflow == null) {
-          appflow = AwsClients.configure(AppflowClient.builder(), settings).build();
-        }
-        if (s3 == null) {
-          s3 = AwsClients.configure(S3Client.builder(), settings.toBuilder().endpointOverride(s3EndpointOverride)
-              .build()).forcePathStyle(s3EndpointOverride != null).build();
-        }
-      } catch (SdkClientException e) {
-        if (appflow != null && appflowClient == null) {
-          appflow.close();
-        }
-        throw new InvalidInputException("cannot build the AWS clients: " + e.getMessage(), e);
+        s3 = AwsClients.givenOrBuilt(s3Client, () -> AwsClients.configure(S3Client.builder(), settings.toBuilder()
+            .endpointOverride(s3EndpointOverride).build()).forcePathStyle(s3EndpointOverride != null).build(), "S3");
+      } catch (RuntimeException e) {
+        appflow.close();
+        throw e;
       }
-      return new AWSManager(config, appflow, appflowClient == null, s3, s3Client == null,
+      return new AWSManager(config, appflow.client(), appflow.owned(), s3.client(), s3.owned(),
           new Retrier(pollBackoff, clock, sleeper));
     }
   }

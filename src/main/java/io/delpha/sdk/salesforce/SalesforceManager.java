@@ -359,7 +359,8 @@ public final class SalesforceManager implements SalesforceClient {
    * Builds a {@link SalesforceManager}. Give either {@code instance} (My Domain name) or
    * {@code loginUrl}; then the password flow's {@code clientId, clientSecret, username, password,
    * securityToken}, or the JWT flow's {@code clientId, username, privateKeyPem}, or
-   * {@code credentials(provider, name)}.
+   * {@code credentials(provider, name)}. Every setter refuses {@code null} ({@link NullPointerException}); leave a
+   * setting out instead (no security token: do not call {@code securityToken}).
    */
   public static final class Builder {
     private static final Pattern API_VERSION = Pattern.compile("v\\d{2,3}\\.0");
@@ -408,7 +409,7 @@ public final class SalesforceManager implements SalesforceClient {
      * @return this builder
      */
     public Builder instance(String myDomain) {
-      this.instance = myDomain;
+      this.instance = Objects.requireNonNull(myDomain, "myDomain");
       return this;
     }
 
@@ -418,7 +419,7 @@ public final class SalesforceManager implements SalesforceClient {
      * @return this builder
      */
     public Builder loginUrl(String loginUrl) {
-      this.loginUrl = loginUrl;
+      this.loginUrl = Objects.requireNonNull(loginUrl, "loginUrl");
       return this;
     }
 
@@ -427,7 +428,7 @@ public final class SalesforceManager implements SalesforceClient {
      * @return this builder
      */
     public Builder apiVersion(String apiVersion) {
-      this.apiVersion = apiVersion;
+      this.apiVersion = Objects.requireNonNull(apiVersion, "apiVersion");
       return this;
     }
 
@@ -436,7 +437,7 @@ public final class SalesforceManager implements SalesforceClient {
      * @return this builder
      */
     public Builder clientId(String clientId) {
-      this.clientId = clientId;
+      this.clientId = Objects.requireNonNull(clientId, "clientId");
       return this;
     }
 
@@ -445,7 +446,7 @@ public final class SalesforceManager implements SalesforceClient {
      * @return this builder
      */
     public Builder clientSecret(String clientSecret) {
-      return clientSecret(clientSecret == null ? null : Secret.of(clientSecret));
+      return clientSecret(Secret.of(Objects.requireNonNull(clientSecret, "clientSecret")));
     }
 
     /**
@@ -453,7 +454,7 @@ public final class SalesforceManager implements SalesforceClient {
      * @return this builder
      */
     public Builder clientSecret(Secret clientSecret) {
-      this.clientSecret = clientSecret;
+      this.clientSecret = Objects.requireNonNull(clientSecret, "clientSecret");
       return this;
     }
 
@@ -462,7 +463,7 @@ public final class SalesforceManager implements SalesforceClient {
      * @return this builder
      */
     public Builder username(String username) {
-      this.username = username;
+      this.username = Objects.requireNonNull(username, "username");
       return this;
     }
 
@@ -471,7 +472,7 @@ public final class SalesforceManager implements SalesforceClient {
      * @return this builder
      */
     public Builder password(String password) {
-      return password(password == null ? null : Secret.of(password));
+      return password(Secret.of(Objects.requireNonNull(password, "password")));
     }
 
     /**
@@ -479,7 +480,7 @@ public final class SalesforceManager implements SalesforceClient {
      * @return this builder
      */
     public Builder password(Secret password) {
-      this.password = password;
+      this.password = Objects.requireNonNull(password, "password");
       return this;
     }
 
@@ -488,7 +489,7 @@ public final class SalesforceManager implements SalesforceClient {
      * @return this builder
      */
     public Builder securityToken(String securityToken) {
-      return securityToken(securityToken == null ? null : Secret.of(securityToken));
+      return securityToken(Secret.of(Objects.requireNonNull(securityToken, "securityToken")));
     }
 
     /**
@@ -496,7 +497,7 @@ public final class SalesforceManager implements SalesforceClient {
      * @return this builder
      */
     public Builder securityToken(Secret securityToken) {
-      this.securityToken = securityToken == null ? Secret.of("") : securityToken;
+      this.securityToken = Objects.requireNonNull(securityToken, "securityToken");
       return this;
     }
 
@@ -508,7 +509,7 @@ public final class SalesforceManager implements SalesforceClient {
      * @return this builder
      */
     public Builder privateKeyPem(Secret pem) {
-      this.privateKeyPem = pem;
+      this.privateKeyPem = Objects.requireNonNull(pem, "pem");
       return this;
     }
 
@@ -518,7 +519,7 @@ public final class SalesforceManager implements SalesforceClient {
      * @return this builder
      */
     public Builder jwtAudience(String audience) {
-      this.jwtAudience = audience;
+      this.jwtAudience = Objects.requireNonNull(audience, "audience");
       return this;
     }
 
@@ -532,8 +533,8 @@ public final class SalesforceManager implements SalesforceClient {
      * @return this builder
      */
     public Builder credentials(SecretProvider provider, String secretName) {
-      this.secretProvider = provider;
-      this.secretName = secretName;
+      this.secretProvider = Objects.requireNonNull(provider, "provider");
+      this.secretName = Objects.requireNonNull(secretName, "secretName");
       return this;
     }
 

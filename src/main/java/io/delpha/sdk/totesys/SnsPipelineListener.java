@@ -11,16 +11,13 @@ import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.internal.aws.AwsClients;
 import io.delpha.sdk.core.NotFoundException;
 import io.delpha.sdk.core.RateLimitedException;
-import io.delpha.sdk.core.RetryPolicy;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sns.SnsClient;
-import software.amazon.awssdk.services.sns.SnsClientBuilder;
 
 /**
  * Publishes failed runs (and, if asked, successful ones) to an Amazon SNS topic, on the AWS SDK v2: the
@@ -171,16 +168,9 @@ public final class SnsPipelineListener implements PipelineListener, AutoCloseabl
       if (topicArn == null || !topicArn.startsWith("arn:")) {
         throw new InvalidInputException("an SNS topic ARN (arn:aws:sns:...) is required, got " + topicArn);
       }
-      if (client != null) {
-        return new SnsPipelineListener(client, false, topicArn, notifyOnSuccess);
-      }
-      SnsClientBuilder b = AwsClients.configure(SnsClient.builder(), aws);
-      try {
-        return new SnsPipelineListener(b.build(), true, topicArn, notifyOnSuccess);
-      } catch (SdkClientException e) {
-        throw new InvalidInputException("cannot build the SNS client: " + e.getMessage()
-            + "; give a region and credentials", e);
-      }
+      AwsClients.Owned<SnsClient> sns = AwsClients.givenOrBuilt(client,
+          () -> AwsClients.configure(SnsClient.builder(), aws).build(), "SNS");
+      return new SnsPipelineListener(sns.client(), sns.owned(), topicArn, notifyOnSuccess);
     }
   }
 }

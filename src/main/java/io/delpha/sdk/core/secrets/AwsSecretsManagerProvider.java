@@ -8,7 +8,6 @@ import io.delpha.sdk.core.AwsClientBuilder;
 import io.delpha.sdk.core.AwsClientSettings;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.RateLimitedException;
-import io.delpha.sdk.core.RetryPolicy;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.NotFoundException;
 import io.delpha.sdk.core.internal.aws.AwsClients;
@@ -18,10 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
-import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClientBuilder;
 import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
 
 /**
@@ -145,16 +142,10 @@ public final class AwsSecretsManagerProvider implements SecretProvider, AutoClos
      */
     public AwsSecretsManagerProvider build() {
       Capability.require("AwsSecretsManagerProvider", Capability.AWS_SECRETS_MANAGER);
-      if (client != null) {
-        return new AwsSecretsManagerProvider(client, false, "caller's client");
-      }
       AwsClientSettings settings = aws;
-      SecretsManagerClientBuilder b = AwsClients.configure(SecretsManagerClient.builder(), settings);
-      try {
-        return new AwsSecretsManagerProvider(b.build(), true, settings.toString());
-      } catch (SdkClientException e) {
-        throw new InvalidInputException("cannot build a Secrets Manager client: " + e.getMessage(), e);
-      }
+      AwsClients.Owned<SecretsManagerClient> sm = AwsClients.givenOrBuilt(client,
+          () -> AwsClients.configure(SecretsManagerClient.builder(), settings).build(), "Secrets Manager");
+      return new AwsSecretsManagerProvider(sm.client(), sm.owned(), sm.owned() ? settings.toString() : "caller's client");
     }
   }
 }

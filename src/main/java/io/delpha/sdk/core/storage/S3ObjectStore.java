@@ -12,7 +12,6 @@ import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.NotFoundException;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.internal.aws.AwsClients;
-import io.delpha.sdk.core.RetryPolicy;
 import io.delpha.sdk.core.storage.internal.Keys;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,11 +31,9 @@ import java.util.stream.StreamSupport;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
@@ -433,17 +430,10 @@ public final class S3ObjectStore implements ObjectStore {
       if (bucket == null || bucket.isBlank()) {
         throw new InvalidInputException("an S3 object store needs a bucket");
       }
-      if (client != null) {
-        return new S3ObjectStore(client, false, bucket, (int) partSize, pageSize);
-      }
       AwsClientSettings settings = aws;
-      S3ClientBuilder b = AwsClients.configure(S3Client.builder(), settings)
-          .forcePathStyle(settings.endpointOverride() != null);
-      try {
-        return new S3ObjectStore(b.build(), true, bucket, (int) partSize, pageSize);
-      } catch (SdkClientException e) {
-        throw new InvalidInputException("cannot build an S3 client for bucket " + bucket + ": " + e.getMessage(), e);
-      }
+      AwsClients.Owned<S3Client> s3 = AwsClients.givenOrBuilt(client, () -> AwsClients.configure(S3Client.builder(),
+          settings).forcePathStyle(settings.endpointOverride() != null).build(), "S3 (bucket " + bucket + ")");
+      return new S3ObjectStore(s3.client(), s3.owned(), bucket, (int) partSize, pageSize);
     }
   }
 }
