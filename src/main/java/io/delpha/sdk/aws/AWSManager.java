@@ -1,6 +1,7 @@
 package io.delpha.sdk.aws;
 
 import io.delpha.sdk.aws.internal.AppFlowErrors;
+import io.delpha.sdk.core.internal.Capability;
 import io.delpha.sdk.core.internal.Pause;
 import io.delpha.sdk.core.internal.Retrier;
 import io.delpha.sdk.core.internal.aws.AwsClients;
@@ -13,6 +14,7 @@ import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.NotFoundException;
 import io.delpha.sdk.core.RetryPolicy;
 import io.delpha.sdk.core.ServiceUnavailableException;
+import io.delpha.sdk.core.internal.aws.AwsErrors;
 import io.delpha.sdk.core.parquet.ParquetRows;
 import io.delpha.sdk.core.storage.ObjectStore;
 import io.delpha.sdk.core.storage.S3ObjectStore;
@@ -30,14 +32,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.Abortable;
 import software.amazon.awssdk.services.appflow.AppflowClient;
@@ -131,6 +131,7 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
    * @return a builder
    */
   public static Builder builder() {
+    Capability.require("AWSManager", Capability.AWS_APPFLOW, Capability.AWS_S3, Capability.PARQUET);
     return new Builder();
   }
 
@@ -633,8 +634,8 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
   private <T> T call(String action, String flowName, Supplier<T> request) {
     try {
       return request.get();
-    } catch (SdkException e) {
-      throw AppFlowErrors.map(e, action, flowName);
+    } catch (RuntimeException e) {
+      throw AwsErrors.isSdk(e) ? AppFlowErrors.map((SdkException) e, action, flowName) : e;
     }
   }
 
@@ -778,25 +779,20 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
      * @throws InvalidInputException if a client cannot be built (e.g. no region anywhere)
      */
     public AWSManager build() {
+      Capability.require("AWSManager", Capability.AWS_APPFLOW, Capability.AWS_S3, Capability.PARQUET);
       AWSConfig config = new AWSConfig(aws, s3EndpointOverride, flowType, pollBackoff, recordsPageSize);
       AwsClientSettings settings = config.aws();
-      AppflowClient appflow = appflowClient;
-      S3Client s3 = s3Client;
+      AwsClients.Owned<AppflowClient> appflow = AwsClients.givenOrBuilt(appflowClient,
+          () -> AwsClients.configure(AppflowClient.builder(), settings).build(), "AppFlow");
+      AwsClients.Owned<S3Client> s3;
       try {
-        if (appflow == null) {
-          appflow = AwsClients.configure(AppflowClient.builder(), settings).build();
-        }
-        if (s3 == null) {
-          s3 = AwsClients.configure(S3Client.builder(), settings.toBuilder().endpointOverride(s3EndpointOverride)
-              .build()).forcePathStyle(s3EndpointOverride != null).build();
-        }
-      } catch (SdkClientException e) {
-        if (appflow != null && appflowClient == null) {
-          appflow.close();
-        }
-        throw new InvalidInputException("cannot build the AWS clients: " + e.getMessage(), e);
+        s3 = AwsClients.givenOrBuilt(s3Client, () -> AwsClients.configure(S3Client.builder(), settings.toBuilder()
+            .endpointOverride(s3EndpointOverride).build()).forcePathStyle(s3EndpointOverride != null).build(), "S3");
+      } catch (RuntimeException e) {
+        appflow.close();
+        throw e;
       }
-      return new AWSManager(config, appflow, appflowClient == null, s3, s3Client == null,
+      return new AWSManager(config, appflow.client(), appflow.owned(), s3.client(), s3.owned(),
           new Retrier(pollBackoff, clock, sleeper));
     }
   }

@@ -2,6 +2,7 @@ package io.delpha.sdk.aws;
 
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.DelphaException;
+import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.parquet.Column;
 import io.delpha.sdk.core.parquet.ParquetRows;
@@ -55,18 +56,20 @@ public final class FlowData implements RowReader {
   }
 
   /**
-   * Opens the first file. Used by {@link AWSManager}; the keys must all be Parquet objects.
+   * Opens the first file: how {@link AWSManager} reads a run's data, and how a host's own {@link AppFlowData} (a test
+   * double over Parquet objects it wrote to a {@code LocalObjectStore}, say) returns the same reader.
    *
-   * @param store the bucket
+   * @param store the bucket, or any object store
    * @param flowName the flow
    * @param execution the run
    * @param files the run's Parquet objects, at least one
    * @return the reader, positioned before the first row
+   * @throws io.delpha.sdk.core.InvalidInputException if no file is given
    */
-  static FlowData open(ObjectStore store, String flowName, FlowExecution execution, List<String> files) {
+  public static FlowData open(ObjectStore store, String flowName, FlowExecution execution, List<String> files) {
     Objects.requireNonNull(store, "store");
     if (files.isEmpty()) {
-      throw new IllegalArgumentException("a flow run's data needs at least one file");
+      throw new InvalidInputException("a flow run's data needs at least one file");
     }
     return new FlowData(store, flowName, execution, files);
   }

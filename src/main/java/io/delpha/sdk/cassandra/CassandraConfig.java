@@ -2,11 +2,13 @@ package io.delpha.sdk.cassandra;
 
 import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import io.delpha.sdk.core.InvalidInputException;
+import io.delpha.sdk.core.Metrics;
 import io.delpha.sdk.core.Secret;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -35,6 +37,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
  * @param applicationName the name reported to the cluster (visible in {@code system_views.clients})
  * @param reconnectionMaxDelay the longest wait between two attempts to reconnect to a lost node
  * @param sigV4 AWS Signature Version 4 authentication (Amazon Keyspaces), or {@code null}
+ * @param metrics where the driver's own metrics go ({@link Metrics#none()} for nowhere); {@link #toBuilder()} keeps it
  */
 public record CassandraConfig(
     List<InetSocketAddress> contactPoints,
@@ -52,7 +55,8 @@ public record CassandraConfig(
     int pageSize,
     String applicationName,
     Duration reconnectionMaxDelay,
-    @Nullable SigV4 sigV4) {
+    @Nullable SigV4 sigV4,
+    Metrics metrics) {
 
   /**
    * AWS Signature Version 4 authentication, as Amazon Keyspaces requires, through AWS's driver plugin.
@@ -79,6 +83,24 @@ public record CassandraConfig(
   /** Copies the contact point list. */
   public CassandraConfig {
     contactPoints = List.copyOf(contactPoints);
+    Objects.requireNonNull(metrics, "metrics");
+  }
+
+  /**
+   * The settings without metrics ({@link Metrics#none()}), as before metrics were part of the config.
+   *
+   * @deprecated since 0.1.0, use the canonical constructor (its last argument is the {@link Metrics}) or, better,
+   *     {@link CassandraManager#builder()}
+   */
+  @Deprecated(since = "0.1.0")
+  public CassandraConfig(List<InetSocketAddress> contactPoints, String localDatacenter, @Nullable String username,
+      @Nullable Secret password, @Nullable Path caPem, @Nullable Path clientCertificatePem, @Nullable Path clientKeyPem,
+      @Nullable String keyspace, Duration connectTimeout, Duration requestTimeout, ConsistencyLevel consistency,
+      ConsistencyLevel serialConsistency, int pageSize, String applicationName, Duration reconnectionMaxDelay,
+      @Nullable SigV4 sigV4) {
+    this(contactPoints, localDatacenter, username, password, caPem, clientCertificatePem, clientKeyPem, keyspace,
+        connectTimeout, requestTimeout, consistency, serialConsistency, pageSize, applicationName,
+        reconnectionMaxDelay, sigV4, Metrics.none());
   }
 
   /**

@@ -3,7 +3,9 @@ package io.delpha.sdk.cassandra;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.metadata.Metadata;
 import io.delpha.sdk.cassandra.internal.ControlChannel;
+import io.delpha.sdk.core.ClosedException;
 import io.delpha.sdk.core.ServiceUnavailableException;
+import io.delpha.sdk.core.internal.Capability;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -77,10 +79,63 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
   private final CassandraConfig config;
   private final CqlSession session;
   private final Map<String, PreparedStatement> prepared = new ConcurrentHashMap<>();
+  private final boolean ownsSession;
+  private volatile boolean closed;
 
-  private CassandraManager(CassandraConfig config, CqlSession session) {
+  private CassandraManager(CassandraConfig config, CqlSession session, boolean ownsSession) {
     this.config = config;
     this.session = session;
+    this.ownsSession = ownsSession;
+  }
+
+  /**
+   * A manager over a driver session the host already has (its own configuration, load balancing, auth): the same
+   * typed errors, prepared-statement cache and roles as a built manager. Its {@link #config()} describes the session
+   * as far as the driver tells (contact points are the nodes it knows, TLS and credentials are not visible: {@code
+   * toBuilder()} of it starts without them).
+   *
+   * <pre>{@code
+   * CqlSession session = ...;                                  // the host's, closed by the host
+   * CassandraManager cass = CassandraManager.wrap(session, false);
+   * }</pre>
+   *
+   * @param session the host's open session
+   * @param closeSession whether {@link #close()} closes the session too ({@code false}: the host keeps owning it)
+   * @return the manager
+   * @throws InvalidInputException if the session is already closed
+   */
+  public static CassandraManager wrap(CqlSession session, boolean closeSession) {
+    Objects.requireNonNull(session, "session");
+    if (session.isClosed()) {
+      throw new InvalidInputException("the session to wrap is closed");
+    }
+    var profile = session.getContext().getConfig().getDefaultProfile();
+    List<InetSocketAddress> points = new ArrayList<>();
+    session.getMetadata().getNodes().values().forEach(n -> {
+      if (n.getEndPoint().resolve() instanceof InetSocketAddress a) {
+        points.add(a);
+      }
+    });
+    String dc = profile.getString(DefaultDriverOption.LOAD_BALANCING_LOCAL_DATACENTER,
+        session.getMetadata().getNodes().values().stream().map(n -> n.getDatacenter()).filter(Objects::nonNull)
+            .findFirst().orElse("datacenter1"));
+    CassandraConfig config = new CassandraConfig(points, dc, null, null, null, null, null,
+        session.getKeyspace().map(CqlIdentifier::asInternal).orElse(null),
+        profile.getDuration(DefaultDriverOption.CONNECTION_CONNECT_TIMEOUT),
+        profile.getDuration(DefaultDriverOption.REQUEST_TIMEOUT),
+        DefaultConsistencyLevel.valueOf(profile.getString(DefaultDriverOption.REQUEST_CONSISTENCY)),
+        DefaultConsistencyLevel.valueOf(profile.getString(DefaultDriverOption.REQUEST_SERIAL_CONSISTENCY)),
+        profile.getInt(DefaultDriverOption.REQUEST_PAGE_SIZE),
+        "delpha-data-sdk",
+        profile.getDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY), null, Metrics.none());
+    return new CassandraManager(config, session, closeSession);
+  }
+
+  private CqlSession open() {
+    if (closed) {
+      throw new ClosedException("this CassandraManager");
+    }
+    return session;
   }
 
   /**
@@ -109,7 +164,7 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
   @Override
   public ResultSet execute(Statement<?> statement) {
     try {
-      return new MappedResultSet(session.execute(statement));
+      return new MappedResultSet(open().execute(statement));
     } catch (RuntimeException e) {
       throw DriverErrors.onRequest(e);
     }
@@ -119,7 +174,7 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
   public CompletionStage<AsyncResultSet> executeAsync(Statement<?> statement) {
     CompletionStage<AsyncResultSet> stage;
     try {
-      stage = session.executeAsync(statement);
+      stage = open().executeAsync(statement);
     } catch (RuntimeException e) {
       return java.util.concurrent.CompletableFuture.failedFuture(DriverErrors.onRequest(e));
     }
@@ -139,7 +194,7 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
       return ps;
     }
     try {
-      ps = session.prepare(cql);
+      ps = open().prepare(cql);
     } catch (RuntimeException e) {
       throw DriverErrors.onRequest(e);
     }
@@ -163,7 +218,7 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
   @Override
   public Metadata schema() {
     long timeoutMillis = config.requestTimeout().toMillis();
-    if (!ControlChannel.isOpen(session)) {
+    if (!ControlChannel.isOpen(open())) {
       throw new ServiceUnavailableException("the connection that reads the schema is down (is the cluster at "
           + config.contactPoints() + " up?); it is reconnecting, retry shortly");
     }
@@ -199,9 +254,19 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
   }
 
   /** Closes the session and its connections. */
+  /**
+   * Closes the session if this manager owns it (built, or wrapped with {@code closeSession}); a wrapped session the
+   * host keeps stays open. Idempotent; afterwards every request throws {@link ClosedException}.
+   */
   @Override
   public void close() {
-    session.close();
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (ownsSession) {
+      session.close();
+    }
   }
 
   @Override
@@ -249,6 +314,7 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
       applicationName = config.applicationName();
       reconnectionMaxDelay = config.reconnectionMaxDelay();
       sigV4 = config.sigV4();
+      metrics = config.metrics();
       return this;
     }
 
@@ -476,16 +542,19 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
         throw new InvalidInputException("sigV4(..) and credentials(..) are two ways to authenticate: Amazon "
             + "Keyspaces takes SigV4 (or service-specific credentials as a user name and password), choose one");
       }
+      if (sigV4 != null) {
+        Capability.require("CassandraManager.Builder.sigV4", Capability.KEYSPACES_SIGV4);
+      }
       List<InetSocketAddress> points = contactPoints.isEmpty()
           ? List.of(InetSocketAddress.createUnresolved("127.0.0.1", 9042))
           : List.copyOf(contactPoints);
       CassandraConfig config = new CassandraConfig(points, localDatacenter, username, password, caPem,
           clientCert, clientKey, keyspace, connectTimeout, requestTimeout, consistency, serialConsistency,
-          pageSize, applicationName, reconnectionMaxDelay, sigV4);
+          pageSize, applicationName, reconnectionMaxDelay, sigV4, metrics);
       try {
         CqlSession session = sessionBuilder(config, true, metrics).build();
         LOG.info("connected to Cassandra at {} (keyspace {}, tls {})", points, keyspace, config.tls());
-        return new CassandraManager(config, session);
+        return new CassandraManager(config, session, true);
       } catch (RuntimeException e) {
         DelphaException mapped = DriverErrors.onConnect(e, points);
         if (sigV4 != null && mapped instanceof io.delpha.sdk.core.AuthenticationException) {

@@ -11,6 +11,7 @@ import com.datastax.oss.driver.api.core.metadata.schema.TableMetadata;
 import com.datastax.oss.driver.api.core.metadata.schema.ViewMetadata;
 import com.datastax.oss.driver.api.core.type.UserDefinedType;
 import io.delpha.sdk.cassandra.internal.NearestNames;
+import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.NotFoundException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The data dictionary of a Cassandra cluster: its keyspaces, tables, columns, indexes, materialized
@@ -50,6 +52,47 @@ public final class DictionaryManager implements SchemaCatalog, DictionaryExporte
    */
   public DictionaryManager(CqlExecutor cassandra) {
     this.cassandra = Objects.requireNonNull(cassandra, "cassandra");
+  }
+
+  /**
+   * The builder grammar of the other managers; {@code new DictionaryManager(cass)} is its shortcut.
+   *
+   * <pre>{@code
+   * DictionaryManager dict = DictionaryManager.builder().cassandra(cass).build();
+   * }</pre>
+   *
+   * @return a builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link DictionaryManager}: one collaborator, the cluster to describe. Not thread-safe. */
+  public static final class Builder {
+
+    private @Nullable CqlExecutor cassandra;
+
+    private Builder() {}
+
+    /**
+     * @param cassandra the cluster to describe (not closed by the manager)
+     * @return this builder
+     */
+    public Builder cassandra(CqlExecutor cassandra) {
+      this.cassandra = Objects.requireNonNull(cassandra, "cassandra");
+      return this;
+    }
+
+    /**
+     * @return the manager
+     * @throws InvalidInputException if no cluster was given
+     */
+    public DictionaryManager build() {
+      if (cassandra == null) {
+        throw new InvalidInputException("a DictionaryManager needs cassandra(..)");
+      }
+      return new DictionaryManager(cassandra);
+    }
   }
 
   /**

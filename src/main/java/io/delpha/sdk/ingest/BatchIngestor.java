@@ -3,6 +3,8 @@ package io.delpha.sdk.ingest;
 import io.delpha.sdk.cassandra.CassandraKeyspaces;
 import io.delpha.sdk.cassandra.CqlExecutor;
 import io.delpha.sdk.cassandra.internal.BoundedWriter;
+import io.delpha.sdk.core.ClosedException;
+import io.delpha.sdk.core.internal.Capability;
 import io.delpha.sdk.core.internal.Listeners;
 import io.delpha.sdk.core.internal.metrics.Meter;
 import io.delpha.sdk.core.internal.metrics.Recorder;
@@ -373,6 +375,7 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
    */
   @Override
   public UploadServer uploadServer(ServerOptions options) {
+    Capability.require("the upload endpoint (BatchIngestor.uploadServer)", Capability.HTTP_SERVER);
     return UploadServer.start(this, options, Clock.systemUTC());
   }
 
@@ -449,7 +452,7 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
   @Override
   public synchronized void start() {
     if (closed) {
-      throw new IllegalStateException("this ingestor is closed");
+      throw new ClosedException("this BatchIngestor");
     }
     if (watcher == null) {
       watcher = scheduler.scheduleWithFixedDelay(() -> {

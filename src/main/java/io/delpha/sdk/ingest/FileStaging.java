@@ -23,15 +23,15 @@ public interface FileStaging {
 
   /**
    * @param options address, TLS and limits
-   * @return the running upload endpoint; close it to stop
+   * @return the running upload endpoint; close it to stop ({@link BatchIngestor} returns its {@link UploadServer})
    */
-  UploadServer uploadServer(ServerOptions options);
+  UploadEndpoint uploadServer(ServerOptions options);
 
   /**
    * @param address a loopback address (plain HTTP); see {@link #uploadServer(ServerOptions)} otherwise
    * @return the running upload endpoint; close it to stop
    */
-  default UploadServer uploadServer(InetSocketAddress address) {
+  default UploadEndpoint uploadServer(InetSocketAddress address) {
     return uploadServer(ServerOptions.on(address));
   }
 }

@@ -62,7 +62,7 @@ import org.slf4j.LoggerFactory;
  * (the late PUT answers 409 and keeps nothing). Uploads left open expire after {@link #IDLE_EXPIRY}.
  * Errors are {@code {"error": code, "message": text}}.
  */
-public final class UploadServer implements AutoCloseable {
+public final class UploadServer implements UploadEndpoint {
 
   /** Open uploads a customer may hold at once. */
   public static final int MAX_OPEN_UPLOADS = 8;
@@ -123,6 +123,7 @@ public final class UploadServer implements AutoCloseable {
   /**
    * @return the base URI, e.g. {@code http://127.0.0.1:41234/} ({@code https} with TLS)
    */
+  @Override
   public URI uri() {
     return http.uri();
   }

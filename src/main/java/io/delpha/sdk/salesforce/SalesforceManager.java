@@ -4,11 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.force.api.DescribeGlobal;
 import com.force.api.DescribeSObject;
 import com.force.api.ResourceRepresentation;
+import io.delpha.sdk.core.ClosedException;
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.RetryPolicy;
 import io.delpha.sdk.core.Secret;
+import io.delpha.sdk.core.internal.Capability;
 import io.delpha.sdk.core.internal.Pause;
 import io.delpha.sdk.core.internal.Retrier;
 import io.delpha.sdk.core.secrets.SecretProvider;
@@ -322,7 +324,7 @@ public final class SalesforceManager implements SalesforceClient {
 
   private void open() {
     if (closed) {
-      throw new DelphaException("this SalesforceManager is closed; build a new one");
+      throw new ClosedException("this SalesforceManager");
     }
   }
 
@@ -357,7 +359,8 @@ public final class SalesforceManager implements SalesforceClient {
    * Builds a {@link SalesforceManager}. Give either {@code instance} (My Domain name) or
    * {@code loginUrl}; then the password flow's {@code clientId, clientSecret, username, password,
    * securityToken}, or the JWT flow's {@code clientId, username, privateKeyPem}, or
-   * {@code credentials(provider, name)}.
+   * {@code credentials(provider, name)}. Every setter refuses {@code null} ({@link NullPointerException}); leave a
+   * setting out instead (no security token: do not call {@code securityToken}).
    */
   public static final class Builder {
     private static final Pattern API_VERSION = Pattern.compile("v\\d{2,3}\\.0");
@@ -406,7 +409,7 @@ public final class SalesforceManager implements SalesforceClient {
      * @return this builder
      */
     public Builder instance(String myDomain) {
-      this.instance = myDomain;
+      this.instance = Objects.requireNonNull(myDomain, "myDomain");
       return this;
     }
 
@@ -416,7 +419,7 @@ public final class SalesforceManager implements SalesforceClient {
      * @return this builder
      */
     public Builder loginUrl(String loginUrl) {
-      this.loginUrl = loginUrl;
+      this.loginUrl = Objects.requireNonNull(loginUrl, "loginUrl");
       return this;
     }
 
@@ -425,7 +428,7 @@ public final class SalesforceManager implements SalesforceClient {
      * @return this builder
      */
     public Builder apiVersion(String apiVersion) {
-      this.apiVersion = apiVersion;
+      this.apiVersion = Objects.requireNonNull(apiVersion, "apiVersion");
       return this;
     }
 
@@ -434,7 +437,7 @@ public final class SalesforceManager implements SalesforceClient {
      * @return this builder
      */
     public Builder clientId(String clientId) {
-      this.clientId = clientId;
+      this.clientId = Objects.requireNonNull(clientId, "clientId");
       return this;
     }
 
@@ -443,7 +446,7 @@ public final class SalesforceManager implements SalesforceClient {
      * @return this builder
      */
     public Builder clientSecret(String clientSecret) {
-      return clientSecret(clientSecret == null ? null : Secret.of(clientSecret));
+      return clientSecret(Secret.of(Objects.requireNonNull(clientSecret, "clientSecret")));
     }
 
     /**
@@ -451,7 +454,7 @@ public final class SalesforceManager implements SalesforceClient {
      * @return this builder
      */
     public Builder clientSecret(Secret clientSecret) {
-      this.clientSecret = clientSecret;
+      this.clientSecret = Objects.requireNonNull(clientSecret, "clientSecret");
       return this;
     }
 
@@ -460,7 +463,7 @@ public final class SalesforceManager implements SalesforceClient {
      * @return this builder
      */
     public Builder username(String username) {
-      this.username = username;
+      this.username = Objects.requireNonNull(username, "username");
       return this;
     }
 
@@ -469,7 +472,7 @@ public final class SalesforceManager implements SalesforceClient {
      * @return this builder
      */
     public Builder password(String password) {
-      return password(password == null ? null : Secret.of(password));
+      return password(Secret.of(Objects.requireNonNull(password, "password")));
     }
 
     /**
@@ -477,7 +480,7 @@ public final class SalesforceManager implements SalesforceClient {
      * @return this builder
      */
     public Builder password(Secret password) {
-      this.password = password;
+      this.password = Objects.requireNonNull(password, "password");
       return this;
     }
 
@@ -486,7 +489,7 @@ public final class SalesforceManager implements SalesforceClient {
      * @return this builder
      */
     public Builder securityToken(String securityToken) {
-      return securityToken(securityToken == null ? null : Secret.of(securityToken));
+      return securityToken(Secret.of(Objects.requireNonNull(securityToken, "securityToken")));
     }
 
     /**
@@ -494,7 +497,7 @@ public final class SalesforceManager implements SalesforceClient {
      * @return this builder
      */
     public Builder securityToken(Secret securityToken) {
-      this.securityToken = securityToken == null ? Secret.of("") : securityToken;
+      this.securityToken = Objects.requireNonNull(securityToken, "securityToken");
       return this;
     }
 
@@ -506,7 +509,7 @@ public final class SalesforceManager implements SalesforceClient {
      * @return this builder
      */
     public Builder privateKeyPem(Secret pem) {
-      this.privateKeyPem = pem;
+      this.privateKeyPem = Objects.requireNonNull(pem, "pem");
       return this;
     }
 
@@ -516,7 +519,7 @@ public final class SalesforceManager implements SalesforceClient {
      * @return this builder
      */
     public Builder jwtAudience(String audience) {
-      this.jwtAudience = audience;
+      this.jwtAudience = Objects.requireNonNull(audience, "audience");
       return this;
     }
 
@@ -530,8 +533,8 @@ public final class SalesforceManager implements SalesforceClient {
      * @return this builder
      */
     public Builder credentials(SecretProvider provider, String secretName) {
-      this.secretProvider = provider;
-      this.secretName = secretName;
+      this.secretProvider = Objects.requireNonNull(provider, "provider");
+      this.secretName = Objects.requireNonNull(secretName, "secretName");
       return this;
     }
 
@@ -590,6 +593,7 @@ public final class SalesforceManager implements SalesforceClient {
      * @throws io.delpha.sdk.core.ServiceUnavailableException if Salesforce cannot be reached
      */
     public SalesforceManager build() {
+      Capability.require("SalesforceManager", Capability.SALESFORCE);
       String url = resolveLoginUrl();
       if (apiVersion == null || !API_VERSION.matcher(apiVersion).matches()
           || Integer.parseInt(apiVersion.substring(1, apiVersion.indexOf('.'))) < 60) {

@@ -1,5 +1,6 @@
 package io.delpha.sdk.sharing;
 
+import io.delpha.sdk.core.internal.Capability;
 import io.delpha.sdk.core.internal.JsonSupport;
 import io.delpha.sdk.core.internal.Pause;
 import io.delpha.sdk.core.internal.Retrier;
@@ -552,6 +553,7 @@ public final class DeltaSharingClient implements AutoCloseable {
      * @throws io.delpha.sdk.core.AuthenticationException if the profile's token has already expired
      */
     public DeltaSharingClient build() {
+      Capability.require("DeltaSharingClient", Capability.PARQUET);
       if (endpoint == null) {
         throw new InvalidInputException("a Delta Sharing client needs an endpoint (or a profile)");
       }

@@ -212,14 +212,15 @@ public final class SharingSql implements AutoCloseable {
    * Opens an in-memory DuckDB database of its own: extension auto-install and auto-load off, time zone UTC.
    *
    * @return the connection
-   * @throws InvalidInputException if DuckDB's JDBC driver is not on the class path (the message names the artifact)
+   * @throws io.delpha.sdk.core.MissingDependencyException if DuckDB's JDBC driver is not on the class path (the
+   *     message names the artifact)
    */
   public static Connection openDuckDb() {
+    io.delpha.sdk.core.internal.Capability.require("SharingSql", io.delpha.sdk.core.internal.Capability.DUCKDB);
     try {
       Class.forName(DRIVER);
     } catch (ClassNotFoundException | LinkageError e) {
-      throw new InvalidInputException("SQL over shared tables needs DuckDB's JDBC driver on the class path: add the "
-          + "optional dependency " + DUCKDB_COORDINATES + " (see docs/sharing.md)", e);
+      throw io.delpha.sdk.core.internal.Capability.DUCKDB.missing("SharingSql");
     }
     Properties props = new Properties();
     props.setProperty("autoinstall_known_extensions", "false");

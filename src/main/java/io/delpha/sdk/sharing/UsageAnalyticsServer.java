@@ -1,5 +1,6 @@
 package io.delpha.sdk.sharing;
 
+import io.delpha.sdk.core.internal.Capability;
 import io.delpha.sdk.core.internal.JsonSupport;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -726,6 +727,7 @@ public final class UsageAnalyticsServer implements AutoCloseable {
      * @throws InvalidInputException if the client, table, columns or access keys are missing
      */
     public UsageAnalyticsServer build() {
+      Capability.require("UsageAnalyticsServer", Capability.HTTP_SERVER);
       if (client == null || table == null || blank(organisationColumn) || blank(dateColumn) || authenticator == null) {
         throw new InvalidInputException("the usage server needs a client, a table, an organisation column, a date "
             + "column and access keys");

@@ -1,5 +1,6 @@
 package io.delpha.sdk.totesys;
 
+import io.delpha.sdk.core.internal.Capability;
 import io.delpha.sdk.core.internal.aws.AwsErrors;
 import io.delpha.sdk.core.AccessDeniedException;
 import io.delpha.sdk.core.AuthenticationException;
@@ -10,16 +11,13 @@ import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.internal.aws.AwsClients;
 import io.delpha.sdk.core.NotFoundException;
 import io.delpha.sdk.core.RateLimitedException;
-import io.delpha.sdk.core.RetryPolicy;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sns.SnsClient;
-import software.amazon.awssdk.services.sns.SnsClientBuilder;
 
 /**
  * Publishes failed runs (and, if asked, successful ones) to an Amazon SNS topic, on the AWS SDK v2: the
@@ -58,6 +56,7 @@ public final class SnsPipelineListener implements PipelineListener, AutoCloseabl
    * @return a builder
    */
   public static Builder builder() {
+    Capability.require("SnsPipelineListener", Capability.AWS_SNS);
     return new Builder();
   }
 
@@ -91,8 +90,8 @@ public final class SnsPipelineListener implements PipelineListener, AutoCloseabl
       return sns.publish(r -> r.topicArn(topicArn)
           .subject(subject.length() > MAX_SUBJECT ? subject.substring(0, MAX_SUBJECT) : subject)
           .message(report.toString())).messageId();
-    } catch (SdkException e) {
-      throw map(e);
+    } catch (RuntimeException e) {
+      throw AwsErrors.isSdk(e) ? map((SdkException) e) : e;
     }
   }
 
@@ -165,19 +164,13 @@ public final class SnsPipelineListener implements PipelineListener, AutoCloseabl
      * @throws InvalidInputException if no topic ARN was given
      */
     public SnsPipelineListener build() {
+      Capability.require("SnsPipelineListener", Capability.AWS_SNS);
       if (topicArn == null || !topicArn.startsWith("arn:")) {
         throw new InvalidInputException("an SNS topic ARN (arn:aws:sns:...) is required, got " + topicArn);
       }
-      if (client != null) {
-        return new SnsPipelineListener(client, false, topicArn, notifyOnSuccess);
-      }
-      SnsClientBuilder b = AwsClients.configure(SnsClient.builder(), aws);
-      try {
-        return new SnsPipelineListener(b.build(), true, topicArn, notifyOnSuccess);
-      } catch (SdkClientException e) {
-        throw new InvalidInputException("cannot build the SNS client: " + e.getMessage()
-            + "; give a region and credentials", e);
-      }
+      AwsClients.Owned<SnsClient> sns = AwsClients.givenOrBuilt(client,
+          () -> AwsClients.configure(SnsClient.builder(), aws).build(), "SNS");
+      return new SnsPipelineListener(sns.client(), sns.owned(), topicArn, notifyOnSuccess);
     }
   }
 }

@@ -1,9 +1,11 @@
 package io.delpha.sdk.totesys;
 
+import io.delpha.sdk.core.ClosedException;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.Metrics;
 import io.delpha.sdk.core.ServiceUnavailableException;
+import io.delpha.sdk.core.internal.Capability;
 import io.delpha.sdk.core.internal.metrics.Meter;
 import io.delpha.sdk.core.internal.metrics.Recorder;
 import io.delpha.sdk.core.secrets.SecretProvider;
@@ -13,6 +15,7 @@ import io.delpha.sdk.totesys.internal.Extractor;
 import io.delpha.sdk.totesys.internal.LakeKeys;
 import io.delpha.sdk.totesys.internal.Loader;
 import io.delpha.sdk.totesys.internal.RunStats;
+import io.delpha.sdk.totesys.internal.Schedule;
 import io.delpha.sdk.totesys.internal.SecretDataSources;
 import io.delpha.sdk.totesys.internal.SourceTable;
 import io.delpha.sdk.totesys.internal.Transformer;
@@ -26,6 +29,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -60,7 +65,7 @@ import org.slf4j.LoggerFactory;
  * last recorded progress. Runs never overlap: {@link #run()} waits for a run in progress, a scheduled
  * tick skips. Thread-safe.
  */
-public final class TotesysPipeline implements PipelineRunner, PipelineScheduler {
+public final class TotesysPipeline implements PipelineRunner, PipelineScheduler, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(TotesysPipeline.class);
 
@@ -73,6 +78,8 @@ public final class TotesysPipeline implements PipelineRunner, PipelineScheduler 
   private final Clock clock;
   private final Recorder metrics;
   private final ReentrantLock running = new ReentrantLock();
+  private final Set<Schedule> schedules = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
 
   private TotesysPipeline(Builder b) {
     this.listeners = new Listeners(b.listeners);
@@ -184,7 +191,9 @@ public final class TotesysPipeline implements PipelineRunner, PipelineScheduler 
     if (period == null || period.isNegative() || period.isZero()) {
       throw new InvalidInputException("the schedule period must be positive, was " + period);
     }
-    ScheduledRun handle = new ScheduledRun(owned, period);
+    requireOpen();
+    Schedule handle = new Schedule(owned, period);
+    schedules.add(handle);
     Runnable tick = () -> {
       if (!running.tryLock()) {
         log.warn("a totesys run is still in progress: this tick is skipped");
@@ -203,7 +212,27 @@ public final class TotesysPipeline implements PipelineRunner, PipelineScheduler 
     return handle;
   }
 
+  /**
+   * Stops every schedule this pipeline started (a run in progress finishes) and refuses further runs. The
+   * pipeline owns no connection: the data sources and stores stay the host's. Idempotent.
+   */
+  @Override
+  public void close() {
+    closed = true;
+    for (Schedule s : schedules) {
+      s.close();
+    }
+    schedules.clear();
+  }
+
+  private void requireOpen() {
+    if (closed) {
+      throw new ClosedException("this TotesysPipeline");
+    }
+  }
+
   private RunReport steps(Step... steps) {
+    requireOpen();
     running.lock();
     try {
       return stepsLocked(steps);
@@ -455,6 +484,7 @@ public final class TotesysPipeline implements PipelineRunner, PipelineScheduler 
      * @throws InvalidInputException if the source, a zone or the warehouse is missing
      */
     public TotesysPipeline build() {
+      Capability.require("TotesysPipeline", Capability.POSTGRESQL, Capability.PARQUET);
       List<String> missing = new ArrayList<>();
       if (source == null) {
         missing.add("source");

@@ -3,19 +3,24 @@ package io.delpha.sdk.cassandra;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Row;
+import io.delpha.sdk.core.ClosedException;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.InvalidInputException;
+import io.delpha.sdk.core.Metrics;
 import io.delpha.sdk.core.NotFoundException;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.testing.CassandraServer;
 import io.delpha.sdk.testing.ServerSupport;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.InetSocketAddress;
 import java.util.List;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -132,9 +137,63 @@ class CassandraManagerTest {
       assertThat(ks.config()).isEqualTo(new CassandraConfig(cass.config().contactPoints(),
           cass.config().localDatacenter(), null, null, null, null, null, "cm_test", cass.config().connectTimeout(),
           cass.config().requestTimeout(), cass.config().consistency(), cass.config().serialConsistency(), 100,
-          cass.config().applicationName(), cass.config().reconnectionMaxDelay(), null));
+          cass.config().applicationName(), cass.config().reconnectionMaxDelay(), null, Metrics.none()));
     }
     assertThat(cass.keyspace()).isEmpty();
+  }
+
+  @Test
+  @DisplayName("toBuilder() copies every setting, metrics included: the copy reports into the same registry")
+  void toBuilderKeepsMetrics() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    Metrics metrics = Metrics.micrometer(registry);
+    try (CassandraManager measured = cass.config().toBuilder().metrics(metrics).build();
+        CassandraManager copy = measured.config().toBuilder().keyspace("cm_test").build()) {
+      copy.execute("SELECT name FROM items WHERE id = 8");
+      assertThat(copy.config().metrics()).isSameAs(metrics);
+      assertThat(copy.config()).isEqualTo(new CassandraConfig(measured.config().contactPoints(),
+          measured.config().localDatacenter(), null, null, null, null, null, "cm_test",
+          measured.config().connectTimeout(), measured.config().requestTimeout(), measured.config().consistency(),
+          measured.config().serialConsistency(), 100, measured.config().applicationName(),
+          measured.config().reconnectionMaxDelay(), null, metrics));
+      assertThat(registry.getMeters()).as("the copy's driver meters").anySatisfy(
+          m -> assertThat(m.getId().getName()).startsWith("delpha.cassandra"));
+    }
+  }
+
+  @Test
+  @DisplayName("wraps a session the host owns: close() leaves it open unless asked, and is idempotent")
+  void wrapsHostSession() {
+    try (CqlSession hostSession = CqlSession.builder().addContactPoint(new InetSocketAddress(server.host(),
+        server.port())).withLocalDatacenter(server.localDatacenter()).withKeyspace("cm_test").build()) {
+      CassandraManager borrowed = CassandraManager.wrap(hostSession, false);
+      borrowed.execute("INSERT INTO items (id, name) VALUES (?, ?)", 9, "nine");
+      assertThat(borrowed.keyspace()).contains("cm_test");
+      assertThat(borrowed.config().localDatacenter()).isEqualTo(server.localDatacenter());
+      assertThat(new DictionaryManager(borrowed).listTables("cm_test")).contains("items");
+      borrowed.close();
+      borrowed.close();
+
+      assertThat(hostSession.isClosed()).isFalse();
+      assertThat(hostSession.execute("SELECT name FROM items WHERE id = 9").one().getString(0)).isEqualTo("nine");
+      assertThatThrownBy(() -> borrowed.execute("SELECT name FROM items WHERE id = 9"))
+          .isInstanceOf(ClosedException.class).hasMessageContaining("CassandraManager is closed");
+      assertThatThrownBy(() -> borrowed.prepare("SELECT name FROM items WHERE id = ?"))
+          .isInstanceOf(ClosedException.class);
+
+      CassandraManager owner = CassandraManager.wrap(hostSession, true);
+      owner.close();
+      assertThat(hostSession.isClosed()).isTrue();
+      assertThatThrownBy(() -> CassandraManager.wrap(hostSession, false)).isInstanceOf(InvalidInputException.class);
+    }
+  }
+
+  @Test
+  @DisplayName("DictionaryManager.builder() is the builder grammar of new DictionaryManager(cass), refusing null")
+  void dictionaryBuilder() {
+    assertThat(DictionaryManager.builder().cassandra(cass).build().listTables("cm_test")).contains("items");
+    assertThatThrownBy(() -> DictionaryManager.builder().cassandra(null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> DictionaryManager.builder().build()).isInstanceOf(InvalidInputException.class);
   }
 
   @Test

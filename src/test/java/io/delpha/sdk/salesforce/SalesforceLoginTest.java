@@ -216,8 +216,8 @@ class SalesforceLoginTest {
         .isInstanceOf(InvalidInputException.class);
     assertThatThrownBy(() -> builder(wm).apiVersion("v55.0").build())
         .isInstanceOf(InvalidInputException.class).hasMessageContaining("v60.0");
-    assertThatThrownBy(() -> builder(wm).password((String) null).build())
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("password");
+    assertThatThrownBy(() -> builder(wm).password((String) null))
+        .isInstanceOf(NullPointerException.class).hasMessageContaining("password");
     assertThatThrownBy(() -> builder(wm).instance("mycompany").build())
         .isInstanceOf(InvalidInputException.class).hasMessageContaining("not both");
   }
@@ -236,6 +236,22 @@ class SalesforceLoginTest {
   static void assertNoSecret(String text) {
     for (String secret : SECRETS) {
       assertThat(text).doesNotContain(secret);
+    }
+  }
+
+
+  @Test
+  @DisplayName("the builder refuses null in every setter, as the other managers' builders do")
+  void builderRefusesNull() {
+    SalesforceManager.Builder b = SalesforceManager.builder();
+    List<org.junit.jupiter.api.function.Executable> setters = List.of(() -> b.instance(null), () -> b.loginUrl(null),
+        () -> b.apiVersion(null), () -> b.clientId(null), () -> b.clientSecret((String) null),
+        () -> b.clientSecret((Secret) null), () -> b.username(null), () -> b.password((String) null),
+        () -> b.password((Secret) null), () -> b.securityToken((String) null), () -> b.securityToken((Secret) null),
+        () -> b.privateKeyPem(null), () -> b.jwtAudience(null), () -> b.credentials(null, "name"),
+        () -> b.retryPolicy(null), () -> b.bulkTimeout(null), () -> b.requestTimeout(null));
+    for (org.junit.jupiter.api.function.Executable setter : setters) {
+      assertThatThrownBy(setter::execute).isInstanceOf(NullPointerException.class);
     }
   }
 

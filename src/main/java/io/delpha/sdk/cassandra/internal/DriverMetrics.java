@@ -2,7 +2,7 @@ package io.delpha.sdk.cassandra.internal;
 
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.ProgrammaticDriverConfigLoaderBuilder;
-import io.delpha.sdk.core.InvalidInputException;
+import io.delpha.sdk.core.internal.Capability;
 import java.util.List;
 
 /**
@@ -30,17 +30,12 @@ public final class DriverMetrics {
   private DriverMetrics() {}
 
   /**
-   * @throws InvalidInputException if the driver's Micrometer module is missing
+   * @throws io.delpha.sdk.core.MissingDependencyException if the driver's Micrometer module is missing
    */
   public static void requireBinding() {
-    try {
-      Class.forName(FACTORY, false, DriverMetrics.class.getClassLoader());
-    } catch (ClassNotFoundException | LinkageError e) {
-      throw new InvalidInputException("the Cassandra driver's metrics need "
-          + "org.apache.cassandra:java-driver-metrics-micrometer (and io.micrometer:micrometer-core) on the class "
-          + "path: add them to the host's dependencies, or build the CassandraManager without metrics");
-    }
+    Capability.require("the Cassandra driver's metrics (CassandraManager.Builder.metrics)", Capability.DRIVER_METRICS);
   }
+
 
   /**
    * @param loader the session's configuration, to which the metrics settings are added

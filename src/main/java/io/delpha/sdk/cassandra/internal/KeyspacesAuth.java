@@ -1,7 +1,8 @@
 package io.delpha.sdk.cassandra.internal;
 
 import com.datastax.oss.driver.api.core.auth.AuthProvider;
-import io.delpha.sdk.core.InvalidInputException;
+import io.delpha.sdk.core.MissingDependencyException;
+import io.delpha.sdk.core.internal.Capability;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.aws.mcs.auth.SigV4AuthProvider;
@@ -18,15 +19,15 @@ public final class KeyspacesAuth {
    * @param region the signing region
    * @param credentials the AWS credentials, or {@code null} for the AWS SDK's default chain
    * @return the plugin's auth provider
-   * @throws InvalidInputException if the plugin is not on the class path
+   * @throws MissingDependencyException if the plugin is not on the class path
    */
   public static AuthProvider sigV4(String region, @Nullable AwsCredentialsProvider credentials) {
     try {
       return credentials == null ? new SigV4AuthProvider(region) : new SigV4AuthProvider(credentials, region);
     } catch (NoClassDefFoundError e) {
-      throw new InvalidInputException("sigV4(..) needs AWS's driver plugin on the class path: add "
-          + "software.aws.mcs:aws-sigv4-auth-cassandra-java-driver-plugin (excluding its java-driver-core), see "
-          + "docs/cassandra.md", e);
+      MissingDependencyException missing = Capability.KEYSPACES_SIGV4.missing("CassandraManager.Builder.sigV4");
+      missing.initCause(e);
+      throw missing;
     }
   }
 }

@@ -5,7 +5,9 @@ import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.NotFoundException;
+import io.delpha.sdk.core.internal.Capability;
 import io.delpha.sdk.core.parquet.internal.ByteArrayInputFile;
+import io.delpha.sdk.core.parquet.internal.LocalFiles;
 import io.delpha.sdk.core.parquet.internal.ParquetBatchReader;
 import io.delpha.sdk.core.parquet.internal.ParquetRowReader;
 import io.delpha.sdk.core.parquet.internal.ParquetRowWriter;
@@ -24,8 +26,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import org.apache.parquet.io.InputFile;
-import org.apache.parquet.io.LocalInputFile;
-import org.apache.parquet.io.LocalOutputFile;
 
 /**
  * Entry points to read and write {@link Row}s as Parquet files, on local files and on any {@link
@@ -58,6 +58,7 @@ public final class ParquetRows {
    * @return a writer
    */
   public static RowWriter writer(Path file, RowSchema schema, WriteOptions options) {
+    Capability.require("ParquetRows", Capability.PARQUET);
     Objects.requireNonNull(schema, "schema");
     Objects.requireNonNull(options, "options");
     Path target = file.toAbsolutePath().normalize();
@@ -67,7 +68,7 @@ public final class ParquetRows {
     } catch (IOException e) {
       throw new DelphaException("cannot create the folder of " + target + ": " + e.getMessage(), e);
     }
-    return new ParquetRowWriter(target.toString(), new LocalOutputFile(temp), schema, options,
+    return new ParquetRowWriter(target.toString(), LocalFiles.output(temp), schema, options,
         new ParquetRowWriter.Publisher() {
           @Override
           public void publish() {
@@ -97,6 +98,7 @@ public final class ParquetRows {
    * @throws ConflictException if an object already exists at {@code key} (checked again on close)
    */
   public static RowWriter writer(ObjectStore store, String key, RowSchema schema, WriteOptions options) {
+    Capability.require("ParquetRows", Capability.PARQUET);
     Objects.requireNonNull(schema, "schema");
     Objects.requireNonNull(options, "options");
     if (store.exists(key)) {
@@ -111,7 +113,7 @@ public final class ParquetRows {
       throw new DelphaException("cannot create a temporary file to spool " + key + ": " + e.getMessage(), e);
     }
     String destination = store.describe() + "/" + key;
-    return new ParquetRowWriter(destination, new LocalOutputFile(spool), schema, options,
+    return new ParquetRowWriter(destination, LocalFiles.output(spool), schema, options,
         new ParquetRowWriter.Publisher() {
           @Override
           public void publish() {
@@ -185,8 +187,9 @@ public final class ParquetRows {
    *     row-model type
    */
   public static RowReader read(Path file, ReadOptions options) {
+    Capability.require("ParquetRows", Capability.PARQUET);
     checkMagic(file, file.toString());
-    return new ParquetRowReader(file.toString(), new LocalInputFile(file), options, () -> { });
+    return new ParquetRowReader(file.toString(), LocalFiles.input(file), options, () -> { });
   }
 
   /**
@@ -225,8 +228,9 @@ public final class ParquetRows {
    *     row-model type
    */
   public static ColumnBatchReader readBatches(Path file, ReadOptions options) {
+    Capability.require("ParquetRows", Capability.PARQUET);
     checkMagic(file, file.toString());
-    return new ParquetBatchReader(file.toString(), new LocalInputFile(file), options, () -> { });
+    return new ParquetBatchReader(file.toString(), LocalFiles.input(file), options, () -> { });
   }
 
   /**
@@ -252,6 +256,7 @@ public final class ParquetRows {
    * @return a streaming reader
    */
   public static RowReader read(ObjectStore store, String key, ReadOptions options) {
+    Capability.require("ParquetRows", Capability.PARQUET);
     return open(store, key, (source, file, onClose) -> new ParquetRowReader(source, file, options, onClose));
   }
 
@@ -277,6 +282,7 @@ public final class ParquetRows {
    * @return a batch reader
    */
   public static ColumnBatchReader readBatches(ObjectStore store, String key, ReadOptions options) {
+    Capability.require("ParquetRows", Capability.PARQUET);
     return open(store, key, (source, file, onClose) -> new ParquetBatchReader(source, file, options, onClose));
   }
 
@@ -289,6 +295,7 @@ public final class ParquetRows {
    * @throws DataFormatException if it is not a readable Parquet file
    */
   public static RowReader read(InputStream content, String name) {
+    Capability.require("ParquetRows", Capability.PARQUET);
     return spoolAndOpen(content, name,
         (source, file, onClose) -> new ParquetRowReader(source, file, ReadOptions.defaults(), onClose));
   }
@@ -306,7 +313,7 @@ public final class ParquetRows {
       }
       Path file = local.root().resolve(key);
       checkMagic(file, source);
-      return opener.open(source, new LocalInputFile(file), () -> { });
+      return opener.open(source, LocalFiles.input(file), () -> { });
     }
     try (InputStream in = store.get(key)) {
       return spoolAndOpen(in, source, opener);
@@ -322,7 +329,7 @@ public final class ParquetRows {
       Files.copy(content, spool, StandardCopyOption.REPLACE_EXISTING);
       checkMagic(spool, name);
       Path copy = spool;
-      return opener.open(name, new LocalInputFile(copy), () -> deleteQuietly(copy));
+      return opener.open(name, LocalFiles.input(copy), () -> deleteQuietly(copy));
     } catch (IOException e) {
       deleteQuietly(spool);
       throw new ServiceUnavailableException("cannot read " + name + ": " + e.getMessage(), e);

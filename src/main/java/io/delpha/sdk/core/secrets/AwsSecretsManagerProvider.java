@@ -1,5 +1,6 @@
 package io.delpha.sdk.core.secrets;
 
+import io.delpha.sdk.core.internal.Capability;
 import io.delpha.sdk.core.internal.aws.AwsErrors;
 import io.delpha.sdk.core.AccessDeniedException;
 import io.delpha.sdk.core.AuthenticationException;
@@ -7,7 +8,6 @@ import io.delpha.sdk.core.AwsClientBuilder;
 import io.delpha.sdk.core.AwsClientSettings;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.RateLimitedException;
-import io.delpha.sdk.core.RetryPolicy;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.NotFoundException;
 import io.delpha.sdk.core.internal.aws.AwsClients;
@@ -17,10 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
-import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClientBuilder;
 import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
 
 /**
@@ -54,6 +52,7 @@ public final class AwsSecretsManagerProvider implements SecretProvider, AutoClos
    * @return a builder
    */
   public static Builder builder() {
+    Capability.require("AwsSecretsManagerProvider", Capability.AWS_SECRETS_MANAGER);
     return new Builder();
   }
 
@@ -65,8 +64,8 @@ public final class AwsSecretsManagerProvider implements SecretProvider, AutoClos
     GetSecretValueResponse response;
     try {
       response = client.getSecretValue(b -> b.secretId(name));
-    } catch (SdkException e) {
-      throw translate(name, e);
+    } catch (RuntimeException e) {
+      throw AwsErrors.isSdk(e) ? translate(name, e) : e;
     }
     if (response.secretString() != null) {
       return response.secretString();
@@ -82,8 +81,8 @@ public final class AwsSecretsManagerProvider implements SecretProvider, AutoClos
     return SecretJson.flatten(secret(name), name);
   }
 
-  private DelphaException translate(String name, SdkException e) {
-    return AwsErrors.map(e, "Secrets Manager", "read secret '" + name + "'", (refused, code, what) -> {
+  private DelphaException translate(String name, RuntimeException e) {
+    return AwsErrors.map((SdkException) e, "Secrets Manager", "read secret '" + name + "'", (refused, code, what) -> {
       if ("ResourceNotFoundException".equals(code)) {
         return new NotFoundException("no secret '" + name + "' in Secrets Manager: " + what, e);
       }
@@ -142,16 +141,11 @@ public final class AwsSecretsManagerProvider implements SecretProvider, AutoClos
      * @return the provider
      */
     public AwsSecretsManagerProvider build() {
-      if (client != null) {
-        return new AwsSecretsManagerProvider(client, false, "caller's client");
-      }
+      Capability.require("AwsSecretsManagerProvider", Capability.AWS_SECRETS_MANAGER);
       AwsClientSettings settings = aws;
-      SecretsManagerClientBuilder b = AwsClients.configure(SecretsManagerClient.builder(), settings);
-      try {
-        return new AwsSecretsManagerProvider(b.build(), true, settings.toString());
-      } catch (SdkClientException e) {
-        throw new InvalidInputException("cannot build a Secrets Manager client: " + e.getMessage(), e);
-      }
+      AwsClients.Owned<SecretsManagerClient> sm = AwsClients.givenOrBuilt(client,
+          () -> AwsClients.configure(SecretsManagerClient.builder(), settings).build(), "Secrets Manager");
+      return new AwsSecretsManagerProvider(sm.client(), sm.owned(), sm.owned() ? settings.toString() : "caller's client");
     }
   }
 }

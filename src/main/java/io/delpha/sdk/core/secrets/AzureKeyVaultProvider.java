@@ -24,6 +24,7 @@ import io.delpha.sdk.core.RetryPolicy;
 import io.delpha.sdk.core.Secret;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.TlsException;
+import io.delpha.sdk.core.internal.Capability;
 import io.delpha.sdk.core.internal.http.HttpStatus;
 import io.delpha.sdk.core.internal.http.TrustedCa;
 import io.delpha.sdk.core.secrets.internal.SecretJson;
@@ -82,6 +83,7 @@ public final class AzureKeyVaultProvider implements SecretProvider {
    * @return a builder
    */
   public static Builder builder() {
+    Capability.require("AzureKeyVaultProvider", Capability.AZURE_KEY_VAULT);
     return new Builder();
   }
 
@@ -321,6 +323,7 @@ public final class AzureKeyVaultProvider implements SecretProvider {
      * @throws TlsException if {@link #trustedCa} cannot be read
      */
     public AzureKeyVaultProvider build() {
+      Capability.require("AzureKeyVaultProvider", Capability.AZURE_KEY_VAULT);
       if (vaultUrl == null) {
         throw new InvalidInputException("an Azure Key Vault provider needs vaultName(..) or vaultUrl(..)");
       }

@@ -1,5 +1,6 @@
 package io.delpha.sdk.core.storage;
 
+import io.delpha.sdk.core.internal.Capability;
 import io.delpha.sdk.core.internal.aws.AwsErrors;
 import io.delpha.sdk.core.AccessDeniedException;
 import io.delpha.sdk.core.AuthenticationException;
@@ -11,7 +12,6 @@ import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.NotFoundException;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.internal.aws.AwsClients;
-import io.delpha.sdk.core.RetryPolicy;
 import io.delpha.sdk.core.storage.internal.Keys;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,11 +31,9 @@ import java.util.stream.StreamSupport;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
@@ -89,6 +87,7 @@ public final class S3ObjectStore implements ObjectStore {
    * @return a builder
    */
   public static Builder builder() {
+    Capability.require("S3ObjectStore", Capability.AWS_S3);
     return new Builder();
   }
 
@@ -303,7 +302,10 @@ public final class S3ObjectStore implements ObjectStore {
   private void abort(String key, String uploadId) {
     try {
       s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
-    } catch (SdkException e) {
+    } catch (RuntimeException e) {
+      if (!AwsErrors.isSdk(e)) {
+        throw e;
+      }
       log.warn("could not abort multipart upload of {}/{} (the bucket's lifecycle rules will expire it): {}",
           describe(), key, e.getMessage());
     }
@@ -327,13 +329,13 @@ public final class S3ObjectStore implements ObjectStore {
   private <T> T call(String operation, String key, Supplier<T> action) {
     try {
       return action.get();
-    } catch (SdkException e) {
-      throw translate(operation, key, e);
+    } catch (RuntimeException e) {
+      throw AwsErrors.isSdk(e) ? translate(operation, key, e) : e;
     }
   }
 
-  private DelphaException translate(String operation, String key, SdkException e) {
-    return AwsErrors.map(e, "S3", operation + " " + describe() + "/" + key, (refused, code, what) -> {
+  private DelphaException translate(String operation, String key, RuntimeException e) {
+    return AwsErrors.map((SdkException) e, "S3", operation + " " + describe() + "/" + key, (refused, code, what) -> {
       if (refused instanceof NoSuchBucketException || "NoSuchBucket".equals(code)) {
         return new NotFoundException("bucket " + bucket + " does not exist (" + operation + " " + key + ")", e);
       }
@@ -424,20 +426,14 @@ public final class S3ObjectStore implements ObjectStore {
      * @throws InvalidInputException if no bucket was given
      */
     public S3ObjectStore build() {
+      Capability.require("S3ObjectStore", Capability.AWS_S3);
       if (bucket == null || bucket.isBlank()) {
         throw new InvalidInputException("an S3 object store needs a bucket");
       }
-      if (client != null) {
-        return new S3ObjectStore(client, false, bucket, (int) partSize, pageSize);
-      }
       AwsClientSettings settings = aws;
-      S3ClientBuilder b = AwsClients.configure(S3Client.builder(), settings)
-          .forcePathStyle(settings.endpointOverride() != null);
-      try {
-        return new S3ObjectStore(b.build(), true, bucket, (int) partSize, pageSize);
-      } catch (SdkClientException e) {
-        throw new InvalidInputException("cannot build an S3 client for bucket " + bucket + ": " + e.getMessage(), e);
-      }
+      AwsClients.Owned<S3Client> s3 = AwsClients.givenOrBuilt(client, () -> AwsClients.configure(S3Client.builder(),
+          settings).forcePathStyle(settings.endpointOverride() != null).build(), "S3 (bucket " + bucket + ")");
+      return new S3ObjectStore(s3.client(), s3.owned(), bucket, (int) partSize, pageSize);
     }
   }
 }

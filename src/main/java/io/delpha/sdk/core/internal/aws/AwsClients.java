@@ -1,10 +1,15 @@
 package io.delpha.sdk.core.internal.aws;
 
 import io.delpha.sdk.core.AwsClientSettings;
+import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.RetryPolicy;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.SdkClient;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.retries.api.RetryStrategy;
@@ -19,6 +24,46 @@ import software.amazon.awssdk.retries.api.RetryStrategy;
 public final class AwsClients {
 
   private AwsClients() {}
+
+  /**
+   * A client and whether the component that holds it closes it: the one "owned client" of every AWS-backed
+   * component (a client the host gave stays the host's; one the component built is closed with it).
+   *
+   * @param client the client
+   * @param owned whether {@link #close()} closes it
+   * @param <C> the client type
+   */
+  public record Owned<C extends SdkClient>(C client, boolean owned) {
+
+    /** Closes the client if the component built it. */
+    public void close() {
+      if (owned) {
+        client.close();
+      }
+    }
+  }
+
+  /**
+   * The host's client if it gave one (not owned), else one built now (owned).
+   *
+   * @param given the host's client, or {@code null}
+   * @param build builds the client, usually {@code () -> configure(XClient.builder(), settings).build()}
+   * @param service the service's name for the message, e.g. {@code "SNS"}
+   * @param <C> the client type
+   * @return the client and its ownership
+   * @throws InvalidInputException if the SDK cannot build the client (no region anywhere, say)
+   */
+  public static <C extends SdkClient> Owned<C> givenOrBuilt(@Nullable C given, Supplier<C> build, String service) {
+    if (given != null) {
+      return new Owned<>(given, false);
+    }
+    try {
+      return new Owned<>(build.get(), true);
+    } catch (SdkClientException e) {
+      throw new InvalidInputException("cannot build the " + service + " client: " + e.getMessage()
+          + "; give a region and credentials", e);
+    }
+  }
 
   /**
    * @param builder a synchronous client builder of any AWS service

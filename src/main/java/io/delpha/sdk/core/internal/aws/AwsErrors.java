@@ -59,6 +59,19 @@ public final class AwsErrors {
   public static final ServiceCodes NONE = (e, code, what) -> null;
 
   /**
+   * Whether a failure is the AWS SDK's. The public classes of the optional AWS capabilities catch {@code
+   * RuntimeException} and ask here rather than catching {@code SdkException}: a catch clause makes the JVM load its
+   * type when it links the class, before the class could say that the AWS SDK is missing
+   * ({@link io.delpha.sdk.core.internal.Capability}).
+   *
+   * @param e a failure
+   * @return whether it is an {@code SdkException}
+   */
+  public static boolean isSdk(Throwable e) {
+    return e instanceof SdkException;
+  }
+
+  /**
    * @param e the SDK's failure
    * @param service the service's name, e.g. {@code "S3"}
    * @param action what was being done, e.g. {@code "read s3://lake/a.parquet"}

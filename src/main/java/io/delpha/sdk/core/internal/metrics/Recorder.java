@@ -2,6 +2,7 @@ package io.delpha.sdk.core.internal.metrics;
 
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.Metrics;
+import io.delpha.sdk.core.internal.Capability;
 
 /**
  * The one way the library's components record metrics. Components hold a recorder made once from the host's
@@ -54,14 +55,8 @@ public interface Recorder {
    * @throws InvalidInputException if Micrometer is missing or the object is no {@code MeterRegistry}
    */
   static void check(Object registry) {
-    boolean isRegistry;
-    try {
-      isRegistry = MicrometerRecorder.isRegistry(registry);
-    } catch (LinkageError e) {
-      throw new InvalidInputException("metrics need io.micrometer:micrometer-core on the class path (an optional "
-          + "dependency of delpha-data-sdk: add it to the host's dependencies)");
-    }
-    if (!isRegistry) {
+    Capability.require("Metrics.micrometer", Capability.MICROMETER);
+    if (!MicrometerRecorder.isRegistry(registry)) {
       throw new InvalidInputException("Metrics.micrometer takes an io.micrometer.core.instrument.MeterRegistry, got "
           + registry.getClass().getName());
     }

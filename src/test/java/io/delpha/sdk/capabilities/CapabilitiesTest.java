@@ -1,0 +1,150 @@
+package io.delpha.sdk.capabilities;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.delpha.sdk.core.internal.Capability;
+import io.delpha.sdk.testing.CassandraServer;
+import io.delpha.sdk.testing.PostgresServer;
+import io.delpha.sdk.testing.S3Server;
+import io.delpha.sdk.testing.TotesysFixture;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Capabilities à la carte, as a host takes them: per capability, a child JVM whose class path is exactly the
+ * library's published POM (the core's dependencies) plus that capability's snippet in docs/dependencies.md, resolved
+ * by Maven as a host's build would ({@link CapabilityHosts}), runs the capability's happy path against real servers;
+ * a core-only child gets the typed {@code MissingDependencyException} of every other capability.
+ */
+@DisplayName("Capabilities à la carte: the core alone, and the core plus one capability's documented dependencies")
+class CapabilitiesTest {
+
+  static Map<String, List<Path>> hosts;
+
+  @TempDir Path tmp;
+
+  @BeforeAll
+  static void resolveHosts() throws Exception {
+    hosts = CapabilityHosts.resolve(List.of("core", "parquet", "aws-s3", "http-server", "postgresql"));
+  }
+
+  @Test
+  @DisplayName("the core: 35 jars at most, no optional stack; Cassandra, the dictionary and keys run; every other "
+      + "capability is refused with its Maven coordinates")
+  void coreAlone() throws Exception {
+    List<Path> jars = hosts.get("core");
+    long bytes = 0;
+    for (Path jar : jars) {
+      bytes += jar.toFile().length();
+    }
+    assertThat(jars.size() + 1).as("jars of a core host, the SDK's included: %s", jars).isLessThanOrEqualTo(35);
+    assertThat(bytes).as("bytes of the core's dependencies").isLessThan(20L * 1024 * 1024);
+    assertThat(jars).noneMatch(j -> j.toString().matches(
+        ".*/(software/amazon|org/apache/parquet|org/apache/hadoop|org/eclipse/jetty|org/postgresql|com/frejo"
+            + "|io/micrometer|com/azure|com/github/luben|org/xerial)/.*"));
+
+    CassandraServer server = CassandraServer.shared(CassandraServer.Variant.PLAIN);
+    List<String> lines = run("core", server.host(), String.valueOf(server.port()), server.localDatacenter());
+
+    assertThat(lines).contains("ROWS 1", "TABLES [readings]", "AUTHENTICATED core-org", "DENIED", "DONE");
+    assertThat(lines).noneMatch(l -> l.startsWith("LINKAGE") || l.startsWith("UNEXPECTEDLY"));
+    assertThat(lines).contains(
+        "MISSING ParquetRows parquet " + Capability.PARQUET.missing("x").coordinates(),
+        "MISSING S3ObjectStore aws-s3 [software.amazon.awssdk:s3:2.40.2]",
+        "MISSING AwsSecretsManagerProvider aws-secrets-manager [software.amazon.awssdk:secretsmanager:2.40.2]",
+        "MISSING AzureKeyVaultProvider azure-key-vault " + Capability.AZURE_KEY_VAULT.missing("x").coordinates(),
+        "MISSING SnsPipelineListener aws-sns [software.amazon.awssdk:sns:2.40.2]",
+        "MISSING AWSManager aws-appflow [software.amazon.awssdk:appflow:2.40.2]",
+        "MISSING TotesysPipeline postgresql [org.postgresql:postgresql:42.7.8]",
+        "MISSING SalesforceManager salesforce [com.frejo:force-rest-api:0.0.45, "
+            + "com.fasterxml.jackson.dataformat:jackson-dataformat-csv:2.22.4]",
+        "MISSING DeltaSharingClient parquet " + Capability.PARQUET.missing("x").coordinates(),
+        "MISSING UsageAnalyticsServer http-server [org.eclipse.jetty:jetty-server:12.0.30]",
+        "MISSING Metrics.micrometer micrometer [io.micrometer:micrometer-core:1.15.5]",
+        "MISSING BatchIngestor.uploadServer http-server [org.eclipse.jetty:jetty-server:12.0.30]");
+  }
+
+  @Test
+  @DisplayName("parquet: every codec written and read back in a local lake")
+  void parquet() throws Exception {
+    List<String> lines = run("parquet", tmp.toString());
+
+    for (String codec : List.of("SNAPPY", "ZSTD", "GZIP", "UNCOMPRESSED")) {
+      assertThat(lines).contains("PARQUET " + codec + " 1000 4995.00");
+    }
+    assertThat(lines).contains("DONE");
+  }
+
+  @Test
+  @DisplayName("aws-s3: an S3ObjectStore puts, lists and reads on a real S3 server")
+  void s3() throws Exception {
+    S3Server s3 = S3Server.shared();
+    String bucket = s3.createBucket("capability");
+
+    List<String> lines = run("aws-s3", s3.endpoint().toString(), s3.accessKey(), s3.secretKey(), bucket);
+
+    assertThat(lines).contains("LISTED [host/a.txt]", "READ hello", "DONE");
+    assertThat(new String(s3.client().getObjectAsBytes(b -> b.bucket(bucket).key("host/a.txt")).asByteArray(),
+        StandardCharsets.UTF_8)).isEqualTo("hello");
+  }
+
+  @Test
+  @DisplayName("http-server: a file uploaded to the endpoint and ingested into Cassandra")
+  void httpServer() throws Exception {
+    CassandraServer server = CassandraServer.shared(CassandraServer.Variant.PLAIN);
+
+    List<String> lines = run("http-server", server.host(), String.valueOf(server.port()), server.localDatacenter(),
+        tmp.toString());
+
+    assertThat(lines).contains("UPLOADED 1", "INGESTED 3 REJECTED 1", "ROWS 3", "DONE");
+  }
+
+  @Test
+  @DisplayName("postgresql: the Totesys pipeline from PostgreSQL through a Parquet lake into the warehouse")
+  void postgresql() throws Exception {
+    PostgresServer pg = PostgresServer.shared();
+    DataSource source = pg.createDatabase("capability_src");
+    long seeded = TotesysFixture.loadSeed(source).values().stream().mapToLong(Long::longValue).sum();
+    String warehouse = "capability_dw_" + Long.toHexString(System.nanoTime());
+    pg.createDatabaseNamed(warehouse);
+    String sourceName;
+    try (Connection c = source.getConnection()) {
+      sourceName = c.getCatalog();
+    }
+
+    List<String> lines = run("postgresql", pg.jdbcUrl(sourceName), pg.jdbcUrl(warehouse), tmp.toString());
+
+    assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("RUN SUCCEEDED EXTRACTED " + seeded + " "));
+    try (Connection c = pg.dataSource(warehouse).getConnection(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT count(*) FROM dim_currency")) {
+      rs.next();
+      assertThat(rs.getLong(1)).isPositive();
+    }
+  }
+
+  private List<String> run(String capability, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m", "-cp", CapabilityHosts.classPath(hosts.get(capability), CapabilityHostMain.class),
+        CapabilityHostMain.class.getName(), capability));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    p.getOutputStream().close();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(3, TimeUnit.MINUTES)).isTrue();
+    assertThat(p.exitValue()).as(output).isZero();
+    assertThat(output).doesNotContain("NoClassDefFoundError").doesNotContain("ClassNotFoundException");
+    return output.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+  }
+}

@@ -1,0 +1,196 @@
+package io.delpha.sdk.capabilities;
+
+import io.delpha.sdk.aws.AWSManager;
+import io.delpha.sdk.cassandra.CassandraManager;
+import io.delpha.sdk.cassandra.DictionaryManager;
+import io.delpha.sdk.core.AccessDeniedException;
+import io.delpha.sdk.core.Metrics;
+import io.delpha.sdk.core.MissingDependencyException;
+import io.delpha.sdk.core.Secret;
+import io.delpha.sdk.core.parquet.Column;
+import io.delpha.sdk.core.parquet.ColumnType;
+import io.delpha.sdk.core.parquet.Compression;
+import io.delpha.sdk.core.parquet.ParquetRows;
+import io.delpha.sdk.core.parquet.Row;
+import io.delpha.sdk.core.parquet.RowReader;
+import io.delpha.sdk.core.parquet.RowSchema;
+import io.delpha.sdk.core.parquet.WriteOptions;
+import io.delpha.sdk.core.secrets.AwsSecretsManagerProvider;
+import io.delpha.sdk.core.secrets.AzureKeyVaultProvider;
+import io.delpha.sdk.core.storage.LocalObjectStore;
+import io.delpha.sdk.core.storage.S3ObjectStore;
+import io.delpha.sdk.ingest.BatchIngestor;
+import io.delpha.sdk.ingest.FetchReport;
+import io.delpha.sdk.ingest.IngestionConstraints;
+import io.delpha.sdk.ingest.UploadClient;
+import io.delpha.sdk.ingest.UploadServer;
+import io.delpha.sdk.salesforce.SalesforceManager;
+import io.delpha.sdk.security.AccessKeys;
+import io.delpha.sdk.security.IssuedKey;
+import io.delpha.sdk.sharing.DeltaSharingClient;
+import io.delpha.sdk.sharing.UsageAnalyticsServer;
+import io.delpha.sdk.totesys.RunReport;
+import io.delpha.sdk.totesys.SnsPipelineListener;
+import io.delpha.sdk.totesys.TotesysPipeline;
+import java.math.BigDecimal;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * A host application that took the core and one capability's documented dependencies only (see {@code
+ * CapabilitiesTest}): runs that capability's happy path against the real servers the parent started, and tries the
+ * capabilities whose stacks it lacks, printing one line per step. The first argument names the capability.
+ */
+public final class CapabilityHostMain {
+
+  private CapabilityHostMain() {}
+
+  public static void main(String[] args) throws Exception {
+    switch (args[0]) {
+      case "core" -> core(args[1], Integer.parseInt(args[2]), args[3]);
+      case "parquet" -> parquet(Path.of(args[1]));
+      case "aws-s3" -> s3(URI.create(args[1]), args[2], args[3], args[4]);
+      case "http-server" -> httpServer(args[1], Integer.parseInt(args[2]), args[3], Path.of(args[4]));
+      case "postgresql" -> totesys(args[1], args[2], Path.of(args[3]));
+      default -> throw new IllegalArgumentException(args[0]);
+    }
+    System.out.println("DONE");
+  }
+
+  /** Cassandra, the data dictionary and access keys; every other capability refused with its coordinates. */
+  static void core(String host, int port, String datacenter) throws Exception {
+    try (CassandraManager cass = CassandraManager.builder().contactPoint(host, port).localDatacenter(datacenter)
+        .build()) {
+      cass.execute("CREATE KEYSPACE IF NOT EXISTS core_host WITH replication = "
+          + "{'class': 'SimpleStrategy', 'replication_factor': 1}");
+      cass.execute("CREATE TABLE IF NOT EXISTS core_host.readings (id int PRIMARY KEY, v text)");
+      cass.execute("INSERT INTO core_host.readings (id, v) VALUES (?, ?)", 1, "one");
+      System.out.println("ROWS " + cass.execute("SELECT * FROM core_host.readings").all().size());
+      System.out.println("TABLES " + new DictionaryManager(cass).listTables("core_host"));
+      AccessKeys keys = AccessKeys.on(cass).keyspace("core_host_security").build();
+      IssuedKey key = keys.issue("core-org");
+      System.out.println("AUTHENTICATED " + keys.authenticate(key.secret()).organisation());
+      try {
+        keys.authenticate("dk_" + "0".repeat(20) + "_" + "A".repeat(43));
+      } catch (AccessDeniedException e) {
+        System.out.println("DENIED");
+      }
+      Path work = Files.createTempDirectory("core-host");
+      Map<String, Callable<?>> uses = new LinkedHashMap<>();
+      uses.put("ParquetRows", () -> ParquetRows.writer(work.resolve("a.parquet"),
+          RowSchema.of(Column.required("id", ColumnType.INT)), WriteOptions.defaults()));
+      uses.put("S3ObjectStore", () -> S3ObjectStore.builder().bucket("b").region("eu-west-2").build());
+      uses.put("AwsSecretsManagerProvider", () -> AwsSecretsManagerProvider.builder().build());
+      uses.put("AzureKeyVaultProvider", () -> AzureKeyVaultProvider.builder().build());
+      uses.put("SnsPipelineListener", () -> SnsPipelineListener.builder().build());
+      uses.put("AWSManager", () -> AWSManager.builder().build());
+      uses.put("TotesysPipeline", () -> TotesysPipeline.builder().build());
+      uses.put("SalesforceManager", () -> SalesforceManager.builder().build());
+      uses.put("DeltaSharingClient", () -> DeltaSharingClient.builder().build());
+      uses.put("UsageAnalyticsServer", () -> UsageAnalyticsServer.builder().build());
+      uses.put("Metrics.micrometer", () -> Metrics.micrometer(new Object()));
+      uses.put("BatchIngestor.uploadServer", () -> {
+        try (BatchIngestor ingestor = BatchIngestor.builder().cassandra(cass)
+            .staging(LocalObjectStore.at(work.resolve("staging")))
+            .registry("core_host_registry", "{'class': 'SimpleStrategy', 'replication_factor': 1}").build()) {
+          return ingestor.uploadServer(new InetSocketAddress("127.0.0.1", 0));
+        }
+      });
+      for (Map.Entry<String, Callable<?>> use : uses.entrySet()) {
+        try {
+          use.getValue().call();
+          System.out.println("UNEXPECTEDLY BUILT " + use.getKey());
+        } catch (MissingDependencyException e) {
+          System.out.println("MISSING " + use.getKey() + " " + e.capability() + " " + e.coordinates());
+        } catch (LinkageError e) {
+          System.out.println("LINKAGE " + use.getKey() + " " + e);
+        }
+      }
+    }
+  }
+
+  /** Parquet files in a local lake: every codec written and read back. */
+  static void parquet(Path work) {
+    RowSchema schema = RowSchema.of(Column.required("id", ColumnType.LONG), Column.nullable("name", ColumnType.STRING),
+        Column.nullable("amount", ColumnType.decimal(12, 2)));
+    LocalObjectStore lake = LocalObjectStore.at(work);
+    for (Compression codec : Compression.values()) {
+      List<Row> rows = new ArrayList<>();
+      for (long i = 0; i < 1_000; i++) {
+        rows.add(Row.of(schema, i, "n" + i, BigDecimal.valueOf(i, 2)));
+      }
+      ParquetRows.write(lake, codec + "/rows.parquet", schema, rows, new WriteOptions(codec, 1 << 20));
+      long read = 0;
+      BigDecimal sum = BigDecimal.ZERO;
+      try (RowReader reader = ParquetRows.read(lake, codec + "/rows.parquet")) {
+        while (reader.hasNext()) {
+          sum = sum.add((BigDecimal) reader.next().get("amount"));
+          read++;
+        }
+      }
+      System.out.println("PARQUET " + codec + " " + read + " " + sum);
+    }
+  }
+
+  /** An S3 bucket: put, list, get. */
+  static void s3(URI endpoint, String accessKey, String secretKey, String bucket) throws Exception {
+    try (S3ObjectStore store = S3ObjectStore.builder().bucket(bucket).endpointOverride(endpoint).region("us-east-1")
+        .credentials(accessKey, Secret.of(secretKey)).build()) {
+      store.put("host/a.txt", "hello".getBytes(StandardCharsets.UTF_8));
+      System.out.println("LISTED " + store.list("host/").toList());
+      System.out.println("READ " + new String(store.getBytes("host/a.txt"), StandardCharsets.UTF_8));
+    }
+  }
+
+  /** The upload endpoint (Jetty) in front of a batch ingestion into Cassandra. */
+  static void httpServer(String host, int port, String datacenter, Path work) throws Exception {
+    try (CassandraManager cass = CassandraManager.builder().contactPoint(host, port).localDatacenter(datacenter)
+        .build()) {
+      cass.execute("CREATE KEYSPACE IF NOT EXISTS http_host WITH replication = "
+          + "{'class': 'SimpleStrategy', 'replication_factor': 1}");
+      cass.execute("CREATE TABLE IF NOT EXISTS http_host.readings (id int PRIMARY KEY, v text)");
+      Path in = Files.createDirectories(work.resolve("in"));
+      Files.writeString(in.resolve("readings.csv"), "id,v\n1,one\n2,two\n3,three\nx,bad\n");
+      try (BatchIngestor ingestor = BatchIngestor.builder().cassandra(cass)
+          .staging(LocalObjectStore.at(work.resolve("staging")))
+          .registry("http_host_registry", "{'class': 'SimpleStrategy', 'replication_factor': 1}")
+          .passwordIterations(1_000).build();
+          UploadServer server = ingestor.uploadServer(new InetSocketAddress("127.0.0.1", 0))) {
+        ingestor.registerCustomer("http-host", "pw", "http_host",
+            IngestionConstraints.fromJson("{\"formats\":[\".csv\"],\"number_files\":2,\"data_sizes\":1024}"));
+        FetchReport sent = UploadClient.to(server.uri()).fetch("http-host", "pw", in);
+        System.out.println("UPLOADED " + sent.accepted().size());
+        var file = ingestor.ingestPending().files().get(0);
+        System.out.println("INGESTED " + file.rowsIngested() + " REJECTED " + file.rowsRejected());
+      }
+      System.out.println("ROWS " + cass.execute("SELECT * FROM http_host.readings").all().size());
+    }
+  }
+
+  /** The Totesys pipeline: PostgreSQL to a local Parquet lake to a PostgreSQL warehouse. */
+  static void totesys(String sourceUrl, String warehouseUrl, Path lake) {
+    try (TotesysPipeline pipeline = TotesysPipeline.builder().source(dataSource(sourceUrl))
+        .ingestionZone(LocalObjectStore.at(lake.resolve("ingestion")))
+        .processedZone(LocalObjectStore.at(lake.resolve("processed"))).warehouse(dataSource(warehouseUrl)).build()) {
+      RunReport report = pipeline.run();
+      System.out.println("RUN " + (report.succeeded() ? "SUCCEEDED" : "FAILED " + report.failure()) + " EXTRACTED "
+          + report.totalRowsExtracted() + " LOADED " + report.totalRowsLoaded());
+    }
+  }
+
+  private static PGSimpleDataSource dataSource(String url) {
+    PGSimpleDataSource ds = new PGSimpleDataSource();
+    ds.setUrl(url);
+    ds.setUser("postgres");
+    return ds;
+  }
+}

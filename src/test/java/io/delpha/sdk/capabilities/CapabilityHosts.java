@@ -1,0 +1,180 @@
+package io.delpha.sdk.capabilities;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The class paths host applications get: the library's published (flattened) POM, which lists the core's dependencies
+ * only, plus the snippet docs/dependencies.md gives for one capability, resolved by Maven as a host's build would.
+ * One throwaway Maven project per capability under {@code target/capability-hosts}, all resolved by one Maven run.
+ * The library itself is this build's {@code target/classes}; a host program's classes are copied beside it.
+ */
+final class CapabilityHosts {
+
+  private static final Path BASE = Path.of("").toAbsolutePath();
+  private static final Path HOSTS = BASE.resolve("target/capability-hosts");
+  private static final Pattern SECTION = Pattern.compile("(?m)^### (\\S+)\\s*$");
+  private static final Pattern XML = Pattern.compile("(?s)```xml\\n(.*?)```");
+
+  private CapabilityHosts() {}
+
+  /**
+   * Resolves each capability's class path (the core alone for {@code "core"}) with one Maven run.
+   *
+   * @param capabilities the capability ids, as docs/dependencies.md heads their sections
+   * @return per capability, its third-party jars
+   */
+  static Map<String, List<Path>> resolve(List<String> capabilities) throws IOException, InterruptedException {
+    String coreDependencies = coreDependencies();
+    Map<String, String> snippets = snippets();
+    StringBuilder modules = new StringBuilder();
+    for (String id : capabilities) {
+      String snippet = id.equals("core") ? "" : snippets.get(id);
+      if (snippet == null) {
+        throw new IllegalStateException("docs/dependencies.md has no ```xml snippet under ### " + id);
+      }
+      Path dir = Files.createDirectories(HOSTS.resolve(id));
+      Files.deleteIfExists(dir.resolve("classpath.txt"));
+      Files.writeString(dir.resolve("pom.xml"), """
+          <?xml version="1.0" encoding="UTF-8"?>
+          <project xmlns="http://maven.apache.org/POM/4.0.0">
+            <modelVersion>4.0.0</modelVersion>
+            <groupId>example.host</groupId>
+            <artifactId>%s</artifactId>
+            <version>1</version>
+            <dependencies>
+          %s
+          %s
+            </dependencies>
+            <build>
+              <plugins>
+                <plugin>
+                  <groupId>org.apache.maven.plugins</groupId>
+                  <artifactId>maven-dependency-plugin</artifactId>
+                  <version>3.8.1</version>
+                  <executions>
+                    <execution>
+                      <phase>validate</phase>
+                      <goals><goal>build-classpath</goal></goals>
+                      <configuration>
+                        <includeScope>runtime</includeScope>
+                        <outputFile>${project.basedir}/classpath.txt</outputFile>
+                      </configuration>
+                    </execution>
+                  </executions>
+                </plugin>
+              </plugins>
+            </build>
+          </project>
+          """.formatted(id, coreDependencies, snippet));
+      modules.append("    <module>").append(id).append("</module>\n");
+    }
+    Files.writeString(HOSTS.resolve("pom.xml"), """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <project xmlns="http://maven.apache.org/POM/4.0.0">
+          <modelVersion>4.0.0</modelVersion>
+          <groupId>example.host</groupId>
+          <artifactId>hosts</artifactId>
+          <version>1</version>
+          <packaging>pom</packaging>
+          <modules>
+        %s  </modules>
+        </project>
+        """.formatted(modules));
+    String mavenHome = System.getProperty("delpha.maven.home", "/usr/share/maven");
+    List<String> cmd = new ArrayList<>(List.of(Path.of(mavenHome, "bin", "mvn").toString(), "-B", "-q", "-ntp",
+        "-f", HOSTS.resolve("pom.xml").toString()));
+    String repo = System.getProperty("delpha.maven.repo");
+    if (repo != null) {
+      cmd.add("-Dmaven.repo.local=" + repo);
+    }
+    cmd.add("validate");
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    p.getOutputStream().close();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
+      throw new IllegalStateException("Maven could not resolve the capability hosts:\n" + output);
+    }
+    Map<String, List<Path>> out = new LinkedHashMap<>();
+    for (String id : capabilities) {
+      String cp = Files.readString(HOSTS.resolve(id).resolve("classpath.txt")).trim();
+      out.put(id, cp.isEmpty() ? List.of()
+          : Stream.of(cp.split(File.pathSeparator)).map(Path::of).toList());
+    }
+    return out;
+  }
+
+  /**
+   * @param jars a capability's third-party jars
+   * @param main the host program, whose class files (and nested ones) are copied into their own folder
+   * @return the class path: the library's classes, the host program, the jars
+   */
+  static String classPath(List<Path> jars, Class<?> main) throws IOException {
+    Path classes = BASE.resolve("target/classes");
+    Path source = Path.of(main.getProtectionDomain().getCodeSource().getLocation().getPath());
+    String rel = main.getName().replace('.', '/');
+    Path dir = HOSTS.resolve("program");
+    Path target = dir.resolve(rel).getParent();
+    Files.createDirectories(target);
+    String simple = main.getSimpleName();
+    try (Stream<Path> files = Files.list(source.resolve(rel).getParent())) {
+      for (Path f : files.filter(f -> f.getFileName().toString().equals(simple + ".class")
+          || f.getFileName().toString().startsWith(simple + "$")).toList()) {
+        Files.copy(f, target.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+    List<String> entries = new ArrayList<>(List.of(classes.toString(), dir.toString()));
+    jars.forEach(j -> entries.add(j.toString()));
+    return String.join(File.pathSeparator, entries);
+  }
+
+  /** The published POM's dependencies (the core's), as a host's resolver reads them. */
+  private static String coreDependencies() throws IOException {
+    String pom = Files.readString(BASE.resolve("target/.flattened-pom.xml"));
+    Matcher m = Pattern.compile("(?s)\\n  <dependencies>(.*?)\\n  </dependencies>").matcher(pom);
+    if (!m.find()) {
+      throw new IllegalStateException("target/.flattened-pom.xml has no dependencies");
+    }
+    return m.group(1);
+  }
+
+  /** Per capability, the ```xml snippet that follows its ### heading in docs/dependencies.md. */
+  static Map<String, String> snippets() {
+    String doc;
+    try {
+      doc = Files.readString(BASE.resolve("docs/dependencies.md"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    Matcher heading = SECTION.matcher(doc);
+    List<int[]> bounds = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
+    while (heading.find()) {
+      ids.add(heading.group(1));
+      bounds.add(new int[] {heading.end(), 0});
+    }
+    for (int i = 0; i < ids.size(); i++) {
+      int end = i + 1 < ids.size() ? doc.lastIndexOf("\n###", doc.indexOf("### " + ids.get(i + 1), bounds.get(i)[0]))
+          : doc.length();
+      String section = doc.substring(bounds.get(i)[0], Math.max(end, bounds.get(i)[0]));
+      Matcher xml = XML.matcher(section);
+      if (xml.find()) {
+        out.put(ids.get(i), xml.group(1));
+      }
+    }
+    return out;
+  }
+}
