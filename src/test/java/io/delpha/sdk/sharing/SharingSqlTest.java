@@ -288,7 +288,7 @@ class SharingSqlTest {
   }
 
   @Test
-  @DisplayName("without DuckDB on the class path, build() names the Maven coordinates to add")
+  @DisplayName("without DuckDB on the class path, build() throws MissingDependencyException naming the Maven coordinates")
   void withoutDuckDb() throws Exception {
     List<String> full = Arrays.asList(System.getProperty("java.class.path").split(File.pathSeparator));
     List<String> without = full.stream().filter(e -> !e.contains("duckdb_jdbc")).toList();
@@ -300,7 +300,7 @@ class SharingSqlTest {
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
     assertThat(p.exitValue()).as(output).isZero();
-    assertThat(output).contains("REFUSED io.delpha.sdk.core.InvalidInputException")
+    assertThat(output).contains("REFUSED io.delpha.sdk.core.MissingDependencyException")
         .contains(SharingSql.DUCKDB_COORDINATES);
   }
 
