@@ -53,8 +53,8 @@ import org.slf4j.LoggerFactory;
  * the client does.
  *
  * <p><b>DuckDB</b> ({@code org.duckdb:duckdb_jdbc}) is an optional dependency of the library: a host that uses this
- * class adds it (see {@link #DUCKDB_COORDINATES}); without it {@link Builder#build()} fails with an {@link
- * InvalidInputException} naming the artifact. A connection this class opens is an in-memory database of its own with
+ * class adds it (see {@link #DUCKDB_COORDINATES}); without it {@link Builder#build()} fails with a {@link
+ * io.delpha.sdk.core.MissingDependencyException} naming the artifact. A connection this class opens is an in-memory database of its own with
  * extension auto-install and auto-load off (no network) and the time zone UTC.
  *
  * <p>Thread-safe: attach and refresh are serialised. The connection follows DuckDB's JDBC rules (one statement at a
