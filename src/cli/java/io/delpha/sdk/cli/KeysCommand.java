@@ -40,8 +40,10 @@ final class KeysCommand {
 
     <T> T withKeys(CommandSpec spec, Function<AccessKeys, T> work) {
       Usage.current(spec);
-      try (CassandraManager cass = cassandra.connect()) {
-        return work.apply(AccessKeys.on(cass).keyspace(keyStore).build());
+      // closing the keys before the connection writes their audit rows still in flight
+      try (CassandraManager cass = cassandra.connect();
+          AccessKeys keys = AccessKeys.on(cass).keyspace(keyStore).build()) {
+        return work.apply(keys);
       }
     }
   }

@@ -145,8 +145,8 @@ final class SharingCommand {
       DeltaSharingClient client = DeltaSharingClient.builder().profile(DeltaSharingProfile.fromSecret(endpoint,
           secrets, tokenName, tokenEndpoint == null || tokenEndpoint.isBlank() ? null : URI.create(tokenEndpoint.trim())))
           .build();
-      try (client; CassandraManager cass = cassandra.connect()) {
-        AccessKeys keys = AccessKeys.on(cass).keyspace(keyStore).build();
+      try (client; CassandraManager cass = cassandra.connect();
+          AccessKeys keys = AccessKeys.on(cass).keyspace(keyStore).build()) {
         UsageAnalyticsServer.Builder builder = UsageAnalyticsServer.builder().client(client).table(table)
             .organisationColumn(organisationColumn).dateColumn(dateColumn).accessKeys(keys).options(serverOptions);
         if (!noPage) {
