@@ -83,12 +83,13 @@ class RolesWallTest {
         hmacHex(secretBytes, "delpha-cassandra-role-v1"), // the former derivation, which let holders log in
         hmacHex(secretBytes, "delpha-cassandra-role-v2"),
         key.secret(), secretPart, HexFormat.of().formatHex(secretBytes), key.id(), "");
-    for (String role : List.of(DatabaseRoles.keyRole(key.id()), DatabaseRoles.organisationRole("acme"))) {
-      for (String guess : guesses) {
-        assertThatThrownBy(() -> CassandraRolesTest.connect(role, guess).close()).as(role)
-            .isInstanceOf(DelphaException.class);
-      }
+    for (String guess : guesses) {
+      assertThatThrownBy(() -> CassandraRolesTest.connect(DatabaseRoles.keyRole(key.id()), guess).close())
+          .as(guess.isEmpty() ? "empty" : "a guess from the key").isInstanceOf(DelphaException.class);
     }
+    // the organisation's role has no login at all, whatever the password
+    assertThatThrownBy(() -> CassandraRolesTest.connect(DatabaseRoles.organisationRole("acme"), guesses.get(0)).close())
+        .isInstanceOf(DelphaException.class);
   }
 
   @Test
@@ -121,11 +122,14 @@ class RolesWallTest {
     // every literal the traces hold, tried as the password of globex's key role
     Set<String> candidates = new LinkedHashSet<>();
     Matcher literal = Pattern.compile("'([^']{6,200})'").matcher(String.join("\n", traced));
-    while (literal.find() && candidates.size() < 25) {
+    while (literal.find()) {
       candidates.add(literal.group(1));
     }
-    assertThat(candidates).anyMatch(c -> c.startsWith("$2a$10$"));
-    for (String guess : candidates) {
+    // the longest first (hashes, bound values), a dozen of them: each failed login costs a whole connection attempt
+    List<String> longest = candidates.stream().sorted(java.util.Comparator.comparingInt(String::length).reversed())
+        .limit(12).toList();
+    assertThat(longest).anyMatch(c -> c.startsWith("$2a$10$"));
+    for (String guess : longest) {
       assertThatThrownBy(() -> CassandraRolesTest.connect(DatabaseRoles.keyRole(globex.id()), guess).close())
           .isInstanceOf(DelphaException.class);
     }
