@@ -1,5 +1,6 @@
 package io.delpha.sdk.core.parquet;
 
+import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.InvalidInputException;
 import java.util.List;
 import java.util.Objects;
@@ -155,6 +156,26 @@ public final class ColumnBatch {
       values[c] = columns[c].get(index);
     }
     return Row.trusted(schema, values);
+  }
+
+  /**
+   * Every row of this batch, as {@link #row(int)} makes them, made column by column (faster than {@code
+   * row(i)} for each {@code i} when all rows are wanted: one pass over each vector).
+   *
+   * @return the rows, in order; a new array, whose rows stay valid after the batch changes
+   * @throws DataFormatException if a stored value is outside its type's range (a corrupt file)
+   */
+  public Row[] rows() {
+    int n = rowCount;
+    Object[][] values = new Object[n][columns.length];
+    for (int c = 0; c < columns.length; c++) {
+      columns[c].fill(values, c, n);
+    }
+    Row[] rows = new Row[n];
+    for (int i = 0; i < n; i++) {
+      rows[i] = Row.trusted(schema, values[i]);
+    }
+    return rows;
   }
 
   /** Empties every vector, keeping their arrays for the next rows. */

@@ -60,8 +60,10 @@ public final class ColumnVector {
   private static final long JULIAN_EPOCH_DAY = 2_440_588L;
 
   private final Column column;
+  private final ColumnType.Kind kind;
   private final Physical physical;
   private final ChronoUnit unit;
+  private final int scale;
   private final ColumnVector[] children;
   private final long decimalBound;
   private final int fixedLength;
@@ -80,6 +82,7 @@ public final class ColumnVector {
   private int[] dictionaryIds;
   private boolean hasDictionaryIds;
   private Object[] dictionaryValues = new Object[0];
+  private @Nullable ColumnVector boundDictionary;
 
   private ColumnVector(Column column, Physical physical, ChronoUnit unit, List<ColumnVector> children) {
     this.column = Objects.requireNonNull(column, "column");
@@ -88,6 +91,8 @@ public final class ColumnVector {
     this.children = children.toArray(new ColumnVector[0]);
     ColumnType type = column.type();
     requireCompatible(type, physical, unit);
+    this.kind = type.kind();
+    this.scale = type.kind() == ColumnType.Kind.DECIMAL ? type.scale() : 0;
     this.decimalBound = type.kind() == ColumnType.Kind.DECIMAL && physical != Physical.BINARY && physical != Physical.UINT64
         ? BigInteger.TEN.pow(type.precision()).min(BigInteger.valueOf(Long.MAX_VALUE)).longValueExact() : 0;
     this.fixedLength = type.kind() == ColumnType.Kind.DECIMAL && physical == Physical.BINARY
@@ -267,7 +272,9 @@ public final class ColumnVector {
       }
       Object value = dictionaryValues[id];
       if (value == null) {
-        value = checkedDecode(index);
+        ColumnVector d = boundDictionary;
+        value = d == null ? checkedDecode(index)
+            : checkedDecodeBinary(d.data, d.offsets[id], d.offsets[id + 1] - d.offsets[id]);
         dictionaryValues[id] = value;
       }
       return value;
@@ -275,13 +282,115 @@ public final class ColumnVector {
     return checkedDecode(index);
   }
 
+  /**
+   * Puts {@link #get(int) get(i)} in {@code rows[i][column]} for every {@code i < n}: one loop per vector,
+   * the type decided once (for {@link ColumnBatch#rows()}).
+   */
+  void fill(Object[][] rows, int column, int n) {
+    boolean[] nul = nulls;
+    try {
+      if (hasDictionaryIds) {
+        for (int i = 0; i < n; i++) {
+          rows[i][column] = get(i);
+        }
+        return;
+      }
+      switch (kind) {
+        case LONG -> {
+          if (physical != Physical.INT64) {
+            break;
+          }
+          long[] v = longs;
+          for (int i = 0; i < n; i++) {
+            rows[i][column] = nul != null && nul[i] ? null : (Object) v[i];
+          }
+          return;
+        }
+        case INT -> {
+          int[] v = ints;
+          for (int i = 0; i < n; i++) {
+            rows[i][column] = nul != null && nul[i] ? null : (Object) v[i];
+          }
+          return;
+        }
+        case BOOLEAN -> {
+          boolean[] v = booleans;
+          for (int i = 0; i < n; i++) {
+            rows[i][column] = nul != null && nul[i] ? null : (Object) v[i];
+          }
+          return;
+        }
+        case DOUBLE -> {
+          double[] v = doubles;
+          for (int i = 0; i < n; i++) {
+            rows[i][column] = nul != null && nul[i] ? null : (Object) v[i];
+          }
+          return;
+        }
+        case DATE -> {
+          int[] v = ints;
+          for (int i = 0; i < n; i++) {
+            rows[i][column] = nul != null && nul[i] ? null : LocalDate.ofEpochDay(v[i]);
+          }
+          return;
+        }
+        case DECIMAL -> {
+          if (physical != Physical.INT64) {
+            break;
+          }
+          long[] v = longs;
+          int s = scale;
+          for (int i = 0; i < n; i++) {
+            rows[i][column] = nul != null && nul[i] ? null : BigDecimal.valueOf(v[i], s);
+          }
+          return;
+        }
+        case TIMESTAMP -> {
+          if (unit != ChronoUnit.MICROS || physical != Physical.INT64) {
+            break;
+          }
+          long[] v = longs;
+          for (int i = 0; i < n; i++) {
+            rows[i][column] = nul != null && nul[i] ? null
+                : Instant.ofEpochSecond(Math.floorDiv(v[i], 1_000_000L), Math.floorMod(v[i], 1_000_000L) * 1_000L);
+          }
+          return;
+        }
+        default -> { }
+      }
+    } catch (DateTimeException | ArithmeticException | NumberFormatException e) {
+      throw invalidValue(e);
+    }
+    for (int i = 0; i < n; i++) {
+      rows[i][column] = get(i);
+    }
+  }
+
   private Object checkedDecode(int index) {
     try {
       return decode(index);
     } catch (DateTimeException | ArithmeticException | NumberFormatException e) {
-      throw new DataFormatException("column " + column.name() + " holds a value that is not a valid " + column.type()
-          + ": " + e.getMessage(), e);
+      throw invalidValue(e);
     }
+  }
+
+  private Object checkedDecodeBinary(byte[] bytes, int from, int length) {
+    try {
+      return decodeBinary(bytes, from, length);
+    } catch (ArithmeticException | NumberFormatException e) {
+      throw invalidValue(e);
+    }
+  }
+
+  private DataFormatException invalidValue(RuntimeException e) {
+    return new DataFormatException("column " + column.name() + " holds a value that is not a valid " + column.type()
+        + ": " + e.getMessage(), e);
+  }
+
+  /** A STRING or BINARY-held DECIMAL value from its bytes. */
+  private Object decodeBinary(byte[] bytes, int from, int length) {
+    return kind == ColumnType.Kind.STRING ? new String(bytes, from, length, StandardCharsets.UTF_8)
+        : new BigDecimal(new BigInteger(bytes, from, length), scale);
   }
 
   /**
@@ -313,15 +422,32 @@ public final class ColumnVector {
       Arrays.fill(dictionaryValues, null);
     }
     hasDictionaryIds = true;
+    boundDictionary = null;
     return dictionaryIds;
   }
 
+  /**
+   * For readers that only hand values out through {@link #get(int)} (the row view): the values at indexes
+   * whose {@link #dictionaryIds()} are set are {@code dictionary}'s bytes at that id, and are not copied
+   * into {@link #data()} (their {@code offsets} span no bytes). Call after {@link #prepareDictionaryIds},
+   * for a STRING column or a DECIMAL held as BINARY; the binding ends when the vector is cleared. Columnar
+   * readers must not bind: {@code data()} no longer holds every value.
+   *
+   * @param dictionary the column chunk's dictionary, a BINARY vector, unchanged until this vector is cleared
+   */
+  public void bindDictionary(ColumnVector dictionary) {
+    if (!hasDictionaryIds || physical != Physical.BINARY || dictionary.physical != Physical.BINARY
+        || kind != ColumnType.Kind.STRING && kind != ColumnType.Kind.DECIMAL) {
+      throw new IllegalStateException(column + " cannot take its values from a dictionary");
+    }
+    boundDictionary = dictionary;
+  }
+
   private Object decode(int index) {
-    ColumnType t = column.type();
-    return switch (t.kind()) {
+    return switch (kind) {
       case BOOLEAN -> booleans[index];
       case INT -> ints[index];
-      case LONG -> getLong(index);
+      case LONG -> physical == Physical.INT64 ? longs[index] : getLong(index);
       case DOUBLE -> doubles[index];
       case DECIMAL -> getDecimal(index);
       case STRING -> getString(index);
@@ -349,7 +475,7 @@ public final class ColumnVector {
       }
       case STRUCT -> {
         if (structSchema == null) {
-          structSchema = t.fields();
+          structSchema = column.type().fields();
         }
         Object[] values = new Object[children.length];
         for (int i = 0; i < values.length; i++) {
@@ -404,7 +530,7 @@ public final class ColumnVector {
     if (isNull(index)) {
       return null;
     }
-    return new String(data, offsets[index], offsets[index + 1] - offsets[index], StandardCharsets.UTF_8);
+    return (String) decodeBinary(data, offsets[index], offsets[index + 1] - offsets[index]);
   }
 
   /**
@@ -423,7 +549,6 @@ public final class ColumnVector {
     if (isNull(index)) {
       return null;
     }
-    int scale = column.type().scale();
     return switch (physical) {
       case INT32 -> BigDecimal.valueOf(ints[index], scale);
       case INT64 -> BigDecimal.valueOf(longs[index], scale);
@@ -432,7 +557,7 @@ public final class ColumnVector {
         yield bits >= 0 ? BigDecimal.valueOf(bits)
             : new BigDecimal(new BigInteger(Long.toUnsignedString(bits)));
       }
-      default -> new BigDecimal(new BigInteger(data, offsets[index], offsets[index + 1] - offsets[index]), scale);
+      default -> (BigDecimal) decodeBinary(data, offsets[index], offsets[index + 1] - offsets[index]);
     };
   }
 
@@ -470,8 +595,12 @@ public final class ColumnVector {
       return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000
           + nanosOfDay % 1000);
     }
-    long perSecond = unitsPerSecond(unit);
     long v = longs[index];
+    if (unit == ChronoUnit.MICROS) {
+      // the unit every writer of this library uses: constant divisors, which the compiler turns into multiplications
+      return Instant.ofEpochSecond(Math.floorDiv(v, 1_000_000L), Math.floorMod(v, 1_000_000L) * 1_000L);
+    }
+    long perSecond = unitsPerSecond(unit);
     return Instant.ofEpochSecond(Math.floorDiv(v, perSecond), Math.floorMod(v, perSecond) * nanosPerUnit(unit));
   }
 
@@ -599,6 +728,7 @@ public final class ColumnVector {
     size = newSize;
     if (newSize == 0) {
       hasDictionaryIds = false;
+      boundDictionary = null;
     }
   }
 
@@ -799,18 +929,13 @@ public final class ColumnVector {
       appendNull();
       return;
     }
-    ColumnType t = column.type();
-    Class<?> expected = Row.javaType(t);
-    if (!expected.isInstance(value)) {
-      throw new InvalidInputException("column " + column.name() + " (" + t + ") expects "
-          + expected.getSimpleName() + ", got " + value.getClass().getSimpleName());
-    }
-    switch (t.kind()) {
-      case BOOLEAN -> appendBoolean((Boolean) value);
-      case INT -> appendInt((Integer) value);
+    // one switch on the kind, each case checking the value's class against a constant (no Class.isInstance)
+    switch (kind) {
+      case BOOLEAN -> appendBoolean(value instanceof Boolean b ? b : wrongType(value));
+      case INT -> appendInt(value instanceof Integer i ? i : wrongType(value));
       case LONG -> {
+        long v = value instanceof Long l ? l : wrongType(value);
         if (physical == Physical.UINT32) {
-          long v = (Long) value;
           if (v < 0 || v > 0xffff_ffffL) {
             throw new InvalidInputException("column " + column.name() + ": " + v + " is not an unsigned 32-bit integer");
           }
@@ -818,37 +943,40 @@ public final class ColumnVector {
           ints[slot] = (int) v;
           size++;
         } else {
-          appendLong((Long) value);
+          appendLong(v);
         }
       }
-      case DOUBLE -> appendDouble((Double) value);
-      case DECIMAL -> appendDecimal((BigDecimal) value);
-      case STRING -> appendString((String) value);
-      case BYTES -> appendBytes((byte[]) value);
-      case DATE -> appendInt(Math.toIntExact(((LocalDate) value).toEpochDay()));
+      case DOUBLE -> appendDouble(value instanceof Double d ? d : wrongType(value));
+      case DECIMAL -> appendDecimal(value instanceof BigDecimal d ? d : wrongType(value));
+      case STRING -> appendString(value instanceof String str ? str : wrongType(value));
+      case BYTES -> appendBytes(value instanceof byte[] b ? b : wrongType(value));
+      case DATE -> appendInt(Math.toIntExact((value instanceof LocalDate d ? d : this.<LocalDate>wrongType(value))
+          .toEpochDay()));
       case TIME -> {
-        long nanos = ((LocalTime) value).toNanoOfDay();
+        long nanos = (value instanceof LocalTime t ? t : this.<LocalTime>wrongType(value)).toNanoOfDay();
         appendLong(toUnit(nanos / 1_000_000_000L, (int) (nanos % 1_000_000_000L), value));
       }
       case TIMESTAMP -> {
-        Instant i = (Instant) value;
+        Instant i = value instanceof Instant x ? x : wrongType(value);
         appendLong(toUnit(i.getEpochSecond(), i.getNano(), value));
       }
       case LOCAL_TIMESTAMP -> {
-        LocalDateTime l = (LocalDateTime) value;
+        LocalDateTime l = value instanceof LocalDateTime x ? x : wrongType(value);
         appendLong(toUnit(l.toEpochSecond(ZoneOffset.UTC), l.getNano(), value));
       }
       case LIST -> {
+        List<?> list = value instanceof List<?> l ? l : wrongType(value);
         int i = slot();
-        for (Object e : (List<?>) value) {
+        for (Object e : list) {
           children[0].appendValue(e);
         }
         offsets[i + 1] = children[0].size;
         size++;
       }
       case MAP -> {
+        Map<?, ?> map = value instanceof Map<?, ?> m ? m : wrongType(value);
         int i = slot();
-        for (Map.Entry<?, ?> e : ((Map<?, ?>) value).entrySet()) {
+        for (Map.Entry<?, ?> e : map.entrySet()) {
           children[0].appendValue(e.getKey());
           children[1].appendValue(e.getValue());
         }
@@ -856,7 +984,8 @@ public final class ColumnVector {
         size++;
       }
       case STRUCT -> {
-        Row row = (Row) value;
+        Row row = value instanceof Row r ? r : wrongType(value);
+        ColumnType t = column.type();
         if (!row.schema().columns().equals(t.children())) {
           throw new InvalidInputException("column " + column.name() + " (" + t + ") expects a row of "
               + t.fields() + ", got a row of " + row.schema());
@@ -868,6 +997,11 @@ public final class ColumnVector {
         size++;
       }
     }
+  }
+
+  private <T> T wrongType(Object value) {
+    throw new InvalidInputException("column " + column.name() + " (" + column.type() + ") expects "
+        + Row.javaType(column.type()).getSimpleName() + ", got " + value.getClass().getSimpleName());
   }
 
   private long toUnit(long seconds, int nanos, Object value) {

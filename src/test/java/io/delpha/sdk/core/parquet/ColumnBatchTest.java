@@ -241,10 +241,11 @@ class ColumnBatchTest {
     assertThat(time.size()).isEqualTo(1);
   }
 
-  @Test
-  @DisplayName("many rows: several pages and row groups, nulls, a dictionary that outgrows its limit, NaN and -0.0; "
-      + "DuckDB agrees on every value and on the statistics")
-  void pagesDictionariesAndStatistics() throws Exception {
+  /**
+   * Several pages and row groups (2 MiB each), nulls in most columns, a string dictionary that outgrows its
+   * limit mid-chunk, NaN and -0.0, decimals held as binary.
+   */
+  static void writePages(Path file, int rows) {
     RowSchema schema = RowSchema.builder()
         .required("id", ColumnType.LONG)
         .nullable("s", ColumnType.STRING)
@@ -252,9 +253,8 @@ class ColumnBatchTest {
         .nullable("x", ColumnType.DOUBLE)
         .nullable("n", ColumnType.INT)
         .nullable("d", ColumnType.decimal(30, 3))
+        .nullable("rd", ColumnType.decimal(25, 2))
         .build();
-    Path file = tmp.resolve("pages.parquet");
-    int rows = 120_000;
     ColumnBatch batch = ColumnBatch.allocate(schema);
     try (RowWriter w = ParquetRows.writer(file, schema, WriteOptions.defaults().withRowGroupBytes(2 << 20))) {
       for (int i = 0; i < rows; i++) {
@@ -277,6 +277,8 @@ class ColumnBatchTest {
           batch.column(4).appendInt(i % 1000 - 500);
         }
         batch.column(5).append(i % 13 == 0 ? null : BigDecimal.valueOf(i * 1000L - 7, 3).negate());
+        // a binary decimal that repeats: dictionary-encoded
+        batch.column(6).append(i % 17 == 0 ? null : BigDecimal.valueOf(i % 20 - 10, 2));
         batch.endRow();
         if (batch.rowCount() == 1000) {
           w.write(batch);
@@ -284,6 +286,48 @@ class ColumnBatchTest {
         }
       }
     }
+  }
+
+  @Test
+  @DisplayName("the row view equals the columnar view, value for value: ParquetRows.read and ColumnBatch.rows() against "
+      + "row(i) of the batches, over row groups whose dictionaries differ and fall back to PLAIN mid-chunk")
+  void rowViewEqualsColumnarView() {
+    Path file = tmp.resolve("views.parquet");
+    writePages(file, 60_000);
+    List<Row> fromBatches = new ArrayList<>();
+    try (ColumnBatchReader reader = ParquetRows.readBatches(file)) {
+      for (ColumnBatch b = reader.next(); b != null; b = reader.next()) {
+        Row[] all = b.rows();
+        assertThat(all).hasSize(b.rowCount());
+        for (int i = 0; i < b.rowCount(); i++) {
+          Row single = b.row(i);
+          assertThat(all[i]).isEqualTo(single);
+          fromBatches.add(single);
+        }
+      }
+    }
+    List<Row> fromRows = new ArrayList<>();
+    try (RowReader reader = ParquetRows.read(file)) {
+      reader.forEachRemaining(fromRows::add);
+    }
+    assertThat(fromRows).hasSize(60_000).containsExactlyElementsOf(fromBatches);
+    // spot checks against the values written (not only view against view)
+    assertThat(fromRows.get(7).get("s")).isNull();
+    assertThat(fromRows.get(8).get("s")).isEqualTo("v8");
+    assertThat(fromRows.get(50_002).get("s")).isEqualTo("unique value number 50002é");
+    assertThat(fromRows.get(27).get("d")).isEqualTo(BigDecimal.valueOf(27 * 1000L - 7, 3).negate());
+    assertThat((Double) fromRows.get(7).get("x")).isNaN();
+    assertThat(fromRows.get(34).get("rd")).isNull();
+    assertThat(fromRows.get(59_999).get("rd")).isEqualTo(new BigDecimal("0.09"));
+  }
+
+  @Test
+  @DisplayName("many rows: several pages and row groups, nulls, a dictionary that outgrows its limit, NaN and -0.0; "
+      + "DuckDB agrees on every value and on the statistics")
+  void pagesDictionariesAndStatistics() throws Exception {
+    Path file = tmp.resolve("pages.parquet");
+    int rows = 120_000;
+    writePages(file, rows);
     long[] expected = new long[6];
     for (int i = 0; i < rows; i++) {
       expected[0] += i;

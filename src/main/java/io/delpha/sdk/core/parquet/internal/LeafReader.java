@@ -42,6 +42,8 @@ final class LeafReader {
   private final ColumnVector dictionaryValues;
 
   private final boolean cacheable;
+  /** STRING and BINARY decimals of dictionary pages left in the dictionary, for a reader of rows only */
+  private final boolean bindBinaries;
   private PageReader pages;
   private boolean hasDictionary;
   private boolean freshDictionary;
@@ -55,6 +57,15 @@ final class LeafReader {
   private byte[] copy = new byte[0];
 
   LeafReader(ParquetField field) {
+    this(field, false);
+  }
+
+  /**
+   * @param field the leaf
+   * @param rowView whether the vectors it fills are read only through {@link ColumnVector#get} (then the
+   *     values of dictionary pages are not copied out of the dictionary: see {@link ColumnVector#bindDictionary})
+   */
+  LeafReader(ParquetField field, boolean rowView) {
     this.field = field;
     this.descriptor = field.descriptor;
     this.maxDef = descriptor.getMaxDefinitionLevel();
@@ -65,6 +76,8 @@ final class LeafReader {
     this.fallback = new ValueDecoder.Fallback(descriptor);
     ColumnType.Kind kind = field.column.type().kind();
     this.cacheable = field.isFlat() && kind != ColumnType.Kind.BYTES;
+    this.bindBinaries = rowView && cacheable && field.physical == Physical.BINARY
+        && (kind == ColumnType.Kind.STRING || kind == ColumnType.Kind.DECIMAL);
     this.dictionaryValues = field.physical == Physical.BINARY
         ? ColumnVector.leaf(new Column("dictionary", ColumnType.BYTES, false), Physical.BINARY, null) : null;
   }
@@ -108,6 +121,9 @@ final class LeafReader {
     if (hasDictionary && cacheable) {
       ids = v.prepareDictionaryIds(freshDictionary);
       freshDictionary = false;
+      if (bindBinaries) {
+        v.bindDictionary(dictionaryValues);
+      }
     }
     boolean[] nulls = v.nulls();
     int o = 0;
@@ -145,7 +161,13 @@ final class LeafReader {
       case INT64, UINT64 -> values.longs(v.longs(), at, n);
       case INT96 -> values.int96(v.longs(), v.ints(), at, n);
       case DOUBLE -> values.doubles(v.doubles(), at, n);
-      case BINARY -> values.binaries(v, at, n);
+      case BINARY -> {
+        if (bindBinaries && values == dictionary) {
+          dictionary.idsOnly(v.offsets(), at, n);
+        } else {
+          values.binaries(v, at, n);
+        }
+      }
       default -> throw new IllegalStateException(field.physical + " is not a leaf");
     }
     if (ids != null) {

@@ -56,6 +56,20 @@ public final class ParquetBatchReader implements ColumnBatchReader {
    *     type and was not skipped
    */
   public ParquetBatchReader(String source, InputFile file, ReadOptions options, Runnable onClose) {
+    this(source, file, options, onClose, false);
+  }
+
+  /**
+   * @param source the file or object, for messages
+   * @param file the Parquet input
+   * @param options columns to skip, batch size
+   * @param onClose run once when the reader closes
+   * @param rowView whether the batches are read only through {@link ColumnBatch#row} and {@link
+   *     io.delpha.sdk.core.parquet.ColumnVector#get} (strings of dictionary pages then stay in the dictionary,
+   *     made once per entry; the vectors' {@code data()} does not hold them)
+   * @throws DataFormatException if the input is not a readable Parquet file
+   */
+  ParquetBatchReader(String source, InputFile file, ReadOptions options, Runnable onClose, boolean rowView) {
     this.source = source;
     this.onClose = onClose;
     this.batchRows = options.batchRows();
@@ -95,7 +109,7 @@ public final class ParquetBatchReader implements ColumnBatchReader {
         vectors[i] = field.newVector();
         List<ParquetField> leafFields = new ArrayList<>();
         field.collectLeaves(leafFields);
-        leaves[i] = leafFields.stream().map(LeafReader::new).toArray(LeafReader[]::new);
+        leaves[i] = leafFields.stream().map(f -> new LeafReader(f, rowView)).toArray(LeafReader[]::new);
         assemblies[i] = new NestedAssembly[leaves[i].length];
         if (!field.isFlat()) {
           for (int k = 0; k < leaves[i].length; k++) {

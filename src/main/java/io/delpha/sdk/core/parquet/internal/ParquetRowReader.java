@@ -17,7 +17,7 @@ public final class ParquetRowReader implements RowReader {
 
   private final String source;
   private final ParquetBatchReader batches;
-  private ColumnBatch batch;
+  private Row[] rows = new Row[0];
   private int index;
 
   /**
@@ -29,7 +29,7 @@ public final class ParquetRowReader implements RowReader {
    */
   public ParquetRowReader(String source, InputFile file, ReadOptions options, Runnable onClose) {
     this.source = source;
-    this.batches = new ParquetBatchReader(source, file, options, onClose);
+    this.batches = new ParquetBatchReader(source, file, options, onClose, true);
   }
 
   @Override
@@ -39,12 +39,19 @@ public final class ParquetRowReader implements RowReader {
 
   @Override
   public boolean hasNext() {
-    if (batch != null && index < batch.rowCount()) {
-      return true;
+    while (index == rows.length) {
+      ColumnBatch batch = batches.next();
+      if (batch == null) {
+        return false;
+      }
+      try {
+        rows = batch.rows();
+      } catch (DataFormatException e) {
+        throw new DataFormatException(source + ": " + ParquetBatchReader.describe(e), e);
+      }
+      index = 0;
     }
-    batch = batches.next();
-    index = 0;
-    return batch != null;
+    return true;
   }
 
   @Override
@@ -52,16 +59,15 @@ public final class ParquetRowReader implements RowReader {
     if (!hasNext()) {
       throw new NoSuchElementException("no more rows in " + source);
     }
-    try {
-      return batch.row(index++);
-    } catch (DataFormatException e) {
-      throw new DataFormatException(source + ": " + ParquetBatchReader.describe(e), e);
-    }
+    Row row = rows[index];
+    rows[index++] = null;
+    return row;
   }
 
   @Override
   public void close() {
-    batch = null;
+    rows = new Row[0];
+    index = 0;
     batches.close();
   }
 

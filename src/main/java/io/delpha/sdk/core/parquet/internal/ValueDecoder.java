@@ -6,6 +6,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import org.apache.parquet.bytes.ByteBufferInputStream;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.Encoding;
@@ -200,6 +201,9 @@ abstract class ValueDecoder {
 
   /** PLAIN_DICTIONARY / RLE_DICTIONARY: bit-packed ids into a dictionary decoded once per column chunk. */
   static final class Dictionary extends ValueDecoder {
+    /** Values up to this many bytes are copied in two 8-byte moves. */
+    private static final int SHORT_COPY = 16;
+
     private final HybridDecoder ids = new HybridDecoder();
     private int[] scratch = new int[1024];
     private int size;
@@ -241,6 +245,8 @@ abstract class ValueDecoder {
           binaryHolder.ensureCapacity(count);
           plain.binaries(binaryHolder, 0, count);
           binaryHolder.setSize(count);
+          // slack after the last value: binaries() copies short values 16 bytes at a time
+          binaryHolder.ensureDataCapacity(binaryHolder.offsets()[count] + SHORT_COPY);
           dictBinary = binaryHolder;
         }
         default -> throw new ParquetDecodingException(physical + " values cannot be dictionary-encoded");
@@ -322,22 +328,45 @@ abstract class ValueDecoder {
       }
     }
 
+    /**
+     * Reads {@code n} ids (kept for {@link #copyIds}) and gives their slots no bytes: for vectors bound to
+     * the dictionary ({@link ColumnVector#bindDictionary}).
+     */
+    void idsOnly(int[] offsets, int at, int n) {
+      ids(n);
+      Arrays.fill(offsets, at + 1, at + n + 1, offsets[at]);
+    }
+
     @Override
     void binaries(ColumnVector v, int at, int n) {
       int[] s = ids(n);
       byte[] dictData = dictBinary.data();
       int[] dictOffsets = dictBinary.offsets();
       int[] offsets = v.offsets();
-      int out = offsets[at];
+      int start = offsets[at];
+      // the bytes of all n values first, so the copy loop checks no capacity
+      long end = start;
+      for (int i = 0; i < n; i++) {
+        end += dictOffsets[s[i] + 1] - dictOffsets[s[i]];
+      }
+      if (end > Integer.MAX_VALUE - SHORT_COPY) {
+        throw new ParquetDecodingException("a batch of " + n + " values holds more than 2 GiB");
+      }
+      v.ensureDataCapacity((int) end + SHORT_COPY);
+      byte[] data = v.data();
+      int out = start;
       for (int i = 0; i < n; i++) {
         int from = dictOffsets[s[i]];
         int length = dictOffsets[s[i] + 1] - from;
-        byte[] data = v.data();
-        if (out + length > data.length) {
-          v.ensureDataCapacity(out + length);
-          data = v.data();
+        if (length <= SHORT_COPY) {
+          // short strings, the common case of dictionary pages: two 8-byte moves (the bytes past the value
+          // land in the slack both arrays keep, and the next value overwrites them) cost a third of a call
+          // to arraycopy
+          LONG.set(data, out, (long) LONG.get(dictData, from));
+          LONG.set(data, out + 8, (long) LONG.get(dictData, from + 8));
+        } else {
+          System.arraycopy(dictData, from, data, out, length);
         }
-        System.arraycopy(dictData, from, data, out, length);
         out += length;
         offsets[at + i + 1] = out;
       }
