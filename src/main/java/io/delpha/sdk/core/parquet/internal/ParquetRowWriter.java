@@ -15,6 +15,10 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.parquet.bytes.HeapByteBufferAllocator;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnWriteStore;
@@ -57,6 +61,15 @@ public final class ParquetRowWriter implements RowWriter {
 
   /** Rows buffered before they are written column by column. */
   static final int BATCH_ROWS = 4096;
+  /**
+   * Encodes the full row buffers of every writer, each writer's one at a time: daemon threads, made as
+   * writers need them and ended after a minute idle.
+   */
+  private static final ExecutorService ENCODER = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "delpha-parquet-encoder");
+    t.setDaemon(true);
+    return t;
+  });
   private static final int PAGE_SIZE = 1024 * 1024;
 
   private final String destination;
@@ -67,7 +80,11 @@ public final class ParquetRowWriter implements RowWriter {
   private final long rowGroupBytes;
   private final ParquetFileWriter fileWriter;
   private final Publisher publisher;
-  private final ColumnBatch buffer;
+  private ColumnBatch buffer;
+  /** The buffer handed to the encoding thread last; the next one filled once that is written. */
+  private ColumnBatch spare;
+  /** The background write of {@link #spare}, or {@code null}. */
+  private Future<?> pending;
   private final FlatColumnEncoder[] flat;
   private final List<List<LeafShredder>> nested = new ArrayList<>();
   private final MessageType nestedSchema;
@@ -75,7 +92,10 @@ public final class ParquetRowWriter implements RowWriter {
   private ColumnChunkPageWriteStore pageStore;
   private ColumnWriteStore nestedStore;
   private long rowsInGroup;
+  /** Rows encoded (touched only by whichever thread encodes, one at a time). */
   private long rowsWritten;
+  /** Rows taken before the current buffer (the caller's count). */
+  private long rowsHandedOff;
   private boolean finished;
 
   /**
@@ -141,8 +161,50 @@ public final class ParquetRowWriter implements RowWriter {
     }
     buffer.appendRow(row);
     if (buffer.rowCount() == BATCH_ROWS) {
-      flushBuffer();
+      handOff();
     }
+  }
+
+  /**
+   * Hands the full buffer to the encoding thread and goes on filling the other one: converting rows and
+   * encoding pages overlap (one buffer being encoded at a time, so pages stay in order). A failure of the
+   * background write surfaces at the next hand-off, columnar write or {@code close()}, which abort the file.
+   */
+  private void handOff() {
+    awaitPending();
+    ColumnBatch full = buffer;
+    buffer = spare == null ? ColumnBatch.allocate(schema) : spare;
+    spare = full;
+    rowsHandedOff += full.rowCount();
+    pending = ENCODER.submit(() -> {
+      writeBatch(full);
+      full.clear();
+      return null;
+    });
+  }
+
+  /** Waits for the background write; if it failed, aborts (nothing is published) and rethrows its error. */
+  private void awaitPending() {
+    Future<?> p = pending;
+    if (p == null) {
+      return;
+    }
+    pending = null;
+    Throwable failure;
+    try {
+      p.get();
+      return;
+    } catch (ExecutionException e) {
+      failure = e.getCause();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      failure = new DelphaException("interrupted while writing Parquet " + destination + "; nothing was published", e);
+    }
+    abort();
+    if (failure instanceof RuntimeException r) {
+      throw r;
+    }
+    throw (Error) failure;
   }
 
   @Override
@@ -164,8 +226,10 @@ public final class ParquetRowWriter implements RowWriter {
       }
       return;
     }
+    awaitPending();
     flushBuffer();
-    writeBatch(batch);
+    rowsHandedOff += batch.rowCount();
+    writeOrAbort(batch);
   }
 
   private void requireOpen() {
@@ -210,11 +274,25 @@ public final class ParquetRowWriter implements RowWriter {
 
   private void flushBuffer() {
     if (buffer.rowCount() > 0) {
-      writeBatch(buffer);
+      rowsHandedOff += buffer.rowCount();
+      writeOrAbort(buffer);
       buffer.clear();
     }
   }
 
+  private void writeOrAbort(ColumnBatch batch) {
+    try {
+      writeBatch(batch);
+    } catch (RuntimeException e) {
+      abort();
+      throw e;
+    }
+  }
+
+  /**
+   * Encodes a batch into the row group's pages, flushing the row group when it is full. Runs on the caller's
+   * thread or the encoding thread, never on both at once. On failure the caller aborts.
+   */
   private void writeBatch(ColumnBatch batch) {
     int n = batch.rowCount();
     try {
@@ -259,7 +337,6 @@ public final class ParquetRowWriter implements RowWriter {
         flushRowGroup();
       }
     } catch (IOException | RuntimeException e) {
-      abort();
       throw new DelphaException("writing Parquet " + destination + " failed; nothing was published: " + e.getMessage(), e);
     }
   }
@@ -298,7 +375,7 @@ public final class ParquetRowWriter implements RowWriter {
 
   @Override
   public long rowCount() {
-    return rowsWritten + buffer.rowCount();
+    return rowsHandedOff + buffer.rowCount();
   }
 
   @Override
@@ -307,6 +384,25 @@ public final class ParquetRowWriter implements RowWriter {
       return;
     }
     finished = true;
+    Future<?> p = pending;
+    pending = null;
+    if (p != null) {
+      // the encoding thread touches the row group until its batch is done: wait for it, whatever its outcome
+      boolean interrupted = false;
+      while (true) {
+        try {
+          p.get();
+          break;
+        } catch (ExecutionException ignored) {
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
     try {
       releaseRowGroup();
     } catch (RuntimeException ignored) {
@@ -325,6 +421,7 @@ public final class ParquetRowWriter implements RowWriter {
     if (finished) {
       return;
     }
+    awaitPending();
     flushBuffer();
     try {
       flushRowGroup();
