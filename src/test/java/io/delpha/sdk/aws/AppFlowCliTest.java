@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * {@code delpha appflow start|await|latest|load} as processes: AppFlow's API answered by WireMock as the AppFlow API
  * reference shows, the flow's Parquet in the harness's real S3 server, the rows loaded into real Cassandra.
  */
+@Tag("process")
 class AppFlowCliTest {
 
   static final String FLOW = "contact-flow";

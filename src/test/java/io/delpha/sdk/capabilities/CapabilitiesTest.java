@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * by Maven as a host's build would ({@link CapabilityHosts}), runs the capability's happy path against real servers;
  * a core-only child gets the typed {@code MissingDependencyException} of every other capability.
  */
+@Tag("process")
 @DisplayName("Capabilities à la carte: the core alone, and the core plus one capability's documented dependencies")
 class CapabilitiesTest {
 

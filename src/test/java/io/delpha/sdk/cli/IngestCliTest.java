@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The seed-004 programs as processes: the operator registers a customer and runs {@code ingest serve}, the
  * customer runs {@code fetch}, the rows land in the customer's keyspace of the harness's real Cassandra.
  */
+@Tag("process")
 class IngestCliTest {
 
   static CassandraServer server;

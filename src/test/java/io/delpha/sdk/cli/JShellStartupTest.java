@@ -9,12 +9,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The JShell startup script of examples/jshell, run non-interactively in a real {@code jshell}: it loads
  * without an error and its helpers reach the harness's Cassandra through the library's API.
  */
+@Tag("process")
 class JShellStartupTest {
 
   @Test

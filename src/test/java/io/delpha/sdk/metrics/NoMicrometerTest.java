@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Micrometer is an optional dependency: a host without it loads and runs every instrumented component. Proven in a
  * child JVM whose class path is this one minus every Micrometer jar.
  */
+@Tag("process")
 @DisplayName("The library without Micrometer on the class path")
 class NoMicrometerTest {
 

@@ -42,6 +42,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,6 +52,7 @@ import org.junit.jupiter.api.io.TempDir;
  * a secrets file, key-gated by the harness's real Cassandra, in front of a sharing server that answers as the Delta
  * Sharing protocol documents (WireMock: a SaaS that cannot run here).
  */
+@Tag("process")
 class SharingCliTest {
 
   @RegisterExtension

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Seeds 002/003 as an operator runs them: {@code delpha totesys run|report|schedule} as processes, the databases
  * named by JSON secrets, against the harness's real PostgreSQL; the warehouse is checked against the oracle.
  */
+@Tag("process")
 class TotesysCliTest {
 
   static final String PASSWORD = "s3cr3t-pw";
