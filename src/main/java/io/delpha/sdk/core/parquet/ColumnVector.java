@@ -657,7 +657,9 @@ public final class ColumnVector {
    */
   public void ensureDataCapacity(int bytes) {
     if (bytes > data.length) {
-      data = Arrays.copyOf(data, Math.max(bytes, data.length + (data.length >> 1)));
+      // grow by half, but never past the largest array a JVM makes (nor overflow doing so)
+      long grown = Math.min(data.length + (long) (data.length >> 1), Integer.MAX_VALUE - 16L);
+      data = Arrays.copyOf(data, (int) Math.max(bytes, grown));
     }
   }
 

@@ -60,8 +60,8 @@ class ParquetCorpusTest {
           + "checked in ParquetFidelityTest.sparkInt96",
       "data/byte_stream_split_extended.gzip.parquet", "DuckDB refuses BYTE_STREAM_SPLIT on FIXED_LEN_BYTE_ARRAY; "
           + "byteStreamSplitPairs checks each such column against its PLAIN twin and DuckDB reads the others",
-      "data/large_string_map.brotli.parquet", "each of its 2 values is a 1 GiB string: a batch of one column must fit "
-          + "in one Java array (2 GiB) and the tests run in a 2 GiB heap (see docs/parquet.md)");
+      "data/large_string_map.brotli.parquet", "each of its 2 values is a 1 GiB string (a 2 GiB column chunk): it needs a "
+          + "7 GiB heap, so LargeValuesTest reads it in a child JVM against the values upstream documents");
 
   /** Corpus files refused, with what the message must say. Encrypted files are refused by design. */
   private static final Map<String, String> REFUSED = new LinkedHashMap<>();

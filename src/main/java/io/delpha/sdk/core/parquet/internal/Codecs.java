@@ -240,9 +240,28 @@ public final class Codecs implements CompressionCodecFactory {
    * beyond it (a decompression bomb) never allocates more; the caller compares the length with the size.
    */
   private static byte[] readAtMost(InputStream in, int uncompressedSize) throws IOException {
-    byte[] out = in.readNBytes(uncompressedSize);
-    return out.length == uncompressedSize && in.read() >= 0 ? Arrays.copyOf(out, uncompressedSize + 1) : out;
+    // up to 64 MiB the declared size is allocated at once; above, the buffer doubles as bytes arrive (a header
+    // that lies costs no more than the bytes that really come), and a 1 GiB page needs 1.5 GiB at its peak,
+    // not the two copies InputStream.readNBytes makes
+    byte[] out = new byte[Math.min(uncompressedSize, EAGER_PAGE_BYTES)];
+    int n = 0;
+    while (true) {
+      if (n == out.length) {
+        if (n == uncompressedSize) {
+          return in.read() >= 0 ? Arrays.copyOf(out, n + 1) : out;
+        }
+        out = Arrays.copyOf(out, (int) Math.min(uncompressedSize, 2L * n));
+      }
+      int r = in.read(out, n, out.length - n);
+      if (r < 0) {
+        return Arrays.copyOf(out, n);
+      }
+      n += r;
+    }
   }
+
+  /** Pages up to this size are decompressed into an array of their declared size at once. */
+  private static final int EAGER_PAGE_BYTES = 64 << 20;
 
   /**
    * An LZ4 sequence turns at least one byte into at most 255 more (a match length byte): a page claiming more is

@@ -14,6 +14,8 @@ import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.ParquetDecodingException;
 import org.apache.parquet.io.SeekableInputStream;
@@ -45,6 +47,9 @@ public final class ParquetBatchReader implements ColumnBatchReader {
   private final NestedAssembly[][] assemblies;
   private final ColumnBatch batch;
   private long rowsLeftInGroup;
+  /** Rows per batch in the current row group: fewer than asked where values are huge (see {@link #rowsPerBatch}). */
+  private int groupBatchRows;
+  private int rowGroupIndex;
   private boolean closed;
 
   /**
@@ -125,6 +130,27 @@ public final class ParquetBatchReader implements ColumnBatchReader {
     }
   }
 
+  /** What one column of a batch may hold, uncompressed, on average: a Java array holds at most 2 GiB. */
+  static final long BATCH_BYTES = 256L << 20;
+
+  /**
+   * The rows per batch for a row group: as asked, unless a column chunk's uncompressed bytes per row would
+   * make a batch of that many rows hold more than {@link #BATCH_BYTES} in one column (values of hundreds of
+   * MiB each, as in a column chunk over 2 GiB): then fewer, down to one row per batch.
+   */
+  static int rowsPerBatch(BlockMetaData group, int asked) {
+    long rows = group.getRowCount();
+    if (rows <= 0) {
+      return asked;
+    }
+    long widest = 0;
+    for (ColumnChunkMetaData column : group.getColumns()) {
+      widest = Math.max(widest, column.getTotalUncompressedSize());
+    }
+    long perRow = (widest + rows - 1) / rows;
+    return perRow == 0 ? asked : (int) Math.max(1, Math.min(asked, BATCH_BYTES / perRow));
+  }
+
   @Override
   public RowSchema schema() {
     return schema;
@@ -143,6 +169,7 @@ public final class ParquetBatchReader implements ColumnBatchReader {
           return null;
         }
         rowsLeftInGroup = pages.getRowCount();
+        groupBatchRows = rowsPerBatch(reader.getRowGroups().get(rowGroupIndex++), batchRows);
         for (LeafReader[] leavesOfColumn : leaves) {
           for (LeafReader leaf : leavesOfColumn) {
             column = String.join(".", leaf.field.descriptor.getPath());
@@ -151,7 +178,7 @@ public final class ParquetBatchReader implements ColumnBatchReader {
         }
         column = null;
       }
-      int n = (int) Math.min(batchRows, rowsLeftInGroup);
+      int n = (int) Math.min(groupBatchRows, rowsLeftInGroup);
       for (int c = 0; c < vectors.length; c++) {
         ParquetField field = fields.get(c);
         column = field.column.name();

@@ -62,6 +62,23 @@ abstract class ValueDecoder {
     return (bits & 0x8000) != 0 ? -magnitude : magnitude;
   }
 
+  /** The largest byte array a JVM makes. */
+  static final int MAX_ARRAY_BYTES = Integer.MAX_VALUE - 16;
+
+  /**
+   * @param bytes the bytes a batch's values of one column need
+   * @param n the values being decoded
+   * @return {@code bytes}, if one Java array holds them
+   * @throws ParquetDecodingException if not: the batch must hold fewer rows
+   */
+  static int batchBytes(long bytes, int n) {
+    if (bytes > MAX_ARRAY_BYTES) {
+      throw new ParquetDecodingException("the values of one batch exceed the 2 GiB a Java array holds (" + bytes
+          + " bytes with the last " + n + " values); read it with fewer rows per batch (ReadOptions.withBatchRows)");
+    }
+    return (int) bytes;
+  }
+
   static ParquetDecodingException truncated(String what) {
     return new ParquetDecodingException("page data ends inside " + what);
   }
@@ -85,6 +102,11 @@ abstract class ValueDecoder {
       this.pos = from;
       this.end = to;
       this.bit = 0;
+    }
+
+    /** @return the bytes left to decode: an upper bound on the bytes of the values left */
+    int remaining() {
+      return end - pos;
     }
 
     private int take(int bytes, String what) {
@@ -188,8 +210,8 @@ abstract class ValueDecoder {
         int length = (int) INT.get(in, take(4, "a BYTE_ARRAY length"));
         int p = take(length, "a BYTE_ARRAY value");
         byte[] data = v.data();
-        if (out + length > data.length) {
-          v.ensureDataCapacity(out + length);
+        if (out + (long) length > data.length) {
+          v.ensureDataCapacity(batchBytes(out + (long) length, n));
           data = v.data();
         }
         System.arraycopy(in, p, data, out, length);
@@ -243,10 +265,11 @@ abstract class ValueDecoder {
         case BINARY -> {
           binaryHolder.clear();
           binaryHolder.ensureCapacity(count);
+          // room for every value plus slack after the last (binaries() copies short values 16 bytes at a time),
+          // made once: the values take at most the page's bytes
+          binaryHolder.ensureDataCapacity(batchBytes((long) plain.remaining() + SHORT_COPY, count));
           plain.binaries(binaryHolder, 0, count);
           binaryHolder.setSize(count);
-          // slack after the last value: binaries() copies short values 16 bytes at a time
-          binaryHolder.ensureDataCapacity(binaryHolder.offsets()[count] + SHORT_COPY);
           dictBinary = binaryHolder;
         }
         default -> throw new ParquetDecodingException(physical + " values cannot be dictionary-encoded");
@@ -349,10 +372,7 @@ abstract class ValueDecoder {
       for (int i = 0; i < n; i++) {
         end += dictOffsets[s[i] + 1] - dictOffsets[s[i]];
       }
-      if (end > Integer.MAX_VALUE - SHORT_COPY) {
-        throw new ParquetDecodingException("a batch of " + n + " values holds more than 2 GiB");
-      }
-      v.ensureDataCapacity((int) end + SHORT_COPY);
+      v.ensureDataCapacity(batchBytes(end + SHORT_COPY, n));
       byte[] data = v.data();
       int out = start;
       for (int i = 0; i < n; i++) {
