@@ -10,6 +10,7 @@ import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.storage.LocalObjectStore;
 import io.delpha.sdk.ingest.FileIngestion.Status;
 import io.delpha.sdk.testing.CassandraServer;
+import io.delpha.sdk.testing.ServerSupport;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -231,10 +232,12 @@ class ProgramAppTest {
   void newVersionNeverChangesARunningFile() throws Exception {
     try (BatchIngestor ingestor = ingestor(AppLimits.defaults())) {
       String script = "sleep %s; cat > /dev/null; . ./report.sh; report 1 \"version %s\"\n";
-      ingestor.registerApp("cust-a", shApp("versioned", script.formatted(3, "one")));
+      // a pause no other process on the machine takes: seeing it run means version 1 was copied and started
+      ingestor.registerApp("cust-a", shApp("versioned", script.formatted("3.141", "one")));
       stage(ingestor, "cust-a", "pw-a", "first.txt", "anything\n");
       CompletableFuture<IngestReport> pass = CompletableFuture.supplyAsync(ingestor::ingestPending);
-      Thread.sleep(1_000);
+      ServerSupport.await("version 1 of the app running", Duration.ofSeconds(60), () -> ProcessHandle.allProcesses()
+          .anyMatch(p -> p.info().commandLine().map(c -> c.contains("sleep 3.141")).orElse(false)));
       RegisteredApp v2 = ingestor.registerApp("cust-a", shApp("versioned", script.formatted(0, "two")));
       assertThat(v2.version()).isEqualTo(2);
       assertThat(pass.get().files()).singleElement().satisfies(f -> assertThat(f.status()).isEqualTo(Status.PROCESSED));
