@@ -83,6 +83,8 @@ public final class ColumnVector {
   private boolean hasDictionaryIds;
   private Object[] dictionaryValues = new Object[0];
   private @Nullable ColumnVector boundDictionary;
+  /** What {@link #dictionaryValues} were made from (see {@link #prepareDictionaryIds(Object)}). */
+  private @Nullable Object cachedFor;
 
   private ColumnVector(Column column, Physical physical, ChronoUnit unit, List<ColumnVector> children) {
     this.column = Objects.requireNonNull(column, "column");
@@ -411,6 +413,20 @@ public final class ColumnVector {
    * @return the array to fill
    */
   public int[] prepareDictionaryIds(boolean newDictionary) {
+    return prepareDictionaryIds(newDictionary ? new Object() : cachedFor == null ? new Object() : cachedFor);
+  }
+
+  /**
+   * For readers: the array to fill with {@link #dictionaryIds()} for this batch, the ids referring to the
+   * dictionary {@code dictionary} stands for. The values this vector made for earlier ids are kept only if
+   * they came from the same dictionary (the same object), so that vectors filled in turn, by a reader that
+   * reads ahead into several, never mix two row groups' dictionaries.
+   *
+   * @param dictionary an object standing for the column chunk's dictionary, the same for all its batches
+   * @return the array to fill
+   */
+  public int[] prepareDictionaryIds(Object dictionary) {
+    Objects.requireNonNull(dictionary, "dictionary");
     ColumnType.Kind kind = column.type().kind();
     if (kind == ColumnType.Kind.BYTES || kind.isNested()) {
       throw new IllegalStateException(column + " has mutable values");
@@ -418,8 +434,9 @@ public final class ColumnVector {
     if (dictionaryIds == null || dictionaryIds.length < capacity) {
       dictionaryIds = new int[capacity];
     }
-    if (newDictionary) {
+    if (dictionary != cachedFor) {
       Arrays.fill(dictionaryValues, null);
+      cachedFor = dictionary;
     }
     hasDictionaryIds = true;
     boundDictionary = null;

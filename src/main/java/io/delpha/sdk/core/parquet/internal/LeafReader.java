@@ -39,14 +39,17 @@ final class LeafReader {
   private final ValueDecoder.Dictionary dictionary = new ValueDecoder.Dictionary();
   private final ValueDecoder.Fallback fallback;
   private final HybridDecoder levels = new HybridDecoder();
-  private final ColumnVector dictionaryValues;
+  /** The current chunk's BINARY dictionary values; a new vector per chunk for a reader of rows only. */
+  private ColumnVector dictionaryValues;
+  /** Stands for the current chunk's dictionary (a new object per chunk: see ColumnVector.prepareDictionaryIds). */
+  private Object dictionaryToken = new Object();
+  private final boolean rowView;
 
   private final boolean cacheable;
   /** STRING and BINARY decimals of dictionary pages left in the dictionary, for a reader of rows only */
   private final boolean bindBinaries;
   private PageReader pages;
   private boolean hasDictionary;
-  private boolean freshDictionary;
   private int[] ids;
   private ValueDecoder values;
   private int[] reps = new int[0];
@@ -67,6 +70,7 @@ final class LeafReader {
    */
   LeafReader(ParquetField field, boolean rowView) {
     this.field = field;
+    this.rowView = rowView;
     this.descriptor = field.descriptor;
     this.maxDef = descriptor.getMaxDefinitionLevel();
     this.maxRep = descriptor.getMaxRepetitionLevel();
@@ -78,8 +82,11 @@ final class LeafReader {
     this.cacheable = field.isFlat() && kind != ColumnType.Kind.BYTES;
     this.bindBinaries = rowView && cacheable && field.physical == Physical.BINARY
         && (kind == ColumnType.Kind.STRING || kind == ColumnType.Kind.DECIMAL);
-    this.dictionaryValues = field.physical == Physical.BINARY
-        ? ColumnVector.leaf(new Column("dictionary", ColumnType.BYTES, false), Physical.BINARY, null) : null;
+    this.dictionaryValues = field.physical == Physical.BINARY ? newDictionaryHolder() : null;
+  }
+
+  private static ColumnVector newDictionaryHolder() {
+    return ColumnVector.leaf(new Column("dictionary", ColumnType.BYTES, false), Physical.BINARY, null);
   }
 
   /** Starts on a new row group. */
@@ -93,8 +100,12 @@ final class LeafReader {
     if (hasDictionary) {
       Slice s = slice(page.getBytes());
       plain.init(s.bytes, s.from, s.to);
+      if (rowView && dictionaryValues != null) {
+        // vectors of earlier batches, still being turned into rows on another thread, keep the old dictionary
+        dictionaryValues = newDictionaryHolder();
+      }
       dictionary.load(plain, page.getDictionarySize(), field.physical, dictionaryValues);
-      freshDictionary = true;
+      dictionaryToken = new Object();
     }
   }
 
@@ -119,8 +130,7 @@ final class LeafReader {
     v.ensureCapacity(n);
     ids = null;
     if (hasDictionary && cacheable) {
-      ids = v.prepareDictionaryIds(freshDictionary);
-      freshDictionary = false;
+      ids = v.prepareDictionaryIds(dictionaryToken);
       if (bindBinaries) {
         v.bindDictionary(dictionaryValues);
       }

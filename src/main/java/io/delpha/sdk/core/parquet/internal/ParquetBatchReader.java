@@ -158,15 +158,51 @@ public final class ParquetBatchReader implements ColumnBatchReader {
 
   @Override
   public ColumnBatch next() {
+    return readInto(batch) ? batch : null;
+  }
+
+  /** @return whether every column is flat, so that {@link #readInto} takes any batch of {@link #newBatch()} */
+  boolean allFlat() {
+    for (ParquetField field : fields) {
+      if (!field.isFlat()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * @return a batch of new vectors for {@link #readInto}, for a reader that decodes the next batch while the
+   *     previous one is still being read (flat schemas only: see {@link #allFlat()})
+   */
+  ColumnBatch newBatch() {
+    if (!allFlat()) {
+      throw new IllegalStateException("nested columns are read into this reader's own vectors only");
+    }
+    List<ColumnVector> fresh = new ArrayList<>();
+    for (ParquetField field : fields) {
+      fresh.add(field.newVector());
+    }
+    return ColumnBatch.of(schema, fresh);
+  }
+
+  /**
+   * Decodes the next batch into {@code target}: this reader's own batch, or (flat schemas) one of {@link
+   * #newBatch()}.
+   *
+   * @param target where the rows go
+   * @return {@code false} at the end (or once closed)
+   */
+  boolean readInto(ColumnBatch target) {
     if (closed) {
-      return null;
+      return false;
     }
     String column = null;
     try {
       while (rowsLeftInGroup == 0) {
         PageReadStore pages = reader.readNextRowGroup();
         if (pages == null) {
-          return null;
+          return false;
         }
         rowsLeftInGroup = pages.getRowCount();
         groupBatchRows = rowsPerBatch(reader.getRowGroups().get(rowGroupIndex++), batchRows);
@@ -183,7 +219,7 @@ public final class ParquetBatchReader implements ColumnBatchReader {
         ParquetField field = fields.get(c);
         column = field.column.name();
         if (field.isFlat()) {
-          leaves[c][0].readFlat(vectors[c], n);
+          leaves[c][0].readFlat(target.column(c), n);
         } else {
           vectors[c].clear();
           for (NestedAssembly assembly : assemblies[c]) {
@@ -204,8 +240,8 @@ public final class ParquetBatchReader implements ColumnBatchReader {
           }
         }
       }
-      batch.setRowCount(n);
-      return batch;
+      target.setRowCount(n);
+      return true;
     } catch (IOException | RuntimeException e) {
       if (e instanceof DelphaException d) {
         throw d;

@@ -1,22 +1,51 @@
 package io.delpha.sdk.core.parquet.internal;
 
 import io.delpha.sdk.core.DataFormatException;
+import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.parquet.ColumnBatch;
 import io.delpha.sdk.core.parquet.ReadOptions;
 import io.delpha.sdk.core.parquet.Row;
 import io.delpha.sdk.core.parquet.RowReader;
 import io.delpha.sdk.core.parquet.RowSchema;
 import java.util.NoSuchElementException;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.parquet.io.InputFile;
 
 /**
- * The row view of a {@link ParquetBatchReader}: each {@link Row} is made from one slot of the current
- * batch's vectors. Any decoding failure is a {@link DataFormatException} naming the source.
+ * The row view of a {@link ParquetBatchReader}: each batch becomes rows through {@link ColumnBatch#rows()}.
+ * Any decoding failure is a {@link DataFormatException} naming the source.
+ *
+ * <p>Threads: when every column is flat, a second thread (from a shared pool of daemon threads, {@code
+ * delpha-parquet-reader}) decodes the next batch into a second set of vectors while the caller's thread turns
+ * the previous one into rows and hands them out: two batches, each either being decoded, waiting, or being
+ * made into rows. Files with LIST, MAP or STRUCT columns are decoded on the caller's thread. {@link #close()}
+ * stops the decoding thread before it closes the file; a reader never closed leaves that thread parked.
  */
 public final class ParquetRowReader implements RowReader {
 
+  /** Decodes batches ahead of the readers of rows: daemon threads, made as readers need them, ended after a minute idle. */
+  private static final ExecutorService DECODER = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "delpha-parquet-reader");
+    t.setDaemon(true);
+    return t;
+  });
+  /** The end of the file, on the queue of decoded batches; on the queue of free ones, the reader's close. */
+  private static final Object END = new Object();
+
   private final String source;
   private final ParquetBatchReader batches;
+  /** Batches the decoding thread may fill; {@code null} when decoding runs on the caller's thread. */
+  private final BlockingQueue<Object> free;
+  /** Decoded batches, then {@link #END} or the decoding failure. */
+  private final BlockingQueue<Object> decoded;
+  private Future<?> decoding;
+  private volatile boolean closed;
+  private boolean ended;
   private Row[] rows = new Row[0];
   private int index;
 
@@ -30,6 +59,37 @@ public final class ParquetRowReader implements RowReader {
   public ParquetRowReader(String source, InputFile file, ReadOptions options, Runnable onClose) {
     this.source = source;
     this.batches = new ParquetBatchReader(source, file, options, onClose, true);
+    if (batches.allFlat()) {
+      free = new ArrayBlockingQueue<>(3);
+      decoded = new ArrayBlockingQueue<>(3);
+      free.add(batches.newBatch());
+      free.add(batches.newBatch());
+    } else {
+      free = null;
+      decoded = null;
+    }
+  }
+
+  /** The decoding thread: fills free batches until the end, a failure, or {@link #close()}. */
+  private void decode() {
+    try {
+      while (true) {
+        Object next = free.take();
+        if (next == END || closed) {
+          return;
+        }
+        ColumnBatch batch = (ColumnBatch) next;
+        if (!batches.readInto(batch)) {
+          decoded.add(END);
+          return;
+        }
+        decoded.add(batch);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException | Error e) {
+      decoded.add(e);
+    }
   }
 
   @Override
@@ -40,18 +100,52 @@ public final class ParquetRowReader implements RowReader {
   @Override
   public boolean hasNext() {
     while (index == rows.length) {
-      ColumnBatch batch = batches.next();
+      if (ended || closed) {
+        return false;
+      }
+      ColumnBatch batch = free == null ? batches.next() : takeDecoded();
       if (batch == null) {
+        ended = true;
         return false;
       }
       try {
         rows = batch.rows();
       } catch (DataFormatException e) {
         throw new DataFormatException(source + ": " + ParquetBatchReader.describe(e), e);
+      } finally {
+        if (free != null) {
+          // the rows hold their own values: the vectors can take the batch after next
+          free.add(batch);
+        }
       }
       index = 0;
     }
     return true;
+  }
+
+  private ColumnBatch takeDecoded() {
+    if (decoding == null) {
+      decoding = DECODER.submit(this::decode);
+    }
+    Object next;
+    try {
+      next = decoded.take();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DelphaException("interrupted while reading " + source, e);
+    }
+    if (next == END) {
+      return null;
+    }
+    if (next instanceof RuntimeException e) {
+      ended = true;
+      throw e;
+    }
+    if (next instanceof Error e) {
+      ended = true;
+      throw e;
+    }
+    return (ColumnBatch) next;
   }
 
   @Override
@@ -66,8 +160,30 @@ public final class ParquetRowReader implements RowReader {
 
   @Override
   public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     rows = new Row[0];
     index = 0;
+    if (decoding != null) {
+      // the decoding thread ends after the batch it is decoding, if any: wait, then close the file under it
+      free.add(END);
+      boolean interrupted = false;
+      while (true) {
+        try {
+          decoding.get();
+          break;
+        } catch (ExecutionException e) {
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
     batches.close();
   }
 
