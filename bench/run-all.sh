@@ -21,8 +21,8 @@ BENCHMARKS=(parquet sharing ingest apps totesys)
 OPTIONAL=(ring)
 
 bench_parquet() {
-  # 1M rows x 6 columns (long, string, decimal, timestamp, boolean, date), SNAPPY, DuckDB on one thread (and two for COPY), ours on one
-  # (the row writer encodes on a second),
+  # 1M rows x 6 columns (long, string, decimal, timestamp, boolean, date), SNAPPY, DuckDB on one thread (and two), ours on one
+  # (the row writer encodes and the row reader decodes on a second),
   # best of PARQUET_REPS runs; anchors: DuckDB COPY TO parquet and DuckDB's scan of our file
   java -Xmx3g -cp "$CP" io.delpha.sdk.bench.ParquetBenchmark "${PARQUET_ROWS:-1000000}" "${PARQUET_REPS:-5}"
 }
