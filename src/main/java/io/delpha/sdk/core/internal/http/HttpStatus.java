@@ -69,7 +69,8 @@ public final class HttpStatus {
    * @param message what to say, with the component's context
    * @param retryAfter the server's {@code Retry-After}, or {@code null}
    * @return the exception: 400/422 invalid input, 401 authentication, 403 access denied, 404 not found,
-   *     409/412 conflict, 429 rate limited, 5xx unavailable, anything else the root type
+   *     409/412 conflict, 429 rate limited, 5xx unavailable (both carrying {@code retryAfter}), anything else the
+   *     root type
    */
   public static DelphaException exceptionFor(int status, String message, java.time.Duration retryAfter) {
     return switch (status) {
@@ -79,7 +80,7 @@ public final class HttpStatus {
       case 404 -> new NotFoundException(message);
       case 409, 412 -> new ConflictException(message);
       case 429 -> new RateLimitedException(message, retryAfter, null);
-      default -> status >= 500 ? new ServiceUnavailableException(message) : new DelphaException(message);
+      default -> status >= 500 ? new ServiceUnavailableException(message, retryAfter, null) : new DelphaException(message);
     };
   }
 }
