@@ -65,6 +65,13 @@ public final class HttpCaller {
   public static final Predicate<RuntimeException> TRANSIENT =
       e -> e instanceof ServiceUnavailableException && !Thread.currentThread().isInterrupted();
 
+  /**
+   * Failures worth another attempt of a request that is not idempotent: the service answered 429 or 503 with a
+   * {@code Retry-After}, so it refused the request before acting on it.
+   */
+  public static final Predicate<RuntimeException> ASKED_TO_RETRY =
+      e -> TRANSIENT.test(e) && ((ServiceUnavailableException) e).retryAfter().isPresent();
+
   private static final int ERROR_BODY_LIMIT = 64 * 1024;
 
   private final HttpClient client;
@@ -122,6 +129,16 @@ public final class HttpCaller {
    */
   public HttpRequest.Builder request(URI uri) {
     return request(uri, requestTimeout);
+  }
+
+  /**
+   * @param uri where the request goes
+   * @return a request builder with the library's {@code User-Agent} and no timeout, for a body that takes as long
+   *     as it takes to send (the JDK counts sending the body in a request's timeout); the connect timeout still
+   *     applies
+   */
+  public HttpRequest.Builder upload(URI uri) {
+    return HttpRequest.newBuilder(uri).header("User-Agent", USER_AGENT);
   }
 
   /**
