@@ -19,7 +19,8 @@ public class ServiceUnavailableException extends DelphaException {
    * @param message what went wrong, for a human; never a secret
    */
   public ServiceUnavailableException(String message) {
-    this(message, null, null);
+    super(message);
+    this.retryAfter = null;
   }
 
   /**
@@ -27,7 +28,8 @@ public class ServiceUnavailableException extends DelphaException {
    * @param cause the underlying failure, may be {@code null}
    */
   public ServiceUnavailableException(String message, @Nullable Throwable cause) {
-    this(message, null, cause);
+    super(message, cause);
+    this.retryAfter = null;
   }
 
   /**

@@ -99,13 +99,26 @@ public final class HttpCaller {
    * @return a new client
    */
   public static HttpClient newClient(Duration connectTimeout, HttpClient.Redirect redirects, @Nullable SSLContext tls) {
+    return clientBuilder(connectTimeout, redirects, tls).build();
+  }
+
+  /**
+   * For a foreign SDK that takes the JDK client's builder as its transport (Azure's {@code JdkHttpClientBuilder}).
+   *
+   * @param connectTimeout the TCP (and TLS) connect timeout
+   * @param redirects whether redirects are followed
+   * @param tls the TLS context, {@code null} for the JDK's default trust
+   * @return the builder {@link #newClient} builds
+   */
+  public static HttpClient.Builder clientBuilder(Duration connectTimeout, HttpClient.Redirect redirects,
+      @Nullable SSLContext tls) {
     HttpClient.Builder b = HttpClient.newBuilder()
         .connectTimeout(Objects.requireNonNull(connectTimeout, "connectTimeout"))
         .followRedirects(Objects.requireNonNull(redirects, "redirects"));
     if (tls != null) {
       b.sslContext(tls);
     }
-    return b.build();
+    return b;
   }
 
   /** @return the client */
