@@ -176,10 +176,11 @@ public final class UploadClient {
         }
         return answer;
       });
+      String said = HttpCaller.withoutCredentials(r.request(), r.body());
       if (r.statusCode() == 422) {
-        rejected.add(new RejectedFile(name, json(r.body()).path("reason").asText()));
+        rejected.add(new RejectedFile(name, json(said).path("reason").asText()));
       } else if (r.statusCode() == 413 || r.statusCode() == 409) {
-        rejected.add(new RejectedFile(name, json(r.body()).path("message").asText()));
+        rejected.add(new RejectedFile(name, json(said).path("message").asText()));
       }
     }
     JsonNode done = call("POST commit", HttpCaller.ASKED_TO_RETRY, http.request(base.resolve("uploads/" + upload + "/commit"))
@@ -257,7 +258,7 @@ public final class UploadClient {
 
   private RuntimeException failure(HttpResponse<String> r) {
     int status = r.statusCode();
-    String body = r.body();
+    String body = HttpCaller.withoutCredentials(r.request(), r.body());
     String message;
     try {
       JsonNode error = JSON.readTree(body);

@@ -92,7 +92,7 @@ public final class RestHttp {
         .method(method, publisher)
         .build();
     HttpResponse<String> response = send(what, request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-    failOnError(what, response.statusCode(), response.body(), response.headers());
+    failOnError(what, response, response.body());
     String text = response.body();
     if (text == null || text.isBlank()) {
       return mapper.missingNode();
@@ -118,7 +118,7 @@ public final class RestHttp {
     HttpRequest request = request(session, path).header("Accept", accept).GET().build();
     HttpResponse<InputStream> response = send(what, request, HttpResponse.BodyHandlers.ofInputStream());
     if (response.statusCode() >= 300) {
-      failOnError(what, response.statusCode(), HttpCaller.drain(response.body()), response.headers());
+      failOnError(what, response, HttpCaller.drain(response.body()));
     }
     return response;
   }
@@ -155,10 +155,10 @@ public final class RestHttp {
     headers.firstValue("Sforce-Limit-Info").flatMap(RestHttp::parseLimitInfo).ifPresent(lastUsage::set);
   }
 
-  private void failOnError(String what, int status, String body, HttpHeaders headers) {
-    if (status >= 300) {
-      throw SalesforceErrors.fromResponse(what, status, body, HttpCaller.retryAfter(headers).orElse(null),
-          this::lastUsage);
+  private void failOnError(String what, HttpResponse<?> response, String body) {
+    if (response.statusCode() >= 300) {
+      throw SalesforceErrors.fromResponse(what, response.statusCode(), HttpCaller.withoutCredentials(response.request(), body),
+          HttpCaller.retryAfter(response.headers()).orElse(null), this::lastUsage);
     }
   }
 }

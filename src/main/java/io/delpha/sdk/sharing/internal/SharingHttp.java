@@ -153,7 +153,7 @@ public final class SharingHttp {
     if (status == 200) {
       return new Exchange(response.body(), response.headers());
     }
-    String errorBody = HttpCaller.drain(response.body());
+    String errorBody = HttpCaller.withoutCredentials(response.request(), HttpCaller.drain(response.body()));
     throw error(status, errorBody, method + " " + pathAndQuery, response.headers(), attempt);
   }
 

@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Base64;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
@@ -207,7 +208,39 @@ public final class HttpCaller {
    * @return the typed exception for its status ({@link HttpStatus#exceptionFor}), carrying its {@code Retry-After}
    */
   public static DelphaException failure(HttpResponse<?> response, String message) {
-    return failure(response.statusCode(), message, response.headers());
+    return failure(response.statusCode(), withoutCredentials(response.request(), message), response.headers());
+  }
+
+  /**
+   * What a server says is quoted in messages (its error codes tell the caller what to fix), but a hostile or
+   * careless server may echo the request's credentials: this blanks them.
+   *
+   * @param request the request that was answered
+   * @param text text the answer carries (an error body, a message built from it)
+   * @return the text without the request's {@code Authorization} credential, nor the password of its Basic
+   *     credentials
+   */
+  public static String withoutCredentials(HttpRequest request, String text) {
+    String result = text;
+    for (String value : request.headers().allValues("Authorization")) {
+      int space = value.indexOf(' ');
+      String credential = space < 0 ? value : value.substring(space + 1).trim();
+      if (value.regionMatches(true, 0, "Basic ", 0, 6)) {
+        try {
+          String decoded = new String(Base64.getDecoder().decode(credential), StandardCharsets.UTF_8);
+          int colon = decoded.indexOf(':');
+          if (colon >= 0 && colon < decoded.length() - 1) {
+            result = result.replace(decoded.substring(colon + 1), "***");
+          }
+        } catch (IllegalArgumentException notBase64) {
+          // nothing else to blank
+        }
+      }
+      if (!credential.isEmpty()) {
+        result = result.replace(credential, "***");
+      }
+    }
+    return result;
   }
 
   /**
