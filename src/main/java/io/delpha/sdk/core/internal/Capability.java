@@ -160,6 +160,15 @@ public enum Capability {
     return true;
   }
 
+  /**
+   * @param name a key of the versions the build filtered in, e.g. {@code delpha-data-sdk} (the library's own)
+   * @return that version, {@code unknown} when the class path holds an unfiltered copy
+   */
+  public static String version(String name) {
+    String v = VERSIONS.getProperty(name, "unknown");
+    return v.startsWith("${") ? "unknown" : v;
+  }
+
   private static Properties versions() {
     Properties p = new Properties();
     try (InputStream in = Capability.class.getResourceAsStream("capability-versions.properties")) {

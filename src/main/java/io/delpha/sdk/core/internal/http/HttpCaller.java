@@ -3,6 +3,7 @@ package io.delpha.sdk.core.internal.http;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.RateLimitedException;
 import io.delpha.sdk.core.ServiceUnavailableException;
+import io.delpha.sdk.core.internal.Capability;
 import io.delpha.sdk.core.internal.Retrier;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,7 +23,6 @@ import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.function.IntFunction;
 import java.util.function.Predicate;
 import javax.net.ssl.SSLContext;
@@ -54,7 +54,7 @@ import org.jspecify.annotations.Nullable;
 public final class HttpCaller {
 
   /** The {@code User-Agent} of every request the library sends: {@code delpha-data-sdk/<version>}. */
-  public static final String USER_AGENT = "delpha-data-sdk/" + version();
+  public static final String USER_AGENT = "delpha-data-sdk/" + Capability.version("delpha-data-sdk");
 
   /** The connect timeout of clients built without one. */
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
@@ -306,18 +306,5 @@ public final class HttpCaller {
 
   private static String hostOf(URI uri) {
     return uri.getPort() < 0 ? String.valueOf(uri.getHost()) : uri.getHost() + ":" + uri.getPort();
-  }
-
-  private static String version() {
-    Properties p = new Properties();
-    try (InputStream in = HttpCaller.class.getResourceAsStream("/io/delpha/sdk/core/internal/capability-versions.properties")) {
-      if (in != null) {
-        p.load(in);
-      }
-    } catch (IOException e) {
-      return "unknown";
-    }
-    String v = p.getProperty("delpha-data-sdk", "unknown");
-    return v.startsWith("${") ? "unknown" : v;
   }
 }
