@@ -39,12 +39,12 @@ import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueRespon
 public final class AwsSecretsManagerProvider implements SecretProvider, AutoCloseable {
 
   private final SecretsManagerClient client;
-  private final boolean ownsClient;
+  private final AwsClients.Owned<SecretsManagerClient> owned;
   private final String description;
 
-  private AwsSecretsManagerProvider(SecretsManagerClient client, boolean ownsClient, String description) {
-    this.client = client;
-    this.ownsClient = ownsClient;
+  private AwsSecretsManagerProvider(AwsClients.Owned<SecretsManagerClient> client, String description) {
+    this.client = client.client();
+    this.owned = client;
     this.description = description;
   }
 
@@ -97,9 +97,7 @@ public final class AwsSecretsManagerProvider implements SecretProvider, AutoClos
   /** Closes the client if this provider built it. */
   @Override
   public void close() {
-    if (ownsClient) {
-      client.close();
-    }
+    owned.close();
   }
 
   @Override
@@ -145,7 +143,7 @@ public final class AwsSecretsManagerProvider implements SecretProvider, AutoClos
       AwsClientSettings settings = aws;
       AwsClients.Owned<SecretsManagerClient> sm = AwsClients.givenOrBuilt(client,
           () -> AwsClients.configure(SecretsManagerClient.builder(), settings).build(), "Secrets Manager");
-      return new AwsSecretsManagerProvider(sm.client(), sm.owned(), sm.owned() ? settings.toString() : "caller's client");
+      return new AwsSecretsManagerProvider(sm, sm.owned() ? settings.toString() : "caller's client");
     }
   }
 }
