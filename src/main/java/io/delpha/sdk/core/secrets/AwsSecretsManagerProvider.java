@@ -12,9 +12,7 @@ import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.NotFoundException;
 import io.delpha.sdk.core.internal.aws.AwsClients;
 import io.delpha.sdk.core.ServiceUnavailableException;
-import io.delpha.sdk.core.secrets.internal.SecretJson;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -74,11 +72,6 @@ public final class AwsSecretsManagerProvider implements SecretProvider, AutoClos
       return response.secretBinary().asString(StandardCharsets.UTF_8);
     }
     throw new NotFoundException("secret '" + name + "' exists in Secrets Manager but holds no value");
-  }
-
-  @Override
-  public Map<String, String> json(String name) {
-    return SecretJson.flatten(secret(name), name);
   }
 
   private DelphaException translate(String name, RuntimeException e) {

@@ -30,14 +30,12 @@ import io.delpha.sdk.core.internal.http.HttpCaller;
 import io.delpha.sdk.core.internal.http.HttpStatus;
 import io.delpha.sdk.core.internal.http.TrustedCa;
 import io.delpha.sdk.core.secrets.internal.AzureUserAgent;
-import io.delpha.sdk.core.secrets.internal.SecretJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
@@ -108,11 +106,6 @@ public final class AzureKeyVaultProvider implements SecretProvider {
       throw new NotFoundException("secret '" + name + "' exists in Key Vault " + vaultUrl + " but holds no value");
     }
     return value;
-  }
-
-  @Override
-  public Map<String, String> json(String name) {
-    return SecretJson.flatten(secret(name), name);
   }
 
   private DelphaException translate(String name, RuntimeException e) {
