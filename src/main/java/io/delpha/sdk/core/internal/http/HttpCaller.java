@@ -127,11 +127,6 @@ public final class HttpCaller {
     return client;
   }
 
-  /** @return the service, as messages name it */
-  public String service() {
-    return service;
-  }
-
   /** @return the retrier */
   public Retrier retrier() {
     return retrier;
