@@ -5,6 +5,7 @@ import com.force.api.ApiConfig;
 import com.force.api.ApiSession;
 import com.force.api.ForceApi;
 import io.delpha.sdk.core.AuthenticationException;
+import io.delpha.sdk.core.RateLimitedException;
 import io.delpha.sdk.core.internal.Retrier;
 import io.delpha.sdk.core.internal.http.HttpCaller;
 import io.delpha.sdk.core.ServiceUnavailableException;
@@ -118,8 +119,13 @@ public final class RequestExecutor {
   }
 
   private static RuntimeException gaveUp(RuntimeException last, int attempts) {
-    return attempts == 1 ? last
-        : new ServiceUnavailableException(last.getMessage() + " (gave up after " + attempts + " attempts)", last.getCause());
+    if (attempts == 1) {
+      return last;
+    }
+    String message = last.getMessage() + " (gave up after " + attempts + " attempts)";
+    return last instanceof RateLimitedException limited
+        ? new RateLimitedException(message, limited.retryAfter().orElse(null), last.getCause())
+        : new ServiceUnavailableException(message, last.getCause());
   }
 
   /**

@@ -178,6 +178,7 @@ class HttpClientLayerTest {
       all.add(Arguments.of(c, 403, AccessDeniedException.class));
       all.add(Arguments.of(c, 404, NotFoundException.class));
       all.add(Arguments.of(c, 409, ConflictException.class));
+      all.add(Arguments.of(c, 429, RateLimitedException.class));
       all.add(Arguments.of(c, 500, ServiceUnavailableException.class));
       all.add(Arguments.of(c, 503, ServiceUnavailableException.class));
     });
@@ -231,6 +232,23 @@ class HttpClientLayerTest {
     assertThat(calls.get(1).getResponse().getStatus()).isEqualTo(200);
     long gapMillis = calls.get(1).getRequest().getLoggedDate().getTime() - calls.get(0).getRequest().getLoggedDate().getTime();
     assertThat(gapMillis).as("pause between the throttled request and the next").isGreaterThanOrEqualTo(1000);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("clients")
+  @DisplayName("a 429 that keeps asking to retry is a RateLimitedException with the server's Retry-After once the "
+      + "retries run out")
+  void throttledToTheEnd(Client client) {
+    wm.resetAll();
+    wm.stubFor(get(urlPathEqualTo(client.path())).willReturn(aResponse().withStatus(429).withHeader("Retry-After", "0")
+        .withHeader("Content-Type", "application/json").withBody(client.errorBody().of(429, ""))));
+
+    Throwable thrown = catchThrowable(client.call()::get);
+
+    assertThat(thrown).isInstanceOfSatisfying(RateLimitedException.class, e ->
+        assertThat(e.retryAfter()).contains(Duration.ZERO));
+    assertThat(wm.getAllServeEvents()).filteredOn(e -> e.getRequest().getUrl().startsWith(client.path()))
+        .hasSizeGreaterThan(1);
   }
 
   @ParameterizedTest(name = "{0}")
