@@ -101,8 +101,8 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
 
   private final AppflowClient appflow;
   private final S3Client s3;
-  private final boolean ownsAppflow;
-  private final boolean ownsS3;
+  private final AwsClients.Owned<AppflowClient> ownedAppflow;
+  private final AwsClients.Owned<S3Client> ownedS3;
   private final AWSConfig config;
   private final FlowType flowType;
   private final Retrier polls;
@@ -115,13 +115,13 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
         }
       });
 
-  private AWSManager(AWSConfig config, AppflowClient appflow, boolean ownsAppflow, S3Client s3, boolean ownsS3,
+  private AWSManager(AWSConfig config, AwsClients.Owned<AppflowClient> appflow, AwsClients.Owned<S3Client> s3,
       Retrier polls) {
     this.config = config;
-    this.appflow = appflow;
-    this.s3 = s3;
-    this.ownsAppflow = ownsAppflow;
-    this.ownsS3 = ownsS3;
+    this.appflow = appflow.client();
+    this.s3 = s3.client();
+    this.ownedAppflow = appflow;
+    this.ownedS3 = s3;
     this.flowType = config.flowType();
     this.polls = polls;
     this.recordsPageSize = config.recordsPageSize();
@@ -641,11 +641,10 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
 
   @Override
   public void close() {
-    if (ownsAppflow) {
-      appflow.close();
-    }
-    if (ownsS3) {
-      s3.close();
+    try {
+      ownedAppflow.close();
+    } finally {
+      ownedS3.close();
     }
   }
 
@@ -792,8 +791,7 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
         appflow.close();
         throw e;
       }
-      return new AWSManager(config, appflow.client(), appflow.owned(), s3.client(), s3.owned(),
-          new Retrier(pollBackoff, clock, sleeper));
+      return new AWSManager(config, appflow, s3, new Retrier(pollBackoff, clock, sleeper));
     }
   }
 }

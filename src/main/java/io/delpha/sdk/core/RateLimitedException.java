@@ -1,7 +1,6 @@
 package io.delpha.sdk.core;
 
 import java.time.Duration;
-import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -11,8 +10,6 @@ import org.jspecify.annotations.Nullable;
 public class RateLimitedException extends ServiceUnavailableException {
 
   private static final long serialVersionUID = 1L;
-
-  private final Duration retryAfter;
 
   /**
    * @param message what went wrong, including the usage figures the service reported
@@ -27,14 +24,6 @@ public class RateLimitedException extends ServiceUnavailableException {
    * @param cause the underlying failure, may be {@code null}
    */
   public RateLimitedException(String message, @Nullable Duration retryAfter, @Nullable Throwable cause) {
-    super(message, cause);
-    this.retryAfter = retryAfter;
-  }
-
-  /**
-   * @return how long the service asked callers to wait, when it said so
-   */
-  public Optional<Duration> retryAfter() {
-    return Optional.ofNullable(retryAfter);
+    super(message, retryAfter, cause);
   }
 }

@@ -13,7 +13,9 @@ import io.delpha.sdk.ingest.FetchReport.StagedFile;
 import io.delpha.sdk.ingest.internal.FileChecks;
 import java.io.IOException;
 import java.net.URI;
-import io.delpha.sdk.core.internal.http.HttpStatus;
+import io.delpha.sdk.core.RetryPolicy;
+import io.delpha.sdk.core.internal.Retrier;
+import io.delpha.sdk.core.internal.http.HttpCaller;
 import io.delpha.sdk.core.internal.http.TrustedCa;
 import java.net.http.HttpClient;
 import javax.net.ssl.SSLContext;
@@ -33,6 +35,7 @@ import java.util.Objects;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
+import java.util.function.Predicate;
 
 /**
  * The client side of {@link UploadServer}, for customers on other machines: the seed's
@@ -49,16 +52,15 @@ public final class UploadClient {
   private static final ObjectMapper JSON = JsonSupport.MAPPER;
   private static final Logger LOG = LoggerFactory.getLogger(UploadClient.class);
 
+  private static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(2);
+
   private final URI base;
-  private final HttpClient http;
+  private final HttpCaller http;
 
   private UploadClient(URI base, SSLContext tls) {
     this.base = base;
-    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
-    if (tls != null) {
-      b.sslContext(tls);
-    }
-    this.http = b.build();
+    this.http = new HttpCaller(HttpCaller.newClient(HttpCaller.DEFAULT_CONNECT_TIMEOUT, HttpClient.Redirect.NEVER, tls),
+        "the upload server", REQUEST_TIMEOUT, Retrier.of(RetryPolicy.defaults()));
   }
 
   /**
@@ -134,16 +136,16 @@ public final class UploadClient {
 
   private FetchReport send(String customerId, String password, Path clientInputDir, ProgressListener progress) {
     String auth = "Basic " + Base64.getEncoder().encodeToString((customerId + ":" + password).getBytes(StandardCharsets.UTF_8));
-    IngestionConstraints constraints = IngestionConstraints.fromJson(call(HttpRequest.newBuilder(base.resolve("constraints"))
-        .header("Authorization", auth).GET(), 200).toString());
+    IngestionConstraints constraints = IngestionConstraints.fromJson(call("GET constraints", HttpCaller.TRANSIENT,
+        http.request(base.resolve("constraints")).header("Authorization", auth).GET().build(), 200).toString());
     FileChecks.Selection selection = FileChecks.select(clientInputDir, constraints);
     List<RejectedFile> rejected = selection.rejected();
     List<Path> passing = selection.passing();
     if (passing.isEmpty()) {
       return new FetchReport(customerId, List.of(), rejected);
     }
-    String upload = call(HttpRequest.newBuilder(base.resolve("uploads")).header("Authorization", auth)
-        .POST(HttpRequest.BodyPublishers.noBody()), 201).get("upload").asText();
+    String upload = call("POST uploads", HttpCaller.ASKED_TO_RETRY, http.request(base.resolve("uploads"))
+        .header("Authorization", auth).POST(HttpRequest.BodyPublishers.noBody()).build(), 201).get("upload").asText();
     long total = 0;
     for (Path f : passing) {
       total += sizeOf(f);
@@ -153,27 +155,36 @@ public final class UploadClient {
     long totalBytes = total;
     for (Path f : passing) {
       String name = f.getFileName().toString();
-      try {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("uploads/" + upload + "/files/" + name))
-            .header("Authorization", auth).PUT(counting(HttpRequest.BodyPublishers.ofFile(f), n -> progress.onProgress(
-                new ProgressListener.Progress("upload", sent.addAndGet(n), totalBytes, "bytes")))).build(),
-            HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 422) {
-          rejected.add(new RejectedFile(name, JSON.readTree(r.body()).path("reason").asText()));
-        } else if (r.statusCode() == 413 || r.statusCode() == 409) {
-          rejected.add(new RejectedFile(name, JSON.readTree(r.body()).path("message").asText()));
-        } else if (r.statusCode() != 200) {
-          throw failure(r.statusCode(), r.body());
+      AtomicLong fileSent = new AtomicLong();
+      // a PUT replaces the file, so it is tried again; the bytes of a failed attempt are taken back from the progress
+      HttpResponse<String> r = http.retrying("PUT " + name, HttpCaller.TRANSIENT, attempt -> {
+        sent.addAndGet(-fileSent.getAndSet(0));
+        HttpRequest put;
+        try {
+          put = http.upload(base.resolve("uploads/" + upload + "/files/" + name)).header("Authorization", auth)
+              .PUT(counting(HttpRequest.BodyPublishers.ofFile(f), n -> {
+                fileSent.addAndGet(n);
+                progress.onProgress(new ProgressListener.Progress("upload", sent.addAndGet(n), totalBytes, "bytes"));
+              })).build();
+        } catch (IOException e) {
+          throw new DataFormatException("cannot read " + name + " to send it: " + e.getMessage(), e);
         }
-      } catch (IOException e) {
-        throw new ServiceUnavailableException("cannot send " + name + " to " + base + ": " + e.getMessage(), e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new ServiceUnavailableException("interrupted while sending " + name, e);
+        HttpResponse<String> answer = http.send("send " + name, put, HttpResponse.BodyHandlers.ofString());
+        int status = answer.statusCode();
+        if (status != 200 && status != 422 && status != 413 && status != 409) {
+          throw failure(answer);
+        }
+        return answer;
+      });
+      String said = HttpCaller.withoutCredentials(r.request(), r.body());
+      if (r.statusCode() == 422) {
+        rejected.add(new RejectedFile(name, json(said).path("reason").asText()));
+      } else if (r.statusCode() == 413 || r.statusCode() == 409) {
+        rejected.add(new RejectedFile(name, json(said).path("message").asText()));
       }
     }
-    JsonNode done = call(HttpRequest.newBuilder(base.resolve("uploads/" + upload + "/commit"))
-        .header("Authorization", auth).POST(HttpRequest.BodyPublishers.noBody()), 200);
+    JsonNode done = call("POST commit", HttpCaller.ASKED_TO_RETRY, http.request(base.resolve("uploads/" + upload + "/commit"))
+        .header("Authorization", auth).POST(HttpRequest.BodyPublishers.noBody()).build(), 200);
     List<StagedFile> accepted = new ArrayList<>();
     done.path("accepted").forEach(n -> accepted.add(new StagedFile(n.path("name").asText(), n.path("key").asText(),
         n.path("size").asLong())));
@@ -226,22 +237,28 @@ public final class UploadClient {
     };
   }
 
-  private JsonNode call(HttpRequest.Builder request, int expected) {
-    try {
-      HttpResponse<String> r = http.send(request.timeout(Duration.ofMinutes(2)).build(), HttpResponse.BodyHandlers.ofString());
-      if (r.statusCode() != expected) {
-        throw failure(r.statusCode(), r.body());
+  private JsonNode call(String what, Predicate<RuntimeException> retryable, HttpRequest request, int expected) {
+    HttpResponse<String> r = http.retrying(what, retryable, attempt -> {
+      HttpResponse<String> answer = http.send(what, request, HttpResponse.BodyHandlers.ofString());
+      if (answer.statusCode() != expected) {
+        throw failure(answer);
       }
-      return JSON.readTree(r.body());
+      return answer;
+    });
+    return json(r.body());
+  }
+
+  private static JsonNode json(String body) {
+    try {
+      return JSON.readTree(body);
     } catch (IOException e) {
-      throw new ServiceUnavailableException("cannot reach the upload server " + base + ": " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ServiceUnavailableException("interrupted while calling " + base, e);
+      throw new DataFormatException("the upload server answered something that is not JSON", e);
     }
   }
 
-  private RuntimeException failure(int status, String body) {
+  private RuntimeException failure(HttpResponse<String> r) {
+    int status = r.statusCode();
+    String body = HttpCaller.withoutCredentials(r.request(), r.body());
     String message;
     try {
       JsonNode error = JSON.readTree(body);
@@ -255,6 +272,6 @@ public final class UploadClient {
     if (status == 400 || status == 422) {
       return new DataFormatException("upload server " + base + ": " + message);
     }
-    return HttpStatus.exceptionFor(status, "upload server " + base + " answered " + status + ": " + message, null);
+    return HttpCaller.failure(r, "upload server " + base + " answered " + status + ": " + message);
   }
 }

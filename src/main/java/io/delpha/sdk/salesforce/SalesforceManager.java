@@ -13,6 +13,7 @@ import io.delpha.sdk.core.Secret;
 import io.delpha.sdk.core.internal.Capability;
 import io.delpha.sdk.core.internal.Pause;
 import io.delpha.sdk.core.internal.Retrier;
+import io.delpha.sdk.core.internal.http.HttpCaller;
 import io.delpha.sdk.core.secrets.SecretProvider;
 import io.delpha.sdk.salesforce.internal.Authenticator;
 import io.delpha.sdk.salesforce.internal.BulkQuery;
@@ -77,12 +78,12 @@ public final class SalesforceManager implements SalesforceClient {
   private final SObjectCollections collections;
   private volatile boolean closed;
 
-  private SalesforceManager(SalesforceConfig config, Authenticator authenticator, HttpClient client,
+  private SalesforceManager(SalesforceConfig config, Authenticator authenticator, HttpCaller caller,
       ObjectMapper mapper, Clock clock, Pause.Sleeper sleeper) {
     this.config = config;
     this.mapper = mapper;
-    this.http = new RestHttp(client, mapper, config.apiVersion(), config.requestTimeout());
-    this.executor = new RequestExecutor(authenticator, new Retrier(config.retryPolicy(), clock, sleeper), http,
+    this.http = new RestHttp(caller, mapper, config.apiVersion());
+    this.executor = new RequestExecutor(authenticator, caller.retrier(), http,
         mapper, config.apiVersion(), config.requestTimeout());
     this.bulk = new BulkQuery(executor, http, new Retrier(config.bulkPolling(), clock, sleeper),
         config.bulkTimeout(), config.bulkPageSize());
@@ -603,10 +604,8 @@ public final class SalesforceManager implements SalesforceClient {
         throw new InvalidInputException("bulkPageSize and timeouts must be positive");
       }
       ObjectMapper mapper = Json.newMapper();
-      HttpClient client = HttpClient.newBuilder()
-          .connectTimeout(requestTimeout)
-          .followRedirects(HttpClient.Redirect.NORMAL)
-          .build();
+      HttpCaller client = new HttpCaller(HttpCaller.newClient(requestTimeout, HttpClient.Redirect.NORMAL, null),
+          "Salesforce", requestTimeout, new Retrier(retryPolicy, clock, sleeper));
       Authenticator authenticator;
       if (privateKeyPem != null) {
         require(clientId, "clientId (the connected app's consumer key)");
@@ -615,7 +614,7 @@ public final class SalesforceManager implements SalesforceClient {
             : url.contains("test.salesforce.com") || url.contains(".sandbox.") ? "https://test.salesforce.com"
             : "https://login.salesforce.com";
         authenticator = new JwtBearerAuthenticator(client, mapper, url, audience, clientId, username,
-            privateKeyPem, requestTimeout, clock);
+            privateKeyPem, clock);
         jwtAudience = audience;
       } else if (secretProvider != null) {
         require(secretName, "the credentials secret's name");

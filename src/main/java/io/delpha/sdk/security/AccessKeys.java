@@ -4,6 +4,7 @@ import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import io.delpha.sdk.cassandra.internal.CqlNames;
 import io.delpha.sdk.cassandra.CassandraKeyspaces;
 import io.delpha.sdk.cassandra.CqlExecutor;
 import io.delpha.sdk.core.AccessDeniedException;
@@ -97,6 +98,8 @@ public final class AccessKeys implements AutoCloseable {
   /** The same, with the consistency decisions of {@link QuorumExecutor} for the key store's tables. */
   private final CqlExecutor cass;
   private final String keyspace;
+  /** {@link #keyspace} as CQL text ({@link CqlNames}). */
+  private final String keyspaceCql;
   private final Clock clock;
   private final Duration recheckInterval;
   private final FailureThrottle throttle;
@@ -116,6 +119,7 @@ public final class AccessKeys implements AutoCloseable {
     this.host = b.cass;
     this.cass = new QuorumExecutor(b.cass); // the key store's statements: LOCAL_QUORUM, LOCAL_SERIAL for LWTs
     this.keyspace = b.keyspace;
+    this.keyspaceCql = CqlNames.quote(b.keyspace);
     this.clock = b.clock;
     this.recheckInterval = b.recheckInterval;
     this.reservedKeyspaces = b.reservedKeyspaces;
@@ -268,7 +272,7 @@ public final class AccessKeys implements AutoCloseable {
    */
   public List<KeyInfo> listKeys() {
     List<KeyInfo> out = new ArrayList<>();
-    for (Row r : cass.execute("SELECT key_id, organisation, role, created_at, expires_at, revoked_at FROM " + keyspace
+    for (Row r : cass.execute("SELECT key_id, organisation, role, created_at, expires_at, revoked_at FROM " + keyspaceCql
         + ".access_keys")) {
       out.add(new KeyInfo(r.getString("key_id"), r.getString("organisation"), KeyRole.valueOf(r.getString("role")),
           r.getInstant("created_at"), r.getInstant("expires_at"), r.getInstant("revoked_at")));
@@ -324,7 +328,7 @@ public final class AccessKeys implements AutoCloseable {
     if (!KeyCodec.isKeyId(keyId)) {
       throw new InvalidInputException("not a key id (20 lower-case hex digits): " + keyId);
     }
-    Row row = cass.execute("SELECT organisation, role, revoked_at FROM " + keyspace + ".access_keys WHERE key_id = ?",
+    Row row = cass.execute("SELECT organisation, role, revoked_at FROM " + keyspaceCql + ".access_keys WHERE key_id = ?",
         keyId).one();
     if (row == null) {
       throw new NotFoundException("no access key has the id " + keyId);
@@ -338,7 +342,7 @@ public final class AccessKeys implements AutoCloseable {
       droppedRoles.add(keyId);
     }
     if (KeyRole.ADMIN.name().equals(row.getString("role"))) {
-      cass.execute("DELETE FROM " + keyspace + ".admin_slot WHERE slot = ? IF key_id = ?", ADMIN_SLOT, keyId);
+      cass.execute("DELETE FROM " + keyspaceCql + ".admin_slot WHERE slot = ? IF key_id = ?", ADMIN_SLOT, keyId);
     }
     audit.record(keyId, row.getString("organisation"), "REVOKE", AuditLog.GRANTED, "key revoked");
     LOG.info("revoked key {}", keyId);
@@ -361,7 +365,7 @@ public final class AccessKeys implements AutoCloseable {
     }
     Instant now = clock.instant();
     List<String> dead = new ArrayList<>();
-    for (Row r : cass.execute("SELECT key_id, role, expires_at, revoked_at FROM " + keyspace + ".access_keys")) {
+    for (Row r : cass.execute("SELECT key_id, role, expires_at, revoked_at FROM " + keyspaceCql + ".access_keys")) {
       Instant expiresAt = r.getInstant("expires_at");
       boolean expired = expiresAt != null && !now.isBefore(expiresAt);
       if ((expired || r.getInstant("revoked_at") != null) && KeyRole.ORG.name().equals(r.getString("role"))
@@ -395,7 +399,7 @@ public final class AccessKeys implements AutoCloseable {
     }
     Instant now = clock.instant();
     int n = 0;
-    for (Row r : cass.execute("SELECT key_id, role, expires_at, revoked_at FROM " + keyspace + ".access_keys")) {
+    for (Row r : cass.execute("SELECT key_id, role, expires_at, revoked_at FROM " + keyspaceCql + ".access_keys")) {
       Instant expiresAt = r.getInstant("expires_at");
       if (KeyRole.ORG.name().equals(r.getString("role")) && r.getInstant("revoked_at") == null
           && (expiresAt == null || now.isBefore(expiresAt))) {
@@ -473,7 +477,7 @@ public final class AccessKeys implements AutoCloseable {
     String org = organisation(organisation);
     String ks = keyspaceName(keyspaceName);
     Instant now = clock.instant();
-    ResultSet owner = cass.execute("INSERT INTO " + keyspace + ".keyspace_owners (keyspace_name, organisation, "
+    ResultSet owner = cass.execute("INSERT INTO " + keyspaceCql + ".keyspace_owners (keyspace_name, organisation, "
         + "assigned_at) VALUES (?, ?, ?) IF NOT EXISTS", ks, org, now);
     if (!owner.wasApplied()) {
       String current = owner.one().getString("organisation");
@@ -482,12 +486,12 @@ public final class AccessKeys implements AutoCloseable {
             + "; unassign it there first");
       }
     }
-    cass.execute("INSERT INTO " + keyspace + ".org_keyspaces (organisation, keyspace_name, assigned_at) "
+    cass.execute("INSERT INTO " + keyspaceCql + ".org_keyspaces (organisation, keyspace_name, assigned_at) "
         + "VALUES (?, ?, ?)", org, ks, now);
     String after = ownerOf(ks, true);
     if (!org.equals(after)) {
       // an unassignment (and perhaps another organisation's assignment) came in between: ours is undone
-      cass.execute("DELETE FROM " + keyspace + ".org_keyspaces WHERE organisation = ? AND keyspace_name = ?", org, ks);
+      cass.execute("DELETE FROM " + keyspaceCql + ".org_keyspaces WHERE organisation = ? AND keyspace_name = ?", org, ks);
       if (after != null) {
         throw new ConflictException("keyspace " + ks + " was taken by organisation " + after + " while it was "
             + "being assigned to " + org);
@@ -512,8 +516,8 @@ public final class AccessKeys implements AutoCloseable {
   public void unassignKeyspace(String organisation, String keyspaceName) {
     String org = organisation(organisation);
     String ks = keyspaceName(keyspaceName);
-    cass.execute("DELETE FROM " + keyspace + ".keyspace_owners WHERE keyspace_name = ? IF organisation = ?", ks, org);
-    cass.execute("DELETE FROM " + keyspace + ".org_keyspaces WHERE organisation = ? AND keyspace_name = ?", org, ks);
+    cass.execute("DELETE FROM " + keyspaceCql + ".keyspace_owners WHERE keyspace_name = ? IF organisation = ?", ks, org);
+    cass.execute("DELETE FROM " + keyspaceCql + ".org_keyspaces WHERE organisation = ? AND keyspace_name = ?", org, ks);
     if (roles != null && !org.equals(ownerOf(ks, false))) {
       roles.revoke(org, ks);
     }
@@ -531,14 +535,14 @@ public final class AccessKeys implements AutoCloseable {
   public List<String> keyspacesOf(String organisation) {
     String org = organisation(organisation);
     List<String> listed = new ArrayList<>();
-    for (Row r : cass.execute("SELECT keyspace_name FROM " + keyspace + ".org_keyspaces WHERE organisation = ?", org)) {
+    for (Row r : cass.execute("SELECT keyspace_name FROM " + keyspaceCql + ".org_keyspaces WHERE organisation = ?", org)) {
       listed.add(r.getString("keyspace_name"));
     }
     if (listed.isEmpty()) {
       return List.of();
     }
     Set<String> owned = new HashSet<>();
-    for (Row r : cass.execute("SELECT keyspace_name, organisation FROM " + keyspace + ".keyspace_owners "
+    for (Row r : cass.execute("SELECT keyspace_name, organisation FROM " + keyspaceCql + ".keyspace_owners "
         + "WHERE keyspace_name IN ?", listed)) {
       if (org.equals(r.getString("organisation"))) {
         owned.add(r.getString("keyspace_name"));
@@ -549,7 +553,7 @@ public final class AccessKeys implements AutoCloseable {
       if (owned.contains(ks)) {
         names.add(ks);
       } else {
-        cass.execute("DELETE FROM " + keyspace + ".org_keyspaces WHERE organisation = ? AND keyspace_name = ?", org,
+        cass.execute("DELETE FROM " + keyspaceCql + ".org_keyspaces WHERE organisation = ? AND keyspace_name = ?", org,
             ks);
       }
     }
@@ -558,7 +562,7 @@ public final class AccessKeys implements AutoCloseable {
 
   /** The owner row's organisation, read linearizably ({@code LOCAL_SERIAL}) when asked, else at quorum. */
   private String ownerOf(String ks, boolean serial) {
-    SimpleStatement read = SimpleStatement.newInstance("SELECT organisation FROM " + keyspace
+    SimpleStatement read = SimpleStatement.newInstance("SELECT organisation FROM " + keyspaceCql
         + ".keyspace_owners WHERE keyspace_name = ?", ks);
     Row row = cass.execute(serial ? read.setConsistencyLevel(DefaultConsistencyLevel.LOCAL_SERIAL) : read).one();
     return row == null ? null : row.getString("organisation");
@@ -633,7 +637,7 @@ public final class AccessKeys implements AutoCloseable {
     }
     // every well-formed key costs one lookup and one hash comparison, and its refusal is audited off the calling
     // thread: neither answers nor timings tell a known id from an unknown one, or a throttled id from another
-    Row row = cass.execute("SELECT organisation, role, secret_hash, expires_at, revoked_at FROM " + keyspace
+    Row row = cass.execute("SELECT organisation, role, secret_hash, expires_at, revoked_at FROM " + keyspaceCql
         + ".access_keys WHERE key_id = ?", id).one();
     byte[] candidate = KeyCodec.hash(id, parsed.secret());
     if (throttle.isThrottled(id, now)) {
@@ -692,20 +696,20 @@ public final class AccessKeys implements AutoCloseable {
   }
 
   private void insertKey(KeyCodec.NewKey k, String org, KeyRole role, Instant now, Instant expiresAt) {
-    cass.execute("INSERT INTO " + keyspace + ".access_keys (key_id, organisation, role, secret_hash, hash_scheme, "
+    cass.execute("INSERT INTO " + keyspaceCql + ".access_keys (key_id, organisation, role, secret_hash, hash_scheme, "
         + "created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)", k.id(), org, role.name(),
         ByteBuffer.wrap(KeyCodec.hash(k.id(), k.secret())), KeyCodec.HASH_SCHEME, now, expiresAt);
   }
 
   private void markRevoked(String keyId, Instant now) {
-    cass.execute("UPDATE " + keyspace + ".access_keys SET revoked_at = ? WHERE key_id = ?", now, keyId);
+    cass.execute("UPDATE " + keyspaceCql + ".access_keys SET revoked_at = ? WHERE key_id = ?", now, keyId);
   }
 
   /** Claims the empty admin slot (or one held by a dead key) for a key; returns the slot's holder after. */
   private String claimAdminSlot(String keyId, Instant now) {
     ResultSet rs;
     try {
-      rs = cass.execute("INSERT INTO " + keyspace + ".admin_slot (slot, key_id, changed_at) VALUES (?, ?, ?) "
+      rs = cass.execute("INSERT INTO " + keyspaceCql + ".admin_slot (slot, key_id, changed_at) VALUES (?, ?, ?) "
           + "IF NOT EXISTS", ADMIN_SLOT, keyId, now);
     } catch (ServiceUnavailableException e) {
       return holderAfterUnknownOutcome(e);
@@ -723,7 +727,7 @@ public final class AccessKeys implements AutoCloseable {
 
   private boolean casAdminSlot(String from, String to, Instant now) {
     try {
-      return cass.execute("UPDATE " + keyspace + ".admin_slot SET key_id = ?, changed_at = ? WHERE slot = ? "
+      return cass.execute("UPDATE " + keyspaceCql + ".admin_slot SET key_id = ?, changed_at = ? WHERE slot = ? "
           + "IF key_id = ?", to, now, ADMIN_SLOT, from).wasApplied();
     } catch (ServiceUnavailableException e) {
       return to.equals(holderAfterUnknownOutcome(e));
@@ -741,14 +745,14 @@ public final class AccessKeys implements AutoCloseable {
   }
 
   private boolean isLive(String keyId) {
-    Row row = cass.execute("SELECT revoked_at, expires_at FROM " + keyspace + ".access_keys WHERE key_id = ?",
+    Row row = cass.execute("SELECT revoked_at, expires_at FROM " + keyspaceCql + ".access_keys WHERE key_id = ?",
         keyId).one();
     return row != null && row.getInstant("revoked_at") == null
         && (row.getInstant("expires_at") == null || clock.instant().isBefore(row.getInstant("expires_at")));
   }
 
   private String readAdminSlot() {
-    Row row = cass.execute(SimpleStatement.newInstance("SELECT key_id FROM " + keyspace + ".admin_slot WHERE slot = ?",
+    Row row = cass.execute(SimpleStatement.newInstance("SELECT key_id FROM " + keyspaceCql + ".admin_slot WHERE slot = ?",
         ADMIN_SLOT).setConsistencyLevel(DefaultConsistencyLevel.LOCAL_SERIAL)).one();
     return row == null ? null : row.getString("key_id");
   }
@@ -791,7 +795,7 @@ public final class AccessKeys implements AutoCloseable {
 
     @Override
     public Optional<Set<String>> recheck(KeyPrincipal p) {
-      Row row = cass.execute("SELECT revoked_at, expires_at FROM " + keyspace + ".access_keys WHERE key_id = ?",
+      Row row = cass.execute("SELECT revoked_at, expires_at FROM " + keyspaceCql + ".access_keys WHERE key_id = ?",
           p.keyId()).one();
       Instant now = clock.instant();
       String problem = null;
@@ -1050,7 +1054,7 @@ public final class AccessKeys implements AutoCloseable {
      * @throws ServiceUnavailableException when Cassandra cannot be reached
      */
     public AccessKeys build() {
-      String ks = keyspace;
+      String ks = CqlNames.quote(keyspace);
       String map = replication != null ? replication : CassandraKeyspaces.survivingReplication(cass);
       cass.execute("CREATE KEYSPACE IF NOT EXISTS " + ks + " WITH replication = " + map);
       cass.execute("CREATE TABLE IF NOT EXISTS " + ks + ".access_keys (key_id text PRIMARY KEY, organisation text, "

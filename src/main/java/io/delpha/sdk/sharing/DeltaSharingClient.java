@@ -4,6 +4,7 @@ import io.delpha.sdk.core.internal.Capability;
 import io.delpha.sdk.core.internal.JsonSupport;
 import io.delpha.sdk.core.internal.Pause;
 import io.delpha.sdk.core.internal.Retrier;
+import io.delpha.sdk.core.internal.http.HttpCaller;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -69,7 +70,6 @@ import java.util.Objects;
 public final class DeltaSharingClient implements AutoCloseable {
 
   private static final ObjectMapper JSON = JsonSupport.MAPPER;
-  private static final String USER_AGENT = "delpha-data-sdk-delta-sharing/0.1";
 
   private final URI endpoint;
   private final SharingHttp http;
@@ -77,11 +77,10 @@ public final class DeltaSharingClient implements AutoCloseable {
   private final int parallelism;
   private final Integer pageSize;
 
-  private DeltaSharingClient(Builder b, BearerTokens tokens, HttpClient sharingHttp, HttpClient storageHttp) {
+  private DeltaSharingClient(Builder b, BearerTokens tokens, HttpCaller sharingHttp, HttpCaller storageHttp) {
     this.endpoint = b.endpoint;
-    Retrier retries = new Retrier(b.retry, b.clock, b.sleeper);
-    this.http = new SharingHttp(sharingHttp, b.endpoint, tokens, retries, b.requestTimeout, USER_AGENT);
-    this.downloader = new FileDownloader(storageHttp, retries, b.requestTimeout, b.urlExpiryMargin, b.clock);
+    this.http = new SharingHttp(sharingHttp, b.endpoint, tokens);
+    this.downloader = new FileDownloader(storageHttp, b.urlExpiryMargin, b.clock);
     this.parallelism = b.parallelism;
     this.pageSize = b.pageSize;
   }
@@ -562,10 +561,11 @@ public final class DeltaSharingClient implements AutoCloseable {
           || endpoint.getHost() == null) {
         throw new InvalidInputException("the Delta Sharing endpoint must be an absolute http(s) URL: " + endpoint);
       }
-      HttpClient sharing = HttpClient.newBuilder().connectTimeout(connectTimeout)
-          .followRedirects(HttpClient.Redirect.NEVER).build();
-      HttpClient storage = HttpClient.newBuilder().connectTimeout(connectTimeout)
-          .followRedirects(HttpClient.Redirect.NORMAL).build();
+      Retrier retries = new Retrier(retry, clock, sleeper);
+      HttpCaller sharing = new HttpCaller(HttpCaller.newClient(connectTimeout, HttpClient.Redirect.NEVER, null),
+          "the Delta Sharing server", requestTimeout, retries);
+      HttpCaller storage = new HttpCaller(HttpCaller.newClient(connectTimeout, HttpClient.Redirect.NORMAL, null),
+          "the table's storage", requestTimeout, retries);
       BearerTokens tokens;
       if (bearerToken != null) {
         tokens = BearerTokens.fixed(bearerToken, expirationTime, clock);

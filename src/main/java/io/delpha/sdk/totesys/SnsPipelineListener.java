@@ -41,13 +41,13 @@ public final class SnsPipelineListener implements PipelineListener, AutoCloseabl
   private static final int MAX_SUBJECT = 100;
 
   private final SnsClient sns;
-  private final boolean ownsClient;
+  private final AwsClients.Owned<SnsClient> owned;
   private final String topicArn;
   private final boolean notifyOnSuccess;
 
-  private SnsPipelineListener(SnsClient sns, boolean ownsClient, String topicArn, boolean notifyOnSuccess) {
-    this.sns = sns;
-    this.ownsClient = ownsClient;
+  private SnsPipelineListener(AwsClients.Owned<SnsClient> sns, String topicArn, boolean notifyOnSuccess) {
+    this.sns = sns.client();
+    this.owned = sns;
     this.topicArn = topicArn;
     this.notifyOnSuccess = notifyOnSuccess;
   }
@@ -101,9 +101,7 @@ public final class SnsPipelineListener implements PipelineListener, AutoCloseabl
 
   @Override
   public void close() {
-    if (ownsClient) {
-      sns.close();
-    }
+    owned.close();
   }
 
   @Override
@@ -170,7 +168,7 @@ public final class SnsPipelineListener implements PipelineListener, AutoCloseabl
       }
       AwsClients.Owned<SnsClient> sns = AwsClients.givenOrBuilt(client,
           () -> AwsClients.configure(SnsClient.builder(), aws).build(), "SNS");
-      return new SnsPipelineListener(sns.client(), sns.owned(), topicArn, notifyOnSuccess);
+      return new SnsPipelineListener(sns, topicArn, notifyOnSuccess);
     }
   }
 }

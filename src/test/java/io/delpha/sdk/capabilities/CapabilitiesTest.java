@@ -70,8 +70,7 @@ class CapabilitiesTest {
         "MISSING SnsPipelineListener aws-sns [software.amazon.awssdk:sns:2.40.2]",
         "MISSING AWSManager aws-appflow [software.amazon.awssdk:appflow:2.40.2]",
         "MISSING TotesysPipeline postgresql [org.postgresql:postgresql:42.7.8]",
-        "MISSING SalesforceManager salesforce [com.frejo:force-rest-api:0.0.45, "
-            + "com.fasterxml.jackson.dataformat:jackson-dataformat-csv:2.22.4]",
+        "MISSING SalesforceManager salesforce [com.frejo:force-rest-api:0.0.45]",
         "MISSING DeltaSharingClient parquet " + Capability.PARQUET.missing("x").coordinates(),
         "MISSING UsageAnalyticsServer http-server [org.eclipse.jetty:jetty-server:12.0.30]",
         "MISSING Metrics.micrometer micrometer [io.micrometer:micrometer-core:1.15.5]",

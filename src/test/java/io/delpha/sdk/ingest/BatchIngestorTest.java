@@ -9,7 +9,7 @@ import io.delpha.sdk.core.AuthenticationException;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.storage.LocalObjectStore;
 import io.delpha.sdk.ingest.FileIngestion.Status;
-import io.delpha.sdk.ingest.internal.CsvParser;
+import io.delpha.sdk.core.internal.CsvParser;
 import io.delpha.sdk.testing.CassandraServer;
 import java.io.IOException;
 import java.io.StringReader;

@@ -18,6 +18,7 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.InvalidInputException;
+import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.RetryPolicy;
 import java.time.Duration;
 import java.util.List;
@@ -86,6 +87,30 @@ class SalesforceBulkQueryTest {
     assertThat(rows.get(2).get("Description")).isEmpty();
     wm.verify(3, getRequestedFor(urlPathEqualTo(JOB)));
     wm.verify(2, getRequestedFor(urlPathEqualTo(JOB + "/results")));
+  }
+
+  @Test
+  @DisplayName("a results page with a CRLF multi-line field, a broken quote and a short record: the good rows, then a "
+      + "DataFormatException naming the line")
+  void malformedResultsPage() {
+    stubJobStates("jobcomplete");
+    wm.stubFor(get(urlPathEqualTo(JOB + "/results")).willReturn(aResponse().withStatus(200)
+        .withHeader("Content-Type", "text/csv").withHeader("Sforce-Locator", "null")
+        .withBody("\"Id\",\"Name\",\"Description\"\r\n"
+            + "\"001R0000003sV2qIAE\",\"Acme\",\"one\r\ntwo, \"\"three\"\"\"\r\n"
+            + "\r\n"
+            + "\"001R0000003sV2rIAE\",Glo\"bex,\"x\"\r\n"
+            + "\"001R0000003sV2sIAE\",\"Initech\"\r\n")));
+
+    List<Map<String, String>> seen = new java.util.ArrayList<>();
+    try (SalesforceManager sf = bulkManager(); Stream<Map<String, String>> stream = sf.bulkQuery(SOQL)) {
+      assertThatThrownBy(() -> stream.forEach(seen::add)).isInstanceOf(DataFormatException.class)
+          .hasMessageContaining("750R0000000zlh9IAA").hasMessageContaining("line 5")
+          .hasMessageContaining("quote inside unquoted field 2");
+    }
+    assertThat(seen).hasSize(1);
+    assertThat(seen.get(0)).containsExactly(java.util.Map.entry("Id", "001R0000003sV2qIAE"),
+        java.util.Map.entry("Name", "Acme"), java.util.Map.entry("Description", "one\r\ntwo, \"three\""));
   }
 
   @Test

@@ -96,6 +96,21 @@ class AccessKeysTest {
   }
 
   @Test
+  @DisplayName("a security keyspace named like a CQL keyword ('table') is created and used: every statement quotes it")
+  void keywordKeyspace() {
+    AccessKeys keys = AccessKeys.on(cass).keyspace("table").build();
+    try {
+      IssuedKey k = keys.issue("keyword-org");
+      assertThat(keys.authenticate(k.secret()).organisation()).isEqualTo("keyword-org");
+      assertThat(keys.listKeys()).extracting(KeyInfo::keyId).contains(k.id());
+      keys.revoke(k.id());
+      assertDenied(() -> keys.authenticate(k.secret()));
+    } finally {
+      cass.execute("DROP KEYSPACE IF EXISTS \"table\"");
+    }
+  }
+
+  @Test
   @DisplayName("the issue's example: an organisation key reads and writes its own keyspace, then is revoked")
   void issueExample() {
     AccessKeys keys = fresh().build();

@@ -1,8 +1,8 @@
 package io.delpha.sdk.aws.internal;
 
-import com.datastax.oss.driver.api.core.CqlIdentifier;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import io.delpha.sdk.cassandra.internal.CqlNames;
 import io.delpha.sdk.aws.FlowData;
 import io.delpha.sdk.aws.LoadOptions;
 import io.delpha.sdk.aws.LoadReport;
@@ -163,11 +163,11 @@ public final class CassandraLoader {
         throw new InvalidInputException("primary key column '" + k + "' is not in the flow's Parquet schema "
             + schema.names());
       }
-      key.add(quote(cqlNames.get(k)));
+      key.add(CqlNames.quote(cqlNames.get(k)));
     }
     StringBuilder ddl = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(qualifiedTable()).append(" (");
     for (Column c : schema.columns()) {
-      ddl.append(quote(cqlNames.get(c.name()))).append(' ').append(cqlType(c)).append(", ");
+      ddl.append(CqlNames.quote(cqlNames.get(c.name()))).append(' ').append(cqlType(c)).append(", ");
     }
     ddl.append("PRIMARY KEY ((").append(String.join(", ", key)).append(")))");
     log.info("creating table {}.{} from the flow's Parquet schema", keyspace, table);
@@ -292,18 +292,14 @@ public final class CassandraLoader {
     return v;
   }
 
-  private static String quote(String name) {
-    return CqlIdentifier.fromInternal(name).asCql(true);
-  }
-
   /** The target table as CQL, rendered by the driver like every other identifier here. */
   private String qualifiedTable() {
-    return quote(keyspace) + "." + quote(table);
+    return CqlNames.qualified(keyspace, table);
   }
 
   private long write(FlowData data, Map<String, String> cqlNames, TableDescription target, String task) {
     List<String> parquetColumns = new ArrayList<>(cqlNames.keySet());
-    List<String> quoted = parquetColumns.stream().map(n -> quote(cqlNames.get(n))).toList();
+    List<String> quoted = parquetColumns.stream().map(n -> CqlNames.quote(cqlNames.get(n))).toList();
     String insert = "INSERT INTO " + qualifiedTable() + " (" + String.join(", ", quoted) + ") VALUES ("
         + String.join(", ", java.util.Collections.nCopies(quoted.size(), "?")) + ")";
     PreparedStatement prepared = cql.prepare(insert);

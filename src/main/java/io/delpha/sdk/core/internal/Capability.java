@@ -53,10 +53,8 @@ public enum Capability {
   /** PostgreSQL's JDBC driver: {@code totesys.TotesysPipeline} (which also needs {@link #PARQUET}). */
   POSTGRESQL("postgresql", List.of("org.postgresql.PGConnection"),
       List.of("org.postgresql:postgresql:${postgresql}")),
-  /** Salesforce's REST API client and the Bulk API's CSV: {@code salesforce.SalesforceManager}. */
-  SALESFORCE("salesforce", List.of("com.force.api.ForceApi", "com.fasterxml.jackson.dataformat.csv.CsvMapper"),
-      List.of("com.frejo:force-rest-api:${force-rest-api}",
-          "com.fasterxml.jackson.dataformat:jackson-dataformat-csv:${jackson}")),
+  /** Salesforce's REST API client: {@code salesforce.SalesforceManager} (the Bulk API's CSV is the core's parser). */
+  SALESFORCE("salesforce", List.of("com.force.api.ForceApi"), List.of("com.frejo:force-rest-api:${force-rest-api}")),
   /** DuckDB's JDBC driver: {@code sharing.SharingSql} (SQL over shared tables) and the usage page. */
   DUCKDB("duckdb", List.of("org.duckdb.DuckDBDriver"), List.of("org.duckdb:duckdb_jdbc:${duckdb}")),
   /** Micrometer: {@code core.Metrics.micrometer}. */
@@ -160,6 +158,15 @@ public enum Capability {
       }
     }
     return true;
+  }
+
+  /**
+   * @param name a key of the versions the build filtered in, e.g. {@code delpha-data-sdk} (the library's own)
+   * @return that version, {@code unknown} when the class path holds an unfiltered copy
+   */
+  public static String version(String name) {
+    String v = VERSIONS.getProperty(name, "unknown");
+    return v.startsWith("${") ? "unknown" : v;
   }
 
   private static Properties versions() {

@@ -1,7 +1,7 @@
 package io.delpha.sdk.core.internal;
 
-import io.delpha.sdk.core.RateLimitedException;
 import io.delpha.sdk.core.RetryPolicy;
+import io.delpha.sdk.core.ServiceUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -78,7 +78,8 @@ public final class Retrier {
   /**
    * Runs {@code attempt} until it returns, a failure is not {@code retryable}, or the policy's attempts
    * are used up. Between attempts it pauses for the policy's delay, or for what a {@link
-   * RateLimitedException} asked ({@code Retry-After}), never longer than the policy's longest delay.
+   * ServiceUnavailableException} (a 503, a {@link io.delpha.sdk.core.RateLimitedException}) asked ({@code
+   * Retry-After}), never longer than the policy's longest delay.
    *
    * @param what what is attempted, for the log
    * @param attempt one attempt, given its number (1 for the first), which it may name in its errors
@@ -138,8 +139,8 @@ public final class Retrier {
   }
 
   private Duration delayAfter(int attempt, RuntimeException failure) {
-    if (failure instanceof RateLimitedException limited && limited.retryAfter().isPresent()) {
-      Duration asked = limited.retryAfter().get();
+    if (failure instanceof ServiceUnavailableException unavailable && unavailable.retryAfter().isPresent()) {
+      Duration asked = unavailable.retryAfter().get();
       return asked.compareTo(policy.maxDelay()) > 0 ? policy.maxDelay() : asked;
     }
     return policy.delayAfter(attempt);

@@ -12,9 +12,7 @@ import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.NotFoundException;
 import io.delpha.sdk.core.internal.aws.AwsClients;
 import io.delpha.sdk.core.ServiceUnavailableException;
-import io.delpha.sdk.core.secrets.internal.SecretJson;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -39,12 +37,12 @@ import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueRespon
 public final class AwsSecretsManagerProvider implements SecretProvider, AutoCloseable {
 
   private final SecretsManagerClient client;
-  private final boolean ownsClient;
+  private final AwsClients.Owned<SecretsManagerClient> owned;
   private final String description;
 
-  private AwsSecretsManagerProvider(SecretsManagerClient client, boolean ownsClient, String description) {
-    this.client = client;
-    this.ownsClient = ownsClient;
+  private AwsSecretsManagerProvider(AwsClients.Owned<SecretsManagerClient> client, String description) {
+    this.client = client.client();
+    this.owned = client;
     this.description = description;
   }
 
@@ -76,11 +74,6 @@ public final class AwsSecretsManagerProvider implements SecretProvider, AutoClos
     throw new NotFoundException("secret '" + name + "' exists in Secrets Manager but holds no value");
   }
 
-  @Override
-  public Map<String, String> json(String name) {
-    return SecretJson.flatten(secret(name), name);
-  }
-
   private DelphaException translate(String name, RuntimeException e) {
     return AwsErrors.map((SdkException) e, "Secrets Manager", "read secret '" + name + "'", (refused, code, what) -> {
       if ("ResourceNotFoundException".equals(code)) {
@@ -97,9 +90,7 @@ public final class AwsSecretsManagerProvider implements SecretProvider, AutoClos
   /** Closes the client if this provider built it. */
   @Override
   public void close() {
-    if (ownsClient) {
-      client.close();
-    }
+    owned.close();
   }
 
   @Override
@@ -145,7 +136,7 @@ public final class AwsSecretsManagerProvider implements SecretProvider, AutoClos
       AwsClientSettings settings = aws;
       AwsClients.Owned<SecretsManagerClient> sm = AwsClients.givenOrBuilt(client,
           () -> AwsClients.configure(SecretsManagerClient.builder(), settings).build(), "Secrets Manager");
-      return new AwsSecretsManagerProvider(sm.client(), sm.owned(), sm.owned() ? settings.toString() : "caller's client");
+      return new AwsSecretsManagerProvider(sm, sm.owned() ? settings.toString() : "caller's client");
     }
   }
 }

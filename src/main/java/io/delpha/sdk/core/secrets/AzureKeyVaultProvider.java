@@ -5,6 +5,7 @@ import com.azure.core.exception.ClientAuthenticationException;
 import com.azure.core.exception.HttpResponseException;
 import com.azure.core.exception.ResourceNotFoundException;
 import com.azure.core.http.HttpClient;
+import com.azure.core.http.HttpHeaderName;
 import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.azure.core.http.policy.ExponentialBackoffOptions;
 import com.azure.core.http.policy.FixedDelayOptions;
@@ -25,15 +26,16 @@ import io.delpha.sdk.core.Secret;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.TlsException;
 import io.delpha.sdk.core.internal.Capability;
+import io.delpha.sdk.core.internal.http.HttpCaller;
 import io.delpha.sdk.core.internal.http.HttpStatus;
 import io.delpha.sdk.core.internal.http.TrustedCa;
-import io.delpha.sdk.core.secrets.internal.SecretJson;
+import io.delpha.sdk.core.secrets.internal.AzureUserAgent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
@@ -106,11 +108,6 @@ public final class AzureKeyVaultProvider implements SecretProvider {
     return value;
   }
 
-  @Override
-  public Map<String, String> json(String name) {
-    return SecretJson.flatten(secret(name), name);
-  }
-
   private DelphaException translate(String name, RuntimeException e) {
     String what = "read secret '" + name + "' from Key Vault " + vaultUrl;
     if (e instanceof ResourceNotFoundException) {
@@ -125,10 +122,9 @@ public final class AzureKeyVaultProvider implements SecretProvider {
         case 403 -> "; grant the identity 'get' on secrets (access policy) or the Key Vault Secrets User role";
         default -> "";
       };
-      DelphaException mapped = HttpStatus.exceptionFor(status,
-          "could not " + what + ": HTTP " + status + hint, null);
-      mapped.initCause(e);
-      return mapped;
+      String retryAfter = http.getResponse().getHeaderValue(HttpHeaderName.RETRY_AFTER);
+      return HttpStatus.exceptionFor(status, "could not " + what + ": HTTP " + status + hint,
+          retryAfter == null ? null : HttpCaller.parseRetryAfter(retryAfter, Clock.systemUTC()).orElse(null), e);
     }
     IOException io = ioCause(e);
     if (io instanceof SSLException) {
@@ -327,15 +323,13 @@ public final class AzureKeyVaultProvider implements SecretProvider {
       if (vaultUrl == null) {
         throw new InvalidInputException("an Azure Key Vault provider needs vaultName(..) or vaultUrl(..)");
       }
-      java.net.http.HttpClient.Builder jdk = java.net.http.HttpClient.newBuilder().connectTimeout(connectTimeout);
-      if (trustedCa != null) {
-        jdk.sslContext(TrustedCa.sslContext(trustedCa));
-      }
-      HttpClient http = new JdkHttpClientBuilder(jdk).build();
+      HttpClient http = new JdkHttpClientBuilder(HttpCaller.clientBuilder(connectTimeout,
+          java.net.http.HttpClient.Redirect.NEVER, trustedCa == null ? null : TrustedCa.sslContext(trustedCa))).build();
       SecretClientBuilder b = new SecretClientBuilder()
           .vaultUrl(vaultUrl.toString())
           .credential(credential(http))
           .httpClient(http)
+          .addPolicy(AzureUserAgent.policy())
           .serviceVersion(SecretServiceVersion.V7_6)
           .retryOptions(retryOptions(retry));
       if (!verifyChallengeResource) {
@@ -350,13 +344,13 @@ public final class AzureKeyVaultProvider implements SecretProvider {
       }
       if (clientSecret != null) {
         ClientSecretCredentialBuilder c = new ClientSecretCredentialBuilder().tenantId(tenantId).clientId(clientId)
-            .clientSecret(clientSecret.reveal()).httpClient(http);
+            .clientSecret(clientSecret.reveal()).httpClient(http).addPolicy(AzureUserAgent.policy());
         if (authorityHost != null) {
           c.authorityHost(authorityHost.toString()).disableInstanceDiscovery();
         }
         return c.build();
       }
-      DefaultAzureCredentialBuilder d = new DefaultAzureCredentialBuilder().httpClient(http);
+      DefaultAzureCredentialBuilder d = new DefaultAzureCredentialBuilder().httpClient(http).addPolicy(AzureUserAgent.policy());
       if (authorityHost != null) {
         d.authorityHost(authorityHost.toString()).disableInstanceDiscovery();
       }

@@ -1,7 +1,6 @@
 package io.delpha.sdk.core.secrets;
 
 import io.delpha.sdk.core.NotFoundException;
-import io.delpha.sdk.core.secrets.internal.SecretJson;
 import java.util.Locale;
 import java.util.Map;
 
@@ -61,11 +60,6 @@ public final class EnvironmentSecretProvider implements SecretProvider {
           + " nor " + variable + " is set");
     }
     return value;
-  }
-
-  @Override
-  public Map<String, String> json(String name) {
-    return SecretJson.flatten(secret(name), name);
   }
 
   private String variableName(String name) {

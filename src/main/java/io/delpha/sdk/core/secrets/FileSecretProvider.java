@@ -81,11 +81,6 @@ public final class FileSecretProvider implements SecretProvider {
   }
 
   @Override
-  public Map<String, String> json(String name) {
-    return SecretJson.flatten(secret(name), name);
-  }
-
-  @Override
   public String toString() {
     return "FileSecretProvider[" + file + ", " + secrets.size() + " secrets]";
   }

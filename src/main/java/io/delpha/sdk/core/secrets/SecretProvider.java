@@ -2,6 +2,7 @@ package io.delpha.sdk.core.secrets;
 
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.NotFoundException;
+import io.delpha.sdk.core.secrets.internal.SecretJson;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,14 +33,17 @@ public interface SecretProvider {
 
   /**
    * A secret holding a JSON object, flattened to its top-level fields (numbers and booleans as their
-   * JSON text).
+   * JSON text). The default reads {@link #secret(String)} with the library's one secret-JSON reader, so an
+   * implementation needs only {@code secret}; a caching one may override it.
    *
    * @param name the secret's name
    * @return its fields
    * @throws NotFoundException if there is no such secret
    * @throws DataFormatException if the secret is not a JSON object (the message never quotes it)
    */
-  Map<String, String> json(String name);
+  default Map<String, String> json(String name) {
+    return SecretJson.flatten(secret(name), name);
+  }
 
   /**
    * @return secrets from this process's environment variables (see {@link EnvironmentSecretProvider})

@@ -70,14 +70,14 @@ public final class S3ObjectStore implements ObjectStore {
   private static final long MIN_PART_SIZE = 5L * 1024 * 1024;
 
   private final S3Client s3;
-  private final boolean ownsClient;
+  private final AwsClients.Owned<S3Client> owned;
   private final String bucket;
   private final int partSize;
   private final int pageSize;
 
-  private S3ObjectStore(S3Client s3, boolean ownsClient, String bucket, int partSize, int pageSize) {
-    this.s3 = s3;
-    this.ownsClient = ownsClient;
+  private S3ObjectStore(AwsClients.Owned<S3Client> s3, String bucket, int partSize, int pageSize) {
+    this.s3 = s3.client();
+    this.owned = s3;
     this.bucket = bucket;
     this.partSize = partSize;
     this.pageSize = pageSize;
@@ -226,9 +226,7 @@ public final class S3ObjectStore implements ObjectStore {
 
   @Override
   public void close() {
-    if (ownsClient) {
-      s3.close();
-    }
+    owned.close();
   }
 
   @Override
@@ -433,7 +431,7 @@ public final class S3ObjectStore implements ObjectStore {
       AwsClientSettings settings = aws;
       AwsClients.Owned<S3Client> s3 = AwsClients.givenOrBuilt(client, () -> AwsClients.configure(S3Client.builder(),
           settings).forcePathStyle(settings.endpointOverride() != null).build(), "S3 (bucket " + bucket + ")");
-      return new S3ObjectStore(s3.client(), s3.owned(), bucket, (int) partSize, pageSize);
+      return new S3ObjectStore(s3, bucket, (int) partSize, pageSize);
     }
   }
 }

@@ -4,6 +4,7 @@ import io.delpha.sdk.cassandra.ColumnDescription;
 import io.delpha.sdk.cassandra.TableDescription;
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.NotFoundException;
+import io.delpha.sdk.core.internal.CsvParser;
 import io.delpha.sdk.ingest.IngestApp;
 import io.delpha.sdk.ingest.IngestJob;
 import io.delpha.sdk.ingest.TableWriter;

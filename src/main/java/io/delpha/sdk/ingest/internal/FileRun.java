@@ -14,6 +14,7 @@ import com.datastax.oss.driver.api.core.cql.Statement;
 import com.datastax.oss.driver.api.core.type.codec.TypeCodec;
 import com.datastax.oss.driver.api.core.type.codec.registry.CodecRegistry;
 import io.delpha.sdk.cassandra.CqlExecutor;
+import io.delpha.sdk.cassandra.internal.CqlNames;
 import io.delpha.sdk.cassandra.DictionaryManager;
 import io.delpha.sdk.cassandra.ColumnDescription;
 import io.delpha.sdk.cassandra.ColumnKind;
@@ -314,7 +315,7 @@ public final class FileRun implements IngestJob, AutoCloseable {
       List<Integer> primary = new ArrayList<>();
       for (int i = 0; i < columns.size(); i++) {
         ColumnDescription c = table.column(columns.get(i));
-        quoted.add(com.datastax.oss.driver.api.core.CqlIdentifier.fromInternal(c.name()).asCql(true));
+        quoted.add(CqlNames.quote(c.name()));
         if (c.kind() == ColumnKind.PARTITION_KEY) {
           keys.add(i);
         }
@@ -322,8 +323,7 @@ public final class FileRun implements IngestJob, AutoCloseable {
           primary.add(i);
         }
       }
-      String cql = "INSERT INTO " + com.datastax.oss.driver.api.core.CqlIdentifier.fromInternal(keyspace).asCql(true)
-          + "." + com.datastax.oss.driver.api.core.CqlIdentifier.fromInternal(table.name()).asCql(true)
+      String cql = "INSERT INTO " + CqlNames.qualified(keyspace, table.name())
           + " (" + String.join(", ", quoted) + ") VALUES (" + String.join(", ", java.util.Collections.nCopies(columns.size(), "?")) + ")";
       this.insert = cassandra.prepare(cql);
       this.keyIndexes = keys.stream().mapToInt(Integer::intValue).toArray();

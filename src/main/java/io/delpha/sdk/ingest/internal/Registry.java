@@ -2,6 +2,7 @@ package io.delpha.sdk.ingest.internal;
 
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.uuid.Uuids;
+import io.delpha.sdk.cassandra.internal.CqlNames;
 import io.delpha.sdk.cassandra.CqlExecutor;
 import io.delpha.sdk.cassandra.internal.QuorumExecutor;
 import io.delpha.sdk.ingest.FileIngestion;
@@ -39,6 +40,8 @@ public final class Registry {
   }
 
   private final CqlExecutor cql;
+  private final String keyspace;
+  /** {@link #keyspace} as CQL text ({@link CqlNames}). */
   private final String ks;
 
   /**
@@ -48,7 +51,8 @@ public final class Registry {
    */
   public Registry(CqlExecutor cql, String keyspace, String replication) {
     this.cql = new QuorumExecutor(cql); // LOCAL_QUORUM; leases LOCAL_SERIAL
-    this.ks = keyspace;
+    this.keyspace = keyspace;
+    this.ks = CqlNames.quote(keyspace);
     cql.execute("CREATE KEYSPACE IF NOT EXISTS " + ks + " WITH replication = " + replication);
     cql.execute("CREATE TABLE IF NOT EXISTS " + ks + ".customers (customer_id text PRIMARY KEY, password_hash text, "
         + "keyspace_name text, app text, constraints text, registered_at timestamp)");
@@ -66,7 +70,7 @@ public final class Registry {
    * @return the registry keyspace
    */
   public String keyspace() {
-    return ks;
+    return keyspace;
   }
 
   /**

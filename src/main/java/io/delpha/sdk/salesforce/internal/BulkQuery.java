@@ -1,23 +1,22 @@
 package io.delpha.sdk.salesforce.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.dataformat.csv.CsvMapper;
-import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.InvalidInputException;
+import io.delpha.sdk.core.internal.CsvParser;
 import io.delpha.sdk.core.internal.Retrier;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
@@ -33,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * A Bulk API 2.0 query job: create it ({@code POST /jobs/query}), poll its state with backoff until
  * {@code JobComplete}, then stream its CSV results page by page ({@code GET .../results}), following
  * the {@code Sforce-Locator} header until it is the literal {@code null}. force-rest-api has no Bulk
- * API support, so this uses the JDK HttpClient; the CSV is parsed by jackson-dataformat-csv.
+ * API support, so this uses the library's HTTP client layer; the CSV is parsed by the library's one CSV parser
+ * ({@link CsvParser}, RFC 4180), the one the ingest uses.
  */
 public final class BulkQuery {
 
@@ -46,7 +46,6 @@ public final class BulkQuery {
   private final Retrier polling;
   private final Duration timeout;
   private final int pageSize;
-  private final ObjectReader csvReader;
 
   /**
    * @param executor runs the calls
@@ -62,8 +61,6 @@ public final class BulkQuery {
     this.polling = polling;
     this.timeout = timeout;
     this.pageSize = pageSize;
-    CsvMapper csv = new CsvMapper();
-    this.csvReader = csv.readerForMapOf(String.class).with(CsvSchema.emptySchema().withHeader());
   }
 
   /**
@@ -120,13 +117,15 @@ public final class BulkQuery {
     return INPUT_ERRORS.contains(code) ? new InvalidInputException(message) : new DelphaException(message);
   }
 
-  /** The rows of every result page, opened one at a time. */
+  /** The rows of every result page, opened one at a time; each page starts with its header record. */
   private final class Results implements Iterator<Map<String, String>> {
     private final String jobId;
     private String locator;
     private boolean lastPage;
     private InputStream body;
-    private MappingIterator<Map<String, String>> rows;
+    private CsvParser rows;
+    private List<String> header;
+    private Map<String, String> pending;
     private int pages;
 
     Results(String jobId) {
@@ -136,7 +135,13 @@ public final class BulkQuery {
     @Override
     public boolean hasNext() {
       try {
-        while (rows == null || !rows.hasNextValue()) {
+        while (pending == null) {
+          if (rows != null) {
+            pending = nextRow();
+            if (pending != null) {
+              return true;
+            }
+          }
           close();
           if (lastPage) {
             return false;
@@ -157,13 +162,33 @@ public final class BulkQuery {
       if (!hasNext()) {
         throw new NoSuchElementException("no more rows");
       }
-      try {
-        return rows.nextValue();
-      } catch (IOException e) {
-        close();
-        throw new DataFormatException("Bulk API 2.0 query job " + jobId + ": a CSV row of page "
-            + pages + " could not be read (" + e.getClass().getSimpleName() + ")", e);
+      Map<String, String> row = pending;
+      pending = null;
+      return row;
+    }
+
+    /** The page's next record as a map by header, {@code null} at its end; blank lines are skipped. */
+    private Map<String, String> nextRow() throws IOException {
+      List<String> fields;
+      do {
+        fields = rows.next();
+      } while (fields != null && fields.size() == 1 && rows.raw().isEmpty());
+      if (fields == null) {
+        return null;
       }
+      if (rows.error() != null || fields.size() != header.size()) {
+        String problem = rows.error() != null ? rows.error()
+            : fields.size() + " fields where the header has " + header.size();
+        long line = rows.line();
+        close();
+        throw new DataFormatException("Bulk API 2.0 query job " + jobId + ": the CSV record on line " + line
+            + " of result page " + pages + " could not be read (" + problem + ")");
+      }
+      Map<String, String> row = new LinkedHashMap<>(header.size() * 2);
+      for (int i = 0; i < fields.size(); i++) {
+        row.put(header.get(i), fields.get(i));
+      }
+      return row;
     }
 
     private void openPage() throws IOException {
@@ -186,7 +211,20 @@ public final class BulkQuery {
       log.debug("Bulk API 2.0 query job {}: result page {} ({} records)", jobId, pages,
           response.headers().firstValue("Sforce-NumberOfRecords").orElse("?"));
       body = response.body();
-      rows = csvReader.readValues(body);
+      rows = new CsvParser(new InputStreamReader(body, StandardCharsets.UTF_8), ',');
+      List<String> names = rows.next();
+      if (names == null) {
+        header = List.of();
+        close();
+        return;
+      }
+      if (rows.error() != null) {
+        String problem = rows.error();
+        close();
+        throw new DataFormatException("Bulk API 2.0 query job " + jobId + ": the header of result page " + pages
+            + " could not be read (" + problem + ")");
+      }
+      header = List.copyOf(names);
     }
 
     void close() {
@@ -197,9 +235,9 @@ public final class BulkQuery {
           log.debug("closing a Bulk API 2.0 result page failed", e);
         } finally {
           body = null;
-          rows = null;
         }
       }
+      rows = null;
     }
   }
 }

@@ -1,16 +1,14 @@
 package io.delpha.sdk.salesforce.internal;
 
+import io.delpha.sdk.core.internal.http.HttpCaller;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.Secret;
-import io.delpha.sdk.core.ServiceUnavailableException;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -29,36 +27,34 @@ import java.util.Map;
  * The OAuth 2.0 JWT bearer flow: an RS256-signed assertion ({@code iss} = consumer key, {@code sub}
  * = user name, {@code aud} = login URL, {@code exp} = now + 3 minutes) posted to
  * {@code /services/oauth2/token}. force-rest-api has no JWT support, so this uses the JDK
- * {@link HttpClient} and {@link Signature}.
+ * {@link HttpCaller} and {@link Signature}.
  */
 public final class JwtBearerAuthenticator implements Authenticator {
 
   private static final Duration ASSERTION_LIFETIME = Duration.ofMinutes(3);
   private static final Base64.Encoder URL_BASE64 = Base64.getUrlEncoder().withoutPadding();
 
-  private final HttpClient http;
+  private final HttpCaller http;
   private final ObjectMapper mapper;
   private final String loginUrl;
   private final String audience;
   private final String clientId;
   private final String username;
   private final PrivateKey privateKey;
-  private final Duration timeout;
   private final Clock clock;
 
   /**
-   * @param http the HTTP client
+   * @param http the HTTP client layer (its request timeout applies)
    * @param mapper the JSON mapper
    * @param loginUrl where the token endpoint is
    * @param audience the {@code aud} claim, e.g. {@code https://login.salesforce.com}
    * @param clientId the connected app's consumer key
    * @param username the Salesforce user name
    * @param privateKeyPem the RSA private key, PEM-encoded PKCS#8
-   * @param timeout the request timeout
    * @param clock the clock for {@code exp}
    */
-  public JwtBearerAuthenticator(HttpClient http, ObjectMapper mapper, String loginUrl, String audience,
-      String clientId, String username, Secret privateKeyPem, Duration timeout, Clock clock) {
+  public JwtBearerAuthenticator(HttpCaller http, ObjectMapper mapper, String loginUrl, String audience,
+      String clientId, String username, Secret privateKeyPem, Clock clock) {
     this.http = http;
     this.mapper = mapper;
     this.loginUrl = loginUrl;
@@ -66,7 +62,6 @@ public final class JwtBearerAuthenticator implements Authenticator {
     this.clientId = clientId;
     this.username = username;
     this.privateKey = readPkcs8Pem(privateKeyPem);
-    this.timeout = timeout;
     this.clock = clock;
   }
 
@@ -124,24 +119,16 @@ public final class JwtBearerAuthenticator implements Authenticator {
   public Session login() {
     String form = "grant_type=" + URLEncoder.encode("urn:ietf:params:oauth:grant-type:jwt-bearer", StandardCharsets.UTF_8)
         + "&assertion=" + assertion();
-    HttpRequest request = HttpRequest.newBuilder(URI.create(loginUrl + "/services/oauth2/token"))
-        .timeout(timeout)
+    HttpRequest request = http.request(URI.create(loginUrl + "/services/oauth2/token"))
         .header("Content-Type", "application/x-www-form-urlencoded")
         .header("Accept", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(form))
         .build();
-    HttpResponse<String> response;
-    try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new ServiceUnavailableException(flowName() + " login at " + loginUrl
-          + " failed: could not reach Salesforce (" + e.getClass().getSimpleName() + ")", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ServiceUnavailableException(flowName() + " login interrupted", e);
-    }
+    HttpResponse<String> response = http.send(flowName() + " login at " + loginUrl, request,
+        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     if (response.statusCode() != 200) {
-      throw LoginFailures.refused(flowName(), loginUrl, username, response.statusCode(), response.body());
+      throw LoginFailures.refused(flowName(), loginUrl, username, response.statusCode(), response.body(),
+          HttpCaller.retryAfter(response.headers()).orElse(null));
     }
     try {
       JsonNode token = mapper.readTree(response.body());

@@ -2,9 +2,11 @@ package io.delpha.sdk.salesforce.internal;
 
 import io.delpha.sdk.core.AuthenticationException;
 import io.delpha.sdk.core.DelphaException;
-import io.delpha.sdk.core.ServiceUnavailableException;
+import io.delpha.sdk.core.internal.http.HttpStatus;
 import io.delpha.sdk.salesforce.SalesforceError;
+import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** Turns a refused or failed token request into the library's exceptions, never quoting a secret. */
 final class LoginFailures {
@@ -12,9 +14,14 @@ final class LoginFailures {
   private LoginFailures() {}
 
   static DelphaException refused(String flow, String loginUrl, String username, int status, String body) {
-    if (status >= 500) {
-      return new ServiceUnavailableException(
-          flow + " login at " + loginUrl + " failed: Salesforce answered HTTP " + status);
+    return refused(flow, loginUrl, username, status, body, null);
+  }
+
+  static DelphaException refused(String flow, String loginUrl, String username, int status, String body,
+      @Nullable Duration retryAfter) {
+    if (status >= 500 || status == 429) {
+      return HttpStatus.exceptionFor(status,
+          flow + " login at " + loginUrl + " failed: Salesforce answered HTTP " + status, retryAfter);
     }
     List<SalesforceError> errors = SalesforceErrors.parse(body);
     String said = errors.isEmpty()

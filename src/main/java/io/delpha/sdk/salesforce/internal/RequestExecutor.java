@@ -7,6 +7,7 @@ import com.force.api.ForceApi;
 import io.delpha.sdk.core.AuthenticationException;
 import io.delpha.sdk.core.RateLimitedException;
 import io.delpha.sdk.core.internal.Retrier;
+import io.delpha.sdk.core.internal.http.HttpCaller;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import java.time.Duration;
 import java.util.function.Function;
@@ -118,13 +119,21 @@ public final class RequestExecutor {
   }
 
   private static RuntimeException gaveUp(RuntimeException last, int attempts) {
-    return attempts == 1 ? last
-        : new ServiceUnavailableException(last.getMessage() + " (gave up after " + attempts + " attempts)", last.getCause());
+    if (attempts == 1) {
+      return last;
+    }
+    String message = last.getMessage() + " (gave up after " + attempts + " attempts)";
+    return last instanceof RateLimitedException limited
+        ? new RateLimitedException(message, limited.retryAfter().orElse(null), last.getCause())
+        : new ServiceUnavailableException(message, last.getCause());
   }
 
-  /** Failures worth another attempt: Salesforce or the network failed, not a limit or the credentials. */
+  /**
+   * Failures worth another attempt: Salesforce or the network failed, or a limit said when to come back
+   * ({@code Retry-After}); not a quota without one, not the credentials.
+   */
   private static boolean worthRetrying(RuntimeException e) {
-    return e instanceof ServiceUnavailableException && !(e instanceof RateLimitedException);
+    return HttpCaller.TRANSIENT.test(e) && !HttpCaller.isQuota(e);
   }
 
   private Connection current() {

@@ -6,22 +6,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.salesforce.ApiUsage;
-import java.io.IOException;
+import io.delpha.sdk.core.internal.http.HttpCaller;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The JDK {@link HttpClient} side of the component: the REST resources force-rest-api does not cover
+ * The {@link HttpCaller} side of the component: the REST resources force-rest-api does not cover
  * (Bulk API 2.0, sObject Collections) and what it cannot show (the {@code Sforce-Limit-Info} header).
  *
  * <p>Every answer's {@code Sforce-Limit-Info} header updates {@link #lastUsage()}. Error answers are
@@ -31,23 +29,20 @@ public final class RestHttp {
 
   private static final Pattern API_USAGE = Pattern.compile("api-usage=(\\d+)/(\\d+)");
 
-  private final HttpClient client;
+  private final HttpCaller caller;
   private final ObjectMapper mapper;
   private final String apiVersion;
-  private final Duration requestTimeout;
   private final AtomicReference<ApiUsage> lastUsage = new AtomicReference<>();
 
   /**
-   * @param client the HTTP client
+   * @param caller the HTTP client layer (its retries are the {@link RequestExecutor}'s, not used here)
    * @param mapper the JSON mapper
    * @param apiVersion e.g. {@code v60.0}
-   * @param requestTimeout the per-request timeout
    */
-  public RestHttp(HttpClient client, ObjectMapper mapper, String apiVersion, Duration requestTimeout) {
-    this.client = client;
+  public RestHttp(HttpCaller caller, ObjectMapper mapper, String apiVersion) {
+    this.caller = caller;
     this.mapper = mapper;
     this.apiVersion = apiVersion;
-    this.requestTimeout = requestTimeout;
   }
 
   /**
@@ -97,7 +92,7 @@ public final class RestHttp {
         .method(method, publisher)
         .build();
     HttpResponse<String> response = send(what, request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-    failOnError(what, response.statusCode(), response.body());
+    failOnError(what, response, response.body());
     String text = response.body();
     if (text == null || text.isBlank()) {
       return mapper.missingNode();
@@ -123,13 +118,7 @@ public final class RestHttp {
     HttpRequest request = request(session, path).header("Accept", accept).GET().build();
     HttpResponse<InputStream> response = send(what, request, HttpResponse.BodyHandlers.ofInputStream());
     if (response.statusCode() >= 300) {
-      String body;
-      try (InputStream in = response.body()) {
-        body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        body = "";
-      }
-      failOnError(what, response.statusCode(), body);
+      failOnError(what, response, HttpCaller.drain(response.body()));
     }
     return response;
   }
@@ -152,32 +141,24 @@ public final class RestHttp {
   }
 
   private HttpRequest.Builder request(Session session, String path) {
-    return HttpRequest.newBuilder(URI.create(session.instanceUrl() + "/services/data/" + apiVersion + path))
-        .timeout(requestTimeout)
+    return caller.request(URI.create(session.instanceUrl() + "/services/data/" + apiVersion + path))
         .header("Authorization", "Bearer " + session.accessToken().reveal());
   }
 
   private <T> HttpResponse<T> send(String what, HttpRequest request, HttpResponse.BodyHandler<T> handler) {
-    try {
-      HttpResponse<T> response = client.send(request, handler);
-      record(response.headers());
-      return response;
-    } catch (IOException e) {
-      throw new ServiceUnavailableException(what + ": could not reach Salesforce at "
-          + request.uri().getHost() + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ServiceUnavailableException(what + ": interrupted while waiting for Salesforce", e);
-    }
+    HttpResponse<T> response = caller.send(what, request, handler);
+    record(response.headers());
+    return response;
   }
 
   private void record(HttpHeaders headers) {
     headers.firstValue("Sforce-Limit-Info").flatMap(RestHttp::parseLimitInfo).ifPresent(lastUsage::set);
   }
 
-  private void failOnError(String what, int status, String body) {
-    if (status >= 300) {
-      throw SalesforceErrors.fromResponse(what, status, body, this::lastUsage);
+  private void failOnError(String what, HttpResponse<?> response, String body) {
+    if (response.statusCode() >= 300) {
+      throw SalesforceErrors.fromResponse(what, response.statusCode(), HttpCaller.withoutCredentials(response.request(), body),
+          HttpCaller.retryAfter(response.headers()).orElse(null), this::lastUsage);
     }
   }
 }

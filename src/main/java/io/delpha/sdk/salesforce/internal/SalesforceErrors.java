@@ -19,7 +19,9 @@ import com.force.api.ResourceException;
 import com.force.api.SObjectException;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -88,6 +90,21 @@ public final class SalesforceErrors {
    */
   public static DelphaException fromResponse(
       String what, int status, String body, Supplier<Optional<ApiUsage>> usage) {
+    return fromResponse(what, status, body, null, usage);
+  }
+
+  /**
+   * Maps an HTTP error answer from the REST API.
+   *
+   * @param what what the caller was doing, e.g. {@code "query"}
+   * @param status the HTTP status
+   * @param body the response body
+   * @param retryAfter the answer's {@code Retry-After}, {@code null} when it had none
+   * @param usage the API usage if known (for rate-limit messages)
+   * @return the exception to throw: a 429 or 5xx carries {@code retryAfter}
+   */
+  public static DelphaException fromResponse(
+      String what, int status, String body, @Nullable Duration retryAfter, Supplier<Optional<ApiUsage>> usage) {
     List<SalesforceError> errors = parse(body);
     String code = errors.isEmpty() ? "" : errors.get(0).errorCode();
     String said = describe(errors, status);
@@ -96,13 +113,15 @@ public final class SalesforceErrors {
     }
     if ("REQUEST_LIMIT_EXCEEDED".equals(code) || status == 429) {
       String usageText = usage.get().map(u -> "; " + u).orElse("");
+      String advice = retryAfter != null
+          ? "Salesforce asked to wait " + retryAfter.toSeconds() + " s."
+          : "Wait for the rolling 24-hour window to free requests, or ask the org's admin for a higher limit.";
       return new RateLimitedException(what + ": Salesforce refused the call because the org's API "
-          + "request limit is reached (" + said + usageText + "). Wait for the rolling 24-hour "
-          + "window to free requests, or ask the org's admin for a higher limit.");
+          + "request limit is reached (" + said + usageText + "). " + advice, retryAfter, null);
     }
     if (status >= 500) {
       return new ServiceUnavailableException(
-          what + ": Salesforce answered HTTP " + status + " (" + said + ")");
+          what + ": Salesforce answered HTTP " + status + " (" + said + ")", retryAfter, null);
     }
     if (status == 300) {
       return new ConflictException(what + ": " + said); // several records match an external id

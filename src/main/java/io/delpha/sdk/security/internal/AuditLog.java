@@ -1,6 +1,7 @@
 package io.delpha.sdk.security.internal;
 
 import com.datastax.oss.driver.api.core.uuid.Uuids;
+import io.delpha.sdk.cassandra.internal.CqlNames;
 import io.delpha.sdk.cassandra.CqlExecutor;
 import io.delpha.sdk.security.AuditEvent;
 import java.time.Clock;
@@ -78,7 +79,7 @@ public final class AuditLog {
    */
   public AuditLog(CqlExecutor cass, String keyspace, Clock clock) {
     this.cass = cass;
-    this.table = keyspace + ".audit_events";
+    this.table = CqlNames.qualified(keyspace, "audit_events");
     this.clock = clock;
   }
 

@@ -1,5 +1,6 @@
 package io.delpha.sdk.security.internal;
 
+import io.delpha.sdk.cassandra.internal.CqlNames;
 import io.delpha.sdk.cassandra.CqlExecutor;
 import io.delpha.sdk.core.AccessDeniedException;
 import io.delpha.sdk.core.DelphaException;
@@ -113,10 +114,10 @@ public final class DatabaseRoles {
    */
   public void createKeyRole(String keyId, String organisation) {
     ensureOrganisationRole(organisation);
-    String role = quote(keyRole(keyId));
+    String role = CqlNames.quote(keyRole(keyId));
     run("CREATE ROLE IF NOT EXISTS " + role + " WITH HASHED PASSWORD = '" + hashed(keyId) + "' AND LOGIN = true"
         + access(), "create the role of key " + keyId);
-    run("GRANT " + quote(organisationRole(organisation)) + " TO " + role, "make key " + keyId + " a member of "
+    run("GRANT " + CqlNames.quote(organisationRole(organisation)) + " TO " + role, "make key " + keyId + " a member of "
         + organisationRole(organisation));
   }
 
@@ -127,7 +128,7 @@ public final class DatabaseRoles {
    * @param keyId the key
    */
   public void resetPassword(String keyId) {
-    run("ALTER ROLE " + quote(keyRole(keyId)) + " WITH HASHED PASSWORD = '" + hashed(keyId) + "'" + access(),
+    run("ALTER ROLE " + CqlNames.quote(keyRole(keyId)) + " WITH HASHED PASSWORD = '" + hashed(keyId) + "'" + access(),
         "reset the password of the role of key " + keyId);
   }
 
@@ -135,7 +136,7 @@ public final class DatabaseRoles {
    * @param keyId a revoked or expired key
    */
   public void dropKeyRole(String keyId) {
-    run("DROP ROLE IF EXISTS " + quote(keyRole(keyId)), "drop the role of key " + keyId);
+    run("DROP ROLE IF EXISTS " + CqlNames.quote(keyRole(keyId)), "drop the role of key " + keyId);
   }
 
   /**
@@ -150,9 +151,9 @@ public final class DatabaseRoles {
     if (!exists(keyspace)) {
       return; // granted when the keyspace exists, at the next open()
     }
-    String role = quote(organisationRole(organisation));
-    run("GRANT SELECT ON KEYSPACE " + quote(keyspace) + " TO " + role, "grant SELECT on " + keyspace);
-    run("GRANT MODIFY ON KEYSPACE " + quote(keyspace) + " TO " + role, "grant MODIFY on " + keyspace);
+    String role = CqlNames.quote(organisationRole(organisation));
+    run("GRANT SELECT ON KEYSPACE " + CqlNames.quote(keyspace) + " TO " + role, "grant SELECT on " + keyspace);
+    run("GRANT MODIFY ON KEYSPACE " + CqlNames.quote(keyspace) + " TO " + role, "grant MODIFY on " + keyspace);
   }
 
   /**
@@ -173,9 +174,9 @@ public final class DatabaseRoles {
     if (!exists(keyspace)) {
       return; // a dropped keyspace took its permissions with it
     }
-    String role = quote(organisationRole(organisation));
-    run("REVOKE SELECT ON KEYSPACE " + quote(keyspace) + " FROM " + role, "revoke SELECT on " + keyspace);
-    run("REVOKE MODIFY ON KEYSPACE " + quote(keyspace) + " FROM " + role, "revoke MODIFY on " + keyspace);
+    String role = CqlNames.quote(organisationRole(organisation));
+    run("REVOKE SELECT ON KEYSPACE " + CqlNames.quote(keyspace) + " FROM " + role, "revoke SELECT on " + keyspace);
+    run("REVOKE MODIFY ON KEYSPACE " + CqlNames.quote(keyspace) + " FROM " + role, "revoke MODIFY on " + keyspace);
   }
 
   private String hashed(String keyId) {
@@ -192,7 +193,7 @@ public final class DatabaseRoles {
   }
 
   private void ensureOrganisationRole(String organisation) {
-    run("CREATE ROLE IF NOT EXISTS " + quote(organisationRole(organisation)) + " WITH LOGIN = false",
+    run("CREATE ROLE IF NOT EXISTS " + CqlNames.quote(organisationRole(organisation)) + " WITH LOGIN = false",
         "create the role of organisation " + organisation);
   }
 
@@ -212,9 +213,5 @@ public final class DatabaseRoles {
           + "); the access-key connection needs CREATE, ALTER, DROP and AUTHORIZE on roles and AUTHORIZE on the "
           + "organisations' keyspaces" + (cidrGroups.isEmpty() ? "" : ", and the cluster a CIDR authorizer"));
     }
-  }
-
-  private static String quote(String name) {
-    return "\"" + name.replace("\"", "\"\"") + "\"";
   }
 }

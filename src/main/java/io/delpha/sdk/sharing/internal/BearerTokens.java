@@ -1,16 +1,15 @@
 package io.delpha.sdk.sharing.internal;
 
 import io.delpha.sdk.core.internal.JsonSupport;
+import io.delpha.sdk.core.internal.http.HttpCaller;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.delpha.sdk.core.AuthenticationException;
 import io.delpha.sdk.core.Secret;
-import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.secrets.SecretProvider;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -72,7 +71,7 @@ public interface BearerTokens {
    * @param clock the clock
    * @return the source
    */
-  static BearerTokens oauthClientCredentials(HttpClient http, URI tokenEndpoint, String clientId,
+  static BearerTokens oauthClientCredentials(HttpCaller http, URI tokenEndpoint, String clientId,
       Secret clientSecret, String scope, Clock clock) {
     return new OAuthTokens(http, tokenEndpoint, clientId, clientSecret, scope, clock);
   }
@@ -80,7 +79,7 @@ public interface BearerTokens {
   /** The OAuth client-credentials source. */
   final class OAuthTokens implements BearerTokens {
     private static final ObjectMapper JSON = JsonSupport.MAPPER;
-    private final HttpClient http;
+    private final HttpCaller http;
     private final URI tokenEndpoint;
     private final String clientId;
     private final Secret clientSecret;
@@ -89,7 +88,7 @@ public interface BearerTokens {
     private Secret token;
     private Instant renewAt = Instant.MIN;
 
-    OAuthTokens(HttpClient http, URI tokenEndpoint, String clientId, Secret clientSecret, String scope,
+    OAuthTokens(HttpCaller http, URI tokenEndpoint, String clientId, Secret clientSecret, String scope,
         Clock clock) {
       this.http = http;
       this.tokenEndpoint = tokenEndpoint;
@@ -117,29 +116,21 @@ public interface BearerTokens {
           (clientId + ":" + clientSecret.reveal()).getBytes(StandardCharsets.UTF_8));
       String body = "grant_type=client_credentials"
           + (scope == null ? "" : "&scope=" + URLEncoder.encode(scope, StandardCharsets.UTF_8));
-      HttpRequest request = HttpRequest.newBuilder(tokenEndpoint)
-          .timeout(Duration.ofSeconds(30))
+      HttpRequest request = HttpCaller.request(tokenEndpoint, Duration.ofSeconds(30))
           .header("Accept", "application/json")
           .header("Authorization", "Basic " + basic)
           .header("Content-Type", "application/x-www-form-urlencoded")
           .POST(HttpRequest.BodyPublishers.ofString(body))
           .build();
-      HttpResponse<String> response;
-      try {
-        response = http.send(request, HttpResponse.BodyHandlers.ofString());
-      } catch (IOException e) {
-        throw new ServiceUnavailableException("cannot reach the OAuth token endpoint " + tokenEndpoint + ": "
-            + e.getClass().getSimpleName());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new ServiceUnavailableException("interrupted while fetching an OAuth token");
-      }
+      // not retried here: a token is fetched within an attempt of SharingHttp, whose retries cover it
+      HttpResponse<String> response = http.send("fetch an OAuth token from " + tokenEndpoint, request,
+          HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() == 400 || response.statusCode() == 401 || response.statusCode() == 403) {
         throw new AuthenticationException("the OAuth token endpoint " + tokenEndpoint + " rejected client "
             + clientId + " (HTTP " + response.statusCode() + "); check the profile's client credentials");
       }
       if (response.statusCode() != 200) {
-        throw new ServiceUnavailableException("the OAuth token endpoint " + tokenEndpoint + " answered HTTP "
+        throw HttpCaller.failure(response, "the OAuth token endpoint " + tokenEndpoint + " answered HTTP "
             + response.statusCode());
       }
       try {

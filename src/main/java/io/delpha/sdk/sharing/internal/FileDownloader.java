@@ -3,8 +3,7 @@ package io.delpha.sdk.sharing.internal;
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.AccessDeniedException;
 import io.delpha.sdk.core.NotFoundException;
-import io.delpha.sdk.core.internal.Retrier;
-import io.delpha.sdk.core.internal.http.HttpStatus;
+import io.delpha.sdk.core.internal.http.HttpCaller;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.parquet.ParquetRows;
 import io.delpha.sdk.core.parquet.ReadOptions;
@@ -16,7 +15,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -43,24 +41,18 @@ public final class FileDownloader {
   private static final Logger LOG = LoggerFactory.getLogger(FileDownloader.class);
   private static final int MAX_REFRESHES = 3;
 
-  private final HttpClient storage;
-  private final Retrier retry;
-  private final Duration requestTimeout;
+  private final HttpCaller storage;
   private final Duration expiryMargin;
   private final Clock clock;
 
   /**
-   * @param storage the HTTP client for storage (separate from the sharing server's client)
-   * @param retry the retries of transient failures
-   * @param requestTimeout the timeout until response headers arrive
+   * @param storage the caller for storage (its own client, following redirects; the request timeout until
+   *     response headers arrive; the retries of transient failures)
    * @param expiryMargin refresh a URL that expires sooner than this
    * @param clock the clock
    */
-  public FileDownloader(HttpClient storage, Retrier retry, Duration requestTimeout, Duration expiryMargin,
-      Clock clock) {
+  public FileDownloader(HttpCaller storage, Duration expiryMargin, Clock clock) {
     this.storage = storage;
-    this.retry = retry;
-    this.requestTimeout = requestTimeout;
     this.expiryMargin = expiryMargin;
     this.clock = clock;
   }
@@ -74,8 +66,7 @@ public final class FileDownloader {
    */
   public ColumnBatchReader open(FileAction file, UrlRefresher refresher, String table, DownloadSpace space) {
     Download<ColumnBatchReader> download = new Download<>(file, refresher, table + " file " + file.id(), space, null);
-    return retry.call("download of " + download.name, download::attempt, e -> download.transientFailure,
-        Retrier.RETHROW);
+    return storage.retrying("download of " + download.name, e -> download.transientFailure, download::attempt);
   }
 
   /**
@@ -92,8 +83,7 @@ public final class FileDownloader {
    */
   public long downloadTo(FileAction file, UrlRefresher refresher, String table, Path target) {
     Download<Long> download = new Download<>(file, refresher, table + " file " + file.id(), null, target);
-    return retry.call("download of " + download.name, download::attempt, e -> download.transientFailure,
-        Retrier.RETHROW);
+    return storage.retrying("download of " + download.name, e -> download.transientFailure, download::attempt);
   }
 
   /**
@@ -136,11 +126,11 @@ public final class FileDownloader {
           current = refresher.refresh(current);
           continue;
         }
-        HttpRequest request = HttpRequest.newBuilder(URI.create(current.url())).timeout(requestTimeout).GET().build();
+        HttpRequest request = storage.request(URI.create(current.url())).GET().build();
         Path spool = null;
         byte[] held = null;
         try {
-          HttpResponse<InputStream> response = storage.send(request, HttpResponse.BodyHandlers.ofInputStream());
+          HttpResponse<InputStream> response = storage.client().send(request, HttpResponse.BodyHandlers.ofInputStream());
           int status = response.statusCode();
           if (status == 200 && target != null) {
             spool = target.resolveSibling("." + target.getFileName() + "." + java.util.UUID.randomUUID() + ".part");
@@ -185,7 +175,7 @@ public final class FileDownloader {
             }
             return (T) spooled(spool, name);
           }
-          drain(response.body());
+          HttpCaller.drain(response.body());
           if (status == 403) {
             if (refreshes++ >= MAX_REFRESHES) {
               throw new AccessDeniedException("storage refused " + name + " (HTTP 403) even with "
@@ -199,8 +189,8 @@ public final class FileDownloader {
             throw new NotFoundException("storage has no " + name + " (HTTP 404): the table changed since it was queried");
           }
           transientFailure = status == 429 || status >= 500;
-          throw HttpStatus.exceptionFor(status, "storage answered HTTP " + status + " for " + name
-              + (transientFailure ? " after " + attempt + " attempts" : ""), null);
+          throw HttpCaller.failure(status, "storage answered HTTP " + status + " for " + name
+              + (transientFailure ? " after " + attempt + " attempts" : ""), response.headers());
         } catch (IOException e) {
           deleteQuietly(spool);
           giveBack(held);
@@ -282,14 +272,6 @@ public final class FileDownloader {
     } catch (IOException | RuntimeException e) {
       once.run();
       throw e;
-    }
-  }
-
-  private static void drain(InputStream in) {
-    try (in) {
-      in.readNBytes(64 * 1024);
-    } catch (IOException e) {
-      // the status already says what went wrong
     }
   }
 

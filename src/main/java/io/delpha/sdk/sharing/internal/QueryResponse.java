@@ -99,7 +99,8 @@ public record QueryResponse(TableMetadata metadata, List<FileAction> files) {
           int status = end.path("httpStatusErrorCode").asInt(500);
           throw SharingHttp.error(status, "{\"errorCode\":\"END_STREAM_ERROR\",\"message\":"
               + com.fasterxml.jackson.databind.node.TextNode.valueOf(error) + "}",
-              "the query of " + table + " (reported mid-stream)", null, 1);
+              "the query of " + table + " (reported mid-stream)",
+              java.net.http.HttpHeaders.of(java.util.Map.of(), (name, value) -> true), 1);
         }
         ended = true;
       } else {

@@ -1,8 +1,7 @@
 package io.delpha.sdk.sharing.internal;
 
 import io.delpha.sdk.core.internal.JsonSupport;
-import io.delpha.sdk.core.internal.Retrier;
-import io.delpha.sdk.core.internal.http.HttpStatus;
+import io.delpha.sdk.core.internal.http.HttpCaller;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.delpha.sdk.core.DataFormatException;
@@ -14,20 +13,15 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Requests to the sharing server: the bearer token, the capabilities header, bounded retries of
@@ -41,33 +35,23 @@ public final class SharingHttp {
   /** The response header holding the table version. */
   public static final String TABLE_VERSION = "delta-table-version";
 
-  private static final Logger LOG = LoggerFactory.getLogger(SharingHttp.class);
   private static final ObjectMapper JSON = JsonSupport.MAPPER;
 
-  private final HttpClient http;
+  private final HttpCaller http;
   private final String base;
   private final BearerTokens tokens;
-  private final Retrier retry;
-  private final Duration requestTimeout;
-  private final String userAgent;
 
   /**
-   * @param http a client that never follows redirects (a redirect would carry the token elsewhere)
+   * @param http the caller: a client that never follows redirects (a redirect would carry the token elsewhere),
+   *     the request timeout, the retries of 429, 5xx and unreachable-server failures
    * @param endpoint the server's prefix
    * @param tokens where the bearer token comes from
-   * @param retry the retries of 429, 5xx and unreachable-server failures
-   * @param requestTimeout the timeout of one request
-   * @param userAgent the User-Agent header
    */
-  public SharingHttp(HttpClient http, URI endpoint, BearerTokens tokens, Retrier retry, Duration requestTimeout,
-      String userAgent) {
+  public SharingHttp(HttpCaller http, URI endpoint, BearerTokens tokens) {
     this.http = http;
     String e = endpoint.toString();
     this.base = e.endsWith("/") ? e.substring(0, e.length() - 1) : e;
     this.tokens = tokens;
-    this.retry = retry;
-    this.requestTimeout = requestTimeout;
-    this.userAgent = userAgent;
   }
 
   /**
@@ -151,8 +135,8 @@ public final class SharingHttp {
 
   private Exchange send(String method, String pathAndQuery, String body, boolean ndjson) {
     String what = method + " " + pathAndQuery;
-    return retry.call("Delta Sharing " + what, attempt -> sendOnce(method, pathAndQuery, body, ndjson, attempt),
-        SharingHttp::worthRetrying, Retrier.RETHROW);
+    return http.retrying("Delta Sharing " + what, HttpCaller.TRANSIENT,
+        attempt -> sendOnce(method, pathAndQuery, body, ndjson, attempt));
   }
 
   /** One attempt; a 401 is tried once more at once with a fresh OAuth token (a token may be revoked early). */
@@ -161,7 +145,7 @@ public final class SharingHttp {
     if (response.statusCode() == 401) {
       tokens.invalidate();
       if (tokens instanceof BearerTokens.OAuthTokens) {
-        drain(response.body());
+        HttpCaller.drain(response.body());
         response = exchange(method, pathAndQuery, body, ndjson, attempt);
       }
     }
@@ -169,16 +153,14 @@ public final class SharingHttp {
     if (status == 200) {
       return new Exchange(response.body(), response.headers());
     }
-    String errorBody = drain(response.body());
-    throw error(status, errorBody, method + " " + pathAndQuery, retryAfter(response.headers()).orElse(null), attempt);
+    String errorBody = HttpCaller.withoutCredentials(response.request(), HttpCaller.drain(response.body()));
+    throw error(status, errorBody, method + " " + pathAndQuery, response.headers(), attempt);
   }
 
   private HttpResponse<InputStream> exchange(String method, String pathAndQuery, String body, boolean ndjson,
       int attempt) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + pathAndQuery))
-        .timeout(requestTimeout)
+    HttpRequest.Builder request = http.request(URI.create(base + pathAndQuery))
         .header("Authorization", "Bearer " + tokens.current().reveal())
-        .header("User-Agent", userAgent)
         .header("Accept", ndjson ? "application/x-ndjson, application/json" : "application/json");
     if (ndjson) {
       request.header(CAPABILITIES, "responseformat=parquet;includeendstreamaction=true");
@@ -189,21 +171,8 @@ public final class SharingHttp {
     } else {
       request.method(method, HttpRequest.BodyPublishers.noBody());
     }
-    try {
-      return http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-    } catch (IOException e) {
-      throw new ServiceUnavailableException("cannot reach the Delta Sharing server for " + method + " "
-          + pathAndQuery + (attempt > 1 ? " after " + attempt + " attempts" : "") + ": "
-          + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ServiceUnavailableException("interrupted during " + method + " " + pathAndQuery, e);
-    }
-  }
-
-  /** A failure worth another attempt: unreachable, throttled (429) or failing (5xx), not interrupted. */
-  private static boolean worthRetrying(RuntimeException e) {
-    return e instanceof ServiceUnavailableException && !Thread.currentThread().isInterrupted();
+    return http.send(method + " " + pathAndQuery + (attempt > 1 ? " after " + attempt + " attempts" : ""),
+        request.build(), HttpResponse.BodyHandlers.ofInputStream());
   }
 
   /**
@@ -212,16 +181,16 @@ public final class SharingHttp {
    * @param status the HTTP status
    * @param body the body, possibly {@code {errorCode, message}}
    * @param what the request, for the message
-   * @param retryAfter the server's Retry-After, may be {@code null}
+   * @param headers the answer's headers (its {@code Retry-After} is kept)
    * @param attempts attempts made
    * @return the exception to throw
    */
-  public static DelphaException error(int status, String body, String what, Duration retryAfter, int attempts) {
+  public static DelphaException error(int status, String body, String what, HttpHeaders headers, int attempts) {
     String detail = describe(body);
     String message = "the Delta Sharing server answered HTTP " + status + detail + " to " + what
         + (attempts > 1 ? " (after " + attempts + " attempts)" : "");
-    return HttpStatus.exceptionFor(status, status == 401 ? message + "; check the bearer token of the profile" : message,
-        retryAfter);
+    return HttpCaller.failure(status, status == 401 ? message + "; check the bearer token of the profile" : message,
+        headers);
   }
 
   /**
@@ -242,16 +211,6 @@ public final class SharingHttp {
     }
     String oneLine = body.replaceAll("\\s+", " ").trim();
     return " (" + (oneLine.length() > 200 ? oneLine.substring(0, 200) + "..." : oneLine) + ")";
-  }
-
-  private static Optional<Duration> retryAfter(HttpHeaders headers) {
-    return headers.firstValue("Retry-After").flatMap(v -> {
-      try {
-        return Optional.of(Duration.ofSeconds(Long.parseLong(v.trim())));
-      } catch (NumberFormatException e) {
-        return Optional.empty();
-      }
-    });
   }
 
   private static Map<String, String> capabilities(HttpHeaders headers) {
@@ -279,15 +238,6 @@ public final class SharingHttp {
       b.append(k).append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8));
     });
     return b.toString();
-  }
-
-  private static String drain(InputStream in) {
-    try (in) {
-      byte[] bytes = in.readNBytes(64 * 1024);
-      return new String(bytes, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      return "";
-    }
   }
 
   /** An NDJSON answer. */

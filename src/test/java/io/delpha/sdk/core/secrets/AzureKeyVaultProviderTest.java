@@ -21,7 +21,14 @@ import static org.assertj.core.api.Assertions.entry;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import io.delpha.sdk.core.AccessDeniedException;
+import io.delpha.sdk.core.ConflictException;
+import io.delpha.sdk.core.RateLimitedException;
+import io.delpha.sdk.core.internal.http.HttpCaller;
+import java.util.Comparator;
+import java.util.List;
 import io.delpha.sdk.core.AuthenticationException;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.InvalidInputException;
@@ -355,5 +362,68 @@ class AzureKeyVaultProviderTest {
     } finally {
       sharing.stop();
     }
+  }
+
+  @Test
+  @DisplayName("every request, to the vault and to Entra, carries the library's User-Agent before the Azure SDK's")
+  void userAgent() {
+    assertThat(provider().secret("databricksToken")).isEqualTo("dapi-0a1b2c3d4e5f-kv-token");
+    assertThat(vault.getAllServeEvents()).isNotEmpty().allSatisfy(e ->
+        assertThat(e.getRequest().getHeader("User-Agent")).startsWith(HttpCaller.USER_AGENT + " azsdk-java-"));
+    assertThat(entra.getAllServeEvents()).isNotEmpty().allSatisfy(e ->
+        assertThat(e.getRequest().getHeader("User-Agent")).startsWith(HttpCaller.USER_AGENT));
+  }
+
+  @Test
+  @DisplayName("a 429 with Retry-After is tried again no sooner than asked (WireMock's journal), then read")
+  void retryAfter() {
+    vault.stubFor(get(urlPathMatching("/secrets/throttled/?")).atPriority(2).inScenario("throttled")
+        .whenScenarioStateIs(Scenario.STARTED)
+        .withHeader("Authorization", equalTo("Bearer " + ACCESS_TOKEN))
+        .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "1")
+            .withHeader("Content-Type", "application/json; charset=utf-8")
+            .withBody("{\"error\":{\"code\":\"Throttled\",\"message\":\"Request was not processed because too many "
+                + "requests were received. Reason: VaultRequestTypeLimitReached\"}}"))
+        .willSetStateTo("served"));
+    vault.stubFor(get(urlPathMatching("/secrets/throttled/?")).atPriority(2).inScenario("throttled")
+        .whenScenarioStateIs("served")
+        .withHeader("Authorization", equalTo("Bearer " + ACCESS_TOKEN))
+        .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json; charset=utf-8")
+            .withBody(body("get-secret.json"))));
+    AzureKeyVaultProvider kv = providerAt(url(vault), CLIENT_SECRET)
+        .retry(RetryPolicy.builder().maxAttempts(3).initialDelay(Duration.ofMillis(1))
+            .maxDelay(Duration.ofSeconds(5)).build()).build();
+
+    assertThat(kv.secret("throttled")).isEqualTo("dapi-0a1b2c3d4e5f-kv-token");
+
+    List<ServeEvent> calls = vault.getAllServeEvents().stream()
+        .filter(e -> e.getRequest().getUrl().startsWith("/secrets/throttled")
+            && e.getRequest().containsHeader("Authorization"))
+        .sorted(Comparator.comparing(e -> e.getRequest().getLoggedDate())).toList();
+    assertThat(calls).extracting(e -> e.getResponse().getStatus()).containsExactly(429, 200);
+    assertThat(calls.get(1).getRequest().getLoggedDate().getTime() - calls.get(0).getRequest().getLoggedDate().getTime())
+        .isGreaterThanOrEqualTo(1000);
+  }
+
+  @Test
+  @DisplayName("a 409 is a ConflictException and a 429 left after the retries a RateLimitedException with its Retry-After")
+  void conflictAndRateLimit() {
+    vault.stubFor(get(urlPathMatching("/secrets/deleted/?")).atPriority(2)
+        .withHeader("Authorization", equalTo("Bearer " + ACCESS_TOKEN))
+        .willReturn(aResponse().withStatus(409).withHeader("Content-Type", "application/json; charset=utf-8")
+            .withBody("{\"error\":{\"code\":\"Conflict\",\"message\":\"Secret deleted is currently in a deleted but "
+                + "recoverable state, and its name cannot be reused; in this state, the secret can only be recovered or "
+                + "purged.\"}}")));
+    vault.stubFor(get(urlPathMatching("/secrets/busy/?")).atPriority(2)
+        .withHeader("Authorization", equalTo("Bearer " + ACCESS_TOKEN))
+        .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "0")
+            .withHeader("Content-Type", "application/json; charset=utf-8")
+            .withBody("{\"error\":{\"code\":\"Throttled\",\"message\":\"Request was not processed\"}}")));
+    AzureKeyVaultProvider kv = provider();
+
+    assertThatThrownBy(() -> kv.secret("deleted")).isInstanceOf(ConflictException.class)
+        .hasMessageContaining("HTTP 409").hasMessageNotContaining(ACCESS_TOKEN).hasMessageNotContaining(CLIENT_SECRET);
+    assertThatThrownBy(() -> kv.secret("busy")).isInstanceOfSatisfying(RateLimitedException.class, e ->
+        assertThat(e.retryAfter()).contains(Duration.ZERO));
   }
 }

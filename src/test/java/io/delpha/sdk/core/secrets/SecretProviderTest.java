@@ -148,4 +148,26 @@ class SecretProviderTest {
     assertThat(cache.toString()).doesNotContain("v2").doesNotContain("p2").doesNotContain("now-set");
     assertThatThrownBy(() -> SecretProvider.cached(counting, Duration.ZERO)).isInstanceOf(InvalidInputException.class);
   }
+
+  @Test
+  @DisplayName("a host's provider that implements secret() alone reads JSON secrets like the library's, and a "
+      + "malformed one is a DataFormatException that does not quote it")
+  void hostProviderGetsTheOneJsonReader() {
+    Map<String, String> vault = Map.of(
+        "db", "{\"user\":\"etl\",\"password\":\"pw-9f2c\",\"port\":5432,\"tls\":true,\"hosts\":[\"a\",\"b\"]}",
+        "broken", "{\"password\":\"pw-leak-77\",");
+    SecretProvider host = name -> {
+      String value = vault.get(name);
+      if (value == null) {
+        throw new NotFoundException("no secret " + name);
+      }
+      return value;
+    };
+
+    assertThat(host.json("db")).containsOnly(entry("user", "etl"), entry("password", "pw-9f2c"), entry("port", "5432"),
+        entry("tls", "true"), entry("hosts", "[\"a\",\"b\"]"));
+    assertThat(host.json("db")).isEqualTo(EnvironmentSecretProvider.of(Map.of("DB", vault.get("db"))).json("DB"));
+    assertThatThrownBy(() -> host.json("broken")).isInstanceOf(DataFormatException.class)
+        .hasMessageContaining("broken").hasMessageNotContaining("pw-leak-77");
+  }
 }

@@ -8,6 +8,7 @@ import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.RetryPolicy;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.internal.Retrier;
+import io.delpha.sdk.core.internal.http.HttpCaller;
 import io.delpha.sdk.core.parquet.ColumnBatch;
 import io.delpha.sdk.core.parquet.ColumnBatchReader;
 import io.delpha.sdk.core.parquet.ColumnType;
@@ -59,10 +60,10 @@ class FileDownloaderTest {
 
   private HttpServer server;
   private final Map<String, byte[]> bodies = new ConcurrentHashMap<>();
-  private final FileDownloader downloader = new FileDownloader(HttpClient.newHttpClient(),
-      Retrier.of(RetryPolicy.builder().maxAttempts(2).initialDelay(Duration.ofMillis(5))
-          .maxDelay(Duration.ofMillis(10)).build()),
-      Duration.ofSeconds(10), Duration.ofSeconds(1), Clock.systemUTC());
+  private final FileDownloader downloader = new FileDownloader(new HttpCaller(HttpClient.newHttpClient(), "storage",
+      Duration.ofSeconds(10), Retrier.of(RetryPolicy.builder().maxAttempts(2).initialDelay(Duration.ofMillis(5))
+          .maxDelay(Duration.ofMillis(10)).build())),
+      Duration.ofSeconds(1), Clock.systemUTC());
 
   @BeforeEach
   void start() throws IOException {

@@ -69,17 +69,31 @@ public final class HttpStatus {
    * @param message what to say, with the component's context
    * @param retryAfter the server's {@code Retry-After}, or {@code null}
    * @return the exception: 400/422 invalid input, 401 authentication, 403 access denied, 404 not found,
-   *     409/412 conflict, 429 rate limited, 5xx unavailable, anything else the root type
+   *     409/412 conflict, 429 rate limited, 5xx unavailable (both carrying {@code retryAfter}), anything else the
+   *     root type
    */
   public static DelphaException exceptionFor(int status, String message, java.time.Duration retryAfter) {
+    return exceptionFor(status, message, retryAfter, null);
+  }
+
+  /**
+   * @param status an HTTP status a remote service answered
+   * @param message what to say, with the component's context
+   * @param retryAfter the server's {@code Retry-After}, or {@code null}
+   * @param cause the foreign exception that carried the answer, or {@code null}
+   * @return the exception, as {@link #exceptionFor(int, String, java.time.Duration)} types it, with that cause
+   */
+  public static DelphaException exceptionFor(int status, String message, java.time.Duration retryAfter,
+      Throwable cause) {
     return switch (status) {
-      case 400, 422 -> new InvalidInputException(message);
-      case 401 -> new AuthenticationException(message);
-      case 403 -> new AccessDeniedException(message);
-      case 404 -> new NotFoundException(message);
-      case 409, 412 -> new ConflictException(message);
-      case 429 -> new RateLimitedException(message, retryAfter, null);
-      default -> status >= 500 ? new ServiceUnavailableException(message) : new DelphaException(message);
+      case 400, 422 -> new InvalidInputException(message, cause);
+      case 401 -> new AuthenticationException(message, cause);
+      case 403 -> new AccessDeniedException(message, cause);
+      case 404 -> new NotFoundException(message, cause);
+      case 409, 412 -> new ConflictException(message, cause);
+      case 429 -> new RateLimitedException(message, retryAfter, cause);
+      default -> status >= 500 ? new ServiceUnavailableException(message, retryAfter, cause)
+          : new DelphaException(message, cause);
     };
   }
 }

@@ -1,4 +1,4 @@
-package io.delpha.sdk.ingest.internal;
+package io.delpha.sdk.core.internal;
 
 import java.io.IOException;
 import java.io.Reader;

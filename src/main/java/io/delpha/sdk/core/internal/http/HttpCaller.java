@@ -1,0 +1,305 @@
+package io.delpha.sdk.core.internal.http;
+
+import io.delpha.sdk.core.DelphaException;
+import io.delpha.sdk.core.RateLimitedException;
+import io.delpha.sdk.core.ServiceUnavailableException;
+import io.delpha.sdk.core.internal.Capability;
+import io.delpha.sdk.core.internal.Retrier;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Base64;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.IntFunction;
+import java.util.function.Predicate;
+import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The library's one HTTP client layer, on the JDK {@link HttpClient}: every client of a remote HTTP service
+ * (Salesforce's REST side and its JWT login, the Delta Sharing server, its storage and OAuth token endpoint, the
+ * upload client, Azure Key Vault's transport) builds its {@link HttpClient} with {@link #newClient}, its requests
+ * with {@link #request} (the request timeout and one {@code User-Agent: delpha-data-sdk/<version>}), sends them
+ * with {@link #send} (a connection failure or interrupt is a {@link ServiceUnavailableException} naming the
+ * service, never the URL's query or a header), maps an error answer with {@link #failure} (the type from {@link
+ * HttpStatus#exceptionFor}, the server's {@code Retry-After} kept) and retries with {@link #retrying}, the shared
+ * {@link Retrier} honouring {@code Retry-After}. Components word the messages and decide what is idempotent;
+ * nothing else about HTTP is decided outside this class and {@link HttpStatus}.
+ *
+ * <pre>{@code
+ * HttpCaller upload = new HttpCaller(HttpCaller.newClient(Duration.ofSeconds(10), Redirect.NEVER, null),
+ *     "the upload server", Duration.ofMinutes(2), Retrier.of(RetryPolicy.defaults()));
+ * JsonNode constraints = upload.retrying("GET constraints", HttpCaller.TRANSIENT, attempt -> {
+ *   HttpResponse<String> r = upload.send("GET constraints", upload.request(uri).GET().build(), BodyHandlers.ofString());
+ *   if (r.statusCode() != 200) throw HttpCaller.failure(r, "the upload server answered " + r.statusCode());
+ *   return parse(r.body());
+ * });
+ * }</pre>
+ *
+ * <p>Thread-safe: it holds only immutable settings and the thread-safe {@link HttpClient}.
+ */
+public final class HttpCaller {
+
+  /** The {@code User-Agent} of every request the library sends: {@code delpha-data-sdk/<version>}. */
+  public static final String USER_AGENT = "delpha-data-sdk/" + Capability.version("delpha-data-sdk");
+
+  /** The connect timeout of clients built without one. */
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+  /**
+   * Failures worth another attempt: the service was unreachable, failed (5xx) or throttled (429), and the
+   * thread was not interrupted.
+   */
+  public static final Predicate<RuntimeException> TRANSIENT =
+      e -> e instanceof ServiceUnavailableException && !Thread.currentThread().isInterrupted();
+
+  /**
+   * Failures worth another attempt of a request that is not idempotent: the service answered 429 or 503 with a
+   * {@code Retry-After}, so it refused the request before acting on it.
+   */
+  public static final Predicate<RuntimeException> ASKED_TO_RETRY =
+      e -> TRANSIENT.test(e) && ((ServiceUnavailableException) e).retryAfter().isPresent();
+
+  private static final int ERROR_BODY_LIMIT = 64 * 1024;
+
+  private final HttpClient client;
+  private final String service;
+  private final Duration requestTimeout;
+  private final Retrier retrier;
+
+  /**
+   * @param client a client from {@link #newClient}
+   * @param service the service, as messages name it (e.g. {@code "Salesforce"}, {@code "the upload server"})
+   * @param requestTimeout how long one request waits for the answer's headers
+   * @param retrier the retries of transient failures
+   */
+  public HttpCaller(HttpClient client, String service, Duration requestTimeout, Retrier retrier) {
+    this.client = Objects.requireNonNull(client, "client");
+    this.service = Objects.requireNonNull(service, "service");
+    this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
+    this.retrier = Objects.requireNonNull(retrier, "retrier");
+  }
+
+  /**
+   * @param connectTimeout the TCP (and TLS) connect timeout
+   * @param redirects whether redirects are followed ({@code NEVER} where a redirect would carry a token elsewhere)
+   * @param tls the TLS context, {@code null} for the JDK's default trust
+   * @return a new client
+   */
+  public static HttpClient newClient(Duration connectTimeout, HttpClient.Redirect redirects, @Nullable SSLContext tls) {
+    return clientBuilder(connectTimeout, redirects, tls).build();
+  }
+
+  /**
+   * For a foreign SDK that takes the JDK client's builder as its transport (Azure's {@code JdkHttpClientBuilder}).
+   *
+   * @param connectTimeout the TCP (and TLS) connect timeout
+   * @param redirects whether redirects are followed
+   * @param tls the TLS context, {@code null} for the JDK's default trust
+   * @return the builder {@link #newClient} builds
+   */
+  public static HttpClient.Builder clientBuilder(Duration connectTimeout, HttpClient.Redirect redirects,
+      @Nullable SSLContext tls) {
+    HttpClient.Builder b = HttpClient.newBuilder()
+        .connectTimeout(Objects.requireNonNull(connectTimeout, "connectTimeout"))
+        .followRedirects(Objects.requireNonNull(redirects, "redirects"));
+    if (tls != null) {
+      b.sslContext(tls);
+    }
+    return b;
+  }
+
+  /** @return the client */
+  public HttpClient client() {
+    return client;
+  }
+
+  /** @return the retrier */
+  public Retrier retrier() {
+    return retrier;
+  }
+
+  /**
+   * @param uri where the request goes
+   * @return a request builder with this caller's timeout and the library's {@code User-Agent}
+   */
+  public HttpRequest.Builder request(URI uri) {
+    return request(uri, requestTimeout);
+  }
+
+  /**
+   * @param uri where the request goes
+   * @return a request builder with the library's {@code User-Agent} and no timeout, for a body that takes as long
+   *     as it takes to send (the JDK counts sending the body in a request's timeout); the connect timeout still
+   *     applies
+   */
+  public HttpRequest.Builder upload(URI uri) {
+    return HttpRequest.newBuilder(uri).header("User-Agent", USER_AGENT);
+  }
+
+  /**
+   * @param uri where the request goes
+   * @param timeout how long the request waits for the answer's headers
+   * @return a request builder with that timeout and the library's {@code User-Agent}
+   */
+  public static HttpRequest.Builder request(URI uri, Duration timeout) {
+    return HttpRequest.newBuilder(uri).timeout(timeout).header("User-Agent", USER_AGENT);
+  }
+
+  /**
+   * One exchange, whatever its status.
+   *
+   * @param what what the caller is doing, for the message (never a secret: no token, no signed URL)
+   * @param request the request
+   * @param handler how the body is read
+   * @param <T> the body type
+   * @return the answer
+   * @throws ServiceUnavailableException if the service cannot be reached or stops answering, or the thread is
+   *     interrupted (its interrupt status kept)
+   */
+  public <T> HttpResponse<T> send(String what, HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+    try {
+      return client.send(request, handler);
+    } catch (IOException | UncheckedIOException e) {
+      throw new ServiceUnavailableException(what + ": cannot reach " + service + " at " + hostOf(request.uri())
+          + " (" + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ServiceUnavailableException(what + ": interrupted while waiting for " + service, e);
+    }
+  }
+
+  /**
+   * Runs {@code attempt} under this caller's retrier: failures that {@code retryable} accepts are tried again
+   * after the policy's delay, or after the server's {@code Retry-After} when the failure carries one (never
+   * longer than the policy's longest delay); the last failure is thrown as it is.
+   *
+   * @param what what is attempted, for the log
+   * @param retryable which failures are worth another attempt, usually {@link #TRANSIENT}
+   * @param attempt one attempt, given its number
+   * @param <T> the result type
+   * @return the first successful attempt's result
+   */
+  public <T> T retrying(String what, Predicate<? super RuntimeException> retryable, IntFunction<T> attempt) {
+    return retrier.call(what, attempt, retryable, Retrier.RETHROW);
+  }
+
+  /**
+   * @param response an error answer
+   * @param message what to say, with the component's context (never a secret)
+   * @return the typed exception for its status ({@link HttpStatus#exceptionFor}), carrying its {@code Retry-After}
+   */
+  public static DelphaException failure(HttpResponse<?> response, String message) {
+    return failure(response.statusCode(), withoutCredentials(response.request(), message), response.headers());
+  }
+
+  /**
+   * What a server says is quoted in messages (its error codes tell the caller what to fix), but a hostile or
+   * careless server may echo the request's credentials: this blanks them.
+   *
+   * @param request the request that was answered
+   * @param text text the answer carries (an error body, a message built from it)
+   * @return the text without the request's {@code Authorization} credential, nor the password of its Basic
+   *     credentials
+   */
+  public static String withoutCredentials(HttpRequest request, String text) {
+    String result = text;
+    for (String value : request.headers().allValues("Authorization")) {
+      int space = value.indexOf(' ');
+      String credential = space < 0 ? value : value.substring(space + 1).trim();
+      if (value.regionMatches(true, 0, "Basic ", 0, 6)) {
+        try {
+          String decoded = new String(Base64.getDecoder().decode(credential), StandardCharsets.UTF_8);
+          int colon = decoded.indexOf(':');
+          if (colon >= 0 && colon < decoded.length() - 1) {
+            result = result.replace(decoded.substring(colon + 1), "***");
+          }
+        } catch (IllegalArgumentException notBase64) {
+          // nothing else to blank
+        }
+      }
+      if (!credential.isEmpty()) {
+        result = result.replace(credential, "***");
+      }
+    }
+    return result;
+  }
+
+  /**
+   * @param status the answer's status
+   * @param message what to say, with the component's context (never a secret)
+   * @param headers the answer's headers
+   * @return the typed exception for the status, carrying the {@code Retry-After} of a 429 or 5xx
+   */
+  public static DelphaException failure(int status, String message, HttpHeaders headers) {
+    return HttpStatus.exceptionFor(status, message, retryAfter(headers).orElse(null));
+  }
+
+  /**
+   * Reads the start of an error answer's body and closes it.
+   *
+   * @param body the body
+   * @return its first 64 KiB as UTF-8, empty if it cannot be read
+   */
+  public static String drain(InputStream body) {
+    try (body) {
+      return new String(body.readNBytes(ERROR_BODY_LIMIT), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  /**
+   * @param headers an answer's headers
+   * @return its {@code Retry-After}: delay-seconds or an HTTP-date (RFC 9110 10.2.3), empty when absent or
+   *     unreadable; a date in the past is zero
+   */
+  public static Optional<Duration> retryAfter(HttpHeaders headers) {
+    return headers.firstValue("Retry-After").flatMap(v -> parseRetryAfter(v, Clock.systemUTC()));
+  }
+
+  /**
+   * @param value a {@code Retry-After} value
+   * @param clock the clock an HTTP-date is measured from
+   * @return the delay it asks for, empty when it is neither delay-seconds nor an HTTP-date
+   */
+  public static Optional<Duration> parseRetryAfter(String value, Clock clock) {
+    String v = value.trim();
+    if (!v.isEmpty() && v.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      return v.length() > 9 ? Optional.of(Duration.ofSeconds(999_999_999L)) : Optional.of(Duration.ofSeconds(Long.parseLong(v)));
+    }
+    try {
+      Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+      Duration d = Duration.between(clock.instant(), at);
+      return Optional.of(d.isNegative() ? Duration.ZERO : d);
+    } catch (DateTimeParseException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * @param e a failure
+   * @return whether it is a rate limit the service gave no time for (a quota), which another attempt soon will
+   *     not lift
+   */
+  public static boolean isQuota(RuntimeException e) {
+    return e instanceof RateLimitedException limited && limited.retryAfter().isEmpty();
+  }
+
+  private static String hostOf(URI uri) {
+    return uri.getPort() < 0 ? String.valueOf(uri.getHost()) : uri.getHost() + ":" + uri.getPort();
+  }
+}
