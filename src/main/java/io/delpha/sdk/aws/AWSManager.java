@@ -4,10 +4,13 @@ import io.delpha.sdk.aws.internal.AppFlowErrors;
 import io.delpha.sdk.core.internal.Capability;
 import io.delpha.sdk.core.internal.Pause;
 import io.delpha.sdk.core.internal.Retrier;
+import io.delpha.sdk.core.internal.metrics.Meter;
+import io.delpha.sdk.core.internal.metrics.Recorder;
 import io.delpha.sdk.core.internal.aws.AwsClients;
 import io.delpha.sdk.aws.internal.CassandraLoader;
 import io.delpha.sdk.cassandra.CqlExecutor;
 import io.delpha.sdk.core.AwsClientBuilder;
+import io.delpha.sdk.core.Metrics;
 import io.delpha.sdk.core.AwsClientSettings;
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.InvalidInputException;
@@ -107,6 +110,7 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
   private final FlowType flowType;
   private final Retrier polls;
   private final int recordsPageSize;
+  private final Recorder metrics;
   private final Map<String, String> flowOfStartedRun = java.util.Collections.synchronizedMap(
       new LinkedHashMap<>(16, 0.75f, false) {
         @Override
@@ -116,8 +120,9 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
       });
 
   private AWSManager(AWSConfig config, AppflowClient appflow, boolean ownsAppflow, S3Client s3, boolean ownsS3,
-      Retrier polls) {
+      Retrier polls, Recorder metrics) {
     this.config = config;
+    this.metrics = metrics;
     this.appflow = appflow;
     this.s3 = s3;
     this.ownsAppflow = ownsAppflow;
@@ -171,7 +176,7 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
   @Override
   public FlowRun startFlow(String flowName) {
     requireFlowName(flowName);
-    StartFlowResponse started = call("start", flowName, () -> appflow.startFlow(b -> b.flowName(flowName)));
+    StartFlowResponse started = call("start", "start_flow", flowName, () -> appflow.startFlow(b -> b.flowName(flowName)));
     if (started.executionId() != null) {
       flowOfStartedRun.put(started.executionId(), flowName);
     }
@@ -203,7 +208,7 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
     String token = null;
     do {
       String pageToken = token;
-      DescribeFlowExecutionRecordsResponse page = call("list the runs of", flowName,
+      DescribeFlowExecutionRecordsResponse page = call("list the runs of", "describe_flow_execution_records", flowName,
           () -> appflow.describeFlowExecutionRecords(b -> b.flowName(flowName).maxResults(recordsPageSize)
               .nextToken(pageToken)));
       for (ExecutionRecord r : page.flowExecutions()) {
@@ -323,7 +328,7 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
   }
 
   private DescribeFlowResponse describe(String flowName) {
-    DescribeFlowResponse flow = call("describe", flowName, () -> appflow.describeFlow(b -> b.flowName(flowName)));
+    DescribeFlowResponse flow = call("describe", "describe_flow", flowName, () -> appflow.describeFlow(b -> b.flowName(flowName)));
     String object = flow.sourceFlowConfig() == null || flow.sourceFlowConfig().sourceConnectorProperties() == null
         || flow.sourceFlowConfig().sourceConnectorProperties().salesforce() == null
         ? null : flow.sourceFlowConfig().sourceConnectorProperties().salesforce().object();
@@ -416,7 +421,7 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
     List<DestinationFlowConfig> destinations = flow.destinationFlowConfigList().stream()
         .map(d -> d == target ? d.toBuilder().destinationConnectorProperties(props).build() : d)
         .collect(Collectors.toList());
-    UpdateFlowResponse updated = call("update", flowName, () -> appflow.updateFlow(b -> b.flowName(flowName)
+    UpdateFlowResponse updated = call("update", "update_flow", flowName, () -> appflow.updateFlow(b -> b.flowName(flowName)
         .description(flow.description())
         .triggerConfig(flow.triggerConfig())
         .sourceFlowConfig(flow.sourceFlowConfig())
@@ -618,9 +623,12 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
   public LoadReport loadIntoCassandra(String flowName, CqlExecutor cql, String keyspace, String table,
       LoadOptions options) {
     CassandraLoader loader = new CassandraLoader(cql, keyspace, table, options);
+    LoadReport report;
     try (FlowData data = getFlowParquetData(flowName)) {
-      return loader.load(data);
+      report = loader.load(data);
     }
+    metrics.count(Meter.CLIENT_RECORDS, report.rowsWritten(), "service", "appflow", "operation", "load_into_cassandra");
+    return report;
   }
 
   // ------------------------------------------------------------------------------------------ common
@@ -631,12 +639,15 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
     }
   }
 
-  private <T> T call(String action, String flowName, Supplier<T> request) {
-    try {
-      return request.get();
-    } catch (RuntimeException e) {
-      throw AwsErrors.isSdk(e) ? AppFlowErrors.map((SdkException) e, action, flowName) : e;
-    }
+  /** One AppFlow API call, its SDK errors mapped to the library's and timed as {@code operation}. */
+  private <T> T call(String action, String operation, String flowName, Supplier<T> request) {
+    return metrics.call("appflow", operation, () -> {
+      try {
+        return request.get();
+      } catch (RuntimeException e) {
+        throw AwsErrors.isSdk(e) ? AppFlowErrors.map((SdkException) e, action, flowName) : e;
+      }
+    });
   }
 
   @Override
@@ -667,8 +678,19 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
     private Clock clock = Clock.systemUTC();
     private Pause.Sleeper sleeper = Pause.REAL;
     private int recordsPageSize = 100;
+    private Metrics metrics = Metrics.none();
 
     private Builder() {}
+
+    /**
+     * @param metrics where AppFlow calls (timed by operation and outcome) and rows loaded into Cassandra are
+     *     metered (docs/metrics.md); default {@link Metrics#none()}
+     * @return this builder
+     */
+    public Builder metrics(Metrics metrics) {
+      this.metrics = Objects.requireNonNull(metrics, "metrics");
+      return this;
+    }
 
     @Override
     public Builder aws(AwsClientSettings settings) {
@@ -793,7 +815,7 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
         throw e;
       }
       return new AWSManager(config, appflow.client(), appflow.owned(), s3.client(), s3.owned(),
-          new Retrier(pollBackoff, clock, sleeper));
+          new Retrier(pollBackoff, clock, sleeper), Recorder.of(metrics));
     }
   }
 }
