@@ -57,6 +57,7 @@ import software.amazon.awssdk.services.appflow.model.S3OutputFormatConfig;
 import software.amazon.awssdk.services.appflow.model.StartFlowResponse;
 import software.amazon.awssdk.services.appflow.model.UpdateFlowResponse;
 import software.amazon.awssdk.services.s3.S3Client;
+import java.util.function.Consumer;
 
 /**
  * Amazon AppFlow flows that land Salesforce objects in S3 as Parquet, read back as typed rows and
@@ -709,6 +710,7 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
       this.flowType = config.flowType();
       this.pollBackoff = config.pollBackoff();
       this.recordsPageSize = config.recordsPageSize();
+      this.metrics = config.metrics();
       return this;
     }
 
@@ -767,6 +769,19 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
     }
 
     /**
+     * Like {@link #pollBackoff(RetryPolicy)}, with a new {@code RetryPolicy.Builder} the consumer fills in (as the AWS SDK's
+     * {@code Consumer<Builder>} overloads, it starts from {@code RetryPolicy.builder()}, not from the current setting).
+     *
+     * @param policy fills in the pauses between polls
+     * @return this builder
+     */
+    public Builder pollBackoff(Consumer<RetryPolicy.Builder> policy) {
+      RetryPolicy.Builder b = RetryPolicy.builder();
+      Objects.requireNonNull(policy, "policy").accept(b);
+      return pollBackoff(b.build());
+    }
+
+    /**
      * @param clock the clock deadlines are measured on (the system UTC clock by default)
      * @return this builder
      */
@@ -802,7 +817,7 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
      */
     public AWSManager build() {
       Capability.require("AWSManager", Capability.AWS_APPFLOW, Capability.AWS_S3, Capability.PARQUET);
-      AWSConfig config = new AWSConfig(aws, s3EndpointOverride, flowType, pollBackoff, recordsPageSize);
+      AWSConfig config = new AWSConfig(aws, s3EndpointOverride, flowType, pollBackoff, recordsPageSize, metrics);
       AwsClientSettings settings = config.aws();
       AwsClients.Owned<AppflowClient> appflow = AwsClients.givenOrBuilt(appflowClient,
           () -> AwsClients.configure(AppflowClient.builder(), settings).build(), "AppFlow");

@@ -326,7 +326,8 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
      * @return this builder
      */
     public Builder contactPoint(String host, int port) {
-      if (host == null || host.isBlank() || port < 1 || port > 65535) {
+      Objects.requireNonNull(host, "host");
+      if (host.isBlank() || port < 1 || port > 65535) {
         throw new InvalidInputException("contact point needs a host and a port in 1..65535, got " + host + ":" + port);
       }
       contactPoints.add(InetSocketAddress.createUnresolved(host, port));
@@ -400,6 +401,7 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
      * @throws io.delpha.sdk.core.InvalidInputException if {@code region} is not an AWS region name
      */
     public Builder sigV4(String region, @Nullable AwsCredentialsProvider credentials) {
+      Objects.requireNonNull(region, "region");
       this.sigV4 = new CassandraConfig.SigV4(region, credentials);
       return this;
     }
@@ -506,7 +508,8 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
     }
 
     private static Duration positive(Duration d, String what) {
-      if (d == null || d.isNegative() || d.isZero()) {
+      Objects.requireNonNull(d, what);
+      if (d.isNegative() || d.isZero()) {
         throw new InvalidInputException(what + " must be a positive duration, was " + d);
       }
       return d;

@@ -103,12 +103,13 @@ public record ServerOptions(InetSocketAddress address, @Nullable ServerTls tls, 
 
     /** @param address where to listen @return this builder */
     public Builder address(InetSocketAddress address) {
+      Objects.requireNonNull(address, "address");
       this.address = address;
       return this;
     }
 
     /** @param tls HTTPS key material, or {@code null} for plain HTTP @return this builder */
-    public Builder tls(ServerTls tls) {
+    public Builder tls(@Nullable ServerTls tls) {
       this.tls = tls;
       return this;
     }
@@ -127,6 +128,7 @@ public record ServerOptions(InetSocketAddress address, @Nullable ServerTls tls, 
 
     /** @param timeout how long a connection may stay silent @return this builder */
     public Builder idleTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
       this.idleTimeout = timeout;
       return this;
     }

@@ -44,6 +44,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.function.Consumer;
 
 /**
  * The Salesforce client of the library: the Java form of the seed's
@@ -600,12 +601,38 @@ public final class SalesforceManager implements SalesforceClient {
     }
 
     /**
+     * Like {@link #retryPolicy(RetryPolicy)}, with a new {@code RetryPolicy.Builder} the consumer fills in (as the AWS SDK's
+     * {@code Consumer<Builder>} overloads, it starts from {@code RetryPolicy.builder()}, not from the current setting).
+     *
+     * @param policy fills in the retry policy
+     * @return this builder
+     */
+    public Builder retryPolicy(Consumer<RetryPolicy.Builder> policy) {
+      RetryPolicy.Builder b = RetryPolicy.builder();
+      Objects.requireNonNull(policy, "policy").accept(b);
+      return retryPolicy(b.build());
+    }
+
+    /**
      * @param polling the delays between Bulk API 2.0 job state polls (default 0.5 s growing to 15 s)
      * @return this builder
      */
     public Builder bulkPolling(RetryPolicy polling) {
       this.bulkPolling = Objects.requireNonNull(polling, "polling");
       return this;
+    }
+
+    /**
+     * Like {@link #bulkPolling(RetryPolicy)}, with a new {@code RetryPolicy.Builder} the consumer fills in (as the AWS SDK's
+     * {@code Consumer<Builder>} overloads, it starts from {@code RetryPolicy.builder()}, not from the current setting).
+     *
+     * @param polling fills in the polling delays
+     * @return this builder
+     */
+    public Builder bulkPolling(Consumer<RetryPolicy.Builder> polling) {
+      RetryPolicy.Builder b = RetryPolicy.builder();
+      Objects.requireNonNull(polling, "polling").accept(b);
+      return bulkPolling(b.build());
     }
 
     /**
@@ -685,7 +712,7 @@ public final class SalesforceManager implements SalesforceClient {
       }
       SalesforceConfig config = new SalesforceConfig(url, apiVersion, clientId, clientSecret, username,
           password, securityToken, privateKeyPem, jwtAudience, secretName, retryPolicy, bulkPolling,
-          bulkTimeout, bulkPageSize, requestTimeout);
+          bulkTimeout, bulkPageSize, requestTimeout, metrics);
       SalesforceManager manager = new SalesforceManager(config, authenticator, client, mapper, clock, sleeper,
           Recorder.of(metrics));
       manager.executor.login();

@@ -41,6 +41,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * A client of the open Delta Sharing protocol that reads shared tables as typed {@link
@@ -521,6 +522,19 @@ public final class DeltaSharingClient implements AutoCloseable {
     public Builder retryPolicy(RetryPolicy policy) {
       this.retry = Objects.requireNonNull(policy, "policy");
       return this;
+    }
+
+    /**
+     * Like {@link #retryPolicy(RetryPolicy)}, with a new {@code RetryPolicy.Builder} the consumer fills in (as the AWS SDK's
+     * {@code Consumer<Builder>} overloads, it starts from {@code RetryPolicy.builder()}, not from the current setting).
+     *
+     * @param policy fills in the retry policy
+     * @return this builder
+     */
+    public Builder retryPolicy(Consumer<RetryPolicy.Builder> policy) {
+      RetryPolicy.Builder b = RetryPolicy.builder();
+      Objects.requireNonNull(policy, "policy").accept(b);
+      return retryPolicy(b.build());
     }
 
     /**

@@ -444,7 +444,8 @@ public final class TotesysPipeline implements PipelineRunner, PipelineScheduler,
      * @return this builder
      */
     public Builder overlap(Duration overlap) {
-      if (overlap == null || overlap.isNegative()) {
+      Objects.requireNonNull(overlap, "overlap");
+      if (overlap.isNegative()) {
         throw new InvalidInputException("the overlap must be zero or positive, was " + overlap);
       }
       this.overlap = overlap;
