@@ -205,8 +205,13 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
     return ps;
   }
 
-  /** The driver's current token ring (no round trip). */
-  @Override
+  /**
+   * The cluster's token ring as the driver last saw it, without a round trip: which nodes own which partitions,
+   * for code that groups its writes by replica (the ingest does). Stale by at most the driver's topology refresh;
+   * never a source of truth for data.
+   *
+   * @return the ring, or empty when the driver has not built it (token metadata disabled)
+   */
   public java.util.Optional<com.datastax.oss.driver.api.core.metadata.TokenMap> tokenMap() {
     return session.getMetadata().getTokenMap();
   }
@@ -237,9 +242,11 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
   }
 
   /**
+   * How many requests this manager carries at once to one node: bounded writers stay below it, or the driver
+   * refuses requests as busy.
+   *
    * @return requests per connection times connections per local node, from the driver's configuration
    */
-  @Override
   public int requestCapacity() {
     var profile = session.getContext().getConfig().getDefaultProfile();
     return profile.getInt(DefaultDriverOption.CONNECTION_MAX_REQUESTS)
