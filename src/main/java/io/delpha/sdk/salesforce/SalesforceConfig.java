@@ -93,25 +93,20 @@ public record SalesforceConfig(
     SalesforceManager.Builder b = SalesforceManager.builder().loginUrl(loginUrl).apiVersion(apiVersion)
         .securityToken(securityToken).retryPolicy(retryPolicy).bulkPolling(bulkPolling).bulkTimeout(bulkTimeout)
         .bulkPageSize(bulkPageSize).requestTimeout(requestTimeout).metrics(metrics);
-    if (jwtAudience != null) {
-      b.jwtAudience(jwtAudience);
-    }
-    if (clientId != null) {
-      b.clientId(clientId);
-    }
-    if (clientSecret != null) {
-      b.clientSecret(clientSecret);
-    }
-    if (username != null) {
-      b.username(username);
-    }
-    if (password != null) {
-      b.password(password);
-    }
-    if (privateKeyPem != null) {
-      b.privateKeyPem(privateKeyPem);
-    }
+    ifSet(jwtAudience, b::jwtAudience);
+    ifSet(clientId, b::clientId);
+    ifSet(clientSecret, b::clientSecret);
+    ifSet(username, b::username);
+    ifSet(password, b::password);
+    ifSet(privateKeyPem, b::privateKeyPem);
     return b;
+  }
+
+  /** The builder refuses null: a setting this config does not have is left out. */
+  private static <T> void ifSet(@Nullable T value, java.util.function.Consumer<T> setter) {
+    if (value != null) {
+      setter.accept(value);
+    }
   }
 
   /**

@@ -318,12 +318,9 @@ class AWSManagerTest {
       assertThat(data.stream().count()).isEqualTo(7);
     }
     assertThatThrownBy(() -> aws.startFlow("unknown-flow")).isInstanceOf(NotFoundException.class);
-    assertThat(io.delpha.sdk.metrics.MeterChecks.timed(registry, "delpha.client.calls", "service", "appflow",
-        "operation", "describe_flow", "outcome", "success")).isEqualTo(1);
-    assertThat(io.delpha.sdk.metrics.MeterChecks.timed(registry, "delpha.client.calls", "service", "appflow",
-        "operation", "describe_flow_execution_records", "outcome", "success")).isEqualTo(2);
-    assertThat(io.delpha.sdk.metrics.MeterChecks.timed(registry, "delpha.client.calls", "service", "appflow",
-        "operation", "start_flow", "outcome", "not_found")).isEqualTo(1);
+    assertThat(io.delpha.sdk.metrics.MeterChecks.calls(registry, "appflow", "describe_flow", "success")).isEqualTo(1);
+    assertThat(io.delpha.sdk.metrics.MeterChecks.calls(registry, "appflow", "describe_flow_execution_records", "success")).isEqualTo(2);
+    assertThat(io.delpha.sdk.metrics.MeterChecks.calls(registry, "appflow", "start_flow", "not_found")).isEqualTo(1);
     io.delpha.sdk.metrics.MeterChecks.assertBoundedTags(registry, false, FLOW, "unknown-flow", s3.secretKey(),
         NEWEST_SUCCESSFUL);
   }

@@ -55,6 +55,13 @@ public final class MeterChecks {
   }
 
   /**
+   * @return how many calls of a client's operation ended with that outcome ({@code delpha.client.calls})
+   */
+  public static long calls(MeterRegistry registry, String service, String operation, String outcome) {
+    return timed(registry, "delpha.client.calls", "service", service, "operation", operation, "outcome", outcome);
+  }
+
+  /**
    * Asserts every meter of the registry carries bounded tags only: the library's {@code delpha.*} meters the
    * values above (plus {@code customer} where allowed), the driver's {@code delpha.cassandra.*} a session name and
    * a node address; none a value from {@code forbidden} (ids, names, secrets used by the test).

@@ -1,6 +1,5 @@
 package io.delpha.sdk.salesforce;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -10,11 +9,11 @@ import static io.delpha.sdk.salesforce.SalesforceStubs.SECRETS;
 import static io.delpha.sdk.salesforce.SalesforceStubs.TOKEN_A;
 import static io.delpha.sdk.salesforce.SalesforceStubs.builder;
 import static io.delpha.sdk.salesforce.SalesforceStubs.fixture;
+import static io.delpha.sdk.salesforce.SalesforceStubs.json;
 import static io.delpha.sdk.salesforce.SalesforceStubs.stubPasswordLogin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.delpha.sdk.core.Metrics;
 import io.delpha.sdk.core.NotFoundException;
@@ -34,11 +33,6 @@ class SalesforceMetricsTest {
   @RegisterExtension
   static WireMockExtension wm = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
 
-  private static ResponseDefinitionBuilder json(int status, String body) {
-    return aResponse().withStatus(status).withHeader("Content-Type", "application/json;charset=UTF-8")
-        .withHeader("Sforce-Limit-Info", "api-usage=120/15000").withBody(body);
-  }
-
   @Test
   @DisplayName("a query, a stream and a missing record move the call timer and the record counter")
   void queriesAndFailures() {
@@ -56,10 +50,8 @@ class SalesforceMetricsTest {
       }
       assertThatThrownBy(() -> sf.get("Account", "001D000000IqhSLXXX")).isInstanceOf(NotFoundException.class);
     }
-    assertThat(MeterChecks.timed(registry, "delpha.client.calls", "service", "salesforce", "operation", "query",
-        "outcome", "success")).isEqualTo(1);
-    assertThat(MeterChecks.timed(registry, "delpha.client.calls", "service", "salesforce", "operation", "get",
-        "outcome", "not_found")).isEqualTo(1);
+    assertThat(MeterChecks.calls(registry, "salesforce", "query", "success")).isEqualTo(1);
+    assertThat(MeterChecks.calls(registry, "salesforce", "get", "not_found")).isEqualTo(1);
     assertThat(MeterChecks.count(registry, "delpha.client.records", "service", "salesforce", "operation", "query"))
         .isEqualTo(5);
     assertThat(MeterChecks.count(registry, "delpha.client.records", "service", "salesforce", "operation", "stream"))

@@ -33,6 +33,12 @@ public final class SalesforceStubs {
 
   private SalesforceStubs() {}
 
+  /** A JSON answer of the REST API, with the {@code Sforce-Limit-Info} header Salesforce sends. */
+  static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder json(int status, String body) {
+    return aResponse().withStatus(status).withHeader("Content-Type", "application/json;charset=UTF-8")
+        .withHeader("Sforce-Limit-Info", "api-usage=120/15000").withBody(body);
+  }
+
   public static String fixture(String name) {
     try (InputStream in = SalesforceStubs.class.getResourceAsStream("/salesforce/" + name)) {
       if (in == null) {

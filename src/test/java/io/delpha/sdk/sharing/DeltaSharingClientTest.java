@@ -231,12 +231,9 @@ class DeltaSharingClientTest {
       assertThat(drain(reader)).hasSize(7);
     }
     assertThatThrownBy(() -> metered.tableVersion("a.b.c")).isInstanceOf(NotFoundException.class);
-    assertThat(io.delpha.sdk.metrics.MeterChecks.timed(registry, "delpha.client.calls", "service", "delta-sharing",
-        "operation", "list_shares", "outcome", "success")).isEqualTo(1);
-    assertThat(io.delpha.sdk.metrics.MeterChecks.timed(registry, "delpha.client.calls", "service", "delta-sharing",
-        "operation", "query", "outcome", "success")).isEqualTo(1);
-    assertThat(io.delpha.sdk.metrics.MeterChecks.timed(registry, "delpha.client.calls", "service", "delta-sharing",
-        "operation", "table_version", "outcome", "not_found")).isEqualTo(1);
+    assertThat(io.delpha.sdk.metrics.MeterChecks.calls(registry, "delta-sharing", "list_shares", "success")).isEqualTo(1);
+    assertThat(io.delpha.sdk.metrics.MeterChecks.calls(registry, "delta-sharing", "query", "success")).isEqualTo(1);
+    assertThat(io.delpha.sdk.metrics.MeterChecks.calls(registry, "delta-sharing", "table_version", "not_found")).isEqualTo(1);
     io.delpha.sdk.metrics.MeterChecks.assertBoundedTags(registry, false, TOKEN, "analytics", "usage");
   }
 

@@ -4,6 +4,8 @@ import com.datastax.oss.driver.api.core.metadata.TokenMap;
 import io.delpha.sdk.cassandra.CassandraManager;
 import io.delpha.sdk.cassandra.CqlExecutor;
 import java.util.Optional;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
  * What the library's own writers need to know of the cluster behind a {@link CqlExecutor}, beyond running CQL: the
@@ -40,28 +42,26 @@ public interface ClusterView {
       return view;
     }
     if (cql instanceof CassandraManager manager) {
-      return new ClusterView() {
-        @Override
-        public Optional<TokenMap> tokenMap() {
-          return manager.tokenMap();
-        }
-
-        @Override
-        public int requestCapacity() {
-          return manager.requestCapacity();
-        }
-      };
+      return new Fixed(manager::tokenMap, manager::requestCapacity);
     }
-    return new ClusterView() {
-      @Override
-      public Optional<TokenMap> tokenMap() {
-        return Optional.empty();
-      }
+    return new Fixed(Optional::empty, () -> DEFAULT_REQUEST_CAPACITY);
+  }
 
-      @Override
-      public int requestCapacity() {
-        return DEFAULT_REQUEST_CAPACITY;
-      }
-    };
+  /**
+   * A view answering from two functions.
+   *
+   * @param ring the token ring
+   * @param capacity the request capacity
+   */
+  record Fixed(Supplier<Optional<TokenMap>> ring, IntSupplier capacity) implements ClusterView {
+    @Override
+    public Optional<TokenMap> tokenMap() {
+      return ring.get();
+    }
+
+    @Override
+    public int requestCapacity() {
+      return capacity.getAsInt();
+    }
   }
 }
