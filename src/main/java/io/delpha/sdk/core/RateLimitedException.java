@@ -12,7 +12,7 @@ public class RateLimitedException extends ServiceUnavailableException {
 
   private static final long serialVersionUID = 1L;
 
-  private final Duration retryAfter;
+  private final @Nullable Duration retryAfter;
 
   /**
    * @param message what went wrong, including the usage figures the service reported

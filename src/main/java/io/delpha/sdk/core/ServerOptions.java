@@ -90,7 +90,7 @@ public record ServerOptions(InetSocketAddress address, @Nullable ServerTls tls, 
   /** Builds {@link ServerOptions}. */
   public static final class Builder {
     private InetSocketAddress address = new InetSocketAddress("127.0.0.1", 0);
-    private ServerTls tls;
+    private @Nullable ServerTls tls;
     private boolean allowPlainHttp;
     private int maxConnections = 256;
     private Duration idleTimeout = Duration.ofSeconds(30);

@@ -63,10 +63,10 @@ public record ReadOptions(@Nullable Filter filter, @Nullable Long limit, @Nullab
 
   /** Builds {@link ReadOptions}. */
   public static final class Builder {
-    private Filter filter;
-    private Long limit;
-    private Long version;
-    private Instant timestamp;
+    private @Nullable Filter filter;
+    private @Nullable Long limit;
+    private @Nullable Long version;
+    private @Nullable Instant timestamp;
 
     private Builder() {}
 
