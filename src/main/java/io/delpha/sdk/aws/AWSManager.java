@@ -4,10 +4,13 @@ import io.delpha.sdk.aws.internal.AppFlowErrors;
 import io.delpha.sdk.core.internal.Capability;
 import io.delpha.sdk.core.internal.Pause;
 import io.delpha.sdk.core.internal.Retrier;
+import io.delpha.sdk.core.internal.metrics.Meter;
+import io.delpha.sdk.core.internal.metrics.Recorder;
 import io.delpha.sdk.core.internal.aws.AwsClients;
 import io.delpha.sdk.aws.internal.CassandraLoader;
 import io.delpha.sdk.cassandra.CqlExecutor;
 import io.delpha.sdk.core.AwsClientBuilder;
+import io.delpha.sdk.core.Metrics;
 import io.delpha.sdk.core.AwsClientSettings;
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.InvalidInputException;
@@ -54,6 +57,7 @@ import software.amazon.awssdk.services.appflow.model.S3OutputFormatConfig;
 import software.amazon.awssdk.services.appflow.model.StartFlowResponse;
 import software.amazon.awssdk.services.appflow.model.UpdateFlowResponse;
 import software.amazon.awssdk.services.s3.S3Client;
+import java.util.function.Consumer;
 
 /**
  * Amazon AppFlow flows that land Salesforce objects in S3 as Parquet, read back as typed rows and
@@ -107,6 +111,7 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
   private final FlowType flowType;
   private final Retrier polls;
   private final int recordsPageSize;
+  private final Recorder metrics;
   private final Map<String, String> flowOfStartedRun = java.util.Collections.synchronizedMap(
       new LinkedHashMap<>(16, 0.75f, false) {
         @Override
@@ -116,8 +121,9 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
       });
 
   private AWSManager(AWSConfig config, AwsClients.Owned<AppflowClient> appflow, AwsClients.Owned<S3Client> s3,
-      Retrier polls) {
+      Retrier polls, Recorder metrics) {
     this.config = config;
+    this.metrics = metrics;
     this.appflow = appflow.client();
     this.s3 = s3.client();
     this.ownedAppflow = appflow;
@@ -171,7 +177,7 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
   @Override
   public FlowRun startFlow(String flowName) {
     requireFlowName(flowName);
-    StartFlowResponse started = call("start", flowName, () -> appflow.startFlow(b -> b.flowName(flowName)));
+    StartFlowResponse started = call("start", "start_flow", flowName, () -> appflow.startFlow(b -> b.flowName(flowName)));
     if (started.executionId() != null) {
       flowOfStartedRun.put(started.executionId(), flowName);
     }
@@ -203,7 +209,7 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
     String token = null;
     do {
       String pageToken = token;
-      DescribeFlowExecutionRecordsResponse page = call("list the runs of", flowName,
+      DescribeFlowExecutionRecordsResponse page = call("list the runs of", "describe_flow_execution_records", flowName,
           () -> appflow.describeFlowExecutionRecords(b -> b.flowName(flowName).maxResults(recordsPageSize)
               .nextToken(pageToken)));
       for (ExecutionRecord r : page.flowExecutions()) {
@@ -323,7 +329,7 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
   }
 
   private DescribeFlowResponse describe(String flowName) {
-    DescribeFlowResponse flow = call("describe", flowName, () -> appflow.describeFlow(b -> b.flowName(flowName)));
+    DescribeFlowResponse flow = call("describe", "describe_flow", flowName, () -> appflow.describeFlow(b -> b.flowName(flowName)));
     String object = flow.sourceFlowConfig() == null || flow.sourceFlowConfig().sourceConnectorProperties() == null
         || flow.sourceFlowConfig().sourceConnectorProperties().salesforce() == null
         ? null : flow.sourceFlowConfig().sourceConnectorProperties().salesforce().object();
@@ -416,7 +422,7 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
     List<DestinationFlowConfig> destinations = flow.destinationFlowConfigList().stream()
         .map(d -> d == target ? d.toBuilder().destinationConnectorProperties(props).build() : d)
         .collect(Collectors.toList());
-    UpdateFlowResponse updated = call("update", flowName, () -> appflow.updateFlow(b -> b.flowName(flowName)
+    UpdateFlowResponse updated = call("update", "update_flow", flowName, () -> appflow.updateFlow(b -> b.flowName(flowName)
         .description(flow.description())
         .triggerConfig(flow.triggerConfig())
         .sourceFlowConfig(flow.sourceFlowConfig())
@@ -618,9 +624,12 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
   public LoadReport loadIntoCassandra(String flowName, CqlExecutor cql, String keyspace, String table,
       LoadOptions options) {
     CassandraLoader loader = new CassandraLoader(cql, keyspace, table, options);
+    LoadReport report;
     try (FlowData data = getFlowParquetData(flowName)) {
-      return loader.load(data);
+      report = loader.load(data);
     }
+    metrics.count(Meter.CLIENT_RECORDS, report.rowsWritten(), "service", "appflow", "operation", "load_into_cassandra");
+    return report;
   }
 
   // ------------------------------------------------------------------------------------------ common
@@ -631,12 +640,15 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
     }
   }
 
-  private <T> T call(String action, String flowName, Supplier<T> request) {
-    try {
-      return request.get();
-    } catch (RuntimeException e) {
-      throw AwsErrors.isSdk(e) ? AppFlowErrors.map((SdkException) e, action, flowName) : e;
-    }
+  /** One AppFlow API call, its SDK errors mapped to the library's and timed as {@code operation}. */
+  private <T> T call(String action, String operation, String flowName, Supplier<T> request) {
+    return metrics.call("appflow", operation, () -> {
+      try {
+        return request.get();
+      } catch (RuntimeException e) {
+        throw AwsErrors.isSdk(e) ? AppFlowErrors.map((SdkException) e, action, flowName) : e;
+      }
+    });
   }
 
   @Override
@@ -666,8 +678,19 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
     private Clock clock = Clock.systemUTC();
     private Pause.Sleeper sleeper = Pause.REAL;
     private int recordsPageSize = 100;
+    private Metrics metrics = Metrics.none();
 
     private Builder() {}
+
+    /**
+     * @param metrics where AppFlow calls (timed by operation and outcome) and rows loaded into Cassandra are
+     *     metered (docs/metrics.md); default {@link Metrics#none()}
+     * @return this builder
+     */
+    public Builder metrics(Metrics metrics) {
+      this.metrics = Objects.requireNonNull(metrics, "metrics");
+      return this;
+    }
 
     @Override
     public Builder aws(AwsClientSettings settings) {
@@ -686,6 +709,7 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
       this.flowType = config.flowType();
       this.pollBackoff = config.pollBackoff();
       this.recordsPageSize = config.recordsPageSize();
+      this.metrics = config.metrics();
       return this;
     }
 
@@ -744,6 +768,19 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
     }
 
     /**
+     * Like {@link #pollBackoff(RetryPolicy)}, with a new {@code RetryPolicy.Builder} the consumer fills in (as the AWS SDK's
+     * {@code Consumer<Builder>} overloads, it starts from {@code RetryPolicy.builder()}, not from the current setting).
+     *
+     * @param policy fills in the pauses between polls
+     * @return this builder
+     */
+    public Builder pollBackoff(Consumer<RetryPolicy.Builder> policy) {
+      RetryPolicy.Builder b = RetryPolicy.builder();
+      Objects.requireNonNull(policy, "policy").accept(b);
+      return pollBackoff(b.build());
+    }
+
+    /**
      * @param clock the clock deadlines are measured on (the system UTC clock by default)
      * @return this builder
      */
@@ -779,7 +816,7 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
      */
     public AWSManager build() {
       Capability.require("AWSManager", Capability.AWS_APPFLOW, Capability.AWS_S3, Capability.PARQUET);
-      AWSConfig config = new AWSConfig(aws, s3EndpointOverride, flowType, pollBackoff, recordsPageSize);
+      AWSConfig config = new AWSConfig(aws, s3EndpointOverride, flowType, pollBackoff, recordsPageSize, metrics);
       AwsClientSettings settings = config.aws();
       AwsClients.Owned<AppflowClient> appflow = AwsClients.givenOrBuilt(appflowClient,
           () -> AwsClients.configure(AppflowClient.builder(), settings).build(), "AppFlow");
@@ -791,7 +828,7 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
         appflow.close();
         throw e;
       }
-      return new AWSManager(config, appflow, s3, new Retrier(pollBackoff, clock, sleeper));
+      return new AWSManager(config, appflow, s3, new Retrier(pollBackoff, clock, sleeper), Recorder.of(metrics));
     }
   }
 }

@@ -43,6 +43,11 @@ public interface AppFlowRuns {
    * @return the finished record
    */
   default FlowExecution awaitCompletion(FlowRun run, Duration timeout) {
-    return awaitCompletion(run.flowName(), run.executionId(), timeout);
+    String executionId = run.executionId();
+    if (executionId == null) {
+      throw new io.delpha.sdk.core.InvalidInputException("flow '" + run.flowName() + "' returned no run id to wait "
+          + "for (event-triggered flows start their own runs)");
+    }
+    return awaitCompletion(run.flowName(), executionId, timeout);
   }
 }

@@ -40,8 +40,8 @@ public final class FlowData implements RowReader {
   private final FlowExecution execution;
   private final List<String> files;
   private final RowSchema schema;
-  private RowReader current;
-  private String currentFile;
+  private @Nullable RowReader current;
+  private @Nullable String currentFile;
   private int nextFile;
   private long rowsRead;
   private boolean closed;
@@ -51,8 +51,7 @@ public final class FlowData implements RowReader {
     this.flowName = flowName;
     this.execution = execution;
     this.files = List.copyOf(files);
-    openNext();
-    this.schema = current.schema();
+    this.schema = openNext().schema();
   }
 
   /**
@@ -139,7 +138,7 @@ public final class FlowData implements RowReader {
       throw new NoSuchElementException("every row of flow '" + flowName + "' run "
           + execution.executionId() + " was read");
     }
-    Row row = current.next();
+    Row row = Objects.requireNonNull(current, "hasNext() opened a file").next();
     rowsRead++;
     return row;
   }
@@ -160,7 +159,8 @@ public final class FlowData implements RowReader {
         + store.describe() + "]";
   }
 
-  private void openNext() {
+  /** Opens the next file, checked against the first file's schema; returns it. */
+  private RowReader openNext() {
     String key = files.get(nextFile++);
     RowReader reader;
     try {
@@ -183,9 +183,10 @@ public final class FlowData implements RowReader {
     }
     current = reader;
     currentFile = key;
+    return reader;
   }
 
-  private static String difference(RowSchema expected, RowSchema actual) {
+  private static @Nullable String difference(RowSchema expected, RowSchema actual) {
     if (expected.size() != actual.size()) {
       return "it has " + actual.size() + " columns, the first file " + expected.size();
     }

@@ -12,7 +12,7 @@ public class FlowTimeoutException extends ServiceUnavailableException {
 
   private static final long serialVersionUID = 1L;
 
-  private final transient FlowExecution lastSeen;
+  private final transient @Nullable FlowExecution lastSeen;
 
   /**
    * @param message which run, for how long, and its last status

@@ -2,6 +2,8 @@ package io.delpha.sdk.aws;
 
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.ProgressListener;
+import io.delpha.sdk.core.internal.Listeners;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -47,12 +49,26 @@ public record LoadOptions(boolean createTable, List<String> primaryKey, int maxI
     return new Builder();
   }
 
+  /**
+   * @return a builder holding these options, the listener included (further {@code listener(..)} calls add to it)
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.createTable = createTable;
+    b.primaryKey = primaryKey;
+    b.maxInFlight = maxInFlight;
+    if (listener != ProgressListener.NONE) {
+      b.listeners.add(listener);
+    }
+    return b;
+  }
+
   /** Builds {@link LoadOptions}. */
   public static final class Builder {
     private boolean createTable;
     private List<String> primaryKey = List.of("Id");
     private int maxInFlight = 128;
-    private ProgressListener listener = ProgressListener.NONE;
+    private final List<ProgressListener> listeners = new ArrayList<>();
 
     private Builder() {}
 
@@ -84,11 +100,14 @@ public record LoadOptions(boolean createTable, List<String> primaryKey, int maxI
     }
 
     /**
+     * Adds a listener: each call adds one, and every listener hears every event, in the order they were added
+     * (as the AWS SDK's {@code addExecutionInterceptor}); one that throws is logged and the others still hear.
+     *
      * @param listener told of the load's progress
      * @return this builder
      */
     public Builder listener(ProgressListener listener) {
-      this.listener = listener;
+      listeners.add(Objects.requireNonNull(listener, "listener"));
       return this;
     }
 
@@ -96,7 +115,8 @@ public record LoadOptions(boolean createTable, List<String> primaryKey, int maxI
      * @return the options
      */
     public LoadOptions build() {
-      return new LoadOptions(createTable, primaryKey, maxInFlight, listener);
+      return new LoadOptions(createTable, primaryKey, maxInFlight,
+          listeners.isEmpty() ? ProgressListener.NONE : Listeners.composite(ProgressListener.class, listeners));
     }
   }
 }

@@ -13,7 +13,7 @@ public class NoFlowDataException extends NotFoundException {
   private static final long serialVersionUID = 1L;
 
   private final String flowName;
-  private final String executionId;
+  private final @Nullable String executionId;
 
   /**
    * @param message what was looked for and not found

@@ -22,7 +22,11 @@ public final class CassandraKeyspaces {
    * @return the replication map, in CQL
    */
   public static String survivingReplication(CqlExecutor cql) {
-    String dc = cql.execute("SELECT data_center FROM system.local").one().getString(0);
+    com.datastax.oss.driver.api.core.cql.Row local = cql.execute("SELECT data_center FROM system.local").one();
+    String dc = local == null ? null : local.getString(0);
+    if (dc == null) {
+      throw new io.delpha.sdk.core.ServiceUnavailableException("the node answered no data center in system.local");
+    }
     int nodes = 1;
     Iterable<com.datastax.oss.driver.api.core.cql.Row> peers;
     try {

@@ -205,8 +205,13 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
     return ps;
   }
 
-  /** The driver's current token ring (no round trip). */
-  @Override
+  /**
+   * The cluster's token ring as the driver last saw it, without a round trip: which nodes own which partitions,
+   * for code that groups its writes by replica (the ingest does). Stale by at most the driver's topology refresh;
+   * never a source of truth for data.
+   *
+   * @return the ring, or empty when the driver has not built it (token metadata disabled)
+   */
   public java.util.Optional<com.datastax.oss.driver.api.core.metadata.TokenMap> tokenMap() {
     return session.getMetadata().getTokenMap();
   }
@@ -237,9 +242,11 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
   }
 
   /**
+   * How many requests this manager carries at once to one node: bounded writers stay below it, or the driver
+   * refuses requests as busy.
+   *
    * @return requests per connection times connections per local node, from the driver's configuration
    */
-  @Override
   public int requestCapacity() {
     var profile = session.getContext().getConfig().getDefaultProfile();
     return profile.getInt(DefaultDriverOption.CONNECTION_MAX_REQUESTS)
@@ -326,7 +333,8 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
      * @return this builder
      */
     public Builder contactPoint(String host, int port) {
-      if (host == null || host.isBlank() || port < 1 || port > 65535) {
+      Objects.requireNonNull(host, "host");
+      if (host.isBlank() || port < 1 || port > 65535) {
         throw new InvalidInputException("contact point needs a host and a port in 1..65535, got " + host + ":" + port);
       }
       contactPoints.add(InetSocketAddress.createUnresolved(host, port));
@@ -400,6 +408,7 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
      * @throws io.delpha.sdk.core.InvalidInputException if {@code region} is not an AWS region name
      */
     public Builder sigV4(String region, @Nullable AwsCredentialsProvider credentials) {
+      Objects.requireNonNull(region, "region");
       this.sigV4 = new CassandraConfig.SigV4(region, credentials);
       return this;
     }
@@ -506,7 +515,8 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
     }
 
     private static Duration positive(Duration d, String what) {
-      if (d == null || d.isNegative() || d.isZero()) {
+      Objects.requireNonNull(d, what);
+      if (d.isNegative() || d.isZero()) {
         throw new InvalidInputException(what + " must be a positive duration, was " + d);
       }
       return d;

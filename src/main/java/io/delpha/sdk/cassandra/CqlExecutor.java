@@ -96,28 +96,6 @@ public interface CqlExecutor {
   }
 
   /**
-   * The cluster's token ring as the driver last saw it, without a round trip: which nodes own which partitions,
-   * for code that groups its writes by replica (the ingest groups rows that share their replicas into one
-   * request). Stale by at most the driver's topology refresh; never a source of truth for data.
-   *
-   * @return the ring, or empty when this executor does not expose it (the default) or the driver has not built
-   *     it (token metadata disabled)
-   */
-  default java.util.Optional<com.datastax.oss.driver.api.core.metadata.TokenMap> tokenMap() {
-    return java.util.Optional.empty();
-  }
-
-  /**
-   * How many requests this executor carries at once to one node (connections times requests per
-   * connection): bounded writers stay below it, or the driver refuses requests as busy.
-   *
-   * @return the capacity (default 1024, the driver's default pool)
-   */
-  default int requestCapacity() {
-    return 1024;
-  }
-
-  /**
    * Every row of a query as a lazy stream: pages are fetched as the stream is consumed.
    *
    * @param cql the query's text

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
+import java.util.TreeMap;
 
 /**
  * A snapshot of the data dictionary of some keyspaces (or a whole cluster): exportable as JSON and
@@ -116,12 +116,13 @@ public record DataDictionary(Instant exportedAt, List<KeyspaceDescription> keysp
     List<DictionaryDiff.ColumnChange> added = new ArrayList<>();
     List<DictionaryDiff.ColumnChange> removed = new ArrayList<>();
     List<DictionaryDiff.ColumnChange> changed = new ArrayList<>();
-    for (String table : new TreeSet<>(before.keySet())) {
+    for (Map.Entry<String, TableDescription> old : new TreeMap<>(before).entrySet()) {
+      String table = old.getKey();
       TableDescription a = now.get(table);
       if (a == null) {
         continue;
       }
-      Map<String, ColumnDescription> colsBefore = columnsByName(before.get(table));
+      Map<String, ColumnDescription> colsBefore = columnsByName(old.getValue());
       Map<String, ColumnDescription> colsAfter = columnsByName(a);
       for (var e : colsBefore.entrySet()) {
         ColumnDescription c = colsAfter.get(e.getKey());

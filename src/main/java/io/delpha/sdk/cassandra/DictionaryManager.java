@@ -13,6 +13,8 @@ import com.datastax.oss.driver.api.core.type.UserDefinedType;
 import io.delpha.sdk.cassandra.internal.NearestNames;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.NotFoundException;
+import io.delpha.sdk.core.Metrics;
+import io.delpha.sdk.core.internal.metrics.Recorder;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -44,6 +46,7 @@ import org.jspecify.annotations.Nullable;
 public final class DictionaryManager implements SchemaCatalog, DictionaryExporter {
 
   private final CqlExecutor cassandra;
+  private final Recorder metrics;
 
   /**
    * @param cassandra the cluster to describe: a {@link CassandraManager}, or any {@link CqlExecutor} that
@@ -51,7 +54,12 @@ public final class DictionaryManager implements SchemaCatalog, DictionaryExporte
    *     only); not closed by this class
    */
   public DictionaryManager(CqlExecutor cassandra) {
+    this(cassandra, Metrics.none());
+  }
+
+  private DictionaryManager(CqlExecutor cassandra, Metrics metrics) {
     this.cassandra = Objects.requireNonNull(cassandra, "cassandra");
+    this.metrics = Recorder.of(metrics);
   }
 
   /**
@@ -71,8 +79,19 @@ public final class DictionaryManager implements SchemaCatalog, DictionaryExporte
   public static final class Builder {
 
     private @Nullable CqlExecutor cassandra;
+    private Metrics metrics = Metrics.none();
 
     private Builder() {}
+
+    /**
+     * @param metrics where the schema reads every description starts with are timed (docs/metrics.md); the CQL
+     *     itself is in the driver's metrics of the {@link CassandraManager}. Default {@link Metrics#none()}
+     * @return this builder
+     */
+    public Builder metrics(Metrics metrics) {
+      this.metrics = Objects.requireNonNull(metrics, "metrics");
+      return this;
+    }
 
     /**
      * @param cassandra the cluster to describe (not closed by the manager)
@@ -91,7 +110,7 @@ public final class DictionaryManager implements SchemaCatalog, DictionaryExporte
       if (cassandra == null) {
         throw new InvalidInputException("a DictionaryManager needs cassandra(..)");
       }
-      return new DictionaryManager(cassandra);
+      return new DictionaryManager(cassandra, metrics);
     }
   }
 
@@ -249,7 +268,7 @@ public final class DictionaryManager implements SchemaCatalog, DictionaryExporte
   }
 
   private Metadata metadata() {
-    return cassandra.schema();
+    return metrics.call("cassandra", "read_schema", cassandra::schema);
   }
 
   private static KeyspaceMetadata keyspace(Metadata m, String name) {

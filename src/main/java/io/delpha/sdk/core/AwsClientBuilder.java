@@ -4,6 +4,8 @@ import java.net.URI;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.http.SdkHttpClient;
+import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * The AWS settings every builder of an AWS-backed component shares (S3 object store, AWS Secrets
@@ -32,6 +34,20 @@ public interface AwsClientBuilder<B extends AwsClientBuilder<B>> {
    * @return this builder
    */
   B aws(AwsClientSettings settings);
+
+  /**
+   * Like {@link #aws(AwsClientSettings)}, with a new {@code AwsClientSettings.Builder} the consumer fills in (as
+   * the AWS SDK's {@code Consumer<Builder>} overloads, it starts from {@code AwsClientSettings.builder()}, not
+   * from the settings given so far).
+   *
+   * @param settings fills in the settings
+   * @return this builder
+   */
+  default B aws(Consumer<AwsClientSettings.Builder> settings) {
+    AwsClientSettings.Builder b = AwsClientSettings.builder();
+    Objects.requireNonNull(settings, "settings").accept(b);
+    return aws(b.build());
+  }
 
   /**
    * @return the AWS settings given so far

@@ -116,6 +116,7 @@ public record RetryPolicy(
      * @return this builder
      */
     public Builder initialDelay(Duration initialDelay) {
+      Objects.requireNonNull(initialDelay, "initialDelay");
       this.initialDelay = initialDelay;
       return this;
     }
@@ -125,6 +126,7 @@ public record RetryPolicy(
      * @return this builder
      */
     public Builder maxDelay(Duration maxDelay) {
+      Objects.requireNonNull(maxDelay, "maxDelay");
       this.maxDelay = maxDelay;
       return this;
     }

@@ -90,7 +90,7 @@ public record ServerOptions(InetSocketAddress address, @Nullable ServerTls tls, 
   /** Builds {@link ServerOptions}. */
   public static final class Builder {
     private InetSocketAddress address = new InetSocketAddress("127.0.0.1", 0);
-    private ServerTls tls;
+    private @Nullable ServerTls tls;
     private boolean allowPlainHttp;
     private int maxConnections = 256;
     private Duration idleTimeout = Duration.ofSeconds(30);
@@ -103,12 +103,13 @@ public record ServerOptions(InetSocketAddress address, @Nullable ServerTls tls, 
 
     /** @param address where to listen @return this builder */
     public Builder address(InetSocketAddress address) {
+      Objects.requireNonNull(address, "address");
       this.address = address;
       return this;
     }
 
     /** @param tls HTTPS key material, or {@code null} for plain HTTP @return this builder */
-    public Builder tls(ServerTls tls) {
+    public Builder tls(@Nullable ServerTls tls) {
       this.tls = tls;
       return this;
     }
@@ -127,6 +128,7 @@ public record ServerOptions(InetSocketAddress address, @Nullable ServerTls tls, 
 
     /** @param timeout how long a connection may stay silent @return this builder */
     public Builder idleTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
       this.idleTimeout = timeout;
       return this;
     }

@@ -5,6 +5,7 @@ import io.delpha.sdk.cassandra.CqlExecutor;
 import io.delpha.sdk.cassandra.internal.BoundedWriter;
 import io.delpha.sdk.core.ClosedException;
 import io.delpha.sdk.core.internal.Capability;
+import io.delpha.sdk.cassandra.internal.ClusterView;
 import io.delpha.sdk.core.internal.Listeners;
 import io.delpha.sdk.core.internal.metrics.Meter;
 import io.delpha.sdk.core.internal.metrics.Recorder;
@@ -123,10 +124,10 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
     this.worker = b.worker;
     this.lease = b.lease;
     this.pollInterval = b.pollInterval;
-    this.maxInFlight = BoundedWriter.boundedByPool(b.cassandra.requestCapacity(), b.maxInFlight);
+    this.maxInFlight = BoundedWriter.boundedByPool(ClusterView.of(b.cassandra).requestCapacity(), b.maxInFlight);
     this.maxBatchRows = b.maxBatchRows;
     this.progressEveryRows = b.progressEveryRows;
-    this.listener = b.listener;
+    this.listener = Listeners.composite(IngestListener.class, b.listeners);
     this.metrics = Recorder.of(b.metrics);
     this.customerTag = b.metrics.customerTag();
     this.registry = new Registry(cassandra, b.registryKeyspace, b.registryReplication != null ? b.registryReplication
@@ -679,7 +680,7 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
     private int maxInFlight = 1024;
     private int maxBatchRows = 32;
     private long progressEveryRows = 10_000;
-    private IngestListener listener = IngestListener.NONE;
+    private final List<IngestListener> listeners = new ArrayList<>();
     private Metrics metrics = Metrics.none();
     private AppLimits appLimits = AppLimits.defaults();
     private boolean allowUnisolatedApps;
@@ -732,7 +733,8 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
      * @return this builder
      */
     public Builder registry(String keyspace) {
-      if (keyspace == null || !keyspace.matches("[A-Za-z][A-Za-z0-9_]{0,47}")) {
+      Objects.requireNonNull(keyspace, "keyspace");
+      if (!keyspace.matches("[A-Za-z][A-Za-z0-9_]{0,47}")) {
         throw new InvalidInputException("registry keyspace must be a plain CQL name, got '" + keyspace + "'");
       }
       this.registryKeyspace = keyspace;
@@ -746,7 +748,9 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
      * @return this builder
      */
     public Builder registry(String keyspace, String replication) {
-      if (keyspace == null || !keyspace.matches("[A-Za-z][A-Za-z0-9_]{0,47}")) {
+      Objects.requireNonNull(keyspace, "keyspace");
+      Objects.requireNonNull(replication, "replication");
+      if (!keyspace.matches("[A-Za-z][A-Za-z0-9_]{0,47}")) {
         throw new InvalidInputException("registry keyspace must be a plain CQL name, got '" + keyspace + "'");
       }
       this.registryKeyspace = keyspace;
@@ -847,11 +851,14 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
     }
 
     /**
+     * Adds a listener: each call adds one, and every listener hears every event, in the order they were added
+     * (as the AWS SDK's {@code addExecutionInterceptor}); one that throws is logged and the others still hear.
+     *
      * @param listener receives progress and one event per file
      * @return this builder
      */
     public Builder listener(IngestListener listener) {
-      this.listener = Objects.requireNonNull(listener, "listener");
+      listeners.add(Objects.requireNonNull(listener, "listener"));
       return this;
     }
 

@@ -80,6 +80,7 @@ public record IngestProgram(String name, List<String> command, Map<String, Path>
      * @return this builder
      */
     public Builder file(Path file) {
+      Objects.requireNonNull(file, "file");
       return file(file.getFileName().toString(), file);
     }
 
@@ -89,6 +90,8 @@ public record IngestProgram(String name, List<String> command, Map<String, Path>
      * @return this builder
      */
     public Builder file(String nameInFolder, Path file) {
+      Objects.requireNonNull(nameInFolder, "nameInFolder");
+      Objects.requireNonNull(file, "file");
       files.put(nameInFolder, file);
       return this;
     }

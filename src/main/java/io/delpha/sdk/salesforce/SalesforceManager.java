@@ -8,12 +8,15 @@ import io.delpha.sdk.core.ClosedException;
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.InvalidInputException;
+import io.delpha.sdk.core.Metrics;
 import io.delpha.sdk.core.RetryPolicy;
 import io.delpha.sdk.core.Secret;
 import io.delpha.sdk.core.internal.Capability;
 import io.delpha.sdk.core.internal.Pause;
 import io.delpha.sdk.core.internal.Retrier;
 import io.delpha.sdk.core.internal.http.HttpCaller;
+import io.delpha.sdk.core.internal.metrics.Meter;
+import io.delpha.sdk.core.internal.metrics.Recorder;
 import io.delpha.sdk.core.secrets.SecretProvider;
 import io.delpha.sdk.salesforce.internal.Authenticator;
 import io.delpha.sdk.salesforce.internal.BulkQuery;
@@ -36,11 +39,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.function.Consumer;
 
 /**
  * The Salesforce client of the library: the Java form of the seed's
@@ -76,11 +81,13 @@ public final class SalesforceManager implements SalesforceClient {
   private final RequestExecutor executor;
   private final BulkQuery bulk;
   private final SObjectCollections collections;
+  private final Recorder metrics;
   private volatile boolean closed;
 
   private SalesforceManager(SalesforceConfig config, Authenticator authenticator, HttpCaller caller,
-      ObjectMapper mapper, Clock clock, Pause.Sleeper sleeper) {
+      ObjectMapper mapper, Clock clock, Pause.Sleeper sleeper, Recorder metrics) {
     this.config = config;
+    this.metrics = metrics;
     this.mapper = mapper;
     this.http = new RestHttp(caller, mapper, config.apiVersion());
     this.executor = new RequestExecutor(authenticator, caller.retrier(), http,
@@ -115,10 +122,15 @@ public final class SalesforceManager implements SalesforceClient {
   }
 
   private QueryResult collect(String soql, boolean includeDeleted) {
-    QueryPages<Map<String, Object>> pages = new QueryPages<>(executor, requireSoql(soql), MAP, includeDeleted);
-    List<Map<String, Object>> records = new ArrayList<>();
-    pages.forEachRemaining(records::add);
-    return new QueryResult(records, pages.totalSize());
+    String operation = includeDeleted ? "query_all" : "query";
+    QueryResult result = call(operation, () -> {
+      QueryPages<Map<String, Object>> pages = new QueryPages<>(executor, requireSoql(soql), MAP, includeDeleted);
+      List<Map<String, Object>> records = new ArrayList<>();
+      pages.forEachRemaining(records::add);
+      return new QueryResult(records, pages.totalSize());
+    });
+    records(operation, result.size());
+    return result;
   }
 
   @Override
@@ -135,28 +147,31 @@ public final class SalesforceManager implements SalesforceClient {
 
   @Override
   public <T> Stream<T> stream(String soql, Class<T> type) {
-    return new QueryPages<>(executor, requireSoql(soql), Objects.requireNonNull(type, "type"), false).stream();
+    return counted("stream",
+        new QueryPages<>(executor, requireSoql(soql), Objects.requireNonNull(type, "type"), false).stream());
   }
 
   @Override
   public <T> Stream<T> streamAll(String soql, Class<T> type) {
-    return new QueryPages<>(executor, requireSoql(soql), Objects.requireNonNull(type, "type"), true).stream();
+    return counted("stream_all",
+        new QueryPages<>(executor, requireSoql(soql), Objects.requireNonNull(type, "type"), true).stream());
   }
 
   @Override
   public Stream<Map<String, String>> bulkQuery(String soql) {
-    return bulk.run(requireSoql(soql), false);
+    return counted("bulk_query", bulk.run(requireSoql(soql), false));
   }
 
   @Override
   public Stream<Map<String, String>> bulkQueryAll(String soql) {
-    return bulk.run(requireSoql(soql), true);
+    return counted("bulk_query_all", bulk.run(requireSoql(soql), true));
   }
 
   @Override
   public List<SObjectSummary> describeGlobal() {
     open();
-    DescribeGlobal global = executor.force("describe global", true, api -> api.describeGlobal());
+    DescribeGlobal global = call("describe_global",
+        () -> executor.force("describe global", true, api -> api.describeGlobal()));
     if (global.getSObjects() == null) {
       throw new DataFormatException("describe global: the answer lists no sobjects");
     }
@@ -170,7 +185,7 @@ public final class SalesforceManager implements SalesforceClient {
   public SObjectDescription describe(String sobject) {
     String name = SalesforceIds.requireApiName(sobject, "sobject");
     open();
-    DescribeSObject d = executor.force("describe " + name, true, api -> api.describeSObject(name));
+    DescribeSObject d = call("describe", () -> executor.force("describe " + name, true, api -> api.describeSObject(name)));
     List<FieldDescription> fields = d.getFields() == null ? List.of() : d.getFields().stream()
         .map(f -> new FieldDescription(f.getName(), f.getLabel(), f.getType(),
             f.getLength() == null ? 0 : f.getLength(), isTrue(f.isNillable()), isTrue(f.isExternalId()),
@@ -190,8 +205,8 @@ public final class SalesforceManager implements SalesforceClient {
     String name = SalesforceIds.requireApiName(sobject, "sobject");
     String recordId = SalesforceIds.requireId(id);
     open();
-    return executor.force("get " + name + " " + recordId, true,
-        api -> api.getSObject(name, recordId).as(type));
+    return call("get", () -> executor.force("get " + name + " " + recordId, true,
+        api -> api.getSObject(name, recordId).as(type)));
   }
 
   @Override
@@ -199,7 +214,7 @@ public final class SalesforceManager implements SalesforceClient {
     String name = SalesforceIds.requireApiName(sobject, "sobject");
     Objects.requireNonNull(record, "record");
     open();
-    String id = executor.force("create " + name, false, api -> api.createSObject(name, record));
+    String id = call("create", () -> executor.force("create " + name, false, api -> api.createSObject(name, record)));
     log.debug("created {} {}", name, id);
     return id;
   }
@@ -210,10 +225,10 @@ public final class SalesforceManager implements SalesforceClient {
     String recordId = SalesforceIds.requireId(id);
     Objects.requireNonNull(fields, "fields");
     open();
-    executor.force("update " + name + " " + recordId, true, api -> {
+    call("update", () -> executor.force("update " + name + " " + recordId, true, api -> {
       api.updateSObject(name, recordId, fields);
       return null;
-    });
+    }));
   }
 
   @Override
@@ -221,10 +236,10 @@ public final class SalesforceManager implements SalesforceClient {
     String name = SalesforceIds.requireApiName(sobject, "sobject");
     String recordId = SalesforceIds.requireId(id);
     open();
-    executor.force("delete " + name + " " + recordId, true, api -> {
+    call("delete", () -> executor.force("delete " + name + " " + recordId, true, api -> {
       api.deleteSObject(name, recordId);
       return null;
-    });
+    }));
   }
 
   /**
@@ -246,7 +261,7 @@ public final class SalesforceManager implements SalesforceClient {
     String path = "/sobjects/" + name + "/" + field + "/"
         + URLEncoder.encode(externalIdValue, StandardCharsets.UTF_8).replace("+", "%20");
     String what = "upsert " + name + " by " + field;
-    return executor.force(what, true, api -> {
+    return call("upsert", () -> executor.force(what, true, api -> {
       ResourceRepresentation answer = api.patch(path, record);
       return switch (answer.getResponseCode()) {
         case 201 -> UpsertOutcome.CREATED;
@@ -254,38 +269,46 @@ public final class SalesforceManager implements SalesforceClient {
         case 200 -> Boolean.TRUE.equals(answer.asMap().get("created")) ? UpsertOutcome.CREATED : UpsertOutcome.UPDATED;
         default -> throw new DataFormatException(what + ": unexpected HTTP " + answer.getResponseCode());
       };
-    });
+    }));
   }
 
   @Override
   public List<RecordResult> createAll(String sobject, List<?> records) {
     open();
-    return logged("createAll", collections.create(SalesforceIds.requireApiName(sobject, "sobject"), requireRecords(records)));
+    String name = SalesforceIds.requireApiName(sobject, "sobject");
+    List<?> checked = requireRecords(records);
+    return logged("createAll", "create_all", () -> collections.create(name, checked));
   }
 
   @Override
   public List<RecordResult> updateAll(String sobject, List<?> records) {
     open();
-    return logged("updateAll", collections.update(SalesforceIds.requireApiName(sobject, "sobject"), requireRecords(records)));
+    String name = SalesforceIds.requireApiName(sobject, "sobject");
+    List<?> checked = requireRecords(records);
+    return logged("updateAll", "update_all", () -> collections.update(name, checked));
   }
 
   @Override
   public List<RecordResult> upsertAll(String sobject, String externalIdField, List<?> records) {
     open();
-    return logged("upsertAll", collections.upsert(SalesforceIds.requireApiName(sobject, "sobject"),
-        SalesforceIds.requireApiName(externalIdField, "externalIdField"), requireRecords(records)));
+    String name = SalesforceIds.requireApiName(sobject, "sobject");
+    String field = SalesforceIds.requireApiName(externalIdField, "externalIdField");
+    List<?> checked = requireRecords(records);
+    return logged("upsertAll", "upsert_all", () -> collections.upsert(name, field, checked));
   }
 
   @Override
   public List<RecordResult> deleteAll(List<String> ids) {
     open();
-    return logged("deleteAll", collections.delete(List.copyOf(Objects.requireNonNull(ids, "ids"))));
+    List<String> checked = List.copyOf(Objects.requireNonNull(ids, "ids"));
+    return logged("deleteAll", "delete_all", () -> collections.delete(checked));
   }
 
   @Override
   public ApiUsage apiUsage() {
     open();
-    executor.http("read API usage", true, s -> http.json(s, "read API usage", "GET", "/limits", null));
+    call("api_usage", () -> executor.http("read API usage", true,
+        s -> http.json(s, "read API usage", "GET", "/limits", null)));
     return http.lastUsage().orElseThrow(() -> new DataFormatException(
         "read API usage: Salesforce sent no Sforce-Limit-Info header"));
   }
@@ -347,9 +370,28 @@ public final class SalesforceManager implements SalesforceClient {
     return records;
   }
 
-  private static List<RecordResult> logged(String what, List<RecordResult> results) {
+  private List<RecordResult> logged(String what, String operation, Supplier<List<RecordResult>> write) {
+    List<RecordResult> results = call(operation, write);
+    records(operation, results.stream().filter(RecordResult::success).count());
     log.info("{}: {}", what, SObjectCollections.summary(results));
     return results;
+  }
+
+  private <T> T call(String operation, Supplier<T> call) {
+    return metrics.call("salesforce", operation, call);
+  }
+
+  private void records(String operation, long records) {
+    metrics.count(Meter.CLIENT_RECORDS, records, "service", "salesforce", "operation", operation);
+  }
+
+  /** Counts the records a stream handed out, recorded when the stream is closed. */
+  private <T> Stream<T> counted(String operation, Stream<T> records) {
+    if (metrics == Recorder.NONE) {
+      return records;
+    }
+    LongAdder handedOut = new LongAdder();
+    return records.peek(r -> handedOut.increment()).onClose(() -> records(operation, handedOut.sum()));
   }
 
   private static boolean isTrue(Boolean b) {
@@ -387,8 +429,19 @@ public final class SalesforceManager implements SalesforceClient {
     private Duration requestTimeout = Duration.ofSeconds(120);
     private Clock clock = Clock.systemUTC();
     private Pause.Sleeper sleeper = Pause.REAL;
+    private Metrics metrics = Metrics.none();
 
     private Builder() {}
+
+    /**
+     * @param metrics where calls (timed by operation and outcome) and records read or written are metered
+     *     (docs/metrics.md); default {@link Metrics#none()}
+     * @return this builder
+     */
+    public Builder metrics(Metrics metrics) {
+      this.metrics = Objects.requireNonNull(metrics, "metrics");
+      return this;
+    }
 
     /**
      * The clock and sleeper of retries and Bulk API polls: the test seam, so tests never wait on the wall
@@ -549,12 +602,38 @@ public final class SalesforceManager implements SalesforceClient {
     }
 
     /**
+     * Like {@link #retryPolicy(RetryPolicy)}, with a new {@code RetryPolicy.Builder} the consumer fills in (as the AWS SDK's
+     * {@code Consumer<Builder>} overloads, it starts from {@code RetryPolicy.builder()}, not from the current setting).
+     *
+     * @param policy fills in the retry policy
+     * @return this builder
+     */
+    public Builder retryPolicy(Consumer<RetryPolicy.Builder> policy) {
+      RetryPolicy.Builder b = RetryPolicy.builder();
+      Objects.requireNonNull(policy, "policy").accept(b);
+      return retryPolicy(b.build());
+    }
+
+    /**
      * @param polling the delays between Bulk API 2.0 job state polls (default 0.5 s growing to 15 s)
      * @return this builder
      */
     public Builder bulkPolling(RetryPolicy polling) {
       this.bulkPolling = Objects.requireNonNull(polling, "polling");
       return this;
+    }
+
+    /**
+     * Like {@link #bulkPolling(RetryPolicy)}, with a new {@code RetryPolicy.Builder} the consumer fills in (as the AWS SDK's
+     * {@code Consumer<Builder>} overloads, it starts from {@code RetryPolicy.builder()}, not from the current setting).
+     *
+     * @param polling fills in the polling delays
+     * @return this builder
+     */
+    public Builder bulkPolling(Consumer<RetryPolicy.Builder> polling) {
+      RetryPolicy.Builder b = RetryPolicy.builder();
+      Objects.requireNonNull(polling, "polling").accept(b);
+      return bulkPolling(b.build());
     }
 
     /**
@@ -632,8 +711,9 @@ public final class SalesforceManager implements SalesforceClient {
       }
       SalesforceConfig config = new SalesforceConfig(url, apiVersion, clientId, clientSecret, username,
           password, securityToken, privateKeyPem, jwtAudience, secretName, retryPolicy, bulkPolling,
-          bulkTimeout, bulkPageSize, requestTimeout);
-      SalesforceManager manager = new SalesforceManager(config, authenticator, client, mapper, clock, sleeper);
+          bulkTimeout, bulkPageSize, requestTimeout, metrics);
+      SalesforceManager manager = new SalesforceManager(config, authenticator, client, mapper, clock, sleeper,
+          Recorder.of(metrics));
       manager.executor.login();
       return manager;
     }

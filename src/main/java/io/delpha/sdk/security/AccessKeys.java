@@ -142,7 +142,17 @@ public final class AccessKeys implements AutoCloseable {
    * @return a builder
    */
   public static Builder on(CqlExecutor cass) {
-    return new Builder(Objects.requireNonNull(cass, "cass"));
+    return builder().cassandra(cass);
+  }
+
+  /**
+   * Starts building access control; give the connection with {@link Builder#cassandra(CqlExecutor)} ({@link
+   * #on(CqlExecutor)} is the shortcut).
+   *
+   * @return a builder
+   */
+  public static Builder builder() {
+    return new Builder();
   }
 
   /**
@@ -855,7 +865,7 @@ public final class AccessKeys implements AutoCloseable {
 
   /** Configures and builds {@link AccessKeys}. Not thread-safe. */
   public static final class Builder {
-    private final CqlExecutor cass;
+    private CqlExecutor cass;
     private String keyspace = "delpha_security";
     private String replication;
     private Clock clock = Clock.systemUTC();
@@ -870,8 +880,16 @@ public final class AccessKeys implements AutoCloseable {
     private boolean statementGuard = true;
     private Metrics metrics = Metrics.none();
 
-    private Builder(CqlExecutor cass) {
-      this.cass = cass;
+    private Builder() {}
+
+    /**
+     * @param cass the connection (a {@code CassandraManager}); its role needs to create the security keyspace, or
+     *     the keyspace must exist
+     * @return this builder
+     */
+    public Builder cassandra(CqlExecutor cass) {
+      this.cass = Objects.requireNonNull(cass, "cass");
+      return this;
     }
 
     /**
@@ -879,7 +897,7 @@ public final class AccessKeys implements AutoCloseable {
      * @return this builder
      */
     public Builder keyspace(String name) {
-      String ks = name == null ? "" : name.toLowerCase(Locale.ROOT);
+      String ks = Objects.requireNonNull(name, "name").toLowerCase(Locale.ROOT);
       if (!KEYSPACE.matcher(ks).matches() || KeyspaceGuard.isSystem(ks)) {
         throw new InvalidInputException("the security keyspace needs a plain, non-system name; got " + name);
       }
@@ -894,7 +912,7 @@ public final class AccessKeys implements AutoCloseable {
      * @return this builder
      */
     public Builder replication(String cqlMap) {
-      if (cqlMap == null || !cqlMap.trim().startsWith("{") || !cqlMap.trim().endsWith("}")) {
+      if (!Objects.requireNonNull(cqlMap, "cqlMap").trim().startsWith("{") || !cqlMap.trim().endsWith("}")) {
         throw new InvalidInputException("replication is a CQL map such as {'class': 'SimpleStrategy', "
             + "'replication_factor': 3}; got " + cqlMap);
       }
@@ -963,7 +981,7 @@ public final class AccessKeys implements AutoCloseable {
      * @return this builder
      */
     public Builder roleSweepInterval(Duration every) {
-      if (every == null || every.isNegative() || every.isZero()) {
+      if (Objects.requireNonNull(every, "every").isNegative() || every.isZero()) {
         throw new InvalidInputException("roleSweepInterval must be positive, was " + every);
       }
       this.roleSweepInterval = every;
@@ -1014,7 +1032,7 @@ public final class AccessKeys implements AutoCloseable {
      * @return this builder
      */
     public Builder revocationCheckInterval(Duration interval) {
-      if (interval == null || interval.isNegative() || interval.compareTo(MAX_RECHECK) > 0) {
+      if (Objects.requireNonNull(interval, "interval").isNegative() || interval.compareTo(MAX_RECHECK) > 0) {
         throw new InvalidInputException("revocationCheckInterval must be between 0 and 5 s, was " + interval);
       }
       this.recheckInterval = interval;
@@ -1028,7 +1046,8 @@ public final class AccessKeys implements AutoCloseable {
      * @return this builder
      */
     public Builder throttle(int maxFailures, Duration window) {
-      if (maxFailures < 1 || window == null || window.isNegative() || window.isZero()) {
+      Objects.requireNonNull(window, "window");
+      if (maxFailures < 1 || window.isNegative() || window.isZero()) {
         throw new InvalidInputException("throttle needs at least 1 failure and a positive window, got "
             + maxFailures + " in " + window);
       }
@@ -1054,6 +1073,9 @@ public final class AccessKeys implements AutoCloseable {
      * @throws ServiceUnavailableException when Cassandra cannot be reached
      */
     public AccessKeys build() {
+      if (cass == null) {
+        throw new InvalidInputException("AccessKeys needs a Cassandra connection: builder().cassandra(cass)");
+      }
       String ks = CqlNames.quote(keyspace);
       String map = replication != null ? replication : CassandraKeyspaces.survivingReplication(cass);
       cass.execute("CREATE KEYSPACE IF NOT EXISTS " + ks + " WITH replication = " + map);

@@ -16,7 +16,7 @@ public final class IssuedKey {
   private final String organisation;
   private final KeyRole role;
   private final Instant createdAt;
-  private final Instant expiresAt;
+  private final @Nullable Instant expiresAt;
   private final String secret;
 
   /**

@@ -5,11 +5,13 @@ import io.delpha.sdk.core.internal.JsonSupport;
 import io.delpha.sdk.core.internal.Pause;
 import io.delpha.sdk.core.internal.Retrier;
 import io.delpha.sdk.core.internal.http.HttpCaller;
+import io.delpha.sdk.core.internal.metrics.Recorder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.InvalidInputException;
+import io.delpha.sdk.core.Metrics;
 import io.delpha.sdk.core.RetryPolicy;
 import io.delpha.sdk.core.Secret;
 import io.delpha.sdk.core.parquet.Column;
@@ -40,6 +42,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * A client of the open Delta Sharing protocol that reads shared tables as typed {@link
@@ -76,6 +79,7 @@ public final class DeltaSharingClient implements AutoCloseable {
   private final FileDownloader downloader;
   private final int parallelism;
   private final Integer pageSize;
+  private final Recorder metrics;
 
   private DeltaSharingClient(Builder b, BearerTokens tokens, HttpCaller sharingHttp, HttpCaller storageHttp) {
     this.endpoint = b.endpoint;
@@ -83,6 +87,7 @@ public final class DeltaSharingClient implements AutoCloseable {
     this.downloader = new FileDownloader(storageHttp, b.urlExpiryMargin, b.clock);
     this.parallelism = b.parallelism;
     this.pageSize = b.pageSize;
+    this.metrics = Recorder.of(b.metrics);
   }
 
   /**
@@ -108,9 +113,11 @@ public final class DeltaSharingClient implements AutoCloseable {
    * @return every share the recipient may read, all pages
    */
   public List<Share> listShares() {
-    List<Share> shares = new ArrayList<>();
-    paginate("/shares", item -> shares.add(new Share(item.path("name").asText(), QueryResponse.text(item, "id"))));
-    return shares;
+    return call("list_shares", () -> {
+      List<Share> shares = new ArrayList<>();
+      paginate("/shares", item -> shares.add(new Share(item.path("name").asText(), QueryResponse.text(item, "id"))));
+      return shares;
+    });
   }
 
   /**
@@ -118,10 +125,12 @@ public final class DeltaSharingClient implements AutoCloseable {
    * @return its schemas, all pages
    */
   public List<SharedSchema> listSchemas(String share) {
-    List<SharedSchema> schemas = new ArrayList<>();
-    paginate(SharingHttp.path("shares", required(share, "share"), "schemas"),
-        item -> schemas.add(new SharedSchema(item.path("name").asText(), item.path("share").asText(share))));
-    return schemas;
+    String path = SharingHttp.path("shares", required(share, "share"), "schemas");
+    return call("list_schemas", () -> {
+      List<SharedSchema> schemas = new ArrayList<>();
+      paginate(path, item -> schemas.add(new SharedSchema(item.path("name").asText(), item.path("share").asText(share))));
+      return schemas;
+    });
   }
 
   /**
@@ -130,10 +139,12 @@ public final class DeltaSharingClient implements AutoCloseable {
    * @return the schema's tables, all pages
    */
   public List<SharedTable> listTables(String share, String schema) {
-    List<SharedTable> tables = new ArrayList<>();
-    paginate(SharingHttp.path("shares", required(share, "share"), "schemas", required(schema, "schema"), "tables"),
-        item -> tables.add(table(item, share, schema)));
-    return tables;
+    String path = SharingHttp.path("shares", required(share, "share"), "schemas", required(schema, "schema"), "tables");
+    return call("list_tables", () -> {
+      List<SharedTable> tables = new ArrayList<>();
+      paginate(path, item -> tables.add(table(item, share, schema)));
+      return tables;
+    });
   }
 
   /**
@@ -141,10 +152,12 @@ public final class DeltaSharingClient implements AutoCloseable {
    * @return every table of every schema of the share, all pages
    */
   public List<SharedTable> listAllTables(String share) {
-    List<SharedTable> tables = new ArrayList<>();
-    paginate(SharingHttp.path("shares", required(share, "share"), "all-tables"),
-        item -> tables.add(table(item, share, null)));
-    return tables;
+    String path = SharingHttp.path("shares", required(share, "share"), "all-tables");
+    return call("list_all_tables", () -> {
+      List<SharedTable> tables = new ArrayList<>();
+      paginate(path, item -> tables.add(table(item, share, null)));
+      return tables;
+    });
   }
 
   /**
@@ -153,7 +166,7 @@ public final class DeltaSharingClient implements AutoCloseable {
    */
   public long tableVersion(String table) {
     SharedTable t = SharedTable.parse(table);
-    return http.getVersion(tablePath(t) + "/version");
+    return call("table_version", () -> http.getVersion(tablePath(t) + "/version"));
   }
 
   /**
@@ -163,7 +176,8 @@ public final class DeltaSharingClient implements AutoCloseable {
    */
   public TableMetadata tableMetadata(String table) {
     SharedTable t = SharedTable.parse(table);
-    return QueryResponse.parse(http.ndjson("GET", tablePath(t) + "/metadata", null), t.coordinates()).metadata();
+    return call("table_metadata",
+        () -> QueryResponse.parse(http.ndjson("GET", tablePath(t) + "/metadata", null), t.coordinates()).metadata());
   }
 
   /**
@@ -258,7 +272,7 @@ public final class DeltaSharingClient implements AutoCloseable {
     }
     String path = tablePath(t) + "/query";
     String request = body.toString();
-    QueryResponse response = QueryResponse.parse(http.ndjson("POST", path, request), name);
+    QueryResponse response = call("query", () -> QueryResponse.parse(http.ndjson("POST", path, request), name));
     UrlRefresher refresher = new UrlRefresher(
         () -> QueryResponse.parse(http.ndjson("POST", path, request), name).files(), name);
     Map<FileAction, Map<String, Object>> constants = new HashMap<>();
@@ -288,7 +302,7 @@ public final class DeltaSharingClient implements AutoCloseable {
     SharedTable t = SharedTable.parse(table);
     String name = t.coordinates();
     String path = tablePath(t) + "/changes?startingVersion=" + startingVersion;
-    QueryResponse response = QueryResponse.parse(http.ndjson("GET", path, null), name);
+    QueryResponse response = call("changes", () -> QueryResponse.parse(http.ndjson("GET", path, null), name));
     UrlRefresher refresher = new UrlRefresher(
         () -> QueryResponse.parse(http.ndjson("GET", path, null), name).files(), name);
     List<Column> columns = new ArrayList<>(response.metadata().schema().columns());
@@ -309,6 +323,10 @@ public final class DeltaSharingClient implements AutoCloseable {
     DownloadSpace space = new DownloadSpace(DownloadSpace.DEFAULT_MAX_FILE_BYTES, parallelism, null);
     return new ParallelRowReader(schema, response.files(), constants,
         f -> downloader.open(f, refresher, name, space), parallelism, null, null, name);
+  }
+
+  private <T> T call(String operation, java.util.function.Supplier<T> call) {
+    return metrics.call("delta-sharing", operation, call);
   }
 
   /** @return how many files this client downloads at once */
@@ -401,8 +419,19 @@ public final class DeltaSharingClient implements AutoCloseable {
     private Integer pageSize;
     private Clock clock = Clock.systemUTC();
     private Pause.Sleeper sleeper = Pause.REAL;
+    private Metrics metrics = Metrics.none();
 
     private Builder() {}
+
+    /**
+     * @param metrics where calls to the sharing server are metered, timed by operation and outcome
+     *     (docs/metrics.md); default {@link Metrics#none()}
+     * @return this builder
+     */
+    public Builder metrics(Metrics metrics) {
+      this.metrics = Objects.requireNonNull(metrics, "metrics");
+      return this;
+    }
 
     /**
      * Takes the endpoint and credentials of a profile.
@@ -492,6 +521,19 @@ public final class DeltaSharingClient implements AutoCloseable {
     public Builder retryPolicy(RetryPolicy policy) {
       this.retry = Objects.requireNonNull(policy, "policy");
       return this;
+    }
+
+    /**
+     * Like {@link #retryPolicy(RetryPolicy)}, with a new {@code RetryPolicy.Builder} the consumer fills in (as the AWS SDK's
+     * {@code Consumer<Builder>} overloads, it starts from {@code RetryPolicy.builder()}, not from the current setting).
+     *
+     * @param policy fills in the retry policy
+     * @return this builder
+     */
+    public Builder retryPolicy(Consumer<RetryPolicy.Builder> policy) {
+      RetryPolicy.Builder b = RetryPolicy.builder();
+      Objects.requireNonNull(policy, "policy").accept(b);
+      return retryPolicy(b.build());
     }
 
     /**

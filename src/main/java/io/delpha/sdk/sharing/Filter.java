@@ -12,6 +12,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -136,7 +137,7 @@ public abstract sealed class Filter {
    */
   public abstract Optional<ObjectNode> toJsonPredicate(RowSchema schema);
 
-  abstract Boolean evaluate(Row row);
+  abstract @Nullable Boolean evaluate(Row row);
 
   private static final class Comparison extends Filter {
     private final String op;
@@ -150,7 +151,7 @@ public abstract sealed class Filter {
     }
 
     @Override
-    Boolean evaluate(Row row) {
+    @Nullable Boolean evaluate(Row row) {
       Object actual = row.get(column);
       if (actual == null) {
         return null;
@@ -197,7 +198,7 @@ public abstract sealed class Filter {
     }
 
     @Override
-    Boolean evaluate(Row row) {
+    @Nullable Boolean evaluate(Row row) {
       return row.get(column) == null;
     }
 
@@ -246,7 +247,7 @@ public abstract sealed class Filter {
     }
 
     @Override
-    Boolean evaluate(Row row) {
+    @Nullable Boolean evaluate(Row row) {
       boolean and = op.equals("and");
       boolean unknown = false;
       for (Filter child : children) {
@@ -301,7 +302,7 @@ public abstract sealed class Filter {
     }
 
     @Override
-    Boolean evaluate(Row row) {
+    @Nullable Boolean evaluate(Row row) {
       Boolean r = child.evaluate(row);
       return r == null ? null : !r;
     }
@@ -350,7 +351,7 @@ public abstract sealed class Filter {
     return value;
   }
 
-  private static String valueType(Object value) {
+  private static @Nullable String valueType(Object value) {
     if (value instanceof String) {
       return "string";
     } else if (value instanceof Integer || value instanceof Short || value instanceof Byte) {

@@ -3,6 +3,7 @@ package io.delpha.sdk.sharing;
 import io.delpha.sdk.core.InvalidInputException;
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;
+import java.util.Objects;
 
 /**
  * What to read of a table: a filter, a row limit, and a version or timestamp to travel to.
@@ -48,12 +49,24 @@ public record ReadOptions(@Nullable Filter filter, @Nullable Long limit, @Nullab
     return new Builder();
   }
 
+  /**
+   * @return a builder holding these options
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.filter = filter;
+    b.limit = limit;
+    b.version = version;
+    b.timestamp = timestamp;
+    return b;
+  }
+
   /** Builds {@link ReadOptions}. */
   public static final class Builder {
-    private Filter filter;
-    private Long limit;
-    private Long version;
-    private Instant timestamp;
+    private @Nullable Filter filter;
+    private @Nullable Long limit;
+    private @Nullable Long version;
+    private @Nullable Instant timestamp;
 
     private Builder() {}
 
@@ -62,6 +75,7 @@ public record ReadOptions(@Nullable Filter filter, @Nullable Long limit, @Nullab
      * @return this builder
      */
     public Builder filter(Filter filter) {
+      Objects.requireNonNull(filter, "filter");
       this.filter = filter;
       return this;
     }
@@ -89,6 +103,7 @@ public record ReadOptions(@Nullable Filter filter, @Nullable Long limit, @Nullab
      * @return this builder
      */
     public Builder timestamp(Instant timestamp) {
+      Objects.requireNonNull(timestamp, "timestamp");
       this.timestamp = timestamp;
       return this;
     }

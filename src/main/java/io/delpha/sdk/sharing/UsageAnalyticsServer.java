@@ -53,6 +53,7 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.function.Consumer;
 
 /**
  * The usage-analytics middleware: an embeddable HTTP service (the library's one HTTP foundation, on Jetty) that serves
@@ -579,6 +580,7 @@ public final class UsageAnalyticsServer implements AutoCloseable {
      * @return this builder
      */
     public Builder featureColumn(String column) {
+      Objects.requireNonNull(column, "column");
       this.featureColumn = column;
       return this;
     }
@@ -588,6 +590,7 @@ public final class UsageAnalyticsServer implements AutoCloseable {
      * @return this builder
      */
     public Builder measureColumn(String column) {
+      Objects.requireNonNull(column, "column");
       this.measureColumn = column;
       return this;
     }
@@ -628,6 +631,7 @@ public final class UsageAnalyticsServer implements AutoCloseable {
      * @return this builder
      */
     public Builder table(String table) {
+      Objects.requireNonNull(table, "table");
       this.table = SharedTable.parse(table).coordinates();
       return this;
     }
@@ -637,6 +641,7 @@ public final class UsageAnalyticsServer implements AutoCloseable {
      * @return this builder
      */
     public Builder organisationColumn(String column) {
+      Objects.requireNonNull(column, "column");
       this.organisationColumn = column;
       return this;
     }
@@ -646,6 +651,7 @@ public final class UsageAnalyticsServer implements AutoCloseable {
      * @return this builder
      */
     public Builder dateColumn(String column) {
+      Objects.requireNonNull(column, "column");
       this.dateColumn = column;
       return this;
     }
@@ -710,6 +716,19 @@ public final class UsageAnalyticsServer implements AutoCloseable {
     public Builder options(ServerOptions options) {
       this.options = Objects.requireNonNull(options, "options");
       return this;
+    }
+
+    /**
+     * Like {@link #options(ServerOptions)}, with a new {@code ServerOptions.Builder} the consumer fills in (as the AWS SDK's
+     * {@code Consumer<Builder>} overloads, it starts from {@code ServerOptions.builder()}, not from the current setting).
+     *
+     * @param options fills in the server options
+     * @return this builder
+     */
+    public Builder options(Consumer<ServerOptions.Builder> options) {
+      ServerOptions.Builder b = ServerOptions.builder();
+      Objects.requireNonNull(options, "options").accept(b);
+      return options(b.build());
     }
 
     /**

@@ -134,6 +134,7 @@ public final class SnsPipelineListener implements PipelineListener, AutoCloseabl
      * @return this builder
      */
     public Builder topicArn(String topicArn) {
+      Objects.requireNonNull(topicArn, "topicArn");
       this.topicArn = topicArn;
       return this;
     }

@@ -74,7 +74,8 @@ public final class TotesysPipeline implements PipelineRunner, PipelineScheduler,
   private final Loader loader;
   private final ObjectStore ingestion;
   private final List<String> tables;
-  private final Listeners listeners;
+  /** Every listener given, each shielded from the others and the pipeline from them. */
+  private final PipelineListener listeners;
   private final Clock clock;
   private final Recorder metrics;
   private final ReentrantLock running = new ReentrantLock();
@@ -82,7 +83,7 @@ public final class TotesysPipeline implements PipelineRunner, PipelineScheduler,
   private volatile boolean closed;
 
   private TotesysPipeline(Builder b) {
-    this.listeners = new Listeners(b.listeners);
+    this.listeners = io.delpha.sdk.core.internal.Listeners.composite(PipelineListener.class, b.listeners);
     this.clock = b.clock;
     this.metrics = Recorder.of(b.metrics);
     this.ingestion = b.ingestion;
@@ -295,44 +296,6 @@ public final class TotesysPipeline implements PipelineRunner, PipelineScheduler,
     return "TotesysPipeline[ingestion=" + ingestion.describe() + "]";
   }
 
-  /** Forwards events to every listener, shielding the pipeline from listeners that throw. */
-  private static final class Listeners implements PipelineListener {
-    private final List<PipelineListener> all;
-
-    Listeners(List<PipelineListener> all) {
-      this.all = List.copyOf(all);
-    }
-
-    private void each(java.util.function.Consumer<PipelineListener> event) {
-      io.delpha.sdk.core.internal.Listeners.notifyEach(all, event);
-    }
-
-    @Override
-    public void onStart(String task) {
-      each(l -> l.onStart(task));
-    }
-
-    @Override
-    public void onProgress(Progress progress) {
-      each(l -> l.onProgress(progress));
-    }
-
-    @Override
-    public void onSuccess(String task, String summary) {
-      each(l -> l.onSuccess(task, summary));
-    }
-
-    @Override
-    public void onFailure(String task, DelphaException error) {
-      each(l -> l.onFailure(task, error));
-    }
-
-    @Override
-    public void onRunFinished(RunReport report) {
-      each(l -> l.onRunFinished(report));
-    }
-  }
-
   /** Builds a {@link TotesysPipeline}. */
   public static final class Builder {
     private Supplier<DataSource> source;
@@ -444,7 +407,8 @@ public final class TotesysPipeline implements PipelineRunner, PipelineScheduler,
      * @return this builder
      */
     public Builder overlap(Duration overlap) {
-      if (overlap == null || overlap.isNegative()) {
+      Objects.requireNonNull(overlap, "overlap");
+      if (overlap.isNegative()) {
         throw new InvalidInputException("the overlap must be zero or positive, was " + overlap);
       }
       this.overlap = overlap;

@@ -81,6 +81,9 @@ class AWSManagerLoadTest {
     s3.stop();
   }
 
+  final io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+      new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+
   @BeforeEach
   void open() {
     s3.start();
@@ -91,6 +94,7 @@ class AWSManagerLoadTest {
         .endpointOverride(URI.create(appflow.baseUrl())).s3EndpointOverride(s3.endpoint())
         .retryPolicy(RetryPolicy.builder().maxAttempts(2).initialDelay(Duration.ofMillis(1))
             .maxDelay(Duration.ofMillis(5)).build())
+        .metrics(io.delpha.sdk.core.Metrics.micrometer(registry))
         .build();
   }
 
@@ -136,6 +140,8 @@ class AWSManagerLoadTest {
     LoadReport again = aws.loadIntoCassandra(FLOW, cass, KEYSPACE, "contacts_created");
     assertThat(again.tableCreated()).isFalse();
     assertThat(table("contacts_created")).hasSize(200).isEqualTo(expectedTable());
+    assertThat(io.delpha.sdk.metrics.MeterChecks.count(registry, "delpha.client.records", "service", "appflow",
+        "operation", "load_into_cassandra")).as("rows of both loads").isEqualTo(400);
   }
 
   @Test

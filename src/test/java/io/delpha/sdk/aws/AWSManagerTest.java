@@ -97,7 +97,12 @@ class AWSManagerTest {
   }
 
   AWSManager manager(String secret) {
-    aws = AWSManager.builder()
+    aws = builder(secret).build();
+    return aws;
+  }
+
+  AWSManager.Builder builder(String secret) {
+    return AWSManager.builder()
         .credentials(s3.accessKey(), secret)
         .region("eu-west-1")
         .flowType(FlowType.CONTACT)
@@ -108,9 +113,7 @@ class AWSManagerTest {
         .pollBackoff(RetryPolicy.builder().initialDelay(Duration.ofSeconds(2)).maxDelay(Duration.ofSeconds(30))
             .multiplier(2).jitter(false).build())
         .clock(clock)
-        .sleeper(clock::sleep)
-        .build();
-    return aws;
+        .sleeper(clock::sleep);
   }
 
   AWSManager manager() {
@@ -301,6 +304,25 @@ class AWSManagerTest {
       assertThatThrownBy(() -> data.stream().count()).isInstanceOf(DataFormatException.class)
           .hasMessageContaining("ffffffff-last").hasMessageContaining("schema");
     }
+  }
+
+  @Test
+  @DisplayName("metrics: each AppFlow call timed by operation and outcome, with bounded tags")
+  void metrics() {
+    contactFlow("PARQUET", true);
+    AppFlowStubs.error(appflow, "/start-flow", "unknown-flow", "ResourceNotFoundException", 404);
+    io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    aws = builder(s3.secretKey()).metrics(io.delpha.sdk.core.Metrics.micrometer(registry)).build();
+    try (FlowData data = aws.getFlowParquetData(FLOW)) {
+      assertThat(data.stream().count()).isEqualTo(7);
+    }
+    assertThatThrownBy(() -> aws.startFlow("unknown-flow")).isInstanceOf(NotFoundException.class);
+    assertThat(io.delpha.sdk.metrics.MeterChecks.calls(registry, "appflow", "describe_flow", "success")).isEqualTo(1);
+    assertThat(io.delpha.sdk.metrics.MeterChecks.calls(registry, "appflow", "describe_flow_execution_records", "success")).isEqualTo(2);
+    assertThat(io.delpha.sdk.metrics.MeterChecks.calls(registry, "appflow", "start_flow", "not_found")).isEqualTo(1);
+    io.delpha.sdk.metrics.MeterChecks.assertBoundedTags(registry, false, FLOW, "unknown-flow", s3.secretKey(),
+        NEWEST_SUCCESSFUL);
   }
 
   @Test

@@ -26,10 +26,10 @@ import java.util.Map;
 import java.util.UUID;
 
 /** AppFlow rest-json stubs (bodies from src/test/resources/appflow, shaped like the API reference) and AppFlow-like Parquet files. */
-final class AppFlowStubs {
+public final class AppFlowStubs {
 
   static final String REQUEST_ID = "5f0b2d1e-8c4a-4b7e-9f3d-2a1c0e9b8d7f";
-  static final String NEWEST_SUCCESSFUL = "5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d";
+  public static final String NEWEST_SUCCESSFUL = "5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d";
   static final String OLDER_SUCCESSFUL = "2e8f6d1a-4b3c-4f5e-9a7b-1c2d3e4f5a6b";
   static final String FAILED = "7b1e3f52-0c9d-4a68-b2e4-3f6a8d1c5e20";
   static final String RUNNING = "9d4c8a7e-6f3b-4e21-8d5a-5b2f1c0e9a71";
@@ -51,7 +51,7 @@ final class AppFlowStubs {
 
   private AppFlowStubs() {}
 
-  static String body(String file, Map<String, String> values) {
+  public static String body(String file, Map<String, String> values) {
     try (InputStream in = AppFlowStubs.class.getResourceAsStream("/appflow/" + file)) {
       String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
       for (Map.Entry<String, String> e : values.entrySet()) {
@@ -67,7 +67,7 @@ final class AppFlowStubs {
     return matchingJsonPath("$.flowName", equalTo(name));
   }
 
-  static void ok(WireMockExtension wm, String path, String flowName, String body) {
+  public static void ok(WireMockExtension wm, String path, String flowName, String body) {
     wm.stubFor(post(urlEqualTo(path)).withRequestBody(flow(flowName))
         .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
             .withHeader("x-amzn-RequestId", REQUEST_ID).withBody(body)));
@@ -81,7 +81,7 @@ final class AppFlowStubs {
             .withBody(body("error-" + code + ".json", Map.of()))));
   }
 
-  static void describe(WireMockExtension wm, String flowName, String bucket, String fileType, boolean typed) {
+  public static void describe(WireMockExtension wm, String flowName, String bucket, String fileType, boolean typed) {
     ok(wm, "/describe-flow", flowName, body("describe-flow.json", Map.of("flow", flowName, "object", "Contact",
         "bucket", bucket, "fileType", fileType, "typed", Boolean.toString(typed))));
   }
@@ -98,7 +98,7 @@ final class AppFlowStubs {
             .withHeader("x-amzn-RequestId", REQUEST_ID).withBody(body("records-page-2.json", Map.of()))));
   }
 
-  static String oneRecord(String executionId, String status, long records, String errorMessage) {
+  public static String oneRecord(String executionId, String status, long records, String errorMessage) {
     String errorInfo = errorMessage == null ? ""
         : "\"errorInfo\": {\"putFailuresCount\": 1, \"executionMessage\": \"" + errorMessage + "\"}, ";
     return body("records-one.json", Map.of("executionId", executionId, "status", status,
@@ -106,7 +106,7 @@ final class AppFlowStubs {
   }
 
   /** Contact rows with ids {@code first..first+count-1}. */
-  static List<Row> contacts(int first, int count) {
+  public static List<Row> contacts(int first, int count) {
     List<Row> rows = new ArrayList<>();
     for (int i = first; i < first + count; i++) {
       rows.add(Row.of(CONTACT, String.format("003Dn00000%08dAAA", i), "First" + i, i % 3 == 0 ? null : "Last" + i,
@@ -117,7 +117,7 @@ final class AppFlowStubs {
   }
 
   /** Writes rows as AppFlow does: one object with a UUID name and no extension in the run's folder. */
-  static String writeAppFlowFile(ObjectStore store, String runFolder, List<Row> rows) {
+  public static String writeAppFlowFile(ObjectStore store, String runFolder, List<Row> rows) {
     String key = runFolder + UUID.randomUUID();
     ParquetRows.write(store, key, CONTACT, rows);
     return key;

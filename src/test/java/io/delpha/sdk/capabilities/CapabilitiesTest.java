@@ -1,8 +1,24 @@
 package io.delpha.sdk.capabilities;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.delpha.sdk.aws.AppFlowStubs;
 import io.delpha.sdk.core.internal.Capability;
+import io.delpha.sdk.core.storage.S3ObjectStore;
+import io.delpha.sdk.salesforce.SalesforceStubs;
+import java.io.InputStream;
 import io.delpha.sdk.testing.CassandraServer;
 import io.delpha.sdk.testing.PostgresServer;
 import io.delpha.sdk.testing.S3Server;
@@ -21,6 +37,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,9 +54,20 @@ class CapabilitiesTest {
 
   @TempDir Path tmp;
 
+  /** The SaaS APIs (AWS SNS, Secrets Manager and AppFlow, Salesforce), answering as their references show. */
+  @RegisterExtension
+  static WireMockExtension wm = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+
+  static String resource(String path) throws Exception {
+    try (InputStream in = CapabilitiesTest.class.getResourceAsStream(path)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
   @BeforeAll
   static void resolveHosts() throws Exception {
-    hosts = CapabilityHosts.resolve(List.of("core", "parquet", "aws-s3", "http-server", "postgresql"));
+    hosts = CapabilityHosts.resolve(List.of("core", "parquet", "aws-s3", "http-server", "postgresql", "aws-sns",
+        "aws-secrets-manager", "aws-appflow", "salesforce"));
   }
 
   @Test
@@ -133,6 +161,82 @@ class CapabilitiesTest {
       rs.next();
       assertThat(rs.getLong(1)).isPositive();
     }
+  }
+
+  @Test
+  @DisplayName("aws-sns: a failed run published to a topic (SNS Query API); Secrets Manager refused with its coordinates")
+  void sns() throws Exception {
+    String topic = "arn:aws:sns:eu-west-2:123456789012:totesys-alerts";
+    wm.stubFor(post(urlEqualTo("/")).withRequestBody(containing("Action=Publish"))
+        .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "text/xml")
+            .withBody(resource("/sns/publish-response.xml"))));
+
+    List<String> lines = run("aws-sns", wm.baseUrl(), topic);
+
+    assertThat(lines).contains("PUBLISHED 567910cd-659e-55d4-8ccb-5aaf14679dc0",
+        "MISSING AwsSecretsManagerProvider aws-secrets-manager [software.amazon.awssdk:secretsmanager:2.40.2]", "DONE");
+    wm.verify(1, postRequestedFor(urlEqualTo("/")).withRequestBody(containing("FAILED"))
+        .withRequestBody(containing("TopicArn=" + topic.replace(":", "%3A"))));
+  }
+
+  @Test
+  @DisplayName("aws-secrets-manager: a string and a JSON secret read (GetSecretValue, signed); SNS refused")
+  void secretsManager() throws Exception {
+    for (String[] secret : new String[][] {{"salesforce-token", "get-secret-value-string.json"},
+        {"totesys-db", "get-secret-value-json.json"}}) {
+      wm.stubFor(post(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo("secretsmanager.GetSecretValue"))
+          .withRequestBody(equalToJson("{\"SecretId\":\"" + secret[0] + "\"}"))
+          .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/x-amz-json-1.1")
+              .withHeader("x-amzn-RequestId", "c0ffee00-0000-4000-8000-000000000001")
+              .withBody(resource("/secretsmanager/" + secret[1]))));
+    }
+
+    List<String> lines = run("aws-secrets-manager", wm.baseUrl());
+
+    assertThat(lines).contains("SECRET LENGTH " + "00Dxx0000001gPL!token-value-7c1".length(),
+        "JSON FIELDS [host, port, user, password, ssl]",
+        "MISSING SnsPipelineListener aws-sns [software.amazon.awssdk:sns:2.40.2]", "DONE");
+    wm.verify(2, postRequestedFor(urlEqualTo("/")).withHeader("Authorization", containing("AWS4-HMAC-SHA256")));
+  }
+
+  @Test
+  @DisplayName("aws-appflow: the newest successful run's Parquet files read from a real S3 server; SNS refused")
+  void appflow() throws Exception {
+    S3Server s3 = S3Server.shared();
+    String bucket = s3.createBucket("capability-appflow");
+    String flow = "contact-flow";
+    String run = AppFlowStubs.NEWEST_SUCCESSFUL;
+    try (S3ObjectStore store = S3ObjectStore.builder().bucket(bucket).client(s3.client()).build()) {
+      AppFlowStubs.writeAppFlowFile(store, "salesforce/" + flow + "/" + run + "/", AppFlowStubs.contacts(0, 4));
+      AppFlowStubs.writeAppFlowFile(store, "salesforce/" + flow + "/" + run + "/", AppFlowStubs.contacts(4, 3));
+    }
+    AppFlowStubs.describe(wm, flow, bucket, "PARQUET", true);
+    AppFlowStubs.ok(wm, "/describe-flow-execution-records", flow, AppFlowStubs.oneRecord(run, "Successful", 7, null));
+
+    List<String> lines = run("aws-appflow", wm.baseUrl(), s3.endpoint().toString(), s3.accessKey(), s3.secretKey(),
+        flow);
+
+    assertThat(lines).contains("FLOW RUN " + run + " ROWS 7",
+        "MISSING SnsPipelineListener aws-sns [software.amazon.awssdk:sns:2.40.2]", "DONE");
+  }
+
+  @Test
+  @DisplayName("salesforce: a username-password login and a two-page query; S3 and Parquet refused")
+  void salesforce() throws Exception {
+    SalesforceStubs.stubPasswordLogin(wm, SalesforceStubs.TOKEN_A);
+    String soql = "SELECT Id, Name FROM Contact";
+    wm.stubFor(get(urlPathEqualTo(SalesforceStubs.API + "/query/")).withQueryParam("q", equalTo(soql))
+        .willReturn(okJson(SalesforceStubs.fixture("query-contacts-page1.json"))));
+    wm.stubFor(get(urlPathEqualTo(SalesforceStubs.API + "/query/01gD0000002HU6KIAW-2000"))
+        .willReturn(okJson(SalesforceStubs.fixture("query-contacts-page2.json"))));
+
+    List<String> lines = run("salesforce", wm.baseUrl(), SalesforceStubs.CLIENT_ID, SalesforceStubs.CLIENT_SECRET,
+        SalesforceStubs.USERNAME, SalesforceStubs.PASSWORD, SalesforceStubs.SECURITY_TOKEN);
+
+    assertThat(lines).contains("QUERIED 5", "MISSING S3ObjectStore aws-s3 [software.amazon.awssdk:s3:2.40.2]",
+        "MISSING ParquetRows parquet " + Capability.PARQUET.missing("x").coordinates(), "DONE");
+    assertThat(String.join("\n", lines)).doesNotContain(SalesforceStubs.CLIENT_SECRET)
+        .doesNotContain(SalesforceStubs.PASSWORD);
   }
 
   private List<String> run(String capability, String... args) throws Exception {

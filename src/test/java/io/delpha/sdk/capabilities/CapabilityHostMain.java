@@ -61,6 +61,10 @@ public final class CapabilityHostMain {
       case "aws-s3" -> s3(URI.create(args[1]), args[2], args[3], args[4]);
       case "http-server" -> httpServer(args[1], Integer.parseInt(args[2]), args[3], Path.of(args[4]));
       case "postgresql" -> totesys(args[1], args[2], Path.of(args[3]));
+      case "aws-sns" -> sns(URI.create(args[1]), args[2]);
+      case "aws-secrets-manager" -> secretsManager(URI.create(args[1]));
+      case "aws-appflow" -> appflow(URI.create(args[1]), URI.create(args[2]), args[3], args[4], args[5]);
+      case "salesforce" -> salesforce(args[1], args[2], args[3], args[4], args[5], args[6]);
       default -> throw new IllegalArgumentException(args[0]);
     }
     System.out.println("DONE");
@@ -105,17 +109,72 @@ public final class CapabilityHostMain {
           return ingestor.uploadServer(new InetSocketAddress("127.0.0.1", 0));
         }
       });
-      for (Map.Entry<String, Callable<?>> use : uses.entrySet()) {
-        try {
-          use.getValue().call();
-          System.out.println("UNEXPECTEDLY BUILT " + use.getKey());
-        } catch (MissingDependencyException e) {
-          System.out.println("MISSING " + use.getKey() + " " + e.capability() + " " + e.coordinates());
-        } catch (LinkageError e) {
-          System.out.println("LINKAGE " + use.getKey() + " " + e);
-        }
+      tryMissing(uses);
+    }
+  }
+
+  /** Uses each capability whose stack this host lacks, printing the typed refusal (or what went wrong instead). */
+  static void tryMissing(Map<String, Callable<?>> uses) throws Exception {
+    for (Map.Entry<String, Callable<?>> use : uses.entrySet()) {
+      try {
+        use.getValue().call();
+        System.out.println("UNEXPECTEDLY BUILT " + use.getKey());
+      } catch (MissingDependencyException e) {
+        System.out.println("MISSING " + use.getKey() + " " + e.capability() + " " + e.coordinates());
+      } catch (LinkageError e) {
+        System.out.println("LINKAGE " + use.getKey() + " " + e);
       }
     }
+  }
+
+  /** SNS: a failed run's report published to a topic; Secrets Manager, which this host lacks, refused. */
+  static void sns(URI endpoint, String topic) throws Exception {
+    try (SnsPipelineListener alerts = SnsPipelineListener.builder().topicArn(topic).region("eu-west-2")
+        .credentials("AKIAIOSFODNN7EXAMPLE", Secret.of("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"))
+        .endpointOverride(endpoint).build()) {
+      RunReport failed = new RunReport(java.time.Instant.parse("2024-11-15T10:00:00Z"), false,
+          Map.of("sales_order", 3L), Map.of(), Map.of(), Map.of(), 1, Map.of(), RunReport.Step.LOAD,
+          new io.delpha.sdk.core.ServiceUnavailableException("the warehouse went away"));
+      System.out.println("PUBLISHED " + alerts.publish(failed));
+    }
+    tryMissing(Map.of("AwsSecretsManagerProvider", () -> AwsSecretsManagerProvider.builder().build()));
+  }
+
+  /** Secrets Manager: a string secret and a JSON secret read; SNS, which this host lacks, refused. */
+  static void secretsManager(URI endpoint) throws Exception {
+    try (AwsSecretsManagerProvider secrets = AwsSecretsManagerProvider.builder().region("eu-west-2")
+        .credentials("AKIAIOSFODNN7EXAMPLE", Secret.of("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"))
+        .endpointOverride(endpoint).build()) {
+      System.out.println("SECRET LENGTH " + secrets.secret("salesforce-token").length());
+      System.out.println("JSON FIELDS " + secrets.json("totesys-db").keySet());
+    }
+    tryMissing(Map.of("SnsPipelineListener", () -> SnsPipelineListener.builder().build()));
+  }
+
+  /** AppFlow: the newest successful run's Parquet files read from a real S3 server; SNS refused. */
+  static void appflow(URI appflowEndpoint, URI s3Endpoint, String accessKey, String secretKey, String flow)
+      throws Exception {
+    try (AWSManager aws = AWSManager.builder().region("eu-west-1").credentials(accessKey, secretKey)
+        .endpointOverride(appflowEndpoint).s3EndpointOverride(s3Endpoint).build();
+        io.delpha.sdk.aws.FlowData data = aws.getFlowParquetData(flow)) {
+      System.out.println("FLOW RUN " + data.execution().executionId() + " ROWS " + data.stream().count());
+    }
+    tryMissing(Map.of("SnsPipelineListener", () -> SnsPipelineListener.builder().build()));
+  }
+
+  /** Salesforce: a username-password login and a query over two pages; S3 and Parquet, which it lacks, refused. */
+  static void salesforce(String loginUrl, String clientId, String clientSecret, String username, String password,
+      String securityToken) throws Exception {
+    try (SalesforceManager sf = SalesforceManager.builder().loginUrl(loginUrl).clientId(clientId)
+        .clientSecret(clientSecret).username(username).password(password).securityToken(securityToken).build()) {
+      System.out.println("QUERIED " + sf.query("SELECT Id, Name FROM Contact").size());
+    }
+    Path work = Files.createTempDirectory("salesforce-host");
+    Map<String, Callable<?>> uses = new LinkedHashMap<>();
+    uses.put("S3ObjectStore", () -> S3ObjectStore.builder().bucket("b").region("eu-west-2").build());
+    uses.put("ParquetRows", () -> ParquetRows.writer(work.resolve("a.parquet"),
+        RowSchema.of(Column.required("id", ColumnType.INT)), WriteOptions.defaults()));
+    tryMissing(uses);
   }
 
   /** Parquet files in a local lake: every codec written and read back. */

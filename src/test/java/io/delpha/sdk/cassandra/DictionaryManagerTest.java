@@ -61,6 +61,19 @@ class DictionaryManagerTest {
   }
 
   @Test
+  @DisplayName("metrics: each description's schema read is timed, a missing keyspace as not_found")
+  void metrics() {
+    io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    DictionaryManager metered = DictionaryManager.builder().cassandra(cass)
+        .metrics(io.delpha.sdk.core.Metrics.micrometer(registry)).build();
+    assertThat(metered.listTables("delpha_actions")).isNotEmpty();
+    assertThat(metered.describe("delpha_actions")).contains("CREATE KEYSPACE");
+    assertThat(io.delpha.sdk.metrics.MeterChecks.calls(registry, "cassandra", "read_schema", "success")).isEqualTo(2);
+    io.delpha.sdk.metrics.MeterChecks.assertBoundedTags(registry, false, "delpha_actions");
+  }
+
+  @Test
   @DisplayName("describes columns with CQL types, key roles and clustering order")
   void describesTable() {
     TableDescription t = dict.describeTable("delpha_actions", "actions_conv_by_user");

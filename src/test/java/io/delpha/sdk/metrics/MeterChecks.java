@@ -17,11 +17,18 @@ public final class MeterChecks {
   /** Every tag the library's own meters may carry, with every value it may take. */
   static final Map<String, Set<String>> ALLOWED = Map.of(
       "outcome", Set.of("processed", "failed", "interrupted", "ok", "refused", "success", "failure", "malformed",
-          "unknown", "wrong_secret", "revoked", "expired", "superseded", "throttled", "error"),
+          "unknown", "wrong_secret", "revoked", "expired", "superseded", "throttled", "error", "invalid_input",
+          "data_format", "not_found", "access_denied", "authentication", "rate_limited", "unavailable", "conflict",
+          "closed"),
+      "operation", Set.of("query", "query_all", "stream", "stream_all", "bulk_query", "bulk_query_all",
+          "describe_global", "describe", "get", "create", "update", "delete", "upsert", "create_all", "update_all",
+          "upsert_all", "delete_all", "api_usage", "start_flow", "describe_flow_execution_records", "describe_flow",
+          "update_flow", "load_into_cassandra", "list_shares", "list_schemas", "list_tables", "list_all_tables",
+          "table_version", "table_metadata", "changes", "read_schema"),
       "step", Set.of("extract", "transform", "load"),
       "stage", Set.of("extracted", "transformed", "loaded", "rejected"),
       "action", Set.of("authenticate", "open", "statement", "session_check"),
-      "service", Set.of("upload-endpoint", "usage-analytics"),
+      "service", Set.of("upload-endpoint", "usage-analytics", "salesforce", "appflow", "delta-sharing", "cassandra"),
       "method", Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT", "OTHER"),
       "route", Set.of("unmatched", "/constraints", "/uploads", "/uploads/{id}/files/{name}", "/uploads/{id}/commit",
           "/api/v1/usage"),
@@ -45,6 +52,13 @@ public final class MeterChecks {
    */
   public static long timed(MeterRegistry registry, String name, String... tags) {
     return registry.find(name).tags(tags).timers().stream().mapToLong(Timer::count).sum();
+  }
+
+  /**
+   * @return how many calls of a client's operation ended with that outcome ({@code delpha.client.calls})
+   */
+  public static long calls(MeterRegistry registry, String service, String operation, String outcome) {
+    return timed(registry, "delpha.client.calls", "service", service, "operation", operation, "outcome", outcome);
   }
 
   /**

@@ -6,17 +6,13 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.config.DriverExecutionProfile;
-import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.BatchStatement;
-import com.datastax.oss.driver.api.core.cql.PreparedStatement;
-import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Statement;
-import com.datastax.oss.driver.api.core.metadata.Metadata;
 import com.datastax.oss.driver.api.core.metadata.Node;
 import com.datastax.oss.driver.api.core.metadata.TokenMap;
 import com.datastax.oss.driver.api.core.session.Request;
 import com.datastax.oss.driver.api.core.tracker.RequestTracker;
-import io.delpha.sdk.cassandra.CqlExecutor;
+import io.delpha.sdk.cassandra.CassandraManager;
 import io.delpha.sdk.core.storage.LocalObjectStore;
 import io.delpha.sdk.ingest.BatchIngestor;
 import io.delpha.sdk.ingest.FileIngestion;
@@ -30,9 +26,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.DisplayName;
@@ -93,39 +87,6 @@ class TokenAwareRoutingTest {
     public void close() {}
   }
 
-  /** The library over a plain driver session, as a host that builds its own session would give it. */
-  record DriverExecutor(CqlSession session) implements CqlExecutor {
-    @Override
-    public ResultSet execute(Statement<?> statement) {
-      return session.execute(statement);
-    }
-
-    @Override
-    public CompletionStage<AsyncResultSet> executeAsync(Statement<?> statement) {
-      return session.executeAsync(statement);
-    }
-
-    @Override
-    public PreparedStatement prepare(String cql) {
-      return session.prepare(cql);
-    }
-
-    @Override
-    public Metadata schema() {
-      return session.getMetadata();
-    }
-
-    @Override
-    public int requestCapacity() {
-      return 512;
-    }
-
-    @Override
-    public Optional<TokenMap> tokenMap() {
-      return session.getMetadata().getTokenMap();
-    }
-  }
-
   @Test
   @DisplayName("every row of an ingest is written through a replica of its partition, and all three nodes coordinate")
   void rowsGoToTheirReplicas(@TempDir Path tmp) throws Exception {
@@ -142,7 +103,9 @@ class TokenAwareRoutingTest {
       session.execute("CREATE TABLE IF NOT EXISTS ring_routing.events (id bigint PRIMARY KEY, label text)");
       session.refreshSchema();
       int rows = 9_000;
-      try (BatchIngestor ingestor = BatchIngestor.builder().cassandra(new DriverExecutor(session))
+      // the library over a plain driver session, as a host that builds its own session gives it
+      try (CassandraManager cass = CassandraManager.wrap(session, false);
+          BatchIngestor ingestor = BatchIngestor.builder().cassandra(cass)
           .staging(LocalObjectStore.at(tmp.resolve("staging")))
           .registry("ring_routing_registry", "{'class': 'NetworkTopologyStrategy', 'datacenter1': 3}")
           .passwordIterations(1_000).build()) {

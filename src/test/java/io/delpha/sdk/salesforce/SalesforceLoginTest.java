@@ -59,6 +59,28 @@ class SalesforceLoginTest {
   }
 
   @Test
+  @DisplayName("config().toBuilder() logs in again with every setting, metrics included; Consumer overloads fill in retry policies")
+  void configToBuilder() {
+    stubPasswordLogin(wm, TOKEN_A);
+    io.delpha.sdk.core.Metrics metrics = io.delpha.sdk.core.Metrics.micrometer(
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+    try (SalesforceManager sf = builder(wm).apiVersion("v61.0").bulkPageSize(500)
+        .retryPolicy(r -> r.maxAttempts(2).initialDelay(java.time.Duration.ofMillis(1)))
+        .bulkPolling(p -> p.initialDelay(java.time.Duration.ofMillis(7)))
+        .metrics(metrics).build();
+        SalesforceManager copy = sf.config().toBuilder().build()) {
+      assertThat(sf.config().retryPolicy().maxAttempts()).isEqualTo(2);
+      assertThat(sf.config().bulkPolling().initialDelay()).isEqualTo(java.time.Duration.ofMillis(7));
+      assertThat(copy.config()).isEqualTo(sf.config());
+      assertThat(copy.config().metrics()).isSameAs(metrics);
+    }
+    List<LoggedRequest> logins = wm.findAll(postRequestedFor(urlPathEqualTo("/services/oauth2/token")));
+    assertThat(logins).hasSize(2);
+    assertThat(form(logins.get(1).getBodyAsString())).containsEntry("password", PASSWORD + SECURITY_TOKEN)
+        .containsEntry("client_secret", CLIENT_SECRET);
+  }
+
+  @Test
   @DisplayName("a wrong password fails build() with an AuthenticationException quoting Salesforce, never a secret")
   void wrongPassword() {
     wm.stubFor(post(urlPathEqualTo("/services/oauth2/token")).willReturn(aResponse().withStatus(400)
@@ -249,7 +271,7 @@ class SalesforceLoginTest {
         () -> b.clientSecret((Secret) null), () -> b.username(null), () -> b.password((String) null),
         () -> b.password((Secret) null), () -> b.securityToken((String) null), () -> b.securityToken((Secret) null),
         () -> b.privateKeyPem(null), () -> b.jwtAudience(null), () -> b.credentials(null, "name"),
-        () -> b.retryPolicy(null), () -> b.bulkTimeout(null), () -> b.requestTimeout(null));
+        () -> b.retryPolicy((io.delpha.sdk.core.RetryPolicy) null), () -> b.bulkTimeout(null), () -> b.requestTimeout(null));
     for (org.junit.jupiter.api.function.Executable setter : setters) {
       assertThatThrownBy(setter::execute).isInstanceOf(NullPointerException.class);
     }

@@ -15,15 +15,15 @@ import java.time.Duration;
 import java.util.List;
 
 /** Salesforce-shaped WireMock stubs and the credentials the tests use. */
-final class SalesforceStubs {
+public final class SalesforceStubs {
 
-  static final String API = "/services/data/v60.0";
-  static final String CLIENT_ID = "3MVG9lKcPoNINVBIPJjdw1J9LLM82HnFVVX19KY1uA5mu0QqEWhqKpoW3svG3X";
-  static final String CLIENT_SECRET = "cl1ent-S3cret-4729";
-  static final String USERNAME = "integration@delpha.example";
-  static final String PASSWORD = "Pa55w0rd-Very-S3cret";
-  static final String SECURITY_TOKEN = "secTok5544XYZ";
-  static final String TOKEN_A = "00DE0X0A0M0PeLE!AQcAQH0dMHEXAMPLEzmpkb58urFRkgeBGsxL_tokenA";
+  public static final String API = "/services/data/v60.0";
+  public static final String CLIENT_ID = "3MVG9lKcPoNINVBIPJjdw1J9LLM82HnFVVX19KY1uA5mu0QqEWhqKpoW3svG3X";
+  public static final String CLIENT_SECRET = "cl1ent-S3cret-4729";
+  public static final String USERNAME = "integration@delpha.example";
+  public static final String PASSWORD = "Pa55w0rd-Very-S3cret";
+  public static final String SECURITY_TOKEN = "secTok5544XYZ";
+  public static final String TOKEN_A = "00DE0X0A0M0PeLE!AQcAQH0dMHEXAMPLEzmpkb58urFRkgeBGsxL_tokenA";
   static final String TOKEN_B = "00DE0X0A0M0PeLE!AQcAQH0dMHEXAMPLEzmpkb58urFRkgeBGsxL_tokenB";
   static final List<String> SECRETS = List.of(CLIENT_SECRET, PASSWORD, SECURITY_TOKEN, TOKEN_A, TOKEN_B);
 
@@ -33,7 +33,13 @@ final class SalesforceStubs {
 
   private SalesforceStubs() {}
 
-  static String fixture(String name) {
+  /** A JSON answer of the REST API, with the {@code Sforce-Limit-Info} header Salesforce sends. */
+  static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder json(int status, String body) {
+    return aResponse().withStatus(status).withHeader("Content-Type", "application/json;charset=UTF-8")
+        .withHeader("Sforce-Limit-Info", "api-usage=120/15000").withBody(body);
+  }
+
+  public static String fixture(String name) {
     try (InputStream in = SalesforceStubs.class.getResourceAsStream("/salesforce/" + name)) {
       if (in == null) {
         throw new IllegalArgumentException("no fixture " + name);
@@ -44,13 +50,13 @@ final class SalesforceStubs {
     }
   }
 
-  static String tokenResponse(WireMockExtension wm, String accessToken) {
+  public static String tokenResponse(WireMockExtension wm, String accessToken) {
     return fixture("token-response.json")
         .replace("{{accessToken}}", accessToken)
         .replace("{{baseUrl}}", wm.baseUrl());
   }
 
-  static void stubPasswordLogin(WireMockExtension wm, String accessToken) {
+  public static void stubPasswordLogin(WireMockExtension wm, String accessToken) {
     wm.stubFor(post(urlPathEqualTo("/services/oauth2/token"))
         .withRequestBody(containing("grant_type=password"))
         .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")

@@ -213,6 +213,31 @@ class DeltaSharingClientTest {
   }
 
   @Test
+  @DisplayName("metrics: each call to the server timed by operation and outcome, with bounded tags")
+  void metrics() {
+    wm.stubFor(get(urlPathEqualTo("/delta-sharing/shares")).willReturn(okJson(
+        page("items", List.of(map("name", "vaccine_share")), ""))));
+    stubQuery(stubFiles("?X-Amz-Signature=abc", null));
+    wm.stubFor(get(urlEqualTo("/delta-sharing/shares/a/schemas/b/tables/c/version")).willReturn(aResponse().withStatus(404)
+        .withHeader("Content-Type", "application/json")
+        .withBody("{\"errorCode\":\"RESOURCE_DOES_NOT_EXIST\",\"message\":\"table c does not exist\"}")));
+    io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    DeltaSharingClient metered = DeltaSharingClient.builder().endpoint(wm.baseUrl() + "/delta-sharing/")
+        .bearerToken(Secret.of(TOKEN)).retryPolicy(FAST).metrics(io.delpha.sdk.core.Metrics.micrometer(registry))
+        .build();
+    assertThat(metered.listShares()).hasSize(1);
+    try (RowReader reader = metered.readTable("analytics.platform.usage")) {
+      assertThat(drain(reader)).hasSize(7);
+    }
+    assertThatThrownBy(() -> metered.tableVersion("a.b.c")).isInstanceOf(NotFoundException.class);
+    assertThat(io.delpha.sdk.metrics.MeterChecks.calls(registry, "delta-sharing", "list_shares", "success")).isEqualTo(1);
+    assertThat(io.delpha.sdk.metrics.MeterChecks.calls(registry, "delta-sharing", "query", "success")).isEqualTo(1);
+    assertThat(io.delpha.sdk.metrics.MeterChecks.calls(registry, "delta-sharing", "table_version", "not_found")).isEqualTo(1);
+    io.delpha.sdk.metrics.MeterChecks.assertBoundedTags(registry, false, TOKEN, "analytics", "usage");
+  }
+
+  @Test
   @DisplayName("a server that hands out the same page token twice is an error, not an endless loop")
   void repeatedPageToken() {
     wm.stubFor(get(urlPathEqualTo("/delta-sharing/shares")).willReturn(okJson(

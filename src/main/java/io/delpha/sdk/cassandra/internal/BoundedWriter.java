@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The one bounded asynchronous Cassandra writer: statements run with at most {@link #bound()} requests
  * in flight, a bound kept below what the executor's connection pool carries ({@link
- * CqlExecutor#requestCapacity()}, less room for other requests on the same session) so the driver never
+ * ClusterView#requestCapacity()}, less room for other requests on the same session) so the driver never
  * refuses a request as busy. The first failure is kept; {@link #awaitAll(Duration)} waits for every
  * outstanding request, so none outlives the work that submitted it.
  */
@@ -35,7 +35,7 @@ public final class BoundedWriter {
    */
   public BoundedWriter(CqlExecutor cql, int wanted) {
     this.cql = cql;
-    this.bound = boundedByPool(cql.requestCapacity(), wanted);
+    this.bound = boundedByPool(ClusterView.of(cql).requestCapacity(), wanted);
     this.permits = new Semaphore(bound);
   }
 

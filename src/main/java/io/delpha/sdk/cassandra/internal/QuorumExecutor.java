@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
  *
  * A level the caller set explicitly on a statement is kept.
  */
-public final class QuorumExecutor implements CqlExecutor {
+public final class QuorumExecutor implements CqlExecutor, ClusterView {
 
   /** An INSERT/UPDATE/DELETE with a condition: {@code IF NOT EXISTS}, {@code IF EXISTS} or {@code IF col = ?}. */
   private static final Pattern CONDITIONAL = Pattern.compile(
@@ -101,12 +101,12 @@ public final class QuorumExecutor implements CqlExecutor {
 
   @Override
   public int requestCapacity() {
-    return delegate.requestCapacity();
+    return ClusterView.of(delegate).requestCapacity();
   }
 
   @Override
   public java.util.Optional<com.datastax.oss.driver.api.core.metadata.TokenMap> tokenMap() {
-    return delegate.tokenMap();
+    return ClusterView.of(delegate).tokenMap();
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.InvalidInputException;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A batch of rows held column by column: one {@link ColumnVector} per column of a {@link RowSchema}. What
@@ -151,7 +152,7 @@ public final class ColumnBatch {
     if (index < 0 || index >= rowCount) {
       throw new IndexOutOfBoundsException("row " + index + " of " + rowCount);
     }
-    Object[] values = new Object[columns.length];
+    @Nullable Object[] values = new Object[columns.length];
     for (int c = 0; c < values.length; c++) {
       values[c] = columns[c].get(index);
     }

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import org.apache.parquet.io.InputFile;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Entry points to read and write {@link Row}s as Parquet files, on local files and on any {@link
@@ -393,7 +394,7 @@ public final class ParquetRows {
     return reader;
   }
 
-  private static String schemaProblem(RowSchema actual, RowSchema expected) {
+  private static @Nullable String schemaProblem(RowSchema actual, RowSchema expected) {
     if (actual.size() != expected.size()) {
       return "it has " + actual.size() + " columns, " + expected.size() + " expected";
     }
@@ -413,7 +414,7 @@ public final class ParquetRows {
     return null;
   }
 
-  private static void deleteQuietly(Path file) {
+  private static void deleteQuietly(@Nullable Path file) {
     if (file != null) {
       try {
         Files.deleteIfExists(file);

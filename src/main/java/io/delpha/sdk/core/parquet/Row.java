@@ -31,9 +31,9 @@ import org.jspecify.annotations.Nullable;
 public final class Row {
 
   private final RowSchema schema;
-  private final Object[] values;
+  private final @Nullable Object[] values;
 
-  private Row(RowSchema schema, Object[] values) {
+  private Row(RowSchema schema, @Nullable Object[] values) {
     this.schema = schema;
     this.values = values;
   }
@@ -51,7 +51,7 @@ public final class Row {
       throw new InvalidInputException("row has " + values.length + " values for " + schema.size() + " columns "
           + schema.names());
     }
-    Object[] copy = values.clone();
+    @Nullable Object[] copy = values.clone();
     for (int i = 0; i < copy.length; i++) {
       copy[i] = check(schema.column(i), copy[i]);
     }
@@ -59,7 +59,7 @@ public final class Row {
   }
 
   /** A row of values already of the right types (made by this package's readers); no copy, no checks. */
-  static Row trusted(RowSchema schema, Object[] values) {
+  static Row trusted(RowSchema schema, @Nullable Object[] values) {
     return new Row(schema, values);
   }
 
@@ -72,7 +72,7 @@ public final class Row {
     return of(schema, values.toArray());
   }
 
-  private static Object check(Column c, Object v) {
+  private static @Nullable Object check(Column c, @Nullable Object v) {
     if (v == null) {
       if (!c.nullable()) {
         throw new InvalidInputException("column " + c.name() + " is required but the value is null");
@@ -164,7 +164,7 @@ public final class Row {
   }
 
   /** The value at {@code index} as held, without the defensive copy of {@code byte[]}. */
-  Object value(int index) {
+  @Nullable Object value(int index) {
     return values[index];
   }
 
@@ -188,7 +188,7 @@ public final class Row {
    * @param column a STRING column
    * @return its value
    */
-  public String getString(String column) {
+  public @Nullable String getString(String column) {
     return (String) get(column);
   }
 
@@ -196,7 +196,7 @@ public final class Row {
    * @param column an INT column
    * @return its value
    */
-  public Integer getInt(String column) {
+  public @Nullable Integer getInt(String column) {
     return (Integer) get(column);
   }
 
@@ -204,7 +204,7 @@ public final class Row {
    * @param column a LONG column
    * @return its value
    */
-  public Long getLong(String column) {
+  public @Nullable Long getLong(String column) {
     return (Long) get(column);
   }
 
@@ -212,7 +212,7 @@ public final class Row {
    * @param column a DOUBLE column
    * @return its value
    */
-  public Double getDouble(String column) {
+  public @Nullable Double getDouble(String column) {
     return (Double) get(column);
   }
 
@@ -220,7 +220,7 @@ public final class Row {
    * @param column a BOOLEAN column
    * @return its value
    */
-  public Boolean getBoolean(String column) {
+  public @Nullable Boolean getBoolean(String column) {
     return (Boolean) get(column);
   }
 
@@ -228,7 +228,7 @@ public final class Row {
    * @param column a DECIMAL column
    * @return its value, with the column's scale
    */
-  public BigDecimal getDecimal(String column) {
+  public @Nullable BigDecimal getDecimal(String column) {
     return (BigDecimal) get(column);
   }
 
@@ -236,7 +236,7 @@ public final class Row {
    * @param column a DATE column
    * @return its value
    */
-  public LocalDate getDate(String column) {
+  public @Nullable LocalDate getDate(String column) {
     return (LocalDate) get(column);
   }
 
@@ -244,7 +244,7 @@ public final class Row {
    * @param column a TIME column
    * @return its value
    */
-  public LocalTime getTime(String column) {
+  public @Nullable LocalTime getTime(String column) {
     return (LocalTime) get(column);
   }
 
@@ -252,7 +252,7 @@ public final class Row {
    * @param column a TIMESTAMP column
    * @return its value
    */
-  public Instant getTimestamp(String column) {
+  public @Nullable Instant getTimestamp(String column) {
     return (Instant) get(column);
   }
 
@@ -260,7 +260,7 @@ public final class Row {
    * @param column a LOCAL_TIMESTAMP column
    * @return its value
    */
-  public LocalDateTime getLocalTimestamp(String column) {
+  public @Nullable LocalDateTime getLocalTimestamp(String column) {
     return (LocalDateTime) get(column);
   }
 
@@ -268,7 +268,7 @@ public final class Row {
    * @param column a BYTES column
    * @return a copy of its value
    */
-  public byte[] getBytes(String column) {
+  public byte @Nullable [] getBytes(String column) {
     return (byte[]) get(column);
   }
 
@@ -276,7 +276,7 @@ public final class Row {
    * @param column a LIST column
    * @return its value, an unmodifiable list whose elements are of the element type's Java class
    */
-  public List<?> getList(String column) {
+  public @Nullable List<?> getList(String column) {
     return (List<?>) get(column);
   }
 
@@ -284,7 +284,7 @@ public final class Row {
    * @param column a MAP column
    * @return its value, an unmodifiable map in the file's entry order
    */
-  public Map<?, ?> getMap(String column) {
+  public @Nullable Map<?, ?> getMap(String column) {
     return (Map<?, ?>) get(column);
   }
 
@@ -292,7 +292,7 @@ public final class Row {
    * @param column a STRUCT column
    * @return its value, a row of the struct's fields
    */
-  public Row getRow(String column) {
+  public @Nullable Row getRow(String column) {
     return (Row) get(column);
   }
 

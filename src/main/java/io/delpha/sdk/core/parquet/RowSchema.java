@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.OptionalInt;
 
 /**
@@ -122,6 +123,7 @@ public record RowSchema(List<Column> columns) {
      * @return this builder
      */
     public Builder column(Column column) {
+      Objects.requireNonNull(column, "column");
       columns.add(column);
       return this;
     }

@@ -208,7 +208,8 @@ public final class AzureKeyVaultProvider implements SecretProvider {
      * @return this builder, for the vault {@code https://{name}.vault.azure.net}
      */
     public Builder vaultName(String name) {
-      if (name == null || !Pattern.matches("[0-9A-Za-z-]{3,24}", name)) {
+      Objects.requireNonNull(name, "name");
+      if (!Pattern.matches("[0-9A-Za-z-]{3,24}", name)) {
         throw new InvalidInputException("'" + name + "' is not a Key Vault name (3 to 24 letters, digits and dashes)");
       }
       return vaultUrl(URI.create("https://" + name + ".vault.azure.net"));
@@ -248,10 +249,13 @@ public final class AzureKeyVaultProvider implements SecretProvider {
      * @return this builder
      */
     public Builder clientSecret(String tenantId, String clientId, Secret secret) {
-      if (tenantId == null || tenantId.isBlank() || clientId == null || clientId.isBlank()) {
+      Objects.requireNonNull(tenantId, "tenantId");
+      Objects.requireNonNull(clientId, "clientId");
+      Objects.requireNonNull(secret, "secret");
+      if (tenantId.isBlank() || clientId.isBlank()) {
         throw new InvalidInputException("a client secret credential needs a tenant id and a client id");
       }
-      if (secret == null || secret.isEmpty()) {
+      if (secret.isEmpty()) {
         throw new InvalidInputException("a client secret credential needs a non-empty secret");
       }
       this.tenantId = tenantId;

@@ -33,6 +33,8 @@ import java.util.Spliterators;
 import java.util.UUID;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
+import org.jspecify.annotations.Nullable;
+import java.util.Objects;
 
 /**
  * An {@link ObjectStore} over a local folder: the embedded default, and what tests and single-machine
@@ -283,7 +285,7 @@ public final class LocalObjectStore implements ObjectStore {
   private Path spool(Path target, Producer producer) {
     Path temp = null;
     try {
-      Path parent = ensureFolder(target.getParent());
+      Path parent = ensureFolder(Objects.requireNonNull(target.getParent(), "a key resolves below the root"));
       temp = parent.resolve(TEMP_PREFIX + UUID.randomUUID());
       try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         OutputStream out = java.nio.channels.Channels.newOutputStream(channel);
@@ -383,7 +385,7 @@ public final class LocalObjectStore implements ObjectStore {
     return root.relativize(path).toString().replace('\\', '/');
   }
 
-  private void removeEmptyParents(Path folder) {
+  private void removeEmptyParents(@Nullable Path folder) {
     Path current = folder;
     while (current != null && current.startsWith(root) && !current.equals(root)) {
       try {
@@ -397,7 +399,7 @@ public final class LocalObjectStore implements ObjectStore {
     }
   }
 
-  private static void deleteQuietly(Path temp) {
+  private static void deleteQuietly(@Nullable Path temp) {
     if (temp != null) {
       try {
         Files.deleteIfExists(temp);
@@ -446,7 +448,7 @@ public final class LocalObjectStore implements ObjectStore {
   private final class KeyIterator implements Iterator<String> {
     private final Deque<Iterator<Entry>> stack = new ArrayDeque<>();
     private final String prefix;
-    private String next;
+    private @Nullable String next;
 
     KeyIterator(Path folder, String folderKey, String prefix) {
       this.prefix = prefix;
@@ -478,7 +480,7 @@ public final class LocalObjectStore implements ObjectStore {
       if (!hasNext()) {
         throw new NoSuchElementException();
       }
-      String key = next;
+      String key = Objects.requireNonNull(next, "hasNext() found one");
       next = null;
       return key;
     }

@@ -378,6 +378,7 @@ public final class S3ObjectStore implements ObjectStore {
      * @return this builder
      */
     public Builder bucket(String bucket) {
+      Objects.requireNonNull(bucket, "bucket");
       this.bucket = bucket;
       return this;
     }

@@ -18,6 +18,7 @@ import com.datastax.oss.driver.api.core.metadata.TokenMap;
 import com.datastax.oss.driver.api.core.metadata.schema.KeyspaceMetadata;
 import com.datastax.oss.driver.api.core.servererrors.SyntaxError;
 import io.delpha.sdk.cassandra.CqlExecutor;
+import io.delpha.sdk.cassandra.internal.ClusterView;
 import io.delpha.sdk.cassandra.internal.PrivatePreparation;
 import io.delpha.sdk.core.AccessDeniedException;
 import io.delpha.sdk.core.DelphaException;
@@ -43,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * an organisation key's statements are prepared, checked by {@link KeyspaceGuard}, and run as the very
  * prepared statement that was checked.
  */
-public final class KeyScopedSession implements ScopedSession {
+public final class KeyScopedSession implements ScopedSession, ClusterView {
 
   private static final Logger LOG = LoggerFactory.getLogger(KeyScopedSession.class);
 
@@ -157,7 +158,13 @@ public final class KeyScopedSession implements ScopedSession {
 
   @Override
   public int requestCapacity() {
-    return delegate.requestCapacity();
+    return ClusterView.of(delegate).requestCapacity();
+  }
+
+  /** No ring: an organisation's session does not learn which nodes hold other organisations' partitions. */
+  @Override
+  public Optional<com.datastax.oss.driver.api.core.metadata.TokenMap> tokenMap() {
+    return Optional.empty();
   }
 
   @Override

@@ -29,7 +29,13 @@ public enum Meter {
       "refusals of an authenticated key (a statement outside its organisation, a revoked session)"),
   /** Requests of the library's HTTP services; tags {@code service}, {@code method}, {@code route}, {@code status}. */
   HTTP_SERVER_REQUESTS("delpha.http.server.requests", Kind.TIMER, null,
-      "requests answered by the library's HTTP services");
+      "requests answered by the library's HTTP services"),
+  /** Calls of the library's clients to a service; tags {@code service}, {@code operation}, {@code outcome}. */
+  CLIENT_CALLS("delpha.client.calls", Kind.TIMER, null,
+      "calls of the library's clients (Salesforce, AppFlow, Delta Sharing), by operation and outcome"),
+  /** Records a client call read or wrote; tags {@code service}, {@code operation}. */
+  CLIENT_RECORDS("delpha.client.records", Kind.COUNTER, "records",
+      "records the library's clients read or wrote, by operation");
 
   /** How a meter measures. */
   public enum Kind {

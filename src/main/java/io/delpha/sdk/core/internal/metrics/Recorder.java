@@ -3,6 +3,7 @@ package io.delpha.sdk.core.internal.metrics;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.Metrics;
 import io.delpha.sdk.core.internal.Capability;
+import java.util.function.Supplier;
 
 /**
  * The one way the library's components record metrics. Components hold a recorder made once from the host's
@@ -38,6 +39,31 @@ public interface Recorder {
    * @param tags key, value, key, value...
    */
   void time(Meter meter, long nanos, String... tags);
+
+  /**
+   * Runs one call of a client and times it as {@link Meter#CLIENT_CALLS}, tagged with its {@link Outcome}.
+   *
+   * @param service the service called: {@code salesforce}, {@code appflow}, {@code delta-sharing}
+   * @param operation the operation, from a fixed list per service (docs/metrics.md)
+   * @param call the call
+   * @param <T> what it returns
+   * @return what it returned
+   */
+  default <T> T call(String service, String operation, Supplier<T> call) {
+    long start = System.nanoTime();
+    String outcome = "error";
+    try {
+      T result = call.get();
+      outcome = Outcome.SUCCESS;
+      return result;
+    } catch (RuntimeException e) {
+      outcome = Outcome.of(e);
+      throw e;
+    } finally {
+      time(Meter.CLIENT_CALLS, System.nanoTime() - start, "service", service, "operation", operation,
+          "outcome", outcome);
+    }
+  }
 
   /**
    * @param metrics what the host gave
