@@ -10,9 +10,6 @@ import io.delpha.sdk.core.parquet.RowSchema;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.parquet.io.InputFile;
 
@@ -28,12 +25,6 @@ import org.apache.parquet.io.InputFile;
  */
 public final class ParquetRowReader implements RowReader {
 
-  /** Decodes batches ahead of the readers of rows: daemon threads, made as readers need them, ended after a minute idle. */
-  private static final ExecutorService DECODER = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "delpha-parquet-reader");
-    t.setDaemon(true);
-    return t;
-  });
   /** The end of the file, on the queue of decoded batches; on the queue of free ones, the reader's close. */
   private static final Object END = new Object();
 
@@ -125,7 +116,7 @@ public final class ParquetRowReader implements RowReader {
 
   private ColumnBatch takeDecoded() {
     if (decoding == null) {
-      decoding = DECODER.submit(this::decode);
+      decoding = BackgroundWork.DECODER.submit(this::decode);
     }
     Object next;
     try {
@@ -169,20 +160,7 @@ public final class ParquetRowReader implements RowReader {
     if (decoding != null) {
       // the decoding thread ends after the batch it is decoding, if any: wait, then close the file under it
       free.add(END);
-      boolean interrupted = false;
-      while (true) {
-        try {
-          decoding.get();
-          break;
-        } catch (ExecutionException e) {
-          break;
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
+      BackgroundWork.awaitEnd(decoding);
     }
     batches.close();
   }

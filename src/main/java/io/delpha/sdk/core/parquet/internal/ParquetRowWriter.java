@@ -16,8 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.parquet.bytes.HeapByteBufferAllocator;
 import org.apache.parquet.column.ColumnDescriptor;
@@ -61,15 +59,6 @@ public final class ParquetRowWriter implements RowWriter {
 
   /** Rows buffered before they are written column by column. */
   static final int BATCH_ROWS = 4096;
-  /**
-   * Encodes the full row buffers of every writer, each writer's one at a time: daemon threads, made as
-   * writers need them and ended after a minute idle.
-   */
-  private static final ExecutorService ENCODER = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "delpha-parquet-encoder");
-    t.setDaemon(true);
-    return t;
-  });
   private static final int PAGE_SIZE = 1024 * 1024;
 
   private final String destination;
@@ -176,7 +165,7 @@ public final class ParquetRowWriter implements RowWriter {
     buffer = spare == null ? ColumnBatch.allocate(schema) : spare;
     spare = full;
     rowsHandedOff += full.rowCount();
-    pending = ENCODER.submit(() -> {
+    pending = BackgroundWork.ENCODER.submit(() -> {
       writeBatch(full);
       full.clear();
       return null;
@@ -388,20 +377,7 @@ public final class ParquetRowWriter implements RowWriter {
     pending = null;
     if (p != null) {
       // the encoding thread touches the row group until its batch is done: wait for it, whatever its outcome
-      boolean interrupted = false;
-      while (true) {
-        try {
-          p.get();
-          break;
-        } catch (ExecutionException ignored) {
-          break;
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
+      BackgroundWork.awaitEnd(p);
     }
     try {
       releaseRowGroup();
