@@ -85,7 +85,7 @@ class KeyspacesSigV4Test {
     for (String region : new String[] {"", "EU-WEST-2", "eu-west", "eu_west_2", "cassandra.eu-west-2.amazonaws.com"}) {
       assertThatThrownBy(() -> to(server).sigV4(region)).as(region).isInstanceOf(InvalidInputException.class);
     }
-    assertThatThrownBy(() -> to(server).sigV4(null)).isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> to(server).sigV4(null)).isInstanceOf(NullPointerException.class).hasMessage("region");
   }
 
   @Test
