@@ -116,9 +116,10 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
         points.add(a);
       }
     });
-    String dc = profile.getString(DefaultDriverOption.LOAD_BALANCING_LOCAL_DATACENTER,
-        session.getMetadata().getNodes().values().stream().map(n -> n.getDatacenter()).filter(Objects::nonNull)
-            .findFirst().orElse("datacenter1"));
+    String knownDc = session.getMetadata().getNodes().values().stream().map(n -> n.getDatacenter())
+        .filter(Objects::nonNull).findFirst().orElse("datacenter1");
+    String dc = profile.isDefined(DefaultDriverOption.LOAD_BALANCING_LOCAL_DATACENTER)
+        ? profile.getString(DefaultDriverOption.LOAD_BALANCING_LOCAL_DATACENTER) : knownDc;
     CassandraConfig config = new CassandraConfig(points, dc, null, null, null, null, null,
         session.getKeyspace().map(CqlIdentifier::asInternal).orElse(null),
         profile.getDuration(DefaultDriverOption.CONNECTION_CONNECT_TIMEOUT),
@@ -285,12 +286,12 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
   public static final class Builder {
     private final List<InetSocketAddress> contactPoints = new ArrayList<>();
     private String localDatacenter = "datacenter1";
-    private String username;
-    private Secret password;
-    private Path caPem;
-    private Path clientCert;
-    private Path clientKey;
-    private String keyspace;
+    private @Nullable String username;
+    private @Nullable Secret password;
+    private @Nullable Path caPem;
+    private @Nullable Path clientCert;
+    private @Nullable Path clientKey;
+    private @Nullable String keyspace;
     private Duration connectTimeout = Duration.ofSeconds(10);
     private Duration requestTimeout = Duration.ofSeconds(12);
     private ConsistencyLevel consistency = DefaultConsistencyLevel.LOCAL_QUORUM;
@@ -298,7 +299,7 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
     private int pageSize = 5000;
     private String applicationName = "delpha-data-sdk";
     private Duration reconnectionMaxDelay = Duration.ofSeconds(8);
-    private CassandraConfig.SigV4 sigV4;
+    private CassandraConfig.@Nullable SigV4 sigV4;
     private Metrics metrics = Metrics.none();
 
     private Builder() {}
@@ -612,8 +613,12 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
           .addContactPoints(config.contactPoints())
           .withLocalDatacenter(config.localDatacenter())
           .withApplicationName(config.applicationName());
+      Secret password = config.password();
       if (config.username() != null) {
-        b.withAuthCredentials(config.username(), config.password().reveal());
+        if (password == null) {
+          throw new InvalidInputException("Cassandra user name " + config.username() + " given without a password");
+        }
+        b.withAuthCredentials(config.username(), password.reveal());
       }
       if (config.sigV4() != null) {
         b.withAuthProvider(KeyspacesAuth.sigV4(config.sigV4().region(), config.sigV4().credentials()));

@@ -11,6 +11,7 @@ import io.delpha.sdk.core.InvalidInputException;
 import java.util.concurrent.CompletionStage;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The small interface components depend on to run CQL: {@link CassandraManager} implements it, and so
@@ -64,10 +65,10 @@ public interface CqlExecutor {
    * Executes CQL text; with values, the text is prepared (once) and the values bound by position.
    *
    * @param cql the statement's text, with {@code ?} markers for the values
-   * @param values the values, in marker order
+   * @param values the values, in marker order ({@code null} binds a CQL null)
    * @return the result
    */
-  default ResultSet execute(String cql, Object... values) {
+  default ResultSet execute(String cql, @Nullable Object... values) {
     return execute(statementOf(cql, values));
   }
 
@@ -78,7 +79,7 @@ public interface CqlExecutor {
    * @param values the values, in marker order
    * @return the first page of the result
    */
-  default CompletionStage<AsyncResultSet> executeAsync(String cql, Object... values) {
+  default CompletionStage<AsyncResultSet> executeAsync(String cql, @Nullable Object... values) {
     return executeAsync(statementOf(cql, values));
   }
 
@@ -102,7 +103,7 @@ public interface CqlExecutor {
    * @param values the values, in marker order
    * @return the rows
    */
-  default Stream<Row> stream(String cql, Object... values) {
+  default Stream<Row> stream(String cql, @Nullable Object... values) {
     return StreamSupport.stream(execute(cql, values).spliterator(), false);
   }
 
@@ -113,7 +114,7 @@ public interface CqlExecutor {
    * @param values the values, in marker order
    * @return a simple statement without values, else a bound prepared statement
    */
-  private Statement<?> statementOf(String cql, Object... values) {
+  private Statement<?> statementOf(String cql, @Nullable Object... values) {
     if (values == null || values.length == 0) {
       return SimpleStatement.newInstance(cql);
     }

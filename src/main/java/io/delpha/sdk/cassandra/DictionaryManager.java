@@ -314,7 +314,7 @@ public final class DictionaryManager implements SchemaCatalog, DictionaryExporte
     return cols;
   }
 
-  private static ColumnDescription column(ColumnMetadata c, ColumnKind kind, String order) {
+  private static ColumnDescription column(ColumnMetadata c, ColumnKind kind, @Nullable String order) {
     return new ColumnDescription(c.getName().asInternal(), c.getType().asCql(true, true), kind, order);
   }
 

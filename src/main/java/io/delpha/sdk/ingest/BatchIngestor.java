@@ -51,6 +51,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,7 +99,7 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
   private final AppLimits appLimits;
   private final boolean allowUnisolatedApps;
   private final int iterations;
-  private volatile String dummyHash;
+  private volatile @Nullable String dummyHash;
   private final String worker;
   private final Duration lease;
   private final Duration pollInterval;
@@ -111,12 +112,12 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
   private final ScheduledExecutorService scheduler;
   private final Object passLock = new Object();
   private volatile boolean closed;
-  private ScheduledFuture<?> watcher;
+  private @Nullable ScheduledFuture<?> watcher;
 
   private BatchIngestor(Builder b) {
-    this.cassandra = b.cassandra;
-    this.dictionary = new DictionaryManager(b.cassandra);
-    this.staging = b.staging;
+    this.cassandra = Objects.requireNonNull(b.cassandra, "cassandra"); // checked by build()
+    this.dictionary = new DictionaryManager(cassandra);
+    this.staging = Objects.requireNonNull(b.staging, "staging");
     this.apps = Map.copyOf(b.apps);
     this.appLimits = b.appLimits;
     this.allowUnisolatedApps = b.allowUnisolatedApps;
@@ -124,14 +125,14 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
     this.worker = b.worker;
     this.lease = b.lease;
     this.pollInterval = b.pollInterval;
-    this.maxInFlight = BoundedWriter.boundedByPool(ClusterView.of(b.cassandra).requestCapacity(), b.maxInFlight);
+    this.maxInFlight = BoundedWriter.boundedByPool(ClusterView.of(cassandra).requestCapacity(), b.maxInFlight);
     this.maxBatchRows = b.maxBatchRows;
     this.progressEveryRows = b.progressEveryRows;
     this.listener = Listeners.composite(IngestListener.class, b.listeners);
     this.metrics = Recorder.of(b.metrics);
     this.customerTag = b.metrics.customerTag();
     this.registry = new Registry(cassandra, b.registryKeyspace, b.registryReplication != null ? b.registryReplication
-        : CassandraKeyspaces.survivingReplication(b.cassandra));
+        : CassandraKeyspaces.survivingReplication(cassandra));
     this.scheduler = Executors.newScheduledThreadPool(2, r -> {
       Thread t = new Thread(r, "batch-ingestor-" + worker);
       t.setDaemon(true);
@@ -251,7 +252,7 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
     int next = registry.latestApp(c.id(), program.name()).map(a -> a.version() + 1).orElse(1);
     RegisteredApp app = registry.addApp(c.id(), program.name(), program.command(), names, bytes, next);
     for (String n : names) {
-      staging.putIfAbsent(appFiles(app) + n, program.files().get(n));
+      staging.putIfAbsent(appFiles(app) + n, Objects.requireNonNull(program.files().get(n), n)); // a key of files()
     }
     registry.appReady(app);
     registry.useApp(c.id(), app.name());
@@ -668,10 +669,10 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
 
   /** Builds a {@link BatchIngestor}. Not thread-safe. */
   public static final class Builder {
-    private CqlExecutor cassandra;
-    private ObjectStore staging;
+    private @Nullable CqlExecutor cassandra;
+    private @Nullable ObjectStore staging;
     private String registryKeyspace = "delpha_ingest";
-    private String registryReplication;
+    private @Nullable String registryReplication;
     private final Map<String, IngestApp> apps = new HashMap<>(Map.of(IngestApp.CSV, IngestApp.csv()));
     private int iterations = PasswordHasher.OWASP_ITERATIONS;
     private String worker = defaultWorker();

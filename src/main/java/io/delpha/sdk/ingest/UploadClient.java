@@ -36,6 +36,7 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The client side of {@link UploadServer}, for customers on other machines: the seed's
@@ -57,7 +58,7 @@ public final class UploadClient {
   private final URI base;
   private final HttpCaller http;
 
-  private UploadClient(URI base, SSLContext tls) {
+  private UploadClient(URI base, @Nullable SSLContext tls) {
     this.base = base;
     this.http = new HttpCaller(HttpCaller.newClient(HttpCaller.DEFAULT_CONNECT_TIMEOUT, HttpClient.Redirect.NEVER, tls),
         "the upload server", REQUEST_TIMEOUT, Retrier.of(RetryPolicy.defaults()));

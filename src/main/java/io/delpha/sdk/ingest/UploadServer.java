@@ -77,6 +77,8 @@ public final class UploadServer implements UploadEndpoint {
   private final Path holding;
   private final Clock clock;
   private final Map<String, Upload> uploads = new ConcurrentHashMap<>();
+  // set by the factory right after construction (its routes call this instance), before the server is returned
+  @SuppressWarnings("NullAway.Init")
   private HttpService http;
 
   /** An open upload; its fields are guarded by its own monitor. */

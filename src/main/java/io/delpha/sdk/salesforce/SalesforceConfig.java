@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * @param password the user's password ({@code null} for JWT or a secret provider)
  * @param securityToken the user's security token (empty when not needed)
  * @param privateKeyPem the JWT bearer flow's private key, PEM PKCS#8 ({@code null} for the password flow)
- * @param jwtAudience the JWT {@code aud} claim
+ * @param jwtAudience the JWT {@code aud} claim, or {@code null} without a private key
  * @param credentialsSecretName the secret provider entry holding the credentials, or {@code null}
  * @param retryPolicy retries of transient failures
  * @param bulkPolling the delays between Bulk API 2.0 job state polls
@@ -37,7 +37,7 @@ public record SalesforceConfig(
     @Nullable Secret password,
     Secret securityToken,
     @Nullable Secret privateKeyPem,
-    String jwtAudience,
+    @Nullable String jwtAudience,
     @Nullable String credentialsSecretName,
     RetryPolicy retryPolicy,
     RetryPolicy bulkPolling,
@@ -74,7 +74,7 @@ public record SalesforceConfig(
   @Deprecated
   public SalesforceConfig(String loginUrl, String apiVersion, @Nullable String clientId,
       @Nullable Secret clientSecret, @Nullable String username, @Nullable Secret password, Secret securityToken,
-      @Nullable Secret privateKeyPem, String jwtAudience, @Nullable String credentialsSecretName,
+      @Nullable Secret privateKeyPem, @Nullable String jwtAudience, @Nullable String credentialsSecretName,
       RetryPolicy retryPolicy, RetryPolicy bulkPolling, Duration bulkTimeout, int bulkPageSize,
       Duration requestTimeout) {
     this(loginUrl, apiVersion, clientId, clientSecret, username, password, securityToken, privateKeyPem,

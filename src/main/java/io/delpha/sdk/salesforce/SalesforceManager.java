@@ -43,6 +43,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import java.util.function.Consumer;
@@ -409,18 +410,18 @@ public final class SalesforceManager implements SalesforceClient {
     private static final Pattern API_VERSION = Pattern.compile("v\\d{2,3}\\.0");
     private static final Pattern INSTANCE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]*(\\.[A-Za-z0-9-]+)*");
 
-    private String instance;
-    private String loginUrl;
+    private @Nullable String instance;
+    private @Nullable String loginUrl;
     private String apiVersion = "v60.0";
-    private String clientId;
-    private Secret clientSecret;
-    private String username;
-    private Secret password;
+    private @Nullable String clientId;
+    private @Nullable Secret clientSecret;
+    private @Nullable String username;
+    private @Nullable Secret password;
     private Secret securityToken = Secret.of("");
-    private Secret privateKeyPem;
-    private String jwtAudience;
-    private SecretProvider secretProvider;
-    private String secretName;
+    private @Nullable Secret privateKeyPem;
+    private @Nullable String jwtAudience;
+    private @Nullable SecretProvider secretProvider;
+    private @Nullable String secretName;
     private RetryPolicy retryPolicy = RetryPolicy.defaults();
     private RetryPolicy bulkPolling = RetryPolicy.builder()
         .initialDelay(Duration.ofMillis(500)).maxDelay(Duration.ofSeconds(15)).multiplier(1.5).build();
@@ -687,26 +688,25 @@ public final class SalesforceManager implements SalesforceClient {
           "Salesforce", requestTimeout, new Retrier(retryPolicy, clock, sleeper));
       Authenticator authenticator;
       if (privateKeyPem != null) {
-        require(clientId, "clientId (the connected app's consumer key)");
-        require(username, "username");
+        String id = require(clientId, "clientId (the connected app's consumer key)");
+        String user = require(username, "username");
         String audience = jwtAudience != null ? jwtAudience
             : url.contains("test.salesforce.com") || url.contains(".sandbox.") ? "https://test.salesforce.com"
             : "https://login.salesforce.com";
-        authenticator = new JwtBearerAuthenticator(client, mapper, url, audience, clientId, username,
+        authenticator = new JwtBearerAuthenticator(client, mapper, url, audience, id, user,
             privateKeyPem, clock);
         jwtAudience = audience;
       } else if (secretProvider != null) {
-        require(secretName, "the credentials secret's name");
+        String name = require(secretName, "the credentials secret's name");
         SecretProvider provider = secretProvider;
-        String name = secretName;
         Supplier<PasswordCredentials> fromProvider = () -> fromSecret(provider, name);
         authenticator = new PasswordAuthenticator(url, fromProvider);
       } else {
-        require(clientId, "clientId (the connected app's consumer key)");
-        requireSecret(clientSecret, "clientSecret (the connected app's consumer secret)");
-        require(username, "username");
-        requireSecret(password, "password");
-        PasswordCredentials fixed = new PasswordCredentials(clientId, clientSecret, username, password, securityToken);
+        String id = require(clientId, "clientId (the connected app's consumer key)");
+        Secret secret = requireSecret(clientSecret, "clientSecret (the connected app's consumer secret)");
+        String user = require(username, "username");
+        Secret pass = requireSecret(password, "password");
+        PasswordCredentials fixed = new PasswordCredentials(id, secret, user, pass, securityToken);
         authenticator = new PasswordAuthenticator(url, () -> fixed);
       }
       SalesforceConfig config = new SalesforceConfig(url, apiVersion, clientId, clientSecret, username,
@@ -745,27 +745,32 @@ public final class SalesforceManager implements SalesforceClient {
 
     private static PasswordCredentials fromSecret(SecretProvider provider, String name) {
       Map<String, String> fields = provider.json(name);
+      List<String> values = new ArrayList<>();
       for (String field : List.of("client_id", "client_secret", "username", "password")) {
-        if (fields.get(field) == null || fields.get(field).isEmpty()) {
+        String value = fields.get(field);
+        if (value == null || value.isEmpty()) {
           throw new InvalidInputException("the secret '" + name + "' has no '" + field + "' field; it needs "
               + "{client_id, client_secret, username, password, security_token}");
         }
+        values.add(value);
       }
-      return new PasswordCredentials(fields.get("client_id"), Secret.of(fields.get("client_secret")),
-          fields.get("username"), Secret.of(fields.get("password")),
+      return new PasswordCredentials(values.get(0), Secret.of(values.get(1)),
+          values.get(2), Secret.of(values.get(3)),
           Secret.of(Objects.requireNonNullElse(fields.get("security_token"), "")));
     }
 
-    private static void require(String value, String what) {
+    private static String require(@Nullable String value, String what) {
       if (value == null || value.isBlank()) {
         throw new InvalidInputException("missing " + what);
       }
+      return value;
     }
 
-    private static void requireSecret(Secret value, String what) {
+    private static Secret requireSecret(@Nullable Secret value, String what) {
       if (value == null || value.isEmpty()) {
         throw new InvalidInputException("missing " + what);
       }
+      return value;
     }
   }
 }

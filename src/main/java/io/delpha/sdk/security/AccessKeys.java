@@ -106,25 +106,25 @@ public final class AccessKeys implements AutoCloseable {
   private final KeyCodec codec;
   private final AuditLog audit;
   private final Set<String> reservedKeyspaces;
-  private final DatabaseLogin login;
-  private final DatabaseRoles roles;
+  private final @Nullable DatabaseLogin login;
+  private final @Nullable DatabaseRoles roles;
   private final boolean statementGuard;
   private final SessionAuthority authority = new Authority();
   private final Recorder metrics;
-  private final java.util.concurrent.ScheduledExecutorService sweeper;
+  private final java.util.concurrent.@Nullable ScheduledExecutorService sweeper;
   /** Key ids whose role this instance has dropped (the sweep drops each dead key's role once per process). */
   private final Set<String> droppedRoles = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private AccessKeys(Builder b) {
-    this.host = b.cass;
-    this.cass = new QuorumExecutor(b.cass); // the key store's statements: LOCAL_QUORUM, LOCAL_SERIAL for LWTs
+    this.host = Objects.requireNonNull(b.cass, "cass"); // checked by build()
+    this.cass = new QuorumExecutor(host); // the key store's statements: LOCAL_QUORUM, LOCAL_SERIAL for LWTs
     this.keyspace = b.keyspace;
     this.keyspaceCql = CqlNames.quote(b.keyspace);
     this.clock = b.clock;
     this.recheckInterval = b.recheckInterval;
     this.reservedKeyspaces = b.reservedKeyspaces;
     this.login = b.login;
-    this.roles = b.login == null ? null : new DatabaseRoles(b.cass,
+    this.roles = b.login == null ? null : new DatabaseRoles(host,
         b.rolePasswordKey != null ? b.rolePasswordKey : DatabaseRoles.randomPasswordKey(), b.cidrGroups);
     this.statementGuard = b.statementGuard;
     this.throttle = new FailureThrottle(b.maxFailures, b.failureWindow);
@@ -199,7 +199,7 @@ public final class AccessKeys implements AutoCloseable {
     roles.grantAll(p.organisation(), allowed);
     CqlExecutor asRole;
     try {
-      asRole = loginAsRole(p.keyId());
+      asRole = loginAsRole(p.keyId(), roles);
     } catch (DelphaException e) {
       if (e instanceof ServiceUnavailableException) {
         throw e;
@@ -284,8 +284,9 @@ public final class AccessKeys implements AutoCloseable {
     List<KeyInfo> out = new ArrayList<>();
     for (Row r : cass.execute("SELECT key_id, organisation, role, created_at, expires_at, revoked_at FROM " + keyspaceCql
         + ".access_keys")) {
-      out.add(new KeyInfo(r.getString("key_id"), r.getString("organisation"), KeyRole.valueOf(r.getString("role")),
-          r.getInstant("created_at"), r.getInstant("expires_at"), r.getInstant("revoked_at")));
+      out.add(new KeyInfo(filled(r.getString("key_id"), "key_id"), filled(r.getString("organisation"), "organisation"),
+          KeyRole.valueOf(filled(r.getString("role"), "role")), filled(r.getInstant("created_at"), "created_at"),
+          r.getInstant("expires_at"), r.getInstant("revoked_at")));
     }
     out.sort(java.util.Comparator.comparing(KeyInfo::organisation).thenComparing(KeyInfo::createdAt)
         .thenComparing(KeyInfo::keyId));
@@ -437,13 +438,14 @@ public final class AccessKeys implements AutoCloseable {
    * Logs in as the key's role. A refused login (a role made under an earlier role-password key, or by an older
    * version) gets its password re-set once; the key was verified before, so only its holder can cause this.
    */
-  private CqlExecutor loginAsRole(String keyId) {
+  private CqlExecutor loginAsRole(String keyId, DatabaseRoles keyRoles) {
+    DatabaseLogin logins = Objects.requireNonNull(login, "login"); // there are roles only with a login
     String role = DatabaseRoles.keyRole(keyId);
     try {
-      return login.connect(role, roles.password(keyId));
+      return logins.connect(role, keyRoles.password(keyId));
     } catch (io.delpha.sdk.core.AuthenticationException refused) {
-      roles.resetPassword(keyId);
-      return login.connect(role, roles.password(keyId));
+      keyRoles.resetPassword(keyId);
+      return logins.connect(role, keyRoles.password(keyId));
     }
   }
 
@@ -490,7 +492,8 @@ public final class AccessKeys implements AutoCloseable {
     ResultSet owner = cass.execute("INSERT INTO " + keyspaceCql + ".keyspace_owners (keyspace_name, organisation, "
         + "assigned_at) VALUES (?, ?, ?) IF NOT EXISTS", ks, org, now);
     if (!owner.wasApplied()) {
-      String current = owner.one().getString("organisation");
+      // a refused IF NOT EXISTS answers with the row that is there
+      String current = Objects.requireNonNull(owner.one(), "the existing owner row").getString("organisation");
       if (!org.equals(current)) {
         throw new ConflictException("keyspace " + ks + " already belongs to organisation " + current
             + "; unassign it there first");
@@ -571,7 +574,7 @@ public final class AccessKeys implements AutoCloseable {
   }
 
   /** The owner row's organisation, read linearizably ({@code LOCAL_SERIAL}) when asked, else at quorum. */
-  private String ownerOf(String ks, boolean serial) {
+  private @Nullable String ownerOf(String ks, boolean serial) {
     SimpleStatement read = SimpleStatement.newInstance("SELECT organisation FROM " + keyspaceCql
         + ".keyspace_owners WHERE keyspace_name = ?", ks);
     Row row = cass.execute(serial ? read.setConsistencyLevel(DefaultConsistencyLevel.LOCAL_SERIAL) : read).one();
@@ -610,7 +613,7 @@ public final class AccessKeys implements AutoCloseable {
 
   // ---------------------------------------------------------------- internals
 
-  private record Verified(KeyPrincipal principal, Instant expiresAt) {}
+  private record Verified(KeyPrincipal principal, @Nullable Instant expiresAt) {}
 
   private Verified verify(String presentedKey, String action) {
     String outcome = "error"; // Cassandra unreachable: neither granted nor refused
@@ -677,16 +680,16 @@ public final class AccessKeys implements AutoCloseable {
       }
       throw fail(id, org, action, "expired", "key expired at " + expiresAt, now);
     }
-    KeyRole role = KeyRole.valueOf(row.getString("role"));
+    KeyRole role = KeyRole.valueOf(filled(row.getString("role"), "role"));
     if (role == KeyRole.ADMIN && !id.equals(readAdminSlot())) {
       throw fail(id, org, action, "superseded", "not the active admin key", now);
     }
     audit.recordHolder(id, org, action, AuditLog.GRANTED, "valid " + role + " key");
-    return new Verified(new KeyPrincipal(id, org, role), expiresAt);
+    return new Verified(new KeyPrincipal(id, filled(org, "organisation"), role), expiresAt);
   }
 
   /** A key that failed authentication: counted by the throttle, audited within the failure budget. */
-  private KeyRefused fail(String id, String org, String action, String outcome, String reason, Instant now) {
+  private KeyRefused fail(String id, @Nullable String org, String action, String outcome, String reason, Instant now) {
     if (org != null) {
       // only ids of real keys are counted: made-up ids fail anyway, and a flood of them cannot crowd out the
       // counts of real keys under attack (their number is bounded by the keys issued)
@@ -705,7 +708,7 @@ public final class AccessKeys implements AutoCloseable {
     return new AccessDeniedException(DENIED);
   }
 
-  private void insertKey(KeyCodec.NewKey k, String org, KeyRole role, Instant now, Instant expiresAt) {
+  private void insertKey(KeyCodec.NewKey k, String org, KeyRole role, Instant now, @Nullable Instant expiresAt) {
     cass.execute("INSERT INTO " + keyspaceCql + ".access_keys (key_id, organisation, role, secret_hash, hash_scheme, "
         + "created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)", k.id(), org, role.name(),
         ByteBuffer.wrap(KeyCodec.hash(k.id(), k.secret())), KeyCodec.HASH_SCHEME, now, expiresAt);
@@ -716,7 +719,7 @@ public final class AccessKeys implements AutoCloseable {
   }
 
   /** Claims the empty admin slot (or one held by a dead key) for a key; returns the slot's holder after. */
-  private String claimAdminSlot(String keyId, Instant now) {
+  private @Nullable String claimAdminSlot(String keyId, Instant now) {
     ResultSet rs;
     try {
       rs = cass.execute("INSERT INTO " + keyspaceCql + ".admin_slot (slot, key_id, changed_at) VALUES (?, ?, ?) "
@@ -727,7 +730,8 @@ public final class AccessKeys implements AutoCloseable {
     if (rs.wasApplied()) {
       return keyId;
     }
-    String holder = rs.one().getString("key_id");
+    // a refused IF NOT EXISTS answers with the row that is there
+    String holder = Objects.requireNonNull(rs.one(), "the existing admin slot row").getString("key_id");
     if (holder != null && isLive(holder)) {
       return holder;
     }
@@ -735,7 +739,7 @@ public final class AccessKeys implements AutoCloseable {
     return casAdminSlot(holder, keyId, now) ? keyId : readAdminSlot();
   }
 
-  private boolean casAdminSlot(String from, String to, Instant now) {
+  private boolean casAdminSlot(@Nullable String from, String to, Instant now) {
     try {
       return cass.execute("UPDATE " + keyspaceCql + ".admin_slot SET key_id = ?, changed_at = ? WHERE slot = ? "
           + "IF key_id = ?", to, now, ADMIN_SLOT, from).wasApplied();
@@ -745,7 +749,7 @@ public final class AccessKeys implements AutoCloseable {
   }
 
   /** A lightweight transaction whose outcome is unknown (timeout, node lost): read what Paxos decided. */
-  private String holderAfterUnknownOutcome(ServiceUnavailableException original) {
+  private @Nullable String holderAfterUnknownOutcome(ServiceUnavailableException original) {
     try {
       return readAdminSlot();
     } catch (DelphaException again) {
@@ -761,13 +765,18 @@ public final class AccessKeys implements AutoCloseable {
         && (row.getInstant("expires_at") == null || clock.instant().isBefore(row.getInstant("expires_at")));
   }
 
-  private String readAdminSlot() {
+  private @Nullable String readAdminSlot() {
     Row row = cass.execute(SimpleStatement.newInstance("SELECT key_id FROM " + keyspaceCql + ".admin_slot WHERE slot = ?",
         ADMIN_SLOT).setConsistencyLevel(DefaultConsistencyLevel.LOCAL_SERIAL)).one();
     return row == null ? null : row.getString("key_id");
   }
 
-  private static byte[] bytes(ByteBuffer b) {
+  /** A column every insert of the key store fills: {@code null} only in a damaged store. */
+  private static <T> T filled(@Nullable T value, String column) {
+    return Objects.requireNonNull(value, () -> "the key store has a row without " + column);
+  }
+
+  private static byte[] bytes(@Nullable ByteBuffer b) {
     if (b == null) {
       return NO_HASH;
     }
@@ -800,7 +809,7 @@ public final class AccessKeys implements AutoCloseable {
   private final class Authority implements SessionAuthority {
     private static final long SCHEMA_REFRESH_NANOS = 1_000_000_000L;
     private final Object schemaLock = new Object();
-    private com.datastax.oss.driver.api.core.metadata.Metadata lastSchema;
+    private com.datastax.oss.driver.api.core.metadata.@Nullable Metadata lastSchema;
     private long lastSchemaNanos;
 
     @Override
@@ -865,16 +874,16 @@ public final class AccessKeys implements AutoCloseable {
 
   /** Configures and builds {@link AccessKeys}. Not thread-safe. */
   public static final class Builder {
-    private CqlExecutor cass;
+    private @Nullable CqlExecutor cass;
     private String keyspace = "delpha_security";
-    private String replication;
+    private @Nullable String replication;
     private Clock clock = Clock.systemUTC();
     private Duration recheckInterval = Duration.ofSeconds(2);
     private int maxFailures = 5;
     private Duration failureWindow = Duration.ofMinutes(1);
     private Set<String> reservedKeyspaces = Set.of(DEFAULT_INGEST_KEYSPACE);
-    private DatabaseLogin login;
-    private io.delpha.sdk.core.Secret rolePasswordKey;
+    private @Nullable DatabaseLogin login;
+    private io.delpha.sdk.core.@Nullable Secret rolePasswordKey;
     private Set<String> cidrGroups = Set.of();
     private Duration roleSweepInterval = Duration.ofMinutes(1);
     private boolean statementGuard = true;

@@ -43,6 +43,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A client of the open Delta Sharing protocol that reads shared tables as typed {@link
@@ -78,12 +79,12 @@ public final class DeltaSharingClient implements AutoCloseable {
   private final SharingHttp http;
   private final FileDownloader downloader;
   private final int parallelism;
-  private final Integer pageSize;
+  private final @Nullable Integer pageSize;
   private final Recorder metrics;
 
   private DeltaSharingClient(Builder b, BearerTokens tokens, HttpCaller sharingHttp, HttpCaller storageHttp) {
-    this.endpoint = b.endpoint;
-    this.http = new SharingHttp(sharingHttp, b.endpoint, tokens);
+    this.endpoint = Objects.requireNonNull(b.endpoint, "endpoint"); // checked by build()
+    this.http = new SharingHttp(sharingHttp, endpoint, tokens);
     this.downloader = new FileDownloader(storageHttp, b.urlExpiryMargin, b.clock);
     this.parallelism = b.parallelism;
     this.pageSize = b.pageSize;
@@ -252,16 +253,17 @@ public final class DeltaSharingClient implements AutoCloseable {
     SharedTable t = SharedTable.parse(table);
     String name = t.coordinates();
     ObjectNode body = JSON.createObjectNode();
-    if (options.filter() != null || options.limit() != null) {
+    Long limit = options.limit();
+    if (options.filter() != null || limit != null) {
       // the schema is needed to check the filter and type the hint before the query is sent
       TableMetadata metadata = tableMetadata(table);
       if (options.filter() != null) {
         options.filter().checkColumns(metadata.schema());
         options.filter().toJsonPredicate(metadata.schema())
             .ifPresent(hint -> body.put("jsonPredicateHints", hint.toString()));
-      } else if (options.limit() <= Integer.MAX_VALUE) {
+      } else if (limit != null && limit <= Integer.MAX_VALUE) {
         // with a filter the server could pick files by row count that hold no matching row: no limit hint
-        body.put("limitHint", options.limit().intValue());
+        body.put("limitHint", limit.intValue());
       }
     }
     if (options.version() != null) {
@@ -387,7 +389,7 @@ public final class DeltaSharingClient implements AutoCloseable {
     } while (token != null);
   }
 
-  private static SharedTable table(JsonNode item, String share, String schema) {
+  private static SharedTable table(JsonNode item, String share, @Nullable String schema) {
     return new SharedTable(item.path("name").asText(), item.path("schema").asText(schema),
         item.path("share").asText(share), QueryResponse.text(item, "id"));
   }
@@ -405,18 +407,18 @@ public final class DeltaSharingClient implements AutoCloseable {
 
   /** Builds a {@link DeltaSharingClient}. */
   public static final class Builder {
-    private URI endpoint;
-    private Secret bearerToken;
-    private java.time.Instant expirationTime;
-    private SecretProvider secrets;
-    private String secretName;
-    private DeltaSharingProfile oauthProfile;
+    private @Nullable URI endpoint;
+    private @Nullable Secret bearerToken;
+    private java.time.@Nullable Instant expirationTime;
+    private @Nullable SecretProvider secrets;
+    private @Nullable String secretName;
+    private @Nullable DeltaSharingProfile oauthProfile;
     private Duration connectTimeout = Duration.ofSeconds(10);
     private Duration requestTimeout = Duration.ofSeconds(60);
     private Duration urlExpiryMargin = Duration.ofSeconds(30);
     private RetryPolicy retry = RetryPolicy.defaults();
     private int parallelism = 4;
-    private Integer pageSize;
+    private @Nullable Integer pageSize;
     private Clock clock = Clock.systemUTC();
     private Pause.Sleeper sleeper = Pause.REAL;
     private Metrics metrics = Metrics.none();
@@ -612,11 +614,14 @@ public final class DeltaSharingClient implements AutoCloseable {
       if (bearerToken != null) {
         tokens = BearerTokens.fixed(bearerToken, expirationTime, clock);
         tokens.current(); // fail now, not at the first read, if the profile's token has expired
-      } else if (secrets != null) {
+      } else if (secrets != null && secretName != null) { // set together by bearerToken(secrets, name)
         tokens = BearerTokens.fromSecret(secrets, secretName);
       } else if (oauthProfile != null) {
-        tokens = BearerTokens.oauthClientCredentials(sharing, oauthProfile.tokenEndpoint(),
-            oauthProfile.clientId(), oauthProfile.clientSecret(), oauthProfile.scope(), clock);
+        // an OAUTH_CLIENT_CREDENTIALS profile has all three (checked by DeltaSharingProfile's constructor)
+        tokens = BearerTokens.oauthClientCredentials(sharing,
+            Objects.requireNonNull(oauthProfile.tokenEndpoint(), "tokenEndpoint"),
+            Objects.requireNonNull(oauthProfile.clientId(), "clientId"),
+            Objects.requireNonNull(oauthProfile.clientSecret(), "clientSecret"), oauthProfile.scope(), clock);
       } else {
         throw new InvalidInputException("a Delta Sharing client needs credentials: a bearer token, a "
             + "SecretProvider and secret name, or a profile");

@@ -43,9 +43,9 @@ import org.jspecify.annotations.Nullable;
  * @param type how the client authenticates
  * @param bearerToken the bearer token, for {@link AuthType#BEARER_TOKEN}; {@code null} otherwise
  * @param expirationTime when the bearer token expires, {@code null} if it never does
- * @param tokenEndpoint the OAuth token endpoint, for {@link AuthType#OAUTH_CLIENT_CREDENTIALS}
- * @param clientId the OAuth client id, for {@link AuthType#OAUTH_CLIENT_CREDENTIALS}
- * @param clientSecret the OAuth client secret, for {@link AuthType#OAUTH_CLIENT_CREDENTIALS}
+ * @param tokenEndpoint the OAuth token endpoint, for {@link AuthType#OAUTH_CLIENT_CREDENTIALS}; {@code null} otherwise
+ * @param clientId the OAuth client id, for {@link AuthType#OAUTH_CLIENT_CREDENTIALS}; {@code null} otherwise
+ * @param clientSecret the OAuth client secret, for {@link AuthType#OAUTH_CLIENT_CREDENTIALS}; {@code null} otherwise
  * @param scope the OAuth scope, may be {@code null}
  */
 public record DeltaSharingProfile(
@@ -54,9 +54,9 @@ public record DeltaSharingProfile(
     AuthType type,
     @Nullable Secret bearerToken,
     @Nullable Instant expirationTime,
-    URI tokenEndpoint,
-    String clientId,
-    Secret clientSecret,
+    @Nullable URI tokenEndpoint,
+    @Nullable String clientId,
+    @Nullable Secret clientSecret,
     @Nullable String scope) {
 
   /** The newest {@code shareCredentialsVersion} this client reads. */
@@ -139,8 +139,8 @@ public record DeltaSharingProfile(
       throw new DataFormatException("the Delta Sharing profile " + source + " has shareCredentialsVersion "
           + version + ", newer than this client reads (" + NEWEST_VERSION + " and below): upgrade the SDK");
     }
-    URI endpoint = uri(text(node, "endpoint", source, true), "endpoint", source);
-    String typeText = text(node, "type", source, false);
+    URI endpoint = uri(requiredText(node, "endpoint", source), "endpoint", source);
+    String typeText = optionalText(node, "type", source);
     AuthType type = typeText == null ? AuthType.BEARER_TOKEN : switch (typeText.toLowerCase(Locale.ROOT)) {
       case "bearer_token" -> AuthType.BEARER_TOKEN;
       case "oauth_client_credentials" -> AuthType.OAUTH_CLIENT_CREDENTIALS;
@@ -152,8 +152,8 @@ public record DeltaSharingProfile(
           + ": oauth_client_credentials needs shareCredentialsVersion 2");
     }
     if (type == AuthType.BEARER_TOKEN) {
-      String token = text(node, "bearerToken", source, true);
-      String expiration = text(node, "expirationTime", source, false);
+      String token = requiredText(node, "bearerToken", source);
+      String expiration = optionalText(node, "expirationTime", source);
       Instant expires = null;
       if (expiration != null) {
         try {
@@ -165,10 +165,10 @@ public record DeltaSharingProfile(
       }
       return new DeltaSharingProfile(version, endpoint, type, Secret.of(token), expires, null, null, null, null);
     }
-    URI tokenEndpoint = uri(text(node, "tokenEndpoint", source, true), "tokenEndpoint", source);
+    URI tokenEndpoint = uri(requiredText(node, "tokenEndpoint", source), "tokenEndpoint", source);
     return new DeltaSharingProfile(version, endpoint, type, null, null, tokenEndpoint,
-        text(node, "clientId", source, true), Secret.of(text(node, "clientSecret", source, true)),
-        text(node, "scope", source, false));
+        requiredText(node, "clientId", source), Secret.of(requiredText(node, "clientSecret", source)),
+        optionalText(node, "scope", source));
   }
 
   /**
@@ -214,12 +214,17 @@ public record DeltaSharingProfile(
         Secret.of(clientSecret), fields.get("SCOPE"));
   }
 
-  private static String text(JsonNode node, String field, String source, boolean required) {
+  private static String requiredText(JsonNode node, String field, String source) {
+    String value = optionalText(node, field, source);
+    if (value == null) {
+      throw new DataFormatException("the Delta Sharing profile " + source + " has no '" + field + "' field");
+    }
+    return value;
+  }
+
+  private static @Nullable String optionalText(JsonNode node, String field, String source) {
     JsonNode value = node.get(field);
     if (value == null || value.isNull() || (value.isTextual() && value.asText().isEmpty())) {
-      if (required) {
-        throw new DataFormatException("the Delta Sharing profile " + source + " has no '" + field + "' field");
-      }
       return null;
     }
     if (!value.isTextual()) {
@@ -242,7 +247,7 @@ public record DeltaSharingProfile(
     }
   }
 
-  private static boolean blank(String s) {
+  private static boolean blank(@Nullable String s) {
     return s == null || s.isBlank();
   }
 

@@ -78,8 +78,8 @@ public final class SharingSql implements AutoCloseable {
   private record Attachment(String table, ReadOptions options, AttachedTable state) {}
 
   private SharingSql(Builder b, Connection connection, boolean owns) {
-    this.client = b.client;
-    this.cache = new SqlCache(b.cacheDirectory);
+    this.client = Objects.requireNonNull(b.client, "client"); // checked by build()
+    this.cache = new SqlCache(Objects.requireNonNull(b.cacheDirectory, "cacheDirectory"));
     this.connection = connection;
     this.ownsConnection = owns;
     this.progress = b.progress;
@@ -238,9 +238,9 @@ public final class SharingSql implements AutoCloseable {
 
   /** Builds a {@link SharingSql}. */
   public static final class Builder {
-    private DeltaSharingClient client;
-    private Path cacheDirectory;
-    private Connection connection;
+    private @Nullable DeltaSharingClient client;
+    private @Nullable Path cacheDirectory;
+    private @Nullable Connection connection;
     private ProgressListener progress = ProgressListener.NONE;
 
     private Builder() {}

@@ -109,15 +109,16 @@ public final class UsageAnalyticsServer implements AutoCloseable {
   private final Duration refreshInterval;
   private final Clock clock;
   private final Map<String, OrgView> views = new ConcurrentHashMap<>();
-  private HttpService http;
-  private volatile ColumnType dateType;
+  private @Nullable HttpService http;
+  private volatile @Nullable ColumnType dateType;
 
   private UsageAnalyticsServer(Builder b) {
-    this.client = b.client;
-    this.table = b.table;
-    this.organisationColumn = b.organisationColumn;
-    this.dateColumn = b.dateColumn;
-    this.authenticator = b.authenticator;
+    // all five checked by build()
+    this.client = Objects.requireNonNull(b.client, "client");
+    this.table = Objects.requireNonNull(b.table, "table");
+    this.organisationColumn = Objects.requireNonNull(b.organisationColumn, "organisationColumn");
+    this.dateColumn = Objects.requireNonNull(b.dateColumn, "dateColumn");
+    this.authenticator = Objects.requireNonNull(b.authenticator, "authenticator");
     this.maxRows = b.maxRows;
     this.metrics = Recorder.of(b.metrics);
     this.cacheDirectory = b.cacheDirectory;
@@ -168,15 +169,23 @@ public final class UsageAnalyticsServer implements AutoCloseable {
    * @return the port listened on (useful with port 0)
    */
   public int port() {
-    return http.uri().getPort();
+    return running().uri().getPort();
   }
 
   /**
    * @return the base URI, e.g. {@code http://127.0.0.1:8080} ({@code https} with TLS)
    */
   public URI uri() {
-    String u = http.uri().toString();
+    String u = running().uri().toString();
     return URI.create(u.substring(0, u.length() - 1));
+  }
+
+  private HttpService running() {
+    HttpService h = http;
+    if (h == null) {
+      throw new IllegalStateException("the usage analytics server is not started, or closed");
+    }
+    return h;
   }
 
   /** Stops accepting requests, stops the server and closes the organisations' DuckDB databases. */
@@ -199,7 +208,7 @@ public final class UsageAnalyticsServer implements AutoCloseable {
 
   /** One organisation's analytics: its own DuckDB database, over its own cache folder, holding its rows only. */
   private static final class OrgView {
-    SharingSql sql;
+    @Nullable SharingSql sql;
     long checkedAt;
   }
 
@@ -218,8 +227,9 @@ public final class UsageAnalyticsServer implements AutoCloseable {
     synchronized (v) {
       try {
         long now = clock.millis();
-        if (v.sql == null) {
-          SharingSql sql = SharingSql.builder().client(client).cacheDirectory(organisationFolder(organisation)).build();
+        SharingSql sql = v.sql;
+        if (sql == null) {
+          sql = SharingSql.builder().client(client).cacheDirectory(organisationFolder(organisation)).build();
           try {
             sql.attach(table, VIEW, ReadOptions.builder().filter(Filter.eq(organisationColumn, organisation)).build());
           } catch (RuntimeException e) {
@@ -229,10 +239,10 @@ public final class UsageAnalyticsServer implements AutoCloseable {
           v.sql = sql;
           v.checkedAt = now;
         } else if (now - v.checkedAt >= refreshInterval.toMillis()) {
-          v.sql.refresh(VIEW);
+          sql.refresh(VIEW);
           v.checkedAt = now;
         }
-        return work.run(v.sql.connection());
+        return work.run(sql.connection());
       } catch (SQLException e) {
         LOG.warn("usage query of {} failed: {}", table, e.getMessage());
         throw new HttpError(502, "upstream", "the usage data could not be queried");
@@ -252,7 +262,8 @@ public final class UsageAnalyticsServer implements AutoCloseable {
   private Path organisationFolder(String organisation) {
     String name = organisation.matches("[A-Za-z0-9_-]{1,64}") ? organisation
         : "h" + java.util.HexFormat.of().formatHex(sha256(organisation)).substring(0, 40);
-    return cacheDirectory.resolve("org-" + name);
+    // the organisations' databases serve the page routes, which exist only with a cache directory
+    return Objects.requireNonNull(cacheDirectory, "cacheDirectory").resolve("org-" + name);
   }
 
   private static byte[] sha256(String text) {
@@ -406,7 +417,7 @@ public final class UsageAnalyticsServer implements AutoCloseable {
           Map.of("WWW-Authenticate", "Bearer"));
     }
     try {
-      KeyPrincipal p = http.passwordCheck(() -> authenticator.apply(header.substring(7).trim()));
+      KeyPrincipal p = running().passwordCheck(() -> authenticator.apply(header.substring(7).trim()));
       exchange.authenticated();
       return p;
     } catch (AccessDeniedException e) {
@@ -514,7 +525,7 @@ public final class UsageAnalyticsServer implements AutoCloseable {
     return out.toByteArray();
   }
 
-  private static void writeValue(JsonGenerator g, Object v) throws IOException {
+  private static void writeValue(JsonGenerator g, @Nullable Object v) throws IOException {
     if (v == null) {
       g.writeNull();
     } else if (v instanceof BigDecimal d) {
@@ -543,19 +554,19 @@ public final class UsageAnalyticsServer implements AutoCloseable {
 
   /** Builds a {@link UsageAnalyticsServer}. */
   public static final class Builder {
-    private DeltaSharingClient client;
-    private String table;
-    private String organisationColumn;
-    private String dateColumn;
-    private Function<String, KeyPrincipal> authenticator;
+    private @Nullable DeltaSharingClient client;
+    private @Nullable String table;
+    private @Nullable String organisationColumn;
+    private @Nullable String dateColumn;
+    private @Nullable Function<String, KeyPrincipal> authenticator;
     private int maxRows = 100_000;
-    private InetSocketAddress address;
+    private @Nullable InetSocketAddress address;
     private int threads;
-    private ServerOptions options;
+    private @Nullable ServerOptions options;
     private Metrics metrics = Metrics.none();
-    private Path cacheDirectory;
-    private String featureColumn;
-    private String measureColumn;
+    private @Nullable Path cacheDirectory;
+    private @Nullable String featureColumn;
+    private @Nullable String measureColumn;
     private Duration refreshInterval = Duration.ofMinutes(1);
     private Clock clock = Clock.systemUTC();
 
@@ -761,7 +772,7 @@ public final class UsageAnalyticsServer implements AutoCloseable {
       return new UsageAnalyticsServer(this);
     }
 
-    private static boolean blank(String s) {
+    private static boolean blank(@Nullable String s) {
       return s == null || s.isBlank();
     }
   }

@@ -37,6 +37,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,12 +87,15 @@ public final class TotesysPipeline implements PipelineRunner, PipelineScheduler,
     this.listeners = io.delpha.sdk.core.internal.Listeners.composite(PipelineListener.class, b.listeners);
     this.clock = b.clock;
     this.metrics = Recorder.of(b.metrics);
-    this.ingestion = b.ingestion;
+    // all four checked by build()
+    this.ingestion = Objects.requireNonNull(b.ingestion, "ingestionZone");
+    ObjectStore processed = Objects.requireNonNull(b.processed, "processedZone");
     this.tables = b.tables.stream().map(SourceTable::tableName).toList();
     LakeKeys keys = new LakeKeys(b.clock);
-    this.extractor = new Extractor(b.source, b.ingestion, b.tables, b.overlap, keys, listeners);
-    this.transformer = new Transformer(b.ingestion, b.processed, keys, listeners);
-    this.loader = new Loader(b.warehouse, b.processed, listeners);
+    this.extractor = new Extractor(Objects.requireNonNull(b.source, "source"), ingestion, b.tables, b.overlap, keys,
+        listeners);
+    this.transformer = new Transformer(ingestion, processed, keys, listeners);
+    this.loader = new Loader(Objects.requireNonNull(b.warehouse, "warehouse"), processed, listeners);
   }
 
   /**
@@ -187,7 +191,8 @@ public final class TotesysPipeline implements PipelineRunner, PipelineScheduler,
     return schedule(period, executor, null);
   }
 
-  private ScheduledRun schedule(Duration period, ScheduledExecutorService executor, ScheduledExecutorService owned) {
+  private ScheduledRun schedule(Duration period, ScheduledExecutorService executor,
+      @Nullable ScheduledExecutorService owned) {
     Objects.requireNonNull(executor, "executor");
     if (period == null || period.isNegative() || period.isZero()) {
       throw new InvalidInputException("the schedule period must be positive, was " + period);
@@ -298,10 +303,10 @@ public final class TotesysPipeline implements PipelineRunner, PipelineScheduler,
 
   /** Builds a {@link TotesysPipeline}. */
   public static final class Builder {
-    private Supplier<DataSource> source;
-    private Supplier<DataSource> warehouse;
-    private ObjectStore ingestion;
-    private ObjectStore processed;
+    private @Nullable Supplier<DataSource> source;
+    private @Nullable Supplier<DataSource> warehouse;
+    private @Nullable ObjectStore ingestion;
+    private @Nullable ObjectStore processed;
     private List<SourceTable> tables = List.of(SourceTable.values());
     private Duration overlap = Duration.ofMinutes(10);
     private final List<PipelineListener> listeners = new ArrayList<>();

@@ -62,31 +62,40 @@ public final class ColumnVector {
   private final Column column;
   private final ColumnType.Kind kind;
   private final Physical physical;
-  private final ChronoUnit unit;
+  private final @Nullable ChronoUnit unit;
   private final int scale;
   private final ColumnVector[] children;
   private final long decimalBound;
   private final int fixedLength;
   private final long timeBound;
-  private RowSchema structSchema;
+  private @Nullable RowSchema structSchema;
 
   private int size;
   private int capacity;
-  private boolean[] nulls;
+  private boolean @Nullable [] nulls;
+  // allocated in the constructor by allocate() for this vector's physical representation, the only one read
+  @SuppressWarnings("NullAway.Init")
   private boolean[] booleans;
+  @SuppressWarnings("NullAway.Init")
   private int[] ints;
+  @SuppressWarnings("NullAway.Init")
   private long[] longs;
+  @SuppressWarnings("NullAway.Init")
   private double[] doubles;
+  @SuppressWarnings("NullAway.Init")
   private byte[] data;
+  @SuppressWarnings("NullAway.Init")
   private int[] offsets;
+  // allocated by prepareDictionaryIds() before hasDictionaryIds is set, read only when it is set
+  @SuppressWarnings("NullAway.Init")
   private int[] dictionaryIds;
   private boolean hasDictionaryIds;
-  private Object[] dictionaryValues = new Object[0];
+  private @Nullable Object[] dictionaryValues = new Object[0];
   private @Nullable ColumnVector boundDictionary;
   /** What {@link #dictionaryValues} were made from (see {@link #prepareDictionaryIds(Object)}). */
   private @Nullable Object cachedFor;
 
-  private ColumnVector(Column column, Physical physical, ChronoUnit unit, List<ColumnVector> children) {
+  private ColumnVector(Column column, Physical physical, @Nullable ChronoUnit unit, List<ColumnVector> children) {
     this.column = Objects.requireNonNull(column, "column");
     this.physical = Objects.requireNonNull(physical, "physical");
     this.unit = unit;
@@ -161,7 +170,7 @@ public final class ColumnVector {
     };
   }
 
-  private static void requireCompatible(ColumnType type, Physical physical, ChronoUnit unit) {
+  private static void requireCompatible(ColumnType type, Physical physical, @Nullable ChronoUnit unit) {
     boolean timeUnit = unit == ChronoUnit.MILLIS || unit == ChronoUnit.MICROS || unit == ChronoUnit.NANOS;
     boolean ok = switch (type.kind()) {
       case BOOLEAN -> physical == Physical.BOOLEAN;
@@ -195,7 +204,7 @@ public final class ColumnVector {
   }
 
   /** @return for TIME, TIMESTAMP and LOCAL_TIMESTAMP on INT32/INT64, the unit of {@link #ints()}/{@link #longs()}; else {@code null} */
-  public ChronoUnit unit() {
+  public @Nullable ChronoUnit unit() {
     return unit;
   }
 
@@ -213,7 +222,7 @@ public final class ColumnVector {
   }
 
   /** @return null flags ({@code true}: null) for indexes below {@link #size()}, or {@code null} if the column cannot hold nulls */
-  public boolean[] nulls() {
+  public boolean @Nullable [] nulls() {
     return nulls;
   }
 
@@ -368,7 +377,7 @@ public final class ColumnVector {
     }
   }
 
-  private Object checkedDecode(int index) {
+  private @Nullable Object checkedDecode(int index) {
     try {
       return decode(index);
     } catch (DateTimeException | ArithmeticException | NumberFormatException e) {
@@ -460,7 +469,7 @@ public final class ColumnVector {
     boundDictionary = dictionary;
   }
 
-  private Object decode(int index) {
+  private @Nullable Object decode(int index) {
     return switch (kind) {
       case BOOLEAN -> booleans[index];
       case INT -> ints[index];
@@ -494,7 +503,7 @@ public final class ColumnVector {
         if (structSchema == null) {
           structSchema = column.type().fields();
         }
-        Object[] values = new Object[children.length];
+        @Nullable Object[] values = new Object[children.length];
         for (int i = 0; i < values.length; i++) {
           values[i] = children[i].get(index);
         }
@@ -635,16 +644,18 @@ public final class ColumnVector {
         ZoneOffset.UTC);
   }
 
-  private static long unitsPerSecond(ChronoUnit unit) {
-    return switch (unit) {
+  // TIME, TIMESTAMP and LOCAL_TIMESTAMP vectors always have a unit (requireCompatible)
+  private static long unitsPerSecond(@Nullable ChronoUnit unit) {
+    return switch (Objects.requireNonNull(unit, "unit")) {
       case MILLIS -> 1_000L;
       case MICROS -> 1_000_000L;
       default -> 1_000_000_000L;
     };
   }
 
-  private static long nanosPerUnit(ChronoUnit unit) {
-    return switch (unit) {
+  // TIME, TIMESTAMP and LOCAL_TIMESTAMP vectors always have a unit (requireCompatible)
+  private static long nanosPerUnit(@Nullable ChronoUnit unit) {
+    return switch (Objects.requireNonNull(unit, "unit")) {
       case MILLIS -> 1_000_000L;
       case MICROS -> 1_000L;
       default -> 1L;
@@ -943,7 +954,7 @@ public final class ColumnVector {
     }
   }
 
-  private void appendValue(Object value) {
+  private void appendValue(@Nullable Object value) {
     if (value == null) {
       appendNull();
       return;
@@ -1024,6 +1035,7 @@ public final class ColumnVector {
   }
 
   private long toUnit(long seconds, int nanos, Object value) {
+    ChronoUnit unit = Objects.requireNonNull(this.unit, "unit"); // TIME and TIMESTAMP vectors have one
     long per = nanosPerUnit(unit);
     if (nanos % per != 0) {
       throw new InvalidInputException("column " + column.name() + ": " + value + " has digits below the "

@@ -347,7 +347,7 @@ public final class S3ObjectStore implements ObjectStore {
     });
   }
 
-  private ConflictException conflict(String key, Exception cause) {
+  private ConflictException conflict(String key, @Nullable Exception cause) {
     return new ConflictException("object " + key + " already exists in " + describe()
         + " and this zone is write-once; it was left untouched", cause);
   }
