@@ -9,6 +9,7 @@ import io.delpha.sdk.cassandra.CassandraKeyspaces;
 import io.delpha.sdk.cassandra.CqlExecutor;
 import io.delpha.sdk.core.AccessDeniedException;
 import io.delpha.sdk.core.ConflictException;
+import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.Metrics;
@@ -772,8 +773,12 @@ public final class AccessKeys implements AutoCloseable {
   }
 
   /** A column every insert of the key store fills: {@code null} only in a damaged store. */
+  /** A column every insert fills: missing only in a damaged key store, which is a typed error, never an NPE. */
   private static <T> T filled(@Nullable T value, String column) {
-    return Objects.requireNonNull(value, () -> "the key store has a row without " + column);
+    if (value == null) {
+      throw new DataFormatException("the key store has a row without " + column + " (damaged key store)");
+    }
+    return value;
   }
 
   private static byte[] bytes(@Nullable ByteBuffer b) {

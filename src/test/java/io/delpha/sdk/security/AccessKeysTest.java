@@ -14,6 +14,7 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import io.delpha.sdk.cassandra.CassandraManager;
 import io.delpha.sdk.core.AccessDeniedException;
 import io.delpha.sdk.core.ConflictException;
+import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.NotFoundException;
 import io.delpha.sdk.security.internal.KeyCodec;
@@ -108,6 +109,20 @@ class AccessKeysTest {
     } finally {
       cass.execute("DROP KEYSPACE IF EXISTS \"table\"");
     }
+  }
+
+  @Test
+  @DisplayName("a damaged key store (a row without its organisation) is a DataFormatException naming the column, "
+      + "never a NullPointerException; the other keys are still listed once it is repaired")
+  void damagedKeyStore() {
+    AccessKeys keys = AccessKeys.on(cass).keyspace("sec_damaged").build();
+    IssuedKey good = keys.issue("acme");
+    cass.execute("INSERT INTO sec_damaged.access_keys (key_id, role, created_at) VALUES ('damaged', 'ORG', ?)",
+        Instant.now());
+    assertThatThrownBy(keys::listKeys).isInstanceOf(DataFormatException.class)
+        .hasMessageContaining("organisation").hasMessageContaining("damaged key store");
+    cass.execute("DELETE FROM sec_damaged.access_keys WHERE key_id = 'damaged'");
+    assertThat(keys.listKeys()).extracting(KeyInfo::keyId).containsExactly(good.id());
   }
 
   @Test
