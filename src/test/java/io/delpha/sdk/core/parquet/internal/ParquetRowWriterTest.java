@@ -16,6 +16,10 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,7 +54,7 @@ class ParquetRowWriterTest {
   @Test
   @DisplayName("rows, columnar batches and rows again, across many hand-offs and small row groups, read back in "
       + "order with every value; rowCount counts every row accepted")
-  void orderAndCount() {
+  void orderAndCount() throws Exception {
     Path file = tmp.resolve("mixed.parquet");
     List<Row> expected = new ArrayList<>();
     try (RowWriter w = ParquetRows.writer(file, SCHEMA, WriteOptions.defaults().withRowGroupBytes(256 * 1024))) {
@@ -78,6 +82,36 @@ class ParquetRowWriterTest {
       r.forEachRemaining(read::add);
     }
     assertThat(read).hasSize(52_345).containsExactlyElementsOf(expected);
+
+    // an independent reader: DuckDB finds every row at its position, with the same values
+    long names = 0;
+    long nameChars = 0;
+    long cents = 0;
+    long instants = 0;
+    long micros = 0;
+    for (Row r : expected) {
+      String name = (String) r.get("name");
+      names += name == null ? 0 : 1;
+      nameChars += name == null ? 0 : name.length();
+      cents += ((BigDecimal) r.get("amount")).unscaledValue().longValueExact();
+      Instant at = (Instant) r.get("at");
+      instants += at == null ? 0 : 1;
+      micros += at == null ? 0 : (at.getEpochSecond() - 1_700_000_000L) * 1_000_000L + at.getNano() / 1000;
+    }
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT count(*), count_if(id = file_row_number), count(name), "
+            + "sum(length(name)), CAST(sum(amount) * 100 AS BIGINT), count(\"at\"), "
+            + "CAST(sum(epoch_us(\"at\") - 1700000000000000) AS BIGINT) FROM read_parquet('" + file
+            + "', file_row_number = true)")) {
+      rs.next();
+      assertThat(rs.getLong(1)).isEqualTo(52_345);
+      assertThat(rs.getLong(2)).as("rows at their written position").isEqualTo(52_345);
+      assertThat(rs.getLong(3)).isEqualTo(names);
+      assertThat(rs.getLong(4)).isEqualTo(nameChars);
+      assertThat(rs.getLong(5)).isEqualTo(cents);
+      assertThat(rs.getLong(6)).isEqualTo(instants);
+      assertThat(rs.getLong(7)).isEqualTo(micros);
+    }
   }
 
   @Test
