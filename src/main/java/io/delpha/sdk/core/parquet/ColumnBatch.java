@@ -161,22 +161,15 @@ public final class ColumnBatch {
 
   /**
    * Every row of this batch, as {@link #row(int)} makes them, made column by column (faster than {@code
-   * row(i)} for each {@code i} when all rows are wanted: one pass over each vector).
+   * row(i)} for each {@code i} when all rows are wanted: one pass over each vector). The rows share one copy
+   * of the batch's values, and make a value of a column held in primitives when it is asked for (see {@link
+   * Row}).
    *
    * @return the rows, in order; a new array, whose rows stay valid after the batch changes
    * @throws DataFormatException if a stored value is outside its type's range (a corrupt file)
    */
   public Row[] rows() {
-    int n = rowCount;
-    Object[][] values = new Object[n][columns.length];
-    for (int c = 0; c < columns.length; c++) {
-      columns[c].fill(values, c, n);
-    }
-    Row[] rows = new Row[n];
-    for (int i = 0; i < n; i++) {
-      rows[i] = Row.trusted(schema, values[i]);
-    }
-    return rows;
+    return RowBlock.rows(schema, columns, rowCount);
   }
 
   /** Empties every vector, keeping their arrays for the next rows. */

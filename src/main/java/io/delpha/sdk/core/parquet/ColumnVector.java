@@ -293,90 +293,6 @@ public final class ColumnVector {
     return checkedDecode(index);
   }
 
-  /**
-   * Puts {@link #get(int) get(i)} in {@code rows[i][column]} for every {@code i < n}: one loop per vector,
-   * the type decided once (for {@link ColumnBatch#rows()}).
-   */
-  void fill(Object[][] rows, int column, int n) {
-    boolean[] nul = nulls;
-    try {
-      if (hasDictionaryIds) {
-        for (int i = 0; i < n; i++) {
-          rows[i][column] = get(i);
-        }
-        return;
-      }
-      switch (kind) {
-        case LONG -> {
-          if (physical != Physical.INT64) {
-            break;
-          }
-          long[] v = longs;
-          for (int i = 0; i < n; i++) {
-            rows[i][column] = nul != null && nul[i] ? null : (Object) v[i];
-          }
-          return;
-        }
-        case INT -> {
-          int[] v = ints;
-          for (int i = 0; i < n; i++) {
-            rows[i][column] = nul != null && nul[i] ? null : (Object) v[i];
-          }
-          return;
-        }
-        case BOOLEAN -> {
-          boolean[] v = booleans;
-          for (int i = 0; i < n; i++) {
-            rows[i][column] = nul != null && nul[i] ? null : (Object) v[i];
-          }
-          return;
-        }
-        case DOUBLE -> {
-          double[] v = doubles;
-          for (int i = 0; i < n; i++) {
-            rows[i][column] = nul != null && nul[i] ? null : (Object) v[i];
-          }
-          return;
-        }
-        case DATE -> {
-          int[] v = ints;
-          for (int i = 0; i < n; i++) {
-            rows[i][column] = nul != null && nul[i] ? null : LocalDate.ofEpochDay(v[i]);
-          }
-          return;
-        }
-        case DECIMAL -> {
-          if (physical != Physical.INT64) {
-            break;
-          }
-          long[] v = longs;
-          int s = scale;
-          for (int i = 0; i < n; i++) {
-            rows[i][column] = nul != null && nul[i] ? null : BigDecimal.valueOf(v[i], s);
-          }
-          return;
-        }
-        case TIMESTAMP -> {
-          if (unit != ChronoUnit.MICROS || physical != Physical.INT64) {
-            break;
-          }
-          long[] v = longs;
-          for (int i = 0; i < n; i++) {
-            rows[i][column] = nul != null && nul[i] ? null
-                : Instant.ofEpochSecond(Math.floorDiv(v[i], 1_000_000L), Math.floorMod(v[i], 1_000_000L) * 1_000L);
-          }
-          return;
-        }
-        default -> { }
-      }
-    } catch (DateTimeException | ArithmeticException | NumberFormatException e) {
-      throw invalidValue(e);
-    }
-    for (int i = 0; i < n; i++) {
-      rows[i][column] = get(i);
-    }
-  }
-
   private @Nullable Object checkedDecode(int index) {
     try {
       return decode(index);
@@ -1049,18 +965,36 @@ public final class ColumnVector {
     }
   }
 
+  private InvalidInputException tooManyDigits(BigDecimal d, ColumnType t) {
+    return new InvalidInputException("column " + column.name() + ": " + d.toPlainString()
+        + " has more integer digits than " + t + " allows");
+  }
+
   private void appendDecimal(BigDecimal d) {
     ColumnType t = column.type();
     if (d.scale() != t.scale()) {
       throw new InvalidInputException("column " + column.name() + " (" + t + ") expects scale " + t.scale()
           + ", got " + d.toPlainString());
     }
+    if (physical == Physical.INT64) {
+      // the scale is the column's, so too many integer digits is an unscaled value at or over 10^precision, which
+      // appendLong refuses; scaleByPowerOfTen keeps a small value's unscaled long (unscaledValue() makes a BigInteger)
+      long unscaled;
+      try {
+        unscaled = d.scaleByPowerOfTen(d.scale()).longValueExact();
+      } catch (ArithmeticException e) {
+        throw tooManyDigits(d, t);
+      }
+      if (unscaled >= decimalBound || unscaled <= -decimalBound) {
+        throw tooManyDigits(d, t);
+      }
+      appendLong(unscaled);
+      return;
+    }
     if (d.precision() - d.scale() > t.precision() - t.scale()) {
-      throw new InvalidInputException("column " + column.name() + ": " + d.toPlainString()
-          + " has more integer digits than " + t + " allows");
+      throw tooManyDigits(d, t);
     }
     switch (physical) {
-      case INT64 -> appendLong(d.unscaledValue().longValueExact());
       case INT32 -> {
         int slot = slot();
         ints[slot] = d.unscaledValue().intValueExact();

@@ -27,15 +27,35 @@ import org.jspecify.annotations.Nullable;
  * long id = r.getLong("id");
  * BigDecimal price = r.getDecimal("price");
  * }</pre>
+ *
+ * <p>Rows read from Parquet ({@link RowReader}, {@link ColumnBatch#rows()}) share their batch's column
+ * arrays and make a {@code Long}, {@code BigDecimal}, {@code Instant} or {@code LocalDate} value when it is
+ * asked for (see {@link #get(int)}), which is what makes reading rows fast; each such row keeps its batch's
+ * values reachable (about 40 bytes a row of the batch, a few thousand rows). Code that keeps a few rows out
+ * of many for long can copy them: {@code Row.of(row.schema(), row.values())}.
  */
 public final class Row {
 
+  private static final @Nullable Object[] IN_BLOCK = new Object[0];
+
   private final RowSchema schema;
+  /** The values, or {@link #IN_BLOCK} for a row whose values are in {@link #block}. */
   private final @Nullable Object[] values;
+  private final @Nullable RowBlock block;
+  private final int position;
 
   private Row(RowSchema schema, @Nullable Object[] values) {
     this.schema = schema;
     this.values = values;
+    this.block = null;
+    this.position = 0;
+  }
+
+  private Row(RowSchema schema, RowBlock block, int position) {
+    this.schema = schema;
+    this.values = IN_BLOCK;
+    this.block = block;
+    this.position = position;
   }
 
   /**
@@ -61,6 +81,11 @@ public final class Row {
   /** A row of values already of the right types (made by this package's readers); no copy, no checks. */
   static Row trusted(RowSchema schema, @Nullable Object[] values) {
     return new Row(schema, values);
+  }
+
+  /** A row whose values are at {@code position} of a block (made by {@link RowBlock}). */
+  static Row inBlock(RowSchema schema, RowBlock block, int position) {
+    return new Row(schema, block, position);
   }
 
   /**
@@ -155,16 +180,39 @@ public final class Row {
   }
 
   /**
+   * The value at a position. For a row read from Parquet, a value of a column held in primitives is made
+   * by each call (equal, but not the same object, from call to call).
+   *
    * @param index a column position
    * @return the value there, possibly {@code null}
+   * @throws IndexOutOfBoundsException if there is no such column
    */
   public @Nullable Object get(int index) {
-    Object v = values[index];
+    Object v = value(index);
     return v instanceof byte[] b ? b.clone() : v;
+  }
+
+  /**
+   * @param index a column position
+   * @return whether the value there is {@code null}
+   * @throws IndexOutOfBoundsException if there is no such column
+   */
+  public boolean isNull(int index) {
+    RowBlock b = block;
+    if (b != null) {
+      Objects.checkIndex(index, schema.size());
+      return b.isNull(index, position);
+    }
+    return values[index] == null;
   }
 
   /** The value at {@code index} as held, without the defensive copy of {@code byte[]}. */
   @Nullable Object value(int index) {
+    RowBlock b = block;
+    if (b != null) {
+      Objects.checkIndex(index, schema.size());
+      return b.value(index, position);
+    }
     return values[index];
   }
 
@@ -181,7 +229,7 @@ public final class Row {
    * @return whether the value is {@code null}
    */
   public boolean isNull(String column) {
-    return values[schema.requireIndex(column)] == null;
+    return isNull(schema.requireIndex(column));
   }
 
   /**
@@ -300,8 +348,9 @@ public final class Row {
    * @return the values in column order (a copy)
    */
   public List<Object> values() {
-    List<Object> list = new ArrayList<>(values.length);
-    for (int i = 0; i < values.length; i++) {
+    int n = schema.size();
+    List<Object> list = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
       list.add(get(i));
     }
     return Collections.unmodifiableList(list);
@@ -312,7 +361,7 @@ public final class Row {
    */
   public Map<String, Object> toMap() {
     Map<String, Object> map = new LinkedHashMap<>();
-    for (int i = 0; i < values.length; i++) {
+    for (int i = 0; i < schema.size(); i++) {
       map.put(schema.column(i).name(), get(i));
     }
     return Collections.unmodifiableMap(map);
@@ -320,22 +369,36 @@ public final class Row {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Row other && schema.equals(other.schema) && Arrays.deepEquals(values, other.values);
+    if (!(o instanceof Row other) || !schema.equals(other.schema)) {
+      return false;
+    }
+    for (int i = 0; i < schema.size(); i++) {
+      if (!Objects.deepEquals(value(i), other.value(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
+  /** The hash of the schema and of the values, as {@link Arrays#deepHashCode} hashes an array of them. */
   @Override
   public int hashCode() {
-    return 31 * schema.hashCode() + Arrays.deepHashCode(values);
+    int h = 1;
+    for (int i = 0; i < schema.size(); i++) {
+      Object v = value(i);
+      h = 31 * h + (v instanceof byte[] bytes ? Arrays.hashCode(bytes) : Objects.hashCode(v));
+    }
+    return 31 * schema.hashCode() + h;
   }
 
   @Override
   public String toString() {
     StringBuilder b = new StringBuilder("{");
-    for (int i = 0; i < values.length; i++) {
+    for (int i = 0; i < schema.size(); i++) {
       if (i > 0) {
         b.append(", ");
       }
-      Object v = values[i];
+      Object v = value(i);
       b.append(schema.column(i).name()).append('=')
           .append(v instanceof byte[] bytes ? "<" + bytes.length + " bytes>" : v);
     }

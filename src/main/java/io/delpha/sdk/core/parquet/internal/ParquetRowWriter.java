@@ -12,11 +12,12 @@ import io.delpha.sdk.core.parquet.RowWriter;
 import io.delpha.sdk.core.parquet.WriteOptions;
 import java.io.IOException;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import org.apache.parquet.bytes.HeapByteBufferAllocator;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnWriteStore;
@@ -59,6 +60,11 @@ public final class ParquetRowWriter implements RowWriter {
 
   /** Rows buffered before they are written column by column. */
   static final int BATCH_ROWS = 4096;
+  /**
+   * Full buffers that may wait for, or be in, encoding at once: enough that a pause on either thread (a
+   * collection, a row group flushed) does not stall the other.
+   */
+  static final int BUFFERS_IN_FLIGHT = 3;
   private static final int PAGE_SIZE = 1024 * 1024;
 
   private final String destination;
@@ -70,10 +76,13 @@ public final class ParquetRowWriter implements RowWriter {
   private final ParquetFileWriter fileWriter;
   private final Publisher publisher;
   private ColumnBatch buffer;
-  /** The buffer handed to the encoding thread last; the next one filled once that is written. */
-  private ColumnBatch spare;
-  /** The background write of {@link #spare}, or {@code null}. */
-  private Future<?> pending;
+  /** Buffers handed to the encoding thread, oldest first, each with its encoding (which runs after the previous). */
+  private final ArrayDeque<Encoding> inFlight = new ArrayDeque<>();
+  /** Encoded buffers, cleared, to fill again. */
+  private final ArrayDeque<ColumnBatch> spares = new ArrayDeque<>();
+
+  /** A full buffer and its background encoding. */
+  private record Encoding(CompletableFuture<Void> done, ColumnBatch batch) {}
   private final FlatColumnEncoder[] flat;
   private final List<List<LeafShredder>> nested = new ArrayList<>();
   private final MessageType nestedSchema;
@@ -155,34 +164,53 @@ public final class ParquetRowWriter implements RowWriter {
   }
 
   /**
-   * Hands the full buffer to the encoding thread and goes on filling the other one: converting rows and
-   * encoding pages overlap (one buffer being encoded at a time, so pages stay in order). A failure of the
-   * background write surfaces at the next hand-off, columnar write or {@code close()}, which abort the file.
+   * Hands the full buffer to the encoding thread and goes on filling another: converting rows and encoding
+   * pages overlap. Encodings run one after the other, in hand-off order (each chained to the previous), so
+   * pages stay in order; at most {@link #BUFFERS_IN_FLIGHT} buffers are handed off at once. A failure of a
+   * background encoding surfaces at a later hand-off, columnar write or {@code close()}, which abort the file.
    */
   private void handOff() {
-    awaitPending();
     ColumnBatch full = buffer;
-    buffer = spare == null ? ColumnBatch.allocate(schema) : spare;
-    spare = full;
     rowsHandedOff += full.rowCount();
-    pending = BackgroundWork.ENCODER.submit(() -> {
+    Runnable encode = () -> {
       writeBatch(full);
       full.clear();
-      return null;
-    });
+    };
+    Encoding last = inFlight.peekLast();
+    CompletableFuture<Void> done = last == null ? CompletableFuture.runAsync(encode, BackgroundWork.ENCODER)
+        : last.done().thenRunAsync(encode, BackgroundWork.ENCODER);
+    inFlight.addLast(new Encoding(done, full));
+    // take back what is already encoded (and surface a failure early), then a buffer to fill
+    while (!inFlight.isEmpty() && inFlight.peekFirst().done().isDone()) {
+      spares.push(awaitOldest());
+    }
+    if (!spares.isEmpty()) {
+      buffer = spares.pop();
+    } else if (inFlight.size() < BUFFERS_IN_FLIGHT) {
+      buffer = ColumnBatch.allocate(schema);
+    } else {
+      buffer = awaitOldest();
+    }
   }
 
-  /** Waits for the background write; if it failed, aborts (nothing is published) and rethrows its error. */
+  /** Waits for every background encoding; if one failed, aborts (nothing is published) and rethrows its error. */
   private void awaitPending() {
-    Future<?> p = pending;
-    if (p == null) {
-      return;
+    while (!inFlight.isEmpty()) {
+      spares.push(awaitOldest());
     }
-    pending = null;
+  }
+
+  /**
+   * Waits for the oldest background encoding; if it failed, aborts and rethrows its error.
+   *
+   * @return its buffer, encoded and cleared
+   */
+  private ColumnBatch awaitOldest() {
+    Encoding oldest = inFlight.removeFirst();
     Throwable failure;
     try {
-      p.get();
-      return;
+      oldest.done().get();
+      return oldest.batch();
     } catch (ExecutionException e) {
       failure = e.getCause();
     } catch (InterruptedException e) {
@@ -373,11 +401,12 @@ public final class ParquetRowWriter implements RowWriter {
       return;
     }
     finished = true;
-    Future<?> p = pending;
-    pending = null;
-    if (p != null) {
-      // the encoding thread touches the row group until its batch is done: wait for it, whatever its outcome
-      BackgroundWork.awaitEnd(p);
+    Encoding last = inFlight.peekLast();
+    inFlight.clear();
+    if (last != null) {
+      // the encoding thread touches the row group until its batches are done: wait for the last (which ends
+      // after every earlier one), whatever its outcome
+      BackgroundWork.awaitEnd(last.done());
     }
     try {
       releaseRowGroup();

@@ -82,6 +82,43 @@ class ParquetRowReaderTest {
   }
 
   @Test
+  @DisplayName("batches of over 16 MiB (20 KB strings): fewer batches in flight, two at the least, and every row right")
+  void largeBatches() {
+    RowSchema schema = RowSchema.builder().required("id", ColumnType.LONG).nullable("text", ColumnType.STRING).build();
+    Path file = tmp.resolve("large.parquet");
+    int n = 6_000;
+    try (RowWriter w = ParquetRows.writer(file, schema, WriteOptions.defaults())) {
+      for (long i = 0; i < n; i++) {
+        w.write(Row.of(schema, i, i + ":" + "x".repeat(20_000)));
+      }
+    }
+    try (ParquetRowReader r = new ParquetRowReader(file.toString(), LocalFiles.input(file),
+        ReadOptions.defaults().withBatchRows(1024), () -> { })) {
+      assertThat(r.batchesInRotation()).isEqualTo(4);
+      long i = 0;
+      while (r.hasNext()) {
+        Row row = r.next();
+        assertThat(row.getLong("id")).isEqualTo(i);
+        assertThat(row.getString("text")).hasSize(20_001 + Long.toString(i).length()).startsWith(i + ":x");
+        i++;
+      }
+      assertThat(i).isEqualTo(n);
+      assertThat(r.batchesInRotation()).isEqualTo(2);
+    }
+    // small batches keep all four
+    Path small = write("small.parquet", 20_000);
+    try (ParquetRowReader r = new ParquetRowReader(small.toString(), LocalFiles.input(small), ReadOptions.defaults(),
+        () -> { })) {
+      long count = 0;
+      while (r.hasNext()) {
+        assertThat(r.next()).isEqualTo(row(count++));
+      }
+      assertThat(count).isEqualTo(20_000);
+      assertThat(r.batchesInRotation()).isEqualTo(4);
+    }
+  }
+
+  @Test
   @DisplayName("eight readers at once, on eight threads, each reads the whole file right")
   void readersSideBySide() throws Exception {
     Path file = write("shared.parquet", 20_000);
