@@ -9,44 +9,49 @@ import io.delpha.sdk.core.parquet.Row;
 import io.delpha.sdk.core.parquet.RowReader;
 import io.delpha.sdk.core.parquet.RowSchema;
 import java.util.NoSuchElementException;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import org.apache.parquet.io.InputFile;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The row view of a {@link ParquetBatchReader}: each batch becomes rows through {@link ColumnBatch#rows()}.
  * Any decoding failure is a {@link DataFormatException} naming the source.
  *
  * <p>Threads: when every column is flat, a second thread (from a shared pool of daemon threads, {@code
- * delpha-parquet-reader}) decodes the next batches into other sets of vectors while the caller's thread turns
- * the previous one into rows and hands them out: four batches (two once batches hold over 16 MiB), each
- * either being decoded, waiting, or being made into rows. Files with LIST, MAP or STRUCT columns are decoded on the caller's thread. {@link #close()}
- * stops the decoding thread before it closes the file; a reader never closed leaves that thread parked.
+ * delpha-parquet-reader}) decodes the next batches and makes their rows while the caller's thread hands out
+ * the rows of earlier ones: up to four batches of rows wait for the caller (two once batches hold over 16 MiB).
+ * Files with LIST, MAP or STRUCT columns are decoded on the caller's thread. {@link #close()} stops the decoding
+ * thread before it closes the file; a reader never closed leaves that thread parked.
  */
 public final class ParquetRowReader implements RowReader {
 
-  /** The end of the file, on the queue of decoded batches; on the queue of free ones, the reader's close. */
+  /** The end of the file, on the queue of decoded rows. */
   private static final Object END = new Object();
   /**
-   * Batches in flight between the two threads: enough that a pause on either (a collection, a new row group)
-   * does not stall the other; measured on the benchmark's file, 2 gave 5.1 M rows/s and 4 gave 6.9 M.
+   * Batches of rows that may wait for the caller: enough that a pause on either thread (a collection, a new
+   * row group) does not stall the other; on the benchmark's file, 2 gave 5.1 M rows/s and 4 gave 6.9 M.
    */
   private static final int BATCHES_AHEAD = 4;
-  /** A batch holding more is not taken back for another, down to two batches (values of megabytes each). */
+  /** A batch holding more counts as two of {@link #BATCHES_AHEAD} (values of megabytes each). */
   private static final long LARGE_BATCH_BYTES = 16L << 20;
+
+  /** The rows of one batch, and how many of the {@link #BATCHES_AHEAD} permits they hold. */
+  private record Decoded(Row[] rows, int permits) {}
 
   private final String source;
   private final ParquetBatchReader batches;
-  /** Batches the decoding thread may fill; {@code null} when decoding runs on the caller's thread. */
-  private final BlockingQueue<Object> free;
-  /** Decoded batches, then {@link #END} or the decoding failure. */
+  /** Rows of decoded batches, then {@link #END} or the decoding failure; {@code null} when decoding runs here. */
   private final BlockingQueue<Object> decoded;
+  /** Permits for batches of rows waiting in {@link #decoded}. */
+  private final Semaphore ahead = new Semaphore(BATCHES_AHEAD);
   private Future<?> decoding;
   private volatile boolean closed;
   private boolean ended;
-  /** Batches circulating between the threads. */
-  private int inRotation = BATCHES_AHEAD;
+  /** The largest number of batches of rows that waited at once (for tests). */
+  private volatile int mostWaiting;
   private Row[] rows = new Row[0];
   private int index;
 
@@ -60,37 +65,36 @@ public final class ParquetRowReader implements RowReader {
   public ParquetRowReader(String source, InputFile file, ReadOptions options, Runnable onClose) {
     this.source = source;
     this.batches = new ParquetBatchReader(source, file, options, onClose, true);
-    if (batches.allFlat()) {
-      free = new ArrayBlockingQueue<>(BATCHES_AHEAD + 1);
-      decoded = new ArrayBlockingQueue<>(BATCHES_AHEAD + 1);
-      for (int i = 0; i < BATCHES_AHEAD; i++) {
-        free.add(batches.newBatch());
-      }
-    } else {
-      free = null;
-      decoded = null;
-    }
+    decoded = batches.allFlat() ? new LinkedBlockingQueue<>() : null;
   }
 
-  /** The decoding thread: fills free batches until the end, a failure, or {@link #close()}. */
+  /** The decoding thread: decodes batches and makes their rows until the end, a failure, or {@link #close()}. */
   private void decode() {
+    ColumnBatch batch = batches.newBatch();
     try {
-      while (true) {
-        Object next = free.take();
-        if (next == END || closed) {
-          return;
-        }
-        ColumnBatch batch = (ColumnBatch) next;
+      while (!closed) {
         if (!batches.readInto(batch)) {
           decoded.add(END);
           return;
         }
-        decoded.add(batch);
+        int permits = heldBytes(batch) > LARGE_BATCH_BYTES ? 2 : 1;
+        Row[] made = rowsOf(batch);
+        ahead.acquire(permits);
+        decoded.add(new Decoded(made, permits));
+        mostWaiting = Math.max(mostWaiting, decoded.size());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException | Error e) {
       decoded.add(e);
+    }
+  }
+
+  private Row[] rowsOf(ColumnBatch batch) {
+    try {
+      return batch.rows();
+    } catch (DataFormatException e) {
+      throw new DataFormatException(source + ": " + ParquetBatchReader.describe(e), e);
     }
   }
 
@@ -105,33 +109,26 @@ public final class ParquetRowReader implements RowReader {
       if (ended || closed) {
         return false;
       }
-      ColumnBatch batch = free == null ? batches.next() : takeDecoded();
-      if (batch == null) {
+      Row[] next;
+      if (decoded == null) {
+        ColumnBatch batch = batches.next();
+        next = batch == null ? null : rowsOf(batch);
+      } else {
+        next = takeDecoded();
+      }
+      if (next == null) {
         ended = true;
         return false;
       }
-      try {
-        rows = batch.rows();
-      } catch (DataFormatException e) {
-        throw new DataFormatException(source + ": " + ParquetBatchReader.describe(e), e);
-      } finally {
-        if (free != null) {
-          // the rows hold their own values: the vectors can take a later batch
-          if (inRotation > 2 && heldBytes(batch) > LARGE_BATCH_BYTES) {
-            inRotation--;
-          } else {
-            free.add(batch);
-          }
-        }
-      }
+      rows = next;
       index = 0;
     }
     return true;
   }
 
-  /** For tests: the batches circulating between the threads. */
-  int batchesInRotation() {
-    return inRotation;
+  /** For tests: the largest number of batches of rows that waited for the caller at once. */
+  int mostWaiting() {
+    return mostWaiting;
   }
 
   /** The bytes a batch of flat columns holds in its vectors' arrays. */
@@ -151,7 +148,7 @@ public final class ParquetRowReader implements RowReader {
     return bytes;
   }
 
-  private ColumnBatch takeDecoded() {
+  private Row @Nullable [] takeDecoded() {
     if (decoding == null) {
       decoding = BackgroundWork.DECODER.submit(this::decode);
     }
@@ -173,7 +170,9 @@ public final class ParquetRowReader implements RowReader {
       ended = true;
       throw e;
     }
-    return (ColumnBatch) next;
+    Decoded d = (Decoded) next;
+    ahead.release(d.permits());
+    return d.rows();
   }
 
   @Override
@@ -195,9 +194,11 @@ public final class ParquetRowReader implements RowReader {
     rows = new Row[0];
     index = 0;
     if (decoding != null) {
-      // the decoding thread ends after the batch it is decoding, if any: wait, then close the file under it
-      free.add(END);
+      // the decoding thread ends after the batch it is decoding, if any; permits enough that it never waits for
+      // the caller again: wait for it, then close the file under it
+      ahead.release(BATCHES_AHEAD * 2);
       BackgroundWork.awaitEnd(decoding);
+      decoded.clear();
     }
     batches.close();
   }

@@ -82,11 +82,12 @@ class ParquetRowReaderTest {
   }
 
   @Test
-  @DisplayName("batches of over 16 MiB (20 KB strings): fewer batches in flight, two at the least, and every row right")
-  void largeBatches() {
+  @DisplayName("batches of over 16 MiB (20 KB strings) count double: two wait for the caller at most, four small ones; "
+      + "every row right")
+  void largeBatches() throws Exception {
     RowSchema schema = RowSchema.builder().required("id", ColumnType.LONG).nullable("text", ColumnType.STRING).build();
     Path file = tmp.resolve("large.parquet");
-    int n = 6_000;
+    int n = 9_000;
     try (RowWriter w = ParquetRows.writer(file, schema, WriteOptions.defaults())) {
       for (long i = 0; i < n; i++) {
         w.write(Row.of(schema, i, i + ":" + "x".repeat(20_000)));
@@ -94,7 +95,8 @@ class ParquetRowReaderTest {
     }
     try (ParquetRowReader r = new ParquetRowReader(file.toString(), LocalFiles.input(file),
         ReadOptions.defaults().withBatchRows(1024), () -> { })) {
-      assertThat(r.batchesInRotation()).isEqualTo(4);
+      assertThat(r.hasNext()).isTrue();
+      awaitWaiting(r, 2);
       long i = 0;
       while (r.hasNext()) {
         Row row = r.next();
@@ -103,19 +105,29 @@ class ParquetRowReaderTest {
         i++;
       }
       assertThat(i).isEqualTo(n);
-      assertThat(r.batchesInRotation()).isEqualTo(2);
+      assertThat(r.mostWaiting()).isEqualTo(2);
     }
-    // small batches keep all four
     Path small = write("small.parquet", 20_000);
-    try (ParquetRowReader r = new ParquetRowReader(small.toString(), LocalFiles.input(small), ReadOptions.defaults(),
-        () -> { })) {
+    try (ParquetRowReader r = new ParquetRowReader(small.toString(), LocalFiles.input(small),
+        ReadOptions.defaults().withBatchRows(1024), () -> { })) {
+      assertThat(r.hasNext()).isTrue();
+      awaitWaiting(r, 4);
       long count = 0;
       while (r.hasNext()) {
         assertThat(r.next()).isEqualTo(row(count++));
       }
       assertThat(count).isEqualTo(20_000);
-      assertThat(r.batchesInRotation()).isEqualTo(4);
+      assertThat(r.mostWaiting()).isEqualTo(4);
     }
+  }
+
+  /** Polls (up to 30 s) until the decoding thread has {@code expected} batches of rows waiting. */
+  private static void awaitWaiting(ParquetRowReader r, int expected) throws InterruptedException {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (r.mostWaiting() < expected && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(r.mostWaiting()).isEqualTo(expected);
   }
 
   @Test
