@@ -23,8 +23,30 @@ OPTIONAL=(ring)
 bench_parquet() {
   # 1M rows x 6 columns (long, string, decimal, timestamp, boolean, date), SNAPPY, DuckDB on one thread (and two), ours on one
   # (the row writer encodes and the row reader decodes on a second),
-  # best of PARQUET_REPS runs; anchors: DuckDB COPY TO parquet and DuckDB's scan of our file
-  java -Xmx3g -cp "$CP" io.delpha.sdk.bench.ParquetBenchmark "${PARQUET_ROWS:-1000000}" "${PARQUET_REPS:-5}"
+  # best of PARQUET_REPS runs; anchors: DuckDB COPY TO parquet and DuckDB's scan of our file.
+  # Figures vary more from one JVM to the next than within one (the JIT's choices, on 2 cores), so PARQUET_JVMS JVMs
+  # run it in turn (every one checks every value) and each measure's RESULT is the run with the median ratio: ours
+  # and the anchor always from the same JVM. Every run's lines stay in the log.
+  local jvms="${PARQUET_JVMS:-3}" k all="$WORK/parquet-runs.txt"
+  : > "$all"
+  for ((k = 1; k <= jvms; k++)); do
+    echo "---- JVM $k of $jvms"
+    java -Xmx3g -cp "$CP" io.delpha.sdk.bench.ParquetBenchmark "${PARQUET_ROWS:-1000000}" "${PARQUET_REPS:-5}" \
+      | tee /dev/stderr | sed -n "s/^RESULT|/$k|/p" >> "$all" || exit 1
+  done 2>&1 | sed 's/^RESULT|/run: /' || return 1
+  # per measure (what + anchor), the line with the median ratio
+  awk -F'|' '{ key = $2 "|" $4; n[key]++; line[key, n[key]] = $0; ratio[key, n[key]] = $6; if (!(key in seen)) { seen[key] = 1; order[++m] = key } }
+    END {
+      for (i = 1; i <= m; i++) {
+        key = order[i]; c = n[key]
+        for (a = 1; a <= c; a++) idx[a] = a
+        for (a = 1; a <= c; a++) for (b = a + 1; b <= c; b++) if (ratio[key, idx[b]] + 0 < ratio[key, idx[a]] + 0) { t = idx[a]; idx[a] = idx[b]; idx[b] = t }
+        l = line[key, idx[int((c + 1) / 2)]]; sub(/^[0-9]+\|/, "RESULT|", l)
+        all = ""; for (a = 1; a <= c; a++) all = all (a > 1 ? " " : "") ratio[key, idx[a]]
+        print "all ratios, " key ": " all
+        print l
+      }
+    }' "$all"
 }
 
 bench_sharing() {
