@@ -44,7 +44,8 @@ final class RowBlock {
   private final int[][] ints;
   private final long[][] longs;
   private final double[][] doubles;
-  private final @Nullable Object[][] objects;
+  /** Per column held as objects, the values (null where the value is null). */
+  private final Object[][] objects;
 
   private RowBlock(int columns) {
     codes = new byte[columns];
@@ -74,6 +75,9 @@ final class RowBlock {
     return rows;
   }
 
+  // an OBJECT column's array holds null where the value is null; NullAway does not follow nullable elements of
+  // two-dimensional arrays, so the array is declared plain
+  @SuppressWarnings("NullAway")
   private void take(int c, ColumnVector v, int n) {
     boolean[] vectorNulls = v.nulls();
     nulls[c] = vectorNulls == null ? NO_NULLS : Arrays.copyOf(vectorNulls, n);
@@ -85,7 +89,7 @@ final class RowBlock {
       case LONG, DECIMAL_LONG, TIMESTAMP_MICROS -> longs[c] = Arrays.copyOf(v.longs(), n);
       case DOUBLE -> doubles[c] = Arrays.copyOf(v.doubles(), n);
       default -> {
-        @Nullable Object[] values = new Object[n];
+        Object[] values = new Object[n];
         for (int i = 0; i < n; i++) {
           values[i] = v.get(i);
         }
