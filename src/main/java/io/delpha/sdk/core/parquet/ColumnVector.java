@@ -977,8 +977,9 @@ public final class ColumnVector {
           + ", got " + d.toPlainString());
     }
     if (physical == Physical.INT64) {
-      // the scale is the column's, so too many integer digits is an unscaled value at or over 10^precision, which
-      // appendLong refuses; scaleByPowerOfTen keeps a small value's unscaled long (unscaledValue() makes a BigInteger)
+      // the scale is the column's, so too many integer digits is an unscaled value at or over 10^precision (the
+      // bound appendLong checks); scaleByPowerOfTen keeps a small value's unscaled long (unscaledValue() makes a
+      // BigInteger)
       long unscaled;
       try {
         unscaled = d.scaleByPowerOfTen(d.scale()).longValueExact();
@@ -988,7 +989,9 @@ public final class ColumnVector {
       if (unscaled >= decimalBound || unscaled <= -decimalBound) {
         throw tooManyDigits(d, t);
       }
-      appendLong(unscaled);
+      int slot = slot();
+      longs[slot] = unscaled;
+      size++;
       return;
     }
     if (d.precision() - d.scale() > t.precision() - t.scale()) {

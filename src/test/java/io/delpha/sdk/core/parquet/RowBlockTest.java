@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.delpha.sdk.core.InvalidInputException;
 import java.math.BigDecimal;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
@@ -178,8 +181,9 @@ class RowBlockTest {
   }
 
   @Test
-  @DisplayName("the writer's decimal checks: too many integer digits is refused whole, at the bound and past a long")
-  void decimalBounds() {
+  @DisplayName("the writer's decimal checks: too many integer digits is refused whole, at the bound and past a long; "
+      + "DuckDB reads exactly the values kept")
+  void decimalBounds() throws Exception {
     RowSchema schema = RowSchema.builder().required("id", ColumnType.LONG).nullable("p", ColumnType.decimal(18, 2)).build();
     ColumnBatch b = ColumnBatch.allocate(schema);
     b.appendRow(Row.of(schema, 1L, new BigDecimal("9999999999999999.99")));
@@ -191,5 +195,19 @@ class RowBlockTest {
     assertThat(b.rowCount()).isEqualTo(2);
     assertThat(b.rows()[1].getDecimal("p")).isEqualTo(new BigDecimal("-9999999999999999.99"));
     assertThat(b.column("p").longs()[0]).isEqualTo(999_999_999_999_999_999L);
+    Path file = tmp.resolve("bounds.parquet");
+    try (RowWriter w = ParquetRows.writer(file, schema, WriteOptions.defaults())) {
+      w.write(b);
+      assertThatThrownBy(() -> w.write(Row.of(schema, 5L, new BigDecimal("99999999999999999.00"))))
+          .isInstanceOf(InvalidInputException.class).hasMessageContaining("integer digits");
+      w.write(Row.of(schema, 6L, new BigDecimal("0.01")));
+    }
+    try (Connection c = ParquetFidelityTest.duckdb(); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT list(id ORDER BY id)::VARCHAR, list(p::VARCHAR ORDER BY id)::VARCHAR FROM read_parquet('"
+            + file + "')")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(1)).isEqualTo("[1, 2, 6]");
+      assertThat(rs.getString(2)).isEqualTo("[9999999999999999.99, -9999999999999999.99, 0.01]");
+    }
   }
 }

@@ -12,11 +12,13 @@ import io.delpha.sdk.core.parquet.RowReader;
 import io.delpha.sdk.core.parquet.RowSchema;
 import io.delpha.sdk.core.parquet.RowWriter;
 import io.delpha.sdk.core.parquet.WriteOptions;
+import io.delpha.sdk.testing.ServerSupport;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -84,7 +86,7 @@ class ParquetRowReaderTest {
   @Test
   @DisplayName("batches of over 16 MiB (20 KB strings) count double: two wait for the caller at most, four small ones; "
       + "every row right")
-  void largeBatches() throws Exception {
+  void largeBatches() {
     RowSchema schema = RowSchema.builder().required("id", ColumnType.LONG).nullable("text", ColumnType.STRING).build();
     Path file = tmp.resolve("large.parquet");
     int n = 9_000;
@@ -121,12 +123,9 @@ class ParquetRowReaderTest {
     }
   }
 
-  /** Polls (up to 30 s) until the decoding thread has {@code expected} batches of rows waiting. */
-  private static void awaitWaiting(ParquetRowReader r, int expected) throws InterruptedException {
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    while (r.mostWaiting() < expected && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
+  /** Waits (up to 30 s) until the decoding thread has had {@code expected} batches of rows waiting. */
+  private static void awaitWaiting(ParquetRowReader r, int expected) {
+    ServerSupport.await(expected + " batches of rows waiting", Duration.ofSeconds(30), () -> r.mostWaiting() >= expected);
     assertThat(r.mostWaiting()).isEqualTo(expected);
   }
 
