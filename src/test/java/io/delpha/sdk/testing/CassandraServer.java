@@ -47,7 +47,16 @@ import org.slf4j.LoggerFactory;
 public final class CassandraServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(CassandraServer.class);
-  private static final Map<Variant, CassandraServer> SHARED = new EnumMap<>(Variant.class);
+  private static final Map<Variant, CassandraServer> SHARED = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final Map<Variant, Object> SHARED_LOCKS = locks();
+
+  private static Map<Variant, Object> locks() {
+    Map<Variant, Object> locks = new EnumMap<>(Variant.class);
+    for (Variant v : Variant.values()) {
+      locks.put(v, new Object());
+    }
+    return locks;
+  }
 
   /** What the node requires of clients. */
   public enum Variant {
@@ -129,8 +138,15 @@ public final class CassandraServer implements AutoCloseable {
    * @return the node of this variant shared by every test of this JVM, started on first use
    */
   public static CassandraServer shared(Variant variant) {
-    synchronized (SHARED) {
-      return SHARED.computeIfAbsent(variant, CassandraServer::startNew);
+    // one lock per variant: test classes running in parallel wait only for the node they need
+    Object lock = SHARED_LOCKS.get(variant);
+    synchronized (lock) {
+      CassandraServer server = SHARED.get(variant);
+      if (server == null) {
+        server = startNew(variant);
+        SHARED.put(variant, server);
+      }
+      return server;
     }
   }
 
