@@ -29,6 +29,7 @@ import java.util.concurrent.Executors;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The row reader decodes the next batch on a second thread while the caller turns the previous one into rows:
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * corrupt page met by the decoding thread.
  */
 @DisplayName("ParquetRowReader: batches decoded ahead on a second thread")
+@Isolated("counts the JVM's Parquet reader threads")
 class ParquetRowReaderTest {
 
   static final RowSchema SCHEMA = RowSchema.builder()
