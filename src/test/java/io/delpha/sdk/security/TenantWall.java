@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -60,7 +61,7 @@ public final class TenantWall {
   private final Random random;
   private final long seed;
   private final String replay;
-  private final Runnable afterRegistryChange;
+  private final Consumer<Map<String, String>> afterRegistryChange;
 
   private final Map<String, String> owner = new HashMap<>();
   private final List<Key> keys = new ArrayList<>();
@@ -121,10 +122,11 @@ public final class TenantWall {
    *     int)}, assigned to no one
    * @param seed the sequence's seed
    * @param replay the command that replays this run (printed with the seed on failure)
-   * @param afterRegistryChange a check run after each change of the registry (the roles-mode grants check)
+   * @param afterRegistryChange a check run after each change of the registry, given the model's owner of each
+   *     keyspace (the roles-mode grants check)
    */
   public TenantWall(List<AccessKeys> stores, List<? extends CqlExecutor> hosts, MutableClock clock,
-      List<String> keyspaces, long seed, String replay, Runnable afterRegistryChange) {
+      List<String> keyspaces, long seed, String replay, Consumer<Map<String, String>> afterRegistryChange) {
     this.stores = stores;
     this.hosts = hosts;
     this.clock = clock;
@@ -282,7 +284,7 @@ public final class TenantWall {
   /** After a change of ownership or a revocation: past the interval, every session sees it. */
   private void registryChanged() {
     clock.advance(INTERVAL.plusMillis(1));
-    afterRegistryChange.run();
+    afterRegistryChange.accept(Map.copyOf(owner));
   }
 
   /** Whether a statement of this session on this keyspace may run now, by the model. */

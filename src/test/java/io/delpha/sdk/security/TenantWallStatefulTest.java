@@ -129,7 +129,7 @@ class TenantWallStatefulTest {
       String summary = new TenantWall(List.of(keys), List.of(cass), clock, KEYSPACES, seed,
           "mvn -B -ntp -q test -Dtest='TenantWallStatefulTest#randomSequenceKeepsTheWall' "
               + "-Dsurefire.failIfNoSpecifiedTests=false -Ddelpha.wall.seed={seed} -Ddelpha.wall.steps=" + steps,
-          () -> { }).run(steps);
+          owners -> { }).run(steps);
       System.out.println("TenantWallStatefulTest: " + summary);
       assertThat(summary).contains(steps + " steps");
     } finally {
