@@ -62,6 +62,50 @@ class TenantWallRolesTest {
     }
   }
 
+  @Test
+  @DisplayName("with the library's guard off, Cassandra's own refusals (no permission, unknown table) read exactly like the guard's")
+  void clusterRefusalsAreTheOneAnswer() {
+    List<String> spaces = List.of("rwall_u1", "rwall_u2");
+    TenantWall.createKeyspaces(admin, spaces, "{'class': 'SimpleStrategy', 'replication_factor': 1}");
+    String store = "sec_rwall_uniform";
+    try (AccessKeys keys = AccessKeys.on(admin).keyspace(store)
+        .cassandraRoles((role, password) -> CassandraRolesTest.connect(role, password.reveal()), HOST_KEY)
+        .withoutStatementGuardForTesting().build()) {
+      keys.assignKeyspace("ua", "rwall_u1");
+      keys.assignKeyspace("ub", "rwall_u2");
+      List<String> before = rows("rwall_u2");
+      java.util.Set<String> messages = new java.util.HashSet<>();
+      try (ScopedSession a = keys.open(keys.issue("ua").secret())) {
+        for (String cql : List.of("SELECT id, ks, org, v FROM rwall_u2.rows",
+            "INSERT INTO rwall_u2.rows (id, ks, org, v) VALUES (77, 'rwall_u2', 'ua', 1)",
+            "SELECT id FROM rwall_u2.no_such_table", "SELECT id FROM rwall_u1.no_such_table")) {
+          Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> a.execute(cql).all());
+          assertThat(t).as(cql).isInstanceOf(io.delpha.sdk.core.AccessDeniedException.class).hasNoCause();
+          messages.add(t.getMessage());
+          Throwable async = org.assertj.core.api.Assertions.catchThrowable(
+              () -> a.executeAsync(cql).toCompletableFuture().join());
+          assertThat(async).as(cql).hasCauseInstanceOf(io.delpha.sdk.core.AccessDeniedException.class);
+          messages.add(async.getCause().getMessage());
+        }
+        assertThat(a.execute("SELECT id FROM rwall_u1.rows").all()).hasSize(3);
+      }
+      assertThat(messages).containsExactly(TenantWall.DENIED);
+      assertThat(rows("rwall_u2")).isEqualTo(before);
+    } finally {
+      admin.execute("DROP KEYSPACE IF EXISTS " + store);
+    }
+  }
+
+  private static List<String> rows(String ks) {
+    List<String> out = new java.util.ArrayList<>();
+    for (com.datastax.oss.driver.api.core.cql.Row r : admin.execute("SELECT id, ks, org, v, writetime(v) FROM " + ks
+        + ".rows")) {
+      out.add(r.getInt(0) + "|" + r.getString(1) + "|" + r.getString(2) + "|" + r.getInt(3) + "@" + r.getLong(4));
+    }
+    out.sort(String::compareTo);
+    return out;
+  }
+
   /**
    * TO BE FILLED by the grant reconciler's change (issue 33, roles mode, branch issue33b): after every change of the
    * registry, each organisation role's permissions ({@code LIST ALL PERMISSIONS OF <role>}) must be exactly SELECT and
