@@ -21,6 +21,7 @@ import io.delpha.sdk.security.internal.AuditLog;
 import io.delpha.sdk.cassandra.internal.QuorumExecutor;
 import io.delpha.sdk.security.internal.DatabaseRoles;
 import io.delpha.sdk.security.internal.FailureThrottle;
+import io.delpha.sdk.security.internal.HolderEvents;
 import io.delpha.sdk.security.internal.KeyCodec;
 import io.delpha.sdk.security.internal.KeyScopedSession;
 import io.delpha.sdk.security.internal.KeyspaceGuard;
@@ -93,6 +94,8 @@ public final class AccessKeys implements AutoCloseable {
   private static final String DEFAULT_INGEST_KEYSPACE = "delpha_ingest";
   private static final Duration MAX_RECHECK = Duration.ofSeconds(5);
   private static final byte[] NO_HASH = new byte[32];
+  /** The record an unknown key id is compared against: same length and work as a stored hash. */
+  private static final byte[] DUMMY_HASH = KeyCodec.hash("00000000000000000000", new byte[32]);
 
   /** The host's executor, as given: organisation sessions run on it with the host's own settings. */
   private final CqlExecutor host;
@@ -115,6 +118,8 @@ public final class AccessKeys implements AutoCloseable {
   private final java.util.concurrent.@Nullable ScheduledExecutorService sweeper;
   /** Key ids whose role this instance has dropped (the sweep drops each dead key's role once per process). */
   private final Set<String> droppedRoles = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /** What key holders' attempts cause beyond the answer (audit rows, role drops), off the calling thread. */
+  private final HolderEvents holderEvents = new HolderEvents();
 
   private AccessKeys(Builder b) {
     this.host = Objects.requireNonNull(b.cass, "cass"); // checked by build()
@@ -432,6 +437,7 @@ public final class AccessKeys implements AutoCloseable {
     if (sweeper != null) {
       sweeper.shutdownNow();
     }
+    holderEvents.drain();
     audit.flush();
   }
 
@@ -604,7 +610,9 @@ public final class AccessKeys implements AutoCloseable {
    *     it (try-with-resources)
    */
   public Stream<AuditEvent> streamAuditEvents(LocalDate day) {
-    return audit.stream(Objects.requireNonNull(day, "day"));
+    Objects.requireNonNull(day, "day");
+    holderEvents.drain();
+    return audit.stream(day);
   }
 
   @Override
@@ -642,6 +650,12 @@ public final class AccessKeys implements AutoCloseable {
     }
   }
 
+  /**
+   * Every well-formed key costs the caller the same, whatever is wrong with it: one registry read, one hash of the
+   * presented secret, one constant-time comparison against the stored hash or, for an unknown id, against a dummy
+   * record, one throttle look-up, and one task handed to {@link HolderEvents} (audit row, counted or written, and
+   * for an expired key in roles mode the role drop). No branch does a round trip of its own before answering.
+   */
   private Verified check(String presentedKey, String action) throws KeyRefused {
     Instant now = clock.instant();
     KeyCodec.Parsed parsed = KeyCodec.parse(presentedKey);
@@ -649,24 +663,23 @@ public final class AccessKeys implements AutoCloseable {
     if (!parsed.wellFormed()) {
       throw fail(id, null, action, "malformed", parsed.problem(), now);
     }
-    // every well-formed key costs one lookup and one hash comparison, and its refusal is audited off the calling
-    // thread: neither answers nor timings tell a known id from an unknown one, or a throttled id from another
     Row row = cass.execute("SELECT organisation, role, secret_hash, expires_at, revoked_at FROM " + keyspaceCql
         + ".access_keys WHERE key_id = ?", id).one();
     byte[] candidate = KeyCodec.hash(id, parsed.secret());
+    String org = row == null ? null : row.getString("organisation");
+    byte[] stored = row == null ? DUMMY_HASH : bytes(row.getByteBuffer("secret_hash"));
+    boolean secretMatches = KeyCodec.matches(stored, candidate);
     if (throttle.isThrottled(id, now)) {
-      KeyCodec.matches(NO_HASH, candidate);
-      audit.recordFailure(id, row == null ? null : row.getString("organisation"), action, AuditLog.THROTTLED,
-          "too many failures for this key id; refused unchecked");
+      String throttledOrg = org;
+      holderEvents.submit(() -> audit.recordFailure(id, throttledOrg, action, AuditLog.THROTTLED,
+          "too many failures for this key id; refused unchecked"));
       LOG.info("access denied for key {}", id);
       throw new KeyRefused("throttled", new AccessDeniedException(DENIED));
     }
     if (row == null) {
-      KeyCodec.matches(NO_HASH, candidate); // same work as for a known id
       throw fail(id, null, action, "unknown", "unknown key id", now);
     }
-    String org = row.getString("organisation");
-    if (!KeyCodec.matches(bytes(row.getByteBuffer("secret_hash")), candidate)) {
+    if (!secretMatches) {
       throw fail(id, org, action, "wrong_secret", "wrong secret", now);
     }
     Instant revokedAt = row.getInstant("revoked_at");
@@ -676,8 +689,11 @@ public final class AccessKeys implements AutoCloseable {
     Instant expiresAt = row.getInstant("expires_at");
     if (expiresAt != null && !now.isBefore(expiresAt)) {
       if (roles != null && KeyRole.ORG.name().equals(row.getString("role"))) {
-        roles.dropKeyRole(id); // Cassandra roles do not expire: the first use after expiry removes it
-        droppedRoles.add(id);
+        DatabaseRoles keyRoles = roles;
+        holderEvents.submit(() -> { // Cassandra roles do not expire: the first use after expiry removes it
+          keyRoles.dropKeyRole(id);
+          droppedRoles.add(id);
+        });
       }
       throw fail(id, org, action, "expired", "key expired at " + expiresAt, now);
     }
@@ -685,25 +701,26 @@ public final class AccessKeys implements AutoCloseable {
     if (role == KeyRole.ADMIN && !id.equals(readAdminSlot())) {
       throw fail(id, org, action, "superseded", "not the active admin key", now);
     }
-    audit.recordHolder(id, org, action, AuditLog.GRANTED, "valid " + role + " key");
-    return new Verified(new KeyPrincipal(id, filled(org, "organisation"), role), expiresAt);
+    String granted = filled(org, "organisation");
+    holderEvents.submit(() -> audit.recordHolder(id, granted, action, AuditLog.GRANTED, "valid " + role + " key"));
+    return new Verified(new KeyPrincipal(id, granted, role), expiresAt);
   }
 
-  /** A key that failed authentication: counted by the throttle, audited within the failure budget. */
+  /** A key that failed authentication: counted by the throttle, audited (off the calling thread) within the budget. */
   private KeyRefused fail(String id, @Nullable String org, String action, String outcome, String reason, Instant now) {
     if (org != null) {
       // only ids of real keys are counted: made-up ids fail anyway, and a flood of them cannot crowd out the
       // counts of real keys under attack (their number is bounded by the keys issued)
       throttle.recordFailure(id, now);
     }
-    audit.recordFailure(id, org, action, AuditLog.DENIED, reason);
+    holderEvents.submit(() -> audit.recordFailure(id, org, action, AuditLog.DENIED, reason));
     LOG.info("access denied for key {}", id == null ? FailureThrottle.NO_ID : id);
     return new KeyRefused(outcome, new AccessDeniedException(DENIED));
   }
 
-  /** A refusal of an authenticated key (a statement, a session re-check): always audited one by one. */
+  /** A refusal of an authenticated key (a statement, a session re-check): audited one by one, off the calling thread. */
   private AccessDeniedException deny(String id, String org, String action, String reason) {
-    audit.recordHolder(id, org, action, AuditLog.DENIED, reason);
+    holderEvents.submit(() -> audit.recordHolder(id, org, action, AuditLog.DENIED, reason));
     metrics.count(Meter.SECURITY_DENIALS, 1, "action", action.toLowerCase(Locale.ROOT));
     LOG.info("access denied for key {}", id == null ? FailureThrottle.NO_ID : id);
     return new AccessDeniedException(DENIED);

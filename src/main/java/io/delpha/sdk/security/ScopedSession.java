@@ -11,7 +11,13 @@ import io.delpha.sdk.cassandra.CqlExecutor;
  * keyspaces cannot be established that way are refused: DDL, {@code USE}, schema and role changes,
  * system keyspaces, and statements with neither bind markers nor result columns (write with {@code ?}
  * markers). A refusal is an {@link io.delpha.sdk.core.AccessDeniedException} with the message "access
- * denied"; its reason goes to the audit table only.
+ * denied" and no cause, whoever refused (this guard, or in roles mode Cassandra's authorizer); its reason goes to the
+ * audit table only.
+ *
+ * <p>Ownership is checked on every execution and before every page of an open result, from the session's own
+ * record of what it prepared (never from a statement object the caller holds): {@link #prepare(String)} returns the
+ * caller a copy, and changing it ({@code setResultMetadata}) changes nothing the guard checks; a {@code
+ * BoundStatement} is rebuilt from the session's own preparation of its text.
  *
  * <p>The key is checked again on use once the last check is older than the revocation check interval
  * (5 s at most), so a revoked key stops working in open sessions within that interval; expiry is checked

@@ -23,11 +23,16 @@ import io.delpha.sdk.cassandra.internal.PrivatePreparation;
 import io.delpha.sdk.core.AccessDeniedException;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.InvalidInputException;
+import io.delpha.sdk.core.NotFoundException;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.security.KeyPrincipal;
 import io.delpha.sdk.security.ScopedSession;
+import com.datastax.oss.driver.internal.core.cql.DefaultPreparedStatement;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -43,10 +48,22 @@ import org.slf4j.LoggerFactory;
  * The {@link ScopedSession} behind {@code AccessKeys.open}: the admin key's statements pass through;
  * an organisation key's statements are prepared, checked by {@link KeyspaceGuard}, and run as the very
  * prepared statement that was checked.
+ *
+ * <p>What the guard checks is the library's own record of each preparation ({@link Checked}: the text, the
+ * statement id and the keyspaces Cassandra reported, taken when the library prepared the text), kept per text in
+ * this session's cache and never read back from an object the tenant holds. Every execution and every page checks
+ * that record against the keyspaces the organisation owns now (re-read from the registry once the last read is
+ * older than the revocation check interval). {@link #prepare} hands the tenant a copy, so whatever the tenant
+ * changes on it ({@code setResultMetadata}) changes neither the record nor the statement that runs; a tenant's
+ * {@code BoundStatement} is rebuilt from the session's own preparation of the same text, refused if its id or the
+ * keyspaces its metadata names differ. Every refusal, the library's or the cluster's (an authorizer's refusal in
+ * roles mode, a table that does not exist), is the same {@link AccessDeniedException}.
  */
 public final class KeyScopedSession implements ScopedSession, ClusterView {
 
   private static final Logger LOG = LoggerFactory.getLogger(KeyScopedSession.class);
+  /** The one message of every refusal a key holder sees. */
+  static final String UNIFORM = "access denied";
 
   private final CqlExecutor delegate;
   private final SessionAuthority authority;
@@ -56,7 +73,7 @@ public final class KeyScopedSession implements ScopedSession, ClusterView {
   private volatile Instant lastCheck;
   private volatile boolean closed;
   private volatile boolean invalid;
-  private final PreparedCache cache = new PreparedCache(512);
+  private final PreparedCache<Checked> cache = new PreparedCache<>(512);
   private final AutoCloseable owned;
   private final boolean guarded;
 
@@ -89,28 +106,52 @@ public final class KeyScopedSession implements ScopedSession, ClusterView {
   @Override
   public ResultSet execute(Statement<?> statement) {
     Authorised a = authorise(statement);
-    return GuardedResults.sync(delegate.execute(a.statement()), () -> stillReadable(a.keyspaces()));
+    ResultSet rs;
+    try {
+      rs = delegate.execute(a.statement());
+    } catch (RuntimeException e) {
+      throw uniform(e);
+    }
+    return GuardedResults.sync(rs, () -> stillReadable(a.checks()), this::uniform, statement);
   }
 
   @Override
   public CompletionStage<AsyncResultSet> executeAsync(Statement<?> statement) {
     Authorised a;
+    CompletionStage<AsyncResultSet> running;
     try {
       a = authorise(statement);
-    } catch (DelphaException e) {
-      return CompletableFuture.failedFuture(e);
+      running = delegate.executeAsync(a.statement());
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(uniform(e));
     }
-    return delegate.executeAsync(a.statement())
-        .thenApply(rs -> GuardedResults.async(rs, () -> stillReadable(a.keyspaces())));
+    CompletableFuture<AsyncResultSet> out = new CompletableFuture<>();
+    running.whenComplete((rs, error) -> {
+      if (error != null) {
+        out.completeExceptionally(GuardedResults.mapped(error, this::uniform));
+      } else {
+        out.complete(GuardedResults.async(rs, () -> stillReadable(a.checks()), this::uniform, statement));
+      }
+    });
+    return out;
   }
 
+  /**
+   * For an organisation key: a statement object of the tenant's own, a copy of the session's checked preparation.
+   * Whatever the tenant changes on it changes neither what the guard checks nor what runs: executing a statement
+   * bound from it rebuilds the statement from the session's own preparation of the same text.
+   */
   @Override
   public PreparedStatement prepare(String cql) {
     ensureUsable();
     if (principal.isAdmin() || !guarded) {
-      return delegate.prepare(cql);
+      try {
+        return delegate.prepare(cql);
+      } catch (RuntimeException e) {
+        throw uniform(e);
+      }
     }
-    return checkedPrepare(cql); // this session's own object: mutating it changes nothing for anyone else
+    return tenantCopy(checkedPrepare(cql));
   }
 
   /**
@@ -185,8 +226,16 @@ public final class KeyScopedSession implements ScopedSession, ClusterView {
         + ", role=" + principal.role() + (closed ? ", closed" : "") + "}";
   }
 
-  /** What runs, built by this session, and the keyspaces it reads (checked again before each page). */
-  private record Authorised(Statement<?> statement, Set<String> keyspaces) {}
+  /**
+   * What the library itself established when it prepared a text, kept in this session's cache and never read back
+   * from an object a tenant holds or can edit: the statement it runs, its id, the keyspace and function keyspaces
+   * its text names, and every keyspace Cassandra reported for its variables and result columns at preparation.
+   */
+  record Checked(String cql, PreparedStatement ours, ByteBuffer id, String namedKeyspace,
+      List<String> functionKeyspaces, Set<String> keyspaces) {}
+
+  /** What runs, built by this session, and the records it was built from (checked again before each page). */
+  private record Authorised(Statement<?> statement, List<Checked> checks) {}
 
   private Authorised authorise(Statement<?> statement) {
     if (statement == null) {
@@ -194,29 +243,56 @@ public final class KeyScopedSession implements ScopedSession, ClusterView {
     }
     ensureUsable();
     if (principal.isAdmin() || !guarded) {
-      return new Authorised(statement, Set.of());
+      return new Authorised(statement, List.of());
     }
+    List<Checked> checks = new ArrayList<>();
     if (statement instanceof BatchStatement batch) {
-      return new Authorised(authoriseBatch(batch), Set.of());
+      return new Authorised(authoriseBatch(batch, checks), List.copyOf(checks));
     }
     if (statement instanceof BatchableStatement<?> single) {
-      BoundStatement bound = authoriseSingle(single);
-      return new Authorised(bound, KeyspaceGuard.keyspacesOf(bound.getPreparedStatement()));
+      BoundStatement bound = authoriseSingle(single, checks);
+      return new Authorised(bound, List.copyOf(checks));
     }
     throw refuse("unsupported statement type " + statement.getClass().getName());
   }
 
-  /** Before a page of an open result is fetched: the key is still valid and still reaches what is read. */
-  private void stillReadable(Set<String> keyspaces) {
+  /**
+   * Before a page of an open result is fetched: the key is still valid and the organisation still owns every
+   * keyspace the statement reaches (by the session's own records, not by the statement's metadata).
+   */
+  private void stillReadable(List<Checked> checks) {
     ensureUsable();
-    for (String ks : keyspaces) {
-      if (!allowedKeyspace(ks)) {
-        throw refuse("keyspace " + ks + " was taken from the organisation while a result was being paged");
-      }
+    for (Checked c : checks) {
+      admit(c, "while a result was being paged");
     }
   }
 
-  private BatchStatement authoriseBatch(BatchStatement batch) {
+  /**
+   * Checks a record of this session's against the keyspaces the organisation owns now: every keyspace Cassandra
+   * reported at preparation, the keyspace the text names and the keyspaces of the functions it calls.
+   */
+  private void admit(Checked c, String when) {
+    Set<String> outside = new TreeSet<>();
+    for (String ks : c.keyspaces()) {
+      if (!allowedKeyspace(ks)) {
+        outside.add(ks);
+      }
+    }
+    if (c.namedKeyspace() != null && !allowedKeyspace(c.namedKeyspace())) {
+      outside.add(c.namedKeyspace());
+    }
+    for (String ks : c.functionKeyspaces()) {
+      if (!ks.equals("system") && !allowedKeyspace(ks)) {
+        outside.add(ks);
+      }
+    }
+    if (!outside.isEmpty()) {
+      throw refuse("it reaches keyspace(s) " + outside + " outside the organisation's " + new TreeSet<>(allowed)
+          + " (" + when + "): " + KeyCodec.redact(c.cql()));
+    }
+  }
+
+  private BatchStatement authoriseBatch(BatchStatement batch, List<Checked> checks) {
     if (batch.getKeyspace() != null) {
       throw refuse("the batch sets its own keyspace " + batch.getKeyspace().asInternal());
     }
@@ -227,24 +303,31 @@ public final class KeyScopedSession implements ScopedSession, ClusterView {
     checkClock(batch);
     BatchStatementBuilder rebuilt = BatchStatement.builder(batch.getBatchType());
     for (BatchableStatement<?> inner : batch) {
-      rebuilt.addStatement(authoriseSingle(inner));
+      rebuilt.addStatement(authoriseSingle(inner, checks));
     }
     copySettings(batch, rebuilt);
     return rebuilt.build();
   }
 
   /** A statement rebuilt from this session's own checked preparation: the caller's object never runs. */
-  private BoundStatement authoriseSingle(BatchableStatement<?> statement) {
+  private BoundStatement authoriseSingle(BatchableStatement<?> statement, List<Checked> checks) {
     if (statement instanceof SimpleStatement simple) {
-      return bindChecked(simple);
+      return bindChecked(simple, checks);
     }
     if (statement instanceof BoundStatement bound) {
       PreparedStatement theirs = bound.getPreparedStatement();
-      PreparedStatement ours = checkedPrepare(theirs.getQuery());
-      if (!ours.getId().equals(theirs.getId())) {
+      Checked checked = checkedPrepare(theirs.getQuery());
+      checks.add(checked);
+      if (!checked.id().equals(theirs.getId())) {
         throw refuse("a bound statement prepared outside this session (its id differs from this session's "
             + "preparation of the same text): " + KeyCodec.redact(theirs.getQuery()));
       }
+      Set<String> claimed = KeyspaceGuard.keyspacesOf(theirs);
+      if (!checked.keyspaces().containsAll(claimed)) {
+        throw refuse("the bound statement's prepared metadata was altered to name keyspace(s) " + claimed
+            + ", not those of this session's preparation " + checked.keyspaces() + ": " + KeyCodec.redact(theirs.getQuery()));
+      }
+      PreparedStatement ours = checked.ours();
       checkRouting(bound);
       checkClock(bound);
       BoundStatementBuilder b = ours.boundStatementBuilder();
@@ -261,7 +344,7 @@ public final class KeyScopedSession implements ScopedSession, ClusterView {
     throw refuse("unsupported statement type " + statement.getClass().getName());
   }
 
-  private BoundStatement bindChecked(SimpleStatement simple) {
+  private BoundStatement bindChecked(SimpleStatement simple, List<Checked> checks) {
     if (simple.getKeyspace() != null) {
       throw refuse("the statement sets its own keyspace " + simple.getKeyspace().asInternal() + ": "
           + KeyCodec.redact(simple.getQuery()));
@@ -271,7 +354,9 @@ public final class KeyScopedSession implements ScopedSession, ClusterView {
     }
     checkRouting(simple);
     checkClock(simple);
-    PreparedStatement prepared = checkedPrepare(simple.getQuery());
+    Checked checked = checkedPrepare(simple.getQuery());
+    checks.add(checked);
+    PreparedStatement prepared = checked.ours();
     BoundStatementBuilder b;
     try {
       b = prepared.boundStatementBuilder(simple.getPositionalValues().toArray());
@@ -341,22 +426,21 @@ public final class KeyScopedSession implements ScopedSession, ClusterView {
   }
 
   /**
-   * Prepares a statement for this organisation key. The text is read first ({@link CqlText}): one
-   * SELECT, INSERT, UPDATE or DELETE, naming no keyspace outside the organisation's; only then is it
-   * prepared, and it is kept only if every keyspace Cassandra reports for it is the organisation's. The
-   * cache is this session's own and holds only statements that passed, so nothing one tenant prepares
-   * can be seen, timed or evicted through another's session.
+   * Prepares a statement for this organisation key, or finds this session's record of an earlier preparation of
+   * the same text; either way the record is checked against the keyspaces the organisation owns now ({@link
+   * #admit}) before it is returned. The text is read first ({@link CqlText}): one SELECT, INSERT, UPDATE or
+   * DELETE, naming no keyspace outside the organisation's; only then is it prepared, and it is kept only if every
+   * keyspace Cassandra reports for it is the organisation's. The cache is this session's own and holds only
+   * statements that passed, so nothing one tenant prepares can be seen, timed or evicted through another's
+   * session.
    */
-  private PreparedStatement checkedPrepare(String cql) {
+  private Checked checkedPrepare(String cql) {
     if (cql == null || cql.isBlank()) {
       throw new InvalidInputException("statement text must not be empty");
     }
-    PreparedStatement cached = cache.get(cql);
+    Checked cached = cache.get(cql);
     if (cached != null) {
-      Optional<String> refusal = KeyspaceGuard.refusal(cached, allowed, authority.securityKeyspace());
-      if (refusal.isPresent()) {
-        throw refuse(refusal.get() + ": " + KeyCodec.redact(cql));
-      }
+      admit(cached, "at execution");
       return cached;
     }
     CqlText.Result read = CqlText.shapeOf(cql);
@@ -386,16 +470,79 @@ public final class KeyScopedSession implements ScopedSession, ClusterView {
       // unknown keyspaces, tables and columns would tell the caller what exists elsewhere: refuse alike
       throw refuse("preparation failed (" + KeyCodec.redact(e.getMessage()) + "): " + KeyCodec.redact(cql));
     }
+    // read before anyone else holds the object: the record is what every later execution is checked by
+    Set<String> reported = Set.copyOf(KeyspaceGuard.keyspacesOf(prepared));
     Optional<String> refusal = KeyspaceGuard.refusal(prepared, allowed, authority.securityKeyspace());
-    if (refusal.isEmpty() && named != null && !KeyspaceGuard.keyspacesOf(prepared).equals(Set.of(named))) {
-      refusal = Optional.of("Cassandra places it in " + KeyspaceGuard.keyspacesOf(prepared)
+    if (refusal.isEmpty() && named != null && !reported.equals(Set.of(named))) {
+      refusal = Optional.of("Cassandra places it in " + new TreeSet<>(reported)
           + ", not only in the keyspace its text names (" + named + ")");
     }
     if (refusal.isPresent()) {
       throw refuse(refusal.get() + ": " + KeyCodec.redact(cql));
     }
-    cache.put(cql, prepared);
-    return prepared;
+    Checked checked = new Checked(cql, prepared, copyOf(prepared.getId()), named,
+        List.copyOf(shape.qualifiedFunctionKeyspaces()), reported);
+    cache.put(cql, checked);
+    return checked;
+  }
+
+  /**
+   * The tenant's own statement object for a checked preparation: a copy of the session's (same id, text and
+   * metadata), so {@code setResultMetadata} and the like on it reach nothing of the session's. Without the
+   * driver's own class (an executor that is not a {@code CassandraManager}), a second private preparation of the
+   * same text serves, refused if its id differs.
+   */
+  private PreparedStatement tenantCopy(Checked c) {
+    PreparedStatement ours = c.ours();
+    if (ours instanceof DefaultPreparedStatement driverOwn) {
+      BoundStatement defaults = ours.bind();
+      return new DefaultPreparedStatement(copyOf(c.id()), ours.getQuery(), ours.getVariableDefinitions(),
+          List.copyOf(ours.getPartitionKeyIndices()), copyOf(ours.getResultMetadataId()),
+          ours.getResultSetDefinitions(), driverOwn.getRepreparePayload().keyspace, Map.of(),
+          defaults.getExecutionProfileName(), defaults.getExecutionProfile(), defaults.getRoutingKeyspace(), null, null,
+          Map.of(), defaults.isIdempotent(), defaults.getTimeout(), null, defaults.getPageSize(),
+          defaults.getConsistencyLevel(), defaults.getSerialConsistencyLevel(), false, defaults.codecRegistry(),
+          defaults.protocolVersion());
+    }
+    PreparedStatement theirs;
+    try {
+      theirs = PrivatePreparation.prepare(delegate, c.cql());
+    } catch (RuntimeException e) {
+      throw uniform(e);
+    }
+    if (!c.id().equals(theirs.getId())) {
+      throw refuse("a second preparation of the text got another id: " + KeyCodec.redact(c.cql()));
+    }
+    return theirs;
+  }
+
+  private static ByteBuffer copyOf(ByteBuffer b) {
+    if (b == null) {
+      return null;
+    }
+    ByteBuffer copy = ByteBuffer.allocate(b.remaining());
+    copy.put(b.duplicate()).flip();
+    return copy.asReadOnlyBuffer();
+  }
+
+  /**
+   * What an organisation key's holder sees of a failure: a refusal by the cluster (an authorizer's "no SELECT
+   * permission on ...") or a schema object the cluster does not know becomes the library's refusal, audited with
+   * the cluster's text and answered as "access denied" without cause; everything else passes unchanged.
+   */
+  private RuntimeException uniform(RuntimeException e) {
+    if (principal.isAdmin()) {
+      return e;
+    }
+    if (e instanceof AccessDeniedException denied && denied.getCause() == null
+        && UNIFORM.equals(denied.getMessage())) {
+      return e; // already the library's own refusal, audited where it was made
+    }
+    if (e instanceof AccessDeniedException || e instanceof NotFoundException) {
+      return refuse("the cluster refused the request (" + e.getClass().getSimpleName() + ": "
+          + KeyCodec.redact(String.valueOf(e.getMessage())) + ")");
+    }
+    return e;
   }
 
   private AccessDeniedException refuse(String reason) {
@@ -427,7 +574,7 @@ public final class KeyScopedSession implements ScopedSession, ClusterView {
         }
       }
       if (invalid) {
-        throw new AccessDeniedException("access denied");
+        throw new AccessDeniedException(UNIFORM);
       }
     }
   }
