@@ -148,6 +148,31 @@ class RolesGrantsTest {
   }
 
   @Test
+  @DisplayName("the sweep puts grants right on its own: a stray grant is revoked, a keyspace created again is granted again")
+  void sweepReconciles() {
+    String store = "sec_grants_sweep";
+    SecurityTesting.tenantKeyspaces(admin, 1, "sweep_acme", "sweep_other");
+    try (AccessKeys keys = AccessKeys.on(admin).keyspace(store).cassandraRoles(login())
+        .roleSweepInterval(java.time.Duration.ofMillis(200)).build()) {
+      keys.assignKeyspace("acme", "sweep_acme");
+      String role = DatabaseRoles.organisationRole(store, "acme");
+      Map<String, Set<String>> owned = Map.of("<keyspace sweep_acme>", Set.of("MODIFY", "SELECT"));
+      assertThat(grantsOf(role)).isEqualTo(owned);
+      // what a process stopped between a stale grant and its check would leave behind
+      admin.execute("GRANT SELECT ON TABLE sweep_other.events TO \"" + role + "\"");
+      admin.execute("GRANT MODIFY ON KEYSPACE sweep_other TO \"" + role + "\"");
+      io.delpha.sdk.testing.ServerSupport.await("the sweep to revoke the stray grants", java.time.Duration.ofSeconds(60),
+          () -> grantsOf(role).equals(owned));
+      // Cassandra drops a keyspace's permissions with it: created again, it is granted again by the sweep
+      admin.execute("DROP KEYSPACE sweep_acme");
+      assertThat(grantsOf(role)).as("dropped with the keyspace").isEmpty();
+      SecurityTesting.tenantKeyspaces(admin, 1, "sweep_acme");
+      io.delpha.sdk.testing.ServerSupport.await("the sweep to grant the keyspace created again",
+          java.time.Duration.ofSeconds(60), () -> grantsOf(role).equals(owned));
+    }
+  }
+
+  @Test
   @DisplayName("two key stores on one cluster share no role; dropping one removes its roles and keyspace only")
   void keyStoresShareNoRoleAndDropCleanly() {
     String one = "sec_stores_one";
