@@ -437,6 +437,7 @@ public final class AccessKeys implements AutoCloseable {
     for (String keyId : dead) {
       roles.dropKeyRole(keyId);
       droppedRoles.add(keyId);
+      connections.retire(roles.keyRole(keyId));
     }
     if (!dead.isEmpty()) {
       LOG.info("dropped the Cassandra roles of {} expired or revoked key(s)", dead.size());

@@ -242,7 +242,8 @@ class RolesGrantsTest {
           more.add(keys.open(key.secret()));
         }
         long perOpen = (host.statements.get() - before) / 10;
-        System.out.println("host statements per open() in roles mode (after the first): " + perOpen);
+        org.slf4j.LoggerFactory.getLogger(RolesGrantsTest.class)
+            .info("host statements per open() in roles mode (after the first): {}", perOpen);
         assertThat(perOpen).isLessThanOrEqualTo(4);
         for (ScopedSession s : more) {
           assertThat(s.execute("SELECT v FROM bounds_acme.events WHERE id = 2").one().getString(0))
