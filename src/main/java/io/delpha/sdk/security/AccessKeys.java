@@ -21,10 +21,14 @@ import io.delpha.sdk.security.internal.AuditLog;
 import io.delpha.sdk.cassandra.internal.QuorumExecutor;
 import io.delpha.sdk.security.internal.DatabaseRoles;
 import io.delpha.sdk.security.internal.FailureThrottle;
+import io.delpha.sdk.security.internal.GrantReconciler;
 import io.delpha.sdk.security.internal.HolderEvents;
 import io.delpha.sdk.security.internal.KeyCodec;
 import io.delpha.sdk.security.internal.KeyScopedSession;
 import io.delpha.sdk.security.internal.KeyspaceGuard;
+import io.delpha.sdk.security.internal.OrganisationBounds;
+import io.delpha.sdk.security.internal.RoleConnections;
+import io.delpha.sdk.security.internal.RoleExecutor;
 import io.delpha.sdk.security.internal.SessionAuthority;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
@@ -112,6 +116,11 @@ public final class AccessKeys implements AutoCloseable {
   private final Set<String> reservedKeyspaces;
   private final @Nullable DatabaseLogin login;
   private final @Nullable DatabaseRoles roles;
+  /** Keeps the organisation roles' grants equal to the registry (with {@link #roles} only). */
+  private final @Nullable GrantReconciler grants;
+  /** One driver session per key role, shared by that key's sessions (roles mode). */
+  private final RoleConnections connections = new RoleConnections();
+  private final OrganisationBounds bounds;
   private final boolean statementGuard;
   private final SessionAuthority authority = new Authority();
   private final Recorder metrics;
@@ -130,8 +139,10 @@ public final class AccessKeys implements AutoCloseable {
     this.recheckInterval = b.recheckInterval;
     this.reservedKeyspaces = b.reservedKeyspaces;
     this.login = b.login;
-    this.roles = b.login == null ? null : new DatabaseRoles(host,
+    this.roles = b.login == null ? null : new DatabaseRoles(host, b.keyspace,
         b.rolePasswordKey != null ? b.rolePasswordKey : DatabaseRoles.randomPasswordKey(), b.cidrGroups);
+    this.grants = roles == null ? null : new GrantReconciler(cass, b.keyspace, roles, this::grantable);
+    this.bounds = new OrganisationBounds(b.maxSessionsPerOrganisation, b.maxOpensPerSecondPerOrganisation);
     this.statementGuard = b.statementGuard;
     this.throttle = new FailureThrottle(b.maxFailures, b.failureWindow);
     this.codec = new KeyCodec(new SecureRandom());
@@ -186,9 +197,16 @@ public final class AccessKeys implements AutoCloseable {
    * Opens a session with a key: the admin key's session runs anything; an organisation key's session
    * runs only statements inside the organisation's keyspaces (see {@link ScopedSession}).
    *
+   * <p>An organisation may hold at most {@link Builder#maxSessionsPerOrganisation} sessions open at once and open
+   * at most {@link Builder#maxOpensPerSecondPerOrganisation} a second (in this instance); beyond either, the open is
+   * refused like any other (audited with the outcome {@code THROTTLED}). With {@link Builder#cassandraRoles}, the
+   * organisation role's grants match the registry before this returns (see {@link #assignKeyspace}), and the
+   * sessions of one key share one connection logged in as the key's role, closed with the last of them.
+   *
    * @param presentedKey the whole key, {@code dk_<id>_<secret>}
    * @return the session; close it when done
-   * @throws AccessDeniedException "access denied", whatever was wrong with the key
+   * @throws AccessDeniedException "access denied", whatever was wrong with the key, and when the organisation's
+   *     session bounds are reached
    * @throws ServiceUnavailableException when Cassandra cannot be reached
    */
   public ScopedSession open(String presentedKey) {
@@ -197,24 +215,54 @@ public final class AccessKeys implements AutoCloseable {
     if (p.isAdmin()) {
       return new KeyScopedSession(host, authority, p, v.expiresAt(), Set.of(), null, true);
     }
-    Set<String> allowed = new java.util.HashSet<>(keyspacesOf(p.organisation()));
-    allowed.removeIf(ks -> reservedKeyspaces.contains(ks) || ks.equals(keyspace) || KeyspaceGuard.isSystem(ks));
-    if (roles == null) {
-      return new KeyScopedSession(host, authority, p, v.expiresAt(), allowed, null, statementGuard);
+    StringBuilder why = new StringBuilder();
+    AutoCloseable slot = bounds.admit(p.organisation(), clock.instant(), why);
+    if (slot == null) {
+      audit.recordHolder(p.keyId(), p.organisation(), "OPEN", AuditLog.THROTTLED, why.toString());
+      metrics.count(Meter.SECURITY_DENIALS, 1, "action", "open");
+      LOG.info("access denied for key {}", p.keyId());
+      throw new AccessDeniedException(DENIED);
     }
-    roles.grantAll(p.organisation(), allowed);
-    CqlExecutor asRole;
     try {
-      asRole = loginAsRole(p.keyId(), roles);
+      Set<String> allowed = new java.util.HashSet<>(keyspacesOf(p.organisation()));
+      allowed.removeIf(ks -> !grantable(ks));
+      if (roles == null || grants == null) {
+        return new KeyScopedSession(host, authority, p, v.expiresAt(), allowed, slot, statementGuard);
+      }
+      if (!grants.upToDate(p.organisation(), allowed)) {
+        grants.reconcile(p.organisation());
+      }
+      RoleConnections.Lease lease = roleConnection(p, roles);
+      CqlExecutor asRole = new RoleExecutor(lease.executor(), reason -> authority.refuse(p, reason));
+      return new KeyScopedSession(asRole, authority, p, v.expiresAt(), allowed, () -> {
+        lease.close();
+        slot.close();
+      }, statementGuard);
+    } catch (RuntimeException e) {
+      closeSlot(slot);
+      throw e;
+    }
+  }
+
+  private static void closeSlot(AutoCloseable slot) {
+    try {
+      slot.close();
+    } catch (Exception e) {
+      throw new IllegalStateException("a session slot's release cannot fail", e);
+    }
+  }
+
+  /** The key's shared role connection; a refused login is the uniform denial, audited with its reason. */
+  private RoleConnections.Lease roleConnection(KeyPrincipal p, DatabaseRoles keyRoles) {
+    try {
+      return connections.acquire(keyRoles.keyRole(p.keyId()), () -> loginAsRole(p, keyRoles));
     } catch (DelphaException e) {
       if (e instanceof ServiceUnavailableException) {
         throw e;
       }
       throw deny(p.keyId(), p.organisation(), "OPEN", "Cassandra refused the key's role login ("
-          + e.getClass().getSimpleName() + "); a key issued before cassandraRoles was enabled has no role: reissue it");
+          + e.getClass().getSimpleName() + ")");
     }
-    return new KeyScopedSession(asRole, authority, p, v.expiresAt(), allowed,
-        asRole instanceof AutoCloseable c ? c : null, statementGuard);
   }
 
   // ---------------------------------------------------------------- issuing and revoking
@@ -357,6 +405,7 @@ public final class AccessKeys implements AutoCloseable {
     if (roles != null && KeyRole.ORG.name().equals(row.getString("role"))) {
       roles.dropKeyRole(keyId);
       droppedRoles.add(keyId);
+      connections.retire(roles.keyRole(keyId));
     }
     if (KeyRole.ADMIN.name().equals(row.getString("role"))) {
       cass.execute("DELETE FROM " + keyspaceCql + ".admin_slot WHERE slot = ? IF key_id = ?", ADMIN_SLOT, keyId);
@@ -393,6 +442,7 @@ public final class AccessKeys implements AutoCloseable {
     for (String keyId : dead) {
       roles.dropKeyRole(keyId);
       droppedRoles.add(keyId);
+      connections.retire(roles.keyRole(keyId));
     }
     if (!dead.isEmpty()) {
       LOG.info("dropped the Cassandra roles of {} expired or revoked key(s)", dead.size());
@@ -424,6 +474,7 @@ public final class AccessKeys implements AutoCloseable {
         n++;
       }
     }
+    connections.retireAll(); // sessions open keep their connection; the next ones log in with the new password
     LOG.info("re-set the Cassandra role passwords of {} live key(s)", n);
     return n;
   }
@@ -445,12 +496,16 @@ public final class AccessKeys implements AutoCloseable {
    * Logs in as the key's role. A refused login (a role made under an earlier role-password key, or by an older
    * version) gets its password re-set once; the key was verified before, so only its holder can cause this.
    */
-  private CqlExecutor loginAsRole(String keyId, DatabaseRoles keyRoles) {
+  private CqlExecutor loginAsRole(KeyPrincipal p, DatabaseRoles keyRoles) {
     DatabaseLogin logins = Objects.requireNonNull(login, "login"); // there are roles only with a login
-    String role = DatabaseRoles.keyRole(keyId);
+    String keyId = p.keyId();
+    String role = keyRoles.keyRole(keyId);
     try {
       return logins.connect(role, keyRoles.password(keyId));
     } catch (io.delpha.sdk.core.AuthenticationException refused) {
+      // a role made under another role-password key, or missing (a key issued before roles were on, or before role
+      // names carried the store's id): made or re-set once
+      keyRoles.createKeyRole(keyId, p.organisation());
       keyRoles.resetPassword(keyId);
       return logins.connect(role, keyRoles.password(keyId));
     }
@@ -466,12 +521,61 @@ public final class AccessKeys implements AutoCloseable {
     exec.scheduleWithFixedDelay(() -> {
       try {
         dropExpiredRoles();
+        reconcileAllGrants();
       } catch (RuntimeException e) {
         LOG.warn("the sweep of expired keys' Cassandra roles failed ({}); it runs again in {}", e.getClass()
             .getSimpleName(), every);
       }
     }, ms, ms, java.util.concurrent.TimeUnit.MILLISECONDS);
     return exec;
+  }
+
+  /**
+   * Reconciles the grants of every organisation this store knows (a role of the store, or an entry in the
+   * registry): what the sweep runs, so a grant left by a process that stopped mid-change, or lost with a keyspace
+   * dropped and created again, is put right within one sweep interval.
+   */
+  private void reconcileAllGrants() {
+    if (roles == null || grants == null) {
+      return;
+    }
+    Set<String> orgs = new java.util.TreeSet<>(roles.organisations());
+    for (Row r : cass.execute("SELECT DISTINCT organisation FROM " + keyspaceCql + ".org_keyspaces")) {
+      orgs.add(filled(r.getString("organisation"), "organisation"));
+    }
+    for (String org : orgs) {
+      grants.reconcile(org);
+    }
+  }
+
+  /**
+   * Drops this key store and everything it made: with {@link Builder#cassandraRoles}, every Cassandra role whose
+   * name carries this store's id (its key roles and organisation roles, and with them their grants), then the
+   * store's keyspace (keys, registry, audit). Irreversible; for the host (an operator's decision, as dropping a
+   * keyspace is), never reachable through a key. Call it when no session of the store is in use; sessions still
+   * open fail on their next use. This instance is closed afterwards. Roles of another store on the same cluster
+   * (another security keyspace) are left alone; without {@code cassandraRoles} no role is touched.
+   *
+   * @return how many Cassandra roles were dropped
+   * @throws ServiceUnavailableException when Cassandra cannot be reached (run it again: it picks up where it stopped)
+   * @throws AccessDeniedException when the connection may not list or drop roles or drop the keyspace
+   */
+  public int dropStore() {
+    int dropped = 0;
+    if (roles != null && grants != null) {
+      dropped = roles.dropStoreRoles();
+      grants.forget();
+      connections.retireAll();
+      droppedRoles.clear();
+    }
+    close();
+    cass.execute("DROP KEYSPACE IF EXISTS " + keyspaceCql);
+    LOG.warn("dropped the key store {} and its {} Cassandra role(s)", keyspace, dropped);
+    return dropped;
+  }
+
+  private boolean grantable(String ks) {
+    return !reservedKeyspaces.contains(ks) && !ks.equals(keyspace) && !KeyspaceGuard.isSystem(ks);
   }
 
   // ---------------------------------------------------------------- organisation registry
@@ -489,12 +593,30 @@ public final class AccessKeys implements AutoCloseable {
    * @param keyspaceName the keyspace (unquoted name; lower-cased as Cassandra does)
    * @throws ConflictException when the keyspace belongs to another organisation (also when another organisation
    *     took it while this call ran)
+   * <p>With {@link Builder#cassandraRoles}, the organisation role's grants are reconciled with the registry before
+   * this returns (also when it throws after changing the registry): {@code SELECT} and {@code MODIFY} on every
+   * existing keyspace it owns, nothing else.
+   *
    * @throws InvalidInputException for a system keyspace, the security keyspace or a reserved keyspace
    *     ({@link Builder#reservedKeyspaces})
    */
   public void assignKeyspace(String organisation, String keyspaceName) {
     String org = organisation(organisation);
     String ks = keyspaceName(keyspaceName);
+    if (grants == null) {
+      claim(org, ks);
+      return;
+    }
+    synchronized (grants.lockOf(org)) { // no reconciliation of org in this process reads the registry mid-change
+      try {
+        claim(org, ks);
+      } finally {
+        grants.reconcile(org);
+      }
+    }
+  }
+
+  private void claim(String org, String ks) {
     Instant now = clock.instant();
     ResultSet owner = cass.execute("INSERT INTO " + keyspaceCql + ".keyspace_owners (keyspace_name, organisation, "
         + "assigned_at) VALUES (?, ?, ?) IF NOT EXISTS", ks, org, now);
@@ -519,9 +641,6 @@ public final class AccessKeys implements AutoCloseable {
       audit.record(null, org, "ASSIGN_KEYSPACE", AuditLog.DENIED, "keyspace " + ks + " was unassigned concurrently");
       return;
     }
-    if (roles != null) {
-      roles.grant(org, ks);
-    }
     audit.record(null, org, "ASSIGN_KEYSPACE", AuditLog.GRANTED, "keyspace " + ks + " assigned");
   }
 
@@ -530,17 +649,32 @@ public final class AccessKeys implements AutoCloseable {
    * interval. The owner row is released first (a lightweight transaction, only if the organisation holds it),
    * then the index row is removed. Unassigning a keyspace the organisation does not own changes nothing.
    *
+   * <p>With {@link Builder#cassandraRoles}, the organisation role's grants are reconciled with the registry before
+   * this returns: its role holds nothing on the keyspace any more, and no {@link #open} of any process re-grants it
+   * from a registry read older than this change (see docs/security.md, "Grants follow the registry").
+   *
    * @param organisation the organisation
    * @param keyspaceName the keyspace
    */
   public void unassignKeyspace(String organisation, String keyspaceName) {
     String org = organisation(organisation);
     String ks = keyspaceName(keyspaceName);
+    if (grants == null) {
+      release(org, ks);
+      return;
+    }
+    synchronized (grants.lockOf(org)) {
+      try {
+        release(org, ks);
+      } finally {
+        grants.reconcile(org);
+      }
+    }
+  }
+
+  private void release(String org, String ks) {
     cass.execute("DELETE FROM " + keyspaceCql + ".keyspace_owners WHERE keyspace_name = ? IF organisation = ?", ks, org);
     cass.execute("DELETE FROM " + keyspaceCql + ".org_keyspaces WHERE organisation = ? AND keyspace_name = ?", org, ks);
-    if (roles != null && !org.equals(ownerOf(ks, false))) {
-      roles.revoke(org, ks);
-    }
     audit.record(null, org, "UNASSIGN_KEYSPACE", AuditLog.GRANTED, "keyspace " + ks + " unassigned");
   }
 
@@ -910,6 +1044,8 @@ public final class AccessKeys implements AutoCloseable {
     private Duration roleSweepInterval = Duration.ofMinutes(1);
     private boolean statementGuard = true;
     private Metrics metrics = Metrics.none();
+    private int maxSessionsPerOrganisation = 64;
+    private int maxOpensPerSecondPerOrganisation = 20;
 
     private Builder() {}
 
@@ -954,14 +1090,17 @@ public final class AccessKeys implements AutoCloseable {
     /**
      * Doubles the statement guard with Cassandra's own authorisation, for clusters with authentication
      * and authorisation on ({@code PasswordAuthenticator}, {@code CassandraAuthorizer}). Each
-     * organisation key gets a login role, {@code delpha_key_<id>}, member of a role {@code
-     * delpha_org_<organisation>} granted {@code SELECT} and {@code MODIFY} on the organisation's keyspaces
-     * only; {@link AccessKeys#issue}, {@link AccessKeys#assignKeyspace}, {@link AccessKeys#unassignKeyspace}
-     * and {@link AccessKeys#revoke} keep the roles in step, and {@link AccessKeys#open} runs an organisation
-     * key's session on a connection logged in as its role. The connection given to {@link AccessKeys#on} needs
-     * to create, alter and drop roles and to grant on the organisations' keyspaces (a superuser, or a role with
-     * those permissions). Keys issued before this was enabled have no role: reissue them. Default: off (one
-     * connection, the library's guard alone).
+     * organisation key gets a login role, {@code delpha_<store>_key_<id>}, member of a role {@code
+     * delpha_<store>_org_<organisation>} granted {@code SELECT} and {@code MODIFY} on the organisation's keyspaces
+     * only, where {@code <store>} is 12 hex digits derived from the key store's keyspace (two key stores on one
+     * cluster share no role; {@link AccessKeys#dropStore()} drops a store's roles). {@link AccessKeys#issue} and
+     * {@link AccessKeys#revoke} keep the key roles in step; {@link AccessKeys#assignKeyspace}, {@link
+     * AccessKeys#unassignKeyspace}, {@link AccessKeys#open} and the sweep reconcile the organisation roles' grants
+     * with the registry; {@link AccessKeys#open} runs an organisation key's session on a connection logged in as
+     * its role, shared by that key's open sessions. The connection given to {@link AccessKeys#on} needs to create,
+     * alter, list and drop roles and to grant on the organisations' keyspaces (a superuser, or a role with those
+     * permissions). A key without a role (issued before this was enabled) gets one at its next open. Default: off
+     * (one connection, the library's guard alone).
      *
      * <p>This form makes a random role-password key for this instance: right for one process. Several processes
      * sharing a key store should give the same key to each with {@link #cassandraRoles(DatabaseLogin,
@@ -1084,6 +1223,32 @@ public final class AccessKeys implements AutoCloseable {
       }
       this.maxFailures = maxFailures;
       this.failureWindow = window;
+      return this;
+    }
+
+    /**
+     * @param max sessions one organisation may hold open at once in this instance (default 64); an {@link
+     *     AccessKeys#open} beyond it is refused ("access denied", audited as {@code THROTTLED}) until one closes
+     * @return this builder
+     */
+    public Builder maxSessionsPerOrganisation(int max) {
+      if (max < 1) {
+        throw new InvalidInputException("maxSessionsPerOrganisation must be at least 1, was " + max);
+      }
+      this.maxSessionsPerOrganisation = max;
+      return this;
+    }
+
+    /**
+     * @param max sessions one organisation may open per second in this instance, by the configured clock (default
+     *     20); an {@link AccessKeys#open} beyond it is refused ("access denied", audited as {@code THROTTLED})
+     * @return this builder
+     */
+    public Builder maxOpensPerSecondPerOrganisation(int max) {
+      if (max < 1) {
+        throw new InvalidInputException("maxOpensPerSecondPerOrganisation must be at least 1, was " + max);
+      }
+      this.maxOpensPerSecondPerOrganisation = max;
       return this;
     }
 

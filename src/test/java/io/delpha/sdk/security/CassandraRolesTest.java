@@ -85,7 +85,7 @@ class CassandraRolesTest {
           "CREATE TABLE " + ACME + ".intruder (id int PRIMARY KEY)",
           "DROP KEYSPACE " + GLOBEX,
           "CREATE ROLE intruder WITH SUPERUSER = true AND LOGIN = true AND PASSWORD = 'x'",
-          "GRANT ALL ON KEYSPACE " + GLOBEX + " TO \"" + DatabaseRoles.keyRole(key.id()) + "\"");
+          "GRANT ALL ON KEYSPACE " + GLOBEX + " TO \"" + DatabaseRoles.keyRole(STORE, key.id()) + "\"");
       for (String cql : escapes) {
         assertThatThrownBy(() -> s.execute(cql).all()).as(cql).isInstanceOf(AccessDeniedException.class);
       }
@@ -119,7 +119,7 @@ class CassandraRolesTest {
   @DisplayName("revoking a key drops its role: the role is gone and the key opens nothing")
   void revokeDropsTheRole() {
     IssuedKey key = guarded.issue("acme");
-    String role = DatabaseRoles.keyRole(key.id());
+    String role = DatabaseRoles.keyRole(STORE, key.id());
     assertThat(admin.execute("SELECT role FROM system_auth.roles WHERE role = ?", role).one()).isNotNull();
     guarded.revoke(key.id());
     assertThat(admin.execute("SELECT role FROM system_auth.roles WHERE role = ?", role).one()).isNull();
@@ -130,7 +130,7 @@ class CassandraRolesTest {
   @DisplayName("role passwords are stored nowhere in clear: Cassandra keeps a bcrypt hash, the key store neither")
   void rolePasswordsNeverInClear() {
     IssuedKey key = guarded.issue("acme");
-    String role = DatabaseRoles.keyRole(key.id());
+    String role = DatabaseRoles.keyRole(STORE, key.id());
     Row r = admin.execute("SELECT salted_hash, can_login FROM system_auth.roles WHERE role = ?", role).one();
     assertThat(r.getString("salted_hash")).startsWith("$2a$");
     assertThat(r.getBoolean("can_login")).isTrue();
@@ -151,7 +151,7 @@ class CassandraRolesTest {
     IssuedKey key = guarded.issue("acme");
     String forged = key.secret().substring(0, PREFIX.length()) + "A".repeat(43);
     assertThatThrownBy(() -> guarded.open(forged)).isInstanceOf(AccessDeniedException.class);
-    assertThatThrownBy(() -> connect(DatabaseRoles.keyRole(key.id()), "guess")).isInstanceOf(DelphaException.class);
+    assertThatThrownBy(() -> connect(DatabaseRoles.keyRole(STORE, key.id()), "guess")).isInstanceOf(DelphaException.class);
   }
 
   @Test
@@ -166,8 +166,8 @@ class CassandraRolesTest {
       IssuedKey forgotten = keys.issue("acme", clock.instant().plus(Duration.ofMinutes(5)));
       IssuedKey lasting = keys.issue("acme");
       // what the host (never a key holder) can compute: the role's password, from its own role-password key
-      String forgottenPassword = new DatabaseRoles(admin, hostKey, java.util.Set.of()).password(forgotten.id()).reveal();
-      try (CassandraManager direct = connect(DatabaseRoles.keyRole(forgotten.id()), forgottenPassword)) {
+      String forgottenPassword = new DatabaseRoles(admin, STORE, hostKey, java.util.Set.of()).password(forgotten.id()).reveal();
+      try (CassandraManager direct = connect(DatabaseRoles.keyRole(STORE, forgotten.id()), forgottenPassword)) {
         assertThat(direct.execute("SELECT v FROM " + ACME + ".events WHERE id = 1").one().getString(0))
             .isEqualTo(ACME + "1");
       }
@@ -176,7 +176,7 @@ class CassandraRolesTest {
       assertThatThrownBy(() -> keys.open(presented.secret())).isInstanceOf(AccessDeniedException.class);
       ServerSupport.await("the sweep to drop both expired keys' roles", Duration.ofSeconds(60),
           () -> !roleExists(presented.id()) && !roleExists(forgotten.id()));
-      assertThatThrownBy(() -> connect(DatabaseRoles.keyRole(forgotten.id()), forgottenPassword))
+      assertThatThrownBy(() -> connect(DatabaseRoles.keyRole(STORE, forgotten.id()), forgottenPassword))
           .isInstanceOf(DelphaException.class);
       assertThat(roleExists(lasting.id())).as("a key without expiry keeps its role").isTrue();
       try (ScopedSession s = keys.open(lasting.secret())) {
@@ -186,7 +186,7 @@ class CassandraRolesTest {
   }
 
   static boolean roleExists(String keyId) {
-    return admin.execute("SELECT role FROM system_auth.roles WHERE role = ?", DatabaseRoles.keyRole(keyId)).one() != null;
+    return admin.execute("SELECT role FROM system_auth.roles WHERE role = ?", DatabaseRoles.keyRole(STORE, keyId)).one() != null;
   }
 
   static CassandraManager connect(String user, String password) {

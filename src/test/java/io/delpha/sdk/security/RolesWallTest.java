@@ -85,11 +85,11 @@ class RolesWallTest {
         hmacHex(secretBytes, "delpha-cassandra-role-v2"),
         key.secret(), secretPart, HexFormat.of().formatHex(secretBytes), key.id(), "");
     for (String guess : guesses) {
-      assertThatThrownBy(() -> CassandraRolesTest.connect(DatabaseRoles.keyRole(key.id()), guess).close())
+      assertThatThrownBy(() -> CassandraRolesTest.connect(DatabaseRoles.keyRole(STORE, key.id()), guess).close())
           .as(guess.isEmpty() ? "empty" : "a guess from the key").isInstanceOf(DelphaException.class);
     }
     // the organisation's role has no login at all, whatever the password
-    assertThatThrownBy(() -> CassandraRolesTest.connect(DatabaseRoles.organisationRole("acme"), guesses.get(0)).close())
+    assertThatThrownBy(() -> CassandraRolesTest.connect(DatabaseRoles.organisationRole(STORE, "acme"), guesses.get(0)).close())
         .isInstanceOf(DelphaException.class);
   }
 
@@ -109,13 +109,13 @@ class RolesWallTest {
     } finally {
       server.setTraceProbability(0.0);
     }
-    String realPassword = new DatabaseRoles(admin, HOST_KEY, Set.of()).password(globex.id()).reveal();
+    String realPassword = new DatabaseRoles(admin, STORE, HOST_KEY, Set.of()).password(globex.id()).reveal();
     List<String> traced = new ArrayList<>();
     ServerSupport.await("the role statements to reach system_traces", Duration.ofSeconds(60), () -> {
       traced.clear();
       traced.addAll(traceTexts());
       // the role's name as the library renders it into CQL (quoted only where CQL needs it)
-      String role = CqlNames.quote(DatabaseRoles.keyRole(globex.id()));
+      String role = CqlNames.quote(DatabaseRoles.keyRole(STORE, globex.id()));
       return traced.stream().anyMatch(t -> t.contains("CREATE ROLE IF NOT EXISTS " + role + " "))
           && traced.stream().anyMatch(t -> t.contains("ALTER ROLE " + role + " "));
     });
@@ -133,7 +133,7 @@ class RolesWallTest {
         .limit(12).toList();
     assertThat(longest).anyMatch(c -> c.startsWith("$2a$10$"));
     for (String guess : longest) {
-      assertThatThrownBy(() -> CassandraRolesTest.connect(DatabaseRoles.keyRole(globex.id()), guess).close())
+      assertThatThrownBy(() -> CassandraRolesTest.connect(DatabaseRoles.keyRole(STORE, globex.id()), guess).close())
           .isInstanceOf(DelphaException.class);
     }
     assertThat(rows(GLOBEX)).isEqualTo(globexBefore);
@@ -149,11 +149,11 @@ class RolesWallTest {
     try (AccessKeys before = AccessKeys.on(admin).keyspace(STORE).cassandraRoles(login, first).build()) {
       key = before.issue("acme");
     }
-    String oldPassword = new DatabaseRoles(admin, first, Set.of()).password(key.id()).reveal();
-    CassandraRolesTest.connect(DatabaseRoles.keyRole(key.id()), oldPassword).close();
+    String oldPassword = new DatabaseRoles(admin, STORE, first, Set.of()).password(key.id()).reveal();
+    CassandraRolesTest.connect(DatabaseRoles.keyRole(STORE, key.id()), oldPassword).close();
     try (AccessKeys after = AccessKeys.on(admin).keyspace(STORE).cassandraRoles(login, second).build()) {
       assertThat(after.rotateRolePasswords()).isGreaterThanOrEqualTo(1);
-      assertThatThrownBy(() -> CassandraRolesTest.connect(DatabaseRoles.keyRole(key.id()), oldPassword).close())
+      assertThatThrownBy(() -> CassandraRolesTest.connect(DatabaseRoles.keyRole(STORE, key.id()), oldPassword).close())
           .isInstanceOf(DelphaException.class);
       try (ScopedSession s = after.open(key.secret())) {
         assertThat(s.execute("SELECT v FROM " + ACME + ".events WHERE id = ?", 1).one().getString(0))
@@ -187,7 +187,7 @@ class RolesWallTest {
           .isInstanceOf(io.delpha.sdk.core.AccessDeniedException.class);
       assertThatThrownBy(() -> acme.execute("SELECT * FROM system_traces.sessions").all())
           .isInstanceOf(io.delpha.sdk.core.AccessDeniedException.class);
-      assertThatThrownBy(() -> acme.execute("LIST ROLES OF \"" + DatabaseRoles.organisationRole("globex") + "\"")
+      assertThatThrownBy(() -> acme.execute("LIST ROLES OF \"" + DatabaseRoles.organisationRole(STORE, "globex") + "\"")
           .all()).isInstanceOf(io.delpha.sdk.core.AccessDeniedException.class);
     }
     assertThat(admin.execute("SELECT v, writetime(v) FROM " + ACME + ".events WHERE id = 1").one().getLong(1))

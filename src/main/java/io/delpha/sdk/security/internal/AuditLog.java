@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * library.
  *
  * <p>What key holders cause (authentications, refusals of their keys and statements) is bounded: refusals of
- * unauthenticated keys by a budget per minute ({@value #FAILURE_BUDGET} per organisation, and as many for keys of
- * no known organisation), and everything a budget's keys cause by a cap of {@value #HOURLY_CAP} rows per hour;
+ * unauthenticated keys by a budget per minute ({@value #FAILURE_BUDGET} per real key id, and as many for keys of
+ * no known organisation), and everything a budget's keys cause by a cap of {@value #HOURLY_CAP} rows per hour (an
+ * organisation's own events, its authenticated keys', have a budget that no unauthenticated refusal spends);
  * beyond either, events are counted by action and outcome and written as one {@link #AGGREGATED} row when the
  * window ends (at the next such event of a later window, or at {@link #flush()}). These rows are written
  * asynchronously, so a refusal answers in the same time whether or not it is written (no timing tells a known key
@@ -114,7 +116,8 @@ public final class AuditLog {
    * @param keyId the key concerned
    * @param organisation its organisation
    * @param action what was attempted
-   * @param outcome {@link #GRANTED} or {@link #DENIED}
+   * @param outcome {@link #GRANTED}, {@link #DENIED} or {@link #THROTTLED} (an open beyond the organisation's
+   *     session bounds)
    * @param reason why
    */
   public void recordHolder(String keyId, String organisation, String action, String outcome, String reason) {
@@ -126,8 +129,9 @@ public final class AuditLog {
    * first {@value #FAILURE_BUDGET} of each one-minute window are written one by one (and at most {@value
    * #HOURLY_CAP} an hour with the budget's other events); later ones are only counted, by action and outcome, and
    * written as one {@link #AGGREGATED} row when the window ends. Keys of no known organisation (unknown ids,
-   * malformed keys) share one budget, and the keys of each organisation have a budget of their own, so a flood of
-   * made-up keys cannot hide attempts on a real organisation's keys. Counts not yet written are lost if the
+   * malformed keys) share one budget, and each real key id has a budget of its own, so a flood of made-up keys
+   * cannot hide attempts on a real organisation's keys, and wrong secrets for one key id never spend the budget of
+   * its organisation's own events. Counts not yet written are lost if the
    * process stops without {@link #flush()}.
    *
    * @param keyId the key concerned, or {@code null}
@@ -164,7 +168,7 @@ public final class AuditLog {
         hourStart = hour;
         recordedInHour.clear();
       }
-      String budget = organisation == null ? "" : organisation;
+      String budget = budget(keyId, organisation, failure);
       String what = action + " " + outcome + (organisation == null ? "" : " for " + organisation);
       int inHour = recordedInHour.getOrDefault(budget, 0);
       int inWindow = recordedInWindow.getOrDefault(budget, 0);
@@ -193,6 +197,18 @@ public final class AuditLog {
     if (write) {
       writeAsync(now, keyId, organisation, action, outcome, reason);
     }
+  }
+
+  /**
+   * Whose budget an event spends. A refusal of an unauthenticated key never spends its organisation's: anyone who
+   * knows a key id can present wrong secrets for it, so those spend the key id's own budget (or, for ids of no
+   * known key, the one budget of unknown keys), and the organisation's own events stay recorded one by one.
+   */
+  private static String budget(@Nullable String keyId, @Nullable String organisation, boolean failure) {
+    if (failure) {
+      return organisation == null || keyId == null ? "" : "key " + keyId;
+    }
+    return organisation == null ? "" : "organisation " + organisation;
   }
 
   /**

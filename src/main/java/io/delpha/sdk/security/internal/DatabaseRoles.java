@@ -8,21 +8,34 @@ import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.Secret;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import java.nio.charset.StandardCharsets;
+import com.datastax.oss.driver.api.core.cql.ResultSet;
+import com.datastax.oss.driver.api.core.cql.Row;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.jspecify.annotations.Nullable;
 import org.mindrot.jbcrypt.BCrypt;
 
 /**
  * Cassandra roles that double the key guard: each organisation key runs as its own role ({@code
- * delpha_key_<id>}), a member of its organisation's role ({@code delpha_org_<organisation>}, no login),
- * which holds {@code SELECT} and {@code MODIFY} on the organisation's keyspaces and nothing else.
+ * delpha_<store>_key_<id>}), a member of its organisation's role ({@code delpha_<store>_org_<organisation>}, no
+ * login), which holds {@code SELECT} and {@code MODIFY} on the organisation's keyspaces and nothing else
+ * ({@link GrantReconciler} keeps those grants equal to the registry).
+ *
+ * <p>{@code <store>} is {@link #storeId(String)} of the key store's keyspace, so two key stores on one cluster never
+ * share a role, and {@link #dropStoreRoles()} finds every role one store made.
  *
  * <p>A key role's password is HMAC-SHA256, under a key that only the host holds (the role-password key),
  * of a fixed label and the key's id. It is never derived from the access key's secret, so a key's holder
@@ -37,20 +50,27 @@ public final class DatabaseRoles {
   /** Cassandra's own default cost for the passwords it hashes (cassandra.auth_bcrypt_gensalt_log2_rounds). */
   private static final int BCRYPT_COST = 10;
   private static final Pattern CIDR_GROUP = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+  /** The permissions an organisation's role holds on each keyspace it owns, and no other. */
+  public static final Set<String> KEYSPACE_PERMISSIONS = Set.of("SELECT", "MODIFY");
 
   private final CqlExecutor cass;
+  private final String prefix;
   private final byte[] passwordKey;
   private final Set<String> cidrGroups;
   private final SecureRandom random = new SecureRandom();
+  /** Organisation roles this instance made sure exist (forgotten when the store's roles are dropped). */
+  private final Set<String> ensured = ConcurrentHashMap.newKeySet();
 
   /**
    * @param cass a connection allowed to create roles and grant permissions
+   * @param storeKeyspace the key store's keyspace, whose {@link #storeId(String)} prefixes every role name
    * @param passwordKey the host's role-password key (at least 16 bytes of its text)
    * @param cidrGroups CIDR groups the key roles may log in from (Cassandra 5.0 {@code ACCESS FROM CIDRS});
    *     empty for no restriction
    */
-  public DatabaseRoles(CqlExecutor cass, Secret passwordKey, Set<String> cidrGroups) {
+  public DatabaseRoles(CqlExecutor cass, String storeKeyspace, Secret passwordKey, Set<String> cidrGroups) {
     this.cass = cass;
+    this.prefix = prefix(storeKeyspace);
     byte[] key = passwordKey.reveal().getBytes(StandardCharsets.UTF_8);
     if (key.length < 16) {
       throw new InvalidInputException("the role-password key must be at least 16 characters (32 random bytes, "
@@ -75,19 +95,59 @@ public final class DatabaseRoles {
   }
 
   /**
-   * @param keyId a key id
-   * @return the role the key logs in as
+   * The key store's identity in role names: the first 12 hex digits of SHA-256 over a label and the store's
+   * keyspace name. Stable (the same keyspace gives the same id in every process and version), CQL-safe (lower-case
+   * hex) and of fixed length, so role names stay short whatever the keyspace's name.
+   *
+   * @param storeKeyspace the key store's keyspace (lower case, as {@code AccessKeys} keeps it)
+   * @return its id
    */
-  public static String keyRole(String keyId) {
-    return "delpha_key_" + keyId;
+  public static String storeId(String storeKeyspace) {
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(("delpha-key-store\0" + storeKeyspace)
+          .getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(d, 0, 6);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java 17 runtime", e);
+    }
+  }
+
+  private static String prefix(String storeKeyspace) {
+    return "delpha_" + storeId(storeKeyspace) + "_";
   }
 
   /**
+   * @param storeKeyspace the key store's keyspace
+   * @param keyId a key id
+   * @return the role the key logs in as
+   */
+  public static String keyRole(String storeKeyspace, String keyId) {
+    return prefix(storeKeyspace) + "key_" + keyId;
+  }
+
+  /**
+   * @param storeKeyspace the key store's keyspace
    * @param organisation an organisation (validated: letters, digits, '_', '.', '-')
    * @return the role holding the organisation's permissions
    */
-  public static String organisationRole(String organisation) {
-    return "delpha_org_" + organisation;
+  public static String organisationRole(String storeKeyspace, String organisation) {
+    return prefix(storeKeyspace) + "org_" + organisation;
+  }
+
+  /**
+   * @param keyId a key id
+   * @return the role the key logs in as, in this store
+   */
+  public String keyRole(String keyId) {
+    return prefix + "key_" + keyId;
+  }
+
+  /**
+   * @param organisation an organisation
+   * @return the role holding the organisation's permissions, in this store
+   */
+  public String organisationRole(String organisation) {
+    return prefix + "org_" + organisation;
   }
 
   /**
@@ -107,7 +167,8 @@ public final class DatabaseRoles {
   }
 
   /**
-   * Creates the key's login role as a member of its organisation's role.
+   * Creates the key's login role as a member of its organisation's role; a role that exists is left as it is (its
+   * membership made if missing).
    *
    * @param keyId the key
    * @param organisation its organisation
@@ -117,8 +178,16 @@ public final class DatabaseRoles {
     String role = CqlNames.quote(keyRole(keyId));
     run("CREATE ROLE IF NOT EXISTS " + role + " WITH HASHED PASSWORD = '" + hashed(keyId) + "' AND LOGIN = true"
         + access(), "create the role of key " + keyId);
-    run("GRANT " + CqlNames.quote(organisationRole(organisation)) + " TO " + role, "make key " + keyId + " a member of "
-        + organisationRole(organisation));
+    try {
+      cass.execute("GRANT " + CqlNames.quote(organisationRole(organisation)) + " TO " + role);
+    } catch (InvalidInputException alreadyMember) {
+      // "<key role> is a member of <organisation role>": made before (a re-run after a refused login)
+    } catch (ServiceUnavailableException e) {
+      throw new ServiceUnavailableException("Cassandra did not complete the request to make key " + keyId
+          + " a member of " + organisationRole(organisation));
+    } catch (DelphaException e) {
+      throw refused("make key " + keyId + " a member of " + organisationRole(organisation), e);
+    }
   }
 
   /**
@@ -140,43 +209,159 @@ public final class DatabaseRoles {
   }
 
   /**
-   * Grants the organisation's role reading and writing a keyspace; a keyspace that does not exist yet is
-   * granted at a later {@code open} (see {@link #grantAll}).
+   * The permissions the organisation's role holds itself (not through other roles), as Cassandra lists them.
    *
    * @param organisation the organisation
-   * @param keyspace the keyspace
+   * @return each resource ({@code <keyspace ks>}, {@code <table ks.t>}, ...) with its permissions
    */
-  public void grant(String organisation, String keyspace) {
+  public Map<String, Set<String>> permissionsOf(String organisation) {
     ensureOrganisationRole(organisation);
-    if (!exists(keyspace)) {
-      return; // granted when the keyspace exists, at the next open()
+    Map<String, Set<String>> held = new TreeMap<>();
+    for (Row r : query("LIST ALL PERMISSIONS OF " + CqlNames.quote(organisationRole(organisation)) + " NORECURSIVE",
+        "list the permissions of " + organisationRole(organisation))) {
+      held.computeIfAbsent(String.valueOf(r.getString("resource")), k -> new TreeSet<>())
+          .add(String.valueOf(r.getString("permission")));
     }
-    String role = CqlNames.quote(organisationRole(organisation));
-    run("GRANT SELECT ON KEYSPACE " + CqlNames.quote(keyspace) + " TO " + role, "grant SELECT on " + keyspace);
-    run("GRANT MODIFY ON KEYSPACE " + CqlNames.quote(keyspace) + " TO " + role, "grant MODIFY on " + keyspace);
+    return held;
   }
 
   /**
-   * @param organisation the organisation
-   * @param keyspaces every keyspace it owns (re-granted: a keyspace dropped and created again lost them)
+   * @param keyspace a keyspace name
+   * @return the resource as {@link #permissionsOf} names it
    */
-  public void grantAll(String organisation, Iterable<String> keyspaces) {
-    for (String ks : keyspaces) {
-      grant(organisation, ks);
+  public static String keyspaceResource(String keyspace) {
+    return "<keyspace " + keyspace + ">";
+  }
+
+  /**
+   * @param resource a resource as {@link #permissionsOf} names it
+   * @return the keyspace it lies in ({@code <keyspace ks>}, {@code <table ks.t>}), or {@code null} for others
+   */
+  public static @Nullable String keyspaceOf(String resource) {
+    Matcher m = RESOURCE.matcher(resource);
+    return m.matches() ? m.group(2) : null;
+  }
+
+  private static final Pattern RESOURCE = Pattern.compile("<(keyspace|table) ([a-z0-9_]+)(\\.[^>]+)?>");
+
+  /**
+   * Grants the organisation's role one permission on a keyspace.
+   *
+   * @param organisation the organisation
+   * @param permission {@code SELECT} or {@code MODIFY}
+   * @param keyspace an existing keyspace
+   * @return false when the keyspace no longer exists (dropped meanwhile), true when granted
+   */
+  public boolean grant(String organisation, String permission, String keyspace) {
+    try {
+      cass.execute("GRANT " + permission + " ON KEYSPACE " + CqlNames.quote(keyspace) + " TO "
+          + CqlNames.quote(organisationRole(organisation)));
+      return true;
+    } catch (io.delpha.sdk.core.NotFoundException | InvalidInputException gone) {
+      return false; // "Resource <keyspace x> doesn't exist": nothing to grant on
+    } catch (ServiceUnavailableException e) {
+      throw new ServiceUnavailableException("Cassandra did not complete the request to grant " + permission + " on "
+          + keyspace);
+    } catch (DelphaException e) {
+      throw refused("grant " + permission + " on " + keyspace, e);
     }
   }
 
   /**
+   * Revokes one permission the organisation's role holds on a resource.
+   *
    * @param organisation the organisation
-   * @param keyspace a keyspace taken from it
+   * @param permission the permission, as {@link #permissionsOf} lists it
+   * @param resource the resource, as {@link #permissionsOf} names it
+   * @return false for a resource this class cannot name in CQL (logged), true when revoked or already gone
    */
-  public void revoke(String organisation, String keyspace) {
-    if (!exists(keyspace)) {
-      return; // a dropped keyspace took its permissions with it
+  public boolean revoke(String organisation, String permission, String resource) {
+    String on = cqlResource(resource);
+    if (on == null) {
+      return false;
     }
-    String role = CqlNames.quote(organisationRole(organisation));
-    run("REVOKE SELECT ON KEYSPACE " + CqlNames.quote(keyspace) + " FROM " + role, "revoke SELECT on " + keyspace);
-    run("REVOKE MODIFY ON KEYSPACE " + CqlNames.quote(keyspace) + " FROM " + role, "revoke MODIFY on " + keyspace);
+    try {
+      cass.execute("REVOKE " + permission + " ON " + on + " FROM " + CqlNames.quote(organisationRole(organisation)));
+    } catch (io.delpha.sdk.core.NotFoundException | InvalidInputException gone) {
+      // the resource was dropped meanwhile, taking its permissions with it
+    } catch (ServiceUnavailableException e) {
+      throw new ServiceUnavailableException("Cassandra did not complete the request to revoke " + permission + " on "
+          + resource);
+    } catch (DelphaException e) {
+      throw refused("revoke " + permission + " on " + resource, e);
+    }
+    return true;
+  }
+
+  private static @Nullable String cqlResource(String resource) {
+    if ("<all keyspaces>".equals(resource)) {
+      return "ALL KEYSPACES";
+    }
+    Matcher m = RESOURCE.matcher(resource);
+    if (!m.matches()) {
+      return null;
+    }
+    if (m.group(1).equals("keyspace")) {
+      return "KEYSPACE " + CqlNames.quote(m.group(2));
+    }
+    return "TABLE " + CqlNames.quote(m.group(2)) + "." + CqlNames.quote(m.group(3).substring(1));
+  }
+
+  /**
+   * @param keyspaces keyspace names
+   * @return those that exist now
+   */
+  public Set<String> existing(Set<String> keyspaces) {
+    Set<String> out = new TreeSet<>();
+    if (keyspaces.isEmpty()) {
+      return out;
+    }
+    for (Row r : cass.execute("SELECT keyspace_name FROM system_schema.keyspaces WHERE keyspace_name IN ?",
+        List.copyOf(keyspaces))) {
+      out.add(String.valueOf(r.getString("keyspace_name")));
+    }
+    return out;
+  }
+
+  /**
+   * @return every organisation whose role this store made, as Cassandra lists the roles
+   */
+  public Set<String> organisations() {
+    Set<String> out = new TreeSet<>();
+    String org = prefix + "org_";
+    for (String role : storeRoles()) {
+      if (role.startsWith(org)) {
+        out.add(role.substring(org.length()));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Drops every role this store made (key roles first, then organisation roles); Cassandra drops their
+   * permissions and memberships with them.
+   *
+   * @return how many roles were dropped
+   */
+  public int dropStoreRoles() {
+    List<String> all = new ArrayList<>(storeRoles());
+    all.sort((a, b) -> Boolean.compare(a.startsWith(prefix + "org_"), b.startsWith(prefix + "org_")));
+    for (String role : all) {
+      run("DROP ROLE IF EXISTS " + CqlNames.quote(role), "drop the role " + role);
+    }
+    ensured.clear();
+    return all.size();
+  }
+
+  private List<String> storeRoles() {
+    List<String> out = new ArrayList<>();
+    for (Row r : query("LIST ROLES", "list the roles")) {
+      String role = r.getString("role");
+      if (role != null && role.startsWith(prefix)) {
+        out.add(role);
+      }
+    }
+    return out;
   }
 
   private String hashed(String keyId) {
@@ -192,26 +377,38 @@ public final class DatabaseRoles {
     return " AND ACCESS FROM CIDRS {" + String.join(", ", quoted) + "}";
   }
 
-  private void ensureOrganisationRole(String organisation) {
-    run("CREATE ROLE IF NOT EXISTS " + CqlNames.quote(organisationRole(organisation)) + " WITH LOGIN = false",
-        "create the role of organisation " + organisation);
+  /**
+   * Creates the organisation's role unless this instance already made sure it exists.
+   *
+   * @param organisation the organisation
+   */
+  public void ensureOrganisationRole(String organisation) {
+    String role = organisationRole(organisation);
+    if (!ensured.contains(role)) {
+      run("CREATE ROLE IF NOT EXISTS " + CqlNames.quote(role) + " WITH LOGIN = false",
+          "create the role of organisation " + organisation);
+      ensured.add(role);
+    }
   }
 
-  private boolean exists(String keyspace) {
-    return cass.execute("SELECT keyspace_name FROM system_schema.keyspaces WHERE keyspace_name = ?", keyspace)
-        .one() != null;
-  }
-
-  private void run(String cql, String what) {
+  private ResultSet query(String cql, String what) {
     try {
-      cass.execute(cql);
+      return cass.execute(cql);
     } catch (ServiceUnavailableException e) {
       throw new ServiceUnavailableException("Cassandra did not complete the request to " + what);
     } catch (DelphaException e) {
-      // the driver's message quotes the statement; it holds no password, but keep the refusal short and generic
-      throw new AccessDeniedException("Cassandra refused to " + what + " (" + e.getClass().getSimpleName()
-          + "); the access-key connection needs CREATE, ALTER, DROP and AUTHORIZE on roles and AUTHORIZE on the "
-          + "organisations' keyspaces" + (cidrGroups.isEmpty() ? "" : ", and the cluster a CIDR authorizer"));
+      throw refused(what, e);
     }
+  }
+
+  private void run(String cql, String what) {
+    query(cql, what);
+  }
+
+  private AccessDeniedException refused(String what, DelphaException e) {
+    // the driver's message quotes the statement; it holds no password, but keep the refusal short and generic
+    return new AccessDeniedException("Cassandra refused to " + what + " (" + e.getClass().getSimpleName()
+        + "); the access-key connection needs CREATE, ALTER, DROP, DESCRIBE and AUTHORIZE on roles and AUTHORIZE on "
+        + "the organisations' keyspaces" + (cidrGroups.isEmpty() ? "" : ", and the cluster a CIDR authorizer"));
   }
 }

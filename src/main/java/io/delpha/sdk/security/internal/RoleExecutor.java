@@ -1,0 +1,98 @@
+package io.delpha.sdk.security.internal;
+
+import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.ResultSet;
+import com.datastax.oss.driver.api.core.cql.Statement;
+import com.datastax.oss.driver.api.core.metadata.Metadata;
+import com.datastax.oss.driver.api.core.metadata.TokenMap;
+import io.delpha.sdk.cassandra.CqlExecutor;
+import io.delpha.sdk.cassandra.internal.ClusterView;
+import io.delpha.sdk.core.AccessDeniedException;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+
+/**
+ * A roles-mode session's connection as the session sees it: Cassandra's own refusals (its authorizer's {@code
+ * UnauthorizedException}, which names the table and the permission) become the library's uniform denial, audited
+ * with Cassandra's reason; everything else passes through.
+ */
+public final class RoleExecutor implements CqlExecutor, ClusterView {
+
+  private final CqlExecutor delegate;
+  private final Function<String, AccessDeniedException> refuse;
+
+  /**
+   * @param delegate the connection logged in as the key's role
+   * @param refuse audits a reason and gives the uniform denial
+   */
+  public RoleExecutor(CqlExecutor delegate, Function<String, AccessDeniedException> refuse) {
+    this.delegate = delegate;
+    this.refuse = refuse;
+  }
+
+  @Override
+  public ResultSet execute(Statement<?> statement) {
+    try {
+      return delegate.execute(statement);
+    } catch (AccessDeniedException e) {
+      throw uniform(e);
+    }
+  }
+
+  @Override
+  public CompletionStage<AsyncResultSet> executeAsync(Statement<?> statement) {
+    CompletionStage<AsyncResultSet> stage;
+    try {
+      stage = delegate.executeAsync(statement);
+    } catch (AccessDeniedException e) {
+      return CompletableFuture.failedFuture(uniform(e));
+    }
+    return stage.handle((rs, error) -> {
+      Throwable cause = error instanceof CompletionException c && c.getCause() != null ? c.getCause() : error;
+      if (cause instanceof AccessDeniedException denied) {
+        throw uniform(denied);
+      }
+      if (error != null) {
+        throw error instanceof CompletionException c ? c : new CompletionException(error);
+      }
+      return rs;
+    });
+  }
+
+  @Override
+  public PreparedStatement prepare(String cql) {
+    try {
+      return delegate.prepare(cql);
+    } catch (AccessDeniedException e) {
+      throw uniform(e);
+    }
+  }
+
+  @Override
+  public Metadata schema() {
+    return delegate.schema();
+  }
+
+  @Override
+  public Optional<TokenMap> tokenMap() {
+    return ClusterView.of(delegate).tokenMap();
+  }
+
+  @Override
+  public int requestCapacity() {
+    return ClusterView.of(delegate).requestCapacity();
+  }
+
+  private AccessDeniedException uniform(AccessDeniedException cassandras) {
+    return refuse.apply("Cassandra refused: " + cassandras.getMessage());
+  }
+
+  @Override
+  public String toString() {
+    return "RoleExecutor";
+  }
+}
