@@ -60,15 +60,17 @@ final class LeafReader {
   private byte[] copy = new byte[0];
 
   LeafReader(ParquetField field) {
-    this(field, false);
+    this(field, field.isFlat(), false);
   }
 
   /**
    * @param field the leaf
+   * @param topLevelFlat whether the leaf is a top-level column read by {@link #readFlat} (a leaf under a STRUCT
+   *     never repeats either, but its values are read one at a time by {@link #readValue}, which copies every value)
    * @param rowView whether the vectors it fills are read only through {@link ColumnVector#get} (then the
    *     values of dictionary pages are not copied out of the dictionary: see {@link ColumnVector#bindDictionary})
    */
-  LeafReader(ParquetField field, boolean rowView) {
+  LeafReader(ParquetField field, boolean topLevelFlat, boolean rowView) {
     this.field = field;
     this.rowView = rowView;
     this.descriptor = field.descriptor;
@@ -79,7 +81,7 @@ final class LeafReader {
         type == PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY ? descriptor.getPrimitiveType().getTypeLength() : 0);
     this.fallback = new ValueDecoder.Fallback(descriptor);
     ColumnType.Kind kind = field.column.type().kind();
-    this.cacheable = field.isFlat() && kind != ColumnType.Kind.BYTES;
+    this.cacheable = topLevelFlat && field.isFlat() && kind != ColumnType.Kind.BYTES;
     this.bindBinaries = rowView && cacheable && field.physical == Physical.BINARY
         && (kind == ColumnType.Kind.STRING || kind == ColumnType.Kind.DECIMAL);
     this.dictionaryValues = field.physical == Physical.BINARY ? newDictionaryHolder() : null;
