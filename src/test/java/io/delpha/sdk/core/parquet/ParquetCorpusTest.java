@@ -510,6 +510,10 @@ class ParquetCorpusTest {
   }
 
   private static String normalised(String column, String type) {
+    if (type.endsWith("[]")) {
+      // a list (of timestamps, decimals, ...) at the top level: compared as to_json writes nested values
+      return column;
+    }
     if (type.startsWith("TIMESTAMP_NS")) {
       return "epoch_ns(" + column + ")";
     }
@@ -531,6 +535,9 @@ class ParquetCorpusTest {
   private static JsonNode normalised(Object v, String type) {
     if (v == null) {
       return NODES.nullNode();
+    }
+    if (type.endsWith("[]")) {
+      return json(v);
     }
     if (type.startsWith("TIMESTAMP")) {
       Instant instant = v instanceof LocalDateTime l ? l.toInstant(ZoneOffset.UTC) : (Instant) v;

@@ -127,7 +127,7 @@ class ParquetDifferentialTest {
         try {
           Path file = c.write(dir, duck);
           ParquetCorpusTest.assertEveryViewSameAsDuckDb(file, ParquetCorpusTest.duckDbReading(duck, file));
-        } catch (AssertionError | RuntimeException e) {
+        } catch (AssertionError | Exception e) {
           failures.add("seed " + seed + " (" + c.describe() + "): " + String.valueOf(e.getMessage()).lines().limit(8)
               .reduce((a, b) -> a + "\n    " + b).orElse("") + "\n  replay: mvn -B -ntp -q test -Dtest='"
               + ParquetDifferentialTest.class.getSimpleName() + "#" + method

@@ -59,10 +59,6 @@ final class LeafReader {
   private boolean chunkStart;
   private byte[] copy = new byte[0];
 
-  LeafReader(ParquetField field) {
-    this(field, field.isFlat(), false);
-  }
-
   /**
    * @param field the leaf
    * @param topLevelFlat whether the leaf is a top-level column read by {@link #readFlat} (a leaf under a STRUCT
