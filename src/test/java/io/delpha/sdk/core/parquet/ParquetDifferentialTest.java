@@ -384,7 +384,9 @@ class ParquetDifferentialTest {
       switch (writer) {
         case 0 -> {
           options = compression + ", row groups of " + rowGroupBytes + " bytes";
-          assertThat(ParquetCorpusTest.readAll(ours)).as("our file read back").isEqualTo(rows);
+          // compared as JSON: a byte[] inside a list is equal by content only there
+          assertThat(ParquetCorpusTest.readAll(ours).stream().map(ParquetCorpusTest::json).toList())
+              .as("our file read back").isEqualTo(rows.stream().map(ParquetCorpusTest::json).toList());
           return ours;
         }
         case 1 -> {
