@@ -59,16 +59,14 @@ final class LeafReader {
   private boolean chunkStart;
   private byte[] copy = new byte[0];
 
-  LeafReader(ParquetField field) {
-    this(field, false);
-  }
-
   /**
    * @param field the leaf
+   * @param topLevelFlat whether the leaf is a top-level column read by {@link #readFlat} (a leaf under a STRUCT
+   *     never repeats either, but its values are read one at a time by {@link #readValue}, which copies every value)
    * @param rowView whether the vectors it fills are read only through {@link ColumnVector#get} (then the
    *     values of dictionary pages are not copied out of the dictionary: see {@link ColumnVector#bindDictionary})
    */
-  LeafReader(ParquetField field, boolean rowView) {
+  LeafReader(ParquetField field, boolean topLevelFlat, boolean rowView) {
     this.field = field;
     this.rowView = rowView;
     this.descriptor = field.descriptor;
@@ -79,7 +77,7 @@ final class LeafReader {
         type == PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY ? descriptor.getPrimitiveType().getTypeLength() : 0);
     this.fallback = new ValueDecoder.Fallback(descriptor);
     ColumnType.Kind kind = field.column.type().kind();
-    this.cacheable = field.isFlat() && kind != ColumnType.Kind.BYTES;
+    this.cacheable = topLevelFlat && field.isFlat() && kind != ColumnType.Kind.BYTES;
     this.bindBinaries = rowView && cacheable && field.physical == Physical.BINARY
         && (kind == ColumnType.Kind.STRING || kind == ColumnType.Kind.DECIMAL);
     this.dictionaryValues = field.physical == Physical.BINARY ? newDictionaryHolder() : null;
@@ -115,8 +113,32 @@ final class LeafReader {
    * @throws ParquetDecodingException if values are left over: the column holds more rows than its row group
    */
   void finishRowGroup() throws IOException {
-    if (levelPos < pageValues || pages.readPage() != null) {
+    if (levelPos < pageValues || nextNonEmptyPage() != null) {
       throw new ParquetDecodingException("the column holds more values or rows than its row group says");
+    }
+  }
+
+  /**
+   * @return the next data page holding at least one value (level), or {@code null} at the end of the chunk
+   * @throws ParquetDecodingException if a page says it holds a negative number of values, or a data page v2 of 0
+   *     values says it holds rows
+   */
+  private DataPage nextNonEmptyPage() {
+    while (true) {
+      DataPage page = pages.readPage();
+      if (page == null) {
+        return null;
+      }
+      int n = page.getValueCount();
+      if (n < 0) {
+        throw new ParquetDecodingException("negative value count in a page of " + descriptor);
+      }
+      if (n > 0) {
+        return page;
+      }
+      if (page instanceof DataPageV2 v2 && v2.getRowCount() != 0) {
+        throw new ParquetDecodingException("a data page v2 says it holds " + v2.getRowCount() + " rows but no values");
+      }
     }
   }
 
@@ -301,15 +323,19 @@ final class LeafReader {
 
   // ---------------------------------------------------------------- pages
 
+  /**
+   * Loads the next data page that holds values, passing over pages of 0 values (pyarrow writes them in LIST and
+   * MAP columns when pages are tiny; they hold no levels to read, and their level and value sections may be
+   * empty or absent).
+   *
+   * @return whether there is one in this row group
+   */
   private boolean nextPage() throws IOException {
-    DataPage page = pages.readPage();
+    DataPage page = nextNonEmptyPage();
     if (page == null) {
       return false;
     }
     int n = page.getValueCount();
-    if (n < 0) {
-      throw new ParquetDecodingException("negative value count in a page of " + descriptor);
-    }
     if (maxRep > 0 && reps.length < n) {
       reps = new int[Math.max(n, reps.length * 2)];
     }
@@ -359,7 +385,7 @@ final class LeafReader {
       throw new ParquetDecodingException("a data page v2 says it holds " + v2.getRowCount() + " rows, its levels start "
           + records);
     }
-    chunkStart &= n == 0;
+    chunkStart = false;
     return true;
   }
 

@@ -114,7 +114,10 @@ public final class ParquetBatchReader implements ColumnBatchReader {
         vectors[i] = field.newVector();
         List<ParquetField> leafFields = new ArrayList<>();
         field.collectLeaves(leafFields);
-        leaves[i] = leafFields.stream().map(f -> new LeafReader(f, rowView)).toArray(LeafReader[]::new);
+        // only a top-level flat column is read by LeafReader.readFlat, the one path that may leave values in the
+        // dictionary: a leaf under a STRUCT never repeats either, but is filled value by value by NestedAssembly
+        boolean flat = field.isFlat();
+        leaves[i] = leafFields.stream().map(f -> new LeafReader(f, flat, rowView)).toArray(LeafReader[]::new);
         assemblies[i] = new NestedAssembly[leaves[i].length];
         if (!field.isFlat()) {
           for (int k = 0; k < leaves[i].length; k++) {

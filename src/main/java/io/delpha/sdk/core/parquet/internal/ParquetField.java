@@ -67,7 +67,10 @@ final class ParquetField {
         elementDef, repLevel, children, descriptor, physical, unit);
   }
 
-  /** @return whether this is a top-level primitive column that never repeats (the fast path) */
+  /**
+   * @return whether this is a primitive column that never repeats: for a top-level field, the fast path; a leaf
+   *     under a STRUCT is one too, but is read through its struct's assembly
+   */
   boolean isFlat() {
     return shape == Shape.LEAF && descriptor.getMaxRepetitionLevel() == 0;
   }
