@@ -5,7 +5,6 @@ import io.delpha.sdk.ingest.AppIsolation;
 import io.delpha.sdk.ingest.AppLimits;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -230,11 +229,9 @@ public final class Sandbox {
    * @param dir the folder
    */
   public static void deleteTree(Path dir) {
-    try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException | UncheckedIOException e) {
+    try {
+      io.delpha.sdk.core.internal.Folders.deleteTree(dir);
+    } catch (IOException e) {
       LOG.warn("cannot delete the app folder {}: {}", dir, e.toString());
     }
   }
