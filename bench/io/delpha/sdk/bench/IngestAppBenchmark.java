@@ -69,7 +69,8 @@ public final class IngestAppBenchmark {
           ingestor.registerCustomer("bench-" + loader, "bench-password", KS, constraints);
           if (loader.equals("app")) {
             ingestor.registerApp("bench-app", IngestProgram.builder("csv-to-json")
-                .command("java", "-Xmx256m", "-XX:+UseSerialGC", "CsvToJson.java").file(appSource).build());
+                .command("java", "-Xmx256m", "-XX:CompressedClassSpaceSize=64m",
+                    "-XX:ReservedCodeCacheSize=32m", "-XX:+UseSerialGC", "CsvToJson.java").file(appSource).build());
             System.out.println("app isolation: " + ingestor.appIsolation());
           }
           Path in = Files.createDirectories(work.resolve("client-input-" + loader));

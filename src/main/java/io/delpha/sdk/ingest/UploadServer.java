@@ -26,7 +26,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -338,12 +337,8 @@ public final class UploadServer implements UploadEndpoint {
   }
 
   private static void deleteQuietly(Path dir) {
-    try (var s = Files.walk(dir)) {
-      List<Path> all = new ArrayList<>(s.toList());
-      Collections.reverse(all);
-      for (Path p : all) {
-        Files.deleteIfExists(p);
-      }
+    try {
+      io.delpha.sdk.core.internal.Folders.deleteTree(dir);
     } catch (IOException ignored) {
       // temporary holding files; the OS cleans its temp folder
     }

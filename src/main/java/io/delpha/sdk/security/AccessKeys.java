@@ -1289,4 +1289,13 @@ public final class AccessKeys implements AutoCloseable {
       return keys;
     }
   }
+
+  /**
+   * @param name a would-be organisation name
+   * @return whether a key could be issued to an organisation of that name ({@code [A-Za-z0-9][A-Za-z0-9_.-]{0,63}});
+   *     the one rule, for components that take organisation names from elsewhere (the usage server's {@code org=})
+   */
+  public static boolean isOrganisationName(String name) {
+    return ORGANISATION.matcher(name).matches();
+  }
 }

@@ -44,7 +44,10 @@ import org.slf4j.LoggerFactory;
  * version number. Files are written beside their final name and renamed into place once complete and checked, so a
  * crash never leaves a partial file under a cached name. The view is {@code read_parquet([...])} over the cached
  * files, every column cast to the table's type ({@code TIMESTAMP} as {@code TIMESTAMPTZ}), partition values as
- * constants, columns missing from older files as {@code NULL}.
+ * constants, columns missing from older files as {@code NULL}. Versions no longer attached are pruned: when a view is
+ * attached or moves to a new version, the table's manifests of the same options at versions no view of this object is
+ * attached to are deleted, with every cached file no remaining manifest names; so a cache directory belongs to one
+ * {@code SharingSql} at a time.
  *
  * <p><b>Options.</b> A filter and limit go to the sharing server as hints, as {@link
  * DeltaSharingClient#readTable(String, ReadOptions)} sends them. With a filter the cache holds only the rows it keeps
@@ -76,6 +79,20 @@ public final class SharingSql implements AutoCloseable {
   private final Map<String, Attachment> attached = new LinkedHashMap<>();
 
   private record Attachment(String table, ReadOptions options, AttachedTable state) {}
+
+  /** Deletes the cached versions of a table that none of its attachments needs any more. */
+  private void prune(String table) {
+    java.util.Set<SqlCache.Attached> keep = new java.util.HashSet<>();
+    for (Attachment a : attached.values()) {
+      if (a.table().equals(table)) {
+        keep.add(new SqlCache.Attached(a.state().version(),
+            SqlCache.optionsKey(a.options().filter(), a.options().limit())));
+      }
+    }
+    if (keep.stream().noneMatch(k -> k.version() < 0)) { // a version unknown has no manifest naming its files
+      cache.prune(table, keep);
+    }
+  }
 
   private SharingSql(Builder b, Connection connection, boolean owns) {
     this.client = Objects.requireNonNull(b.client, "client"); // checked by build()
@@ -123,6 +140,7 @@ public final class SharingSql implements AutoCloseable {
     Objects.requireNonNull(options, "options");
     AttachedTable state = load(name, view, options, null);
     attached.put(view, new Attachment(name, options, state));
+    prune(name);
     return state;
   }
 
@@ -159,6 +177,9 @@ public final class SharingSql implements AutoCloseable {
     }
     AttachedTable state = load(a.table(), view, a.options(), a.state());
     attached.put(view, new Attachment(a.table(), a.options(), state));
+    if (state.version() != a.state().version()) {
+      prune(a.table());
+    }
     return state;
   }
 
@@ -216,6 +237,14 @@ public final class SharingSql implements AutoCloseable {
    *     message names the artifact)
    */
   public static Connection openDuckDb() {
+    return openDuckDb(Map.of());
+  }
+
+  /**
+   * Like {@link #openDuckDb()}, with DuckDB settings given when the database is created (the usage server's {@code
+   * threads} and {@code memory_limit}: set then, no scheduler thread is ever started beyond them).
+   */
+  static Connection openDuckDb(Map<String, String> settings) {
     io.delpha.sdk.core.internal.Capability.require("SharingSql", io.delpha.sdk.core.internal.Capability.DUCKDB);
     try {
       Class.forName(DRIVER);
@@ -225,6 +254,7 @@ public final class SharingSql implements AutoCloseable {
     Properties props = new Properties();
     props.setProperty("autoinstall_known_extensions", "false");
     props.setProperty("autoload_known_extensions", "false");
+    settings.forEach(props::setProperty);
     try {
       Connection c = DriverManager.getConnection("jdbc:duckdb:", props);
       try (Statement st = c.createStatement()) {

@@ -37,7 +37,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.LinkedHashMap;
+import io.delpha.sdk.core.internal.Folders;
 import java.util.function.Function;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -71,11 +72,20 @@ import java.util.function.Consumer;
  * <p>{@code GET /api/v1/usage?from=YYYY-MM-DD&to=YYYY-MM-DD} with {@code Authorization: Bearer <access
  * key>} answers {@code {"organisation", "from", "to", "rowCount", "rows": [{column: value}]}}. An
  * organisation key reads its own organisation only ({@code org=} naming another is 403); the admin key
- * must name one with {@code org=}. Errors are JSON {@code {"error", "message"}}: 400 bad or missing
- * dates, 401 missing or unknown key, 403 another organisation, 404/405 wrong path or method, 413 more
+ * must name one with {@code org=}, a name {@link AccessKeys} could have issued ({@link
+ * AccessKeys#isOrganisationName(String)}). Errors are JSON {@code {"error", "message"}}: 400 bad or missing
+ * dates (anything but {@code YYYY-MM-DD}) or an {@code org=} no key could name, checked before anything is read;
+ * 401 missing or unknown key, 403 another organisation, 404/405 wrong path or method, 413 more
  * rows than {@link Builder#maxRows(int)}, 502 the sharing server refused, 503 it or Cassandra is
  * unreachable. The organisation filter is applied by the client on every row, whatever the sharing
  * server does with the hint, so one organisation never sees another's rows.
+ *
+ * <p><b>Bounds per organisation</b> (the page routes). Each organisation's DuckDB database is in memory with {@value
+ * #ORGANISATION_DB_THREADS} thread and a memory limit of {@value #ORGANISATION_DB_MEMORY_MB} MiB; at most {@link
+ * Builder#maxOpenOrganisations(int)} are open at once (default {@value #DEFAULT_MAX_OPEN_ORGANISATIONS}): opening
+ * one more closes the least recently used and deletes its cache folder, so an admin sweeping organisation names
+ * leaves threads, memory and folders where they were. An organisation's cache keeps the files of its current table
+ * version only: a refresh to a new version deletes the older versions' manifests and files.
  */
 public final class UsageAnalyticsServer implements AutoCloseable {
 
@@ -94,6 +104,18 @@ public final class UsageAnalyticsServer implements AutoCloseable {
   /** The longest range a chart covers, in days. */
   public static final int MAX_DAYS = 366;
   private static final String VIEW = "usage";
+  /**
+   * Held while a DuckDB database is created or closed: DuckDB's JDBC driver (2.0.0.1) was seen to hang with databases
+   * created and destroyed on several threads at once (four admins sweeping organisations, each eviction closing one).
+   */
+  private static final Object DUCKDB_LIFECYCLE = new Object();
+  private static final java.util.regex.Pattern ISO_DAY = java.util.regex.Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}");
+  /** The threads of each organisation's DuckDB database (its {@code threads} setting, given at creation). */
+  public static final int ORGANISATION_DB_THREADS = 1;
+  /** The memory limit of each organisation's DuckDB database, in MiB (its {@code memory_limit}, given at creation). */
+  public static final int ORGANISATION_DB_MEMORY_MB = 128;
+  /** The default of {@link Builder#maxOpenOrganisations(int)}. */
+  public static final int DEFAULT_MAX_OPEN_ORGANISATIONS = 16;
 
   private final DeltaSharingClient client;
   private final String table;
@@ -108,7 +130,11 @@ public final class UsageAnalyticsServer implements AutoCloseable {
   private final @Nullable String measureColumn;
   private final Duration refreshInterval;
   private final Clock clock;
-  private final Map<String, OrgView> views = new ConcurrentHashMap<>();
+  private final int maxOpenOrganisations;
+  /** The organisations' views, least recently used first; guarded by itself. */
+  private final LinkedHashMap<String, OrgView> views = new LinkedHashMap<>(16, 0.75f, true);
+  /** Organisations whose evicted view is being closed and its folder deleted; guarded by {@link #views}. */
+  private final java.util.Set<String> retiring = new java.util.HashSet<>();
   private @Nullable HttpService http;
   private volatile @Nullable ColumnType dateType;
 
@@ -126,6 +152,7 @@ public final class UsageAnalyticsServer implements AutoCloseable {
     this.measureColumn = b.measureColumn;
     this.refreshInterval = b.refreshInterval;
     this.clock = b.clock;
+    this.maxOpenOrganisations = b.maxOpenOrganisations;
     ServerOptions.Builder o = b.options != null ? b.options.toBuilder() : ServerOptions.builder();
     if (b.address != null) {
       o.address(b.address);
@@ -195,21 +222,115 @@ public final class UsageAnalyticsServer implements AutoCloseable {
       http.close();
       http = null;
     }
-    for (OrgView v : views.values()) {
+    List<OrgView> open;
+    synchronized (views) {
+      open = new ArrayList<>(views.values());
+      views.clear();
+    }
+    for (OrgView v : open) {
       synchronized (v) {
-        if (v.sql != null) {
-          v.sql.close();
-          v.sql = null;
+        v.retire();
+      }
+    }
+  }
+
+  /**
+   * One organisation's analytics: its own DuckDB database, over its own cache folder, holding its rows only. Once
+   * retired (evicted or closed) it is never used again: a request that held it looks the organisation up anew.
+   */
+  private static final class OrgView {
+    final String organisation;
+    @Nullable SharingSql sql;
+    @Nullable Connection db;
+    long checkedAt;
+    boolean retired;
+
+    OrgView(String organisation) {
+      this.organisation = organisation;
+    }
+
+    /** Closes the database; the caller holds this view's lock. */
+    void retire() {
+      retired = true;
+      if (sql != null) {
+        sql.close();
+        sql = null;
+      }
+      if (db != null) {
+        closeDuckDb(db, organisation);
+        db = null;
+      }
+    }
+  }
+
+  /** The organisation's view, most recently used now; opening one beyond the cap retires the least recently used. */
+  private OrgView view(String organisation) {
+    List<OrgView> evicted = new ArrayList<>();
+    OrgView v;
+    synchronized (views) {
+      while (retiring.contains(organisation)) { // its folder is being deleted: a new view starts after that
+        try {
+          views.wait();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new HttpError(503, "unavailable", "the server is stopping; retry later");
+        }
+      }
+      v = views.computeIfAbsent(organisation, OrgView::new);
+      var it = views.values().iterator();
+      while (views.size() > maxOpenOrganisations && it.hasNext()) {
+        OrgView eldest = it.next();
+        if (eldest != v) {
+          it.remove();
+          retiring.add(eldest.organisation);
+          evicted.add(eldest);
         }
       }
     }
-    views.clear();
+    for (OrgView e : evicted) { // outside the map's lock: an evicted view may be finishing a query
+      try {
+        synchronized (e) {
+          e.retire();
+          deleteFolder(e.organisation);
+        }
+      } finally {
+        synchronized (views) {
+          retiring.remove(e.organisation);
+          views.notifyAll();
+        }
+      }
+    }
+    return v;
   }
 
-  /** One organisation's analytics: its own DuckDB database, over its own cache folder, holding its rows only. */
-  private static final class OrgView {
-    @Nullable SharingSql sql;
-    long checkedAt;
+  private void deleteFolder(String organisation) {
+    Path folder = organisationFolder(organisation);
+    try {
+      Folders.deleteTree(folder);
+    } catch (IOException e) {
+      LOG.warn("cannot delete the usage cache folder {}: {}", folder, e.toString());
+    }
+  }
+
+  /**
+   * An in-memory DuckDB database with this server's per-organisation thread and memory limits, set at creation.
+   * Databases are created and closed one at a time ({@link #DUCKDB_LIFECYCLE}); queries run concurrently.
+   */
+  private static Connection boundedDuckDb() {
+    synchronized (DUCKDB_LIFECYCLE) {
+      return SharingSql.openDuckDb(Map.of("threads", String.valueOf(ORGANISATION_DB_THREADS),
+          "memory_limit", ORGANISATION_DB_MEMORY_MB + "MiB"));
+    }
+  }
+
+  private static void closeDuckDb(Connection db, String organisation) {
+    synchronized (DUCKDB_LIFECYCLE) {
+      try {
+        db.close();
+      } catch (SQLException e) {
+        LOG.debug("closing the DuckDB database of {}: {}", organisation, e.toString());
+      }
+    }
   }
 
   @FunctionalInterface
@@ -223,38 +344,52 @@ public final class UsageAnalyticsServer implements AutoCloseable {
    * current version at most once per refresh interval. One query at a time per organisation.
    */
   private <T> T withOrganisation(String organisation, SqlWork<T> work) {
-    OrgView v = views.computeIfAbsent(organisation, o -> new OrgView());
-    synchronized (v) {
-      try {
-        long now = clock.millis();
-        SharingSql sql = v.sql;
-        if (sql == null) {
-          sql = SharingSql.builder().client(client).cacheDirectory(organisationFolder(organisation)).build();
-          try {
-            sql.attach(table, VIEW, ReadOptions.builder().filter(Filter.eq(organisationColumn, organisation)).build());
-          } catch (RuntimeException e) {
-            sql.close();
-            throw e;
-          }
-          v.sql = sql;
-          v.checkedAt = now;
-        } else if (now - v.checkedAt >= refreshInterval.toMillis()) {
-          sql.refresh(VIEW);
-          v.checkedAt = now;
+    while (true) {
+      OrgView v = view(organisation);
+      synchronized (v) {
+        if (v.retired) {
+          continue; // evicted while this request waited for it
         }
-        return work.run(sql.connection());
-      } catch (SQLException e) {
-        LOG.warn("usage query of {} failed: {}", table, e.getMessage());
-        throw new HttpError(502, "upstream", "the usage data could not be queried");
-      } catch (ServiceUnavailableException e) {
-        LOG.warn("sharing server unavailable: {}", e.getMessage());
-        throw new HttpError(503, "unavailable", "the usage data cannot be reached right now; retry later");
-      } catch (HttpError e) {
-        throw e;
-      } catch (DelphaException e) {
-        LOG.warn("reading {} failed: {}", table, e.getMessage());
-        throw new HttpError(502, "upstream", "the usage data could not be read");
+        return withView(v, work);
       }
+    }
+  }
+
+  private <T> T withView(OrgView v, SqlWork<T> work) {
+    String organisation = v.organisation;
+    try {
+      long now = clock.millis();
+      SharingSql sql = v.sql;
+      if (sql == null) {
+        Connection db = boundedDuckDb();
+        sql = SharingSql.builder().client(client).cacheDirectory(organisationFolder(organisation)).connection(db)
+            .build();
+        try {
+          sql.attach(table, VIEW, ReadOptions.builder().filter(Filter.eq(organisationColumn, organisation)).build());
+        } catch (RuntimeException e) {
+          sql.close();
+          closeDuckDb(db, organisation);
+          throw e;
+        }
+        v.sql = sql;
+        v.db = db;
+        v.checkedAt = now;
+      } else if (now - v.checkedAt >= refreshInterval.toMillis()) {
+        sql.refresh(VIEW);
+        v.checkedAt = now;
+      }
+      return work.run(sql.connection());
+    } catch (SQLException e) {
+      LOG.warn("usage query of {} failed: {}", table, e.getMessage());
+      throw new HttpError(502, "upstream", "the usage data could not be queried");
+    } catch (ServiceUnavailableException e) {
+      LOG.warn("sharing server unavailable: {}", e.getMessage());
+      throw new HttpError(503, "unavailable", "the usage data cannot be reached right now; retry later");
+    } catch (HttpError e) {
+      throw e;
+    } catch (DelphaException e) {
+      LOG.warn("reading {} failed: {}", table, e.getMessage());
+      throw new HttpError(502, "upstream", "the usage data could not be read");
     }
   }
 
@@ -460,12 +595,19 @@ public final class UsageAnalyticsServer implements AutoCloseable {
     return 200;
   }
 
-  /** The caller's own organisation; an admin names one with {@code org=}; another organisation is 403. */
+  /**
+   * The caller's own organisation; an admin names one with {@code org=}, a name {@link AccessKeys} could have issued
+   * (else 400); another organisation is 403.
+   */
   private static String organisation(Exchange exchange, KeyPrincipal caller) {
     String requested = exchange.query("org");
     if (caller.isAdmin()) {
       if (requested == null || requested.isBlank()) {
         throw new HttpError(400, "bad_request", "an admin key must name the organisation with org=");
+      }
+      if (!AccessKeys.isOrganisationName(requested)) {
+        throw new HttpError(400, "bad_request",
+            "org= must be an organisation name: a letter or digit, then up to 63 letters, digits, '_', '.' or '-'");
       }
       return requested;
     }
@@ -489,9 +631,12 @@ public final class UsageAnalyticsServer implements AutoCloseable {
     };
   }
 
-  private static LocalDate date(String value, String name) {
+  private static LocalDate date(@Nullable String value, String name) {
     if (value == null || value.isBlank()) {
       throw new HttpError(400, "bad_request", "missing " + name + "=YYYY-MM-DD");
+    }
+    if (!ISO_DAY.matcher(value).matches()) { // LocalDate.parse takes +10000-01-01 and -0001-01-01
+      throw new HttpError(400, "bad_request", name + " must be a date YYYY-MM-DD");
     }
     try {
       return LocalDate.parse(value);
@@ -569,8 +714,23 @@ public final class UsageAnalyticsServer implements AutoCloseable {
     private @Nullable String measureColumn;
     private Duration refreshInterval = Duration.ofMinutes(1);
     private Clock clock = Clock.systemUTC();
+    private int maxOpenOrganisations = DEFAULT_MAX_OPEN_ORGANISATIONS;
 
     private Builder() {}
+
+    /**
+     * @param max the most organisations whose DuckDB database (and cache folder) is kept at once, default {@value
+     *     #DEFAULT_MAX_OPEN_ORGANISATIONS}; one more closes the least recently used and deletes its cache folder
+     * @return this builder
+     * @throws InvalidInputException if {@code max} is below 1
+     */
+    public Builder maxOpenOrganisations(int max) {
+      if (max < 1) {
+        throw new InvalidInputException("maxOpenOrganisations must be >= 1, was " + max);
+      }
+      this.maxOpenOrganisations = max;
+      return this;
+    }
 
     /**
      * Turns on the usage page and its chart endpoints ({@link #PAGE_PATH}, {@link #DAILY_PATH}, {@link

@@ -74,7 +74,8 @@ class ProgramAppProcessTest {
       cass.execute("DELETE FROM " + REGISTRY + ".ingest_metrics WHERE customer_id = 'app-kill'");
       ingestor.registerCustomer("app-kill", "pw", ks,
           IngestionConstraints.fromJson("{\"formats\":[\".csv\"],\"number_files\":1,\"data_sizes\":8192}"));
-      ingestor.registerApp("app-kill", IngestProgram.builder("csv-java").command("java", "-Xmx64m", "CsvToJson.java")
+      ingestor.registerApp("app-kill", IngestProgram.builder("csv-java").command("java", "-Xmx64m",
+          "-XX:CompressedClassSpaceSize=64m", "-XX:ReservedCodeCacheSize=32m", "-XX:+UseSerialGC", "CsvToJson.java")
           .file(ProgramAppTest.resource("CsvToJson.java")).build());
       IngestFixtures.writeOrders(tmp.resolve("in/orders.csv"), 0, rows);
       assertThat(ingestor.fetch("app-kill", "pw", tmp.resolve("in")).accepted()).hasSize(1);

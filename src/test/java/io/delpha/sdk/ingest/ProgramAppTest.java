@@ -214,7 +214,8 @@ class ProgramAppTest {
   @DisplayName("a single-file Java app reads quoted CSV; the table equals the file value by value")
   void javaSourceAppIngestsExactly() throws IOException {
     try (BatchIngestor ingestor = ingestor(AppLimits.defaults())) {
-      ingestor.registerApp("cust-a", IngestProgram.builder("csv-java").command("java", "-Xmx64m", "CsvToJson.java")
+      ingestor.registerApp("cust-a", IngestProgram.builder("csv-java").command("java", "-Xmx64m", "-XX:CompressedClassSpaceSize=64m",
+          "-XX:ReservedCodeCacheSize=32m", "-XX:+UseSerialGC", "CsvToJson.java")
           .file(resource("CsvToJson.java")).build());
       Path file = IngestFixtures.writeOrders(tmp.resolve("gen/orders.csv"), 0, 3_000);
       stage(ingestor, "cust-a", "pw-a", "orders.csv", Files.readString(file));
@@ -392,7 +393,8 @@ class ProgramAppTest {
   @DisplayName("an app cannot reach the network: neither the manager's Cassandra nor the internet")
   void appHasNoNetwork() throws IOException {
     try (BatchIngestor ingestor = isolatingIngestor(AppLimits.defaults())) {
-      ingestor.registerApp("cust-a", IngestProgram.builder("net").command("java", "-Xmx32m", "Net.java",
+      ingestor.registerApp("cust-a", IngestProgram.builder("net").command("java", "-Xmx32m", "-XX:CompressedClassSpaceSize=64m",
+          "-XX:ReservedCodeCacheSize=32m", "-XX:+UseSerialGC", "Net.java",
           server.host(), String.valueOf(server.port())).file(resource("Net.java")).build());
       stage(ingestor, "cust-a", "pw-a", "orders.txt", "x\n");
       if (!isolatedOrRefused(ingestor, "orders.txt")) {
@@ -412,7 +414,8 @@ class ProgramAppTest {
     try (BatchIngestor ingestor = ingestor(AppLimits.defaults())) {
       ingestor.registerApp("cust-a", shApp("env", ". ./report.sh; report 1 \"$(env | cut -d= -f1 | sort | tr '\\n' ' ')\""
           + "; report 2 \"$(env | grep -c .)\"; report 3 \"$DELPHA_FILE_NAME $DELPHA_FILE_SIZE $DELPHA_TABLE "
-          + "$DELPHA_TABLES $DELPHA_CUSTOMER\"\n"));
+          + "$DELPHA_TABLES $DELPHA_CUSTOMER\"; report 4 \"$(tr '\\0' '\\n' < /proc/$$/environ | cut -d= -f1 | sort "
+          + "| tr '\\n' ' ')\"\n"));
       stage(ingestor, "cust-a", "pw-a", "orders.txt", "12345\n");
       FileIngestion f = only(ingestor.ingestPending(), "cust-a");
       assertThat(f.status()).as(f.logLine()).isEqualTo(Status.PROCESSED);
@@ -428,6 +431,94 @@ class ProgramAppTest {
         }
       }
       assertThat(seen.get(3)).isEqualTo("orders.txt 6 orders notes,orders cust-a");
+      // the environment the app was started with (its own /proc/<pid>/environ): exactly the documented variables
+      assertThat(new TreeSet<>(List.of(seen.get(4).strip().split(" +")))).containsExactly("DELPHA_APP",
+          "DELPHA_APP_VERSION", "DELPHA_CUSTOMER", "DELPHA_FILE_NAME", "DELPHA_FILE_SIZE", "DELPHA_PROTOCOL",
+          "DELPHA_TABLE", "DELPHA_TABLES", "HOME", "LANG", "PATH", "TMPDIR");
+    }
+  }
+
+  @Test
+  @DisplayName("the memory limit counts every mapping: 384 MiB touched through a shared anonymous mapping is refused")
+  void memoryLimitCountsSharedMappings() throws IOException {
+    AppLimits limits = AppLimits.defaults().withWallClock(Duration.ofSeconds(60)).withMemoryAndProcesses(256L << 20, 32);
+    try (BatchIngestor ingestor = ingestor(limits)) {
+      String touch = "python3 -c 'import mmap, sys\n"
+          + "n = int(sys.argv[1]) << 20\n"
+          + "m = mmap.mmap(-1, n, flags=mmap.MAP_SHARED | mmap.MAP_ANONYMOUS)\n"
+          + "for i in range(0, n, 4096): m[i] = 1\n"
+          + "print(\"touched\", n >> 20, \"MiB\")' %d 2>&1 | tail -c 200";
+      ingestor.registerApp("cust-a", shApp("mapper", ". ./report.sh\n"
+          + "report 1 \"$(" + touch.formatted(128) + ")\"\n"
+          + "report 2 \"$(" + touch.formatted(384) + ")\"\n"
+          + "cat > /dev/null\n"));
+      stage(ingestor, "cust-a", "pw-a", "orders.txt", "x\n");
+
+      FileIngestion f = only(ingestor.ingestPending(), "cust-a");
+
+      assertThat(f.status()).as(f.logLine()).isEqualTo(Status.PROCESSED);
+      Map<Integer, String> seen = notes();
+      assertThat(seen.get(1)).as("under the limit the app runs").contains("touched 128 MiB");
+      assertThat(seen.get(2)).as("what the app could do past the limit").doesNotContain("touched")
+          .containsAnyOf("Cannot allocate memory", "MemoryError", "Killed");
+    }
+  }
+
+  @Test
+  @DisplayName("/work and /tmp together hold at most the output limit: 8 files of 3 MiB under 4 MiB are cut")
+  void workAndTmpHaveATotalLimit() throws IOException {
+    AppLimits limits = AppLimits.defaults().withWallClock(Duration.ofSeconds(60)).withOutput(4L << 20, 1_000);
+    try (BatchIngestor ingestor = isolatingIngestor(limits)) {
+      ingestor.registerApp("cust-a", shApp("filler", ". ./report.sh\n"
+          + "for i in 1 2 3 4; do head -c 3145728 /dev/zero > /work/w$i.bin 2>/dev/null; "
+          + "head -c 3145728 /dev/zero > /tmp/t$i.bin 2>/dev/null; done\n"
+          + "report 1 \"$(cat /work/w*.bin /tmp/t*.bin | wc -c)\"\n"
+          + "report 2 \"$( (head -c 1048576 /dev/zero > /work/more.bin) 2>&1)\"\n"
+          + "cat > /dev/null\n"));
+      stage(ingestor, "cust-a", "pw-a", "orders.txt", "x\n");
+      if (!isolatedOrRefused(ingestor, "orders.txt")) {
+        return; // limits only: each file is bounded, their total is not
+      }
+      FileIngestion f = only(ingestor.ingestPending(), "cust-a");
+
+      assertThat(f.status()).as(f.logLine()).isEqualTo(Status.PROCESSED);
+      Map<Integer, String> seen = notes();
+      assertThat(Long.parseLong(seen.get(1).strip())).as("bytes the app could keep in /work and /tmp")
+          .isGreaterThan(3L << 20).isLessThanOrEqualTo(4L << 20);
+      assertThat(seen.get(2)).contains("No space left");
+    }
+  }
+
+  @Test
+  @DisplayName("the app sees no host path: not in its init's command line, nor in its mounts")
+  void appSeesNoHostPath() throws IOException {
+    try (BatchIngestor ingestor = isolatingIngestor(AppLimits.defaults())) {
+      ingestor.registerApp("cust-a", shApp("paths", ". ./report.sh\n"
+          + "report 1 \"$(tr '\\0' ' ' < /proc/1/cmdline)\"\n"
+          + "report 2 \"$(cat /proc/self/mountinfo)\"\n"
+          + "report 3 \"$(tr '\\0' ' ' < /proc/$PPID/cmdline)\"\n"
+          + "cat > /dev/null\n"));
+      stage(ingestor, "cust-a", "pw-a", "orders.txt", "x\n");
+      if (!isolatedOrRefused(ingestor, "orders.txt")) {
+        return;
+      }
+      FileIngestion f = only(ingestor.ingestPending(), "cust-a");
+
+      assertThat(f.status()).as(f.logLine()).isEqualTo(Status.PROCESSED);
+      Map<Integer, String> seen = notes();
+      assertThat(seen).hasSize(3);
+      String tmpdir = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().toString();
+      String javaHome = Path.of(System.getProperty("java.home")).toRealPath().toString();
+      for (String s : seen.values()) {
+        assertThat(s).isNotBlank().doesNotContain("delpha-app-").doesNotContain(tmp.toString())
+            .doesNotContain(javaHome).doesNotContain("sandbox.sh").doesNotContain("prlimit")
+            .doesNotContain(String.valueOf(AppLimits.defaults().memoryBytes()))
+            .doesNotContain("--nproc").doesNotContain("--as=");
+        if (!tmpdir.equals("/tmp")) {
+          assertThat(s).doesNotContain(tmpdir);
+        }
+      }
+      assertThat(seen.get(2)).contains(" /work ").contains(" /tmp ");
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.delpha.sdk.sharing;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static io.delpha.sdk.sharing.UsageTableStub.DayFile;
@@ -16,7 +17,10 @@ import io.delpha.sdk.core.parquet.ParquetRows;
 import io.delpha.sdk.core.parquet.RowReader;
 import io.delpha.sdk.security.AccessKeys;
 import io.delpha.sdk.testing.CassandraServer;
+import io.delpha.sdk.testing.ServerSupport;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -183,6 +187,116 @@ class UsagePageTest {
   }
 
   @Test
+  @DisplayName("an admin's org= that no key could name, and dates that are not YYYY-MM-DD, are 400 before any read")
+  void hostileOrganisationsAndDates() throws Exception {
+    int blobs = wm.findAll(getRequestedFor(urlPathMatching("/blob/.*"))).size();
+    int queries = wm.findAll(postRequestedFor(urlPathMatching(".*/query"))).size();
+    List<String> folders = folders(cacheRoot);
+    List<String> hostile = List.of("../globex", "acme'", "\"acme\"", "acme\u0000", "acme ", " acme", "a/b", ".acme",
+        "-acme", "acme\nglobex", "ac%me", "x".repeat(65), "x".repeat(5000), "*", "acmé");
+    for (String org : hostile) {
+      String q = RANGE + "&org=" + URLEncoder.encode(org, StandardCharsets.UTF_8);
+      for (String path : List.of(UsageAnalyticsServer.PATH, UsageAnalyticsServer.DAILY_PATH,
+          UsageAnalyticsServer.FEATURES_PATH, UsageAnalyticsServer.REPORT_PATH)) {
+        HttpResponse<String> r = get(path + q, adminKey);
+        assertThat(r.statusCode()).as(path + " org=" + org).isEqualTo(400);
+        assertThat(r.body()).contains("organisation name").doesNotContain("1290").doesNotContain("777001");
+      }
+    }
+    for (String day : List.of("+10000-01-01", "-0001-01-01", "2024-5-01", "2024-05-01T00:00", "２０２４-05-01",
+        "2024-02-30", " 2024-05-01")) {
+      String q = "?from=" + URLEncoder.encode(day, StandardCharsets.UTF_8) + "&to=2024-05-31";
+      for (String path : List.of(UsageAnalyticsServer.PATH, UsageAnalyticsServer.DAILY_PATH)) {
+        HttpResponse<String> r = get(path + q, acmeKey);
+        assertThat(r.statusCode()).as(path + " from=" + day).isEqualTo(400);
+        assertThat(r.body()).contains("YYYY-MM-DD");
+      }
+    }
+    assertThat(wm.findAll(getRequestedFor(urlPathMatching("/blob/.*")))).hasSize(blobs);
+    assertThat(wm.findAll(postRequestedFor(urlPathMatching(".*/query")))).hasSize(queries);
+    assertThat(folders(cacheRoot)).isEqualTo(folders);
+    // the longest name a key can have is accepted
+    assertThat(get(UsageAnalyticsServer.DAILY_PATH + RANGE + "&org=" + "a.b_c-" + "x".repeat(58), adminKey)
+        .statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  @DisplayName("an admin sweeping 1,000 organisation names leaves threads, memory and cache folders flat")
+  void sweepOfOrganisationsStaysBounded() throws Exception {
+    Path root = Files.createTempDirectory("usage-sweep");
+    DeltaSharingClient client = DeltaSharingClient.builder().endpoint(wm.baseUrl() + "/ds/")
+        .bearerToken(Secret.of("recipient-token"))
+        .retryPolicy(RetryPolicy.builder().maxAttempts(2).initialDelay(Duration.ofMillis(5)).build()).build();
+    int cap = 4;
+    try (UsageAnalyticsServer sweep = UsageAnalyticsServer.builder().client(client).table(UsageTableStub.TABLE)
+        .organisationColumn("org_id").dateColumn("usage_date").measureColumn("events").cacheDirectory(root)
+        .maxOpenOrganisations(cap).accessKeys(keys).build().start()) {
+      URI base = sweep.uri();
+      // warm up: the server's, client's and DuckDB's pools are made, and the cap is reached
+      for (int i = 0; i < 3 * cap; i++) {
+        assertThat(sweepGet(base, "warm" + i).statusCode()).isEqualTo(200);
+      }
+      int threadsBefore = Thread.activeCount();
+      long rssBefore = residentKb();
+      // four admins at once, 250 names each: evictions race with requests
+      int sweepers = 4;
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(sweepers);
+      List<java.util.concurrent.Future<Integer>> done = new ArrayList<>();
+      for (int w = 0; w < sweepers; w++) {
+        int worker = w;
+        done.add(pool.submit(() -> {
+          int maxFolders = 0;
+          for (int i = worker; i < 1000; i += sweepers) {
+            String org = i % 100 == 0 ? "acme" : "absent-" + i;
+            HttpResponse<String> r = sweepGet(base, org);
+            assertThat(r.statusCode()).as(org + ": " + r.body()).isEqualTo(200);
+            if (org.equals("acme")) { // the real organisation gets its own numbers after its database was evicted
+              assertThat(r.body()).contains("\"2024-05-01\"").contains("1290").doesNotContain("777001");
+            } else {
+              assertThat(SharingFixture.JSON.readTree(r.body()).get("points")).isEmpty();
+            }
+            maxFolders = Math.max(maxFolders, folders(root).size());
+          }
+          return maxFolders;
+        }));
+      }
+      pool.shutdown();
+      for (java.util.concurrent.Future<Integer> f : done) {
+        // a folder exists per open database, and per one being closed by a request still under way
+        assertThat(f.get()).as("cache folders seen during the sweep").isLessThanOrEqualTo(cap + sweepers);
+      }
+      // judged by counts: pools that finish their work end their threads; at most the cap's databases stay open
+      ServerSupport.await("threads back to the warmed-up count", Duration.ofSeconds(60),
+          () -> Thread.activeCount() <= threadsBefore + 4);
+      assertThat(folders(root)).hasSizeLessThanOrEqualTo(cap);
+      long grownMb = (residentKb() - rssBefore) / 1024;
+      // one in-memory DuckDB per organisation name would be several GB here (the issue: 30 names, +640 MB)
+      assertThat(grownMb).as("resident memory growth in MiB").isLessThan(300);
+    }
+  }
+
+  private static HttpResponse<String> sweepGet(URI base, String org) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create(base + UsageAnalyticsServer.DAILY_PATH + RANGE + "&org=" + org))
+        .header("Authorization", "Bearer " + adminKey).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static List<String> folders(Path root) throws Exception {
+    try (Stream<Path> list = Files.list(root)) {
+      return list.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  /** The process's resident memory (heap and native, DuckDB's included), from /proc. */
+  private static long residentKb() throws Exception {
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+      }
+    }
+    throw new IllegalStateException("no VmRSS in /proc/self/status");
+  }
+
+  @Test
   @DisplayName("the page shell holds a form and our script only, no data, with a strict CSP; the script is served")
   void shell() throws Exception {
     HttpResponse<String> page = get(UsageAnalyticsServer.PAGE_PATH, null);
@@ -207,6 +321,18 @@ class UsagePageTest {
     assertThat(points(get(UsageAnalyticsServer.DAILY_PATH + RANGE, acmeKey), "day"))
         .containsEntry("2024-05-03", "5").hasSize(3);
     assertThat(wm.findAll(getRequestedFor(urlPathMatching("/blob/.*"))).size()).isEqualTo(before + 1);
+    // the cache keeps the attached version only: one manifest (v4), and a cached file per file of v4
+    Path tableFolder;
+    try (Stream<Path> tables = Files.list(cacheRoot.resolve("org-acme"))) {
+      tableFolder = tables.filter(Files::isDirectory).findFirst().orElseThrow();
+    }
+    try (Stream<Path> list = Files.list(tableFolder)) {
+      assertThat(list.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json")).toList())
+          .singleElement().satisfies(n -> assertThat(n).startsWith("v4-"));
+    }
+    try (Stream<Path> list = Files.list(tableFolder.resolve("files"))) {
+      assertThat(list.count()).isEqualTo(3);
+    }
     String html = get(UsageAnalyticsServer.REPORT_PATH + RANGE, acmeKey).body();
     assertThat(html).contains("&lt;script&gt;alert(1)&lt;/script&gt;").doesNotContain("<script>");
   }

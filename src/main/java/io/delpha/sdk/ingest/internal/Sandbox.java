@@ -5,7 +5,6 @@ import io.delpha.sdk.ingest.AppIsolation;
 import io.delpha.sdk.ingest.AppLimits;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,21 +20,35 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link AppIsolation#NAMESPACES}: {@code setpriv --pdeathsig KILL} (the app dies with the manager) runs {@code
  * unshare} with new mount, network and PID namespaces (and a user namespace when the manager is not root); inside,
- * {@link #SCRIPT} builds a root of {@code /usr}, {@code /etc}, the JDK (read-only), a private {@code /tmp} and
- * {@code /proc}, a few devices and the app's folder at {@code /work}, changes root into it, drops to {@code nobody}
- * (as root) and every capability, and sets the limits with {@code prlimit}. {@link AppIsolation#LIMITS_ONLY}: {@code
+ * {@link #SCRIPT} builds a root of {@code /usr}, {@code /etc}, the JDK (read-only), {@code /proc}, a few devices, and a
+ * copy of the app's folder at {@code /work} and a private {@code /tmp} on one tmpfs (their total bounded), changes
+ * root into it, drops to {@code nobody} (as root) and every capability, and sets the limits with {@code prlimit}
+ * (memory as the address space, {@code RLIMIT_AS}: every mapping counts). {@link AppIsolation#LIMITS_ONLY}: {@code
  * sh} sets what {@code ulimit} can. Both: an empty environment but the protocol's variables.
  */
 public final class Sandbox {
 
   private static final Logger LOG = LoggerFactory.getLogger(Sandbox.class);
 
-  /** Runs inside the new namespaces: builds the app's root, enters it, drops privileges, sets limits. */
+  /**
+   * Runs inside the new namespaces: builds the app's root, enters it, drops privileges, sets limits. Its arguments
+   * (host paths, limits) are seen only until it replaces itself: the namespace's init is then a chrooted {@code sh}
+   * whose command line names neither.
+   */
   static final String SCRIPT = """
       set -eu
-      R=$1; W=$2; J=$3; DROP=$4; shift 4
+      R=$1; W=$2; J=$3; DROP=$4; SCRATCH=$5; NPROC=$6; MEM=$7; FSIZE=$8; shift 8
       APP_PATH=$PATH; PATH=/usr/sbin:/sbin:/usr/bin:/bin:$PATH
       CHROOT=$(command -v chroot)
+      # one tmpfs holds /work and /tmp: their total is bounded; it is mounted outside the new root, so neither the
+      # host's folders nor this mount show in the app's mountinfo
+      S=$R.scratch
+      mkdir -p "$S"
+      mount -t tmpfs -o size="$SCRATCH",mode=755 scratch "$S"
+      mkdir "$S/work" "$S/tmp"
+      chmod 1777 "$S/tmp"
+      cp -pR "$W/." "$S/work/"
+      if [ "$DROP" = nobody ]; then chown -R 65534:65534 "$S/work"; fi
       mount -t tmpfs -o size=1m,mode=755 sandbox "$R"
       ro() { mkdir -p "$R$1"; mount --rbind "$1" "$R$1"; mount -o remount,bind,ro "$R$1"; }
       for d in /usr /etc; do ro "$d"; done
@@ -44,29 +57,33 @@ public final class Sandbox {
       done
       case "$J" in /usr/*) ;; *) ro "$J" ;; esac
       mkdir -p "$R/work" "$R/proc" "$R/dev" "$R/tmp"
-      mount --bind "$W" "$R/work"
+      mount --bind "$S/work" "$R/work"
+      mount --bind "$S/tmp" "$R/tmp"
       mount -t proc proc "$R/proc"
-      mount -t tmpfs -o size=64m,mode=1777 tmp "$R/tmp"
       for d in null zero random urandom; do touch "$R/dev/$d"; mount --bind "/dev/$d" "$R/dev/$d"; done
       mount -o remount,bind,ro "$R"
+      # the documented environment exactly: a shell's cd adds PWD and OLDPWD (the latter a host path)
+      set -- env -u PWD -u OLDPWD -u SHLVL -u _ "$@"
       if [ "$DROP" = nobody ]; then
         set -- setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all --no-new-privs "$@"
       else
         set -- setpriv --inh-caps=-all --bounding-set=-all --no-new-privs "$@"
       fi
+      # the limits are this init's, inherited by the app: its command line does not carry them
+      prlimit --pid $$ --nproc="$NPROC" --as="$MEM" --fsize="$FSIZE" --nofile=256 --core=0
       PATH=$APP_PATH
-      # not exec: this shell stays the namespace's init, so the app is an ordinary process (init ignores signals it
-      # has no handler for, a crash included) and its status, or 128 + the signal that killed it, is the run's
-      set +e
-      "$CHROOT" "$R" /bin/sh -c 'cd /work && exec "$@"' sh "$@"
-      exit $?
+      # the init replaces itself with a chrooted sh that stays the namespace's init (not exec'ing the app, so the app
+      # is an ordinary process: init ignores signals it has no handler for, a crash included); the run's status is the
+      # app's, or 128 + the signal that killed it
+      exec "$CHROOT" "$R" /bin/sh -c 'cd /work || exit 125; "$@"; exit $?' sandbox "$@"
       """;
 
-  /** The limits {@code sh} can set anywhere; a limit the shell lacks is skipped. */
+  /** The limits {@code sh} can set anywhere; a limit the shell lacks is skipped (address space, else data). */
   static final String LIMITS_SCRIPT = """
-      ulimit -c 0 2>/dev/null; ulimit -d "$1" 2>/dev/null; ulimit -f "$2" 2>/dev/null; ulimit -n 256 2>/dev/null
+      ulimit -c 0 2>/dev/null; ulimit -v "$1" 2>/dev/null || ulimit -d "$1" 2>/dev/null
+      ulimit -f "$2" 2>/dev/null; ulimit -n 256 2>/dev/null
       shift 2
-      exec "$@"
+      exec env -u PWD -u OLDPWD -u SHLVL -u _ "$@"
       """;
 
   private static volatile Sandbox detected;
@@ -178,8 +195,8 @@ public final class Sandbox {
         }
         cmd.addAll(List.of("--mount", "--net", "--pid", "--fork", "--kill-child", "--mount-proc", "sh",
             script.toString(), root.toString(), work.toString(), javaHome, asRoot ? "nobody" : "self",
-            "prlimit", "--nproc=" + limits.maxProcesses(), "--data=" + limits.memoryBytes(),
-            "--fsize=" + limits.maxOutputBytes(), "--nofile=256", "--core=0", "--"));
+            String.valueOf(scratchBytes(work, limits)), String.valueOf(limits.maxProcesses()),
+            String.valueOf(limits.memoryBytes()), String.valueOf(limits.maxOutputBytes())));
       } else {
         cmd.addAll(List.of("sh", "-c", LIMITS_SCRIPT, "sh", String.valueOf(limits.memoryBytes() / 1024),
             String.valueOf(Math.max(1, limits.maxOutputBytes() / 512))));
@@ -215,6 +232,21 @@ public final class Sandbox {
     p.destroyForcibly();
   }
 
+  /**
+   * The size of the one tmpfs holding {@code /work} and {@code /tmp}: the output limit (which also bounds each file),
+   * plus the app's own files, so they do not eat into what it may write.
+   */
+  private static long scratchBytes(Path work, AppLimits limits) throws IOException {
+    long own = 0;
+    try (java.util.stream.Stream<Path> files = Files.walk(work)) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        own += (Files.size(f) + 4095) / 4096 * 4096; // tmpfs keeps whole pages
+      }
+    }
+    long bytes = limits.maxOutputBytes() + own;
+    return (bytes + 4095) / 4096 * 4096;
+  }
+
   private static String javaHome() {
     Path home = Path.of(System.getProperty("java.home"));
     try {
@@ -230,11 +262,9 @@ public final class Sandbox {
    * @param dir the folder
    */
   public static void deleteTree(Path dir) {
-    try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException | UncheckedIOException e) {
+    try {
+      io.delpha.sdk.core.internal.Folders.deleteTree(dir);
+    } catch (IOException e) {
       LOG.warn("cannot delete the app folder {}: {}", dir, e.toString());
     }
   }

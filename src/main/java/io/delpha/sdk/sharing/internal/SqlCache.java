@@ -22,6 +22,7 @@ import io.delpha.sdk.sharing.internal.QueryResponse.FileAction;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
@@ -175,7 +176,7 @@ public final class SqlCache {
     List<CachedFile> entries = new ArrayList<>();
     List<Integer> missing = new ArrayList<>();
     for (FileAction f : query.files()) {
-      String name = sha256(f.id() + (key.isEmpty() ? "" : "|" + key)) + ".parquet";
+      String name = cacheName(f.id(), key);
       Map<String, String> partitions = new LinkedHashMap<>();
       if (filter == null) {
         for (String p : query.metadata().partitionColumns()) {
@@ -395,6 +396,84 @@ public final class SqlCache {
       files.add(new CachedFile(f.get("id").asText(), cacheFile, f.get("materialised").asBoolean(), p));
     }
     return new Manifest(root.get("table").asText(), root.get("version").asLong(), columns, files);
+  }
+
+  /**
+   * A table version and options key some view is attached to.
+   *
+   * @param version the table version
+   * @param key the options' key
+   */
+  public record Attached(long version, String key) {}
+
+  /**
+   * Deletes what no attachment needs any more: the manifests of a table with an attached options key but another
+   * version, then every cached file (and empty marker) that no remaining manifest names. Manifests of other keys
+   * stay. The directory must belong to one {@code SharingSql} (as documented), whose attachments are {@code attached}.
+   *
+   * @param table {@code share.schema.table}
+   * @param attached every version and key of the table attached now
+   * @return the files deleted (manifests included)
+   */
+  public int prune(String table, Set<Attached> attached) {
+    Path folder = tableFolder(table);
+    Set<String> keys = new HashSet<>();
+    Set<String> keep = new HashSet<>();
+    for (Attached a : attached) {
+      keys.add(a.key());
+      keep.add(manifestPath(table, a.version(), a.key()).getFileName().toString());
+    }
+    int deleted = 0;
+    Set<String> named = new HashSet<>();
+    try (Stream<Path> list = Files.list(folder)) {
+      for (Path m : list.filter(p -> MANIFEST.matcher(p.getFileName().toString()).matches()).toList()) {
+        String name = m.getFileName().toString();
+        var match = MANIFEST.matcher(name);
+        String key = match.matches() && match.group(2) != null ? match.group(2) : "";
+        if (keys.contains(key) && !keep.contains(name)) {
+          Files.deleteIfExists(m);
+          deleted++;
+          continue;
+        }
+        try {
+          for (CachedFile f : parseManifest(JSON.readTree(m.toFile())).files()) {
+            String file = cacheName(f.id(), key);
+            named.add(file);
+            named.add(emptyMarker(Path.of(file)).toString());
+          }
+        } catch (IOException | RuntimeException e) {
+          LOG.warn("cache of {}: unreadable manifest {} left as it is ({})", table, m, e.toString());
+          return deleted; // what it names is unknown: no file is deleted
+        }
+      }
+      Path files = filesFolder(table);
+      if (Files.isDirectory(files)) {
+        try (Stream<Path> cached = Files.list(files)) {
+          for (Path f : cached.toList()) {
+            String name = f.getFileName().toString();
+            if (!name.endsWith(".part") && !named.contains(name)) {
+              Files.deleteIfExists(f);
+              deleted++;
+            }
+          }
+        }
+      }
+    } catch (NoSuchFileException e) {
+      return deleted;
+    } catch (IOException e) {
+      LOG.warn("cache of {}: pruning {} stopped: {}", table, folder, e.toString());
+    }
+    if (deleted > 0) {
+      LOG.info("cache of {}: {} files of versions no longer attached deleted", table, deleted);
+    }
+    return deleted;
+  }
+
+  private static final java.util.regex.Pattern MANIFEST = java.util.regex.Pattern.compile("v(-?[0-9]+)(?:-([0-9a-f]+))?\\.json");
+
+  /** @return the name of a data file's cache file under {@code files/} for an options key */
+  private static String cacheName(String fileId, String key) {
+    return sha256(fileId + (key.isEmpty() ? "" : "|" + key)) + ".parquet";
   }
 
   /** @return the folder of one table's cache: a readable prefix and a hash, so no name escapes the directory */
