@@ -39,6 +39,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -46,6 +47,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * over the cache, and a sharing server answering as the protocol documents (WireMock). Each organisation's numbers
  * are distinctive, so another organisation's numbers would be seen if they leaked.
  */
+@Isolated("counts the JVM's threads and resident memory across a sweep of 1,000 organisations")
 class UsagePageTest {
 
   @RegisterExtension
