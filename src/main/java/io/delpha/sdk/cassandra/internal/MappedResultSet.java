@@ -6,11 +6,13 @@ import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Row;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * A driver {@link ResultSet} whose later pages, fetched while iterating, fail with the library's
  * exceptions rather than the driver's, and may be guarded: a check runs before each page is fetched
- * (scoped sessions re-check their key there).
+ * (scoped sessions re-check their key there). The one synchronous result-set wrapper of the library: a scoped
+ * session also maps a later page's failure its own way and names the caller's statement in the execution info.
  */
 public final class MappedResultSet implements ResultSet {
 
@@ -18,6 +20,8 @@ public final class MappedResultSet implements ResultSet {
 
   private final ResultSet delegate;
   private final Runnable beforeFetch;
+  private final UnaryOperator<RuntimeException> onError;
+  private final UnaryOperator<ExecutionInfo> info;
 
   /**
    * @param delegate the driver's result set
@@ -31,8 +35,21 @@ public final class MappedResultSet implements ResultSet {
    * @param beforeFetch runs before each further page is fetched; what it throws ends the iteration
    */
   public MappedResultSet(ResultSet delegate, Runnable beforeFetch) {
+    this(delegate, beforeFetch, DriverErrors::onRequest, UnaryOperator.identity());
+  }
+
+  /**
+   * @param delegate the result set
+   * @param beforeFetch runs before each further page is fetched; what it throws ends the iteration
+   * @param onError maps a failure of a later page (the driver's or the delegate's) to what the caller sees
+   * @param info maps each page's execution info before the caller sees it
+   */
+  public MappedResultSet(ResultSet delegate, Runnable beforeFetch, UnaryOperator<RuntimeException> onError,
+      UnaryOperator<ExecutionInfo> info) {
     this.delegate = delegate;
     this.beforeFetch = beforeFetch;
+    this.onError = onError;
+    this.info = info;
   }
 
   @Override
@@ -42,7 +59,7 @@ public final class MappedResultSet implements ResultSet {
 
   @Override
   public List<ExecutionInfo> getExecutionInfos() {
-    return delegate.getExecutionInfos();
+    return delegate.getExecutionInfos().stream().map(info).toList();
   }
 
   @Override
@@ -70,7 +87,7 @@ public final class MappedResultSet implements ResultSet {
         try {
           return it.hasNext();
         } catch (RuntimeException e) {
-          throw DriverErrors.onRequest(e);
+          throw onError.apply(e);
         }
       }
 
@@ -82,7 +99,7 @@ public final class MappedResultSet implements ResultSet {
         } catch (java.util.NoSuchElementException e) {
           throw e;
         } catch (RuntimeException e) {
-          throw DriverErrors.onRequest(e);
+          throw onError.apply(e);
         }
       }
     };

@@ -8,12 +8,11 @@ import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.Statement;
 import com.datastax.oss.driver.api.core.metadata.Node;
+import io.delpha.sdk.cassandra.internal.MappedResultSet;
 import io.delpha.sdk.core.DelphaException;
 import java.nio.ByteBuffer;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -47,7 +46,7 @@ final class GuardedResults {
    */
   static ResultSet sync(ResultSet delegate, PageGuard guard, UnaryOperator<RuntimeException> uniform,
       Statement<?> callers) {
-    return new Sync(delegate, guard, uniform, callers);
+    return new MappedResultSet(delegate, guard::beforeFetch, uniform, i -> new CallersInfo(i, callers));
   }
 
   static AsyncResultSet async(AsyncResultSet delegate, PageGuard guard, UnaryOperator<RuntimeException> uniform,
@@ -59,68 +58,6 @@ final class GuardedResults {
   static Throwable mapped(Throwable error, UnaryOperator<RuntimeException> uniform) {
     Throwable t = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     return t instanceof RuntimeException r ? uniform.apply(r) : t;
-  }
-
-  private record Sync(ResultSet delegate, PageGuard guard, UnaryOperator<RuntimeException> uniform,
-      Statement<?> callers) implements ResultSet {
-    @Override
-    public ColumnDefinitions getColumnDefinitions() {
-      return delegate.getColumnDefinitions();
-    }
-
-    @Override
-    public List<ExecutionInfo> getExecutionInfos() {
-      return delegate.getExecutionInfos().stream().<ExecutionInfo>map(i -> new CallersInfo(i, callers)).toList();
-    }
-
-    @Override
-    public boolean isFullyFetched() {
-      return delegate.isFullyFetched();
-    }
-
-    @Override
-    public int getAvailableWithoutFetching() {
-      return delegate.getAvailableWithoutFetching();
-    }
-
-    @Override
-    public boolean wasApplied() {
-      return delegate.wasApplied();
-    }
-
-    @Override
-    public Iterator<Row> iterator() {
-      Iterator<Row> it = delegate.iterator();
-      return new Iterator<>() {
-        @Override
-        public boolean hasNext() {
-          guardIfFetching();
-          try {
-            return it.hasNext();
-          } catch (RuntimeException e) {
-            throw uniform.apply(e);
-          }
-        }
-
-        @Override
-        public Row next() {
-          guardIfFetching();
-          try {
-            return it.next();
-          } catch (NoSuchElementException e) {
-            throw e;
-          } catch (RuntimeException e) {
-            throw uniform.apply(e);
-          }
-        }
-      };
-    }
-
-    private void guardIfFetching() {
-      if (delegate.getAvailableWithoutFetching() == 0 && !delegate.isFullyFetched()) {
-        guard.beforeFetch();
-      }
-    }
   }
 
   private record Async(AsyncResultSet delegate, PageGuard guard, UnaryOperator<RuntimeException> uniform,
