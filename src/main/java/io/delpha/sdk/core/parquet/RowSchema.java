@@ -3,9 +3,7 @@ package io.delpha.sdk.core.parquet;
 import io.delpha.sdk.core.InvalidInputException;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
 
@@ -25,15 +23,12 @@ import java.util.OptionalInt;
  */
 public record RowSchema(List<Column> columns) {
 
-  /** Copies the column list and checks names are unique. */
+  /**
+   * Copies the column list, checks names are unique and indexes them (a lookup by name costs what one by position
+   * does).
+   */
   public RowSchema {
-    columns = List.copyOf(columns);
-    Map<String, Integer> seen = new HashMap<>();
-    for (int i = 0; i < columns.size(); i++) {
-      if (seen.put(columns.get(i).name(), i) != null) {
-        throw new InvalidInputException("duplicate column name: " + columns.get(i).name());
-      }
-    }
+    columns = ColumnList.of(columns);
   }
 
   /**
@@ -71,12 +66,8 @@ public record RowSchema(List<Column> columns) {
    * @return its position, or empty if there is no such column
    */
   public OptionalInt indexOf(String name) {
-    for (int i = 0; i < columns.size(); i++) {
-      if (columns.get(i).name().equals(name)) {
-        return OptionalInt.of(i);
-      }
-    }
-    return OptionalInt.empty();
+    int i = ((ColumnList) columns).position(name);
+    return i < 0 ? OptionalInt.empty() : OptionalInt.of(i);
   }
 
   /**
@@ -94,8 +85,11 @@ public record RowSchema(List<Column> columns) {
    * @throws InvalidInputException naming the columns that exist, if there is no such column
    */
   public int requireIndex(String name) {
-    return indexOf(name).orElseThrow(() -> new InvalidInputException(
-        "no column '" + name + "'; columns are " + names()));
+    int i = ((ColumnList) columns).position(name);
+    if (i < 0) {
+      throw new InvalidInputException("no column '" + name + "'; columns are " + names());
+    }
+    return i;
   }
 
   /**

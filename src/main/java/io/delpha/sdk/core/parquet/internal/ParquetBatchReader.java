@@ -36,6 +36,15 @@ public final class ParquetBatchReader implements ColumnBatchReader {
    */
   private static final int MAX_READ_BUFFER_BYTES = 256 * 1024;
 
+  /**
+   * parquet-hadoop's read options, the same for every file: built once per JVM (a configuration, a builder and
+   * their defaults per file cost more than a small file's decoding). Nothing changes them after this.
+   */
+  private static final ParquetReadOptions PARQUET_OPTIONS = ParquetReadOptions.builder(new PlainParquetConfiguration())
+      .withCodecFactory(Codecs.INSTANCE)
+      .withMaxAllocationInBytes(MAX_READ_BUFFER_BYTES)
+      .build();
+
   private final String source;
   private final ParquetFileReader reader;
   private final RowSchema schema;
@@ -79,10 +88,7 @@ public final class ParquetBatchReader implements ColumnBatchReader {
     this.onClose = onClose;
     this.batchRows = options.batchRows();
     try {
-      ParquetReadOptions parquetOptions = ParquetReadOptions.builder(new PlainParquetConfiguration())
-          .withCodecFactory(Codecs.INSTANCE)
-          .withMaxAllocationInBytes(MAX_READ_BUFFER_BYTES)
-          .build();
+      ParquetReadOptions parquetOptions = PARQUET_OPTIONS;
       SeekableInputStream in = file.newStream();
       try {
         this.reader = new ParquetFileReader(file, ParquetFooter.read(file, in, parquetOptions), parquetOptions, in);
@@ -162,6 +168,15 @@ public final class ParquetBatchReader implements ColumnBatchReader {
   @Override
   public ColumnBatch next() {
     return readInto(batch) ? batch : null;
+  }
+
+  /** @return the rows of every row group of the file */
+  long totalRows() {
+    long rows = 0;
+    for (BlockMetaData group : reader.getRowGroups()) {
+      rows += group.getRowCount();
+    }
+    return rows;
   }
 
   /** @return whether every column is flat, so that {@link #readInto} takes any batch of {@link #newBatch()} */

@@ -23,7 +23,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Threads: when every column is flat, a second thread (from a shared pool of daemon threads, {@code
  * delpha-parquet-reader}) decodes the next batches and makes their rows while the caller's thread hands out
  * the rows of earlier ones: up to four batches of rows wait for the caller (two once batches hold over 16 MiB).
- * Files with LIST, MAP or STRUCT columns are decoded on the caller's thread. {@link #close()} stops the decoding
+ * Files with LIST, MAP or STRUCT columns, and files of one batch of rows or fewer, are decoded on the caller's
+ * thread. {@link #close()} stops the decoding
  * thread before it closes the file; a reader never closed leaves that thread parked.
  */
 public final class ParquetRowReader implements RowReader {
@@ -65,7 +66,9 @@ public final class ParquetRowReader implements RowReader {
   public ParquetRowReader(String source, InputFile file, ReadOptions options, Runnable onClose) {
     this.source = source;
     this.batches = new ParquetBatchReader(source, file, options, onClose, true);
-    decoded = batches.allFlat() ? new LinkedBlockingQueue<>() : null;
+    // a file of one batch or less is decoded on the caller's thread: handing it to the decoding thread costs more
+    // than it saves (no batch to decode while the caller reads the one before)
+    decoded = batches.allFlat() && batches.totalRows() > options.batchRows() ? new LinkedBlockingQueue<>() : null;
   }
 
   /** The decoding thread: decodes batches and makes their rows until the end, a failure, or {@link #close()}. */
