@@ -264,6 +264,9 @@ class ParquetCorpusTest {
         .withDictionaryEncoding("id", false)
         .withDictionaryPageSize(4096)
         .withPageRowCountLimit(700)
+        // a factory of this writer's own: parquet-mr's default is one static instance that the last writer built in
+        // this JVM configures (test classes run in parallel), see PrivateValuesWriters
+        .withValuesWriterFactory(new io.delpha.sdk.core.parquet.internal.PrivateValuesWriters())
         .build();
     Path file = tmp.resolve("parquet-mr-v2.parquet");
     org.apache.parquet.hadoop.ParquetFileWriter writer = new org.apache.parquet.hadoop.ParquetFileWriter(

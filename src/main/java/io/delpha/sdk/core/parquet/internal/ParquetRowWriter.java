@@ -116,6 +116,7 @@ public final class ParquetRowWriter implements RowWriter {
         .withDictionaryEncoding(true)
         .withSizeStatisticsEnabled(false)
         .withAllocator(new HeapByteBufferAllocator())
+        .withValuesWriterFactory(new PrivateValuesWriters()) // not parquet-mr's one static factory: see there
         .build();
     this.compressor = Codecs.INSTANCE.getCompressor(Codecs.codecName(options.compression()));
     this.buffer = ColumnBatch.allocate(schema);
