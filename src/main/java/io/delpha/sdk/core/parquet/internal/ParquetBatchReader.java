@@ -10,43 +10,28 @@ import io.delpha.sdk.core.parquet.RowSchema;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.page.PageReadStore;
-import org.apache.parquet.conf.PlainParquetConfiguration;
-import org.apache.parquet.hadoop.ParquetFileReader;
-import org.apache.parquet.hadoop.metadata.BlockMetaData;
-import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.format.ColumnChunk;
+import org.apache.parquet.format.FileMetaData;
+import org.apache.parquet.format.RowGroup;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.ParquetDecodingException;
 import org.apache.parquet.io.SeekableInputStream;
+import org.apache.parquet.schema.MessageType;
 
 /**
- * Reads a Parquet {@link InputFile} as {@link ColumnBatch}es: parquet-hadoop's file reader fetches a row
- * group's column chunks (only the columns asked for) and decompresses pages; {@link LeafReader}s decode
+ * Reads a Parquet {@link InputFile} as {@link ColumnBatch}es: {@link ParquetFooter} reads the footer, {@link
+ * RowGroupPages} a row group's pages (only the columns asked for, page by page, decompressed); {@link LeafReader}s decode
  * them into reused vectors. Columns inside lists, maps and structs are rebuilt from their repetition and
  * definition levels (see {@link ParquetField}). Any decoding failure becomes a {@link DataFormatException}
  * naming the source.
  */
 public final class ParquetBatchReader implements ColumnBatchReader {
 
-  /**
-   * The largest buffer a row group's column chunks are read into (parquet-hadoop's default is 8 MiB): below half
-   * of G1's smallest region, so that reading a file allocates no humongous objects, each of which can start a
-   * concurrent GC cycle.
-   */
-  private static final int MAX_READ_BUFFER_BYTES = 256 * 1024;
-
-  /**
-   * parquet-hadoop's read options, the same for every file: built once per JVM (a configuration, a builder and
-   * their defaults per file cost more than a small file's decoding). Nothing changes them after this.
-   */
-  private static final ParquetReadOptions PARQUET_OPTIONS = ParquetReadOptions.builder(new PlainParquetConfiguration())
-      .withCodecFactory(Codecs.INSTANCE)
-      .withMaxAllocationInBytes(MAX_READ_BUFFER_BYTES)
-      .build();
-
   private final String source;
-  private final ParquetFileReader reader;
+  private final SeekableInputStream in;
+  private final long fileLength;
+  private final List<RowGroup> rowGroups;
   private final RowSchema schema;
   private final Runnable onClose;
   private final int batchRows;
@@ -87,13 +72,17 @@ public final class ParquetBatchReader implements ColumnBatchReader {
     this.source = source;
     this.onClose = onClose;
     this.batchRows = options.batchRows();
+    MessageType fileSchema;
     try {
-      ParquetReadOptions parquetOptions = PARQUET_OPTIONS;
-      SeekableInputStream in = file.newStream();
+      SeekableInputStream stream = file.newStream();
       try {
-        this.reader = new ParquetFileReader(file, ParquetFooter.read(file, in, parquetOptions), parquetOptions, in);
+        this.fileLength = file.getLength();
+        FileMetaData footer = ParquetFooter.read(file, stream);
+        fileSchema = ParquetFooter.schema(footer);
+        this.rowGroups = footer.getRow_groups();
+        this.in = stream;
       } catch (IOException | RuntimeException e) {
-        in.close();
+        stream.close();
         throw e;
       }
     } catch (ParquetFooter.EncryptedFileException e) {
@@ -105,11 +94,8 @@ public final class ParquetBatchReader implements ColumnBatchReader {
           + describe(e), e);
     }
     try {
-      SchemaMapping.Mapping mapping = SchemaMapping.fromParquet(reader.getFooter().getFileMetaData().getSchema(), source,
-          options);
-      if (mapping.projected()) {
-        reader.setRequestedSchema(mapping.requested());
-      }
+      // a column left out is never read: its chunks are not asked for (RowGroupPages reads what is asked)
+      SchemaMapping.Mapping mapping = SchemaMapping.fromParquet(fileSchema, source, options);
       this.schema = mapping.schema();
       this.fields = mapping.fields();
       this.vectors = new ColumnVector[fields.size()];
@@ -147,14 +133,16 @@ public final class ParquetBatchReader implements ColumnBatchReader {
    * make a batch of that many rows hold more than {@link #BATCH_BYTES} in one column (values of hundreds of
    * MiB each, as in a column chunk over 2 GiB): then fewer, down to one row per batch.
    */
-  static int rowsPerBatch(BlockMetaData group, int asked) {
-    long rows = group.getRowCount();
+  static int rowsPerBatch(RowGroup group, int asked) {
+    long rows = group.getNum_rows();
     if (rows <= 0) {
       return asked;
     }
     long widest = 0;
-    for (ColumnChunkMetaData column : group.getColumns()) {
-      widest = Math.max(widest, column.getTotalUncompressedSize());
+    for (ColumnChunk column : group.getColumns()) {
+      if (column.getMeta_data() != null) {
+        widest = Math.max(widest, column.getMeta_data().getTotal_uncompressed_size());
+      }
     }
     long perRow = (widest + rows - 1) / rows;
     return perRow == 0 ? asked : (int) Math.max(1, Math.min(asked, BATCH_BYTES / perRow));
@@ -173,8 +161,8 @@ public final class ParquetBatchReader implements ColumnBatchReader {
   /** @return the rows of every row group of the file */
   long totalRows() {
     long rows = 0;
-    for (BlockMetaData group : reader.getRowGroups()) {
-      rows += group.getRowCount();
+    for (RowGroup group : rowGroups) {
+      rows += group.getNum_rows();
     }
     return rows;
   }
@@ -218,12 +206,19 @@ public final class ParquetBatchReader implements ColumnBatchReader {
     String column = null;
     try {
       while (rowsLeftInGroup == 0) {
-        PageReadStore pages = reader.readNextRowGroup();
-        if (pages == null) {
+        if (rowGroupIndex == rowGroups.size()) {
           return false;
         }
+        RowGroup group = rowGroups.get(rowGroupIndex++);
+        if (group.getNum_rows() == 0) {
+          continue;
+        }
+        if (group.getNum_rows() < 0) {
+          throw new ParquetDecodingException("a row group says it holds " + group.getNum_rows() + " rows");
+        }
+        PageReadStore pages = new RowGroupPages(in, fileLength, group);
         rowsLeftInGroup = pages.getRowCount();
-        groupBatchRows = rowsPerBatch(reader.getRowGroups().get(rowGroupIndex++), batchRows);
+        groupBatchRows = rowsPerBatch(group, batchRows);
         for (LeafReader[] leavesOfColumn : leaves) {
           for (LeafReader leaf : leavesOfColumn) {
             column = String.join(".", leaf.field.descriptor.getPath());
@@ -295,7 +290,7 @@ public final class ParquetBatchReader implements ColumnBatchReader {
 
   private void closeQuietly() {
     try {
-      reader.close();
+      in.close();
     } catch (IOException ignored) {
       // nothing was written; a failed close of a read-only file loses nothing
     } finally {
