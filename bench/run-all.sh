@@ -16,9 +16,26 @@ cd "$(dirname "$0")/.."
 WORK="$PWD/target/bench"
 mkdir -p "$WORK"
 
-BENCHMARKS=(parquet sharing ingest apps totesys)
+BENCHMARKS=(parquet firstfiles sharing ingest apps totesys)
 # long, or starting several servers: run only when named
 OPTIONAL=(ring)
+
+# per measure (what + anchor) of a file of "<run>|what|ours|anchor|theirs|ratio|goal" lines, the line with the
+# median ratio, as a RESULT line
+median_results() {
+  awk -F'|' '{ key = $2 "|" $4; n[key]++; line[key, n[key]] = $0; ratio[key, n[key]] = $6; if (!(key in seen)) { seen[key] = 1; order[++m] = key } }
+    END {
+      for (i = 1; i <= m; i++) {
+        key = order[i]; c = n[key]
+        for (a = 1; a <= c; a++) idx[a] = a
+        for (a = 1; a <= c; a++) for (b = a + 1; b <= c; b++) if (ratio[key, idx[b]] + 0 < ratio[key, idx[a]] + 0) { t = idx[a]; idx[a] = idx[b]; idx[b] = t }
+        l = line[key, idx[int((c + 1) / 2)]]; sub(/^[0-9]+\|/, "RESULT|", l)
+        all = ""; for (a = 1; a <= c; a++) all = all (a > 1 ? " " : "") ratio[key, idx[a]]
+        print "all ratios, " key ": " all
+        print l
+      }
+    }' "$1"
+}
 
 bench_parquet() {
   # 1M rows x 6 columns (long, string, decimal, timestamp, boolean, date), SNAPPY, DuckDB on one thread (and two), ours on one
@@ -34,19 +51,24 @@ bench_parquet() {
     java -Xmx3g -cp "$CP" io.delpha.sdk.bench.ParquetBenchmark "${PARQUET_ROWS:-1000000}" "${PARQUET_REPS:-5}" \
       | tee /dev/stderr | sed -n "s/^RESULT|/$k|/p" >> "$all" || exit 1
   done 2>&1 | sed 's/^RESULT|/run: /' || return 1
-  # per measure (what + anchor), the line with the median ratio
-  awk -F'|' '{ key = $2 "|" $4; n[key]++; line[key, n[key]] = $0; ratio[key, n[key]] = $6; if (!(key in seen)) { seen[key] = 1; order[++m] = key } }
-    END {
-      for (i = 1; i <= m; i++) {
-        key = order[i]; c = n[key]
-        for (a = 1; a <= c; a++) idx[a] = a
-        for (a = 1; a <= c; a++) for (b = a + 1; b <= c; b++) if (ratio[key, idx[b]] + 0 < ratio[key, idx[a]] + 0) { t = idx[a]; idx[a] = idx[b]; idx[b] = t }
-        l = line[key, idx[int((c + 1) / 2)]]; sub(/^[0-9]+\|/, "RESULT|", l)
-        all = ""; for (a = 1; a <= c; a++) all = all (a > 1 ? " " : "") ratio[key, idx[a]]
-        print "all ratios, " key ": " all
-        print l
-      }
-    }' "$all"
+  median_results "$all"
+}
+
+bench_firstfiles() {
+  # issue 34: three 1M-row files read one after the other in a fresh JVM, every value by name; DuckDB (one thread,
+  # its connection and open in its first figure) reads the same files after ours in the same JVM. FIRST_JVMS fresh
+  # JVMs (default 5); then, in as many fresh JVMs, a 2 KB file's first open+read and its warm median (SmallFileBenchmark).
+  # Per measure, the run with the median ratio is the RESULT (every run's lines stay in the log)
+  local jvms="${FIRST_JVMS:-5}" k all="$WORK/firstfiles-runs.txt"
+  : > "$all"
+  for ((k = 1; k <= jvms; k++)); do
+    echo "---- JVM $k of $jvms (uptime: $(uptime))"
+    java -Xmx3g -cp "$CP" io.delpha.sdk.bench.FirstFilesBenchmark "${FIRST_ROWS:-1000000}" \
+      | tee /dev/stderr | sed -n "s/^RESULT|/$k|/p" >> "$all" || exit 1
+    java -cp "$CP" io.delpha.sdk.bench.SmallFileBenchmark "${SMALL_REPS:-1000}" \
+      | tee /dev/stderr | sed -n "s/^RESULT|/$k|/p" >> "$all" || exit 1
+  done 2>&1 | sed 's/^RESULT|/run: /' || return 1
+  median_results "$all"
 }
 
 bench_sharing() {
