@@ -117,7 +117,11 @@ class NodeDeathRingTest {
     long t0;
     boolean healed = false;
     try (BatchIngestor ingestor = BatchIngestor.builder().cassandra(cass)
-        .staging(LocalObjectStore.at(tmp.resolve("staging"))).passwordIterations(1_000).build()) {
+        .staging(LocalObjectStore.at(tmp.resolve("staging"))).passwordIterations(1_000)
+        // 128 writes in flight, not the default 1,024 (896 here): with that many queued on two nodes after a kill -9,
+        // a key check waited behind them for up to 12 s (docs/scale-out.md); -Ddelpha.nodedeath.maxInFlight=1024
+        // measures the default
+        .maxInFlight(Integer.getInteger("delpha.nodedeath.maxInFlight", 128)).build()) {
       ingestor.registerCustomer(customer, "pw", "ring_avail", IngestionConstraints.fromJson(
           "{\"formats\":[\".csv\"],\"number_files\":2,\"data_sizes\":16777216}"));
       Path in = Files.createDirectories(tmp.resolve("in"));
@@ -182,6 +186,7 @@ class NodeDeathRingTest {
       assertThat(ingest).as("the ingest still runs when the fault comes").isNotDone();
       fault.run();
       long faultAt = t0;
+      LOG.info("AVAILABILITY fault {} done", name);
       // when the driver calls the victim DOWN (its pool lost every connection), watched beside the probes
       InetSocketAddress victimAddress = new InetSocketAddress(ring.node(VICTIM).host(), ring.port());
       CompletableFuture<String> victimDown = CompletableFuture.supplyAsync(() -> {
