@@ -75,6 +75,10 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(CassandraManager.class);
   private static final int PREPARED_CACHE_LIMIT = 2048;
+  /** How long a connection may read nothing before the driver checks it with a heartbeat (whole seconds). */
+  static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
+  /** How long a heartbeat may go unanswered before its connection is closed and the node's requests move on. */
+  static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(3);
 
   private final CassandraConfig config;
   private final CqlSession session;
@@ -605,6 +609,12 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
           // (control connection) unreadable for up to a minute after a node comes back
           .withDuration(DefaultDriverOption.RECONNECTION_BASE_DELAY, Duration.ofMillis(500))
           .withDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY, config.reconnectionMaxDelay())
+          // a node that hangs (kill -STOP, a frozen VM) answers nothing and closes nothing: a connection that has
+          // read nothing for 1 s is sent a heartbeat, and one unanswered for 3 s is closed, so the node is DOWN in
+          // the driver within about 4 s and its idempotent requests in flight go to the next node (the driver's
+          // defaults, 30 s and the 10 s init-query timeout, left requests waiting out the 12 s request timeout)
+          .withDuration(DefaultDriverOption.HEARTBEAT_INTERVAL, HEARTBEAT_INTERVAL)
+          .withDuration(DefaultDriverOption.HEARTBEAT_TIMEOUT, HEARTBEAT_TIMEOUT)
           // a node that dies or hangs: a coordinator's timeout of an idempotent request is retried once on the next
           // node (docs/scale-out.md, "A node dies or hangs"); anything not idempotent still runs at most once.
           // Speculative executions are not on: the ring runs with them (load 25) saw pools with no free connection,

@@ -1277,13 +1277,13 @@ public final class AccessKeys implements AutoCloseable {
       cass.execute("CREATE KEYSPACE IF NOT EXISTS " + ks + " WITH replication = " + map);
       cass.execute("CREATE TABLE IF NOT EXISTS " + ks + ".access_keys (key_id text PRIMARY KEY, organisation text, "
           + "role text, secret_hash blob, hash_scheme text, created_at timestamp, expires_at timestamp, "
-          + "revoked_at timestamp)");
+          + "revoked_at timestamp) WITH " + QuorumExecutor.TABLE_OPTIONS);
       cass.execute("CREATE TABLE IF NOT EXISTS " + ks + ".admin_slot (slot text PRIMARY KEY, key_id text, "
-          + "changed_at timestamp)");
+          + "changed_at timestamp) WITH " + QuorumExecutor.TABLE_OPTIONS);
       cass.execute("CREATE TABLE IF NOT EXISTS " + ks + ".org_keyspaces (organisation text, keyspace_name text, "
-          + "assigned_at timestamp, PRIMARY KEY ((organisation), keyspace_name))");
+          + "assigned_at timestamp, PRIMARY KEY ((organisation), keyspace_name)) WITH " + QuorumExecutor.TABLE_OPTIONS);
       cass.execute("CREATE TABLE IF NOT EXISTS " + ks + ".keyspace_owners (keyspace_name text PRIMARY KEY, "
-          + "organisation text, assigned_at timestamp)");
+          + "organisation text, assigned_at timestamp) WITH " + QuorumExecutor.TABLE_OPTIONS);
       AccessKeys keys = new AccessKeys(this);
       cass.execute(keys.audit.createTable());
       return keys;

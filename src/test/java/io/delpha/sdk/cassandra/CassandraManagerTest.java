@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Row;
@@ -18,6 +19,7 @@ import io.delpha.sdk.testing.CassandraServer;
 import io.delpha.sdk.testing.ServerSupport;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -284,5 +286,14 @@ class CassandraManagerTest {
     } finally {
       own.stop();
     }
+  }
+
+  @Test
+  @DisplayName("checks quiet connections with a heartbeat each second and closes one unanswered for 3 s (a hung node)")
+  void heartbeatNoticesAHungNode() {
+    var profile = cass.session().getContext().getConfig().getDefaultProfile();
+    assertThat(profile.getDuration(DefaultDriverOption.HEARTBEAT_INTERVAL)).isEqualTo(Duration.ofSeconds(1));
+    assertThat(profile.getDuration(DefaultDriverOption.HEARTBEAT_TIMEOUT)).isEqualTo(Duration.ofSeconds(3));
+    assertThat(profile.getString(DefaultDriverOption.RETRY_POLICY_CLASS)).endsWith("NextReplicaRetryPolicy");
   }
 }

@@ -371,4 +371,29 @@ class BatchIngestorTest {
       assertThat(s.toList()).isEmpty();
     }
   }
+
+  @Test
+  @DisplayName("a registry made before the customer list: its customers are listed, and their files ingested")
+  void registryFromBeforeTheCustomerList() throws IOException {
+    String old = "ingest_registry_before_list";
+    cass.execute("DROP KEYSPACE IF EXISTS " + old);
+    cass.execute("CREATE KEYSPACE " + old + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
+    cass.execute("CREATE TABLE " + old + ".customers (customer_id text PRIMARY KEY, password_hash text, "
+        + "keyspace_name text, app text, constraints text, registered_at timestamp)");
+    cass.execute("INSERT INTO " + old + ".customers (customer_id, password_hash, keyspace_name, app, constraints, "
+        + "registered_at) VALUES ('customer-old', ?, ?, 'csv', ?, ?)", cass.execute("SELECT password_hash FROM "
+        + REGISTRY + ".customers WHERE customer_id = 'customer-1'").one().getString(0), KS1,
+        "{\"formats\":[\".csv\"],\"number_files\":10,\"data_sizes\":4096}", Instant.now());
+
+    try (BatchIngestor upgraded = BatchIngestor.builder().cassandra(cass).staging(staging)
+        .registry(old, "{'class': 'SimpleStrategy', 'replication_factor': 1}").passwordIterations(1_000).build()) {
+      assertThat(upgraded.customers()).extracting(CustomerInfo::id).containsExactly("customer-old");
+      IngestFixtures.writeOrders(tmp.resolve("old/orders.csv"), 0, 20);
+      upgraded.fetch("customer-old", "password-1", tmp.resolve("old"));
+      assertThat(upgraded.ingestPending().files()).extracting(FileIngestion::status).containsExactly(Status.PROCESSED);
+    } finally {
+      cass.execute("DROP KEYSPACE IF EXISTS " + old);
+    }
+    IngestFixtures.assertOrders(cass, KS1, 0, 20);
+  }
 }

@@ -39,6 +39,9 @@ public final class Registry {
     }
   }
 
+  /** The one partition of {@code customer_list}: every customer, so the list is a single-partition read. */
+  private static final int LIST_PARTITION = 0;
+
   private final CqlExecutor cql;
   private final String keyspace;
   /** {@link #keyspace} as CQL text ({@link CqlNames}). */
@@ -55,15 +58,30 @@ public final class Registry {
     this.ks = CqlNames.quote(keyspace);
     cql.execute("CREATE KEYSPACE IF NOT EXISTS " + ks + " WITH replication = " + replication);
     cql.execute("CREATE TABLE IF NOT EXISTS " + ks + ".customers (customer_id text PRIMARY KEY, password_hash text, "
-        + "keyspace_name text, app text, constraints text, registered_at timestamp)");
+        + "keyspace_name text, app text, constraints text, registered_at timestamp) WITH " + QuorumExecutor.TABLE_OPTIONS);
+    // the customers again, in one partition: a range read of `customers` waits on a dead or hung replica until the
+    // coordinators convict it (docs/scale-out.md, "A node dies or hangs"); a single-partition read does not
+    cql.execute("CREATE TABLE IF NOT EXISTS " + ks + ".customer_list (list int, customer_id text, password_hash text, "
+        + "keyspace_name text, app text, constraints text, registered_at timestamp, PRIMARY KEY ((list), customer_id)) WITH "
+        + QuorumExecutor.TABLE_OPTIONS);
+    if (this.cql.execute("SELECT customer_id FROM " + ks + ".customer_list WHERE list = ? LIMIT 1", LIST_PARTITION)
+        .one() == null) { // a registry made before the list (or an empty one): its customers copied (they are few)
+      for (Row r : this.cql.execute("SELECT * FROM " + ks + ".customers")) {
+        this.cql.execute("INSERT INTO " + ks + ".customer_list (list, customer_id, password_hash, keyspace_name, app, "
+            + "constraints, registered_at) VALUES (?, ?, ?, ?, ?, ?, ?)", LIST_PARTITION, r.getString("customer_id"),
+            r.getString("password_hash"), r.getString("keyspace_name"), r.getString("app"),
+            r.getString("constraints"), r.getInstant("registered_at"));
+      }
+    }
     cql.execute("CREATE TABLE IF NOT EXISTS " + ks + ".ingest_claims (file_key text PRIMARY KEY, owner text, "
-        + "claimed_at timestamp)");
+        + "claimed_at timestamp) WITH " + QuorumExecutor.TABLE_OPTIONS);
     cql.execute("CREATE TABLE IF NOT EXISTS " + ks + ".ingest_metrics (customer_id text, file_key text, run_id timeuuid, "
         + "file_name text, size_bytes bigint, rows_ingested bigint, rows_rejected bigint, elapsed_ms bigint, "
-        + "status text, error text, worker text, finished_at timestamp, PRIMARY KEY ((customer_id), file_key, run_id))");
+        + "status text, error text, worker text, finished_at timestamp, PRIMARY KEY ((customer_id), file_key, run_id)) WITH "
+        + QuorumExecutor.TABLE_OPTIONS);
     cql.execute("CREATE TABLE IF NOT EXISTS " + ks + ".ingest_apps (customer_id text, name text, version int, "
         + "command text, files text, bytes bigint, registered_at timestamp, ready boolean, PRIMARY KEY ((customer_id), name, version)) "
-        + "WITH CLUSTERING ORDER BY (name ASC, version DESC)");
+        + "WITH CLUSTERING ORDER BY (name ASC, version DESC) AND " + QuorumExecutor.TABLE_OPTIONS);
   }
 
   /**
@@ -77,9 +95,13 @@ public final class Registry {
    * @param c the customer to add or replace
    */
   public void put(Customer c) {
+    Instant now = Instant.now();
     cql.execute("INSERT INTO " + ks + ".customers (customer_id, password_hash, keyspace_name, app, constraints, "
         + "registered_at) VALUES (?, ?, ?, ?, ?, ?)", c.id(), c.passwordHash(), c.keyspace(), c.app(),
-        c.constraints().toJson(), Instant.now());
+        c.constraints().toJson(), now);
+    cql.execute("INSERT INTO " + ks + ".customer_list (list, customer_id, password_hash, keyspace_name, app, "
+        + "constraints, registered_at) VALUES (?, ?, ?, ?, ?, ?, ?)", LIST_PARTITION, c.id(), c.passwordHash(),
+        c.keyspace(), c.app(), c.constraints().toJson(), now);
   }
 
   /**
@@ -92,11 +114,12 @@ public final class Registry {
   }
 
   /**
-   * @return every customer
+   * @return every customer, by id: one single-partition read
    */
   public List<Customer> all() {
     List<Customer> out = new ArrayList<>();
-    cql.execute("SELECT * FROM " + ks + ".customers").forEach(r -> out.add(customer(r)));
+    cql.execute("SELECT * FROM " + ks + ".customer_list WHERE list = ?", LIST_PARTITION)
+        .forEach(r -> out.add(customer(r)));
     return out;
   }
 
@@ -253,6 +276,8 @@ public final class Registry {
    */
   public void useApp(String customer, String app) {
     cql.execute("UPDATE " + ks + ".customers SET app = ? WHERE customer_id = ?", app, customer);
+    cql.execute("UPDATE " + ks + ".customer_list SET app = ? WHERE list = ? AND customer_id = ?", app, LIST_PARTITION,
+        customer);
   }
 
   private static RegisteredApp app(Row r) {

@@ -2,6 +2,7 @@ package io.delpha.sdk.security.internal;
 
 import com.datastax.oss.driver.api.core.uuid.Uuids;
 import io.delpha.sdk.cassandra.internal.CqlNames;
+import io.delpha.sdk.cassandra.internal.QuorumExecutor;
 import io.delpha.sdk.cassandra.CqlExecutor;
 import io.delpha.sdk.security.AuditEvent;
 import java.time.Clock;
@@ -91,7 +92,8 @@ public final class AuditLog {
   public String createTable() {
     return "CREATE TABLE IF NOT EXISTS " + table + " (day date, hour tinyint, event_id timeuuid, at timestamp, "
         + "key_id text, organisation text, action text, outcome text, reason text, "
-        + "PRIMARY KEY ((day, hour), event_id)) WITH CLUSTERING ORDER BY (event_id ASC)";
+        + "PRIMARY KEY ((day, hour), event_id)) WITH CLUSTERING ORDER BY (event_id ASC) AND "
+        + QuorumExecutor.TABLE_OPTIONS;
   }
 
   /**
