@@ -2,6 +2,7 @@ package io.delpha.sdk.core.parquet.internal;
 
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.DelphaException;
+import io.delpha.sdk.core.InsufficientMemoryException;
 import io.delpha.sdk.core.parquet.ColumnBatch;
 import io.delpha.sdk.core.parquet.ColumnBatchReader;
 import io.delpha.sdk.core.parquet.ColumnVector;
@@ -9,16 +10,20 @@ import io.delpha.sdk.core.parquet.ReadOptions;
 import io.delpha.sdk.core.parquet.RowSchema;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnPath;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.ParquetDecodingException;
 import org.apache.parquet.io.SeekableInputStream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads a Parquet {@link InputFile} as {@link ColumnBatch}es: parquet-hadoop's file reader fetches a row
@@ -55,6 +60,8 @@ public final class ParquetBatchReader implements ColumnBatchReader {
   private final LeafReader[][] leaves;
   private final NestedAssembly[][] assemblies;
   private final ColumnBatch batch;
+  /** The leaf columns read: the chunks {@link ParquetFileReader#readNextRowGroup()} fetches. */
+  private final Set<ColumnPath> readPaths = new HashSet<>();
   private long rowsLeftInGroup;
   /** Rows per batch in the current row group: fewer than asked where values are huge (see {@link #rowsPerBatch}). */
   private int groupBatchRows;
@@ -120,6 +127,7 @@ public final class ParquetBatchReader implements ColumnBatchReader {
         vectors[i] = field.newVector();
         List<ParquetField> leafFields = new ArrayList<>();
         field.collectLeaves(leafFields);
+        leafFields.forEach(leaf -> readPaths.add(ColumnPath.get(leaf.descriptor.getPath())));
         // only a top-level flat column is read by LeafReader.readFlat, the one path that may leave values in the
         // dictionary: a leaf under a STRUCT never repeats either, but is filled value by value by NestedAssembly
         boolean flat = field.isFlat();
@@ -216,26 +224,33 @@ public final class ParquetBatchReader implements ColumnBatchReader {
       return false;
     }
     String column = null;
+    String topLevel = null;
     try {
       while (rowsLeftInGroup == 0) {
+        if (rowGroupIndex < reader.getRowGroups().size()) {
+          requireRoomForChunks(reader.getRowGroups().get(rowGroupIndex));
+        }
         PageReadStore pages = reader.readNextRowGroup();
         if (pages == null) {
           return false;
         }
         rowsLeftInGroup = pages.getRowCount();
         groupBatchRows = rowsPerBatch(reader.getRowGroups().get(rowGroupIndex++), batchRows);
-        for (LeafReader[] leavesOfColumn : leaves) {
-          for (LeafReader leaf : leavesOfColumn) {
+        for (int c = 0; c < leaves.length; c++) {
+          topLevel = fields.get(c).column.name();
+          for (LeafReader leaf : leaves[c]) {
             column = String.join(".", leaf.field.descriptor.getPath());
             leaf.startRowGroup(pages);
           }
         }
         column = null;
+        topLevel = null;
       }
       int n = (int) Math.min(groupBatchRows, rowsLeftInGroup);
       for (int c = 0; c < vectors.length; c++) {
         ParquetField field = fields.get(c);
         column = field.column.name();
+        topLevel = column;
         if (field.isFlat()) {
           leaves[c][0].readFlat(target.column(c), n);
         } else {
@@ -253,6 +268,7 @@ public final class ParquetBatchReader implements ColumnBatchReader {
       if (rowsLeftInGroup == 0) {
         for (int c = 0; c < vectors.length; c++) {
           column = fields.get(c).column.name();
+          topLevel = column;
           for (LeafReader leaf : leaves[c]) {
             leaf.finishRowGroup();
           }
@@ -260,6 +276,8 @@ public final class ParquetBatchReader implements ColumnBatchReader {
       }
       target.setRowCount(n);
       return true;
+    } catch (InsufficientMemoryException e) {
+      throw outOfHeap(e, column, topLevel);
     } catch (IOException | RuntimeException e) {
       if (e instanceof DelphaException d) {
         throw d;
@@ -267,6 +285,44 @@ public final class ParquetBatchReader implements ColumnBatchReader {
       throw new DataFormatException(source + (column == null ? "" : ": column " + column)
           + ": corrupt or truncated Parquet data: " + describe(e), e);
     }
+  }
+
+  /**
+   * Checks, before a row group is read, that the heap can hold the compressed bytes of its column chunks that are
+   * read (parquet-hadoop reads them all at once; an UNCOMPRESSED chunk is its pages).
+   */
+  private void requireRoomForChunks(BlockMetaData group) {
+    long bytes = 0;
+    ColumnChunkMetaData largest = null;
+    for (ColumnChunkMetaData chunk : group.getColumns()) {
+      if (readPaths.contains(chunk.getPath())) {
+        bytes += chunk.getTotalSize();
+        largest = largest == null || chunk.getTotalSize() > largest.getTotalSize() ? chunk : largest;
+      }
+    }
+    if (bytes >= HeapBudget.CHECKED_BYTES) {
+      try {
+        HeapBudget.require(bytes, "reading the column chunks of row group " + rowGroupIndex);
+      } catch (InsufficientMemoryException e) {
+        throw outOfHeap(e, largest.getPath().toDotString(), largest.getPath().toArray()[0]);
+      }
+    }
+  }
+
+  /**
+   * @param e a refusal of {@link HeapBudget}
+   * @param column the column being read, if known
+   * @param topLevel its top-level column, if known
+   * @return the refusal naming the source, the column and the read option that leaves the column out
+   */
+  InsufficientMemoryException outOfHeap(InsufficientMemoryException e, @Nullable String column,
+      @Nullable String topLevel) {
+    if (e.getMessage().startsWith(source + ": ")) {
+      return e;
+    }
+    String skip = topLevel == null ? "ReadOptions.skipping(...)" : "ReadOptions.skipping(\"" + topLevel + "\")";
+    return new InsufficientMemoryException(source + (column == null ? "" : ": column " + column) + ": "
+        + e.getMessage() + ", or leave the column out (" + skip + ")", e.neededBytes(), e.availableBytes(), e);
   }
 
   /**
