@@ -107,6 +107,25 @@ public final class JavaProcess implements AutoCloseable {
   }
 
   /**
+   * Waits for the process to end by itself.
+   *
+   * @param timeout how long at most
+   * @return its exit code
+   * @throws IllegalStateException if it was still running after the timeout
+   */
+  public int awaitExit(Duration timeout) {
+    try {
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new IllegalStateException(name + " did not exit in " + timeout);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted waiting for " + name, e);
+    }
+    return process.exitValue();
+  }
+
+  /**
    * @return the operating system's process id, e.g. to read its CPU time
    */
   public long pid() {

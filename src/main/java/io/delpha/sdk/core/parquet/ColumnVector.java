@@ -2,6 +2,7 @@ package io.delpha.sdk.core.parquet;
 
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.InvalidInputException;
+import io.delpha.sdk.core.parquet.internal.HeapBudget;
 import io.delpha.sdk.core.parquet.internal.SchemaMapping;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -316,8 +317,24 @@ public final class ColumnVector {
 
   /** A STRING or BINARY-held DECIMAL value from its bytes. */
   private Object decodeBinary(byte[] bytes, int from, int length) {
+    if (length >= HeapBudget.CHECKED_BYTES && kind == ColumnType.Kind.STRING) {
+      HeapBudget.require(stringBytes(bytes, from, length), "a STRING value of column " + column.name());
+    }
     return kind == ColumnType.Kind.STRING ? new String(bytes, from, length, StandardCharsets.UTF_8)
         : new BigDecimal(new BigInteger(bytes, from, length), scale);
+  }
+
+  /**
+   * What making a String of UTF-8 bytes allocates: a copy of ASCII bytes, else up to three times as many (the
+   * JDK tries a Latin-1 array, then makes a UTF-16 one). Scanning is for values of megabytes only.
+   */
+  private static long stringBytes(byte[] bytes, int from, int length) {
+    for (int i = from, end = from + length; i < end; i++) {
+      if (bytes[i] < 0) {
+        return 3L * length;
+      }
+    }
+    return length;
   }
 
   /**
@@ -480,7 +497,14 @@ public final class ColumnVector {
    * @return a copy of a BINARY value, or {@code null}
    */
   public byte @Nullable [] getBytes(int index) {
-    return isNull(index) ? null : Arrays.copyOfRange(data, offsets[index], offsets[index + 1]);
+    if (isNull(index)) {
+      return null;
+    }
+    int length = offsets[index + 1] - offsets[index];
+    if (length >= HeapBudget.CHECKED_BYTES) {
+      HeapBudget.require(length, "a BYTES value of column " + column.name());
+    }
+    return Arrays.copyOfRange(data, offsets[index], offsets[index + 1]);
   }
 
   /**
@@ -603,7 +627,8 @@ public final class ColumnVector {
     if (bytes > data.length) {
       // grow by half, but never past the largest array a JVM makes (nor overflow doing so)
       long grown = Math.min(data.length + (long) (data.length >> 1), Integer.MAX_VALUE - 16L);
-      data = Arrays.copyOf(data, (int) Math.max(bytes, grown));
+      data = Arrays.copyOf(data, (int) HeapBudget.grow(bytes, Math.max(bytes, grown), "the value bytes of vector '"
+          + column.name() + "'"));
     }
   }
 

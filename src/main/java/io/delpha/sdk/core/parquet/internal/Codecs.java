@@ -126,6 +126,10 @@ public final class Codecs implements CompressionCodecFactory {
       @Override
       public BytesInput decompress(BytesInput bytes, int uncompressedSize) throws IOException {
         if (codec == CompressionCodecName.UNCOMPRESSED) {
+          if (uncompressedSize >= HeapBudget.CHECKED_BYTES) {
+            // a page read in several buffers is copied into one array to be decoded
+            HeapBudget.require(uncompressedSize, "an UNCOMPRESSED page");
+          }
           return bytes;
         }
         ByteBuffer view = bytes.toByteBuffer();
@@ -182,6 +186,9 @@ public final class Codecs implements CompressionCodecFactory {
     if (length == 0 && uncompressedSize == 0) {
       return new byte[0];
     }
+    if (uncompressedSize >= HeapBudget.CHECKED_BYTES) {
+      HeapBudget.require(uncompressedSize, "a decompressed " + codec + " page");
+    }
     byte[] out = switch (codec) {
       case SNAPPY -> {
         // no separate validation pass: snappy's decoder checks every copy against its input and against the
@@ -214,14 +221,14 @@ public final class Codecs implements CompressionCodecFactory {
       }
       case GZIP -> {
         try (GZIPInputStream gz = new GZIPInputStream(new ByteArrayInputStream(compressed, offset, length))) {
-          yield readAtMost(gz, uncompressedSize);
+          yield readAtMost(codec, gz, uncompressedSize);
         }
       }
       case LZ4 -> lz4(compressed, offset, length, uncompressedSize);
       case LZ4_RAW -> lz4Raw(compressed, offset, length, uncompressedSize);
       case BROTLI -> {
         try (InputStream in = new BrotliInputStream(new ByteArrayInputStream(compressed, offset, length))) {
-          yield readAtMost(in, uncompressedSize);
+          yield readAtMost(codec, in, uncompressedSize);
         } catch (RuntimeException e) {
           // the decoder signals corrupt input with its own unchecked exception
           throw new IOException("BROTLI page is corrupt: " + e, e);
@@ -236,32 +243,27 @@ public final class Codecs implements CompressionCodecFactory {
   }
 
   /**
-   * Reads a decompressing stream up to one byte past the size a page declares, so that a page that inflates
-   * beyond it (a decompression bomb) never allocates more; the caller compares the length with the size.
+   * Reads a decompressing stream into an array of the size a page declares, and one byte further, so that a page
+   * that inflates beyond it (a decompression bomb) never allocates more.
+   *
+   * @throws IOException if the stream ends before that size or goes past it
    */
-  private static byte[] readAtMost(InputStream in, int uncompressedSize) throws IOException {
-    // up to 64 MiB the declared size is allocated at once; above, the buffer doubles as bytes arrive (a header
-    // that lies costs no more than the bytes that really come), and a 1 GiB page needs 1.5 GiB at its peak,
-    // not the two copies InputStream.readNBytes makes
-    byte[] out = new byte[Math.min(uncompressedSize, EAGER_PAGE_BYTES)];
-    int n = 0;
-    while (true) {
-      if (n == out.length) {
-        if (n == uncompressedSize) {
-          return in.read() >= 0 ? Arrays.copyOf(out, n + 1) : out;
-        }
-        out = Arrays.copyOf(out, (int) Math.min(uncompressedSize, 2L * n));
-      }
-      int r = in.read(out, n, out.length - n);
-      if (r < 0) {
-        return Arrays.copyOf(out, n);
-      }
-      n += r;
+  private static byte[] readAtMost(CompressionCodecName codec, InputStream in, int uncompressedSize)
+      throws IOException {
+    // the declared size is allocated at once: the caller checked that the heap can give it (HeapBudget), so a header
+    // that lies costs at most a passing array the heap had room for; growing as bytes arrive would need 1.5 times a
+    // large page at its peak and leave the heap too fragmented for the next large array
+    byte[] out = new byte[uncompressedSize];
+    int n = in.readNBytes(out, 0, uncompressedSize);
+    if (n < uncompressedSize) {
+      throw new IOException(codec + " page decompressed to " + n + " bytes, the header says " + uncompressedSize);
     }
+    if (in.read() >= 0) {
+      throw new IOException(codec + " page decompressed to more than " + uncompressedSize + " bytes, the header says "
+          + uncompressedSize);
+    }
+    return out;
   }
-
-  /** Pages up to this size are decompressed into an array of their declared size at once. */
-  private static final int EAGER_PAGE_BYTES = 64 << 20;
 
   /**
    * An LZ4 sequence turns at least one byte into at most 255 more (a match length byte): a page claiming more is

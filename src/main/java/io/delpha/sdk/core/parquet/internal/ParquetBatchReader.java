@@ -2,6 +2,7 @@ package io.delpha.sdk.core.parquet.internal;
 
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.DelphaException;
+import io.delpha.sdk.core.InsufficientMemoryException;
 import io.delpha.sdk.core.parquet.ColumnBatch;
 import io.delpha.sdk.core.parquet.ColumnBatchReader;
 import io.delpha.sdk.core.parquet.ColumnVector;
@@ -18,6 +19,7 @@ import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.ParquetDecodingException;
 import org.apache.parquet.io.SeekableInputStream;
 import org.apache.parquet.schema.MessageType;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads a Parquet {@link InputFile} as {@link ColumnBatch}es: {@link ParquetFooter} reads the footer, {@link
@@ -204,6 +206,7 @@ public final class ParquetBatchReader implements ColumnBatchReader {
       return false;
     }
     String column = null;
+    String topLevel = null;
     try {
       while (rowsLeftInGroup == 0) {
         if (rowGroupIndex == rowGroups.size()) {
@@ -219,18 +222,21 @@ public final class ParquetBatchReader implements ColumnBatchReader {
         PageReadStore pages = new RowGroupPages(in, fileLength, group);
         rowsLeftInGroup = pages.getRowCount();
         groupBatchRows = rowsPerBatch(group, batchRows);
-        for (LeafReader[] leavesOfColumn : leaves) {
-          for (LeafReader leaf : leavesOfColumn) {
+        for (int c = 0; c < leaves.length; c++) {
+          topLevel = fields.get(c).column.name();
+          for (LeafReader leaf : leaves[c]) {
             column = String.join(".", leaf.field.descriptor.getPath());
             leaf.startRowGroup(pages);
           }
         }
         column = null;
+        topLevel = null;
       }
       int n = (int) Math.min(groupBatchRows, rowsLeftInGroup);
       for (int c = 0; c < vectors.length; c++) {
         ParquetField field = fields.get(c);
         column = field.column.name();
+        topLevel = column;
         if (field.isFlat()) {
           leaves[c][0].readFlat(target.column(c), n);
         } else {
@@ -248,6 +254,7 @@ public final class ParquetBatchReader implements ColumnBatchReader {
       if (rowsLeftInGroup == 0) {
         for (int c = 0; c < vectors.length; c++) {
           column = fields.get(c).column.name();
+          topLevel = column;
           for (LeafReader leaf : leaves[c]) {
             leaf.finishRowGroup();
           }
@@ -255,6 +262,8 @@ public final class ParquetBatchReader implements ColumnBatchReader {
       }
       target.setRowCount(n);
       return true;
+    } catch (InsufficientMemoryException e) {
+      throw outOfHeap(e, column, topLevel);
     } catch (IOException | RuntimeException e) {
       if (e instanceof DelphaException d) {
         throw d;
@@ -262,6 +271,22 @@ public final class ParquetBatchReader implements ColumnBatchReader {
       throw new DataFormatException(source + (column == null ? "" : ": column " + column)
           + ": corrupt or truncated Parquet data: " + describe(e), e);
     }
+  }
+
+  /**
+   * @param e a refusal of {@link HeapBudget}
+   * @param column the column being read, if known
+   * @param topLevel its top-level column, if known
+   * @return the refusal naming the source, the column and the read option that leaves the column out
+   */
+  InsufficientMemoryException outOfHeap(InsufficientMemoryException e, @Nullable String column,
+      @Nullable String topLevel) {
+    if (e.getMessage().startsWith(source + ": ")) {
+      return e;
+    }
+    String skip = topLevel == null ? "ReadOptions.skipping(...)" : "ReadOptions.skipping(\"" + topLevel + "\")";
+    return new InsufficientMemoryException(source + (column == null ? "" : ": column " + column) + ": "
+        + e.getMessage() + ", or leave the column out (" + skip + ")", e.neededBytes(), e.availableBytes(), e);
   }
 
   /**

@@ -2,6 +2,7 @@ package io.delpha.sdk.core.parquet.internal;
 
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.DelphaException;
+import io.delpha.sdk.core.InsufficientMemoryException;
 import io.delpha.sdk.core.parquet.ColumnBatch;
 import io.delpha.sdk.core.parquet.ColumnVector;
 import io.delpha.sdk.core.parquet.ReadOptions;
@@ -98,6 +99,8 @@ public final class ParquetRowReader implements RowReader {
       return batch.rows();
     } catch (DataFormatException e) {
       throw new DataFormatException(source + ": " + ParquetBatchReader.describe(e), e);
+    } catch (InsufficientMemoryException e) {
+      throw batches.outOfHeap(e, null, null);
     }
   }
 

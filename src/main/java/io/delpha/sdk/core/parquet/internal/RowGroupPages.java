@@ -247,6 +247,9 @@ final class RowGroupPages implements PageReadStore {
     }
 
     private byte[] body(PageHeader header) throws IOException {
+      if (header.getCompressed_page_size() >= HeapBudget.CHECKED_BYTES) {
+        HeapBudget.require(header.getCompressed_page_size(), "a compressed page");
+      }
       byte[] body = new byte[header.getCompressed_page_size()];
       in.seek(pos);
       in.readFully(body);

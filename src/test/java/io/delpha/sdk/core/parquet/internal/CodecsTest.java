@@ -154,6 +154,18 @@ class CodecsTest {
   }
 
   @Test
+  @DisplayName("a GZIP page ending before its declared size is refused")
+  void gzipShort() throws IOException {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(out)) {
+      gz.write(new byte[100]);
+    }
+    assertThatThrownBy(() -> Codecs.INSTANCE.getDecompressor(CompressionCodecName.GZIP)
+        .decompress(BytesInput.from(out.toByteArray()), 1000))
+        .isInstanceOf(IOException.class).hasMessageContaining("decompressed to 100 bytes, the header says 1000");
+  }
+
+  @Test
   @DisplayName("LZO is refused naming the codecs that are read; BROTLI and LZ4 are not offered for writing")
   void unsupported() {
     assertThatThrownBy(() -> Codecs.INSTANCE.getDecompressor(CompressionCodecName.LZO))
