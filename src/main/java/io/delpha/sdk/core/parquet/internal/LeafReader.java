@@ -31,6 +31,8 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
  */
 final class LeafReader {
 
+  private static final byte[] NO_BYTES = new byte[0];
+
   final ParquetField field;
   private final ColumnDescriptor descriptor;
   private final int maxDef;
@@ -103,6 +105,7 @@ final class LeafReader {
         dictionaryValues = newDictionaryHolder();
       }
       dictionary.load(plain, page.getDictionarySize(), field.physical, dictionaryValues);
+      plain.init(NO_BYTES, 0, 0); // the page's bytes are not kept once the dictionary holds its values
       dictionaryToken = new Object();
     }
   }

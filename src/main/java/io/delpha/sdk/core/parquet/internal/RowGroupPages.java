@@ -116,10 +116,13 @@ final class RowGroupPages implements PageReadStore {
       this.decompressor = Codecs.INSTANCE.getDecompressor(codec);
     }
 
+    /** @return the chunk's dictionary page, once: it is not kept here after (its bytes can be large) */
     @Override
     public DictionaryPage readDictionaryPage() {
       start();
-      return dictionary;
+      DictionaryPage page = dictionary;
+      dictionary = null;
+      return page;
     }
 
     @Override
