@@ -49,15 +49,18 @@ import org.slf4j.LoggerFactory;
 public final class QuorumExecutor implements CqlExecutor, ClusterView {
 
   /**
-   * The table options of the library's own tables, for their {@code CREATE TABLE ... WITH}: every read asks one replica
-   * more than its consistency level needs ({@code speculative_retry = 'ALWAYS'}), so a replica that died or hangs, and
-   * that the coordinators have not convicted yet (10 s or more), never holds a read up. A threshold does not do it
-   * here: the library's tables are small and read rarely, so a percentile ({@code 99p}, or {@code MIN(99p,50ms)}) has
-   * few samples and keeps its initial threshold, half the read timeout, and any threshold only takes effect at the
-   * table's first periodic update (docs/scale-out.md, "A node dies or hangs"). The tables are small, so the extra
-   * reads cost little.
+   * The table options of the library's own tables, for their {@code CREATE TABLE ... WITH}: a read whose replicas have
+   * not all answered within 50 ms asks the next replica ({@code speculative_retry = '50ms'}), for its data if the data
+   * was not back yet. A replica that died or hangs, and that the coordinators have not convicted yet (10 s or more),
+   * then costs a read 50 ms instead of the coordinator's read timeout. {@code 'ALWAYS'} does not do it with three
+   * replicas: a {@code LOCAL_QUORUM} read then contacts all three but asks only the first (by the snitch's order, the
+   * same one for every read of a partition) for the data, so while that replica is dead every read of its partitions
+   * times out; a percentile ({@code 99p}, {@code MIN(99p,50ms)}) keeps its initial threshold, half the read timeout,
+   * until the coordinator has read samples of the table, which the library's small, rarely read tables often lack.
+   * A fixed threshold applies from the coordinator's first periodic update after the table is created (every read
+   * timeout, 5 s by default). docs/scale-out.md, "A node dies or hangs".
    */
-  public static final String TABLE_OPTIONS = "speculative_retry = 'ALWAYS'";
+  public static final String TABLE_OPTIONS = "speculative_retry = '50ms'";
 
   /** An INSERT/UPDATE/DELETE with a condition: {@code IF NOT EXISTS}, {@code IF EXISTS} or {@code IF col = ?}. */
   private static final Pattern CONDITIONAL = Pattern.compile(
