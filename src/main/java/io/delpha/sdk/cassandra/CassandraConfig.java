@@ -40,8 +40,8 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
  * @param metrics where the driver's own metrics go ({@link Metrics#none()} for nowhere); {@link #toBuilder()} keeps it
  * @param attemptTimeout how long one attempt of the library's own idempotent statements (key checks, registry reads
  *     and upserts; never lightweight transactions or an ingest's rows) may take before it is sent again, within
- *     {@code requestTimeout}: a replica that died or hangs and that the coordinators still count on holds a read up
- *     to their read timeout, while the next attempt usually goes around it (docs/scale-out.md, issue 35)
+ *     {@code requestTimeout}: a coordinator that hangs holds a request until the driver's heartbeat gives up on it,
+ *     while the next attempt usually goes to another (docs/scale-out.md, issue 35)
  */
 public record CassandraConfig(
     List<InetSocketAddress> contactPoints,

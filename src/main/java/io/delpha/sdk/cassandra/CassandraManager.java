@@ -476,8 +476,8 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
     /**
      * How long one attempt of the library's own idempotent statements (an access key's check, an ingest registry's
      * read or upsert) may take before it is sent again, until the {@link #requestTimeout request timeout} is used up.
-     * A replica that died or hangs, and that the other nodes have not convicted yet (10 s or more), can hold a read up
-     * until the coordinator's read timeout; the next attempt usually goes around it. Lightweight transactions,
+     * A coordinator that hangs holds a request until the driver's heartbeat gives up on it (about 4 s); the next
+     * attempt usually goes to another node. Lightweight transactions,
      * statements not marked idempotent and a host's own statements are never sent again; an ingest's rows keep the
      * request timeout. A value at or above the request timeout means one attempt.
      *

@@ -38,10 +38,11 @@ import org.slf4j.LoggerFactory;
  *       retried LWT could report "not applied" for its own first attempt.
  *   <li>an idempotent read or upsert has a short attempt ({@link io.delpha.sdk.cassandra.CassandraConfig#attemptTimeout()},
  *       2 s by default) and is sent again at once when an attempt times out (the driver's client timeout, or a
- *       coordinator's read or write timeout), until the request timeout is used up: a replica that died or hangs, and
- *       that the coordinators still count on, holds a read up until their read timeout (10 s or more), and the next
- *       attempt usually goes around it. Only over a {@link CassandraManager} (whose settings say how long); over
- *       another executor each statement runs once, as the executor times it.
+ *       coordinator's read or write timeout), until the request timeout is used up: a coordinator that hangs holds
+ *       a request until the driver's heartbeat gives up on it (about 4 s), the next attempt goes through the driver's
+ *       load balancing afresh. Only over a {@link CassandraManager} (whose settings say how long); over another
+ *       executor each statement runs once, as the executor times it. A dead or hung <em>replica</em> is the tables'
+ *       business ({@link #TABLE_OPTIONS}): every coordinator would ask the same one.
  * </ul>
  *
  * A level the caller set explicitly on a statement is kept.
