@@ -38,6 +38,10 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
  * @param reconnectionMaxDelay the longest wait between two attempts to reconnect to a lost node
  * @param sigV4 AWS Signature Version 4 authentication (Amazon Keyspaces), or {@code null}
  * @param metrics where the driver's own metrics go ({@link Metrics#none()} for nowhere); {@link #toBuilder()} keeps it
+ * @param attemptTimeout how long one attempt of the library's own idempotent statements (key checks, registry reads
+ *     and upserts; never lightweight transactions or an ingest's rows) may take before it is sent again, within
+ *     {@code requestTimeout}: a coordinator that hangs holds a request until the driver's heartbeat gives up on it,
+ *     while the next attempt usually goes to another (docs/scale-out.md, issue 35)
  */
 public record CassandraConfig(
     List<InetSocketAddress> contactPoints,
@@ -56,7 +60,11 @@ public record CassandraConfig(
     String applicationName,
     Duration reconnectionMaxDelay,
     @Nullable SigV4 sigV4,
-    Metrics metrics) {
+    Metrics metrics,
+    Duration attemptTimeout) {
+
+  /** The default {@link #attemptTimeout()}. */
+  public static final Duration DEFAULT_ATTEMPT_TIMEOUT = Duration.ofSeconds(2);
 
   /**
    * AWS Signature Version 4 authentication, as Amazon Keyspaces requires, through AWS's driver plugin.
@@ -84,6 +92,24 @@ public record CassandraConfig(
   public CassandraConfig {
     contactPoints = List.copyOf(contactPoints);
     Objects.requireNonNull(metrics, "metrics");
+    Objects.requireNonNull(attemptTimeout, "attemptTimeout");
+  }
+
+  /**
+   * The settings with the default {@link #attemptTimeout()}, as before it was part of the config.
+   *
+   * @deprecated since 0.1.0, use the canonical constructor (its last argument is the attempt timeout) or, better,
+   *     {@link CassandraManager#builder()}
+   */
+  @Deprecated(since = "0.1.0")
+  public CassandraConfig(List<InetSocketAddress> contactPoints, String localDatacenter, @Nullable String username,
+      @Nullable Secret password, @Nullable Path caPem, @Nullable Path clientCertificatePem, @Nullable Path clientKeyPem,
+      @Nullable String keyspace, Duration connectTimeout, Duration requestTimeout, ConsistencyLevel consistency,
+      ConsistencyLevel serialConsistency, int pageSize, String applicationName, Duration reconnectionMaxDelay,
+      @Nullable SigV4 sigV4, Metrics metrics) {
+    this(contactPoints, localDatacenter, username, password, caPem, clientCertificatePem, clientKeyPem, keyspace,
+        connectTimeout, requestTimeout, consistency, serialConsistency, pageSize, applicationName,
+        reconnectionMaxDelay, sigV4, metrics, DEFAULT_ATTEMPT_TIMEOUT);
   }
 
   /**
@@ -100,7 +126,7 @@ public record CassandraConfig(
       @Nullable SigV4 sigV4) {
     this(contactPoints, localDatacenter, username, password, caPem, clientCertificatePem, clientKeyPem, keyspace,
         connectTimeout, requestTimeout, consistency, serialConsistency, pageSize, applicationName,
-        reconnectionMaxDelay, sigV4, Metrics.none());
+        reconnectionMaxDelay, sigV4, Metrics.none(), DEFAULT_ATTEMPT_TIMEOUT);
   }
 
   /**
@@ -143,6 +169,7 @@ public record CassandraConfig(
         + ", keyspace=" + keyspace
         + ", connectTimeout=" + connectTimeout
         + ", requestTimeout=" + requestTimeout
+        + ", attemptTimeout=" + attemptTimeout
         + ", consistency=" + consistency
         + ", serialConsistency=" + serialConsistency
         + ", pageSize=" + pageSize

@@ -132,7 +132,8 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
         DefaultConsistencyLevel.valueOf(profile.getString(DefaultDriverOption.REQUEST_SERIAL_CONSISTENCY)),
         profile.getInt(DefaultDriverOption.REQUEST_PAGE_SIZE),
         "delpha-data-sdk",
-        profile.getDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY), null, Metrics.none());
+        profile.getDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY), null, Metrics.none(),
+        CassandraConfig.DEFAULT_ATTEMPT_TIMEOUT);
     return new CassandraManager(config, session, closeSession);
   }
 
@@ -298,6 +299,7 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
     private @Nullable String keyspace;
     private Duration connectTimeout = Duration.ofSeconds(10);
     private Duration requestTimeout = Duration.ofSeconds(12);
+    private Duration attemptTimeout = CassandraConfig.DEFAULT_ATTEMPT_TIMEOUT;
     private ConsistencyLevel consistency = DefaultConsistencyLevel.LOCAL_QUORUM;
     private ConsistencyLevel serialConsistency = DefaultConsistencyLevel.LOCAL_SERIAL;
     private int pageSize = 5000;
@@ -320,6 +322,7 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
       keyspace = config.keyspace();
       connectTimeout = config.connectTimeout();
       requestTimeout = config.requestTimeout();
+      attemptTimeout = config.attemptTimeout();
       consistency = config.consistency();
       serialConsistency = config.serialConsistency();
       pageSize = config.pageSize();
@@ -471,6 +474,22 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
     }
 
     /**
+     * How long one attempt of the library's own idempotent statements (an access key's check, an ingest registry's
+     * read or upsert) may take before it is sent again, until the {@link #requestTimeout request timeout} is used up.
+     * A coordinator that hangs holds a request until the driver's heartbeat gives up on it (about 4 s); the next
+     * attempt usually goes to another node. Lightweight transactions,
+     * statements not marked idempotent and a host's own statements are never sent again; an ingest's rows keep the
+     * request timeout. A value at or above the request timeout means one attempt.
+     *
+     * @param timeout the time of one attempt (default 2 s)
+     * @return this builder
+     */
+    public Builder attemptTimeout(Duration timeout) {
+      this.attemptTimeout = positive(timeout, "attemptTimeout");
+      return this;
+    }
+
+    /**
      * @param level the default consistency of requests (default LOCAL_QUORUM)
      * @return this builder
      */
@@ -565,7 +584,7 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
           : List.copyOf(contactPoints);
       CassandraConfig config = new CassandraConfig(points, localDatacenter, username, password, caPem,
           clientCert, clientKey, keyspace, connectTimeout, requestTimeout, consistency, serialConsistency,
-          pageSize, applicationName, reconnectionMaxDelay, sigV4, metrics);
+          pageSize, applicationName, reconnectionMaxDelay, sigV4, metrics, attemptTimeout);
       try {
         CqlSession session = sessionBuilder(config, true, metrics).build();
         LOG.info("connected to Cassandra at {} (keyspace {}, tls {})", points, keyspace, config.tls());

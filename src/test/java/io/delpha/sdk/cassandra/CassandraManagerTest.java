@@ -139,7 +139,8 @@ class CassandraManagerTest {
       assertThat(ks.config()).isEqualTo(new CassandraConfig(cass.config().contactPoints(),
           cass.config().localDatacenter(), null, null, null, null, null, "cm_test", cass.config().connectTimeout(),
           cass.config().requestTimeout(), cass.config().consistency(), cass.config().serialConsistency(), 100,
-          cass.config().applicationName(), cass.config().reconnectionMaxDelay(), null, Metrics.none()));
+          cass.config().applicationName(), cass.config().reconnectionMaxDelay(), null, Metrics.none(),
+          cass.config().attemptTimeout()));
     }
     assertThat(cass.keyspace()).isEmpty();
   }
@@ -157,7 +158,7 @@ class CassandraManagerTest {
           measured.config().localDatacenter(), null, null, null, null, null, "cm_test",
           measured.config().connectTimeout(), measured.config().requestTimeout(), measured.config().consistency(),
           measured.config().serialConsistency(), 100, measured.config().applicationName(),
-          measured.config().reconnectionMaxDelay(), null, metrics));
+          measured.config().reconnectionMaxDelay(), null, metrics, measured.config().attemptTimeout()));
       assertThat(registry.getMeters()).as("the copy's driver meters").anySatisfy(
           m -> assertThat(m.getId().getName()).startsWith("delpha.cassandra"));
     }

@@ -122,6 +122,7 @@ class NodeDeathRingTest {
         // a key check waited behind them for up to 12 s (docs/scale-out.md); -Ddelpha.nodedeath.maxInFlight=1024
         // measures the default
         .maxInFlight(Integer.getInteger("delpha.nodedeath.maxInFlight", 128)).build()) {
+      long tablesCreated = System.nanoTime();
       ingestor.registerCustomer(customer, "pw", "ring_avail", IngestionConstraints.fromJson(
           "{\"formats\":[\".csv\"],\"number_files\":2,\"data_sizes\":16777216}"));
       Path in = Files.createDirectories(tmp.resolve("in"));
@@ -179,6 +180,10 @@ class NodeDeathRingTest {
           () -> cass.execute("SELECT id FROM " + table + " LIMIT 1").one() != null);
       ServerSupport.await("two healthy probes", Duration.ofSeconds(120),
           () -> probes.stream().filter(Probe::ok).count() >= 2);
+      // as in service, the library's tables are older than one update of the coordinators' speculation thresholds
+      // (every read_request_timeout, 10 s on the ring): a table's threshold is half the read timeout until then
+      ServerSupport.await("the key store and registry tables older than 11 s", Duration.ofSeconds(30),
+          () -> System.nanoTime() - tablesCreated > TimeUnit.SECONDS.toNanos(11));
       List<Probe> before = List.copyOf(probes);
 
       t0 = System.nanoTime();

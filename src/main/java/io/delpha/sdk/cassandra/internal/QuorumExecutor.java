@@ -1,6 +1,7 @@
 package io.delpha.sdk.cassandra.internal;
 
 import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
+import com.datastax.oss.driver.api.core.DriverTimeoutException;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
@@ -8,10 +9,19 @@ import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.cql.Statement;
 import com.datastax.oss.driver.api.core.metadata.Metadata;
+import com.datastax.oss.driver.api.core.servererrors.ReadTimeoutException;
+import com.datastax.oss.driver.api.core.servererrors.WriteTimeoutException;
+import io.delpha.sdk.cassandra.CassandraManager;
 import io.delpha.sdk.cassandra.CqlExecutor;
+import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The consistency decisions for the library's own tables (key store, audit log, ingest registry, leases
@@ -26,6 +36,13 @@ import java.util.regex.Pattern;
  *   <li>idempotence marked: plain reads and upserts (same values, same result when run twice) may be
  *       retried by the driver on another node; a conditional statement ({@code IF ...}) never is, as a
  *       retried LWT could report "not applied" for its own first attempt.
+ *   <li>an idempotent read or upsert has a short attempt ({@link io.delpha.sdk.cassandra.CassandraConfig#attemptTimeout()},
+ *       2 s by default) and is sent again at once when an attempt times out (the driver's client timeout, or a
+ *       coordinator's read or write timeout), until the request timeout is used up: a coordinator that hangs holds
+ *       a request until the driver's heartbeat gives up on it (about 4 s), the next attempt goes through the driver's
+ *       load balancing afresh. Only over a {@link CassandraManager} (whose settings say how long); over another
+ *       executor each statement runs once, as the executor times it. A dead or hung <em>replica</em> is the tables'
+ *       business ({@link #TABLE_OPTIONS}): every coordinator would ask the same one.
  * </ul>
  *
  * A level the caller set explicitly on a statement is kept.
@@ -33,15 +50,18 @@ import java.util.regex.Pattern;
 public final class QuorumExecutor implements CqlExecutor, ClusterView {
 
   /**
-   * The table options of the library's own tables, for their {@code CREATE TABLE ... WITH}: every read asks one replica
-   * more than its consistency level needs ({@code speculative_retry = 'ALWAYS'}), so a replica that died or hangs, and
-   * that the coordinators have not convicted yet (10 s or more), never holds a read up. A threshold does not do it
-   * here: the library's tables are small and read rarely, so a percentile ({@code 99p}, or {@code MIN(99p,50ms)}) has
-   * few samples and keeps its initial threshold, half the read timeout, and any threshold only takes effect at the
-   * table's first periodic update (docs/scale-out.md, "A node dies or hangs"). The tables are small, so the extra
-   * reads cost little.
+   * The table options of the library's own tables, for their {@code CREATE TABLE ... WITH}: a read whose replicas have
+   * not all answered within 50 ms asks the next replica ({@code speculative_retry = '50ms'}), for its data if the data
+   * was not back yet. A replica that died or hangs, and that the coordinators have not convicted yet (10 s or more),
+   * then costs a read 50 ms instead of the coordinator's read timeout. {@code 'ALWAYS'} does not do it with three
+   * replicas: a {@code LOCAL_QUORUM} read then contacts all three but asks only the first (by the snitch's order, the
+   * same one for every read of a partition) for the data, so while that replica is dead every read of its partitions
+   * times out; a percentile ({@code 99p}, {@code MIN(99p,50ms)}) keeps its initial threshold, half the read timeout,
+   * until the coordinator has read samples of the table, which the library's small, rarely read tables often lack.
+   * A fixed threshold applies from the coordinator's first periodic update after the table is created (every read
+   * timeout, 5 s by default). docs/scale-out.md, "A node dies or hangs".
    */
-  public static final String TABLE_OPTIONS = "speculative_retry = 'ALWAYS'";
+  public static final String TABLE_OPTIONS = "speculative_retry = '50ms'";
 
   /** An INSERT/UPDATE/DELETE with a condition: {@code IF NOT EXISTS}, {@code IF EXISTS} or {@code IF col = ?}. */
   private static final Pattern CONDITIONAL = Pattern.compile(
@@ -49,13 +69,26 @@ public final class QuorumExecutor implements CqlExecutor, ClusterView {
   private static final Pattern DML_OR_READ = Pattern.compile(
       "^\\s*(SELECT|INSERT|UPDATE|DELETE)\\b", Pattern.CASE_INSENSITIVE);
 
+  private static final Logger LOG = LoggerFactory.getLogger(QuorumExecutor.class);
+  /** Less time than this left of the request timeout: no attempt more. */
+  private static final Duration SHORTEST_ATTEMPT = Duration.ofMillis(100);
+
   private final CqlExecutor delegate;
+  private final @Nullable Duration attemptTimeout;
+  private final Duration requestTimeout;
 
   /**
-   * @param delegate the host's executor
+   * @param delegate the host's executor; a {@link CassandraManager}'s settings give the attempt and request timeouts
    */
   public QuorumExecutor(CqlExecutor delegate) {
     this.delegate = delegate;
+    if (delegate instanceof CassandraManager manager) {
+      this.attemptTimeout = manager.config().attemptTimeout();
+      this.requestTimeout = manager.config().requestTimeout();
+    } else {
+      this.attemptTimeout = null;
+      this.requestTimeout = Duration.ZERO;
+    }
   }
 
   /**
@@ -92,12 +125,81 @@ public final class QuorumExecutor implements CqlExecutor, ClusterView {
 
   @Override
   public ResultSet execute(Statement<?> statement) {
-    return delegate.execute(decide(statement));
+    Statement<?> s = decide(statement);
+    if (!attempted(s)) {
+      return delegate.execute(s);
+    }
+    long deadline = System.nanoTime() + budget(s).toNanos();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return delegate.execute(s.setTimeout(attemptTime(deadline)));
+      } catch (RuntimeException e) {
+        if (!again(e, deadline, attempt, s)) {
+          throw e;
+        }
+      }
+    }
   }
 
   @Override
   public CompletionStage<AsyncResultSet> executeAsync(Statement<?> statement) {
-    return delegate.executeAsync(decide(statement));
+    Statement<?> s = decide(statement);
+    if (!attempted(s)) {
+      return delegate.executeAsync(s);
+    }
+    return attemptAsync(s, System.nanoTime() + budget(s).toNanos(), 1);
+  }
+
+  private CompletionStage<AsyncResultSet> attemptAsync(Statement<?> s, long deadline, int attempt) {
+    return delegate.executeAsync(s.setTimeout(attemptTime(deadline))).handle((rs, error) -> {
+      if (error == null) {
+        return CompletableFuture.completedFuture(rs);
+      }
+      Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+      return again(e, deadline, attempt, s) ? attemptAsync(s, deadline, attempt + 1)
+          : CompletableFuture.<AsyncResultSet>failedFuture(e);
+    }).thenCompose(next -> next);
+  }
+
+  /** Whether the statement runs in attempts: an idempotent read or upsert over a manager with a shorter attempt. */
+  private boolean attempted(Statement<?> s) {
+    return attemptTimeout != null && Boolean.TRUE.equals(s.isIdempotent())
+        && (s instanceof SimpleStatement || s instanceof BoundStatement)
+        && attemptTimeout.compareTo(budget(s)) < 0;
+  }
+
+  /** The statement's own timeout, else the manager's request timeout. */
+  private Duration budget(Statement<?> s) {
+    Duration own = s.getTimeout();
+    return own != null ? own : requestTimeout;
+  }
+
+  private Duration attemptTime(long deadline) {
+    Duration left = Duration.ofNanos(deadline - System.nanoTime());
+    Duration attempt = java.util.Objects.requireNonNull(attemptTimeout);
+    return left.compareTo(attempt) < 0 ? left : attempt;
+  }
+
+  /** Whether a failed attempt is followed by another: it timed out, and time is left. */
+  private static boolean again(Throwable failure, long deadline, int attempt, Statement<?> s) {
+    if (!timedOut(failure) || deadline - System.nanoTime() < SHORTEST_ATTEMPT.toNanos()) {
+      return false;
+    }
+    LOG.info("attempt {} of an idempotent statement timed out ({}); sending it again: {}", attempt,
+        failure.getMessage(), s instanceof SimpleStatement simple ? simple.getQuery()
+            : ((BoundStatement) s).getPreparedStatement().getQuery());
+    return true;
+  }
+
+  /** A client timeout, or a coordinator's read or write timeout, anywhere in the failure's causes. */
+  static boolean timedOut(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof DriverTimeoutException || t instanceof ReadTimeoutException
+          || t instanceof WriteTimeoutException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override
