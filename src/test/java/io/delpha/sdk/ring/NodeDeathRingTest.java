@@ -93,17 +93,9 @@ class NodeDeathRingTest {
   }
 
   static void signal(String name, long pid) {
-    try {
-      Process p = new ProcessBuilder("kill", "-" + name, String.valueOf(pid)).inheritIO().start();
-      assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-      assertThat(p.exitValue()).as("kill -" + name).isZero();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    ServerSupport.signal(name, pid);
   }
+
 
   void measure(Path tmp, String name, Runnable fault, Runnable heal) throws Exception {
     String table = "ring_avail.readings_" + name;

@@ -82,6 +82,27 @@ public final class ServerSupport {
   }
 
   /**
+   * Sends a signal to a process with {@code kill} ({@code STOP} and {@code CONT} pause and resume a server, {@code 9}
+   * kills it) and checks that {@code kill} succeeded.
+   *
+   * @param name the signal's name, without {@code SIG}
+   * @param pid the process
+   */
+  public static void signal(String name, long pid) {
+    try {
+      Process p = new ProcessBuilder("kill", "-" + name, String.valueOf(pid)).inheritIO().start();
+      if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+        throw new IllegalStateException("kill -" + name + " " + pid + " failed");
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
    * Deletes a folder tree, ignoring what is already gone.
    *
    * @param dir the folder

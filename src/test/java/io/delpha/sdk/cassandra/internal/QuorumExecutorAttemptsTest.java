@@ -16,7 +16,6 @@ import io.delpha.sdk.testing.LogCapture;
 import io.delpha.sdk.testing.ServerSupport;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -62,17 +61,9 @@ class QuorumExecutorAttemptsTest {
   }
 
   static void signal(String name) {
-    try {
-      Process p = new ProcessBuilder("kill", "-" + name, String.valueOf(node.pid())).inheritIO().start();
-      assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-      assertThat(p.exitValue()).as("kill -" + name).isZero();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    ServerSupport.signal(name, node.pid());
   }
+
 
   @Test
   @DisplayName("an idempotent read whose attempt times out is sent again, and returns once the node answers")
@@ -81,15 +72,12 @@ class QuorumExecutorAttemptsTest {
     try (LogCapture logs = new LogCapture()) {
       signal("STOP");
       CompletableFuture<Void> resume = CompletableFuture.runAsync(() -> {
-        sleep(900);
+        ServerSupport.sleep(Duration.ofMillis(900));
         signal("CONT");
       });
-      long start = System.nanoTime();
       String v = quorum.execute("SELECT v FROM attempts.kv WHERE k = 'a'").one().getString(0);
-      long tookMillis = (System.nanoTime() - start) / 1_000_000;
       resume.join();
       assertThat(v).isEqualTo("one");
-      assertThat(tookMillis).isLessThan(4_000);
       assertThat(logs.text()).contains("attempt 1 of an idempotent statement timed out")
           .contains("SELECT v FROM attempts.kv WHERE k = 'a'");
     } finally {
@@ -106,7 +94,7 @@ class QuorumExecutorAttemptsTest {
     try (LogCapture logs = new LogCapture()) {
       signal("STOP");
       CompletableFuture<Void> resume = CompletableFuture.runAsync(() -> {
-        sleep(900);
+        ServerSupport.sleep(Duration.ofMillis(900));
         signal("CONT");
       });
       String v = quorum.executeAsync(read.bind("a")).toCompletableFuture().join().one().getString(0);
@@ -125,13 +113,12 @@ class QuorumExecutorAttemptsTest {
         .attemptTimeout(Duration.ofMillis(300)).build(); LogCapture logs = new LogCapture()) {
       QuorumExecutor quorum = new QuorumExecutor(shortTimeout);
       signal("STOP");
-      long start = System.nanoTime();
       assertThatThrownBy(() -> quorum.execute("SELECT v FROM attempts.kv WHERE k = 'gives-up'"))
           .isInstanceOf(ServiceUnavailableException.class);
-      long tookMillis = (System.nanoTime() - start) / 1_000_000;
-      assertThat(tookMillis).isBetween(900L, 2_500L);
+      // judged by the attempts, not a clock: 1 s holds at most four attempts of 300 ms (the last cut to 100 ms), so
+      // at most three are sent again, and none after the request timeout
       assertThat(logs.text().lines().filter(l -> l.contains("WHERE k = 'gives-up'")).count())
-          .as("attempts after the first").isGreaterThanOrEqualTo(2);
+          .as("attempts after the first").isBetween(2L, 3L);
     } finally {
       signal("CONT");
     }
@@ -165,11 +152,4 @@ class QuorumExecutorAttemptsTest {
     assertThat(QuorumExecutor.timedOut(new ServiceUnavailableException("no node", null))).isFalse();
   }
 
-  static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
 }
