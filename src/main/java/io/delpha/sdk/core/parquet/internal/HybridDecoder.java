@@ -1,8 +1,6 @@
 package io.delpha.sdk.core.parquet.internal;
 
 import java.util.Arrays;
-import org.apache.parquet.column.values.bitpacking.BytePacker;
-import org.apache.parquet.column.values.bitpacking.ByteBitPackingLE;
 import org.apache.parquet.io.ParquetDecodingException;
 
 /**
@@ -20,7 +18,7 @@ final class HybridDecoder {
   private int end;
   private int bitWidth;
   private int byteWidth;
-  private BytePacker packer;
+  private long mask;
 
   private boolean rle;
   private int runLeft;
@@ -44,12 +42,8 @@ final class HybridDecoder {
     this.bytes = bytes;
     this.pos = from;
     this.end = to;
-    if (packer == null || this.bitWidth != bitWidth) {
-      // the packers Packer.LITTLE_ENDIAN hands out, taken from their class: Packer's initialisation loads every
-      // packer of every kind (about 280 classes, tens of milliseconds of a JVM's first file), 35 of them used here
-      this.packer = ByteBitPackingLE.factory.newBytePacker(bitWidth);
-    }
     this.bitWidth = bitWidth;
+    this.mask = (1L << bitWidth) - 1;
     this.byteWidth = (bitWidth + 7) / 8;
     this.runLeft = 0;
     this.groupPos = 8;
@@ -82,7 +76,7 @@ final class HybridDecoder {
         // whole groups straight from the page's array: 32 values at a time while the data lasts, then 8
         int fast32 = 4 * bitWidth;
         while (n - k >= 32 && bitWidth > 0 && pos + fast32 <= end) {
-          packer.unpack32Values(bytes, pos, out, o + k);
+          unpackValues(bytes, pos, out, o + k, 32);
           pos += fast32;
           k += 32;
         }
@@ -125,15 +119,38 @@ final class HybridDecoder {
     }
     int held = 8;
     if (pos + bitWidth <= end) {
-      packer.unpack8Values(bytes, pos, out, at);
+      unpackValues(bytes, pos, out, at, 8);
     } else {
       Arrays.fill(padded, 0, bitWidth, (byte) 0);
       System.arraycopy(bytes, pos, padded, 0, end - pos);
-      packer.unpack8Values(padded, 0, out, at);
+      unpackValues(padded, 0, out, at, 8);
       held = (end - pos) * 8 / bitWidth;
     }
     pos += bitWidth;
     return held;
+  }
+
+  /**
+   * Unpacks {@code count} values of {@link #bitWidth} bits (1 to 32), least significant bit first, from {@code
+   * count * bitWidth / 8} bytes at {@code from}. One loop for every width, where parquet-column generates a
+   * packer class per width: a call site that sees 10 widths is recompiled by the JIT each time a new one
+   * arrives, in the first files a JVM reads (issue 34).
+   */
+  private void unpackValues(byte[] in, int from, int[] out, int at, int count) {
+    final int w = bitWidth;
+    final long m = mask;
+    long buf = 0;
+    int bits = 0;
+    int p = from;
+    for (int i = 0; i < count; i++) {
+      while (bits < w) {
+        buf |= (long) (in[p++] & 0xff) << bits;
+        bits += 8;
+      }
+      out[at + i] = (int) (buf & m);
+      buf >>>= w;
+      bits -= w;
+    }
   }
 
   private static ParquetDecodingException cutShort() {
