@@ -2,7 +2,7 @@
 // Opened by examples/jshell/jshell.sh; see docs/jshell.md.
 import io.delpha.sdk.cassandra.*;
 import io.delpha.sdk.core.*;
-import io.delpha.sdk.core.parquet.*;
+import io.delpha.sdk.parquet.*;
 import io.delpha.sdk.core.secrets.*;
 import io.delpha.sdk.core.storage.*;
 import io.delpha.sdk.ingest.*;
@@ -11,6 +11,8 @@ import io.delpha.sdk.sharing.*;
 import io.delpha.sdk.totesys.*;
 import io.delpha.sdk.salesforce.*;
 import io.delpha.sdk.aws.*;
+import io.delpha.sdk.azure.*;
+import io.delpha.sdk.server.*;
 import io.delpha.sdk.testing.*;
 import java.nio.file.*;
 import java.time.*;

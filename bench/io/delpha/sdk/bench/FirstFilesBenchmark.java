@@ -1,9 +1,9 @@
 package io.delpha.sdk.bench;
 
 import io.delpha.sdk.bench.ParquetBenchmark.Checksum;
-import io.delpha.sdk.core.parquet.ParquetRows;
-import io.delpha.sdk.core.parquet.Row;
-import io.delpha.sdk.core.parquet.RowReader;
+import io.delpha.sdk.parquet.ParquetRows;
+import io.delpha.sdk.parquet.Row;
+import io.delpha.sdk.parquet.RowReader;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,15 +1,15 @@
 package io.delpha.sdk.bench;
 
-import io.delpha.sdk.core.parquet.ColumnBatch;
-import io.delpha.sdk.core.parquet.ColumnBatchReader;
-import io.delpha.sdk.core.parquet.ColumnType;
-import io.delpha.sdk.core.parquet.ColumnVector;
-import io.delpha.sdk.core.parquet.ParquetRows;
-import io.delpha.sdk.core.parquet.Row;
-import io.delpha.sdk.core.parquet.RowReader;
-import io.delpha.sdk.core.parquet.RowSchema;
-import io.delpha.sdk.core.parquet.RowWriter;
-import io.delpha.sdk.core.parquet.WriteOptions;
+import io.delpha.sdk.parquet.ColumnBatch;
+import io.delpha.sdk.parquet.ColumnBatchReader;
+import io.delpha.sdk.parquet.ColumnType;
+import io.delpha.sdk.parquet.ColumnVector;
+import io.delpha.sdk.parquet.ParquetRows;
+import io.delpha.sdk.parquet.Row;
+import io.delpha.sdk.parquet.RowReader;
+import io.delpha.sdk.parquet.RowSchema;
+import io.delpha.sdk.parquet.RowWriter;
+import io.delpha.sdk.parquet.WriteOptions;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package io.delpha.sdk.bench;
 
-import io.delpha.sdk.core.parquet.ParquetRows;
-import io.delpha.sdk.core.parquet.Row;
-import io.delpha.sdk.core.parquet.RowReader;
+import io.delpha.sdk.parquet.ParquetRows;
+import io.delpha.sdk.parquet.Row;
+import io.delpha.sdk.parquet.RowReader;
 import io.delpha.sdk.core.storage.ObjectStore;
 import io.delpha.sdk.totesys.internal.WarehouseTable;
 import java.nio.charset.StandardCharsets;

@@ -2,11 +2,11 @@ package io.delpha.sdk.bench;
 
 import com.sun.net.httpserver.HttpServer;
 import io.delpha.sdk.core.Secret;
-import io.delpha.sdk.core.parquet.ParquetRows;
-import io.delpha.sdk.core.parquet.Row;
-import io.delpha.sdk.core.parquet.RowReader;
-import io.delpha.sdk.core.parquet.RowWriter;
-import io.delpha.sdk.core.parquet.WriteOptions;
+import io.delpha.sdk.parquet.ParquetRows;
+import io.delpha.sdk.parquet.Row;
+import io.delpha.sdk.parquet.RowReader;
+import io.delpha.sdk.parquet.RowWriter;
+import io.delpha.sdk.parquet.WriteOptions;
 import io.delpha.sdk.sharing.AttachedTable;
 import io.delpha.sdk.sharing.DeltaSharingClient;
 import io.delpha.sdk.sharing.SharingSql;

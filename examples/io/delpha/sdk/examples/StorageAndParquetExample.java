@@ -1,14 +1,14 @@
 package io.delpha.sdk.examples;
 
 import io.delpha.sdk.core.ConflictException;
-import io.delpha.sdk.core.parquet.ColumnType;
-import io.delpha.sdk.core.parquet.ParquetRows;
-import io.delpha.sdk.core.parquet.Row;
-import io.delpha.sdk.core.parquet.RowSchema;
+import io.delpha.sdk.parquet.ColumnType;
+import io.delpha.sdk.parquet.ParquetRows;
+import io.delpha.sdk.parquet.Row;
+import io.delpha.sdk.parquet.RowSchema;
 import io.delpha.sdk.core.secrets.SecretProvider;
 import io.delpha.sdk.core.storage.LocalObjectStore;
 import io.delpha.sdk.core.storage.ObjectStore;
-import io.delpha.sdk.core.storage.S3ObjectStore;
+import io.delpha.sdk.aws.S3ObjectStore;
 import io.delpha.sdk.testing.S3Server;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;

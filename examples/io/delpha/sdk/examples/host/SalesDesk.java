@@ -2,7 +2,7 @@ package io.delpha.sdk.examples.host;
 
 import io.delpha.sdk.aws.AppFlowData;
 import io.delpha.sdk.aws.FlowData;
-import io.delpha.sdk.core.parquet.Row;
+import io.delpha.sdk.parquet.Row;
 import io.delpha.sdk.ingest.FileStaging;
 import io.delpha.sdk.ingest.UploadEndpoint;
 import io.delpha.sdk.totesys.PipelineScheduler;

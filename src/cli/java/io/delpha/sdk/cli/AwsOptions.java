@@ -1,11 +1,11 @@
 package io.delpha.sdk.cli;
 
-import io.delpha.sdk.core.AwsClientBuilder;
-import io.delpha.sdk.core.secrets.AwsSecretsManagerProvider;
+import io.delpha.sdk.aws.AwsClientBuilder;
+import io.delpha.sdk.aws.AwsSecretsManagerProvider;
 import io.delpha.sdk.core.secrets.SecretProvider;
 import io.delpha.sdk.core.storage.LocalObjectStore;
 import io.delpha.sdk.core.storage.ObjectStore;
-import io.delpha.sdk.core.storage.S3ObjectStore;
+import io.delpha.sdk.aws.S3ObjectStore;
 import java.net.URI;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;

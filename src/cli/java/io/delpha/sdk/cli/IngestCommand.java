@@ -1,7 +1,7 @@
 package io.delpha.sdk.cli;
 
 import io.delpha.sdk.cassandra.CassandraManager;
-import io.delpha.sdk.core.ServerOptions;
+import io.delpha.sdk.server.ServerOptions;
 import io.delpha.sdk.core.storage.ObjectStore;
 import io.delpha.sdk.ingest.BatchIngestor;
 import io.delpha.sdk.ingest.CustomerInfo;

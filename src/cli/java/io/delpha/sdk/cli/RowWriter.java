@@ -2,7 +2,7 @@ package io.delpha.sdk.cli;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.delpha.sdk.core.parquet.Row;
+import io.delpha.sdk.parquet.Row;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;

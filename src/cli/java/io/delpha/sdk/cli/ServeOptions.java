@@ -1,7 +1,7 @@
 package io.delpha.sdk.cli;
 
-import io.delpha.sdk.core.ServerOptions;
-import io.delpha.sdk.core.ServerTls;
+import io.delpha.sdk.server.ServerOptions;
+import io.delpha.sdk.server.ServerTls;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 

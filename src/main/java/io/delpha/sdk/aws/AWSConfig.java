@@ -1,6 +1,6 @@
 package io.delpha.sdk.aws;
 
-import io.delpha.sdk.core.AwsClientSettings;
+import io.delpha.sdk.aws.AwsClientSettings;
 import io.delpha.sdk.core.Metrics;
 import io.delpha.sdk.core.RetryPolicy;
 import java.net.URI;

@@ -17,7 +17,7 @@ import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.Metrics;
 import io.delpha.sdk.core.NotFoundException;
-import io.delpha.sdk.core.ServerOptions;
+import io.delpha.sdk.server.ServerOptions;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.storage.ObjectInfo;
 import io.delpha.sdk.core.storage.ObjectStore;

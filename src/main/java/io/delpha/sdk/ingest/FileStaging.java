@@ -1,6 +1,6 @@
 package io.delpha.sdk.ingest;
 
-import io.delpha.sdk.core.ServerOptions;
+import io.delpha.sdk.server.ServerOptions;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 

@@ -14,11 +14,11 @@ import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.Metrics;
 import io.delpha.sdk.core.RetryPolicy;
 import io.delpha.sdk.core.Secret;
-import io.delpha.sdk.core.parquet.Column;
-import io.delpha.sdk.core.parquet.ColumnType;
-import io.delpha.sdk.core.parquet.ColumnBatchReader;
-import io.delpha.sdk.core.parquet.RowReader;
-import io.delpha.sdk.core.parquet.RowSchema;
+import io.delpha.sdk.parquet.Column;
+import io.delpha.sdk.parquet.ColumnType;
+import io.delpha.sdk.parquet.ColumnBatchReader;
+import io.delpha.sdk.parquet.RowReader;
+import io.delpha.sdk.parquet.RowSchema;
 import io.delpha.sdk.core.secrets.SecretProvider;
 import io.delpha.sdk.sharing.internal.BearerTokens;
 import io.delpha.sdk.sharing.internal.DownloadSpace;
@@ -47,7 +47,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A client of the open Delta Sharing protocol that reads shared tables as typed {@link
- * io.delpha.sdk.core.parquet.Row}s, without Spark.
+ * io.delpha.sdk.parquet.Row}s, without Spark.
  *
  * <pre>{@code
  * try (DeltaSharingClient client = DeltaSharingClient.fromProfile(Path.of("config.share"))) {

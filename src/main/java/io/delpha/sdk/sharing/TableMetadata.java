@@ -1,6 +1,6 @@
 package io.delpha.sdk.sharing;
 
-import io.delpha.sdk.core.parquet.RowSchema;
+import io.delpha.sdk.parquet.RowSchema;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;

@@ -1,14 +1,14 @@
 package io.delpha.sdk.totesys;
 
 import io.delpha.sdk.core.internal.Capability;
-import io.delpha.sdk.core.internal.aws.AwsErrors;
+import io.delpha.sdk.aws.internal.AwsErrors;
 import io.delpha.sdk.core.AccessDeniedException;
 import io.delpha.sdk.core.AuthenticationException;
-import io.delpha.sdk.core.AwsClientBuilder;
-import io.delpha.sdk.core.AwsClientSettings;
+import io.delpha.sdk.aws.AwsClientBuilder;
+import io.delpha.sdk.aws.AwsClientSettings;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.InvalidInputException;
-import io.delpha.sdk.core.internal.aws.AwsClients;
+import io.delpha.sdk.aws.internal.AwsClients;
 import io.delpha.sdk.core.NotFoundException;
 import io.delpha.sdk.core.RateLimitedException;
 import io.delpha.sdk.core.ServiceUnavailableException;

@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.delpha.sdk.aws.AppFlowStubs;
 import io.delpha.sdk.core.internal.Capability;
-import io.delpha.sdk.core.storage.S3ObjectStore;
+import io.delpha.sdk.aws.S3ObjectStore;
 import io.delpha.sdk.salesforce.SalesforceStubs;
 import java.io.InputStream;
 import io.delpha.sdk.testing.CassandraServer;

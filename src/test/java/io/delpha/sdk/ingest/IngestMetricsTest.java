@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.delpha.sdk.cassandra.CassandraManager;
 import io.delpha.sdk.core.AuthenticationException;
 import io.delpha.sdk.core.Metrics;
-import io.delpha.sdk.core.ServerOptions;
+import io.delpha.sdk.server.ServerOptions;
 import io.delpha.sdk.core.storage.LocalObjectStore;
 import io.delpha.sdk.metrics.MeterChecks;
 import io.delpha.sdk.testing.CassandraServer;

@@ -21,8 +21,8 @@ import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.ProgressListener;
 import io.delpha.sdk.core.RetryPolicy;
 import io.delpha.sdk.core.Secret;
-import io.delpha.sdk.core.parquet.ParquetRows;
-import io.delpha.sdk.core.parquet.RowReader;
+import io.delpha.sdk.parquet.ParquetRows;
+import io.delpha.sdk.parquet.RowReader;
 import java.io.File;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -269,11 +269,11 @@ class SharingSqlTest {
       assertThatThrownBy(() -> sql.attach("not-a-table", "usage")).isInstanceOf(InvalidInputException.class);
       assertThatThrownBy(() -> sql.refresh("never")).isInstanceOf(InvalidInputException.class);
     }
-    assertThat(io.delpha.sdk.sharing.internal.DuckDbSql.literal("o'brien\"; --", io.delpha.sdk.core.parquet.ColumnType.STRING))
+    assertThat(io.delpha.sdk.sharing.internal.DuckDbSql.literal("o'brien\"; --", io.delpha.sdk.parquet.ColumnType.STRING))
         .isEqualTo("CAST('o''brien\"; --' AS VARCHAR)");
     try (java.sql.Connection c = SharingSql.openDuckDb(); Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("SELECT " + io.delpha.sdk.sharing.internal.DuckDbSql.literal("o'brien\"; --",
-            io.delpha.sdk.core.parquet.ColumnType.STRING))) {
+            io.delpha.sdk.parquet.ColumnType.STRING))) {
       rs.next();
       assertThat(rs.getString(1)).isEqualTo("o'brien\"; --");
     }

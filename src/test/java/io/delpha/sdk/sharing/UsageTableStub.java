@@ -16,9 +16,9 @@ import static io.delpha.sdk.sharing.SharingFixture.protocolLine;
 import static io.delpha.sdk.sharing.SharingFixture.schemaString;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import io.delpha.sdk.core.parquet.ColumnType;
-import io.delpha.sdk.core.parquet.Row;
-import io.delpha.sdk.core.parquet.RowSchema;
+import io.delpha.sdk.parquet.ColumnType;
+import io.delpha.sdk.parquet.Row;
+import io.delpha.sdk.parquet.RowSchema;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Instant;

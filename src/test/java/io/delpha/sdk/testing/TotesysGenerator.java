@@ -1,7 +1,7 @@
 package io.delpha.sdk.testing;
 
-import io.delpha.sdk.core.parquet.ParquetRows;
-import io.delpha.sdk.core.parquet.RowReader;
+import io.delpha.sdk.parquet.ParquetRows;
+import io.delpha.sdk.parquet.RowReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -3,8 +3,8 @@ package io.delpha.sdk.totesys;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.delpha.sdk.core.ServiceUnavailableException;
-import io.delpha.sdk.core.parquet.ParquetRows;
-import io.delpha.sdk.core.parquet.Row;
+import io.delpha.sdk.parquet.ParquetRows;
+import io.delpha.sdk.parquet.Row;
 import io.delpha.sdk.core.storage.LocalObjectStore;
 import io.delpha.sdk.testing.FailingDataSource;
 import io.delpha.sdk.testing.PostgresServer;

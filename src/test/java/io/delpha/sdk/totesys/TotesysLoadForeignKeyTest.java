@@ -2,8 +2,8 @@ package io.delpha.sdk.totesys;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.delpha.sdk.core.parquet.ParquetRows;
-import io.delpha.sdk.core.parquet.Row;
+import io.delpha.sdk.parquet.ParquetRows;
+import io.delpha.sdk.parquet.Row;
 import io.delpha.sdk.core.storage.LocalObjectStore;
 import io.delpha.sdk.testing.PostgresServer;
 import io.delpha.sdk.testing.TotesysFixture;

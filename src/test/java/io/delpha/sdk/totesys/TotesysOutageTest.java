@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.storage.LocalObjectStore;
 import io.delpha.sdk.core.storage.ObjectStore;
-import io.delpha.sdk.core.storage.S3ObjectStore;
+import io.delpha.sdk.aws.S3ObjectStore;
 import io.delpha.sdk.testing.PostgresServer;
 import io.delpha.sdk.testing.S3Server;
 import io.delpha.sdk.testing.TotesysFixture;

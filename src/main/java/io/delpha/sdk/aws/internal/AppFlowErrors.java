@@ -7,7 +7,7 @@ import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.NotFoundException;
 import io.delpha.sdk.core.RateLimitedException;
 import io.delpha.sdk.core.ServiceUnavailableException;
-import io.delpha.sdk.core.internal.aws.AwsErrors;
+import io.delpha.sdk.aws.internal.AwsErrors;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;

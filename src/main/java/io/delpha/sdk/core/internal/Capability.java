@@ -23,18 +23,18 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public enum Capability {
 
-  /** Parquet files: {@code core.parquet.ParquetRows}, and through it AppFlow data, Totesys and Delta Sharing. */
+  /** Parquet files: {@code parquet.ParquetRows}, and through it AppFlow data, Totesys and Delta Sharing. */
   PARQUET("parquet", List.of("org.apache.parquet.hadoop.ParquetFileWriter", "org.apache.hadoop.conf.Configuration",
       "org.apache.hadoop.mapreduce.lib.input.FileInputFormat", "com.github.luben.zstd.Zstd",
       "org.xerial.snappy.Snappy", "org.brotli.dec.BrotliInputStream"),
       List.of("org.apache.parquet:parquet-hadoop:${parquet}", "org.brotli:dec:${brotli}",
           "org.apache.hadoop:hadoop-common:${hadoop} (excluding *:*)",
           "org.apache.hadoop:hadoop-mapreduce-client-core:${hadoop} (excluding *:*)")),
-  /** Amazon S3: {@code core.storage.S3ObjectStore}, and the data of AppFlow flows. */
+  /** Amazon S3: {@code aws.S3ObjectStore}, and the data of AppFlow flows. */
   AWS_S3("aws-s3", List.of("software.amazon.awssdk.services.s3.S3Client",
       "software.amazon.awssdk.http.apache.ApacheHttpClient"),
       List.of("software.amazon.awssdk:s3:${aws-sdk} (excluding software.amazon.awssdk:netty-nio-client)")),
-  /** AWS Secrets Manager: {@code core.secrets.AwsSecretsManagerProvider}. */
+  /** AWS Secrets Manager: {@code aws.AwsSecretsManagerProvider}. */
   AWS_SECRETS_MANAGER("aws-secrets-manager", List.of(
       "software.amazon.awssdk.services.secretsmanager.SecretsManagerClient",
       "software.amazon.awssdk.http.apache.ApacheHttpClient"),
@@ -71,7 +71,7 @@ public enum Capability {
       List.of("software.aws.mcs:aws-sigv4-auth-cassandra-java-driver-plugin:${aws-sigv4-cassandra} (excluding "
           + "com.datastax.oss:java-driver-core, javax.validation:validation-api, software.amazon.awssdk:auth)",
           "software.amazon.awssdk:auth:${aws-sdk}")),
-  /** Azure Key Vault: {@code core.secrets.AzureKeyVaultProvider}. */
+  /** Azure Key Vault: {@code azure.AzureKeyVaultProvider}. */
   AZURE_KEY_VAULT("azure-key-vault", List.of("com.azure.security.keyvault.secrets.SecretClient",
       "com.azure.identity.ClientSecretCredential", "com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder"),
       List.of("com.azure:azure-security-keyvault-secrets:${azure-keyvault-secrets} (excluding "

@@ -2,7 +2,7 @@ package io.delpha.sdk.sharing.internal;
 
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.InvalidInputException;
-import io.delpha.sdk.core.parquet.ColumnType;
+import io.delpha.sdk.parquet.ColumnType;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;

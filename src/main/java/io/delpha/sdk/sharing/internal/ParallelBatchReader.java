@@ -1,11 +1,11 @@
 package io.delpha.sdk.sharing.internal;
 
 import io.delpha.sdk.core.ServiceUnavailableException;
-import io.delpha.sdk.core.parquet.ColumnBatch;
-import io.delpha.sdk.core.parquet.ColumnBatchReader;
-import io.delpha.sdk.core.parquet.ColumnVector;
-import io.delpha.sdk.core.parquet.Row;
-import io.delpha.sdk.core.parquet.RowSchema;
+import io.delpha.sdk.parquet.ColumnBatch;
+import io.delpha.sdk.parquet.ColumnBatchReader;
+import io.delpha.sdk.parquet.ColumnVector;
+import io.delpha.sdk.parquet.Row;
+import io.delpha.sdk.parquet.RowSchema;
 import io.delpha.sdk.sharing.Filter;
 import io.delpha.sdk.sharing.internal.QueryResponse.FileAction;
 import java.util.Arrays;

@@ -1,9 +1,9 @@
 package io.delpha.sdk.sharing.internal;
 
-import io.delpha.sdk.core.parquet.ColumnBatchReader;
-import io.delpha.sdk.core.parquet.Row;
-import io.delpha.sdk.core.parquet.RowReader;
-import io.delpha.sdk.core.parquet.RowSchema;
+import io.delpha.sdk.parquet.ColumnBatchReader;
+import io.delpha.sdk.parquet.Row;
+import io.delpha.sdk.parquet.RowReader;
+import io.delpha.sdk.parquet.RowSchema;
 import io.delpha.sdk.sharing.Filter;
 import io.delpha.sdk.sharing.internal.QueryResponse.FileAction;
 import java.util.List;

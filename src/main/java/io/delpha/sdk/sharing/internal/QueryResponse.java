@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.ServiceUnavailableException;
-import io.delpha.sdk.core.parquet.RowSchema;
+import io.delpha.sdk.parquet.RowSchema;
 import io.delpha.sdk.sharing.TableMetadata;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -2,12 +2,12 @@ package io.delpha.sdk.sharing.internal;
 
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.InvalidInputException;
-import io.delpha.sdk.core.parquet.Column;
-import io.delpha.sdk.core.parquet.ColumnBatch;
-import io.delpha.sdk.core.parquet.ColumnBatchReader;
-import io.delpha.sdk.core.parquet.ColumnType;
-import io.delpha.sdk.core.parquet.ColumnVector;
-import io.delpha.sdk.core.parquet.RowSchema;
+import io.delpha.sdk.parquet.Column;
+import io.delpha.sdk.parquet.ColumnBatch;
+import io.delpha.sdk.parquet.ColumnBatchReader;
+import io.delpha.sdk.parquet.ColumnType;
+import io.delpha.sdk.parquet.ColumnVector;
+import io.delpha.sdk.parquet.RowSchema;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.delpha.sdk.sharing.internal;
 
-import io.delpha.sdk.core.parquet.ColumnBatchReader;
-import io.delpha.sdk.core.parquet.RowSchema;
+import io.delpha.sdk.parquet.ColumnBatchReader;
+import io.delpha.sdk.parquet.RowSchema;
 import io.delpha.sdk.sharing.TableMetadata;
 import io.delpha.sdk.sharing.internal.QueryResponse.FileAction;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package io.delpha.sdk.sharing.internal;
 
 import io.delpha.sdk.core.DataFormatException;
-import io.delpha.sdk.core.parquet.Column;
-import io.delpha.sdk.core.parquet.ColumnType;
+import io.delpha.sdk.parquet.Column;
+import io.delpha.sdk.parquet.ColumnType;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
@@ -96,7 +96,7 @@ public final class Values {
       return null;
     }
     ColumnType type = column.type();
-    Class<?> expected = io.delpha.sdk.core.parquet.Row.javaType(type);
+    Class<?> expected = io.delpha.sdk.parquet.Row.javaType(type);
     if (expected.isInstance(value) && !(value instanceof BigDecimal)) {
       return value;
     }

@@ -1,6 +1,6 @@
 package io.delpha.sdk.totesys.internal;
 
-import io.delpha.sdk.core.parquet.ColumnType;
+import io.delpha.sdk.parquet.ColumnType;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;

@@ -2,10 +2,10 @@ package io.delpha.sdk.totesys.internal;
 
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.ProgressListener;
-import io.delpha.sdk.core.parquet.ParquetRows;
-import io.delpha.sdk.core.parquet.Row;
-import io.delpha.sdk.core.parquet.RowReader;
-import io.delpha.sdk.core.parquet.RowSchema;
+import io.delpha.sdk.parquet.ParquetRows;
+import io.delpha.sdk.parquet.Row;
+import io.delpha.sdk.parquet.RowReader;
+import io.delpha.sdk.parquet.RowSchema;
 import io.delpha.sdk.core.storage.ObjectStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

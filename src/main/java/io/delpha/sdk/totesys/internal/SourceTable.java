@@ -1,8 +1,8 @@
 package io.delpha.sdk.totesys.internal;
 
 import io.delpha.sdk.core.InvalidInputException;
-import io.delpha.sdk.core.parquet.ColumnType;
-import io.delpha.sdk.core.parquet.RowSchema;
+import io.delpha.sdk.parquet.ColumnType;
+import io.delpha.sdk.parquet.RowSchema;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;

@@ -1,8 +1,8 @@
 package io.delpha.sdk.totesys.internal;
 
-import io.delpha.sdk.core.parquet.Column;
-import io.delpha.sdk.core.parquet.ColumnType;
-import io.delpha.sdk.core.parquet.RowSchema;
+import io.delpha.sdk.parquet.Column;
+import io.delpha.sdk.parquet.ColumnType;
+import io.delpha.sdk.parquet.RowSchema;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

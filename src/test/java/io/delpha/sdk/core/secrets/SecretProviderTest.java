@@ -23,11 +23,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 @DisplayName("Secret providers: environment, file, cache")
-class SecretProviderTest {
+public class SecretProviderTest {
 
   @TempDir Path tmp;
 
-  static String stackText(Throwable e) {
+  public static String stackText(Throwable e) {
     StringWriter w = new StringWriter();
     e.printStackTrace(new PrintWriter(w));
     return w.toString();

@@ -18,13 +18,13 @@ class LocalObjectStoreTest extends ObjectStoreContract {
   Path root;
 
   @Override
-  ObjectStore newStore() {
+  protected ObjectStore newStore() {
     root = tmp.resolve("lake-" + UUID.randomUUID());
     return LocalObjectStore.at(root);
   }
 
   @Override
-  void simulateCrashedWrite(String key) throws Exception {
+  protected void simulateCrashedWrite(String key) throws Exception {
     Path folder = Files.createDirectories(root.resolve(key).getParent());
     Files.write(folder.resolve(".delpha-tmp-" + UUID.randomUUID()), new byte[] {1, 2, 3});
   }

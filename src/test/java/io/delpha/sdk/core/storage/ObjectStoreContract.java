@@ -33,19 +33,19 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The behaviour every {@link ObjectStore} shares; each implementation runs it against a fresh store. */
-abstract class ObjectStoreContract {
+public abstract class ObjectStoreContract {
 
   /** Larger than the S3 store's part size under test (5 MiB): forces a multipart upload there. */
-  static final int LARGE = 11 * 1024 * 1024 + 123;
+  protected static final int LARGE = 11 * 1024 * 1024 + 123;
 
   @TempDir Path tmp;
-  ObjectStore store;
+  protected ObjectStore store;
 
   /** @return a new, empty store */
-  abstract ObjectStore newStore();
+  protected abstract ObjectStore newStore();
 
   /** Leaves behind what a writer killed in the middle of writing {@code key} would leave. */
-  abstract void simulateCrashedWrite(String key) throws Exception;
+  protected abstract void simulateCrashedWrite(String key) throws Exception;
 
   @BeforeEach
   void open() {
@@ -57,18 +57,18 @@ abstract class ObjectStoreContract {
     store.close();
   }
 
-  static byte[] randomBytes(int size, long seed) {
+  protected static byte[] randomBytes(int size, long seed) {
     byte[] b = new byte[size];
     new Random(seed).nextBytes(b);
     return b;
   }
 
-  static byte[] utf8(String s) {
+  protected static byte[] utf8(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
   /** A stream of unknown length that fails after {@code failAfter} bytes. */
-  static InputStream failingStream(int failAfter) {
+  protected static InputStream failingStream(int failAfter) {
     return new InputStream() {
       int served;
 

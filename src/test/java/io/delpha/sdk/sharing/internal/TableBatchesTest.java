@@ -2,13 +2,13 @@ package io.delpha.sdk.sharing.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.delpha.sdk.core.parquet.ColumnBatch;
-import io.delpha.sdk.core.parquet.ColumnType;
-import io.delpha.sdk.core.parquet.ParquetRows;
-import io.delpha.sdk.core.parquet.Row;
-import io.delpha.sdk.core.parquet.RowSchema;
-import io.delpha.sdk.core.parquet.RowWriter;
-import io.delpha.sdk.core.parquet.WriteOptions;
+import io.delpha.sdk.parquet.ColumnBatch;
+import io.delpha.sdk.parquet.ColumnType;
+import io.delpha.sdk.parquet.ParquetRows;
+import io.delpha.sdk.parquet.Row;
+import io.delpha.sdk.parquet.RowSchema;
+import io.delpha.sdk.parquet.RowWriter;
+import io.delpha.sdk.parquet.WriteOptions;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;

@@ -1,0 +1,187 @@
+package io.delpha.sdk.parquet;
+
+import io.delpha.sdk.core.DataFormatException;
+import io.delpha.sdk.core.InvalidInputException;
+import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A batch of rows held column by column: one {@link ColumnVector} per column of a {@link RowSchema}. What
+ * a {@link ColumnBatchReader} returns and what a {@link RowWriter} writes fastest. Mutable and not
+ * thread-safe.
+ *
+ * <pre>{@code
+ * ColumnBatch batch = ColumnBatch.allocate(schema);          // id long, name string
+ * for (...) {
+ *   batch.column(0).appendLong(id);
+ *   batch.column(1).appendString(name);
+ *   batch.endRow();
+ * }
+ * writer.write(batch);
+ * batch.clear();
+ * }</pre>
+ */
+public final class ColumnBatch {
+
+  private final RowSchema schema;
+  private final ColumnVector[] columns;
+  private int rowCount;
+
+  private ColumnBatch(RowSchema schema, ColumnVector[] columns) {
+    this.schema = schema;
+    this.columns = columns;
+  }
+
+  /**
+   * An empty batch in the representation the writer uses (see {@link ColumnVector#forWriting}).
+   *
+   * @param schema the rows' schema
+   * @return an empty batch; vectors grow as values are appended
+   */
+  public static ColumnBatch allocate(RowSchema schema) {
+    ColumnVector[] columns = new ColumnVector[schema.size()];
+    for (int i = 0; i < columns.length; i++) {
+      columns[i] = ColumnVector.forWriting(schema.column(i));
+    }
+    return new ColumnBatch(schema, columns);
+  }
+
+  /**
+   * A batch over existing vectors (readers make their batches this way).
+   *
+   * @param schema the rows' schema
+   * @param columns one vector per column, in order, each holding that column
+   * @return a batch of 0 rows; see {@link #setRowCount(int)}
+   */
+  public static ColumnBatch of(RowSchema schema, List<ColumnVector> columns) {
+    Objects.requireNonNull(schema, "schema");
+    if (columns.size() != schema.size()) {
+      throw new InvalidInputException(columns.size() + " vectors for " + schema.size() + " columns");
+    }
+    for (int i = 0; i < columns.size(); i++) {
+      if (!columns.get(i).column().equals(schema.column(i))) {
+        throw new InvalidInputException("vector " + i + " holds " + columns.get(i).column() + ", "
+            + schema.column(i) + " expected");
+      }
+    }
+    return new ColumnBatch(schema, columns.toArray(new ColumnVector[0]));
+  }
+
+  /** @return the rows' schema */
+  public RowSchema schema() {
+    return schema;
+  }
+
+  /** @return the number of rows */
+  public int rowCount() {
+    return rowCount;
+  }
+
+  /**
+   * @param index a column position
+   * @return its vector
+   */
+  public ColumnVector column(int index) {
+    return columns[index];
+  }
+
+  /**
+   * @param name a column name
+   * @return its vector
+   * @throws InvalidInputException if there is no such column
+   */
+  public ColumnVector column(String name) {
+    return columns[schema.requireIndex(name)];
+  }
+
+  /**
+   * Sets the row count after the vectors were filled directly.
+   *
+   * @param rowCount the number of rows; every vector must hold exactly that many values
+   * @throws InvalidInputException if a vector holds another number of values
+   */
+  public void setRowCount(int rowCount) {
+    for (ColumnVector v : columns) {
+      if (v.size() != rowCount) {
+        throw new InvalidInputException("column " + v.column().name() + " holds " + v.size() + " values, not "
+            + rowCount);
+      }
+    }
+    this.rowCount = rowCount;
+  }
+
+  /**
+   * Ends a row whose values were appended to every vector: {@code setRowCount(rowCount() + 1)}.
+   *
+   * @throws InvalidInputException if a vector does not hold exactly one more value
+   */
+  public void endRow() {
+    setRowCount(rowCount + 1);
+  }
+
+  /**
+   * Appends a row's values, checked and converted; on failure nothing is appended.
+   *
+   * @param row a row of this batch's schema
+   * @throws InvalidInputException if the row's schema differs or a value would not be kept exactly
+   */
+  public void appendRow(Row row) {
+    if (!schema.equals(row.schema())) {
+      throw new InvalidInputException("a row of schema " + row.schema() + " does not fit a batch of schema " + schema);
+    }
+    int i = 0;
+    try {
+      for (; i < columns.length; i++) {
+        columns[i].append(row.value(i));
+      }
+    } catch (RuntimeException e) {
+      for (int k = 0; k < i; k++) {
+        columns[k].truncate(rowCount);
+      }
+      throw e;
+    }
+    rowCount++;
+  }
+
+  /**
+   * @param index a row below {@link #rowCount()}
+   * @return that row, with the values {@link ColumnVector#get(int)} returns
+   */
+  public Row row(int index) {
+    if (index < 0 || index >= rowCount) {
+      throw new IndexOutOfBoundsException("row " + index + " of " + rowCount);
+    }
+    @Nullable Object[] values = new Object[columns.length];
+    for (int c = 0; c < values.length; c++) {
+      values[c] = columns[c].get(index);
+    }
+    return Row.trusted(schema, values);
+  }
+
+  /**
+   * Every row of this batch, as {@link #row(int)} makes them, made column by column (faster than {@code
+   * row(i)} for each {@code i} when all rows are wanted: one pass over each vector). The rows share one copy
+   * of the batch's values, and make a value of a column held in primitives when it is asked for (see {@link
+   * Row}).
+   *
+   * @return the rows, in order; a new array, whose rows stay valid after the batch changes
+   * @throws DataFormatException if a stored value is outside its type's range (a corrupt file)
+   */
+  public Row[] rows() {
+    return RowBlock.rows(schema, columns, rowCount);
+  }
+
+  /** Empties every vector, keeping their arrays for the next rows. */
+  public void clear() {
+    for (ColumnVector v : columns) {
+      v.clear();
+    }
+    rowCount = 0;
+  }
+
+  @Override
+  public String toString() {
+    return "ColumnBatch[" + rowCount + " rows of " + schema + "]";
+  }
+}

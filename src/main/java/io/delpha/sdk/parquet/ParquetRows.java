@@ -1,0 +1,427 @@
+package io.delpha.sdk.parquet;
+
+import io.delpha.sdk.core.ConflictException;
+import io.delpha.sdk.core.DataFormatException;
+import io.delpha.sdk.core.DelphaException;
+import io.delpha.sdk.core.ServiceUnavailableException;
+import io.delpha.sdk.core.NotFoundException;
+import io.delpha.sdk.core.internal.Capability;
+import io.delpha.sdk.parquet.internal.ByteArrayInputFile;
+import io.delpha.sdk.parquet.internal.LocalFiles;
+import io.delpha.sdk.parquet.internal.ParquetBatchReader;
+import io.delpha.sdk.parquet.internal.ParquetRowReader;
+import io.delpha.sdk.parquet.internal.ParquetRowWriter;
+import io.delpha.sdk.core.storage.LocalObjectStore;
+import io.delpha.sdk.core.storage.ObjectStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import org.apache.parquet.io.InputFile;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Entry points to read and write {@link Row}s as Parquet files, on local files and on any {@link
+ * ObjectStore}.
+ *
+ * <pre>{@code
+ * ParquetRows.write(store, "t/part-0.parquet", schema, rows);      // never overwrites: ConflictException
+ * try (RowReader r = ParquetRows.read(store, "t/part-0.parquet")) { r.forEachRemaining(...); }
+ * }</pre>
+ *
+ * <p>Files are plain Parquet (see {@link ColumnType} for the physical and logical types) that DuckDB,
+ * Spark or pandas read. Writers hold at most one row group in memory ({@link
+ * WriteOptions#rowGroupBytes()}); readers hold one row group. A file that is not Parquet, is corrupt or
+ * truncated, or whose schema differs from the expected one is a {@link DataFormatException} naming the
+ * file or object. No Hadoop is needed at run time.
+ */
+public final class ParquetRows {
+
+  private static final byte[] MAGIC = "PAR1".getBytes(StandardCharsets.US_ASCII);
+
+  private ParquetRows() {}
+
+  /**
+   * Writes to a temporary file beside {@code file} and renames it into place on close (replacing a file
+   * already there), so readers never see a partial file.
+   *
+   * @param file the file to create; it appears only when the writer is closed successfully
+   * @param schema the rows' schema
+   * @param options codec and row-group size
+   * @return a writer
+   */
+  public static RowWriter writer(Path file, RowSchema schema, WriteOptions options) {
+    Capability.require("ParquetRows", Capability.PARQUET);
+    Objects.requireNonNull(schema, "schema");
+    Objects.requireNonNull(options, "options");
+    Path target = file.toAbsolutePath().normalize();
+    Path temp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+    try {
+      Files.createDirectories(target.getParent());
+    } catch (IOException e) {
+      throw new DelphaException("cannot create the folder of " + target + ": " + e.getMessage(), e);
+    }
+    return new ParquetRowWriter(target.toString(), LocalFiles.output(temp), schema, options,
+        new ParquetRowWriter.Publisher() {
+          @Override
+          public void publish() {
+            try {
+              Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+              throw new DelphaException("cannot publish Parquet file " + target + ": " + e.getMessage(), e);
+            }
+          }
+
+          @Override
+          public void discard() {
+            deleteQuietly(temp);
+          }
+        });
+  }
+
+  /**
+   * A writer that spools to a local temporary file and publishes it to the store with {@link
+   * ObjectStore#putIfAbsent(String, Path)} on close.
+   *
+   * @param store the destination store
+   * @param key the object's key; must not exist yet
+   * @param schema the rows' schema
+   * @param options codec and row-group size
+   * @return a writer
+   * @throws ConflictException if an object already exists at {@code key} (checked again on close)
+   */
+  public static RowWriter writer(ObjectStore store, String key, RowSchema schema, WriteOptions options) {
+    Capability.require("ParquetRows", Capability.PARQUET);
+    Objects.requireNonNull(schema, "schema");
+    Objects.requireNonNull(options, "options");
+    if (store.exists(key)) {
+      throw new ConflictException("object " + key + " already exists in " + store.describe()
+          + "; Parquet objects are written once");
+    }
+    Path spool;
+    try {
+      spool = Files.createTempFile("delpha-parquet-", ".parquet");
+      Files.delete(spool);
+    } catch (IOException e) {
+      throw new DelphaException("cannot create a temporary file to spool " + key + ": " + e.getMessage(), e);
+    }
+    String destination = store.describe() + "/" + key;
+    return new ParquetRowWriter(destination, LocalFiles.output(spool), schema, options,
+        new ParquetRowWriter.Publisher() {
+          @Override
+          public void publish() {
+            try {
+              store.putIfAbsent(key, spool);
+            } finally {
+              deleteQuietly(spool);
+            }
+          }
+
+          @Override
+          public void discard() {
+            deleteQuietly(spool);
+          }
+        });
+  }
+
+  /**
+   * Writes every row to a new object with default options.
+   *
+   * @param store the destination store
+   * @param key the object's key; must not exist yet
+   * @param schema the rows' schema
+   * @param rows the rows
+   * @return the number of rows written
+   */
+  public static long write(ObjectStore store, String key, RowSchema schema, Iterable<Row> rows) {
+    return write(store, key, schema, rows, WriteOptions.defaults());
+  }
+
+  /**
+   * Writes every row to a new object.
+   *
+   * @param store the destination store
+   * @param key the object's key; must not exist yet
+   * @param schema the rows' schema
+   * @param rows the rows
+   * @param options codec and row-group size
+   * @return the number of rows written
+   */
+  public static long write(ObjectStore store, String key, RowSchema schema, Iterable<Row> rows, WriteOptions options) {
+    RowWriter writer = writer(store, key, schema, options);
+    try {
+      for (Row row : rows) {
+        writer.write(row);
+      }
+    } catch (RuntimeException e) {
+      writer.abort();
+      throw e;
+    }
+    writer.close();
+    return writer.rowCount();
+  }
+
+  /**
+   * @param file a Parquet file
+   * @return a streaming reader
+   * @throws NotFoundException if the file does not exist
+   * @throws DataFormatException if it is not a readable Parquet file, or a column has no row-model type
+   */
+  public static RowReader read(Path file) {
+    return read(file, ReadOptions.defaults());
+  }
+
+  /**
+   * @param file a Parquet file
+   * @param options columns to skip
+   * @return a streaming reader
+   * @throws NotFoundException if the file does not exist
+   * @throws DataFormatException if it is not a readable Parquet file, or a column not skipped has no
+   *     row-model type
+   */
+  public static RowReader read(Path file, ReadOptions options) {
+    Capability.require("ParquetRows", Capability.PARQUET);
+    checkMagic(file, file.toString());
+    return new ParquetRowReader(file.toString(), LocalFiles.input(file), options, () -> { });
+  }
+
+  /**
+   * Reads a file whose schema must be {@code expected}.
+   *
+   * @param file a Parquet file
+   * @param expected the schema the caller needs
+   * @return a streaming reader
+   * @throws DataFormatException if the file's schema differs (column names, order, types, or a
+   *     nullable column where a required one is expected)
+   */
+  public static RowReader read(Path file, RowSchema expected) {
+    return requireSchema(read(file), expected, file.toString());
+  }
+
+  /**
+   * Reads a file column by column, in batches.
+   *
+   * @param file a Parquet file
+   * @return a batch reader
+   * @throws NotFoundException if the file does not exist
+   * @throws DataFormatException if it is not a readable Parquet file, or a column has no row-model type
+   */
+  public static ColumnBatchReader readBatches(Path file) {
+    return readBatches(file, ReadOptions.defaults());
+  }
+
+  /**
+   * Reads a file column by column, in batches.
+   *
+   * @param file a Parquet file
+   * @param options columns to skip, rows per batch
+   * @return a batch reader
+   * @throws NotFoundException if the file does not exist
+   * @throws DataFormatException if it is not a readable Parquet file, or a column not skipped has no
+   *     row-model type
+   */
+  public static ColumnBatchReader readBatches(Path file, ReadOptions options) {
+    Capability.require("ParquetRows", Capability.PARQUET);
+    checkMagic(file, file.toString());
+    return new ParquetBatchReader(file.toString(), LocalFiles.input(file), options, () -> { });
+  }
+
+  /**
+   * Reads an object: a {@link LocalObjectStore}'s file directly, any other store's object through a
+   * local temporary copy deleted on close (Parquet needs random access to its footer).
+   *
+   * @param store a store
+   * @param key a Parquet object's key
+   * @return a streaming reader
+   * @throws NotFoundException if there is no such object
+   * @throws DataFormatException if it is not a readable Parquet file, or a column has no row-model type
+   */
+  public static RowReader read(ObjectStore store, String key) {
+    return read(store, key, ReadOptions.defaults());
+  }
+
+  /**
+   * Reads an object, as {@link #read(ObjectStore, String)} does.
+   *
+   * @param store a store
+   * @param key a Parquet object's key
+   * @param options columns to skip
+   * @return a streaming reader
+   */
+  public static RowReader read(ObjectStore store, String key, ReadOptions options) {
+    Capability.require("ParquetRows", Capability.PARQUET);
+    return open(store, key, (source, file, onClose) -> new ParquetRowReader(source, file, options, onClose));
+  }
+
+  /**
+   * Reads an object whose schema must be {@code expected}.
+   *
+   * @param store a store
+   * @param key a Parquet object's key
+   * @param expected the schema the caller needs
+   * @return a streaming reader
+   * @throws DataFormatException if the object's schema differs
+   */
+  public static RowReader read(ObjectStore store, String key, RowSchema expected) {
+    return requireSchema(read(store, key), expected, store.describe() + "/" + key);
+  }
+
+  /**
+   * Reads an object column by column, in batches, as {@link #read(ObjectStore, String)} does.
+   *
+   * @param store a store
+   * @param key a Parquet object's key
+   * @param options columns to skip, rows per batch
+   * @return a batch reader
+   */
+  public static ColumnBatchReader readBatches(ObjectStore store, String key, ReadOptions options) {
+    Capability.require("ParquetRows", Capability.PARQUET);
+    return open(store, key, (source, file, onClose) -> new ParquetBatchReader(source, file, options, onClose));
+  }
+
+  /**
+   * Reads Parquet from a stream, through a local temporary copy deleted when the reader closes.
+   *
+   * @param content the Parquet bytes; read to the end, not closed
+   * @param name what the content is, for messages
+   * @return a streaming reader
+   * @throws DataFormatException if it is not a readable Parquet file
+   */
+  public static RowReader read(InputStream content, String name) {
+    Capability.require("ParquetRows", Capability.PARQUET);
+    return spoolAndOpen(content, name,
+        (source, file, onClose) -> new ParquetRowReader(source, file, ReadOptions.defaults(), onClose));
+  }
+
+  /** Makes a reader over a local file; {@code onClose} deletes what must go when the reader closes. */
+  private interface Opener<T> {
+    T open(String source, InputFile file, Runnable onClose);
+  }
+
+  private static <T> T open(ObjectStore store, String key, Opener<T> opener) {
+    String source = store.describe() + "/" + key;
+    if (store instanceof LocalObjectStore local) {
+      if (!local.exists(key)) {
+        throw new NotFoundException("no object " + key + " in " + store.describe());
+      }
+      Path file = local.root().resolve(key);
+      checkMagic(file, source);
+      return opener.open(source, LocalFiles.input(file), () -> { });
+    }
+    try (InputStream in = store.get(key)) {
+      return spoolAndOpen(in, source, opener);
+    } catch (IOException e) {
+      throw new ServiceUnavailableException("cannot read " + source + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static <T> T spoolAndOpen(InputStream content, String name, Opener<T> opener) {
+    Path spool = null;
+    try {
+      spool = Files.createTempFile("delpha-parquet-", ".parquet");
+      Files.copy(content, spool, StandardCopyOption.REPLACE_EXISTING);
+      checkMagic(spool, name);
+      Path copy = spool;
+      return opener.open(name, LocalFiles.input(copy), () -> deleteQuietly(copy));
+    } catch (IOException e) {
+      deleteQuietly(spool);
+      throw new ServiceUnavailableException("cannot read " + name + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      deleteQuietly(spool);
+      throw e;
+    }
+  }
+
+  /**
+   * @param store a store
+   * @param key a Parquet object's key
+   * @return every row, in memory: for small objects
+   */
+  public static List<Row> readAll(ObjectStore store, String key) {
+    try (RowReader reader = read(store, key)) {
+      List<Row> rows = new ArrayList<>();
+      reader.forEachRemaining(rows::add);
+      return rows;
+    }
+  }
+
+  /**
+   * @param content the start of a file or object (at least 4 bytes)
+   * @return whether it starts with the Parquet magic bytes {@code PAR1}
+   */
+  public static boolean startsWithMagic(InputStream content) {
+    try {
+      return Arrays.equals(content.readNBytes(MAGIC.length), MAGIC);
+    } catch (IOException e) {
+      throw new DelphaException("cannot read the start of the content: " + e.getMessage(), e);
+    }
+  }
+
+  private static void checkMagic(Path file, String source) {
+    try (InputStream in = Files.newInputStream(file)) {
+      long size = Files.size(file);
+      byte[] start = in.readNBytes(MAGIC.length);
+      if (size >= 12 && Arrays.equals(start, "PARE".getBytes(StandardCharsets.US_ASCII))) {
+        throw new DataFormatException(source + " cannot be read: it is encrypted (Parquet modular encryption with an "
+            + "encrypted footer); reading encrypted Parquet is not supported");
+      }
+      if (size < 12 || !Arrays.equals(start, MAGIC)) {
+        throw ByteArrayInputFile.notParquet(source, size);
+      }
+    } catch (NoSuchFileException e) {
+      throw new NotFoundException("no file " + source);
+    } catch (IOException e) {
+      throw new DelphaException("cannot read " + source + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static RowReader requireSchema(RowReader reader, RowSchema expected, String source) {
+    RowSchema actual = reader.schema();
+    String problem = schemaProblem(actual, expected);
+    if (problem != null) {
+      reader.close();
+      throw new DataFormatException(source + " does not have the expected schema: " + problem
+          + " (file: " + actual + ", expected: " + expected + ")");
+    }
+    return reader;
+  }
+
+  private static @Nullable String schemaProblem(RowSchema actual, RowSchema expected) {
+    if (actual.size() != expected.size()) {
+      return "it has " + actual.size() + " columns, " + expected.size() + " expected";
+    }
+    for (int i = 0; i < actual.size(); i++) {
+      Column a = actual.column(i);
+      Column e = expected.column(i);
+      if (!a.name().equals(e.name())) {
+        return "column " + (i + 1) + " is '" + a.name() + "', '" + e.name() + "' expected";
+      }
+      if (!a.type().equals(e.type())) {
+        return "column " + a.name() + " is " + a.type() + ", " + e.type() + " expected";
+      }
+      if (a.nullable() && !e.nullable()) {
+        return "column " + a.name() + " may hold nulls but is expected to be required";
+      }
+    }
+    return null;
+  }
+
+  private static void deleteQuietly(@Nullable Path file) {
+    if (file != null) {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException ignored) {
+        // a leftover temporary file holds no published data
+      }
+    }
+  }
+
+}

@@ -1,0 +1,66 @@
+package io.delpha.sdk.parquet;
+
+import io.delpha.sdk.core.InvalidInputException;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * How a Parquet source is read: columns to leave out, and the number of rows per {@link ColumnBatch}.
+ *
+ * <p>A column whose Parquet type has no row-model type (see {@link ColumnType}) makes reading fail with a
+ * {@link io.delpha.sdk.core.DataFormatException} naming it, unless it is skipped by name or all such columns
+ * are skipped with {@link #skippingUnsupported()}. A skipped column is not read at all.
+ *
+ * <pre>{@code
+ * ParquetRows.read(file, ReadOptions.defaults().skipping("payload"));
+ * }</pre>
+ *
+ * @param skipped top-level column names to leave out (a name the file lacks is an error)
+ * @param skipUnsupported whether to leave out every column the row model cannot hold
+ * @param batchRows rows per batch, at most
+ */
+public record ReadOptions(Set<String> skipped, boolean skipUnsupported, int batchRows) {
+
+  /** Rows per batch by default: large enough to amortise per-batch work, small enough to stay in cache. */
+  public static final int DEFAULT_BATCH_ROWS = 4096;
+
+  /** Validates and copies. */
+  public ReadOptions {
+    skipped = Set.copyOf(new LinkedHashSet<>(skipped));
+    if (batchRows < 1) {
+      throw new InvalidInputException("batchRows must be positive, was " + batchRows);
+    }
+  }
+
+  /**
+   * @return every column, {@value #DEFAULT_BATCH_ROWS} rows per batch
+   */
+  public static ReadOptions defaults() {
+    return new ReadOptions(Set.of(), false, DEFAULT_BATCH_ROWS);
+  }
+
+  /**
+   * @param columns top-level columns to leave out
+   * @return these options also skipping them
+   */
+  public ReadOptions skipping(String... columns) {
+    Set<String> all = new LinkedHashSet<>(skipped);
+    all.addAll(Set.of(columns));
+    return new ReadOptions(all, skipUnsupported, batchRows);
+  }
+
+  /**
+   * @return these options leaving out every column whose type the row model cannot hold
+   */
+  public ReadOptions skippingUnsupported() {
+    return new ReadOptions(skipped, true, batchRows);
+  }
+
+  /**
+   * @param rows rows per batch, at most
+   * @return these options with that batch size
+   */
+  public ReadOptions withBatchRows(int rows) {
+    return new ReadOptions(skipped, skipUnsupported, rows);
+  }
+}

@@ -1,0 +1,407 @@
+package io.delpha.sdk.parquet;
+
+import io.delpha.sdk.core.InvalidInputException;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One row of a run-time {@link RowSchema}: typed values by position or by name. Immutable; values are
+ * checked against the schema when the row is made (see {@link ColumnType} for the Java type of each
+ * column type). Values of nested columns are checked to their leaves and kept as unmodifiable copies:
+ * a LIST column's value is a {@code List}, a MAP column's a {@code Map} (entries in their order), a STRUCT
+ * column's a {@code Row} of the struct's fields.
+ *
+ * <pre>{@code
+ * Row r = Row.of(schema, 42L, "Alice", new BigDecimal("12.50"));
+ * long id = r.getLong("id");
+ * BigDecimal price = r.getDecimal("price");
+ * }</pre>
+ *
+ * <p>Rows read from Parquet ({@link RowReader}, {@link ColumnBatch#rows()}) share their batch's column
+ * arrays and make a {@code Long}, {@code BigDecimal}, {@code Instant} or {@code LocalDate} value when it is
+ * asked for (see {@link #get(int)}), which is what makes reading rows fast; each such row keeps its batch's
+ * values reachable (about 40 bytes a row of the batch, a few thousand rows). Code that keeps a few rows out
+ * of many for long can copy them: {@code Row.of(row.schema(), row.values())}.
+ */
+public final class Row {
+
+  private static final @Nullable Object[] IN_BLOCK = new Object[0];
+
+  private final RowSchema schema;
+  /** The values, or {@link #IN_BLOCK} for a row whose values are in {@link #block}. */
+  private final @Nullable Object[] values;
+  private final @Nullable RowBlock block;
+  private final int position;
+
+  private Row(RowSchema schema, @Nullable Object[] values) {
+    this.schema = schema;
+    this.values = values;
+    this.block = null;
+    this.position = 0;
+  }
+
+  private Row(RowSchema schema, RowBlock block, int position) {
+    this.schema = schema;
+    this.values = IN_BLOCK;
+    this.block = block;
+    this.position = position;
+  }
+
+  /**
+   * @param schema the row's schema
+   * @param values one value per column, in order ({@code null} where allowed)
+   * @return the row
+   * @throws InvalidInputException if a value has the wrong type, is {@code null} in a required column,
+   *     or the count does not match
+   */
+  public static Row of(RowSchema schema, @Nullable Object... values) {
+    Objects.requireNonNull(schema, "schema");
+    if (values.length != schema.size()) {
+      throw new InvalidInputException("row has " + values.length + " values for " + schema.size() + " columns "
+          + schema.names());
+    }
+    @Nullable Object[] copy = values.clone();
+    for (int i = 0; i < copy.length; i++) {
+      copy[i] = check(schema.column(i), copy[i]);
+    }
+    return new Row(schema, copy);
+  }
+
+  /** A row of values already of the right types (made by this package's readers); no copy, no checks. */
+  static Row trusted(RowSchema schema, @Nullable Object[] values) {
+    return new Row(schema, values);
+  }
+
+  /** A row whose values are at {@code position} of a block (made by {@link RowBlock}). */
+  static Row inBlock(RowSchema schema, RowBlock block, int position) {
+    return new Row(schema, block, position);
+  }
+
+  /**
+   * @param schema the row's schema
+   * @param values one value per column, in order
+   * @return the row
+   */
+  public static Row of(RowSchema schema, List<?> values) {
+    return of(schema, values.toArray());
+  }
+
+  private static @Nullable Object check(Column c, @Nullable Object v) {
+    if (v == null) {
+      if (!c.nullable()) {
+        throw new InvalidInputException("column " + c.name() + " is required but the value is null");
+      }
+      return null;
+    }
+    ColumnType type = c.type();
+    Class<?> expected = javaType(type);
+    if (!expected.isInstance(v)) {
+      throw new InvalidInputException("column " + c.name() + " (" + type + ") expects "
+          + expected.getSimpleName() + ", got " + v.getClass().getSimpleName());
+    }
+    return switch (type.kind()) {
+      case DECIMAL -> {
+        BigDecimal d = (BigDecimal) v;
+        if (d.scale() != type.scale()) {
+          throw new InvalidInputException("column " + c.name() + " (" + type + ") expects scale "
+              + type.scale() + ", got " + d.toPlainString());
+        }
+        yield d;
+      }
+      case BYTES -> ((byte[]) v).clone();
+      case LIST -> {
+        Column element = type.element();
+        List<?> list = (List<?>) v;
+        List<Object> copy = new ArrayList<>(list.size());
+        for (Object e : list) {
+          copy.add(check(element, e));
+        }
+        yield Collections.unmodifiableList(copy);
+      }
+      case MAP -> {
+        Map<?, ?> map = (Map<?, ?>) v;
+        Map<Object, Object> copy = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+          copy.put(check(type.key(), e.getKey()), check(type.value(), e.getValue()));
+        }
+        yield Collections.unmodifiableMap(copy);
+      }
+      case STRUCT -> {
+        Row row = (Row) v;
+        if (!row.schema().columns().equals(type.children())) {
+          throw new InvalidInputException("column " + c.name() + " (" + type + ") expects a row of "
+              + type.fields() + ", got a row of " + row.schema());
+        }
+        yield row;
+      }
+      default -> v;
+    };
+  }
+
+  /**
+   * @param type a column type
+   * @return the Java class of its values
+   */
+  public static Class<?> javaType(ColumnType type) {
+    return switch (type.kind()) {
+      case BOOLEAN -> Boolean.class;
+      case INT -> Integer.class;
+      case LONG -> Long.class;
+      case DOUBLE -> Double.class;
+      case DECIMAL -> BigDecimal.class;
+      case STRING -> String.class;
+      case DATE -> LocalDate.class;
+      case TIME -> LocalTime.class;
+      case TIMESTAMP -> Instant.class;
+      case LOCAL_TIMESTAMP -> LocalDateTime.class;
+      case BYTES -> byte[].class;
+      case LIST -> List.class;
+      case MAP -> Map.class;
+      case STRUCT -> Row.class;
+    };
+  }
+
+  /**
+   * @return the schema
+   */
+  public RowSchema schema() {
+    return schema;
+  }
+
+  /**
+   * The value at a position. For a row read from Parquet, a value of a column held in primitives is made
+   * by each call (equal, but not the same object, from call to call).
+   *
+   * @param index a column position
+   * @return the value there, possibly {@code null}
+   * @throws IndexOutOfBoundsException if there is no such column
+   */
+  public @Nullable Object get(int index) {
+    Object v = value(index);
+    return v instanceof byte[] b ? b.clone() : v;
+  }
+
+  /**
+   * @param index a column position
+   * @return whether the value there is {@code null}
+   * @throws IndexOutOfBoundsException if there is no such column
+   */
+  public boolean isNull(int index) {
+    RowBlock b = block;
+    if (b != null) {
+      Objects.checkIndex(index, schema.size());
+      return b.isNull(index, position);
+    }
+    return values[index] == null;
+  }
+
+  /** The value at {@code index} as held, without the defensive copy of {@code byte[]}. */
+  @Nullable Object value(int index) {
+    RowBlock b = block;
+    if (b != null) {
+      Objects.checkIndex(index, schema.size());
+      return b.value(index, position);
+    }
+    return values[index];
+  }
+
+  /**
+   * @param column a column name
+   * @return the value, possibly {@code null}
+   */
+  public @Nullable Object get(String column) {
+    return get(schema.requireIndex(column));
+  }
+
+  /**
+   * @param column a column name
+   * @return whether the value is {@code null}
+   */
+  public boolean isNull(String column) {
+    return isNull(schema.requireIndex(column));
+  }
+
+  /**
+   * @param column a STRING column
+   * @return its value
+   */
+  public @Nullable String getString(String column) {
+    return (String) get(column);
+  }
+
+  /**
+   * @param column an INT column
+   * @return its value
+   */
+  public @Nullable Integer getInt(String column) {
+    return (Integer) get(column);
+  }
+
+  /**
+   * @param column a LONG column
+   * @return its value
+   */
+  public @Nullable Long getLong(String column) {
+    return (Long) get(column);
+  }
+
+  /**
+   * @param column a DOUBLE column
+   * @return its value
+   */
+  public @Nullable Double getDouble(String column) {
+    return (Double) get(column);
+  }
+
+  /**
+   * @param column a BOOLEAN column
+   * @return its value
+   */
+  public @Nullable Boolean getBoolean(String column) {
+    return (Boolean) get(column);
+  }
+
+  /**
+   * @param column a DECIMAL column
+   * @return its value, with the column's scale
+   */
+  public @Nullable BigDecimal getDecimal(String column) {
+    return (BigDecimal) get(column);
+  }
+
+  /**
+   * @param column a DATE column
+   * @return its value
+   */
+  public @Nullable LocalDate getDate(String column) {
+    return (LocalDate) get(column);
+  }
+
+  /**
+   * @param column a TIME column
+   * @return its value
+   */
+  public @Nullable LocalTime getTime(String column) {
+    return (LocalTime) get(column);
+  }
+
+  /**
+   * @param column a TIMESTAMP column
+   * @return its value
+   */
+  public @Nullable Instant getTimestamp(String column) {
+    return (Instant) get(column);
+  }
+
+  /**
+   * @param column a LOCAL_TIMESTAMP column
+   * @return its value
+   */
+  public @Nullable LocalDateTime getLocalTimestamp(String column) {
+    return (LocalDateTime) get(column);
+  }
+
+  /**
+   * @param column a BYTES column
+   * @return a copy of its value
+   */
+  public byte @Nullable [] getBytes(String column) {
+    return (byte[]) get(column);
+  }
+
+  /**
+   * @param column a LIST column
+   * @return its value, an unmodifiable list whose elements are of the element type's Java class
+   */
+  public @Nullable List<?> getList(String column) {
+    return (List<?>) get(column);
+  }
+
+  /**
+   * @param column a MAP column
+   * @return its value, an unmodifiable map in the file's entry order
+   */
+  public @Nullable Map<?, ?> getMap(String column) {
+    return (Map<?, ?>) get(column);
+  }
+
+  /**
+   * @param column a STRUCT column
+   * @return its value, a row of the struct's fields
+   */
+  public @Nullable Row getRow(String column) {
+    return (Row) get(column);
+  }
+
+  /**
+   * @return the values in column order (a copy)
+   */
+  public List<Object> values() {
+    int n = schema.size();
+    List<Object> list = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      list.add(get(i));
+    }
+    return Collections.unmodifiableList(list);
+  }
+
+  /**
+   * @return column name to value, in column order
+   */
+  public Map<String, Object> toMap() {
+    Map<String, Object> map = new LinkedHashMap<>();
+    for (int i = 0; i < schema.size(); i++) {
+      map.put(schema.column(i).name(), get(i));
+    }
+    return Collections.unmodifiableMap(map);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (!(o instanceof Row other) || !schema.equals(other.schema)) {
+      return false;
+    }
+    for (int i = 0; i < schema.size(); i++) {
+      if (!Objects.deepEquals(value(i), other.value(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The hash of the schema and of the values, as {@link Arrays#deepHashCode} hashes an array of them. */
+  @Override
+  public int hashCode() {
+    int h = 1;
+    for (int i = 0; i < schema.size(); i++) {
+      Object v = value(i);
+      h = 31 * h + (v instanceof byte[] bytes ? Arrays.hashCode(bytes) : Objects.hashCode(v));
+    }
+    return 31 * schema.hashCode() + h;
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder b = new StringBuilder("{");
+    for (int i = 0; i < schema.size(); i++) {
+      if (i > 0) {
+        b.append(", ");
+      }
+      Object v = value(i);
+      b.append(schema.column(i).name()).append('=')
+          .append(v instanceof byte[] bytes ? "<" + bytes.length + " bytes>" : v);
+    }
+    return b.append('}').toString();
+  }
+}

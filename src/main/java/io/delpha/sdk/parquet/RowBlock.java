@@ -1,0 +1,146 @@
+package io.delpha.sdk.parquet;
+
+import io.delpha.sdk.core.DataFormatException;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The values of a batch's rows, column by column, shared by the {@link Row}s {@link ColumnBatch#rows()} makes:
+ * each row is this block and a position in it. Immutable once made (its arrays are copies, never written
+ * again), so its rows are as immutable and as safe to share between threads as rows made by {@link Row#of}.
+ *
+ * <p>Columns whose values cannot be out of their type's range (BOOLEAN, INT, LONG and DOUBLE held as such,
+ * DATE, DECIMAL held as INT32 or INT64, TIMESTAMP in INT64 microseconds) keep their primitive arrays, and a
+ * row makes the boxed or {@code java.time} value when it is asked for it: a value read and dropped at once
+ * never lives on the heap (the JIT can leave it out altogether), where a row holding an object per value
+ * made the reader allocate, and the collector trace, about 150 bytes a row. Every other column (strings,
+ * binary, nested values, and values taken from a dictionary, made once per dictionary entry) is made into
+ * objects here, as before, so that a corrupt value fails when the batch is read, not when a row is used.
+ */
+final class RowBlock {
+
+  /** How a column is held; {@link #OBJECT} columns hold the values a row returns. */
+  private static final byte OBJECT = 0;
+  private static final byte BOOLEAN = 1;
+  private static final byte INT = 2;
+  private static final byte LONG = 3;
+  private static final byte DOUBLE = 4;
+  private static final byte DATE = 5;
+  private static final byte DECIMAL_INT = 6;
+  private static final byte DECIMAL_LONG = 7;
+  private static final byte TIMESTAMP_MICROS = 8;
+
+  private static final boolean[] NO_NULLS = new boolean[0];
+
+  private final byte[] codes;
+  private final int[] scales;
+  /** Per column, the null flags, {@link #NO_NULLS} for a column without nulls. */
+  private final boolean[][] nulls;
+  private final boolean[][] booleans;
+  private final int[][] ints;
+  private final long[][] longs;
+  private final double[][] doubles;
+  /** Per column held as objects, the values (null where the value is null). */
+  private final Object[][] objects;
+
+  private RowBlock(int columns) {
+    codes = new byte[columns];
+    scales = new int[columns];
+    nulls = new boolean[columns][];
+    booleans = new boolean[columns][];
+    ints = new int[columns][];
+    longs = new long[columns][];
+    doubles = new double[columns][];
+    objects = new Object[columns][];
+  }
+
+  /**
+   * The first {@code n} rows of {@code vectors}, which stay valid whatever happens to the vectors afterwards.
+   *
+   * @throws DataFormatException if a stored value is outside its type's range (a corrupt file)
+   */
+  static Row[] rows(RowSchema schema, ColumnVector[] vectors, int n) {
+    RowBlock block = new RowBlock(vectors.length);
+    for (int c = 0; c < vectors.length; c++) {
+      block.take(c, vectors[c], n);
+    }
+    Row[] rows = new Row[n];
+    for (int i = 0; i < n; i++) {
+      rows[i] = Row.inBlock(schema, block, i);
+    }
+    return rows;
+  }
+
+  // an OBJECT column's array holds null where the value is null; NullAway does not follow nullable elements of
+  // two-dimensional arrays, so the array is declared plain
+  @SuppressWarnings("NullAway")
+  private void take(int c, ColumnVector v, int n) {
+    boolean[] vectorNulls = v.nulls();
+    nulls[c] = vectorNulls == null ? NO_NULLS : Arrays.copyOf(vectorNulls, n);
+    byte code = v.dictionaryIds() != null ? OBJECT : code(v);
+    codes[c] = code;
+    switch (code) {
+      case BOOLEAN -> booleans[c] = Arrays.copyOf(v.booleans(), n);
+      case INT, DATE, DECIMAL_INT -> ints[c] = Arrays.copyOf(v.ints(), n);
+      case LONG, DECIMAL_LONG, TIMESTAMP_MICROS -> longs[c] = Arrays.copyOf(v.longs(), n);
+      case DOUBLE -> doubles[c] = Arrays.copyOf(v.doubles(), n);
+      default -> {
+        Object[] values = new Object[n];
+        for (int i = 0; i < n; i++) {
+          values[i] = v.get(i);
+        }
+        objects[c] = values;
+      }
+    }
+    if (code == DECIMAL_INT || code == DECIMAL_LONG) {
+      scales[c] = v.column().type().scale();
+    }
+  }
+
+  private static byte code(ColumnVector v) {
+    ColumnVector.Physical physical = v.physical();
+    return switch (v.column().type().kind()) {
+      case BOOLEAN -> BOOLEAN;
+      case INT -> INT;
+      case LONG -> physical == ColumnVector.Physical.INT64 ? LONG : OBJECT;
+      case DOUBLE -> DOUBLE;
+      case DATE -> DATE;
+      case DECIMAL -> physical == ColumnVector.Physical.INT64 ? DECIMAL_LONG
+          : physical == ColumnVector.Physical.INT32 ? DECIMAL_INT : OBJECT;
+      case TIMESTAMP -> physical == ColumnVector.Physical.INT64 && v.unit() == ChronoUnit.MICROS
+          ? TIMESTAMP_MICROS : OBJECT;
+      default -> OBJECT;
+    };
+  }
+
+  /** Whether the value of column {@code c} at {@code position} is null. */
+  boolean isNull(int c, int position) {
+    boolean[] n = nulls[c];
+    return n != NO_NULLS && n[position];
+  }
+
+  /** The value of column {@code c} at {@code position}, as a {@link Row} holds it (byte arrays not copied). */
+  @Nullable Object value(int c, int position) {
+    if (isNull(c, position)) {
+      return null;
+    }
+    return switch (codes[c]) {
+      case BOOLEAN -> booleans[c][position];
+      case INT -> ints[c][position];
+      case LONG -> longs[c][position];
+      case DOUBLE -> doubles[c][position];
+      case DATE -> LocalDate.ofEpochDay(ints[c][position]);
+      case DECIMAL_INT -> BigDecimal.valueOf(ints[c][position], scales[c]);
+      case DECIMAL_LONG -> BigDecimal.valueOf(longs[c][position], scales[c]);
+      case TIMESTAMP_MICROS -> {
+        long v = longs[c][position];
+        yield Instant.ofEpochSecond(Math.floorDiv(v, 1_000_000L), Math.floorMod(v, 1_000_000L) * 1_000L);
+      }
+      default -> objects[c][position];
+    };
+  }
+}

@@ -1,0 +1,52 @@
+package io.delpha.sdk.parquet.internal;
+
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The threads Parquet readers and writers hand work to: the row reader's decoding ahead and the row writer's
+ * encoding behind. Daemon threads from cached pools (made as needed, ended after a minute idle), one pool per
+ * kind so that thread names say which.
+ */
+final class BackgroundWork {
+
+  /** Decodes the next batch of a row reader. */
+  static final ExecutorService DECODER = pool("delpha-parquet-reader");
+  /** Encodes a row writer's full buffer. */
+  static final ExecutorService ENCODER = pool("delpha-parquet-encoder");
+
+  private BackgroundWork() {}
+
+  private static ExecutorService pool(String name) {
+    return Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /**
+   * Waits for {@code work} to end, whatever its outcome, through interrupts (the caller is about to release
+   * what the work touches); the thread's interrupt status is restored afterwards.
+   *
+   * @param work background work
+   */
+  static void awaitEnd(Future<?> work) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        work.get();
+        break;
+      } catch (ExecutionException e) {
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

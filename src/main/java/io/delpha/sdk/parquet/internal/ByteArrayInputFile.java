@@ -1,0 +1,133 @@
+package io.delpha.sdk.parquet.internal;
+
+import io.delpha.sdk.core.DataFormatException;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.apache.parquet.io.InputFile;
+import org.apache.parquet.io.SeekableInputStream;
+
+/**
+ * A Parquet file held in memory: the first {@code length} bytes of an array, read in place (the array is
+ * neither copied nor changed). The caller must leave the array alone until every reader of this file is
+ * closed. Streams are not thread-safe; the file may open several.
+ */
+public final class ByteArrayInputFile implements InputFile {
+
+  private static final byte[] MAGIC = "PAR1".getBytes(StandardCharsets.US_ASCII);
+
+  private final byte[] bytes;
+  private final int length;
+
+  /**
+   * @param bytes the array holding the file
+   * @param length how many bytes of it the file is
+   */
+  public ByteArrayInputFile(byte[] bytes, int length) {
+    if (length < 0 || length > bytes.length) {
+      throw new IllegalArgumentException("length " + length + " outside 0.." + bytes.length);
+    }
+    this.bytes = bytes;
+    this.length = length;
+  }
+
+  /**
+   * @param source the file or object, for the message
+   * @param size its size in bytes
+   * @return the error for content that does not start with Parquet's magic bytes
+   */
+  public static DataFormatException notParquet(String source, long size) {
+    return new DataFormatException(source + " is not a Parquet file (" + size + " bytes, no PAR1 magic at the start)");
+  }
+
+  /** @return whether the content is long enough for Parquet and starts with its magic bytes */
+  public boolean startsWithMagic() {
+    return length >= 12 && Arrays.equals(bytes, 0, MAGIC.length, MAGIC, 0, MAGIC.length);
+  }
+
+  @Override
+  public long getLength() {
+    return length;
+  }
+
+  @Override
+  public SeekableInputStream newStream() {
+    return new SeekableInputStream() {
+      private int pos;
+
+      @Override
+      public long getPos() {
+        return pos;
+      }
+
+      @Override
+      public void seek(long newPos) throws IOException {
+        if (newPos < 0 || newPos > length) {
+          throw new EOFException("seek to " + newPos + " outside 0.." + length);
+        }
+        pos = (int) newPos;
+      }
+
+      @Override
+      public int read() {
+        return pos < length ? bytes[pos++] & 0xff : -1;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) {
+        if (len == 0) {
+          return 0;
+        }
+        int n = Math.min(len, length - pos);
+        if (n <= 0) {
+          return -1;
+        }
+        System.arraycopy(bytes, pos, b, off, n);
+        pos += n;
+        return n;
+      }
+
+      @Override
+      public void readFully(byte[] b) throws IOException {
+        readFully(b, 0, b.length);
+      }
+
+      @Override
+      public void readFully(byte[] b, int off, int len) throws IOException {
+        if (len > length - pos) {
+          throw new EOFException("reading " + len + " bytes at " + pos + " of " + length);
+        }
+        System.arraycopy(bytes, pos, b, off, len);
+        pos += len;
+      }
+
+      @Override
+      public int read(ByteBuffer buf) {
+        int n = Math.min(buf.remaining(), length - pos);
+        if (n <= 0) {
+          return buf.hasRemaining() ? -1 : 0;
+        }
+        buf.put(bytes, pos, n);
+        pos += n;
+        return n;
+      }
+
+      @Override
+      public void readFully(ByteBuffer buf) throws IOException {
+        int n = buf.remaining();
+        if (n > length - pos) {
+          throw new EOFException("reading " + n + " bytes at " + pos + " of " + length);
+        }
+        buf.put(bytes, pos, n);
+        pos += n;
+      }
+    };
+  }
+
+  @Override
+  public String toString() {
+    return "ByteArrayInputFile[" + length + " bytes]";
+  }
+}

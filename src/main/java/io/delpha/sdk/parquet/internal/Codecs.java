@@ -1,0 +1,344 @@
+package io.delpha.sdk.parquet.internal;
+
+import com.github.luben.zstd.Zstd;
+import io.airlift.compress.lz4.Lz4Compressor;
+import io.airlift.compress.lz4.Lz4Decompressor;
+import io.delpha.sdk.parquet.Compression;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import org.apache.parquet.bytes.BytesInput;
+import org.apache.parquet.compression.CompressionCodecFactory;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.brotli.dec.BrotliInputStream;
+import org.xerial.snappy.Snappy;
+
+/**
+ * The Parquet codecs without Hadoop: Snappy (snappy-java), ZSTD (zstd-jni), GZIP (the JDK), LZ4 and LZ4_RAW
+ * (aircompressor, pure Java), BROTLI (decoding only, Google's pure-Java decoder) and none. parquet-hadoop's
+ * own factory instantiates Hadoop codec classes; this one needs no Hadoop at all. Stateless and thread-safe.
+ *
+ * <p>{@code LZ4} pages come in two forms under the one name: Hadoop's framing (blocks of a big-endian
+ * uncompressed length, a big-endian compressed length and an LZ4 block, as parquet-mr writes) and a bare LZ4
+ * block (as parquet-cpp wrote before 2.0). As parquet-cpp and arrow-rs do, the Hadoop framing is tried first
+ * and the bare block when the framing does not account for the page exactly. A page whose compressed and
+ * uncompressed sizes are both 0 is empty whatever its codec (no codec's stream is empty, but writers flag
+ * empty v2 pages as compressed).
+ */
+public final class Codecs implements CompressionCodecFactory {
+
+  /** The one instance. */
+  public static final Codecs INSTANCE = new Codecs();
+
+  private static final int ZSTD_LEVEL = 3;
+  private static final VarHandle BIG_ENDIAN_INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+  /** Both stateless: aircompressor's LZ4 block codec keeps nothing between calls. */
+  private static final Lz4Compressor LZ4_COMPRESSOR = new Lz4Compressor();
+  private static final Lz4Decompressor LZ4_DECOMPRESSOR = new Lz4Decompressor();
+
+  private Codecs() {}
+
+  /**
+   * @param compression our codec choice
+   * @return Parquet's name for it
+   */
+  public static CompressionCodecName codecName(Compression compression) {
+    return switch (compression) {
+      case SNAPPY -> CompressionCodecName.SNAPPY;
+      case ZSTD -> CompressionCodecName.ZSTD;
+      case GZIP -> CompressionCodecName.GZIP;
+      case LZ4_RAW -> CompressionCodecName.LZ4_RAW;
+      case UNCOMPRESSED -> CompressionCodecName.UNCOMPRESSED;
+    };
+  }
+
+  @Override
+  public BytesInputCompressor getCompressor(CompressionCodecName codec) {
+    switch (codec) {
+      case UNCOMPRESSED, SNAPPY, ZSTD, GZIP, LZ4_RAW -> { }
+      default -> throw new UnsupportedCodecException(codec, "written");
+    }
+    return new BytesInputCompressor() {
+      private final Buffer raw = new Buffer();
+      private byte[] out = new byte[0];
+
+      /**
+       * Compresses into a buffer this compressor reuses: the bytes returned are valid until the next call
+       * (parquet-hadoop's page writer copies them at once). A compressor serves one writer, one thread.
+       */
+      @Override
+      public BytesInput compress(BytesInput bytes) throws IOException {
+        if (codec == CompressionCodecName.UNCOMPRESSED) {
+          return bytes;
+        }
+        raw.reset();
+        bytes.writeAllTo(raw);
+        int length = raw.size();
+        switch (codec) {
+          case SNAPPY -> {
+            out = room(out, Snappy.maxCompressedLength(length));
+            return BytesInput.from(out, 0, Snappy.compress(raw.bytes(), 0, length, out, 0));
+          }
+          case ZSTD -> {
+            out = room(out, (int) Zstd.compressBound(length));
+            long n = Zstd.compressByteArray(out, 0, out.length, raw.bytes(), 0, length, ZSTD_LEVEL);
+            if (Zstd.isError(n)) {
+              throw new IOException("ZSTD compression failed: " + Zstd.getErrorName(n));
+            }
+            return BytesInput.from(out, 0, (int) n);
+          }
+          case LZ4_RAW -> {
+            out = room(out, LZ4_COMPRESSOR.maxCompressedLength(length));
+            return BytesInput.from(out, 0, LZ4_COMPRESSOR.compress(raw.bytes(), 0, length, out, 0, out.length));
+          }
+          default -> {
+            ByteArrayOutputStream gzipped = new ByteArrayOutputStream(length / 2 + 64);
+            try (GZIPOutputStream gz = new GZIPOutputStream(gzipped)) {
+              gz.write(raw.bytes(), 0, length);
+            }
+            return BytesInput.from(gzipped.toByteArray());
+          }
+        }
+      }
+
+      @Override
+      public CompressionCodecName getCodecName() {
+        return codec;
+      }
+
+      @Override
+      public void release() {}
+    };
+  }
+
+  @Override
+  public BytesInputDecompressor getDecompressor(CompressionCodecName codec) {
+    requireSupported(codec);
+    return new BytesInputDecompressor() {
+      @Override
+      public BytesInput decompress(BytesInput bytes, int uncompressedSize) throws IOException {
+        if (codec == CompressionCodecName.UNCOMPRESSED) {
+          if (uncompressedSize >= HeapBudget.CHECKED_BYTES) {
+            // a page read in several buffers is copied into one array to be decoded
+            HeapBudget.require(uncompressedSize, "an UNCOMPRESSED page");
+          }
+          return bytes;
+        }
+        ByteBuffer view = bytes.toByteBuffer();
+        if (view.hasArray()) {
+          // a page read into a heap buffer: decompress from it without a copy
+          return BytesInput.from(Codecs.decompress(codec, view.array(), view.arrayOffset() + view.position(),
+              view.remaining(), uncompressedSize));
+        }
+        byte[] in = bytes.toByteArray();
+        return BytesInput.from(Codecs.decompress(codec, in, 0, in.length, uncompressedSize));
+      }
+
+      @Override
+      public void decompress(ByteBuffer input, int compressedSize, ByteBuffer output, int uncompressedSize)
+          throws IOException {
+        byte[] in = new byte[compressedSize];
+        input.get(in);
+        byte[] out = codec == CompressionCodecName.UNCOMPRESSED ? in
+            : Codecs.decompress(codec, in, 0, in.length, uncompressedSize);
+        output.put(out, 0, uncompressedSize);
+      }
+
+      @Override
+      public void release() {}
+    };
+  }
+
+  @Override
+  public void release() {}
+
+  private static void requireSupported(CompressionCodecName codec) {
+    switch (codec) {
+      case UNCOMPRESSED, SNAPPY, ZSTD, GZIP, LZ4, LZ4_RAW, BROTLI -> { }
+      default -> throw new UnsupportedCodecException(codec, "read");
+    }
+  }
+
+  private static byte[] room(byte[] buffer, int size) {
+    return buffer.length >= size ? buffer : new byte[Math.max(size, buffer.length + (buffer.length >> 1))];
+  }
+
+  /** A byte array output stream whose array is read in place. */
+  private static final class Buffer extends ByteArrayOutputStream {
+    byte[] bytes() {
+      return buf;
+    }
+  }
+
+  private static byte[] decompress(CompressionCodecName codec, byte[] compressed, int offset, int length,
+      int uncompressedSize) throws IOException {
+    if (uncompressedSize < 0) {
+      throw new IOException(codec + " page claims a negative size");
+    }
+    if (length == 0 && uncompressedSize == 0) {
+      return new byte[0];
+    }
+    if (uncompressedSize >= HeapBudget.CHECKED_BYTES) {
+      HeapBudget.require(uncompressedSize, "a decompressed " + codec + " page");
+    }
+    byte[] out = switch (codec) {
+      case SNAPPY -> {
+        // no separate validation pass: snappy's decoder checks every copy against its input and against the
+        // declared length, which is checked first so that the output array is exactly large enough
+        byte[] o = null;
+        boolean whole;
+        try {
+          whole = Snappy.uncompressedLength(compressed, offset, length) == uncompressedSize
+              && Snappy.uncompress(compressed, offset, length, o = new byte[uncompressedSize], 0) == uncompressedSize;
+        } catch (IOException e) {
+          throw corruptSnappy(uncompressedSize, e);
+        }
+        if (!whole) {
+          throw corruptSnappy(uncompressedSize, null);
+        }
+        yield o;
+      }
+      case ZSTD -> {
+        long declared = Zstd.getFrameContentSize(compressed, offset, length);
+        if (declared == -2 || declared >= 0 && declared != uncompressedSize) {
+          throw new IOException("ZSTD page is corrupt or does not decompress to the " + uncompressedSize
+              + " bytes its header says");
+        }
+        byte[] o = new byte[uncompressedSize];
+        long n = Zstd.decompressByteArray(o, 0, uncompressedSize, compressed, offset, length);
+        if (Zstd.isError(n)) {
+          throw new IOException("ZSTD page is corrupt: " + Zstd.getErrorName(n));
+        }
+        yield n == uncompressedSize ? o : Arrays.copyOf(o, (int) n);
+      }
+      case GZIP -> {
+        try (GZIPInputStream gz = new GZIPInputStream(new ByteArrayInputStream(compressed, offset, length))) {
+          yield readAtMost(codec, gz, uncompressedSize);
+        }
+      }
+      case LZ4 -> lz4(compressed, offset, length, uncompressedSize);
+      case LZ4_RAW -> lz4Raw(compressed, offset, length, uncompressedSize);
+      case BROTLI -> {
+        try (InputStream in = new BrotliInputStream(new ByteArrayInputStream(compressed, offset, length))) {
+          yield readAtMost(codec, in, uncompressedSize);
+        } catch (RuntimeException e) {
+          // the decoder signals corrupt input with its own unchecked exception
+          throw new IOException("BROTLI page is corrupt: " + e, e);
+        }
+      }
+      default -> Arrays.copyOfRange(compressed, offset, offset + length);
+    };
+    if (out.length != uncompressedSize) {
+      throw new IOException(codec + " page decompressed to " + out.length + " bytes, the header says " + uncompressedSize);
+    }
+    return out;
+  }
+
+  /**
+   * Reads a decompressing stream into an array of the size a page declares, and one byte further, so that a page
+   * that inflates beyond it (a decompression bomb) never allocates more.
+   *
+   * @throws IOException if the stream ends before that size or goes past it
+   */
+  private static byte[] readAtMost(CompressionCodecName codec, InputStream in, int uncompressedSize)
+      throws IOException {
+    // the declared size is allocated at once: the caller checked that the heap can give it (HeapBudget), so a header
+    // that lies costs at most a passing array the heap had room for; growing as bytes arrive would need 1.5 times a
+    // large page at its peak and leave the heap too fragmented for the next large array
+    byte[] out = new byte[uncompressedSize];
+    int n = in.readNBytes(out, 0, uncompressedSize);
+    if (n < uncompressedSize) {
+      throw new IOException(codec + " page decompressed to " + n + " bytes, the header says " + uncompressedSize);
+    }
+    if (in.read() >= 0) {
+      throw new IOException(codec + " page decompressed to more than " + uncompressedSize + " bytes, the header says "
+          + uncompressedSize);
+    }
+    return out;
+  }
+
+  /**
+   * An LZ4 sequence turns at least one byte into at most 255 more (a match length byte): a page claiming more is
+   * refused before its buffer is allocated.
+   */
+  private static void checkLz4Expansion(int length, int uncompressedSize) throws IOException {
+    if (uncompressedSize > 255L * length + 64) {
+      throw new IOException("LZ4 page claims " + uncompressedSize + " bytes from " + length
+          + " compressed bytes, more than LZ4 can expand to");
+    }
+  }
+
+  private static byte[] lz4Raw(byte[] compressed, int offset, int length, int uncompressedSize) throws IOException {
+    checkLz4Expansion(length, uncompressedSize);
+    byte[] out = new byte[uncompressedSize];
+    int n;
+    try {
+      n = LZ4_DECOMPRESSOR.decompress(compressed, offset, length, out, 0, uncompressedSize);
+    } catch (RuntimeException e) {
+      throw new IOException("LZ4 page is corrupt or does not decompress to the " + uncompressedSize
+          + " bytes its header says: " + e.getMessage(), e);
+    }
+    return n == uncompressedSize ? out : Arrays.copyOf(out, n);
+  }
+
+  /**
+   * Hadoop's LZ4 framing if it accounts for every byte of the page and decompresses to exactly the declared
+   * size, else a bare LZ4 block (what parquet-cpp's {@code Lz4HadoopCodec} does).
+   */
+  private static byte[] lz4(byte[] compressed, int offset, int length, int uncompressedSize) throws IOException {
+    checkLz4Expansion(length, uncompressedSize);
+    byte[] framed = lz4Hadoop(compressed, offset, length, uncompressedSize);
+    return framed != null ? framed : lz4Raw(compressed, offset, length, uncompressedSize);
+  }
+
+  private static byte[] lz4Hadoop(byte[] compressed, int offset, int length, int uncompressedSize) {
+    byte[] out = new byte[uncompressedSize];
+    int in = offset;
+    int end = offset + length;
+    int produced = 0;
+    while (end - in >= 8) {
+      int blockRaw = (int) BIG_ENDIAN_INT.get(compressed, in);
+      int blockCompressed = (int) BIG_ENDIAN_INT.get(compressed, in + 4);
+      in += 8;
+      if (blockRaw < 0 || blockCompressed < 0 || blockCompressed > end - in || blockRaw > uncompressedSize - produced) {
+        return null;
+      }
+      int n;
+      try {
+        n = LZ4_DECOMPRESSOR.decompress(compressed, in, blockCompressed, out, produced, blockRaw);
+      } catch (RuntimeException e) {
+        return null;
+      }
+      if (n != blockRaw) {
+        return null;
+      }
+      in += blockCompressed;
+      produced += n;
+    }
+    return in == end && produced == uncompressedSize ? out : null;
+  }
+
+  private static IOException corruptSnappy(int uncompressedSize, IOException cause) {
+    return new IOException("SNAPPY page is corrupt or does not decompress to the " + uncompressedSize
+        + " bytes its header says", cause);
+  }
+
+  /** A file uses a codec this library does not read (LZO), or a writer asks for one it does not write. */
+  public static final class UnsupportedCodecException extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    UnsupportedCodecException(CompressionCodecName codec, String how) {
+      super("compression codec " + codec + " is not supported: pages are " + how + " in "
+          + ("read".equals(how) ? "SNAPPY, ZSTD, GZIP, LZ4, LZ4_RAW, BROTLI and UNCOMPRESSED"
+              : "SNAPPY, ZSTD, GZIP, LZ4_RAW and UNCOMPRESSED"));
+    }
+  }
+}

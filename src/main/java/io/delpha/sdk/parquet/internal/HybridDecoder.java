@@ -1,0 +1,204 @@
+package io.delpha.sdk.parquet.internal;
+
+import java.util.Arrays;
+import org.apache.parquet.io.ParquetDecodingException;
+
+/**
+ * Decodes Parquet's RLE / bit-packing hybrid encoding (repetition and definition levels, dictionary ids)
+ * in bulk into an {@code int[]}, over a byte array without copying. parquet-column's own decoder returns
+ * one value per call and allocates a buffer per bit-packed run; this one reuses its buffers. Not
+ * thread-safe; one per column.
+ */
+final class HybridDecoder {
+
+  private static final int MAX_PACKED_BYTES = 32;
+
+  private byte[] bytes;
+  private int pos;
+  private int end;
+  private int bitWidth;
+  private int byteWidth;
+  private long mask;
+
+  private boolean rle;
+  private int runLeft;
+  private int rleValue;
+  private final int[] group = new int[8];
+  private int groupPos = 8;
+  /** How many values of {@link #group} the data held (8 but for a last group cut short). */
+  private int groupEnd = 8;
+  private final byte[] padded = new byte[MAX_PACKED_BYTES];
+
+  /**
+   * @param bytes the encoded data
+   * @param from where the runs start
+   * @param to where they end
+   * @param bitWidth bits per value, 0 to 32
+   */
+  void init(byte[] bytes, int from, int to, int bitWidth) {
+    if (bitWidth < 0 || bitWidth > 32) {
+      throw new ParquetDecodingException("invalid bit width " + bitWidth);
+    }
+    this.bytes = bytes;
+    this.pos = from;
+    this.end = to;
+    this.bitWidth = bitWidth;
+    this.mask = (1L << bitWidth) - 1;
+    this.byteWidth = (bitWidth + 7) / 8;
+    this.runLeft = 0;
+    this.groupPos = 8;
+    this.groupEnd = 8;
+  }
+
+  /**
+   * @param out receives the values
+   * @param offset where the first goes
+   * @param count how many to decode
+   */
+  void read(int[] out, int offset, int count) {
+    int o = offset;
+    int left = count;
+    while (left > 0) {
+      if (runLeft == 0) {
+        nextRun();
+      }
+      int n = Math.min(left, runLeft);
+      if (rle) {
+        Arrays.fill(out, o, o + n, rleValue);
+      } else {
+        int k = 0;
+        while (k < n && groupPos < 8) {
+          if (groupPos >= groupEnd) {
+            throw cutShort();
+          }
+          out[o + k++] = group[groupPos++];
+        }
+        // whole groups straight from the page's array: 32 values at a time while the data lasts, then 8
+        int fast32 = 4 * bitWidth;
+        while (n - k >= 32 && bitWidth > 0 && pos + fast32 <= end) {
+          unpackValues(bytes, pos, out, o + k, 32);
+          pos += fast32;
+          k += 32;
+        }
+        while (n - k >= 8) {
+          if (unpack(out, o + k) < 8) {
+            throw cutShort();
+          }
+          k += 8;
+        }
+        if (k < n) {
+          groupEnd = unpack(group, 0);
+          groupPos = 0;
+          while (k < n) {
+            if (groupPos >= groupEnd) {
+              throw cutShort();
+            }
+            out[o + k++] = group[groupPos++];
+          }
+        }
+      }
+      runLeft -= n;
+      o += n;
+      left -= n;
+    }
+  }
+
+  /**
+   * Unpacks the next group of 8 values.
+   *
+   * @return how many of them the data holds: 8, or fewer for a last group cut short (writers may leave out the
+   *     bytes of the padding values after a page's last value, never those of a value)
+   */
+  private int unpack(int[] out, int at) {
+    if (bitWidth == 0) {
+      Arrays.fill(out, at, at + 8, 0);
+      return 8;
+    }
+    if (pos >= end) {
+      throw cutShort();
+    }
+    int held = 8;
+    if (pos + bitWidth <= end) {
+      unpackValues(bytes, pos, out, at, 8);
+    } else {
+      Arrays.fill(padded, 0, bitWidth, (byte) 0);
+      System.arraycopy(bytes, pos, padded, 0, end - pos);
+      unpackValues(padded, 0, out, at, 8);
+      held = (end - pos) * 8 / bitWidth;
+    }
+    pos += bitWidth;
+    return held;
+  }
+
+  /**
+   * Unpacks {@code count} values of {@link #bitWidth} bits (1 to 32), least significant bit first, from {@code
+   * count * bitWidth / 8} bytes at {@code from}. One loop for every width, where parquet-column generates a
+   * packer class per width: a call site that sees 10 widths is recompiled by the JIT each time a new one
+   * arrives, in the first files a JVM reads (issue 34).
+   */
+  private void unpackValues(byte[] in, int from, int[] out, int at, int count) {
+    final int w = bitWidth;
+    final long m = mask;
+    long buf = 0;
+    int bits = 0;
+    int p = from;
+    for (int i = 0; i < count; i++) {
+      while (bits < w) {
+        buf |= (long) (in[p++] & 0xff) << bits;
+        bits += 8;
+      }
+      out[at + i] = (int) (buf & m);
+      buf >>>= w;
+      bits -= w;
+    }
+  }
+
+  private static ParquetDecodingException cutShort() {
+    return new ParquetDecodingException("RLE/bit-packed data ends before its values (fewer levels or ids than "
+        + "the page header says)");
+  }
+
+  private void nextRun() {
+    if (pos >= end) {
+      throw cutShort();
+    }
+    int header = readVarInt();
+    if ((header & 1) == 0) {
+      rle = true;
+      runLeft = header >>> 1;
+      int v = 0;
+      for (int i = 0; i < byteWidth; i++) {
+        if (pos >= end) {
+          throw new ParquetDecodingException("RLE run value cut short");
+        }
+        v |= (bytes[pos++] & 0xff) << (8 * i);
+      }
+      rleValue = v;
+    } else {
+      rle = false;
+      long values = (long) (header >>> 1) * 8;
+      runLeft = (int) Math.min(values, Integer.MAX_VALUE);
+      groupPos = 8;
+      groupEnd = 8;
+    }
+    if (runLeft <= 0) {
+      throw new ParquetDecodingException("empty or oversized RLE/bit-packed run");
+    }
+  }
+
+  private int readVarInt() {
+    int value = 0;
+    int shift = 0;
+    while (true) {
+      if (pos >= end || shift > 28) {
+        throw new ParquetDecodingException("malformed RLE/bit-packed run header");
+      }
+      int b = bytes[pos++] & 0xff;
+      value |= (b & 0x7f) << shift;
+      if ((b & 0x80) == 0) {
+        return value;
+      }
+      shift += 7;
+    }
+  }
+}

@@ -1,0 +1,460 @@
+package io.delpha.sdk.parquet.internal;
+
+import io.delpha.sdk.parquet.Column;
+import io.delpha.sdk.parquet.ColumnType;
+import io.delpha.sdk.parquet.ColumnVector;
+import io.delpha.sdk.parquet.ColumnVector.Physical;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import org.apache.parquet.bytes.ByteBufferInputStream;
+import org.apache.parquet.bytes.BytesInput;
+import org.apache.parquet.bytes.BytesUtils;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.Encoding;
+import org.apache.parquet.column.ValuesType;
+import org.apache.parquet.column.page.DataPage;
+import org.apache.parquet.column.page.DataPageV1;
+import org.apache.parquet.column.page.DataPageV2;
+import org.apache.parquet.column.page.DictionaryPage;
+import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.column.page.PageReader;
+import org.apache.parquet.column.values.ValuesReader;
+import org.apache.parquet.io.ParquetDecodingException;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+
+/**
+ * Reads the pages of one leaf column of a row group: decodes a page's repetition and definition levels
+ * into {@code int[]}s, then its values in bulk into a {@link ColumnVector}. Flat columns take {@link
+ * #readFlat}; columns inside lists, maps and structs are walked level by level ({@link #level}, {@link
+ * #readValue}). Buffers are reused from page to page. Not thread-safe.
+ */
+final class LeafReader {
+
+  private static final byte[] NO_BYTES = new byte[0];
+
+  final ParquetField field;
+  private final ColumnDescriptor descriptor;
+  private final int maxDef;
+  private final int maxRep;
+  private final ValueDecoder.Plain plain;
+  private final ValueDecoder.Dictionary dictionary = new ValueDecoder.Dictionary();
+  private final ValueDecoder.Fallback fallback;
+  private final HybridDecoder levels = new HybridDecoder();
+  /** The current chunk's BINARY dictionary values; a new vector per chunk for a reader of rows only. */
+  private ColumnVector dictionaryValues;
+  /** Stands for the current chunk's dictionary (a new object per chunk: see ColumnVector.prepareDictionaryIds). */
+  private Object dictionaryToken = new Object();
+  private final boolean rowView;
+
+  private final boolean cacheable;
+  /** STRING and BINARY decimals of dictionary pages left in the dictionary, for a reader of rows only */
+  private final boolean bindBinaries;
+  private PageReader pages;
+  private boolean hasDictionary;
+  private int[] ids;
+  private ValueDecoder values;
+  private int[] reps = new int[0];
+  private int[] defs = new int[0];
+  private int pageValues;
+  private int levelPos;
+  private boolean chunkStart;
+  private byte[] copy = new byte[0];
+
+  /**
+   * @param field the leaf
+   * @param topLevelFlat whether the leaf is a top-level column read by {@link #readFlat} (a leaf under a STRUCT
+   *     never repeats either, but its values are read one at a time by {@link #readValue}, which copies every value)
+   * @param rowView whether the vectors it fills are read only through {@link ColumnVector#get} (then the
+   *     values of dictionary pages are not copied out of the dictionary: see {@link ColumnVector#bindDictionary})
+   */
+  LeafReader(ParquetField field, boolean topLevelFlat, boolean rowView) {
+    this.field = field;
+    this.rowView = rowView;
+    this.descriptor = field.descriptor;
+    this.maxDef = descriptor.getMaxDefinitionLevel();
+    this.maxRep = descriptor.getMaxRepetitionLevel();
+    PrimitiveTypeName type = descriptor.getPrimitiveType().getPrimitiveTypeName();
+    this.plain = new ValueDecoder.Plain(type,
+        type == PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY ? descriptor.getPrimitiveType().getTypeLength() : 0);
+    this.fallback = new ValueDecoder.Fallback(descriptor);
+    ColumnType.Kind kind = field.column.type().kind();
+    this.cacheable = topLevelFlat && field.isFlat() && kind != ColumnType.Kind.BYTES;
+    this.bindBinaries = rowView && cacheable && field.physical == Physical.BINARY
+        && (kind == ColumnType.Kind.STRING || kind == ColumnType.Kind.DECIMAL);
+    this.dictionaryValues = field.physical == Physical.BINARY ? newDictionaryHolder() : null;
+  }
+
+  private static ColumnVector newDictionaryHolder() {
+    return ColumnVector.leaf(new Column("dictionary", ColumnType.BYTES, false), Physical.BINARY, null);
+  }
+
+  /** Starts on a new row group. */
+  void startRowGroup(PageReadStore store) throws IOException {
+    pages = store.getPageReader(descriptor);
+    pageValues = 0;
+    levelPos = 0;
+    chunkStart = true;
+    DictionaryPage page = pages.readDictionaryPage();
+    hasDictionary = page != null;
+    if (hasDictionary) {
+      Slice s = slice(page.getBytes());
+      plain.init(s.bytes, s.from, s.to);
+      if (rowView && dictionaryValues != null) {
+        // vectors of earlier batches, still being turned into rows on another thread, keep the old dictionary
+        dictionaryValues = newDictionaryHolder();
+      }
+      dictionary.load(plain, page.getDictionarySize(), field.physical, dictionaryValues);
+      plain.init(NO_BYTES, 0, 0); // the page's bytes are not kept once the dictionary holds its values
+      dictionaryToken = new Object();
+    }
+  }
+
+  /**
+   * Checks that the row group's rows took every value of this column.
+   *
+   * @throws ParquetDecodingException if values are left over: the column holds more rows than its row group
+   */
+  void finishRowGroup() throws IOException {
+    if (levelPos < pageValues || nextNonEmptyPage() != null) {
+      throw new ParquetDecodingException("the column holds more values or rows than its row group says");
+    }
+  }
+
+  /**
+   * @return the next data page holding at least one value (level), or {@code null} at the end of the chunk
+   * @throws ParquetDecodingException if a page says it holds a negative number of values, or a data page v2 of 0
+   *     values says it holds rows
+   */
+  private DataPage nextNonEmptyPage() {
+    while (true) {
+      DataPage page = pages.readPage();
+      if (page == null) {
+        return null;
+      }
+      int n = page.getValueCount();
+      if (n < 0) {
+        throw new ParquetDecodingException("negative value count in a page of " + descriptor);
+      }
+      if (n > 0) {
+        return page;
+      }
+      if (page instanceof DataPageV2 v2 && v2.getRowCount() != 0) {
+        throw new ParquetDecodingException("a data page v2 says it holds " + v2.getRowCount() + " rows but no values");
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- flat columns
+
+  /**
+   * Reads the next {@code n} values of a column that never repeats into {@code v} (cleared first).
+   */
+  void readFlat(ColumnVector v, int n) throws IOException {
+    v.clear();
+    v.ensureCapacity(n);
+    ids = null;
+    if (hasDictionary && cacheable) {
+      ids = v.prepareDictionaryIds(dictionaryToken);
+      if (bindBinaries) {
+        v.bindDictionary(dictionaryValues);
+      }
+    }
+    boolean[] nulls = v.nulls();
+    int o = 0;
+    while (o < n) {
+      if (levelPos == pageValues && !nextPage()) {
+        throw new ParquetDecodingException("column " + field.column.name() + " holds fewer values than its row group");
+      }
+      int m = Math.min(n - o, pageValues - levelPos);
+      int present = m;
+      if (maxDef > 0) {
+        present = 0;
+        int[] d = defs;
+        for (int i = levelPos, e = levelPos + m; i < e; i++) {
+          present += d[i] == maxDef ? 1 : 0;
+        }
+      }
+      if (present == m) {
+        decode(v, o, m);
+        if (nulls != null) {
+          Arrays.fill(nulls, o, o + m, false);
+        }
+      } else {
+        decodeSparse(v, o, m, present, nulls);
+      }
+      levelPos += m;
+      o += m;
+    }
+    v.setSize(n);
+  }
+
+  private void decode(ColumnVector v, int at, int n) {
+    switch (field.physical) {
+      case BOOLEAN -> values.booleans(v.booleans(), at, n);
+      case INT32, UINT32 -> values.ints(v.ints(), at, n);
+      case INT64, UINT64 -> values.longs(v.longs(), at, n);
+      case INT96 -> values.int96(v.longs(), v.ints(), at, n);
+      case DOUBLE -> values.doubles(v.doubles(), at, n);
+      case BINARY -> {
+        if (bindBinaries && values == dictionary) {
+          dictionary.idsOnly(v.offsets(), at, n);
+        } else {
+          values.binaries(v, at, n);
+        }
+      }
+      default -> throw new IllegalStateException(field.physical + " is not a leaf");
+    }
+    if (ids != null) {
+      if (values == dictionary) {
+        dictionary.copyIds(ids, at, n);
+      } else {
+        Arrays.fill(ids, at, at + n, -1);
+      }
+    }
+  }
+
+  /** Decodes {@code present} values densely, then spreads them over the {@code m} slots from the back. */
+  private void decodeSparse(ColumnVector v, int at, int m, int present, boolean[] nulls) {
+    int[] d = defs;
+    int base = levelPos - at;
+    for (int i = at; i < at + m; i++) {
+      nulls[i] = d[base + i] != maxDef;
+    }
+    if (field.physical == Physical.BINARY) {
+      int[] offsets = v.offsets();
+      int i = at;
+      while (i < at + m) {
+        if (nulls[i]) {
+          offsets[i + 1] = offsets[i];
+          if (ids != null) {
+            ids[i] = -1;
+          }
+          i++;
+        } else {
+          int run = i;
+          while (run < at + m && !nulls[run]) {
+            run++;
+          }
+          decode(v, i, run - i);
+          i = run;
+        }
+      }
+      return;
+    }
+    decode(v, at, present);
+    if (ids != null) {
+      int k = at + present - 1;
+      for (int i = at + m - 1; i >= at; i--) {
+        ids[i] = nulls[i] ? -1 : ids[k--];
+      }
+    }
+    int j = at + present - 1;
+    switch (field.physical) {
+      case BOOLEAN -> {
+        boolean[] a = v.booleans();
+        for (int i = at + m - 1; i >= at; i--) {
+          a[i] = !nulls[i] && a[j--];
+        }
+      }
+      case INT32, UINT32 -> {
+        int[] a = v.ints();
+        for (int i = at + m - 1; i >= at; i--) {
+          a[i] = nulls[i] ? 0 : a[j--];
+        }
+      }
+      case INT64, UINT64 -> {
+        long[] a = v.longs();
+        for (int i = at + m - 1; i >= at; i--) {
+          a[i] = nulls[i] ? 0 : a[j--];
+        }
+      }
+      case INT96 -> {
+        long[] a = v.longs();
+        int[] b = v.ints();
+        for (int i = at + m - 1; i >= at; i--) {
+          if (nulls[i]) {
+            a[i] = 0;
+            b[i] = 0;
+          } else {
+            a[i] = a[j];
+            b[i] = b[j--];
+          }
+        }
+      }
+      case DOUBLE -> {
+        double[] a = v.doubles();
+        for (int i = at + m - 1; i >= at; i--) {
+          a[i] = nulls[i] ? 0 : a[j--];
+        }
+      }
+      default -> throw new IllegalStateException(field.physical + " is not a leaf");
+    }
+  }
+
+  // ---------------------------------------------------------------- nested columns, level by level
+
+  /**
+   * Moves to the next (repetition, definition) pair, loading the next page when needed.
+   *
+   * @return whether there is one in this row group
+   */
+  boolean hasLevel() throws IOException {
+    return levelPos < pageValues || nextPage();
+  }
+
+  /** @return the current repetition level */
+  int rep() {
+    return maxRep == 0 ? 0 : reps[levelPos];
+  }
+
+  /** @return the current definition level */
+  int def() {
+    return maxDef == 0 ? 0 : defs[levelPos];
+  }
+
+  /** Consumes the current level pair. */
+  void advance() {
+    levelPos++;
+  }
+
+  /** Decodes the current pair's value into slot {@code at} of {@code v} (the pair's definition level is the maximum). */
+  void readValue(ColumnVector v, int at) {
+    ids = null;
+    decode(v, at, 1);
+  }
+
+  // ---------------------------------------------------------------- pages
+
+  /**
+   * Loads the next data page that holds values, passing over pages of 0 values (pyarrow writes them in LIST and
+   * MAP columns when pages are tiny; they hold no levels to read, and their level and value sections may be
+   * empty or absent).
+   *
+   * @return whether there is one in this row group
+   */
+  private boolean nextPage() throws IOException {
+    DataPage page = nextNonEmptyPage();
+    if (page == null) {
+      return false;
+    }
+    int n = page.getValueCount();
+    if (maxRep > 0 && reps.length < n) {
+      reps = new int[Math.max(n, reps.length * 2)];
+    }
+    if (maxDef > 0 && defs.length < n) {
+      defs = new int[Math.max(n, defs.length * 2)];
+    }
+    if (page instanceof DataPageV1 v1) {
+      Slice s = slice(v1.getBytes());
+      int pos = s.from;
+      if (maxRep > 0) {
+        pos = levelsV1(v1.getRlEncoding(), s, pos, reps, n, maxRep, ValuesType.REPETITION_LEVEL);
+      }
+      if (maxDef > 0) {
+        pos = levelsV1(v1.getDlEncoding(), s, pos, defs, n, maxDef, ValuesType.DEFINITION_LEVEL);
+      }
+      startValues(v1.getValueEncoding(), s, pos, n);
+    } else {
+      DataPageV2 v2 = (DataPageV2) page;
+      if (maxRep > 0) {
+        levelsV2(v2.getRepetitionLevels(), reps, n, maxRep);
+      }
+      if (maxDef > 0) {
+        levelsV2(v2.getDefinitionLevels(), defs, n, maxDef);
+      }
+      Slice s = slice(v2.getData());
+      startValues(v2.getDataEncoding(), s, s.from, n);
+    }
+    pageValues = n;
+    levelPos = 0;
+    for (int i = 0; i < (maxDef > 0 ? n : 0); i++) {
+      if (defs[i] > maxDef) {
+        throw new ParquetDecodingException("definition level " + defs[i] + " above the column's maximum " + maxDef);
+      }
+    }
+    int records = maxRep > 0 ? 0 : n;
+    for (int i = 0; i < (maxRep > 0 ? n : 0); i++) {
+      if (reps[i] > maxRep) {
+        throw new ParquetDecodingException("repetition level " + reps[i] + " above the column's maximum " + maxRep);
+      }
+      records += reps[i] == 0 ? 1 : 0;
+    }
+    if (chunkStart && maxRep > 0 && n > 0 && reps[0] != 0) {
+      throw new ParquetDecodingException("the column chunk starts with repetition level " + reps[0]
+          + ", but a record starts at repetition level 0");
+    }
+    if (page instanceof DataPageV2 v2 && v2.getRowCount() != records) {
+      throw new ParquetDecodingException("a data page v2 says it holds " + v2.getRowCount() + " rows, its levels start "
+          + records);
+    }
+    chunkStart = false;
+    return true;
+  }
+
+  private int levelsV1(Encoding encoding, Slice s, int pos, int[] out, int n, int max, ValuesType type) throws IOException {
+    int width = BytesUtils.getWidthFromMaxInt(max);
+    if (encoding == Encoding.RLE) {
+      if (s.to - pos < 4) {
+        throw ValueDecoder.truncated("levels");
+      }
+      int length = (int) ValueDecoder.INT.get(s.bytes, pos);
+      if (length < 0 || length > s.to - pos - 4) {
+        throw ValueDecoder.truncated("levels");
+      }
+      levels.init(s.bytes, pos + 4, pos + 4 + length, width);
+      levels.read(out, 0, n);
+      return pos + 4 + length;
+    }
+    // the deprecated BIT_PACKED level encoding of old writers
+    int length = (int) (((long) n * width + 7) / 8);
+    if (length > s.to - pos) {
+      throw ValueDecoder.truncated("levels");
+    }
+    ValuesReader reader = encoding.getValuesReader(descriptor, type);
+    reader.initFromPage(n, ByteBufferInputStream.wrap(ByteBuffer.wrap(s.bytes, pos, length).slice()));
+    for (int i = 0; i < n; i++) {
+      out[i] = reader.readInteger();
+    }
+    return pos + length;
+  }
+
+  private void levelsV2(BytesInput bytes, int[] out, int n, int max) throws IOException {
+    Slice s = slice(bytes);
+    levels.init(s.bytes, s.from, s.to, BytesUtils.getWidthFromMaxInt(max));
+    levels.read(out, 0, n);
+  }
+
+  private void startValues(Encoding encoding, Slice s, int from, int n) {
+    if (encoding.usesDictionary()) {
+      if (!hasDictionary) {
+        throw new ParquetDecodingException("a " + encoding + " page of " + descriptor + " without a dictionary page");
+      }
+      dictionary.init(s.bytes, from, s.to);
+      values = dictionary;
+    } else if (encoding == Encoding.PLAIN) {
+      plain.init(s.bytes, from, s.to);
+      values = plain;
+    } else {
+      fallback.init(encoding, s.bytes, from, s.to, n);
+      values = fallback;
+    }
+  }
+
+  private record Slice(byte[] bytes, int from, int to) {}
+
+  private Slice slice(BytesInput input) throws IOException {
+    ByteBuffer b = input.toByteBuffer();
+    if (b.hasArray()) {
+      byte[] array = b.array();
+      int from = b.arrayOffset() + b.position();
+      return new Slice(array, from, from + b.remaining());
+    }
+    int length = b.remaining();
+    if (copy.length < length) {
+      copy = new byte[length];
+    }
+    b.duplicate().get(copy, 0, length);
+    return new Slice(copy, 0, length);
+  }
+}

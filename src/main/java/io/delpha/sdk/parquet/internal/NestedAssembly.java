@@ -1,0 +1,145 @@
+package io.delpha.sdk.parquet.internal;
+
+import io.delpha.sdk.parquet.ColumnVector;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.parquet.io.ParquetDecodingException;
+import org.apache.parquet.schema.Type;
+
+/**
+ * Rebuilds the vectors of a LIST, MAP or STRUCT column from the levels of one of its leaf columns (Dremel
+ * record assembly, column at a time). Every leaf fills its own vector; the structure above it (null flags
+ * and entry offsets) is filled by the first leaf under each node, since all leaves under a node agree on
+ * it. Walking the path from the top for each (repetition, definition) pair, a node gets a new slot when
+ * {@code rep <= slotRep && def >= slotDef} (see {@link ParquetField}).
+ */
+final class NestedAssembly {
+
+  private final ParquetField[] path;
+  private final ColumnVector[] vectors;
+  private final boolean[] owns;
+  private final LeafReader leaf;
+
+  NestedAssembly(ParquetField top, ColumnVector topVector, LeafReader leaf) {
+    List<ParquetField> fields = new ArrayList<>();
+    List<ColumnVector> vectorPath = new ArrayList<>();
+    if (!find(top, topVector, leaf.field, fields, vectorPath)) {
+      throw new IllegalArgumentException(leaf.field.column + " is not under " + top.column);
+    }
+    this.path = fields.toArray(new ParquetField[0]);
+    this.vectors = vectorPath.toArray(new ColumnVector[0]);
+    this.owns = new boolean[path.length];
+    for (int k = 0; k < path.length; k++) {
+      owns[k] = firstLeaf(path[k]) == leaf.field;
+    }
+    this.leaf = leaf;
+  }
+
+  private static boolean find(ParquetField f, ColumnVector v, ParquetField target, List<ParquetField> fields,
+      List<ColumnVector> vectors) {
+    fields.add(f);
+    vectors.add(v);
+    if (f == target) {
+      return true;
+    }
+    for (int i = 0; i < f.children.size(); i++) {
+      if (find(f.children.get(i), v.child(i), target, fields, vectors)) {
+        return true;
+      }
+    }
+    fields.remove(fields.size() - 1);
+    vectors.remove(vectors.size() - 1);
+    return false;
+  }
+
+  private static ParquetField firstLeaf(ParquetField f) {
+    return f.shape == ParquetField.Shape.LEAF ? f : firstLeaf(f.children.get(0));
+  }
+
+  /**
+   * Reads the leaf's part of the next {@code rows} rows.
+   *
+   * @throws ParquetDecodingException if the leaf holds fewer rows
+   */
+  void read(int rows) throws IOException {
+    int started = 0;
+    int last = path.length - 1;
+    while (leaf.hasLevel()) {
+      int r = leaf.rep();
+      int d = leaf.def();
+      if (r == 0) {
+        if (started == rows) {
+          break;
+        }
+        started++;
+      }
+      for (int k = 0; k <= last; k++) {
+        ParquetField f = path[k];
+        if (r > f.slotRep || d < f.slotDef) {
+          continue;
+        }
+        ColumnVector v = vectors[k];
+        if (k == last) {
+          if (d >= f.presentDef) {
+            int slot = v.size();
+            v.ensureCapacity(slot + 1);
+            leaf.readValue(v, slot);
+            boolean[] nulls = v.nulls();
+            if (nulls != null) {
+              nulls[slot] = false;
+            }
+            v.setSize(slot + 1);
+          } else if (d == f.presentDef - 1 && !f.column.nullable()
+              && f.descriptor.getPrimitiveType().isRepetition(Type.Repetition.OPTIONAL)) {
+            // a leaf declared optional but read as required (a map key): it is null here
+            throw new ParquetDecodingException("a " + f.column.name() + " is null, which the row model does not allow");
+          } else {
+            v.appendAbsent();
+          }
+        } else if (owns[k]) {
+          openSlot(v, f, d >= f.presentDef);
+        }
+      }
+      leaf.advance();
+    }
+    if (started != rows) {
+      throw new ParquetDecodingException("column " + leaf.field.column.name() + " holds " + started + " rows where "
+          + rows + " were expected");
+    }
+  }
+
+  private static void openSlot(ColumnVector v, ParquetField f, boolean present) {
+    int slot = v.size();
+    v.ensureCapacity(slot + 1);
+    if (f.shape != ParquetField.Shape.STRUCT) {
+      int[] offsets = v.offsets();
+      offsets[slot] = v.child(0).size();
+      offsets[slot + 1] = offsets[slot];
+    }
+    boolean[] nulls = v.nulls();
+    if (nulls != null) {
+      nulls[slot] = !present;
+    }
+    v.setSize(slot + 1);
+  }
+
+  /** Sets the end offset of every LIST and MAP vector in the tree, once all its leaves are read. */
+  static void closeOffsets(ColumnVector v) {
+    switch (v.physical()) {
+      case LIST, MAP -> {
+        v.offsets()[v.size()] = v.child(0).size();
+        closeOffsets(v.child(0));
+        if (v.physical() == ColumnVector.Physical.MAP) {
+          closeOffsets(v.child(1));
+        }
+      }
+      case STRUCT -> {
+        for (int i = 0; i < v.column().type().children().size(); i++) {
+          closeOffsets(v.child(i));
+        }
+      }
+      default -> { }
+    }
+  }
+}

@@ -1,0 +1,330 @@
+package io.delpha.sdk.parquet.internal;
+
+import io.delpha.sdk.core.DataFormatException;
+import io.delpha.sdk.core.DelphaException;
+import io.delpha.sdk.core.InsufficientMemoryException;
+import io.delpha.sdk.parquet.ColumnBatch;
+import io.delpha.sdk.parquet.ColumnBatchReader;
+import io.delpha.sdk.parquet.ColumnVector;
+import io.delpha.sdk.parquet.ReadOptions;
+import io.delpha.sdk.parquet.RowSchema;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.format.ColumnChunk;
+import org.apache.parquet.format.FileMetaData;
+import org.apache.parquet.format.RowGroup;
+import org.apache.parquet.io.InputFile;
+import org.apache.parquet.io.ParquetDecodingException;
+import org.apache.parquet.io.SeekableInputStream;
+import org.apache.parquet.schema.MessageType;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Reads a Parquet {@link InputFile} as {@link ColumnBatch}es: {@link ParquetFooter} reads the footer, {@link
+ * RowGroupPages} a row group's pages (only the columns asked for, page by page, decompressed); {@link LeafReader}s decode
+ * them into reused vectors. Columns inside lists, maps and structs are rebuilt from their repetition and
+ * definition levels (see {@link ParquetField}). Any decoding failure becomes a {@link DataFormatException}
+ * naming the source.
+ */
+public final class ParquetBatchReader implements ColumnBatchReader {
+
+  private final String source;
+  private final SeekableInputStream in;
+  private final long fileLength;
+  private final List<RowGroup> rowGroups;
+  private final RowSchema schema;
+  private final Runnable onClose;
+  private final int batchRows;
+  private final List<ParquetField> fields;
+  private final ColumnVector[] vectors;
+  private final LeafReader[][] leaves;
+  private final NestedAssembly[][] assemblies;
+  private final ColumnBatch batch;
+  private long rowsLeftInGroup;
+  /** Rows per batch in the current row group: fewer than asked where values are huge (see {@link #rowsPerBatch}). */
+  private int groupBatchRows;
+  private int rowGroupIndex;
+  private boolean closed;
+
+  /**
+   * @param source the file or object, for messages
+   * @param file the Parquet input
+   * @param options columns to skip, batch size
+   * @param onClose run once when the reader closes (e.g. deleting a spooled copy)
+   * @throws DataFormatException if the input is not a readable Parquet file, or a column has no row-model
+   *     type and was not skipped
+   */
+  public ParquetBatchReader(String source, InputFile file, ReadOptions options, Runnable onClose) {
+    this(source, file, options, onClose, false);
+  }
+
+  /**
+   * @param source the file or object, for messages
+   * @param file the Parquet input
+   * @param options columns to skip, batch size
+   * @param onClose run once when the reader closes
+   * @param rowView whether the batches are read only through {@link ColumnBatch#row} and {@link
+   *     io.delpha.sdk.parquet.ColumnVector#get} (strings of dictionary pages then stay in the dictionary,
+   *     made once per entry; the vectors' {@code data()} does not hold them)
+   * @throws DataFormatException if the input is not a readable Parquet file
+   */
+  ParquetBatchReader(String source, InputFile file, ReadOptions options, Runnable onClose, boolean rowView) {
+    this.source = source;
+    this.onClose = onClose;
+    this.batchRows = options.batchRows();
+    MessageType fileSchema;
+    try {
+      SeekableInputStream stream = file.newStream();
+      try {
+        this.fileLength = file.getLength();
+        FileMetaData footer = ParquetFooter.read(file, stream);
+        fileSchema = ParquetFooter.schema(footer);
+        this.rowGroups = footer.getRow_groups();
+        this.in = stream;
+      } catch (IOException | RuntimeException e) {
+        stream.close();
+        throw e;
+      }
+    } catch (ParquetFooter.EncryptedFileException e) {
+      onClose.run();
+      throw new DataFormatException(source + " cannot be read: " + describe(e), e);
+    } catch (IOException | RuntimeException e) {
+      onClose.run();
+      throw new DataFormatException(source + " is not a readable Parquet file (corrupt or truncated footer): "
+          + describe(e), e);
+    }
+    try {
+      // a column left out is never read: its chunks are not asked for (RowGroupPages reads what is asked)
+      SchemaMapping.Mapping mapping = SchemaMapping.fromParquet(fileSchema, source, options);
+      this.schema = mapping.schema();
+      this.fields = mapping.fields();
+      this.vectors = new ColumnVector[fields.size()];
+      this.leaves = new LeafReader[fields.size()][];
+      this.assemblies = new NestedAssembly[fields.size()][];
+      for (int i = 0; i < vectors.length; i++) {
+        ParquetField field = fields.get(i);
+        vectors[i] = field.newVector();
+        List<ParquetField> leafFields = new ArrayList<>();
+        field.collectLeaves(leafFields);
+        // only a top-level flat column is read by LeafReader.readFlat, the one path that may leave values in the
+        // dictionary: a leaf under a STRUCT never repeats either, but is filled value by value by NestedAssembly
+        boolean flat = field.isFlat();
+        leaves[i] = leafFields.stream().map(f -> new LeafReader(f, flat, rowView)).toArray(LeafReader[]::new);
+        assemblies[i] = new NestedAssembly[leaves[i].length];
+        if (!field.isFlat()) {
+          for (int k = 0; k < leaves[i].length; k++) {
+            assemblies[i][k] = new NestedAssembly(field, vectors[i], leaves[i][k]);
+          }
+        }
+      }
+      this.batch = ColumnBatch.of(schema, List.of(vectors));
+    } catch (RuntimeException e) {
+      closeQuietly();
+      throw e instanceof DelphaException d ? d
+          : new DataFormatException(source + ": unreadable Parquet schema: " + describe(e), e);
+    }
+  }
+
+  /** What one column of a batch may hold, uncompressed, on average: a Java array holds at most 2 GiB. */
+  static final long BATCH_BYTES = 256L << 20;
+
+  /**
+   * The rows per batch for a row group: as asked, unless a column chunk's uncompressed bytes per row would
+   * make a batch of that many rows hold more than {@link #BATCH_BYTES} in one column (values of hundreds of
+   * MiB each, as in a column chunk over 2 GiB): then fewer, down to one row per batch.
+   */
+  static int rowsPerBatch(RowGroup group, int asked) {
+    long rows = group.getNum_rows();
+    if (rows <= 0) {
+      return asked;
+    }
+    long widest = 0;
+    for (ColumnChunk column : group.getColumns()) {
+      if (column.getMeta_data() != null) {
+        widest = Math.max(widest, column.getMeta_data().getTotal_uncompressed_size());
+      }
+    }
+    long perRow = (widest + rows - 1) / rows;
+    return perRow == 0 ? asked : (int) Math.max(1, Math.min(asked, BATCH_BYTES / perRow));
+  }
+
+  @Override
+  public RowSchema schema() {
+    return schema;
+  }
+
+  @Override
+  public ColumnBatch next() {
+    return readInto(batch) ? batch : null;
+  }
+
+  /** @return the rows of every row group of the file */
+  long totalRows() {
+    long rows = 0;
+    for (RowGroup group : rowGroups) {
+      rows += group.getNum_rows();
+    }
+    return rows;
+  }
+
+  /** @return whether every column is flat, so that {@link #readInto} takes any batch of {@link #newBatch()} */
+  boolean allFlat() {
+    for (ParquetField field : fields) {
+      if (!field.isFlat()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * @return a batch of new vectors for {@link #readInto}, for a reader that decodes the next batch while the
+   *     previous one is still being read (flat schemas only: see {@link #allFlat()})
+   */
+  ColumnBatch newBatch() {
+    if (!allFlat()) {
+      throw new IllegalStateException("nested columns are read into this reader's own vectors only");
+    }
+    List<ColumnVector> fresh = new ArrayList<>();
+    for (ParquetField field : fields) {
+      fresh.add(field.newVector());
+    }
+    return ColumnBatch.of(schema, fresh);
+  }
+
+  /**
+   * Decodes the next batch into {@code target}: this reader's own batch, or (flat schemas) one of {@link
+   * #newBatch()}.
+   *
+   * @param target where the rows go
+   * @return {@code false} at the end (or once closed)
+   */
+  boolean readInto(ColumnBatch target) {
+    if (closed) {
+      return false;
+    }
+    String column = null;
+    String topLevel = null;
+    try {
+      while (rowsLeftInGroup == 0) {
+        if (rowGroupIndex == rowGroups.size()) {
+          return false;
+        }
+        RowGroup group = rowGroups.get(rowGroupIndex++);
+        if (group.getNum_rows() == 0) {
+          continue;
+        }
+        if (group.getNum_rows() < 0) {
+          throw new ParquetDecodingException("a row group says it holds " + group.getNum_rows() + " rows");
+        }
+        PageReadStore pages = new RowGroupPages(in, fileLength, group);
+        rowsLeftInGroup = pages.getRowCount();
+        groupBatchRows = rowsPerBatch(group, batchRows);
+        for (int c = 0; c < leaves.length; c++) {
+          topLevel = fields.get(c).column.name();
+          for (LeafReader leaf : leaves[c]) {
+            column = String.join(".", leaf.field.descriptor.getPath());
+            leaf.startRowGroup(pages);
+          }
+        }
+        column = null;
+        topLevel = null;
+      }
+      int n = (int) Math.min(groupBatchRows, rowsLeftInGroup);
+      for (int c = 0; c < vectors.length; c++) {
+        ParquetField field = fields.get(c);
+        column = field.column.name();
+        topLevel = column;
+        if (field.isFlat()) {
+          leaves[c][0].readFlat(target.column(c), n);
+        } else {
+          vectors[c].clear();
+          for (NestedAssembly assembly : assemblies[c]) {
+            assembly.read(n);
+          }
+          NestedAssembly.closeOffsets(vectors[c]);
+          if (vectors[c].size() != n) {
+            throw new ParquetDecodingException("it has " + vectors[c].size() + " rows where " + n + " were expected");
+          }
+        }
+      }
+      rowsLeftInGroup -= n;
+      if (rowsLeftInGroup == 0) {
+        for (int c = 0; c < vectors.length; c++) {
+          column = fields.get(c).column.name();
+          topLevel = column;
+          for (LeafReader leaf : leaves[c]) {
+            leaf.finishRowGroup();
+          }
+        }
+      }
+      target.setRowCount(n);
+      return true;
+    } catch (InsufficientMemoryException e) {
+      throw outOfHeap(e, column, topLevel);
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof DelphaException d) {
+        throw d;
+      }
+      throw new DataFormatException(source + (column == null ? "" : ": column " + column)
+          + ": corrupt or truncated Parquet data: " + describe(e), e);
+    }
+  }
+
+  /**
+   * @param e a refusal of {@link HeapBudget}
+   * @param column the column being read, if known
+   * @param topLevel its top-level column, if known
+   * @return the refusal naming the source, the column and the read option that leaves the column out
+   */
+  InsufficientMemoryException outOfHeap(InsufficientMemoryException e, @Nullable String column,
+      @Nullable String topLevel) {
+    if (e.getMessage().startsWith(source + ": ")) {
+      return e;
+    }
+    String skip = topLevel == null ? "ReadOptions.skipping(...)" : "ReadOptions.skipping(\"" + topLevel + "\")";
+    return new InsufficientMemoryException(source + (column == null ? "" : ": column " + column) + ": "
+        + e.getMessage() + ", or leave the column out (" + skip + ")", e.neededBytes(), e.availableBytes(), e);
+  }
+
+  /**
+   * @param e a failure
+   * @return its message, or the first message among its causes, or what its type says: never null or empty
+   */
+  static String describe(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t.getMessage() != null && !t.getMessage().isBlank()) {
+        return t == e ? t.getMessage() : e.getClass().getSimpleName() + ": " + t.getMessage();
+      }
+    }
+    if (e instanceof java.io.EOFException) {
+      return "the data ends early (EOFException)";
+    }
+    return e.getClass().getName() + (e.getStackTrace().length > 0 ? " at " + e.getStackTrace()[0] : "");
+  }
+
+  @Override
+  public void close() {
+    if (!closed) {
+      closed = true;
+      closeQuietly();
+    }
+  }
+
+  private void closeQuietly() {
+    try {
+      in.close();
+    } catch (IOException ignored) {
+      // nothing was written; a failed close of a read-only file loses nothing
+    } finally {
+      onClose.run();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "ColumnBatchReader[" + source + "]";
+  }
+}

@@ -1,0 +1,100 @@
+package io.delpha.sdk.parquet.internal;
+
+import io.delpha.sdk.parquet.Column;
+import io.delpha.sdk.parquet.ColumnVector;
+import io.delpha.sdk.parquet.ColumnVector.Physical;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.parquet.column.ColumnDescriptor;
+
+/**
+ * One column of the row model laid over the Parquet schema: the Dremel levels that locate its values.
+ *
+ * <p>A value of a node exists in a (repetition, definition) level pair of one of its leaf columns when
+ * {@code rep <= slotRep && def >= slotDef}: {@code slotRep} is the repetition level of the nearest
+ * enclosing list (0 at the top), {@code slotDef} the definition level at which that list has an element.
+ * The value is non-null when {@code def >= presentDef}; a LIST or MAP has at least one entry when {@code
+ * def >= elementDef}, and its entries repeat at level {@code repLevel}.
+ */
+final class ParquetField {
+
+  enum Shape { LEAF, LIST, MAP, STRUCT }
+
+  final Column column;
+  final Shape shape;
+  final int presentDef;
+  final int slotDef;
+  final int slotRep;
+  final int elementDef;
+  final int repLevel;
+  final List<ParquetField> children;
+  final ColumnDescriptor descriptor;
+  final Physical physical;
+  final ChronoUnit unit;
+
+  private ParquetField(Column column, Shape shape, int presentDef, int slotDef, int slotRep, int elementDef, int repLevel,
+      List<ParquetField> children, ColumnDescriptor descriptor, Physical physical, ChronoUnit unit) {
+    this.column = column;
+    this.shape = shape;
+    this.presentDef = presentDef;
+    this.slotDef = slotDef;
+    this.slotRep = slotRep;
+    this.elementDef = elementDef;
+    this.repLevel = repLevel;
+    this.children = List.copyOf(children);
+    this.descriptor = descriptor;
+    this.physical = physical;
+    this.unit = unit;
+  }
+
+  static ParquetField leaf(Column column, int presentDef, int slotDef, int slotRep, ColumnDescriptor descriptor,
+      Physical physical, ChronoUnit unit) {
+    return new ParquetField(column, Shape.LEAF, presentDef, slotDef, slotRep, -1, -1, List.of(), descriptor, physical, unit);
+  }
+
+  static ParquetField nested(Column column, Shape shape, int presentDef, int slotDef, int slotRep, int elementDef,
+      int repLevel, List<ParquetField> children) {
+    return new ParquetField(column, shape, presentDef, slotDef, slotRep, elementDef, repLevel, children, null, null, null);
+  }
+
+  /**
+   * @return this leaf with a column that may not hold nulls, its levels unchanged: a value absent at its level
+   *     is then an error in the data, not a null
+   */
+  ParquetField asRequired() {
+    return new ParquetField(new Column(column.name(), column.type(), false), shape, presentDef, slotDef, slotRep,
+        elementDef, repLevel, children, descriptor, physical, unit);
+  }
+
+  /**
+   * @return whether this is a primitive column that never repeats: for a top-level field, the fast path; a leaf
+   *     under a STRUCT is one too, but is read through its struct's assembly
+   */
+  boolean isFlat() {
+    return shape == Shape.LEAF && descriptor.getMaxRepetitionLevel() == 0;
+  }
+
+  /** @return a vector tree for this field's values */
+  ColumnVector newVector() {
+    if (shape == Shape.LEAF) {
+      return ColumnVector.leaf(column, physical, unit);
+    }
+    List<ColumnVector> parts = new ArrayList<>(children.size());
+    for (ParquetField c : children) {
+      parts.add(c.newVector());
+    }
+    return ColumnVector.nested(column, parts);
+  }
+
+  /** @param out receives the leaves under this field, in schema order */
+  void collectLeaves(List<ParquetField> out) {
+    if (shape == Shape.LEAF) {
+      out.add(this);
+    } else {
+      for (ParquetField c : children) {
+        c.collectLeaves(out);
+      }
+    }
+  }
+}

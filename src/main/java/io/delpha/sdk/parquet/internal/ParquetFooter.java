@@ -1,0 +1,272 @@
+package io.delpha.sdk.parquet.internal;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import org.apache.parquet.SemanticVersion;
+import org.apache.parquet.VersionParser;
+import org.apache.parquet.format.ColumnChunk;
+import org.apache.parquet.format.ColumnMetaData;
+import org.apache.parquet.format.FileMetaData;
+import org.apache.parquet.format.RowGroup;
+import org.apache.parquet.format.SchemaElement;
+import org.apache.parquet.format.Util;
+import org.apache.parquet.column.schema.EdgeInterpolationAlgorithm;
+import org.apache.parquet.format.LogicalType;
+import org.apache.parquet.format.TimeUnit;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.OriginalType;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+import org.apache.parquet.schema.Type;
+import org.apache.parquet.schema.Types;
+import org.jspecify.annotations.Nullable;
+import org.apache.parquet.io.InputFile;
+import org.apache.parquet.io.SeekableInputStream;
+
+/**
+ * Reads a file's footer the way readers of other engines do, where parquet-hadoop's own reading fails on
+ * files that pyarrow and DuckDB read:
+ * <ul>
+ *   <li>a logical type this parquet-format version does not know (a Thrift union member it cannot name) is
+ *       dropped, so the column reads as its physical type (parquet-hadoop's converter throws a
+ *       NullPointerException on it);</li>
+ *   <li>files of parquet-mr 1.2.8 and older (and those that name no version) left the dictionary page header
+ *       out of a column chunk's size (PARQUET-816, IMPALA-694): as parquet-cpp does, each chunk is read up to
+ *       100 bytes further, within the file;</li>
+ *   <li>an encrypted file (Parquet modular encryption) is refused as such, not as a corrupt one.</li>
+ * </ul>
+ */
+final class ParquetFooter {
+
+  /** parquet-cpp's {@code kMaxDictHeaderSize}: the most a dictionary page header takes. */
+  private static final int MAX_DICTIONARY_HEADER_BYTES = 100;
+  private static final SemanticVersion PARQUET_816_FIXED = new SemanticVersion(1, 2, 9);
+  private static final byte[] MAGIC = "PAR1".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] ENCRYPTED_MAGIC = "PARE".getBytes(StandardCharsets.US_ASCII);
+
+  private ParquetFooter() {}
+
+  /** A file encrypted with Parquet modular encryption, which this reader does not decrypt. */
+  static final class EncryptedFileException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    EncryptedFileException(String what) {
+      super(what + " (Parquet modular encryption); reading encrypted Parquet is not supported");
+    }
+  }
+
+  /**
+   * @param file the file
+   * @param in a stream over it
+   * @return its metadata, as written (Thrift), with the fixes above applied
+   * @throws IOException if the footer is missing, truncated or corrupt, or the file is encrypted
+   */
+  static FileMetaData read(InputFile file, SeekableInputStream in) throws IOException {
+    long length = file.getLength();
+    if (length < 12) {
+      throw new IOException("a Parquet file has at least 12 bytes, this one " + length);
+    }
+    byte[] tail = new byte[8];
+    in.seek(length - 8);
+    in.readFully(tail);
+    byte[] magic = Arrays.copyOfRange(tail, 4, 8);
+    if (Arrays.equals(magic, ENCRYPTED_MAGIC)) {
+      throw new EncryptedFileException("the file's footer is encrypted");
+    }
+    if (!Arrays.equals(magic, MAGIC)) {
+      throw new IOException("no PAR1 magic at the end of the file");
+    }
+    long footerLength = (tail[0] & 0xffL) | (tail[1] & 0xffL) << 8 | (tail[2] & 0xffL) << 16 | (tail[3] & 0xffL) << 24;
+    if (footerLength > length - 12) {
+      throw new IOException("the footer claims " + footerLength + " bytes of a " + length + "-byte file");
+    }
+    byte[] footer = new byte[(int) footerLength];
+    in.seek(length - 8 - footerLength);
+    in.readFully(footer);
+    FileMetaData metadata = Util.readFileMetaData(new ByteArrayInputStream(footer));
+    if (metadata.isSetEncryption_algorithm()) {
+      throw new EncryptedFileException("the file's columns are encrypted");
+    }
+    if (metadata.getSchema() == null || metadata.getRow_groups() == null) {
+      throw new IOException("the footer has no schema or no row groups");
+    }
+    for (SchemaElement e : metadata.getSchema()) {
+      if (e.isSetLogicalType() && e.getLogicalType().getSetField() == null) {
+        e.unsetLogicalType();
+      }
+    }
+    if (omitsDictionaryHeaderSize(metadata.getCreated_by())) {
+      long dataEnd = length - 8 - footerLength;
+      for (RowGroup group : metadata.getRow_groups()) {
+        for (ColumnChunk chunk : group.getColumns()) {
+          ColumnMetaData c = chunk.getMeta_data();
+          if (c != null) {
+            long start = c.isSetDictionary_page_offset() && c.getDictionary_page_offset() > 0
+                && c.getDictionary_page_offset() < c.getData_page_offset()
+                ? c.getDictionary_page_offset() : c.getData_page_offset();
+            long room = dataEnd - (start + c.getTotal_compressed_size());
+            c.setTotal_compressed_size(c.getTotal_compressed_size() + Math.max(0, Math.min(MAX_DICTIONARY_HEADER_BYTES, room)));
+          }
+        }
+      }
+    }
+    return metadata;
+  }
+
+  /**
+   * The file's schema as parquet-column's {@link MessageType}, built as parquet-hadoop's metadata converter
+   * builds it (the same rules, including a converted type that disagrees with the logical type winning, as
+   * parquet-hadoop decides), without its footer type: {@code ParquetMetadata} initialises a JSON mapper of
+   * about 370 classes the first time a JVM reads a file. Column orders are not read (they only order
+   * statistics, which this reader does not use).
+   *
+   * @param metadata the footer
+   * @return the schema
+   * @throws IOException if the schema's elements do not form a tree, or a type is invalid
+   */
+  static MessageType schema(FileMetaData metadata) throws IOException {
+    List<SchemaElement> elements = metadata.getSchema();
+    if (elements.isEmpty()) {
+      throw new IOException("the footer's schema is empty");
+    }
+    Iterator<SchemaElement> it = elements.iterator();
+    SchemaElement root = it.next();
+    Types.MessageTypeBuilder builder = Types.buildMessage();
+    if (root.isSetField_id()) {
+      builder.id(root.getField_id());
+    }
+    try {
+      children(builder, it, root.getNum_children());
+      if (it.hasNext()) {
+        throw new IOException("the footer's schema has elements outside its tree");
+      }
+      return builder.named(root.getName() == null ? "schema" : root.getName());
+    } catch (NoSuchElementException e) {
+      throw new IOException("the footer's schema names more children than it has elements", e);
+    }
+  }
+
+  @SuppressWarnings("deprecation") // OriginalType: parquet-hadoop's own rule for a converted type
+  private static void children(Types.GroupBuilder<?> builder, Iterator<SchemaElement> it, int count) throws IOException {
+    for (int i = 0; i < count; i++) {
+      SchemaElement e = it.next();
+      if (e.getRepetition_type() == null) {
+        throw new IOException("schema element " + e.getName() + " has no repetition");
+      }
+      Type.Repetition repetition = Type.Repetition.valueOf(e.getRepetition_type().name());
+      Types.Builder<?, ?> child;
+      if (e.getType() != null) {
+        Types.PrimitiveBuilder<?> p = builder.primitive(primitive(e.getType()), repetition);
+        if (e.isSetType_length()) {
+          p.length(e.getType_length());
+        }
+        if (e.isSetPrecision()) {
+          p.precision(e.getPrecision());
+        }
+        if (e.isSetScale()) {
+          p.scale(e.getScale());
+        }
+        child = p;
+      } else {
+        if (e.getNum_children() <= 0) {
+          throw new IOException("schema element " + e.getName() + " is a group of no fields");
+        }
+        Types.GroupBuilder<?> g = builder.group(repetition);
+        children(g, it, e.getNum_children());
+        child = g;
+      }
+      LogicalTypeAnnotation logical = e.isSetLogicalType() ? logical(e.getLogicalType()) : null;
+      if (logical != null) {
+        child.as(logical);
+      }
+      if (e.isSetConverted_type()) {
+        OriginalType converted = OriginalType.valueOf(e.getConverted_type().name());
+        if (logical == null || !converted.equals(logical.toOriginalType())) {
+          child.as(converted);
+        }
+      }
+      if (e.isSetField_id()) {
+        child.id(e.getField_id());
+      }
+      child.named(e.getName());
+    }
+  }
+
+  private static PrimitiveTypeName primitive(org.apache.parquet.format.Type type) {
+    return switch (type) {
+      case BOOLEAN -> PrimitiveTypeName.BOOLEAN;
+      case INT32 -> PrimitiveTypeName.INT32;
+      case INT64 -> PrimitiveTypeName.INT64;
+      case INT96 -> PrimitiveTypeName.INT96;
+      case FLOAT -> PrimitiveTypeName.FLOAT;
+      case DOUBLE -> PrimitiveTypeName.DOUBLE;
+      case BYTE_ARRAY -> PrimitiveTypeName.BINARY;
+      case FIXED_LEN_BYTE_ARRAY -> PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY;
+    };
+  }
+
+  private static @Nullable LogicalTypeAnnotation logical(LogicalType type) throws IOException {
+    LogicalType._Fields set = type.getSetField();
+    if (set == null) {
+      return null;
+    }
+    return switch (set) {
+      case STRING -> LogicalTypeAnnotation.stringType();
+      case MAP -> LogicalTypeAnnotation.mapType();
+      case LIST -> LogicalTypeAnnotation.listType();
+      case ENUM -> LogicalTypeAnnotation.enumType();
+      case DECIMAL -> LogicalTypeAnnotation.decimalType(type.getDECIMAL().getScale(), type.getDECIMAL().getPrecision());
+      case DATE -> LogicalTypeAnnotation.dateType();
+      case TIME -> LogicalTypeAnnotation.timeType(type.getTIME().isIsAdjustedToUTC(), unit(type.getTIME().getUnit()));
+      case TIMESTAMP -> LogicalTypeAnnotation.timestampType(type.getTIMESTAMP().isIsAdjustedToUTC(),
+          unit(type.getTIMESTAMP().getUnit()));
+      case INTEGER -> LogicalTypeAnnotation.intType(type.getINTEGER().getBitWidth(), type.getINTEGER().isIsSigned());
+      case UNKNOWN -> LogicalTypeAnnotation.unknownType();
+      case JSON -> LogicalTypeAnnotation.jsonType();
+      case BSON -> LogicalTypeAnnotation.bsonType();
+      case UUID -> LogicalTypeAnnotation.uuidType();
+      case FLOAT16 -> LogicalTypeAnnotation.float16Type();
+      case VARIANT -> LogicalTypeAnnotation.variantType(type.getVARIANT().isSetSpecification_version()
+          ? type.getVARIANT().getSpecification_version() : 1);
+      case GEOMETRY -> LogicalTypeAnnotation.geometryType(type.getGEOMETRY().getCrs());
+      case GEOGRAPHY -> type.getGEOGRAPHY().isSetAlgorithm()
+          ? LogicalTypeAnnotation.geographyType(type.getGEOGRAPHY().getCrs(),
+              EdgeInterpolationAlgorithm.valueOf(type.getGEOGRAPHY().getAlgorithm().name()))
+          : LogicalTypeAnnotation.geographyType(type.getGEOGRAPHY().getCrs(), null);
+    };
+  }
+
+  private static LogicalTypeAnnotation.TimeUnit unit(@Nullable TimeUnit unit) throws IOException {
+    if (unit == null) {
+      throw new IOException("a TIME or TIMESTAMP logical type names no unit");
+    }
+    if (unit.isSetMILLIS()) {
+      return LogicalTypeAnnotation.TimeUnit.MILLIS;
+    }
+    if (unit.isSetMICROS()) {
+      return LogicalTypeAnnotation.TimeUnit.MICROS;
+    }
+    if (unit.isSetNANOS()) {
+      return LogicalTypeAnnotation.TimeUnit.NANOS;
+    }
+    throw new IOException("a TIME or TIMESTAMP logical type names an unknown unit");
+  }
+
+  /** parquet-cpp's rule: a parquet-mr writer older than 1.2.9, or one that names no version. */
+  private static boolean omitsDictionaryHeaderSize(String createdBy) {
+    if (createdBy == null || !createdBy.startsWith("parquet-mr")) {
+      return false;
+    }
+    try {
+      VersionParser.ParsedVersion version = VersionParser.parse(createdBy);
+      return !version.hasSemanticVersion() || version.getSemanticVersion().compareTo(PARQUET_816_FIXED) < 0;
+    } catch (VersionParser.VersionParseException | RuntimeException e) {
+      return true;
+    }
+  }
+}

@@ -1,0 +1,544 @@
+package io.delpha.sdk.parquet.internal;
+
+import io.delpha.sdk.core.DelphaException;
+import io.delpha.sdk.core.InvalidInputException;
+import io.delpha.sdk.parquet.Column;
+import io.delpha.sdk.parquet.ColumnBatch;
+import io.delpha.sdk.parquet.ColumnType;
+import io.delpha.sdk.parquet.ColumnVector;
+import io.delpha.sdk.parquet.Row;
+import io.delpha.sdk.parquet.RowSchema;
+import io.delpha.sdk.parquet.RowWriter;
+import io.delpha.sdk.parquet.WriteOptions;
+import java.io.IOException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import org.apache.parquet.bytes.HeapByteBufferAllocator;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.ColumnWriteStore;
+import org.apache.parquet.column.ColumnWriter;
+import org.apache.parquet.column.ParquetProperties;
+import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompressor;
+import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.io.OutputFile;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.Type;
+
+/**
+ * Writes a Parquet {@link OutputFile} column by column: rows are buffered into a {@link ColumnBatch} of
+ * primitive arrays, and each full batch (or a caller's batch) is encoded one column at a time, with no
+ * per-row record assembly. Top-level primitive columns go through {@link FlatColumnEncoder} (tight loops
+ * over {@code long[]}, {@code int[]}, ... into pages); LIST, MAP and STRUCT columns through parquet-column's
+ * {@link ColumnWriter}s, fed (value, repetition, definition) triples by {@link LeafShredder}. Pages go to
+ * parquet-hadoop's page store and file writer. A row group is flushed whenever the buffered pages reach the
+ * configured size, so memory stays bounded whatever the row count. What happens to the output on {@link
+ * #close()} and {@link #abort()} is the {@link Publisher}'s business.
+ *
+ * <p>Format v1 data pages and the encodings of parquet-column's default v1 writer (PLAIN, PLAIN_DICTIONARY
+ * with fallback to PLAIN, RLE levels; see {@link FlatColumnEncoder}): what every reader (Spark, Hive,
+ * Athena, DuckDB, pyarrow) reads, and fast to decode. Min/max statistics and the column and offset indexes
+ * are kept for readers that skip row groups and pages; size statistics (a newer, rarely read addition that
+ * costs work per value) are off.
+ */
+public final class ParquetRowWriter implements RowWriter {
+
+  /** Publishes or discards the written file. */
+  public interface Publisher {
+    /** The file is complete: make it visible at its destination. */
+    void publish();
+
+    /** Writing failed or was aborted: remove every trace. */
+    void discard();
+  }
+
+  /** Rows buffered before they are written column by column. */
+  static final int BATCH_ROWS = 4096;
+  /**
+   * Full buffers that may wait for, or be in, encoding at once: enough that a pause on either thread (a
+   * collection, a row group flushed) does not stall the other.
+   */
+  static final int BUFFERS_IN_FLIGHT = 3;
+  private static final int PAGE_SIZE = 1024 * 1024;
+
+  private final String destination;
+  private final RowSchema schema;
+  private final MessageType parquetSchema;
+  private final ParquetProperties properties;
+  private final BytesInputCompressor compressor;
+  private final long rowGroupBytes;
+  private final ParquetFileWriter fileWriter;
+  private final Publisher publisher;
+  private ColumnBatch buffer;
+  /** Buffers handed to the encoding thread, oldest first, each with its encoding (which runs after the previous). */
+  private final ArrayDeque<Encoding> inFlight = new ArrayDeque<>();
+  /** Encoded buffers, cleared, to fill again. */
+  private final ArrayDeque<ColumnBatch> spares = new ArrayDeque<>();
+
+  /** A full buffer and its background encoding. */
+  private record Encoding(CompletableFuture<Void> done, ColumnBatch batch) {}
+  private final FlatColumnEncoder[] flat;
+  private final List<List<LeafShredder>> nested = new ArrayList<>();
+  private final MessageType nestedSchema;
+
+  private ColumnChunkPageWriteStore pageStore;
+  private ColumnWriteStore nestedStore;
+  private long rowsInGroup;
+  /** Rows encoded (touched only by whichever thread encodes, one at a time). */
+  private long rowsWritten;
+  /** Rows taken before the current buffer (the caller's count). */
+  private long rowsHandedOff;
+  private boolean finished;
+
+  /**
+   * @param destination the file or object being written, for messages
+   * @param out the Parquet output
+   * @param schema the rows' schema
+   * @param options codec and row-group size
+   * @param publisher what to do with the output once complete or failed
+   */
+  public ParquetRowWriter(String destination, OutputFile out, RowSchema schema, WriteOptions options, Publisher publisher) {
+    this.destination = destination;
+    this.schema = schema;
+    this.publisher = publisher;
+    this.parquetSchema = SchemaMapping.toParquet(schema);
+    this.rowGroupBytes = options.rowGroupBytes();
+    this.properties = ParquetProperties.builder()
+        .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_1_0)
+        .withPageSize(PAGE_SIZE)
+        .withDictionaryPageSize(PAGE_SIZE)
+        .withDictionaryEncoding(true)
+        .withSizeStatisticsEnabled(false)
+        .withAllocator(new HeapByteBufferAllocator())
+        .withValuesWriterFactory(new PrivateValuesWriters()) // not parquet-mr's one static factory: see there
+        .build();
+    this.compressor = Codecs.INSTANCE.getCompressor(Codecs.codecName(options.compression()));
+    this.buffer = ColumnBatch.allocate(schema);
+    this.flat = new FlatColumnEncoder[schema.size()];
+    List<Type> nestedFields = new ArrayList<>();
+    for (int c = 0; c < schema.size(); c++) {
+      Column column = schema.column(c);
+      if (column.type().kind().isNested()) {
+        nestedFields.add(parquetSchema.getType(c));
+      } else {
+        ColumnDescriptor descriptor = parquetSchema.getColumnDescription(new String[] {column.name()});
+        flat[c] = new FlatColumnEncoder(descriptor, ColumnVector.forWriting(column).physical());
+      }
+    }
+    this.nestedSchema = nestedFields.isEmpty() ? null : new MessageType(parquetSchema.getName(), nestedFields);
+    int next = 0;
+    for (Column c : schema.columns()) {
+      List<LeafShredder> leaves = new ArrayList<>();
+      if (c.type().kind().isNested()) {
+        next = LeafShredder.build(c, nestedSchema.getColumns(), next, leaves);
+      }
+      nested.add(leaves);
+    }
+    try {
+      this.fileWriter = new ParquetFileWriter(out, parquetSchema, ParquetFileWriter.Mode.CREATE,
+          rowGroupBytes, 0, properties.getColumnIndexTruncateLength(), properties.getStatisticsTruncateLength(),
+          properties.getPageWriteChecksumEnabled());
+      fileWriter.start();
+    } catch (IOException | RuntimeException e) {
+      publisher.discard();
+      throw new DelphaException("cannot start Parquet file " + destination + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void write(Row row) {
+    requireOpen();
+    if (!schema.equals(row.schema())) {
+      throw new InvalidInputException("row of schema " + row.schema() + " cannot be written to " + destination
+          + ", whose schema is " + schema);
+    }
+    buffer.appendRow(row);
+    if (buffer.rowCount() == BATCH_ROWS) {
+      handOff();
+    }
+  }
+
+  /**
+   * Hands the full buffer to the encoding thread and goes on filling another: converting rows and encoding
+   * pages overlap. Encodings run one after the other, in hand-off order (each chained to the previous), so
+   * pages stay in order; at most {@link #BUFFERS_IN_FLIGHT} buffers are handed off at once. A failure of a
+   * background encoding surfaces at a later hand-off, columnar write or {@code close()}, which abort the file.
+   */
+  private void handOff() {
+    ColumnBatch full = buffer;
+    rowsHandedOff += full.rowCount();
+    Runnable encode = () -> {
+      writeBatch(full);
+      full.clear();
+    };
+    Encoding last = inFlight.peekLast();
+    CompletableFuture<Void> done = last == null ? CompletableFuture.runAsync(encode, BackgroundWork.ENCODER)
+        : last.done().thenRunAsync(encode, BackgroundWork.ENCODER);
+    inFlight.addLast(new Encoding(done, full));
+    // take back what is already encoded (and surface a failure early), then a buffer to fill
+    while (!inFlight.isEmpty() && inFlight.peekFirst().done().isDone()) {
+      spares.push(awaitOldest());
+    }
+    if (!spares.isEmpty()) {
+      buffer = spares.pop();
+    } else if (inFlight.size() < BUFFERS_IN_FLIGHT) {
+      buffer = ColumnBatch.allocate(schema);
+    } else {
+      buffer = awaitOldest();
+    }
+  }
+
+  /** Waits for every background encoding; if one failed, aborts (nothing is published) and rethrows its error. */
+  private void awaitPending() {
+    while (!inFlight.isEmpty()) {
+      spares.push(awaitOldest());
+    }
+  }
+
+  /**
+   * Waits for the oldest background encoding; if it failed, aborts and rethrows its error.
+   *
+   * @return its buffer, encoded and cleared
+   */
+  private ColumnBatch awaitOldest() {
+    Encoding oldest = inFlight.removeFirst();
+    Throwable failure;
+    try {
+      oldest.done().get();
+      return oldest.batch();
+    } catch (ExecutionException e) {
+      failure = e.getCause();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      failure = new DelphaException("interrupted while writing Parquet " + destination + "; nothing was published", e);
+    }
+    abort();
+    if (failure instanceof RuntimeException r) {
+      throw r;
+    }
+    throw (Error) failure;
+  }
+
+  @Override
+  public void write(ColumnBatch batch) {
+    requireOpen();
+    if (!schema.equals(batch.schema())) {
+      throw new InvalidInputException("a batch of schema " + batch.schema() + " cannot be written to " + destination
+          + ", whose schema is " + schema);
+    }
+    for (int c = 0; c < schema.size(); c++) {
+      if (batch.column(c).size() != batch.rowCount()) {
+        throw new InvalidInputException("column " + schema.column(c).name() + " of the batch holds "
+            + batch.column(c).size() + " values for " + batch.rowCount() + " rows");
+      }
+    }
+    if (!writable(batch)) {
+      for (int i = 0; i < batch.rowCount(); i++) {
+        write(batch.row(i));
+      }
+      return;
+    }
+    awaitPending();
+    flushBuffer();
+    rowsHandedOff += batch.rowCount();
+    writeOrAbort(batch);
+  }
+
+  private void requireOpen() {
+    if (finished) {
+      throw new IllegalStateException("writer for " + destination + " is closed");
+    }
+  }
+
+  /** @return whether every vector holds its values the way this writer writes them */
+  private static boolean writable(ColumnBatch batch) {
+    for (int c = 0; c < batch.schema().size(); c++) {
+      if (!writable(batch.column(c))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean writable(ColumnVector v) {
+    ColumnType t = v.column().type();
+    ColumnVector.Physical expected = switch (t.kind()) {
+      case BOOLEAN -> ColumnVector.Physical.BOOLEAN;
+      case INT, DATE -> ColumnVector.Physical.INT32;
+      case LONG, TIME, TIMESTAMP, LOCAL_TIMESTAMP -> ColumnVector.Physical.INT64;
+      case DOUBLE -> ColumnVector.Physical.DOUBLE;
+      case DECIMAL -> t.precision() <= 18 ? ColumnVector.Physical.INT64 : ColumnVector.Physical.BINARY;
+      case STRING, BYTES -> ColumnVector.Physical.BINARY;
+      case LIST -> ColumnVector.Physical.LIST;
+      case MAP -> ColumnVector.Physical.MAP;
+      case STRUCT -> ColumnVector.Physical.STRUCT;
+    };
+    if (v.physical() != expected || v.unit() != null && v.unit() != ChronoUnit.MICROS) {
+      return false;
+    }
+    for (int i = 0; i < t.children().size(); i++) {
+      if (!writable(v.child(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void flushBuffer() {
+    if (buffer.rowCount() > 0) {
+      rowsHandedOff += buffer.rowCount();
+      writeOrAbort(buffer);
+      buffer.clear();
+    }
+  }
+
+  private void writeOrAbort(ColumnBatch batch) {
+    try {
+      writeBatch(batch);
+    } catch (RuntimeException e) {
+      abort();
+      throw e;
+    }
+  }
+
+  /**
+   * Encodes a batch into the row group's pages, flushing the row group when it is full. Runs on the caller's
+   * thread or the encoding thread, never on both at once. On failure the caller aborts.
+   */
+  private void writeBatch(ColumnBatch batch) {
+    int n = batch.rowCount();
+    try {
+      if (pageStore == null) {
+        pageStore = new ColumnChunkPageWriteStore(compressor, parquetSchema, properties.getAllocator(),
+            properties.getColumnIndexTruncateLength(), properties.getPageWriteChecksumEnabled());
+        for (FlatColumnEncoder encoder : flat) {
+          if (encoder != null) {
+            encoder.startChunk(pageStore.getPageWriter(encoder.descriptor()));
+          }
+        }
+        if (nestedSchema != null) {
+          nestedStore = properties.newColumnWriteStore(nestedSchema, pageStore, pageStore);
+          for (List<LeafShredder> column : nested) {
+            for (LeafShredder leaf : column) {
+              leaf.open(nestedStore);
+            }
+          }
+        }
+      }
+      long buffered = 0;
+      for (int c = 0; c < flat.length; c++) {
+        ColumnVector v = batch.column(c);
+        if (flat[c] != null) {
+          flat[c].write(v, n);
+          buffered += flat[c].bufferedSize();
+        } else {
+          for (LeafShredder leaf : nested.get(c)) {
+            leaf.write(v, n);
+          }
+        }
+      }
+      if (nestedStore != null) {
+        for (int i = 0; i < n; i++) {
+          nestedStore.endRecord();
+        }
+        buffered += nestedStore.getBufferedSize();
+      }
+      rowsInGroup += n;
+      rowsWritten += n;
+      if (buffered >= rowGroupBytes) {
+        flushRowGroup();
+      }
+    } catch (IOException | RuntimeException e) {
+      throw new DelphaException("writing Parquet " + destination + " failed; nothing was published: " + e.getMessage(), e);
+    }
+  }
+
+  private void flushRowGroup() throws IOException {
+    if (pageStore == null) {
+      return;
+    }
+    if (rowsInGroup > 0) {
+      for (FlatColumnEncoder encoder : flat) {
+        if (encoder != null) {
+          encoder.finishChunk();
+        }
+      }
+      fileWriter.startBlock(rowsInGroup);
+      if (nestedStore != null) {
+        nestedStore.flush();
+      }
+      pageStore.flushToFileWriter(fileWriter);
+      fileWriter.endBlock();
+    }
+    releaseRowGroup();
+  }
+
+  private void releaseRowGroup() {
+    if (nestedStore != null) {
+      nestedStore.close();
+    }
+    if (pageStore != null) {
+      pageStore.close();
+    }
+    nestedStore = null;
+    pageStore = null;
+    rowsInGroup = 0;
+  }
+
+  @Override
+  public long rowCount() {
+    return rowsHandedOff + buffer.rowCount();
+  }
+
+  @Override
+  public void abort() {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    Encoding last = inFlight.peekLast();
+    inFlight.clear();
+    if (last != null) {
+      // the encoding thread touches the row group until its batches are done: wait for the last (which ends
+      // after every earlier one), whatever its outcome
+      BackgroundWork.awaitEnd(last.done());
+    }
+    try {
+      releaseRowGroup();
+    } catch (RuntimeException ignored) {
+      // the output is discarded anyway
+    }
+    try {
+      fileWriter.close();
+    } catch (IOException | RuntimeException ignored) {
+      // the output is discarded anyway
+    }
+    publisher.discard();
+  }
+
+  @Override
+  public void close() {
+    if (finished) {
+      return;
+    }
+    awaitPending();
+    flushBuffer();
+    try {
+      flushRowGroup();
+      fileWriter.end(Map.of("delpha.rows", Long.toString(rowsWritten)));
+    } catch (IOException | RuntimeException e) {
+      abort();
+      throw new DelphaException("finishing Parquet " + destination + " failed; nothing was published: " + e.getMessage(), e);
+    }
+    finished = true;
+    try {
+      publisher.publish();
+    } catch (RuntimeException e) {
+      publisher.discard();
+      throw e;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "RowWriter[" + destination + ", " + rowCount() + " rows]";
+  }
+
+  /**
+   * Turns the vectors of a LIST, MAP or STRUCT column into the (value, repetition, definition) triples of
+   * one of its leaf columns, walking down lists, maps and structs row by row.
+   */
+  static final class LeafShredder {
+    private final ColumnDescriptor descriptor;
+    private final Column[] path;
+    private final int[] childIndex;
+    private final int[] repLevel;
+    private ColumnWriter writer;
+
+    private LeafShredder(ColumnDescriptor descriptor, List<Column> path, List<Integer> childIndex, List<Integer> repLevel) {
+      this.descriptor = descriptor;
+      this.path = path.toArray(new Column[0]);
+      this.childIndex = childIndex.stream().mapToInt(Integer::intValue).toArray();
+      this.repLevel = repLevel.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Adds the shredders of {@code column}'s leaves, whose descriptors start at {@code next}; returns the next index. */
+    static int build(Column column, List<ColumnDescriptor> descriptors, int next, List<LeafShredder> out) {
+      return build(column, descriptors, next, out, new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), -1, 0);
+    }
+
+    /**
+     * @param index the column's position among its parent's parts
+     * @param rep the number of lists and maps above the column: the repetition level of its entries
+     */
+    private static int build(Column column, List<ColumnDescriptor> descriptors, int next, List<LeafShredder> out,
+        List<Column> path, List<Integer> childIndex, List<Integer> repLevel, int index, int rep) {
+      path.add(column);
+      childIndex.add(index);
+      repLevel.add(rep);
+      ColumnType t = column.type();
+      int n = next;
+      if (!t.kind().isNested()) {
+        out.add(new LeafShredder(descriptors.get(n), path, childIndex, repLevel));
+        n++;
+      } else {
+        int childRep = t.kind() == ColumnType.Kind.STRUCT ? rep : rep + 1;
+        for (int i = 0; i < t.children().size(); i++) {
+          n = build(t.children().get(i), descriptors, n, out, path, childIndex, repLevel, i, childRep);
+        }
+      }
+      path.remove(path.size() - 1);
+      childIndex.remove(childIndex.size() - 1);
+      repLevel.remove(repLevel.size() - 1);
+      return n;
+    }
+
+    void open(ColumnWriteStore store) {
+      writer = store.getColumnWriter(descriptor);
+    }
+
+    void write(ColumnVector v, int rows) {
+      for (int i = 0; i < rows; i++) {
+        shred(0, v, i, 0, 0);
+      }
+    }
+
+    private void shred(int k, ColumnVector v, int index, int r, int d) {
+      if (v.isNull(index)) {
+        writer.writeNull(r, d);
+        return;
+      }
+      int dd = d + (path[k].nullable() ? 1 : 0);
+      switch (v.physical()) {
+        case STRUCT -> shred(k + 1, v.child(childIndex[k + 1]), index, r, dd);
+        case LIST, MAP -> {
+          int[] offsets = v.offsets();
+          int from = offsets[index];
+          int to = offsets[index + 1];
+          if (from == to) {
+            writer.writeNull(r, dd);
+          }
+          ColumnVector part = v.child(childIndex[k + 1]);
+          for (int j = from; j < to; j++) {
+            shred(k + 1, part, j, j == from ? r : repLevel[k + 1], dd + 1);
+          }
+        }
+        case INT64 -> writer.write(v.longs()[index], r, dd);
+        case INT32 -> writer.write(v.ints()[index], r, dd);
+        case DOUBLE -> writer.write(v.doubles()[index], r, dd);
+        case BOOLEAN -> writer.write(v.booleans()[index], r, dd);
+        case BINARY -> {
+          int[] offsets = v.offsets();
+          writer.write(Binary.fromReusedByteArray(v.data(), offsets[index], offsets[index + 1] - offsets[index]), r, dd);
+        }
+        default -> throw new IllegalStateException("cannot write " + v);
+      }
+    }
+  }
+}

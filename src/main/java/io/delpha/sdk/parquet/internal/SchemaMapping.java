@@ -1,0 +1,375 @@
+package io.delpha.sdk.parquet.internal;
+
+import io.delpha.sdk.core.DataFormatException;
+import io.delpha.sdk.parquet.Column;
+import io.delpha.sdk.parquet.ColumnType;
+import io.delpha.sdk.parquet.ColumnVector.Physical;
+import io.delpha.sdk.parquet.ReadOptions;
+import io.delpha.sdk.parquet.RowSchema;
+import java.math.BigInteger;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.schema.GroupType;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.LogicalTypeAnnotation.DecimalLogicalTypeAnnotation;
+import org.apache.parquet.schema.LogicalTypeAnnotation.IntLogicalTypeAnnotation;
+import org.apache.parquet.schema.LogicalTypeAnnotation.ListLogicalTypeAnnotation;
+import org.apache.parquet.schema.LogicalTypeAnnotation.MapKeyValueTypeAnnotation;
+import org.apache.parquet.schema.LogicalTypeAnnotation.MapLogicalTypeAnnotation;
+import org.apache.parquet.schema.LogicalTypeAnnotation.TimeLogicalTypeAnnotation;
+import org.apache.parquet.schema.LogicalTypeAnnotation.TimeUnit;
+import org.apache.parquet.schema.LogicalTypeAnnotation.TimestampLogicalTypeAnnotation;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+import org.apache.parquet.schema.Type;
+import org.apache.parquet.schema.Type.Repetition;
+import org.apache.parquet.schema.Types;
+
+/**
+ * Maps a {@link RowSchema} to the Parquet schema we write, and a file's Parquet schema to the row model
+ * (with the levels of every column, see {@link ParquetField}).
+ *
+ * <p>Reading follows the Parquet format's logical types and its backward-compatibility rules for LIST and
+ * MAP (two-level lists, unannotated repeated fields, {@code MAP_KEY_VALUE}). Types that widen: INT_8/16 and
+ * UINT_8/16 to INT, UINT_32 to LONG, UINT_64 to DECIMAL(20,0) (exact, as Spark reads it), FLOAT to DOUBLE.
+ * INT96 is a TIMESTAMP (Julian day and nanosecond of day, as Spark, Hive and Impala write it); a timestamp
+ * not adjusted to UTC is a LOCAL_TIMESTAMP.
+ */
+public final class SchemaMapping {
+
+  private SchemaMapping() {}
+
+  /** A file's schema in the row model, the fields that locate each column, and what to read. */
+  record Mapping(RowSchema schema, List<ParquetField> fields, MessageType requested, boolean projected) {}
+
+  // ---------------------------------------------------------------- writing
+
+  /**
+   * @param schema our schema
+   * @return the Parquet schema we write for it
+   */
+  public static MessageType toParquet(RowSchema schema) {
+    Types.MessageTypeBuilder message = Types.buildMessage();
+    for (Column c : schema.columns()) {
+      message.addField(toParquet(c.name(), c.type(), c.nullable() ? Repetition.OPTIONAL : Repetition.REQUIRED));
+    }
+    return message.named("row");
+  }
+
+  private static Type toParquet(String name, ColumnType t, Repetition rep) {
+    return switch (t.kind()) {
+      case BOOLEAN -> Types.primitive(PrimitiveTypeName.BOOLEAN, rep).named(name);
+      case INT -> Types.primitive(PrimitiveTypeName.INT32, rep).named(name);
+      case LONG -> Types.primitive(PrimitiveTypeName.INT64, rep).named(name);
+      case DOUBLE -> Types.primitive(PrimitiveTypeName.DOUBLE, rep).named(name);
+      case DECIMAL -> t.precision() <= 18
+          ? Types.primitive(PrimitiveTypeName.INT64, rep)
+              .as(LogicalTypeAnnotation.decimalType(t.scale(), t.precision())).named(name)
+          : Types.primitive(PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY, rep).length(decimalBytes(t.precision()))
+              .as(LogicalTypeAnnotation.decimalType(t.scale(), t.precision())).named(name);
+      case STRING -> Types.primitive(PrimitiveTypeName.BINARY, rep).as(LogicalTypeAnnotation.stringType()).named(name);
+      case DATE -> Types.primitive(PrimitiveTypeName.INT32, rep).as(LogicalTypeAnnotation.dateType()).named(name);
+      case TIME -> Types.primitive(PrimitiveTypeName.INT64, rep)
+          .as(LogicalTypeAnnotation.timeType(false, TimeUnit.MICROS)).named(name);
+      case TIMESTAMP -> Types.primitive(PrimitiveTypeName.INT64, rep)
+          .as(LogicalTypeAnnotation.timestampType(true, TimeUnit.MICROS)).named(name);
+      case LOCAL_TIMESTAMP -> Types.primitive(PrimitiveTypeName.INT64, rep)
+          .as(LogicalTypeAnnotation.timestampType(false, TimeUnit.MICROS)).named(name);
+      case BYTES -> Types.primitive(PrimitiveTypeName.BINARY, rep).named(name);
+      case LIST -> Types.buildGroup(rep).as(LogicalTypeAnnotation.listType())
+          .addField(Types.repeatedGroup().addField(toParquet("element", t.element().type(), repetition(t.element())))
+              .named("list"))
+          .named(name);
+      case MAP -> Types.buildGroup(rep).as(LogicalTypeAnnotation.mapType())
+          .addField(Types.repeatedGroup()
+              .addField(toParquet("key", t.key().type(), Repetition.REQUIRED))
+              .addField(toParquet("value", t.value().type(), repetition(t.value())))
+              .named("key_value"))
+          .named(name);
+      case STRUCT -> {
+        Types.GroupBuilder<GroupType> group = Types.buildGroup(rep);
+        for (Column f : t.children()) {
+          group.addField(toParquet(f.name(), f.type(), repetition(f)));
+        }
+        yield group.named(name);
+      }
+    };
+  }
+
+  private static Repetition repetition(Column c) {
+    return c.nullable() ? Repetition.OPTIONAL : Repetition.REQUIRED;
+  }
+
+  /**
+   * @param precision decimal digits
+   * @return the fewest bytes whose two's complement holds every value of that precision
+   */
+  public static int decimalBytes(int precision) {
+    BigInteger max = BigInteger.TEN.pow(precision);
+    int bytes = 1;
+    while (BigInteger.ONE.shiftLeft(8 * bytes - 1).compareTo(max) < 0) {
+      bytes++;
+    }
+    return bytes;
+  }
+
+  // ---------------------------------------------------------------- reading
+
+  /**
+   * @param parquet a file's schema
+   * @param source the file or object, for messages
+   * @param options columns to skip
+   * @return the row-model view of the columns read
+   * @throws DataFormatException naming the column, if one the caller did not skip has no row-model type,
+   *     or if a skipped column does not exist
+   */
+  static Mapping fromParquet(MessageType parquet, String source, ReadOptions options) {
+    Set<String> unknown = new HashSet<>(options.skipped());
+    parquet.getFields().forEach(f -> unknown.remove(f.getName()));
+    if (!unknown.isEmpty()) {
+      throw new DataFormatException(source + " has no column " + unknown + " to skip; its columns are "
+          + parquet.getFields().stream().map(Type::getName).toList());
+    }
+    List<Type> kept = new ArrayList<>();
+    List<Column> columns = new ArrayList<>();
+    List<ParquetField> fields = new ArrayList<>();
+    for (Type field : parquet.getFields()) {
+      if (options.skipped().contains(field.getName())) {
+        continue;
+      }
+      ParquetField f;
+      try {
+        f = build(parquet, field, field.getName(), false, 0, 0, 0, 0, new ArrayList<>());
+      } catch (Unsupported e) {
+        if (options.skipUnsupported()) {
+          continue;
+        }
+        throw new DataFormatException(source + ": column " + e.path + " has Parquet type " + e.type + ", which has no "
+            + "row-model type (" + e.reason + "); leave it out with ReadOptions.skipping(\"" + field.getName()
+            + "\") or skippingUnsupported()");
+      }
+      kept.add(field);
+      columns.add(f.column);
+      fields.add(f);
+    }
+    boolean projected = kept.size() != parquet.getFieldCount();
+    MessageType requested = projected ? new MessageType(parquet.getName(), kept) : parquet;
+    // a projection keeps each column's path and levels, and descriptors are equal by path
+    return new Mapping(new RowSchema(columns), fields, requested, projected);
+  }
+
+  /** A column the row model cannot hold. */
+  private static final class Unsupported extends Exception {
+    private static final long serialVersionUID = 1L;
+    final String path;
+    final transient Type type;
+    final String reason;
+
+    Unsupported(String path, Type type, String reason) {
+      super(reason, null, false, false);
+      this.path = path;
+      this.type = type;
+      this.reason = reason;
+    }
+  }
+
+  /**
+   * @param name the row-model name of the field (the Parquet name, or element/key/value)
+   * @param asRequired whether the Parquet node's repetition is accounted for by an enclosing list
+   * @param path the Parquet names from the top, for messages and leaf lookup
+   */
+  private static ParquetField build(MessageType message, Type t, String name, boolean asRequired, int parentDef,
+      int parentRep, int slotDef, int slotRep, List<String> path) throws Unsupported {
+    List<String> here = new ArrayList<>(path);
+    here.add(t.getName());
+    String where = String.join(".", here);
+    Repetition repetition = asRequired ? Repetition.REQUIRED : t.getRepetition();
+    if (repetition == Repetition.REPEATED) {
+      // a repeated field without a LIST annotation: a required list of required elements
+      int elementDef = parentDef + 1;
+      int repLevel = parentRep + 1;
+      ParquetField element = build(message, t, "element", true, elementDef, repLevel, elementDef, repLevel, path);
+      return ParquetField.nested(new Column(name, ColumnType.list(element.column.type(), false), false),
+          ParquetField.Shape.LIST, parentDef, slotDef, slotRep, elementDef, repLevel, List.of(element));
+    }
+    boolean optional = repetition == Repetition.OPTIONAL;
+    int def = parentDef + (optional ? 1 : 0);
+    if (t.isPrimitive()) {
+      ColumnDescriptor descriptor = message.getColumnDescription(here.toArray(new String[0]));
+      if (descriptor.getMaxDefinitionLevel() != def || descriptor.getMaxRepetitionLevel() != parentRep) {
+        throw new Unsupported(where, t, "unexpected levels " + descriptor);
+      }
+      PrimitiveType p = t.asPrimitiveType();
+      LeafType leaf = leafType(p);
+      if (leaf == null) {
+        throw new Unsupported(where, t, "no matching type");
+      }
+      return ParquetField.leaf(new Column(name, leaf.type, optional), def, slotDef, slotRep, descriptor, leaf.physical,
+          leaf.unit);
+    }
+    GroupType g = t.asGroupType();
+    LogicalTypeAnnotation a = g.getLogicalTypeAnnotation();
+    int elementDef = def + 1;
+    int repLevel = parentRep + 1;
+    if (a instanceof ListLogicalTypeAnnotation) {
+      if (g.getFieldCount() != 1 || !g.getType(0).isRepetition(Repetition.REPEATED)) {
+        throw new Unsupported(where, t, "a LIST must hold one repeated field");
+      }
+      Type repeated = g.getType(0);
+      boolean twoLevel = repeated.isPrimitive() || repeated.asGroupType().getFieldCount() > 1
+          || repeated.getName().equals("array") || repeated.getName().equals(g.getName() + "_tuple");
+      ParquetField element = twoLevel
+          ? build(message, repeated, "element", true, elementDef, repLevel, elementDef, repLevel, here)
+          : build(message, repeated.asGroupType().getType(0), "element", false, elementDef, repLevel, elementDef, repLevel,
+              append(here, repeated.getName()));
+      return ParquetField.nested(new Column(name, ColumnType.list(element.column.type(), element.column.nullable()),
+          optional), ParquetField.Shape.LIST, def, slotDef, slotRep, elementDef, repLevel, List.of(element));
+    }
+    if (a instanceof MapLogicalTypeAnnotation || a instanceof MapKeyValueTypeAnnotation) {
+      if (g.getFieldCount() != 1 || g.getType(0).isPrimitive() || !g.getType(0).isRepetition(Repetition.REPEATED)) {
+        throw new Unsupported(where, t, "a MAP must hold one repeated group");
+      }
+      GroupType entries = g.getType(0).asGroupType();
+      List<String> entryPath = append(here, entries.getName());
+      if (entries.getFieldCount() < 1 || entries.getFieldCount() > 2) {
+        throw new Unsupported(where, t, "a MAP's entries must be a key and a value");
+      }
+      ParquetField key = build(message, entries.getType(0), "key", false, elementDef, repLevel, elementDef, repLevel,
+          entryPath);
+      if (entries.getFieldCount() == 1) {
+        // a map without values is the list of its keys (as the Parquet test files document it)
+        ParquetField element = build(message, entries.getType(0), "element", false, elementDef, repLevel, elementDef,
+            repLevel, entryPath);
+        return ParquetField.nested(new Column(name, ColumnType.list(element.column.type(), false), optional),
+            ParquetField.Shape.LIST, def, slotDef, slotRep, elementDef, repLevel, List.of(element));
+      }
+      if (key.column.nullable()) {
+        // keys declared optional (Presto wrote such maps; pyarrow and DuckDB read them): read as the required keys
+        // they must be, and a null key found in the data is refused (see NestedAssembly)
+        if (key.shape != ParquetField.Shape.LEAF) {
+          throw new Unsupported(where, t, "its map keys are groups that may be null");
+        }
+        key = key.asRequired();
+      }
+      ParquetField value = build(message, entries.getType(1), "value", false, elementDef, repLevel, elementDef, repLevel,
+          entryPath);
+      return ParquetField.nested(new Column(name, ColumnType.map(key.column.type(), value.column.type(),
+          value.column.nullable()), optional), ParquetField.Shape.MAP, def, slotDef, slotRep, elementDef, repLevel,
+          List.of(key, value));
+    }
+    if (a != null) {
+      throw new Unsupported(where, t, "group annotated " + a);
+    }
+    List<ParquetField> children = new ArrayList<>();
+    for (Type child : g.getFields()) {
+      children.add(build(message, child, child.getName(), false, def, parentRep, slotDef, slotRep, here));
+    }
+    List<Column> fieldColumns = children.stream().map(c -> c.column).toList();
+    return ParquetField.nested(new Column(name, ColumnType.struct(new RowSchema(fieldColumns)), optional),
+        ParquetField.Shape.STRUCT, def, slotDef, slotRep, -1, -1, children);
+  }
+
+  private static List<String> append(List<String> path, String name) {
+    List<String> out = new ArrayList<>(path);
+    out.add(name);
+    return out;
+  }
+
+  private record LeafType(ColumnType type, Physical physical, ChronoUnit unit) {}
+
+  private static LeafType leafType(PrimitiveType p) {
+    LogicalTypeAnnotation logical = p.getLogicalTypeAnnotation();
+    if (logical instanceof LogicalTypeAnnotation.UnknownLogicalTypeAnnotation) {
+      // the null type (every value null): the physical type's row-model type, as DuckDB reads it
+      logical = null;
+    }
+    if (logical instanceof DecimalLogicalTypeAnnotation d) {
+      ColumnType type = ColumnType.decimal(d.getPrecision(), d.getScale());
+      return switch (p.getPrimitiveTypeName()) {
+        case INT32 -> new LeafType(type, Physical.INT32, null);
+        case INT64 -> new LeafType(type, Physical.INT64, null);
+        case BINARY, FIXED_LEN_BYTE_ARRAY -> new LeafType(type, Physical.BINARY, null);
+        default -> null;
+      };
+    }
+    switch (p.getPrimitiveTypeName()) {
+      case BOOLEAN:
+        return logical == null ? new LeafType(ColumnType.BOOLEAN, Physical.BOOLEAN, null) : null;
+      case INT32:
+        if (logical == null) {
+          return new LeafType(ColumnType.INT, Physical.INT32, null);
+        }
+        if (logical instanceof IntLogicalTypeAnnotation i) {
+          return i.isSigned() || i.getBitWidth() < 32 ? new LeafType(ColumnType.INT, Physical.INT32, null)
+              : new LeafType(ColumnType.LONG, Physical.UINT32, null);
+        }
+        if (logical instanceof LogicalTypeAnnotation.DateLogicalTypeAnnotation) {
+          return new LeafType(ColumnType.DATE, Physical.INT32, null);
+        }
+        if (logical instanceof TimeLogicalTypeAnnotation t && t.getUnit() == TimeUnit.MILLIS) {
+          return new LeafType(ColumnType.TIME, Physical.INT32, ChronoUnit.MILLIS);
+        }
+        return null;
+      case INT64:
+        if (logical == null) {
+          return new LeafType(ColumnType.LONG, Physical.INT64, null);
+        }
+        if (logical instanceof IntLogicalTypeAnnotation i) {
+          return i.isSigned() ? new LeafType(ColumnType.LONG, Physical.INT64, null)
+              : new LeafType(ColumnType.decimal(20, 0), Physical.UINT64, null);
+        }
+        if (logical instanceof TimestampLogicalTypeAnnotation ts) {
+          return new LeafType(ts.isAdjustedToUTC() ? ColumnType.TIMESTAMP : ColumnType.LOCAL_TIMESTAMP, Physical.INT64,
+              unit(ts.getUnit()));
+        }
+        if (logical instanceof TimeLogicalTypeAnnotation t && t.getUnit() != TimeUnit.MILLIS) {
+          return new LeafType(ColumnType.TIME, Physical.INT64, unit(t.getUnit()));
+        }
+        return null;
+      case INT96:
+        return logical == null ? new LeafType(ColumnType.TIMESTAMP, Physical.INT96, null) : null;
+      case FLOAT:
+      case DOUBLE:
+        return logical == null ? new LeafType(ColumnType.DOUBLE, Physical.DOUBLE, null) : null;
+      case BINARY:
+        if (logical == null || logical instanceof LogicalTypeAnnotation.BsonLogicalTypeAnnotation
+            || logical instanceof LogicalTypeAnnotation.GeometryLogicalTypeAnnotation
+            || logical instanceof LogicalTypeAnnotation.GeographyLogicalTypeAnnotation) {
+          // GEOMETRY and GEOGRAPHY hold well-known binary (WKB), as pyarrow and DuckDB without spatial read them
+          return new LeafType(ColumnType.BYTES, Physical.BINARY, null);
+        }
+        if (logical instanceof LogicalTypeAnnotation.StringLogicalTypeAnnotation
+            || logical instanceof LogicalTypeAnnotation.EnumLogicalTypeAnnotation
+            || logical instanceof LogicalTypeAnnotation.JsonLogicalTypeAnnotation) {
+          return new LeafType(ColumnType.STRING, Physical.BINARY, null);
+        }
+        return null;
+      case FIXED_LEN_BYTE_ARRAY:
+        if (logical instanceof LogicalTypeAnnotation.Float16LogicalTypeAnnotation && p.getTypeLength() == 2) {
+          // IEEE 754 half precision widens exactly to a double, as FLOAT does
+          return new LeafType(ColumnType.DOUBLE, Physical.DOUBLE, null);
+        }
+        if (logical == null || logical instanceof LogicalTypeAnnotation.UUIDLogicalTypeAnnotation
+            || logical instanceof LogicalTypeAnnotation.IntervalLogicalTypeAnnotation) {
+          // INTERVAL: its 12 bytes (months, days, milliseconds, little-endian), as pyarrow reads it
+          return new LeafType(ColumnType.BYTES, Physical.BINARY, null);
+        }
+        return null;
+      default:
+        return null;
+    }
+  }
+
+  private static ChronoUnit unit(TimeUnit unit) {
+    return switch (unit) {
+      case MILLIS -> ChronoUnit.MILLIS;
+      case MICROS -> ChronoUnit.MICROS;
+      case NANOS -> ChronoUnit.NANOS;
+    };
+  }
+}

@@ -1,0 +1,167 @@
+package io.delpha.sdk.server;
+
+import io.delpha.sdk.core.InvalidInputException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * How an embedded HTTP service of the library (the upload endpoint, the usage-analytics service)
+ * listens: address, TLS and the limits that keep one client from starving the others. Immutable; tweak
+ * with {@link #toBuilder()}.
+ *
+ * <p>Plain HTTP is served only on a loopback address unless {@link Builder#allowPlainHttp(boolean)} says
+ * otherwise (behind a TLS-terminating proxy, say): credentials travel in request headers.
+ *
+ * <pre>{@code
+ * ServerOptions opts = ServerOptions.builder()
+ *     .address(new InetSocketAddress("0.0.0.0", 8443))
+ *     .tls(ServerTls.pem(certPem, keyPem))
+ *     .build();
+ * }</pre>
+ *
+ * @param address where to listen (port 0: any free port)
+ * @param tls HTTPS key material, or {@code null} for plain HTTP
+ * @param allowPlainHttp whether plain HTTP may listen on a non-loopback address
+ * @param maxConnections connections served at once; more wait in the accept queue
+ * @param idleTimeout how long a connection may send nothing (a stalled request line, header or body
+ *     included) before it is closed
+ * @param maxHeaderBytes the largest request line plus headers accepted (431 beyond)
+ * @param maxBodyBytes the largest request body of routes that set no limit of their own (413 beyond)
+ * @param threads request threads
+ * @param maxConcurrentPasswordChecks password verifications run at once (a flood of bad credentials waits
+ *     instead of taking every core)
+ */
+public record ServerOptions(InetSocketAddress address, @Nullable ServerTls tls, boolean allowPlainHttp, int maxConnections,
+    Duration idleTimeout, int maxHeaderBytes, long maxBodyBytes, int threads, int maxConcurrentPasswordChecks) {
+
+  /** Validates the limits. */
+  public ServerOptions {
+    Objects.requireNonNull(address, "address");
+    Objects.requireNonNull(idleTimeout, "idleTimeout");
+    if (maxConnections < 1 || threads < 2 || maxHeaderBytes < 1024 || maxBodyBytes < 0
+        || maxConcurrentPasswordChecks < 1 || idleTimeout.isNegative() || idleTimeout.isZero()) {
+      throw new InvalidInputException("server limits must be positive (threads >= 2, header bytes >= 1024)");
+    }
+    if (tls == null && !allowPlainHttp && !address.getAddress().isLoopbackAddress()) {
+      throw new InvalidInputException("plain HTTP listens on loopback only (" + address + " is not): give TLS "
+          + "key material, or allowPlainHttp(true) behind a TLS-terminating proxy");
+    }
+  }
+
+  /**
+   * @param address where to listen
+   * @return defaults on that address: plain HTTP (loopback only), 256 connections, 30 s idle timeout,
+   *     8 KiB of headers, 1 MiB bodies, 16 threads, 2 password checks at once
+   */
+  public static ServerOptions on(InetSocketAddress address) {
+    return builder().address(address).build();
+  }
+
+  /**
+   * @return a builder with the defaults, on 127.0.0.1 and a free port
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * @return a builder holding these options
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.address = address;
+    b.tls = tls;
+    b.allowPlainHttp = allowPlainHttp;
+    b.maxConnections = maxConnections;
+    b.idleTimeout = idleTimeout;
+    b.maxHeaderBytes = maxHeaderBytes;
+    b.maxBodyBytes = maxBodyBytes;
+    b.threads = threads;
+    b.maxConcurrentPasswordChecks = maxConcurrentPasswordChecks;
+    return b;
+  }
+
+  /** @return whether the service speaks HTTPS */
+  public boolean secure() {
+    return tls != null;
+  }
+
+  /** Builds {@link ServerOptions}. */
+  public static final class Builder {
+    private InetSocketAddress address = new InetSocketAddress("127.0.0.1", 0);
+    private @Nullable ServerTls tls;
+    private boolean allowPlainHttp;
+    private int maxConnections = 256;
+    private Duration idleTimeout = Duration.ofSeconds(30);
+    private int maxHeaderBytes = 8 * 1024;
+    private long maxBodyBytes = 1024 * 1024;
+    private int threads = 16;
+    private int maxConcurrentPasswordChecks = 2;
+
+    private Builder() {}
+
+    /** @param address where to listen @return this builder */
+    public Builder address(InetSocketAddress address) {
+      Objects.requireNonNull(address, "address");
+      this.address = address;
+      return this;
+    }
+
+    /** @param tls HTTPS key material, or {@code null} for plain HTTP @return this builder */
+    public Builder tls(@Nullable ServerTls tls) {
+      this.tls = tls;
+      return this;
+    }
+
+    /** @param allow whether plain HTTP may listen beyond loopback @return this builder */
+    public Builder allowPlainHttp(boolean allow) {
+      this.allowPlainHttp = allow;
+      return this;
+    }
+
+    /** @param n connections served at once @return this builder */
+    public Builder maxConnections(int n) {
+      this.maxConnections = n;
+      return this;
+    }
+
+    /** @param timeout how long a connection may stay silent @return this builder */
+    public Builder idleTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      this.idleTimeout = timeout;
+      return this;
+    }
+
+    /** @param bytes the largest request line plus headers @return this builder */
+    public Builder maxHeaderBytes(int bytes) {
+      this.maxHeaderBytes = bytes;
+      return this;
+    }
+
+    /** @param bytes the largest request body by default @return this builder */
+    public Builder maxBodyBytes(long bytes) {
+      this.maxBodyBytes = bytes;
+      return this;
+    }
+
+    /** @param n request threads @return this builder */
+    public Builder threads(int n) {
+      this.threads = n;
+      return this;
+    }
+
+    /** @param n password verifications at once @return this builder */
+    public Builder maxConcurrentPasswordChecks(int n) {
+      this.maxConcurrentPasswordChecks = n;
+      return this;
+    }
+
+    /** @return the options @throws InvalidInputException for impossible limits or plain HTTP off loopback */
+    public ServerOptions build() {
+      return new ServerOptions(address, tls, allowPlainHttp, maxConnections, idleTimeout, maxHeaderBytes,
+          maxBodyBytes, threads, maxConcurrentPasswordChecks);
+    }
+  }
+}

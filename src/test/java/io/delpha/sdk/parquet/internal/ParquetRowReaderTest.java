@@ -1,0 +1,207 @@
+package io.delpha.sdk.parquet.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.delpha.sdk.core.DataFormatException;
+import io.delpha.sdk.parquet.ColumnType;
+import io.delpha.sdk.parquet.ParquetRows;
+import io.delpha.sdk.parquet.ReadOptions;
+import io.delpha.sdk.parquet.Row;
+import io.delpha.sdk.parquet.RowReader;
+import io.delpha.sdk.parquet.RowSchema;
+import io.delpha.sdk.parquet.RowWriter;
+import io.delpha.sdk.parquet.WriteOptions;
+import io.delpha.sdk.testing.ServerSupport;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
+
+/**
+ * The row reader decodes the next batch on a second thread while the caller turns the previous one into rows:
+ * rows in order across row groups whose dictionaries differ, readers side by side, a close in the middle, and a
+ * corrupt page met by the decoding thread.
+ */
+@DisplayName("ParquetRowReader: batches decoded ahead on a second thread")
+@Isolated("counts the JVM's Parquet reader threads")
+class ParquetRowReaderTest {
+
+  static final RowSchema SCHEMA = RowSchema.builder()
+      .required("id", ColumnType.LONG)
+      .nullable("name", ColumnType.STRING)
+      .nullable("amount", ColumnType.decimal(20, 2))
+      .nullable("day", ColumnType.DATE)
+      .build();
+
+  @TempDir Path tmp;
+
+  /** The name repeats within a row group (a dictionary) but differs between row groups. */
+  static Row row(long i) {
+    return Row.of(SCHEMA, i, i % 9 == 0 ? null : "group-" + i / 5_000 + "-name-" + i % 40,
+        i % 13 == 0 ? null : BigDecimal.valueOf(i % 25 * 101, 2), LocalDate.ofEpochDay(19_000 + i % 30));
+  }
+
+  private Path write(String name, int rows) {
+    Path file = tmp.resolve(name);
+    try (RowWriter w = ParquetRows.writer(file, SCHEMA, WriteOptions.defaults().withRowGroupBytes(64 * 1024))) {
+      for (long i = 0; i < rows; i++) {
+        w.write(row(i));
+      }
+    }
+    return file;
+  }
+
+  private static List<Row> readAll(Path file, ReadOptions options) {
+    List<Row> out = new ArrayList<>();
+    try (RowReader r = ParquetRows.read(file, options)) {
+      r.forEachRemaining(out::add);
+    }
+    return out;
+  }
+
+  @Test
+  @DisplayName("every row in order, with the values written, over many small batches and row groups whose "
+      + "dictionaries differ (each vector set drops values made from another chunk's dictionary)")
+  void rowsInOrder() {
+    Path file = write("groups.parquet", 40_000);
+    List<Row> rows = readAll(file, ReadOptions.defaults().withBatchRows(777));
+    assertThat(rows).hasSize(40_000);
+    for (int i = 0; i < rows.size(); i++) {
+      assertThat(rows.get(i)).as("row %d", i).isEqualTo(row(i));
+    }
+  }
+
+  @Test
+  @DisplayName("batches of over 16 MiB (20 KB strings) count double: two wait for the caller at most, four small ones; "
+      + "every row right")
+  void largeBatches() {
+    RowSchema schema = RowSchema.builder().required("id", ColumnType.LONG).nullable("text", ColumnType.STRING).build();
+    Path file = tmp.resolve("large.parquet");
+    int n = 9_000;
+    try (RowWriter w = ParquetRows.writer(file, schema, WriteOptions.defaults())) {
+      for (long i = 0; i < n; i++) {
+        w.write(Row.of(schema, i, i + ":" + "x".repeat(20_000)));
+      }
+    }
+    try (ParquetRowReader r = new ParquetRowReader(file.toString(), LocalFiles.input(file),
+        ReadOptions.defaults().withBatchRows(1024), () -> { })) {
+      assertThat(r.hasNext()).isTrue();
+      awaitWaiting(r, 2);
+      long i = 0;
+      while (r.hasNext()) {
+        Row row = r.next();
+        assertThat(row.getLong("id")).isEqualTo(i);
+        assertThat(row.getString("text")).hasSize(20_001 + Long.toString(i).length()).startsWith(i + ":x");
+        i++;
+      }
+      assertThat(i).isEqualTo(n);
+      assertThat(r.mostWaiting()).isEqualTo(2);
+    }
+    Path small = write("small.parquet", 20_000);
+    try (ParquetRowReader r = new ParquetRowReader(small.toString(), LocalFiles.input(small),
+        ReadOptions.defaults().withBatchRows(1024), () -> { })) {
+      assertThat(r.hasNext()).isTrue();
+      awaitWaiting(r, 4);
+      long count = 0;
+      while (r.hasNext()) {
+        assertThat(r.next()).isEqualTo(row(count++));
+      }
+      assertThat(count).isEqualTo(20_000);
+      assertThat(r.mostWaiting()).isEqualTo(4);
+    }
+  }
+
+  /** Waits (up to 30 s) until the decoding thread has had {@code expected} batches of rows waiting. */
+  private static void awaitWaiting(ParquetRowReader r, int expected) {
+    ServerSupport.await(expected + " batches of rows waiting", Duration.ofSeconds(30), () -> r.mostWaiting() >= expected);
+    assertThat(r.mostWaiting()).isEqualTo(expected);
+  }
+
+  @Test
+  @DisplayName("eight readers at once, on eight threads, each reads the whole file right")
+  void readersSideBySide() throws Exception {
+    Path file = write("shared.parquet", 20_000);
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<CompletableFuture<List<Row>>> reads = new ArrayList<>();
+      for (int k = 0; k < 8; k++) {
+        reads.add(CompletableFuture.supplyAsync(() -> readAll(file, ReadOptions.defaults().withBatchRows(1000)), pool));
+      }
+      List<Row> expected = new ArrayList<>();
+      for (long i = 0; i < 20_000; i++) {
+        expected.add(row(i));
+      }
+      for (CompletableFuture<List<Row>> read : reads) {
+        assertThat(read.get()).containsExactlyElementsOf(expected);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  @DisplayName("a reader closed after a few rows stops decoding before it closes the file, and says no more rows")
+  void closeMidway() {
+    Path file = write("midway.parquet", 50_000);
+    long before = decodingTasks();
+    RowReader r = ParquetRows.read(file, ReadOptions.defaults().withBatchRows(500));
+    for (int i = 0; i < 1_234; i++) {
+      assertThat(r.next()).isEqualTo(row(i));
+    }
+    assertThat(decodingTasks()).as("this reader's decoding task, running or waiting for a free batch")
+        .isEqualTo(before + 1);
+    r.close();
+    assertThat(r.hasNext()).isFalse();
+    assertThat(decodingTasks()).as("decoding tasks after close").isEqualTo(before);
+    r.close();
+    assertThat(readAll(file, ReadOptions.defaults())).hasSize(50_000);
+  }
+
+  @Test
+  @DisplayName("a corrupt page met by the decoding thread: the rows before it, then DataFormatException naming the "
+      + "file and the column, and nothing after")
+  void corruptPageAhead() throws IOException {
+    Path file = write("corrupt.parquet", 30_000);
+    long size = Files.size(file);
+    // zero a stretch in the middle of the file: pages of a later row group, far from the footer
+    try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+      raf.seek(size / 2);
+      byte[] zeros = new byte[4096];
+      Arrays.fill(zeros, (byte) 0x7f);
+      raf.write(zeros);
+    }
+    List<Row> before = new ArrayList<>();
+    try (RowReader r = ParquetRows.read(file, ReadOptions.defaults().withBatchRows(500))) {
+      assertThatThrownBy(() -> r.forEachRemaining(before::add))
+          .isInstanceOf(DataFormatException.class).hasMessageContaining(file.toString());
+      assertThat(r.hasNext()).isFalse();
+    }
+    assertThat(before).isNotEmpty().hasSizeLessThan(30_000);
+    for (int i = 0; i < before.size(); i++) {
+      assertThat(before.get(i)).isEqualTo(row(i));
+    }
+  }
+
+  /** Threads inside a reader's decoding task (decoding, or parked until a batch is free). */
+  private static long decodingTasks() {
+    return Thread.getAllStackTraces().entrySet().stream()
+        .filter(e -> e.getKey().getName().equals("delpha-parquet-reader"))
+        .filter(e -> Arrays.stream(e.getValue()).anyMatch(f -> f.getClassName().equals(ParquetRowReader.class.getName())
+            && f.getMethodName().equals("decode")))
+        .count();
+  }
+}
