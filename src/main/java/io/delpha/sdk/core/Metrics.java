@@ -1,12 +1,12 @@
 package io.delpha.sdk.core;
 
-import io.delpha.sdk.core.internal.metrics.Recorder;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Where the library's components report their metrics: nowhere ({@link #none()}, the default of every
- * builder), or a Micrometer {@code MeterRegistry} the host owns ({@link #micrometer(Object)}). Immutable and
+ * builder), or a Micrometer {@link MeterRegistry} the host owns ({@link #micrometer(MeterRegistry)}). Immutable and
  * thread-safe; one instance may be given to every builder ({@code metrics(...)}).
  *
  * <pre>{@code
@@ -18,9 +18,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Micrometer is an optional dependency of the library: a host that wants metrics adds {@code
  * io.micrometer:micrometer-core} (and {@code org.apache.cassandra:java-driver-metrics-micrometer} for the
- * Cassandra driver's metrics). The registry is typed {@link Object} here, as the Cassandra driver's {@code
- * SessionBuilder.withMetricRegistry(Object)} does, so that no Micrometer type appears in the API and the library
- * loads and runs without Micrometer; no Micrometer class is touched unless a registry is given.
+ * Cassandra driver's metrics). The library loads and runs without Micrometer: {@link #micrometer(MeterRegistry)}
+ * names Micrometer's type, which the JVM resolves only when a host calls it (a host without Micrometer cannot), and
+ * no Micrometer class is touched unless a registry is given. {@link #meterRegistry()} is typed {@code Object}, so
+ * that reading it never needs Micrometer.
  *
  * <p>Every meter is named {@code delpha.*} and carries only tags of bounded values (outcomes, steps, HTTP
  * method and status class, route patterns): never a key id, a file name or a secret. The customer of an
@@ -47,14 +48,11 @@ public final class Metrics {
   }
 
   /**
-   * @param meterRegistry an {@code io.micrometer.core.instrument.MeterRegistry}, owned (and closed) by the host
+   * @param meterRegistry a Micrometer registry, owned (and closed) by the host
    * @return metrics recorded into that registry
-   * @throws InvalidInputException if Micrometer is not on the class path, or the object is not a {@code
-   *     MeterRegistry}
    */
-  public static Metrics micrometer(Object meterRegistry) {
+  public static Metrics micrometer(MeterRegistry meterRegistry) {
     Objects.requireNonNull(meterRegistry, "meterRegistry");
-    Recorder.check(meterRegistry);
     return new Metrics(meterRegistry, false);
   }
 
@@ -68,7 +66,8 @@ public final class Metrics {
   }
 
   /**
-   * @return the {@code MeterRegistry} given, or {@code null} for {@link #none()}
+   * @return the {@link MeterRegistry} given (typed {@code Object}: reading it needs no Micrometer), or {@code null}
+   *     for {@link #none()}
    */
   public @Nullable Object meterRegistry() {
     return meterRegistry;

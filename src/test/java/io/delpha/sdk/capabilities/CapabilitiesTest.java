@@ -101,7 +101,6 @@ class CapabilitiesTest {
         "MISSING SalesforceManager salesforce [com.frejo:force-rest-api:0.0.45]",
         "MISSING DeltaSharingClient parquet " + Capability.PARQUET.missing("x").coordinates(),
         "MISSING UsageAnalyticsServer http-server [org.eclipse.jetty:jetty-server:12.0.30]",
-        "MISSING Metrics.micrometer micrometer [io.micrometer:micrometer-core:1.15.5]",
         "MISSING BatchIngestor.uploadServer http-server [org.eclipse.jetty:jetty-server:12.0.30]");
   }
 

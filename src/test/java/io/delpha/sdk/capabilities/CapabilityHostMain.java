@@ -101,7 +101,6 @@ public final class CapabilityHostMain {
       uses.put("SalesforceManager", () -> SalesforceManager.builder().build());
       uses.put("DeltaSharingClient", () -> DeltaSharingClient.builder().build());
       uses.put("UsageAnalyticsServer", () -> UsageAnalyticsServer.builder().build());
-      uses.put("Metrics.micrometer", () -> Metrics.micrometer(new Object()));
       uses.put("BatchIngestor.uploadServer", () -> {
         try (BatchIngestor ingestor = BatchIngestor.builder().cassandra(cass)
             .staging(LocalObjectStore.at(work.resolve("staging")))

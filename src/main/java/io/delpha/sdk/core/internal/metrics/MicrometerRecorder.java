@@ -22,10 +22,6 @@ final class MicrometerRecorder implements Recorder {
     this.registry = registry;
   }
 
-  static boolean isRegistry(Object registry) {
-    return registry instanceof MeterRegistry;
-  }
-
   static Recorder over(Object registry) {
     return new MicrometerRecorder((MeterRegistry) registry);
   }

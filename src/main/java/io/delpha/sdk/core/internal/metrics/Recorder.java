@@ -1,8 +1,6 @@
 package io.delpha.sdk.core.internal.metrics;
 
-import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.Metrics;
-import io.delpha.sdk.core.internal.Capability;
 import java.util.function.Supplier;
 
 /**
@@ -72,19 +70,5 @@ public interface Recorder {
   static Recorder of(Metrics metrics) {
     Object registry = metrics.meterRegistry();
     return registry == null ? NONE : MicrometerRecorder.over(registry);
-  }
-
-  /**
-   * Checks that an object can serve as the registry, loading Micrometer for the first time.
-   *
-   * @param registry what the host gave
-   * @throws InvalidInputException if Micrometer is missing or the object is no {@code MeterRegistry}
-   */
-  static void check(Object registry) {
-    Capability.require("Metrics.micrometer", Capability.MICROMETER);
-    if (!MicrometerRecorder.isRegistry(registry)) {
-      throw new InvalidInputException("Metrics.micrometer takes an io.micrometer.core.instrument.MeterRegistry, got "
-          + registry.getClass().getName());
-    }
   }
 }
