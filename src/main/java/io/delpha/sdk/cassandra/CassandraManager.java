@@ -84,12 +84,44 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
   private final CqlSession session;
   private final Map<String, PreparedStatement> prepared = new ConcurrentHashMap<>();
   private final boolean ownsSession;
+  private final ClusterView clusterView;
   private volatile boolean closed;
 
   private CassandraManager(CassandraConfig config, CqlSession session, boolean ownsSession) {
     this.config = config;
     this.session = session;
     this.ownsSession = ownsSession;
+    this.clusterView = new DriverView();
+  }
+
+  /** The {@link #cluster()} of this manager: its driver session and configuration. */
+  private final class DriverView implements ClusterView {
+    @Override
+    public java.util.Optional<com.datastax.oss.driver.api.core.metadata.TokenMap> tokenMap() {
+      return session.getMetadata().getTokenMap();
+    }
+
+    @Override
+    public int requestCapacity() {
+      var profile = session.getContext().getConfig().getDefaultProfile();
+      return profile.getInt(DefaultDriverOption.CONNECTION_MAX_REQUESTS)
+          * profile.getInt(DefaultDriverOption.CONNECTION_POOL_LOCAL_SIZE);
+    }
+
+    @Override
+    public java.util.Optional<Duration> attemptTimeout() {
+      return java.util.Optional.of(config.attemptTimeout());
+    }
+
+    @Override
+    public Duration requestTimeout() {
+      return config.requestTimeout();
+    }
+
+    @Override
+    public String toString() {
+      return "ClusterView[" + CassandraManager.this + "]";
+    }
   }
 
   /**
@@ -212,14 +244,26 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
   }
 
   /**
-   * The cluster's token ring as the driver last saw it, without a round trip: which nodes own which partitions,
-   * for code that groups its writes by replica (the ingest does). Stale by at most the driver's topology refresh;
-   * never a source of truth for data.
-   *
-   * @return the ring, or empty when the driver has not built it (token metadata disabled)
+   * Prepares outside this manager's cache and the driver's: the caller holds the only reference to the result.
    */
-  public java.util.Optional<com.datastax.oss.driver.api.core.metadata.TokenMap> tokenMap() {
-    return session.getMetadata().getTokenMap();
+  @Override
+  public PreparedStatement prepareUncached(String cql) {
+    Objects.requireNonNull(cql, "cql");
+    try {
+      return open().prepare(io.delpha.sdk.cassandra.internal.PrivatePreparation.request(cql));
+    } catch (RuntimeException e) {
+      throw DriverErrors.onRequest(e);
+    }
+  }
+
+  /**
+   * The cluster as this manager's driver sees it, without a round trip: the token ring (stale by at most the
+   * driver's topology refresh), requests per connection times connections per local node, and the configured
+   * attempt and request timeouts.
+   */
+  @Override
+  public ClusterView cluster() {
+    return clusterView;
   }
 
   /**
@@ -245,18 +289,6 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
     } catch (RuntimeException e) {
       throw DriverErrors.onRequest(e);
     }
-  }
-
-  /**
-   * How many requests this manager carries at once to one node: bounded writers stay below it, or the driver
-   * refuses requests as busy.
-   *
-   * @return requests per connection times connections per local node, from the driver's configuration
-   */
-  public int requestCapacity() {
-    var profile = session.getContext().getConfig().getDefaultProfile();
-    return profile.getInt(DefaultDriverOption.CONNECTION_MAX_REQUESTS)
-        * profile.getInt(DefaultDriverOption.CONNECTION_POOL_LOCAL_SIZE);
   }
 
   /**

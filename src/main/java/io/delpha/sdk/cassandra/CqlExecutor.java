@@ -62,6 +62,29 @@ public interface CqlExecutor {
   PreparedStatement prepare(String cql);
 
   /**
+   * Optional part of the role: what the library's writers and retries know of the cluster behind this executor
+   * (token ring, a node's request capacity, attempt and request timeouts). An executor that wraps another forwards
+   * this to the one it wraps, so that the library's writes through it stay token-aware and bounded by the pool.
+   *
+   * @return the view; {@link ClusterView#UNKNOWN} by default
+   */
+  default ClusterView cluster() {
+    return ClusterView.UNKNOWN;
+  }
+
+  /**
+   * Optional part of the role: prepares a statement outside any cache this executor keeps, so that the caller holds
+   * the only reference to what it gets (an organisation's scoped session prepares this way, so that no other caller
+   * can change the statement it checks). An executor that wraps another forwards this to the one it wraps.
+   *
+   * @param cql the statement's text
+   * @return a prepared statement; by default {@link #prepare(String)}'s
+   */
+  default PreparedStatement prepareUncached(String cql) {
+    return prepare(cql);
+  }
+
+  /**
    * Executes CQL text; with values, the text is prepared (once) and the values bound by position.
    *
    * @param cql the statement's text, with {@code ?} markers for the values

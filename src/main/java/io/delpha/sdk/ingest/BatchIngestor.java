@@ -5,7 +5,6 @@ import io.delpha.sdk.cassandra.CqlExecutor;
 import io.delpha.sdk.cassandra.internal.BoundedWriter;
 import io.delpha.sdk.core.ClosedException;
 import io.delpha.sdk.core.internal.Capability;
-import io.delpha.sdk.cassandra.internal.ClusterView;
 import io.delpha.sdk.core.internal.Listeners;
 import io.delpha.sdk.core.internal.metrics.Meter;
 import io.delpha.sdk.core.internal.metrics.Recorder;
@@ -125,7 +124,7 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
     this.worker = b.worker;
     this.lease = b.lease;
     this.pollInterval = b.pollInterval;
-    this.maxInFlight = BoundedWriter.boundedByPool(ClusterView.of(cassandra).requestCapacity(), b.maxInFlight);
+    this.maxInFlight = BoundedWriter.boundedByPool(cassandra.cluster().requestCapacity(), b.maxInFlight);
     this.maxBatchRows = b.maxBatchRows;
     this.progressEveryRows = b.progressEveryRows;
     this.listener = Listeners.composite(IngestListener.class, b.listeners);

@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import org.apache.parquet.io.InputFile;
 import org.jspecify.annotations.Nullable;
@@ -308,11 +309,9 @@ public final class ParquetRows {
 
   private static <T> T open(ObjectStore store, String key, Opener<T> opener) {
     String source = store.describe() + "/" + key;
-    if (store instanceof LocalObjectStore local) {
-      if (!local.exists(key)) {
-        throw new NotFoundException("no object " + key + " in " + store.describe());
-      }
-      Path file = local.root().resolve(key);
+    Optional<Path> local = store.localFile(key);
+    if (local.isPresent()) {
+      Path file = local.get();
       checkMagic(file, source);
       return opener.open(source, LocalFiles.input(file), () -> { });
     }

@@ -35,7 +35,7 @@ public final class BoundedWriter {
    */
   public BoundedWriter(CqlExecutor cql, int wanted) {
     this.cql = cql;
-    this.bound = boundedByPool(ClusterView.of(cql).requestCapacity(), wanted);
+    this.bound = boundedByPool(cql.cluster().requestCapacity(), wanted);
     this.permits = new Semaphore(bound);
   }
 

@@ -12,6 +12,7 @@ import com.datastax.oss.driver.api.core.metadata.Metadata;
 import com.datastax.oss.driver.api.core.servererrors.ReadTimeoutException;
 import com.datastax.oss.driver.api.core.servererrors.WriteTimeoutException;
 import io.delpha.sdk.cassandra.CassandraManager;
+import io.delpha.sdk.cassandra.ClusterView;
 import io.delpha.sdk.cassandra.CqlExecutor;
 import java.time.Duration;
 import java.util.Locale;
@@ -40,14 +41,15 @@ import org.slf4j.LoggerFactory;
  *       2 s by default) and is sent again at once when an attempt times out (the driver's client timeout, or a
  *       coordinator's read or write timeout), until the request timeout is used up: a coordinator that hangs holds
  *       a request until the driver's heartbeat gives up on it (about 4 s), the next attempt goes through the driver's
- *       load balancing afresh. Only over a {@link CassandraManager} (whose settings say how long); over another
- *       executor each statement runs once, as the executor times it. A dead or hung <em>replica</em> is the tables'
+ *       load balancing afresh. Only over an executor whose {@link CqlExecutor#cluster()} gives an attempt timeout
+ *       (a {@link CassandraManager}, or a decorator forwarding to one); over another executor each statement runs
+ *       once, as the executor times it. A dead or hung <em>replica</em> is the tables'
  *       business ({@link #TABLE_OPTIONS}): every coordinator would ask the same one.
  * </ul>
  *
  * A level the caller set explicitly on a statement is kept.
  */
-public final class QuorumExecutor implements CqlExecutor, ClusterView {
+public final class QuorumExecutor implements CqlExecutor {
 
   /**
    * The table options of the library's own tables, for their {@code CREATE TABLE ... WITH}: a read whose replicas have
@@ -78,17 +80,13 @@ public final class QuorumExecutor implements CqlExecutor, ClusterView {
   private final Duration requestTimeout;
 
   /**
-   * @param delegate the host's executor; a {@link CassandraManager}'s settings give the attempt and request timeouts
+   * @param delegate the host's executor; its {@link CqlExecutor#cluster()} gives the attempt and request timeouts
    */
   public QuorumExecutor(CqlExecutor delegate) {
     this.delegate = delegate;
-    if (delegate instanceof CassandraManager manager) {
-      this.attemptTimeout = manager.config().attemptTimeout();
-      this.requestTimeout = manager.config().requestTimeout();
-    } else {
-      this.attemptTimeout = null;
-      this.requestTimeout = Duration.ZERO;
-    }
+    ClusterView cluster = delegate.cluster();
+    this.attemptTimeout = cluster.attemptTimeout().orElse(null);
+    this.requestTimeout = cluster.requestTimeout();
   }
 
   /**
@@ -213,13 +211,13 @@ public final class QuorumExecutor implements CqlExecutor, ClusterView {
   }
 
   @Override
-  public int requestCapacity() {
-    return ClusterView.of(delegate).requestCapacity();
+  public ClusterView cluster() {
+    return delegate.cluster();
   }
 
   @Override
-  public java.util.Optional<com.datastax.oss.driver.api.core.metadata.TokenMap> tokenMap() {
-    return ClusterView.of(delegate).tokenMap();
+  public PreparedStatement prepareUncached(String cql) {
+    return delegate.prepareUncached(cql);
   }
 
   @Override

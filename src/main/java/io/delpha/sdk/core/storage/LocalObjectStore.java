@@ -145,6 +145,13 @@ public final class LocalObjectStore implements ObjectStore {
     return Files.isRegularFile(resolve(key), LinkOption.NOFOLLOW_LINKS);
   }
 
+  /** The object's file under {@link #root()}, when it exists as a regular file (never through a link). */
+  @Override
+  public Optional<Path> localFile(String key) {
+    Path file = resolve(key);
+    return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) ? Optional.of(file) : Optional.empty();
+  }
+
   @Override
   public Optional<ObjectInfo> stat(String key) {
     Path file = resolve(key);

@@ -157,6 +157,20 @@ public interface ObjectStore extends AutoCloseable {
    */
   String describe();
 
+  /**
+   * Optional part of the role: the object as a local file, for readers that can read a file in place instead of
+   * copying its bytes first (the Parquet reader seeks into a file's footer and column chunks). A store that wraps
+   * another (a host's decorator) forwards this to the one it wraps.
+   *
+   * @param key the object's key
+   * @return the object's file when this store keeps objects as local files and the object exists; empty otherwise
+   *     (the default), and the caller reads through {@link #get(String)}
+   * @throws io.delpha.sdk.core.InvalidInputException if the key is malformed or escapes the store
+   */
+  default Optional<Path> localFile(String key) {
+    return Optional.empty();
+  }
+
   /** Releases clients and threads the store owns. Stores built around a caller's client leave it open. */
   @Override
   default void close() {}

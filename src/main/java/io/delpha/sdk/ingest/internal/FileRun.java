@@ -20,7 +20,6 @@ import io.delpha.sdk.cassandra.ColumnDescription;
 import io.delpha.sdk.cassandra.ColumnKind;
 import io.delpha.sdk.cassandra.TableDescription;
 import io.delpha.sdk.cassandra.internal.BoundedWriter;
-import io.delpha.sdk.cassandra.internal.ClusterView;
 import io.delpha.sdk.core.internal.Listeners;
 import io.delpha.sdk.core.ConflictException;
 import io.delpha.sdk.core.DelphaException;
@@ -430,7 +429,7 @@ public final class FileRun implements IngestJob, AutoCloseable {
    *     (consecutive in the file), since the rows' owners are unknown
    */
   private static @Nullable TokenMap tokenMap(CqlExecutor cassandra) {
-    return ClusterView.of(cassandra).tokenMap().orElse(null);
+    return cassandra.cluster().tokenMap().orElse(null);
   }
 
   /**

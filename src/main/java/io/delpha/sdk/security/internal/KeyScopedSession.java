@@ -18,8 +18,7 @@ import com.datastax.oss.driver.api.core.metadata.TokenMap;
 import com.datastax.oss.driver.api.core.metadata.schema.KeyspaceMetadata;
 import com.datastax.oss.driver.api.core.servererrors.SyntaxError;
 import io.delpha.sdk.cassandra.CqlExecutor;
-import io.delpha.sdk.cassandra.internal.ClusterView;
-import io.delpha.sdk.cassandra.internal.PrivatePreparation;
+import io.delpha.sdk.cassandra.ClusterView;
 import io.delpha.sdk.core.AccessDeniedException;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.InvalidInputException;
@@ -59,7 +58,7 @@ import org.slf4j.LoggerFactory;
  * keyspaces its metadata names differ. Every refusal, the library's or the cluster's (an authorizer's refusal in
  * roles mode, a table that does not exist), is the same {@link AccessDeniedException}.
  */
-public final class KeyScopedSession implements ScopedSession, ClusterView {
+public final class KeyScopedSession implements ScopedSession {
 
   private static final Logger LOG = LoggerFactory.getLogger(KeyScopedSession.class);
   /** The one message of every refusal a key holder sees. */
@@ -197,15 +196,34 @@ public final class KeyScopedSession implements ScopedSession, ClusterView {
     };
   }
 
+  /**
+   * The request capacity and timeouts of the executor under this session, and no ring: an organisation's session
+   * does not learn which nodes hold other organisations' partitions.
+   */
   @Override
-  public int requestCapacity() {
-    return ClusterView.of(delegate).requestCapacity();
-  }
+  public ClusterView cluster() {
+    ClusterView under = delegate.cluster();
+    return new ClusterView() {
+      @Override
+      public int requestCapacity() {
+        return under.requestCapacity();
+      }
 
-  /** No ring: an organisation's session does not learn which nodes hold other organisations' partitions. */
-  @Override
-  public Optional<com.datastax.oss.driver.api.core.metadata.TokenMap> tokenMap() {
-    return Optional.empty();
+      @Override
+      public Optional<java.time.Duration> attemptTimeout() {
+        return under.attemptTimeout();
+      }
+
+      @Override
+      public java.time.Duration requestTimeout() {
+        return under.requestTimeout();
+      }
+
+      @Override
+      public String toString() {
+        return "ClusterView[scoped, no ring]";
+      }
+    };
   }
 
   @Override
@@ -460,7 +478,7 @@ public final class KeyScopedSession implements ScopedSession, ClusterView {
     }
     PreparedStatement prepared;
     try {
-      prepared = PrivatePreparation.prepare(delegate, cql);
+      prepared = delegate.prepareUncached(cql);
     } catch (ServiceUnavailableException e) {
       throw e;
     } catch (DelphaException e) {
@@ -506,7 +524,7 @@ public final class KeyScopedSession implements ScopedSession, ClusterView {
     }
     PreparedStatement theirs;
     try {
-      theirs = PrivatePreparation.prepare(delegate, c.cql());
+      theirs = delegate.prepareUncached(c.cql());
     } catch (RuntimeException e) {
       throw uniform(e);
     }

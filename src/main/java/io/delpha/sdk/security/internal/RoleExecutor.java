@@ -5,11 +5,9 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Statement;
 import com.datastax.oss.driver.api.core.metadata.Metadata;
-import com.datastax.oss.driver.api.core.metadata.TokenMap;
 import io.delpha.sdk.cassandra.CqlExecutor;
-import io.delpha.sdk.cassandra.internal.ClusterView;
+import io.delpha.sdk.cassandra.ClusterView;
 import io.delpha.sdk.core.AccessDeniedException;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -20,7 +18,7 @@ import java.util.function.Function;
  * UnauthorizedException}, which names the table and the permission) become the library's uniform denial, audited
  * with Cassandra's reason; everything else passes through.
  */
-public final class RoleExecutor implements CqlExecutor, ClusterView {
+public final class RoleExecutor implements CqlExecutor {
 
   private final CqlExecutor delegate;
   private final Function<String, AccessDeniedException> refuse;
@@ -78,13 +76,17 @@ public final class RoleExecutor implements CqlExecutor, ClusterView {
   }
 
   @Override
-  public Optional<TokenMap> tokenMap() {
-    return ClusterView.of(delegate).tokenMap();
+  public ClusterView cluster() {
+    return delegate.cluster();
   }
 
   @Override
-  public int requestCapacity() {
-    return ClusterView.of(delegate).requestCapacity();
+  public PreparedStatement prepareUncached(String cql) {
+    try {
+      return delegate.prepareUncached(cql);
+    } catch (AccessDeniedException e) {
+      throw uniform(e);
+    }
   }
 
   private AccessDeniedException uniform(AccessDeniedException cassandras) {
