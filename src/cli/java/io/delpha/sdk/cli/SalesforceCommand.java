@@ -50,7 +50,7 @@ final class SalesforceCommand {
     boolean all;
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "csv", description = "csv or json (default: ${DEFAULT-VALUE}).")
-    RowWriter.Format format;
+    RecordPrinter.Format format;
 
     @Override
     public Integer call() {
@@ -66,7 +66,7 @@ final class SalesforceCommand {
         b.loginUrl(loginUrl);
       }
       long rows;
-      try (SalesforceManager sf = b.build(); RowWriter w = new RowWriter(spec.commandLine().getOut(), format)) {
+      try (SalesforceManager sf = b.build(); RecordPrinter w = new RecordPrinter(spec.commandLine().getOut(), format)) {
         if (bulk) {
           try (Stream<Map<String, String>> s = all ? sf.bulkQueryAll(soql) : sf.bulkQuery(soql)) {
             s.forEach(w::write);
@@ -74,7 +74,7 @@ final class SalesforceCommand {
         } else {
           try (Stream<Map<String, Object>> s = all ? sf.streamAll(soql, Map.class).map(SalesforceCommand::cast)
               : sf.stream(soql)) {
-            s.forEach(r -> w.write(RowWriter.flatten(r)));
+            s.forEach(r -> w.write(RecordPrinter.flatten(r)));
           }
         }
         rows = w.rows();

@@ -257,7 +257,7 @@ final class SharingCommand {
     Long version;
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "csv", description = "csv or json (default: ${DEFAULT-VALUE}).")
-    RowWriter.Format format;
+    RecordPrinter.Format format;
 
     @Override
     public Integer call() {
@@ -274,7 +274,7 @@ final class SharingCommand {
       }
       long rows = client.withClient(spec, c -> {
         try (RowReader reader = c.readTable(table, ro.build());
-            RowWriter w = new RowWriter(spec.commandLine().getOut(), format)) {
+            RecordPrinter w = new RecordPrinter(spec.commandLine().getOut(), format)) {
           w.columns(reader.schema().columns().stream().map(col -> col.name()).toList());
           long n = 0;
           while (reader.hasNext() && (limit == null || n < limit)) {
@@ -398,7 +398,7 @@ final class SharingCommand {
           table.print(out);
           return count;
         }
-        try (RowWriter w = new RowWriter(out, RowWriter.Format.valueOf(format))) {
+        try (RecordPrinter w = new RecordPrinter(out, RecordPrinter.Format.valueOf(format))) {
           w.columns(names);
           while (rs.next()) {
             Map<String, Object> record = new java.util.LinkedHashMap<>();

@@ -13,7 +13,8 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * What a customer may upload in one go, in the shape of the seed's configuration file:
+ * What a customer may upload in one go, in the shape of the original Python service's
+ * configuration file:
  *
  * <pre>{@code
  * IngestionConstraints c = IngestionConstraints.fromJson(
@@ -52,7 +53,7 @@ public record IngestionConstraints(Set<String> formats, int numberFiles, long ma
   }
 
   /**
-   * Reads the seed's JSON shape: {@code {"formats":[".csv"],"number_files":10,"data_sizes":4096}}.
+   * Reads the original service's JSON shape: {@code {"formats":[".csv"],"number_files":10,"data_sizes":4096}}.
    *
    * @param json the document
    * @return the constraints
@@ -82,7 +83,7 @@ public record IngestionConstraints(Set<String> formats, int numberFiles, long ma
   }
 
   /**
-   * @return the constraints in the seed's JSON shape
+   * @return the constraints in the original service's JSON shape
    */
   public String toJson() {
     ObjectNode o = JSON.createObjectNode();

@@ -39,8 +39,8 @@ import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The client side of {@link UploadServer}, for customers on other machines: the seed's
- * {@code fetchdata} script as a class. It fetches the customer's constraints, checks every file before
+ * The client side of {@link UploadServer}, for customers on other machines: the
+ * original Python service's {@code fetchdata} script as a class. It fetches the customer's constraints, checks every file before
  * sending any, sends the passing ones and commits the upload, which stages them.
  *
  * <pre>{@code

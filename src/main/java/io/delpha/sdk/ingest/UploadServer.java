@@ -38,12 +38,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The upload endpoint (the seed's server side), with the same authentication (HTTP Basic) and
+ * The upload endpoint (the original Python service's server side), with the same authentication (HTTP Basic) and
  * constraints as {@link BatchIngestor#fetch}. {@link UploadClient} speaks it. An upload is a session
  * whose files are held aside until the commit stages them all:
  *
  * <ul>
- *   <li>{@code GET /constraints}: the customer's constraints in the seed's JSON shape</li>
+ *   <li>{@code GET /constraints}: the customer's constraints in the original service's JSON shape</li>
  *   <li>{@code POST /uploads}: opens an upload, {@code 201 {"upload":"<id>"}}; {@code 429} when the
  *       customer already has {@value #MAX_OPEN_UPLOADS} open</li>
  *   <li>{@code PUT /uploads/<id>/files/<name>}: one file, checked at once: {@code 200}, {@code 413} once

@@ -25,8 +25,8 @@ public record QueryResult(List<Map<String, Object>> records, int totalSize) {
   }
 
   /**
-   * @return the number of records the query matched ({@code totalSize}), as the seed's
-   *     {@code res, size = query(...)} returned it
+   * @return the number of records the query matched ({@code totalSize}), as the original
+   *     Python client's {@code res, size = query(...)} returned it
    */
   public int size() {
     return totalSize;

@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
 import java.util.function.Consumer;
 
 /**
- * The Salesforce client of the library: the Java form of the seed's
+ * The Salesforce client of the library: the Java form of the original Python client's
  * {@code SalesforceManager(instance_name, client_id, client_secret, username, password, security_token)}.
  *
  * <pre>{@code

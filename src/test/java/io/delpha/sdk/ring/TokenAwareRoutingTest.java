@@ -11,6 +11,7 @@ import com.datastax.oss.driver.api.core.cql.BatchStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Statement;
+import com.datastax.oss.driver.api.core.metadata.Metadata;
 import com.datastax.oss.driver.api.core.metadata.Node;
 import com.datastax.oss.driver.api.core.metadata.TokenMap;
 import com.datastax.oss.driver.api.core.session.Request;
@@ -149,8 +150,8 @@ class TokenAwareRoutingTest {
 
   /**
    * A host's executor that wraps the manager (here: counting statements, as a logging or tracing decorator would)
-   * and forwards the role's two optional parts, {@code cluster()} and {@code prepareUncached}. {@code forward =
-   * false} is a decorator that forgets them.
+   * and forwards the role's optional parts: {@code schema()}, {@code cluster()} and {@code prepareUncached}.
+   * {@code forward = false} is a decorator that forgets the last two.
    */
   static final class Decorator implements CqlExecutor {
     final CqlExecutor inner;
@@ -177,6 +178,11 @@ class TokenAwareRoutingTest {
     @Override
     public PreparedStatement prepare(String cql) {
       return inner.prepare(cql);
+    }
+
+    @Override
+    public Metadata schema() {
+      return inner.schema(); // the ingest reads the table's columns
     }
 
     @Override

@@ -18,7 +18,7 @@ import java.util.Map;
  * Records to standard output as CSV (RFC 4180, a header row, nested values as JSON) or JSON Lines (one
  * object per line). Temporal values print as ISO-8601, bytes as Base64.
  */
-final class RowWriter implements AutoCloseable {
+final class RecordPrinter implements AutoCloseable {
 
   /** The output formats of records. */
   enum Format { csv, json }
@@ -30,7 +30,7 @@ final class RowWriter implements AutoCloseable {
   private List<String> columns;
   private long rows;
 
-  RowWriter(Writer out, Format format) {
+  RecordPrinter(Writer out, Format format) {
     this.out = out;
     this.format = format;
   }
