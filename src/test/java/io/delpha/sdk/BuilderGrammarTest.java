@@ -12,7 +12,7 @@ import io.delpha.sdk.core.ProgressListener;
 import io.delpha.sdk.core.RetryPolicy;
 import io.delpha.sdk.server.ServerOptions;
 import io.delpha.sdk.sharing.Filter;
-import io.delpha.sdk.sharing.ReadOptions;
+import io.delpha.sdk.sharing.QueryOptions;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -56,12 +56,12 @@ class BuilderGrammarTest {
   }
 
   @Test
-  @DisplayName("LoadOptions, ReadOptions, RetryPolicy, ServerOptions and AwsClientSettings: toBuilder().build() is equal")
+  @DisplayName("LoadOptions, QueryOptions, RetryPolicy, ServerOptions and AwsClientSettings: toBuilder().build() is equal")
   void optionsRoundTrip() {
     LoadOptions load = LoadOptions.builder().createTable(true).primaryKey("Id", "Email").maxInFlight(9)
         .listener(new ProgressListener() {}).build();
     assertThat(load.toBuilder().build()).isEqualTo(load);
-    ReadOptions read = ReadOptions.builder().filter(Filter.eq("org", "acme")).limit(5)
+    QueryOptions read = QueryOptions.builder().filter(Filter.eq("org", "acme")).limit(5)
         .timestamp(Instant.parse("2024-01-01T00:00:00Z")).build();
     assertThat(read.toBuilder().build()).isEqualTo(read);
     RetryPolicy retry = RetryPolicy.builder().maxAttempts(4).multiplier(3).jitter(false).build();

@@ -11,7 +11,7 @@ import io.delpha.sdk.core.secrets.SecretProvider;
 import io.delpha.sdk.security.AccessKeys;
 import io.delpha.sdk.sharing.DeltaSharingClient;
 import io.delpha.sdk.sharing.DeltaSharingProfile;
-import io.delpha.sdk.sharing.ReadOptions;
+import io.delpha.sdk.sharing.QueryOptions;
 import io.delpha.sdk.sharing.Share;
 import io.delpha.sdk.sharing.SharedTable;
 import io.delpha.sdk.sharing.UsageAnalyticsServer;
@@ -261,7 +261,7 @@ final class SharingCommand {
 
     @Override
     public Integer call() {
-      ReadOptions.Builder ro = ReadOptions.builder();
+      QueryOptions.Builder ro = QueryOptions.builder();
       if (limit != null) {
         if (limit < 0) {
           Usage.current(spec);

@@ -188,7 +188,7 @@ public final class DeltaSharingClient implements AutoCloseable {
    * @return the rows, streamed; close the reader
    */
   public RowReader readTable(String table) {
-    return readTable(table, ReadOptions.all());
+    return readTable(table, QueryOptions.all());
   }
 
   /**
@@ -199,7 +199,7 @@ public final class DeltaSharingClient implements AutoCloseable {
    * @return the rows, streamed; close the reader
    * @throws InvalidInputException if the filter names a column the table does not have
    */
-  public RowReader readTable(String table, ReadOptions options) {
+  public RowReader readTable(String table, QueryOptions options) {
     TableQuery q = query(table, options);
     return new ParallelRowReader(q.schema(), q.files(), q.constants(), q.opener(), parallelism, options.filter(),
         options.limit(), q.name());
@@ -207,13 +207,13 @@ public final class DeltaSharingClient implements AutoCloseable {
 
   /**
    * Reads every row of the table's current version as batches of column vectors: the fast way for code that
-   * can work on columns (sums, copies into a columnar store). See {@link #readTableBatches(String, ReadOptions)}.
+   * can work on columns (sums, copies into a columnar store). See {@link #readTableBatches(String, QueryOptions)}.
    *
    * @param table {@code share.schema.table}
    * @return the batches, streamed; close the reader
    */
   public ColumnBatchReader readTableBatches(String table) {
-    return readTableBatches(table, ReadOptions.all());
+    return readTableBatches(table, QueryOptions.all());
   }
 
   /**
@@ -238,7 +238,7 @@ public final class DeltaSharingClient implements AutoCloseable {
    * @return the batches, streamed; close the reader
    * @throws InvalidInputException if the filter names a column the table does not have
    */
-  public ColumnBatchReader readTableBatches(String table, ReadOptions options) {
+  public ColumnBatchReader readTableBatches(String table, QueryOptions options) {
     TableQuery q = query(table, options);
     return new ParallelBatchReader(q.schema(), q.files(), q.constants(), q.opener(), parallelism, options.filter(),
         options.limit(), false, q.name());
@@ -248,7 +248,7 @@ public final class DeltaSharingClient implements AutoCloseable {
    * Sends a table query (the options' filter and limit as hints) and returns its answer with the means to fetch
    * its files: the one query path of {@link #readTable}, {@link #readTableBatches} and {@link SharingSql}.
    */
-  TableQuery query(String table, ReadOptions options) {
+  TableQuery query(String table, QueryOptions options) {
     Objects.requireNonNull(options, "options");
     SharedTable t = SharedTable.parse(table);
     String name = t.coordinates();

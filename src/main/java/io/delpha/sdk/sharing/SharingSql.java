@@ -50,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * {@code SharingSql} at a time.
  *
  * <p><b>Options.</b> A filter and limit go to the sharing server as hints, as {@link
- * DeltaSharingClient#readTable(String, ReadOptions)} sends them. With a filter the cache holds only the rows it keeps
+ * DeltaSharingClient#readTable(String, QueryOptions)} sends them. With a filter the cache holds only the rows it keeps
  * (each file is decoded and the matching rows written in the table's schema), so rows the filter drops never reach
  * the disk; the limit is applied by the view. Expired presigned URLs are refreshed and transient failures retried as
  * the client does.
@@ -78,7 +78,7 @@ public final class SharingSql implements AutoCloseable {
   private final ProgressListener progress;
   private final Map<String, Attachment> attached = new LinkedHashMap<>();
 
-  private record Attachment(String table, ReadOptions options, AttachedTable state) {}
+  private record Attachment(String table, QueryOptions options, AttachedTable state) {}
 
   /** Deletes the cached versions of a table that none of its attachments needs any more. */
   private void prune(String table) {
@@ -113,14 +113,14 @@ public final class SharingSql implements AutoCloseable {
   }
 
   /**
-   * Attaches every row of a table's current version as a view. See {@link #attach(String, String, ReadOptions)}.
+   * Attaches every row of a table's current version as a view. See {@link #attach(String, String, QueryOptions)}.
    *
    * @param table {@code share.schema.table}
    * @param view the view's name
    * @return what was attached and fetched
    */
   public AttachedTable attach(String table, String view) {
-    return attach(table, view, ReadOptions.all());
+    return attach(table, view, QueryOptions.all());
   }
 
   /**
@@ -134,7 +134,7 @@ public final class SharingSql implements AutoCloseable {
    * @throws InvalidInputException for a bad table or view name, or a filter on an unknown column
    * @throws DataFormatException if the files cannot be read as the table's schema
    */
-  public synchronized AttachedTable attach(String table, String view, ReadOptions options) {
+  public synchronized AttachedTable attach(String table, String view, QueryOptions options) {
     String name = SharedTable.parse(table).coordinates();
     DuckDbSql.viewName(view);
     Objects.requireNonNull(options, "options");
@@ -188,7 +188,7 @@ public final class SharingSql implements AutoCloseable {
     return attached.values().stream().map(Attachment::state).toList();
   }
 
-  private AttachedTable load(String table, String view, ReadOptions options, @Nullable AttachedTable current) {
+  private AttachedTable load(String table, String view, QueryOptions options, @Nullable AttachedTable current) {
     String key = SqlCache.optionsKey(options.filter(), options.limit());
     long version = options.version() != null ? options.version()
         : options.timestamp() != null ? -1 : client.tableVersion(table);

@@ -365,7 +365,7 @@ public final class UsageAnalyticsServer implements AutoCloseable {
         sql = SharingSql.builder().client(client).cacheDirectory(organisationFolder(organisation)).connection(db)
             .build();
         try {
-          sql.attach(table, VIEW, ReadOptions.builder().filter(Filter.eq(organisationColumn, organisation)).build());
+          sql.attach(table, VIEW, QueryOptions.builder().filter(Filter.eq(organisationColumn, organisation)).build());
         } catch (RuntimeException e) {
           sql.close();
           closeDuckDb(db, organisation);
@@ -572,7 +572,7 @@ public final class UsageAnalyticsServer implements AutoCloseable {
     String organisation = organisation(exchange, caller);
     List<Row> rows = new ArrayList<>();
     RowSchema schema;
-    try (RowReader reader = client.readTable(table, ReadOptions.builder().filter(Filter.and(
+    try (RowReader reader = client.readTable(table, QueryOptions.builder().filter(Filter.and(
         Filter.eq(organisationColumn, organisation), Filter.ge(dateColumn, bound(from)),
         Filter.le(dateColumn, bound(to)))).build())) {
       schema = reader.schema();

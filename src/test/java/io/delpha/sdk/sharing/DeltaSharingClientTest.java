@@ -327,7 +327,7 @@ class DeltaSharingClientTest {
     stubQuery(stubFiles("", null));
 
     List<Row> acme;
-    try (RowReader reader = client.readTable("analytics.platform.usage", ReadOptions.builder()
+    try (RowReader reader = client.readTable("analytics.platform.usage", QueryOptions.builder()
         .filter(Filter.and(Filter.eq("org", "acme"), Filter.ge("usage_date", LocalDate.of(2024, 1, 1)))).build())) {
       acme = drain(reader);
     }
@@ -338,14 +338,14 @@ class DeltaSharingClientTest {
     assertThat(hint).contains("jsonPredicateHints").contains("\\\"op\\\":\\\"and\\\"")
         .contains("\\\"valueType\\\":\\\"date\\\"").contains("2024-01-01");
 
-    try (RowReader reader = client.readTable("analytics.platform.usage", ReadOptions.builder().limit(2).build())) {
+    try (RowReader reader = client.readTable("analytics.platform.usage", QueryOptions.builder().limit(2).build())) {
       assertThat(drain(reader)).hasSize(2);
     }
     assertThat(wm.findAll(postRequestedFor(urlEqualTo(TABLE_PATH + "/query"))).get(1).getBodyAsString())
         .contains("\"limitHint\":2");
 
     assertThatThrownBy(() -> client.readTable("analytics.platform.usage",
-        ReadOptions.builder().filter(Filter.eq("no_such_column", 1)).build()))
+        QueryOptions.builder().filter(Filter.eq("no_such_column", 1)).build()))
         .isInstanceOf(InvalidInputException.class).hasMessageContaining("no_such_column");
   }
 
@@ -353,11 +353,11 @@ class DeltaSharingClientTest {
   @DisplayName("version and timestamp are sent in the query body")
   void timeTravel() {
     stubQuery(stubFiles("", null));
-    try (RowReader reader = client.readTable("analytics.platform.usage", ReadOptions.builder().version(3).build())) {
+    try (RowReader reader = client.readTable("analytics.platform.usage", QueryOptions.builder().version(3).build())) {
       assertThat(drain(reader)).hasSize(7);
     }
     try (RowReader reader = client.readTable("analytics.platform.usage",
-        ReadOptions.builder().timestamp(Instant.parse("2024-01-01T00:00:00Z")).build())) {
+        QueryOptions.builder().timestamp(Instant.parse("2024-01-01T00:00:00Z")).build())) {
       assertThat(drain(reader)).hasSize(7);
     }
     wm.verify(postRequestedFor(urlEqualTo(TABLE_PATH + "/query")).withRequestBody(equalToJson("{\"version\":3}")));
@@ -606,16 +606,16 @@ class DeltaSharingClientTest {
       }
     }
 
-    try (ColumnBatchReader reader = client.readTableBatches("analytics.platform.usage", ReadOptions.builder()
+    try (ColumnBatchReader reader = client.readTableBatches("analytics.platform.usage", QueryOptions.builder()
         .filter(Filter.and(Filter.eq("org", "acme"), Filter.ge("usage_date", LocalDate.of(2024, 1, 1)))).build())) {
       assertThat(drainBatches(reader)).extracting(r -> r.getLong("user_id")).containsExactlyInAnyOrder(1L, 2L, 4L);
     }
     try (ColumnBatchReader reader = client.readTableBatches("analytics.platform.usage",
-        ReadOptions.builder().limit(2).build())) {
+        QueryOptions.builder().limit(2).build())) {
       assertThat(drainBatches(reader)).hasSize(2);
     }
     try (ColumnBatchReader reader = client.readTableBatches("analytics.platform.usage",
-        ReadOptions.builder().limit(0).build())) {
+        QueryOptions.builder().limit(0).build())) {
       assertThat(reader.next()).isNull();
     }
   }

@@ -79,7 +79,7 @@ class SharingSqlTest {
   /** day -> {rows, sum(events)} through readTable's rows, the reference every SQL answer is checked against. */
   Map<LocalDate, List<Long>> byDayFromRows(Filter filter) {
     Map<LocalDate, List<Long>> out = new TreeMap<>();
-    ReadOptions options = filter == null ? ReadOptions.all() : ReadOptions.builder().filter(filter).build();
+    QueryOptions options = filter == null ? QueryOptions.all() : QueryOptions.builder().filter(filter).build();
     try (RowReader r = client.readTable(TABLE, options)) {
       r.forEachRemaining(row -> {
         List<Long> v = out.computeIfAbsent(row.getDate("usage_date"), d -> new ArrayList<>(List.of(0L, 0L)));
@@ -188,7 +188,7 @@ class SharingSqlTest {
     Path cache = tmp.resolve("org-acme");
     Filter acme = Filter.eq("org_id", "acme");
     try (SharingSql sql = SharingSql.builder().client(client).cacheDirectory(cache).build()) {
-      AttachedTable a = sql.attach(TABLE, "usage", ReadOptions.builder().filter(acme).build());
+      AttachedTable a = sql.attach(TABLE, "usage", QueryOptions.builder().filter(acme).build());
       assertThat(a.files()).isEqualTo(3);
       assertThat(byDayFromSql(sql, "usage")).isEqualTo(byDayFromRows(acme))
           .isEqualTo(Map.of(MAY1, List.of(2L, 15L), MAY2, List.of(1L, 11L)));

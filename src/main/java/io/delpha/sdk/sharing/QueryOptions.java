@@ -9,7 +9,7 @@ import java.util.Objects;
  * What to read of a table: a filter, a row limit, and a version or timestamp to travel to.
  *
  * <pre>{@code
- * ReadOptions opts = ReadOptions.builder().filter(Filter.eq("org", "acme")).limit(1000).version(12L).build();
+ * QueryOptions opts = QueryOptions.builder().filter(Filter.eq("org", "acme")).limit(1000).version(12L).build();
  * }</pre>
  *
  * <p>The filter and limit are sent as hints ({@code jsonPredicateHints}, {@code limitHint}) and applied
@@ -20,10 +20,10 @@ import java.util.Objects;
  * @param version the table version to read, {@code null} for the current one
  * @param timestamp the time to read the table as of, {@code null} for now; exclusive with {@code version}
  */
-public record ReadOptions(@Nullable Filter filter, @Nullable Long limit, @Nullable Long version, @Nullable Instant timestamp) {
+public record QueryOptions(@Nullable Filter filter, @Nullable Long limit, @Nullable Long version, @Nullable Instant timestamp) {
 
   /** Validates the options. */
-  public ReadOptions {
+  public QueryOptions {
     if (limit != null && limit < 0) {
       throw new InvalidInputException("limit must be >= 0, was " + limit);
     }
@@ -38,8 +38,8 @@ public record ReadOptions(@Nullable Filter filter, @Nullable Long limit, @Nullab
   /**
    * @return every row of the current version
    */
-  public static ReadOptions all() {
-    return new ReadOptions(null, null, null, null);
+  public static QueryOptions all() {
+    return new QueryOptions(null, null, null, null);
   }
 
   /**
@@ -61,7 +61,7 @@ public record ReadOptions(@Nullable Filter filter, @Nullable Long limit, @Nullab
     return b;
   }
 
-  /** Builds {@link ReadOptions}. */
+  /** Builds {@link QueryOptions}. */
   public static final class Builder {
     private @Nullable Filter filter;
     private @Nullable Long limit;
@@ -111,8 +111,8 @@ public record ReadOptions(@Nullable Filter filter, @Nullable Long limit, @Nullab
     /**
      * @return the options
      */
-    public ReadOptions build() {
-      return new ReadOptions(filter, limit, version, timestamp);
+    public QueryOptions build() {
+      return new QueryOptions(filter, limit, version, timestamp);
     }
   }
 }
