@@ -156,7 +156,7 @@ public final class FlowData implements RowReader {
   @Override
   public String toString() {
     return "FlowData[" + flowName + " run " + execution.executionId() + ", " + files.size() + " files in "
-        + store.describe() + "]";
+        + store + "]";
   }
 
   /** Opens the next file, checked against the first file's schema; returns it. */

@@ -483,7 +483,7 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
 
   @Override
   public String toString() {
-    return "BatchIngestor[worker=" + worker + ", staging=" + staging.describe() + ", registry=" + registry.keyspace() + "]";
+    return "BatchIngestor[worker=" + worker + ", staging=" + staging + ", registry=" + registry.keyspace() + "]";
   }
 
   Customer authenticate(String customerId, String password) {

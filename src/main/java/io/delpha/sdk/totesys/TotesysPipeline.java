@@ -298,7 +298,7 @@ public final class TotesysPipeline implements PipelineRunner, PipelineScheduler,
 
   @Override
   public String toString() {
-    return "TotesysPipeline[ingestion=" + ingestion.describe() + "]";
+    return "TotesysPipeline[ingestion=" + ingestion + "]";
   }
 
   /** Builds a {@link TotesysPipeline}. */
