@@ -395,8 +395,37 @@ class ClosedContractTest {
     if (type.isAssignableFrom(LocalObjectStore.class)) {
       return LocalObjectStore.at(Files.createTempDirectory(tmp, "placeholder"));
     }
-    if (type.isRecord() && type.getName().startsWith("io.delpha.sdk.") && depth < 3) {
-      return record(type, depth);
+    if (type.getName().startsWith("io.delpha.sdk.")) {
+      Object made = madeByTheLibrary(type);
+      if (made != null) {
+        return made;
+      }
+      if (type.isRecord() && depth < 3) {
+        return record(type, depth);
+      }
+    }
+    return null;
+  }
+
+  /** What a public static no-argument factory of {@code type} ({@code defaults()}, {@code all()}) or its builder makes. */
+  private static Object madeByTheLibrary(Class<?> type) throws Exception {
+    for (Method m : type.getMethods()) {
+      if (Modifier.isStatic(m.getModifiers()) && m.getParameterCount() == 0 && m.getReturnType() == type) {
+        return m.invoke(null);
+      }
+    }
+    for (Method m : type.getMethods()) {
+      if (Modifier.isStatic(m.getModifiers()) && m.getParameterCount() == 0 && m.getName().equals("builder")) {
+        Object builder = m.invoke(null);
+        Method build = builder.getClass().getMethod("build");
+        if (build.getReturnType() == type) {
+          try {
+            return build.invoke(builder);
+          } catch (InvocationTargetException refused) {
+            return null;
+          }
+        }
+      }
     }
     return null;
   }

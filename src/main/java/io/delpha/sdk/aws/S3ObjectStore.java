@@ -260,7 +260,9 @@ public final class S3ObjectStore implements ObjectStore {
   /** Closes the S3 client if this store built it. Idempotent; afterwards every call throws {@link ClosedException}. */
   @Override
   public void close() {
-    owned.close();
+    if (guard.close()) {
+      owned.close();
+    }
   }
 
   @Override
