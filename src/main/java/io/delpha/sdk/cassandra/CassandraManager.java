@@ -191,7 +191,9 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
 
   /**
    * A builder for another manager with this one's settings ({@code config().toBuilder()}): building it opens a new
-   * session, and {@code toBuilder().build().config()} equals {@link #config()}. Works on a closed manager too.
+   * session, and for a built manager {@code toBuilder().build().config()} equals {@link #config()} (a {@link
+   * #wrap wrapped} session's TLS and credentials are not visible, so its builder starts without them). Works on a
+   * closed manager too.
    *
    * @return a new builder holding {@link #config()}
    */

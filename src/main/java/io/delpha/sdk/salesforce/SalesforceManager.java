@@ -115,8 +115,9 @@ public final class SalesforceManager implements SalesforceClient {
 
   /**
    * A builder for another manager with this one's settings ({@code config().toBuilder()}, secrets included), so
-   * {@code toBuilder().build().config()} equals {@link #config()}; building it logs in anew. Works on a closed
-   * manager too.
+   * {@code toBuilder().build().config()} equals {@link #config()}; building it logs in anew. A {@code SecretProvider}
+   * given to {@link Builder#credentials} is not a setting and is not carried over (see {@link
+   * SalesforceConfig#toBuilder()}). Works on a closed manager too.
    *
    * @return a new builder holding {@link #config()}
    */
