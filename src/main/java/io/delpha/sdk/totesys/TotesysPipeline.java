@@ -95,8 +95,8 @@ public final class TotesysPipeline implements PipelineRunner, PipelineScheduler,
     ObjectStore processed = Objects.requireNonNull(b.processed, "processedZone");
     this.tables = b.tables.stream().map(SourceTable::tableName).toList();
     LakeKeys keys = new LakeKeys(b.clock);
-    this.extractor = new Extractor(b.database(b.source, b.sourceSecrets, b.sourceSecretName), ingestion, b.tables, b.overlap, keys,
-        listeners);
+    this.extractor = new Extractor(b.database(b.source, b.sourceSecrets, b.sourceSecretName), ingestion, b.tables,
+        b.overlap, keys, listeners);
     this.transformer = new Transformer(ingestion, processed, keys, listeners);
     this.loader = new Loader(b.database(b.warehouse, b.warehouseSecrets, b.warehouseSecretName), processed,
         listeners);
@@ -133,7 +133,6 @@ public final class TotesysPipeline implements PipelineRunner, PipelineScheduler,
    */
   @Override
   public RunReport run() {
-    guard.check();
     return steps(Step.EXTRACT, Step.TRANSFORM, Step.LOAD);
   }
 
@@ -144,7 +143,6 @@ public final class TotesysPipeline implements PipelineRunner, PipelineScheduler,
    */
   @Override
   public RunReport extract() {
-    guard.check();
     return steps(Step.EXTRACT);
   }
 
@@ -155,7 +153,6 @@ public final class TotesysPipeline implements PipelineRunner, PipelineScheduler,
    */
   @Override
   public RunReport transform() {
-    guard.check();
     return steps(Step.TRANSFORM);
   }
 
@@ -166,7 +163,6 @@ public final class TotesysPipeline implements PipelineRunner, PipelineScheduler,
    */
   @Override
   public RunReport load() {
-    guard.check();
     return steps(Step.LOAD);
   }
 
@@ -226,7 +222,7 @@ public final class TotesysPipeline implements PipelineRunner, PipelineScheduler,
     if (period == null || period.isNegative() || period.isZero()) {
       throw new InvalidInputException("the schedule period must be positive, was " + period);
     }
-    requireOpen();
+    guard.check();
     Schedule handle = new Schedule(owned, period);
     schedules.add(handle);
     Runnable tick = () -> {
@@ -263,12 +259,8 @@ public final class TotesysPipeline implements PipelineRunner, PipelineScheduler,
     schedules.clear();
   }
 
-  private void requireOpen() {
-    guard.check();
-  }
-
   private RunReport steps(Step... steps) {
-    requireOpen();
+    guard.check();
     running.lock();
     try {
       return stepsLocked(steps);
