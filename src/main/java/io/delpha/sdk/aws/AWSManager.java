@@ -1,7 +1,9 @@
 package io.delpha.sdk.aws;
 
 import io.delpha.sdk.aws.internal.AppFlowErrors;
+import io.delpha.sdk.core.ClosedException;
 import io.delpha.sdk.core.internal.Capability;
+import io.delpha.sdk.core.internal.ClosedGuard;
 import io.delpha.sdk.core.internal.Pause;
 import io.delpha.sdk.core.internal.Retrier;
 import io.delpha.sdk.core.internal.metrics.Meter;
@@ -112,6 +114,7 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
   private final Retrier polls;
   private final int recordsPageSize;
   private final Recorder metrics;
+  private final ClosedGuard guard = new ClosedGuard("this AWSManager");
   private final Map<String, String> flowOfStartedRun = java.util.Collections.synchronizedMap(
       new LinkedHashMap<>(16, 0.75f, false) {
         @Override
@@ -149,9 +152,21 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
   }
 
   /**
+   * A builder for another manager with this one's settings ({@code config().toBuilder()}; the clients, clock and
+   * sleeper given to this one's builder are not settings and are not carried over), so {@code
+   * toBuilder().build().config()} equals {@link #config()}. Works on a closed manager too.
+   *
+   * @return a new builder holding {@link #config()}
+   */
+  public Builder toBuilder() {
+    return config.toBuilder();
+  }
+
+  /**
    * @return the flow type this manager was built for
    */
   public FlowType flowType() {
+    guard.check();
     return flowType;
   }
 
@@ -163,6 +178,7 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
    * @return see {@link #startFlow(String)}
    */
   public FlowRun startFlow() {
+    guard.check();
     return startFlow(flowType.defaultFlowName());
   }
 
@@ -176,6 +192,7 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
    */
   @Override
   public FlowRun startFlow(String flowName) {
+    guard.check();
     requireFlowName(flowName);
     StartFlowResponse started = call("start", "start_flow", flowName, () -> appflow.startFlow(b -> b.flowName(flowName)));
     if (started.executionId() != null) {
@@ -197,6 +214,7 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
    */
   @Override
   public List<FlowExecution> executions(String flowName) {
+    guard.check();
     requireFlowName(flowName);
     List<FlowExecution> all = executions(flowName, e -> false);
     all.sort(Comparator.comparing(FlowExecution::startedAt, Comparator.nullsLast(Comparator.reverseOrder())));
@@ -253,6 +271,7 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
    */
   @Override
   public FlowExecution awaitCompletion(FlowRun run, Duration timeout) {
+    guard.check();
     if (run.executionId() == null) {
       throw new InvalidInputException("flow '" + run.flowName() + "' returned no run id to wait for "
           + "(event-triggered flows start their own runs)");
@@ -270,6 +289,7 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
    *     #awaitCompletion(String, String, Duration)} with the flow's name
    */
   public FlowExecution awaitCompletion(String executionId, Duration timeout) {
+    guard.check();
     Objects.requireNonNull(executionId, "executionId");
     String flowName = flowOfStartedRun.get(executionId);
     if (flowName == null) {
@@ -292,6 +312,7 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
    */
   @Override
   public FlowExecution awaitCompletion(String flowName, String executionId, Duration timeout) {
+    guard.check();
     requireFlowName(flowName);
     Objects.requireNonNull(executionId, "executionId");
     if (timeout == null || timeout.isNegative()) {
@@ -324,6 +345,7 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
    */
   @Override
   public FlowDestination destination(String flowName) {
+    guard.check();
     requireFlowName(flowName);
     return destinationOf(flowName, describe(flowName));
   }
@@ -384,6 +406,7 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
    */
   @Override
   public FlowDestination ensureSparkFormat(String flowName) {
+    guard.check();
     FlowDestination destination = destination(flowName);
     if (!destination.isSparkReady()) {
       String what = "PARQUET".equals(destination.fileType())
@@ -406,6 +429,7 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
    */
   @Override
   public FlowDestination convertToParquet(String flowName) {
+    guard.check();
     requireFlowName(flowName);
     DescribeFlowResponse flow = describe(flowName);
     FlowDestination before = destinationOf(flowName, flow);
@@ -440,6 +464,7 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
    * @return the id of the default flow's newest successful run with data; see {@link #getLastFlowId(String)}
    */
   public String getLastFlowId() {
+    guard.check();
     return getLastFlowId(flowType.defaultFlowName());
   }
 
@@ -453,6 +478,7 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
    */
   @Override
   public String getLastFlowId(String flowName) {
+    guard.check();
     requireFlowName(flowName);
     FlowDestination destination = landingDestination(flowName);
     try (ObjectStore store = store(destination)) {
@@ -464,6 +490,7 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
    * @return the default flow's data; see {@link #getFlowParquetData(String)}
    */
   public FlowData getFlowParquetData() {
+    guard.check();
     return getFlowParquetData(flowType.defaultFlowName());
   }
 
@@ -479,6 +506,7 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
    */
   @Override
   public FlowData getFlowParquetData(String flowName) {
+    guard.check();
     requireFlowName(flowName);
     FlowDestination destination = landingDestination(flowName);
     ObjectStore store = store(destination);
@@ -497,6 +525,7 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
    */
   @Override
   public FlowData getFlowParquetData(String flowName, String executionId) {
+    guard.check();
     requireFlowName(flowName);
     Objects.requireNonNull(executionId, "executionId");
     FlowDestination destination = landingDestination(flowName);
@@ -600,6 +629,7 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
    */
   @Override
   public LoadReport loadIntoCassandra(String flowName, CqlExecutor cql, String keyspace, String table) {
+    guard.check();
     return loadIntoCassandra(flowName, cql, keyspace, table, LoadOptions.defaults());
   }
 
@@ -623,6 +653,7 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
   @Override
   public LoadReport loadIntoCassandra(String flowName, CqlExecutor cql, String keyspace, String table,
       LoadOptions options) {
+    guard.check();
     CassandraLoader loader = new CassandraLoader(cql, keyspace, table, options);
     LoadReport report;
     try (FlowData data = getFlowParquetData(flowName)) {
@@ -651,8 +682,15 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
     });
   }
 
+  /**
+   * Closes the AppFlow and S3 clients this manager built (clients given to the builder stay open). Idempotent;
+   * afterwards every method but {@link #config()} and {@link #toBuilder()} throws {@link ClosedException}.
+   */
   @Override
   public void close() {
+    if (!guard.close()) {
+      return;
+    }
     try {
       ownedAppflow.close();
     } finally {

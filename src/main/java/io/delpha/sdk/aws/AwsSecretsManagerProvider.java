@@ -1,7 +1,9 @@
 package io.delpha.sdk.aws;
 
 import io.delpha.sdk.core.secrets.SecretProvider;
+import io.delpha.sdk.core.ClosedException;
 import io.delpha.sdk.core.internal.Capability;
+import io.delpha.sdk.core.internal.ClosedGuard;
 import io.delpha.sdk.aws.internal.AwsErrors;
 import io.delpha.sdk.core.AccessDeniedException;
 import io.delpha.sdk.core.AuthenticationException;
@@ -40,6 +42,7 @@ public final class AwsSecretsManagerProvider implements SecretProvider, AutoClos
   private final SecretsManagerClient client;
   private final AwsClients.Owned<SecretsManagerClient> owned;
   private final String description;
+  private final ClosedGuard guard = new ClosedGuard("this AwsSecretsManagerProvider");
 
   private AwsSecretsManagerProvider(AwsClients.Owned<SecretsManagerClient> client, String description) {
     this.client = client.client();
@@ -57,6 +60,7 @@ public final class AwsSecretsManagerProvider implements SecretProvider, AutoClos
 
   @Override
   public String secret(String name) {
+    guard.check();
     if (name == null || name.isBlank()) {
       throw new InvalidInputException("a secret name must not be blank");
     }
@@ -88,10 +92,15 @@ public final class AwsSecretsManagerProvider implements SecretProvider, AutoClos
     });
   }
 
-  /** Closes the client if this provider built it. */
+  /**
+   * Closes the client if this provider built it. Idempotent; afterwards {@link #secret(String)} and {@link
+   * #json(String)} throw {@link ClosedException}.
+   */
   @Override
   public void close() {
-    owned.close();
+    if (guard.close()) {
+      owned.close();
+    }
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.delpha.sdk.aws;
 
+import io.delpha.sdk.core.ClosedException;
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.InvalidInputException;
@@ -9,11 +10,13 @@ import io.delpha.sdk.parquet.ParquetRows;
 import io.delpha.sdk.parquet.Row;
 import io.delpha.sdk.parquet.RowReader;
 import io.delpha.sdk.parquet.RowSchema;
+import io.delpha.sdk.core.internal.ClosedGuard;
 import io.delpha.sdk.core.storage.ObjectStore;
 import java.io.IOException;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -44,7 +47,7 @@ public final class FlowData implements RowReader {
   private @Nullable String currentFile;
   private int nextFile;
   private long rowsRead;
-  private boolean closed;
+  private final ClosedGuard guard = new ClosedGuard("this FlowData");
 
   private FlowData(ObjectStore store, String flowName, FlowExecution execution, List<String> files) {
     this.store = store;
@@ -77,6 +80,7 @@ public final class FlowData implements RowReader {
    * @return the flow
    */
   public String flowName() {
+    guard.check();
     return flowName;
   }
 
@@ -84,6 +88,7 @@ public final class FlowData implements RowReader {
    * @return the run whose records these are
    */
   public FlowExecution execution() {
+    guard.check();
     return execution;
   }
 
@@ -91,13 +96,15 @@ public final class FlowData implements RowReader {
    * @return the run's Parquet objects (full keys), in the order they are read
    */
   public List<String> files() {
+    guard.check();
     return files;
   }
 
   /**
-   * @return the object being read now, {@code null} once every file is read or the reader is closed
+   * @return the object being read now, {@code null} once every file is read
    */
   public @Nullable String currentFile() {
+    guard.check();
     return currentFile;
   }
 
@@ -105,6 +112,7 @@ public final class FlowData implements RowReader {
    * @return how many rows {@link #next()} has returned so far
    */
   public long rowsRead() {
+    guard.check();
     return rowsRead;
   }
 
@@ -113,14 +121,13 @@ public final class FlowData implements RowReader {
    */
   @Override
   public RowSchema schema() {
+    guard.check();
     return schema;
   }
 
   @Override
   public boolean hasNext() {
-    if (closed) {
-      return false;
-    }
+    guard.check();
     while (current != null && !current.hasNext()) {
       current.close();
       current = null;
@@ -134,6 +141,7 @@ public final class FlowData implements RowReader {
 
   @Override
   public Row next() {
+    guard.check();
     if (!hasNext()) {
       throw new NoSuchElementException("every row of flow '" + flowName + "' run "
           + execution.executionId() + " was read");
@@ -143,10 +151,23 @@ public final class FlowData implements RowReader {
     return row;
   }
 
+  /**
+   * @return the remaining rows as a sequential stream; closing the stream closes this reader
+   * @throws ClosedException once this reader is closed
+   */
+  @Override
+  public Stream<Row> stream() {
+    guard.check();
+    return RowReader.super.stream();
+  }
+
+  /**
+   * Deletes the temporary copy of the file being read. Idempotent; afterwards every method throws {@link
+   * ClosedException}.
+   */
   @Override
   public void close() {
-    closed = true;
-    if (current != null) {
+    if (guard.close() && current != null) {
       current.close();
       current = null;
       currentFile = null;
@@ -156,7 +177,7 @@ public final class FlowData implements RowReader {
   @Override
   public String toString() {
     return "FlowData[" + flowName + " run " + execution.executionId() + ", " + files.size() + " files in "
-        + store.describe() + "]";
+        + store + "]";
   }
 
   /** Opens the next file, checked against the first file's schema; returns it. */

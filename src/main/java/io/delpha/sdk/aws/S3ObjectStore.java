@@ -2,7 +2,9 @@ package io.delpha.sdk.aws;
 
 import io.delpha.sdk.core.storage.ObjectInfo;
 import io.delpha.sdk.core.storage.ObjectStore;
+import io.delpha.sdk.core.ClosedException;
 import io.delpha.sdk.core.internal.Capability;
+import io.delpha.sdk.core.internal.ClosedGuard;
 import io.delpha.sdk.aws.internal.AwsErrors;
 import io.delpha.sdk.core.AccessDeniedException;
 import io.delpha.sdk.core.AuthenticationException;
@@ -76,6 +78,7 @@ public final class S3ObjectStore implements ObjectStore {
   private final String bucket;
   private final int partSize;
   private final int pageSize;
+  private final ClosedGuard guard = new ClosedGuard("this S3ObjectStore");
 
   private S3ObjectStore(AwsClients.Owned<S3Client> s3, String bucket, int partSize, int pageSize) {
     this.s3 = s3.client();
@@ -97,21 +100,25 @@ public final class S3ObjectStore implements ObjectStore {
    * @return the bucket's name
    */
   public String bucket() {
+    guard.check();
     return bucket;
   }
 
   @Override
   public void put(String key, InputStream content, long length) {
+    guard.check();
     upload(Keys.requireKey(key), content, length, false);
   }
 
   @Override
   public void put(String key, Path file) {
+    guard.check();
     uploadFile(Keys.requireKey(key), file, false);
   }
 
   @Override
   public void putIfAbsent(String key, InputStream content, long length) {
+    guard.check();
     Keys.requireKey(key);
     failIfExists(key);
     upload(key, content, length, true);
@@ -119,6 +126,7 @@ public final class S3ObjectStore implements ObjectStore {
 
   @Override
   public void putIfAbsent(String key, Path file) {
+    guard.check();
     Keys.requireKey(key);
     failIfExists(key);
     uploadFile(key, file, true);
@@ -126,23 +134,27 @@ public final class S3ObjectStore implements ObjectStore {
 
   @Override
   public InputStream get(String key) {
+    guard.check();
     Keys.requireKey(key);
     return call("read", key, () -> s3.getObject(b -> b.bucket(bucket).key(key)));
   }
 
   @Override
   public byte[] getBytes(String key) {
+    guard.check();
     Keys.requireKey(key);
     return call("read", key, () -> s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray());
   }
 
   @Override
   public boolean exists(String key) {
+    guard.check();
     return stat(key).isPresent();
   }
 
   @Override
   public Optional<ObjectInfo> stat(String key) {
+    guard.check();
     Keys.requireKey(key);
     try {
       HeadObjectResponse head = call("stat", key, () -> s3.headObject(b -> b.bucket(bucket).key(key)));
@@ -175,17 +187,20 @@ public final class S3ObjectStore implements ObjectStore {
 
   @Override
   public Stream<String> list(String prefix) {
+    guard.check();
     Keys.requirePrefix(prefix);
     Iterator<S3Object> objects = call("list", prefix + "*",
         () -> s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix).maxKeys(pageSize)).contents().iterator());
     Iterator<String> keys = new Iterator<>() {
       @Override
       public boolean hasNext() {
+        guard.check();
         return call("list", prefix + "*", objects::hasNext);
       }
 
       @Override
       public String next() {
+        guard.check();
         return call("list", prefix + "*", objects::next).key();
       }
     };
@@ -195,6 +210,7 @@ public final class S3ObjectStore implements ObjectStore {
 
   @Override
   public List<String> listFolders(String prefix) {
+    guard.check();
     Keys.requirePrefix(prefix);
     return call("list folders of", prefix, () -> {
       List<String> folders = new ArrayList<>();
@@ -208,12 +224,14 @@ public final class S3ObjectStore implements ObjectStore {
 
   @Override
   public void delete(String key) {
+    guard.check();
     Keys.requireKey(key);
     call("delete", key, () -> s3.deleteObject(b -> b.bucket(bucket).key(key)));
   }
 
   @Override
   public void move(String from, String to) {
+    guard.check();
     Keys.requireKey(from);
     Keys.requireKey(to);
     call("copy to " + to + " from", from, () -> s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(from)
@@ -223,17 +241,33 @@ public final class S3ObjectStore implements ObjectStore {
 
   @Override
   public String describe() {
+    guard.check();
+    return location();
+  }
+
+  /** What {@link #describe()} says, for messages: this store's address, closed or not. */
+  private String location() {
     return "s3://" + bucket;
   }
 
+  /** An S3 object is never a local file: empty, once the closed check has passed. */
+  @Override
+  public Optional<Path> localFile(String key) {
+    guard.check();
+    return Optional.empty();
+  }
+
+  /** Closes the S3 client if this store built it. Idempotent; afterwards every call throws {@link ClosedException}. */
   @Override
   public void close() {
-    owned.close();
+    if (guard.close()) {
+      owned.close();
+    }
   }
 
   @Override
   public String toString() {
-    return "S3ObjectStore[" + describe() + "]";
+    return "S3ObjectStore[s3://" + bucket + "]";
   }
 
   private void failIfExists(String key) {
@@ -247,7 +281,7 @@ public final class S3ObjectStore implements ObjectStore {
     try {
       size = Files.size(file);
     } catch (IOException e) {
-      throw new InvalidInputException("cannot read file " + file + " to upload to " + describe() + "/" + key, e);
+      throw new InvalidInputException("cannot read file " + file + " to upload to " + location() + "/" + key, e);
     }
     if (size <= partSize) {
       call("write", key, () -> s3.putObject(b -> b.bucket(bucket).key(key).ifNoneMatch(ifAbsent ? "*" : null),
@@ -257,7 +291,7 @@ public final class S3ObjectStore implements ObjectStore {
     try (InputStream in = Files.newInputStream(file)) {
       upload(key, in, size, ifAbsent);
     } catch (IOException e) {
-      throw new InvalidInputException("cannot read file " + file + " to upload to " + describe() + "/" + key, e);
+      throw new InvalidInputException("cannot read file " + file + " to upload to " + location() + "/" + key, e);
     }
   }
 
@@ -307,7 +341,7 @@ public final class S3ObjectStore implements ObjectStore {
         throw e;
       }
       log.warn("could not abort multipart upload of {}/{} (the bucket's lifecycle rules will expire it): {}",
-          describe(), key, e.getMessage());
+          location(), key, e.getMessage());
     }
   }
 
@@ -315,13 +349,13 @@ public final class S3ObjectStore implements ObjectStore {
     try {
       return in.readNBytes(buffer, 0, buffer.length);
     } catch (IOException e) {
-      throw new DelphaException("reading the content for " + describe() + "/" + key + " failed; nothing was written", e);
+      throw new DelphaException("reading the content for " + location() + "/" + key + " failed; nothing was written", e);
     }
   }
 
   private void checkLength(String key, long expected, long actual) {
     if (expected >= 0 && expected != actual) {
-      throw new InvalidInputException("content for " + describe() + "/" + key + " was " + actual
+      throw new InvalidInputException("content for " + location() + "/" + key + " was " + actual
           + " bytes, but the caller announced " + expected + "; nothing was written");
     }
   }
@@ -335,12 +369,12 @@ public final class S3ObjectStore implements ObjectStore {
   }
 
   private DelphaException translate(String operation, String key, RuntimeException e) {
-    return AwsErrors.map((SdkException) e, "S3", operation + " " + describe() + "/" + key, (refused, code, what) -> {
+    return AwsErrors.map((SdkException) e, "S3", operation + " " + location() + "/" + key, (refused, code, what) -> {
       if (refused instanceof NoSuchBucketException || "NoSuchBucket".equals(code)) {
         return new NotFoundException("bucket " + bucket + " does not exist (" + operation + " " + key + ")", e);
       }
       if (refused instanceof NoSuchKeyException || refused.statusCode() == 404) {
-        return new NotFoundException("no object " + key + " in " + describe(), e);
+        return new NotFoundException("no object " + key + " in " + location(), e);
       }
       if (refused.statusCode() == 412 || refused.statusCode() == 409 && "ConditionalRequestConflict".equals(code)) {
         return conflict(key, e);
@@ -350,7 +384,7 @@ public final class S3ObjectStore implements ObjectStore {
   }
 
   private ConflictException conflict(String key, @Nullable Exception cause) {
-    return new ConflictException("object " + key + " already exists in " + describe()
+    return new ConflictException("object " + key + " already exists in " + location()
         + " and this zone is write-once; it was left untouched", cause);
   }
 

@@ -4,6 +4,7 @@ import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.metadata.Metadata;
 import io.delpha.sdk.cassandra.internal.ControlChannel;
 import io.delpha.sdk.core.ClosedException;
+import io.delpha.sdk.core.internal.ClosedGuard;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.internal.Capability;
 import java.util.concurrent.ExecutionException;
@@ -85,7 +86,7 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
   private final Map<String, PreparedStatement> prepared = new ConcurrentHashMap<>();
   private final boolean ownsSession;
   private final ClusterView clusterView;
-  private volatile boolean closed;
+  private final ClosedGuard guard = new ClosedGuard("this CassandraManager");
 
   private CassandraManager(CassandraConfig config, CqlSession session, boolean ownsSession) {
     this.config = config;
@@ -170,9 +171,7 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
   }
 
   private CqlSession open() {
-    if (closed) {
-      throw new ClosedException("this CassandraManager");
-    }
+    guard.check();
     return session;
   }
 
@@ -191,12 +190,25 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
   }
 
   /**
+   * A builder for another manager with this one's settings ({@code config().toBuilder()}): building it opens a new
+   * session, and for a built manager {@code toBuilder().build().config()} equals {@link #config()} (a {@link
+   * #wrap wrapped} session's TLS and credentials are not visible, so its builder starts without them). Works on a
+   * closed manager too.
+   *
+   * @return a new builder holding {@link #config()}
+   */
+  public Builder toBuilder() {
+    return config.toBuilder();
+  }
+
+  /**
    * The driver's session, for what this class does not offer. Do not close it: close the manager.
    *
    * @return the session
+   * @throws ClosedException once this manager is closed
    */
   public CqlSession session() {
-    return session;
+    return open();
   }
 
   @Override
@@ -226,6 +238,7 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
 
   @Override
   public PreparedStatement prepare(String cql) {
+    guard.check();
     Objects.requireNonNull(cql, "cql");
     PreparedStatement ps = prepared.get(cql);
     if (ps != null) {
@@ -248,6 +261,7 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
    */
   @Override
   public PreparedStatement prepareUncached(String cql) {
+    guard.check();
     Objects.requireNonNull(cql, "cql");
     try {
       return open().prepare(io.delpha.sdk.cassandra.internal.PrivatePreparation.request(cql));
@@ -263,6 +277,7 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
    */
   @Override
   public ClusterView cluster() {
+    guard.check();
     return clusterView;
   }
 
@@ -295,21 +310,16 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
    * @return the keyspace the session uses for unqualified table names, if any
    */
   public java.util.Optional<String> keyspace() {
-    return session.getKeyspace().map(CqlIdentifier::asInternal);
+    return open().getKeyspace().map(CqlIdentifier::asInternal);
   }
 
-  /** Closes the session and its connections. */
   /**
    * Closes the session if this manager owns it (built, or wrapped with {@code closeSession}); a wrapped session the
    * host keeps stays open. Idempotent; afterwards every request throws {@link ClosedException}.
    */
   @Override
   public void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    if (ownsSession) {
+    if (guard.close() && ownsSession) {
       session.close();
     }
   }

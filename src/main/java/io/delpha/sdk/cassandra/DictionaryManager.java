@@ -47,6 +47,7 @@ public final class DictionaryManager implements SchemaCatalog, DictionaryExporte
 
   private final CqlExecutor cassandra;
   private final Recorder metrics;
+  private final DictionaryConfig config;
 
   /**
    * @param cassandra the cluster to describe: a {@link CassandraManager}, or any {@link CqlExecutor} that
@@ -60,6 +61,7 @@ public final class DictionaryManager implements SchemaCatalog, DictionaryExporte
   private DictionaryManager(CqlExecutor cassandra, Metrics metrics) {
     this.cassandra = Objects.requireNonNull(cassandra, "cassandra");
     this.metrics = Recorder.of(metrics);
+    this.config = new DictionaryConfig(cassandra, metrics);
   }
 
   /**
@@ -73,6 +75,23 @@ public final class DictionaryManager implements SchemaCatalog, DictionaryExporte
    */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * @return the settings this manager was built with: the cluster it describes and its metrics
+   */
+  public DictionaryConfig config() {
+    return config;
+  }
+
+  /**
+   * A builder for another manager with this one's settings ({@code config().toBuilder()}), so {@code
+   * toBuilder().build().config()} equals {@link #config()}.
+   *
+   * @return a new builder holding {@link #config()}
+   */
+  public Builder toBuilder() {
+    return config.toBuilder();
   }
 
   /** Builds a {@link DictionaryManager}: one collaborator, the cluster to describe. Not thread-safe. */

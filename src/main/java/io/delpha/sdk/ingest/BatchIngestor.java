@@ -5,6 +5,7 @@ import io.delpha.sdk.cassandra.CqlExecutor;
 import io.delpha.sdk.cassandra.internal.BoundedWriter;
 import io.delpha.sdk.core.ClosedException;
 import io.delpha.sdk.core.internal.Capability;
+import io.delpha.sdk.core.internal.ClosedGuard;
 import io.delpha.sdk.core.internal.Listeners;
 import io.delpha.sdk.core.internal.metrics.Meter;
 import io.delpha.sdk.core.internal.metrics.Recorder;
@@ -110,10 +111,12 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
   private final boolean customerTag;
   private final ScheduledExecutorService scheduler;
   private final Object passLock = new Object();
-  private volatile boolean closed;
+  private final ClosedGuard guard = new ClosedGuard("this BatchIngestor");
+  private final BatchIngestorConfig config;
   private @Nullable ScheduledFuture<?> watcher;
 
   private BatchIngestor(Builder b) {
+    this.config = b.config();
     this.cassandra = Objects.requireNonNull(b.cassandra, "cassandra"); // checked by build()
     this.dictionary = new DictionaryManager(cassandra);
     this.staging = Objects.requireNonNull(b.staging, "staging");
@@ -147,9 +150,27 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
   }
 
   /**
+   * @return the settings this ingestor was built with (its collaborators included); available after {@link #close()}
+   */
+  public BatchIngestorConfig config() {
+    return config;
+  }
+
+  /**
+   * A builder for another ingestor with this one's settings and collaborators ({@code config().toBuilder()}), so
+   * {@code toBuilder().build().config()} equals {@link #config()}. Works on a closed ingestor too.
+   *
+   * @return a new builder holding {@link #config()}
+   */
+  public Builder toBuilder() {
+    return config.toBuilder();
+  }
+
+  /**
    * @return this manager's id in leases and metrics
    */
   public String worker() {
+    guard.check();
     return worker;
   }
 
@@ -158,6 +179,7 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
    *     {@code ingest_metrics})
    */
   public String registryKeyspace() {
+    guard.check();
     return registry.keyspace();
   }
 
@@ -172,6 +194,7 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
    * @throws NotFoundException if the keyspace does not exist
    */
   public void registerCustomer(String customerId, String password, String keyspace, IngestionConstraints constraints) {
+    guard.check();
     registerCustomer(customerId, password, keyspace, constraints, IngestApp.CSV);
   }
 
@@ -187,6 +210,7 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
   @Override
   public void registerCustomer(String customerId, String password, String keyspace, IngestionConstraints constraints,
       String appName) {
+    guard.check();
     if (customerId == null || FileChecks.badName(customerId).isPresent()) {
       throw new InvalidInputException("customer id must be letters, digits, '.', '_' or '-', got '" + customerId + "'");
     }
@@ -215,6 +239,7 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
    */
   @Override
   public IngestionConstraints constraints(String customerId, String password) {
+    guard.check();
     return authenticate(customerId, password).constraints();
   }
 
@@ -227,6 +252,7 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
    */
   @Override
   public RegisteredApp registerApp(String customerId, IngestProgram program) {
+    guard.check();
     Objects.requireNonNull(program, "program");
     Customer c = registry.get(customerId).orElseThrow(() -> new NotFoundException("no customer '" + customerId
         + "' is registered"));
@@ -262,6 +288,7 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
 
   @Override
   public List<RegisteredApp> apps(String customerId) {
+    guard.check();
     return registry.apps(customerId);
   }
 
@@ -271,6 +298,7 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
    */
   @Override
   public void removeApp(String customerId, String name) {
+    guard.check();
     Customer c = registry.get(customerId).orElseThrow(() -> new NotFoundException("no customer '" + customerId
         + "' is registered"));
     List<RegisteredApp> versions = registry.apps(customerId).stream().filter(a -> a.name().equals(name)).toList();
@@ -294,6 +322,7 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
    * @return the isolation customers' program apps get on this machine (probed once per JVM)
    */
   public AppIsolation appIsolation() {
+    guard.check();
     return Sandbox.detect().isolation();
   }
 
@@ -332,6 +361,7 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
    */
   @Override
   public FetchReport fetch(String customerId, String password, Path clientInputDir) {
+    guard.check();
     Customer c = authenticate(customerId, password);
     FileChecks.Selection selection = FileChecks.select(clientInputDir, c.constraints());
     List<RejectedFile> rejected = selection.rejected();
@@ -362,6 +392,7 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
    */
   @Override
   public UploadServer uploadServer(InetSocketAddress address) {
+    guard.check();
     return uploadServer(ServerOptions.on(address));
   }
 
@@ -376,6 +407,7 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
    */
   @Override
   public UploadServer uploadServer(ServerOptions options) {
+    guard.check();
     Capability.require("the upload endpoint (BatchIngestor.uploadServer)", Capability.HTTP_SERVER);
     return UploadServer.start(this, options, Clock.systemUTC());
   }
@@ -390,6 +422,12 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
    */
   @Override
   public IngestReport ingestPending() {
+    guard.check();
+    return ingestPass();
+  }
+
+  /** One pass of {@link #ingestPending()}: the watcher's, which may still run while the ingestor closes. */
+  private IngestReport ingestPass() {
     synchronized (passLock) {
       List<FileIngestion> done = new ArrayList<>();
       for (Customer c : registry.all()) {
@@ -400,7 +438,7 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
         // managers start at different files, so two of them rarely race for the same lease
         Collections.rotate(keys, keys.isEmpty() ? 0 : Math.floorMod(worker.hashCode(), keys.size()));
         for (String key : keys) {
-          if (closed) {
+          if (guard.isClosed()) {
             return new IngestReport(done);
           }
           ingestOne(c, key).ifPresent(done::add);
@@ -415,6 +453,7 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
    */
   @Override
   public List<CustomerStatus> status(int recentPerCustomer) {
+    guard.check();
     if (recentPerCustomer < 0) {
       throw new InvalidInputException("recentPerCustomer must be >= 0, got " + recentPerCustomer);
     }
@@ -433,6 +472,7 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
 
   @Override
   public List<CustomerInfo> customers() {
+    guard.check();
     return sortedCustomers().stream().map(BatchIngestor::info).toList();
   }
 
@@ -452,13 +492,11 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
    */
   @Override
   public synchronized void start() {
-    if (closed) {
-      throw new ClosedException("this BatchIngestor");
-    }
+    guard.check();
     if (watcher == null) {
       watcher = scheduler.scheduleWithFixedDelay(() -> {
         try {
-          ingestPending();
+          ingestPass();
         } catch (RuntimeException e) {
           LOG.warn("ingestion pass failed; retrying in {}: {}", pollInterval, e.toString());
         }
@@ -468,11 +506,14 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
 
   /**
    * Stops watching, lets the file in progress end at its next write (it stays staged if unfinished),
-   * and waits for it. Does not close the Cassandra manager or the store.
+   * and waits for it. Does not close the Cassandra manager or the store. Idempotent; afterwards every method but
+   * {@link #config()} and {@link #toBuilder()} throws {@link ClosedException}.
    */
   @Override
   public void close() {
-    closed = true;
+    if (!guard.close()) {
+      return;
+    }
     scheduler.shutdown();
     try {
       scheduler.awaitTermination(1, TimeUnit.MINUTES);
@@ -483,7 +524,7 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
 
   @Override
   public String toString() {
-    return "BatchIngestor[worker=" + worker + ", staging=" + staging.describe() + ", registry=" + registry.keyspace() + "]";
+    return "BatchIngestor[worker=" + worker + ", staging=" + staging + ", registry=" + registry.keyspace() + "]";
   }
 
   Customer authenticate(String customerId, String password) {
@@ -883,6 +924,36 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
         throw new InvalidInputException("a BatchIngestor needs cassandra(...) and staging(...)");
       }
       return new BatchIngestor(this);
+    }
+
+    /** Takes every setting of {@code c}, as {@link BatchIngestorConfig#toBuilder()} does. */
+    Builder config(BatchIngestorConfig c) {
+      cassandra = c.cassandra();
+      staging = c.staging();
+      registryKeyspace = c.registryKeyspace();
+      registryReplication = c.registryReplication();
+      apps.clear();
+      apps.putAll(c.apps());
+      iterations = c.passwordIterations();
+      worker = c.worker();
+      lease = c.lease();
+      pollInterval = c.pollInterval();
+      maxInFlight = c.maxInFlight();
+      maxBatchRows = c.maxBatchRows();
+      progressEveryRows = c.progressEveryRows();
+      listeners.clear();
+      listeners.addAll(c.listeners());
+      metrics = c.metrics();
+      appLimits = c.appLimits();
+      allowUnisolatedApps = c.allowUnisolatedApps();
+      return this;
+    }
+
+    private BatchIngestorConfig config() {
+      return new BatchIngestorConfig(Objects.requireNonNull(cassandra, "cassandra"),
+          Objects.requireNonNull(staging, "staging"), registryKeyspace, registryReplication, apps, iterations, worker,
+          lease, pollInterval, maxInFlight, maxBatchRows, progressEveryRows, listeners, metrics, appLimits,
+          allowUnisolatedApps);
     }
 
     private static String defaultWorker() {

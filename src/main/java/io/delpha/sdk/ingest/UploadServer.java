@@ -9,6 +9,8 @@ import io.delpha.sdk.core.ConflictException;
 import io.delpha.sdk.server.ServerOptions;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.server.internal.Exchange;
+import io.delpha.sdk.core.ClosedException;
+import io.delpha.sdk.core.internal.ClosedGuard;
 import io.delpha.sdk.core.internal.http.HttpError;
 import io.delpha.sdk.server.internal.HttpService;
 import io.delpha.sdk.server.internal.HttpService.Route;
@@ -76,6 +78,7 @@ public final class UploadServer implements UploadEndpoint {
   private final Path holding;
   private final Clock clock;
   private final Map<String, Upload> uploads = new ConcurrentHashMap<>();
+  private final ClosedGuard guard = new ClosedGuard("this UploadServer");
   // set by the factory right after construction (its routes call this instance), before the server is returned
   @SuppressWarnings("NullAway.Init")
   private HttpService http;
@@ -126,6 +129,7 @@ public final class UploadServer implements UploadEndpoint {
    */
   @Override
   public URI uri() {
+    guard.check();
     return http.uri();
   }
 
@@ -134,9 +138,15 @@ public final class UploadServer implements UploadEndpoint {
     return holding;
   }
 
-  /** Stops listening and drops uploads that were never committed. */
+  /**
+   * Stops listening and drops uploads that were never committed. Idempotent; afterwards {@link #uri()} throws
+   * {@link ClosedException}.
+   */
   @Override
   public void close() {
+    if (!guard.close()) {
+      return;
+    }
     http.close();
     uploads.values().forEach(u -> deleteQuietly(u.dir));
     uploads.clear();

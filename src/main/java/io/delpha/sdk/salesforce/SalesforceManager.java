@@ -5,6 +5,7 @@ import com.force.api.DescribeGlobal;
 import com.force.api.DescribeSObject;
 import com.force.api.ResourceRepresentation;
 import io.delpha.sdk.core.ClosedException;
+import io.delpha.sdk.core.internal.ClosedGuard;
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.InvalidInputException;
@@ -83,7 +84,7 @@ public final class SalesforceManager implements SalesforceClient {
   private final BulkQuery bulk;
   private final SObjectCollections collections;
   private final Recorder metrics;
-  private volatile boolean closed;
+  private final ClosedGuard guard = new ClosedGuard("this SalesforceManager");
 
   private SalesforceManager(SalesforceConfig config, Authenticator authenticator, HttpCaller caller,
       ObjectMapper mapper, Clock clock, Pause.Sleeper sleeper, Recorder metrics) {
@@ -112,13 +113,27 @@ public final class SalesforceManager implements SalesforceClient {
     return config;
   }
 
+  /**
+   * A builder for another manager with this one's settings ({@code config().toBuilder()}, secrets included), so
+   * {@code toBuilder().build().config()} equals {@link #config()}; building it logs in anew. A {@code SecretProvider}
+   * given to {@link Builder#credentials} is not a setting and is not carried over (see {@link
+   * SalesforceConfig#toBuilder()}). Works on a closed manager too.
+   *
+   * @return a new builder holding {@link #config()}
+   */
+  public Builder toBuilder() {
+    return config.toBuilder();
+  }
+
   @Override
   public QueryResult query(String soql) {
+    open();
     return collect(soql, false);
   }
 
   @Override
   public QueryResult queryAll(String soql) {
+    open();
     return collect(soql, true);
   }
 
@@ -136,6 +151,7 @@ public final class SalesforceManager implements SalesforceClient {
 
   @Override
   public <T> List<T> query(String soql, Class<T> type) {
+    open();
     try (Stream<T> records = stream(soql, type)) {
       return records.toList();
     }
@@ -143,28 +159,33 @@ public final class SalesforceManager implements SalesforceClient {
 
   @Override
   public Stream<Map<String, Object>> stream(String soql) {
+    open();
     return stream(soql, MAP);
   }
 
   @Override
   public <T> Stream<T> stream(String soql, Class<T> type) {
+    open();
     return counted("stream",
         new QueryPages<>(executor, requireSoql(soql), Objects.requireNonNull(type, "type"), false).stream());
   }
 
   @Override
   public <T> Stream<T> streamAll(String soql, Class<T> type) {
+    open();
     return counted("stream_all",
         new QueryPages<>(executor, requireSoql(soql), Objects.requireNonNull(type, "type"), true).stream());
   }
 
   @Override
   public Stream<Map<String, String>> bulkQuery(String soql) {
+    open();
     return counted("bulk_query", bulk.run(requireSoql(soql), false));
   }
 
   @Override
   public Stream<Map<String, String>> bulkQueryAll(String soql) {
+    open();
     return counted("bulk_query_all", bulk.run(requireSoql(soql), true));
   }
 
@@ -184,8 +205,8 @@ public final class SalesforceManager implements SalesforceClient {
 
   @Override
   public SObjectDescription describe(String sobject) {
-    String name = SalesforceIds.requireApiName(sobject, "sobject");
     open();
+    String name = SalesforceIds.requireApiName(sobject, "sobject");
     DescribeSObject d = call("describe", () -> executor.force("describe " + name, true, api -> api.describeSObject(name)));
     List<FieldDescription> fields = d.getFields() == null ? List.of() : d.getFields().stream()
         .map(f -> new FieldDescription(f.getName(), f.getLabel(), f.getType(),
@@ -198,23 +219,24 @@ public final class SalesforceManager implements SalesforceClient {
 
   @Override
   public Map<String, Object> get(String sobject, String id) {
+    open();
     return get(sobject, id, MAP);
   }
 
   @Override
   public <T> T get(String sobject, String id, Class<T> type) {
+    open();
     String name = SalesforceIds.requireApiName(sobject, "sobject");
     String recordId = SalesforceIds.requireId(id);
-    open();
     return call("get", () -> executor.force("get " + name + " " + recordId, true,
         api -> api.getSObject(name, recordId).as(type)));
   }
 
   @Override
   public String create(String sobject, Object record) {
+    open();
     String name = SalesforceIds.requireApiName(sobject, "sobject");
     Objects.requireNonNull(record, "record");
-    open();
     String id = call("create", () -> executor.force("create " + name, false, api -> api.createSObject(name, record)));
     log.debug("created {} {}", name, id);
     return id;
@@ -222,10 +244,10 @@ public final class SalesforceManager implements SalesforceClient {
 
   @Override
   public void update(String sobject, String id, Object fields) {
+    open();
     String name = SalesforceIds.requireApiName(sobject, "sobject");
     String recordId = SalesforceIds.requireId(id);
     Objects.requireNonNull(fields, "fields");
-    open();
     call("update", () -> executor.force("update " + name + " " + recordId, true, api -> {
       api.updateSObject(name, recordId, fields);
       return null;
@@ -234,9 +256,9 @@ public final class SalesforceManager implements SalesforceClient {
 
   @Override
   public void delete(String sobject, String id) {
+    open();
     String name = SalesforceIds.requireApiName(sobject, "sobject");
     String recordId = SalesforceIds.requireId(id);
-    open();
     call("delete", () -> executor.force("delete " + name + " " + recordId, true, api -> {
       api.deleteSObject(name, recordId);
       return null;
@@ -252,13 +274,13 @@ public final class SalesforceManager implements SalesforceClient {
    */
   @Override
   public UpsertOutcome upsert(String sobject, String externalIdField, String externalIdValue, Object record) {
+    open();
     String name = SalesforceIds.requireApiName(sobject, "sobject");
     String field = SalesforceIds.requireApiName(externalIdField, "externalIdField");
     if (externalIdValue == null || externalIdValue.isEmpty()) {
       throw new InvalidInputException("upsert " + name + ": the external id value is empty");
     }
     Objects.requireNonNull(record, "record");
-    open();
     String path = "/sobjects/" + name + "/" + field + "/"
         + URLEncoder.encode(externalIdValue, StandardCharsets.UTF_8).replace("+", "%20");
     String what = "upsert " + name + " by " + field;
@@ -316,6 +338,7 @@ public final class SalesforceManager implements SalesforceClient {
 
   @Override
   public String help() {
+    open();
     return """
         SalesforceManager: read and write Salesforce data (REST API %s at %s, %s login).
 
@@ -337,9 +360,13 @@ public final class SalesforceManager implements SalesforceClient {
         """.formatted(config.apiVersion(), config.loginUrl(), config.jwtBearer() ? "JWT bearer" : "username-password");
   }
 
+  /**
+   * Closes this manager. Idempotent; afterwards every method but {@link #config()} and {@link #toBuilder()} throws
+   * {@link ClosedException}.
+   */
   @Override
   public void close() {
-    closed = true;
+    guard.close();
   }
 
   @Override
@@ -348,13 +375,10 @@ public final class SalesforceManager implements SalesforceClient {
   }
 
   private void open() {
-    if (closed) {
-      throw new ClosedException("this SalesforceManager");
-    }
+    guard.check();
   }
 
   private String requireSoql(String soql) {
-    open();
     if (soql == null || soql.isBlank()) {
       throw new InvalidInputException("the SOQL query is empty");
     }

@@ -8,6 +8,7 @@ import io.delpha.sdk.cassandra.internal.CqlNames;
 import io.delpha.sdk.cassandra.CassandraKeyspaces;
 import io.delpha.sdk.cassandra.CqlExecutor;
 import io.delpha.sdk.core.AccessDeniedException;
+import io.delpha.sdk.core.ClosedException;
 import io.delpha.sdk.core.ConflictException;
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.DelphaException;
@@ -15,6 +16,7 @@ import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.Metrics;
 import io.delpha.sdk.core.NotFoundException;
 import io.delpha.sdk.core.ServiceUnavailableException;
+import io.delpha.sdk.core.internal.ClosedGuard;
 import io.delpha.sdk.core.internal.metrics.Meter;
 import io.delpha.sdk.core.internal.metrics.Recorder;
 import io.delpha.sdk.security.internal.AuditLog;
@@ -129,6 +131,7 @@ public final class AccessKeys implements AutoCloseable {
   private final Set<String> droppedRoles = java.util.concurrent.ConcurrentHashMap.newKeySet();
   /** What key holders' attempts cause beyond the answer (audit rows, role drops), off the calling thread. */
   private final HolderEvents holderEvents = new HolderEvents();
+  private final ClosedGuard guard = new ClosedGuard("this AccessKeys");
 
   private AccessKeys(Builder b) {
     this.host = Objects.requireNonNull(b.cass, "cass"); // checked by build()
@@ -176,6 +179,7 @@ public final class AccessKeys implements AutoCloseable {
    * @return the keyspace holding the keys, the registry and the audit table
    */
   public String keyspace() {
+    guard.check();
     return keyspace;
   }
 
@@ -190,6 +194,7 @@ public final class AccessKeys implements AutoCloseable {
    * @throws ServiceUnavailableException when Cassandra cannot be reached
    */
   public KeyPrincipal authenticate(String presentedKey) {
+    guard.check();
     return verify(presentedKey, "AUTHENTICATE").principal();
   }
 
@@ -210,6 +215,7 @@ public final class AccessKeys implements AutoCloseable {
    * @throws ServiceUnavailableException when Cassandra cannot be reached
    */
   public ScopedSession open(String presentedKey) {
+    guard.check();
     Verified v = verify(presentedKey, "OPEN");
     KeyPrincipal p = v.principal();
     if (p.isAdmin()) {
@@ -224,7 +230,7 @@ public final class AccessKeys implements AutoCloseable {
       throw new AccessDeniedException(DENIED);
     }
     try {
-      Set<String> allowed = new java.util.HashSet<>(keyspacesOf(p.organisation()));
+      Set<String> allowed = new java.util.HashSet<>(ownedKeyspaces(p.organisation()));
       allowed.removeIf(ks -> !grantable(ks));
       if (roles == null || grants == null) {
         return new KeyScopedSession(host, authority, p, v.expiresAt(), allowed, slot, statementGuard);
@@ -275,6 +281,7 @@ public final class AccessKeys implements AutoCloseable {
    * @throws ConflictException when an admin key is already active (rotate it, or revoke it first)
    */
   public IssuedKey issueAdmin() {
+    guard.check();
     Instant now = clock.instant();
     KeyCodec.NewKey k = codec.generate();
     insertKey(k, ADMIN_ORGANISATION, KeyRole.ADMIN, now, null);
@@ -300,6 +307,7 @@ public final class AccessKeys implements AutoCloseable {
    * @throws ConflictException when the admin key changed concurrently (nothing was rotated)
    */
   public IssuedKey rotateAdmin(String currentAdminKey) {
+    guard.check();
     Verified current = verify(currentAdminKey, "ROTATE_ADMIN");
     KeyPrincipal old = current.principal();
     if (!old.isAdmin()) {
@@ -325,6 +333,7 @@ public final class AccessKeys implements AutoCloseable {
    * @return the id of the active admin key, if one was issued and not revoked
    */
   public Optional<String> adminKeyId() {
+    guard.check();
     return Optional.ofNullable(readAdminSlot());
   }
 
@@ -335,6 +344,7 @@ public final class AccessKeys implements AutoCloseable {
    * @throws ServiceUnavailableException when Cassandra cannot be reached
    */
   public List<KeyInfo> listKeys() {
+    guard.check();
     List<KeyInfo> out = new ArrayList<>();
     for (Row r : cass.execute("SELECT key_id, organisation, role, created_at, expires_at, revoked_at FROM " + keyspaceCql
         + ".access_keys")) {
@@ -354,6 +364,7 @@ public final class AccessKeys implements AutoCloseable {
    * @return the key; its secret is shown only here
    */
   public IssuedKey issue(String organisation) {
+    guard.check();
     return issue(organisation, null);
   }
 
@@ -365,6 +376,7 @@ public final class AccessKeys implements AutoCloseable {
    * @return the key; its secret is shown only here
    */
   public IssuedKey issue(String organisation, @Nullable Instant expiresAt) {
+    guard.check();
     String org = organisation(organisation);
     Instant now = clock.instant();
     if (expiresAt != null && !expiresAt.isAfter(now)) {
@@ -390,6 +402,7 @@ public final class AccessKeys implements AutoCloseable {
    * @throws NotFoundException when no key has this id
    */
   public void revoke(String keyId) {
+    guard.check();
     if (!KeyCodec.isKeyId(keyId)) {
       throw new InvalidInputException("not a key id (20 lower-case hex digits): " + keyId);
     }
@@ -426,6 +439,12 @@ public final class AccessKeys implements AutoCloseable {
    * @throws ServiceUnavailableException when Cassandra cannot be reached
    */
   public int dropExpiredRoles() {
+    guard.check();
+    return sweepExpiredRoles();
+  }
+
+  /** {@link #dropExpiredRoles}, for the sweep, which may still be running while the store closes. */
+  private int sweepExpiredRoles() {
     if (roles == null) {
       return 0;
     }
@@ -461,6 +480,7 @@ public final class AccessKeys implements AutoCloseable {
    * @throws ServiceUnavailableException when Cassandra cannot be reached
    */
   public int rotateRolePasswords() {
+    guard.check();
     if (roles == null) {
       return 0;
     }
@@ -480,11 +500,16 @@ public final class AccessKeys implements AutoCloseable {
   }
 
   /**
-   * Stops the sweep of dead Cassandra roles (with {@link Builder#cassandraRoles}); the connection given to
-   * {@link #on} stays open (it is the host's). Idempotent; the key store stays usable.
+   * Stops the sweep of dead Cassandra roles (with {@link Builder#cassandraRoles}) and writes the pending audit rows;
+   * the connection given to {@link #on} stays open (it is the host's), and so do the sessions already opened (each
+   * closes on its own). Idempotent; afterwards every method of this instance throws {@link ClosedException} (the
+   * keys stay in the store, for a new instance).
    */
   @Override
   public void close() {
+    if (!guard.close()) {
+      return;
+    }
     if (sweeper != null) {
       sweeper.shutdownNow();
     }
@@ -520,7 +545,7 @@ public final class AccessKeys implements AutoCloseable {
     long ms = every.toMillis();
     exec.scheduleWithFixedDelay(() -> {
       try {
-        dropExpiredRoles();
+        sweepExpiredRoles();
         reconcileAllGrants();
       } catch (RuntimeException e) {
         LOG.warn("the sweep of expired keys' Cassandra roles failed ({}); it runs again in {}", e.getClass()
@@ -561,6 +586,7 @@ public final class AccessKeys implements AutoCloseable {
    * @throws AccessDeniedException when the connection may not list or drop roles or drop the keyspace
    */
   public int dropStore() {
+    guard.check();
     int dropped = 0;
     if (roles != null && grants != null) {
       dropped = roles.dropStoreRoles();
@@ -601,6 +627,7 @@ public final class AccessKeys implements AutoCloseable {
    *     ({@link Builder#reservedKeyspaces})
    */
   public void assignKeyspace(String organisation, String keyspaceName) {
+    guard.check();
     String org = organisation(organisation);
     String ks = keyspaceName(keyspaceName);
     if (grants == null) {
@@ -657,6 +684,7 @@ public final class AccessKeys implements AutoCloseable {
    * @param keyspaceName the keyspace
    */
   public void unassignKeyspace(String organisation, String keyspaceName) {
+    guard.check();
     String org = organisation(organisation);
     String ks = keyspaceName(keyspaceName);
     if (grants == null) {
@@ -687,6 +715,12 @@ public final class AccessKeys implements AutoCloseable {
    * @return the keyspaces it owns, sorted
    */
   public List<String> keyspacesOf(String organisation) {
+    guard.check();
+    return ownedKeyspaces(organisation);
+  }
+
+  /** {@link #keyspacesOf}, for this store's own use (a session's re-check), closed or not. */
+  private List<String> ownedKeyspaces(String organisation) {
     String org = organisation(organisation);
     List<String> listed = new ArrayList<>();
     for (Row r : cass.execute("SELECT keyspace_name FROM " + keyspaceCql + ".org_keyspaces WHERE organisation = ?", org)) {
@@ -733,6 +767,7 @@ public final class AccessKeys implements AutoCloseable {
    * @return every audit event of that day, oldest first
    */
   public List<AuditEvent> auditEvents(LocalDate day) {
+    guard.check();
     try (Stream<AuditEvent> events = streamAuditEvents(day)) {
       return events.toList();
     }
@@ -744,6 +779,7 @@ public final class AccessKeys implements AutoCloseable {
    *     it (try-with-resources)
    */
   public Stream<AuditEvent> streamAuditEvents(LocalDate day) {
+    guard.check();
     Objects.requireNonNull(day, "day");
     holderEvents.drain();
     return audit.stream(day);
@@ -987,7 +1023,7 @@ public final class AccessKeys implements AutoCloseable {
         deny(p.keyId(), p.organisation(), "SESSION_CHECK", problem + "; open session closed");
         return Optional.empty();
       }
-      return Optional.of(p.isAdmin() ? Set.of() : Set.copyOf(keyspacesOf(p.organisation())));
+      return Optional.of(p.isAdmin() ? Set.of() : Set.copyOf(ownedKeyspaces(p.organisation())));
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.delpha.sdk.sharing;
 
+import io.delpha.sdk.core.ClosedException;
 import io.delpha.sdk.core.internal.Capability;
+import io.delpha.sdk.core.internal.ClosedGuard;
 import io.delpha.sdk.core.internal.JsonSupport;
 import io.delpha.sdk.core.internal.Pause;
 import io.delpha.sdk.core.internal.Retrier;
@@ -81,6 +83,7 @@ public final class DeltaSharingClient implements AutoCloseable {
   private final int parallelism;
   private final @Nullable Integer pageSize;
   private final Recorder metrics;
+  private final ClosedGuard guard = new ClosedGuard("this DeltaSharingClient");
 
   private DeltaSharingClient(Builder b, BearerTokens tokens, HttpCaller sharingHttp, HttpCaller storageHttp) {
     this.endpoint = Objects.requireNonNull(b.endpoint, "endpoint"); // checked by build()
@@ -114,6 +117,7 @@ public final class DeltaSharingClient implements AutoCloseable {
    * @return every share the recipient may read, all pages
    */
   public List<Share> listShares() {
+    guard.check();
     return call("list_shares", () -> {
       List<Share> shares = new ArrayList<>();
       paginate("/shares", item -> shares.add(new Share(item.path("name").asText(), QueryResponse.text(item, "id"))));
@@ -126,6 +130,7 @@ public final class DeltaSharingClient implements AutoCloseable {
    * @return its schemas, all pages
    */
   public List<SharedSchema> listSchemas(String share) {
+    guard.check();
     String path = SharingHttp.path("shares", required(share, "share"), "schemas");
     return call("list_schemas", () -> {
       List<SharedSchema> schemas = new ArrayList<>();
@@ -140,6 +145,7 @@ public final class DeltaSharingClient implements AutoCloseable {
    * @return the schema's tables, all pages
    */
   public List<SharedTable> listTables(String share, String schema) {
+    guard.check();
     String path = SharingHttp.path("shares", required(share, "share"), "schemas", required(schema, "schema"), "tables");
     return call("list_tables", () -> {
       List<SharedTable> tables = new ArrayList<>();
@@ -153,6 +159,7 @@ public final class DeltaSharingClient implements AutoCloseable {
    * @return every table of every schema of the share, all pages
    */
   public List<SharedTable> listAllTables(String share) {
+    guard.check();
     String path = SharingHttp.path("shares", required(share, "share"), "all-tables");
     return call("list_all_tables", () -> {
       List<SharedTable> tables = new ArrayList<>();
@@ -166,6 +173,7 @@ public final class DeltaSharingClient implements AutoCloseable {
    * @return the table's current version
    */
   public long tableVersion(String table) {
+    guard.check();
     SharedTable t = SharedTable.parse(table);
     return call("table_version", () -> http.getVersion(tablePath(t) + "/version"));
   }
@@ -176,6 +184,7 @@ public final class DeltaSharingClient implements AutoCloseable {
    * @throws DataFormatException if its schema has types this client cannot represent
    */
   public TableMetadata tableMetadata(String table) {
+    guard.check();
     SharedTable t = SharedTable.parse(table);
     return call("table_metadata",
         () -> QueryResponse.parse(http.ndjson("GET", tablePath(t) + "/metadata", null), t.coordinates()).metadata());
@@ -188,6 +197,7 @@ public final class DeltaSharingClient implements AutoCloseable {
    * @return the rows, streamed; close the reader
    */
   public RowReader readTable(String table) {
+    guard.check();
     return readTable(table, QueryOptions.all());
   }
 
@@ -200,6 +210,7 @@ public final class DeltaSharingClient implements AutoCloseable {
    * @throws InvalidInputException if the filter names a column the table does not have
    */
   public RowReader readTable(String table, QueryOptions options) {
+    guard.check();
     TableQuery q = query(table, options);
     return new ParallelRowReader(q.schema(), q.files(), q.constants(), q.opener(), parallelism, options.filter(),
         options.limit(), q.name());
@@ -213,6 +224,7 @@ public final class DeltaSharingClient implements AutoCloseable {
    * @return the batches, streamed; close the reader
    */
   public ColumnBatchReader readTableBatches(String table) {
+    guard.check();
     return readTableBatches(table, QueryOptions.all());
   }
 
@@ -239,6 +251,7 @@ public final class DeltaSharingClient implements AutoCloseable {
    * @throws InvalidInputException if the filter names a column the table does not have
    */
   public ColumnBatchReader readTableBatches(String table, QueryOptions options) {
+    guard.check();
     TableQuery q = query(table, options);
     return new ParallelBatchReader(q.schema(), q.files(), q.constants(), q.opener(), parallelism, options.filter(),
         options.limit(), false, q.name());
@@ -298,6 +311,7 @@ public final class DeltaSharingClient implements AutoCloseable {
    * @return the changes, streamed; close the reader
    */
   public RowReader readChanges(String table, long startingVersion) {
+    guard.check();
     if (startingVersion < 0) {
       throw new InvalidInputException("startingVersion must be >= 0, was " + startingVersion);
     }
@@ -340,13 +354,18 @@ public final class DeltaSharingClient implements AutoCloseable {
    * @return the sharing server's endpoint
    */
   public URI endpoint() {
+    guard.check();
     return endpoint;
   }
 
   /** Releases nothing shared: readers own their download pools. Present for try-with-resources. */
+  /**
+   * Closes this client. Idempotent; afterwards every method throws {@link ClosedException}. Readers it returned before
+   * read on until they are closed.
+   */
   @Override
   public void close() {
-    // the JDK HttpClient frees its connections when unreachable
+    guard.close(); // the JDK HttpClient frees its connections when unreachable
   }
 
   @Override

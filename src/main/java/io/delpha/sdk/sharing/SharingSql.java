@@ -1,6 +1,8 @@
 package io.delpha.sdk.sharing;
 
+import io.delpha.sdk.core.ClosedException;
 import io.delpha.sdk.core.DataFormatException;
+import io.delpha.sdk.core.internal.ClosedGuard;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.ProgressListener;
 import io.delpha.sdk.core.ServiceUnavailableException;
@@ -77,6 +79,7 @@ public final class SharingSql implements AutoCloseable {
   private final boolean ownsConnection;
   private final ProgressListener progress;
   private final Map<String, Attachment> attached = new LinkedHashMap<>();
+  private final ClosedGuard guard = new ClosedGuard("this SharingSql");
 
   private record Attachment(String table, QueryOptions options, AttachedTable state) {}
 
@@ -109,6 +112,7 @@ public final class SharingSql implements AutoCloseable {
 
   /** @return the DuckDB connection the views are on */
   public Connection connection() {
+    guard.check();
     return connection;
   }
 
@@ -120,6 +124,7 @@ public final class SharingSql implements AutoCloseable {
    * @return what was attached and fetched
    */
   public AttachedTable attach(String table, String view) {
+    guard.check();
     return attach(table, view, QueryOptions.all());
   }
 
@@ -135,6 +140,7 @@ public final class SharingSql implements AutoCloseable {
    * @throws DataFormatException if the files cannot be read as the table's schema
    */
   public synchronized AttachedTable attach(String table, String view, QueryOptions options) {
+    guard.check();
     String name = SharedTable.parse(table).coordinates();
     DuckDbSql.viewName(view);
     Objects.requireNonNull(options, "options");
@@ -152,6 +158,7 @@ public final class SharingSql implements AutoCloseable {
    * @return each view's state, in attach order
    */
   public synchronized List<AttachedTable> refresh() {
+    guard.check();
     List<AttachedTable> states = new ArrayList<>();
     for (String view : List.copyOf(attached.keySet())) {
       states.add(refresh(view));
@@ -167,6 +174,7 @@ public final class SharingSql implements AutoCloseable {
    * @throws InvalidInputException if no such view was attached
    */
   public synchronized AttachedTable refresh(String view) {
+    guard.check();
     Attachment a = attached.get(view);
     if (a == null) {
       throw new InvalidInputException("no view '" + view + "' was attached; attached: " + attached.keySet());
@@ -185,6 +193,7 @@ public final class SharingSql implements AutoCloseable {
 
   /** @return the attached views, in attach order */
   public synchronized List<AttachedTable> attached() {
+    guard.check();
     return attached.values().stream().map(Attachment::state).toList();
   }
 
@@ -212,10 +221,13 @@ public final class SharingSql implements AutoCloseable {
         fill.fetchedBytes(), fill.queried(), cache.tableFolder(table));
   }
 
-  /** Closes the connection if this object opened it; a host's own connection stays open. */
+  /**
+   * Closes the connection if this object opened it; a host's own connection stays open, and so does the client.
+   * Idempotent; afterwards every method throws {@link ClosedException}.
+   */
   @Override
   public synchronized void close() {
-    if (ownsConnection) {
+    if (guard.close() && ownsConnection) {
       try {
         connection.close();
       } catch (SQLException e) {

@@ -1,6 +1,8 @@
 package io.delpha.sdk.sharing;
 
+import io.delpha.sdk.core.ClosedException;
 import io.delpha.sdk.core.internal.Capability;
+import io.delpha.sdk.core.internal.ClosedGuard;
 import io.delpha.sdk.core.internal.JsonSupport;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -137,6 +139,7 @@ public final class UsageAnalyticsServer implements AutoCloseable {
   private final java.util.Set<String> retiring = new java.util.HashSet<>();
   private @Nullable HttpService http;
   private volatile @Nullable ColumnType dateType;
+  private final ClosedGuard guard = new ClosedGuard("this UsageAnalyticsServer");
 
   private UsageAnalyticsServer(Builder b) {
     // all five checked by build()
@@ -177,6 +180,7 @@ public final class UsageAnalyticsServer implements AutoCloseable {
    * @throws ServiceUnavailableException if the port cannot be bound
    */
   public synchronized UsageAnalyticsServer start() {
+    guard.check();
     if (http == null) {
       List<Route> routes = new ArrayList<>(List.of(new Route("GET", PATH, this::handle)));
       if (cacheDirectory != null) {
@@ -196,6 +200,7 @@ public final class UsageAnalyticsServer implements AutoCloseable {
    * @return the port listened on (useful with port 0)
    */
   public int port() {
+    guard.check();
     return running().uri().getPort();
   }
 
@@ -203,6 +208,7 @@ public final class UsageAnalyticsServer implements AutoCloseable {
    * @return the base URI, e.g. {@code http://127.0.0.1:8080} ({@code https} with TLS)
    */
   public URI uri() {
+    guard.check();
     String u = running().uri().toString();
     return URI.create(u.substring(0, u.length() - 1));
   }
@@ -210,14 +216,20 @@ public final class UsageAnalyticsServer implements AutoCloseable {
   private HttpService running() {
     HttpService h = http;
     if (h == null) {
-      throw new IllegalStateException("the usage analytics server is not started, or closed");
+      throw new IllegalStateException("the usage analytics server is not started: call start()");
     }
     return h;
   }
 
-  /** Stops accepting requests, stops the server and closes the organisations' DuckDB databases. */
+  /**
+   * Stops accepting requests, stops the server and closes the organisations' DuckDB databases; the client and the
+   * access keys stay the host's. Idempotent, started or not; afterwards every method throws {@link ClosedException}.
+   */
   @Override
   public synchronized void close() {
+    if (!guard.close()) {
+      return;
+    }
     if (http != null) {
       http.close();
       http = null;

@@ -1,6 +1,8 @@
 package io.delpha.sdk.totesys;
 
+import io.delpha.sdk.core.ClosedException;
 import io.delpha.sdk.core.internal.Capability;
+import io.delpha.sdk.core.internal.ClosedGuard;
 import io.delpha.sdk.aws.internal.AwsErrors;
 import io.delpha.sdk.core.AccessDeniedException;
 import io.delpha.sdk.core.AuthenticationException;
@@ -44,6 +46,7 @@ public final class SnsPipelineListener implements PipelineListener, AutoCloseabl
   private final AwsClients.Owned<SnsClient> owned;
   private final String topicArn;
   private final boolean notifyOnSuccess;
+  private final ClosedGuard guard = new ClosedGuard("this SnsPipelineListener");
 
   private SnsPipelineListener(AwsClients.Owned<SnsClient> sns, String topicArn, boolean notifyOnSuccess) {
     this.sns = sns.client();
@@ -62,6 +65,7 @@ public final class SnsPipelineListener implements PipelineListener, AutoCloseabl
 
   @Override
   public void onRunFinished(RunReport report) {
+    guard.check();
     if (report.succeeded() && !notifyOnSuccess) {
       return;
     }
@@ -84,6 +88,7 @@ public final class SnsPipelineListener implements PipelineListener, AutoCloseabl
    * @throws ServiceUnavailableException if SNS cannot be reached or fails
    */
   public String publish(RunReport report) {
+    guard.check();
     String subject = "totesys pipeline run " + (report.succeeded() ? "succeeded" : "FAILED")
         + (report.failedStep() == null ? "" : " in " + report.failedStep().name().toLowerCase());
     try {
@@ -99,9 +104,39 @@ public final class SnsPipelineListener implements PipelineListener, AutoCloseabl
     return AwsErrors.map(e, "SNS", "publish to " + topicArn, AwsErrors.NONE);
   }
 
+  /** Ignores the step's start, once the closed check has passed. */
+  @Override
+  public void onStart(String task) {
+    guard.check();
+  }
+
+  /** Ignores the step's progress, once the closed check has passed. */
+  @Override
+  public void onProgress(Progress progress) {
+    guard.check();
+  }
+
+  /** Ignores the step's success, once the closed check has passed: the run's report is what is published. */
+  @Override
+  public void onSuccess(String task, String summary) {
+    guard.check();
+  }
+
+  /** Ignores the step's failure, once the closed check has passed: the run's report is what is published. */
+  @Override
+  public void onFailure(String task, DelphaException error) {
+    guard.check();
+  }
+
+  /**
+   * Closes the SNS client if this listener built it. Idempotent; afterwards every method throws {@link
+   * ClosedException} (a pipeline logs and ignores what a listener throws).
+   */
   @Override
   public void close() {
-    owned.close();
+    if (guard.close()) {
+      owned.close();
+    }
   }
 
   @Override

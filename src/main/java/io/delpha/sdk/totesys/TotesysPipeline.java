@@ -6,6 +6,7 @@ import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.Metrics;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.internal.Capability;
+import io.delpha.sdk.core.internal.ClosedGuard;
 import io.delpha.sdk.core.internal.metrics.Meter;
 import io.delpha.sdk.core.internal.metrics.Recorder;
 import io.delpha.sdk.core.secrets.SecretProvider;
@@ -81,9 +82,11 @@ public final class TotesysPipeline implements PipelineRunner, PipelineScheduler,
   private final Recorder metrics;
   private final ReentrantLock running = new ReentrantLock();
   private final Set<Schedule> schedules = ConcurrentHashMap.newKeySet();
-  private volatile boolean closed;
+  private final ClosedGuard guard = new ClosedGuard("this TotesysPipeline");
+  private final TotesysConfig config;
 
   private TotesysPipeline(Builder b) {
+    this.config = b.config();
     this.listeners = io.delpha.sdk.core.internal.Listeners.composite(PipelineListener.class, b.listeners);
     this.clock = b.clock;
     this.metrics = Recorder.of(b.metrics);
@@ -92,10 +95,11 @@ public final class TotesysPipeline implements PipelineRunner, PipelineScheduler,
     ObjectStore processed = Objects.requireNonNull(b.processed, "processedZone");
     this.tables = b.tables.stream().map(SourceTable::tableName).toList();
     LakeKeys keys = new LakeKeys(b.clock);
-    this.extractor = new Extractor(Objects.requireNonNull(b.source, "source"), ingestion, b.tables, b.overlap, keys,
-        listeners);
+    this.extractor = new Extractor(b.database(b.source, b.sourceSecrets, b.sourceSecretName), ingestion, b.tables,
+        b.overlap, keys, listeners);
     this.transformer = new Transformer(ingestion, processed, keys, listeners);
-    this.loader = new Loader(Objects.requireNonNull(b.warehouse, "warehouse"), processed, listeners);
+    this.loader = new Loader(b.database(b.warehouse, b.warehouseSecrets, b.warehouseSecretName), processed,
+        listeners);
   }
 
   /**
@@ -103,6 +107,23 @@ public final class TotesysPipeline implements PipelineRunner, PipelineScheduler,
    */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * @return the settings this pipeline was built with (its collaborators included); available after {@link #close()}
+   */
+  public TotesysConfig config() {
+    return config;
+  }
+
+  /**
+   * A builder for another pipeline with this one's settings and collaborators ({@code config().toBuilder()}), so
+   * {@code toBuilder().build().config()} equals {@link #config()}. Works on a closed pipeline too.
+   *
+   * @return a new builder holding {@link #config()}
+   */
+  public Builder toBuilder() {
+    return config.toBuilder();
   }
 
   /**
@@ -149,6 +170,7 @@ public final class TotesysPipeline implements PipelineRunner, PipelineScheduler,
    * @return the source tables this pipeline extracts, in extraction order (all 11 unless the builder chose some)
    */
   public List<String> tables() {
+    guard.check();
     return tables;
   }
 
@@ -159,6 +181,7 @@ public final class TotesysPipeline implements PipelineRunner, PipelineScheduler,
    */
   @Override
   public Map<String, LocalDateTime> watermarks() {
+    guard.check();
     return Extractor.watermarks(ingestion);
   }
 
@@ -171,6 +194,7 @@ public final class TotesysPipeline implements PipelineRunner, PipelineScheduler,
    */
   @Override
   public ScheduledRun schedule(Duration period) {
+    guard.check();
     ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "totesys-pipeline");
       t.setDaemon(true);
@@ -188,6 +212,7 @@ public final class TotesysPipeline implements PipelineRunner, PipelineScheduler,
    */
   @Override
   public ScheduledRun schedule(Duration period, ScheduledExecutorService executor) {
+    guard.check();
     return schedule(period, executor, null);
   }
 
@@ -197,7 +222,7 @@ public final class TotesysPipeline implements PipelineRunner, PipelineScheduler,
     if (period == null || period.isNegative() || period.isZero()) {
       throw new InvalidInputException("the schedule period must be positive, was " + period);
     }
-    requireOpen();
+    guard.check();
     Schedule handle = new Schedule(owned, period);
     schedules.add(handle);
     Runnable tick = () -> {
@@ -220,25 +245,22 @@ public final class TotesysPipeline implements PipelineRunner, PipelineScheduler,
 
   /**
    * Stops every schedule this pipeline started (a run in progress finishes) and refuses further runs. The
-   * pipeline owns no connection: the data sources and stores stay the host's. Idempotent.
+   * pipeline owns no connection: the data sources and stores stay the host's. Idempotent; afterwards every method but
+   * {@link #config()} and {@link #toBuilder()} throws {@link ClosedException}.
    */
   @Override
   public void close() {
-    closed = true;
+    if (!guard.close()) {
+      return;
+    }
     for (Schedule s : schedules) {
       s.close();
     }
     schedules.clear();
   }
 
-  private void requireOpen() {
-    if (closed) {
-      throw new ClosedException("this TotesysPipeline");
-    }
-  }
-
   private RunReport steps(Step... steps) {
-    requireOpen();
+    guard.check();
     running.lock();
     try {
       return stepsLocked(steps);
@@ -298,13 +320,17 @@ public final class TotesysPipeline implements PipelineRunner, PipelineScheduler,
 
   @Override
   public String toString() {
-    return "TotesysPipeline[ingestion=" + ingestion.describe() + "]";
+    return "TotesysPipeline[ingestion=" + ingestion + "]";
   }
 
   /** Builds a {@link TotesysPipeline}. */
   public static final class Builder {
-    private @Nullable Supplier<DataSource> source;
-    private @Nullable Supplier<DataSource> warehouse;
+    private @Nullable DataSource source;
+    private @Nullable SecretProvider sourceSecrets;
+    private @Nullable String sourceSecretName;
+    private @Nullable DataSource warehouse;
+    private @Nullable SecretProvider warehouseSecrets;
+    private @Nullable String warehouseSecretName;
     private @Nullable ObjectStore ingestion;
     private @Nullable ObjectStore processed;
     private List<SourceTable> tables = List.of(SourceTable.values());
@@ -320,8 +346,9 @@ public final class TotesysPipeline implements PipelineRunner, PipelineScheduler,
      * @return this builder
      */
     public Builder source(DataSource source) {
-      Objects.requireNonNull(source, "source");
-      this.source = () -> source;
+      this.source = Objects.requireNonNull(source, "source");
+      this.sourceSecrets = null;
+      this.sourceSecretName = null;
       return this;
     }
 
@@ -337,7 +364,9 @@ public final class TotesysPipeline implements PipelineRunner, PipelineScheduler,
     public Builder sourceSecret(SecretProvider secrets, String name) {
       Objects.requireNonNull(secrets, "secrets");
       Objects.requireNonNull(name, "name");
-      this.source = () -> SecretDataSources.postgres(secrets, name);
+      this.sourceSecrets = secrets;
+      this.sourceSecretName = name;
+      this.source = null;
       return this;
     }
 
@@ -364,8 +393,9 @@ public final class TotesysPipeline implements PipelineRunner, PipelineScheduler,
      * @return this builder
      */
     public Builder warehouse(DataSource warehouse) {
-      Objects.requireNonNull(warehouse, "warehouse");
-      this.warehouse = () -> warehouse;
+      this.warehouse = Objects.requireNonNull(warehouse, "warehouse");
+      this.warehouseSecrets = null;
+      this.warehouseSecretName = null;
       return this;
     }
 
@@ -380,7 +410,9 @@ public final class TotesysPipeline implements PipelineRunner, PipelineScheduler,
     public Builder warehouseSecret(SecretProvider secrets, String name) {
       Objects.requireNonNull(secrets, "secrets");
       Objects.requireNonNull(name, "name");
-      this.warehouse = () -> SecretDataSources.postgres(secrets, name);
+      this.warehouseSecrets = secrets;
+      this.warehouseSecretName = name;
+      this.warehouse = null;
       return this;
     }
 
@@ -455,7 +487,7 @@ public final class TotesysPipeline implements PipelineRunner, PipelineScheduler,
     public TotesysPipeline build() {
       Capability.require("TotesysPipeline", Capability.POSTGRESQL, Capability.PARQUET);
       List<String> missing = new ArrayList<>();
-      if (source == null) {
+      if (source == null && sourceSecrets == null) {
         missing.add("source");
       }
       if (ingestion == null) {
@@ -464,13 +496,50 @@ public final class TotesysPipeline implements PipelineRunner, PipelineScheduler,
       if (processed == null) {
         missing.add("processedZone");
       }
-      if (warehouse == null) {
+      if (warehouse == null && warehouseSecrets == null) {
         missing.add("warehouse");
       }
       if (!missing.isEmpty()) {
         throw new InvalidInputException("the pipeline needs " + missing);
       }
       return new TotesysPipeline(this);
+    }
+
+    /** Takes every setting of {@code c}, as {@link TotesysConfig#toBuilder()} does. */
+    Builder config(TotesysConfig c) {
+      source = c.source();
+      sourceSecrets = c.sourceSecrets();
+      sourceSecretName = c.sourceSecretName();
+      warehouse = c.warehouse();
+      warehouseSecrets = c.warehouseSecrets();
+      warehouseSecretName = c.warehouseSecretName();
+      ingestion = c.ingestionZone();
+      processed = c.processedZone();
+      tables = c.tables().stream().map(SourceTable::require).toList();
+      overlap = c.overlap();
+      listeners.clear();
+      listeners.addAll(c.listeners());
+      clock = c.clock();
+      metrics = c.metrics();
+      return this;
+    }
+
+    private TotesysConfig config() {
+      return new TotesysConfig(source, sourceSecrets, sourceSecretName, warehouse, warehouseSecrets,
+          warehouseSecretName, Objects.requireNonNull(ingestion, "ingestionZone"),
+          Objects.requireNonNull(processed, "processedZone"), tables.stream().map(SourceTable::tableName).toList(),
+          overlap, listeners, clock, metrics);
+    }
+
+    /** A database given as a data source, or read from its secret at each run (checked by build()). */
+    private Supplier<DataSource> database(@Nullable DataSource given, @Nullable SecretProvider secrets,
+        @Nullable String name) {
+      if (given != null) {
+        return () -> given;
+      }
+      SecretProvider provider = Objects.requireNonNull(secrets, "secrets");
+      String secretName = Objects.requireNonNull(name, "name");
+      return () -> SecretDataSources.postgres(provider, secretName);
     }
   }
 }

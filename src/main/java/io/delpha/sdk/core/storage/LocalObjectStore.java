@@ -1,5 +1,7 @@
 package io.delpha.sdk.core.storage;
 
+import io.delpha.sdk.core.ClosedException;
+import io.delpha.sdk.core.internal.ClosedGuard;
 import io.delpha.sdk.core.ConflictException;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.InvalidInputException;
@@ -57,6 +59,7 @@ public final class LocalObjectStore implements ObjectStore {
   private static final String TEMP_PREFIX = ".delpha-tmp-";
 
   private final Path root;
+  private final ClosedGuard guard = new ClosedGuard("this LocalObjectStore");
 
   private LocalObjectStore(Path root) {
     this.root = root;
@@ -83,11 +86,13 @@ public final class LocalObjectStore implements ObjectStore {
    * @return the root folder
    */
   public Path root() {
+    guard.check();
     return root;
   }
 
   @Override
   public void put(String key, InputStream content, long length) {
+    guard.check();
     Path target = resolve(key);
     Path temp = spool(target, out -> copyChecked(key, content, out, length));
     publishReplacing(key, temp, target);
@@ -95,6 +100,7 @@ public final class LocalObjectStore implements ObjectStore {
 
   @Override
   public void put(String key, Path file) {
+    guard.check();
     Path target = resolve(key);
     Path temp = spool(target, out -> Files.copy(file, out));
     publishReplacing(key, temp, target);
@@ -102,6 +108,7 @@ public final class LocalObjectStore implements ObjectStore {
 
   @Override
   public void putIfAbsent(String key, InputStream content, long length) {
+    guard.check();
     Path target = resolve(key);
     failIfExists(key, target);
     Path temp = spool(target, out -> copyChecked(key, content, out, length));
@@ -110,6 +117,7 @@ public final class LocalObjectStore implements ObjectStore {
 
   @Override
   public void putIfAbsent(String key, Path file) {
+    guard.check();
     Path target = resolve(key);
     failIfExists(key, target);
     Path temp = spool(target, out -> Files.copy(file, out));
@@ -118,6 +126,7 @@ public final class LocalObjectStore implements ObjectStore {
 
   @Override
   public InputStream get(String key) {
+    guard.check();
     Path file = resolve(key);
     if (Files.isDirectory(file)) {
       throw notFound(key);
@@ -133,6 +142,7 @@ public final class LocalObjectStore implements ObjectStore {
 
   @Override
   public byte[] getBytes(String key) {
+    guard.check();
     try (InputStream in = get(key)) {
       return in.readAllBytes();
     } catch (IOException e) {
@@ -142,18 +152,21 @@ public final class LocalObjectStore implements ObjectStore {
 
   @Override
   public boolean exists(String key) {
+    guard.check();
     return Files.isRegularFile(resolve(key), LinkOption.NOFOLLOW_LINKS);
   }
 
   /** The object's file under {@link #root()}, when it exists as a regular file (never through a link). */
   @Override
   public Optional<Path> localFile(String key) {
+    guard.check();
     Path file = resolve(key);
     return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) ? Optional.of(file) : Optional.empty();
   }
 
   @Override
   public Optional<ObjectInfo> stat(String key) {
+    guard.check();
     Path file = resolve(key);
     try {
       BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
@@ -169,6 +182,7 @@ public final class LocalObjectStore implements ObjectStore {
 
   @Override
   public Stream<String> list(String prefix) {
+    guard.check();
     Keys.requirePrefix(prefix);
     int slash = prefix.lastIndexOf('/');
     String folderKey = slash < 0 ? "" : prefix.substring(0, slash + 1);
@@ -183,6 +197,7 @@ public final class LocalObjectStore implements ObjectStore {
 
   @Override
   public List<String> listFolders(String prefix) {
+    guard.check();
     Keys.requirePrefix(prefix);
     int slash = prefix.lastIndexOf('/');
     String folderKey = slash < 0 ? "" : prefix.substring(0, slash + 1);
@@ -201,6 +216,7 @@ public final class LocalObjectStore implements ObjectStore {
 
   @Override
   public void delete(String key) {
+    guard.check();
     Path file = resolve(key);
     try {
       if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
@@ -214,6 +230,7 @@ public final class LocalObjectStore implements ObjectStore {
 
   @Override
   public void move(String from, String to) {
+    guard.check();
     Path source = resolve(from);
     Path target = resolve(to);
     if (!Files.isRegularFile(source, LinkOption.NOFOLLOW_LINKS)) {
@@ -232,7 +249,22 @@ public final class LocalObjectStore implements ObjectStore {
 
   @Override
   public String describe() {
+    guard.check();
+    return location();
+  }
+
+  /** What {@link #describe()} says, for messages: this store's address, closed or not. */
+  private String location() {
     return root.toUri().toString();
+  }
+
+  /**
+   * Closes this store: it holds no resource, but after this every call throws {@link ClosedException}, as every
+   * store's does. Idempotent; the files stay where they are, for a new {@link #at(Path)}.
+   */
+  @Override
+  public void close() {
+    guard.close();
   }
 
   @Override
@@ -312,7 +344,7 @@ public final class LocalObjectStore implements ObjectStore {
 
   private Path ensureFolder(Path folder) throws IOException {
     if (Files.exists(folder) && !Files.isDirectory(folder)) {
-      throw new ConflictException("cannot write under " + relative(folder) + "/ in " + describe()
+      throw new ConflictException("cannot write under " + relative(folder) + "/ in " + location()
           + ": an object already exists at key " + relative(folder));
     }
     return Files.createDirectories(folder);
@@ -321,7 +353,7 @@ public final class LocalObjectStore implements ObjectStore {
   private void publishReplacing(String key, Path temp, Path target) {
     try {
       if (Files.isDirectory(target)) {
-        throw new ConflictException("cannot write object " + key + " in " + describe()
+        throw new ConflictException("cannot write object " + key + " in " + location()
             + ": other objects exist under " + key + "/");
       }
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -360,7 +392,7 @@ public final class LocalObjectStore implements ObjectStore {
   private void copyChecked(String key, InputStream content, OutputStream out, long length) throws IOException {
     long copied = content.transferTo(out);
     if (length >= 0 && copied != length) {
-      throw new InvalidInputException("content for " + key + " in " + describe() + " was " + copied
+      throw new InvalidInputException("content for " + key + " in " + location() + " was " + copied
           + " bytes, but the caller announced " + length + "; nothing was written");
     }
   }
@@ -372,20 +404,20 @@ public final class LocalObjectStore implements ObjectStore {
   }
 
   private ConflictException conflict(String key) {
-    return new ConflictException("object " + key + " already exists in " + describe()
+    return new ConflictException("object " + key + " already exists in " + location()
         + " and this zone is write-once; it was left untouched");
   }
 
   private NotFoundException notFound(String key) {
-    return new NotFoundException("no object " + key + " in " + describe());
+    return new NotFoundException("no object " + key + " in " + location());
   }
 
   private DelphaException failure(String operation, String key, Exception e) {
     if (e instanceof AccessDeniedException) {
       return new io.delpha.sdk.core.AccessDeniedException(
-          "cannot " + operation + " object " + key + " in " + describe() + ": permission denied", e);
+          "cannot " + operation + " object " + key + " in " + location() + ": permission denied", e);
     }
-    return new DelphaException("cannot " + operation + " object " + key + " in " + describe() + ": " + e, e);
+    return new DelphaException("cannot " + operation + " object " + key + " in " + location() + ": " + e, e);
   }
 
   private String relative(Path path) {
@@ -445,7 +477,7 @@ public final class LocalObjectStore implements ObjectStore {
     } catch (NoSuchFileException e) {
       return List.of();
     } catch (IOException e) {
-      throw new DelphaException("cannot list " + folderKey + " in " + describe() + ": " + e, e);
+      throw new DelphaException("cannot list " + folderKey + " in " + location() + ": " + e, e);
     }
     entries.sort((a, b) -> a.key.compareTo(b.key));
     return entries;

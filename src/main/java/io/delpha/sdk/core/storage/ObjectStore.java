@@ -171,7 +171,12 @@ public interface ObjectStore extends AutoCloseable {
     return Optional.empty();
   }
 
-  /** Releases clients and threads the store owns. Stores built around a caller's client leave it open. */
+  /**
+   * Releases clients and threads the store owns. Stores built around a caller's client leave it open. Idempotent; the
+   * library's stores ({@code LocalObjectStore}, {@code S3ObjectStore}) then throw {@link
+   * io.delpha.sdk.core.ClosedException} from every method, and a host's own store should too. The default does
+   * nothing, for stores that hold nothing.
+   */
   @Override
   default void close() {}
 }
