@@ -67,8 +67,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class SharingSql implements AutoCloseable {
 
-  /** The DuckDB JDBC artifact this library is built and tested with. */
-  public static final String DUCKDB_COORDINATES = "org.duckdb:duckdb_jdbc:2.0.0.1";
+  /**
+   * The DuckDB JDBC artifact this library is built and tested with, {@code org.duckdb:duckdb_jdbc:<version>}; the
+   * version is the POM's {@code duckdb.version}, filtered into the jar at build time (core.internal.Capability).
+   */
+  public static final String DUCKDB_COORDINATES = io.delpha.sdk.core.internal.Capability.DUCKDB.coordinates().get(0);
 
   private static final Logger LOG = LoggerFactory.getLogger(SharingSql.class);
   private static final String DRIVER = "org.duckdb.DuckDBDriver";

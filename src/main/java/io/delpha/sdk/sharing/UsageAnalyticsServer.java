@@ -107,8 +107,9 @@ public final class UsageAnalyticsServer implements AutoCloseable {
   public static final int MAX_DAYS = 366;
   private static final String VIEW = "usage";
   /**
-   * Held while a DuckDB database is created or closed: DuckDB's JDBC driver (2.0.0.1) was seen to hang with databases
-   * created and destroyed on several threads at once (four admins sweeping organisations, each eviction closing one).
+   * Held while a DuckDB database is created or closed: DuckDB's JDBC driver (the version docs/sharing.md names) was
+   * seen to hang with databases created and destroyed on several threads at once (four admins sweeping organisations,
+   * each eviction closing one).
    */
   private static final Object DUCKDB_LIFECYCLE = new Object();
   private static final java.util.regex.Pattern ISO_DAY = java.util.regex.Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}");

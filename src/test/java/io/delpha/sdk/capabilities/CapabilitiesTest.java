@@ -35,7 +35,6 @@ import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,9 +45,18 @@ import org.junit.jupiter.api.io.TempDir;
  * by Maven as a host's build would ({@link CapabilityHosts}), runs the capability's happy path against real servers;
  * a core-only child gets the typed {@code MissingDependencyException} of every other capability.
  */
-@Tag("process")
 @DisplayName("Capabilities à la carte: the core alone, and the core plus one capability's documented dependencies")
 class CapabilitiesTest {
+
+  // the coordinates a refused capability names, with the versions written once, in the POM
+  static final String AWS_S3 = PomProperties.coordinates("software.amazon.awssdk:s3", "aws-sdk.version");
+  static final String AWS_SECRETS_MANAGER =
+      PomProperties.coordinates("software.amazon.awssdk:secretsmanager", "aws-sdk.version");
+  static final String AWS_SNS = PomProperties.coordinates("software.amazon.awssdk:sns", "aws-sdk.version");
+  static final String AWS_APPFLOW = PomProperties.coordinates("software.amazon.awssdk:appflow", "aws-sdk.version");
+  static final String POSTGRESQL = PomProperties.coordinates("org.postgresql:postgresql", "postgresql.version");
+  static final String SALESFORCE = PomProperties.coordinates("com.frejo:force-rest-api", "force-rest-api.version");
+  static final String JETTY = PomProperties.coordinates("org.eclipse.jetty:jetty-server", "jetty.version");
 
   static Map<String, List<Path>> hosts;
 
@@ -92,16 +100,16 @@ class CapabilitiesTest {
     assertThat(lines).noneMatch(l -> l.startsWith("LINKAGE") || l.startsWith("UNEXPECTEDLY"));
     assertThat(lines).contains(
         "MISSING ParquetRows parquet " + Capability.PARQUET.missing("x").coordinates(),
-        "MISSING S3ObjectStore aws-s3 [software.amazon.awssdk:s3:2.40.2]",
-        "MISSING AwsSecretsManagerProvider aws-secrets-manager [software.amazon.awssdk:secretsmanager:2.40.2]",
+        "MISSING S3ObjectStore aws-s3 [" + AWS_S3 + "]",
+        "MISSING AwsSecretsManagerProvider aws-secrets-manager [" + AWS_SECRETS_MANAGER + "]",
         "MISSING AzureKeyVaultProvider azure-key-vault " + Capability.AZURE_KEY_VAULT.missing("x").coordinates(),
-        "MISSING SnsPipelineListener aws-sns [software.amazon.awssdk:sns:2.40.2]",
-        "MISSING AWSManager aws-appflow [software.amazon.awssdk:appflow:2.40.2]",
-        "MISSING TotesysPipeline postgresql [org.postgresql:postgresql:42.7.8]",
-        "MISSING SalesforceManager salesforce [com.frejo:force-rest-api:0.0.45]",
+        "MISSING SnsPipelineListener aws-sns [" + AWS_SNS + "]",
+        "MISSING AWSManager aws-appflow [" + AWS_APPFLOW + "]",
+        "MISSING TotesysPipeline postgresql [" + POSTGRESQL + "]",
+        "MISSING SalesforceManager salesforce [" + SALESFORCE + "]",
         "MISSING DeltaSharingClient parquet " + Capability.PARQUET.missing("x").coordinates(),
-        "MISSING UsageAnalyticsServer http-server [org.eclipse.jetty:jetty-server:12.0.30]",
-        "MISSING BatchIngestor.uploadServer http-server [org.eclipse.jetty:jetty-server:12.0.30]");
+        "MISSING UsageAnalyticsServer http-server [" + JETTY + "]",
+        "MISSING BatchIngestor.uploadServer http-server [" + JETTY + "]");
   }
 
   @Test
@@ -173,7 +181,7 @@ class CapabilitiesTest {
     List<String> lines = run("aws-sns", wm.baseUrl(), topic);
 
     assertThat(lines).contains("PUBLISHED 567910cd-659e-55d4-8ccb-5aaf14679dc0",
-        "MISSING AwsSecretsManagerProvider aws-secrets-manager [software.amazon.awssdk:secretsmanager:2.40.2]", "DONE");
+        "MISSING AwsSecretsManagerProvider aws-secrets-manager [" + AWS_SECRETS_MANAGER + "]", "DONE");
     wm.verify(1, postRequestedFor(urlEqualTo("/")).withRequestBody(containing("FAILED"))
         .withRequestBody(containing("TopicArn=" + topic.replace(":", "%3A"))));
   }
@@ -194,7 +202,7 @@ class CapabilitiesTest {
 
     assertThat(lines).contains("SECRET LENGTH " + "00Dxx0000001gPL!token-value-7c1".length(),
         "JSON FIELDS [host, port, user, password, ssl]",
-        "MISSING SnsPipelineListener aws-sns [software.amazon.awssdk:sns:2.40.2]", "DONE");
+        "MISSING SnsPipelineListener aws-sns [" + AWS_SNS + "]", "DONE");
     wm.verify(2, postRequestedFor(urlEqualTo("/")).withHeader("Authorization", containing("AWS4-HMAC-SHA256")));
   }
 
@@ -216,7 +224,7 @@ class CapabilitiesTest {
         flow);
 
     assertThat(lines).contains("FLOW RUN " + run + " ROWS 7",
-        "MISSING SnsPipelineListener aws-sns [software.amazon.awssdk:sns:2.40.2]", "DONE");
+        "MISSING SnsPipelineListener aws-sns [" + AWS_SNS + "]", "DONE");
   }
 
   @Test
@@ -232,7 +240,7 @@ class CapabilitiesTest {
     List<String> lines = run("salesforce", wm.baseUrl(), SalesforceStubs.CLIENT_ID, SalesforceStubs.CLIENT_SECRET,
         SalesforceStubs.USERNAME, SalesforceStubs.PASSWORD, SalesforceStubs.SECURITY_TOKEN);
 
-    assertThat(lines).contains("QUERIED 5", "MISSING S3ObjectStore aws-s3 [software.amazon.awssdk:s3:2.40.2]",
+    assertThat(lines).contains("QUERIED 5", "MISSING S3ObjectStore aws-s3 [" + AWS_S3 + "]",
         "MISSING ParquetRows parquet " + Capability.PARQUET.missing("x").coordinates(), "DONE");
     assertThat(String.join("\n", lines)).doesNotContain(SalesforceStubs.CLIENT_SECRET)
         .doesNotContain(SalesforceStubs.PASSWORD);
@@ -240,7 +248,9 @@ class CapabilitiesTest {
 
   private List<String> run(String capability, String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-cp", CapabilityHosts.classPath(hosts.get(capability), CapabilityHostMain.class),
+        // short-lived children: the client compiler only and one GC thread (about a third less CPU time)
+        "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+        "-cp", CapabilityHosts.classPath(hosts.get(capability), CapabilityHostMain.class),
         CapabilityHostMain.class.getName(), capability));
     cmd.addAll(List.of(args));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
