@@ -48,7 +48,7 @@ public final class CassandraQuickstart {
       TableDescription t = dict.describeTable("delpha_actions", "actions_conv_by_user");
       t.columns().forEach(c -> System.out.printf("  %-8s %-9s %s%n", c.name(), c.type(), c.kind()));
       DictionaryExporter ddl = new DictionaryManager(cass);
-      System.out.println(ddl.describe("delpha_actions"));
+      System.out.println(ddl.ddl("delpha_actions"));
     }
     node.stop();
   }

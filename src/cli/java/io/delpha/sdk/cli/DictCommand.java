@@ -36,7 +36,7 @@ final class DictCommand {
       case cql -> {
         StringBuilder sb = new StringBuilder();
         for (KeyspaceDescription k : d.keyspaces()) {
-          sb.append(dict.describe(k.name())).append('\n');
+          sb.append(dict.ddl(k.name())).append('\n');
         }
         yield sb.toString();
       }
@@ -115,7 +115,7 @@ final class DictCommand {
         DictionaryManager dict = new DictionaryManager(cass);
         String text;
         if (format == Format.cql) {
-          text = table == null ? dict.describe(keyspace) : dict.describe(keyspace, table);
+          text = table == null ? dict.ddl(keyspace) : dict.ddl(keyspace, table);
         } else if (table == null) {
           text = render(dict, dict.export(keyspace), format);
         } else {

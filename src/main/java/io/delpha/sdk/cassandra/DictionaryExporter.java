@@ -28,12 +28,12 @@ public interface DictionaryExporter {
    * @param keyspace a keyspace
    * @return its DDL and that of everything in it, as {@code cqlsh DESCRIBE KEYSPACE} prints it
    */
-  String describe(String keyspace);
+  String ddl(String keyspace);
 
   /**
    * @param keyspace a keyspace
    * @param table one of its tables
    * @return the table's DDL with its indexes, as {@code cqlsh DESCRIBE TABLE} prints it
    */
-  String describe(String keyspace, String table);
+  String ddl(String keyspace, String table);
 }

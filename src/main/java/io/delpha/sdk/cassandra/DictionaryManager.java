@@ -36,7 +36,7 @@ import org.jspecify.annotations.Nullable;
  * List<String> keyspaces = dict.listKeyspaces();                 // user keyspaces
  * List<String> tables = dict.listTables("delpha_actions");
  * TableDescription t = dict.describeTable("delpha_actions", "actions_conv_by_user");
- * String ddl = dict.describe("delpha_actions");                   // what cqlsh DESCRIBE prints
+ * String ddl = dict.ddl("delpha_actions");                   // what cqlsh DESCRIBE prints
  * DictionaryDiff d = DataDictionary.fromJson(saved).diff(dict.exportCluster());
  * }</pre>
  *
@@ -227,7 +227,7 @@ public final class DictionaryManager implements SchemaCatalog, DictionaryExporte
    * @return its DDL and that of everything in it, as {@code cqlsh DESCRIBE KEYSPACE} prints it
    */
   @Override
-  public String describe(String keyspace) {
+  public String ddl(String keyspace) {
     return keyspace(metadata(), keyspace).describeWithChildren(true);
   }
 
@@ -237,7 +237,7 @@ public final class DictionaryManager implements SchemaCatalog, DictionaryExporte
    * @return the table's DDL with its indexes, as {@code cqlsh DESCRIBE TABLE} prints it
    */
   @Override
-  public String describe(String keyspace, String table) {
+  public String ddl(String keyspace, String table) {
     return table(keyspace(metadata(), keyspace), table).describeWithChildren(true);
   }
 

@@ -68,7 +68,7 @@ class DictionaryManagerTest {
     DictionaryManager metered = DictionaryManager.builder().cassandra(cass)
         .metrics(io.delpha.sdk.core.Metrics.micrometer(registry)).build();
     assertThat(metered.listTables("delpha_actions")).isNotEmpty();
-    assertThat(metered.describe("delpha_actions")).contains("CREATE KEYSPACE");
+    assertThat(metered.ddl("delpha_actions")).contains("CREATE KEYSPACE");
     assertThat(io.delpha.sdk.metrics.MeterChecks.calls(registry, "cassandra", "read_schema", "success")).isEqualTo(2);
     io.delpha.sdk.metrics.MeterChecks.assertBoundedTags(registry, false, "delpha_actions");
   }
@@ -110,11 +110,11 @@ class DictionaryManagerTest {
   @Test
   @DisplayName("prints DDL as cqlsh DESCRIBE does")
   void describesAsCql() {
-    String ks = dict.describe("delpha_actions");
+    String ks = dict.ddl("delpha_actions");
     assertThat(ks).contains("CREATE KEYSPACE delpha_actions", "CREATE TYPE delpha_actions.address",
         "CREATE TABLE delpha_actions.actions_conv_by_user", "CREATE INDEX actions_by_action",
         "CREATE MATERIALIZED VIEW delpha_actions.actions_by_conv");
-    assertThat(dict.describe("delpha_actions", "users")).contains("CREATE TABLE delpha_actions.users")
+    assertThat(dict.ddl("delpha_actions", "users")).contains("CREATE TABLE delpha_actions.users")
         .contains("email text");
   }
 
