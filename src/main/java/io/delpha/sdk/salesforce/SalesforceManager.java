@@ -226,7 +226,7 @@ public final class SalesforceManager implements SalesforceClient {
     String recordId = SalesforceIds.requireId(id);
     Objects.requireNonNull(fields, "fields");
     open();
-    call("update", () -> executor.force("update " + name + " " + recordId, true, api -> {
+    call("update", () -> executor.<@Nullable Void>force("update " + name + " " + recordId, true, api -> {
       api.updateSObject(name, recordId, fields);
       return null;
     }));
@@ -237,7 +237,7 @@ public final class SalesforceManager implements SalesforceClient {
     String name = SalesforceIds.requireApiName(sobject, "sobject");
     String recordId = SalesforceIds.requireId(id);
     open();
-    call("delete", () -> executor.force("delete " + name + " " + recordId, true, api -> {
+    call("delete", () -> executor.<@Nullable Void>force("delete " + name + " " + recordId, true, api -> {
       api.deleteSObject(name, recordId);
       return null;
     }));
@@ -378,7 +378,7 @@ public final class SalesforceManager implements SalesforceClient {
     return results;
   }
 
-  private <T> T call(String operation, Supplier<T> call) {
+  private <T extends @Nullable Object> T call(String operation, Supplier<T> call) {
     return metrics.call("salesforce", operation, call);
   }
 
