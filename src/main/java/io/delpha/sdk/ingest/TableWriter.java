@@ -1,5 +1,7 @@
 package io.delpha.sdk.ingest;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Writes rows into one table asynchronously, with a bounded number of requests in flight (the call
  * blocks while the bound is reached). Consecutive rows of the same partition may go in one unlogged
@@ -17,5 +19,5 @@ public interface TableWriter {
    * @throws io.delpha.sdk.core.ServiceUnavailableException if an earlier write failed because
    *     Cassandra cannot be reached: the file is interrupted
    */
-  void write(long line, Object... values);
+  void write(long line, @Nullable Object... values);
 }

@@ -248,7 +248,7 @@ public final class SalesforceManager implements SalesforceClient {
     String name = SalesforceIds.requireApiName(sobject, "sobject");
     String recordId = SalesforceIds.requireId(id);
     Objects.requireNonNull(fields, "fields");
-    call("update", () -> executor.force("update " + name + " " + recordId, true, api -> {
+    call("update", () -> executor.<@Nullable Void>force("update " + name + " " + recordId, true, api -> {
       api.updateSObject(name, recordId, fields);
       return null;
     }));
@@ -259,7 +259,7 @@ public final class SalesforceManager implements SalesforceClient {
     open();
     String name = SalesforceIds.requireApiName(sobject, "sobject");
     String recordId = SalesforceIds.requireId(id);
-    call("delete", () -> executor.force("delete " + name + " " + recordId, true, api -> {
+    call("delete", () -> executor.<@Nullable Void>force("delete " + name + " " + recordId, true, api -> {
       api.deleteSObject(name, recordId);
       return null;
     }));
@@ -402,7 +402,7 @@ public final class SalesforceManager implements SalesforceClient {
     return results;
   }
 
-  private <T> T call(String operation, Supplier<T> call) {
+  private <T extends @Nullable Object> T call(String operation, Supplier<T> call) {
     return metrics.call("salesforce", operation, call);
   }
 

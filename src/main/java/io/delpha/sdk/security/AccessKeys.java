@@ -490,7 +490,7 @@ public final class AccessKeys implements AutoCloseable {
       Instant expiresAt = r.getInstant("expires_at");
       if (KeyRole.ORG.name().equals(r.getString("role")) && r.getInstant("revoked_at") == null
           && (expiresAt == null || now.isBefore(expiresAt))) {
-        roles.resetPassword(r.getString("key_id"));
+        roles.resetPassword(Objects.requireNonNull(r.getString("key_id"), "key_id is the primary key"));
         n++;
       }
     }
@@ -829,13 +829,15 @@ public final class AccessKeys implements AutoCloseable {
   private Verified check(String presentedKey, String action) throws KeyRefused {
     Instant now = clock.instant();
     KeyCodec.Parsed parsed = KeyCodec.parse(presentedKey);
-    String id = parsed.id();
     if (!parsed.wellFormed()) {
-      throw fail(id, null, action, "malformed", parsed.problem(), now);
+      throw fail(parsed.id(), null, action, "malformed",
+          Objects.requireNonNull(parsed.problem(), "a malformed key has a problem"), now);
     }
+    String id = Objects.requireNonNull(parsed.id(), "a well-formed key has an id");
     Row row = cass.execute("SELECT organisation, role, secret_hash, expires_at, revoked_at FROM " + keyspaceCql
         + ".access_keys WHERE key_id = ?", id).one();
-    byte[] candidate = KeyCodec.hash(id, parsed.secret());
+    byte[] candidate = KeyCodec.hash(id,
+        Objects.requireNonNull(parsed.secret(), "a well-formed key has a secret"));
     String org = row == null ? null : row.getString("organisation");
     byte[] stored = row == null ? DUMMY_HASH : bytes(row.getByteBuffer("secret_hash"));
     boolean secretMatches = KeyCodec.matches(stored, candidate);
@@ -877,11 +879,11 @@ public final class AccessKeys implements AutoCloseable {
   }
 
   /** A key that failed authentication: counted by the throttle, audited (off the calling thread) within the budget. */
-  private KeyRefused fail(String id, @Nullable String org, String action, String outcome, String reason, Instant now) {
+  private KeyRefused fail(@Nullable String id, @Nullable String org, String action, String outcome, String reason, Instant now) {
     if (org != null) {
       // only ids of real keys are counted: made-up ids fail anyway, and a flood of them cannot crowd out the
       // counts of real keys under attack (their number is bounded by the keys issued)
-      throttle.recordFailure(id, now);
+      throttle.recordFailure(Objects.requireNonNull(id, "an organisation was found by the key id"), now);
     }
     holderEvents.submit(() -> audit.recordFailure(id, org, action, AuditLog.DENIED, reason));
     LOG.info("access denied for key {}", id == null ? FailureThrottle.NO_ID : id);

@@ -525,7 +525,8 @@ public final class UsageAnalyticsServer implements AutoCloseable {
 
   private List<UsagePage.Point> features(Range r) {
     List<UsagePage.Point> out = withOrganisation(r.organisation(), c -> {
-      String sql = chartSql("CAST(" + DuckDbSql.identifier(featureColumn) + " AS VARCHAR)");
+      String feature = Objects.requireNonNull(featureColumn, "features are charted only with a feature column");
+      String sql = chartSql("CAST(" + DuckDbSql.identifier(feature) + " AS VARCHAR)");
       List<UsagePage.Point> points = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement(sql)) {
         bind(ps, r);

@@ -39,6 +39,7 @@ import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -163,11 +164,12 @@ public final class CassandraLoader {
         throw new InvalidInputException("primary key column '" + k + "' is not in the flow's Parquet schema "
             + schema.names());
       }
-      key.add(CqlNames.quote(cqlNames.get(k)));
+      key.add(CqlNames.quote(Objects.requireNonNull(cqlNames.get(k), "every schema column has a CQL name")));
     }
     StringBuilder ddl = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(qualifiedTable()).append(" (");
     for (Column c : schema.columns()) {
-      ddl.append(CqlNames.quote(cqlNames.get(c.name()))).append(' ').append(cqlType(c)).append(", ");
+      ddl.append(CqlNames.quote(Objects.requireNonNull(cqlNames.get(c.name()), "every schema column has a CQL name")))
+          .append(' ').append(cqlType(c)).append(", ");
     }
     ddl.append("PRIMARY KEY ((").append(String.join(", ", key)).append(")))");
     log.info("creating table {}.{} from the flow's Parquet schema", keyspace, table);
@@ -299,7 +301,9 @@ public final class CassandraLoader {
 
   private long write(FlowData data, Map<String, String> cqlNames, TableDescription target, String task) {
     List<String> parquetColumns = new ArrayList<>(cqlNames.keySet());
-    List<String> quoted = parquetColumns.stream().map(n -> CqlNames.quote(cqlNames.get(n))).toList();
+    List<String> quoted = parquetColumns.stream().map(
+        n -> CqlNames.quote(Objects.requireNonNull(cqlNames.get(n), "every column has a CQL name")))
+        .toList();
     String insert = "INSERT INTO " + qualifiedTable() + " (" + String.join(", ", quoted) + ") VALUES ("
         + String.join(", ", java.util.Collections.nCopies(quoted.size(), "?")) + ")";
     PreparedStatement prepared = cql.prepare(insert);
@@ -319,7 +323,7 @@ public final class CassandraLoader {
           notify(() -> options.listener().onProgress(new ProgressListener.Progress(task, done, total, "rows")));
         }
         Row row = data.next();
-        Object[] values = new Object[parquetColumns.size()];
+        @Nullable Object[] values = new Object[parquetColumns.size()];
         for (int i = 0; i < values.length; i++) {
           Object v = row.get(parquetColumns.get(i));
           if (v == null && keyColumns.contains(cqlNames.get(parquetColumns.get(i)))) {

@@ -9,6 +9,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,7 +103,7 @@ public final class BoundedWriter {
   }
 
   /** @return the first failure of a completed request, or {@code null} */
-  public Throwable failure() {
+  public @Nullable Throwable failure() {
     return failure.get();
   }
 

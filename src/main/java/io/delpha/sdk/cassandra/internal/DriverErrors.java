@@ -24,10 +24,12 @@ import io.delpha.sdk.core.TlsException;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.CompletionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Maps driver exceptions to the library's hierarchy at the {@code cassandra} boundary. The driver's
@@ -54,10 +56,10 @@ public final class DriverErrors {
       return new InvalidInputException("CQL syntax error: " + s.getMessage(), s);
     }
     if (t instanceof AlreadyExistsException a) {
-      return new ConflictException(a.getMessage(), a);
+      return new ConflictException(Objects.requireNonNullElse(a.getMessage(), a.toString()), a);
     }
     if (t instanceof InvalidKeyspaceException k) {
-      return new NotFoundException(k.getMessage(), k);
+      return new NotFoundException(Objects.requireNonNullElse(k.getMessage(), k.toString()), k);
     }
     if (t instanceof InvalidQueryException q) {
       String m = q.getMessage() == null ? "" : q.getMessage();
@@ -81,7 +83,7 @@ public final class DriverErrors {
           : "no Cassandra node could complete the request: " + a.getMessage(), a);
     }
     if (t instanceof IllegalArgumentException) {
-      return new InvalidInputException(t.getMessage(), t);
+      return new InvalidInputException(Objects.requireNonNullElse(t.getMessage(), t.toString()), t);
     }
     if (t instanceof IllegalStateException) {
       // the driver's own state: a closed session, no control connection
@@ -104,7 +106,7 @@ public final class DriverErrors {
       return d;
     }
     if (t instanceof InvalidKeyspaceException k) {
-      return new NotFoundException(k.getMessage(), k);
+      return new NotFoundException(Objects.requireNonNullElse(k.getMessage(), k.toString()), k);
     }
     if (t instanceof AllNodesFailedException all) {
       for (List<Throwable> errors : all.getAllErrors().values()) {
@@ -144,7 +146,7 @@ public final class DriverErrors {
    * @param message a server message about a missing keyspace
    * @return the keyspace it names, lower-cased, or {@code null}
    */
-  public static String keyspaceIn(String message) {
+  public static @Nullable String keyspaceIn(@Nullable String message) {
     Matcher m = UNKNOWN_KEYSPACE.matcher(message == null ? "" : message);
     return m.find() ? m.group(1).replace("\"", "").toLowerCase(Locale.ROOT) : null;
   }

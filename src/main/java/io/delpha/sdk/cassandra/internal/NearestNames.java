@@ -3,6 +3,7 @@ package io.delpha.sdk.cassandra.internal;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** Orders known names by closeness to a name that was not found, for "did you mean" messages. */
 public final class NearestNames {
@@ -14,7 +15,7 @@ public final class NearestNames {
    * @param known the names that exist
    * @return the known names, closest (edit distance) first, at most 10
    */
-  public static List<String> nearestFirst(String wanted, List<String> known) {
+  public static List<String> nearestFirst(@Nullable String wanted, List<String> known) {
     List<String> sorted = new ArrayList<>(known);
     String w = wanted == null ? "" : wanted.toLowerCase();
     sorted.sort(Comparator.comparingInt((String k) -> distance(w, k.toLowerCase())).thenComparing(k -> k));

@@ -9,7 +9,9 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Objects;
 import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.Nullable;
 
 /**
  * TLS from PEM files through Netty's {@link SslContextBuilder} (which the driver already ships), with
@@ -27,7 +29,8 @@ public final class PemTls {
    *     (no reverse DNS lookup)
    * @throws TlsException if a file is missing or unreadable
    */
-  public static SslEngineFactory engineFactory(Path caPem, Path certPem, Path keyPem) {
+  public static SslEngineFactory engineFactory(@Nullable Path caPem, @Nullable Path certPem,
+      @Nullable Path keyPem) {
     requireReadable(caPem, "CA certificate");
     requireReadable(certPem, "client certificate");
     requireReadable(keyPem, "client key");
@@ -37,7 +40,7 @@ public final class PemTls {
         b.trustManager(caPem.toFile());
       }
       if (certPem != null) {
-        b.keyManager(certPem.toFile(), keyPem.toFile());
+        b.keyManager(certPem.toFile(), Objects.requireNonNull(keyPem, "a client certificate needs its key").toFile());
       }
       SslContext ctx = b.build();
       SSLContext jdk = ((JdkSslContext) ctx).context();
@@ -49,13 +52,13 @@ public final class PemTls {
     }
   }
 
-  private static void requireReadable(Path p, String what) {
+  private static void requireReadable(@Nullable Path p, String what) {
     if (p != null && !Files.isReadable(p)) {
       throw new TlsException(what + " file " + p + " does not exist or is not readable");
     }
   }
 
-  private static String describe(Path ca, Path cert, Path key) {
+  private static String describe(@Nullable Path ca, @Nullable Path cert, @Nullable Path key) {
     return "ca=" + ca + ", certificate=" + cert + ", key=" + key;
   }
 }

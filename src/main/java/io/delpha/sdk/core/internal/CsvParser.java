@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A streaming RFC 4180 parser: a state machine over a character buffer. Quoted fields keep their
@@ -31,7 +32,7 @@ public final class CsvParser {
   private final List<String> fields = new ArrayList<>();
   private long nextLine = 1;
   private long line;
-  private String error;
+  private @Nullable String error;
 
   /**
    * @param in the text; read to its end, not closed
@@ -48,7 +49,7 @@ public final class CsvParser {
    * @return its fields (a list reused by the next call), or {@code null} at the end of input
    * @throws IOException if the reader fails
    */
-  public List<String> next() throws IOException {
+  public @Nullable List<String> next() throws IOException {
     fields.clear();
     field.setLength(0);
     raw.setLength(0);
@@ -185,7 +186,7 @@ public final class CsvParser {
   /**
    * @return why the last record breaks the grammar, or {@code null} if it does not
    */
-  public String error() {
+  public @Nullable String error() {
     return error;
   }
 

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.function.IntFunction;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,7 +90,7 @@ public final class Retrier {
    * @return the first successful attempt's result
    * @throws io.delpha.sdk.core.ServiceUnavailableException if interrupted while pausing
    */
-  public <T> T call(String what, IntFunction<T> attempt, Predicate<? super RuntimeException> retryable, GiveUp giveUp) {
+  public <T extends @Nullable Object> T call(String what, IntFunction<T> attempt, Predicate<? super RuntimeException> retryable, GiveUp giveUp) {
     for (int n = 1; ; n++) {
       try {
         return attempt.apply(n);

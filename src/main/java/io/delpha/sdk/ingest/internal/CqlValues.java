@@ -20,6 +20,7 @@ import java.util.HexFormat;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Text to the Java value the driver expects for a CQL type, exactly as written: decimals keep their
@@ -45,7 +46,7 @@ public final class CqlValues {
    * @return the conversion from text, or {@code null} if the type has no text form here (collections,
    *     user types, vectors)
    */
-  public static Function<String, Object> converter(String cqlType) {
+  public static @Nullable Function<String, Object> converter(String cqlType) {
     return switch (cqlType.toLowerCase(Locale.ROOT)) {
       case "text", "varchar", "ascii" -> s -> s;
       case "bigint", "counter" -> s -> Long.parseLong(s.trim());
@@ -125,7 +126,7 @@ public final class CqlValues {
    * @return the instant, or {@code null} for any other shape or an out-of-range field, which the general
    *     formatter then reads or explains
    */
-  static Instant isoFast(String s) {
+  static @Nullable Instant isoFast(String s) {
     int n = s.length();
     if (n < 16 || s.charAt(4) != '-' || s.charAt(7) != '-' || (s.charAt(10) != 'T' && s.charAt(10) != ' ')
         || s.charAt(13) != ':') {

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /** The default {@link IngestApp}: see {@link IngestApp#csv()}. */
 public final class CsvIngestApp implements IngestApp {
@@ -43,8 +44,8 @@ public final class CsvIngestApp implements IngestApp {
       RowConverter converter = RowConverter.of(description, columns, "the CSV app");
       TableWriter writer = job.writer(table, columns.stream().map(ColumnDescription::name).toList());
       int n = columns.size();
-      Object[] values = new Object[n];
-      String[] texts = new String[n];
+      @Nullable Object[] values = new Object[n];
+      @Nullable String[] texts = new String[n];
       List<String> fields;
       while ((fields = parser.next()) != null) {
         if (fields.size() == 1 && fields.get(0).isEmpty() && parser.raw().isEmpty()) {

@@ -74,9 +74,9 @@ public final class FileRun implements IngestJob, AutoCloseable {
   private volatile boolean leaseLost;
   private long rejected;
   private long submitted;
-  private Path badRecords;
+  private @Nullable Path badRecords;
   private final Map<String, byte[]> attachments = new java.util.LinkedHashMap<>();
-  private BufferedWriter badOut;
+  private @Nullable BufferedWriter badOut;
 
   /**
    * @param cassandra where rows go
@@ -244,7 +244,7 @@ public final class FileRun implements IngestJob, AutoCloseable {
    *
    * @return the spooled bad records, or {@code null} if there were none
    */
-  public Path badRecords() {
+  public @Nullable Path badRecords() {
     closeSpool();
     return badRecords;
   }
@@ -338,7 +338,7 @@ public final class FileRun implements IngestJob, AutoCloseable {
     }
 
     @Override
-    public void write(long line, Object... values) {
+    public void write(long line, @Nullable Object... values) {
       if (out.failure() != null || leaseLost) {
         rethrow();
       }
@@ -366,7 +366,7 @@ public final class FileRun implements IngestJob, AutoCloseable {
         }
       }
       Group group = groups.computeIfAbsent(replicas, r -> new Group());
-      Object[] key = new Object[keyIndexes.length];
+      @Nullable Object[] key = new Object[keyIndexes.length];
       for (int k = 0; k < keyIndexes.length; k++) {
         key[k] = values[keyIndexes[k]];
       }
@@ -444,7 +444,7 @@ public final class FileRun implements IngestJob, AutoCloseable {
     final Set<List<Object>> partitions = new HashSet<>();
     int bytes;
 
-    boolean accepts(Object[] partition, List<Object> primaryKey, int rowBytes, int maxRows, int maxPartitions) {
+    boolean accepts(@Nullable Object[] partition, List<Object> primaryKey, int rowBytes, int maxRows, int maxPartitions) {
       if (rows.isEmpty()) {
         return true;
       }
@@ -452,7 +452,7 @@ public final class FileRun implements IngestJob, AutoCloseable {
           && (partitions.size() < maxPartitions || partitions.contains(Arrays.asList(partition)));
     }
 
-    void add(BoundStatement statement, Object[] partition, List<Object> primaryKey, int rowBytes) {
+    void add(BoundStatement statement, @Nullable Object[] partition, List<Object> primaryKey, int rowBytes) {
       rows.add(statement);
       primaryKeys.add(primaryKey);
       partitions.add(Arrays.asList(partition));

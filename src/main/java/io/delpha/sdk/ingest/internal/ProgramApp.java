@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
@@ -331,12 +332,13 @@ public final class ProgramApp implements IngestApp {
         return ROW;
       }
     }
-    Object[] values = new Object[fields.length];
-    String reason = shape.converter.convert(fields, values);
+    @Nullable Object[] values = new Object[fields.length];
+    String reason = Objects.requireNonNull(shape.converter, "a shape not refused has a converter")
+        .convert(fields, values);
     if (reason != null) {
       job.reject(at, reason, text);
     } else {
-      shape.writer.write(at, values);
+      Objects.requireNonNull(shape.writer, "a shape not refused has a writer").write(at, values);
     }
     return ROW;
   }

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -124,8 +125,8 @@ public final class Registry {
   }
 
   private static Customer customer(Row r) {
-    return new Customer(r.getString("customer_id"), r.getString("password_hash"), r.getString("keyspace_name"),
-        r.getString("app"), IngestionConstraints.fromJson(r.getString("constraints")));
+    return new Customer(text(r, "customer_id"), text(r, "password_hash"), text(r, "keyspace_name"),
+        text(r, "app"), IngestionConstraints.fromJson(text(r, "constraints")));
   }
 
   /**
@@ -139,6 +140,7 @@ public final class Registry {
   public boolean claim(String key, String owner, Duration ttl) {
     Row r = cql.execute("INSERT INTO " + ks + ".ingest_claims (file_key, owner, claimed_at) VALUES (?, ?, ?) "
         + "IF NOT EXISTS USING TTL ?", key, owner, Instant.now(), ttlSeconds(ttl)).one();
+    Objects.requireNonNull(r, "a conditional write answers one row");
     if (r.getBoolean("[applied]")) {
       return true;
     }
@@ -154,8 +156,9 @@ public final class Registry {
   public boolean renew(String key, String owner, Duration ttl) {
     // every cell is rewritten with the new TTL: a TTL applies only to the cells an UPDATE sets, and an
     // owner cell left without one would hold the lease forever after its holder dies
-    return cql.execute("UPDATE " + ks + ".ingest_claims USING TTL ? SET owner = ?, claimed_at = ? WHERE file_key = ? "
-        + "IF owner = ?", ttlSeconds(ttl), owner, Instant.now(), key, owner).one().getBoolean("[applied]");
+    Row r = cql.execute("UPDATE " + ks + ".ingest_claims USING TTL ? SET owner = ?, claimed_at = ? WHERE file_key = ? "
+        + "IF owner = ?", ttlSeconds(ttl), owner, Instant.now(), key, owner).one();
+    return Objects.requireNonNull(r, "a conditional write answers one row").getBoolean("[applied]");
   }
 
   /**
@@ -185,10 +188,10 @@ public final class Registry {
   public List<FileIngestion> history(String customerId, int limit) {
     List<FileIngestion> out = new ArrayList<>();
     for (Row r : cql.execute("SELECT * FROM " + ks + ".ingest_metrics WHERE customer_id = ?", customerId)) {
-      out.add(new FileIngestion(r.getString("customer_id"), r.getString("file_name"), r.getString("file_key"),
+      out.add(new FileIngestion(text(r, "customer_id"), text(r, "file_name"), text(r, "file_key"),
           r.getLong("size_bytes"), r.getLong("rows_ingested"), r.getLong("rows_rejected"),
-          Duration.ofMillis(r.getLong("elapsed_ms")), FileIngestion.Status.valueOf(r.getString("status")),
-          r.getString("error"), r.getString("worker"), r.getInstant("finished_at")));
+          Duration.ofMillis(r.getLong("elapsed_ms")), FileIngestion.Status.valueOf(text(r, "status")),
+          r.getString("error"), text(r, "worker"), instant(r, "finished_at")));
     }
     out.sort(java.util.Comparator.comparing(FileIngestion::finishedAt).reversed());
     return out.size() > limit ? List.copyOf(out.subList(0, limit)) : out;
@@ -217,6 +220,7 @@ public final class Registry {
       Row r = cql.execute("INSERT INTO " + ks + ".ingest_apps (customer_id, name, version, command, files, bytes, "
           + "registered_at, ready) VALUES (?, ?, ?, ?, ?, ?, ?, false) IF NOT EXISTS", customer, name, v, json(command), json(files),
           bytes, now).one();
+      Objects.requireNonNull(r, "a conditional write answers one row");
       if (r.getBoolean("[applied]")) {
         return new RegisteredApp(customer, name, v, command, files, bytes, now);
       }
@@ -281,8 +285,18 @@ public final class Registry {
   }
 
   private static RegisteredApp app(Row r) {
-    return new RegisteredApp(r.getString("customer_id"), r.getString("name"), r.getInt("version"),
-        strings(r.getString("command")), strings(r.getString("files")), r.getLong("bytes"), r.getInstant("registered_at"));
+    return new RegisteredApp(text(r, "customer_id"), text(r, "name"), r.getInt("version"),
+        strings(text(r, "command")), strings(text(r, "files")), r.getLong("bytes"), instant(r, "registered_at"));
+  }
+
+  /** A text column the registry writes with every row it inserts. */
+  private static String text(Row r, String column) {
+    return Objects.requireNonNull(r.getString(column), () -> "registry column " + column + " is unset");
+  }
+
+  /** A timestamp column the registry writes with every row it inserts. */
+  private static Instant instant(Row r, String column) {
+    return Objects.requireNonNull(r.getInstant(column), () -> "registry column " + column + " is unset");
   }
 
   private static String json(List<String> list) {

@@ -35,7 +35,7 @@ public final class RowConverter {
   public static RowConverter of(TableDescription table, List<ColumnDescription> columns, String source) {
     List<Function<String, Object>> converters = new ArrayList<>();
     for (ColumnDescription c : columns) {
-      Function<String, Object> f = CqlValues.converter(c.type());
+      @Nullable Function<String, Object> f = CqlValues.converter(c.type());
       if (f == null) {
         throw new DataFormatException("column " + c.name() + " of " + table.keyspace() + "." + table.name()
             + " has type " + c.type() + ", which " + source + " cannot read from text");
@@ -59,7 +59,7 @@ public final class RowConverter {
    * @param values receives the converted values (same length)
    * @return {@code null} if the row converted, else why it is refused (for the bad-records file)
    */
-  public @Nullable String convert(@Nullable String[] texts, Object[] values) {
+  public @Nullable String convert(@Nullable String[] texts, @Nullable Object[] values) {
     for (int i = 0; i < texts.length; i++) {
       ColumnDescription c = columns.get(i);
       String text = texts[i];

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,7 +87,7 @@ public final class Sandbox {
       exec env -u PWD -u OLDPWD -u SHLVL -u _ "$@"
       """;
 
-  private static volatile Sandbox detected;
+  private static volatile @Nullable Sandbox detected;
 
   private final AppIsolation isolation;
   private final boolean asRoot;

@@ -13,12 +13,14 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.compression.CompressionCodecFactory;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.brotli.dec.BrotliInputStream;
+import org.jspecify.annotations.Nullable;
 import org.xerial.snappy.Snappy;
 
 /**
@@ -204,7 +206,7 @@ public final class Codecs implements CompressionCodecFactory {
         if (!whole) {
           throw corruptSnappy(uncompressedSize, null);
         }
-        yield o;
+        yield Objects.requireNonNull(o, "a whole page was decompressed into o");
       }
       case ZSTD -> {
         long declared = Zstd.getFrameContentSize(compressed, offset, length);
@@ -299,7 +301,7 @@ public final class Codecs implements CompressionCodecFactory {
     return framed != null ? framed : lz4Raw(compressed, offset, length, uncompressedSize);
   }
 
-  private static byte[] lz4Hadoop(byte[] compressed, int offset, int length, int uncompressedSize) {
+  private static byte @Nullable [] lz4Hadoop(byte[] compressed, int offset, int length, int uncompressedSize) {
     byte[] out = new byte[uncompressedSize];
     int in = offset;
     int end = offset + length;
@@ -326,7 +328,7 @@ public final class Codecs implements CompressionCodecFactory {
     return in == end && produced == uncompressedSize ? out : null;
   }
 
-  private static IOException corruptSnappy(int uncompressedSize, IOException cause) {
+  private static IOException corruptSnappy(int uncompressedSize, @Nullable IOException cause) {
     return new IOException("SNAPPY page is corrupt or does not decompress to the " + uncompressedSize
         + " bytes its header says", cause);
   }

@@ -4,6 +4,7 @@ import io.delpha.sdk.parquet.ColumnVector;
 import io.delpha.sdk.parquet.ColumnVector.Physical;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.Objects;
 import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.bytes.BytesUtils;
 import org.apache.parquet.bytes.HeapByteBufferAllocator;
@@ -16,6 +17,7 @@ import org.apache.parquet.column.values.rle.RunLengthBitPackingHybridEncoder;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Encodes one top-level, non-repeated column into Parquet format-v1 data pages, straight from the
@@ -48,16 +50,16 @@ final class FlatColumnEncoder {
   private final Physical physical;
   private final boolean nullable;
   private final int fixedLength;
-  private final LongDictionary longs;
-  private final BinaryDictionary binaries;
+  private final @Nullable LongDictionary longs;
+  private final @Nullable BinaryDictionary binaries;
   private final GrowableBytes plain = new GrowableBytes();
   private final byte[] defs = new byte[PAGE_ROWS];
   private final int[] ids = new int[PAGE_ROWS];
   private final HeapByteBufferAllocator allocator = new HeapByteBufferAllocator();
 
-  private RunLengthBitPackingHybridEncoder idEncoder;
+  private @Nullable RunLengthBitPackingHybridEncoder idEncoder;
   private int idEncoderWidth;
-  private RunLengthBitPackingHybridEncoder levelEncoder;
+  private @Nullable RunLengthBitPackingHybridEncoder levelEncoder;
   private PageWriter pages;
   private boolean useDictionary;
   private boolean dictionaryUsed;
@@ -70,6 +72,8 @@ final class FlatColumnEncoder {
   private int page;
   private Statistics<?> stats;
 
+  // pages and stats are set by startChunk(), which the writer calls before any other method
+  @SuppressWarnings("NullAway.Init")
   FlatColumnEncoder(ColumnDescriptor descriptor, Physical physical) {
     this.descriptor = descriptor;
     this.type = descriptor.getPrimitiveType();
@@ -125,14 +129,24 @@ final class FlatColumnEncoder {
       flushPage();
     }
     if (dictionaryUsed) {
-      BytesInput dictionary = longs != null ? longs.page() : binaries.page();
-      pages.writeDictionaryPage(new DictionaryPage(dictionary, longs != null ? longs.size : binaries.size,
+      BytesInput dictionary = longs != null ? longs.page() : binaries().page();
+      pages.writeDictionaryPage(new DictionaryPage(dictionary, longs != null ? longs.size : binaries().size,
           Encoding.PLAIN_DICTIONARY));
     }
   }
 
+  /** The dictionary of a numeric column (INT32, INT64, DOUBLE). */
+  private LongDictionary longs() {
+    return Objects.requireNonNull(longs, "a numeric column has a long dictionary");
+  }
+
+  /** The dictionary of a BINARY column: every column without a long dictionary that uses one. */
+  private BinaryDictionary binaries() {
+    return Objects.requireNonNull(binaries, "a column without a long dictionary is BINARY");
+  }
+
   private int dictionaryBytes() {
-    return longs != null ? longs.bytes() : binaries.bytes();
+    return longs != null ? longs.bytes() : binaries().bytes();
   }
 
   private void append(ColumnVector v, int from, int m) {
@@ -164,7 +178,7 @@ final class FlatColumnEncoder {
     rows += m;
   }
 
-  private void appendLongs(long[] a, int from, int m, boolean[] skip) {
+  private void appendLongs(long[] a, int from, int m, boolean @Nullable [] skip) {
     long min = Long.MAX_VALUE;
     long max = Long.MIN_VALUE;
     boolean any = false;
@@ -182,7 +196,7 @@ final class FlatColumnEncoder {
     }
     rawBytes += 8L * (m - (skip == null ? 0 : countNulls(skip, from, m)));
     if (useDictionary) {
-      LongDictionary dict = longs;
+      LongDictionary dict = longs();
       int[] out = ids;
       int c = idCount;
       for (int i = from; i < from + m; i++) {
@@ -206,7 +220,7 @@ final class FlatColumnEncoder {
     }
   }
 
-  private void appendInts(int[] a, int from, int m, boolean[] skip) {
+  private void appendInts(int[] a, int from, int m, boolean @Nullable [] skip) {
     int min = Integer.MAX_VALUE;
     int max = Integer.MIN_VALUE;
     boolean any = false;
@@ -224,7 +238,7 @@ final class FlatColumnEncoder {
     }
     rawBytes += 4L * (m - (skip == null ? 0 : countNulls(skip, from, m)));
     if (useDictionary) {
-      LongDictionary dict = longs;
+      LongDictionary dict = longs();
       int[] out = ids;
       int c = idCount;
       for (int i = from; i < from + m; i++) {
@@ -248,7 +262,7 @@ final class FlatColumnEncoder {
     }
   }
 
-  private void appendDoubles(double[] a, int from, int m, boolean[] skip) {
+  private void appendDoubles(double[] a, int from, int m, boolean @Nullable [] skip) {
     double min = 0;
     double max = 0;
     boolean any = false;
@@ -272,7 +286,7 @@ final class FlatColumnEncoder {
     }
     rawBytes += 8L * (m - (skip == null ? 0 : countNulls(skip, from, m)));
     if (useDictionary) {
-      LongDictionary dict = longs;
+      LongDictionary dict = longs();
       int[] out = ids;
       int c = idCount;
       for (int i = from; i < from + m; i++) {
@@ -296,7 +310,7 @@ final class FlatColumnEncoder {
     }
   }
 
-  private void appendBooleans(boolean[] a, int from, int m, boolean[] skip) {
+  private void appendBooleans(boolean[] a, int from, int m, boolean @Nullable [] skip) {
     boolean sawTrue = false;
     boolean sawFalse = false;
     GrowableBytes p = plain;
@@ -328,7 +342,7 @@ final class FlatColumnEncoder {
     }
   }
 
-  private void appendBinaries(byte[] data, int[] offsets, int from, int m, boolean[] skip) {
+  private void appendBinaries(byte[] data, int[] offsets, int from, int m, boolean @Nullable [] skip) {
     long raw = 0;
     for (int i = from; i < from + m; i++) {
       if (skip == null || !skip[i]) {
@@ -343,7 +357,7 @@ final class FlatColumnEncoder {
     int minAt = -1;
     int maxAt = -1;
     if (useDictionary) {
-      BinaryDictionary dict = binaries;
+      BinaryDictionary dict = binaries();
       int[] out = ids;
       int c = idCount;
       for (int i = from; i < from + m; i++) {
@@ -400,7 +414,7 @@ final class FlatColumnEncoder {
     BytesInput values;
     Encoding encoding;
     if (useDictionary) {
-      int dictSize = longs != null ? longs.size : binaries.size;
+      int dictSize = longs != null ? longs.size : binaries().size;
       int bitWidth = BytesUtils.getWidthFromMaxInt(Math.max(0, dictSize - 1));
       long encoded = ((long) idCount * bitWidth + 7) / 8 + dictionaryBytes();
       if (firstPage && encoded >= rawBytes) {
@@ -435,14 +449,14 @@ final class FlatColumnEncoder {
       if (longs != null) {
         longs.appendPlain(ids[k], p);
       } else {
-        binaries.appendPlain(ids[k], p);
+        binaries().appendPlain(ids[k], p);
       }
     }
     useDictionary = false;
     if (longs != null) {
       longs.clear();
     } else {
-      binaries.clear();
+      binaries().clear();
     }
   }
 

@@ -13,6 +13,8 @@ final class HybridDecoder {
 
   private static final int MAX_PACKED_BYTES = 32;
 
+  // set by init(), which every user calls before decoding
+  @SuppressWarnings("NullAway.Init")
   private byte[] bytes;
   private int pos;
   private int end;

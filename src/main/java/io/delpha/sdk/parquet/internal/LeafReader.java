@@ -7,6 +7,7 @@ import io.delpha.sdk.parquet.ColumnVector.Physical;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.Objects;
 import org.apache.parquet.bytes.ByteBufferInputStream;
 import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.bytes.BytesUtils;
@@ -22,6 +23,7 @@ import org.apache.parquet.column.page.PageReader;
 import org.apache.parquet.column.values.ValuesReader;
 import org.apache.parquet.io.ParquetDecodingException;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads the pages of one leaf column of a row group: decodes a page's repetition and definition levels
@@ -42,7 +44,7 @@ final class LeafReader {
   private final ValueDecoder.Fallback fallback;
   private final HybridDecoder levels = new HybridDecoder();
   /** The current chunk's BINARY dictionary values; a new vector per chunk for a reader of rows only. */
-  private ColumnVector dictionaryValues;
+  private @Nullable ColumnVector dictionaryValues;
   /** Stands for the current chunk's dictionary (a new object per chunk: see ColumnVector.prepareDictionaryIds). */
   private Object dictionaryToken = new Object();
   private final boolean rowView;
@@ -52,7 +54,7 @@ final class LeafReader {
   private final boolean bindBinaries;
   private PageReader pages;
   private boolean hasDictionary;
-  private int[] ids;
+  private int @Nullable [] ids;
   private ValueDecoder values;
   private int[] reps = new int[0];
   private int[] defs = new int[0];
@@ -68,10 +70,12 @@ final class LeafReader {
    * @param rowView whether the vectors it fills are read only through {@link ColumnVector#get} (then the
    *     values of dictionary pages are not copied out of the dictionary: see {@link ColumnVector#bindDictionary})
    */
+  // pages is set by startRowGroup(), which every reader calls first, and values by nextPage() before any decoding
+  @SuppressWarnings("NullAway.Init")
   LeafReader(ParquetField field, boolean topLevelFlat, boolean rowView) {
     this.field = field;
     this.rowView = rowView;
-    this.descriptor = field.descriptor;
+    this.descriptor = Objects.requireNonNull(field.descriptor, "a leaf reader reads a leaf");
     this.maxDef = descriptor.getMaxDefinitionLevel();
     this.maxRep = descriptor.getMaxRepetitionLevel();
     PrimitiveTypeName type = descriptor.getPrimitiveType().getPrimitiveTypeName();
@@ -83,6 +87,11 @@ final class LeafReader {
     this.bindBinaries = rowView && cacheable && field.physical == Physical.BINARY
         && (kind == ColumnType.Kind.STRING || kind == ColumnType.Kind.DECIMAL);
     this.dictionaryValues = field.physical == Physical.BINARY ? newDictionaryHolder() : null;
+  }
+
+  /** The leaf's physical type: every field a leaf reader reads has one. */
+  private Physical physical() {
+    return Objects.requireNonNull(field.physical, "a leaf reader reads a leaf");
   }
 
   private static ColumnVector newDictionaryHolder() {
@@ -104,7 +113,7 @@ final class LeafReader {
         // vectors of earlier batches, still being turned into rows on another thread, keep the old dictionary
         dictionaryValues = newDictionaryHolder();
       }
-      dictionary.load(plain, page.getDictionarySize(), field.physical, dictionaryValues);
+      dictionary.load(plain, page.getDictionarySize(), physical(), dictionaryValues);
       plain.init(NO_BYTES, 0, 0); // the page's bytes are not kept once the dictionary holds its values
       dictionaryToken = new Object();
     }
@@ -126,7 +135,7 @@ final class LeafReader {
    * @throws ParquetDecodingException if a page says it holds a negative number of values, or a data page v2 of 0
    *     values says it holds rows
    */
-  private DataPage nextNonEmptyPage() {
+  private @Nullable DataPage nextNonEmptyPage() {
     while (true) {
       DataPage page = pages.readPage();
       if (page == null) {
@@ -157,7 +166,7 @@ final class LeafReader {
     if (hasDictionary && cacheable) {
       ids = v.prepareDictionaryIds(dictionaryToken);
       if (bindBinaries) {
-        v.bindDictionary(dictionaryValues);
+        v.bindDictionary(Objects.requireNonNull(dictionaryValues, "a BINARY column has a dictionary holder"));
       }
     }
     boolean[] nulls = v.nulls();
@@ -181,7 +190,7 @@ final class LeafReader {
           Arrays.fill(nulls, o, o + m, false);
         }
       } else {
-        decodeSparse(v, o, m, present, nulls);
+        decodeSparse(v, o, m, present, Objects.requireNonNull(nulls, "a column with nulls has a null mask"));
       }
       levelPos += m;
       o += m;
@@ -190,7 +199,7 @@ final class LeafReader {
   }
 
   private void decode(ColumnVector v, int at, int n) {
-    switch (field.physical) {
+    switch (physical()) {
       case BOOLEAN -> values.booleans(v.booleans(), at, n);
       case INT32, UINT32 -> values.ints(v.ints(), at, n);
       case INT64, UINT64 -> values.longs(v.longs(), at, n);
@@ -250,7 +259,7 @@ final class LeafReader {
       }
     }
     int j = at + present - 1;
-    switch (field.physical) {
+    switch (physical()) {
       case BOOLEAN -> {
         boolean[] a = v.booleans();
         for (int i = at + m - 1; i >= at; i--) {

@@ -4,6 +4,7 @@ import io.delpha.sdk.parquet.ColumnVector;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import org.apache.parquet.io.ParquetDecodingException;
 import org.apache.parquet.schema.Type;
 
@@ -91,7 +92,8 @@ final class NestedAssembly {
             }
             v.setSize(slot + 1);
           } else if (d == f.presentDef - 1 && !f.column.nullable()
-              && f.descriptor.getPrimitiveType().isRepetition(Type.Repetition.OPTIONAL)) {
+              && Objects.requireNonNull(f.descriptor, "a leaf has a descriptor").getPrimitiveType()
+                  .isRepetition(Type.Repetition.OPTIONAL)) {
             // a leaf declared optional but read as required (a map key): it is null here
             throw new ParquetDecodingException("a " + f.column.name() + " is null, which the row model does not allow");
           } else {

@@ -11,6 +11,7 @@ import io.delpha.sdk.parquet.RowSchema;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.format.ColumnChunk;
 import org.apache.parquet.format.FileMetaData;
@@ -81,7 +82,7 @@ public final class ParquetBatchReader implements ColumnBatchReader {
         this.fileLength = file.getLength();
         FileMetaData footer = ParquetFooter.read(file, stream);
         fileSchema = ParquetFooter.schema(footer);
-        this.rowGroups = footer.getRow_groups();
+        this.rowGroups = Objects.requireNonNull(footer.getRow_groups(), "ParquetFooter.read() checked the row groups");
         this.in = stream;
       } catch (IOException | RuntimeException e) {
         stream.close();
@@ -141,7 +142,7 @@ public final class ParquetBatchReader implements ColumnBatchReader {
       return asked;
     }
     long widest = 0;
-    for (ColumnChunk column : group.getColumns()) {
+    for (ColumnChunk column : Objects.requireNonNull(group.getColumns(), "a row group lists its column chunks")) {
       if (column.getMeta_data() != null) {
         widest = Math.max(widest, column.getMeta_data().getTotal_uncompressed_size());
       }
@@ -156,7 +157,7 @@ public final class ParquetBatchReader implements ColumnBatchReader {
   }
 
   @Override
-  public ColumnBatch next() {
+  public @Nullable ColumnBatch next() {
     return readInto(batch) ? batch : null;
   }
 
@@ -225,7 +226,8 @@ public final class ParquetBatchReader implements ColumnBatchReader {
         for (int c = 0; c < leaves.length; c++) {
           topLevel = fields.get(c).column.name();
           for (LeafReader leaf : leaves[c]) {
-            column = String.join(".", leaf.field.descriptor.getPath());
+            column = String.join(".",
+                Objects.requireNonNull(leaf.field.descriptor, "a leaf has a descriptor").getPath());
             leaf.startRowGroup(pages);
           }
         }
@@ -281,7 +283,7 @@ public final class ParquetBatchReader implements ColumnBatchReader {
    */
   InsufficientMemoryException outOfHeap(InsufficientMemoryException e, @Nullable String column,
       @Nullable String topLevel) {
-    if (e.getMessage().startsWith(source + ": ")) {
+    if (Objects.requireNonNull(e.getMessage(), "a library exception has a message").startsWith(source + ": ")) {
       return e;
     }
     String skip = topLevel == null ? "ReadOptions.skipping(...)" : "ReadOptions.skipping(\"" + topLevel + "\")";

@@ -6,7 +6,9 @@ import io.delpha.sdk.parquet.ColumnVector.Physical;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import org.apache.parquet.column.ColumnDescriptor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One column of the row model laid over the Parquet schema: the Dremel levels that locate its values.
@@ -29,12 +31,14 @@ final class ParquetField {
   final int elementDef;
   final int repLevel;
   final List<ParquetField> children;
-  final ColumnDescriptor descriptor;
-  final Physical physical;
-  final ChronoUnit unit;
+  /** The leaf's column, physical type and time unit: {@code null} for a LIST, MAP or STRUCT. */
+  final @Nullable ColumnDescriptor descriptor;
+  final @Nullable Physical physical;
+  final @Nullable ChronoUnit unit;
 
   private ParquetField(Column column, Shape shape, int presentDef, int slotDef, int slotRep, int elementDef, int repLevel,
-      List<ParquetField> children, ColumnDescriptor descriptor, Physical physical, ChronoUnit unit) {
+      List<ParquetField> children, @Nullable ColumnDescriptor descriptor, @Nullable Physical physical,
+      @Nullable ChronoUnit unit) {
     this.column = column;
     this.shape = shape;
     this.presentDef = presentDef;
@@ -49,7 +53,7 @@ final class ParquetField {
   }
 
   static ParquetField leaf(Column column, int presentDef, int slotDef, int slotRep, ColumnDescriptor descriptor,
-      Physical physical, ChronoUnit unit) {
+      Physical physical, @Nullable ChronoUnit unit) {
     return new ParquetField(column, Shape.LEAF, presentDef, slotDef, slotRep, -1, -1, List.of(), descriptor, physical, unit);
   }
 
@@ -72,13 +76,14 @@ final class ParquetField {
    *     under a STRUCT is one too, but is read through its struct's assembly
    */
   boolean isFlat() {
-    return shape == Shape.LEAF && descriptor.getMaxRepetitionLevel() == 0;
+    return shape == Shape.LEAF
+        && Objects.requireNonNull(descriptor, "a leaf has a descriptor").getMaxRepetitionLevel() == 0;
   }
 
   /** @return a vector tree for this field's values */
   ColumnVector newVector() {
     if (shape == Shape.LEAF) {
-      return ColumnVector.leaf(column, physical, unit);
+      return ColumnVector.leaf(column, Objects.requireNonNull(physical, "a leaf has a physical type"), unit);
     }
     List<ColumnVector> parts = new ArrayList<>(children.size());
     for (ParquetField c : children) {

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 import org.apache.parquet.SemanticVersion;
 import org.apache.parquet.VersionParser;
 import org.apache.parquet.format.ColumnChunk;
@@ -96,14 +97,15 @@ final class ParquetFooter {
       throw new IOException("the footer has no schema or no row groups");
     }
     for (SchemaElement e : metadata.getSchema()) {
-      if (e.isSetLogicalType() && e.getLogicalType().getSetField() == null) {
+      if (e.isSetLogicalType()
+          && Objects.requireNonNull(e.getLogicalType(), "a set logical type").getSetField() == null) {
         e.unsetLogicalType();
       }
     }
     if (omitsDictionaryHeaderSize(metadata.getCreated_by())) {
       long dataEnd = length - 8 - footerLength;
       for (RowGroup group : metadata.getRow_groups()) {
-        for (ColumnChunk chunk : group.getColumns()) {
+        for (ColumnChunk chunk : Objects.requireNonNull(group.getColumns(), "a row group lists its column chunks")) {
           ColumnMetaData c = chunk.getMeta_data();
           if (c != null) {
             long start = c.isSetDictionary_page_offset() && c.getDictionary_page_offset() > 0
@@ -130,7 +132,7 @@ final class ParquetFooter {
    * @throws IOException if the schema's elements do not form a tree, or a type is invalid
    */
   static MessageType schema(FileMetaData metadata) throws IOException {
-    List<SchemaElement> elements = metadata.getSchema();
+    List<SchemaElement> elements = Objects.requireNonNull(metadata.getSchema(), "a footer read has a schema");
     if (elements.isEmpty()) {
       throw new IOException("the footer's schema is empty");
     }
@@ -180,12 +182,14 @@ final class ParquetFooter {
         children(g, it, e.getNum_children());
         child = g;
       }
-      LogicalTypeAnnotation logical = e.isSetLogicalType() ? logical(e.getLogicalType()) : null;
+      LogicalTypeAnnotation logical = e.isSetLogicalType()
+          ? logical(Objects.requireNonNull(e.getLogicalType(), "a set logical type")) : null;
       if (logical != null) {
         child.as(logical);
       }
       if (e.isSetConverted_type()) {
-        OriginalType converted = OriginalType.valueOf(e.getConverted_type().name());
+        OriginalType converted = OriginalType.valueOf(
+            Objects.requireNonNull(e.getConverted_type(), "a set converted type").name());
         if (logical == null || !converted.equals(logical.toOriginalType())) {
           child.as(converted);
         }
@@ -236,7 +240,8 @@ final class ParquetFooter {
       case GEOMETRY -> LogicalTypeAnnotation.geometryType(type.getGEOMETRY().getCrs());
       case GEOGRAPHY -> type.getGEOGRAPHY().isSetAlgorithm()
           ? LogicalTypeAnnotation.geographyType(type.getGEOGRAPHY().getCrs(),
-              EdgeInterpolationAlgorithm.valueOf(type.getGEOGRAPHY().getAlgorithm().name()))
+              EdgeInterpolationAlgorithm.valueOf(
+                  Objects.requireNonNull(type.getGEOGRAPHY().getAlgorithm(), "a set algorithm").name()))
           : LogicalTypeAnnotation.geographyType(type.getGEOGRAPHY().getCrs(), null);
     };
   }
@@ -258,7 +263,7 @@ final class ParquetFooter {
   }
 
   /** parquet-cpp's rule: a parquet-mr writer older than 1.2.9, or one that names no version. */
-  private static boolean omitsDictionaryHeaderSize(String createdBy) {
+  private static boolean omitsDictionaryHeaderSize(@Nullable String createdBy) {
     if (createdBy == null || !createdBy.startsWith("parquet-mr")) {
       return false;
     }

@@ -10,6 +10,7 @@ import io.delpha.sdk.parquet.Row;
 import io.delpha.sdk.parquet.RowReader;
 import io.delpha.sdk.parquet.RowSchema;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -46,15 +47,15 @@ public final class ParquetRowReader implements RowReader {
   private final String source;
   private final ParquetBatchReader batches;
   /** Rows of decoded batches, then {@link #END} or the decoding failure; {@code null} when decoding runs here. */
-  private final BlockingQueue<Object> decoded;
+  private final @Nullable BlockingQueue<Object> decoded;
   /** Permits for batches of rows waiting in {@link #decoded}. */
   private final Semaphore ahead = new Semaphore(BATCHES_AHEAD);
-  private Future<?> decoding;
+  private @Nullable Future<?> decoding;
   private volatile boolean closed;
   private boolean ended;
   /** The largest number of batches of rows that waited at once (for tests). */
   private volatile int mostWaiting;
-  private Row[] rows = new Row[0];
+  private @Nullable Row[] rows = new Row[0];
   private int index;
 
   /**
@@ -74,6 +75,7 @@ public final class ParquetRowReader implements RowReader {
 
   /** The decoding thread: decodes batches and makes their rows until the end, a failure, or {@link #close()}. */
   private void decode() {
+    BlockingQueue<Object> decoded = Objects.requireNonNull(this.decoded, "only a reader with a queue decodes ahead");
     ColumnBatch batch = batches.newBatch();
     try {
       while (!closed) {
@@ -158,6 +160,7 @@ public final class ParquetRowReader implements RowReader {
     if (decoding == null) {
       decoding = BackgroundWork.DECODER.submit(this::decode);
     }
+    BlockingQueue<Object> decoded = Objects.requireNonNull(this.decoded, "only a reader with a queue decodes ahead");
     Object next;
     try {
       next = decoded.take();
@@ -186,7 +189,7 @@ public final class ParquetRowReader implements RowReader {
     if (!hasNext()) {
       throw new NoSuchElementException("no more rows in " + source);
     }
-    Row row = rows[index];
+    Row row = Objects.requireNonNull(rows[index], "hasNext() found a row");
     rows[index++] = null;
     return row;
   }
@@ -204,7 +207,7 @@ public final class ParquetRowReader implements RowReader {
       // the caller again: wait for it, then close the file under it
       ahead.release(BATCHES_AHEAD * 2);
       BackgroundWork.awaitEnd(decoding);
-      decoded.clear();
+      Objects.requireNonNull(decoded, "a reader decoding ahead has a queue").clear();
     }
     batches.close();
   }

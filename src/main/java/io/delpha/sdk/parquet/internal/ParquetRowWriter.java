@@ -16,6 +16,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.apache.parquet.bytes.HeapByteBufferAllocator;
@@ -30,6 +31,7 @@ import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.Type;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes a Parquet {@link OutputFile} column by column: rows are buffered into a {@link ColumnBatch} of
@@ -85,10 +87,10 @@ public final class ParquetRowWriter implements RowWriter {
   private record Encoding(CompletableFuture<Void> done, ColumnBatch batch) {}
   private final FlatColumnEncoder[] flat;
   private final List<List<LeafShredder>> nested = new ArrayList<>();
-  private final MessageType nestedSchema;
+  private final @Nullable MessageType nestedSchema;
 
-  private ColumnChunkPageWriteStore pageStore;
-  private ColumnWriteStore nestedStore;
+  private @Nullable ColumnChunkPageWriteStore pageStore;
+  private @Nullable ColumnWriteStore nestedStore;
   private long rowsInGroup;
   /** Rows encoded (touched only by whichever thread encodes, one at a time). */
   private long rowsWritten;
@@ -136,7 +138,8 @@ public final class ParquetRowWriter implements RowWriter {
     for (Column c : schema.columns()) {
       List<LeafShredder> leaves = new ArrayList<>();
       if (c.type().kind().isNested()) {
-        next = LeafShredder.build(c, nestedSchema.getColumns(), next, leaves);
+        next = LeafShredder.build(c,
+            Objects.requireNonNull(nestedSchema, "a nested column is in the nested schema").getColumns(), next, leaves);
       }
       nested.add(leaves);
     }
@@ -461,6 +464,8 @@ public final class ParquetRowWriter implements RowWriter {
     private final int[] repLevel;
     private ColumnWriter writer;
 
+    // writer is set by open(), which the row writer calls for every row group before shredding into it
+    @SuppressWarnings("NullAway.Init")
     private LeafShredder(ColumnDescriptor descriptor, List<Column> path, List<Integer> childIndex, List<Integer> repLevel) {
       this.descriptor = descriptor;
       this.path = path.toArray(new Column[0]);

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.Encoding;
@@ -27,6 +28,7 @@ import org.apache.parquet.format.Util;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.ParquetDecodingException;
 import org.apache.parquet.io.SeekableInputStream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One row group's pages, read from the file page by page as each column asks for them: the page header
@@ -61,7 +63,7 @@ final class RowGroupPages implements PageReadStore {
     this.in = in;
     this.fileLength = fileLength;
     this.rows = group.getNum_rows();
-    for (ColumnChunk chunk : group.getColumns()) {
+    for (ColumnChunk chunk : Objects.requireNonNull(group.getColumns(), "a row group lists its column chunks")) {
       if (chunk.isSetFile_path()) {
         throw new ParquetDecodingException("a column chunk is stored in another file (" + chunk.getFile_path()
             + "), which this reader does not follow");
@@ -80,7 +82,8 @@ final class RowGroupPages implements PageReadStore {
     if (chunk == null) {
       throw new ParquetDecodingException("the row group has no column chunk for " + Arrays.toString(descriptor.getPath()));
     }
-    return new ChunkPages(chunk.getMeta_data());
+    return new ChunkPages(
+        Objects.requireNonNull(chunk.getMeta_data(), "the constructor kept only chunks with metadata"));
   }
 
   @Override
@@ -97,8 +100,8 @@ final class RowGroupPages implements PageReadStore {
     private long pos;
     private long valuesRead;
     private boolean started;
-    private DictionaryPage dictionary;
-    private PageHeader pending;
+    private @Nullable DictionaryPage dictionary;
+    private @Nullable PageHeader pending;
 
     ChunkPages(ColumnMetaData meta) {
       long dictionaryOffset = meta.isSetDictionary_page_offset() ? meta.getDictionary_page_offset() : 0;
@@ -118,7 +121,7 @@ final class RowGroupPages implements PageReadStore {
 
     /** @return the chunk's dictionary page, once: it is not kept here after (its bytes can be large) */
     @Override
-    public DictionaryPage readDictionaryPage() {
+    public @Nullable DictionaryPage readDictionaryPage() {
       start();
       DictionaryPage page = dictionary;
       dictionary = null;
@@ -131,7 +134,7 @@ final class RowGroupPages implements PageReadStore {
     }
 
     @Override
-    public DataPage readPage() {
+    public @Nullable DataPage readPage() {
       start();
       try {
         while (valuesRead < totalValues) {
@@ -141,7 +144,7 @@ final class RowGroupPages implements PageReadStore {
             throw new ParquetDecodingException("the column chunk ends after " + valuesRead + " of its "
                 + totalValues + " values");
           }
-          switch (header.getType()) {
+          switch (Objects.requireNonNull(header.getType(), "a page header has a type")) {
             case DATA_PAGE -> {
               DataPageHeader h = header.getData_page_header();
               if (h == null) {
@@ -220,7 +223,7 @@ final class RowGroupPages implements PageReadStore {
     }
 
     /** @return the next page's header, the position moved past it, or {@code null} at the chunk's end */
-    private PageHeader nextHeader() throws IOException {
+    private @Nullable PageHeader nextHeader() throws IOException {
       long left = end - pos;
       if (left <= 0) {
         return null;
@@ -265,7 +268,7 @@ final class RowGroupPages implements PageReadStore {
     }
   }
 
-  private static Encoding encoding(org.apache.parquet.format.Encoding encoding) {
+  private static Encoding encoding(org.apache.parquet.format.@Nullable Encoding encoding) {
     if (encoding == null) {
       throw new ParquetDecodingException("a page names no encoding");
     }

@@ -29,6 +29,7 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Type;
 import org.apache.parquet.schema.Type.Repetition;
 import org.apache.parquet.schema.Types;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Maps a {@link RowSchema} to the Parquet schema we write, and a file's Parquet schema to the row model
@@ -280,9 +281,9 @@ public final class SchemaMapping {
     return out;
   }
 
-  private record LeafType(ColumnType type, Physical physical, ChronoUnit unit) {}
+  private record LeafType(ColumnType type, Physical physical, @Nullable ChronoUnit unit) {}
 
-  private static LeafType leafType(PrimitiveType p) {
+  private static @Nullable LeafType leafType(PrimitiveType p) {
     LogicalTypeAnnotation logical = p.getLogicalTypeAnnotation();
     if (logical instanceof LogicalTypeAnnotation.UnknownLogicalTypeAnnotation) {
       // the null type (every value null): the physical type's row-model type, as DuckDB reads it

@@ -7,6 +7,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.Objects;
 import org.apache.parquet.bytes.ByteBufferInputStream;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.Encoding;
@@ -15,6 +16,7 @@ import org.apache.parquet.column.values.ValuesReader;
 import org.apache.parquet.io.ParquetDecodingException;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Decodes the values of one data page in bulk into the arrays of a {@link ColumnVector}. Three kinds: {@link
@@ -92,6 +94,8 @@ abstract class ValueDecoder {
     private int end;
     private int bit;
 
+    // b is set by init(), which the reader calls for every page before decoding it
+    @SuppressWarnings("NullAway.Init")
     Plain(PrimitiveTypeName type, int fixedLength) {
       this.type = type;
       this.fixedLength = fixedLength;
@@ -222,6 +226,9 @@ abstract class ValueDecoder {
   }
 
   /** PLAIN_DICTIONARY / RLE_DICTIONARY: bit-packed ids into a dictionary decoded once per column chunk. */
+  // the dictionary arrays of the column's physical type are set by load(), which the reader calls for every
+  // dictionary page before any id is decoded against it
+  @SuppressWarnings("NullAway.Init")
   static final class Dictionary extends ValueDecoder {
     /** Values up to this many bytes are copied in two 8-byte moves. */
     private static final int SHORT_COPY = 16;
@@ -242,7 +249,7 @@ abstract class ValueDecoder {
      * @param physical how the column's values are held
      * @param binaryHolder an empty vector to hold BINARY dictionaries
      */
-    void load(Plain plain, int count, ColumnVector.Physical physical, ColumnVector binaryHolder) {
+    void load(Plain plain, int count, ColumnVector.Physical physical, @Nullable ColumnVector binaryHolder) {
       size = count;
       switch (physical) {
         case INT32, UINT32 -> {
@@ -263,14 +270,15 @@ abstract class ValueDecoder {
           plain.doubles(dictDoubles, 0, count);
         }
         case BINARY -> {
-          binaryHolder.clear();
-          binaryHolder.ensureCapacity(count);
+          ColumnVector holder = Objects.requireNonNull(binaryHolder, "a BINARY column has a dictionary holder");
+          holder.clear();
+          holder.ensureCapacity(count);
           // room for every value plus slack after the last (binaries() copies short values 16 bytes at a time),
           // made once: the values take at most the page's bytes
-          binaryHolder.ensureDataCapacity(batchBytes((long) plain.remaining() + SHORT_COPY, count));
-          plain.binaries(binaryHolder, 0, count);
-          binaryHolder.setSize(count);
-          dictBinary = binaryHolder;
+          holder.ensureDataCapacity(batchBytes((long) plain.remaining() + SHORT_COPY, count));
+          plain.binaries(holder, 0, count);
+          holder.setSize(count);
+          dictBinary = holder;
         }
         default -> throw new ParquetDecodingException(physical + " values cannot be dictionary-encoded");
       }
@@ -398,6 +406,8 @@ abstract class ValueDecoder {
     private final ColumnDescriptor descriptor;
     private ValuesReader reader;
 
+    // reader is set by init(), which the reader calls for every page before decoding it
+    @SuppressWarnings("NullAway.Init")
     Fallback(ColumnDescriptor descriptor) {
       this.descriptor = descriptor;
     }

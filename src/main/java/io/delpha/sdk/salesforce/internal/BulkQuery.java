@@ -19,12 +19,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -111,7 +113,7 @@ public final class BulkQuery {
         + " after " + timeout + "; its results stay available in Salesforce for 7 days"));
   }
 
-  private static DelphaException failed(String jobId, String errorMessage) {
+  private static DelphaException failed(String jobId, @Nullable String errorMessage) {
     String message = "Bulk API 2.0 query job " + jobId + " failed: " + errorMessage;
     String code = errorMessage == null ? "" : errorMessage.split("[:\\s]", 2)[0];
     return INPUT_ERRORS.contains(code) ? new InvalidInputException(message) : new DelphaException(message);
@@ -120,12 +122,12 @@ public final class BulkQuery {
   /** The rows of every result page, opened one at a time; each page starts with its header record. */
   private final class Results implements Iterator<Map<String, String>> {
     private final String jobId;
-    private String locator;
+    private @Nullable String locator;
     private boolean lastPage;
-    private InputStream body;
-    private CsvParser rows;
-    private List<String> header;
-    private Map<String, String> pending;
+    private @Nullable InputStream body;
+    private @Nullable CsvParser rows;
+    private @Nullable List<String> header;
+    private @Nullable Map<String, String> pending;
     private int pages;
 
     Results(String jobId) {
@@ -162,13 +164,15 @@ public final class BulkQuery {
       if (!hasNext()) {
         throw new NoSuchElementException("no more rows");
       }
-      Map<String, String> row = pending;
+      Map<String, String> row = Objects.requireNonNull(pending, "hasNext() found a row");
       pending = null;
       return row;
     }
 
     /** The page's next record as a map by header, {@code null} at its end; blank lines are skipped. */
-    private Map<String, String> nextRow() throws IOException {
+    private @Nullable Map<String, String> nextRow() throws IOException {
+      CsvParser rows = Objects.requireNonNull(this.rows, "a page is open");
+      List<String> header = Objects.requireNonNull(this.header, "an open page has its header");
       List<String> fields;
       do {
         fields = rows.next();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.delpha.sdk.core.internal.JsonSupport;
+import org.jspecify.annotations.Nullable;
 
 /** The Salesforce component's view of the library's JSON mapper (nulls left out of requests), and small helpers over JSON trees. */
 public final class Json {
@@ -25,7 +26,7 @@ public final class Json {
    * @param field a field name
    * @return the field's text, or {@code null} when absent or JSON null
    */
-  public static String text(JsonNode node, String field) {
+  public static @Nullable String text(@Nullable JsonNode node, String field) {
     JsonNode value = node == null ? null : node.get(field);
     return value == null || value.isNull() ? null : value.asText();
   }

@@ -8,6 +8,7 @@ import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +29,7 @@ public final class QueryPages<T> implements Iterator<T> {
   private final boolean includeDeleted;
   private Iterator<T> page = Collections.emptyIterator();
   private boolean started;
-  private String nextRecordsUrl;
+  private @Nullable String nextRecordsUrl;
   private int totalSize = -1;
   private int pages;
 

@@ -11,6 +11,7 @@ import io.delpha.sdk.core.internal.http.HttpCaller;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import java.time.Duration;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +32,7 @@ public final class RequestExecutor {
   private final RestHttp http;
   private final ApiConfig forceConfig;
   private final Object loginLock = new Object();
-  private volatile Connection connection;
+  private volatile @Nullable Connection connection;
 
   private record Connection(Session session, ForceApi api) {}
 
@@ -70,7 +71,7 @@ public final class RequestExecutor {
    * @param <T> its result
    * @return its result
    */
-  public <T> T force(String what, boolean idempotent, Function<ForceApi, T> call) {
+  public <T extends @Nullable Object> T force(String what, boolean idempotent, Function<ForceApi, T> call) {
     return execute(what, idempotent, c -> {
       try {
         return call.apply(c.api());
@@ -89,11 +90,11 @@ public final class RequestExecutor {
    * @param <T> its result
    * @return its result
    */
-  public <T> T http(String what, boolean idempotent, Function<Session, T> call) {
+  public <T extends @Nullable Object> T http(String what, boolean idempotent, Function<Session, T> call) {
     return execute(what, idempotent, c -> call.apply(c.session()));
   }
 
-  private <T> T execute(String what, boolean idempotent, Function<Connection, T> call) {
+  private <T extends @Nullable Object> T execute(String what, boolean idempotent, Function<Connection, T> call) {
     if (!idempotent) {
       return withFreshSession(what, call);
     }
@@ -102,7 +103,7 @@ public final class RequestExecutor {
   }
 
   /** One attempt, logging in again once if the session expired during it. */
-  private <T> T withFreshSession(String what, Function<Connection, T> call) {
+  private <T extends @Nullable Object> T withFreshSession(String what, Function<Connection, T> call) {
     Connection current = current();
     try {
       return call.apply(current);

@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@link HttpCaller} side of the component: the REST resources force-rest-api does not cover
@@ -76,7 +77,7 @@ public final class RestHttp {
    * @param body the request body (serialised with Jackson), or {@code null}
    * @return the answer's JSON, a missing node when the answer has no body
    */
-  public JsonNode json(Session session, String what, String method, String path, Object body) {
+  public JsonNode json(Session session, String what, String method, String path, @Nullable Object body) {
     HttpRequest.BodyPublisher publisher;
     try {
       publisher = body == null

@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -43,7 +44,7 @@ public final class SalesforceErrors {
    * @param body an error body
    * @return the errors it lists; one synthetic entry when the body is not Salesforce's JSON
    */
-  public static List<SalesforceError> parse(String body) {
+  public static List<SalesforceError> parse(@Nullable String body) {
     List<SalesforceError> errors = new ArrayList<>();
     if (body == null || body.isBlank()) {
       return errors;
@@ -56,7 +57,8 @@ public final class SalesforceErrors {
         }
       } else if (root.isObject() && root.has("error")) {
         errors.add(new SalesforceError(
-            Json.text(root, "error"), Json.text(root, "error_description"), List.of()));
+            Objects.requireNonNullElse(Json.text(root, "error"), ""),
+            Objects.requireNonNullElse(Json.text(root, "error_description"), ""), List.of()));
       } else if (root.isObject()) {
         errors.add(error(root));
       }
@@ -76,7 +78,8 @@ public final class SalesforceErrors {
     if (f != null && f.isArray()) {
       f.forEach(x -> fields.add(x.asText()));
     }
-    return new SalesforceError(code, Json.text(e, "message"), fields);
+    return new SalesforceError(Objects.requireNonNullElse(code, ""),
+        Objects.requireNonNullElse(Json.text(e, "message"), ""), fields);
   }
 
   /**
@@ -89,7 +92,7 @@ public final class SalesforceErrors {
    * @return the exception to throw
    */
   public static DelphaException fromResponse(
-      String what, int status, String body, Supplier<Optional<ApiUsage>> usage) {
+      String what, int status, @Nullable String body, Supplier<Optional<ApiUsage>> usage) {
     return fromResponse(what, status, body, null, usage);
   }
 
@@ -104,7 +107,7 @@ public final class SalesforceErrors {
    * @return the exception to throw: a 429 or 5xx carries {@code retryAfter}
    */
   public static DelphaException fromResponse(
-      String what, int status, String body, @Nullable Duration retryAfter, Supplier<Optional<ApiUsage>> usage) {
+      String what, int status, @Nullable String body, @Nullable Duration retryAfter, Supplier<Optional<ApiUsage>> usage) {
     List<SalesforceError> errors = parse(body);
     String code = errors.isEmpty() ? "" : errors.get(0).errorCode();
     String said = describe(errors, status);

@@ -13,6 +13,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -65,8 +66,8 @@ public final class AuditLog {
   private final CqlExecutor cass;
   private final String table;
   private final Clock clock;
-  private Instant windowStart;
-  private Instant hourStart;
+  private @Nullable Instant windowStart;
+  private @Nullable Instant hourStart;
   /** Refusals written one by one in this minute, per budget (unknown keys; each organisation's keys). */
   private final Map<String, Integer> recordedInWindow = new HashMap<>();
   /** Rows written this hour, per budget. */
@@ -106,7 +107,7 @@ public final class AuditLog {
    * @param outcome {@link #GRANTED}, {@link #DENIED} or {@link #THROTTLED}
    * @param reason why
    */
-  public void record(String keyId, String organisation, String action, String outcome, String reason) {
+  public void record(@Nullable String keyId, @Nullable String organisation, String action, String outcome, String reason) {
     Instant now = clock.instant();
     cass.execute(insert(), values(now, keyId, organisation, action, outcome, reason));
   }
@@ -142,11 +143,11 @@ public final class AuditLog {
    * @param outcome {@link #DENIED} or {@link #THROTTLED}
    * @param reason why
    */
-  public void recordFailure(String keyId, String organisation, String action, String outcome, String reason) {
+  public void recordFailure(@Nullable String keyId, @Nullable String organisation, String action, String outcome, String reason) {
     admit(keyId, organisation, action, outcome, reason, true);
   }
 
-  private void admit(String keyId, String organisation, String action, String outcome, String reason,
+  private void admit(@Nullable String keyId, @Nullable String organisation, String action, String outcome, String reason,
       boolean failure) {
     Map<String, Integer> minuteSummary = null;
     Map<String, Integer> hourSummary = null;
@@ -242,7 +243,7 @@ public final class AuditLog {
     }
   }
 
-  private void writeAsync(Instant at, String keyId, String organisation, String action, String outcome,
+  private void writeAsync(Instant at, @Nullable String keyId, @Nullable String organisation, String action, String outcome,
       String reason) {
     if (inFlight.size() >= MAX_IN_FLIGHT) {
       synchronized (this) {
@@ -271,7 +272,7 @@ public final class AuditLog {
         + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
   }
 
-  private static Object[] values(Instant now, String keyId, String organisation, String action, String outcome,
+  private static @Nullable Object[] values(Instant now, @Nullable String keyId, @Nullable String organisation, String action, String outcome,
       String reason) {
     String safe = KeyCodec.redact(reason);
     if (safe != null && safe.length() > MAX_REASON) {
@@ -290,7 +291,13 @@ public final class AuditLog {
     awaitInFlight();
     return IntStream.range(0, 24).boxed().flatMap(h -> cass.stream("SELECT event_id, at, key_id, organisation, "
         + "action, outcome, reason FROM " + table + " WHERE day = ? AND hour = ?", day, (byte) (int) h))
-        .map(r -> new AuditEvent(r.getUuid("event_id"), r.getInstant("at"), r.getString("key_id"),
-            r.getString("organisation"), r.getString("action"), r.getString("outcome"), r.getString("reason")));
+        .map(r -> new AuditEvent(written(r.getUuid("event_id"), "event_id"), written(r.getInstant("at"), "at"),
+            r.getString("key_id"), r.getString("organisation"), written(r.getString("action"), "action"),
+            written(r.getString("outcome"), "outcome"), written(r.getString("reason"), "reason")));
+  }
+
+  /** A column {@link #values} writes with every event. */
+  private static <T> T written(@Nullable T value, String column) {
+    return Objects.requireNonNull(value, () -> "audit column " + column + " is unset");
   }
 }

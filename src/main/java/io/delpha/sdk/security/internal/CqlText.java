@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the text of one CQL statement says about its own shape, read by a lexer that knows CQL's
@@ -27,7 +28,7 @@ public final class CqlText {
    * @param keyspace the keyspace qualifier in internal form, or {@code null} when unqualified
    * @param table the table name in internal form
    */
-  public record TableRef(String keyspace, String table) {}
+  public record TableRef(@Nullable String keyspace, String table) {}
 
   /**
    * The statement's shape.
@@ -131,8 +132,8 @@ public final class CqlText {
    * @param shape the shape, when the text is acceptable
    * @param refusal why it is not, otherwise
    */
-  public record Result(Shape shape, String refusal) {
-    static Result refused(String why) {
+  public record Result(@Nullable Shape shape, @Nullable String refusal) {
+    static Result refused(@Nullable String why) {
       return new Result(null, why);
     }
 

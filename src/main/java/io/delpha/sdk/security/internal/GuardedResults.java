@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Result sets of a scoped session that check the session's key and the current owner of every keyspace read
@@ -124,7 +125,7 @@ final class GuardedResults {
     }
 
     @Override
-    public Node getCoordinator() {
+    public @Nullable Node getCoordinator() {
       return delegate.getCoordinator();
     }
 
@@ -144,7 +145,7 @@ final class GuardedResults {
     }
 
     @Override
-    public ByteBuffer getPagingState() {
+    public @Nullable ByteBuffer getPagingState() {
       return delegate.getPagingState();
     }
 
@@ -164,7 +165,7 @@ final class GuardedResults {
     }
 
     @Override
-    public UUID getTracingId() {
+    public @Nullable UUID getTracingId() {
       return delegate.getTracingId();
     }
 

@@ -7,6 +7,7 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The access key format {@code dk_<id>_<secret>}: a 20-hex-digit public id (80 random bits) and a
@@ -55,7 +56,7 @@ public final class KeyCodec {
    * if the rest is malformed (so failures can be counted and audited per id); {@code secret} only when
    * the whole key is well formed.
    */
-  public record Parsed(String id, byte[] secret, String problem) {
+  public record Parsed(@Nullable String id, byte @Nullable [] secret, @Nullable String problem) {
     /**
      * @return whether the key is well formed
      */
@@ -86,7 +87,7 @@ public final class KeyCodec {
    * @param presented the text a caller presented, possibly {@code null} or garbage
    * @return its parts, or the problem with it
    */
-  public static Parsed parse(String presented) {
+  public static Parsed parse(@Nullable String presented) {
     if (presented == null || presented.isEmpty()) {
       return new Parsed(null, null, "no key presented");
     }
@@ -161,7 +162,7 @@ public final class KeyCodec {
    * @param text free text such as a CQL statement
    * @return the text with the secret part of anything shaped like an access key replaced by {@code ****}
    */
-  public static String redact(String text) {
+  public static @Nullable String redact(@Nullable String text) {
     return text == null ? null : KEY_IN_TEXT.matcher(text).replaceAll("dk_$1_****");
   }
 }

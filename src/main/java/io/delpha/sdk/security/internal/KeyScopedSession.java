@@ -32,6 +32,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -40,6 +41,7 @@ import java.util.UUID;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,13 +69,13 @@ public final class KeyScopedSession implements ScopedSession {
   private final CqlExecutor delegate;
   private final SessionAuthority authority;
   private final KeyPrincipal principal;
-  private final Instant expiresAt;
+  private final @Nullable Instant expiresAt;
   private volatile Set<String> allowed;
   private volatile Instant lastCheck;
   private volatile boolean closed;
   private volatile boolean invalid;
   private final PreparedCache<Checked> cache = new PreparedCache<>(512);
-  private final AutoCloseable owned;
+  private final @Nullable AutoCloseable owned;
   private final boolean guarded;
 
   /**
@@ -86,7 +88,7 @@ public final class KeyScopedSession implements ScopedSession {
    * @param guarded whether an organisation key's statements are checked (always, outside tests)
    */
   public KeyScopedSession(CqlExecutor delegate, SessionAuthority authority, KeyPrincipal principal,
-      Instant expiresAt, Set<String> allowed, AutoCloseable owned, boolean guarded) {
+      @Nullable Instant expiresAt, Set<String> allowed, @Nullable AutoCloseable owned, boolean guarded) {
     this.owned = owned;
     this.guarded = guarded;
     this.delegate = delegate;
@@ -249,7 +251,7 @@ public final class KeyScopedSession implements ScopedSession {
    * from an object a tenant holds or can edit: the statement it runs, its id, the keyspace and function keyspaces
    * its text names, and every keyspace Cassandra reported for its variables and result columns at preparation.
    */
-  record Checked(String cql, PreparedStatement ours, ByteBuffer id, String namedKeyspace,
+  record Checked(String cql, PreparedStatement ours, ByteBuffer id, @Nullable String namedKeyspace,
       List<String> functionKeyspaces, Set<String> keyspaces) {}
 
   /** What runs, built by this session, and the records it was built from (checked again before each page). */
@@ -465,7 +467,7 @@ public final class KeyScopedSession implements ScopedSession {
     if (read.accepted().isEmpty()) {
       throw refuse(read.refusal() + ": " + KeyCodec.redact(cql));
     }
-    CqlText.Shape shape = read.shape();
+    CqlText.Shape shape = Objects.requireNonNull(read.shape(), "an accepted text has a shape");
     String named = shape.table().keyspace();
     if (named != null && !allowedKeyspace(named)) {
       throw refuse("it names keyspace " + named + " outside the organisation's " + new TreeSet<>(allowed) + ": "
@@ -515,7 +517,8 @@ public final class KeyScopedSession implements ScopedSession {
     if (ours instanceof DefaultPreparedStatement driverOwn) {
       BoundStatement defaults = ours.bind();
       return new DefaultPreparedStatement(copyOf(c.id()), ours.getQuery(), ours.getVariableDefinitions(),
-          List.copyOf(ours.getPartitionKeyIndices()), copyOf(ours.getResultMetadataId()),
+          List.copyOf(ours.getPartitionKeyIndices()),
+          ours.getResultMetadataId() == null ? null : copyOf(ours.getResultMetadataId()),
           ours.getResultSetDefinitions(), driverOwn.getRepreparePayload().keyspace, Map.of(),
           defaults.getExecutionProfileName(), defaults.getExecutionProfile(), defaults.getRoutingKeyspace(), null, null,
           Map.of(), defaults.isIdempotent(), defaults.getTimeout(), null, defaults.getPageSize(),
@@ -535,9 +538,6 @@ public final class KeyScopedSession implements ScopedSession {
   }
 
   private static ByteBuffer copyOf(ByteBuffer b) {
-    if (b == null) {
-      return null;
-    }
     ByteBuffer copy = ByteBuffer.allocate(b.remaining());
     copy.put(b.duplicate()).flip();
     return copy.asReadOnlyBuffer();

@@ -2,6 +2,7 @@ package io.delpha.sdk.security.internal;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One scoped session's statements that passed its checks, keyed by their text, least recently used evicted first.
@@ -23,7 +24,7 @@ final class PreparedCache<V> {
     };
   }
 
-  synchronized V get(String cql) {
+  synchronized @Nullable V get(String cql) {
     return entries.get(cql);
   }
 

@@ -7,11 +7,13 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Objects;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Fields;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One request and its answer, as a route handler sees it: method, decoded path parameters, query,
@@ -50,7 +52,7 @@ public final class Exchange {
    * @return its percent-decoded value
    */
   public String param(String name) {
-    return params.get(name);
+    return Objects.requireNonNull(params.get(name), () -> "the route's pattern has no parameter " + name);
   }
 
   /**
@@ -58,7 +60,7 @@ public final class Exchange {
    * @return its decoded value, or {@code null}
    * @throws HttpError 400 for malformed percent-encoding
    */
-  public String query(String name) {
+  public @Nullable String query(String name) {
     try {
       Fields fields = Request.extractQueryParameters(request, StandardCharsets.UTF_8);
       Fields.Field f = fields.get(name);

@@ -17,12 +17,14 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
@@ -41,6 +43,7 @@ import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -112,7 +115,8 @@ public final class HttpService implements AutoCloseable {
       SecureRequestCustomizer secure = new SecureRequestCustomizer();
       secure.setSniHostCheck(false); // certificates for IP addresses carry no host name to match
       http.addCustomizer(secure);
-      connector = new ServerConnector(server, 1, 1, new SslConnectionFactory(sslFactory(options.tls()), "http/1.1"),
+      ServerTls tls = Objects.requireNonNull(options.tls(), "a secure server has TLS settings");
+      connector = new ServerConnector(server, 1, 1, new SslConnectionFactory(sslFactory(tls), "http/1.1"),
           new HttpConnectionFactory(http));
     } else {
       connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
@@ -192,7 +196,8 @@ public final class HttpService implements AutoCloseable {
       }
       f.setKeyStorePath(tls.pkcs12().toString());
       f.setKeyStoreType("PKCS12");
-      f.setKeyStorePassword(tls.pkcs12Password().reveal());
+      f.setKeyStorePassword(Objects.requireNonNull(tls.pkcs12Password(), "ServerTls pairs a PKCS#12 file with its password")
+          .reveal());
     } else {
       f.setSslContext(pemContext(tls));
     }
@@ -201,13 +206,15 @@ public final class HttpService implements AutoCloseable {
   }
 
   private static SSLContext pemContext(ServerTls tls) {
-    for (var p : List.of(tls.certificateChainPem(), tls.privateKeyPem())) {
+    Path chain = Objects.requireNonNull(tls.certificateChainPem(), "ServerTls without PKCS#12 has a PEM chain");
+    Path key = Objects.requireNonNull(tls.privateKeyPem(), "ServerTls without PKCS#12 has a PEM key");
+    for (var p : List.of(chain, key)) {
       if (!Files.isReadable(p)) {
         throw new TlsException("TLS file " + p + " does not exist or is not readable");
       }
     }
     try {
-      var ctx = SslContextBuilder.forServer(tls.certificateChainPem().toFile(), tls.privateKeyPem().toFile())
+      var ctx = SslContextBuilder.forServer(chain.toFile(), key.toFile())
           .sslProvider(SslProvider.JDK).build();
       return ((JdkSslContext) ctx).context();
     } catch (Exception e) {
@@ -282,7 +289,7 @@ public final class HttpService implements AutoCloseable {
       return matched;
     }
 
-    private void answerError(Request request, Response response, Callback callback, Exchange ex, HttpError e) {
+    private void answerError(Request request, Response response, Callback callback, @Nullable Exchange ex, HttpError e) {
       if (ex != null && ex.answered()) {
         callback.failed(e);
         return;
@@ -332,7 +339,7 @@ public final class HttpService implements AutoCloseable {
     return out;
   }
 
-  private static Map<String, String> match(String pattern, List<String> segments) {
+  private static @Nullable Map<String, String> match(String pattern, List<String> segments) {
     String[] parts = pattern.replaceAll("^/+|/+$", "").split("/");
     if (parts.length != segments.size()) {
       return null;

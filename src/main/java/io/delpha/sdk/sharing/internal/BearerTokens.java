@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /** Where the bearer token for the sharing server comes from. Implementations are thread-safe. */
 public interface BearerTokens {
@@ -37,7 +38,7 @@ public interface BearerTokens {
    * @param clock the clock to check expiry against
    * @return a source that always gives {@code token}, failing once it has expired
    */
-  static BearerTokens fixed(Secret token, Instant expiresAt, Clock clock) {
+  static BearerTokens fixed(Secret token, @Nullable Instant expiresAt, Clock clock) {
     Objects.requireNonNull(token, "token");
     return () -> {
       if (expiresAt != null && !clock.instant().isBefore(expiresAt)) {
@@ -72,7 +73,7 @@ public interface BearerTokens {
    * @return the source
    */
   static BearerTokens oauthClientCredentials(HttpCaller http, URI tokenEndpoint, String clientId,
-      Secret clientSecret, String scope, Clock clock) {
+      Secret clientSecret, @Nullable String scope, Clock clock) {
     return new OAuthTokens(http, tokenEndpoint, clientId, clientSecret, scope, clock);
   }
 
@@ -83,12 +84,12 @@ public interface BearerTokens {
     private final URI tokenEndpoint;
     private final String clientId;
     private final Secret clientSecret;
-    private final String scope;
+    private final @Nullable String scope;
     private final Clock clock;
-    private Secret token;
+    private @Nullable Secret token;
     private Instant renewAt = Instant.MIN;
 
-    OAuthTokens(HttpCaller http, URI tokenEndpoint, String clientId, Secret clientSecret, String scope,
+    OAuthTokens(HttpCaller http, URI tokenEndpoint, String clientId, Secret clientSecret, @Nullable String scope,
         Clock clock) {
       this.http = http;
       this.tokenEndpoint = tokenEndpoint;
@@ -103,7 +104,7 @@ public interface BearerTokens {
       if (token == null || !clock.instant().isBefore(renewAt)) {
         fetch();
       }
-      return token;
+      return Objects.requireNonNull(token, "fetch() sets the token");
     }
 
     @Override

@@ -22,9 +22,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.LocalInputFile;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,14 +96,14 @@ public final class FileDownloader {
     private final FileAction file;
     private final UrlRefresher refresher;
     private final String name;
-    private final DownloadSpace space;
-    private final Path target;
+    private final @Nullable DownloadSpace space;
+    private final @Nullable Path target;
     private FileAction current;
     private int refreshes;
     private boolean transientFailure;
 
     /** Either {@code space} (open a reader) or {@code target} (download to that file) is given. */
-    Download(FileAction file, UrlRefresher refresher, String name, DownloadSpace space, Path target) {
+    Download(FileAction file, UrlRefresher refresher, String name, @Nullable DownloadSpace space, @Nullable Path target) {
       this.file = file;
       this.refresher = refresher;
       this.name = name;
@@ -150,9 +152,9 @@ public final class FileDownloader {
             spool = null;
             return (T) Long.valueOf(got);
           }
-          if (status == 200 && file.size() >= 0 && file.size() <= space.maxFileBytes()) {
+          if (status == 200 && file.size() >= 0 && file.size() <= space().maxFileBytes()) {
             int size = (int) file.size();
-            held = space.take(size);
+            held = space().take(size);
             try (InputStream body = response.body()) {
               int got = body.readNBytes(held, 0, size);
               long more = got < size ? 0 : body.transferTo(OutputStream.nullOutputStream());
@@ -162,10 +164,10 @@ public final class FileDownloader {
             }
             byte[] buffer = held;
             held = null; // from here on the reader gives it back
-            return (T) inMemory(buffer, size, name, space);
+            return (T) inMemory(buffer, size, name, space());
           }
           if (status == 200) {
-            spool = space.newSpoolFile();
+            spool = space().newSpoolFile();
             try (InputStream body = response.body()) {
               Files.copy(body, spool, StandardCopyOption.REPLACE_EXISTING);
             }
@@ -210,10 +212,15 @@ public final class FileDownloader {
       }
     }
 
-    private void giveBack(byte[] buffer) {
+    private void giveBack(byte @Nullable [] buffer) {
       if (buffer != null) {
-        space.give(buffer);
+        space().give(buffer);
       }
+    }
+
+    /** The space of a download into memory or a spool file: every download without a target has one. */
+    private DownloadSpace space() {
+      return Objects.requireNonNull(space, "a download without a target has a space");
     }
   }
 
@@ -275,7 +282,7 @@ public final class FileDownloader {
     }
   }
 
-  private static void deleteQuietly(Path p) {
+  private static void deleteQuietly(@Nullable Path p) {
     if (p != null) {
       try {
         Files.deleteIfExists(p);

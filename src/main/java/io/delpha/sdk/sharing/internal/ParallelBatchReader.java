@@ -11,6 +11,7 @@ import io.delpha.sdk.sharing.internal.QueryResponse.FileAction;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
@@ -136,7 +137,7 @@ public final class ParallelBatchReader implements ColumnBatchReader {
           compacted.clear();
           for (int i = 0; i < batch.rowCount(); i++) {
             Row row = batch.row(i);
-            if (filter.test(row)) {
+            if (Objects.requireNonNull(filter, "rows are compacted only under a filter").test(row)) {
               compacted.appendRow(row);
             }
           }
@@ -221,7 +222,7 @@ public final class ParallelBatchReader implements ColumnBatchReader {
     if (next == null) {
       return null;
     }
-    ColumnBatch batch = next.batch();
+    ColumnBatch batch = Objects.requireNonNull(next.batch(), "a reader made for batches hands out batches");
     if (limit != null && emitted + batch.rowCount() > limit) {
       int keep = (int) (limit - emitted);
       for (int c = 0; c < batch.schema().size(); c++) {

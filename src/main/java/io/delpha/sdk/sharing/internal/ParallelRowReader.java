@@ -9,6 +9,7 @@ import io.delpha.sdk.sharing.internal.QueryResponse.FileAction;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -80,7 +81,7 @@ public final class ParallelRowReader implements RowReader {
       throw new NoSuchElementException("no more rows in " + table);
     }
     emitted++;
-    return chunk[position++];
+    return Objects.requireNonNull(chunk, "hasNext() holds a chunk")[position++];
   }
 
   @Override

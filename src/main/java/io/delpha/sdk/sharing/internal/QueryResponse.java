@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A parsed metadata, query or changes answer in the parquet response format.
@@ -36,7 +37,7 @@ public record QueryResponse(TableMetadata metadata, List<FileAction> files) {
    * @param timestamp the commit time of the change (epoch ms), {@code null} outside change data feed
    */
   public record FileAction(String kind, String url, String id, Map<String, String> partitionValues, long size,
-      Long expirationTimestamp, Long version, Long timestamp) {
+      @Nullable Long expirationTimestamp, @Nullable Long version, @Nullable Long timestamp) {
 
     /**
      * @param url a fresh presigned URL
@@ -136,7 +137,11 @@ public record QueryResponse(TableMetadata metadata, List<FileAction> files) {
     }
     Map<String, String> configuration = new HashMap<>();
     m.path("configuration").fields().forEachRemaining(e -> configuration.put(e.getKey(), e.getValue().asText()));
-    return new TableMetadata(text(m, "id"), text(m, "name"), text(m, "description"), schema, partitions,
+    String id = text(m, "id");
+    if (id == null) {
+      throw new DataFormatException("the metaData line of " + table + " has no id");
+    }
+    return new TableMetadata(id, text(m, "name"), text(m, "description"), schema, partitions,
         configuration, m.has("version") ? m.get("version").asLong() : version);
   }
 
@@ -160,7 +165,7 @@ public record QueryResponse(TableMetadata metadata, List<FileAction> files) {
    * @param field a field name
    * @return the field's text, or {@code null} when it is missing or JSON null
    */
-  public static String text(JsonNode node, String field) {
+  public static @Nullable String text(JsonNode node, String field) {
     JsonNode v = node.get(field);
     return v == null || v.isNull() ? null : v.asText();
   }

@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Requests to the sharing server: the bearer token, the capabilities header, bounded retries of
@@ -110,7 +111,7 @@ public final class SharingHttp {
    * @param body the JSON body of a POST, {@code null} for GET
    * @return the version header, the capabilities answered and the parsed lines
    */
-  public NdJson ndjson(String method, String path, String body) {
+  public NdJson ndjson(String method, String path, @Nullable String body) {
     Exchange ex = send(method, path, body, true);
     try {
       List<JsonNode> lines = new ArrayList<>();
@@ -133,14 +134,14 @@ public final class SharingHttp {
     }
   }
 
-  private Exchange send(String method, String pathAndQuery, String body, boolean ndjson) {
+  private Exchange send(String method, String pathAndQuery, @Nullable String body, boolean ndjson) {
     String what = method + " " + pathAndQuery;
     return http.retrying("Delta Sharing " + what, HttpCaller.TRANSIENT,
         attempt -> sendOnce(method, pathAndQuery, body, ndjson, attempt));
   }
 
   /** One attempt; a 401 is tried once more at once with a fresh OAuth token (a token may be revoked early). */
-  private Exchange sendOnce(String method, String pathAndQuery, String body, boolean ndjson, int attempt) {
+  private Exchange sendOnce(String method, String pathAndQuery, @Nullable String body, boolean ndjson, int attempt) {
     HttpResponse<InputStream> response = exchange(method, pathAndQuery, body, ndjson, attempt);
     if (response.statusCode() == 401) {
       tokens.invalidate();
@@ -157,7 +158,7 @@ public final class SharingHttp {
     throw error(status, errorBody, method + " " + pathAndQuery, response.headers(), attempt);
   }
 
-  private HttpResponse<InputStream> exchange(String method, String pathAndQuery, String body, boolean ndjson,
+  private HttpResponse<InputStream> exchange(String method, String pathAndQuery, @Nullable String body, boolean ndjson,
       int attempt) {
     HttpRequest.Builder request = http.request(URI.create(base + pathAndQuery))
         .header("Authorization", "Bearer " + tokens.current().reveal())

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /** Converts the protocol's {@code schemaString} (a Spark SQL struct in JSON) to a {@link RowSchema}. */
 public final class SparkSchema {
@@ -29,7 +30,7 @@ public final class SparkSchema {
    * @throws DataFormatException if it is not a struct, or a column has a type we cannot represent
    *     (struct, array, map)
    */
-  public static RowSchema toRowSchema(String schemaString, String table) {
+  public static RowSchema toRowSchema(@Nullable String schemaString, String table) {
     JsonNode root;
     try {
       root = JSON.readTree(schemaString == null ? "" : schemaString);

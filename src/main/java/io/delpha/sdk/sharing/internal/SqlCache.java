@@ -39,6 +39,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -180,7 +181,8 @@ public final class SqlCache {
       Map<String, String> partitions = new LinkedHashMap<>();
       if (filter == null) {
         for (String p : query.metadata().partitionColumns()) {
-          partitions.put(p, DuckDbSql.literal(query.constants().get(f).get(p), schema.column(p).type()));
+          partitions.put(p, DuckDbSql.literal(Objects.requireNonNull(query.constants().get(f), "every file of the query has its partition values").get(p),
+               schema.column(p).type()));
         }
       }
       Path cached = files.resolve(name);
@@ -257,7 +259,8 @@ public final class SqlCache {
     String name = query.name() + " file " + f.id();
     RowSchema schema = query.schema();
     RowWriter writer = null;
-    try (TableBatches batches = new TableBatches(schema, query.opener().apply(f), query.constants().get(f), name)) {
+    try (TableBatches batches = new TableBatches(schema, query.opener().apply(f),
+        Objects.requireNonNull(query.constants().get(f), "every file of the query has its partition values"), name)) {
       for (ColumnBatch b = batches.next(); b != null; b = batches.next()) {
         for (int i = 0; i < b.rowCount(); i++) {
           Row row = b.row(i);

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -99,7 +100,7 @@ final class TableBatches implements AutoCloseable {
           case PASS -> vectors.add(in.column(fileIndex[i]));
           case CONSTANT -> {
             // the same value in every row: filled once, then only grown or cut to the batch's size
-            ColumnVector v = own[i];
+            ColumnVector v = Objects.requireNonNull(own[i], "a constant column has its own vector");
             if (v.size() > rows) {
               v.truncate(rows);
             }
@@ -116,7 +117,7 @@ final class TableBatches implements AutoCloseable {
             vectors.add(v);
           }
           case CONVERT -> {
-            ColumnVector v = own[i];
+            ColumnVector v = Objects.requireNonNull(own[i], "a converted column has its own vector");
             v.clear();
             ColumnVector from = in.column(fileIndex[i]);
             Column c = schema.column(i);

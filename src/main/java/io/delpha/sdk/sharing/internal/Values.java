@@ -14,6 +14,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoField;
+import org.jspecify.annotations.Nullable;
 
 /** Partition values parsed from the protocol's strings, and file values widened to the table's types. */
 public final class Values {
@@ -36,7 +37,7 @@ public final class Values {
    * @return the typed value
    * @throws DataFormatException if the text does not parse as the column's type
    */
-  public static Object parsePartition(Column column, String text, String file) {
+  public static @Nullable Object parsePartition(Column column, @Nullable String text, String file) {
     if (text == null || text.isEmpty()) {
       return null;
     }
@@ -91,7 +92,7 @@ public final class Values {
    * @return the value as the column's Java type
    * @throws DataFormatException if the value cannot be represented exactly
    */
-  public static Object coerce(Column column, Object value, String file) {
+  public static @Nullable Object coerce(Column column, @Nullable Object value, String file) {
     if (value == null) {
       return null;
     }

@@ -1,6 +1,7 @@
 package io.delpha.sdk.core.internal.http;
 
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A request that ends with an error status and a JSON body {@code {"error": code, "message": text}}.
@@ -18,7 +19,7 @@ public final class HttpError extends RuntimeException {
    * @param code a short machine-readable code, e.g. {@code unauthorized}
    * @param message what went wrong, for the client (never internal detail before authentication)
    */
-  public HttpError(int status, String code, String message) {
+  public HttpError(int status, String code, @Nullable String message) {
     this(status, code, message, Map.of());
   }
 
@@ -28,7 +29,7 @@ public final class HttpError extends RuntimeException {
    * @param message what went wrong, for the client
    * @param headers response headers to add (e.g. {@code WWW-Authenticate})
    */
-  public HttpError(int status, String code, String message, Map<String, String> headers) {
+  public HttpError(int status, String code, @Nullable String message, Map<String, String> headers) {
     super(message, null, false, false);
     this.status = status;
     this.code = code;

@@ -9,6 +9,7 @@ import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.NotFoundException;
 import io.delpha.sdk.core.RateLimitedException;
 import io.delpha.sdk.core.ServiceUnavailableException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one mapping between HTTP statuses and the library's exceptions, both ways: what a service of the
@@ -72,7 +73,7 @@ public final class HttpStatus {
    *     409/412 conflict, 429 rate limited, 5xx unavailable (both carrying {@code retryAfter}), anything else the
    *     root type
    */
-  public static DelphaException exceptionFor(int status, String message, java.time.Duration retryAfter) {
+  public static DelphaException exceptionFor(int status, String message, java.time.@Nullable Duration retryAfter) {
     return exceptionFor(status, message, retryAfter, null);
   }
 
@@ -83,8 +84,8 @@ public final class HttpStatus {
    * @param cause the foreign exception that carried the answer, or {@code null}
    * @return the exception, as {@link #exceptionFor(int, String, java.time.Duration)} types it, with that cause
    */
-  public static DelphaException exceptionFor(int status, String message, java.time.Duration retryAfter,
-      Throwable cause) {
+  public static DelphaException exceptionFor(int status, String message, java.time.@Nullable Duration retryAfter,
+      @Nullable Throwable cause) {
     return switch (status) {
       case 400, 422 -> new InvalidInputException(message, cause);
       case 401 -> new AuthenticationException(message, cause);

@@ -2,6 +2,7 @@ package io.delpha.sdk.core.internal.metrics;
 
 import io.delpha.sdk.core.Metrics;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one way the library's components record metrics. Components hold a recorder made once from the host's
@@ -47,7 +48,7 @@ public interface Recorder {
    * @param <T> what it returns
    * @return what it returned
    */
-  default <T> T call(String service, String operation, Supplier<T> call) {
+  default <T extends @Nullable Object> T call(String service, String operation, Supplier<T> call) {
     long start = System.nanoTime();
     String outcome = "error";
     try {
