@@ -62,6 +62,22 @@ public record TotesysConfig(
   }
 
   /**
+   * Names the data sources by their class only: a host's {@code DataSource} may print its JDBC URL or password in its
+   * own {@code toString()}, and a config is logged.
+   */
+  @Override
+  public String toString() {
+    return "TotesysConfig[source=" + kind(source, sourceSecretName) + ", warehouse="
+        + kind(warehouse, warehouseSecretName) + ", ingestionZone=" + ingestionZone + ", processedZone="
+        + processedZone + ", tables=" + tables + ", overlap=" + overlap + ", listeners=" + listeners.size()
+        + ", clock=" + clock + ", metrics=" + metrics + "]";
+  }
+
+  private static String kind(@Nullable DataSource dataSource, @Nullable String secretName) {
+    return dataSource != null ? "a " + dataSource.getClass().getSimpleName() : "the secret " + secretName;
+  }
+
+  /**
    * @return a builder holding these settings, to change some of them
    */
   public TotesysPipeline.Builder toBuilder() {
