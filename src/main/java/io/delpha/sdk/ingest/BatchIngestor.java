@@ -2,58 +2,45 @@ package io.delpha.sdk.ingest;
 
 import io.delpha.sdk.cassandra.CassandraKeyspaces;
 import io.delpha.sdk.cassandra.CqlExecutor;
-import io.delpha.sdk.cassandra.internal.BoundedWriter;
-import io.delpha.sdk.core.ClosedException;
-import io.delpha.sdk.core.internal.Capability;
-import io.delpha.sdk.core.internal.ClosedGuard;
-import io.delpha.sdk.core.internal.Listeners;
-import io.delpha.sdk.core.internal.metrics.Meter;
-import io.delpha.sdk.core.internal.metrics.Recorder;
 import io.delpha.sdk.cassandra.DictionaryManager;
+import io.delpha.sdk.cassandra.internal.BoundedWriter;
 import io.delpha.sdk.core.AuthenticationException;
-import io.delpha.sdk.core.ConflictException;
-import io.delpha.sdk.core.DataFormatException;
-import io.delpha.sdk.core.DelphaException;
+import io.delpha.sdk.core.ClosedException;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.Metrics;
 import io.delpha.sdk.core.NotFoundException;
-import io.delpha.sdk.server.ServerOptions;
 import io.delpha.sdk.core.ServiceUnavailableException;
-import io.delpha.sdk.core.storage.ObjectInfo;
+import io.delpha.sdk.core.internal.Capability;
+import io.delpha.sdk.core.internal.ClosedGuard;
+import io.delpha.sdk.core.internal.Listeners;
+import io.delpha.sdk.core.internal.metrics.Recorder;
 import io.delpha.sdk.core.storage.ObjectStore;
-import io.delpha.sdk.ingest.FetchReport.RejectedFile;
-import io.delpha.sdk.ingest.FetchReport.StagedFile;
-import io.delpha.sdk.ingest.FileIngestion.Status;
-import io.delpha.sdk.ingest.internal.FileChecks;
-import io.delpha.sdk.ingest.internal.FileRun;
+import io.delpha.sdk.ingest.internal.CustomerDirectory;
+import io.delpha.sdk.ingest.internal.FileIngest;
+import io.delpha.sdk.ingest.internal.FileIntake;
+import io.delpha.sdk.ingest.internal.FileMeters;
+import io.delpha.sdk.ingest.internal.IngestApps;
+import io.delpha.sdk.ingest.internal.IngestPasses;
+import io.delpha.sdk.ingest.internal.Logins;
 import io.delpha.sdk.ingest.internal.PasswordHasher;
-import io.delpha.sdk.ingest.internal.ProgramApp;
-import io.delpha.sdk.ingest.internal.Sandbox;
 import io.delpha.sdk.ingest.internal.Registry;
 import io.delpha.sdk.ingest.internal.Registry.Customer;
+import io.delpha.sdk.ingest.internal.Sandbox;
+import io.delpha.sdk.server.ServerOptions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Multi-tenant batch ingestion: customers upload files (checked against their constraints, staged
@@ -83,63 +70,48 @@ import org.slf4j.LoggerFactory;
  * Cassandra lightweight transaction ({@code INSERT ... IF NOT EXISTS USING TTL}) renewed while the file
  * is ingested ({@code UPDATE ... IF owner = ?}). Thread-safe; {@link #ingestPending()} runs one pass at a
  * time per instance.
+ *
+ * <p>The manager is a facade over one implementation per role, in {@code ingest.internal}: the customers
+ * ({@link CustomerRegistry}), uploads from a folder (with {@link UploadServer} for remote ones: {@link FileStaging})
+ * and the ingestion passes ({@link IngestRunner}).
  */
 public final class BatchIngestor implements CustomerRegistry, FileStaging, IngestRunner {
 
-  private static final Logger LOG = LoggerFactory.getLogger(BatchIngestor.class);
-
-  /** The most bytes of files one program app version may carry. */
-  static final long MAX_APP_BYTES = 64L << 20;
-
-  private final CqlExecutor cassandra;
-  private final DictionaryManager dictionary;
+  private final BatchIngestorConfig config;
+  private final ClosedGuard guard = new ClosedGuard("this BatchIngestor");
   private final ObjectStore staging;
   private final Registry registry;
-  private final Map<String, IngestApp> apps;
-  private final AppLimits appLimits;
-  private final boolean allowUnisolatedApps;
-  private final int iterations;
-  private volatile @Nullable String dummyHash;
-  private final String worker;
-  private final Duration lease;
-  private final Duration pollInterval;
-  private final int maxInFlight;
-  private final int maxBatchRows;
-  private final long progressEveryRows;
-  private final IngestListener listener;
   private final Recorder metrics;
-  private final boolean customerTag;
-  private final ScheduledExecutorService scheduler;
-  private final Object passLock = new Object();
-  private final ClosedGuard guard = new ClosedGuard("this BatchIngestor");
-  private final BatchIngestorConfig config;
-  private @Nullable ScheduledFuture<?> watcher;
+  private final Logins logins;
+  private final CustomerDirectory customers;
+  private final FileIntake intake;
+  private final IngestPasses runner;
 
   private BatchIngestor(Builder b) {
     this.config = b.config();
-    this.cassandra = Objects.requireNonNull(b.cassandra, "cassandra"); // checked by build()
-    this.dictionary = new DictionaryManager(cassandra);
-    this.staging = Objects.requireNonNull(b.staging, "staging");
-    this.apps = Map.copyOf(b.apps);
-    this.appLimits = b.appLimits;
-    this.allowUnisolatedApps = b.allowUnisolatedApps;
-    this.iterations = b.iterations;
-    this.worker = b.worker;
-    this.lease = b.lease;
-    this.pollInterval = b.pollInterval;
-    this.maxInFlight = BoundedWriter.boundedByPool(cassandra.cluster().requestCapacity(), b.maxInFlight);
-    this.maxBatchRows = b.maxBatchRows;
-    this.progressEveryRows = b.progressEveryRows;
-    this.listener = Listeners.composite(IngestListener.class, b.listeners);
-    this.metrics = Recorder.of(b.metrics);
-    this.customerTag = b.metrics.customerTag();
-    this.registry = new Registry(cassandra, b.registryKeyspace, b.registryReplication != null ? b.registryReplication
+    CqlExecutor cassandra = config.cassandra();
+    DictionaryManager dictionary = new DictionaryManager(cassandra);
+    this.staging = config.staging();
+    int maxInFlight = BoundedWriter.boundedByPool(cassandra.cluster().requestCapacity(), config.maxInFlight());
+    IngestListener listener = Listeners.composite(IngestListener.class, config.listeners());
+    this.metrics = Recorder.of(config.metrics());
+    String replication = config.registryReplication();
+    this.registry = new Registry(cassandra, config.registryKeyspace(), replication != null ? replication
         : CassandraKeyspaces.survivingReplication(cassandra));
-    this.scheduler = Executors.newScheduledThreadPool(2, r -> {
-      Thread t = new Thread(r, "batch-ingestor-" + worker);
+    ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, r -> {
+      Thread t = new Thread(r, "batch-ingestor-" + config.worker());
       t.setDaemon(true);
       return t;
     });
+    this.logins = new Logins(registry, config.passwordIterations(), metrics);
+    this.customers = new CustomerDirectory(registry, dictionary, staging, config.apps(), config.passwordIterations(),
+        logins);
+    this.intake = new FileIntake(staging, logins);
+    IngestApps apps = new IngestApps(config.apps(), registry, staging, config.appLimits(), config.allowUnisolatedApps());
+    FileIngest files = new FileIngest(config, registry, apps, maxInFlight, listener,
+        new FileMeters(metrics, config.metrics().customerTag()), scheduler);
+    this.runner = new IngestPasses(registry, customers, staging, files, config.worker(), config.pollInterval(),
+        scheduler, guard);
   }
 
   /**
@@ -171,7 +143,7 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
    */
   public String worker() {
     guard.check();
-    return worker;
+    return config.worker();
   }
 
   /**
@@ -211,22 +183,7 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
   public void registerCustomer(String customerId, String password, String keyspace, IngestionConstraints constraints,
       String appName) {
     guard.check();
-    if (customerId == null || FileChecks.badName(customerId).isPresent()) {
-      throw new InvalidInputException("customer id must be letters, digits, '.', '_' or '-', got '" + customerId + "'");
-    }
-    if (password == null || password.isEmpty()) {
-      throw new InvalidInputException("customer " + customerId + " needs a non-empty password");
-    }
-    Objects.requireNonNull(constraints, "constraints");
-    if (!apps.containsKey(appName) && registry.latestApp(customerId, appName).isEmpty()) {
-      throw new InvalidInputException("no ingest app named '" + appName + "': neither one of this manager's ("
-          + apps.keySet() + ") nor a program registered for " + customerId + " (registerApp)");
-    }
-    dictionary.describeKeyspace(Objects.requireNonNull(keyspace, "keyspace"));
-    registry.put(new Customer(customerId, PasswordHasher.hash(password.toCharArray(), iterations), keyspace, appName,
-        constraints));
-    LOG.info("registered customer {} (keyspace {}, app {}, constraints {})", customerId, keyspace, appName,
-        constraints.toJson());
+    customers.registerCustomer(customerId, password, keyspace, constraints, appName);
   }
 
   /**
@@ -240,7 +197,7 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
   @Override
   public IngestionConstraints constraints(String customerId, String password) {
     guard.check();
-    return authenticate(customerId, password).constraints();
+    return customers.constraints(customerId, password);
   }
 
   /**
@@ -253,43 +210,13 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
   @Override
   public RegisteredApp registerApp(String customerId, IngestProgram program) {
     guard.check();
-    Objects.requireNonNull(program, "program");
-    Customer c = registry.get(customerId).orElseThrow(() -> new NotFoundException("no customer '" + customerId
-        + "' is registered"));
-    if (apps.containsKey(program.name())) {
-      throw new InvalidInputException("'" + program.name() + "' is the name of one of this manager's built-in apps "
-          + apps.keySet() + "; choose another name");
-    }
-    long bytes = 0;
-    List<String> names = new ArrayList<>(new java.util.TreeSet<>(program.files().keySet()));
-    for (String n : names) {
-      Path f = program.files().get(n);
-      try {
-        bytes += Files.size(f);
-      } catch (IOException e) {
-        throw new NotFoundException("cannot read the app file " + f + ": " + e.getMessage(), e);
-      }
-    }
-    if (bytes > MAX_APP_BYTES) {
-      throw new InvalidInputException("app " + program.name() + " has " + bytes + " bytes of files; at most "
-          + MAX_APP_BYTES);
-    }
-    int next = registry.latestApp(c.id(), program.name()).map(a -> a.version() + 1).orElse(1);
-    RegisteredApp app = registry.addApp(c.id(), program.name(), program.command(), names, bytes, next);
-    for (String n : names) {
-      staging.putIfAbsent(appFiles(app) + n, Objects.requireNonNull(program.files().get(n), n)); // a key of files()
-    }
-    registry.appReady(app);
-    registry.useApp(c.id(), app.name());
-    LOG.info("customer {}: app {} v{} registered ({} file(s), {} bytes, command {})", c.id(), app.name(),
-        app.version(), names.size(), bytes, app.command());
-    return app;
+    return customers.registerApp(customerId, program);
   }
 
   @Override
   public List<RegisteredApp> apps(String customerId) {
     guard.check();
-    return registry.apps(customerId);
+    return customers.apps(customerId);
   }
 
   /**
@@ -299,23 +226,7 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
   @Override
   public void removeApp(String customerId, String name) {
     guard.check();
-    Customer c = registry.get(customerId).orElseThrow(() -> new NotFoundException("no customer '" + customerId
-        + "' is registered"));
-    List<RegisteredApp> versions = registry.apps(customerId).stream().filter(a -> a.name().equals(name)).toList();
-    if (versions.isEmpty()) {
-      throw new NotFoundException("customer " + customerId + " has no app named '" + name + "'");
-    }
-    if (c.app().equals(name)) {
-      throw new ConflictException("customer " + customerId + " reads its files with app '" + name + "'; register "
-          + "another app for it first (or the customer again with --app csv)");
-    }
-    registry.removeApp(customerId, name);
-    List<String> keys;
-    try (Stream<String> s = staging.list(customerId + "/apps/" + name + "/")) {
-      keys = s.toList();
-    }
-    keys.forEach(staging::delete);
-    LOG.info("customer {}: app {} removed ({} version(s))", customerId, name, versions.size());
+    customers.removeApp(customerId, name);
   }
 
   /**
@@ -324,27 +235,6 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
   public AppIsolation appIsolation() {
     guard.check();
     return Sandbox.detect().isolation();
-  }
-
-  private static String appFiles(RegisteredApp app) {
-    return app.customer() + "/apps/" + app.name() + "/v" + app.version() + "/";
-  }
-
-  /** The customer's app: one of this manager's, or the newest ready version of its program. */
-  private IngestApp appFor(Customer c) {
-    IngestApp app = apps.get(c.app());
-    if (app != null) {
-      return app;
-    }
-    RegisteredApp program = registry.latestApp(c.id(), c.app()).orElseThrow(() -> new ServiceUnavailableException(
-        "this manager has no ingest app named '" + c.app() + "' and customer " + c.id() + " has no program of that name"));
-    Sandbox sandbox = Sandbox.detect();
-    if (sandbox.isolation() != AppIsolation.NAMESPACES && !allowUnisolatedApps) {
-      throw new ServiceUnavailableException("this manager cannot isolate ingest apps on this machine (Linux "
-          + "namespaces through util-linux unavailable); it runs them with limits only if its builder allows it "
-          + "(allowUnisolatedApps), see docs/ingest-apps.md");
-    }
-    return new ProgramApp(program, staging, appFiles(program), sandbox, appLimits);
   }
 
   /**
@@ -362,26 +252,7 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
   @Override
   public FetchReport fetch(String customerId, String password, Path clientInputDir) {
     guard.check();
-    Customer c = authenticate(customerId, password);
-    FileChecks.Selection selection = FileChecks.select(clientInputDir, c.constraints());
-    List<RejectedFile> rejected = selection.rejected();
-    List<Path> passing = selection.passing();
-    List<StagedFile> accepted = new ArrayList<>();
-    for (Path f : passing) {
-      String name = f.getFileName().toString();
-      String key = incoming(customerId) + name;
-      try {
-        long size = Files.size(f);
-        staging.putIfAbsent(key, f);
-        accepted.add(new StagedFile(name, key, size));
-      } catch (ConflictException e) {
-        rejected.add(new RejectedFile(name, "a file named " + name + " is already staged and not yet ingested"));
-      } catch (IOException e) {
-        rejected.add(new RejectedFile(name, "cannot read the file: " + e.getMessage()));
-      }
-    }
-    LOG.info("customer {} uploaded {} file(s), {} refused", customerId, accepted.size(), rejected.size());
-    return new FetchReport(customerId, accepted, rejected);
+    return intake.fetch(customerId, password, clientInputDir);
   }
 
   /**
@@ -423,29 +294,7 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
   @Override
   public IngestReport ingestPending() {
     guard.check();
-    return ingestPass();
-  }
-
-  /** One pass of {@link #ingestPending()}: the watcher's, which may still run while the ingestor closes. */
-  private IngestReport ingestPass() {
-    synchronized (passLock) {
-      List<FileIngestion> done = new ArrayList<>();
-      for (Customer c : registry.all()) {
-        List<String> keys;
-        try (Stream<String> s = staging.list(incoming(c.id()))) {
-          keys = new ArrayList<>(s.filter(k -> k.indexOf('/', incoming(c.id()).length()) < 0).toList());
-        }
-        // managers start at different files, so two of them rarely race for the same lease
-        Collections.rotate(keys, keys.isEmpty() ? 0 : Math.floorMod(worker.hashCode(), keys.size()));
-        for (String key : keys) {
-          if (guard.isClosed()) {
-            return new IngestReport(done);
-          }
-          ingestOne(c, key).ifPresent(done::add);
-        }
-      }
-      return new IngestReport(done);
-    }
+    return runner.ingestPending();
   }
 
   /**
@@ -454,36 +303,13 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
   @Override
   public List<CustomerStatus> status(int recentPerCustomer) {
     guard.check();
-    if (recentPerCustomer < 0) {
-      throw new InvalidInputException("recentPerCustomer must be >= 0, got " + recentPerCustomer);
-    }
-    List<CustomerStatus> out = new ArrayList<>();
-    for (Customer c : sortedCustomers()) {
-      List<String> waiting;
-      String prefix = incoming(c.id());
-      try (Stream<String> s = staging.list(prefix)) {
-        waiting = s.map(k -> k.substring(prefix.length())).filter(n -> n.indexOf('/') < 0).sorted().toList();
-      }
-      out.add(new CustomerStatus(info(c), waiting, recentPerCustomer == 0 ? List.of()
-          : registry.history(c.id(), recentPerCustomer)));
-    }
-    return out;
+    return runner.status(recentPerCustomer);
   }
 
   @Override
   public List<CustomerInfo> customers() {
     guard.check();
-    return sortedCustomers().stream().map(BatchIngestor::info).toList();
-  }
-
-  private List<Customer> sortedCustomers() {
-    List<Customer> all = new ArrayList<>(registry.all());
-    all.sort(java.util.Comparator.comparing(Customer::id));
-    return all;
-  }
-
-  private static CustomerInfo info(Customer c) {
-    return new CustomerInfo(c.id(), c.keyspace(), c.app(), c.constraints());
+    return customers.customers();
   }
 
   /**
@@ -493,15 +319,7 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
   @Override
   public synchronized void start() {
     guard.check();
-    if (watcher == null) {
-      watcher = scheduler.scheduleWithFixedDelay(() -> {
-        try {
-          ingestPass();
-        } catch (RuntimeException e) {
-          LOG.warn("ingestion pass failed; retrying in {}: {}", pollInterval, e.toString());
-        }
-      }, 0, pollInterval.toMillis(), TimeUnit.MILLISECONDS);
-    }
+    runner.start();
   }
 
   /**
@@ -514,197 +332,29 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
     if (!guard.close()) {
       return;
     }
-    scheduler.shutdown();
-    try {
-      scheduler.awaitTermination(1, TimeUnit.MINUTES);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    runner.close();
   }
 
   @Override
   public String toString() {
-    return "BatchIngestor[worker=" + worker + ", staging=" + staging + ", registry=" + registry.keyspace() + "]";
+    return "BatchIngestor[worker=" + config.worker() + ", staging=" + staging + ", registry=" + registry.keyspace()
+        + "]";
   }
 
   Customer authenticate(String customerId, String password) {
-    if (customerId == null || password == null || password.isEmpty()) {
-      metrics.count(Meter.INGEST_LOGINS, 1, "outcome", "refused");
-      throw new AuthenticationException("customer id and password are required");
-    }
-    Optional<Customer> c = FileChecks.badName(customerId).isPresent() ? Optional.empty() : registry.get(customerId);
-    // an unknown customer costs one verification against a dummy hash of the same cost as a known one's,
-    // so neither the answer nor its timing reveals who exists
-    String hash = c.map(Customer::passwordHash).orElseGet(this::dummyHash);
-    boolean ok = PasswordHasher.verify(password.toCharArray(), hash);
-    metrics.count(Meter.INGEST_LOGINS, 1, "outcome", c.isPresent() && ok ? "ok" : "refused");
-    if (c.isEmpty() || !ok) {
-      throw new AuthenticationException("unknown customer or wrong password for '" + customerId + "'");
-    }
-    return c.get();
+    return logins.authenticate(customerId, password);
   }
 
   void prepareDummyHash() {
-    dummyHash();
-  }
-
-  private String dummyHash() {
-    String h = dummyHash;
-    if (h == null) {
-      h = PasswordHasher.hash(UUID.randomUUID().toString().toCharArray(), iterations);
-      dummyHash = h;
-    }
-    return h;
+    logins.prepareDummyHash();
   }
 
   ObjectStore staging() {
     return staging;
   }
 
-  static String incoming(String customerId) {
-    return customerId + "/incoming/";
-  }
-
-  private Optional<FileIngestion> ingestOne(Customer c, String key) {
-    if (!registry.claim(key, worker, lease)) {
-      return Optional.empty();
-    }
-    ScheduledFuture<?> keeper = null;
-    try {
-      Optional<ObjectInfo> info = staging.stat(key);
-      if (info.isEmpty()) {
-        return Optional.empty(); // another manager finished it between our listing and our claim
-      }
-      long t0 = System.nanoTime();
-      String name = key.substring(key.lastIndexOf('/') + 1);
-      String task = "ingest " + c.id() + "/" + name;
-      notify(l -> l.onStart(task));
-      try (FileRun run = new FileRun(cassandra, staging, key, c.id(), c.keyspace(), info.get().size(),
-          maxInFlight, maxBatchRows, progressEveryRows, listener)) {
-        long renewEvery = Math.max(200, lease.toMillis() / 3);
-        keeper = scheduler.scheduleWithFixedDelay(() -> {
-          try {
-            if (!registry.renew(key, worker, lease)) {
-              run.leaseLost();
-            }
-          } catch (RuntimeException e) {
-            LOG.warn("cannot renew the lease on {}: {}", key, e.toString());
-          }
-        }, renewEvery, renewEvery, TimeUnit.MILLISECONDS);
-        Status status;
-        String error = null;
-        try {
-          appFor(c).ingest(run);
-          run.finish();
-          status = Status.PROCESSED;
-        } catch (InvalidInputException e) {
-          // the file's own fault (bad header, missing table, not UTF-8): retrying cannot help
-          run.awaitInFlight();
-          status = Status.FAILED;
-          error = e.getMessage();
-        } catch (Exception e) {
-          // Cassandra or the store unreachable, a lost lease, a driver hiccup while reconnecting, an
-          // app's bug: the file stays staged and is retried, never lost
-          run.awaitInFlight();
-          status = Status.INTERRUPTED;
-          error = e instanceof DelphaException ? e.getMessage() : e.toString();
-        }
-        keeper.cancel(false);
-        if (status != Status.INTERRUPTED && !stillHolds(key)) {
-          // another manager took the file while renewals could not reach the cluster: it records and moves the
-          // file, so this one must not (a second record; a move racing the other's). Rows already written are
-          // upserts of the same values.
-          status = Status.INTERRUPTED;
-          error = "the lease on " + key + " was lost before the file could be recorded (taken by another manager "
-              + "or unconfirmed); it is left to the lease holder";
-        }
-        FileIngestion f = new FileIngestion(c.id(), name, key, info.get().size(), run.rowsIngested(), run.rowsRejected(),
-            Duration.ofNanos(System.nanoTime() - t0), status, error, worker, Instant.now());
-        if (status == Status.INTERRUPTED) {
-          LOG.warn(f.logLine());
-          notify(l -> l.onFailure(task, new ServiceUnavailableException(f.logLine())));
-        } else {
-          conclude(c, f, run);
-          LOG.info(f.logLine());
-          if (status == Status.PROCESSED) {
-            notify(l -> l.onSuccess(task, f.logLine()));
-          } else {
-            notify(l -> l.onFailure(task, new DataFormatException(f.logLine())));
-          }
-        }
-        record(f);
-        notify(l -> l.onFileIngested(f));
-        return Optional.of(f);
-      }
-    } finally {
-      if (keeper != null) {
-        keeper.cancel(false);
-      }
-      try {
-        registry.release(key, worker);
-      } catch (RuntimeException e) {
-        LOG.warn("cannot release the lease on {} (it expires in {}): {}", key, lease, e.toString());
-      }
-    }
-  }
-
-  /**
-   * The fence before a file is recorded and moved: one lightweight transaction that extends the lease only if this
-   * manager still holds it. Renewals during the file may have failed for longer than the lease (a coordinator
-   * timing out, a partition) without telling us whether another manager has since taken the file.
-   */
-  private boolean stillHolds(String key) {
-    try {
-      return registry.renew(key, worker, lease);
-    } catch (RuntimeException e) {
-      LOG.warn("cannot confirm the lease on {} before recording it: {}", key, e.toString());
-      return false;
-    }
-  }
-
-  /**
-   * Meters a file: an interrupted one only as such (it is re-run, and its rows and bytes count when it concludes).
-   */
-  private void record(FileIngestion f) {
-    String outcome = f.status().name().toLowerCase(java.util.Locale.ROOT);
-    String[] tags = customerTag ? new String[] {"customer", f.customer()} : new String[0];
-    metrics.count(Meter.INGEST_FILES, 1, withTag(tags, "outcome", outcome));
-    metrics.time(Meter.INGEST_FILE_DURATION, f.elapsed().toNanos(), withTag(tags, "outcome", outcome));
-    if (f.status() != Status.INTERRUPTED) {
-      metrics.count(Meter.INGEST_ROWS, f.rowsIngested(), tags);
-      metrics.count(Meter.INGEST_ROWS_REJECTED, f.rowsRejected(), tags);
-      metrics.count(Meter.INGEST_BYTES, f.sizeBytes(), tags);
-    }
-  }
-
-  private static String[] withTag(String[] tags, String key, String value) {
-    String[] out = java.util.Arrays.copyOf(tags, tags.length + 2);
-    out[tags.length] = key;
-    out[tags.length + 1] = value;
-    return out;
-  }
-
   Recorder metrics() {
     return metrics;
-  }
-
-  /** Data first, then the record of it, then the move: a crash in between repeats work, never skips it. */
-  private void conclude(Customer c, FileIngestion f, FileRun run) {
-    String folder = c.id() + (f.status() == Status.PROCESSED ? "/processed/" : "/failed/");
-    Path bad = run.badRecords();
-    if (bad != null && f.status() == Status.PROCESSED) {
-      staging.put(folder + f.fileName() + ".bad-records.csv", bad);
-    }
-    run.attachments().forEach((suffix, content) -> staging.put(folder + f.fileName() + suffix, content));
-    if (f.status() == Status.FAILED) {
-      staging.put(folder + f.fileName() + ".error.txt", (f.error() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    }
-    registry.record(f);
-    staging.move(f.stagedKey(), folder + f.fileName());
-  }
-
-  private void notify(java.util.function.Consumer<IngestListener> event) {
-    Listeners.notify(listener, event);
   }
 
   /** Builds a {@link BatchIngestor}. Not thread-safe. */

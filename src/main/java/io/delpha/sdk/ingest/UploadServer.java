@@ -16,6 +16,7 @@ import io.delpha.sdk.server.internal.HttpService;
 import io.delpha.sdk.server.internal.HttpService.Route;
 import io.delpha.sdk.ingest.internal.FileChecks;
 import io.delpha.sdk.ingest.internal.Registry.Customer;
+import io.delpha.sdk.ingest.internal.StagingKeys;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -271,7 +272,7 @@ public final class UploadServer implements UploadEndpoint {
     ArrayNode accepted = body.putArray("accepted");
     ArrayNode rejected = body.putArray("rejected");
     for (Map.Entry<String, Path> f : files.entrySet()) {
-      String key = BatchIngestor.incoming(u.customer) + f.getKey();
+      String key = StagingKeys.incoming(u.customer) + f.getKey();
       try {
         long size = Files.size(f.getValue());
         ingestor.staging().putIfAbsent(key, f.getValue());

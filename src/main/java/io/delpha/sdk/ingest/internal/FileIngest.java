@@ -1,0 +1,188 @@
+package io.delpha.sdk.ingest.internal;
+
+import io.delpha.sdk.core.DataFormatException;
+import io.delpha.sdk.core.DelphaException;
+import io.delpha.sdk.core.InvalidInputException;
+import io.delpha.sdk.core.ServiceUnavailableException;
+import io.delpha.sdk.core.internal.Listeners;
+import io.delpha.sdk.core.storage.ObjectInfo;
+import io.delpha.sdk.core.storage.ObjectStore;
+import io.delpha.sdk.ingest.BatchIngestor;
+import io.delpha.sdk.ingest.BatchIngestorConfig;
+import io.delpha.sdk.ingest.FileIngestion;
+import io.delpha.sdk.ingest.FileIngestion.Status;
+import io.delpha.sdk.ingest.IngestListener;
+import io.delpha.sdk.ingest.internal.Registry.Customer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ingests one staged file under a lease: claims it in the registry, renews the claim while the customer's app reads
+ * it, confirms the claim before recording, then writes the outcome (bad records, error text), records it and moves
+ * the file. A manager that loses the lease, or cannot reach Cassandra or the store, leaves the file staged.
+ */
+public final class FileIngest {
+
+  /** Logged under the manager's name, as before the manager was split into roles. */
+  private static final Logger LOG = LoggerFactory.getLogger(BatchIngestor.class);
+
+  private final BatchIngestorConfig config;
+  private final ObjectStore staging;
+  private final Registry registry;
+  private final IngestApps apps;
+  private final int maxInFlight;
+  private final IngestListener listener;
+  private final FileMeters meters;
+  private final ScheduledExecutorService scheduler;
+
+  /**
+   * @param config the manager's settings (its executor, staging store, worker id, lease, batch and progress sizes)
+   * @param registry the claims and the record of ingested files
+   * @param apps which app reads a customer's files
+   * @param maxInFlight the most write requests in flight per file, as bounded by the session's pool
+   * @param listener hears progress and each file's outcome
+   * @param meters meters each file
+   * @param scheduler renews the lease while a file is read
+   */
+  public FileIngest(BatchIngestorConfig config, Registry registry, IngestApps apps, int maxInFlight,
+      IngestListener listener, FileMeters meters, ScheduledExecutorService scheduler) {
+    this.config = config;
+    this.staging = config.staging();
+    this.registry = registry;
+    this.apps = apps;
+    this.maxInFlight = maxInFlight;
+    this.listener = listener;
+    this.meters = meters;
+    this.scheduler = scheduler;
+  }
+
+  /**
+   * @param c the file's customer
+   * @param key the file's key under the customer's {@link StagingKeys#incoming} prefix
+   * @return the file's run, or empty if another manager holds the file or has already finished it
+   */
+  public Optional<FileIngestion> ingestOne(Customer c, String key) {
+    String worker = config.worker();
+    Duration lease = config.lease();
+    if (!registry.claim(key, worker, lease)) {
+      return Optional.empty();
+    }
+    ScheduledFuture<?> keeper = null;
+    try {
+      Optional<ObjectInfo> info = staging.stat(key);
+      if (info.isEmpty()) {
+        return Optional.empty(); // another manager finished it between our listing and our claim
+      }
+      long t0 = System.nanoTime();
+      String name = key.substring(key.lastIndexOf('/') + 1);
+      String task = "ingest " + c.id() + "/" + name;
+      notify(l -> l.onStart(task));
+      try (FileRun run = new FileRun(config.cassandra(), staging, key, c.id(), c.keyspace(), info.get().size(),
+          maxInFlight, config.maxBatchRows(), config.progressEveryRows(), listener)) {
+        long renewEvery = Math.max(200, lease.toMillis() / 3);
+        keeper = scheduler.scheduleWithFixedDelay(() -> {
+          try {
+            if (!registry.renew(key, worker, lease)) {
+              run.leaseLost();
+            }
+          } catch (RuntimeException e) {
+            LOG.warn("cannot renew the lease on {}: {}", key, e.toString());
+          }
+        }, renewEvery, renewEvery, TimeUnit.MILLISECONDS);
+        Status status;
+        String error = null;
+        try {
+          apps.appFor(c).ingest(run);
+          run.finish();
+          status = Status.PROCESSED;
+        } catch (InvalidInputException e) {
+          // the file's own fault (bad header, missing table, not UTF-8): retrying cannot help
+          run.awaitInFlight();
+          status = Status.FAILED;
+          error = e.getMessage();
+        } catch (Exception e) {
+          // Cassandra or the store unreachable, a lost lease, a driver hiccup while reconnecting, an
+          // app's bug: the file stays staged and is retried, never lost
+          run.awaitInFlight();
+          status = Status.INTERRUPTED;
+          error = e instanceof DelphaException ? e.getMessage() : e.toString();
+        }
+        keeper.cancel(false);
+        if (status != Status.INTERRUPTED && !stillHolds(key)) {
+          // another manager took the file while renewals could not reach the cluster: it records and moves the
+          // file, so this one must not (a second record; a move racing the other's). Rows already written are
+          // upserts of the same values.
+          status = Status.INTERRUPTED;
+          error = "the lease on " + key + " was lost before the file could be recorded (taken by another manager "
+              + "or unconfirmed); it is left to the lease holder";
+        }
+        FileIngestion f = new FileIngestion(c.id(), name, key, info.get().size(), run.rowsIngested(), run.rowsRejected(),
+            Duration.ofNanos(System.nanoTime() - t0), status, error, worker, Instant.now());
+        if (status == Status.INTERRUPTED) {
+          LOG.warn(f.logLine());
+          notify(l -> l.onFailure(task, new ServiceUnavailableException(f.logLine())));
+        } else {
+          conclude(c, f, run);
+          LOG.info(f.logLine());
+          if (status == Status.PROCESSED) {
+            notify(l -> l.onSuccess(task, f.logLine()));
+          } else {
+            notify(l -> l.onFailure(task, new DataFormatException(f.logLine())));
+          }
+        }
+        meters.record(f);
+        notify(l -> l.onFileIngested(f));
+        return Optional.of(f);
+      }
+    } finally {
+      if (keeper != null) {
+        keeper.cancel(false);
+      }
+      try {
+        registry.release(key, worker);
+      } catch (RuntimeException e) {
+        LOG.warn("cannot release the lease on {} (it expires in {}): {}", key, lease, e.toString());
+      }
+    }
+  }
+
+  /**
+   * The fence before a file is recorded and moved: one lightweight transaction that extends the lease only if this
+   * manager still holds it. Renewals during the file may have failed for longer than the lease (a coordinator
+   * timing out, a partition) without telling us whether another manager has since taken the file.
+   */
+  private boolean stillHolds(String key) {
+    try {
+      return registry.renew(key, config.worker(), config.lease());
+    } catch (RuntimeException e) {
+      LOG.warn("cannot confirm the lease on {} before recording it: {}", key, e.toString());
+      return false;
+    }
+  }
+
+  /** Data first, then the record of it, then the move: a crash in between repeats work, never skips it. */
+  private void conclude(Customer c, FileIngestion f, FileRun run) {
+    String folder = c.id() + (f.status() == Status.PROCESSED ? "/processed/" : "/failed/");
+    Path bad = run.badRecords();
+    if (bad != null && f.status() == Status.PROCESSED) {
+      staging.put(folder + f.fileName() + ".bad-records.csv", bad);
+    }
+    run.attachments().forEach((suffix, content) -> staging.put(folder + f.fileName() + suffix, content));
+    if (f.status() == Status.FAILED) {
+      staging.put(folder + f.fileName() + ".error.txt", (f.error() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    registry.record(f);
+    staging.move(f.stagedKey(), folder + f.fileName());
+  }
+
+  private void notify(java.util.function.Consumer<IngestListener> event) {
+    Listeners.notify(listener, event);
+  }
+}
