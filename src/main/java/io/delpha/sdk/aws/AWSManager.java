@@ -1,65 +1,33 @@
 package io.delpha.sdk.aws;
 
-import io.delpha.sdk.aws.internal.AppFlowErrors;
+import io.delpha.sdk.aws.internal.AppFlowCalls;
+import io.delpha.sdk.aws.internal.AwsClients;
+import io.delpha.sdk.aws.internal.ExecutionRecords;
+import io.delpha.sdk.aws.internal.FlowDestinations;
+import io.delpha.sdk.aws.internal.FlowLanding;
+import io.delpha.sdk.aws.internal.FlowRuns;
+import io.delpha.sdk.cassandra.CqlExecutor;
 import io.delpha.sdk.core.ClosedException;
+import io.delpha.sdk.core.DataFormatException;
+import io.delpha.sdk.core.InvalidInputException;
+import io.delpha.sdk.core.Metrics;
+import io.delpha.sdk.core.NotFoundException;
+import io.delpha.sdk.core.RetryPolicy;
+import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.internal.Capability;
 import io.delpha.sdk.core.internal.ClosedGuard;
 import io.delpha.sdk.core.internal.Pause;
 import io.delpha.sdk.core.internal.Retrier;
-import io.delpha.sdk.core.internal.metrics.Meter;
 import io.delpha.sdk.core.internal.metrics.Recorder;
-import io.delpha.sdk.aws.internal.AwsClients;
-import io.delpha.sdk.aws.internal.CassandraLoader;
-import io.delpha.sdk.cassandra.CqlExecutor;
-import io.delpha.sdk.aws.AwsClientBuilder;
-import io.delpha.sdk.core.Metrics;
-import io.delpha.sdk.aws.AwsClientSettings;
-import io.delpha.sdk.core.DataFormatException;
-import io.delpha.sdk.core.InvalidInputException;
-import io.delpha.sdk.core.NotFoundException;
-import io.delpha.sdk.core.RetryPolicy;
-import io.delpha.sdk.core.ServiceUnavailableException;
-import io.delpha.sdk.aws.internal.AwsErrors;
-import io.delpha.sdk.parquet.ParquetRows;
-import io.delpha.sdk.core.storage.ObjectStore;
-import io.delpha.sdk.aws.S3ObjectStore;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.Set;
-import java.util.function.Predicate;
-import java.util.function.Supplier;
-import java.util.stream.Collectors;
-import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.http.Abortable;
-import software.amazon.awssdk.services.appflow.AppflowClient;
-import software.amazon.awssdk.services.appflow.model.DescribeFlowExecutionRecordsResponse;
-import software.amazon.awssdk.services.appflow.model.DescribeFlowResponse;
-import software.amazon.awssdk.services.appflow.model.DestinationConnectorProperties;
-import software.amazon.awssdk.services.appflow.model.DestinationFlowConfig;
-import software.amazon.awssdk.services.appflow.model.ExecutionRecord;
-import software.amazon.awssdk.services.appflow.model.ExecutionResult;
-import software.amazon.awssdk.services.appflow.model.FileType;
-import software.amazon.awssdk.services.appflow.model.PrefixConfig;
-import software.amazon.awssdk.services.appflow.model.S3DestinationProperties;
-import software.amazon.awssdk.services.appflow.model.S3OutputFormatConfig;
-import software.amazon.awssdk.services.appflow.model.StartFlowResponse;
-import software.amazon.awssdk.services.appflow.model.UpdateFlowResponse;
-import software.amazon.awssdk.services.s3.S3Client;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import software.amazon.awssdk.services.appflow.AppflowClient;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Amazon AppFlow flows that land Salesforce objects in S3 as Parquet, read back as typed rows and
@@ -98,42 +66,31 @@ import java.util.function.Consumer;
  * ServiceUnavailableException}.
  *
  * <p>A manager is thread-safe; close it to release the clients it built (clients given to the builder
- * stay open).
+ * stay open). It is a facade over one implementation per role, in {@code aws.internal}: the runs ({@link
+ * AppFlowRuns}), the destinations ({@link AppFlowDestinations}) and the landed data ({@link AppFlowData}).
  */
 public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFlowData, AutoCloseable {
 
-  private static final Logger log = LoggerFactory.getLogger(AWSManager.class);
-  private static final int STARTED_RUNS_REMEMBERED = 1024;
-
-  private final AppflowClient appflow;
-  private final S3Client s3;
   private final AwsClients.Owned<AppflowClient> ownedAppflow;
   private final AwsClients.Owned<S3Client> ownedS3;
   private final AWSConfig config;
   private final FlowType flowType;
-  private final Retrier polls;
-  private final int recordsPageSize;
-  private final Recorder metrics;
   private final ClosedGuard guard = new ClosedGuard("this AWSManager");
-  private final Map<String, String> flowOfStartedRun = java.util.Collections.synchronizedMap(
-      new LinkedHashMap<>(16, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
-          return size() > STARTED_RUNS_REMEMBERED;
-        }
-      });
+  private final FlowRuns runs;
+  private final FlowDestinations destinations;
+  private final FlowLanding data;
 
   private AWSManager(AWSConfig config, AwsClients.Owned<AppflowClient> appflow, AwsClients.Owned<S3Client> s3,
       Retrier polls, Recorder metrics) {
     this.config = config;
-    this.metrics = metrics;
-    this.appflow = appflow.client();
-    this.s3 = s3.client();
     this.ownedAppflow = appflow;
     this.ownedS3 = s3;
     this.flowType = config.flowType();
-    this.polls = polls;
-    this.recordsPageSize = config.recordsPageSize();
+    AppFlowCalls calls = new AppFlowCalls(appflow.client(), metrics);
+    ExecutionRecords records = new ExecutionRecords(calls, config.recordsPageSize());
+    this.runs = new FlowRuns(calls, records, polls);
+    this.destinations = new FlowDestinations(calls, flowType);
+    this.data = new FlowLanding(destinations, records, s3.client(), metrics);
   }
 
   /**
@@ -193,17 +150,7 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
   @Override
   public FlowRun startFlow(String flowName) {
     guard.check();
-    requireFlowName(flowName);
-    StartFlowResponse started = call("start", "start_flow", flowName, () -> appflow.startFlow(b -> b.flowName(flowName)));
-    if (started.executionId() != null) {
-      flowOfStartedRun.put(started.executionId(), flowName);
-    }
-    log.info("started flow {} (run {}, flow status {})", flowName, started.executionId(), started.flowStatusAsString());
-    FlowExecution newest = executions(flowName, e -> false).stream()
-        .max(Comparator.comparing(FlowExecution::startedAt, Comparator.nullsFirst(Comparator.naturalOrder())))
-        .orElse(null);
-    return new FlowRun(flowName, started.flowArn(), FlowStatus.fromWire(started.flowStatusAsString()),
-        started.executionId(), newest);
+    return runs.startFlow(flowName);
   }
 
   /**
@@ -215,51 +162,7 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
   @Override
   public List<FlowExecution> executions(String flowName) {
     guard.check();
-    requireFlowName(flowName);
-    List<FlowExecution> all = executions(flowName, e -> false);
-    all.sort(Comparator.comparing(FlowExecution::startedAt, Comparator.nullsLast(Comparator.reverseOrder())));
-    return all;
-  }
-
-  /** Pages through the records until {@code stop} matches one (which is included) or none are left. */
-  private List<FlowExecution> executions(String flowName, Predicate<FlowExecution> stop) {
-    List<FlowExecution> found = new ArrayList<>();
-    String token = null;
-    do {
-      String pageToken = token;
-      DescribeFlowExecutionRecordsResponse page = call("list the runs of", "describe_flow_execution_records", flowName,
-          () -> appflow.describeFlowExecutionRecords(b -> b.flowName(flowName).maxResults(recordsPageSize)
-              .nextToken(pageToken)));
-      for (ExecutionRecord r : page.flowExecutions()) {
-        FlowExecution e = toExecution(r);
-        found.add(e);
-        if (stop.test(e)) {
-          return found;
-        }
-      }
-      token = page.nextToken();
-    } while (token != null && !token.isEmpty());
-    return found;
-  }
-
-  private static FlowExecution toExecution(ExecutionRecord r) {
-    ExecutionResult result = r.executionResult();
-    long records = 0;
-    long bytesProcessed = 0;
-    long bytesWritten = 0;
-    String error = null;
-    long putFailures = 0;
-    if (result != null) {
-      records = result.recordsProcessed() == null ? 0 : result.recordsProcessed();
-      bytesProcessed = result.bytesProcessed() == null ? 0 : result.bytesProcessed();
-      bytesWritten = result.bytesWritten() == null ? 0 : result.bytesWritten();
-      if (result.errorInfo() != null) {
-        error = result.errorInfo().executionMessage();
-        putFailures = result.errorInfo().putFailuresCount() == null ? 0 : result.errorInfo().putFailuresCount();
-      }
-    }
-    return new FlowExecution(r.executionId(), ExecutionStatus.fromWire(r.executionStatusAsString()),
-        r.startedAt(), r.lastUpdatedAt(), records, bytesProcessed, bytesWritten, error, putFailures);
+    return runs.executions(flowName);
   }
 
   /**
@@ -290,13 +193,7 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
    */
   public FlowExecution awaitCompletion(String executionId, Duration timeout) {
     guard.check();
-    Objects.requireNonNull(executionId, "executionId");
-    String flowName = flowOfStartedRun.get(executionId);
-    if (flowName == null) {
-      throw new InvalidInputException("run " + executionId + " was not started by this manager, so its flow is "
-          + "unknown: call awaitCompletion(flowName, executionId, timeout)");
-    }
-    return awaitCompletion(flowName, executionId, timeout);
+    return runs.awaitCompletion(executionId, timeout);
   }
 
   /**
@@ -313,25 +210,7 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
   @Override
   public FlowExecution awaitCompletion(String flowName, String executionId, Duration timeout) {
     guard.check();
-    requireFlowName(flowName);
-    Objects.requireNonNull(executionId, "executionId");
-    if (timeout == null || timeout.isNegative()) {
-      throw new InvalidInputException("timeout must be zero or positive, was " + timeout);
-    }
-    java.util.concurrent.atomic.AtomicReference<FlowExecution> lastSeen = new java.util.concurrent.atomic.AtomicReference<>();
-    String what = "flow '" + flowName + "' run " + executionId;
-    return polls.poll(what, timeout, () -> {
-      Optional<FlowExecution> record = executions(flowName, e -> e.executionId().equals(executionId)).stream()
-          .filter(e -> e.executionId().equals(executionId)).findFirst();
-      record.ifPresent(lastSeen::set);
-      return record.filter(FlowExecution::isFinal).map(done -> {
-        log.info("flow {} run {} finished: {} ({} records, {} bytes written)", flowName, executionId,
-            done.status(), done.recordsProcessed(), done.bytesWritten());
-        return done;
-      });
-    }, () -> new FlowTimeoutException(what + " did not finish within " + timeout + "; last status: "
-        + (lastSeen.get() == null ? "not listed by AppFlow yet" : lastSeen.get().status())
-        + ". The run goes on at AWS: wait again later", lastSeen.get()));
+    return runs.awaitCompletion(flowName, executionId, timeout);
   }
 
   // ------------------------------------------------------------------------------------ configuration
@@ -346,53 +225,7 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
   @Override
   public FlowDestination destination(String flowName) {
     guard.check();
-    requireFlowName(flowName);
-    return destinationOf(flowName, describe(flowName));
-  }
-
-  private DescribeFlowResponse describe(String flowName) {
-    DescribeFlowResponse flow = call("describe", "describe_flow", flowName, () -> appflow.describeFlow(b -> b.flowName(flowName)));
-    String object = flow.sourceFlowConfig() == null || flow.sourceFlowConfig().sourceConnectorProperties() == null
-        || flow.sourceFlowConfig().sourceConnectorProperties().salesforce() == null
-        ? null : flow.sourceFlowConfig().sourceConnectorProperties().salesforce().object();
-    if (object != null && !object.equalsIgnoreCase(flowType.salesforceObject())) {
-      log.warn("flow {} reads Salesforce {} but this manager is for {} ({})", flowName, object,
-          flowType.salesforceObject(), flowType);
-    }
-    return flow;
-  }
-
-  /** The destination of a flow whose runs land in one folder each, named after the run. */
-  private FlowDestination landingDestination(String flowName) {
-    DescribeFlowResponse flow = describe(flowName);
-    S3OutputFormatConfig format = s3Config(flowName, flow).destinationConnectorProperties().s3().s3OutputFormatConfig();
-    PrefixConfig prefix = format == null ? null : format.prefixConfig();
-    if (prefix != null && (prefix.prefixFormat() != null
-        || prefix.hasPathPrefixHierarchy() && !prefix.pathPrefixHierarchyAsStrings().isEmpty()
-        && !prefix.pathPrefixHierarchyAsStrings().equals(List.of("EXECUTION_ID")))) {
-      throw new InvalidInputException("flow '" + flowName + "' writes its runs under date or schema-version "
-          + "folders (prefixConfig " + prefix.prefixTypeAsString() + " " + prefix.prefixFormatAsString() + " "
-          + prefix.pathPrefixHierarchyAsStrings() + "); this library reads flows whose runs land in "
-          + "bucket/prefix/flowName/executionId/");
-    }
-    return destinationOf(flowName, flow);
-  }
-
-  private static DestinationFlowConfig s3Config(String flowName, DescribeFlowResponse flow) {
-    return flow.destinationFlowConfigList().stream()
-        .filter(d -> d.destinationConnectorProperties() != null && d.destinationConnectorProperties().s3() != null)
-        .findFirst()
-        .orElseThrow(() -> new InvalidInputException("flow '" + flowName + "' has no Amazon S3 destination "
-            + "(destinations: " + flow.destinationFlowConfigList().stream().map(DestinationFlowConfig::connectorTypeAsString)
-            .collect(Collectors.toList()) + ")"));
-  }
-
-  private static FlowDestination destinationOf(String flowName, DescribeFlowResponse flow) {
-    S3DestinationProperties s3 = s3Config(flowName, flow).destinationConnectorProperties().s3();
-    S3OutputFormatConfig format = s3.s3OutputFormatConfig();
-    String fileType = format == null || format.fileTypeAsString() == null ? "JSON" : format.fileTypeAsString();
-    boolean typed = format != null && Boolean.TRUE.equals(format.preserveSourceDataTyping());
-    return new FlowDestination(s3.bucketName(), s3.bucketPrefix(), fileType, typed);
+    return destinations.destination(flowName);
   }
 
   /**
@@ -407,16 +240,7 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
   @Override
   public FlowDestination ensureSparkFormat(String flowName) {
     guard.check();
-    FlowDestination destination = destination(flowName);
-    if (!destination.isSparkReady()) {
-      String what = "PARQUET".equals(destination.fileType())
-          ? "Parquet with preserveSourceDataTyping off, so every column is a string"
-          : destination.fileType() + ", not Parquet";
-      throw new FlowFormatException("flow '" + flowName + "' writes " + what + " to " + destination.describe()
-          + "; call convertToParquet(\"" + flowName + "\") to update the flow to PARQUET with "
-          + "preserveSourceDataTyping (UpdateFlow), then run it again", flowName, destination);
-    }
-    return destination;
+    return destinations.ensureSparkFormat(flowName);
   }
 
   /**
@@ -430,32 +254,7 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
   @Override
   public FlowDestination convertToParquet(String flowName) {
     guard.check();
-    requireFlowName(flowName);
-    DescribeFlowResponse flow = describe(flowName);
-    FlowDestination before = destinationOf(flowName, flow);
-    if (before.isSparkReady()) {
-      return before;
-    }
-    DestinationFlowConfig target = s3Config(flowName, flow);
-    S3DestinationProperties s3 = target.destinationConnectorProperties().s3();
-    S3OutputFormatConfig oldFormat = s3.s3OutputFormatConfig() == null
-        ? S3OutputFormatConfig.builder().build() : s3.s3OutputFormatConfig();
-    S3OutputFormatConfig parquet = oldFormat.toBuilder().fileType(FileType.PARQUET).preserveSourceDataTyping(true).build();
-    DestinationConnectorProperties props = target.destinationConnectorProperties().toBuilder()
-        .s3(s3.toBuilder().s3OutputFormatConfig(parquet).build()).build();
-    List<DestinationFlowConfig> destinations = flow.destinationFlowConfigList().stream()
-        .map(d -> d == target ? d.toBuilder().destinationConnectorProperties(props).build() : d)
-        .collect(Collectors.toList());
-    UpdateFlowResponse updated = call("update", "update_flow", flowName, () -> appflow.updateFlow(b -> b.flowName(flowName)
-        .description(flow.description())
-        .triggerConfig(flow.triggerConfig())
-        .sourceFlowConfig(flow.sourceFlowConfig())
-        .destinationFlowConfigList(destinations)
-        .tasks(flow.tasks())
-        .metadataCatalogConfig(flow.metadataCatalogConfig())));
-    log.info("flow {} now writes PARQUET with source types to {} (was {}; flow status {})", flowName,
-        before.describe(), before.fileType(), updated.flowStatusAsString());
-    return new FlowDestination(before.bucket(), before.prefix(), "PARQUET", true);
+    return destinations.convertToParquet(flowName);
   }
 
   // -------------------------------------------------------------------------------------------- data
@@ -479,11 +278,7 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
   @Override
   public String getLastFlowId(String flowName) {
     guard.check();
-    requireFlowName(flowName);
-    FlowDestination destination = landingDestination(flowName);
-    try (ObjectStore store = store(destination)) {
-      return newestLanded(flowName, destination, store).executionId();
-    }
+    return data.getLastFlowId(flowName);
   }
 
   /**
@@ -507,11 +302,7 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
   @Override
   public FlowData getFlowParquetData(String flowName) {
     guard.check();
-    requireFlowName(flowName);
-    FlowDestination destination = landingDestination(flowName);
-    ObjectStore store = store(destination);
-    FlowExecution run = newestLanded(flowName, destination, store);
-    return open(flowName, destination, store, run);
+    return data.getFlowParquetData(flowName);
   }
 
   /**
@@ -526,94 +317,7 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
   @Override
   public FlowData getFlowParquetData(String flowName, String executionId) {
     guard.check();
-    requireFlowName(flowName);
-    Objects.requireNonNull(executionId, "executionId");
-    FlowDestination destination = landingDestination(flowName);
-    FlowExecution run = executions(flowName, e -> e.executionId().equals(executionId)).stream()
-        .filter(e -> e.executionId().equals(executionId)).findFirst()
-        .orElseThrow(() -> new NotFoundException("flow '" + flowName + "' has no run " + executionId));
-    if (!run.isSuccessful()) {
-      throw new NoFlowDataException("flow '" + flowName + "' run " + executionId + " is " + run.status()
-          + run.error().map(m -> " (" + m + ")").orElse("") + "; only successful runs are read", flowName, executionId);
-    }
-    return open(flowName, destination, store(destination), run);
-  }
-
-  private FlowData open(String flowName, FlowDestination destination, ObjectStore store, FlowExecution run) {
-    String folder = destination.executionFolder(flowName, run.executionId());
-    List<String> files;
-    try (var keys = store.list(folder)) {
-      files = keys.filter(k -> !k.endsWith("/")).collect(Collectors.toList());
-    }
-    if (files.isEmpty()) {
-      throw new NoFlowDataException("flow '" + flowName + "' run " + run.executionId() + " has no files under s3://"
-          + destination.bucket() + "/" + folder, flowName, run.executionId());
-    }
-    for (String key : files) {
-      requireParquet(store, key, flowName, destination);
-    }
-    log.info("reading flow {} run {}: {} files under s3://{}/{}", flowName, run.executionId(), files.size(),
-        destination.bucket(), folder);
-    return FlowData.open(store, flowName, run, files);
-  }
-
-  /** Reads the first 4 bytes only, then aborts the download. */
-  private static void requireParquet(ObjectStore store, String key, String flowName, FlowDestination destination) {
-    boolean parquet;
-    try (InputStream in = store.get(key)) {
-      parquet = ParquetRows.startsWithMagic(in);
-      if (in instanceof Abortable download) {
-        download.abort();
-      }
-    } catch (IOException e) {
-      throw new ServiceUnavailableException("cannot read the start of " + store.describe() + "/" + key + ": "
-          + e.getMessage(), e);
-    }
-    if (!parquet) {
-      throw new DataFormatException(store.describe() + "/" + key + " in the run folder of flow '" + flowName
-          + "' is not a Parquet file (no PAR1 magic bytes)"
-          + ("PARQUET".equals(destination.fileType()) ? "" : "; the flow is configured to write "
-          + destination.fileType() + ": see ensureSparkFormat and convertToParquet"));
-    }
-  }
-
-  /**
-   * The newest successful run, checked against the run folders in the bucket.
-   */
-  private FlowExecution newestLanded(String flowName, FlowDestination destination, ObjectStore store) {
-    List<FlowExecution> all = executions(flowName, e -> false);
-    List<FlowExecution> successful = all.stream().filter(FlowExecution::isSuccessful)
-        .sorted(Comparator.comparing(FlowExecution::startedAt, Comparator.nullsLast(Comparator.reverseOrder())))
-        .collect(Collectors.toList());
-    String flowFolder = destination.flowFolder(flowName);
-    if (successful.isEmpty()) {
-      throw new NoFlowDataException("flow '" + flowName + "' has no successful run among its " + all.size()
-          + " execution records" + all.stream().findFirst().map(e -> " (one is " + e.executionId() + ", "
-          + e.status() + e.error().map(m -> ": " + m).orElse("") + ")").orElse(""), flowName, null);
-    }
-    Set<String> folders = new HashSet<>();
-    for (String f : store.listFolders(flowFolder)) {
-      folders.add(f.substring(flowFolder.length(), f.length() - 1));
-    }
-    FlowExecution newest = successful.get(0);
-    if (folders.contains(newest.executionId())) {
-      return newest;
-    }
-    Optional<FlowExecution> withData = successful.stream().filter(e -> folders.contains(e.executionId())).findFirst();
-    String why = newest.recordsProcessed() == 0
-        ? "it processed no records, so AppFlow wrote no files"
-        : "it reports " + newest.recordsProcessed() + " records but its folder is missing (deleted, moved "
-            + "by a lifecycle rule, or the flow's destination changed since)";
-    throw new NoFlowDataException("the newest successful run of flow '" + flowName + "', " + newest.executionId()
-        + " (started " + newest.startedAt() + "), has no data under s3://" + destination.bucket() + "/"
-        + flowFolder + newest.executionId() + "/: " + why
-        + withData.map(e -> "; the newest run with data is " + e.executionId() + " (started " + e.startedAt()
-            + "): read it with getFlowParquetData(\"" + flowName + "\", \"" + e.executionId() + "\")")
-            .orElse("; no successful run has data"), flowName, newest.executionId());
-  }
-
-  private ObjectStore store(FlowDestination destination) {
-    return S3ObjectStore.builder().bucket(destination.bucket()).client(s3).build();
+    return data.getFlowParquetData(flowName, executionId);
   }
 
   // --------------------------------------------------------------------------------------- Cassandra
@@ -654,32 +358,7 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
   public LoadReport loadIntoCassandra(String flowName, CqlExecutor cql, String keyspace, String table,
       LoadOptions options) {
     guard.check();
-    CassandraLoader loader = new CassandraLoader(cql, keyspace, table, options);
-    LoadReport report;
-    try (FlowData data = getFlowParquetData(flowName)) {
-      report = loader.load(data);
-    }
-    metrics.count(Meter.CLIENT_RECORDS, report.rowsWritten(), "service", "appflow", "operation", "load_into_cassandra");
-    return report;
-  }
-
-  // ------------------------------------------------------------------------------------------ common
-
-  private static void requireFlowName(String flowName) {
-    if (flowName == null || flowName.isBlank() || flowName.length() > 256) {
-      throw new InvalidInputException("a flow name must be 1 to 256 characters, was '" + flowName + "'");
-    }
-  }
-
-  /** One AppFlow API call, its SDK errors mapped to the library's and timed as {@code operation}. */
-  private <T> T call(String action, String operation, String flowName, Supplier<T> request) {
-    return metrics.call("appflow", operation, () -> {
-      try {
-        return request.get();
-      } catch (RuntimeException e) {
-        throw AwsErrors.isSdk(e) ? AppFlowErrors.map((SdkException) e, action, flowName) : e;
-      }
-    });
+    return data.loadIntoCassandra(flowName, cql, keyspace, table, options);
   }
 
   /**
