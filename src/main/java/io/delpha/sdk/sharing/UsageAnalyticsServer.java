@@ -1,62 +1,40 @@
 package io.delpha.sdk.sharing;
 
 import io.delpha.sdk.core.ClosedException;
-import io.delpha.sdk.core.internal.Capability;
-import io.delpha.sdk.core.internal.ClosedGuard;
-import io.delpha.sdk.core.internal.JsonSupport;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.delpha.sdk.core.AccessDeniedException;
-import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.Metrics;
-import io.delpha.sdk.server.ServerOptions;
 import io.delpha.sdk.core.ServiceUnavailableException;
-import io.delpha.sdk.server.internal.Exchange;
-import io.delpha.sdk.core.internal.http.HttpError;
-import io.delpha.sdk.server.internal.HttpService;
-import io.delpha.sdk.server.internal.HttpService.Route;
+import io.delpha.sdk.core.internal.Capability;
+import io.delpha.sdk.core.internal.ClosedGuard;
 import io.delpha.sdk.core.internal.metrics.Recorder;
-import io.delpha.sdk.parquet.ColumnType;
-import io.delpha.sdk.parquet.Row;
-import io.delpha.sdk.parquet.RowReader;
-import io.delpha.sdk.parquet.RowSchema;
 import io.delpha.sdk.security.AccessKeys;
 import io.delpha.sdk.security.KeyPrincipal;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.math.BigDecimal;
+import io.delpha.sdk.server.ServerOptions;
+import io.delpha.sdk.server.internal.HttpService;
+import io.delpha.sdk.server.internal.HttpService.Route;
+import io.delpha.sdk.sharing.internal.UsageAuth;
+import io.delpha.sdk.sharing.internal.UsageCache;
+import io.delpha.sdk.sharing.internal.UsageChartEndpoints;
+import io.delpha.sdk.sharing.internal.UsageCharts;
+import io.delpha.sdk.sharing.internal.UsagePage;
+import io.delpha.sdk.sharing.internal.UsageRowsEndpoint;
+import io.delpha.sdk.sharing.internal.UsageTable;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.LinkedHashMap;
-import io.delpha.sdk.core.internal.Folders;
-import java.util.function.Function;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.delpha.sdk.sharing.internal.DuckDbSql;
-import io.delpha.sdk.sharing.internal.UsagePage;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.util.function.Consumer;
 
 /**
  * The usage-analytics middleware: an embeddable HTTP service (the library's one HTTP foundation, on Jetty) that serves
@@ -92,7 +70,6 @@ import java.util.function.Consumer;
 public final class UsageAnalyticsServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(UsageAnalyticsServer.class);
-  private static final ObjectMapper JSON = JsonSupport.MAPPER;
   /** The path of the usage endpoint. */
   public static final String PATH = "/api/v1/usage";
   /** The usage page (HTML, no data until a key is given), served when a cache directory is set. */
@@ -105,14 +82,6 @@ public final class UsageAnalyticsServer implements AutoCloseable {
   public static final String REPORT_PATH = "/api/v1/usage/report";
   /** The longest range a chart covers, in days. */
   public static final int MAX_DAYS = 366;
-  private static final String VIEW = "usage";
-  /**
-   * Held while a DuckDB database is created or closed: DuckDB's JDBC driver (the version docs/sharing.md names) was
-   * seen to hang with databases created and destroyed on several threads at once (four admins sweeping organisations,
-   * each eviction closing one).
-   */
-  private static final Object DUCKDB_LIFECYCLE = new Object();
-  private static final java.util.regex.Pattern ISO_DAY = java.util.regex.Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}");
   /** The threads of each organisation's DuckDB database (its {@code threads} setting, given at creation). */
   public static final int ORGANISATION_DB_THREADS = 1;
   /** The memory limit of each organisation's DuckDB database, in MiB (its {@code memory_limit}, given at creation). */
@@ -120,43 +89,33 @@ public final class UsageAnalyticsServer implements AutoCloseable {
   /** The default of {@link Builder#maxOpenOrganisations(int)}. */
   public static final int DEFAULT_MAX_OPEN_ORGANISATIONS = 16;
 
-  private final DeltaSharingClient client;
-  private final String table;
-  private final String organisationColumn;
-  private final String dateColumn;
-  private final Function<String, KeyPrincipal> authenticator;
-  private final int maxRows;
+  private final UsageTable table;
   private final ServerOptions options;
   private final Recorder metrics;
-  private final @Nullable Path cacheDirectory;
-  private final @Nullable String featureColumn;
-  private final @Nullable String measureColumn;
-  private final Duration refreshInterval;
-  private final Clock clock;
-  private final int maxOpenOrganisations;
-  /** The organisations' views, least recently used first; guarded by itself. */
-  private final LinkedHashMap<String, OrgView> views = new LinkedHashMap<>(16, 0.75f, true);
-  /** Organisations whose evicted view is being closed and its folder deleted; guarded by {@link #views}. */
-  private final java.util.Set<String> retiring = new java.util.HashSet<>();
+  private final UsageRowsEndpoint rows;
+  /** The organisations' databases behind the page routes; {@code null} without a cache directory. */
+  private final @Nullable UsageCache cache;
+  private final @Nullable UsageChartEndpoints charts;
   private @Nullable HttpService http;
-  private volatile @Nullable ColumnType dateType;
   private final ClosedGuard guard = new ClosedGuard("this UsageAnalyticsServer");
 
   private UsageAnalyticsServer(Builder b) {
     // all five checked by build()
-    this.client = Objects.requireNonNull(b.client, "client");
-    this.table = Objects.requireNonNull(b.table, "table");
-    this.organisationColumn = Objects.requireNonNull(b.organisationColumn, "organisationColumn");
-    this.dateColumn = Objects.requireNonNull(b.dateColumn, "dateColumn");
-    this.authenticator = Objects.requireNonNull(b.authenticator, "authenticator");
-    this.maxRows = b.maxRows;
+    this.table = new UsageTable(Objects.requireNonNull(b.client, "client"), Objects.requireNonNull(b.table, "table"),
+        Objects.requireNonNull(b.organisationColumn, "organisationColumn"),
+        Objects.requireNonNull(b.dateColumn, "dateColumn"));
+    UsageAuth auth = new UsageAuth(Objects.requireNonNull(b.authenticator, "authenticator"), this::running);
+    this.rows = new UsageRowsEndpoint(auth, table, b.maxRows);
     this.metrics = Recorder.of(b.metrics);
-    this.cacheDirectory = b.cacheDirectory;
-    this.featureColumn = b.featureColumn;
-    this.measureColumn = b.measureColumn;
-    this.refreshInterval = b.refreshInterval;
-    this.clock = b.clock;
-    this.maxOpenOrganisations = b.maxOpenOrganisations;
+    if (b.cacheDirectory != null) {
+      this.cache = new UsageCache(table, UsageAnalyticsServer::boundedDuckDb, b.cacheDirectory, b.refreshInterval,
+          b.clock, b.maxOpenOrganisations);
+      this.charts = new UsageChartEndpoints(auth, new UsageCharts(table, cache, b.featureColumn, b.measureColumn),
+          b.clock);
+    } else {
+      this.cache = null;
+      this.charts = null;
+    }
     ServerOptions.Builder o = b.options != null ? b.options.toBuilder() : ServerOptions.builder();
     if (b.address != null) {
       o.address(b.address);
@@ -165,6 +124,12 @@ public final class UsageAnalyticsServer implements AutoCloseable {
       o.threads(Math.max(2, b.threads));
     }
     this.options = o.build();
+  }
+
+  /** An in-memory DuckDB database with the per-organisation thread and memory limits, set at creation. */
+  private static Connection boundedDuckDb() {
+    return SharingSql.openDuckDb(Map.of("threads", String.valueOf(ORGANISATION_DB_THREADS),
+        "memory_limit", ORGANISATION_DB_MEMORY_MB + "MiB"));
   }
 
   /**
@@ -183,16 +148,12 @@ public final class UsageAnalyticsServer implements AutoCloseable {
   public synchronized UsageAnalyticsServer start() {
     guard.check();
     if (http == null) {
-      List<Route> routes = new ArrayList<>(List.of(new Route("GET", PATH, this::handle)));
-      if (cacheDirectory != null) {
-        routes.add(new Route("GET", PAGE_PATH, this::page));
-        routes.add(new Route("GET", PAGE_PATH + "/app.js", this::script));
-        routes.add(new Route("GET", DAILY_PATH, e -> chartJson(e, false)));
-        routes.add(new Route("GET", FEATURES_PATH, e -> chartJson(e, true)));
-        routes.add(new Route("GET", REPORT_PATH, this::report));
+      List<Route> routes = new ArrayList<>(List.of(rows.route()));
+      if (charts != null) {
+        routes.addAll(charts.routes());
       }
       http = HttpService.start("usage-analytics", options, routes, metrics);
-      LOG.info("usage analytics serving {} on {}", table, uri());
+      LOG.info("usage analytics serving {} on {}", table.table(), uri());
     }
     return this;
   }
@@ -235,480 +196,15 @@ public final class UsageAnalyticsServer implements AutoCloseable {
       http.close();
       http = null;
     }
-    List<OrgView> open;
-    synchronized (views) {
-      open = new ArrayList<>(views.values());
-      views.clear();
-    }
-    for (OrgView v : open) {
-      synchronized (v) {
-        v.retire();
-      }
-    }
-  }
-
-  /**
-   * One organisation's analytics: its own DuckDB database, over its own cache folder, holding its rows only. Once
-   * retired (evicted or closed) it is never used again: a request that held it looks the organisation up anew.
-   */
-  private static final class OrgView {
-    final String organisation;
-    @Nullable SharingSql sql;
-    @Nullable Connection db;
-    long checkedAt;
-    boolean retired;
-
-    OrgView(String organisation) {
-      this.organisation = organisation;
-    }
-
-    /** Closes the database; the caller holds this view's lock. */
-    void retire() {
-      retired = true;
-      if (sql != null) {
-        sql.close();
-        sql = null;
-      }
-      if (db != null) {
-        closeDuckDb(db, organisation);
-        db = null;
-      }
-    }
-  }
-
-  /** The organisation's view, most recently used now; opening one beyond the cap retires the least recently used. */
-  private OrgView view(String organisation) {
-    List<OrgView> evicted = new ArrayList<>();
-    OrgView v;
-    synchronized (views) {
-      while (retiring.contains(organisation)) { // its folder is being deleted: a new view starts after that
-        try {
-          views.wait();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new HttpError(503, "unavailable", "the server is stopping; retry later");
-        }
-      }
-      v = views.computeIfAbsent(organisation, OrgView::new);
-      var it = views.values().iterator();
-      while (views.size() > maxOpenOrganisations && it.hasNext()) {
-        OrgView eldest = it.next();
-        if (eldest != v) {
-          it.remove();
-          retiring.add(eldest.organisation);
-          evicted.add(eldest);
-        }
-      }
-    }
-    for (OrgView e : evicted) { // outside the map's lock: an evicted view may be finishing a query
-      try {
-        synchronized (e) {
-          e.retire();
-          deleteFolder(e.organisation);
-        }
-      } finally {
-        synchronized (views) {
-          retiring.remove(e.organisation);
-          views.notifyAll();
-        }
-      }
-    }
-    return v;
-  }
-
-  private void deleteFolder(String organisation) {
-    Path folder = organisationFolder(organisation);
-    try {
-      Folders.deleteTree(folder);
-    } catch (IOException e) {
-      LOG.warn("cannot delete the usage cache folder {}: {}", folder, e.toString());
-    }
-  }
-
-  /**
-   * An in-memory DuckDB database with this server's per-organisation thread and memory limits, set at creation.
-   * Databases are created and closed one at a time ({@link #DUCKDB_LIFECYCLE}); queries run concurrently.
-   */
-  private static Connection boundedDuckDb() {
-    synchronized (DUCKDB_LIFECYCLE) {
-      return SharingSql.openDuckDb(Map.of("threads", String.valueOf(ORGANISATION_DB_THREADS),
-          "memory_limit", ORGANISATION_DB_MEMORY_MB + "MiB"));
-    }
-  }
-
-  private static void closeDuckDb(Connection db, String organisation) {
-    synchronized (DUCKDB_LIFECYCLE) {
-      try {
-        db.close();
-      } catch (SQLException e) {
-        LOG.debug("closing the DuckDB database of {}: {}", organisation, e.toString());
-      }
-    }
-  }
-
-  @FunctionalInterface
-  private interface SqlWork<T> {
-    T run(Connection connection) throws SQLException;
-  }
-
-  /**
-   * Runs {@code work} on the organisation's DuckDB database: made on first use (the table attached with the
-   * organisation as its filter, so its cache folder holds the organisation's rows only), brought to the table's
-   * current version at most once per refresh interval. One query at a time per organisation.
-   */
-  private <T> T withOrganisation(String organisation, SqlWork<T> work) {
-    while (true) {
-      OrgView v = view(organisation);
-      synchronized (v) {
-        if (v.retired) {
-          continue; // evicted while this request waited for it
-        }
-        return withView(v, work);
-      }
-    }
-  }
-
-  private <T> T withView(OrgView v, SqlWork<T> work) {
-    String organisation = v.organisation;
-    try {
-      long now = clock.millis();
-      SharingSql sql = v.sql;
-      if (sql == null) {
-        Connection db = boundedDuckDb();
-        sql = SharingSql.builder().client(client).cacheDirectory(organisationFolder(organisation)).connection(db)
-            .build();
-        try {
-          sql.attach(table, VIEW, QueryOptions.builder().filter(Filter.eq(organisationColumn, organisation)).build());
-        } catch (RuntimeException e) {
-          sql.close();
-          closeDuckDb(db, organisation);
-          throw e;
-        }
-        v.sql = sql;
-        v.db = db;
-        v.checkedAt = now;
-      } else if (now - v.checkedAt >= refreshInterval.toMillis()) {
-        sql.refresh(VIEW);
-        v.checkedAt = now;
-      }
-      return work.run(sql.connection());
-    } catch (SQLException e) {
-      LOG.warn("usage query of {} failed: {}", table, e.getMessage());
-      throw new HttpError(502, "upstream", "the usage data could not be queried");
-    } catch (ServiceUnavailableException e) {
-      LOG.warn("sharing server unavailable: {}", e.getMessage());
-      throw new HttpError(503, "unavailable", "the usage data cannot be reached right now; retry later");
-    } catch (HttpError e) {
-      throw e;
-    } catch (DelphaException e) {
-      LOG.warn("reading {} failed: {}", table, e.getMessage());
-      throw new HttpError(502, "upstream", "the usage data could not be read");
-    }
-  }
-
-  /** A cache folder per organisation: its name if plain, else a hash, so no name reaches outside the root. */
-  private Path organisationFolder(String organisation) {
-    String name = organisation.matches("[A-Za-z0-9_-]{1,64}") ? organisation
-        : "h" + java.util.HexFormat.of().formatHex(sha256(organisation)).substring(0, 40);
-    // the organisations' databases serve the page routes, which exist only with a cache directory
-    return Objects.requireNonNull(cacheDirectory, "cacheDirectory").resolve("org-" + name);
-  }
-
-  private static byte[] sha256(String text) {
-    try {
-      return java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private void page(Exchange exchange) throws IOException {
-    LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
-    secureHeaders(exchange);
-    exchange.respond(200, "text/html; charset=utf-8", UsagePage.shell(today.minusDays(29), today, REPORT_PATH));
-  }
-
-  private void script(Exchange exchange) throws IOException {
-    secureHeaders(exchange);
-    exchange.respond(200, "text/javascript; charset=utf-8", UsagePage.script());
-  }
-
-  private static void secureHeaders(Exchange exchange) {
-    exchange.setHeader("Content-Security-Policy", UsagePage.CSP);
-    exchange.setHeader("X-Content-Type-Options", "nosniff");
-    exchange.setHeader("Referrer-Policy", "no-referrer");
-  }
-
-  /** The organisation, range and numbers of one chart request. */
-  private record Range(String organisation, LocalDate from, LocalDate to) {}
-
-  private Range range(Exchange exchange, KeyPrincipal caller) {
-    LocalDate from = date(exchange.query("from"), "from");
-    LocalDate to = date(exchange.query("to"), "to");
-    if (from.isAfter(to)) {
-      throw new HttpError(400, "bad_request", "from (" + from + ") is after to (" + to + ")");
-    }
-    if (to.toEpochDay() - from.toEpochDay() >= MAX_DAYS) {
-      throw new HttpError(400, "bad_request", "a chart covers at most " + MAX_DAYS + " days");
-    }
-    return new Range(organisation(exchange, caller), from, to);
-  }
-
-  private void chartJson(Exchange exchange, boolean perFeature) throws IOException {
-    KeyPrincipal caller = authenticate(exchange);
-    if (perFeature && featureColumn == null) {
-      throw new HttpError(404, "not_found", "this server has no feature column configured");
-    }
-    Range r = range(exchange, caller);
-    ObjectNode body = JSON.createObjectNode().put("organisation", r.organisation()).put("from", r.from().toString())
-        .put("to", r.to().toString()).put("measure", measureLabel());
-    ArrayNode points = body.putArray("points");
-    if (perFeature) {
-      for (UsagePage.Point p : features(r)) {
-        points.addObject().put("feature", p.label()).put("value", p.value());
-      }
-    } else {
-      daily(r).forEach((d, v) -> points.addObject().put("day", d.toString()).put("value", v));
-    }
-    exchange.respond(200, JSON.writeValueAsBytes(body));
-    LOG.info("GET {} key={} -> 200", perFeature ? FEATURES_PATH : DAILY_PATH, caller.keyId());
-  }
-
-  private void report(Exchange exchange) throws IOException {
-    KeyPrincipal caller = authenticate(exchange);
-    Range r = range(exchange, caller);
-    byte[] html = UsagePage.report(r.organisation(), r.from(), r.to(), measureLabel(), daily(r),
-        featureColumn == null ? null : features(r));
-    secureHeaders(exchange);
-    exchange.respond(200, "text/html; charset=utf-8", html);
-    LOG.info("GET {} key={} -> 200", REPORT_PATH, caller.keyId());
-  }
-
-  private String measureLabel() {
-    return measureColumn == null ? "rows" : measureColumn;
-  }
-
-  private String dayExpression() {
-    ColumnType type = dateType;
-    if (type == null) {
-      type = client.tableMetadata(table).schema().column(dateColumn).type();
-      dateType = type;
-    }
-    String column = DuckDbSql.identifier(dateColumn);
-    return type.kind() == ColumnType.Kind.STRING ? "CAST(left(" + column + ", 10) AS DATE)"
-        : "CAST(" + column + " AS DATE)";
-  }
-
-  /** The SQL of one chart: the measure per group, the organisation and range as parameters. */
-  private String chartSql(String group) {
-    String measure = measureColumn == null ? "count(*)" : "sum(" + DuckDbSql.identifier(measureColumn) + ")";
-    return "SELECT " + group + " AS g, CAST(" + measure + " AS VARCHAR) AS v FROM " + VIEW + " WHERE "
-        + DuckDbSql.identifier(organisationColumn) + " = ? AND " + dayExpression()
-        + " BETWEEN CAST(? AS DATE) AND CAST(? AS DATE) GROUP BY 1";
-  }
-
-  private Map<LocalDate, BigDecimal> daily(Range r) {
-    return withOrganisation(r.organisation(), c -> {
-      String sql = chartSql(dayExpression()) + " ORDER BY 1";
-      Map<LocalDate, BigDecimal> out = new java.util.TreeMap<>();
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        bind(ps, r);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            out.put(LocalDate.parse(rs.getString(1)), value(rs.getString(2)));
-          }
-        }
-      }
-      return out;
-    });
-  }
-
-  private List<UsagePage.Point> features(Range r) {
-    List<UsagePage.Point> out = withOrganisation(r.organisation(), c -> {
-      String feature = Objects.requireNonNull(featureColumn, "features are charted only with a feature column");
-      String sql = chartSql("CAST(" + DuckDbSql.identifier(feature) + " AS VARCHAR)");
-      List<UsagePage.Point> points = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        bind(ps, r);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            points.add(new UsagePage.Point(rs.getString(1) == null ? "(none)" : rs.getString(1), value(rs.getString(2))));
-          }
-        }
-      }
-      return points;
-    });
-    out.sort(java.util.Comparator.comparing(UsagePage.Point::value).reversed()
-        .thenComparing(UsagePage.Point::label));
-    return out;
-  }
-
-  private static void bind(PreparedStatement ps, Range r) throws SQLException {
-    ps.setString(1, r.organisation());
-    ps.setString(2, r.from().toString());
-    ps.setString(3, r.to().toString());
-  }
-
-  private static BigDecimal value(@Nullable String text) {
-    return text == null ? BigDecimal.ZERO : new BigDecimal(text);
-  }
-
-  private void handle(Exchange exchange) throws IOException {
-    KeyPrincipal caller = authenticate(exchange);
-    int status = usage(exchange, caller);
-    LOG.info("GET {} key={} -> {}", PATH, caller.keyId(), status);
-  }
-
-  private KeyPrincipal authenticate(Exchange exchange) {
-    String header = exchange.header("Authorization");
-    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.substring(7).isBlank()) {
-      throw new HttpError(401, "unauthorized", "send Authorization: Bearer <access key>",
-          Map.of("WWW-Authenticate", "Bearer"));
-    }
-    try {
-      KeyPrincipal p = running().passwordCheck(() -> authenticator.apply(header.substring(7).trim()));
-      exchange.authenticated();
-      return p;
-    } catch (AccessDeniedException e) {
-      throw new HttpError(401, "unauthorized", "the access key is not valid",
-          Map.of("WWW-Authenticate", "Bearer error=\"invalid_token\""));
-    } catch (ServiceUnavailableException e) {
-      throw new HttpError(503, "unavailable", "access keys cannot be checked right now; retry later");
-    }
-  }
-
-  private int usage(Exchange exchange, KeyPrincipal caller) throws IOException {
-    LocalDate from = date(exchange.query("from"), "from");
-    LocalDate to = date(exchange.query("to"), "to");
-    if (from.isAfter(to)) {
-      throw new HttpError(400, "bad_request", "from (" + from + ") is after to (" + to + ")");
-    }
-    String organisation = organisation(exchange, caller);
-    List<Row> rows = new ArrayList<>();
-    RowSchema schema;
-    try (RowReader reader = client.readTable(table, QueryOptions.builder().filter(Filter.and(
-        Filter.eq(organisationColumn, organisation), Filter.ge(dateColumn, bound(from)),
-        Filter.le(dateColumn, bound(to)))).build())) {
-      schema = reader.schema();
-      while (reader.hasNext()) {
-        if (rows.size() == maxRows) {
-          throw new HttpError(413, "too_many_rows", "more than " + maxRows + " rows; ask for a shorter date range");
-        }
-        rows.add(reader.next());
-      }
-    } catch (ServiceUnavailableException e) {
-      LOG.warn("sharing server unavailable: {}", e.getMessage());
-      throw new HttpError(503, "unavailable", "the usage data cannot be reached right now; retry later");
-    } catch (HttpError f) {
-      throw f;
-    } catch (DelphaException e) {
-      LOG.warn("reading {} failed: {}", table, e.getMessage());
-      throw new HttpError(502, "upstream", "the usage data could not be read");
-    }
-    exchange.respond(200, body(organisation, from, to, schema, rows));
-    return 200;
-  }
-
-  /**
-   * The caller's own organisation; an admin names one with {@code org=}, a name {@link AccessKeys} could have issued
-   * (else 400); another organisation is 403.
-   */
-  private static String organisation(Exchange exchange, KeyPrincipal caller) {
-    String requested = exchange.query("org");
-    if (caller.isAdmin()) {
-      if (requested == null || requested.isBlank()) {
-        throw new HttpError(400, "bad_request", "an admin key must name the organisation with org=");
-      }
-      if (!AccessKeys.isOrganisationName(requested)) {
-        throw new HttpError(400, "bad_request",
-            "org= must be an organisation name: a letter or digit, then up to 63 letters, digits, '_', '.' or '-'");
-      }
-      return requested;
-    }
-    if (requested != null && !requested.equals(caller.organisation())) {
-      throw new HttpError(403, "forbidden", "this key may read its own organisation's usage only");
-    }
-    return caller.organisation();
-  }
-
-  /** The date literal in the type of the date column (DATE, TIMESTAMP at UTC midnight, or ISO text). */
-  private Object bound(LocalDate date) {
-    ColumnType type = dateType;
-    if (type == null) {
-      type = client.tableMetadata(table).schema().column(dateColumn).type();
-      dateType = type;
-    }
-    return switch (type.kind()) {
-      case TIMESTAMP -> date.atStartOfDay(ZoneOffset.UTC).toInstant();
-      case STRING -> date.toString();
-      default -> date;
-    };
-  }
-
-  private static LocalDate date(@Nullable String value, String name) {
-    if (value == null || value.isBlank()) {
-      throw new HttpError(400, "bad_request", "missing " + name + "=YYYY-MM-DD");
-    }
-    if (!ISO_DAY.matcher(value).matches()) { // LocalDate.parse takes +10000-01-01 and -0001-01-01
-      throw new HttpError(400, "bad_request", name + " must be a date YYYY-MM-DD");
-    }
-    try {
-      return LocalDate.parse(value);
-    } catch (DateTimeParseException e) {
-      throw new HttpError(400, "bad_request", name + " must be a date YYYY-MM-DD");
-    }
-  }
-
-  private static byte[] body(String organisation, LocalDate from, LocalDate to, RowSchema schema, List<Row> rows) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
-      g.writeStartObject();
-      g.writeStringField("organisation", organisation);
-      g.writeStringField("from", from.toString());
-      g.writeStringField("to", to.toString());
-      g.writeNumberField("rowCount", rows.size());
-      g.writeArrayFieldStart("rows");
-      for (Row row : rows) {
-        g.writeStartObject();
-        for (int i = 0; i < schema.size(); i++) {
-          g.writeFieldName(schema.column(i).name());
-          writeValue(g, row.get(i));
-        }
-        g.writeEndObject();
-      }
-      g.writeEndArray();
-      g.writeEndObject();
-    } catch (IOException e) {
-      throw new DelphaException("cannot write the usage answer", e);
-    }
-    return out.toByteArray();
-  }
-
-  private static void writeValue(JsonGenerator g, @Nullable Object v) throws IOException {
-    if (v == null) {
-      g.writeNull();
-    } else if (v instanceof BigDecimal d) {
-      g.writeNumber(d);
-    } else if (v instanceof Long l) {
-      g.writeNumber(l);
-    } else if (v instanceof Integer n) {
-      g.writeNumber(n);
-    } else if (v instanceof Double d) {
-      g.writeNumber(d);
-    } else if (v instanceof Boolean b) {
-      g.writeBoolean(b);
-    } else if (v instanceof byte[] bytes) {
-      g.writeString(Base64.getEncoder().encodeToString(bytes));
-    } else if (v instanceof LocalDate || v instanceof Instant || v instanceof LocalTime) {
-      g.writeString(v.toString());
-    } else {
-      g.writeString(v.toString());
+    if (cache != null) {
+      cache.close();
     }
   }
 
   @Override
   public String toString() {
-    return "UsageAnalyticsServer[" + table + ", org=" + organisationColumn + ", date=" + dateColumn + "]";
+    return "UsageAnalyticsServer[" + table.table() + ", org=" + table.organisationColumn() + ", date="
+        + table.dateColumn() + "]";
   }
 
   /** Builds a {@link UsageAnalyticsServer}. */

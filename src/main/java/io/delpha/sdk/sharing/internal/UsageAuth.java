@@ -1,0 +1,55 @@
+package io.delpha.sdk.sharing.internal;
+
+import io.delpha.sdk.core.AccessDeniedException;
+import io.delpha.sdk.core.ServiceUnavailableException;
+import io.delpha.sdk.core.internal.http.HttpError;
+import io.delpha.sdk.security.KeyPrincipal;
+import io.delpha.sdk.server.internal.Exchange;
+import io.delpha.sdk.server.internal.HttpService;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Authenticates usage requests by their {@code Authorization: Bearer <access key>} header: 401 with a {@code
+ * WWW-Authenticate} challenge for a missing or unknown key, 503 when keys cannot be checked. Key checks run through
+ * the server's bound on concurrent password checks.
+ */
+public final class UsageAuth {
+
+  private final Function<String, KeyPrincipal> authenticator;
+  private final Supplier<HttpService> server;
+
+  /**
+   * @param authenticator the access keys' check, a key to its principal
+   * @param server the running server, whose password-check bound applies
+   */
+  public UsageAuth(Function<String, KeyPrincipal> authenticator, Supplier<HttpService> server) {
+    this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
+    this.server = Objects.requireNonNull(server, "server");
+  }
+
+  /**
+   * @param exchange the request
+   * @return the caller
+   * @throws HttpError 401 or 503
+   */
+  public KeyPrincipal authenticate(Exchange exchange) {
+    String header = exchange.header("Authorization");
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.substring(7).isBlank()) {
+      throw new HttpError(401, "unauthorized", "send Authorization: Bearer <access key>",
+          Map.of("WWW-Authenticate", "Bearer"));
+    }
+    try {
+      KeyPrincipal p = server.get().passwordCheck(() -> authenticator.apply(header.substring(7).trim()));
+      exchange.authenticated();
+      return p;
+    } catch (AccessDeniedException e) {
+      throw new HttpError(401, "unauthorized", "the access key is not valid",
+          Map.of("WWW-Authenticate", "Bearer error=\"invalid_token\""));
+    } catch (ServiceUnavailableException e) {
+      throw new HttpError(503, "unavailable", "access keys cannot be checked right now; retry later");
+    }
+  }
+}
