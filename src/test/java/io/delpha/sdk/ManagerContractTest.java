@@ -139,7 +139,7 @@ class ManagerContractTest {
 
   @TestFactory
   @DisplayName("every config is a final class without a public constructor, whose builder() and toBuilder() are its "
-      + "manager's, and toBuilder().build().config() equals it (equal hash codes, same toString)")
+      + "manager's; from(toBuilder()) and toBuilder().build().config() equal it (equal hash codes, same toString)")
   Stream<DynamicTest> everyConfigIsMadeOnlyByItsBuilder() {
     assertThat(MANAGERS).hasSize(6);
     return MANAGERS.keySet().stream().map(type -> DynamicTest.dynamicTest(type.getSimpleName(), () -> {
@@ -161,6 +161,10 @@ class ManagerContractTest {
           .isNotSameAs(builder.invoke(null));
 
       Object config = type.getMethod("config").invoke(built(type));
+      Method from = configType.getMethod("from", builder.getReturnType());
+      assertThat(Modifier.isStatic(from.getModifiers())).as(name + ".from(builder) is static").isTrue();
+      assertThat(from.invoke(null, toBuilder.invoke(config))).as(name + ".from(toBuilder()), without building")
+          .isEqualTo(config);
       Object rebuilt = toBuilder.getReturnType().getMethod("build").invoke(toBuilder.invoke(config));
       if (rebuilt instanceof AutoCloseable c) {
         OPENED.add(c);

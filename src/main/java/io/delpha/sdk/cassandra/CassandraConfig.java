@@ -227,9 +227,21 @@ public final class CassandraConfig {
     return attemptTimeout;
   }
 
+  /**
+   * The settings a builder holds, without building the manager (no connection, no login): for a host's test double
+   * of the manager, whose {@code config()} must return one. The same checks as {@code build()} before it connects.
+   *
+   * @param settings a builder holding the settings
+   * @return the config that building {@code settings} would give the manager
+   * @throws io.delpha.sdk.core.InvalidInputException if a setting is missing or wrong, as {@code build()} would say
+   */
+  public static CassandraConfig from(CassandraManagerBuilder settings) {
+    return settings.settings();
+  }
 
   /**
-   * A config is made by building a manager: this is {@link CassandraManager#builder()}.
+   * The builder of a manager, whose {@code build()} makes the config with the manager: this is {@link
+   * CassandraManager#builder()}.
    *
    * @return a builder of a new manager with the default settings
    */

@@ -322,19 +322,11 @@ public final class CassandraManagerBuilder {
    *     both {@link #sigV4} and {@link #credentials}
    */
   public CassandraManager build() {
-    if (sigV4 != null && username != null) {
-      throw new InvalidInputException("sigV4(..) and credentials(..) are two ways to authenticate: Amazon "
-          + "Keyspaces takes SigV4 (or service-specific credentials as a user name and password), choose one");
-    }
+    CassandraConfig config = settings();
     if (sigV4 != null) {
       Capability.require("CassandraManagerBuilder.sigV4", Capability.KEYSPACES_SIGV4);
     }
-    List<InetSocketAddress> points = contactPoints.isEmpty()
-        ? List.of(InetSocketAddress.createUnresolved("127.0.0.1", 9042))
-        : List.copyOf(contactPoints);
-    CassandraConfig config = new CassandraConfig(points, localDatacenter, username, password, caPem,
-        clientCert, clientKey, keyspace, connectTimeout, requestTimeout, consistency, serialConsistency,
-        pageSize, applicationName, reconnectionMaxDelay, sigV4, metrics, attemptTimeout);
+    List<InetSocketAddress> points = config.contactPoints();
     try {
       CqlSession session = sessionBuilder(config, true, metrics).build();
       LOG.info("connected to Cassandra at {} (keyspace {}, tls {})", points, keyspace, config.tls());
@@ -351,6 +343,20 @@ public final class CassandraManagerBuilder {
       }
       throw mapped;
     }
+  }
+
+  /** The settings {@link #build()} connects with, checked ({@link CassandraConfig#from}). */
+  CassandraConfig settings() {
+    if (sigV4 != null && username != null) {
+      throw new InvalidInputException("sigV4(..) and credentials(..) are two ways to authenticate: Amazon "
+          + "Keyspaces takes SigV4 (or service-specific credentials as a user name and password), choose one");
+    }
+    List<InetSocketAddress> points = contactPoints.isEmpty()
+        ? List.of(InetSocketAddress.createUnresolved("127.0.0.1", 9042))
+        : List.copyOf(contactPoints);
+    return new CassandraConfig(points, localDatacenter, username, password, caPem, clientCert, clientKey, keyspace,
+        connectTimeout, requestTimeout, consistency, serialConsistency, pageSize, applicationName,
+        reconnectionMaxDelay, sigV4, metrics, attemptTimeout);
   }
 
   private static String nearbyKeyspaces(CassandraConfig config) {

@@ -187,7 +187,20 @@ public final class BatchIngestorConfig {
   }
 
   /**
-   * A config is made by building a manager: this is {@link BatchIngestor#builder()}.
+   * The settings a builder holds, without building the manager (no connection, no login): for a host's test double
+   * of the manager, whose {@code config()} must return one. Only the executor and the staging store are required here, as {@code build()} requires them.
+   *
+   * @param settings a builder holding the settings
+   * @return the config that building {@code settings} would give the manager
+   * @throws io.delpha.sdk.core.InvalidInputException if a setting is missing or wrong, as {@code build()} would say
+   */
+  public static BatchIngestorConfig from(BatchIngestor.Builder settings) {
+    return settings.config();
+  }
+
+  /**
+   * The builder of a manager, whose {@code build()} makes the config with the manager: this is {@link
+   * BatchIngestor#builder()}.
    *
    * @return a builder of a new manager with the default settings
    */

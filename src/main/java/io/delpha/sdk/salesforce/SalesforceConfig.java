@@ -169,7 +169,20 @@ public final class SalesforceConfig {
   }
 
   /**
-   * A config is made by building a manager: this is {@link SalesforceManager#builder()}.
+   * The settings a builder holds, without building the manager (no connection, no login): for a host's test double
+   * of the manager, whose {@code config()} must return one. The same checks as {@code build()} before it logs in.
+   *
+   * @param settings a builder holding the settings
+   * @return the config that building {@code settings} would give the manager
+   * @throws io.delpha.sdk.core.InvalidInputException if a setting is missing or wrong, as {@code build()} would say
+   */
+  public static SalesforceConfig from(SalesforceManagerBuilder settings) {
+    return settings.settings();
+  }
+
+  /**
+   * The builder of a manager, whose {@code build()} makes the config with the manager: this is {@link
+   * SalesforceManager#builder()}.
    *
    * @return a builder of a new manager with the default settings
    */

@@ -306,6 +306,38 @@ public final class SalesforceManagerBuilder {
    */
   public SalesforceManager build() {
     Capability.require("SalesforceManager", Capability.SALESFORCE);
+    SalesforceConfig config = settings();
+    String url = config.loginUrl();
+    ObjectMapper mapper = Json.newMapper();
+    HttpCaller client = new HttpCaller(HttpCaller.newClient(requestTimeout, HttpClient.Redirect.NORMAL, null),
+        "Salesforce", requestTimeout, new Retrier(retryPolicy, clock, sleeper));
+    Authenticator authenticator;
+    Secret key = privateKeyPem;
+    SecretProvider provider = secretProvider;
+    if (key != null) {
+      authenticator = new JwtBearerAuthenticator(client, mapper, url, require(config.jwtAudience(), "jwtAudience"),
+          require(clientId, "clientId"), require(username, "username"), key, clock);
+    } else if (provider != null) {
+      String name = require(secretName, "the credentials secret's name");
+      Supplier<PasswordCredentials> fromProvider = () -> fromSecret(provider, name);
+      authenticator = new PasswordAuthenticator(url, fromProvider);
+    } else {
+      PasswordCredentials fixed = new PasswordCredentials(require(clientId, "clientId"),
+          requireSecret(clientSecret, "clientSecret"), require(username, "username"),
+          requireSecret(password, "password"), securityToken);
+      authenticator = new PasswordAuthenticator(url, () -> fixed);
+    }
+    SalesforceManager manager = new SalesforceManager(config, authenticator, client, mapper, clock, sleeper,
+        Recorder.of(metrics));
+    manager.logIn();
+    return manager;
+  }
+
+  /**
+   * The settings {@link #build()} logs in with, checked as it checks them ({@link SalesforceConfig#from}): the login
+   * URL resolved, the API version and sizes, the chosen flow's credentials present, the JWT audience defaulted.
+   */
+  SalesforceConfig settings() {
     String url = resolveLoginUrl();
     if (apiVersion == null || !API_VERSION.matcher(apiVersion).matches()
         || Integer.parseInt(apiVersion.substring(1, apiVersion.indexOf('.'))) < 60) {
@@ -314,39 +346,23 @@ public final class SalesforceManagerBuilder {
     if (bulkPageSize < 0 || bulkTimeout.isNegative() || requestTimeout.isZero() || requestTimeout.isNegative()) {
       throw new InvalidInputException("bulkPageSize and timeouts must be positive");
     }
-    ObjectMapper mapper = Json.newMapper();
-    HttpCaller client = new HttpCaller(HttpCaller.newClient(requestTimeout, HttpClient.Redirect.NORMAL, null),
-        "Salesforce", requestTimeout, new Retrier(retryPolicy, clock, sleeper));
-    Authenticator authenticator;
     if (privateKeyPem != null) {
-      String id = require(clientId, "clientId (the connected app's consumer key)");
-      String user = require(username, "username");
-      String audience = jwtAudience != null ? jwtAudience
+      require(clientId, "clientId (the connected app's consumer key)");
+      require(username, "username");
+      jwtAudience = jwtAudience != null ? jwtAudience
           : url.contains("test.salesforce.com") || url.contains(".sandbox.") ? "https://test.salesforce.com"
           : "https://login.salesforce.com";
-      authenticator = new JwtBearerAuthenticator(client, mapper, url, audience, id, user,
-          privateKeyPem, clock);
-      jwtAudience = audience;
     } else if (secretProvider != null) {
-      String name = require(secretName, "the credentials secret's name");
-      SecretProvider provider = secretProvider;
-      Supplier<PasswordCredentials> fromProvider = () -> fromSecret(provider, name);
-      authenticator = new PasswordAuthenticator(url, fromProvider);
+      require(secretName, "the credentials secret's name");
     } else {
-      String id = require(clientId, "clientId (the connected app's consumer key)");
-      Secret secret = requireSecret(clientSecret, "clientSecret (the connected app's consumer secret)");
-      String user = require(username, "username");
-      Secret pass = requireSecret(password, "password");
-      PasswordCredentials fixed = new PasswordCredentials(id, secret, user, pass, securityToken);
-      authenticator = new PasswordAuthenticator(url, () -> fixed);
+      require(clientId, "clientId (the connected app's consumer key)");
+      requireSecret(clientSecret, "clientSecret (the connected app's consumer secret)");
+      require(username, "username");
+      requireSecret(password, "password");
     }
-    SalesforceConfig config = new SalesforceConfig(url, apiVersion, clientId, clientSecret, username,
-        password, securityToken, privateKeyPem, jwtAudience, secretName, retryPolicy, bulkPolling,
-        bulkTimeout, bulkPageSize, requestTimeout, metrics);
-    SalesforceManager manager = new SalesforceManager(config, authenticator, client, mapper, clock, sleeper,
-        Recorder.of(metrics));
-    manager.logIn();
-    return manager;
+    return new SalesforceConfig(url, apiVersion, clientId, clientSecret, username, password, securityToken,
+        privateKeyPem, jwtAudience, secretName, retryPolicy, bulkPolling, bulkTimeout, bulkPageSize, requestTimeout,
+        metrics);
   }
 
   private String resolveLoginUrl() {

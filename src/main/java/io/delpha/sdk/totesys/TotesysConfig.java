@@ -173,7 +173,20 @@ public final class TotesysConfig {
   }
 
   /**
-   * A config is made by building a manager: this is {@link TotesysPipeline#builder()}.
+   * The settings a builder holds, without building the manager (no connection, no login): for a host's test double
+   * of the manager, whose {@code config()} must return one. Only the zones are required here; {@code build()} also checks the databases.
+   *
+   * @param settings a builder holding the settings
+   * @return the config that building {@code settings} would give the manager
+   * @throws io.delpha.sdk.core.InvalidInputException if a setting is missing or wrong, as {@code build()} would say
+   */
+  public static TotesysConfig from(TotesysPipeline.Builder settings) {
+    return settings.config();
+  }
+
+  /**
+   * The builder of a manager, whose {@code build()} makes the config with the manager: this is {@link
+   * TotesysPipeline#builder()}.
    *
    * @return a builder of a new manager with the default settings
    */
