@@ -31,7 +31,8 @@ class BuilderNullsTest {
   void everySetterRefusesNull() throws Exception {
     List<Class<?>> builders = new ArrayList<>();
     for (Class<?> c : ApiSubstitutabilityTest.api()) {
-      if (c.getSimpleName().equals("Builder") && c.getEnclosingClass() != null) {
+      if (c.getSimpleName().equals("Builder") && c.getEnclosingClass() != null
+          || c.getSimpleName().endsWith("ManagerBuilder")) {
         builders.add(c);
       }
     }
@@ -82,10 +83,15 @@ class BuilderNullsTest {
     assertThat(problems).as("setters breaking the null rule").isEmpty();
   }
 
-  /** The public static method of the builder's class that returns a builder ({@code builder()}, {@code on(..)}). */
-  private static @Nullable Method factory(Class<?> builder) {
+  /**
+   * The public static method of the builder's class that returns a builder ({@code builder()}, {@code on(..)}); for a
+   * manager's builder in a file of its own ({@code CassandraManagerBuilder}), of the manager's class.
+   */
+  private static @Nullable Method factory(Class<?> builder) throws ClassNotFoundException {
+    Class<?> owner = builder.getEnclosingClass() != null ? builder.getEnclosingClass()
+        : Class.forName(builder.getName().substring(0, builder.getName().length() - "Builder".length()));
     Method found = null;
-    for (Method m : builder.getEnclosingClass().getMethods()) {
+    for (Method m : owner.getMethods()) {
       if (Modifier.isStatic(m.getModifiers()) && m.getReturnType() == builder
           && (found == null || m.getParameterCount() < found.getParameterCount())) {
         found = m;

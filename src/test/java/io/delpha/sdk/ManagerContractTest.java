@@ -41,7 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The managers' common grammar, read reflectively: each of the six has a static {@code builder()}, a {@code config()}
- * that is an immutable record, and a {@code toBuilder()} returning the same builder type, and a manager built from
+ * that is an immutable final class made only by the builder (no public constructor; {@code builder()} and {@code
+ * toBuilder()} of its own), and a {@code toBuilder()} returning the same builder type, and a manager built from
  * {@code toBuilder()} has an equal {@code config()}. Built against the harness's real servers where building connects
  * (Cassandra, PostgreSQL, a Salesforce login on loopback), without connecting otherwise (AWS).
  */
@@ -55,6 +56,7 @@ class ManagerContractTest {
   private static WireMockServer salesforce;
   private static final List<AutoCloseable> OPENED = new ArrayList<>();
   private static final Map<Class<?>, Callable<Object>> MANAGERS = new LinkedHashMap<>();
+  private static final Map<Class<?>, Object> BUILT = new LinkedHashMap<>();
 
   @BeforeAll
   static void servers() {
@@ -105,7 +107,7 @@ class ManagerContractTest {
   }
 
   @TestFactory
-  @DisplayName("builder(), config() (a record) and toBuilder() exist, and a manager rebuilt from toBuilder() has an equal config()")
+  @DisplayName("builder(), config() (a final class) and toBuilder() exist, and a manager rebuilt from toBuilder() has an equal config()")
   Stream<DynamicTest> everyManagerRoundTripsItsConfig() {
     assertThat(MANAGERS).hasSize(6);
     return MANAGERS.entrySet().stream().map(e -> DynamicTest.dynamicTest(e.getKey().getSimpleName(), () -> {
@@ -116,16 +118,14 @@ class ManagerContractTest {
       assertThat(Modifier.isStatic(builder.getModifiers())).as("builder() is static").isTrue();
       assertThat(Modifier.isStatic(config.getModifiers()) || Modifier.isStatic(toBuilder.getModifiers()))
           .as("config() and toBuilder() are instance methods").isFalse();
-      assertThat(config.getReturnType().isRecord()).as(type.getSimpleName() + ".config() is a record").isTrue();
+      assertThat(Modifier.isFinal(config.getReturnType().getModifiers()))
+          .as(type.getSimpleName() + ".config() is a final class").isTrue();
       assertThat(toBuilder.getReturnType()).as("toBuilder() returns what builder() returns")
           .isEqualTo(builder.getReturnType());
       Method build = toBuilder.getReturnType().getMethod("build");
       assertThat(build.getReturnType()).isEqualTo(type);
 
-      Object manager = e.getValue().call();
-      if (manager instanceof AutoCloseable c && manager != cass) {
-        OPENED.add(c);
-      }
+      Object manager = built(type);
       Object original = config.invoke(manager);
       Object rebuilt = build.invoke(toBuilder.invoke(manager));
       if (rebuilt instanceof AutoCloseable c) {
@@ -135,5 +135,56 @@ class ManagerContractTest {
       assertThat(config.invoke(rebuilt)).as(type.getSimpleName() + ".toBuilder().build().config()")
           .isEqualTo(original);
     }));
+  }
+
+  @TestFactory
+  @DisplayName("every config is a final class without a public constructor, whose builder() and toBuilder() are its "
+      + "manager's; from(toBuilder()) and toBuilder().build().config() equal it (equal hash codes, same toString)")
+  Stream<DynamicTest> everyConfigIsMadeOnlyByItsBuilder() {
+    assertThat(MANAGERS).hasSize(6);
+    return MANAGERS.keySet().stream().map(type -> DynamicTest.dynamicTest(type.getSimpleName(), () -> {
+      Class<?> configType = type.getMethod("config").getReturnType();
+      String name = configType.getSimpleName();
+      assertThat(configType.isRecord()).as(name + " is a class, not a record").isFalse();
+      assertThat(Modifier.isFinal(configType.getModifiers())).as(name + " is final").isTrue();
+      assertThat(configType.getConstructors()).as(name + "'s public constructors").isEmpty();
+      Method builder = configType.getMethod("builder");
+      Method toBuilder = configType.getMethod("toBuilder");
+      assertThat(Modifier.isStatic(builder.getModifiers())).as(name + ".builder() is static").isTrue();
+      assertThat(Modifier.isStatic(toBuilder.getModifiers())).as(name + ".toBuilder() is an instance method")
+          .isFalse();
+      assertThat(builder.getReturnType()).as(name + ".builder() is the manager's builder")
+          .isEqualTo(type.getMethod("builder").getReturnType());
+      assertThat(toBuilder.getReturnType()).as(name + ".toBuilder() returns what builder() returns")
+          .isEqualTo(builder.getReturnType());
+      assertThat(builder.invoke(null)).as(name + ".builder()").isNotNull()
+          .isNotSameAs(builder.invoke(null));
+
+      Object config = type.getMethod("config").invoke(built(type));
+      Method from = configType.getMethod("from", builder.getReturnType());
+      assertThat(Modifier.isStatic(from.getModifiers())).as(name + ".from(builder) is static").isTrue();
+      assertThat(from.invoke(null, toBuilder.invoke(config))).as(name + ".from(toBuilder()), without building")
+          .isEqualTo(config);
+      Object rebuilt = toBuilder.getReturnType().getMethod("build").invoke(toBuilder.invoke(config));
+      if (rebuilt instanceof AutoCloseable c) {
+        OPENED.add(c);
+      }
+      Object copy = type.getMethod("config").invoke(rebuilt);
+      assertThat(copy).as(name + ".toBuilder().build().config()").isNotSameAs(config).isEqualTo(config)
+          .hasSameHashCodeAs(config).hasToString(config.toString());
+    }));
+  }
+
+  /** The manager of this type, built once for both tests. */
+  private static synchronized Object built(Class<?> type) throws Exception {
+    Object manager = BUILT.get(type);
+    if (manager == null) {
+      manager = MANAGERS.get(type).call();
+      BUILT.put(type, manager);
+      if (manager instanceof AutoCloseable c && manager != cass) {
+        OPENED.add(c);
+      }
+    }
+    return manager;
   }
 }

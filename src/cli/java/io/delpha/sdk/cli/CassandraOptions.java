@@ -1,11 +1,12 @@
 package io.delpha.sdk.cli;
 
 import io.delpha.sdk.cassandra.CassandraManager;
+import io.delpha.sdk.cassandra.CassandraManagerBuilder;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Option;
 
-/** How to reach Cassandra: the options of {@link CassandraManager.Builder}, shared by every command that needs it. */
+/** How to reach Cassandra: the options of {@link CassandraManagerBuilder}, shared by every command that needs it. */
 final class CassandraOptions {
 
   @Option(names = "--contact-point", paramLabel = "HOST:PORT", split = ",", defaultValue = "127.0.0.1:9042",
@@ -37,7 +38,7 @@ final class CassandraOptions {
    * @return a connected manager; close it
    */
   CassandraManager connect() {
-    CassandraManager.Builder b = CassandraManager.builder().localDatacenter(localDc).applicationName("delpha-cli");
+    CassandraManagerBuilder b = CassandraManager.builder().localDatacenter(localDc).applicationName("delpha-cli");
     for (String cp : contactPoints) {
       HostPort hp = HostPort.parse(cp, "--contact-point", 9042);
       b.contactPoint(hp.host(), hp.port());

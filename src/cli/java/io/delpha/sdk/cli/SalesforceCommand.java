@@ -2,6 +2,7 @@ package io.delpha.sdk.cli;
 
 import io.delpha.sdk.core.secrets.SecretProvider;
 import io.delpha.sdk.salesforce.SalesforceManager;
+import io.delpha.sdk.salesforce.SalesforceManagerBuilder;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -59,7 +60,7 @@ final class SalesforceCommand {
         throw Usage.error("give either --instance or --login-url");
       }
       SecretProvider secrets = aws.secretProvider();
-      SalesforceManager.Builder b = SalesforceManager.builder().credentials(secrets, credentialsSecret);
+      SalesforceManagerBuilder b = SalesforceManager.builder().credentials(secrets, credentialsSecret);
       if (instance != null) {
         b.instance(instance);
       } else {

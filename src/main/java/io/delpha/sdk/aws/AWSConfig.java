@@ -8,25 +8,23 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The settings an {@link AWSManager} was built with. Immutable; {@link #toBuilder()} starts a builder for
- * another manager with the same settings (the clients, clock and sleeper given to a builder are not
- * settings and are not carried over). {@link #toString()} shows no credential.
- *
- * @param aws how the AppFlow and S3 clients reach AWS (region, credentials, AppFlow endpoint, SDK
- *     retries, HTTP client)
- * @param s3EndpointOverride an S3-compatible endpoint for the flows' bucket (path-style addressing), or
- *     {@code null} for AWS's
- * @param flowType the Salesforce object and default flow
- * @param pollBackoff the pauses between polls of {@link AWSManager#awaitCompletion} (its attempt count is
- *     not used: the timeout bounds the wait)
- * @param recordsPageSize execution records per DescribeFlowExecutionRecords page, 1 to 100
- * @param metrics where AppFlow calls and loaded rows are metered ({@link Metrics#none()} for nowhere)
+ * The settings an {@link AWSManager} was built with. Immutable, made only by its builder (no public constructor), equal
+ * when every setting is equal; {@link #toBuilder()} starts a builder for another manager with the same settings (the
+ * clients, clock and sleeper given to a builder are not settings and are not carried over). {@link #toString()} shows
+ * no credential.
  */
-public record AWSConfig(AwsClientSettings aws, @Nullable URI s3EndpointOverride, FlowType flowType,
-    RetryPolicy pollBackoff, int recordsPageSize, Metrics metrics) {
+public final class AWSConfig {
 
-  /** Checks the settings. */
-  public AWSConfig {
+  private final AwsClientSettings aws;
+  private final @Nullable URI s3EndpointOverride;
+  private final FlowType flowType;
+  private final RetryPolicy pollBackoff;
+  private final int recordsPageSize;
+  private final Metrics metrics;
+
+  /** Made by {@link AWSManager.Builder} only; checks the settings. */
+  AWSConfig(AwsClientSettings aws, @Nullable URI s3EndpointOverride, FlowType flowType, RetryPolicy pollBackoff,
+      int recordsPageSize, Metrics metrics) {
     Objects.requireNonNull(aws, "aws");
     Objects.requireNonNull(metrics, "metrics");
     Objects.requireNonNull(flowType, "flowType");
@@ -34,22 +32,80 @@ public record AWSConfig(AwsClientSettings aws, @Nullable URI s3EndpointOverride,
     if (recordsPageSize < 1 || recordsPageSize > 100) {
       throw new io.delpha.sdk.core.InvalidInputException("recordsPageSize must be 1 to 100, was " + recordsPageSize);
     }
+
+    this.aws = aws;
+    this.s3EndpointOverride = s3EndpointOverride;
+    this.flowType = flowType;
+    this.pollBackoff = pollBackoff;
+    this.recordsPageSize = recordsPageSize;
+    this.metrics = metrics;
   }
 
   /**
-   * The settings without metrics ({@link Metrics#none()}), as before metrics were part of the config.
-   *
-   * @param aws see the record
-   * @param s3EndpointOverride see the record
-   * @param flowType see the record
-   * @param pollBackoff see the record
-   * @param recordsPageSize see the record
-   * @deprecated use the canonical constructor, or {@link AWSManager#builder()}
+   * @return how the AppFlow and S3 clients reach AWS (region, credentials, AppFlow endpoint, SDK
+   *     retries, HTTP client)
    */
-  @Deprecated
-  public AWSConfig(AwsClientSettings aws, @Nullable URI s3EndpointOverride, FlowType flowType,
-      RetryPolicy pollBackoff, int recordsPageSize) {
-    this(aws, s3EndpointOverride, flowType, pollBackoff, recordsPageSize, Metrics.none());
+  public AwsClientSettings aws() {
+    return aws;
+  }
+
+  /**
+   * @return an S3-compatible endpoint for the flows' bucket (path-style addressing), or
+   *     {@code null} for AWS's
+   */
+  public @Nullable URI s3EndpointOverride() {
+    return s3EndpointOverride;
+  }
+
+  /**
+   * @return the Salesforce object and default flow
+   */
+  public FlowType flowType() {
+    return flowType;
+  }
+
+  /**
+   * @return the pauses between polls of {@link AWSManager#awaitCompletion} (its attempt count is
+   *     not used: the timeout bounds the wait)
+   */
+  public RetryPolicy pollBackoff() {
+    return pollBackoff;
+  }
+
+  /**
+   * @return execution records per DescribeFlowExecutionRecords page, 1 to 100
+   */
+  public int recordsPageSize() {
+    return recordsPageSize;
+  }
+
+  /**
+   * @return where AppFlow calls and loaded rows are metered ({@link Metrics#none()} for nowhere)
+   */
+  public Metrics metrics() {
+    return metrics;
+  }
+
+  /**
+   * The settings a builder holds, without building the manager (no connection, no login): for a host's test double
+   * of the manager, whose {@code config()} must return one. No AWS client is made.
+   *
+   * @param settings a builder holding the settings
+   * @return the config that building {@code settings} would give the manager
+   * @throws io.delpha.sdk.core.InvalidInputException if a setting is missing or wrong, as {@code build()} would say
+   */
+  public static AWSConfig from(AWSManager.Builder settings) {
+    return settings.config();
+  }
+
+  /**
+   * The builder of a manager, whose {@code build()} makes the config with the manager: this is {@link
+   * AWSManager#builder()}.
+   *
+   * @return a builder of a new manager with the default settings
+   */
+  public static AWSManager.Builder builder() {
+    return AWSManager.builder();
   }
 
   /**
@@ -57,5 +113,28 @@ public record AWSConfig(AwsClientSettings aws, @Nullable URI s3EndpointOverride,
    */
   public AWSManager.Builder toBuilder() {
     return AWSManager.builder().config(this);
+  }
+
+  /** In the form a record prints itself: every setting, by name. */
+  @Override
+  public String toString() {
+    return "AWSConfig[aws=" + aws + ", s3EndpointOverride=" + s3EndpointOverride + ", flowType=" + flowType
+        + ", pollBackoff=" + pollBackoff + ", recordsPageSize=" + recordsPageSize + ", metrics=" + metrics + "]";
+  }
+
+  @Override
+  public boolean equals(@Nullable Object o) {
+    return o == this || o instanceof AWSConfig other
+        && Objects.equals(aws, other.aws)
+        && Objects.equals(s3EndpointOverride, other.s3EndpointOverride)
+        && Objects.equals(flowType, other.flowType)
+        && Objects.equals(pollBackoff, other.pollBackoff)
+        && recordsPageSize == other.recordsPageSize
+        && Objects.equals(metrics, other.metrics);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(aws, s3EndpointOverride, flowType, pollBackoff, recordsPageSize, metrics);
   }
 }

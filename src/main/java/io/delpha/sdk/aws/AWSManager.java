@@ -527,13 +527,18 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
       return this;
     }
 
+    /** The settings {@link #build()} builds with ({@link AWSConfig#from}). */
+    AWSConfig config() {
+      return new AWSConfig(aws, s3EndpointOverride, flowType, pollBackoff, recordsPageSize, metrics);
+    }
+
     /**
      * @return the manager; no call is made to AWS yet
      * @throws InvalidInputException if a client cannot be built (e.g. no region anywhere)
      */
     public AWSManager build() {
       Capability.require("AWSManager", Capability.AWS_APPFLOW, Capability.AWS_S3, Capability.PARQUET);
-      AWSConfig config = new AWSConfig(aws, s3EndpointOverride, flowType, pollBackoff, recordsPageSize, metrics);
+      AWSConfig config = config();
       AwsClientSettings settings = config.aws();
       AwsClients.Owned<AppflowClient> appflow = AwsClients.givenOrBuilt(appflowClient,
           () -> AwsClients.configure(AppflowClient.builder(), settings).build(), "AppFlow");

@@ -14,54 +14,15 @@ import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 
 /**
- * The settings a {@link CassandraManager} was built with. Immutable; {@link #toString()} never shows
- * the password. {@link #toBuilder()} starts a builder for another connection with the same settings:
+ * The settings a {@link CassandraManager} was built with. Immutable, made only by a manager's builder (no public
+ * constructor); equal when every setting is equal; {@link #toString()} never shows the password. {@link #toBuilder()}
+ * starts a builder for another connection with the same settings:
  *
  * <pre>{@code
  * try (CassandraManager reports = cass.config().toBuilder().keyspace("reports").build()) { ... }
  * }</pre>
- *
- * @param contactPoints the nodes dialled first
- * @param localDatacenter the data center whose nodes are preferred
- * @param username the user name, or {@code null} without authentication
- * @param password the password, or {@code null} without authentication
- * @param caPem the PEM file of the CA to trust (TLS with host validation), or {@code null} without TLS
- * @param clientCertificatePem the client certificate for mutual TLS, or {@code null}
- * @param clientKeyPem the client certificate's PKCS#8 PEM private key, or {@code null}
- * @param keyspace the session keyspace, or {@code null}
- * @param connectTimeout how long to wait for a connection and its handshake
- * @param requestTimeout how long a request may take before it fails
- * @param consistency the default consistency level of requests
- * @param serialConsistency the default serial consistency level of lightweight transactions
- * @param pageSize rows per page of results
- * @param applicationName the name reported to the cluster (visible in {@code system_views.clients})
- * @param reconnectionMaxDelay the longest wait between two attempts to reconnect to a lost node
- * @param sigV4 AWS Signature Version 4 authentication (Amazon Keyspaces), or {@code null}
- * @param metrics where the driver's own metrics go ({@link Metrics#none()} for nowhere); {@link #toBuilder()} keeps it
- * @param attemptTimeout how long one attempt of the library's own idempotent statements (key checks, registry reads
- *     and upserts; never lightweight transactions or an ingest's rows) may take before it is sent again, within
- *     {@code requestTimeout}: a coordinator that hangs holds a request until the driver's heartbeat gives up on it,
- *     while the next attempt usually goes to another (docs/scale-out.md, issue 35)
  */
-public record CassandraConfig(
-    List<InetSocketAddress> contactPoints,
-    String localDatacenter,
-    @Nullable String username,
-    @Nullable Secret password,
-    @Nullable Path caPem,
-    @Nullable Path clientCertificatePem,
-    @Nullable Path clientKeyPem,
-    @Nullable String keyspace,
-    Duration connectTimeout,
-    Duration requestTimeout,
-    ConsistencyLevel consistency,
-    ConsistencyLevel serialConsistency,
-    int pageSize,
-    String applicationName,
-    Duration reconnectionMaxDelay,
-    @Nullable SigV4 sigV4,
-    Metrics metrics,
-    Duration attemptTimeout) {
+public final class CassandraConfig {
 
   /** The default {@link #attemptTimeout()}. */
   public static final Duration DEFAULT_ATTEMPT_TIMEOUT = Duration.ofSeconds(2);
@@ -88,51 +49,211 @@ public record CassandraConfig(
     }
   }
 
-  /** Copies the contact point list. */
-  public CassandraConfig {
+  private final List<InetSocketAddress> contactPoints;
+  private final String localDatacenter;
+  private final @Nullable String username;
+  private final @Nullable Secret password;
+  private final @Nullable Path caPem;
+  private final @Nullable Path clientCertificatePem;
+  private final @Nullable Path clientKeyPem;
+  private final @Nullable String keyspace;
+  private final Duration connectTimeout;
+  private final Duration requestTimeout;
+  private final ConsistencyLevel consistency;
+  private final ConsistencyLevel serialConsistency;
+  private final int pageSize;
+  private final String applicationName;
+  private final Duration reconnectionMaxDelay;
+  private final @Nullable SigV4 sigV4;
+  private final Metrics metrics;
+  private final Duration attemptTimeout;
+
+  /** Made by {@link CassandraManagerBuilder} and {@link CassandraManager#wrap} only; copies the contact point list. */
+  CassandraConfig(List<InetSocketAddress> contactPoints, String localDatacenter, @Nullable String username,
+      @Nullable Secret password, @Nullable Path caPem, @Nullable Path clientCertificatePem,
+      @Nullable Path clientKeyPem, @Nullable String keyspace, Duration connectTimeout, Duration requestTimeout,
+      ConsistencyLevel consistency, ConsistencyLevel serialConsistency, int pageSize, String applicationName,
+      Duration reconnectionMaxDelay, @Nullable SigV4 sigV4, Metrics metrics, Duration attemptTimeout) {
     contactPoints = List.copyOf(contactPoints);
     Objects.requireNonNull(metrics, "metrics");
     Objects.requireNonNull(attemptTimeout, "attemptTimeout");
+
+    this.contactPoints = contactPoints;
+    this.localDatacenter = localDatacenter;
+    this.username = username;
+    this.password = password;
+    this.caPem = caPem;
+    this.clientCertificatePem = clientCertificatePem;
+    this.clientKeyPem = clientKeyPem;
+    this.keyspace = keyspace;
+    this.connectTimeout = connectTimeout;
+    this.requestTimeout = requestTimeout;
+    this.consistency = consistency;
+    this.serialConsistency = serialConsistency;
+    this.pageSize = pageSize;
+    this.applicationName = applicationName;
+    this.reconnectionMaxDelay = reconnectionMaxDelay;
+    this.sigV4 = sigV4;
+    this.metrics = metrics;
+    this.attemptTimeout = attemptTimeout;
   }
 
   /**
-   * The settings with the default {@link #attemptTimeout()}, as before it was part of the config.
+   * @return the nodes dialled first
+   */
+  public List<InetSocketAddress> contactPoints() {
+    return contactPoints;
+  }
+
+  /**
+   * @return the data center whose nodes are preferred
+   */
+  public String localDatacenter() {
+    return localDatacenter;
+  }
+
+  /**
+   * @return the user name, or {@code null} without authentication
+   */
+  public @Nullable String username() {
+    return username;
+  }
+
+  /**
+   * @return the password, or {@code null} without authentication
+   */
+  public @Nullable Secret password() {
+    return password;
+  }
+
+  /**
+   * @return the PEM file of the CA to trust (TLS with host validation), or {@code null} without TLS
+   */
+  public @Nullable Path caPem() {
+    return caPem;
+  }
+
+  /**
+   * @return the client certificate for mutual TLS, or {@code null}
+   */
+  public @Nullable Path clientCertificatePem() {
+    return clientCertificatePem;
+  }
+
+  /**
+   * @return the client certificate's PKCS#8 PEM private key, or {@code null}
+   */
+  public @Nullable Path clientKeyPem() {
+    return clientKeyPem;
+  }
+
+  /**
+   * @return the session keyspace, or {@code null}
+   */
+  public @Nullable String keyspace() {
+    return keyspace;
+  }
+
+  /**
+   * @return how long to wait for a connection and its handshake
+   */
+  public Duration connectTimeout() {
+    return connectTimeout;
+  }
+
+  /**
+   * @return how long a request may take before it fails
+   */
+  public Duration requestTimeout() {
+    return requestTimeout;
+  }
+
+  /**
+   * @return the default consistency level of requests
+   */
+  public ConsistencyLevel consistency() {
+    return consistency;
+  }
+
+  /**
+   * @return the default serial consistency level of lightweight transactions
+   */
+  public ConsistencyLevel serialConsistency() {
+    return serialConsistency;
+  }
+
+  /**
+   * @return rows per page of results
+   */
+  public int pageSize() {
+    return pageSize;
+  }
+
+  /**
+   * @return the name reported to the cluster (visible in {@code system_views.clients})
+   */
+  public String applicationName() {
+    return applicationName;
+  }
+
+  /**
+   * @return the longest wait between two attempts to reconnect to a lost node
+   */
+  public Duration reconnectionMaxDelay() {
+    return reconnectionMaxDelay;
+  }
+
+  /**
+   * @return AWS Signature Version 4 authentication (Amazon Keyspaces), or {@code null}
+   */
+  public @Nullable SigV4 sigV4() {
+    return sigV4;
+  }
+
+  /**
+   * @return where the driver's own metrics go ({@link Metrics#none()} for nowhere); {@link #toBuilder()} keeps it
+   */
+  public Metrics metrics() {
+    return metrics;
+  }
+
+  /**
+   * @return how long one attempt of the library's own idempotent statements (key checks, registry reads
+   *     and upserts; never lightweight transactions or an ingest's rows) may take before it is sent again, within
+   *     {@code requestTimeout}: a coordinator that hangs holds a request until the driver's heartbeat gives up on it,
+   *     while the next attempt usually goes to another (docs/scale-out.md, issue 35)
+   */
+  public Duration attemptTimeout() {
+    return attemptTimeout;
+  }
+
+  /**
+   * The settings a builder holds, without building the manager (no connection, no login): for a host's test double
+   * of the manager, whose {@code config()} must return one. The same checks as {@code build()} before it connects.
    *
-   * @deprecated since 0.1.0, use the canonical constructor (its last argument is the attempt timeout) or, better,
-   *     {@link CassandraManager#builder()}
+   * @param settings a builder holding the settings
+   * @return the config that building {@code settings} would give the manager
+   * @throws io.delpha.sdk.core.InvalidInputException if a setting is missing or wrong, as {@code build()} would say
    */
-  @Deprecated(since = "0.1.0")
-  public CassandraConfig(List<InetSocketAddress> contactPoints, String localDatacenter, @Nullable String username,
-      @Nullable Secret password, @Nullable Path caPem, @Nullable Path clientCertificatePem, @Nullable Path clientKeyPem,
-      @Nullable String keyspace, Duration connectTimeout, Duration requestTimeout, ConsistencyLevel consistency,
-      ConsistencyLevel serialConsistency, int pageSize, String applicationName, Duration reconnectionMaxDelay,
-      @Nullable SigV4 sigV4, Metrics metrics) {
-    this(contactPoints, localDatacenter, username, password, caPem, clientCertificatePem, clientKeyPem, keyspace,
-        connectTimeout, requestTimeout, consistency, serialConsistency, pageSize, applicationName,
-        reconnectionMaxDelay, sigV4, metrics, DEFAULT_ATTEMPT_TIMEOUT);
+  public static CassandraConfig from(CassandraManagerBuilder settings) {
+    return settings.settings();
   }
 
   /**
-   * The settings without metrics ({@link Metrics#none()}), as before metrics were part of the config.
+   * The builder of a manager, whose {@code build()} makes the config with the manager: this is {@link
+   * CassandraManager#builder()}.
    *
-   * @deprecated since 0.1.0, use the canonical constructor (its last argument is the {@link Metrics}) or, better,
-   *     {@link CassandraManager#builder()}
+   * @return a builder of a new manager with the default settings
    */
-  @Deprecated(since = "0.1.0")
-  public CassandraConfig(List<InetSocketAddress> contactPoints, String localDatacenter, @Nullable String username,
-      @Nullable Secret password, @Nullable Path caPem, @Nullable Path clientCertificatePem, @Nullable Path clientKeyPem,
-      @Nullable String keyspace, Duration connectTimeout, Duration requestTimeout, ConsistencyLevel consistency,
-      ConsistencyLevel serialConsistency, int pageSize, String applicationName, Duration reconnectionMaxDelay,
-      @Nullable SigV4 sigV4) {
-    this(contactPoints, localDatacenter, username, password, caPem, clientCertificatePem, clientKeyPem, keyspace,
-        connectTimeout, requestTimeout, consistency, serialConsistency, pageSize, applicationName,
-        reconnectionMaxDelay, sigV4, Metrics.none(), DEFAULT_ATTEMPT_TIMEOUT);
+  public static CassandraManagerBuilder builder() {
+    return CassandraManager.builder();
   }
 
   /**
-   * @return a builder of a new manager with these settings (password included), to change some of them
+   * @return a builder of a new manager with these settings (password included), to change some of them; for a config
+   *     {@code c} of a built manager, {@code c.toBuilder().build().config()} equals {@code c}
    */
-  public CassandraManager.Builder toBuilder() {
+  public CassandraManagerBuilder toBuilder() {
     return CassandraManager.builder().config(this);
   }
 
@@ -176,5 +297,35 @@ public record CassandraConfig(
         + ", applicationName=" + applicationName
         + ", reconnectionMaxDelay=" + reconnectionMaxDelay
         + (sigV4 == null ? "" : ", sigV4=" + sigV4) + '}';
+  }
+
+  @Override
+  public boolean equals(@Nullable Object o) {
+    return o == this || o instanceof CassandraConfig other
+        && Objects.equals(contactPoints, other.contactPoints)
+        && Objects.equals(localDatacenter, other.localDatacenter)
+        && Objects.equals(username, other.username)
+        && Objects.equals(password, other.password)
+        && Objects.equals(caPem, other.caPem)
+        && Objects.equals(clientCertificatePem, other.clientCertificatePem)
+        && Objects.equals(clientKeyPem, other.clientKeyPem)
+        && Objects.equals(keyspace, other.keyspace)
+        && Objects.equals(connectTimeout, other.connectTimeout)
+        && Objects.equals(requestTimeout, other.requestTimeout)
+        && Objects.equals(consistency, other.consistency)
+        && Objects.equals(serialConsistency, other.serialConsistency)
+        && pageSize == other.pageSize
+        && Objects.equals(applicationName, other.applicationName)
+        && Objects.equals(reconnectionMaxDelay, other.reconnectionMaxDelay)
+        && Objects.equals(sigV4, other.sigV4)
+        && Objects.equals(metrics, other.metrics)
+        && Objects.equals(attemptTimeout, other.attemptTimeout);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(contactPoints, localDatacenter, username, password, caPem, clientCertificatePem, clientKeyPem,
+        keyspace, connectTimeout, requestTimeout, consistency, serialConsistency, pageSize, applicationName,
+        reconnectionMaxDelay, sigV4, metrics, attemptTimeout);
   }
 }

@@ -1,41 +1,24 @@
 package io.delpha.sdk.cassandra;
 
-import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
-import com.datastax.oss.driver.api.core.metadata.Metadata;
-import io.delpha.sdk.cassandra.internal.ControlChannel;
-import io.delpha.sdk.core.ClosedException;
-import io.delpha.sdk.core.internal.ClosedGuard;
-import io.delpha.sdk.core.ServiceUnavailableException;
-import io.delpha.sdk.core.internal.Capability;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlIdentifier;
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
-import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
-import com.datastax.oss.driver.api.core.config.ProgrammaticDriverConfigLoaderBuilder;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Statement;
+import com.datastax.oss.driver.api.core.metadata.Metadata;
+import io.delpha.sdk.cassandra.internal.ControlChannel;
 import io.delpha.sdk.cassandra.internal.DriverErrors;
-import io.delpha.sdk.cassandra.internal.KeyspacesAuth;
-import io.delpha.sdk.cassandra.internal.DriverMetrics;
 import io.delpha.sdk.cassandra.internal.MappedResultSet;
-import io.delpha.sdk.cassandra.internal.NearestNames;
-import io.delpha.sdk.cassandra.internal.PemTls;
-import io.delpha.sdk.core.DelphaException;
+import io.delpha.sdk.core.ClosedException;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.Metrics;
 import io.delpha.sdk.core.NotFoundException;
-import io.delpha.sdk.core.Secret;
-import io.delpha.sdk.core.secrets.SecretProvider;
+import io.delpha.sdk.core.ServiceUnavailableException;
+import io.delpha.sdk.core.internal.ClosedGuard;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,14 +26,14 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A connection to a Cassandra cluster: the library's {@link CqlExecutor}, built fluently, with
- * username/password authentication or AWS SigV4 (Amazon Keyspaces, {@link Builder#sigV4}), TLS trusting a PEM CA
+ * username/password authentication or AWS SigV4 (Amazon Keyspaces, {@link
+ * CassandraManagerBuilder#sigV4}), TLS trusting a PEM CA
  * (host validation on), mutual TLS with a PEM client certificate, and a session keyspace.
  *
  * <pre>{@code
@@ -65,7 +48,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
  * }
  * }</pre>
  *
- * <p>{@link Builder#build() Building} connects at once and fails fast: {@link
+ * <p>{@link CassandraManagerBuilder#build() Building} connects at once and fails fast: {@link
  * io.delpha.sdk.core.AuthenticationException} for wrong credentials, {@link
  * io.delpha.sdk.core.TlsException} for a missing PEM file or an untrusted server, {@link
  * io.delpha.sdk.core.ServiceUnavailableException} listing the contact points when none answers, {@link
@@ -74,7 +57,6 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
  */
 public final class CassandraManager implements CqlExecutor, AutoCloseable {
 
-  private static final Logger LOG = LoggerFactory.getLogger(CassandraManager.class);
   private static final int PREPARED_CACHE_LIMIT = 2048;
   /** How long a connection may read nothing before the driver checks it with a heartbeat (whole seconds). */
   static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
@@ -88,7 +70,7 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
   private final ClusterView clusterView;
   private final ClosedGuard guard = new ClosedGuard("this CassandraManager");
 
-  private CassandraManager(CassandraConfig config, CqlSession session, boolean ownsSession) {
+  CassandraManager(CassandraConfig config, CqlSession session, boolean ownsSession) {
     this.config = config;
     this.session = session;
     this.ownsSession = ownsSession;
@@ -178,8 +160,8 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
   /**
    * @return a builder
    */
-  public static Builder builder() {
-    return new Builder();
+  public static CassandraManagerBuilder builder() {
+    return new CassandraManagerBuilder();
   }
 
   /**
@@ -197,7 +179,7 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
    *
    * @return a new builder holding {@link #config()}
    */
-  public Builder toBuilder() {
+  public CassandraManagerBuilder toBuilder() {
     return config.toBuilder();
   }
 
@@ -327,390 +309,5 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
   @Override
   public String toString() {
     return "CassandraManager[" + config + "]";
-  }
-
-  /** Builds and connects a {@link CassandraManager}. Not thread-safe. */
-  public static final class Builder {
-    private final List<InetSocketAddress> contactPoints = new ArrayList<>();
-    private String localDatacenter = "datacenter1";
-    private @Nullable String username;
-    private @Nullable Secret password;
-    private @Nullable Path caPem;
-    private @Nullable Path clientCert;
-    private @Nullable Path clientKey;
-    private @Nullable String keyspace;
-    private Duration connectTimeout = Duration.ofSeconds(10);
-    private Duration requestTimeout = Duration.ofSeconds(12);
-    private Duration attemptTimeout = CassandraConfig.DEFAULT_ATTEMPT_TIMEOUT;
-    private ConsistencyLevel consistency = DefaultConsistencyLevel.LOCAL_QUORUM;
-    private ConsistencyLevel serialConsistency = DefaultConsistencyLevel.LOCAL_SERIAL;
-    private int pageSize = 5000;
-    private String applicationName = "delpha-data-sdk";
-    private Duration reconnectionMaxDelay = Duration.ofSeconds(8);
-    private CassandraConfig.@Nullable SigV4 sigV4;
-    private Metrics metrics = Metrics.none();
-
-    private Builder() {}
-
-    Builder config(CassandraConfig config) {
-      contactPoints.clear();
-      contactPoints.addAll(config.contactPoints());
-      localDatacenter = config.localDatacenter();
-      username = config.username();
-      password = config.password();
-      caPem = config.caPem();
-      clientCert = config.clientCertificatePem();
-      clientKey = config.clientKeyPem();
-      keyspace = config.keyspace();
-      connectTimeout = config.connectTimeout();
-      requestTimeout = config.requestTimeout();
-      attemptTimeout = config.attemptTimeout();
-      consistency = config.consistency();
-      serialConsistency = config.serialConsistency();
-      pageSize = config.pageSize();
-      applicationName = config.applicationName();
-      reconnectionMaxDelay = config.reconnectionMaxDelay();
-      sigV4 = config.sigV4();
-      metrics = config.metrics();
-      return this;
-    }
-
-    /**
-     * Adds a node to dial first; repeatable. Defaults to {@code 127.0.0.1:9042} if none is given.
-     *
-     * @param host a host name or address
-     * @param port its CQL port
-     * @return this builder
-     */
-    public Builder contactPoint(String host, int port) {
-      Objects.requireNonNull(host, "host");
-      if (host.isBlank() || port < 1 || port > 65535) {
-        throw new InvalidInputException("contact point needs a host and a port in 1..65535, got " + host + ":" + port);
-      }
-      contactPoints.add(InetSocketAddress.createUnresolved(host, port));
-      return this;
-    }
-
-    /**
-     * @param dc the data center whose nodes are preferred (the driver requires it with explicit contact
-     *     points); defaults to {@code datacenter1}
-     * @return this builder
-     */
-    public Builder localDatacenter(String dc) {
-      this.localDatacenter = Objects.requireNonNull(dc, "localDatacenter");
-      return this;
-    }
-
-    /**
-     * @param username the user name
-     * @param password the password; kept out of every log and message
-     * @return this builder
-     */
-    public Builder credentials(String username, String password) {
-      this.username = Objects.requireNonNull(username, "username");
-      this.password = Secret.of(Objects.requireNonNull(password, "password"));
-      return this;
-    }
-
-    /**
-     * Credentials from a JSON secret with fields {@code username} and {@code password}.
-     *
-     * @param secrets where the secret lives
-     * @param name the secret's name
-     * @return this builder
-     */
-    public Builder credentials(SecretProvider secrets, String name) {
-      Map<String, String> json = secrets.json(name);
-      String user = json.get("username");
-      String pw = json.get("password");
-      if (user == null || pw == null) {
-        throw new InvalidInputException("secret '" + name + "' needs the fields username and password");
-      }
-      return credentials(user, pw);
-    }
-
-    /**
-     * Amazon Keyspaces: authenticates with AWS Signature Version 4 through AWS's driver plugin
-     * ({@code software.aws.mcs:aws-sigv4-auth-cassandra-java-driver-plugin}, an optional dependency the host adds),
-     * with the AWS SDK's default credentials chain. Cannot be combined with {@link #credentials(String, String)}.
-     * Keyspaces also needs TLS ({@link #pemFile}) and the settings docs/cassandra.md lists.
-     *
-     * <pre>{@code
-     * CassandraManager.builder().contactPoint("cassandra.eu-west-2.amazonaws.com", 9142)
-     *     .localDatacenter("eu-west-2").sigV4("eu-west-2").pemFile(Path.of("keyspaces-bundle.pem")).build();
-     * }</pre>
-     *
-     * @param region the AWS region of the Keyspaces endpoint
-     * @return this builder
-     * @throws io.delpha.sdk.core.InvalidInputException if {@code region} is not an AWS region name
-     */
-    public Builder sigV4(String region) {
-      return sigV4(region, null);
-    }
-
-    /**
-     * Like {@link #sigV4(String)}, with the AWS credentials from this provider (a role, a profile, static keys;
-     * their secret never appears in a message or a log).
-     *
-     * @param region the AWS region of the Keyspaces endpoint
-     * @param credentials where the AWS credentials come from; {@code null} for the default chain
-     * @return this builder
-     * @throws io.delpha.sdk.core.InvalidInputException if {@code region} is not an AWS region name
-     */
-    public Builder sigV4(String region, @Nullable AwsCredentialsProvider credentials) {
-      Objects.requireNonNull(region, "region");
-      this.sigV4 = new CassandraConfig.SigV4(region, credentials);
-      return this;
-    }
-
-    /**
-     * Turns on TLS, trusting the CA in this PEM file, with host-name validation against the address
-     * dialled.
-     *
-     * @param caPem the CA certificate(s), PEM
-     * @return this builder
-     */
-    public Builder pemFile(Path caPem) {
-      this.caPem = Objects.requireNonNull(caPem, "caPem");
-      return this;
-    }
-
-    /**
-     * Turns on mutual TLS with this client certificate.
-     *
-     * @param certificatePem the client certificate chain, PEM
-     * @param privateKeyPem its private key, PKCS#8 PEM
-     * @return this builder
-     */
-    public Builder clientCertificate(Path certificatePem, Path privateKeyPem) {
-      this.clientCert = Objects.requireNonNull(certificatePem, "certificatePem");
-      this.clientKey = Objects.requireNonNull(privateKeyPem, "privateKeyPem");
-      return this;
-    }
-
-    /**
-     * @param keyspace the keyspace for unqualified table names
-     * @return this builder
-     */
-    public Builder keyspace(String keyspace) {
-      this.keyspace = Objects.requireNonNull(keyspace, "keyspace");
-      return this;
-    }
-
-    /**
-     * @param timeout how long to wait for a connection and its handshake (default 10 s)
-     * @return this builder
-     */
-    public Builder connectTimeout(Duration timeout) {
-      this.connectTimeout = positive(timeout, "connectTimeout");
-      return this;
-    }
-
-    /**
-     * @param timeout how long a request may take (default 12 s)
-     * @return this builder
-     */
-    public Builder requestTimeout(Duration timeout) {
-      this.requestTimeout = positive(timeout, "requestTimeout");
-      return this;
-    }
-
-    /**
-     * How long one attempt of the library's own idempotent statements (an access key's check, an ingest registry's
-     * read or upsert) may take before it is sent again, until the {@link #requestTimeout request timeout} is used up.
-     * A coordinator that hangs holds a request until the driver's heartbeat gives up on it (about 4 s); the next
-     * attempt usually goes to another node. Lightweight transactions,
-     * statements not marked idempotent and a host's own statements are never sent again; an ingest's rows keep the
-     * request timeout. A value at or above the request timeout means one attempt.
-     *
-     * @param timeout the time of one attempt (default 2 s)
-     * @return this builder
-     */
-    public Builder attemptTimeout(Duration timeout) {
-      this.attemptTimeout = positive(timeout, "attemptTimeout");
-      return this;
-    }
-
-    /**
-     * @param level the default consistency of requests (default LOCAL_QUORUM)
-     * @return this builder
-     */
-    public Builder consistency(ConsistencyLevel level) {
-      this.consistency = Objects.requireNonNull(level, "consistency");
-      return this;
-    }
-
-    /**
-     * @param level the default serial consistency of lightweight transactions (default LOCAL_SERIAL)
-     * @return this builder
-     */
-    public Builder serialConsistency(ConsistencyLevel level) {
-      this.serialConsistency = Objects.requireNonNull(level, "serialConsistency");
-      return this;
-    }
-
-    /**
-     * @param rows rows per page of results (default 5000)
-     * @return this builder
-     */
-    public Builder pageSize(int rows) {
-      if (rows < 1) {
-        throw new InvalidInputException("pageSize must be positive, was " + rows);
-      }
-      this.pageSize = rows;
-      return this;
-    }
-
-    /**
-     * @param delay the longest wait between two attempts to reconnect to a node that went away (default
-     *     8 s; attempts start at 500 ms and double)
-     * @return this builder
-     */
-    public Builder reconnectionMaxDelay(Duration delay) {
-      this.reconnectionMaxDelay = positive(delay, "reconnectionMaxDelay");
-      return this;
-    }
-
-    /**
-     * @param name the application name reported to the cluster
-     * @return this builder
-     */
-    public Builder applicationName(String name) {
-      this.applicationName = Objects.requireNonNull(name, "applicationName");
-      return this;
-    }
-
-    private static Duration positive(Duration d, String what) {
-      Objects.requireNonNull(d, what);
-      if (d.isNegative() || d.isZero()) {
-        throw new InvalidInputException(what + " must be a positive duration, was " + d);
-      }
-      return d;
-    }
-
-    /**
-     * Reports the driver's own metrics (requests, errors, connections, bytes: {@code delpha.cassandra.*},
-     * docs/metrics.md) into the registry of these metrics, through the driver's {@code MicrometerMetricsFactory}.
-     *
-     * @param metrics the host's registry, or {@link Metrics#none()} (the default)
-     * @return this builder
-     * @throws InvalidInputException if a registry is given but {@code
-     *     org.apache.cassandra:java-driver-metrics-micrometer} is not on the class path
-     */
-    public Builder metrics(Metrics metrics) {
-      Objects.requireNonNull(metrics, "metrics");
-      if (metrics.enabled()) {
-        DriverMetrics.requireBinding();
-      }
-      this.metrics = metrics;
-      return this;
-    }
-
-    /**
-     * Connects.
-     *
-     * @return a connected manager
-     * @throws DelphaException a typed failure: see {@link CassandraManager}; {@link InvalidInputException} for
-     *     both {@link #sigV4} and {@link #credentials}
-     */
-    public CassandraManager build() {
-      if (sigV4 != null && username != null) {
-        throw new InvalidInputException("sigV4(..) and credentials(..) are two ways to authenticate: Amazon "
-            + "Keyspaces takes SigV4 (or service-specific credentials as a user name and password), choose one");
-      }
-      if (sigV4 != null) {
-        Capability.require("CassandraManager.Builder.sigV4", Capability.KEYSPACES_SIGV4);
-      }
-      List<InetSocketAddress> points = contactPoints.isEmpty()
-          ? List.of(InetSocketAddress.createUnresolved("127.0.0.1", 9042))
-          : List.copyOf(contactPoints);
-      CassandraConfig config = new CassandraConfig(points, localDatacenter, username, password, caPem,
-          clientCert, clientKey, keyspace, connectTimeout, requestTimeout, consistency, serialConsistency,
-          pageSize, applicationName, reconnectionMaxDelay, sigV4, metrics, attemptTimeout);
-      try {
-        CqlSession session = sessionBuilder(config, true, metrics).build();
-        LOG.info("connected to Cassandra at {} (keyspace {}, tls {})", points, keyspace, config.tls());
-        return new CassandraManager(config, session, true);
-      } catch (RuntimeException e) {
-        DelphaException mapped = DriverErrors.onConnect(e, points);
-        if (sigV4 != null && mapped instanceof io.delpha.sdk.core.AuthenticationException) {
-          throw new io.delpha.sdk.core.AuthenticationException("Cassandra at " + points + " refused the SigV4 "
-              + "authentication (" + sigV4 + "): " + DriverErrors.authenticationReply(e) + "; SigV4 works with "
-              + "Amazon Keyspaces only, with credentials allowed cassandra:Select/Modify in " + sigV4.region(), null);
-        }
-        if (mapped instanceof NotFoundException && keyspace != null) {
-          throw new NotFoundException(mapped.getMessage() + "; " + nearbyKeyspaces(config), mapped.getCause());
-        }
-        throw mapped;
-      }
-    }
-
-    private static String nearbyKeyspaces(CassandraConfig config) {
-      try (CqlSession s = sessionBuilder(config, false, Metrics.none()).build()) {
-        List<String> names = new ArrayList<>();
-        s.getMetadata().getKeyspaces().keySet().forEach(k -> names.add(k.asInternal()));
-        return "keyspaces are " + NearestNames.nearestFirst(config.keyspace(), names);
-      } catch (RuntimeException e) {
-        return "the keyspace list could not be read";
-      }
-    }
-
-    private static CqlSessionBuilder sessionBuilder(CassandraConfig config, boolean withKeyspace, Metrics metrics) {
-      ProgrammaticDriverConfigLoaderBuilder loader = DriverConfigLoader.programmaticBuilder()
-          .withDuration(DefaultDriverOption.CONNECTION_CONNECT_TIMEOUT, config.connectTimeout())
-          .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, config.connectTimeout())
-          .withDuration(DefaultDriverOption.CONTROL_CONNECTION_TIMEOUT, config.connectTimeout())
-          .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, config.requestTimeout())
-          .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, config.requestTimeout())
-          .withString(DefaultDriverOption.REQUEST_CONSISTENCY, config.consistency().name())
-          .withString(DefaultDriverOption.REQUEST_SERIAL_CONSISTENCY, config.serialConsistency().name())
-          .withInt(DefaultDriverOption.REQUEST_PAGE_SIZE, config.pageSize())
-          .withBoolean(DefaultDriverOption.RECONNECT_ON_INIT, false)
-          // small clusters recover in seconds; the driver's 60 s ceiling would leave the schema
-          // (control connection) unreadable for up to a minute after a node comes back
-          .withDuration(DefaultDriverOption.RECONNECTION_BASE_DELAY, Duration.ofMillis(500))
-          .withDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY, config.reconnectionMaxDelay())
-          // a node that hangs (kill -STOP, a frozen VM) answers nothing and closes nothing: a connection that has
-          // read nothing for 1 s is sent a heartbeat, and one unanswered for 3 s is closed, so the node is DOWN in
-          // the driver within about 4 s and its idempotent requests in flight go to the next node (the driver's
-          // defaults, 30 s and the 10 s init-query timeout, left requests waiting out the 12 s request timeout)
-          .withDuration(DefaultDriverOption.HEARTBEAT_INTERVAL, HEARTBEAT_INTERVAL)
-          .withDuration(DefaultDriverOption.HEARTBEAT_TIMEOUT, HEARTBEAT_TIMEOUT)
-          // a node that dies or hangs: a coordinator's timeout of an idempotent request is retried once on the next
-          // node (docs/scale-out.md, "A node dies or hangs"); anything not idempotent still runs at most once.
-          // Speculative executions are not on: the ring runs with them (load 25) saw pools with no free connection,
-          // and no quiet-machine measurement has shown them to help yet
-          .withClass(DefaultDriverOption.RETRY_POLICY_CLASS,
-              io.delpha.sdk.cassandra.internal.NextReplicaRetryPolicy.class);
-      if (metrics.enabled()) {
-        DriverMetrics.configure(loader);
-      }
-      CqlSessionBuilder b = CqlSession.builder()
-          .withConfigLoader(loader.build())
-          .addContactPoints(config.contactPoints())
-          .withLocalDatacenter(config.localDatacenter())
-          .withApplicationName(config.applicationName());
-      Secret password = config.password();
-      if (config.username() != null) {
-        if (password == null) {
-          throw new InvalidInputException("Cassandra user name " + config.username() + " given without a password");
-        }
-        b.withAuthCredentials(config.username(), password.reveal());
-      }
-      if (config.sigV4() != null) {
-        b.withAuthProvider(KeyspacesAuth.sigV4(config.sigV4().region(), config.sigV4().credentials()));
-      }
-      if (config.tls()) {
-        b.withSslEngineFactory(PemTls.engineFactory(config.caPem(), config.clientCertificatePem(),
-            config.clientKeyPem()));
-      }
-      if (metrics.enabled()) {
-        b.withMetricRegistry(metrics.meterRegistry());
-      }
-      if (withKeyspace && config.keyspace() != null) {
-        b.withKeyspace(CqlIdentifier.fromInternal(config.keyspace()));
-      }
-      return b;
-    }
   }
 }

@@ -126,10 +126,15 @@ public final class DictionaryManager implements SchemaCatalog, DictionaryExporte
      * @throws InvalidInputException if no cluster was given
      */
     public DictionaryManager build() {
+      return new DictionaryManager(settings().cassandra(), metrics);
+    }
+
+    /** The settings {@link #build()} builds with, checked ({@link DictionaryConfig#from}). */
+    DictionaryConfig settings() {
       if (cassandra == null) {
         throw new InvalidInputException("a DictionaryManager needs cassandra(..)");
       }
-      return new DictionaryManager(cassandra, metrics);
+      return new DictionaryConfig(cassandra, metrics);
     }
   }
 

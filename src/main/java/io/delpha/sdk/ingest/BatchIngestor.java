@@ -599,7 +599,7 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
       return this;
     }
 
-    private BatchIngestorConfig config() {
+    BatchIngestorConfig config() {
       return new BatchIngestorConfig(Objects.requireNonNull(cassandra, "cassandra"),
           Objects.requireNonNull(staging, "staging"), registryKeyspace, registryReplication, apps, iterations, worker,
           lease, pollInterval, maxInFlight, maxBatchRows, progressEveryRows, listeners, metrics, appLimits,

@@ -10,53 +10,39 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The settings a {@link BatchIngestor} was built with, as its builder took them. Immutable; {@link #toBuilder()}
- * starts a builder for another ingestor with the same settings and collaborators (the same Cassandra executor and
- * staging store, which neither ingestor closes), so {@code config.toBuilder().build().config()} equals {@code config}.
+ * The settings a {@link BatchIngestor} was built with, as its builder took them. Immutable, made only by its builder
+ * (no public constructor), equal when every setting is equal; {@link #toBuilder()} starts a builder for another
+ * ingestor with the same settings and collaborators (the same Cassandra executor and staging store, which neither
+ * ingestor closes), so {@code config.toBuilder().build().config()} equals {@code config}.
  *
  * <pre>{@code
  * try (BatchIngestor other = ingestor.config().toBuilder().worker("ingest-2").build()) { ... }
  * }</pre>
- *
- * @param cassandra where the registry lives and rows go
- * @param staging the staging area
- * @param registryKeyspace the keyspace of the ingestor's own tables
- * @param registryReplication its replication map in CQL, or {@code null} for the default (the local data center,
- *     min(3, its nodes) replicas)
- * @param apps the ingest apps customers are registered with, by name ({@code csv} included)
- * @param passwordIterations PBKDF2 iterations for new password hashes
- * @param worker the ingestor's id in leases and metrics
- * @param lease how long a claim lasts without renewal
- * @param pollInterval the pause between passes of {@link BatchIngestor#start()}
- * @param maxInFlight the most write requests in flight per file, as asked (lowered at build time to what the
- *     session's connection pool carries)
- * @param maxBatchRows the most rows sent as one unlogged batch
- * @param progressEveryRows how often (in rows written) progress is reported
- * @param listeners the listeners, in the order they hear events
- * @param metrics where ingestion is metered
- * @param appLimits the bounds of each run of a customer's program app
- * @param allowUnisolatedApps whether program apps may run where they cannot be isolated
  */
-public record BatchIngestorConfig(
-    CqlExecutor cassandra,
-    ObjectStore staging,
-    String registryKeyspace,
-    @Nullable String registryReplication,
-    Map<String, IngestApp> apps,
-    int passwordIterations,
-    String worker,
-    Duration lease,
-    Duration pollInterval,
-    int maxInFlight,
-    int maxBatchRows,
-    long progressEveryRows,
-    List<IngestListener> listeners,
-    Metrics metrics,
-    AppLimits appLimits,
-    boolean allowUnisolatedApps) {
+public final class BatchIngestorConfig {
 
-  /** Checks the required settings and copies the collections. */
-  public BatchIngestorConfig {
+  private final CqlExecutor cassandra;
+  private final ObjectStore staging;
+  private final String registryKeyspace;
+  private final @Nullable String registryReplication;
+  private final Map<String, IngestApp> apps;
+  private final int passwordIterations;
+  private final String worker;
+  private final Duration lease;
+  private final Duration pollInterval;
+  private final int maxInFlight;
+  private final int maxBatchRows;
+  private final long progressEveryRows;
+  private final List<IngestListener> listeners;
+  private final Metrics metrics;
+  private final AppLimits appLimits;
+  private final boolean allowUnisolatedApps;
+
+  /** Made by {@link BatchIngestor.Builder} only; checks the required settings and copies the collections. */
+  BatchIngestorConfig(CqlExecutor cassandra, ObjectStore staging, String registryKeyspace,
+      @Nullable String registryReplication, Map<String, IngestApp> apps, int passwordIterations, String worker,
+      Duration lease, Duration pollInterval, int maxInFlight, int maxBatchRows, long progressEveryRows,
+      List<IngestListener> listeners, Metrics metrics, AppLimits appLimits, boolean allowUnisolatedApps) {
     Objects.requireNonNull(cassandra, "cassandra");
     Objects.requireNonNull(staging, "staging");
     Objects.requireNonNull(registryKeyspace, "registryKeyspace");
@@ -67,6 +53,159 @@ public record BatchIngestorConfig(
     listeners = List.copyOf(listeners);
     Objects.requireNonNull(metrics, "metrics");
     Objects.requireNonNull(appLimits, "appLimits");
+
+    this.cassandra = cassandra;
+    this.staging = staging;
+    this.registryKeyspace = registryKeyspace;
+    this.registryReplication = registryReplication;
+    this.apps = apps;
+    this.passwordIterations = passwordIterations;
+    this.worker = worker;
+    this.lease = lease;
+    this.pollInterval = pollInterval;
+    this.maxInFlight = maxInFlight;
+    this.maxBatchRows = maxBatchRows;
+    this.progressEveryRows = progressEveryRows;
+    this.listeners = listeners;
+    this.metrics = metrics;
+    this.appLimits = appLimits;
+    this.allowUnisolatedApps = allowUnisolatedApps;
+  }
+
+  /**
+   * @return where the registry lives and rows go
+   */
+  public CqlExecutor cassandra() {
+    return cassandra;
+  }
+
+  /**
+   * @return the staging area
+   */
+  public ObjectStore staging() {
+    return staging;
+  }
+
+  /**
+   * @return the keyspace of the ingestor's own tables
+   */
+  public String registryKeyspace() {
+    return registryKeyspace;
+  }
+
+  /**
+   * @return its replication map in CQL, or {@code null} for the default (the local data center,
+   *     min(3, its nodes) replicas)
+   */
+  public @Nullable String registryReplication() {
+    return registryReplication;
+  }
+
+  /**
+   * @return the ingest apps customers are registered with, by name ({@code csv} included)
+   */
+  public Map<String, IngestApp> apps() {
+    return apps;
+  }
+
+  /**
+   * @return PBKDF2 iterations for new password hashes
+   */
+  public int passwordIterations() {
+    return passwordIterations;
+  }
+
+  /**
+   * @return the ingestor's id in leases and metrics
+   */
+  public String worker() {
+    return worker;
+  }
+
+  /**
+   * @return how long a claim lasts without renewal
+   */
+  public Duration lease() {
+    return lease;
+  }
+
+  /**
+   * @return the pause between passes of {@link BatchIngestor#start()}
+   */
+  public Duration pollInterval() {
+    return pollInterval;
+  }
+
+  /**
+   * @return the most write requests in flight per file, as asked (lowered at build time to what the
+   *     session's connection pool carries)
+   */
+  public int maxInFlight() {
+    return maxInFlight;
+  }
+
+  /**
+   * @return the most rows sent as one unlogged batch
+   */
+  public int maxBatchRows() {
+    return maxBatchRows;
+  }
+
+  /**
+   * @return how often (in rows written) progress is reported
+   */
+  public long progressEveryRows() {
+    return progressEveryRows;
+  }
+
+  /**
+   * @return the listeners, in the order they hear events
+   */
+  public List<IngestListener> listeners() {
+    return listeners;
+  }
+
+  /**
+   * @return where ingestion is metered
+   */
+  public Metrics metrics() {
+    return metrics;
+  }
+
+  /**
+   * @return the bounds of each run of a customer's program app
+   */
+  public AppLimits appLimits() {
+    return appLimits;
+  }
+
+  /**
+   * @return whether program apps may run where they cannot be isolated
+   */
+  public boolean allowUnisolatedApps() {
+    return allowUnisolatedApps;
+  }
+
+  /**
+   * The settings a builder holds, without building the manager (no connection, no login): for a host's test double
+   * of the manager, whose {@code config()} must return one. Only the executor and the staging store are required here, as {@code build()} requires them.
+   *
+   * @param settings a builder holding the settings
+   * @return the config that building {@code settings} would give the manager
+   * @throws io.delpha.sdk.core.InvalidInputException if a setting is missing or wrong, as {@code build()} would say
+   */
+  public static BatchIngestorConfig from(BatchIngestor.Builder settings) {
+    return settings.config();
+  }
+
+  /**
+   * The builder of a manager, whose {@code build()} makes the config with the manager: this is {@link
+   * BatchIngestor#builder()}.
+   *
+   * @return a builder of a new manager with the default settings
+   */
+  public static BatchIngestor.Builder builder() {
+    return BatchIngestor.builder();
   }
 
   /**
@@ -74,5 +213,44 @@ public record BatchIngestorConfig(
    */
   public BatchIngestor.Builder toBuilder() {
     return BatchIngestor.builder().config(this);
+  }
+
+  /** In the form a record prints itself: every setting, by name. */
+  @Override
+  public String toString() {
+    return "BatchIngestorConfig[cassandra=" + cassandra + ", staging=" + staging
+        + ", registryKeyspace=" + registryKeyspace + ", registryReplication=" + registryReplication
+        + ", apps=" + apps + ", passwordIterations=" + passwordIterations + ", worker=" + worker
+        + ", lease=" + lease + ", pollInterval=" + pollInterval + ", maxInFlight=" + maxInFlight
+        + ", maxBatchRows=" + maxBatchRows + ", progressEveryRows=" + progressEveryRows + ", listeners=" + listeners
+        + ", metrics=" + metrics + ", appLimits=" + appLimits + ", allowUnisolatedApps=" + allowUnisolatedApps + "]";
+  }
+
+  @Override
+  public boolean equals(@Nullable Object o) {
+    return o == this || o instanceof BatchIngestorConfig other
+        && Objects.equals(cassandra, other.cassandra)
+        && Objects.equals(staging, other.staging)
+        && Objects.equals(registryKeyspace, other.registryKeyspace)
+        && Objects.equals(registryReplication, other.registryReplication)
+        && Objects.equals(apps, other.apps)
+        && passwordIterations == other.passwordIterations
+        && Objects.equals(worker, other.worker)
+        && Objects.equals(lease, other.lease)
+        && Objects.equals(pollInterval, other.pollInterval)
+        && maxInFlight == other.maxInFlight
+        && maxBatchRows == other.maxBatchRows
+        && progressEveryRows == other.progressEveryRows
+        && Objects.equals(listeners, other.listeners)
+        && Objects.equals(metrics, other.metrics)
+        && Objects.equals(appLimits, other.appLimits)
+        && allowUnisolatedApps == other.allowUnisolatedApps;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(cassandra, staging, registryKeyspace, registryReplication, apps, passwordIterations, worker,
+        lease, pollInterval, maxInFlight, maxBatchRows, progressEveryRows, listeners, metrics, appLimits,
+        allowUnisolatedApps);
   }
 }

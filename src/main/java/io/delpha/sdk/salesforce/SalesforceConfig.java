@@ -8,89 +8,197 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How a {@link SalesforceManager} connects, as its builder resolved it. Secrets are {@link Secret}s
- * and {@link #toString()} shows none of them.
- *
- * @param loginUrl where to log in, e.g. {@code https://mycompany.my.salesforce.com}
- * @param apiVersion the REST API version, e.g. {@code v60.0}
- * @param clientId the connected app's consumer key ({@code null} when read from a secret provider)
- * @param clientSecret the connected app's consumer secret ({@code null} for JWT or a secret provider)
- * @param username the Salesforce user ({@code null} when read from a secret provider)
- * @param password the user's password ({@code null} for JWT or a secret provider)
- * @param securityToken the user's security token (empty when not needed)
- * @param privateKeyPem the JWT bearer flow's private key, PEM PKCS#8 ({@code null} for the password flow)
- * @param jwtAudience the JWT {@code aud} claim, or {@code null} without a private key
- * @param credentialsSecretName the secret provider entry holding the credentials, or {@code null}
- * @param retryPolicy retries of transient failures
- * @param bulkPolling the delays between Bulk API 2.0 job state polls
- * @param bulkTimeout how long to wait for a Bulk API 2.0 job
- * @param bulkPageSize {@code maxRecords} per Bulk API 2.0 result page, 0 for Salesforce's choice
- * @param requestTimeout the per-request timeout
- * @param metrics where calls and records are metered ({@link Metrics#none()} for nowhere)
+ * How a {@link SalesforceManager} connects, as its builder resolved it. Immutable, made only by a manager's builder
+ * (no public constructor); equal when every setting is equal. Secrets are {@link Secret}s and {@link #toString()}
+ * shows none of them.
  */
-public record SalesforceConfig(
-    String loginUrl,
-    String apiVersion,
-    @Nullable String clientId,
-    @Nullable Secret clientSecret,
-    @Nullable String username,
-    @Nullable Secret password,
-    Secret securityToken,
-    @Nullable Secret privateKeyPem,
-    @Nullable String jwtAudience,
-    @Nullable String credentialsSecretName,
-    RetryPolicy retryPolicy,
-    RetryPolicy bulkPolling,
-    Duration bulkTimeout,
-    int bulkPageSize,
-    Duration requestTimeout,
-    Metrics metrics) {
+public final class SalesforceConfig {
 
-  /** Checks that metrics are given. */
-  public SalesforceConfig {
+  private final String loginUrl;
+  private final String apiVersion;
+  private final @Nullable String clientId;
+  private final @Nullable Secret clientSecret;
+  private final @Nullable String username;
+  private final @Nullable Secret password;
+  private final Secret securityToken;
+  private final @Nullable Secret privateKeyPem;
+  private final @Nullable String jwtAudience;
+  private final @Nullable String credentialsSecretName;
+  private final RetryPolicy retryPolicy;
+  private final RetryPolicy bulkPolling;
+  private final Duration bulkTimeout;
+  private final int bulkPageSize;
+  private final Duration requestTimeout;
+  private final Metrics metrics;
+
+  /** Made by {@link SalesforceManagerBuilder} only. */
+  SalesforceConfig(String loginUrl, String apiVersion, @Nullable String clientId, @Nullable Secret clientSecret,
+      @Nullable String username, @Nullable Secret password, Secret securityToken, @Nullable Secret privateKeyPem,
+      @Nullable String jwtAudience, @Nullable String credentialsSecretName, RetryPolicy retryPolicy,
+      RetryPolicy bulkPolling, Duration bulkTimeout, int bulkPageSize, Duration requestTimeout, Metrics metrics) {
     Objects.requireNonNull(metrics, "metrics");
+
+    this.loginUrl = loginUrl;
+    this.apiVersion = apiVersion;
+    this.clientId = clientId;
+    this.clientSecret = clientSecret;
+    this.username = username;
+    this.password = password;
+    this.securityToken = securityToken;
+    this.privateKeyPem = privateKeyPem;
+    this.jwtAudience = jwtAudience;
+    this.credentialsSecretName = credentialsSecretName;
+    this.retryPolicy = retryPolicy;
+    this.bulkPolling = bulkPolling;
+    this.bulkTimeout = bulkTimeout;
+    this.bulkPageSize = bulkPageSize;
+    this.requestTimeout = requestTimeout;
+    this.metrics = metrics;
   }
 
   /**
-   * The settings without metrics ({@link Metrics#none()}), as before metrics were part of the config.
-   *
-   * @param loginUrl see the record
-   * @param apiVersion see the record
-   * @param clientId see the record
-   * @param clientSecret see the record
-   * @param username see the record
-   * @param password see the record
-   * @param securityToken see the record
-   * @param privateKeyPem see the record
-   * @param jwtAudience see the record
-   * @param credentialsSecretName see the record
-   * @param retryPolicy see the record
-   * @param bulkPolling see the record
-   * @param bulkTimeout see the record
-   * @param bulkPageSize see the record
-   * @param requestTimeout see the record
-   * @deprecated use the canonical constructor, or {@link SalesforceManager#builder()}
+   * @return where to log in, e.g. {@code https://mycompany.my.salesforce.com}
    */
-  @Deprecated
-  public SalesforceConfig(String loginUrl, String apiVersion, @Nullable String clientId,
-      @Nullable Secret clientSecret, @Nullable String username, @Nullable Secret password, Secret securityToken,
-      @Nullable Secret privateKeyPem, @Nullable String jwtAudience, @Nullable String credentialsSecretName,
-      RetryPolicy retryPolicy, RetryPolicy bulkPolling, Duration bulkTimeout, int bulkPageSize,
-      Duration requestTimeout) {
-    this(loginUrl, apiVersion, clientId, clientSecret, username, password, securityToken, privateKeyPem,
-        jwtAudience, credentialsSecretName, retryPolicy, bulkPolling, bulkTimeout, bulkPageSize, requestTimeout,
-        Metrics.none());
+  public String loginUrl() {
+    return loginUrl;
+  }
+
+  /**
+   * @return the REST API version, e.g. {@code v60.0}
+   */
+  public String apiVersion() {
+    return apiVersion;
+  }
+
+  /**
+   * @return the connected app's consumer key ({@code null} when read from a secret provider)
+   */
+  public @Nullable String clientId() {
+    return clientId;
+  }
+
+  /**
+   * @return the connected app's consumer secret ({@code null} for JWT or a secret provider)
+   */
+  public @Nullable Secret clientSecret() {
+    return clientSecret;
+  }
+
+  /**
+   * @return the Salesforce user ({@code null} when read from a secret provider)
+   */
+  public @Nullable String username() {
+    return username;
+  }
+
+  /**
+   * @return the user's password ({@code null} for JWT or a secret provider)
+   */
+  public @Nullable Secret password() {
+    return password;
+  }
+
+  /**
+   * @return the user's security token (empty when not needed)
+   */
+  public Secret securityToken() {
+    return securityToken;
+  }
+
+  /**
+   * @return the JWT bearer flow's private key, PEM PKCS#8 ({@code null} for the password flow)
+   */
+  public @Nullable Secret privateKeyPem() {
+    return privateKeyPem;
+  }
+
+  /**
+   * @return the JWT {@code aud} claim, or {@code null} without a private key
+   */
+  public @Nullable String jwtAudience() {
+    return jwtAudience;
+  }
+
+  /**
+   * @return the secret provider entry holding the credentials, or {@code null}
+   */
+  public @Nullable String credentialsSecretName() {
+    return credentialsSecretName;
+  }
+
+  /**
+   * @return retries of transient failures
+   */
+  public RetryPolicy retryPolicy() {
+    return retryPolicy;
+  }
+
+  /**
+   * @return the delays between Bulk API 2.0 job state polls
+   */
+  public RetryPolicy bulkPolling() {
+    return bulkPolling;
+  }
+
+  /**
+   * @return how long to wait for a Bulk API 2.0 job
+   */
+  public Duration bulkTimeout() {
+    return bulkTimeout;
+  }
+
+  /**
+   * @return {@code maxRecords} per Bulk API 2.0 result page, 0 for Salesforce's choice
+   */
+  public int bulkPageSize() {
+    return bulkPageSize;
+  }
+
+  /**
+   * @return the per-request timeout
+   */
+  public Duration requestTimeout() {
+    return requestTimeout;
+  }
+
+  /**
+   * @return where calls and records are metered ({@link Metrics#none()} for nowhere)
+   */
+  public Metrics metrics() {
+    return metrics;
+  }
+
+  /**
+   * The settings a builder holds, without building the manager (no connection, no login): for a host's test double
+   * of the manager, whose {@code config()} must return one. The same checks as {@code build()} before it logs in.
+   *
+   * @param settings a builder holding the settings
+   * @return the config that building {@code settings} would give the manager
+   * @throws io.delpha.sdk.core.InvalidInputException if a setting is missing or wrong, as {@code build()} would say
+   */
+  public static SalesforceConfig from(SalesforceManagerBuilder settings) {
+    return settings.settings();
+  }
+
+  /**
+   * The builder of a manager, whose {@code build()} makes the config with the manager: this is {@link
+   * SalesforceManager#builder()}.
+   *
+   * @return a builder of a new manager with the default settings
+   */
+  public static SalesforceManagerBuilder builder() {
+    return SalesforceManager.builder();
   }
 
   /**
    * A builder of another manager with these settings, credentials and metrics included. The one thing it cannot
    * carry is a {@code SecretProvider} (it is not a setting): for a config read from one ({@link
-   * #credentialsSecretName()} set), call {@link SalesforceManager.Builder#credentials} again.
+   * #credentialsSecretName()} set), call {@link SalesforceManagerBuilder#credentials} again.
    *
    * @return a builder holding every setting of this config
    */
-  public SalesforceManager.Builder toBuilder() {
-    SalesforceManager.Builder b = SalesforceManager.builder().loginUrl(loginUrl).apiVersion(apiVersion)
+  public SalesforceManagerBuilder toBuilder() {
+    SalesforceManagerBuilder b = SalesforceManager.builder().loginUrl(loginUrl).apiVersion(apiVersion)
         .securityToken(securityToken).retryPolicy(retryPolicy).bulkPolling(bulkPolling).bulkTimeout(bulkTimeout)
         .bulkPageSize(bulkPageSize).requestTimeout(requestTimeout).metrics(metrics);
     ifSet(jwtAudience, b::jwtAudience);
@@ -124,5 +232,33 @@ public record SalesforceConfig(
         + (credentialsSecretName == null ? "" : ", credentialsSecret=" + credentialsSecretName)
         + ", secrets=****, retryPolicy=" + retryPolicy + ", bulkTimeout=" + bulkTimeout
         + ", bulkPageSize=" + bulkPageSize + ", requestTimeout=" + requestTimeout + "]";
+  }
+
+  @Override
+  public boolean equals(@Nullable Object o) {
+    return o == this || o instanceof SalesforceConfig other
+        && Objects.equals(loginUrl, other.loginUrl)
+        && Objects.equals(apiVersion, other.apiVersion)
+        && Objects.equals(clientId, other.clientId)
+        && Objects.equals(clientSecret, other.clientSecret)
+        && Objects.equals(username, other.username)
+        && Objects.equals(password, other.password)
+        && Objects.equals(securityToken, other.securityToken)
+        && Objects.equals(privateKeyPem, other.privateKeyPem)
+        && Objects.equals(jwtAudience, other.jwtAudience)
+        && Objects.equals(credentialsSecretName, other.credentialsSecretName)
+        && Objects.equals(retryPolicy, other.retryPolicy)
+        && Objects.equals(bulkPolling, other.bulkPolling)
+        && Objects.equals(bulkTimeout, other.bulkTimeout)
+        && bulkPageSize == other.bulkPageSize
+        && Objects.equals(requestTimeout, other.requestTimeout)
+        && Objects.equals(metrics, other.metrics);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(loginUrl, apiVersion, clientId, clientSecret, username, password, securityToken,
+        privateKeyPem, jwtAudience, credentialsSecretName, retryPolicy, bulkPolling, bulkTimeout, bulkPageSize,
+        requestTimeout, metrics);
   }
 }

@@ -11,47 +11,37 @@ import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The settings a {@link TotesysPipeline} was built with, as its builder took them. Immutable; {@link #toBuilder()}
- * starts a builder for another pipeline with the same settings and collaborators (the same data sources, secret
- * providers and stores, which neither pipeline closes), so {@code config.toBuilder().build().config()} equals {@code
- * config}. Each database is given either as a {@link DataSource} or as a secret's name in a {@link SecretProvider}:
- * one of the two is set, never both.
+ * The settings a {@link TotesysPipeline} was built with, as its builder took them. Immutable, made only by its builder
+ * (no public constructor), equal when every setting is equal; {@link #toBuilder()} starts a builder for another
+ * pipeline with the same settings and collaborators (the same data sources, secret providers and stores, which neither
+ * pipeline closes), so {@code config.toBuilder().build().config()} equals {@code config}. Each database is given either
+ * as a {@link DataSource} or as a secret's name in a {@link SecretProvider}: one of the two is set, never both.
  *
  * <pre>{@code
  * try (TotesysPipeline salesOnly = pipeline.config().toBuilder().tables("sales_order").build()) { ... }
  * }</pre>
- *
- * @param source the totesys database, or {@code null} when it is read from {@code sourceSecrets}
- * @param sourceSecrets where the totesys database's JSON secret lives, or {@code null} with {@code source}
- * @param sourceSecretName that secret's name, or {@code null} with {@code source}
- * @param warehouse the warehouse database, or {@code null} when it is read from {@code warehouseSecrets}
- * @param warehouseSecrets where the warehouse's JSON secret lives, or {@code null} with {@code warehouse}
- * @param warehouseSecretName that secret's name, or {@code null} with {@code warehouse}
- * @param ingestionZone the ingestion zone
- * @param processedZone the processed zone
- * @param tables the source tables extracted, in extraction order
- * @param overlap how far before each table's watermark every extract re-reads
- * @param listeners the listeners, in the order they hear events
- * @param clock the clock that names lake objects and stamps reports
- * @param metrics where step durations and rows by stage are metered
  */
-public record TotesysConfig(
-    @Nullable DataSource source,
-    @Nullable SecretProvider sourceSecrets,
-    @Nullable String sourceSecretName,
-    @Nullable DataSource warehouse,
-    @Nullable SecretProvider warehouseSecrets,
-    @Nullable String warehouseSecretName,
-    ObjectStore ingestionZone,
-    ObjectStore processedZone,
-    List<String> tables,
-    Duration overlap,
-    List<PipelineListener> listeners,
-    Clock clock,
-    Metrics metrics) {
+public final class TotesysConfig {
 
-  /** Checks the required settings and copies the lists. */
-  public TotesysConfig {
+  private final @Nullable DataSource source;
+  private final @Nullable SecretProvider sourceSecrets;
+  private final @Nullable String sourceSecretName;
+  private final @Nullable DataSource warehouse;
+  private final @Nullable SecretProvider warehouseSecrets;
+  private final @Nullable String warehouseSecretName;
+  private final ObjectStore ingestionZone;
+  private final ObjectStore processedZone;
+  private final List<String> tables;
+  private final Duration overlap;
+  private final List<PipelineListener> listeners;
+  private final Clock clock;
+  private final Metrics metrics;
+
+  /** Made by {@link TotesysPipeline.Builder} only; checks the required settings and copies the lists. */
+  TotesysConfig(@Nullable DataSource source, @Nullable SecretProvider sourceSecrets,
+      @Nullable String sourceSecretName, @Nullable DataSource warehouse, @Nullable SecretProvider warehouseSecrets,
+      @Nullable String warehouseSecretName, ObjectStore ingestionZone, ObjectStore processedZone, List<String> tables,
+      Duration overlap, List<PipelineListener> listeners, Clock clock, Metrics metrics) {
     Objects.requireNonNull(ingestionZone, "ingestionZone");
     Objects.requireNonNull(processedZone, "processedZone");
     tables = List.copyOf(tables);
@@ -59,6 +49,111 @@ public record TotesysConfig(
     listeners = List.copyOf(listeners);
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(metrics, "metrics");
+
+    this.source = source;
+    this.sourceSecrets = sourceSecrets;
+    this.sourceSecretName = sourceSecretName;
+    this.warehouse = warehouse;
+    this.warehouseSecrets = warehouseSecrets;
+    this.warehouseSecretName = warehouseSecretName;
+    this.ingestionZone = ingestionZone;
+    this.processedZone = processedZone;
+    this.tables = tables;
+    this.overlap = overlap;
+    this.listeners = listeners;
+    this.clock = clock;
+    this.metrics = metrics;
+  }
+
+  /**
+   * @return the totesys database, or {@code null} when it is read from {@code sourceSecrets}
+   */
+  public @Nullable DataSource source() {
+    return source;
+  }
+
+  /**
+   * @return where the totesys database's JSON secret lives, or {@code null} with {@code source}
+   */
+  public @Nullable SecretProvider sourceSecrets() {
+    return sourceSecrets;
+  }
+
+  /**
+   * @return that secret's name, or {@code null} with {@code source}
+   */
+  public @Nullable String sourceSecretName() {
+    return sourceSecretName;
+  }
+
+  /**
+   * @return the warehouse database, or {@code null} when it is read from {@code warehouseSecrets}
+   */
+  public @Nullable DataSource warehouse() {
+    return warehouse;
+  }
+
+  /**
+   * @return where the warehouse's JSON secret lives, or {@code null} with {@code warehouse}
+   */
+  public @Nullable SecretProvider warehouseSecrets() {
+    return warehouseSecrets;
+  }
+
+  /**
+   * @return that secret's name, or {@code null} with {@code warehouse}
+   */
+  public @Nullable String warehouseSecretName() {
+    return warehouseSecretName;
+  }
+
+  /**
+   * @return the ingestion zone
+   */
+  public ObjectStore ingestionZone() {
+    return ingestionZone;
+  }
+
+  /**
+   * @return the processed zone
+   */
+  public ObjectStore processedZone() {
+    return processedZone;
+  }
+
+  /**
+   * @return the source tables extracted, in extraction order
+   */
+  public List<String> tables() {
+    return tables;
+  }
+
+  /**
+   * @return how far before each table's watermark every extract re-reads
+   */
+  public Duration overlap() {
+    return overlap;
+  }
+
+  /**
+   * @return the listeners, in the order they hear events
+   */
+  public List<PipelineListener> listeners() {
+    return listeners;
+  }
+
+  /**
+   * @return the clock that names lake objects and stamps reports
+   */
+  public Clock clock() {
+    return clock;
+  }
+
+  /**
+   * @return where step durations and rows by stage are metered
+   */
+  public Metrics metrics() {
+    return metrics;
   }
 
   /**
@@ -78,9 +173,55 @@ public record TotesysConfig(
   }
 
   /**
+   * The settings a builder holds, without building the manager (no connection, no login): for a host's test double
+   * of the manager, whose {@code config()} must return one. Only the zones are required here; {@code build()} also checks the databases.
+   *
+   * @param settings a builder holding the settings
+   * @return the config that building {@code settings} would give the manager
+   * @throws io.delpha.sdk.core.InvalidInputException if a setting is missing or wrong, as {@code build()} would say
+   */
+  public static TotesysConfig from(TotesysPipeline.Builder settings) {
+    return settings.config();
+  }
+
+  /**
+   * The builder of a manager, whose {@code build()} makes the config with the manager: this is {@link
+   * TotesysPipeline#builder()}.
+   *
+   * @return a builder of a new manager with the default settings
+   */
+  public static TotesysPipeline.Builder builder() {
+    return TotesysPipeline.builder();
+  }
+
+  /**
    * @return a builder holding these settings, to change some of them
    */
   public TotesysPipeline.Builder toBuilder() {
     return TotesysPipeline.builder().config(this);
+  }
+
+  @Override
+  public boolean equals(@Nullable Object o) {
+    return o == this || o instanceof TotesysConfig other
+        && Objects.equals(source, other.source)
+        && Objects.equals(sourceSecrets, other.sourceSecrets)
+        && Objects.equals(sourceSecretName, other.sourceSecretName)
+        && Objects.equals(warehouse, other.warehouse)
+        && Objects.equals(warehouseSecrets, other.warehouseSecrets)
+        && Objects.equals(warehouseSecretName, other.warehouseSecretName)
+        && Objects.equals(ingestionZone, other.ingestionZone)
+        && Objects.equals(processedZone, other.processedZone)
+        && Objects.equals(tables, other.tables)
+        && Objects.equals(overlap, other.overlap)
+        && Objects.equals(listeners, other.listeners)
+        && Objects.equals(clock, other.clock)
+        && Objects.equals(metrics, other.metrics);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(source, sourceSecrets, sourceSecretName, warehouse, warehouseSecrets, warehouseSecretName,
+        ingestionZone, processedZone, tables, overlap, listeners, clock, metrics);
   }
 }

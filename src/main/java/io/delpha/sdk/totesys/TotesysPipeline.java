@@ -524,7 +524,7 @@ public final class TotesysPipeline implements PipelineRunner, PipelineScheduler,
       return this;
     }
 
-    private TotesysConfig config() {
+    TotesysConfig config() {
       return new TotesysConfig(source, sourceSecrets, sourceSecretName, warehouse, warehouseSecrets,
           warehouseSecretName, Objects.requireNonNull(ingestion, "ingestionZone"),
           Objects.requireNonNull(processed, "processedZone"), tables.stream().map(SourceTable::tableName).toList(),

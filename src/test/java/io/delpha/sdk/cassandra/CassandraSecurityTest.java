@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 @DisplayName("CassandraManager with authentication and TLS")
 class CassandraSecurityTest {
 
-  static CassandraManager.Builder to(CassandraServer s) {
+  static CassandraManagerBuilder to(CassandraServer s) {
     return CassandraManager.builder().contactPoint(s.host(), s.port()).localDatacenter(s.localDatacenter());
   }
 

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 @DisplayName("The Cassandra driver's own metrics in the host's registry")
 class DriverMetricsTest {
 
-  private static CassandraManager.Builder builder(CassandraServer server) {
+  private static CassandraManagerBuilder builder(CassandraServer server) {
     return CassandraManager.builder().contactPoint(server.host(), server.port())
         .localDatacenter(server.localDatacenter());
   }

@@ -22,13 +22,13 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
  * SigV4 plugin, that the node receives the plugin's SigV4 handshake instead of a user name and password, and that its
  * refusal is a typed error with no AWS secret anywhere.
  */
-@DisplayName("CassandraManager.Builder.sigV4 (Amazon Keyspaces)")
+@DisplayName("CassandraManagerBuilder.sigV4 (Amazon Keyspaces)")
 class KeyspacesSigV4Test {
 
   static final String ACCESS_KEY = "AKIAIOSFODNN7EXAMPLE";
   static final String SECRET_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 
-  static CassandraManager.Builder to(CassandraServer s) {
+  static CassandraManagerBuilder to(CassandraServer s) {
     return CassandraManager.builder().contactPoint(s.host(), s.port()).localDatacenter(s.localDatacenter());
   }
 
@@ -95,7 +95,7 @@ class KeyspacesSigV4Test {
     try (CassandraManager password = to(server).credentials(server.superuser(), server.superuserPassword()).build()) {
       assertThat(password.config().authentication()).isEqualTo("password");
       assertThat(password.config().sigV4()).isNull();
-      CassandraManager.Builder both = password.config().toBuilder().sigV4("eu-west-2");
+      CassandraManagerBuilder both = password.config().toBuilder().sigV4("eu-west-2");
       assertThatThrownBy(both::build).isInstanceOf(InvalidInputException.class);
     }
   }

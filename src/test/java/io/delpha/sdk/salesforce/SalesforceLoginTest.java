@@ -265,7 +265,7 @@ class SalesforceLoginTest {
   @Test
   @DisplayName("the builder refuses null in every setter, as the other managers' builders do")
   void builderRefusesNull() {
-    SalesforceManager.Builder b = SalesforceManager.builder();
+    SalesforceManagerBuilder b = SalesforceManager.builder();
     List<org.junit.jupiter.api.function.Executable> setters = List.of(() -> b.instance(null), () -> b.loginUrl(null),
         () -> b.apiVersion(null), () -> b.clientId(null), () -> b.clientSecret((String) null),
         () -> b.clientSecret((Secret) null), () -> b.username(null), () -> b.password((String) null),

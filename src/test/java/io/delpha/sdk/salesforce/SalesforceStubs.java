@@ -63,7 +63,7 @@ public final class SalesforceStubs {
             .withBody(tokenResponse(wm, accessToken))));
   }
 
-  static SalesforceManager.Builder builder(WireMockExtension wm) {
+  static SalesforceManagerBuilder builder(WireMockExtension wm) {
     return SalesforceManager.builder()
         .loginUrl(wm.baseUrl())
         .clientId(CLIENT_ID).clientSecret(CLIENT_SECRET)

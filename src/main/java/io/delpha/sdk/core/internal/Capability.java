@@ -60,12 +60,12 @@ public enum Capability {
   /** Micrometer: {@code core.Metrics.micrometer}. */
   MICROMETER("micrometer", List.of("io.micrometer.core.instrument.MeterRegistry"),
       List.of("io.micrometer:micrometer-core:${micrometer}")),
-  /** The Cassandra driver's own metrics, into Micrometer: {@code CassandraManager.Builder.metrics}. */
+  /** The Cassandra driver's own metrics, into Micrometer: {@code CassandraManagerBuilder.metrics}. */
   DRIVER_METRICS("driver-metrics", List.of("io.micrometer.core.instrument.MeterRegistry",
       "com.datastax.oss.driver.internal.metrics.micrometer.MicrometerMetricsFactory"),
       List.of("io.micrometer:micrometer-core:${micrometer}",
           "org.apache.cassandra:java-driver-metrics-micrometer:${cassandra-driver}")),
-  /** Amazon Keyspaces' SigV4 authentication: {@code CassandraManager.Builder.sigV4}. */
+  /** Amazon Keyspaces' SigV4 authentication: {@code CassandraManagerBuilder.sigV4}. */
   KEYSPACES_SIGV4("keyspaces-sigv4", List.of("software.aws.mcs.auth.SigV4AuthProvider",
       "software.amazon.awssdk.auth.credentials.AwsCredentialsProvider"),
       List.of("software.aws.mcs:aws-sigv4-auth-cassandra-java-driver-plugin:${aws-sigv4-cassandra} (excluding "

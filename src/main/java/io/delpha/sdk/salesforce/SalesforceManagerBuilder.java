@@ -1,0 +1,422 @@
+package io.delpha.sdk.salesforce;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.delpha.sdk.core.InvalidInputException;
+import io.delpha.sdk.core.Metrics;
+import io.delpha.sdk.core.RetryPolicy;
+import io.delpha.sdk.core.Secret;
+import io.delpha.sdk.core.internal.Capability;
+import io.delpha.sdk.core.internal.Pause;
+import io.delpha.sdk.core.internal.Retrier;
+import io.delpha.sdk.core.internal.http.HttpCaller;
+import io.delpha.sdk.core.internal.metrics.Recorder;
+import io.delpha.sdk.core.secrets.SecretProvider;
+import io.delpha.sdk.salesforce.internal.Authenticator;
+import io.delpha.sdk.salesforce.internal.Json;
+import io.delpha.sdk.salesforce.internal.JwtBearerAuthenticator;
+import io.delpha.sdk.salesforce.internal.PasswordAuthenticator;
+import io.delpha.sdk.salesforce.internal.PasswordCredentials;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Builds a {@link SalesforceManager}. Give either {@code instance} (My Domain name) or
+ * {@code loginUrl}; then the password flow's {@code clientId, clientSecret, username, password,
+ * securityToken}, or the JWT flow's {@code clientId, username, privateKeyPem}, or
+ * {@code credentials(provider, name)}. Every setter refuses {@code null} ({@link NullPointerException}); leave a
+ * setting out instead (no security token: do not call {@code securityToken}). {@link SalesforceManager#builder()}
+ * starts one, {@link SalesforceConfig#toBuilder()} one holding a config's settings. Not thread-safe.
+ */
+public final class SalesforceManagerBuilder {
+  private static final Pattern API_VERSION = Pattern.compile("v\\d{2,3}\\.0");
+  private static final Pattern INSTANCE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]*(\\.[A-Za-z0-9-]+)*");
+
+  private @Nullable String instance;
+  private @Nullable String loginUrl;
+  private String apiVersion = "v60.0";
+  private @Nullable String clientId;
+  private @Nullable Secret clientSecret;
+  private @Nullable String username;
+  private @Nullable Secret password;
+  private Secret securityToken = Secret.of("");
+  private @Nullable Secret privateKeyPem;
+  private @Nullable String jwtAudience;
+  private @Nullable SecretProvider secretProvider;
+  private @Nullable String secretName;
+  private RetryPolicy retryPolicy = RetryPolicy.defaults();
+  private RetryPolicy bulkPolling = RetryPolicy.builder()
+      .initialDelay(Duration.ofMillis(500)).maxDelay(Duration.ofSeconds(15)).multiplier(1.5).build();
+  private Duration bulkTimeout = Duration.ofMinutes(30);
+  private int bulkPageSize;
+  private Duration requestTimeout = Duration.ofSeconds(120);
+  private Clock clock = Clock.systemUTC();
+  private Pause.Sleeper sleeper = Pause.REAL;
+  private Metrics metrics = Metrics.none();
+
+  SalesforceManagerBuilder() {}
+
+  /**
+   * @param metrics where calls (timed by operation and outcome) and records read or written are metered
+   *     (docs/metrics.md); default {@link Metrics#none()}
+   * @return this builder
+   */
+  public SalesforceManagerBuilder metrics(Metrics metrics) {
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
+    return this;
+  }
+
+  /**
+   * The clock and sleeper of retries and Bulk API polls: the test seam, so tests never wait on the wall
+   * clock.
+   *
+   * @param clock the clock poll deadlines and JWT claims are measured on
+   * @param sleeper how retries and polls pause
+   * @return this builder
+   */
+  SalesforceManagerBuilder pauses(Clock clock, Pause.Sleeper sleeper) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+    return this;
+  }
+
+  /**
+   * @param myDomain the org's My Domain name, e.g. {@code mycompany} for
+   *     {@code https://mycompany.my.salesforce.com}
+   * @return this builder
+   */
+  public SalesforceManagerBuilder instance(String myDomain) {
+    this.instance = Objects.requireNonNull(myDomain, "myDomain");
+    return this;
+  }
+
+  /**
+   * @param loginUrl where to log in, e.g. {@code https://login.salesforce.com} or
+   *     {@code https://test.salesforce.com}
+   * @return this builder
+   */
+  public SalesforceManagerBuilder loginUrl(String loginUrl) {
+    this.loginUrl = Objects.requireNonNull(loginUrl, "loginUrl");
+    return this;
+  }
+
+  /**
+   * @param apiVersion the REST API version, {@code v60.0} (the default) or newer
+   * @return this builder
+   */
+  public SalesforceManagerBuilder apiVersion(String apiVersion) {
+    this.apiVersion = Objects.requireNonNull(apiVersion, "apiVersion");
+    return this;
+  }
+
+  /**
+   * @param clientId the connected app's consumer key
+   * @return this builder
+   */
+  public SalesforceManagerBuilder clientId(String clientId) {
+    this.clientId = Objects.requireNonNull(clientId, "clientId");
+    return this;
+  }
+
+  /**
+   * @param clientSecret the connected app's consumer secret
+   * @return this builder
+   */
+  public SalesforceManagerBuilder clientSecret(String clientSecret) {
+    return clientSecret(Secret.of(Objects.requireNonNull(clientSecret, "clientSecret")));
+  }
+
+  /**
+   * @param clientSecret the connected app's consumer secret
+   * @return this builder
+   */
+  public SalesforceManagerBuilder clientSecret(Secret clientSecret) {
+    this.clientSecret = Objects.requireNonNull(clientSecret, "clientSecret");
+    return this;
+  }
+
+  /**
+   * @param username the Salesforce user name
+   * @return this builder
+   */
+  public SalesforceManagerBuilder username(String username) {
+    this.username = Objects.requireNonNull(username, "username");
+    return this;
+  }
+
+  /**
+   * @param password the user's password
+   * @return this builder
+   */
+  public SalesforceManagerBuilder password(String password) {
+    return password(Secret.of(Objects.requireNonNull(password, "password")));
+  }
+
+  /**
+   * @param password the user's password
+   * @return this builder
+   */
+  public SalesforceManagerBuilder password(Secret password) {
+    this.password = Objects.requireNonNull(password, "password");
+    return this;
+  }
+
+  /**
+   * @param securityToken the user's security token (appended to the password)
+   * @return this builder
+   */
+  public SalesforceManagerBuilder securityToken(String securityToken) {
+    return securityToken(Secret.of(Objects.requireNonNull(securityToken, "securityToken")));
+  }
+
+  /**
+   * @param securityToken the user's security token (appended to the password)
+   * @return this builder
+   */
+  public SalesforceManagerBuilder securityToken(Secret securityToken) {
+    this.securityToken = Objects.requireNonNull(securityToken, "securityToken");
+    return this;
+  }
+
+  /**
+   * Selects the JWT bearer flow (with {@code clientId} and {@code username}).
+   *
+   * @param pem the connected app certificate's RSA private key, PEM-encoded PKCS#8
+   *     ({@code -----BEGIN PRIVATE KEY-----})
+   * @return this builder
+   */
+  public SalesforceManagerBuilder privateKeyPem(Secret pem) {
+    this.privateKeyPem = Objects.requireNonNull(pem, "pem");
+    return this;
+  }
+
+  /**
+   * @param audience the JWT {@code aud} claim; defaults to {@code https://test.salesforce.com} for
+   *     sandboxes and {@code https://login.salesforce.com} otherwise
+   * @return this builder
+   */
+  public SalesforceManagerBuilder jwtAudience(String audience) {
+    this.jwtAudience = Objects.requireNonNull(audience, "audience");
+    return this;
+  }
+
+  /**
+   * Reads the username-password flow's credentials from a secret holding the JSON object
+   * {@code {client_id, client_secret, username, password, security_token}}, at every login (so a
+   * rotated password is picked up when the session is renewed).
+   *
+   * @param provider the secret provider
+   * @param secretName the secret's name
+   * @return this builder
+   */
+  public SalesforceManagerBuilder credentials(SecretProvider provider, String secretName) {
+    this.secretProvider = Objects.requireNonNull(provider, "provider");
+    this.secretName = Objects.requireNonNull(secretName, "secretName");
+    return this;
+  }
+
+  /**
+   * @param policy retries of transient failures (default: 5 attempts, 200 ms doubling to 10 s)
+   * @return this builder
+   */
+  public SalesforceManagerBuilder retryPolicy(RetryPolicy policy) {
+    this.retryPolicy = Objects.requireNonNull(policy, "policy");
+    return this;
+  }
+
+  /**
+   * Like {@link #retryPolicy(RetryPolicy)}, with a new {@code RetryPolicy.Builder} the consumer fills in (as the AWS SDK's
+   * {@code Consumer<Builder>} overloads, it starts from {@code RetryPolicy.builder()}, not from the current setting).
+   *
+   * @param policy fills in the retry policy
+   * @return this builder
+   */
+  public SalesforceManagerBuilder retryPolicy(Consumer<RetryPolicy.Builder> policy) {
+    RetryPolicy.Builder b = RetryPolicy.builder();
+    Objects.requireNonNull(policy, "policy").accept(b);
+    return retryPolicy(b.build());
+  }
+
+  /**
+   * @param polling the delays between Bulk API 2.0 job state polls (default 0.5 s growing to 15 s)
+   * @return this builder
+   */
+  public SalesforceManagerBuilder bulkPolling(RetryPolicy polling) {
+    this.bulkPolling = Objects.requireNonNull(polling, "polling");
+    return this;
+  }
+
+  /**
+   * Like {@link #bulkPolling(RetryPolicy)}, with a new {@code RetryPolicy.Builder} the consumer fills in (as the AWS SDK's
+   * {@code Consumer<Builder>} overloads, it starts from {@code RetryPolicy.builder()}, not from the current setting).
+   *
+   * @param polling fills in the polling delays
+   * @return this builder
+   */
+  public SalesforceManagerBuilder bulkPolling(Consumer<RetryPolicy.Builder> polling) {
+    RetryPolicy.Builder b = RetryPolicy.builder();
+    Objects.requireNonNull(polling, "polling").accept(b);
+    return bulkPolling(b.build());
+  }
+
+  /**
+   * @param timeout how long to wait for a Bulk API 2.0 job to complete (default 30 minutes)
+   * @return this builder
+   */
+  public SalesforceManagerBuilder bulkTimeout(Duration timeout) {
+    this.bulkTimeout = Objects.requireNonNull(timeout, "timeout");
+    return this;
+  }
+
+  /**
+   * @param maxRecords records per Bulk API 2.0 result page ({@code maxRecords}); 0, the default,
+   *     lets Salesforce choose
+   * @return this builder
+   */
+  public SalesforceManagerBuilder bulkPageSize(int maxRecords) {
+    this.bulkPageSize = maxRecords;
+    return this;
+  }
+
+  /**
+   * @param timeout the per-request timeout (default 120 s)
+   * @return this builder
+   */
+  public SalesforceManagerBuilder requestTimeout(Duration timeout) {
+    this.requestTimeout = Objects.requireNonNull(timeout, "timeout");
+    return this;
+  }
+
+  /**
+   * Validates the settings and logs in.
+   *
+   * @return a logged-in manager
+   * @throws InvalidInputException if a setting is missing or malformed
+   * @throws io.delpha.sdk.core.AuthenticationException if Salesforce refuses the credentials
+   * @throws io.delpha.sdk.core.ServiceUnavailableException if Salesforce cannot be reached
+   */
+  public SalesforceManager build() {
+    Capability.require("SalesforceManager", Capability.SALESFORCE);
+    SalesforceConfig config = settings();
+    String url = config.loginUrl();
+    ObjectMapper mapper = Json.newMapper();
+    HttpCaller client = new HttpCaller(HttpCaller.newClient(requestTimeout, HttpClient.Redirect.NORMAL, null),
+        "Salesforce", requestTimeout, new Retrier(retryPolicy, clock, sleeper));
+    Authenticator authenticator;
+    Secret key = privateKeyPem;
+    SecretProvider provider = secretProvider;
+    if (key != null) {
+      authenticator = new JwtBearerAuthenticator(client, mapper, url, require(config.jwtAudience(), "jwtAudience"),
+          require(clientId, "clientId"), require(username, "username"), key, clock);
+    } else if (provider != null) {
+      String name = require(secretName, "the credentials secret's name");
+      Supplier<PasswordCredentials> fromProvider = () -> fromSecret(provider, name);
+      authenticator = new PasswordAuthenticator(url, fromProvider);
+    } else {
+      PasswordCredentials fixed = new PasswordCredentials(require(clientId, "clientId"),
+          requireSecret(clientSecret, "clientSecret"), require(username, "username"),
+          requireSecret(password, "password"), securityToken);
+      authenticator = new PasswordAuthenticator(url, () -> fixed);
+    }
+    SalesforceManager manager = new SalesforceManager(config, authenticator, client, mapper, clock, sleeper,
+        Recorder.of(metrics));
+    manager.logIn();
+    return manager;
+  }
+
+  /**
+   * The settings {@link #build()} logs in with, checked as it checks them ({@link SalesforceConfig#from}): the login
+   * URL resolved, the API version and sizes, the chosen flow's credentials present, the JWT audience defaulted.
+   */
+  SalesforceConfig settings() {
+    String url = resolveLoginUrl();
+    if (apiVersion == null || !API_VERSION.matcher(apiVersion).matches()
+        || Integer.parseInt(apiVersion.substring(1, apiVersion.indexOf('.'))) < 60) {
+      throw new InvalidInputException("apiVersion must look like v60.0 (v60.0 or newer), was '" + apiVersion + "'");
+    }
+    if (bulkPageSize < 0 || bulkTimeout.isNegative() || requestTimeout.isZero() || requestTimeout.isNegative()) {
+      throw new InvalidInputException("bulkPageSize and timeouts must be positive");
+    }
+    if (privateKeyPem != null) {
+      require(clientId, "clientId (the connected app's consumer key)");
+      require(username, "username");
+      jwtAudience = jwtAudience != null ? jwtAudience
+          : url.contains("test.salesforce.com") || url.contains(".sandbox.") ? "https://test.salesforce.com"
+          : "https://login.salesforce.com";
+    } else if (secretProvider != null) {
+      require(secretName, "the credentials secret's name");
+    } else {
+      require(clientId, "clientId (the connected app's consumer key)");
+      requireSecret(clientSecret, "clientSecret (the connected app's consumer secret)");
+      require(username, "username");
+      requireSecret(password, "password");
+    }
+    return new SalesforceConfig(url, apiVersion, clientId, clientSecret, username, password, securityToken,
+        privateKeyPem, jwtAudience, secretName, retryPolicy, bulkPolling, bulkTimeout, bulkPageSize, requestTimeout,
+        metrics);
+  }
+
+  private String resolveLoginUrl() {
+    if (instance != null && loginUrl != null) {
+      throw new InvalidInputException("give either instance(\"mycompany\") or loginUrl(...), not both");
+    }
+    if (instance != null) {
+      if (!INSTANCE.matcher(instance).matches()) {
+        throw new InvalidInputException("instance must be a My Domain name such as 'mycompany', was '" + instance + "'");
+      }
+      return instance.contains(".") ? "https://" + instance : "https://" + instance + ".my.salesforce.com";
+    }
+    if (loginUrl == null) {
+      throw new InvalidInputException("give instance(\"mycompany\") or loginUrl(\"https://login.salesforce.com\")");
+    }
+    URI uri;
+    try {
+      uri = URI.create(loginUrl);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException("loginUrl is not a URL: '" + loginUrl + "'");
+    }
+    if (uri.getHost() == null || !("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))) {
+      throw new InvalidInputException("loginUrl must be an http(s) URL such as https://login.salesforce.com, was '" + loginUrl + "'");
+    }
+    return loginUrl.endsWith("/") ? loginUrl.substring(0, loginUrl.length() - 1) : loginUrl;
+  }
+
+  private static PasswordCredentials fromSecret(SecretProvider provider, String name) {
+    Map<String, String> fields = provider.json(name);
+    List<String> values = new ArrayList<>();
+    for (String field : List.of("client_id", "client_secret", "username", "password")) {
+      String value = fields.get(field);
+      if (value == null || value.isEmpty()) {
+        throw new InvalidInputException("the secret '" + name + "' has no '" + field + "' field; it needs "
+            + "{client_id, client_secret, username, password, security_token}");
+      }
+      values.add(value);
+    }
+    return new PasswordCredentials(values.get(0), Secret.of(values.get(1)),
+        values.get(2), Secret.of(values.get(3)),
+        Secret.of(Objects.requireNonNullElse(fields.get("security_token"), "")));
+  }
+
+  private static String require(@Nullable String value, String what) {
+    if (value == null || value.isBlank()) {
+      throw new InvalidInputException("missing " + what);
+    }
+    return value;
+  }
+
+  private static Secret requireSecret(@Nullable Secret value, String what) {
+    if (value == null || value.isEmpty()) {
+      throw new InvalidInputException("missing " + what);
+    }
+    return value;
+  }
+}
