@@ -1,44 +1,38 @@
 package io.delpha.sdk.security;
 
-import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
-import com.datastax.oss.driver.api.core.cql.ResultSet;
-import com.datastax.oss.driver.api.core.cql.Row;
-import com.datastax.oss.driver.api.core.cql.SimpleStatement;
-import io.delpha.sdk.cassandra.internal.CqlNames;
 import io.delpha.sdk.cassandra.CassandraKeyspaces;
 import io.delpha.sdk.cassandra.CqlExecutor;
+import io.delpha.sdk.cassandra.internal.CqlNames;
+import io.delpha.sdk.cassandra.internal.QuorumExecutor;
 import io.delpha.sdk.core.AccessDeniedException;
 import io.delpha.sdk.core.ClosedException;
 import io.delpha.sdk.core.ConflictException;
-import io.delpha.sdk.core.DataFormatException;
-import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.Metrics;
 import io.delpha.sdk.core.NotFoundException;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.internal.ClosedGuard;
-import io.delpha.sdk.core.internal.metrics.Meter;
 import io.delpha.sdk.core.internal.metrics.Recorder;
+import io.delpha.sdk.security.internal.AdminSlot;
 import io.delpha.sdk.security.internal.AuditLog;
-import io.delpha.sdk.cassandra.internal.QuorumExecutor;
 import io.delpha.sdk.security.internal.DatabaseRoles;
 import io.delpha.sdk.security.internal.FailureThrottle;
 import io.delpha.sdk.security.internal.GrantReconciler;
 import io.delpha.sdk.security.internal.HolderEvents;
-import io.delpha.sdk.security.internal.KeyCodec;
-import io.delpha.sdk.security.internal.KeyScopedSession;
+import io.delpha.sdk.security.internal.KeyIssuer;
+import io.delpha.sdk.security.internal.KeyTable;
+import io.delpha.sdk.security.internal.KeyVerifier;
 import io.delpha.sdk.security.internal.KeyspaceGuard;
 import io.delpha.sdk.security.internal.OrganisationBounds;
-import io.delpha.sdk.security.internal.RoleConnections;
-import io.delpha.sdk.security.internal.RoleExecutor;
+import io.delpha.sdk.security.internal.RoleWall;
 import io.delpha.sdk.security.internal.SessionAuthority;
-import java.nio.ByteBuffer;
-import java.security.SecureRandom;
+import io.delpha.sdk.security.internal.SessionOpener;
+import io.delpha.sdk.security.internal.StoreAuthority;
+import io.delpha.sdk.security.internal.Tenancy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -46,7 +40,6 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -92,66 +85,54 @@ public final class AccessKeys implements AutoCloseable {
   public static final String ADMIN_ORGANISATION = "*";
 
   private static final Logger LOG = LoggerFactory.getLogger(AccessKeys.class);
-  private static final String DENIED = "access denied";
-  private static final String ADMIN_SLOT = "admin";
-  private static final Pattern ORGANISATION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
-  private static final Pattern KEYSPACE = Pattern.compile("[a-z0-9_]{1,48}");
   /** The ingest registry's default keyspace: never assignable (see {@code BatchIngestor.Builder}). */
   private static final String DEFAULT_INGEST_KEYSPACE = "delpha_ingest";
   private static final Duration MAX_RECHECK = Duration.ofSeconds(5);
-  private static final byte[] NO_HASH = new byte[32];
-  /** The record an unknown key id is compared against: same length and work as a stored hash. */
-  private static final byte[] DUMMY_HASH = KeyCodec.hash("00000000000000000000", new byte[32]);
 
-  /** The host's executor, as given: organisation sessions run on it with the host's own settings. */
-  private final CqlExecutor host;
-  /** The same, with the consistency decisions of {@link QuorumExecutor} for the key store's tables. */
+  /** The host's executor with the consistency decisions of {@link QuorumExecutor}, for the key store's tables. */
   private final CqlExecutor cass;
   private final String keyspace;
-  /** {@link #keyspace} as CQL text ({@link CqlNames}). */
-  private final String keyspaceCql;
-  private final Clock clock;
   private final Duration recheckInterval;
-  private final FailureThrottle throttle;
-  private final KeyCodec codec;
   private final AuditLog audit;
-  private final Set<String> reservedKeyspaces;
-  private final @Nullable DatabaseLogin login;
-  private final @Nullable DatabaseRoles roles;
-  /** Keeps the organisation roles' grants equal to the registry (with {@link #roles} only). */
-  private final @Nullable GrantReconciler grants;
-  /** One driver session per key role, shared by that key's sessions (roles mode). */
-  private final RoleConnections connections = new RoleConnections();
-  private final OrganisationBounds bounds;
-  private final boolean statementGuard;
-  private final SessionAuthority authority = new Authority();
-  private final Recorder metrics;
-  private final java.util.concurrent.@Nullable ScheduledExecutorService sweeper;
-  /** Key ids whose role this instance has dropped (the sweep drops each dead key's role once per process). */
-  private final Set<String> droppedRoles = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final KeyTable keyTable;
+  private final AdminSlot adminSlot;
+  private final Tenancy tenancy;
+  /** Cassandra's own authorisation (with {@link Builder#cassandraRoles} only). */
+  private final @Nullable RoleWall roleWall;
   /** What key holders' attempts cause beyond the answer (audit rows, role drops), off the calling thread. */
   private final HolderEvents holderEvents = new HolderEvents();
+  private final KeyVerifier verifier;
+  private final KeyIssuer issuer;
+  private final SessionOpener opener;
   private final ClosedGuard guard = new ClosedGuard("this AccessKeys");
 
   private AccessKeys(Builder b) {
-    this.host = Objects.requireNonNull(b.cass, "cass"); // checked by build()
+    // the host's executor, as given: organisation sessions run on it with the host's own settings
+    CqlExecutor host = Objects.requireNonNull(b.cass, "cass"); // checked by build()
     this.cass = new QuorumExecutor(host); // the key store's statements: LOCAL_QUORUM, LOCAL_SERIAL for LWTs
     this.keyspace = b.keyspace;
-    this.keyspaceCql = CqlNames.quote(b.keyspace);
-    this.clock = b.clock;
     this.recheckInterval = b.recheckInterval;
-    this.reservedKeyspaces = b.reservedKeyspaces;
-    this.login = b.login;
-    this.roles = b.login == null ? null : new DatabaseRoles(host, b.keyspace,
-        b.rolePasswordKey != null ? b.rolePasswordKey : DatabaseRoles.randomPasswordKey(), b.cidrGroups);
-    this.grants = roles == null ? null : new GrantReconciler(cass, b.keyspace, roles, this::grantable);
-    this.bounds = new OrganisationBounds(b.maxSessionsPerOrganisation, b.maxOpensPerSecondPerOrganisation);
-    this.statementGuard = b.statementGuard;
-    this.throttle = new FailureThrottle(b.maxFailures, b.failureWindow);
-    this.codec = new KeyCodec(new SecureRandom());
+    Clock clock = b.clock;
     this.audit = new AuditLog(cass, keyspace, clock);
-    this.metrics = Recorder.of(b.metrics);
-    this.sweeper = roles == null ? null : startRoleSweep(b.roleSweepInterval);
+    this.keyTable = new KeyTable(cass, keyspace);
+    this.adminSlot = new AdminSlot(cass, keyspace, keyTable, clock);
+    this.tenancy = new Tenancy(cass, keyspace, b.reservedKeyspaces, clock, audit);
+    FailureThrottle throttle = new FailureThrottle(b.maxFailures, b.failureWindow);
+    Recorder metrics = Recorder.of(b.metrics);
+    this.roleWall = b.login == null ? null : roleWall(b, b.login, host); // starts the sweep: nothing after may throw
+    this.verifier = new KeyVerifier(keyTable, adminSlot, roleWall, throttle, audit, holderEvents, metrics, clock);
+    this.issuer = new KeyIssuer(keyTable, adminSlot, roleWall, verifier, audit, clock);
+    SessionAuthority authority = new StoreAuthority(host, keyspace, keyTable, adminSlot, tenancy, verifier, clock,
+        recheckInterval);
+    this.opener = new SessionOpener(host, authority, verifier, tenancy, new OrganisationBounds(
+        b.maxSessionsPerOrganisation, b.maxOpensPerSecondPerOrganisation), roleWall, clock, b.statementGuard);
+  }
+
+  private RoleWall roleWall(Builder b, DatabaseLogin login, CqlExecutor host) {
+    DatabaseRoles roles = new DatabaseRoles(host, keyspace,
+        b.rolePasswordKey != null ? b.rolePasswordKey : DatabaseRoles.randomPasswordKey(), b.cidrGroups);
+    GrantReconciler grants = new GrantReconciler(cass, keyspace, roles, tenancy::grantable);
+    return new RoleWall(login, roles, grants, keyTable, tenancy, b.clock, b.roleSweepInterval);
   }
 
   /**
@@ -195,7 +176,7 @@ public final class AccessKeys implements AutoCloseable {
    */
   public KeyPrincipal authenticate(String presentedKey) {
     guard.check();
-    return verify(presentedKey, "AUTHENTICATE").principal();
+    return verifier.verify(presentedKey, "AUTHENTICATE").principal();
   }
 
   /**
@@ -216,59 +197,7 @@ public final class AccessKeys implements AutoCloseable {
    */
   public ScopedSession open(String presentedKey) {
     guard.check();
-    Verified v = verify(presentedKey, "OPEN");
-    KeyPrincipal p = v.principal();
-    if (p.isAdmin()) {
-      return new KeyScopedSession(host, authority, p, v.expiresAt(), Set.of(), null, true);
-    }
-    StringBuilder why = new StringBuilder();
-    AutoCloseable slot = bounds.admit(p.organisation(), clock.instant(), why);
-    if (slot == null) {
-      audit.recordHolder(p.keyId(), p.organisation(), "OPEN", AuditLog.THROTTLED, why.toString());
-      metrics.count(Meter.SECURITY_DENIALS, 1, "action", "open");
-      LOG.info("access denied for key {}", p.keyId());
-      throw new AccessDeniedException(DENIED);
-    }
-    try {
-      Set<String> allowed = new java.util.HashSet<>(ownedKeyspaces(p.organisation()));
-      allowed.removeIf(ks -> !grantable(ks));
-      if (roles == null || grants == null) {
-        return new KeyScopedSession(host, authority, p, v.expiresAt(), allowed, slot, statementGuard);
-      }
-      if (!grants.upToDate(p.organisation(), allowed)) {
-        grants.reconcile(p.organisation());
-      }
-      RoleConnections.Lease lease = roleConnection(p, roles);
-      CqlExecutor asRole = new RoleExecutor(lease.executor(), reason -> authority.refuse(p, reason));
-      return new KeyScopedSession(asRole, authority, p, v.expiresAt(), allowed, () -> {
-        lease.close();
-        slot.close();
-      }, statementGuard);
-    } catch (RuntimeException e) {
-      closeSlot(slot);
-      throw e;
-    }
-  }
-
-  private static void closeSlot(AutoCloseable slot) {
-    try {
-      slot.close();
-    } catch (Exception e) {
-      throw new IllegalStateException("a session slot's release cannot fail", e);
-    }
-  }
-
-  /** The key's shared role connection; a refused login is the uniform denial, audited with its reason. */
-  private RoleConnections.Lease roleConnection(KeyPrincipal p, DatabaseRoles keyRoles) {
-    try {
-      return connections.acquire(keyRoles.keyRole(p.keyId()), () -> loginAsRole(p, keyRoles));
-    } catch (DelphaException e) {
-      if (e instanceof ServiceUnavailableException) {
-        throw e;
-      }
-      throw deny(p.keyId(), p.organisation(), "OPEN", "Cassandra refused the key's role login ("
-          + e.getClass().getSimpleName() + ")");
-    }
+    return opener.open(verifier.verify(presentedKey, "OPEN"));
   }
 
   // ---------------------------------------------------------------- issuing and revoking
@@ -282,19 +211,7 @@ public final class AccessKeys implements AutoCloseable {
    */
   public IssuedKey issueAdmin() {
     guard.check();
-    Instant now = clock.instant();
-    KeyCodec.NewKey k = codec.generate();
-    insertKey(k, ADMIN_ORGANISATION, KeyRole.ADMIN, now, null);
-    String holder = claimAdminSlot(k.id(), now);
-    if (!k.id().equals(holder)) {
-      markRevoked(k.id(), now);
-      audit.record(k.id(), ADMIN_ORGANISATION, "ISSUE_ADMIN", AuditLog.DENIED, "admin key " + holder + " is active");
-      throw new ConflictException("an admin key is already active (id " + holder
-          + "): rotate it with rotateAdmin, or revoke it before issuing another");
-    }
-    audit.record(k.id(), ADMIN_ORGANISATION, "ISSUE_ADMIN", AuditLog.GRANTED, "admin key issued");
-    LOG.info("issued the admin key {}", k.id());
-    return new IssuedKey(k.id(), ADMIN_ORGANISATION, KeyRole.ADMIN, now, null, k.presented());
+    return issuer.issueAdmin();
   }
 
   /**
@@ -308,25 +225,7 @@ public final class AccessKeys implements AutoCloseable {
    */
   public IssuedKey rotateAdmin(String currentAdminKey) {
     guard.check();
-    Verified current = verify(currentAdminKey, "ROTATE_ADMIN");
-    KeyPrincipal old = current.principal();
-    if (!old.isAdmin()) {
-      throw deny(old.keyId(), old.organisation(), "ROTATE_ADMIN", "an organisation key cannot rotate the admin key");
-    }
-    Instant now = clock.instant();
-    KeyCodec.NewKey k = codec.generate();
-    insertKey(k, ADMIN_ORGANISATION, KeyRole.ADMIN, now, null);
-    boolean moved = casAdminSlot(old.keyId(), k.id(), now);
-    if (!moved) {
-      markRevoked(k.id(), now);
-      audit.record(k.id(), ADMIN_ORGANISATION, "ROTATE_ADMIN", AuditLog.DENIED, "the admin slot no longer held "
-          + old.keyId());
-      throw new ConflictException("the admin key changed while rotating; nothing was rotated");
-    }
-    markRevoked(old.keyId(), now);
-    audit.record(k.id(), ADMIN_ORGANISATION, "ROTATE_ADMIN", AuditLog.GRANTED, "replaced admin key " + old.keyId());
-    LOG.info("rotated the admin key {} to {}", old.keyId(), k.id());
-    return new IssuedKey(k.id(), ADMIN_ORGANISATION, KeyRole.ADMIN, now, null, k.presented());
+    return issuer.rotateAdmin(currentAdminKey);
   }
 
   /**
@@ -334,7 +233,7 @@ public final class AccessKeys implements AutoCloseable {
    */
   public Optional<String> adminKeyId() {
     guard.check();
-    return Optional.ofNullable(readAdminSlot());
+    return Optional.ofNullable(adminSlot.holder());
   }
 
   /**
@@ -345,16 +244,7 @@ public final class AccessKeys implements AutoCloseable {
    */
   public List<KeyInfo> listKeys() {
     guard.check();
-    List<KeyInfo> out = new ArrayList<>();
-    for (Row r : cass.execute("SELECT key_id, organisation, role, created_at, expires_at, revoked_at FROM " + keyspaceCql
-        + ".access_keys")) {
-      out.add(new KeyInfo(filled(r.getString("key_id"), "key_id"), filled(r.getString("organisation"), "organisation"),
-          KeyRole.valueOf(filled(r.getString("role"), "role")), filled(r.getInstant("created_at"), "created_at"),
-          r.getInstant("expires_at"), r.getInstant("revoked_at")));
-    }
-    out.sort(java.util.Comparator.comparing(KeyInfo::organisation).thenComparing(KeyInfo::createdAt)
-        .thenComparing(KeyInfo::keyId));
-    return out;
+    return keyTable.list();
   }
 
   /**
@@ -377,20 +267,7 @@ public final class AccessKeys implements AutoCloseable {
    */
   public IssuedKey issue(String organisation, @Nullable Instant expiresAt) {
     guard.check();
-    String org = organisation(organisation);
-    Instant now = clock.instant();
-    if (expiresAt != null && !expiresAt.isAfter(now)) {
-      throw new InvalidInputException("expiresAt must be in the future, was " + expiresAt + " (now " + now + ")");
-    }
-    KeyCodec.NewKey k = codec.generate();
-    if (roles != null) {
-      roles.createKeyRole(k.id(), org);
-    }
-    insertKey(k, org, KeyRole.ORG, now, expiresAt);
-    audit.record(k.id(), org, "ISSUE", AuditLog.GRANTED, "organisation key issued"
-        + (expiresAt == null ? "" : ", expires " + expiresAt));
-    LOG.info("issued key {} for organisation {}", k.id(), org);
-    return new IssuedKey(k.id(), org, KeyRole.ORG, now, expiresAt, k.presented());
+    return issuer.issue(organisation, expiresAt);
   }
 
   /**
@@ -403,28 +280,7 @@ public final class AccessKeys implements AutoCloseable {
    */
   public void revoke(String keyId) {
     guard.check();
-    if (!KeyCodec.isKeyId(keyId)) {
-      throw new InvalidInputException("not a key id (20 lower-case hex digits): " + keyId);
-    }
-    Row row = cass.execute("SELECT organisation, role, revoked_at FROM " + keyspaceCql + ".access_keys WHERE key_id = ?",
-        keyId).one();
-    if (row == null) {
-      throw new NotFoundException("no access key has the id " + keyId);
-    }
-    Instant now = clock.instant();
-    if (row.getInstant("revoked_at") == null) {
-      markRevoked(keyId, now);
-    }
-    if (roles != null && KeyRole.ORG.name().equals(row.getString("role"))) {
-      roles.dropKeyRole(keyId);
-      droppedRoles.add(keyId);
-      connections.retire(roles.keyRole(keyId));
-    }
-    if (KeyRole.ADMIN.name().equals(row.getString("role"))) {
-      cass.execute("DELETE FROM " + keyspaceCql + ".admin_slot WHERE slot = ? IF key_id = ?", ADMIN_SLOT, keyId);
-    }
-    audit.record(keyId, row.getString("organisation"), "REVOKE", AuditLog.GRANTED, "key revoked");
-    LOG.info("revoked key {}", keyId);
+    issuer.revoke(keyId);
   }
 
   /**
@@ -440,33 +296,7 @@ public final class AccessKeys implements AutoCloseable {
    */
   public int dropExpiredRoles() {
     guard.check();
-    return sweepExpiredRoles();
-  }
-
-  /** {@link #dropExpiredRoles}, for the sweep, which may still be running while the store closes. */
-  private int sweepExpiredRoles() {
-    if (roles == null) {
-      return 0;
-    }
-    Instant now = clock.instant();
-    List<String> dead = new ArrayList<>();
-    for (Row r : cass.execute("SELECT key_id, role, expires_at, revoked_at FROM " + keyspaceCql + ".access_keys")) {
-      Instant expiresAt = r.getInstant("expires_at");
-      boolean expired = expiresAt != null && !now.isBefore(expiresAt);
-      if ((expired || r.getInstant("revoked_at") != null) && KeyRole.ORG.name().equals(r.getString("role"))
-          && !droppedRoles.contains(r.getString("key_id"))) {
-        dead.add(r.getString("key_id"));
-      }
-    }
-    for (String keyId : dead) {
-      roles.dropKeyRole(keyId);
-      droppedRoles.add(keyId);
-      connections.retire(roles.keyRole(keyId));
-    }
-    if (!dead.isEmpty()) {
-      LOG.info("dropped the Cassandra roles of {} expired or revoked key(s)", dead.size());
-    }
-    return dead.size();
+    return roleWall == null ? 0 : roleWall.sweepExpiredRoles();
   }
 
   /**
@@ -481,22 +311,7 @@ public final class AccessKeys implements AutoCloseable {
    */
   public int rotateRolePasswords() {
     guard.check();
-    if (roles == null) {
-      return 0;
-    }
-    Instant now = clock.instant();
-    int n = 0;
-    for (Row r : cass.execute("SELECT key_id, role, expires_at, revoked_at FROM " + keyspaceCql + ".access_keys")) {
-      Instant expiresAt = r.getInstant("expires_at");
-      if (KeyRole.ORG.name().equals(r.getString("role")) && r.getInstant("revoked_at") == null
-          && (expiresAt == null || now.isBefore(expiresAt))) {
-        roles.resetPassword(Objects.requireNonNull(r.getString("key_id"), "key_id is the primary key"));
-        n++;
-      }
-    }
-    connections.retireAll(); // sessions open keep their connection; the next ones log in with the new password
-    LOG.info("re-set the Cassandra role passwords of {} live key(s)", n);
-    return n;
+    return roleWall == null ? 0 : roleWall.rotatePasswords();
   }
 
   /**
@@ -510,67 +325,11 @@ public final class AccessKeys implements AutoCloseable {
     if (!guard.close()) {
       return;
     }
-    if (sweeper != null) {
-      sweeper.shutdownNow();
+    if (roleWall != null) {
+      roleWall.close();
     }
     holderEvents.drain();
     audit.flush();
-  }
-
-  /**
-   * Logs in as the key's role. A refused login (a role made under an earlier role-password key, or by an older
-   * version) gets its password re-set once; the key was verified before, so only its holder can cause this.
-   */
-  private CqlExecutor loginAsRole(KeyPrincipal p, DatabaseRoles keyRoles) {
-    DatabaseLogin logins = Objects.requireNonNull(login, "login"); // there are roles only with a login
-    String keyId = p.keyId();
-    String role = keyRoles.keyRole(keyId);
-    try {
-      return logins.connect(role, keyRoles.password(keyId));
-    } catch (io.delpha.sdk.core.AuthenticationException refused) {
-      // a role made under another role-password key, or missing (a key issued before roles were on, or before role
-      // names carried the store's id): made or re-set once
-      keyRoles.createKeyRole(keyId, p.organisation());
-      keyRoles.resetPassword(keyId);
-      return logins.connect(role, keyRoles.password(keyId));
-    }
-  }
-
-  private java.util.concurrent.ScheduledExecutorService startRoleSweep(Duration every) {
-    var exec = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "delpha-role-sweep");
-      t.setDaemon(true);
-      return t;
-    });
-    long ms = every.toMillis();
-    exec.scheduleWithFixedDelay(() -> {
-      try {
-        sweepExpiredRoles();
-        reconcileAllGrants();
-      } catch (RuntimeException e) {
-        LOG.warn("the sweep of expired keys' Cassandra roles failed ({}); it runs again in {}", e.getClass()
-            .getSimpleName(), every);
-      }
-    }, ms, ms, java.util.concurrent.TimeUnit.MILLISECONDS);
-    return exec;
-  }
-
-  /**
-   * Reconciles the grants of every organisation this store knows (a role of the store, or an entry in the
-   * registry): what the sweep runs, so a grant left by a process that stopped mid-change, or lost with a keyspace
-   * dropped and created again, is put right within one sweep interval.
-   */
-  private void reconcileAllGrants() {
-    if (roles == null || grants == null) {
-      return;
-    }
-    Set<String> orgs = new java.util.TreeSet<>(roles.organisations());
-    for (Row r : cass.execute("SELECT DISTINCT organisation FROM " + keyspaceCql + ".org_keyspaces")) {
-      orgs.add(filled(r.getString("organisation"), "organisation"));
-    }
-    for (String org : orgs) {
-      grants.reconcile(org);
-    }
   }
 
   /**
@@ -587,21 +346,11 @@ public final class AccessKeys implements AutoCloseable {
    */
   public int dropStore() {
     guard.check();
-    int dropped = 0;
-    if (roles != null && grants != null) {
-      dropped = roles.dropStoreRoles();
-      grants.forget();
-      connections.retireAll();
-      droppedRoles.clear();
-    }
+    int dropped = roleWall == null ? 0 : roleWall.dropStoreRoles();
     close();
-    cass.execute("DROP KEYSPACE IF EXISTS " + keyspaceCql);
+    cass.execute("DROP KEYSPACE IF EXISTS " + CqlNames.quote(keyspace));
     LOG.warn("dropped the key store {} and its {} Cassandra role(s)", keyspace, dropped);
     return dropped;
-  }
-
-  private boolean grantable(String ks) {
-    return !reservedKeyspaces.contains(ks) && !ks.equals(keyspace) && !KeyspaceGuard.isSystem(ks);
   }
 
   // ---------------------------------------------------------------- organisation registry
@@ -628,47 +377,13 @@ public final class AccessKeys implements AutoCloseable {
    */
   public void assignKeyspace(String organisation, String keyspaceName) {
     guard.check();
-    String org = organisation(organisation);
-    String ks = keyspaceName(keyspaceName);
-    if (grants == null) {
-      claim(org, ks);
+    String org = Tenancy.organisation(organisation);
+    String ks = tenancy.keyspaceName(keyspaceName);
+    if (roleWall == null) {
+      tenancy.claim(org, ks);
       return;
     }
-    synchronized (grants.lockOf(org)) { // no reconciliation of org in this process reads the registry mid-change
-      try {
-        claim(org, ks);
-      } finally {
-        grants.reconcile(org);
-      }
-    }
-  }
-
-  private void claim(String org, String ks) {
-    Instant now = clock.instant();
-    ResultSet owner = cass.execute("INSERT INTO " + keyspaceCql + ".keyspace_owners (keyspace_name, organisation, "
-        + "assigned_at) VALUES (?, ?, ?) IF NOT EXISTS", ks, org, now);
-    if (!owner.wasApplied()) {
-      // a refused IF NOT EXISTS answers with the row that is there
-      String current = Objects.requireNonNull(owner.one(), "the existing owner row").getString("organisation");
-      if (!org.equals(current)) {
-        throw new ConflictException("keyspace " + ks + " already belongs to organisation " + current
-            + "; unassign it there first");
-      }
-    }
-    cass.execute("INSERT INTO " + keyspaceCql + ".org_keyspaces (organisation, keyspace_name, assigned_at) "
-        + "VALUES (?, ?, ?)", org, ks, now);
-    String after = ownerOf(ks, true);
-    if (!org.equals(after)) {
-      // an unassignment (and perhaps another organisation's assignment) came in between: ours is undone
-      cass.execute("DELETE FROM " + keyspaceCql + ".org_keyspaces WHERE organisation = ? AND keyspace_name = ?", org, ks);
-      if (after != null) {
-        throw new ConflictException("keyspace " + ks + " was taken by organisation " + after + " while it was "
-            + "being assigned to " + org);
-      }
-      audit.record(null, org, "ASSIGN_KEYSPACE", AuditLog.DENIED, "keyspace " + ks + " was unassigned concurrently");
-      return;
-    }
-    audit.record(null, org, "ASSIGN_KEYSPACE", AuditLog.GRANTED, "keyspace " + ks + " assigned");
+    roleWall.changeRegistry(org, () -> tenancy.claim(org, ks));
   }
 
   /**
@@ -685,25 +400,13 @@ public final class AccessKeys implements AutoCloseable {
    */
   public void unassignKeyspace(String organisation, String keyspaceName) {
     guard.check();
-    String org = organisation(organisation);
-    String ks = keyspaceName(keyspaceName);
-    if (grants == null) {
-      release(org, ks);
+    String org = Tenancy.organisation(organisation);
+    String ks = tenancy.keyspaceName(keyspaceName);
+    if (roleWall == null) {
+      tenancy.release(org, ks);
       return;
     }
-    synchronized (grants.lockOf(org)) {
-      try {
-        release(org, ks);
-      } finally {
-        grants.reconcile(org);
-      }
-    }
-  }
-
-  private void release(String org, String ks) {
-    cass.execute("DELETE FROM " + keyspaceCql + ".keyspace_owners WHERE keyspace_name = ? IF organisation = ?", ks, org);
-    cass.execute("DELETE FROM " + keyspaceCql + ".org_keyspaces WHERE organisation = ? AND keyspace_name = ?", org, ks);
-    audit.record(null, org, "UNASSIGN_KEYSPACE", AuditLog.GRANTED, "keyspace " + ks + " unassigned");
+    roleWall.changeRegistry(org, () -> tenancy.release(org, ks));
   }
 
   /**
@@ -716,44 +419,7 @@ public final class AccessKeys implements AutoCloseable {
    */
   public List<String> keyspacesOf(String organisation) {
     guard.check();
-    return ownedKeyspaces(organisation);
-  }
-
-  /** {@link #keyspacesOf}, for this store's own use (a session's re-check), closed or not. */
-  private List<String> ownedKeyspaces(String organisation) {
-    String org = organisation(organisation);
-    List<String> listed = new ArrayList<>();
-    for (Row r : cass.execute("SELECT keyspace_name FROM " + keyspaceCql + ".org_keyspaces WHERE organisation = ?", org)) {
-      listed.add(r.getString("keyspace_name"));
-    }
-    if (listed.isEmpty()) {
-      return List.of();
-    }
-    Set<String> owned = new HashSet<>();
-    for (Row r : cass.execute("SELECT keyspace_name, organisation FROM " + keyspaceCql + ".keyspace_owners "
-        + "WHERE keyspace_name IN ?", listed)) {
-      if (org.equals(r.getString("organisation"))) {
-        owned.add(r.getString("keyspace_name"));
-      }
-    }
-    List<String> names = new ArrayList<>();
-    for (String ks : listed) {
-      if (owned.contains(ks)) {
-        names.add(ks);
-      } else {
-        cass.execute("DELETE FROM " + keyspaceCql + ".org_keyspaces WHERE organisation = ? AND keyspace_name = ?", org,
-            ks);
-      }
-    }
-    return List.copyOf(names);
-  }
-
-  /** The owner row's organisation, read linearizably ({@code LOCAL_SERIAL}) when asked, else at quorum. */
-  private @Nullable String ownerOf(String ks, boolean serial) {
-    SimpleStatement read = SimpleStatement.newInstance("SELECT organisation FROM " + keyspaceCql
-        + ".keyspace_owners WHERE keyspace_name = ?", ks);
-    Row row = cass.execute(serial ? read.setConsistencyLevel(DefaultConsistencyLevel.LOCAL_SERIAL) : read).one();
-    return row == null ? null : row.getString("organisation");
+    return tenancy.owned(organisation);
   }
 
   // ---------------------------------------------------------------- audit
@@ -790,281 +456,6 @@ public final class AccessKeys implements AutoCloseable {
     return "AccessKeys{keyspace=" + keyspace + ", revocationCheckInterval=" + recheckInterval + "}";
   }
 
-  // ---------------------------------------------------------------- internals
-
-  private record Verified(KeyPrincipal principal, @Nullable Instant expiresAt) {}
-
-  private Verified verify(String presentedKey, String action) {
-    String outcome = "error"; // Cassandra unreachable: neither granted nor refused
-    try {
-      Verified v = check(presentedKey, action);
-      outcome = "ok";
-      return v;
-    } catch (KeyRefused e) {
-      outcome = e.outcome;
-      throw e.denied;
-    } finally {
-      metrics.count(Meter.SECURITY_AUTHENTICATIONS, 1, "action", action.toLowerCase(Locale.ROOT), "outcome", outcome);
-    }
-  }
-
-  /** A refused key with the outcome its metric carries (bounded: never the key id). */
-  private static final class KeyRefused extends Exception {
-    final String outcome;
-    final AccessDeniedException denied;
-
-    KeyRefused(String outcome, AccessDeniedException denied) {
-      super(null, null, false, false);
-      this.outcome = outcome;
-      this.denied = denied;
-    }
-  }
-
-  /**
-   * Every well-formed key costs the caller the same, whatever is wrong with it: one registry read, one hash of the
-   * presented secret, one constant-time comparison against the stored hash or, for an unknown id, against a dummy
-   * record, one throttle look-up, and one task handed to {@link HolderEvents} (audit row, counted or written, and
-   * for an expired key in roles mode the role drop). No branch does a round trip of its own before answering.
-   */
-  private Verified check(String presentedKey, String action) throws KeyRefused {
-    Instant now = clock.instant();
-    KeyCodec.Parsed parsed = KeyCodec.parse(presentedKey);
-    if (!parsed.wellFormed()) {
-      throw fail(parsed.id(), null, action, "malformed",
-          Objects.requireNonNull(parsed.problem(), "a malformed key has a problem"), now);
-    }
-    String id = Objects.requireNonNull(parsed.id(), "a well-formed key has an id");
-    Row row = cass.execute("SELECT organisation, role, secret_hash, expires_at, revoked_at FROM " + keyspaceCql
-        + ".access_keys WHERE key_id = ?", id).one();
-    byte[] candidate = KeyCodec.hash(id,
-        Objects.requireNonNull(parsed.secret(), "a well-formed key has a secret"));
-    String org = row == null ? null : row.getString("organisation");
-    byte[] stored = row == null ? DUMMY_HASH : bytes(row.getByteBuffer("secret_hash"));
-    boolean secretMatches = KeyCodec.matches(stored, candidate);
-    if (throttle.isThrottled(id, now)) {
-      String throttledOrg = org;
-      holderEvents.submit(() -> audit.recordFailure(id, throttledOrg, action, AuditLog.THROTTLED,
-          "too many failures for this key id; refused unchecked"));
-      LOG.info("access denied for key {}", id);
-      throw new KeyRefused("throttled", new AccessDeniedException(DENIED));
-    }
-    if (row == null) {
-      throw fail(id, null, action, "unknown", "unknown key id", now);
-    }
-    if (!secretMatches) {
-      throw fail(id, org, action, "wrong_secret", "wrong secret", now);
-    }
-    Instant revokedAt = row.getInstant("revoked_at");
-    if (revokedAt != null) {
-      throw fail(id, org, action, "revoked", "key revoked at " + revokedAt, now);
-    }
-    Instant expiresAt = row.getInstant("expires_at");
-    if (expiresAt != null && !now.isBefore(expiresAt)) {
-      if (roles != null && KeyRole.ORG.name().equals(row.getString("role"))) {
-        DatabaseRoles keyRoles = roles;
-        holderEvents.submit(() -> { // Cassandra roles do not expire: the first use after expiry removes it
-          keyRoles.dropKeyRole(id);
-          droppedRoles.add(id);
-        });
-      }
-      throw fail(id, org, action, "expired", "key expired at " + expiresAt, now);
-    }
-    KeyRole role = KeyRole.valueOf(filled(row.getString("role"), "role"));
-    if (role == KeyRole.ADMIN && !id.equals(readAdminSlot())) {
-      throw fail(id, org, action, "superseded", "not the active admin key", now);
-    }
-    String granted = filled(org, "organisation");
-    holderEvents.submit(() -> audit.recordHolder(id, granted, action, AuditLog.GRANTED, "valid " + role + " key"));
-    return new Verified(new KeyPrincipal(id, granted, role), expiresAt);
-  }
-
-  /** A key that failed authentication: counted by the throttle, audited (off the calling thread) within the budget. */
-  private KeyRefused fail(@Nullable String id, @Nullable String org, String action, String outcome, String reason, Instant now) {
-    if (org != null) {
-      // only ids of real keys are counted: made-up ids fail anyway, and a flood of them cannot crowd out the
-      // counts of real keys under attack (their number is bounded by the keys issued)
-      throttle.recordFailure(Objects.requireNonNull(id, "an organisation was found by the key id"), now);
-    }
-    holderEvents.submit(() -> audit.recordFailure(id, org, action, AuditLog.DENIED, reason));
-    LOG.info("access denied for key {}", id == null ? FailureThrottle.NO_ID : id);
-    return new KeyRefused(outcome, new AccessDeniedException(DENIED));
-  }
-
-  /** A refusal of an authenticated key (a statement, a session re-check): audited one by one, off the calling thread. */
-  private AccessDeniedException deny(String id, String org, String action, String reason) {
-    holderEvents.submit(() -> audit.recordHolder(id, org, action, AuditLog.DENIED, reason));
-    metrics.count(Meter.SECURITY_DENIALS, 1, "action", action.toLowerCase(Locale.ROOT));
-    LOG.info("access denied for key {}", id == null ? FailureThrottle.NO_ID : id);
-    return new AccessDeniedException(DENIED);
-  }
-
-  private void insertKey(KeyCodec.NewKey k, String org, KeyRole role, Instant now, @Nullable Instant expiresAt) {
-    cass.execute("INSERT INTO " + keyspaceCql + ".access_keys (key_id, organisation, role, secret_hash, hash_scheme, "
-        + "created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)", k.id(), org, role.name(),
-        ByteBuffer.wrap(KeyCodec.hash(k.id(), k.secret())), KeyCodec.HASH_SCHEME, now, expiresAt);
-  }
-
-  private void markRevoked(String keyId, Instant now) {
-    cass.execute("UPDATE " + keyspaceCql + ".access_keys SET revoked_at = ? WHERE key_id = ?", now, keyId);
-  }
-
-  /** Claims the empty admin slot (or one held by a dead key) for a key; returns the slot's holder after. */
-  private @Nullable String claimAdminSlot(String keyId, Instant now) {
-    ResultSet rs;
-    try {
-      rs = cass.execute("INSERT INTO " + keyspaceCql + ".admin_slot (slot, key_id, changed_at) VALUES (?, ?, ?) "
-          + "IF NOT EXISTS", ADMIN_SLOT, keyId, now);
-    } catch (ServiceUnavailableException e) {
-      return holderAfterUnknownOutcome(e);
-    }
-    if (rs.wasApplied()) {
-      return keyId;
-    }
-    // a refused IF NOT EXISTS answers with the row that is there
-    String holder = Objects.requireNonNull(rs.one(), "the existing admin slot row").getString("key_id");
-    if (holder != null && isLive(holder)) {
-      return holder;
-    }
-    // the slot names a key revoked or never written (a crash between the two steps of an earlier issuance)
-    return casAdminSlot(holder, keyId, now) ? keyId : readAdminSlot();
-  }
-
-  private boolean casAdminSlot(@Nullable String from, String to, Instant now) {
-    try {
-      return cass.execute("UPDATE " + keyspaceCql + ".admin_slot SET key_id = ?, changed_at = ? WHERE slot = ? "
-          + "IF key_id = ?", to, now, ADMIN_SLOT, from).wasApplied();
-    } catch (ServiceUnavailableException e) {
-      return to.equals(holderAfterUnknownOutcome(e));
-    }
-  }
-
-  /** A lightweight transaction whose outcome is unknown (timeout, node lost): read what Paxos decided. */
-  private @Nullable String holderAfterUnknownOutcome(ServiceUnavailableException original) {
-    try {
-      return readAdminSlot();
-    } catch (DelphaException again) {
-      original.addSuppressed(again);
-      throw original;
-    }
-  }
-
-  private boolean isLive(String keyId) {
-    Row row = cass.execute("SELECT revoked_at, expires_at FROM " + keyspaceCql + ".access_keys WHERE key_id = ?",
-        keyId).one();
-    return row != null && row.getInstant("revoked_at") == null
-        && (row.getInstant("expires_at") == null || clock.instant().isBefore(row.getInstant("expires_at")));
-  }
-
-  private @Nullable String readAdminSlot() {
-    Row row = cass.execute(SimpleStatement.newInstance("SELECT key_id FROM " + keyspaceCql + ".admin_slot WHERE slot = ?",
-        ADMIN_SLOT).setConsistencyLevel(DefaultConsistencyLevel.LOCAL_SERIAL)).one();
-    return row == null ? null : row.getString("key_id");
-  }
-
-  /** A column every insert of the key store fills: {@code null} only in a damaged store. */
-  /** A column every insert fills: missing only in a damaged key store, which is a typed error, never an NPE. */
-  private static <T> T filled(@Nullable T value, String column) {
-    if (value == null) {
-      throw new DataFormatException("the key store has a row without " + column + " (damaged key store)");
-    }
-    return value;
-  }
-
-  private static byte[] bytes(@Nullable ByteBuffer b) {
-    if (b == null) {
-      return NO_HASH;
-    }
-    byte[] out = new byte[b.remaining()];
-    b.duplicate().get(out);
-    return out;
-  }
-
-  private static String organisation(String organisation) {
-    if (organisation == null || !ORGANISATION.matcher(organisation).matches()) {
-      throw new InvalidInputException("an organisation is 1 to 64 characters of letters, digits, '_', '.' or '-', "
-          + "starting with a letter or digit; got " + organisation);
-    }
-    return organisation;
-  }
-
-  private String keyspaceName(String name) {
-    String ks = name == null ? "" : name.toLowerCase(Locale.ROOT);
-    if (!KEYSPACE.matcher(ks).matches()) {
-      throw new InvalidInputException("a keyspace name is 1 to 48 letters, digits or '_'; got " + name);
-    }
-    if (KeyspaceGuard.isSystem(ks) || ks.equals(keyspace) || reservedKeyspaces.contains(ks)) {
-      throw new InvalidInputException("keyspace " + ks + " belongs to Cassandra or to the library itself (access "
-          + "control, ingest registry) and cannot be given to an organisation");
-    }
-    return ks;
-  }
-
-  /** Lets sessions re-check their key and audit their refusals. */
-  private final class Authority implements SessionAuthority {
-    private static final long SCHEMA_REFRESH_NANOS = 1_000_000_000L;
-    private final Object schemaLock = new Object();
-    private com.datastax.oss.driver.api.core.metadata.@Nullable Metadata lastSchema;
-    private long lastSchemaNanos;
-
-    @Override
-    public Optional<Set<String>> recheck(KeyPrincipal p) {
-      Row row = cass.execute("SELECT revoked_at, expires_at FROM " + keyspaceCql + ".access_keys WHERE key_id = ?",
-          p.keyId()).one();
-      Instant now = clock.instant();
-      String problem = null;
-      if (row == null) {
-        problem = "key no longer exists";
-      } else if (row.getInstant("revoked_at") != null) {
-        problem = "key revoked at " + row.getInstant("revoked_at");
-      } else if (row.getInstant("expires_at") != null && !now.isBefore(row.getInstant("expires_at"))) {
-        problem = "key expired at " + row.getInstant("expires_at");
-      } else if (p.isAdmin() && !p.keyId().equals(readAdminSlot())) {
-        problem = "no longer the active admin key";
-      }
-      if (problem != null) {
-        deny(p.keyId(), p.organisation(), "SESSION_CHECK", problem + "; open session closed");
-        return Optional.empty();
-      }
-      return Optional.of(p.isAdmin() ? Set.of() : Set.copyOf(ownedKeyspaces(p.organisation())));
-    }
-
-    @Override
-    public AccessDeniedException refuse(KeyPrincipal p, String reason) {
-      return deny(p.keyId(), p.organisation(), "STATEMENT", reason);
-    }
-
-    @Override
-    public com.datastax.oss.driver.api.core.metadata.Metadata schema() {
-      synchronized (schemaLock) { // coalesced: callers during a refresh wait for it and share its result
-        long now = System.nanoTime();
-        if (lastSchema == null || now - lastSchemaNanos >= SCHEMA_REFRESH_NANOS) {
-          lastSchema = host.schema();
-          lastSchemaNanos = System.nanoTime();
-        }
-        return lastSchema;
-      }
-    }
-
-    @Override
-    public Instant now() {
-      return clock.instant();
-    }
-
-    @Override
-    public Duration recheckInterval() {
-      return recheckInterval;
-    }
-
-    @Override
-    public String securityKeyspace() {
-      return keyspace;
-    }
-
-    @Override
-    public boolean isReserved(String ks) {
-      return reservedKeyspaces.contains(ks);
-    }
-  }
 
   /** Configures and builds {@link AccessKeys}. Not thread-safe. */
   public static final class Builder {
@@ -1103,7 +494,7 @@ public final class AccessKeys implements AutoCloseable {
      */
     public Builder keyspace(String name) {
       String ks = Objects.requireNonNull(name, "name").toLowerCase(Locale.ROOT);
-      if (!KEYSPACE.matcher(ks).matches() || KeyspaceGuard.isSystem(ks)) {
+      if (!Tenancy.isPlainKeyspaceName(ks) || KeyspaceGuard.isSystem(ks)) {
         throw new InvalidInputException("the security keyspace needs a plain, non-system name; got " + name);
       }
       this.keyspace = ks;
@@ -1310,18 +701,13 @@ public final class AccessKeys implements AutoCloseable {
       if (cass == null) {
         throw new InvalidInputException("AccessKeys needs a Cassandra connection: builder().cassandra(cass)");
       }
-      String ks = CqlNames.quote(keyspace);
       String map = replication != null ? replication : CassandraKeyspaces.survivingReplication(cass);
-      cass.execute("CREATE KEYSPACE IF NOT EXISTS " + ks + " WITH replication = " + map);
-      cass.execute("CREATE TABLE IF NOT EXISTS " + ks + ".access_keys (key_id text PRIMARY KEY, organisation text, "
-          + "role text, secret_hash blob, hash_scheme text, created_at timestamp, expires_at timestamp, "
-          + "revoked_at timestamp) WITH " + QuorumExecutor.TABLE_OPTIONS);
-      cass.execute("CREATE TABLE IF NOT EXISTS " + ks + ".admin_slot (slot text PRIMARY KEY, key_id text, "
-          + "changed_at timestamp) WITH " + QuorumExecutor.TABLE_OPTIONS);
-      cass.execute("CREATE TABLE IF NOT EXISTS " + ks + ".org_keyspaces (organisation text, keyspace_name text, "
-          + "assigned_at timestamp, PRIMARY KEY ((organisation), keyspace_name)) WITH " + QuorumExecutor.TABLE_OPTIONS);
-      cass.execute("CREATE TABLE IF NOT EXISTS " + ks + ".keyspace_owners (keyspace_name text PRIMARY KEY, "
-          + "organisation text, assigned_at timestamp) WITH " + QuorumExecutor.TABLE_OPTIONS);
+      cass.execute("CREATE KEYSPACE IF NOT EXISTS " + CqlNames.quote(keyspace) + " WITH replication = " + map);
+      cass.execute(KeyTable.createTable(keyspace));
+      cass.execute(AdminSlot.createTable(keyspace));
+      for (String registryTable : Tenancy.createTables(keyspace)) {
+        cass.execute(registryTable);
+      }
       AccessKeys keys = new AccessKeys(this);
       cass.execute(keys.audit.createTable());
       return keys;
@@ -1334,6 +720,6 @@ public final class AccessKeys implements AutoCloseable {
    *     the one rule, for components that take organisation names from elsewhere (the usage server's {@code org=})
    */
   public static boolean isOrganisationName(String name) {
-    return ORGANISATION.matcher(name).matches();
+    return Tenancy.isOrganisationName(name);
   }
 }
