@@ -29,11 +29,11 @@ public abstract class VectorHooks {
    * Sets the instance {@link #get()} returns; {@code ColumnVector} calls it once, as it is initialised.
    *
    * @param hooks {@code ColumnVector}'s implementation
-   * @throws IllegalStateException if one is installed already
+   * @throws IllegalStateException if one is installed already, or {@code hooks} is not {@code ColumnVector}'s
    */
   public static synchronized void install(VectorHooks hooks) {
-    if (installed != null) {
-      throw new IllegalStateException("the vector hooks are installed already");
+    if (installed != null || hooks.getClass().getEnclosingClass() != ColumnVector.class) {
+      throw new IllegalStateException("the vector hooks are ColumnVector's, installed as it is initialised");
     }
     installed = Objects.requireNonNull(hooks, "hooks");
   }
