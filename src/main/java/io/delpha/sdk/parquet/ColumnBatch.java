@@ -34,7 +34,7 @@ public final class ColumnBatch {
   }
 
   /**
-   * An empty batch in the representation the writer uses (see {@link ColumnVector#forWriting}).
+   * An empty batch in the representation the writer uses (see {@link ColumnVector}).
    *
    * @param schema the rows' schema
    * @return an empty batch; vectors grow as values are appended

@@ -4,6 +4,7 @@ import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.parquet.internal.HeapBudget;
 import io.delpha.sdk.parquet.internal.SchemaMapping;
+import io.delpha.sdk.parquet.internal.VectorHooks;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -60,6 +61,10 @@ public final class ColumnVector {
   private static final int INITIAL_CAPACITY = 16;
   private static final long JULIAN_EPOCH_DAY = 2_440_588L;
 
+  static {
+    VectorHooks.install(new Hooks());
+  }
+
   private final Column column;
   private final ColumnType.Kind kind;
   private final Physical physical;
@@ -93,7 +98,7 @@ public final class ColumnVector {
   private boolean hasDictionaryIds;
   private @Nullable Object[] dictionaryValues = new Object[0];
   private @Nullable ColumnVector boundDictionary;
-  /** What {@link #dictionaryValues} were made from (see {@link #prepareDictionaryIds(Object)}). */
+  /** What {@link #dictionaryValues} were made from (see {@link VectorHooks#prepareDictionaryIds(ColumnVector, Object)}). */
   private @Nullable Object cachedFor;
 
   private ColumnVector(Column column, Physical physical, @Nullable ChronoUnit unit, List<ColumnVector> children) {
@@ -113,27 +118,13 @@ public final class ColumnVector {
     allocate(INITIAL_CAPACITY);
   }
 
-  /**
-   * A leaf vector (every type but LIST, MAP and STRUCT) in a given representation, as readers make them.
-   *
-   * @param column the column whose values it holds
-   * @param physical how it holds them (see the class table)
-   * @param unit for TIME, TIMESTAMP and LOCAL_TIMESTAMP: MILLIS, MICROS or NANOS (null otherwise, and for INT96)
-   * @return an empty vector
-   * @throws InvalidInputException if the representation cannot hold the column's type
-   */
-  public static ColumnVector leaf(Column column, Physical physical, @Nullable ChronoUnit unit) {
+  /** See {@link VectorHooks#leaf}. */
+  static ColumnVector leaf(Column column, Physical physical, @Nullable ChronoUnit unit) {
     return new ColumnVector(column, physical, unit, List.of());
   }
 
-  /**
-   * A LIST, MAP or STRUCT vector over child vectors, as readers make them.
-   *
-   * @param column a LIST, MAP or STRUCT column
-   * @param children its parts' vectors, in the order of {@code column.type().children()}
-   * @return an empty vector
-   */
-  public static ColumnVector nested(Column column, List<ColumnVector> children) {
+  /** See {@link VectorHooks#nested}. */
+  static ColumnVector nested(Column column, List<ColumnVector> children) {
     ColumnType.Kind kind = column.type().kind();
     if (!kind.isNested()) {
       throw new InvalidInputException(column + " is not a nested column");
@@ -151,13 +142,8 @@ public final class ColumnVector {
     return new ColumnVector(column, Physical.valueOf(kind.name()), null, children);
   }
 
-  /**
-   * A vector in the representation {@link ColumnBatch}'s writer uses for this column's type.
-   *
-   * @param column a column
-   * @return an empty vector, children included
-   */
-  public static ColumnVector forWriting(Column column) {
+  /** See {@link VectorHooks#forWriting}. */
+  static ColumnVector forWriting(Column column) {
     ColumnType t = column.type();
     return switch (t.kind()) {
       case BOOLEAN -> leaf(column, Physical.BOOLEAN, null);
@@ -347,27 +333,13 @@ public final class ColumnVector {
     return hasDictionaryIds ? dictionaryIds : null;
   }
 
-  /**
-   * For readers: the array to fill with {@link #dictionaryIds()} for this batch (capacity at least the
-   * vector's). Only for columns whose values are immutable (not BYTES, not nested).
-   *
-   * @param newDictionary whether the ids now refer to another dictionary than the previous batch's
-   * @return the array to fill
-   */
-  public int[] prepareDictionaryIds(boolean newDictionary) {
+  /** See {@link VectorHooks#prepareDictionaryIds(ColumnVector, boolean)}. */
+  int[] prepareDictionaryIds(boolean newDictionary) {
     return prepareDictionaryIds(newDictionary ? new Object() : cachedFor == null ? new Object() : cachedFor);
   }
 
-  /**
-   * For readers: the array to fill with {@link #dictionaryIds()} for this batch, the ids referring to the
-   * dictionary {@code dictionary} stands for. The values this vector made for earlier ids are kept only if
-   * they came from the same dictionary (the same object), so that vectors filled in turn, by a reader that
-   * reads ahead into several, never mix two row groups' dictionaries.
-   *
-   * @param dictionary an object standing for the column chunk's dictionary, the same for all its batches
-   * @return the array to fill
-   */
-  public int[] prepareDictionaryIds(Object dictionary) {
+  /** See {@link VectorHooks#prepareDictionaryIds(ColumnVector, Object)}. */
+  int[] prepareDictionaryIds(Object dictionary) {
     Objects.requireNonNull(dictionary, "dictionary");
     ColumnType.Kind kind = column.type().kind();
     if (kind == ColumnType.Kind.BYTES || kind.isNested()) {
@@ -385,16 +357,8 @@ public final class ColumnVector {
     return dictionaryIds;
   }
 
-  /**
-   * For readers that only hand values out through {@link #get(int)} (the row view): the values at indexes
-   * whose {@link #dictionaryIds()} are set are {@code dictionary}'s bytes at that id, and are not copied
-   * into {@link #data()} (their {@code offsets} span no bytes). Call after {@link #prepareDictionaryIds},
-   * for a STRING column or a DECIMAL held as BINARY; the binding ends when the vector is cleared. Columnar
-   * readers must not bind: {@code data()} no longer holds every value.
-   *
-   * @param dictionary the column chunk's dictionary, a BINARY vector, unchanged until this vector is cleared
-   */
-  public void bindDictionary(ColumnVector dictionary) {
+  /** See {@link VectorHooks#bindDictionary}. */
+  void bindDictionary(ColumnVector dictionary) {
     if (!hasDictionaryIds || physical != Physical.BINARY || dictionary.physical != Physical.BINARY
         || kind != ColumnType.Kind.STRING && kind != ColumnType.Kind.DECIMAL) {
       throw new IllegalStateException(column + " cannot take its values from a dictionary");
@@ -604,12 +568,8 @@ public final class ColumnVector {
 
   // ---------------------------------------------------------------- filling
 
-  /**
-   * Makes room for {@code capacity} values (and, for BINARY, keeps the bytes already there).
-   *
-   * @param capacity the number of values the arrays must hold
-   */
-  public void ensureCapacity(int capacity) {
+  /** See {@link VectorHooks#ensureCapacity}. */
+  void ensureCapacity(int capacity) {
     if (capacity > this.capacity) {
       allocate(Math.max(capacity, this.capacity + (this.capacity >> 1)));
       if (hasDictionaryIds) {
@@ -618,12 +578,8 @@ public final class ColumnVector {
     }
   }
 
-  /**
-   * Makes room for {@code bytes} bytes of BINARY data.
-   *
-   * @param bytes the number of bytes {@link #data()} must hold
-   */
-  public void ensureDataCapacity(int bytes) {
+  /** See {@link VectorHooks#ensureDataCapacity}. */
+  void ensureDataCapacity(int bytes) {
     if (bytes > data.length) {
       // grow by half, but never past the largest array a JVM makes (nor overflow doing so)
       long grown = Math.min(data.length + (long) (data.length >> 1), Integer.MAX_VALUE - 16L);
@@ -656,13 +612,8 @@ public final class ColumnVector {
     capacity = newCapacity;
   }
 
-  /**
-   * Sets the number of values, after a reader or producer filled the backing arrays up to it (and, for
-   * BINARY, LIST and MAP, {@code offsets} up to {@code size}).
-   *
-   * @param size the new size, at most the capacity
-   */
-  public void setSize(int size) {
+  /** See {@link VectorHooks#setSize}. */
+  void setSize(int size) {
     if (size < 0 || size > capacity) {
       throw new IndexOutOfBoundsException("size " + size + " outside 0.." + capacity);
     }
@@ -703,11 +654,8 @@ public final class ColumnVector {
     }
   }
 
-  /**
-   * Appends a slot without a value: null if the column may hold nulls, else the type's zero (readers use
-   * it for the fields under a null struct).
-   */
-  public void appendAbsent() {
+  /** See {@link VectorHooks#appendAbsent}. */
+  void appendAbsent() {
     ensureCapacity(size + 1);
     int i = size;
     if (nulls != null) {
@@ -1053,5 +1001,58 @@ public final class ColumnVector {
   @Override
   public String toString() {
     return "ColumnVector[" + column + ", " + physical + (unit == null ? "" : " " + unit) + ", " + size + " values]";
+  }
+
+  /** The readers' and writers' way to the methods above that are not public (see {@link VectorHooks}). */
+  private static final class Hooks extends VectorHooks {
+    @Override
+    public ColumnVector leaf(Column column, Physical physical, @Nullable ChronoUnit unit) {
+      return ColumnVector.leaf(column, physical, unit);
+    }
+
+    @Override
+    public ColumnVector nested(Column column, List<ColumnVector> children) {
+      return ColumnVector.nested(column, children);
+    }
+
+    @Override
+    public ColumnVector forWriting(Column column) {
+      return ColumnVector.forWriting(column);
+    }
+
+    @Override
+    public void ensureCapacity(ColumnVector vector, int capacity) {
+      vector.ensureCapacity(capacity);
+    }
+
+    @Override
+    public void ensureDataCapacity(ColumnVector vector, int bytes) {
+      vector.ensureDataCapacity(bytes);
+    }
+
+    @Override
+    public void setSize(ColumnVector vector, int size) {
+      vector.setSize(size);
+    }
+
+    @Override
+    public void appendAbsent(ColumnVector vector) {
+      vector.appendAbsent();
+    }
+
+    @Override
+    public int[] prepareDictionaryIds(ColumnVector vector, boolean newDictionary) {
+      return vector.prepareDictionaryIds(newDictionary);
+    }
+
+    @Override
+    public int[] prepareDictionaryIds(ColumnVector vector, Object dictionary) {
+      return vector.prepareDictionaryIds(dictionary);
+    }
+
+    @Override
+    public void bindDictionary(ColumnVector vector, ColumnVector dictionary) {
+      vector.bindDictionary(dictionary);
+    }
   }
 }

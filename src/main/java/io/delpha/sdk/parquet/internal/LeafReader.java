@@ -33,6 +33,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class LeafReader {
 
+  private static final VectorHooks HOOKS = VectorHooks.get();
+
   private static final byte[] NO_BYTES = new byte[0];
 
   final ParquetField field;
@@ -68,7 +70,7 @@ final class LeafReader {
    * @param topLevelFlat whether the leaf is a top-level column read by {@link #readFlat} (a leaf under a STRUCT
    *     never repeats either, but its values are read one at a time by {@link #readValue}, which copies every value)
    * @param rowView whether the vectors it fills are read only through {@link ColumnVector#get} (then the
-   *     values of dictionary pages are not copied out of the dictionary: see {@link ColumnVector#bindDictionary})
+   *     values of dictionary pages are not copied out of the dictionary: see {@link VectorHooks#bindDictionary})
    */
   // pages is set by startRowGroup(), which every reader calls first, and values by nextPage() before any decoding
   @SuppressWarnings("NullAway.Init")
@@ -95,7 +97,7 @@ final class LeafReader {
   }
 
   private static ColumnVector newDictionaryHolder() {
-    return ColumnVector.leaf(new Column("dictionary", ColumnType.BYTES, false), Physical.BINARY, null);
+    return HOOKS.leaf(new Column("dictionary", ColumnType.BYTES, false), Physical.BINARY, null);
   }
 
   /** Starts on a new row group. */
@@ -161,12 +163,12 @@ final class LeafReader {
    */
   void readFlat(ColumnVector v, int n) throws IOException {
     v.clear();
-    v.ensureCapacity(n);
+    HOOKS.ensureCapacity(v, n);
     ids = null;
     if (hasDictionary && cacheable) {
-      ids = v.prepareDictionaryIds(dictionaryToken);
+      ids = HOOKS.prepareDictionaryIds(v, dictionaryToken);
       if (bindBinaries) {
-        v.bindDictionary(Objects.requireNonNull(dictionaryValues, "a BINARY column has a dictionary holder"));
+        HOOKS.bindDictionary(v, Objects.requireNonNull(dictionaryValues, "a BINARY column has a dictionary holder"));
       }
     }
     boolean[] nulls = v.nulls();
@@ -195,7 +197,7 @@ final class LeafReader {
       levelPos += m;
       o += m;
     }
-    v.setSize(n);
+    HOOKS.setSize(v, n);
   }
 
   private void decode(ColumnVector v, int at, int n) {

@@ -17,6 +17,8 @@ import org.apache.parquet.schema.Type;
  */
 final class NestedAssembly {
 
+  private static final VectorHooks HOOKS = VectorHooks.get();
+
   private final ParquetField[] path;
   private final ColumnVector[] vectors;
   private final boolean[] owns;
@@ -84,20 +86,20 @@ final class NestedAssembly {
         if (k == last) {
           if (d >= f.presentDef) {
             int slot = v.size();
-            v.ensureCapacity(slot + 1);
+            HOOKS.ensureCapacity(v, slot + 1);
             leaf.readValue(v, slot);
             boolean[] nulls = v.nulls();
             if (nulls != null) {
               nulls[slot] = false;
             }
-            v.setSize(slot + 1);
+            HOOKS.setSize(v, slot + 1);
           } else if (d == f.presentDef - 1 && !f.column.nullable()
               && Objects.requireNonNull(f.descriptor, "a leaf has a descriptor").getPrimitiveType()
                   .isRepetition(Type.Repetition.OPTIONAL)) {
             // a leaf declared optional but read as required (a map key): it is null here
             throw new ParquetDecodingException("a " + f.column.name() + " is null, which the row model does not allow");
           } else {
-            v.appendAbsent();
+            HOOKS.appendAbsent(v);
           }
         } else if (owns[k]) {
           openSlot(v, f, d >= f.presentDef);
@@ -113,7 +115,7 @@ final class NestedAssembly {
 
   private static void openSlot(ColumnVector v, ParquetField f, boolean present) {
     int slot = v.size();
-    v.ensureCapacity(slot + 1);
+    HOOKS.ensureCapacity(v, slot + 1);
     if (f.shape != ParquetField.Shape.STRUCT) {
       int[] offsets = v.offsets();
       offsets[slot] = v.child(0).size();
@@ -123,7 +125,7 @@ final class NestedAssembly {
     if (nulls != null) {
       nulls[slot] = !present;
     }
-    v.setSize(slot + 1);
+    HOOKS.setSize(v, slot + 1);
   }
 
   /** Sets the end offset of every LIST and MAP vector in the tree, once all its leaves are read. */

@@ -21,6 +21,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class ParquetField {
 
+  private static final VectorHooks HOOKS = VectorHooks.get();
+
   enum Shape { LEAF, LIST, MAP, STRUCT }
 
   final Column column;
@@ -83,13 +85,13 @@ final class ParquetField {
   /** @return a vector tree for this field's values */
   ColumnVector newVector() {
     if (shape == Shape.LEAF) {
-      return ColumnVector.leaf(column, Objects.requireNonNull(physical, "a leaf has a physical type"), unit);
+      return HOOKS.leaf(column, Objects.requireNonNull(physical, "a leaf has a physical type"), unit);
     }
     List<ColumnVector> parts = new ArrayList<>(children.size());
     for (ParquetField c : children) {
       parts.add(c.newVector());
     }
-    return ColumnVector.nested(column, parts);
+    return HOOKS.nested(column, parts);
   }
 
   /** @param out receives the leaves under this field, in schema order */

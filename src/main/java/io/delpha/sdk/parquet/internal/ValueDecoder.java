@@ -27,6 +27,8 @@ import org.jspecify.annotations.Nullable;
  */
 abstract class ValueDecoder {
 
+  static final VectorHooks HOOKS = VectorHooks.get();
+
   static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
   static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   static final VarHandle DOUBLE = MethodHandles.byteArrayViewVarHandle(double[].class, ByteOrder.LITTLE_ENDIAN);
@@ -202,7 +204,7 @@ abstract class ValueDecoder {
       int out = offsets[at];
       if (fixedLength > 0) {
         int p = take(fixedLength * n, "FIXED_LEN_BYTE_ARRAY values");
-        v.ensureDataCapacity(out + fixedLength * n);
+        HOOKS.ensureDataCapacity(v, out + fixedLength * n);
         System.arraycopy(b, p, v.data(), out, fixedLength * n);
         for (int i = 1; i <= n; i++) {
           offsets[at + i] = out + fixedLength * i;
@@ -215,7 +217,7 @@ abstract class ValueDecoder {
         int p = take(length, "a BYTE_ARRAY value");
         byte[] data = v.data();
         if (out + (long) length > data.length) {
-          v.ensureDataCapacity(batchBytes(out + (long) length, n));
+          HOOKS.ensureDataCapacity(v, batchBytes(out + (long) length, n));
           data = v.data();
         }
         System.arraycopy(in, p, data, out, length);
@@ -272,12 +274,12 @@ abstract class ValueDecoder {
         case BINARY -> {
           ColumnVector holder = Objects.requireNonNull(binaryHolder, "a BINARY column has a dictionary holder");
           holder.clear();
-          holder.ensureCapacity(count);
+          HOOKS.ensureCapacity(holder, count);
           // room for every value plus slack after the last (binaries() copies short values 16 bytes at a time),
           // made once: the values take at most the page's bytes
-          holder.ensureDataCapacity(batchBytes((long) plain.remaining() + SHORT_COPY, count));
+          HOOKS.ensureDataCapacity(holder, batchBytes((long) plain.remaining() + SHORT_COPY, count));
           plain.binaries(holder, 0, count);
-          holder.setSize(count);
+          HOOKS.setSize(holder, count);
           dictBinary = holder;
         }
         default -> throw new ParquetDecodingException(physical + " values cannot be dictionary-encoded");
@@ -361,7 +363,7 @@ abstract class ValueDecoder {
 
     /**
      * Reads {@code n} ids (kept for {@link #copyIds}) and gives their slots no bytes: for vectors bound to
-     * the dictionary ({@link ColumnVector#bindDictionary}).
+     * the dictionary ({@link VectorHooks#bindDictionary}).
      */
     void idsOnly(int[] offsets, int at, int n) {
       ids(n);
@@ -380,7 +382,7 @@ abstract class ValueDecoder {
       for (int i = 0; i < n; i++) {
         end += dictOffsets[s[i] + 1] - dictOffsets[s[i]];
       }
-      v.ensureDataCapacity(batchBytes(end + SHORT_COPY, n));
+      HOOKS.ensureDataCapacity(v, batchBytes(end + SHORT_COPY, n));
       byte[] data = v.data();
       int out = start;
       for (int i = 0; i < n; i++) {
@@ -477,7 +479,7 @@ abstract class ValueDecoder {
       for (int i = 0; i < n; i++) {
         Binary value = reader.readBytes();
         int length = value.length();
-        v.ensureDataCapacity(out + length);
+        HOOKS.ensureDataCapacity(v, out + length);
         ByteBuffer bb = value.toByteBuffer();
         bb.get(v.data(), out, length);
         out += length;

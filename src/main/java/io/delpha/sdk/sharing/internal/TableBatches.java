@@ -8,6 +8,7 @@ import io.delpha.sdk.parquet.ColumnBatchReader;
 import io.delpha.sdk.parquet.ColumnType;
 import io.delpha.sdk.parquet.ColumnVector;
 import io.delpha.sdk.parquet.RowSchema;
+import io.delpha.sdk.parquet.internal.VectorHooks;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -23,6 +24,8 @@ import org.jspecify.annotations.Nullable;
  * thread-safe; each batch is valid until the next call of {@link #next()}.
  */
 final class TableBatches implements AutoCloseable {
+
+  private static final VectorHooks HOOKS = VectorHooks.get();
 
   private enum Source { PASS, CONSTANT, CONVERT }
 
@@ -75,7 +78,7 @@ final class TableBatches implements AutoCloseable {
         }
       }
       if (sources[i] != Source.PASS) {
-        own[i] = ColumnVector.forWriting(c);
+        own[i] = HOOKS.forWriting(c);
       }
       ColumnType.Kind kind = c.type().kind();
       cacheable[i] = sources[i] == Source.CONSTANT && constants[i] != null && kind != ColumnType.Kind.BYTES
@@ -110,7 +113,7 @@ final class TableBatches implements AutoCloseable {
             }
             if (cacheable[i]) {
               // every row is dictionary entry 0: the row view makes the value once, not once per row
-              int[] ids = v.prepareDictionaryIds(!constantIdsSet[i]);
+              int[] ids = HOOKS.prepareDictionaryIds(v, !constantIdsSet[i]);
               constantIdsSet[i] = true;
               Arrays.fill(ids, 0, rows, 0);
             }

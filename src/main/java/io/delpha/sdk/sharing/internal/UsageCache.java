@@ -1,7 +1,6 @@
 package io.delpha.sdk.sharing.internal;
 
 import io.delpha.sdk.core.DelphaException;
-import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.internal.Folders;
 import io.delpha.sdk.core.internal.http.HttpError;
 import io.delpha.sdk.sharing.Filter;
@@ -254,14 +253,8 @@ public final class UsageCache {
     } catch (SQLException e) {
       LOG.warn("usage query of {} failed: {}", table.table(), e.getMessage());
       throw new HttpError(502, "upstream", "the usage data could not be queried");
-    } catch (ServiceUnavailableException e) {
-      LOG.warn("sharing server unavailable: {}", e.getMessage());
-      throw new HttpError(503, "unavailable", "the usage data cannot be reached right now; retry later");
-    } catch (HttpError e) {
-      throw e;
     } catch (DelphaException e) {
-      LOG.warn("reading {} failed: {}", table.table(), e.getMessage());
-      throw new HttpError(502, "upstream", "the usage data could not be read");
+      throw table.unreadable(e);
     }
   }
 

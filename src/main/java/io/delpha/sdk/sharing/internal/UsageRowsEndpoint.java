@@ -2,7 +2,6 @@ package io.delpha.sdk.sharing.internal;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.delpha.sdk.core.DelphaException;
-import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.internal.JsonSupport;
 import io.delpha.sdk.core.internal.http.HttpError;
 import io.delpha.sdk.parquet.Row;
@@ -77,14 +76,8 @@ public final class UsageRowsEndpoint {
         }
         rows.add(reader.next());
       }
-    } catch (ServiceUnavailableException e) {
-      LOG.warn("sharing server unavailable: {}", e.getMessage());
-      throw new HttpError(503, "unavailable", "the usage data cannot be reached right now; retry later");
-    } catch (HttpError f) {
-      throw f;
     } catch (DelphaException e) {
-      LOG.warn("reading {} failed: {}", table.table(), e.getMessage());
-      throw new HttpError(502, "upstream", "the usage data could not be read");
+      throw table.unreadable(e);
     }
     exchange.respond(200, body(r, schema, rows));
     return 200;

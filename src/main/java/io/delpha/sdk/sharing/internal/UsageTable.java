@@ -1,15 +1,23 @@
 package io.delpha.sdk.sharing.internal;
 
+import io.delpha.sdk.core.DelphaException;
+import io.delpha.sdk.core.ServiceUnavailableException;
+import io.delpha.sdk.core.internal.http.HttpError;
 import io.delpha.sdk.parquet.ColumnType;
 import io.delpha.sdk.sharing.DeltaSharingClient;
+import io.delpha.sdk.sharing.UsageAnalyticsServer;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The shared usage table the usage server reads: its coordinates, the column naming each row's organisation and
  * the column holding its date, whose type is looked up once, on first use. Thread-safe.
  */
 public final class UsageTable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(UsageAnalyticsServer.class);
 
   private final DeltaSharingClient client;
   private final String table;
@@ -58,5 +66,21 @@ public final class UsageTable {
       dateType = type;
     }
     return type;
+  }
+
+  /**
+   * The answer to a request whose read of the table failed, logged: 503 if the sharing server is unreachable, else
+   * 502. The message names neither the server nor the cause.
+   *
+   * @param e what the read threw
+   * @return the error to throw
+   */
+  public HttpError unreadable(DelphaException e) {
+    if (e instanceof ServiceUnavailableException) {
+      LOG.warn("sharing server unavailable: {}", e.getMessage());
+      return new HttpError(503, "unavailable", "the usage data cannot be reached right now; retry later");
+    }
+    LOG.warn("reading {} failed: {}", table, e.getMessage());
+    return new HttpError(502, "upstream", "the usage data could not be read");
   }
 }
