@@ -42,7 +42,7 @@ public final class ColumnBatch {
   public static ColumnBatch allocate(RowSchema schema) {
     ColumnVector[] columns = new ColumnVector[schema.size()];
     for (int i = 0; i < columns.length; i++) {
-      columns[i] = ColumnVector.forWriting(schema.column(i));
+      columns[i] = ColumnVector.allocate(schema.column(i));
     }
     return new ColumnBatch(schema, columns);
   }

@@ -142,8 +142,15 @@ public final class ColumnVector {
     return new ColumnVector(column, Physical.valueOf(kind.name()), null, children);
   }
 
-  /** See {@link VectorHooks#forWriting}. */
-  static ColumnVector forWriting(Column column) {
+  /**
+   * An empty vector for a column, in the representation the writer uses (the table above): what
+   * {@link ColumnBatch#allocate(RowSchema)} holds, for a host that builds a batch with
+   * {@link ColumnBatch#of(RowSchema, List)}. It grows as values are appended.
+   *
+   * @param column the column whose values it will hold
+   * @return an empty vector (a nested column's with its children's)
+   */
+  public static ColumnVector allocate(Column column) {
     ColumnType t = column.type();
     return switch (t.kind()) {
       case BOOLEAN -> leaf(column, Physical.BOOLEAN, null);
@@ -153,7 +160,7 @@ public final class ColumnVector {
       case DECIMAL -> leaf(column, t.precision() <= 18 ? Physical.INT64 : Physical.BINARY, null);
       case STRING, BYTES -> leaf(column, Physical.BINARY, null);
       case TIME, TIMESTAMP, LOCAL_TIMESTAMP -> leaf(column, Physical.INT64, ChronoUnit.MICROS);
-      case LIST, MAP, STRUCT -> nested(column, t.children().stream().map(ColumnVector::forWriting).toList());
+      case LIST, MAP, STRUCT -> nested(column, t.children().stream().map(ColumnVector::allocate).toList());
     };
   }
 
@@ -1015,10 +1022,6 @@ public final class ColumnVector {
       return ColumnVector.nested(column, children);
     }
 
-    @Override
-    public ColumnVector forWriting(Column column) {
-      return ColumnVector.forWriting(column);
-    }
 
     @Override
     public void ensureCapacity(ColumnVector vector, int capacity) {

@@ -222,17 +222,17 @@ class ColumnBatchTest {
   @Test
   @DisplayName("vectors refuse what Parquet would not keep exactly, and nulls where none are allowed")
   void vectorChecks() {
-    ColumnVector decimal = ColumnVector.forWriting(Column.nullable("d", ColumnType.decimal(4, 2)));
+    ColumnVector decimal = ColumnVector.allocate(Column.nullable("d", ColumnType.decimal(4, 2)));
     decimal.appendLong(9999);
     assertThatThrownBy(() -> decimal.appendLong(10_000)).isInstanceOf(InvalidInputException.class).hasMessageContaining("decimal(4,2)");
     assertThatThrownBy(() -> decimal.append(new BigDecimal("1.5"))).isInstanceOf(InvalidInputException.class).hasMessageContaining("scale");
-    ColumnVector time = ColumnVector.forWriting(Column.nullable("t", ColumnType.TIME));
+    ColumnVector time = ColumnVector.allocate(Column.nullable("t", ColumnType.TIME));
     assertThatThrownBy(() -> time.appendLong(86_400_000_000L)).isInstanceOf(InvalidInputException.class);
     time.append(LocalTime.of(23, 59, 59, 999_999_000));
     assertThatThrownBy(() -> time.append(LocalTime.of(0, 0, 0, 1))).isInstanceOf(InvalidInputException.class);
-    ColumnVector big = ColumnVector.forWriting(Column.nullable("b", ColumnType.decimal(38, 0)));
+    ColumnVector big = ColumnVector.allocate(Column.nullable("b", ColumnType.decimal(38, 0)));
     assertThatThrownBy(() -> big.appendBytes(new byte[3])).isInstanceOf(InvalidInputException.class).hasMessageContaining("16-byte");
-    ColumnVector required = ColumnVector.forWriting(Column.required("r", ColumnType.STRING));
+    ColumnVector required = ColumnVector.allocate(Column.required("r", ColumnType.STRING));
     assertThatThrownBy(required::appendNull).isInstanceOf(InvalidInputException.class).hasMessageContaining("required");
     assertThatThrownBy(() -> required.appendLong(1)).isInstanceOf(InvalidInputException.class).hasMessageContaining("BINARY");
     required.appendString("a😀\uD800b");

@@ -51,8 +51,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ParquetRowWriter implements RowWriter {
 
-  private static final VectorHooks HOOKS = VectorHooks.get();
-
   /** Publishes or discards the written file. */
   public interface Publisher {
     /** The file is complete: make it visible at its destination. */
@@ -132,7 +130,7 @@ public final class ParquetRowWriter implements RowWriter {
         nestedFields.add(parquetSchema.getType(c));
       } else {
         ColumnDescriptor descriptor = parquetSchema.getColumnDescription(new String[] {column.name()});
-        flat[c] = new FlatColumnEncoder(descriptor, HOOKS.forWriting(column).physical());
+        flat[c] = new FlatColumnEncoder(descriptor, ColumnVector.allocate(column).physical());
       }
     }
     this.nestedSchema = nestedFields.isEmpty() ? null : new MessageType(parquetSchema.getName(), nestedFields);

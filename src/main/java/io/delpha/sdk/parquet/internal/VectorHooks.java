@@ -74,16 +74,6 @@ public abstract class VectorHooks {
   public abstract ColumnVector nested(Column column, List<ColumnVector> children);
 
   /**
-   * A vector in the representation the writer uses for this column's type (what {@link
-   * io.delpha.sdk.parquet.ColumnBatch#allocate} makes): INT64 MICROS for times and timestamps, INT64 unscaled for
-   * decimals up to 18 digits, BINARY above.
-   *
-   * @param column a column
-   * @return an empty vector, children included
-   */
-  public abstract ColumnVector forWriting(Column column);
-
-  /**
    * Makes room for {@code capacity} values (and, for BINARY, keeps the bytes already there).
    *
    * @param vector the vector

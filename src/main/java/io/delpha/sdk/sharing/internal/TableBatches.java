@@ -78,7 +78,7 @@ final class TableBatches implements AutoCloseable {
         }
       }
       if (sources[i] != Source.PASS) {
-        own[i] = HOOKS.forWriting(c);
+        own[i] = ColumnVector.allocate(c);
       }
       ColumnType.Kind kind = c.type().kind();
       cacheable[i] = sources[i] == Source.CONSTANT && constants[i] != null && kind != ColumnType.Kind.BYTES
