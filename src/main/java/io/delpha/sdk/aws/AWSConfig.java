@@ -22,7 +22,7 @@ public final class AWSConfig {
   private final int recordsPageSize;
   private final Metrics metrics;
 
-  /** Made by {@link AWSManager.Builder} only; checks the settings. */
+  /** Made by {@link AWSManagerBuilder} only; checks the settings. */
   AWSConfig(AwsClientSettings aws, @Nullable URI s3EndpointOverride, FlowType flowType, RetryPolicy pollBackoff,
       int recordsPageSize, Metrics metrics) {
     Objects.requireNonNull(aws, "aws");
@@ -94,7 +94,7 @@ public final class AWSConfig {
    * @return the config that building {@code settings} would give the manager
    * @throws io.delpha.sdk.core.InvalidInputException if a setting is missing or wrong, as {@code build()} would say
    */
-  public static AWSConfig from(AWSManager.Builder settings) {
+  public static AWSConfig from(AWSManagerBuilder settings) {
     return settings.config();
   }
 
@@ -104,14 +104,14 @@ public final class AWSConfig {
    *
    * @return a builder of a new manager with the default settings
    */
-  public static AWSManager.Builder builder() {
+  public static AWSManagerBuilder builder() {
     return AWSManager.builder();
   }
 
   /**
    * @return a builder of a new manager with these settings, metrics included
    */
-  public AWSManager.Builder toBuilder() {
+  public AWSManagerBuilder toBuilder() {
     return AWSManager.builder().config(this);
   }
 

@@ -10,22 +10,15 @@ import io.delpha.sdk.cassandra.CqlExecutor;
 import io.delpha.sdk.core.ClosedException;
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.InvalidInputException;
-import io.delpha.sdk.core.Metrics;
 import io.delpha.sdk.core.NotFoundException;
 import io.delpha.sdk.core.RetryPolicy;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.internal.Capability;
 import io.delpha.sdk.core.internal.ClosedGuard;
-import io.delpha.sdk.core.internal.Pause;
 import io.delpha.sdk.core.internal.Retrier;
 import io.delpha.sdk.core.internal.metrics.Recorder;
-import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
-import java.util.function.Consumer;
-import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.appflow.AppflowClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -59,7 +52,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * <p><b>Errors</b> name the flow and carry AWS's request id, never a credential: an unknown flow is
  * {@link NotFoundException}; an invalid request {@link InvalidInputException}; a flow already running
  * {@link io.delpha.sdk.core.ConflictException}; throttling that outlasts the SDK's retries (see {@link
- * Builder#retryPolicy(RetryPolicy)}) and exhausted service quotas {@link
+ * AWSManagerBuilder#retryPolicy(RetryPolicy)}) and exhausted service quotas {@link
  * io.delpha.sdk.core.RateLimitedException}; a missing permission {@link
  * io.delpha.sdk.core.AccessDeniedException}; rejected AWS keys {@link
  * io.delpha.sdk.core.AuthenticationException}; an unreachable AppFlow or S3 {@link
@@ -80,7 +73,7 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
   private final FlowDestinations destinations;
   private final FlowLanding data;
 
-  private AWSManager(AWSConfig config, AwsClients.Owned<AppflowClient> appflow, AwsClients.Owned<S3Client> s3,
+  AWSManager(AWSConfig config, AwsClients.Owned<AppflowClient> appflow, AwsClients.Owned<S3Client> s3,
       Retrier polls, Recorder metrics) {
     this.config = config;
     this.ownedAppflow = appflow;
@@ -96,9 +89,9 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
   /**
    * @return a builder
    */
-  public static Builder builder() {
+  public static AWSManagerBuilder builder() {
     Capability.require("AWSManager", Capability.AWS_APPFLOW, Capability.AWS_S3, Capability.PARQUET);
-    return new Builder();
+    return new AWSManagerBuilder();
   }
 
   /**
@@ -115,7 +108,7 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
    *
    * @return a new builder holding {@link #config()}
    */
-  public Builder toBuilder() {
+  public AWSManagerBuilder toBuilder() {
     return config.toBuilder();
   }
 
@@ -197,7 +190,7 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
   }
 
   /**
-   * Polls a run's execution record, with growing pauses ({@link Builder#pollBackoff(RetryPolicy)}),
+   * Polls a run's execution record, with growing pauses ({@link AWSManagerBuilder#pollBackoff(RetryPolicy)}),
    * until it is final (successful, failed or cancelled). A failed run is returned, not thrown: look at
    * {@link FlowExecution#status()} and {@link FlowExecution#errorMessage()}.
    *
@@ -381,176 +374,5 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
   public String toString() {
     return "AWSManager[" + flowType + ", region " + (config.aws().region() == null ? "from the default chain"
         : config.aws().region()) + "]";
-  }
-
-  /** Builds an {@link AWSManager}. Not thread-safe. */
-  public static final class Builder implements AwsClientBuilder<Builder> {
-    private AwsClientSettings aws = AwsClientSettings.builder().retryPolicy(RetryPolicy.defaults()).build();
-    private FlowType flowType = FlowType.CONTACT;
-    private @Nullable URI s3EndpointOverride;
-    private @Nullable AppflowClient appflowClient;
-    private @Nullable S3Client s3Client;
-    private RetryPolicy pollBackoff = RetryPolicy.builder().maxAttempts(Integer.MAX_VALUE)
-        .initialDelay(Duration.ofSeconds(2)).maxDelay(Duration.ofSeconds(30)).multiplier(1.5).build();
-    private Clock clock = Clock.systemUTC();
-    private Pause.Sleeper sleeper = Pause.REAL;
-    private int recordsPageSize = 100;
-    private Metrics metrics = Metrics.none();
-
-    private Builder() {}
-
-    /**
-     * @param metrics where AppFlow calls (timed by operation and outcome) and rows loaded into Cassandra are
-     *     metered (docs/metrics.md); default {@link Metrics#none()}
-     * @return this builder
-     */
-    public Builder metrics(Metrics metrics) {
-      this.metrics = Objects.requireNonNull(metrics, "metrics");
-      return this;
-    }
-
-    @Override
-    public Builder aws(AwsClientSettings settings) {
-      this.aws = Objects.requireNonNull(settings, "settings");
-      return this;
-    }
-
-    @Override
-    public AwsClientSettings aws() {
-      return aws;
-    }
-
-    Builder config(AWSConfig config) {
-      this.aws = config.aws();
-      this.s3EndpointOverride = config.s3EndpointOverride();
-      this.flowType = config.flowType();
-      this.pollBackoff = config.pollBackoff();
-      this.recordsPageSize = config.recordsPageSize();
-      this.metrics = config.metrics();
-      return this;
-    }
-
-    /**
-     * @param type the Salesforce object and default flow (CONTACT by default)
-     * @return this builder
-     */
-    public Builder flowType(FlowType type) {
-      this.flowType = Objects.requireNonNull(type, "flowType");
-      return this;
-    }
-
-    /**
-     * @param endpoint an S3-compatible endpoint; path-style addressing is then used
-     * @return this builder
-     */
-    public Builder s3EndpointOverride(@Nullable URI endpoint) {
-      this.s3EndpointOverride = endpoint;
-      return this;
-    }
-
-    /**
-     * Uses the caller's AppFlow client (left open on close); credentials, region and endpoint are then
-     * not applied to AppFlow.
-     *
-     * @param client the client
-     * @return this builder
-     */
-    public Builder appflowClient(@Nullable AppflowClient client) {
-      this.appflowClient = client;
-      return this;
-    }
-
-    /**
-     * Uses the caller's S3 client (left open on close); credentials, region and endpoint are then not
-     * applied to S3.
-     *
-     * @param client the client
-     * @return this builder
-     */
-    public Builder s3Client(@Nullable S3Client client) {
-      this.s3Client = client;
-      return this;
-    }
-
-    /**
-     * The pauses between polls of {@link AWSManager#awaitCompletion}: 2 s growing by 1.5 up to 30 s, with
-     * jitter, by default. Its attempt count is ignored: the timeout bounds the wait.
-     *
-     * @param policy the policy
-     * @return this builder
-     */
-    public Builder pollBackoff(RetryPolicy policy) {
-      this.pollBackoff = Objects.requireNonNull(policy, "pollBackoff");
-      return this;
-    }
-
-    /**
-     * Like {@link #pollBackoff(RetryPolicy)}, with a new {@code RetryPolicy.Builder} the consumer fills in (as the AWS SDK's
-     * {@code Consumer<Builder>} overloads, it starts from {@code RetryPolicy.builder()}, not from the current setting).
-     *
-     * @param policy fills in the pauses between polls
-     * @return this builder
-     */
-    public Builder pollBackoff(Consumer<RetryPolicy.Builder> policy) {
-      RetryPolicy.Builder b = RetryPolicy.builder();
-      Objects.requireNonNull(policy, "policy").accept(b);
-      return pollBackoff(b.build());
-    }
-
-    /**
-     * @param clock the clock deadlines are measured on (the system UTC clock by default)
-     * @return this builder
-     */
-    public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
-      return this;
-    }
-
-    /**
-     * @param sleeper how polls pause ({@link Thread#sleep(long)} by default)
-     * @return this builder
-     */
-    Builder sleeper(Pause.Sleeper sleeper) {
-      this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
-      return this;
-    }
-
-    /**
-     * @param records execution records per DescribeFlowExecutionRecords page, 1 to 100 (100 by default)
-     * @return this builder
-     */
-    public Builder recordsPageSize(int records) {
-      if (records < 1 || records > 100) {
-        throw new InvalidInputException("recordsPageSize must be 1 to 100, was " + records);
-      }
-      this.recordsPageSize = records;
-      return this;
-    }
-
-    /** The settings {@link #build()} builds with ({@link AWSConfig#from}). */
-    AWSConfig config() {
-      return new AWSConfig(aws, s3EndpointOverride, flowType, pollBackoff, recordsPageSize, metrics);
-    }
-
-    /**
-     * @return the manager; no call is made to AWS yet
-     * @throws InvalidInputException if a client cannot be built (e.g. no region anywhere)
-     */
-    public AWSManager build() {
-      Capability.require("AWSManager", Capability.AWS_APPFLOW, Capability.AWS_S3, Capability.PARQUET);
-      AWSConfig config = config();
-      AwsClientSettings settings = config.aws();
-      AwsClients.Owned<AppflowClient> appflow = AwsClients.givenOrBuilt(appflowClient,
-          () -> AwsClients.configure(AppflowClient.builder(), settings).build(), "AppFlow");
-      AwsClients.Owned<S3Client> s3;
-      try {
-        s3 = AwsClients.givenOrBuilt(s3Client, () -> AwsClients.configure(S3Client.builder(), settings.toBuilder()
-            .endpointOverride(s3EndpointOverride).build()).forcePathStyle(s3EndpointOverride != null).build(), "S3");
-      } catch (RuntimeException e) {
-        appflow.close();
-        throw e;
-      }
-      return new AWSManager(config, appflow, s3, new Retrier(pollBackoff, clock, sleeper), Recorder.of(metrics));
-    }
   }
 }

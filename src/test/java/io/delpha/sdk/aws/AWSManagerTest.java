@@ -101,7 +101,7 @@ class AWSManagerTest {
     return aws;
   }
 
-  AWSManager.Builder builder(String secret) {
+  AWSManagerBuilder builder(String secret) {
     return AWSManager.builder()
         .credentials(s3.accessKey(), secret)
         .region("eu-west-1")
