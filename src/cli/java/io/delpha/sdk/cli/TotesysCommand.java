@@ -7,6 +7,7 @@ import io.delpha.sdk.totesys.RunReport;
 import io.delpha.sdk.totesys.ScheduledRun;
 import io.delpha.sdk.totesys.SnsPipelineListener;
 import io.delpha.sdk.totesys.TotesysPipeline;
+import io.delpha.sdk.totesys.TotesysPipelineBuilder;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -53,7 +54,7 @@ final class TotesysCommand {
     @Option(names = "--tables", split = ",", paramLabel = "TABLE", description = "Only these source tables.")
     List<String> tables;
 
-    TotesysPipeline.Builder pipeline(List<AutoCloseable> toClose) {
+    TotesysPipelineBuilder pipeline(List<AutoCloseable> toClose) {
       SecretProvider secrets = aws.secretProvider();
       if (secrets instanceof AutoCloseable c) {
         toClose.add(c);
@@ -62,7 +63,7 @@ final class TotesysCommand {
       toClose.add(ingestion);
       ObjectStore processed = aws.store(processedZone);
       toClose.add(processed);
-      TotesysPipeline.Builder b = TotesysPipeline.builder().sourceSecret(secrets, sourceSecret)
+      TotesysPipelineBuilder b = TotesysPipeline.builder().sourceSecret(secrets, sourceSecret)
           .warehouseSecret(secrets, warehouseSecret).ingestionZone(ingestion).processedZone(processed);
       if (tables != null) {
         b.tables(tables.toArray(String[]::new));
@@ -141,7 +142,7 @@ final class TotesysCommand {
       PrintWriter out = spec.commandLine().getOut();
       List<AutoCloseable> toClose = new ArrayList<>();
       try {
-        TotesysPipeline.Builder b = options.pipeline(toClose).listener(new PipelineListener() {
+        TotesysPipelineBuilder b = options.pipeline(toClose).listener(new PipelineListener() {
           @Override
           public void onRunFinished(RunReport r) {
             out.printf("%s %s: %,d rows extracted, %,d loaded, in %d ms%s%n", r.startedAt(),

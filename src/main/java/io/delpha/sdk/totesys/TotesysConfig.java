@@ -37,7 +37,7 @@ public final class TotesysConfig {
   private final Clock clock;
   private final Metrics metrics;
 
-  /** Made by {@link TotesysPipeline.Builder} only; checks the required settings and copies the lists. */
+  /** Made by {@link TotesysPipelineBuilder} only; checks the required settings and copies the lists. */
   TotesysConfig(@Nullable DataSource source, @Nullable SecretProvider sourceSecrets,
       @Nullable String sourceSecretName, @Nullable DataSource warehouse, @Nullable SecretProvider warehouseSecrets,
       @Nullable String warehouseSecretName, ObjectStore ingestionZone, ObjectStore processedZone, List<String> tables,
@@ -180,7 +180,7 @@ public final class TotesysConfig {
    * @return the config that building {@code settings} would give the manager
    * @throws io.delpha.sdk.core.InvalidInputException if a setting is missing or wrong, as {@code build()} would say
    */
-  public static TotesysConfig from(TotesysPipeline.Builder settings) {
+  public static TotesysConfig from(TotesysPipelineBuilder settings) {
     return settings.config();
   }
 
@@ -190,14 +190,14 @@ public final class TotesysConfig {
    *
    * @return a builder of a new manager with the default settings
    */
-  public static TotesysPipeline.Builder builder() {
+  public static TotesysPipelineBuilder builder() {
     return TotesysPipeline.builder();
   }
 
   /**
    * @return a builder holding these settings, to change some of them
    */
-  public TotesysPipeline.Builder toBuilder() {
+  public TotesysPipelineBuilder toBuilder() {
     return TotesysPipeline.builder().config(this);
   }
 
