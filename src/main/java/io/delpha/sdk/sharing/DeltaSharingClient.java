@@ -1,11 +1,8 @@
 package io.delpha.sdk.sharing;
 
 import io.delpha.sdk.core.ClosedException;
-import io.delpha.sdk.core.internal.Capability;
 import io.delpha.sdk.core.internal.ClosedGuard;
 import io.delpha.sdk.core.internal.JsonSupport;
-import io.delpha.sdk.core.internal.Pause;
-import io.delpha.sdk.core.internal.Retrier;
 import io.delpha.sdk.core.internal.http.HttpCaller;
 import io.delpha.sdk.core.internal.metrics.Recorder;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,15 +10,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.InvalidInputException;
-import io.delpha.sdk.core.Metrics;
 import io.delpha.sdk.core.RetryPolicy;
-import io.delpha.sdk.core.Secret;
 import io.delpha.sdk.parquet.Column;
 import io.delpha.sdk.parquet.ColumnType;
 import io.delpha.sdk.parquet.ColumnBatchReader;
 import io.delpha.sdk.parquet.RowReader;
 import io.delpha.sdk.parquet.RowSchema;
-import io.delpha.sdk.core.secrets.SecretProvider;
 import io.delpha.sdk.sharing.internal.BearerTokens;
 import io.delpha.sdk.sharing.internal.DownloadSpace;
 import io.delpha.sdk.sharing.internal.FileDownloader;
@@ -36,8 +30,6 @@ import io.delpha.sdk.sharing.internal.Values;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -62,13 +54,13 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The bearer token goes to the sharing server only, never to the presigned file URLs, and requests
  * to the server never follow redirects (a redirect would carry the token elsewhere). Files are
- * downloaded and decoded by a bounded pool ({@link Builder#downloadParallelism(int)}) and handed over as
- * they are decoded, so rows of different files interleave in no fixed order. Expired presigned URLs are refreshed
- * by sending the query again; 429, 5xx and connection failures are retried per the {@link RetryPolicy}.
- * Errors are typed: 400 {@link InvalidInputException}, 401 {@link io.delpha.sdk.core.AuthenticationException},
- * 403 {@link io.delpha.sdk.core.AccessDeniedException}, 404 {@link io.delpha.sdk.core.NotFoundException},
- * 429 {@link io.delpha.sdk.core.RateLimitedException}, 5xx or unreachable {@link
- * io.delpha.sdk.core.ServiceUnavailableException}, unreadable answers {@link DataFormatException}.
+ * downloaded and decoded by a bounded pool ({@link DeltaSharingClientBuilder#downloadParallelism(int)}) and handed over
+ * as they are decoded, so rows of different files interleave in no fixed order. Expired presigned URLs are refreshed by
+ * sending the query again; 429, 5xx and connection failures are retried per the {@link RetryPolicy}. Errors are typed:
+ * 400 {@link InvalidInputException}, 401 {@link io.delpha.sdk.core.AuthenticationException}, 403 {@link
+ * io.delpha.sdk.core.AccessDeniedException}, 404 {@link io.delpha.sdk.core.NotFoundException}, 429 {@link
+ * io.delpha.sdk.core.RateLimitedException}, 5xx or unreachable {@link io.delpha.sdk.core.ServiceUnavailableException},
+ * unreadable answers {@link DataFormatException}.
  *
  * <p>Thread-safe; one client may serve many concurrent reads. Each {@link RowReader} it returns is for
  * one consumer thread and must be closed.
@@ -85,7 +77,8 @@ public final class DeltaSharingClient implements AutoCloseable {
   private final Recorder metrics;
   private final ClosedGuard guard = new ClosedGuard("this DeltaSharingClient");
 
-  private DeltaSharingClient(Builder b, BearerTokens tokens, HttpCaller sharingHttp, HttpCaller storageHttp) {
+  DeltaSharingClient(DeltaSharingClientBuilder b, BearerTokens tokens, HttpCaller sharingHttp,
+      HttpCaller storageHttp) {
     this.endpoint = Objects.requireNonNull(b.endpoint, "endpoint"); // checked by build()
     this.http = new SharingHttp(sharingHttp, endpoint, tokens);
     this.downloader = new FileDownloader(storageHttp, b.urlExpiryMargin, b.clock);
@@ -109,8 +102,8 @@ public final class DeltaSharingClient implements AutoCloseable {
   /**
    * @return a builder
    */
-  public static Builder builder() {
-    return new Builder();
+  public static DeltaSharingClientBuilder builder() {
+    return new DeltaSharingClientBuilder();
   }
 
   /**
@@ -422,230 +415,5 @@ public final class DeltaSharingClient implements AutoCloseable {
       throw new InvalidInputException("the " + what + " name must not be blank");
     }
     return value;
-  }
-
-  /** Builds a {@link DeltaSharingClient}. */
-  public static final class Builder {
-    private @Nullable URI endpoint;
-    private @Nullable Secret bearerToken;
-    private java.time.@Nullable Instant expirationTime;
-    private @Nullable SecretProvider secrets;
-    private @Nullable String secretName;
-    private @Nullable DeltaSharingProfile oauthProfile;
-    private Duration connectTimeout = Duration.ofSeconds(10);
-    private Duration requestTimeout = Duration.ofSeconds(60);
-    private Duration urlExpiryMargin = Duration.ofSeconds(30);
-    private RetryPolicy retry = RetryPolicy.defaults();
-    private int parallelism = 4;
-    private @Nullable Integer pageSize;
-    private Clock clock = Clock.systemUTC();
-    private Pause.Sleeper sleeper = Pause.REAL;
-    private Metrics metrics = Metrics.none();
-
-    private Builder() {}
-
-    /**
-     * @param metrics where calls to the sharing server are metered, timed by operation and outcome
-     *     (docs/metrics.md); default {@link Metrics#none()}
-     * @return this builder
-     */
-    public Builder metrics(Metrics metrics) {
-      this.metrics = Objects.requireNonNull(metrics, "metrics");
-      return this;
-    }
-
-    /**
-     * Takes the endpoint and credentials of a profile.
-     *
-     * @param profile a profile
-     * @return this builder
-     */
-    public Builder profile(DeltaSharingProfile profile) {
-      this.endpoint = profile.endpoint();
-      if (profile.type() == DeltaSharingProfile.AuthType.BEARER_TOKEN) {
-        this.bearerToken = profile.bearerToken();
-        this.expirationTime = profile.expirationTime();
-        this.oauthProfile = null;
-      } else {
-        this.oauthProfile = profile;
-        this.bearerToken = null;
-      }
-      return this;
-    }
-
-    /**
-     * @param endpoint the sharing server's URL, the protocol's {@code {prefix}}
-     * @return this builder
-     */
-    public Builder endpoint(URI endpoint) {
-      this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
-      return this;
-    }
-
-    /**
-     * @param endpoint the sharing server's URL
-     * @return this builder
-     */
-    public Builder endpoint(String endpoint) {
-      return endpoint(URI.create(endpoint));
-    }
-
-    /**
-     * @param token the bearer token
-     * @return this builder
-     */
-    public Builder bearerToken(Secret token) {
-      this.bearerToken = Objects.requireNonNull(token, "token");
-      this.secrets = null;
-      this.oauthProfile = null;
-      return this;
-    }
-
-    /**
-     * The bearer token kept in a vault: asked for on every request, so a rotated token is picked up
-     * (wrap the provider with {@link SecretProvider#cached} to limit look-ups).
-     *
-     * @param secrets the provider
-     * @param name the secret's name
-     * @return this builder
-     */
-    public Builder bearerToken(SecretProvider secrets, String name) {
-      this.secrets = Objects.requireNonNull(secrets, "secrets");
-      this.secretName = Objects.requireNonNull(name, "name");
-      this.bearerToken = null;
-      this.oauthProfile = null;
-      return this;
-    }
-
-    /**
-     * @param timeout the TCP connect timeout (default 10 s)
-     * @return this builder
-     */
-    public Builder connectTimeout(Duration timeout) {
-      this.connectTimeout = Objects.requireNonNull(timeout, "timeout");
-      return this;
-    }
-
-    /**
-     * @param timeout how long to wait for an answer's headers (default 60 s)
-     * @return this builder
-     */
-    public Builder requestTimeout(Duration timeout) {
-      this.requestTimeout = Objects.requireNonNull(timeout, "timeout");
-      return this;
-    }
-
-    /**
-     * @param policy retries of 429, 5xx and connection failures (default {@link RetryPolicy#defaults()})
-     * @return this builder
-     */
-    public Builder retryPolicy(RetryPolicy policy) {
-      this.retry = Objects.requireNonNull(policy, "policy");
-      return this;
-    }
-
-    /**
-     * Like {@link #retryPolicy(RetryPolicy)}, with a new {@code RetryPolicy.Builder} the consumer fills in (as the AWS SDK's
-     * {@code Consumer<Builder>} overloads, it starts from {@code RetryPolicy.builder()}, not from the current setting).
-     *
-     * @param policy fills in the retry policy
-     * @return this builder
-     */
-    public Builder retryPolicy(Consumer<RetryPolicy.Builder> policy) {
-      RetryPolicy.Builder b = RetryPolicy.builder();
-      Objects.requireNonNull(policy, "policy").accept(b);
-      return retryPolicy(b.build());
-    }
-
-    /**
-     * @param files how many files download at once, and how many downloaded files may wait to be read
-     *     (default 4)
-     * @return this builder
-     */
-    public Builder downloadParallelism(int files) {
-      if (files < 1 || files > 64) {
-        throw new InvalidInputException("downloadParallelism must be 1..64, was " + files);
-      }
-      this.parallelism = files;
-      return this;
-    }
-
-    /**
-     * @param items {@code maxResults} of list requests (default: the server's choice)
-     * @return this builder
-     */
-    public Builder listPageSize(int items) {
-      if (items < 1) {
-        throw new InvalidInputException("listPageSize must be >= 1, was " + items);
-      }
-      this.pageSize = items;
-      return this;
-    }
-
-    /**
-     * @param margin a presigned URL expiring sooner than this is refreshed before use (default 30 s)
-     * @return this builder
-     */
-    public Builder urlExpiryMargin(Duration margin) {
-      this.urlExpiryMargin = Objects.requireNonNull(margin, "margin");
-      return this;
-    }
-
-    /**
-     * @param clock the clock URL and token expiry are checked against
-     * @return this builder
-     */
-    public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
-      return this;
-    }
-
-    /**
-     * @param sleeper how retries pause: the test seam, so tests never wait on the wall clock
-     * @return this builder
-     */
-    Builder sleeper(Pause.Sleeper sleeper) {
-      this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
-      return this;
-    }
-
-    /**
-     * @return the client
-     * @throws InvalidInputException if no endpoint or no credentials were given
-     * @throws io.delpha.sdk.core.AuthenticationException if the profile's token has already expired
-     */
-    public DeltaSharingClient build() {
-      Capability.require("DeltaSharingClient", Capability.PARQUET);
-      if (endpoint == null) {
-        throw new InvalidInputException("a Delta Sharing client needs an endpoint (or a profile)");
-      }
-      String scheme = endpoint.getScheme();
-      if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
-          || endpoint.getHost() == null) {
-        throw new InvalidInputException("the Delta Sharing endpoint must be an absolute http(s) URL: " + endpoint);
-      }
-      Retrier retries = new Retrier(retry, clock, sleeper);
-      HttpCaller sharing = new HttpCaller(HttpCaller.newClient(connectTimeout, HttpClient.Redirect.NEVER, null),
-          "the Delta Sharing server", requestTimeout, retries);
-      HttpCaller storage = new HttpCaller(HttpCaller.newClient(connectTimeout, HttpClient.Redirect.NORMAL, null),
-          "the table's storage", requestTimeout, retries);
-      BearerTokens tokens;
-      if (bearerToken != null) {
-        tokens = BearerTokens.fixed(bearerToken, expirationTime, clock);
-        tokens.current(); // fail now, not at the first read, if the profile's token has expired
-      } else if (secrets != null && secretName != null) { // set together by bearerToken(secrets, name)
-        tokens = BearerTokens.fromSecret(secrets, secretName);
-      } else if (oauthProfile != null) {
-        // an OAUTH_CLIENT_CREDENTIALS profile has all three (checked by DeltaSharingProfile's constructor)
-        tokens = BearerTokens.oauthClientCredentials(sharing,
-            Objects.requireNonNull(oauthProfile.tokenEndpoint(), "tokenEndpoint"),
-            Objects.requireNonNull(oauthProfile.clientId(), "clientId"),
-            Objects.requireNonNull(oauthProfile.clientSecret(), "clientSecret"), oauthProfile.scope(), clock);
-      } else {
-        throw new InvalidInputException("a Delta Sharing client needs credentials: a bearer token, a "
-            + "SecretProvider and secret name, or a profile");
-      }
-      return new DeltaSharingClient(this, tokens, sharing, storage);
-    }
   }
 }

@@ -1,0 +1,249 @@
+package io.delpha.sdk.sharing;
+
+import io.delpha.sdk.core.InvalidInputException;
+import io.delpha.sdk.core.Metrics;
+import io.delpha.sdk.core.RetryPolicy;
+import io.delpha.sdk.core.Secret;
+import io.delpha.sdk.core.internal.Capability;
+import io.delpha.sdk.core.internal.Pause;
+import io.delpha.sdk.core.internal.Retrier;
+import io.delpha.sdk.core.internal.http.HttpCaller;
+import io.delpha.sdk.core.secrets.SecretProvider;
+import io.delpha.sdk.sharing.internal.BearerTokens;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Builds a {@link DeltaSharingClient}: {@link DeltaSharingClient#builder()}, or {@link
+ * DeltaSharingClient#fromProfile} for a profile file's server and credentials.
+ */
+public final class DeltaSharingClientBuilder {
+  // endpoint, urlExpiryMargin, parallelism, pageSize, clock and metrics: package-private, as DeltaSharingClient's
+  // constructor reads them
+  @Nullable URI endpoint;
+  private @Nullable Secret bearerToken;
+  private java.time.@Nullable Instant expirationTime;
+  private @Nullable SecretProvider secrets;
+  private @Nullable String secretName;
+  private @Nullable DeltaSharingProfile oauthProfile;
+  private Duration connectTimeout = Duration.ofSeconds(10);
+  private Duration requestTimeout = Duration.ofSeconds(60);
+  Duration urlExpiryMargin = Duration.ofSeconds(30);
+  private RetryPolicy retry = RetryPolicy.defaults();
+  int parallelism = 4;
+  @Nullable Integer pageSize;
+  Clock clock = Clock.systemUTC();
+  private Pause.Sleeper sleeper = Pause.REAL;
+  Metrics metrics = Metrics.none();
+
+  DeltaSharingClientBuilder() {}
+
+  /**
+   * @param metrics where calls to the sharing server are metered, timed by operation and outcome
+   *     (docs/metrics.md); default {@link Metrics#none()}
+   * @return this builder
+   */
+  public DeltaSharingClientBuilder metrics(Metrics metrics) {
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
+    return this;
+  }
+
+  /**
+   * Takes the endpoint and credentials of a profile.
+   *
+   * @param profile a profile
+   * @return this builder
+   */
+  public DeltaSharingClientBuilder profile(DeltaSharingProfile profile) {
+    this.endpoint = profile.endpoint();
+    if (profile.type() == DeltaSharingProfile.AuthType.BEARER_TOKEN) {
+      this.bearerToken = profile.bearerToken();
+      this.expirationTime = profile.expirationTime();
+      this.oauthProfile = null;
+    } else {
+      this.oauthProfile = profile;
+      this.bearerToken = null;
+    }
+    return this;
+  }
+
+  /**
+   * @param endpoint the sharing server's URL, the protocol's {@code {prefix}}
+   * @return this builder
+   */
+  public DeltaSharingClientBuilder endpoint(URI endpoint) {
+    this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+    return this;
+  }
+
+  /**
+   * @param endpoint the sharing server's URL
+   * @return this builder
+   */
+  public DeltaSharingClientBuilder endpoint(String endpoint) {
+    return endpoint(URI.create(endpoint));
+  }
+
+  /**
+   * @param token the bearer token
+   * @return this builder
+   */
+  public DeltaSharingClientBuilder bearerToken(Secret token) {
+    this.bearerToken = Objects.requireNonNull(token, "token");
+    this.secrets = null;
+    this.oauthProfile = null;
+    return this;
+  }
+
+  /**
+   * The bearer token kept in a vault: asked for on every request, so a rotated token is picked up
+   * (wrap the provider with {@link SecretProvider#cached} to limit look-ups).
+   *
+   * @param secrets the provider
+   * @param name the secret's name
+   * @return this builder
+   */
+  public DeltaSharingClientBuilder bearerToken(SecretProvider secrets, String name) {
+    this.secrets = Objects.requireNonNull(secrets, "secrets");
+    this.secretName = Objects.requireNonNull(name, "name");
+    this.bearerToken = null;
+    this.oauthProfile = null;
+    return this;
+  }
+
+  /**
+   * @param timeout the TCP connect timeout (default 10 s)
+   * @return this builder
+   */
+  public DeltaSharingClientBuilder connectTimeout(Duration timeout) {
+    this.connectTimeout = Objects.requireNonNull(timeout, "timeout");
+    return this;
+  }
+
+  /**
+   * @param timeout how long to wait for an answer's headers (default 60 s)
+   * @return this builder
+   */
+  public DeltaSharingClientBuilder requestTimeout(Duration timeout) {
+    this.requestTimeout = Objects.requireNonNull(timeout, "timeout");
+    return this;
+  }
+
+  /**
+   * @param policy retries of 429, 5xx and connection failures (default {@link RetryPolicy#defaults()})
+   * @return this builder
+   */
+  public DeltaSharingClientBuilder retryPolicy(RetryPolicy policy) {
+    this.retry = Objects.requireNonNull(policy, "policy");
+    return this;
+  }
+
+  /**
+   * Like {@link #retryPolicy(RetryPolicy)}, with a new {@code RetryPolicy.Builder} the consumer fills in (as the AWS SDK's
+   * {@code Consumer<Builder>} overloads, it starts from {@code RetryPolicy.builder()}, not from the current setting).
+   *
+   * @param policy fills in the retry policy
+   * @return this builder
+   */
+  public DeltaSharingClientBuilder retryPolicy(Consumer<RetryPolicy.Builder> policy) {
+    RetryPolicy.Builder b = RetryPolicy.builder();
+    Objects.requireNonNull(policy, "policy").accept(b);
+    return retryPolicy(b.build());
+  }
+
+  /**
+   * @param files how many files download at once, and how many downloaded files may wait to be read
+   *     (default 4)
+   * @return this builder
+   */
+  public DeltaSharingClientBuilder downloadParallelism(int files) {
+    if (files < 1 || files > 64) {
+      throw new InvalidInputException("downloadParallelism must be 1..64, was " + files);
+    }
+    this.parallelism = files;
+    return this;
+  }
+
+  /**
+   * @param items {@code maxResults} of list requests (default: the server's choice)
+   * @return this builder
+   */
+  public DeltaSharingClientBuilder listPageSize(int items) {
+    if (items < 1) {
+      throw new InvalidInputException("listPageSize must be >= 1, was " + items);
+    }
+    this.pageSize = items;
+    return this;
+  }
+
+  /**
+   * @param margin a presigned URL expiring sooner than this is refreshed before use (default 30 s)
+   * @return this builder
+   */
+  public DeltaSharingClientBuilder urlExpiryMargin(Duration margin) {
+    this.urlExpiryMargin = Objects.requireNonNull(margin, "margin");
+    return this;
+  }
+
+  /**
+   * @param clock the clock URL and token expiry are checked against
+   * @return this builder
+   */
+  public DeltaSharingClientBuilder clock(Clock clock) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    return this;
+  }
+
+  /**
+   * @param sleeper how retries pause: the test seam, so tests never wait on the wall clock
+   * @return this builder
+   */
+  DeltaSharingClientBuilder sleeper(Pause.Sleeper sleeper) {
+    this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+    return this;
+  }
+
+  /**
+   * @return the client
+   * @throws InvalidInputException if no endpoint or no credentials were given
+   * @throws io.delpha.sdk.core.AuthenticationException if the profile's token has already expired
+   */
+  public DeltaSharingClient build() {
+    Capability.require("DeltaSharingClient", Capability.PARQUET);
+    if (endpoint == null) {
+      throw new InvalidInputException("a Delta Sharing client needs an endpoint (or a profile)");
+    }
+    String scheme = endpoint.getScheme();
+    if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+        || endpoint.getHost() == null) {
+      throw new InvalidInputException("the Delta Sharing endpoint must be an absolute http(s) URL: " + endpoint);
+    }
+    Retrier retries = new Retrier(retry, clock, sleeper);
+    HttpCaller sharing = new HttpCaller(HttpCaller.newClient(connectTimeout, HttpClient.Redirect.NEVER, null),
+        "the Delta Sharing server", requestTimeout, retries);
+    HttpCaller storage = new HttpCaller(HttpCaller.newClient(connectTimeout, HttpClient.Redirect.NORMAL, null),
+        "the table's storage", requestTimeout, retries);
+    BearerTokens tokens;
+    if (bearerToken != null) {
+      tokens = BearerTokens.fixed(bearerToken, expirationTime, clock);
+      tokens.current(); // fail now, not at the first read, if the profile's token has expired
+    } else if (secrets != null && secretName != null) { // set together by bearerToken(secrets, name)
+      tokens = BearerTokens.fromSecret(secrets, secretName);
+    } else if (oauthProfile != null) {
+      // an OAUTH_CLIENT_CREDENTIALS profile has all three (checked by DeltaSharingProfile's constructor)
+      tokens = BearerTokens.oauthClientCredentials(sharing,
+          Objects.requireNonNull(oauthProfile.tokenEndpoint(), "tokenEndpoint"),
+          Objects.requireNonNull(oauthProfile.clientId(), "clientId"),
+          Objects.requireNonNull(oauthProfile.clientSecret(), "clientSecret"), oauthProfile.scope(), clock);
+    } else {
+      throw new InvalidInputException("a Delta Sharing client needs credentials: a bearer token, a "
+          + "SecretProvider and secret name, or a profile");
+    }
+    return new DeltaSharingClient(this, tokens, sharing, storage);
+  }
+}
