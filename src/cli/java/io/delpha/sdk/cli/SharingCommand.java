@@ -15,6 +15,7 @@ import io.delpha.sdk.sharing.QueryOptions;
 import io.delpha.sdk.sharing.Share;
 import io.delpha.sdk.sharing.SharedTable;
 import io.delpha.sdk.sharing.UsageAnalyticsServer;
+import io.delpha.sdk.sharing.UsageAnalyticsServerBuilder;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
@@ -147,7 +148,7 @@ final class SharingCommand {
           .build();
       try (client; CassandraManager cass = cassandra.connect();
           AccessKeys keys = AccessKeys.on(cass).keyspace(keyStore).build()) {
-        UsageAnalyticsServer.Builder builder = UsageAnalyticsServer.builder().client(client).table(table)
+        UsageAnalyticsServerBuilder builder = UsageAnalyticsServer.builder().client(client).table(table)
             .organisationColumn(organisationColumn).dateColumn(dateColumn).accessKeys(keys).options(serverOptions);
         if (!noPage) {
           builder.cacheDirectory(cacheDir != null ? cacheDir : Path.of(System.getProperty("user.home"), ".cache",

@@ -1,14 +1,10 @@
 package io.delpha.sdk.sharing;
 
 import io.delpha.sdk.core.ClosedException;
-import io.delpha.sdk.core.InvalidInputException;
-import io.delpha.sdk.core.Metrics;
 import io.delpha.sdk.core.ServiceUnavailableException;
-import io.delpha.sdk.core.internal.Capability;
 import io.delpha.sdk.core.internal.ClosedGuard;
 import io.delpha.sdk.core.internal.metrics.Recorder;
 import io.delpha.sdk.security.AccessKeys;
-import io.delpha.sdk.security.KeyPrincipal;
 import io.delpha.sdk.server.ServerOptions;
 import io.delpha.sdk.server.internal.HttpService;
 import io.delpha.sdk.server.internal.HttpService.Route;
@@ -19,19 +15,12 @@ import io.delpha.sdk.sharing.internal.UsageCharts;
 import io.delpha.sdk.sharing.internal.UsagePage;
 import io.delpha.sdk.sharing.internal.UsageRowsEndpoint;
 import io.delpha.sdk.sharing.internal.UsageTable;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.SQLException;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Consumer;
-import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,16 +45,17 @@ import org.slf4j.LoggerFactory;
  * AccessKeys#isOrganisationName(String)}). Errors are JSON {@code {"error", "message"}}: 400 bad or missing
  * dates (anything but {@code YYYY-MM-DD}) or an {@code org=} no key could name, checked before anything is read;
  * 401 missing or unknown key, 403 another organisation, 404/405 wrong path or method, 413 more
- * rows than {@link Builder#maxRows(int)}, 502 the sharing server refused, 503 it or Cassandra is
+ * rows than {@link UsageAnalyticsServerBuilder#maxRows(int)}, 502 the sharing server refused, 503 it or Cassandra is
  * unreachable. The organisation filter is applied by the client on every row, whatever the sharing
  * server does with the hint, so one organisation never sees another's rows.
  *
  * <p><b>Bounds per organisation</b> (the page routes). Each organisation's DuckDB database is in memory with {@value
  * #ORGANISATION_DB_THREADS} thread and a memory limit of {@value #ORGANISATION_DB_MEMORY_MB} MiB; at most {@link
- * Builder#maxOpenOrganisations(int)} are open at once (default {@value #DEFAULT_MAX_OPEN_ORGANISATIONS}): opening
- * one more closes the least recently used and deletes its cache folder, so an admin sweeping organisation names
- * leaves threads, memory and folders where they were. An organisation's cache keeps the files of its current table
- * version only: a refresh to a new version deletes the older versions' manifests and files.
+ * UsageAnalyticsServerBuilder#maxOpenOrganisations(int)} are open at once (default {@value
+ * #DEFAULT_MAX_OPEN_ORGANISATIONS}): opening one more closes the least recently used and deletes its cache folder, so
+ * an admin sweeping organisation names leaves threads, memory and folders where they were. An organisation's cache
+ * keeps the files of its current table version only: a refresh to a new version deletes the older versions' manifests
+ * and files.
  */
 public final class UsageAnalyticsServer implements AutoCloseable {
 
@@ -86,7 +76,7 @@ public final class UsageAnalyticsServer implements AutoCloseable {
   public static final int ORGANISATION_DB_THREADS = 1;
   /** The memory limit of each organisation's DuckDB database, in MiB (its {@code memory_limit}, given at creation). */
   public static final int ORGANISATION_DB_MEMORY_MB = 128;
-  /** The default of {@link Builder#maxOpenOrganisations(int)}. */
+  /** The default of {@link UsageAnalyticsServerBuilder#maxOpenOrganisations(int)}. */
   public static final int DEFAULT_MAX_OPEN_ORGANISATIONS = 16;
 
   private final UsageTable table;
@@ -99,7 +89,7 @@ public final class UsageAnalyticsServer implements AutoCloseable {
   private @Nullable HttpService http;
   private final ClosedGuard guard = new ClosedGuard("this UsageAnalyticsServer");
 
-  private UsageAnalyticsServer(Builder b) {
+  UsageAnalyticsServer(UsageAnalyticsServerBuilder b) {
     // all five checked by build()
     this.table = new UsageTable(Objects.requireNonNull(b.client, "client"), Objects.requireNonNull(b.table, "table"),
         Objects.requireNonNull(b.organisationColumn, "organisationColumn"),
@@ -135,8 +125,8 @@ public final class UsageAnalyticsServer implements AutoCloseable {
   /**
    * @return a builder
    */
-  public static Builder builder() {
-    return new Builder();
+  public static UsageAnalyticsServerBuilder builder() {
+    return new UsageAnalyticsServerBuilder();
   }
 
   /**
@@ -205,245 +195,5 @@ public final class UsageAnalyticsServer implements AutoCloseable {
   public String toString() {
     return "UsageAnalyticsServer[" + table.table() + ", org=" + table.organisationColumn() + ", date="
         + table.dateColumn() + "]";
-  }
-
-  /** Builds a {@link UsageAnalyticsServer}. */
-  public static final class Builder {
-    private @Nullable DeltaSharingClient client;
-    private @Nullable String table;
-    private @Nullable String organisationColumn;
-    private @Nullable String dateColumn;
-    private @Nullable Function<String, KeyPrincipal> authenticator;
-    private int maxRows = 100_000;
-    private @Nullable InetSocketAddress address;
-    private int threads;
-    private @Nullable ServerOptions options;
-    private Metrics metrics = Metrics.none();
-    private @Nullable Path cacheDirectory;
-    private @Nullable String featureColumn;
-    private @Nullable String measureColumn;
-    private Duration refreshInterval = Duration.ofMinutes(1);
-    private Clock clock = Clock.systemUTC();
-    private int maxOpenOrganisations = DEFAULT_MAX_OPEN_ORGANISATIONS;
-
-    private Builder() {}
-
-    /**
-     * @param max the most organisations whose DuckDB database (and cache folder) is kept at once, default {@value
-     *     #DEFAULT_MAX_OPEN_ORGANISATIONS}; one more closes the least recently used and deletes its cache folder
-     * @return this builder
-     * @throws InvalidInputException if {@code max} is below 1
-     */
-    public Builder maxOpenOrganisations(int max) {
-      if (max < 1) {
-        throw new InvalidInputException("maxOpenOrganisations must be >= 1, was " + max);
-      }
-      this.maxOpenOrganisations = max;
-      return this;
-    }
-
-    /**
-     * Turns on the usage page and its chart endpoints ({@link #PAGE_PATH}, {@link #DAILY_PATH}, {@link
-     * #FEATURES_PATH}, {@link #REPORT_PATH}), answered by DuckDB over a cache of the table's files: one folder
-     * and one in-memory database per organisation under this directory, each holding that organisation's rows
-     * only. Needs DuckDB's JDBC driver ({@link SharingSql#DUCKDB_COORDINATES}) on the class path.
-     *
-     * @param directory the cache root
-     * @return this builder
-     */
-    public Builder cacheDirectory(Path directory) {
-      this.cacheDirectory = Objects.requireNonNull(directory, "directory");
-      return this;
-    }
-
-    /**
-     * @param column the column the per-feature chart groups by; without it the page has no such chart
-     * @return this builder
-     */
-    public Builder featureColumn(String column) {
-      Objects.requireNonNull(column, "column");
-      this.featureColumn = column;
-      return this;
-    }
-
-    /**
-     * @param column the numeric column the charts sum; without it they count rows
-     * @return this builder
-     */
-    public Builder measureColumn(String column) {
-      Objects.requireNonNull(column, "column");
-      this.measureColumn = column;
-      return this;
-    }
-
-    /**
-     * @param interval how often, at most, a chart request checks the table's version (and fetches new files);
-     *     default one minute, {@link Duration#ZERO} checks on every request
-     * @return this builder
-     */
-    public Builder refreshInterval(Duration interval) {
-      if (interval.isNegative()) {
-        throw new InvalidInputException("refreshInterval must not be negative");
-      }
-      this.refreshInterval = interval;
-      return this;
-    }
-
-    /**
-     * @param clock the clock of the refresh interval and of the page's default range
-     * @return this builder
-     */
-    public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
-      return this;
-    }
-
-    /**
-     * @param client the Delta Sharing client reading the usage table
-     * @return this builder
-     */
-    public Builder client(DeltaSharingClient client) {
-      this.client = Objects.requireNonNull(client, "client");
-      return this;
-    }
-
-    /**
-     * @param table the shared usage table, {@code share.schema.table}
-     * @return this builder
-     */
-    public Builder table(String table) {
-      Objects.requireNonNull(table, "table");
-      this.table = SharedTable.parse(table).coordinates();
-      return this;
-    }
-
-    /**
-     * @param column the column holding each row's organisation
-     * @return this builder
-     */
-    public Builder organisationColumn(String column) {
-      Objects.requireNonNull(column, "column");
-      this.organisationColumn = column;
-      return this;
-    }
-
-    /**
-     * @param column the column holding each row's date (DATE, TIMESTAMP or ISO date text)
-     * @return this builder
-     */
-    public Builder dateColumn(String column) {
-      Objects.requireNonNull(column, "column");
-      this.dateColumn = column;
-      return this;
-    }
-
-    /**
-     * @param keys the library's access keys, which authenticate every request
-     * @return this builder
-     */
-    public Builder accessKeys(AccessKeys keys) {
-      Objects.requireNonNull(keys, "keys");
-      this.authenticator = keys::authenticate;
-      return this;
-    }
-
-    /**
-     * @param maxRows the most rows one answer holds (default 100,000); more is a 413
-     * @return this builder
-     */
-    public Builder maxRows(int maxRows) {
-      if (maxRows < 1) {
-        throw new InvalidInputException("maxRows must be >= 1, was " + maxRows);
-      }
-      this.maxRows = maxRows;
-      return this;
-    }
-
-    /**
-     * @param address the address to listen on (default 127.0.0.1, a free port)
-     * @return this builder
-     */
-    public Builder bind(InetSocketAddress address) {
-      this.address = Objects.requireNonNull(address, "address");
-      return this;
-    }
-
-    /**
-     * @param port the port on 127.0.0.1 (0 for a free one)
-     * @return this builder
-     */
-    public Builder port(int port) {
-      this.address = new InetSocketAddress("127.0.0.1", port);
-      return this;
-    }
-
-    /**
-     * @param threads requests served at once (default 16, at least 2)
-     * @return this builder
-     */
-    public Builder threads(int threads) {
-      if (threads < 1) {
-        throw new InvalidInputException("threads must be >= 1, was " + threads);
-      }
-      this.threads = threads;
-      return this;
-    }
-
-    /**
-     * @param options address, HTTPS ({@link ServerOptions.Builder#tls}) and limits; {@link #bind}, {@link
-     *     #port} and {@link #threads} given as well override its address and threads
-     * @return this builder
-     */
-    public Builder options(ServerOptions options) {
-      this.options = Objects.requireNonNull(options, "options");
-      return this;
-    }
-
-    /**
-     * Like {@link #options(ServerOptions)}, with a new {@code ServerOptions.Builder} the consumer fills in (as the AWS SDK's
-     * {@code Consumer<Builder>} overloads, it starts from {@code ServerOptions.builder()}, not from the current setting).
-     *
-     * @param options fills in the server options
-     * @return this builder
-     */
-    public Builder options(Consumer<ServerOptions.Builder> options) {
-      ServerOptions.Builder b = ServerOptions.builder();
-      Objects.requireNonNull(options, "options").accept(b);
-      return options(b.build());
-    }
-
-    /**
-     * @param metrics where requests are timed ({@code delpha.http.server.requests}, docs/metrics.md); the access
-     *     keys given meter their own checks; default {@link Metrics#none()}
-     * @return this builder
-     */
-    public Builder metrics(Metrics metrics) {
-      this.metrics = Objects.requireNonNull(metrics, "metrics");
-      return this;
-    }
-
-    /**
-     * @return the server, not started yet
-     * @throws InvalidInputException if the client, table, columns or access keys are missing
-     */
-    public UsageAnalyticsServer build() {
-      Capability.require("UsageAnalyticsServer", Capability.HTTP_SERVER);
-      if (client == null || table == null || blank(organisationColumn) || blank(dateColumn) || authenticator == null) {
-        throw new InvalidInputException("the usage server needs a client, a table, an organisation column, a date "
-            + "column and access keys");
-      }
-      if (cacheDirectory != null) {
-        try (Connection probe = SharingSql.openDuckDb()) { // no DuckDB: say so now, naming the artifact
-          probe.getMetaData();
-        } catch (SQLException e) {
-          throw new ServiceUnavailableException("DuckDB could not open a database: " + e.getMessage(), e);
-        }
-      }
-      return new UsageAnalyticsServer(this);
-    }
-
-    private static boolean blank(@Nullable String s) {
-      return s == null || s.isBlank();
-    }
   }
 }

@@ -1,0 +1,261 @@
+package io.delpha.sdk.sharing;
+
+import io.delpha.sdk.core.InvalidInputException;
+import io.delpha.sdk.core.Metrics;
+import io.delpha.sdk.core.ServiceUnavailableException;
+import io.delpha.sdk.core.internal.Capability;
+import io.delpha.sdk.security.AccessKeys;
+import io.delpha.sdk.security.KeyPrincipal;
+import io.delpha.sdk.server.ServerOptions;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/** Builds a {@link UsageAnalyticsServer}: {@link UsageAnalyticsServer#builder()}. */
+public final class UsageAnalyticsServerBuilder {
+  // the settings; package-private, as UsageAnalyticsServer's constructor reads them
+  @Nullable DeltaSharingClient client;
+  @Nullable String table;
+  @Nullable String organisationColumn;
+  @Nullable String dateColumn;
+  @Nullable Function<String, KeyPrincipal> authenticator;
+  int maxRows = 100_000;
+  @Nullable InetSocketAddress address;
+  int threads;
+  @Nullable ServerOptions options;
+  Metrics metrics = Metrics.none();
+  @Nullable Path cacheDirectory;
+  @Nullable String featureColumn;
+  @Nullable String measureColumn;
+  Duration refreshInterval = Duration.ofMinutes(1);
+  Clock clock = Clock.systemUTC();
+  int maxOpenOrganisations = UsageAnalyticsServer.DEFAULT_MAX_OPEN_ORGANISATIONS;
+
+  UsageAnalyticsServerBuilder() {}
+
+  /**
+   * @param max the most organisations whose DuckDB database (and cache folder) is kept at once, default {@value
+   *     UsageAnalyticsServer#DEFAULT_MAX_OPEN_ORGANISATIONS}; one more closes the least recently used and deletes its cache folder
+   * @return this builder
+   * @throws InvalidInputException if {@code max} is below 1
+   */
+  public UsageAnalyticsServerBuilder maxOpenOrganisations(int max) {
+    if (max < 1) {
+      throw new InvalidInputException("maxOpenOrganisations must be >= 1, was " + max);
+    }
+    this.maxOpenOrganisations = max;
+    return this;
+  }
+
+  /**
+   * Turns on the usage page and its chart endpoints ({@link UsageAnalyticsServer#PAGE_PATH}, {@link
+   * UsageAnalyticsServer#DAILY_PATH}, {@link UsageAnalyticsServer#FEATURES_PATH}, {@link
+   * UsageAnalyticsServer#REPORT_PATH}), answered by DuckDB over a cache of the table's files: one folder
+   * and one in-memory database per organisation under this directory, each holding that organisation's rows
+   * only. Needs DuckDB's JDBC driver ({@link SharingSql#DUCKDB_COORDINATES}) on the class path.
+   *
+   * @param directory the cache root
+   * @return this builder
+   */
+  public UsageAnalyticsServerBuilder cacheDirectory(Path directory) {
+    this.cacheDirectory = Objects.requireNonNull(directory, "directory");
+    return this;
+  }
+
+  /**
+   * @param column the column the per-feature chart groups by; without it the page has no such chart
+   * @return this builder
+   */
+  public UsageAnalyticsServerBuilder featureColumn(String column) {
+    Objects.requireNonNull(column, "column");
+    this.featureColumn = column;
+    return this;
+  }
+
+  /**
+   * @param column the numeric column the charts sum; without it they count rows
+   * @return this builder
+   */
+  public UsageAnalyticsServerBuilder measureColumn(String column) {
+    Objects.requireNonNull(column, "column");
+    this.measureColumn = column;
+    return this;
+  }
+
+  /**
+   * @param interval how often, at most, a chart request checks the table's version (and fetches new files);
+   *     default one minute, {@link Duration#ZERO} checks on every request
+   * @return this builder
+   */
+  public UsageAnalyticsServerBuilder refreshInterval(Duration interval) {
+    if (interval.isNegative()) {
+      throw new InvalidInputException("refreshInterval must not be negative");
+    }
+    this.refreshInterval = interval;
+    return this;
+  }
+
+  /**
+   * @param clock the clock of the refresh interval and of the page's default range
+   * @return this builder
+   */
+  public UsageAnalyticsServerBuilder clock(Clock clock) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    return this;
+  }
+
+  /**
+   * @param client the Delta Sharing client reading the usage table
+   * @return this builder
+   */
+  public UsageAnalyticsServerBuilder client(DeltaSharingClient client) {
+    this.client = Objects.requireNonNull(client, "client");
+    return this;
+  }
+
+  /**
+   * @param table the shared usage table, {@code share.schema.table}
+   * @return this builder
+   */
+  public UsageAnalyticsServerBuilder table(String table) {
+    Objects.requireNonNull(table, "table");
+    this.table = SharedTable.parse(table).coordinates();
+    return this;
+  }
+
+  /**
+   * @param column the column holding each row's organisation
+   * @return this builder
+   */
+  public UsageAnalyticsServerBuilder organisationColumn(String column) {
+    Objects.requireNonNull(column, "column");
+    this.organisationColumn = column;
+    return this;
+  }
+
+  /**
+   * @param column the column holding each row's date (DATE, TIMESTAMP or ISO date text)
+   * @return this builder
+   */
+  public UsageAnalyticsServerBuilder dateColumn(String column) {
+    Objects.requireNonNull(column, "column");
+    this.dateColumn = column;
+    return this;
+  }
+
+  /**
+   * @param keys the library's access keys, which authenticate every request
+   * @return this builder
+   */
+  public UsageAnalyticsServerBuilder accessKeys(AccessKeys keys) {
+    Objects.requireNonNull(keys, "keys");
+    this.authenticator = keys::authenticate;
+    return this;
+  }
+
+  /**
+   * @param maxRows the most rows one answer holds (default 100,000); more is a 413
+   * @return this builder
+   */
+  public UsageAnalyticsServerBuilder maxRows(int maxRows) {
+    if (maxRows < 1) {
+      throw new InvalidInputException("maxRows must be >= 1, was " + maxRows);
+    }
+    this.maxRows = maxRows;
+    return this;
+  }
+
+  /**
+   * @param address the address to listen on (default 127.0.0.1, a free port)
+   * @return this builder
+   */
+  public UsageAnalyticsServerBuilder bind(InetSocketAddress address) {
+    this.address = Objects.requireNonNull(address, "address");
+    return this;
+  }
+
+  /**
+   * @param port the port on 127.0.0.1 (0 for a free one)
+   * @return this builder
+   */
+  public UsageAnalyticsServerBuilder port(int port) {
+    this.address = new InetSocketAddress("127.0.0.1", port);
+    return this;
+  }
+
+  /**
+   * @param threads requests served at once (default 16, at least 2)
+   * @return this builder
+   */
+  public UsageAnalyticsServerBuilder threads(int threads) {
+    if (threads < 1) {
+      throw new InvalidInputException("threads must be >= 1, was " + threads);
+    }
+    this.threads = threads;
+    return this;
+  }
+
+  /**
+   * @param options address, HTTPS ({@link ServerOptions.Builder#tls}) and limits; {@link #bind}, {@link
+   *     #port} and {@link #threads} given as well override its address and threads
+   * @return this builder
+   */
+  public UsageAnalyticsServerBuilder options(ServerOptions options) {
+    this.options = Objects.requireNonNull(options, "options");
+    return this;
+  }
+
+  /**
+   * Like {@link #options(ServerOptions)}, with a new {@code ServerOptions.Builder} the consumer fills in (as the AWS SDK's
+   * {@code Consumer<Builder>} overloads, it starts from {@code ServerOptions.builder()}, not from the current setting).
+   *
+   * @param options fills in the server options
+   * @return this builder
+   */
+  public UsageAnalyticsServerBuilder options(Consumer<ServerOptions.Builder> options) {
+    ServerOptions.Builder b = ServerOptions.builder();
+    Objects.requireNonNull(options, "options").accept(b);
+    return options(b.build());
+  }
+
+  /**
+   * @param metrics where requests are timed ({@code delpha.http.server.requests}, docs/metrics.md); the access
+   *     keys given meter their own checks; default {@link Metrics#none()}
+   * @return this builder
+   */
+  public UsageAnalyticsServerBuilder metrics(Metrics metrics) {
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
+    return this;
+  }
+
+  /**
+   * @return the server, not started yet
+   * @throws InvalidInputException if the client, table, columns or access keys are missing
+   */
+  public UsageAnalyticsServer build() {
+    Capability.require("UsageAnalyticsServer", Capability.HTTP_SERVER);
+    if (client == null || table == null || blank(organisationColumn) || blank(dateColumn) || authenticator == null) {
+      throw new InvalidInputException("the usage server needs a client, a table, an organisation column, a date "
+          + "column and access keys");
+    }
+    if (cacheDirectory != null) {
+      try (Connection probe = SharingSql.openDuckDb()) { // no DuckDB: say so now, naming the artifact
+        probe.getMetaData();
+      } catch (SQLException e) {
+        throw new ServiceUnavailableException("DuckDB could not open a database: " + e.getMessage(), e);
+      }
+    }
+    return new UsageAnalyticsServer(this);
+  }
+
+  private static boolean blank(@Nullable String s) {
+    return s == null || s.isBlank();
+  }
+}
