@@ -4,6 +4,7 @@ import io.delpha.sdk.cassandra.CassandraManager;
 import io.delpha.sdk.server.ServerOptions;
 import io.delpha.sdk.core.storage.ObjectStore;
 import io.delpha.sdk.ingest.BatchIngestor;
+import io.delpha.sdk.ingest.BatchIngestorBuilder;
 import io.delpha.sdk.ingest.CustomerInfo;
 import io.delpha.sdk.ingest.CustomerStatus;
 import io.delpha.sdk.ingest.FileIngestion;
@@ -47,7 +48,7 @@ final class IngestCommand {
         description = "The keyspace of the customers, leases and ingestion history (default: ${DEFAULT-VALUE}).")
     String registryKeyspace;
 
-    BatchIngestor.Builder ingestor(CassandraManager cass, ObjectStore store) {
+    BatchIngestorBuilder ingestor(CassandraManager cass, ObjectStore store) {
       return BatchIngestor.builder().cassandra(cass).staging(store).registry(registryKeyspace);
     }
   }
@@ -96,7 +97,7 @@ final class IngestCommand {
       PrintWriter out = spec.commandLine().getOut();
       ProgressPrinter progress = ProgressPrinter.forStderr();
       try (CassandraManager cass = options.cassandra.connect(); ObjectStore store = options.aws.store(options.staging)) {
-        BatchIngestor.Builder b = options.ingestor(cass, store).pollInterval(poll).listener(progress)
+        BatchIngestorBuilder b = options.ingestor(cass, store).pollInterval(poll).listener(progress)
             .allowUnisolatedApps(allowUnisolatedApps);
         if (worker != null) {
           b.worker(worker);

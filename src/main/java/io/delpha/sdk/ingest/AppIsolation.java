@@ -15,7 +15,7 @@ public enum AppIsolation {
    * Any POSIX system: an empty environment, its own working folder, a wall-clock limit, output limits, and memory,
    * file-size and open-file limits set by {@code sh}'s {@code ulimit}; the app can still read what the manager's
    * user can read and reach the network. A manager runs apps so only if the host allows it ({@link
-   * BatchIngestor.Builder#allowUnisolatedApps}).
+   * BatchIngestorBuilder#allowUnisolatedApps}).
    */
   LIMITS_ONLY
 }

@@ -38,7 +38,7 @@ public final class BatchIngestorConfig {
   private final AppLimits appLimits;
   private final boolean allowUnisolatedApps;
 
-  /** Made by {@link BatchIngestor.Builder} only; checks the required settings and copies the collections. */
+  /** Made by {@link BatchIngestorBuilder} only; checks the required settings and copies the collections. */
   BatchIngestorConfig(CqlExecutor cassandra, ObjectStore staging, String registryKeyspace,
       @Nullable String registryReplication, Map<String, IngestApp> apps, int passwordIterations, String worker,
       Duration lease, Duration pollInterval, int maxInFlight, int maxBatchRows, long progressEveryRows,
@@ -194,7 +194,7 @@ public final class BatchIngestorConfig {
    * @return the config that building {@code settings} would give the manager
    * @throws io.delpha.sdk.core.InvalidInputException if a setting is missing or wrong, as {@code build()} would say
    */
-  public static BatchIngestorConfig from(BatchIngestor.Builder settings) {
+  public static BatchIngestorConfig from(BatchIngestorBuilder settings) {
     return settings.config();
   }
 
@@ -204,14 +204,14 @@ public final class BatchIngestorConfig {
    *
    * @return a builder of a new manager with the default settings
    */
-  public static BatchIngestor.Builder builder() {
+  public static BatchIngestorBuilder builder() {
     return BatchIngestor.builder();
   }
 
   /**
    * @return a builder holding these settings, to change some of them
    */
-  public BatchIngestor.Builder toBuilder() {
+  public BatchIngestorBuilder toBuilder() {
     return BatchIngestor.builder().config(this);
   }
 

@@ -15,7 +15,7 @@ public interface CustomerRegistry {
    * @param password stored only as a salted PBKDF2 hash
    * @param keyspace the customer's keyspace
    * @param constraints formats, files per upload, largest file
-   * @param appName the ingest app for the customer's files (see {@link BatchIngestor.Builder#app})
+   * @param appName the ingest app for the customer's files (see {@link BatchIngestorBuilder#app})
    */
   void registerCustomer(String customerId, String password, String keyspace, IngestionConstraints constraints,
       String appName);

@@ -22,7 +22,7 @@ public final class IngestWorkerMain {
   public static void main(String[] args) throws Exception {
     ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> Runtime.getRuntime().halt(3)));
     String replication = args.length > 8 ? args[8] : SINGLE_NODE;
-    BatchIngestor.Builder builder = BatchIngestor.builder();
+    BatchIngestorBuilder builder = BatchIngestor.builder();
     if (replication.equals("cluster")) {
       builder.registry(args[4]);
     } else {

@@ -1,0 +1,280 @@
+package io.delpha.sdk.ingest;
+
+import io.delpha.sdk.cassandra.CassandraKeyspaces;
+import io.delpha.sdk.cassandra.CqlExecutor;
+import io.delpha.sdk.core.InvalidInputException;
+import io.delpha.sdk.core.Metrics;
+import io.delpha.sdk.core.storage.ObjectStore;
+import io.delpha.sdk.ingest.internal.PasswordHasher;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Builds a {@link BatchIngestor}: {@link BatchIngestor#builder()}, or {@link BatchIngestorConfig#toBuilder()} for
+ * another ingestor with a config's settings and collaborators. Not thread-safe.
+ */
+public final class BatchIngestorBuilder {
+  private @Nullable CqlExecutor cassandra;
+  private @Nullable ObjectStore staging;
+  private String registryKeyspace = "delpha_ingest";
+  private @Nullable String registryReplication;
+  private final Map<String, IngestApp> apps = new HashMap<>(Map.of(IngestApp.CSV, IngestApp.csv()));
+  private int iterations = PasswordHasher.OWASP_ITERATIONS;
+  private String worker = defaultWorker();
+  private Duration lease = Duration.ofSeconds(60);
+  private Duration pollInterval = Duration.ofSeconds(2);
+  private int maxInFlight = 1024;
+  private int maxBatchRows = 32;
+  private long progressEveryRows = 10_000;
+  private final List<IngestListener> listeners = new ArrayList<>();
+  private Metrics metrics = Metrics.none();
+  private AppLimits appLimits = AppLimits.defaults();
+  private boolean allowUnisolatedApps;
+
+  BatchIngestorBuilder() {}
+
+  /**
+   * @param limits the bounds of each run of a customer's program app; default {@link AppLimits#defaults()}
+   * @return this builder
+   */
+  public BatchIngestorBuilder appLimits(AppLimits limits) {
+    this.appLimits = Objects.requireNonNull(limits, "limits");
+    return this;
+  }
+
+  /**
+   * @param allow whether customers' program apps may run where they cannot be isolated ({@link
+   *     AppIsolation#LIMITS_ONLY}: no namespaces, so an app can read what the manager's user can read and reach
+   *     the network); default {@code false}: such files wait in {@code incoming/}, logged
+   * @return this builder
+   */
+  public BatchIngestorBuilder allowUnisolatedApps(boolean allow) {
+    this.allowUnisolatedApps = allow;
+    return this;
+  }
+
+  /**
+   * @param cassandra where the registry lives and rows go: a {@code CassandraManager}, or any {@link
+   *     CqlExecutor} that exposes {@link CqlExecutor#schema()} (an admin scoped session); not closed by
+   *     the ingestor (required)
+   * @return this builder
+   */
+  public BatchIngestorBuilder cassandra(CqlExecutor cassandra) {
+    this.cassandra = Objects.requireNonNull(cassandra, "cassandra");
+    return this;
+  }
+
+  /**
+   * @param staging the staging area: a local folder or an S3 bucket; not closed by the ingestor (required)
+   * @return this builder
+   */
+  public BatchIngestorBuilder staging(ObjectStore staging) {
+    this.staging = Objects.requireNonNull(staging, "staging");
+    return this;
+  }
+
+  /**
+   * @param keyspace the keyspace of the ingestor's own tables, created if it must be with the default
+   *     replication ({@link CassandraKeyspaces#survivingReplication}); default {@code delpha_ingest}
+   * @return this builder
+   */
+  public BatchIngestorBuilder registry(String keyspace) {
+    Objects.requireNonNull(keyspace, "keyspace");
+    if (!keyspace.matches("[A-Za-z][A-Za-z0-9_]{0,47}")) {
+      throw new InvalidInputException("registry keyspace must be a plain CQL name, got '" + keyspace + "'");
+    }
+    this.registryKeyspace = keyspace;
+    return this;
+  }
+
+  /**
+   * @param keyspace the keyspace of the ingestor's own tables; default {@code delpha_ingest}
+   * @param replication its replication map in CQL if it must be created; default {@link
+   *     CassandraKeyspaces#survivingReplication}: the local data center, min(3, its nodes) replicas
+   * @return this builder
+   */
+  public BatchIngestorBuilder registry(String keyspace, String replication) {
+    Objects.requireNonNull(keyspace, "keyspace");
+    Objects.requireNonNull(replication, "replication");
+    if (!keyspace.matches("[A-Za-z][A-Za-z0-9_]{0,47}")) {
+      throw new InvalidInputException("registry keyspace must be a plain CQL name, got '" + keyspace + "'");
+    }
+    this.registryKeyspace = keyspace;
+    this.registryReplication = Objects.requireNonNull(replication, "replication");
+    return this;
+  }
+
+  /**
+   * @param name the name customers are registered with
+   * @param app the app
+   * @return this builder
+   */
+  public BatchIngestorBuilder app(String name, IngestApp app) {
+    apps.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(app, "app"));
+    return this;
+  }
+
+  /**
+   * @param iterations PBKDF2 iterations for new password hashes; default 600,000 (OWASP). Lower it only in tests.
+   * @return this builder
+   */
+  public BatchIngestorBuilder passwordIterations(int iterations) {
+    if (iterations < 1) {
+      throw new InvalidInputException("password iterations must be positive, got " + iterations);
+    }
+    this.iterations = iterations;
+    return this;
+  }
+
+  /**
+   * @param worker this manager's id in leases and metrics; default host name, process id and a random suffix
+   * @return this builder
+   */
+  public BatchIngestorBuilder worker(String worker) {
+    this.worker = Objects.requireNonNull(worker, "worker");
+    return this;
+  }
+
+  /**
+   * @param lease how long a claim lasts without renewal (renewed every third of it); a dead manager's
+   *     file is taken over after this; default 60 s
+   * @return this builder
+   */
+  public BatchIngestorBuilder lease(Duration lease) {
+    if (lease.toSeconds() < 1) {
+      throw new InvalidInputException("the lease must last at least one second, got " + lease);
+    }
+    this.lease = lease;
+    return this;
+  }
+
+  /**
+   * @param pollInterval the pause between passes of {@link BatchIngestor#start()}; default 2 s
+   * @return this builder
+   */
+  public BatchIngestorBuilder pollInterval(Duration pollInterval) {
+    this.pollInterval = Objects.requireNonNull(pollInterval, "pollInterval");
+    return this;
+  }
+
+  /**
+   * @param maxInFlight the most write requests in flight per file; default 1024, lowered at build time to
+   *     what the session's connection pool carries (7/8 of requests per connection times connections)
+   * @return this builder
+   */
+  public BatchIngestorBuilder maxInFlight(int maxInFlight) {
+    if (maxInFlight < 1) {
+      throw new InvalidInputException("maxInFlight must be positive, got " + maxInFlight);
+    }
+    this.maxInFlight = maxInFlight;
+    return this;
+  }
+
+  /**
+   * @param maxBatchRows the most rows sent as one unlogged batch; default 32. Rows are batched with rows whose
+   *     partitions have the same replicas, at most 10 partitions and 2 KiB of values a batch, never two rows with
+   *     the same primary key (docs/ingest.md, "Writes")
+   * @return this builder
+   */
+  public BatchIngestorBuilder maxBatchRows(int maxBatchRows) {
+    if (maxBatchRows < 1) {
+      throw new InvalidInputException("maxBatchRows must be positive, got " + maxBatchRows);
+    }
+    this.maxBatchRows = maxBatchRows;
+    return this;
+  }
+
+  /**
+   * @param rows how often (in rows written) progress is reported; default 10,000
+   * @return this builder
+   */
+  public BatchIngestorBuilder progressEvery(long rows) {
+    if (rows < 1) {
+      throw new InvalidInputException("progressEvery must be positive, got " + rows);
+    }
+    this.progressEveryRows = rows;
+    return this;
+  }
+
+  /**
+   * Adds a listener: each call adds one, and every listener hears every event, in the order they were added
+   * (as the AWS SDK's {@code addExecutionInterceptor}); one that throws is logged and the others still hear.
+   *
+   * @param listener receives progress and one event per file
+   * @return this builder
+   */
+  public BatchIngestorBuilder listener(IngestListener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+    return this;
+  }
+
+  /**
+   * @param metrics where ingestion (files, rows, bytes, rejected rows, logins) and the upload endpoint's
+   *     requests are metered (docs/metrics.md); default {@link Metrics#none()}
+   * @return this builder
+   */
+  public BatchIngestorBuilder metrics(Metrics metrics) {
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
+    return this;
+  }
+
+  /**
+   * Creates the registry tables if needed.
+   *
+   * @return the ingestor
+   * @throws InvalidInputException if Cassandra or the staging store is missing
+   */
+  public BatchIngestor build() {
+    if (cassandra == null || staging == null) {
+      throw new InvalidInputException("a BatchIngestor needs cassandra(...) and staging(...)");
+    }
+    return new BatchIngestor(this);
+  }
+
+  /** Takes every setting of {@code c}, as {@link BatchIngestorConfig#toBuilder()} does. */
+  BatchIngestorBuilder config(BatchIngestorConfig c) {
+    cassandra = c.cassandra();
+    staging = c.staging();
+    registryKeyspace = c.registryKeyspace();
+    registryReplication = c.registryReplication();
+    apps.clear();
+    apps.putAll(c.apps());
+    iterations = c.passwordIterations();
+    worker = c.worker();
+    lease = c.lease();
+    pollInterval = c.pollInterval();
+    maxInFlight = c.maxInFlight();
+    maxBatchRows = c.maxBatchRows();
+    progressEveryRows = c.progressEveryRows();
+    listeners.clear();
+    listeners.addAll(c.listeners());
+    metrics = c.metrics();
+    appLimits = c.appLimits();
+    allowUnisolatedApps = c.allowUnisolatedApps();
+    return this;
+  }
+
+  BatchIngestorConfig config() {
+    return new BatchIngestorConfig(Objects.requireNonNull(cassandra, "cassandra"),
+        Objects.requireNonNull(staging, "staging"), registryKeyspace, registryReplication, apps, iterations, worker,
+        lease, pollInterval, maxInFlight, maxBatchRows, progressEveryRows, listeners, metrics, appLimits,
+        allowUnisolatedApps);
+  }
+
+  private static String defaultWorker() {
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      host = "host";
+    }
+    return host + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+}
