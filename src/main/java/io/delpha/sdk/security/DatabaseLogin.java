@@ -4,7 +4,7 @@ import io.delpha.sdk.cassandra.CqlExecutor;
 import io.delpha.sdk.core.Secret;
 
 /**
- * Opens a Cassandra connection as a given role, for {@link AccessKeys.Builder#cassandraRoles}: the
+ * Opens a Cassandra connection as a given role, for {@link AccessKeysBuilder#cassandraRoles}: the
  * connection an organisation key's {@link ScopedSession} runs on, so that Cassandra's own authorisation
  * refuses what the library's guard might miss.
  *

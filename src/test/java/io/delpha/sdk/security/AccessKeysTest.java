@@ -64,7 +64,7 @@ class AccessKeysTest {
    * Access control on the class's security keyspace (its tables exist already, so building is quick),
    * with no admin key active: each test starts without one, and with its own throttle.
    */
-  private static AccessKeys.Builder fresh() {
+  private static AccessKeysBuilder fresh() {
     cass.execute("DELETE FROM " + KEYSPACE + ".admin_slot WHERE slot = 'admin'");
     List<String> live = liveAdminIds();
     if (!live.isEmpty()) {

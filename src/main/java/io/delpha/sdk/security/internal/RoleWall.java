@@ -23,7 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Cassandra's own authorisation behind the library's statement guard ({@code AccessKeys.Builder.cassandraRoles}):
+ * Cassandra's own authorisation behind the library's statement guard ({@code AccessKeysBuilder.cassandraRoles}):
  * a login role per organisation key, kept in step with the key table; organisation roles whose grants follow the
  * registry; one connection per key role, shared by that key's sessions; and a background sweep that drops the roles
  * of dead keys and reconciles every organisation's grants.
