@@ -6,6 +6,7 @@ import io.delpha.sdk.parquet.Column;
 import io.delpha.sdk.parquet.ColumnBatch;
 import io.delpha.sdk.parquet.ColumnBatchReader;
 import io.delpha.sdk.parquet.ColumnVector;
+import io.delpha.sdk.parquet.internal.VectorHooks;
 import io.delpha.sdk.parquet.Row;
 import io.delpha.sdk.parquet.RowSchema;
 import io.delpha.sdk.sharing.internal.DeletionVector.DeletedRows;
@@ -26,6 +27,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class DeltaFileReader implements ColumnBatchReader {
 
+  private static final VectorHooks HOOKS = VectorHooks.get();
+
   private final ColumnBatchReader file;
   private final RowSchema schema;
   /** Per shown column: the file's column index. */
@@ -37,6 +40,8 @@ final class DeltaFileReader implements ColumnBatchReader {
   private final boolean mapped;
   private final String name;
   private @Nullable ColumnBatch out;
+  /** The current batch's rows to keep, in order (see {@link #keptRows(long, int)}). */
+  private int[] keptRows = new int[0];
   private long position;
 
   /**
@@ -114,8 +119,20 @@ final class DeltaFileReader implements ColumnBatchReader {
       int rows = in.rowCount();
       long first = position;
       position += rows;
-      if (!mapped && allKept(first, rows)) {
-        return in; // no deleted row in this batch: handed out as decoded
+      if (!mapped) {
+        // the file's own columns: the kept rows move down in the decoded vectors, nothing is decoded or boxed
+        int kept = keptRows(first, rows);
+        if (kept == rows) {
+          return in; // no deleted row in this batch: handed out as decoded
+        }
+        if (kept == 0) {
+          continue;
+        }
+        for (int j = 0; j < fileIndex.length; j++) {
+          HOOKS.keep(in.column(fileIndex[j]), keptRows, kept);
+        }
+        in.setRowCount(kept);
+        return in;
       }
       ColumnBatch batch = out == null ? ColumnBatch.allocate(schema) : out;
       out = batch;
@@ -127,10 +144,6 @@ final class DeltaFileReader implements ColumnBatchReader {
       try {
         for (int r = 0; r < rows; r++) {
           if (keep != null && !keep.test(first + r)) {
-            continue;
-          }
-          if (!mapped) {
-            batch.appendRow(in.row(r));
             continue;
           }
           List<@Nullable Object> values = new ArrayList<>(fileIndex.length);
@@ -152,16 +165,18 @@ final class DeltaFileReader implements ColumnBatchReader {
     }
   }
 
-  private boolean allKept(long first, int rows) {
-    if (keep == null) {
-      return true;
+  /** Fills {@link #keptRows} with the batch's rows to keep; returns how many. */
+  private int keptRows(long first, int rows) {
+    if (keptRows.length < rows) {
+      keptRows = new int[rows];
     }
+    int kept = 0;
     for (int r = 0; r < rows; r++) {
-      if (!keep.test(first + r)) {
-        return false;
+      if (keep == null || keep.test(first + r)) {
+        keptRows[kept++] = r;
       }
     }
-    return true;
+    return kept;
   }
 
   @Override
