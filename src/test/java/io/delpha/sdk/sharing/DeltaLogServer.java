@@ -95,6 +95,12 @@ final class DeltaLogServer implements AutoCloseable {
 
   private void sharing(HttpExchange ex) throws IOException {
     try (ex) {
+      answerSharing(ex);
+    }
+  }
+
+  private void answerSharing(HttpExchange ex) throws IOException {
+    try {
       if (!("Bearer " + TOKEN).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
         error(ex, 401, "UNAUTHENTICATED", "bad token");
         return;
@@ -122,6 +128,12 @@ final class DeltaLogServer implements AutoCloseable {
         case "query" -> {
           JsonNode body = JSON.readTree(ex.getRequestBody());
           long v = body.hasNonNull("version") ? body.get("version").asLong() : latest;
+          if (v < 0 || v > latest) {
+            // as Delta answers time travel past the table's versions
+            error(ex, 400, "INVALID_PARAMETER_VALUE", "Cannot time travel Delta table to version " + v
+                + ". Available versions: [0, " + latest + "].");
+            return;
+          }
           answer(ex, table, parts[5], v, delta, true, v, v, caps);
         }
         case "changes" -> {

@@ -266,11 +266,13 @@ public final class DeltaOracle {
         }
         JsonNode wrapper = JSON.readTree(line);
         if (wrapper.has("protocol")) {
-          log.append(JSON.createObjectNode().set("protocol", wrapper.get("protocol").get("deltaProtocol")))
-              .append('\n');
+          ObjectNode protocol = JSON.createObjectNode();
+          protocol.set("protocol", wrapper.get("protocol").get("deltaProtocol"));
+          log.append(protocol.toString()).append('\n');
         } else if (wrapper.has("metaData")) {
-          log.append(JSON.createObjectNode().set("metaData", wrapper.get("metaData").get("deltaMetadata")))
-              .append('\n');
+          ObjectNode metaData = JSON.createObjectNode();
+          metaData.set("metaData", wrapper.get("metaData").get("deltaMetadata"));
+          log.append(metaData.toString()).append('\n');
         } else if (wrapper.has("file")) {
           ObjectNode action = (ObjectNode) wrapper.get("file").get("deltaSingleAction").deepCopy();
           ObjectNode add = (ObjectNode) action.get("add");
@@ -286,7 +288,7 @@ public final class DeltaOracle {
             download(http, dv.get("pathOrInlineDv").asText(), dvFile);
             ((ObjectNode) dv).put("pathOrInlineDv", dvFile.toUri().toString());
           }
-          log.append(action).append('\n');
+          log.append(action.toString()).append('\n');
         }
       }
       Files.writeString(table.resolve("_delta_log").resolve("00000000000000000000.json"), log.toString());
