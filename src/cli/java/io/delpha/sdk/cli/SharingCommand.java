@@ -239,7 +239,9 @@ final class SharingCommand {
     }
   }
 
-  @Command(name = "read", mixinStandardHelpOptions = true, description = "Print the rows of a shared table.",
+  @Command(name = "read", mixinStandardHelpOptions = true, description = {"Print the rows of a shared table.",
+      "Reads Databricks-shared tables with deletion vectors, column mapping and timestamp_ntz (the protocol's delta "
+          + "response format) as well as plain ones; rows a deletion vector deletes are never printed."},
       footer = {"", "Example:", "  delpha sharing read analytics.platform.usage --profile open.share --limit 100 --format json"})
   static final class Read implements Callable<Integer> {
     @Spec
@@ -294,7 +296,9 @@ final class SharingCommand {
   @Command(name = "sql", mixinStandardHelpOptions = true,
       description = {"Run SQL (DuckDB's dialect) over shared tables: each --table is fetched into a local cache "
           + "(files already cached are not fetched again) and attached as a view named after the table, or VIEW=.",
-          "The cache is one folder per profile (or endpoint) under ~/.cache/delpha/sharing unless --cache-dir is given."},
+          "The cache is one folder per profile (or endpoint) under ~/.cache/delpha/sharing unless --cache-dir is given.",
+          "Tables with deletion vectors or column mapping (the delta response format) are cached without their deleted "
+              + "rows and under their logical column names."},
       footer = {"", "Examples:",
           "  delpha sharing sql --profile open.share --table analytics.platform.usage "
               + "\"SELECT usage_date, sum(events) FROM usage GROUP BY 1 ORDER BY 1\"",

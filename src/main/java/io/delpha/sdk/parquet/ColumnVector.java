@@ -661,6 +661,115 @@ public final class ColumnVector {
     }
   }
 
+  /** See {@link VectorHooks#keep}. */
+  void keep(int[] rows, int count) {
+    if (count < 0 || count > size || count > rows.length) {
+      throw new IndexOutOfBoundsException("keeping " + count + " of " + size + " values");
+    }
+    int previous = -1;
+    for (int j = 0; j < count; j++) {
+      int r = rows[j];
+      if (r <= previous || r >= size) {
+        throw new IndexOutOfBoundsException("row " + r + " after " + previous + " in a vector of " + size);
+      }
+      previous = r;
+    }
+    moveRows(rows, count);
+  }
+
+  /**
+   * Moves the values at {@code rows[0..count)} (ascending, checked) to indexes {@code 0..count)}: every row's place
+   * in every array this vector fills, whichever representation it was decoded in. A row only ever moves down, so
+   * each array is rewritten in place from its front.
+   */
+  private void moveRows(int[] rows, int count) {
+    if (nulls != null) {
+      boolean[] n = nulls;
+      for (int j = 0; j < count; j++) {
+        n[j] = n[rows[j]];
+      }
+    }
+    if (hasDictionaryIds) {
+      for (int j = 0; j < count; j++) {
+        dictionaryIds[j] = dictionaryIds[rows[j]];
+      }
+    }
+    switch (physical) {
+      case BOOLEAN -> {
+        for (int j = 0; j < count; j++) {
+          booleans[j] = booleans[rows[j]];
+        }
+      }
+      case INT32, UINT32 -> {
+        for (int j = 0; j < count; j++) {
+          ints[j] = ints[rows[j]];
+        }
+      }
+      case INT64, UINT64 -> {
+        for (int j = 0; j < count; j++) {
+          longs[j] = longs[rows[j]];
+        }
+      }
+      case INT96 -> {
+        for (int j = 0; j < count; j++) {
+          ints[j] = ints[rows[j]];
+          longs[j] = longs[rows[j]];
+        }
+      }
+      case DOUBLE -> {
+        for (int j = 0; j < count; j++) {
+          doubles[j] = doubles[rows[j]];
+        }
+      }
+      case BINARY -> {
+        // offsets[r] and offsets[r + 1] are read before offsets[j + 1] is written; j + 1 <= r + 1 and a later row
+        // reads offsets[r'] with r' > r, which is only overwritten when no row before it was dropped (same value)
+        int end = offsets[0];
+        for (int j = 0; j < count; j++) {
+          int r = rows[j];
+          int from = offsets[r];
+          int length = offsets[r + 1] - from;
+          if (from != end) {
+            System.arraycopy(data, from, data, end, length);
+          }
+          end += length;
+          offsets[j + 1] = end;
+        }
+      }
+      case LIST, MAP -> {
+        // the kept rows' elements, in order, are the children's rows to keep
+        int elements = 0;
+        for (int j = 0; j < count; j++) {
+          int r = rows[j];
+          elements += offsets[r + 1] - offsets[r];
+        }
+        int[] childRows = new int[elements];
+        int e = 0;
+        int start = offsets[0];
+        for (int j = 0; j < count; j++) {
+          int r = rows[j];
+          int from = offsets[r];
+          int to = offsets[r + 1];
+          for (int i = from; i < to; i++) {
+            childRows[e++] = i;
+          }
+          offsets[j + 1] = start + e;
+        }
+        for (ColumnVector c : children) {
+          c.moveRows(childRows, elements);
+          c.size = elements;
+        }
+      }
+      case STRUCT -> {
+        for (ColumnVector c : children) {
+          c.moveRows(rows, count);
+          c.size = count;
+        }
+      }
+    }
+    size = count;
+  }
+
   /** See {@link VectorHooks#appendAbsent}. */
   void appendAbsent() {
     ensureCapacity(size + 1);
@@ -1041,6 +1150,11 @@ public final class ColumnVector {
     @Override
     public void appendAbsent(ColumnVector vector) {
       vector.appendAbsent();
+    }
+
+    @Override
+    public void keep(ColumnVector vector, int[] rows, int count) {
+      vector.keep(rows, count);
     }
 
     @Override

@@ -17,6 +17,7 @@ import io.delpha.sdk.parquet.ColumnBatchReader;
 import io.delpha.sdk.parquet.RowReader;
 import io.delpha.sdk.parquet.RowSchema;
 import io.delpha.sdk.sharing.internal.BearerTokens;
+import io.delpha.sdk.sharing.internal.DeltaReads;
 import io.delpha.sdk.sharing.internal.DownloadSpace;
 import io.delpha.sdk.sharing.internal.FileDownloader;
 import io.delpha.sdk.sharing.internal.ParallelBatchReader;
@@ -288,9 +289,10 @@ public final class DeltaSharingClient implements AutoCloseable {
       constants.put(f, partitionValues(response.metadata(), f, name));
     }
     DownloadSpace space = new DownloadSpace(DownloadSpace.DEFAULT_MAX_FILE_BYTES, parallelism, null);
-    return new TableQuery(response.metadata(), response.files(), constants,
-        f -> downloader.open(f, refresher, name, space), (f, target) -> downloader.downloadTo(f, refresher, name, target),
-        name);
+    DeltaReads reads = new DeltaReads(downloader, refresher, space, name, response.location(),
+        response.metadata().schema(), response.physicalSchema());
+    return new TableQuery(response.metadata(), response.physicalSchema(), response.files(), constants, reads::open,
+        (f, target) -> downloader.downloadTo(f, refresher, name, target), name);
   }
 
   /**
@@ -311,16 +313,24 @@ public final class DeltaSharingClient implements AutoCloseable {
     SharedTable t = SharedTable.parse(table);
     String name = t.coordinates();
     String path = tablePath(t) + "/changes?startingVersion=" + startingVersion;
-    QueryResponse response = call("changes", () -> QueryResponse.parse(http.ndjson("GET", path, null), name));
+    QueryResponse response = call("changes",
+        () -> QueryResponse.parseChanges(http.ndjson("GET", path, null), name));
     UrlRefresher refresher = new UrlRefresher(
-        () -> QueryResponse.parse(http.ndjson("GET", path, null), name).files(), name);
+        () -> QueryResponse.parseChanges(http.ndjson("GET", path, null), name).files(), name);
     List<Column> columns = new ArrayList<>(response.metadata().schema().columns());
-    columns.add(Column.nullable("_change_type", ColumnType.STRING));
-    columns.add(Column.nullable("_commit_version", ColumnType.LONG));
-    columns.add(Column.nullable("_commit_timestamp", ColumnType.LONG));
+    List<Column> physical = new ArrayList<>(response.physicalSchema().columns());
+    for (Column extra : List.of(Column.nullable("_change_type", ColumnType.STRING),
+        Column.nullable("_commit_version", ColumnType.LONG), Column.nullable("_commit_timestamp", ColumnType.LONG))) {
+      columns.add(extra);
+      physical.add(extra);
+    }
     RowSchema schema = new RowSchema(columns);
+    DownloadSpace space = new DownloadSpace(DownloadSpace.DEFAULT_MAX_FILE_BYTES, parallelism, null);
+    DeltaReads reads = new DeltaReads(downloader, refresher, space, name, response.location(), schema,
+        new RowSchema(physical));
+    Map<FileAction, DeltaReads.@Nullable Pair> changes = reads.changes(response.files());
     Map<FileAction, Map<String, Object>> constants = new HashMap<>();
-    for (FileAction f : response.files()) {
+    for (FileAction f : changes.keySet()) {
       Map<String, Object> values = partitionValues(response.metadata(), f, name);
       values.put("_commit_version", f.version());
       values.put("_commit_timestamp", f.timestamp());
@@ -329,9 +339,8 @@ public final class DeltaSharingClient implements AutoCloseable {
       }
       constants.put(f, values);
     }
-    DownloadSpace space = new DownloadSpace(DownloadSpace.DEFAULT_MAX_FILE_BYTES, parallelism, null);
-    return new ParallelRowReader(schema, response.files(), constants,
-        f -> downloader.open(f, refresher, name, space), parallelism, null, null, name);
+    return new ParallelRowReader(schema, new ArrayList<>(changes.keySet()), constants,
+        f -> reads.open(f, reads.changedRows(f, changes.get(f))), parallelism, null, null, name);
   }
 
   private <T> T call(String operation, java.util.function.Supplier<T> call) {

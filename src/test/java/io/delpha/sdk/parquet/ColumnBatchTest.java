@@ -408,4 +408,25 @@ class ColumnBatchTest {
     assertThat(back.get(100_001).getString("s")).isEqualTo("unique value number 100001z");
     assertThat(back.get(49).getDecimal("d")).isEqualTo(BigDecimal.valueOf(49 * 1000L - 7, 3).negate());
   }
+
+  @Test
+  @DisplayName("keeping rows in place refuses indexes out of order or out of range and leaves the vector as it was")
+  void keepingRowsRefusesBadIndexes() {
+    io.delpha.sdk.parquet.internal.VectorHooks hooks = io.delpha.sdk.parquet.internal.VectorHooks.get();
+    ColumnVector v = ColumnVector.forWriting(Column.nullable("s", ColumnType.STRING));
+    for (String x : new String[] {"a", null, "ccc", "dd"}) {
+      v.append(x);
+    }
+    assertThatThrownBy(() -> hooks.keep(v, new int[] {2, 1}, 2)).isInstanceOf(IndexOutOfBoundsException.class);
+    assertThatThrownBy(() -> hooks.keep(v, new int[] {1, 4}, 2)).isInstanceOf(IndexOutOfBoundsException.class);
+    assertThatThrownBy(() -> hooks.keep(v, new int[] {0, 1}, 3)).isInstanceOf(IndexOutOfBoundsException.class);
+    assertThat(v.size()).isEqualTo(4);
+    assertThat(v.getString(2)).isEqualTo("ccc");
+    hooks.keep(v, new int[] {1, 3}, 2);
+    assertThat(v.size()).isEqualTo(2);
+    assertThat(v.get(0)).isNull();
+    assertThat(v.getString(1)).isEqualTo("dd");
+    v.append("e");
+    assertThat(v.getString(2)).isEqualTo("e");
+  }
 }

@@ -482,6 +482,53 @@ class ParquetCorpusTest {
     assertSameRows(file, duck, readColumnar(file), "columnar view");
     io.delpha.sdk.core.storage.ObjectStore store = io.delpha.sdk.core.storage.LocalObjectStore.at(file.getParent());
     assertSameRows(file, duck, ParquetRows.readAll(store, file.getFileName().toString()), "ObjectStore row view");
+    List<JsonNode> keptByDuck = new ArrayList<>();
+    for (int i = 0; i < duck.rows().size(); i++) {
+      if (kept(i)) {
+        keptByDuck.add(duck.rows().get(i));
+      }
+    }
+    assertSameRows(file, new DuckDbReading(duck.names(), duck.types(), keptByDuck), readColumnarKeeping(file),
+        "columnar view with rows dropped in place (as deletion vectors drop them)");
+  }
+
+  /** Which of a file's rows {@link #readColumnarKeeping} keeps: about two in three, runs of drops included. */
+  private static boolean kept(long index) {
+    return Math.floorMod(Long.hashCode(index * 0x9E3779B97F4A7C15L) >>> 7, 3) != 0;
+  }
+
+  /**
+   * As {@link #readColumnar}, but each decoded batch first loses the rows {@link #kept} drops, moved out in place by
+   * the hook the Delta Sharing reader applies deletion vectors with ({@code VectorHooks.keep}).
+   */
+  static List<Row> readColumnarKeeping(Path file) {
+    io.delpha.sdk.parquet.internal.VectorHooks hooks = io.delpha.sdk.parquet.internal.VectorHooks.get();
+    List<Row> out = new ArrayList<>();
+    long position = 0;
+    try (ColumnBatchReader r = ParquetRows.readBatches(file)) {
+      for (ColumnBatch b = r.next(); b != null; b = r.next()) {
+        int[] rows = new int[b.rowCount()];
+        int n = 0;
+        for (int i = 0; i < b.rowCount(); i++) {
+          if (kept(position + i)) {
+            rows[n++] = i;
+          }
+        }
+        position += b.rowCount();
+        for (int c = 0; c < b.schema().size(); c++) {
+          hooks.keep(b.column(c), rows, n);
+        }
+        b.setRowCount(n);
+        for (int i = 0; i < n; i++) {
+          Object[] values = new Object[b.schema().size()];
+          for (int c = 0; c < values.length; c++) {
+            values[c] = b.column(c).get(i);
+          }
+          out.add(Row.of(b.schema(), values));
+        }
+      }
+    }
+    return out;
   }
 
   /** Every row of {@code file} made from the columnar view's vectors, value by value. */

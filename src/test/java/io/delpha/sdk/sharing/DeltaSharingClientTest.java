@@ -273,18 +273,24 @@ class DeltaSharingClientTest {
         Column.nullable("usage_date", ColumnType.DATE));
     assertThat(m.configuration()).containsEntry("enableChangeDataFeed", "true");
     wm.verify(getRequestedFor(urlEqualTo(TABLE_PATH + "/metadata"))
-        .withHeader("delta-sharing-capabilities", matching(".*responseformat=parquet.*")));
+        .withHeader("delta-sharing-capabilities", matching("responseformat=delta,parquet;readerfeatures=[a-z0-9,]*deletionvectors[a-z0-9,]*;includeendstreamaction=true")));
   }
 
   @Test
-  @DisplayName("a nested column type is a DataFormatException naming the column")
-  void nestedTypeRejected() {
+  @DisplayName("nested column types map to LIST, MAP and STRUCT; a type the row model lacks is a DataFormatException naming the column")
+  void nestedTypesAndUnknownTypes() {
     String nested = "{\"type\":\"struct\",\"fields\":[{\"name\":\"tags\",\"type\":{\"type\":\"array\","
         + "\"elementType\":\"string\",\"containsNull\":true},\"nullable\":true,\"metadata\":{}}]}";
     wm.stubFor(get(urlEqualTo(TABLE_PATH + "/metadata")).willReturn(ndjsonAnswer(List.of(protocolLine(),
         metadataLine(nested, List.of()), endStreamLine(null, null)))));
+    assertThat(client.tableMetadata("analytics.platform.usage").schema().column("tags").type())
+        .isEqualTo(ColumnType.list(ColumnType.STRING, true));
+    String variant = "{\"type\":\"struct\",\"fields\":[{\"name\":\"doc\",\"type\":\"variant\","
+        + "\"nullable\":true,\"metadata\":{}}]}";
+    wm.stubFor(get(urlEqualTo(TABLE_PATH + "/metadata")).willReturn(ndjsonAnswer(List.of(protocolLine(),
+        metadataLine(variant, List.of()), endStreamLine(null, null)))));
     assertThatThrownBy(() -> client.tableMetadata("analytics.platform.usage"))
-        .isInstanceOf(DataFormatException.class).hasMessageContaining("tags").hasMessageContaining("array");
+        .isInstanceOf(DataFormatException.class).hasMessageContaining("doc").hasMessageContaining("variant");
   }
 
   @Test
@@ -313,7 +319,7 @@ class DeltaSharingClientTest {
 
     wm.verify(postRequestedFor(urlEqualTo(TABLE_PATH + "/query"))
         .withHeader("Authorization", equalTo("Bearer " + TOKEN))
-        .withHeader("delta-sharing-capabilities", matching(".*responseformat=parquet.*"))
+        .withHeader("delta-sharing-capabilities", matching("responseformat=delta,parquet;readerfeatures=[a-z0-9,]*deletionvectors[a-z0-9,]*;includeendstreamaction=true"))
         .withRequestBody(equalToJson("{}")));
     List<LoggedRequest> fileRequests = wm.findAll(anyRequestedFor(urlPathMatching("/storage/.*")));
     assertThat(fileRequests).hasSize(3);
@@ -434,13 +440,16 @@ class DeltaSharingClientTest {
   }
 
   @Test
-  @DisplayName("a delta-format answer to a parquet request is a DataFormatException")
-  void deltaFormatRejected() {
+  @DisplayName("a delta-format table needing a reader feature the client lacks is an UnsupportedTableFeatureException naming it; a delta line in a parquet answer is a DataFormatException")
+  void deltaFormatFeaturesAndMixedAnswers() {
     wm.stubFor(post(urlEqualTo(TABLE_PATH + "/query")).willReturn(aResponse().withStatus(200)
         .withHeader("Delta-Table-Version", "7").withHeader("delta-sharing-capabilities", "responseformat=delta")
-        .withBody(ndjson(List.of("{\"protocol\":{\"deltaProtocol\":{\"minReaderVersion\":3,\"minWriterVersion\":7}}}")))));
+        .withBody(ndjson(List.of("{\"protocol\":{\"deltaProtocol\":{\"minReaderVersion\":3,\"minWriterVersion\":7,"
+            + "\"readerFeatures\":[\"deletionVectors\",\"variantType-preview\"]}}}")))));
     assertThatThrownBy(() -> client.readTable("analytics.platform.usage"))
-        .isInstanceOf(DataFormatException.class).hasMessageContaining("responseformat=delta");
+        .isInstanceOfSatisfying(UnsupportedTableFeatureException.class,
+            e -> assertThat(e.feature()).isEqualTo("variantType-preview"))
+        .hasMessageContaining("variantType-preview");
 
     wm.stubFor(post(urlEqualTo(TABLE_PATH + "/query")).willReturn(aResponse().withStatus(200)
         .withHeader("Delta-Table-Version", "7")

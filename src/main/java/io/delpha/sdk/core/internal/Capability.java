@@ -57,6 +57,12 @@ public enum Capability {
   SALESFORCE("salesforce", List.of("com.force.api.ForceApi"), List.of("com.frejo:force-rest-api:${force-rest-api}")),
   /** DuckDB's JDBC driver: {@code sharing.SharingSql} (SQL over shared tables) and the usage page. */
   DUCKDB("duckdb", List.of("org.duckdb.DuckDBDriver"), List.of("org.duckdb:duckdb_jdbc:${duckdb}")),
+  /**
+   * Delta deletion vectors: a {@code sharing.DeltaSharingClient} reading a shared table whose files have deleted
+   * rows (checked when the first deletion vector is met).
+   */
+  DELETION_VECTORS("deletion-vectors", List.of("org.roaringbitmap.longlong.Roaring64NavigableMap"),
+      List.of("org.roaringbitmap:RoaringBitmap:${roaringbitmap}")),
   /** Micrometer: {@code core.Metrics.micrometer}. */
   MICROMETER("micrometer", List.of("io.micrometer.core.instrument.MeterRegistry"),
       List.of("io.micrometer:micrometer-core:${micrometer}")),

@@ -109,6 +109,19 @@ public abstract class VectorHooks {
   public abstract void appendAbsent(ColumnVector vector);
 
   /**
+   * Keeps only some of a vector's values, in place: the values at {@code rows[0..count)} move to indexes
+   * {@code 0..count)} and the size becomes {@code count}, in whatever representation they were decoded (dictionary
+   * ids, a nested vector's children and their elements included). No value is decoded or copied out; the arrays
+   * are not shrunk.
+   *
+   * @param vector the vector, typically one a reader just filled
+   * @param rows the indexes to keep, strictly ascending, each below the vector's size
+   * @param count how many of {@code rows} to use
+   * @throws IndexOutOfBoundsException if the indexes are not strictly ascending or not below the size
+   */
+  public abstract void keep(ColumnVector vector, int[] rows, int count);
+
+  /**
    * The array to fill with {@link ColumnVector#dictionaryIds()} for this batch (capacity at least the vector's). Only
    * for columns whose values are immutable (not BYTES, not nested).
    *

@@ -20,7 +20,6 @@ public final class DuckDbSql {
    * @param column the column, for messages
    * @param table the table, for messages
    * @return the DuckDB type that holds it exactly (TIMESTAMP, an instant, is {@code TIMESTAMPTZ})
-   * @throws DataFormatException for nested types
    */
   public static String type(ColumnType type, String column, String table) {
     return switch (type.kind()) {
@@ -35,9 +34,23 @@ public final class DuckDbSql {
       case TIMESTAMP -> "TIMESTAMPTZ";
       case LOCAL_TIMESTAMP -> "TIMESTAMP";
       case BYTES -> "BLOB";
-      case LIST, MAP, STRUCT -> throw new DataFormatException("column " + column + " of " + table + " has type "
-          + type + ", which the DuckDB view does not map");
+      case LIST -> type(type.element().type(), column, table) + "[]";
+      case MAP -> "MAP(" + type(type.key().type(), column, table) + ", " + type(type.value().type(), column, table)
+          + ")";
+      case STRUCT -> {
+        StringBuilder b = new StringBuilder("STRUCT(");
+        for (int i = 0; i < type.fields().size(); i++) {
+          b.append(i == 0 ? "" : ", ").append(quoted(type.fields().column(i).name())).append(' ')
+              .append(type(type.fields().column(i).type(), column, table));
+        }
+        yield b.append(')').toString();
+      }
     };
+  }
+
+  /** @return a DuckDB identifier that names exactly {@code name} */
+  static String quoted(String name) {
+    return '"' + name.replace("\"", "\"\"") + '"';
   }
 
   /**
@@ -46,6 +59,9 @@ public final class DuckDbSql {
    * @return a DuckDB expression of exactly that value and type
    */
   public static String literal(@Nullable Object value, ColumnType type) {
+    if (type.kind().isNested()) {
+      throw new DataFormatException("a " + type + " value has no DuckDB literal here (partition values are scalars)");
+    }
     String sqlType = type(type, "?", "?");
     if (value == null) {
       return "CAST(NULL AS " + sqlType + ")";

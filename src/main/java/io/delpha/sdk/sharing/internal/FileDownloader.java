@@ -88,6 +88,85 @@ public final class FileDownloader {
     return storage.retrying("download of " + download.name, e -> download.transientFailure, download::attempt);
   }
 
+  /** The largest deletion vector file fetched (a file holds the bitmaps of one commit's files). */
+  static final int MAX_DELETION_VECTOR_FILE_BYTES = 256 * 1024 * 1024;
+
+  /**
+   * Fetches the whole file that holds a data file's deletion vector, refreshing its URL when it expires or
+   * storage refuses it, as a data file's, and retrying transient failures.
+   *
+   * @param file a file action with a deletion vector stored in a file
+   * @param refresher where fresh URLs come from
+   * @param table the table, for messages
+   * @param root the table's root, for a vector stored relative to it
+   * @return the file's bytes
+   * @throws DataFormatException if the file is larger than {@value #MAX_DELETION_VECTOR_FILE_BYTES} bytes
+   */
+  public byte[] fetchDeletionVectorFile(FileAction file, UrlRefresher refresher, String table, @Nullable URI root) {
+    String name = table + " file " + file.id() + "'s deletion vector";
+    boolean[] transientFailure = {false};
+    FileAction[] current = {refresher.latest(file)};
+    int[] refreshes = {0};
+    return storage.retrying("download of " + name, e -> transientFailure[0], attempt -> {
+      transientFailure[0] = false;
+      while (true) {
+        FileAction now = current[0];
+        if (now.expirationTimestamp() != null
+            && clock.millis() + expiryMargin.toMillis() >= now.expirationTimestamp()) {
+          if (refreshes[0]++ >= MAX_REFRESHES) {
+            throw new ServiceUnavailableException("the sharing server keeps handing out expired URLs for " + name);
+          }
+          current[0] = refresher.refresh(now);
+          continue;
+        }
+        DeletionVector dv = java.util.Objects.requireNonNull(now.deletionVector(), "the file has a deletion vector");
+        URI url = URI.create(dv.location(root));
+        if (!"https".equalsIgnoreCase(url.getScheme()) && !"http".equalsIgnoreCase(url.getScheme())) {
+          throw new DataFormatException("the deletion vector of " + table + " file " + file.id() + " is at a "
+              + url.getScheme() + ": location, which this client cannot fetch (the sharing server should hand out "
+              + "a pre-signed URL)");
+        }
+        try {
+          HttpResponse<InputStream> response = storage.client().send(storage.request(url).GET().build(),
+              HttpResponse.BodyHandlers.ofInputStream());
+          int status = response.statusCode();
+          if (status == 200) {
+            try (InputStream body = response.body()) {
+              byte[] bytes = body.readNBytes(MAX_DELETION_VECTOR_FILE_BYTES + 1);
+              if (bytes.length > MAX_DELETION_VECTOR_FILE_BYTES) {
+                throw new DataFormatException(name + " is larger than " + MAX_DELETION_VECTOR_FILE_BYTES + " bytes");
+              }
+              return bytes;
+            }
+          }
+          HttpCaller.drain(response.body());
+          if (status == 403) {
+            if (refreshes[0]++ >= MAX_REFRESHES) {
+              throw new AccessDeniedException("storage refused " + name + " (HTTP 403) even with "
+                  + MAX_REFRESHES + " refreshed URLs");
+            }
+            current[0] = refresher.refresh(now);
+            continue;
+          }
+          if (status == 404) {
+            throw new NotFoundException("storage has no " + name + " (HTTP 404): the table changed since it was "
+                + "queried");
+          }
+          transientFailure[0] = status == 429 || status >= 500;
+          throw HttpCaller.failure(status, "storage answered HTTP " + status + " for " + name
+              + (transientFailure[0] ? " after " + attempt + " attempts" : ""), response.headers());
+        } catch (IOException e) {
+          transientFailure[0] = true;
+          throw new ServiceUnavailableException("cannot download " + name + " after " + attempt + " attempts: "
+              + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new ServiceUnavailableException("interrupted while downloading " + name);
+        }
+      }
+    });
+  }
+
   /**
    * One file's download: its current URL, refreshed when it expires or storage refuses it (refreshes are
    * not attempts), and whether the last attempt failed in a way worth another (429, 5xx, I/O).

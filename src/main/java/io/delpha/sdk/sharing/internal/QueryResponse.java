@@ -6,23 +6,44 @@ import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.parquet.RowSchema;
 import io.delpha.sdk.sharing.TableMetadata;
+import io.delpha.sdk.sharing.UnsupportedTableFeatureException;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A parsed metadata, query or changes answer in the parquet response format.
+ * A parsed metadata, query or changes answer, in either response format of the protocol: {@code parquet} (the
+ * protocol's own actions) or {@code delta} (each line wraps a Delta action: {@code deltaProtocol},
+ * {@code deltaMetadata}, {@code deltaSingleAction}), whichever the server chose.
  *
- * @param metadata the table's metadata
- * @param files the file actions ({@code file}, or {@code add}/{@code cdf}/{@code remove} for changes)
+ * @param metadata the table's metadata, in its logical names
+ * @param physicalSchema the table's schema in the names its data files use (the logical schema without column
+ *     mapping)
+ * @param location the table's root, when the server names it (a deletion vector stored relative to it needs it)
+ * @param files the file actions ({@code file} in the parquet format; {@code add}, {@code cdf} or {@code remove})
  */
-public record QueryResponse(TableMetadata metadata, List<FileAction> files) {
+public record QueryResponse(TableMetadata metadata, RowSchema physicalSchema, @Nullable URI location,
+    List<FileAction> files) {
 
-  /** The reader version of the protocol this client implements. */
+  /** The reader version of the sharing protocol's parquet format this client implements. */
   public static final int READER_VERSION = 1;
+
+  /** The highest Delta reader version this client reads in the delta format. */
+  public static final int DELTA_READER_VERSION = 3;
+
+  /**
+   * The Delta reader features this client reads (lower case, as the capabilities header spells them):
+   * deletion vectors and column mapping change what is read; timestampNtz is a column type; the others change
+   * only the log, which the sharing server reads for us.
+   */
+  public static final Set<String> READER_FEATURES = Set.of("deletionvectors", "columnmapping", "timestampntz",
+      "v2checkpoint", "vacuumprotocolcheck");
 
   /**
    * A data file to download.
@@ -30,14 +51,26 @@ public record QueryResponse(TableMetadata metadata, List<FileAction> files) {
    * @param kind {@code file}, {@code add}, {@code cdf} or {@code remove}
    * @param url the presigned URL
    * @param id the file's stable identifier
-   * @param partitionValues partition column to serialised value
+   * @param partitionValues partition column (logical name) to serialised value
    * @param size bytes
    * @param expirationTimestamp when the URL expires (epoch ms), {@code null} if unknown
    * @param version the table version of the change, {@code null} outside change data feed
    * @param timestamp the commit time of the change (epoch ms), {@code null} outside change data feed
+   * @param deletionVector the rows of the file that are deleted, {@code null} if none
    */
   public record FileAction(String kind, String url, String id, Map<String, String> partitionValues, long size,
-      @Nullable Long expirationTimestamp, @Nullable Long version, @Nullable Long timestamp) {
+      @Nullable Long expirationTimestamp, @Nullable Long version, @Nullable Long timestamp,
+      @Nullable DeletionVector deletionVector) {
+
+    /**
+     * A file without a deletion vector.
+     *
+     * @see #FileAction(String, String, String, Map, long, Long, Long, Long, DeletionVector)
+     */
+    public FileAction(String kind, String url, String id, Map<String, String> partitionValues, long size,
+        @Nullable Long expirationTimestamp, @Nullable Long version, @Nullable Long timestamp) {
+      this(kind, url, id, partitionValues, size, expirationTimestamp, version, timestamp, null);
+    }
 
     /**
      * @param url a fresh presigned URL
@@ -45,7 +78,16 @@ public record QueryResponse(TableMetadata metadata, List<FileAction> files) {
      * @return this file with the new URL
      */
     public FileAction withUrl(String url, Long expirationTimestamp) {
-      return new FileAction(kind, url, id, partitionValues, size, expirationTimestamp, version, timestamp);
+      return new FileAction(kind, url, id, partitionValues, size, expirationTimestamp, version, timestamp,
+          deletionVector);
+    }
+
+    /**
+     * @return what identifies the file's rows across queries: its id, and its deletion vector's identity when
+     *     it has one (a sharing server keeps a file's id when a later version deletes rows of it)
+     */
+    public String contentId() {
+      return deletionVector == null ? id : id + "|dv=" + deletionVector.cacheKey();
     }
 
     @Override
@@ -58,40 +100,72 @@ public record QueryResponse(TableMetadata metadata, List<FileAction> files) {
    * @param answer the NDJSON answer
    * @param table the table, for messages
    * @return the parsed answer
-   * @throws DataFormatException if the answer is in delta format, needs a newer reader, or is malformed
+   * @throws UnsupportedTableFeatureException if the table needs a Delta reader feature this client lacks
+   * @throws DataFormatException if the answer needs a newer reader or is malformed
    * @throws DelphaException the typed error an {@code endStreamAction} reports
    */
   public static QueryResponse parse(SharingHttp.NdJson answer, String table) {
-    String format = answer.capabilities().getOrDefault("responseformat", "parquet");
-    if (!format.equals("parquet")) {
+    return parse(answer, table, false);
+  }
+
+  /**
+   * Parses a changes answer: as {@link #parse(SharingHttp.NdJson, String)}, without the delta format's
+   * {@code add} and {@code remove} actions that change no data ({@code dataChange: false}, written by
+   * compactions), as Delta's own change data feed leaves them out.
+   *
+   * @param answer the answer's lines
+   * @param table the table, for messages
+   * @return the parsed answer
+   */
+  public static QueryResponse parseChanges(SharingHttp.NdJson answer, String table) {
+    return parse(answer, table, true);
+  }
+
+  private static QueryResponse parse(SharingHttp.NdJson answer, String table, boolean changes) {
+    String format = answer.capabilities().getOrDefault("responseformat", "parquet").toLowerCase(Locale.ROOT);
+    boolean delta = format.equals("delta");
+    if (!delta && !format.equals("parquet")) {
       throw new DataFormatException("the sharing server answered " + table + " in responseformat=" + format
-          + " although parquet was requested; this client reads the parquet format only");
+          + "; this client reads parquet and delta");
     }
     boolean endPromised = "true".equals(answer.capabilities().get("includeendstreamaction"));
     TableMetadata metadata = null;
-    List<FileAction> files = new ArrayList<>();
+    RowSchema physical = null;
+    URI location = null;
+    Map<String, String> logicalNames = Map.of();
+    List<JsonNode> fileLines = new ArrayList<>();
     boolean ended = false;
     for (Iterator<JsonNode> it = answer.lines().iterator(); it.hasNext(); ) {
       JsonNode line = it.next();
       if (line.has("protocol")) {
         JsonNode protocol = line.get("protocol");
-        if (protocol.has("deltaProtocol")) {
-          throw new DataFormatException("the sharing server answered " + table
-              + " in delta format although parquet was requested");
+        if (protocol.has("deltaProtocol") != delta) {
+          throw new DataFormatException("the sharing server's answer for " + table + " mixes the parquet and "
+              + "delta formats (responseformat=" + format + ")");
         }
-        int min = protocol.path("minReaderVersion").asInt(1);
-        if (min > READER_VERSION) {
-          throw new DataFormatException(table + " needs a Delta Sharing reader of version " + min
-              + "; this client implements version " + READER_VERSION);
+        if (delta) {
+          checkDeltaProtocol(protocol.get("deltaProtocol"), table);
+        } else {
+          int min = protocol.path("minReaderVersion").asInt(1);
+          if (min > READER_VERSION) {
+            throw new DataFormatException(table + " needs a Delta Sharing reader of version " + min
+                + "; this client implements version " + READER_VERSION);
+          }
         }
       } else if (line.has("metaData")) {
-        JsonNode m = line.get("metaData");
-        if (m.has("deltaMetadata")) {
-          throw new DataFormatException("the sharing server answered " + table
-              + " in delta format although parquet was requested");
+        JsonNode wrapper = line.get("metaData");
+        if (wrapper.has("deltaMetadata") != delta) {
+          throw new DataFormatException("the sharing server's answer for " + table + " mixes the parquet and "
+              + "delta formats (responseformat=" + format + ")");
         }
         if (metadata == null) { // later metaData lines are historical (change data feed)
-          metadata = metadata(m, answer.version(), table);
+          JsonNode m = delta ? wrapper.get("deltaMetadata") : wrapper;
+          long version = wrapper.has("version") ? wrapper.get("version").asLong()
+              : m.has("version") ? m.get("version").asLong() : answer.version();
+          metadata = metadata(m, version, table);
+          physical = physicalSchema(m, metadata, table);
+          logicalNames = logicalNames(metadata.schema(), physical);
+          location = location(wrapper);
         }
       } else if (line.has("endStreamAction")) {
         JsonNode end = line.get("endStreamAction");
@@ -105,6 +179,26 @@ public record QueryResponse(TableMetadata metadata, List<FileAction> files) {
         }
         ended = true;
       } else {
+        fileLines.add(line);
+      }
+    }
+    if (metadata == null || physical == null) {
+      throw new DataFormatException("the sharing server's answer for " + table + " has no metaData line");
+    }
+    if (endPromised && !ended) {
+      throw new ServiceUnavailableException("the sharing server's answer for " + table
+          + " ended without its endStreamAction: the response was cut short");
+    }
+    List<FileAction> files = new ArrayList<>();
+    for (JsonNode line : fileLines) {
+      if (delta) {
+        if (line.has("file")) {
+          FileAction f = deltaFile(line.get("file"), logicalNames, table, changes);
+          if (f != null) {
+            files.add(f);
+          }
+        }
+      } else {
         for (String kind : List.of("file", "add", "cdf", "remove")) {
           if (line.has(kind)) {
             files.add(file(kind, line.get(kind), table));
@@ -112,14 +206,42 @@ public record QueryResponse(TableMetadata metadata, List<FileAction> files) {
         }
       }
     }
-    if (metadata == null) {
-      throw new DataFormatException("the sharing server's answer for " + table + " has no metaData line");
+    return new QueryResponse(metadata, physical, location, files);
+  }
+
+  /** @throws UnsupportedTableFeatureException for a reader version or feature this client does not read */
+  private static void checkDeltaProtocol(JsonNode protocol, String table) {
+    int min = protocol.path("minReaderVersion").asInt(1);
+    if (min > DELTA_READER_VERSION) {
+      throw new UnsupportedTableFeatureException(table + " needs a Delta reader of version " + min
+          + "; this client reads up to version " + DELTA_READER_VERSION, "readerVersion" + min);
     }
-    if (endPromised && !ended) {
-      throw new ServiceUnavailableException("the sharing server's answer for " + table
-          + " ended without its endStreamAction: the response was cut short");
+    if (min == DELTA_READER_VERSION) {
+      for (JsonNode f : protocol.path("readerFeatures")) {
+        String feature = f.asText();
+        if (!READER_FEATURES.contains(feature.toLowerCase(Locale.ROOT))) {
+          throw new UnsupportedTableFeatureException(table + " needs the Delta reader feature '" + feature
+              + "', which this client does not read (it reads " + String.join(", ", sorted(READER_FEATURES))
+              + ")", feature);
+        }
+      }
     }
-    return new QueryResponse(metadata, files);
+  }
+
+  private static List<String> sorted(Set<String> s) {
+    return s.stream().sorted().toList();
+  }
+
+  private static @Nullable URI location(JsonNode wrapper) {
+    String where = text(wrapper, "location");
+    if (where == null) {
+      return null;
+    }
+    try {
+      return URI.create(where);
+    } catch (IllegalArgumentException e) {
+      return null; // only a deletion vector stored relative to the table needs it; that one says so
+    }
   }
 
   private static TableMetadata metadata(JsonNode m, long version, String table) {
@@ -142,7 +264,30 @@ public record QueryResponse(TableMetadata metadata, List<FileAction> files) {
       throw new DataFormatException("the metaData line of " + table + " has no id");
     }
     return new TableMetadata(id, text(m, "name"), text(m, "description"), schema, partitions,
-        configuration, m.has("version") ? m.get("version").asLong() : version);
+        configuration, version);
+  }
+
+  private static RowSchema physicalSchema(JsonNode m, TableMetadata metadata, String table) {
+    String mode = metadata.configuration().getOrDefault(SparkSchema.MAPPING_MODE, "none").toLowerCase(Locale.ROOT);
+    switch (mode) {
+      case "none":
+        return metadata.schema();
+      case "name":
+      case "id":
+        return SparkSchema.toPhysicalSchema(text(m, "schemaString"), table);
+      default:
+        throw new UnsupportedTableFeatureException(table + " has the column mapping mode '" + mode
+            + "'; this client reads none, name and id", "columnMapping=" + mode);
+    }
+  }
+
+  /** @return physical top-level name to logical name, for partition values */
+  private static Map<String, String> logicalNames(RowSchema logical, RowSchema physical) {
+    Map<String, String> names = new HashMap<>();
+    for (int i = 0; i < logical.size(); i++) {
+      names.put(physical.column(i).name(), logical.column(i).name());
+    }
+    return names;
   }
 
   private static FileAction file(String kind, JsonNode f, String table) {
@@ -151,13 +296,48 @@ public record QueryResponse(TableMetadata metadata, List<FileAction> files) {
     if (url == null || id == null) {
       throw new DataFormatException("a " + kind + " line of " + table + " has no url or id");
     }
+    return new FileAction(kind, url, id, partitionValues(f, Map.of()), f.path("size").asLong(-1),
+        longOrNull(f, "expirationTimestamp"), longOrNull(f, "version"), longOrNull(f, "timestamp"), null);
+  }
+
+  private static @Nullable FileAction deltaFile(JsonNode wrapper, Map<String, String> logicalNames, String table,
+      boolean changes) {
+    String id = text(wrapper, "id");
+    JsonNode action = wrapper.get("deltaSingleAction");
+    if (id == null || action == null) {
+      throw new DataFormatException("a file line of " + table + " has no id or deltaSingleAction");
+    }
+    for (String kind : List.of("add", "remove", "cdc")) {
+      JsonNode a = action.get(kind);
+      if (a == null) {
+        continue;
+      }
+      String url = text(a, "path");
+      if (url == null) {
+        throw new DataFormatException("a " + kind + " action of " + table + " has no path");
+      }
+      if (changes && !kind.equals("cdc") && !a.path("dataChange").asBoolean(true)) {
+        return null; // a compaction's rewrite: no row changed
+      }
+      DeletionVector dv = a.hasNonNull("deletionVector")
+          ? DeletionVector.parse(a.get("deletionVector"), text(wrapper, "deletionVectorFileId"), table) : null;
+      long size = a.has("size") ? a.get("size").asLong(-1) : wrapper.path("size").asLong(-1);
+      return new FileAction(kind.equals("cdc") ? "cdf" : kind, url, id, partitionValues(a, logicalNames), size,
+          longOrNull(wrapper, "expirationTimestamp"), longOrNull(wrapper, "version"),
+          longOrNull(wrapper, "timestamp"), dv);
+    }
+    throw new DataFormatException("a file line of " + table + " holds no add, remove or cdc action");
+  }
+
+  private static Map<String, String> partitionValues(JsonNode f, Map<String, String> logicalNames) {
     Map<String, String> partitions = new HashMap<>();
-    f.path("partitionValues").fields().forEachRemaining(e ->
-        partitions.put(e.getKey(), e.getValue().isNull() ? null : e.getValue().asText()));
-    return new FileAction(kind, url, id, partitions, f.path("size").asLong(-1),
-        f.hasNonNull("expirationTimestamp") ? f.get("expirationTimestamp").asLong() : null,
-        f.hasNonNull("version") ? f.get("version").asLong() : null,
-        f.hasNonNull("timestamp") ? f.get("timestamp").asLong() : null);
+    f.path("partitionValues").fields().forEachRemaining(e -> partitions.put(
+        logicalNames.getOrDefault(e.getKey(), e.getKey()), e.getValue().isNull() ? null : e.getValue().asText()));
+    return partitions;
+  }
+
+  private static @Nullable Long longOrNull(JsonNode node, String field) {
+    return node.hasNonNull(field) ? node.get(field).asLong() : null;
   }
 
   /**

@@ -33,6 +33,13 @@ public final class SharingHttp {
 
   /** The request header naming the client's capabilities. */
   public static final String CAPABILITIES = "delta-sharing-capabilities";
+
+  /**
+   * What this client asks for: either response format (the server answers in delta when the table has features
+   * the parquet format cannot carry), the Delta reader features it reads, and the end-of-stream marker.
+   */
+  public static final String CAPABILITIES_VALUE = "responseformat=delta,parquet;readerfeatures="
+      + String.join(",", QueryResponse.READER_FEATURES.stream().sorted().toList()) + ";includeendstreamaction=true";
   /** The response header holding the table version. */
   public static final String TABLE_VERSION = "delta-table-version";
 
@@ -164,7 +171,7 @@ public final class SharingHttp {
         .header("Authorization", "Bearer " + tokens.current().reveal())
         .header("Accept", ndjson ? "application/x-ndjson, application/json" : "application/json");
     if (ndjson) {
-      request.header(CAPABILITIES, "responseformat=parquet;includeendstreamaction=true");
+      request.header(CAPABILITIES, CAPABILITIES_VALUE);
     }
     if (body != null) {
       request.header("Content-Type", "application/json; charset=utf-8")

@@ -15,7 +15,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
-/** Converts the protocol's {@code schemaString} (a Spark SQL struct in JSON) to a {@link RowSchema}. */
+/**
+ * Converts the protocol's {@code schemaString} (a Spark SQL struct in JSON, Delta's schema serialisation) to a
+ * {@link RowSchema}: primitive types, structs, arrays and maps at any depth; {@code timestamp_ntz} is a
+ * {@code LOCAL_TIMESTAMP}. Under column mapping the logical schema and the physical one (the names in the data
+ * files) have the same shape.
+ */
 public final class SparkSchema {
 
   private static final ObjectMapper JSON = JsonSupport.MAPPER;
@@ -23,14 +28,36 @@ public final class SparkSchema {
 
   private SparkSchema() {}
 
+  /** The table property naming a table's column mapping mode ({@code none}, {@code name} or {@code id}). */
+  public static final String MAPPING_MODE = "delta.columnMapping.mode";
+  /** The field metadata key of a column's physical name under column mapping. */
+  public static final String PHYSICAL_NAME = "delta.columnMapping.physicalName";
+
   /**
    * @param schemaString the struct JSON
    * @param table the table, for messages
-   * @return the row schema
+   * @return the row schema in the table's logical names
    * @throws DataFormatException if it is not a struct, or a column has a type we cannot represent
-   *     (struct, array, map)
    */
   public static RowSchema toRowSchema(@Nullable String schemaString, String table) {
+    return struct(root(schemaString, table), table, false);
+  }
+
+  /**
+   * The table's schema in the names its data files use: under column mapping ({@code name} or {@code id} mode)
+   * each field's {@code delta.columnMapping.physicalName}, at every depth; otherwise the logical names. It has
+   * the shape of {@link #toRowSchema}'s answer, field for field.
+   *
+   * @param schemaString the struct JSON
+   * @param table the table, for messages
+   * @return the physical schema
+   * @throws DataFormatException as {@link #toRowSchema}, or if a mapped field has no physical name
+   */
+  public static RowSchema toPhysicalSchema(@Nullable String schemaString, String table) {
+    return struct(root(schemaString, table), table, true);
+  }
+
+  private static JsonNode root(@Nullable String schemaString, String table) {
     JsonNode root;
     try {
       root = JSON.readTree(schemaString == null ? "" : schemaString);
@@ -40,21 +67,66 @@ public final class SparkSchema {
     if (root == null || !"struct".equals(root.path("type").asText()) || !root.path("fields").isArray()) {
       throw new DataFormatException("the schemaString of " + table + " is not a Spark struct type");
     }
+    return root;
+  }
+
+  private static RowSchema struct(JsonNode struct, String table, boolean physical) {
     List<Column> columns = new ArrayList<>();
-    for (JsonNode field : root.get("fields")) {
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (JsonNode field : struct.get("fields")) {
       String name = field.path("name").asText(null);
       if (name == null || name.isEmpty()) {
         throw new DataFormatException("a field of " + table + "'s schema has no name");
       }
-      JsonNode type = field.get("type");
-      if (type == null || !type.isTextual()) {
-        String kind = type == null ? "no" : type.path("type").asText("an unknown");
-        throw new DataFormatException("column " + name + " of " + table + " has " + kind
-            + " type; only primitive columns are supported (no struct, array or map)");
+      if (physical) {
+        String p = field.path("metadata").path(PHYSICAL_NAME).asText(null);
+        if (p != null && !p.isEmpty()) {
+          name = p;
+        }
       }
-      columns.add(new Column(name, columnType(type.asText(), name, table), field.path("nullable").asBoolean(true)));
+      if (!seen.add(name)) {
+        throw new DataFormatException("the schema of " + table + " names the field " + name + " twice");
+      }
+      JsonNode type = field.get("type");
+      if (type == null) {
+        throw new DataFormatException("column " + name + " of " + table + " has no type");
+      }
+      columns.add(new Column(name, type(type, name, table, physical), field.path("nullable").asBoolean(true)));
     }
     return new RowSchema(columns);
+  }
+
+  private static ColumnType type(JsonNode type, String column, String table, boolean physical) {
+    if (type.isTextual()) {
+      return columnType(type.asText(), column, table);
+    }
+    String kind = type.path("type").asText("");
+    switch (kind) {
+      case "struct":
+        if (!type.path("fields").isArray() || type.get("fields").isEmpty()) {
+          throw new DataFormatException("column " + column + " of " + table + " is a struct with no fields");
+        }
+        return ColumnType.struct(struct(type, table, physical));
+      case "array": {
+        JsonNode element = type.get("elementType");
+        if (element == null) {
+          throw new DataFormatException("column " + column + " of " + table + " is an array with no elementType");
+        }
+        return ColumnType.list(type(element, column, table, physical), type.path("containsNull").asBoolean(true));
+      }
+      case "map": {
+        JsonNode key = type.get("keyType");
+        JsonNode value = type.get("valueType");
+        if (key == null || value == null) {
+          throw new DataFormatException("column " + column + " of " + table + " is a map without keyType or valueType");
+        }
+        return ColumnType.map(type(key, column, table, physical), type(value, column, table, physical),
+            type.path("valueContainsNull").asBoolean(true));
+      }
+      default:
+        throw new DataFormatException("column " + column + " of " + table + " has the unsupported type '"
+            + (kind.isEmpty() ? type.toString() : kind) + "'");
+    }
   }
 
   /**
@@ -84,8 +156,9 @@ public final class SparkSchema {
       case "date":
         return ColumnType.DATE;
       case "timestamp":
-      case "timestamp_ntz":
         return ColumnType.TIMESTAMP;
+      case "timestamp_ntz":
+        return ColumnType.LOCAL_TIMESTAMP;
       case "binary":
         return ColumnType.BYTES;
       case "decimal":

@@ -177,21 +177,22 @@ public final class SqlCache {
     List<CachedFile> entries = new ArrayList<>();
     List<Integer> missing = new ArrayList<>();
     for (FileAction f : query.files()) {
-      String name = cacheName(f.id(), key);
+      boolean asServed = filter == null && query.readAsServed(f);
+      String name = cacheName(f.contentId(), key);
       Map<String, String> partitions = new LinkedHashMap<>();
-      if (filter == null) {
+      if (asServed) {
         for (String p : query.metadata().partitionColumns()) {
           partitions.put(p, DuckDbSql.literal(Objects.requireNonNull(query.constants().get(f), "every file of the query has its partition values").get(p),
                schema.column(p).type()));
         }
       }
       Path cached = files.resolve(name);
-      if (filter != null && Files.isRegularFile(emptyMarker(cached))) {
-        entries.add(new CachedFile(f.id(), null, true, partitions)); // an earlier fill found no row to keep
+      if (!asServed && Files.isRegularFile(emptyMarker(cached))) {
+        entries.add(new CachedFile(f.contentId(), null, true, partitions)); // an earlier fill found no row to keep
         continue;
       }
-      entries.add(new CachedFile(f.id(), name, filter != null, partitions));
-      boolean complete = Files.isRegularFile(cached) && (filter != null || f.size() < 0 || sizeOf(cached) == f.size());
+      entries.add(new CachedFile(f.contentId(), name, !asServed, partitions));
+      boolean complete = Files.isRegularFile(cached) && (!asServed || f.size() < 0 || sizeOf(cached) == f.size());
       if (!complete) {
         missing.add(entries.size() - 1);
       }
@@ -212,7 +213,7 @@ public final class SqlCache {
           FileAction f = query.files().get(i);
           Path target = files.resolve(entries.get(i).cacheFile());
           results.add(pool.submit(() -> {
-            long n = filter == null ? query.downloader().download(f, target)
+            long n = filter == null && query.readAsServed(f) ? query.downloader().download(f, target)
                 : materialise(query, f, filter, target);
             Listeners.notify(progress, l -> l.onProgress(new ProgressListener.Progress(task, done.incrementAndGet(),
                 missing.size(), "files")));
@@ -255,7 +256,7 @@ public final class SqlCache {
    *
    * @return the bytes written, or {@code -1} when no row was kept (then nothing is written)
    */
-  private static long materialise(TableQuery query, FileAction f, Filter filter, Path target) throws IOException {
+  private static long materialise(TableQuery query, FileAction f, @Nullable Filter filter, Path target) throws IOException {
     String name = query.name() + " file " + f.id();
     RowSchema schema = query.schema();
     RowWriter writer = null;
@@ -264,7 +265,7 @@ public final class SqlCache {
       for (ColumnBatch b = batches.next(); b != null; b = batches.next()) {
         for (int i = 0; i < b.rowCount(); i++) {
           Row row = b.row(i);
-          if (filter.test(row)) {
+          if (filter == null || filter.test(row)) {
             if (writer == null) {
               writer = ParquetRows.writer(target, schema, WriteOptions.defaults());
             }

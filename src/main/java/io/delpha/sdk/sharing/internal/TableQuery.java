@@ -16,13 +16,15 @@ import java.util.function.Function;
  * refresh expired presigned URLs by re-sending the same query.
  *
  * @param metadata the table's metadata as the query answered it
+ * @param physicalSchema the table's schema in its data files' names (differs from the metadata's under column
+ *     mapping)
  * @param files the data files
  * @param constants per file, the values of the table's columns that the file does not hold
  * @param opener downloads and opens one file
  * @param downloader downloads one file to a local path, returns the bytes written
  * @param name {@code share.schema.table}, for messages
  */
-public record TableQuery(TableMetadata metadata, List<FileAction> files, Map<FileAction, Map<String, Object>> constants,
+public record TableQuery(TableMetadata metadata, RowSchema physicalSchema, List<FileAction> files, Map<FileAction, Map<String, Object>> constants,
     Function<FileAction, ColumnBatchReader> opener, Downloader downloader, String name) {
 
   /** Downloads one file of the query to a local path. */
@@ -34,6 +36,15 @@ public record TableQuery(TableMetadata metadata, List<FileAction> files, Map<Fil
      * @return the bytes written
      */
     long download(FileAction file, Path target);
+  }
+
+  /**
+   * @param file a file of the query
+   * @return whether the file's bytes are its rows in the table's names: no deletion vector, no column mapping
+   *     (a file that is not is read through {@link #opener()}, never used as storage serves it)
+   */
+  public boolean readAsServed(FileAction file) {
+    return file.deletionVector() == null && physicalSchema.equals(metadata.schema());
   }
 
   /** @return the table's schema */

@@ -54,7 +54,8 @@ public final class Values {
         case TIMESTAMP -> parseTimestamp(text.trim());
         case BYTES -> text.getBytes(StandardCharsets.UTF_8);
         case TIME -> java.time.LocalTime.parse(text.trim());
-        case LOCAL_TIMESTAMP, LIST, MAP, STRUCT -> throw new DataFormatException("partition column " + column.name()
+        case LOCAL_TIMESTAMP -> parseLocalTimestamp(text.trim());
+        case LIST, MAP, STRUCT -> throw new DataFormatException("partition column " + column.name()
             + " of " + file + " has type " + type + ", which partition values cannot hold");
       };
     } catch (NumberFormatException | DateTimeParseException | ArithmeticException e) {
@@ -71,6 +72,10 @@ public final class Values {
       return Boolean.FALSE;
     }
     throw new NumberFormatException("not a boolean");
+  }
+
+  private static LocalDateTime parseLocalTimestamp(String text) {
+    return text.indexOf('T') > 0 ? LocalDateTime.parse(text) : LocalDateTime.parse(text, PARTITION_TIMESTAMP);
   }
 
   private static Instant parseTimestamp(String text) {
@@ -119,6 +124,56 @@ public final class Values {
     } catch (ArithmeticException e) {
       throw new DataFormatException("value of column " + column.name() + " in " + file + " does not fit "
           + type, e);
+    }
+  }
+
+  /**
+   * Renames a value read from a data file under column mapping: the file's structs name their fields by their
+   * physical names, the table by the logical ones. Fields are matched by physical name at every depth (inside
+   * structs, list elements and map keys and values); a field the file does not hold (added after the file was
+   * written) is {@code null}, and a field the table dropped is left out.
+   *
+   * @param logical the table's type
+   * @param physical the same type in physical names ({@link SparkSchema#toPhysicalSchema})
+   * @param value the file's value
+   * @return the value in the table's names
+   */
+  public static @Nullable Object toLogical(ColumnType logical, ColumnType physical, @Nullable Object value) {
+    if (value == null || logical.equals(physical)) {
+      return value;
+    }
+    switch (logical.kind()) {
+      case STRUCT -> {
+        io.delpha.sdk.parquet.Row row = (io.delpha.sdk.parquet.Row) value;
+        io.delpha.sdk.parquet.RowSchema names = logical.fields();
+        io.delpha.sdk.parquet.RowSchema physicalNames = physical.fields();
+        java.util.List<Object> values = new java.util.ArrayList<>(names.size());
+        for (int i = 0; i < names.size(); i++) {
+          Column p = physicalNames.column(i);
+          java.util.OptionalInt at = row.schema().indexOf(p.name());
+          values.add(at.isPresent() ? toLogical(names.column(i).type(), p.type(), row.values().get(at.getAsInt()))
+              : null);
+        }
+        return io.delpha.sdk.parquet.Row.of(names, values);
+      }
+      case LIST -> {
+        java.util.List<Object> out = new java.util.ArrayList<>();
+        for (Object e : (java.util.List<?>) value) {
+          out.add(toLogical(logical.element().type(), physical.element().type(), e));
+        }
+        return out;
+      }
+      case MAP -> {
+        java.util.Map<Object, Object> out = new java.util.LinkedHashMap<>();
+        for (java.util.Map.Entry<?, ?> e : ((java.util.Map<?, ?>) value).entrySet()) {
+          out.put(toLogical(logical.key().type(), physical.key().type(), e.getKey()),
+              toLogical(logical.value().type(), physical.value().type(), e.getValue()));
+        }
+        return out;
+      }
+      default -> {
+        return value;
+      }
     }
   }
 

@@ -1,0 +1,473 @@
+package io.delpha.sdk.sharing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A Delta Sharing server on loopback that serves real Delta tables (a folder of tables, each with its
+ * {@code _delta_log} as Delta Lake wrote it) the way the protocol's delta response format describes: it replays
+ * the log to the asked version, answers {@code protocol}/{@code metaData} lines wrapping the Delta actions and one
+ * {@code file} line per {@code add} (and, for changes, {@code remove} and {@code cdc}) whose paths are URLs to this
+ * server's {@code /files/}, and turns deletion vectors stored beside the table ({@code u}) into pre-signed-like
+ * absolute URLs ({@code p}), or, in {@link DvStyle#INLINE}, into inline bitmaps ({@code i}), as sharing servers
+ * do. A client that asks only for the parquet format gets the error a Databricks server gives for a table with
+ * deletion vectors or column mapping.
+ *
+ * <p>Written from the protocol and Delta's PROTOCOL.md, not from the client, and held by a second reader (a
+ * Spark JVM with Delta Lake reading this server's answers, {@code -Pdelta-oracle}).
+ */
+final class DeltaLogServer implements AutoCloseable {
+
+  static final String SHARE = "fixtures";
+  static final String SCHEMA = "delta";
+  static final String TOKEN = "delta-log-server-token";
+
+  /** How deletion vectors stored beside the table are handed out. */
+  enum DvStyle { PATH_URL, INLINE }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final Path tables;
+  private final HttpServer server;
+  private final DvStyle dvStyle;
+  private final AtomicInteger fileRequests = new AtomicInteger();
+  private final Map<String, Integer> dvRequests = new ConcurrentHashMap<>();
+  private final List<String> answers = java.util.Collections.synchronizedList(new ArrayList<>());
+
+  DeltaLogServer(Path tables, DvStyle dvStyle) throws IOException {
+    this.tables = tables;
+    this.dvStyle = dvStyle;
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext("/sharing/", this::sharing);
+    server.createContext("/files/", this::file);
+    server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(8));
+    server.start();
+  }
+
+  String endpoint() {
+    return "http://127.0.0.1:" + server.getAddress().getPort() + "/sharing";
+  }
+
+  int fileRequests() {
+    return fileRequests.get();
+  }
+
+  /** @return how often each deletion vector file was fetched */
+  Map<String, Integer> dvRequests() {
+    return dvRequests;
+  }
+
+  /** @return the NDJSON bodies of the query and changes answers, in order */
+  List<String> answers() {
+    return answers;
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+  }
+
+  // ------------------------------------------------------------------------------------------ the protocol
+
+  private void sharing(HttpExchange ex) throws IOException {
+    try (ex) {
+      answerSharing(ex);
+    }
+  }
+
+  private void answerSharing(HttpExchange ex) throws IOException {
+    try {
+      if (!("Bearer " + TOKEN).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+        error(ex, 401, "UNAUTHENTICATED", "bad token");
+        return;
+      }
+      String[] parts = ex.getRequestURI().getPath().substring("/sharing/".length()).split("/");
+      // shares/{share}/schemas/{schema}/tables/{table}/{op}
+      if (parts.length != 7 || !parts[0].equals("shares") || !parts[1].equals(SHARE) || !parts[3].equals(SCHEMA)) {
+        error(ex, 404, "RESOURCE_DOES_NOT_EXIST", "no such path");
+        return;
+      }
+      Path table = tables.resolve(parts[5]);
+      if (!Files.isDirectory(table.resolve("_delta_log"))) {
+        error(ex, 404, "RESOURCE_DOES_NOT_EXIST", "no table " + parts[5]);
+        return;
+      }
+      Map<String, String> caps = capabilities(ex.getRequestHeaders().getFirst("delta-sharing-capabilities"));
+      boolean delta = List.of(caps.getOrDefault("responseformat", "parquet").split(",")).contains("delta");
+      long latest = latestVersion(table);
+      switch (parts[6]) {
+        case "version" -> {
+          ex.getResponseHeaders().add("Delta-Table-Version", Long.toString(latest));
+          ex.sendResponseHeaders(200, -1);
+        }
+        case "metadata" -> answer(ex, table, parts[5], latest, delta, false, latest, latest, caps);
+        case "query" -> {
+          JsonNode body = JSON.readTree(ex.getRequestBody());
+          long v = body.hasNonNull("version") ? body.get("version").asLong() : latest;
+          if (v < 0 || v > latest) {
+            // as Delta answers time travel past the table's versions
+            error(ex, 400, "INVALID_PARAMETER_VALUE", "Cannot time travel Delta table to version " + v
+                + ". Available versions: [0, " + latest + "].");
+            return;
+          }
+          answer(ex, table, parts[5], v, delta, true, v, v, caps);
+        }
+        case "changes" -> {
+          Map<String, String> q = query(ex.getRequestURI());
+          long start = Long.parseLong(q.get("startingVersion"));
+          long end = q.containsKey("endingVersion") ? Long.parseLong(q.get("endingVersion")) : latest;
+          answerChanges(ex, table, parts[5], start, end, delta, caps);
+        }
+        default -> error(ex, 404, "RESOURCE_DOES_NOT_EXIST", "no such operation");
+      }
+    } catch (RuntimeException | IOException | Error e) {
+      e.printStackTrace();
+      error(ex, 500, "INTERNAL_ERROR", e.toString());
+    }
+  }
+
+  private void answer(HttpExchange ex, Path table, String name, long version, boolean delta, boolean files,
+      long from, long to, Map<String, String> caps) throws IOException {
+    Snapshot s = replay(table, version);
+    if (!delta && needsDelta(s.protocol)) {
+      error(ex, 400, "DS_UNSUPPORTED_DELTA_TABLE_FEATURES", "Table features delta.enableDeletionVectors are found "
+          + "in table version: " + version + ". Use delta-sharing-spark 3.1+ with responseFormat=delta.");
+      return;
+    }
+    if (!delta) {
+      error(ex, 400, "INVALID_PARAMETER_VALUE", "this test server answers the delta format only");
+      return;
+    }
+    StringBuilder out = new StringBuilder();
+    out.append(line("protocol", line("deltaProtocol", s.protocol))).append('\n');
+    ObjectNode meta = JSON.createObjectNode();
+    meta.put("version", version);
+    meta.set("deltaMetadata", s.metadata);
+    out.append(line("metaData", meta)).append('\n');
+    if (files) {
+      for (ObjectNode add : s.files.values()) {
+        out.append(fileLine(table, name, "add", add, null, null)).append('\n');
+      }
+    }
+    if ("true".equals(caps.get("includeendstreamaction"))) {
+      out.append("{\"endStreamAction\":{}}\n");
+    }
+    send(ex, out.toString(), version, caps);
+  }
+
+  private void answerChanges(HttpExchange ex, Path table, String name, long start, long end, boolean delta,
+      Map<String, String> caps) throws IOException {
+    if (!delta) {
+      error(ex, 400, "DS_UNSUPPORTED_DELTA_TABLE_FEATURES", "use responseFormat=delta");
+      return;
+    }
+    Snapshot s = replay(table, end);
+    Properties timestamps = commitTimestamps(table);
+    StringBuilder out = new StringBuilder();
+    out.append(line("protocol", line("deltaProtocol", s.protocol))).append('\n');
+    ObjectNode meta = JSON.createObjectNode();
+    meta.put("version", start);
+    meta.set("deltaMetadata", s.metadata);
+    out.append(line("metaData", meta)).append('\n');
+    for (long v = start; v <= end; v++) {
+      long ts = Long.parseLong(timestamps.getProperty(Long.toString(v), "0"));
+      for (JsonNode action : commit(table, v)) {
+        for (String kind : List.of("add", "remove", "cdc")) {
+          if (action.has(kind)) {
+            out.append(fileLine(table, name, kind, (ObjectNode) action.get(kind).deepCopy(), v, ts)).append('\n');
+          }
+        }
+      }
+    }
+    if ("true".equals(caps.get("includeendstreamaction"))) {
+      out.append("{\"endStreamAction\":{}}\n");
+    }
+    send(ex, out.toString(), end, caps);
+  }
+
+  private String fileLine(Path table, String name, String kind, ObjectNode action, Long version, Long timestamp)
+      throws IOException {
+    String path = action.get("path").asText();
+    ObjectNode wrapper = JSON.createObjectNode();
+    wrapper.put("id", sha256(path));
+    long expiry = System.currentTimeMillis() + 3_600_000;
+    action.put("path", url(name, path, expiry));
+    JsonNode dv = action.get("deletionVector");
+    if (dv != null && !dv.isNull()) {
+      String relative = dvPath(dv);
+      if (relative != null) {
+        if (dvStyle == DvStyle.INLINE) {
+          byte[] file = Files.readAllBytes(table.resolve(relative));
+          int offset = dv.get("offset").asInt();
+          int size = dv.get("sizeInBytes").asInt();
+          byte[] bitmap = java.util.Arrays.copyOfRange(file, offset + 4, offset + 4 + size);
+          ObjectNode inline = JSON.createObjectNode();
+          inline.put("storageType", "i");
+          inline.put("pathOrInlineDv", z85(bitmap));
+          inline.put("sizeInBytes", size);
+          inline.put("cardinality", dv.get("cardinality").asLong());
+          action.set("deletionVector", inline);
+        } else {
+          ObjectNode p = ((ObjectNode) dv).deepCopy();
+          p.put("storageType", "p");
+          p.put("pathOrInlineDv", url(name, relative, expiry));
+          action.set("deletionVector", p);
+          wrapper.put("deletionVectorFileId", sha256(relative));
+        }
+      }
+    }
+    if (version != null) {
+      wrapper.put("version", version);
+      wrapper.put("timestamp", timestamp);
+    }
+    wrapper.put("expirationTimestamp", expiry);
+    if (action.has("size")) {
+      wrapper.put("size", action.get("size").asLong());
+    }
+    wrapper.set("deltaSingleAction", line(kind, action));
+    return line("file", wrapper).toString();
+  }
+
+  /** @return the path of an on-disk vector relative to the table's root, {@code null} for an inline one */
+  private static String dvPath(JsonNode dv) {
+    String type = dv.get("storageType").asText();
+    String where = dv.get("pathOrInlineDv").asText();
+    if (type.equals("u")) {
+      String prefix = where.substring(0, where.length() - 20);
+      UUID uuid = uuidFromZ85(where.substring(where.length() - 20));
+      return (prefix.isEmpty() ? "" : prefix + "/") + "deletion_vector_" + uuid + ".bin";
+    }
+    if (type.equals("i")) {
+      return null;
+    }
+    throw new IllegalStateException("the fixtures hold no absolute-path vector: " + dv);
+  }
+
+  private String url(String table, String path, long expiry) {
+    return "http://127.0.0.1:" + server.getAddress().getPort() + "/files/" + table + "/" + path
+        + "?X-Expires=" + expiry + "&X-Signature=" + sha256(table + path + expiry).substring(0, 16);
+  }
+
+  private void send(HttpExchange ex, String body, long version, Map<String, String> caps) throws IOException {
+    answers.add(body);
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    ex.getResponseHeaders().add("Content-Type", "application/x-ndjson; charset=utf-8");
+    ex.getResponseHeaders().add("Delta-Table-Version", Long.toString(version));
+    ex.getResponseHeaders().add("delta-sharing-capabilities", "responseformat=delta"
+        + ("true".equals(caps.get("includeendstreamaction")) ? ";includeendstreamaction=true" : ""));
+    ex.sendResponseHeaders(200, bytes.length);
+    try (OutputStream o = ex.getResponseBody()) {
+      o.write(bytes);
+    }
+  }
+
+  private void file(HttpExchange ex) throws IOException {
+    try (ex) {
+      String rel = ex.getRequestURI().getPath().substring("/files/".length());
+      Path p = tables.resolve(rel).normalize();
+      if (!p.startsWith(tables) || !Files.isRegularFile(p)) {
+        ex.sendResponseHeaders(404, -1);
+        return;
+      }
+      if (p.getFileName().toString().startsWith("deletion_vector_")) {
+        dvRequests.merge(rel, 1, Integer::sum);
+      } else {
+        fileRequests.incrementAndGet();
+      }
+      byte[] bytes = Files.readAllBytes(p);
+      ex.sendResponseHeaders(200, bytes.length);
+      try (OutputStream o = ex.getResponseBody()) {
+        o.write(bytes);
+      }
+    }
+  }
+
+  private static ObjectNode line(String key, JsonNode value) {
+    ObjectNode n = JSON.createObjectNode();
+    n.set(key, value);
+    return n;
+  }
+
+  private static void error(HttpExchange ex, int status, String code, String message) throws IOException {
+    byte[] body = JSON.createObjectNode().put("errorCode", code).put("message", message).toString()
+        .getBytes(StandardCharsets.UTF_8);
+    ex.getResponseHeaders().add("Content-Type", "application/json");
+    ex.sendResponseHeaders(status, body.length);
+    try (OutputStream o = ex.getResponseBody()) {
+      o.write(body);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------ the Delta log
+
+  /** A table version: its protocol, metadata and live files keyed by path and deletion vector. */
+  private record Snapshot(JsonNode protocol, JsonNode metadata, Map<String, ObjectNode> files) {}
+
+  private static Snapshot replay(Path table, long version) throws IOException {
+    JsonNode protocol = null;
+    JsonNode metadata = null;
+    Map<String, ObjectNode> files = new LinkedHashMap<>();
+    for (long v = 0; v <= version; v++) {
+      for (JsonNode action : commit(table, v)) {
+        if (action.has("protocol")) {
+          protocol = action.get("protocol");
+        } else if (action.has("metaData")) {
+          metadata = action.get("metaData");
+        } else if (action.has("add")) {
+          files.put(key(action.get("add")), (ObjectNode) action.get("add").deepCopy());
+        } else if (action.has("remove")) {
+          files.remove(key(action.get("remove")));
+        }
+      }
+    }
+    if (protocol == null || metadata == null) {
+      throw new IllegalStateException("version " + version + " of " + table + " has no protocol or metadata");
+    }
+    return new Snapshot(protocol, metadata, files);
+  }
+
+  /** Delta's file key: the path and the deletion vector's unique id (PROTOCOL.md, "Add File and Remove File"). */
+  private static String key(JsonNode fileAction) {
+    JsonNode dv = fileAction.get("deletionVector");
+    String id = dv == null || dv.isNull() ? "" : dv.get("storageType").asText() + dv.get("pathOrInlineDv").asText()
+        + (dv.has("offset") ? "@" + dv.get("offset").asInt() : "");
+    return fileAction.get("path").asText() + "|" + id;
+  }
+
+  private static List<JsonNode> commit(Path table, long version) throws IOException {
+    Path f = table.resolve("_delta_log").resolve(String.format(Locale.ROOT, "%020d.json", version));
+    List<JsonNode> actions = new ArrayList<>();
+    for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+      if (!line.isBlank()) {
+        actions.add(JSON.readTree(line));
+      }
+    }
+    return actions;
+  }
+
+  private static long latestVersion(Path table) throws IOException {
+    try (var s = Files.list(table.resolve("_delta_log"))) {
+      return s.map(p -> p.getFileName().toString()).filter(n -> n.matches("[0-9]{20}\\.json"))
+          .mapToLong(n -> Long.parseLong(n.substring(0, 20))).max().orElseThrow();
+    }
+  }
+
+  private static boolean needsDelta(JsonNode protocol) {
+    Set<String> needs = Set.of("deletionVectors", "columnMapping");
+    for (JsonNode f : protocol.path("readerFeatures")) {
+      if (needs.contains(f.asText())) {
+        return true;
+      }
+    }
+    return protocol.path("minReaderVersion").asInt() >= 2;
+  }
+
+  /**
+   * Delta takes a commit's timestamp from its log file's modification time, which git does not keep: the fixture
+   * holds each version's timestamp as Spark's change feed reported it ({@code _commit_timestamps.properties}).
+   */
+  private static Properties commitTimestamps(Path table) throws IOException {
+    Properties p = new Properties();
+    Path f = table.resolve("_commit_timestamps.properties");
+    if (Files.isRegularFile(f)) {
+      try (var in = Files.newInputStream(f)) {
+        p.load(in);
+      }
+    }
+    return p;
+  }
+
+  private static Map<String, String> capabilities(String header) {
+    Map<String, String> caps = new HashMap<>();
+    if (header != null) {
+      for (String part : header.split(";")) {
+        int eq = part.indexOf('=');
+        if (eq > 0) {
+          caps.put(part.substring(0, eq).trim().toLowerCase(Locale.ROOT),
+              part.substring(eq + 1).trim().toLowerCase(Locale.ROOT));
+        }
+      }
+    }
+    return caps;
+  }
+
+  private static Map<String, String> query(URI uri) {
+    Map<String, String> q = new HashMap<>();
+    if (uri.getRawQuery() != null) {
+      for (String kv : uri.getRawQuery().split("&")) {
+        int eq = kv.indexOf('=');
+        q.put(kv.substring(0, eq), java.net.URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8));
+      }
+    }
+    return q;
+  }
+
+  static String sha256(String s) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------ Z85 (ZeroMQ RFC 32)
+
+  private static final String Z85 =
+      "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#";
+
+  /** Encodes bytes as Delta's inline vectors do: padded with zeros to a multiple of 4, then Z85. */
+  static String z85(byte[] bytes) {
+    int padded = (bytes.length + 3) / 4 * 4;
+    ByteBuffer b = ByteBuffer.allocate(padded).put(bytes);
+    b.rewind();
+    StringBuilder out = new StringBuilder();
+    while (b.hasRemaining()) {
+      long v = Integer.toUnsignedLong(b.getInt());
+      char[] five = new char[5];
+      for (int i = 4; i >= 0; i--) {
+        five[i] = Z85.charAt((int) (v % 85));
+        v /= 85;
+      }
+      out.append(five);
+    }
+    return out.toString();
+  }
+
+  /** Decodes the 20 characters of a {@code u} vector: 16 bytes, the UUID's most then least significant half. */
+  static UUID uuidFromZ85(String s) {
+    ByteBuffer b = ByteBuffer.allocate(16);
+    for (int chunk = 0; chunk < 4; chunk++) {
+      long v = 0;
+      for (int i = 0; i < 5; i++) {
+        v = v * 85 + Z85.indexOf(s.charAt(chunk * 5 + i));
+      }
+      b.putInt((int) v);
+    }
+    b.flip();
+    return new UUID(b.getLong(), b.getLong());
+  }
+}
