@@ -413,7 +413,7 @@ class ColumnBatchTest {
   @DisplayName("keeping rows in place refuses indexes out of order or out of range and leaves the vector as it was")
   void keepingRowsRefusesBadIndexes() {
     io.delpha.sdk.parquet.internal.VectorHooks hooks = io.delpha.sdk.parquet.internal.VectorHooks.get();
-    ColumnVector v = ColumnVector.forWriting(Column.nullable("s", ColumnType.STRING));
+    ColumnVector v = ColumnVector.allocate(Column.nullable("s", ColumnType.STRING));
     for (String x : new String[] {"a", null, "ccc", "dd"}) {
       v.append(x);
     }
