@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.PrimitiveIterator;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.zip.CRC32;
@@ -200,6 +201,25 @@ public record DeletionVector(String storageType, String pathOrInlineDv, @Nullabl
     /** @return how many rows are deleted */
     public long count() {
       return positions.getLongCardinality();
+    }
+
+    /** @return the deleted positions in ascending order, one at a time (nothing copied) */
+    public PrimitiveIterator.OfLong ascending() {
+      org.roaringbitmap.longlong.LongIterator it = positions.getLongIterator();
+      return new PrimitiveIterator.OfLong() {
+        @Override
+        public boolean hasNext() {
+          return it.hasNext();
+        }
+
+        @Override
+        public long nextLong() {
+          if (!it.hasNext()) {
+            throw new java.util.NoSuchElementException();
+          }
+          return it.next();
+        }
+      };
     }
 
     /** @return the deleted positions in ascending order */

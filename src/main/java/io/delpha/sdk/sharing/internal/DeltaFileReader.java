@@ -13,7 +13,7 @@ import io.delpha.sdk.sharing.internal.DeletionVector.DeletedRows;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
-import java.util.function.LongPredicate;
+import java.util.PrimitiveIterator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -36,7 +36,7 @@ final class DeltaFileReader implements ColumnBatchReader {
   /** Per shown column: the table's logical and physical column, {@code null} when shown as the file has it. */
   private final @Nullable Column[] logical;
   private final @Nullable Column[] physical;
-  private final @Nullable LongPredicate keep;
+  private final @Nullable RowSelection keep;
   private final boolean mapped;
   private final String name;
   private @Nullable ColumnBatch out;
@@ -54,7 +54,7 @@ final class DeltaFileReader implements ColumnBatchReader {
    * @return the file as the table's readers expect it ({@code file} itself when nothing is to change)
    */
   static ColumnBatchReader wrap(ColumnBatchReader file, RowSchema table, RowSchema physicalTable,
-      @Nullable LongPredicate keep, String name) {
+      @Nullable RowSelection keep, String name) {
     if (keep == null && table.equals(physicalTable)) {
       return file;
     }
@@ -65,12 +65,12 @@ final class DeltaFileReader implements ColumnBatchReader {
    * @param deleted a file's deleted rows
    * @return the positions to keep
    */
-  static LongPredicate notDeleted(DeletedRows deleted) {
-    return position -> !deleted.contains(position);
+  static RowSelection notDeleted(DeletedRows deleted) {
+    return RowSelection.dropping(deleted.ascending());
   }
 
   private DeltaFileReader(ColumnBatchReader file, RowSchema table, RowSchema physicalTable,
-      @Nullable LongPredicate keep, String name) {
+      @Nullable RowSelection keep, String name) {
     this.file = file;
     this.keep = keep;
     this.name = name;
@@ -141,11 +141,10 @@ final class DeltaFileReader implements ColumnBatchReader {
       for (int j = 0; j < fileIndex.length; j++) {
         from[j] = in.column(fileIndex[j]);
       }
+      int kept = keptRows(first, rows);
       try {
-        for (int r = 0; r < rows; r++) {
-          if (keep != null && !keep.test(first + r)) {
-            continue;
-          }
+        for (int k = 0; k < kept; k++) {
+          int r = keptRows[k];
           List<@Nullable Object> values = new ArrayList<>(fileIndex.length);
           for (int j = 0; j < fileIndex.length; j++) {
             Column l = logical[j];
@@ -170,17 +169,81 @@ final class DeltaFileReader implements ColumnBatchReader {
     if (keptRows.length < rows) {
       keptRows = new int[rows];
     }
-    int kept = 0;
-    for (int r = 0; r < rows; r++) {
-      if (keep == null || keep.test(first + r)) {
-        keptRows[kept++] = r;
+    if (keep == null) {
+      for (int r = 0; r < rows; r++) {
+        keptRows[r] = r;
       }
+      return rows;
     }
-    return kept;
+    return keep.select(first, rows, keptRows);
   }
 
   @Override
   public void close() {
     file.close();
+  }
+
+  /**
+   * Which rows of a file a reader keeps, asked batch by batch in file order: a cursor over ascending positions, so
+   * a batch costs its rows plus the positions that fall in it, not a lookup per row. Stateful: one per opened file.
+   */
+  abstract static class RowSelection {
+
+    /**
+     * @param first the position of the batch's first row in the file (each call's above the last call's rows)
+     * @param rows the batch's rows
+     * @param out where the indexes in the batch of the rows to keep go, ascending; at least {@code rows} long
+     * @return how many indexes were written
+     */
+    abstract int select(long first, int rows, int[] out);
+
+    /** @param dropped the positions to leave out, ascending (a deletion vector's) */
+    static RowSelection dropping(PrimitiveIterator.OfLong dropped) {
+      return new RowSelection() {
+        private long next = dropped.hasNext() ? dropped.nextLong() : Long.MAX_VALUE;
+
+        @Override
+        int select(long first, int rows, int[] out) {
+          while (next < first) {
+            next = dropped.hasNext() ? dropped.nextLong() : Long.MAX_VALUE;
+          }
+          long end = first + rows;
+          int n = 0;
+          int r = 0;
+          while (next < end) {
+            int d = (int) (next - first);
+            while (r < d) {
+              out[n++] = r++;
+            }
+            r = d + 1;
+            next = dropped.hasNext() ? dropped.nextLong() : Long.MAX_VALUE;
+          }
+          while (r < rows) {
+            out[n++] = r++;
+          }
+          return n;
+        }
+      };
+    }
+
+    /** @param kept the positions to keep, ascending (the rows a change feed reads) */
+    static RowSelection keeping(long[] kept) {
+      return new RowSelection() {
+        private int i;
+
+        @Override
+        int select(long first, int rows, int[] out) {
+          while (i < kept.length && kept[i] < first) {
+            i++;
+          }
+          long end = first + rows;
+          int n = 0;
+          while (i < kept.length && kept[i] < end) {
+            out[n++] = (int) (kept[i++] - first);
+          }
+          return n;
+        }
+      };
+    }
   }
 }

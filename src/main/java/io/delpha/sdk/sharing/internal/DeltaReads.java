@@ -5,13 +5,12 @@ import io.delpha.sdk.parquet.RowSchema;
 import io.delpha.sdk.sharing.internal.DeletionVector.DeletedRows;
 import io.delpha.sdk.sharing.internal.QueryResponse.FileAction;
 import java.net.URI;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.LongPredicate;
+import io.delpha.sdk.sharing.internal.DeltaFileReader.RowSelection;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -57,7 +56,7 @@ public final class DeltaReads {
    */
   public ColumnBatchReader open(FileAction file) {
     DeletionVector dv = file.deletionVector();
-    LongPredicate keep = dv == null ? null : DeltaFileReader.notDeleted(deleted(file, dv));
+    RowSelection keep = dv == null ? null : DeltaFileReader.notDeleted(deleted(file, dv));
     return open(file, keep);
   }
 
@@ -66,7 +65,7 @@ public final class DeltaReads {
    * @param keep the positions of the file's rows to read, {@code null} for all
    * @return those rows, in the table's names
    */
-  public ColumnBatchReader open(FileAction file, @Nullable LongPredicate keep) {
+  public ColumnBatchReader open(FileAction file, @Nullable RowSelection keep) {
     ColumnBatchReader raw = downloader.open(file, refresher, table, space);
     try {
       return DeltaFileReader.wrap(raw, schema, physicalSchema, keep, table + " file " + file.id());
@@ -132,7 +131,7 @@ public final class DeltaReads {
    * @return the positions of its file whose rows it inserts ({@code add}) or deletes ({@code remove}), {@code
    *     null} for all
    */
-  public @Nullable LongPredicate changedRows(FileAction f, @Nullable Pair pair) {
+  public @Nullable RowSelection changedRows(FileAction f, @Nullable Pair pair) {
     DeletionVector own = f.deletionVector();
     if (pair == null) {
       return own == null ? null : DeltaFileReader.notDeleted(deleted(f, own));
@@ -150,8 +149,7 @@ public final class DeltaReads {
     } else {
       positions = older == null ? new long[0] : newer == null ? older.toArray() : older.minus(newer);
     }
-    long[] sorted = positions;
-    return p -> Arrays.binarySearch(sorted, p) >= 0;
+    return RowSelection.keeping(positions); // ascending, as a bitmap lists them
   }
 
   /** @return what names a data file across its actions: its id (the protocol keeps a file's id stable) */
