@@ -34,7 +34,7 @@ import org.roaringbitmap.longlong.Roaring64NavigableMap;
  * Goal (issue 37): the version with vectors costs at most 1.2x.
  *
  * <pre>
- * java -Xmx2g -cp target/test-classes:target/classes:$(cat cp.txt) io.delpha.sdk.sharing.DeletionVectorBenchmark 8 500000
+ * java -Xmx2g -cp target/test-classes:target/classes:$(cat cp.txt) io.delpha.sdk.sharing.DeletionVectorBenchmark 8 500000 11
  * </pre>
  */
 public final class DeletionVectorBenchmark {
@@ -57,7 +57,7 @@ public final class DeletionVectorBenchmark {
       check(batches(client, name, 1)[0], all - deleted, "version 1, batches");
       check(rows(client, name, 0), all, "version 0, rows");
       check(rows(client, name, 1), all - deleted, "version 1, rows");
-      int rounds = 5;
+      int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 11;
       long[][] t = new long[4][rounds];
       for (int r = 0; r < rounds; r++) {
         t[0][r] = time(() -> batches(client, name, 0));
