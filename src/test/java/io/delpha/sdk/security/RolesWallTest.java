@@ -97,33 +97,50 @@ class RolesWallTest {
   @DisplayName("with tracing at probability 1.0, nothing in system_traces logs another holder in; roles are sent hashed")
   void tracesHoldNothingThatLogsIn() {
     List<String> globexBefore = rows(GLOBEX);
-    IssuedKey globex;
-    server.setTraceProbability(1.0);
-    try {
-      globex = keys.issue("globex");
-      try (ScopedSession s = keys.open(globex.secret())) {
-        s.execute("SELECT v FROM " + GLOBEX + ".events WHERE id = ?", 1).one();
-      }
-      keys.rotateRolePasswords(); // ALTER ROLE for every live key, traced as well
-      keys.issue("acme");
-    } finally {
-      server.setTraceProbability(0.0);
-    }
-    String realPassword = new DatabaseRoles(admin, STORE, HOST_KEY, Set.of()).password(globex.id()).reveal();
     List<String> traced = new ArrayList<>();
-    // Cassandra writes trace events in the background, after the statements answer; under the suite's load (the
-    // whole node traced while other classes run) they took over 60 s once on a clean clone: the deadline is only
-    // how long the test waits for them, what it checks in them is unchanged
-    ServerSupport.await("the role statements to reach system_traces", Duration.ofSeconds(180), () -> {
-      traced.clear();
-      traced.addAll(traceTexts());
+    List<String> realPasswords = new ArrayList<>();
+    IssuedKey found = null;
+    // Cassandra writes trace events in the background, after the statements answer, on a bounded stage; under the
+    // suite's load (the whole node traced while other classes run) they took over 60 s once on a clean clone and
+    // never came once in 180 s. So the traced work is done again (a new key each time) until its statements are in
+    // system_traces: what the test checks in them is unchanged, and every key's password is looked for
+    for (int attempt = 1; found == null; attempt++) {
+      IssuedKey issued;
+      server.setTraceProbability(1.0);
+      try {
+        issued = keys.issue("globex");
+        try (ScopedSession s = keys.open(issued.secret())) {
+          s.execute("SELECT v FROM " + GLOBEX + ".events WHERE id = ?", 1).one();
+        }
+        keys.rotateRolePasswords(); // ALTER ROLE for every live key, traced as well
+        keys.issue("acme");
+      } finally {
+        server.setTraceProbability(0.0);
+      }
+      realPasswords.add(new DatabaseRoles(admin, STORE, HOST_KEY, Set.of()).password(issued.id()).reveal());
       // the role's name as the library renders it into CQL (quoted only where CQL needs it)
-      String role = CqlNames.quote(DatabaseRoles.keyRole(STORE, globex.id()));
-      return traced.stream().anyMatch(t -> t.contains("CREATE ROLE IF NOT EXISTS " + role + " "))
-          && traced.stream().anyMatch(t -> t.contains("ALTER ROLE " + role + " "));
-    });
+      String role = CqlNames.quote(DatabaseRoles.keyRole(STORE, issued.id()));
+      try {
+        ServerSupport.await("the role statements to reach system_traces", Duration.ofSeconds(90), () -> {
+          traced.clear();
+          traced.addAll(traceTexts());
+          return traced.stream().anyMatch(t -> t.contains("CREATE ROLE IF NOT EXISTS " + role + " "))
+              && traced.stream().anyMatch(t -> t.contains("ALTER ROLE " + role + " "));
+        });
+        found = issued;
+      } catch (IllegalStateException e) {
+        if (attempt == 3) {
+          throw e;
+        }
+      }
+    }
+    for (String realPassword : realPasswords) {
+      assertThat(traced).as("no key role's password in the traces")
+          .allSatisfy(t -> assertThat(t).doesNotContain(realPassword));
+    }
+    IssuedKey globex = found;
     assertThat(traced).as("role statements carry a bcrypt hash, never a password")
-        .allSatisfy(t -> assertThat(t).doesNotContain(realPassword).doesNotContainIgnoringCase("WITH PASSWORD"))
+        .allSatisfy(t -> assertThat(t).doesNotContainIgnoringCase("WITH PASSWORD"))
         .anyMatch(t -> t.contains("WITH HASHED PASSWORD = '$2a$10$"));
     // every literal the traces hold, tried as the password of globex's key role
     Set<String> candidates = new LinkedHashSet<>();
