@@ -519,16 +519,21 @@ class ParquetCorpusTest {
           hooks.keep(b.column(c), rows, n);
         }
         b.setRowCount(n);
-        for (int i = 0; i < n; i++) {
-          Object[] values = new Object[b.schema().size()];
-          for (int c = 0; c < values.length; c++) {
-            values[c] = b.column(c).get(i);
-          }
-          out.add(Row.of(b.schema(), values));
-        }
+        addRows(b, out);
       }
     }
     return out;
+  }
+
+  /** Adds a batch's rows to {@code out}, each made from the vectors' values one by one ({@code ColumnVector.get}). */
+  private static void addRows(ColumnBatch b, List<Row> out) {
+    for (int i = 0; i < b.rowCount(); i++) {
+      Object[] values = new Object[b.schema().size()];
+      for (int c = 0; c < values.length; c++) {
+        values[c] = b.column(c).get(i);
+      }
+      out.add(Row.of(b.schema(), values));
+    }
   }
 
   /** Every row of {@code file} made from the columnar view's vectors, value by value. */
@@ -536,13 +541,7 @@ class ParquetCorpusTest {
     List<Row> out = new ArrayList<>();
     try (ColumnBatchReader r = ParquetRows.readBatches(file)) {
       for (ColumnBatch b = r.next(); b != null; b = r.next()) {
-        for (int i = 0; i < b.rowCount(); i++) {
-          Object[] values = new Object[b.schema().size()];
-          for (int c = 0; c < values.length; c++) {
-            values[c] = b.column(c).get(i);
-          }
-          out.add(Row.of(b.schema(), values));
-        }
+        addRows(b, out);
       }
     }
     return out;

@@ -200,12 +200,17 @@ final class DeltaFileReader implements ColumnBatchReader {
     /** @param dropped the positions to leave out, ascending (a deletion vector's) */
     static RowSelection dropping(PrimitiveIterator.OfLong dropped) {
       return new RowSelection() {
-        private long next = dropped.hasNext() ? dropped.nextLong() : Long.MAX_VALUE;
+        private long next = advance();
+
+        /** @return the next dropped position, or {@code Long.MAX_VALUE} past the last */
+        private long advance() {
+          return dropped.hasNext() ? dropped.nextLong() : Long.MAX_VALUE;
+        }
 
         @Override
         int select(long first, int rows, int[] out) {
           while (next < first) {
-            next = dropped.hasNext() ? dropped.nextLong() : Long.MAX_VALUE;
+            next = advance();
           }
           long end = first + rows;
           int n = 0;
@@ -216,7 +221,7 @@ final class DeltaFileReader implements ColumnBatchReader {
               out[n++] = r++;
             }
             r = d + 1;
-            next = dropped.hasNext() ? dropped.nextLong() : Long.MAX_VALUE;
+            next = advance();
           }
           while (r < rows) {
             out[n++] = r++;
