@@ -9,19 +9,27 @@ import java.util.concurrent.ConcurrentHashMap;
  * Counts authentication failures per key id in a fixed window; once a key id reaches the limit, further
  * attempts are refused without checking until the window ends. In memory, per {@code AccessKeys}
  * instance, bounded in size: {@code AccessKeys} counts only ids of real keys, and when the bound is reached with
- * every window still open, new ids go uncounted while the counts held stay (a flood never empties them).
+ * every window still open, new ids go uncounted while the counts held stay (a flood never empties them). A full
+ * table is swept for ended windows at most once a second, so a flood at the bound costs no scan per failure.
  */
 public final class FailureThrottle {
 
   /** The bucket for presented keys without a readable id. */
   public static final String NO_ID = "<no id>";
   private static final int MAX_TRACKED = 100_000;
+  /**
+   * How often, at most, a full table is swept for ended windows: a sweep reads every entry, and without this pause
+   * each newcomer at the bound would pay one (a flood of ids at the bound cost a full scan per failure).
+   */
+  private static final Duration SWEEP_PAUSE = Duration.ofSeconds(1);
 
   private record Window(Instant start, int failures) {}
 
   private final int maxFailures;
   private final Duration window;
   private final Map<String, Window> windows = new ConcurrentHashMap<>();
+  /** When the full table was last swept; a newcomer before the pause ends goes uncounted without a sweep. */
+  private volatile Instant sweptAt = Instant.MIN;
 
   /**
    * @param maxFailures failures allowed per window before attempts are refused unchecked
@@ -48,7 +56,10 @@ public final class FailureThrottle {
    */
   public void recordFailure(String keyId, Instant now) {
     if (windows.size() >= MAX_TRACKED && !windows.containsKey(bucket(keyId))) {
-      windows.values().removeIf(w -> expired(w, now));
+      if (!now.isBefore(sweptAt.plus(SWEEP_PAUSE))) {
+        sweptAt = now;
+        windows.values().removeIf(w -> expired(w, now));
+      }
       if (windows.size() >= MAX_TRACKED) {
         return; // counts already held are never forgotten for a newcomer: volume cannot empty the throttle
       }
