@@ -62,6 +62,11 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
   static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
   /** How long a heartbeat may go unanswered before its connection is closed and the node's requests move on. */
   static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(3);
+  /**
+   * How long the driver waits for further schema events before it refreshes its schema; a schema change through the
+   * manager is answered after that refresh (the driver's default, 1 s, made every CREATE or DROP take over a second).
+   */
+  static final Duration SCHEMA_REFRESH_WINDOW = Duration.ofMillis(50);
 
   private final CassandraConfig config;
   private final CqlSession session;

@@ -376,6 +376,11 @@ public final class CassandraManagerBuilder {
         .withDuration(DefaultDriverOption.CONTROL_CONNECTION_TIMEOUT, config.connectTimeout())
         .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, config.requestTimeout())
         .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, config.requestTimeout())
+        // a schema change is answered once the driver has refreshed its schema, and the driver first waits its
+        // debouncer's window for more schema events: 1 s by default, so every CREATE or DROP through the library
+        // (a customer's keyspace, the key store's tables) took over a second. 50 ms still coalesces a burst of
+        // events from other clients into one refresh (docs/cassandra.md, "Schema changes")
+        .withDuration(DefaultDriverOption.METADATA_SCHEMA_WINDOW, CassandraManager.SCHEMA_REFRESH_WINDOW)
         .withString(DefaultDriverOption.REQUEST_CONSISTENCY, config.consistency().name())
         .withString(DefaultDriverOption.REQUEST_SERIAL_CONSISTENCY, config.serialConsistency().name())
         .withInt(DefaultDriverOption.REQUEST_PAGE_SIZE, config.pageSize())

@@ -98,6 +98,14 @@ public final class CassandraServer implements AutoCloseable {
   private Process process;
   private long logOffset;
 
+  /**
+   * Whether a schema change is flushed to disk before it is answered, as in production. A shared node is never killed,
+   * so it skips those flushes (Cassandra's own tests do the same, {@code cassandra.test.flush_local_schema_changes}):
+   * each CREATE or DROP otherwise writes an sstable of each of about ten schema tables. A private node, which a test
+   * may kill, keeps them: its schema must survive a kill -9 before the commit log replays.
+   */
+  private boolean durableSchema = true;
+
   private CassandraServer(Variant variant, Path dir) {
     this(variant, dir, "127.0.0.1", ServerSupport.freePort(), 0, "0", "127.0.0.1");
   }
@@ -143,7 +151,7 @@ public final class CassandraServer implements AutoCloseable {
     synchronized (lock) {
       CassandraServer server = SHARED.get(variant);
       if (server == null) {
-        server = startNew(variant);
+        server = start(variant, false);
         SHARED.put(variant, server);
       }
       return server;
@@ -155,9 +163,14 @@ public final class CassandraServer implements AutoCloseable {
    * @return a new private node, started; stopped at JVM exit
    */
   public static CassandraServer startNew(Variant variant) {
+    return start(variant, true);
+  }
+
+  private static CassandraServer start(Variant variant, boolean durableSchema) {
     Path dir = ServerSupport.workDir("cassandra-" + variant.name().toLowerCase() + "-"
         + UUID.randomUUID().toString().substring(0, 8));
     CassandraServer server = new CassandraServer(variant, dir);
+    server.durableSchema = durableSchema;
     server.configure();
     server.start();
     Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "cassandra-server-stop"));
@@ -295,6 +308,7 @@ public final class CassandraServer implements AutoCloseable {
         "-Dlogback.configurationFile=" + dir.resolve("conf/logback.xml"),
         "-Dcassandra.skip_wait_for_gossip_to_settle=0", "-Dcassandra.ring_delay_ms=100",
         "-Dcassandra.superuser_setup_delay_ms=0",
+        "-Dcassandra.test.flush_local_schema_changes=" + durableSchema,
         "-Dcassandra.jmx.local.port=" + jmxPort,
         "-Ddelpha.parent.pid=" + ProcessHandle.current().pid()));
     for (String e : List.of("java.base/jdk.internal.misc", "java.base/jdk.internal.ref", "java.base/sun.nio.ch",
