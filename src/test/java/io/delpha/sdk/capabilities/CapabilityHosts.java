@@ -14,6 +14,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
 
 /**
  * The class paths host applications get: the library's published (flattened) POM, which lists the core's dependencies
@@ -142,6 +145,56 @@ final class CapabilityHosts {
     List<String> entries = new ArrayList<>(List.of(classes.toString(), dir.toString()));
     jars.forEach(j -> entries.add(j.toString()));
     return String.join(File.pathSeparator, entries);
+  }
+
+  /**
+   * The core's jars without a Maven run: the published POM lists every runtime dependency of the library with the
+   * version this build resolved (docs/dependencies.md), and this test JVM's class path holds each of them.
+   *
+   * @return the jars of a host that takes the core alone, in the published POM's order
+   */
+  static List<Path> coreJars() {
+    Element project;
+    try {
+      DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+      f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+      project = f.newDocumentBuilder().parse(BASE.resolve("target/.flattened-pom.xml").toFile()).getDocumentElement();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot read target/.flattened-pom.xml", e);
+    }
+    List<String> classPath = List.of(System.getProperty("java.class.path").split(File.pathSeparator));
+    List<Path> out = new ArrayList<>();
+    for (Element dependencies : children(project, "dependencies")) {
+      for (Element d : children(dependencies, "dependency")) {
+        String scope = text(d, "scope", "compile");
+        if (text(d, "optional", "false").equals("true") || !(scope.equals("compile") || scope.equals("runtime"))) {
+          continue;
+        }
+        String artifact = text(d, "artifactId", "");
+        String version = text(d, "version", "");
+        String suffix = File.separator + artifact + File.separator + version + File.separator + artifact + "-"
+            + version + ".jar";
+        out.add(classPath.stream().filter(e -> e.endsWith(suffix)).findFirst().map(Path::of).orElseThrow(
+            () -> new IllegalStateException("the published POM's " + artifact + ":" + version
+                + " is not on the test class path")));
+      }
+    }
+    return out;
+  }
+
+  private static List<Element> children(Element parent, String tag) {
+    List<Element> out = new ArrayList<>();
+    for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
+      if (n instanceof Element e && e.getTagName().equals(tag)) {
+        out.add(e);
+      }
+    }
+    return out;
+  }
+
+  private static String text(Element parent, String tag, String otherwise) {
+    List<Element> found = children(parent, tag);
+    return found.isEmpty() ? otherwise : found.get(0).getTextContent().trim();
   }
 
   /** The published POM's dependencies (the core's), as a host's resolver reads them. */

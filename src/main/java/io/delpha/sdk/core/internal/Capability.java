@@ -18,8 +18,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * coordinates to add, never a {@code NoClassDefFoundError} at first use.
  *
  * <p>The check loads the capability's probe classes without initialising them, with this library's class loader,
- * once per capability (the answer is cached). The versions named come from the build (a filtered resource), so they
- * are the ones the tests ran on. docs/dependencies.md has one section per capability, headed by {@link #id()}.
+ * once per capability (the answer is cached). On the module path it also makes module {@code io.delpha.sdk} read
+ * the modules the stack was found in (the class path's included), so a host needs no {@code --add-reads}. The
+ * versions named come from the build (a filtered resource), so they are the ones the tests ran on.
+ * docs/dependencies.md has one section per capability, headed by {@link #id()}.
  */
 public enum Capability {
 
@@ -156,14 +158,36 @@ public enum Capability {
 
   private boolean probe() {
     ClassLoader loader = Capability.class.getClassLoader();
+    List<Class<?>> found = new ArrayList<>(probes.size());
     for (String probe : probes) {
       try {
-        Class.forName(probe, false, loader);
+        found.add(Class.forName(probe, false, loader));
       } catch (ClassNotFoundException | LinkageError e) {
         return false;
       }
     }
+    readStack(found, loader);
     return true;
+  }
+
+  /**
+   * On the module path the library is module {@code io.delpha.sdk}, which reads only the modules its descriptor
+   * requires. A stack found on the class path (Parquet and Hadoop always are: their packages are split across jars,
+   * so they have no module name) or in a module the descriptor names as {@code requires static} but the host did not
+   * resolve with it, is made readable here, before the caller links to any of its classes: a host needs no {@code
+   * --add-reads}. Every class of the library that names a stack's type is reached only after its capability's check,
+   * so this is the one place that adds a read edge. On the class path (an unnamed module reads everything) it does
+   * nothing.
+   */
+  private static void readStack(List<Class<?>> probes, ClassLoader loader) {
+    Module library = Capability.class.getModule();
+    if (!library.isNamed()) {
+      return;
+    }
+    library.addReads(loader.getUnnamedModule());
+    for (Class<?> probe : probes) {
+      library.addReads(probe.getModule());
+    }
   }
 
   /**
