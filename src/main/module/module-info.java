@@ -64,4 +64,6 @@ module io.delpha.sdk {
 
   // the driver makes the retry policy the library configures by its class name (advanced.retry-policy.class)
   opens io.delpha.sdk.cassandra.internal to java.driver.core;
+  // Jackson binds the Totesys pipeline's own state files (Extractor.State, Transformer.Manifest, package-private)
+  opens io.delpha.sdk.totesys.internal to com.fasterxml.jackson.databind;
 }

@@ -3,16 +3,23 @@ package io.delpha.sdk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.lang.module.ModuleDescriptor;
 import java.lang.reflect.Executable;
 import java.lang.reflect.Field;
+import java.lang.reflect.GenericArrayType;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
+import java.lang.reflect.TypeVariable;
+import java.lang.reflect.WildcardType;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -23,18 +30,24 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The published API's shape, read from the compiled classes: what hosts can see names no internal
- * type, and every API package declares its nullness contract.
+ * The published API's shape, read from the compiled classes and the module descriptor: the module exports exactly
+ * the API packages, what hosts can see names no type of a package the module does not export, and every API package
+ * declares its nullness contract.
  */
 class ApiSurfaceTest {
 
   private static final List<Class<?>> API = new ArrayList<>();
   private static final Set<String> API_PACKAGES = new TreeSet<>();
+  private static final Set<String> EXPORTED = new TreeSet<>();
 
   @BeforeAll
   static void readClasses() throws IOException, URISyntaxException, ClassNotFoundException {
     Path root = Path.of(io.delpha.sdk.core.DelphaException.class.getProtectionDomain().getCodeSource()
         .getLocation().toURI());
+    try (InputStream in = Files.newInputStream(root.resolve("module-info.class"))) {
+      ModuleDescriptor module = ModuleDescriptor.read(in);
+      module.exports().stream().filter(e -> !e.isQualified()).forEach(e -> EXPORTED.add(e.source()));
+    }
     List<String> names;
     try (Stream<Path> s = Files.walk(root)) {
       names = s.filter(p -> p.toString().endsWith(".class"))
@@ -62,21 +75,30 @@ class ApiSurfaceTest {
   }
 
   @Test
-  @DisplayName("no public or protected signature of the API names a type from an internal package")
-  void noInternalTypeInSignatures() {
+  @DisplayName("module io.delpha.sdk exports every package with public types that is not internal, and nothing else")
+  void exportsAreTheApiPackages() {
+    assertThat(EXPORTED).isEqualTo(API_PACKAGES).noneMatch(p -> p.contains(".internal"));
+  }
+
+  @Test
+  @DisplayName("no public or protected signature of an exported type names a library type the module does not export")
+  void noUnexportedTypeInSignatures() {
     assertThat(API).hasSizeGreaterThan(100);
     List<String> leaks = new ArrayList<>();
     for (Class<?> c : API) {
+      assertThat(EXPORTED).as("the package of " + c.getName()).contains(c.getPackageName());
+      boolean extensible = !Modifier.isFinal(c.getModifiers());
       check(leaks, c.getName() + " extends", c.getGenericSuperclass());
       for (Type t : c.getGenericInterfaces()) {
         check(leaks, c.getName() + " implements", t);
       }
+      for (TypeVariable<?> v : c.getTypeParameters()) {
+        check(leaks, c.getName() + " type parameter", v);
+      }
       List<Executable> members = new ArrayList<>(List.of(c.getDeclaredMethods()));
       members.addAll(List.of(c.getDeclaredConstructors()));
       for (Executable e : members) {
-        boolean isPublic = Modifier.isPublic(e.getModifiers());
-        boolean isProtected = Modifier.isProtected(e.getModifiers()) && !Modifier.isFinal(c.getModifiers());
-        if ((!isPublic && !isProtected) || e.isSynthetic()) {
+        if (!visible(e.getModifiers(), extensible) || e.isSynthetic()) {
           continue;
         }
         String where = c.getName() + "#" + e.getName();
@@ -89,9 +111,12 @@ class ApiSurfaceTest {
         for (Type t : e.getGenericExceptionTypes()) {
           check(leaks, where + " throws", t);
         }
+        for (TypeVariable<?> v : e.getTypeParameters()) {
+          check(leaks, where + " type parameter", v);
+        }
       }
       for (Field f : c.getDeclaredFields()) {
-        if (Modifier.isPublic(f.getModifiers())) {
+        if (visible(f.getModifiers(), extensible) && !f.isSynthetic()) {
           check(leaks, c.getName() + "." + f.getName(), f.getGenericType());
         }
       }
@@ -101,7 +126,27 @@ class ApiSurfaceTest {
         }
       }
     }
-    assertThat(leaks).as("public signatures naming internal types").isEmpty();
+    assertThat(leaks).as("public signatures naming types of packages the module does not export").isEmpty();
+  }
+
+  @Test
+  @DisplayName("the signature walk sees through generics, wildcards, bounds and arrays")
+  void signatureWalkFindsNestedTypes() throws NoSuchMethodException {
+    List<String> leaks = new ArrayList<>();
+    check(leaks, "probe", Probe.class.getDeclaredMethod("nested").getGenericReturnType());
+    check(leaks, "probe", Probe.class.getDeclaredMethod("bounded").getTypeParameters()[0]);
+    check(leaks, "probe", Probe.class.getDeclaredMethod("array").getGenericReturnType());
+    assertThat(leaks).hasSize(3).allMatch(l -> l.endsWith("io.delpha.sdk.core.internal.Capability"));
+  }
+
+  /** Signatures naming an internal type where only a walk through the generic structure finds it. */
+  @SuppressWarnings("unused")
+  private interface Probe {
+    java.util.Map<String, List<? extends io.delpha.sdk.core.internal.Capability>> nested();
+
+    <T extends Comparable<io.delpha.sdk.core.internal.Capability>> T bounded();
+
+    List<io.delpha.sdk.core.internal.Capability>[] array();
   }
 
   @Test
@@ -130,9 +175,51 @@ class ApiSurfaceTest {
     assertThat(strays).isEmpty();
   }
 
+  private static boolean visible(int modifiers, boolean extensible) {
+    return Modifier.isPublic(modifiers) || (Modifier.isProtected(modifiers) && extensible);
+  }
+
+  /** Adds one line per library class named anywhere in {@code type} whose package the module does not export. */
   private static void check(List<String> leaks, String where, Type type) {
-    if (type != null && type.getTypeName().contains(".internal.")) {
-      leaks.add(where + " " + type.getTypeName());
+    for (Class<?> named : named(type, new HashSet<>())) {
+      String pkg = named.getPackageName();
+      if ((pkg.equals("io.delpha.sdk") || pkg.startsWith("io.delpha.sdk.")) && !EXPORTED.contains(pkg)) {
+        leaks.add(where + " " + type.getTypeName() + ": " + named.getName());
+      }
     }
+  }
+
+  /** The classes a type names: itself, its type arguments, wildcard and type-variable bounds, array components. */
+  private static Set<Class<?>> named(Type type, Set<TypeVariable<?>> seen) {
+    Set<Class<?>> out = new HashSet<>();
+    if (type instanceof Class<?> c) {
+      Class<?> k = c;
+      while (k.isArray()) {
+        k = k.getComponentType();
+      }
+      out.add(k);
+    } else if (type instanceof ParameterizedType p) {
+      out.addAll(named(p.getRawType(), seen));
+      if (p.getOwnerType() != null) {
+        out.addAll(named(p.getOwnerType(), seen));
+      }
+      for (Type a : p.getActualTypeArguments()) {
+        out.addAll(named(a, seen));
+      }
+    } else if (type instanceof WildcardType w) {
+      for (Type b : w.getUpperBounds()) {
+        out.addAll(named(b, seen));
+      }
+      for (Type b : w.getLowerBounds()) {
+        out.addAll(named(b, seen));
+      }
+    } else if (type instanceof GenericArrayType a) {
+      out.addAll(named(a.getGenericComponentType(), seen));
+    } else if (type instanceof TypeVariable<?> v && seen.add(v)) {
+      for (Type b : v.getBounds()) {
+        out.addAll(named(b, seen));
+      }
+    }
+    return out;
   }
 }

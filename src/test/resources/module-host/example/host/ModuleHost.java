@@ -8,8 +8,6 @@ import io.delpha.sdk.cassandra.KeyspaceDescription;
 import io.delpha.sdk.cassandra.TableDescription;
 import io.delpha.sdk.parquet.ParquetRows;
 import io.delpha.sdk.parquet.RowReader;
-import io.delpha.sdk.security.AccessKeys;
-import io.delpha.sdk.security.IssuedKey;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 
@@ -38,7 +36,7 @@ public final class ModuleHost {
     System.out.println("DONE");
   }
 
-  /** A keyspace, a table, a row written and read; the keyspace's dictionary through JSON; a key issued and checked. */
+  /** A keyspace, a table, a row written and read; the keyspace's data dictionary through JSON and back. */
   static void cassandra(String host, int port, String datacenter) {
     try (CassandraManager cass = CassandraManager.builder().contactPoint(host, port).localDatacenter(datacenter)
         .build()) {
@@ -51,10 +49,6 @@ public final class ModuleHost {
       DataDictionary dictionary = new DictionaryManager(cass).export("module_host");
       for (KeyspaceDescription ks : DataDictionary.fromJson(dictionary.toJson()).keyspaces()) {
         System.out.println("DICTIONARY " + ks.name() + " " + ks.tables().stream().map(TableDescription::name).toList());
-      }
-      try (AccessKeys keys = AccessKeys.on(cass).keyspace("module_host_security").build()) {
-        IssuedKey key = keys.issue("module-org");
-        System.out.println("AUTHENTICATED " + keys.authenticate(key.secret()).organisation());
       }
     }
   }

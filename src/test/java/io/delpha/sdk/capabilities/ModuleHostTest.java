@@ -72,7 +72,7 @@ class ModuleHostTest {
   }
 
   @Test
-  @DisplayName("the core: a keyspace, a table and a row written and read, the dictionary through JSON, a key issued")
+  @DisplayName("the core: a keyspace, a table and a row written and read, the data dictionary through JSON")
   void core() throws Exception {
     CassandraServer server = CassandraServer.shared(CassandraServer.Variant.PLAIN);
 
@@ -80,7 +80,7 @@ class ModuleHostTest {
         server.localDatacenter());
 
     assertThat(lines).contains("LIBRARY io.delpha.sdk automatic=false", "READ 7 seven",
-        "DICTIONARY module_host [readings]", "AUTHENTICATED module-org", "INTERNAL REFUSED", "DONE");
+        "DICTIONARY module_host [readings]", "INTERNAL REFUSED", "DONE");
   }
 
   @Test
