@@ -6,6 +6,7 @@ import io.delpha.sdk.cassandra.DataDictionary;
 import io.delpha.sdk.cassandra.DictionaryManager;
 import io.delpha.sdk.cassandra.KeyspaceDescription;
 import io.delpha.sdk.cassandra.TableDescription;
+import io.delpha.sdk.core.MissingDependencyException;
 import io.delpha.sdk.parquet.ParquetRows;
 import io.delpha.sdk.parquet.RowReader;
 import java.math.BigDecimal;
@@ -36,7 +37,10 @@ public final class ModuleHost {
     System.out.println("DONE");
   }
 
-  /** A keyspace, a table, a row written and read; the keyspace's data dictionary through JSON and back. */
+  /**
+   * A keyspace, a table, a row written and read; the keyspace's data dictionary through JSON and back; Parquet, which
+   * this host lacks, refused.
+   */
   static void cassandra(String host, int port, String datacenter) {
     try (CassandraManager cass = CassandraManager.builder().contactPoint(host, port).localDatacenter(datacenter)
         .build()) {
@@ -50,6 +54,11 @@ public final class ModuleHost {
       for (KeyspaceDescription ks : DataDictionary.fromJson(dictionary.toJson()).keyspaces()) {
         System.out.println("DICTIONARY " + ks.name() + " " + ks.tables().stream().map(TableDescription::name).toList());
       }
+    }
+    try {
+      ParquetRows.read(Path.of("rows.parquet"));
+    } catch (MissingDependencyException e) {
+      System.out.println("MISSING " + e.capability() + " module path named " + e.getMessage().contains("module path"));
     }
   }
 

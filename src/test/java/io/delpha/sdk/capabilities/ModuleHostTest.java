@@ -72,7 +72,8 @@ class ModuleHostTest {
   }
 
   @Test
-  @DisplayName("the core: a keyspace, a table and a row written and read, the data dictionary through JSON")
+  @DisplayName("the core: a keyspace, a table and a row written and read, the data dictionary through JSON; Parquet, "
+      + "absent, refused with what a module-path host does")
   void core() throws Exception {
     CassandraServer server = CassandraServer.shared(CassandraServer.Variant.PLAIN);
 
@@ -80,7 +81,7 @@ class ModuleHostTest {
         server.localDatacenter());
 
     assertThat(lines).contains("LIBRARY io.delpha.sdk automatic=false", "READ 7 seven",
-        "DICTIONARY module_host [readings]", "INTERNAL REFUSED", "DONE");
+        "DICTIONARY module_host [readings]", "MISSING parquet module path named true", "INTERNAL REFUSED", "DONE");
   }
 
   @Test

@@ -151,9 +151,13 @@ public enum Capability {
    */
   public MissingDependencyException missing(String user) {
     List<String> coordinates = coordinates();
+    String modulePath = Capability.class.getModule().isNamed()
+        ? "; on the module path, the stack's jars go on the class path, or its module is required by the host's own "
+            + "module or added with --add-modules" : "";
     return new MissingDependencyException(id, coordinates.stream().map(c -> c.replaceAll(" \\(.*\\)$", "")).toList(),
         user + " needs the optional " + id + " stack, which is not on the class path: add "
-            + String.join(", ", coordinates) + " to the host's dependencies (docs/dependencies.md#" + id + ")");
+            + String.join(", ", coordinates) + " to the host's dependencies (docs/dependencies.md#" + id + ")"
+            + modulePath);
   }
 
   private boolean probe() {
