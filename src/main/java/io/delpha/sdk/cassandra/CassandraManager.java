@@ -12,6 +12,7 @@ import com.datastax.oss.driver.api.core.metadata.Metadata;
 import io.delpha.sdk.cassandra.internal.ControlChannel;
 import io.delpha.sdk.cassandra.internal.DriverErrors;
 import io.delpha.sdk.cassandra.internal.MappedResultSet;
+import io.delpha.sdk.cassandra.internal.SchemaSettling;
 import io.delpha.sdk.core.ClosedException;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.Metrics;
@@ -201,7 +202,13 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
   @Override
   public ResultSet execute(Statement<?> statement) {
     try {
-      return new MappedResultSet(open().execute(statement));
+      CqlSession session = open();
+      ResultSet rs = session.execute(statement);
+      if (SchemaSettling.changesSchema(statement)) {
+        // every node has the change before the next statement, whichever coordinator it reaches
+        SchemaSettling.await(session, rs.getExecutionInfo(), config.requestTimeout());
+      }
+      return new MappedResultSet(rs);
     } catch (RuntimeException e) {
       throw DriverErrors.onRequest(e);
     }

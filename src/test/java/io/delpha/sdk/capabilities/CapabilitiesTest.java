@@ -28,10 +28,10 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -247,18 +247,11 @@ class CapabilitiesTest {
   }
 
   private List<String> run(String capability, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        // short-lived children: the client compiler only and one GC thread (about a third less CPU time)
-        "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-        "-cp", CapabilityHosts.classPath(hosts.get(capability), CapabilityHostMain.class),
-        CapabilityHostMain.class.getName(), capability));
+    List<String> cmd = new ArrayList<>(List.of("-cp",
+        CapabilityHosts.classPath(hosts.get(capability), CapabilityHostMain.class), CapabilityHostMain.class.getName(),
+        capability));
     cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    p.getOutputStream().close();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(3, TimeUnit.MINUTES)).isTrue();
-    assertThat(p.exitValue()).as(output).isZero();
-    assertThat(output).doesNotContain("NoClassDefFoundError").doesNotContain("ClassNotFoundException");
-    return output.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+    return CapabilityHosts.runChild(cmd, Duration.ofMinutes(3), "NoClassDefFoundError", "ClassNotFoundException");
   }
+
 }

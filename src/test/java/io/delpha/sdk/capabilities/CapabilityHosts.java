@@ -1,5 +1,7 @@
 package io.delpha.sdk.capabilities;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -145,6 +147,32 @@ final class CapabilityHosts {
     List<String> entries = new ArrayList<>(List.of(classes.toString(), dir.toString()));
     jars.forEach(j -> entries.add(j.toString()));
     return String.join(File.pathSeparator, entries);
+  }
+
+  /**
+   * Runs a short-lived child JVM of this JDK (the client compiler only and one GC thread: about a third less CPU
+   * time), the output joined to its lines. The child must end within {@code timeout} with status 0, and its output
+   * must not contain any of {@code forbidden}.
+   *
+   * @param jvmArgs the arguments after {@code java} and its memory and compiler options
+   * @param timeout how long the child may run
+   * @param forbidden texts that mean a linking failure the caller checks for
+   * @return the output's non-blank lines, stripped
+   */
+  static List<String> runChild(List<String> jvmArgs, java.time.Duration timeout, String... forbidden)
+      throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+    cmd.addAll(jvmArgs);
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    p.getOutputStream().close();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+    assertThat(p.exitValue()).as(output).isZero();
+    for (String f : forbidden) {
+      assertThat(output).doesNotContain(f);
+    }
+    return output.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
   }
 
   /**

@@ -18,9 +18,9 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
@@ -156,19 +156,13 @@ class ModuleHostTest {
 
   /** Runs the host module; {@code classPath} is what the host puts on the class path beside the module path. */
   private static List<String> run(List<Path> classPath, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "--module-path", modulePath(List.of(host))));
+    List<String> cmd = new ArrayList<>(List.of("--module-path", modulePath(List.of(host))));
     if (!classPath.isEmpty()) {
       cmd.addAll(List.of("-cp", String.join(File.pathSeparator, classPath.stream().map(Path::toString).toList())));
     }
     cmd.addAll(List.of("-m", "example.host/example.host.ModuleHost"));
     cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    p.getOutputStream().close();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
-    assertThat(p.exitValue()).as(output).isZero();
-    assertThat(output).doesNotContain("IllegalAccessError").doesNotContain("InaccessibleObjectException");
-    return output.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+    return CapabilityHosts.runChild(cmd, Duration.ofMinutes(2), "IllegalAccessError", "InaccessibleObjectException");
   }
+
 }

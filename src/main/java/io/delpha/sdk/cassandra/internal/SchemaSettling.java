@@ -1,0 +1,125 @@
+package io.delpha.sdk.cassandra.internal;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
+import com.datastax.oss.driver.api.core.cql.ExecutionInfo;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import com.datastax.oss.driver.api.core.cql.Statement;
+import com.datastax.oss.driver.api.core.metadata.Node;
+import com.datastax.oss.driver.api.core.metadata.NodeState;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * After a schema change, waits until every node that is up has applied it, so the next statement finds the keyspace
+ * or table on whichever coordinator it reaches.
+ *
+ * <p>The driver's own schema agreement compares the versions in the control node's {@code system.peers}, which
+ * gossip fills: a control node that has not heard of a change made through another coordinator sees every node on
+ * the old version and reports agreement at once. The driver then waited its schema debouncer (1 s by default) before
+ * answering, which hid the race; with a short debouncer a three-node ring answered "table does not exist" to the
+ * statement after a CREATE TABLE. This asks each node for its own {@code system.local.schema_version} until all are
+ * equal: the coordinator has the change (it answered), so equal versions mean every node has it. One query on a
+ * single node. Best effort, like the driver's: after {@code timeout} it logs and returns.
+ */
+public final class SchemaSettling {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SchemaSettling.class);
+  /** CQL that changes the schema (not roles, permissions or data): what a node must apply before it can serve it. */
+  private static final Pattern SCHEMA_CHANGE = Pattern.compile(
+      "(?is)\\s*(CREATE|ALTER|DROP)\\s+(OR\\s+REPLACE\\s+)?(KEYSPACE|SCHEMA|TABLE|COLUMNFAMILY|TYPE|INDEX|CUSTOM\\s+INDEX"
+          + "|MATERIALIZED\\s+VIEW|FUNCTION|AGGREGATE|TRIGGER)\\b.*");
+  private static final SimpleStatement LOCAL_VERSION =
+      SimpleStatement.newInstance("SELECT schema_version FROM system.local WHERE key = 'local'");
+  private static final Duration PAUSE = Duration.ofMillis(20);
+
+  private SchemaSettling() {}
+
+  /**
+   * @param statement a statement
+   * @return whether it changes the schema (by its text: simple and bound statements; never a batch)
+   */
+  public static boolean changesSchema(Statement<?> statement) {
+    String cql;
+    if (statement instanceof SimpleStatement simple) {
+      cql = simple.getQuery();
+    } else if (statement instanceof BoundStatement bound) {
+      cql = bound.getPreparedStatement().getQuery();
+    } else {
+      return false;
+    }
+    int i = 0;
+    while (i < cql.length() && Character.isWhitespace(cql.charAt(i))) {
+      i++;
+    }
+    if (i == cql.length()) {
+      return false;
+    }
+    char first = Character.toUpperCase(cql.charAt(i));
+    return (first == 'C' || first == 'A' || first == 'D') && SCHEMA_CHANGE.matcher(cql).matches();
+  }
+
+  /**
+   * Waits until every node that is up reports the coordinator's schema version.
+   *
+   * @param session the session the change went through
+   * @param info the change's execution info (its coordinator)
+   * @param timeout how long to wait at most
+   */
+  public static void await(CqlSession session, ExecutionInfo info, Duration timeout) {
+    List<Node> nodes = new ArrayList<>();
+    for (Node n : session.getMetadata().getNodes().values()) {
+      if (n.getState() == NodeState.UP) {
+        nodes.add(n);
+      }
+    }
+    if (nodes.size() <= 1) {
+      return; // one node: it answered the change, it has it
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Set<UUID> versions = new HashSet<>();
+    while (true) {
+      versions.clear();
+      for (Node n : nodes) {
+        UUID v = version(session, n, timeout);
+        if (v == null) {
+          return; // a node that cannot say (not Apache Cassandra's system.local, or gone): nothing to wait on
+        }
+        versions.add(v);
+      }
+      if (versions.size() == 1) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        LOG.warn("the nodes did not agree on the schema within {} after a change through {}; going on",
+            timeout, info.getCoordinator() == null ? "a node" : info.getCoordinator().getEndPoint());
+        return;
+      }
+      try {
+        Thread.sleep(PAUSE.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private static @Nullable UUID version(CqlSession session, Node node, Duration timeout) {
+    try {
+      Row row = session.execute(LOCAL_VERSION.setNode(node).setTimeout(timeout)).one();
+      return row == null ? null : row.getUuid(0);
+    } catch (RuntimeException e) {
+      LOG.debug("schema version of {}: {}", node.getEndPoint(), e.toString());
+      return null;
+    }
+  }
+}
