@@ -37,7 +37,7 @@ public final class SchemaSettling {
   /** CQL that changes the schema (not roles, permissions or data): what a node must apply before it can serve it. */
   private static final Pattern SCHEMA_CHANGE = Pattern.compile(
       "(?is)\\s*(CREATE|ALTER|DROP)\\s+(OR\\s+REPLACE\\s+)?(KEYSPACE|SCHEMA|TABLE|COLUMNFAMILY|TYPE|INDEX|CUSTOM\\s+INDEX"
-          + "|MATERIALIZED\\s+VIEW|FUNCTION|AGGREGATE|TRIGGER)\\b.*");
+          + "|MATERIALIZED\\s+VIEW|FUNCTION|AGGREGATE|TRIGGER)\\b");
   private static final SimpleStatement LOCAL_VERSION =
       SimpleStatement.newInstance("SELECT schema_version FROM system.local WHERE key = 'local'");
   private static final Duration PAUSE = Duration.ofMillis(20);
@@ -57,15 +57,7 @@ public final class SchemaSettling {
     } else {
       return false;
     }
-    int i = 0;
-    while (i < cql.length() && Character.isWhitespace(cql.charAt(i))) {
-      i++;
-    }
-    if (i == cql.length()) {
-      return false;
-    }
-    char first = Character.toUpperCase(cql.charAt(i));
-    return (first == 'C' || first == 'A' || first == 'D') && SCHEMA_CHANGE.matcher(cql).matches();
+    return SCHEMA_CHANGE.matcher(cql).lookingAt(); // the first words only: a long statement is not scanned
   }
 
   /**

@@ -33,6 +33,16 @@ class SchemaSettlingTest {
   }
 
   @Test
+  @DisplayName("a long statement is judged by its first words: a 4 MB insert of DDL-looking text waits for nothing")
+  void longStatements() {
+    String text = "CREATE TABLE x ".repeat(280_000);
+    assertThat(SchemaSettling.changesSchema(SimpleStatement.newInstance("INSERT INTO ks.t (p, v) VALUES (1, '" + text
+        + "')"))).isFalse();
+    assertThat(SchemaSettling.changesSchema(SimpleStatement.newInstance("CREATE TABLE ks.big (p int PRIMARY KEY) "
+        + "WITH comment = '" + text + "'"))).isTrue();
+  }
+
+  @Test
   @DisplayName("a batch never changes the schema")
   void batches() {
     assertThat(SchemaSettling.changesSchema(BatchStatement.newInstance(DefaultBatchType.LOGGED,
