@@ -80,7 +80,8 @@ final class RowBlock {
   @SuppressWarnings("NullAway")
   private void take(int c, ColumnVector v, int n) {
     boolean[] vectorNulls = v.nulls();
-    nulls[c] = vectorNulls == null ? NO_NULLS : Arrays.copyOf(vectorNulls, n);
+    // a nullable column without a null in these rows keeps no flags: a copy would be a megabyte per million rows
+    nulls[c] = vectorNulls == null || !anyNull(vectorNulls, n) ? NO_NULLS : Arrays.copyOf(vectorNulls, n);
     byte code = v.dictionaryIds() != null ? OBJECT : code(v);
     codes[c] = code;
     switch (code) {
@@ -99,6 +100,15 @@ final class RowBlock {
     if (code == DECIMAL_INT || code == DECIMAL_LONG) {
       scales[c] = v.column().type().scale();
     }
+  }
+
+  private static boolean anyNull(boolean[] flags, int n) {
+    for (int i = 0; i < n; i++) {
+      if (flags[i]) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static byte code(ColumnVector v) {
