@@ -46,7 +46,29 @@ public final class Codecs implements CompressionCodecFactory {
   private static final Lz4Compressor LZ4_COMPRESSOR = new Lz4Compressor();
   private static final Lz4Decompressor LZ4_DECOMPRESSOR = new Lz4Decompressor();
 
+  /** Whether {@link #warmUp()} has run in this JVM. */
+  private static final java.util.concurrent.atomic.AtomicBoolean WARMED = new java.util.concurrent.atomic.AtomicBoolean();
+
   private Codecs() {}
+
+  /**
+   * Once per JVM, on a background thread: loads snappy-java's native library (extracted to the temporary directory
+   * and loaded: about 40 ms) and parquet-column's encodings while the caller's thread reads its first file's footer,
+   * so that the first page does not wait for them. Whatever fails here is left for the read that needs it to report.
+   */
+  static void warmUp() {
+    if (!WARMED.compareAndSet(false, true)) {
+      return;
+    }
+    BackgroundWork.DECODER.execute(() -> {
+      try {
+        Snappy.uncompressedLength(new byte[] {0}, 0, 1);
+        org.apache.parquet.column.Encoding.PLAIN.ordinal();
+      } catch (IOException | RuntimeException | LinkageError e) {
+        // the read that needs Snappy reports it
+      }
+    });
+  }
 
   /**
    * @param compression our codec choice

@@ -72,6 +72,7 @@ public final class ParquetBatchReader implements ColumnBatchReader {
    * @throws DataFormatException if the input is not a readable Parquet file
    */
   ParquetBatchReader(String source, InputFile file, ReadOptions options, Runnable onClose, boolean rowView) {
+    Codecs.warmUp();
     this.source = source;
     this.onClose = onClose;
     this.batchRows = options.batchRows();
