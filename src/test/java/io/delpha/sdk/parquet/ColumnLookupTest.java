@@ -48,6 +48,17 @@ class ColumnLookupTest {
         assertThat(schema.requireIndex(new String(name))).isEqualTo(i);
         assertThat(schema.indexOf(new String(name.toCharArray())).getAsInt()).isEqualTo(i);
       }
+      // judged by the data: a row whose every column holds its own value answers each name with that column's value
+      Object[] values = new Object[columns];
+      for (int i = 0; i < columns; i++) {
+        values[i] = 1_000L * columns + i;
+      }
+      Row row = Row.of(schema, values);
+      for (int i = 0; i < columns; i++) {
+        String name = schema.columns().get(i).name();
+        assertThat(row.getLong(new String(name))).isEqualTo(values[scan(schema, name)]);
+        assertThat(row.getLong(name.intern())).isEqualTo(values[i]);
+      }
       assertThat(schema.indexOf("no_such_column")).isEmpty();
       assertThatThrownBy(() -> schema.requireIndex("no_such_column")).isInstanceOf(InvalidInputException.class);
     }

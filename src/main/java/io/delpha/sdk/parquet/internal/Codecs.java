@@ -14,9 +14,11 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.apache.parquet.bytes.BytesInput;
+import org.apache.parquet.column.Encoding;
 import org.apache.parquet.compression.CompressionCodecFactory;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.brotli.dec.BrotliInputStream;
@@ -47,7 +49,7 @@ public final class Codecs implements CompressionCodecFactory {
   private static final Lz4Decompressor LZ4_DECOMPRESSOR = new Lz4Decompressor();
 
   /** Whether {@link #warmUp()} has run in this JVM. */
-  private static final java.util.concurrent.atomic.AtomicBoolean WARMED = new java.util.concurrent.atomic.AtomicBoolean();
+  private static final AtomicBoolean WARMED = new AtomicBoolean();
 
   private Codecs() {}
 
@@ -63,7 +65,7 @@ public final class Codecs implements CompressionCodecFactory {
     BackgroundWork.DECODER.execute(() -> {
       try {
         Snappy.uncompressedLength(new byte[] {0}, 0, 1);
-        org.apache.parquet.column.Encoding.PLAIN.ordinal();
+        Encoding.PLAIN.ordinal();
       } catch (IOException | RuntimeException | LinkageError e) {
         // the read that needs Snappy reports it
       }
