@@ -372,8 +372,13 @@ public final class CassandraServer implements AutoCloseable {
   }
 
   /**
-   * The node answers CQL once its log says so; for TLS nodes a TCP connect is all we can check
-   * without a handshake, so the log line is the signal for every variant.
+   * The node answers CQL once its log says its start-up is complete; for TLS nodes a TCP connect is all we can
+   * check without a handshake, so the log line is the signal for every variant. Not the earlier "Starting
+   * listening for CQL clients": Cassandra logs it before it binds the port, and a node whose port another process
+   * took in the meantime (ports are picked free, then released, before the node binds them) logged it, exited on
+   * "Address already in use", and was taken as up because the connect reached the other process (a CI run
+   * failed ten tests that way). "Startup complete" comes after the bind; a node that fails to bind exits, and
+   * {@link #awaitCql()} reports its last log lines.
    */
   private boolean answersCql() {
     try (Socket s = new Socket()) {
@@ -387,7 +392,7 @@ public final class CassandraServer implements AutoCloseable {
       byte[] rest = new byte[(int) Math.max(0, f.length() - logOffset)];
       f.readFully(rest);
       String text = new String(rest, StandardCharsets.UTF_8);
-      return text.contains("Startup complete") || text.contains("Starting listening for CQL clients");
+      return text.contains("Startup complete");
     } catch (IOException e) {
       return false;
     }
