@@ -228,6 +228,16 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
   }
 
   /**
+   * @return how each run of a customer's program app is bounded on this machine: memory, processes and CPU by a
+   *     cgroup per run where one can be had (Linux, as root or with a delegated hierarchy), else by {@code ulimit}s
+   *     (docs/ingest-apps.md, "Sandbox"); probed once per JVM
+   */
+  public AppBounds appBounds() {
+    guard.check();
+    return Sandbox.detect().bounds();
+  }
+
+  /**
    * Uploads every regular file of a client input directory: authenticates, checks every file against
    * the customer's constraints (extension, content, size, count) before staging any, then stages the
    * accepted files under the customer's prefix. Too many files refuses the whole upload.
