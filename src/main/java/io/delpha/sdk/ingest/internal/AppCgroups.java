@@ -131,7 +131,7 @@ public final class AppCgroups {
   public List<Path> managerGroups() {
     List<Path> out = new ArrayList<>();
     for (Path d : managerDirs.values()) {
-      out.addAll(children(d.getParent()));
+      out.addAll(children(parentOf(d)));
     }
     return out;
   }
@@ -161,13 +161,13 @@ public final class AppCgroups {
       long mem = limits.memoryBytes();
       long quota = Math.max(1000, Math.round(limits.cpus() * CPU_PERIOD_US));
       if (version == Version.V2) {
-        Path d = dirs.get("unified");
+        Path d = java.util.Objects.requireNonNull(dirs.get("unified"), "v2 group");
         write(d.resolve("memory.max"), mem);
         writeIfPresent(d.resolve("memory.swap.max"), "0");
         write(d.resolve("pids.max"), limits.maxProcesses());
         write(d.resolve("cpu.max"), quota + " " + CPU_PERIOD_US);
       } else {
-        Path m = dirs.get("memory");
+        Path m = java.util.Objects.requireNonNull(dirs.get("memory"), "v1 memory group");
         write(m.resolve("memory.limit_in_bytes"), mem);
         writeIfPresent(m.resolve("memory.memsw.limit_in_bytes"), String.valueOf(mem));
         if (dirs.containsKey("pids")) {
@@ -201,7 +201,7 @@ public final class AppCgroups {
   /** Removes the folders (and kills the processes) of managers that are gone. */
   private void sweep() {
     for (Path mine : managerDirs.values()) {
-      for (Path other : children(mine.getParent())) {
+      for (Path other : children(parentOf(mine))) {
         if (!other.equals(mine) && !alive(other.getFileName().toString())) {
           for (Path run : children(other)) {
             removeGroup(run);
@@ -305,7 +305,7 @@ public final class AppCgroups {
     }
 
     private Path memoryDir() {
-      return dirs.get(version == Version.V2 ? "unified" : "memory");
+      return java.util.Objects.requireNonNull(dirs.get(version == Version.V2 ? "unified" : "memory"), "memory group");
     }
   }
 
@@ -479,6 +479,10 @@ public final class AppCgroups {
   }
 
   // --- files ---
+
+  private static Path parentOf(Path managerDir) {
+    return java.util.Objects.requireNonNull(managerDir.getParent(), "a manager folder has the delpha-ingest parent");
+  }
 
   private static List<Path> children(Path dir) {
     List<Path> out = new ArrayList<>();
