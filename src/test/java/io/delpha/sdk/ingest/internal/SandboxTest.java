@@ -50,8 +50,13 @@ class SandboxTest {
       assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
       Sandbox.deleteTree(runDir);
       AppCgroups.Group g = run.group();
-      return new Run(p.exitValue(), out, err, run.memoryLimitReached(),
+      Run result = new Run(p.exitValue(), out, err, run.memoryLimitReached(),
           g == null ? -1 : g.peakMemoryBytes().orElse(-1));
+      run.close();
+      if (g != null) {
+        assertThat(g.dirs().values()).as("the run's group removed").noneMatch(Files::exists);
+      }
+      return result;
     }
   }
 
@@ -123,7 +128,6 @@ class SandboxTest {
     assertThat(r.err()).as("JAVA_TOOL_OPTIONS announces itself on stderr").contains("Picked up JAVA_TOOL_OPTIONS");
     assertThat(r.peakMemory()).as("the group's peak memory").isPositive().isLessThanOrEqualTo(limits.memoryBytes());
     assertThat(r.memoryLimitReached()).isFalse();
-    assertThat(s.cgroups().runGroups()).as("no group left after the run").isEmpty();
   }
 
   @Test
@@ -140,7 +144,6 @@ class SandboxTest {
     assertThat(r.memoryLimitReached()).as("the group's OOM counter").isTrue();
     assertThat(r.err()).contains("hog holds 32 MiB").doesNotContain("hog holds 192 MiB");
     assertThat(r.peakMemory()).isPositive().isLessThanOrEqualTo(limits.memoryBytes());
-    assertThat(s.cgroups().runGroups()).isEmpty();
   }
 
   @Test
@@ -155,8 +158,10 @@ class SandboxTest {
     Files.copy(Path.of("src/test/resources/ingest-apps/ThreadBomb.java"), work.resolve("ThreadBomb.java"));
     work.resolve("ThreadBomb.java").toFile().setReadable(true, false);
     AppLimits bombLimits = AppLimits.defaults().withMemoryAndProcesses(512L << 20, 64);
+    Sandbox.Run bombRun;
     try (Sandbox.Run bomb = s.start(runDir, work, List.of("java", "ThreadBomb.java"),
         Map.of("JAVA_TOOL_OPTIONS", ProgramApp.JVM_LOG_TO_STDERR), bombLimits)) {
+      bombRun = bomb;
       bomb.process().getOutputStream().close();
       java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(
           bomb.process().getInputStream(), StandardCharsets.UTF_8));
@@ -171,7 +176,9 @@ class SandboxTest {
       assertThat(jvm.out()).contains(" threads 60 ");
       assertThat(bomb.process().isAlive()).as("the bomb still held its threads meanwhile").isTrue();
     }
-    assertThat(s.cgroups().runGroups()).as("the bomb's group killed and removed").isEmpty();
+    assertThat(java.util.Objects.requireNonNull(bombRun.group()).dirs().values()).as("the bomb's group removed")
+        .noneMatch(Files::exists);
+    assertThat(bombRun.process().isAlive()).isFalse();
     Sandbox.deleteTree(runDir);
   }
 }
