@@ -116,7 +116,7 @@ public final class RestHttp {
         .header("Content-Type", "application/json")
         .method(method, publisher)
         .build();
-    HttpResponse<InputStream> response = open(session, what, request);
+    HttpResponse<InputStream> response = open(session, what, request, false);
     return BoundedBody.readJson(response.body(), what, limits);
   }
 
@@ -132,7 +132,7 @@ public final class RestHttp {
    */
   public byte[] jsonBytes(Session session, String what, String path) {
     HttpRequest request = request(session, path).header("Accept", "application/json").GET().build();
-    HttpResponse<InputStream> response = open(session, what, request);
+    HttpResponse<InputStream> response = open(session, what, request, true);
     try (InputStream in = BoundedBody.whole(response.body(), what, limits)) {
       return in.readAllBytes();
     } catch (IOException e) {
@@ -156,7 +156,7 @@ public final class RestHttp {
    */
   public Streamed openStream(Session session, String what, String path, String accept) {
     HttpRequest request = request(session, path).header("Accept", accept).GET().build();
-    HttpResponse<InputStream> response = open(session, what, request);
+    HttpResponse<InputStream> response = open(session, what, request, false);
     return new Streamed(response.headers(),
         BoundedBody.download(response.body(), what, Long.MAX_VALUE, "no limit", limits));
   }
@@ -169,8 +169,13 @@ public final class RestHttp {
    */
   public record Streamed(HttpHeaders headers, InputStream body) {}
 
-  /** Sends a request, reads the status and headers, and fails on an error or a redirect (never followed). */
-  private HttpResponse<InputStream> open(Session session, String what, HttpRequest request) {
+  /**
+   * Sends a request, reads the status and headers, and fails on an error or a redirect (never followed).
+   *
+   * @param probe whether a rate-limit answer without {@code Sforce-Limit-Info} is followed by one {@code /limits}
+   *     probe for the usage (queries, as they always were), rather than quoting the usage last seen
+   */
+  private HttpResponse<InputStream> open(Session session, String what, HttpRequest request, boolean probe) {
     HttpResponse<InputStream> response = send(what, request, HttpResponse.BodyHandlers.ofInputStream());
     if (SalesforceUrls.isRedirect(response.statusCode())) {
       HttpCaller.drain(response.body());
@@ -182,7 +187,7 @@ public final class RestHttp {
       throw SalesforceErrors.fromResponse(what, response.statusCode(),
           HttpCaller.withoutCredentials(response.request(), HttpCaller.drain(response.body())),
           HttpCaller.retryAfter(response.headers()).orElse(null),
-          () -> hasUsage ? lastUsage() : probeUsage(session));
+          () -> hasUsage || !probe ? lastUsage() : probeUsage(session));
     }
     return response;
   }
