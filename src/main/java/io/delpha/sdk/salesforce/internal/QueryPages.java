@@ -109,7 +109,7 @@ public final class QueryPages<T> implements Iterator<T> {
     if (!hasNext()) {
       throw new NoSuchElementException("no more records");
     }
-    T record = pending;
+    T record = java.util.Objects.requireNonNull(pending, "hasNext() found a record");
     pending = null;
     return record;
   }

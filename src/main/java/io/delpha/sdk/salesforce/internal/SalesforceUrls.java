@@ -7,6 +7,7 @@ import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the component accepts of the URLs and paths Salesforce's answers carry, so that the session token goes to
@@ -130,7 +131,7 @@ public final class SalesforceUrls {
     return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
   }
 
-  private static String familyOf(String host) {
+  private static @Nullable String familyOf(String host) {
     for (String family : FAMILIES) {
       if (host.equals(family) || host.endsWith("." + family)) {
         return family;
