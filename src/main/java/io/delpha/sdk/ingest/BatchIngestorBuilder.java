@@ -190,7 +190,7 @@ public final class BatchIngestorBuilder {
    * table, a refused permission) are never sent again. docs/ingest.md, "A slow or paused node".
    *
    * @param policy attempts and delays of a batch's writes; default 12 attempts, 500 ms doubling up to 10 s, with
-   *     jitter (a batch is given up after 40 to 76 s of delays plus its attempts' own time); {@link
+   *     jitter (a batch is given up after 38 to 76 s of delays plus its attempts' own time); {@link
    *     RetryPolicy#none()} gives a file up on its first failed write
    * @return this builder
    */

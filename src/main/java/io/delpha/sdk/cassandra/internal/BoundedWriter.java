@@ -57,7 +57,7 @@ public final class BoundedWriter {
 
   /**
    * The retry policy of the library's bulk writers unless their builder says otherwise: 12 attempts, 500 ms doubling
-   * up to 10 s, with jitter. A statement is given up after 40 to 76 s of delays plus its attempts' own time: enough
+   * up to 10 s, with jitter. A statement is given up after 38 to 76 s of delays plus its attempts' own time: enough
    * for a node's long GC pause, a saturated disk or a restart, and for the driver to reconnect (its reconnection
    * delay grows to 8 s by default).
    */

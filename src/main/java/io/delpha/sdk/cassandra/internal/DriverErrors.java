@@ -106,7 +106,8 @@ public final class DriverErrors {
    * Whether a request's failure says only that the cluster was slow or out of reach for a moment, so that an
    * idempotent statement sent again later may succeed: a coordinator's write or read timeout (not of a lightweight
    * transaction), too few live replicas ({@code UnavailableException}), an overloaded or bootstrapping coordinator,
-   * the driver's own timeout, a connection closed or convicted by its heartbeat, every connection busy, no node
+   * the driver's own timeout, a connection closed or convicted by its heartbeat (or broken under the request: an
+   * {@code IOException} such as Netty's closed channel, TLS errors excepted), every connection busy, no node
    * available, or every node tried failing in one of these ways ({@code AllNodesFailedException}). Looks through the
    * library's wrappers ({@link #onRequest}) to the driver's exception. Anything else is a genuine error that another
    * attempt would repeat (a syntax error, an invalid query, a refused permission, a replica's write failure, a closed
@@ -129,8 +130,13 @@ public final class DriverErrors {
           || t instanceof BusyConnectionException) {
         return true;
       }
-      if (t instanceof DriverException) {
+      if (t instanceof DriverException || t instanceof SSLException) {
         return false;
+      }
+      if (t instanceof java.io.IOException) {
+        // the connection broke under the request: a write to a channel the heartbeat had just closed fails with
+        // Netty's ClosedChannelException, reported by the driver as that node's error of an AllNodesFailedException
+        return true;
       }
     }
     return false;

@@ -28,6 +28,7 @@ import io.delpha.sdk.core.ProgressListener;
 import io.delpha.sdk.core.RetryPolicy;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.storage.ObjectStore;
+import io.delpha.sdk.ingest.BatchIngestor;
 import io.delpha.sdk.ingest.IngestJob;
 import io.delpha.sdk.ingest.TableWriter;
 import java.io.BufferedWriter;
@@ -45,6 +46,8 @@ import java.util.HashSet;
 import java.util.Set;
 import java.nio.ByteBuffer;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +60,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * #finish()} waits for every acknowledgement and rethrows the first write failure.
  */
 public final class FileRun implements IngestJob, AutoCloseable {
+
+  /** Logged under the manager's name, as {@link FileIngest} does. */
+  private static final Logger LOG = LoggerFactory.getLogger(BatchIngestor.class);
 
   private final CqlExecutor cassandra;
   private final ObjectStore store;
@@ -234,6 +240,9 @@ public final class FileRun implements IngestJob, AutoCloseable {
       out.abandon(new ServiceUnavailableException("writes of " + stagedKey + " still unanswered after "
           + LONGEST_WAIT.toMinutes() + " minutes"));
       awaitInFlight();
+    }
+    if (out.resent() > 0) {
+      LOG.info("{}: {} writes sent again after transient failures", stagedKey, out.resent());
     }
     rethrow();
     report();
