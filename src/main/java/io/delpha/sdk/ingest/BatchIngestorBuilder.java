@@ -195,7 +195,7 @@ public final class BatchIngestorBuilder {
    * @return this builder
    */
   public BatchIngestorBuilder writeRetry(RetryPolicy policy) {
-    this.writeRetry = Objects.requireNonNull(policy, "policy");
+    this.writeRetry = Objects.requireNonNull(policy, "writeRetry");
     return this;
   }
 

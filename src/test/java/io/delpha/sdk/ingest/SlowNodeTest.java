@@ -170,7 +170,7 @@ class SlowNodeTest {
         .maxDelay(Duration.ofMillis(400)).build();
     try (BatchIngestor ingestor = BatchIngestor.builder().cassandra(cass).staging(staging)
         .registry(REGISTRY, REPLICATION)
-        .passwordIterations(1_000).progressEvery(2_000).lease(Duration.ofSeconds(3)).writeRetry(short3)
+        .passwordIterations(1_000).progressEvery(2_000).lease(Duration.ofSeconds(15)).writeRetry(short3)
         .listener(pause).build()) {
       ingestor.registerCustomer("leaver", "pw", "slow_gone",
           IngestionConstraints.fromJson("{\"formats\":[\".csv\"],\"number_files\":1,\"data_sizes\":16384}"));

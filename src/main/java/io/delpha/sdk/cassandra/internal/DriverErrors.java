@@ -108,7 +108,7 @@ public final class DriverErrors {
    * transaction), too few live replicas ({@code UnavailableException}), an overloaded or bootstrapping coordinator,
    * the driver's own timeout, a connection closed or convicted by its heartbeat (or broken under the request: an
    * {@code IOException} such as Netty's closed channel, TLS errors excepted), every connection busy, no node
-   * available, or every node tried failing in one of these ways ({@code AllNodesFailedException}). Looks through the
+   * available (or no connection to it: {@code NodeUnavailableException}), or every node tried failing in one of these ways ({@code AllNodesFailedException}). Looks through the
    * library's wrappers ({@link #onRequest}) to the driver's exception. Anything else is a genuine error that another
    * attempt would repeat (a syntax error, an invalid query, a refused permission, a replica's write failure, a closed
    * session or manager) and is not transient.
@@ -127,6 +127,7 @@ public final class DriverErrors {
       if (t instanceof ReadTimeoutException || t instanceof UnavailableException || t instanceof OverloadedException
           || t instanceof BootstrappingException || t instanceof DriverTimeoutException
           || t instanceof HeartbeatException || t instanceof ClosedConnectionException
+          || t instanceof com.datastax.oss.driver.api.core.NodeUnavailableException
           || t instanceof BusyConnectionException) {
         return true;
       }
