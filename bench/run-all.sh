@@ -81,6 +81,46 @@ jdk_21_or_later() {
   return 0
 }
 
+# of $1 rounds of firstfiles' "<round>|<reader>|<file>|<seconds>" lines in file $2: per file, the median of each
+# reader's times, ours against hardwood as a RESULT line (ratio hardwood/ours: > 1 when we are faster); fails when
+# a reader gave no figure for a file in some round
+file_medians() {
+  awk -F'|' -v rounds="$1" '
+    function median(list,   n, v, i, j, t) {
+      n = split(list, v, " ")
+      for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[j] + 0 < v[i] + 0) { t = v[i]; v[i] = v[j]; v[j] = t }
+      return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+    }
+    { key = $2 SUBSEP $3; t[key] = t[key] (t[key] == "" ? "" : " ") $4; c[key]++
+      if ($2 != "ours") other = $2; if ($3 > files) files = $3 }
+    END {
+      for (f = 1; f <= files; f++) {
+        if (c["ours", f] != rounds) { print "ours gave " c["ours", f] + 0 " figures for file " f ", not " rounds; bad = 1 }
+        o = median(t["ours", f])
+        if (other == "") {
+          print "all times, file " f ": ours " t["ours", f]
+          printf "RESULT|rows by name, file %d, fresh JVM (median of %d)|%.3f s|hardwood not run||||\n", f, rounds, o
+          continue
+        }
+        if (c[other, f] != rounds) { print other " gave " c[other, f] + 0 " figures for file " f ", not " rounds; bad = 1; continue }
+        h = median(t[other, f])
+        print "all times, file " f ": ours " t["ours", f] "; " other " " t[other, f]
+        printf "RESULT|rows by name, file %d, fresh JVM (median of %d)|%.3f s|%s|%.3f s|%.3f|>= 1.2\n", f, rounds, o, other, h, h / o
+      }
+      exit bad
+    }' "$2"
+}
+
+# one JVM of firstfiles' round $k: its output to the log (its RESULT lines as "run: "), its RESULT lines to $all
+# and its FILE lines (one reader's time for one file) to $times, each prefixed with the round
+firstfiles_jvm() {
+  local out
+  out=$("$@" 2>&1) || { printf '%s\n' "$out"; echo "FAILED: $*"; return 1; }
+  printf '%s\n' "$out" | sed 's/^RESULT|/run: /'
+  printf '%s\n' "$out" | sed -n "s/^RESULT|/$k|/p" >> "$all"
+  printf '%s\n' "$out" | sed -n "s/^FILE|/$k|/p" >> "$times"
+}
+
 bench_firstfiles() {
   # issue 34 and 49: three 1M-row files read one after the other in a fresh JVM, every value by name. The files
   # are written once (FirstFilesBenchmark$Write, its own JVM, which prints the checksum every reader must get);
@@ -119,44 +159,17 @@ bench_firstfiles() {
   [ -n "$expected" ] || return 1
   for ((k = 1; k <= jvms; k++)); do
     echo "---- round $k of $jvms (uptime: $(uptime))"
-    out=$("$java" "${opts[@]}" -cp "$CP" io.delpha.sdk.bench.FirstFilesBenchmark "$rows" "$expected" \
-      "$dir/f1.parquet" "$dir/f2.parquet" "$dir/f3.parquet" 2>&1) || { echo "$out"; return 1; }
-    echo "$out"
-    printf '%s\n' "$out" | sed -n "s/^RESULT|/$k|/p" >> "$all"
-    printf '%s\n' "$out" | sed -n "s/^FILE|/$k|/p" >> "$times"
+    firstfiles_jvm "$java" "${opts[@]}" -cp "$CP" io.delpha.sdk.bench.FirstFilesBenchmark "$rows" "$expected" \
+      "$dir/f1.parquet" "$dir/f2.parquet" "$dir/f3.parquet" || return 1
     if [ -n "$hwcp" ]; then
-      out=$("$java" "${opts[@]}" -cp "$hwcp" io.delpha.bench.hardwood.HardwoodFirstFiles "$expected" \
-        "$dir/f1.parquet" "$dir/f2.parquet" "$dir/f3.parquet" 2>&1) || { echo "$out"; return 1; }
-      echo "$out"
-      printf '%s\n' "$out" | sed -n "s/^FILE|/$k|/p" >> "$times"
+      firstfiles_jvm "$java" "${opts[@]}" -cp "$hwcp" io.delpha.bench.hardwood.HardwoodFirstFiles "$expected" \
+        "$dir/f1.parquet" "$dir/f2.parquet" "$dir/f3.parquet" || return 1
     fi
-    out=$("$java" -cp "$CP" io.delpha.sdk.bench.SmallFileBenchmark "${SMALL_REPS:-1000}" 2>&1) \
-      || { echo "$out"; return 1; }
-    echo "$out"
-    printf '%s\n' "$out" | sed -n "s/^RESULT|/$k|/p" >> "$all"
+    firstfiles_jvm "$java" -cp "$CP" io.delpha.sdk.bench.SmallFileBenchmark "${SMALL_REPS:-1000}" || return 1
   done
   rm -rf "$dir"
   median_results "$all"
-  # per file: the median of each reader's times; every reader must have given a figure in every round
-  awk -F'|' -v rounds="$jvms" '
-    function median(list,   n, v, i, j, t) {
-      n = split(list, v, " ")
-      for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[j] + 0 < v[i] + 0) { t = v[i]; v[i] = v[j]; v[j] = t }
-      return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
-    }
-    { key = $2 SUBSEP $3; t[key] = t[key] (t[key] == "" ? "" : " ") $4; c[key]++
-      if ($2 != "ours") other = $2; if ($3 > files) files = $3 }
-    END {
-      for (f = 1; f <= files; f++) {
-        if (c["ours", f] != rounds) { print "ours gave " c["ours", f] + 0 " figures for file " f ", not " rounds; bad = 1 }
-        if (other == "") continue
-        if (c[other, f] != rounds) { print other " gave " c[other, f] + 0 " figures for file " f ", not " rounds; bad = 1; continue }
-        o = median(t["ours", f]); h = median(t[other, f])
-        print "all times, file " f ": ours " t["ours", f] "; " other " " t[other, f]
-        printf "RESULT|rows by name, file %d, fresh JVM (median of %d)|%.3f s|%s|%.3f s|%.3f|>= 1.2\n", f, rounds, o, other, h, h / o
-      }
-      exit bad
-    }' "$times"
+  file_medians "$jvms" "$times"
 }
 
 bench_sharing() {
