@@ -81,12 +81,15 @@ class SlowNodeTest {
     }
   }
 
-  /** A test that paused the node resumed it; the driver may still be reconnecting: each test starts with it up. */
+  /**
+   * A test that paused the node resumed it; the driver may still be reconnecting, its control connection (which
+   * reads the schema a customer's registration checks) last: each test starts with both up.
+   */
   @BeforeEach
   void nodeAnswers() {
     ServerSupport.await("the node answering again", Duration.ofSeconds(90), () -> {
       try {
-        return cass.execute("SELECT k FROM slow_writes.kv LIMIT 1") != null;
+        return cass.execute("SELECT k FROM slow_writes.kv LIMIT 1") != null && cass.schema() != null;
       } catch (RuntimeException e) {
         return false;
       }
