@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +30,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The rows route, {@link UsageAnalyticsServer#PATH}: the caller's organisation's rows of the usage table in a range
  * of days, read through the sharing client with the organisation and range as the filter, as JSON. The organisation
- * filter is the client's, applied to every row whatever the sharing server does with the hint.
+ * filter is the client's, applied to every row whatever the sharing server does with the hint. An organisation an
+ * admin names that has no key and no rows is 404: before the read when the server has a cache, else when the read
+ * finds no row.
  */
 public final class UsageRowsEndpoint {
 
@@ -37,16 +40,24 @@ public final class UsageRowsEndpoint {
 
   private final UsageAuth auth;
   private final UsageTable table;
+  private final UsageOrganisations organisations;
+  private final @Nullable Predicate<String> hasRows;
   private final int maxRows;
 
   /**
    * @param auth authenticates the requests
    * @param table the usage table
+   * @param organisations tells which organisations hold a key
+   * @param hasRows whether the table has rows of an organisation, from the shared cache; {@code null} without one
+   *     (then an admin's organisation with no key is 404 when the read finds no row in the range)
    * @param maxRows the most rows one answer holds; more is a 413
    */
-  public UsageRowsEndpoint(UsageAuth auth, UsageTable table, int maxRows) {
+  public UsageRowsEndpoint(UsageAuth auth, UsageTable table, UsageOrganisations organisations,
+      @Nullable Predicate<String> hasRows, int maxRows) {
     this.auth = Objects.requireNonNull(auth, "auth");
     this.table = Objects.requireNonNull(table, "table");
+    this.organisations = Objects.requireNonNull(organisations, "organisations");
+    this.hasRows = hasRows;
     this.maxRows = maxRows;
   }
 
@@ -63,6 +74,10 @@ public final class UsageRowsEndpoint {
 
   private int usage(Exchange exchange, KeyPrincipal caller) throws IOException {
     UsageRequest r = UsageRequest.of(exchange, caller, 0);
+    boolean keyed = !caller.isAdmin() || organisations.hasKey(r.organisation());
+    if (!keyed && hasRows != null && !hasRows.test(r.organisation())) {
+      throw UsageOrganisations.unknown(); // before the read
+    }
     String dateColumn = table.dateColumn();
     List<Row> rows = new ArrayList<>();
     RowSchema schema;
@@ -78,6 +93,9 @@ public final class UsageRowsEndpoint {
       }
     } catch (DelphaException e) {
       throw table.unreadable(e);
+    }
+    if (!keyed && hasRows == null && rows.isEmpty()) { // no cache: the read is what tells
+      throw UsageOrganisations.unknown();
     }
     exchange.respond(200, body(r, schema, rows));
     return 200;
