@@ -107,7 +107,7 @@ public final class UsageAnalyticsServer implements AutoCloseable {
       this.cache = shared;
       this.charts = new UsageChartEndpoints(auth, new UsageCharts(table, shared, b.featureColumn, b.measureColumn),
           organisations, b.clock);
-      this.rows = new UsageRowsEndpoint(auth, table, organisations, shared::hasRows, b.maxRows);
+      this.rows = new UsageRowsEndpoint(auth, table, organisations, shared, b.maxRows);
     } else {
       this.cache = null;
       this.charts = null;

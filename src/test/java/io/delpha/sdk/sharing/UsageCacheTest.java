@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -288,7 +289,7 @@ class UsageCacheTest {
     String acmeReport = get(UsageAnalyticsServer.REPORT_PATH, null, acmeKey).body();
     assertThat(acmeReport).contains("data-feature=\"dashboards\" data-value=\"621\"").doesNotContain("globex")
         .doesNotContain("70000").doesNotContain("333");
-    // the rows route, served from the sharing client, agrees and names no one else
+    // the rows route, served from the same cache, agrees and names no one else
     JsonNode rows = SharingFixture.JSON.readTree(get(UsageAnalyticsServer.PATH, null, globexKey).body());
     assertThat(rows.get("rowCount").asInt()).isEqualTo(FILES.size());
     rows.get("rows").forEach(r -> assertThat(r.get("org_id").asText()).isEqualTo("globex"));
@@ -302,6 +303,86 @@ class UsageCacheTest {
     // an organisation key never learns of another organisation, known or not: 403 either way
     assertThat(get(UsageAnalyticsServer.DAILY_PATH, "absent", acmeKey).statusCode()).isEqualTo(403);
     assertThat(get(UsageAnalyticsServer.DAILY_PATH, "globex", acmeKey).statusCode()).isEqualTo(403);
+  }
+
+  @Test
+  @DisplayName("the rows route answers from the shared cache exactly what the client's read answers, DATE and "
+      + "TIMESTAMP date columns alike, downloading nothing more")
+  void rowsFromTheCacheEqualTheClientsRead() throws Exception {
+    Path tsRoot = Files.createTempDirectory("usage-cache-ts");
+    try (UsageAnalyticsServer direct = server(null, "usage_date"); UsageAnalyticsServer directTs =
+        server(null, "seen_at"); UsageAnalyticsServer cachedTs = server(tsRoot, "seen_at")) {
+      List<String> ranges = List.of(RANGE, "?from=2024-05-02&to=2024-05-03", "?from=2024-05-06&to=2024-05-06",
+          "?from=2024-06-01&to=2024-06-30");
+      // warm both caches: the files are fetched once for each cache folder
+      rows(server, ranges.get(0), "acme");
+      rows(cachedTs, ranges.get(0), "acme");
+      int downloads = downloads();
+      Map<String, JsonNode> cached = new LinkedHashMap<>();
+      for (String org : List.of("acme", "globex", "hooli", "initech")) {
+        for (String range : ranges) {
+          cached.put(org + range, rows(server, range, org));
+          cached.put("ts " + org + range, rows(cachedTs, range, org));
+        }
+      }
+      assertThat(downloads()).as("the cached rows route downloads nothing").isEqualTo(downloads);
+      for (String org : List.of("acme", "globex", "hooli", "initech")) {
+        for (String range : ranges) {
+          sameRows(cached.get(org + range), rows(direct, range, org), org + range);
+          sameRows(cached.get("ts " + org + range), rows(directTs, range, org), "ts " + org + range);
+          cached.get(org + range).get("rows").forEach(r -> assertThat(r.get("org_id").asText()).isEqualTo(org));
+        }
+      }
+      // the values themselves, as sent: acme's six days in file order, in the table's types (the decimal's scale kept)
+      assertThat(cached.get("acme" + RANGE).get("rowCount").asInt()).isEqualTo(6);
+      String body = HTTP.send(HttpRequest.newBuilder(URI.create(server.uri() + UsageAnalyticsServer.PATH + RANGE))
+          .header("Authorization", "Bearer " + acmeKey).build(), HttpResponse.BodyHandlers.ofString()).body();
+      assertThat(body).contains("\"rows\":[{\"org_id\":\"acme\",\"feature\":\"dashboards\",\"events\":101,"
+          + "\"cost\":1.00,\"seen_at\":\"2024-05-01T00:00:00Z\",\"usage_date\":\"2024-05-01\"},{\"org_id\":\"acme\"")
+          .doesNotContain("globex").doesNotContain("hooli");
+      // a TIMESTAMP date column's upper bound is the last day's midnight, as the client's filter has it
+      assertThat(cached.get("ts globex?from=2024-05-02&to=2024-05-03").get("rowCount").asInt()).isEqualTo(1);
+      assertThat(cached.get("ts acme?from=2024-05-02&to=2024-05-03").get("rowCount").asInt()).isEqualTo(2);
+    }
+  }
+
+  /** Without a cache, no key and no row in the range is 404; the cache knows the organisation's rows: 200, none. */
+  static void sameRows(JsonNode viaCache, JsonNode viaClient, String what) {
+    if (viaClient == null) {
+      assertThat(what).contains("hooli");
+      assertThat(viaCache.get("rowCount").asInt()).as(what).isZero();
+    } else {
+      assertThat(viaCache).as(what).isEqualTo(viaClient);
+    }
+  }
+
+  UsageAnalyticsServer server(Path cache, String dateColumn) {
+    DeltaSharingClient client = DeltaSharingClient.builder().endpoint(wm.baseUrl() + "/ds/")
+        .bearerToken(Secret.of("recipient-token")).build();
+    UsageAnalyticsServerBuilder b = UsageAnalyticsServer.builder().client(client).table(UsageTableStub.TABLE)
+        .organisationColumn("org_id").dateColumn(dateColumn).clock(clock).accessKeys(keys);
+    if (cache != null) {
+      b.cacheDirectory(cache);
+    }
+    return b.build().start();
+  }
+
+  /** The rows answer, its rows sorted; {@code null} for a 404 (an organisation with no key and no rows). */
+  static JsonNode rows(UsageAnalyticsServer s, String range, String org) throws Exception {
+    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(s.uri() + UsageAnalyticsServer.PATH + range
+        + "&org=" + org)).header("Authorization", "Bearer " + adminKey).build(), HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() == 404 && r.body().contains("no organisation of that name")) {
+      return null;
+    }
+    assertThat(r.statusCode()).as(org + range + ": " + r.body()).isEqualTo(200);
+    // the client's read answers its files in the order their downloads end: the rows are compared as a set
+    com.fasterxml.jackson.databind.node.ObjectNode body =
+        (com.fasterxml.jackson.databind.node.ObjectNode) SharingFixture.JSON.readTree(r.body());
+    List<JsonNode> rows = new ArrayList<>();
+    body.get("rows").forEach(rows::add);
+    rows.sort(java.util.Comparator.comparing(JsonNode::toString));
+    body.putArray("rows").addAll(rows);
+    return body;
   }
 
   @Test
