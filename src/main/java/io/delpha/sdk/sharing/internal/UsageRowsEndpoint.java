@@ -174,7 +174,7 @@ public final class UsageRowsEndpoint {
             if (rows.size() == maxRows) {
               throw tooMany();
             }
-            Object[] values = new Object[schema.size()];
+            @Nullable Object[] values = new Object[schema.size()];
             for (int i = 0; i < values.length; i++) {
               values[i] = value(rs, i + 1, schema.column(i).type());
             }
