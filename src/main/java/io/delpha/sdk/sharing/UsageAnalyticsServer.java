@@ -49,7 +49,9 @@ import org.slf4j.LoggerFactory;
  * rows, 404/405 wrong path or method, 413 more
  * rows than {@link UsageAnalyticsServerBuilder#maxRows(int)}, 502 the sharing server refused, 503 it or Cassandra is
  * unreachable. The organisation filter is applied by the client on every row, whatever the sharing
- * server does with the hint, so one organisation never sees another's rows.
+ * server does with the hint, so one organisation never sees another's rows; with a cache directory the rows are read
+ * from the shared cache, the organisation and dates as bound parameters (tables with time, binary or nested columns
+ * still read through the client).
  *
  * <p>An organisation an admin names that has no key (none ever issued to it) and no rows is 404, before anything is
  * downloaded or created for it.
