@@ -18,7 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one cache behind the usage charts, shared by every organisation: one folder of the table's data files, keyed
+ * The one cache behind the usage charts and rows, shared by every organisation: one folder of the table's data files, keyed
  * by table version ({@link SqlCache}: each file of a version is downloaded once, whatever the number of organisations
  * asking; a new version fetches only its new files and prunes the older version's), and one in-memory DuckDB
  * database with {@link UsageAnalyticsServer#CACHE_DB_THREADS} threads and {@link
