@@ -31,10 +31,10 @@ import org.junit.jupiter.api.io.TempDir;
  * structs without end or claims lists of billions of elements. Each is a {@link DataFormatException} naming the file
  * (and the limit), on every path (rows, batches, a store, a stream); a schema within the limit still reads.
  */
-class HostileSchemaTest {
+public class HostileSchemaTest {
 
   /** The documented limit: {@code ParquetFooter.MAX_SCHEMA_DEPTH}. */
-  static final int LIMIT = 500;
+  public static final int LIMIT = 500;
 
   /**
    * A file of no rows whose schema nests {@code depth} levels: {@code depth - 1} optional groups, one INT32 leaf at
