@@ -217,7 +217,7 @@ public final class ParquetRowWriter implements RowWriter {
       oldest.done().get();
       return oldest.batch();
     } catch (ExecutionException e) {
-      failure = e.getCause();
+      failure = e.getCause() == null ? e : e.getCause();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       failure = new DelphaException("interrupted while writing Parquet " + destination + "; nothing was published", e);
