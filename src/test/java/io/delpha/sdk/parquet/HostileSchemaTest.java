@@ -204,6 +204,67 @@ public class HostileSchemaTest {
     assertThat(batched).isEqualTo(written);
   }
 
+  @Test
+  @DisplayName("a footer whose Thrift claims a list of two billion schema elements, or nests 200,000 structs, or ends "
+      + "inside a struct, is a DataFormatException before anything is allocated")
+  void hostileThrift(@TempDir Path tmp) throws IOException {
+    // FileMetaData: field 1 (i32 version = 1), field 2 (schema: a list of structs claiming 2^31 - 1 elements)
+    byte[] hugeList = {0x15, 0x02, 0x19, (byte) 0xfc, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x07};
+    Path list = Files.write(tmp.resolve("list.parquet"), withFooter(hugeList));
+    for (ThrowingOpen open : List.<ThrowingOpen>of(() -> ParquetRows.read(list), () -> ParquetRows.readBatches(list))) {
+      assertThatThrownBy(() -> open.open().close()).isInstanceOf(DataFormatException.class)
+          .hasMessageContaining("list.parquet").hasMessageContaining("claiming 2147483647 elements");
+    }
+    ByteArrayOutputStream nested = new ByteArrayOutputStream();
+    for (int i = 0; i < 200_000; i++) {
+      nested.write(0x1c); // field id + 1, a struct: an unknown field, which Thrift skips recursively
+    }
+    nested.writeBytes(new byte[200_001]);
+    Path structs = Files.write(tmp.resolve("structs.parquet"), withFooter(nested.toByteArray()));
+    assertThatThrownBy(() -> ParquetRows.read(structs).close()).isInstanceOf(DataFormatException.class)
+        .hasMessageContaining("structs.parquet").hasMessageContaining("more than 64 deep");
+    Path cut = Files.write(tmp.resolve("cut.parquet"), withFooter(new byte[] {0x15, 0x02, 0x19, 0x2c}));
+    assertThatThrownBy(() -> ParquetRows.read(cut).close()).isInstanceOf(DataFormatException.class)
+        .hasMessageContaining("cut.parquet");
+  }
+
+  /**
+   * Seeded mutations of a real footer (a file of nested columns written by us, and the deep-schema footer): each
+   * mutated file reads to its end or is refused with a DelphaException, never another exception or an Error.
+   */
+  @Test
+  @DisplayName("seeded: mutated footers read or are refused with a DelphaException, never an Error")
+  void seededFooterMutations(@TempDir Path tmp) throws IOException {
+    Path written = tmp.resolve("nested.parquet");
+    roundTrip(written, 6, new SplittableRandom(6));
+    byte[][] originals = {Files.readAllBytes(written), deepSchemaFile(LIMIT)};
+    long first = Long.getLong("footer.mutation.seed", 20261126L);
+    int cases = Integer.getInteger("footer.mutation.cases", 300);
+    for (long seed = first; seed < first + cases; seed++) {
+      SplittableRandom random = new SplittableRandom(seed);
+      byte[] bytes = originals[random.nextInt(originals.length)].clone();
+      int footerLength = bytes[bytes.length - 8] & 0xff | (bytes[bytes.length - 7] & 0xff) << 8
+          | (bytes[bytes.length - 6] & 0xff) << 16 | (bytes[bytes.length - 5] & 0xff) << 24;
+      int footerStart = bytes.length - 8 - footerLength;
+      for (int k = 1 + random.nextInt(4); k > 0; k--) {
+        bytes[footerStart + random.nextInt(footerLength)] = (byte) random.nextInt(256);
+      }
+      Path file = Files.write(tmp.resolve("m" + seed + ".parquet"), bytes);
+      try (RowReader rows = ParquetRows.read(file)) {
+        while (rows.hasNext()) {
+          rows.next();
+        }
+      } catch (DelphaException e) {
+        assertThat(e.getMessage()).contains(file.getFileName().toString());
+      } catch (RuntimeException | Error e) {
+        throw new AssertionError("seed " + seed + ": " + e + "\n  replay: mvn -B -ntp -q test "
+            + "-Dtest='HostileSchemaTest#seededFooterMutations' -Dfooter.mutation.seed=" + seed
+            + " -Dfooter.mutation.cases=1", e);
+      }
+      Files.delete(file);
+    }
+  }
+
   private static void assertRefused(ThrowingOpen open, String name) {
     assertThatThrownBy(() -> {
       try (AutoCloseable reader = open.open()) {

@@ -40,6 +40,8 @@ import org.apache.parquet.io.SeekableInputStream;
  *       out of a column chunk's size (PARQUET-816, IMPALA-694): as parquet-cpp does, each chunk is read up to
  *       100 bytes further, within the file;</li>
  *   <li>an encrypted file (Parquet modular encryption) is refused as such, not as a corrupt one;</li>
+ *   <li>a footer whose Thrift encoding claims more than its bytes hold, or nests without end, is refused before
+ *       parquet-format decodes it ({@link ThriftBounds});</li>
  *   <li>a schema nesting more than {@value #MAX_SCHEMA_DEPTH} levels is refused as such ({@link
  *       SchemaTooDeepException}), checked on the footer's flat list of elements before any tree is built: every
  *       later step (the tree, parquet-column's own types, our mapping) recurses once per level.</li>
@@ -113,6 +115,7 @@ final class ParquetFooter {
     byte[] footer = new byte[(int) footerLength];
     in.seek(length - 8 - footerLength);
     in.readFully(footer);
+    ThriftBounds.check(footer);
     FileMetaData metadata = Util.readFileMetaData(new ByteArrayInputStream(footer));
     if (metadata.isSetEncryption_algorithm()) {
       throw new EncryptedFileException("the file's columns are encrypted");
