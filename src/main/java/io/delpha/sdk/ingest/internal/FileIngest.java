@@ -95,7 +95,8 @@ public final class FileIngest {
             if (!registry.renew(key, worker, lease)) {
               run.leaseLost();
             }
-          } catch (RuntimeException e) {
+          } catch (RuntimeException | Error e) {
+            // an Error too: one escaping would end the renewals for good, unseen
             LOG.warn("cannot renew the lease on {}: {}", key, e.toString());
           }
         }, renewEvery, renewEvery, TimeUnit.MILLISECONDS);
