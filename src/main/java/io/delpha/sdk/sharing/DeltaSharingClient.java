@@ -81,8 +81,8 @@ public final class DeltaSharingClient implements AutoCloseable {
   DeltaSharingClient(DeltaSharingClientBuilder b, BearerTokens tokens, HttpCaller sharingHttp,
       HttpCaller storageHttp) {
     this.endpoint = Objects.requireNonNull(b.endpoint, "endpoint"); // checked by build()
-    this.http = new SharingHttp(sharingHttp, endpoint, tokens);
-    this.downloader = new FileDownloader(storageHttp, b.urlExpiryMargin, b.clock);
+    this.http = new SharingHttp(sharingHttp, endpoint, tokens, b.responseLimits);
+    this.downloader = new FileDownloader(storageHttp, b.urlExpiryMargin, b.clock, b.responseLimits);
     this.parallelism = b.parallelism;
     this.pageSize = b.pageSize;
     this.metrics = Recorder.of(b.metrics);
@@ -181,7 +181,8 @@ public final class DeltaSharingClient implements AutoCloseable {
     guard.check();
     SharedTable t = SharedTable.parse(table);
     return call("table_metadata",
-        () -> QueryResponse.parse(http.ndjson("GET", tablePath(t) + "/metadata", null), t.coordinates()).metadata());
+        () -> http.ndjson("GET", tablePath(t) + "/metadata", null, a -> QueryResponse.reader(a, t.coordinates()))
+            .metadata());
   }
 
   /**
@@ -281,9 +282,10 @@ public final class DeltaSharingClient implements AutoCloseable {
     }
     String path = tablePath(t) + "/query";
     String request = body.toString();
-    QueryResponse response = call("query", () -> QueryResponse.parse(http.ndjson("POST", path, request), name));
+    QueryResponse response = call("query",
+        () -> http.ndjson("POST", path, request, a -> QueryResponse.reader(a, name)));
     UrlRefresher refresher = new UrlRefresher(
-        () -> QueryResponse.parse(http.ndjson("POST", path, request), name).files(), name);
+        () -> http.ndjson("POST", path, request, a -> QueryResponse.reader(a, name)).files(), name);
     Map<FileAction, Map<String, Object>> constants = new HashMap<>();
     for (FileAction f : response.files()) {
       constants.put(f, partitionValues(response.metadata(), f, name));
@@ -314,9 +316,9 @@ public final class DeltaSharingClient implements AutoCloseable {
     String name = t.coordinates();
     String path = tablePath(t) + "/changes?startingVersion=" + startingVersion;
     QueryResponse response = call("changes",
-        () -> QueryResponse.parseChanges(http.ndjson("GET", path, null), name));
+        () -> http.ndjson("GET", path, null, a -> QueryResponse.changesReader(a, name)));
     UrlRefresher refresher = new UrlRefresher(
-        () -> QueryResponse.parseChanges(http.ndjson("GET", path, null), name).files(), name);
+        () -> http.ndjson("GET", path, null, a -> QueryResponse.changesReader(a, name)).files(), name);
     List<Column> columns = new ArrayList<>(response.metadata().schema().columns());
     List<Column> physical = new ArrayList<>(response.physicalSchema().columns());
     for (Column extra : List.of(Column.nullable("_change_type", ColumnType.STRING),

@@ -63,7 +63,7 @@ class FileDownloaderTest {
   private final FileDownloader downloader = new FileDownloader(new HttpCaller(HttpClient.newHttpClient(), "storage",
       Duration.ofSeconds(10), Retrier.of(RetryPolicy.builder().maxAttempts(2).initialDelay(Duration.ofMillis(5))
           .maxDelay(Duration.ofMillis(10)).build())),
-      Duration.ofSeconds(1), Clock.systemUTC());
+      Duration.ofSeconds(1), Clock.systemUTC(), io.delpha.sdk.core.ResponseLimits.defaults());
 
   @BeforeEach
   void start() throws IOException {
