@@ -42,7 +42,7 @@ public final class DeltaSharingClientBuilder {
   Clock clock = Clock.systemUTC();
   private Pause.Sleeper sleeper = Pause.REAL;
   Metrics metrics = Metrics.none();
-  ResponseLimits responseLimits = ResponseLimits.defaults();
+  ResponseLimits responseLimits = defaultLimits();
 
   DeltaSharingClientBuilder() {}
 
@@ -54,7 +54,9 @@ public final class DeltaSharingClientBuilder {
    * nested at most {@code maxJsonDepth} deep with strings of at most {@code maxStringChars}; each answer within
    * {@code bodyTimeout}; each read of any body, data files included, within {@code idleTimeout}. A data file is
    * read to its declared {@code size} and refused one byte past it; a deletion vector file is read whole up to
-   * {@code maxBodyBytes}. Default {@link ResponseLimits#defaults()} (docs/sharing.md lists the figures).
+   * {@code maxBodyBytes}. Default: {@link ResponseLimits#defaults()} with {@code maxStreamBytes} at most a quarter
+   * of the JVM's maximum heap (docs/sharing.md lists the figures): a query's file actions are kept while its files
+   * are read, about as many bytes as the answer had, so an answer that fills its bound still leaves the heap room.
    *
    * @param limits the limits
    * @return this builder
@@ -65,17 +67,28 @@ public final class DeltaSharingClientBuilder {
   }
 
   /**
-   * Like {@link #responseLimits(ResponseLimits)}, with a builder the consumer fills in, starting from {@link
-   * ResponseLimits#defaults()} (not from the current setting, as {@link #retryPolicy(Consumer)}):
+   * Like {@link #responseLimits(ResponseLimits)}, with a builder the consumer fills in, starting from this client's
+   * defaults (not from the current setting, as {@link #retryPolicy(Consumer)}):
    * {@code .responseLimits(l -> l.maxLines(1_000_000).maxStreamBytes(1L << 30))}.
    *
    * @param limits fills in the limits
    * @return this builder
    */
   public DeltaSharingClientBuilder responseLimits(Consumer<ResponseLimits.Builder> limits) {
-    ResponseLimits.Builder b = ResponseLimits.builder();
+    ResponseLimits.Builder b = defaultLimits().toBuilder();
     Objects.requireNonNull(limits, "limits").accept(b);
     return responseLimits(b.build());
+  }
+
+  /**
+   * @return {@link ResponseLimits#defaults()}, with {@code maxStreamBytes} at most a quarter of the maximum heap
+   *     (and at least 16 MiB): measured at {@code -Xmx256m}, a query answer of file lines holding 1,300-character
+   *     URLs ran out of memory after about 230 MB had arrived, since its actions are kept (docs/sharing.md)
+   */
+  static ResponseLimits defaultLimits() {
+    ResponseLimits defaults = ResponseLimits.defaults();
+    long quarter = Math.max(16L << 20, Runtime.getRuntime().maxMemory() / 4);
+    return quarter >= defaults.maxStreamBytes() ? defaults : defaults.toBuilder().maxStreamBytes(quarter).build();
   }
 
   /**
