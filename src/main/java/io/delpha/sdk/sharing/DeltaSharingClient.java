@@ -54,7 +54,12 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>The bearer token goes to the sharing server only, never to the presigned file URLs, and requests
- * to the server never follow redirects (a redirect would carry the token elsewhere). Files are
+ * to the server never follow redirects (a redirect would carry the token elsewhere: it is a {@link
+ * DataFormatException}). What the peers send is read under the client's {@link io.delpha.sdk.core.ResponseLimits}
+ * ({@link DeltaSharingClientBuilder#responseLimits(io.delpha.sdk.core.ResponseLimits)}): a breach, a data file
+ * longer than its declared size or a body that stalls is a {@link io.delpha.sdk.core.ResponseLimitException}, never
+ * retried; a file URL that is not an {@code http(s)} URL, or names user info, is a {@link DataFormatException} and
+ * is never fetched. Files are
  * downloaded and decoded by a bounded pool ({@link DeltaSharingClientBuilder#downloadParallelism(int)}) and handed over
  * as they are decoded, so rows of different files interleave in no fixed order. Expired presigned URLs are refreshed by
  * sending the query again; 429, 5xx and connection failures are retried per the {@link RetryPolicy}. Errors are typed:
