@@ -203,6 +203,19 @@ public final class BoundedBody {
         + limits.maxLineBytes() + " bytes (ResponseLimits.maxLineBytes); nothing of the answer was used", null);
   }
 
+  /**
+   * For a caller parsing with a {@link #factory} parser itself (a page read whole as bytes, then record by record).
+   *
+   * @param what the request, for messages
+   * @param limits the limits the parser kept
+   * @param e the parser's constraint failure
+   * @return the limit it broke, as a {@link ResponseLimitException}
+   */
+  public static ResponseLimitException constraintBroken(String what, ResponseLimits limits,
+      StreamConstraintsException e) {
+    return constraint(what, limits, e);
+  }
+
   private static ResponseLimitException constraint(String what, ResponseLimits limits, StreamConstraintsException e) {
     String message = String.valueOf(e.getOriginalMessage());
     String limit = message.contains("depth") ? "maxJsonDepth"
