@@ -223,6 +223,13 @@ public class HostileSchemaTest {
     Path structs = Files.write(tmp.resolve("structs.parquet"), withFooter(nested.toByteArray()));
     assertThatThrownBy(() -> ParquetRows.read(structs).close()).isInstanceOf(DataFormatException.class)
         .hasMessageContaining("structs.parquet").hasMessageContaining("more than 64 deep");
+    // field 1 a binary whose length varint reads past 2^63 (negative): walked backwards forever before, found by
+    // ParquetCorpusTest's damaged DuckDB files
+    byte[] negative = {0x18, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80,
+        (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x01, 0x00};
+    Path back = Files.write(tmp.resolve("back.parquet"), withFooter(negative));
+    assertThatThrownBy(() -> ParquetRows.read(back).close()).isInstanceOf(DataFormatException.class)
+        .hasMessageContaining("back.parquet");
     Path cut = Files.write(tmp.resolve("cut.parquet"), withFooter(new byte[] {0x15, 0x02, 0x19, 0x2c}));
     assertThatThrownBy(() -> ParquetRows.read(cut).close()).isInstanceOf(DataFormatException.class)
         .hasMessageContaining("cut.parquet");

@@ -58,7 +58,14 @@ final class ThriftBounds {
     int[] valueType = new int[MAX_NESTING + 1];
     int depth = 0;
     remaining[0] = -1; // the FileMetaData struct
+    // every step reads a byte or opens or closes a level, and a level is opened at most once per byte read: a walk
+    // longer than this is a bug in the walk, reported as a refused footer rather than a spinning thread
+    long steps = 0;
+    long maxSteps = 4L * bytes.length + 2L * MAX_NESTING + 16;
     while (depth >= 0) {
+      if (++steps > maxSteps) {
+        throw new IOException("the footer's Thrift encoding could not be walked in " + maxSteps + " steps");
+      }
       int type;
       if (remaining[depth] < 0) { // in a struct: the next field's header
         int header = next();
@@ -95,7 +102,7 @@ final class ThriftBounds {
         case UUID -> skip(16);
         case BINARY -> {
           long length = varint();
-          if (length > bytes.length - pos) {
+          if (length < 0 || length > bytes.length - pos) { // a varint past 2^63 reads negative
             throw new IOException("the footer's Thrift encoding holds a string of " + length + " bytes where "
                 + (bytes.length - pos) + " are left");
           }
@@ -157,7 +164,7 @@ final class ThriftBounds {
   }
 
   private void skip(int n) throws IOException {
-    if (n > bytes.length - pos) {
+    if (n < 0 || n > bytes.length - pos) { // never backwards: a negative length would walk the same bytes forever
       throw new IOException("the footer ends inside its Thrift struct");
     }
     pos += n;
