@@ -384,7 +384,12 @@ class ProgramAppTest {
       assertThat(a.status()).isEqualTo(Status.FAILED);
       // the bomb's shell gives up when it cannot fork (dash exits 2), or the clock ends it: either way, it is held
       assertThat(a.error()).containsAnyOf("wall-clock limit", "exited with status");
-      assertThat(text("cust-a/failed/orders.csv.stderr.txt")).containsIgnoringCase("fork");
+      if (staging.exists("cust-a/failed/orders.csv.stderr.txt")) {
+        assertThat(text("cust-a/failed/orders.csv.stderr.txt")).containsIgnoringCase("fork");
+      } else {
+        // held at pids.max without a word on stderr until the clock killed the group (seen on a loaded machine)
+        assertThat(a.error()).contains("wall-clock limit");
+      }
       assertThat(only(report, "cust-b").status()).isEqualTo(Status.PROCESSED);
       assertThat(orders(KS_B)).hasSize(50);
       io.delpha.sdk.testing.ServerSupport.await("every process of the bomb gone", Duration.ofSeconds(10),
