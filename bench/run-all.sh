@@ -54,21 +54,122 @@ bench_parquet() {
   median_results "$all"
 }
 
+# the Java feature version of the JDK at $1 (17, 21, 25...), empty if it is none
+java_major() {
+  "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p'
+}
+
+# The JDK to run firstfiles on: hardwood needs Java 21 or later. FIRST_JDK if set, else JAVA_HOME if it is 21 or
+# later, else the newest 21 or later under /usr/lib/jvm; prints nothing when there is none (or FIRST_JDK=none).
+jdk_21_or_later() {
+  local c v best="" best_v=0
+  [ "${FIRST_JDK:-}" != none ] || return 0
+  if [ -n "${FIRST_JDK:-}" ]; then
+    v=$(java_major "$FIRST_JDK")
+    [ "${v:-0}" -ge 21 ] || { echo "FIRST_JDK=$FIRST_JDK is not a JDK 21 or later" >&2; return 1; }
+    echo "$FIRST_JDK"; return 0
+  fi
+  if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/javac" ] && [ "$(java_major "$JAVA_HOME")" -ge 21 ] 2>/dev/null; then
+    echo "$JAVA_HOME"; return 0
+  fi
+  for c in /usr/lib/jvm/*; do
+    [ -x "$c/bin/javac" ] || continue
+    v=$(java_major "$c")
+    if [ "${v:-0}" -ge 21 ] && [ "$v" -gt "$best_v" ]; then best="$c"; best_v="$v"; fi
+  done
+  [ -n "$best" ] && echo "$best"
+  return 0
+}
+
+# of $1 rounds of firstfiles' "<round>|<reader>|<file>|<seconds>" lines in file $2: per file, the median of each
+# reader's times, ours against hardwood as a RESULT line (ratio hardwood/ours: > 1 when we are faster); fails when
+# a reader gave no figure for a file in some round
+file_medians() {
+  awk -F'|' -v rounds="$1" '
+    function median(list,   n, v, i, j, t) {
+      n = split(list, v, " ")
+      for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[j] + 0 < v[i] + 0) { t = v[i]; v[i] = v[j]; v[j] = t }
+      return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+    }
+    { key = $2 SUBSEP $3; t[key] = t[key] (t[key] == "" ? "" : " ") $4; c[key]++
+      if ($2 != "ours") other = $2; if ($3 > files) files = $3 }
+    END {
+      for (f = 1; f <= files; f++) {
+        if (c["ours", f] != rounds) { print "ours gave " c["ours", f] + 0 " figures for file " f ", not " rounds; bad = 1 }
+        o = median(t["ours", f])
+        if (other == "") {
+          print "all times, file " f ": ours " t["ours", f]
+          printf "RESULT|rows by name, file %d, fresh JVM (median of %d)|%.3f s|hardwood not run||||\n", f, rounds, o
+          continue
+        }
+        if (c[other, f] != rounds) { print other " gave " c[other, f] + 0 " figures for file " f ", not " rounds; bad = 1; continue }
+        h = median(t[other, f])
+        print "all times, file " f ": ours " t["ours", f] "; " other " " t[other, f]
+        printf "RESULT|rows by name, file %d, fresh JVM (median of %d)|%.3f s|%s|%.3f s|%.3f|>= 1.2\n", f, rounds, o, other, h, h / o
+      }
+      exit bad
+    }' "$2"
+}
+
+# one JVM of firstfiles' round $k: its output to the log (its RESULT lines as "run: "), its RESULT lines to $all
+# and its FILE lines (one reader's time for one file) to $times, each prefixed with the round
+firstfiles_jvm() {
+  local out
+  out=$("$@" 2>&1) || { printf '%s\n' "$out"; echo "FAILED: $*"; return 1; }
+  printf '%s\n' "$out" | sed 's/^RESULT|/run: /'
+  printf '%s\n' "$out" | sed -n "s/^RESULT|/$k|/p" >> "$all"
+  printf '%s\n' "$out" | sed -n "s/^FILE|/$k|/p" >> "$times"
+}
+
 bench_firstfiles() {
-  # issue 34: three 1M-row files read one after the other in a fresh JVM, every value by name; DuckDB (one thread,
-  # its connection and open in its first figure) reads the same files after ours in the same JVM. FIRST_JVMS fresh
-  # JVMs (default 5); then, in as many fresh JVMs, a 2 KB file's first open+read and its warm median (SmallFileBenchmark).
-  # Per measure, the run with the median ratio is the RESULT (every run's lines stay in the log)
-  local jvms="${FIRST_JVMS:-5}" k all="$WORK/firstfiles-runs.txt"
+  # issue 34 and 49: three 1M-row files read one after the other in a fresh JVM, every value by name. The files
+  # are written once (FirstFilesBenchmark$Write, its own JVM, which prints the checksum every reader must get);
+  # then FIRST_JVMS rounds (default 5), each: our row reader in a fresh JVM (DuckDB, one thread, reads the same
+  # files after ours in that JVM: the native limit), then hardwood's RowReader (bench/hardwood, Java 21+) in a fresh
+  # JVM on the same JDK, then SmallFileBenchmark (a 2 KB file's first and warm open+read) in another. Every reader
+  # checks every file's checksum (row count and a sum per column) before it prints that file's figure.
+  # Both readers run with the same flags, FIRST_JAVA_OPTS (default none: the host's defaults).
+  # RESULTs: per file, the median of our times and the median of hardwood's, ratio hardwood/ours (> 1: we are
+  # faster), goal >= 1.2; and, per DuckDB measure, the run with the median ratio. Every run's lines stay in the log.
+  local jvms="${FIRST_JVMS:-5}" rows="${FIRST_ROWS:-1000000}" k all="$WORK/firstfiles-runs.txt"
+  local times="$WORK/firstfiles-times.txt" dir="$WORK/firstfiles" jdk java=java hwcp="" expected out
+  # shellcheck disable=SC2206
+  local opts=(${FIRST_JAVA_OPTS:-})
   : > "$all"
+  : > "$times"
+  jdk=$(jdk_21_or_later) || return 1
+  if [ -n "$jdk" ]; then
+    java="$jdk/bin/java"
+    echo "JDK for both readers: $jdk ($("$java" -version 2>&1 | head -1)); building bench/hardwood"
+    if ! JAVA_HOME="$jdk" mvn -B -q -ntp -f bench/hardwood/pom.xml compile dependency:build-classpath \
+      -Dmdep.outputFile=target/classpath.txt > "$WORK/hardwood-build.log" 2>&1; then
+      cat "$WORK/hardwood-build.log"; return 1
+    fi
+    hwcp="bench/hardwood/target/classes:$(cat bench/hardwood/target/classpath.txt)"
+  else
+    echo "hardwood SKIPPED: it needs a JDK 21 or later and none was found (FIRST_JDK, JAVA_HOME, /usr/lib/jvm/*)"
+    echo "our reader alone, on $(java -version 2>&1 | head -1)"
+    echo "RESULT|hardwood SKIPPED: no JDK 21+ (set FIRST_JDK)||||||"
+  fi
+  rm -rf "$dir" && mkdir -p "$dir"
+  out=$("$java" -Xmx3g -cp "$CP" 'io.delpha.sdk.bench.FirstFilesBenchmark$Write' "$rows" "$dir/f1.parquet" \
+    "$dir/f2.parquet" "$dir/f3.parquet") || return 1
+  expected=$(printf '%s\n' "$out" | sed -n 's/^EXPECTED|//p')
+  echo "files written: $dir/f{1,2,3}.parquet, expected checksum (rows,ids,nameBytes,cents,offsetMicros,actives,days): $expected"
+  [ -n "$expected" ] || return 1
   for ((k = 1; k <= jvms; k++)); do
-    echo "---- JVM $k of $jvms (uptime: $(uptime))"
-    java -Xmx3g -cp "$CP" io.delpha.sdk.bench.FirstFilesBenchmark "${FIRST_ROWS:-1000000}" \
-      | tee /dev/stderr | sed -n "s/^RESULT|/$k|/p" >> "$all" || exit 1
-    java -cp "$CP" io.delpha.sdk.bench.SmallFileBenchmark "${SMALL_REPS:-1000}" \
-      | tee /dev/stderr | sed -n "s/^RESULT|/$k|/p" >> "$all" || exit 1
-  done 2>&1 | sed 's/^RESULT|/run: /' || return 1
+    echo "---- round $k of $jvms (uptime: $(uptime))"
+    firstfiles_jvm "$java" "${opts[@]}" -cp "$CP" io.delpha.sdk.bench.FirstFilesBenchmark "$rows" "$expected" \
+      "$dir/f1.parquet" "$dir/f2.parquet" "$dir/f3.parquet" || return 1
+    if [ -n "$hwcp" ]; then
+      firstfiles_jvm "$java" "${opts[@]}" -cp "$hwcp" io.delpha.bench.hardwood.HardwoodFirstFiles "$expected" \
+        "$dir/f1.parquet" "$dir/f2.parquet" "$dir/f3.parquet" || return 1
+    fi
+    firstfiles_jvm "$java" -cp "$CP" io.delpha.sdk.bench.SmallFileBenchmark "${SMALL_REPS:-1000}" || return 1
+  done
+  rm -rf "$dir"
   median_results "$all"
+  file_medians "$jvms" "$times"
 }
 
 bench_sharing() {

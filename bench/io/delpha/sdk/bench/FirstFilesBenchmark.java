@@ -24,13 +24,17 @@ import java.util.Properties;
  * time.
  *
  * <p>Prints, for file k = 1, 2, 3, our rows/s against DuckDB's median scan over its three (the steady figure), and
- * DuckDB's first scan beside it. {@code bench/run-all.sh first-files} runs it in five fresh JVMs and keeps, per
- * measure, the median.
+ * DuckDB's first scan beside it, and {@code FILE|ours|k|<seconds>} for the comparison with hardwood (issue 49):
+ * {@code bench/run-all.sh firstfiles} writes the files once ({@link Write}), then runs this class and hardwood's
+ * ({@code bench/hardwood}) in turn, each in its own fresh JVM, on the same JDK, five rounds, and keeps per file the
+ * median of each reader's times (docs/parquet.md, "Ours against hardwood").
  *
  * <pre>{@code
- * java -Xmx3g -cp target/classes:target/test-classes:$(cat target/bench/classpath.txt) \
- *     io.delpha.sdk.bench.FirstFilesBenchmark [rows, default 1000000]
+ * java -cp target/classes:target/test-classes:$(cat target/bench/classpath.txt) \
+ *     io.delpha.sdk.bench.FirstFilesBenchmark [rows, default 1000000] [expected f1.parquet f2.parquet f3.parquet]
  * }</pre>
+ * Without files, it writes them first in a child JVM (to a temporary directory, deleted after); with files, written
+ * by {@link Write} with the same row count and given with the checksum it printed, it reads those and leaves them.
  */
 public final class FirstFilesBenchmark {
 
@@ -38,15 +42,11 @@ public final class FirstFilesBenchmark {
 
   public static void main(String[] args) throws Exception {
     int rows = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
-    Path dir = Files.createTempDirectory("delpha-first-");
-    Path[] files = {dir.resolve("f1.parquet"), dir.resolve("f2.parquet"), dir.resolve("f3.parquet")};
-    Process p = new ProcessBuilder(System.getProperty("java.home") + "/bin/java", "-cp",
-        System.getProperty("java.class.path"), Write.class.getName(), String.valueOf(rows), files[0].toString(),
-        files[1].toString(), files[2].toString()).inheritIO().start();
-    if (p.waitFor() != 0) {
-      throw new IllegalStateException("writing the files failed");
-    }
-    Checksum expected = Checksum.expected(rows);
+    boolean given = args.length > 1;
+    Path[] files = given ? new Path[] {Path.of(args[2]), Path.of(args[3]), Path.of(args[4])} : writeFiles(rows);
+    // given files come with their checksum, so that this JVM does no work before its first read that hardwood's
+    // (which is given the same) does not: generating a million rows' values warms code and touches the heap
+    Checksum expected = given ? parse(args[1]) : Checksum.expected(rows);
     // an application has started its logging before it reads a file: timed apart
     long t0 = System.nanoTime();
     org.slf4j.LoggerFactory.getLogger(FirstFilesBenchmark.class).debug("logging started");
@@ -62,6 +62,7 @@ public final class FirstFilesBenchmark {
       System.out.printf("ours, file %d: %.3f s, %.2f M rows/s (JVM uptime at its end %d ms; minor page faults %s)%n",
           k + 1, ours[k], rows / ours[k] / 1e6, java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime(),
           faults < 0 ? "n/a" : String.valueOf(faults));
+      System.out.printf("FILE|ours|%d|%.4f%n", k + 1, ours[k]);
     }
     double[] duck = new double[3];
     Properties props = new Properties();
@@ -90,10 +91,25 @@ public final class FirstFilesBenchmark {
     }
     System.out.printf("RESULT|parquet read by name, file 1 of a fresh JVM|%.2f M rows/s|DuckDB first scan|"
         + "%.2f M rows/s|%.3f|%n", rows / ours[0] / 1e6, rows / duck[0] / 1e6, duck[0] / ours[0]);
-    for (Path f : files) {
-      Files.deleteIfExists(f);
+    if (!given) {
+      for (Path f : files) {
+        Files.deleteIfExists(f);
+      }
+      Files.deleteIfExists(files[0].getParent());
     }
-    Files.deleteIfExists(dir);
+  }
+
+  /** Writes the three files into a new temporary directory, in a child JVM ({@link Write}). */
+  private static Path[] writeFiles(int rows) throws Exception {
+    Path dir = Files.createTempDirectory("delpha-first-");
+    Path[] files = {dir.resolve("f1.parquet"), dir.resolve("f2.parquet"), dir.resolve("f3.parquet")};
+    Process p = new ProcessBuilder(System.getProperty("java.home") + "/bin/java", "-cp",
+        System.getProperty("java.class.path"), Write.class.getName(), String.valueOf(rows), files[0].toString(),
+        files[1].toString(), files[2].toString()).inheritIO().start();
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException("writing the files failed");
+    }
+    return files;
   }
 
   /**
@@ -111,7 +127,10 @@ public final class FirstFilesBenchmark {
     }
   }
 
-  /** Every value of every row, by column name, through the typed getters. */
+  /**
+   * Every value of every row, by column name, through the typed getters. Written to compile whether a getter of a
+   * primitive kind returns the primitive or its box (issue 49 changes {@code Row.getLong} to {@code long}).
+   */
   static Checksum readByName(Path file) {
     long rows = 0;
     long ids = 0;
@@ -139,7 +158,12 @@ public final class FirstFilesBenchmark {
     return new Checksum(rows, ids, nameBytes, cents, us, actives, days);
   }
 
-  /** Writes the three files with our columnar writer, in its own JVM. */
+  /**
+   * Writes the three files with our columnar writer, in its own JVM, and prints {@code EXPECTED|<checksum>}: the
+   * checksum every reader of them must get, from the generated values, as {@code
+   * rows,ids,nameBytes,cents,offsetMicros,actives,days} (the order of {@link Checksum}'s components), for readers
+   * that do not share our classes (hardwood's, in bench/hardwood).
+   */
   public static final class Write {
     private Write() {}
 
@@ -149,6 +173,18 @@ public final class FirstFilesBenchmark {
       for (int k = 1; k < args.length; k++) {
         ParquetBenchmark.writeColumnar(Path.of(args[k]), batches);
       }
+      Checksum e = Checksum.expected(rows);
+      System.out.println("EXPECTED|" + e.rows() + "," + e.ids() + "," + e.nameBytes() + "," + e.cents() + ","
+          + e.offsetMicros() + "," + e.actives() + "," + e.days());
     }
+  }
+
+  /** The checksum {@link Write} prints. */
+  static Checksum parse(String fields) {
+    long[] f = java.util.Arrays.stream(fields.split(",")).mapToLong(Long::parseLong).toArray();
+    if (f.length != 7) {
+      throw new IllegalArgumentException("a checksum has 7 comma-separated fields, not " + f.length + ": " + fields);
+    }
+    return new Checksum(f[0], f[1], f[2], f[3], f[4], f[5], f[6]);
   }
 }

@@ -336,7 +336,10 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
    * LoadOptions#maxInFlight()} at once, at the session's consistency level. Upserts are idempotent: re-running a
    * load that failed half-way gives the same table as one clean run. They are marked so (unless the data has a
    * list column), so the driver sends an insert whose node died mid-request to another coordinator and the load
-   * goes on while a replica is down. Column names are the Parquet names in lower case.
+   * goes on while a replica is down. An insert that fails transiently (a write timeout, a node paused or
+   * restarting, the driver reconnecting) is sent again after a back-off, keeping its write timestamp, up to 12
+   * attempts (500 ms doubling to 10 s), while fewer inserts are sent at once; past that, or on a genuine error, the
+   * load throws. Column names are the Parquet names in lower case.
    *
    * @param flowName the flow
    * @param cql the cluster, e.g. a {@link io.delpha.sdk.cassandra.CassandraManager}

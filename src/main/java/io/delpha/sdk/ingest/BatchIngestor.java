@@ -76,6 +76,7 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
   private final CustomerDirectory customers;
   private final FileIntake intake;
   private final IngestPasses runner;
+  private final FileIngest files;
 
   BatchIngestor(BatchIngestorBuilder b) {
     this.config = b.config();
@@ -98,7 +99,7 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
         logins);
     this.intake = new FileIntake(staging, logins);
     IngestApps apps = new IngestApps(config.apps(), registry, staging, config.appLimits(), config.allowUnisolatedApps());
-    FileIngest files = new FileIngest(config, registry, apps, maxInFlight, listener,
+    this.files = new FileIngest(config, registry, apps, maxInFlight, listener,
         new FileMeters(metrics, config.metrics().customerTag()), scheduler);
     this.runner = new IngestPasses(registry, customers, staging, files, config.worker(), config.pollInterval(),
         scheduler, guard);
@@ -228,6 +229,16 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
   }
 
   /**
+   * @return how each run of a customer's program app is bounded on this machine: memory, processes and CPU by a
+   *     cgroup per run where one can be had (Linux, as root or with a delegated hierarchy), else by {@code ulimit}s
+   *     (docs/ingest-apps.md, "Sandbox"); probed once per JVM
+   */
+  public AppBounds appBounds() {
+    guard.check();
+    return Sandbox.detect().bounds();
+  }
+
+  /**
    * Uploads every regular file of a client input directory: authenticates, checks every file against
    * the customer's constraints (extension, content, size, count) before staging any, then stages the
    * accepted files under the customer's prefix. Too many files refuses the whole upload.
@@ -314,7 +325,9 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
 
   /**
    * Stops watching, lets the file in progress end at its next write (it stays staged if unfinished),
-   * and waits for it. Does not close the Cassandra manager or the store. Idempotent; afterwards every method but
+   * and waits for it. Writes of that file waiting to be sent again after a transient failure ({@link
+   * BatchIngestorBuilder#writeRetry}) are given up at once, so a file in back-off ends {@code INTERRUPTED} within a
+   * request's time. Does not close the Cassandra manager or the store. Idempotent; afterwards every method but
    * {@link #config()} and {@link #toBuilder()} throws {@link ClosedException}.
    */
   @Override
@@ -322,6 +335,7 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
     if (!guard.close()) {
       return;
     }
+    files.stopRetrying();
     runner.close();
   }
 

@@ -4,6 +4,8 @@ import io.delpha.sdk.cassandra.CassandraKeyspaces;
 import io.delpha.sdk.cassandra.CqlExecutor;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.Metrics;
+import io.delpha.sdk.core.RetryPolicy;
+import io.delpha.sdk.cassandra.internal.BoundedWriter;
 import io.delpha.sdk.core.storage.ObjectStore;
 import io.delpha.sdk.ingest.internal.PasswordHasher;
 import java.io.IOException;
@@ -31,6 +33,7 @@ public final class BatchIngestorBuilder {
   private Duration lease = Duration.ofSeconds(60);
   private Duration pollInterval = Duration.ofSeconds(2);
   private int maxInFlight = 1024;
+  private RetryPolicy writeRetry = BoundedWriter.DEFAULT_RETRY;
   private int maxBatchRows = 32;
   private long progressEveryRows = 10_000;
   private final List<IngestListener> listeners = new ArrayList<>();
@@ -178,6 +181,25 @@ public final class BatchIngestorBuilder {
   }
 
   /**
+   * How a file's writes ride out a slow or paused node: a batch of rows whose write fails transiently (a
+   * coordinator's write timeout, the driver's timeout, a connection convicted by its heartbeat, no node available
+   * while the driver reconnects, an overloaded node) is sent again after the policy's delay, keeping its write
+   * timestamp, while the file's requests in flight shrink to as few as one and grow back as writes succeed. A batch
+   * is given up after the policy's {@code maxAttempts} attempts; the file then ends {@code INTERRUPTED} (it stays
+   * staged and the next pass ingests it again) with an error saying so. Genuine errors (an invalid value for the
+   * table, a refused permission) are never sent again. docs/ingest.md, "A slow or paused node".
+   *
+   * @param policy attempts and delays of a batch's writes; default 12 attempts, 500 ms doubling up to 10 s, with
+   *     jitter (a batch is given up after 38 to 76 s of delays plus its attempts' own time); {@link
+   *     RetryPolicy#none()} gives a file up on its first failed write
+   * @return this builder
+   */
+  public BatchIngestorBuilder writeRetry(RetryPolicy policy) {
+    this.writeRetry = Objects.requireNonNull(policy, "writeRetry");
+    return this;
+  }
+
+  /**
    * @param maxBatchRows the most rows sent as one unlogged batch; default 32. Rows are batched with rows whose
    *     partitions have the same replicas, at most 10 partitions and 2 KiB of values a batch, never two rows with
    *     the same primary key (docs/ingest.md, "Writes")
@@ -258,6 +280,7 @@ public final class BatchIngestorBuilder {
     metrics = c.metrics();
     appLimits = c.appLimits();
     allowUnisolatedApps = c.allowUnisolatedApps();
+    writeRetry = c.writeRetry();
     return this;
   }
 
@@ -265,7 +288,7 @@ public final class BatchIngestorBuilder {
     return new BatchIngestorConfig(Objects.requireNonNull(cassandra, "cassandra"),
         Objects.requireNonNull(staging, "staging"), registryKeyspace, registryReplication, apps, iterations, worker,
         lease, pollInterval, maxInFlight, maxBatchRows, progressEveryRows, listeners, metrics, appLimits,
-        allowUnisolatedApps);
+        allowUnisolatedApps, writeRetry);
   }
 
   private static String defaultWorker() {

@@ -2,6 +2,7 @@ package io.delpha.sdk.ingest;
 
 import io.delpha.sdk.cassandra.CqlExecutor;
 import io.delpha.sdk.core.Metrics;
+import io.delpha.sdk.core.RetryPolicy;
 import io.delpha.sdk.core.storage.ObjectStore;
 import java.time.Duration;
 import java.util.List;
@@ -37,12 +38,14 @@ public final class BatchIngestorConfig {
   private final Metrics metrics;
   private final AppLimits appLimits;
   private final boolean allowUnisolatedApps;
+  private final RetryPolicy writeRetry;
 
   /** Made by {@link BatchIngestorBuilder} only; checks the required settings and copies the collections. */
   BatchIngestorConfig(CqlExecutor cassandra, ObjectStore staging, String registryKeyspace,
       @Nullable String registryReplication, Map<String, IngestApp> apps, int passwordIterations, String worker,
       Duration lease, Duration pollInterval, int maxInFlight, int maxBatchRows, long progressEveryRows,
-      List<IngestListener> listeners, Metrics metrics, AppLimits appLimits, boolean allowUnisolatedApps) {
+      List<IngestListener> listeners, Metrics metrics, AppLimits appLimits, boolean allowUnisolatedApps,
+      RetryPolicy writeRetry) {
     Objects.requireNonNull(cassandra, "cassandra");
     Objects.requireNonNull(staging, "staging");
     Objects.requireNonNull(registryKeyspace, "registryKeyspace");
@@ -53,6 +56,7 @@ public final class BatchIngestorConfig {
     listeners = List.copyOf(listeners);
     Objects.requireNonNull(metrics, "metrics");
     Objects.requireNonNull(appLimits, "appLimits");
+    Objects.requireNonNull(writeRetry, "writeRetry");
 
     this.cassandra = cassandra;
     this.staging = staging;
@@ -70,6 +74,7 @@ public final class BatchIngestorConfig {
     this.metrics = metrics;
     this.appLimits = appLimits;
     this.allowUnisolatedApps = allowUnisolatedApps;
+    this.writeRetry = writeRetry;
   }
 
   /**
@@ -187,6 +192,14 @@ public final class BatchIngestorConfig {
   }
 
   /**
+   * @return how a file's writes that fail transiently are sent again before the file is given up ({@link
+   *     BatchIngestorBuilder#writeRetry(RetryPolicy)})
+   */
+  public RetryPolicy writeRetry() {
+    return writeRetry;
+  }
+
+  /**
    * The settings a builder holds, without building the manager (no connection, no login): for a host's test double
    * of the manager, whose {@code config()} must return one. Only the executor and the staging store are required here, as {@code build()} requires them.
    *
@@ -223,7 +236,7 @@ public final class BatchIngestorConfig {
         + ", apps=" + apps + ", passwordIterations=" + passwordIterations + ", worker=" + worker
         + ", lease=" + lease + ", pollInterval=" + pollInterval + ", maxInFlight=" + maxInFlight
         + ", maxBatchRows=" + maxBatchRows + ", progressEveryRows=" + progressEveryRows + ", listeners=" + listeners
-        + ", metrics=" + metrics + ", appLimits=" + appLimits + ", allowUnisolatedApps=" + allowUnisolatedApps + "]";
+        + ", metrics=" + metrics + ", appLimits=" + appLimits + ", allowUnisolatedApps=" + allowUnisolatedApps + ", writeRetry=" + writeRetry + "]";
   }
 
   @Override
@@ -244,13 +257,14 @@ public final class BatchIngestorConfig {
         && Objects.equals(listeners, other.listeners)
         && Objects.equals(metrics, other.metrics)
         && Objects.equals(appLimits, other.appLimits)
-        && allowUnisolatedApps == other.allowUnisolatedApps;
+        && allowUnisolatedApps == other.allowUnisolatedApps
+        && Objects.equals(writeRetry, other.writeRetry);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(cassandra, staging, registryKeyspace, registryReplication, apps, passwordIterations, worker,
         lease, pollInterval, maxInFlight, maxBatchRows, progressEveryRows, listeners, metrics, appLimits,
-        allowUnisolatedApps);
+        allowUnisolatedApps, writeRetry);
   }
 }

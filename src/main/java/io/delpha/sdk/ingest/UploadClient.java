@@ -7,11 +7,15 @@ import io.delpha.sdk.core.AuthenticationException;
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.ProgressListener;
+import io.delpha.sdk.core.ResponseLimitException;
+import io.delpha.sdk.core.ResponseLimits;
+import io.delpha.sdk.core.internal.http.BoundedBody;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.ingest.FetchReport.RejectedFile;
 import io.delpha.sdk.ingest.FetchReport.StagedFile;
 import io.delpha.sdk.ingest.internal.FileChecks;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import io.delpha.sdk.core.RetryPolicy;
 import io.delpha.sdk.core.internal.Retrier;
@@ -54,6 +58,7 @@ public final class UploadClient {
   private static final Logger LOG = LoggerFactory.getLogger(UploadClient.class);
 
   private static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(2);
+  private static final ResponseLimits LIMITS = ResponseLimits.defaults();
 
   private final URI base;
   private final HttpCaller http;
@@ -158,7 +163,7 @@ public final class UploadClient {
       String name = f.getFileName().toString();
       AtomicLong fileSent = new AtomicLong();
       // a PUT replaces the file, so it is tried again; the bytes of a failed attempt are taken back from the progress
-      HttpResponse<String> r = http.retrying("PUT " + name, HttpCaller.TRANSIENT, attempt -> {
+      Answer r = http.retrying("PUT " + name, HttpCaller.TRANSIENT, attempt -> {
         sent.addAndGet(-fileSent.getAndSet(0));
         HttpRequest put;
         try {
@@ -170,17 +175,18 @@ public final class UploadClient {
         } catch (IOException e) {
           throw new DataFormatException("cannot read " + name + " to send it: " + e.getMessage(), e);
         }
-        HttpResponse<String> answer = http.send("send " + name, put, HttpResponse.BodyHandlers.ofString());
-        int status = answer.statusCode();
+        Answer answer = send("send " + name, put);
+        int status = answer.response().statusCode();
         if (status != 200 && status != 422 && status != 413 && status != 409) {
           throw failure(answer);
         }
         return answer;
       });
-      String said = HttpCaller.withoutCredentials(r.request(), r.body());
-      if (r.statusCode() == 422) {
+      String said = HttpCaller.withoutCredentials(r.response().request(), r.body());
+      int status = r.response().statusCode();
+      if (status == 422) {
         rejected.add(new RejectedFile(name, json(said).path("reason").asText()));
-      } else if (r.statusCode() == 413 || r.statusCode() == 409) {
+      } else if (status == 413 || status == 409) {
         rejected.add(new RejectedFile(name, json(said).path("message").asText()));
       }
     }
@@ -239,9 +245,9 @@ public final class UploadClient {
   }
 
   private JsonNode call(String what, Predicate<RuntimeException> retryable, HttpRequest request, int expected) {
-    HttpResponse<String> r = http.retrying(what, retryable, attempt -> {
-      HttpResponse<String> answer = http.send(what, request, HttpResponse.BodyHandlers.ofString());
-      if (answer.statusCode() != expected) {
+    Answer r = http.retrying(what, retryable, attempt -> {
+      Answer answer = send(what, request);
+      if (answer.response().statusCode() != expected) {
         throw failure(answer);
       }
       return answer;
@@ -249,22 +255,46 @@ public final class UploadClient {
     return json(r.body());
   }
 
-  private static JsonNode json(String body) {
-    try {
-      return JSON.readTree(body);
+  /** An answer whose body was read whole, at most {@link ResponseLimits#maxBodyBytes()} of it. */
+  private record Answer(HttpResponse<InputStream> response, String body) {}
+
+  /**
+   * One exchange, its body read under the {@link ResponseLimits} defaults (64 MiB, within 5 minutes, JSON depth 256),
+   * an error answer's first 64 KiB only: what the server sends is bounded before it is kept. Redirects are not
+   * followed (the client is built with {@code Redirect.NEVER}), so the credentials go to {@code base} only.
+   */
+  private Answer send(String what, HttpRequest request) {
+    HttpResponse<InputStream> response = http.send(what, request, HttpResponse.BodyHandlers.ofInputStream());
+    if (response.statusCode() >= 300) {
+      return new Answer(response, HttpCaller.drain(response.body()));
+    }
+    try (InputStream in = BoundedBody.whole(response.body(), what, LIMITS)) {
+      return new Answer(response, new String(in.readAllBytes(), StandardCharsets.UTF_8));
     } catch (IOException e) {
-      throw new DataFormatException("the upload server answered something that is not JSON", e);
+      ResponseLimitException limit = BoundedBody.limitOf(e);
+      if (limit != null) {
+        throw limit;
+      }
+      throw new ServiceUnavailableException(what + ": the upload server stopped answering mid-body", e);
     }
   }
 
-  private RuntimeException failure(HttpResponse<String> r) {
+  private static JsonNode json(String body) {
+    if (body.isBlank()) {
+      throw new DataFormatException("the upload server answered something that is not JSON (an empty body)");
+    }
+    return BoundedBody.parseJson(body, "the upload server's answer", LIMITS);
+  }
+
+  private RuntimeException failure(Answer a) {
+    HttpResponse<InputStream> r = a.response();
     int status = r.statusCode();
-    String body = HttpCaller.withoutCredentials(r.request(), r.body());
+    String body = HttpCaller.withoutCredentials(r.request(), a.body());
     String message;
     try {
-      JsonNode error = JSON.readTree(body);
+      JsonNode error = BoundedBody.parseJson(body, "the upload server's error", LIMITS);
       message = error.path("message").asText(error.path("error").asText(body));
-    } catch (IOException e) {
+    } catch (DataFormatException e) {
       message = body;
     }
     if (status == 401) {

@@ -42,7 +42,13 @@ import org.jspecify.annotations.Nullable;
  * Spark or pandas read. Writers hold at most one row group in memory ({@link
  * WriteOptions#rowGroupBytes()}); readers hold one row group. A file that is not Parquet, is corrupt or
  * truncated, or whose schema differs from the expected one is a {@link DataFormatException} naming the
- * file or object. No Hadoop is needed at run time.
+ * file or object. So is a schema nesting more than 500 levels (a top-level column is level 1; real files nest a
+ * few, shredded VARIANT columns up to about 160): it is refused from the footer, before the reader builds anything
+ * that recurses per level, on every read path. No Hadoop is needed at run time.
+ *
+ * <p>A reader that decodes on a second thread (see {@link RowReader}) reports any failure there, an {@link Error}
+ * included, from {@code hasNext()} as a {@link io.delpha.sdk.core.DelphaException} (the {@code Error} as its
+ * cause); it never waits for a decoding thread that has ended.
  */
 public final class ParquetRows {
 

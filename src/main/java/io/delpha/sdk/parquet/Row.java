@@ -234,114 +234,330 @@ public final class Row {
 
   /**
    * @param column a STRING column
-   * @return its value
+   * @return its value, or {@code null}
    */
   public @Nullable String getString(String column) {
-    return (String) get(column);
+    return getString(schema.requireIndex(column));
   }
 
   /**
+   * @param index the position of a STRING column
+   * @return its value, or {@code null}
+   */
+  public @Nullable String getString(int index) {
+    return (String) typed(index, ColumnType.Kind.STRING);
+  }
+
+  /**
+   * The value of an INT column as a primitive, as JDBC's {@code ResultSet.getInt} and the driver's {@code
+   * Row.getInt} read it, without making an object. A {@code null} has no primitive value: ask {@link
+   * #isNull(String)} first where the column is nullable.
+   *
    * @param column an INT column
    * @return its value
+   * @throws InvalidInputException if the column is not INT, or its value is {@code null}
    */
-  public @Nullable Integer getInt(String column) {
-    return (Integer) get(column);
+  public int getInt(String column) {
+    return getInt(schema.requireIndex(column));
   }
 
   /**
-   * @param column a LONG column
+   * @param index the position of an INT column
    * @return its value
+   * @throws InvalidInputException if the column is not INT, or its value is {@code null}
+   * @see #getInt(String)
    */
-  public @Nullable Long getLong(String column) {
-    return (Long) get(column);
+  public int getInt(int index) {
+    RowBlock b = block;
+    if (b != null) {
+      Objects.checkIndex(index, schema.size());
+      if (b.holdsInt(index)) {
+        if (b.isNull(index, position)) {
+          throw nullValue(index, "getInt");
+        }
+        return b.intAt(index, position);
+      }
+    }
+    return (Integer) primitive(index, "getInt", ColumnType.Kind.INT);
   }
 
   /**
+   * The value of a LONG column (or of an INT column, widened) as a primitive, as JDBC's {@code ResultSet.getLong}
+   * and the driver's {@code Row.getLong} read it, without making an object. A {@code null} has no primitive value:
+   * ask {@link #isNull(String)} first where the column is nullable.
+   *
+   * @param column a LONG or INT column
+   * @return its value
+   * @throws InvalidInputException if the column is neither LONG nor INT, or its value is {@code null}
+   */
+  public long getLong(String column) {
+    return getLong(schema.requireIndex(column));
+  }
+
+  /**
+   * @param index the position of a LONG or INT column
+   * @return its value
+   * @throws InvalidInputException if the column is neither LONG nor INT, or its value is {@code null}
+   * @see #getLong(String)
+   */
+  public long getLong(int index) {
+    RowBlock b = block;
+    if (b != null) {
+      Objects.checkIndex(index, schema.size());
+      if (b.holdsLong(index)) {
+        if (b.isNull(index, position)) {
+          throw nullValue(index, "getLong");
+        }
+        return b.longAt(index, position);
+      }
+    }
+    return ((Number) primitive(index, "getLong", ColumnType.Kind.LONG, ColumnType.Kind.INT)).longValue();
+  }
+
+  /**
+   * The value of a DOUBLE column as a primitive, without making an object. A {@code null} has no primitive value:
+   * ask {@link #isNull(String)} first where the column is nullable.
+   *
    * @param column a DOUBLE column
    * @return its value
+   * @throws InvalidInputException if the column is not DOUBLE, or its value is {@code null}
    */
-  public @Nullable Double getDouble(String column) {
-    return (Double) get(column);
+  public double getDouble(String column) {
+    return getDouble(schema.requireIndex(column));
   }
 
   /**
+   * @param index the position of a DOUBLE column
+   * @return its value
+   * @throws InvalidInputException if the column is not DOUBLE, or its value is {@code null}
+   * @see #getDouble(String)
+   */
+  public double getDouble(int index) {
+    RowBlock b = block;
+    if (b != null) {
+      Objects.checkIndex(index, schema.size());
+      if (b.holdsDouble(index)) {
+        if (b.isNull(index, position)) {
+          throw nullValue(index, "getDouble");
+        }
+        return b.doubleAt(index, position);
+      }
+    }
+    return (Double) primitive(index, "getDouble", ColumnType.Kind.DOUBLE);
+  }
+
+  /**
+   * The value of a BOOLEAN column as a primitive. A {@code null} has no primitive value: ask {@link
+   * #isNull(String)} first where the column is nullable.
+   *
    * @param column a BOOLEAN column
    * @return its value
+   * @throws InvalidInputException if the column is not BOOLEAN, or its value is {@code null}
    */
-  public @Nullable Boolean getBoolean(String column) {
-    return (Boolean) get(column);
+  public boolean getBoolean(String column) {
+    return getBoolean(schema.requireIndex(column));
+  }
+
+  /**
+   * @param index the position of a BOOLEAN column
+   * @return its value
+   * @throws InvalidInputException if the column is not BOOLEAN, or its value is {@code null}
+   * @see #getBoolean(String)
+   */
+  public boolean getBoolean(int index) {
+    RowBlock b = block;
+    if (b != null) {
+      Objects.checkIndex(index, schema.size());
+      if (b.holdsBoolean(index)) {
+        if (b.isNull(index, position)) {
+          throw nullValue(index, "getBoolean");
+        }
+        return b.booleanAt(index, position);
+      }
+    }
+    return (Boolean) primitive(index, "getBoolean", ColumnType.Kind.BOOLEAN);
   }
 
   /**
    * @param column a DECIMAL column
-   * @return its value, with the column's scale
+   * @return its value, with the column's scale, or {@code null}
    */
   public @Nullable BigDecimal getDecimal(String column) {
-    return (BigDecimal) get(column);
+    return getDecimal(schema.requireIndex(column));
+  }
+
+  /**
+   * @param index the position of a DECIMAL column
+   * @return its value, with the column's scale, or {@code null}
+   */
+  public @Nullable BigDecimal getDecimal(int index) {
+    return (BigDecimal) typed(index, ColumnType.Kind.DECIMAL);
   }
 
   /**
    * @param column a DATE column
-   * @return its value
+   * @return its value, or {@code null}
    */
   public @Nullable LocalDate getDate(String column) {
-    return (LocalDate) get(column);
+    return getDate(schema.requireIndex(column));
+  }
+
+  /**
+   * @param index the position of a DATE column
+   * @return its value, or {@code null}
+   */
+  public @Nullable LocalDate getDate(int index) {
+    return (LocalDate) typed(index, ColumnType.Kind.DATE);
   }
 
   /**
    * @param column a TIME column
-   * @return its value
+   * @return its value, or {@code null}
    */
   public @Nullable LocalTime getTime(String column) {
-    return (LocalTime) get(column);
+    return getTime(schema.requireIndex(column));
+  }
+
+  /**
+   * @param index the position of a TIME column
+   * @return its value, or {@code null}
+   */
+  public @Nullable LocalTime getTime(int index) {
+    return (LocalTime) typed(index, ColumnType.Kind.TIME);
   }
 
   /**
    * @param column a TIMESTAMP column
-   * @return its value
+   * @return its value, or {@code null}
    */
   public @Nullable Instant getTimestamp(String column) {
-    return (Instant) get(column);
+    return getTimestamp(schema.requireIndex(column));
+  }
+
+  /**
+   * @param index the position of a TIMESTAMP column
+   * @return its value, or {@code null}
+   */
+  public @Nullable Instant getTimestamp(int index) {
+    return (Instant) typed(index, ColumnType.Kind.TIMESTAMP);
   }
 
   /**
    * @param column a LOCAL_TIMESTAMP column
-   * @return its value
+   * @return its value, or {@code null}
    */
   public @Nullable LocalDateTime getLocalTimestamp(String column) {
-    return (LocalDateTime) get(column);
+    return getLocalTimestamp(schema.requireIndex(column));
+  }
+
+  /**
+   * @param index the position of a LOCAL_TIMESTAMP column
+   * @return its value, or {@code null}
+   */
+  public @Nullable LocalDateTime getLocalTimestamp(int index) {
+    return (LocalDateTime) typed(index, ColumnType.Kind.LOCAL_TIMESTAMP);
   }
 
   /**
    * @param column a BYTES column
-   * @return a copy of its value
+   * @return a copy of its value, or {@code null}
    */
   public byte @Nullable [] getBytes(String column) {
-    return (byte[]) get(column);
+    return getBytes(schema.requireIndex(column));
+  }
+
+  /**
+   * @param index the position of a BYTES column
+   * @return a copy of its value, or {@code null}
+   */
+  public byte @Nullable [] getBytes(int index) {
+    byte[] v = (byte[]) typed(index, ColumnType.Kind.BYTES);
+    return v == null ? null : v.clone();
   }
 
   /**
    * @param column a LIST column
-   * @return its value, an unmodifiable list whose elements are of the element type's Java class
+   * @return its value, an unmodifiable list whose elements are of the element type's Java class, or {@code null}
    */
   public @Nullable List<?> getList(String column) {
-    return (List<?>) get(column);
+    return getList(schema.requireIndex(column));
+  }
+
+  /**
+   * @param index the position of a LIST column
+   * @return its value, or {@code null}
+   */
+  public @Nullable List<?> getList(int index) {
+    return (List<?>) typed(index, ColumnType.Kind.LIST);
   }
 
   /**
    * @param column a MAP column
-   * @return its value, an unmodifiable map in the file's entry order
+   * @return its value, an unmodifiable map in the file's entry order, or {@code null}
    */
   public @Nullable Map<?, ?> getMap(String column) {
-    return (Map<?, ?>) get(column);
+    return getMap(schema.requireIndex(column));
+  }
+
+  /**
+   * @param index the position of a MAP column
+   * @return its value, or {@code null}
+   */
+  public @Nullable Map<?, ?> getMap(int index) {
+    return (Map<?, ?>) typed(index, ColumnType.Kind.MAP);
   }
 
   /**
    * @param column a STRUCT column
-   * @return its value, a row of the struct's fields
+   * @return its value, a row of the struct's fields, or {@code null}
    */
   public @Nullable Row getRow(String column) {
-    return (Row) get(column);
+    return getRow(schema.requireIndex(column));
+  }
+
+  /**
+   * @param index the position of a STRUCT column
+   * @return its value, or {@code null}
+   */
+  public @Nullable Row getRow(int index) {
+    return (Row) typed(index, ColumnType.Kind.STRUCT);
+  }
+
+  /** The value at {@code index} (not copied) of a column of kind {@code kind}, else a typed error. */
+  private @Nullable Object typed(int index, ColumnType.Kind kind) {
+    Object v = value(index);
+    if (schema.column(index).type().kind() != kind) {
+      throw wrongKind(index, "get" + kind, kind);
+    }
+    return v;
+  }
+
+  /** The non-null value at {@code index} of a column of one of {@code kinds}, else a typed error. */
+  private Object primitive(int index, String getter, ColumnType.Kind... kinds) {
+    ColumnType.Kind actual = schema.column(index).type().kind();
+    boolean ok = false;
+    for (ColumnType.Kind k : kinds) {
+      ok |= k == actual;
+    }
+    if (!ok) {
+      throw wrongKind(index, getter, kinds[0]);
+    }
+    Object v = value(index);
+    if (v == null) {
+      throw nullValue(index, getter);
+    }
+    return v;
+  }
+
+  private InvalidInputException wrongKind(int index, String getter, ColumnType.Kind wanted) {
+    Column c = schema.column(index);
+    return new InvalidInputException(getter + ": column " + c.name() + " is " + c.type().kind() + ", not "
+        + wanted + "; use get(\"" + c.name() + "\") or the getter of its kind");
+  }
+
+  private InvalidInputException nullValue(int index, String getter) {
+    return new InvalidInputException(getter + ": column " + schema.column(index).name() + " is null in this row "
+        + "(a primitive cannot hold null; check isNull first, or use get)");
   }
 
   /**

@@ -133,6 +133,46 @@ final class RowBlock {
     return n != NO_NULLS && n[position];
   }
 
+  /** @return whether column {@code c} is held as INT32 values of an INT column */
+  boolean holdsInt(int c) {
+    return codes[c] == INT;
+  }
+
+  /** @return whether column {@code c} is held as 64-bit values of a LONG column, or INT32 ones of an INT column */
+  boolean holdsLong(int c) {
+    return codes[c] == LONG || codes[c] == INT;
+  }
+
+  /** @return whether column {@code c} is held as doubles */
+  boolean holdsDouble(int c) {
+    return codes[c] == DOUBLE;
+  }
+
+  /** @return whether column {@code c} is held as booleans */
+  boolean holdsBoolean(int c) {
+    return codes[c] == BOOLEAN;
+  }
+
+  /** The INT value of column {@code c} at {@code position}; the column {@link #holdsInt holds ints}. */
+  int intAt(int c, int position) {
+    return ints[c][position];
+  }
+
+  /** The value of column {@code c} at {@code position}; the column {@link #holdsLong holds longs or ints}. */
+  long longAt(int c, int position) {
+    return codes[c] == LONG ? longs[c][position] : ints[c][position];
+  }
+
+  /** The value of column {@code c} at {@code position}; the column {@link #holdsDouble holds doubles}. */
+  double doubleAt(int c, int position) {
+    return doubles[c][position];
+  }
+
+  /** The value of column {@code c} at {@code position}; the column {@link #holdsBoolean holds booleans}. */
+  boolean booleanAt(int c, int position) {
+    return booleans[c][position];
+  }
+
   /** The value of column {@code c} at {@code position}, as a {@link Row} holds it (byte arrays not copied). */
   @Nullable Object value(int c, int position) {
     if (isNull(c, position)) {

@@ -1,6 +1,7 @@
 package io.delpha.sdk.salesforce;
 
 import io.delpha.sdk.core.Metrics;
+import io.delpha.sdk.core.ResponseLimits;
 import io.delpha.sdk.core.RetryPolicy;
 import io.delpha.sdk.core.Secret;
 import java.time.Duration;
@@ -30,13 +31,16 @@ public final class SalesforceConfig {
   private final int bulkPageSize;
   private final Duration requestTimeout;
   private final Metrics metrics;
+  private final ResponseLimits responseLimits;
 
   /** Made by {@link SalesforceManagerBuilder} only. */
   SalesforceConfig(String loginUrl, String apiVersion, @Nullable String clientId, @Nullable Secret clientSecret,
       @Nullable String username, @Nullable Secret password, Secret securityToken, @Nullable Secret privateKeyPem,
       @Nullable String jwtAudience, @Nullable String credentialsSecretName, RetryPolicy retryPolicy,
-      RetryPolicy bulkPolling, Duration bulkTimeout, int bulkPageSize, Duration requestTimeout, Metrics metrics) {
+      RetryPolicy bulkPolling, Duration bulkTimeout, int bulkPageSize, Duration requestTimeout, Metrics metrics,
+      ResponseLimits responseLimits) {
     Objects.requireNonNull(metrics, "metrics");
+    this.responseLimits = Objects.requireNonNull(responseLimits, "responseLimits");
 
     this.loginUrl = loginUrl;
     this.apiVersion = apiVersion;
@@ -162,6 +166,14 @@ public final class SalesforceConfig {
   }
 
   /**
+   * @return the bounds on what Salesforce sends (REST answers and query pages, login answers, Bulk API 2.0 result
+   *     streams)
+   */
+  public ResponseLimits responseLimits() {
+    return responseLimits;
+  }
+
+  /**
    * @return where calls and records are metered ({@link Metrics#none()} for nowhere)
    */
   public Metrics metrics() {
@@ -200,7 +212,7 @@ public final class SalesforceConfig {
   public SalesforceManagerBuilder toBuilder() {
     SalesforceManagerBuilder b = SalesforceManager.builder().loginUrl(loginUrl).apiVersion(apiVersion)
         .securityToken(securityToken).retryPolicy(retryPolicy).bulkPolling(bulkPolling).bulkTimeout(bulkTimeout)
-        .bulkPageSize(bulkPageSize).requestTimeout(requestTimeout).metrics(metrics);
+        .bulkPageSize(bulkPageSize).requestTimeout(requestTimeout).metrics(metrics).responseLimits(responseLimits);
     ifSet(jwtAudience, b::jwtAudience);
     ifSet(clientId, b::clientId);
     ifSet(clientSecret, b::clientSecret);
@@ -231,7 +243,8 @@ public final class SalesforceConfig {
         + ", username=" + username + ", clientId=" + clientId
         + (credentialsSecretName == null ? "" : ", credentialsSecret=" + credentialsSecretName)
         + ", secrets=****, retryPolicy=" + retryPolicy + ", bulkTimeout=" + bulkTimeout
-        + ", bulkPageSize=" + bulkPageSize + ", requestTimeout=" + requestTimeout + "]";
+        + ", bulkPageSize=" + bulkPageSize + ", requestTimeout=" + requestTimeout + ", responseLimits="
+        + responseLimits + "]";
   }
 
   @Override
@@ -252,13 +265,14 @@ public final class SalesforceConfig {
         && Objects.equals(bulkTimeout, other.bulkTimeout)
         && bulkPageSize == other.bulkPageSize
         && Objects.equals(requestTimeout, other.requestTimeout)
-        && Objects.equals(metrics, other.metrics);
+        && Objects.equals(metrics, other.metrics)
+        && Objects.equals(responseLimits, other.responseLimits);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(loginUrl, apiVersion, clientId, clientSecret, username, password, securityToken,
         privateKeyPem, jwtAudience, credentialsSecretName, retryPolicy, bulkPolling, bulkTimeout, bulkPageSize,
-        requestTimeout, metrics);
+        requestTimeout, metrics, responseLimits);
   }
 }

@@ -78,8 +78,8 @@ public final class SalesforceManager implements SalesforceClient {
     this.config = config;
     this.metrics = metrics;
     this.mapper = mapper;
-    this.http = new RestHttp(caller, mapper, config.apiVersion());
-    this.executor = new RequestExecutor(authenticator, caller.retrier(), http,
+    this.http = new RestHttp(caller, mapper, config.apiVersion(), config.responseLimits());
+    this.executor = new RequestExecutor(authenticator, config.loginUrl(), caller.retrier(), http,
         mapper, config.apiVersion(), config.requestTimeout());
     this.bulk = new BulkQuery(executor, http, new Retrier(config.bulkPolling(), clock, sleeper),
         config.bulkTimeout(), config.bulkPageSize());
@@ -127,7 +127,7 @@ public final class SalesforceManager implements SalesforceClient {
   private QueryResult collect(String soql, boolean includeDeleted) {
     String operation = includeDeleted ? "query_all" : "query";
     QueryResult result = call(operation, () -> {
-      QueryPages<Map<String, Object>> pages = new QueryPages<>(executor, requireSoql(soql), MAP, includeDeleted);
+      QueryPages<Map<String, Object>> pages = new QueryPages<>(executor, http, mapper, requireSoql(soql), MAP, includeDeleted);
       List<Map<String, Object>> records = new ArrayList<>();
       pages.forEachRemaining(records::add);
       return new QueryResult(records, pages.totalSize());
@@ -154,14 +154,14 @@ public final class SalesforceManager implements SalesforceClient {
   public <T> Stream<T> stream(String soql, Class<T> type) {
     open();
     return counted("stream",
-        new QueryPages<>(executor, requireSoql(soql), Objects.requireNonNull(type, "type"), false).stream());
+        new QueryPages<>(executor, http, mapper, requireSoql(soql), Objects.requireNonNull(type, "type"), false).stream());
   }
 
   @Override
   public <T> Stream<T> streamAll(String soql, Class<T> type) {
     open();
     return counted("stream_all",
-        new QueryPages<>(executor, requireSoql(soql), Objects.requireNonNull(type, "type"), true).stream());
+        new QueryPages<>(executor, http, mapper, requireSoql(soql), Objects.requireNonNull(type, "type"), true).stream());
   }
 
   @Override

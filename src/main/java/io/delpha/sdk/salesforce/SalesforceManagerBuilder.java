@@ -3,6 +3,7 @@ package io.delpha.sdk.salesforce;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.Metrics;
+import io.delpha.sdk.core.ResponseLimits;
 import io.delpha.sdk.core.RetryPolicy;
 import io.delpha.sdk.core.Secret;
 import io.delpha.sdk.core.internal.Capability;
@@ -62,6 +63,7 @@ public final class SalesforceManagerBuilder {
   private Clock clock = Clock.systemUTC();
   private Pause.Sleeper sleeper = Pause.REAL;
   private Metrics metrics = Metrics.none();
+  private ResponseLimits responseLimits = ResponseLimits.defaults();
 
   SalesforceManagerBuilder() {}
 
@@ -297,6 +299,36 @@ public final class SalesforceManagerBuilder {
   }
 
   /**
+   * The bounds on what Salesforce sends, applied while reading: a REST answer, a query page or a login answer at
+   * most {@code maxBodyBytes} (default 64 MiB; Salesforce's pages of up to 2,000 records are a few MB), JSON nested
+   * at most {@code maxJsonDepth} (256) with strings of at most {@code maxStringChars} (16 Mi characters), read within
+   * {@code bodyTimeout} (5 minutes); a Bulk API 2.0 result record at most {@code maxLineBytes} characters (16 Mi),
+   * each read of a result stream waiting at most {@code idleTimeout} (2 minutes). A breach is a {@link
+   * io.delpha.sdk.core.ResponseLimitException} naming the limit, not retried.
+   *
+   * @param limits the bounds (default {@link ResponseLimits#defaults()})
+   * @return this builder
+   */
+  public SalesforceManagerBuilder responseLimits(ResponseLimits limits) {
+    this.responseLimits = Objects.requireNonNull(limits, "limits");
+    return this;
+  }
+
+  /**
+   * Like {@link #responseLimits(ResponseLimits)}, with a new {@code ResponseLimits.Builder} the consumer fills in (as
+   * the AWS SDK's {@code Consumer<Builder>} overloads, it starts from {@code ResponseLimits.builder()}, the defaults,
+   * not from the current setting): {@code .responseLimits(l -> l.maxBodyBytes(8 << 20))}.
+   *
+   * @param limits fills in the bounds
+   * @return this builder
+   */
+  public SalesforceManagerBuilder responseLimits(Consumer<ResponseLimits.Builder> limits) {
+    ResponseLimits.Builder b = ResponseLimits.builder();
+    Objects.requireNonNull(limits, "limits").accept(b);
+    return responseLimits(b.build());
+  }
+
+  /**
    * Validates the settings and logs in.
    *
    * @return a logged-in manager
@@ -309,23 +341,25 @@ public final class SalesforceManagerBuilder {
     SalesforceConfig config = settings();
     String url = config.loginUrl();
     ObjectMapper mapper = Json.newMapper();
-    HttpCaller client = new HttpCaller(HttpCaller.newClient(requestTimeout, HttpClient.Redirect.NORMAL, null),
+    // Redirect.NEVER: a redirect would carry the session token (or the login's credentials) to whatever host it
+    // names; a redirect is an error instead (SalesforceUrls.redirected)
+    HttpCaller client = new HttpCaller(HttpCaller.newClient(requestTimeout, HttpClient.Redirect.NEVER, null),
         "Salesforce", requestTimeout, new Retrier(retryPolicy, clock, sleeper));
     Authenticator authenticator;
     Secret key = privateKeyPem;
     SecretProvider provider = secretProvider;
     if (key != null) {
-      authenticator = new JwtBearerAuthenticator(client, mapper, url, require(config.jwtAudience(), "jwtAudience"),
+      authenticator = new JwtBearerAuthenticator(client, mapper, responseLimits, url, require(config.jwtAudience(), "jwtAudience"),
           require(clientId, "clientId"), require(username, "username"), key, clock);
     } else if (provider != null) {
       String name = require(secretName, "the credentials secret's name");
       Supplier<PasswordCredentials> fromProvider = () -> fromSecret(provider, name);
-      authenticator = new PasswordAuthenticator(url, fromProvider);
+      authenticator = new PasswordAuthenticator(client, responseLimits, url, fromProvider);
     } else {
       PasswordCredentials fixed = new PasswordCredentials(require(clientId, "clientId"),
           requireSecret(clientSecret, "clientSecret"), require(username, "username"),
           requireSecret(password, "password"), securityToken);
-      authenticator = new PasswordAuthenticator(url, () -> fixed);
+      authenticator = new PasswordAuthenticator(client, responseLimits, url, () -> fixed);
     }
     SalesforceManager manager = new SalesforceManager(config, authenticator, client, mapper, clock, sleeper,
         Recorder.of(metrics));
@@ -362,7 +396,7 @@ public final class SalesforceManagerBuilder {
     }
     return new SalesforceConfig(url, apiVersion, clientId, clientSecret, username, password, securityToken,
         privateKeyPem, jwtAudience, secretName, retryPolicy, bulkPolling, bulkTimeout, bulkPageSize, requestTimeout,
-        metrics);
+        metrics, responseLimits);
   }
 
   private String resolveLoginUrl() {

@@ -54,7 +54,12 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>The bearer token goes to the sharing server only, never to the presigned file URLs, and requests
- * to the server never follow redirects (a redirect would carry the token elsewhere). Files are
+ * to the server never follow redirects (a redirect would carry the token elsewhere: it is a {@link
+ * DataFormatException}). What the peers send is read under the client's {@link io.delpha.sdk.core.ResponseLimits}
+ * ({@link DeltaSharingClientBuilder#responseLimits(io.delpha.sdk.core.ResponseLimits)}): a breach, a data file
+ * longer than its declared size or a body that stalls is a {@link io.delpha.sdk.core.ResponseLimitException}, never
+ * retried; a file URL that is not an {@code http(s)} URL, or names user info, is a {@link DataFormatException} and
+ * is never fetched. Files are
  * downloaded and decoded by a bounded pool ({@link DeltaSharingClientBuilder#downloadParallelism(int)}) and handed over
  * as they are decoded, so rows of different files interleave in no fixed order. Expired presigned URLs are refreshed by
  * sending the query again; 429, 5xx and connection failures are retried per the {@link RetryPolicy}. Errors are typed:
@@ -81,8 +86,8 @@ public final class DeltaSharingClient implements AutoCloseable {
   DeltaSharingClient(DeltaSharingClientBuilder b, BearerTokens tokens, HttpCaller sharingHttp,
       HttpCaller storageHttp) {
     this.endpoint = Objects.requireNonNull(b.endpoint, "endpoint"); // checked by build()
-    this.http = new SharingHttp(sharingHttp, endpoint, tokens);
-    this.downloader = new FileDownloader(storageHttp, b.urlExpiryMargin, b.clock);
+    this.http = new SharingHttp(sharingHttp, endpoint, tokens, b.responseLimits);
+    this.downloader = new FileDownloader(storageHttp, b.urlExpiryMargin, b.clock, b.responseLimits);
     this.parallelism = b.parallelism;
     this.pageSize = b.pageSize;
     this.metrics = Recorder.of(b.metrics);
@@ -181,7 +186,8 @@ public final class DeltaSharingClient implements AutoCloseable {
     guard.check();
     SharedTable t = SharedTable.parse(table);
     return call("table_metadata",
-        () -> QueryResponse.parse(http.ndjson("GET", tablePath(t) + "/metadata", null), t.coordinates()).metadata());
+        () -> http.ndjson("GET", tablePath(t) + "/metadata", null, a -> QueryResponse.reader(a, t.coordinates()))
+            .metadata());
   }
 
   /**
@@ -281,9 +287,10 @@ public final class DeltaSharingClient implements AutoCloseable {
     }
     String path = tablePath(t) + "/query";
     String request = body.toString();
-    QueryResponse response = call("query", () -> QueryResponse.parse(http.ndjson("POST", path, request), name));
+    QueryResponse response = call("query",
+        () -> http.ndjson("POST", path, request, a -> QueryResponse.reader(a, name)));
     UrlRefresher refresher = new UrlRefresher(
-        () -> QueryResponse.parse(http.ndjson("POST", path, request), name).files(), name);
+        () -> http.ndjson("POST", path, request, a -> QueryResponse.reader(a, name)).files(), name);
     Map<FileAction, Map<String, Object>> constants = new HashMap<>();
     for (FileAction f : response.files()) {
       constants.put(f, partitionValues(response.metadata(), f, name));
@@ -314,9 +321,9 @@ public final class DeltaSharingClient implements AutoCloseable {
     String name = t.coordinates();
     String path = tablePath(t) + "/changes?startingVersion=" + startingVersion;
     QueryResponse response = call("changes",
-        () -> QueryResponse.parseChanges(http.ndjson("GET", path, null), name));
+        () -> http.ndjson("GET", path, null, a -> QueryResponse.changesReader(a, name)));
     UrlRefresher refresher = new UrlRefresher(
-        () -> QueryResponse.parseChanges(http.ndjson("GET", path, null), name).files(), name);
+        () -> http.ndjson("GET", path, null, a -> QueryResponse.changesReader(a, name)).files(), name);
     List<Column> columns = new ArrayList<>(response.metadata().schema().columns());
     List<Column> physical = new ArrayList<>(response.physicalSchema().columns());
     for (Column extra : List.of(Column.nullable("_change_type", ColumnType.STRING),

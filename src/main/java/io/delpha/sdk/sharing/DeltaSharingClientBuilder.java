@@ -2,6 +2,7 @@ package io.delpha.sdk.sharing;
 
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.Metrics;
+import io.delpha.sdk.core.ResponseLimits;
 import io.delpha.sdk.core.RetryPolicy;
 import io.delpha.sdk.core.Secret;
 import io.delpha.sdk.core.internal.Capability;
@@ -11,6 +12,7 @@ import io.delpha.sdk.core.internal.http.HttpCaller;
 import io.delpha.sdk.core.secrets.SecretProvider;
 import io.delpha.sdk.sharing.internal.BearerTokens;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,8 +42,54 @@ public final class DeltaSharingClientBuilder {
   Clock clock = Clock.systemUTC();
   private Pause.Sleeper sleeper = Pause.REAL;
   Metrics metrics = Metrics.none();
+  ResponseLimits responseLimits = defaultLimits();
 
   DeltaSharingClientBuilder() {}
+
+  /**
+   * How much of what the sharing server, its storage and its OAuth token endpoint send is read before it is
+   * refused with a {@link io.delpha.sdk.core.ResponseLimitException} (typed, never retried, nothing partial
+   * used): a JSON answer (a list page, a token) at most {@code maxBodyBytes}; a metadata, query or changes answer
+   * at most {@code maxStreamBytes} in all, {@code maxLines} lines of at most {@code maxLineBytes} each, each line
+   * nested at most {@code maxJsonDepth} deep with strings of at most {@code maxStringChars}; each answer within
+   * {@code bodyTimeout}; each read of any body, data files included, within {@code idleTimeout}. A data file is
+   * read to its declared {@code size} and refused one byte past it; a deletion vector file is read whole up to
+   * {@code maxBodyBytes}. Default: {@link ResponseLimits#defaults()} with {@code maxStreamBytes} at most a quarter
+   * of the JVM's maximum heap (docs/sharing.md lists the figures): a query's file actions are kept while its files
+   * are read, about as many bytes as the answer had, so an answer that fills its bound still leaves the heap room.
+   *
+   * @param limits the limits
+   * @return this builder
+   */
+  public DeltaSharingClientBuilder responseLimits(ResponseLimits limits) {
+    this.responseLimits = Objects.requireNonNull(limits, "limits");
+    return this;
+  }
+
+  /**
+   * Like {@link #responseLimits(ResponseLimits)}, with a builder the consumer fills in, starting from this client's
+   * defaults (not from the current setting, as {@link #retryPolicy(Consumer)}):
+   * {@code .responseLimits(l -> l.maxLines(1_000_000).maxStreamBytes(1L << 30))}.
+   *
+   * @param limits fills in the limits
+   * @return this builder
+   */
+  public DeltaSharingClientBuilder responseLimits(Consumer<ResponseLimits.Builder> limits) {
+    ResponseLimits.Builder b = defaultLimits().toBuilder();
+    Objects.requireNonNull(limits, "limits").accept(b);
+    return responseLimits(b.build());
+  }
+
+  /**
+   * @return {@link ResponseLimits#defaults()}, with {@code maxStreamBytes} at most a quarter of the maximum heap
+   *     (and at least 16 MiB): measured at {@code -Xmx256m}, a query answer of file lines holding 1,300-character
+   *     URLs ran out of memory after about 230 MB had arrived, since its actions are kept (docs/sharing.md)
+   */
+  static ResponseLimits defaultLimits() {
+    ResponseLimits defaults = ResponseLimits.defaults();
+    long quarter = Math.max(16L << 20, Runtime.getRuntime().maxMemory() / 4);
+    return quarter >= defaults.maxStreamBytes() ? defaults : defaults.toBuilder().maxStreamBytes(quarter).build();
+  }
 
   /**
    * @param metrics where calls to the sharing server are metered, timed by operation and outcome
@@ -84,9 +132,15 @@ public final class DeltaSharingClientBuilder {
   /**
    * @param endpoint the sharing server's URL
    * @return this builder
+   * @throws InvalidInputException if it is not a URL
    */
   public DeltaSharingClientBuilder endpoint(String endpoint) {
-    return endpoint(URI.create(endpoint));
+    Objects.requireNonNull(endpoint, "endpoint");
+    try {
+      return endpoint(new URI(endpoint));
+    } catch (URISyntaxException e) {
+      throw new InvalidInputException("the Delta Sharing endpoint is not a URL (" + e.getReason() + ")", e);
+    }
   }
 
   /**
@@ -219,6 +273,11 @@ public final class DeltaSharingClientBuilder {
       throw new InvalidInputException("a Delta Sharing client needs an endpoint (or a profile)");
     }
     String scheme = endpoint.getScheme();
+    if (endpoint.getRawUserInfo() != null) {
+      // never echoed: user info may hold a password
+      throw new InvalidInputException("the Delta Sharing endpoint must not carry user info (user:password@); "
+          + "give the credentials as a bearer token or a profile");
+    }
     if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
         || endpoint.getHost() == null) {
       throw new InvalidInputException("the Delta Sharing endpoint must be an absolute http(s) URL: " + endpoint);
@@ -239,7 +298,8 @@ public final class DeltaSharingClientBuilder {
       tokens = BearerTokens.oauthClientCredentials(sharing,
           Objects.requireNonNull(oauthProfile.tokenEndpoint(), "tokenEndpoint"),
           Objects.requireNonNull(oauthProfile.clientId(), "clientId"),
-          Objects.requireNonNull(oauthProfile.clientSecret(), "clientSecret"), oauthProfile.scope(), clock);
+          Objects.requireNonNull(oauthProfile.clientSecret(), "clientSecret"), oauthProfile.scope(), clock,
+          responseLimits);
     } else {
       throw new InvalidInputException("a Delta Sharing client needs credentials: a bearer token, a "
           + "SecretProvider and secret name, or a profile");

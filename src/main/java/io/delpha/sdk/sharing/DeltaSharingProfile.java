@@ -236,6 +236,11 @@ public record DeltaSharingProfile(
   private static URI uri(String text, String field, String source) {
     try {
       URI uri = new URI(text);
+      if (uri.getRawUserInfo() != null) {
+        // never echoed: user info may hold a password
+        throw new DataFormatException("the Delta Sharing profile " + source + ": '" + field
+            + "' must not carry user info (user:password@); the profile's credentials go in their own fields");
+      }
       if (uri.getScheme() == null || uri.getHost() == null
           || !("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))) {
         throw new URISyntaxException(text, "not an absolute http(s) URL");
@@ -243,7 +248,7 @@ public record DeltaSharingProfile(
       return uri;
     } catch (URISyntaxException e) {
       throw new DataFormatException("the Delta Sharing profile " + source + ": '" + field
-          + "' is not an absolute http(s) URL: '" + text + "'");
+          + "' is not an absolute http(s) URL" + (text.indexOf('@') < 0 ? ": '" + text + "'" : ""));
     }
   }
 

@@ -12,6 +12,7 @@ import io.delpha.sdk.sharing.internal.UsageAuth;
 import io.delpha.sdk.sharing.internal.UsageCache;
 import io.delpha.sdk.sharing.internal.UsageChartEndpoints;
 import io.delpha.sdk.sharing.internal.UsageCharts;
+import io.delpha.sdk.sharing.internal.UsageOrganisations;
 import io.delpha.sdk.sharing.internal.UsagePage;
 import io.delpha.sdk.sharing.internal.UsageRowsEndpoint;
 import io.delpha.sdk.sharing.internal.UsageTable;
@@ -44,18 +45,24 @@ import org.slf4j.LoggerFactory;
  * must name one with {@code org=}, a name {@link AccessKeys} could have issued ({@link
  * AccessKeys#isOrganisationName(String)}). Errors are JSON {@code {"error", "message"}}: 400 bad or missing
  * dates (anything but {@code YYYY-MM-DD}) or an {@code org=} no key could name, checked before anything is read;
- * 401 missing or unknown key, 403 another organisation, 404/405 wrong path or method, 413 more
+ * 401 missing or unknown key, 403 another organisation, 404 an organisation an admin names that has no key and no
+ * rows, 404/405 wrong path or method, 413 more
  * rows than {@link UsageAnalyticsServerBuilder#maxRows(int)}, 502 the sharing server refused, 503 it or Cassandra is
  * unreachable. The organisation filter is applied by the client on every row, whatever the sharing
- * server does with the hint, so one organisation never sees another's rows.
+ * server does with the hint, so one organisation never sees another's rows; with a cache directory the rows are read
+ * from the shared cache, the organisation and dates as bound parameters (tables with time, binary or nested columns
+ * still read through the client).
  *
- * <p><b>Bounds per organisation</b> (the page routes). Each organisation's DuckDB database is in memory with {@value
- * #ORGANISATION_DB_THREADS} thread and a memory limit of {@value #ORGANISATION_DB_MEMORY_MB} MiB; at most {@link
- * UsageAnalyticsServerBuilder#maxOpenOrganisations(int)} are open at once (default {@value
- * #DEFAULT_MAX_OPEN_ORGANISATIONS}): opening one more closes the least recently used and deletes its cache folder, so
- * an admin sweeping organisation names leaves threads, memory and folders where they were. An organisation's cache
- * keeps the files of its current table version only: a refresh to a new version deletes the older versions' manifests
- * and files.
+ * <p>An organisation an admin names that has no key (none ever issued to it) and no rows is 404, before anything is
+ * downloaded or created for it.
+ *
+ * <p><b>One cache for every organisation</b> (the page routes, with {@link
+ * UsageAnalyticsServerBuilder#cacheDirectory(java.nio.file.Path)}). The table's data files are cached once, keyed by
+ * table version: each file of a version is downloaded once whatever the number of organisations asking, a new version
+ * fetches only its new files and deletes the files no longer in it. One in-memory DuckDB database, with {@value
+ * #CACHE_DB_THREADS} threads and a memory limit of {@value #CACHE_DB_MEMORY_MB} MiB, answers every organisation's
+ * charts, each query naming its organisation as a bound parameter; queries run one at a time. Nothing is made per
+ * organisation, so an admin sweeping organisation names leaves threads, memory, folders and downloads where they were.
  */
 public final class UsageAnalyticsServer implements AutoCloseable {
 
@@ -72,18 +79,16 @@ public final class UsageAnalyticsServer implements AutoCloseable {
   public static final String REPORT_PATH = "/api/v1/usage/report";
   /** The longest range a chart covers, in days. */
   public static final int MAX_DAYS = 366;
-  /** The threads of each organisation's DuckDB database (its {@code threads} setting, given at creation). */
-  public static final int ORGANISATION_DB_THREADS = 1;
-  /** The memory limit of each organisation's DuckDB database, in MiB (its {@code memory_limit}, given at creation). */
-  public static final int ORGANISATION_DB_MEMORY_MB = 128;
-  /** The default of {@link UsageAnalyticsServerBuilder#maxOpenOrganisations(int)}. */
-  public static final int DEFAULT_MAX_OPEN_ORGANISATIONS = 16;
+  /** The threads of the cache's one DuckDB database (its {@code threads} setting, given at creation). */
+  public static final int CACHE_DB_THREADS = 2;
+  /** The memory limit of the cache's one DuckDB database, in MiB (its {@code memory_limit}, given at creation). */
+  public static final int CACHE_DB_MEMORY_MB = 256;
 
   private final UsageTable table;
   private final ServerOptions options;
   private final Recorder metrics;
   private final UsageRowsEndpoint rows;
-  /** The organisations' databases behind the page routes; {@code null} without a cache directory. */
+  /** The shared cache behind the page routes; {@code null} without a cache directory. */
   private final @Nullable UsageCache cache;
   private final @Nullable UsageChartEndpoints charts;
   private @Nullable HttpService http;
@@ -95,16 +100,20 @@ public final class UsageAnalyticsServer implements AutoCloseable {
         Objects.requireNonNull(b.organisationColumn, "organisationColumn"),
         Objects.requireNonNull(b.dateColumn, "dateColumn"));
     UsageAuth auth = new UsageAuth(Objects.requireNonNull(b.authenticator, "authenticator"), this::running);
-    this.rows = new UsageRowsEndpoint(auth, table, b.maxRows);
+    UsageOrganisations organisations = new UsageOrganisations(
+        Objects.requireNonNull(b.organisationsWithKeys, "organisationsWithKeys"), b.clock);
     this.metrics = Recorder.of(b.metrics);
     if (b.cacheDirectory != null) {
-      this.cache = new UsageCache(table, UsageAnalyticsServer::boundedDuckDb, b.cacheDirectory, b.refreshInterval,
-          b.clock, b.maxOpenOrganisations);
-      this.charts = new UsageChartEndpoints(auth, new UsageCharts(table, cache, b.featureColumn, b.measureColumn),
-          b.clock);
+      UsageCache shared = new UsageCache(table, UsageAnalyticsServer::boundedDuckDb, b.cacheDirectory,
+          b.refreshInterval, b.clock);
+      this.cache = shared;
+      this.charts = new UsageChartEndpoints(auth, new UsageCharts(table, shared, b.featureColumn, b.measureColumn),
+          organisations, b.clock);
+      this.rows = new UsageRowsEndpoint(auth, table, organisations, shared, b.maxRows);
     } else {
       this.cache = null;
       this.charts = null;
+      this.rows = new UsageRowsEndpoint(auth, table, organisations, null, b.maxRows);
     }
     ServerOptions.Builder o = b.options != null ? b.options.toBuilder() : ServerOptions.builder();
     if (b.address != null) {
@@ -116,10 +125,10 @@ public final class UsageAnalyticsServer implements AutoCloseable {
     this.options = o.build();
   }
 
-  /** An in-memory DuckDB database with the per-organisation thread and memory limits, set at creation. */
+  /** The cache's in-memory DuckDB database, with its thread and memory limits set at creation. */
   private static Connection boundedDuckDb() {
-    return SharingSql.openDuckDb(Map.of("threads", String.valueOf(ORGANISATION_DB_THREADS),
-        "memory_limit", ORGANISATION_DB_MEMORY_MB + "MiB"));
+    return SharingSql.openDuckDb(Map.of("threads", String.valueOf(CACHE_DB_THREADS),
+        "memory_limit", CACHE_DB_MEMORY_MB + "MiB"));
   }
 
   /**
@@ -174,7 +183,7 @@ public final class UsageAnalyticsServer implements AutoCloseable {
   }
 
   /**
-   * Stops accepting requests, stops the server and closes the organisations' DuckDB databases; the client and the
+   * Stops accepting requests, stops the server and closes the cache's DuckDB database (its files stay); the client and the
    * access keys stay the host's. Idempotent, started or not; afterwards every method throws {@link ClosedException}.
    */
   @Override

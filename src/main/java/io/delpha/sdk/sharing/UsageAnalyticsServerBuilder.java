@@ -5,7 +5,9 @@ import io.delpha.sdk.core.Metrics;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.internal.Capability;
 import io.delpha.sdk.security.AccessKeys;
+import io.delpha.sdk.security.KeyInfo;
 import io.delpha.sdk.security.KeyPrincipal;
+import io.delpha.sdk.security.KeyRole;
 import io.delpha.sdk.server.ServerOptions;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -14,8 +16,11 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /** Builds a {@link UsageAnalyticsServer}: {@link UsageAnalyticsServer#builder()}. */
@@ -36,30 +41,18 @@ public final class UsageAnalyticsServerBuilder {
   @Nullable String measureColumn;
   Duration refreshInterval = Duration.ofMinutes(1);
   Clock clock = Clock.systemUTC();
-  int maxOpenOrganisations = UsageAnalyticsServer.DEFAULT_MAX_OPEN_ORGANISATIONS;
+  @Nullable Supplier<Set<String>> organisationsWithKeys;
 
   UsageAnalyticsServerBuilder() {}
 
   /**
-   * @param max the most organisations whose DuckDB database (and cache folder) is kept at once, default {@value
-   *     UsageAnalyticsServer#DEFAULT_MAX_OPEN_ORGANISATIONS}; one more closes the least recently used and deletes its cache folder
-   * @return this builder
-   * @throws InvalidInputException if {@code max} is below 1
-   */
-  public UsageAnalyticsServerBuilder maxOpenOrganisations(int max) {
-    if (max < 1) {
-      throw new InvalidInputException("maxOpenOrganisations must be >= 1, was " + max);
-    }
-    this.maxOpenOrganisations = max;
-    return this;
-  }
-
-  /**
    * Turns on the usage page and its chart endpoints ({@link UsageAnalyticsServer#PAGE_PATH}, {@link
    * UsageAnalyticsServer#DAILY_PATH}, {@link UsageAnalyticsServer#FEATURES_PATH}, {@link
-   * UsageAnalyticsServer#REPORT_PATH}), answered by DuckDB over a cache of the table's files: one folder
-   * and one in-memory database per organisation under this directory, each holding that organisation's rows
-   * only. Needs DuckDB's JDBC driver ({@link SharingSql#DUCKDB_COORDINATES}) on the class path.
+   * UsageAnalyticsServer#REPORT_PATH}), answered by DuckDB over a cache of the table's files shared by every
+   * organisation: each data file of a table version is downloaded once into this directory, and one in-memory
+   * database queries them, each query naming its organisation as a bound parameter. The directory belongs to this
+   * server (the files of versions no longer current are deleted). Needs DuckDB's JDBC driver ({@link
+   * SharingSql#DUCKDB_COORDINATES}) on the class path.
    *
    * @param directory the cache root
    * @return this builder
@@ -157,6 +150,8 @@ public final class UsageAnalyticsServerBuilder {
   public UsageAnalyticsServerBuilder accessKeys(AccessKeys keys) {
     Objects.requireNonNull(keys, "keys");
     this.authenticator = keys::authenticate;
+    this.organisationsWithKeys = () -> keys.listKeys().stream().filter(k -> k.role() == KeyRole.ORG)
+        .map(KeyInfo::organisation).collect(Collectors.toSet());
     return this;
   }
 

@@ -5,6 +5,7 @@ import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.internal.ClosedGuard;
+import io.delpha.sdk.core.internal.Workers;
 import io.delpha.sdk.core.internal.metrics.Meter;
 import io.delpha.sdk.core.internal.metrics.Recorder;
 import io.delpha.sdk.core.storage.ObjectStore;
@@ -281,6 +282,10 @@ public final class TotesysPipeline implements PipelineRunner, PipelineScheduler,
         error = e;
       } catch (RuntimeException e) {
         error = new DelphaException(step.name().toLowerCase() + " failed unexpectedly: " + e, e);
+      } catch (Error e) {
+        // a scheduled run's thread must not die silently (the executor would drop every later tick unseen):
+        // the run fails with the Error as its cause, reported and heard like any failure
+        error = Workers.failure(e, step.name().toLowerCase(Locale.ROOT));
       } finally {
         long nanos = System.nanoTime() - start;
         durations.put(step, Duration.ofNanos(nanos));

@@ -3,6 +3,7 @@ package io.delpha.sdk.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.delpha.sdk.cassandra.CassandraManager;
+import io.delpha.sdk.core.RetryPolicy;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.storage.LocalObjectStore;
 import io.delpha.sdk.ingest.FileIngestion.Status;
@@ -22,7 +23,8 @@ class CassandraOutageTest {
   @TempDir Path tmp;
 
   @Test
-  @DisplayName("the file is interrupted and stays staged; after Cassandra returns it is ingested whole, once")
+  @DisplayName("past the write retry policy's bound the file is interrupted with the reason and stays staged; after "
+      + "Cassandra returns it is ingested whole, once")
   void cassandraGoesAwayMidFile() throws Exception {
     try (CassandraServer server = CassandraServer.startNew(CassandraServer.Variant.PLAIN);
         CassandraManager cass = IngestFixtures.connect(server)) {
@@ -32,6 +34,8 @@ class CassandraOutageTest {
       try (BatchIngestor ingestor = BatchIngestor.builder().cassandra(cass).staging(staging)
           .registry("ingest_registry_outage", "{'class': 'SimpleStrategy', 'replication_factor': 1}")
           .passwordIterations(1_000).maxInFlight(4).progressEvery(500).lease(Duration.ofSeconds(3))
+          .writeRetry(RetryPolicy.builder().maxAttempts(3).initialDelay(Duration.ofMillis(200))
+              .maxDelay(Duration.ofMillis(400)).build())
           .listener(new IngestListener() {
             @Override
             public void onProgress(Progress p) {
@@ -59,6 +63,7 @@ class CassandraOutageTest {
         assertThat(interrupted.files()).singleElement().satisfies(f -> {
           assertThat(f.status()).isEqualTo(Status.INTERRUPTED);
           assertThat(f.rowsIngested()).isLessThan(20_000);
+          assertThat(f.error()).contains("did not take a write after 3 attempts");
         });
         assertThat(staging.exists("outage/incoming/orders.csv")).isTrue();
 

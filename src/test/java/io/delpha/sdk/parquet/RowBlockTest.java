@@ -120,6 +120,57 @@ class RowBlockTest {
   }
 
   @Test
+  @DisplayName("primitive getters by name and by index read what get() reads, on batch rows and Row.of rows alike; "
+      + "a null or a column of another kind is a typed error")
+  void primitiveGetters() {
+    Row[] rows = batch(0, 200).rows();
+    for (int i = 0; i < rows.length; i++) {
+      for (Row r : new Row[] {rows[i], row(i)}) {
+        assertThat(r.getLong("id")).isEqualTo(r.getLong(0)).isEqualTo((Long) r.get("id"));
+        for (String c : List.of("n", "x", "flag")) {
+          int index = SCHEMA.requireIndex(c);
+          Object boxed = r.get(c);
+          if (boxed == null) {
+            assertThat(r.isNull(c)).isTrue();
+            assertThatThrownBy(() -> primitive(r, c)).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining(c).hasMessageContaining("null");
+            assertThatThrownBy(() -> primitive(r, index)).isInstanceOf(InvalidInputException.class);
+          } else {
+            assertThat(primitive(r, c)).isEqualTo(boxed).isEqualTo(primitive(r, index));
+          }
+        }
+        if (!r.isNull("n")) {
+          assertThat(r.getLong("n")).as("an INT column read as long is widened").isEqualTo((long) (Integer) r.get("n"));
+        }
+        assertThat(r.getString(SCHEMA.requireIndex("name"))).isEqualTo(r.get("name"));
+        assertThat(r.getDecimal(SCHEMA.requireIndex("price"))).isEqualTo(r.get("price"));
+      }
+    }
+    Row r = rows[1];
+    assertThatThrownBy(() -> r.getLong("name")).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("name").hasMessageContaining("STRING");
+    assertThatThrownBy(() -> r.getInt("id")).isInstanceOf(InvalidInputException.class).hasMessageContaining("LONG");
+    assertThatThrownBy(() -> r.getString("id")).isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> r.getDouble("flag")).isInstanceOf(InvalidInputException.class);
+  }
+
+  private static Object primitive(Row r, String column) {
+    return switch (column) {
+      case "n" -> r.getInt(column);
+      case "x" -> r.getDouble(column);
+      default -> r.getBoolean(column);
+    };
+  }
+
+  private static Object primitive(Row r, int index) {
+    return switch (SCHEMA.column(index).name()) {
+      case "n" -> r.getInt(index);
+      case "x" -> r.getDouble(index);
+      default -> r.getBoolean(index);
+    };
+  }
+
+  @Test
   @DisplayName("a position outside the schema is an IndexOutOfBoundsException, as for Row.of's rows")
   void outOfRange() {
     Row r = batch(0, 1).rows()[0];

@@ -337,8 +337,16 @@ public final class CassandraLoader {
         submitted++;
         out.submit(bound, 1);
       }
+    } catch (RuntimeException e) {
+      // a row the data could not give (a missing key, an unreadable file): writes waiting to be sent again are moot
+      out.abandon(new ServiceUnavailableException("the load into " + keyspace + "." + table + " ended early"));
+      throw e;
     } finally {
-      out.awaitAll(Duration.ofMinutes(5));
+      if (!out.awaitAll(Duration.ofMinutes(5))) {
+        out.abandon(new ServiceUnavailableException("inserts into " + keyspace + "." + table
+            + " still unanswered after 5 minutes"));
+        out.awaitAll(Duration.ofMinutes(5));
+      }
     }
     long written = out.acknowledged();
     Throwable error = out.failure();

@@ -9,6 +9,13 @@ import com.datastax.oss.driver.api.core.auth.AuthenticationException;
 import com.datastax.oss.driver.api.core.connection.BusyConnectionException;
 import com.datastax.oss.driver.api.core.connection.ClosedConnectionException;
 import com.datastax.oss.driver.api.core.connection.ConnectionInitException;
+import com.datastax.oss.driver.api.core.connection.HeartbeatException;
+import com.datastax.oss.driver.api.core.servererrors.BootstrappingException;
+import com.datastax.oss.driver.api.core.servererrors.OverloadedException;
+import com.datastax.oss.driver.api.core.servererrors.ReadTimeoutException;
+import com.datastax.oss.driver.api.core.servererrors.UnavailableException;
+import com.datastax.oss.driver.api.core.servererrors.WriteTimeoutException;
+import com.datastax.oss.driver.api.core.servererrors.WriteType;
 import com.datastax.oss.driver.api.core.servererrors.AlreadyExistsException;
 import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
 import com.datastax.oss.driver.api.core.servererrors.QueryExecutionException;
@@ -93,6 +100,47 @@ public final class DriverErrors {
       return new ServiceUnavailableException("Cassandra request failed: " + d.getMessage(), d);
     }
     return new DelphaException("Cassandra request failed: " + t, t);
+  }
+
+  /**
+   * Whether a request's failure says only that the cluster was slow or out of reach for a moment, so that an
+   * idempotent statement sent again later may succeed: a coordinator's write or read timeout (not of a lightweight
+   * transaction), too few live replicas ({@code UnavailableException}), an overloaded or bootstrapping coordinator,
+   * the driver's own timeout, a connection closed or convicted by its heartbeat (or broken under the request: an
+   * {@code IOException} such as Netty's closed channel, TLS errors excepted), every connection busy, no node
+   * available (or no connection to it: {@code NodeUnavailableException}), or every node tried failing in one of these ways ({@code AllNodesFailedException}). Looks through the
+   * library's wrappers ({@link #onRequest}) to the driver's exception. Anything else is a genuine error that another
+   * attempt would repeat (a syntax error, an invalid query, a refused permission, a replica's write failure, a closed
+   * session or manager) and is not transient.
+   *
+   * @param e a failure of a request
+   * @return whether it is transient
+   */
+  public static boolean transientFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof AllNodesFailedException all) { // NoNodeAvailableException too: no node tried, none up
+        return all.getAllErrors().values().stream().flatMap(List::stream).allMatch(DriverErrors::transientFailure);
+      }
+      if (t instanceof WriteTimeoutException w) {
+        return w.getWriteType() != WriteType.CAS;
+      }
+      if (t instanceof ReadTimeoutException || t instanceof UnavailableException || t instanceof OverloadedException
+          || t instanceof BootstrappingException || t instanceof DriverTimeoutException
+          || t instanceof HeartbeatException || t instanceof ClosedConnectionException
+          || t instanceof com.datastax.oss.driver.api.core.NodeUnavailableException
+          || t instanceof BusyConnectionException) {
+        return true;
+      }
+      if (t instanceof DriverException || t instanceof SSLException) {
+        return false;
+      }
+      if (t instanceof java.io.IOException) {
+        // the connection broke under the request: a write to a channel the heartbeat had just closed fails with
+        // Netty's ClosedChannelException, reported by the driver as that node's error of an AllNodesFailedException
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

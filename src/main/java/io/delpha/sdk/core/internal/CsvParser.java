@@ -22,6 +22,7 @@ public final class CsvParser {
 
   private final Reader in;
   private final char delimiter;
+  private final long maxRecordChars;
   private final char[] buf = new char[BUFFER];
   private int pos;
   private int len;
@@ -39,8 +40,31 @@ public final class CsvParser {
    * @param delimiter the field delimiter, usually a comma
    */
   public CsvParser(Reader in, char delimiter) {
+    this(in, delimiter, Long.MAX_VALUE);
+  }
+
+  /**
+   * A parser that stops at a record longer than {@code maxRecordChars} (a quote never closed, a line that never
+   * ends), for input from a remote peer: {@link #next()} then throws {@link RecordTooLongException} having held at
+   * most {@code maxRecordChars} plus one buffer (64 Ki characters) of it.
+   *
+   * @param in the text; read to its end, not closed
+   * @param delimiter the field delimiter, usually a comma
+   * @param maxRecordChars the longest record, line breaks inside quotes included
+   */
+  public CsvParser(Reader in, char delimiter, long maxRecordChars) {
     this.in = in;
     this.delimiter = delimiter;
+    this.maxRecordChars = maxRecordChars;
+  }
+
+  /** A record was longer than the parser's {@code maxRecordChars}. */
+  public static final class RecordTooLongException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    RecordTooLongException(long line, long max) {
+      super("the record starting on line " + line + " is longer than " + max + " characters");
+    }
   }
 
   /**
@@ -120,6 +144,9 @@ public final class CsvParser {
             appendPlainRun();
           }
         }
+      }
+      if (raw.length() > maxRecordChars) {
+        throw new RecordTooLongException(line, maxRecordChars);
       }
       c = read();
     }

@@ -41,6 +41,8 @@ public final class FileIngest {
   private final IngestListener listener;
   private final FileMeters meters;
   private final ScheduledExecutorService scheduler;
+  /** The files being ingested now, so that closing the manager can stop their retries. */
+  private final java.util.Map<String, FileRun> running = new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * @param config the manager's settings (its executor, staging store, worker id, lease, batch and progress sizes)
@@ -85,14 +87,16 @@ public final class FileIngest {
       String task = "ingest " + c.id() + "/" + name;
       notify(l -> l.onStart(task));
       try (FileRun run = new FileRun(config.cassandra(), staging, key, c.id(), c.keyspace(), info.get().size(),
-          maxInFlight, config.maxBatchRows(), config.progressEveryRows(), listener)) {
+          maxInFlight, config.maxBatchRows(), config.progressEveryRows(), listener, config.writeRetry())) {
+        running.put(key, run);
         long renewEvery = Math.max(200, lease.toMillis() / 3);
         keeper = scheduler.scheduleWithFixedDelay(() -> {
           try {
             if (!registry.renew(key, worker, lease)) {
               run.leaseLost();
             }
-          } catch (RuntimeException e) {
+          } catch (RuntimeException | Error e) {
+            // an Error too: one escaping would end the renewals for good, unseen
             LOG.warn("cannot renew the lease on {}: {}", key, e.toString());
           }
         }, renewEvery, renewEvery, TimeUnit.MILLISECONDS);
@@ -142,6 +146,7 @@ public final class FileIngest {
         return Optional.of(f);
       }
     } finally {
+      running.remove(key);
       if (keeper != null) {
         keeper.cancel(false);
       }
@@ -151,6 +156,15 @@ public final class FileIngest {
         LOG.warn("cannot release the lease on {} (it expires in {}): {}", key, lease, e.toString());
       }
     }
+  }
+
+  /**
+   * Gives up at once on the writes of the files being ingested that wait to be sent again, and on any that fails
+   * from now on: the manager is closing, and a file in back-off would otherwise hold it up to its retry policy's
+   * bound. Those files end {@code INTERRUPTED} and stay staged; files whose writes go through carry on.
+   */
+  public void stopRetrying() {
+    running.values().forEach(FileRun::stopRetrying);
   }
 
   /**

@@ -25,8 +25,10 @@ import io.delpha.sdk.core.ConflictException;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.ProgressListener;
+import io.delpha.sdk.core.RetryPolicy;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.storage.ObjectStore;
+import io.delpha.sdk.ingest.BatchIngestor;
 import io.delpha.sdk.ingest.IngestJob;
 import io.delpha.sdk.ingest.TableWriter;
 import java.io.BufferedWriter;
@@ -44,17 +46,23 @@ import java.util.HashSet;
 import java.util.Set;
 import java.nio.ByteBuffer;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One file's ingestion as an {@link IngestJob}: asynchronous writes bounded by a semaphore, rows of
- * one partition grouped into unlogged batches, rejects spooled to a local bad-records file, progress in
- * bytes read. {@link #finish()} waits for every acknowledgement and rethrows the first write failure.
+ * One file's ingestion as an {@link IngestJob}: asynchronous writes through the bounded writer (a batch that fails
+ * transiently is sent again, as its {@link RetryPolicy} allows, see {@link BoundedWriter}), rows of one replica set
+ * grouped into unlogged batches, rejects spooled to a local bad-records file, progress in bytes read. {@link
+ * #finish()} waits for every acknowledgement and rethrows the first write failure.
  */
 public final class FileRun implements IngestJob, AutoCloseable {
+
+  /** Logged under the manager's name, as {@link FileIngest} does. */
+  private static final Logger LOG = LoggerFactory.getLogger(BatchIngestor.class);
 
   private final CqlExecutor cassandra;
   private final ObjectStore store;
@@ -89,10 +97,11 @@ public final class FileRun implements IngestJob, AutoCloseable {
    * @param maxBatchRows the most rows of one partition in one batch
    * @param progressEveryRows how often progress is reported
    * @param listener where progress goes
+   * @param writeRetry how a batch that fails transiently is sent again
    */
   public FileRun(CqlExecutor cassandra, ObjectStore store, String stagedKey,
       String customer, String keyspace, long sizeBytes, int maxInFlight, int maxBatchRows, long progressEveryRows,
-      ProgressListener listener) {
+      ProgressListener listener, RetryPolicy writeRetry) {
     this.cassandra = cassandra;
     this.store = store;
     this.stagedKey = stagedKey;
@@ -105,7 +114,7 @@ public final class FileRun implements IngestJob, AutoCloseable {
     this.progressEveryRows = progressEveryRows;
     this.listener = listener;
     this.task = "ingest " + customer + "/" + fileName;
-    this.out = new BoundedWriter(cassandra, maxInFlight);
+    this.out = new BoundedWriter(cassandra, maxInFlight, writeRetry);
   }
 
   @Override
@@ -204,25 +213,55 @@ public final class FileRun implements IngestJob, AutoCloseable {
   /** Called by the lease keeper when another manager took the file or the lease could not be renewed. */
   public void leaseLost() {
     leaseLost = true;
+    out.stopRetrying(lostLease());
   }
 
   /**
-   * Flushes pending batches, waits for every acknowledgement, and rethrows the first failure.
+   * Gives up at once on the writes waiting to be sent again (and on any that fails from now on): the manager is
+   * closing. A file whose writes are going through carries on.
+   */
+  public void stopRetrying() {
+    out.stopRetrying(new ServiceUnavailableException("the ingestor was closed while writes of " + stagedKey
+        + " waited to be sent again; the file stays staged"));
+  }
+
+  /**
+   * Flushes pending batches, waits for every acknowledgement (a batch sent again included, until its retry policy
+   * gives it up), and rethrows the first failure.
    *
-   * @throws DelphaException the first write failure, or a {@link ConflictException} if the lease was lost
+   * @throws DelphaException the first write failure (a {@link ServiceUnavailableException} when a batch was given
+   *     up), or a {@link ConflictException} if the lease was lost
    */
   public void finish() {
     for (Writer w : writers.values()) {
       w.flush();
     }
-    awaitInFlight();
+    if (!out.awaitAll(LONGEST_WAIT)) {
+      out.abandon(new ServiceUnavailableException("writes of " + stagedKey + " still unanswered after "
+          + LONGEST_WAIT.toMinutes() + " minutes"));
+      awaitInFlight();
+    }
+    if (out.resent() > 0) {
+      LOG.info("{}: {} writes sent again after transient failures", stagedKey, out.resent());
+    }
     rethrow();
     report();
   }
 
-  /** Waits for the requests still in flight, whatever happened, so none outlives the run. */
+  /**
+   * Waits for the requests still in flight after the file failed, whatever happened, so none outlives the run; writes
+   * waiting to be sent again are given up first, since the file is not ingested anyway.
+   */
   public void awaitInFlight() {
-    out.awaitAll(Duration.ofMinutes(5));
+    out.abandon(new ServiceUnavailableException("the ingestion of " + stagedKey + " ended before its writes"));
+    out.awaitAll(LONGEST_WAIT);
+  }
+
+  /** The longest wait for the writes of a file at its end: longer than the default retry policy gives up after. */
+  private static final Duration LONGEST_WAIT = Duration.ofMinutes(5);
+
+  private ConflictException lostLease() {
+    return new ConflictException("the lease on " + stagedKey + " was lost (expired or taken by another manager)");
   }
 
   /**
@@ -281,7 +320,7 @@ public final class FileRun implements IngestJob, AutoCloseable {
       throw new ServiceUnavailableException("writing " + stagedKey + " failed: " + t, t);
     }
     if (leaseLost) {
-      throw new ConflictException("the lease on " + stagedKey + " was lost (expired or taken by another manager)");
+      throw lostLease();
     }
   }
 

@@ -113,7 +113,8 @@ public final class IngestPasses implements IngestRunner {
       watcher = scheduler.scheduleWithFixedDelay(() -> {
         try {
           ingestPending();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+          // an Error too: one escaping would end the watcher for good, unseen
           LOG.warn("ingestion pass failed; retrying in {}: {}", pollInterval, e.toString());
         }
       }, 0, pollInterval.toMillis(), TimeUnit.MILLISECONDS);

@@ -47,6 +47,13 @@ public final class ProgramApp implements IngestApp {
   private static final int MAX_TABLES = 64;
   private static final int MAX_COLUMN_SETS = 256;
 
+  /**
+   * A JVM's unified logging (its warnings: a thread it cannot start, a container limit it cannot read) goes to standard
+   * output by default, where it would be read as the app's output: JVM apps get it on standard error. The JVM itself
+   * says "Picked up JAVA_TOOL_OPTIONS: ..." on standard error.
+   */
+  static final String JVM_LOG_TO_STDERR = "-Xlog:disable -Xlog:all=warning:stderr";
+
   private final RegisteredApp app;
   private final ObjectStore staging;
   private final String filesPrefix;
@@ -71,7 +78,7 @@ public final class ProgramApp implements IngestApp {
   @Override
   public void ingest(IngestJob job) throws Exception {
     Path runDir = Files.createTempDirectory("delpha-app-");
-    Process p = null;
+    Sandbox.Run run = null;
     Tail stderr = new Tail(limits.stderrBytes());
     AtomicReference<String> killedFor = new AtomicReference<>();
     try {
@@ -82,8 +89,9 @@ public final class ProgramApp implements IngestApp {
         }
         work.resolve(f).toFile().setReadable(true, false);
       }
-      p = sandbox.start(runDir, work, app.command(), env(job), limits);
-      Process proc = p;
+      run = sandbox.start(runDir, work, app.command(), env(job), limits);
+      Sandbox.Run started = run;
+      Process proc = run.process();
       long deadline = System.nanoTime() + limits.wallClock().toNanos();
       Thread feeder = daemon("app-stdin-" + job.fileName(), () -> {
         try (InputStream in = job.open(); OutputStream os = proc.getOutputStream()) {
@@ -106,7 +114,7 @@ public final class ProgramApp implements IngestApp {
         try {
           if (!proc.waitFor(limits.wallClock().toNanos(), TimeUnit.NANOSECONDS)) {
             killedFor.compareAndSet(null, "it ran longer than its wall-clock limit of " + limits.wallClock());
-            Sandbox.kill(proc);
+            started.kill();
           }
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
@@ -118,21 +126,26 @@ public final class ProgramApp implements IngestApp {
       } finally {
         if (failure != null) {
           killedFor.compareAndSet(null, failure);
-          Sandbox.kill(proc);
+          run.kill();
         }
       }
       long left = Math.max(1, deadline - System.nanoTime());
       if (!proc.waitFor(left, TimeUnit.NANOSECONDS)) {
         killedFor.compareAndSet(null, "it ran longer than its wall-clock limit of " + limits.wallClock());
-        Sandbox.kill(proc);
+        run.kill();
         proc.waitFor(10, TimeUnit.SECONDS);
       }
+      // the app's other processes (a forked child still writing) end with the run, before its group is read
+      run.kill();
       watchdog.interrupt();
       errReader.join(5_000);
       feeder.join(1_000);
       attachStderr(job, stderr);
       String why = killedFor.get();
-      if (why == null && proc.exitValue() != 0) {
+      if (run.memoryLimitReached()) {
+        // the kernel's kill explains whatever followed it: output cut mid-line, a non-zero status, a signal
+        why = "it was killed at its memory limit: memory limit of " + (limits.memoryBytes() >> 20) + " MiB reached";
+      } else if (why == null && proc.exitValue() != 0) {
         int code = proc.exitValue();
         why = code > 128 ? "it was killed by signal " + (code - 128) + " (exit status " + code + ")"
             : "it exited with status " + code;
@@ -142,9 +155,8 @@ public final class ProgramApp implements IngestApp {
             + job.fileName() + ": " + why + stderrTail(stderr));
       }
     } finally {
-      if (p != null) {
-        Sandbox.kill(p);
-        p.waitFor(10, TimeUnit.SECONDS);
+      if (run != null) {
+        run.close();
       }
       Sandbox.deleteTree(runDir);
     }
@@ -160,7 +172,15 @@ public final class ProgramApp implements IngestApp {
     env.put("DELPHA_TABLES", String.join(",", job instanceof FileRun run ? run.tables() : List.of()));
     env.put("DELPHA_APP", app.name());
     env.put("DELPHA_APP_VERSION", String.valueOf(app.version()));
+    if (isJava(app.command())) {
+      env.put("JAVA_TOOL_OPTIONS", JVM_LOG_TO_STDERR);
+    }
     return env;
+  }
+
+  /** Whether a command starts a JVM: its program is {@code java} (a name or a path). */
+  static boolean isJava(List<String> command) {
+    return !command.isEmpty() && Path.of(command.get(0)).getFileName().toString().equals("java");
   }
 
   /** Reads and applies the output; returns why the run must stop, or null at a clean end of output. */

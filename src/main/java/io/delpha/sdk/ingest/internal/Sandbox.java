@@ -1,6 +1,7 @@
 package io.delpha.sdk.ingest.internal;
 
 import io.delpha.sdk.core.ServiceUnavailableException;
+import io.delpha.sdk.ingest.AppBounds;
 import io.delpha.sdk.ingest.AppIsolation;
 import io.delpha.sdk.ingest.AppLimits;
 import java.io.IOException;
@@ -19,13 +20,18 @@ import org.slf4j.LoggerFactory;
 /**
  * Starts customers' programs bounded and, where the OS allows it, isolated (docs/ingest-apps.md, "Sandbox").
  *
+ * <p>Where {@link AppCgroups} gives a control group per run, the run's first process ({@link #JOIN}) writes its pid
+ * into the group's {@code cgroup.procs} before anything else runs, so every process the app starts is in it: memory,
+ * processes and threads, and CPU are bounded by the group, and the group is what {@link Run#kill()} kills.
+ *
  * <p>{@link AppIsolation#NAMESPACES}: {@code setpriv --pdeathsig KILL} (the app dies with the manager) runs {@code
- * unshare} with new mount, network and PID namespaces (and a user namespace when the manager is not root); inside,
- * {@link #SCRIPT} builds a root of {@code /usr}, {@code /etc}, the JDK (read-only), {@code /proc}, a few devices, and a
- * copy of the app's folder at {@code /work} and a private {@code /tmp} on one tmpfs (their total bounded), changes
- * root into it, drops to {@code nobody} (as root) and every capability, and sets the limits with {@code prlimit}
- * (memory as the address space, {@code RLIMIT_AS}: every mapping counts). {@link AppIsolation#LIMITS_ONLY}: {@code
- * sh} sets what {@code ulimit} can. Both: an empty environment but the protocol's variables.
+ * unshare} with new mount, network, PID and (with a group) cgroup namespaces (and a user namespace when the manager is
+ * not root); inside, {@link #SCRIPT} builds a root of {@code /usr}, {@code /etc}, the JDK (read-only), {@code /proc},
+ * the run's own group at {@code /sys/fs/cgroup} (read-only: a JVM reads its limits there), a few devices, and a copy
+ * of the app's folder at {@code /work} and a private {@code /tmp} on one tmpfs (their total bounded), changes root
+ * into it, drops to {@code nobody} (as root) and every capability, and sets the limits with {@code prlimit} (without
+ * a group, memory as the address space and processes as {@code RLIMIT_NPROC}). {@link AppIsolation#LIMITS_ONLY}:
+ * {@code sh} sets what {@code ulimit} can. Both: an empty environment but the protocol's variables.
  */
 public final class Sandbox {
 
@@ -38,7 +44,7 @@ public final class Sandbox {
    */
   static final String SCRIPT = """
       set -eu
-      R=$1; W=$2; J=$3; DROP=$4; SCRATCH=$5; NPROC=$6; MEM=$7; FSIZE=$8; shift 8
+      R=$1; W=$2; J=$3; DROP=$4; SCRATCH=$5; NPROC=$6; MEM=$7; FSIZE=$8; CG=$9; shift 9
       APP_PATH=$PATH; PATH=/usr/sbin:/sbin:/usr/bin:/bin:$PATH
       CHROOT=$(command -v chroot)
       # one tmpfs holds /work and /tmp: their total is bounded; it is mounted outside the new root, so neither the
@@ -62,6 +68,17 @@ public final class Sandbox {
       mount --bind "$S/tmp" "$R/tmp"
       mount -t proc proc "$R/proc"
       for d in null zero random urandom; do touch "$R/dev/$d"; mount --bind "/dev/$d" "$R/dev/$d"; done
+      # the run's own cgroup, read-only, where a JVM's container support looks for it (the cgroup namespace shows it
+      # as the root "/": no host path); entries are controller=folder, separated by ';'
+      if [ -n "$CG" ]; then
+        set -f; OLDIFS=$IFS; IFS=';'
+        for e in $CG; do
+          c=${e%%=*}; g=${e#*=}
+          if [ "$c" = unified ]; then t=/sys/fs/cgroup; else t=/sys/fs/cgroup/$c; fi
+          mkdir -p "$R$t"; mount --bind "$g" "$R$t"; mount -o remount,bind,ro "$R$t"
+        done
+        IFS=$OLDIFS; set +f
+      fi
       mount -o remount,bind,ro "$R"
       # the documented environment exactly: a shell's cd adds PWD and OLDPWD (the latter a host path)
       set -- env -u PWD -u OLDPWD -u SHLVL -u _ "$@"
@@ -71,7 +88,11 @@ public final class Sandbox {
         set -- setpriv --inh-caps=-all --bounding-set=-all --no-new-privs "$@"
       fi
       # the limits are this init's, inherited by the app: its command line does not carry them
-      prlimit --pid $$ --nproc="$NPROC" --as="$MEM" --fsize="$FSIZE" --nofile=256 --core=0
+      # with a cgroup, memory and processes are the group's: NPROC and MEM are "-", left as they are
+      LIM="--fsize=$FSIZE --nofile=256 --core=0"
+      if [ "$NPROC" != - ]; then LIM="$LIM --nproc=$NPROC"; fi
+      if [ "$MEM" != - ]; then LIM="$LIM --as=$MEM"; fi
+      prlimit --pid $$ $LIM
       PATH=$APP_PATH
       # the init replaces itself with a chrooted sh that stays the namespace's init (not exec'ing the app, so the app
       # is an ordinary process: init ignores signals it has no handler for, a crash included); the run's status is the
@@ -79,9 +100,23 @@ public final class Sandbox {
       exec "$CHROOT" "$R" /bin/sh -c 'cd /work || exit 125; "$@"; exit $?' sandbox "$@"
       """;
 
-  /** The limits {@code sh} can set anywhere; a limit the shell lacks is skipped (address space, else data). */
+  /**
+   * The run's first process: joins the run's group (its pid into each {@code cgroup.procs} given), then becomes the
+   * rest of its command line. Arguments: the count of files, the files, the command.
+   */
+  static final String JOIN = """
+      n=$1; shift
+      while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 125; shift; n=$((n - 1)); done
+      exec "$@"
+      """;
+
+  /**
+   * The limits {@code sh} can set anywhere; a limit the shell lacks is skipped (address space, else data; {@code
+   * -} where a cgroup bounds memory: left as it is).
+   */
   static final String LIMITS_SCRIPT = """
-      ulimit -c 0 2>/dev/null; ulimit -v "$1" 2>/dev/null || ulimit -d "$1" 2>/dev/null
+      ulimit -c 0 2>/dev/null
+      if [ "$1" != - ]; then ulimit -v "$1" 2>/dev/null || ulimit -d "$1" 2>/dev/null; fi
       ulimit -f "$2" 2>/dev/null; ulimit -n 256 2>/dev/null
       shift 2
       exec env -u PWD -u OLDPWD -u SHLVL -u _ "$@"
@@ -91,14 +126,17 @@ public final class Sandbox {
 
   private final AppIsolation isolation;
   private final boolean asRoot;
+  private final @Nullable AppCgroups cgroups;
 
-  private Sandbox(AppIsolation isolation, boolean root) {
+  private Sandbox(AppIsolation isolation, boolean root, @Nullable AppCgroups cgroups) {
     this.isolation = isolation;
     this.asRoot = root;
+    this.cgroups = cgroups;
   }
 
   /**
-   * @return what this machine gives, probed once per JVM by running {@code true} in the namespaces
+   * @return what this machine gives, probed once per JVM: a cgroup hierarchy to make groups in (the groups of managers
+   *     that are gone are removed then), and the namespaces, by running a program in them
    */
   public static Sandbox detect() {
     Sandbox s = detected;
@@ -119,7 +157,7 @@ public final class Sandbox {
    *     machine could give: what such a platform runs, on any machine
    */
   public static Sandbox limitsOnly() {
-    return new Sandbox(AppIsolation.LIMITS_ONLY, "root".equals(System.getProperty("user.name")));
+    return new Sandbox(AppIsolation.LIMITS_ONLY, "root".equals(System.getProperty("user.name")), null);
   }
 
   /**
@@ -129,31 +167,73 @@ public final class Sandbox {
     return isolation;
   }
 
+  /**
+   * @return how memory, processes and CPU of each run are bounded
+   */
+  public AppBounds bounds() {
+    if (cgroups != null) {
+      return cgroups.bounds();
+    }
+    return new AppBounds(AppBounds.Bound.RLIMIT, isolation == AppIsolation.NAMESPACES ? AppBounds.Bound.RLIMIT : null,
+        null);
+  }
+
+  /**
+   * @return the control groups runs get, or null where there are none
+   */
+  public @Nullable AppCgroups cgroups() {
+    return cgroups;
+  }
+
   private static Sandbox probe() {
     boolean root = "root".equals(System.getProperty("user.name"));
     if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
-      return new Sandbox(AppIsolation.LIMITS_ONLY, root);
+      return new Sandbox(AppIsolation.LIMITS_ONLY, root, null);
     }
-    Sandbox candidate = new Sandbox(AppIsolation.NAMESPACES, root);
+    AppCgroups cgroups = AppCgroups.detect();
+    if (cgroups != null) {
+      Sandbox withGroups = probeNamespaces(root, cgroups);
+      if (withGroups.isolation() == AppIsolation.NAMESPACES) {
+        return withGroups;
+      }
+      Sandbox without = probeNamespaces(root, null);
+      if (without.isolation() == AppIsolation.NAMESPACES) {
+        LOG.warn("ingest apps run in namespaces without their cgroup (it cannot be shown inside): memory and "
+            + "processes bounded with ulimit");
+        return without;
+      }
+      return withGroups;
+    }
+    return probeNamespaces(root, null);
+  }
+
+  private static Sandbox probeNamespaces(boolean root, @Nullable AppCgroups cgroups) {
+    Sandbox candidate = new Sandbox(AppIsolation.NAMESPACES, root, cgroups);
     Path dir = null;
     try {
       dir = Files.createTempDirectory("delpha-sandbox-probe-");
       Path work = Files.createDirectories(dir.resolve("work"));
-      Process p = candidate.start(dir, work, List.of("sh", "-c", "test ! -e /root && echo isolated"), Map.of(),
-          AppLimits.defaults());
-      p.getOutputStream().close();
+      // with a group, the app must see its own limits where a JVM looks for them
+      String check = "test ! -e /root && " + (cgroups == null ? "" : "test -r /sys/fs/cgroup/memory/memory.limit_in_bytes"
+          + " -o -r /sys/fs/cgroup/memory.max && ") + "echo isolated";
       String out;
-      try (InputStream in = p.getInputStream()) {
-        out = new String(in.readNBytes(4096), StandardCharsets.UTF_8);
+      String err;
+      boolean ok;
+      try (Run run = candidate.start(dir, work, List.of("sh", "-c", check), Map.of(), AppLimits.defaults())) {
+        Process p = run.process();
+        p.getOutputStream().close();
+        try (InputStream in = p.getInputStream()) {
+          out = new String(in.readNBytes(4096), StandardCharsets.UTF_8);
+        }
+        boolean done = p.waitFor(20, TimeUnit.SECONDS);
+        err = done ? new String(p.getErrorStream().readNBytes(2048), StandardCharsets.UTF_8).strip()
+            : "no answer in 20 s";
+        ok = done && p.exitValue() == 0 && out.contains("isolated");
       }
-      boolean done = p.waitFor(20, TimeUnit.SECONDS);
-      if (done && p.exitValue() == 0 && out.contains("isolated")) {
+      if (ok) {
         LOG.info("ingest apps run in Linux namespaces (no network, private file system, limits)");
         return candidate;
       }
-      String err = done ? new String(p.getErrorStream().readNBytes(2048), StandardCharsets.UTF_8).strip()
-          : "no answer in 20 s";
-      kill(p);
       LOG.warn("ingest apps cannot be isolated here (namespaces unavailable: {}); limits only", err);
     } catch (IOException | RuntimeException e) {
       LOG.warn("ingest apps cannot be isolated here ({}); limits only", e.toString());
@@ -164,25 +244,32 @@ public final class Sandbox {
         deleteTree(dir);
       }
     }
-    return new Sandbox(AppIsolation.LIMITS_ONLY, root);
+    return new Sandbox(AppIsolation.LIMITS_ONLY, root, cgroups);
   }
 
   /**
-   * Starts a program. Standard input, output and error are pipes; the caller writes the file, reads the output,
-   * and kills the process tree ({@link #kill}) when done.
+   * Starts a program, in a group of its own where there are groups. Standard input, output and error are pipes; the
+   * caller writes the file, reads the output, and closes the run ({@link Run#close()}) when done.
    *
    * @param runDir a private folder of this run (holds the root mount point and the scripts)
    * @param work the app's folder (its working directory, {@code /work} inside the namespaces)
    * @param command the program and its arguments
    * @param env the protocol's variables: the whole environment the app gets, with {@code PATH} and {@code HOME}
    * @param limits the bounds
-   * @return the running process
+   * @return the running program
    * @throws ServiceUnavailableException if the process cannot start
    */
-  public Process start(Path runDir, Path work, List<String> command, Map<String, String> env, AppLimits limits) {
+  public Run start(Path runDir, Path work, List<String> command, Map<String, String> env, AppLimits limits) {
     String javaHome = javaHome();
     List<String> cmd = new ArrayList<>();
+    AppCgroups.Group group = cgroups == null ? null : cgroups.create(limits);
+    boolean started = false;
     try {
+      if (group != null) {
+        List<Path> procs = group.procsFiles();
+        cmd.addAll(List.of("sh", "-c", JOIN, "sh", String.valueOf(procs.size())));
+        procs.forEach(f -> cmd.add(f.toString()));
+      }
       if (isolation == AppIsolation.NAMESPACES) {
         Path root = Files.createDirectories(runDir.resolve("root"));
         Path script = runDir.resolve("sandbox.sh");
@@ -194,15 +281,29 @@ public final class Sandbox {
         if (!asRoot) {
           cmd.add("--map-root-user");
         }
+        if (group != null) {
+          cmd.add("--cgroup");
+        }
+        AppBounds bounds = bounds();
+        StringBuilder groups = new StringBuilder();
+        if (group != null) {
+          group.dirs().forEach((c, d) -> groups.append(groups.length() == 0 ? "" : ";").append(c).append('=').append(d));
+        }
         cmd.addAll(List.of("--mount", "--net", "--pid", "--fork", "--kill-child", "--mount-proc", "sh",
             script.toString(), root.toString(), work.toString(), javaHome, asRoot ? "nobody" : "self",
-            String.valueOf(scratchBytes(work, limits)), String.valueOf(limits.maxProcesses()),
-            String.valueOf(limits.memoryBytes()), String.valueOf(limits.maxOutputBytes())));
+            String.valueOf(scratchBytes(work, limits)),
+            bounds.processes() == AppBounds.Bound.RLIMIT ? String.valueOf(limits.maxProcesses()) : "-",
+            bounds.memory() == AppBounds.Bound.RLIMIT ? String.valueOf(limits.memoryBytes()) : "-",
+            String.valueOf(limits.maxOutputBytes()), groups.toString()));
       } else {
-        cmd.addAll(List.of("sh", "-c", LIMITS_SCRIPT, "sh", String.valueOf(limits.memoryBytes() / 1024),
+        cmd.addAll(List.of("sh", "-c", LIMITS_SCRIPT, "sh",
+            group == null ? String.valueOf(limits.memoryBytes() / 1024) : "-",
             String.valueOf(Math.max(1, limits.maxOutputBytes() / 512))));
       }
     } catch (IOException e) {
+      if (group != null) {
+        group.remove();
+      }
       throw new ServiceUnavailableException("cannot prepare the sandbox in " + runDir + ": " + e.getMessage(), e);
     }
     cmd.addAll(command);
@@ -216,21 +317,75 @@ public final class Sandbox {
     e.put("TMPDIR", isolation == AppIsolation.NAMESPACES ? "/tmp" : work.toString());
     e.put("LANG", "C.UTF-8");
     try {
-      return pb.start();
+      Run run = new Run(pb.start(), group);
+      started = true;
+      return run;
     } catch (IOException ex) {
       throw new ServiceUnavailableException("cannot start the ingest app " + command + ": " + ex.getMessage(), ex);
+    } finally {
+      if (!started && group != null) {
+        group.remove();
+      }
     }
   }
 
-  /**
-   * Kills a run and everything it started: the namespace's init (and so every process in it), or in {@link
-   * AppIsolation#LIMITS_ONLY} the process's descendants that are still its children's children.
-   *
-   * @param p the process
-   */
-  public static void kill(Process p) {
-    p.descendants().forEach(ProcessHandle::destroyForcibly);
-    p.destroyForcibly();
+  /** A started program and its group. Thread-safe. */
+  public static final class Run implements AutoCloseable {
+    private final Process process;
+    private final AppCgroups.@Nullable Group group;
+
+    Run(Process process, AppCgroups.@Nullable Group group) {
+      this.process = process;
+      this.group = group;
+    }
+
+    /**
+     * @return the first process (its pipes are the program's)
+     */
+    public Process process() {
+      return process;
+    }
+
+    /**
+     * @return the run's group, or null where runs have none
+     */
+    public AppCgroups.@Nullable Group group() {
+      return group;
+    }
+
+    /**
+     * @return whether the kernel killed a process of the run at its memory limit (always false without a group)
+     */
+    public boolean memoryLimitReached() {
+      return group != null && group.memoryLimitReached();
+    }
+
+    /**
+     * Kills the run and everything it started: every process of its group; the namespace's init (and so every
+     * process in it); and in {@link AppIsolation#LIMITS_ONLY} without a group, the process's descendants that are
+     * still its children's children.
+     */
+    public void kill() {
+      if (group != null) {
+        group.kill();
+      }
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
+    }
+
+    /** Kills the run, waits for its first process (10 s at most) and removes its group. Idempotent. */
+    @Override
+    public void close() {
+      kill();
+      try {
+        process.waitFor(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      if (group != null) {
+        group.remove();
+      }
+    }
   }
 
   /**

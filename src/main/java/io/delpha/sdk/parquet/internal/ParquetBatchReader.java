@@ -85,11 +85,14 @@ public final class ParquetBatchReader implements ColumnBatchReader {
         fileSchema = ParquetFooter.schema(footer);
         this.rowGroups = Objects.requireNonNull(footer.getRow_groups(), "ParquetFooter.read() checked the row groups");
         this.in = stream;
-      } catch (IOException | RuntimeException e) {
+      } catch (IOException | RuntimeException | StackOverflowError e) {
         stream.close();
         throw e;
       }
-    } catch (ParquetFooter.EncryptedFileException e) {
+    } catch (StackOverflowError e) {
+      onClose.run();
+      throw tooDeepForStack(source, e);
+    } catch (ParquetFooter.EncryptedFileException | ParquetFooter.SchemaTooDeepException e) {
       onClose.run();
       throw new DataFormatException(source + " cannot be read: " + describe(e), e);
     } catch (IOException | RuntimeException e) {
@@ -122,11 +125,26 @@ public final class ParquetBatchReader implements ColumnBatchReader {
         }
       }
       this.batch = ColumnBatch.of(schema, List.of(vectors));
+    } catch (StackOverflowError e) {
+      closeQuietly();
+      throw tooDeepForStack(source, e);
     } catch (RuntimeException e) {
       closeQuietly();
       throw e instanceof DelphaException d ? d
           : new DataFormatException(source + ": unreadable Parquet schema: " + describe(e), e);
     }
+  }
+
+  /**
+   * The net under {@link ParquetFooter#MAX_SCHEMA_DEPTH}: a schema within it that still overflows the stack of
+   * the reading thread (a thread made with a small stack) is refused as too deep for that thread, never let
+   * through as an {@code Error}. Reading the footer is work on this reader's own objects only, so nothing is left
+   * half-done by the unwound frames.
+   */
+  private static DataFormatException tooDeepForStack(String source, StackOverflowError e) {
+    return new DataFormatException(source + " cannot be read on this thread: its footer or schema nests too deep "
+        + "for the thread's stack (schemas of up to " + ParquetFooter.MAX_SCHEMA_DEPTH + " levels read on a thread "
+        + "with the JVM's default stack)", e);
   }
 
   /** What one column of a batch may hold, uncompressed, on average: a Java array holds at most 2 GiB. */

@@ -39,7 +39,12 @@ import org.apache.parquet.io.SeekableInputStream;
  *   <li>files of parquet-mr 1.2.8 and older (and those that name no version) left the dictionary page header
  *       out of a column chunk's size (PARQUET-816, IMPALA-694): as parquet-cpp does, each chunk is read up to
  *       100 bytes further, within the file;</li>
- *   <li>an encrypted file (Parquet modular encryption) is refused as such, not as a corrupt one.</li>
+ *   <li>an encrypted file (Parquet modular encryption) is refused as such, not as a corrupt one;</li>
+ *   <li>a footer whose Thrift encoding claims more than its bytes hold, or nests without end, is refused before
+ *       parquet-format decodes it ({@link ThriftBounds});</li>
+ *   <li>a schema nesting more than {@value #MAX_SCHEMA_DEPTH} levels is refused as such ({@link
+ *       SchemaTooDeepException}), checked on the footer's flat list of elements before any tree is built: every
+ *       later step (the tree, parquet-column's own types, our mapping) recurses once per level.</li>
  * </ul>
  */
 final class ParquetFooter {
@@ -50,7 +55,28 @@ final class ParquetFooter {
   private static final byte[] MAGIC = "PAR1".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] ENCRYPTED_MAGIC = "PARE".getBytes(StandardCharsets.US_ASCII);
 
+  /**
+   * The most levels of nesting a file's schema may have (a top-level column is level 1, a field of a struct
+   * column level 2, ...). Real files nest a few levels, rarely a few dozen; the deepest legitimate ones are
+   * shredded VARIANT columns, whose 50 logical levels (Iceberg's and Paimon's cap) take up to about 160 group
+   * levels (Doris raised its bound to 192 for them; Arrow C++ refuses beyond 100 by default). A schema nesting
+   * thousands of groups is hostile: each level costs the reader and the row model stack frames (5,000 levels
+   * overflowed a thread's default 1 MiB stack; rows 1,000 levels deep came within a few frames of it), so the bound
+   * is 500, which reads with room to spare on the JVM's default stack.
+   */
+  static final int MAX_SCHEMA_DEPTH = 500;
+
   private ParquetFooter() {}
+
+  /** A schema nesting deeper than {@link #MAX_SCHEMA_DEPTH}. */
+  static final class SchemaTooDeepException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    SchemaTooDeepException(int depth) {
+      super("its schema nests at least " + depth + " levels deep (groups within groups); this reader reads schemas "
+          + "of at most " + MAX_SCHEMA_DEPTH + " levels");
+    }
+  }
 
   /** A file encrypted with Parquet modular encryption, which this reader does not decrypt. */
   static final class EncryptedFileException extends IOException {
@@ -89,6 +115,7 @@ final class ParquetFooter {
     byte[] footer = new byte[(int) footerLength];
     in.seek(length - 8 - footerLength);
     in.readFully(footer);
+    ThriftBounds.check(footer);
     FileMetaData metadata = Util.readFileMetaData(new ByteArrayInputStream(footer));
     if (metadata.isSetEncryption_algorithm()) {
       throw new EncryptedFileException("the file's columns are encrypted");
@@ -129,6 +156,7 @@ final class ParquetFooter {
    *
    * @param metadata the footer
    * @return the schema
+   * @throws SchemaTooDeepException if the schema nests more than {@link #MAX_SCHEMA_DEPTH} levels
    * @throws IOException if the schema's elements do not form a tree, or a type is invalid
    */
   static MessageType schema(FileMetaData metadata) throws IOException {
@@ -136,6 +164,7 @@ final class ParquetFooter {
     if (elements.isEmpty()) {
       throw new IOException("the footer's schema is empty");
     }
+    checkDepth(elements);
     Iterator<SchemaElement> it = elements.iterator();
     SchemaElement root = it.next();
     Types.MessageTypeBuilder builder = Types.buildMessage();
@@ -150,6 +179,37 @@ final class ParquetFooter {
       return builder.named(root.getName() == null ? "schema" : root.getName());
     } catch (NoSuchElementException e) {
       throw new IOException("the footer's schema names more children than it has elements", e);
+    }
+  }
+
+  /**
+   * Walks the footer's flat list of schema elements (depth first, each group followed by its children) without
+   * recursion, keeping the children still to come of each open group: a stack of at most {@link
+   * #MAX_SCHEMA_DEPTH} entries.
+   *
+   * @throws SchemaTooDeepException if a group opens a level beyond {@link #MAX_SCHEMA_DEPTH}
+   */
+  private static void checkDepth(List<SchemaElement> elements) throws SchemaTooDeepException {
+    int[] remaining = new int[MAX_SCHEMA_DEPTH];
+    int open = 0; // levels open: remaining[open - 1] counts the children still to come at level `open`
+    if (elements.get(0).getNum_children() > 0) {
+      remaining[open++] = elements.get(0).getNum_children();
+    }
+    for (int i = 1; i < elements.size(); i++) {
+      while (open > 0 && remaining[open - 1] == 0) {
+        open--;
+      }
+      if (open == 0) {
+        return; // elements outside the tree: schema() says so
+      }
+      remaining[open - 1]--;
+      SchemaElement e = elements.get(i);
+      if (e.getType() == null && e.getNum_children() > 0) {
+        if (open == MAX_SCHEMA_DEPTH) {
+          throw new SchemaTooDeepException(open + 1);
+        }
+        remaining[open++] = e.getNum_children();
+      }
     }
   }
 

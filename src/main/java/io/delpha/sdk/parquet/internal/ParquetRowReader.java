@@ -3,6 +3,7 @@ package io.delpha.sdk.parquet.internal;
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.InsufficientMemoryException;
+import io.delpha.sdk.core.internal.Workers;
 import io.delpha.sdk.parquet.ColumnBatch;
 import io.delpha.sdk.parquet.ColumnVector;
 import io.delpha.sdk.parquet.ReadOptions;
@@ -27,7 +28,9 @@ import org.jspecify.annotations.Nullable;
  * the rows of earlier ones: up to four batches of rows wait for the caller (two once batches hold over 16 MiB).
  * Files with LIST, MAP or STRUCT columns, and files of one batch of rows or fewer, are decoded on the caller's
  * thread. {@link #close()} stops the decoding
- * thread before it closes the file; a reader never closed leaves that thread parked.
+ * thread before it closes the file; a reader never closed leaves that thread parked. Whatever ends the decoding
+ * thread, an exception or an {@link Error}, reaches the caller's {@code hasNext()} as a {@link DelphaException}
+ * (the {@code Error} as its cause), and the decoding thread has ended by then.
  */
 public final class ParquetRowReader implements RowReader {
 
@@ -163,7 +166,11 @@ public final class ParquetRowReader implements RowReader {
     BlockingQueue<Object> decoded = Objects.requireNonNull(this.decoded, "only a reader with a queue decodes ahead");
     Object next;
     try {
-      next = decoded.take();
+      Future<?> running = Objects.requireNonNull(decoding, "started above");
+      next = Workers.take(decoded, running::isDone, "reading " + source);
+    } catch (DelphaException e) {
+      ended = true;
+      throw e;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new DelphaException("interrupted while reading " + source, e);
@@ -171,13 +178,9 @@ public final class ParquetRowReader implements RowReader {
     if (next == END) {
       return null;
     }
-    if (next instanceof RuntimeException e) {
+    if (next instanceof Throwable e) {
       ended = true;
-      throw e;
-    }
-    if (next instanceof Error e) {
-      ended = true;
-      throw e;
+      throw Workers.failure(e, "reading " + source);
     }
     Decoded d = (Decoded) next;
     ahead.release(d.permits());

@@ -2,6 +2,7 @@ package io.delpha.sdk.parquet.internal;
 
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.InvalidInputException;
+import io.delpha.sdk.core.internal.Workers;
 import io.delpha.sdk.parquet.Column;
 import io.delpha.sdk.parquet.ColumnBatch;
 import io.delpha.sdk.parquet.ColumnType;
@@ -216,7 +217,7 @@ public final class ParquetRowWriter implements RowWriter {
       oldest.done().get();
       return oldest.batch();
     } catch (ExecutionException e) {
-      failure = e.getCause();
+      failure = e.getCause() == null ? e : e.getCause();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       failure = new DelphaException("interrupted while writing Parquet " + destination + "; nothing was published", e);
@@ -225,7 +226,7 @@ public final class ParquetRowWriter implements RowWriter {
     if (failure instanceof RuntimeException r) {
       throw r;
     }
-    throw (Error) failure;
+    throw Workers.failure(failure, "writing Parquet " + destination);
   }
 
   @Override

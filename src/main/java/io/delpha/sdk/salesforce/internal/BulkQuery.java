@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.InvalidInputException;
+import io.delpha.sdk.core.ResponseLimitException;
+import io.delpha.sdk.core.internal.http.BoundedBody;
 import io.delpha.sdk.core.internal.CsvParser;
 import io.delpha.sdk.core.internal.Retrier;
 import io.delpha.sdk.core.ServiceUnavailableException;
@@ -11,7 +13,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URLEncoder;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Iterator;
@@ -42,6 +43,8 @@ public final class BulkQuery {
   private static final Logger log = LoggerFactory.getLogger(BulkQuery.class);
   private static final Set<String> INPUT_ERRORS =
       Set.of("MALFORMED_QUERY", "INVALID_FIELD", "INVALID_TYPE", "INVALIDENTITY", "INVALID_QUERY_FILTER_OPERATOR");
+
+  private static final java.util.regex.Pattern JOB_ID = java.util.regex.Pattern.compile("[A-Za-z0-9]{15}|[A-Za-z0-9]{18}");
 
   private final RequestExecutor executor;
   private final RestHttp http;
@@ -81,6 +84,11 @@ public final class BulkQuery {
     String jobId = Json.text(job, "id");
     if (jobId == null) {
       throw new DataFormatException("create Bulk API 2.0 query job: the answer has no job id");
+    }
+    if (!JOB_ID.matcher(jobId).matches()) {
+      // it goes into every later path: a '/', '?', '..' or '@' in it would change the resource asked for
+      throw new DataFormatException("create Bulk API 2.0 query job: the job id Salesforce sent is not a record id "
+          + "(15 or 18 letters and digits); it was not used in a URL");
     }
     log.info("Bulk API 2.0 query job {} created (state {})", jobId, Json.text(job, "state"));
     JsonNode done = awaitCompletion(jobId);
@@ -151,8 +159,16 @@ public final class BulkQuery {
           openPage();
         }
         return true;
+      } catch (CsvParser.RecordTooLongException e) {
+        close();
+        throw new ResponseLimitException("maxLineBytes", "Bulk API 2.0 query job " + jobId + ": result page " + pages
+            + ": " + e.getMessage() + " (ResponseLimits.maxLineBytes); reading stopped there", e);
       } catch (IOException e) {
         close();
+        ResponseLimitException limit = BoundedBody.limitOf(e);
+        if (limit != null) {
+          throw limit;
+        }
         throw new ServiceUnavailableException("Bulk API 2.0 query job " + jobId
             + ": reading result page " + pages + " failed (" + e.getClass().getSimpleName() + ": "
             + e.getMessage() + ")", e);
@@ -206,7 +222,7 @@ public final class BulkQuery {
         path.append(separator).append("locator=").append(URLEncoder.encode(locator, StandardCharsets.UTF_8));
       }
       String what = "read Bulk API 2.0 query job " + jobId + " results";
-      HttpResponse<InputStream> response = executor.http(what, true,
+      RestHttp.Streamed response = executor.http(what, true,
           s -> http.openStream(s, what, path.toString(), "text/csv"));
       String next = response.headers().firstValue("Sforce-Locator").orElse("null");
       lastPage = next.isEmpty() || "null".equals(next);
@@ -215,7 +231,7 @@ public final class BulkQuery {
       log.debug("Bulk API 2.0 query job {}: result page {} ({} records)", jobId, pages,
           response.headers().firstValue("Sforce-NumberOfRecords").orElse("?"));
       body = response.body();
-      rows = new CsvParser(new InputStreamReader(body, StandardCharsets.UTF_8), ',');
+      rows = new CsvParser(new InputStreamReader(body, StandardCharsets.UTF_8), ',', http.limits().maxLineBytes());
       List<String> names = rows.next();
       if (names == null) {
         header = List.of();

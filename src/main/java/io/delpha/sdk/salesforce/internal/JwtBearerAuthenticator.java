@@ -2,15 +2,11 @@ package io.delpha.sdk.salesforce.internal;
 
 import io.delpha.sdk.core.internal.http.HttpCaller;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.delpha.sdk.core.DataFormatException;
+import io.delpha.sdk.core.ResponseLimits;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.Secret;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -27,7 +23,7 @@ import java.util.Map;
  * The OAuth 2.0 JWT bearer flow: an RS256-signed assertion ({@code iss} = consumer key, {@code sub}
  * = user name, {@code aud} = login URL, {@code exp} = now + 3 minutes) posted to
  * {@code /services/oauth2/token}. force-rest-api has no JWT support, so this uses the JDK
- * {@link HttpCaller} and {@link Signature}.
+ * {@link HttpCaller} and {@link Signature}; the request never follows a redirect ({@link TokenEndpoint}).
  */
 public final class JwtBearerAuthenticator implements Authenticator {
 
@@ -36,6 +32,7 @@ public final class JwtBearerAuthenticator implements Authenticator {
 
   private final HttpCaller http;
   private final ObjectMapper mapper;
+  private final ResponseLimits limits;
   private final String loginUrl;
   private final String audience;
   private final String clientId;
@@ -46,6 +43,7 @@ public final class JwtBearerAuthenticator implements Authenticator {
   /**
    * @param http the HTTP client layer (its request timeout applies)
    * @param mapper the JSON mapper
+   * @param limits the bounds on the token answer
    * @param loginUrl where the token endpoint is
    * @param audience the {@code aud} claim, e.g. {@code https://login.salesforce.com}
    * @param clientId the connected app's consumer key
@@ -53,10 +51,11 @@ public final class JwtBearerAuthenticator implements Authenticator {
    * @param privateKeyPem the RSA private key, PEM-encoded PKCS#8
    * @param clock the clock for {@code exp}
    */
-  public JwtBearerAuthenticator(HttpCaller http, ObjectMapper mapper, String loginUrl, String audience,
-      String clientId, String username, Secret privateKeyPem, Clock clock) {
+  public JwtBearerAuthenticator(HttpCaller http, ObjectMapper mapper, ResponseLimits limits, String loginUrl,
+      String audience, String clientId, String username, Secret privateKeyPem, Clock clock) {
     this.http = http;
     this.mapper = mapper;
+    this.limits = limits;
     this.loginUrl = loginUrl;
     this.audience = audience;
     this.clientId = clientId;
@@ -119,28 +118,6 @@ public final class JwtBearerAuthenticator implements Authenticator {
   public Session login() {
     String form = "grant_type=" + URLEncoder.encode("urn:ietf:params:oauth:grant-type:jwt-bearer", StandardCharsets.UTF_8)
         + "&assertion=" + assertion();
-    HttpRequest request = http.request(URI.create(loginUrl + "/services/oauth2/token"))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .header("Accept", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(form))
-        .build();
-    HttpResponse<String> response = http.send(flowName() + " login at " + loginUrl, request,
-        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-    if (response.statusCode() != 200) {
-      throw LoginFailures.refused(flowName(), loginUrl, username, response.statusCode(), response.body(),
-          HttpCaller.retryAfter(response.headers()).orElse(null));
-    }
-    try {
-      JsonNode token = mapper.readTree(response.body());
-      String accessToken = Json.text(token, "access_token");
-      String instanceUrl = Json.text(token, "instance_url");
-      if (accessToken == null || instanceUrl == null) {
-        throw new DataFormatException(flowName() + " login at " + loginUrl
-            + ": the token response has no access_token or instance_url");
-      }
-      return new Session(Secret.of(accessToken), instanceUrl);
-    } catch (JsonProcessingException e) {
-      throw new DataFormatException(flowName() + " login at " + loginUrl + ": the token response is not JSON");
-    }
+    return TokenEndpoint.requestToken(http, limits, flowName(), loginUrl, username, form);
   }
 }

@@ -1,31 +1,36 @@
 package io.delpha.sdk.salesforce.internal;
 
-import com.force.api.ApiConfig;
-import com.force.api.ApiSession;
-import com.force.api.Auth;
-import com.force.api.AuthException;
-import io.delpha.sdk.core.DataFormatException;
-import io.delpha.sdk.core.Secret;
-import io.delpha.sdk.core.ServiceUnavailableException;
-import java.io.IOException;
+import io.delpha.sdk.core.ResponseLimits;
+import io.delpha.sdk.core.internal.http.HttpCaller;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 
 /**
- * The OAuth 2.0 username-password flow, through force-rest-api's {@link Auth#oauthLoginPasswordFlow}.
- * The password sent is the user's password followed by the security token, as Salesforce expects.
- * Credentials are read from the supplier at every login, so a rotated secret is picked up on the
- * next re-login.
+ * The OAuth 2.0 username-password flow: a form POST of {@code grant_type=password}, the connected app's id and
+ * secret, the user name and the password followed by the security token (as Salesforce expects) to {@code
+ * /services/oauth2/token}. It goes through the library's client ({@link TokenEndpoint}), not force-rest-api's
+ * {@code Auth}, whose {@code HttpURLConnection} follows redirects: a 307 from the login server would send the
+ * whole form, password included, to the host it names. Credentials are read from the supplier at every login, so a
+ * rotated secret is picked up on the next re-login.
  */
 public final class PasswordAuthenticator implements Authenticator {
 
+  private final HttpCaller http;
+  private final ResponseLimits limits;
   private final String loginUrl;
   private final Supplier<PasswordCredentials> credentials;
 
   /**
+   * @param http the client layer (a client that does not follow redirects)
+   * @param limits the bounds on the token answer
    * @param loginUrl e.g. {@code https://login.salesforce.com}
    * @param credentials where the credentials come from
    */
-  public PasswordAuthenticator(String loginUrl, Supplier<PasswordCredentials> credentials) {
+  public PasswordAuthenticator(HttpCaller http, ResponseLimits limits, String loginUrl,
+      Supplier<PasswordCredentials> credentials) {
+    this.http = http;
+    this.limits = limits;
     this.loginUrl = loginUrl;
     this.credentials = credentials;
   }
@@ -38,32 +43,15 @@ public final class PasswordAuthenticator implements Authenticator {
   @Override
   public Session login() {
     PasswordCredentials c = credentials.get();
-    ApiConfig config = new ApiConfig()
-        .setLoginEndpoint(loginUrl)
-        .setClientId(c.clientId())
-        .setClientSecret(c.clientSecret().reveal())
-        .setUsername(c.username())
-        .setPassword(c.password().reveal() + c.securityToken().reveal());
-    ApiSession session;
-    try {
-      session = Auth.oauthLoginPasswordFlow(config);
-    } catch (AuthException e) {
-      String body = e.getMessage() == null ? "" : e.getMessage();
-      int json = body.indexOf('{');
-      throw LoginFailures.refused(flowName(), loginUrl, c.username(), e.getCode(),
-          json >= 0 ? body.substring(json) : "");
-    } catch (RuntimeException e) {
-      if (e.getCause() instanceof IOException io) {
-        throw new ServiceUnavailableException(flowName() + " login at " + loginUrl
-            + " failed: could not reach Salesforce (" + io.getClass().getSimpleName() + ")", io);
-      }
-      throw new DataFormatException(flowName() + " login at " + loginUrl
-          + " failed: the token response could not be read (" + e.getClass().getSimpleName() + ")");
-    }
-    if (session == null || session.getAccessToken() == null || session.getApiEndpoint() == null) {
-      throw new DataFormatException(flowName() + " login at " + loginUrl
-          + ": the token response has no access_token or instance_url");
-    }
-    return new Session(Secret.of(session.getAccessToken()), session.getApiEndpoint());
+    String form = "grant_type=password"
+        + "&client_id=" + encode(c.clientId())
+        + "&client_secret=" + encode(c.clientSecret().reveal())
+        + "&username=" + encode(c.username())
+        + "&password=" + encode(c.password().reveal() + c.securityToken().reveal());
+    return TokenEndpoint.requestToken(http, limits, flowName(), loginUrl, c.username(), form);
+  }
+
+  private static String encode(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
   }
 }

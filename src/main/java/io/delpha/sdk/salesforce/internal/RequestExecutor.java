@@ -28,6 +28,7 @@ public final class RequestExecutor {
   private static final Logger log = LoggerFactory.getLogger(RequestExecutor.class);
 
   private final Authenticator authenticator;
+  private final String loginUrl;
   private final Retrier retry;
   private final RestHttp http;
   private final ApiConfig forceConfig;
@@ -38,15 +39,18 @@ public final class RequestExecutor {
 
   /**
    * @param authenticator how to log in
+   * @param loginUrl where it logs in: the instance a login names must be of its domain ({@link
+   *     SalesforceUrls#requireInstanceUrl})
    * @param retry the retries of transient failures
    * @param http the HttpClient side
    * @param mapper the JSON mapper force-rest-api uses for records
    * @param apiVersion e.g. {@code v60.0}
    * @param requestTimeout force-rest-api's connect and read timeout
    */
-  public RequestExecutor(Authenticator authenticator, Retrier retry, RestHttp http,
+  public RequestExecutor(Authenticator authenticator, String loginUrl, Retrier retry, RestHttp http,
       ObjectMapper mapper, String apiVersion, Duration requestTimeout) {
     this.authenticator = authenticator;
+    this.loginUrl = loginUrl;
     this.retry = retry;
     this.http = http;
     this.forceConfig = new ApiConfig()
@@ -159,7 +163,12 @@ public final class RequestExecutor {
   }
 
   private Session loginWithRetry() {
-    Session session = retry.call("Salesforce login", attempt -> authenticator.login(), RequestExecutor::worthRetrying, RequestExecutor::gaveUp);
+    Session session = retry.call("Salesforce login", attempt -> {
+      Session fresh = authenticator.login();
+      // before the token is sent anywhere: the instance must be https and of the login's domain
+      return new Session(fresh.accessToken(),
+          SalesforceUrls.requireInstanceUrl(loginUrl, fresh.instanceUrl(), authenticator.flowName()));
+    }, RequestExecutor::worthRetrying, RequestExecutor::gaveUp);
     log.info("Logged in to Salesforce instance {} ({})", session.instanceUrl(), authenticator.flowName());
     return session;
   }

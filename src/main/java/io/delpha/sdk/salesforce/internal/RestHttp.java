@@ -4,15 +4,18 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.delpha.sdk.core.DataFormatException;
+import io.delpha.sdk.core.ResponseLimitException;
+import io.delpha.sdk.core.ResponseLimits;
 import io.delpha.sdk.core.ServiceUnavailableException;
+import io.delpha.sdk.core.internal.http.BoundedBody;
 import io.delpha.sdk.salesforce.ApiUsage;
 import io.delpha.sdk.core.internal.http.HttpCaller;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
@@ -25,6 +28,13 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Every answer's {@code Sforce-Limit-Info} header updates {@link #lastUsage()}. Error answers are
  * mapped with {@link SalesforceErrors}; connection failures become {@link ServiceUnavailableException}.
+ *
+ * <p>What Salesforce sends is read under the {@link ResponseLimits} ({@link BoundedBody}): a JSON answer or a query
+ * page at most {@code maxBodyBytes}, nested at most {@code maxJsonDepth}, strings at most {@code maxStringChars},
+ * within {@code bodyTimeout}; a Bulk API 2.0 result stream waits at most {@code idleTimeout} for its next bytes. A
+ * breach is a {@link ResponseLimitException}. The caller's client never follows redirects ({@code
+ * Redirect.NEVER}): a redirect is a {@link DataFormatException} ({@link SalesforceUrls#redirected}), so the session
+ * token is sent to the instance the login named and nowhere else.
  */
 public final class RestHttp {
 
@@ -33,17 +43,31 @@ public final class RestHttp {
   private final HttpCaller caller;
   private final ObjectMapper mapper;
   private final String apiVersion;
+  private final ResponseLimits limits;
   private final AtomicReference<ApiUsage> lastUsage = new AtomicReference<>();
 
   /**
-   * @param caller the HTTP client layer (its retries are the {@link RequestExecutor}'s, not used here)
+   * @param caller the HTTP client layer, on a client that does not follow redirects (its retries are the {@link
+   *     RequestExecutor}'s, not used here)
    * @param mapper the JSON mapper
    * @param apiVersion e.g. {@code v60.0}
+   * @param limits the bounds on what Salesforce sends
    */
-  public RestHttp(HttpCaller caller, ObjectMapper mapper, String apiVersion) {
+  public RestHttp(HttpCaller caller, ObjectMapper mapper, String apiVersion, ResponseLimits limits) {
     this.caller = caller;
     this.mapper = mapper;
     this.apiVersion = apiVersion;
+    this.limits = limits;
+  }
+
+  /** @return the bounds on what Salesforce sends */
+  public ResponseLimits limits() {
+    return limits;
+  }
+
+  /** @return the versioned REST root, e.g. {@code /services/data/v60.0} */
+  public String apiRoot() {
+    return "/services/data/" + apiVersion;
   }
 
   /**
@@ -92,17 +116,32 @@ public final class RestHttp {
         .header("Content-Type", "application/json")
         .method(method, publisher)
         .build();
-    HttpResponse<String> response = send(what, request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-    failOnError(what, response, response.body());
-    String text = response.body();
-    if (text == null || text.isBlank()) {
-      return mapper.missingNode();
-    }
-    try {
-      return mapper.readTree(text);
-    } catch (JsonProcessingException e) {
-      throw new DataFormatException(what + ": Salesforce's answer is not JSON ("
-          + e.getOriginalMessage() + ")", e);
+    HttpResponse<InputStream> response = open(session, what, request, false);
+    return BoundedBody.readJson(response.body(), what, limits);
+  }
+
+  /**
+   * Reads a JSON answer whole as bytes, bounded as {@link BoundedBody#whole}: a query page, parsed by the caller
+   * record by record.
+   *
+   * @param session the session
+   * @param what what the caller is doing, for messages
+   * @param path the path below the versioned data root, with its query string
+   * @return the answer's bytes
+   * @throws ResponseLimitException if the answer breaks a limit
+   */
+  public byte[] jsonBytes(Session session, String what, String path) {
+    HttpRequest request = request(session, path).header("Accept", "application/json").GET().build();
+    HttpResponse<InputStream> response = open(session, what, request, true);
+    try (InputStream in = BoundedBody.whole(response.body(), what, limits)) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      ResponseLimitException limit = BoundedBody.limitOf(e);
+      if (limit != null) {
+        throw limit;
+      }
+      throw new ServiceUnavailableException(what + ": Salesforce stopped answering mid-body ("
+          + e.getClass().getSimpleName() + ")", e);
     }
   }
 
@@ -113,13 +152,42 @@ public final class RestHttp {
    * @param what what the caller is doing
    * @param path the path below the versioned data root, with its query string
    * @param accept the media type to accept
-   * @return the open response; its status is 200
+   * @return the open answer; its status was 2xx
    */
-  public HttpResponse<InputStream> openStream(Session session, String what, String path, String accept) {
+  public Streamed openStream(Session session, String what, String path, String accept) {
     HttpRequest request = request(session, path).header("Accept", accept).GET().build();
+    HttpResponse<InputStream> response = open(session, what, request, false);
+    return new Streamed(response.headers(),
+        BoundedBody.download(response.body(), what, Long.MAX_VALUE, "no limit", limits));
+  }
+
+  /**
+   * An open streamed answer.
+   *
+   * @param headers its headers
+   * @param body its body, each read waiting at most {@link ResponseLimits#idleTimeout()}; the caller closes it
+   */
+  public record Streamed(HttpHeaders headers, InputStream body) {}
+
+  /**
+   * Sends a request, reads the status and headers, and fails on an error or a redirect (never followed).
+   *
+   * @param probe whether a rate-limit answer without {@code Sforce-Limit-Info} is followed by one {@code /limits}
+   *     probe for the usage (queries, as they always were), rather than quoting the usage last seen
+   */
+  private HttpResponse<InputStream> open(Session session, String what, HttpRequest request, boolean probe) {
     HttpResponse<InputStream> response = send(what, request, HttpResponse.BodyHandlers.ofInputStream());
+    if (SalesforceUrls.isRedirect(response.statusCode())) {
+      HttpCaller.drain(response.body());
+      throw SalesforceUrls.redirected(what, response);
+    }
     if (response.statusCode() >= 300) {
-      failOnError(what, response, HttpCaller.drain(response.body()));
+      // a rate-limit answer without the usage header: one /limits probe puts the usage in the exception
+      boolean hasUsage = response.headers().firstValue("Sforce-Limit-Info").isPresent();
+      throw SalesforceErrors.fromResponse(what, response.statusCode(),
+          HttpCaller.withoutCredentials(response.request(), HttpCaller.drain(response.body())),
+          HttpCaller.retryAfter(response.headers()).orElse(null),
+          () -> hasUsage || !probe ? lastUsage() : probeUsage(session));
     }
     return response;
   }
@@ -154,12 +222,5 @@ public final class RestHttp {
 
   private void record(HttpHeaders headers) {
     headers.firstValue("Sforce-Limit-Info").flatMap(RestHttp::parseLimitInfo).ifPresent(lastUsage::set);
-  }
-
-  private void failOnError(String what, HttpResponse<?> response, String body) {
-    if (response.statusCode() >= 300) {
-      throw SalesforceErrors.fromResponse(what, response.statusCode(), HttpCaller.withoutCredentials(response.request(), body),
-          HttpCaller.retryAfter(response.headers()).orElse(null), this::lastUsage);
-    }
   }
 }

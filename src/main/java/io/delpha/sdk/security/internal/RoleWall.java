@@ -233,7 +233,8 @@ public final class RoleWall implements AutoCloseable {
       try {
         sweepExpiredRoles();
         reconcileAllGrants();
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
+        // an Error too: one escaping would end the sweeps for good, unseen
         LOG.warn("the sweep of expired keys' Cassandra roles failed ({}); it runs again in {}", e.getClass()
             .getSimpleName(), every);
       }

@@ -1,13 +1,15 @@
 package io.delpha.sdk.sharing.internal;
 
-import io.delpha.sdk.core.internal.JsonSupport;
+import io.delpha.sdk.core.internal.http.BoundedBody;
 import io.delpha.sdk.core.internal.http.HttpCaller;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.delpha.sdk.core.AuthenticationException;
+import io.delpha.sdk.core.DataFormatException;
+import io.delpha.sdk.core.ResponseLimitException;
+import io.delpha.sdk.core.ResponseLimits;
 import io.delpha.sdk.core.Secret;
 import io.delpha.sdk.core.secrets.SecretProvider;
-import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
@@ -70,17 +72,21 @@ public interface BearerTokens {
    * @param clientSecret the client secret
    * @param scope the scope, may be {@code null}
    * @param clock the clock
+   * @param limits how much of the token endpoint's answer is read ({@code maxBodyBytes}, depth, strings, deadlines)
    * @return the source
    */
   static BearerTokens oauthClientCredentials(HttpCaller http, URI tokenEndpoint, String clientId,
-      Secret clientSecret, @Nullable String scope, Clock clock) {
-    return new OAuthTokens(http, tokenEndpoint, clientId, clientSecret, scope, clock);
+      Secret clientSecret, @Nullable String scope, Clock clock, ResponseLimits limits) {
+    return new OAuthTokens(http, tokenEndpoint, clientId, clientSecret, scope, clock, limits);
   }
 
-  /** The OAuth client-credentials source. */
+  /**
+   * The OAuth client-credentials source. Its caller never follows redirects (the client's credentials go in the
+   * request), and the answer is read under the client's {@link ResponseLimits}.
+   */
   final class OAuthTokens implements BearerTokens {
-    private static final ObjectMapper JSON = JsonSupport.MAPPER;
     private final HttpCaller http;
+    private final ResponseLimits limits;
     private final URI tokenEndpoint;
     private final String clientId;
     private final Secret clientSecret;
@@ -90,8 +96,9 @@ public interface BearerTokens {
     private Instant renewAt = Instant.MIN;
 
     OAuthTokens(HttpCaller http, URI tokenEndpoint, String clientId, Secret clientSecret, @Nullable String scope,
-        Clock clock) {
+        Clock clock, ResponseLimits limits) {
       this.http = http;
+      this.limits = limits;
       this.tokenEndpoint = tokenEndpoint;
       this.clientId = clientId;
       this.clientSecret = clientSecret;
@@ -124,31 +131,42 @@ public interface BearerTokens {
           .POST(HttpRequest.BodyPublishers.ofString(body))
           .build();
       // not retried here: a token is fetched within an attempt of SharingHttp, whose retries cover it
-      HttpResponse<String> response = http.send("fetch an OAuth token from " + tokenEndpoint, request,
-          HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() == 400 || response.statusCode() == 401 || response.statusCode() == 403) {
+      HttpResponse<InputStream> response = http.send("fetch an OAuth token from " + tokenEndpoint, request,
+          HttpResponse.BodyHandlers.ofInputStream());
+      int status = response.statusCode();
+      if (status != 200) {
+        HttpCaller.drain(response.body());
+      }
+      if (status == 400 || status == 401 || status == 403) {
         throw new AuthenticationException("the OAuth token endpoint " + tokenEndpoint + " rejected client "
-            + clientId + " (HTTP " + response.statusCode() + "); check the profile's client credentials");
+            + clientId + " (HTTP " + status + "); check the profile's client credentials");
       }
-      if (response.statusCode() != 200) {
-        throw HttpCaller.failure(response, "the OAuth token endpoint " + tokenEndpoint + " answered HTTP "
-            + response.statusCode());
+      if (status >= 300 && status < 400) {
+        throw new DataFormatException("the OAuth token endpoint " + tokenEndpoint + " answered with a redirect "
+            + "(HTTP " + status + "), which this client never follows: it would carry the client's credentials "
+            + "elsewhere; check the profile's tokenEndpoint");
       }
+      if (status != 200) {
+        throw HttpCaller.failure(response, "the OAuth token endpoint " + tokenEndpoint + " answered HTTP " + status);
+      }
+      JsonNode json;
       try {
-        JsonNode json = JSON.readTree(response.body());
-        JsonNode access = json.get("access_token");
-        JsonNode expiresIn = json.get("expires_in");
-        if (access == null || !access.isTextual() || expiresIn == null || !expiresIn.canConvertToLong()) {
-          throw new AuthenticationException("the OAuth token endpoint " + tokenEndpoint
-              + " answered without access_token and expires_in");
-        }
-        long seconds = expiresIn.asLong();
-        token = Secret.of(access.asText());
-        // renew early: a token must not expire between being read and being checked by the server
-        renewAt = clock.instant().plusSeconds(Math.max(0, seconds - Math.min(60, seconds / 10)));
-      } catch (IOException e) {
+        json = BoundedBody.readJson(response.body(), "the OAuth token endpoint's answer", limits);
+      } catch (ResponseLimitException e) {
+        throw e;
+      } catch (DataFormatException e) {
         throw new AuthenticationException("the OAuth token endpoint " + tokenEndpoint + " did not answer JSON");
       }
+      JsonNode access = json.get("access_token");
+      JsonNode expiresIn = json.get("expires_in");
+      if (access == null || !access.isTextual() || expiresIn == null || !expiresIn.canConvertToLong()) {
+        throw new AuthenticationException("the OAuth token endpoint " + tokenEndpoint
+            + " answered without access_token and expires_in");
+      }
+      long seconds = expiresIn.asLong();
+      token = Secret.of(access.asText());
+      // renew early: a token must not expire between being read and being checked by the server
+      renewAt = clock.instant().plusSeconds(Math.max(0, seconds - Math.min(60, seconds / 10)));
     }
   }
 }

@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Where one read's data files go: arrays that the workers decode from, each reused from file to file instead of
- * allocated per file, and, for a file larger than {@link #maxFileBytes()} or of unknown size, a spool file on
+ * allocated per file, and, for a file larger than {@link #maxFileBytes()}, a spool file on
  * disk. So the read holds at most {@code parallelism} such arrays. Belongs to one read and is dropped with it.
  * Thread-safe.
  */
@@ -40,7 +40,7 @@ public final class DownloadSpace {
         : Files.createTempFile(spoolDirectory, "delpha-sharing-", ".parquet");
   }
 
-  /** @return the largest file held in memory; larger ones, and files of unknown size, are spooled to disk */
+  /** @return the largest file held in memory; larger ones are spooled to disk */
   public int maxFileBytes() {
     return maxFileBytes;
   }

@@ -3,6 +3,9 @@ package io.delpha.sdk.sharing.internal;
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.AccessDeniedException;
 import io.delpha.sdk.core.NotFoundException;
+import io.delpha.sdk.core.ResponseLimitException;
+import io.delpha.sdk.core.ResponseLimits;
+import io.delpha.sdk.core.internal.http.BoundedBody;
 import io.delpha.sdk.core.internal.http.HttpCaller;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.parquet.ParquetRows;
@@ -13,8 +16,8 @@ import io.delpha.sdk.parquet.ColumnBatchReader;
 import io.delpha.sdk.sharing.internal.QueryResponse.FileAction;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -32,11 +35,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Downloads one data file from its presigned URL and opens it: into an array of the read's {@link
- * DownloadSpace} when its size is known and small enough (decoded from memory, the array reused for the
- * worker's next file once the reader is closed), otherwise to a local spool file deleted on close. The request carries
- * no credentials of ours: the URL's signature is the only authorisation storage gets. An expired URL
- * (by its {@code expirationTimestamp}, or a 403 from storage) is refreshed through {@link UrlRefresher};
- * 429, 5xx, connection failures and truncated bodies are retried. Thread-safe.
+ * DownloadSpace} when it is small enough (decoded from memory, the array reused for the worker's next file once
+ * the reader is closed), otherwise to a local spool file deleted on close. The request carries no credentials of
+ * ours: the URL's signature is the only authorisation storage gets. An expired URL (by its {@code
+ * expirationTimestamp}, or a 403 from storage) is refreshed through {@link UrlRefresher}; 429, 5xx, connection
+ * failures and truncated bodies are retried.
+ *
+ * <p>What storage sends is trusted no further than the sharing server's answer: a URL must be an absolute {@code
+ * http(s)} URL without user info, else a {@link DataFormatException} before anything is sent; a body is read to
+ * the file's declared {@code size} and refused at the next byte (a {@link ResponseLimitException}, not retried:
+ * nothing past the declared size is kept in memory or on disk); each read waits at most the {@link
+ * ResponseLimits#idleTimeout()}. Storage's redirects are followed by the JDK client ({@code Redirect.NORMAL}: never
+ * from {@code https} to {@code http}, at most 5 in a chain) since they carry nothing of ours. Thread-safe.
  */
 public final class FileDownloader {
 
@@ -46,17 +56,49 @@ public final class FileDownloader {
   private final HttpCaller storage;
   private final Duration expiryMargin;
   private final Clock clock;
+  private final ResponseLimits limits;
 
   /**
    * @param storage the caller for storage (its own client, following redirects; the request timeout until
    *     response headers arrive; the retries of transient failures)
    * @param expiryMargin refresh a URL that expires sooner than this
    * @param clock the clock
+   * @param limits the idle timeout of storage reads, and {@code maxBodyBytes} for deletion vector files
    */
-  public FileDownloader(HttpCaller storage, Duration expiryMargin, Clock clock) {
+  public FileDownloader(HttpCaller storage, Duration expiryMargin, Clock clock, ResponseLimits limits) {
     this.storage = storage;
     this.expiryMargin = expiryMargin;
     this.clock = clock;
+    this.limits = limits;
+  }
+
+  /**
+   * @param url a URL the sharing server handed out for storage
+   * @param what the file, for messages
+   * @return the URL, if it is an absolute {@code http} or {@code https} URL with a host and no user info
+   * @throws DataFormatException otherwise (the message names the scheme, never the URL: it may carry a signature)
+   */
+  static URI storageUri(String url, String what) {
+    URI uri;
+    try {
+      uri = new URI(url);
+    } catch (URISyntaxException e) {
+      throw new DataFormatException("the sharing server handed out a malformed URL for " + what + " ("
+          + e.getReason() + ")", e);
+    }
+    String scheme = uri.getScheme();
+    if (scheme == null || !(scheme.equalsIgnoreCase("https") || scheme.equalsIgnoreCase("http"))) {
+      throw new DataFormatException("the sharing server handed out a " + (scheme == null ? "relative" : scheme + ":")
+          + " URL for " + what + ", which this client never fetches (it reads pre-signed http(s) URLs only)");
+    }
+    if (uri.getRawUserInfo() != null) {
+      throw new DataFormatException("the sharing server handed out a URL with user info (user@host) for " + what
+          + ", which this client never fetches");
+    }
+    if (uri.getHost() == null || uri.isOpaque()) {
+      throw new DataFormatException("the sharing server handed out a URL without a host for " + what);
+    }
+    return uri;
   }
 
   /**
@@ -88,7 +130,10 @@ public final class FileDownloader {
     return storage.retrying("download of " + download.name, e -> download.transientFailure, download::attempt);
   }
 
-  /** The largest deletion vector file fetched (a file holds the bitmaps of one commit's files). */
+  /**
+   * The largest deletion vector file fetched, whatever {@code maxBodyBytes} says (a file holds the bitmaps of one
+   * commit's files, read into one array).
+   */
   static final int MAX_DELETION_VECTOR_FILE_BYTES = 256 * 1024 * 1024;
 
   /**
@@ -100,7 +145,9 @@ public final class FileDownloader {
    * @param table the table, for messages
    * @param root the table's root, for a vector stored relative to it
    * @return the file's bytes
-   * @throws DataFormatException if the file is larger than {@value #MAX_DELETION_VECTOR_FILE_BYTES} bytes
+   * @throws ResponseLimitException if the file is larger than {@link ResponseLimits#maxBodyBytes()} (at most
+   *     {@value #MAX_DELETION_VECTOR_FILE_BYTES} bytes)
+   * @throws DataFormatException if its URL is not an http(s) URL
    */
   public byte[] fetchDeletionVectorFile(FileAction file, UrlRefresher refresher, String table, @Nullable URI root) {
     String name = table + " file " + file.id() + "'s deletion vector";
@@ -120,23 +167,15 @@ public final class FileDownloader {
           continue;
         }
         DeletionVector dv = java.util.Objects.requireNonNull(now.deletionVector(), "the file has a deletion vector");
-        URI url = URI.create(dv.location(root));
-        if (!"https".equalsIgnoreCase(url.getScheme()) && !"http".equalsIgnoreCase(url.getScheme())) {
-          throw new DataFormatException("the deletion vector of " + table + " file " + file.id() + " is at a "
-              + url.getScheme() + ": location, which this client cannot fetch (the sharing server should hand out "
-              + "a pre-signed URL)");
-        }
+        URI url = storageUri(dv.location(root), name);
+        long max = Math.min(MAX_DELETION_VECTOR_FILE_BYTES, limits.maxBodyBytes());
         try {
           HttpResponse<InputStream> response = storage.client().send(storage.request(url).GET().build(),
               HttpResponse.BodyHandlers.ofInputStream());
           int status = response.statusCode();
           if (status == 200) {
-            try (InputStream body = response.body()) {
-              byte[] bytes = body.readNBytes(MAX_DELETION_VECTOR_FILE_BYTES + 1);
-              if (bytes.length > MAX_DELETION_VECTOR_FILE_BYTES) {
-                throw new DataFormatException(name + " is larger than " + MAX_DELETION_VECTOR_FILE_BYTES + " bytes");
-              }
-              return bytes;
+            try (InputStream body = BoundedBody.download(response.body(), name, max, "maxBodyBytes", limits)) {
+              return body.readAllBytes();
             }
           }
           HttpCaller.drain(response.body());
@@ -152,10 +191,17 @@ public final class FileDownloader {
             throw new NotFoundException("storage has no " + name + " (HTTP 404): the table changed since it was "
                 + "queried");
           }
+          if (status >= 300 && status < 400) {
+            throw redirectNotFollowed(status, name);
+          }
           transientFailure[0] = status == 429 || status >= 500;
           throw HttpCaller.failure(status, "storage answered HTTP " + status + " for " + name
               + (transientFailure[0] ? " after " + attempt + " attempts" : ""), response.headers());
         } catch (IOException e) {
+          ResponseLimitException limit = BoundedBody.limitOf(e);
+          if (limit != null) {
+            throw limit;
+          }
           transientFailure[0] = true;
           throw new ServiceUnavailableException("cannot download " + name + " after " + attempt + " attempts: "
               + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
@@ -207,7 +253,11 @@ public final class FileDownloader {
           current = refresher.refresh(current);
           continue;
         }
-        HttpRequest request = storage.request(URI.create(current.url())).GET().build();
+        if (file.size() < 0) {
+          throw new DataFormatException(name + " has no declared size; the protocol requires one, and this client "
+              + "reads no file it cannot bound");
+        }
+        HttpRequest request = storage.request(storageUri(current.url(), name)).GET().build();
         Path spool = null;
         byte[] held = null;
         try {
@@ -215,11 +265,11 @@ public final class FileDownloader {
           int status = response.statusCode();
           if (status == 200 && target != null) {
             spool = target.resolveSibling("." + target.getFileName() + "." + java.util.UUID.randomUUID() + ".part");
-            try (InputStream body = response.body()) {
+            try (InputStream body = bounded(response.body())) {
               Files.copy(body, spool);
             }
             long got = Files.size(spool);
-            if (file.size() >= 0 && got != file.size()) {
+            if (got != file.size()) {
               throw new IOException("got " + got + " of " + file.size() + " bytes");
             }
             if (!hasMagicAtBothEnds(spool, got)) {
@@ -231,14 +281,13 @@ public final class FileDownloader {
             spool = null;
             return (T) Long.valueOf(got);
           }
-          if (status == 200 && file.size() >= 0 && file.size() <= space().maxFileBytes()) {
+          if (status == 200 && file.size() <= space().maxFileBytes()) {
             int size = (int) file.size();
             held = space().take(size);
-            try (InputStream body = response.body()) {
+            try (InputStream body = bounded(response.body())) {
               int got = body.readNBytes(held, 0, size);
-              long more = got < size ? 0 : body.transferTo(OutputStream.nullOutputStream());
-              if (got != size || more > 0) {
-                throw new IOException("got " + (got + more) + " of " + size + " bytes");
+              if (got != size || body.read() >= 0) { // one byte past the declared size throws
+                throw new IOException("got " + got + " of " + size + " bytes");
               }
             }
             byte[] buffer = held;
@@ -247,11 +296,11 @@ public final class FileDownloader {
           }
           if (status == 200) {
             spool = space().newSpoolFile();
-            try (InputStream body = response.body()) {
+            try (InputStream body = bounded(response.body())) {
               Files.copy(body, spool, StandardCopyOption.REPLACE_EXISTING);
             }
             long got = Files.size(spool);
-            if (file.size() >= 0 && got != file.size()) {
+            if (got != file.size()) {
               throw new IOException("got " + got + " of " + file.size() + " bytes");
             }
             return (T) spooled(spool, name);
@@ -269,12 +318,19 @@ public final class FileDownloader {
           if (status == 404) {
             throw new NotFoundException("storage has no " + name + " (HTTP 404): the table changed since it was queried");
           }
+          if (status >= 300 && status < 400) {
+            throw redirectNotFollowed(status, name);
+          }
           transientFailure = status == 429 || status >= 500;
           throw HttpCaller.failure(status, "storage answered HTTP " + status + " for " + name
               + (transientFailure ? " after " + attempt + " attempts" : ""), response.headers());
         } catch (IOException e) {
           deleteQuietly(spool);
           giveBack(held);
+          ResponseLimitException limit = BoundedBody.limitOf(e);
+          if (limit != null) {
+            throw limit; // the same URL would answer the same way: not retried
+          }
           transientFailure = true;
           throw new ServiceUnavailableException("cannot download " + name + " after " + attempt + " attempts: "
               + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
@@ -291,6 +347,11 @@ public final class FileDownloader {
       }
     }
 
+    /** @return the body, refused one byte past the file's declared size, each read within the idle timeout */
+    private InputStream bounded(InputStream body) {
+      return BoundedBody.download(body, name, file.size(), "declared size", limits);
+    }
+
     private void giveBack(byte @Nullable [] buffer) {
       if (buffer != null) {
         space().give(buffer);
@@ -301,6 +362,15 @@ public final class FileDownloader {
     private DownloadSpace space() {
       return Objects.requireNonNull(space, "a download without a target has a space");
     }
+  }
+
+  /**
+   * @return the failure for a redirect the JDK client did not follow: from {@code https} to {@code http}, or past
+   *     the end of a chain of 5
+   */
+  private static DataFormatException redirectNotFollowed(int status, String name) {
+    return new DataFormatException("storage answered " + name + " with a redirect (HTTP " + status + ") this client "
+        + "does not follow: to plain http from https, to a URL it cannot read, or past a chain of 5 redirects");
   }
 
   private static boolean hasMagicAtBothEnds(Path file, long size) throws IOException {

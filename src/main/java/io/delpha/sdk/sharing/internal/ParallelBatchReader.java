@@ -1,6 +1,8 @@
 package io.delpha.sdk.sharing.internal;
 
+import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.ServiceUnavailableException;
+import io.delpha.sdk.core.internal.Workers;
 import io.delpha.sdk.parquet.ColumnBatch;
 import io.delpha.sdk.parquet.ColumnBatchReader;
 import io.delpha.sdk.parquet.ColumnVector;
@@ -39,6 +41,11 @@ import org.jspecify.annotations.Nullable;
  * per worker, and for the row view at most {@code 2 * parallelism} batches' rows waiting for the consumer. A
  * filter is applied in the workers (matching rows are compacted into a batch of the worker's own); the limit is
  * applied by the consumer. Not thread-safe (one consumer).
+ *
+ * <p>Failures: whatever ends a worker's file, an exception or an {@link Error} (a {@link StackOverflowError}, an
+ * {@link OutOfMemoryError}, ...), ends the read: the consumer's next call throws it as a {@link DelphaException}
+ * (the {@code Error} as its cause, see {@link Workers}) and the pool is shut down, its workers interrupted. A worker
+ * that dies without handing its failure over still ends the consumer's wait once every worker has ended.
  */
 public final class ParallelBatchReader implements ColumnBatchReader {
 
@@ -65,7 +72,7 @@ public final class ParallelBatchReader implements ColumnBatchReader {
    * rows made of one (theirs for good), the end of a file ({@code last}), or a failure.
    */
   private record Handoff(@Nullable ColumnBatch batch, Row @Nullable [] rows, boolean last,
-      @Nullable RuntimeException error, @Nullable Semaphore released) {}
+      @Nullable DelphaException error, @Nullable Semaphore released) {}
 
   /**
    * @param schema the table's schema
@@ -150,8 +157,8 @@ public final class ParallelBatchReader implements ColumnBatchReader {
         }
       }
       hand(new Handoff(null, null, true, null, null));
-    } catch (RuntimeException e) {
-      hand(new Handoff(null, null, true, e, null));
+    } catch (RuntimeException | Error e) {
+      hand(new Handoff(null, null, true, Workers.failure(e, "reading " + name), null));
     }
   }
 
@@ -263,11 +270,14 @@ public final class ParallelBatchReader implements ColumnBatchReader {
     while (filesDone < fileCount) {
       Handoff next;
       try {
-        next = ready.take();
+        next = Workers.take(ready, pool::isTerminated, "reading " + table);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         close();
         throw new ServiceUnavailableException("interrupted while waiting for the files of " + table, e);
+      } catch (DelphaException e) {
+        close();
+        throw e;
       }
       if (next.error() != null) {
         close();

@@ -10,7 +10,6 @@ import io.delpha.sdk.sharing.UnsupportedTableFeatureException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -97,51 +96,72 @@ public record QueryResponse(TableMetadata metadata, RowSchema physicalSchema, @N
   }
 
   /**
-   * @param answer the NDJSON answer
+   * A reader of a metadata or query answer, to hand to {@link SharingHttp#ndjson}: it turns each file line into
+   * its {@link FileAction} as the line arrives, so an answer of many files holds its actions, never its parsed
+   * lines.
+   *
+   * @param answer the answer's headers
    * @param table the table, for messages
-   * @return the parsed answer
+   * @return the reader; its {@link SharingHttp.LineReader#end()} gives the parsed answer
    * @throws UnsupportedTableFeatureException if the table needs a Delta reader feature this client lacks
    * @throws DataFormatException if the answer needs a newer reader or is malformed
    * @throws DelphaException the typed error an {@code endStreamAction} reports
    */
-  public static QueryResponse parse(SharingHttp.NdJson answer, String table) {
-    return parse(answer, table, false);
+  public static SharingHttp.LineReader<QueryResponse> reader(SharingHttp.Answer answer, String table) {
+    return new Reader(answer, table, false);
   }
 
   /**
-   * Parses a changes answer: as {@link #parse(SharingHttp.NdJson, String)}, without the delta format's
+   * A reader of a changes answer: as {@link #reader(SharingHttp.Answer, String)}, without the delta format's
    * {@code add} and {@code remove} actions that change no data ({@code dataChange: false}, written by
    * compactions), as Delta's own change data feed leaves them out.
    *
-   * @param answer the answer's lines
+   * @param answer the answer's headers
    * @param table the table, for messages
-   * @return the parsed answer
+   * @return the reader
    */
-  public static QueryResponse parseChanges(SharingHttp.NdJson answer, String table) {
-    return parse(answer, table, true);
+  public static SharingHttp.LineReader<QueryResponse> changesReader(SharingHttp.Answer answer, String table) {
+    return new Reader(answer, table, true);
   }
 
-  private static QueryResponse parse(SharingHttp.NdJson answer, String table, boolean changes) {
-    String format = answer.capabilities().getOrDefault("responseformat", "parquet").toLowerCase(Locale.ROOT);
-    boolean delta = format.equals("delta");
-    if (!delta && !format.equals("parquet")) {
-      throw new DataFormatException("the sharing server answered " + table + " in responseformat=" + format
-          + "; this client reads parquet and delta");
+  /**
+   * The state of one answer while its lines arrive. The protocol sends {@code protocol}, then {@code metaData},
+   * then the files: a file line before the first {@code metaData} is refused (its partition values could not be
+   * named, and holding such lines until a {@code metaData} comes would hold the whole answer).
+   */
+  private static final class Reader implements SharingHttp.LineReader<QueryResponse> {
+    private final SharingHttp.Answer answer;
+    private final String table;
+    private final boolean changes;
+    private final String format;
+    private final boolean delta;
+    private final boolean endPromised;
+    private final List<FileAction> files = new ArrayList<>();
+    private @Nullable TableMetadata metadata;
+    private @Nullable RowSchema physical;
+    private @Nullable URI location;
+    private Map<String, String> logicalNames = Map.of();
+    private boolean ended;
+
+    Reader(SharingHttp.Answer answer, String table, boolean changes) {
+      this.answer = answer;
+      this.table = table;
+      this.changes = changes;
+      this.format = answer.capabilities().getOrDefault("responseformat", "parquet").toLowerCase(Locale.ROOT);
+      this.delta = format.equals("delta");
+      if (!delta && !format.equals("parquet")) {
+        throw new DataFormatException("the sharing server answered " + table + " in responseformat=" + format
+            + "; this client reads parquet and delta");
+      }
+      this.endPromised = "true".equals(answer.capabilities().get("includeendstreamaction"));
     }
-    boolean endPromised = "true".equals(answer.capabilities().get("includeendstreamaction"));
-    TableMetadata metadata = null;
-    RowSchema physical = null;
-    URI location = null;
-    Map<String, String> logicalNames = Map.of();
-    List<JsonNode> fileLines = new ArrayList<>();
-    boolean ended = false;
-    for (Iterator<JsonNode> it = answer.lines().iterator(); it.hasNext(); ) {
-      JsonNode line = it.next();
+
+    @Override
+    public void line(JsonNode line) {
       if (line.has("protocol")) {
         JsonNode protocol = line.get("protocol");
         if (protocol.has("deltaProtocol") != delta) {
-          throw new DataFormatException("the sharing server's answer for " + table + " mixes the parquet and "
-              + "delta formats (responseformat=" + format + ")");
+          throw mixed();
         }
         if (delta) {
           checkDeltaProtocol(protocol.get("deltaProtocol"), table);
@@ -155,16 +175,17 @@ public record QueryResponse(TableMetadata metadata, RowSchema physicalSchema, @N
       } else if (line.has("metaData")) {
         JsonNode wrapper = line.get("metaData");
         if (wrapper.has("deltaMetadata") != delta) {
-          throw new DataFormatException("the sharing server's answer for " + table + " mixes the parquet and "
-              + "delta formats (responseformat=" + format + ")");
+          throw mixed();
         }
         if (metadata == null) { // later metaData lines are historical (change data feed)
           JsonNode m = delta ? wrapper.get("deltaMetadata") : wrapper;
           long version = wrapper.has("version") ? wrapper.get("version").asLong()
               : m.has("version") ? m.get("version").asLong() : answer.version();
-          metadata = metadata(m, version, table);
-          physical = physicalSchema(m, metadata, table);
-          logicalNames = logicalNames(metadata.schema(), physical);
+          TableMetadata parsed = metadata(m, version, table);
+          RowSchema physicalSchema = physicalSchema(m, parsed, table);
+          metadata = parsed;
+          physical = physicalSchema;
+          logicalNames = QueryResponse.logicalNames(parsed.schema(), physicalSchema);
           location = location(wrapper);
         }
       } else if (line.has("endStreamAction")) {
@@ -178,22 +199,9 @@ public record QueryResponse(TableMetadata metadata, RowSchema physicalSchema, @N
               java.net.http.HttpHeaders.of(java.util.Map.of(), (name, value) -> true), 1);
         }
         ended = true;
-      } else {
-        fileLines.add(line);
-      }
-    }
-    if (metadata == null || physical == null) {
-      throw new DataFormatException("the sharing server's answer for " + table + " has no metaData line");
-    }
-    if (endPromised && !ended) {
-      throw new ServiceUnavailableException("the sharing server's answer for " + table
-          + " ended without its endStreamAction: the response was cut short");
-    }
-    List<FileAction> files = new ArrayList<>();
-    for (JsonNode line : fileLines) {
-      if (delta) {
+      } else if (delta) {
         if (line.has("file")) {
-          FileAction f = deltaFile(line.get("file"), logicalNames, table, changes);
+          FileAction f = deltaFile(line.get("file"), namesOnceMetadataCame(), table, changes);
           if (f != null) {
             files.add(f);
           }
@@ -201,12 +209,40 @@ public record QueryResponse(TableMetadata metadata, RowSchema physicalSchema, @N
       } else {
         for (String kind : List.of("file", "add", "cdf", "remove")) {
           if (line.has(kind)) {
+            namesOnceMetadataCame();
             files.add(file(kind, line.get(kind), table));
           }
         }
       }
     }
-    return new QueryResponse(metadata, physical, location, files);
+
+    /** @return the physical-to-logical names, once the metaData line has come */
+    private Map<String, String> namesOnceMetadataCame() {
+      if (metadata == null) {
+        throw new DataFormatException("the sharing server's answer for " + table + " names a file before its "
+            + "metaData line (the protocol sends protocol, metaData, then the files)");
+      }
+      return logicalNames;
+    }
+
+    private DataFormatException mixed() {
+      return new DataFormatException("the sharing server's answer for " + table + " mixes the parquet and "
+          + "delta formats (responseformat=" + format + ")");
+    }
+
+    @Override
+    public QueryResponse end() {
+      TableMetadata m = metadata;
+      RowSchema p = physical;
+      if (m == null || p == null) {
+        throw new DataFormatException("the sharing server's answer for " + table + " has no metaData line");
+      }
+      if (endPromised && !ended) {
+        throw new ServiceUnavailableException("the sharing server's answer for " + table
+            + " ended without its endStreamAction: the response was cut short");
+      }
+      return new QueryResponse(m, p, location, List.copyOf(files));
+    }
   }
 
   /** @throws UnsupportedTableFeatureException for a reader version or feature this client does not read */
@@ -296,7 +332,7 @@ public record QueryResponse(TableMetadata metadata, RowSchema physicalSchema, @N
     if (url == null || id == null) {
       throw new DataFormatException("a " + kind + " line of " + table + " has no url or id");
     }
-    return new FileAction(kind, url, id, partitionValues(f, Map.of()), f.path("size").asLong(-1),
+    return new FileAction(kind, url, id, partitionValues(f, Map.of()), size(f.get("size"), kind, id, table),
         longOrNull(f, "expirationTimestamp"), longOrNull(f, "version"), longOrNull(f, "timestamp"), null);
   }
 
@@ -321,7 +357,7 @@ public record QueryResponse(TableMetadata metadata, RowSchema physicalSchema, @N
       }
       DeletionVector dv = a.hasNonNull("deletionVector")
           ? DeletionVector.parse(a.get("deletionVector"), text(wrapper, "deletionVectorFileId"), table) : null;
-      long size = a.has("size") ? a.get("size").asLong(-1) : wrapper.path("size").asLong(-1);
+      long size = size(a.has("size") ? a.get("size") : wrapper.get("size"), kind, id, table);
       return new FileAction(kind.equals("cdc") ? "cdf" : kind, url, id, partitionValues(a, logicalNames), size,
           longOrNull(wrapper, "expirationTimestamp"), longOrNull(wrapper, "version"),
           longOrNull(wrapper, "timestamp"), dv);
@@ -329,7 +365,22 @@ public record QueryResponse(TableMetadata metadata, RowSchema physicalSchema, @N
     throw new DataFormatException("a file line of " + table + " holds no add, remove or cdc action");
   }
 
+  /**
+   * The protocol requires every file's {@code size}: the download stops one byte past it, so a file without one
+   * is refused rather than read unbounded.
+   */
+  private static long size(@Nullable JsonNode size, String kind, String id, String table) {
+    if (size == null || !size.canConvertToLong() || !size.isIntegralNumber() || size.asLong() < 0) {
+      throw new DataFormatException("the " + kind + " action of " + table + " file " + id + " has no valid size "
+          + "(the protocol requires one; without it the download could not be bounded)");
+    }
+    return size.asLong();
+  }
+
   private static Map<String, String> partitionValues(JsonNode f, Map<String, String> logicalNames) {
+    if (f.path("partitionValues").isEmpty()) {
+      return Map.of(); // most tables' files: no map per file
+    }
     Map<String, String> partitions = new HashMap<>();
     f.path("partitionValues").fields().forEachRemaining(e -> partitions.put(
         logicalNames.getOrDefault(e.getKey(), e.getKey()), e.getValue().isNull() ? null : e.getValue().asText()));

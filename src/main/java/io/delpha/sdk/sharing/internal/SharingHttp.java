@@ -6,28 +6,30 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.DelphaException;
-import io.delpha.sdk.core.ServiceUnavailableException;
-import java.io.BufferedReader;
+import io.delpha.sdk.core.ResponseLimits;
+import io.delpha.sdk.core.internal.http.BoundedBody;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Requests to the sharing server: the bearer token, the capabilities header, bounded retries of
  * 429/5xx/connection failures, and the protocol's {@code {errorCode, message}} bodies mapped to typed
- * exceptions. Thread-safe.
+ * exceptions. Every answer is read through {@link BoundedBody} under the client's {@link ResponseLimits}: a JSON
+ * answer whole up to {@code maxBodyBytes}, an NDJSON answer line by line (each line parsed under the depth and
+ * string limits and handed to the caller's reader as it arrives, so nothing but what the reader keeps is held). A
+ * redirect is never followed (it would carry the bearer token elsewhere): it is a {@link DataFormatException}.
+ * Thread-safe.
  */
 public final class SharingHttp {
 
@@ -48,18 +50,21 @@ public final class SharingHttp {
   private final HttpCaller http;
   private final String base;
   private final BearerTokens tokens;
+  private final ResponseLimits limits;
 
   /**
    * @param http the caller: a client that never follows redirects (a redirect would carry the token elsewhere),
    *     the request timeout, the retries of 429, 5xx and unreachable-server failures
    * @param endpoint the server's prefix
    * @param tokens where the bearer token comes from
+   * @param limits how much of an answer is read before it is refused
    */
-  public SharingHttp(HttpCaller http, URI endpoint, BearerTokens tokens) {
+  public SharingHttp(HttpCaller http, URI endpoint, BearerTokens tokens, ResponseLimits limits) {
     this.http = http;
     String e = endpoint.toString();
     this.base = e.endsWith("/") ? e.substring(0, e.length() - 1) : e;
     this.tokens = tokens;
+    this.limits = limits;
   }
 
   /**
@@ -85,13 +90,12 @@ public final class SharingHttp {
    * @param path the path below the prefix
    * @param query the query parameters (values encoded here), may be empty
    * @return the JSON body
+   * @throws io.delpha.sdk.core.ResponseLimitException if the answer breaks a limit
    */
   public JsonNode getJson(String path, Map<String, String> query) {
     Exchange ex = send("GET", path + queryString(query), null, false);
     try {
-      return JSON.readTree(ex.body);
-    } catch (IOException e) {
-      throw new DataFormatException("GET " + path + " did not answer JSON", e);
+      return BoundedBody.readJson(ex.body, "the Delta Sharing server's answer to GET " + path, limits);
     } finally {
       ex.close();
     }
@@ -111,31 +115,25 @@ public final class SharingHttp {
   }
 
   /**
-   * Sends a request whose answer is newline-delimited JSON and reads every line.
+   * Sends a request whose answer is newline-delimited JSON and hands each line, parsed, to a reader as it arrives.
    *
    * @param method GET or POST
    * @param path the path below the prefix, with its query string
    * @param body the JSON body of a POST, {@code null} for GET
-   * @return the version header, the capabilities answered and the parsed lines
+   * @param reader given the answer's headers, the reader of its lines
+   * @param <T> what the reader makes of the answer
+   * @return what the reader made of the whole answer
+   * @throws io.delpha.sdk.core.ResponseLimitException if the answer breaks a limit (the reader's work is dropped)
+   * @throws DataFormatException if a line is not JSON
    */
-  public NdJson ndjson(String method, String path, @Nullable String body) {
+  public <T> T ndjson(String method, String path, @Nullable String body, Function<Answer, LineReader<T>> reader) {
     Exchange ex = send(method, path, body, true);
     try {
-      List<JsonNode> lines = new ArrayList<>();
-      try (BufferedReader reader = new BufferedReader(new InputStreamReader(ex.body, StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = reader.readLine()) != null) {
-          if (!line.isBlank()) {
-            lines.add(JSON.readTree(line));
-          }
-        }
-      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-        throw new DataFormatException(method + " " + path + " answered a line that is not JSON", e);
-      } catch (IOException e) {
-        throw new ServiceUnavailableException("the sharing server stopped answering " + method + " " + path
-            + " mid-response: " + e.getClass().getSimpleName() + " " + e.getMessage(), e);
-      }
-      return new NdJson(ex.version(path), capabilities(ex.headers), lines);
+      LineReader<T> lines = reader.apply(new Answer(ex.version(path), capabilities(ex.headers)));
+      String what = "the Delta Sharing server's answer to " + method + " " + path;
+      BoundedBody.forEachLine(ex.body, what, limits,
+          (line, number) -> lines.line(BoundedBody.parseJson(line, what + ", line " + number, limits)));
+      return lines.end();
     } finally {
       ex.close();
     }
@@ -160,6 +158,12 @@ public final class SharingHttp {
     int status = response.statusCode();
     if (status == 200) {
       return new Exchange(response.body(), response.headers());
+    }
+    if (status >= 300 && status < 400) {
+      HttpCaller.drain(response.body());
+      throw new DataFormatException("the Delta Sharing server answered " + method + " " + pathAndQuery
+          + " with a redirect (HTTP " + status + "), which this client never follows: a redirect would carry the "
+          + "bearer token to another place; check the profile's endpoint");
     }
     String errorBody = HttpCaller.withoutCredentials(response.request(), HttpCaller.drain(response.body()));
     throw error(status, errorBody, method + " " + pathAndQuery, response.headers(), attempt);
@@ -248,8 +252,26 @@ public final class SharingHttp {
     return b.toString();
   }
 
-  /** An NDJSON answer. */
-  public record NdJson(long version, Map<String, String> capabilities, List<JsonNode> lines) {}
+  /**
+   * The headers of an NDJSON answer.
+   *
+   * @param version its {@code Delta-Table-Version}
+   * @param capabilities the capabilities the server answered, lower case
+   */
+  public record Answer(long version, Map<String, String> capabilities) {}
+
+  /**
+   * Takes the lines of one NDJSON answer as they arrive, keeping only what it needs of each.
+   *
+   * @param <T> what it makes of the answer
+   */
+  public interface LineReader<T> {
+    /** @param line the next non-blank line, parsed */
+    void line(JsonNode line);
+
+    /** @return what the whole answer makes, once its last line was read */
+    T end();
+  }
 
   private static final class Exchange {
     final InputStream body;

@@ -8,6 +8,7 @@ import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.ProgressListener;
 import io.delpha.sdk.core.ServiceUnavailableException;
+import io.delpha.sdk.core.internal.Workers;
 import io.delpha.sdk.core.internal.JsonSupport;
 import io.delpha.sdk.core.internal.Listeners;
 import io.delpha.sdk.parquet.Column;
@@ -526,10 +527,7 @@ public final class SqlCache {
     try {
       return f.get();
     } catch (ExecutionException e) {
-      if (e.getCause() instanceof DelphaException d) {
-        throw d;
-      }
-      throw new DelphaException("fetching a file of " + table + " failed: " + e.getCause(), e.getCause());
+      throw Workers.failure(e.getCause() == null ? e : e.getCause(), "fetching a file of " + table);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ServiceUnavailableException("interrupted while fetching the files of " + table);

@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
  * The usage page's routes: the page and its script (no data, no key needed), and, for an authenticated caller, the
  * charts as JSON ({@link UsageAnalyticsServer#DAILY_PATH}, {@link UsageAnalyticsServer#FEATURES_PATH}) and as the
  * HTML fragment the page shows ({@link UsageAnalyticsServer#REPORT_PATH}). HTML answers carry {@link UsagePage#CSP}.
+ * An organisation an admin names that has no key and no rows is 404 ({@link UsageOrganisations}).
  */
 public final class UsageChartEndpoints {
 
@@ -30,16 +31,19 @@ public final class UsageChartEndpoints {
 
   private final UsageAuth auth;
   private final UsageCharts charts;
+  private final UsageOrganisations organisations;
   private final Clock clock;
 
   /**
    * @param auth authenticates the chart requests
    * @param charts answers them
+   * @param organisations refuses (404) an organisation an admin names that has no key and no rows
    * @param clock the clock of the page's default range (the last 30 days, UTC)
    */
-  public UsageChartEndpoints(UsageAuth auth, UsageCharts charts, Clock clock) {
+  public UsageChartEndpoints(UsageAuth auth, UsageCharts charts, UsageOrganisations organisations, Clock clock) {
     this.auth = Objects.requireNonNull(auth, "auth");
     this.charts = Objects.requireNonNull(charts, "charts");
+    this.organisations = Objects.requireNonNull(organisations, "organisations");
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
@@ -76,6 +80,7 @@ public final class UsageChartEndpoints {
       throw new HttpError(404, "not_found", "this server has no feature column configured");
     }
     UsageRequest r = UsageRequest.of(exchange, caller, UsageAnalyticsServer.MAX_DAYS);
+    organisations.requireKnown(caller, r.organisation(), charts::hasRows);
     ObjectNode body = JSON.createObjectNode().put("organisation", r.organisation()).put("from", r.from().toString())
         .put("to", r.to().toString()).put("measure", charts.measureLabel());
     ArrayNode points = body.putArray("points");
@@ -94,6 +99,7 @@ public final class UsageChartEndpoints {
   private void report(Exchange exchange) throws IOException {
     KeyPrincipal caller = auth.authenticate(exchange);
     UsageRequest r = UsageRequest.of(exchange, caller, UsageAnalyticsServer.MAX_DAYS);
+    organisations.requireKnown(caller, r.organisation(), charts::hasRows);
     byte[] html = UsagePage.report(r.organisation(), r.from(), r.to(), charts.measureLabel(), charts.daily(r),
         charts.hasFeatures() ? charts.features(r) : null);
     secureHeaders(exchange);

@@ -15,9 +15,10 @@ import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The numbers of the usage charts, asked of an organisation's DuckDB database: the measure (the sum of the measure
- * column, or the row count) per day and per feature over a range of days. The organisation and the range are query
- * parameters; column names are quoted identifiers.
+ * The numbers of the usage charts, asked of the shared DuckDB database ({@link UsageCache}): the measure (the sum of
+ * the measure column, or the row count) per day and per feature over a range of days, of one organisation. The
+ * organisation and the range are bound parameters of every query, never SQL text; column names are quoted
+ * identifiers.
  */
 public final class UsageCharts {
 
@@ -28,7 +29,7 @@ public final class UsageCharts {
 
   /**
    * @param table the usage table
-   * @param cache the organisations' databases
+   * @param cache the shared database
    * @param featureColumn the column the per-feature chart groups by, or {@code null} for no such chart
    * @param measureColumn the numeric column the charts sum, or {@code null} to count rows
    */
@@ -38,6 +39,14 @@ public final class UsageCharts {
     this.cache = Objects.requireNonNull(cache, "cache");
     this.featureColumn = featureColumn;
     this.measureColumn = measureColumn;
+  }
+
+  /**
+   * @param organisation an organisation
+   * @return whether the table has rows of it
+   */
+  public boolean hasRows(String organisation) {
+    return cache.hasRows(organisation);
   }
 
   /** @return whether there is a per-feature chart */
@@ -55,7 +64,7 @@ public final class UsageCharts {
    * @return the measure per day with rows, by day
    */
   public Map<LocalDate, BigDecimal> daily(UsageRequest r) {
-    return cache.withOrganisation(r.organisation(), c -> {
+    return cache.query(c -> {
       String sql = chartSql(dayExpression()) + " ORDER BY 1";
       Map<LocalDate, BigDecimal> out = new TreeMap<>();
       try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -75,7 +84,7 @@ public final class UsageCharts {
    * @return the measure per feature, largest first ({@code (none)} for rows without one); only with a feature column
    */
   public List<UsagePage.Point> features(UsageRequest r) {
-    List<UsagePage.Point> out = cache.withOrganisation(r.organisation(), c -> {
+    List<UsagePage.Point> out = cache.query(c -> {
       String feature = Objects.requireNonNull(featureColumn, "features are charted only with a feature column");
       String sql = chartSql("CAST(" + DuckDbSql.identifier(feature) + " AS VARCHAR)");
       List<UsagePage.Point> points = new ArrayList<>();

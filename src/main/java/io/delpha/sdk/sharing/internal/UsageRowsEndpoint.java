@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.internal.JsonSupport;
 import io.delpha.sdk.core.internal.http.HttpError;
+import io.delpha.sdk.parquet.ColumnType;
 import io.delpha.sdk.parquet.Row;
 import io.delpha.sdk.parquet.RowReader;
 import io.delpha.sdk.parquet.RowSchema;
@@ -16,20 +17,31 @@ import io.delpha.sdk.sharing.UsageAnalyticsServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The rows route, {@link UsageAnalyticsServer#PATH}: the caller's organisation's rows of the usage table in a range
- * of days, read through the sharing client with the organisation and range as the filter, as JSON. The organisation
- * filter is the client's, applied to every row whatever the sharing server does with the hint.
+ * of days, as JSON. With the shared cache ({@link UsageCache}) they are read from its database, the organisation and
+ * the range as bound parameters, so no request downloads what the cache holds; without it (or for a table with
+ * columns the cache does not read back exactly: times, binary, nested types) through the sharing client with the
+ * organisation and range as the filter, applied to every row whatever the sharing server does with the hint. Both
+ * keep the same rows: the organisation equal, the date column between the bounds in its own type. An organisation an
+ * admin names that has no key and no rows is 404: before the read when the server has a cache, else when the read
+ * finds no row.
  */
 public final class UsageRowsEndpoint {
 
@@ -37,16 +49,24 @@ public final class UsageRowsEndpoint {
 
   private final UsageAuth auth;
   private final UsageTable table;
+  private final UsageOrganisations organisations;
+  private final @Nullable UsageCache cache;
   private final int maxRows;
 
   /**
    * @param auth authenticates the requests
    * @param table the usage table
+   * @param organisations tells which organisations hold a key
+   * @param cache the shared cache the rows are read from, {@code null} to read them through the client (then an
+   *     admin's organisation with no key is 404 when the read finds no row in the range)
    * @param maxRows the most rows one answer holds; more is a 413
    */
-  public UsageRowsEndpoint(UsageAuth auth, UsageTable table, int maxRows) {
+  public UsageRowsEndpoint(UsageAuth auth, UsageTable table, UsageOrganisations organisations,
+      @Nullable UsageCache cache, int maxRows) {
     this.auth = Objects.requireNonNull(auth, "auth");
     this.table = Objects.requireNonNull(table, "table");
+    this.organisations = Objects.requireNonNull(organisations, "organisations");
+    this.cache = cache;
     this.maxRows = maxRows;
   }
 
@@ -63,24 +83,146 @@ public final class UsageRowsEndpoint {
 
   private int usage(Exchange exchange, KeyPrincipal caller) throws IOException {
     UsageRequest r = UsageRequest.of(exchange, caller, 0);
-    String dateColumn = table.dateColumn();
-    List<Row> rows = new ArrayList<>();
-    RowSchema schema;
-    try (RowReader reader = table.client().readTable(table.table(), QueryOptions.builder().filter(Filter.and(
-        Filter.eq(table.organisationColumn(), r.organisation()), Filter.ge(dateColumn, bound(r.from())),
-        Filter.le(dateColumn, bound(r.to())))).build())) {
-      schema = reader.schema();
-      while (reader.hasNext()) {
-        if (rows.size() == maxRows) {
-          throw new HttpError(413, "too_many_rows", "more than " + maxRows + " rows; ask for a shorter date range");
-        }
-        rows.add(reader.next());
-      }
+    boolean keyed = !caller.isAdmin() || organisations.hasKey(r.organisation());
+    UsageCache c = cache;
+    if (!keyed && c != null && !c.hasRows(r.organisation())) {
+      throw UsageOrganisations.unknown(); // before the read
+    }
+    Answer answer;
+    try {
+      RowSchema schema = table.schema();
+      Optional<List<Row>> cached = c != null && fromCache(schema) ? cachedRows(c, r, schema) : Optional.empty();
+      answer = cached.isPresent() ? new Answer(schema, cached.get()) : clientRows(r);
     } catch (DelphaException e) {
       throw table.unreadable(e);
     }
-    exchange.respond(200, body(r, schema, rows));
+    if (!keyed && c == null && answer.rows().isEmpty()) { // no cache: the read is what tells
+      throw UsageOrganisations.unknown();
+    }
+    exchange.respond(200, body(r, answer.schema(), answer.rows()));
     return 200;
+  }
+
+  /** The rows of an answer, in the schema they were read with. */
+  private record Answer(RowSchema schema, List<Row> rows) {}
+
+  /** The rows through the sharing client, the organisation and range as its filter (every file downloaded). */
+  private Answer clientRows(UsageRequest r) {
+    String dateColumn = table.dateColumn();
+    List<Row> rows = new ArrayList<>();
+    try (RowReader reader = table.client().readTable(table.table(), QueryOptions.builder().filter(Filter.and(
+        Filter.eq(table.organisationColumn(), r.organisation()), Filter.ge(dateColumn, bound(r.from())),
+        Filter.le(dateColumn, bound(r.to())))).build())) {
+      while (reader.hasNext()) {
+        if (rows.size() == maxRows) {
+          throw tooMany();
+        }
+        rows.add(reader.next());
+      }
+      return new Answer(reader.schema(), rows);
+    }
+  }
+
+  private HttpError tooMany() {
+    return new HttpError(413, "too_many_rows", "more than " + maxRows + " rows; ask for a shorter date range");
+  }
+
+  /** Whether every column has a type read back exactly from the cache's database (else the client reads). */
+  private static boolean fromCache(RowSchema schema) {
+    for (int i = 0; i < schema.size(); i++) {
+      switch (schema.column(i).type().kind()) {
+        case STRING, INT, LONG, DOUBLE, BOOLEAN, DECIMAL, DATE, TIMESTAMP, LOCAL_TIMESTAMP -> { }
+        default -> {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The rows from the shared cache, the same filter as the client's (the organisation equal, the date column
+   * between the bounds in its own type), every value bound as a parameter; empty when the cached version lacks a
+   * column of the schema (a version changed the schema: the client reads).
+   */
+  private Optional<List<Row>> cachedRows(UsageCache c, UsageRequest r, RowSchema schema) {
+    StringBuilder select = new StringBuilder("SELECT ");
+    for (int i = 0; i < schema.size(); i++) {
+      String column = DuckDbSql.identifier(schema.column(i).name());
+      ColumnType.Kind kind = schema.column(i).type().kind();
+      select.append(i == 0 ? "" : ", ")
+          .append(kind == ColumnType.Kind.TIMESTAMP || kind == ColumnType.Kind.LOCAL_TIMESTAMP ? "epoch_us(" + column
+              + ")" : kind == ColumnType.Kind.DATE ? "CAST(" + column + " AS VARCHAR)" : column);
+    }
+    String date = DuckDbSql.identifier(table.dateColumn());
+    String boundType = switch (table.dateType().kind()) {
+      case TIMESTAMP -> "TIMESTAMPTZ";
+      case STRING -> "VARCHAR";
+      default -> "DATE";
+    };
+    String sql = select + " FROM " + UsageCache.VIEW + " WHERE " + DuckDbSql.identifier(table.organisationColumn())
+        + " = ? AND " + date + " >= CAST(? AS " + boundType + ") AND " + date + " <= CAST(? AS " + boundType
+        + ") LIMIT " + (maxRows + 1L);
+    return c.query(db -> {
+      try (PreparedStatement ps = db.prepareStatement(sql)) {
+        ps.setString(1, r.organisation());
+        ps.setString(2, boundText(r.from()));
+        ps.setString(3, boundText(r.to()));
+        try (ResultSet rs = ps.executeQuery()) {
+          List<Row> rows = new ArrayList<>();
+          while (rs.next()) {
+            if (rows.size() == maxRows) {
+              throw tooMany();
+            }
+            @Nullable Object[] values = new Object[schema.size()];
+            for (int i = 0; i < values.length; i++) {
+              values[i] = value(rs, i + 1, schema.column(i).type());
+            }
+            rows.add(Row.of(schema, values));
+          }
+          return Optional.of(rows);
+        }
+      } catch (SQLException e) {
+        String message = e.getMessage();
+        if (message != null && message.contains("not found")) { // a column of the schema is not in the view
+          LOG.info("usage rows of {}: the cached version lacks a column of the schema; reading through the client",
+              table.table());
+          return Optional.<List<Row>>empty();
+        }
+        throw e;
+      }
+    });
+  }
+
+  /** A bound as text DuckDB casts to the date column's type: the client's bounds, the same instants and days. */
+  private String boundText(LocalDate day) {
+    return table.dateType().kind() == ColumnType.Kind.TIMESTAMP ? day + " 00:00:00+00" : day.toString();
+  }
+
+  /** One value as the row model holds it (the selected expressions of {@link #cachedRows}). */
+  private static @Nullable Object value(ResultSet rs, int i, ColumnType type) throws SQLException {
+    Object v = switch (type.kind()) {
+      case STRING -> rs.getString(i);
+      case INT -> rs.getInt(i);
+      case LONG -> rs.getLong(i);
+      case DOUBLE -> rs.getDouble(i);
+      case BOOLEAN -> rs.getBoolean(i);
+      case DECIMAL -> {
+        BigDecimal d = rs.getBigDecimal(i);
+        yield d == null ? null : d.setScale(type.scale());
+      }
+      case DATE -> {
+        String text = rs.getString(i);
+        yield text == null ? null : LocalDate.parse(text);
+      }
+      case TIMESTAMP, LOCAL_TIMESTAMP -> {
+        long micros = rs.getLong(i);
+        Instant at = Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
+        yield type.kind() == ColumnType.Kind.TIMESTAMP ? at : LocalDateTime.ofInstant(at, ZoneOffset.UTC);
+      }
+      default -> throw new IllegalStateException("not read from the cache: " + type);
+    };
+    return rs.wasNull() ? null : v;
   }
 
   /** The date literal in the type of the date column (DATE, TIMESTAMP at UTC midnight, or ISO text). */

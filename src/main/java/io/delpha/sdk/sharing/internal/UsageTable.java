@@ -4,6 +4,7 @@ import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.internal.http.HttpError;
 import io.delpha.sdk.parquet.ColumnType;
+import io.delpha.sdk.parquet.RowSchema;
 import io.delpha.sdk.sharing.DeltaSharingClient;
 import io.delpha.sdk.sharing.UsageAnalyticsServer;
 import java.util.Objects;
@@ -13,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The shared usage table the usage server reads: its coordinates, the column naming each row's organisation and
- * the column holding its date, whose type is looked up once, on first use. Thread-safe.
+ * the column holding its date, whose schema is looked up once, on first use. Thread-safe.
  */
 public final class UsageTable {
 
@@ -23,7 +24,7 @@ public final class UsageTable {
   private final String table;
   private final String organisationColumn;
   private final String dateColumn;
-  private volatile @Nullable ColumnType dateType;
+  private volatile @Nullable RowSchema schema;
 
   /**
    * @param client the client reading the table
@@ -60,12 +61,17 @@ public final class UsageTable {
 
   /** @return the date column's type, read from the table's metadata the first time */
   public ColumnType dateType() {
-    ColumnType type = dateType;
-    if (type == null) {
-      type = client.tableMetadata(table).schema().column(dateColumn).type();
-      dateType = type;
+    return schema().column(dateColumn).type();
+  }
+
+  /** @return the table's schema, read from its metadata the first time */
+  public RowSchema schema() {
+    RowSchema s = schema;
+    if (s == null) {
+      s = client.tableMetadata(table).schema();
+      schema = s;
     }
-    return type;
+    return s;
   }
 
   /**

@@ -212,7 +212,7 @@ public final class Transformer {
     Output transactions = out.get(WarehouseTable.DIM_TRANSACTION);
     latestEach(fresh.get(SourceTable.TRANSACTION), SourceTable.TRANSACTION, t -> transactions.add(
         Row.of(WarehouseTable.DIM_TRANSACTION.schema(), t.getInt("transaction_id"), t.getString("transaction_type"),
-            t.getInt("sales_order_id"), t.getInt("purchase_order_id"))));
+            t.get("sales_order_id"), t.get("purchase_order_id")))); // nullable: one of the two is null
 
     // facts: one row per source version
     DateRange dates = new DateRange();

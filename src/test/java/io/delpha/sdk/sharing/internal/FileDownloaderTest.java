@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
 import io.delpha.sdk.core.DataFormatException;
+import io.delpha.sdk.core.ResponseLimitException;
 import io.delpha.sdk.core.RetryPolicy;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.internal.Retrier;
@@ -63,7 +64,7 @@ class FileDownloaderTest {
   private final FileDownloader downloader = new FileDownloader(new HttpCaller(HttpClient.newHttpClient(), "storage",
       Duration.ofSeconds(10), Retrier.of(RetryPolicy.builder().maxAttempts(2).initialDelay(Duration.ofMillis(5))
           .maxDelay(Duration.ofMillis(10)).build())),
-      Duration.ofSeconds(1), Clock.systemUTC());
+      Duration.ofSeconds(1), Clock.systemUTC(), io.delpha.sdk.core.ResponseLimits.defaults());
 
   @BeforeEach
   void start() throws IOException {
@@ -206,7 +207,8 @@ class FileDownloaderTest {
   }
 
   @Test
-  @DisplayName("a body shorter or longer than the file's declared size is retried, then ServiceUnavailableException; nothing kept")
+  @DisplayName("a body shorter than the file's declared size is retried, then ServiceUnavailableException; a longer one "
+      + "is a ResponseLimitException at the first byte past it; nothing kept")
   void truncatedBody() throws IOException {
     byte[] bytes = Files.readAllBytes(write("good.parquet", WIDE, wideRows(2_000, 5)));
     Files.createDirectories(dir.resolve("spool"));
@@ -216,8 +218,10 @@ class FileDownloaderTest {
       assertThatThrownBy(() -> read(cut, space)).isInstanceOf(ServiceUnavailableException.class)
           .hasMessageContaining("got " + bytes.length / 2 + " of " + bytes.length + " bytes");
       FileAction longer = serve("longer", Arrays.copyOf(bytes, bytes.length + 10), bytes.length);
-      assertThatThrownBy(() -> read(longer, space)).isInstanceOf(ServiceUnavailableException.class)
-          .hasMessageContaining("got " + (bytes.length + 10) + " of " + bytes.length + " bytes");
+      assertThatThrownBy(() -> read(longer, space)).isInstanceOfSatisfying(ResponseLimitException.class, e -> {
+        assertThat(e.limit()).isEqualTo("declared size");
+        assertThat(e).hasMessageContaining("longer than " + bytes.length + " bytes");
+      });
       assertThat(spoolFiles()).isZero();
       assertThat(space.allocations()).isLessThanOrEqualTo(1);
     }

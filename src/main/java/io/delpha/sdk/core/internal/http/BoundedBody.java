@@ -1,0 +1,418 @@
+package io.delpha.sdk.core.internal.http;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.delpha.sdk.core.DataFormatException;
+import io.delpha.sdk.core.ResponseLimitException;
+import io.delpha.sdk.core.ResponseLimits;
+import io.delpha.sdk.core.ServiceUnavailableException;
+import io.delpha.sdk.core.internal.JsonSupport;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The library's one way of reading what a remote peer sends: every byte counted and bounded before it is kept, a
+ * deadline on the whole answer and on each read, JSON parsed under {@link StreamReadConstraints} set from the
+ * {@link ResponseLimits} on purpose. A breach is a {@link ResponseLimitException} naming the limit.
+ *
+ * <pre>{@code
+ * HttpResponse<InputStream> r = caller.send(what, request, BodyHandlers.ofInputStream());
+ * JsonNode page = BoundedBody.readJson(r.body(), what, limits);            // maxBodyBytes, depth, strings, deadline
+ * BoundedBody.forEachLine(r.body(), what, limits, line -> ...);            // NDJSON: per line and per answer
+ * try (InputStream file = BoundedBody.download(r.body(), what, declaredSize, "declared size", limits)) { ... }
+ * }</pre>
+ *
+ * <p>Deadlines are kept by one daemon thread shared by the library ({@code delpha-http-watchdog}): when one passes it
+ * closes the peer's stream, which ends a read blocked on it, and the read throws the limit's exception.
+ */
+public final class BoundedBody {
+
+  private static final ScheduledThreadPoolExecutor WATCHDOG = watchdog();
+  private static final Map<ResponseLimits, JsonFactory> FACTORIES = new ConcurrentHashMap<>();
+  private static final ObjectMapper MAPPER = JsonSupport.MAPPER;
+
+  private BoundedBody() {}
+
+  /** Reads one line of a line-delimited answer. */
+  @FunctionalInterface
+  public interface LineConsumer {
+    /**
+     * @param line the line, without its terminator, never blank
+     * @param number its number, 1 for the first
+     */
+    void accept(String line, int number);
+  }
+
+  /**
+   * Wraps an answer read whole: at most {@link ResponseLimits#maxBodyBytes()}, within {@link
+   * ResponseLimits#bodyTimeout()} from now, each read within {@link ResponseLimits#idleTimeout()}.
+   *
+   * @param body the peer's stream (closed when the result is)
+   * @param what the request, for messages (never a credential or a signed URL's query)
+   * @param limits the limits
+   * @return the bounded stream
+   */
+  public static InputStream whole(InputStream body, String what, ResponseLimits limits) {
+    return new Bounded(body, what, limits.maxBodyBytes(), "maxBodyBytes", limits.bodyTimeout(), limits.idleTimeout());
+  }
+
+  /**
+   * Wraps a body of a size the peer declared (a data file, a result set): reading byte {@code declaredSize + 1}
+   * throws at once, so no more than the declared size is ever kept; each read within {@link
+   * ResponseLimits#idleTimeout()}; no deadline on the whole (a large file takes as long as it takes).
+   *
+   * @param body the peer's stream (closed when the result is)
+   * @param what the request, for messages
+   * @param maxBytes the most bytes allowed
+   * @param limitName how the bound is named in the message, e.g. {@code "declared size"}
+   * @param limits the limits
+   * @return the bounded stream
+   */
+  public static InputStream download(InputStream body, String what, long maxBytes, String limitName,
+      ResponseLimits limits) {
+    return new Bounded(body, what, maxBytes, limitName, null, limits.idleTimeout());
+  }
+
+  /**
+   * Reads a whole answer as JSON, bounded as {@link #whole} and parsed under the limits' depth and string length.
+   * Closes the body.
+   *
+   * @param body the peer's stream
+   * @param what the request, for messages
+   * @param limits the limits
+   * @return the document, a missing node when the body is empty
+   * @throws ResponseLimitException if a limit is broken
+   * @throws DataFormatException if the body is not JSON
+   * @throws ServiceUnavailableException if the peer stops answering mid-body
+   */
+  public static JsonNode readJson(InputStream body, String what, ResponseLimits limits) {
+    try (InputStream in = whole(body, what, limits); JsonParser parser = factory(limits).createParser(in)) {
+      JsonNode node = MAPPER.readTree(parser);
+      return node == null ? MAPPER.missingNode() : node;
+    } catch (StreamConstraintsException e) {
+      throw constraint(what, limits, e);
+    } catch (JsonProcessingException e) {
+      throw new DataFormatException(what + ": the answer is not JSON (" + e.getOriginalMessage() + ")", e);
+    } catch (IOException e) {
+      throw cutOff(what, e);
+    }
+  }
+
+  /**
+   * Parses one JSON text already read (a line, a string field holding JSON) under the limits' depth and string
+   * length.
+   *
+   * @param text the text
+   * @param what where it came from, for messages
+   * @param limits the limits
+   * @return the document, a missing node when the text is empty
+   */
+  public static JsonNode parseJson(String text, String what, ResponseLimits limits) {
+    try (JsonParser parser = factory(limits).createParser(text)) {
+      JsonNode node = MAPPER.readTree(parser);
+      return node == null ? MAPPER.missingNode() : node;
+    } catch (StreamConstraintsException e) {
+      throw constraint(what, limits, e);
+    } catch (JsonProcessingException e) {
+      throw new DataFormatException(what + ": not JSON (" + e.getOriginalMessage() + ")", e);
+    } catch (IOException e) {
+      throw new DataFormatException(what + ": not JSON (" + e.getMessage() + ")", e);
+    }
+  }
+
+  /**
+   * Reads a line-delimited answer line by line, as UTF-8: at most {@link ResponseLimits#maxStreamBytes()} in all,
+   * lines of at most {@link ResponseLimits#maxLineBytes()}, at most {@link ResponseLimits#maxLines()} non-blank
+   * lines, within {@link ResponseLimits#bodyTimeout()}, each read within {@link ResponseLimits#idleTimeout()}. A
+   * line is never held longer than its bound: reading stops at the first byte past it. Blank lines are skipped.
+   * Closes the body.
+   *
+   * @param body the peer's stream
+   * @param what the request, for messages
+   * @param limits the limits
+   * @param consumer takes each line
+   * @return the number of lines read
+   * @throws ResponseLimitException if a limit is broken (the consumer has seen only lines within the limits, and
+   *     the caller must not use what it gathered as the whole answer)
+   * @throws ServiceUnavailableException if the peer stops answering mid-body
+   */
+  public static int forEachLine(InputStream body, String what, ResponseLimits limits, LineConsumer consumer) {
+    int lines = 0;
+    try (InputStream in = new Bounded(body, what, limits.maxStreamBytes(), "maxStreamBytes", limits.bodyTimeout(),
+        limits.idleTimeout())) {
+      byte[] buffer = new byte[8192];
+      ByteArrayOutputStream line = new ByteArrayOutputStream();
+      int n;
+      while ((n = in.read(buffer)) >= 0) {
+        int start = 0;
+        for (int i = 0; i < n; i++) {
+          if (buffer[i] == '\n') {
+            if (line.size() + (i - start) > limits.maxLineBytes()) {
+              throw lineTooLong(what, limits, lines + 1);
+            }
+            line.write(buffer, start, i - start);
+            lines = emit(line, lines, what, limits, consumer);
+            start = i + 1;
+          }
+        }
+        if (line.size() + (n - start) > limits.maxLineBytes()) {
+          throw lineTooLong(what, limits, lines + 1);
+        }
+        line.write(buffer, start, n - start);
+      }
+      return emit(line, lines, what, limits, consumer);
+    } catch (IOException e) {
+      throw cutOff(what, e);
+    }
+  }
+
+  private static int emit(ByteArrayOutputStream buffer, int lines, String what, ResponseLimits limits,
+      LineConsumer consumer) {
+    String line = buffer.toString(StandardCharsets.UTF_8);
+    buffer.reset();
+    if (line.endsWith("\r")) {
+      line = line.substring(0, line.length() - 1);
+    }
+    if (line.isBlank()) {
+      return lines;
+    }
+    if (lines >= limits.maxLines()) {
+      throw new ResponseLimitException("maxLines", what + ": the answer has more than " + limits.maxLines()
+          + " lines (ResponseLimits.maxLines); nothing of it was used", null);
+    }
+    consumer.accept(line, lines + 1);
+    return lines + 1;
+  }
+
+  private static ResponseLimitException lineTooLong(String what, ResponseLimits limits, int number) {
+    return new ResponseLimitException("maxLineBytes", what + ": line " + number + " of the answer is longer than "
+        + limits.maxLineBytes() + " bytes (ResponseLimits.maxLineBytes); nothing of the answer was used", null);
+  }
+
+  /**
+   * For a caller parsing with a {@link #factory} parser itself (a page read whole as bytes, then record by record).
+   *
+   * @param what the request, for messages
+   * @param limits the limits the parser kept
+   * @param e the parser's constraint failure
+   * @return the limit it broke, as a {@link ResponseLimitException}
+   */
+  public static ResponseLimitException constraintBroken(String what, ResponseLimits limits,
+      StreamConstraintsException e) {
+    return constraint(what, limits, e);
+  }
+
+  private static ResponseLimitException constraint(String what, ResponseLimits limits, StreamConstraintsException e) {
+    String message = String.valueOf(e.getOriginalMessage());
+    String limit = message.contains("depth") ? "maxJsonDepth"
+        : message.contains("String value length") || message.contains("Name length") ? "maxStringChars"
+        : "JSON constraints";
+    String value = switch (limit) {
+      case "maxJsonDepth" -> " of " + limits.maxJsonDepth();
+      case "maxStringChars" -> " of " + limits.maxStringChars() + " characters";
+      default -> "";
+    };
+    return new ResponseLimitException(limit, what + ": the JSON answer breaks the limit " + limit + value
+        + " (ResponseLimits." + limit + ")", e);
+  }
+
+  /**
+   * @param what the request
+   * @param e an I/O failure while reading a body
+   * @return the failure to throw: the limit a watchdog enforced, else the peer went away
+   */
+  private static RuntimeException cutOff(String what, IOException e) {
+    if (e.getCause() instanceof ResponseLimitException limit) {
+      return limit;
+    }
+    return new ServiceUnavailableException(what + ": the peer stopped answering mid-body ("
+        + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
+  }
+
+  /**
+   * @param limits the limits
+   * @return a JSON factory whose parsers keep the limits' depth and string length
+   */
+  public static JsonFactory factory(ResponseLimits limits) {
+    JsonFactory factory = FACTORIES.get(limits);
+    if (factory != null) {
+      return factory;
+    }
+    if (FACTORIES.size() > 32) {
+      FACTORIES.clear(); // a few distinct limits exist in a process; never let a caller grow this
+    }
+    return FACTORIES.computeIfAbsent(limits, l -> JsonFactory.builder()
+        .streamReadConstraints(StreamReadConstraints.builder()
+            .maxNestingDepth(l.maxJsonDepth())
+            .maxStringLength(l.maxStringChars())
+            .maxNameLength(Math.min(l.maxStringChars(), 1 << 20))
+            .build())
+        .build());
+  }
+
+  private static ScheduledThreadPoolExecutor watchdog() {
+    ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, "delpha-http-watchdog");
+      t.setDaemon(true);
+      return t;
+    });
+    executor.setRemoveOnCancelPolicy(true);
+    return executor;
+  }
+
+  /** A counted stream with a deadline on the whole and on each read, enforced by closing the peer's stream. */
+  private static final class Bounded extends InputStream {
+    private final InputStream in;
+    private final String what;
+    private final long maxBytes;
+    private final String limitName;
+    private final long deadline;
+    private final @Nullable Duration total;
+    private final Duration idle;
+    private final @Nullable ScheduledFuture<?> check;
+    private long count;
+    private volatile long readingSince;
+    private volatile @Nullable ResponseLimitException breach;
+
+    Bounded(InputStream in, String what, long maxBytes, String limitName, @Nullable Duration total, Duration idle) {
+      this.in = in;
+      this.what = what;
+      this.maxBytes = maxBytes;
+      this.limitName = limitName;
+      this.total = total;
+      this.idle = idle;
+      this.deadline = total == null ? Long.MAX_VALUE : System.nanoTime() + total.toNanos();
+      long period = Math.max(20, Math.min(1000, idle.toMillis() / 4));
+      this.check = WATCHDOG.scheduleWithFixedDelay(this::watch, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    private void watch() {
+      long now = System.nanoTime();
+      long since = readingSince;
+      ResponseLimitException reason = null;
+      if (now - deadline >= 0) {
+        reason = new ResponseLimitException("bodyTimeout", what + ": the answer took longer than " + total
+            + " to arrive (ResponseLimits.bodyTimeout); nothing of it was used", null);
+      } else if (since != 0 && now - since >= idle.toNanos()) {
+        reason = new ResponseLimitException("idleTimeout", what + ": the peer sent nothing for " + idle
+            + " (ResponseLimits.idleTimeout); nothing of the answer was used", null);
+      }
+      if (reason != null && breach == null) {
+        breach = reason;
+        stopWatching();
+        try {
+          in.close(); // ends a read blocked on the peer
+        } catch (IOException | RuntimeException ignored) {
+          // the read that was blocked fails either way
+        }
+      }
+    }
+
+    private void stopWatching() {
+      if (check != null) {
+        check.cancel(false);
+      }
+    }
+
+    private void enter() throws IOException {
+      ResponseLimitException b = breach;
+      if (b != null) {
+        throw new IOException(b.getMessage(), b);
+      }
+      readingSince = System.nanoTime() | 1;
+    }
+
+    private int leave(int n) throws IOException {
+      readingSince = 0;
+      if (n > 0) {
+        count += n;
+        if (count > maxBytes) {
+          breach = new ResponseLimitException(limitName, what + ": the answer is longer than " + maxBytes
+              + " bytes (" + (limitName.startsWith("max") ? "ResponseLimits." + limitName : limitName)
+              + "); reading stopped there and nothing of it was used", null);
+          ResponseLimitException b = breach;
+          close();
+          throw new IOException(b.getMessage(), b);
+        }
+      }
+      return n;
+    }
+
+    private IOException failed(IOException e) {
+      readingSince = 0;
+      ResponseLimitException b = breach;
+      return b == null ? e : new IOException(b.getMessage(), b);
+    }
+
+    @Override
+    public int read() throws IOException {
+      enter();
+      int b;
+      try {
+        b = in.read();
+      } catch (IOException e) {
+        throw failed(e);
+      }
+      if (b < 0) {
+        readingSince = 0;
+        return b;
+      }
+      leave(1);
+      return b;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+      enter();
+      int n;
+      try {
+        n = in.read(buffer, offset, length);
+      } catch (IOException e) {
+        throw failed(e);
+      }
+      if (n < 0) {
+        readingSince = 0;
+        return n;
+      }
+      return leave(n);
+    }
+
+    /** @return how many bytes were read so far */
+    long count() {
+      return count;
+    }
+
+    @Override
+    public void close() throws IOException {
+      stopWatching();
+      in.close();
+    }
+  }
+
+  /**
+   * @param e a failure from reading a stream made here (or anything else)
+   * @return the {@link ResponseLimitException} it carries, if any
+   */
+  public static @Nullable ResponseLimitException limitOf(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ResponseLimitException limit) {
+        return limit;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,384 @@
+package io.delpha.sdk.testing;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A remote peer on loopback that misbehaves on purpose, written at the wire level (a raw {@link ServerSocket}, HTTP/1.1,
+ * one request per connection) so that it can do what no well-behaved server library lets it: redirect anywhere, lie
+ * about sizes, answer forever, trickle a byte at a time. It records every request it receives, headers and body, so a
+ * test can assert what reached it (a credential that must never arrive, say).
+ *
+ * <pre>{@code
+ * try (HostilePeer salesforce = HostilePeer.start(); HostilePeer thief = HostilePeer.start()) {
+ *   salesforce.on("POST", "/services/data/v60.0/jobs/query", HostilePeer.redirect(307, thief.uri("/steal")));
+ *   ...
+ *   assertThat(thief.requests()).isEmpty();
+ * }
+ * }</pre>
+ */
+public final class HostilePeer implements AutoCloseable {
+
+  /** One request as received. */
+  public record Request(String method, String target, Map<String, String> headers, byte[] body) {
+    /**
+     * @param name a header name, any case
+     * @return its value, or {@code null}
+     */
+    public String header(String name) {
+      return headers.get(name.toLowerCase(Locale.ROOT));
+    }
+
+    /** @return the body as UTF-8 */
+    public String bodyText() {
+      return new String(body, StandardCharsets.UTF_8);
+    }
+  }
+
+  /** Writes the whole answer (status line, headers, body) to the raw connection. */
+  @FunctionalInterface
+  public interface Answer {
+    /**
+     * @param request what was asked
+     * @param out the connection; closed after this returns
+     * @throws IOException when the client goes away (expected for endless answers)
+     */
+    void write(Request request, OutputStream out) throws IOException;
+  }
+
+  private final ServerSocket socket;
+  private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "hostile-peer");
+    t.setDaemon(true);
+    return t;
+  });
+  private final Map<String, Answer> routes = Collections.synchronizedMap(new LinkedHashMap<>());
+  private final List<Request> requests = new CopyOnWriteArrayList<>();
+  private final AtomicLong bytesSent = new AtomicLong();
+  private volatile boolean closed;
+
+  private HostilePeer(ServerSocket socket) {
+    this.socket = socket;
+    pool.execute(this::acceptLoop);
+  }
+
+  /** @return a peer listening on a free loopback port */
+  public static HostilePeer start() {
+    try {
+      return new HostilePeer(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** @return the port */
+  public int port() {
+    return socket.getLocalPort();
+  }
+
+  /**
+   * @param path a path starting with {@code /}, with its query if any
+   * @return {@code http://127.0.0.1:<port><path>}
+   */
+  public URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + port() + path);
+  }
+
+  /**
+   * Answers requests whose method matches and whose target starts with {@code prefix}; the longest prefix wins.
+   * Unrouted requests get a 404 with an empty JSON body.
+   *
+   * @param method the method, or {@code "*"}
+   * @param prefix the start of the request target
+   * @param answer the answer
+   * @return this peer
+   */
+  public HostilePeer on(String method, String prefix, Answer answer) {
+    routes.put(method + " " + prefix, answer);
+    return this;
+  }
+
+  /** @return every request received so far, in order */
+  public List<Request> requests() {
+    return List.copyOf(requests);
+  }
+
+  /** @return the body bytes written by answers so far (endless answers count what they managed to send) */
+  public long bytesSent() {
+    return bytesSent.get();
+  }
+
+  /**
+   * @param status the status
+   * @param contentType the content type
+   * @param body the body, sent with its true {@code Content-Length}
+   * @return the answer
+   */
+  public static Answer body(int status, String contentType, String body) {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    return (request, out) -> {
+      head(out, status, Map.of("Content-Type", contentType, "Content-Length", String.valueOf(bytes.length)));
+      out.write(bytes);
+    };
+  }
+
+  /**
+   * @param status the status
+   * @param json the JSON body
+   * @return the answer
+   */
+  public static Answer json(int status, String json) {
+    return body(status, "application/json", json);
+  }
+
+  /**
+   * @param status 301, 302, 303, 307 or 308
+   * @param location the raw {@code Location} value (any text, hostile ones included)
+   * @return the answer
+   */
+  public static Answer redirect(int status, String location) {
+    return (request, out) -> head(out, status, Map.of("Location", location, "Content-Length", "0"));
+  }
+
+  /**
+   * An answer that never ends: {@code prefix}, then {@code repeat} over and over, chunked, until the client goes
+   * away.
+   *
+   * @param status the status
+   * @param contentType the content type
+   * @param prefix the start of the body
+   * @param repeat what is sent again and again
+   * @param headers extra headers
+   * @return the answer
+   */
+  public Answer endless(int status, String contentType, String prefix, String repeat, Map<String, String> headers) {
+    byte[] first = prefix.getBytes(StandardCharsets.UTF_8);
+    byte[] again = repeat.getBytes(StandardCharsets.UTF_8);
+    return (request, out) -> {
+      Map<String, String> h = new LinkedHashMap<>(headers);
+      h.put("Content-Type", contentType);
+      h.put("Transfer-Encoding", "chunked");
+      head(out, status, h);
+      if (first.length > 0) {
+        chunk(out, first); // an empty chunk would end the body
+      }
+      ByteArrayOutputStream batch = new ByteArrayOutputStream();
+      while (batch.size() < 64 * 1024) {
+        batch.write(again);
+      }
+      byte[] many = batch.toByteArray();
+      while (!closed) {
+        chunk(out, many);
+      }
+    };
+  }
+
+  /**
+   * An answer whose body comes one byte every {@code gap}, forever or until {@code body} is sent.
+   *
+   * @param status the status
+   * @param contentType the content type
+   * @param body the body, its true length declared
+   * @param gap the pause between two bytes
+   * @return the answer
+   */
+  public Answer trickle(int status, String contentType, String body, Duration gap) {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    return (request, out) -> {
+      head(out, status, Map.of("Content-Type", contentType, "Content-Length", String.valueOf(bytes.length)));
+      for (byte b : bytes) {
+        if (closed) {
+          return;
+        }
+        out.write(b);
+        out.flush();
+        bytesSent.incrementAndGet();
+        pause(gap);
+      }
+    };
+  }
+
+  /**
+   * An answer that declares one length and sends {@code actual} bytes of filler (close-delimited when {@code
+   * declared} is negative).
+   *
+   * @param status the status
+   * @param contentType the content type
+   * @param declared the {@code Content-Length} sent, or negative for none
+   * @param actual the bytes actually sent
+   * @return the answer
+   */
+  public Answer sized(int status, String contentType, long declared, long actual) {
+    return (request, out) -> {
+      Map<String, String> h = new LinkedHashMap<>();
+      h.put("Content-Type", contentType);
+      if (declared >= 0) {
+        h.put("Content-Length", String.valueOf(declared));
+      } else {
+        h.put("Connection", "close");
+      }
+      head(out, status, h);
+      byte[] block = new byte[64 * 1024];
+      long left = actual;
+      while (left > 0 && !closed) {
+        int n = (int) Math.min(block.length, left);
+        out.write(block, 0, n);
+        bytesSent.addAndGet(n);
+        left -= n;
+      }
+    };
+  }
+
+  /**
+   * Writes a status line and headers.
+   *
+   * @param out the connection
+   * @param status the status
+   * @param headers the headers
+   * @throws IOException if the client went away
+   */
+  public static void head(OutputStream out, int status, Map<String, String> headers) throws IOException {
+    StringBuilder b = new StringBuilder("HTTP/1.1 ").append(status).append(" X\r\n");
+    headers.forEach((k, v) -> b.append(k).append(": ").append(v).append("\r\n"));
+    if (!headers.containsKey("Connection")) {
+      b.append("Connection: close\r\n");
+    }
+    b.append("\r\n");
+    out.write(b.toString().getBytes(StandardCharsets.ISO_8859_1));
+    out.flush();
+  }
+
+  private void chunk(OutputStream out, byte[] data) throws IOException {
+    out.write((Integer.toHexString(data.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+    out.write(data);
+    out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+    out.flush();
+    bytesSent.addAndGet(data.length);
+  }
+
+  private static void pause(Duration gap) {
+    try {
+      Thread.sleep(gap.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void acceptLoop() {
+    while (!closed) {
+      try {
+        Socket s = socket.accept();
+        pool.execute(() -> serve(s));
+      } catch (IOException e) {
+        if (!closed) {
+          pause(Duration.ofMillis(10));
+        }
+      }
+    }
+  }
+
+  private void serve(Socket s) {
+    try (s; InputStream in = new BufferedInputStream(s.getInputStream()); OutputStream out = s.getOutputStream()) {
+      String requestLine = line(in);
+      if (requestLine == null || requestLine.isEmpty()) {
+        return;
+      }
+      String[] parts = requestLine.split(" ");
+      Map<String, String> headers = new LinkedHashMap<>();
+      String h;
+      while ((h = line(in)) != null && !h.isEmpty()) {
+        int colon = h.indexOf(':');
+        if (colon > 0) {
+          headers.put(h.substring(0, colon).trim().toLowerCase(Locale.ROOT), h.substring(colon + 1).trim());
+        }
+      }
+      byte[] body = new byte[0];
+      String length = headers.get("content-length");
+      if (length != null) {
+        body = in.readNBytes(Integer.parseInt(length));
+      }
+      Request request = new Request(parts[0], parts.length > 1 ? parts[1] : "/", Map.copyOf(headers), body);
+      requests.add(request);
+      Answer answer = route(request);
+      answer.write(request, out);
+      out.flush();
+    } catch (IOException | RuntimeException e) {
+      // the client went away: expected of the endless answers
+    }
+  }
+
+  private Answer route(Request request) {
+    Answer best = null;
+    int bestLength = -1;
+    synchronized (routes) {
+      for (Map.Entry<String, Answer> e : routes.entrySet()) {
+        int space = e.getKey().indexOf(' ');
+        String method = e.getKey().substring(0, space);
+        String prefix = e.getKey().substring(space + 1);
+        if ((method.equals("*") || method.equalsIgnoreCase(request.method())) && request.target().startsWith(prefix)
+            && prefix.length() > bestLength) {
+          best = e.getValue();
+          bestLength = prefix.length();
+        }
+      }
+    }
+    return best != null ? best : json(404, "{}");
+  }
+
+  private static String line(InputStream in) throws IOException {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    int c;
+    while ((c = in.read()) >= 0) {
+      if (c == '\n') {
+        break;
+      }
+      if (c != '\r') {
+        b.write(c);
+      }
+      if (b.size() > 64 * 1024) {
+        throw new IOException("request line or header too long");
+      }
+    }
+    return c < 0 && b.size() == 0 ? null : b.toString(StandardCharsets.ISO_8859_1);
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    try {
+      socket.close();
+    } catch (IOException ignored) {
+      // closing
+    }
+    pool.shutdownNow();
+  }
+
+  /** @return a list of the requests' targets, for messages */
+  public List<String> targets() {
+    List<String> t = new ArrayList<>();
+    for (Request r : requests) {
+      t.add(r.method() + " " + r.target());
+    }
+    return t;
+  }
+}
