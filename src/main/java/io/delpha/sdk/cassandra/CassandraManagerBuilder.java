@@ -8,7 +8,7 @@ import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.config.ProgrammaticDriverConfigLoaderBuilder;
-import io.delpha.sdk.cassandra.internal.DriverErrors;
+import io.delpha.sdk.core.internal.cql.DriverErrors;
 import io.delpha.sdk.cassandra.internal.DriverMetrics;
 import io.delpha.sdk.cassandra.internal.KeyspacesAuth;
 import io.delpha.sdk.cassandra.internal.NearestNames;

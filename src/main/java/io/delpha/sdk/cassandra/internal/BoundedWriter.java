@@ -2,6 +2,7 @@ package io.delpha.sdk.cassandra.internal;
 
 import com.datastax.oss.driver.api.core.cql.Statement;
 import io.delpha.sdk.cassandra.CqlExecutor;
+import io.delpha.sdk.core.internal.cql.DriverErrors;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.RetryPolicy;
 import io.delpha.sdk.core.ServiceUnavailableException;
