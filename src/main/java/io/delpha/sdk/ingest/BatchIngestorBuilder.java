@@ -5,7 +5,7 @@ import io.delpha.sdk.cassandra.CqlExecutor;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.Metrics;
 import io.delpha.sdk.core.RetryPolicy;
-import io.delpha.sdk.cassandra.internal.BoundedWriter;
+import io.delpha.sdk.core.internal.cql.BoundedWriter;
 import io.delpha.sdk.core.storage.ObjectStore;
 import io.delpha.sdk.ingest.internal.PasswordHasher;
 import java.io.IOException;

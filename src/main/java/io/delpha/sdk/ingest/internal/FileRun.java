@@ -19,7 +19,7 @@ import io.delpha.sdk.cassandra.DictionaryManager;
 import io.delpha.sdk.cassandra.ColumnDescription;
 import io.delpha.sdk.cassandra.ColumnKind;
 import io.delpha.sdk.cassandra.TableDescription;
-import io.delpha.sdk.cassandra.internal.BoundedWriter;
+import io.delpha.sdk.core.internal.cql.BoundedWriter;
 import io.delpha.sdk.core.internal.Listeners;
 import io.delpha.sdk.core.ConflictException;
 import io.delpha.sdk.core.DelphaException;
@@ -114,7 +114,8 @@ public final class FileRun implements IngestJob, AutoCloseable {
     this.progressEveryRows = progressEveryRows;
     this.listener = listener;
     this.task = "ingest " + customer + "/" + fileName;
-    this.out = new BoundedWriter(cassandra, maxInFlight, writeRetry);
+    this.out = new BoundedWriter(cassandra::executeAsync, cassandra.cluster().requestCapacity(), maxInFlight,
+        writeRetry);
   }
 
   @Override
