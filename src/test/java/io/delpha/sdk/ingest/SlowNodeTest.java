@@ -8,8 +8,8 @@ import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.cql.Statement;
 import io.delpha.sdk.cassandra.CassandraManager;
-import io.delpha.sdk.cassandra.ClusterView;
 import io.delpha.sdk.cassandra.CqlExecutor;
+import io.delpha.sdk.cassandra.CqlExecutorWrapper;
 import io.delpha.sdk.core.internal.cql.BoundedWriter;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.RetryPolicy;
@@ -291,34 +291,23 @@ class SlowNodeTest {
   }
 
   /** A host's decorator over the real manager, counting what is sent through it. */
-  static final class Counting implements CqlExecutor {
-    final CqlExecutor delegate;
+  static final class Counting extends CqlExecutorWrapper {
     final AtomicInteger sent = new AtomicInteger();
 
     Counting(CqlExecutor delegate) {
-      this.delegate = delegate;
+      super(delegate);
     }
 
     @Override
     public ResultSet execute(Statement<?> statement) {
       sent.incrementAndGet();
-      return delegate.execute(statement);
+      return super.execute(statement);
     }
 
     @Override
     public CompletionStage<AsyncResultSet> executeAsync(Statement<?> statement) {
       sent.incrementAndGet();
-      return delegate.executeAsync(statement);
-    }
-
-    @Override
-    public PreparedStatement prepare(String cql) {
-      return delegate.prepare(cql);
-    }
-
-    @Override
-    public ClusterView cluster() {
-      return delegate.cluster();
+      return super.executeAsync(statement);
     }
   }
 }

@@ -4,7 +4,7 @@ import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.delpha.sdk.cassandra.CqlExecutor;
 import io.delpha.sdk.core.internal.cql.CqlNames;
-import io.delpha.sdk.cassandra.internal.QuorumExecutor;
+import io.delpha.sdk.cassandra.QuorumExecutor;
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.security.KeyInfo;
 import io.delpha.sdk.security.KeyRole;
