@@ -190,6 +190,7 @@ public final class FileRun implements IngestJob, AutoCloseable {
   /**
    * @return the names of the tables of the customer's keyspace, in name order
    */
+  @Override
   public List<String> tables() {
     return new DictionaryManager(cassandra).listTables(keyspace);
   }
@@ -200,6 +201,7 @@ public final class FileRun implements IngestJob, AutoCloseable {
    * @param suffix appended to the file's name
    * @param content the content
    */
+  @Override
   public void attach(String suffix, byte[] content) {
     attachments.put(suffix, content);
   }
