@@ -28,7 +28,6 @@ import io.delpha.sdk.core.ProgressListener;
 import io.delpha.sdk.core.RetryPolicy;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.storage.ObjectStore;
-import io.delpha.sdk.ingest.BatchIngestor;
 import io.delpha.sdk.ingest.IngestJob;
 import io.delpha.sdk.ingest.TableWriter;
 import java.io.BufferedWriter;
@@ -62,7 +61,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class FileRun implements IngestJob, AutoCloseable {
 
   /** Logged under the manager's name, as {@link FileIngest} does. */
-  private static final Logger LOG = LoggerFactory.getLogger(BatchIngestor.class);
+  private static final Logger LOG = LoggerFactory.getLogger(FileRun.class);
 
   private final CqlExecutor cassandra;
   private final ObjectStore store;
