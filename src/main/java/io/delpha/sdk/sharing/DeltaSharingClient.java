@@ -64,9 +64,9 @@ import org.jspecify.annotations.Nullable;
  * and handed over as they are decoded, so rows of different files interleave in no fixed order (the rows of one file
  * keep the file's order). Expired presigned URLs are refreshed by sending the query again; 429, 5xx and connection
  * failures are retried per the {@link RetryPolicy}. Errors are typed: 400 {@link InvalidInputException}, 401 {@link
- * io.delpha.sdk.core.AuthenticationException}, 403 {@link io.delpha.sdk.core.AccessDeniedException}, 404 {@link io.delpha.sdk.core.NotFoundException}, 429 {@link
- * io.delpha.sdk.core.RateLimitedException}, 5xx or unreachable {@link io.delpha.sdk.core.ServiceUnavailableException},
- * unreadable answers {@link DataFormatException}.
+ * io.delpha.sdk.core.AuthenticationException}, 403 {@link io.delpha.sdk.core.AccessDeniedException}, 404 {@link
+ * io.delpha.sdk.core.NotFoundException}, 429 {@link io.delpha.sdk.core.RateLimitedException}, 5xx or unreachable
+ * {@link io.delpha.sdk.core.ServiceUnavailableException}, unreadable answers {@link DataFormatException}.
  *
  * <p>Thread-safe; one client may serve many concurrent reads. Each {@link RowReader} it returns is for
  * one consumer thread and must be closed.
