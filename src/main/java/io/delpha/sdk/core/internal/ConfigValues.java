@@ -22,9 +22,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Equal when of the same class with every setting equal ({@link Objects#equals}); the hash is {@link
  * Arrays#hashCode} of the settings in their order. {@code toString} is the record form, {@code
- * AWSConfig[aws=..., flowType=...]}, and never shows a secret: a {@link Secret} prints {@code ****} whatever its class
- * says, a setting whose own {@code toString} may hold one (a host's {@code DataSource} printing its JDBC URL) is
- * {@link #shown shown} another way, and a setting folded into another's shown form is {@link #unprinted}.
+ * AWSConfig[aws=..., flowType=...]}, and never shows a secret: a {@link Secret} prints {@code ****} (checked here,
+ * not left to its class), a setting whose own {@code toString} may hold one (a host's {@code DataSource} printing its
+ * JDBC URL) is {@link #shown shown} another way, and a setting folded into another's shown form is {@link
+ * #unprinted}.
  *
  * @param <C> the config class
  */
