@@ -24,8 +24,9 @@ import org.jspecify.annotations.Nullable;
  * Any decoding failure is a {@link DataFormatException} naming the source.
  *
  * <p>Threads: when every column is flat, a second thread (from a shared pool of daemon threads, {@code
- * delpha-parquet-reader}) decodes the next batches and makes their rows while the caller's thread hands out
- * the rows of earlier ones: up to four batches of rows wait for the caller (two once batches hold over 16 MiB).
+ * delpha-parquet-reader}) decodes the next batches into blocks of values while the caller's thread hands out the
+ * rows of earlier ones (each {@code Row} made as {@link #next()} asks for it, sharing its batch's block): up to four
+ * batches wait for the caller (two once batches hold over 16 MiB).
  * Files with LIST, MAP or STRUCT columns, and files of one batch of rows or fewer, are decoded on the caller's
  * thread. {@link #close()} stops the decoding
  * thread before it closes the file; a reader never closed leaves that thread parked. Whatever ends the decoding
@@ -44,8 +45,10 @@ public final class ParquetRowReader implements RowReader {
   /** A batch holding more counts as two of {@link #BATCHES_AHEAD} (values of megabytes each). */
   private static final long LARGE_BATCH_BYTES = 16L << 20;
 
-  /** The rows of one batch, and how many of the {@link #BATCHES_AHEAD} permits they hold. */
-  private record Decoded(Row[] rows, int permits) {}
+  private static final VectorHooks HOOKS = VectorHooks.get();
+
+  /** The values of one batch's rows (a block of {@link VectorHooks#rowBlock}), and how many permits they hold. */
+  private record Decoded(Object block, int permits) {}
 
   private final String source;
   private final ParquetBatchReader batches;
@@ -58,7 +61,10 @@ public final class ParquetRowReader implements RowReader {
   private boolean ended;
   /** The largest number of batches of rows that waited at once (for tests). */
   private volatile int mostWaiting;
-  private @Nullable Row[] rows = new Row[0];
+  /** The block of rows being handed out ({@link VectorHooks#rowBlock}), {@code null} before the first. */
+  private @Nullable Object block;
+  /** Its number of rows, and the next one's position. */
+  private int count;
   private int index;
 
   /**
@@ -87,7 +93,7 @@ public final class ParquetRowReader implements RowReader {
           return;
         }
         int permits = heldBytes(batch) > LARGE_BATCH_BYTES ? 2 : 1;
-        Row[] made = rowsOf(batch);
+        Object made = blockOf(batch);
         ahead.acquire(permits);
         decoded.add(new Decoded(made, permits));
         mostWaiting = Math.max(mostWaiting, decoded.size());
@@ -99,9 +105,9 @@ public final class ParquetRowReader implements RowReader {
     }
   }
 
-  private Row[] rowsOf(ColumnBatch batch) {
+  private Object blockOf(ColumnBatch batch) {
     try {
-      return batch.rows();
+      return HOOKS.rowBlock(batch);
     } catch (DataFormatException e) {
       throw new DataFormatException(source + ": " + ParquetBatchReader.describe(e), e);
     } catch (InsufficientMemoryException e) {
@@ -116,14 +122,14 @@ public final class ParquetRowReader implements RowReader {
 
   @Override
   public boolean hasNext() {
-    while (index == rows.length) {
+    while (index == count) {
       if (ended || closed) {
         return false;
       }
-      Row[] next;
+      Object next;
       if (decoded == null) {
         ColumnBatch batch = batches.next();
-        next = batch == null ? null : rowsOf(batch);
+        next = batch == null ? null : blockOf(batch);
       } else {
         next = takeDecoded();
       }
@@ -131,7 +137,8 @@ public final class ParquetRowReader implements RowReader {
         ended = true;
         return false;
       }
-      rows = next;
+      block = next;
+      count = HOOKS.blockRows(next);
       index = 0;
     }
     return true;
@@ -159,7 +166,7 @@ public final class ParquetRowReader implements RowReader {
     return bytes;
   }
 
-  private Row @Nullable [] takeDecoded() {
+  private @Nullable Object takeDecoded() {
     if (decoding == null) {
       decoding = BackgroundWork.DECODER.submit(this::decode);
     }
@@ -184,7 +191,7 @@ public final class ParquetRowReader implements RowReader {
     }
     Decoded d = (Decoded) next;
     ahead.release(d.permits());
-    return d.rows();
+    return d.block();
   }
 
   @Override
@@ -192,9 +199,7 @@ public final class ParquetRowReader implements RowReader {
     if (!hasNext()) {
       throw new NoSuchElementException("no more rows in " + source);
     }
-    Row row = Objects.requireNonNull(rows[index], "hasNext() found a row");
-    rows[index++] = null;
-    return row;
+    return HOOKS.blockRow(Objects.requireNonNull(block, "hasNext() found a block"), index++);
   }
 
   @Override
@@ -203,7 +208,8 @@ public final class ParquetRowReader implements RowReader {
       return;
     }
     closed = true;
-    rows = new Row[0];
+    block = null;
+    count = 0;
     index = 0;
     if (decoding != null) {
       // the decoding thread ends after the batch it is decoding, if any; permits enough that it never waits for
