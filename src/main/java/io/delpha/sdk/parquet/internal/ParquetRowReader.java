@@ -16,6 +16,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.locks.ReentrantLock;
 import org.apache.parquet.io.InputFile;
 import org.jspecify.annotations.Nullable;
 
@@ -58,7 +59,15 @@ public final class ParquetRowReader implements RowReader {
   private final Semaphore ahead = new Semaphore(BATCHES_AHEAD);
   private @Nullable Future<?> decoding;
   private volatile boolean closed;
-  private boolean ended;
+  /** Set by the caller at the end or on a failure; the decoding thread then stops. */
+  private volatile boolean ended;
+  /**
+   * Held by whichever thread decodes the next batch into {@link #batch} and makes its block: the decoding thread,
+   * which also queues the block under it, or the caller when no block waits (so blocks keep the file's order).
+   */
+  private final ReentrantLock decodeLock = new ReentrantLock();
+  /** The vectors batches are decoded into, under {@link #decodeLock} (a block copies what it keeps). */
+  private final @Nullable ColumnBatch batch;
   /** The largest number of batches of rows that waited at once (for tests). */
   private volatile int mostWaiting;
   /** The block of rows being handed out ({@link VectorHooks#rowBlock}), {@code null} before the first. */
@@ -80,28 +89,76 @@ public final class ParquetRowReader implements RowReader {
     // a file of one batch or less is decoded on the caller's thread: handing it to the decoding thread costs more
     // than it saves (no batch to decode while the caller reads the one before)
     decoded = batches.allFlat() && batches.totalRows() > options.batchRows() ? new LinkedBlockingQueue<>() : null;
+    batch = decoded == null ? null : batches.newBatch();
   }
 
-  /** The decoding thread: decodes batches and makes their rows until the end, a failure, or {@link #close()}. */
+  /**
+   * The decoding thread: decodes batches into blocks until the end, a failure, or {@link #close()}. It takes a
+   * permit before the lock (a second one, for a large batch, under it: the batches waiting hold the others, so the
+   * caller, which cannot take the lock meanwhile, takes one of them and frees its permits).
+   */
   private void decode() {
     BlockingQueue<Object> decoded = Objects.requireNonNull(this.decoded, "only a reader with a queue decodes ahead");
-    ColumnBatch batch = batches.newBatch();
+    ColumnBatch batch = Objects.requireNonNull(this.batch, "a reader with a queue has a batch");
     try {
-      while (!closed) {
-        if (!batches.readInto(batch)) {
-          decoded.add(END);
-          return;
+      while (!closed && !ended) {
+        ahead.acquire();
+        decodeLock.lock();
+        try {
+          if (closed || ended) {
+            return;
+          }
+          if (!batches.readInto(batch)) {
+            decoded.add(END);
+            return;
+          }
+          int permits = heldBytes(batch) > LARGE_BATCH_BYTES ? 2 : 1;
+          Object made = blockOf(batch);
+          if (permits == 2) {
+            ahead.acquire();
+          }
+          decoded.add(new Decoded(made, permits));
+          mostWaiting = Math.max(mostWaiting, decoded.size());
+        } finally {
+          decodeLock.unlock();
         }
-        int permits = heldBytes(batch) > LARGE_BATCH_BYTES ? 2 : 1;
-        Object made = blockOf(batch);
-        ahead.acquire(permits);
-        decoded.add(new Decoded(made, permits));
-        mostWaiting = Math.max(mostWaiting, decoded.size());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException | Error e) {
       decoded.add(e);
+    }
+  }
+
+  /**
+   * The next block when none waits and the decoding thread is not decoding: the caller decodes it itself rather
+   * than wait for the decoding thread (which, when no core is free, may not run for a while).
+   *
+   * @return the block, or {@code null} if the caller should wait for the queue (the decoding thread holds the lock,
+   *     a block arrived meanwhile, or the decoding thread has ended and its last word is in the queue)
+   */
+  private @Nullable Object decodeHere(BlockingQueue<Object> decoded) {
+    if (!decodeLock.tryLock()) {
+      return null;
+    }
+    try {
+      Future<?> running = Objects.requireNonNull(decoding, "started before");
+      if (!decoded.isEmpty() || running.isDone()) {
+        return null;
+      }
+      ColumnBatch batch = Objects.requireNonNull(this.batch, "a reader with a queue has a batch");
+      try {
+        if (!batches.readInto(batch)) {
+          endHere();
+          return END;
+        }
+        return blockOf(batch);
+      } catch (RuntimeException | Error e) {
+        endHere();
+        throw Workers.failure(e, "reading " + source);
+      }
+    } finally {
+      decodeLock.unlock();
     }
   }
 
@@ -166,15 +223,32 @@ public final class ParquetRowReader implements RowReader {
     return bytes;
   }
 
+  /** The end, or a failure, met by the caller's own decoding: the decoding thread, if waiting for a permit, ends. */
+  private void endHere() {
+    ended = true;
+    ahead.release(BATCHES_AHEAD * 2);
+  }
+
   private @Nullable Object takeDecoded() {
     if (decoding == null) {
       decoding = BackgroundWork.DECODER.submit(this::decode);
     }
     BlockingQueue<Object> decoded = Objects.requireNonNull(this.decoded, "only a reader with a queue decodes ahead");
-    Object next;
+    Object next = decoded.poll();
+    if (next == null) {
+      Object here = decodeHere(decoded);
+      if (here == END) {
+        return null;
+      }
+      if (here != null) {
+        return here;
+      }
+    }
     try {
       Future<?> running = Objects.requireNonNull(decoding, "started above");
-      next = Workers.take(decoded, running::isDone, "reading " + source);
+      if (next == null) {
+        next = Workers.take(decoded, running::isDone, "reading " + source);
+      }
     } catch (DelphaException e) {
       ended = true;
       throw e;
