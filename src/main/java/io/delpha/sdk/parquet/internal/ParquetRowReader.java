@@ -180,6 +180,9 @@ public final class ParquetRowReader implements RowReader {
   @Override
   public boolean hasNext() {
     while (index == count) {
+      // the rows handed out keep their block as long as the caller keeps them: the reader lets go of it before it
+      // decodes the next (a block of values of a GiB each must not live twice)
+      block = null;
       if (ended || closed) {
         return false;
       }
