@@ -6,7 +6,6 @@ import io.delpha.sdk.core.Metrics;
 import io.delpha.sdk.core.ResponseLimits;
 import io.delpha.sdk.core.RetryPolicy;
 import io.delpha.sdk.core.Secret;
-import io.delpha.sdk.core.internal.Capability;
 import io.delpha.sdk.core.internal.Pause;
 import io.delpha.sdk.core.internal.Retrier;
 import io.delpha.sdk.core.internal.http.HttpCaller;
@@ -337,7 +336,6 @@ public final class SalesforceManagerBuilder {
    * @throws io.delpha.sdk.core.ServiceUnavailableException if Salesforce cannot be reached
    */
   public SalesforceManager build() {
-    Capability.require("SalesforceManager", Capability.SALESFORCE);
     SalesforceConfig config = settings();
     String url = config.loginUrl();
     ObjectMapper mapper = Json.newMapper();

@@ -417,9 +417,14 @@ public final class AccessKeys implements AutoCloseable {
   // ---------------------------------------------------------------- audit
 
   /**
-   * Reads a day of audit events into a list. Authentication failures are audited within a budget (the
-   * first 100 a minute one by one, the rest counted into one {@code AGGREGATED} row), so a flood of bad
-   * keys cannot grow a day without bound; for large days prefer {@link #streamAuditEvents(LocalDate)}.
+   * Reads a day of audit events into a list. Key holders' events are audited within budgets, so a flood of bad
+   * keys cannot grow a day without bound: attempts that fail authentication spend the budget of the key id presented
+   * (100 rows a minute; ids of no known key share one), never the budget of the key holder's own events (its
+   * organisation's), and every budget writes at most 1,000 rows an hour. What a budget drops is counted and written
+   * as {@code AGGREGATED} rows carrying the count ({@link AuditEvent#events()}) and the window ({@link
+   * AuditEvent#windowStart()}, {@link AuditEvent#windowEnd()}) at the next event of a later minute and at {@link
+   * #close()}; counts of the current minute are not in the table until then. For large days prefer {@link
+   * #streamAuditEvents(LocalDate)}.
    *
    * @param day a UTC day, by the configured clock
    * @return every audit event of that day, oldest first

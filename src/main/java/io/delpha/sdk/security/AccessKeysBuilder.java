@@ -279,7 +279,7 @@ public final class AccessKeysBuilder {
       cass.execute(registryTable);
     }
     AccessKeys keys = new AccessKeys(this);
-    cass.execute(keys.audit.createTable());
+    keys.audit.createTable();
     return keys;
   }
 }

@@ -211,8 +211,9 @@ public final class DeltaSharingClientBuilder {
   }
 
   /**
-   * @param files how many files download at once, and how many downloaded files may wait to be read
-   *     (default 4)
+   * @param files how many files a read holds at once (default 4): downloading, downloaded and waiting for a
+   *     decoder, or being decoded. The decoders are as many as the cores, but one fewer than this (so that a
+   *     download goes on while they decode), at least one; with 1, a file is downloaded, then decoded, in turn
    * @return this builder
    */
   public DeltaSharingClientBuilder downloadParallelism(int files) {

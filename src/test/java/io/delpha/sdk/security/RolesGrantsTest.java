@@ -323,9 +323,14 @@ class RolesGrantsTest {
       List<AuditEvent> events = keys.auditEvents(day);
       assertThat(events).filteredOn(e -> own.id().equals(e.keyId()) && "GRANTED".equals(e.outcome())
           && "AUTHENTICATE".equals(e.action())).hasSize(1);
-      assertThat(events.stream().filter(e -> target.id().equals(e.keyId()) && "AUTHENTICATE".equals(e.action()))
-          .count()).as("rows of the flooded id: its own hourly cap")
+      assertThat(events.stream().filter(e -> target.id().equals(e.keyId()) && "AUTHENTICATE".equals(e.action())
+          && !"AGGREGATED".equals(e.outcome())).count()).as("rows of the flooded id: its own hourly cap")
           .isEqualTo(1_000);
+      clock.advance(java.time.Duration.ofMinutes(1));
+      keys.authenticate(own.secret()); // a later minute: the counts of the last one are written
+      assertThat(keys.auditEvents(day)).filteredOn(e -> target.id().equals(e.keyId()) && "AGGREGATED".equals(e.outcome()))
+          .as("the rest, counted").allSatisfy(e -> assertThat(e.organisation()).isEqualTo("globex"))
+          .extracting(AuditEvent::events).containsExactly(80, 20);
     }
   }
 

@@ -199,8 +199,14 @@ class TenantBoundsTest {
     c.advance(Duration.ofHours(1));
     capped.close(); // flushes the counts; a closed instance answers nothing more, so a new one reads them
     AccessKeys reader = AccessKeys.on(cass).keyspace("sec_bounds_audit").clock(c).build();
-    assertThat(reader.auditEvents(day).stream().map(AuditEvent::reason).toList())
-        .anyMatch(r -> r != null && r.contains("STATEMENT DENIED for acme=201")); // 1 open + 999 written, 201 counted
+    assertThat(reader.auditEvents(day)).filteredOn(e -> "AGGREGATED".equals(e.outcome())) // 1 open + 999 written
+        .singleElement().satisfies(e -> { // 201 counted, in one row for the organisation's statements
+          assertThat(e.organisation()).isEqualTo("acme");
+          assertThat(e.keyId()).isNull();
+          assertThat(e.action()).isEqualTo("STATEMENT");
+          assertThat(e.events()).isEqualTo(201);
+          assertThat(e.reason()).contains("(STATEMENT DENIED=201)");
+        });
     reader.close();
   }
 

@@ -81,7 +81,9 @@ class SharingCliTest {
         .withHeader("Delta-Table-Version", "3").withBody(ndjson(lines))));
     wm.stubFor(get(urlEqualTo(TABLE_PATH + "/metadata")).willReturn(aResponse().withStatus(200)
         .withHeader("Delta-Table-Version", "3").withBody(ndjson(lines.subList(0, 2)))));
-
+    // the usage server keys its cache by the table's version (the protocol's GET .../version)
+    wm.stubFor(get(urlEqualTo(TABLE_PATH + "/version")).willReturn(aResponse().withStatus(200)
+        .withHeader("Delta-Table-Version", "3")));
   }
 
   @Test
@@ -209,8 +211,6 @@ class SharingCliTest {
   @Test
   void sqlOverSharedTablesInEachFormatFetchingOnce(@TempDir Path dir) throws Exception {
     stubUsageTable(dir);
-    wm.stubFor(get(urlEqualTo(TABLE_PATH + "/version")).willReturn(aResponse().withStatus(200)
-        .withHeader("Delta-Table-Version", "3")));
     String token = "recipient-token-" + UUID.randomUUID();
     Path profile = dir.resolve("open.share");
     Files.writeString(profile, "{\"shareCredentialsVersion\": 1, \"endpoint\": \"" + wm.baseUrl() + "/ds/\", "

@@ -1,9 +1,11 @@
 package io.delpha.sdk.security.internal;
 
+import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.uuid.Uuids;
 import io.delpha.sdk.cassandra.internal.CqlNames;
 import io.delpha.sdk.cassandra.internal.QuorumExecutor;
 import io.delpha.sdk.cassandra.CqlExecutor;
+import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.security.AuditEvent;
 import java.time.Clock;
 import java.time.Duration;
@@ -11,7 +13,9 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -30,15 +34,36 @@ import org.slf4j.LoggerFactory;
  * clustered by a time-based UUID, written with plain inserts of fresh ids and never updated or deleted by the
  * library.
  *
- * <p>What key holders cause (authentications, refusals of their keys and statements) is bounded: refusals of
- * unauthenticated keys by a budget per minute ({@value #FAILURE_BUDGET} per real key id, and as many for keys of
- * no known organisation), and everything a budget's keys cause by a cap of {@value #HOURLY_CAP} rows per hour (an
- * organisation's own events, its authenticated keys', have a budget that no unauthenticated refusal spends);
- * beyond either, events are counted by action and outcome and written as one {@link #AGGREGATED} row when the
- * window ends (at the next such event of a later window, or at {@link #flush()}). These rows are written
- * asynchronously, so a refusal answers in the same time whether or not it is written (no timing tells a known key
- * id from an unknown one); {@link #stream} first waits for this process's writes in flight. The host's own actions
- * (issue, revoke, assign) are written synchronously and never capped.
+ * <p><b>Budgets.</b> What key holders cause is written one by one within budgets, and two kinds of events never
+ * share one:
+ * <ul>
+ *   <li>attempts that fail authentication ({@link #recordFailure}: a wrong secret, an unknown or malformed key, a
+ *       revoked or expired key, a throttled id) spend the budget of the key id presented, {@value #FAILURE_BUDGET}
+ *       rows a minute, or, for ids of no known key, the one budget of unknown keys; anyone who knows a key id (it
+ *       is public) can present wrong secrets for it, so these never spend what the key holder's own events have;
+ *   <li>events of an authenticated key ({@link #recordHolder}: its authentications, its opens, its refused
+ *       statements and session checks) spend its organisation's budget only;
+ * </ul>
+ * and every budget has a cap of {@value #HOURLY_CAP} rows an hour. Budgets are counted in memory by {@link
+ * FailureThrottle}s, bounded like the failure throttle ({@value FailureThrottle#MAX_TRACKED} budgets at most): the
+ * refused attempts of a real key id beyond that bound spend the budget of unknown keys, so memory stays flat
+ * whatever the number of ids flooded.
+ *
+ * <p><b>What a budget drops is counted, not lost.</b> Each event beyond a budget (or beyond {@value
+ * #MAX_IN_FLIGHT} writes in flight) is counted by its group: the key id and organisation of a real key's refused
+ * attempts, the organisation of an authenticated key's events, or neither for unknown keys, and its action. When
+ * the minute of the configured clock changes (at the next event of a later minute), and at {@link #flush()} (which
+ * {@code AccessKeys.close()} calls), each group's count is written as one row with the outcome {@link #AGGREGATED},
+ * the group's key id, organisation and action, the number of events it stands for ({@code events}), the times of
+ * the first and the last of them ({@code window_start}, {@code window_end}) and a reason such as "150 refused
+ * attempts for key K between T1 and T2 (DENIED=5, THROTTLED=145)". A row written one by one has {@code events} 1.
+ * So for every group, the rows written one by one plus the {@code events} of its summary rows equal the events
+ * that happened; counts not yet written are lost only if the process stops without {@link #flush()}.
+ *
+ * <p>These rows are written asynchronously, so a refusal answers in the same time whether or not it is written (no
+ * timing tells a known key id from an unknown one); {@link #stream} first waits for this process's writes in
+ * flight. The host's own actions (issue, revoke, assign) are written synchronously and never capped. No row holds a
+ * secret: reasons are redacted of anything shaped like an access key.
  */
 public final class AuditLog {
 
@@ -55,46 +80,102 @@ public final class AuditLog {
   public static final String AGGREGATED = "AGGREGATED";
 
   private static final int MAX_REASON = 1000;
-  /** Refusals of unauthenticated keys recorded one by one per budget and minute. */
+  /** Refused attempts recorded one by one per key id (or for all unknown keys together) and minute. */
   static final int FAILURE_BUDGET = 100;
   static final Duration FAILURE_WINDOW = Duration.ofMinutes(1);
-  /** Rows a budget's keys may cause per hour, all kinds together. */
+  /** Rows a budget's events may cause per hour, all kinds together. */
   static final int HOURLY_CAP = 1000;
   /** Writes in flight at most; beyond, events are counted instead (a stalled cluster cannot fill the heap). */
   private static final int MAX_IN_FLIGHT = 1000;
+  /** The budget of refused attempts for ids of no known key (and real ids beyond the bound of budgets held). */
+  private static final String UNKNOWN_KEYS = "unknown keys";
+
+  /** Which budget an event spends, and how much is left. */
+  private enum Spend { SPENT, EXHAUSTED, UNTRACKED }
+
+  /**
+   * The events one summary row counts: a real key's refused attempts ({@code keyId} and {@code organisation}), an
+   * organisation's own events ({@code organisation} only) or refused attempts for unknown keys (neither), by action.
+   */
+  private record Group(@Nullable String keyId, @Nullable String organisation, String action) {}
+
+  /** Events of one group counted and not yet written. */
+  private static final class Tally {
+    private final Instant first;
+    private Instant last;
+    private int events;
+    private final Map<String, Integer> byOutcome = new TreeMap<>();
+
+    Tally(Instant first) {
+      this.first = first;
+      this.last = first;
+    }
+
+    void add(String outcome, int n, Instant at) {
+      events += n;
+      byOutcome.merge(outcome, n, Integer::sum);
+      if (at.isAfter(last)) {
+        last = at;
+      }
+    }
+  }
 
   private final CqlExecutor cass;
+  private final String keyspace;
   private final String table;
   private final Clock clock;
-  private @Nullable Instant windowStart;
-  private @Nullable Instant hourStart;
-  /** Refusals written one by one in this minute, per budget (unknown keys; each organisation's keys). */
-  private final Map<String, Integer> recordedInWindow = new HashMap<>();
-  /** Rows written this hour, per budget. */
-  private final Map<String, Integer> recordedInHour = new HashMap<>();
-  private final Map<String, Integer> suppressedInWindow = new TreeMap<>();
-  private final Map<String, Integer> suppressedInHour = new TreeMap<>();
+  /** Refused attempts written one by one this minute, per budget ("key K", or the budget of unknown keys). */
+  private final FailureThrottle minuteBudgets;
+  /** Rows written this hour, per budget (those above and "organisation O"). */
+  private final FailureThrottle hourlyCaps;
+  /** Events counted and not yet written, per group; written when the minute changes and at {@link #flush()}. */
+  private final Map<Group, Tally> counted = new LinkedHashMap<>();
+  private @Nullable Instant countingMinute;
   private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
 
   /**
    * @param cass where the table lives
    * @param keyspace the security keyspace
-   * @param clock the time written to each event
+   * @param clock the time written to the host's events and to summary rows
    */
   public AuditLog(CqlExecutor cass, String keyspace, Clock clock) {
+    this(cass, keyspace, clock, FailureThrottle.MAX_TRACKED);
+  }
+
+  /** @param maxBudgets budgets counted at once (tests of the bound set it small) */
+  AuditLog(CqlExecutor cass, String keyspace, Clock clock, int maxBudgets) {
     this.cass = cass;
+    this.keyspace = keyspace;
     this.table = CqlNames.qualified(keyspace, "audit_events");
     this.clock = clock;
+    this.minuteBudgets = new FailureThrottle(FAILURE_BUDGET, FAILURE_WINDOW, maxBudgets);
+    this.hourlyCaps = new FailureThrottle(HOURLY_CAP, Duration.ofHours(1), maxBudgets);
   }
 
   /**
-   * @return the statement creating the table
+   * Creates the table if missing, and adds the columns of summary rows ({@code events}, {@code window_start},
+   * {@code window_end}) to a table created by an earlier version.
    */
-  public String createTable() {
-    return "CREATE TABLE IF NOT EXISTS " + table + " (day date, hour tinyint, event_id timeuuid, at timestamp, "
+  public void createTable() {
+    cass.execute("CREATE TABLE IF NOT EXISTS " + table + " (day date, hour tinyint, event_id timeuuid, at timestamp, "
         + "key_id text, organisation text, action text, outcome text, reason text, "
+        + "events int, window_start timestamp, window_end timestamp, "
         + "PRIMARY KEY ((day, hour), event_id)) WITH CLUSTERING ORDER BY (event_id ASC) AND "
-        + QuorumExecutor.TABLE_OPTIONS;
+        + QuorumExecutor.TABLE_OPTIONS);
+    Set<String> columns = new HashSet<>();
+    for (Row r : cass.execute("SELECT column_name FROM system_schema.columns WHERE keyspace_name = ? AND "
+        + "table_name = 'audit_events'", keyspace)) {
+      columns.add(r.getString(0));
+    }
+    for (String column : List.of("events int", "window_start timestamp", "window_end timestamp")) {
+      if (!columns.contains(column.substring(0, column.indexOf(' ')))) {
+        try {
+          cass.execute("ALTER TABLE " + table + " ADD " + column);
+        } catch (InvalidInputException e) {
+          // another process added it since the read: the column is there either way
+        }
+      }
+    }
   }
 
   /**
@@ -108,13 +189,13 @@ public final class AuditLog {
    * @param reason why
    */
   public void record(@Nullable String keyId, @Nullable String organisation, String action, String outcome, String reason) {
-    Instant now = clock.instant();
-    cass.execute(insert(), values(now, keyId, organisation, action, outcome, reason));
+    cass.execute(insert(), values(clock.instant(), keyId, organisation, action, outcome, reason, 1, null, null));
   }
 
   /**
-   * Appends an event a key holder caused (an authentication, a refusal of an authenticated key's statement or
-   * session), within its organisation's hourly cap, asynchronously.
+   * Appends an event of an authenticated key (its authentication, a refusal of its statement or session, an open
+   * beyond its organisation's bounds) within its organisation's budget, asynchronously; beyond it, counted into a
+   * summary row (see the class comment).
    *
    * @param keyId the key concerned
    * @param organisation its organisation
@@ -122,113 +203,124 @@ public final class AuditLog {
    * @param outcome {@link #GRANTED}, {@link #DENIED} or {@link #THROTTLED} (an open beyond the organisation's
    *     session bounds)
    * @param reason why
+   * @param at when it happened
    */
-  public void recordHolder(String keyId, String organisation, String action, String outcome, String reason) {
-    admit(keyId, organisation, action, outcome, reason, false);
+  public void recordHolder(String keyId, String organisation, String action, String outcome, String reason, Instant at) {
+    admit(keyId, organisation, action, outcome, reason, false, at);
   }
 
   /**
-   * Appends a refusal of an unauthenticated key ({@link #DENIED} or {@link #THROTTLED}) within a budget: the
-   * first {@value #FAILURE_BUDGET} of each one-minute window are written one by one (and at most {@value
-   * #HOURLY_CAP} an hour with the budget's other events); later ones are only counted, by action and outcome, and
-   * written as one {@link #AGGREGATED} row when the window ends. Keys of no known organisation (unknown ids,
-   * malformed keys) share one budget, and each real key id has a budget of its own, so a flood of made-up keys
-   * cannot hide attempts on a real organisation's keys, and wrong secrets for one key id never spend the budget of
-   * its organisation's own events. Counts not yet written are lost if the
-   * process stops without {@link #flush()}.
+   * Appends an attempt that failed authentication ({@link #DENIED} or {@link #THROTTLED}) within the budget of its
+   * key id (or of unknown keys), asynchronously; beyond it, counted into a summary row (see the class comment). It
+   * never spends the budget of the key's organisation.
    *
-   * @param keyId the key concerned, or {@code null}
-   * @param organisation its organisation, or {@code null}
+   * @param keyId the key id presented, or {@code null} when none was readable
+   * @param organisation the organisation of that id, or {@code null} when no key has it
    * @param action what was attempted
    * @param outcome {@link #DENIED} or {@link #THROTTLED}
-   * @param reason why
+   * @param reason why (never the secret presented)
+   * @param at when it happened
    */
-  public void recordFailure(@Nullable String keyId, @Nullable String organisation, String action, String outcome, String reason) {
-    admit(keyId, organisation, action, outcome, reason, true);
+  public void recordFailure(@Nullable String keyId, @Nullable String organisation, String action, String outcome,
+      String reason, Instant at) {
+    admit(keyId, organisation, action, outcome, reason, true, at);
   }
 
   private void admit(@Nullable String keyId, @Nullable String organisation, String action, String outcome, String reason,
-      boolean failure) {
-    Map<String, Integer> minuteSummary = null;
-    Map<String, Integer> hourSummary = null;
+      boolean failure, Instant at) {
+    Map<Group, Tally> due = null;
+    Group group;
     boolean write;
-    Instant now = clock.instant();
     synchronized (this) {
-      if (windowStart == null || !now.isBefore(windowStart.plus(FAILURE_WINDOW))) {
-        if (!suppressedInWindow.isEmpty()) {
-          minuteSummary = new TreeMap<>(suppressedInWindow);
-          suppressedInWindow.clear();
-        }
-        windowStart = now;
-        recordedInWindow.clear();
+      Instant minute = at.truncatedTo(ChronoUnit.MINUTES);
+      if (countingMinute != null && !minute.equals(countingMinute) && !counted.isEmpty()) {
+        due = new LinkedHashMap<>(counted);
+        counted.clear();
       }
-      Instant hour = now.truncatedTo(ChronoUnit.HOURS);
-      if (hourStart == null || !hour.equals(hourStart)) {
-        if (!suppressedInHour.isEmpty()) {
-          hourSummary = new TreeMap<>(suppressedInHour);
-          suppressedInHour.clear();
+      countingMinute = minute;
+      String budget;
+      Spend spend = Spend.SPENT;
+      if (!failure) {
+        budget = "organisation " + organisation;
+        group = new Group(null, organisation, action);
+      } else if (keyId != null && organisation != null) {
+        budget = "key " + keyId;
+        group = new Group(keyId, organisation, action);
+        spend = spend(minuteBudgets, budget, at);
+        if (spend == Spend.UNTRACKED) { // beyond the bound of budgets held: the shared budget of unknown keys
+          budget = UNKNOWN_KEYS;
+          group = new Group(null, null, action);
+          spend = spend(minuteBudgets, budget, at);
         }
-        hourStart = hour;
-        recordedInHour.clear();
-      }
-      String budget = budget(keyId, organisation, failure);
-      String what = action + " " + outcome + (organisation == null ? "" : " for " + organisation);
-      int inHour = recordedInHour.getOrDefault(budget, 0);
-      int inWindow = recordedInWindow.getOrDefault(budget, 0);
-      if (inHour >= HOURLY_CAP) {
-        suppressedInHour.merge(what, 1, Integer::sum);
-        write = false;
-      } else if (failure && inWindow >= FAILURE_BUDGET) {
-        suppressedInWindow.merge(what, 1, Integer::sum);
-        write = false;
       } else {
-        recordedInHour.put(budget, inHour + 1);
-        if (failure) {
-          recordedInWindow.put(budget, inWindow + 1);
-        }
-        write = true;
+        budget = UNKNOWN_KEYS;
+        group = new Group(null, null, action);
+        spend = spend(minuteBudgets, budget, at);
+      }
+      if (spend == Spend.SPENT) {
+        spend = spend(hourlyCaps, budget, at);
+      }
+      write = spend == Spend.SPENT;
+      if (!write) {
+        count(group, outcome, 1, at, at);
       }
     }
-    if (minuteSummary != null) {
-      writeAsync(now, null, null, "AUDIT_BUDGET", AGGREGATED, "refusals beyond " + FAILURE_BUDGET + " a minute per "
-          + "budget, counted but not recorded one by one: " + minuteSummary);
+    if (due != null) {
+      due.forEach(this::writeSummary);
     }
-    if (hourSummary != null) {
-      writeAsync(now, null, null, "AUDIT_BUDGET", AGGREGATED, "events beyond " + HOURLY_CAP + " an hour per "
-          + "organisation, counted but not recorded one by one: " + hourSummary);
-    }
-    if (write) {
-      writeAsync(now, keyId, organisation, action, outcome, reason);
+    if (write && !writeAsync(values(at, keyId, organisation, action, outcome, reason, 1, null, null))) {
+      synchronized (this) {
+        count(group, outcome, 1, at, at);
+      }
     }
   }
 
-  /**
-   * Whose budget an event spends. A refusal of an unauthenticated key never spends its organisation's: anyone who
-   * knows a key id can present wrong secrets for it, so those spend the key id's own budget (or, for ids of no
-   * known key, the one budget of unknown keys), and the organisation's own events stay recorded one by one.
-   */
-  private static String budget(@Nullable String keyId, @Nullable String organisation, boolean failure) {
-    if (failure) {
-      return organisation == null || keyId == null ? "" : "key " + keyId;
+  private static Spend spend(FailureThrottle budgets, String budget, Instant at) {
+    if (budgets.isThrottled(budget, at)) {
+      return Spend.EXHAUSTED;
     }
-    return organisation == null ? "" : "organisation " + organisation;
+    return budgets.recordFailure(budget, at) ? Spend.SPENT : Spend.UNTRACKED;
+  }
+
+  /** Counts events of a group not written one by one; the caller holds this object's lock. */
+  private void count(Group group, String outcome, int n, Instant first, Instant last) {
+    Tally t = counted.computeIfAbsent(group, g -> new Tally(first));
+    t.add(outcome, n, last);
+  }
+
+  /** Writes one group's count; if it cannot be written now (too many writes in flight), it is counted again. */
+  private void writeSummary(Group group, Tally t) {
+    String whose = group.keyId() != null ? "refused attempts for key " + group.keyId()
+        : group.organisation() != null ? "events of keys of organisation " + group.organisation()
+        : "refused attempts for unknown keys";
+    String reason = t.events + " " + whose + " between " + t.first + " and " + t.last + " (" + group.action() + " "
+        + t.byOutcome.toString().replace("{", "").replace("}", "") + "), counted and not recorded one by one: beyond "
+        + "the audit budget (" + FAILURE_BUDGET + " refused attempts a minute per key id, " + HOURLY_CAP
+        + " rows an hour per budget)";
+    if (!writeAsync(values(clock.instant(), group.keyId(), group.organisation(), group.action(), AGGREGATED, reason,
+        t.events, t.first, t.last))) {
+      synchronized (this) {
+        t.byOutcome.forEach((outcome, n) -> count(group, outcome, n, t.first, t.last));
+      }
+    }
+  }
+
+  /** @return how many budgets are counted now and how many groups wait to be written (both bounded) */
+  synchronized int[] heldForTesting() {
+    return new int[] {minuteBudgets.tracked(), hourlyCaps.tracked(), counted.size()};
   }
 
   /**
-   * Writes the counts of events not yet summarised and waits (up to 10 s) for this process's writes in flight.
+   * Writes the counts of events not yet written (as summary rows) and waits (up to 10 s) for this process's writes
+   * in flight.
    */
   public void flush() {
-    Map<String, Integer> pending = new TreeMap<>();
+    Map<Group, Tally> due;
     synchronized (this) {
-      suppressedInWindow.forEach((k, v) -> pending.merge(k, v, Integer::sum));
-      suppressedInHour.forEach((k, v) -> pending.merge(k, v, Integer::sum));
-      suppressedInWindow.clear();
-      suppressedInHour.clear();
+      due = new LinkedHashMap<>(counted);
+      counted.clear();
     }
-    if (!pending.isEmpty()) {
-      writeAsync(clock.instant(), null, null, "AUDIT_BUDGET", AGGREGATED, "events beyond the audit budgets, counted "
-          + "but not recorded one by one: " + pending);
-    }
+    due.forEach(this::writeSummary);
     awaitInFlight();
   }
 
@@ -243,20 +335,17 @@ public final class AuditLog {
     }
   }
 
-  private void writeAsync(Instant at, @Nullable String keyId, @Nullable String organisation, String action, String outcome,
-      String reason) {
+  /** @return whether the row was handed to the driver ({@code false}: too many in flight, count it instead) */
+  private boolean writeAsync(@Nullable Object[] values) {
     if (inFlight.size() >= MAX_IN_FLIGHT) {
-      synchronized (this) {
-        suppressedInHour.merge("audit writes beyond " + MAX_IN_FLIGHT + " in flight", 1, Integer::sum);
-      }
-      return;
+      return false;
     }
     CompletableFuture<?> f;
     try {
-      f = cass.executeAsync(insert(), values(at, keyId, organisation, action, outcome, reason)).toCompletableFuture();
+      f = cass.executeAsync(insert(), values).toCompletableFuture();
     } catch (RuntimeException e) {
       LOG.warn("an audit event could not be written ({})", e.getClass().getSimpleName());
-      return;
+      return true;
     }
     inFlight.add(f);
     f.whenComplete((ok, error) -> {
@@ -265,21 +354,23 @@ public final class AuditLog {
         LOG.warn("an audit event could not be written ({})", error.getClass().getSimpleName());
       }
     });
+    return true;
   }
 
   private String insert() {
-    return "INSERT INTO " + table + " (day, hour, event_id, at, key_id, organisation, action, outcome, reason) "
-        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    return "INSERT INTO " + table + " (day, hour, event_id, at, key_id, organisation, action, outcome, reason, events, "
+        + "window_start, window_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   }
 
-  private static @Nullable Object[] values(Instant now, @Nullable String keyId, @Nullable String organisation, String action, String outcome,
-      String reason) {
+  private static @Nullable Object[] values(Instant now, @Nullable String keyId, @Nullable String organisation,
+      String action, String outcome, String reason, int events, @Nullable Instant windowStart,
+      @Nullable Instant windowEnd) {
     String safe = KeyCodec.redact(reason);
     if (safe != null && safe.length() > MAX_REASON) {
       safe = safe.substring(0, MAX_REASON) + "...";
     }
     return new Object[] {LocalDate.ofInstant(now, ZoneOffset.UTC), (byte) now.atOffset(ZoneOffset.UTC).getHour(),
-        Uuids.timeBased(), now, keyId, organisation, action, outcome, safe};
+        Uuids.timeBased(), now, keyId, organisation, action, outcome, safe, events, windowStart, windowEnd};
   }
 
   /**
@@ -290,10 +381,12 @@ public final class AuditLog {
   public Stream<AuditEvent> stream(LocalDate day) {
     awaitInFlight();
     return IntStream.range(0, 24).boxed().flatMap(h -> cass.stream("SELECT event_id, at, key_id, organisation, "
-        + "action, outcome, reason FROM " + table + " WHERE day = ? AND hour = ?", day, (byte) (int) h))
+        + "action, outcome, reason, events, window_start, window_end FROM " + table + " WHERE day = ? AND hour = ?",
+        day, (byte) (int) h))
         .map(r -> new AuditEvent(written(r.getUuid("event_id"), "event_id"), written(r.getInstant("at"), "at"),
             r.getString("key_id"), r.getString("organisation"), written(r.getString("action"), "action"),
-            written(r.getString("outcome"), "outcome"), written(r.getString("reason"), "reason")));
+            written(r.getString("outcome"), "outcome"), written(r.getString("reason"), "reason"),
+            r.isNull("events") ? 1 : r.getInt("events"), r.getInstant("window_start"), r.getInstant("window_end")));
   }
 
   /** A column {@link #values} writes with every event. */

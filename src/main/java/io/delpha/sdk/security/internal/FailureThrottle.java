@@ -16,7 +16,7 @@ public final class FailureThrottle {
 
   /** The bucket for presented keys without a readable id. */
   public static final String NO_ID = "<no id>";
-  private static final int MAX_TRACKED = 100_000;
+  static final int MAX_TRACKED = 100_000;
   /**
    * How often, at most, a full table is swept for ended windows: a sweep reads every entry, and without this pause
    * each newcomer at the bound would pay one (a flood of ids at the bound cost a full scan per failure).
@@ -27,6 +27,7 @@ public final class FailureThrottle {
 
   private final int maxFailures;
   private final Duration window;
+  private final int maxTracked;
   private final Map<String, Window> windows = new ConcurrentHashMap<>();
   /** When the full table was last swept; a newcomer before the pause ends goes uncounted without a sweep. */
   private volatile Instant sweptAt = Instant.MIN;
@@ -36,8 +37,18 @@ public final class FailureThrottle {
    * @param window the length of a window
    */
   public FailureThrottle(int maxFailures, Duration window) {
+    this(maxFailures, window, MAX_TRACKED);
+  }
+
+  /**
+   * @param maxFailures failures allowed per window before attempts are refused unchecked
+   * @param window the length of a window
+   * @param maxTracked ids counted at most at once (tests of the bound set it small)
+   */
+  FailureThrottle(int maxFailures, Duration window, int maxTracked) {
     this.maxFailures = maxFailures;
     this.window = window;
+    this.maxTracked = maxTracked;
   }
 
   /**
@@ -53,20 +64,28 @@ public final class FailureThrottle {
   /**
    * @param keyId the key id, or {@code null}
    * @param now the current time
+   * @return whether the failure was counted: {@code false} only for an id not held while the table is at its bound
+   *     with every window still open
    */
-  public void recordFailure(String keyId, Instant now) {
-    if (windows.size() >= MAX_TRACKED && !windows.containsKey(bucket(keyId))) {
+  public boolean recordFailure(String keyId, Instant now) {
+    if (windows.size() >= maxTracked && !windows.containsKey(bucket(keyId))) {
       if (!now.isBefore(sweptAt.plus(SWEEP_PAUSE))) {
         sweptAt = now;
         windows.values().removeIf(w -> expired(w, now));
       }
-      if (windows.size() >= MAX_TRACKED) {
-        return; // counts already held are never forgotten for a newcomer: volume cannot empty the throttle
+      if (windows.size() >= maxTracked) {
+        return false; // counts already held are never forgotten for a newcomer: volume cannot empty the throttle
       }
     }
     windows.compute(bucket(keyId), (k, w) -> w == null || expired(w, now)
         ? new Window(now, 1)
         : new Window(w.start(), w.failures() + 1));
+    return true;
+  }
+
+  /** @return how many ids are held now (at most the bound) */
+  int tracked() {
+    return windows.size();
   }
 
   private boolean expired(Window w, Instant now) {

@@ -105,7 +105,8 @@ public final class KeyVerifier {
    * @return the exception to throw, saying only "access denied"
    */
   public AccessDeniedException deny(String id, String org, String action, String reason) {
-    holderEvents.submit(() -> audit.recordHolder(id, org, action, AuditLog.DENIED, reason));
+    Instant at = clock.instant();
+    holderEvents.submit(() -> audit.recordHolder(id, org, action, AuditLog.DENIED, reason, at));
     metrics.count(Meter.SECURITY_DENIALS, 1, "action", action.toLowerCase(Locale.ROOT));
     LOG.info("access denied for key {}", id == null ? FailureThrottle.NO_ID : id);
     return new AccessDeniedException(DENIED);
@@ -119,7 +120,7 @@ public final class KeyVerifier {
    * @return the exception to throw, saying only "access denied"
    */
   public AccessDeniedException overBounds(KeyPrincipal p, String why) {
-    audit.recordHolder(p.keyId(), p.organisation(), "OPEN", AuditLog.THROTTLED, why);
+    audit.recordHolder(p.keyId(), p.organisation(), "OPEN", AuditLog.THROTTLED, why, clock.instant());
     metrics.count(Meter.SECURITY_DENIALS, 1, "action", "open");
     LOG.info("access denied for key {}", p.keyId());
     return new AccessDeniedException(DENIED);
@@ -160,7 +161,7 @@ public final class KeyVerifier {
     if (throttle.isThrottled(id, now)) {
       String throttledOrg = org;
       holderEvents.submit(() -> audit.recordFailure(id, throttledOrg, action, AuditLog.THROTTLED,
-          "too many failures for this key id; refused unchecked"));
+          "too many failures for this key id; refused unchecked", now));
       LOG.info("access denied for key {}", id);
       throw new KeyRefused("throttled", new AccessDeniedException(DENIED));
     }
@@ -187,7 +188,7 @@ public final class KeyVerifier {
       throw fail(id, org, action, "superseded", "not the active admin key", now);
     }
     String granted = KeyTable.filled(org, "organisation");
-    holderEvents.submit(() -> audit.recordHolder(id, granted, action, AuditLog.GRANTED, "valid " + role + " key"));
+    holderEvents.submit(() -> audit.recordHolder(id, granted, action, AuditLog.GRANTED, "valid " + role + " key", now));
     return new Verified(new KeyPrincipal(id, granted, role), expiresAt);
   }
 
@@ -199,7 +200,7 @@ public final class KeyVerifier {
       // counts of real keys under attack (their number is bounded by the keys issued)
       throttle.recordFailure(Objects.requireNonNull(id, "an organisation was found by the key id"), now);
     }
-    holderEvents.submit(() -> audit.recordFailure(id, org, action, AuditLog.DENIED, reason));
+    holderEvents.submit(() -> audit.recordFailure(id, org, action, AuditLog.DENIED, reason, now));
     LOG.info("access denied for key {}", id == null ? FailureThrottle.NO_ID : id);
     return new KeyRefused(outcome, new AccessDeniedException(DENIED));
   }
