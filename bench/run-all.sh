@@ -126,7 +126,9 @@ bench_firstfiles() {
   # are written once (FirstFilesBenchmark$Write, its own JVM, which prints the checksum every reader must get);
   # then FIRST_JVMS rounds (default 5), each: our row reader in a fresh JVM (DuckDB, one thread, reads the same
   # files after ours in that JVM: the native limit), then hardwood's RowReader (bench/hardwood, Java 21+) in a fresh
-  # JVM on the same JDK, then SmallFileBenchmark (a 2 KB file's first and warm open+read) in another. Every reader
+  # JVM on the same JDK, then our vector API (ParquetRows.readBatches and the vectors' arrays, DuckDB's steady scan
+  # after it in that JVM: goal >= 0.6 on file 3) in a fresh JVM, then SmallFileBenchmark (a 2 KB file's first and
+  # warm open+read) in another. Every reader
   # checks every file's checksum (row count and a sum per column) before it prints that file's figure.
   # Both readers run with the same flags, FIRST_JAVA_OPTS (default none: the host's defaults).
   # RESULTs: per file, the median of our times and the median of hardwood's, ratio hardwood/ours (> 1: we are
@@ -165,6 +167,8 @@ bench_firstfiles() {
       firstfiles_jvm "$java" "${opts[@]}" -cp "$hwcp" io.delpha.bench.hardwood.HardwoodFirstFiles "$expected" \
         "$dir/f1.parquet" "$dir/f2.parquet" "$dir/f3.parquet" || return 1
     fi
+    firstfiles_jvm "$java" "${opts[@]}" -cp "$CP" io.delpha.sdk.bench.FirstFilesBenchmark vectors "$rows" "$expected" \
+      "$dir/f1.parquet" "$dir/f2.parquet" "$dir/f3.parquet" || return 1
     firstfiles_jvm "$java" -cp "$CP" io.delpha.sdk.bench.SmallFileBenchmark "${SMALL_REPS:-1000}" || return 1
   done
   rm -rf "$dir"

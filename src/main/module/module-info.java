@@ -6,7 +6,7 @@
  * is the one derived from {@code java-driver-core-<version>.jar}), Jackson, SLF4J, JSpecify and jBCrypt (also named
  * from its jar). Each optional stack with a stable module name is {@code requires static}: read when the host
  * resolves it, never needed otherwise. The Parquet and Hadoop jars have no usable name (their packages are split
- * across jars), nor have force-rest-api, the SigV4 plugin or the driver's Micrometer metrics: they stay on the class
+ * across jars), nor have the SigV4 plugin or the driver's Micrometer metrics: they stay on the class
  * path, and {@code core.internal.Capability}, the one check of a stack, makes this module read the module of each
  * stack it finds (the class path's unnamed module included), so a host needs no {@code --add-reads}.
  *

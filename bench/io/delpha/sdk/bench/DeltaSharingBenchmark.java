@@ -197,10 +197,11 @@ public final class DeltaSharingBenchmark {
               + "%.3f s (%.2f s CPU), %.2fx; readTableBatches %.3f s (%.2f s CPU), %.2fx (download %.3f s)%n",
           measured.size(), raw, median(measured, 4), read, median(measured, 6), read / raw, batchRead,
           median(measured, 5), batchRead / rawBatch, rawBatch);
-      // for run-all.sh: times, so the ratio is anchor/ours (higher is better); the goal is read <= 2x download
-      System.out.printf(java.util.Locale.ROOT, "RESULT|Delta Sharing columnar read %d x %,d rows (time)|%.2f s|parallel download|%.2f s|%.2f|>= 0.5%n",
+      // for run-all.sh: times, so the ratio is anchor/ours (higher is better); the goals (issue 49): the columnar read
+      // within 1/0.6 of the download's time, the row read within 1/0.4
+      System.out.printf(java.util.Locale.ROOT, "RESULT|Delta Sharing columnar read %d x %,d rows (time)|%.2f s|parallel download|%.2f s|%.2f|>= 0.6%n",
           files, rowsPerFile, batchRead, rawBatch, rawBatch / batchRead);
-      System.out.printf(java.util.Locale.ROOT, "RESULT|Delta Sharing row read %d x %,d rows (time)|%.2f s|parallel download|%.2f s|%.2f|%n",
+      System.out.printf(java.util.Locale.ROOT, "RESULT|Delta Sharing row read %d x %,d rows (time)|%.2f s|parallel download|%.2f s|%.2f|>= 0.4%n",
           files, rowsPerFile, read, raw, raw / read);
       System.out.printf(java.util.Locale.ROOT, "RESULT|Delta Sharing columnar read rows/s|%,.0f rows/s|parallel download|%.0f MB/s||%n",
           expectedRows / batchRead, totalBytes / 1e6 / rawBatch);

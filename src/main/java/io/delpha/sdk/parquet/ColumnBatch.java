@@ -172,6 +172,11 @@ public final class ColumnBatch {
     return RowBlock.rows(schema, columns, rowCount);
   }
 
+  /** The values of this batch's rows as {@link #rows()}'s rows share them, for a reader making its rows one by one. */
+  RowBlock block() {
+    return RowBlock.of(schema, columns, rowCount);
+  }
+
   /** Empties every vector, keeping their arrays for the next rows. */
   public void clear() {
     for (ColumnVector v : columns) {

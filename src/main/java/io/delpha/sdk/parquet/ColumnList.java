@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.RandomAccess;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The columns of a {@link RowSchema}: an unmodifiable list (equal to any list of the same columns in the same order)
@@ -13,27 +14,45 @@ import java.util.RandomAccess;
  * lookup, not a scan of the names. Rejects {@code null} columns and duplicate names.
  *
  * <p>A caller reading rows by name asks with the same {@code String} objects row after row, most often literals,
- * which the JVM interns: a list of up to {@link #IDENTITY_SCAN_LIMIT} columns keeps its names interned too, and
- * compares references before it hashes anything, so that such a lookup costs about what a lookup by position costs
- * (the hash lookup was the largest single cost of reading rows by name, measured with {@code bench/run-all.sh
- * firstfiles}). Interned strings are collected like any other once unused.
+ * which the JVM interns: a list of up to {@link #IDENTITY_LIMIT} columns keeps its names interned too, in a small
+ * open-addressing table indexed by the name's (cached) hash, and compares references there before it looks in the
+ * map, so that such a lookup costs about what a lookup by position costs: one probe, whatever the column's position
+ * (the hash map lookup, then a scan of the names, were the largest single cost of reading rows by name, measured with
+ * {@code bench/run-all.sh firstfiles}). Interned strings are collected like any other once unused.
  */
 final class ColumnList extends AbstractList<Column> implements RandomAccess {
 
-  /** Schemas of more columns skip the reference comparison (a scan of the names would cost more than a hash). */
-  static final int IDENTITY_SCAN_LIMIT = 16;
+  /** Schemas of more columns skip the reference table (interning thousands of names would slow the schema's making). */
+  static final int IDENTITY_LIMIT = 256;
 
   private final Column[] columns;
   private final Map<String, Integer> positions;
-  /** The names, interned, for a list of up to {@link #IDENTITY_SCAN_LIMIT} columns; empty for a longer one. */
-  private final String[] interned;
+  /**
+   * The interned names, each at the slot its hash picks (then the next free slot), for a list of up to {@link
+   * #IDENTITY_LIMIT} columns; a single empty slot for a longer one.
+   */
+  private final @Nullable String[] slotNames;
+  private final int[] slotPositions;
+  private final int mask;
 
   private ColumnList(Column[] columns, Map<String, Integer> positions) {
     this.columns = columns;
     this.positions = positions;
-    this.interned = new String[columns.length <= IDENTITY_SCAN_LIMIT ? columns.length : 0];
-    for (int i = 0; i < interned.length; i++) {
-      interned[i] = columns[i].name().intern();
+    int slots = 1;
+    while (columns.length <= IDENTITY_LIMIT && slots < 2 * columns.length) {
+      slots <<= 1;
+    }
+    this.slotNames = new String[slots];
+    this.slotPositions = new int[slots];
+    this.mask = slots - 1;
+    for (int i = 0; i < (columns.length <= IDENTITY_LIMIT ? columns.length : 0); i++) {
+      String name = columns[i].name().intern();
+      int s = name.hashCode() & mask;
+      while (slotNames[s] != null) {
+        s = (s + 1) & mask;
+      }
+      slotNames[s] = name;
+      slotPositions[s] = i;
     }
   }
 
@@ -62,11 +81,13 @@ final class ColumnList extends AbstractList<Column> implements RandomAccess {
    * @return its position, or -1 if no column has it
    */
   int position(String name) {
-    String[] names = interned;
-    for (int i = 0; i < names.length; i++) {
-      if (names[i] == name) {
-        return i;
+    @Nullable String[] names = slotNames;
+    int s = name.hashCode() & mask;
+    for (String n = names[s]; n != null; n = names[s]) {
+      if (n == name) {
+        return slotPositions[s];
       }
+      s = (s + 1) & mask;
     }
     Integer i = positions.get(name);
     return i == null ? -1 : i;

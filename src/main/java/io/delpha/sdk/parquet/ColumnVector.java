@@ -287,6 +287,33 @@ public final class ColumnVector {
     return checkedDecode(index);
   }
 
+  /**
+   * The first {@code n} values, as {@link #get} makes them, into {@code out}: one pass, in which a value repeated
+   * through a dictionary costs a load from the values already made (a row reader's batches, {@code RowBlock}).
+   *
+   * @throws DataFormatException if a stored value is outside its type's range (a corrupt file)
+   */
+  void copyValues(@Nullable Object[] out, int n) {
+    if (!hasDictionaryIds) {
+      for (int i = 0; i < n; i++) {
+        out[i] = get(i);
+      }
+      return;
+    }
+    int[] ids = dictionaryIds;
+    boolean[] flags = nulls;
+    for (int i = 0; i < n; i++) {
+      if (flags != null && flags[i]) {
+        out[i] = null;
+        continue;
+      }
+      int id = ids[i];
+      @Nullable Object[] made = dictionaryValues;
+      Object v = id >= 0 && id < made.length ? made[id] : null;
+      out[i] = v != null ? v : get(i);
+    }
+  }
+
   private @Nullable Object checkedDecode(int index) {
     try {
       return decode(index);
@@ -1170,6 +1197,22 @@ public final class ColumnVector {
     @Override
     public void bindDictionary(ColumnVector vector, ColumnVector dictionary) {
       vector.bindDictionary(dictionary);
+    }
+
+    @Override
+    public Object rowBlock(ColumnBatch batch) {
+      return batch.block();
+    }
+
+    @Override
+    public int blockRows(Object block) {
+      return ((RowBlock) block).size;
+    }
+
+    @Override
+    public Row blockRow(Object block, int position) {
+      RowBlock b = (RowBlock) block;
+      return Row.inBlock(b.schema, b, position);
     }
   }
 }

@@ -245,6 +245,10 @@ public final class Row {
    * @return its value, or {@code null}
    */
   public @Nullable String getString(int index) {
+    RowBlock b = block;
+    if (b != null && b.kinds[index] == ColumnType.Kind.STRING) {
+      return b.string(index, position);
+    }
     return (String) typed(index, ColumnType.Kind.STRING);
   }
 
@@ -270,7 +274,7 @@ public final class Row {
   public int getInt(int index) {
     RowBlock b = block;
     if (b != null) {
-      Objects.checkIndex(index, schema.size());
+      // the block's arrays have one slot per column: an index out of range throws ArrayIndexOutOfBoundsException
       if (b.holdsInt(index)) {
         if (b.isNull(index, position)) {
           throw nullValue(index, "getInt");
@@ -303,7 +307,7 @@ public final class Row {
   public long getLong(int index) {
     RowBlock b = block;
     if (b != null) {
-      Objects.checkIndex(index, schema.size());
+      // the block's arrays have one slot per column: an index out of range throws ArrayIndexOutOfBoundsException
       if (b.holdsLong(index)) {
         if (b.isNull(index, position)) {
           throw nullValue(index, "getLong");
@@ -335,7 +339,7 @@ public final class Row {
   public double getDouble(int index) {
     RowBlock b = block;
     if (b != null) {
-      Objects.checkIndex(index, schema.size());
+      // the block's arrays have one slot per column: an index out of range throws ArrayIndexOutOfBoundsException
       if (b.holdsDouble(index)) {
         if (b.isNull(index, position)) {
           throw nullValue(index, "getDouble");
@@ -367,7 +371,7 @@ public final class Row {
   public boolean getBoolean(int index) {
     RowBlock b = block;
     if (b != null) {
-      Objects.checkIndex(index, schema.size());
+      // the block's arrays have one slot per column: an index out of range throws ArrayIndexOutOfBoundsException
       if (b.holdsBoolean(index)) {
         if (b.isNull(index, position)) {
           throw nullValue(index, "getBoolean");
@@ -391,6 +395,10 @@ public final class Row {
    * @return its value, with the column's scale, or {@code null}
    */
   public @Nullable BigDecimal getDecimal(int index) {
+    RowBlock b = block;
+    if (b != null && b.kinds[index] == ColumnType.Kind.DECIMAL) {
+      return b.decimal(index, position);
+    }
     return (BigDecimal) typed(index, ColumnType.Kind.DECIMAL);
   }
 
@@ -407,6 +415,10 @@ public final class Row {
    * @return its value, or {@code null}
    */
   public @Nullable LocalDate getDate(int index) {
+    RowBlock b = block;
+    if (b != null && b.kinds[index] == ColumnType.Kind.DATE) {
+      return b.date(index, position);
+    }
     return (LocalDate) typed(index, ColumnType.Kind.DATE);
   }
 
@@ -439,6 +451,10 @@ public final class Row {
    * @return its value, or {@code null}
    */
   public @Nullable Instant getTimestamp(int index) {
+    RowBlock b = block;
+    if (b != null && b.kinds[index] == ColumnType.Kind.TIMESTAMP) {
+      return b.timestamp(index, position);
+    }
     return (Instant) typed(index, ColumnType.Kind.TIMESTAMP);
   }
 

@@ -37,6 +37,8 @@ final class RowBlock {
   private static final boolean[] NO_NULLS = new boolean[0];
 
   private final byte[] codes;
+  /** Per column, its kind (what the typed getters of {@link Row} check before they read). */
+  final ColumnType.Kind[] kinds;
   private final int[] scales;
   /** Per column, the null flags, {@link #NO_NULLS} for a column without nulls. */
   private final boolean[][] nulls;
@@ -47,8 +49,16 @@ final class RowBlock {
   /** Per column held as objects, the values (null where the value is null). */
   private final Object[][] objects;
 
-  private RowBlock(int columns) {
+  /** The schema of the rows. */
+  final RowSchema schema;
+  /** The number of rows. */
+  final int size;
+
+  private RowBlock(RowSchema schema, int columns, int size) {
+    this.schema = schema;
+    this.size = size;
     codes = new byte[columns];
+    kinds = new ColumnType.Kind[columns];
     scales = new int[columns];
     nulls = new boolean[columns][];
     booleans = new boolean[columns][];
@@ -64,15 +74,27 @@ final class RowBlock {
    * @throws DataFormatException if a stored value is outside its type's range (a corrupt file)
    */
   static Row[] rows(RowSchema schema, ColumnVector[] vectors, int n) {
-    RowBlock block = new RowBlock(vectors.length);
-    for (int c = 0; c < vectors.length; c++) {
-      block.take(c, vectors[c], n);
-    }
+    RowBlock block = of(schema, vectors, n);
     Row[] rows = new Row[n];
     for (int i = 0; i < n; i++) {
       rows[i] = Row.inBlock(schema, block, i);
     }
     return rows;
+  }
+
+  /**
+   * The values of the first {@code n} rows of {@code vectors}, which stay valid whatever happens to the vectors
+   * afterwards; a row reader makes each {@link Row} of it as the row is asked for ({@link Row#inBlock}).
+   *
+   * @throws DataFormatException if a stored value is outside its type's range (a corrupt file)
+   */
+  static RowBlock of(RowSchema schema, ColumnVector[] vectors, int n) {
+    RowBlock block = new RowBlock(schema, vectors.length, n);
+    for (int c = 0; c < vectors.length; c++) {
+      block.kinds[c] = vectors[c].column().type().kind();
+      block.take(c, vectors[c], n);
+    }
+    return block;
   }
 
   // an OBJECT column's array holds null where the value is null; NullAway does not follow nullable elements of
@@ -91,9 +113,7 @@ final class RowBlock {
       case DOUBLE -> doubles[c] = Arrays.copyOf(v.doubles(), n);
       default -> {
         Object[] values = new Object[n];
-        for (int i = 0; i < n; i++) {
-          values[i] = v.get(i);
-        }
+        v.copyValues(values, n);
         objects[c] = values;
       }
     }
@@ -171,6 +191,43 @@ final class RowBlock {
   /** The value of column {@code c} at {@code position}; the column {@link #holdsBoolean holds booleans}. */
   boolean booleanAt(int c, int position) {
     return booleans[c][position];
+  }
+
+  /** The value of STRING column {@code c} at {@code position}, or null. */
+  @Nullable String string(int c, int position) {
+    return (String) objects[c][position];
+  }
+
+  /** The value of DECIMAL column {@code c} at {@code position}, or null. */
+  @Nullable BigDecimal decimal(int c, int position) {
+    if (isNull(c, position)) {
+      return null;
+    }
+    return switch (codes[c]) {
+      case DECIMAL_LONG -> BigDecimal.valueOf(longs[c][position], scales[c]);
+      case DECIMAL_INT -> BigDecimal.valueOf(ints[c][position], scales[c]);
+      default -> (BigDecimal) objects[c][position];
+    };
+  }
+
+  /** The value of TIMESTAMP column {@code c} at {@code position}, or null. */
+  @Nullable Instant timestamp(int c, int position) {
+    if (isNull(c, position)) {
+      return null;
+    }
+    if (codes[c] == TIMESTAMP_MICROS) {
+      long v = longs[c][position];
+      return Instant.ofEpochSecond(Math.floorDiv(v, 1_000_000L), Math.floorMod(v, 1_000_000L) * 1_000L);
+    }
+    return (Instant) objects[c][position];
+  }
+
+  /** The value of DATE column {@code c} at {@code position}, or null. */
+  @Nullable LocalDate date(int c, int position) {
+    if (isNull(c, position)) {
+      return null;
+    }
+    return codes[c] == DATE ? LocalDate.ofEpochDay(ints[c][position]) : (LocalDate) objects[c][position];
   }
 
   /** The value of column {@code c} at {@code position}, as a {@link Row} holds it (byte arrays not copied). */

@@ -1,9 +1,8 @@
 package io.delpha.sdk.salesforce;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.force.api.DescribeGlobal;
-import com.force.api.DescribeSObject;
-import com.force.api.ResourceRepresentation;
 import io.delpha.sdk.core.ClosedException;
 import io.delpha.sdk.core.internal.ClosedGuard;
 import io.delpha.sdk.core.DataFormatException;
@@ -54,9 +53,9 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>Built on force-rest-api for login (username-password), queries, describe and single-record
- * CRUD; Bulk API 2.0, sObject Collections, the JWT bearer flow and the {@code Sforce-Limit-Info}
- * header go through the JDK HttpClient, which force-rest-api cannot replace there. Thread-safe.
+ * <p>Every call (logins, queries, describe, single records, Bulk API 2.0, sObject Collections, {@code limits}) goes
+ * through the JDK HttpClient, redirects never followed and every answer read within the builder's {@code
+ * responseLimits}. Thread-safe.
  */
 public final class SalesforceManager implements SalesforceClient {
 
@@ -79,8 +78,7 @@ public final class SalesforceManager implements SalesforceClient {
     this.metrics = metrics;
     this.mapper = mapper;
     this.http = new RestHttp(caller, mapper, config.apiVersion(), config.responseLimits());
-    this.executor = new RequestExecutor(authenticator, config.loginUrl(), caller.retrier(), http,
-        mapper, config.apiVersion(), config.requestTimeout());
+    this.executor = new RequestExecutor(authenticator, config.loginUrl(), caller.retrier(), http);
     this.bulk = new BulkQuery(executor, http, new Retrier(config.bulkPolling(), clock, sleeper),
         config.bulkTimeout(), config.bulkPageSize());
     this.collections = new SObjectCollections(executor, http, mapper);
@@ -179,29 +177,56 @@ public final class SalesforceManager implements SalesforceClient {
   @Override
   public List<SObjectSummary> describeGlobal() {
     open();
-    DescribeGlobal global = call("describe_global",
-        () -> executor.force("describe global", true, api -> api.describeGlobal()));
-    if (global.getSObjects() == null) {
-      throw new DataFormatException("describe global: the answer lists no sobjects");
+    String what = "describe global";
+    JsonNode sobjects = call("describe_global",
+        () -> executor.http(what, true, s -> http.json(s, what, "GET", "/sobjects/", null))).path("sobjects");
+    if (!sobjects.isArray()) {
+      throw new DataFormatException(what + ": the answer lists no sobjects");
     }
-    return global.getSObjects().stream()
-        .map(s -> new SObjectSummary(s.getName(), s.getLabel(), isTrue(s.isCustom()),
-            isTrue(s.isQueryable()), isTrue(s.isCreateable()), s.getKeyPrefix()))
-        .toList();
+    List<SObjectSummary> summaries = new ArrayList<>(sobjects.size());
+    for (JsonNode s : sobjects) {
+      String name = requiredText(s, "name", what);
+      summaries.add(new SObjectSummary(name, s.path("label").asText(name), s.path("custom").asBoolean(false),
+          s.path("queryable").asBoolean(false), s.path("createable").asBoolean(false),
+          s.path("keyPrefix").isTextual() ? s.path("keyPrefix").asText() : null));
+    }
+    return summaries;
   }
 
   @Override
   public SObjectDescription describe(String sobject) {
     open();
     String name = SalesforceIds.requireApiName(sobject, "sobject");
-    DescribeSObject d = call("describe", () -> executor.force("describe " + name, true, api -> api.describeSObject(name)));
-    List<FieldDescription> fields = d.getFields() == null ? List.of() : d.getFields().stream()
-        .map(f -> new FieldDescription(f.getName(), f.getLabel(), f.getType(),
-            f.getLength() == null ? 0 : f.getLength(), isTrue(f.isNillable()), isTrue(f.isExternalId()),
-            isTrue(f.isCreateable()), isTrue(f.isUpdateable()), f.getReferenceTo()))
-        .toList();
-    return new SObjectDescription(d.getName(), d.getLabel(), isTrue(d.isCustom()), isTrue(d.isQueryable()),
-        isTrue(d.isCreateable()), isTrue(d.isUpdateable()), isTrue(d.isDeletable()), fields);
+    String what = "describe " + name;
+    JsonNode d = call("describe",
+        () -> executor.http(what, true, s -> http.json(s, what, "GET", "/sobjects/" + name + "/describe", null)));
+    if (!d.isObject()) {
+      throw new DataFormatException(what + ": the answer is not a description");
+    }
+    List<FieldDescription> fields = new ArrayList<>();
+    for (JsonNode f : d.path("fields")) {
+      String field = requiredText(f, "name", what);
+      List<String> referenceTo = new ArrayList<>();
+      for (JsonNode target : f.path("referenceTo")) {
+        referenceTo.add(target.asText());
+      }
+      fields.add(new FieldDescription(field, f.path("label").asText(field), f.path("type").asText(""),
+          f.path("length").asInt(0), f.path("nillable").asBoolean(false), f.path("externalId").asBoolean(false),
+          f.path("createable").asBoolean(false), f.path("updateable").asBoolean(false), referenceTo));
+    }
+    String described = d.path("name").asText(name);
+    return new SObjectDescription(described, d.path("label").asText(described), d.path("custom").asBoolean(false),
+        d.path("queryable").asBoolean(false), d.path("createable").asBoolean(false),
+        d.path("updateable").asBoolean(false), d.path("deletable").asBoolean(false), fields);
+  }
+
+  /** A text field a description must have. */
+  private static String requiredText(JsonNode node, String field, String what) {
+    JsonNode value = node.path(field);
+    if (!value.isTextual() || value.asText().isEmpty()) {
+      throw new DataFormatException(what + ": an entry of the answer has no " + field);
+    }
+    return value.asText();
   }
 
   @Override
@@ -215,8 +240,19 @@ public final class SalesforceManager implements SalesforceClient {
     open();
     String name = SalesforceIds.requireApiName(sobject, "sobject");
     String recordId = SalesforceIds.requireId(id);
-    return call("get", () -> executor.force("get " + name + " " + recordId, true,
-        api -> api.getSObject(name, recordId).as(type)));
+    Objects.requireNonNull(type, "type");
+    String what = "get " + name + " " + recordId;
+    JsonNode record = call("get",
+        () -> executor.http(what, true, s -> http.json(s, what, "GET", "/sobjects/" + name + "/" + recordId, null)));
+    if (!record.isObject()) {
+      throw new DataFormatException(what + ": the answer is not a record");
+    }
+    try {
+      return mapper.treeToValue(record, type);
+    } catch (JsonProcessingException e) {
+      throw new DataFormatException(what + ": the record is not the JSON expected for " + type.getSimpleName() + " ("
+          + e.getOriginalMessage() + ")", e);
+    }
   }
 
   @Override
@@ -224,9 +260,24 @@ public final class SalesforceManager implements SalesforceClient {
     open();
     String name = SalesforceIds.requireApiName(sobject, "sobject");
     Objects.requireNonNull(record, "record");
-    String id = call("create", () -> executor.force("create " + name, false, api -> api.createSObject(name, record)));
-    log.debug("created {} {}", name, id);
-    return id;
+    String what = "create " + name;
+    JsonNode answer = call("create",
+        () -> executor.http(what, false, s -> http.json(s, what, "POST", "/sobjects/" + name, record)));
+    if (answer.has("success") && !answer.path("success").asBoolean(false)) {
+      throw new InvalidInputException(what + ": Salesforce did not save the record");
+    }
+    JsonNode id = answer.path("id");
+    if (!id.isTextual()) {
+      throw new DataFormatException(what + ": the answer names no id");
+    }
+    String created;
+    try {
+      created = SalesforceIds.requireId(id.asText());
+    } catch (InvalidInputException e) {
+      throw new DataFormatException(what + ": the answer's id is not a record id");
+    }
+    log.debug("created {} {}", name, created);
+    return created;
   }
 
   @Override
@@ -235,10 +286,9 @@ public final class SalesforceManager implements SalesforceClient {
     String name = SalesforceIds.requireApiName(sobject, "sobject");
     String recordId = SalesforceIds.requireId(id);
     Objects.requireNonNull(fields, "fields");
-    call("update", () -> executor.<@Nullable Void>force("update " + name + " " + recordId, true, api -> {
-      api.updateSObject(name, recordId, fields);
-      return null;
-    }));
+    String what = "update " + name + " " + recordId;
+    call("update", () -> executor.http(what, true,
+        s -> http.json(s, what, "PATCH", "/sobjects/" + name + "/" + recordId, fields)));
   }
 
   @Override
@@ -246,18 +296,16 @@ public final class SalesforceManager implements SalesforceClient {
     open();
     String name = SalesforceIds.requireApiName(sobject, "sobject");
     String recordId = SalesforceIds.requireId(id);
-    call("delete", () -> executor.<@Nullable Void>force("delete " + name + " " + recordId, true, api -> {
-      api.deleteSObject(name, recordId);
-      return null;
-    }));
+    String what = "delete " + name + " " + recordId;
+    call("delete", () -> executor.http(what, true,
+        s -> http.json(s, what, "DELETE", "/sobjects/" + name + "/" + recordId, null)));
   }
 
   /**
    * {@inheritDoc}
    *
-   * <p>force-rest-api's own {@code createOrUpdateSObject} only knows the 201/204 answers of API
-   * versions before 46.0 and fails on the 200 that later versions send for an update, so this uses
-   * its generic {@code patch} and reads the status (and the {@code created} flag) itself.
+   * <p>Salesforce answers 201 for a created record, 204 for an updated one before API version 46.0, and 200 with a
+   * {@code created} flag from 46.0 on; all three are read.
    */
   @Override
   public UpsertOutcome upsert(String sobject, String externalIdField, String externalIdValue, Object record) {
@@ -271,13 +319,13 @@ public final class SalesforceManager implements SalesforceClient {
     String path = "/sobjects/" + name + "/" + field + "/"
         + URLEncoder.encode(externalIdValue, StandardCharsets.UTF_8).replace("+", "%20");
     String what = "upsert " + name + " by " + field;
-    return call("upsert", () -> executor.force(what, true, api -> {
-      ResourceRepresentation answer = api.patch(path, record);
-      return switch (answer.getResponseCode()) {
+    return call("upsert", () -> executor.http(what, true, s -> {
+      RestHttp.Answer answer = http.exchange(s, what, "PATCH", path, record);
+      return switch (answer.status()) {
         case 201 -> UpsertOutcome.CREATED;
         case 204 -> UpsertOutcome.UPDATED;
-        case 200 -> Boolean.TRUE.equals(answer.asMap().get("created")) ? UpsertOutcome.CREATED : UpsertOutcome.UPDATED;
-        default -> throw new DataFormatException(what + ": unexpected HTTP " + answer.getResponseCode());
+        case 200 -> answer.json().path("created").asBoolean(false) ? UpsertOutcome.CREATED : UpsertOutcome.UPDATED;
+        default -> throw new DataFormatException(what + ": unexpected HTTP " + answer.status());
       };
     }));
   }
@@ -411,7 +459,4 @@ public final class SalesforceManager implements SalesforceClient {
     return records.peek(r -> handedOut.increment()).onClose(() -> records(operation, handedOut.sum()));
   }
 
-  private static boolean isTrue(Boolean b) {
-    return Boolean.TRUE.equals(b);
-  }
 }

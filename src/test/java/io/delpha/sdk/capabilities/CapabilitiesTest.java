@@ -55,7 +55,6 @@ class CapabilitiesTest {
   static final String AWS_SNS = PomProperties.coordinates("software.amazon.awssdk:sns", "aws-sdk.version");
   static final String AWS_APPFLOW = PomProperties.coordinates("software.amazon.awssdk:appflow", "aws-sdk.version");
   static final String POSTGRESQL = PomProperties.coordinates("org.postgresql:postgresql", "postgresql.version");
-  static final String SALESFORCE = PomProperties.coordinates("com.frejo:force-rest-api", "force-rest-api.version");
   static final String JETTY = PomProperties.coordinates("org.eclipse.jetty:jetty-server", "jetty.version");
 
   static Map<String, List<Path>> hosts;
@@ -75,7 +74,7 @@ class CapabilitiesTest {
   @BeforeAll
   static void resolveHosts() throws Exception {
     hosts = CapabilityHosts.resolve(List.of("core", "parquet", "aws-s3", "http-server", "postgresql", "aws-sns",
-        "aws-secrets-manager", "aws-appflow", "salesforce"));
+        "aws-secrets-manager", "aws-appflow"));
   }
 
   @Test
@@ -106,7 +105,6 @@ class CapabilitiesTest {
         "MISSING SnsPipelineListener aws-sns [" + AWS_SNS + "]",
         "MISSING AWSManager aws-appflow [" + AWS_APPFLOW + "]",
         "MISSING TotesysPipeline postgresql [" + POSTGRESQL + "]",
-        "MISSING SalesforceManager salesforce [" + SALESFORCE + "]",
         "MISSING DeltaSharingClient parquet " + Capability.PARQUET.missing("x").coordinates(),
         "MISSING UsageAnalyticsServer http-server [" + JETTY + "]",
         "MISSING BatchIngestor.uploadServer http-server [" + JETTY + "]");
@@ -228,7 +226,8 @@ class CapabilitiesTest {
   }
 
   @Test
-  @DisplayName("salesforce: a username-password login and a two-page query; S3 and Parquet refused")
+  @DisplayName("salesforce, on the core alone (no stack of its own): a username-password login and a two-page "
+      + "query; S3 and Parquet refused")
   void salesforce() throws Exception {
     SalesforceStubs.stubPasswordLogin(wm, SalesforceStubs.TOKEN_A);
     String soql = "SELECT Id, Name FROM Contact";
@@ -237,7 +236,7 @@ class CapabilitiesTest {
     wm.stubFor(get(urlPathEqualTo(SalesforceStubs.API + "/query/01gD0000002HU6KIAW-2000"))
         .willReturn(okJson(SalesforceStubs.fixture("query-contacts-page2.json"))));
 
-    List<String> lines = run("salesforce", wm.baseUrl(), SalesforceStubs.CLIENT_ID, SalesforceStubs.CLIENT_SECRET,
+    List<String> lines = runOn("core", "salesforce", wm.baseUrl(), SalesforceStubs.CLIENT_ID, SalesforceStubs.CLIENT_SECRET,
         SalesforceStubs.USERNAME, SalesforceStubs.PASSWORD, SalesforceStubs.SECURITY_TOKEN);
 
     assertThat(lines).contains("QUERIED 5", "MISSING S3ObjectStore aws-s3 [" + AWS_S3 + "]",
@@ -247,9 +246,14 @@ class CapabilitiesTest {
   }
 
   private List<String> run(String capability, String... args) throws Exception {
+    return runOn(capability, capability, args);
+  }
+
+  /** Runs {@code what} of {@link CapabilityHostMain} on the class path of the host of {@code capability}. */
+  private List<String> runOn(String capability, String what, String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of("-cp",
         CapabilityHosts.classPath(hosts.get(capability), CapabilityHostMain.class), CapabilityHostMain.class.getName(),
-        capability));
+        what));
     cmd.addAll(List.of(args));
     return CapabilityHosts.runChild(cmd, Duration.ofMinutes(3), "NoClassDefFoundError", "ClassNotFoundException");
   }

@@ -98,7 +98,6 @@ public final class CapabilityHostMain {
       uses.put("SnsPipelineListener", () -> SnsPipelineListener.builder().build());
       uses.put("AWSManager", () -> AWSManager.builder().build());
       uses.put("TotesysPipeline", () -> TotesysPipeline.builder().build());
-      uses.put("SalesforceManager", () -> SalesforceManager.builder().build());
       uses.put("DeltaSharingClient", () -> DeltaSharingClient.builder().build());
       uses.put("UsageAnalyticsServer", () -> UsageAnalyticsServer.builder().build());
       uses.put("BatchIngestor.uploadServer", () -> {

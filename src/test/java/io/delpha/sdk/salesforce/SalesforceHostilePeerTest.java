@@ -289,18 +289,48 @@ class SalesforceHostilePeerTest {
   }
 
   @Test
-  @DisplayName("force-rest-api's calls (single records, describe) follow a redirect, but the JDK drops the token on "
-      + "the way to another host")
-  void forceRestApiRedirectCarriesNoToken() {
-    salesforce.on("GET", API + "/sobjects/Account/001000000000001AAA",
-        HostilePeer.redirect(307, thief.uri("/steal").toString()));
-    thief.on("GET", "/steal", HostilePeer.json(200, "{\"Id\":\"001000000000001AAA\"}"));
+  @DisplayName("describe and the single-record calls (get, create, update, delete, upsert) refuse every redirect: "
+      + "nothing reaches the other host")
+  void singleRecordCallsRefuseRedirects() {
+    String id = "001000000000001AAA";
+    String elsewhere = thief.uri("/steal").toString();
+    salesforce.on("GET", API + "/sobjects/", HostilePeer.redirect(302, elsewhere));
+    salesforce.on("GET", API + "/sobjects/Account/describe", HostilePeer.redirect(301, elsewhere));
+    salesforce.on("GET", API + "/sobjects/Account/" + id, HostilePeer.redirect(307, elsewhere));
+    salesforce.on("POST", API + "/sobjects/Account", HostilePeer.redirect(307, elsewhere));
+    salesforce.on("PATCH", API + "/sobjects/Account/" + id, HostilePeer.redirect(308, elsewhere));
+    salesforce.on("DELETE", API + "/sobjects/Account/" + id, HostilePeer.redirect(303, elsewhere));
+    salesforce.on("PATCH", API + "/sobjects/Account/Ext__c/e-1", HostilePeer.redirect(307, elsewhere));
     try (SalesforceManager sf = builder().build()) {
-      sf.get("Account", "001000000000001AAA");
+      List<org.assertj.core.api.ThrowableAssert.ThrowingCallable> calls = List.of(sf::describeGlobal,
+          () -> sf.describe("Account"), () -> sf.get("Account", id), () -> sf.create("Account", Map.of("Name", "x")),
+          () -> sf.update("Account", id, Map.of("Name", "y")), () -> sf.delete("Account", id),
+          () -> sf.upsert("Account", "Ext__c", "e-1", Map.of("Name", "z")));
+      for (var call : calls) {
+        assertThatThrownBy(call).isExactlyInstanceOf(DataFormatException.class).hasMessageContaining("HTTP 30")
+            .hasMessageContaining(thiefHost()).hasMessageNotContaining(TOKEN);
+      }
     }
-    assertThat(thief.requests()).allSatisfy(r -> {
-      assertThat(r.header("Authorization")).isNull();
-      assertThat(r.headers().toString()).doesNotContain(TOKEN);
-    });
+    nothingStolen();
+  }
+
+  @Test
+  @DisplayName("an endless describe, a describe nested 100,000 deep and an endless record are ResponseLimitExceptions")
+  void describeAndRecordAnswersAreBounded() {
+    salesforce.on("GET", API + "/sobjects/", salesforce.endless(200, "application/json", "{\"sobjects\":[",
+        "{\"name\":\"Account\"},", Map.of()));
+    salesforce.on("GET", API + "/sobjects/Account/describe", HostilePeer.json(200,
+        "{\"name\":\"Account\",\"fields\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}"));
+    salesforce.on("GET", API + "/sobjects/Account/001000000000001AAA", salesforce.endless(200, "application/json",
+        "{\"Name\":\"", "x", Map.of()));
+    try (SalesforceManager sf = builder().responseLimits(l -> l.maxBodyBytes(1 << 20)).build()) {
+      assertThatThrownBy(sf::describeGlobal).isInstanceOfSatisfying(ResponseLimitException.class,
+          e -> assertThat(e.limit()).isEqualTo("maxBodyBytes"));
+      assertThatThrownBy(() -> sf.describe("Account")).isInstanceOfSatisfying(ResponseLimitException.class,
+          e -> assertThat(e.limit()).isEqualTo("maxJsonDepth"));
+      assertThatThrownBy(() -> sf.get("Account", "001000000000001AAA"))
+          .isInstanceOf(ResponseLimitException.class);
+    }
+    nothingStolen();
   }
 }

@@ -69,7 +69,7 @@ class SalesforceRecordsTest {
         .willReturn(json(201, "{\"id\":\"" + ACCOUNT_ID + "\",\"errors\":[],\"success\":true}")));
     wm.stubFor(get(urlPathEqualTo(recordUrl)).willReturn(json(200,
         "{\"attributes\":{\"type\":\"Account\",\"url\":\"" + recordUrl + "\"},\"Id\":\"" + ACCOUNT_ID + "\",\"Name\":\"Acme\"}")));
-    wm.stubFor(post(urlPathEqualTo(recordUrl)).withQueryParam("_HttpMethod", equalTo("PATCH"))
+    wm.stubFor(patch(urlPathEqualTo(recordUrl))
         .withRequestBody(equalToJson("{\"Phone\":\"+44 20 7946 0000\"}")).willReturn(aResponse().withStatus(204)));
     wm.stubFor(delete(urlPathEqualTo(recordUrl)).willReturn(aResponse().withStatus(204)));
     try (SalesforceManager sf = manager(wm)) {
@@ -79,7 +79,7 @@ class SalesforceRecordsTest {
       sf.delete("Account", ACCOUNT_ID);
     }
     wm.verify(1, deleteRequestedFor(urlPathEqualTo(recordUrl)));
-    wm.verify(1, postRequestedFor(urlPathEqualTo(recordUrl)));
+    wm.verify(1, patchRequestedFor(urlPathEqualTo(recordUrl)));
   }
 
   @Test
@@ -101,10 +101,10 @@ class SalesforceRecordsTest {
   @DisplayName("upsert by external id reports CREATED on 201 and UPDATED on 200 (API v46+)")
   void upsert() {
     String path = API + "/sobjects/Account/Delpha_Id__c/A%2042";
-    wm.stubFor(post(urlPathEqualTo(path)).withQueryParam("_HttpMethod", equalTo("PATCH")).inScenario("upsert")
+    wm.stubFor(patch(urlPathEqualTo(path)).inScenario("upsert")
         .whenScenarioStateIs(Scenario.STARTED).willSetStateTo("exists")
         .willReturn(json(201, "{\"id\":\"" + ACCOUNT_ID + "\",\"success\":true,\"errors\":[],\"created\":true}")));
-    wm.stubFor(post(urlPathEqualTo(path)).withQueryParam("_HttpMethod", equalTo("PATCH")).inScenario("upsert")
+    wm.stubFor(patch(urlPathEqualTo(path)).inScenario("upsert")
         .whenScenarioStateIs("exists")
         .willReturn(json(200, "{\"id\":\"" + ACCOUNT_ID + "\",\"success\":true,\"errors\":[],\"created\":false}")));
     try (SalesforceManager sf = manager(wm)) {

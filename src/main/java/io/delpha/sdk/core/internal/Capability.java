@@ -55,8 +55,6 @@ public enum Capability {
   /** PostgreSQL's JDBC driver: {@code totesys.TotesysPipeline} (which also needs {@link #PARQUET}). */
   POSTGRESQL("postgresql", List.of("org.postgresql.PGConnection"),
       List.of("org.postgresql:postgresql:${postgresql}")),
-  /** Salesforce's REST API client: {@code salesforce.SalesforceManager} (the Bulk API's CSV is the core's parser). */
-  SALESFORCE("salesforce", List.of("com.force.api.ForceApi"), List.of("com.frejo:force-rest-api:${force-rest-api}")),
   /** DuckDB's JDBC driver: {@code sharing.SharingSql} (SQL over shared tables) and the usage page. */
   DUCKDB("duckdb", List.of("org.duckdb.DuckDBDriver"), List.of("org.duckdb:duckdb_jdbc:${duckdb}")),
   /**

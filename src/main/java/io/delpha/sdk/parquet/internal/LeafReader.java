@@ -178,14 +178,7 @@ final class LeafReader {
         throw new ParquetDecodingException("column " + field.column.name() + " holds fewer values than its row group");
       }
       int m = Math.min(n - o, pageValues - levelPos);
-      int present = m;
-      if (maxDef > 0) {
-        present = 0;
-        int[] d = defs;
-        for (int i = levelPos, e = levelPos + m; i < e; i++) {
-          present += d[i] == maxDef ? 1 : 0;
-        }
-      }
+      int present = maxDef > 0 ? count(defs, levelPos, levelPos + m, maxDef) : m;
       if (present == m) {
         decode(v, o, m);
         if (nulls != null) {
@@ -379,17 +372,19 @@ final class LeafReader {
     }
     pageValues = n;
     levelPos = 0;
-    for (int i = 0; i < (maxDef > 0 ? n : 0); i++) {
-      if (defs[i] > maxDef) {
-        throw new ParquetDecodingException("definition level " + defs[i] + " above the column's maximum " + maxDef);
+    if (maxDef > 0) {
+      int above = firstAbove(defs, n, maxDef);
+      if (above >= 0) {
+        throw new ParquetDecodingException("definition level " + defs[above] + " above the column's maximum " + maxDef);
       }
     }
-    int records = maxRep > 0 ? 0 : n;
-    for (int i = 0; i < (maxRep > 0 ? n : 0); i++) {
-      if (reps[i] > maxRep) {
-        throw new ParquetDecodingException("repetition level " + reps[i] + " above the column's maximum " + maxRep);
+    int records = n;
+    if (maxRep > 0) {
+      int above = firstAbove(reps, n, maxRep);
+      if (above >= 0) {
+        throw new ParquetDecodingException("repetition level " + reps[above] + " above the column's maximum " + maxRep);
       }
-      records += reps[i] == 0 ? 1 : 0;
+      records = count(reps, 0, n, 0);
     }
     if (chunkStart && maxRep > 0 && n > 0 && reps[0] != 0) {
       throw new ParquetDecodingException("the column chunk starts with repetition level " + reps[0]
@@ -401,6 +396,35 @@ final class LeafReader {
     }
     chunkStart = false;
     return true;
+  }
+
+  // the loops over a page's levels are methods of their own: small, they are compiled early and alone, and the
+  // large methods that call them once a page are never hot enough for the optimizing compiler to spend time on
+
+  /** @return how many of {@code levels[from..to)} equal {@code level} */
+  private static int count(int[] levels, int from, int to, int level) {
+    int n = 0;
+    for (int i = from; i < to; i++) {
+      n += levels[i] == level ? 1 : 0;
+    }
+    return n;
+  }
+
+  /** @return the index of the first of {@code levels[0..n)} above {@code max}, or -1 */
+  private static int firstAbove(int[] levels, int n, int max) {
+    int above = 0;
+    for (int i = 0; i < n; i++) {
+      above |= max - levels[i];
+    }
+    if (above >= 0) {
+      return -1;
+    }
+    for (int i = 0; i < n; i++) {
+      if (levels[i] > max) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   private int levelsV1(Encoding encoding, Slice s, int pos, int[] out, int n, int max, ValuesType type) throws IOException {

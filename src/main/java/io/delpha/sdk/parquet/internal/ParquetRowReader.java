@@ -16,6 +16,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.locks.ReentrantLock;
 import org.apache.parquet.io.InputFile;
 import org.jspecify.annotations.Nullable;
 
@@ -24,8 +25,9 @@ import org.jspecify.annotations.Nullable;
  * Any decoding failure is a {@link DataFormatException} naming the source.
  *
  * <p>Threads: when every column is flat, a second thread (from a shared pool of daemon threads, {@code
- * delpha-parquet-reader}) decodes the next batches and makes their rows while the caller's thread hands out
- * the rows of earlier ones: up to four batches of rows wait for the caller (two once batches hold over 16 MiB).
+ * delpha-parquet-reader}) decodes the next batches into blocks of values while the caller's thread hands out the
+ * rows of earlier ones (each {@code Row} made as {@link #next()} asks for it, sharing its batch's block): up to four
+ * batches wait for the caller (two once batches hold over 16 MiB).
  * Files with LIST, MAP or STRUCT columns, and files of one batch of rows or fewer, are decoded on the caller's
  * thread. {@link #close()} stops the decoding
  * thread before it closes the file; a reader never closed leaves that thread parked. Whatever ends the decoding
@@ -44,8 +46,10 @@ public final class ParquetRowReader implements RowReader {
   /** A batch holding more counts as two of {@link #BATCHES_AHEAD} (values of megabytes each). */
   private static final long LARGE_BATCH_BYTES = 16L << 20;
 
-  /** The rows of one batch, and how many of the {@link #BATCHES_AHEAD} permits they hold. */
-  private record Decoded(Row[] rows, int permits) {}
+  private static final VectorHooks HOOKS = VectorHooks.get();
+
+  /** The values of one batch's rows (a block of {@link VectorHooks#rowBlock}), and how many permits they hold. */
+  private record Decoded(Object block, int permits) {}
 
   private final String source;
   private final ParquetBatchReader batches;
@@ -55,10 +59,21 @@ public final class ParquetRowReader implements RowReader {
   private final Semaphore ahead = new Semaphore(BATCHES_AHEAD);
   private @Nullable Future<?> decoding;
   private volatile boolean closed;
-  private boolean ended;
+  /** Set by the caller at the end or on a failure; the decoding thread then stops. */
+  private volatile boolean ended;
+  /**
+   * Held by whichever thread decodes the next batch into {@link #batch} and makes its block: the decoding thread,
+   * which also queues the block under it, or the caller when no block waits (so blocks keep the file's order).
+   */
+  private final ReentrantLock decodeLock = new ReentrantLock();
+  /** The vectors batches are decoded into, under {@link #decodeLock} (a block copies what it keeps). */
+  private final @Nullable ColumnBatch batch;
   /** The largest number of batches of rows that waited at once (for tests). */
   private volatile int mostWaiting;
-  private @Nullable Row[] rows = new Row[0];
+  /** The block of rows being handed out ({@link VectorHooks#rowBlock}), {@code null} before the first. */
+  private @Nullable Object block;
+  /** Its number of rows, and the next one's position. */
+  private int count;
   private int index;
 
   /**
@@ -74,23 +89,39 @@ public final class ParquetRowReader implements RowReader {
     // a file of one batch or less is decoded on the caller's thread: handing it to the decoding thread costs more
     // than it saves (no batch to decode while the caller reads the one before)
     decoded = batches.allFlat() && batches.totalRows() > options.batchRows() ? new LinkedBlockingQueue<>() : null;
+    batch = decoded == null ? null : batches.newBatch();
   }
 
-  /** The decoding thread: decodes batches and makes their rows until the end, a failure, or {@link #close()}. */
+  /**
+   * The decoding thread: decodes batches into blocks until the end, a failure, or {@link #close()}. It takes a
+   * permit before the lock (a second one, for a large batch, under it: the batches waiting hold the others, so the
+   * caller, which cannot take the lock meanwhile, takes one of them and frees its permits).
+   */
   private void decode() {
     BlockingQueue<Object> decoded = Objects.requireNonNull(this.decoded, "only a reader with a queue decodes ahead");
-    ColumnBatch batch = batches.newBatch();
+    ColumnBatch batch = Objects.requireNonNull(this.batch, "a reader with a queue has a batch");
     try {
-      while (!closed) {
-        if (!batches.readInto(batch)) {
-          decoded.add(END);
-          return;
+      while (!closed && !ended) {
+        ahead.acquire();
+        decodeLock.lock();
+        try {
+          if (closed || ended) {
+            return;
+          }
+          if (!batches.readInto(batch)) {
+            decoded.add(END);
+            return;
+          }
+          int permits = heldBytes(batch) > LARGE_BATCH_BYTES ? 2 : 1;
+          Object made = blockOf(batch);
+          if (permits == 2) {
+            ahead.acquire();
+          }
+          decoded.add(new Decoded(made, permits));
+          mostWaiting = Math.max(mostWaiting, decoded.size());
+        } finally {
+          decodeLock.unlock();
         }
-        int permits = heldBytes(batch) > LARGE_BATCH_BYTES ? 2 : 1;
-        Row[] made = rowsOf(batch);
-        ahead.acquire(permits);
-        decoded.add(new Decoded(made, permits));
-        mostWaiting = Math.max(mostWaiting, decoded.size());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -99,9 +130,41 @@ public final class ParquetRowReader implements RowReader {
     }
   }
 
-  private Row[] rowsOf(ColumnBatch batch) {
+  /**
+   * The next block when none waits and the decoding thread is not decoding: the caller decodes it itself rather
+   * than wait for the decoding thread (which, when no core is free, may not run for a while).
+   *
+   * @return the block, or {@code null} if the caller should wait for the queue (the decoding thread holds the lock,
+   *     a block arrived meanwhile, or the decoding thread has ended and its last word is in the queue)
+   */
+  private @Nullable Object decodeHere(BlockingQueue<Object> decoded) {
+    if (!decodeLock.tryLock()) {
+      return null;
+    }
     try {
-      return batch.rows();
+      Future<?> running = Objects.requireNonNull(decoding, "started before");
+      if (!decoded.isEmpty() || running.isDone()) {
+        return null;
+      }
+      ColumnBatch batch = Objects.requireNonNull(this.batch, "a reader with a queue has a batch");
+      try {
+        if (!batches.readInto(batch)) {
+          endHere();
+          return END;
+        }
+        return blockOf(batch);
+      } catch (RuntimeException | Error e) {
+        endHere();
+        throw Workers.failure(e, "reading " + source);
+      }
+    } finally {
+      decodeLock.unlock();
+    }
+  }
+
+  private Object blockOf(ColumnBatch batch) {
+    try {
+      return HOOKS.rowBlock(batch);
     } catch (DataFormatException e) {
       throw new DataFormatException(source + ": " + ParquetBatchReader.describe(e), e);
     } catch (InsufficientMemoryException e) {
@@ -116,14 +179,17 @@ public final class ParquetRowReader implements RowReader {
 
   @Override
   public boolean hasNext() {
-    while (index == rows.length) {
+    while (index == count) {
+      // the rows handed out keep their block as long as the caller keeps them: the reader lets go of it before it
+      // decodes the next (a block of values of a GiB each must not live twice)
+      block = null;
       if (ended || closed) {
         return false;
       }
-      Row[] next;
+      Object next;
       if (decoded == null) {
         ColumnBatch batch = batches.next();
-        next = batch == null ? null : rowsOf(batch);
+        next = batch == null ? null : blockOf(batch);
       } else {
         next = takeDecoded();
       }
@@ -131,7 +197,8 @@ public final class ParquetRowReader implements RowReader {
         ended = true;
         return false;
       }
-      rows = next;
+      block = next;
+      count = HOOKS.blockRows(next);
       index = 0;
     }
     return true;
@@ -159,15 +226,32 @@ public final class ParquetRowReader implements RowReader {
     return bytes;
   }
 
-  private Row @Nullable [] takeDecoded() {
+  /** The end, or a failure, met by the caller's own decoding: the decoding thread, if waiting for a permit, ends. */
+  private void endHere() {
+    ended = true;
+    ahead.release(BATCHES_AHEAD * 2);
+  }
+
+  private @Nullable Object takeDecoded() {
     if (decoding == null) {
       decoding = BackgroundWork.DECODER.submit(this::decode);
     }
     BlockingQueue<Object> decoded = Objects.requireNonNull(this.decoded, "only a reader with a queue decodes ahead");
-    Object next;
+    Object next = decoded.poll();
+    if (next == null) {
+      Object here = decodeHere(decoded);
+      if (here == END) {
+        return null;
+      }
+      if (here != null) {
+        return here;
+      }
+    }
     try {
       Future<?> running = Objects.requireNonNull(decoding, "started above");
-      next = Workers.take(decoded, running::isDone, "reading " + source);
+      if (next == null) {
+        next = Workers.take(decoded, running::isDone, "reading " + source);
+      }
     } catch (DelphaException e) {
       ended = true;
       throw e;
@@ -184,7 +268,7 @@ public final class ParquetRowReader implements RowReader {
     }
     Decoded d = (Decoded) next;
     ahead.release(d.permits());
-    return d.rows();
+    return d.block();
   }
 
   @Override
@@ -192,9 +276,7 @@ public final class ParquetRowReader implements RowReader {
     if (!hasNext()) {
       throw new NoSuchElementException("no more rows in " + source);
     }
-    Row row = Objects.requireNonNull(rows[index], "hasNext() found a row");
-    rows[index++] = null;
-    return row;
+    return HOOKS.blockRow(Objects.requireNonNull(block, "hasNext() found a block"), index++);
   }
 
   @Override
@@ -203,7 +285,8 @@ public final class ParquetRowReader implements RowReader {
       return;
     }
     closed = true;
-    rows = new Row[0];
+    block = null;
+    count = 0;
     index = 0;
     if (decoding != null) {
       // the decoding thread ends after the batch it is decoding, if any; permits enough that it never waits for

@@ -1,8 +1,10 @@
 package io.delpha.sdk.parquet.internal;
 
 import io.delpha.sdk.parquet.Column;
+import io.delpha.sdk.parquet.ColumnBatch;
 import io.delpha.sdk.parquet.ColumnVector;
 import io.delpha.sdk.parquet.ColumnVector.Physical;
+import io.delpha.sdk.parquet.Row;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
@@ -157,4 +159,27 @@ public abstract class VectorHooks {
    * @throws IllegalStateException if the vector has no ids or cannot take values from a dictionary
    */
   public abstract void bindDictionary(ColumnVector vector, ColumnVector dictionary);
+
+  /**
+   * The values of a batch's rows as one block (what the rows of {@link ColumnBatch#rows()} share), for a reader
+   * that makes each row as it is asked for: valid whatever happens to the batch afterwards.
+   *
+   * @param batch a batch
+   * @return the block, opaque outside {@code ColumnVector}'s package
+   * @throws io.delpha.sdk.core.DataFormatException if a stored value is outside its type's range (a corrupt file)
+   */
+  public abstract Object rowBlock(ColumnBatch batch);
+
+  /**
+   * @param block a block of {@link #rowBlock}
+   * @return its number of rows
+   */
+  public abstract int blockRows(Object block);
+
+  /**
+   * @param block a block of {@link #rowBlock}
+   * @param position a row's position in it, below {@link #blockRows}
+   * @return the row there (a new {@code Row}, sharing the block's values)
+   */
+  public abstract Row blockRow(Object block, int position);
 }

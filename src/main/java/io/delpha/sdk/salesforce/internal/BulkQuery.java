@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A Bulk API 2.0 query job: create it ({@code POST /jobs/query}), poll its state with backoff until
  * {@code JobComplete}, then stream its CSV results page by page ({@code GET .../results}), following
- * the {@code Sforce-Locator} header until it is the literal {@code null}. force-rest-api has no Bulk
- * API support, so this uses the library's HTTP client layer; the CSV is parsed by the library's one CSV parser
+ * the {@code Sforce-Locator} header until it is the literal {@code null}. It uses the library's HTTP
+ * client layer; the CSV is parsed by the library's one CSV parser
  * ({@link CsvParser}, RFC 4180), the one the ingest uses.
  */
 public final class BulkQuery {

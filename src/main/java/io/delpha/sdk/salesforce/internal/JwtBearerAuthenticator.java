@@ -22,7 +22,7 @@ import java.util.Map;
 /**
  * The OAuth 2.0 JWT bearer flow: an RS256-signed assertion ({@code iss} = consumer key, {@code sub}
  * = user name, {@code aud} = login URL, {@code exp} = now + 3 minutes) posted to
- * {@code /services/oauth2/token}. force-rest-api has no JWT support, so this uses the JDK
+ * {@code /services/oauth2/token}. It uses the JDK
  * {@link HttpCaller} and {@link Signature}; the request never follows a redirect ({@link TokenEndpoint}).
  */
 public final class JwtBearerAuthenticator implements Authenticator {

@@ -9,9 +9,8 @@ import java.util.function.Supplier;
 /**
  * The OAuth 2.0 username-password flow: a form POST of {@code grant_type=password}, the connected app's id and
  * secret, the user name and the password followed by the security token (as Salesforce expects) to {@code
- * /services/oauth2/token}. It goes through the library's client ({@link TokenEndpoint}), not force-rest-api's
- * {@code Auth}, whose {@code HttpURLConnection} follows redirects: a 307 from the login server would send the
- * whole form, password included, to the host it names. Credentials are read from the supplier at every login, so a
+ * /services/oauth2/token}. It goes through the library's client ({@link TokenEndpoint}), which never follows a
+ * redirect: a 307 from the login server would send the whole form, password included, to the host it names. Credentials are read from the supplier at every login, so a
  * rotated secret is picked up on the next re-login.
  */
 public final class PasswordAuthenticator implements Authenticator {

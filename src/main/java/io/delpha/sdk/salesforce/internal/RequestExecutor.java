@@ -1,15 +1,10 @@
 package io.delpha.sdk.salesforce.internal;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.force.api.ApiConfig;
-import com.force.api.ApiSession;
-import com.force.api.ForceApi;
 import io.delpha.sdk.core.AuthenticationException;
 import io.delpha.sdk.core.RateLimitedException;
 import io.delpha.sdk.core.internal.Retrier;
 import io.delpha.sdk.core.internal.http.HttpCaller;
 import io.delpha.sdk.core.ServiceUnavailableException;
-import java.time.Duration;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -31,11 +26,8 @@ public final class RequestExecutor {
   private final String loginUrl;
   private final Retrier retry;
   private final RestHttp http;
-  private final ApiConfig forceConfig;
   private final Object loginLock = new Object();
-  private volatile @Nullable Connection connection;
-
-  private record Connection(Session session, ForceApi api) {}
+  private volatile @Nullable Session connection;
 
   /**
    * @param authenticator how to log in
@@ -43,50 +35,23 @@ public final class RequestExecutor {
    *     SalesforceUrls#requireInstanceUrl})
    * @param retry the retries of transient failures
    * @param http the HttpClient side
-   * @param mapper the JSON mapper force-rest-api uses for records
-   * @param apiVersion e.g. {@code v60.0}
-   * @param requestTimeout force-rest-api's connect and read timeout
    */
-  public RequestExecutor(Authenticator authenticator, String loginUrl, Retrier retry, RestHttp http,
-      ObjectMapper mapper, String apiVersion, Duration requestTimeout) {
+  public RequestExecutor(Authenticator authenticator, String loginUrl, Retrier retry, RestHttp http) {
     this.authenticator = authenticator;
     this.loginUrl = loginUrl;
     this.retry = retry;
     this.http = http;
-    this.forceConfig = new ApiConfig()
-        .setApiVersionString(apiVersion)
-        .setObjectMapper(mapper)
-        .setRequestTimeout((int) Math.min(Integer.MAX_VALUE, requestTimeout.toMillis()));
   }
 
   /** Logs in now (the manager's builder does, so bad credentials fail at {@code build()}). */
   public void login() {
     synchronized (loginLock) {
-      connection = connect(loginWithRetry());
+      connection = loginWithRetry();
     }
   }
 
   /**
-   * Runs a force-rest-api call.
-   *
-   * @param what what the call does, for messages
-   * @param idempotent whether a transient failure may be retried (false for creates)
-   * @param call the call
-   * @param <T> its result
-   * @return its result
-   */
-  public <T extends @Nullable Object> T force(String what, boolean idempotent, Function<ForceApi, T> call) {
-    return execute(what, idempotent, c -> {
-      try {
-        return call.apply(c.api());
-      } catch (RuntimeException e) {
-        throw SalesforceErrors.fromForceApi(what, e, () -> http.probeUsage(c.session()));
-      }
-    });
-  }
-
-  /**
-   * Runs an HttpClient call (Bulk API 2.0, sObject Collections, limits).
+   * Runs a call (REST, Bulk API 2.0, sObject Collections, limits) with the current session.
    *
    * @param what what the call does, for messages
    * @param idempotent whether a transient failure may be retried
@@ -95,10 +60,10 @@ public final class RequestExecutor {
    * @return its result
    */
   public <T extends @Nullable Object> T http(String what, boolean idempotent, Function<Session, T> call) {
-    return execute(what, idempotent, c -> call.apply(c.session()));
+    return execute(what, idempotent, call);
   }
 
-  private <T extends @Nullable Object> T execute(String what, boolean idempotent, Function<Connection, T> call) {
+  private <T extends @Nullable Object> T execute(String what, boolean idempotent, Function<Session, T> call) {
     if (!idempotent) {
       return withFreshSession(what, call);
     }
@@ -107,8 +72,8 @@ public final class RequestExecutor {
   }
 
   /** One attempt, logging in again once if the session expired during it. */
-  private <T extends @Nullable Object> T withFreshSession(String what, Function<Connection, T> call) {
-    Connection current = current();
+  private <T extends @Nullable Object> T withFreshSession(String what, Function<Session, T> call) {
+    Session current = current();
     try {
       return call.apply(current);
     } catch (SessionExpiredException e) {
@@ -141,23 +106,23 @@ public final class RequestExecutor {
     return HttpCaller.TRANSIENT.test(e) && !HttpCaller.isQuota(e);
   }
 
-  private Connection current() {
-    Connection c = connection;
+  private Session current() {
+    Session c = connection;
     if (c != null) {
       return c;
     }
     synchronized (loginLock) {
       if (connection == null) {
-        connection = connect(loginWithRetry());
+        connection = loginWithRetry();
       }
       return connection;
     }
   }
 
-  private void loginAgain(Connection expired) {
+  private void loginAgain(Session expired) {
     synchronized (loginLock) {
       if (connection == expired) {
-        connection = connect(loginWithRetry());
+        connection = loginWithRetry();
       }
     }
   }
@@ -173,8 +138,4 @@ public final class RequestExecutor {
     return session;
   }
 
-  private Connection connect(Session session) {
-    ApiSession apiSession = new ApiSession(session.accessToken().reveal(), session.instanceUrl());
-    return new Connection(session, new ForceApi(forceConfig, apiSession));
-  }
 }

@@ -23,8 +23,9 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The {@link HttpCaller} side of the component: the REST resources force-rest-api does not cover
- * (Bulk API 2.0, sObject Collections) and what it cannot show (the {@code Sforce-Limit-Info} header).
+ * The component's REST client over {@link HttpCaller}: every resource under {@code /services/data/vXX.X} (describe,
+ * records, queries, Bulk API 2.0, sObject Collections, {@code limits}), answers read within the {@link
+ * ResponseLimits}, redirects refused.
  *
  * <p>Every answer's {@code Sforce-Limit-Info} header updates {@link #lastUsage()}. Error answers are
  * mapped with {@link SalesforceErrors}; connection failures become {@link ServiceUnavailableException}.
@@ -102,6 +103,29 @@ public final class RestHttp {
    * @return the answer's JSON, a missing node when the answer has no body
    */
   public JsonNode json(Session session, String what, String method, String path, @Nullable Object body) {
+    return exchange(session, what, method, path, body).json();
+  }
+
+  /**
+   * A JSON answer and its status.
+   *
+   * @param status the HTTP status, 2xx
+   * @param json the answer's JSON, a missing node when it has no body
+   */
+  public record Answer(int status, JsonNode json) {}
+
+  /**
+   * Sends a JSON request as {@link #json} does and keeps the answer's status (an upsert tells created from updated
+   * by it).
+   *
+   * @param session the session
+   * @param what what the caller is doing, for messages
+   * @param method the HTTP method
+   * @param path the path below the versioned data root, starting with {@code /}
+   * @param body the request body (serialised with Jackson), or {@code null}
+   * @return the status and the JSON of the answer, read within the {@link ResponseLimits}
+   */
+  public Answer exchange(Session session, String what, String method, String path, @Nullable Object body) {
     HttpRequest.BodyPublisher publisher;
     try {
       publisher = body == null
@@ -117,7 +141,7 @@ public final class RestHttp {
         .method(method, publisher)
         .build();
     HttpResponse<InputStream> response = open(session, what, request, false);
-    return BoundedBody.readJson(response.body(), what, limits);
+    return new Answer(response.statusCode(), BoundedBody.readJson(response.body(), what, limits));
   }
 
   /**

@@ -16,8 +16,7 @@ import java.util.stream.Collectors;
 /**
  * sObject Collections ({@code /composite/sobjects}): many records per request, in chunks of 200 (the
  * resource's limit), {@code allOrNone=false} so one bad record does not sink its chunk, with one
- * {@link RecordResult} per record. force-rest-api has no support for this resource, so it goes
- * through the JDK HttpClient.
+ * {@link RecordResult} per record. It goes through the JDK HttpClient ({@link RestHttp}).
  */
 public final class SObjectCollections {
 

@@ -12,11 +12,6 @@ import io.delpha.sdk.core.RateLimitedException;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.salesforce.ApiUsage;
 import io.delpha.sdk.salesforce.SalesforceError;
-import com.force.api.ApiException;
-import com.force.api.ApiTokenException;
-import com.force.api.AuthException;
-import com.force.api.ResourceException;
-import com.force.api.SObjectException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.time.Duration;
@@ -28,7 +23,7 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
- * Maps Salesforce's answers and force-rest-api's exceptions to the library's exception types.
+ * Maps Salesforce's answers to the library's exception types.
  *
  * <p>Salesforce's REST error body is an array of {@code {message, errorCode, fields}}; its OAuth
  * error body is {@code {error, error_description}}. Neither carries a credential, so Salesforce's
@@ -132,47 +127,6 @@ public final class SalesforceErrors {
     boolean named = status == 400 || status == 403 || status == 404 || status == 409 || status == 412;
     String message = named ? what + ": " + said : what + ": Salesforce answered HTTP " + status + " (" + said + ")";
     return HttpStatus.exceptionFor(status, message, null);
-  }
-
-  /**
-   * Maps whatever force-rest-api threw.
-   *
-   * @param what what the caller was doing
-   * @param e the exception
-   * @param usage the API usage, looked up only for rate-limit errors
-   * @return the exception to throw
-   */
-  public static DelphaException fromForceApi(
-      String what, RuntimeException e, Supplier<Optional<ApiUsage>> usage) {
-    if (e instanceof DelphaException d) {
-      return d;
-    }
-    if (e instanceof ApiTokenException t) {
-      return fromResponse(what, 401, t.getMessage(), usage);
-    }
-    if (e instanceof ApiException a) {
-      return fromResponse(what, a.getCode(), a.getMessage(), usage);
-    }
-    if (e instanceof AuthException a) {
-      return fromResponse(what, a.getCode(), a.getMessage(), usage);
-    }
-    if (e instanceof SObjectException) {
-      return new InvalidInputException(what + ": Salesforce did not save the record");
-    }
-    Throwable cause = e.getCause();
-    if (cause instanceof JsonProcessingException j) {
-      return new DataFormatException(
-          what + ": Salesforce's answer is not the JSON expected (" + j.getOriginalMessage() + ")", j);
-    }
-    if (cause instanceof IOException io) {
-      return new ServiceUnavailableException(
-          what + ": could not reach Salesforce (" + io.getClass().getSimpleName() + ": "
-              + io.getMessage() + ")", io);
-    }
-    if (e instanceof ResourceException) {
-      return new DataFormatException(what + ": Salesforce's answer could not be read", cause);
-    }
-    return new DelphaException(what + ": " + e.getClass().getSimpleName() + ": " + e.getMessage());
   }
 
   private static String describe(List<SalesforceError> errors, int status) {

@@ -10,6 +10,7 @@ import io.delpha.sdk.parquet.Row;
 import io.delpha.sdk.parquet.RowSchema;
 import io.delpha.sdk.sharing.Filter;
 import io.delpha.sdk.sharing.internal.QueryResponse.FileAction;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -24,42 +25,60 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The batches of many data files in the table's schema, downloaded and decoded by a bounded pool of workers
- * while the one consumer works on earlier batches. Nothing is copied on the way: a worker hands the consumer
- * the very vectors its file reader decoded into (mapped by {@link TableBatches}) and decodes that file's next
- * row group only once the consumer has moved past the batch. So decoding overlaps the transfer of the next
- * files and runs on as many cores as there are workers, and each worker reuses its buffers from batch to batch.
+ * The batches of many data files in the table's schema, downloaded and decoded in a pipeline of two bounded pools
+ * while the one consumer works on earlier batches. Downloaders fetch files ahead (in the read's {@link
+ * DownloadSpace}, in memory or spooled) and queue them; decoders, one per core at most, decode the queued files. So
+ * one file's download overlaps another's decode instead of every worker downloading, then decoding, in step with
+ * the others (which left the cores idle during the downloads and the network idle during the decodes), and the
+ * decode runs on every core. Nothing is copied on the way: a decoder hands the consumer the very vectors its file
+ * reader decoded into (mapped by {@link TableBatches}) and decodes that file's next row group only once the
+ * consumer has moved past the batch; each file reader reuses its buffers from batch to batch.
  *
- * <p>For the row view ({@link #nextRows()}), the workers also make the rows (and apply the filter), so that this
- * work too runs on every core rather than on the one consumer; a worker then need not wait for the consumer.
+ * <p>For the row view ({@link #nextRows()}), the decoders also make the rows (and apply the filter), so that this
+ * work too runs on every core rather than on the one consumer; a decoder then need not wait for the consumer.
  *
  * <p>Batches of one file stay in file order; batches of different files interleave (a table's rows have no
- * order in Delta Sharing). Bounds: at most {@code parallelism} files downloaded (in the read's {@link
- * DownloadSpace}, in memory or spooled; a worker gives its file back when it has read it), one decoded row group
- * per worker, and for the row view at most {@code 2 * parallelism} batches' rows waiting for the consumer. A
- * filter is applied in the workers (matching rows are compacted into a batch of the worker's own); the limit is
+ * order in Delta Sharing). Bounds: at most {@code parallelism} files held at once, downloading, waiting for a
+ * decoder or being decoded (a file's array or spool file is given back when its decoder has read it); one decoded
+ * row group per decoder; for the row view at most {@code 2 * parallelism} batches' rows waiting for the consumer. A
+ * filter is applied in the decoders (matching rows are compacted into a batch of the decoder's own); the limit is
  * applied by the consumer. Not thread-safe (one consumer).
  *
  * <p>Failures: whatever ends a worker's file, an exception or an {@link Error} (a {@link StackOverflowError}, an
- * {@link OutOfMemoryError}, ...), ends the read: the consumer's next call throws it as a {@link DelphaException}
- * (the {@code Error} as its cause, see {@link Workers}) and the pool is shut down, its workers interrupted. A worker
- * that dies without handing its failure over still ends the consumer's wait once every worker has ended.
+ * {@link OutOfMemoryError}, ...), in its download or its decode, ends the read: the consumer's next call throws it
+ * as a {@link DelphaException} (the {@code Error} as its cause, see {@link Workers}) and both pools are shut down,
+ * their workers interrupted, and every downloaded file not yet decoded is given back (its spool file deleted). A
+ * worker that dies without handing its failure over still ends the consumer's wait once every worker has ended.
  */
 public final class ParallelBatchReader implements ColumnBatchReader {
 
+  private static final Logger LOG = LoggerFactory.getLogger(ParallelBatchReader.class);
   private static final AtomicInteger POOLS = new AtomicInteger();
+  /** How long a waiting worker sleeps before it looks again whether the read was closed. */
+  private static final long POLL_MILLIS = 100;
 
   private final RowSchema schema;
-  private final int fileCount;
+  private final List<FileAction> files;
   private final Function<FileAction, ColumnBatchReader> opener;
   private final Map<FileAction, Map<String, Object>> constants;
   private final @Nullable Filter filter;
   private final @Nullable Long limit;
   private final boolean rows;
   private final String table;
-  private final ExecutorService pool;
+  private final ExecutorService downloads;
+  private final ExecutorService decoders;
+  /** Files held at once: a downloader takes a permit before it downloads, a decoder gives it back when done. */
+  private final Semaphore held;
+  /** The next file a downloader takes, by its index in {@link #files}. */
+  private final AtomicInteger nextDownload = new AtomicInteger();
+  /** How many files the decoders took (or will take) from {@link #downloaded}. */
+  private final AtomicInteger nextDecode = new AtomicInteger();
+  /** Downloaded files waiting for a decoder; guarded by itself against {@link #close()}. */
+  private final ArrayDeque<Downloaded> downloaded = new ArrayDeque<>();
   private final BlockingQueue<Handoff> ready;
 
   private int filesDone;
@@ -68,11 +87,14 @@ public final class ParallelBatchReader implements ColumnBatchReader {
   private volatile boolean closed;
 
   /**
-   * One batch handed to the consumer (its worker waits on {@code released} before it reuses the vectors), the
+   * One batch handed to the consumer (its decoder waits on {@code released} before it reuses the vectors), the
    * rows made of one (theirs for good), the end of a file ({@code last}), or a failure.
    */
   private record Handoff(@Nullable ColumnBatch batch, Row @Nullable [] rows, boolean last,
       @Nullable DelphaException error, @Nullable Semaphore released) {}
+
+  /** A downloaded file, opened (its reader holds the file's array or spool file), or why it could not be. */
+  private record Downloaded(FileAction file, @Nullable ColumnBatchReader reader, @Nullable DelphaException error) {}
 
   /**
    * @param schema the table's schema
@@ -80,7 +102,8 @@ public final class ParallelBatchReader implements ColumnBatchReader {
    * @param constants per file, values of columns that are not in the file (partition values, change data
    *     feed columns)
    * @param opener downloads and opens one file
-   * @param parallelism concurrent downloads (and decoders)
+   * @param parallelism files held at once (downloading, waiting or being decoded); the decoders are as many as
+   *     the cores, at most one fewer than this (so that a download goes on while they decode), at least one
    * @param filter rows to keep, may be {@code null}; must be safe to test from several threads
    * @param limit the most rows, may be {@code null}; for batches only
    * @param rows whether the consumer reads rows ({@link #nextRows()}) rather than batches
@@ -90,43 +113,143 @@ public final class ParallelBatchReader implements ColumnBatchReader {
       Function<FileAction, ColumnBatchReader> opener, int parallelism, @Nullable Filter filter, @Nullable Long limit,
       boolean rows, String table) {
     this.schema = schema;
-    this.fileCount = files.size();
+    this.files = List.copyOf(files);
     this.opener = opener;
     this.constants = constants;
     this.filter = filter;
     this.limit = limit;
     this.rows = rows;
     this.table = table;
-    int threads = Math.max(1, Math.min(parallelism, Math.max(1, files.size())));
-    this.ready = new ArrayBlockingQueue<>(2 * threads);
+    int slots = Math.max(1, Math.min(parallelism, Math.max(1, files.size())));
+    int decoderCount = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), slots - 1));
+    this.held = new Semaphore(slots);
+    this.ready = new ArrayBlockingQueue<>(2 * slots);
     int poolId = POOLS.incrementAndGet();
+    this.downloads = Executors.newFixedThreadPool(slots, threads("delta-sharing-download-" + poolId + "-"));
+    this.decoders = Executors.newFixedThreadPool(decoderCount,
+        threads("delta-sharing-download-" + poolId + "-decoder-"));
+    if (limit != null && limit == 0) {
+      closed = true;
+      downloads.shutdownNow();
+      decoders.shutdownNow();
+      return;
+    }
+    for (int i = 0; i < slots; i++) {
+      downloads.execute(this::download);
+    }
+    for (int i = 0; i < decoderCount; i++) {
+      decoders.execute(this::decode);
+    }
+    downloads.shutdown(); // no new tasks; the submitted ones still run
+    decoders.shutdown();
+  }
+
+  /** Daemon threads named {@code prefix} and a number (every one of a read's starts "delta-sharing-download-"). */
+  private static ThreadFactory threads(String prefix) {
     AtomicInteger threadId = new AtomicInteger();
-    ThreadFactory factory = r -> {
-      Thread t = new Thread(r, "delta-sharing-download-" + poolId + "-" + threadId.incrementAndGet());
+    return r -> {
+      Thread t = new Thread(r, prefix + threadId.incrementAndGet());
       t.setDaemon(true);
       return t;
     };
-    this.pool = Executors.newFixedThreadPool(threads, factory);
-    if (limit != null && limit == 0) {
-      closed = true;
-      pool.shutdownNow();
-      return;
-    }
-    for (FileAction file : files) {
-      pool.execute(() -> readFile(file));
-    }
-    pool.shutdown(); // no new tasks; the submitted ones still run
   }
 
-  /** A worker's whole job for one file: download, decode, map, filter, hand over batch by batch. */
-  private void readFile(FileAction file) {
-    if (closed || Thread.currentThread().isInterrupted()) {
+  /** A downloader's job: take a permit, then the next file; download and open it; queue it for a decoder. */
+  private void download() {
+    while (!closed) {
+      if (!acquire(held)) {
+        return;
+      }
+      int index = nextDownload.getAndIncrement();
+      if (index >= files.size()) {
+        held.release();
+        return;
+      }
+      FileAction file = files.get(index);
+      Downloaded done;
+      try {
+        done = new Downloaded(file, opener.apply(file), null);
+      } catch (RuntimeException | Error e) {
+        done = new Downloaded(file, null, Workers.failure(e, "reading " + table + " file " + file.id()));
+      }
+      if (!queue(done) || done.error() != null) {
+        return;
+      }
+    }
+  }
+
+  /** @return whether the file was queued for a decoder; {@code false} once the consumer closed (the file is closed) */
+  private boolean queue(Downloaded file) {
+    synchronized (downloaded) {
+      if (!closed) {
+        downloaded.add(file);
+        downloaded.notifyAll();
+        return true;
+      }
+    }
+    closeQuietly(file.reader());
+    return false;
+  }
+
+  /** A decoder's job: the next downloaded file, read through, given back, until every file is taken. */
+  private void decode() {
+    while (!closed && nextDecode.getAndIncrement() < files.size()) {
+      Downloaded file = nextDownloaded();
+      if (file == null) {
+        return;
+      }
+      try {
+        readFile(file);
+      } finally {
+        held.release();
+      }
+    }
+  }
+
+  /**
+   * @return the next downloaded file, now this decoder's to close; {@code null} once the consumer closed or the
+   *     downloaders all ended with nothing queued (one died: the consumer learns it from {@link Workers#take})
+   */
+  private @Nullable Downloaded nextDownloaded() {
+    synchronized (downloaded) {
+      try {
+        while (!closed) {
+          Downloaded next = downloaded.poll();
+          if (next != null) {
+            return next;
+          }
+          if (downloads.isTerminated()) {
+            return null;
+          }
+          downloaded.wait(POLL_MILLIS);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return null;
+    }
+  }
+
+  /** A decoder's work on one file: decode, map, filter, hand over batch by batch; closes the file's reader. */
+  private void readFile(Downloaded file) {
+    DelphaException failed = file.error();
+    ColumnBatchReader reader = file.reader();
+    if (failed != null || reader == null) {
+      hand(new Handoff(null, null, true, failed != null ? failed
+          : new DelphaException("reading " + table + " file " + file.file().id() + " failed: no reader"), null));
       return;
     }
-    String name = table + " file " + file.id();
+    String name = table + " file " + file.file().id();
     Semaphore released = new Semaphore(0);
-    try (TableBatches batches = new TableBatches(schema, opener.apply(file), constants.getOrDefault(file, Map.of()),
-        name)) {
+    TableBatches mapped;
+    try {
+      mapped = new TableBatches(schema, reader, constants.getOrDefault(file.file(), Map.of()), name);
+    } catch (RuntimeException | Error e) {
+      closeQuietly(reader);
+      hand(new Handoff(null, null, true, Workers.failure(e, "reading " + name), null));
+      return;
+    }
+    try (TableBatches batches = mapped) {
       ColumnBatch compacted = filter == null || rows ? null : ColumnBatch.allocate(schema);
       for (ColumnBatch batch = batches.next(); batch != null; batch = batches.next()) {
         if (closed) {
@@ -142,9 +265,9 @@ public final class ParallelBatchReader implements ColumnBatchReader {
         ColumnBatch out = batch;
         if (compacted != null) {
           compacted.clear();
-          for (int i = 0; i < batch.rowCount(); i++) {
-            Row row = batch.row(i);
-            if (Objects.requireNonNull(filter, "rows are compacted only under a filter").test(row)) {
+          Filter keep = Objects.requireNonNull(filter, "rows are compacted only under a filter");
+          for (Row row : batch.rows()) {
+            if (keep.test(row)) {
               compacted.appendRow(row);
             }
           }
@@ -162,18 +285,36 @@ public final class ParallelBatchReader implements ColumnBatchReader {
     }
   }
 
-  /** @return the rows of the batch that pass the filter, in order */
+  /**
+   * @return the rows of the batch that pass the filter, in order: made column by column ({@link ColumnBatch#rows()},
+   *     primitives kept as such), not value by value
+   */
   private Row[] rowsOf(ColumnBatch batch) {
-    int n = batch.rowCount();
-    Row[] made = new Row[n];
+    Row[] made = batch.rows();
+    if (filter == null) {
+      return made;
+    }
     int kept = 0;
-    for (int i = 0; i < n; i++) {
-      Row row = batch.row(i);
-      if (filter == null || filter.test(row)) {
+    for (Row row : made) {
+      if (filter.test(row)) {
         made[kept++] = row;
       }
     }
-    return kept == n ? made : Arrays.copyOf(made, kept);
+    return kept == made.length ? made : Arrays.copyOf(made, kept);
+  }
+
+  /** @return whether a permit was taken; {@code false} once the consumer closed */
+  private boolean acquire(Semaphore permits) {
+    try {
+      while (!closed) {
+        if (permits.tryAcquire(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+          return true;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return false;
   }
 
   /** @return whether the chunk was handed over; {@code false} once the consumer closed */
@@ -267,10 +408,10 @@ public final class ParallelBatchReader implements ColumnBatchReader {
       close();
       return null;
     }
-    while (filesDone < fileCount) {
+    while (filesDone < files.size()) {
       Handoff next;
       try {
-        next = Workers.take(ready, pool::isTerminated, "reading " + table);
+        next = Workers.take(ready, () -> downloads.isTerminated() && decoders.isTerminated(), "reading " + table);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         close();
@@ -303,13 +444,36 @@ public final class ParallelBatchReader implements ColumnBatchReader {
     }
   }
 
+  /**
+   * Ends the read: both pools are shut down, their workers interrupted, and the downloaded files no decoder took
+   * are given back at once (arrays to the read's space, spool files deleted); a file a worker holds is given back
+   * by that worker as it stops.
+   */
   @Override
   public void close() {
     release();
-    if (!closed) {
+    List<Downloaded> left;
+    synchronized (downloaded) {
       closed = true;
-      pool.shutdownNow();
+      left = List.copyOf(downloaded);
+      downloaded.clear();
+      downloaded.notifyAll();
+    }
+    downloads.shutdownNow();
+    decoders.shutdownNow();
+    for (Downloaded file : left) {
+      closeQuietly(file.reader());
     }
     ready.clear();
+  }
+
+  private static void closeQuietly(@Nullable ColumnBatchReader reader) {
+    if (reader != null) {
+      try {
+        reader.close();
+      } catch (RuntimeException e) {
+        LOG.debug("closing a downloaded file after the read closed failed: {}", e.getClass().getName());
+      }
+    }
   }
 }

@@ -14,8 +14,8 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The row view of {@link ParallelBatchReader}: the rows of many data files, downloaded, decoded, made into
- * rows and filtered by its workers, handed out here one by one. Rows of one file stay in file order, files
+ * The row view of {@link ParallelBatchReader}: the rows of many data files, downloaded ahead, decoded, made into
+ * rows and filtered by its decoders, handed out here one by one. Rows of one file stay in file order, files
  * interleave. The limit counts rows that pass the filter. Not thread-safe (one consumer).
  */
 public final class ParallelRowReader implements RowReader {
@@ -34,7 +34,7 @@ public final class ParallelRowReader implements RowReader {
    * @param files the files to read
    * @param constants per file, values of columns that are not in the file
    * @param opener downloads and opens one file
-   * @param parallelism concurrent downloads (and decoders)
+   * @param parallelism files held at once (downloading, waiting or being decoded)
    * @param filter rows to keep, may be {@code null}; tested by the workers
    * @param limit the most rows, may be {@code null}
    * @param table the table, for messages

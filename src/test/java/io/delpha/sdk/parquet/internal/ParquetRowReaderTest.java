@@ -125,6 +125,46 @@ class ParquetRowReaderTest {
     }
   }
 
+  @Test
+  // the peak while the next batch decodes (the earlier block let go before, not after) is LargeValuesTest's: values
+  // of a GiB each, in a child JVM of a bounded heap
+  @DisplayName("once the reader has moved on to the next batch, an earlier batch's values are held only by rows the "
+      + "caller keeps")
+  void batchValuesNotHeldAfterTheirRows() {
+    RowSchema schema = RowSchema.builder().required("id", ColumnType.LONG)
+        .nullable("tags", ColumnType.list(ColumnType.STRING, false)).build();
+    Path file = tmp.resolve("lists.parquet");
+    try (RowWriter w = ParquetRows.writer(file, schema, WriteOptions.defaults())) {
+      for (long i = 0; i < 3_000; i++) {
+        w.write(Row.of(schema, i, List.of("tag-" + i, "other-" + i)));
+      }
+    }
+    try (ParquetRowReader r = new ParquetRowReader(file.toString(), LocalFiles.input(file),
+        ReadOptions.defaults().withBatchRows(1000), () -> { })) {
+      java.lang.ref.WeakReference<Object> firstTags = null;
+      long i = 0;
+      while (i < 1000 && r.hasNext()) {
+        Row row = r.next();
+        if (i == 0) {
+          firstTags = new java.lang.ref.WeakReference<>(row.getList("tags"));
+        }
+        i++;
+      }
+      assertThat(r.hasNext()).as("a second batch").isTrue();
+      java.lang.ref.WeakReference<Object> held = java.util.Objects.requireNonNull(firstTags);
+      ServerSupport.await("the first batch's values collected", Duration.ofSeconds(30), () -> {
+        System.gc();
+        return held.get() == null;
+      });
+      assertThat(held.get()).isNull();
+      while (r.hasNext()) {
+        assertThat(r.next().getList("tags")).isEqualTo(List.of("tag-" + i, "other-" + i));
+        i++;
+      }
+      assertThat(i).isEqualTo(3_000);
+    }
+  }
+
   /** Waits (up to 30 s) until the decoding thread has had {@code expected} batches of rows waiting. */
   private static void awaitWaiting(ParquetRowReader r, int expected) {
     ServerSupport.await(expected + " batches of rows waiting", Duration.ofSeconds(30), () -> r.mostWaiting() >= expected);
