@@ -167,14 +167,30 @@ public final class CassandraServer implements AutoCloseable {
   }
 
   private static CassandraServer start(Variant variant, boolean durableSchema) {
-    Path dir = ServerSupport.workDir("cassandra-" + variant.name().toLowerCase() + "-"
-        + UUID.randomUUID().toString().substring(0, 8));
-    CassandraServer server = new CassandraServer(variant, dir);
-    server.durableSchema = durableSchema;
-    server.configure();
-    server.start();
-    Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "cassandra-server-stop"));
-    return server;
+    // ports are picked free, then released, before the node binds them: another process (a parallel test's server,
+    // another build on the machine) may take one in between, and the node exits at start-up saying so. Such a node
+    // is started again on new ports, in a new directory; any other failure is the test's.
+    for (int attempt = 1; ; attempt++) {
+      Path dir = ServerSupport.workDir("cassandra-" + variant.name().toLowerCase() + "-"
+          + UUID.randomUUID().toString().substring(0, 8));
+      CassandraServer server = new CassandraServer(variant, dir);
+      server.durableSchema = durableSchema;
+      server.configure();
+      try {
+        server.start();
+      } catch (IllegalStateException e) {
+        String said = String.valueOf(e.getMessage());
+        boolean portTaken = said.contains("is in use by another process") || said.contains("Address already in use");
+        if (!portTaken || attempt == 3) {
+          throw e;
+        }
+        LOG.warn("Cassandra {}: a port was taken before the node bound it; starting again on new ports", variant);
+        server.stop();
+        continue;
+      }
+      Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "cassandra-server-stop"));
+      return server;
+    }
   }
 
   /**
