@@ -1,8 +1,11 @@
 package io.delpha.sdk.aws;
 
+import static io.delpha.sdk.core.internal.ConfigValues.setting;
+
 import io.delpha.sdk.aws.AwsClientSettings;
 import io.delpha.sdk.core.Metrics;
 import io.delpha.sdk.core.RetryPolicy;
+import io.delpha.sdk.core.internal.ConfigValues;
 import java.net.URI;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -14,6 +17,14 @@ import org.jspecify.annotations.Nullable;
  * no credential.
  */
 public final class AWSConfig {
+
+  private static final ConfigValues<AWSConfig> VALUES = ConfigValues.of(AWSConfig.class,
+      setting("aws", AWSConfig::aws),
+      setting("s3EndpointOverride", AWSConfig::s3EndpointOverride),
+      setting("flowType", AWSConfig::flowType),
+      setting("pollBackoff", AWSConfig::pollBackoff),
+      setting("recordsPageSize", AWSConfig::recordsPageSize),
+      setting("metrics", AWSConfig::metrics));
 
   private final AwsClientSettings aws;
   private final @Nullable URI s3EndpointOverride;
@@ -115,26 +126,19 @@ public final class AWSConfig {
     return AWSManager.builder().config(this);
   }
 
-  /** In the form a record prints itself: every setting, by name. */
-  @Override
-  public String toString() {
-    return "AWSConfig[aws=" + aws + ", s3EndpointOverride=" + s3EndpointOverride + ", flowType=" + flowType
-        + ", pollBackoff=" + pollBackoff + ", recordsPageSize=" + recordsPageSize + ", metrics=" + metrics + "]";
-  }
-
   @Override
   public boolean equals(@Nullable Object o) {
-    return o == this || o instanceof AWSConfig other
-        && Objects.equals(aws, other.aws)
-        && Objects.equals(s3EndpointOverride, other.s3EndpointOverride)
-        && Objects.equals(flowType, other.flowType)
-        && Objects.equals(pollBackoff, other.pollBackoff)
-        && recordsPageSize == other.recordsPageSize
-        && Objects.equals(metrics, other.metrics);
+    return VALUES.equal(this, o);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(aws, s3EndpointOverride, flowType, pollBackoff, recordsPageSize, metrics);
+    return VALUES.hash(this);
+  }
+
+  /** In the form a record prints itself: every setting by name, never a secret. */
+  @Override
+  public String toString() {
+    return VALUES.show(this);
   }
 }

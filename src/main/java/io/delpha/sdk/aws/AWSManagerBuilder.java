@@ -1,6 +1,7 @@
 package io.delpha.sdk.aws;
 
 import io.delpha.sdk.aws.internal.AwsClients;
+import io.delpha.sdk.core.ClientBuilder;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.Metrics;
 import io.delpha.sdk.core.RetryPolicy;
@@ -21,7 +22,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * Builds an {@link AWSManager}: {@link AWSManager#builder()}, or {@link AWSConfig#toBuilder()} for another manager
  * with a config's settings. Not thread-safe.
  */
-public final class AWSManagerBuilder implements AwsClientBuilder<AWSManagerBuilder> {
+public final class AWSManagerBuilder implements ClientBuilder<AWSManagerBuilder, AWSManager>,
+    ClientBuilder.WithClock<AWSManagerBuilder>, AwsClientBuilder<AWSManagerBuilder> {
   private AwsClientSettings aws = AwsClientSettings.builder().retryPolicy(RetryPolicy.defaults()).build();
   private FlowType flowType = FlowType.CONTACT;
   private @Nullable URI s3EndpointOverride;
@@ -41,6 +43,7 @@ public final class AWSManagerBuilder implements AwsClientBuilder<AWSManagerBuild
    *     metered (docs/metrics.md); default {@link Metrics#none()}
    * @return this builder
    */
+  @Override
   public AWSManagerBuilder metrics(Metrics metrics) {
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     return this;
@@ -138,6 +141,7 @@ public final class AWSManagerBuilder implements AwsClientBuilder<AWSManagerBuild
    * @param clock the clock deadlines are measured on (the system UTC clock by default)
    * @return this builder
    */
+  @Override
   public AWSManagerBuilder clock(Clock clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
     return this;
@@ -173,6 +177,7 @@ public final class AWSManagerBuilder implements AwsClientBuilder<AWSManagerBuild
    * @return the manager; no call is made to AWS yet
    * @throws InvalidInputException if a client cannot be built (e.g. no region anywhere)
    */
+  @Override
   public AWSManager build() {
     Capability.require("AWSManager", Capability.AWS_APPFLOW, Capability.AWS_S3, Capability.PARQUET);
     AWSConfig config = config();

@@ -1,5 +1,6 @@
 package io.delpha.sdk.aws;
 
+import io.delpha.sdk.core.ClientBuilder;
 import io.delpha.sdk.core.RetryPolicy;
 import io.delpha.sdk.core.Secret;
 import java.net.URI;
@@ -22,11 +23,13 @@ import java.util.function.Consumer;
  * SecretProvider secrets = AwsSecretsManagerProvider.builder().aws(aws).build();
  * }</pre>
  *
- * <p>Each setter replaces one field of the settings and keeps the others.
+ * <p>Each setter replaces one field of the settings and keeps the others. {@link #retryPolicy(RetryPolicy)} is the
+ * library's retry setting ({@link ClientBuilder.WithRetries}, with its {@code Consumer<RetryPolicy.Builder>}
+ * overload), applied to the SDK's retries.
  *
  * @param <B> the builder's own type
  */
-public interface AwsClientBuilder<B extends AwsClientBuilder<B>> {
+public interface AwsClientBuilder<B extends AwsClientBuilder<B>> extends ClientBuilder.WithRetries<B> {
 
   /**
    * Every AWS setting at once (region, credentials, endpoint, SDK retries, HTTP client), replacing the
@@ -111,6 +114,7 @@ public interface AwsClientBuilder<B extends AwsClientBuilder<B>> {
    * @param policy the policy; {@code null} for the SDK's standard retries
    * @return this builder
    */
+  @Override
   default B retryPolicy(@Nullable RetryPolicy policy) {
     return aws(aws().toBuilder().retryPolicy(policy).build());
   }

@@ -1,9 +1,12 @@
 package io.delpha.sdk.cassandra;
 
+import static io.delpha.sdk.core.internal.ConfigValues.setting;
+
 import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.Metrics;
 import io.delpha.sdk.core.Secret;
+import io.delpha.sdk.core.internal.ConfigValues;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +26,26 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
  * }</pre>
  */
 public final class CassandraConfig {
+
+  private static final ConfigValues<CassandraConfig> VALUES = ConfigValues.of(CassandraConfig.class,
+      setting("contactPoints", CassandraConfig::contactPoints),
+      setting("localDatacenter", CassandraConfig::localDatacenter),
+      setting("username", CassandraConfig::username),
+      setting("password", CassandraConfig::password),
+      setting("caPem", CassandraConfig::caPem),
+      setting("clientCertificatePem", CassandraConfig::clientCertificatePem),
+      setting("clientKeyPem", CassandraConfig::clientKeyPem),
+      setting("keyspace", CassandraConfig::keyspace),
+      setting("connectTimeout", CassandraConfig::connectTimeout),
+      setting("requestTimeout", CassandraConfig::requestTimeout),
+      setting("attemptTimeout", CassandraConfig::attemptTimeout),
+      setting("consistency", CassandraConfig::consistency),
+      setting("serialConsistency", CassandraConfig::serialConsistency),
+      setting("pageSize", CassandraConfig::pageSize),
+      setting("applicationName", CassandraConfig::applicationName),
+      setting("reconnectionMaxDelay", CassandraConfig::reconnectionMaxDelay),
+      setting("sigV4", CassandraConfig::sigV4),
+      setting("metrics", CassandraConfig::metrics));
 
   /** The default {@link #attemptTimeout()}. */
   public static final Duration DEFAULT_ATTEMPT_TIMEOUT = Duration.ofSeconds(2);
@@ -279,53 +302,18 @@ public final class CassandraConfig {
   }
 
   @Override
-  public String toString() {
-    return "CassandraConfig{contactPoints=" + contactPoints
-        + ", localDatacenter=" + localDatacenter
-        + ", username=" + username
-        + ", password=" + (password == null ? "none" : "****")
-        + ", caPem=" + caPem
-        + ", clientCertificatePem=" + clientCertificatePem
-        + ", clientKeyPem=" + (clientKeyPem == null ? "none" : clientKeyPem)
-        + ", keyspace=" + keyspace
-        + ", connectTimeout=" + connectTimeout
-        + ", requestTimeout=" + requestTimeout
-        + ", attemptTimeout=" + attemptTimeout
-        + ", consistency=" + consistency
-        + ", serialConsistency=" + serialConsistency
-        + ", pageSize=" + pageSize
-        + ", applicationName=" + applicationName
-        + ", reconnectionMaxDelay=" + reconnectionMaxDelay
-        + (sigV4 == null ? "" : ", sigV4=" + sigV4) + '}';
-  }
-
-  @Override
   public boolean equals(@Nullable Object o) {
-    return o == this || o instanceof CassandraConfig other
-        && Objects.equals(contactPoints, other.contactPoints)
-        && Objects.equals(localDatacenter, other.localDatacenter)
-        && Objects.equals(username, other.username)
-        && Objects.equals(password, other.password)
-        && Objects.equals(caPem, other.caPem)
-        && Objects.equals(clientCertificatePem, other.clientCertificatePem)
-        && Objects.equals(clientKeyPem, other.clientKeyPem)
-        && Objects.equals(keyspace, other.keyspace)
-        && Objects.equals(connectTimeout, other.connectTimeout)
-        && Objects.equals(requestTimeout, other.requestTimeout)
-        && Objects.equals(consistency, other.consistency)
-        && Objects.equals(serialConsistency, other.serialConsistency)
-        && pageSize == other.pageSize
-        && Objects.equals(applicationName, other.applicationName)
-        && Objects.equals(reconnectionMaxDelay, other.reconnectionMaxDelay)
-        && Objects.equals(sigV4, other.sigV4)
-        && Objects.equals(metrics, other.metrics)
-        && Objects.equals(attemptTimeout, other.attemptTimeout);
+    return VALUES.equal(this, o);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(contactPoints, localDatacenter, username, password, caPem, clientCertificatePem, clientKeyPem,
-        keyspace, connectTimeout, requestTimeout, consistency, serialConsistency, pageSize, applicationName,
-        reconnectionMaxDelay, sigV4, metrics, attemptTimeout);
+    return VALUES.hash(this);
+  }
+
+  /** In the form a record prints itself: every setting by name, never a secret. */
+  @Override
+  public String toString() {
+    return VALUES.show(this);
   }
 }

@@ -8,13 +8,14 @@ import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.config.ProgrammaticDriverConfigLoaderBuilder;
-import io.delpha.sdk.cassandra.internal.DriverErrors;
+import io.delpha.sdk.core.internal.cql.DriverErrors;
 import io.delpha.sdk.cassandra.internal.DriverMetrics;
 import io.delpha.sdk.cassandra.internal.KeyspacesAuth;
 import io.delpha.sdk.cassandra.internal.NearestNames;
 import io.delpha.sdk.cassandra.internal.PemTls;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.InvalidInputException;
+import io.delpha.sdk.core.ClientBuilder;
 import io.delpha.sdk.core.Metrics;
 import io.delpha.sdk.core.NotFoundException;
 import io.delpha.sdk.core.Secret;
@@ -36,7 +37,8 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
  * Builds and connects a {@link CassandraManager}: {@link CassandraManager#builder()}, or {@link
  * CassandraConfig#toBuilder()} for another connection with a config's settings. Not thread-safe.
  */
-public final class CassandraManagerBuilder {
+public final class CassandraManagerBuilder implements ClientBuilder<CassandraManagerBuilder, CassandraManager>,
+    ClientBuilder.WithRequestTimeout<CassandraManagerBuilder> {
   private static final Logger LOG = LoggerFactory.getLogger(CassandraManager.class);
 
   private final List<InetSocketAddress> contactPoints = new ArrayList<>();
@@ -218,6 +220,7 @@ public final class CassandraManagerBuilder {
    * @param timeout how long a request may take (default 12 s)
    * @return this builder
    */
+  @Override
   public CassandraManagerBuilder requestTimeout(Duration timeout) {
     this.requestTimeout = positive(timeout, "requestTimeout");
     return this;
@@ -305,6 +308,7 @@ public final class CassandraManagerBuilder {
    * @throws InvalidInputException if a registry is given but {@code
    *     org.apache.cassandra:java-driver-metrics-micrometer} is not on the class path
    */
+  @Override
   public CassandraManagerBuilder metrics(Metrics metrics) {
     Objects.requireNonNull(metrics, "metrics");
     if (metrics.enabled()) {
@@ -321,6 +325,7 @@ public final class CassandraManagerBuilder {
    * @throws DelphaException a typed failure: see {@link CassandraManager}; {@link InvalidInputException} for
    *     both {@link #sigV4} and {@link #credentials}
    */
+  @Override
   public CassandraManager build() {
     CassandraConfig config = settings();
     if (sigV4 != null) {

@@ -1,6 +1,9 @@
 package io.delpha.sdk.cassandra;
 
+import static io.delpha.sdk.core.internal.ConfigValues.setting;
+
 import io.delpha.sdk.core.Metrics;
+import io.delpha.sdk.core.internal.ConfigValues;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -14,6 +17,10 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  */
 public final class DictionaryConfig {
+
+  private static final ConfigValues<DictionaryConfig> VALUES = ConfigValues.of(DictionaryConfig.class,
+      setting("cassandra", DictionaryConfig::cassandra),
+      setting("metrics", DictionaryConfig::metrics));
 
   private final CqlExecutor cassandra;
   private final Metrics metrics;
@@ -70,21 +77,19 @@ public final class DictionaryConfig {
     return DictionaryManager.builder().cassandra(cassandra).metrics(metrics);
   }
 
-  /** In the form a record prints itself: every setting, by name. */
-  @Override
-  public String toString() {
-    return "DictionaryConfig[cassandra=" + cassandra + ", metrics=" + metrics + "]";
-  }
-
   @Override
   public boolean equals(@Nullable Object o) {
-    return o == this || o instanceof DictionaryConfig other
-        && Objects.equals(cassandra, other.cassandra)
-        && Objects.equals(metrics, other.metrics);
+    return VALUES.equal(this, o);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(cassandra, metrics);
+    return VALUES.hash(this);
+  }
+
+  /** In the form a record prints itself: every setting by name, never a secret. */
+  @Override
+  public String toString() {
+    return VALUES.show(this);
   }
 }

@@ -13,6 +13,7 @@ import com.datastax.oss.driver.api.core.type.UserDefinedType;
 import io.delpha.sdk.cassandra.internal.NearestNames;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.NotFoundException;
+import io.delpha.sdk.core.ClientBuilder;
 import io.delpha.sdk.core.Metrics;
 import io.delpha.sdk.core.internal.metrics.Recorder;
 import java.time.Instant;
@@ -95,7 +96,7 @@ public final class DictionaryManager implements SchemaCatalog, DictionaryExporte
   }
 
   /** Builds a {@link DictionaryManager}: one collaborator, the cluster to describe. Not thread-safe. */
-  public static final class Builder {
+  public static final class Builder implements ClientBuilder<Builder, DictionaryManager> {
 
     private @Nullable CqlExecutor cassandra;
     private Metrics metrics = Metrics.none();
@@ -107,6 +108,7 @@ public final class DictionaryManager implements SchemaCatalog, DictionaryExporte
      *     itself is in the driver's metrics of the {@link CassandraManager}. Default {@link Metrics#none()}
      * @return this builder
      */
+    @Override
     public Builder metrics(Metrics metrics) {
       this.metrics = Objects.requireNonNull(metrics, "metrics");
       return this;
@@ -125,6 +127,7 @@ public final class DictionaryManager implements SchemaCatalog, DictionaryExporte
      * @return the manager
      * @throws InvalidInputException if no cluster was given
      */
+    @Override
     public DictionaryManager build() {
       return new DictionaryManager(settings().cassandra(), metrics);
     }

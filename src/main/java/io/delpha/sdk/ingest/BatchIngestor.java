@@ -3,7 +3,7 @@ package io.delpha.sdk.ingest;
 import io.delpha.sdk.cassandra.CassandraKeyspaces;
 import io.delpha.sdk.cassandra.CqlExecutor;
 import io.delpha.sdk.cassandra.DictionaryManager;
-import io.delpha.sdk.cassandra.internal.BoundedWriter;
+import io.delpha.sdk.core.internal.cql.BoundedWriter;
 import io.delpha.sdk.core.AuthenticationException;
 import io.delpha.sdk.core.ClosedException;
 import io.delpha.sdk.core.InvalidInputException;

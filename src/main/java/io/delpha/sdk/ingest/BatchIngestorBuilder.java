@@ -3,9 +3,10 @@ package io.delpha.sdk.ingest;
 import io.delpha.sdk.cassandra.CassandraKeyspaces;
 import io.delpha.sdk.cassandra.CqlExecutor;
 import io.delpha.sdk.core.InvalidInputException;
+import io.delpha.sdk.core.ClientBuilder;
 import io.delpha.sdk.core.Metrics;
 import io.delpha.sdk.core.RetryPolicy;
-import io.delpha.sdk.cassandra.internal.BoundedWriter;
+import io.delpha.sdk.core.internal.cql.BoundedWriter;
 import io.delpha.sdk.core.storage.ObjectStore;
 import io.delpha.sdk.ingest.internal.PasswordHasher;
 import java.io.IOException;
@@ -22,7 +23,7 @@ import org.jspecify.annotations.Nullable;
  * Builds a {@link BatchIngestor}: {@link BatchIngestor#builder()}, or {@link BatchIngestorConfig#toBuilder()} for
  * another ingestor with a config's settings and collaborators. Not thread-safe.
  */
-public final class BatchIngestorBuilder {
+public final class BatchIngestorBuilder implements ClientBuilder<BatchIngestorBuilder, BatchIngestor> {
   private @Nullable CqlExecutor cassandra;
   private @Nullable ObjectStore staging;
   private String registryKeyspace = "delpha_ingest";
@@ -242,6 +243,7 @@ public final class BatchIngestorBuilder {
    *     requests are metered (docs/metrics.md); default {@link Metrics#none()}
    * @return this builder
    */
+  @Override
   public BatchIngestorBuilder metrics(Metrics metrics) {
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     return this;
@@ -253,6 +255,7 @@ public final class BatchIngestorBuilder {
    * @return the ingestor
    * @throws InvalidInputException if Cassandra or the staging store is missing
    */
+  @Override
   public BatchIngestor build() {
     if (cassandra == null || staging == null) {
       throw new InvalidInputException("a BatchIngestor needs cassandra(...) and staging(...)");

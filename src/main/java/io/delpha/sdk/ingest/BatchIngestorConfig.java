@@ -1,8 +1,11 @@
 package io.delpha.sdk.ingest;
 
+import static io.delpha.sdk.core.internal.ConfigValues.setting;
+
 import io.delpha.sdk.cassandra.CqlExecutor;
 import io.delpha.sdk.core.Metrics;
 import io.delpha.sdk.core.RetryPolicy;
+import io.delpha.sdk.core.internal.ConfigValues;
 import io.delpha.sdk.core.storage.ObjectStore;
 import java.time.Duration;
 import java.util.List;
@@ -21,6 +24,25 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  */
 public final class BatchIngestorConfig {
+
+  private static final ConfigValues<BatchIngestorConfig> VALUES = ConfigValues.of(BatchIngestorConfig.class,
+      setting("cassandra", BatchIngestorConfig::cassandra),
+      setting("staging", BatchIngestorConfig::staging),
+      setting("registryKeyspace", BatchIngestorConfig::registryKeyspace),
+      setting("registryReplication", BatchIngestorConfig::registryReplication),
+      setting("apps", BatchIngestorConfig::apps),
+      setting("passwordIterations", BatchIngestorConfig::passwordIterations),
+      setting("worker", BatchIngestorConfig::worker),
+      setting("lease", BatchIngestorConfig::lease),
+      setting("pollInterval", BatchIngestorConfig::pollInterval),
+      setting("maxInFlight", BatchIngestorConfig::maxInFlight),
+      setting("maxBatchRows", BatchIngestorConfig::maxBatchRows),
+      setting("progressEveryRows", BatchIngestorConfig::progressEveryRows),
+      setting("listeners", BatchIngestorConfig::listeners),
+      setting("metrics", BatchIngestorConfig::metrics),
+      setting("appLimits", BatchIngestorConfig::appLimits),
+      setting("allowUnisolatedApps", BatchIngestorConfig::allowUnisolatedApps),
+      setting("writeRetry", BatchIngestorConfig::writeRetry));
 
   private final CqlExecutor cassandra;
   private final ObjectStore staging;
@@ -228,43 +250,19 @@ public final class BatchIngestorConfig {
     return BatchIngestor.builder().config(this);
   }
 
-  /** In the form a record prints itself: every setting, by name. */
-  @Override
-  public String toString() {
-    return "BatchIngestorConfig[cassandra=" + cassandra + ", staging=" + staging
-        + ", registryKeyspace=" + registryKeyspace + ", registryReplication=" + registryReplication
-        + ", apps=" + apps + ", passwordIterations=" + passwordIterations + ", worker=" + worker
-        + ", lease=" + lease + ", pollInterval=" + pollInterval + ", maxInFlight=" + maxInFlight
-        + ", maxBatchRows=" + maxBatchRows + ", progressEveryRows=" + progressEveryRows + ", listeners=" + listeners
-        + ", metrics=" + metrics + ", appLimits=" + appLimits + ", allowUnisolatedApps=" + allowUnisolatedApps + ", writeRetry=" + writeRetry + "]";
-  }
-
   @Override
   public boolean equals(@Nullable Object o) {
-    return o == this || o instanceof BatchIngestorConfig other
-        && Objects.equals(cassandra, other.cassandra)
-        && Objects.equals(staging, other.staging)
-        && Objects.equals(registryKeyspace, other.registryKeyspace)
-        && Objects.equals(registryReplication, other.registryReplication)
-        && Objects.equals(apps, other.apps)
-        && passwordIterations == other.passwordIterations
-        && Objects.equals(worker, other.worker)
-        && Objects.equals(lease, other.lease)
-        && Objects.equals(pollInterval, other.pollInterval)
-        && maxInFlight == other.maxInFlight
-        && maxBatchRows == other.maxBatchRows
-        && progressEveryRows == other.progressEveryRows
-        && Objects.equals(listeners, other.listeners)
-        && Objects.equals(metrics, other.metrics)
-        && Objects.equals(appLimits, other.appLimits)
-        && allowUnisolatedApps == other.allowUnisolatedApps
-        && Objects.equals(writeRetry, other.writeRetry);
+    return VALUES.equal(this, o);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(cassandra, staging, registryKeyspace, registryReplication, apps, passwordIterations, worker,
-        lease, pollInterval, maxInFlight, maxBatchRows, progressEveryRows, listeners, metrics, appLimits,
-        allowUnisolatedApps, writeRetry);
+    return VALUES.hash(this);
+  }
+
+  /** In the form a record prints itself: every setting by name, never a secret. */
+  @Override
+  public String toString() {
+    return VALUES.show(this);
   }
 }

@@ -61,4 +61,26 @@ public interface IngestJob {
    * @param original the row as written
    */
   void reject(long line, String reason, String original);
+
+  /**
+   * Optional part of the role: the tables of the customer's keyspace, which a program app is told of
+   * ({@code DELPHA_TABLES}, docs/ingest-apps.md). The library's own jobs list them; a job that wraps another forwards
+   * this to the one it wraps.
+   *
+   * @return the table names, in name order; none by default
+   */
+  default List<String> tables() {
+    return List.of();
+  }
+
+  /**
+   * Optional part of the role: keeps a file to store beside the staged file when the library moves it
+   * ({@code <file><suffix>}), such as a program app's standard error. The library's own jobs keep it; a job that wraps
+   * another forwards this to the one it wraps.
+   *
+   * @param suffix appended to the file's name
+   * @param content the content; by default discarded
+   */
+  default void attach(String suffix, byte[] content) {
+  }
 }

@@ -1,9 +1,12 @@
 package io.delpha.sdk.salesforce;
 
+import static io.delpha.sdk.core.internal.ConfigValues.setting;
+
 import io.delpha.sdk.core.Metrics;
 import io.delpha.sdk.core.ResponseLimits;
 import io.delpha.sdk.core.RetryPolicy;
 import io.delpha.sdk.core.Secret;
+import io.delpha.sdk.core.internal.ConfigValues;
 import java.time.Duration;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -14,6 +17,25 @@ import org.jspecify.annotations.Nullable;
  * shows none of them.
  */
 public final class SalesforceConfig {
+
+  private static final ConfigValues<SalesforceConfig> VALUES = ConfigValues.of(SalesforceConfig.class,
+      setting("loginUrl", SalesforceConfig::loginUrl),
+      setting("apiVersion", SalesforceConfig::apiVersion),
+      setting("clientId", SalesforceConfig::clientId),
+      setting("clientSecret", SalesforceConfig::clientSecret),
+      setting("username", SalesforceConfig::username),
+      setting("password", SalesforceConfig::password),
+      setting("securityToken", SalesforceConfig::securityToken),
+      setting("privateKeyPem", SalesforceConfig::privateKeyPem),
+      setting("jwtAudience", SalesforceConfig::jwtAudience),
+      setting("credentialsSecretName", SalesforceConfig::credentialsSecretName),
+      setting("retryPolicy", SalesforceConfig::retryPolicy),
+      setting("bulkPolling", SalesforceConfig::bulkPolling),
+      setting("bulkTimeout", SalesforceConfig::bulkTimeout),
+      setting("bulkPageSize", SalesforceConfig::bulkPageSize),
+      setting("requestTimeout", SalesforceConfig::requestTimeout),
+      setting("metrics", SalesforceConfig::metrics),
+      setting("responseLimits", SalesforceConfig::responseLimits));
 
   private final String loginUrl;
   private final String apiVersion;
@@ -237,42 +259,18 @@ public final class SalesforceConfig {
   }
 
   @Override
-  public String toString() {
-    return "SalesforceConfig[loginUrl=" + loginUrl + ", apiVersion=" + apiVersion
-        + ", flow=" + (jwtBearer() ? "jwt-bearer" : "username-password")
-        + ", username=" + username + ", clientId=" + clientId
-        + (credentialsSecretName == null ? "" : ", credentialsSecret=" + credentialsSecretName)
-        + ", secrets=****, retryPolicy=" + retryPolicy + ", bulkTimeout=" + bulkTimeout
-        + ", bulkPageSize=" + bulkPageSize + ", requestTimeout=" + requestTimeout + ", responseLimits="
-        + responseLimits + "]";
-  }
-
-  @Override
   public boolean equals(@Nullable Object o) {
-    return o == this || o instanceof SalesforceConfig other
-        && Objects.equals(loginUrl, other.loginUrl)
-        && Objects.equals(apiVersion, other.apiVersion)
-        && Objects.equals(clientId, other.clientId)
-        && Objects.equals(clientSecret, other.clientSecret)
-        && Objects.equals(username, other.username)
-        && Objects.equals(password, other.password)
-        && Objects.equals(securityToken, other.securityToken)
-        && Objects.equals(privateKeyPem, other.privateKeyPem)
-        && Objects.equals(jwtAudience, other.jwtAudience)
-        && Objects.equals(credentialsSecretName, other.credentialsSecretName)
-        && Objects.equals(retryPolicy, other.retryPolicy)
-        && Objects.equals(bulkPolling, other.bulkPolling)
-        && Objects.equals(bulkTimeout, other.bulkTimeout)
-        && bulkPageSize == other.bulkPageSize
-        && Objects.equals(requestTimeout, other.requestTimeout)
-        && Objects.equals(metrics, other.metrics)
-        && Objects.equals(responseLimits, other.responseLimits);
+    return VALUES.equal(this, o);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(loginUrl, apiVersion, clientId, clientSecret, username, password, securityToken,
-        privateKeyPem, jwtAudience, credentialsSecretName, retryPolicy, bulkPolling, bulkTimeout, bulkPageSize,
-        requestTimeout, metrics, responseLimits);
+    return VALUES.hash(this);
+  }
+
+  /** In the form a record prints itself: every setting by name, never a secret. */
+  @Override
+  public String toString() {
+    return VALUES.show(this);
   }
 }

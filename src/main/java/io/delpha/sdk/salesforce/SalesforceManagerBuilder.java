@@ -1,6 +1,7 @@
 package io.delpha.sdk.salesforce;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.delpha.sdk.core.ClientBuilder;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.Metrics;
 import io.delpha.sdk.core.ResponseLimits;
@@ -37,7 +38,9 @@ import org.jspecify.annotations.Nullable;
  * setting out instead (no security token: do not call {@code securityToken}). {@link SalesforceManager#builder()}
  * starts one, {@link SalesforceConfig#toBuilder()} one holding a config's settings. Not thread-safe.
  */
-public final class SalesforceManagerBuilder {
+public final class SalesforceManagerBuilder implements ClientBuilder<SalesforceManagerBuilder, SalesforceManager>,
+    ClientBuilder.WithRetries<SalesforceManagerBuilder>, ClientBuilder.WithRequestTimeout<SalesforceManagerBuilder>,
+    ClientBuilder.WithResponseLimits<SalesforceManagerBuilder> {
   private static final Pattern API_VERSION = Pattern.compile("v\\d{2,3}\\.0");
   private static final Pattern INSTANCE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]*(\\.[A-Za-z0-9-]+)*");
 
@@ -71,6 +74,7 @@ public final class SalesforceManagerBuilder {
    *     (docs/metrics.md); default {@link Metrics#none()}
    * @return this builder
    */
+  @Override
   public SalesforceManagerBuilder metrics(Metrics metrics) {
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     return this;
@@ -229,22 +233,10 @@ public final class SalesforceManagerBuilder {
    * @param policy retries of transient failures (default: 5 attempts, 200 ms doubling to 10 s)
    * @return this builder
    */
+  @Override
   public SalesforceManagerBuilder retryPolicy(RetryPolicy policy) {
     this.retryPolicy = Objects.requireNonNull(policy, "policy");
     return this;
-  }
-
-  /**
-   * Like {@link #retryPolicy(RetryPolicy)}, with a new {@code RetryPolicy.Builder} the consumer fills in (as the AWS SDK's
-   * {@code Consumer<Builder>} overloads, it starts from {@code RetryPolicy.builder()}, not from the current setting).
-   *
-   * @param policy fills in the retry policy
-   * @return this builder
-   */
-  public SalesforceManagerBuilder retryPolicy(Consumer<RetryPolicy.Builder> policy) {
-    RetryPolicy.Builder b = RetryPolicy.builder();
-    Objects.requireNonNull(policy, "policy").accept(b);
-    return retryPolicy(b.build());
   }
 
   /**
@@ -292,6 +284,7 @@ public final class SalesforceManagerBuilder {
    * @param timeout the per-request timeout (default 120 s)
    * @return this builder
    */
+  @Override
   public SalesforceManagerBuilder requestTimeout(Duration timeout) {
     this.requestTimeout = Objects.requireNonNull(timeout, "timeout");
     return this;
@@ -308,23 +301,10 @@ public final class SalesforceManagerBuilder {
    * @param limits the bounds (default {@link ResponseLimits#defaults()})
    * @return this builder
    */
+  @Override
   public SalesforceManagerBuilder responseLimits(ResponseLimits limits) {
     this.responseLimits = Objects.requireNonNull(limits, "limits");
     return this;
-  }
-
-  /**
-   * Like {@link #responseLimits(ResponseLimits)}, with a new {@code ResponseLimits.Builder} the consumer fills in (as
-   * the AWS SDK's {@code Consumer<Builder>} overloads, it starts from {@code ResponseLimits.builder()}, the defaults,
-   * not from the current setting): {@code .responseLimits(l -> l.maxBodyBytes(8 << 20))}.
-   *
-   * @param limits fills in the bounds
-   * @return this builder
-   */
-  public SalesforceManagerBuilder responseLimits(Consumer<ResponseLimits.Builder> limits) {
-    ResponseLimits.Builder b = ResponseLimits.builder();
-    Objects.requireNonNull(limits, "limits").accept(b);
-    return responseLimits(b.build());
   }
 
   /**
@@ -335,6 +315,7 @@ public final class SalesforceManagerBuilder {
    * @throws io.delpha.sdk.core.AuthenticationException if Salesforce refuses the credentials
    * @throws io.delpha.sdk.core.ServiceUnavailableException if Salesforce cannot be reached
    */
+  @Override
   public SalesforceManager build() {
     SalesforceConfig config = settings();
     String url = config.loginUrl();

@@ -1,8 +1,8 @@
 package io.delpha.sdk.security;
 
 import io.delpha.sdk.cassandra.CqlExecutor;
-import io.delpha.sdk.cassandra.internal.CqlNames;
-import io.delpha.sdk.cassandra.internal.QuorumExecutor;
+import io.delpha.sdk.core.internal.cql.CqlNames;
+import io.delpha.sdk.cassandra.QuorumExecutor;
 import io.delpha.sdk.core.AccessDeniedException;
 import io.delpha.sdk.core.ClosedException;
 import io.delpha.sdk.core.ConflictException;

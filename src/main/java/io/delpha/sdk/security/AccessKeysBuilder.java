@@ -2,8 +2,9 @@ package io.delpha.sdk.security;
 
 import io.delpha.sdk.cassandra.CassandraKeyspaces;
 import io.delpha.sdk.cassandra.CqlExecutor;
-import io.delpha.sdk.cassandra.internal.CqlNames;
+import io.delpha.sdk.core.internal.cql.CqlNames;
 import io.delpha.sdk.core.InvalidInputException;
+import io.delpha.sdk.core.ClientBuilder;
 import io.delpha.sdk.core.Metrics;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.security.internal.AdminSlot;
@@ -23,7 +24,8 @@ import org.jspecify.annotations.Nullable;
  * Configures and builds {@link AccessKeys}: {@link AccessKeys#builder()}, or {@link AccessKeys#on(CqlExecutor)} with
  * the connection given. Not thread-safe.
  */
-public final class AccessKeysBuilder {
+public final class AccessKeysBuilder implements ClientBuilder<AccessKeysBuilder, AccessKeys>,
+    ClientBuilder.WithClock<AccessKeysBuilder> {
   /** The ingest registry's default keyspace: never assignable (see {@code BatchIngestorBuilder}). */
   private static final String DEFAULT_INGEST_KEYSPACE = "delpha_ingest";
   private static final Duration MAX_RECHECK = Duration.ofSeconds(5);
@@ -190,6 +192,7 @@ public final class AccessKeysBuilder {
    * @param clock the time for issue, expiry, revocation and audit (default the UTC system clock)
    * @return this builder
    */
+  @Override
   public AccessKeysBuilder clock(Clock clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
     return this;
@@ -256,6 +259,7 @@ public final class AccessKeysBuilder {
    *     ({@code delpha.security.*}, docs/metrics.md; never a key id); default {@link Metrics#none()}
    * @return this builder
    */
+  @Override
   public AccessKeysBuilder metrics(Metrics metrics) {
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     return this;
@@ -267,6 +271,7 @@ public final class AccessKeysBuilder {
    * @return access control ready to use
    * @throws ServiceUnavailableException when Cassandra cannot be reached
    */
+  @Override
   public AccessKeys build() {
     if (cass == null) {
       throw new InvalidInputException("AccessKeys needs a Cassandra connection: builder().cassandra(cass)");

@@ -21,33 +21,87 @@ import org.jspecify.annotations.Nullable;
  *     .build();
  * }</pre>
  *
- * @param address where to listen (port 0: any free port)
- * @param tls HTTPS key material, or {@code null} for plain HTTP
- * @param allowPlainHttp whether plain HTTP may listen on a non-loopback address
- * @param maxConnections connections served at once; more wait in the accept queue
- * @param idleTimeout how long a connection may send nothing (a stalled request line, header or body
- *     included) before it is closed
- * @param maxHeaderBytes the largest request line plus headers accepted (431 beyond)
- * @param maxBodyBytes the largest request body of routes that set no limit of their own (413 beyond)
- * @param threads request threads
- * @param maxConcurrentPasswordChecks password verifications run at once (a flood of bad credentials waits
- *     instead of taking every core)
+ * <p>Built only by its {@link Builder} (no public constructor); equal when every setting is equal; {@link
+ * #toString()} names the TLS material's files, never a password.
  */
-public record ServerOptions(InetSocketAddress address, @Nullable ServerTls tls, boolean allowPlainHttp, int maxConnections,
-    Duration idleTimeout, int maxHeaderBytes, long maxBodyBytes, int threads, int maxConcurrentPasswordChecks) {
+public final class ServerOptions {
 
-  /** Validates the limits. */
-  public ServerOptions {
-    Objects.requireNonNull(address, "address");
-    Objects.requireNonNull(idleTimeout, "idleTimeout");
-    if (maxConnections < 1 || threads < 2 || maxHeaderBytes < 1024 || maxBodyBytes < 0
-        || maxConcurrentPasswordChecks < 1 || idleTimeout.isNegative() || idleTimeout.isZero()) {
+  private final InetSocketAddress address;
+  private final @Nullable ServerTls tls;
+  private final boolean allowPlainHttp;
+  private final int maxConnections;
+  private final Duration idleTimeout;
+  private final int maxHeaderBytes;
+  private final long maxBodyBytes;
+  private final int threads;
+  private final int maxConcurrentPasswordChecks;
+
+  private ServerOptions(Builder b) {
+    if (b.maxConnections < 1 || b.threads < 2 || b.maxHeaderBytes < 1024 || b.maxBodyBytes < 0
+        || b.maxConcurrentPasswordChecks < 1 || b.idleTimeout.isNegative() || b.idleTimeout.isZero()) {
       throw new InvalidInputException("server limits must be positive (threads >= 2, header bytes >= 1024)");
     }
-    if (tls == null && !allowPlainHttp && !address.getAddress().isLoopbackAddress()) {
-      throw new InvalidInputException("plain HTTP listens on loopback only (" + address + " is not): give TLS "
+    if (b.tls == null && !b.allowPlainHttp && !b.address.getAddress().isLoopbackAddress()) {
+      throw new InvalidInputException("plain HTTP listens on loopback only (" + b.address + " is not): give TLS "
           + "key material, or allowPlainHttp(true) behind a TLS-terminating proxy");
     }
+    this.address = b.address;
+    this.tls = b.tls;
+    this.allowPlainHttp = b.allowPlainHttp;
+    this.maxConnections = b.maxConnections;
+    this.idleTimeout = b.idleTimeout;
+    this.maxHeaderBytes = b.maxHeaderBytes;
+    this.maxBodyBytes = b.maxBodyBytes;
+    this.threads = b.threads;
+    this.maxConcurrentPasswordChecks = b.maxConcurrentPasswordChecks;
+  }
+
+  /** @return where to listen (port 0: any free port) */
+  public InetSocketAddress address() {
+    return address;
+  }
+
+  /** @return HTTPS key material, or {@code null} for plain HTTP */
+  public @Nullable ServerTls tls() {
+    return tls;
+  }
+
+  /** @return whether plain HTTP may listen on a non-loopback address */
+  public boolean allowPlainHttp() {
+    return allowPlainHttp;
+  }
+
+  /** @return connections served at once; more wait in the accept queue */
+  public int maxConnections() {
+    return maxConnections;
+  }
+
+  /**
+   * @return how long a connection may send nothing (a stalled request line, header or body included) before it is
+   *     closed
+   */
+  public Duration idleTimeout() {
+    return idleTimeout;
+  }
+
+  /** @return the largest request line plus headers accepted (431 beyond) */
+  public int maxHeaderBytes() {
+    return maxHeaderBytes;
+  }
+
+  /** @return the largest request body of routes that set no limit of their own (413 beyond) */
+  public long maxBodyBytes() {
+    return maxBodyBytes;
+  }
+
+  /** @return request threads */
+  public int threads() {
+    return threads;
+  }
+
+  /** @return password verifications run at once (a flood of bad credentials waits instead of taking every core) */
+  public int maxConcurrentPasswordChecks() {
+    return maxConcurrentPasswordChecks;
   }
 
   /**
@@ -86,6 +140,34 @@ public record ServerOptions(InetSocketAddress address, @Nullable ServerTls tls, 
   /** @return whether the service speaks HTTPS */
   public boolean secure() {
     return tls != null;
+  }
+
+  @Override
+  public String toString() {
+    return "ServerOptions[address=" + address + ", tls=" + tls + ", allowPlainHttp=" + allowPlainHttp
+        + ", maxConnections=" + maxConnections + ", idleTimeout=" + idleTimeout + ", maxHeaderBytes=" + maxHeaderBytes
+        + ", maxBodyBytes=" + maxBodyBytes + ", threads=" + threads + ", maxConcurrentPasswordChecks="
+        + maxConcurrentPasswordChecks + "]";
+  }
+
+  @Override
+  public boolean equals(@Nullable Object o) {
+    return o == this || o instanceof ServerOptions other
+        && address.equals(other.address)
+        && Objects.equals(tls, other.tls)
+        && allowPlainHttp == other.allowPlainHttp
+        && maxConnections == other.maxConnections
+        && idleTimeout.equals(other.idleTimeout)
+        && maxHeaderBytes == other.maxHeaderBytes
+        && maxBodyBytes == other.maxBodyBytes
+        && threads == other.threads
+        && maxConcurrentPasswordChecks == other.maxConcurrentPasswordChecks;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(address, tls, allowPlainHttp, maxConnections, idleTimeout, maxHeaderBytes, maxBodyBytes,
+        threads, maxConcurrentPasswordChecks);
   }
 
   /** Builds {@link ServerOptions}. */
@@ -160,8 +242,7 @@ public record ServerOptions(InetSocketAddress address, @Nullable ServerTls tls, 
 
     /** @return the options @throws InvalidInputException for impossible limits or plain HTTP off loopback */
     public ServerOptions build() {
-      return new ServerOptions(address, tls, allowPlainHttp, maxConnections, idleTimeout, maxHeaderBytes,
-          maxBodyBytes, threads, maxConcurrentPasswordChecks);
+      return new ServerOptions(this);
     }
   }
 }

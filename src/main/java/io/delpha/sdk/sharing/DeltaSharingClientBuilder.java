@@ -1,5 +1,6 @@
 package io.delpha.sdk.sharing;
 
+import io.delpha.sdk.core.ClientBuilder;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.Metrics;
 import io.delpha.sdk.core.ResponseLimits;
@@ -24,7 +25,9 @@ import org.jspecify.annotations.Nullable;
  * Builds a {@link DeltaSharingClient}: {@link DeltaSharingClient#builder()}, or {@link
  * DeltaSharingClient#fromProfile} for a profile file's server and credentials.
  */
-public final class DeltaSharingClientBuilder {
+public final class DeltaSharingClientBuilder implements ClientBuilder<DeltaSharingClientBuilder, DeltaSharingClient>,
+    ClientBuilder.WithClock<DeltaSharingClientBuilder>, ClientBuilder.WithRetries<DeltaSharingClientBuilder>,
+    ClientBuilder.WithRequestTimeout<DeltaSharingClientBuilder>, ClientBuilder.WithResponseLimits<DeltaSharingClientBuilder> {
   // endpoint, urlExpiryMargin, parallelism, pageSize, clock and metrics: package-private, as DeltaSharingClient's
   // constructor reads them
   @Nullable URI endpoint;
@@ -61,6 +64,7 @@ public final class DeltaSharingClientBuilder {
    * @param limits the limits
    * @return this builder
    */
+  @Override
   public DeltaSharingClientBuilder responseLimits(ResponseLimits limits) {
     this.responseLimits = Objects.requireNonNull(limits, "limits");
     return this;
@@ -68,12 +72,14 @@ public final class DeltaSharingClientBuilder {
 
   /**
    * Like {@link #responseLimits(ResponseLimits)}, with a builder the consumer fills in, starting from this client's
-   * defaults (not from the current setting, as {@link #retryPolicy(Consumer)}):
+   * defaults ({@link ResponseLimits#defaults()} with {@code maxStreamBytes} bounded by the heap, not from the current
+   * setting):
    * {@code .responseLimits(l -> l.maxLines(1_000_000).maxStreamBytes(1L << 30))}.
    *
    * @param limits fills in the limits
    * @return this builder
    */
+  @Override
   public DeltaSharingClientBuilder responseLimits(Consumer<ResponseLimits.Builder> limits) {
     ResponseLimits.Builder b = defaultLimits().toBuilder();
     Objects.requireNonNull(limits, "limits").accept(b);
@@ -96,6 +102,7 @@ public final class DeltaSharingClientBuilder {
    *     (docs/metrics.md); default {@link Metrics#none()}
    * @return this builder
    */
+  @Override
   public DeltaSharingClientBuilder metrics(Metrics metrics) {
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     return this;
@@ -183,6 +190,7 @@ public final class DeltaSharingClientBuilder {
    * @param timeout how long to wait for an answer's headers (default 60 s)
    * @return this builder
    */
+  @Override
   public DeltaSharingClientBuilder requestTimeout(Duration timeout) {
     this.requestTimeout = Objects.requireNonNull(timeout, "timeout");
     return this;
@@ -192,22 +200,10 @@ public final class DeltaSharingClientBuilder {
    * @param policy retries of 429, 5xx and connection failures (default {@link RetryPolicy#defaults()})
    * @return this builder
    */
+  @Override
   public DeltaSharingClientBuilder retryPolicy(RetryPolicy policy) {
     this.retry = Objects.requireNonNull(policy, "policy");
     return this;
-  }
-
-  /**
-   * Like {@link #retryPolicy(RetryPolicy)}, with a new {@code RetryPolicy.Builder} the consumer fills in (as the AWS SDK's
-   * {@code Consumer<Builder>} overloads, it starts from {@code RetryPolicy.builder()}, not from the current setting).
-   *
-   * @param policy fills in the retry policy
-   * @return this builder
-   */
-  public DeltaSharingClientBuilder retryPolicy(Consumer<RetryPolicy.Builder> policy) {
-    RetryPolicy.Builder b = RetryPolicy.builder();
-    Objects.requireNonNull(policy, "policy").accept(b);
-    return retryPolicy(b.build());
   }
 
   /**
@@ -249,6 +245,7 @@ public final class DeltaSharingClientBuilder {
    * @param clock the clock URL and token expiry are checked against
    * @return this builder
    */
+  @Override
   public DeltaSharingClientBuilder clock(Clock clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
     return this;
@@ -268,6 +265,7 @@ public final class DeltaSharingClientBuilder {
    * @throws InvalidInputException if no endpoint or no credentials were given
    * @throws io.delpha.sdk.core.AuthenticationException if the profile's token has already expired
    */
+  @Override
   public DeltaSharingClient build() {
     Capability.require("DeltaSharingClient", Capability.PARQUET);
     if (endpoint == null) {

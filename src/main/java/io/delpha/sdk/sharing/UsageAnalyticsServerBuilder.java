@@ -1,6 +1,7 @@
 package io.delpha.sdk.sharing;
 
 import io.delpha.sdk.core.InvalidInputException;
+import io.delpha.sdk.core.ClientBuilder;
 import io.delpha.sdk.core.Metrics;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.internal.Capability;
@@ -24,7 +25,8 @@ import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /** Builds a {@link UsageAnalyticsServer}: {@link UsageAnalyticsServer#builder()}. */
-public final class UsageAnalyticsServerBuilder {
+public final class UsageAnalyticsServerBuilder implements ClientBuilder<UsageAnalyticsServerBuilder, UsageAnalyticsServer>,
+    ClientBuilder.WithClock<UsageAnalyticsServerBuilder> {
   // the settings; package-private, as UsageAnalyticsServer's constructor reads them
   @Nullable DeltaSharingClient client;
   @Nullable String table;
@@ -99,6 +101,7 @@ public final class UsageAnalyticsServerBuilder {
    * @param clock the clock of the refresh interval and of the page's default range
    * @return this builder
    */
+  @Override
   public UsageAnalyticsServerBuilder clock(Clock clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
     return this;
@@ -225,6 +228,7 @@ public final class UsageAnalyticsServerBuilder {
    *     keys given meter their own checks; default {@link Metrics#none()}
    * @return this builder
    */
+  @Override
   public UsageAnalyticsServerBuilder metrics(Metrics metrics) {
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     return this;
@@ -234,6 +238,7 @@ public final class UsageAnalyticsServerBuilder {
    * @return the server, not started yet
    * @throws InvalidInputException if the client, table, columns or access keys are missing
    */
+  @Override
   public UsageAnalyticsServer build() {
     Capability.require("UsageAnalyticsServer", Capability.HTTP_SERVER);
     if (client == null || table == null || blank(organisationColumn) || blank(dateColumn) || authenticator == null) {

@@ -6,7 +6,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Logs each run through SLF4J: one INFO line per successful run with its JSON report, one ERROR line
- * per failed run (the seeds' CloudWatch alarm fires on such lines), and step progress at DEBUG.
+ * per failed run (a log-based alarm, such as a CloudWatch metric filter on {@code ERROR}, can fire on such lines),
+ * and step progress at DEBUG.
  */
 public final class LoggingPipelineListener implements PipelineListener {
 

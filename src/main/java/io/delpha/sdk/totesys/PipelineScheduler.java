@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
- * Runs a pipeline periodically, as seeds 002/003 do every few minutes. A role of {@link
- * TotesysPipeline}. A tick that finds a run in progress is skipped, never queued.
+ * Runs a pipeline periodically (every few minutes, say), each tick a full run: extract what changed, transform,
+ * load. A role of {@link TotesysPipeline}. A tick that finds a run in progress is skipped, never queued.
  */
 public interface PipelineScheduler {
 

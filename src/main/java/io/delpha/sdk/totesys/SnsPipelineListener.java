@@ -22,8 +22,8 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
- * Publishes failed runs (and, if asked, successful ones) to an Amazon SNS topic, on the AWS SDK v2: the
- * seeds' "email on failure", since an email subscription of the topic receives each message.
+ * Publishes failed runs (and, if asked, successful ones) to an Amazon SNS topic, on the AWS SDK v2: subscribe an
+ * email address to the topic and each failed run arrives as an email.
  *
  * <pre>{@code
  * SnsPipelineListener alerts = SnsPipelineListener.builder()

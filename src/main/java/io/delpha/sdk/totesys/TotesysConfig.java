@@ -1,6 +1,11 @@
 package io.delpha.sdk.totesys;
 
+import static io.delpha.sdk.core.internal.ConfigValues.setting;
+import static io.delpha.sdk.core.internal.ConfigValues.shown;
+import static io.delpha.sdk.core.internal.ConfigValues.unprinted;
+
 import io.delpha.sdk.core.Metrics;
+import io.delpha.sdk.core.internal.ConfigValues;
 import io.delpha.sdk.core.secrets.SecretProvider;
 import io.delpha.sdk.core.storage.ObjectStore;
 import java.time.Clock;
@@ -22,6 +27,23 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  */
 public final class TotesysConfig {
+
+  // the data sources print by their class only: a host's DataSource may print its JDBC URL or password in its own
+  // toString(), and a config is logged
+  private static final ConfigValues<TotesysConfig> VALUES = ConfigValues.of(TotesysConfig.class,
+      shown("source", TotesysConfig::source, c -> kind(c.source(), c.sourceSecretName())),
+      unprinted("sourceSecrets", TotesysConfig::sourceSecrets),
+      unprinted("sourceSecretName", TotesysConfig::sourceSecretName),
+      shown("warehouse", TotesysConfig::warehouse, c -> kind(c.warehouse(), c.warehouseSecretName())),
+      unprinted("warehouseSecrets", TotesysConfig::warehouseSecrets),
+      unprinted("warehouseSecretName", TotesysConfig::warehouseSecretName),
+      setting("ingestionZone", TotesysConfig::ingestionZone),
+      setting("processedZone", TotesysConfig::processedZone),
+      setting("tables", TotesysConfig::tables),
+      setting("overlap", TotesysConfig::overlap),
+      shown("listeners", TotesysConfig::listeners, c -> String.valueOf(c.listeners().size())),
+      setting("clock", TotesysConfig::clock),
+      setting("metrics", TotesysConfig::metrics));
 
   private final @Nullable DataSource source;
   private final @Nullable SecretProvider sourceSecrets;
@@ -156,18 +178,6 @@ public final class TotesysConfig {
     return metrics;
   }
 
-  /**
-   * Names the data sources by their class only: a host's {@code DataSource} may print its JDBC URL or password in its
-   * own {@code toString()}, and a config is logged.
-   */
-  @Override
-  public String toString() {
-    return "TotesysConfig[source=" + kind(source, sourceSecretName) + ", warehouse="
-        + kind(warehouse, warehouseSecretName) + ", ingestionZone=" + ingestionZone + ", processedZone="
-        + processedZone + ", tables=" + tables + ", overlap=" + overlap + ", listeners=" + listeners.size()
-        + ", clock=" + clock + ", metrics=" + metrics + "]";
-  }
-
   private static String kind(@Nullable DataSource dataSource, @Nullable String secretName) {
     return dataSource != null ? "a " + dataSource.getClass().getSimpleName() : "the secret " + secretName;
   }
@@ -203,25 +213,17 @@ public final class TotesysConfig {
 
   @Override
   public boolean equals(@Nullable Object o) {
-    return o == this || o instanceof TotesysConfig other
-        && Objects.equals(source, other.source)
-        && Objects.equals(sourceSecrets, other.sourceSecrets)
-        && Objects.equals(sourceSecretName, other.sourceSecretName)
-        && Objects.equals(warehouse, other.warehouse)
-        && Objects.equals(warehouseSecrets, other.warehouseSecrets)
-        && Objects.equals(warehouseSecretName, other.warehouseSecretName)
-        && Objects.equals(ingestionZone, other.ingestionZone)
-        && Objects.equals(processedZone, other.processedZone)
-        && Objects.equals(tables, other.tables)
-        && Objects.equals(overlap, other.overlap)
-        && Objects.equals(listeners, other.listeners)
-        && Objects.equals(clock, other.clock)
-        && Objects.equals(metrics, other.metrics);
+    return VALUES.equal(this, o);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(source, sourceSecrets, sourceSecretName, warehouse, warehouseSecrets, warehouseSecretName,
-        ingestionZone, processedZone, tables, overlap, listeners, clock, metrics);
+    return VALUES.hash(this);
+  }
+
+  /** In the form a record prints itself: every setting by name, never a secret. */
+  @Override
+  public String toString() {
+    return VALUES.show(this);
   }
 }

@@ -1,6 +1,7 @@
 package io.delpha.sdk.totesys;
 
 import io.delpha.sdk.core.InvalidInputException;
+import io.delpha.sdk.core.ClientBuilder;
 import io.delpha.sdk.core.Metrics;
 import io.delpha.sdk.core.internal.Capability;
 import io.delpha.sdk.core.secrets.SecretProvider;
@@ -20,7 +21,8 @@ import org.jspecify.annotations.Nullable;
  * Builds a {@link TotesysPipeline}: {@link TotesysPipeline#builder()}, or {@link TotesysConfig#toBuilder()} for
  * another pipeline with a config's settings and collaborators.
  */
-public final class TotesysPipelineBuilder {
+public final class TotesysPipelineBuilder implements ClientBuilder<TotesysPipelineBuilder, TotesysPipeline>,
+    ClientBuilder.WithClock<TotesysPipelineBuilder> {
   // the settings; package-private, as TotesysPipeline's constructor reads them
   @Nullable DataSource source;
   @Nullable SecretProvider sourceSecrets;
@@ -162,6 +164,7 @@ public final class TotesysPipelineBuilder {
    * @param clock the clock that names lake objects and stamps reports (UTC system clock by default)
    * @return this builder
    */
+  @Override
   public TotesysPipelineBuilder clock(Clock clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
     return this;
@@ -172,6 +175,7 @@ public final class TotesysPipelineBuilder {
    *     Metrics#none()}
    * @return this builder
    */
+  @Override
   public TotesysPipelineBuilder metrics(Metrics metrics) {
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     return this;
@@ -181,6 +185,7 @@ public final class TotesysPipelineBuilder {
    * @return the pipeline
    * @throws InvalidInputException if the source, a zone or the warehouse is missing
    */
+  @Override
   public TotesysPipeline build() {
     Capability.require("TotesysPipeline", Capability.POSTGRESQL, Capability.PARQUET);
     List<String> missing = new ArrayList<>();

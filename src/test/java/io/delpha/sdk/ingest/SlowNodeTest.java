@@ -8,9 +8,9 @@ import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.cql.Statement;
 import io.delpha.sdk.cassandra.CassandraManager;
-import io.delpha.sdk.cassandra.ClusterView;
 import io.delpha.sdk.cassandra.CqlExecutor;
-import io.delpha.sdk.cassandra.internal.BoundedWriter;
+import io.delpha.sdk.cassandra.CqlExecutorWrapper;
+import io.delpha.sdk.core.internal.cql.BoundedWriter;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.RetryPolicy;
 import io.delpha.sdk.core.ServiceUnavailableException;
@@ -218,7 +218,8 @@ class SlowNodeTest {
   @DisplayName("genuine errors (an unknown table, a syntax error) are not sent again, however many attempts are allowed")
   void genuineErrorsAreNotRetried() {
     Counting counting = new Counting(cass);
-    BoundedWriter unknownTable = new BoundedWriter(counting, 4, RetryPolicy.builder().maxAttempts(10).build());
+    BoundedWriter unknownTable = new BoundedWriter(counting::executeAsync, counting.cluster().requestCapacity(), 4,
+        RetryPolicy.builder().maxAttempts(10).build());
     unknownTable.submit(SimpleStatement.newInstance("INSERT INTO slow_writes.nope (k, v) VALUES ('a', 'b')")
         .setIdempotent(true), 1);
     assertThat(unknownTable.awaitAll(Duration.ofMinutes(2))).isTrue();
@@ -226,7 +227,8 @@ class SlowNodeTest {
     assertThat(counting.sent.get()).isEqualTo(1);
     assertThat(unknownTable.resent()).isZero();
 
-    BoundedWriter syntax = new BoundedWriter(counting, 4, RetryPolicy.builder().maxAttempts(10).build());
+    BoundedWriter syntax = new BoundedWriter(counting::executeAsync, counting.cluster().requestCapacity(), 4,
+        RetryPolicy.builder().maxAttempts(10).build());
     syntax.submit(SimpleStatement.newInstance("INSERT INTO slow_writes.kv (k, v) VALUES ('a' 'b')")
         .setIdempotent(true), 1);
     assertThat(syntax.awaitAll(Duration.ofMinutes(2))).isTrue();
@@ -239,7 +241,8 @@ class SlowNodeTest {
   @DisplayName("a statement not marked idempotent is sent once, though its node stalled")
   void nonIdempotentIsSentOnce() {
     Counting counting = new Counting(cass);
-    BoundedWriter out = new BoundedWriter(counting, 4, RetryPolicy.builder().maxAttempts(10).build());
+    BoundedWriter out = new BoundedWriter(counting::executeAsync, counting.cluster().requestCapacity(), 4,
+        RetryPolicy.builder().maxAttempts(10).build());
     signal("STOP");
     try {
       out.submit(SimpleStatement.newInstance("UPDATE slow_writes.kv SET v = 'once' WHERE k = 'n'")
@@ -259,7 +262,8 @@ class SlowNodeTest {
   void laterWriteWinsAfterRetries() {
     Counting counting = new Counting(cass);
     // room for all 20 statements: none waits for another to be acknowledged
-    BoundedWriter out = new BoundedWriter(counting, 32, RetryPolicy.builder().maxAttempts(20)
+    BoundedWriter out = new BoundedWriter(counting::executeAsync, counting.cluster().requestCapacity(), 32,
+        RetryPolicy.builder().maxAttempts(20)
         .initialDelay(Duration.ofMillis(100)).maxDelay(Duration.ofSeconds(2)).build());
     PreparedStatement put = cass.prepare("INSERT INTO slow_writes.kv (k, v) VALUES (?, ?)");
     signal("STOP");
@@ -287,34 +291,23 @@ class SlowNodeTest {
   }
 
   /** A host's decorator over the real manager, counting what is sent through it. */
-  static final class Counting implements CqlExecutor {
-    final CqlExecutor delegate;
+  static final class Counting extends CqlExecutorWrapper {
     final AtomicInteger sent = new AtomicInteger();
 
     Counting(CqlExecutor delegate) {
-      this.delegate = delegate;
+      super(delegate);
     }
 
     @Override
     public ResultSet execute(Statement<?> statement) {
       sent.incrementAndGet();
-      return delegate.execute(statement);
+      return super.execute(statement);
     }
 
     @Override
     public CompletionStage<AsyncResultSet> executeAsync(Statement<?> statement) {
       sent.incrementAndGet();
-      return delegate.executeAsync(statement);
-    }
-
-    @Override
-    public PreparedStatement prepare(String cql) {
-      return delegate.prepare(cql);
-    }
-
-    @Override
-    public ClusterView cluster() {
-      return delegate.cluster();
+      return super.executeAsync(statement);
     }
   }
 }

@@ -11,7 +11,6 @@ import com.datastax.oss.driver.api.core.cql.BatchStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Statement;
-import com.datastax.oss.driver.api.core.metadata.Metadata;
 import com.datastax.oss.driver.api.core.metadata.Node;
 import com.datastax.oss.driver.api.core.metadata.TokenMap;
 import com.datastax.oss.driver.api.core.session.Request;
@@ -19,6 +18,7 @@ import com.datastax.oss.driver.api.core.tracker.RequestTracker;
 import io.delpha.sdk.cassandra.CassandraManager;
 import io.delpha.sdk.cassandra.ClusterView;
 import io.delpha.sdk.cassandra.CqlExecutor;
+import io.delpha.sdk.cassandra.CqlExecutorWrapper;
 import io.delpha.sdk.core.storage.LocalObjectStore;
 import io.delpha.sdk.ingest.BatchIngestor;
 import io.delpha.sdk.ingest.FileIngestion;
@@ -150,49 +150,39 @@ class TokenAwareRoutingTest {
 
   /**
    * A host's executor that wraps the manager (here: counting statements, as a logging or tracing decorator would)
-   * and forwards the role's optional parts: {@code schema()}, {@code cluster()} and {@code prepareUncached}.
-   * {@code forward = false} is a decorator that forgets the last two.
+   * on {@link CqlExecutorWrapper}, which forwards the role's optional parts: {@code schema()}, {@code cluster()} and
+   * {@code prepareUncached}. {@code forward = false} is a decorator that overrides the last two with the role's
+   * defaults, as one written by hand that forgot them would behave.
    */
-  static final class Decorator implements CqlExecutor {
-    final CqlExecutor inner;
+  static final class Decorator extends CqlExecutorWrapper {
     final boolean forward;
     final AtomicLong seen = new AtomicLong();
 
     Decorator(CqlExecutor inner, boolean forward) {
-      this.inner = inner;
+      super(inner);
       this.forward = forward;
     }
 
     @Override
     public ResultSet execute(Statement<?> statement) {
       seen.incrementAndGet();
-      return inner.execute(statement);
+      return super.execute(statement);
     }
 
     @Override
     public CompletionStage<AsyncResultSet> executeAsync(Statement<?> statement) {
       seen.incrementAndGet();
-      return inner.executeAsync(statement);
-    }
-
-    @Override
-    public PreparedStatement prepare(String cql) {
-      return inner.prepare(cql);
-    }
-
-    @Override
-    public Metadata schema() {
-      return inner.schema(); // the ingest reads the table's columns
+      return super.executeAsync(statement);
     }
 
     @Override
     public ClusterView cluster() {
-      return forward ? inner.cluster() : CqlExecutor.super.cluster();
+      return forward ? super.cluster() : ClusterView.UNKNOWN;
     }
 
     @Override
     public PreparedStatement prepareUncached(String cql) {
-      return forward ? inner.prepareUncached(cql) : CqlExecutor.super.prepareUncached(cql);
+      return forward ? super.prepareUncached(cql) : prepare(cql);
     }
   }
 

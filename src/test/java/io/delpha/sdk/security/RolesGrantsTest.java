@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
-import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.Statement;
 import io.delpha.sdk.cassandra.CassandraManager;
 import io.delpha.sdk.cassandra.CqlExecutor;
+import io.delpha.sdk.cassandra.CqlExecutorWrapper;
 import io.delpha.sdk.core.AccessDeniedException;
 import io.delpha.sdk.security.internal.DatabaseRoles;
 import io.delpha.sdk.testing.CassandraServer;
@@ -393,34 +393,23 @@ class RolesGrantsTest {
    * The host's connection, counting the statements the library executes on it (preparations are not counted: the
    * host's manager caches them, so they cost a round trip once per text).
    */
-  private static final class Counting implements CqlExecutor {
-    final CqlExecutor delegate;
+  private static final class Counting extends CqlExecutorWrapper {
     final AtomicLong statements = new AtomicLong();
 
     Counting(CqlExecutor delegate) {
-      this.delegate = delegate;
+      super(delegate);
     }
 
     @Override
     public ResultSet execute(Statement<?> statement) {
       statements.incrementAndGet();
-      return delegate.execute(statement);
+      return super.execute(statement);
     }
 
     @Override
     public CompletionStage<AsyncResultSet> executeAsync(Statement<?> statement) {
       statements.incrementAndGet();
-      return delegate.executeAsync(statement);
-    }
-
-    @Override
-    public PreparedStatement prepare(String cql) {
-      return delegate.prepare(cql);
-    }
-
-    @Override
-    public com.datastax.oss.driver.api.core.metadata.Metadata schema() {
-      return delegate.schema();
+      return super.executeAsync(statement);
     }
   }
 }

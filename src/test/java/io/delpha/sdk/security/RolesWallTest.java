@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.delpha.sdk.cassandra.CassandraManager;
-import io.delpha.sdk.cassandra.internal.CqlNames;
+import io.delpha.sdk.core.internal.cql.CqlNames;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.Secret;
 import io.delpha.sdk.security.internal.DatabaseRoles;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.datastax.oss.driver.api.core.CqlIdentifier;
-import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.BatchStatement;
 import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
@@ -17,6 +16,7 @@ import com.datastax.oss.driver.api.core.metadata.token.Token;
 import com.datastax.oss.driver.api.core.type.codec.TypeCodecs;
 import io.delpha.sdk.cassandra.CassandraManager;
 import io.delpha.sdk.cassandra.CqlExecutor;
+import io.delpha.sdk.cassandra.CqlExecutorWrapper;
 import io.delpha.sdk.core.AccessDeniedException;
 import io.delpha.sdk.testing.MutableClock;
 import java.nio.ByteBuffer;
@@ -25,7 +25,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -259,35 +258,24 @@ class TenantBoundsTest {
   }
 
   /** The real manager, counting what the calling thread waits for (schema reads, synchronous statements). */
-  private static final class CountingExecutor implements CqlExecutor {
-    final CqlExecutor real;
+  private static final class CountingExecutor extends CqlExecutorWrapper {
     final AtomicInteger schemaReads = new AtomicInteger();
     final AtomicInteger syncExecutes = new AtomicInteger();
 
     CountingExecutor(CqlExecutor real) {
-      this.real = real;
+      super(real);
     }
 
     @Override
     public ResultSet execute(Statement<?> statement) {
       syncExecutes.incrementAndGet();
-      return real.execute(statement);
-    }
-
-    @Override
-    public CompletionStage<AsyncResultSet> executeAsync(Statement<?> statement) {
-      return real.executeAsync(statement);
-    }
-
-    @Override
-    public PreparedStatement prepare(String cql) {
-      return real.prepare(cql);
+      return super.execute(statement);
     }
 
     @Override
     public Metadata schema() {
       schemaReads.incrementAndGet();
-      return real.schema();
+      return super.schema();
     }
   }
 }

@@ -2,7 +2,7 @@ package io.delpha.sdk.aws.internal;
 
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
-import io.delpha.sdk.cassandra.internal.CqlNames;
+import io.delpha.sdk.core.internal.cql.CqlNames;
 import io.delpha.sdk.aws.FlowData;
 import io.delpha.sdk.aws.LoadOptions;
 import io.delpha.sdk.aws.LoadReport;
@@ -11,7 +11,7 @@ import io.delpha.sdk.cassandra.CqlExecutor;
 import io.delpha.sdk.cassandra.DictionaryManager;
 import io.delpha.sdk.cassandra.SchemaCatalog;
 import io.delpha.sdk.cassandra.TableDescription;
-import io.delpha.sdk.cassandra.internal.BoundedWriter;
+import io.delpha.sdk.core.internal.cql.BoundedWriter;
 import io.delpha.sdk.core.internal.Listeners;
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.DelphaException;
@@ -311,7 +311,7 @@ public final class CassandraLoader {
     // an upsert of whole values may be sent again to another coordinator when one dies mid-request; a list
     // column may not (each execution appends its elements under fresh server-side keys)
     boolean idempotent = data.schema().columns().stream().noneMatch(c -> c.type().kind() == ColumnType.Kind.LIST);
-    BoundedWriter out = new BoundedWriter(cql, options.maxInFlight());
+    BoundedWriter out = new BoundedWriter(cql::executeAsync, cql.cluster().requestCapacity(), options.maxInFlight());
     long submitted = 0;
     String lastFile = null;
     long total = data.execution().recordsProcessed() > 0 ? data.execution().recordsProcessed() : -1;

@@ -26,7 +26,7 @@ import software.amazon.awssdk.services.appflow.model.UpdateFlowResponse;
 public final class FlowDestinations implements AppFlowDestinations {
 
   /** Logged under the manager's name, as before the manager was split into roles. */
-  private static final Logger log = LoggerFactory.getLogger(AWSManager.class);
+  private static final Logger log = LoggerFactory.getLogger(FlowDestinations.class);
 
   private final AppFlowCalls calls;
   private final FlowType flowType;

@@ -39,7 +39,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 public final class FlowLanding implements AppFlowData {
 
   /** Logged under the manager's name, as before the manager was split into roles. */
-  private static final Logger log = LoggerFactory.getLogger(AWSManager.class);
+  private static final Logger log = LoggerFactory.getLogger(FlowLanding.class);
 
   private final FlowDestinations destinations;
   private final ExecutionRecords records;

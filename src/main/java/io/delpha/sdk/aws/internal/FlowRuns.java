@@ -27,7 +27,7 @@ import software.amazon.awssdk.services.appflow.model.StartFlowResponse;
 public final class FlowRuns implements AppFlowRuns {
 
   /** Logged under the manager's name, as before the manager was split into roles. */
-  private static final Logger log = LoggerFactory.getLogger(AWSManager.class);
+  private static final Logger log = LoggerFactory.getLogger(FlowRuns.class);
   private static final int STARTED_RUNS_REMEMBERED = 1024;
 
   private final AppFlowCalls calls;

@@ -13,7 +13,7 @@ import com.datastax.oss.driver.internal.core.retry.DefaultRetryPolicy;
  * request. When a replica dies or hangs, coordinators that still count on it time out ("2 responses were required but
  * only 1 replica responded") until they convict it; another coordinator, or the same query a moment later, usually
  * picks the two live replicas. Only idempotent statements are retried (reads and upserts: the library marks them, see
- * {@link QuorumExecutor}); a lightweight transaction or anything unmarked keeps the default, so it runs at most once.
+ * {@link io.delpha.sdk.cassandra.QuorumExecutor}); a lightweight transaction or anything unmarked keeps the default, so it runs at most once.
  * Set by {@code CassandraManager} on the sessions it builds; a host's own session keeps its own policy.
  */
 @SuppressWarnings("deprecation") // the RetryDecision methods are the ones DefaultRetryPolicy implements

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 public final class CustomerDirectory implements CustomerRegistry {
 
   /** Logged under the manager's name, as before the manager was split into roles. */
-  private static final Logger LOG = LoggerFactory.getLogger(BatchIngestor.class);
+  private static final Logger LOG = LoggerFactory.getLogger(CustomerDirectory.class);
 
   /** The most bytes of files one program app version may carry. */
   static final long MAX_APP_BYTES = 64L << 20;

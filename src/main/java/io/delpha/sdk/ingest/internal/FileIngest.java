@@ -7,7 +7,6 @@ import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.internal.Listeners;
 import io.delpha.sdk.core.storage.ObjectInfo;
 import io.delpha.sdk.core.storage.ObjectStore;
-import io.delpha.sdk.ingest.BatchIngestor;
 import io.delpha.sdk.ingest.BatchIngestorConfig;
 import io.delpha.sdk.ingest.FileIngestion;
 import io.delpha.sdk.ingest.FileIngestion.Status;
@@ -31,7 +30,7 @@ import org.slf4j.LoggerFactory;
 public final class FileIngest {
 
   /** Logged under the manager's name, as before the manager was split into roles. */
-  private static final Logger LOG = LoggerFactory.getLogger(BatchIngestor.class);
+  private static final Logger LOG = LoggerFactory.getLogger(FileIngest.class);
 
   private final BatchIngestorConfig config;
   private final ObjectStore staging;

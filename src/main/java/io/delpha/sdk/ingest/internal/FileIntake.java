@@ -2,7 +2,6 @@ package io.delpha.sdk.ingest.internal;
 
 import io.delpha.sdk.core.ConflictException;
 import io.delpha.sdk.core.storage.ObjectStore;
-import io.delpha.sdk.ingest.BatchIngestor;
 import io.delpha.sdk.ingest.FetchReport;
 import io.delpha.sdk.ingest.FetchReport.RejectedFile;
 import io.delpha.sdk.ingest.FetchReport.StagedFile;
@@ -22,7 +21,7 @@ import org.slf4j.LoggerFactory;
 public final class FileIntake {
 
   /** Logged under the manager's name, as before the manager was split into roles. */
-  private static final Logger LOG = LoggerFactory.getLogger(BatchIngestor.class);
+  private static final Logger LOG = LoggerFactory.getLogger(FileIntake.class);
 
   private final ObjectStore staging;
   private final Logins logins;

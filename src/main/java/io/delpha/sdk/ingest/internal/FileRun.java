@@ -14,12 +14,12 @@ import com.datastax.oss.driver.api.core.cql.Statement;
 import com.datastax.oss.driver.api.core.type.codec.TypeCodec;
 import com.datastax.oss.driver.api.core.type.codec.registry.CodecRegistry;
 import io.delpha.sdk.cassandra.CqlExecutor;
-import io.delpha.sdk.cassandra.internal.CqlNames;
+import io.delpha.sdk.core.internal.cql.CqlNames;
 import io.delpha.sdk.cassandra.DictionaryManager;
 import io.delpha.sdk.cassandra.ColumnDescription;
 import io.delpha.sdk.cassandra.ColumnKind;
 import io.delpha.sdk.cassandra.TableDescription;
-import io.delpha.sdk.cassandra.internal.BoundedWriter;
+import io.delpha.sdk.core.internal.cql.BoundedWriter;
 import io.delpha.sdk.core.internal.Listeners;
 import io.delpha.sdk.core.ConflictException;
 import io.delpha.sdk.core.DelphaException;
@@ -28,7 +28,6 @@ import io.delpha.sdk.core.ProgressListener;
 import io.delpha.sdk.core.RetryPolicy;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.storage.ObjectStore;
-import io.delpha.sdk.ingest.BatchIngestor;
 import io.delpha.sdk.ingest.IngestJob;
 import io.delpha.sdk.ingest.TableWriter;
 import java.io.BufferedWriter;
@@ -62,7 +61,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class FileRun implements IngestJob, AutoCloseable {
 
   /** Logged under the manager's name, as {@link FileIngest} does. */
-  private static final Logger LOG = LoggerFactory.getLogger(BatchIngestor.class);
+  private static final Logger LOG = LoggerFactory.getLogger(FileRun.class);
 
   private final CqlExecutor cassandra;
   private final ObjectStore store;
@@ -114,7 +113,8 @@ public final class FileRun implements IngestJob, AutoCloseable {
     this.progressEveryRows = progressEveryRows;
     this.listener = listener;
     this.task = "ingest " + customer + "/" + fileName;
-    this.out = new BoundedWriter(cassandra, maxInFlight, writeRetry);
+    this.out = new BoundedWriter(cassandra::executeAsync, cassandra.cluster().requestCapacity(), maxInFlight,
+        writeRetry);
   }
 
   @Override
@@ -189,6 +189,7 @@ public final class FileRun implements IngestJob, AutoCloseable {
   /**
    * @return the names of the tables of the customer's keyspace, in name order
    */
+  @Override
   public List<String> tables() {
     return new DictionaryManager(cassandra).listTables(keyspace);
   }
@@ -199,6 +200,7 @@ public final class FileRun implements IngestJob, AutoCloseable {
    * @param suffix appended to the file's name
    * @param content the content
    */
+  @Override
   public void attach(String suffix, byte[] content) {
     attachments.put(suffix, content);
   }

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
 public final class IngestPasses implements IngestRunner {
 
   /** Logged under the manager's name, as before the manager was split into roles. */
-  private static final Logger LOG = LoggerFactory.getLogger(BatchIngestor.class);
+  private static final Logger LOG = LoggerFactory.getLogger(IngestPasses.class);
 
   private final Registry registry;
   private final CustomerDirectory customers;

@@ -169,7 +169,7 @@ public final class ProgramApp implements IngestApp {
     env.put("DELPHA_FILE_NAME", job.fileName());
     env.put("DELPHA_FILE_SIZE", String.valueOf(job.sizeBytes()));
     env.put("DELPHA_TABLE", CsvIngestApp.tableOf(job.fileName()));
-    env.put("DELPHA_TABLES", String.join(",", job instanceof FileRun run ? run.tables() : List.of()));
+    env.put("DELPHA_TABLES", String.join(",", job.tables()));
     env.put("DELPHA_APP", app.name());
     env.put("DELPHA_APP_VERSION", String.valueOf(app.version()));
     if (isJava(app.command())) {
@@ -372,8 +372,8 @@ public final class ProgramApp implements IngestApp {
   }
 
   private void attachStderr(IngestJob job, Tail stderr) {
-    if (job instanceof FileRun run && stderr.total() > 0) {
-      run.attach(STDERR_SUFFIX, stderr.bytes());
+    if (stderr.total() > 0) {
+      job.attach(STDERR_SUFFIX, stderr.bytes());
     }
   }
 

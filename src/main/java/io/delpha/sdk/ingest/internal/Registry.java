@@ -2,9 +2,9 @@ package io.delpha.sdk.ingest.internal;
 
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.uuid.Uuids;
-import io.delpha.sdk.cassandra.internal.CqlNames;
+import io.delpha.sdk.core.internal.cql.CqlNames;
 import io.delpha.sdk.cassandra.CqlExecutor;
-import io.delpha.sdk.cassandra.internal.QuorumExecutor;
+import io.delpha.sdk.cassandra.QuorumExecutor;
 import io.delpha.sdk.ingest.FileIngestion;
 import io.delpha.sdk.ingest.IngestionConstraints;
 import io.delpha.sdk.ingest.RegisteredApp;

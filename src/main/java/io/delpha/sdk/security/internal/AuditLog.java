@@ -2,8 +2,8 @@ package io.delpha.sdk.security.internal;
 
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.uuid.Uuids;
-import io.delpha.sdk.cassandra.internal.CqlNames;
-import io.delpha.sdk.cassandra.internal.QuorumExecutor;
+import io.delpha.sdk.core.internal.cql.CqlNames;
+import io.delpha.sdk.cassandra.QuorumExecutor;
 import io.delpha.sdk.cassandra.CqlExecutor;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.security.AuditEvent;

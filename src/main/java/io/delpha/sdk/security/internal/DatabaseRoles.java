@@ -1,6 +1,6 @@
 package io.delpha.sdk.security.internal;
 
-import io.delpha.sdk.cassandra.internal.CqlNames;
+import io.delpha.sdk.core.internal.cql.CqlNames;
 import io.delpha.sdk.cassandra.CqlExecutor;
 import io.delpha.sdk.core.AccessDeniedException;
 import io.delpha.sdk.core.DelphaException;

@@ -8,7 +8,7 @@ import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.Statement;
 import com.datastax.oss.driver.api.core.metadata.Node;
-import io.delpha.sdk.cassandra.internal.MappedResultSet;
+import io.delpha.sdk.core.internal.cql.MappedResultSet;
 import io.delpha.sdk.core.DelphaException;
 import java.nio.ByteBuffer;
 import java.util.List;

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 public final class KeyIssuer {
 
   /** The facade's category: hosts tune the key store's log lines by that one name. */
-  private static final Logger LOG = LoggerFactory.getLogger(AccessKeys.class);
+  private static final Logger LOG = LoggerFactory.getLogger(KeyIssuer.class);
   private static final String ADMIN_ORGANISATION = AccessKeys.ADMIN_ORGANISATION;
 
   private final KeyTable keys;

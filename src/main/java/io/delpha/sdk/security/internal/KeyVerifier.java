@@ -4,7 +4,6 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import io.delpha.sdk.core.AccessDeniedException;
 import io.delpha.sdk.core.internal.metrics.Meter;
 import io.delpha.sdk.core.internal.metrics.Recorder;
-import io.delpha.sdk.security.AccessKeys;
 import io.delpha.sdk.security.KeyPrincipal;
 import io.delpha.sdk.security.KeyRole;
 import java.nio.ByteBuffer;
@@ -25,7 +24,7 @@ import org.slf4j.LoggerFactory;
 public final class KeyVerifier {
 
   /** The facade's category: hosts tune the key store's log lines by that one name. */
-  private static final Logger LOG = LoggerFactory.getLogger(AccessKeys.class);
+  private static final Logger LOG = LoggerFactory.getLogger(KeyVerifier.class);
   private static final String DENIED = "access denied";
   private static final byte[] NO_HASH = new byte[32];
   /** The record an unknown key id is compared against: same length and work as a stored hash. */

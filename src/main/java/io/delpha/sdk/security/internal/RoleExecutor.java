@@ -4,9 +4,8 @@ import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Statement;
-import com.datastax.oss.driver.api.core.metadata.Metadata;
 import io.delpha.sdk.cassandra.CqlExecutor;
-import io.delpha.sdk.cassandra.ClusterView;
+import io.delpha.sdk.cassandra.CqlExecutorWrapper;
 import io.delpha.sdk.core.AccessDeniedException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -16,11 +15,11 @@ import java.util.function.Function;
 /**
  * A roles-mode session's connection as the session sees it: Cassandra's own refusals (its authorizer's {@code
  * UnauthorizedException}, which names the table and the permission) become the library's uniform denial, audited
- * with Cassandra's reason; everything else passes through.
+ * with Cassandra's reason; everything else passes through (the optional parts forwarded by {@link
+ * CqlExecutorWrapper}).
  */
-public final class RoleExecutor implements CqlExecutor {
+public final class RoleExecutor extends CqlExecutorWrapper {
 
-  private final CqlExecutor delegate;
   private final Function<String, AccessDeniedException> refuse;
 
   /**
@@ -28,14 +27,14 @@ public final class RoleExecutor implements CqlExecutor {
    * @param refuse audits a reason and gives the uniform denial
    */
   public RoleExecutor(CqlExecutor delegate, Function<String, AccessDeniedException> refuse) {
-    this.delegate = delegate;
+    super(delegate);
     this.refuse = refuse;
   }
 
   @Override
   public ResultSet execute(Statement<?> statement) {
     try {
-      return delegate.execute(statement);
+      return super.execute(statement);
     } catch (AccessDeniedException e) {
       throw uniform(e);
     }
@@ -45,7 +44,7 @@ public final class RoleExecutor implements CqlExecutor {
   public CompletionStage<AsyncResultSet> executeAsync(Statement<?> statement) {
     CompletionStage<AsyncResultSet> stage;
     try {
-      stage = delegate.executeAsync(statement);
+      stage = super.executeAsync(statement);
     } catch (AccessDeniedException e) {
       return CompletableFuture.failedFuture(uniform(e));
     }
@@ -64,26 +63,16 @@ public final class RoleExecutor implements CqlExecutor {
   @Override
   public PreparedStatement prepare(String cql) {
     try {
-      return delegate.prepare(cql);
+      return super.prepare(cql);
     } catch (AccessDeniedException e) {
       throw uniform(e);
     }
   }
 
   @Override
-  public Metadata schema() {
-    return delegate.schema();
-  }
-
-  @Override
-  public ClusterView cluster() {
-    return delegate.cluster();
-  }
-
-  @Override
   public PreparedStatement prepareUncached(String cql) {
     try {
-      return delegate.prepareUncached(cql);
+      return super.prepareUncached(cql);
     } catch (AccessDeniedException e) {
       throw uniform(e);
     }

@@ -3,7 +3,6 @@ package io.delpha.sdk.security.internal;
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.delpha.sdk.cassandra.CqlExecutor;
 import io.delpha.sdk.core.AuthenticationException;
-import io.delpha.sdk.security.AccessKeys;
 import io.delpha.sdk.security.DatabaseLogin;
 import io.delpha.sdk.security.KeyPrincipal;
 import io.delpha.sdk.security.KeyRole;
@@ -31,7 +30,7 @@ import org.slf4j.LoggerFactory;
 public final class RoleWall implements AutoCloseable {
 
   /** The facade's category: hosts tune the key store's log lines by that one name. */
-  private static final Logger LOG = LoggerFactory.getLogger(AccessKeys.class);
+  private static final Logger LOG = LoggerFactory.getLogger(RoleWall.class);
 
   private final DatabaseLogin login;
   private final DatabaseRoles roles;

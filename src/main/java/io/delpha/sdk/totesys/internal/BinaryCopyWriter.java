@@ -9,6 +9,7 @@ import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 import org.postgresql.copy.CopyIn;
 
 /**
@@ -69,7 +70,7 @@ final class BinaryCopyWriter {
    * @param type the column's type: INT, LONG, BOOLEAN, DECIMAL, DATE, TIME or STRING
    * @throws IllegalArgumentException for another kind, which has no warehouse column
    */
-  void write(Object value, ColumnType type) {
+  void write(@Nullable Object value, ColumnType type) {
     if (value == null) {
       putInt(-1);
       return;

@@ -31,10 +31,12 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,7 +102,7 @@ public final class Extractor {
         String task = "extract " + table.tableName();
         listener.onStart(task);
         TableState before = current.get(table.tableName());
-        TableState after = extractTable(c, table, before, runTime, stats);
+        @Nullable TableState after = extractTable(c, table, before, runTime, stats);
         if (after != null) {
           current.put(table.tableName(), after);
           writeState(new State(current));
@@ -139,7 +141,7 @@ public final class Extractor {
     }
   }
 
-  private TableState extractTable(Connection c, SourceTable table, TableState before, Instant runTime,
+  private @Nullable TableState extractTable(Connection c, SourceTable table, @Nullable TableState before, Instant runTime,
       RunStats stats) throws SQLException {
     RowSchema schema = table.schema();
     LocalDateTime watermark = before == null ? null : LocalDateTime.parse(before.watermark());
@@ -195,7 +197,8 @@ public final class Extractor {
     stats.objectWritten();
     RunStats.add(stats.rowsExtracted, table.tableName(), count);
     log.info("extracted {} row versions of {} into {}", count, table.tableName(), key);
-    LocalDateTime windowStart = newWatermark.minus(overlap);
+    LocalDateTime newest = Objects.requireNonNull(newWatermark, "a written object has rows");
+    LocalDateTime windowStart = newest.minus(overlap);
     List<String> recent = new ArrayList<>();
     for (String token : seen) {
       if (!Version.parse(token).lastUpdated().isBefore(windowStart)) {
@@ -208,7 +211,7 @@ public final class Extractor {
       }
     }
     recent.sort(null);
-    return new TableState(newWatermark.toString(), recent);
+    return new TableState(newest.toString(), recent);
   }
 
   /** One row version: primary key and {@code last_updated}. */
@@ -224,7 +227,7 @@ public final class Extractor {
   }
 
   private static Row read(ResultSet rs, RowSchema schema) throws SQLException {
-    Object[] values = new Object[schema.size()];
+    @Nullable Object[] values = new Object[schema.size()];
     for (int i = 0; i < values.length; i++) {
       Column column = schema.column(i);
       int index = i + 1;

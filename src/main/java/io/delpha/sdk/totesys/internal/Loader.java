@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
 import org.slf4j.Logger;
@@ -261,7 +262,7 @@ public final class Loader {
    *
    * @return the setting before, to restore; {@code null} if the role may not set it (nothing changed)
    */
-  private static String switchToReplicaRole(Connection c) throws SQLException {
+  private static @Nullable String switchToReplicaRole(Connection c) throws SQLException {
     try (Statement s = c.createStatement()) {
       String previous;
       try (ResultSet rs = s.executeQuery("SELECT current_setting('session_replication_role')")) {

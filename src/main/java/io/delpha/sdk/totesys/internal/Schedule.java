@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Schedule implements ScheduledRun {
 
-  private volatile ScheduledFuture<?> future;
+  private volatile @Nullable ScheduledFuture<?> future;
   private volatile boolean closed;
   private final @Nullable ExecutorService ownedExecutor;
   private final AtomicLong runs = new AtomicLong();

@@ -32,10 +32,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,7 +88,7 @@ public final class Transformer {
   }
 
   /** What the transform has done so far, as stored. */
-  record Manifest(List<String> processed, String dateMin, String dateMax) {}
+  record Manifest(@Nullable List<String> processed, @Nullable String dateMin, @Nullable String dateMax) {}
 
   /**
    * Transforms every unprocessed ingestion object.
@@ -154,23 +156,23 @@ public final class Transformer {
   private DateRange transform(Map<SourceTable, List<String>> all, Map<SourceTable, List<String>> fresh,
       Manifest manifest, Instant runTime, Map<WarehouseTable, Output> out, Map<SourceTable, Output> rejects) {
     // reference tables: the current version of every key, and the keys that changed in this batch
-    Map<Integer, Row> addresses = latest(all.get(SourceTable.ADDRESS), SourceTable.ADDRESS);
-    Map<Integer, Row> departments = latest(all.get(SourceTable.DEPARTMENT), SourceTable.DEPARTMENT);
-    Map<Integer, Row> staff = latest(all.get(SourceTable.STAFF), SourceTable.STAFF);
-    Map<Integer, Row> counterparties = latest(all.get(SourceTable.COUNTERPARTY), SourceTable.COUNTERPARTY);
-    Set<Integer> changedAddresses = latest(fresh.get(SourceTable.ADDRESS), SourceTable.ADDRESS).keySet();
-    Set<Integer> changedDepartments = latest(fresh.get(SourceTable.DEPARTMENT), SourceTable.DEPARTMENT).keySet();
-    Set<Integer> changedStaff = latest(fresh.get(SourceTable.STAFF), SourceTable.STAFF).keySet();
-    Set<Integer> changedCounterparties = latest(fresh.get(SourceTable.COUNTERPARTY), SourceTable.COUNTERPARTY).keySet();
+    Map<Integer, Row> addresses = latest(present(all, SourceTable.ADDRESS), SourceTable.ADDRESS);
+    Map<Integer, Row> departments = latest(present(all, SourceTable.DEPARTMENT), SourceTable.DEPARTMENT);
+    Map<Integer, Row> staff = latest(present(all, SourceTable.STAFF), SourceTable.STAFF);
+    Map<Integer, Row> counterparties = latest(present(all, SourceTable.COUNTERPARTY), SourceTable.COUNTERPARTY);
+    Set<Integer> changedAddresses = latest(present(fresh, SourceTable.ADDRESS), SourceTable.ADDRESS).keySet();
+    Set<Integer> changedDepartments = latest(present(fresh, SourceTable.DEPARTMENT), SourceTable.DEPARTMENT).keySet();
+    Set<Integer> changedStaff = latest(present(fresh, SourceTable.STAFF), SourceTable.STAFF).keySet();
+    Set<Integer> changedCounterparties = latest(present(fresh, SourceTable.COUNTERPARTY), SourceTable.COUNTERPARTY).keySet();
 
-    Output locations = out.get(WarehouseTable.DIM_LOCATION);
+    Output locations = present(out, WarehouseTable.DIM_LOCATION);
     for (Integer id : new TreeSet<>(changedAddresses)) {
-      Row a = addresses.get(id);
+      Row a = present(addresses, id); // a fresh key is among all keys
       locations.add(Row.of(WarehouseTable.DIM_LOCATION.schema(), a.getInt("address_id"), a.getString("address_line_1"),
           a.getString("address_line_2"), a.getString("district"), a.getString("city"), a.getString("postal_code"),
           a.getString("country"), a.getString("phone")));
     }
-    Output staffRows = out.get(WarehouseTable.DIM_STAFF);
+    Output staffRows = present(out, WarehouseTable.DIM_STAFF);
     for (Row s : staff.values()) {
       if (changedStaff.contains(s.getInt("staff_id")) || changedDepartments.contains(s.getInt("department_id"))) {
         Row d = departments.get(s.getInt("department_id"));
@@ -183,7 +185,7 @@ public final class Transformer {
             s.getString("email_address")));
       }
     }
-    Output counterpartyRows = out.get(WarehouseTable.DIM_COUNTERPARTY);
+    Output counterpartyRows = present(out, WarehouseTable.DIM_COUNTERPARTY);
     for (Row c : counterparties.values()) {
       if (changedCounterparties.contains(c.getInt("counterparty_id"))
           || changedAddresses.contains(c.getInt("legal_address_id"))) {
@@ -198,31 +200,31 @@ public final class Transformer {
             a.getString("phone")));
       }
     }
-    Output currencies = out.get(WarehouseTable.DIM_CURRENCY);
-    latestEach(fresh.get(SourceTable.CURRENCY), SourceTable.CURRENCY, c -> currencies.add(
+    Output currencies = present(out, WarehouseTable.DIM_CURRENCY);
+    latestEach(present(fresh, SourceTable.CURRENCY), SourceTable.CURRENCY, c -> currencies.add(
         Row.of(WarehouseTable.DIM_CURRENCY.schema(), c.getInt("currency_id"), c.getString("currency_code"),
             currencyName(c.getString("currency_code")))));
-    Output designs = out.get(WarehouseTable.DIM_DESIGN);
-    latestEach(fresh.get(SourceTable.DESIGN), SourceTable.DESIGN, d -> designs.add(
+    Output designs = present(out, WarehouseTable.DIM_DESIGN);
+    latestEach(present(fresh, SourceTable.DESIGN), SourceTable.DESIGN, d -> designs.add(
         Row.of(WarehouseTable.DIM_DESIGN.schema(), d.getInt("design_id"), d.getString("design_name"),
             d.getString("file_location"), d.getString("file_name"))));
-    Output paymentTypes = out.get(WarehouseTable.DIM_PAYMENT_TYPE);
-    latestEach(fresh.get(SourceTable.PAYMENT_TYPE), SourceTable.PAYMENT_TYPE, p -> paymentTypes.add(
+    Output paymentTypes = present(out, WarehouseTable.DIM_PAYMENT_TYPE);
+    latestEach(present(fresh, SourceTable.PAYMENT_TYPE), SourceTable.PAYMENT_TYPE, p -> paymentTypes.add(
         Row.of(WarehouseTable.DIM_PAYMENT_TYPE.schema(), p.getInt("payment_type_id"), p.getString("payment_type_name"))));
-    Output transactions = out.get(WarehouseTable.DIM_TRANSACTION);
-    latestEach(fresh.get(SourceTable.TRANSACTION), SourceTable.TRANSACTION, t -> transactions.add(
+    Output transactions = present(out, WarehouseTable.DIM_TRANSACTION);
+    latestEach(present(fresh, SourceTable.TRANSACTION), SourceTable.TRANSACTION, t -> transactions.add(
         Row.of(WarehouseTable.DIM_TRANSACTION.schema(), t.getInt("transaction_id"), t.getString("transaction_type"),
             t.get("sales_order_id"), t.get("purchase_order_id")))); // nullable: one of the two is null
 
     // facts: one row per source version
     DateRange dates = new DateRange();
-    Output sales = out.get(WarehouseTable.FACT_SALES_ORDER);
-    versions(fresh.get(SourceTable.SALES_ORDER), SourceTable.SALES_ORDER, s -> {
+    Output sales = present(out, WarehouseTable.FACT_SALES_ORDER);
+    versions(present(fresh, SourceTable.SALES_ORDER), SourceTable.SALES_ORDER, s -> {
       try {
         LocalDate payment = textDate(s, "agreed_payment_date");
         LocalDate delivery = textDate(s, "agreed_delivery_date");
-        LocalDateTime created = local(s.getTimestamp("created_at"));
-        LocalDateTime updated = local(s.getTimestamp("last_updated"));
+        LocalDateTime created = local(timestamp(s, "created_at"));
+        LocalDateTime updated = local(timestamp(s, "last_updated"));
         sales.add(Row.of(WarehouseTable.FACT_SALES_ORDER.schema(), s.getInt("sales_order_id"),
             created.toLocalDate(), millis(created), updated.toLocalDate(), millis(updated), s.getInt("staff_id"),
             s.getInt("counterparty_id"), s.getInt("units_sold"), s.getDecimal("unit_price"), s.getInt("currency_id"),
@@ -232,13 +234,13 @@ public final class Transformer {
         rejectOutput(rejects, SourceTable.SALES_ORDER, runTime).add(reject(SourceTable.SALES_ORDER, s, r));
       }
     });
-    Output purchases = out.get(WarehouseTable.FACT_PURCHASE_ORDER);
-    versions(fresh.get(SourceTable.PURCHASE_ORDER), SourceTable.PURCHASE_ORDER, p -> {
+    Output purchases = present(out, WarehouseTable.FACT_PURCHASE_ORDER);
+    versions(present(fresh, SourceTable.PURCHASE_ORDER), SourceTable.PURCHASE_ORDER, p -> {
       try {
         LocalDate delivery = textDate(p, "agreed_delivery_date");
         LocalDate payment = textDate(p, "agreed_payment_date");
-        LocalDateTime created = local(p.getTimestamp("created_at"));
-        LocalDateTime updated = local(p.getTimestamp("last_updated"));
+        LocalDateTime created = local(timestamp(p, "created_at"));
+        LocalDateTime updated = local(timestamp(p, "last_updated"));
         purchases.add(Row.of(WarehouseTable.FACT_PURCHASE_ORDER.schema(), p.getInt("purchase_order_id"),
             created.toLocalDate(), millis(created), updated.toLocalDate(), millis(updated), p.getInt("staff_id"),
             p.getInt("counterparty_id"), p.getString("item_code"), p.getInt("item_quantity"),
@@ -249,12 +251,12 @@ public final class Transformer {
         rejectOutput(rejects, SourceTable.PURCHASE_ORDER, runTime).add(reject(SourceTable.PURCHASE_ORDER, p, r));
       }
     });
-    Output payments = out.get(WarehouseTable.FACT_PAYMENT);
-    versions(fresh.get(SourceTable.PAYMENT), SourceTable.PAYMENT, p -> {
+    Output payments = present(out, WarehouseTable.FACT_PAYMENT);
+    versions(present(fresh, SourceTable.PAYMENT), SourceTable.PAYMENT, p -> {
       try {
         LocalDate paymentDate = textDate(p, "payment_date");
-        LocalDateTime created = local(p.getTimestamp("created_at"));
-        LocalDateTime updated = local(p.getTimestamp("last_updated"));
+        LocalDateTime created = local(timestamp(p, "created_at"));
+        LocalDateTime updated = local(timestamp(p, "last_updated"));
         payments.add(Row.of(WarehouseTable.FACT_PAYMENT.schema(), p.getInt("payment_id"), created.toLocalDate(),
             millis(created), updated.toLocalDate(), millis(updated), p.getInt("transaction_id"),
             p.getInt("counterparty_id"), p.getDecimal("payment_amount"), p.getInt("currency_id"),
@@ -269,11 +271,12 @@ public final class Transformer {
     LocalDate oldMax = manifest.dateMax() == null ? null : LocalDate.parse(manifest.dateMax());
     LocalDate newMin = dates.min == null ? oldMin : oldMin == null || dates.min.isBefore(oldMin) ? dates.min : oldMin;
     LocalDate newMax = dates.max == null ? oldMax : oldMax == null || dates.max.isAfter(oldMax) ? dates.max : oldMax;
-    Output days = out.get(WarehouseTable.DIM_DATE);
+    Output days = present(out, WarehouseTable.DIM_DATE);
     DateRange range = new DateRange();
     if (newMin != null) {
-      range.add(newMin, newMax);
-      for (LocalDate d = newMin; !d.isAfter(newMax); d = d.plusDays(1)) {
+      LocalDate last = Objects.requireNonNull(newMax, "a date range has both ends");
+      range.add(newMin, last);
+      for (LocalDate d = newMin; !d.isAfter(last); d = d.plusDays(1)) {
         if (oldMin == null || d.isBefore(oldMin) || d.isAfter(oldMax)) {
           days.add(dateRow(d));
         }
@@ -294,7 +297,7 @@ public final class Transformer {
   private final class Output {
     final String key;
     final RowSchema schema;
-    private RowWriter writer;
+    private @Nullable RowWriter writer;
     private long rows;
 
     Output(String folder, RowSchema schema, Instant runTime) {
@@ -338,7 +341,7 @@ public final class Transformer {
   }
 
   private static LocalDate textDate(Row row, String column) throws RejectedRow {
-    String text = row.getString(column);
+    String text = Objects.requireNonNull(row.getString(column), column);
     try {
       return LocalDate.parse(text, TEXT_DATE);
     } catch (DateTimeParseException e) {
@@ -349,6 +352,16 @@ public final class Transformer {
   private static Row reject(SourceTable table, Row row, RejectedRow reason) {
     return Row.of(REJECT_SCHEMA, table.tableName(), row.getInt(table.primaryKey()),
         row.getTimestamp(SourceTable.LAST_UPDATED), reason.getMessage(), row.toString());
+  }
+
+  /** A column the source table's schema makes required. */
+  private static Instant timestamp(Row row, String column) {
+    return Objects.requireNonNull(row.getTimestamp(column), column);
+  }
+
+  /** The entry every run puts in its map for each table. */
+  private static <K, V> V present(Map<K, V> map, K key) {
+    return Objects.requireNonNull(map.get(key), () -> "no entry for " + key);
   }
 
   private static LocalDateTime local(Instant stored) {
@@ -365,7 +378,7 @@ public final class Transformer {
         d.getMonth().getDisplayName(TextStyle.FULL, Locale.ENGLISH), (d.getMonthValue() - 1) / 3 + 1);
   }
 
-  static String currencyName(String code) {
+  static @Nullable String currencyName(@Nullable String code) {
     try {
       return Currency.getInstance(code).getDisplayName(Locale.ENGLISH);
     } catch (IllegalArgumentException | NullPointerException e) {
@@ -376,8 +389,8 @@ public final class Transformer {
 
   /** The earliest and latest date referenced by the facts of this batch. */
   private static final class DateRange {
-    LocalDate min;
-    LocalDate max;
+    @Nullable LocalDate min;
+    @Nullable LocalDate max;
 
     void add(LocalDate... dates) {
       for (LocalDate d : dates) {
@@ -397,7 +410,7 @@ public final class Transformer {
     for (String key : objects) {
       try (RowReader reader = ParquetRows.read(ingestion, key, table.schema())) {
         reader.forEachRemaining(row -> result.merge(row.getInt(table.primaryKey()), row,
-            (old, now) -> now.getTimestamp(SourceTable.LAST_UPDATED).isBefore(old.getTimestamp(SourceTable.LAST_UPDATED))
+            (old, now) -> timestamp(now, SourceTable.LAST_UPDATED).isBefore(timestamp(old, SourceTable.LAST_UPDATED))
                 ? old : now));
       }
     }

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The star schema: each warehouse table's processed-zone schema, keys and foreign keys, in load order
@@ -137,12 +138,12 @@ public enum WarehouseTable {
   private static final String STAGING_ROUND = "_load_round";
 
   private final String tableName;
-  private final String identityColumn;
+  private final @Nullable String identityColumn;
   private final RowSchema schema;
   private final List<String> key;
   private final Map<String, String> foreignKeys;
 
-  WarehouseTable(String tableName, String identityColumn, RowSchema schema, List<String> key,
+  WarehouseTable(String tableName, @Nullable String identityColumn, RowSchema schema, List<String> key,
       Map<String, String> foreignKeys) {
     this.tableName = tableName;
     this.identityColumn = identityColumn;
@@ -184,7 +185,7 @@ public enum WarehouseTable {
    */
   public String createTable() {
     List<String> parts = new ArrayList<>();
-    if (isFact()) {
+    if (identityColumn != null) { // a fact table
       parts.add(Sql.quote(identityColumn) + " BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY");
     }
     for (Column c : schema.columns()) {

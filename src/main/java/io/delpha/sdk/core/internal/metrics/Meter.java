@@ -1,5 +1,7 @@
 package io.delpha.sdk.core.internal.metrics;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Every meter the library records, in one place: its name, kind and meaning (the same as {@code
  * docs/metrics.md}, which a test compares with this list). Tags are documented there.
@@ -47,10 +49,10 @@ public enum Meter {
 
   private final String meterName;
   private final Kind kind;
-  private final String baseUnit;
+  private final @Nullable String baseUnit;
   private final String description;
 
-  Meter(String meterName, Kind kind, String baseUnit, String description) {
+  Meter(String meterName, Kind kind, @Nullable String baseUnit, String description) {
     this.meterName = meterName;
     this.kind = kind;
     this.baseUnit = baseUnit;
@@ -68,7 +70,7 @@ public enum Meter {
   }
 
   /** @return the base unit of a counter, or {@code null} */
-  public String baseUnit() {
+  public @Nullable String baseUnit() {
     return baseUnit;
   }
 

@@ -1,7 +1,6 @@
-package io.delpha.sdk.cassandra.internal;
+package io.delpha.sdk.core.internal.cql;
 
 import com.datastax.oss.driver.api.core.cql.Statement;
-import io.delpha.sdk.cassandra.CqlExecutor;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.RetryPolicy;
 import io.delpha.sdk.core.ServiceUnavailableException;
@@ -20,15 +19,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The one bounded asynchronous Cassandra writer: statements run with at most {@link #bound()} held at once (in flight
- * or waiting to be sent again), a bound kept below what the executor's connection pool carries ({@link
- * io.delpha.sdk.cassandra.ClusterView#requestCapacity()}, less room for other requests on the same session) so the
- * driver never refuses a request as busy. {@link #awaitAll(Duration)} waits for every statement held, so none
+ * or waiting to be sent again), a bound kept below what the executor's connection pool carries ({@code
+ * ClusterView.requestCapacity()}, less room for other requests on the same session) so the
+ * driver never refuses a request as busy. It runs statements through the function it is given (a {@code
+ * CqlExecutor}'s {@code executeAsync}) and is told the pool's capacity (its {@code cluster().requestCapacity()}), so
+ * it depends on the driver alone and every capability that writes in bulk (the ingest, the AppFlow loader) shares it. {@link #awaitAll(Duration)} waits for every statement held, so none
  * outlives the work that submitted it.
  *
  * <p><b>A slow node slows the writer, it does not stop it.</b> A statement marked idempotent whose request fails
@@ -68,7 +70,7 @@ public final class BoundedWriter {
   /** The last write timestamp given, in microseconds: each writer's statements get increasing ones. */
   private static final AtomicLong LAST_TIMESTAMP = new AtomicLong();
 
-  private final CqlExecutor cql;
+  private final Function<Statement<?>, ? extends CompletionStage<?>> send;
   private final int bound;
   private final RetryPolicy retry;
   private final Semaphore permits;
@@ -91,22 +93,25 @@ public final class BoundedWriter {
   /**
    * A writer with {@link #DEFAULT_RETRY}.
    *
-   * @param cql where statements run
+   * @param send runs a statement asynchronously ({@code cql::executeAsync})
+   * @param capacity requests the executor's pool carries per node ({@code cql.cluster().requestCapacity()})
    * @param wanted the in-flight bound asked for; lowered to what the pool carries
    */
-  public BoundedWriter(CqlExecutor cql, int wanted) {
-    this(cql, wanted, DEFAULT_RETRY);
+  public BoundedWriter(Function<Statement<?>, ? extends CompletionStage<?>> send, int capacity, int wanted) {
+    this(send, capacity, wanted, DEFAULT_RETRY);
   }
 
   /**
-   * @param cql where statements run
+   * @param send runs a statement asynchronously ({@code cql::executeAsync})
+   * @param capacity requests the executor's pool carries per node ({@code cql.cluster().requestCapacity()})
    * @param wanted the in-flight bound asked for; lowered to what the pool carries
    * @param retry how often and after what delays an idempotent statement that failed transiently is sent again
    *     ({@link RetryPolicy#none()}: never)
    */
-  public BoundedWriter(CqlExecutor cql, int wanted, RetryPolicy retry) {
-    this.cql = cql;
-    this.bound = boundedByPool(cql.cluster().requestCapacity(), wanted);
+  public BoundedWriter(Function<Statement<?>, ? extends CompletionStage<?>> send, int capacity, int wanted,
+      RetryPolicy retry) {
+    this.send = send;
+    this.bound = boundedByPool(capacity, wanted);
     this.retry = retry;
     this.permits = new Semaphore(bound);
     this.window = bound;
@@ -260,7 +265,7 @@ public final class BoundedWriter {
     h.attempts++;
     CompletionStage<?> stage;
     try {
-      stage = cql.executeAsync(h.statement);
+      stage = send.apply(h.statement);
     } catch (RuntimeException e) {
       stage = CompletableFuture.failedFuture(e);
     }

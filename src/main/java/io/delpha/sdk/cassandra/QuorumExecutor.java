@@ -1,19 +1,14 @@
-package io.delpha.sdk.cassandra.internal;
+package io.delpha.sdk.cassandra;
 
 import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import com.datastax.oss.driver.api.core.DriverTimeoutException;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
-import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.cql.Statement;
-import com.datastax.oss.driver.api.core.metadata.Metadata;
 import com.datastax.oss.driver.api.core.servererrors.ReadTimeoutException;
 import com.datastax.oss.driver.api.core.servererrors.WriteTimeoutException;
-import io.delpha.sdk.cassandra.CassandraManager;
-import io.delpha.sdk.cassandra.ClusterView;
-import io.delpha.sdk.cassandra.CqlExecutor;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -47,9 +42,23 @@ import org.slf4j.LoggerFactory;
  *       business ({@link #TABLE_OPTIONS}): every coordinator would ask the same one.
  * </ul>
  *
- * A level the caller set explicitly on a statement is kept.
+ * A level the caller set explicitly on a statement is kept. Everything else ({@link #prepare}, the optional parts
+ * {@link #cluster()}, {@link #prepareUncached}, {@link #schema()}) is forwarded to the executor wrapped.
+ *
+ * <p>The library runs its own tables through it (the access keys' store and audit log, the ingest registry), and a
+ * host keeping small tables of its own beside them can do the same, creating them {@code WITH }{@link
+ * #TABLE_OPTIONS}:
+ *
+ * <pre>{@code
+ * CqlExecutor own = new QuorumExecutor(manager);
+ * own.execute("CREATE TABLE IF NOT EXISTS app.leases (name text PRIMARY KEY, holder text) WITH "
+ *     + QuorumExecutor.TABLE_OPTIONS);
+ * own.execute("INSERT INTO app.leases (name, holder) VALUES (?, ?) IF NOT EXISTS", "nightly", me); // LOCAL_SERIAL
+ * }</pre>
+ *
+ * <p>Thread-safe; it holds no state beyond the timeouts read from {@code delegate.cluster()} when built.
  */
-public final class QuorumExecutor implements CqlExecutor {
+public final class QuorumExecutor extends CqlExecutorWrapper {
 
   /**
    * The table options of the library's own tables, for their {@code CREATE TABLE ... WITH}: a read whose replicas have
@@ -75,7 +84,6 @@ public final class QuorumExecutor implements CqlExecutor {
   /** Less time than this left of the request timeout: no attempt more. */
   private static final Duration SHORTEST_ATTEMPT = Duration.ofMillis(100);
 
-  private final CqlExecutor delegate;
   private final @Nullable Duration attemptTimeout;
   private final Duration requestTimeout;
 
@@ -83,25 +91,19 @@ public final class QuorumExecutor implements CqlExecutor {
    * @param delegate the host's executor; its {@link CqlExecutor#cluster()} gives the attempt and request timeouts
    */
   public QuorumExecutor(CqlExecutor delegate) {
-    this.delegate = delegate;
+    super(delegate);
     ClusterView cluster = delegate.cluster();
     this.attemptTimeout = cluster.attemptTimeout().orElse(null);
     this.requestTimeout = cluster.requestTimeout();
   }
 
-  /**
-   * @param cql a statement's text
-   * @return whether it is a lightweight transaction
-   */
-  public static boolean conditional(String cql) {
+  /** Whether a statement's text is a lightweight transaction. */
+  private static boolean conditional(String cql) {
     return CONDITIONAL.matcher(cql).find();
   }
 
-  /**
-   * @param statement a statement of the library's own tables
-   * @return it with the consistency decisions above applied
-   */
-  public static Statement<?> decide(Statement<?> statement) {
+  /** The statement with the consistency decisions above applied. */
+  private static Statement<?> decide(Statement<?> statement) {
     String cql = statement instanceof SimpleStatement s ? s.getQuery()
         : statement instanceof BoundStatement b ? b.getPreparedStatement().getQuery() : null;
     if (cql == null || !DML_OR_READ.matcher(cql).find()) {
@@ -125,12 +127,12 @@ public final class QuorumExecutor implements CqlExecutor {
   public ResultSet execute(Statement<?> statement) {
     Statement<?> s = decide(statement);
     if (!attempted(s)) {
-      return delegate.execute(s);
+      return delegate().execute(s);
     }
     long deadline = System.nanoTime() + budget(s).toNanos();
     for (int attempt = 1; ; attempt++) {
       try {
-        return delegate.execute(s.setTimeout(attemptTime(deadline)));
+        return delegate().execute(s.setTimeout(attemptTime(deadline)));
       } catch (RuntimeException e) {
         if (!again(e, deadline, attempt, s)) {
           throw e;
@@ -143,13 +145,13 @@ public final class QuorumExecutor implements CqlExecutor {
   public CompletionStage<AsyncResultSet> executeAsync(Statement<?> statement) {
     Statement<?> s = decide(statement);
     if (!attempted(s)) {
-      return delegate.executeAsync(s);
+      return delegate().executeAsync(s);
     }
     return attemptAsync(s, System.nanoTime() + budget(s).toNanos(), 1);
   }
 
   private CompletionStage<AsyncResultSet> attemptAsync(Statement<?> s, long deadline, int attempt) {
-    return delegate.executeAsync(s.setTimeout(attemptTime(deadline))).handle((rs, error) -> {
+    return delegate().executeAsync(s.setTimeout(attemptTime(deadline))).handle((rs, error) -> {
       if (error == null) {
         return CompletableFuture.completedFuture(rs);
       }
@@ -201,27 +203,7 @@ public final class QuorumExecutor implements CqlExecutor {
   }
 
   @Override
-  public PreparedStatement prepare(String cql) {
-    return delegate.prepare(cql);
-  }
-
-  @Override
-  public Metadata schema() {
-    return delegate.schema();
-  }
-
-  @Override
-  public ClusterView cluster() {
-    return delegate.cluster();
-  }
-
-  @Override
-  public PreparedStatement prepareUncached(String cql) {
-    return delegate.prepareUncached(cql);
-  }
-
-  @Override
   public String toString() {
-    return "QuorumExecutor[" + delegate + "]";
+    return "QuorumExecutor[" + delegate() + "]";
   }
 }

@@ -1,4 +1,4 @@
-package io.delpha.sdk.cassandra.internal;
+package io.delpha.sdk.core.internal.cql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

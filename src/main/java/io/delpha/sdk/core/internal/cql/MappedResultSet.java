@@ -1,4 +1,4 @@
-package io.delpha.sdk.cassandra.internal;
+package io.delpha.sdk.core.internal.cql;
 
 import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
 import com.datastax.oss.driver.api.core.cql.ExecutionInfo;

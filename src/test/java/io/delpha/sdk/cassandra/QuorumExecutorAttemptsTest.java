@@ -1,4 +1,4 @@
-package io.delpha.sdk.cassandra.internal;
+package io.delpha.sdk.cassandra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,7 +9,6 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.metadata.Node;
 import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
 import com.datastax.oss.driver.api.core.servererrors.ReadTimeoutException;
-import io.delpha.sdk.cassandra.CassandraManager;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.testing.CassandraServer;
 import io.delpha.sdk.testing.LogCapture;

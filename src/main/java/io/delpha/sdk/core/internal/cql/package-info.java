@@ -1,0 +1,11 @@
+/**
+ * Internal: not part of the API; may change in any release. The CQL plumbing every capability that writes to
+ * Cassandra shares, built on the driver alone (a core dependency) and never on a capability's type: one identifier
+ * rendering ({@link io.delpha.sdk.core.internal.cql.CqlNames}), one mapping of the driver's failures to the library's
+ * exceptions ({@link io.delpha.sdk.core.internal.cql.DriverErrors}), the one synchronous result-set wrapper
+ * ({@link io.delpha.sdk.core.internal.cql.MappedResultSet}).
+ */
+@NullMarked
+package io.delpha.sdk.core.internal.cql;
+
+import org.jspecify.annotations.NullMarked;
