@@ -121,6 +121,46 @@ firstfiles_jvm() {
   printf '%s\n' "$out" | sed -n "s/^FILE|/$k|/p" >> "$times"
 }
 
+# The class path of a host that reads Parquet with the SDK, for firstfiles' JVMs of ours (hardwood's runs on its own
+# jars alone): this build's target/classes, the bench classes (target/test-classes, a folder: only what is loaded
+# counts), the runtime jars a host gets from the published POM (target/.flattened-pom.xml: the core's dependencies)
+# plus the snippet docs/dependencies.md gives under "### parquet", resolved by Maven in a throwaway host project under
+# target/bench/parquet-host (as CapabilityHosts does for the capability tests), and the benchmark's own two extras
+# from the test class path: DuckDB's JDBC driver (the in-JVM anchor) and logback (a host has some SLF4J backend).
+# About 50 jars where the test class path has about 210: a JVM that opens, indexes and searches fewer jars as it
+# loads classes and services is what a host's is.
+parquet_host_cp() {
+  local dir="$WORK/parquet-host" snippet extras
+  mkdir -p "$dir"
+  snippet="$(awk '
+    $0 == "### parquet" { inside = 1; next }
+    inside && /^### / { exit }
+    inside && /^```xml/ { code = 1; next }
+    inside && code && /^```/ { exit }
+    code { print }' docs/dependencies.md)"
+  [ -n "$snippet" ] || { echo "docs/dependencies.md has no xml snippet under ### parquet" >&2; return 1; }
+  {
+    cat <<EOF
+<?xml version="1.0" encoding="UTF-8"?>
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>example.host</groupId>
+  <artifactId>parquet-bench-host</artifactId>
+  <version>1</version>
+EOF
+    # the published POM's dependencies block (its top-level one, two spaces in), then the capability's snippet
+    sed -n '/^  <dependencies>/,/^  <\/dependencies>/p' target/.flattened-pom.xml | sed '$d'
+    printf '%s\n' "$snippet"
+    echo '  </dependencies>'
+    echo '</project>'
+  } > "$dir/pom.xml"
+  mvn -B -q -ntp -f "$dir/pom.xml" dependency:build-classpath -Dmdep.includeScope=runtime \
+    -Dmdep.outputFile="$dir/classpath.txt" > "$dir/build.log" 2>&1 || { cat "$dir/build.log" >&2; return 1; }
+  extras=$(tr ':' '\n' < "$WORK/classpath.txt" | grep -E '/(duckdb_jdbc|logback-classic|logback-core)-[^/]*\.jar$' | paste -sd:)
+  [ "$(printf '%s' "$extras" | tr ':' '\n' | grep -c .)" = 3 ] || { echo "DuckDB or logback not on the test class path" >&2; return 1; }
+  echo "target/classes:target/test-classes:$(cat "$dir/classpath.txt"):$extras"
+}
+
 bench_firstfiles() {
   # issue 34 and 49: three 1M-row files read one after the other in a fresh JVM, every value by name. The files
   # are written once (FirstFilesBenchmark$Write, its own JVM, which prints the checksum every reader must get);
@@ -133,8 +173,10 @@ bench_firstfiles() {
   # Both readers run with the same flags, FIRST_JAVA_OPTS (default none: the host's defaults).
   # RESULTs: per file, the median of our times and the median of hardwood's, ratio hardwood/ours (> 1: we are
   # faster), goal >= 1.2; and, per DuckDB measure, the run with the median ratio. Every run's lines stay in the log.
+  # Our JVMs run on a host's class path (parquet_host_cp above: about 50 jars), not the test class path (about 210),
+  # unless FIRST_CP=test; hardwood's on its own jars.
   local jvms="${FIRST_JVMS:-5}" rows="${FIRST_ROWS:-1000000}" k all="$WORK/firstfiles-runs.txt"
-  local times="$WORK/firstfiles-times.txt" dir="$WORK/firstfiles" jdk java=java hwcp="" expected out
+  local times="$WORK/firstfiles-times.txt" dir="$WORK/firstfiles" jdk java=java hwcp="" expected out ourcp
   # shellcheck disable=SC2206
   local opts=(${FIRST_JAVA_OPTS:-})
   : > "$all"
@@ -153,6 +195,12 @@ bench_firstfiles() {
     echo "our reader alone, on $(java -version 2>&1 | head -1)"
     echo "RESULT|hardwood SKIPPED: no JDK 21+ (set FIRST_JDK)||||||"
   fi
+  if [ "${FIRST_CP:-host}" = test ]; then
+    ourcp="$CP"
+  else
+    ourcp=$(parquet_host_cp) || return 1
+  fi
+  echo "our class path: $(printf '%s' "$ourcp" | tr ':' '\n' | grep -c '\.jar$') jars (FIRST_CP=${FIRST_CP:-host}); hardwood's: $(printf '%s' "$hwcp" | tr ':' '\n' | grep -c '\.jar$') jars"
   rm -rf "$dir" && mkdir -p "$dir"
   out=$("$java" -Xmx3g -cp "$CP" 'io.delpha.sdk.bench.FirstFilesBenchmark$Write' "$rows" "$dir/f1.parquet" \
     "$dir/f2.parquet" "$dir/f3.parquet") || return 1
@@ -161,15 +209,15 @@ bench_firstfiles() {
   [ -n "$expected" ] || return 1
   for ((k = 1; k <= jvms; k++)); do
     echo "---- round $k of $jvms (uptime: $(uptime))"
-    firstfiles_jvm "$java" "${opts[@]}" -cp "$CP" io.delpha.sdk.bench.FirstFilesBenchmark "$rows" "$expected" \
+    firstfiles_jvm "$java" "${opts[@]}" -cp "$ourcp" io.delpha.sdk.bench.FirstFilesBenchmark "$rows" "$expected" \
       "$dir/f1.parquet" "$dir/f2.parquet" "$dir/f3.parquet" || return 1
     if [ -n "$hwcp" ]; then
       firstfiles_jvm "$java" "${opts[@]}" -cp "$hwcp" io.delpha.bench.hardwood.HardwoodFirstFiles "$expected" \
         "$dir/f1.parquet" "$dir/f2.parquet" "$dir/f3.parquet" || return 1
     fi
-    firstfiles_jvm "$java" "${opts[@]}" -cp "$CP" io.delpha.sdk.bench.FirstFilesBenchmark vectors "$rows" "$expected" \
+    firstfiles_jvm "$java" "${opts[@]}" -cp "$ourcp" io.delpha.sdk.bench.FirstFilesBenchmark vectors "$rows" "$expected" \
       "$dir/f1.parquet" "$dir/f2.parquet" "$dir/f3.parquet" || return 1
-    firstfiles_jvm "$java" -cp "$CP" io.delpha.sdk.bench.SmallFileBenchmark "${SMALL_REPS:-1000}" || return 1
+    firstfiles_jvm "$java" -cp "$ourcp" io.delpha.sdk.bench.SmallFileBenchmark "${SMALL_REPS:-1000}" || return 1
   done
   rm -rf "$dir"
   median_results "$all"

@@ -67,9 +67,11 @@ public final class FirstFilesBenchmark {
     double[] ours = new double[3];
     for (int k = 0; k < 3; k++) {
       long faults = minorFaults();
+      long cpu = processCpuNanos();
       long s = System.nanoTime();
       Checksum got = vectors ? ParquetBenchmark.readColumnar(files[k]) : readByName(files[k]);
       ours[k] = (System.nanoTime() - s) / 1e9;
+      double cpuSeconds = (processCpuNanos() - cpu) / 1e9;
       faults = faults < 0 ? -1 : minorFaults() - faults;
       got.require(expected, "our read (" + label + ") of file " + (k + 1));
       System.out.printf("%s, file %d: %.3f s, %.2f M rows/s (JVM uptime at its end %d ms; minor page faults %s)%n",
@@ -78,6 +80,9 @@ public final class FirstFilesBenchmark {
       if (!vectors) {
         System.out.printf("FILE|ours|%d|%.4f%n", k + 1, ours[k]);
       }
+      // the process's CPU time over the read (every thread: ours, the JIT compilers', the collector's), steadier than
+      // the wall-clock time on a loaded machine; hardwood's benchmark prints the same
+      System.out.printf("FILECPU|%s|%d|%.4f%n", label, k + 1, cpuSeconds);
     }
     double[] duck = new double[3];
     Properties props = new Properties();
@@ -136,6 +141,12 @@ public final class FirstFilesBenchmark {
       throw new IllegalStateException("writing the files failed");
     }
     return files;
+  }
+
+  /** The CPU time of the whole process so far, every thread, in nanoseconds. */
+  static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   /**

@@ -89,6 +89,11 @@ final class ColumnList extends AbstractList<Column> implements RandomAccess {
       }
       s = (s + 1) & mask;
     }
+    return mapped(name);
+  }
+
+  /** The position of a name not found by reference (not interned, or a long schema), or -1: apart, as cold code. */
+  private int mapped(String name) {
     Integer i = positions.get(name);
     return i == null ? -1 : i;
   }

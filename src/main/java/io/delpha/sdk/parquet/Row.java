@@ -252,6 +252,13 @@ public final class Row {
     return (String) typed(index, ColumnType.Kind.STRING);
   }
 
+  // The getters of the kinds a block holds in primitive arrays keep only the common case (a block row, a value of
+  // the column's kind as held, not null) in the method the caller's loop inlines: a load, a compare or two and the
+  // value. Everything else (null values, other kinds, INT read as long, rows made by Row.of, the typed errors) is in
+  // a method of its own, which the JIT compiles apart when it runs at all: the loops that read rows by name compile
+  // while the first files are read (docs/parquet.md, "Ours against hardwood"), and the fewer bytes they inline,
+  // the sooner that compiled code runs.
+
   /**
    * The value of an INT column as a primitive, as JDBC's {@code ResultSet.getInt} and the driver's {@code
    * Row.getInt} read it, without making an object. A {@code null} has no primitive value: ask {@link
@@ -273,15 +280,14 @@ public final class Row {
    */
   public int getInt(int index) {
     RowBlock b = block;
-    if (b != null) {
-      // the block's arrays have one slot per column: an index out of range throws ArrayIndexOutOfBoundsException
-      if (b.holdsInt(index)) {
-        if (b.isNull(index, position)) {
-          throw nullValue(index, "getInt");
-        }
-        return b.intAt(index, position);
-      }
+    // the block's arrays have one slot per column: an index out of range throws ArrayIndexOutOfBoundsException
+    if (b != null && b.holdsInt(index) && !b.isNull(index, position)) {
+      return b.intAt(index, position);
     }
+    return otherInt(index);
+  }
+
+  private int otherInt(int index) {
     return (Integer) primitive(index, "getInt", ColumnType.Kind.INT);
   }
 
@@ -306,14 +312,17 @@ public final class Row {
    */
   public long getLong(int index) {
     RowBlock b = block;
-    if (b != null) {
-      // the block's arrays have one slot per column: an index out of range throws ArrayIndexOutOfBoundsException
-      if (b.holdsLong(index)) {
-        if (b.isNull(index, position)) {
-          throw nullValue(index, "getLong");
-        }
-        return b.longAt(index, position);
-      }
+    // the block's arrays have one slot per column: an index out of range throws ArrayIndexOutOfBoundsException
+    if (b != null && b.holdsLong(index) && !b.isNull(index, position)) {
+      return b.longAt(index, position);
+    }
+    return otherLong(index);
+  }
+
+  private long otherLong(int index) {
+    RowBlock b = block;
+    if (b != null && b.holdsInt(index) && !b.isNull(index, position)) {
+      return b.intAt(index, position);
     }
     return ((Number) primitive(index, "getLong", ColumnType.Kind.LONG, ColumnType.Kind.INT)).longValue();
   }
@@ -338,15 +347,14 @@ public final class Row {
    */
   public double getDouble(int index) {
     RowBlock b = block;
-    if (b != null) {
-      // the block's arrays have one slot per column: an index out of range throws ArrayIndexOutOfBoundsException
-      if (b.holdsDouble(index)) {
-        if (b.isNull(index, position)) {
-          throw nullValue(index, "getDouble");
-        }
-        return b.doubleAt(index, position);
-      }
+    // the block's arrays have one slot per column: an index out of range throws ArrayIndexOutOfBoundsException
+    if (b != null && b.holdsDouble(index) && !b.isNull(index, position)) {
+      return b.doubleAt(index, position);
     }
+    return otherDouble(index);
+  }
+
+  private double otherDouble(int index) {
     return (Double) primitive(index, "getDouble", ColumnType.Kind.DOUBLE);
   }
 
@@ -370,15 +378,14 @@ public final class Row {
    */
   public boolean getBoolean(int index) {
     RowBlock b = block;
-    if (b != null) {
-      // the block's arrays have one slot per column: an index out of range throws ArrayIndexOutOfBoundsException
-      if (b.holdsBoolean(index)) {
-        if (b.isNull(index, position)) {
-          throw nullValue(index, "getBoolean");
-        }
-        return b.booleanAt(index, position);
-      }
+    // the block's arrays have one slot per column: an index out of range throws ArrayIndexOutOfBoundsException
+    if (b != null && b.holdsBoolean(index) && !b.isNull(index, position)) {
+      return b.booleanAt(index, position);
     }
+    return otherBoolean(index);
+  }
+
+  private boolean otherBoolean(int index) {
     return (Boolean) primitive(index, "getBoolean", ColumnType.Kind.BOOLEAN);
   }
 
@@ -395,6 +402,14 @@ public final class Row {
    * @return its value, with the column's scale, or {@code null}
    */
   public @Nullable BigDecimal getDecimal(int index) {
+    RowBlock b = block;
+    if (b != null && b.holdsDecimalLong(index) && !b.isNull(index, position)) {
+      return b.decimalLongAt(index, position);
+    }
+    return otherDecimal(index);
+  }
+
+  private @Nullable BigDecimal otherDecimal(int index) {
     RowBlock b = block;
     if (b != null && b.kinds[index] == ColumnType.Kind.DECIMAL) {
       return b.decimal(index, position);
@@ -415,6 +430,14 @@ public final class Row {
    * @return its value, or {@code null}
    */
   public @Nullable LocalDate getDate(int index) {
+    RowBlock b = block;
+    if (b != null && b.holdsDate(index) && !b.isNull(index, position)) {
+      return b.dateAt(index, position);
+    }
+    return otherDate(index);
+  }
+
+  private @Nullable LocalDate otherDate(int index) {
     RowBlock b = block;
     if (b != null && b.kinds[index] == ColumnType.Kind.DATE) {
       return b.date(index, position);
@@ -451,6 +474,14 @@ public final class Row {
    * @return its value, or {@code null}
    */
   public @Nullable Instant getTimestamp(int index) {
+    RowBlock b = block;
+    if (b != null && b.holdsMicros(index) && !b.isNull(index, position)) {
+      return b.microsAt(index, position);
+    }
+    return otherTimestamp(index);
+  }
+
+  private @Nullable Instant otherTimestamp(int index) {
     RowBlock b = block;
     if (b != null && b.kinds[index] == ColumnType.Kind.TIMESTAMP) {
       return b.timestamp(index, position);

@@ -158,9 +158,24 @@ final class RowBlock {
     return codes[c] == INT;
   }
 
-  /** @return whether column {@code c} is held as 64-bit values of a LONG column, or INT32 ones of an INT column */
+  /** @return whether column {@code c} is held as 64-bit values of a LONG column */
   boolean holdsLong(int c) {
-    return codes[c] == LONG || codes[c] == INT;
+    return codes[c] == LONG;
+  }
+
+  /** @return whether column {@code c} is a DECIMAL column held as INT64 unscaled values */
+  boolean holdsDecimalLong(int c) {
+    return codes[c] == DECIMAL_LONG;
+  }
+
+  /** @return whether column {@code c} is a DATE column held as INT32 days */
+  boolean holdsDate(int c) {
+    return codes[c] == DATE;
+  }
+
+  /** @return whether column {@code c} is a TIMESTAMP column held as INT64 microseconds */
+  boolean holdsMicros(int c) {
+    return codes[c] == TIMESTAMP_MICROS;
   }
 
   /** @return whether column {@code c} is held as doubles */
@@ -178,9 +193,25 @@ final class RowBlock {
     return ints[c][position];
   }
 
-  /** The value of column {@code c} at {@code position}; the column {@link #holdsLong holds longs or ints}. */
+  /** The value of column {@code c} at {@code position}; the column {@link #holdsLong holds longs}. */
   long longAt(int c, int position) {
-    return codes[c] == LONG ? longs[c][position] : ints[c][position];
+    return longs[c][position];
+  }
+
+  /** The non-null value at {@code position}; the column {@link #holdsDecimalLong holds INT64 decimals}. */
+  BigDecimal decimalLongAt(int c, int position) {
+    return BigDecimal.valueOf(longs[c][position], scales[c]);
+  }
+
+  /** The non-null value at {@code position}; the column {@link #holdsDate holds days}. */
+  LocalDate dateAt(int c, int position) {
+    return LocalDate.ofEpochDay(ints[c][position]);
+  }
+
+  /** The non-null value at {@code position}; the column {@link #holdsMicros holds microseconds}. */
+  Instant microsAt(int c, int position) {
+    long v = longs[c][position];
+    return Instant.ofEpochSecond(Math.floorDiv(v, 1_000_000L), Math.floorMod(v, 1_000_000L) * 1_000L);
   }
 
   /** The value of column {@code c} at {@code position}; the column {@link #holdsDouble holds doubles}. */

@@ -87,9 +87,14 @@ public record RowSchema(List<Column> columns) {
   public int requireIndex(String name) {
     int i = ((ColumnList) columns).position(name);
     if (i < 0) {
-      throw new InvalidInputException("no column '" + name + "'; columns are " + names());
+      throw noColumn(name);
     }
     return i;
+  }
+
+  // apart from requireIndex, which every getter by name inlines: its cold path, out of the bytes the JIT compiles there
+  private InvalidInputException noColumn(String name) {
+    return new InvalidInputException("no column '" + name + "'; columns are " + names());
   }
 
   /**

@@ -78,7 +78,11 @@ final class HybridDecoder {
         // whole groups straight from the page's array: 32 values at a time while the data lasts, then 8
         int fast32 = 4 * bitWidth;
         while (n - k >= 32 && bitWidth > 0 && pos + fast32 <= end) {
-          unpackValues(bytes, pos, out, o + k, 32);
+          if (pos + fast32 + Long.BYTES <= bytes.length) {
+            unpack32(bytes, pos, out, o + k);
+          } else {
+            unpackValues(bytes, pos, out, o + k, 32);
+          }
           pos += fast32;
           k += 32;
         }
@@ -152,6 +156,24 @@ final class HybridDecoder {
       out[at + i] = (int) (buf & m);
       buf >>>= w;
       bits -= w;
+    }
+  }
+
+  /**
+   * Unpacks 32 values of {@link #bitWidth} bits (1 to 32) from the {@code 4 * bitWidth} bytes at {@code from}, each
+   * from one little-endian 8-byte load at its first byte (a value's bits start at most 7 bits into it and span at
+   * most 32, so they are all in it): no inner loop and no branch per value, a loop the JIT compiles small and early.
+   * The loads read up to 8 bytes past the values (never past {@code in}, the caller checks); those bits are masked
+   * off.
+   */
+  private void unpack32(byte[] in, int from, int[] out, int at) {
+    final int w = bitWidth;
+    final long m = mask;
+    int bit = 0;
+    for (int i = 0; i < 32; i++) {
+      long word = (long) ValueDecoder.LONG.get(in, from + (bit >>> 3));
+      out[at + i] = (int) ((word >>> (bit & 7)) & m);
+      bit += w;
     }
   }
 

@@ -179,6 +179,13 @@ public final class ParquetRowReader implements RowReader {
 
   @Override
   public boolean hasNext() {
+    // the row at hand or the next block: the caller's loop inlines this test alone (its JIT compiles that loop while
+    // the first files are read, so every byte inlined there is compile time), advance() stays a call
+    return index < count || advance();
+  }
+
+  /** Takes the next block of rows, if any: whether there is a row. */
+  private boolean advance() {
     while (index == count) {
       // the rows handed out keep their block as long as the caller keeps them: the reader lets go of it before it
       // decodes the next (a block of values of a GiB each must not live twice)
@@ -273,10 +280,19 @@ public final class ParquetRowReader implements RowReader {
 
   @Override
   public Row next() {
-    if (!hasNext()) {
+    Object b = block;
+    if (index >= count || b == null) {
+      return nextOfNextBlock();
+    }
+    return HOOKS.blockRow(b, index++);
+  }
+
+  /** {@link #next()} at the end of a block: apart, so that the caller's loop does not inline it. */
+  private Row nextOfNextBlock() {
+    if (!advance()) {
       throw new NoSuchElementException("no more rows in " + source);
     }
-    return HOOKS.blockRow(Objects.requireNonNull(block, "hasNext() found a block"), index++);
+    return HOOKS.blockRow(Objects.requireNonNull(block, "advance() found a block"), index++);
   }
 
   @Override

@@ -48,8 +48,10 @@ public final class HardwoodFirstFiles {
     try {
       for (int k = 1; k < args.length; k++) {
         long s = k == 1 ? start : System.nanoTime();
+        long cpu = processCpuNanos();
         long[] got = readByName(hardwood, Path.of(args[k]));
         double seconds = (System.nanoTime() - s) / 1e9;
+        double cpuSeconds = (processCpuNanos() - cpu) / 1e9;
         if (!Arrays.equals(got, expected)) {
           throw new IllegalStateException(reader + "'s read of file " + k + " is incomplete or wrong: "
               + Arrays.toString(got) + ", expected " + Arrays.toString(expected));
@@ -58,10 +60,20 @@ public final class HardwoodFirstFiles {
             got[0] / seconds / 1e6, java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime(),
             k == 1 ? " (Hardwood.create() included)" : "");
         System.out.printf("FILE|%s|%d|%.4f%n", reader, k, seconds);
+        System.out.printf("FILECPU|%s|%d|%.4f%n", reader, k, cpuSeconds);
       }
     } finally {
       hardwood.close();
     }
+  }
+
+  /**
+   * The CPU time of the whole process so far (every thread: the reader's, the JIT compilers', the collector's), in
+   * nanoseconds: on a shared, loaded machine a steadier measure of a read's work than its wall-clock time.
+   */
+  static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   /** Every value of every row, by column name; the checksum's fields in ParquetBenchmark.Checksum's order. */
