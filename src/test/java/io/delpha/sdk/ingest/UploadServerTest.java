@@ -153,8 +153,8 @@ class UploadServerTest {
           HttpResponse.BodyHandlers.ofString()).statusCode());
     }
     List<Integer> statuses = runAll(puts);
-    assertThat(statuses).filteredOn(c -> c == 200).hasSize(3);
-    assertThat(statuses).filteredOn(c -> c != 200).containsOnly(422);
+    assertThat(statuses).as("statuses of the six PUTs: %s", statuses).filteredOn(c -> c == 200).hasSize(3);
+    assertThat(statuses).as("statuses of the six PUTs: %s", statuses).filteredOn(c -> c != 200).containsOnly(422);
     JsonNode done = commit(upload);
     assertThat(done.path("accepted")).hasSize(3);
     assertThat(staging.list("small/incoming/").toList()).hasSize(3);
