@@ -105,7 +105,10 @@ class SharingCliTest {
     Map<String, String> env = Map.of("DATABRICKS_HOST", wm.baseUrl() + "/ds/", "DATABRICKS_TOKEN_NAME",
         "databricksToken", "DELTASHARING_TABLES_NAME", "databricksTablesNames", "KEY_VAULT_NAME", "myvault");
 
+    // a cache of this run's own: the default (~/.cache/delpha/usage) outlives the run, and its version-keyed files of
+    // an earlier run's table would answer without a query
     try (CliProcess serve = CliProcess.start(env, null, "sharing", "serve", "--secrets", "file:" + secrets,
+        "--cache-dir", dir.resolve("usage-cache").toString(),
         "--bind", "127.0.0.1:0", "--key-store", store, "--contact-point", c.host() + ":" + c.port(), "--local-dc",
         c.localDatacenter())) {
       String endpoint = serve.awaitLine("usage analytics: (\\S+) serving", Duration.ofSeconds(60));
