@@ -370,8 +370,11 @@ public final class CassandraServer implements AutoCloseable {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
+        // a node that fails at start-up drains on its way out: forty lines of flushes follow the cause, so the
+        // message carries the run's ERROR lines (where "Address already in use" is said) before the last lines
         throw new IllegalStateException("Cassandra exited with " + process.exitValue() + " during start-up; "
-            + "last log lines:\n" + tail(logDir().resolve("stdout.log")));
+            + "its errors:\n" + errors(logDir().resolve("stdout.log")) + "\nlast log lines:\n"
+            + tail(logDir().resolve("stdout.log")));
       }
       if (answersCql()) {
         return;
@@ -411,6 +414,30 @@ public final class CassandraServer implements AutoCloseable {
       return text.contains("Startup complete");
     } catch (IOException e) {
       return false;
+    }
+  }
+
+  /** The ERROR lines (and the three lines after each: the exception's cause) this run of the node logged. */
+  private String errors(Path log) {
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(log.toFile(), "r")) {
+      f.seek(logOffset);
+      byte[] rest = new byte[(int) Math.max(0, f.length() - logOffset)];
+      f.readFully(rest);
+      List<String> lines = new String(rest, StandardCharsets.UTF_8).lines().toList();
+      StringBuilder out = new StringBuilder();
+      int keep = 0;
+      for (String line : lines) {
+        if (line.startsWith("ERROR")) {
+          keep = 4;
+        }
+        if (keep > 0 && out.length() < 8_000) {
+          out.append(line).append('\n');
+          keep--;
+        }
+      }
+      return out.length() == 0 ? "(none)" : out.toString();
+    } catch (IOException e) {
+      return "(no log: " + e + ")";
     }
   }
 
