@@ -1,5 +1,5 @@
 /**
- * Delta Sharing without Spark, and the per-organisation usage-analytics service of seed 001.
+ * Delta Sharing without Spark, and the per-organisation usage-analytics service that answers each organisation with its own platform usage.
  *
  * <p>{@link io.delpha.sdk.sharing.DeltaSharingClient} reads shared tables as rows of the {@code
  * parquet} model ({@link io.delpha.sdk.sharing.Filter} hints re-applied on the client); {@link

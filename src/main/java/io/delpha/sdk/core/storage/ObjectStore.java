@@ -13,7 +13,7 @@ import java.util.stream.Stream;
 
 /**
  * A flat store of immutable-by-convention objects addressed by {@code /}-separated keys: an S3 bucket
- * ({@link io.delpha.sdk.aws.S3ObjectStore}) or a local folder ({@link LocalObjectStore}), with the same semantics.
+ * ({@code io.delpha.sdk.aws.S3ObjectStore}, in the aws capability) or a local folder ({@link LocalObjectStore}), with the same semantics.
  *
  * <pre>{@code
  * ObjectStore lake = LocalObjectStore.at(Path.of("lake"));

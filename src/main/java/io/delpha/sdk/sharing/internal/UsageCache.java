@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class UsageCache {
 
-  private static final Logger LOG = LoggerFactory.getLogger(UsageAnalyticsServer.class);
+  private static final Logger LOG = LoggerFactory.getLogger(UsageCache.class);
   /** The name of the table's view in the database: every organisation's rows. */
   public static final String VIEW = "usage";
 

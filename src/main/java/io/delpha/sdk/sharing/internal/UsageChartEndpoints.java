@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class UsageChartEndpoints {
 
-  private static final Logger LOG = LoggerFactory.getLogger(UsageAnalyticsServer.class);
+  private static final Logger LOG = LoggerFactory.getLogger(UsageChartEndpoints.class);
   private static final ObjectMapper JSON = JsonSupport.MAPPER;
 
   private final UsageAuth auth;

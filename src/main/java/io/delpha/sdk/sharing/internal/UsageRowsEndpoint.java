@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class UsageRowsEndpoint {
 
-  private static final Logger LOG = LoggerFactory.getLogger(UsageAnalyticsServer.class);
+  private static final Logger LOG = LoggerFactory.getLogger(UsageRowsEndpoint.class);
 
   private final UsageAuth auth;
   private final UsageTable table;

@@ -6,7 +6,6 @@ import io.delpha.sdk.core.internal.http.HttpError;
 import io.delpha.sdk.parquet.ColumnType;
 import io.delpha.sdk.parquet.RowSchema;
 import io.delpha.sdk.sharing.DeltaSharingClient;
-import io.delpha.sdk.sharing.UsageAnalyticsServer;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -18,7 +17,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class UsageTable {
 
-  private static final Logger LOG = LoggerFactory.getLogger(UsageAnalyticsServer.class);
+  private static final Logger LOG = LoggerFactory.getLogger(UsageTable.class);
 
   private final DeltaSharingClient client;
   private final String table;

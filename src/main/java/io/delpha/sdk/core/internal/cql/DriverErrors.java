@@ -39,7 +39,7 @@ import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Maps driver exceptions to the library's hierarchy at the {@code cassandra} boundary. The driver's
+ * Maps driver exceptions to the library's hierarchy wherever the library calls the driver (the {@code cassandra}, {@code security}, {@code ingest} and {@code aws} packages). The driver's
  * messages carry server text and addresses, never the password (the driver never echoes it), so they
  * are kept.
  */
