@@ -25,6 +25,9 @@ module io.delpha.sdk {
   requires io.netty.handler;
   requires java.management;
   requires java.net.http;
+  // sun.misc.Unsafe for the driver's Netty (an automatic module, which requires nothing): without this edge a named
+  // host's module graph lacks jdk.unsupported and Netty silently falls back to heap buffers
+  requires jdk.unsupported;
 
   // optional stacks with a stable module name (on the class path instead, Capability adds the read edge)
   requires static software.amazon.awssdk.services.s3;

@@ -28,6 +28,11 @@ public final class ModuleHost {
       case "parquet" -> parquet(Path.of(args[1]));
       default -> throw new IllegalArgumentException(args[0]);
     }
+    // the driver's Netty takes sun.misc.Unsafe from jdk.unsupported, which a named host resolves only when a module
+    // it reads requires it; without it Netty falls back to heap buffers and says so on start-up
+    Object unsafe = Class.forName("io.netty.util.internal.PlatformDependent").getMethod("hasUnsafe").invoke(null);
+    System.out.println("NETTY unsafe=" + unsafe + " jdk.unsupported="
+        + ModuleLayer.boot().findModule("jdk.unsupported").isPresent());
     try {
       Class.forName("io.delpha.sdk.core.internal.Capability").getMethod("version", String.class).invoke(null, "x");
       System.out.println("INTERNAL REACHED");
