@@ -20,7 +20,7 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A driver {@link Row} that prints its columns: {@code {release_version=5.0.4}} ({@link TextTable#record}, so at
+ * A driver {@link Row} that prints its columns: {@code {release_version=5.0.6}} ({@link TextTable#record}, so at
  * most a dozen columns and 40 characters a value), where the driver's own row prints {@code DefaultRow@75d0911a}.
  * Every other method is the driver row's. Serialized, it is the driver's row (a reader needs no class of ours).
  */
