@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
@@ -19,6 +21,9 @@ public final class MarkdownBlocks {
 
   /** The comment that gives a Java block the declarations its fragment uses. */
   public static final String CONTEXT = "snippet-context:";
+
+  /** CommonMark's opening fence: up to 3 spaces, 3 or more backquotes, an info string without one. */
+  private static final Pattern OPENING = Pattern.compile("^( {0,3})(`{3,})\\s*([^`]*)$");
 
   /**
    * One fenced block.
@@ -110,20 +115,22 @@ public final class MarkdownBlocks {
         context = all.substring(0, all.lastIndexOf("-->"));
         contextLine = start + 1;
         i++;
-        if (i == text.size() || !text.get(i).strip().startsWith("```")) {
+        if (i == text.size() || !OPENING.matcher(text.get(i)).matches()) {
           throw new IllegalStateException(doc + ":" + contextLine
               + ": a snippet-context comment must be directly above the fence of the block it serves");
         }
         continue;
       }
-      if (trimmed.startsWith("```")) {
-        int indent = line.indexOf("```");
-        String info = trimmed.substring(3).strip();
+      Matcher opening = OPENING.matcher(line);
+      if (opening.matches()) {
+        int indent = opening.group(1).length();
+        Pattern closing = Pattern.compile("^ {0,3}`{" + opening.group(2).length() + ",}\\s*$");
+        String info = opening.group(3).strip();
         String language = info.isEmpty() ? "" : info.split("\\s+")[0].toLowerCase(Locale.ROOT);
         int fence = i;
         List<String> lines = new ArrayList<>();
         i++;
-        while (i < text.size() && !text.get(i).strip().equals("```")) {
+        while (i < text.size() && !closing.matcher(text.get(i)).matches()) {
           String l = text.get(i);
           lines.add(l.length() >= indent && l.substring(0, indent).isBlank() ? l.substring(indent) : l.strip());
           i++;
