@@ -109,7 +109,9 @@ public final class SnippetCompiler implements AutoCloseable {
     int contextFirst = firstCode(contextLines);
     String afterImports = first < body.size() ? body.get(first).strip() : "";
     if (afterImports.startsWith("package ")) {
-      addAll(text, docLines, body, block, 0);
+      for (int k = 0; k < body.size(); k++) {
+        add(text, docLines, body.get(k), block.docLine(k));
+      }
       return new Source(fileName(block), String.join("\n", text), docLines);
     }
     for (String i : apiImports) {
@@ -168,13 +170,6 @@ public final class SnippetCompiler implements AutoCloseable {
   private static void add(List<String> text, List<Integer> docLines, String line, int docLine) {
     text.add(line);
     docLines.add(docLine);
-  }
-
-  private static void addAll(List<String> text, List<Integer> docLines, List<String> lines,
-      MarkdownBlocks.Block block, int from) {
-    for (int k = from; k < lines.size(); k++) {
-      add(text, docLines, lines.get(k), block.docLine(k));
-    }
   }
 
   /** The packages the module descriptor exports: the library's API. */
