@@ -1,12 +1,14 @@
 package io.delpha.sdk.cassandra;
 
 import static io.delpha.sdk.core.internal.ConfigValues.setting;
+import static io.delpha.sdk.core.internal.ConfigValues.shown;
 
 import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.Metrics;
 import io.delpha.sdk.core.Secret;
 import io.delpha.sdk.core.internal.ConfigValues;
+import io.delpha.sdk.core.internal.Endpoints;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,7 +30,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 public final class CassandraConfig {
 
   private static final ConfigValues<CassandraConfig> VALUES = ConfigValues.of(CassandraConfig.class,
-      setting("contactPoints", CassandraConfig::contactPoints),
+      shown("contactPoints", CassandraConfig::contactPoints, c -> "[" + Endpoints.format(c.contactPoints()) + "]"),
       setting("localDatacenter", CassandraConfig::localDatacenter),
       setting("username", CassandraConfig::username),
       setting("password", CassandraConfig::password),

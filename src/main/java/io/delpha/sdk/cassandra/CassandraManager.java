@@ -10,6 +10,7 @@ import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Statement;
 import com.datastax.oss.driver.api.core.metadata.Metadata;
 import io.delpha.sdk.cassandra.internal.ControlChannel;
+import io.delpha.sdk.core.internal.Endpoints;
 import io.delpha.sdk.core.internal.cql.DriverErrors;
 import io.delpha.sdk.core.internal.cql.MappedResultSet;
 import io.delpha.sdk.cassandra.internal.SchemaSettling;
@@ -284,7 +285,7 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
     long timeoutMillis = config.requestTimeout().toMillis();
     if (!ControlChannel.isOpen(open())) {
       throw new ServiceUnavailableException("the connection that reads the schema is down (is the cluster at "
-          + config.contactPoints() + " up?); it is reconnecting, retry shortly");
+          + Endpoints.format(config.contactPoints()) + " up?); it is reconnecting, retry shortly");
     }
     try {
       return session.refreshSchemaAsync().toCompletableFuture().get(timeoutMillis, TimeUnit.MILLISECONDS);

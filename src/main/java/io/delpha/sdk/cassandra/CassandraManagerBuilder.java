@@ -8,6 +8,7 @@ import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.config.ProgrammaticDriverConfigLoaderBuilder;
+import io.delpha.sdk.core.internal.Endpoints;
 import io.delpha.sdk.core.internal.cql.DriverErrors;
 import io.delpha.sdk.cassandra.internal.DriverMetrics;
 import io.delpha.sdk.cassandra.internal.KeyspacesAuth;
@@ -334,13 +335,13 @@ public final class CassandraManagerBuilder implements ClientBuilder<CassandraMan
     List<InetSocketAddress> points = config.contactPoints();
     try {
       CqlSession session = sessionBuilder(config, true, metrics).build();
-      LOG.info("connected to Cassandra at {} (keyspace {}, tls {})", points, keyspace, config.tls());
+      LOG.info("connected to Cassandra at {} (keyspace {}, tls {})", Endpoints.format(points), keyspace, config.tls());
       return new CassandraManager(config, session, true);
     } catch (RuntimeException e) {
       DelphaException mapped = DriverErrors.onConnect(e, points);
       if (sigV4 != null && mapped instanceof io.delpha.sdk.core.AuthenticationException) {
-        throw new io.delpha.sdk.core.AuthenticationException("Cassandra at " + points + " refused the SigV4 "
-            + "authentication (" + sigV4 + "): " + DriverErrors.authenticationReply(e) + "; SigV4 works with "
+        throw new io.delpha.sdk.core.AuthenticationException("Cassandra at " + Endpoints.format(points)
+            + " refused the SigV4 authentication (" + sigV4 + "): " + DriverErrors.authenticationReply(e) + "; SigV4 works with "
             + "Amazon Keyspaces only, with credentials allowed cassandra:Select/Modify in " + sigV4.region(), null);
       }
       if (mapped instanceof NotFoundException && keyspace != null) {

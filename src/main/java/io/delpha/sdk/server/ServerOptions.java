@@ -1,6 +1,7 @@
 package io.delpha.sdk.server;
 
 import io.delpha.sdk.core.InvalidInputException;
+import io.delpha.sdk.core.internal.Endpoints;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
@@ -42,8 +43,8 @@ public final class ServerOptions {
       throw new InvalidInputException("server limits must be positive (threads >= 2, header bytes >= 1024)");
     }
     if (b.tls == null && !b.allowPlainHttp && !b.address.getAddress().isLoopbackAddress()) {
-      throw new InvalidInputException("plain HTTP listens on loopback only (" + b.address + " is not): give TLS "
-          + "key material, or allowPlainHttp(true) behind a TLS-terminating proxy");
+      throw new InvalidInputException("plain HTTP listens on loopback only (" + Endpoints.format(b.address)
+          + " is not): give TLS key material, or allowPlainHttp(true) behind a TLS-terminating proxy");
     }
     this.address = b.address;
     this.tls = b.tls;
@@ -144,7 +145,7 @@ public final class ServerOptions {
 
   @Override
   public String toString() {
-    return "ServerOptions[address=" + address + ", tls=" + tls + ", allowPlainHttp=" + allowPlainHttp
+    return "ServerOptions[address=" + Endpoints.format(address) + ", tls=" + tls + ", allowPlainHttp=" + allowPlainHttp
         + ", maxConnections=" + maxConnections + ", idleTimeout=" + idleTimeout + ", maxHeaderBytes=" + maxHeaderBytes
         + ", maxBodyBytes=" + maxBodyBytes + ", threads=" + threads + ", maxConcurrentPasswordChecks="
         + maxConcurrentPasswordChecks + "]";

@@ -8,6 +8,7 @@ import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.cql.Statement;
 import com.datastax.oss.driver.api.core.metadata.Node;
 import com.datastax.oss.driver.api.core.metadata.NodeState;
+import io.delpha.sdk.core.internal.Endpoints;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -93,7 +94,7 @@ public final class SchemaSettling {
       }
       if (System.nanoTime() > deadline) {
         LOG.warn("the nodes did not agree on the schema within {} after a change through {}; going on",
-            timeout, info.getCoordinator() == null ? "a node" : info.getCoordinator().getEndPoint());
+            timeout, info.getCoordinator() == null ? "a node" : Endpoints.format(info.getCoordinator().getEndPoint()));
         return;
       }
       try {
@@ -110,7 +111,7 @@ public final class SchemaSettling {
       Row row = session.execute(LOCAL_VERSION.setNode(node).setTimeout(timeout)).one();
       return row == null ? null : row.getUuid(0);
     } catch (RuntimeException e) {
-      LOG.debug("schema version of {}: {}", node.getEndPoint(), e.toString());
+      LOG.debug("schema version of {}: {}", Endpoints.format(node.getEndPoint()), e.toString());
       return null;
     }
   }

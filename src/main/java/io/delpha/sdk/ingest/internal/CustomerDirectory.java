@@ -75,7 +75,12 @@ public final class CustomerDirectory implements CustomerRegistry {
       throw new InvalidInputException("no ingest app named '" + appName + "': neither one of this manager's ("
           + apps.keySet() + ") nor a program registered for " + customerId + " (registerApp)");
     }
-    dictionary.describeKeyspace(Objects.requireNonNull(keyspace, "keyspace"));
+    try {
+      dictionary.describeKeyspace(Objects.requireNonNull(keyspace, "keyspace"));
+    } catch (NotFoundException e) {
+      throw new NotFoundException(e.getMessage() + ". Create the customer's keyspace, and a table for each file name "
+          + "it sends (orders.csv fills orders), before registering it", e);
+    }
     registry.put(new Customer(customerId, PasswordHasher.hash(password.toCharArray(), iterations), keyspace, appName,
         constraints));
     LOG.info("registered customer {} (keyspace {}, app {}, constraints {})", customerId, keyspace, appName,

@@ -1,5 +1,6 @@
 package io.delpha.sdk.server.internal;
 
+import io.delpha.sdk.core.internal.Endpoints;
 import io.delpha.sdk.core.internal.http.HttpStatus;
 import io.delpha.sdk.core.internal.http.HttpError;
 import io.delpha.sdk.core.DelphaException;
@@ -150,7 +151,8 @@ public final class HttpService implements AutoCloseable {
       throw e;
     } catch (Exception e) {
       s.close();
-      throw new ServiceUnavailableException("cannot listen on " + options.address() + ": " + e.getMessage(), e);
+      throw new ServiceUnavailableException("cannot listen on " + Endpoints.format(options.address()) + ": "
+          + e.getMessage(), e);
     }
     LOG.info("{} listening on {}", name, s.uri());
     return s;

@@ -28,25 +28,39 @@ import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.NotFoundException;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.TlsException;
+import io.delpha.sdk.core.internal.Endpoints;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Maps driver exceptions to the library's hierarchy wherever the library calls the driver (the {@code cassandra}, {@code security}, {@code ingest} and {@code aws} packages). The driver's
  * messages carry server text and addresses, never the password (the driver never echoes it), so they
- * are kept.
+ * are kept, with addresses as {@link Endpoints} shows them. When every node failed ({@code AllNodesFailedException}),
+ * the message names each node and what went wrong there in a few words ({@code 127.0.0.1:9042 (connection refused)})
+ * instead of the driver's text, which shows one node of many and points at {@code getAllErrors()}.
  */
 public final class DriverErrors {
 
   private static final Pattern UNKNOWN_KEYSPACE = Pattern.compile("(?i)keyspace '?([\\w\"]+)'? does not exist");
   private static final Pattern UNKNOWN_TABLE = Pattern.compile("(?i)(unconfigured table|table .* does not exist)");
+  /** The driver's prefix naming its session and channel: {@code [s0|control|connecting...] }. */
+  private static final Pattern CHANNEL_PREFIX = Pattern.compile("^\\[[^\\]]*\\]\\s*");
 
   private DriverErrors() {}
 
@@ -80,14 +94,14 @@ public final class DriverErrors {
     }
     if (t instanceof QueryExecutionException | t instanceof DriverTimeoutException
         | t instanceof NoNodeAvailableException | t instanceof ClosedConnectionException) {
-      return new ServiceUnavailableException("Cassandra did not complete the request: " + t.getMessage(), t);
+      return new ServiceUnavailableException("Cassandra did not complete the request: " + message(t), t);
     }
     if (t instanceof AllNodesFailedException a) {
       boolean busy = a.getAllErrors().values().stream().flatMap(List::stream)
           .anyMatch(err -> hasCause(err, BusyConnectionException.class));
       return new ServiceUnavailableException(busy
-          ? "every connection to Cassandra is busy (more requests in flight than the pool carries): " + a.getMessage()
-          : "no Cassandra node could complete the request: " + a.getMessage(), a);
+          ? "every connection to Cassandra is busy (more requests in flight than the pool carries): " + triedNodes(a)
+          : "no Cassandra node could complete the request: " + triedNodes(a), a);
     }
     if (t instanceof IllegalArgumentException) {
       return new InvalidInputException(Objects.requireNonNullElse(t.getMessage(), t.toString()), t);
@@ -97,7 +111,7 @@ public final class DriverErrors {
       return new ServiceUnavailableException("Cassandra session unavailable: " + t.getMessage(), t);
     }
     if (t instanceof DriverException d) {
-      return new ServiceUnavailableException("Cassandra request failed: " + d.getMessage(), d);
+      return new ServiceUnavailableException("Cassandra request failed: " + message(d), d);
     }
     return new DelphaException("Cassandra request failed: " + t, t);
   }
@@ -149,6 +163,7 @@ public final class DriverErrors {
    * @return the library's exception for it
    */
   public static DelphaException onConnect(Throwable e, List<InetSocketAddress> contactPoints) {
+    String points = Endpoints.format(contactPoints);
     Throwable t = unwrap(e);
     if (t instanceof DelphaException d) {
       return d;
@@ -161,33 +176,85 @@ public final class DriverErrors {
         for (Throwable err : errors) {
           if (hasCause(err, AuthenticationException.class)) {
             return new io.delpha.sdk.core.AuthenticationException(
-                "Cassandra refused the credentials (wrong user name or password) at " + contactPoints, null);
+                "Cassandra refused the credentials (wrong user name or password) at " + points, null);
           }
         }
       }
       for (List<Throwable> errors : all.getAllErrors().values()) {
         for (Throwable err : errors) {
           if (hasCause(err, SSLException.class)) {
-            return new TlsException("TLS handshake with Cassandra at " + contactPoints + " failed: "
+            return new TlsException("TLS handshake with Cassandra at " + points + " failed: "
                 + rootMessage(err) + " (is the CA right, and does the certificate match the address?)", err);
           }
         }
       }
-      return new ServiceUnavailableException("no Cassandra node could be reached at " + contactPoints
-          + ": " + all.getMessage(), all);
+      return new ServiceUnavailableException("no Cassandra node reachable at " + triedNodes(all)
+          + ": check that the nodes are up and the contact points right", all);
     }
     if (t instanceof AuthenticationException) {
       return new io.delpha.sdk.core.AuthenticationException(
-          "Cassandra refused the credentials (wrong user name or password) at " + contactPoints, null);
+          "Cassandra refused the credentials (wrong user name or password) at " + points, null);
     }
     if (hasCause(t, SSLException.class)) {
-      return new TlsException("TLS handshake with Cassandra at " + contactPoints + " failed: " + rootMessage(t), t);
+      return new TlsException("TLS handshake with Cassandra at " + points + " failed: " + rootMessage(t), t);
     }
     if (t instanceof ConnectionInitException || t instanceof DriverException) {
-      return new ServiceUnavailableException("could not connect to Cassandra at " + contactPoints + ": "
-          + t.getMessage(), t);
+      return new ServiceUnavailableException("could not connect to Cassandra at " + points + ": " + message(t), t);
     }
-    return new DelphaException("could not connect to Cassandra at " + contactPoints + ": " + t, t);
+    return new DelphaException("could not connect to Cassandra at " + points + ": " + Endpoints.clean(t.toString()), t);
+  }
+
+  /**
+   * @param all every node the driver tried failed
+   * @return each node and what went wrong there, {@code 127.0.0.1:9042 (connection refused)}, joined by {@code ", "}
+   */
+  static String triedNodes(AllNodesFailedException all) {
+    if (all.getAllErrors().isEmpty()) {
+      return "no node was available (" + message(all) + ")";
+    }
+    return all.getAllErrors().entrySet().stream()
+        .map(node -> Endpoints.format(node.getKey().getEndPoint()) + " (" + reason(node.getValue()) + ")")
+        .collect(Collectors.joining(", "));
+  }
+
+  /**
+   * What went wrong at one node, in a few words: the socket's error when no connection was made (the driver
+   * reports it as a suppressed exception of a closed channel's), else the driver's message.
+   */
+  private static String reason(List<Throwable> errors) {
+    if (errors.isEmpty()) {
+      return "no error recorded";
+    }
+    Deque<Throwable> pending = new ArrayDeque<>(List.of(errors.get(0)));
+    Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    while (!pending.isEmpty()) {
+      Throwable c = pending.pop();
+      if (!seen.add(c)) {
+        continue;
+      }
+      if (c instanceof ConnectException) {
+        // Netty's: "Connection refused: /127.0.0.1:9042", "connection timed out after 5000 ms: /10.0.0.5:9042"
+        String m = c.getMessage() == null ? "connection refused" : c.getMessage().replaceFirst(":\\s*/?\\S*$", "");
+        return m.toLowerCase(Locale.ROOT);
+      }
+      if (c instanceof UnknownHostException) {
+        return "unknown host";
+      }
+      if (c instanceof NoRouteToHostException) {
+        return "no route to host";
+      }
+      if (c.getCause() != null) {
+        pending.add(c.getCause());
+      }
+      pending.addAll(List.of(c.getSuppressed()));
+    }
+    return message(errors.get(0));
+  }
+
+  /** The driver's message without its channel prefix, addresses as {@link Endpoints} shows them. */
+  private static String message(Throwable t) {
+    String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    return Endpoints.clean(CHANNEL_PREFIX.matcher(m).replaceFirst(""));
   }
 
   /**
