@@ -85,7 +85,8 @@ class ClientVocabularyTest {
     assertThat(seen.get(ClientBuilder.WithRetries.class)).as("builders with retryPolicy(..)")
         .contains("SalesforceManagerBuilder", "DeltaSharingClientBuilder", "AWSManagerBuilder", "Builder");
     assertThat(seen.get(ClientBuilder.WithResponseLimits.class)).as("builders with responseLimits(..)")
-        .containsExactlyInAnyOrder("SalesforceManagerBuilder", "DeltaSharingClientBuilder");
+        .containsExactlyInAnyOrder("SalesforceManagerBuilder", "DeltaSharingClientBuilder",
+            "Builder" /* UploadClient's */, "Builder" /* AzureKeyVaultProvider's */);
   }
 
   @Test

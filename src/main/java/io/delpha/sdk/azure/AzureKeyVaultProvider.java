@@ -7,7 +7,6 @@ import com.azure.core.exception.HttpResponseException;
 import com.azure.core.exception.ResourceNotFoundException;
 import com.azure.core.http.HttpClient;
 import com.azure.core.http.HttpHeaderName;
-import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.azure.core.http.policy.ExponentialBackoffOptions;
 import com.azure.core.http.policy.FixedDelayOptions;
 import com.azure.core.http.policy.RetryOptions;
@@ -19,9 +18,13 @@ import com.azure.security.keyvault.secrets.SecretClientBuilder;
 import com.azure.security.keyvault.secrets.SecretServiceVersion;
 import com.azure.security.keyvault.secrets.models.KeyVaultSecret;
 import io.delpha.sdk.core.AuthenticationException;
+import io.delpha.sdk.core.ClientBuilder;
+import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.NotFoundException;
+import io.delpha.sdk.core.ResponseLimitException;
+import io.delpha.sdk.core.ResponseLimits;
 import io.delpha.sdk.core.RetryPolicy;
 import io.delpha.sdk.core.Secret;
 import io.delpha.sdk.core.ServiceUnavailableException;
@@ -31,6 +34,8 @@ import io.delpha.sdk.core.internal.http.HttpCaller;
 import io.delpha.sdk.core.internal.http.HttpStatus;
 import io.delpha.sdk.core.internal.http.TrustedCa;
 import io.delpha.sdk.azure.internal.AzureUserAgent;
+import io.delpha.sdk.azure.internal.BoundedAzureTransport;
+import io.delpha.sdk.core.internal.http.BoundedBody;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -68,8 +73,20 @@ import org.jspecify.annotations.Nullable;
  * {@link ServiceUnavailableException} ({@link TlsException} for an untrusted certificate). A secret name Key Vault
  * could not hold (other than 1 to 127 letters, digits and dashes) is {@link InvalidInputException} before any call.
  * No message carries a secret value or a credential. The provider is thread-safe.
+ *
+ * <p>The vault and the identity endpoint are not trusted further than the protocol needs. The Azure SDK runs on the
+ * library's own transport (the JDK client): redirects are never followed (a 301, 302, 303, 307 or 308 from either is
+ * a {@link DataFormatException} naming the status and where it pointed; the token or client secret went nowhere
+ * else), every answer is read under the {@link Builder#responseLimits(ResponseLimits) ResponseLimits} before the SDK
+ * parses it (a breach is a {@link ResponseLimitException}), and a token or secret answer the SDK would misread (a
+ * token answer that is not a flat JSON object, a secret whose tags are not strings: the SDK never returns from
+ * either) is a {@link DataFormatException}. None of these is retried. A host-given {@link TokenCredential} talks to
+ * its own endpoint on its own transport: these bounds cover the vault only, then.
  */
 public final class AzureKeyVaultProvider implements SecretProvider {
+
+  /** How long a request to the vault or the identity endpoint waits for its answer's headers (Azure's default). */
+  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
 
   /** Key Vault's rule for object names. */
   private static final Pattern NAME = Pattern.compile("[0-9A-Za-z-]{1,127}");
@@ -111,6 +128,14 @@ public final class AzureKeyVaultProvider implements SecretProvider {
 
   private DelphaException translate(String name, RuntimeException e) {
     String what = "read secret '" + name + "' from Key Vault " + vaultUrl;
+    ResponseLimitException limit = BoundedBody.limitOf(e);
+    if (limit != null) {
+      return new ResponseLimitException(limit.limit(), "could not " + what + ": " + limit.getMessage(), e);
+    }
+    DataFormatException refused = causeOf(e, DataFormatException.class);
+    if (refused != null) {
+      return new DataFormatException("could not " + what + ": " + refused.getMessage(), e);
+    }
     if (e instanceof ResourceNotFoundException) {
       DelphaException mapped = new NotFoundException("no secret '" + name + "' in Key Vault " + vaultUrl);
       mapped.initCause(e);
@@ -136,15 +161,15 @@ public final class AzureKeyVaultProvider implements SecretProvider {
       return new ServiceUnavailableException("could not " + what + ": " + io.getClass().getSimpleName()
           + "; the vault or the identity endpoint is unreachable", e);
     }
-    MsalServiceException refused = causeOf(e, MsalServiceException.class);
-    if (refused != null) {
-      Integer status = refused.statusCode();
+    MsalServiceException entra = causeOf(e, MsalServiceException.class);
+    if (entra != null) {
+      Integer status = entra.statusCode();
       if (status != null && status >= 500) {
         return new ServiceUnavailableException("could not " + what + ": the identity endpoint answered HTTP "
             + status, e);
       }
       return new AuthenticationException("could not " + what + ": the identity endpoint refused the credential ("
-          + firstLine(refused.getMessage()) + ")", e);
+          + firstLine(entra.getMessage()) + ")", e);
     }
     if (e instanceof ClientAuthenticationException) {
       return new AuthenticationException("could not " + what + ": the credential was refused or is unavailable ("
@@ -190,7 +215,7 @@ public final class AzureKeyVaultProvider implements SecretProvider {
   }
 
   /** Builds an {@link AzureKeyVaultProvider}; the vault is required, every other setting optional. */
-  public static final class Builder {
+  public static final class Builder implements ClientBuilder.WithResponseLimits<Builder> {
     private @Nullable URI vaultUrl;
     private @Nullable TokenCredential credential;
     private @Nullable String tenantId;
@@ -201,6 +226,7 @@ public final class AzureKeyVaultProvider implements SecretProvider {
     private RetryPolicy retry = RetryPolicy.defaults();
     private Duration connectTimeout = Duration.ofSeconds(10);
     private boolean verifyChallengeResource = true;
+    private ResponseLimits responseLimits = ResponseLimits.defaults();
 
     private Builder() {}
 
@@ -268,10 +294,19 @@ public final class AzureKeyVaultProvider implements SecretProvider {
 
     /**
      * @param host the Entra identity endpoint for {@link #clientSecret} and the default chain (default Azure's
-     *     public cloud, {@code https://login.microsoftonline.com/}); {@code null} for the default
+     *     public cloud, {@code https://login.microsoftonline.com/}): {@code https} with a host and no user info;
+     *     {@code null} for the default
      * @return this builder
+     * @throws InvalidInputException if the endpoint is not {@code https://host} or carries user info (never echoed:
+     *     it may hold a password)
      */
     public Builder authorityHost(@Nullable URI host) {
+      if (host != null && host.getRawUserInfo() != null) {
+        throw new InvalidInputException("the identity endpoint must not carry user info (user:password@)");
+      }
+      if (host != null && (!"https".equalsIgnoreCase(host.getScheme()) || host.getHost() == null)) {
+        throw new InvalidInputException("the identity endpoint must be https://host, was " + host);
+      }
       this.authorityHost = host;
       return this;
     }
@@ -287,8 +322,10 @@ public final class AzureKeyVaultProvider implements SecretProvider {
     }
 
     /**
-     * @param policy the SDK's retries of throttled, failed and unreachable calls (default {@link
-     *     RetryPolicy#defaults()}; jitter is the SDK's own)
+     * @param policy the SDK's retries of throttled, failed and unreachable calls, to the vault and to the identity
+     *     endpoint of {@link #clientSecret} and the default chain (default {@link RetryPolicy#defaults()}; jitter is
+     *     the SDK's own); a broken {@link #responseLimits limit}, a redirect or an answer refused as malformed is
+     *     never retried
      * @return this builder
      */
     public Builder retry(RetryPolicy policy) {
@@ -319,6 +356,19 @@ public final class AzureKeyVaultProvider implements SecretProvider {
     }
 
     /**
+     * @param limits the bounds on every answer of the vault and of the identity endpoint, read whole before the Azure
+     *     SDK parses it: at most {@code maxBodyBytes}, within {@code bodyTimeout}, each read within {@code
+     *     idleTimeout}; a token or secret answer nested at most {@code maxJsonDepth} deep with strings of at most
+     *     {@code maxStringChars} (default {@link ResponseLimits#defaults()}; the line and stream limits do not apply)
+     * @return this builder
+     */
+    @Override
+    public Builder responseLimits(ResponseLimits limits) {
+      this.responseLimits = Objects.requireNonNull(limits, "limits");
+      return this;
+    }
+
+    /**
      * @return the provider; nothing is called until the first secret is read
      * @throws InvalidInputException if no vault was given
      * @throws TlsException if {@link #trustedCa} cannot be read
@@ -328,8 +378,9 @@ public final class AzureKeyVaultProvider implements SecretProvider {
       if (vaultUrl == null) {
         throw new InvalidInputException("an Azure Key Vault provider needs vaultName(..) or vaultUrl(..)");
       }
-      HttpClient http = new JdkHttpClientBuilder(HttpCaller.clientBuilder(connectTimeout,
-          java.net.http.HttpClient.Redirect.NEVER, trustedCa == null ? null : TrustedCa.sslContext(trustedCa))).build();
+      HttpClient http = new BoundedAzureTransport(HttpCaller.newClient(connectTimeout,
+          java.net.http.HttpClient.Redirect.NEVER, trustedCa == null ? null : TrustedCa.sslContext(trustedCa)),
+          REQUEST_TIMEOUT, responseLimits);
       SecretClientBuilder b = new SecretClientBuilder()
           .vaultUrl(vaultUrl.toString())
           .credential(credential(http))
@@ -349,13 +400,15 @@ public final class AzureKeyVaultProvider implements SecretProvider {
       }
       if (clientSecret != null) {
         ClientSecretCredentialBuilder c = new ClientSecretCredentialBuilder().tenantId(tenantId).clientId(clientId)
-            .clientSecret(clientSecret.reveal()).httpClient(http).addPolicy(AzureUserAgent.policy());
+            .clientSecret(clientSecret.reveal()).httpClient(http).addPolicy(AzureUserAgent.policy())
+            .retryOptions(retryOptions(retry));
         if (authorityHost != null) {
           c.authorityHost(authorityHost.toString()).disableInstanceDiscovery();
         }
         return c.build();
       }
-      DefaultAzureCredentialBuilder d = new DefaultAzureCredentialBuilder().httpClient(http).addPolicy(AzureUserAgent.policy());
+      DefaultAzureCredentialBuilder d = new DefaultAzureCredentialBuilder().httpClient(http)
+          .addPolicy(AzureUserAgent.policy()).retryOptions(retryOptions(retry));
       if (authorityHost != null) {
         d.authorityHost(authorityHost.toString()).disableInstanceDiscovery();
       }
@@ -369,7 +422,7 @@ public final class AzureKeyVaultProvider implements SecretProvider {
       Duration base = policy.initialDelay().isZero() ? Duration.ofMillis(1) : policy.initialDelay();
       Duration max = policy.maxDelay().compareTo(base) < 0 ? base : policy.maxDelay();
       return new RetryOptions(new ExponentialBackoffOptions().setMaxRetries(policy.maxAttempts() - 1)
-          .setBaseDelay(base).setMaxDelay(max));
+          .setBaseDelay(base).setMaxDelay(max)).setShouldRetryCondition(BoundedAzureTransport::retryable);
     }
   }
 }

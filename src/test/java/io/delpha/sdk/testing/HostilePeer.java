@@ -22,6 +22,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLContext;
 
 /**
  * A remote peer on loopback that misbehaves on purpose, written at the wire level (a raw {@link ServerSocket}, HTTP/1.1,
@@ -67,6 +68,7 @@ public final class HostilePeer implements AutoCloseable {
   }
 
   private final ServerSocket socket;
+  private final String scheme;
   private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "hostile-peer");
     t.setDaemon(true);
@@ -77,15 +79,32 @@ public final class HostilePeer implements AutoCloseable {
   private final AtomicLong bytesSent = new AtomicLong();
   private volatile boolean closed;
 
-  private HostilePeer(ServerSocket socket) {
+  private HostilePeer(ServerSocket socket, String scheme) {
     this.socket = socket;
+    this.scheme = scheme;
     pool.execute(this::acceptLoop);
   }
 
   /** @return a peer listening on a free loopback port */
   public static HostilePeer start() {
     try {
-      return new HostilePeer(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()));
+      return new HostilePeer(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), "http");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * A peer speaking HTTPS, for clients that refuse plain HTTP (Azure Key Vault and Entra): a request is recorded
+   * only once the TLS handshake succeeded, so a client that does not trust the peer reaches nothing.
+   *
+   * @param tls the server's TLS context, e.g. {@link TlsMaterial#serverContext()} (a certificate for IP 127.0.0.1)
+   * @return a peer listening on a free loopback port, its {@link #uri} {@code https}
+   */
+  public static HostilePeer startHttps(SSLContext tls) {
+    try {
+      return new HostilePeer(tls.getServerSocketFactory().createServerSocket(0, 50, InetAddress.getLoopbackAddress()),
+          "https");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -98,10 +117,10 @@ public final class HostilePeer implements AutoCloseable {
 
   /**
    * @param path a path starting with {@code /}, with its query if any
-   * @return {@code http://127.0.0.1:<port><path>}
+   * @return {@code http://127.0.0.1:<port><path>} ({@code https} for a peer from {@link #startHttps})
    */
   public URI uri(String path) {
-    return URI.create("http://127.0.0.1:" + port() + path);
+    return URI.create(scheme + "://127.0.0.1:" + port() + path);
   }
 
   /**

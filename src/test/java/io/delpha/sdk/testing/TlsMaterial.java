@@ -5,11 +5,14 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 
 /**
  * Test TLS material made with the JDK's keytool: a CA, a server certificate for IP 127.0.0.1 signed by
@@ -107,6 +110,24 @@ public final class TlsMaterial {
   /** @return the server's key and chain, PKCS#12 with {@link #STORE_PASSWORD} */
   public Path serverP12() {
     return dir.resolve("server.p12");
+  }
+
+  /** @return a server TLS context presenting {@link #serverP12()} (a certificate for IP 127.0.0.1) */
+  public SSLContext serverContext() {
+    char[] password = STORE_PASSWORD.toCharArray();
+    try (InputStream in = Files.newInputStream(serverP12())) {
+      KeyStore keys = KeyStore.getInstance("PKCS12");
+      keys.load(in, password);
+      KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      kmf.init(keys, password);
+      SSLContext tls = SSLContext.getInstance("TLS");
+      tls.init(kmf.getKeyManagers(), null, null);
+      return tls;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot load the test server's key store", e);
+    }
   }
 
   private static void signedKeyPair(Path keytool, Path tls, String alias, String dname, String san) throws IOException {

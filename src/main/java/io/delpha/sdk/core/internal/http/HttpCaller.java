@@ -13,6 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,6 +24,11 @@ import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.IntFunction;
 import java.util.function.Predicate;
 import javax.net.ssl.SSLContext;
@@ -31,8 +37,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The library's one HTTP client layer, on the JDK {@link HttpClient}: every client of a remote HTTP service
  * (Salesforce's REST side and its JWT login, the Delta Sharing server, its storage and OAuth token endpoint, the
- * upload client, Azure Key Vault's transport) builds its {@link HttpClient} with {@link #newClient}, its requests
- * with {@link #request} (the request timeout and one {@code User-Agent: delpha-data-sdk/<version>}), sends them
+ * upload client, the transport under Azure's Key Vault and identity clients) builds its {@link HttpClient} with {@link
+ * #newClient}, its requests with {@link #request} (the request timeout and one {@code User-Agent: delpha-data-sdk/<version>}), sends them
  * with {@link #send} (a connection failure or interrupt is a {@link ServiceUnavailableException} naming the
  * service, never the URL's query or a header), maps an error answer with {@link #failure} (the type from {@link
  * HttpStatus#exceptionFor}, the server's {@code Retry-After} kept) and retries with {@link #retrying}, the shared
@@ -100,26 +106,13 @@ public final class HttpCaller {
    * @return a new client
    */
   public static HttpClient newClient(Duration connectTimeout, HttpClient.Redirect redirects, @Nullable SSLContext tls) {
-    return clientBuilder(connectTimeout, redirects, tls).build();
-  }
-
-  /**
-   * For a foreign SDK that takes the JDK client's builder as its transport (Azure's {@code JdkHttpClientBuilder}).
-   *
-   * @param connectTimeout the TCP (and TLS) connect timeout
-   * @param redirects whether redirects are followed
-   * @param tls the TLS context, {@code null} for the JDK's default trust
-   * @return the builder {@link #newClient} builds
-   */
-  public static HttpClient.Builder clientBuilder(Duration connectTimeout, HttpClient.Redirect redirects,
-      @Nullable SSLContext tls) {
     HttpClient.Builder b = HttpClient.newBuilder()
         .connectTimeout(Objects.requireNonNull(connectTimeout, "connectTimeout"))
         .followRedirects(Objects.requireNonNull(redirects, "redirects"));
     if (tls != null) {
       b.sslContext(tls);
     }
-    return b;
+    return b.build();
   }
 
   /** @return the client */
@@ -144,7 +137,7 @@ public final class HttpCaller {
    * @param uri where the request goes
    * @return a request builder with the library's {@code User-Agent} and no timeout, for a body that takes as long
    *     as it takes to send (the JDK counts sending the body in a request's timeout); the connect timeout still
-   *     applies
+   *     applies, and {@link #sendUpload} bounds the wait for the answer after the body
    */
   public HttpRequest.Builder upload(URI uri) {
     return HttpRequest.newBuilder(uri).header("User-Agent", USER_AGENT);
@@ -174,12 +167,96 @@ public final class HttpCaller {
     try {
       return client.send(request, handler);
     } catch (IOException | UncheckedIOException e) {
-      throw new ServiceUnavailableException(what + ": cannot reach " + service + " at " + hostOf(request.uri())
-          + " (" + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
+      throw unreachable(what, request, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ServiceUnavailableException(what + ": interrupted while waiting for " + service, e);
     }
+  }
+
+  /**
+   * One exchange whose body may take long to send (a file): the request, from {@link #upload}, has no timeout (the
+   * JDK would count the sending in it), but the answer's headers must come within this caller's request timeout of
+   * the body's last byte, or of the request's start for an answer that comes before the body is sent; else the
+   * exchange is cancelled. So a peer that takes the body and never answers costs bounded time.
+   *
+   * @param what what the caller is doing, for the message (never a secret)
+   * @param request the request, from {@link #upload}, without its method
+   * @param method the method, e.g. {@code "PUT"}
+   * @param body the body
+   * @param handler how the answer's body is read
+   * @param <T> the body type
+   * @return the answer
+   * @throws ServiceUnavailableException if the service cannot be reached, stops answering, sends no answer within the
+   *     request timeout of the body's end, or the thread is interrupted (its interrupt status kept)
+   */
+  public <T> HttpResponse<T> sendUpload(String what, HttpRequest.Builder request, String method,
+      HttpRequest.BodyPublisher body, HttpResponse.BodyHandler<T> handler) {
+    CompletableFuture<Void> sent = new CompletableFuture<>();
+    HttpRequest r = request.method(method, whenSent(body, sent)).build();
+    CompletableFuture<HttpResponse<T>> answer = client.sendAsync(r, handler);
+    try {
+      CompletableFuture.anyOf(sent, answer).handle((done, failed) -> null).get();
+      return answer.get(requestTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      answer.cancel(true);
+      throw new ServiceUnavailableException(what + ": " + service + " at " + hostOf(r.uri()) + " sent no answer within "
+          + requestTimeout + " of the request's last byte", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException || cause instanceof UncheckedIOException) {
+        throw unreachable(what, r, (Exception) cause);
+      }
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new ServiceUnavailableException(what + ": " + service + " failed (" + cause + ")", cause);
+    } catch (InterruptedException e) {
+      answer.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new ServiceUnavailableException(what + ": interrupted while waiting for " + service, e);
+    }
+  }
+
+  private ServiceUnavailableException unreachable(String what, HttpRequest request, Exception e) {
+    return new ServiceUnavailableException(what + ": cannot reach " + service + " at " + hostOf(request.uri())
+        + " (" + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
+  }
+
+  /** The body, completing {@code sent} once its last byte is handed to the connection. */
+  private static HttpRequest.BodyPublisher whenSent(HttpRequest.BodyPublisher body, CompletableFuture<Void> sent) {
+    return new HttpRequest.BodyPublisher() {
+      @Override
+      public long contentLength() {
+        return body.contentLength();
+      }
+
+      @Override
+      public void subscribe(Flow.Subscriber<? super ByteBuffer> downstream) {
+        body.subscribe(new Flow.Subscriber<ByteBuffer>() {
+          @Override
+          public void onSubscribe(Flow.Subscription subscription) {
+            downstream.onSubscribe(subscription);
+          }
+
+          @Override
+          public void onNext(ByteBuffer item) {
+            downstream.onNext(item);
+          }
+
+          @Override
+          public void onError(Throwable error) {
+            downstream.onError(error);
+          }
+
+          @Override
+          public void onComplete() {
+            downstream.onComplete();
+            sent.complete(null);
+          }
+        });
+      }
+    };
   }
 
   /**
