@@ -10,6 +10,7 @@ import io.delpha.sdk.core.ProgressListener;
 import io.delpha.sdk.core.ResponseLimitException;
 import io.delpha.sdk.core.ResponseLimits;
 import io.delpha.sdk.core.internal.http.BoundedBody;
+import io.delpha.sdk.core.internal.http.Redirects;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.ingest.FetchReport.RejectedFile;
 import io.delpha.sdk.ingest.FetchReport.StagedFile;
@@ -17,7 +18,6 @@ import io.delpha.sdk.ingest.internal.FileChecks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.URISyntaxException;
 import io.delpha.sdk.core.RetryPolicy;
 import io.delpha.sdk.core.internal.Retrier;
 import io.delpha.sdk.core.internal.http.HttpCaller;
@@ -27,7 +27,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,10 +35,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongConsumer;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -186,10 +182,10 @@ public final class UploadClient {
         sent.addAndGet(-fileSent.getAndSet(0));
         HttpRequest.BodyPublisher file;
         try {
-          file = counting(HttpRequest.BodyPublishers.ofFile(f), n -> {
+          file = HttpCaller.observed(HttpRequest.BodyPublishers.ofFile(f), n -> {
             fileSent.addAndGet(n);
             progress.onProgress(new ProgressListener.Progress("upload", sent.addAndGet(n), totalBytes, "bytes"));
-          });
+          }, () -> { });
         } catch (IOException e) {
           throw new DataFormatException("cannot read " + name + " to send it: " + e.getMessage(), e);
         }
@@ -252,43 +248,6 @@ public final class UploadClient {
     }
   }
 
-  /** A body publisher that tells {@code sent} how many bytes each buffer handed to the connection holds. */
-  private static HttpRequest.BodyPublisher counting(HttpRequest.BodyPublisher body, LongConsumer sent) {
-    return new HttpRequest.BodyPublisher() {
-      @Override
-      public long contentLength() {
-        return body.contentLength();
-      }
-
-      @Override
-      public void subscribe(Flow.Subscriber<? super ByteBuffer> downstream) {
-        body.subscribe(new Flow.Subscriber<ByteBuffer>() {
-          @Override
-          public void onSubscribe(Flow.Subscription subscription) {
-            downstream.onSubscribe(subscription);
-          }
-
-          @Override
-          public void onNext(ByteBuffer item) {
-            int n = item.remaining();
-            downstream.onNext(item);
-            sent.accept(n);
-          }
-
-          @Override
-          public void onError(Throwable error) {
-            downstream.onError(error);
-          }
-
-          @Override
-          public void onComplete() {
-            downstream.onComplete();
-          }
-        });
-      }
-    };
-  }
-
   private JsonNode call(String what, Predicate<RuntimeException> retryable, HttpRequest request, int expected) {
     Answer r = http.retrying(what, retryable, attempt -> {
       Answer answer = send(what, request);
@@ -339,7 +298,7 @@ public final class UploadClient {
     HttpResponse<InputStream> r = a.response();
     int status = r.statusCode();
     String body = HttpCaller.withoutCredentials(r.request(), a.body());
-    if (REDIRECTS.contains(status)) {
+    if (Redirects.isRedirect(status)) {
       return redirected(r);
     }
     String message;
@@ -358,19 +317,9 @@ public final class UploadClient {
     return HttpCaller.failure(r, "upload server " + base + " answered " + status + ": " + message);
   }
 
-  private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
-
   /** A redirect, never followed: it would carry the credentials to wherever it points. */
   private DataFormatException redirected(HttpResponse<?> response) {
-    String location = response.headers().firstValue("Location").orElse("");
-    String target;
-    try {
-      URI to = response.request().uri().resolve(new URI(location));
-      target = to.getHost() == null ? "no host" : to.getScheme() + "://" + to.getHost()
-          + (to.getPort() < 0 ? "" : ":" + to.getPort());
-    } catch (URISyntaxException | IllegalArgumentException e) {
-      target = "an unreadable location";
-    }
+    String target = Redirects.target(response);
     return new DataFormatException("upload server " + base + " answered " + response.request().method() + " "
         + base.relativize(response.request().uri()) + " with HTTP " + response.statusCode() + " redirecting to "
         + target + "; redirects are not followed, so the credentials were sent nowhere else: check the endpoint");

@@ -206,6 +206,34 @@ class CliDocsTest {
 
   @Test
   @Order(5)
+  @DisplayName("parquet: schema, head, cat and stats of the test files, and the refusals, as cli.md shows them")
+  void parquetExamples() throws Exception {
+    Path files = Path.of("src/test/resources/parquet-cli");
+    Files.copy(files.resolve("duckdb_types.parquet"), work.resolve("duckdb_types.parquet"));
+    Files.copy(files.resolve("pyarrow_types.parquet"), work.resolve("pyarrow_types.parquet"));
+    Files.writeString(work.resolve("notes.parquet"), "id,name\n1,a\n");
+    byte[] whole = Files.readAllBytes(work.resolve("duckdb_types.parquet"));
+    Files.write(work.resolve("cut.parquet"), java.util.Arrays.copyOf(whole, 60_000));
+    for (Example e : examples("parquet")) {
+      String command = String.join(" ", e.args());
+      CliProcess.Result r = run(e, Map.of(), Map.of());
+      if (command.startsWith("parquet stats")) {
+        // the doc shows row group 0 and notes the others: its lines are the output's first ones
+        assertThat(r.exitCode()).as(r.all()).isZero();
+        List<String> shown = e.out().stream().map(CliDocsTest::normalised).toList();
+        assertThat(lines(r.out())).as("%s: %s", e.where(), e.text()).startsWith(shown.toArray(String[]::new));
+      } else if (command.contains("--columns id,nope")) {
+        assertThat(r.exitCode()).as(r.all()).isEqualTo(2);
+        assertThat(lines(r.err())).as("%s: %s", e.where(), e.text())
+            .contains(normalised(e.err().get(0)));
+      } else {
+        compare(e, r);
+      }
+    }
+  }
+
+  @Test
+  @Order(6)
   @DisplayName("every example is run above, or needs a cloud service named with the reason")
   void everyExampleIsRunOrNeedsACloud() {
     List<String> missed = new ArrayList<>();

@@ -20,11 +20,11 @@ import io.delpha.sdk.core.ResponseLimits;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.internal.http.BoundedBody;
 import io.delpha.sdk.core.internal.http.HttpCaller;
+import io.delpha.sdk.core.internal.http.Redirects;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -63,7 +63,6 @@ import reactor.core.scheduler.Schedulers;
  */
 public final class BoundedAzureTransport implements HttpClient {
 
-  private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
 
   /** Azure's default retry decisions, asked for everything {@link #retryable} does not decide itself. */
   private static final RetryStrategy AZURE_DEFAULTS = new ExponentialBackoff();
@@ -120,7 +119,7 @@ public final class BoundedAzureTransport implements HttpClient {
       throw new UncheckedIOException(e);
     }
     int status = response.statusCode();
-    if (REDIRECTS.contains(status)) {
+    if (Redirects.isRedirect(status)) {
       throw redirected(what, response);
     }
     if (status == 200) {
@@ -157,15 +156,7 @@ public final class BoundedAzureTransport implements HttpClient {
   }
 
   private static DataFormatException redirected(String what, java.net.http.HttpResponse<?> response) {
-    String location = response.headers().firstValue("Location").orElse("");
-    String target;
-    try {
-      URI to = response.request().uri().resolve(new URI(location));
-      target = to.getHost() == null ? "no host" : to.getScheme() + "://" + to.getHost()
-          + (to.getPort() < 0 ? "" : ":" + to.getPort());
-    } catch (URISyntaxException | IllegalArgumentException e) {
-      target = "an unreadable location";
-    }
+    String target = Redirects.target(response);
     return new DataFormatException(what + " was answered with HTTP " + response.statusCode() + " redirecting to "
         + target + "; redirects are not followed, so no credential was sent there");
   }

@@ -3,6 +3,7 @@ package io.delpha.sdk.salesforce.internal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.delpha.sdk.core.internal.http.Redirects;
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.ResponseLimitException;
 import io.delpha.sdk.core.ResponseLimits;
@@ -201,7 +202,7 @@ public final class RestHttp {
    */
   private HttpResponse<InputStream> open(Session session, String what, HttpRequest request, boolean probe) {
     HttpResponse<InputStream> response = send(what, request, HttpResponse.BodyHandlers.ofInputStream());
-    if (SalesforceUrls.isRedirect(response.statusCode())) {
+    if (Redirects.isRedirect(response.statusCode())) {
       HttpCaller.drain(response.body());
       throw SalesforceUrls.redirected(what, response);
     }

@@ -1,6 +1,7 @@
 package io.delpha.sdk.salesforce.internal;
 
 import io.delpha.sdk.core.DataFormatException;
+import io.delpha.sdk.core.internal.http.Redirects;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpResponse;
@@ -111,24 +112,8 @@ public final class SalesforceUrls {
    * @return the error to throw: the redirect was not followed, the token went nowhere
    */
   public static DataFormatException redirected(String what, HttpResponse<?> response) {
-    String location = response.headers().firstValue("Location").orElse("");
-    String target;
-    try {
-      URI uri = response.request().uri().resolve(new URI(location));
-      target = uri.getHost() == null ? "no host" : "host " + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
-    } catch (URISyntaxException | IllegalArgumentException e) {
-      target = "an unreadable location";
-    }
     return new DataFormatException(what + ": Salesforce answered HTTP " + response.statusCode() + " redirecting to "
-        + target + "; redirects are not followed, so the session token was sent nowhere else");
-  }
-
-  /**
-   * @param status an answer's status
-   * @return whether it is a redirect the JDK client would follow
-   */
-  public static boolean isRedirect(int status) {
-    return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+        + Redirects.target(response) + "; redirects are not followed, so the session token was sent nowhere else");
   }
 
   private static @Nullable String familyOf(String host) {

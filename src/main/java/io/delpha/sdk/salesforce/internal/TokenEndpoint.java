@@ -1,6 +1,7 @@
 package io.delpha.sdk.salesforce.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.delpha.sdk.core.internal.http.Redirects;
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.ResponseLimits;
 import io.delpha.sdk.core.Secret;
@@ -39,7 +40,7 @@ final class TokenEndpoint {
         .build();
     String what = flow + " login at " + loginUrl;
     HttpResponse<InputStream> response = http.send(what, request, HttpResponse.BodyHandlers.ofInputStream());
-    if (SalesforceUrls.isRedirect(response.statusCode())) {
+    if (Redirects.isRedirect(response.statusCode())) {
       HttpCaller.drain(response.body());
       throw SalesforceUrls.redirected(what, response);
     }

@@ -30,6 +30,7 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.IntFunction;
+import java.util.function.LongConsumer;
 import java.util.function.Predicate;
 import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
@@ -225,6 +226,20 @@ public final class HttpCaller {
 
   /** The body, completing {@code sent} once its last byte is handed to the connection. */
   private static HttpRequest.BodyPublisher whenSent(HttpRequest.BodyPublisher body, CompletableFuture<Void> sent) {
+    return observed(body, n -> { }, () -> sent.complete(null));
+  }
+
+  /**
+   * A body that tells what the connection takes of it: the one wrapper of a request body (an upload's progress, the
+   * end of a body before its answer is awaited).
+   *
+   * @param body the body
+   * @param bytes told the size of each buffer once it is handed to the connection
+   * @param done run once the body's last byte is handed to the connection
+   * @return the same body, observed
+   */
+  public static HttpRequest.BodyPublisher observed(HttpRequest.BodyPublisher body, LongConsumer bytes,
+      Runnable done) {
     return new HttpRequest.BodyPublisher() {
       @Override
       public long contentLength() {
@@ -241,7 +256,9 @@ public final class HttpCaller {
 
           @Override
           public void onNext(ByteBuffer item) {
+            int n = item.remaining();
             downstream.onNext(item);
+            bytes.accept(n);
           }
 
           @Override
@@ -252,7 +269,7 @@ public final class HttpCaller {
           @Override
           public void onComplete() {
             downstream.onComplete();
-            sent.complete(null);
+            done.run();
           }
         });
       }
