@@ -217,7 +217,7 @@ public abstract sealed class Filter {
         case BOOLEAN -> "bool";
         case DATE -> "date";
         case TIMESTAMP -> "timestamp";
-        default -> null;
+        case DECIMAL, TIME, LOCAL_TIMESTAMP, BYTES, LIST, MAP, STRUCT -> null; // no protocol type, so no hint
       };
       if (valueType == null) {
         return Optional.empty();
