@@ -3,6 +3,7 @@ package io.delpha.sdk.parquet;
 import io.delpha.sdk.core.InvalidInputException;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The type of a column of a run-time {@link RowSchema}, and the Java type of its values.
@@ -83,15 +84,15 @@ public record ColumnType(Kind kind, int precision, int scale, List<Column> child
     } else if (precision != 0 || scale != 0) {
       throw new InvalidInputException(kind + " takes no precision or scale");
     }
-    String wrongParts = switch (kind) {
-      case LIST -> children.size() == 1 ? "" : "a list has exactly one element column, got " + children;
-      case MAP -> children.size() == 2 && !children.get(0).nullable() ? ""
+    @Nullable String wrongParts = switch (kind) {
+      case LIST -> children.size() == 1 ? null : "a list has exactly one element column, got " + children;
+      case MAP -> children.size() == 2 && !children.get(0).nullable() ? null
           : "a map has a required key column and a value column, got " + children;
-      case STRUCT -> children.isEmpty() ? "a struct needs at least one field" : "";
+      case STRUCT -> children.isEmpty() ? "a struct needs at least one field" : null;
       case BOOLEAN, INT, LONG, DOUBLE, DECIMAL, STRING, DATE, TIME, TIMESTAMP, BYTES, LOCAL_TIMESTAMP ->
-          children.isEmpty() ? "" : kind + " has no parts";
+          children.isEmpty() ? null : kind + " has no parts";
     };
-    if (!wrongParts.isEmpty()) {
+    if (wrongParts != null) {
       throw new InvalidInputException(wrongParts);
     }
     if (kind == Kind.STRUCT) {

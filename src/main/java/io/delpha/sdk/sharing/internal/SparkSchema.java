@@ -161,15 +161,15 @@ public final class SparkSchema {
    */
   public static ColumnType columnType(String sparkType, String column, String table) {
     String t = sparkType.trim().toLowerCase(Locale.ROOT);
-    @Nullable ColumnType other = switch (t) { // Spark's narrower types, widened exactly, and its other names
+    @Nullable ColumnType alias = switch (t) { // Spark's narrower types, widened exactly, and its other names
       case "char", "varchar" -> ColumnType.STRING;
       case "short", "byte" -> ColumnType.INT;
       case "float" -> ColumnType.DOUBLE;
       case "decimal" -> ColumnType.decimal(10, 0); // Spark's default precision and scale
       default -> null;
     };
-    if (other != null) {
-      return other;
+    if (alias != null) {
+      return alias;
     }
     for (ColumnType.Kind kind : ColumnType.Kind.values()) {
       if (kind != ColumnType.Kind.DECIMAL && t.equals(sparkName(kind))) {

@@ -187,15 +187,12 @@ public final class UsageRowsEndpoint {
   }
 
   /**
-   * The type of the bounds the date column is compared with: its own for a TIMESTAMP (UTC midnight) or ISO date text,
-   * DATE for a DATE column and any other.
+   * The type of the bounds the date column is compared with. The date column is a DATE, a TIMESTAMP (a day is its UTC
+   * midnight) or ISO date text (a STRING): its own type for the last two, DATE otherwise.
    */
   private ColumnType boundType() {
     ColumnType t = table.dateType();
-    return switch (t.kind()) {
-      case TIMESTAMP, STRING -> t;
-      case DATE, BOOLEAN, INT, LONG, DOUBLE, DECIMAL, TIME, LOCAL_TIMESTAMP, BYTES, LIST, MAP, STRUCT -> ColumnType.DATE;
-    };
+    return t.equals(ColumnType.TIMESTAMP) || t.equals(ColumnType.STRING) ? t : ColumnType.DATE;
   }
 
   /** A bound as text DuckDB casts to the {@link #boundType}: the client's bounds, the same instants and days. */
