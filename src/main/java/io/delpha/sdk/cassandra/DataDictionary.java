@@ -3,6 +3,7 @@ package io.delpha.sdk.cassandra;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.delpha.sdk.core.internal.JsonSupport;
+import io.delpha.sdk.core.internal.TextTable;
 import io.delpha.sdk.core.DataFormatException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -164,5 +165,26 @@ public record DataDictionary(Instant exportedAt, List<KeyspaceDescription> keysp
     Map<String, ColumnDescription> m = new LinkedHashMap<>();
     t.columns().forEach(c -> m.put(c.name(), c));
     return m;
+  }
+
+  /**
+   * When the snapshot was taken and its keyspaces as a table ({@code core}'s one table rendering: the first 10
+   * keyspaces with their numbers of tables, views and user types, and their replication, then how many more); {@link
+   * #toJson()} and {@link #toMarkdown()} give the whole snapshot.
+   */
+  @Override
+  public String toString() {
+    StringBuilder out = new StringBuilder("DataDictionary (exported ").append(exportedAt).append(", ")
+        .append(TextTable.count(keyspaces.size(), "keyspace")).append(')');
+    if (!keyspaces.isEmpty()) {
+      List<List<Object>> rows = keyspaces.stream().limit(TextTable.MAX_ROWS).map(k -> List.<Object>of(k.name(),
+          k.tables().size(), k.views().size(), k.userTypes().size(), new TreeMap<>(k.replication()))).toList();
+      out.append('\n').append(TextTable.render(List.of("keyspace", "tables", "views", "user types", "replication"),
+          rows));
+    }
+    if (keyspaces.size() > TextTable.MAX_ROWS) {
+      out.append("\n... ").append(TextTable.count(keyspaces.size() - TextTable.MAX_ROWS, "more keyspace"));
+    }
+    return out.toString();
   }
 }

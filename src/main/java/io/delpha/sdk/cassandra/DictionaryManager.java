@@ -382,4 +382,9 @@ public final class DictionaryManager implements SchemaCatalog, DictionaryExporte
         .collect(Collectors.toMap(e -> e.getKey().asInternal(), Map.Entry::getValue)))
         .values().stream().toList();
   }
+
+  @Override
+  public String toString() {
+    return "DictionaryManager[" + config + "]";
+  }
 }

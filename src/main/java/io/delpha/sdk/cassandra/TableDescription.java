@@ -1,6 +1,7 @@
 package io.delpha.sdk.cassandra;
 
 import io.delpha.sdk.core.NotFoundException;
+import io.delpha.sdk.core.internal.TextTable;
 import java.util.List;
 
 /**
@@ -48,5 +49,25 @@ public record TableDescription(String keyspace, String name, List<ColumnDescript
     return columns.stream().filter(c -> c.name().equals(column)).findFirst()
         .orElseThrow(() -> new NotFoundException("table " + keyspace + "." + name + " has no column '" + column
             + "'; columns are " + columns.stream().map(ColumnDescription::name).toList()));
+  }
+
+  /**
+   * The table's name and counts, then its columns as a table ({@code core}'s one table rendering: the first 10
+   * columns, then how many more).
+   */
+  @Override
+  public String toString() {
+    StringBuilder out = new StringBuilder("TableDescription ").append(keyspace).append('.').append(name)
+        .append(" (").append(TextTable.count(columns.size(), "column")).append(", ")
+        .append(TextTable.count(indexes.size(), "index", "indexes")).append(')');
+    if (!columns.isEmpty()) {
+      List<List<String>> rows = columns.stream().limit(TextTable.MAX_ROWS).map(c -> List.of(c.name(), c.type(),
+          c.kind().name(), c.clusteringOrder() == null ? "" : c.clusteringOrder())).toList();
+      out.append('\n').append(TextTable.render(List.of("column", "type", "kind", "order"), rows));
+    }
+    if (columns.size() > TextTable.MAX_ROWS) {
+      out.append("\n... ").append(TextTable.count(columns.size() - TextTable.MAX_ROWS, "more column"));
+    }
+    return out.toString();
   }
 }

@@ -354,4 +354,9 @@ public final class UploadServer implements UploadEndpoint {
       // temporary holding files; the OS cleans its temp folder
     }
   }
+
+  @Override
+  public String toString() {
+    return "UploadServer[" + (guard.isClosed() ? "closed" : http.uri()) + "]";
+  }
 }

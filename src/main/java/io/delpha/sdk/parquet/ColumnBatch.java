@@ -2,6 +2,8 @@ package io.delpha.sdk.parquet;
 
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.InvalidInputException;
+import io.delpha.sdk.core.internal.TextTable;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -185,8 +187,39 @@ public final class ColumnBatch {
     rowCount = 0;
   }
 
+  /**
+   * The batch's size and schema (its number of columns when it has more than a dozen), then its first rows as a table ({@code core}'s one table rendering: at most 10
+   * rows, a dozen columns and 40 characters a value), then how many rows are not shown. Reads the values as {@link
+   * ColumnVector#get(int)} does, without changing the batch; a value it cannot read prints {@code ?}.
+   */
   @Override
   public String toString() {
-    return "ColumnBatch[" + rowCount + " rows of " + schema + "]";
+    StringBuilder out = new StringBuilder("ColumnBatch[").append(TextTable.count(rowCount, "row")).append(" of ")
+        .append(schema.size() <= TextTable.MAX_COLUMNS ? schema : TextTable.count(schema.size(), "column")).append(']');
+    if (rowCount == 0 || columns.length == 0) {
+      return out.toString();
+    }
+    int shown = Math.min(rowCount, TextTable.MAX_ROWS);
+    List<List<@Nullable Object>> rows = new ArrayList<>(shown);
+    for (int r = 0; r < shown; r++) {
+      List<@Nullable Object> values = new ArrayList<>(Math.min(columns.length, TextTable.MAX_COLUMNS));
+      for (int c = 0; c < Math.min(columns.length, TextTable.MAX_COLUMNS); c++) {
+        values.add(value(columns[c], r));
+      }
+      rows.add(values);
+    }
+    out.append('\n').append(TextTable.render(schema.names(), rows));
+    if (rowCount > shown) {
+      out.append("\n... ").append(TextTable.count(rowCount - shown, "more row"));
+    }
+    return out.toString();
+  }
+
+  private static @Nullable Object value(ColumnVector vector, int row) {
+    try {
+      return vector.get(row);
+    } catch (RuntimeException e) {
+      return "?";
+    }
   }
 }

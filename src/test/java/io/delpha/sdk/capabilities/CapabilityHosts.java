@@ -22,7 +22,8 @@ import org.w3c.dom.Node;
 
 /**
  * The class paths host applications get: the library's published (flattened) POM, which lists the core's dependencies
- * only, plus the snippet docs/dependencies.md gives for one capability, resolved by Maven as a host's build would.
+ * only, plus the stack of one capability's published artifact ({@code delpha-data-sdk-<id>}, generated from {@code
+ * src/artifacts}), resolved by Maven as a host's build would.
  * One throwaway Maven project per capability under {@code target/capability-hosts}, all resolved by one Maven run.
  * The library itself is this build's {@code target/classes}; a host program's classes are copied beside it.
  */
@@ -30,8 +31,9 @@ final class CapabilityHosts {
 
   private static final Path BASE = Path.of("").toAbsolutePath();
   private static final Path HOSTS = BASE.resolve("target/capability-hosts");
-  private static final Pattern SECTION = Pattern.compile("(?m)^### (\\S+)\\s*$");
-  private static final Pattern XML = Pattern.compile("(?s)```xml\\n(.*?)```");
+  private static final Pattern DEPENDENCY = Pattern.compile("(?s)<dependency>.*?</dependency>");
+  private static final Pattern OURS = Pattern.compile(
+      "<groupId>io\\.delpha</groupId><artifactId>delpha-data-sdk(?:-([a-z0-9-]+))?</artifactId>");
   private static final String MAVEN_OPTS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
 
   private CapabilityHosts() {}
@@ -44,13 +46,9 @@ final class CapabilityHosts {
    */
   static Map<String, List<Path>> resolve(List<String> capabilities) throws IOException, InterruptedException {
     String coreDependencies = coreDependencies();
-    Map<String, String> snippets = snippets();
     StringBuilder modules = new StringBuilder();
     for (String id : capabilities) {
-      String snippet = id.equals("core") ? "" : snippets.get(id);
-      if (snippet == null) {
-        throw new IllegalStateException("docs/dependencies.md has no ```xml snippet under ### " + id);
-      }
+      String snippet = id.equals("core") ? "" : artifactStack(id);
       Path dir = Files.createDirectories(HOSTS.resolve(id));
       Files.deleteIfExists(dir.resolve("classpath.txt"));
       Files.writeString(dir.resolve("pom.xml"), """
@@ -235,31 +233,35 @@ final class CapabilityHosts {
     return m.group(1);
   }
 
-  /** Per capability, the ```xml snippet that follows its ### heading in docs/dependencies.md. */
-  static Map<String, String> snippets() {
-    String doc;
+  /**
+   * A capability's stack as its published artifact brings it: the {@code <dependency>} elements of {@code
+   * target/artifacts/<id>/pom.xml} (filtered from {@code src/artifacts} by the build), the library itself left out
+   * (the host gets it from the published POM) and the capabilities it builds on expanded into their own stacks.
+   *
+   * @param id a capability id, as its artifact {@code delpha-data-sdk-<id>} is named
+   * @return the XML of those dependency elements
+   */
+  static String artifactStack(String id) {
+    Path pom = BASE.resolve("target/artifacts").resolve(id).resolve("pom.xml");
+    String text;
     try {
-      doc = Files.readString(BASE.resolve("docs/dependencies.md"));
+      text = Files.readString(pom);
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new UncheckedIOException("no artifact POM for capability " + id + " (src/artifacts/" + id + ")", e);
     }
-    Map<String, String> out = new LinkedHashMap<>();
-    Matcher heading = SECTION.matcher(doc);
-    List<int[]> bounds = new ArrayList<>();
-    List<String> ids = new ArrayList<>();
-    while (heading.find()) {
-      ids.add(heading.group(1));
-      bounds.add(new int[] {heading.end(), 0});
-    }
-    for (int i = 0; i < ids.size(); i++) {
-      int end = i + 1 < ids.size() ? doc.lastIndexOf("\n###", doc.indexOf("### " + ids.get(i + 1), bounds.get(i)[0]))
-          : doc.length();
-      String section = doc.substring(bounds.get(i)[0], Math.max(end, bounds.get(i)[0]));
-      Matcher xml = XML.matcher(section);
-      if (xml.find()) {
-        out.put(ids.get(i), xml.group(1));
+    StringBuilder out = new StringBuilder();
+    Matcher d = DEPENDENCY.matcher(text);
+    while (d.find()) {
+      String xml = d.group();
+      Matcher ours = OURS.matcher(xml);
+      if (ours.find()) {
+        if (ours.group(1) != null) {
+          out.append(artifactStack(ours.group(1)));
+        }
+        continue;
       }
+      out.append(xml).append('\n');
     }
-    return out;
+    return out.toString();
   }
 }

@@ -241,7 +241,7 @@ class CassandraManagerTest {
     CassandraServer own = CassandraServer.startNew(CassandraServer.Variant.PLAIN);
     try (CassandraManager c = CassandraManager.builder()
         .contactPoint(own.host(), own.port()).localDatacenter(own.localDatacenter())
-        .requestTimeout(java.time.Duration.ofSeconds(3)).pageSize(50).build()) {
+        .requestTimeout(java.time.Duration.ofSeconds(20)).pageSize(50).build()) {
       c.execute("CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
       c.execute("CREATE TABLE ks.t (p int, c int, PRIMARY KEY (p, c))");
       for (int i = 0; i < 200; i++) {

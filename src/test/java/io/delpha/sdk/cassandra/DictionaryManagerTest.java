@@ -61,6 +61,31 @@ class DictionaryManagerTest {
   }
 
   @Test
+  @DisplayName("descriptions print as small tables: a table its columns, a keyspace its tables, a snapshot its keyspaces")
+  void descriptionsPrintAsTables() {
+    assertThat(dict.describeTable("delpha_actions", "users")).hasToString("""
+        TableDescription delpha_actions.users (2 columns, no indexes)
+        column | type | kind          | order
+        -------+------+---------------+------
+        id     | uuid | PARTITION_KEY |
+        email  | text | REGULAR       |""");
+    assertThat(dict.describeKeyspace("delpha_actions")).hasToString("""
+        KeyspaceDescription delpha_actions (replication {class=org.apache.cassandra.locator.SimpleStrategy, \
+        replication_factor=1}; 2 tables, 1 view, 1 user type)
+        table                | columns | indexes
+        ---------------------+---------+--------
+        actions_conv_by_user | 6       | 1
+        users                | 2       | 0""");
+    DataDictionary snapshot = dict.export("delpha_actions", "dict_other");
+    assertThat(snapshot).hasToString("DataDictionary (exported " + snapshot.exportedAt() + ", 2 keyspaces)\n" + """
+        keyspace       | tables | views | user types | replication
+        ---------------+--------+-------+------------+-----------------------------------------
+        delpha_actions | 2      | 1     | 1          | {class=org.apache.cassandra.locator.S...
+        dict_other     | 1      | 0     | 0          | {class=org.apache.cassandra.locator.S...""");
+    assertThat(dict).hasToString("DictionaryManager[" + dict.config() + "]");
+  }
+
+  @Test
   @DisplayName("metrics: each description's schema read is timed, a missing keyspace as not_found")
   void metrics() {
     io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =

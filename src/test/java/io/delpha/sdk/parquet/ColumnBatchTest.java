@@ -429,4 +429,43 @@ class ColumnBatchTest {
     v.append("e");
     assertThat(v.getString(2)).isEqualTo("e");
   }
+
+  @Test
+  @DisplayName("prints its first ten rows as a table and counts the others, wide values cut, the batch unchanged")
+  void printsItsFirstRows() {
+    RowSchema schema = RowSchema.builder().required("id", ColumnType.LONG).nullable("name", ColumnType.STRING)
+        .nullable("payload", ColumnType.BYTES).build();
+    ColumnBatch batch = ColumnBatch.allocate(schema);
+    for (int i = 0; i < 100_000; i++) {
+      batch.appendRow(Row.of(schema, (long) i, i == 1 ? null : i == 2 ? "y".repeat(10_000) : "n" + i, new byte[i % 3]));
+    }
+    String shown = batch.toString();
+    assertThat(shown).isEqualTo("""
+        ColumnBatch[100000 rows of [id long not null, name string, payload bytes]]
+        id | name                                     | payload
+        ---+------------------------------------------+----------
+        0  | n0                                       | <0 bytes>
+        1  | null                                     | <1 bytes>
+        2  | yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy... | <2 bytes>
+        3  | n3                                       | <0 bytes>
+        4  | n4                                       | <1 bytes>
+        5  | n5                                       | <2 bytes>
+        6  | n6                                       | <0 bytes>
+        7  | n7                                       | <1 bytes>
+        8  | n8                                       | <2 bytes>
+        9  | n9                                       | <0 bytes>
+        ... 99990 more rows""");
+    assertThat(batch.rowCount()).isEqualTo(100_000);
+    assertThat(batch.row(2).getString("name")).hasSize(10_000);
+
+    RowSchema.Builder wide = RowSchema.builder();
+    for (int c = 0; c < 300; c++) {
+      wide.required("c" + c, ColumnType.INT);
+    }
+    ColumnBatch wideBatch = ColumnBatch.allocate(wide.build());
+    assertThat(wideBatch).hasToString("ColumnBatch[no rows of 300 columns]");
+    wideBatch.appendRow(Row.of(wideBatch.schema(), java.util.stream.IntStream.range(0, 300).boxed().toList()));
+    assertThat(wideBatch.toString().lines()).hasSize(4).allMatch(l -> l.length() < 200)
+        .anyMatch(l -> l.endsWith("... 289 more columns"));
+  }
 }

@@ -69,6 +69,35 @@ class SalesforceQueryTest {
   }
 
   @Test
+  @DisplayName("a query's result prints its records as a table, without Salesforce's attributes, at most ten of them")
+  void resultPrintsItsRecords() {
+    stubPages("query");
+    try (SalesforceManager sf = manager(wm)) {
+      assertThat(sf.query(SOQL)).hasToString("""
+          QueryResult (5 records, totalSize 5)
+          Id                 | Name
+          -------------------+--------------
+          003D000000QV9n2IAD | Rose Gonzalez
+          003D000000QV9n3IAD | Sean Forbes
+          003D000000QV9n4IAD | Jack Rogers
+          003D000000QV9n5IAD | Pat Stumuller
+          003D000000QV9n6IAD | Andy Young""");
+    }
+    List<Map<String, Object>> many = new java.util.ArrayList<>();
+    for (int i = 0; i < 2_000; i++) {
+      Map<String, Object> r = new java.util.LinkedHashMap<>();
+      r.put("Id", "id" + i);
+      r.put("Description", i == 0 ? null : "d".repeat(5_000));
+      many.add(r);
+    }
+    String shown = new QueryResult(many, 2_000).toString();
+    assertThat(shown.lines()).hasSize(14);
+    assertThat(shown).startsWith("QueryResult (2000 records, totalSize 2000)\nId  | Description\n")
+        .contains("\nid0 | null\n").endsWith("\n... 1990 more records");
+    assertThat(new QueryResult(List.of(), 0)).hasToString("QueryResult (no records, totalSize 0)");
+  }
+
+  @Test
   @DisplayName("queryAll asks the queryAll resource, so deleted and archived records come too")
   void queryAll() {
     stubPages("queryAll");

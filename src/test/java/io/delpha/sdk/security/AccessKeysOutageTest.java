@@ -19,7 +19,7 @@ class AccessKeysOutageTest {
   void nodeGoesAway() {
     CassandraServer own = CassandraServer.startNew(CassandraServer.Variant.PLAIN);
     try (CassandraManager cass = CassandraManager.builder().contactPoint(own.host(), own.port())
-        .localDatacenter(own.localDatacenter()).requestTimeout(Duration.ofSeconds(3)).build()) {
+        .localDatacenter(own.localDatacenter()).requestTimeout(Duration.ofSeconds(20)).build()) {
       SecurityTesting.createKeyspace(cass, "acme_data");
       cass.execute("CREATE TABLE acme_data.events (id int PRIMARY KEY, v text)");
       AccessKeys keys = AccessKeys.on(cass).build();

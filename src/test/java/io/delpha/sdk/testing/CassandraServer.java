@@ -23,9 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real Apache Cassandra 5.0 node, run as a child JVM from the {@code cassandra-all} jars that the
- * build copies to {@code target/cassandra-server/lib} (never on the test class path), on free
- * loopback ports.
+ * A real Apache Cassandra 5.0 node, run as a child JVM from the {@code cassandra-all} jars (never on the test class
+ * path: {@link CassandraJars} finds them, or provisions them for a host's tests), on free loopback ports.
  *
  * <pre>{@code
  * CassandraServer c = CassandraServer.shared(CassandraServer.Variant.PLAIN);   // once per JVM
@@ -504,11 +503,10 @@ public final class CassandraServer implements AutoCloseable {
   }
 
   private static Path cassandraLib() {
-    String p = System.getProperty("delpha.cassandra.lib");
-    Path lib = p != null ? Path.of(p) : Path.of("target/cassandra-server/lib").toAbsolutePath();
+    Path lib = CassandraJars.lib();
     if (!Files.isRegularFile(lib.resolve("cassandra-all-" + cassandraVersion(lib) + ".jar"))) {
       throw new IllegalStateException("no Cassandra server jars in " + lib
-          + ": run the build (mvn verify copies them in generate-test-resources)");
+          + " (-Ddelpha.cassandra.lib names a folder of them; without it the harness provisions them)");
     }
     return lib;
   }

@@ -152,10 +152,12 @@ public enum Capability {
     String modulePath = Capability.class.getModule().isNamed()
         ? "; on the module path, the stack's jars go on the class path, or its module is required by the host's own "
             + "module or added with --add-modules" : "";
-    return new MissingDependencyException(id, coordinates.stream().map(c -> c.replaceAll(" \\(.*\\)$", "")).toList(),
-        user + " needs the optional " + id + " stack, which is not on the class path: add "
-            + String.join(", ", coordinates) + " to the host's dependencies (docs/dependencies.md#" + id + ")"
-            + modulePath);
+    String artifact = "io.delpha:delpha-data-sdk-" + id + ":" + version("delpha-data-sdk");
+    return new MissingDependencyException(id, artifact,
+        coordinates.stream().map(c -> c.replaceAll(" \\(.*\\)$", "")).toList(),
+        user + " needs the optional " + id + " stack, which is not on the class path: add " + artifact
+            + " (type pom) to the host's dependencies, or its stack: " + String.join(", ", coordinates)
+            + " (docs/dependencies.md#" + id + ")" + modulePath);
   }
 
   private boolean probe() {

@@ -2,6 +2,7 @@ package io.delpha.sdk.sharing.internal;
 
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.ServiceUnavailableException;
+import io.delpha.sdk.core.internal.TextTable;
 import io.delpha.sdk.core.internal.Workers;
 import io.delpha.sdk.parquet.ColumnBatch;
 import io.delpha.sdk.parquet.ColumnBatchReader;
@@ -475,5 +476,10 @@ public final class ParallelBatchReader implements ColumnBatchReader {
         LOG.debug("closing a downloaded file after the read closed failed: {}", e.getClass().getName());
       }
     }
+  }
+
+  @Override
+  public String toString() {
+    return "ColumnBatchReader[" + table + ", " + TextTable.count(files.size(), "file") + "]";
   }
 }

@@ -90,4 +90,9 @@ public final class ParallelRowReader implements RowReader {
     chunk = null;
     batches.close();
   }
+
+  @Override
+  public String toString() {
+    return "RowReader[" + table + "]";
+  }
 }
