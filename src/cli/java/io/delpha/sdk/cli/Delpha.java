@@ -19,10 +19,11 @@ import picocli.CommandLine.ScopeType;
  * output; progress, logs and errors to standard error.
  */
 @Command(name = "delpha", mixinStandardHelpOptions = true, versionProvider = Delpha.Version.class,
-    description = "Move and guard data across Cassandra, Salesforce, AWS, PostgreSQL and Delta Sharing.",
+    description = "Move and guard data across Cassandra, Salesforce, AWS, PostgreSQL and Delta Sharing; look into "
+        + "Parquet files.",
     subcommands = {FetchCommand.class, IngestCommand.class, KeysCommand.class, DictCommand.class,
         TotesysCommand.class, SharingCommand.class, SalesforceCommand.class, AppFlowCommand.class,
-        CommandLine.HelpCommand.class})
+        ParquetCommand.class, CommandLine.HelpCommand.class})
 public final class Delpha {
 
   /** Exit code of success. */

@@ -2,12 +2,18 @@ package io.delpha.sdk.cli;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import io.delpha.sdk.parquet.Row;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -16,14 +22,19 @@ import java.util.Map;
 
 /**
  * Records to standard output as CSV (RFC 4180, a header row, nested values as JSON) or JSON Lines (one
- * object per line). Temporal values print as ISO-8601, bytes as Base64.
+ * object per line). Temporal values print as ISO-8601 (always with their seconds, fractions with the digits they need,
+ * instants in UTC: {@code 2024-02-29T12:34:56.5Z}), decimals exactly and never in exponent form, bytes as Base64. A null is an empty CSV field (an empty string is {@code ""}) and JSON's
+ * {@code null}.
  */
 final class RecordPrinter implements AutoCloseable {
 
   /** The output formats of records. */
   enum Format { csv, json }
 
-  private static final JsonFactory JSON = new JsonFactory();
+  private static final long MIN_LOCAL_SECOND = LocalDateTime.MIN.toEpochSecond(ZoneOffset.UTC);
+  private static final long MAX_LOCAL_SECOND = LocalDateTime.MAX.toEpochSecond(ZoneOffset.UTC);
+  private static final JsonFactory JSON = JsonFactory.builder()
+      .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN).build();
 
   private final Writer out;
   private final Format format;
@@ -68,11 +79,48 @@ final class RecordPrinter implements AutoCloseable {
     }
   }
 
+  /**
+   * Writes one record whose values are in the order of {@link #columns}, which must have been called.
+   *
+   * @param values the values, one per column
+   */
+  void write(List<?> values) {
+    try {
+      if (format == Format.json) {
+        StringBuilderWriter w = new StringBuilderWriter();
+        try (JsonGenerator g = JSON.createGenerator(w)) {
+          g.writeStartObject();
+          for (int i = 0; i < values.size(); i++) {
+            g.writeFieldName(columns.get(i));
+            value(g, values.get(i));
+          }
+          g.writeEndObject();
+        }
+        out.write(w.toString());
+        out.write('\n');
+      } else {
+        writeCsvLine(values);
+      }
+      rows++;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   long rows() {
     return rows;
   }
 
-  private void writeCsvLine(List<Object> values) {
+  /** Writes what is buffered through to the output. */
+  void flush() {
+    try {
+      out.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void writeCsvLine(List<?> values) {
     try {
       StringBuilder sb = new StringBuilder();
       for (int i = 0; i < values.size(); i++) {
@@ -96,12 +144,26 @@ final class RecordPrinter implements AutoCloseable {
     }
   }
 
-  private static String scalar(Object v) {
+  /**
+   * @param v a value that is not a list, map or struct
+   * @return its text, as a CSV field holds it before quoting
+   */
+  static String scalar(Object v) {
     if (v instanceof byte[] b) {
       return Base64.getEncoder().encodeToString(b);
     }
     if (v instanceof BigDecimal d) {
       return d.toPlainString();
+    }
+    if (v instanceof LocalTime t) {
+      return DateTimeFormatter.ISO_LOCAL_TIME.format(t);
+    }
+    if (v instanceof LocalDateTime t) {
+      return DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(t);
+    }
+    if (v instanceof Instant i && i.getEpochSecond() > MIN_LOCAL_SECOND && i.getEpochSecond() < MAX_LOCAL_SECOND) {
+      // as a local date-time: its fraction has the digits it needs, where Instant.toString pads them to 3, 6 or 9
+      return DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(LocalDateTime.ofInstant(i, ZoneOffset.UTC)) + "Z";
     }
     return v.toString();
   }
@@ -144,12 +206,17 @@ final class RecordPrinter implements AutoCloseable {
       g.writeNumber(d);
     } else if (v instanceof BigInteger i) {
       g.writeNumber(i);
-    } else if (v instanceof Double || v instanceof Float) {
-      double d = ((Number) v).doubleValue();
-      if (Double.isFinite(d)) {
-        g.writeNumber(d);
+    } else if (v instanceof Float f) {
+      if (Float.isFinite(f)) {
+        g.writeNumber(f.floatValue());
       } else {
-        g.writeString(Double.toString(d));
+        g.writeString(f.toString());
+      }
+    } else if (v instanceof Double d) {
+      if (Double.isFinite(d)) {
+        g.writeNumber(d.doubleValue());
+      } else {
+        g.writeString(d.toString());
       }
     } else {
       g.writeString(scalar(v));

@@ -7,6 +7,7 @@ import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.NotFoundException;
 import io.delpha.sdk.core.internal.Capability;
 import io.delpha.sdk.parquet.internal.ByteArrayInputFile;
+import io.delpha.sdk.parquet.internal.FooterMetadata;
 import io.delpha.sdk.parquet.internal.LocalFiles;
 import io.delpha.sdk.parquet.internal.ParquetBatchReader;
 import io.delpha.sdk.parquet.internal.ParquetRowReader;
@@ -343,6 +344,41 @@ public final class ParquetRows {
       deleteQuietly(spool);
       throw e;
     }
+  }
+
+  /**
+   * Reads a file's footer only: its row groups, column chunks and their statistics (no data page is read).
+   *
+   * @param file a Parquet file
+   * @return what its footer says
+   * @throws NotFoundException if the file does not exist
+   * @throws DataFormatException if it is not a readable Parquet file
+   */
+  public static ParquetMetadata metadata(Path file) {
+    Capability.require("ParquetRows", Capability.PARQUET);
+    checkMagic(file, file.toString());
+    return FooterMetadata.read(file.toString(), LocalFiles.input(file));
+  }
+
+  /**
+   * Reads an object's footer, as {@link #metadata(Path)} does: a {@link LocalObjectStore}'s file in place, any other
+   * store's object through a local temporary copy, deleted before this returns (the footer is at the object's end).
+   *
+   * @param store a store
+   * @param key a Parquet object's key
+   * @return what its footer says
+   * @throws NotFoundException if there is no such object
+   * @throws DataFormatException if it is not a readable Parquet file
+   */
+  public static ParquetMetadata metadata(ObjectStore store, String key) {
+    Capability.require("ParquetRows", Capability.PARQUET);
+    return open(store, key, (source, file, onClose) -> {
+      try {
+        return FooterMetadata.read(source, file);
+      } finally {
+        onClose.run();
+      }
+    });
   }
 
   /**

@@ -314,9 +314,11 @@ public final class SchemaMapping {
     return out;
   }
 
-  private record LeafType(ColumnType type, Physical physical, @Nullable ChronoUnit unit) {}
+  /** A leaf's row-model type, and how a vector holds its values. */
+  record LeafType(ColumnType type, Physical physical, @Nullable ChronoUnit unit) {}
 
-  private static @Nullable LeafType leafType(PrimitiveType p) {
+  /** @return the row-model type of a Parquet leaf, or {@code null} if the row model has none */
+  static @Nullable LeafType leafType(PrimitiveType p) {
     LogicalTypeAnnotation logical = p.getLogicalTypeAnnotation();
     if (logical instanceof LogicalTypeAnnotation.UnknownLogicalTypeAnnotation) {
       // the null type (every value null): the physical type's row-model type, as DuckDB reads it
