@@ -3,6 +3,7 @@ package io.delpha.sdk.parquet;
 import io.delpha.sdk.core.InvalidInputException;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The type of a column of a run-time {@link RowSchema}, and the Java type of its values.
@@ -43,7 +44,10 @@ public record ColumnType(Kind kind, int precision, int scale, List<Column> child
 
     /** @return whether this is LIST, MAP or STRUCT */
     public boolean isNested() {
-      return this == LIST || this == MAP || this == STRUCT;
+      return switch (this) {
+        case LIST, MAP, STRUCT -> true;
+        case BOOLEAN, INT, LONG, DOUBLE, DECIMAL, STRING, DATE, TIME, TIMESTAMP, BYTES, LOCAL_TIMESTAMP -> false;
+      };
     }
   }
 
@@ -80,28 +84,19 @@ public record ColumnType(Kind kind, int precision, int scale, List<Column> child
     } else if (precision != 0 || scale != 0) {
       throw new InvalidInputException(kind + " takes no precision or scale");
     }
-    switch (kind) {
-      case LIST -> {
-        if (children.size() != 1) {
-          throw new InvalidInputException("a list has exactly one element column, got " + children);
-        }
-      }
-      case MAP -> {
-        if (children.size() != 2 || children.get(0).nullable()) {
-          throw new InvalidInputException("a map has a required key column and a value column, got " + children);
-        }
-      }
-      case STRUCT -> {
-        if (children.isEmpty()) {
-          throw new InvalidInputException("a struct needs at least one field");
-        }
-        new RowSchema(children); // unique names
-      }
-      default -> {
-        if (!children.isEmpty()) {
-          throw new InvalidInputException(kind + " has no parts");
-        }
-      }
+    @Nullable String wrongParts = switch (kind) {
+      case LIST -> children.size() == 1 ? null : "a list has exactly one element column, got " + children;
+      case MAP -> children.size() == 2 && !children.get(0).nullable() ? null
+          : "a map has a required key column and a value column, got " + children;
+      case STRUCT -> children.isEmpty() ? "a struct needs at least one field" : null;
+      case BOOLEAN, INT, LONG, DOUBLE, DECIMAL, STRING, DATE, TIME, TIMESTAMP, BYTES, LOCAL_TIMESTAMP ->
+          children.isEmpty() ? null : kind + " has no parts";
+    };
+    if (wrongParts != null) {
+      throw new InvalidInputException(wrongParts);
+    }
+    if (kind == Kind.STRUCT) {
+      new RowSchema(children); // unique names
     }
   }
 
@@ -207,7 +202,7 @@ public record ColumnType(Kind kind, int precision, int scale, List<Column> child
         }
         yield b.append('>').toString();
       }
-      default -> kind.name().toLowerCase();
+      case BOOLEAN, INT, LONG, DOUBLE, STRING, DATE, TIME, TIMESTAMP, BYTES, LOCAL_TIMESTAMP -> kind.name().toLowerCase();
     };
   }
 

@@ -152,16 +152,8 @@ public final class ColumnVector {
    */
   public static ColumnVector allocate(Column column) {
     ColumnType t = column.type();
-    return switch (t.kind()) {
-      case BOOLEAN -> leaf(column, Physical.BOOLEAN, null);
-      case INT, DATE -> leaf(column, Physical.INT32, null);
-      case LONG -> leaf(column, Physical.INT64, null);
-      case DOUBLE -> leaf(column, Physical.DOUBLE, null);
-      case DECIMAL -> leaf(column, t.precision() <= 18 ? Physical.INT64 : Physical.BINARY, null);
-      case STRING, BYTES -> leaf(column, Physical.BINARY, null);
-      case TIME, TIMESTAMP, LOCAL_TIMESTAMP -> leaf(column, Physical.INT64, ChronoUnit.MICROS);
-      case LIST, MAP, STRUCT -> nested(column, t.children().stream().map(ColumnVector::allocate).toList());
-    };
+    return t.kind().isNested() ? nested(column, t.children().stream().map(ColumnVector::allocate).toList())
+        : leaf(column, SchemaMapping.writtenPhysical(t), SchemaMapping.writtenUnit(t));
   }
 
   private static void requireCompatible(ColumnType type, Physical physical, @Nullable ChronoUnit unit) {
@@ -986,15 +978,22 @@ public final class ColumnVector {
     }
   }
 
-  private void appendValue(@Nullable Object value) {
+  /** @return the vector's size after the value (a switch expression, so that every kind needs its case) */
+  private int appendValue(@Nullable Object value) {
     if (value == null) {
       appendNull();
-      return;
+      return size;
     }
     // one switch on the kind, each case checking the value's class against a constant (no Class.isInstance)
-    switch (kind) {
-      case BOOLEAN -> appendBoolean(value instanceof Boolean b ? b : wrongType(value));
-      case INT -> appendInt(value instanceof Integer i ? i : wrongType(value));
+    return switch (kind) {
+      case BOOLEAN -> {
+        appendBoolean(value instanceof Boolean b ? b : wrongType(value));
+        yield size;
+      }
+      case INT -> {
+        appendInt(value instanceof Integer i ? i : wrongType(value));
+        yield size;
+      }
       case LONG -> {
         long v = value instanceof Long l ? l : wrongType(value);
         if (physical == Physical.UINT32) {
@@ -1007,24 +1006,42 @@ public final class ColumnVector {
         } else {
           appendLong(v);
         }
+        yield size;
       }
-      case DOUBLE -> appendDouble(value instanceof Double d ? d : wrongType(value));
-      case DECIMAL -> appendDecimal(value instanceof BigDecimal d ? d : wrongType(value));
-      case STRING -> appendString(value instanceof String str ? str : wrongType(value));
-      case BYTES -> appendBytes(value instanceof byte[] b ? b : wrongType(value));
-      case DATE -> appendInt(Math.toIntExact((value instanceof LocalDate d ? d : this.<LocalDate>wrongType(value))
-          .toEpochDay()));
+      case DOUBLE -> {
+        appendDouble(value instanceof Double d ? d : wrongType(value));
+        yield size;
+      }
+      case DECIMAL -> {
+        appendDecimal(value instanceof BigDecimal d ? d : wrongType(value));
+        yield size;
+      }
+      case STRING -> {
+        appendString(value instanceof String str ? str : wrongType(value));
+        yield size;
+      }
+      case BYTES -> {
+        appendBytes(value instanceof byte[] b ? b : wrongType(value));
+        yield size;
+      }
+      case DATE -> {
+        appendInt(Math.toIntExact((value instanceof LocalDate d ? d : this.<LocalDate>wrongType(value)).toEpochDay()));
+        yield size;
+      }
       case TIME -> {
         long nanos = (value instanceof LocalTime t ? t : this.<LocalTime>wrongType(value)).toNanoOfDay();
         appendLong(toUnit(nanos / 1_000_000_000L, (int) (nanos % 1_000_000_000L), value));
+        yield size;
       }
       case TIMESTAMP -> {
         Instant i = value instanceof Instant x ? x : wrongType(value);
         appendLong(toUnit(i.getEpochSecond(), i.getNano(), value));
+        yield size;
       }
       case LOCAL_TIMESTAMP -> {
         LocalDateTime l = value instanceof LocalDateTime x ? x : wrongType(value);
         appendLong(toUnit(l.toEpochSecond(ZoneOffset.UTC), l.getNano(), value));
+        yield size;
       }
       case LIST -> {
         List<?> list = value instanceof List<?> l ? l : wrongType(value);
@@ -1033,7 +1050,7 @@ public final class ColumnVector {
           children[0].appendValue(e);
         }
         offsets[i + 1] = children[0].size;
-        size++;
+        yield ++size;
       }
       case MAP -> {
         Map<?, ?> map = value instanceof Map<?, ?> m ? m : wrongType(value);
@@ -1043,7 +1060,7 @@ public final class ColumnVector {
           children[1].appendValue(e.getValue());
         }
         offsets[i + 1] = children[0].size;
-        size++;
+        yield ++size;
       }
       case STRUCT -> {
         Row row = value instanceof Row r ? r : wrongType(value);
@@ -1056,9 +1073,9 @@ public final class ColumnVector {
         for (int k = 0; k < children.length; k++) {
           children[k].appendValue(row.value(k));
         }
-        size++;
+        yield ++size;
       }
-    }
+    };
   }
 
   private <T> T wrongType(Object value) {

@@ -145,7 +145,7 @@ public final class Row {
         }
         yield row;
       }
-      default -> v;
+      case BOOLEAN, INT, LONG, DOUBLE, STRING, DATE, TIME, TIMESTAMP, LOCAL_TIMESTAMP -> v; // immutable values
     };
   }
 

@@ -143,7 +143,7 @@ final class RowBlock {
           : physical == ColumnVector.Physical.INT32 ? DECIMAL_INT : OBJECT;
       case TIMESTAMP -> physical == ColumnVector.Physical.INT64 && v.unit() == ChronoUnit.MICROS
           ? TIMESTAMP_MICROS : OBJECT;
-      default -> OBJECT;
+      case STRING, BYTES, TIME, LOCAL_TIMESTAMP, LIST, MAP, STRUCT -> OBJECT;
     };
   }
 

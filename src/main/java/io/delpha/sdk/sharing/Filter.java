@@ -173,7 +173,7 @@ public abstract sealed class Filter {
 
     @Override
     public Optional<ObjectNode> toJsonPredicate(RowSchema schema) {
-      String valueType = valueType(value);
+      String valueType = valueType(value.getClass());
       if (valueType == null) {
         return Optional.empty();
       }
@@ -209,16 +209,7 @@ public abstract sealed class Filter {
 
     @Override
     public Optional<ObjectNode> toJsonPredicate(RowSchema schema) {
-      String valueType = switch (schema.column(column).type().kind()) {
-        case STRING -> "string";
-        case INT -> "int";
-        case LONG -> "long";
-        case DOUBLE -> "double";
-        case BOOLEAN -> "bool";
-        case DATE -> "date";
-        case TIMESTAMP -> "timestamp";
-        default -> null;
-      };
+      String valueType = valueType(Row.javaType(schema.column(column).type()));
       if (valueType == null) {
         return Optional.empty();
       }
@@ -351,25 +342,26 @@ public abstract sealed class Filter {
     return value;
   }
 
-  private static @Nullable String valueType(Object value) {
-    if (value instanceof String) {
+  /** The protocol's type of values of a Java class: a literal's, or a column's ({@link Row#javaType}). */
+  private static @Nullable String valueType(Class<?> type) {
+    if (type == String.class) {
       return "string";
-    } else if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
+    } else if (type == Integer.class || type == Short.class || type == Byte.class) {
       return "int";
-    } else if (value instanceof Long) {
+    } else if (type == Long.class) {
       return "long";
-    } else if (value instanceof Double) {
+    } else if (type == Double.class) {
       return "double";
-    } else if (value instanceof Float) {
+    } else if (type == Float.class) {
       return "float";
-    } else if (value instanceof Boolean) {
+    } else if (type == Boolean.class) {
       return "bool";
-    } else if (value instanceof LocalDate) {
+    } else if (type == LocalDate.class) {
       return "date";
-    } else if (value instanceof Instant) {
+    } else if (type == Instant.class) {
       return "timestamp";
     }
-    return null; // BigDecimal: no exact protocol type, so no hint
+    return null; // BigDecimal: no exact protocol type, so no hint; nor for times, binary and nested values
   }
 
   private static String literalText(Object value) {

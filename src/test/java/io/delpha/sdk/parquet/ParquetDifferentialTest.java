@@ -204,28 +204,28 @@ class ParquetDifferentialTest {
           + schema;
     }
 
+    /** The kinds a type is drawn from: the leaves first (strings twice as often), then the nested (structs twice). */
+    private static final ColumnType.Kind[] DRAWN = {ColumnType.Kind.BOOLEAN, ColumnType.Kind.INT, ColumnType.Kind.LONG,
+        ColumnType.Kind.DOUBLE, ColumnType.Kind.DECIMAL, ColumnType.Kind.STRING, ColumnType.Kind.STRING,
+        ColumnType.Kind.BYTES, ColumnType.Kind.DATE, ColumnType.Kind.TIME, ColumnType.Kind.TIMESTAMP,
+        ColumnType.Kind.LOCAL_TIMESTAMP, ColumnType.Kind.LIST, ColumnType.Kind.MAP, ColumnType.Kind.STRUCT,
+        ColumnType.Kind.STRUCT};
+    private static final int DRAWN_LEAVES = 12;
+
     /** A random type; nested types while {@code depth} lasts (a depth of 4 is 4 levels of nesting). */
     private ColumnType type(int depth) {
-      int pick = random.nextInt(depth > 0 ? 16 : 12);
-      return switch (pick) {
-        case 0 -> ColumnType.BOOLEAN;
-        case 1 -> ColumnType.INT;
-        case 2 -> ColumnType.LONG;
-        case 3 -> ColumnType.DOUBLE;
-        case 4 -> {
+      ColumnType.Kind kind = DRAWN[random.nextInt(depth > 0 ? DRAWN.length : DRAWN_LEAVES)];
+      return switch (kind) {
+        case DECIMAL -> {
           int p = 1 + random.nextInt(38);
           yield ColumnType.decimal(p, random.nextInt(p + 1));
         }
-        case 5, 6 -> ColumnType.STRING;
-        case 7 -> ColumnType.BYTES;
-        case 8 -> ColumnType.DATE;
-        case 9 -> ColumnType.TIME;
-        case 10 -> ColumnType.TIMESTAMP;
-        case 11 -> ColumnType.LOCAL_TIMESTAMP;
-        case 12 -> ColumnType.list(type(depth - 1), random.nextBoolean());
-        case 13 -> ColumnType.map(random.nextBoolean() ? ColumnType.STRING : random.nextBoolean() ? ColumnType.INT
+        case BOOLEAN, INT, LONG, DOUBLE, STRING, BYTES, DATE, TIME, TIMESTAMP, LOCAL_TIMESTAMP ->
+            new ColumnType(kind, 0, 0);
+        case LIST -> ColumnType.list(type(depth - 1), random.nextBoolean());
+        case MAP -> ColumnType.map(random.nextBoolean() ? ColumnType.STRING : random.nextBoolean() ? ColumnType.INT
             : ColumnType.LONG, type(depth - 1), random.nextBoolean());
-        default -> {
+        case STRUCT -> {
           RowSchema.Builder fields = RowSchema.builder();
           int n = 1 + random.nextInt(4);
           for (int i = 0; i < n; i++) {
@@ -247,14 +247,14 @@ class ParquetDifferentialTest {
         return null;
       }
       ColumnType t = column.type();
-      switch (t.kind()) {
+      return switch (t.kind()) {
         case LIST -> {
           int n = random.nextInt(8) == 0 ? 0 : random.nextInt(depth > 1 ? 3 : 6);
           List<Object> l = new ArrayList<>(n);
           for (int i = 0; i < n; i++) {
             l.add(value(t.element(), pools, depth + 1));
           }
-          return Collections.unmodifiableList(l);
+          yield Collections.unmodifiableList(l);
         }
         case MAP -> {
           int n = random.nextInt(8) == 0 ? 0 : random.nextInt(depth > 1 ? 3 : 5);
@@ -265,7 +265,7 @@ class ParquetDifferentialTest {
               m.put(k, value(t.value(), pools, depth + 1));
             }
           }
-          return Collections.unmodifiableMap(m);
+          yield Collections.unmodifiableMap(m);
         }
         case STRUCT -> {
           RowSchema fields = t.fields();
@@ -273,22 +273,22 @@ class ParquetDifferentialTest {
           for (int i = 0; i < values.length; i++) {
             values[i] = value(fields.column(i), pools, depth + 1);
           }
-          return Row.of(fields, values);
+          yield Row.of(fields, values);
         }
-        default -> {
+        case BOOLEAN, INT, LONG, DOUBLE, DECIMAL, STRING, BYTES, DATE, TIME, TIMESTAMP, LOCAL_TIMESTAMP -> {
           Pool pool = pools.get(column);
           if (pool == null) {
             pool = new Pool(1 + random.nextInt(8), new ArrayList<>());
             pools.put(column, pool);
           }
           if (pool.values.size() >= pool.limit || !pool.values.isEmpty() && random.nextBoolean()) {
-            return pool.values.get(random.nextInt(pool.values.size()));
+            yield pool.values.get(random.nextInt(pool.values.size()));
           }
           Object v = leaf(t);
           pool.values.add(v);
-          return v;
+          yield v;
         }
-      }
+      };
     }
 
     private Object leaf(ColumnType t) {
@@ -343,7 +343,7 @@ class ParquetDifferentialTest {
           yield LocalDateTime.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
               (int) Math.floorMod(micros, 1_000_000L) * 1000, ZoneOffset.UTC);
         }
-        default -> throw new IllegalArgumentException(t.toString());
+        case LIST, MAP, STRUCT -> throw new IllegalArgumentException(t.toString());
       };
     }
 

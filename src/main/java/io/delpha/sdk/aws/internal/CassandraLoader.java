@@ -232,17 +232,16 @@ public final class CassandraLoader {
     }
   }
 
-  private static String cqlType(ColumnType type) {
-    return switch (type.kind()) {
-      case LIST -> "list<" + scalar(type.element().type()) + ">";
-      case MAP -> "map<" + scalar(type.key().type()) + ", " + scalar(type.value().type()) + ">";
-      case STRUCT -> throw new InvalidInputException(
-          "a Parquet " + type + " column has no Cassandra type in this loader");
-      default -> scalar(type);
-    };
+  /**
+   * @param type a row-model type
+   * @return the CQL type a column of it is created as (see {@link #cqlType(Column)})
+   * @throws InvalidInputException for a struct, or a list or map of lists, maps or structs
+   */
+  public static String cqlType(ColumnType type) {
+    return cqlType(type, false);
   }
 
-  private static String scalar(ColumnType type) {
+  private static String cqlType(ColumnType type, boolean inCollection) {
     return switch (type.kind()) {
       case BOOLEAN -> "boolean";
       case INT -> "int";
@@ -254,44 +253,60 @@ public final class CassandraLoader {
       case TIME -> "time";
       case TIMESTAMP, LOCAL_TIMESTAMP -> "timestamp";
       case BYTES -> "blob";
-      case LIST, MAP, STRUCT -> throw new InvalidInputException(
-          "a Parquet " + type + " column has no Cassandra type in this loader");
+      case LIST -> inCollection ? noCqlType(type) : "list<" + cqlType(type.element().type(), true) + ">";
+      case MAP -> inCollection ? noCqlType(type)
+          : "map<" + cqlType(type.key().type(), true) + ", " + cqlType(type.value().type(), true) + ">";
+      case STRUCT -> noCqlType(type);
     };
   }
 
+  private static <T> T noCqlType(ColumnType type) {
+    throw new InvalidInputException("a Parquet " + type + " column has no Cassandra type in this loader");
+  }
+
   /**
-   * A row model value as the driver binds it: byte arrays as buffers, wall-clock timestamps as UTC
-   * instants, collections element by element (Cassandra collections hold no nulls).
+   * A row model value as the driver binds it to a column of {@link #cqlType(ColumnType)}: byte arrays as
+   * buffers, wall-clock timestamps as UTC instants, collections element by element (Cassandra collections hold
+   * no nulls), the other values as they are (the driver's codecs of those CQL types take the row model's Java
+   * values).
+   *
+   * @param v a value of {@code type}
+   * @param type its type, one {@link #cqlType(ColumnType)} accepts
+   * @param column the column, for messages
+   * @return the value to bind
+   * @throws DataFormatException if a list or map holds a null
    */
-  private static Object driverValue(Object v, String column) {
-    if (v instanceof byte[] b) {
-      return ByteBuffer.wrap(b);
-    }
-    if (v instanceof LocalDateTime t) {
-      return t.toInstant(ZoneOffset.UTC);
-    }
-    if (v instanceof List<?> list) {
-      List<Object> out = new ArrayList<>(list.size());
-      for (Object e : list) {
-        if (e == null) {
-          throw new DataFormatException("list column " + column + " holds a null element, which a Cassandra list cannot");
+  public static Object driverValue(Object v, ColumnType type, String column) {
+    return switch (type.kind()) {
+      case BOOLEAN, INT, LONG, DOUBLE, DECIMAL, STRING, DATE, TIME, TIMESTAMP -> v;
+      case BYTES -> ByteBuffer.wrap((byte[]) v);
+      case LOCAL_TIMESTAMP -> ((LocalDateTime) v).toInstant(ZoneOffset.UTC);
+      case LIST -> {
+        List<?> list = (List<?>) v;
+        List<Object> out = new ArrayList<>(list.size());
+        for (Object e : list) {
+          if (e == null) {
+            throw new DataFormatException("list column " + column + " holds a null element, which a Cassandra list "
+                + "cannot");
+          }
+          out.add(driverValue(e, type.element().type(), column));
         }
-        out.add(driverValue(e, column));
+        yield out;
       }
-      return out;
-    }
-    if (v instanceof Map<?, ?> map) {
-      Map<Object, Object> out = new LinkedHashMap<>();
-      for (Map.Entry<?, ?> e : map.entrySet()) {
-        if (e.getValue() == null) {
-          throw new DataFormatException("map column " + column + " holds a null value for key " + e.getKey()
-              + ", which a Cassandra map cannot");
+      case MAP -> {
+        Map<Object, Object> out = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
+          if (e.getValue() == null) {
+            throw new DataFormatException("map column " + column + " holds a null value for key " + e.getKey()
+                + ", which a Cassandra map cannot");
+          }
+          out.put(driverValue(e.getKey(), type.key().type(), column),
+              driverValue(e.getValue(), type.value().type(), column));
         }
-        out.put(driverValue(e.getKey(), column), driverValue(e.getValue(), column));
+        yield out;
       }
-      return out;
-    }
-    return v;
+      case STRUCT -> noCqlType(type);
+    };
   }
 
   /** The target table as CQL, rendered by the driver like every other identifier here. */
@@ -307,6 +322,7 @@ public final class CassandraLoader {
     String insert = "INSERT INTO " + qualifiedTable() + " (" + String.join(", ", quoted) + ") VALUES ("
         + String.join(", ", java.util.Collections.nCopies(quoted.size(), "?")) + ")";
     PreparedStatement prepared = cql.prepare(insert);
+    List<ColumnType> types = parquetColumns.stream().map(n -> data.schema().column(n).type()).toList();
     Set<String> keyColumns = keyColumns(target).stream().map(ColumnDescription::name).collect(Collectors.toSet());
     // an upsert of whole values may be sent again to another coordinator when one dies mid-request; a list
     // column may not (each execution appends its elements under fresh server-side keys)
@@ -331,7 +347,7 @@ public final class CassandraLoader {
                 + data.execution().executionId() + " (file " + lastFile + ") has no value in key column "
                 + parquetColumns.get(i));
           }
-          values[i] = v == null ? null : driverValue(v, parquetColumns.get(i));
+          values[i] = v == null ? null : driverValue(v, types.get(i), parquetColumns.get(i));
         }
         BoundStatement bound = prepared.bind(values).setIdempotent(idempotent);
         submitted++;

@@ -12,7 +12,6 @@ import io.delpha.sdk.parquet.RowSchema;
 import io.delpha.sdk.parquet.RowWriter;
 import io.delpha.sdk.parquet.WriteOptions;
 import java.io.IOException;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -272,18 +271,7 @@ public final class ParquetRowWriter implements RowWriter {
 
   private static boolean writable(ColumnVector v) {
     ColumnType t = v.column().type();
-    ColumnVector.Physical expected = switch (t.kind()) {
-      case BOOLEAN -> ColumnVector.Physical.BOOLEAN;
-      case INT, DATE -> ColumnVector.Physical.INT32;
-      case LONG, TIME, TIMESTAMP, LOCAL_TIMESTAMP -> ColumnVector.Physical.INT64;
-      case DOUBLE -> ColumnVector.Physical.DOUBLE;
-      case DECIMAL -> t.precision() <= 18 ? ColumnVector.Physical.INT64 : ColumnVector.Physical.BINARY;
-      case STRING, BYTES -> ColumnVector.Physical.BINARY;
-      case LIST -> ColumnVector.Physical.LIST;
-      case MAP -> ColumnVector.Physical.MAP;
-      case STRUCT -> ColumnVector.Physical.STRUCT;
-    };
-    if (v.physical() != expected || v.unit() != null && v.unit() != ChronoUnit.MICROS) {
+    if (v.physical() != SchemaMapping.writtenPhysical(t) || v.unit() != SchemaMapping.writtenUnit(t)) {
       return false;
     }
     for (int i = 0; i < t.children().size(); i++) {

@@ -102,6 +102,39 @@ public final class SchemaMapping {
     };
   }
 
+  /**
+   * How the writer holds a column's values before it encodes them: the representation of
+   * {@code ColumnVector.allocate}, and the one a batch must have for the writer to take its vectors as they are.
+   *
+   * @param t a column type
+   * @return its written representation (a nested type's own, its parts each have theirs)
+   */
+  public static Physical writtenPhysical(ColumnType t) {
+    return switch (t.kind()) {
+      case BOOLEAN -> Physical.BOOLEAN;
+      case INT, DATE -> Physical.INT32;
+      case LONG, TIME, TIMESTAMP, LOCAL_TIMESTAMP -> Physical.INT64;
+      case DOUBLE -> Physical.DOUBLE;
+      case DECIMAL -> t.precision() <= 18 ? Physical.INT64 : Physical.BINARY;
+      case STRING, BYTES -> Physical.BINARY;
+      case LIST -> Physical.LIST;
+      case MAP -> Physical.MAP;
+      case STRUCT -> Physical.STRUCT;
+    };
+  }
+
+  /**
+   * @param t a column type
+   * @return the unit the writer holds and writes its values in: MICROS for times and timestamps (as
+   *     {@link #toParquet(RowSchema)} declares them), {@code null} for the other types
+   */
+  public static @Nullable ChronoUnit writtenUnit(ColumnType t) {
+    return switch (t.kind()) {
+      case TIME, TIMESTAMP, LOCAL_TIMESTAMP -> ChronoUnit.MICROS;
+      case BOOLEAN, INT, LONG, DOUBLE, DECIMAL, STRING, DATE, BYTES, LIST, MAP, STRUCT -> null;
+    };
+  }
+
   private static Repetition repetition(Column c) {
     return c.nullable() ? Repetition.OPTIONAL : Repetition.REQUIRED;
   }

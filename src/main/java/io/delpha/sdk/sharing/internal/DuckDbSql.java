@@ -5,10 +5,19 @@ import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.parquet.ColumnType;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
-/** DuckDB SQL text made from our values: types, quoted identifiers, string and typed literals. */
+/**
+ * DuckDB and the row model: each column type's DuckDB type, the expressions and reads that give its values back exactly,
+ * and SQL text made from our values (quoted identifiers, string and typed literals).
+ */
 public final class DuckDbSql {
 
   private static final Pattern VIEW_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
@@ -46,6 +55,56 @@ public final class DuckDbSql {
         yield b.append(')').toString();
       }
     };
+  }
+
+  /**
+   * What to select from a DuckDB column so that {@link #value} gives back the row model's value exactly: the
+   * column itself, dates as their ISO text, timestamps as epoch microseconds.
+   *
+   * @param type the column's type
+   * @param column the column's DuckDB identifier
+   * @return the expression, or {@code null} for a type whose values are not read back exactly from DuckDB here
+   *     (times, binary and nested values: read them otherwise)
+   */
+  public static @Nullable String exactSelect(ColumnType type, String column) {
+    return switch (type.kind()) {
+      case STRING, INT, LONG, DOUBLE, BOOLEAN, DECIMAL -> column;
+      case DATE -> "CAST(" + column + " AS VARCHAR)";
+      case TIMESTAMP, LOCAL_TIMESTAMP -> "epoch_us(" + column + ")";
+      case TIME, BYTES, LIST, MAP, STRUCT -> null;
+    };
+  }
+
+  /**
+   * @param rs a result positioned on a row
+   * @param i the position of an {@link #exactSelect} expression
+   * @param type the selected column's type
+   * @return the value as the row model holds it, {@code null} for SQL NULL
+   * @throws SQLException if DuckDB cannot give the value
+   */
+  public static @Nullable Object value(ResultSet rs, int i, ColumnType type) throws SQLException {
+    Object v = switch (type.kind()) {
+      case STRING -> rs.getString(i);
+      case INT -> rs.getInt(i);
+      case LONG -> rs.getLong(i);
+      case DOUBLE -> rs.getDouble(i);
+      case BOOLEAN -> rs.getBoolean(i);
+      case DECIMAL -> {
+        BigDecimal d = rs.getBigDecimal(i);
+        yield d == null ? null : d.setScale(type.scale());
+      }
+      case DATE -> {
+        String text = rs.getString(i);
+        yield text == null ? null : LocalDate.parse(text);
+      }
+      case TIMESTAMP, LOCAL_TIMESTAMP -> {
+        long micros = rs.getLong(i);
+        Instant at = Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
+        yield type.kind() == ColumnType.Kind.TIMESTAMP ? at : LocalDateTime.ofInstant(at, ZoneOffset.UTC);
+      }
+      case TIME, BYTES, LIST, MAP, STRUCT -> throw new IllegalStateException("not read exactly from DuckDB: " + type);
+    };
+    return rs.wasNull() ? null : v;
   }
 
   /** @return a DuckDB identifier that names exactly {@code name} */

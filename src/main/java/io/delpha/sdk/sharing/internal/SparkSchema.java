@@ -130,6 +130,30 @@ public final class SparkSchema {
   }
 
   /**
+   * The name of a row-model kind among Spark SQL's primitive types (Delta's {@code schemaString}), which
+   * {@link #columnType} reads back as that kind: a DECIMAL's without its precision and scale.
+   *
+   * @param kind a kind
+   * @return its Spark name, or {@code null} for TIME, which Spark has no type for, and for the nested kinds (JSON
+   *     objects of type {@code array}, {@code map} and {@code struct} in a schema)
+   */
+  public static @Nullable String sparkName(ColumnType.Kind kind) {
+    return switch (kind) {
+      case BOOLEAN -> "boolean";
+      case INT -> "integer";
+      case LONG -> "long";
+      case DOUBLE -> "double";
+      case DECIMAL -> "decimal";
+      case STRING -> "string";
+      case DATE -> "date";
+      case TIMESTAMP -> "timestamp";
+      case LOCAL_TIMESTAMP -> "timestamp_ntz";
+      case BYTES -> "binary";
+      case TIME, LIST, MAP, STRUCT -> null;
+    };
+  }
+
+  /**
    * @param sparkType a primitive Spark type name
    * @param column the column, for messages
    * @param table the table, for messages
@@ -137,45 +161,32 @@ public final class SparkSchema {
    */
   public static ColumnType columnType(String sparkType, String column, String table) {
     String t = sparkType.trim().toLowerCase(Locale.ROOT);
-    switch (t) {
-      case "string":
-      case "char":
-      case "varchar":
-        return ColumnType.STRING;
-      case "long":
-        return ColumnType.LONG;
-      case "integer":
-      case "short":
-      case "byte":
-        return ColumnType.INT;
-      case "double":
-      case "float":
-        return ColumnType.DOUBLE;
-      case "boolean":
-        return ColumnType.BOOLEAN;
-      case "date":
-        return ColumnType.DATE;
-      case "timestamp":
-        return ColumnType.TIMESTAMP;
-      case "timestamp_ntz":
-        return ColumnType.LOCAL_TIMESTAMP;
-      case "binary":
-        return ColumnType.BYTES;
-      case "decimal":
-        return ColumnType.decimal(10, 0); // Spark's default precision and scale
-      default:
-        Matcher m = DECIMAL.matcher(t);
-        if (m.matches()) {
-          int precision = Integer.parseInt(m.group(1));
-          int scale = Integer.parseInt(m.group(2));
-          if (precision < 1 || precision > 38 || scale > precision) {
-            throw new DataFormatException("column " + column + " of " + table + " has type " + sparkType
-                + ": precision must be 1..38 and scale 0..precision");
-          }
-          return ColumnType.decimal(precision, scale);
-        }
-        throw new DataFormatException("column " + column + " of " + table + " has the unsupported type '"
-            + sparkType + "'");
+    @Nullable ColumnType alias = switch (t) { // Spark's narrower types, widened exactly, and its other names
+      case "char", "varchar" -> ColumnType.STRING;
+      case "short", "byte" -> ColumnType.INT;
+      case "float" -> ColumnType.DOUBLE;
+      case "decimal" -> ColumnType.decimal(10, 0); // Spark's default precision and scale
+      default -> null;
+    };
+    if (alias != null) {
+      return alias;
     }
+    for (ColumnType.Kind kind : ColumnType.Kind.values()) {
+      if (kind != ColumnType.Kind.DECIMAL && t.equals(sparkName(kind))) {
+        return new ColumnType(kind, 0, 0);
+      }
+    }
+    Matcher m = DECIMAL.matcher(t);
+    if (m.matches()) {
+      int precision = Integer.parseInt(m.group(1));
+      int scale = Integer.parseInt(m.group(2));
+      if (precision < 1 || precision > 38 || scale > precision) {
+        throw new DataFormatException("column " + column + " of " + table + " has type " + sparkType
+            + ": precision must be 1..38 and scale 0..precision");
+      }
+      return ColumnType.decimal(precision, scale);
+    }
+    throw new DataFormatException("column " + column + " of " + table + " has the unsupported type '"
+        + sparkType + "'");
   }
 }

@@ -20,15 +20,14 @@ import java.math.BigDecimal;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.time.LocalDate;
-import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.StringJoiner;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,7 +90,9 @@ public final class UsageRowsEndpoint {
     Answer answer;
     try {
       RowSchema schema = table.schema();
-      Optional<List<Row>> cached = c != null && fromCache(schema) ? cachedRows(c, r, schema) : Optional.empty();
+      String selection = c == null ? null : cacheSelection(schema);
+      Optional<List<Row>> cached = c != null && selection != null ? cachedRows(c, r, schema, selection)
+          : Optional.empty();
       answer = cached.isPresent() ? new Answer(schema, cached.get()) : clientRows(r);
     } catch (DelphaException e) {
       throw table.unreadable(e);
@@ -127,17 +128,20 @@ public final class UsageRowsEndpoint {
     return new HttpError(413, "too_many_rows", "more than " + maxRows + " rows; ask for a shorter date range");
   }
 
-  /** Whether every column has a type read back exactly from the cache's database (else the client reads). */
-  private static boolean fromCache(RowSchema schema) {
+  /**
+   * The columns as the cache's database gives them back exactly ({@link DuckDbSql#exactSelect}), or {@code null} when
+   * a column's type is not read back exactly from it (then the client reads).
+   */
+  private static @Nullable String cacheSelection(RowSchema schema) {
+    StringJoiner selection = new StringJoiner(", ");
     for (int i = 0; i < schema.size(); i++) {
-      switch (schema.column(i).type().kind()) {
-        case STRING, INT, LONG, DOUBLE, BOOLEAN, DECIMAL, DATE, TIMESTAMP, LOCAL_TIMESTAMP -> { }
-        default -> {
-          return false;
-        }
+      String column = DuckDbSql.exactSelect(schema.column(i).type(), DuckDbSql.identifier(schema.column(i).name()));
+      if (column == null) {
+        return null;
       }
+      selection.add(column);
     }
-    return true;
+    return selection.toString();
   }
 
   /**
@@ -145,22 +149,10 @@ public final class UsageRowsEndpoint {
    * between the bounds in its own type), every value bound as a parameter; empty when the cached version lacks a
    * column of the schema (a version changed the schema: the client reads).
    */
-  private Optional<List<Row>> cachedRows(UsageCache c, UsageRequest r, RowSchema schema) {
-    StringBuilder select = new StringBuilder("SELECT ");
-    for (int i = 0; i < schema.size(); i++) {
-      String column = DuckDbSql.identifier(schema.column(i).name());
-      ColumnType.Kind kind = schema.column(i).type().kind();
-      select.append(i == 0 ? "" : ", ")
-          .append(kind == ColumnType.Kind.TIMESTAMP || kind == ColumnType.Kind.LOCAL_TIMESTAMP ? "epoch_us(" + column
-              + ")" : kind == ColumnType.Kind.DATE ? "CAST(" + column + " AS VARCHAR)" : column);
-    }
+  private Optional<List<Row>> cachedRows(UsageCache c, UsageRequest r, RowSchema schema, String selection) {
     String date = DuckDbSql.identifier(table.dateColumn());
-    String boundType = switch (table.dateType().kind()) {
-      case TIMESTAMP -> "TIMESTAMPTZ";
-      case STRING -> "VARCHAR";
-      default -> "DATE";
-    };
-    String sql = select + " FROM " + UsageCache.VIEW + " WHERE " + DuckDbSql.identifier(table.organisationColumn())
+    String boundType = DuckDbSql.type(boundType(), table.dateColumn(), table.table());
+    String sql = "SELECT " + selection + " FROM " + UsageCache.VIEW + " WHERE " + DuckDbSql.identifier(table.organisationColumn())
         + " = ? AND " + date + " >= CAST(? AS " + boundType + ") AND " + date + " <= CAST(? AS " + boundType
         + ") LIMIT " + (maxRows + 1L);
     return c.query(db -> {
@@ -176,7 +168,7 @@ public final class UsageRowsEndpoint {
             }
             @Nullable Object[] values = new Object[schema.size()];
             for (int i = 0; i < values.length; i++) {
-              values[i] = value(rs, i + 1, schema.column(i).type());
+              values[i] = DuckDbSql.value(rs, i + 1, schema.column(i).type());
             }
             rows.add(Row.of(schema, values));
           }
@@ -194,44 +186,25 @@ public final class UsageRowsEndpoint {
     });
   }
 
-  /** A bound as text DuckDB casts to the date column's type: the client's bounds, the same instants and days. */
+  /**
+   * The type of the bounds the date column is compared with. The date column is a DATE, a TIMESTAMP (a day is its UTC
+   * midnight) or ISO date text (a STRING): its own type for the last two, DATE otherwise.
+   */
+  private ColumnType boundType() {
+    ColumnType t = table.dateType();
+    return t.equals(ColumnType.TIMESTAMP) || t.equals(ColumnType.STRING) ? t : ColumnType.DATE;
+  }
+
+  /** A bound as text DuckDB casts to the {@link #boundType}: the client's bounds, the same instants and days. */
   private String boundText(LocalDate day) {
-    return table.dateType().kind() == ColumnType.Kind.TIMESTAMP ? day + " 00:00:00+00" : day.toString();
+    return boundType().equals(ColumnType.TIMESTAMP) ? day + " 00:00:00+00" : day.toString();
   }
 
-  /** One value as the row model holds it (the selected expressions of {@link #cachedRows}). */
-  private static @Nullable Object value(ResultSet rs, int i, ColumnType type) throws SQLException {
-    Object v = switch (type.kind()) {
-      case STRING -> rs.getString(i);
-      case INT -> rs.getInt(i);
-      case LONG -> rs.getLong(i);
-      case DOUBLE -> rs.getDouble(i);
-      case BOOLEAN -> rs.getBoolean(i);
-      case DECIMAL -> {
-        BigDecimal d = rs.getBigDecimal(i);
-        yield d == null ? null : d.setScale(type.scale());
-      }
-      case DATE -> {
-        String text = rs.getString(i);
-        yield text == null ? null : LocalDate.parse(text);
-      }
-      case TIMESTAMP, LOCAL_TIMESTAMP -> {
-        long micros = rs.getLong(i);
-        Instant at = Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
-        yield type.kind() == ColumnType.Kind.TIMESTAMP ? at : LocalDateTime.ofInstant(at, ZoneOffset.UTC);
-      }
-      default -> throw new IllegalStateException("not read from the cache: " + type);
-    };
-    return rs.wasNull() ? null : v;
-  }
-
-  /** The date literal in the type of the date column (DATE, TIMESTAMP at UTC midnight, or ISO text). */
+  /** A bound as the client's filter compares it with the date column: a value of the {@link #boundType}. */
   private Object bound(LocalDate date) {
-    return switch (table.dateType().kind()) {
-      case TIMESTAMP -> date.atStartOfDay(ZoneOffset.UTC).toInstant();
-      case STRING -> date.toString();
-      default -> date;
-    };
+    ColumnType t = boundType();
+    return t.equals(ColumnType.TIMESTAMP) ? date.atStartOfDay(ZoneOffset.UTC).toInstant()
+        : t.equals(ColumnType.STRING) ? date.toString() : date;
   }
 
   private static byte[] body(UsageRequest r, RowSchema schema, List<Row> rows) {

@@ -119,7 +119,7 @@ public final class Values {
                 : fail(column, value, file);
         case STRING -> value instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : fail(column, value, file);
         case TIMESTAMP -> value instanceof LocalDateTime t ? t.toInstant(ZoneOffset.UTC) : fail(column, value, file);
-        default -> fail(column, value, file);
+        case BOOLEAN, DATE, TIME, LOCAL_TIMESTAMP, BYTES, LIST, MAP, STRUCT -> fail(column, value, file);
       };
     } catch (ArithmeticException e) {
       throw new DataFormatException("value of column " + column.name() + " in " + file + " does not fit "
@@ -142,7 +142,7 @@ public final class Values {
     if (value == null || logical.equals(physical)) {
       return value;
     }
-    switch (logical.kind()) {
+    return switch (logical.kind()) {
       case STRUCT -> {
         io.delpha.sdk.parquet.Row row = (io.delpha.sdk.parquet.Row) value;
         io.delpha.sdk.parquet.RowSchema names = logical.fields();
@@ -154,14 +154,14 @@ public final class Values {
           values.add(at.isPresent() ? toLogical(names.column(i).type(), p.type(), row.values().get(at.getAsInt()))
               : null);
         }
-        return io.delpha.sdk.parquet.Row.of(names, values);
+        yield io.delpha.sdk.parquet.Row.of(names, values);
       }
       case LIST -> {
         java.util.List<Object> out = new java.util.ArrayList<>();
         for (Object e : (java.util.List<?>) value) {
           out.add(toLogical(logical.element().type(), physical.element().type(), e));
         }
-        return out;
+        yield out;
       }
       case MAP -> {
         java.util.Map<Object, Object> out = new java.util.LinkedHashMap<>();
@@ -169,12 +169,10 @@ public final class Values {
           out.put(toLogical(logical.key().type(), physical.key().type(), e.getKey()),
               toLogical(logical.value().type(), physical.value().type(), e.getValue()));
         }
-        return out;
+        yield out;
       }
-      default -> {
-        return value;
-      }
-    }
+      case BOOLEAN, INT, LONG, DOUBLE, DECIMAL, STRING, DATE, TIME, TIMESTAMP, LOCAL_TIMESTAMP, BYTES -> value;
+    };
   }
 
   private static Object fail(Column column, Object value, String file) {

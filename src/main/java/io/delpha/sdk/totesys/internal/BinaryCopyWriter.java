@@ -20,8 +20,8 @@ import org.postgresql.copy.CopyIn;
  * form: there is no escaping (tabs, newlines, backslashes, quotes, {@code \N} and {@code \.} are plain
  * bytes), NULL (length -1) can never be confused with an empty string (length 0), and dates, times and
  * numerics are not re-parsed under the session's {@code DateStyle} or locale. The price is that each
- * column's type must be exactly the one the server expects, which {@link WarehouseTable} guarantees by
- * creating the staging table from the same schema.
+ * column's type must be exactly the one the server expects: {@link WarehouseTable} creates the staging
+ * table from the same schema, each column of the type {@link #sqlType} names beside its binary form here.
  *
  * <p>Write {@link #startRow(int)} then one value per column, for each row; {@link #finish()} ends the
  * COPY. Not thread-safe; one writer per {@code CopyIn}.
@@ -64,53 +64,84 @@ final class BinaryCopyWriter {
   }
 
   /**
+   * The PostgreSQL type of a warehouse column: the type whose binary form {@link #write} sends for the column's
+   * row-model type.
+   *
+   * @param type the column's type: INT, LONG, BOOLEAN, DECIMAL, DATE, TIME or STRING
+   * @return its PostgreSQL type
+   * @throws IllegalStateException for another kind, which no warehouse column has
+   */
+  static String sqlType(ColumnType type) {
+    return switch (type.kind()) {
+      case INT -> "INTEGER";
+      case LONG -> "BIGINT";
+      case BOOLEAN -> "BOOLEAN";
+      case DECIMAL -> "NUMERIC(" + type.precision() + "," + type.scale() + ")";
+      case DATE -> "DATE";
+      case TIME -> "TIME(3)";
+      case STRING -> "TEXT";
+      case DOUBLE, TIMESTAMP, LOCAL_TIMESTAMP, BYTES, LIST, MAP, STRUCT ->
+          throw new IllegalStateException("no warehouse type for " + type);
+    };
+  }
+
+  /**
    * Writes one value of a column of the row model.
    *
    * @param value the value, of the Java type {@link ColumnType} gives for the kind, or {@code null}
-   * @param type the column's type: INT, LONG, BOOLEAN, DECIMAL, DATE, TIME or STRING
+   * @param type the column's type, one {@link #sqlType} names
+   * @return the length the value takes in the COPY, as its length field says (-1 for null)
    * @throws IllegalArgumentException for another kind, which has no warehouse column
    */
-  void write(@Nullable Object value, ColumnType type) {
+  int write(@Nullable Object value, ColumnType type) {
     if (value == null) {
       putInt(-1);
-      return;
+      return -1;
     }
-    switch (type.kind()) {
+    return switch (type.kind()) {
       case INT -> {
         putInt(4);
         putInt((Integer) value);
+        yield 4;
       }
       case LONG -> writeLong((Long) value);
       case BOOLEAN -> {
         putInt(1);
         put((Boolean) value ? 1 : 0);
+        yield 1;
       }
       case DECIMAL -> writeNumeric((BigDecimal) value);
       case DATE -> {
         putInt(4);
         putInt(Math.toIntExact(((LocalDate) value).toEpochDay() - PG_EPOCH_DAY));
+        yield 4;
       }
       case TIME -> {
         putInt(8);
         putLong(ChronoUnit.MICROS.between(LocalTime.MIDNIGHT, (LocalTime) value));
+        yield 8;
       }
       case STRING -> {
         byte[] utf8 = ((String) value).getBytes(StandardCharsets.UTF_8);
         putInt(utf8.length);
         put(utf8, 0, utf8.length);
+        yield utf8.length;
       }
-      default -> throw new IllegalArgumentException("no binary COPY encoding for " + type);
-    }
+      case DOUBLE, TIMESTAMP, LOCAL_TIMESTAMP, BYTES, LIST, MAP, STRUCT ->
+          throw new IllegalArgumentException("no binary COPY encoding for " + type);
+    };
   }
 
   /**
    * Writes a BIGINT value.
    *
    * @param value the value
+   * @return its length in the COPY, 8
    */
-  void writeLong(long value) {
+  int writeLong(long value) {
     putInt(8);
     putLong(value);
+    return 8;
   }
 
   /**
@@ -145,7 +176,7 @@ final class BinaryCopyWriter {
    * NUMERIC's binary form: digit count, weight of the first base-10000 digit, sign, display scale, then
    * the base-10000 digits with leading and trailing zero digits dropped (as {@code numeric_send} does).
    */
-  private void writeNumeric(BigDecimal value) {
+  private int writeNumeric(BigDecimal value) {
     BigDecimal abs = value.abs();
     if (abs.scale() < 0) {
       abs = abs.setScale(0);
@@ -174,7 +205,8 @@ final class BinaryCopyWriter {
     short[] kept = Arrays.copyOfRange(groups, first, end);
     int weight = kept.length == 0 ? 0 : integerGroups - 1 - first;
     int sign = kept.length == 0 || value.signum() >= 0 ? NUMERIC_POSITIVE : NUMERIC_NEGATIVE;
-    putInt(8 + 2 * kept.length);
+    int length = 8 + 2 * kept.length;
+    putInt(length);
     putShort(kept.length);
     putShort(weight);
     putShort(sign);
@@ -182,6 +214,7 @@ final class BinaryCopyWriter {
     for (short g : kept) {
       putShort(g);
     }
+    return length;
   }
 
   private void flush() throws SQLException {

@@ -249,7 +249,9 @@ public final class Extractor {
           LocalDateTime v = rs.getObject(index, LocalDateTime.class);
           yield v == null ? null : v.toInstant(ZoneOffset.UTC).truncatedTo(java.time.temporal.ChronoUnit.MICROS);
         }
-        default -> rs.getString(index);
+        case STRING -> rs.getString(index);
+        case LONG, DOUBLE, DATE, TIME, LOCAL_TIMESTAMP, BYTES, LIST, MAP, STRUCT ->
+            throw new IllegalStateException("no source column is read as " + column.type());
       };
     }
     return Row.of(schema, values);

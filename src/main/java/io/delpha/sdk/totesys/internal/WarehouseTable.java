@@ -189,7 +189,7 @@ public enum WarehouseTable {
       parts.add(Sql.quote(identityColumn) + " BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY");
     }
     for (Column c : schema.columns()) {
-      parts.add(Sql.quote(c.name()) + " " + sqlType(c.type()) + (c.nullable() ? "" : " NOT NULL"));
+      parts.add(Sql.quote(c.name()) + " " + BinaryCopyWriter.sqlType(c.type()) + (c.nullable() ? "" : " NOT NULL"));
     }
     parts.add((isFact() ? "UNIQUE (" : "PRIMARY KEY (") + Sql.quoteAll(key) + ")");
     for (Column c : schema.columns()) {
@@ -220,7 +220,7 @@ public enum WarehouseTable {
     List<String> parts = new ArrayList<>();
     parts.add(Sql.quote(STAGING_ORDINAL) + " BIGINT NOT NULL");
     for (Column c : schema.columns()) {
-      parts.add(Sql.quote(c.name()) + " " + sqlType(c.type()));
+      parts.add(Sql.quote(c.name()) + " " + BinaryCopyWriter.sqlType(c.type()));
     }
     return "CREATE TEMP TABLE " + Sql.quote(stagingTableName()) + " (" + String.join(", ", parts) + ") ON COMMIT DROP";
   }
@@ -309,7 +309,7 @@ public enum WarehouseTable {
    */
   public String createInsertedReferencesTable() {
     String columns = foreignKeys().keySet().stream()
-        .map(n -> Sql.quote(n) + " " + sqlType(schema.column(n).type()))
+        .map(n -> Sql.quote(n) + " " + BinaryCopyWriter.sqlType(schema.column(n).type()))
         .collect(Collectors.joining(", "));
     return "CREATE TEMP TABLE " + Sql.quote(insertedReferencesTableName()) + " (" + columns + ") ON COMMIT DROP";
   }
@@ -368,19 +368,6 @@ public enum WarehouseTable {
     String references = Sql.quote(insertedReferencesTableName());
     return columns.stream().map(c -> "SELECT " + Sql.quote(c) + " FROM " + references)
         .collect(Collectors.joining(all ? " UNION ALL " : " UNION "));
-  }
-
-  private static String sqlType(ColumnType type) {
-    return switch (type.kind()) {
-      case INT -> "INTEGER";
-      case LONG -> "BIGINT";
-      case BOOLEAN -> "BOOLEAN";
-      case DECIMAL -> "NUMERIC(" + type.precision() + "," + type.scale() + ")";
-      case DATE -> "DATE";
-      case TIME -> "TIME(3)";
-      case STRING -> "TEXT";
-      default -> throw new IllegalStateException("no warehouse type for " + type);
-    };
   }
 
   /**
