@@ -4,6 +4,8 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Collectors;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +25,11 @@ public final class LogCapture implements AutoCloseable {
 
   /** @return every message captured so far, with the stack traces logged with them */
   public String text() {
-    return appender.list.stream()
+    List<ILoggingEvent> events;
+    synchronized (appender) { // ListAppender appends under its own lock (AppenderBase.doAppend), from any thread
+      events = new ArrayList<>(appender.list);
+    }
+    return events.stream()
         .map(e -> e.getFormattedMessage()
             + (e.getThrowableProxy() == null ? "" : "\n" + ThrowableProxyUtil.asString(e.getThrowableProxy())))
         .collect(Collectors.joining("\n"));
