@@ -124,7 +124,7 @@ firstfiles_jvm() {
 # The class path of a host that reads Parquet with the SDK, for firstfiles' JVMs of ours (hardwood's runs on its own
 # jars alone): this build's target/classes, the bench classes (target/test-classes, a folder: only what is loaded
 # counts), the runtime jars a host gets from the published POM (target/.flattened-pom.xml: the core's dependencies)
-# plus the snippet docs/dependencies.md gives under "### parquet", resolved by Maven in a throwaway host project under
+# plus the stack the parquet capability's artifact brings (delpha-data-sdk-parquet), resolved by Maven in a throwaway host project under
 # target/bench/parquet-host (as CapabilityHosts does for the capability tests), and the benchmark's own two extras
 # from the test class path: DuckDB's JDBC driver (the in-JVM anchor) and logback (a host has some SLF4J backend).
 # About 50 jars where the test class path has about 210: a JVM that opens, indexes and searches fewer jars as it
@@ -132,13 +132,11 @@ firstfiles_jvm() {
 parquet_host_cp() {
   local dir="$WORK/parquet-host" snippet extras
   mkdir -p "$dir"
-  snippet="$(awk '
-    $0 == "### parquet" { inside = 1; next }
-    inside && /^### / { exit }
-    inside && /^```xml/ { code = 1; next }
-    inside && code && /^```/ { exit }
-    code { print }' docs/dependencies.md)"
-  [ -n "$snippet" ] || { echo "docs/dependencies.md has no xml snippet under ### parquet" >&2; return 1; }
+  # the stack the capability's artifact brings (target/artifacts/parquet, generated from src/artifacts by the build)
+  [ -f target/artifacts/parquet/pom.xml ] || { echo "no target/artifacts/parquet/pom.xml: build first" >&2; return 1; }
+  snippet="$(awk '/<dependency>/ { block = ""; inside = 1 } inside { block = block $0 "\n" }
+    /<\/dependency>/ { inside = 0; if (block !~ /io\.delpha/) printf "%s", block }' target/artifacts/parquet/pom.xml)"
+  [ -n "$snippet" ] || { echo "target/artifacts/parquet/pom.xml brings no stack" >&2; return 1; }
   {
     cat <<EOF
 <?xml version="1.0" encoding="UTF-8"?>
@@ -148,7 +146,7 @@ parquet_host_cp() {
   <artifactId>parquet-bench-host</artifactId>
   <version>1</version>
 EOF
-    # the published POM's dependencies block (its top-level one, two spaces in), then the capability's snippet
+    # the published POM's dependencies block (its top-level one, two spaces in), then the capability's stack
     sed -n '/^  <dependencies>/,/^  <\/dependencies>/p' target/.flattened-pom.xml | sed '$d'
     printf '%s\n' "$snippet"
     echo '  </dependencies>'
