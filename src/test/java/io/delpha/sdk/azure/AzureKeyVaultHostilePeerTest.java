@@ -129,15 +129,6 @@ class AzureKeyVaultHostilePeerTest {
     return entra.requests().stream().filter(r -> r.target().startsWith(TOKEN_PATH)).count();
   }
 
-  private static ResponseLimitException limit(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof ResponseLimitException l) {
-        return l;
-      }
-    }
-    throw new AssertionError("no ResponseLimitException in " + e, e);
-  }
-
   @Test
   @DisplayName("the well-behaved peers are read (the fixture speaks Key Vault's and Entra's protocols)")
   void wellBehaved() {
@@ -239,7 +230,7 @@ class AzureKeyVaultHostilePeerTest {
     vault = vault();
     long before = tokenRequests();
     assertThatThrownBy(() -> provider(l -> l.maxBodyBytes(1 << 20)).secret("s"))
-        .satisfies(e -> assertThat(limit(e).limit()).isEqualTo("maxBodyBytes"))
+        .satisfies(e -> assertThat(HostilePeer.limitIn(e).limit()).isEqualTo("maxBodyBytes"))
         .isInstanceOf(ResponseLimitException.class);
     assertThat(tokenRequests() - before).as("not retried").isEqualTo(1);
     assertThat(authorizedRequests()).isZero();
@@ -314,21 +305,16 @@ class AzureKeyVaultHostilePeerTest {
     assertThatThrownBy(() -> provider(l -> l.bodyTimeout(Duration.ofSeconds(2))).secret("s"))
         .isInstanceOfSatisfying(ResponseLimitException.class, e -> assertThat(e.limit()).isEqualTo("bodyTimeout"));
 
-    HostilePeer.Answer stall = (request, out) -> {
-      HostilePeer.head(out, 200, Map.of("Content-Type", "application/json", "Content-Length", "1000"));
-      out.write("{\"value\":".getBytes(StandardCharsets.UTF_8));
-      out.flush();
-      sleep(Duration.ofMinutes(5));
-    };
-    authorized = stall;
+    authorized = vault.stall(200, Map.of("Content-Type", "application/json"), "{\"value\":", 1000);
     assertThatThrownBy(() -> provider(l -> l.idleTimeout(Duration.ofSeconds(1))).secret("s"))
         .isInstanceOfSatisfying(ResponseLimitException.class, e -> assertThat(e.limit()).isEqualTo("idleTimeout"));
 
-    entra.on("POST", TOKEN_PATH, stall);
+    // a stalled answer holds its connection until its own peer closes
+    entra.on("POST", TOKEN_PATH, entra.stall(200, Map.of("Content-Type", "application/json"), "{\"value\":", 1000));
     vault.close();
     vault = vault();
     assertThatThrownBy(() -> provider(l -> l.idleTimeout(Duration.ofSeconds(1))).secret("s"))
-        .satisfies(e -> assertThat(limit(e).limit()).isEqualTo("idleTimeout"))
+        .satisfies(e -> assertThat(HostilePeer.limitIn(e).limit()).isEqualTo("idleTimeout"))
         .isInstanceOf(ResponseLimitException.class);
     assertThat(authorizedRequests()).isZero();
   }
@@ -344,13 +330,5 @@ class AzureKeyVaultHostilePeerTest {
           .hasMessageNotContaining("hunter2");
     }
     assertThat(entra.requests()).isEmpty();
-  }
-
-  private static void sleep(Duration d) {
-    try {
-      Thread.sleep(d.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt(); // the peer is closing
-    }
   }
 }

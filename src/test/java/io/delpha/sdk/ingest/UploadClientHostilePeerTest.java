@@ -118,15 +118,6 @@ class UploadClientHostilePeerTest {
         .filter(r -> r.method().equals(call.method) && r.target().startsWith(call.prefix)).count();
   }
 
-  private static ResponseLimitException limit(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof ResponseLimitException l) {
-        return l;
-      }
-    }
-    throw new AssertionError("no ResponseLimitException in " + e, e);
-  }
-
   @Test
   @DisplayName("the well-behaved peer is served a whole fetch (the fixture speaks the protocol)")
   void wellBehaved() {
@@ -266,16 +257,12 @@ class UploadClientHostilePeerTest {
       server.on(call.method, call.prefix, server.trickle(call.status, "application/json",
           "{\"message\":\"" + "s".repeat(20_000) + "\"}", Duration.ofMillis(5)));
       assertThatThrownBy(() -> fetch(client(l -> l.bodyTimeout(Duration.ofSeconds(2))))).as(call.name())
-          .satisfies(e -> assertThat(limit(e).limit()).isEqualTo("bodyTimeout"));
+          .satisfies(e -> assertThat(HostilePeer.limitIn(e).limit()).isEqualTo("bodyTimeout"));
     }
     for (Call call : Call.values()) {
       behave();
-      server.on(call.method, call.prefix, (request, out) -> { // the headers and a few bytes, then nothing
-        HostilePeer.head(out, call.status, Map.of("Content-Type", "application/json", "Content-Length", "1000"));
-        out.write("{\"upload\":".getBytes(StandardCharsets.UTF_8));
-        out.flush();
-        sleep(Duration.ofMinutes(5));
-      });
+      // the headers and a few bytes, then nothing
+      server.on(call.method, call.prefix, server.stall(call.status, Map.of("Content-Type", "application/json"), "{\"upload\":", 1000));
       long before = requestsTo(call);
       assertThatThrownBy(() -> fetch(client(l -> l.idleTimeout(Duration.ofSeconds(1))))).as(call.name())
           .isInstanceOfSatisfying(ResponseLimitException.class, e -> assertThat(e.limit()).isEqualTo("idleTimeout"));
@@ -287,7 +274,7 @@ class UploadClientHostilePeerTest {
   @DisplayName("a server that takes a file and never answers is given the request timeout from the file's last "
       + "byte (the PUT has no timeout of its own), then retried; a GET that is never answered likewise")
   void answersThatNeverCome() {
-    HostilePeer.Answer silent = (request, out) -> sleep(Duration.ofMinutes(5));
+    HostilePeer.Answer silent = server.silent();
     server.on("PUT", Call.PUT.prefix, silent);
     UploadClient impatient = UploadClient.builder().endpoint(server.uri("/")).requestTimeout(Duration.ofSeconds(1))
         .retryPolicy(r -> r.maxAttempts(2).initialDelay(Duration.ofMillis(1)).maxDelay(Duration.ofMillis(2))).build();
@@ -352,13 +339,5 @@ class UploadClientHostilePeerTest {
     assertThatThrownBy(() -> UploadClient.builder().build()).isExactlyInstanceOf(InvalidInputException.class)
         .hasMessageContaining("endpoint");
     assertThat(server.requests()).isEmpty();
-  }
-
-  private static void sleep(Duration d) {
-    try {
-      Thread.sleep(d.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt(); // the peer is closing
-    }
   }
 }

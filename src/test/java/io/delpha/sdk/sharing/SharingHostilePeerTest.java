@@ -114,15 +114,6 @@ class SharingHostilePeerTest {
     return peer.requests().stream().filter(r -> r.target().startsWith(prefix)).count();
   }
 
-  private static ResponseLimitException limit(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof ResponseLimitException l) {
-        return l;
-      }
-    }
-    throw new AssertionError("no ResponseLimitException in " + e, e);
-  }
-
   // ---- the sharing server's answers are bounded ----
 
   @Test
@@ -189,21 +180,13 @@ class SharingHostilePeerTest {
       assertThatThrownBy(c::listShares)
           .isInstanceOfSatisfying(ResponseLimitException.class, e -> assertThat(e.limit()).isEqualTo("bodyTimeout"));
     }
-    byte[] start = (String.join("\n", head()) + "\n").getBytes(StandardCharsets.UTF_8);
-    sharing.on("POST", TABLE_PATH + "/query", (request, out) -> { // the headers and two lines, then nothing
-      HostilePeer.head(out, 200, Map.of("Content-Type", "application/x-ndjson", "Delta-Table-Version", "7",
-          "Content-Length", String.valueOf(start.length + 1000)));
-      out.write(start);
-      out.flush();
-      try {
-        Thread.sleep(Duration.ofMinutes(5).toMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt(); // the peer is closing
-      }
-    });
+    String start = String.join("\n", head()) + "\n";
+    // the headers and two lines, then nothing
+    sharing.on("POST", TABLE_PATH + "/query", sharing.stall(200, Map.of("Content-Type", "application/x-ndjson",
+        "Delta-Table-Version", "7"), start, start.getBytes(StandardCharsets.UTF_8).length + 1000));
     try (DeltaSharingClient c = client(l -> l.idleTimeout(Duration.ofMillis(300)))) {
       assertThatThrownBy(() -> c.readTable("s.sc.t")).satisfies(e ->
-          assertThat(limit(e).limit()).isEqualTo("idleTimeout"));
+          assertThat(HostilePeer.limitIn(e).limit()).isEqualTo("idleTimeout"));
     }
   }
 

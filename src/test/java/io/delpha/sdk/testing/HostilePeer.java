@@ -1,5 +1,6 @@
 package io.delpha.sdk.testing;
 
+import io.delpha.sdk.core.ResponseLimitException;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -19,8 +20,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
 
@@ -78,6 +81,8 @@ public final class HostilePeer implements AutoCloseable {
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   private final AtomicLong bytesSent = new AtomicLong();
   private volatile boolean closed;
+  /** Counted down by {@link #close()}: answers that hold a connection wait on it, not on a clock. */
+  private final CountDownLatch closing = new CountDownLatch(1);
 
   private HostilePeer(ServerSocket socket, String scheme) {
     this.socket = socket;
@@ -295,12 +300,53 @@ public final class HostilePeer implements AutoCloseable {
     bytesSent.addAndGet(data.length);
   }
 
-  private static void pause(Duration gap) {
+  /** Waits {@code gap}, or less if the peer closes first. */
+  private void pause(Duration gap) {
     try {
-      Thread.sleep(gap.toMillis());
+      closing.await(gap.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** @return an answer that never comes: the request is read, then nothing is sent until the peer closes */
+  public Answer silent() {
+    return (request, out) -> pause(Duration.ofMinutes(10));
+  }
+
+  /**
+   * An answer that stops mid-body: the status line, headers declaring {@code declaredLength} bytes, the first bytes
+   * of the body, then nothing until the peer closes.
+   *
+   * @param status the status
+   * @param headers the headers but {@code Content-Length}
+   * @param start the bytes sent of the body
+   * @param declaredLength the body's declared length, more than {@code start} holds
+   * @return the answer
+   */
+  public Answer stall(int status, Map<String, String> headers, String start, int declaredLength) {
+    return (request, out) -> {
+      Map<String, String> h = new LinkedHashMap<>(headers);
+      h.put("Content-Length", String.valueOf(declaredLength));
+      head(out, status, h);
+      out.write(start.getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      pause(Duration.ofMinutes(10));
+    };
+  }
+
+  /**
+   * @param e what a client threw
+   * @return the {@link ResponseLimitException} among its causes
+   * @throws AssertionError if there is none
+   */
+  public static ResponseLimitException limitIn(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ResponseLimitException l) {
+        return l;
+      }
+    }
+    throw new AssertionError("no ResponseLimitException in " + e, e);
   }
 
   private void acceptLoop() {
@@ -384,6 +430,7 @@ public final class HostilePeer implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    closing.countDown();
     try {
       socket.close();
     } catch (IOException ignored) {
