@@ -3,6 +3,7 @@ package io.delpha.sdk.parquet;
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.internal.TextTable;
+import io.delpha.sdk.parquet.internal.Vector;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -27,10 +28,10 @@ import org.jspecify.annotations.Nullable;
 public final class ColumnBatch {
 
   private final RowSchema schema;
-  private final ColumnVector[] columns;
+  private final Vector[] columns;
   private int rowCount;
 
-  private ColumnBatch(RowSchema schema, ColumnVector[] columns) {
+  private ColumnBatch(RowSchema schema, Vector[] columns) {
     this.schema = schema;
     this.columns = columns;
   }
@@ -42,9 +43,9 @@ public final class ColumnBatch {
    * @return an empty batch; vectors grow as values are appended
    */
   public static ColumnBatch allocate(RowSchema schema) {
-    ColumnVector[] columns = new ColumnVector[schema.size()];
+    Vector[] columns = new Vector[schema.size()];
     for (int i = 0; i < columns.length; i++) {
-      columns[i] = ColumnVector.allocate(schema.column(i));
+      columns[i] = Vector.allocate(schema.column(i));
     }
     return new ColumnBatch(schema, columns);
   }
@@ -53,21 +54,29 @@ public final class ColumnBatch {
    * A batch over existing vectors (readers make their batches this way).
    *
    * @param schema the rows' schema
-   * @param columns one vector per column, in order, each holding that column
+   * @param columns one vector per column, in order, each holding that column, each made by the library ({@link
+   *     ColumnVector#allocate}, another batch, a reader)
    * @return a batch of 0 rows; see {@link #setRowCount(int)}
+   * @throws InvalidInputException if a vector holds another column, or is not one the library made
    */
-  public static ColumnBatch of(RowSchema schema, List<ColumnVector> columns) {
+  public static ColumnBatch of(RowSchema schema, List<? extends ColumnVector> columns) {
     Objects.requireNonNull(schema, "schema");
     if (columns.size() != schema.size()) {
       throw new InvalidInputException(columns.size() + " vectors for " + schema.size() + " columns");
     }
+    Vector[] vectors = new Vector[columns.size()];
     for (int i = 0; i < columns.size(); i++) {
-      if (!columns.get(i).column().equals(schema.column(i))) {
-        throw new InvalidInputException("vector " + i + " holds " + columns.get(i).column() + ", "
-            + schema.column(i) + " expected");
+      ColumnVector v = columns.get(i);
+      if (!v.column().equals(schema.column(i))) {
+        throw new InvalidInputException("vector " + i + " holds " + v.column() + ", " + schema.column(i) + " expected");
       }
+      if (!(v instanceof Vector own)) {
+        throw new InvalidInputException("vector " + i + " is a " + v.getClass().getName() + "; a batch holds the "
+            + "library's vectors only (ColumnVector.allocate makes one)");
+      }
+      vectors[i] = own;
     }
-    return new ColumnBatch(schema, columns.toArray(new ColumnVector[0]));
+    return new ColumnBatch(schema, vectors);
   }
 
   /** @return the rows' schema */
@@ -104,7 +113,7 @@ public final class ColumnBatch {
    * @throws InvalidInputException if a vector holds another number of values
    */
   public void setRowCount(int rowCount) {
-    for (ColumnVector v : columns) {
+    for (Vector v : columns) {
       if (v.size() != rowCount) {
         throw new InvalidInputException("column " + v.column().name() + " holds " + v.size() + " values, not "
             + rowCount);
@@ -179,9 +188,51 @@ public final class ColumnBatch {
     return RowBlock.of(schema, columns, rowCount);
   }
 
+  /**
+   * Keeps some rows, in place: the rows at {@code rows[0..count)} become rows {@code 0..count)}, in that order, and
+   * the others are dropped (a filter's compaction). Nothing is decoded or copied out: every vector moves its values
+   * within its own arrays, in whatever representation a reader filled them.
+   *
+   * @param rows the positions to keep, strictly ascending, each below {@link #rowCount()}
+   * @param count how many of {@code rows} to use
+   * @throws IndexOutOfBoundsException if the positions are not strictly ascending or not below the row count
+   */
+  public void keep(int[] rows, int count) {
+    if (count < 0 || count > rows.length) {
+      throw new IndexOutOfBoundsException("keeping " + count + " rows of an array of " + rows.length);
+    }
+    int previous = -1;
+    for (int j = 0; j < count; j++) {
+      if (rows[j] <= previous || rows[j] >= rowCount) {
+        throw new IndexOutOfBoundsException("row " + rows[j] + " after " + previous + " in a batch of " + rowCount);
+      }
+      previous = rows[j];
+    }
+    for (Vector v : columns) {
+      v.keep(rows, count);
+    }
+    rowCount = count;
+  }
+
+  /**
+   * Drops the rows from {@code rowCount} on.
+   *
+   * @param rowCount a row count not above {@link #rowCount()}
+   * @throws IndexOutOfBoundsException if it is negative or above the row count
+   */
+  public void truncate(int rowCount) {
+    if (rowCount < 0 || rowCount > this.rowCount) {
+      throw new IndexOutOfBoundsException("cannot truncate " + this.rowCount + " rows to " + rowCount);
+    }
+    for (Vector v : columns) {
+      v.truncate(rowCount);
+    }
+    this.rowCount = rowCount;
+  }
+
   /** Empties every vector, keeping their arrays for the next rows. */
   public void clear() {
-    for (ColumnVector v : columns) {
+    for (Vector v : columns) {
       v.clear();
     }
     rowCount = 0;

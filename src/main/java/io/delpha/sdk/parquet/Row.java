@@ -1,6 +1,7 @@
 package io.delpha.sdk.parquet;
 
 import io.delpha.sdk.core.InvalidInputException;
+import io.delpha.sdk.parquet.internal.RowHooks;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -35,6 +36,11 @@ import org.jspecify.annotations.Nullable;
  * of many for long can copy them: {@code Row.of(row.schema(), row.values())}.
  */
 public final class Row {
+
+  static {
+    RowHooks.install(new Hooks());
+  }
+
 
   private static final @Nullable Object[] IN_BLOCK = new Object[0];
 
@@ -666,5 +672,29 @@ public final class Row {
           .append(v instanceof byte[] bytes ? "<" + bytes.length + " bytes>" : v);
     }
     return b.append('}').toString();
+  }
+
+  /** The readers' way to the package-private methods above and to {@link ColumnBatch}'s (see {@link RowHooks}). */
+  private static final class Hooks extends RowHooks {
+    @Override
+    public Row trustedRow(RowSchema schema, @Nullable Object[] values) {
+      return Row.trusted(schema, values);
+    }
+
+    @Override
+    public Object rowBlock(ColumnBatch batch) {
+      return batch.block();
+    }
+
+    @Override
+    public int blockRows(Object block) {
+      return ((RowBlock) block).size;
+    }
+
+    @Override
+    public Row blockRow(Object block, int position) {
+      RowBlock b = (RowBlock) block;
+      return Row.inBlock(b.schema, b, position);
+    }
   }
 }

@@ -1,5 +1,6 @@
 package io.delpha.sdk.parquet;
 
+import io.delpha.sdk.parquet.internal.Vector;
 import io.delpha.sdk.core.DataFormatException;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -73,7 +74,7 @@ final class RowBlock {
    *
    * @throws DataFormatException if a stored value is outside its type's range (a corrupt file)
    */
-  static Row[] rows(RowSchema schema, ColumnVector[] vectors, int n) {
+  static Row[] rows(RowSchema schema, Vector[] vectors, int n) {
     RowBlock block = of(schema, vectors, n);
     Row[] rows = new Row[n];
     for (int i = 0; i < n; i++) {
@@ -88,7 +89,7 @@ final class RowBlock {
    *
    * @throws DataFormatException if a stored value is outside its type's range (a corrupt file)
    */
-  static RowBlock of(RowSchema schema, ColumnVector[] vectors, int n) {
+  static RowBlock of(RowSchema schema, Vector[] vectors, int n) {
     RowBlock block = new RowBlock(schema, vectors.length, n);
     for (int c = 0; c < vectors.length; c++) {
       block.kinds[c] = vectors[c].column().type().kind();
@@ -100,7 +101,7 @@ final class RowBlock {
   // an OBJECT column's array holds null where the value is null; NullAway does not follow nullable elements of
   // two-dimensional arrays, so the array is declared plain
   @SuppressWarnings("NullAway")
-  private void take(int c, ColumnVector v, int n) {
+  private void take(int c, Vector v, int n) {
     boolean[] vectorNulls = v.nulls();
     // a nullable column without a null in these rows keeps no flags: a copy would be a megabyte per million rows
     nulls[c] = vectorNulls == null || !anyNull(vectorNulls, n) ? NO_NULLS : Arrays.copyOf(vectorNulls, n);

@@ -410,24 +410,65 @@ class ColumnBatchTest {
   }
 
   @Test
-  @DisplayName("keeping rows in place refuses indexes out of order or out of range and leaves the vector as it was")
+  @DisplayName("keeping rows in place refuses indexes out of order or out of range and leaves the batch as it was")
   void keepingRowsRefusesBadIndexes() {
-    io.delpha.sdk.parquet.internal.VectorHooks hooks = io.delpha.sdk.parquet.internal.VectorHooks.get();
-    ColumnVector v = ColumnVector.allocate(Column.nullable("s", ColumnType.STRING));
+    RowSchema schema = RowSchema.builder().nullable("s", ColumnType.STRING).build();
+    ColumnBatch b = ColumnBatch.allocate(schema);
     for (String x : new String[] {"a", null, "ccc", "dd"}) {
-      v.append(x);
+      b.appendRow(Row.of(schema, x));
     }
-    assertThatThrownBy(() -> hooks.keep(v, new int[] {2, 1}, 2)).isInstanceOf(IndexOutOfBoundsException.class);
-    assertThatThrownBy(() -> hooks.keep(v, new int[] {1, 4}, 2)).isInstanceOf(IndexOutOfBoundsException.class);
-    assertThatThrownBy(() -> hooks.keep(v, new int[] {0, 1}, 3)).isInstanceOf(IndexOutOfBoundsException.class);
+    ColumnVector v = b.column(0);
+    assertThatThrownBy(() -> b.keep(new int[] {2, 1}, 2)).isInstanceOf(IndexOutOfBoundsException.class);
+    assertThatThrownBy(() -> b.keep(new int[] {1, 4}, 2)).isInstanceOf(IndexOutOfBoundsException.class);
+    assertThatThrownBy(() -> b.keep(new int[] {0, 1}, 3)).isInstanceOf(IndexOutOfBoundsException.class);
+    assertThat(b.rowCount()).isEqualTo(4);
     assertThat(v.size()).isEqualTo(4);
     assertThat(v.getString(2)).isEqualTo("ccc");
-    hooks.keep(v, new int[] {1, 3}, 2);
+    b.keep(new int[] {1, 3}, 2);
+    assertThat(b.rowCount()).isEqualTo(2);
     assertThat(v.size()).isEqualTo(2);
     assertThat(v.get(0)).isNull();
     assertThat(v.getString(1)).isEqualTo("dd");
-    v.append("e");
+    b.appendRow(Row.of(schema, "e"));
     assertThat(v.getString(2)).isEqualTo("e");
+    b.truncate(1);
+    assertThat(b.rowCount()).isEqualTo(1);
+    assertThat(v.size()).isEqualTo(1);
+    assertThatThrownBy(() -> b.truncate(2)).isInstanceOf(IndexOutOfBoundsException.class);
+  }
+
+  @Test
+  @DisplayName("a repeated value is checked once, every row holds it, and the rows share one instance")
+  void repeatedValue() {
+    Column c = Column.nullable("org", ColumnType.STRING);
+    ColumnVector v = ColumnVector.repeat(c, "acme", 3);
+    assertThat(v.size()).isEqualTo(3);
+    RowSchema schema = RowSchema.builder().nullable("org", ColumnType.STRING).build();
+    ColumnBatch b = ColumnBatch.of(schema, List.of(v));
+    b.setRowCount(3);
+    Row[] rows = b.rows();
+    assertThat(rows).extracting(r -> r.getString("org")).containsExactly("acme", "acme", "acme");
+    assertThat(rows[0].getString("org")).isSameAs(rows[2].getString("org"));
+    String acme = new String("acme");
+    assertThat(ColumnVector.repeat(c, acme, 2).get(1)).as("the caller's instance").isSameAs(acme);
+    v.append("globex"); // an appended value is its own, not the repeated one
+    b.setRowCount(4);
+    assertThat(b.rows()[3].getString("org")).isEqualTo("globex");
+    assertThat(ColumnVector.repeat(c, null, 2).isNull(1)).isTrue();
+    assertThatThrownBy(() -> ColumnVector.repeat(Column.required("n", ColumnType.LONG), "x", 1))
+        .isInstanceOf(InvalidInputException.class);
+  }
+
+  @Test
+  @DisplayName("a batch takes only the library's vectors")
+  void refusesForeignVectors() {
+    RowSchema schema = RowSchema.builder().required("n", ColumnType.LONG).build();
+    ColumnVector own = ColumnVector.allocate(schema.column(0));
+    ColumnVector foreign = (ColumnVector) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+        new Class<?>[] {ColumnVector.class}, (proxy, method, args) -> method.getName().equals("column")
+            ? schema.column(0) : method.invoke(own, args));
+    assertThatThrownBy(() -> ColumnBatch.of(schema, List.of(foreign))).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("ColumnVector.allocate");
   }
 
   @Test

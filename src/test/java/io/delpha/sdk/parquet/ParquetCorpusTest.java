@@ -499,10 +499,9 @@ class ParquetCorpusTest {
 
   /**
    * As {@link #readColumnar}, but each decoded batch first loses the rows {@link #kept} drops, moved out in place by
-   * the hook the Delta Sharing reader applies deletion vectors with ({@code VectorHooks.keep}).
+   * {@link ColumnBatch#keep}, which the Delta Sharing reader applies deletion vectors with.
    */
   static List<Row> readColumnarKeeping(Path file) {
-    io.delpha.sdk.parquet.internal.VectorHooks hooks = io.delpha.sdk.parquet.internal.VectorHooks.get();
     List<Row> out = new ArrayList<>();
     long position = 0;
     try (ColumnBatchReader r = ParquetRows.readBatches(file)) {
@@ -515,10 +514,7 @@ class ParquetCorpusTest {
           }
         }
         position += b.rowCount();
-        for (int c = 0; c < b.schema().size(); c++) {
-          hooks.keep(b.column(c), rows, n);
-        }
-        b.setRowCount(n);
+        b.keep(rows, n);
         addRows(b, out);
       }
     }

@@ -1,9 +1,10 @@
 package io.delpha.sdk.parquet.internal;
 
+import io.delpha.sdk.parquet.ColumnVector;
+
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.parquet.Column;
-import io.delpha.sdk.parquet.ColumnVector;
 import io.delpha.sdk.parquet.ParquetMetadata;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -32,7 +33,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class FooterMetadata {
 
-  private static final VectorHooks HOOKS = VectorHooks.get();
 
   private FooterMetadata() {}
 
@@ -156,8 +156,8 @@ public final class FooterMetadata {
       return null;
     }
     try {
-      ColumnVector v = HOOKS.leaf(Column.nullable("value", leaf.type()), leaf.physical(), leaf.unit());
-      HOOKS.ensureCapacity(v, 1);
+      Vector v = Vector.leaf(Column.nullable("value", leaf.type()), leaf.physical(), leaf.unit());
+      v.ensureCapacity(1);
       switch (type.getPrimitiveTypeName()) {
         case BOOLEAN -> {
           if (plain.length != 1) {
@@ -196,7 +196,7 @@ public final class FooterMetadata {
             }
             v.doubles()[0] = ValueDecoder.halfToDouble(plain[0] & 0xff | (plain[1] & 0xff) << 8);
           } else {
-            HOOKS.ensureDataCapacity(v, plain.length);
+            v.ensureDataCapacity(plain.length);
             System.arraycopy(plain, 0, v.data(), 0, plain.length);
             v.offsets()[1] = plain.length;
           }
@@ -205,7 +205,7 @@ public final class FooterMetadata {
           return null;
         }
       }
-      HOOKS.setSize(v, 1);
+      v.setSize(1);
       return v.get(0);
     } catch (DelphaException | ArithmeticException e) {
       return null;

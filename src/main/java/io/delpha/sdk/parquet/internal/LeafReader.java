@@ -2,7 +2,6 @@ package io.delpha.sdk.parquet.internal;
 
 import io.delpha.sdk.parquet.Column;
 import io.delpha.sdk.parquet.ColumnType;
-import io.delpha.sdk.parquet.ColumnVector;
 import io.delpha.sdk.parquet.ColumnVector.Physical;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -33,7 +32,6 @@ import org.jspecify.annotations.Nullable;
  */
 final class LeafReader {
 
-  private static final VectorHooks HOOKS = VectorHooks.get();
 
   private static final byte[] NO_BYTES = new byte[0];
 
@@ -46,8 +44,8 @@ final class LeafReader {
   private final ValueDecoder.Fallback fallback;
   private final HybridDecoder levels = new HybridDecoder();
   /** The current chunk's BINARY dictionary values; a new vector per chunk for a reader of rows only. */
-  private @Nullable ColumnVector dictionaryValues;
-  /** Stands for the current chunk's dictionary (a new object per chunk: see ColumnVector.prepareDictionaryIds). */
+  private @Nullable Vector dictionaryValues;
+  /** Stands for the current chunk's dictionary (a new object per chunk: see Vector.prepareDictionaryIds). */
   private Object dictionaryToken = new Object();
   private final boolean rowView;
 
@@ -70,7 +68,7 @@ final class LeafReader {
    * @param topLevelFlat whether the leaf is a top-level column read by {@link #readFlat} (a leaf under a STRUCT
    *     never repeats either, but its values are read one at a time by {@link #readValue}, which copies every value)
    * @param rowView whether the vectors it fills are read only through {@link ColumnVector#get} (then the
-   *     values of dictionary pages are not copied out of the dictionary: see {@link VectorHooks#bindDictionary})
+   *     values of dictionary pages are not copied out of the dictionary: see {@link Vector#bindDictionary})
    */
   // pages is set by startRowGroup(), which every reader calls first, and values by nextPage() before any decoding
   @SuppressWarnings("NullAway.Init")
@@ -96,8 +94,8 @@ final class LeafReader {
     return Objects.requireNonNull(field.physical, "a leaf reader reads a leaf");
   }
 
-  private static ColumnVector newDictionaryHolder() {
-    return HOOKS.leaf(new Column("dictionary", ColumnType.BYTES, false), Physical.BINARY, null);
+  private static Vector newDictionaryHolder() {
+    return Vector.leaf(new Column("dictionary", ColumnType.BYTES, false), Physical.BINARY, null);
   }
 
   /** Starts on a new row group. */
@@ -161,14 +159,14 @@ final class LeafReader {
   /**
    * Reads the next {@code n} values of a column that never repeats into {@code v} (cleared first).
    */
-  void readFlat(ColumnVector v, int n) throws IOException {
+  void readFlat(Vector v, int n) throws IOException {
     v.clear();
-    HOOKS.ensureCapacity(v, n);
+    v.ensureCapacity(n);
     ids = null;
     if (hasDictionary && cacheable) {
-      ids = HOOKS.prepareDictionaryIds(v, dictionaryToken);
+      ids = v.prepareDictionaryIds(dictionaryToken);
       if (bindBinaries) {
-        HOOKS.bindDictionary(v, Objects.requireNonNull(dictionaryValues, "a BINARY column has a dictionary holder"));
+        v.bindDictionary(Objects.requireNonNull(dictionaryValues, "a BINARY column has a dictionary holder"));
       }
     }
     boolean[] nulls = v.nulls();
@@ -190,10 +188,10 @@ final class LeafReader {
       levelPos += m;
       o += m;
     }
-    HOOKS.setSize(v, n);
+    v.setSize(n);
   }
 
-  private void decode(ColumnVector v, int at, int n) {
+  private void decode(Vector v, int at, int n) {
     switch (physical()) {
       case BOOLEAN -> values.booleans(v.booleans(), at, n);
       case INT32, UINT32 -> values.ints(v.ints(), at, n);
@@ -219,7 +217,7 @@ final class LeafReader {
   }
 
   /** Decodes {@code present} values densely, then spreads them over the {@code m} slots from the back. */
-  private void decodeSparse(ColumnVector v, int at, int m, int present, boolean[] nulls) {
+  private void decodeSparse(Vector v, int at, int m, int present, boolean[] nulls) {
     int[] d = defs;
     int base = levelPos - at;
     for (int i = at; i < at + m; i++) {
@@ -323,7 +321,7 @@ final class LeafReader {
   }
 
   /** Decodes the current pair's value into slot {@code at} of {@code v} (the pair's definition level is the maximum). */
-  void readValue(ColumnVector v, int at) {
+  void readValue(Vector v, int at) {
     ids = null;
     decode(v, at, 1);
   }

@@ -1,6 +1,7 @@
 package io.delpha.sdk.parquet.internal;
 
 import io.delpha.sdk.parquet.ColumnVector;
+
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,21 +18,20 @@ import org.apache.parquet.schema.Type;
  */
 final class NestedAssembly {
 
-  private static final VectorHooks HOOKS = VectorHooks.get();
 
   private final ParquetField[] path;
-  private final ColumnVector[] vectors;
+  private final Vector[] vectors;
   private final boolean[] owns;
   private final LeafReader leaf;
 
-  NestedAssembly(ParquetField top, ColumnVector topVector, LeafReader leaf) {
+  NestedAssembly(ParquetField top, Vector topVector, LeafReader leaf) {
     List<ParquetField> fields = new ArrayList<>();
-    List<ColumnVector> vectorPath = new ArrayList<>();
+    List<Vector> vectorPath = new ArrayList<>();
     if (!find(top, topVector, leaf.field, fields, vectorPath)) {
       throw new IllegalArgumentException(leaf.field.column + " is not under " + top.column);
     }
     this.path = fields.toArray(new ParquetField[0]);
-    this.vectors = vectorPath.toArray(new ColumnVector[0]);
+    this.vectors = vectorPath.toArray(new Vector[0]);
     this.owns = new boolean[path.length];
     for (int k = 0; k < path.length; k++) {
       owns[k] = firstLeaf(path[k]) == leaf.field;
@@ -39,8 +39,8 @@ final class NestedAssembly {
     this.leaf = leaf;
   }
 
-  private static boolean find(ParquetField f, ColumnVector v, ParquetField target, List<ParquetField> fields,
-      List<ColumnVector> vectors) {
+  private static boolean find(ParquetField f, Vector v, ParquetField target, List<ParquetField> fields,
+      List<Vector> vectors) {
     fields.add(f);
     vectors.add(v);
     if (f == target) {
@@ -82,24 +82,24 @@ final class NestedAssembly {
         if (r > f.slotRep || d < f.slotDef) {
           continue;
         }
-        ColumnVector v = vectors[k];
+        Vector v = vectors[k];
         if (k == last) {
           if (d >= f.presentDef) {
             int slot = v.size();
-            HOOKS.ensureCapacity(v, slot + 1);
+            v.ensureCapacity(slot + 1);
             leaf.readValue(v, slot);
             boolean[] nulls = v.nulls();
             if (nulls != null) {
               nulls[slot] = false;
             }
-            HOOKS.setSize(v, slot + 1);
+            v.setSize(slot + 1);
           } else if (d == f.presentDef - 1 && !f.column.nullable()
               && Objects.requireNonNull(f.descriptor, "a leaf has a descriptor").getPrimitiveType()
                   .isRepetition(Type.Repetition.OPTIONAL)) {
             // a leaf declared optional but read as required (a map key): it is null here
             throw new ParquetDecodingException("a " + f.column.name() + " is null, which the row model does not allow");
           } else {
-            HOOKS.appendAbsent(v);
+            v.appendAbsent();
           }
         } else if (owns[k]) {
           openSlot(v, f, d >= f.presentDef);
@@ -113,9 +113,9 @@ final class NestedAssembly {
     }
   }
 
-  private static void openSlot(ColumnVector v, ParquetField f, boolean present) {
+  private static void openSlot(Vector v, ParquetField f, boolean present) {
     int slot = v.size();
-    HOOKS.ensureCapacity(v, slot + 1);
+    v.ensureCapacity(slot + 1);
     if (f.shape != ParquetField.Shape.STRUCT) {
       int[] offsets = v.offsets();
       offsets[slot] = v.child(0).size();
@@ -125,11 +125,11 @@ final class NestedAssembly {
     if (nulls != null) {
       nulls[slot] = !present;
     }
-    HOOKS.setSize(v, slot + 1);
+    v.setSize(slot + 1);
   }
 
   /** Sets the end offset of every LIST and MAP vector in the tree, once all its leaves are read. */
-  static void closeOffsets(ColumnVector v) {
+  static void closeOffsets(Vector v) {
     switch (v.physical()) {
       case LIST, MAP -> {
         v.offsets()[v.size()] = v.child(0).size();

@@ -5,7 +5,6 @@ import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.InsufficientMemoryException;
 import io.delpha.sdk.parquet.ColumnBatch;
 import io.delpha.sdk.parquet.ColumnBatchReader;
-import io.delpha.sdk.parquet.ColumnVector;
 import io.delpha.sdk.parquet.ReadOptions;
 import io.delpha.sdk.parquet.RowSchema;
 import java.io.IOException;
@@ -39,7 +38,7 @@ public final class ParquetBatchReader implements ColumnBatchReader {
   private final Runnable onClose;
   private final int batchRows;
   private final List<ParquetField> fields;
-  private final ColumnVector[] vectors;
+  private final Vector[] vectors;
   private final LeafReader[][] leaves;
   private final NestedAssembly[][] assemblies;
   private final ColumnBatch batch;
@@ -105,7 +104,7 @@ public final class ParquetBatchReader implements ColumnBatchReader {
       SchemaMapping.Mapping mapping = SchemaMapping.fromParquet(fileSchema, source, options);
       this.schema = mapping.schema();
       this.fields = mapping.fields();
-      this.vectors = new ColumnVector[fields.size()];
+      this.vectors = new Vector[fields.size()];
       this.leaves = new LeafReader[fields.size()][];
       this.assemblies = new NestedAssembly[fields.size()][];
       for (int i = 0; i < vectors.length; i++) {
@@ -207,7 +206,7 @@ public final class ParquetBatchReader implements ColumnBatchReader {
     if (!allFlat()) {
       throw new IllegalStateException("nested columns are read into this reader's own vectors only");
     }
-    List<ColumnVector> fresh = new ArrayList<>();
+    List<Vector> fresh = new ArrayList<>();
     for (ParquetField field : fields) {
       fresh.add(field.newVector());
     }
@@ -259,7 +258,7 @@ public final class ParquetBatchReader implements ColumnBatchReader {
         column = field.column.name();
         topLevel = column;
         if (field.isFlat()) {
-          leaves[c][0].readFlat(target.column(c), n);
+          leaves[c][0].readFlat((Vector) target.column(c), n); // a batch of this reader's own vectors
         } else {
           vectors[c].clear();
           for (NestedAssembly assembly : assemblies[c]) {

@@ -1,7 +1,6 @@
 package io.delpha.sdk.parquet.internal;
 
 import io.delpha.sdk.parquet.Column;
-import io.delpha.sdk.parquet.ColumnVector;
 import io.delpha.sdk.parquet.ColumnVector.Physical;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -21,7 +20,6 @@ import org.jspecify.annotations.Nullable;
  */
 final class ParquetField {
 
-  private static final VectorHooks HOOKS = VectorHooks.get();
 
   enum Shape { LEAF, LIST, MAP, STRUCT }
 
@@ -83,15 +81,15 @@ final class ParquetField {
   }
 
   /** @return a vector tree for this field's values */
-  ColumnVector newVector() {
+  Vector newVector() {
     if (shape == Shape.LEAF) {
-      return HOOKS.leaf(column, Objects.requireNonNull(physical, "a leaf has a physical type"), unit);
+      return Vector.leaf(column, Objects.requireNonNull(physical, "a leaf has a physical type"), unit);
     }
-    List<ColumnVector> parts = new ArrayList<>(children.size());
+    List<Vector> parts = new ArrayList<>(children.size());
     for (ParquetField c : children) {
       parts.add(c.newVector());
     }
-    return HOOKS.nested(column, parts);
+    return Vector.nested(column, parts);
   }
 
   /** @param out receives the leaves under this field, in schema order */

@@ -46,9 +46,9 @@ public final class ParquetRowReader implements RowReader {
   /** A batch holding more counts as two of {@link #BATCHES_AHEAD} (values of megabytes each). */
   private static final long LARGE_BATCH_BYTES = 16L << 20;
 
-  private static final VectorHooks HOOKS = VectorHooks.get();
+  private static final RowHooks ROWS = RowHooks.get();
 
-  /** The values of one batch's rows (a block of {@link VectorHooks#rowBlock}), and how many permits they hold. */
+  /** The values of one batch's rows (a block of {@link RowHooks#rowBlock}), and how many permits they hold. */
   private record Decoded(Object block, int permits) {}
 
   private final String source;
@@ -70,7 +70,7 @@ public final class ParquetRowReader implements RowReader {
   private final @Nullable ColumnBatch batch;
   /** The largest number of batches of rows that waited at once (for tests). */
   private volatile int mostWaiting;
-  /** The block of rows being handed out ({@link VectorHooks#rowBlock}), {@code null} before the first. */
+  /** The block of rows being handed out ({@link RowHooks#rowBlock}), {@code null} before the first. */
   private @Nullable Object block;
   /** Its number of rows, and the next one's position. */
   private int count;
@@ -164,7 +164,7 @@ public final class ParquetRowReader implements RowReader {
 
   private Object blockOf(ColumnBatch batch) {
     try {
-      return HOOKS.rowBlock(batch);
+      return ROWS.rowBlock(batch);
     } catch (DataFormatException e) {
       throw new DataFormatException(source + ": " + ParquetBatchReader.describe(e), e);
     } catch (InsufficientMemoryException e) {
@@ -205,7 +205,7 @@ public final class ParquetRowReader implements RowReader {
         return false;
       }
       block = next;
-      count = HOOKS.blockRows(next);
+      count = ROWS.blockRows(next);
       index = 0;
     }
     return true;
@@ -284,7 +284,7 @@ public final class ParquetRowReader implements RowReader {
     if (index >= count || b == null) {
       return nextOfNextBlock();
     }
-    return HOOKS.blockRow(b, index++);
+    return ROWS.blockRow(b, index++);
   }
 
   /** {@link #next()} at the end of a block: apart, so that the caller's loop does not inline it. */
@@ -292,7 +292,7 @@ public final class ParquetRowReader implements RowReader {
     if (!advance()) {
       throw new NoSuchElementException("no more rows in " + source);
     }
-    return HOOKS.blockRow(Objects.requireNonNull(block, "advance() found a block"), index++);
+    return ROWS.blockRow(Objects.requireNonNull(block, "advance() found a block"), index++);
   }
 
   @Override

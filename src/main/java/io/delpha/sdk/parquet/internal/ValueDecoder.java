@@ -1,6 +1,7 @@
 package io.delpha.sdk.parquet.internal;
 
 import io.delpha.sdk.parquet.ColumnVector;
+
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -27,7 +28,6 @@ import org.jspecify.annotations.Nullable;
  */
 abstract class ValueDecoder {
 
-  static final VectorHooks HOOKS = VectorHooks.get();
 
   static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
   static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -46,7 +46,7 @@ abstract class ValueDecoder {
   abstract void int96(long[] nanos, int[] days, int at, int n);
 
   /** Appends the bytes of {@code n} values after {@code v.offsets()[at]}, setting offsets up to {@code at + n}. */
-  abstract void binaries(ColumnVector v, int at, int n);
+  abstract void binaries(Vector v, int at, int n);
 
   /**
    * @param bits an IEEE 754 half-precision value (Parquet's FLOAT16, little-endian in its two bytes)
@@ -199,12 +199,12 @@ abstract class ValueDecoder {
     }
 
     @Override
-    void binaries(ColumnVector v, int at, int n) {
+    void binaries(Vector v, int at, int n) {
       int[] offsets = v.offsets();
       int out = offsets[at];
       if (fixedLength > 0) {
         int p = take(fixedLength * n, "FIXED_LEN_BYTE_ARRAY values");
-        HOOKS.ensureDataCapacity(v, out + fixedLength * n);
+        v.ensureDataCapacity(out + fixedLength * n);
         System.arraycopy(b, p, v.data(), out, fixedLength * n);
         for (int i = 1; i <= n; i++) {
           offsets[at + i] = out + fixedLength * i;
@@ -217,7 +217,7 @@ abstract class ValueDecoder {
         int p = take(length, "a BYTE_ARRAY value");
         byte[] data = v.data();
         if (out + (long) length > data.length) {
-          HOOKS.ensureDataCapacity(v, batchBytes(out + (long) length, n));
+          v.ensureDataCapacity(batchBytes(out + (long) length, n));
           data = v.data();
         }
         System.arraycopy(in, p, data, out, length);
@@ -241,7 +241,7 @@ abstract class ValueDecoder {
     private int[] dictInts;
     private long[] dictLongs;
     private double[] dictDoubles;
-    private ColumnVector dictBinary;
+    private Vector dictBinary;
 
     /**
      * Decodes a dictionary page's PLAIN values.
@@ -251,7 +251,7 @@ abstract class ValueDecoder {
      * @param physical how the column's values are held
      * @param binaryHolder an empty vector to hold BINARY dictionaries
      */
-    void load(Plain plain, int count, ColumnVector.Physical physical, @Nullable ColumnVector binaryHolder) {
+    void load(Plain plain, int count, ColumnVector.Physical physical, @Nullable Vector binaryHolder) {
       size = count;
       switch (physical) {
         case INT32, UINT32 -> {
@@ -272,14 +272,14 @@ abstract class ValueDecoder {
           plain.doubles(dictDoubles, 0, count);
         }
         case BINARY -> {
-          ColumnVector holder = Objects.requireNonNull(binaryHolder, "a BINARY column has a dictionary holder");
+          Vector holder = Objects.requireNonNull(binaryHolder, "a BINARY column has a dictionary holder");
           holder.clear();
-          HOOKS.ensureCapacity(holder, count);
+          holder.ensureCapacity(count);
           // room for every value plus slack after the last (binaries() copies short values 16 bytes at a time),
           // made once: the values take at most the page's bytes
-          HOOKS.ensureDataCapacity(holder, batchBytes((long) plain.remaining() + SHORT_COPY, count));
+          holder.ensureDataCapacity(batchBytes((long) plain.remaining() + SHORT_COPY, count));
           plain.binaries(holder, 0, count);
-          HOOKS.setSize(holder, count);
+          holder.setSize(count);
           dictBinary = holder;
         }
         default -> throw new ParquetDecodingException(physical + " values cannot be dictionary-encoded");
@@ -363,7 +363,7 @@ abstract class ValueDecoder {
 
     /**
      * Reads {@code n} ids (kept for {@link #copyIds}) and gives their slots no bytes: for vectors bound to
-     * the dictionary ({@link VectorHooks#bindDictionary}).
+     * the dictionary ({@link Vector#bindDictionary}).
      */
     void idsOnly(int[] offsets, int at, int n) {
       ids(n);
@@ -371,7 +371,7 @@ abstract class ValueDecoder {
     }
 
     @Override
-    void binaries(ColumnVector v, int at, int n) {
+    void binaries(Vector v, int at, int n) {
       int[] s = ids(n);
       byte[] dictData = dictBinary.data();
       int[] dictOffsets = dictBinary.offsets();
@@ -382,7 +382,7 @@ abstract class ValueDecoder {
       for (int i = 0; i < n; i++) {
         end += dictOffsets[s[i] + 1] - dictOffsets[s[i]];
       }
-      HOOKS.ensureDataCapacity(v, batchBytes(end + SHORT_COPY, n));
+      v.ensureDataCapacity(batchBytes(end + SHORT_COPY, n));
       byte[] data = v.data();
       int out = start;
       for (int i = 0; i < n; i++) {
@@ -473,13 +473,13 @@ abstract class ValueDecoder {
     }
 
     @Override
-    void binaries(ColumnVector v, int at, int n) {
+    void binaries(Vector v, int at, int n) {
       int[] offsets = v.offsets();
       int out = offsets[at];
       for (int i = 0; i < n; i++) {
         Binary value = reader.readBytes();
         int length = value.length();
-        HOOKS.ensureDataCapacity(v, out + length);
+        v.ensureDataCapacity(out + length);
         ByteBuffer bb = value.toByteBuffer();
         bb.get(v.data(), out, length);
         out += length;

@@ -6,7 +6,6 @@ import io.delpha.sdk.parquet.Column;
 import io.delpha.sdk.parquet.ColumnBatch;
 import io.delpha.sdk.parquet.ColumnBatchReader;
 import io.delpha.sdk.parquet.ColumnVector;
-import io.delpha.sdk.parquet.internal.VectorHooks;
 import io.delpha.sdk.parquet.Row;
 import io.delpha.sdk.parquet.RowSchema;
 import io.delpha.sdk.sharing.internal.DeletionVector.DeletedRows;
@@ -27,7 +26,6 @@ import org.jspecify.annotations.Nullable;
  */
 final class DeltaFileReader implements ColumnBatchReader {
 
-  private static final VectorHooks HOOKS = VectorHooks.get();
 
   private final ColumnBatchReader file;
   private final RowSchema schema;
@@ -128,10 +126,7 @@ final class DeltaFileReader implements ColumnBatchReader {
         if (kept == 0) {
           continue;
         }
-        for (int j = 0; j < fileIndex.length; j++) {
-          HOOKS.keep(in.column(fileIndex[j]), keptRows, kept);
-        }
-        in.setRowCount(kept);
+        in.keep(keptRows, kept);
         return in;
       }
       ColumnBatch batch = out == null ? ColumnBatch.allocate(schema) : out;

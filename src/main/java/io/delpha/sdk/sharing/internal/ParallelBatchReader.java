@@ -6,7 +6,6 @@ import io.delpha.sdk.core.internal.TextTable;
 import io.delpha.sdk.core.internal.Workers;
 import io.delpha.sdk.parquet.ColumnBatch;
 import io.delpha.sdk.parquet.ColumnBatchReader;
-import io.delpha.sdk.parquet.ColumnVector;
 import io.delpha.sdk.parquet.Row;
 import io.delpha.sdk.parquet.RowSchema;
 import io.delpha.sdk.sharing.Filter;
@@ -373,12 +372,7 @@ public final class ParallelBatchReader implements ColumnBatchReader {
     }
     ColumnBatch batch = Objects.requireNonNull(next.batch(), "a reader made for batches hands out batches");
     if (limit != null && emitted + batch.rowCount() > limit) {
-      int keep = (int) (limit - emitted);
-      for (int c = 0; c < batch.schema().size(); c++) {
-        ColumnVector v = batch.column(c);
-        v.truncate(keep);
-      }
-      batch.setRowCount(keep);
+      batch.truncate((int) (limit - emitted));
     }
     emitted += batch.rowCount();
     return batch;

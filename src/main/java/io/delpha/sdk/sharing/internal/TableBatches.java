@@ -8,7 +8,6 @@ import io.delpha.sdk.parquet.ColumnBatchReader;
 import io.delpha.sdk.parquet.ColumnType;
 import io.delpha.sdk.parquet.ColumnVector;
 import io.delpha.sdk.parquet.RowSchema;
-import io.delpha.sdk.parquet.internal.VectorHooks;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -25,8 +24,6 @@ import org.jspecify.annotations.Nullable;
  */
 final class TableBatches implements AutoCloseable {
 
-  private static final VectorHooks HOOKS = VectorHooks.get();
-
   private enum Source { PASS, CONSTANT, CONVERT }
 
   private final RowSchema schema;
@@ -35,11 +32,8 @@ final class TableBatches implements AutoCloseable {
   private final Source[] sources;
   private final int[] fileIndex;
   private final @Nullable Object[] constants;
-  /** Per table column: the vector this mapping fills (constants and conversions), null for pass-through. */
+  /** Per table column: the vector this mapping fills (a conversion) or the constant's vector, null for pass-through. */
   private final @Nullable ColumnVector[] own;
-  /** Per table column: a non-null constant whose value is immutable, so one instance may serve every row. */
-  private final boolean[] cacheable;
-  private final boolean[] constantIdsSet;
 
   /**
    * @param schema the table's schema
@@ -57,8 +51,6 @@ final class TableBatches implements AutoCloseable {
     this.fileIndex = new int[n];
     this.constants = new Object[n];
     this.own = new ColumnVector[n];
-    this.cacheable = new boolean[n];
-    this.constantIdsSet = new boolean[n];
     RowSchema fileSchema = file.schema();
     for (int i = 0; i < n; i++) {
       Column c = schema.column(i);
@@ -77,12 +69,9 @@ final class TableBatches implements AutoCloseable {
           sources[i] = fileSchema.column(fileIndex[i]).equals(c) ? Source.PASS : Source.CONVERT;
         }
       }
-      if (sources[i] != Source.PASS) {
+      if (sources[i] == Source.CONVERT) {
         own[i] = ColumnVector.allocate(c);
       }
-      ColumnType.Kind kind = c.type().kind();
-      cacheable[i] = sources[i] == Source.CONSTANT && constants[i] != null && kind != ColumnType.Kind.BYTES
-          && !kind.isNested();
     }
   }
 
@@ -102,20 +91,12 @@ final class TableBatches implements AutoCloseable {
         switch (sources[i]) {
           case PASS -> vectors.add(in.column(fileIndex[i]));
           case CONSTANT -> {
-            // the same value in every row: filled once, then only grown or cut to the batch's size
-            ColumnVector v = Objects.requireNonNull(own[i], "a constant column has its own vector");
-            if (v.size() > rows) {
-              v.truncate(rows);
-            }
-            Object value = constants[i];
-            while (v.size() < rows) {
-              v.append(value);
-            }
-            if (cacheable[i]) {
-              // every row is dictionary entry 0: the row view makes the value once, not once per row
-              int[] ids = HOOKS.prepareDictionaryIds(v, !constantIdsSet[i]);
-              constantIdsSet[i] = true;
-              Arrays.fill(ids, 0, rows, 0);
+            // the same value in every row (the row view makes it once): made again only for a batch of
+            // another size
+            ColumnVector v = own[i];
+            if (v == null || v.size() != rows) {
+              v = ColumnVector.repeat(schema.column(i), constants[i], rows);
+              own[i] = v;
             }
             vectors.add(v);
           }

@@ -1,0 +1,1237 @@
+package io.delpha.sdk.parquet.internal;
+
+import io.delpha.sdk.core.DataFormatException;
+import io.delpha.sdk.core.InvalidInputException;
+import io.delpha.sdk.parquet.Column;
+import io.delpha.sdk.parquet.ColumnBatch;
+import io.delpha.sdk.parquet.ColumnType;
+import io.delpha.sdk.parquet.ColumnVector;
+import io.delpha.sdk.parquet.Row;
+import io.delpha.sdk.parquet.RowSchema;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The library's one {@link ColumnVector}: its values in primitive arrays, and what only the readers and writers
+ * do to them (make a vector in a given representation, fill the arrays directly and then set the size, grow them,
+ * carry a dictionary's ids, bind a dictionary's values, keep some rows). Public for the library's packages; the
+ * module does not export it. Mutable and not thread-safe; a reader reuses its vectors from batch to batch.
+ */
+public final class Vector implements ColumnVector {
+
+  private static final RowHooks ROWS = RowHooks.get();
+
+
+  private static final int INITIAL_CAPACITY = 16;
+  private static final long JULIAN_EPOCH_DAY = 2_440_588L;
+
+  private final Column column;
+  private final ColumnType.Kind kind;
+  private final Physical physical;
+  private final @Nullable ChronoUnit unit;
+  private final int scale;
+  private final Vector[] children;
+  private final long decimalBound;
+  private final int fixedLength;
+  private final long timeBound;
+  private @Nullable RowSchema structSchema;
+
+  private int size;
+  private int capacity;
+  private boolean @Nullable [] nulls;
+  // allocated in the constructor by allocate() for this vector's physical representation, the only one read
+  @SuppressWarnings("NullAway.Init")
+  private boolean[] booleans;
+  @SuppressWarnings("NullAway.Init")
+  private int[] ints;
+  @SuppressWarnings("NullAway.Init")
+  private long[] longs;
+  @SuppressWarnings("NullAway.Init")
+  private double[] doubles;
+  @SuppressWarnings("NullAway.Init")
+  private byte[] data;
+  @SuppressWarnings("NullAway.Init")
+  private int[] offsets;
+  // allocated by prepareDictionaryIds() before hasDictionaryIds is set, read only when it is set
+  @SuppressWarnings("NullAway.Init")
+  private int[] dictionaryIds;
+  private boolean hasDictionaryIds;
+  private @Nullable Object[] dictionaryValues = new Object[0];
+  private @Nullable Vector boundDictionary;
+  /** What {@link #dictionaryValues} were made from (see {@link #prepareDictionaryIds(Object)}). */
+  private @Nullable Object cachedFor;
+
+  private Vector(Column column, Physical physical, @Nullable ChronoUnit unit, List<Vector> children) {
+    this.column = Objects.requireNonNull(column, "column");
+    this.physical = Objects.requireNonNull(physical, "physical");
+    this.unit = unit;
+    this.children = children.toArray(new Vector[0]);
+    ColumnType type = column.type();
+    requireCompatible(type, physical, unit);
+    this.kind = type.kind();
+    this.scale = type.kind() == ColumnType.Kind.DECIMAL ? type.scale() : 0;
+    this.decimalBound = type.kind() == ColumnType.Kind.DECIMAL && physical != Physical.BINARY && physical != Physical.UINT64
+        ? BigInteger.TEN.pow(type.precision()).min(BigInteger.valueOf(Long.MAX_VALUE)).longValueExact() : 0;
+    this.fixedLength = type.kind() == ColumnType.Kind.DECIMAL && physical == Physical.BINARY
+        ? SchemaMapping.decimalBytes(type.precision()) : 0;
+    this.timeBound = type.kind() == ColumnType.Kind.TIME && physical == Physical.INT64 ? 86_400L * unitsPerSecond(unit) : 0;
+    allocate(INITIAL_CAPACITY);
+  }
+
+  /**
+   * A leaf vector (every type but LIST, MAP and STRUCT) in a given representation, as readers make them.
+   *
+   * @param column the column whose values it holds
+   * @param physical how it holds them (see {@link ColumnVector}'s table)
+   * @param unit for TIME, TIMESTAMP and LOCAL_TIMESTAMP: MILLIS, MICROS or NANOS (null otherwise, and for INT96)
+   * @return an empty vector
+   * @throws io.delpha.sdk.core.InvalidInputException if the representation cannot hold the column's type
+   */
+  public static Vector leaf(Column column, Physical physical, @Nullable ChronoUnit unit) {
+    return new Vector(column, physical, unit, List.of());
+  }
+
+  /**
+   * A LIST, MAP or STRUCT vector over child vectors, as readers make them.
+   *
+   * @param column a LIST, MAP or STRUCT column
+   * @param children its parts' vectors, in the order of {@code column.type().children()}
+   * @return an empty vector
+   * @throws io.delpha.sdk.core.InvalidInputException if the column is not nested or the children do not match it
+   */
+  public static Vector nested(Column column, List<Vector> children) {
+    ColumnType.Kind kind = column.type().kind();
+    if (!kind.isNested()) {
+      throw new InvalidInputException(column + " is not a nested column");
+    }
+    List<Column> parts = column.type().children();
+    if (children.size() != parts.size()) {
+      throw new InvalidInputException(column + " needs " + parts.size() + " child vectors, got " + children.size());
+    }
+    for (int i = 0; i < parts.size(); i++) {
+      if (!children.get(i).column().equals(parts.get(i))) {
+        throw new InvalidInputException("child vector " + i + " of " + column + " holds " + children.get(i).column()
+            + ", " + parts.get(i) + " expected");
+      }
+    }
+    return new Vector(column, Physical.valueOf(kind.name()), null, children);
+  }
+
+  /**
+   * An empty vector for a column, in the representation the writer uses (the table above): what
+   * {@link ColumnBatch#allocate(RowSchema)} holds, for a host that builds a batch with
+   * {@link ColumnBatch#of(RowSchema, List)}. It grows as values are appended.
+   *
+   * @param column the column whose values it will hold
+   * @return an empty vector (a nested column's with its children's)
+   */
+  /**
+   * See {@link ColumnVector#repeat}: appended {@code count} times, and, for a value that is not null and is
+   * immutable, every row marked as dictionary entry 0, whose value is {@code value} itself when it is of the type
+   * {@link #get} returns: rows of every vector repeating one instance share that instance.
+   */
+  public static Vector repeat(Column column, @Nullable Object value, int count) {
+    if (count < 0) {
+      throw new InvalidInputException("a vector of " + count + " values");
+    }
+    Vector v = allocate(column);
+    v.ensureCapacity(count);
+    for (int i = 0; i < count; i++) {
+      v.append(value);
+    }
+    ColumnType.Kind kind = column.type().kind();
+    if (value != null && count > 0 && kind != ColumnType.Kind.BYTES && !kind.isNested()) {
+      Arrays.fill(v.prepareDictionaryIds(new Object()), 0, count, 0);
+      Object made = v.get(0);
+      if (made != null && made.getClass() == value.getClass() && made.equals(value)) {
+        v.dictionaryValues[0] = value; // the caller's instance: vectors repeating it share it (one per file)
+      }
+    }
+    return v;
+  }
+
+  public static Vector allocate(Column column) {
+    ColumnType t = column.type();
+    return t.kind().isNested() ? nested(column, t.children().stream().map(Vector::allocate).toList())
+        : leaf(column, SchemaMapping.writtenPhysical(t), SchemaMapping.writtenUnit(t));
+  }
+
+  private static void requireCompatible(ColumnType type, Physical physical, @Nullable ChronoUnit unit) {
+    boolean timeUnit = unit == ChronoUnit.MILLIS || unit == ChronoUnit.MICROS || unit == ChronoUnit.NANOS;
+    boolean ok = switch (type.kind()) {
+      case BOOLEAN -> physical == Physical.BOOLEAN;
+      case INT -> physical == Physical.INT32;
+      case LONG -> physical == Physical.INT64 || physical == Physical.UINT32;
+      case DOUBLE -> physical == Physical.DOUBLE;
+      case DECIMAL -> physical == Physical.INT32 || physical == Physical.INT64 || physical == Physical.BINARY
+          || physical == Physical.UINT64 && type.precision() == 20 && type.scale() == 0;
+      case STRING, BYTES -> physical == Physical.BINARY;
+      case DATE -> physical == Physical.INT32;
+      case TIME -> physical == Physical.INT32 && unit == ChronoUnit.MILLIS || physical == Physical.INT64 && timeUnit;
+      case TIMESTAMP -> physical == Physical.INT64 && timeUnit || physical == Physical.INT96;
+      case LOCAL_TIMESTAMP -> physical == Physical.INT64 && timeUnit;
+      case LIST, MAP, STRUCT -> physical.name().equals(type.kind().name());
+    };
+    boolean unitExpected = physical != Physical.INT96 && (type.kind() == ColumnType.Kind.TIME
+        || type.kind() == ColumnType.Kind.TIMESTAMP || type.kind() == ColumnType.Kind.LOCAL_TIMESTAMP);
+    if (!ok || unitExpected != (unit != null)) {
+      throw new InvalidInputException("a " + physical + (unit == null ? "" : " " + unit) + " vector cannot hold " + type);
+    }
+  }
+
+  /** @return the column whose values this vector holds */
+  public Column column() {
+    return column;
+  }
+
+  /** @return how values are held */
+  public Physical physical() {
+    return physical;
+  }
+
+  /** @return for TIME, TIMESTAMP and LOCAL_TIMESTAMP on INT32/INT64, the unit of {@link #ints()}/{@link #longs()}; else {@code null} */
+  public @Nullable ChronoUnit unit() {
+    return unit;
+  }
+
+  /** @return the number of values (rows, or entries for the parts of a LIST or MAP) */
+  public int size() {
+    return size;
+  }
+
+  /**
+   * @param index a part of a LIST (0: elements), MAP (0: keys, 1: values) or STRUCT (a field's position)
+   * @return that part's vector
+   */
+  public Vector child(int index) {
+    return children[index];
+  }
+
+  /** @return null flags ({@code true}: null) for indexes below {@link #size()}, or {@code null} if the column cannot hold nulls */
+  public boolean @Nullable [] nulls() {
+    return nulls;
+  }
+
+  /** @return the BOOLEAN backing array */
+  public boolean[] booleans() {
+    return booleans;
+  }
+
+  /** @return the INT32, UINT32 backing array, or INT96 Julian days */
+  public int[] ints() {
+    return ints;
+  }
+
+  /** @return the INT64, UINT64 backing array, or INT96 nanoseconds of the day */
+  public long[] longs() {
+    return longs;
+  }
+
+  /** @return the DOUBLE backing array */
+  public double[] doubles() {
+    return doubles;
+  }
+
+  /** @return the BINARY bytes, value {@code i} from {@code offsets()[i]} to {@code offsets()[i+1]} */
+  public byte[] data() {
+    return data;
+  }
+
+  /** @return BINARY byte offsets or LIST/MAP entry offsets, {@code size() + 1} of them */
+  public int[] offsets() {
+    return offsets;
+  }
+
+  /**
+   * @param index a row (or entry) below {@link #size()}
+   * @return whether the value there is null
+   */
+  public boolean isNull(int index) {
+    return nulls != null && nulls[index];
+  }
+
+  // ---------------------------------------------------------------- reading values
+
+  /**
+   * @param index an index below {@link #size()}
+   * @return the value as a {@link Row} holds it (see {@link ColumnType}), or {@code null}
+   * @throws DataFormatException if the stored value is outside its type's range (a corrupt file)
+   */
+  public @Nullable Object get(int index) {
+    if (nulls != null && nulls[index]) {
+      return null;
+    }
+    if (hasDictionaryIds && dictionaryIds[index] >= 0) {
+      // a value repeated through a dictionary is made once per dictionary entry (all such values are immutable)
+      int id = dictionaryIds[index];
+      if (id >= dictionaryValues.length) {
+        dictionaryValues = Arrays.copyOf(dictionaryValues, Math.max(id + 1, dictionaryValues.length * 2));
+      }
+      Object value = dictionaryValues[id];
+      if (value == null) {
+        Vector d = boundDictionary;
+        value = d == null ? checkedDecode(index)
+            : checkedDecodeBinary(d.data, d.offsets[id], d.offsets[id + 1] - d.offsets[id]);
+        dictionaryValues[id] = value;
+      }
+      return value;
+    }
+    return checkedDecode(index);
+  }
+
+  /**
+   * The first {@code n} values, as {@link #get} makes them, into {@code out}: one pass, in which a value repeated
+   * through a dictionary costs a load from the values already made (a row reader's batches, {@code RowBlock}).
+   *
+   * @throws DataFormatException if a stored value is outside its type's range (a corrupt file)
+   */
+  public void copyValues(@Nullable Object[] out, int n) {
+    if (!hasDictionaryIds) {
+      for (int i = 0; i < n; i++) {
+        out[i] = get(i);
+      }
+      return;
+    }
+    int[] ids = dictionaryIds;
+    boolean[] flags = nulls;
+    for (int i = 0; i < n; i++) {
+      if (flags != null && flags[i]) {
+        out[i] = null;
+        continue;
+      }
+      int id = ids[i];
+      @Nullable Object[] made = dictionaryValues;
+      Object v = id >= 0 && id < made.length ? made[id] : null;
+      out[i] = v != null ? v : get(i);
+    }
+  }
+
+  private @Nullable Object checkedDecode(int index) {
+    try {
+      return decode(index);
+    } catch (DateTimeException | ArithmeticException | NumberFormatException e) {
+      throw invalidValue(e);
+    }
+  }
+
+  private Object checkedDecodeBinary(byte[] bytes, int from, int length) {
+    try {
+      return decodeBinary(bytes, from, length);
+    } catch (ArithmeticException | NumberFormatException e) {
+      throw invalidValue(e);
+    }
+  }
+
+  private DataFormatException invalidValue(RuntimeException e) {
+    return new DataFormatException("column " + column.name() + " holds a value that is not a valid " + column.type()
+        + ": " + e.getMessage(), e);
+  }
+
+  /** A STRING or BINARY-held DECIMAL value from its bytes. */
+  private Object decodeBinary(byte[] bytes, int from, int length) {
+    if (length >= HeapBudget.CHECKED_BYTES && kind == ColumnType.Kind.STRING) {
+      HeapBudget.require(stringBytes(bytes, from, length), "a STRING value of column " + column.name());
+    }
+    return kind == ColumnType.Kind.STRING ? new String(bytes, from, length, StandardCharsets.UTF_8)
+        : new BigDecimal(new BigInteger(bytes, from, length), scale);
+  }
+
+  /**
+   * What making a String of UTF-8 bytes allocates: a copy of ASCII bytes, else up to three times as many (the
+   * JDK tries a Latin-1 array, then makes a UTF-16 one). Scanning is for values of megabytes only.
+   */
+  private static long stringBytes(byte[] bytes, int from, int length) {
+    for (int i = from, end = from + length; i < end; i++) {
+      if (bytes[i] < 0) {
+        return 3L * length;
+      }
+    }
+    return length;
+  }
+
+  /**
+   * For values read from dictionary-encoded pages: each value's index in its column chunk's dictionary, or
+   * -1 where the value was not dictionary-encoded; equal ids mean equal values within a batch.
+   *
+   * @return the ids for indexes below {@link #size()}, or {@code null} if this batch's values carry none
+   */
+  public int @Nullable [] dictionaryIds() {
+    return hasDictionaryIds ? dictionaryIds : null;
+  }
+
+  /**
+   * The array to fill with {@link #dictionaryIds()} for this batch (capacity at least the vector's). Only
+   * for columns whose values are immutable (not BYTES, not nested).
+   *
+   * @param newDictionary whether the ids now refer to another dictionary than the previous batch's
+   * @return the array to fill
+   * @throws IllegalStateException if the column's values are mutable
+   */
+  public int[] prepareDictionaryIds(boolean newDictionary) {
+    return prepareDictionaryIds(newDictionary ? new Object() : cachedFor == null ? new Object() : cachedFor);
+  }
+
+  /**
+   * The array to fill with {@link #dictionaryIds()} for this batch, the ids referring to the dictionary
+   * {@code dictionary} stands for. The values the vector made for earlier ids are kept only if they came from the same
+   * dictionary (the same object), so that vectors filled in turn, by a reader that reads ahead into several, never
+   * mix two row groups' dictionaries.
+   *
+   * @param dictionary an object standing for the column chunk's dictionary, the same for all its batches
+   * @return the array to fill
+   * @throws IllegalStateException if the column's values are mutable
+   */
+  public int[] prepareDictionaryIds(Object dictionary) {
+    Objects.requireNonNull(dictionary, "dictionary");
+    ColumnType.Kind kind = column.type().kind();
+    if (kind == ColumnType.Kind.BYTES || kind.isNested()) {
+      throw new IllegalStateException(column + " has mutable values");
+    }
+    if (dictionaryIds == null || dictionaryIds.length < capacity) {
+      dictionaryIds = new int[capacity];
+    }
+    if (dictionary != cachedFor) {
+      Arrays.fill(dictionaryValues, null);
+      cachedFor = dictionary;
+    }
+    hasDictionaryIds = true;
+    boundDictionary = null;
+    return dictionaryIds;
+  }
+
+  /**
+   * For readers that only hand values out through {@link #get(int)} (the row view): the values at indexes
+   * whose {@link #dictionaryIds()} are set are {@code dictionary}'s bytes at that id, and are not copied
+   * into {@link #data()} (their {@code offsets} span no bytes). Call after {@code prepareDictionaryIds},
+   * for a STRING column or a DECIMAL held as BINARY; the binding ends when the vector is cleared. Columnar readers
+   * must not bind: {@code data()} no longer holds every value.
+   *
+   * @param dictionary the column chunk's dictionary, a BINARY vector, unchanged until {@code vector} is cleared
+   * @throws IllegalStateException if the vector has no ids or cannot take values from a dictionary
+   */
+  public void bindDictionary(Vector dictionary) {
+    if (!hasDictionaryIds || physical != Physical.BINARY || dictionary.physical != Physical.BINARY
+        || kind != ColumnType.Kind.STRING && kind != ColumnType.Kind.DECIMAL) {
+      throw new IllegalStateException(column + " cannot take its values from a dictionary");
+    }
+    boundDictionary = dictionary;
+  }
+
+  private @Nullable Object decode(int index) {
+    return switch (kind) {
+      case BOOLEAN -> booleans[index];
+      case INT -> ints[index];
+      case LONG -> physical == Physical.INT64 ? longs[index] : getLong(index);
+      case DOUBLE -> doubles[index];
+      case DECIMAL -> getDecimal(index);
+      case STRING -> getString(index);
+      case BYTES -> getBytes(index);
+      case DATE -> LocalDate.ofEpochDay(ints[index]);
+      case TIME -> getTime(index);
+      case TIMESTAMP -> getTimestamp(index);
+      case LOCAL_TIMESTAMP -> getLocalTimestamp(index);
+      case LIST -> {
+        Vector elements = children[0];
+        int from = offsets[index];
+        int to = offsets[index + 1];
+        List<Object> list = new ArrayList<>(to - from);
+        for (int i = from; i < to; i++) {
+          list.add(elements.get(i));
+        }
+        yield Collections.unmodifiableList(list);
+      }
+      case MAP -> {
+        Map<Object, Object> map = new LinkedHashMap<>();
+        for (int i = offsets[index]; i < offsets[index + 1]; i++) {
+          map.put(children[0].get(i), children[1].get(i));
+        }
+        yield Collections.unmodifiableMap(map);
+      }
+      case STRUCT -> {
+        if (structSchema == null) {
+          structSchema = column.type().fields();
+        }
+        @Nullable Object[] values = new Object[children.length];
+        for (int i = 0; i < values.length; i++) {
+          values[i] = children[i].get(index);
+        }
+        yield ROWS.trustedRow(structSchema, values);
+      }
+    };
+  }
+
+  /**
+   * @param index an index below {@link #size()}, not null
+   * @return a BOOLEAN value
+   */
+  public boolean getBoolean(int index) {
+    return booleans[index];
+  }
+
+  /**
+   * @param index an index below {@link #size()}, not null
+   * @return an INT32 value (INT, or DATE's epoch day)
+   */
+  public int getInt(int index) {
+    return ints[index];
+  }
+
+  /**
+   * @param index an index below {@link #size()}, not null
+   * @return an INT32, UINT32 (widened, never negative) or INT64 value
+   */
+  public long getLong(int index) {
+    return switch (physical) {
+      case INT32 -> ints[index];
+      case UINT32 -> Integer.toUnsignedLong(ints[index]);
+      default -> longs[index];
+    };
+  }
+
+  /**
+   * @param index an index below {@link #size()}, not null
+   * @return a DOUBLE value
+   */
+  public double getDouble(int index) {
+    return doubles[index];
+  }
+
+  /**
+   * @param index an index below {@link #size()}
+   * @return a STRING value, decoded from UTF-8, or {@code null}
+   */
+  public @Nullable String getString(int index) {
+    if (isNull(index)) {
+      return null;
+    }
+    return (String) decodeBinary(data, offsets[index], offsets[index + 1] - offsets[index]);
+  }
+
+  /**
+   * @param index an index below {@link #size()}
+   * @return a copy of a BINARY value, or {@code null}
+   */
+  public byte @Nullable [] getBytes(int index) {
+    if (isNull(index)) {
+      return null;
+    }
+    int length = offsets[index + 1] - offsets[index];
+    if (length >= HeapBudget.CHECKED_BYTES) {
+      HeapBudget.require(length, "a BYTES value of column " + column.name());
+    }
+    return Arrays.copyOfRange(data, offsets[index], offsets[index + 1]);
+  }
+
+  /**
+   * @param index an index below {@link #size()}
+   * @return a DECIMAL value with the column's scale, or {@code null}
+   */
+  public @Nullable BigDecimal getDecimal(int index) {
+    if (isNull(index)) {
+      return null;
+    }
+    return switch (physical) {
+      case INT32 -> BigDecimal.valueOf(ints[index], scale);
+      case INT64 -> BigDecimal.valueOf(longs[index], scale);
+      case UINT64 -> {
+        long bits = longs[index];
+        yield bits >= 0 ? BigDecimal.valueOf(bits)
+            : new BigDecimal(new BigInteger(Long.toUnsignedString(bits)));
+      }
+      default -> (BigDecimal) decodeBinary(data, offsets[index], offsets[index + 1] - offsets[index]);
+    };
+  }
+
+  /**
+   * @param index an index below {@link #size()}
+   * @return a TIME value, or {@code null}
+   */
+  public @Nullable LocalTime getTime(int index) {
+    if (isNull(index)) {
+      return null;
+    }
+    long raw = physical == Physical.INT32 ? ints[index] : longs[index];
+    return LocalTime.ofNanoOfDay(raw * nanosPerUnit(unit));
+  }
+
+  /**
+   * An INT96 value is read as Spark reads it: {@code (julianDay - 2440588) * 86400000000 + nanosOfDay / 1000}
+   * microseconds in 64-bit arithmetic (so the values Spark writes for instants past year 294,000, which
+   * overflow, come back as Spark meant them), plus the nanoseconds below the microsecond that Hive and
+   * Impala write.
+   *
+   * @param index an index below {@link #size()}
+   * @return a TIMESTAMP value, or {@code null}
+   */
+  public @Nullable Instant getTimestamp(int index) {
+    if (isNull(index)) {
+      return null;
+    }
+    if (physical == Physical.INT96) {
+      // as Spark decodes it, in wrapping 64-bit arithmetic: Spark's encoder overflows the same way for
+      // instants beyond year 294,000 or so, and this gives its values back; then the nanoseconds below a
+      // microsecond that Hive and Impala keep
+      long nanosOfDay = longs[index];
+      long micros = (ints[index] - JULIAN_EPOCH_DAY) * 86_400_000_000L + nanosOfDay / 1000;
+      return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000
+          + nanosOfDay % 1000);
+    }
+    long v = longs[index];
+    if (unit == ChronoUnit.MICROS) {
+      // the unit every writer of this library uses: constant divisors, which the compiler turns into multiplications
+      return Instant.ofEpochSecond(Math.floorDiv(v, 1_000_000L), Math.floorMod(v, 1_000_000L) * 1_000L);
+    }
+    long perSecond = unitsPerSecond(unit);
+    return Instant.ofEpochSecond(Math.floorDiv(v, perSecond), Math.floorMod(v, perSecond) * nanosPerUnit(unit));
+  }
+
+  /**
+   * @param index an index below {@link #size()}
+   * @return a LOCAL_TIMESTAMP value, or {@code null}
+   */
+  public @Nullable LocalDateTime getLocalTimestamp(int index) {
+    if (isNull(index)) {
+      return null;
+    }
+    long perSecond = unitsPerSecond(unit);
+    long v = longs[index];
+    return LocalDateTime.ofEpochSecond(Math.floorDiv(v, perSecond), (int) (Math.floorMod(v, perSecond) * nanosPerUnit(unit)),
+        ZoneOffset.UTC);
+  }
+
+  // TIME, TIMESTAMP and LOCAL_TIMESTAMP vectors always have a unit (requireCompatible)
+  private static long unitsPerSecond(@Nullable ChronoUnit unit) {
+    return switch (Objects.requireNonNull(unit, "unit")) {
+      case MILLIS -> 1_000L;
+      case MICROS -> 1_000_000L;
+      default -> 1_000_000_000L;
+    };
+  }
+
+  // TIME, TIMESTAMP and LOCAL_TIMESTAMP vectors always have a unit (requireCompatible)
+  private static long nanosPerUnit(@Nullable ChronoUnit unit) {
+    return switch (Objects.requireNonNull(unit, "unit")) {
+      case MILLIS -> 1_000_000L;
+      case MICROS -> 1_000L;
+      default -> 1L;
+    };
+  }
+
+  // ---------------------------------------------------------------- filling
+
+  /**
+   * Makes room for {@code capacity} values (and, for BINARY, keeps the bytes already there).
+   *
+   * @param capacity the number of values the arrays must hold
+   */
+  public void ensureCapacity(int capacity) {
+    if (capacity > this.capacity) {
+      allocate(Math.max(capacity, this.capacity + (this.capacity >> 1)));
+      if (hasDictionaryIds) {
+        dictionaryIds = Arrays.copyOf(dictionaryIds, this.capacity);
+      }
+    }
+  }
+
+  /**
+   * Makes room for {@code bytes} bytes of BINARY data.
+   *
+   * @param bytes the number of bytes {@link #data()} must hold
+   * @throws io.delpha.sdk.core.DataFormatException if the heap has no room for them
+   */
+  public void ensureDataCapacity(int bytes) {
+    if (bytes > data.length) {
+      // grow by half, but never past the largest array a JVM makes (nor overflow doing so)
+      long grown = Math.min(data.length + (long) (data.length >> 1), Integer.MAX_VALUE - 16L);
+      data = Arrays.copyOf(data, (int) HeapBudget.grow(bytes, Math.max(bytes, grown), "the value bytes of vector '"
+          + column.name() + "'"));
+    }
+  }
+
+  private void allocate(int newCapacity) {
+    if (column.nullable()) {
+      nulls = nulls == null ? new boolean[newCapacity] : Arrays.copyOf(nulls, newCapacity);
+    }
+    switch (physical) {
+      case BOOLEAN -> booleans = booleans == null ? new boolean[newCapacity] : Arrays.copyOf(booleans, newCapacity);
+      case INT32, UINT32 -> ints = ints == null ? new int[newCapacity] : Arrays.copyOf(ints, newCapacity);
+      case INT64, UINT64 -> longs = longs == null ? new long[newCapacity] : Arrays.copyOf(longs, newCapacity);
+      case INT96 -> {
+        ints = ints == null ? new int[newCapacity] : Arrays.copyOf(ints, newCapacity);
+        longs = longs == null ? new long[newCapacity] : Arrays.copyOf(longs, newCapacity);
+      }
+      case DOUBLE -> doubles = doubles == null ? new double[newCapacity] : Arrays.copyOf(doubles, newCapacity);
+      case BINARY, LIST, MAP -> {
+        offsets = offsets == null ? new int[newCapacity + 1] : Arrays.copyOf(offsets, newCapacity + 1);
+        if (physical == Physical.BINARY && data == null) {
+          data = new byte[newCapacity * 8];
+        }
+      }
+      case STRUCT -> { }
+    }
+    capacity = newCapacity;
+  }
+
+  /**
+   * Sets the number of values, after the backing arrays were filled up to it (and, for BINARY, LIST and MAP,
+   * {@code offsets} up to {@code size}).
+   *
+   * @param size the new size, at most the capacity
+   * @throws IndexOutOfBoundsException if {@code size} is negative or above the capacity
+   */
+  public void setSize(int size) {
+    if (size < 0 || size > capacity) {
+      throw new IndexOutOfBoundsException("size " + size + " outside 0.." + capacity);
+    }
+    this.size = size;
+  }
+
+  /** Empties this vector and its children, keeping the arrays. */
+  public void clear() {
+    truncate(0);
+  }
+
+  /**
+   * Drops the values from {@code newSize} on (and the children's entries they own).
+   *
+   * @param newSize a size not above the current one
+   */
+  public void truncate(int newSize) {
+    if (newSize > size) {
+      throw new IndexOutOfBoundsException("cannot truncate " + size + " values to " + newSize);
+    }
+    switch (physical) {
+      case LIST, MAP -> {
+        for (Vector c : children) {
+          c.truncate(offsets[newSize]);
+        }
+      }
+      case STRUCT -> {
+        for (Vector c : children) {
+          c.truncate(newSize);
+        }
+      }
+      default -> { }
+    }
+    size = newSize;
+    if (newSize == 0) {
+      hasDictionaryIds = false;
+      boundDictionary = null;
+    }
+  }
+
+  /**
+   * Keeps only some of a vector's values, in place: the values at {@code rows[0..count)} move to indexes
+   * {@code 0..count)} and the size becomes {@code count}, in whatever representation they were decoded (dictionary
+   * ids, a nested vector's children and their elements included). No value is decoded or copied out; the arrays
+   * are not shrunk.
+   *
+   * @param rows the indexes to keep, strictly ascending, each below the vector's size
+   * @param count how many of {@code rows} to use
+   * @throws IndexOutOfBoundsException if the indexes are not strictly ascending or not below the size
+   */
+  public void keep(int[] rows, int count) {
+    if (count < 0 || count > size || count > rows.length) {
+      throw new IndexOutOfBoundsException("keeping " + count + " of " + size + " values");
+    }
+    int previous = -1;
+    for (int j = 0; j < count; j++) {
+      int r = rows[j];
+      if (r <= previous || r >= size) {
+        throw new IndexOutOfBoundsException("row " + r + " after " + previous + " in a vector of " + size);
+      }
+      previous = r;
+    }
+    moveRows(rows, count);
+  }
+
+  /**
+   * Moves the values at {@code rows[0..count)} (ascending, checked) to indexes {@code 0..count)}: every row's place
+   * in every array this vector fills, whichever representation it was decoded in. A row only ever moves down, so
+   * each array is rewritten in place from its front.
+   */
+  private void moveRows(int[] rows, int count) {
+    if (nulls != null) {
+      boolean[] n = nulls;
+      for (int j = 0; j < count; j++) {
+        n[j] = n[rows[j]];
+      }
+    }
+    if (hasDictionaryIds) {
+      for (int j = 0; j < count; j++) {
+        dictionaryIds[j] = dictionaryIds[rows[j]];
+      }
+    }
+    switch (physical) {
+      case BOOLEAN -> {
+        for (int j = 0; j < count; j++) {
+          booleans[j] = booleans[rows[j]];
+        }
+      }
+      case INT32, UINT32 -> {
+        for (int j = 0; j < count; j++) {
+          ints[j] = ints[rows[j]];
+        }
+      }
+      case INT64, UINT64 -> {
+        for (int j = 0; j < count; j++) {
+          longs[j] = longs[rows[j]];
+        }
+      }
+      case INT96 -> {
+        for (int j = 0; j < count; j++) {
+          ints[j] = ints[rows[j]];
+          longs[j] = longs[rows[j]];
+        }
+      }
+      case DOUBLE -> {
+        for (int j = 0; j < count; j++) {
+          doubles[j] = doubles[rows[j]];
+        }
+      }
+      case BINARY -> {
+        // offsets[r] and offsets[r + 1] are read before offsets[j + 1] is written; j + 1 <= r + 1 and a later row
+        // reads offsets[r'] with r' > r, which is only overwritten when no row before it was dropped (same value)
+        int end = offsets[0];
+        for (int j = 0; j < count; j++) {
+          int r = rows[j];
+          int from = offsets[r];
+          int length = offsets[r + 1] - from;
+          if (from != end) {
+            System.arraycopy(data, from, data, end, length);
+          }
+          end += length;
+          offsets[j + 1] = end;
+        }
+      }
+      case LIST, MAP -> {
+        // the kept rows' elements, in order, are the children's rows to keep
+        int elements = 0;
+        for (int j = 0; j < count; j++) {
+          int r = rows[j];
+          elements += offsets[r + 1] - offsets[r];
+        }
+        int[] childRows = new int[elements];
+        int e = 0;
+        int start = offsets[0];
+        for (int j = 0; j < count; j++) {
+          int r = rows[j];
+          int from = offsets[r];
+          int to = offsets[r + 1];
+          for (int i = from; i < to; i++) {
+            childRows[e++] = i;
+          }
+          offsets[j + 1] = start + e;
+        }
+        for (Vector c : children) {
+          c.moveRows(childRows, elements);
+          c.size = elements;
+        }
+      }
+      case STRUCT -> {
+        for (Vector c : children) {
+          c.moveRows(rows, count);
+          c.size = count;
+        }
+      }
+    }
+    size = count;
+  }
+
+  /**
+   * Appends a slot without a value: null if the column may hold nulls, else the type's zero (readers use it for the
+   * fields under a null struct).
+   *
+   */
+  public void appendAbsent() {
+    ensureCapacity(size + 1);
+    int i = size;
+    if (nulls != null) {
+      nulls[i] = true;
+    }
+    switch (physical) {
+      case BOOLEAN -> booleans[i] = false;
+      case INT32, UINT32 -> ints[i] = 0;
+      case INT64, UINT64 -> longs[i] = 0;
+      case INT96 -> {
+        ints[i] = (int) JULIAN_EPOCH_DAY;
+        longs[i] = 0;
+      }
+      case DOUBLE -> doubles[i] = 0;
+      case BINARY -> {
+        int start = offsets[i];
+        if (fixedLength > 0 && nulls == null) {
+          ensureDataCapacity(start + fixedLength);
+          Arrays.fill(data, start, start + fixedLength, (byte) 0);
+          offsets[i + 1] = start + fixedLength;
+        } else {
+          offsets[i + 1] = start;
+        }
+      }
+      case LIST, MAP -> offsets[i + 1] = offsets[i];
+      case STRUCT -> {
+        for (Vector c : children) {
+          c.appendAbsent();
+        }
+      }
+    }
+    size = i + 1;
+  }
+
+  /**
+   * Appends a null.
+   *
+   * @throws InvalidInputException if the column cannot hold nulls
+   */
+  public void appendNull() {
+    if (nulls == null) {
+      throw new InvalidInputException("column " + column.name() + " is required but the value is null");
+    }
+    appendAbsent();
+  }
+
+  private int slot() {
+    ensureCapacity(size + 1);
+    if (nulls != null) {
+      nulls[size] = false;
+    }
+    if (hasDictionaryIds) {
+      dictionaryIds[size] = -1; // an appended value is its own, not a dictionary entry
+    }
+    return size;
+  }
+
+  /**
+   * @param value a BOOLEAN value
+   */
+  public void appendBoolean(boolean value) {
+    requirePhysical(Physical.BOOLEAN);
+    int slot = slot();
+    booleans[slot] = value;
+    size++;
+  }
+
+  /**
+   * @param value an INT value, or a DATE's epoch day
+   */
+  public void appendInt(int value) {
+    requirePhysical(Physical.INT32);
+    int slot = slot();
+    ints[slot] = value;
+    size++;
+  }
+
+  /**
+   * @param value a LONG value, an unscaled DECIMAL (up to 18 digits), or a TIME, TIMESTAMP or
+   *     LOCAL_TIMESTAMP in this vector's {@link #unit()}
+   * @throws InvalidInputException if a decimal has more digits than its precision, or a time is outside a day
+   */
+  public void appendLong(long value) {
+    requirePhysical(Physical.INT64);
+    if (decimalBound != 0 && (value >= decimalBound || value <= -decimalBound)) {
+      throw new InvalidInputException("column " + column.name() + ": unscaled value " + value + " has more digits than "
+          + column.type() + " allows");
+    }
+    if (timeBound != 0 && (value < 0 || value >= timeBound)) {
+      throw new InvalidInputException("column " + column.name() + ": " + value + " " + unit + " is not a time of day");
+    }
+    int slot = slot();
+    longs[slot] = value;
+    size++;
+  }
+
+  /**
+   * @param value a DOUBLE value
+   */
+  public void appendDouble(double value) {
+    requirePhysical(Physical.DOUBLE);
+    int slot = slot();
+    doubles[slot] = value;
+    size++;
+  }
+
+  /**
+   * @param value a STRING value, stored as UTF-8 (an unpaired surrogate becomes {@code ?}, as {@link
+   *     String#getBytes} does)
+   */
+  public void appendString(String value) {
+    requirePhysical(Physical.BINARY);
+    int i = slot();
+    int start = offsets[i];
+    int length = value.length();
+    ensureDataCapacity(start + length * 3);
+    byte[] out = data;
+    int p = start;
+    for (int k = 0; k < length; k++) {
+      char c = value.charAt(k);
+      if (c < 0x80) {
+        out[p++] = (byte) c;
+      } else if (c < 0x800) {
+        out[p++] = (byte) (0xc0 | c >> 6);
+        out[p++] = (byte) (0x80 | c & 0x3f);
+      } else if (Character.isSurrogate(c)) {
+        int cp = Character.isHighSurrogate(c) && k + 1 < length && Character.isLowSurrogate(value.charAt(k + 1))
+            ? Character.toCodePoint(c, value.charAt(++k)) : -1;
+        if (cp < 0) {
+          out[p++] = '?';
+        } else {
+          out[p++] = (byte) (0xf0 | cp >> 18);
+          out[p++] = (byte) (0x80 | cp >> 12 & 0x3f);
+          out[p++] = (byte) (0x80 | cp >> 6 & 0x3f);
+          out[p++] = (byte) (0x80 | cp & 0x3f);
+        }
+      } else {
+        out[p++] = (byte) (0xe0 | c >> 12);
+        out[p++] = (byte) (0x80 | c >> 6 & 0x3f);
+        out[p++] = (byte) (0x80 | c & 0x3f);
+      }
+    }
+    offsets[i + 1] = p;
+    size++;
+  }
+
+  /**
+   * @param value BINARY bytes (a BYTES value, UTF-8 text, or a decimal's fixed-length two's complement)
+   * @param offset where they start
+   * @param length how many
+   */
+  public void appendBytes(byte[] value, int offset, int length) {
+    requirePhysical(Physical.BINARY);
+    if (fixedLength > 0 && length != fixedLength) {
+      throw new InvalidInputException("column " + column.name() + " (" + column.type() + ") holds " + fixedLength
+          + "-byte values, got " + length + " bytes");
+    }
+    int i = slot();
+    int start = offsets[i];
+    ensureDataCapacity(start + length);
+    System.arraycopy(value, offset, data, start, length);
+    offsets[i + 1] = start + length;
+    size++;
+  }
+
+  /**
+   * @param value BINARY bytes
+   */
+  public void appendBytes(byte[] value) {
+    appendBytes(value, 0, value.length);
+  }
+
+  /**
+   * Appends a row-model value (see {@link ColumnType}), checked and converted to this vector's
+   * representation. On failure nothing is appended.
+   *
+   * @param value the value, or {@code null}
+   * @throws InvalidInputException if the value has the wrong type, is null in a required column, or would
+   *     not be kept exactly (sub-microsecond digits, too many decimal digits, another decimal scale)
+   */
+  public void append(@Nullable Object value) {
+    int before = size;
+    try {
+      appendValue(value);
+    } catch (RuntimeException e) {
+      truncate(before);
+      throw e;
+    }
+  }
+
+  /** @return the vector's size after the value (a switch expression, so that every kind needs its case) */
+  private int appendValue(@Nullable Object value) {
+    if (value == null) {
+      appendNull();
+      return size;
+    }
+    // one switch on the kind, each case checking the value's class against a constant (no Class.isInstance)
+    return switch (kind) {
+      case BOOLEAN -> {
+        appendBoolean(value instanceof Boolean b ? b : wrongType(value));
+        yield size;
+      }
+      case INT -> {
+        appendInt(value instanceof Integer i ? i : wrongType(value));
+        yield size;
+      }
+      case LONG -> {
+        long v = value instanceof Long l ? l : wrongType(value);
+        if (physical == Physical.UINT32) {
+          if (v < 0 || v > 0xffff_ffffL) {
+            throw new InvalidInputException("column " + column.name() + ": " + v + " is not an unsigned 32-bit integer");
+          }
+          int slot = slot();
+          ints[slot] = (int) v;
+          size++;
+        } else {
+          appendLong(v);
+        }
+        yield size;
+      }
+      case DOUBLE -> {
+        appendDouble(value instanceof Double d ? d : wrongType(value));
+        yield size;
+      }
+      case DECIMAL -> {
+        appendDecimal(value instanceof BigDecimal d ? d : wrongType(value));
+        yield size;
+      }
+      case STRING -> {
+        appendString(value instanceof String str ? str : wrongType(value));
+        yield size;
+      }
+      case BYTES -> {
+        appendBytes(value instanceof byte[] b ? b : wrongType(value));
+        yield size;
+      }
+      case DATE -> {
+        appendInt(Math.toIntExact((value instanceof LocalDate d ? d : this.<LocalDate>wrongType(value)).toEpochDay()));
+        yield size;
+      }
+      case TIME -> {
+        long nanos = (value instanceof LocalTime t ? t : this.<LocalTime>wrongType(value)).toNanoOfDay();
+        appendLong(toUnit(nanos / 1_000_000_000L, (int) (nanos % 1_000_000_000L), value));
+        yield size;
+      }
+      case TIMESTAMP -> {
+        Instant i = value instanceof Instant x ? x : wrongType(value);
+        appendLong(toUnit(i.getEpochSecond(), i.getNano(), value));
+        yield size;
+      }
+      case LOCAL_TIMESTAMP -> {
+        LocalDateTime l = value instanceof LocalDateTime x ? x : wrongType(value);
+        appendLong(toUnit(l.toEpochSecond(ZoneOffset.UTC), l.getNano(), value));
+        yield size;
+      }
+      case LIST -> {
+        List<?> list = value instanceof List<?> l ? l : wrongType(value);
+        int i = slot();
+        for (Object e : list) {
+          children[0].appendValue(e);
+        }
+        offsets[i + 1] = children[0].size;
+        yield ++size;
+      }
+      case MAP -> {
+        Map<?, ?> map = value instanceof Map<?, ?> m ? m : wrongType(value);
+        int i = slot();
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+          children[0].appendValue(e.getKey());
+          children[1].appendValue(e.getValue());
+        }
+        offsets[i + 1] = children[0].size;
+        yield ++size;
+      }
+      case STRUCT -> {
+        Row row = value instanceof Row r ? r : wrongType(value);
+        ColumnType t = column.type();
+        if (!row.schema().columns().equals(t.children())) {
+          throw new InvalidInputException("column " + column.name() + " (" + t + ") expects a row of "
+              + t.fields() + ", got a row of " + row.schema());
+        }
+        slot();
+        for (int k = 0; k < children.length; k++) {
+          children[k].appendValue(row.get(k));
+        }
+        yield ++size;
+      }
+    };
+  }
+
+  private <T> T wrongType(Object value) {
+    throw new InvalidInputException("column " + column.name() + " (" + column.type() + ") expects "
+        + Row.javaType(column.type()).getSimpleName() + ", got " + value.getClass().getSimpleName());
+  }
+
+  private long toUnit(long seconds, int nanos, Object value) {
+    ChronoUnit unit = Objects.requireNonNull(this.unit, "unit"); // TIME and TIMESTAMP vectors have one
+    long per = nanosPerUnit(unit);
+    if (nanos % per != 0) {
+      throw new InvalidInputException("column " + column.name() + ": " + value + " has digits below the "
+          + unit.toString().toLowerCase() + ", which Parquet " + column.type() + "(" + unit + ") would lose; truncate it");
+    }
+    try {
+      return Math.addExact(Math.multiplyExact(seconds, unitsPerSecond(unit)), nanos / per);
+    } catch (ArithmeticException e) {
+      throw new InvalidInputException("column " + column.name() + ": " + value + " is outside the range of "
+          + column.type() + "(" + unit + ")");
+    }
+  }
+
+  private InvalidInputException tooManyDigits(BigDecimal d, ColumnType t) {
+    return new InvalidInputException("column " + column.name() + ": " + d.toPlainString()
+        + " has more integer digits than " + t + " allows");
+  }
+
+  private void appendDecimal(BigDecimal d) {
+    ColumnType t = column.type();
+    if (d.scale() != t.scale()) {
+      throw new InvalidInputException("column " + column.name() + " (" + t + ") expects scale " + t.scale()
+          + ", got " + d.toPlainString());
+    }
+    if (physical == Physical.INT64) {
+      // the scale is the column's, so too many integer digits is an unscaled value at or over 10^precision (the
+      // bound appendLong checks); scaleByPowerOfTen keeps a small value's unscaled long (unscaledValue() makes a
+      // BigInteger)
+      long unscaled;
+      try {
+        unscaled = d.scaleByPowerOfTen(d.scale()).longValueExact();
+      } catch (ArithmeticException e) {
+        throw tooManyDigits(d, t);
+      }
+      if (unscaled >= decimalBound || unscaled <= -decimalBound) {
+        throw tooManyDigits(d, t);
+      }
+      int slot = slot();
+      longs[slot] = unscaled;
+      size++;
+      return;
+    }
+    if (d.precision() - d.scale() > t.precision() - t.scale()) {
+      throw tooManyDigits(d, t);
+    }
+    switch (physical) {
+      case INT32 -> {
+        int slot = slot();
+        ints[slot] = d.unscaledValue().intValueExact();
+        size++;
+      }
+      case BINARY -> {
+        byte[] minimal = d.unscaledValue().toByteArray();
+        int i = slot();
+        int start = offsets[i];
+        ensureDataCapacity(start + fixedLength);
+        int pad = fixedLength - minimal.length;
+        Arrays.fill(data, start, start + pad, (byte) (minimal[0] < 0 ? 0xff : 0));
+        System.arraycopy(minimal, 0, data, start + pad, minimal.length);
+        offsets[i + 1] = start + fixedLength;
+        size++;
+      }
+      default -> throw new InvalidInputException("column " + column.name() + " is read-only (" + physical + ")");
+    }
+  }
+
+  private void requirePhysical(Physical expected) {
+    if (physical != expected) {
+      throw new InvalidInputException("column " + column.name() + " (" + column.type() + ") is held as " + physical
+          + ", not " + expected);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "ColumnVector[" + column + ", " + physical + (unit == null ? "" : " " + unit) + ", " + size + " values]";
+  }
+}
