@@ -1,5 +1,7 @@
 package io.delpha.sdk.parquet;
 
+import io.delpha.sdk.core.DataFormatException;
+import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.parquet.internal.Vector;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -70,7 +72,7 @@ public interface ColumnVector {
    * @param value the value, {@code null} for a column that may hold nulls
    * @param count the number of values
    * @return a vector of {@code count} values, which grows as values are appended
-   * @throws io.delpha.sdk.core.InvalidInputException if the column cannot hold the value, or {@code count} is negative
+   * @throws InvalidInputException if the column cannot hold the value, or {@code count} is negative
    */
   static ColumnVector repeat(Column column, @Nullable Object value, int count) {
     return Vector.repeat(column, value, count);
