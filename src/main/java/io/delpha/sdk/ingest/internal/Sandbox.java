@@ -370,7 +370,10 @@ public final class Sandbox {
         group.kill();
       }
       process.descendants().forEach(ProcessHandle::destroyForcibly);
-      process.destroyForcibly();
+      // through its handle: Process.destroyForcibly() also closes the Process's streams, and an app that wrote to
+      // standard error and died (a crash) lost what its reader had not taken yet, so the failure said "it wrote
+      // nothing to standard error" (a CI run failed that way); the readers close the streams when they are done
+      process.toHandle().destroyForcibly();
     }
 
     /** Kills the run, waits for its first process (10 s at most) and removes its group. Idempotent. */
