@@ -202,6 +202,13 @@ class ParquetRowReaderTest {
     for (int i = 0; i < 1_234; i++) {
       assertThat(r.next()).isEqualTo(row(i));
     }
+    // the caller decodes a batch itself when none waits, so it may have read these rows before the pool's thread
+    // entered the decoding task (a run under load saw none yet): wait for the task to be there
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    while (decodingTasks() != before + 1 && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+      Thread.yield();
+    }
     assertThat(decodingTasks()).as("this reader's decoding task, running or waiting for a free batch")
         .isEqualTo(before + 1);
     r.close();
