@@ -179,7 +179,11 @@ public final class CassandraServer implements AutoCloseable {
         server.start();
       } catch (IllegalStateException e) {
         String said = String.valueOf(e.getMessage());
-        boolean portTaken = said.contains("is in use by another process") || said.contains("Address already in use");
+        // Cassandra says it three ways: the storage port's "is in use by another process", the native transport's
+        // "Failed to bind port N" (its cause, "Address already in use", further down than the lines kept), or the
+        // cause itself
+        boolean portTaken = said.contains("is in use by another process") || said.contains("Address already in use")
+            || said.contains("Failed to bind port");
         if (!portTaken || attempt == 3) {
           throw e;
         }
