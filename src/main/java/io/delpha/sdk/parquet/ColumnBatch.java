@@ -198,16 +198,7 @@ public final class ColumnBatch {
    * @throws IndexOutOfBoundsException if the positions are not strictly ascending or not below the row count
    */
   public void keep(int[] rows, int count) {
-    if (count < 0 || count > rows.length) {
-      throw new IndexOutOfBoundsException("keeping " + count + " rows of an array of " + rows.length);
-    }
-    int previous = -1;
-    for (int j = 0; j < count; j++) {
-      if (rows[j] <= previous || rows[j] >= rowCount) {
-        throw new IndexOutOfBoundsException("row " + rows[j] + " after " + previous + " in a batch of " + rowCount);
-      }
-      previous = rows[j];
-    }
+    Vector.requireKept(rows, count, rowCount); // once, before any vector moves
     for (Vector v : columns) {
       v.keep(rows, count);
     }

@@ -747,6 +747,19 @@ public final class Vector implements ColumnVector {
    * @throws IndexOutOfBoundsException if the indexes are not strictly ascending or not below the size
    */
   public void keep(int[] rows, int count) {
+    requireKept(rows, count, size);
+    moveRows(rows, count);
+  }
+
+  /**
+   * The check of {@link #keep} (and of {@code ColumnBatch.keep}, before it moves any vector's values).
+   *
+   * @param rows the indexes to keep
+   * @param count how many of {@code rows} to use
+   * @param size the number of values or rows they index
+   * @throws IndexOutOfBoundsException if the indexes are not strictly ascending or not below {@code size}
+   */
+  public static void requireKept(int[] rows, int count, int size) {
     if (count < 0 || count > size || count > rows.length) {
       throw new IndexOutOfBoundsException("keeping " + count + " of " + size + " values");
     }
@@ -754,11 +767,10 @@ public final class Vector implements ColumnVector {
     for (int j = 0; j < count; j++) {
       int r = rows[j];
       if (r <= previous || r >= size) {
-        throw new IndexOutOfBoundsException("row " + r + " after " + previous + " in a vector of " + size);
+        throw new IndexOutOfBoundsException("row " + r + " after " + previous + " of " + size);
       }
       previous = r;
     }
-    moveRows(rows, count);
   }
 
   /**
