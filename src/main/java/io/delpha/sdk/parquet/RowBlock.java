@@ -105,7 +105,10 @@ final class RowBlock {
     boolean[] vectorNulls = v.nulls();
     // a nullable column without a null in these rows keeps no flags: a copy would be a megabyte per million rows
     nulls[c] = vectorNulls == null || !anyNull(vectorNulls, n) ? NO_NULLS : Arrays.copyOf(vectorNulls, n);
-    byte code = v.dictionaryIds() != null ? OBJECT : code(v);
+    // a primitive representation wins over a dictionary's ids: its array is filled whatever the page's encoding
+    // (dictionary pages too, see LeafReader.decode), a primitive getter then reads it without an object, and no
+    // object is made for a value nobody reads (a column of unique values in dictionary pages made one per row)
+    byte code = code(v);
     codes[c] = code;
     switch (code) {
       case BOOLEAN -> booleans[c] = Arrays.copyOf(v.booleans(), n);

@@ -232,6 +232,70 @@ class RowBlockTest {
   }
 
   @Test
+  @DisplayName("dictionary-encoded columns of every kind held in primitives, with nulls: rows of the row reader and of "
+      + "batches read what was written, by get() and by the primitive getters, after the reader moved on")
+  void dictionaryPagesThroughRows() {
+    RowSchema schema = RowSchema.builder()
+        .required("id", ColumnType.LONG)
+        .nullable("k", ColumnType.LONG)
+        .nullable("n", ColumnType.INT)
+        .nullable("x", ColumnType.DOUBLE)
+        .nullable("day", ColumnType.DATE)
+        .nullable("price", ColumnType.decimal(18, 2))
+        .nullable("at", ColumnType.TIMESTAMP)
+        .nullable("name", ColumnType.STRING)
+        .build();
+    int n = 20_000;
+    List<Row> written = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      boolean nul = i % 9 == 4;
+      int d = i % 37; // few distinct values: the writer keeps every page of these columns in its dictionary
+      written.add(Row.of(schema, (long) i, nul ? null : 1_000_000_000_000L * d, nul ? null : d - 18,
+          nul ? null : d / 4.0, nul ? null : LocalDate.ofEpochDay(19_000 + d), nul ? null : BigDecimal.valueOf(d * 101, 2),
+          nul ? null : Instant.ofEpochSecond(1_700_000_000L + d, d * 1000), nul ? null : "v" + d));
+    }
+    Path file = tmp.resolve("dictionary.parquet");
+    try (RowWriter w = ParquetRows.writer(file, schema, WriteOptions.defaults())) {
+      written.forEach(w::write);
+    }
+    for (ParquetMetadata.ColumnChunk chunk : ParquetRows.metadata(file).rowGroups().get(0).columns()) {
+      if (!chunk.column().path().equals(List.of("id"))) {
+        assertThat(chunk.encodings()).as("%s", chunk.column().path()).anyMatch(e -> e.contains("DICTIONARY"));
+      }
+    }
+    List<Row> fromReader = new ArrayList<>();
+    try (RowReader r = ParquetRows.read(file)) {
+      r.forEachRemaining(fromReader::add);
+    }
+    List<Row> fromBatches = new ArrayList<>();
+    try (ColumnBatchReader r = ParquetRows.readBatches(file)) {
+      for (ColumnBatch b = r.next(); b != null; b = r.next()) {
+        fromBatches.addAll(Arrays.asList(b.rows())); // the reader refills the batch's vectors next
+      }
+    }
+    for (List<Row> rows : List.of(fromReader, fromBatches)) {
+      assertThat(rows).hasSize(n);
+      for (int i = 0; i < n; i++) {
+        Row got = rows.get(i);
+        Row expected = written.get(i);
+        assertThat(got).isEqualTo(expected);
+        if (expected.isNull("k")) {
+          assertThat(got.isNull("k")).isTrue();
+          assertThatThrownBy(() -> got.getLong("k")).isInstanceOf(InvalidInputException.class);
+        } else {
+          assertThat(got.getLong("k")).isEqualTo((Long) expected.get("k"));
+          assertThat(got.getInt("n")).isEqualTo((Integer) expected.get("n"));
+          assertThat(got.getDouble("x")).isEqualTo((Double) expected.get("x"));
+          assertThat(got.getDate("day")).isEqualTo(expected.get("day"));
+          assertThat(got.getDecimal("price")).isEqualTo(expected.get("price"));
+          assertThat(got.getTimestamp("at")).isEqualTo(expected.get("at"));
+          assertThat(got.getString("name")).isEqualTo(expected.get("name"));
+        }
+      }
+    }
+  }
+
+  @Test
   @DisplayName("the writer's decimal checks: too many integer digits is refused whole, at the bound and past a long; "
       + "DuckDB reads exactly the values kept")
   void decimalBounds() throws Exception {
