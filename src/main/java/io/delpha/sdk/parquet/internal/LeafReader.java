@@ -164,7 +164,7 @@ final class LeafReader {
     v.ensureCapacity(n);
     ids = null;
     if (hasDictionary && cacheable) {
-      ids = v.prepareDictionaryIds(dictionaryToken);
+      ids = v.prepareDictionaryIds(dictionaryToken, dictionary.size());
       if (bindBinaries) {
         v.bindDictionary(Objects.requireNonNull(dictionaryValues, "a BINARY column has a dictionary holder"));
       }
@@ -463,7 +463,7 @@ final class LeafReader {
       if (!hasDictionary) {
         throw new ParquetDecodingException("a " + encoding + " page of " + descriptor + " without a dictionary page");
       }
-      dictionary.init(s.bytes, from, s.to);
+      dictionary.init(s.bytes, from, s.to, n);
       values = dictionary;
     } else if (encoding == Encoding.PLAIN) {
       plain.init(s.bytes, from, s.to);

@@ -234,6 +234,8 @@ abstract class ValueDecoder {
   static final class Dictionary extends ValueDecoder {
     /** Values up to this many bytes are copied in two 8-byte moves. */
     private static final int SHORT_COPY = 16;
+    /** The most ids a page makes room for ahead ({@link #init}): a batch of more grows the array as it reads. */
+    private static final int MAX_SCRATCH = 1 << 16;
 
     private final HybridDecoder ids = new HybridDecoder();
     private int[] scratch = new int[1024];
@@ -286,11 +288,28 @@ abstract class ValueDecoder {
       }
     }
 
-    void init(byte[] bytes, int from, int to) {
+    /**
+     * Starts on a page of ids.
+     *
+     * @param values the page's values: the ids read from it are made room for here, once per page, so that the
+     *     per-batch {@link #ids} never grows its array where the JIT compiled it as never growing (a new file's
+     *     first batch would otherwise deoptimise it: issue 49)
+     */
+    void init(byte[] bytes, int from, int to, int values) {
       if (from >= to) {
         throw truncated("dictionary ids");
       }
       ids.init(bytes, from + 1, to, bytes[from] & 0xff);
+      // bounded: a page's header may claim any count (a hostile file), and a batch reads at most its rows of it
+      int room = Math.min(values, MAX_SCRATCH);
+      if (scratch.length < room) {
+        scratch = new int[room];
+      }
+    }
+
+    /** @return the values of the current chunk's dictionary */
+    int size() {
+      return size;
     }
 
     /** Copies the ids of the last values decoded. */

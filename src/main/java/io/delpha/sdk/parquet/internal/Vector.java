@@ -398,6 +398,21 @@ public final class Vector implements ColumnVector {
    * @throws IllegalStateException if the column's values are mutable
    */
   public int[] prepareDictionaryIds(Object dictionary) {
+    return prepareDictionaryIds(dictionary, 0);
+  }
+
+  /**
+   * As {@link #prepareDictionaryIds(Object)}, for a dictionary of {@code entries} values: room for a value made of
+   * each is made when the dictionary changes, once, so that the per-batch {@link #copyValues} and {@link #get} never
+   * grow it where the JIT compiled them as never growing (a new file's first batch would otherwise deoptimise them:
+   * issue 49).
+   *
+   * @param dictionary an object standing for the column chunk's dictionary, the same for all its batches
+   * @param entries the dictionary's values
+   * @return the array to fill
+   * @throws IllegalStateException if the column's values are mutable
+   */
+  public int[] prepareDictionaryIds(Object dictionary, int entries) {
     Objects.requireNonNull(dictionary, "dictionary");
     ColumnType.Kind kind = column.type().kind();
     if (kind == ColumnType.Kind.BYTES || kind.isNested()) {
@@ -407,7 +422,11 @@ public final class Vector implements ColumnVector {
       dictionaryIds = new int[capacity];
     }
     if (dictionary != cachedFor) {
-      Arrays.fill(dictionaryValues, null);
+      if (dictionaryValues.length < entries) {
+        dictionaryValues = new Object[entries];
+      } else {
+        Arrays.fill(dictionaryValues, null);
+      }
       cachedFor = dictionary;
     }
     hasDictionaryIds = true;
