@@ -74,6 +74,8 @@ public final class Vector implements ColumnVector {
   private boolean hasDictionaryIds;
   private @Nullable Object[] dictionaryValues = new Object[0];
   private @Nullable Vector boundDictionary;
+  /** The dictionary whose every string {@link #dictionaryValues} holds (see {@link #bindDictionary}). */
+  private @Nullable Vector madeFrom;
   /** What {@link #dictionaryValues} were made from (see {@link #prepareDictionaryIds(Object)}). */
   private @Nullable Object cachedFor;
 
@@ -428,6 +430,7 @@ public final class Vector implements ColumnVector {
         Arrays.fill(dictionaryValues, null);
       }
       cachedFor = dictionary;
+      madeFrom = null;
     }
     hasDictionaryIds = true;
     boundDictionary = null;
@@ -450,6 +453,22 @@ public final class Vector implements ColumnVector {
       throw new IllegalStateException(column + " cannot take its values from a dictionary");
     }
     boundDictionary = dictionary;
+    if (kind == ColumnType.Kind.STRING && madeFrom != dictionary) {
+      // a chunk's strings, made once ahead of its batches: the per-batch copyValues then finds every id's value
+      // made, where a new file's first batch otherwise took a path C2 had compiled as never taken and deoptimised
+      // it (issue 49). A string is made of any bytes, so no entry fails that no row uses.
+      int entries = dictionary.size;
+      if (dictionaryValues.length < entries) {
+        dictionaryValues = Arrays.copyOf(dictionaryValues, entries);
+      }
+      for (int id = 0; id < entries; id++) {
+        if (dictionaryValues[id] == null) {
+          dictionaryValues[id] = checkedDecodeBinary(dictionary.data, dictionary.offsets[id],
+              dictionary.offsets[id + 1] - dictionary.offsets[id]);
+        }
+      }
+      madeFrom = dictionary;
+    }
   }
 
   private @Nullable Object decode(int index) {
