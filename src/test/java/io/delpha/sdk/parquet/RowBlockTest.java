@@ -21,6 +21,8 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Rows made by {@link ColumnBatch#rows()} (and so by every Parquet row reader) share one copy of their batch's
@@ -292,6 +294,56 @@ class RowBlockTest {
           assertThat(got.getString("name")).isEqualTo(expected.get("name"));
         }
       }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Compression.class)
+  @DisplayName("a chunk of many pages of different sizes (the reader reuses one array for its pages): every value read "
+      + "by rows and by batches as written, and as DuckDB reads the file")
+  void pagesOfDifferentSizes(Compression compression) throws Exception {
+    RowSchema schema = RowSchema.builder()
+        .required("id", ColumnType.LONG)
+        .nullable("s", ColumnType.STRING)
+        .nullable("k", ColumnType.LONG)
+        .build();
+    int n = 130_000; // 7 pages of at most 20,000 rows per column: long strings first, then short ones, nulls in some
+    List<Row> written = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      String s = i % 3 == 0 && i > 90_000 ? null : (i < 45_000 ? "long-" + "x".repeat(40 + i % 17) : "s") + i;
+      written.add(Row.of(schema, (long) i, s, i >= 60_000 && i < 80_000 ? null : (long) i * 7));
+    }
+    Path file = tmp.resolve("pages-" + compression + ".parquet");
+    try (RowWriter w = ParquetRows.writer(file, schema, WriteOptions.defaults().withCompression(compression))) {
+      written.forEach(w::write);
+    }
+    List<Row> fromReader = new ArrayList<>();
+    try (RowReader r = ParquetRows.read(file)) {
+      r.forEachRemaining(fromReader::add);
+    }
+    List<Row> fromBatches = new ArrayList<>();
+    try (ColumnBatchReader r = ParquetRows.readBatches(file)) {
+      for (ColumnBatch b = r.next(); b != null; b = r.next()) {
+        fromBatches.addAll(Arrays.asList(b.rows()));
+      }
+    }
+    assertThat(fromReader).containsExactlyElementsOf(written);
+    assertThat(fromBatches).containsExactlyElementsOf(written);
+    long lengths = 0;
+    long ks = 0;
+    for (Row r : written) {
+      lengths += r.isNull("s") ? 0 : r.getString("s").length();
+      ks += r.isNull("k") ? 0 : r.getLong("k");
+    }
+    try (Connection c = ParquetFidelityTest.duckdb(); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT count(*), sum(length(s)), sum(k), count(s), count(k) FROM read_parquet('"
+            + file + "')")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getLong(1)).isEqualTo(n);
+      assertThat(rs.getLong(2)).isEqualTo(lengths);
+      assertThat(rs.getLong(3)).isEqualTo(ks);
+      assertThat(rs.getLong(4)).isEqualTo(written.stream().filter(r -> !r.isNull("s")).count());
+      assertThat(rs.getLong(5)).isEqualTo(n - 20_000);
     }
   }
 

@@ -204,6 +204,33 @@ public final class Codecs implements CompressionCodecFactory {
     }
   }
 
+  /**
+   * A SNAPPY page decompressed into {@code reuse} when it is large enough (every other codec, and a larger page, into
+   * a new array): a reader that decodes a page before it asks for the next keeps one array for all of them.
+   *
+   * @return the page's bytes, the first {@code uncompressedSize} of the array returned
+   * @throws IOException if the page is corrupt or does not decompress to {@code uncompressedSize} bytes
+   */
+  static byte[] decompress(CompressionCodecName codec, byte[] compressed, int offset, int length, int uncompressedSize,
+      byte[] reuse) throws IOException {
+    if (codec != CompressionCodecName.SNAPPY || reuse.length < uncompressedSize || uncompressedSize == 0) {
+      return decompress(codec, compressed, offset, length, uncompressedSize);
+    }
+    boolean whole;
+    try {
+      // the declared length is checked first: snappy's decoder writes exactly that many bytes, and checks every copy
+      // against its input and against that length, so nothing past the page is written and every byte of it is
+      whole = Snappy.uncompressedLength(compressed, offset, length) == uncompressedSize
+          && Snappy.uncompress(compressed, offset, length, reuse, 0) == uncompressedSize;
+    } catch (IOException e) {
+      throw corruptSnappy(uncompressedSize, e);
+    }
+    if (!whole) {
+      throw corruptSnappy(uncompressedSize, null);
+    }
+    return reuse;
+  }
+
   private static byte[] decompress(CompressionCodecName codec, byte[] compressed, int offset, int length,
       int uncompressedSize) throws IOException {
     if (uncompressedSize < 0) {

@@ -47,6 +47,12 @@ final class RowGroupPages implements PageReadStore {
   private static final int HEADER_PROBE_BYTES = 8 * 1024;
   /** The largest page header read: parquet-cpp's limit. */
   private static final int MAX_HEADER_BYTES = 16 * 1024 * 1024;
+  /**
+   * Data pages (v1) up to this size, compressed and not, are read and decompressed into two arrays their chunk reuses
+   * from page to page; a larger page gets arrays of its own, given back once it is decoded.
+   */
+  private static final int REUSED_PAGE_BYTES = 4 << 20;
+  private static final byte[] NO_BYTES = new byte[0];
 
   private final SeekableInputStream in;
   private final long fileLength;
@@ -97,6 +103,15 @@ final class RowGroupPages implements PageReadStore {
     private final long end;
     private final BytesInputDecompressor decompressor;
     private final boolean uncompressed;
+    private final CompressionCodecName codec;
+    /**
+     * The arrays the chunk's small data pages (v1) are read and decompressed into: a leaf reader decodes a page
+     * before it asks for the next, and keeps nothing of it (values are copied into the vectors, a dictionary into
+     * its own arrays), so a chunk of many pages allocates (and the heap zeroes and grows for) two arrays, not two
+     * per page.
+     */
+    private byte[] compressedPages = NO_BYTES;
+    private byte[] pages = NO_BYTES;
     private long pos;
     private long valuesRead;
     private boolean started;
@@ -114,7 +129,7 @@ final class RowGroupPages implements PageReadStore {
         throw new ParquetDecodingException("a column chunk lies outside the file (offset " + start + ", "
             + meta.getTotal_compressed_size() + " bytes, file of " + fileLength + ")");
       }
-      CompressionCodecName codec = CompressionCodecName.fromParquet(meta.getCodec());
+      this.codec = CompressionCodecName.fromParquet(meta.getCodec());
       this.uncompressed = codec == CompressionCodecName.UNCOMPRESSED;
       this.decompressor = Codecs.INSTANCE.getDecompressor(codec);
     }
@@ -150,8 +165,7 @@ final class RowGroupPages implements PageReadStore {
               if (h == null) {
                 throw new ParquetDecodingException("a data page has no data page header");
               }
-              byte[] body = body(header);
-              BytesInput bytes = decompress(BytesInput.from(body), header.getUncompressed_page_size());
+              BytesInput bytes = dataPageV1(header);
               valuesRead += h.getNum_values();
               return new DataPageV1(bytes, h.getNum_values(), header.getUncompressed_page_size(), null,
                   encoding(h.getRepetition_level_encoding()), encoding(h.getDefinition_level_encoding()),
@@ -216,6 +230,28 @@ final class RowGroupPages implements PageReadStore {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
+    }
+
+    /** @return a data page's (v1) bytes, decompressed, in the chunk's reused arrays when it is small enough */
+    private BytesInput dataPageV1(PageHeader header) throws IOException {
+      int compressedSize = header.getCompressed_page_size();
+      int size = header.getUncompressed_page_size();
+      if (compressedSize > REUSED_PAGE_BYTES || size > REUSED_PAGE_BYTES) {
+        return decompress(BytesInput.from(body(header)), size);
+      }
+      if (compressedPages.length < compressedSize) {
+        compressedPages = new byte[Math.max(compressedSize, Math.min(REUSED_PAGE_BYTES, 2 * compressedPages.length))];
+      }
+      in.seek(pos);
+      in.readFully(compressedPages, 0, compressedSize);
+      pos += compressedSize;
+      if (uncompressed) {
+        return BytesInput.from(compressedPages, 0, compressedSize);
+      }
+      if (pages.length < size) {
+        pages = new byte[Math.max(size, Math.min(REUSED_PAGE_BYTES, 2 * pages.length))];
+      }
+      return BytesInput.from(Codecs.decompress(codec, compressedPages, 0, compressedSize, size, pages), 0, size);
     }
 
     private BytesInput decompress(BytesInput bytes, int uncompressedSize) throws IOException {
