@@ -265,17 +265,7 @@ class RowBlockTest {
         assertThat(chunk.encodings()).as("%s", chunk.column().path()).anyMatch(e -> e.contains("DICTIONARY"));
       }
     }
-    List<Row> fromReader = new ArrayList<>();
-    try (RowReader r = ParquetRows.read(file)) {
-      r.forEachRemaining(fromReader::add);
-    }
-    List<Row> fromBatches = new ArrayList<>();
-    try (ColumnBatchReader r = ParquetRows.readBatches(file)) {
-      for (ColumnBatch b = r.next(); b != null; b = r.next()) {
-        fromBatches.addAll(Arrays.asList(b.rows())); // the reader refills the batch's vectors next
-      }
-    }
-    for (List<Row> rows : List.of(fromReader, fromBatches)) {
+    for (List<Row> rows : readBothWays(file)) {
       assertThat(rows).hasSize(n);
       for (int i = 0; i < n; i++) {
         Row got = rows.get(i);
@@ -317,18 +307,9 @@ class RowBlockTest {
     try (RowWriter w = ParquetRows.writer(file, schema, WriteOptions.defaults().withCompression(compression))) {
       written.forEach(w::write);
     }
-    List<Row> fromReader = new ArrayList<>();
-    try (RowReader r = ParquetRows.read(file)) {
-      r.forEachRemaining(fromReader::add);
+    for (List<Row> rows : readBothWays(file)) {
+      assertThat(rows).containsExactlyElementsOf(written);
     }
-    List<Row> fromBatches = new ArrayList<>();
-    try (ColumnBatchReader r = ParquetRows.readBatches(file)) {
-      for (ColumnBatch b = r.next(); b != null; b = r.next()) {
-        fromBatches.addAll(Arrays.asList(b.rows()));
-      }
-    }
-    assertThat(fromReader).containsExactlyElementsOf(written);
-    assertThat(fromBatches).containsExactlyElementsOf(written);
     long lengths = 0;
     long ks = 0;
     for (Row r : written) {
@@ -345,6 +326,21 @@ class RowBlockTest {
       assertThat(rs.getLong(4)).isEqualTo(written.stream().filter(r -> !r.isNull("s")).count());
       assertThat(rs.getLong(5)).isEqualTo(n - 20_000);
     }
+  }
+
+  /** The file's rows as the row reader hands them out, and as the rows of each batch of the batch reader. */
+  private static List<List<Row>> readBothWays(Path file) {
+    List<Row> fromReader = new ArrayList<>();
+    try (RowReader r = ParquetRows.read(file)) {
+      r.forEachRemaining(fromReader::add);
+    }
+    List<Row> fromBatches = new ArrayList<>();
+    try (ColumnBatchReader r = ParquetRows.readBatches(file)) {
+      for (ColumnBatch b = r.next(); b != null; b = r.next()) {
+        fromBatches.addAll(Arrays.asList(b.rows())); // the reader refills the batch's vectors next
+      }
+    }
+    return List.of(fromReader, fromBatches);
   }
 
   @Test
