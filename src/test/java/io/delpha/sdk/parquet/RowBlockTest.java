@@ -251,16 +251,21 @@ class RowBlockTest {
     List<Row> written = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       boolean nul = i % 9 == 4;
-      int d = i % 37; // few distinct values: the writer keeps every page of these columns in its dictionary
+      // few distinct values (the writer keeps every page of these columns in its dictionary), another set per
+      // stretch of rows, so that the row groups' dictionaries differ
+      int d = i % 37 + 40 * (i / 7_000);
       written.add(Row.of(schema, (long) i, nul ? null : 1_000_000_000_000L * d, nul ? null : d - 18,
           nul ? null : d / 4.0, nul ? null : LocalDate.ofEpochDay(19_000 + d), nul ? null : BigDecimal.valueOf(d * 101, 2),
           nul ? null : Instant.ofEpochSecond(1_700_000_000L + d, d * 1000), nul ? null : "v" + d));
     }
     Path file = tmp.resolve("dictionary.parquet");
-    try (RowWriter w = ParquetRows.writer(file, schema, WriteOptions.defaults())) {
+    // small row groups: each chunk its own dictionary, which the vectors filled in turn must not mix
+    try (RowWriter w = ParquetRows.writer(file, schema, WriteOptions.defaults().withRowGroupBytes(64 * 1024))) {
       written.forEach(w::write);
     }
-    for (ParquetMetadata.ColumnChunk chunk : ParquetRows.metadata(file).rowGroups().get(0).columns()) {
+    List<ParquetMetadata.RowGroup> groups = ParquetRows.metadata(file).rowGroups();
+    assertThat(groups).hasSizeGreaterThan(2);
+    for (ParquetMetadata.ColumnChunk chunk : groups.get(1).columns()) {
       if (!chunk.column().path().equals(List.of("id"))) {
         assertThat(chunk.encodings()).as("%s", chunk.column().path()).anyMatch(e -> e.contains("DICTIONARY"));
       }

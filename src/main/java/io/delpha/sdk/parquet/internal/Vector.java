@@ -74,8 +74,16 @@ public final class Vector implements ColumnVector {
   private boolean hasDictionaryIds;
   private @Nullable Object[] dictionaryValues = new Object[0];
   private @Nullable Vector boundDictionary;
-  /** The dictionary whose every string {@link #dictionaryValues} holds (see {@link #bindDictionary}). */
+  /**
+   * The dictionary whose strings {@link #dictionaryValues} is (see {@link #bindDictionary}): then that array is the
+   * dictionary's {@link #madeStrings}, shared, every entry made, and never written here.
+   */
   private @Nullable Vector madeFrom;
+  /**
+   * On a dictionary (a BINARY vector the row view binds to), its strings, each made once by the first vector bound
+   * to it and shared by every vector bound to it after: a reader that fills several vectors in turn makes them once.
+   */
+  private @Nullable Object @Nullable [] madeStrings;
   /** What {@link #dictionaryValues} were made from (see {@link #prepareDictionaryIds(Object)}). */
   private @Nullable Object cachedFor;
 
@@ -424,8 +432,8 @@ public final class Vector implements ColumnVector {
       dictionaryIds = new int[capacity];
     }
     if (dictionary != cachedFor) {
-      if (dictionaryValues.length < entries) {
-        dictionaryValues = new Object[entries];
+      if (madeFrom != null || dictionaryValues.length < entries) {
+        dictionaryValues = new Object[entries]; // a dictionary's shared strings are never cleared here
       } else {
         Arrays.fill(dictionaryValues, null);
       }
@@ -457,16 +465,17 @@ public final class Vector implements ColumnVector {
       // a chunk's strings, made once ahead of its batches: the per-batch copyValues then finds every id's value
       // made, where a new file's first batch otherwise took a path C2 had compiled as never taken and deoptimised
       // it (issue 49). A string is made of any bytes, so no entry fails that no row uses.
+      @Nullable Object[] made = dictionary.madeStrings;
       int entries = dictionary.size;
-      if (dictionaryValues.length < entries) {
-        dictionaryValues = Arrays.copyOf(dictionaryValues, entries);
-      }
-      for (int id = 0; id < entries; id++) {
-        if (dictionaryValues[id] == null) {
-          dictionaryValues[id] = checkedDecodeBinary(dictionary.data, dictionary.offsets[id],
+      if (made == null || made.length != entries) {
+        made = new Object[entries];
+        for (int id = 0; id < entries; id++) {
+          made[id] = checkedDecodeBinary(dictionary.data, dictionary.offsets[id],
               dictionary.offsets[id + 1] - dictionary.offsets[id]);
         }
+        dictionary.madeStrings = made;
       }
+      dictionaryValues = made;
       madeFrom = dictionary;
     }
   }
@@ -771,6 +780,7 @@ public final class Vector implements ColumnVector {
     if (newSize == 0) {
       hasDictionaryIds = false;
       boundDictionary = null;
+      madeStrings = null; // a dictionary refilled for another chunk
     }
   }
 
