@@ -13,7 +13,6 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
-import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
@@ -216,19 +215,34 @@ public final class Codecs implements CompressionCodecFactory {
     if (codec != CompressionCodecName.SNAPPY || reuse.length < uncompressedSize || uncompressedSize == 0) {
       return decompress(codec, compressed, offset, length, uncompressedSize);
     }
+    return snappy(compressed, offset, length, uncompressedSize, reuse);
+  }
+
+  /**
+   * Decompresses a SNAPPY page into the first {@code uncompressedSize} bytes of {@code out}, or of an array made for
+   * it once its stream declares that length. No separate validation pass: the declared length is checked first, and
+   * snappy's decoder writes exactly that many bytes, checking every copy against its input and against that length,
+   * so nothing past the page is written and every byte of it is.
+   *
+   * @param out the array to decompress into, at least {@code uncompressedSize} long, or {@code null} for a new one
+   * @return the array holding the page
+   * @throws IOException if the page is corrupt or does not decompress to {@code uncompressedSize} bytes
+   */
+  private static byte[] snappy(byte[] compressed, int offset, int length, int uncompressedSize, byte @Nullable [] out)
+      throws IOException {
+    byte[] o = null;
     boolean whole;
     try {
-      // the declared length is checked first: snappy's decoder writes exactly that many bytes, and checks every copy
-      // against its input and against that length, so nothing past the page is written and every byte of it is
       whole = Snappy.uncompressedLength(compressed, offset, length) == uncompressedSize
-          && Snappy.uncompress(compressed, offset, length, reuse, 0) == uncompressedSize;
+          && Snappy.uncompress(compressed, offset, length, o = out != null ? out : new byte[uncompressedSize], 0)
+              == uncompressedSize;
     } catch (IOException e) {
       throw corruptSnappy(uncompressedSize, e);
     }
-    if (!whole) {
+    if (!whole || o == null) {
       throw corruptSnappy(uncompressedSize, null);
     }
-    return reuse;
+    return o;
   }
 
   private static byte[] decompress(CompressionCodecName codec, byte[] compressed, int offset, int length,
@@ -243,22 +257,7 @@ public final class Codecs implements CompressionCodecFactory {
       HeapBudget.require(uncompressedSize, "a decompressed " + codec + " page");
     }
     byte[] out = switch (codec) {
-      case SNAPPY -> {
-        // no separate validation pass: snappy's decoder checks every copy against its input and against the
-        // declared length, which is checked first so that the output array is exactly large enough
-        byte[] o = null;
-        boolean whole;
-        try {
-          whole = Snappy.uncompressedLength(compressed, offset, length) == uncompressedSize
-              && Snappy.uncompress(compressed, offset, length, o = new byte[uncompressedSize], 0) == uncompressedSize;
-        } catch (IOException e) {
-          throw corruptSnappy(uncompressedSize, e);
-        }
-        if (!whole) {
-          throw corruptSnappy(uncompressedSize, null);
-        }
-        yield Objects.requireNonNull(o, "a whole page was decompressed into o");
-      }
+      case SNAPPY -> snappy(compressed, offset, length, uncompressedSize, null);
       case ZSTD -> {
         long declared = Zstd.getFrameContentSize(compressed, offset, length);
         if (declared == -2 || declared >= 0 && declared != uncompressedSize) {

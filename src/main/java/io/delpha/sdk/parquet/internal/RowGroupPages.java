@@ -239,19 +239,21 @@ final class RowGroupPages implements PageReadStore {
       if (compressedSize > REUSED_PAGE_BYTES || size > REUSED_PAGE_BYTES) {
         return decompress(BytesInput.from(body(header)), size);
       }
-      if (compressedPages.length < compressedSize) {
-        compressedPages = new byte[Math.max(compressedSize, Math.min(REUSED_PAGE_BYTES, 2 * compressedPages.length))];
-      }
+      compressedPages = room(compressedPages, compressedSize);
       in.seek(pos);
       in.readFully(compressedPages, 0, compressedSize);
       pos += compressedSize;
       if (uncompressed) {
         return BytesInput.from(compressedPages, 0, compressedSize);
       }
-      if (pages.length < size) {
-        pages = new byte[Math.max(size, Math.min(REUSED_PAGE_BYTES, 2 * pages.length))];
-      }
+      pages = room(pages, size);
       return BytesInput.from(Codecs.decompress(codec, compressedPages, 0, compressedSize, size, pages), 0, size);
+    }
+
+    /** @return {@code array}, or a larger one (its contents not kept) if it holds fewer than {@code size} bytes */
+    private static byte[] room(byte[] array, int size) {
+      return array.length >= size ? array
+          : new byte[Math.max(size, Math.min(REUSED_PAGE_BYTES, 2 * array.length))];
     }
 
     private BytesInput decompress(BytesInput bytes, int uncompressedSize) throws IOException {

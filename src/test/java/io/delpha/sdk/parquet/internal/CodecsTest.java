@@ -115,6 +115,12 @@ class CodecsTest {
     }
     byte[] compressed = Snappy.compress(raw);
     assertThat(snappy.decompress(BytesInput.from(compressed), size).toByteArray()).isEqualTo(raw);
+    // into an array a reader reuses from page to page, still holding an earlier, larger page: the page's bytes, and
+    // nothing of the earlier page within them
+    byte[] dirty = new byte[size + random.nextInt(64)];
+    Arrays.fill(dirty, (byte) 0x5a);
+    byte[] into = Codecs.decompress(CompressionCodecName.SNAPPY, compressed, 0, compressed.length, size, dirty);
+    assertThat(Arrays.copyOf(into, size)).isEqualTo(raw);
     for (int m = 0; m < 8 && compressed.length > 0; m++) {
       byte[] bad = compressed.clone();
       switch (random.nextInt(3)) {
@@ -122,11 +128,23 @@ class CodecsTest {
         case 1 -> bad = Arrays.copyOf(bad, random.nextInt(bad.length));
         default -> bad[0] = (byte) (bad[0] ^ (1 << random.nextInt(7)));
       }
+      byte[] fresh = null;
       try {
-        assertThat(snappy.decompress(BytesInput.from(bad), size).toByteArray()).hasSize(size);
+        fresh = snappy.decompress(BytesInput.from(bad), size).toByteArray();
+        assertThat(fresh).hasSize(size);
       } catch (IOException e) {
         assertThat(e).hasMessageContaining("SNAPPY page is corrupt");
       }
+      // the reused array's path refuses what the allocating path refuses, and otherwise yields the same bytes
+      byte[] reused = new byte[size + 16];
+      Arrays.fill(reused, (byte) 0x5a);
+      byte[] got = null;
+      try {
+        got = Arrays.copyOf(Codecs.decompress(CompressionCodecName.SNAPPY, bad, 0, bad.length, size, reused), size);
+      } catch (IOException e) {
+        assertThat(e).hasMessageContaining("SNAPPY page is corrupt");
+      }
+      assertThat(got).isEqualTo(fresh);
     }
   }
 
