@@ -152,6 +152,10 @@ class ClosedContractTest {
         .topicArn("arn:aws:sns:eu-west-2:123456789012:closed-contract").region("eu-west-2")
         .credentials("AKIAIOSFODNN7EXAMPLE", "closed-contract-secret").endpointOverride(URI.create("http://127.0.0.1:9"))
         .build());
+    FACTORIES.put(io.delpha.sdk.aws.SnsTopic.class, () -> io.delpha.sdk.aws.SnsTopic.builder()
+        .topicArn("arn:aws:sns:eu-west-2:123456789012:closed-contract").region("eu-west-2")
+        .credentials("AKIAIOSFODNN7EXAMPLE", "closed-contract-secret").endpointOverride(URI.create("http://127.0.0.1:9"))
+        .build());
     FACTORIES.put(SalesforceManager.class, () -> SalesforceManager.builder().loginUrl(salesforce.baseUrl())
         .clientId("3MVG9lKcPoNINVBIPJjdw1J9LLM82HnFVVX19KY1uA5mu0QqEWhq").clientSecret("closed-client-secret")
         .username("integration@delpha.example").password("closed-password").build());

@@ -243,6 +243,45 @@ public final class ParquetRows {
   }
 
   /**
+   * Reads a local file column by column, in batches, naming it {@code name} in every error: for a local copy of
+   * something else (a download, a spool file), whose errors should name what it is a copy of, not where it lies.
+   *
+   * @param file a Parquet file
+   * @param name what the file is, for messages (in place of its path)
+   * @param options columns to skip, rows per batch
+   * @return a batch reader
+   * @throws NotFoundException if the file does not exist
+   * @throws DataFormatException if it is not a readable Parquet file, or a column not skipped has no
+   *     row-model type
+   */
+  public static ColumnBatchReader readBatches(Path file, String name, ReadOptions options) {
+    Capability.require("ParquetRows", Capability.PARQUET);
+    checkMagic(file, name);
+    return new ParquetBatchReader(name, LocalFiles.input(file), options, () -> { });
+  }
+
+  /**
+   * Reads a Parquet file held in memory column by column, in batches: the first {@code length} bytes of
+   * {@code content}, read in place (neither copied nor changed). They must stay as they are until the reader is
+   * closed; the caller may reuse the array after that (a download buffer, say).
+   *
+   * @param content the array holding the file
+   * @param length how many of its first bytes the file is
+   * @param name what the file is, for messages
+   * @param options columns to skip, rows per batch
+   * @return a batch reader
+   * @throws IllegalArgumentException if {@code length} is outside {@code 0..content.length}
+   * @throws DataFormatException if it is not a readable Parquet file (too short, no magic bytes, encrypted, a
+   *     corrupt footer), or a column not skipped has no row-model type
+   */
+  public static ColumnBatchReader readBatches(byte[] content, int length, String name, ReadOptions options) {
+    Capability.require("ParquetRows", Capability.PARQUET);
+    InputFile input = ByteArrayInputFile.of(content, length);
+    checkMagic(Arrays.copyOf(content, Math.min(length, MAGIC.length)), length, name);
+    return new ParquetBatchReader(name, input, options, () -> { });
+  }
+
+  /**
    * Reads an object: a {@link LocalObjectStore}'s file directly, any other store's object through a
    * local temporary copy deleted on close (Parquet needs random access to its footer).
    *
@@ -408,19 +447,26 @@ public final class ParquetRows {
 
   private static void checkMagic(Path file, String source) {
     try (InputStream in = Files.newInputStream(file)) {
-      long size = Files.size(file);
-      byte[] start = in.readNBytes(MAGIC.length);
-      if (size >= 12 && Arrays.equals(start, "PARE".getBytes(StandardCharsets.US_ASCII))) {
-        throw new DataFormatException(source + " cannot be read: it is encrypted (Parquet modular encryption with an "
-            + "encrypted footer); reading encrypted Parquet is not supported");
-      }
-      if (size < 12 || !Arrays.equals(start, MAGIC)) {
-        throw ByteArrayInputFile.notParquet(source, size);
-      }
+      checkMagic(in.readNBytes(MAGIC.length), Files.size(file), source);
     } catch (NoSuchFileException e) {
       throw new NotFoundException("no file " + source);
     } catch (IOException e) {
       throw new DelphaException("cannot read " + source + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * @param start the content's first bytes (up to four)
+   * @param size the content's size
+   * @throws DataFormatException if the content is encrypted Parquet, too short for Parquet, or not Parquet
+   */
+  private static void checkMagic(byte[] start, long size, String source) {
+    if (size >= 12 && Arrays.equals(start, "PARE".getBytes(StandardCharsets.US_ASCII))) {
+      throw new DataFormatException(source + " cannot be read: it is encrypted (Parquet modular encryption with an "
+          + "encrypted footer); reading encrypted Parquet is not supported");
+    }
+    if (size < 12 || !Arrays.equals(start, MAGIC)) {
+      throw ByteArrayInputFile.notParquet(source, size);
     }
   }
 

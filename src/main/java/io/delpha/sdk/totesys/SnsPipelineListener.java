@@ -3,14 +3,13 @@ package io.delpha.sdk.totesys;
 import io.delpha.sdk.core.ClosedException;
 import io.delpha.sdk.core.internal.Capability;
 import io.delpha.sdk.core.internal.ClosedGuard;
-import io.delpha.sdk.aws.internal.AwsErrors;
 import io.delpha.sdk.core.AccessDeniedException;
 import io.delpha.sdk.core.AuthenticationException;
 import io.delpha.sdk.aws.AwsClientBuilder;
 import io.delpha.sdk.aws.AwsClientSettings;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.InvalidInputException;
-import io.delpha.sdk.aws.internal.AwsClients;
+import io.delpha.sdk.aws.SnsTopic;
 import io.delpha.sdk.core.NotFoundException;
 import io.delpha.sdk.core.RateLimitedException;
 import io.delpha.sdk.core.ServiceUnavailableException;
@@ -18,12 +17,11 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
- * Publishes failed runs (and, if asked, successful ones) to an Amazon SNS topic, on the AWS SDK v2: subscribe an
- * email address to the topic and each failed run arrives as an email.
+ * Publishes failed runs (and, if asked, successful ones) to an Amazon SNS topic ({@link SnsTopic}, on the AWS SDK
+ * v2): subscribe an email address to the topic and each failed run arrives as an email.
  *
  * <pre>{@code
  * SnsPipelineListener alerts = SnsPipelineListener.builder()
@@ -40,17 +38,13 @@ import software.amazon.awssdk.services.sns.SnsClient;
 public final class SnsPipelineListener implements PipelineListener, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(SnsPipelineListener.class);
-  private static final int MAX_SUBJECT = 100;
-
-  private final SnsClient sns;
-  private final AwsClients.Owned<SnsClient> owned;
+  private final SnsTopic topic;
   private final String topicArn;
   private final boolean notifyOnSuccess;
   private final ClosedGuard guard = new ClosedGuard("this SnsPipelineListener");
 
-  private SnsPipelineListener(AwsClients.Owned<SnsClient> sns, String topicArn, boolean notifyOnSuccess) {
-    this.sns = sns.client();
-    this.owned = sns;
+  private SnsPipelineListener(SnsTopic topic, String topicArn, boolean notifyOnSuccess) {
+    this.topic = topic;
     this.topicArn = topicArn;
     this.notifyOnSuccess = notifyOnSuccess;
   }
@@ -91,17 +85,7 @@ public final class SnsPipelineListener implements PipelineListener, AutoCloseabl
     guard.check();
     String subject = "totesys pipeline run " + (report.succeeded() ? "succeeded" : "FAILED")
         + (report.failedStep() == null ? "" : " in " + report.failedStep().name().toLowerCase());
-    try {
-      return sns.publish(r -> r.topicArn(topicArn)
-          .subject(subject.length() > MAX_SUBJECT ? subject.substring(0, MAX_SUBJECT) : subject)
-          .message(report.toString())).messageId();
-    } catch (RuntimeException e) {
-      throw AwsErrors.isSdk(e) ? map((SdkException) e) : e;
-    }
-  }
-
-  private DelphaException map(SdkException e) {
-    return AwsErrors.map(e, "SNS", "publish to " + topicArn, AwsErrors.NONE);
+    return topic.publish(subject, report.toString());
   }
 
   /** Ignores the step's start, once the closed check has passed. */
@@ -135,7 +119,7 @@ public final class SnsPipelineListener implements PipelineListener, AutoCloseabl
   @Override
   public void close() {
     if (guard.close()) {
-      owned.close();
+      topic.close();
     }
   }
 
@@ -202,9 +186,11 @@ public final class SnsPipelineListener implements PipelineListener, AutoCloseabl
       if (topicArn == null || !topicArn.startsWith("arn:")) {
         throw new InvalidInputException("an SNS topic ARN (arn:aws:sns:...) is required, got " + topicArn);
       }
-      AwsClients.Owned<SnsClient> sns = AwsClients.givenOrBuilt(client,
-          () -> AwsClients.configure(SnsClient.builder(), aws).build(), "SNS");
-      return new SnsPipelineListener(sns, topicArn, notifyOnSuccess);
+      SnsTopic.Builder topic = SnsTopic.builder().topicArn(topicArn).aws(aws);
+      if (client != null) {
+        topic.client(client);
+      }
+      return new SnsPipelineListener(topic.build(), topicArn, notifyOnSuccess);
     }
   }
 }

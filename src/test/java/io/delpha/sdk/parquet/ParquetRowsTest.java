@@ -214,6 +214,56 @@ class ParquetRowsTest {
   }
 
   @Test
+  @DisplayName("a file held in memory reads in place as its file does, naming what it is in errors: too short, not "
+      + "Parquet, encrypted, a cut footer, a length outside the array")
+  void inMemory() throws Exception {
+    Path file = tmp.resolve("mem.parquet");
+    try (RowWriter w = ParquetRows.writer(file, ALL_TYPES, WriteOptions.defaults())) {
+      sampleRows().forEach(w::write);
+    }
+    byte[] bytes = Files.readAllBytes(file);
+    // a download buffer: the file, then bytes of an earlier, longer file that the reader must not look at
+    byte[] held = java.util.Arrays.copyOf(bytes, bytes.length + 100);
+    java.util.Arrays.fill(held, bytes.length, held.length, (byte) 'P');
+    byte[] before = held.clone();
+    List<Row> rows = new ArrayList<>();
+    try (ColumnBatchReader r = ParquetRows.readBatches(held, bytes.length, "share/f1", ReadOptions.defaults())) {
+      assertThat(r.schema()).isEqualTo(ALL_TYPES);
+      for (ColumnBatch b = r.next(); b != null; b = r.next()) {
+        rows.addAll(List.of(b.rows()));
+      }
+    }
+    assertThat(rows).containsExactlyElementsOf(read(file));
+    assertThat(held).as("read in place, never written").isEqualTo(before);
+    List<Row> named = new ArrayList<>();
+    try (ColumnBatchReader r = ParquetRows.readBatches(file, "share/f1", ReadOptions.defaults())) {
+      for (ColumnBatch b = r.next(); b != null; b = r.next()) {
+        named.addAll(List.of(b.rows()));
+      }
+    }
+    assertThat(named).isEqualTo(rows);
+
+    assertThatThrownBy(() -> ParquetRows.readBatches(held, 8, "share/f1", ReadOptions.defaults()))
+        .isInstanceOf(DataFormatException.class).hasMessageContaining("share/f1").hasMessageContaining("not a Parquet");
+    byte[] csv = "id,name\n1,Alice\n2,Bob\n".getBytes(StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> ParquetRows.readBatches(csv, csv.length, "share/f2", ReadOptions.defaults()))
+        .isInstanceOf(DataFormatException.class).hasMessageContaining("share/f2").hasMessageContaining("not a Parquet");
+    byte[] encrypted = bytes.clone();
+    encrypted[3] = 'E';
+    assertThatThrownBy(() -> ParquetRows.readBatches(encrypted, encrypted.length, "share/f3", ReadOptions.defaults()))
+        .isInstanceOf(DataFormatException.class).hasMessageContaining("share/f3").hasMessageContaining("encrypted");
+    assertThatThrownBy(() -> ParquetRows.readBatches(held, bytes.length - 9, "share/f4", ReadOptions.defaults()))
+        .isInstanceOf(DataFormatException.class).hasMessageContaining("share/f4")
+        .hasMessageNotContaining(tmp.toString());
+    assertThatThrownBy(() -> ParquetRows.readBatches(held, held.length + 1, "share/f5", ReadOptions.defaults()))
+        .isInstanceOf(IllegalArgumentException.class);
+    Path spool = Files.write(tmp.resolve("delpha-sharing-123.parquet"), java.util.Arrays.copyOf(bytes, 20));
+    assertThatThrownBy(() -> ParquetRows.readBatches(spool, "share/f6", ReadOptions.defaults()))
+        .isInstanceOf(DataFormatException.class).hasMessageContaining("share/f6")
+        .hasMessageNotContaining("delpha-sharing-123");
+  }
+
+  @Test
   @DisplayName("corrupt page data is DataFormatException naming the file, not garbage rows")
   void corruptPages() throws Exception {
     Path file = tmp.resolve("page.parquet");

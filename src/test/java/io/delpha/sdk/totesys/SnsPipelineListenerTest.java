@@ -2,6 +2,7 @@ package io.delpha.sdk.totesys;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.notContaining;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -98,6 +99,34 @@ class SnsPipelineListenerTest {
           null, null));
     }
     sns.verify(1, postRequestedFor(urlEqualTo("/")));
+  }
+
+  @Test
+  @DisplayName("SnsTopic, the aws seam the listener publishes through: a host's own message, its subject cut to 100 "
+      + "characters, errors typed without the secret, an ARN required")
+  void topicOfTheHost() {
+    stub(200, "publish-response.xml");
+    String longSubject = "s".repeat(150);
+    try (io.delpha.sdk.aws.SnsTopic topic = io.delpha.sdk.aws.SnsTopic.builder().topicArn(TOPIC).region("eu-west-2")
+        .credentials("AKIAIOSFODNN7EXAMPLE", Secret.of("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"))
+        .endpointOverride(URI.create(sns.baseUrl())).build()) {
+      assertThat(topic.publish(longSubject, "nightly load failed")).isEqualTo("567910cd-659e-55d4-8ccb-5aaf14679dc0");
+      assertThat(topic.toString()).contains(TOPIC);
+    }
+    sns.verify(1, postRequestedFor(urlEqualTo("/"))
+        .withRequestBody(containing("Subject=" + "s".repeat(100)))
+        .withRequestBody(notContaining("s".repeat(101)))
+        .withRequestBody(containing("Message=nightly+load+failed"))
+        .withRequestBody(containing("TopicArn=" + TOPIC.replace(":", "%3A"))));
+    stub(403, "authorization-error.xml");
+    try (io.delpha.sdk.aws.SnsTopic topic = io.delpha.sdk.aws.SnsTopic.builder().topicArn(TOPIC).region("eu-west-2")
+        .credentials("AKIAIOSFODNN7EXAMPLE", Secret.of("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"))
+        .endpointOverride(URI.create(sns.baseUrl())).build()) {
+      assertThatThrownBy(() -> topic.publish("x", "y")).isInstanceOf(AccessDeniedException.class)
+          .hasMessageNotContaining("wJalrXUtnFEMI");
+    }
+    assertThatThrownBy(() -> io.delpha.sdk.aws.SnsTopic.builder().topicArn("totesys-alerts").build())
+        .isInstanceOf(InvalidInputException.class);
   }
 
   @Test

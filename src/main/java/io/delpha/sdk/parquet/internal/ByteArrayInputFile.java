@@ -34,6 +34,19 @@ public final class ByteArrayInputFile implements InputFile {
   }
 
   /**
+   * The same as the constructor, typed as Parquet's {@code InputFile}: a class that only passes the file on (as
+   * {@code ParquetRows} does) then links without Parquet on the class path until it is called, where a variable of
+   * this class would make the verifier load {@code InputFile} to check the assignment.
+   *
+   * @param bytes the array holding the file
+   * @param length how many bytes of it the file is
+   * @return the file
+   */
+  public static InputFile of(byte[] bytes, int length) {
+    return new ByteArrayInputFile(bytes, length);
+  }
+
+  /**
    * @param source the file or object, for the message
    * @param size its size in bytes
    * @return the error for content that does not start with Parquet's magic bytes

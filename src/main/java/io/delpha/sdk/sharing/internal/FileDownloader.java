@@ -10,9 +10,9 @@ import io.delpha.sdk.core.internal.http.HttpCaller;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.parquet.ParquetRows;
 import io.delpha.sdk.parquet.ReadOptions;
-import io.delpha.sdk.parquet.internal.ByteArrayInputFile;
-import io.delpha.sdk.parquet.internal.ParquetBatchReader;
+import io.delpha.sdk.parquet.ColumnBatch;
 import io.delpha.sdk.parquet.ColumnBatchReader;
+import io.delpha.sdk.parquet.RowSchema;
 import io.delpha.sdk.sharing.internal.QueryResponse.FileAction;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,8 +27,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.parquet.io.InputFile;
-import org.apache.parquet.io.LocalInputFile;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -390,45 +389,64 @@ public final class FileDownloader {
   private static final byte[] PAR1 = {'P', 'A', 'R', '1'};
 
   /** A reader of the file in {@code buffer}, which goes back to {@code space} when the reader closes. */
-  private static ColumnBatchReader inMemory(byte[] buffer, int size, String name, DownloadSpace space)
-      throws IOException {
-    ByteArrayInputFile input = new ByteArrayInputFile(buffer, size);
-    return opened(name, input, input.startsWithMagic(), () -> space.give(buffer));
+  private static ColumnBatchReader inMemory(byte[] buffer, int size, String name, DownloadSpace space) {
+    return opened(() -> ParquetRows.readBatches(buffer, size, name, ReadOptions.defaults()), name,
+        () -> space.give(buffer));
   }
 
   /** A reader of the spooled file, which is deleted when the reader closes. */
-  private static ColumnBatchReader spooled(Path spool, String name) throws IOException {
-    boolean magic;
-    try (InputStream in = Files.newInputStream(spool)) {
-      magic = Files.size(spool) >= 12 && ParquetRows.startsWithMagic(in);
-    }
-    return opened(name, new LocalInputFile(spool), magic, () -> deleteQuietly(spool));
+  private static ColumnBatchReader spooled(Path spool, String name) {
+    return opened(() -> ParquetRows.readBatches(spool, name, ReadOptions.defaults()), name,
+        () -> deleteQuietly(spool));
   }
 
   /**
+   * @param open opens the reader, whose errors name the data file, never a local copy
    * @param release run once, when the reader closes or fails to open
-   * @return a reader of {@code input} whose errors name the data file, never a local copy
+   * @return the reader, which runs {@code release} once it is closed
    */
-  private static ColumnBatchReader opened(String name, InputFile input, boolean magic, Runnable release)
-      throws IOException {
+  private static ColumnBatchReader opened(Supplier<ColumnBatchReader> open, String name, Runnable release) {
     AtomicBoolean released = new AtomicBoolean();
     Runnable once = () -> {
       if (released.compareAndSet(false, true)) {
         release.run();
       }
     };
+    ColumnBatchReader reader;
     try {
-      if (!magic) {
-        throw ByteArrayInputFile.notParquet(name, input.getLength());
-      }
-      return new ParquetBatchReader(name, input, ReadOptions.defaults(), once);
+      reader = open.get();
     } catch (DataFormatException e) {
       once.run();
       throw new DataFormatException(name + " is not a readable Parquet file: " + e.getMessage(), e);
-    } catch (IOException | RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       once.run();
       throw e;
     }
+    return new ColumnBatchReader() {
+      @Override
+      public RowSchema schema() {
+        return reader.schema();
+      }
+
+      @Override
+      public @Nullable ColumnBatch next() {
+        return reader.next();
+      }
+
+      @Override
+      public void close() {
+        try {
+          reader.close();
+        } finally {
+          once.run();
+        }
+      }
+
+      @Override
+      public String toString() {
+        return reader.toString();
+      }
+    };
   }
 
   private static void deleteQuietly(@Nullable Path p) {
