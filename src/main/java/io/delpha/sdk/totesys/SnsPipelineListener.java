@@ -128,24 +128,23 @@ public final class SnsPipelineListener implements PipelineListener, AutoCloseabl
     return "SnsPipelineListener[" + topicArn + (notifyOnSuccess ? ", every run" : ", failures") + "]";
   }
 
-  /** Builds an {@link SnsPipelineListener}. */
+  /** Builds an {@link SnsPipelineListener}: the settings of its {@link SnsTopic}, and which runs it publishes. */
   public static final class Builder implements AwsClientBuilder<Builder> {
-    private @Nullable SnsClient client;
+    private final SnsTopic.Builder topic = SnsTopic.builder();
     private @Nullable String topicArn;
-    private AwsClientSettings aws = AwsClientSettings.defaults();
     private boolean notifyOnSuccess;
 
     private Builder() {}
 
     @Override
     public Builder aws(AwsClientSettings settings) {
-      this.aws = Objects.requireNonNull(settings, "settings");
+      topic.aws(settings);
       return this;
     }
 
     @Override
     public AwsClientSettings aws() {
-      return aws;
+      return topic.aws();
     }
 
     /**
@@ -153,7 +152,7 @@ public final class SnsPipelineListener implements PipelineListener, AutoCloseabl
      * @return this builder
      */
     public Builder topicArn(String topicArn) {
-      Objects.requireNonNull(topicArn, "topicArn");
+      topic.topicArn(topicArn);
       this.topicArn = topicArn;
       return this;
     }
@@ -164,7 +163,7 @@ public final class SnsPipelineListener implements PipelineListener, AutoCloseabl
      * @return this builder
      */
     public Builder client(SnsClient client) {
-      this.client = Objects.requireNonNull(client, "client");
+      topic.client(client);
       return this;
     }
 
@@ -183,14 +182,8 @@ public final class SnsPipelineListener implements PipelineListener, AutoCloseabl
      */
     public SnsPipelineListener build() {
       Capability.require("SnsPipelineListener", Capability.AWS_SNS);
-      if (topicArn == null || !topicArn.startsWith("arn:")) {
-        throw new InvalidInputException("an SNS topic ARN (arn:aws:sns:...) is required, got " + topicArn);
-      }
-      SnsTopic.Builder topic = SnsTopic.builder().topicArn(topicArn).aws(aws);
-      if (client != null) {
-        topic.client(client);
-      }
-      return new SnsPipelineListener(topic.build(), topicArn, notifyOnSuccess);
+      SnsTopic built = topic.build(); // checks the ARN
+      return new SnsPipelineListener(built, Objects.requireNonNull(topicArn, "the topic checked it"), notifyOnSuccess);
     }
   }
 }

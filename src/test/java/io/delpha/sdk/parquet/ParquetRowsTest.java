@@ -234,6 +234,16 @@ class ParquetRowsTest {
       }
     }
     assertThat(rows).containsExactlyElementsOf(read(file));
+    // and as DuckDB reads the file: ids, strings and decimals in file order
+    List<String> duck = new ArrayList<>();
+    try (Connection c = duckdb(); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT id, name, amount FROM read_parquet('" + file + "')")) {
+      while (rs.next()) {
+        duck.add(rs.getLong(1) + "|" + rs.getString(2) + "|" + rs.getBigDecimal(3));
+      }
+    }
+    assertThat(rows).extracting(r -> r.getLong("id") + "|" + r.getString("name") + "|" + r.getDecimal("amount"))
+        .containsExactlyElementsOf(duck);
     assertThat(held).as("read in place, never written").isEqualTo(before);
     List<Row> named = new ArrayList<>();
     try (ColumnBatchReader r = ParquetRows.readBatches(file, "share/f1", ReadOptions.defaults())) {
