@@ -2,6 +2,7 @@ package io.delpha.sdk.parquet;
 
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.parquet.internal.RowHooks;
+import io.delpha.sdk.parquet.internal.kinds.ScalarKind;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -117,15 +118,6 @@ public final class Row {
           + expected.getSimpleName() + ", got " + v.getClass().getSimpleName());
     }
     return switch (type.kind()) {
-      case DECIMAL -> {
-        BigDecimal d = (BigDecimal) v;
-        if (d.scale() != type.scale()) {
-          throw new InvalidInputException("column " + c.name() + " (" + type + ") expects scale "
-              + type.scale() + ", got " + d.toPlainString());
-        }
-        yield d;
-      }
-      case BYTES -> ((byte[]) v).clone();
       case LIST -> {
         Column element = type.element();
         List<?> list = (List<?>) v;
@@ -151,7 +143,7 @@ public final class Row {
         }
         yield row;
       }
-      case BOOLEAN, INT, LONG, DOUBLE, STRING, DATE, TIME, TIMESTAMP, LOCAL_TIMESTAMP -> v; // immutable values
+      default -> ScalarKind.of(type).checked(v, type, c.name());
     };
   }
 
@@ -161,20 +153,10 @@ public final class Row {
    */
   public static Class<?> javaType(ColumnType type) {
     return switch (type.kind()) {
-      case BOOLEAN -> Boolean.class;
-      case INT -> Integer.class;
-      case LONG -> Long.class;
-      case DOUBLE -> Double.class;
-      case DECIMAL -> BigDecimal.class;
-      case STRING -> String.class;
-      case DATE -> LocalDate.class;
-      case TIME -> LocalTime.class;
-      case TIMESTAMP -> Instant.class;
-      case LOCAL_TIMESTAMP -> LocalDateTime.class;
-      case BYTES -> byte[].class;
       case LIST -> List.class;
       case MAP -> Map.class;
       case STRUCT -> Row.class;
+      default -> ScalarKind.of(type).javaType();
     };
   }
 

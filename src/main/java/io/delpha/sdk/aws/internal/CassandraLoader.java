@@ -21,12 +21,10 @@ import io.delpha.sdk.core.ProgressListener;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.parquet.Column;
 import io.delpha.sdk.parquet.ColumnType;
+import io.delpha.sdk.parquet.internal.kinds.ScalarKind;
 import io.delpha.sdk.parquet.Row;
 import io.delpha.sdk.parquet.RowSchema;
-import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -243,20 +241,11 @@ public final class CassandraLoader {
 
   private static String cqlType(ColumnType type, boolean inCollection) {
     return switch (type.kind()) {
-      case BOOLEAN -> "boolean";
-      case INT -> "int";
-      case LONG -> "bigint";
-      case DOUBLE -> "double";
-      case DECIMAL -> "decimal";
-      case STRING -> "text";
-      case DATE -> "date";
-      case TIME -> "time";
-      case TIMESTAMP, LOCAL_TIMESTAMP -> "timestamp";
-      case BYTES -> "blob";
       case LIST -> inCollection ? noCqlType(type) : "list<" + cqlType(type.element().type(), true) + ">";
       case MAP -> inCollection ? noCqlType(type)
           : "map<" + cqlType(type.key().type(), true) + ", " + cqlType(type.value().type(), true) + ">";
       case STRUCT -> noCqlType(type);
+      default -> ScalarKind.of(type).cqlType();
     };
   }
 
@@ -278,9 +267,6 @@ public final class CassandraLoader {
    */
   public static Object driverValue(Object v, ColumnType type, String column) {
     return switch (type.kind()) {
-      case BOOLEAN, INT, LONG, DOUBLE, DECIMAL, STRING, DATE, TIME, TIMESTAMP -> v;
-      case BYTES -> ByteBuffer.wrap((byte[]) v);
-      case LOCAL_TIMESTAMP -> ((LocalDateTime) v).toInstant(ZoneOffset.UTC);
       case LIST -> {
         List<?> list = (List<?>) v;
         List<Object> out = new ArrayList<>(list.size());
@@ -306,6 +292,7 @@ public final class CassandraLoader {
         yield out;
       }
       case STRUCT -> noCqlType(type);
+      default -> ScalarKind.of(type).cqlValue(v);
     };
   }
 

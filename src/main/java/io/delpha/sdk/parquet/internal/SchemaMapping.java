@@ -6,7 +6,7 @@ import io.delpha.sdk.parquet.ColumnType;
 import io.delpha.sdk.parquet.ColumnVector.Physical;
 import io.delpha.sdk.parquet.ReadOptions;
 import io.delpha.sdk.parquet.RowSchema;
-import java.math.BigInteger;
+import io.delpha.sdk.parquet.internal.kinds.ScalarKind;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -25,7 +25,6 @@ import org.apache.parquet.schema.LogicalTypeAnnotation.TimeUnit;
 import org.apache.parquet.schema.LogicalTypeAnnotation.TimestampLogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType;
-import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Type;
 import org.apache.parquet.schema.Type.Repetition;
 import org.apache.parquet.schema.Types;
@@ -64,24 +63,6 @@ public final class SchemaMapping {
 
   private static Type toParquet(String name, ColumnType t, Repetition rep) {
     return switch (t.kind()) {
-      case BOOLEAN -> Types.primitive(PrimitiveTypeName.BOOLEAN, rep).named(name);
-      case INT -> Types.primitive(PrimitiveTypeName.INT32, rep).named(name);
-      case LONG -> Types.primitive(PrimitiveTypeName.INT64, rep).named(name);
-      case DOUBLE -> Types.primitive(PrimitiveTypeName.DOUBLE, rep).named(name);
-      case DECIMAL -> t.precision() <= 18
-          ? Types.primitive(PrimitiveTypeName.INT64, rep)
-              .as(LogicalTypeAnnotation.decimalType(t.scale(), t.precision())).named(name)
-          : Types.primitive(PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY, rep).length(decimalBytes(t.precision()))
-              .as(LogicalTypeAnnotation.decimalType(t.scale(), t.precision())).named(name);
-      case STRING -> Types.primitive(PrimitiveTypeName.BINARY, rep).as(LogicalTypeAnnotation.stringType()).named(name);
-      case DATE -> Types.primitive(PrimitiveTypeName.INT32, rep).as(LogicalTypeAnnotation.dateType()).named(name);
-      case TIME -> Types.primitive(PrimitiveTypeName.INT64, rep)
-          .as(LogicalTypeAnnotation.timeType(false, TimeUnit.MICROS)).named(name);
-      case TIMESTAMP -> Types.primitive(PrimitiveTypeName.INT64, rep)
-          .as(LogicalTypeAnnotation.timestampType(true, TimeUnit.MICROS)).named(name);
-      case LOCAL_TIMESTAMP -> Types.primitive(PrimitiveTypeName.INT64, rep)
-          .as(LogicalTypeAnnotation.timestampType(false, TimeUnit.MICROS)).named(name);
-      case BYTES -> Types.primitive(PrimitiveTypeName.BINARY, rep).named(name);
       case LIST -> Types.buildGroup(rep).as(LogicalTypeAnnotation.listType())
           .addField(Types.repeatedGroup().addField(toParquet("element", t.element().type(), repetition(t.element())))
               .named("list"))
@@ -99,6 +80,7 @@ public final class SchemaMapping {
         }
         yield group.named(name);
       }
+      default -> ScalarKind.of(t).parquetType(name, t, rep);
     };
   }
 
@@ -111,15 +93,10 @@ public final class SchemaMapping {
    */
   public static Physical writtenPhysical(ColumnType t) {
     return switch (t.kind()) {
-      case BOOLEAN -> Physical.BOOLEAN;
-      case INT, DATE -> Physical.INT32;
-      case LONG, TIME, TIMESTAMP, LOCAL_TIMESTAMP -> Physical.INT64;
-      case DOUBLE -> Physical.DOUBLE;
-      case DECIMAL -> t.precision() <= 18 ? Physical.INT64 : Physical.BINARY;
-      case STRING, BYTES -> Physical.BINARY;
       case LIST -> Physical.LIST;
       case MAP -> Physical.MAP;
       case STRUCT -> Physical.STRUCT;
+      default -> ScalarKind.of(t).writtenPhysical(t);
     };
   }
 
@@ -129,27 +106,11 @@ public final class SchemaMapping {
    *     {@link #toParquet(RowSchema)} declares them), {@code null} for the other types
    */
   public static @Nullable ChronoUnit writtenUnit(ColumnType t) {
-    return switch (t.kind()) {
-      case TIME, TIMESTAMP, LOCAL_TIMESTAMP -> ChronoUnit.MICROS;
-      case BOOLEAN, INT, LONG, DOUBLE, DECIMAL, STRING, DATE, BYTES, LIST, MAP, STRUCT -> null;
-    };
+    return t.kind().isNested() ? null : ScalarKind.of(t).writtenUnit();
   }
 
   private static Repetition repetition(Column c) {
     return c.nullable() ? Repetition.OPTIONAL : Repetition.REQUIRED;
-  }
-
-  /**
-   * @param precision decimal digits
-   * @return the fewest bytes whose two's complement holds every value of that precision
-   */
-  public static int decimalBytes(int precision) {
-    BigInteger max = BigInteger.TEN.pow(precision);
-    int bytes = 1;
-    while (BigInteger.ONE.shiftLeft(8 * bytes - 1).compareTo(max) < 0) {
-      bytes++;
-    }
-    return bytes;
   }
 
   // ---------------------------------------------------------------- reading

@@ -8,6 +8,7 @@ import io.delpha.sdk.parquet.ColumnType;
 import io.delpha.sdk.parquet.ColumnVector;
 import io.delpha.sdk.parquet.Row;
 import io.delpha.sdk.parquet.RowSchema;
+import io.delpha.sdk.parquet.internal.kinds.ScalarKind;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -99,7 +100,7 @@ public final class Vector implements ColumnVector {
     this.decimalBound = type.kind() == ColumnType.Kind.DECIMAL && physical != Physical.BINARY && physical != Physical.UINT64
         ? BigInteger.TEN.pow(type.precision()).min(BigInteger.valueOf(Long.MAX_VALUE)).longValueExact() : 0;
     this.fixedLength = type.kind() == ColumnType.Kind.DECIMAL && physical == Physical.BINARY
-        ? SchemaMapping.decimalBytes(type.precision()) : 0;
+        ? ScalarKind.decimalBytes(type.precision()) : 0;
     this.timeBound = type.kind() == ColumnType.Kind.TIME && physical == Physical.INT64 ? 86_400L * unitsPerSecond(unit) : 0;
     allocate(INITIAL_CAPACITY);
   }
@@ -183,24 +184,9 @@ public final class Vector implements ColumnVector {
   }
 
   private static void requireCompatible(ColumnType type, Physical physical, @Nullable ChronoUnit unit) {
-    boolean timeUnit = unit == ChronoUnit.MILLIS || unit == ChronoUnit.MICROS || unit == ChronoUnit.NANOS;
-    boolean ok = switch (type.kind()) {
-      case BOOLEAN -> physical == Physical.BOOLEAN;
-      case INT -> physical == Physical.INT32;
-      case LONG -> physical == Physical.INT64 || physical == Physical.UINT32;
-      case DOUBLE -> physical == Physical.DOUBLE;
-      case DECIMAL -> physical == Physical.INT32 || physical == Physical.INT64 || physical == Physical.BINARY
-          || physical == Physical.UINT64 && type.precision() == 20 && type.scale() == 0;
-      case STRING, BYTES -> physical == Physical.BINARY;
-      case DATE -> physical == Physical.INT32;
-      case TIME -> physical == Physical.INT32 && unit == ChronoUnit.MILLIS || physical == Physical.INT64 && timeUnit;
-      case TIMESTAMP -> physical == Physical.INT64 && timeUnit || physical == Physical.INT96;
-      case LOCAL_TIMESTAMP -> physical == Physical.INT64 && timeUnit;
-      case LIST, MAP, STRUCT -> physical.name().equals(type.kind().name());
-    };
-    boolean unitExpected = physical != Physical.INT96 && (type.kind() == ColumnType.Kind.TIME
-        || type.kind() == ColumnType.Kind.TIMESTAMP || type.kind() == ColumnType.Kind.LOCAL_TIMESTAMP);
-    if (!ok || unitExpected != (unit != null)) {
+    boolean ok = type.kind().isNested() ? physical.name().equals(type.kind().name()) && unit == null
+        : ScalarKind.of(type).heldAs(physical, unit, type);
+    if (!ok) {
       throw new InvalidInputException("a " + physical + (unit == null ? "" : " " + unit) + " vector cannot hold " + type);
     }
   }

@@ -3,14 +3,11 @@ package io.delpha.sdk.sharing.internal;
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.parquet.ColumnType;
+import io.delpha.sdk.parquet.internal.kinds.ScalarKind;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -32,17 +29,6 @@ public final class DuckDbSql {
    */
   public static String type(ColumnType type, String column, String table) {
     return switch (type.kind()) {
-      case STRING -> "VARCHAR";
-      case INT -> "INTEGER";
-      case LONG -> "BIGINT";
-      case DOUBLE -> "DOUBLE";
-      case BOOLEAN -> "BOOLEAN";
-      case DECIMAL -> "DECIMAL(" + type.precision() + ", " + type.scale() + ")";
-      case DATE -> "DATE";
-      case TIME -> "TIME";
-      case TIMESTAMP -> "TIMESTAMPTZ";
-      case LOCAL_TIMESTAMP -> "TIMESTAMP";
-      case BYTES -> "BLOB";
       case LIST -> type(type.element().type(), column, table) + "[]";
       case MAP -> "MAP(" + type(type.key().type(), column, table) + ", " + type(type.value().type(), column, table)
           + ")";
@@ -54,6 +40,7 @@ public final class DuckDbSql {
         }
         yield b.append(')').toString();
       }
+      default -> ScalarKind.of(type).duckDbType(type);
     };
   }
 
@@ -67,12 +54,7 @@ public final class DuckDbSql {
    *     (times, binary and nested values: read them otherwise)
    */
   public static @Nullable String exactSelect(ColumnType type, String column) {
-    return switch (type.kind()) {
-      case STRING, INT, LONG, DOUBLE, BOOLEAN, DECIMAL -> column;
-      case DATE -> "CAST(" + column + " AS VARCHAR)";
-      case TIMESTAMP, LOCAL_TIMESTAMP -> "epoch_us(" + column + ")";
-      case TIME, BYTES, LIST, MAP, STRUCT -> null;
-    };
+    return type.kind().isNested() ? null : ScalarKind.of(type).duckDbSelect(column);
   }
 
   /**
@@ -83,28 +65,10 @@ public final class DuckDbSql {
    * @throws SQLException if DuckDB cannot give the value
    */
   public static @Nullable Object value(ResultSet rs, int i, ColumnType type) throws SQLException {
-    Object v = switch (type.kind()) {
-      case STRING -> rs.getString(i);
-      case INT -> rs.getInt(i);
-      case LONG -> rs.getLong(i);
-      case DOUBLE -> rs.getDouble(i);
-      case BOOLEAN -> rs.getBoolean(i);
-      case DECIMAL -> {
-        BigDecimal d = rs.getBigDecimal(i);
-        yield d == null ? null : d.setScale(type.scale());
-      }
-      case DATE -> {
-        String text = rs.getString(i);
-        yield text == null ? null : LocalDate.parse(text);
-      }
-      case TIMESTAMP, LOCAL_TIMESTAMP -> {
-        long micros = rs.getLong(i);
-        Instant at = Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
-        yield type.kind() == ColumnType.Kind.TIMESTAMP ? at : LocalDateTime.ofInstant(at, ZoneOffset.UTC);
-      }
-      case TIME, BYTES, LIST, MAP, STRUCT -> throw new IllegalStateException("not read exactly from DuckDB: " + type);
-    };
-    return rs.wasNull() ? null : v;
+    if (type.kind().isNested()) {
+      throw new IllegalStateException("not read exactly from DuckDB: " + type);
+    }
+    return ScalarKind.of(type).duckDbValue(rs, i, type);
   }
 
   /** @return a DuckDB identifier that names exactly {@code name} */

@@ -8,6 +8,7 @@ import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.parquet.Column;
 import io.delpha.sdk.parquet.ColumnType;
 import io.delpha.sdk.parquet.RowSchema;
+import io.delpha.sdk.parquet.internal.kinds.ScalarKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -138,19 +139,7 @@ public final class SparkSchema {
    *     objects of type {@code array}, {@code map} and {@code struct} in a schema)
    */
   public static @Nullable String sparkName(ColumnType.Kind kind) {
-    return switch (kind) {
-      case BOOLEAN -> "boolean";
-      case INT -> "integer";
-      case LONG -> "long";
-      case DOUBLE -> "double";
-      case DECIMAL -> "decimal";
-      case STRING -> "string";
-      case DATE -> "date";
-      case TIMESTAMP -> "timestamp";
-      case LOCAL_TIMESTAMP -> "timestamp_ntz";
-      case BYTES -> "binary";
-      case TIME, LIST, MAP, STRUCT -> null;
-    };
+    return kind.isNested() ? null : ScalarKind.of(kind).sparkName();
   }
 
   /**

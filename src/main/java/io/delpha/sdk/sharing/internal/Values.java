@@ -3,27 +3,13 @@ package io.delpha.sdk.sharing.internal;
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.parquet.Column;
 import io.delpha.sdk.parquet.ColumnType;
+import io.delpha.sdk.parquet.internal.kinds.ScalarKind;
 import java.math.BigDecimal;
-import java.math.RoundingMode;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoField;
 import org.jspecify.annotations.Nullable;
 
 /** Partition values parsed from the protocol's strings, and file values widened to the table's types. */
 public final class Values {
-
-  /** {@code yyyy-MM-dd HH:mm:ss[.ffffff]}, the protocol's partition timestamp format. */
-  private static final DateTimeFormatter PARTITION_TIMESTAMP = new DateTimeFormatterBuilder()
-      .appendPattern("yyyy-MM-dd HH:mm:ss")
-      .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true).optionalEnd()
-      .toFormatter();
 
   private Values() {}
 
@@ -43,48 +29,15 @@ public final class Values {
     }
     ColumnType type = column.type();
     try {
-      return switch (type.kind()) {
-        case STRING -> text;
-        case INT -> Integer.valueOf(text.trim());
-        case LONG -> Long.valueOf(text.trim());
-        case DOUBLE -> Double.valueOf(text.trim());
-        case BOOLEAN -> parseBoolean(text.trim());
-        case DECIMAL -> new BigDecimal(text.trim()).setScale(type.scale(), RoundingMode.UNNECESSARY);
-        case DATE -> LocalDate.parse(text.trim());
-        case TIMESTAMP -> parseTimestamp(text.trim());
-        case BYTES -> text.getBytes(StandardCharsets.UTF_8);
-        case TIME -> java.time.LocalTime.parse(text.trim());
-        case LOCAL_TIMESTAMP -> parseLocalTimestamp(text.trim());
-        case LIST, MAP, STRUCT -> throw new DataFormatException("partition column " + column.name()
-            + " of " + file + " has type " + type + ", which partition values cannot hold");
-      };
+      if (type.kind().isNested()) {
+        throw new DataFormatException("partition column " + column.name() + " of " + file + " has type " + type
+            + ", which partition values cannot hold");
+      }
+      return ScalarKind.of(type).parsePartition(text, type);
     } catch (NumberFormatException | DateTimeParseException | ArithmeticException e) {
       throw new DataFormatException("partition value '" + text + "' of column " + column.name() + " in " + file
           + " is not a valid " + type, e);
     }
-  }
-
-  private static Boolean parseBoolean(String text) {
-    if (text.equalsIgnoreCase("true")) {
-      return Boolean.TRUE;
-    }
-    if (text.equalsIgnoreCase("false")) {
-      return Boolean.FALSE;
-    }
-    throw new NumberFormatException("not a boolean");
-  }
-
-  private static LocalDateTime parseLocalTimestamp(String text) {
-    return text.indexOf('T') > 0 ? LocalDateTime.parse(text) : LocalDateTime.parse(text, PARTITION_TIMESTAMP);
-  }
-
-  private static Instant parseTimestamp(String text) {
-    if (text.indexOf('T') > 0) {
-      return text.endsWith("Z") || text.matches(".*[+-]\\d\\d:\\d\\d$")
-          ? java.time.OffsetDateTime.parse(text).toInstant()
-          : LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
-    }
-    return LocalDateTime.parse(text, PARTITION_TIMESTAMP).toInstant(ZoneOffset.UTC);
   }
 
   /**
@@ -107,20 +60,8 @@ public final class Values {
       return value;
     }
     try {
-      return switch (type.kind()) {
-        case LONG -> value instanceof Number n && !(value instanceof Double || value instanceof Float)
-            ? Long.valueOf(n.longValue()) : fail(column, value, file);
-        case INT -> value instanceof Number n && !(value instanceof Double || value instanceof Float)
-            ? Integer.valueOf(Math.toIntExact(n.longValue())) : fail(column, value, file);
-        case DOUBLE -> value instanceof Number n ? Double.valueOf(n.doubleValue()) : fail(column, value, file);
-        case DECIMAL -> value instanceof BigDecimal d ? d.setScale(type.scale(), RoundingMode.UNNECESSARY)
-            : value instanceof Long || value instanceof Integer
-                ? BigDecimal.valueOf(((Number) value).longValue()).setScale(type.scale(), RoundingMode.UNNECESSARY)
-                : fail(column, value, file);
-        case STRING -> value instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : fail(column, value, file);
-        case TIMESTAMP -> value instanceof LocalDateTime t ? t.toInstant(ZoneOffset.UTC) : fail(column, value, file);
-        case BOOLEAN, DATE, TIME, LOCAL_TIMESTAMP, BYTES, LIST, MAP, STRUCT -> fail(column, value, file);
-      };
+      @Nullable Object widened = type.kind().isNested() ? null : ScalarKind.of(type).widen(value, type);
+      return widened != null ? widened : fail(column, value, file);
     } catch (ArithmeticException e) {
       throw new DataFormatException("value of column " + column.name() + " in " + file + " does not fit "
           + type, e);

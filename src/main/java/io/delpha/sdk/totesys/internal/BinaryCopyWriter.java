@@ -1,13 +1,8 @@
 package io.delpha.sdk.totesys.internal;
 
 import io.delpha.sdk.parquet.ColumnType;
-import java.math.BigDecimal;
-import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
+import io.delpha.sdk.parquet.internal.kinds.ScalarKind;
 import java.sql.SQLException;
-import java.time.LocalDate;
-import java.time.LocalTime;
-import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 import org.postgresql.copy.CopyIn;
@@ -26,15 +21,10 @@ import org.postgresql.copy.CopyIn;
  * <p>Write {@link #startRow(int)} then one value per column, for each row; {@link #finish()} ends the
  * COPY. Not thread-safe; one writer per {@code CopyIn}.
  */
-final class BinaryCopyWriter {
+final class BinaryCopyWriter implements ScalarKind.CopyOut {
 
   private static final byte[] SIGNATURE = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xFF, '\r', '\n', 0};
   private static final int CHUNK = 64 * 1024;
-  /** PostgreSQL counts dates from 2000-01-01. */
-  private static final long PG_EPOCH_DAY = LocalDate.of(2000, 1, 1).toEpochDay();
-  private static final int NUMERIC_POSITIVE = 0x0000;
-  private static final int NUMERIC_NEGATIVE = 0x4000;
-  private static final int NUMERIC_GROUP_DIGITS = 4;
 
   private final CopyIn copy;
   private byte[] buffer = new byte[CHUNK];
@@ -72,17 +62,11 @@ final class BinaryCopyWriter {
    * @throws IllegalStateException for another kind, which no warehouse column has
    */
   static String sqlType(ColumnType type) {
-    return switch (type.kind()) {
-      case INT -> "INTEGER";
-      case LONG -> "BIGINT";
-      case BOOLEAN -> "BOOLEAN";
-      case DECIMAL -> "NUMERIC(" + type.precision() + "," + type.scale() + ")";
-      case DATE -> "DATE";
-      case TIME -> "TIME(3)";
-      case STRING -> "TEXT";
-      case DOUBLE, TIMESTAMP, LOCAL_TIMESTAMP, BYTES, LIST, MAP, STRUCT ->
-          throw new IllegalStateException("no warehouse type for " + type);
-    };
+    @Nullable String sql = type.kind().isNested() ? null : ScalarKind.of(type).warehouseType(type);
+    if (sql == null) {
+      throw new IllegalStateException("no warehouse type for " + type);
+    }
+    return sql;
   }
 
   /**
@@ -98,38 +82,10 @@ final class BinaryCopyWriter {
       putInt(-1);
       return -1;
     }
-    return switch (type.kind()) {
-      case INT -> {
-        putInt(4);
-        putInt((Integer) value);
-        yield 4;
-      }
-      case LONG -> writeLong((Long) value);
-      case BOOLEAN -> {
-        putInt(1);
-        put((Boolean) value ? 1 : 0);
-        yield 1;
-      }
-      case DECIMAL -> writeNumeric((BigDecimal) value);
-      case DATE -> {
-        putInt(4);
-        putInt(Math.toIntExact(((LocalDate) value).toEpochDay() - PG_EPOCH_DAY));
-        yield 4;
-      }
-      case TIME -> {
-        putInt(8);
-        putLong(ChronoUnit.MICROS.between(LocalTime.MIDNIGHT, (LocalTime) value));
-        yield 8;
-      }
-      case STRING -> {
-        byte[] utf8 = ((String) value).getBytes(StandardCharsets.UTF_8);
-        putInt(utf8.length);
-        put(utf8, 0, utf8.length);
-        yield utf8.length;
-      }
-      case DOUBLE, TIMESTAMP, LOCAL_TIMESTAMP, BYTES, LIST, MAP, STRUCT ->
-          throw new IllegalArgumentException("no binary COPY encoding for " + type);
-    };
+    if (type.kind().isNested()) {
+      throw new IllegalArgumentException("no binary COPY encoding for " + type);
+    }
+    return ScalarKind.of(type).writeCopy(value, type, this);
   }
 
   /**
@@ -172,51 +128,6 @@ final class BinaryCopyWriter {
     }
   }
 
-  /**
-   * NUMERIC's binary form: digit count, weight of the first base-10000 digit, sign, display scale, then
-   * the base-10000 digits with leading and trailing zero digits dropped (as {@code numeric_send} does).
-   */
-  private int writeNumeric(BigDecimal value) {
-    BigDecimal abs = value.abs();
-    if (abs.scale() < 0) {
-      abs = abs.setScale(0);
-    }
-    int scale = abs.scale();
-    String digits = abs.unscaledValue().equals(BigInteger.ZERO) ? "" : abs.unscaledValue().toString();
-    String integerPart = digits.length() > scale ? digits.substring(0, digits.length() - scale) : "";
-    String fractionPart = digits.length() > scale ? digits.substring(digits.length() - scale)
-        : "0".repeat(scale - digits.length()) + digits;
-    int integerGroups = (integerPart.length() + NUMERIC_GROUP_DIGITS - 1) / NUMERIC_GROUP_DIGITS;
-    String padded = "0".repeat(integerGroups * NUMERIC_GROUP_DIGITS - integerPart.length()) + integerPart
-        + fractionPart + "0".repeat((NUMERIC_GROUP_DIGITS - fractionPart.length() % NUMERIC_GROUP_DIGITS)
-        % NUMERIC_GROUP_DIGITS);
-    short[] groups = new short[padded.length() / NUMERIC_GROUP_DIGITS];
-    for (int i = 0; i < groups.length; i++) {
-      groups[i] = Short.parseShort(padded.substring(i * NUMERIC_GROUP_DIGITS, (i + 1) * NUMERIC_GROUP_DIGITS));
-    }
-    int first = 0;
-    while (first < groups.length && groups[first] == 0) {
-      first++;
-    }
-    int end = groups.length;
-    while (end > first && groups[end - 1] == 0) {
-      end--;
-    }
-    short[] kept = Arrays.copyOfRange(groups, first, end);
-    int weight = kept.length == 0 ? 0 : integerGroups - 1 - first;
-    int sign = kept.length == 0 || value.signum() >= 0 ? NUMERIC_POSITIVE : NUMERIC_NEGATIVE;
-    int length = 8 + 2 * kept.length;
-    putInt(length);
-    putShort(kept.length);
-    putShort(weight);
-    putShort(sign);
-    putShort(scale);
-    for (short g : kept) {
-      putShort(g);
-    }
-    return length;
-  }
-
   private void flush() throws SQLException {
     if (position > 0) {
       copy.writeToCopy(buffer, 0, position);
@@ -230,24 +141,28 @@ final class BinaryCopyWriter {
     }
   }
 
-  private void put(int b) {
+  @Override
+  public void put(int b) {
     ensure(1);
     buffer[position++] = (byte) b;
   }
 
-  private void put(byte[] bytes, int offset, int length) {
+  @Override
+  public void put(byte[] bytes, int offset, int length) {
     ensure(length);
     System.arraycopy(bytes, offset, buffer, position, length);
     position += length;
   }
 
-  private void putShort(int v) {
+  @Override
+  public void putShort(int v) {
     ensure(2);
     buffer[position++] = (byte) (v >>> 8);
     buffer[position++] = (byte) v;
   }
 
-  private void putInt(int v) {
+  @Override
+  public void putInt(int v) {
     ensure(4);
     buffer[position++] = (byte) (v >>> 24);
     buffer[position++] = (byte) (v >>> 16);
@@ -255,7 +170,8 @@ final class BinaryCopyWriter {
     buffer[position++] = (byte) v;
   }
 
-  private void putLong(long v) {
+  @Override
+  public void putLong(long v) {
     putInt((int) (v >>> 32));
     putInt((int) v);
   }

@@ -7,6 +7,7 @@ import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.NotFoundException;
 import io.delpha.sdk.core.ProgressListener;
 import io.delpha.sdk.parquet.Column;
+import io.delpha.sdk.parquet.internal.kinds.ScalarKind;
 import io.delpha.sdk.parquet.ParquetRows;
 import io.delpha.sdk.parquet.Row;
 import io.delpha.sdk.parquet.RowSchema;
@@ -14,8 +15,6 @@ import io.delpha.sdk.parquet.RowWriter;
 import io.delpha.sdk.parquet.WriteOptions;
 import io.delpha.sdk.core.storage.ObjectStore;
 import java.io.IOException;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -230,29 +229,10 @@ public final class Extractor {
     @Nullable Object[] values = new Object[schema.size()];
     for (int i = 0; i < values.length; i++) {
       Column column = schema.column(i);
-      int index = i + 1;
-      values[i] = switch (column.type().kind()) {
-        case INT -> {
-          int v = rs.getInt(index);
-          yield rs.wasNull() ? null : v;
-        }
-        case BOOLEAN -> {
-          boolean v = rs.getBoolean(index);
-          yield rs.wasNull() ? null : v;
-        }
-        case DECIMAL -> {
-          BigDecimal v = rs.getBigDecimal(index);
-          yield v == null ? null : v.setScale(column.type().scale(), RoundingMode.UNNECESSARY);
-        }
-        case TIMESTAMP -> {
-          // timestamps without time zone are taken as they are: read as LocalDateTime, stored as if UTC
-          LocalDateTime v = rs.getObject(index, LocalDateTime.class);
-          yield v == null ? null : v.toInstant(ZoneOffset.UTC).truncatedTo(java.time.temporal.ChronoUnit.MICROS);
-        }
-        case STRING -> rs.getString(index);
-        case LONG, DOUBLE, DATE, TIME, LOCAL_TIMESTAMP, BYTES, LIST, MAP, STRUCT ->
-            throw new IllegalStateException("no source column is read as " + column.type());
-      };
+      if (column.type().kind().isNested()) {
+        throw new IllegalStateException("no source column is read as " + column.type());
+      }
+      values[i] = ScalarKind.of(column.type()).readJdbc(rs, i + 1, column.type());
     }
     return Row.of(schema, values);
   }
