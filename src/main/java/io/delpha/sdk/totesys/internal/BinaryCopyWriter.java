@@ -16,7 +16,8 @@ import org.postgresql.copy.CopyIn;
  * bytes), NULL (length -1) can never be confused with an empty string (length 0), and dates, times and
  * numerics are not re-parsed under the session's {@code DateStyle} or locale. The price is that each
  * column's type must be exactly the one the server expects: {@link WarehouseTable} creates the staging
- * table from the same schema, each column of the type {@link #sqlType} names beside its binary form here.
+ * table from the same schema, each column of the type {@link #sqlType} names: its kind's {@code ScalarKind} says
+ * both, the warehouse type beside the binary form written here.
  *
  * <p>Write {@link #startRow(int)} then one value per column, for each row; {@link #finish()} ends the
  * COPY. Not thread-safe; one writer per {@code CopyIn}.
