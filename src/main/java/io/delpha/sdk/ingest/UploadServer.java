@@ -8,12 +8,12 @@ import io.delpha.sdk.core.AuthenticationException;
 import io.delpha.sdk.core.ConflictException;
 import io.delpha.sdk.server.ServerOptions;
 import io.delpha.sdk.core.ServiceUnavailableException;
-import io.delpha.sdk.server.internal.Exchange;
+import io.delpha.sdk.server.Exchange;
 import io.delpha.sdk.core.ClosedException;
 import io.delpha.sdk.core.internal.ClosedGuard;
 import io.delpha.sdk.core.internal.http.HttpError;
-import io.delpha.sdk.server.internal.HttpService;
-import io.delpha.sdk.server.internal.HttpService.Route;
+import io.delpha.sdk.server.HttpService;
+import io.delpha.sdk.server.HttpService.Route;
 import io.delpha.sdk.ingest.internal.FileChecks;
 import io.delpha.sdk.ingest.internal.Registry.Customer;
 import io.delpha.sdk.ingest.internal.StagingKeys;
@@ -121,7 +121,7 @@ public final class UploadServer implements UploadEndpoint {
         new Route("GET", "/constraints", s::constraints),
         new Route("POST", "/uploads", s::open),
         new Route("PUT", "/uploads/{id}/files/{name}", s::receive),
-        new Route("POST", "/uploads/{id}/commit", s::commit)), ingestor.metrics());
+        new Route("POST", "/uploads/{id}/commit", s::commit)), ingestor.config().metrics());
     return s;
   }
 

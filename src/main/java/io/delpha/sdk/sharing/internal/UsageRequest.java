@@ -3,7 +3,7 @@ package io.delpha.sdk.sharing.internal;
 import io.delpha.sdk.core.internal.http.HttpError;
 import io.delpha.sdk.security.AccessKeys;
 import io.delpha.sdk.security.KeyPrincipal;
-import io.delpha.sdk.server.internal.Exchange;
+import io.delpha.sdk.server.Exchange;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.regex.Pattern;
