@@ -56,7 +56,8 @@ import org.slf4j.LoggerFactory;
  */
 final class JettyServer {
 
-  private static final Logger LOG = LoggerFactory.getLogger(JettyServer.class);
+  // logged under the public class's name, the one a host configures
+  private static final Logger LOG = LoggerFactory.getLogger(HttpService.class);
 
   private final String name;
   private final ServerOptions options;
