@@ -2,7 +2,6 @@ package io.delpha.sdk.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.delpha.sdk.core.internal.JsonSupport;
-import io.delpha.sdk.core.internal.http.HttpError;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;
@@ -17,8 +16,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A handler answers exactly once, with {@link #respond(int, Object)} or {@link #respond(int, String, byte[])}.
  * To refuse, it may instead throw one of the library's exceptions, which the service answers with the status {@link
- * HttpService} lists; failures this class raises itself (a body over its limit, a malformed query) are unchecked and
- * answered by the service with the status each method names, so a handler lets them propagate.
+ * HttpService} lists, or an {@link HttpException} of its own status and code; what this class refuses itself (a body over
+ * its limit, a malformed query) it throws as an {@link HttpException} with the status each method names, which the
+ * service answers, so a handler lets them propagate.
  */
 public final class Exchange {
 
@@ -30,7 +30,7 @@ public final class Exchange {
 
     String rawPath();
 
-    /** @throws HttpError 400 for malformed percent-encoding */
+    /** @throws HttpException 400 for malformed percent-encoding */
     @Nullable String query(String name);
 
     @Nullable String header(String name);
@@ -83,8 +83,7 @@ public final class Exchange {
   /**
    * @param name a query parameter
    * @return its first value, percent-decoded as UTF-8, or {@code null} when the query does not have it
-   * @throws RuntimeException (an unchecked exception of the service's own) for a malformed query string; the service answers it {@code
-   *     400 {"error":"bad_request"}}
+   * @throws HttpException {@code 400 bad_request} for a malformed query string
    */
   public @Nullable String query(String name) {
     return wire.query(name);
@@ -114,7 +113,7 @@ public final class Exchange {
   /**
    * @return the body, cut at the service's limit ({@link ServerOptions#maxBodyBytes()}), as {@link #body(long)}
    *     cuts it
-   * @throws RuntimeException (an unchecked exception of the service's own) as {@link #body(long)} does: answered {@code 413}
+   * @throws HttpException {@code 413 too_large}, as {@link #body(long)} does
    */
   public InputStream body() {
     return body(defaultBodyLimit);
@@ -128,14 +127,14 @@ public final class Exchange {
    * @param limit the most bytes the body may have, this handler's own limit (which may be above or below the
    *     service's default)
    * @return the body
-   * @throws RuntimeException (an unchecked exception of the service's own) at once when the declared length exceeds the limit, and
-   *     from the stream's {@code read} once more than the limit was read: the service answers it {@code 413
-   *     {"error":"too_large"}} with a message naming the limit, unless the handler answered already
+   * @throws HttpException {@code 413 too_large}, with a message naming the limit: at once when the declared length
+   *     exceeds the limit, and from the stream's {@code read} once more than the limit was read (the service answers
+   *     it, unless the handler answered already)
    */
   public InputStream body(long limit) {
     long declared = wire.declaredLength();
     if (declared > limit) {
-      throw new HttpError(413, "too_large", "the body has " + declared + " bytes; the limit is " + limit);
+      throw new HttpException(413, "too_large", "the body has " + declared + " bytes; the limit is " + limit);
     }
     return new LimitedInputStream(wire.body(), limit);
   }
@@ -216,7 +215,7 @@ public final class Exchange {
       if (n > 0) {
         read += n;
         if (read > limit) {
-          throw new HttpError(413, "too_large", "the body exceeds the limit of " + limit + " bytes");
+          throw new HttpException(413, "too_large", "the body exceeds the limit of " + limit + " bytes");
         }
       }
       return n;

@@ -39,7 +39,8 @@ import java.util.function.Supplier;
  * AuthenticationException} is answered 401, {@code AccessDeniedException} 403, {@code NotFoundException} 404, {@code
  * ConflictException} 409, {@code InvalidInputException} and {@code DataFormatException} 422, {@code
  * RateLimitedException} 429, {@code ServiceUnavailableException} 503 (with a generic message), any other {@code
- * DelphaException} 500. Until a handler calls {@link Exchange#authenticated()}, error answers carry a generic text
+ * DelphaException} 500; or by throwing an {@link HttpException} to answer its own status, code and headers. Until a
+ * handler calls {@link Exchange#authenticated()}, error answers carry a generic text
  * per status only, never the exception's message (but for 404, 405, 413 and a 400 before a route matched).
  *
  * <p>Every request is timed into the timer {@code delpha.http.server.requests} of the {@link Metrics} given, tagged

@@ -2,7 +2,6 @@ package io.delpha.sdk.server;
 
 import io.delpha.sdk.core.internal.Endpoints;
 import io.delpha.sdk.core.internal.http.HttpStatus;
-import io.delpha.sdk.core.internal.http.HttpError;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.TlsException;
@@ -223,26 +222,26 @@ final class JettyServer {
           return matched;
         }
         if (!allowed.isEmpty()) {
-          throw new HttpError(405, "method_not_allowed", "use " + String.join(" or ", allowed),
+          throw new HttpException(405, "method_not_allowed", "use " + String.join(" or ", allowed),
               Map.of("Allow", String.join(", ", allowed)));
         }
-        throw new HttpError(404, "not_found", "no such endpoint");
-      } catch (HttpError e) {
+        throw new HttpException(404, "not_found", "no such endpoint");
+      } catch (HttpException e) {
         answerError(request, response, callback, ex, e);
       } catch (DelphaException e) {
-        answerError(request, response, callback, ex, HttpStatus.errorOf(e));
+        answerError(request, response, callback, ex, HttpException.of(e));
       } catch (IOException e) {
         LOG.debug("{}: client went away: {}", name, e.toString());
         callback.failed(e);
         throw new ClientGone(matched);
       } catch (RuntimeException e) {
         LOG.warn("{}: {} {} failed", name, request.getMethod(), request.getHttpURI().getPath(), e);
-        answerError(request, response, callback, ex, new HttpError(500, "internal", "the request failed"));
+        answerError(request, response, callback, ex, new HttpException(500, "internal", "the request failed"));
       }
       return matched;
     }
 
-    private void answerError(Request request, Response response, Callback callback, @Nullable Exchange ex, HttpError e) {
+    private void answerError(Request request, Response response, Callback callback, @Nullable Exchange ex, HttpException e) {
       if (ex != null && ex.answered()) {
         callback.failed(e);
         return;
@@ -289,7 +288,7 @@ final class JettyServer {
         Fields.Field f = fields.get(name);
         return f == null ? null : f.getValue();
       } catch (RuntimeException e) {
-        throw new HttpError(400, "bad_request", "malformed query string");
+        throw new HttpException(400, "bad_request", "malformed query string");
       }
     }
 
@@ -347,7 +346,7 @@ final class JettyServer {
       try {
         out.add(URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8));
       } catch (IllegalArgumentException e) {
-        throw new HttpError(400, "bad_request", "malformed percent-encoding in the path");
+        throw new HttpException(400, "bad_request", "malformed percent-encoding in the path");
       }
     }
     return out;

@@ -171,6 +171,52 @@ class HttpServiceTest {
   }
 
   @Test
+  @DisplayName("a host's handler answers its own status, code and headers with HttpException, and can catch the "
+      + "body limit by its type")
+  void hostAnswersItsOwnErrors() throws Exception {
+    List<HttpService.Route> routes = List.of(
+        new HttpService.Route("GET", "/reports/{id}", ex -> {
+          ex.authenticated();
+          throw new HttpException(451, "withheld", "report " + ex.param("id") + " is under a legal hold",
+              Map.of("Retry-After", "3600"));
+        }),
+        new HttpService.Route("GET", "/drafts/{id}", ex -> {
+          throw new HttpException(451, "withheld", "draft " + ex.param("id") + " is under a legal hold");
+        }),
+        new HttpService.Route("POST", "/sizes", ex -> {
+          try {
+            ex.respond(200, Map.of("bytes", ex.body(16).readAllBytes().length));
+          } catch (HttpException e) {
+            ex.respond(200, Map.of("refused", e.status(), "code", e.code()));
+          }
+        }));
+    try (HttpService service = HttpService.start("host-status", ServerOptions.builder().build(), routes,
+        Metrics.none())) {
+      HttpResponse<String> held = get(service.uri(), "reports/7");
+      assertThat(held.statusCode()).isEqualTo(451);
+      assertThat(held.headers().firstValue("Retry-After")).hasValue("3600");
+      JsonNode error = JSON.readTree(held.body());
+      assertThat(error.path("error").asText()).isEqualTo("withheld");
+      assertThat(error.path("message").asText()).isEqualTo("report 7 is under a legal hold");
+
+      // before authenticated(): the status and code, never the handler's words
+      HttpResponse<String> anonymous = get(service.uri(), "drafts/8");
+      assertThat(anonymous.statusCode()).isEqualTo(451);
+      assertThat(anonymous.body()).doesNotContain("draft 8").contains("withheld");
+
+      HttpResponse<String> big = http.send(HttpRequest.newBuilder(service.uri().resolve("sizes"))
+          .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[17])).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(big.statusCode()).isEqualTo(200);
+      assertThat(JSON.readTree(big.body()).path("refused").asInt()).isEqualTo(413);
+      assertThat(JSON.readTree(big.body()).path("code").asText()).isEqualTo("too_large");
+    }
+    assertThatThrownBy(() -> new HttpException(302, "moved", "not an error"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(new HttpException(400, "bad_request", "x")).isInstanceOf(io.delpha.sdk.core.DelphaException.class)
+        .satisfies(e -> assertThat(e.getStackTrace()).isEmpty());
+  }
+
+  @Test
   @DisplayName("after close() the port no longer answers, every method throws ClosedException, and close is "
       + "idempotent")
   void closedServiceRefusesEverything() throws Exception {

@@ -3,7 +3,7 @@ package io.delpha.sdk.sharing.internal;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.internal.JsonSupport;
-import io.delpha.sdk.core.internal.http.HttpError;
+import io.delpha.sdk.server.HttpException;
 import io.delpha.sdk.parquet.ColumnType;
 import io.delpha.sdk.parquet.Row;
 import io.delpha.sdk.parquet.RowReader;
@@ -124,8 +124,8 @@ public final class UsageRowsEndpoint {
     }
   }
 
-  private HttpError tooMany() {
-    return new HttpError(413, "too_many_rows", "more than " + maxRows + " rows; ask for a shorter date range");
+  private HttpException tooMany() {
+    return new HttpException(413, "too_many_rows", "more than " + maxRows + " rows; ask for a shorter date range");
   }
 
   /**
