@@ -175,6 +175,10 @@ class ClosedContractTest {
         .bearerToken(Secret.of("recipient")).build());
     FACTORIES.put(SharingSql.class,
         () -> SharingSql.builder().client(sharing).cacheDirectory(Files.createTempDirectory(tmp, "sql")).build());
+    FACTORIES.put(io.delpha.sdk.server.HttpService.class, () -> io.delpha.sdk.server.HttpService.start(
+        "closed-contract", io.delpha.sdk.server.ServerOptions.builder().build(),
+        List.of(new io.delpha.sdk.server.HttpService.Route("GET", "/ping", ex -> ex.respond(200, Map.of("ping", "pong")))),
+        io.delpha.sdk.core.Metrics.none()));
     FACTORIES.put(UsageAnalyticsServer.class, () -> UsageAnalyticsServer.builder().client(sharing)
         .table("analytics.platform.usage").organisationColumn("org_id").dateColumn("usage_date").accessKeys(keys)
         .port(0).build());

@@ -8,12 +8,12 @@ import io.delpha.sdk.core.AuthenticationException;
 import io.delpha.sdk.core.ConflictException;
 import io.delpha.sdk.server.ServerOptions;
 import io.delpha.sdk.core.ServiceUnavailableException;
-import io.delpha.sdk.server.internal.Exchange;
+import io.delpha.sdk.server.Exchange;
 import io.delpha.sdk.core.ClosedException;
 import io.delpha.sdk.core.internal.ClosedGuard;
-import io.delpha.sdk.core.internal.http.HttpError;
-import io.delpha.sdk.server.internal.HttpService;
-import io.delpha.sdk.server.internal.HttpService.Route;
+import io.delpha.sdk.server.HttpException;
+import io.delpha.sdk.server.HttpService;
+import io.delpha.sdk.server.HttpService.Route;
 import io.delpha.sdk.ingest.internal.FileChecks;
 import io.delpha.sdk.ingest.internal.Registry.Customer;
 import io.delpha.sdk.ingest.internal.StagingKeys;
@@ -121,7 +121,7 @@ public final class UploadServer implements UploadEndpoint {
         new Route("GET", "/constraints", s::constraints),
         new Route("POST", "/uploads", s::open),
         new Route("PUT", "/uploads/{id}/files/{name}", s::receive),
-        new Route("POST", "/uploads/{id}/commit", s::commit)), ingestor.metrics());
+        new Route("POST", "/uploads/{id}/commit", s::commit)), ingestor.config().metrics());
     return s;
   }
 
@@ -166,7 +166,7 @@ public final class UploadServer implements UploadEndpoint {
     synchronized (uploads) {
       long open = uploads.values().stream().filter(u -> u.customer.equals(c.id())).count();
       if (open >= MAX_OPEN_UPLOADS) {
-        throw new HttpError(429, "too_many_uploads", "customer already has " + open + " open uploads (the limit is "
+        throw new HttpException(429, "too_many_uploads", "customer already has " + open + " open uploads (the limit is "
             + MAX_OPEN_UPLOADS + "); commit them or wait " + IDLE_EXPIRY.toMinutes() + " minutes for them to expire");
       }
       uploads.put(id, new Upload(id, c.id(), createDir(holding.resolve(id)), clock.instant()));
@@ -186,10 +186,10 @@ public final class UploadServer implements UploadEndpoint {
     int limit = customer.constraints().numberFiles();
     synchronized (u) {
       if (u.closed) {
-        throw new HttpError(404, "not_found", "no open upload " + u.id + " for this customer");
+        throw new HttpException(404, "not_found", "no open upload " + u.id + " for this customer");
       }
       if (u.files.containsKey(name) || u.receiving.contains(name)) {
-        throw new HttpError(409, "conflict", "file " + name + " is being sent or was sent already in this upload");
+        throw new HttpException(409, "conflict", "file " + name + " is being sent or was sent already in this upload");
       }
       if (u.files.size() + u.receiving.size() >= limit) {
         ex.respond(422, JSON.createObjectNode().put("reason", "upload already holds " + (u.files.size()
@@ -242,8 +242,8 @@ public final class UploadServer implements UploadEndpoint {
     }
   }
 
-  private static HttpError committedMeanwhile(String name) {
-    return new HttpError(409, "conflict", "the upload was committed while " + name + " was being sent; send it "
+  private static HttpException committedMeanwhile(String name) {
+    return new HttpException(409, "conflict", "the upload was committed while " + name + " was being sent; send it "
         + "again in a new upload");
   }
 
@@ -262,7 +262,7 @@ public final class UploadServer implements UploadEndpoint {
     Map<String, Path> files;
     synchronized (u) {
       if (u.closed) {
-        throw new HttpError(404, "not_found", "no open upload " + u.id + " for this customer");
+        throw new HttpException(404, "not_found", "no open upload " + u.id + " for this customer");
       }
       u.closed = true;
       files = new LinkedHashMap<>(u.files);
@@ -291,7 +291,7 @@ public final class UploadServer implements UploadEndpoint {
     expireIdle();
     Upload u = uploads.get(ex.param("id"));
     if (u == null || !u.customer.equals(customer.id())) {
-      throw new HttpError(404, "not_found", "no open upload " + ex.param("id") + " for this customer");
+      throw new HttpException(404, "not_found", "no open upload " + ex.param("id") + " for this customer");
     }
     return u;
   }
@@ -318,24 +318,24 @@ public final class UploadServer implements UploadEndpoint {
   private Customer authenticate(Exchange ex) {
     String header = ex.header("Authorization");
     if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
-      throw new HttpError(401, "unauthorized", "HTTP Basic credentials are required", CHALLENGE);
+      throw new HttpException(401, "unauthorized", "HTTP Basic credentials are required", CHALLENGE);
     }
     String decoded;
     try {
       decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
-      throw new HttpError(401, "unauthorized", "malformed Basic credentials", CHALLENGE);
+      throw new HttpException(401, "unauthorized", "malformed Basic credentials", CHALLENGE);
     }
     int colon = decoded.indexOf(':');
     if (colon < 0) {
-      throw new HttpError(401, "unauthorized", "malformed Basic credentials", CHALLENGE);
+      throw new HttpException(401, "unauthorized", "malformed Basic credentials", CHALLENGE);
     }
     try {
       Customer c = http.passwordCheck(() -> ingestor.authenticate(decoded.substring(0, colon), decoded.substring(colon + 1)));
       ex.authenticated();
       return c;
     } catch (AuthenticationException e) {
-      throw new HttpError(401, "unauthorized", "unknown customer or wrong password", CHALLENGE);
+      throw new HttpException(401, "unauthorized", "unknown customer or wrong password", CHALLENGE);
     }
   }
 

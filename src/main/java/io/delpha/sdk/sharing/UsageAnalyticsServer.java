@@ -2,12 +2,12 @@ package io.delpha.sdk.sharing;
 
 import io.delpha.sdk.core.ClosedException;
 import io.delpha.sdk.core.ServiceUnavailableException;
+import io.delpha.sdk.core.Metrics;
 import io.delpha.sdk.core.internal.ClosedGuard;
-import io.delpha.sdk.core.internal.metrics.Recorder;
 import io.delpha.sdk.security.AccessKeys;
 import io.delpha.sdk.server.ServerOptions;
-import io.delpha.sdk.server.internal.HttpService;
-import io.delpha.sdk.server.internal.HttpService.Route;
+import io.delpha.sdk.server.HttpService;
+import io.delpha.sdk.server.HttpService.Route;
 import io.delpha.sdk.sharing.internal.UsageAuth;
 import io.delpha.sdk.sharing.internal.UsageCache;
 import io.delpha.sdk.sharing.internal.UsageChartEndpoints;
@@ -86,7 +86,7 @@ public final class UsageAnalyticsServer implements AutoCloseable {
 
   private final UsageTable table;
   private final ServerOptions options;
-  private final Recorder metrics;
+  private final Metrics metrics;
   private final UsageRowsEndpoint rows;
   /** The shared cache behind the page routes; {@code null} without a cache directory. */
   private final @Nullable UsageCache cache;
@@ -102,7 +102,7 @@ public final class UsageAnalyticsServer implements AutoCloseable {
     UsageAuth auth = new UsageAuth(Objects.requireNonNull(b.authenticator, "authenticator"), this::running);
     UsageOrganisations organisations = new UsageOrganisations(
         Objects.requireNonNull(b.organisationsWithKeys, "organisationsWithKeys"), b.clock);
-    this.metrics = Recorder.of(b.metrics);
+    this.metrics = b.metrics;
     if (b.cacheDirectory != null) {
       UsageCache shared = new UsageCache(table, UsageAnalyticsServer::boundedDuckDb, b.cacheDirectory,
           b.refreshInterval, b.clock);

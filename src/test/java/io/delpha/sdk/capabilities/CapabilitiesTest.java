@@ -107,6 +107,7 @@ class CapabilitiesTest {
         "MISSING TotesysPipeline postgresql [" + POSTGRESQL + "]",
         "MISSING DeltaSharingClient parquet " + Capability.PARQUET.missing("x").coordinates(),
         "MISSING UsageAnalyticsServer http-server [" + JETTY + "]",
+        "MISSING HttpService http-server [" + JETTY + "]",
         "MISSING BatchIngestor.uploadServer http-server [" + JETTY + "]");
   }
 
@@ -142,7 +143,8 @@ class CapabilitiesTest {
     List<String> lines = run("http-server", server.host(), String.valueOf(server.port()), server.localDatacenter(),
         tmp.toString());
 
-    assertThat(lines).contains("UPLOADED 1", "INGESTED 3 REJECTED 1", "ROWS 3", "DONE");
+    assertThat(lines).contains("UPLOADED 1", "INGESTED 3 REJECTED 1", "OWN ROUTE 200 {\"pong\":\"host\"}", "ROWS 3",
+        "DONE");
   }
 
   @Test

@@ -29,6 +29,8 @@ import io.delpha.sdk.security.AccessKeys;
 import io.delpha.sdk.security.IssuedKey;
 import io.delpha.sdk.sharing.DeltaSharingClient;
 import io.delpha.sdk.sharing.UsageAnalyticsServer;
+import io.delpha.sdk.server.HttpService;
+import io.delpha.sdk.server.ServerOptions;
 import io.delpha.sdk.totesys.RunReport;
 import io.delpha.sdk.totesys.SnsPipelineListener;
 import io.delpha.sdk.totesys.TotesysPipeline;
@@ -100,6 +102,9 @@ public final class CapabilityHostMain {
       uses.put("TotesysPipeline", () -> TotesysPipeline.builder().build());
       uses.put("DeltaSharingClient", () -> DeltaSharingClient.builder().build());
       uses.put("UsageAnalyticsServer", () -> UsageAnalyticsServer.builder().build());
+      uses.put("HttpService", () -> HttpService.start("core-host", ServerOptions.builder().build(),
+          List.of(new HttpService.Route("GET", "/ping", ex -> ex.respond(200, Map.of("ping", "pong")))),
+          Metrics.none()));
       uses.put("BatchIngestor.uploadServer", () -> {
         try (BatchIngestor ingestor = BatchIngestor.builder().cassandra(cass)
             .staging(LocalObjectStore.at(work.resolve("staging")))
@@ -228,6 +233,14 @@ public final class CapabilityHostMain {
         System.out.println("UPLOADED " + sent.accepted().size());
         var file = ingestor.ingestPending().files().get(0);
         System.out.println("INGESTED " + file.rowsIngested() + " REJECTED " + file.rowsRejected());
+      }
+      // the server seam itself, with a route of the host's own
+      try (HttpService own = HttpService.start("http-host", ServerOptions.builder().build(),
+          List.of(new HttpService.Route("GET", "/ping/{who}", ex -> ex.respond(200, Map.of("pong", ex.param("who"))))),
+          Metrics.none())) {
+        var answer = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+            own.uri().resolve("ping/host")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        System.out.println("OWN ROUTE " + answer.statusCode() + " " + answer.body());
       }
       System.out.println("ROWS " + cass.execute("SELECT * FROM http_host.readings").all().size());
     }

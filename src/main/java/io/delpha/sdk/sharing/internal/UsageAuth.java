@@ -2,10 +2,10 @@ package io.delpha.sdk.sharing.internal;
 
 import io.delpha.sdk.core.AccessDeniedException;
 import io.delpha.sdk.core.ServiceUnavailableException;
-import io.delpha.sdk.core.internal.http.HttpError;
+import io.delpha.sdk.server.HttpException;
 import io.delpha.sdk.security.KeyPrincipal;
-import io.delpha.sdk.server.internal.Exchange;
-import io.delpha.sdk.server.internal.HttpService;
+import io.delpha.sdk.server.Exchange;
+import io.delpha.sdk.server.HttpService;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
@@ -33,12 +33,12 @@ public final class UsageAuth {
   /**
    * @param exchange the request
    * @return the caller
-   * @throws HttpError 401 or 503
+   * @throws HttpException 401 or 503
    */
   public KeyPrincipal authenticate(Exchange exchange) {
     String header = exchange.header("Authorization");
     if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.substring(7).isBlank()) {
-      throw new HttpError(401, "unauthorized", "send Authorization: Bearer <access key>",
+      throw new HttpException(401, "unauthorized", "send Authorization: Bearer <access key>",
           Map.of("WWW-Authenticate", "Bearer"));
     }
     try {
@@ -46,10 +46,10 @@ public final class UsageAuth {
       exchange.authenticated();
       return p;
     } catch (AccessDeniedException e) {
-      throw new HttpError(401, "unauthorized", "the access key is not valid",
+      throw new HttpException(401, "unauthorized", "the access key is not valid",
           Map.of("WWW-Authenticate", "Bearer error=\"invalid_token\""));
     } catch (ServiceUnavailableException e) {
-      throw new HttpError(503, "unavailable", "access keys cannot be checked right now; retry later");
+      throw new HttpException(503, "unavailable", "access keys cannot be checked right now; retry later");
     }
   }
 }

@@ -1,7 +1,7 @@
 package io.delpha.sdk.sharing.internal;
 
 import io.delpha.sdk.core.DelphaException;
-import io.delpha.sdk.core.internal.http.HttpError;
+import io.delpha.sdk.server.HttpException;
 import io.delpha.sdk.sharing.SharingSql;
 import io.delpha.sdk.sharing.UsageAnalyticsServer;
 import java.nio.file.Path;
@@ -86,18 +86,18 @@ public final class UsageCache {
    * @param <T> what the work answers
    * @param work the query; it must filter by its organisation with a bound parameter
    * @return its answer
-   * @throws HttpError 502 if the query or the read fails, 503 if the sharing server is unreachable or the server is
+   * @throws HttpException 502 if the query or the read fails, 503 if the sharing server is unreachable or the server is
    *     closing
    */
   public synchronized <T> T query(SqlWork<T> work) {
     if (closed) {
-      throw new HttpError(503, "unavailable", "the server is stopping; retry later");
+      throw new HttpException(503, "unavailable", "the server is stopping; retry later");
     }
     try {
       return work.run(current());
     } catch (SQLException e) {
       LOG.warn("usage query of {} failed: {}", table.table(), e.getMessage());
-      throw new HttpError(502, "upstream", "the usage data could not be queried");
+      throw new HttpException(502, "upstream", "the usage data could not be queried");
     } catch (DelphaException e) {
       throw table.unreadable(e);
     }
@@ -106,7 +106,7 @@ public final class UsageCache {
   /**
    * @param organisation an organisation
    * @return whether the table's current version (as cached) has a row of that organisation
-   * @throws HttpError as {@link #query}
+   * @throws HttpException as {@link #query}
    */
   public boolean hasRows(String organisation) {
     String sql = "SELECT 1 FROM " + VIEW + " WHERE " + DuckDbSql.identifier(table.organisationColumn())

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.delpha.sdk.core.internal.JsonSupport;
-import io.delpha.sdk.core.internal.http.HttpError;
+import io.delpha.sdk.server.HttpException;
 import io.delpha.sdk.security.KeyPrincipal;
-import io.delpha.sdk.server.internal.Exchange;
-import io.delpha.sdk.server.internal.HttpService.Route;
+import io.delpha.sdk.server.Exchange;
+import io.delpha.sdk.server.HttpService.Route;
 import io.delpha.sdk.sharing.UsageAnalyticsServer;
 import java.io.IOException;
 import java.time.Clock;
@@ -77,7 +77,7 @@ public final class UsageChartEndpoints {
   private void chartJson(Exchange exchange, boolean perFeature) throws IOException {
     KeyPrincipal caller = auth.authenticate(exchange);
     if (perFeature && !charts.hasFeatures()) {
-      throw new HttpError(404, "not_found", "this server has no feature column configured");
+      throw new HttpException(404, "not_found", "this server has no feature column configured");
     }
     UsageRequest r = UsageRequest.of(exchange, caller, UsageAnalyticsServer.MAX_DAYS);
     organisations.requireKnown(caller, r.organisation(), charts::hasRows);

@@ -1,7 +1,7 @@
 package io.delpha.sdk.sharing.internal;
 
 import io.delpha.sdk.core.ServiceUnavailableException;
-import io.delpha.sdk.core.internal.http.HttpError;
+import io.delpha.sdk.server.HttpException;
 import io.delpha.sdk.security.KeyPrincipal;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,7 +40,7 @@ public final class UsageOrganisations {
   /**
    * @param organisation an organisation name
    * @return whether a key was ever issued to it (as of the listing, at most {@link #KEY_LIST_TTL} old)
-   * @throws HttpError 503 if the keys cannot be listed
+   * @throws HttpException 503 if the keys cannot be listed
    */
   public boolean hasKey(String organisation) {
     return keyed().contains(organisation);
@@ -53,7 +53,7 @@ public final class UsageOrganisations {
       try {
         s = Set.copyOf(organisationsWithKeys.get());
       } catch (ServiceUnavailableException e) {
-        throw new HttpError(503, "unavailable", "access keys cannot be checked right now; retry later");
+        throw new HttpException(503, "unavailable", "access keys cannot be checked right now; retry later");
       }
       listed = s;
       listedAt = now;
@@ -69,7 +69,7 @@ public final class UsageOrganisations {
    * @param caller the authenticated caller
    * @param organisation the organisation the request reads
    * @param hasRows whether the table has rows of an organisation
-   * @throws HttpError 404 for an unknown organisation, 503 if the keys cannot be listed
+   * @throws HttpException 404 for an unknown organisation, 503 if the keys cannot be listed
    */
   public void requireKnown(KeyPrincipal caller, String organisation, Predicate<String> hasRows) {
     if (caller.isAdmin() && !hasKey(organisation) && !hasRows.test(organisation)) {
@@ -78,7 +78,7 @@ public final class UsageOrganisations {
   }
 
   /** @return the answer to an organisation with no key and no rows */
-  public static HttpError unknown() {
-    return new HttpError(404, "not_found", "no organisation of that name has an access key or usage");
+  public static HttpException unknown() {
+    return new HttpException(404, "not_found", "no organisation of that name has an access key or usage");
   }
 }

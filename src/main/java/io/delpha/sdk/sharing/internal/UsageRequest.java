@@ -1,9 +1,9 @@
 package io.delpha.sdk.sharing.internal;
 
-import io.delpha.sdk.core.internal.http.HttpError;
+import io.delpha.sdk.server.HttpException;
 import io.delpha.sdk.security.AccessKeys;
 import io.delpha.sdk.security.KeyPrincipal;
-import io.delpha.sdk.server.internal.Exchange;
+import io.delpha.sdk.server.Exchange;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.regex.Pattern;
@@ -26,16 +26,16 @@ public record UsageRequest(String organisation, LocalDate from, LocalDate to) {
    * @param caller the authenticated caller
    * @param maxDays the most days the range may cover, or 0 for no bound
    * @return the request
-   * @throws HttpError 400 or 403
+   * @throws HttpException 400 or 403
    */
   public static UsageRequest of(Exchange exchange, KeyPrincipal caller, int maxDays) {
     LocalDate from = date(exchange.query("from"), "from");
     LocalDate to = date(exchange.query("to"), "to");
     if (from.isAfter(to)) {
-      throw new HttpError(400, "bad_request", "from (" + from + ") is after to (" + to + ")");
+      throw new HttpException(400, "bad_request", "from (" + from + ") is after to (" + to + ")");
     }
     if (maxDays > 0 && to.toEpochDay() - from.toEpochDay() >= maxDays) {
-      throw new HttpError(400, "bad_request", "a chart covers at most " + maxDays + " days");
+      throw new HttpException(400, "bad_request", "a chart covers at most " + maxDays + " days");
     }
     return new UsageRequest(organisation(exchange, caller), from, to);
   }
@@ -48,31 +48,31 @@ public record UsageRequest(String organisation, LocalDate from, LocalDate to) {
     String requested = exchange.query("org");
     if (caller.isAdmin()) {
       if (requested == null || requested.isBlank()) {
-        throw new HttpError(400, "bad_request", "an admin key must name the organisation with org=");
+        throw new HttpException(400, "bad_request", "an admin key must name the organisation with org=");
       }
       if (!AccessKeys.isOrganisationName(requested)) {
-        throw new HttpError(400, "bad_request",
+        throw new HttpException(400, "bad_request",
             "org= must be an organisation name: a letter or digit, then up to 63 letters, digits, '_', '.' or '-'");
       }
       return requested;
     }
     if (requested != null && !requested.equals(caller.organisation())) {
-      throw new HttpError(403, "forbidden", "this key may read its own organisation's usage only");
+      throw new HttpException(403, "forbidden", "this key may read its own organisation's usage only");
     }
     return caller.organisation();
   }
 
   private static LocalDate date(@Nullable String value, String name) {
     if (value == null || value.isBlank()) {
-      throw new HttpError(400, "bad_request", "missing " + name + "=YYYY-MM-DD");
+      throw new HttpException(400, "bad_request", "missing " + name + "=YYYY-MM-DD");
     }
     if (!ISO_DAY.matcher(value).matches()) { // LocalDate.parse takes +10000-01-01 and -0001-01-01
-      throw new HttpError(400, "bad_request", name + " must be a date YYYY-MM-DD");
+      throw new HttpException(400, "bad_request", name + " must be a date YYYY-MM-DD");
     }
     try {
       return LocalDate.parse(value);
     } catch (DateTimeParseException e) {
-      throw new HttpError(400, "bad_request", name + " must be a date YYYY-MM-DD");
+      throw new HttpException(400, "bad_request", name + " must be a date YYYY-MM-DD");
     }
   }
 }

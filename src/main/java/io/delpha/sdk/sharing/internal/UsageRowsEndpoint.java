@@ -3,14 +3,14 @@ package io.delpha.sdk.sharing.internal;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.internal.JsonSupport;
-import io.delpha.sdk.core.internal.http.HttpError;
+import io.delpha.sdk.server.HttpException;
 import io.delpha.sdk.parquet.ColumnType;
 import io.delpha.sdk.parquet.Row;
 import io.delpha.sdk.parquet.RowReader;
 import io.delpha.sdk.parquet.RowSchema;
 import io.delpha.sdk.security.KeyPrincipal;
-import io.delpha.sdk.server.internal.Exchange;
-import io.delpha.sdk.server.internal.HttpService.Route;
+import io.delpha.sdk.server.Exchange;
+import io.delpha.sdk.server.HttpService.Route;
 import io.delpha.sdk.sharing.Filter;
 import io.delpha.sdk.sharing.QueryOptions;
 import io.delpha.sdk.sharing.UsageAnalyticsServer;
@@ -124,8 +124,8 @@ public final class UsageRowsEndpoint {
     }
   }
 
-  private HttpError tooMany() {
-    return new HttpError(413, "too_many_rows", "more than " + maxRows + " rows; ask for a shorter date range");
+  private HttpException tooMany() {
+    return new HttpException(413, "too_many_rows", "more than " + maxRows + " rows; ask for a shorter date range");
   }
 
   /**

@@ -2,7 +2,7 @@ package io.delpha.sdk.sharing.internal;
 
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.ServiceUnavailableException;
-import io.delpha.sdk.core.internal.http.HttpError;
+import io.delpha.sdk.server.HttpException;
 import io.delpha.sdk.parquet.ColumnType;
 import io.delpha.sdk.parquet.RowSchema;
 import io.delpha.sdk.sharing.DeltaSharingClient;
@@ -80,12 +80,12 @@ public final class UsageTable {
    * @param e what the read threw
    * @return the error to throw
    */
-  public HttpError unreadable(DelphaException e) {
+  public HttpException unreadable(DelphaException e) {
     if (e instanceof ServiceUnavailableException) {
       LOG.warn("sharing server unavailable: {}", e.getMessage());
-      return new HttpError(503, "unavailable", "the usage data cannot be reached right now; retry later");
+      return new HttpException(503, "unavailable", "the usage data cannot be reached right now; retry later");
     }
     LOG.warn("reading {} failed: {}", table, e.getMessage());
-    return new HttpError(502, "upstream", "the usage data could not be read");
+    return new HttpException(502, "upstream", "the usage data could not be read");
   }
 }

@@ -3,7 +3,6 @@ package io.delpha.sdk.core.internal.http;
 import io.delpha.sdk.core.AccessDeniedException;
 import io.delpha.sdk.core.AuthenticationException;
 import io.delpha.sdk.core.ConflictException;
-import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.NotFoundException;
@@ -12,42 +11,14 @@ import io.delpha.sdk.core.ServiceUnavailableException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The one mapping between HTTP statuses and the library's exceptions, both ways: what a service of the
- * library answers for an exception ({@link #errorOf}), and what a client of the library throws for an
- * answer ({@link #exceptionFor}). Components word the message; the type is decided here.
+ * The one mapping from HTTP statuses to the library's exceptions: what a client of the library throws for an answer
+ * ({@link #exceptionFor}), and the generic text a service answers a status with before a caller is authenticated.
+ * Components word the message; the type is decided here. (The other way, what a service answers for an exception, is
+ * the server's: {@code server.HttpException}.)
  */
 public final class HttpStatus {
 
   private HttpStatus() {}
-
-  /**
-   * @param e a failure of the library
-   * @return the error answer it becomes
-   */
-  public static HttpError errorOf(DelphaException e) {
-    if (e instanceof AuthenticationException) {
-      return new HttpError(401, "unauthorized", e.getMessage());
-    }
-    if (e instanceof AccessDeniedException) {
-      return new HttpError(403, "forbidden", e.getMessage());
-    }
-    if (e instanceof NotFoundException) {
-      return new HttpError(404, "not_found", e.getMessage());
-    }
-    if (e instanceof ConflictException) {
-      return new HttpError(409, "conflict", e.getMessage());
-    }
-    if (e instanceof InvalidInputException || e instanceof DataFormatException) {
-      return new HttpError(422, "invalid", e.getMessage());
-    }
-    if (e instanceof RateLimitedException) {
-      return new HttpError(429, "rate_limited", e.getMessage());
-    }
-    if (e instanceof ServiceUnavailableException) {
-      return new HttpError(503, "unavailable", "a backing service cannot be reached right now; retry later");
-    }
-    return new HttpError(500, "internal", "the request failed");
-  }
 
   /**
    * @param status an HTTP status

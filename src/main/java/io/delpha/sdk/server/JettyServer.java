@@ -1,11 +1,8 @@
-package io.delpha.sdk.server.internal;
+package io.delpha.sdk.server;
 
 import io.delpha.sdk.core.internal.Endpoints;
 import io.delpha.sdk.core.internal.http.HttpStatus;
-import io.delpha.sdk.core.internal.http.HttpError;
 import io.delpha.sdk.core.DelphaException;
-import io.delpha.sdk.server.ServerOptions;
-import io.delpha.sdk.server.ServerTls;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.TlsException;
 import io.delpha.sdk.core.internal.metrics.Meter;
@@ -14,6 +11,8 @@ import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -27,10 +26,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.Semaphore;
-import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -42,6 +41,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.jspecify.annotations.Nullable;
@@ -49,59 +49,32 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one embedded HTTP server foundation of the library's services, on Jetty: routes with {@code
- * {name}} path parameters, JSON answers and errors, limits ({@link ServerOptions}: connections, idle
- * timeout, header and body sizes, threads, concurrent password checks), HTTPS from PEM or PKCS#12, and
- * start/stop.
- *
- * <p>Errors are {@code {"error": code, "message": text}}. Until a handler calls {@link
- * Exchange#authenticated()}, error answers carry a generic text per status only, never the library's
- * messages; an unexpected failure is a 500 without detail (logged). Malformed percent-encoding is a 400.
- *
- * <p>Every request is timed into {@code delpha.http.server.requests} with the service's name, the method (one of
- * the routes' or a standard one, else {@code OTHER}), the route pattern ({@code unmatched} when none matched) and
- * the status class ({@code 2xx}...; {@code aborted} when the client went away): bounded values only, never a path.
+ * The Jetty side of {@link HttpService}: the connector, TLS, limits, dispatch, error answers and request metrics.
+ * Package-private and reached only through {@link HttpService#start}, after the {@code http-server} capability's
+ * check, so that {@link HttpService} and {@link Exchange} link without Jetty on the class path.
  */
-public final class HttpService implements AutoCloseable {
+final class JettyServer {
 
+  // logged under the public class's name, the one a host configures
   private static final Logger LOG = LoggerFactory.getLogger(HttpService.class);
-
-  /** Handles a matched request. */
-  @FunctionalInterface
-  public interface RouteHandler {
-    /**
-     * @param exchange the request and its answer
-     * @throws IOException when the client goes away
-     */
-    void handle(Exchange exchange) throws IOException;
-  }
-
-  /**
-   * @param method the HTTP method
-   * @param pattern the path, segments literal or {@code {name}}
-   * @param handler what answers
-   */
-  public record Route(String method, String pattern, RouteHandler handler) {}
 
   private final String name;
   private final ServerOptions options;
   private final Server server;
   private final ServerConnector connector;
-  private final List<Route> routes;
-  private final Semaphore passwordChecks;
+  private final List<HttpService.Route> routes;
   private final Recorder metrics;
   private final Set<String> knownMethods = new HashSet<>(STANDARD_METHODS);
 
   private static final Set<String> STANDARD_METHODS =
       Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT");
 
-  private HttpService(String name, ServerOptions options, List<Route> routes, Recorder metrics) {
+  private JettyServer(String name, ServerOptions options, List<HttpService.Route> routes, Recorder metrics) {
     this.name = name;
     this.options = options;
     this.routes = List.copyOf(routes);
     this.metrics = metrics;
     routes.forEach(r -> knownMethods.add(r.method()));
-    this.passwordChecks = new Semaphore(options.maxConcurrentPasswordChecks(), true);
     QueuedThreadPool threads = new QueuedThreadPool(options.threads(), Math.min(2, options.threads()));
     threads.setName(name);
     threads.setDaemon(true);
@@ -132,18 +105,12 @@ public final class HttpService implements AutoCloseable {
   }
 
   /**
-   * Starts listening.
-   *
-   * @param name the service's name (threads, logs)
-   * @param options address, TLS and limits
-   * @param routes the routes
-   * @param metrics where requests are timed
-   * @return the running service
+   * @return the running server
    * @throws ServiceUnavailableException when the address cannot be bound
    * @throws TlsException when the key material cannot be read
    */
-  public static HttpService start(String name, ServerOptions options, List<Route> routes, Recorder metrics) {
-    HttpService s = new HttpService(name, options, routes, metrics);
+  static JettyServer start(String name, ServerOptions options, List<HttpService.Route> routes, Recorder metrics) {
+    JettyServer s = new JettyServer(name, options, routes, metrics);
     try {
       s.server.start();
     } catch (TlsException e) {
@@ -159,30 +126,13 @@ public final class HttpService implements AutoCloseable {
   }
 
   /** @return the base URI, e.g. {@code https://127.0.0.1:41234/} */
-  public URI uri() {
+  URI uri() {
     return URI.create((options.secure() ? "https" : "http") + "://" + options.address().getHostString() + ":"
         + connector.getLocalPort() + "/");
   }
 
-  /**
-   * Runs a password verification within the bound on concurrent checks, so a flood of bad credentials
-   * queues instead of taking every core.
-   *
-   * @param check the verification
-   * @param <T> its result
-   * @return its result
-   */
-  public <T> T passwordCheck(Supplier<T> check) {
-    passwordChecks.acquireUninterruptibly();
-    try {
-      return check.get();
-    } finally {
-      passwordChecks.release();
-    }
-  }
-
-  @Override
-  public void close() {
+  /** Stops the server: the port no longer accepts connections once this returns. */
+  void close() {
     try {
       server.stop();
     } catch (Exception e) {
@@ -253,7 +203,7 @@ public final class HttpService implements AutoCloseable {
       try {
         List<String> segments = segments(request.getHttpURI().getPath());
         Set<String> allowed = new LinkedHashSet<>();
-        for (Route route : routes) {
+        for (HttpService.Route route : routes) {
           Map<String, String> params = match(route.pattern(), segments);
           if (params == null) {
             continue;
@@ -263,7 +213,7 @@ public final class HttpService implements AutoCloseable {
             continue;
           }
           matched = route.pattern();
-          ex = new Exchange(request, response, params, options.maxBodyBytes());
+          ex = new Exchange(new JettyWire(request, response), params, options.maxBodyBytes());
           route.handler().handle(ex);
           if (!ex.answered()) {
             throw new IllegalStateException("route " + route.pattern() + " did not answer");
@@ -272,26 +222,26 @@ public final class HttpService implements AutoCloseable {
           return matched;
         }
         if (!allowed.isEmpty()) {
-          throw new HttpError(405, "method_not_allowed", "use " + String.join(" or ", allowed),
+          throw new HttpException(405, "method_not_allowed", "use " + String.join(" or ", allowed),
               Map.of("Allow", String.join(", ", allowed)));
         }
-        throw new HttpError(404, "not_found", "no such endpoint");
-      } catch (HttpError e) {
+        throw new HttpException(404, "not_found", "no such endpoint");
+      } catch (HttpException e) {
         answerError(request, response, callback, ex, e);
       } catch (DelphaException e) {
-        answerError(request, response, callback, ex, HttpStatus.errorOf(e));
+        answerError(request, response, callback, ex, HttpException.of(e));
       } catch (IOException e) {
         LOG.debug("{}: client went away: {}", name, e.toString());
         callback.failed(e);
         throw new ClientGone(matched);
       } catch (RuntimeException e) {
         LOG.warn("{}: {} {} failed", name, request.getMethod(), request.getHttpURI().getPath(), e);
-        answerError(request, response, callback, ex, new HttpError(500, "internal", "the request failed"));
+        answerError(request, response, callback, ex, new HttpException(500, "internal", "the request failed"));
       }
       return matched;
     }
 
-    private void answerError(Request request, Response response, Callback callback, @Nullable Exchange ex, HttpError e) {
+    private void answerError(Request request, Response response, Callback callback, @Nullable Exchange ex, HttpException e) {
       if (ex != null && ex.answered()) {
         callback.failed(e);
         return;
@@ -302,12 +252,73 @@ public final class HttpService implements AutoCloseable {
       try {
         response.getHeaders().clear();
         e.headers().forEach((k, v) -> response.getHeaders().put(k, v));
-        Exchange answer = ex != null ? ex : new Exchange(request, response, Map.of(), 0);
+        Exchange answer = ex != null ? ex : new Exchange(new JettyWire(request, response), Map.of(), 0);
         answer.respond(e.status(), Exchange.JSON.createObjectNode().put("error", e.code()).put("message", message));
         callback.succeeded();
       } catch (IOException | RuntimeException failed) {
         callback.failed(failed);
       }
+    }
+  }
+
+  /** A Jetty request and response, as an {@link Exchange} uses them. */
+  private static final class JettyWire implements Exchange.Wire {
+    private final Request request;
+    private final Response response;
+
+    JettyWire(Request request, Response response) {
+      this.request = request;
+      this.response = response;
+    }
+
+    @Override
+    public String method() {
+      return request.getMethod();
+    }
+
+    @Override
+    public String rawPath() {
+      return request.getHttpURI().getPath();
+    }
+
+    @Override
+    public @Nullable String query(String name) {
+      try {
+        Fields fields = Request.extractQueryParameters(request, StandardCharsets.UTF_8);
+        Fields.Field f = fields.get(name);
+        return f == null ? null : f.getValue();
+      } catch (RuntimeException e) {
+        throw new HttpException(400, "bad_request", "malformed query string");
+      }
+    }
+
+    @Override
+    public @Nullable String header(String name) {
+      return request.getHeaders().get(name);
+    }
+
+    @Override
+    public long declaredLength() {
+      return request.getLength();
+    }
+
+    @Override
+    public InputStream body() {
+      return Content.Source.asInputStream(request);
+    }
+
+    @Override
+    public void setHeader(String name, String value) {
+      response.getHeaders().put(name, value);
+    }
+
+    @Override
+    public void write(int status, String contentType, byte[] bytes) throws IOException {
+      response.setStatus(status);
+      response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+      response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+      response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
+      Content.Sink.write(response, true, ByteBuffer.wrap(bytes));
     }
   }
 
@@ -335,7 +346,7 @@ public final class HttpService implements AutoCloseable {
       try {
         out.add(URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8));
       } catch (IllegalArgumentException e) {
-        throw new HttpError(400, "bad_request", "malformed percent-encoding in the path");
+        throw new HttpException(400, "bad_request", "malformed percent-encoding in the path");
       }
     }
     return out;

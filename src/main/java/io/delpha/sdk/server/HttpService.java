@@ -1,0 +1,177 @@
+package io.delpha.sdk.server;
+
+import io.delpha.sdk.core.ClosedException;
+import io.delpha.sdk.core.Metrics;
+import io.delpha.sdk.core.MissingDependencyException;
+import io.delpha.sdk.core.ServiceUnavailableException;
+import io.delpha.sdk.core.TlsException;
+import io.delpha.sdk.core.internal.Capability;
+import io.delpha.sdk.core.internal.ClosedGuard;
+import io.delpha.sdk.core.internal.metrics.Recorder;
+import java.io.IOException;
+import java.net.URI;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Semaphore;
+import java.util.function.Supplier;
+
+/**
+ * The library's one embedded HTTP server, a public seam: the ingest upload endpoint and the usage-analytics service
+ * run on it, and a host may serve its own routes on it the same way. Routes match a method and a path whose segments
+ * are literal or {@code {name}} parameters; handlers answer JSON or any bytes through an {@link Exchange}. Limits,
+ * the address and HTTPS (PEM or PKCS#12) come from {@link ServerOptions}: connections, idle timeout, header and body
+ * sizes, threads, and the bound on concurrent password checks ({@link #passwordCheck}). Runs on Jetty, an optional
+ * stack (the {@code http-server} capability, docs/dependencies.md).
+ *
+ * <pre>{@code
+ * try (HttpService http = HttpService.start("host-status", ServerOptions.on(new InetSocketAddress("127.0.0.1", 0)),
+ *     List.of(new HttpService.Route("GET", "/items/{id}", ex -> ex.respond(200, Map.of("id", ex.param("id"))))),
+ *     metrics)) {
+ *   URI base = http.uri();     // e.g. http://127.0.0.1:41234/
+ * }
+ * }</pre>
+ *
+ * <p>Answers the service gives by itself, each with a JSON body {@code {"error": code, "message": text}}: {@code 404
+ * not_found} for a path no route matches, {@code 405 method_not_allowed} (with {@code Allow}) for a path matched with
+ * another method, {@code 400 bad_request} for malformed percent-encoding, {@code 413 too_large} for a body over its
+ * limit ({@link Exchange#body(long)}), {@code 500 internal} without detail (and logged) when a handler fails
+ * unexpectedly or returns without answering. A handler may refuse by throwing one of the library's exceptions: {@code
+ * AuthenticationException} is answered 401, {@code AccessDeniedException} 403, {@code NotFoundException} 404, {@code
+ * ConflictException} 409, {@code InvalidInputException} and {@code DataFormatException} 422, {@code
+ * RateLimitedException} 429, {@code ServiceUnavailableException} 503 (with a generic message), any other {@code
+ * DelphaException} 500; or by throwing an {@link HttpException} to answer its own status, code and headers. Until a
+ * handler calls {@link Exchange#authenticated()}, error answers carry a generic text
+ * per status only, never the exception's message (but for 404, 405, 413 and a 400 before a route matched).
+ *
+ * <p>Every request is timed into the timer {@code delpha.http.server.requests} of the {@link Metrics} given, tagged
+ * with the service's name ({@code service}), the method ({@code method}: a route's or a standard one, else {@code
+ * OTHER}), the route pattern ({@code route}; {@code unmatched} when none matched) and the status class ({@code
+ * status}: {@code 2xx}...; {@code aborted} when the client went away): bounded values only, never a path
+ * (docs/metrics.md).
+ *
+ * <p>Thread-safe. {@link #close()} stops listening; it is idempotent, and afterwards every method throws {@link
+ * ClosedException}.
+ */
+public final class HttpService implements AutoCloseable {
+
+  /** Answers a matched request. */
+  @FunctionalInterface
+  public interface RouteHandler {
+    /**
+     * Answers the request, once, through the exchange (or throws; see {@link HttpService} for the answers to the
+     * library's exceptions). Called on one of the service's threads; handlers of many requests run at once.
+     *
+     * @param exchange the request and its answer, valid during this call only
+     * @throws IOException when the client goes away; the request is then counted {@code aborted}
+     */
+    void handle(Exchange exchange) throws IOException;
+  }
+
+  /**
+   * One route: a method and a path pattern, and what answers them. Immutable. Routes are tried in the order given;
+   * the first whose pattern and method match answers.
+   *
+   * @param method the HTTP method, e.g. {@code GET}; matched exactly (case-sensitive)
+   * @param pattern the path, e.g. {@code /items/{id}}: segments separated by {@code /}, each literal or a {@code
+   *     {name}} parameter that matches one whole, non-empty segment ({@link Exchange#param(String)} gives it
+   *     percent-decoded); leading and trailing {@code /} are ignored, as are empty segments of the request's path
+   * @param handler what answers
+   */
+  public record Route(String method, String pattern, RouteHandler handler) {
+    /**
+     * @throws NullPointerException for a null component
+     * @throws IllegalArgumentException for a blank method or a pattern that does not start with {@code /}
+     */
+    public Route {
+      Objects.requireNonNull(method, "method");
+      Objects.requireNonNull(pattern, "pattern");
+      Objects.requireNonNull(handler, "handler");
+      if (method.isBlank()) {
+        throw new IllegalArgumentException("a route's method is not blank");
+      }
+      if (!pattern.startsWith("/")) {
+        throw new IllegalArgumentException("a route's pattern starts with /: " + pattern);
+      }
+    }
+  }
+
+  private final JettyServer jetty;
+  private final Semaphore passwordChecks;
+  private final ClosedGuard guard;
+
+  private HttpService(JettyServer jetty, ServerOptions options, String name) {
+    this.jetty = jetty;
+    this.passwordChecks = new Semaphore(options.maxConcurrentPasswordChecks(), true);
+    this.guard = new ClosedGuard("this HttpService (" + name + ")");
+  }
+
+  /**
+   * Starts listening, at once: the routes are served when this returns.
+   *
+   * @param name the service's name: its threads' names, its log lines and the {@code service} tag of its metrics (a
+   *     fixed name, e.g. {@code host-status}, never a value of a request)
+   * @param options the address, TLS and limits
+   * @param routes the routes, tried in this order
+   * @param metrics where requests are timed ({@link Metrics#none()} for nowhere)
+   * @return the running service; the caller closes it
+   * @throws MissingDependencyException when Jetty (the {@code http-server} capability) is not on the class path
+   * @throws ServiceUnavailableException when the address cannot be bound
+   * @throws TlsException when the key material cannot be read
+   */
+  public static HttpService start(String name, ServerOptions options, List<Route> routes, Metrics metrics) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(options, "options");
+    List<Route> copy = List.copyOf(Objects.requireNonNull(routes, "routes"));
+    Objects.requireNonNull(metrics, "metrics");
+    Capability.require("HttpService", Capability.HTTP_SERVER);
+    return new HttpService(JettyServer.start(name, options, copy, Recorder.of(metrics)), options, name);
+  }
+
+  /**
+   * @return the base URI, e.g. {@code https://127.0.0.1:41234/} ({@code http} without TLS), with the port actually
+   *     bound (the one chosen for port 0)
+   * @throws ClosedException after {@link #close()}
+   */
+  public URI uri() {
+    guard.check();
+    return jetty.uri();
+  }
+
+  /**
+   * Runs a password verification within the bound on concurrent checks ({@link
+   * ServerOptions#maxConcurrentPasswordChecks()}), so a flood of bad credentials queues instead of taking every core.
+   * Waits, uninterruptibly, for a turn.
+   *
+   * @param check the verification
+   * @param <T> its result
+   * @return its result
+   * @throws ClosedException after {@link #close()}
+   * @throws RuntimeException what the check throws, unchanged
+   */
+  public <T> T passwordCheck(Supplier<T> check) {
+    guard.check();
+    Objects.requireNonNull(check, "check");
+    passwordChecks.acquireUninterruptibly();
+    try {
+      return check.get();
+    } finally {
+      passwordChecks.release();
+    }
+  }
+
+  /**
+   * Stops listening: once this returns, the port accepts no connection, and requests in flight were given up to two
+   * seconds to finish. Idempotent; afterwards every method throws {@link ClosedException}.
+   */
+  @Override
+  public void close() {
+    if (guard.close()) {
+      jetty.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return guard.toString();
+  }
+}

@@ -1,5 +1,0 @@
-/** Internal: not part of the API; may change in any release. */
-@NullMarked
-package io.delpha.sdk.server.internal;
-
-import org.jspecify.annotations.NullMarked;
