@@ -1,0 +1,81 @@
+package io.delpha.sdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A capability's {@code internal} package is its own (docs/architecture.md, "Shared seams"): the library's sources
+ * name another capability's internal types only where the seams table says so. {@code core}'s internals are every
+ * capability's.
+ */
+@DisplayName("No capability reaches into another's internal package but through the documented seams")
+class InternalImportsTest {
+
+  /** The internal types other capabilities may use, each a row of docs/architecture.md's seams table. */
+  static final Set<String> SEAMS = Set.of("io.delpha.sdk.parquet.internal.kinds.ScalarKind");
+
+  private static final Pattern INTERNAL_TYPE =
+      Pattern.compile("io\\.delpha\\.sdk\\.(\\w+)((?:\\.\\w+)*)\\.internal((?:\\.[a-z]\\w*)*)\\.([A-Z]\\w*)");
+
+  @Test
+  @DisplayName("src/main/java and src/cli/java name no other capability's internal type outside the seams")
+  void onlyTheSeams() throws IOException {
+    List<String> reaches = new ArrayList<>();
+    Set<String> seamsUsed = new TreeSet<>();
+    for (Path root : List.of(Path.of("src", "main", "java"), Path.of("src", "cli", "java"))) {
+      if (!Files.isDirectory(root)) {
+        continue;
+      }
+      try (Stream<Path> files = Files.walk(root)) {
+        for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+          String owner = capability(root.relativize(file));
+          Matcher m = INTERNAL_TYPE.matcher(Files.readString(file, StandardCharsets.UTF_8));
+          while (m.find()) {
+            String type = m.group();
+            if (m.group(1).equals(owner) || m.group(1).equals("core")) {
+              continue;
+            }
+            if (SEAMS.contains(type)) {
+              seamsUsed.add(type);
+            } else {
+              reaches.add(root.relativize(file) + " -> " + type);
+            }
+          }
+        }
+      }
+    }
+    assertThat(reaches).as("other capabilities' internal types named outside the seams table").isEmpty();
+    assertThat(seamsUsed).as("every seam listed is still used (else drop it from the list and the table)")
+        .isEqualTo(new TreeSet<>(SEAMS));
+  }
+
+  @Test
+  @DisplayName("the check sees a reach: an import of another capability's internal class is found, one of its own is not")
+  void theCheckSeesAReach() {
+    Matcher m = INTERNAL_TYPE.matcher("import io.delpha.sdk.aws.internal.AwsErrors;\nimport io.delpha.sdk.parquet.internal.kinds.ScalarKind;");
+    assertThat(m.find()).isTrue();
+    assertThat(m.group(1)).isEqualTo("aws");
+    assertThat(m.group()).isEqualTo("io.delpha.sdk.aws.internal.AwsErrors");
+    assertThat(m.find()).isTrue();
+    assertThat(m.group()).isEqualTo("io.delpha.sdk.parquet.internal.kinds.ScalarKind");
+    assertThat(capability(Path.of("io", "delpha", "sdk", "totesys", "internal", "X.java"))).isEqualTo("totesys");
+  }
+
+  /** The capability of a source file: the package's segment after {@code io.delpha.sdk} ("" for the root). */
+  private static String capability(Path relative) {
+    return relative.getNameCount() > 4 ? relative.getName(3).toString() : "";
+  }
+}
