@@ -2,6 +2,7 @@ package io.delpha.sdk.parquet;
 
 import io.delpha.sdk.core.InvalidInputException;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -42,12 +43,9 @@ public record ColumnType(Kind kind, int precision, int scale, List<Column> child
   public enum Kind {
     BOOLEAN, INT, LONG, DOUBLE, DECIMAL, STRING, DATE, TIME, TIMESTAMP, BYTES, LOCAL_TIMESTAMP, LIST, MAP, STRUCT;
 
-    /** @return whether this is LIST, MAP or STRUCT */
+    /** @return whether this is LIST, MAP or STRUCT (the others are the scalar kinds) */
     public boolean isNested() {
-      return switch (this) {
-        case LIST, MAP, STRUCT -> true;
-        case BOOLEAN, INT, LONG, DOUBLE, DECIMAL, STRING, DATE, TIME, TIMESTAMP, BYTES, LOCAL_TIMESTAMP -> false;
-      };
+      return this == LIST || this == MAP || this == STRUCT;
     }
   }
 
@@ -89,8 +87,7 @@ public record ColumnType(Kind kind, int precision, int scale, List<Column> child
       case MAP -> children.size() == 2 && !children.get(0).nullable() ? null
           : "a map has a required key column and a value column, got " + children;
       case STRUCT -> children.isEmpty() ? "a struct needs at least one field" : null;
-      case BOOLEAN, INT, LONG, DOUBLE, DECIMAL, STRING, DATE, TIME, TIMESTAMP, BYTES, LOCAL_TIMESTAMP ->
-          children.isEmpty() ? null : kind + " has no parts";
+      default -> children.isEmpty() ? null : kind + " has no parts"; // the scalar kinds
     };
     if (wrongParts != null) {
       throw new InvalidInputException(wrongParts);
@@ -185,7 +182,7 @@ public record ColumnType(Kind kind, int precision, int scale, List<Column> child
 
   private void requireKind(Kind expected) {
     if (kind != expected) {
-      throw new IllegalStateException(this + " is not a " + expected.name().toLowerCase());
+      throw new IllegalStateException(this + " is not a " + expected.name().toLowerCase(Locale.ROOT));
     }
   }
 
@@ -202,7 +199,7 @@ public record ColumnType(Kind kind, int precision, int scale, List<Column> child
         }
         yield b.append('>').toString();
       }
-      case BOOLEAN, INT, LONG, DOUBLE, STRING, DATE, TIME, TIMESTAMP, BYTES, LOCAL_TIMESTAMP -> kind.name().toLowerCase();
+      default -> kind.name().toLowerCase(Locale.ROOT); // the other scalar kinds
     };
   }
 

@@ -38,6 +38,23 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Row {
 
+  /** The Java class of each kind's values, by the kind's ordinal: the kind's own say, or the nested kinds' types. */
+  private static final Class<?>[] JAVA_TYPES = new Class<?>[ColumnType.Kind.values().length];
+  /** Whether a row keeps each kind's values as given, by ordinal (the check of {@link #of} is then the class's). */
+  private static final boolean[] KEPT_AS_GIVEN = new boolean[ColumnType.Kind.values().length];
+
+  static {
+    for (ColumnType.Kind kind : ColumnType.Kind.values()) {
+      JAVA_TYPES[kind.ordinal()] = switch (kind) {
+        case LIST -> List.class;
+        case MAP -> Map.class;
+        case STRUCT -> Row.class;
+        default -> ScalarKind.of(kind).javaType();
+      };
+      KEPT_AS_GIVEN[kind.ordinal()] = !kind.isNested() && ScalarKind.of(kind).keepsValuesAsGiven();
+    }
+  }
+
   static {
     RowHooks.install(new Hooks());
   }
@@ -112,10 +129,14 @@ public final class Row {
       return null;
     }
     ColumnType type = c.type();
-    Class<?> expected = javaType(type);
+    int kind = type.kind().ordinal();
+    Class<?> expected = JAVA_TYPES[kind];
     if (!expected.isInstance(v)) {
       throw new InvalidInputException("column " + c.name() + " (" + type + ") expects "
           + expected.getSimpleName() + ", got " + v.getClass().getSimpleName());
+    }
+    if (KEPT_AS_GIVEN[kind]) {
+      return v; // immutable values
     }
     return switch (type.kind()) {
       case LIST -> {
@@ -152,12 +173,7 @@ public final class Row {
    * @return the Java class of its values
    */
   public static Class<?> javaType(ColumnType type) {
-    return switch (type.kind()) {
-      case LIST -> List.class;
-      case MAP -> Map.class;
-      case STRUCT -> Row.class;
-      default -> ScalarKind.of(type).javaType();
-    };
+    return JAVA_TYPES[type.kind().ordinal()];
   }
 
   /**

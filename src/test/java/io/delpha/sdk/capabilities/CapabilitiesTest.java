@@ -96,6 +96,10 @@ class CapabilitiesTest {
     List<String> lines = run("core", server.host(), String.valueOf(server.port()), server.localDatacenter());
 
     assertThat(lines).contains("ROWS 1", "TABLES [readings]", "AUTHENTICATED core-org", "DENIED", "DONE");
+    // the row model links and checks values without Parquet, for every scalar kind (each kind's class is loaded)
+    long scalarKinds = java.util.Arrays.stream(io.delpha.sdk.parquet.ColumnType.Kind.values())
+        .filter(k -> !k.isNested()).count();
+    assertThat(lines).contains("EVERY KIND " + scalarKinds + "/" + scalarKinds + " 4.50 [11]");
     assertThat(lines).noneMatch(l -> l.startsWith("LINKAGE") || l.startsWith("UNEXPECTEDLY"));
     assertThat(lines).contains(
         "MISSING ParquetRows parquet " + Capability.PARQUET.missing("x").coordinates(),

@@ -90,6 +90,7 @@ public final class CapabilityHostMain {
       } catch (AccessDeniedException e) {
         System.out.println("DENIED");
       }
+      everyKind();
       Path work = Files.createTempDirectory("core-host");
       Map<String, Callable<?>> uses = new LinkedHashMap<>();
       uses.put("ParquetRows", () -> ParquetRows.writer(work.resolve("a.parquet"),
@@ -114,6 +115,32 @@ public final class CapabilityHostMain {
       });
       tryMissing(uses);
     }
+  }
+
+  /**
+   * The row model needs no stack: a row holding a value of every scalar kind (and a list of them) is made, checked and
+   * read on the core's class path alone. Prints how many scalar kinds it covered of how many there are.
+   */
+  static void everyKind() {
+    Map<ColumnType, Object> samples = new LinkedHashMap<>();
+    samples.put(ColumnType.BOOLEAN, true);
+    samples.put(ColumnType.INT, 1);
+    samples.put(ColumnType.LONG, 2L);
+    samples.put(ColumnType.DOUBLE, 3.5);
+    samples.put(ColumnType.decimal(5, 2), new java.math.BigDecimal("4.50"));
+    samples.put(ColumnType.STRING, "five");
+    samples.put(ColumnType.DATE, java.time.LocalDate.of(2024, 1, 6));
+    samples.put(ColumnType.TIME, java.time.LocalTime.of(7, 0));
+    samples.put(ColumnType.TIMESTAMP, java.time.Instant.parse("2024-01-08T00:00:00Z"));
+    samples.put(ColumnType.LOCAL_TIMESTAMP, java.time.LocalDateTime.of(2024, 1, 9, 0, 0));
+    samples.put(ColumnType.BYTES, new byte[] {10});
+    samples.put(ColumnType.list(ColumnType.INT, false), List.of(11));
+    List<Column> columns = new java.util.ArrayList<>();
+    samples.keySet().forEach(t -> columns.add(Column.required("c" + columns.size(), t)));
+    Row row = Row.of(new RowSchema(columns), samples.values().toArray());
+    long covered = samples.keySet().stream().filter(t -> !t.kind().isNested()).map(ColumnType::kind).distinct().count();
+    long scalars = java.util.Arrays.stream(ColumnType.Kind.values()).filter(k -> !k.isNested()).count();
+    System.out.println("EVERY KIND " + covered + "/" + scalars + " " + row.getDecimal("c4") + " " + row.get("c11"));
   }
 
   /** Uses each capability whose stack this host lacks, printing the typed refusal (or what went wrong instead). */

@@ -28,6 +28,11 @@ final class BytesKind implements ScalarKind {
     return byte[].class;
   }
 
+  @Override
+  public boolean keepsValuesAsGiven() {
+    return false;
+  }
+
   /** A copy: the caller's array stays the caller's. */
   @Override
   public Object checked(Object value, ColumnType type, String column) {

@@ -35,7 +35,14 @@ final class DateKind implements ScalarKind {
 
   @Override
   public PrimitiveType parquetType(String name, ColumnType type, Repetition repetition) {
-    return Types.primitive(PrimitiveTypeName.INT32, repetition).as(LogicalTypeAnnotation.dateType()).named(name);
+    return InParquet.type(name, type, repetition);
+  }
+
+  /** Parquet's annotation classes, loaded only when a schema is made: the kind links without Parquet. */
+  private static final class InParquet {
+    static PrimitiveType type(String name, ColumnType type, Repetition repetition) {
+      return Types.primitive(PrimitiveTypeName.INT32, repetition).as(LogicalTypeAnnotation.dateType()).named(name);
+    }
   }
 
   @Override

@@ -42,6 +42,11 @@ final class DecimalKind implements ScalarKind {
   }
 
   @Override
+  public boolean keepsValuesAsGiven() {
+    return false;
+  }
+
+  @Override
   public Object checked(Object value, ColumnType type, String column) {
     BigDecimal d = (BigDecimal) value;
     if (d.scale() != type.scale()) {
@@ -53,11 +58,18 @@ final class DecimalKind implements ScalarKind {
 
   @Override
   public PrimitiveType parquetType(String name, ColumnType type, Repetition repetition) {
-    return type.precision() <= 18
-        ? Types.primitive(PrimitiveTypeName.INT64, repetition)
-            .as(LogicalTypeAnnotation.decimalType(type.scale(), type.precision())).named(name)
-        : Types.primitive(PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY, repetition).length(bytes(type.precision()))
-            .as(LogicalTypeAnnotation.decimalType(type.scale(), type.precision())).named(name);
+    return InParquet.type(name, type, repetition);
+  }
+
+  /** Parquet's annotation classes, loaded only when a schema is made: the kind links without Parquet. */
+  private static final class InParquet {
+    static PrimitiveType type(String name, ColumnType type, Repetition repetition) {
+      return type.precision() <= 18
+          ? Types.primitive(PrimitiveTypeName.INT64, repetition)
+              .as(LogicalTypeAnnotation.decimalType(type.scale(), type.precision())).named(name)
+          : Types.primitive(PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY, repetition).length(bytes(type.precision()))
+              .as(LogicalTypeAnnotation.decimalType(type.scale(), type.precision())).named(name);
+    }
   }
 
   /**

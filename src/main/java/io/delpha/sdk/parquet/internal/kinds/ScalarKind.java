@@ -86,9 +86,22 @@ public sealed interface ScalarKind
     return value;
   }
 
+  /**
+   * @return whether {@link #checked} returns every value as it is given (immutable values that always fit their
+   *     type), so that a {@code Row} need not call it
+   */
+  default boolean keepsValuesAsGiven() {
+    return true;
+  }
+
   // ---------------------------------------------------------------- Parquet
 
   /**
+   * The Parquet type the writer declares. A kind's class must link without Parquet on the class path (a {@code Row}
+   * of the kind is made without it: {@code CapabilitiesTest}'s core host), so a kind that passes one of Parquet's
+   * classes where another is expected (a logical type annotation to {@code as}) does it in a nested class, which is
+   * loaded only when a schema is made.
+   *
    * @param name the field's name
    * @param type the column's type
    * @param repetition required or optional

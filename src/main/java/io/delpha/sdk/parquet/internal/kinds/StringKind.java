@@ -32,7 +32,14 @@ final class StringKind implements ScalarKind {
 
   @Override
   public PrimitiveType parquetType(String name, ColumnType type, Repetition repetition) {
-    return Types.primitive(PrimitiveTypeName.BINARY, repetition).as(LogicalTypeAnnotation.stringType()).named(name);
+    return InParquet.type(name, type, repetition);
+  }
+
+  /** Parquet's annotation classes, loaded only when a schema is made: the kind links without Parquet. */
+  private static final class InParquet {
+    static PrimitiveType type(String name, ColumnType type, Repetition repetition) {
+      return Types.primitive(PrimitiveTypeName.BINARY, repetition).as(LogicalTypeAnnotation.stringType()).named(name);
+    }
   }
 
   @Override

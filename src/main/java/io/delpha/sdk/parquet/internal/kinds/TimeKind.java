@@ -42,8 +42,15 @@ final class TimeKind implements ScalarKind {
 
   @Override
   public PrimitiveType parquetType(String name, ColumnType type, Repetition repetition) {
-    return Types.primitive(PrimitiveTypeName.INT64, repetition)
-        .as(LogicalTypeAnnotation.timeType(false, TimeUnit.MICROS)).named(name);
+    return InParquet.type(name, type, repetition);
+  }
+
+  /** Parquet's annotation classes, loaded only when a schema is made: the kind links without Parquet. */
+  private static final class InParquet {
+    static PrimitiveType type(String name, ColumnType type, Repetition repetition) {
+      return Types.primitive(PrimitiveTypeName.INT64, repetition)
+          .as(LogicalTypeAnnotation.timeType(false, TimeUnit.MICROS)).named(name);
+    }
   }
 
   @Override
