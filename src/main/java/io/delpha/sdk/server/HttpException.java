@@ -34,7 +34,8 @@ public final class HttpException extends DelphaException {
    * @param status the HTTP status, 400 to 599
    * @param code a short machine-readable code, e.g. {@code too_many_uploads}
    * @param message what went wrong, for the client; never a secret
-   * @throws IllegalArgumentException if the status is not an error status
+   * @throws IllegalArgumentException if the status is not an error status (a bug of the handler that makes it: the
+   *     service answers it 500, as any failure that is not one of the library's exceptions)
    */
   public HttpException(int status, String code, String message) {
     this(status, code, message, Map.of());

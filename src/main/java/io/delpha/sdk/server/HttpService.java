@@ -1,6 +1,7 @@
 package io.delpha.sdk.server;
 
 import io.delpha.sdk.core.ClosedException;
+import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.Metrics;
 import io.delpha.sdk.core.MissingDependencyException;
 import io.delpha.sdk.core.ServiceUnavailableException;
@@ -80,17 +81,17 @@ public final class HttpService implements AutoCloseable {
   public record Route(String method, String pattern, RouteHandler handler) {
     /**
      * @throws NullPointerException for a null component
-     * @throws IllegalArgumentException for a blank method or a pattern that does not start with {@code /}
+     * @throws InvalidInputException for a blank method or a pattern that does not start with {@code /}
      */
     public Route {
       Objects.requireNonNull(method, "method");
       Objects.requireNonNull(pattern, "pattern");
       Objects.requireNonNull(handler, "handler");
       if (method.isBlank()) {
-        throw new IllegalArgumentException("a route's method is not blank");
+        throw new InvalidInputException("a route's method is not blank");
       }
       if (!pattern.startsWith("/")) {
-        throw new IllegalArgumentException("a route's pattern starts with /: " + pattern);
+        throw new InvalidInputException("a route's pattern starts with /: " + pattern);
       }
     }
   }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.ClosedException;
 import io.delpha.sdk.core.Metrics;
 import io.delpha.sdk.core.AccessDeniedException;
@@ -242,8 +243,8 @@ class HttpServiceTest {
   void routesAreChecked() {
     HttpService.RouteHandler ok = ex -> ex.respond(204, "text/plain", new byte[0]);
     assertThat(new HttpService.Route("GET", "/a/{b}", ok).pattern()).isEqualTo("/a/{b}");
-    assertThatThrownBy(() -> new HttpService.Route("GET", "a/{b}", ok)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new HttpService.Route(" ", "/a", ok)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new HttpService.Route("GET", "a/{b}", ok)).isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> new HttpService.Route(" ", "/a", ok)).isInstanceOf(InvalidInputException.class);
     assertThatThrownBy(() -> new HttpService.Route("GET", "/a", null)).isInstanceOf(NullPointerException.class);
   }
 }
