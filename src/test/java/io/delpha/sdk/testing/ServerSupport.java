@@ -83,7 +83,9 @@ public final class ServerSupport {
 
   /**
    * Sends a signal to a process with {@code kill} ({@code STOP} and {@code CONT} pause and resume a server, {@code 9}
-   * kills it) and checks that {@code kill} succeeded.
+   * kills it) and checks that {@code kill} succeeded. {@code kill} returns once the signal is sent; after {@code
+   * STOP} this waits (up to 30 s) until the kernel reports the process stopped, so nothing the caller does next can
+   * reach a process still running.
    *
    * @param name the signal's name, without {@code SIG}
    * @param pid the process
@@ -99,6 +101,33 @@ public final class ServerSupport {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
+    }
+    if (name.equals("STOP") && processState(pid) != '?') {
+      await("process " + pid + " stopped after kill -STOP", Duration.ofSeconds(30), () -> isStopped(pid));
+    }
+  }
+
+  /**
+   * @param pid a process
+   * @return whether the kernel reports it stopped by a signal ({@code T} in {@code /proc/<pid>/stat})
+   */
+  public static boolean isStopped(long pid) {
+    return processState(pid) == 'T';
+  }
+
+  /**
+   * @param pid a process
+   * @return its state as {@code /proc/<pid>/stat} says ({@code R} running, {@code S} sleeping, {@code T} stopped, ...),
+   *     or {@code ?} where there is no {@code /proc} or no such process
+   */
+  public static char processState(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      // pid (comm) state ...: the command may hold spaces and parentheses, the state follows the last ')'
+      int end = stat.lastIndexOf(')');
+      return end < 0 || end + 2 >= stat.length() ? '?' : stat.charAt(end + 2);
+    } catch (IOException | RuntimeException e) {
+      return '?';
     }
   }
 
