@@ -240,10 +240,10 @@ class SlowNodeTest {
   @Test
   @DisplayName("a statement not marked idempotent is sent once, though its node stalled")
   void nonIdempotentIsSentOnce() {
-    // The node must stay paused for the whole attempt: the state is read before this test resumes it. Once in CI
-    // (2026-11-26) the statement was acknowledged: something resumed the node meanwhile, or it was not yet paused
-    // (signal now waits for the kernel's "stopped"). An attempt whose node was resumed by anything else is told
-    // apart and made again; every attempt, whatever the node did, sends the statement exactly once.
+    // The node must stay paused for the whole attempt. Once in CI (2026-11-26) the statement was acknowledged:
+    // kill -STOP had returned before the node's threads stopped (signal now waits until all of them have), or
+    // something resumed the node. Its state is read before this test resumes it: an attempt whose node was resumed by
+    // anything else is told apart and made again; every attempt, whatever the node did, sends the statement once.
     for (int attempt = 1; ; attempt++) {
       nodeAnswers();
       Counting counting = new Counting(cass);

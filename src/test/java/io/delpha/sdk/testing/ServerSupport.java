@@ -84,8 +84,8 @@ public final class ServerSupport {
   /**
    * Sends a signal to a process with {@code kill} ({@code STOP} and {@code CONT} pause and resume a server, {@code 9}
    * kills it) and checks that {@code kill} succeeded. {@code kill} returns once the signal is sent; after {@code
-   * STOP} this waits (up to 30 s) until the kernel reports the process stopped, so nothing the caller does next can
-   * reach a process still running.
+   * STOP} this waits (up to 30 s) until the kernel reports every thread of the process stopped ({@link
+   * #isStopped}), so nothing the caller does next reaches a process still running.
    *
    * @param name the signal's name, without {@code SIG}
    * @param pid the process
@@ -108,11 +108,24 @@ public final class ServerSupport {
   }
 
   /**
+   * Whether every thread of a process is stopped. {@code kill -STOP} only queues the signal: the group stop begins
+   * when one thread of the process is scheduled and takes it, and until then the others run on (on a loaded machine
+   * a server answered requests meanwhile; the process read {@code R} right after {@code kill} returned in 5 of 20
+   * pauses with two busy loops beside it).
+   *
    * @param pid a process
-   * @return whether the kernel reports it stopped by a signal ({@code T} in {@code /proc/<pid>/stat})
+   * @return whether the kernel reports each of its threads stopped ({@code T} in {@code /proc/<pid>/task/<tid>/stat})
    */
   public static boolean isStopped(long pid) {
-    return processState(pid) == 'T';
+    Path tasks = Path.of("/proc", Long.toString(pid), "task");
+    try (var threads = Files.list(tasks)) {
+      return threads.allMatch(t -> {
+        char state = stateIn(t.resolve("stat"));
+        return state == 'T' || state == '?'; // '?': the thread ended meanwhile
+      }) && processState(pid) == 'T';
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
   }
 
   /**
@@ -121,11 +134,15 @@ public final class ServerSupport {
    *     or {@code ?} where there is no {@code /proc} or no such process
    */
   public static char processState(long pid) {
+    return stateIn(Path.of("/proc", Long.toString(pid), "stat"));
+  }
+
+  private static char stateIn(Path stat) {
     try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      String line = Files.readString(stat);
       // pid (comm) state ...: the command may hold spaces and parentheses, the state follows the last ')'
-      int end = stat.lastIndexOf(')');
-      return end < 0 || end + 2 >= stat.length() ? '?' : stat.charAt(end + 2);
+      int end = line.lastIndexOf(')');
+      return end < 0 || end + 2 >= line.length() ? '?' : line.charAt(end + 2);
     } catch (IOException | RuntimeException e) {
       return '?';
     }
