@@ -245,7 +245,6 @@ class SlowNodeTest {
     // something resumed the node. Its state is read before this test resumes it: an attempt whose node was resumed by
     // anything else is told apart and made again; every attempt, whatever the node did, sends the statement once.
     for (int attempt = 1; ; attempt++) {
-      nodeAnswers();
       Counting counting = new Counting(cass);
       BoundedWriter out = new BoundedWriter(counting::executeAsync, counting.cluster().requestCapacity(), 4,
           RetryPolicy.builder().maxAttempts(10).build());
@@ -270,6 +269,7 @@ class SlowNodeTest {
       }
       assertThat(attempt).as("the node kept being resumed by something other than this test; " + seen).isLessThan(3);
       System.err.println("SlowNodeTest: the paused node was resumed by something else; again. " + seen);
+      nodeAnswers(); // as before the first attempt (@BeforeEach)
     }
   }
 
