@@ -16,6 +16,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -67,7 +69,7 @@ public final class BoundedBody {
    * @return the bounded stream
    */
   public static InputStream whole(InputStream body, String what, ResponseLimits limits) {
-    return new Bounded(body, what, limits.maxBodyBytes(), "maxBodyBytes", limits.bodyTimeout(), limits.idleTimeout());
+    return new Bounded(body, what, limits.maxBodyBytes(), "maxBodyBytes", limits.bodyTimeout(), limits);
   }
 
   /**
@@ -84,7 +86,53 @@ public final class BoundedBody {
    */
   public static InputStream download(InputStream body, String what, long maxBytes, String limitName,
       ResponseLimits limits) {
-    return new Bounded(body, what, maxBytes, limitName, null, limits.idleTimeout());
+    return new Bounded(body, what, maxBytes, limitName, null, limits);
+  }
+
+  /**
+   * Checks a size a peer declared for something the library will spool to disk, before a byte is read: at most
+   * {@link ResponseLimits#maxDeclaredBytes()}, and leaving at least {@link ResponseLimits#minFreeDiskBytes()} free on
+   * the spool's disk. Read the body with {@link #download} bounded by the same size, so a peer that sends more than
+   * it declared is cut off there.
+   *
+   * @param declared the size the peer declared
+   * @param spool where it would be spooled (a folder or a file in it), {@code null} when it is kept in memory
+   * @param what the request, for messages
+   * @param limits the limits
+   * @throws ResponseLimitException ({@code maxDeclaredBytes}, or {@code minFreeDiskBytes} for a disk too full) if the
+   *     size cannot be taken; never retried
+   * @throws DataFormatException if the declared size is negative
+   */
+  public static void requireSpoolable(long declared, @Nullable Path spool, String what,
+      ResponseLimits limits) {
+    if (declared < 0) {
+      throw new DataFormatException(what + ": the peer declared a negative size (" + declared + ")");
+    }
+    if (declared > limits.maxDeclaredBytes()) {
+      throw new ResponseLimitException("maxDeclaredBytes", what + ": the peer declared " + declared + " bytes, more "
+          + "than " + limits.maxDeclaredBytes() + " (ResponseLimits.maxDeclaredBytes); nothing was downloaded", null);
+    }
+    if (spool == null) {
+      return;
+    }
+    Path at = spool;
+    while (at != null && !Files.exists(at)) {
+      at = at.getParent();
+    }
+    if (at == null) {
+      return;
+    }
+    long free;
+    try {
+      free = Files.getFileStore(at).getUsableSpace();
+    } catch (IOException e) {
+      return; // a store whose space cannot be read is not refused for it; the write fails on its own if full
+    }
+    if (declared > free - limits.minFreeDiskBytes()) {
+      throw new ResponseLimitException("minFreeDiskBytes", what + ": the peer declared " + declared + " bytes and "
+          + "the spool's disk has " + free + " bytes free, which would leave less than " + limits.minFreeDiskBytes()
+          + " (ResponseLimits.minFreeDiskBytes); nothing was downloaded", null);
+    }
   }
 
   /**
@@ -100,21 +148,18 @@ public final class BoundedBody {
    * @throws ServiceUnavailableException if the peer stops answering mid-body
    */
   public static JsonNode readJson(InputStream body, String what, ResponseLimits limits) {
-    try (InputStream in = whole(body, what, limits); JsonParser parser = factory(limits).createParser(in)) {
+    try (InputStream in = whole(body, what, limits);
+        JsonParser parser = new CountingParser(factory(limits).createParser(in), what, limits)) {
       JsonNode node = MAPPER.readTree(parser);
       return node == null ? MAPPER.missingNode() : node;
-    } catch (StreamConstraintsException e) {
-      throw constraint(what, limits, e);
-    } catch (JsonProcessingException e) {
-      throw new DataFormatException(what + ": the answer is not JSON (" + e.getOriginalMessage() + ")", e);
     } catch (IOException e) {
-      throw cutOff(what, e);
+      throw jsonFailure(what, limits, e, "the answer is not JSON");
     }
   }
 
   /**
-   * Parses one JSON text already read (a line, a string field holding JSON) under the limits' depth and string
-   * length.
+   * Parses one JSON text already read (a line, a string field holding JSON) under the limits' depth, string length,
+   * items and tokens.
    *
    * @param text the text
    * @param what where it came from, for messages
@@ -122,16 +167,63 @@ public final class BoundedBody {
    * @return the document, a missing node when the text is empty
    */
   public static JsonNode parseJson(String text, String what, ResponseLimits limits) {
-    try (JsonParser parser = factory(limits).createParser(text)) {
+    try (JsonParser parser = new CountingParser(factory(limits).createParser(text), what, limits)) {
       JsonNode node = MAPPER.readTree(parser);
       return node == null ? MAPPER.missingNode() : node;
-    } catch (StreamConstraintsException e) {
-      throw constraint(what, limits, e);
-    } catch (JsonProcessingException e) {
-      throw new DataFormatException(what + ": not JSON (" + e.getOriginalMessage() + ")", e);
     } catch (IOException e) {
-      throw new DataFormatException(what + ": not JSON (" + e.getMessage() + ")", e);
+      throw jsonFailure(what, limits, e, "not JSON");
     }
+  }
+
+  /**
+   * A parser of bytes already read whole (a page, read record by record), under the limits' depth, string length,
+   * items per container and tokens: tokens counted from the start, or from the last {@link #startRecord}. A broken
+   * limit surfaces as an {@link IOException} (possibly wrapped by a data binder) that {@link #jsonFailure} maps.
+   *
+   * @param bytes the text
+   * @param what where it came from, for messages
+   * @param limits the limits
+   * @return the parser
+   * @throws IOException if the parser cannot be made
+   */
+  public static JsonParser parser(byte[] bytes, String what, ResponseLimits limits) throws IOException {
+    return new CountingParser(factory(limits).createParser(bytes), what, limits);
+  }
+
+  /**
+   * Starts counting the tokens of a {@link #parser} again, at the start of each record of a page.
+   *
+   * @param parser a parser from {@link #parser}
+   */
+  public static void startRecord(JsonParser parser) {
+    if (parser instanceof CountingParser counting) {
+      counting.startRecord();
+    }
+  }
+
+  /**
+   * Maps a failure of parsing a peer's JSON: a broken limit is its {@link ResponseLimitException}, a syntax error a
+   * {@link DataFormatException}, anything else on the way a {@link ServiceUnavailableException} (the peer stopped
+   * answering) or a {@link DataFormatException}.
+   *
+   * @param what where the JSON came from, for messages
+   * @param limits the limits it was read under
+   * @param e the failure
+   * @param notJson how a syntax error is described, e.g. {@code "the answer is not JSON"}
+   * @return the exception to throw
+   */
+  public static RuntimeException jsonFailure(String what, ResponseLimits limits, IOException e, String notJson) {
+    ResponseLimitException limit = limitOf(e);
+    if (limit != null) {
+      return limit;
+    }
+    if (e instanceof StreamConstraintsException constraint) {
+      return constraint(what, limits, constraint);
+    }
+    if (e instanceof JsonProcessingException json) {
+      return new DataFormatException(what + ": " + notJson + " (" + Peers.echo(json.getOriginalMessage()) + ")", e);
+    }
+    return cutOff(what, e);
   }
 
   /**
@@ -153,7 +245,7 @@ public final class BoundedBody {
   public static int forEachLine(InputStream body, String what, ResponseLimits limits, LineConsumer consumer) {
     int lines = 0;
     try (InputStream in = new Bounded(body, what, limits.maxStreamBytes(), "maxStreamBytes", limits.bodyTimeout(),
-        limits.idleTimeout())) {
+        limits)) {
       byte[] buffer = new byte[8192];
       ByteArrayOutputStream line = new ByteArrayOutputStream();
       int n;
@@ -287,14 +379,21 @@ public final class BoundedBody {
     private long count;
     private volatile long readingSince;
     private volatile @Nullable ResponseLimitException breach;
+    private final long minRate;
+    private final long window;
+    private long waited;
+    private long arrived;
 
-    Bounded(InputStream in, String what, long maxBytes, String limitName, @Nullable Duration total, Duration idle) {
+    Bounded(InputStream in, String what, long maxBytes, String limitName, @Nullable Duration total,
+        ResponseLimits limits) {
       this.in = in;
       this.what = what;
       this.maxBytes = maxBytes;
       this.limitName = limitName;
       this.total = total;
-      this.idle = idle;
+      this.idle = limits.idleTimeout();
+      this.minRate = limits.minBytesPerSecond();
+      this.window = limits.rateWindow().toNanos();
       this.deadline = total == null ? Long.MAX_VALUE : System.nanoTime() + total.toNanos();
       long period = Math.max(20, Math.min(1000, idle.toMillis() / 4));
       this.check = WATCHDOG.scheduleWithFixedDelay(this::watch, period, period, TimeUnit.MILLISECONDS);
@@ -337,7 +436,11 @@ public final class BoundedBody {
     }
 
     private int leave(int n) throws IOException {
+      long since = readingSince;
       readingSince = 0;
+      if (since != 0) {
+        rate(System.nanoTime() - since, Math.max(n, 0));
+      }
       if (n > 0) {
         count += n;
         if (count > maxBytes) {
@@ -350,6 +453,28 @@ public final class BoundedBody {
         }
       }
       return n;
+    }
+
+    /**
+     * Counts time spent waiting for the peer and what it brought, from its first byte (the wait for the first byte is
+     * {@code idleTimeout}'s): once {@code rateWindow} of waiting has passed, the peer must have sent on average at
+     * least {@code minBytesPerSecond} a second of waiting since then, at every read. Time the caller spends between
+     * reads is not counted, so a slow consumer is never taken for a slow peer.
+     */
+    private void rate(long nanos, int n) throws IOException {
+      if (arrived > 0) {
+        waited += nanos;
+      }
+      arrived += n;
+      if (waited >= window && arrived < minRate * (waited / 1e9)) {
+        breach = new ResponseLimitException("minBytesPerSecond", what + ": the peer sent " + arrived
+            + " bytes in " + Math.round(waited / 1e9) + " s of waiting, slower than " + minRate
+            + " bytes a second (ResponseLimits.minBytesPerSecond, measured after ResponseLimits.rateWindow); reading "
+            + "stopped and nothing of the answer was used", null);
+        ResponseLimitException b = breach;
+        close();
+        throw new IOException(b.getMessage(), b);
+      }
     }
 
     private IOException failed(IOException e) {

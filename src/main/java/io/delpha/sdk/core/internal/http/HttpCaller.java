@@ -86,6 +86,7 @@ public final class HttpCaller {
   private final String service;
   private final Duration requestTimeout;
   private final Retrier retrier;
+  private final boolean credentialsOverPlainHttp;
 
   /**
    * @param client a client from {@link #newClient}
@@ -94,10 +95,25 @@ public final class HttpCaller {
    * @param retrier the retries of transient failures
    */
   public HttpCaller(HttpClient client, String service, Duration requestTimeout, Retrier retrier) {
+    this(client, service, requestTimeout, retrier, false);
+  }
+
+  /**
+   * @param client a client from {@link #newClient}
+   * @param service the service, as messages name it (e.g. {@code "Salesforce"}, {@code "the upload server"})
+   * @param requestTimeout how long one request waits for the answer's headers
+   * @param retrier the retries of transient failures
+   * @param credentialsOverPlainHttp {@link io.delpha.sdk.core.ResponseLimits#credentialsOverPlainHttp()}: whether a
+   *     request carrying a credential may go over plain http to a host that is not loopback (else it is refused
+   *     before it is sent)
+   */
+  public HttpCaller(HttpClient client, String service, Duration requestTimeout, Retrier retrier,
+      boolean credentialsOverPlainHttp) {
     this.client = Objects.requireNonNull(client, "client");
     this.service = Objects.requireNonNull(service, "service");
     this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
     this.retrier = Objects.requireNonNull(retrier, "retrier");
+    this.credentialsOverPlainHttp = credentialsOverPlainHttp;
   }
 
   /**
@@ -163,8 +179,11 @@ public final class HttpCaller {
    * @return the answer
    * @throws ServiceUnavailableException if the service cannot be reached or stops answering, or the thread is
    *     interrupted (its interrupt status kept)
+   * @throws io.delpha.sdk.core.ResponseLimitException ({@code credentialsOverPlainHttp}) if the request carries a
+   *     credential over plain http off loopback and this caller does not allow it; nothing is sent
    */
   public <T> HttpResponse<T> send(String what, HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+    Peers.check(request, credentialsOverPlainHttp, what);
     try {
       return client.send(request, handler);
     } catch (IOException | UncheckedIOException e) {
@@ -195,6 +214,7 @@ public final class HttpCaller {
       HttpRequest.BodyPublisher body, HttpResponse.BodyHandler<T> handler) {
     CompletableFuture<Void> sent = new CompletableFuture<>();
     HttpRequest r = request.method(method, whenSent(body, sent)).build();
+    Peers.check(r, credentialsOverPlainHttp, what);
     CompletableFuture<HttpResponse<T>> answer = client.sendAsync(r, handler);
     try {
       CompletableFuture.anyOf(sent, answer).handle((done, failed) -> null).get();
