@@ -357,10 +357,15 @@ class UsageCacheTest {
   }
 
   UsageAnalyticsServer server(Path cache, String dateColumn) {
+    return server(cache, dateColumn, 100_000);
+  }
+
+  /** A rows server reading the cache in {@code cache}, or through the client when {@code null}. */
+  UsageAnalyticsServer server(Path cache, String dateColumn, int maxRows) {
     DeltaSharingClient client = DeltaSharingClient.builder().endpoint(wm.baseUrl() + "/ds/")
         .bearerToken(Secret.of("recipient-token")).build();
     UsageAnalyticsServerBuilder b = UsageAnalyticsServer.builder().client(client).table(UsageTableStub.TABLE)
-        .organisationColumn("org_id").dateColumn(dateColumn).clock(clock).accessKeys(keys);
+        .organisationColumn("org_id").dateColumn(dateColumn).clock(clock).accessKeys(keys).maxRows(maxRows);
     if (cache != null) {
       b.cacheDirectory(cache);
     }
@@ -383,6 +388,65 @@ class UsageCacheTest {
     rows.sort(java.util.Comparator.comparing(JsonNode::toString));
     body.putArray("rows").addAll(rows);
     return body;
+  }
+
+  /** acme's rows on 2024-05-02 to 2024-05-06: one a day, five. */
+  static final String FIVE_ACME_ROWS = "?from=2024-05-02&to=2024-05-06";
+
+  @Test
+  @DisplayName("the rows route from the shared cache, maxRows 5: a range of 6 rows is 413 too_many_rows with no row "
+      + "in it, a range of exactly 5 is 200 with all 5, though the table holds 18")
+  void maxRowsFromTheCache() throws Exception {
+    try (UsageAnalyticsServer limited = server(Files.createTempDirectory("usage-cache-limit"), "usage_date", 5)) {
+      rows(limited, "?from=2024-05-01&to=2024-05-01", "acme"); // attaches the cache: its files are fetched now
+      int downloads = downloads();
+      maxRows(limited);
+      assertThat(downloads()).as("every answer came from the cache").isEqualTo(downloads);
+    }
+  }
+
+  @Test
+  @DisplayName("the rows route through the sharing client, maxRows 5: a range of 6 rows is 413 too_many_rows with "
+      + "no row in it, a range of exactly 5 is 200 with all 5, though the table holds 18")
+  void maxRowsThroughTheClient() throws Exception {
+    try (UsageAnalyticsServer limited = server(null, "usage_date", 5)) {
+      int downloads = downloads();
+      maxRows(limited);
+      assertThat(downloads()).as("these answers were read through the client").isGreaterThan(downloads);
+    }
+  }
+
+  /** {@code s} has maxRows 5: acme's six days, globex's whole month (6 rows) are 413; acme's five days are 200. */
+  void maxRows(UsageAnalyticsServer s) throws Exception {
+    HttpResponse<String> six = HTTP.send(HttpRequest.newBuilder(URI.create(s.uri() + UsageAnalyticsServer.PATH
+        + "?from=2024-05-01&to=2024-05-06")).header("Authorization", "Bearer " + acmeKey).build(),
+        HttpResponse.BodyHandlers.ofString());
+    tooManyRows(six);
+    HttpResponse<String> month = HTTP.send(HttpRequest.newBuilder(URI.create(s.uri() + UsageAnalyticsServer.PATH
+        + RANGE + "&org=globex")).header("Authorization", "Bearer " + adminKey).build(),
+        HttpResponse.BodyHandlers.ofString());
+    tooManyRows(month);
+    assertThat(month.body()).doesNotContain("globex-secret").doesNotContain("70000");
+
+    JsonNode five = rows(s, FIVE_ACME_ROWS, "acme");
+    assertThat(five.get("rowCount").asInt()).isEqualTo(5);
+    assertThat(five.get("rows")).hasSize(5);
+    assertThat(five.get("rows").findValuesAsText("org_id")).containsOnly("acme");
+    assertThat(five.get("rows").findValues("events")).extracting(JsonNode::asLong)
+        .containsExactlyInAnyOrder(102L, 103L, 104L, 105L, 106L);
+    assertThat(five.get("rows").findValuesAsText("usage_date")).containsExactlyInAnyOrder("2024-05-02", "2024-05-03",
+        "2024-05-04", "2024-05-05", "2024-05-06");
+  }
+
+  /** A 413 {@code too_many_rows} whose message names the limit and its setting, and that holds no row. */
+  static void tooManyRows(HttpResponse<String> r) throws Exception {
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(413);
+    JsonNode body = SharingFixture.JSON.readTree(r.body());
+    assertThat(body.get("error").asText()).isEqualTo("too_many_rows");
+    assertThat(body.get("message").asText()).contains("more than 5 rows").contains("maxRows");
+    assertThat(body.has("rows")).isFalse();
+    assertThat(body.has("rowCount")).isFalse();
+    assertThat(r.body()).doesNotContain("dashboards").doesNotContain("org_id");
   }
 
   @Test

@@ -87,7 +87,7 @@ public final class UsageCache {
    * @param work the query; it must filter by its organisation with a bound parameter
    * @return its answer
    * @throws HttpException 502 if the query or the read fails, 503 if the sharing server is unreachable or the server is
-   *     closing
+   *     closing; an {@code HttpException} the work throws (its own answer, e.g. a 413) as it is
    */
   public synchronized <T> T query(SqlWork<T> work) {
     if (closed) {

@@ -107,7 +107,14 @@ public final class UsageRowsEndpoint {
   /** The rows of an answer, in the schema they were read with. */
   private record Answer(RowSchema schema, List<Row> rows) {}
 
-  /** The rows through the sharing client, the organisation and range as its filter (every file downloaded). */
+  /**
+   * The rows through the sharing client, the organisation and range as its filter. The reader streams (a few files
+   * ahead): the read stops at the first row past {@code maxRows}, and closing the reader stops the downloads. No
+   * {@code limitHint} is sent: a server that applied it without the filter could leave out files holding the
+   * organisation's rows, and a short answer would pass for a whole one.
+   *
+   * @throws HttpException 413 {@code too_many_rows} when the range holds more than {@code maxRows} rows
+   */
   private Answer clientRows(UsageRequest r) {
     String dateColumn = table.dateColumn();
     List<Row> rows = new ArrayList<>();
@@ -124,8 +131,14 @@ public final class UsageRowsEndpoint {
     }
   }
 
+  /**
+   * The answer for a range holding more than {@code maxRows} rows, thrown as soon as row {@code maxRows + 1} is seen:
+   * nothing is sent of the rows read so far. {@code usage}'s and {@link UsageCache#query}'s mapping of read failures
+   * ({@link UsageTable#unreadable}) passes it through as it is.
+   */
   private HttpException tooMany() {
-    return new HttpException(413, "too_many_rows", "more than " + maxRows + " rows; ask for a shorter date range");
+    return new HttpException(413, "too_many_rows", "more than " + maxRows
+        + " rows in the range (the server's maxRows limit); ask for a shorter date range");
   }
 
   /**
@@ -146,8 +159,11 @@ public final class UsageRowsEndpoint {
 
   /**
    * The rows from the shared cache, the same filter as the client's (the organisation equal, the date column
-   * between the bounds in its own type), every value bound as a parameter; empty when the cached version lacks a
-   * column of the schema (a version changed the schema: the client reads).
+   * between the bounds in its own type), every value bound as a parameter, at most {@code maxRows + 1} of them
+   * ({@code LIMIT}); empty when the cached version lacks a column of the schema (a version changed the schema: the
+   * client reads).
+   *
+   * @throws HttpException 413 {@code too_many_rows} when the range holds more than {@code maxRows} rows
    */
   private Optional<List<Row>> cachedRows(UsageCache c, UsageRequest r, RowSchema schema, String selection) {
     String date = DuckDbSql.identifier(table.dateColumn());

@@ -75,12 +75,17 @@ public final class UsageTable {
 
   /**
    * The answer to a request whose read of the table failed, logged: 503 if the sharing server is unreachable, else
-   * 502. The message names neither the server nor the cause.
+   * 502. The message names neither the server nor the cause. An {@link HttpException} is an answer already decided
+   * during the read (a 413 for too many rows, a 503 of a closing cache) and is returned as it is, not logged: it is
+   * a {@link DelphaException} too, and mapping it here would make it a 502.
    *
    * @param e what the read threw
    * @return the error to throw
    */
   public HttpException unreadable(DelphaException e) {
+    if (e instanceof HttpException answer) {
+      return answer;
+    }
     if (e instanceof ServiceUnavailableException) {
       LOG.warn("sharing server unavailable: {}", e.getMessage());
       return new HttpException(503, "unavailable", "the usage data cannot be reached right now; retry later");
