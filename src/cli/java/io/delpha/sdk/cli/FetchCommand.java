@@ -42,6 +42,11 @@ final class FetchCommand implements Callable<Integer> {
   @Option(names = "--ca-pem", paramLabel = "FILE", description = "Trust this CA (PEM) for an https server.")
   Path caPem;
 
+  @Option(names = "--credentials-over-plain-http",
+      description = "Send the password over plain http to a server that is not on loopback (a private network you "
+          + "trust); refused without it.")
+  boolean credentialsOverPlainHttp;
+
   @Option(names = "--strict", description = "Exit with 1 when any file is refused (default: 0 once the upload is done).")
   boolean strict;
 
@@ -55,7 +60,9 @@ final class FetchCommand implements Callable<Integer> {
       throw Usage.error("-d: " + directory + " is not a directory");
     }
     String secret = Passwords.resolve(password, "DELPHA_PASSWORD", "password for " + user + ": ", "-p");
-    UploadClient client = caPem != null ? UploadClient.to(server, caPem) : UploadClient.to(server);
+    UploadClient.Builder builder = UploadClient.builder().endpoint(server)
+        .responseLimits(l -> l.credentialsOverPlainHttp(credentialsOverPlainHttp));
+    UploadClient client = (caPem != null ? builder.trustedCa(caPem) : builder).build();
     FetchReport report = client.fetch(user, secret, directory, ProgressPrinter.forStderr());
     var out = spec.commandLine().getOut();
     for (FetchReport.StagedFile f : report.accepted()) {

@@ -21,10 +21,9 @@ import java.net.URI;
 import io.delpha.sdk.core.RetryPolicy;
 import io.delpha.sdk.core.internal.Retrier;
 import io.delpha.sdk.core.internal.http.HttpCaller;
+import io.delpha.sdk.core.internal.http.Peers;
 import io.delpha.sdk.core.internal.http.TrustedCa;
 import java.net.http.HttpClient;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -46,7 +45,7 @@ import org.jspecify.annotations.Nullable;
  * sending any, sends the passing ones and commits the upload, which stages them.
  *
  * <pre>{@code
- * FetchReport r = UploadClient.to(URI.create("http://ingest.example:8080/"))
+ * FetchReport r = UploadClient.to(URI.create("https://ingest.example:8443/"))
  *     .fetch("customer-1", "password-1", Path.of("client-input-dir"));
  * UploadClient tuned = UploadClient.builder().endpoint(URI.create("https://ingest.example/"))
  *     .trustedCa(Path.of("ca.pem")).responseLimits(l -> l.idleTimeout(Duration.ofSeconds(30))).build();
@@ -63,8 +62,6 @@ import org.jspecify.annotations.Nullable;
  * Thread-safe: a client holds only immutable settings.
  */
 public final class UploadClient {
-
-  private static final Logger LOG = LoggerFactory.getLogger(UploadClient.class);
 
   /** What an upload id may be: it becomes a path segment of the later requests. */
   private static final Pattern UPLOAD_ID = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}");
@@ -102,11 +99,6 @@ public final class UploadClient {
   /** @return a builder; the endpoint is required, every other setting optional */
   public static Builder builder() {
     return new Builder();
-  }
-
-  private static boolean isLoopback(URI uri) {
-    String h = uri.getHost();
-    return h != null && (h.equals("localhost") || h.startsWith("127.") || h.equals("[::1]") || h.equals("::1"));
   }
 
   /**
@@ -348,7 +340,8 @@ public final class UploadClient {
 
     /**
      * @param endpoint the upload server's base URI, {@code http} or {@code https}, with a host and no user info
-     *     (plain {@code http} off loopback is allowed, with a warning: the password crosses the network in clear)
+     *     (plain {@code http} only to loopback, unless {@link ResponseLimits#credentialsOverPlainHttp()} allows it for
+     *     a trusted private network: the password would cross the network in clear)
      * @return this builder
      */
     public Builder endpoint(URI endpoint) {
@@ -409,7 +402,8 @@ public final class UploadClient {
     /**
      * @return the client; nothing is sent until {@link UploadClient#fetch}
      * @throws InvalidInputException if no endpoint was given, or it is not an {@code http(s)} URL with a host and no
-     *     user info (never echoed: it may hold a password)
+     *     user info (never echoed: it may hold a password), or it is plain {@code http} to a host that is not loopback
+     *     and {@link ResponseLimits#credentialsOverPlainHttp()} does not allow it
      * @throws io.delpha.sdk.core.TlsException if {@link #trustedCa} cannot be read as PEM certificates
      */
     public UploadClient build() {
@@ -426,14 +420,12 @@ public final class UploadClient {
         throw new InvalidInputException("the upload server's endpoint must be an absolute http(s) URL with a host "
             + "and no query, was " + endpoint);
       }
-      if (!scheme.equalsIgnoreCase("https") && !isLoopback(endpoint)) {
-        LOG.warn("sending credentials to {} over plain HTTP; use https outside loopback", endpoint.getHost());
-      }
+      Peers.requireProtected(endpoint, responseLimits, "the upload server's endpoint");
       String s = endpoint.toString();
       URI base = URI.create(s.endsWith("/") ? s : s + "/");
       HttpCaller http = new HttpCaller(HttpCaller.newClient(HttpCaller.DEFAULT_CONNECT_TIMEOUT,
           HttpClient.Redirect.NEVER, trustedCa == null ? null : TrustedCa.sslContext(trustedCa)),
-          "the upload server", requestTimeout, Retrier.of(retryPolicy));
+          "the upload server", requestTimeout, Retrier.of(retryPolicy), responseLimits.credentialsOverPlainHttp());
       return new UploadClient(base, http, responseLimits);
     }
   }

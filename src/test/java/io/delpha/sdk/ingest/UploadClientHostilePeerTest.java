@@ -132,6 +132,22 @@ class UploadClientHostilePeerTest {
   // ---- the credentials go to the server only ----
 
   @Test
+  @DisplayName("plain http to a host that is not loopback is refused when the client is built, unless the host opts in")
+  void plainHttpOffLoopback() {
+    URI remote = URI.create("http://ingest.example.com:8080/");
+    assertThatThrownBy(() -> UploadClient.to(remote)).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("clear text").hasMessageContaining("credentialsOverPlainHttp");
+    UploadClient trusted = UploadClient.builder().endpoint(remote)
+        .responseLimits(l -> l.credentialsOverPlainHttp(true)).build();
+    assertThat(trusted).isNotNull();
+    // loopback and https need no opt-in
+    assertThat(UploadClient.to(server.uri("/"))).isNotNull();
+    assertThat(UploadClient.to(URI.create("https://ingest.example.com/"))).isNotNull();
+    assertThat(server.requests()).isEmpty();
+  }
+
+
+  @Test
   @DisplayName("a 301/302/303/307/308 answering any of the four calls is a DataFormatException naming the status "
       + "and the other host; it is not followed and not retried")
   void redirects() {
