@@ -8,6 +8,7 @@ import io.delpha.sdk.core.ResponseLimitException;
 import io.delpha.sdk.core.ResponseLimits;
 import java.io.IOException;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A parser that counts what a JSON text expands to, whatever its bytes: at most {@link ResponseLimits#maxItems()}
@@ -39,7 +40,7 @@ final class CountingParser extends JsonParserDelegate {
   }
 
   @Override
-  public JsonToken nextToken() throws IOException {
+  public @Nullable JsonToken nextToken() throws IOException {
     JsonToken t = delegate.nextToken();
     if (t == null) {
       return null;
@@ -74,7 +75,7 @@ final class CountingParser extends JsonParserDelegate {
   }
 
   @Override
-  public JsonToken nextValue() throws IOException {
+  public @Nullable JsonToken nextValue() throws IOException {
     JsonToken t = nextToken();
     return t == JsonToken.FIELD_NAME ? nextToken() : t;
   }
