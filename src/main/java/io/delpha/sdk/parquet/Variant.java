@@ -90,43 +90,43 @@ public final class Variant {
   public enum Type {
     /** The variant null (a value, not a missing field). */
     NULL,
-    /** {@link #getBoolean()}. */
+    /** {@link Variant#getBoolean()}. */
     BOOLEAN,
-    /** A signed 8-bit integer: {@link #getLong()}. */
+    /** A signed 8-bit integer: {@link Variant#getLong()}. */
     INT8,
-    /** A signed 16-bit integer: {@link #getLong()}. */
+    /** A signed 16-bit integer: {@link Variant#getLong()}. */
     INT16,
-    /** A signed 32-bit integer: {@link #getLong()}. */
+    /** A signed 32-bit integer: {@link Variant#getLong()}. */
     INT32,
-    /** A signed 64-bit integer: {@link #getLong()}. */
+    /** A signed 64-bit integer: {@link Variant#getLong()}. */
     INT64,
-    /** An IEEE 754 double: {@link #getDouble()}. */
+    /** An IEEE 754 double: {@link Variant#getDouble()}. */
     DOUBLE,
-    /** A decimal of at most 38 digits and scale 0 to 38 (decimal4, decimal8 or decimal16): {@link #getDecimal()}. */
+    /** A decimal of at most 38 digits and scale 0 to 38 (decimal4, decimal8 or decimal16): {@link Variant#getDecimal()}. */
     DECIMAL,
-    /** A date: {@link #getDate()}. */
+    /** A date: {@link Variant#getDate()}. */
     DATE,
-    /** An instant, in microseconds since the epoch (timestamp, UTC-adjusted): {@link #getTimestamp()}. */
+    /** An instant, in microseconds since the epoch (timestamp, UTC-adjusted): {@link Variant#getTimestamp()}. */
     TIMESTAMP_TZ,
-    /** A wall-clock date and time, in microseconds (timestamp without time zone): {@link #getLocalTimestamp()}. */
+    /** A wall-clock date and time, in microseconds (timestamp without time zone): {@link Variant#getLocalTimestamp()}. */
     TIMESTAMP_NTZ,
-    /** An IEEE 754 float: {@link #getFloat()} (or {@link #getDouble()}, widened exactly). */
+    /** An IEEE 754 float: {@link Variant#getFloat()} (or {@link Variant#getDouble()}, widened exactly). */
     FLOAT,
-    /** Bytes: {@link #getBinary()}. */
+    /** Bytes: {@link Variant#getBinary()}. */
     BINARY,
-    /** UTF-8 text: {@link #getString()}. */
+    /** UTF-8 text: {@link Variant#getString()}. */
     STRING,
-    /** A time of day in microseconds, no zone: {@link #getTime()}. */
+    /** A time of day in microseconds, no zone: {@link Variant#getTime()}. */
     TIME_NTZ,
-    /** An instant in nanoseconds since the epoch (1677 to 2262): {@link #getTimestamp()}. */
+    /** An instant in nanoseconds since the epoch (1677 to 2262): {@link Variant#getTimestamp()}. */
     TIMESTAMP_NANOS_TZ,
-    /** A wall-clock date and time in nanoseconds (1677 to 2262): {@link #getLocalTimestamp()}. */
+    /** A wall-clock date and time in nanoseconds (1677 to 2262): {@link Variant#getLocalTimestamp()}. */
     TIMESTAMP_NANOS_NTZ,
-    /** A UUID: {@link #getUuid()}. */
+    /** A UUID: {@link Variant#getUuid()}. */
     UUID,
-    /** Named fields, sorted by name: {@link #size()}, {@link #get(String)}, {@link #fieldName(int)}, {@link #field}. */
+    /** Named fields, sorted by name: {@link Variant#size()}, {@link Variant#get(String)}, {@link Variant#fieldName(int)}, {@link Variant#field}. */
     OBJECT,
-    /** Elements in order: {@link #size()}, {@link #get(int)}. */
+    /** Elements in order: {@link Variant#size()}, {@link Variant#get(int)}. */
     ARRAY
   }
 
