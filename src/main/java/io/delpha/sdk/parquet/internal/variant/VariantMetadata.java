@@ -1,0 +1,234 @@
+package io.delpha.sdk.parquet.internal.variant;
+
+import io.delpha.sdk.core.DataFormatException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A variant's metadata, validated: the header, the dictionary's size and offsets, and its strings. Immutable once
+ * made (it keeps the array it is given, which its owner never changes); shared by every value nested in one
+ * variant.
+ */
+public final class VariantMetadata {
+
+  private final byte[] bytes;
+  private final int offsetSize;
+  private final int size;
+  private final int offsetsStart;
+  private final int stringsStart;
+  private final boolean sorted;
+  /** For an unsorted dictionary, each id's rank in the order of the strings (equal strings, equal ranks). */
+  private final int @Nullable [] ranks;
+
+  private VariantMetadata(byte[] bytes, int offsetSize, int size, int offsetsStart, int stringsStart,
+      boolean sorted, int @Nullable [] ranks) {
+    this.ranks = ranks;
+    this.bytes = bytes;
+    this.offsetSize = offsetSize;
+    this.size = size;
+    this.offsetsStart = offsetsStart;
+    this.stringsStart = stringsStart;
+    this.sorted = sorted;
+  }
+
+  /**
+   * Checks a metadata, VariantEncoding.md's "Metadata encoding", before it is used: version 1; the dictionary size
+   * and its {@code size + 1} offsets within the bytes (checked before anything is allocated); offsets starting at 0,
+   * never decreasing, the last one the end of the bytes (no byte after it); every string valid UTF-8; strings unique
+   * and in unsigned byte order when the header says {@code sorted_strings}.
+   *
+   * @param bytes the metadata, kept (not copied): the caller never changes it
+   * @return the metadata
+   * @throws DataFormatException naming what is wrong
+   */
+  public static VariantMetadata parse(byte[] bytes) {
+    int length = bytes.length;
+    if (length == 0) {
+      throw malformed("it is empty (a metadata has at least a header byte and a dictionary size)");
+    }
+    int header = bytes[0] & 0xFF;
+    int version = header & 0x0F;
+    if (version != VariantFormat.VERSION) {
+      throw malformed("its version is " + version + " (header byte 0x" + Integer.toHexString(header)
+          + "); the format defines version 1 only");
+    }
+    boolean sorted = (header & 0x10) != 0;
+    int offsetSize = ((header >>> 6) & 0x03) + 1;
+    if (length < 1 + offsetSize) {
+      throw malformed("its " + length + " bytes end before its " + offsetSize + "-byte dictionary size");
+    }
+    long size = VariantFormat.readUnsigned(bytes, 1, offsetSize);
+    long offsetsStart = 1L + offsetSize;
+    long stringsStart = offsetsStart + (size + 1) * offsetSize;
+    if (stringsStart > length) {
+      throw malformed("its dictionary of " + size + " strings needs " + stringsStart
+          + " bytes of header and offsets, more than its " + length + " bytes");
+    }
+    int start = (int) stringsStart;
+    long previous = VariantFormat.readUnsigned(bytes, (int) offsetsStart, offsetSize);
+    if (previous != 0) {
+      throw malformed("its first string offset is " + previous + ", not 0");
+    }
+    VariantMetadata m = new VariantMetadata(bytes, offsetSize, (int) size, (int) offsetsStart, start, sorted, null);
+    for (int i = 1; i <= size; i++) {
+      long offset = VariantFormat.readUnsigned(bytes, (int) offsetsStart + i * offsetSize, offsetSize);
+      if (offset < previous || start + offset > length) {
+        throw malformed("string offset " + i + " is " + offset + ", outside " + previous + " to "
+            + (length - start) + " (the previous offset and the end of the strings)");
+      }
+      if (!Utf8.isValid(bytes, start + (int) previous, start + (int) offset)) {
+        throw malformed("dictionary string " + (i - 1) + " is not valid UTF-8");
+      }
+      if (sorted && i > 1 && m.compareKeys(i - 2, i - 1) >= 0) {
+        throw malformed("its header says its strings are sorted and unique, but string " + (i - 1) + " ("
+            + Utf8.excerpt(m.key(i - 1)) + ") does not sort after string " + (i - 2) + " ("
+            + Utf8.excerpt(m.key(i - 2)) + ")");
+      }
+      previous = offset;
+    }
+    if (start + previous != length) {
+      throw malformed("its strings end at byte " + (start + previous) + " but it has " + length
+          + " bytes: the last offset must be the end of the metadata");
+    }
+    return sorted || size < 2 ? m
+        : new VariantMetadata(bytes, offsetSize, (int) size, (int) offsetsStart, start, false, m.rankStrings());
+  }
+
+  /**
+   * Ranks the strings of an unsorted dictionary once (a sort of the ids, each comparison as long as the common prefix
+   * of two strings), so that checking an object's names costs one comparison of two ints per field, however long
+   * the names: else an object repeating two long names sharing a prefix would cost their length on every field.
+   */
+  private int[] rankStrings() {
+    int[] order = new int[size];
+    int[] scratch = new int[size];
+    for (int i = 0; i < size; i++) {
+      order[i] = i;
+    }
+    // a bottom-up merge sort of the ids by their strings: no boxing, no recursion
+    for (long width = 1; width < size; width *= 2) {
+      for (long start = 0; start < size - width; start += 2 * width) {
+        int lo = (int) start;
+        int mid = (int) (start + width);
+        int hi = (int) Math.min(start + 2 * width, size);
+        int a = lo;
+        int b = mid;
+        int k = lo;
+        while (a < mid && b < hi) {
+          scratch[k++] = compareKeys(order[a], order[b]) <= 0 ? order[a++] : order[b++];
+        }
+        while (a < mid) {
+          scratch[k++] = order[a++];
+        }
+        while (b < hi) {
+          scratch[k++] = order[b++];
+        }
+        System.arraycopy(scratch, lo, order, lo, hi - lo);
+      }
+    }
+    int[] rank = new int[size];
+    for (int i = 1; i < size; i++) {
+      rank[order[i]] = rank[order[i - 1]] + (compareKeys(order[i - 1], order[i]) == 0 ? 0 : 1);
+    }
+    return rank;
+  }
+
+  /**
+   * @param id a dictionary id
+   * @return its string's place in the unsigned byte order of the dictionary's strings: ids of equal strings have
+   *     equal ranks, and a lower rank is a string that sorts first
+   */
+  public int rank(int id) {
+    int[] r = ranks;
+    return r == null ? id : r[id];
+  }
+
+  private static DataFormatException malformed(String what) {
+    return new DataFormatException("malformed variant metadata: " + what);
+  }
+
+  /** @return the number of strings in the dictionary */
+  public int size() {
+    return size;
+  }
+
+  /** @return whether the header says the strings are sorted and unique */
+  public boolean sorted() {
+    return sorted;
+  }
+
+  /** @return the bytes (the caller must not change them) */
+  public byte[] bytes() {
+    return bytes;
+  }
+
+  /**
+   * @param id a dictionary id, below {@link #size()}
+   * @return the index in {@link #bytes()} where its string starts
+   */
+  public int keyStart(int id) {
+    return stringsStart + (int) VariantFormat.readUnsigned(bytes, offsetsStart + id * offsetSize, offsetSize);
+  }
+
+  /**
+   * @param id a dictionary id, below {@link #size()}
+   * @return the index in {@link #bytes()} just after its string
+   */
+  public int keyEnd(int id) {
+    return stringsStart + (int) VariantFormat.readUnsigned(bytes, offsetsStart + (id + 1) * offsetSize, offsetSize);
+  }
+
+  /**
+   * @param id a dictionary id, below {@link #size()}
+   * @return its string
+   */
+  public String key(int id) {
+    int from = keyStart(id);
+    return new String(bytes, from, keyEnd(id) - from, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * @param id a dictionary id, below {@link #size()}
+   * @param name UTF-8 bytes
+   * @return the unsigned byte order of the id's string and {@code name}: negative, 0 or positive
+   */
+  public int compareKey(int id, byte[] name) {
+    return Arrays.compareUnsigned(bytes, keyStart(id), keyEnd(id), name, 0, name.length);
+  }
+
+  /**
+   * @param a a dictionary id
+   * @param b another
+   * @return the unsigned byte order of their strings
+   */
+  public int compareKeys(int a, int b) {
+    return Arrays.compareUnsigned(bytes, keyStart(a), keyEnd(a), bytes, keyStart(b), keyEnd(b));
+  }
+
+  /**
+   * @param id a dictionary id of this metadata
+   * @param other another metadata
+   * @param otherId a dictionary id of it
+   * @return whether the two strings are the same
+   */
+  public boolean sameKey(int id, VariantMetadata other, int otherId) {
+    if (other == this && id == otherId) {
+      return true;
+    }
+    return Arrays.equals(bytes, keyStart(id), keyEnd(id), other.bytes, other.keyStart(otherId),
+        other.keyEnd(otherId));
+  }
+
+  /**
+   * @param id a dictionary id
+   * @return a hash of its string's bytes
+   */
+  public int keyHash(int id) {
+    int h = 1;
+    for (int i = keyStart(id), end = keyEnd(id); i < end; i++) {
+      h = 31 * h + bytes[i];
+    }
+    return h;
+  }
+}
