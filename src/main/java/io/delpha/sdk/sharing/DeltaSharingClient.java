@@ -399,7 +399,7 @@ public final class DeltaSharingClient implements AutoCloseable {
     Map<String, Object> values = new LinkedHashMap<>();
     for (String p : metadata.partitionColumns()) {
       values.put(p, Values.parsePartition(metadata.schema().column(p), f.partitionValues().get(p),
-          table + " file " + f.id()));
+          table + " " + f.label()));
     }
     return values;
   }
