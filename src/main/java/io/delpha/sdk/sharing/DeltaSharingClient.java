@@ -84,6 +84,8 @@ public final class DeltaSharingClient implements AutoCloseable {
   private final int parallelism;
   private final @Nullable Integer pageSize;
   private final ResponseLimits limits;
+  private final @Nullable Path spoolDirectory;
+  private final int maxFileBytesInMemory;
   private final Recorder metrics;
   private final ClosedGuard guard = new ClosedGuard("this DeltaSharingClient");
 
@@ -95,6 +97,8 @@ public final class DeltaSharingClient implements AutoCloseable {
     this.parallelism = b.parallelism;
     this.pageSize = b.pageSize;
     this.limits = b.responseLimits;
+    this.spoolDirectory = b.spoolDirectory;
+    this.maxFileBytesInMemory = b.maxFileBytesInMemory;
     this.metrics = Recorder.of(b.metrics);
   }
 
@@ -308,7 +312,7 @@ public final class DeltaSharingClient implements AutoCloseable {
     for (FileAction f : response.files()) {
       constants.put(f, partitionValues(response.metadata(), f, name));
     }
-    DownloadSpace space = new DownloadSpace(DownloadSpace.DEFAULT_MAX_FILE_BYTES, parallelism, null);
+    DownloadSpace space = new DownloadSpace(maxFileBytesInMemory, parallelism, spoolDirectory);
     DeltaReads reads = new DeltaReads(downloader, refresher, space, name, response.location(),
         response.metadata().schema(), response.physicalSchema());
     return new TableQuery(response.metadata(), response.physicalSchema(), response.files(), constants, reads::open,
@@ -345,7 +349,7 @@ public final class DeltaSharingClient implements AutoCloseable {
       physical.add(extra);
     }
     RowSchema schema = new RowSchema(columns);
-    DownloadSpace space = new DownloadSpace(DownloadSpace.DEFAULT_MAX_FILE_BYTES, parallelism, null);
+    DownloadSpace space = new DownloadSpace(maxFileBytesInMemory, parallelism, spoolDirectory);
     DeltaReads reads = new DeltaReads(downloader, refresher, space, name, response.location(), schema,
         new RowSchema(physical));
     Map<FileAction, DeltaReads.@Nullable Pair> changes = reads.changes(response.files());
