@@ -4,12 +4,15 @@ import io.delpha.sdk.core.ClosedException;
 import io.delpha.sdk.core.internal.ClosedGuard;
 import io.delpha.sdk.core.internal.JsonSupport;
 import io.delpha.sdk.core.internal.http.HttpCaller;
+import io.delpha.sdk.core.internal.http.PageBudget;
 import io.delpha.sdk.core.internal.metrics.Recorder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.InvalidInputException;
+import io.delpha.sdk.core.ResponseLimitException;
+import io.delpha.sdk.core.ResponseLimits;
 import io.delpha.sdk.core.RetryPolicy;
 import io.delpha.sdk.parquet.Column;
 import io.delpha.sdk.parquet.ColumnType;
@@ -80,6 +83,9 @@ public final class DeltaSharingClient implements AutoCloseable {
   private final FileDownloader downloader;
   private final int parallelism;
   private final @Nullable Integer pageSize;
+  private final ResponseLimits limits;
+  private final @Nullable Path spoolDirectory;
+  private final int maxFileBytesInMemory;
   private final Recorder metrics;
   private final ClosedGuard guard = new ClosedGuard("this DeltaSharingClient");
 
@@ -90,6 +96,9 @@ public final class DeltaSharingClient implements AutoCloseable {
     this.downloader = new FileDownloader(storageHttp, b.urlExpiryMargin, b.clock, b.responseLimits);
     this.parallelism = b.parallelism;
     this.pageSize = b.pageSize;
+    this.limits = b.responseLimits;
+    this.spoolDirectory = b.spoolDirectory;
+    this.maxFileBytesInMemory = b.maxFileBytesInMemory;
     this.metrics = Recorder.of(b.metrics);
   }
 
@@ -114,6 +123,11 @@ public final class DeltaSharingClient implements AutoCloseable {
 
   /**
    * @return every share the recipient may read, all pages
+   * @throws ResponseLimitException if the list breaks the client's {@link ResponseLimits}, and nothing of it is
+   *     returned: more pages than {@code maxPages}, more requests (retries included) than {@code maxRequests}, more
+   *     than {@code maxEmptyPages} pages in a row without an item, a page token the list handed out before ({@code
+   *     "page handle"}), more items over all pages than {@code maxItems}, or a page that breaks a limit of its own
+   *     ({@code maxBodyBytes}, {@code maxItems}, {@code maxTokens}, {@code maxJsonDepth}, the timeouts and rate)
    */
   public List<Share> listShares() {
     guard.check();
@@ -127,6 +141,7 @@ public final class DeltaSharingClient implements AutoCloseable {
   /**
    * @param share a share
    * @return its schemas, all pages
+   * @throws ResponseLimitException as {@link #listShares()}
    */
   public List<SharedSchema> listSchemas(String share) {
     guard.check();
@@ -142,6 +157,7 @@ public final class DeltaSharingClient implements AutoCloseable {
    * @param share a share
    * @param schema one of its schemas
    * @return the schema's tables, all pages
+   * @throws ResponseLimitException as {@link #listShares()}
    */
   public List<SharedTable> listTables(String share, String schema) {
     guard.check();
@@ -156,6 +172,7 @@ public final class DeltaSharingClient implements AutoCloseable {
   /**
    * @param share a share
    * @return every table of every schema of the share, all pages
+   * @throws ResponseLimitException as {@link #listShares()}
    */
   public List<SharedTable> listAllTables(String share) {
     guard.check();
@@ -295,7 +312,7 @@ public final class DeltaSharingClient implements AutoCloseable {
     for (FileAction f : response.files()) {
       constants.put(f, partitionValues(response.metadata(), f, name));
     }
-    DownloadSpace space = new DownloadSpace(DownloadSpace.DEFAULT_MAX_FILE_BYTES, parallelism, null);
+    DownloadSpace space = new DownloadSpace(maxFileBytesInMemory, parallelism, spoolDirectory);
     DeltaReads reads = new DeltaReads(downloader, refresher, space, name, response.location(),
         response.metadata().schema(), response.physicalSchema());
     return new TableQuery(response.metadata(), response.physicalSchema(), response.files(), constants, reads::open,
@@ -332,7 +349,7 @@ public final class DeltaSharingClient implements AutoCloseable {
       physical.add(extra);
     }
     RowSchema schema = new RowSchema(columns);
-    DownloadSpace space = new DownloadSpace(DownloadSpace.DEFAULT_MAX_FILE_BYTES, parallelism, null);
+    DownloadSpace space = new DownloadSpace(maxFileBytesInMemory, parallelism, spoolDirectory);
     DeltaReads reads = new DeltaReads(downloader, refresher, space, name, response.location(), schema,
         new RowSchema(physical));
     Map<FileAction, DeltaReads.@Nullable Pair> changes = reads.changes(response.files());
@@ -386,14 +403,21 @@ public final class DeltaSharingClient implements AutoCloseable {
     Map<String, Object> values = new LinkedHashMap<>();
     for (String p : metadata.partitionColumns()) {
       values.put(p, Values.parsePartition(metadata.schema().column(p), f.partitionValues().get(p),
-          table + " file " + f.id()));
+          table + " " + f.label()));
     }
     return values;
   }
 
+  /**
+   * Reads every page of a list under one {@link PageBudget}: each attempt counts against {@code maxRequests}, each
+   * page against {@code maxPages}, a page token must be one this list has not handed out before, at most {@code
+   * maxEmptyPages} pages in a row may hold no item, and the items of all the pages together are at most {@code
+   * maxItems} (the list is one container, however it is paged).
+   */
   private void paginate(String path, java.util.function.Consumer<JsonNode> each) {
+    PageBudget budget = PageBudget.of("the Delta Sharing list GET " + path, limits);
     String token = null;
-    java.util.Set<String> seen = new java.util.HashSet<>();
+    long total = 0;
     do {
       Map<String, String> query = new LinkedHashMap<>();
       if (pageSize != null) {
@@ -402,18 +426,20 @@ public final class DeltaSharingClient implements AutoCloseable {
       if (token != null) {
         query.put("pageToken", token);
       }
-      JsonNode page = http.getJson(path, query);
+      JsonNode page = http.getJson(path, query, budget);
       JsonNode items = page.path("items");
       if (!items.isMissingNode() && !items.isNull() && !items.isArray()) {
         throw new DataFormatException("GET " + path + " answered 'items' that is not an array");
       }
+      total += items.size();
+      if (total > limits.maxItems()) {
+        throw new ResponseLimitException("maxItems", "the Delta Sharing list GET " + path + " holds more than "
+            + limits.maxItems() + " items over its " + (budget.pages() + 1) + " pages (ResponseLimits.maxItems); "
+            + "the read was stopped and nothing of it was returned", null);
+      }
       items.forEach(each);
       JsonNode next = page.get("nextPageToken");
-      token = next == null || next.isNull() || next.asText().isEmpty() ? null : next.asText();
-      if (token != null && !seen.add(token)) {
-        throw new DataFormatException("GET " + path + " handed out page token '" + token
-            + "' twice; stopping rather than looping");
-      }
+      token = budget.page(next == null || next.isNull() ? null : next.asText(), items.size());
     } while (token != null);
   }
 

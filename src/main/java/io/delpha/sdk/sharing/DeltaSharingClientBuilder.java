@@ -10,11 +10,14 @@ import io.delpha.sdk.core.internal.Capability;
 import io.delpha.sdk.core.internal.Pause;
 import io.delpha.sdk.core.internal.Retrier;
 import io.delpha.sdk.core.internal.http.HttpCaller;
+import io.delpha.sdk.core.internal.http.Peers;
 import io.delpha.sdk.core.secrets.SecretProvider;
 import io.delpha.sdk.sharing.internal.BearerTokens;
+import io.delpha.sdk.sharing.internal.DownloadSpace;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -46,6 +49,8 @@ public final class DeltaSharingClientBuilder implements ClientBuilder<DeltaShari
   private Pause.Sleeper sleeper = Pause.REAL;
   Metrics metrics = Metrics.none();
   ResponseLimits responseLimits = defaultLimits();
+  @Nullable Path spoolDirectory;
+  int maxFileBytesInMemory = DownloadSpace.DEFAULT_MAX_FILE_BYTES;
 
   DeltaSharingClientBuilder() {}
 
@@ -55,11 +60,18 @@ public final class DeltaSharingClientBuilder implements ClientBuilder<DeltaShari
    * used): a JSON answer (a list page, a token) at most {@code maxBodyBytes}; a metadata, query or changes answer
    * at most {@code maxStreamBytes} in all, {@code maxLines} lines of at most {@code maxLineBytes} each, each line
    * nested at most {@code maxJsonDepth} deep with strings of at most {@code maxStringChars}; each answer within
-   * {@code bodyTimeout}; each read of any body, data files included, within {@code idleTimeout}. A data file is
-   * read to its declared {@code size} and refused one byte past it; a deletion vector file is read whole up to
-   * {@code maxBodyBytes}. Default: {@link ResponseLimits#defaults()} with {@code maxStreamBytes} at most a quarter
-   * of the JVM's maximum heap (docs/sharing.md lists the figures): a query's file actions are kept while its files
-   * are read, about as many bytes as the answer had, so an answer that fills its bound still leaves the heap room.
+   * {@code bodyTimeout}; each read of any body, data files included, within {@code idleTimeout}, and at least
+   * {@code minBytesPerSecond} once {@code rateWindow} of waiting has passed; every JSON document or line at most
+   * {@code maxItems} items per container and {@code maxTokens} tokens; a list at most {@code maxPages} pages,
+   * {@code maxRequests} requests, {@code maxEmptyPages} empty pages in a row and {@code maxItems} items over all its
+   * pages, each page token new. A data file's declared {@code size} is at most {@code maxDeclaredBytes}, and one to
+   * be spooled to disk must leave {@code minFreeDiskBytes} free, else it is refused before it is fetched; the file is
+   * read to its declared size and refused one byte past it; a deletion vector file is read whole up to {@code
+   * maxBodyBytes}. The bearer token and the OAuth client credentials go over plain {@code http} only to loopback
+   * unless {@code credentialsOverPlainHttp} (checked at {@link #build()} and before each request). Default:
+   * {@link ResponseLimits#defaults()} with {@code maxStreamBytes} at most a quarter of the JVM's maximum heap
+   * (docs/sharing.md lists the figures): a query's file actions are kept while its files are read, about as many
+   * bytes as the answer had, so an answer that fills its bound still leaves the heap room.
    *
    * @param limits the limits
    * @return this builder
@@ -261,8 +273,25 @@ public final class DeltaSharingClientBuilder implements ClientBuilder<DeltaShari
   }
 
   /**
+   * Where a read's data files too large to hold in memory are spooled, and how large that is: the test seam, so
+   * that a test sees its own spool files alone.
+   *
+   * @param directory the spool folder ({@code null}: the system's temporary folder)
+   * @param maxFileBytesInMemory the largest file held in memory
+   * @return this builder
+   */
+  DeltaSharingClientBuilder spool(@Nullable Path directory, int maxFileBytesInMemory) {
+    this.spoolDirectory = directory;
+    this.maxFileBytesInMemory = maxFileBytesInMemory;
+    return this;
+  }
+
+  /**
    * @return the client
-   * @throws InvalidInputException if no endpoint or no credentials were given
+   * @throws InvalidInputException if no endpoint or no credentials were given, or the endpoint (or an OAuth
+   *     profile's token endpoint) is plain {@code http} to a host that is not loopback and the limits do not
+   *     allow it ({@link ResponseLimits#credentialsOverPlainHttp()}): the credential would cross the network in
+   *     clear text
    * @throws io.delpha.sdk.core.AuthenticationException if the profile's token has already expired
    */
   @Override
@@ -281,11 +310,17 @@ public final class DeltaSharingClientBuilder implements ClientBuilder<DeltaShari
         || endpoint.getHost() == null) {
       throw new InvalidInputException("the Delta Sharing endpoint must be an absolute http(s) URL: " + endpoint);
     }
+    Peers.requireProtected(endpoint, responseLimits, "the Delta Sharing endpoint");
+    URI tokenEndpoint = oauthProfile == null ? null : oauthProfile.tokenEndpoint();
+    if (tokenEndpoint != null) {
+      Peers.requireProtected(tokenEndpoint, responseLimits, "the profile's OAuth tokenEndpoint");
+    }
     Retrier retries = new Retrier(retry, clock, sleeper);
+    boolean clearText = responseLimits.credentialsOverPlainHttp();
     HttpCaller sharing = new HttpCaller(HttpCaller.newClient(connectTimeout, HttpClient.Redirect.NEVER, null),
-        "the Delta Sharing server", requestTimeout, retries);
+        "the Delta Sharing server", requestTimeout, retries, clearText);
     HttpCaller storage = new HttpCaller(HttpCaller.newClient(connectTimeout, HttpClient.Redirect.NORMAL, null),
-        "the table's storage", requestTimeout, retries);
+        "the table's storage", requestTimeout, retries, clearText);
     BearerTokens tokens;
     if (bearerToken != null) {
       tokens = BearerTokens.fixed(bearerToken, expirationTime, clock);

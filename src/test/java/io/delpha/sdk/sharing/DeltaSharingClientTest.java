@@ -238,11 +238,18 @@ class DeltaSharingClientTest {
   }
 
   @Test
-  @DisplayName("a server that hands out the same page token twice is an error, not an endless loop")
+  @DisplayName("a server that hands out the same page token twice is a ResponseLimitException (page handle), not an "
+      + "endless loop")
   void repeatedPageToken() {
     wm.stubFor(get(urlPathEqualTo("/delta-sharing/shares")).willReturn(okJson(
         page("items", List.of(map("name", "s")), "same"))));
-    assertThatThrownBy(() -> client.listShares()).isInstanceOf(DataFormatException.class).hasMessageContaining("twice");
+    assertThatThrownBy(() -> client.listShares()).isInstanceOfSatisfying(
+        io.delpha.sdk.core.ResponseLimitException.class, e -> {
+          assertThat(e.limit()).isEqualTo("page handle");
+          assertThat(e).hasMessageContaining("already read");
+        });
+    assertThat(wm.findAll(getRequestedFor(urlPathEqualTo("/delta-sharing/shares")))).as("two pages, no more")
+        .hasSize(2);
   }
 
   @Test

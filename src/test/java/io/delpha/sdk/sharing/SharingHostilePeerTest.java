@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.delpha.sdk.core.DataFormatException;
+import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.ResponseLimitException;
 import io.delpha.sdk.core.ResponseLimits;
 import io.delpha.sdk.core.Secret;
@@ -15,6 +16,7 @@ import io.delpha.sdk.sharing.SharingFixture.Field;
 import io.delpha.sdk.sharing.internal.QueryResponse.FileAction;
 import io.delpha.sdk.sharing.internal.TableQuery;
 import io.delpha.sdk.testing.HostilePeer;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -317,6 +319,35 @@ class SharingHostilePeerTest {
     }
     assertThat(other.requests()).isEmpty();
     assertThat(sharing.requests()).allSatisfy(r -> assertThat(r.header("Authorization")).isEqualTo("Bearer " + TOKEN));
+  }
+
+  @Test
+  @DisplayName("a profile whose endpoint, or OAuth token endpoint, is plain http off loopback is refused at build, "
+      + "naming the opt-in; with credentialsOverPlainHttp(true) it builds")
+  void clearTextEndpointsRefusedAtBuild() throws Exception {
+    Path profile = dir.resolve("clear.share");
+    Files.writeString(profile, "{\"shareCredentialsVersion\":1,\"endpoint\":\"http://sharing.example.com/\","
+        + "\"bearerToken\":\"" + TOKEN + "\"}");
+    DeltaSharingProfile bearer = DeltaSharingProfile.read(profile);
+    DeltaSharingProfile oauth = new DeltaSharingProfile(2, URI.create("https://sharing.example.com/ds"),
+        DeltaSharingProfile.AuthType.OAUTH_CLIENT_CREDENTIALS, null, null,
+        URI.create("http://login.example.com/oauth/token"), "client", Secret.of("client-SECRET-77"), null);
+    for (DeltaSharingProfile p : List.of(bearer, oauth)) {
+      assertThatThrownBy(() -> DeltaSharingClient.builder().profile(p).build()).as(p.toString())
+          .isExactlyInstanceOf(InvalidInputException.class)
+          .hasMessageContaining("ResponseLimits.credentialsOverPlainHttp(true)")
+          .hasMessageContaining(p == bearer ? "http://sharing.example.com" : "http://login.example.com")
+          .hasMessageNotContaining(TOKEN).hasMessageNotContaining("client-SECRET-77");
+      assertThatThrownBy(() -> DeltaSharingClient.fromProfile(profile)).isInstanceOf(InvalidInputException.class);
+      try (DeltaSharingClient c = DeltaSharingClient.builder().profile(p)
+          .responseLimits(l -> l.credentialsOverPlainHttp(true)).build()) {
+        assertThat(c.endpoint()).isEqualTo(p.endpoint());
+      }
+    }
+    // loopback over plain http needs no opt-in (every other test here)
+    try (DeltaSharingClient c = client()) {
+      assertThat(c.endpoint().getScheme()).isEqualTo("http");
+    }
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.delpha.sdk.sharing.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.delpha.sdk.core.DataFormatException;
+import io.delpha.sdk.core.internal.http.Peers;
 import io.delpha.sdk.core.internal.Capability;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
@@ -58,7 +59,7 @@ public record DeletionVector(String storageType, String pathOrInlineDv, @Nullabl
           + " lacks storageType, pathOrInlineDv, sizeInBytes or cardinality");
     }
     if (!type.equals("i") && !type.equals("p") && !type.equals("u")) {
-      throw new DataFormatException("a deletion vector of " + table + " has the storage type '" + type
+      throw new DataFormatException("a deletion vector of " + table + " has the storage type '" + Peers.echo(type)
           + "'; the Delta protocol defines 'i', 'p' and 'u'");
     }
     Integer offset = dv.hasNonNull("offset") ? dv.get("offset").asInt() : null;

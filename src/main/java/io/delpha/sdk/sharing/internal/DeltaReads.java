@@ -68,7 +68,7 @@ public final class DeltaReads {
   public ColumnBatchReader open(FileAction file, @Nullable RowSelection keep) {
     ColumnBatchReader raw = downloader.open(file, refresher, table, space);
     try {
-      return DeltaFileReader.wrap(raw, schema, physicalSchema, keep, table + " file " + file.id());
+      return DeltaFileReader.wrap(raw, schema, physicalSchema, keep, table + " " + file.label());
     } catch (RuntimeException e) {
       raw.close();
       throw e;
@@ -82,7 +82,7 @@ public final class DeltaReads {
    */
   public DeletedRows deleted(FileAction file, DeletionVector dv) {
     return dv.load(root, location -> vectorFiles.computeIfAbsent(dv.cacheKey().replaceFirst("@.*", ""),
-        k -> downloader.fetchDeletionVectorFile(file, refresher, table, root)), table + " file " + file.id());
+        k -> downloader.fetchDeletionVectorFile(file, refresher, table, root)), table + " " + file.label());
   }
 
   /**

@@ -40,6 +40,11 @@ public final class DownloadSpace {
         : Files.createTempFile(spoolDirectory, "delpha-sharing-", ".parquet");
   }
 
+  /** @return the folder spool files are made in (the system's temporary folder unless one was given) */
+  Path spoolFolder() {
+    return spoolDirectory != null ? spoolDirectory : Path.of(System.getProperty("java.io.tmpdir"));
+  }
+
   /** @return the largest file held in memory; larger ones are spooled to disk */
   public int maxFileBytes() {
     return maxFileBytes;

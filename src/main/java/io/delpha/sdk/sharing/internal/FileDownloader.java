@@ -18,7 +18,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +25,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -36,16 +36,24 @@ import org.slf4j.LoggerFactory;
  * Downloads one data file from its presigned URL and opens it: into an array of the read's {@link
  * DownloadSpace} when it is small enough (decoded from memory, the array reused for the worker's next file once
  * the reader is closed), otherwise to a local spool file deleted on close. The request carries no credentials of
- * ours: the URL's signature is the only authorisation storage gets. An expired URL (by its {@code
- * expirationTimestamp}, or a 403 from storage) is refreshed through {@link UrlRefresher}; 429, 5xx, connection
- * failures and truncated bodies are retried.
+ * ours: the URL's signature is the only authorisation storage gets. Every request goes through {@link
+ * HttpCaller#send}, so a signed URL goes over plain {@code http} only to loopback unless the caller allows it
+ * ({@link ResponseLimits#credentialsOverPlainHttp()}). An expired URL (by its {@code expirationTimestamp}, or a 403
+ * from storage) is refreshed through {@link UrlRefresher}; 429, 5xx, connection failures and a connection that
+ * breaks mid-body are retried.
  *
  * <p>What storage sends is trusted no further than the sharing server's answer: a URL must be an absolute {@code
- * http(s)} URL without user info, else a {@link DataFormatException} before anything is sent; a body is read to
- * the file's declared {@code size} and refused at the next byte (a {@link ResponseLimitException}, not retried:
- * nothing past the declared size is kept in memory or on disk); each read waits at most the {@link
- * ResponseLimits#idleTimeout()}. Storage's redirects are followed by the JDK client ({@code Redirect.NORMAL}: never
- * from {@code https} to {@code http}, at most 5 in a chain) since they carry nothing of ours. Thread-safe.
+ * http(s)} URL without user info, else a {@link DataFormatException} before anything is sent; the declared {@code
+ * size} is checked before the request ({@link BoundedBody#requireSpoolable}: at most {@link
+ * ResponseLimits#maxDeclaredBytes()}, and a file to spool must leave {@link ResponseLimits#minFreeDiskBytes()} free
+ * on the spool's disk); an answer whose {@code Content-Length} is not the declared size is refused before its body is
+ * read; a body is read to the declared size and refused at the next byte (a {@link ResponseLimitException}); a body
+ * that ends, complete, before the declared size is a {@link DataFormatException}; neither is retried (the same URL
+ * would answer the same way), and nothing past the declared size is kept in memory or on disk, nor any partial spool
+ * file once a download fails. Each read waits at most the {@link ResponseLimits#idleTimeout()}, and the body must
+ * keep {@link ResponseLimits#minBytesPerSecond()}. Storage's redirects are followed by the JDK client ({@code
+ * Redirect.NORMAL}: never from {@code https} to {@code http}, at most 5 in a chain) since they carry nothing of
+ * ours. Thread-safe.
  */
 public final class FileDownloader {
 
@@ -108,7 +116,7 @@ public final class FileDownloader {
    * @return a batch reader of the downloaded file; closing it gives back its array or deletes its spool file
    */
   public ColumnBatchReader open(FileAction file, UrlRefresher refresher, String table, DownloadSpace space) {
-    Download<ColumnBatchReader> download = new Download<>(file, refresher, table + " file " + file.id(), space, null);
+    Download<ColumnBatchReader> download = new Download<>(file, refresher, table + " " + file.label(), space, null);
     return storage.retrying("download of " + download.name, e -> download.transientFailure, download::attempt);
   }
 
@@ -125,7 +133,7 @@ public final class FileDownloader {
    * @throws DataFormatException if the body is not a Parquet file
    */
   public long downloadTo(FileAction file, UrlRefresher refresher, String table, Path target) {
-    Download<Long> download = new Download<>(file, refresher, table + " file " + file.id(), null, target);
+    Download<Long> download = new Download<>(file, refresher, table + " " + file.label(), null, target);
     return storage.retrying("download of " + download.name, e -> download.transientFailure, download::attempt);
   }
 
@@ -149,7 +157,7 @@ public final class FileDownloader {
    * @throws DataFormatException if its URL is not an http(s) URL
    */
   public byte[] fetchDeletionVectorFile(FileAction file, UrlRefresher refresher, String table, @Nullable URI root) {
-    String name = table + " file " + file.id() + "'s deletion vector";
+    String name = table + " " + file.label() + "'s deletion vector";
     boolean[] transientFailure = {false};
     FileAction[] current = {refresher.latest(file)};
     int[] refreshes = {0};
@@ -168,9 +176,14 @@ public final class FileDownloader {
         DeletionVector dv = java.util.Objects.requireNonNull(now.deletionVector(), "the file has a deletion vector");
         URI url = storageUri(dv.location(root), name);
         long max = Math.min(MAX_DELETION_VECTOR_FILE_BYTES, limits.maxBodyBytes());
+        HttpResponse<InputStream> response;
         try {
-          HttpResponse<InputStream> response = storage.client().send(storage.request(url).GET().build(),
-              HttpResponse.BodyHandlers.ofInputStream());
+          response = get(url, name, attempt);
+        } catch (ServiceUnavailableException e) {
+          transientFailure[0] = !Thread.currentThread().isInterrupted();
+          throw e;
+        }
+        try {
           int status = response.statusCode();
           if (status == 200) {
             try (InputStream body = BoundedBody.download(response.body(), name, max, "maxBodyBytes", limits)) {
@@ -204,12 +217,18 @@ public final class FileDownloader {
           transientFailure[0] = true;
           throw new ServiceUnavailableException("cannot download " + name + " after " + attempt + " attempts: "
               + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new ServiceUnavailableException("interrupted while downloading " + name);
         }
       }
     });
+  }
+
+  /**
+   * One GET of a storage URL, through {@link HttpCaller#send}: its refusal of a signed URL over plain {@code http}
+   * off loopback, and its mapping of a failure to reach storage to a {@link ServiceUnavailableException}.
+   */
+  private HttpResponse<InputStream> get(URI url, String name, int attempt) {
+    return storage.send("download of " + name + (attempt > 1 ? " (attempt " + attempt + ")" : ""),
+        storage.request(url).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
   }
 
   /**
@@ -256,23 +275,33 @@ public final class FileDownloader {
           throw new DataFormatException(name + " has no declared size; the protocol requires one, and this client "
               + "reads no file it cannot bound");
         }
-        HttpRequest request = storage.request(storageUri(current.url(), name)).GET().build();
+        boolean inMemory = target == null && file.size() <= space().maxFileBytes();
+        // before a byte is asked for: a size no disk (or setting) can take is refused, typed, and never retried
+        BoundedBody.requireSpoolable(file.size(), target != null ? target : inMemory ? null : space().spoolFolder(),
+            name, limits);
+        URI url = storageUri(current.url(), name);
+        HttpResponse<InputStream> response;
+        try {
+          response = get(url, name, attempt);
+        } catch (ServiceUnavailableException e) {
+          transientFailure = !Thread.currentThread().isInterrupted();
+          throw e;
+        }
         Path spool = null;
         byte[] held = null;
         try {
-          HttpResponse<InputStream> response = storage.client().send(request, HttpResponse.BodyHandlers.ofInputStream());
           int status = response.statusCode();
+          if (status == 200) {
+            requireDeclaredLength(response);
+          }
           if (status == 200 && target != null) {
             spool = target.resolveSibling("." + target.getFileName() + "." + java.util.UUID.randomUUID() + ".part");
             try (InputStream body = bounded(response.body())) {
               Files.copy(body, spool);
             }
             long got = Files.size(spool);
-            if (got != file.size()) {
-              throw new IOException("got " + got + " of " + file.size() + " bytes");
-            }
+            requireWhole(got);
             if (!hasMagicAtBothEnds(spool, got)) {
-              transientFailure = false;
               throw new DataFormatException(name + " is not a Parquet file (" + got + " bytes without the PAR1 "
                   + "magic at both ends)");
             }
@@ -280,13 +309,14 @@ public final class FileDownloader {
             spool = null;
             return (T) Long.valueOf(got);
           }
-          if (status == 200 && file.size() <= space().maxFileBytes()) {
+          if (status == 200 && inMemory) {
             int size = (int) file.size();
             held = space().take(size);
             try (InputStream body = bounded(response.body())) {
               int got = body.readNBytes(held, 0, size);
-              if (got != size || body.read() >= 0) { // one byte past the declared size throws
-                throw new IOException("got " + got + " of " + size + " bytes");
+              requireWhole(got);
+              if (body.read() >= 0) { // never: one byte past the declared size throws
+                throw new IOException("more than " + size + " bytes");
               }
             }
             byte[] buffer = held;
@@ -298,11 +328,10 @@ public final class FileDownloader {
             try (InputStream body = bounded(response.body())) {
               Files.copy(body, spool, StandardCopyOption.REPLACE_EXISTING);
             }
-            long got = Files.size(spool);
-            if (got != file.size()) {
-              throw new IOException("got " + got + " of " + file.size() + " bytes");
-            }
-            return (T) spooled(spool, name);
+            requireWhole(Files.size(spool));
+            Path done = spool;
+            spool = null; // from here on the reader deletes it
+            return (T) spooled(done, name);
           }
           HttpCaller.drain(response.body());
           if (status == 403) {
@@ -330,19 +359,47 @@ public final class FileDownloader {
           if (limit != null) {
             throw limit; // the same URL would answer the same way: not retried
           }
-          transientFailure = true;
+          // the connection broke mid-body (a body that ended early but whole is requireWhole's, not retried)
+          transientFailure = !Thread.currentThread().isInterrupted();
           throw new ServiceUnavailableException("cannot download " + name + " after " + attempt + " attempts: "
               + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
-        } catch (InterruptedException e) {
+        } catch (RuntimeException | Error e) {
           deleteQuietly(spool);
           giveBack(held);
-          Thread.currentThread().interrupt();
-          throw new ServiceUnavailableException("interrupted while downloading " + name);
-        } catch (RuntimeException e) {
-          deleteQuietly(spool);
-          giveBack(held);
+          closeQuietly(response.body());
           throw e;
         }
+      }
+    }
+
+    /**
+     * Refuses an answer whose {@code Content-Length} is not the size the sharing server declared, before its body is
+     * read: more is a {@link ResponseLimitException} ({@code declared size}), less a {@link DataFormatException};
+     * neither is retried. An answer without a {@code Content-Length} is checked as it is read.
+     */
+    private void requireDeclaredLength(HttpResponse<InputStream> response) {
+      OptionalLong length = response.headers().firstValueAsLong("Content-Length");
+      if (length.isEmpty() || length.getAsLong() == file.size()) {
+        return;
+      }
+      closeQuietly(response.body());
+      String said = name + ": storage's answer is " + length.getAsLong() + " bytes long (Content-Length) and the "
+          + "sharing server declared " + file.size();
+      if (length.getAsLong() > file.size()) {
+        throw new ResponseLimitException("declared size", said + " (declared size); nothing of it was read", null);
+      }
+      throw new DataFormatException(said + "; nothing of it was read, and it is not fetched again");
+    }
+
+    /**
+     * @param got the bytes a body held when it ended, whole (not cut by a broken connection)
+     * @throws DataFormatException if that is less than the declared size: storage holds another file than the
+     *     sharing server described, which another attempt would not change
+     */
+    private void requireWhole(long got) {
+      if (got != file.size()) {
+        throw new DataFormatException(name + " is shorter than its declared size: got " + got + " of " + file.size()
+            + " bytes, in an answer that ended whole; nothing of it was used, and it is not fetched again");
       }
     }
 
@@ -447,6 +504,14 @@ public final class FileDownloader {
         return reader.toString();
       }
     };
+  }
+
+  private static void closeQuietly(InputStream body) {
+    try {
+      body.close();
+    } catch (IOException e) {
+      // nothing left to read
+    }
   }
 
   private static void deleteQuietly(@Nullable Path p) {

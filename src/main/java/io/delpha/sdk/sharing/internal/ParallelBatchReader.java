@@ -170,7 +170,7 @@ public final class ParallelBatchReader implements ColumnBatchReader {
       try {
         done = new Downloaded(file, opener.apply(file), null);
       } catch (RuntimeException | Error e) {
-        done = new Downloaded(file, null, Workers.failure(e, "reading " + table + " file " + file.id()));
+        done = new Downloaded(file, null, Workers.failure(e, "reading " + table + " " + file.label()));
       }
       if (!queue(done) || done.error() != null) {
         return;
@@ -236,10 +236,10 @@ public final class ParallelBatchReader implements ColumnBatchReader {
     ColumnBatchReader reader = file.reader();
     if (failed != null || reader == null) {
       hand(new Handoff(null, null, true, failed != null ? failed
-          : new DelphaException("reading " + table + " file " + file.file().id() + " failed: no reader"), null));
+          : new DelphaException("reading " + table + " " + file.file().label() + " failed: no reader"), null));
       return;
     }
-    String name = table + " file " + file.file().id();
+    String name = table + " " + file.file().label();
     Semaphore released = new Semaphore(0);
     TableBatches mapped;
     try {

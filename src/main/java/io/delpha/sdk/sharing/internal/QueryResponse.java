@@ -3,7 +3,9 @@ package io.delpha.sdk.sharing.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.DelphaException;
+import io.delpha.sdk.core.ResponseLimits;
 import io.delpha.sdk.core.ServiceUnavailableException;
+import io.delpha.sdk.core.internal.http.Peers;
 import io.delpha.sdk.parquet.RowSchema;
 import io.delpha.sdk.sharing.TableMetadata;
 import io.delpha.sdk.sharing.UnsupportedTableFeatureException;
@@ -50,7 +52,8 @@ public record QueryResponse(TableMetadata metadata, RowSchema physicalSchema, @N
    * @param kind {@code file}, {@code add}, {@code cdf} or {@code remove}
    * @param url the presigned URL
    * @param id the file's stable identifier
-   * @param partitionValues partition column (logical name) to serialised value
+   * @param partitionValues partition column (logical name) to serialised value: the table's partition columns
+   *     only (a key the table does not partition by is not kept)
    * @param size bytes
    * @param expirationTimestamp when the URL expires (epoch ms), {@code null} if unknown
    * @param version the table version of the change, {@code null} outside change data feed
@@ -89,16 +92,25 @@ public record QueryResponse(TableMetadata metadata, RowSchema physicalSchema, @N
       return deletionVector == null ? id : id + "|dv=" + deletionVector.cacheKey();
     }
 
+    /**
+     * @return how messages name the file: {@code "file <id>"}, the id as {@link Peers#echo} quotes a peer's text
+     */
+    public String label() {
+      return "file " + Peers.echo(id);
+    }
+
     @Override
     public String toString() {
-      return kind + " " + id; // the URL carries a signature: keep it out of logs and messages
+      return kind + " " + Peers.echo(id); // the URL carries a signature: keep it out of logs and messages
     }
   }
 
   /**
    * A reader of a metadata or query answer, to hand to {@link SharingHttp#ndjson}: it turns each file line into
    * its {@link FileAction} as the line arrives, so an answer of many files holds its actions, never its parsed
-   * lines.
+   * lines, and an action holds its URL, id, size, deletion vector and the values of the table's partition columns,
+   * nothing else of its line (not its {@code stats}, not a partition value of a column the table does not have).
+   * The {@code schemaString} is parsed under the answer's limits (items, tokens, depth, strings).
    *
    * @param answer the answer's headers
    * @param table the table, for messages
@@ -141,6 +153,7 @@ public record QueryResponse(TableMetadata metadata, RowSchema physicalSchema, @N
     private @Nullable RowSchema physical;
     private @Nullable URI location;
     private Map<String, String> logicalNames = Map.of();
+    private Set<String> partitionColumns = Set.of();
     private boolean ended;
 
     Reader(SharingHttp.Answer answer, String table, boolean changes) {
@@ -150,8 +163,8 @@ public record QueryResponse(TableMetadata metadata, RowSchema physicalSchema, @N
       this.format = answer.capabilities().getOrDefault("responseformat", "parquet").toLowerCase(Locale.ROOT);
       this.delta = format.equals("delta");
       if (!delta && !format.equals("parquet")) {
-        throw new DataFormatException("the sharing server answered " + table + " in responseformat=" + format
-            + "; this client reads parquet and delta");
+        throw new DataFormatException("the sharing server answered " + table + " in responseformat="
+            + Peers.echo(format) + "; this client reads parquet and delta");
       }
       this.endPromised = "true".equals(answer.capabilities().get("includeendstreamaction"));
     }
@@ -181,11 +194,12 @@ public record QueryResponse(TableMetadata metadata, RowSchema physicalSchema, @N
           JsonNode m = delta ? wrapper.get("deltaMetadata") : wrapper;
           long version = wrapper.has("version") ? wrapper.get("version").asLong()
               : m.has("version") ? m.get("version").asLong() : answer.version();
-          TableMetadata parsed = metadata(m, version, table);
-          RowSchema physicalSchema = physicalSchema(m, parsed, table);
+          TableMetadata parsed = metadata(m, version, table, answer.limits());
+          RowSchema physicalSchema = physicalSchema(m, parsed, table, answer.limits());
           metadata = parsed;
           physical = physicalSchema;
           logicalNames = QueryResponse.logicalNames(parsed.schema(), physicalSchema);
+          partitionColumns = Set.copyOf(parsed.partitionColumns());
           location = location(wrapper);
         }
       } else if (line.has("endStreamAction")) {
@@ -201,7 +215,7 @@ public record QueryResponse(TableMetadata metadata, RowSchema physicalSchema, @N
         ended = true;
       } else if (delta) {
         if (line.has("file")) {
-          FileAction f = deltaFile(line.get("file"), namesOnceMetadataCame(), table, changes);
+          FileAction f = deltaFile(line.get("file"), namesOnceMetadataCame(), partitionColumns, table, changes);
           if (f != null) {
             files.add(f);
           }
@@ -210,7 +224,7 @@ public record QueryResponse(TableMetadata metadata, RowSchema physicalSchema, @N
         for (String kind : List.of("file", "add", "cdf", "remove")) {
           if (line.has(kind)) {
             namesOnceMetadataCame();
-            files.add(file(kind, line.get(kind), table));
+            files.add(file(kind, line.get(kind), partitionColumns, table));
           }
         }
       }
@@ -227,7 +241,7 @@ public record QueryResponse(TableMetadata metadata, RowSchema physicalSchema, @N
 
     private DataFormatException mixed() {
       return new DataFormatException("the sharing server's answer for " + table + " mixes the parquet and "
-          + "delta formats (responseformat=" + format + ")");
+          + "delta formats (responseformat=" + Peers.echo(format) + ")");
     }
 
     @Override
@@ -256,9 +270,9 @@ public record QueryResponse(TableMetadata metadata, RowSchema physicalSchema, @N
       for (JsonNode f : protocol.path("readerFeatures")) {
         String feature = f.asText();
         if (!READER_FEATURES.contains(feature.toLowerCase(Locale.ROOT))) {
-          throw new UnsupportedTableFeatureException(table + " needs the Delta reader feature '" + feature
-              + "', which this client does not read (it reads " + String.join(", ", sorted(READER_FEATURES))
-              + ")", feature);
+          throw new UnsupportedTableFeatureException(table + " needs the Delta reader feature '"
+              + Peers.echo(feature) + "', which this client does not read (it reads "
+              + String.join(", ", sorted(READER_FEATURES)) + ")", Peers.echo(feature));
         }
       }
     }
@@ -280,17 +294,18 @@ public record QueryResponse(TableMetadata metadata, RowSchema physicalSchema, @N
     }
   }
 
-  private static TableMetadata metadata(JsonNode m, long version, String table) {
+  private static TableMetadata metadata(JsonNode m, long version, String table, ResponseLimits limits) {
     String provider = m.path("format").path("provider").asText("parquet");
     if (!provider.equals("parquet")) {
-      throw new DataFormatException(table + " stores its files as " + provider + "; only parquet is supported");
+      throw new DataFormatException(table + " stores its files as " + Peers.echo(provider)
+          + "; only parquet is supported");
     }
-    RowSchema schema = SparkSchema.toRowSchema(text(m, "schemaString"), table);
+    RowSchema schema = SparkSchema.toRowSchema(text(m, "schemaString"), table, limits);
     List<String> partitions = new ArrayList<>();
     m.path("partitionColumns").forEach(p -> partitions.add(p.asText()));
     for (String p : partitions) {
       if (schema.indexOf(p).isEmpty()) {
-        throw new DataFormatException("partition column " + p + " of " + table + " is not in its schema");
+        throw new DataFormatException("partition column " + Peers.echo(p) + " of " + table + " is not in its schema");
       }
     }
     Map<String, String> configuration = new HashMap<>();
@@ -303,17 +318,17 @@ public record QueryResponse(TableMetadata metadata, RowSchema physicalSchema, @N
         configuration, version);
   }
 
-  private static RowSchema physicalSchema(JsonNode m, TableMetadata metadata, String table) {
+  private static RowSchema physicalSchema(JsonNode m, TableMetadata metadata, String table, ResponseLimits limits) {
     String mode = metadata.configuration().getOrDefault(SparkSchema.MAPPING_MODE, "none").toLowerCase(Locale.ROOT);
     switch (mode) {
       case "none":
         return metadata.schema();
       case "name":
       case "id":
-        return SparkSchema.toPhysicalSchema(text(m, "schemaString"), table);
+        return SparkSchema.toPhysicalSchema(text(m, "schemaString"), table, limits);
       default:
-        throw new UnsupportedTableFeatureException(table + " has the column mapping mode '" + mode
-            + "'; this client reads none, name and id", "columnMapping=" + mode);
+        throw new UnsupportedTableFeatureException(table + " has the column mapping mode '" + Peers.echo(mode)
+            + "'; this client reads none, name and id", "columnMapping=" + Peers.echo(mode));
     }
   }
 
@@ -326,18 +341,19 @@ public record QueryResponse(TableMetadata metadata, RowSchema physicalSchema, @N
     return names;
   }
 
-  private static FileAction file(String kind, JsonNode f, String table) {
+  private static FileAction file(String kind, JsonNode f, Set<String> partitionColumns, String table) {
     String url = text(f, "url");
     String id = text(f, "id");
     if (url == null || id == null) {
       throw new DataFormatException("a " + kind + " line of " + table + " has no url or id");
     }
-    return new FileAction(kind, url, id, partitionValues(f, Map.of()), size(f.get("size"), kind, id, table),
+    return new FileAction(kind, url, id, partitionValues(f, Map.of(), partitionColumns),
+        size(f.get("size"), kind, id, table),
         longOrNull(f, "expirationTimestamp"), longOrNull(f, "version"), longOrNull(f, "timestamp"), null);
   }
 
-  private static @Nullable FileAction deltaFile(JsonNode wrapper, Map<String, String> logicalNames, String table,
-      boolean changes) {
+  private static @Nullable FileAction deltaFile(JsonNode wrapper, Map<String, String> logicalNames,
+      Set<String> partitionColumns, String table, boolean changes) {
     String id = text(wrapper, "id");
     JsonNode action = wrapper.get("deltaSingleAction");
     if (id == null || action == null) {
@@ -358,7 +374,8 @@ public record QueryResponse(TableMetadata metadata, RowSchema physicalSchema, @N
       DeletionVector dv = a.hasNonNull("deletionVector")
           ? DeletionVector.parse(a.get("deletionVector"), text(wrapper, "deletionVectorFileId"), table) : null;
       long size = size(a.has("size") ? a.get("size") : wrapper.get("size"), kind, id, table);
-      return new FileAction(kind.equals("cdc") ? "cdf" : kind, url, id, partitionValues(a, logicalNames), size,
+      return new FileAction(kind.equals("cdc") ? "cdf" : kind, url, id,
+          partitionValues(a, logicalNames, partitionColumns), size,
           longOrNull(wrapper, "expirationTimestamp"), longOrNull(wrapper, "version"),
           longOrNull(wrapper, "timestamp"), dv);
     }
@@ -371,19 +388,30 @@ public record QueryResponse(TableMetadata metadata, RowSchema physicalSchema, @N
    */
   private static long size(@Nullable JsonNode size, String kind, String id, String table) {
     if (size == null || !size.canConvertToLong() || !size.isIntegralNumber() || size.asLong() < 0) {
-      throw new DataFormatException("the " + kind + " action of " + table + " file " + id + " has no valid size "
+      throw new DataFormatException("the " + kind + " action of " + table + " file " + Peers.echo(id)
+          + " has no valid size "
           + "(the protocol requires one; without it the download could not be bounded)");
     }
     return size.asLong();
   }
 
-  private static Map<String, String> partitionValues(JsonNode f, Map<String, String> logicalNames) {
-    if (f.path("partitionValues").isEmpty()) {
+  /**
+   * @return the file's values of the table's partition columns, by logical name: what is kept of a file's {@code
+   *     partitionValues} is bounded by the table's partition columns, however many keys the line holds (the line
+   *     itself is bounded by {@code maxItems} and {@code maxTokens} when it is parsed)
+   */
+  private static Map<String, String> partitionValues(JsonNode f, Map<String, String> logicalNames,
+      Set<String> partitionColumns) {
+    if (partitionColumns.isEmpty() || f.path("partitionValues").isEmpty()) {
       return Map.of(); // most tables' files: no map per file
     }
     Map<String, String> partitions = new HashMap<>();
-    f.path("partitionValues").fields().forEachRemaining(e -> partitions.put(
-        logicalNames.getOrDefault(e.getKey(), e.getKey()), e.getValue().isNull() ? null : e.getValue().asText()));
+    f.path("partitionValues").fields().forEachRemaining(e -> {
+      String name = logicalNames.getOrDefault(e.getKey(), e.getKey());
+      if (partitionColumns.contains(name)) {
+        partitions.put(name, e.getValue().isNull() ? null : e.getValue().asText());
+      }
+    });
     return partitions;
   }
 

@@ -8,6 +8,8 @@ import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.ResponseLimits;
 import io.delpha.sdk.core.internal.http.BoundedBody;
+import io.delpha.sdk.core.internal.http.PageBudget;
+import io.delpha.sdk.core.internal.http.Peers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -29,7 +31,8 @@ import org.jspecify.annotations.Nullable;
  * answer whole up to {@code maxBodyBytes}, an NDJSON answer line by line (each line parsed under the depth and
  * string limits and handed to the caller's reader as it arrives, so nothing but what the reader keeps is held). A
  * redirect is never followed (it would carry the bearer token elsewhere): it is a {@link DataFormatException}.
- * Thread-safe.
+ * What the server sends that a message quotes (an error body, a header, a page token in a request's query) is
+ * quoted through {@link Peers#echo}: cut to a few hundred characters, control characters replaced. Thread-safe.
  */
 public final class SharingHttp {
 
@@ -89,11 +92,14 @@ public final class SharingHttp {
   /**
    * @param path the path below the prefix
    * @param query the query parameters (values encoded here), may be empty
+   * @param budget the paged read this request belongs to, told of every attempt ({@link PageBudget#request()}, 401
+   *     re-sends and retries included) before it is sent; {@code null} for a request that is no page of a read
    * @return the JSON body
-   * @throws io.delpha.sdk.core.ResponseLimitException if the answer breaks a limit
+   * @throws io.delpha.sdk.core.ResponseLimitException if the answer breaks a limit, or the read would send more
+   *     requests than {@code maxRequests} (nothing is sent then)
    */
-  public JsonNode getJson(String path, Map<String, String> query) {
-    Exchange ex = send("GET", path + queryString(query), null, false);
+  public JsonNode getJson(String path, Map<String, String> query, @Nullable PageBudget budget) {
+    Exchange ex = send("GET", path + queryString(query), null, false, budget);
     try {
       return BoundedBody.readJson(ex.body, "the Delta Sharing server's answer to GET " + path, limits);
     } finally {
@@ -106,7 +112,7 @@ public final class SharingHttp {
    * @return the {@code Delta-Table-Version} header of a GET
    */
   public long getVersion(String path) {
-    Exchange ex = send("GET", path, null, false);
+    Exchange ex = send("GET", path, null, false, null);
     try {
       return ex.version(path);
     } finally {
@@ -127,10 +133,10 @@ public final class SharingHttp {
    * @throws DataFormatException if a line is not JSON
    */
   public <T> T ndjson(String method, String path, @Nullable String body, Function<Answer, LineReader<T>> reader) {
-    Exchange ex = send(method, path, body, true);
+    Exchange ex = send(method, path, body, true, null);
     try {
-      LineReader<T> lines = reader.apply(new Answer(ex.version(path), capabilities(ex.headers)));
-      String what = "the Delta Sharing server's answer to " + method + " " + path;
+      LineReader<T> lines = reader.apply(new Answer(ex.version(path), capabilities(ex.headers), limits));
+      String what = "the Delta Sharing server's answer to " + method + " " + shown(path);
       BoundedBody.forEachLine(ex.body, what, limits,
           (line, number) -> lines.line(BoundedBody.parseJson(line, what + ", line " + number, limits)));
       return lines.end();
@@ -139,20 +145,32 @@ public final class SharingHttp {
     }
   }
 
-  private Exchange send(String method, String pathAndQuery, @Nullable String body, boolean ndjson) {
-    String what = method + " " + pathAndQuery;
+  private Exchange send(String method, String pathAndQuery, @Nullable String body, boolean ndjson,
+      @Nullable PageBudget budget) {
+    String what = method + " " + shown(pathAndQuery);
     return http.retrying("Delta Sharing " + what, HttpCaller.TRANSIENT,
-        attempt -> sendOnce(method, pathAndQuery, body, ndjson, attempt));
+        attempt -> sendOnce(method, pathAndQuery, body, ndjson, attempt, budget));
+  }
+
+  /**
+   * @param pathAndQuery a request's path and query
+   * @return it as messages name it: the path (the caller's names), and the query as {@link Peers#echo} quotes it
+   *     (a page token is the server's text)
+   */
+  static String shown(String pathAndQuery) {
+    int q = pathAndQuery.indexOf('?');
+    return q < 0 ? pathAndQuery : pathAndQuery.substring(0, q) + "?" + Peers.echo(pathAndQuery.substring(q + 1));
   }
 
   /** One attempt; a 401 is tried once more at once with a fresh OAuth token (a token may be revoked early). */
-  private Exchange sendOnce(String method, String pathAndQuery, @Nullable String body, boolean ndjson, int attempt) {
-    HttpResponse<InputStream> response = exchange(method, pathAndQuery, body, ndjson, attempt);
+  private Exchange sendOnce(String method, String pathAndQuery, @Nullable String body, boolean ndjson, int attempt,
+      @Nullable PageBudget budget) {
+    HttpResponse<InputStream> response = exchange(method, pathAndQuery, body, ndjson, attempt, budget);
     if (response.statusCode() == 401) {
       tokens.invalidate();
       if (tokens instanceof BearerTokens.OAuthTokens) {
         HttpCaller.drain(response.body());
-        response = exchange(method, pathAndQuery, body, ndjson, attempt);
+        response = exchange(method, pathAndQuery, body, ndjson, attempt, budget);
       }
     }
     int status = response.statusCode();
@@ -161,16 +179,19 @@ public final class SharingHttp {
     }
     if (status >= 300 && status < 400) {
       HttpCaller.drain(response.body());
-      throw new DataFormatException("the Delta Sharing server answered " + method + " " + pathAndQuery
+      throw new DataFormatException("the Delta Sharing server answered " + method + " " + shown(pathAndQuery)
           + " with a redirect (HTTP " + status + "), which this client never follows: a redirect would carry the "
           + "bearer token to another place; check the profile's endpoint");
     }
     String errorBody = HttpCaller.withoutCredentials(response.request(), HttpCaller.drain(response.body()));
-    throw error(status, errorBody, method + " " + pathAndQuery, response.headers(), attempt);
+    throw error(status, errorBody, method + " " + shown(pathAndQuery), response.headers(), attempt);
   }
 
   private HttpResponse<InputStream> exchange(String method, String pathAndQuery, @Nullable String body, boolean ndjson,
-      int attempt) {
+      int attempt, @Nullable PageBudget budget) {
+    if (budget != null) {
+      budget.request();
+    }
     HttpRequest.Builder request = http.request(URI.create(base + pathAndQuery))
         .header("Authorization", "Bearer " + tokens.current().reveal())
         .header("Accept", ndjson ? "application/x-ndjson, application/json" : "application/json");
@@ -183,7 +204,7 @@ public final class SharingHttp {
     } else {
       request.method(method, HttpRequest.BodyPublishers.noBody());
     }
-    return http.send(method + " " + pathAndQuery + (attempt > 1 ? " after " + attempt + " attempts" : ""),
+    return http.send(method + " " + shown(pathAndQuery) + (attempt > 1 ? " after " + attempt + " attempts" : ""),
         request.build(), HttpResponse.BodyHandlers.ofInputStream());
   }
 
@@ -206,8 +227,9 @@ public final class SharingHttp {
   }
 
   /**
-   * @param body an error body
-   * @return {@code " ERROR_CODE: message"} when the body is the protocol's error object, else a short excerpt
+   * @param body an error body (at most the 64 KiB {@link HttpCaller#drain} reads)
+   * @return {@code " ERROR_CODE: message"} when the body is the protocol's error object, else an excerpt; each
+   *     quoted as {@link Peers#echo} quotes a peer (at most 200 characters, control characters replaced)
    */
   public static String describe(String body) {
     if (body == null || body.isBlank()) {
@@ -216,13 +238,12 @@ public final class SharingHttp {
     try {
       JsonNode node = JSON.readTree(body);
       if (node != null && node.isObject() && (node.has("errorCode") || node.has("message"))) {
-        return " " + node.path("errorCode").asText("") + ": " + node.path("message").asText("");
+        return " " + Peers.echo(node.path("errorCode").asText("")) + ": " + Peers.echo(node.path("message").asText(""));
       }
     } catch (IOException e) {
       // not JSON: fall through to an excerpt
     }
-    String oneLine = body.replaceAll("\\s+", " ").trim();
-    return " (" + (oneLine.length() > 200 ? oneLine.substring(0, 200) + "..." : oneLine) + ")";
+    return " (" + Peers.echo(body.replaceAll("\\s+", " ").strip()) + ")";
   }
 
   private static Map<String, String> capabilities(HttpHeaders headers) {
@@ -257,8 +278,10 @@ public final class SharingHttp {
    *
    * @param version its {@code Delta-Table-Version}
    * @param capabilities the capabilities the server answered, lower case
+   * @param limits the limits the answer is read under, for what a reader parses of its lines (a {@code
+   *     schemaString})
    */
-  public record Answer(long version, Map<String, String> capabilities) {}
+  public record Answer(long version, Map<String, String> capabilities, ResponseLimits limits) {}
 
   /**
    * Takes the lines of one NDJSON answer as they arrive, keeping only what it needs of each.
@@ -284,11 +307,12 @@ public final class SharingHttp {
 
     long version(String what) {
       String v = headers.firstValue(TABLE_VERSION).orElseThrow(() -> new DataFormatException(
-          "the Delta Sharing server answered " + what + " without a Delta-Table-Version header"));
+          "the Delta Sharing server answered " + shown(what) + " without a Delta-Table-Version header"));
       try {
         return Long.parseLong(v.trim());
       } catch (NumberFormatException e) {
-        throw new DataFormatException("the Delta-Table-Version header of " + what + " is not a number: " + v);
+        throw new DataFormatException("the Delta-Table-Version header of " + shown(what) + " is not a number: "
+            + Peers.echo(v));
       }
     }
 

@@ -1,10 +1,11 @@
 package io.delpha.sdk.sharing.internal;
 
-import io.delpha.sdk.core.internal.JsonSupport;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.delpha.sdk.core.DataFormatException;
+import io.delpha.sdk.core.ResponseLimitException;
+import io.delpha.sdk.core.ResponseLimits;
+import io.delpha.sdk.core.internal.http.BoundedBody;
+import io.delpha.sdk.core.internal.http.Peers;
 import io.delpha.sdk.parquet.Column;
 import io.delpha.sdk.parquet.ColumnType;
 import io.delpha.sdk.parquet.RowSchema;
@@ -20,11 +21,12 @@ import org.jspecify.annotations.Nullable;
  * Converts the protocol's {@code schemaString} (a Spark SQL struct in JSON, Delta's schema serialisation) to a
  * {@link RowSchema}: primitive types, structs, arrays and maps at any depth; {@code timestamp_ntz} is a
  * {@code LOCAL_TIMESTAMP}. Under column mapping the logical schema and the physical one (the names in the data
- * files) have the same shape.
+ * files) have the same shape. The JSON is the sharing server's: it is parsed under the client's {@link
+ * ResponseLimits} (fields per struct at most {@code maxItems}, {@code maxTokens}, {@code maxJsonDepth}), and the
+ * names and types a message quotes are quoted through {@link Peers#echo}.
  */
 public final class SparkSchema {
 
-  private static final ObjectMapper JSON = JsonSupport.MAPPER;
   private static final Pattern DECIMAL = Pattern.compile("decimal\\(\\s*(\\d+)\\s*,\\s*(\\d+)\\s*\\)");
 
   private SparkSchema() {}
@@ -37,11 +39,13 @@ public final class SparkSchema {
   /**
    * @param schemaString the struct JSON
    * @param table the table, for messages
+   * @param limits the limits it is parsed under
    * @return the row schema in the table's logical names
    * @throws DataFormatException if it is not a struct, or a column has a type we cannot represent
+   * @throws ResponseLimitException if the JSON breaks a limit
    */
-  public static RowSchema toRowSchema(@Nullable String schemaString, String table) {
-    return struct(root(schemaString, table), table, false);
+  public static RowSchema toRowSchema(@Nullable String schemaString, String table, ResponseLimits limits) {
+    return struct(root(schemaString, table, limits), table, false);
   }
 
   /**
@@ -51,18 +55,21 @@ public final class SparkSchema {
    *
    * @param schemaString the struct JSON
    * @param table the table, for messages
+   * @param limits the limits it is parsed under
    * @return the physical schema
    * @throws DataFormatException as {@link #toRowSchema}, or if a mapped field has no physical name
    */
-  public static RowSchema toPhysicalSchema(@Nullable String schemaString, String table) {
-    return struct(root(schemaString, table), table, true);
+  public static RowSchema toPhysicalSchema(@Nullable String schemaString, String table, ResponseLimits limits) {
+    return struct(root(schemaString, table, limits), table, true);
   }
 
-  private static JsonNode root(@Nullable String schemaString, String table) {
+  private static JsonNode root(@Nullable String schemaString, String table, ResponseLimits limits) {
     JsonNode root;
     try {
-      root = JSON.readTree(schemaString == null ? "" : schemaString);
-    } catch (JsonProcessingException e) {
+      root = BoundedBody.parseJson(schemaString == null ? "" : schemaString, "the schemaString of " + table, limits);
+    } catch (ResponseLimitException e) {
+      throw e;
+    } catch (DataFormatException e) {
       throw new DataFormatException("the schemaString of " + table + " is not JSON", e);
     }
     if (root == null || !"struct".equals(root.path("type").asText()) || !root.path("fields").isArray()) {
@@ -86,11 +93,11 @@ public final class SparkSchema {
         }
       }
       if (!seen.add(name)) {
-        throw new DataFormatException("the schema of " + table + " names the field " + name + " twice");
+        throw new DataFormatException("the schema of " + table + " names the field " + Peers.echo(name) + " twice");
       }
       JsonNode type = field.get("type");
       if (type == null) {
-        throw new DataFormatException("column " + name + " of " + table + " has no type");
+        throw new DataFormatException("column " + Peers.echo(name) + " of " + table + " has no type");
       }
       columns.add(new Column(name, type(type, name, table, physical), field.path("nullable").asBoolean(true)));
     }
@@ -105,13 +112,15 @@ public final class SparkSchema {
     switch (kind) {
       case "struct":
         if (!type.path("fields").isArray() || type.get("fields").isEmpty()) {
-          throw new DataFormatException("column " + column + " of " + table + " is a struct with no fields");
+          throw new DataFormatException("column " + Peers.echo(column) + " of " + table
+              + " is a struct with no fields");
         }
         return ColumnType.struct(struct(type, table, physical));
       case "array": {
         JsonNode element = type.get("elementType");
         if (element == null) {
-          throw new DataFormatException("column " + column + " of " + table + " is an array with no elementType");
+          throw new DataFormatException("column " + Peers.echo(column) + " of " + table
+              + " is an array with no elementType");
         }
         return ColumnType.list(type(element, column, table, physical), type.path("containsNull").asBoolean(true));
       }
@@ -119,14 +128,15 @@ public final class SparkSchema {
         JsonNode key = type.get("keyType");
         JsonNode value = type.get("valueType");
         if (key == null || value == null) {
-          throw new DataFormatException("column " + column + " of " + table + " is a map without keyType or valueType");
+          throw new DataFormatException("column " + Peers.echo(column) + " of " + table
+              + " is a map without keyType or valueType");
         }
         return ColumnType.map(type(key, column, table, physical), type(value, column, table, physical),
             type.path("valueContainsNull").asBoolean(true));
       }
       default:
-        throw new DataFormatException("column " + column + " of " + table + " has the unsupported type '"
-            + (kind.isEmpty() ? type.toString() : kind) + "'");
+        throw new DataFormatException("column " + Peers.echo(column) + " of " + table + " has the unsupported type '"
+            + Peers.echo(kind.isEmpty() ? type.toString() : kind) + "'");
     }
   }
 
@@ -170,12 +180,12 @@ public final class SparkSchema {
       int precision = Integer.parseInt(m.group(1));
       int scale = Integer.parseInt(m.group(2));
       if (precision < 1 || precision > 38 || scale > precision) {
-        throw new DataFormatException("column " + column + " of " + table + " has type " + sparkType
-            + ": precision must be 1..38 and scale 0..precision");
+        throw new DataFormatException("column " + Peers.echo(column) + " of " + table + " has type "
+            + Peers.echo(sparkType) + ": precision must be 1..38 and scale 0..precision");
       }
       return ColumnType.decimal(precision, scale);
     }
-    throw new DataFormatException("column " + column + " of " + table + " has the unsupported type '"
-        + sparkType + "'");
+    throw new DataFormatException("column " + Peers.echo(column) + " of " + table + " has the unsupported type '"
+        + Peers.echo(sparkType) + "'");
   }
 }

@@ -144,7 +144,8 @@ public final class SqlCache {
       Manifest m = parseManifest(JSON.readTree(file.toFile()));
       for (CachedFile f : m.files()) {
         if (f.cacheFile() != null && !Files.isRegularFile(filesFolder(table).resolve(f.cacheFile()))) {
-          LOG.info("cache of {} v{}: file {} is gone; querying again", table, version, f.id());
+          LOG.info("cache of {} v{}: file {} is gone; querying again", table, version,
+              io.delpha.sdk.core.internal.http.Peers.echo(f.id()));
           return null;
         }
       }
@@ -258,7 +259,7 @@ public final class SqlCache {
    * @return the bytes written, or {@code -1} when no row was kept (then nothing is written)
    */
   private static long materialise(TableQuery query, FileAction f, @Nullable Filter filter, Path target) throws IOException {
-    String name = query.name() + " file " + f.id();
+    String name = query.name() + " " + f.label();
     RowSchema schema = query.schema();
     RowWriter writer = null;
     try (TableBatches batches = new TableBatches(schema, query.opener().apply(f),

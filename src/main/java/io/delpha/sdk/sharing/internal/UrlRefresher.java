@@ -51,7 +51,7 @@ public final class UrlRefresher {
     refreshes++;
     FileAction fresh = latest.get(key(stale));
     if (fresh == null) {
-      throw new NotFoundException("file " + stale.id() + " of " + table
+      throw new NotFoundException(stale.label() + " of " + table
           + " is no longer in the table; the table changed while it was read");
     }
     return fresh;

@@ -1,6 +1,7 @@
 package io.delpha.sdk.sharing.internal;
 
 import io.delpha.sdk.core.DataFormatException;
+import io.delpha.sdk.core.internal.http.Peers;
 import io.delpha.sdk.parquet.Column;
 import io.delpha.sdk.parquet.ColumnType;
 import io.delpha.sdk.parquet.internal.kinds.ScalarKind;
@@ -30,13 +31,13 @@ public final class Values {
     ColumnType type = column.type();
     try {
       if (type.kind().isNested()) {
-        throw new DataFormatException("partition column " + column.name() + " of " + file + " has type " + type
-            + ", which partition values cannot hold");
+        throw new DataFormatException("partition column " + Peers.echo(column.name()) + " of " + file + " has type "
+            + type + ", which partition values cannot hold");
       }
       return ScalarKind.of(type).parsePartition(text, type);
     } catch (NumberFormatException | DateTimeParseException | ArithmeticException e) {
-      throw new DataFormatException("partition value '" + text + "' of column " + column.name() + " in " + file
-          + " is not a valid " + type, e);
+      throw new DataFormatException("partition value '" + Peers.echo(text) + "' of column "
+          + Peers.echo(column.name()) + " in " + file + " is not a valid " + type, e);
     }
   }
 
@@ -63,7 +64,7 @@ public final class Values {
       @Nullable Object widened = type.kind().isNested() ? null : ScalarKind.of(type).widen(value, type);
       return widened != null ? widened : fail(column, value, file);
     } catch (ArithmeticException e) {
-      throw new DataFormatException("value of column " + column.name() + " in " + file + " does not fit "
+      throw new DataFormatException("value of column " + Peers.echo(column.name()) + " in " + file + " does not fit "
           + type, e);
     }
   }
@@ -117,7 +118,7 @@ public final class Values {
   }
 
   private static Object fail(Column column, Object value, String file) {
-    throw new DataFormatException("column " + column.name() + " in " + file + " holds "
+    throw new DataFormatException("column " + Peers.echo(column.name()) + " in " + file + " holds "
         + value.getClass().getSimpleName() + " values, but the table's schema says " + column.type());
   }
 }

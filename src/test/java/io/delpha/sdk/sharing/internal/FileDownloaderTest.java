@@ -61,6 +61,7 @@ class FileDownloaderTest {
 
   private HttpServer server;
   private final Map<String, byte[]> bodies = new ConcurrentHashMap<>();
+  private final Map<String, Integer> hits = new ConcurrentHashMap<>();
   private final FileDownloader downloader = new FileDownloader(new HttpCaller(HttpClient.newHttpClient(), "storage",
       Duration.ofSeconds(10), Retrier.of(RetryPolicy.builder().maxAttempts(2).initialDelay(Duration.ofMillis(5))
           .maxDelay(Duration.ofMillis(10)).build())),
@@ -70,11 +71,24 @@ class FileDownloaderTest {
   void start() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/files/", ex -> {
-      byte[] body = bodies.get(ex.getRequestURI().getPath().substring("/files/".length()));
+      String name = ex.getRequestURI().getPath().substring("/files/".length());
+      hits.merge(name, 1, Integer::sum);
+      byte[] body = bodies.get(name);
       ex.sendResponseHeaders(200, body.length);
       try (OutputStream out = ex.getResponseBody()) {
         out.write(body);
       }
+    });
+    // declares the whole file, sends half of it, and drops the connection
+    server.createContext("/cut/", ex -> {
+      String name = ex.getRequestURI().getPath().substring("/cut/".length());
+      hits.merge(name, 1, Integer::sum);
+      byte[] body = bodies.get(name);
+      ex.sendResponseHeaders(200, body.length);
+      OutputStream out = ex.getResponseBody();
+      out.write(body, 0, body.length / 2);
+      out.flush();
+      ex.close(); // fewer bytes than declared: the server drops the connection
     });
     server.start();
   }
@@ -207,21 +221,38 @@ class FileDownloaderTest {
   }
 
   @Test
-  @DisplayName("a body shorter than the file's declared size is retried, then ServiceUnavailableException; a longer one "
-      + "is a ResponseLimitException at the first byte past it; nothing kept")
+  @DisplayName("a connection dropped mid-body is retried, then ServiceUnavailableException; a body that ends whole "
+      + "but shorter than the declared size is a DataFormatException and a longer one a ResponseLimitException, "
+      + "neither retried; nothing kept")
   void truncatedBody() throws IOException {
     byte[] bytes = Files.readAllBytes(write("good.parquet", WIDE, wideRows(2_000, 5)));
     Files.createDirectories(dir.resolve("spool"));
+    int round = 0;
     for (DownloadSpace space : List.of(new DownloadSpace(DownloadSpace.DEFAULT_MAX_FILE_BYTES, 1, dir.resolve("spool")),
         new DownloadSpace(1024, 1, dir.resolve("spool")))) {
-      FileAction cut = serve("cut", Arrays.copyOf(bytes, bytes.length / 2), bytes.length);
+      round++;
+      String dropped = "dropped" + round;
+      bodies.put(dropped, bytes);
+      FileAction cut = new FileAction("file", "http://127.0.0.1:" + server.getAddress().getPort() + "/cut/" + dropped,
+          dropped, Map.of(), bytes.length, null, null, null);
       assertThatThrownBy(() -> read(cut, space)).isInstanceOf(ServiceUnavailableException.class)
-          .hasMessageContaining("got " + bytes.length / 2 + " of " + bytes.length + " bytes");
-      FileAction longer = serve("longer", Arrays.copyOf(bytes, bytes.length + 10), bytes.length);
+          .hasMessageContaining("after 2 attempts");
+      assertThat(hits.get(dropped)).as("a dropped connection is retried").isEqualTo(2);
+
+      String shortName = "short" + round;
+      FileAction shorter = serve(shortName, Arrays.copyOf(bytes, bytes.length / 2), bytes.length);
+      assertThatThrownBy(() -> read(shorter, space)).isExactlyInstanceOf(DataFormatException.class)
+          .hasMessageContaining(bytes.length / 2 + " bytes long (Content-Length)")
+          .hasMessageContaining("declared " + bytes.length);
+      assertThat(hits.get(shortName)).as("a whole but shorter answer is not retried").isEqualTo(1);
+
+      String longName = "longer" + round;
+      FileAction longer = serve(longName, Arrays.copyOf(bytes, bytes.length + 10), bytes.length);
       assertThatThrownBy(() -> read(longer, space)).isInstanceOfSatisfying(ResponseLimitException.class, e -> {
         assertThat(e.limit()).isEqualTo("declared size");
-        assertThat(e).hasMessageContaining("longer than " + bytes.length + " bytes");
+        assertThat(e).hasMessageContaining((bytes.length + 10) + " bytes long (Content-Length)");
       });
+      assertThat(hits.get(longName)).isEqualTo(1);
       assertThat(spoolFiles()).isZero();
       assertThat(space.allocations()).isLessThanOrEqualTo(1);
     }
