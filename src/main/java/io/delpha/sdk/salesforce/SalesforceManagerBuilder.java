@@ -10,6 +10,7 @@ import io.delpha.sdk.core.Secret;
 import io.delpha.sdk.core.internal.Pause;
 import io.delpha.sdk.core.internal.Retrier;
 import io.delpha.sdk.core.internal.http.HttpCaller;
+import io.delpha.sdk.core.internal.http.Peers;
 import io.delpha.sdk.core.internal.metrics.Recorder;
 import io.delpha.sdk.core.secrets.SecretProvider;
 import io.delpha.sdk.salesforce.internal.Authenticator;
@@ -296,7 +297,9 @@ public final class SalesforceManagerBuilder implements ClientBuilder<SalesforceM
    * at most {@code maxJsonDepth} (256) with strings of at most {@code maxStringChars} (16 Mi characters), read within
    * {@code bodyTimeout} (5 minutes); a Bulk API 2.0 result record at most {@code maxLineBytes} characters (16 Mi),
    * each read of a result stream waiting at most {@code idleTimeout} (2 minutes). A breach is a {@link
-   * io.delpha.sdk.core.ResponseLimitException} naming the limit, not retried.
+   * io.delpha.sdk.core.ResponseLimitException} naming the limit, not retried. {@code credentialsOverPlainHttp}
+   * allows a plain {@code http} login URL off loopback (a trusted private network); without it such a URL is refused
+   * at {@code build()}.
    *
    * @param limits the bounds (default {@link ResponseLimits#defaults()})
    * @return this builder
@@ -311,7 +314,8 @@ public final class SalesforceManagerBuilder implements ClientBuilder<SalesforceM
    * Validates the settings and logs in.
    *
    * @return a logged-in manager
-   * @throws InvalidInputException if a setting is missing or malformed
+   * @throws InvalidInputException if a setting is missing or malformed, or the login URL is plain {@code http} to a
+   *     host that is not loopback without {@link ResponseLimits#credentialsOverPlainHttp()}
    * @throws io.delpha.sdk.core.AuthenticationException if Salesforce refuses the credentials
    * @throws io.delpha.sdk.core.ServiceUnavailableException if Salesforce cannot be reached
    */
@@ -323,7 +327,8 @@ public final class SalesforceManagerBuilder implements ClientBuilder<SalesforceM
     // Redirect.NEVER: a redirect would carry the session token (or the login's credentials) to whatever host it
     // names; a redirect is an error instead (SalesforceUrls.redirected)
     HttpCaller client = new HttpCaller(HttpCaller.newClient(requestTimeout, HttpClient.Redirect.NEVER, null),
-        "Salesforce", requestTimeout, new Retrier(retryPolicy, clock, sleeper));
+        "Salesforce", requestTimeout, new Retrier(retryPolicy, clock, sleeper),
+        responseLimits.credentialsOverPlainHttp());
     Authenticator authenticator;
     Secret key = privateKeyPem;
     SecretProvider provider = secretProvider;
@@ -352,6 +357,8 @@ public final class SalesforceManagerBuilder implements ClientBuilder<SalesforceM
    */
   SalesforceConfig settings() {
     String url = resolveLoginUrl();
+    // the login form carries the password (or the signed assertion), and the session comes back in the answer
+    Peers.requireProtected(URI.create(url), responseLimits, "the login URL");
     if (apiVersion == null || !API_VERSION.matcher(apiVersion).matches()
         || Integer.parseInt(apiVersion.substring(1, apiVersion.indexOf('.'))) < 60) {
       throw new InvalidInputException("apiVersion must look like v60.0 (v60.0 or newer), was '" + apiVersion + "'");

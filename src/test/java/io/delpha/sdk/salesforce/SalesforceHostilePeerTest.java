@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.delpha.sdk.core.DataFormatException;
+import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.ResponseLimitException;
 import io.delpha.sdk.salesforce.internal.SalesforceUrls;
 import io.delpha.sdk.testing.HostilePeer;
@@ -175,6 +176,33 @@ class SalesforceHostilePeerTest {
     }
     nothingStolen();
     assertThat(salesforce.targets()).allMatch(t -> t.equals("POST /services/oauth2/token"));
+  }
+
+  @Test
+  @DisplayName("a plain http login URL off loopback is refused at build() unless credentialsOverPlainHttp; an http "
+      + "instance_url only where the login itself was allowed over http")
+  void clearTextOnlyWhereAllowed() {
+    SalesforceManagerBuilder offLoopback = builder().loginUrl("http://sf-proxy.internal:8080");
+    assertThatThrownBy(() -> SalesforceConfig.from(offLoopback)).isExactlyInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("the login URL http://sf-proxy.internal:8080 is plain http")
+        .hasMessageContaining("ResponseLimits.credentialsOverPlainHttp(true)")
+        .hasMessageNotContaining(SalesforceStubs.PASSWORD);
+    assertThatThrownBy(offLoopback::build).isExactlyInstanceOf(InvalidInputException.class);
+    assertThat(SalesforceConfig.from(offLoopback.responseLimits(l -> l.credentialsOverPlainHttp(true))).loginUrl())
+        .isEqualTo("http://sf-proxy.internal:8080");
+    String flow = "OAuth username-password";
+    assertThatThrownBy(() -> SalesforceUrls.requireInstanceUrl("http://sf-proxy.internal:8080",
+        "http://sf-proxy.internal:8080", flow, false)).isExactlyInstanceOf(DataFormatException.class)
+        .hasMessageContaining("clear text");
+    assertThat(SalesforceUrls.requireInstanceUrl("http://sf-proxy.internal:8080", "http://sf-proxy.internal:8080",
+        flow, true)).isEqualTo("http://sf-proxy.internal:8080");
+    // the opt-in never downgrades an https login, nor sends the token to another http host
+    assertThatThrownBy(() -> SalesforceUrls.requireInstanceUrl("https://login.salesforce.com",
+        "http://na1.salesforce.com", flow, true)).isExactlyInstanceOf(DataFormatException.class);
+    assertThatThrownBy(() -> SalesforceUrls.requireInstanceUrl("http://sf-proxy.internal:8080",
+        "http://evil.example:8080", flow, true)).isExactlyInstanceOf(DataFormatException.class);
+    assertThat(thief.requests()).isEmpty();
+    assertThat(salesforce.requests()).isEmpty();
   }
 
   @Test
