@@ -18,9 +18,9 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>the login's {@code instance_url} must be {@code https} (plain {@code http} only when the login URL itself is
  *       {@code http} on loopback, as tests are, or on a network the host trusts with {@link
- *       ResponseLimits#credentialsOverPlainHttp()}) with no user info, path, query or fragment, and its host must belong
- *       to the login host's Salesforce domain ({@code *.salesforce.com} for {@code login.salesforce.com}, {@code
- *       test.salesforce.com} and {@code *.my.salesforce.com}, sandboxes {@code *.sandbox.my.salesforce.com}
+ *       ResponseLimits#credentialsOverPlainHttp()}) with no user info, path, query or fragment, and its host must
+ *       belong to the login host's Salesforce domain ({@code *.salesforce.com} for {@code login.salesforce.com},
+ *       {@code test.salesforce.com} and {@code *.my.salesforce.com}, sandboxes {@code *.sandbox.my.salesforce.com}
  *       included; {@code *.salesforce.mil} and {@code *.sfcrmproducts.cn} for those clouds) or be the login host
  *       itself (same scheme, host and port), else {@link #requireInstanceUrl} refuses it before any call;</li>
  *   <li>a path the server gives ({@code nextRecordsUrl}) must be a plain relative path under {@code

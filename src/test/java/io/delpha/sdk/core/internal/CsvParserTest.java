@@ -50,8 +50,8 @@ class CsvParserTest {
   }
 
   @Test
-  @DisplayName("maxFields: a record of exactly the bound reads whole, one more field stops the parser at that delimiter; "
-      + "delimiters inside quotes are not fields")
+  @DisplayName("maxFields: a record of exactly the bound reads whole, one more field stops the parser at that "
+      + "delimiter; delimiters inside quotes are not fields")
   void maxFieldsStopsAtTheDelimiterOfOneFieldTooMany() throws IOException {
     CsvParser p = new CsvParser(new StringReader("a,b,c\n\"x,y,z,w\",2,3\n1,2,3,4\n"), ',', 1 << 20, 3);
     assertThat(p.next()).containsExactly("a", "b", "c");
