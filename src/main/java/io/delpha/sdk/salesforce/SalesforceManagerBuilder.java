@@ -292,14 +292,19 @@ public final class SalesforceManagerBuilder implements ClientBuilder<SalesforceM
   }
 
   /**
-   * The bounds on what Salesforce sends, applied while reading: a REST answer, a query page or a login answer at
-   * most {@code maxBodyBytes} (default 64 MiB; Salesforce's pages of up to 2,000 records are a few MB), JSON nested
-   * at most {@code maxJsonDepth} (256) with strings of at most {@code maxStringChars} (16 Mi characters), read within
-   * {@code bodyTimeout} (5 minutes); a Bulk API 2.0 result record at most {@code maxLineBytes} characters (16 Mi),
-   * each read of a result stream waiting at most {@code idleTimeout} (2 minutes). A breach is a {@link
-   * io.delpha.sdk.core.ResponseLimitException} naming the limit, not retried. {@code credentialsOverPlainHttp}
-   * allows a plain {@code http} login URL off loopback (a trusted private network); without it such a URL is refused
-   * at {@code build()}.
+   * The budget of what Salesforce sends, applied while reading (docs/salesforce.md, "The budget"): a REST answer, a
+   * query page or a login answer at most {@code maxBodyBytes} (default 64 MiB; Salesforce's pages of up to 2,000
+   * records are a few MB), JSON nested at most {@code maxJsonDepth} (256) with strings of at most {@code
+   * maxStringChars} (16 Mi characters), containers of at most {@code maxItems} (100,000: a record's fields, a page's
+   * records, a Bulk API 2.0 CSV header's or record's columns) and at most {@code maxTokens} per answer or per record of
+   * a query page (2,000,000), read within {@code bodyTimeout} (5 minutes); a Bulk API 2.0 result record at most {@code
+   * maxLineBytes} characters (16 Mi), each read of any answer waiting at most {@code idleTimeout} (2 minutes) and every
+   * answer arriving at least at {@code minBytesPerSecond} after {@code rateWindow}; a query or a Bulk API 2.0 job's
+   * results at most {@code maxPages} pages and {@code maxRequests} requests, every page naming a next page not seen
+   * before in that read, and at most {@code maxEmptyPages} empty pages in a row. A breach is a {@link
+   * io.delpha.sdk.core.ResponseLimitException} naming the limit, not retried. {@code credentialsOverPlainHttp} allows a
+   * plain {@code http} login URL off loopback (a trusted private network); without it such a URL is refused at {@code
+   * build()}.
    *
    * @param limits the bounds (default {@link ResponseLimits#defaults()})
    * @return this builder
