@@ -12,7 +12,11 @@ package io.delpha.sdk.salesforce;
  * {@code InvalidInputException} for a malformed query or an unknown field (with Salesforce's
  * message), {@code NotFoundException}, {@code AccessDeniedException}, {@code RateLimitedException}
  * when the org's API limit is reached (with the usage), {@code AuthenticationException},
- * {@code ServiceUnavailableException} once retries are exhausted. Implementations are thread-safe.
+ * {@code ServiceUnavailableException} once retries are exhausted. Everything Salesforce sends is read under the
+ * builder's {@code ResponseLimits}: a breach is a {@code ResponseLimitException} naming the limit (bytes, items,
+ * tokens, pages, requests, a page handle seen before, time, rate), not retried. A stream of {@code stream},
+ * {@code streamAll}, {@code bulkQuery} or {@code bulkQueryAll} throws where its read fails, and again if asked again:
+ * it never ends early as if it were whole. Implementations are thread-safe.
  */
 public interface SalesforceClient extends SalesforceQueries, SalesforceBulk, SalesforceRecords,
     SalesforceCollections, SalesforceMetadata, AutoCloseable {

@@ -10,6 +10,7 @@ import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.internal.Pause;
 import io.delpha.sdk.core.internal.Retrier;
 import io.delpha.sdk.core.internal.http.HttpCaller;
+import io.delpha.sdk.core.internal.http.Peers;
 import io.delpha.sdk.core.internal.metrics.Meter;
 import io.delpha.sdk.core.internal.metrics.Recorder;
 import io.delpha.sdk.core.secrets.SecretProvider;
@@ -251,7 +252,7 @@ public final class SalesforceManager implements SalesforceClient {
       return mapper.treeToValue(record, type);
     } catch (JsonProcessingException e) {
       throw new DataFormatException(what + ": the record is not the JSON expected for " + type.getSimpleName() + " ("
-          + e.getOriginalMessage() + ")", e);
+          + Peers.echo(e.getOriginalMessage()) + ")", e);
     }
   }
 

@@ -10,6 +10,7 @@ import io.delpha.sdk.core.Secret;
 import io.delpha.sdk.core.internal.Pause;
 import io.delpha.sdk.core.internal.Retrier;
 import io.delpha.sdk.core.internal.http.HttpCaller;
+import io.delpha.sdk.core.internal.http.Peers;
 import io.delpha.sdk.core.internal.metrics.Recorder;
 import io.delpha.sdk.core.secrets.SecretProvider;
 import io.delpha.sdk.salesforce.internal.Authenticator;
@@ -291,12 +292,19 @@ public final class SalesforceManagerBuilder implements ClientBuilder<SalesforceM
   }
 
   /**
-   * The bounds on what Salesforce sends, applied while reading: a REST answer, a query page or a login answer at
-   * most {@code maxBodyBytes} (default 64 MiB; Salesforce's pages of up to 2,000 records are a few MB), JSON nested
-   * at most {@code maxJsonDepth} (256) with strings of at most {@code maxStringChars} (16 Mi characters), read within
-   * {@code bodyTimeout} (5 minutes); a Bulk API 2.0 result record at most {@code maxLineBytes} characters (16 Mi),
-   * each read of a result stream waiting at most {@code idleTimeout} (2 minutes). A breach is a {@link
-   * io.delpha.sdk.core.ResponseLimitException} naming the limit, not retried.
+   * The budget of what Salesforce sends, applied while reading (docs/salesforce.md, "The budget"): a REST answer, a
+   * query page or a login answer at most {@code maxBodyBytes} (default 64 MiB; Salesforce's pages of up to 2,000
+   * records are a few MB), JSON nested at most {@code maxJsonDepth} (256) with strings of at most {@code
+   * maxStringChars} (16 Mi characters), containers of at most {@code maxItems} (100,000: a record's fields, a page's
+   * records, a Bulk API 2.0 CSV header's or record's columns) and at most {@code maxTokens} per answer or per record of
+   * a query page (2,000,000), read within {@code bodyTimeout} (5 minutes); a Bulk API 2.0 result record at most {@code
+   * maxLineBytes} characters (16 Mi), each read of any answer waiting at most {@code idleTimeout} (2 minutes) and every
+   * answer arriving at least at {@code minBytesPerSecond} after {@code rateWindow}; a query or a Bulk API 2.0 job's
+   * results at most {@code maxPages} pages and {@code maxRequests} requests, every page naming a next page not seen
+   * before in that read, and at most {@code maxEmptyPages} empty pages in a row. A breach is a {@link
+   * io.delpha.sdk.core.ResponseLimitException} naming the limit, not retried. {@code credentialsOverPlainHttp} allows a
+   * plain {@code http} login URL off loopback (a trusted private network); without it such a URL is refused at {@code
+   * build()}.
    *
    * @param limits the bounds (default {@link ResponseLimits#defaults()})
    * @return this builder
@@ -311,7 +319,8 @@ public final class SalesforceManagerBuilder implements ClientBuilder<SalesforceM
    * Validates the settings and logs in.
    *
    * @return a logged-in manager
-   * @throws InvalidInputException if a setting is missing or malformed
+   * @throws InvalidInputException if a setting is missing or malformed, or the login URL is plain {@code http} to a
+   *     host that is not loopback without {@link ResponseLimits#credentialsOverPlainHttp()}
    * @throws io.delpha.sdk.core.AuthenticationException if Salesforce refuses the credentials
    * @throws io.delpha.sdk.core.ServiceUnavailableException if Salesforce cannot be reached
    */
@@ -323,7 +332,8 @@ public final class SalesforceManagerBuilder implements ClientBuilder<SalesforceM
     // Redirect.NEVER: a redirect would carry the session token (or the login's credentials) to whatever host it
     // names; a redirect is an error instead (SalesforceUrls.redirected)
     HttpCaller client = new HttpCaller(HttpCaller.newClient(requestTimeout, HttpClient.Redirect.NEVER, null),
-        "Salesforce", requestTimeout, new Retrier(retryPolicy, clock, sleeper));
+        "Salesforce", requestTimeout, new Retrier(retryPolicy, clock, sleeper),
+        responseLimits.credentialsOverPlainHttp());
     Authenticator authenticator;
     Secret key = privateKeyPem;
     SecretProvider provider = secretProvider;
@@ -352,6 +362,8 @@ public final class SalesforceManagerBuilder implements ClientBuilder<SalesforceM
    */
   SalesforceConfig settings() {
     String url = resolveLoginUrl();
+    // the login form carries the password (or the signed assertion), and the session comes back in the answer
+    Peers.requireProtected(URI.create(url), responseLimits, "the login URL");
     if (apiVersion == null || !API_VERSION.matcher(apiVersion).matches()
         || Integer.parseInt(apiVersion.substring(1, apiVersion.indexOf('.'))) < 60) {
       throw new InvalidInputException("apiVersion must look like v60.0 (v60.0 or newer), was '" + apiVersion + "'");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.delpha.sdk.core.DataFormatException;
+import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.ResponseLimitException;
 import io.delpha.sdk.salesforce.internal.SalesforceUrls;
 import io.delpha.sdk.testing.HostilePeer;
@@ -178,6 +179,33 @@ class SalesforceHostilePeerTest {
   }
 
   @Test
+  @DisplayName("a plain http login URL off loopback is refused at build() unless credentialsOverPlainHttp; an http "
+      + "instance_url only where the login itself was allowed over http")
+  void clearTextOnlyWhereAllowed() {
+    SalesforceManagerBuilder offLoopback = builder().loginUrl("http://sf-proxy.internal:8080");
+    assertThatThrownBy(() -> SalesforceConfig.from(offLoopback)).isExactlyInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("the login URL http://sf-proxy.internal:8080 is plain http")
+        .hasMessageContaining("ResponseLimits.credentialsOverPlainHttp(true)")
+        .hasMessageNotContaining(SalesforceStubs.PASSWORD);
+    assertThatThrownBy(offLoopback::build).isExactlyInstanceOf(InvalidInputException.class);
+    assertThat(SalesforceConfig.from(offLoopback.responseLimits(l -> l.credentialsOverPlainHttp(true))).loginUrl())
+        .isEqualTo("http://sf-proxy.internal:8080");
+    String flow = "OAuth username-password";
+    assertThatThrownBy(() -> SalesforceUrls.requireInstanceUrl("http://sf-proxy.internal:8080",
+        "http://sf-proxy.internal:8080", flow, false)).isExactlyInstanceOf(DataFormatException.class)
+        .hasMessageContaining("clear text");
+    assertThat(SalesforceUrls.requireInstanceUrl("http://sf-proxy.internal:8080", "http://sf-proxy.internal:8080",
+        flow, true)).isEqualTo("http://sf-proxy.internal:8080");
+    // the opt-in never downgrades an https login, nor sends the token to another http host
+    assertThatThrownBy(() -> SalesforceUrls.requireInstanceUrl("https://login.salesforce.com",
+        "http://na1.salesforce.com", flow, true)).isExactlyInstanceOf(DataFormatException.class);
+    assertThatThrownBy(() -> SalesforceUrls.requireInstanceUrl("http://sf-proxy.internal:8080",
+        "http://evil.example:8080", flow, true)).isExactlyInstanceOf(DataFormatException.class);
+    assertThat(thief.requests()).isEmpty();
+    assertThat(salesforce.requests()).isEmpty();
+  }
+
+  @Test
   @DisplayName("instance_url must be https and of the login's Salesforce domain (or the login host itself)")
   void instanceUrlFamilies() {
     String flow = "OAuth username-password";
@@ -239,8 +267,9 @@ class SalesforceHostilePeerTest {
     try (SalesforceManager sf = builder().responseLimits(l -> l.maxBodyBytes(1 << 20)).build()) {
       assertThatThrownBy(() -> sf.query(SOQL)).isInstanceOfSatisfying(ResponseLimitException.class,
           e -> assertThat(e.limit()).isEqualTo("maxJsonDepth"));
+      // an array of 2-byte elements reaches maxItems (100,000 elements, 200 KB) before maxBodyBytes (1 MiB)
       assertThatThrownBy(sf::apiUsage).isInstanceOfSatisfying(ResponseLimitException.class,
-          e -> assertThat(e.limit()).isEqualTo("maxBodyBytes"));
+          e -> assertThat(e.limit()).isEqualTo("maxItems"));
     }
     // the trickled page would take 200 s; the deadline is a separate manager's, so a loaded machine cannot make
     // the endless answer above meet it first

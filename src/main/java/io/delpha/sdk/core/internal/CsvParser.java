@@ -23,6 +23,7 @@ public final class CsvParser {
   private final Reader in;
   private final char delimiter;
   private final long maxRecordChars;
+  private final int maxFields;
   private final char[] buf = new char[BUFFER];
   private int pos;
   private int len;
@@ -53,9 +54,28 @@ public final class CsvParser {
    * @param maxRecordChars the longest record, line breaks inside quotes included
    */
   public CsvParser(Reader in, char delimiter, long maxRecordChars) {
+    this(in, delimiter, maxRecordChars, Integer.MAX_VALUE);
+  }
+
+  /**
+   * A parser that also stops at a record of more than {@code maxFields} fields (a header of a million names), for
+   * input from a remote peer: {@link #next()} then throws {@link TooManyFieldsException} as it meets the delimiter
+   * that would start field {@code maxFields + 1}, having kept at most {@code maxFields} fields of the record.
+   *
+   * @param in the text; read to its end, not closed
+   * @param delimiter the field delimiter, usually a comma
+   * @param maxRecordChars the longest record, line breaks inside quotes included
+   * @param maxFields the most fields of one record, at least 1
+   * @throws IllegalArgumentException if {@code maxFields} is less than 1
+   */
+  public CsvParser(Reader in, char delimiter, long maxRecordChars, int maxFields) {
+    if (maxFields < 1) {
+      throw new IllegalArgumentException("maxFields must be at least 1, was " + maxFields);
+    }
     this.in = in;
     this.delimiter = delimiter;
     this.maxRecordChars = maxRecordChars;
+    this.maxFields = maxFields;
   }
 
   /** A record was longer than the parser's {@code maxRecordChars}. */
@@ -67,10 +87,21 @@ public final class CsvParser {
     }
   }
 
+  /** A record had more fields than the parser's {@code maxFields}. */
+  public static final class TooManyFieldsException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    TooManyFieldsException(long line, int max) {
+      super("the record starting on line " + line + " has more than " + max + " fields");
+    }
+  }
+
   /**
    * Reads the next record.
    *
    * @return its fields (a list reused by the next call), or {@code null} at the end of input
+   * @throws RecordTooLongException if the record is longer than {@code maxRecordChars} (the parser is then spent)
+   * @throws TooManyFieldsException if the record has more than {@code maxFields} fields (the parser is then spent)
    * @throws IOException if the reader fails
    */
   public @Nullable List<String> next() throws IOException {
@@ -114,6 +145,9 @@ public final class CsvParser {
           field.append(ch);
         }
       } else if (ch == delimiter) {
+        if (fields.size() + 1 >= maxFields) {
+          throw new TooManyFieldsException(line, maxFields); // this delimiter starts one field too many
+        }
         raw.append(ch);
         fields.add(field.toString());
         field.setLength(0);

@@ -2,6 +2,8 @@ package io.delpha.sdk.salesforce.internal;
 
 import io.delpha.sdk.core.AuthenticationException;
 import io.delpha.sdk.core.DelphaException;
+import io.delpha.sdk.core.ResponseLimits;
+import io.delpha.sdk.core.internal.http.Peers;
 import io.delpha.sdk.core.internal.http.HttpStatus;
 import io.delpha.sdk.salesforce.SalesforceError;
 import java.time.Duration;
@@ -13,20 +15,27 @@ final class LoginFailures {
 
   private LoginFailures() {}
 
-  static DelphaException refused(String flow, String loginUrl, String username, int status, String body) {
-    return refused(flow, loginUrl, username, status, body, null);
-  }
-
+  /**
+   * @param flow the login flow, for messages
+   * @param loginUrl the login URL
+   * @param username the user, for messages
+   * @param status the answer's status
+   * @param body the answer's first 64 KiB
+   * @param retryAfter its {@code Retry-After}, {@code null} when it had none
+   * @param limits the limits the body is parsed under
+   * @return the exception to throw: Salesforce's {@code error} and {@code error_description} echoed ({@link
+   *     Peers#echo}), never a secret
+   */
   static DelphaException refused(String flow, String loginUrl, String username, int status, String body,
-      @Nullable Duration retryAfter) {
+      @Nullable Duration retryAfter, ResponseLimits limits) {
     if (status >= 500 || status == 429) {
       return HttpStatus.exceptionFor(status,
           flow + " login at " + loginUrl + " failed: Salesforce answered HTTP " + status, retryAfter);
     }
-    List<SalesforceError> errors = SalesforceErrors.parse(body);
+    List<SalesforceError> errors = SalesforceErrors.parse(body, limits);
     String said = errors.isEmpty()
         ? "HTTP " + status
-        : errors.get(0).errorCode() + " (" + errors.get(0).message() + ")";
+        : Peers.echo(errors.get(0).errorCode()) + " (" + Peers.echo(errors.get(0).message()) + ")";
     return new AuthenticationException("Salesforce refused the " + flow + " login of user '" + username
         + "' at " + loginUrl + ": " + said + ". " + hint(errors.isEmpty() ? "" : errors.get(0).errorCode()));
   }

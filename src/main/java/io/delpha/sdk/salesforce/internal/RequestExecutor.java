@@ -132,7 +132,8 @@ public final class RequestExecutor {
       Session fresh = authenticator.login();
       // before the token is sent anywhere: the instance must be https and of the login's domain
       return new Session(fresh.accessToken(),
-          SalesforceUrls.requireInstanceUrl(loginUrl, fresh.instanceUrl(), authenticator.flowName()));
+          SalesforceUrls.requireInstanceUrl(loginUrl, fresh.instanceUrl(), authenticator.flowName(),
+              http.limits().credentialsOverPlainHttp()));
     }, RequestExecutor::worthRetrying, RequestExecutor::gaveUp);
     log.info("Logged in to Salesforce instance {} ({})", session.instanceUrl(), authenticator.flowName());
     return session;

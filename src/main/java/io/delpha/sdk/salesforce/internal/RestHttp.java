@@ -203,18 +203,44 @@ public final class RestHttp {
   private HttpResponse<InputStream> open(Session session, String what, HttpRequest request, boolean probe) {
     HttpResponse<InputStream> response = send(what, request, HttpResponse.BodyHandlers.ofInputStream());
     if (Redirects.isRedirect(response.statusCode())) {
-      HttpCaller.drain(response.body());
+      discard(response.body());
       throw SalesforceUrls.redirected(what, response);
     }
     if (response.statusCode() >= 300) {
       // a rate-limit answer without the usage header: one /limits probe puts the usage in the exception
       boolean hasUsage = response.headers().firstValue("Sforce-Limit-Info").isPresent();
       throw SalesforceErrors.fromResponse(what, response.statusCode(),
-          HttpCaller.withoutCredentials(response.request(), HttpCaller.drain(response.body())),
+          HttpCaller.withoutCredentials(response.request(), errorBody(what, response.body(), limits)),
           HttpCaller.retryAfter(response.headers()).orElse(null),
-          () -> hasUsage || !probe ? lastUsage() : probeUsage(session));
+          () -> hasUsage || !probe ? lastUsage() : probeUsage(session), limits);
     }
     return response;
+  }
+
+  /**
+   * Reads an error answer's first 64 KiB under the limits' deadline, idle timeout and rate, so an error body that
+   * trickles or never ends costs no more than an answer does.
+   *
+   * @param what the request, for messages
+   * @param body the error answer's body (closed)
+   * @param limits the limits
+   * @return its text, empty when it could not be read within them
+   */
+  static String errorBody(String what, InputStream body, ResponseLimits limits) {
+    return HttpCaller.drain(BoundedBody.whole(body, what, limits));
+  }
+
+  /**
+   * Closes an answer's body unread (a redirect's): nothing of it is wanted, whatever its length.
+   *
+   * @param body the body
+   */
+  static void discard(InputStream body) {
+    try {
+      body.close();
+    } catch (IOException ignored) {
+      // nothing of it was wanted
+    }
   }
 
   /**
@@ -227,7 +253,8 @@ public final class RestHttp {
   public Optional<ApiUsage> probeUsage(Session session) {
     HttpRequest request = request(session, "/limits").header("Accept", "application/json").GET().build();
     try {
-      send("read API usage", request, HttpResponse.BodyHandlers.discarding());
+      // the header is all that is wanted: the body is closed unread, whatever its length
+      discard(send("read API usage", request, HttpResponse.BodyHandlers.ofInputStream()).body());
     } catch (ServiceUnavailableException unreachable) {
       return Optional.empty();
     }

@@ -132,7 +132,7 @@ public final class SObjectCollections {
       List<SalesforceError> errors = new ArrayList<>();
       JsonNode e = r.get("errors");
       if (e != null && e.isArray()) {
-        errors.addAll(SalesforceErrors.parse(e.toString()));
+        errors.addAll(SalesforceErrors.of(e));
       }
       results.add(new RecordResult(offset + i, Json.text(r, "id"),
           r.path("success").asBoolean(false), r.path("created").asBoolean(false), errors));

@@ -1,9 +1,10 @@
 package io.delpha.sdk.salesforce.internal;
 
-import io.delpha.sdk.core.internal.http.HttpStatus;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.delpha.sdk.core.ResponseLimits;
+import io.delpha.sdk.core.internal.http.BoundedBody;
+import io.delpha.sdk.core.internal.http.HttpStatus;
+import io.delpha.sdk.core.internal.http.Peers;
 import io.delpha.sdk.core.ConflictException;
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.DelphaException;
@@ -12,7 +13,6 @@ import io.delpha.sdk.core.RateLimitedException;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.salesforce.ApiUsage;
 import io.delpha.sdk.salesforce.SalesforceError;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.time.Duration;
 import java.util.List;
@@ -31,34 +31,46 @@ import java.util.stream.Collectors;
  */
 public final class SalesforceErrors {
 
-  private static final ObjectMapper MAPPER = Json.newMapper();
+  /** The most errors of one answer a message describes; the rest are counted. */
+  private static final int DESCRIBED = 5;
 
   private SalesforceErrors() {}
 
   /**
-   * @param body an error body
-   * @return the errors it lists; one synthetic entry when the body is not Salesforce's JSON
+   * @param body an error body (at most the first 64 KiB of the answer)
+   * @param limits the limits it is parsed under (depth, strings, items, tokens)
+   * @return the errors it lists; one synthetic entry when the body is not Salesforce's JSON (or breaks a limit)
    */
-  public static List<SalesforceError> parse(@Nullable String body) {
-    List<SalesforceError> errors = new ArrayList<>();
+  public static List<SalesforceError> parse(@Nullable String body, ResponseLimits limits) {
     if (body == null || body.isBlank()) {
-      return errors;
+      return new ArrayList<>();
     }
     try {
-      JsonNode root = MAPPER.readTree(body);
-      if (root.isArray()) {
-        for (JsonNode e : root) {
-          errors.add(error(e));
-        }
-      } else if (root.isObject() && root.has("error")) {
-        errors.add(new SalesforceError(
-            Objects.requireNonNullElse(Json.text(root, "error"), ""),
-            Objects.requireNonNullElse(Json.text(root, "error_description"), ""), List.of()));
-      } else if (root.isObject()) {
-        errors.add(error(root));
+      return of(BoundedBody.parseJson(body, "an error answer", limits));
+    } catch (DataFormatException notJson) {
+      List<SalesforceError> errors = new ArrayList<>();
+      errors.add(new SalesforceError("", Peers.echo(body.strip().replaceAll("\\s+", " ")), List.of()));
+      return errors;
+    }
+  }
+
+  /**
+   * @param root an error answer's JSON: an array of {@code {message, errorCode, fields}} (REST), or {@code {error,
+   *     error_description}} (OAuth), or one REST error object
+   * @return the errors it lists, as Salesforce wrote them (the caller echoes them in a message)
+   */
+  public static List<SalesforceError> of(JsonNode root) {
+    List<SalesforceError> errors = new ArrayList<>();
+    if (root.isArray()) {
+      for (JsonNode e : root) {
+        errors.add(error(e));
       }
-    } catch (JsonProcessingException notJson) {
-      errors.add(new SalesforceError("", abbreviate(body), List.of()));
+    } else if (root.isObject() && root.has("error")) {
+      errors.add(new SalesforceError(
+          Objects.requireNonNullElse(Json.text(root, "error"), ""),
+          Objects.requireNonNullElse(Json.text(root, "error_description"), ""), List.of()));
+    } else if (root.isObject()) {
+      errors.add(error(root));
     }
     return errors;
   }
@@ -83,27 +95,15 @@ public final class SalesforceErrors {
    * @param what what the caller was doing, e.g. {@code "query"}
    * @param status the HTTP status
    * @param body the response body
-   * @param usage the API usage if known (for rate-limit messages)
-   * @return the exception to throw
-   */
-  public static DelphaException fromResponse(
-      String what, int status, @Nullable String body, Supplier<Optional<ApiUsage>> usage) {
-    return fromResponse(what, status, body, null, usage);
-  }
-
-  /**
-   * Maps an HTTP error answer from the REST API.
-   *
-   * @param what what the caller was doing, e.g. {@code "query"}
-   * @param status the HTTP status
-   * @param body the response body
    * @param retryAfter the answer's {@code Retry-After}, {@code null} when it had none
    * @param usage the API usage if known (for rate-limit messages)
-   * @return the exception to throw: a 429 or 5xx carries {@code retryAfter}
+   * @param limits the limits the body is parsed under
+   * @return the exception to throw: a 429 or 5xx carries {@code retryAfter}; Salesforce's codes and messages are
+   *     echoed ({@link Peers#echo}), at most five of them
    */
-  public static DelphaException fromResponse(
-      String what, int status, @Nullable String body, @Nullable Duration retryAfter, Supplier<Optional<ApiUsage>> usage) {
-    List<SalesforceError> errors = parse(body);
+  public static DelphaException fromResponse(String what, int status, @Nullable String body,
+      @Nullable Duration retryAfter, Supplier<Optional<ApiUsage>> usage, ResponseLimits limits) {
+    List<SalesforceError> errors = parse(body, limits);
     String code = errors.isEmpty() ? "" : errors.get(0).errorCode();
     String said = describe(errors, status);
     if (status == 401 || "INVALID_SESSION_ID".equals(code)) {
@@ -133,14 +133,18 @@ public final class SalesforceErrors {
     if (errors.isEmpty()) {
       return "HTTP " + status + " with no error body";
     }
-    return errors.stream()
-        .map(x -> (x.errorCode().isEmpty() ? "" : x.errorCode() + ": ") + x.message().strip()
-            + (x.fields().isEmpty() ? "" : " " + x.fields()))
+    String described = errors.stream().limit(DESCRIBED).map(SalesforceErrors::describe)
         .collect(Collectors.joining("; "));
+    return errors.size() > DESCRIBED ? described + "; and " + (errors.size() - DESCRIBED) + " more" : described;
   }
 
-  private static String abbreviate(String body) {
-    String oneLine = body.strip().replaceAll("\\s+", " ");
-    return oneLine.length() <= 300 ? oneLine : oneLine.substring(0, 300) + "...";
+  /**
+   * @param error one error Salesforce sent
+   * @return its code, message and fields as a message quotes them, each echoed ({@link Peers#echo})
+   */
+  static String describe(SalesforceError error) {
+    return (error.errorCode().isEmpty() ? "" : Peers.echo(error.errorCode()) + ": ")
+        + Peers.echo(error.message().strip())
+        + (error.fields().isEmpty() ? "" : " " + Peers.echo(error.fields().toString()));
   }
 }

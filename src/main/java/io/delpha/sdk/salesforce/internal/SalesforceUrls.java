@@ -1,6 +1,8 @@
 package io.delpha.sdk.salesforce.internal;
 
 import io.delpha.sdk.core.DataFormatException;
+import io.delpha.sdk.core.ResponseLimits;
+import io.delpha.sdk.core.internal.http.Peers;
 import io.delpha.sdk.core.internal.http.Redirects;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -15,15 +17,17 @@ import org.jspecify.annotations.Nullable;
  * the org's instance and nowhere else:
  * <ul>
  *   <li>the login's {@code instance_url} must be {@code https} (plain {@code http} only when the login URL itself is
- *       {@code http} on loopback, as tests are) with no user info, path, query or fragment, and its host must belong
- *       to the login host's Salesforce domain ({@code *.salesforce.com} for {@code login.salesforce.com}, {@code
- *       test.salesforce.com} and {@code *.my.salesforce.com}, sandboxes {@code *.sandbox.my.salesforce.com}
+ *       {@code http} on loopback, as tests are, or on a network the host trusts with {@link
+ *       ResponseLimits#credentialsOverPlainHttp()}) with no user info, path, query or fragment, and its host must
+ *       belong to the login host's Salesforce domain ({@code *.salesforce.com} for {@code login.salesforce.com},
+ *       {@code test.salesforce.com} and {@code *.my.salesforce.com}, sandboxes {@code *.sandbox.my.salesforce.com}
  *       included; {@code *.salesforce.mil} and {@code *.sfcrmproducts.cn} for those clouds) or be the login host
  *       itself (same scheme, host and port), else {@link #requireInstanceUrl} refuses it before any call;</li>
  *   <li>a path the server gives ({@code nextRecordsUrl}) must be a plain relative path under {@code
  *       /services/data/<version>/}: letters, digits, {@code - _ .} and {@code /} only, no empty, {@code .} or {@code
  *       ..} segment; so no {@code @host} user info, {@code //host}, scheme, percent-encoding, query, fragment,
- *       backslash or CR/LF ever reaches a URL;</li>
+ *       backslash or CR/LF ever reaches a URL; a Bulk API 2.0 {@code Sforce-Locator} must be at most 2,048
+ *       printable ASCII characters ({@link #requireLocator}), URL-encoded into the next page's query;</li>
  *   <li>a redirect is never followed (the component's {@code HttpClient} is built with {@code Redirect.NEVER}): it is
  *       a {@link DataFormatException} naming the status and the host it pointed to ({@link #redirected}).</li>
  * </ul>
@@ -40,6 +44,9 @@ public final class SalesforceUrls {
   private SalesforceUrls() {}
 
   /**
+   * As {@link #requireInstanceUrl(String, String, String, boolean)} with the default limits: plain {@code http} only
+   * on loopback.
+   *
    * @param loginUrl the login URL the credentials were sent to
    * @param instanceUrl the {@code instance_url} the token response names
    * @param flow the login flow, for messages
@@ -47,9 +54,23 @@ public final class SalesforceUrls {
    * @throws DataFormatException if the instance is not one the token may be sent to
    */
   public static String requireInstanceUrl(String loginUrl, String instanceUrl, String flow) {
+    return requireInstanceUrl(loginUrl, instanceUrl, flow, false);
+  }
+
+  /**
+   * @param loginUrl the login URL the credentials were sent to
+   * @param instanceUrl the {@code instance_url} the token response names
+   * @param flow the login flow, for messages
+   * @param credentialsOverPlainHttp {@link ResponseLimits#credentialsOverPlainHttp()}: a plain {@code http} login URL
+   *     off loopback was allowed, so the same origin over {@code http} is too
+   * @return the instance URL, {@code scheme://host[:port]}
+   * @throws DataFormatException if the instance is not one the token may be sent to
+   */
+  public static String requireInstanceUrl(String loginUrl, String instanceUrl, String flow,
+      boolean credentialsOverPlainHttp) {
     URI login = URI.create(loginUrl);
-    String refused = flow + " login at " + loginUrl + ": the token response's instance_url '" + printable(instanceUrl)
-        + "' ";
+    String refused = flow + " login at " + loginUrl + ": the token response's instance_url '"
+        + Peers.echo(instanceUrl) + "' ";
     URI instance;
     try {
       instance = new URI(instanceUrl.endsWith("/") ? instanceUrl.substring(0, instanceUrl.length() - 1) : instanceUrl);
@@ -58,12 +79,15 @@ public final class SalesforceUrls {
     }
     String scheme = String.valueOf(instance.getScheme()).toLowerCase(Locale.ROOT);
     String host = instance.getHost() == null ? null : instance.getHost().toLowerCase(Locale.ROOT);
-    boolean loopbackHttpLogin = "http".equalsIgnoreCase(login.getScheme()) && isLoopback(login.getHost());
+    // plain http only where the login itself was allowed over it (loopback, or the host's opt-in); the instance is
+    // then the login's own origin, since only https hosts of Salesforce's domains are taken otherwise
+    boolean httpLogin = "http".equalsIgnoreCase(login.getScheme())
+        && (Peers.isLoopback(login.getHost()) || credentialsOverPlainHttp);
     if (host == null || instance.getRawUserInfo() != null || !instance.getRawPath().isEmpty()
         || instance.getRawQuery() != null || instance.getRawFragment() != null) {
       throw new DataFormatException(refused + "is not a plain https://host URL; no call was made with the token");
     }
-    if (!"https".equals(scheme) && !("http".equals(scheme) && loopbackHttpLogin)) {
+    if (!"https".equals(scheme) && !("http".equals(scheme) && httpLogin)) {
       throw new DataFormatException(refused + "is not https (the token would travel in clear text); no call was "
           + "made with the token");
     }
@@ -100,10 +124,30 @@ public final class SalesforceUrls {
       }
     }
     if (!plain) {
-      throw new DataFormatException(what + ": Salesforce sent the path '" + printable(given) + "', which is not a "
+      throw new DataFormatException(what + ": Salesforce sent the path '" + Peers.echo(given) + "', which is not a "
           + "plain path under " + prefix + "; it was not followed");
     }
     return given.substring(apiRoot.length());
+  }
+
+  /**
+   * @param given a Bulk API 2.0 {@code Sforce-Locator} (Salesforce's are a few characters of base64)
+   * @param what the request, for messages
+   * @return the locator, to be URL-encoded into the next page's query string
+   * @throws DataFormatException if it is longer than 2,048 characters or holds anything but printable ASCII (no
+   *     space, no control character)
+   */
+  public static String requireLocator(String given, String what) {
+    boolean plain = given.length() <= MAX_PATH;
+    for (int i = 0; plain && i < given.length(); i++) {
+      char c = given.charAt(i);
+      plain = c > ' ' && c < 0x7f;
+    }
+    if (!plain) {
+      throw new DataFormatException(what + ": Salesforce sent the locator '" + Peers.echo(given) + "', which is not "
+          + "a plain locator (at most " + MAX_PATH + " printable ASCII characters); it was not followed");
+    }
+    return given;
   }
 
   /**
@@ -113,7 +157,7 @@ public final class SalesforceUrls {
    */
   public static DataFormatException redirected(String what, HttpResponse<?> response) {
     return new DataFormatException(what + ": Salesforce answered HTTP " + response.statusCode() + " redirecting to "
-        + Redirects.target(response) + "; redirects are not followed, so the session token was sent nowhere else");
+        + Peers.echo(Redirects.target(response)) + "; redirects are not followed, so the session token was sent nowhere else");
   }
 
   private static @Nullable String familyOf(String host) {
@@ -125,18 +169,7 @@ public final class SalesforceUrls {
     return null;
   }
 
-  private static boolean isLoopback(String host) {
-    return host != null && (host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]")
-        || host.equals("::1"));
-  }
-
   private static int port(URI uri) {
     return uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
-  }
-
-  /** A server's text for a message: at most 200 characters, control characters shown as {@code ?}. */
-  private static String printable(String text) {
-    String cut = text.length() > 200 ? text.substring(0, 200) + "..." : text;
-    return cut.replaceAll("[\\p{Cntrl}]", "?");
   }
 }

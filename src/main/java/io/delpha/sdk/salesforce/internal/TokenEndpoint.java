@@ -15,7 +15,8 @@ import java.net.http.HttpResponse;
 /**
  * The OAuth token request both login flows make: a form POST to {@code <loginUrl>/services/oauth2/token} on the
  * component's client, which never follows redirects (a 307 or 308 would send the form, credentials and all, to the
- * host it names): a redirect is a {@link DataFormatException}. The answer is read under the {@link ResponseLimits}.
+ * host it names): a redirect is a {@link DataFormatException}. The answer, an error answer's first 64 KiB
+ * included, is read under the {@link ResponseLimits}.
  * The {@code instance_url} it names is checked by {@link RequestExecutor} before the token is used.
  */
 final class TokenEndpoint {
@@ -41,12 +42,13 @@ final class TokenEndpoint {
     String what = flow + " login at " + loginUrl;
     HttpResponse<InputStream> response = http.send(what, request, HttpResponse.BodyHandlers.ofInputStream());
     if (Redirects.isRedirect(response.statusCode())) {
-      HttpCaller.drain(response.body());
+      RestHttp.discard(response.body());
       throw SalesforceUrls.redirected(what, response);
     }
     if (response.statusCode() != 200) {
-      throw LoginFailures.refused(flow, loginUrl, username, response.statusCode(), HttpCaller.drain(response.body()),
-          HttpCaller.retryAfter(response.headers()).orElse(null));
+      throw LoginFailures.refused(flow, loginUrl, username, response.statusCode(),
+          RestHttp.errorBody(what, response.body(), limits), HttpCaller.retryAfter(response.headers()).orElse(null),
+          limits);
     }
     JsonNode token = BoundedBody.readJson(response.body(), what, limits);
     String accessToken = Json.text(token, "access_token");

@@ -1,6 +1,7 @@
 package io.delpha.sdk.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -46,6 +47,23 @@ class CsvParserTest {
     assertThat(got.get(3).error()).isEqualTo("quote inside unquoted field 2");
     assertThat(got.get(4).error()).isEqualTo("text after the closing quote of field 2");
     assertThat(got.get(5).error()).isEqualTo("quoted field never closed before the end of the file");
+  }
+
+  @Test
+  @DisplayName("maxFields: a record of exactly the bound reads whole, one more field stops the parser at that "
+      + "delimiter; delimiters inside quotes are not fields")
+  void maxFieldsStopsAtTheDelimiterOfOneFieldTooMany() throws IOException {
+    CsvParser p = new CsvParser(new StringReader("a,b,c\n\"x,y,z,w\",2,3\n1,2,3,4\n"), ',', 1 << 20, 3);
+    assertThat(p.next()).containsExactly("a", "b", "c");
+    assertThat(p.next()).containsExactly("x,y,z,w", "2", "3");
+    assertThatThrownBy(p::next).isInstanceOf(CsvParser.TooManyFieldsException.class)
+        .hasMessageContaining("line 3").hasMessageContaining("more than 3 fields");
+    // a header of a million names stops after maxFields, its fields never all built
+    String header = "c,".repeat(1_000_000) + "c\n";
+    CsvParser wide = new CsvParser(new StringReader(header), ',', 16 << 20, 100_000);
+    assertThatThrownBy(wide::next).isInstanceOf(CsvParser.TooManyFieldsException.class);
+    assertThatThrownBy(() -> new CsvParser(new StringReader(""), ',', 10, 0))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   private static List<Parsed> parse(Reader in) throws IOException {

@@ -332,7 +332,8 @@ public final class BoundedBody {
       return limit;
     }
     return new ServiceUnavailableException(what + ": the peer stopped answering mid-body ("
-        + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
+        + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + Peers.echo(e.getMessage()))
+        + ")", e);
   }
 
   /**

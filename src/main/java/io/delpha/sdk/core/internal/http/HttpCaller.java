@@ -241,7 +241,8 @@ public final class HttpCaller {
 
   private ServiceUnavailableException unreachable(String what, HttpRequest request, Exception e) {
     return new ServiceUnavailableException(what + ": cannot reach " + service + " at " + hostOf(request.uri())
-        + " (" + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
+        + " (" + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + Peers.echo(e.getMessage()))
+        + ")", e); // the JDK's message may quote what the peer sent (a malformed header's value)
   }
 
   /** The body, completing {@code sent} once its last byte is handed to the connection. */
