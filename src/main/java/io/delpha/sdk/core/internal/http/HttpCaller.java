@@ -2,6 +2,7 @@ package io.delpha.sdk.core.internal.http;
 
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.RateLimitedException;
+import io.delpha.sdk.core.ResponseLimits;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.internal.Capability;
 import io.delpha.sdk.core.internal.Retrier;
@@ -81,6 +82,9 @@ public final class HttpCaller {
       e -> TRANSIENT.test(e) && ((ServiceUnavailableException) e).retryAfter().isPresent();
 
   private static final int ERROR_BODY_LIMIT = 64 * 1024;
+  /** An error body is read for its message only: 30 s in all, so a trickled one costs bounded time. */
+  private static final ResponseLimits DRAIN_LIMITS = ResponseLimits.builder()
+      .bodyTimeout(Duration.ofSeconds(30)).idleTimeout(Duration.ofSeconds(15)).build();
 
   private final HttpClient client;
   private final String service;
@@ -367,11 +371,11 @@ public final class HttpCaller {
    * Reads the start of an error answer's body and closes it.
    *
    * @param body the body
-   * @return its first 64 KiB as UTF-8, empty if it cannot be read
+   * @return its first 64 KiB as UTF-8, empty if it cannot be read or takes longer than 30 s to arrive
    */
   public static String drain(InputStream body) {
-    try (body) {
-      return new String(body.readNBytes(ERROR_BODY_LIMIT), StandardCharsets.UTF_8);
+    try (InputStream in = BoundedBody.whole(body, "an error answer", DRAIN_LIMITS)) {
+      return new String(in.readNBytes(ERROR_BODY_LIMIT), StandardCharsets.UTF_8);
     } catch (IOException e) {
       return "";
     }
