@@ -91,7 +91,10 @@ public final class ParquetBatchReader implements ColumnBatchReader {
     } catch (StackOverflowError e) {
       onClose.run();
       throw tooDeepForStack(source, e);
-    } catch (ParquetFooter.EncryptedFileException | ParquetFooter.SchemaTooDeepException e) {
+    } catch (InsufficientMemoryException e) {
+      onClose.run();
+      throw new InsufficientMemoryException(source + ": " + e.getMessage(), e.neededBytes(), e.availableBytes(), e);
+    } catch (ParquetFooter.EncryptedFileException | ParquetFooter.SchemaLimitException e) {
       onClose.run();
       throw new DataFormatException(source + " cannot be read: " + describe(e), e);
     } catch (IOException | RuntimeException e) {

@@ -1,0 +1,130 @@
+package io.delpha.sdk.parquet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.delpha.sdk.core.DataFormatException;
+import io.delpha.sdk.core.DelphaException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Footers whose claims their bytes cannot hold (issue 58): each is refused with a typed {@link
+ * DataFormatException} naming the claim and the bound, before anything is allocated for it. What "before" means is
+ * measured: the bytes the reading thread allocated while refusing the file ({@code
+ * com.sun.management.ThreadMXBean}) stay a few MiB, where honouring the claim would take GiBs.
+ */
+class ParquetClaimsTest {
+
+  /** More than any refusal here allocates (the 4.2 MB footer of 100,000 columns, read whole), far less than a claim. */
+  private static final long FEW_BYTES = 64L << 20;
+
+  @Test
+  @DisplayName("a 4.2 MB footer declaring 100,000 columns: a DataFormatException naming the count and the 10,000 "
+      + "ceiling on every reading path, before the schema is built")
+  void hundredThousandColumns(@TempDir Path tmp) throws IOException {
+    byte[] bytes = HostileFiles.wideFile(100_000);
+    assertThat(bytes.length).isBetween(4_000_000, 4_500_000);
+    Path file = Files.write(tmp.resolve("wide.parquet"), bytes);
+    String[] says = {"wide.parquet cannot be read: its schema has 100,000 leaf columns; this reader reads schemas of "
+        + "at most 10,000 columns"};
+    long allocated = allocatedBy(() -> assertRefused(() -> ParquetRows.readBatches(file).close(), says));
+    assertThat(allocated).as("bytes allocated refusing it").isLessThan(FEW_BYTES);
+    assertRefused(() -> ParquetRows.read(file).close(), says);
+    assertRefused(() -> ParquetRows.metadata(file), says);
+    assertRefused(() -> ParquetRows.read(new java.io.ByteArrayInputStream(bytes), "upload-9").close(),
+        "upload-9 cannot be read: its schema has 100,000 leaf columns");
+  }
+
+  @Test
+  @DisplayName("the column ceiling is exact: 10,000 columns read, 10,001 are refused")
+  void columnCeiling(@TempDir Path tmp) throws IOException {
+    Path within = Files.write(tmp.resolve("within.parquet"), HostileFiles.wideFile(10_000));
+    try (RowReader rows = ParquetRows.read(within)) {
+      assertThat(rows.schema().size()).isEqualTo(10_000);
+      assertThat(rows.hasNext()).isFalse();
+    }
+    assertThat(ParquetRows.metadata(within).columns()).hasSize(10_000);
+    Path beyond = Files.write(tmp.resolve("beyond.parquet"), HostileFiles.wideFile(10_001));
+    assertRefused(() -> ParquetRows.read(beyond).close(), "its schema has 10,001 leaf columns");
+  }
+
+  @Test
+  @DisplayName("a schema of more than 100,000 elements, or a row group of more column chunks than columns, is refused "
+      + "on the footer's counts")
+  void elementsAndChunks(@TempDir Path tmp) throws IOException {
+    Path elements = Files.write(tmp.resolve("elements.parquet"), HostileFiles.manyElementsFile(5, 100_000));
+    assertRefused(() -> ParquetRows.read(elements).close(), "its schema has 100,006 elements (groups and columns); "
+        + "this reader reads schemas of at most 100,000 elements");
+    // two columns, a row group listing four chunks: the wide file's footer with its schema cut to two columns
+    org.apache.parquet.format.FileMetaData footer = org.apache.parquet.format.Util.readFileMetaData(
+        new java.io.ByteArrayInputStream(footerOf(HostileFiles.wideFile(4))));
+    footer.setSchema(new ArrayList<>(footer.getSchema().subList(0, 3)));
+    footer.getSchema().get(0).setNum_children(2);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    org.apache.parquet.format.Util.writeFileMetaData(footer, out);
+    Path chunks = Files.write(tmp.resolve("chunks.parquet"), HostileSchemaTest.withFooter(out.toByteArray()));
+    assertRefused(() -> ParquetRows.read(chunks).close(), "a row group lists 4 column chunks where the schema has 2 "
+        + "leaf columns");
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private static byte[] footerOf(byte[] file) {
+    int n = file.length;
+    int length = file[n - 8] & 0xff | (file[n - 7] & 0xff) << 8 | (file[n - 6] & 0xff) << 16 | (file[n - 5] & 0xff) << 24;
+    return java.util.Arrays.copyOfRange(file, n - 8 - length, n - 8);
+  }
+
+  static List<Row> readRows(Path file) {
+    List<Row> rows = new ArrayList<>();
+    try (RowReader r = ParquetRows.read(file)) {
+      r.forEachRemaining(rows::add);
+    }
+    return Collections.unmodifiableList(rows);
+  }
+
+  static long readBatches(Path file) {
+    long rows = 0;
+    try (ColumnBatchReader r = ParquetRows.readBatches(file)) {
+      for (ColumnBatch b = r.next(); b != null; b = r.next()) {
+        rows += b.rowCount();
+      }
+    }
+    return rows;
+  }
+
+  /** The bytes this thread allocated running {@code work} (HotSpot's per-thread allocation counter). */
+  static long allocatedBy(Runnable work) {
+    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long before = threads.getCurrentThreadAllocatedBytes();
+    work.run();
+    return threads.getCurrentThreadAllocatedBytes() - before;
+  }
+
+  private static void assertRefused(ThrowingRead read, String... says) {
+    assertThatThrownBy(read::run).isInstanceOf(DataFormatException.class)
+        .satisfies(e -> {
+          for (String s : says) {
+            assertThat(e.getMessage()).contains(s);
+          }
+          assertThat(Objects.requireNonNull(e.getMessage()).length()).isLessThan(1_000);
+          assertThat(e).isInstanceOf(DelphaException.class);
+        });
+  }
+
+  @FunctionalInterface
+  private interface ThrowingRead {
+    void run() throws Exception;
+  }
+}
