@@ -1,5 +1,8 @@
 package io.delpha.sdk.parquet;
 
+import static io.delpha.sdk.parquet.HostileFiles.leaf;
+import static io.delpha.sdk.parquet.HostileFiles.oneColumnFile;
+import static io.delpha.sdk.parquet.HostileFiles.page;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,12 +17,20 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import org.apache.parquet.format.CompressionCodec;
+import org.apache.parquet.format.DataPageHeader;
+import org.apache.parquet.format.DataPageHeaderV2;
+import org.apache.parquet.format.Encoding;
+import org.apache.parquet.format.FieldRepetitionType;
+import org.apache.parquet.format.PageHeader;
+import org.apache.parquet.format.PageType;
+import org.apache.parquet.format.Type;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Footers whose claims their bytes cannot hold (issue 58): each is refused with a typed {@link
+ * Footers and page headers whose claims their bytes cannot hold (issue 58): each is refused with a typed {@link
  * DataFormatException} naming the claim and the bound, before anything is allocated for it. What "before" means is
  * measured: the bytes the reading thread allocated while refusing the file ({@code
  * com.sun.management.ThreadMXBean}) stay a few MiB, where honouring the claim would take GiBs.
@@ -78,7 +89,73 @@ class ParquetClaimsTest {
         + "leaf columns");
   }
 
+  @Test
+  @DisplayName("a dictionary page claiming 2^31-1 values in 16 bytes: a DataFormatException naming the claim and the "
+      + "bound, before the dictionary is allocated; 4 entries read, 5 are refused")
+  void dictionaryClaim(@TempDir Path tmp) throws IOException {
+    Path file = Files.write(tmp.resolve("dict.parquet"), HostileFiles.dictionaryClaimFile(Integer.MAX_VALUE, 100));
+    String says = "dict.parquet: column c: corrupt or truncated Parquet data: a dictionary page claims 2147483647 "
+        + "entries of INT32 in 16 bytes, which hold at most 4";
+    long allocated = allocatedBy(() -> assertRefused(() -> readBatches(file), says));
+    assertThat(allocated).as("bytes allocated refusing it").isLessThan(FEW_BYTES);
+    assertRefused(() -> readRows(file), says);
+    Path honest = Files.write(tmp.resolve("honest.parquet"), HostileFiles.dictionaryClaimFile(4, 100));
+    assertThat(readRows(honest)).hasSize(100).allSatisfy(r -> assertThat(r.getInt("c")).isEqualTo(7));
+    Path five = Files.write(tmp.resolve("five.parquet"), HostileFiles.dictionaryClaimFile(5, 100));
+    assertRefused(() -> readRows(five), "a dictionary page claims 5 entries of INT32 in 16 bytes, which hold at most 4");
+  }
+
+  @Test
+  @DisplayName("data page headers: values beyond the chunk's, PLAIN values beyond the page's bytes, v2 nulls and rows "
+      + "beyond its values, a SNAPPY size beyond what SNAPPY expands to")
+  void dataPageClaims(@TempDir Path tmp) throws IOException {
+    // a required INT64 column of 10 rows in one PLAIN page of 80 bytes: the honest file reads
+    byte[] values = new byte[80];
+    for (int i = 0; i < 10; i++) {
+      values[8 * i] = (byte) i;
+    }
+    Path honest = Files.write(tmp.resolve("honest.parquet"), required64(10, 10, v1(10, 80, 80, Encoding.PLAIN), values,
+        CompressionCodec.UNCOMPRESSED));
+    assertThat(readRows(honest)).extracting(r -> r.getLong("c")).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
+
+    Path moreThanChunk = Files.write(tmp.resolve("chunk.parquet"), required64(10, 10, v1(11, 80, 80, Encoding.PLAIN),
+        values, CompressionCodec.UNCOMPRESSED));
+    assertRefused(() -> readRows(moreThanChunk), "a data page claims 11 values where the column chunk has 10 left");
+
+    int claim = Integer.MAX_VALUE;
+    Path plain = Files.write(tmp.resolve("plain.parquet"), required64(claim, claim, v1(claim, 80, 80, Encoding.PLAIN),
+        values, CompressionCodec.UNCOMPRESSED));
+    long allocated = allocatedBy(() -> assertRefused(() -> readBatches(plain),
+        "a data page claims 2147483647 INT64 values stored PLAIN in 80 bytes, which hold at most 10"));
+    assertThat(allocated).isLessThan(FEW_BYTES);
+
+    PageHeader v2 = new PageHeader(PageType.DATA_PAGE_V2, 80, 80);
+    v2.setData_page_header_v2(new DataPageHeaderV2(10, 11, 10, Encoding.PLAIN, 0, 0));
+    Path nulls = Files.write(tmp.resolve("nulls.parquet"), required64(10, 10, v2, values,
+        CompressionCodec.UNCOMPRESSED));
+    assertRefused(() -> readRows(nulls), "a data page v2 claims 11 nulls and 10 rows in 10 values");
+
+    byte[] snappy = org.xerial.snappy.Snappy.compress(values);
+    Path bomb = Files.write(tmp.resolve("bomb.parquet"), required64(10, 10, v1(10, 1 << 30, snappy.length,
+        Encoding.PLAIN), snappy, CompressionCodec.SNAPPY));
+    allocated = allocatedBy(() -> assertRefused(() -> readBatches(bomb), "SNAPPY page is corrupt: it claims "
+        + "1073741824 bytes from " + snappy.length + " compressed bytes, more than SNAPPY can expand to"));
+    assertThat(allocated).isLessThan(FEW_BYTES);
+  }
+
   // ---------------------------------------------------------------- helpers
+
+  private static PageHeader v1(int values, int uncompressed, int compressed, Encoding encoding) {
+    PageHeader header = new PageHeader(PageType.DATA_PAGE, uncompressed, compressed);
+    header.setData_page_header(new DataPageHeader(values, encoding, Encoding.RLE, Encoding.RLE));
+    return header;
+  }
+
+  /** A file of one required INT64 column {@code c}: one page, {@code rows} rows and {@code values} chunk values. */
+  private static byte[] required64(long rows, long values, PageHeader header, byte[] body, CompressionCodec codec) {
+    return oneColumnFile(leaf("c", Type.INT64, FieldRepetitionType.REQUIRED), List.of(), rows, values, codec, false,
+        page(header, body));
+  }
 
   private static byte[] footerOf(byte[] file) {
     int n = file.length;
