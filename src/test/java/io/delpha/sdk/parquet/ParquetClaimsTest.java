@@ -1,8 +1,11 @@
 package io.delpha.sdk.parquet;
 
 import static io.delpha.sdk.parquet.HostileFiles.leaf;
+import static io.delpha.sdk.parquet.HostileFiles.lengthPrefixed;
 import static io.delpha.sdk.parquet.HostileFiles.oneColumnFile;
 import static io.delpha.sdk.parquet.HostileFiles.page;
+import static io.delpha.sdk.parquet.HostileFiles.rleRun;
+import static io.delpha.sdk.parquet.HostileFiles.varint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -143,7 +146,79 @@ class ParquetClaimsTest {
     assertThat(allocated).isLessThan(FEW_BYTES);
   }
 
+  @Test
+  @DisplayName("levels: a page claiming 2^30 values whose levels hold 10 is refused once its first window is decoded, "
+      + "its levels never allocated for the claim")
+  void levelsClaim(@TempDir Path tmp) throws IOException {
+    int claim = 1 << 30;
+    ByteArrayOutputStream defs = new ByteArrayOutputStream();
+    rleRun(defs, 10, 0, 1); // 10 nulls, and nothing after
+    byte[] body = lengthPrefixed(defs.toByteArray());
+    Path file = Files.write(tmp.resolve("levels.parquet"), oneColumnFile(leaf("c", Type.INT64,
+        FieldRepetitionType.OPTIONAL), List.of(), claim, claim, CompressionCodec.UNCOMPRESSED, false,
+        page(v1(claim, body.length, body.length, Encoding.PLAIN), body)));
+    long allocated = allocatedBy(() -> assertRefused(() -> readBatches(file),
+        "RLE/bit-packed data ends before its values"));
+    assertThat(allocated).isLessThan(FEW_BYTES);
+  }
+
+  @Test
+  @DisplayName("DELTA_BINARY_PACKED claiming 2^31-1 values in a page of 10, DELTA_BYTE_ARRAY prefixes longer than the "
+      + "value before, RLE booleans claiming a run of 2^31 values: refused before anything is allocated for them")
+  void encodedClaims(@TempDir Path tmp) throws IOException {
+    // DELTA_BINARY_PACKED: block of 128 values in 4 miniblocks, 2^31-1 values, first value 0
+    ByteArrayOutputStream delta = new ByteArrayOutputStream();
+    varint(delta, 128);
+    varint(delta, 4);
+    varint(delta, Integer.MAX_VALUE);
+    varint(delta, 0);
+    byte[] deltaBody = delta.toByteArray();
+    Path deltaFile = Files.write(tmp.resolve("delta.parquet"), required64(10, 10,
+        v1(10, deltaBody.length, deltaBody.length, Encoding.DELTA_BINARY_PACKED), deltaBody,
+        CompressionCodec.UNCOMPRESSED));
+    long allocated = allocatedBy(() -> assertRefused(() -> readBatches(deltaFile),
+        "a DELTA_BINARY_PACKED stream claims 2147483647 values in a page of 10"));
+    assertThat(allocated).isLessThan(FEW_BYTES);
+
+    // DELTA_BYTE_ARRAY of 2 strings: prefixes (0, 2^31-1), suffix lengths (1, 1), suffixes "a", "b"
+    ByteArrayOutputStream strings = new ByteArrayOutputStream();
+    deltaPacked(strings, 0, Integer.MAX_VALUE);
+    deltaPacked(strings, 1, 1);
+    strings.writeBytes(new byte[] {'a', 'b'});
+    byte[] stringsBody = strings.toByteArray();
+    Path prefix = Files.write(tmp.resolve("prefix.parquet"), oneColumnFile(leaf("s", Type.BYTE_ARRAY,
+        FieldRepetitionType.REQUIRED), List.of(), 2, 2, CompressionCodec.UNCOMPRESSED, false,
+        page(v1(2, stringsBody.length, stringsBody.length, Encoding.DELTA_BYTE_ARRAY), stringsBody)));
+    allocated = allocatedBy(() -> assertRefused(() -> readBatches(prefix),
+        "a DELTA_BYTE_ARRAY value claims a prefix of 2147483647 bytes of a previous value of 1"));
+    assertThat(allocated).isLessThan(FEW_BYTES);
+
+    // RLE booleans (the v2 encoding): a bit-packed run header claiming 2^28 groups of 8, then 1 byte
+    ByteArrayOutputStream runs = new ByteArrayOutputStream();
+    varint(runs, (1L << 28) << 1 | 1);
+    runs.write(0x55);
+    byte[] booleans = lengthPrefixed(runs.toByteArray());
+    PageHeader v2 = new PageHeader(PageType.DATA_PAGE_V2, booleans.length, booleans.length);
+    v2.setData_page_header_v2(new DataPageHeaderV2(100, 0, 100, Encoding.RLE, 0, 0));
+    v2.getData_page_header_v2().setIs_compressed(false);
+    Path rle = Files.write(tmp.resolve("rle.parquet"), oneColumnFile(leaf("b", Type.BOOLEAN,
+        FieldRepetitionType.REQUIRED), List.of(), 100, 100, CompressionCodec.UNCOMPRESSED, false,
+        page(v2, booleans)));
+    allocated = allocatedBy(() -> assertRefused(() -> readBatches(rle), "RLE/bit-packed data ends before its values"));
+    assertThat(allocated).isLessThan(FEW_BYTES);
+  }
+
   // ---------------------------------------------------------------- helpers
+
+  /** A DELTA_BINARY_PACKED stream of two values: the first in the header, the second one delta in one block. */
+  private static void deltaPacked(ByteArrayOutputStream out, long first, long second) {
+    varint(out, 128);
+    varint(out, 4);
+    varint(out, 2);
+    varint(out, first << 1); // zigzag of a non-negative value
+    varint(out, (second - first) << 1); // min delta: every delta of the block equals it
+    out.writeBytes(new byte[] {0, 0, 0, 0}); // bit widths 0: the deltas are the min delta
+  }
 
   private static PageHeader v1(int values, int uncompressed, int compressed, Encoding encoding) {
     PageHeader header = new PageHeader(PageType.DATA_PAGE, uncompressed, compressed);
