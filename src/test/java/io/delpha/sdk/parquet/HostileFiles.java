@@ -94,6 +94,37 @@ public final class HostileFiles {
   }
 
   /**
+   * A file of one row whose one column, a nullable {@code list<long>} {@code l}, holds {@code elements} null
+   * elements: two RLE runs of repetition levels and one of definition levels, about 30 bytes of page however many
+   * elements it claims.
+   *
+   * @param elements the null elements of the row's list
+   * @return the file's bytes
+   */
+  public static byte[] nullElementsFile(int elements) {
+    ByteArrayOutputStream reps = new ByteArrayOutputStream();
+    rleRun(reps, 1, 0, 1); // the row starts
+    rleRun(reps, elements - 1L, 1, 1); // the list goes on
+    ByteArrayOutputStream defs = new ByteArrayOutputStream();
+    rleRun(defs, elements, 2, 1); // an element, null
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    body.writeBytes(lengthPrefixed(reps.toByteArray()));
+    body.writeBytes(lengthPrefixed(defs.toByteArray()));
+    byte[] page = body.toByteArray();
+    PageHeader header = new PageHeader(PageType.DATA_PAGE, page.length, page.length);
+    header.setData_page_header(new DataPageHeader(elements, Encoding.PLAIN, Encoding.RLE, Encoding.RLE));
+    SchemaElement list = new SchemaElement("l");
+    list.setRepetition_type(FieldRepetitionType.OPTIONAL);
+    list.setNum_children(1);
+    list.setConverted_type(org.apache.parquet.format.ConvertedType.LIST);
+    SchemaElement entry = new SchemaElement("list");
+    entry.setRepetition_type(FieldRepetitionType.REPEATED);
+    entry.setNum_children(1);
+    return oneColumnFile(leaf("element", Type.INT64, FieldRepetitionType.OPTIONAL), List.of(list, entry), 1, elements,
+        CompressionCodec.UNCOMPRESSED, false, page(header, page));
+  }
+
+  /**
    * A file of one leaf column in one row group.
    *
    * @param leaf the leaf's schema element

@@ -36,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Footers and page headers whose claims their bytes cannot hold (issue 58): each is refused with a typed {@link
  * DataFormatException} naming the claim and the bound, before anything is allocated for it. What "before" means is
  * measured: the bytes the reading thread allocated while refusing the file ({@code
- * com.sun.management.ThreadMXBean}) stay a few MiB, where honouring the claim would take GiBs.
+ * com.sun.management.ThreadMXBean}) stay a few MiB, where honouring the claim would take GiBs. The reported files,
+ * and a list of 2^30 null elements in a 30-byte page, in a JVM of 256 MiB: {@code HeapLimitTest} ({@code -Pprocess}).
  */
 class ParquetClaimsTest {
 
@@ -206,6 +207,42 @@ class ParquetClaimsTest {
         page(v2, booleans)));
     allocated = allocatedBy(() -> assertRefused(() -> readBatches(rle), "RLE/bit-packed data ends before its values"));
     assertThat(allocated).isLessThan(FEW_BYTES);
+  }
+
+  @Test
+  @DisplayName("a wide file's batches hold at most 4,194,304 values: 1,500 columns of 3,000 rows read in batches of "
+      + "at most 2,796 rows, every value as written")
+  void wideBatches(@TempDir Path tmp) {
+    RowSchema.Builder builder = RowSchema.builder();
+    for (int c = 0; c < 1_500; c++) {
+      builder.required("c" + c, ColumnType.LONG);
+    }
+    RowSchema schema = builder.build();
+    Path file = tmp.resolve("wide-rows.parquet");
+    try (RowWriter w = ParquetRows.writer(file, schema, WriteOptions.defaults())) {
+      Object[] values = new Object[1_500];
+      for (long r = 0; r < 3_000; r++) {
+        for (int c = 0; c < values.length; c++) {
+          values[c] = r * 10_000 + c;
+        }
+        w.write(Row.of(schema, values));
+      }
+    }
+    List<Integer> batchRows = new ArrayList<>();
+    long row = 0;
+    try (ColumnBatchReader r = ParquetRows.readBatches(file)) {
+      for (ColumnBatch b = r.next(); b != null; b = r.next()) {
+        batchRows.add(b.rowCount());
+        for (int i = 0; i < b.rowCount(); i++, row++) {
+          assertThat(b.column(0).longs()[i]).isEqualTo(row * 10_000);
+          assertThat(b.column(1_499).longs()[i]).isEqualTo(row * 10_000 + 1_499);
+        }
+      }
+    }
+    assertThat(row).isEqualTo(3_000);
+    assertThat(batchRows).hasSizeGreaterThan(1).allSatisfy(n -> assertThat(n).isBetween(1, (1 << 22) / 1_500));
+    assertThat(readRows(file)).hasSize(3_000).last().satisfies(r -> assertThat(r.getLong("c777"))
+        .isEqualTo(2_999L * 10_000 + 777));
   }
 
   // ---------------------------------------------------------------- helpers
