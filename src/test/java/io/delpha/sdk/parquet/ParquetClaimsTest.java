@@ -11,23 +11,28 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.DelphaException;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.apache.parquet.format.CompressionCodec;
 import org.apache.parquet.format.DataPageHeader;
 import org.apache.parquet.format.DataPageHeaderV2;
 import org.apache.parquet.format.Encoding;
 import org.apache.parquet.format.FieldRepetitionType;
+import org.apache.parquet.format.FileMetaData;
 import org.apache.parquet.format.PageHeader;
 import org.apache.parquet.format.PageType;
 import org.apache.parquet.format.Type;
+import org.apache.parquet.format.Util;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,7 +62,7 @@ class ParquetClaimsTest {
     assertThat(allocated).as("bytes allocated refusing it").isLessThan(FEW_BYTES);
     assertRefused(() -> ParquetRows.read(file).close(), says);
     assertRefused(() -> ParquetRows.metadata(file), says);
-    assertRefused(() -> ParquetRows.read(new java.io.ByteArrayInputStream(bytes), "upload-9").close(),
+    assertRefused(() -> ParquetRows.read(new ByteArrayInputStream(bytes), "upload-9").close(),
         "upload-9 cannot be read: its schema has 100,000 leaf columns");
   }
 
@@ -82,15 +87,36 @@ class ParquetClaimsTest {
     assertRefused(() -> ParquetRows.read(elements).close(), "its schema has 100,006 elements (groups and columns); "
         + "this reader reads schemas of at most 100,000 elements");
     // two columns, a row group listing four chunks: the wide file's footer with its schema cut to two columns
-    org.apache.parquet.format.FileMetaData footer = org.apache.parquet.format.Util.readFileMetaData(
-        new java.io.ByteArrayInputStream(footerOf(HostileFiles.wideFile(4))));
-    footer.setSchema(new ArrayList<>(footer.getSchema().subList(0, 3)));
-    footer.getSchema().get(0).setNum_children(2);
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    org.apache.parquet.format.Util.writeFileMetaData(footer, out);
-    Path chunks = Files.write(tmp.resolve("chunks.parquet"), HostileSchemaTest.withFooter(out.toByteArray()));
+    Path chunks = Files.write(tmp.resolve("chunks.parquet"), rewriteFooter(HostileFiles.wideFile(4), footer -> {
+      footer.setSchema(new ArrayList<>(footer.getSchema().subList(0, 3)));
+      footer.getSchema().get(0).setNum_children(2);
+    }));
     assertRefused(() -> ParquetRows.read(chunks).close(), "a row group lists 4 column chunks where the schema has 2 "
         + "leaf columns");
+  }
+
+  @Test
+  @DisplayName("found by ParquetClaimsFuzzTest: a row group claiming 0 rows whose chunk counts 100 values was passed "
+      + "over (no rows, no error); it is refused")
+  void zeroRowGroup(@TempDir Path tmp) throws IOException {
+    Path file = Files.write(tmp.resolve("zero.parquet"), rewriteFooter(HostileFiles.dictionaryClaimFile(4, 100),
+        footer -> footer.getRow_groups().get(0).setNum_rows(0)));
+    assertRefused(() -> readRows(file), "zero.parquet: corrupt or truncated Parquet data: a row group says it holds 0 "
+        + "rows, but a column chunk of it counts 100 values");
+    assertRefused(() -> readBatches(file), "a row group says it holds 0 rows");
+  }
+
+  @Test
+  @DisplayName("found by ParquetClaimsFuzzTest: a file naming two columns alike was an InvalidInputException (the "
+      + "caller's fault) without the file's name; it is a DataFormatException naming the file")
+  void duplicateNames(@TempDir Path tmp) throws IOException {
+    Path twice = Files.write(tmp.resolve("twice.parquet"), rewriteFooter(HostileFiles.wideFile(2), footer -> {
+      footer.getSchema().get(2).setName("c0");
+      footer.getRow_groups().get(0).getColumns().get(1).getMeta_data().setPath_in_schema(List.of("c0"));
+    }));
+    assertRefused(() -> ParquetRows.read(twice).close(), "twice.parquet: its schema cannot be read as rows: duplicate "
+        + "column name: c0");
+    assertRefused(() -> ParquetRows.readBatches(twice).close(), "twice.parquet");
   }
 
   @Test
@@ -269,10 +295,25 @@ class ParquetClaimsTest {
         page(header, body));
   }
 
+  /** @return the file with its footer read, changed and written again after the same pages */
+  private static byte[] rewriteFooter(byte[] file, Consumer<FileMetaData> change)
+      throws IOException {
+    byte[] footer = footerOf(file);
+    FileMetaData metadata = Util.readFileMetaData(new ByteArrayInputStream(footer));
+    change.accept(metadata);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Util.writeFileMetaData(metadata, out);
+    byte[] framed = HostileSchemaTest.withFooter(out.toByteArray());
+    ByteArrayOutputStream whole = new ByteArrayOutputStream();
+    whole.write(file, 0, file.length - 8 - footer.length);
+    whole.write(framed, 4, framed.length - 4);
+    return whole.toByteArray();
+  }
+
   private static byte[] footerOf(byte[] file) {
     int n = file.length;
     int length = file[n - 8] & 0xff | (file[n - 7] & 0xff) << 8 | (file[n - 6] & 0xff) << 16 | (file[n - 5] & 0xff) << 24;
-    return java.util.Arrays.copyOfRange(file, n - 8 - length, n - 8);
+    return Arrays.copyOfRange(file, n - 8 - length, n - 8);
   }
 
   static List<Row> readRows(Path file) {

@@ -256,6 +256,7 @@ public final class ParquetBatchReader implements ColumnBatchReader {
         }
         RowGroup group = rowGroups.get(rowGroupIndex++);
         if (group.getNum_rows() == 0) {
+          requireNoValues(group);
           continue;
         }
         if (group.getNum_rows() < 0) {
@@ -313,6 +314,21 @@ public final class ParquetBatchReader implements ColumnBatchReader {
       }
       throw new DataFormatException(source + (column == null ? "" : ": column " + column)
           + ": corrupt or truncated Parquet data: " + describe(e), e);
+    }
+  }
+
+  /**
+   * Checks a row group of no rows: its column chunks must count no values either (every row takes at least one value
+   * of each column), else its rows would be passed over unread.
+   *
+   * @throws ParquetDecodingException if a chunk counts values
+   */
+  private static void requireNoValues(RowGroup group) {
+    for (ColumnChunk chunk : Objects.requireNonNull(group.getColumns(), "a row group lists its column chunks")) {
+      if (chunk.getMeta_data() != null && chunk.getMeta_data().getNum_values() != 0) {
+        throw new ParquetDecodingException("a row group says it holds 0 rows, but a column chunk of it counts "
+            + chunk.getMeta_data().getNum_values() + " values");
+      }
     }
   }
 
