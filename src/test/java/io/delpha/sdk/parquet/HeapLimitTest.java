@@ -2,27 +2,34 @@ package io.delpha.sdk.parquet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.InsufficientMemoryException;
 import io.delpha.sdk.core.storage.LocalObjectStore;
 import io.delpha.sdk.core.storage.ObjectStore;
 import io.delpha.sdk.testing.JavaProcess;
+import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A file one of whose rows needs more memory than the heap has ({@code large_string_map.brotli.parquet}: values of
  * 1 GiB, see {@link LargeValuesTest}) read in a child JVM with a 1 GiB heap: every way of reading it ends in an
  * {@link InsufficientMemoryException} thrown before the allocation, never an {@link OutOfMemoryError} (the child
- * runs with {@code -XX:+ExitOnOutOfMemoryError}, which would end it with exit code 3).
+ * runs with {@code -XX:+ExitOnOutOfMemoryError}, which would end it with exit code 3). And files whose few bytes claim
+ * millions of objects ({@link HostileFiles}, issue 58), read in a child JVM of 256 MiB: a typed refusal, no
+ * {@link OutOfMemoryError}.
  */
 @Tag("process")
 @DisplayName("A row larger than the heap: a typed error naming -Xmx, before the allocation")
@@ -82,6 +89,35 @@ class HeapLimitTest {
               throw e.getCause();
             }
           });
+    }
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({"wide, rows", "wide, batches", "dictionary, rows", "dictionary, batches", "list, rows", "list, batches"})
+  @DisplayName("under -Xmx256m: a 4.2 MB footer of 100,000 columns and a dictionary claiming 2^31-1 entries in 16 bytes "
+      + "are DataFormatExceptions, a list of 2^30 null elements in a 30-byte page an InsufficientMemoryException; no "
+      + "OutOfMemoryError")
+  void hostileClaimsUnder256m(String file, String way, @TempDir Path tmp) throws IOException {
+    byte[] bytes = switch (file) {
+      case "wide" -> HostileFiles.wideFile(100_000);
+      case "dictionary" -> HostileFiles.dictionaryClaimFile(Integer.MAX_VALUE, 100);
+      default -> HostileFiles.nullElementsFile(1 << 30);
+    };
+    Path path = Files.write(tmp.resolve(file + ".parquet"), bytes);
+    try (JavaProcess p = JavaProcess.start(Reader.class, List.of("-Xmx256m", "-XX:+ExitOnOutOfMemoryError"),
+        path.toString(), way)) {
+      String line = p.awaitLine(l -> l.startsWith("REFUSED ") || l.startsWith("READ "), Duration.ofMinutes(2));
+      assertThat(p.awaitExit(Duration.ofMinutes(1))).as("exit code (3 is an OutOfMemoryError)").isZero();
+      assertThat(line).contains(file + ".parquet");
+      switch (file) {
+        case "wide" -> assertThat(line).startsWith("REFUSED " + DataFormatException.class.getName() + " ")
+            .contains("its schema has 100,000 leaf columns; this reader reads schemas of at most 10,000 columns");
+        case "dictionary" -> assertThat(line).startsWith("REFUSED " + DataFormatException.class.getName() + " ")
+            .contains("a dictionary page claims 2147483647 entries of INT32 in 16 bytes, which hold at most 4");
+        default -> assertThat(line).startsWith("REFUSED " + InsufficientMemoryException.class.getName() + " ")
+            .contains("column l: the values of vector 'element' needs").contains("-Xmx")
+            .contains("ReadOptions.skipping(\"l\")");
+      }
     }
   }
 

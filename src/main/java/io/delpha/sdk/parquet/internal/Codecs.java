@@ -215,6 +215,7 @@ public final class Codecs implements CompressionCodecFactory {
     if (codec != CompressionCodecName.SNAPPY || reuse.length < uncompressedSize || uncompressedSize == 0) {
       return decompress(codec, compressed, offset, length, uncompressedSize);
     }
+    checkExpansion(codec, length, uncompressedSize);
     return snappy(compressed, offset, length, uncompressedSize, reuse);
   }
 
@@ -253,6 +254,7 @@ public final class Codecs implements CompressionCodecFactory {
     if (length == 0 && uncompressedSize == 0) {
       return new byte[0];
     }
+    checkExpansion(codec, length, uncompressedSize);
     if (uncompressedSize >= HeapBudget.CHECKED_BYTES) {
       HeapBudget.require(uncompressedSize, "a decompressed " + codec + " page");
     }
@@ -318,18 +320,34 @@ public final class Codecs implements CompressionCodecFactory {
   }
 
   /**
-   * An LZ4 sequence turns at least one byte into at most 255 more (a match length byte): a page claiming more is
-   * refused before its buffer is allocated.
+   * The most bytes a codec's output can hold per byte of its input, from its format: a page claiming more is refused
+   * before its buffer is allocated. SNAPPY: a 3-byte copy makes at most 64 bytes; LZ4 (both framings): a match length
+   * byte adds at most 255; ZSTD: a 4-byte RLE block makes at most a block's 128 KiB; GZIP: deflate's 1032:1 (a
+   * 258-byte match in two 1-bit codes). BROTLI has no useful bound (a metablock of a few bytes may declare 16 MiB),
+   * nor has UNCOMPRESSED a ratio: a page of either is bounded by the heap's room ({@link HeapBudget}) and, for
+   * BROTLI, by reading no further than its declared size.
+   *
+   * @param codec the page's codec
+   * @param compressed its compressed bytes
+   * @param uncompressed the bytes it claims to decompress to
+   * @throws IOException naming the claim and the bound if the codec cannot make that many bytes of that many
    */
-  private static void checkLz4Expansion(int length, int uncompressedSize) throws IOException {
-    if (uncompressedSize > 255L * length + 64) {
-      throw new IOException("LZ4 page claims " + uncompressedSize + " bytes from " + length
-          + " compressed bytes, more than LZ4 can expand to");
+  static void checkExpansion(CompressionCodecName codec, long compressed, long uncompressed) throws IOException {
+    long most = switch (codec) {
+      case SNAPPY -> 64 * compressed / 3 + 1;
+      case LZ4, LZ4_RAW -> 255 * compressed + 64;
+      case ZSTD -> 32_768 * compressed;
+      case GZIP -> 1_032 * compressed;
+      default -> Long.MAX_VALUE;
+    };
+    if (uncompressed > most) {
+      throw new IOException(codec + " page is corrupt: it claims " + uncompressed + " bytes from " + compressed
+          + " compressed bytes, more than " + (codec == CompressionCodecName.LZ4_RAW ? "LZ4" : codec)
+          + " can expand to (at most " + most + ")");
     }
   }
 
   private static byte[] lz4Raw(byte[] compressed, int offset, int length, int uncompressedSize) throws IOException {
-    checkLz4Expansion(length, uncompressedSize);
     byte[] out = new byte[uncompressedSize];
     int n;
     try {
@@ -346,7 +364,6 @@ public final class Codecs implements CompressionCodecFactory {
    * size, else a bare LZ4 block (what parquet-cpp's {@code Lz4HadoopCodec} does).
    */
   private static byte[] lz4(byte[] compressed, int offset, int length, int uncompressedSize) throws IOException {
-    checkLz4Expansion(length, uncompressedSize);
     byte[] framed = lz4Hadoop(compressed, offset, length, uncompressedSize);
     return framed != null ? framed : lz4Raw(compressed, offset, length, uncompressedSize);
   }

@@ -4,6 +4,7 @@ import io.delpha.sdk.parquet.ColumnVector;
 
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.DelphaException;
+import io.delpha.sdk.core.InsufficientMemoryException;
 import io.delpha.sdk.parquet.Column;
 import io.delpha.sdk.parquet.ParquetMetadata;
 import java.io.IOException;
@@ -53,7 +54,9 @@ public final class FooterMetadata {
     } catch (StackOverflowError e) {
       throw new DataFormatException(source + " cannot be read on this thread: its footer or schema nests too deep "
           + "for the thread's stack", e);
-    } catch (ParquetFooter.EncryptedFileException | ParquetFooter.SchemaTooDeepException e) {
+    } catch (InsufficientMemoryException e) {
+      throw new InsufficientMemoryException(source + ": " + e.getMessage(), e.neededBytes(), e.availableBytes(), e);
+    } catch (ParquetFooter.EncryptedFileException | ParquetFooter.SchemaLimitException e) {
       throw new DataFormatException(source + " cannot be read: " + ParquetBatchReader.describe(e), e);
     } catch (IOException | RuntimeException e) {
       throw e instanceof DelphaException d ? d : new DataFormatException(source + " is not a readable Parquet file "

@@ -27,11 +27,18 @@ import org.jspecify.annotations.Nullable;
 /**
  * Reads the pages of one leaf column of a row group: decodes a page's repetition and definition levels
  * into {@code int[]}s, then its values in bulk into a {@link ColumnVector}. Flat columns take {@link
- * #readFlat}; columns inside lists, maps and structs are walked level by level ({@link #level}, {@link
+ * #readFlat}; columns inside lists, maps and structs are walked level by level ({@link #hasLevel}, {@link
  * #readValue}). Buffers are reused from page to page. Not thread-safe.
+ *
+ * <p>A page's levels are decoded a window of at most {@value #LEVEL_WINDOW} at a time, never all at once: a page
+ * header may claim any number of values, and RLE stores a run of billions in a few bytes (a column of nulls), so
+ * what the levels take is bounded by the window, not by the claim. A page whose levels end before its count is
+ * refused when the window that needs them is decoded.
  */
 final class LeafReader {
 
+  /** The most levels of a page decoded at once (a page of 20,000 values, parquet-mr's and arrow's most, in one). */
+  static final int LEVEL_WINDOW = 1 << 16;
 
   private static final byte[] NO_BYTES = new byte[0];
 
@@ -42,7 +49,14 @@ final class LeafReader {
   private final ValueDecoder.Plain plain;
   private final ValueDecoder.Dictionary dictionary = new ValueDecoder.Dictionary();
   private final ValueDecoder.Fallback fallback;
-  private final HybridDecoder levels = new HybridDecoder();
+  private final DeltaDecoder deltas = new DeltaDecoder();
+  private final ValueDecoder.RleBooleans rleBooleans = new ValueDecoder.RleBooleans();
+  private final PrimitiveTypeName type;
+  private final HybridDecoder repLevels = new HybridDecoder();
+  private final HybridDecoder defLevels = new HybridDecoder();
+  /** The page's levels in the deprecated BIT_PACKED encoding, else {@code null}: the hybrid decoders read them. */
+  private @Nullable ValuesReader repBitPacked;
+  private @Nullable ValuesReader defBitPacked;
   /** The current chunk's BINARY dictionary values; a new vector per chunk for a reader of rows only. */
   private @Nullable Vector dictionaryValues;
   /** Stands for the current chunk's dictionary (a new object per chunk: see Vector.prepareDictionaryIds). */
@@ -56,12 +70,18 @@ final class LeafReader {
   private boolean hasDictionary;
   private int @Nullable [] ids;
   private ValueDecoder values;
+  /** The current window's levels: {@code windowValues} of them, {@code levelPos} the next. */
   private int[] reps = new int[0];
   private int[] defs = new int[0];
-  private int pageValues;
+  private int windowValues;
   private int levelPos;
+  /** The current page's values (levels) not yet decoded into a window. */
+  private int pageLeft;
+  /** The records (levels at repetition level 0) of the current page's windows so far. */
+  private long pageRecords;
+  /** The rows a data page v2 says it holds, or -1 for a v1 page. */
+  private long pageRows;
   private boolean chunkStart;
-  private byte[] copy = new byte[0];
 
   /**
    * @param field the leaf
@@ -78,7 +98,7 @@ final class LeafReader {
     this.descriptor = Objects.requireNonNull(field.descriptor, "a leaf reader reads a leaf");
     this.maxDef = descriptor.getMaxDefinitionLevel();
     this.maxRep = descriptor.getMaxRepetitionLevel();
-    PrimitiveTypeName type = descriptor.getPrimitiveType().getPrimitiveTypeName();
+    this.type = descriptor.getPrimitiveType().getPrimitiveTypeName();
     this.plain = new ValueDecoder.Plain(type,
         type == PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY ? descriptor.getPrimitiveType().getTypeLength() : 0);
     this.fallback = new ValueDecoder.Fallback(descriptor);
@@ -101,8 +121,9 @@ final class LeafReader {
   /** Starts on a new row group. */
   void startRowGroup(PageReadStore store) throws IOException {
     pages = store.getPageReader(descriptor);
-    pageValues = 0;
+    windowValues = 0;
     levelPos = 0;
+    pageLeft = 0;
     chunkStart = true;
     DictionaryPage page = pages.readDictionaryPage();
     hasDictionary = page != null;
@@ -125,7 +146,7 @@ final class LeafReader {
    * @throws ParquetDecodingException if values are left over: the column holds more rows than its row group
    */
   void finishRowGroup() throws IOException {
-    if (levelPos < pageValues || nextNonEmptyPage() != null) {
+    if (levelPos < windowValues || pageLeft > 0 || nextNonEmptyPage() != null) {
       throw new ParquetDecodingException("the column holds more values or rows than its row group says");
     }
   }
@@ -172,10 +193,10 @@ final class LeafReader {
     boolean[] nulls = v.nulls();
     int o = 0;
     while (o < n) {
-      if (levelPos == pageValues && !nextPage()) {
+      if (levelPos == windowValues && !nextLevels()) {
         throw new ParquetDecodingException("column " + field.column.name() + " holds fewer values than its row group");
       }
-      int m = Math.min(n - o, pageValues - levelPos);
+      int m = Math.min(n - o, windowValues - levelPos);
       int present = maxDef > 0 ? count(defs, levelPos, levelPos + m, maxDef) : m;
       if (present == m) {
         decode(v, o, m);
@@ -302,7 +323,7 @@ final class LeafReader {
    * @return whether there is one in this row group
    */
   boolean hasLevel() throws IOException {
-    return levelPos < pageValues || nextPage();
+    return levelPos < windowValues || nextLevels();
   }
 
   /** @return the current repetition level */
@@ -329,9 +350,19 @@ final class LeafReader {
   // ---------------------------------------------------------------- pages
 
   /**
-   * Loads the next data page that holds values, passing over pages of 0 values (pyarrow writes them in LIST and
+   * Decodes the next window of levels: of the current page if it has levels left, else of the next data page that
+   * holds values.
+   *
+   * @return whether there is one in this row group
+   */
+  private boolean nextLevels() throws IOException {
+    return pageLeft > 0 ? nextWindow() : nextPage();
+  }
+
+  /**
+   * Starts the next data page that holds values, passing over pages of 0 values (pyarrow writes them in LIST and
    * MAP columns when pages are tiny; they hold no levels to read, and their level and value sections may be
-   * empty or absent).
+   * empty or absent), and decodes its first window of levels.
    *
    * @return whether there is one in this row group
    */
@@ -341,59 +372,101 @@ final class LeafReader {
       return false;
     }
     int n = page.getValueCount();
-    if (maxRep > 0 && reps.length < n) {
-      reps = new int[Math.max(n, reps.length * 2)];
-    }
-    if (maxDef > 0 && defs.length < n) {
-      defs = new int[Math.max(n, defs.length * 2)];
-    }
+    repBitPacked = null;
+    defBitPacked = null;
+    // the levels' first window is decoded before the values are started: a page whose levels are cut short is
+    // refused as such, whatever its values hold
+    Slice values;
+    int valuesFrom;
+    Encoding encoding;
     if (page instanceof DataPageV1 v1) {
-      Slice s = slice(v1.getBytes());
-      int pos = s.from;
+      values = slice(v1.getBytes());
+      valuesFrom = values.from;
       if (maxRep > 0) {
-        pos = levelsV1(v1.getRlEncoding(), s, pos, reps, n, maxRep, ValuesType.REPETITION_LEVEL);
+        valuesFrom = levelsV1(v1.getRlEncoding(), values, valuesFrom, repLevels, n, maxRep, ValuesType.REPETITION_LEVEL);
       }
       if (maxDef > 0) {
-        pos = levelsV1(v1.getDlEncoding(), s, pos, defs, n, maxDef, ValuesType.DEFINITION_LEVEL);
+        valuesFrom = levelsV1(v1.getDlEncoding(), values, valuesFrom, defLevels, n, maxDef, ValuesType.DEFINITION_LEVEL);
       }
-      startValues(v1.getValueEncoding(), s, pos, n);
+      encoding = v1.getValueEncoding();
+      pageRows = -1;
     } else {
       DataPageV2 v2 = (DataPageV2) page;
       if (maxRep > 0) {
-        levelsV2(v2.getRepetitionLevels(), reps, n, maxRep);
+        levelsV2(v2.getRepetitionLevels(), repLevels, maxRep);
       }
       if (maxDef > 0) {
-        levelsV2(v2.getDefinitionLevels(), defs, n, maxDef);
+        levelsV2(v2.getDefinitionLevels(), defLevels, maxDef);
       }
-      Slice s = slice(v2.getData());
-      startValues(v2.getDataEncoding(), s, s.from, n);
+      values = slice(v2.getData());
+      valuesFrom = values.from;
+      encoding = v2.getDataEncoding();
+      pageRows = v2.getRowCount();
     }
-    pageValues = n;
-    levelPos = 0;
+    pageLeft = n;
+    pageRecords = 0;
+    nextWindow();
+    startValues(encoding, values, valuesFrom, n);
+    return true;
+  }
+
+  /**
+   * Decodes the current page's next window of levels (at most {@link #LEVEL_WINDOW}) and checks them.
+   *
+   * @return {@code true}
+   * @throws ParquetDecodingException if the levels end before the page's count, a level is above the column's
+   *     maximum, the chunk does not start a record, or a data page v2's levels do not start the rows it says
+   */
+  private boolean nextWindow() {
+    int w = Math.min(pageLeft, LEVEL_WINDOW);
+    if (maxRep > 0) {
+      if (reps.length < w) {
+        reps = new int[Math.min(LEVEL_WINDOW, Math.max(w, reps.length * 2))];
+      }
+      readLevels(repLevels, repBitPacked, reps, w);
+    }
     if (maxDef > 0) {
-      int above = firstAbove(defs, n, maxDef);
+      if (defs.length < w) {
+        defs = new int[Math.min(LEVEL_WINDOW, Math.max(w, defs.length * 2))];
+      }
+      readLevels(defLevels, defBitPacked, defs, w);
+      int above = firstAbove(defs, w, maxDef);
       if (above >= 0) {
         throw new ParquetDecodingException("definition level " + defs[above] + " above the column's maximum " + maxDef);
       }
     }
-    int records = n;
+    int records = w;
     if (maxRep > 0) {
-      int above = firstAbove(reps, n, maxRep);
+      int above = firstAbove(reps, w, maxRep);
       if (above >= 0) {
         throw new ParquetDecodingException("repetition level " + reps[above] + " above the column's maximum " + maxRep);
       }
-      records = count(reps, 0, n, 0);
-    }
-    if (chunkStart && maxRep > 0 && n > 0 && reps[0] != 0) {
-      throw new ParquetDecodingException("the column chunk starts with repetition level " + reps[0]
-          + ", but a record starts at repetition level 0");
-    }
-    if (page instanceof DataPageV2 v2 && v2.getRowCount() != records) {
-      throw new ParquetDecodingException("a data page v2 says it holds " + v2.getRowCount() + " rows, its levels start "
-          + records);
+      records = count(reps, 0, w, 0);
+      if (chunkStart && reps[0] != 0) {
+        throw new ParquetDecodingException("the column chunk starts with repetition level " + reps[0]
+            + ", but a record starts at repetition level 0");
+      }
     }
     chunkStart = false;
+    pageRecords += records;
+    pageLeft -= w;
+    if (pageLeft == 0 && pageRows >= 0 && pageRows != pageRecords) {
+      throw new ParquetDecodingException("a data page v2 says it holds " + pageRows + " rows, its levels start "
+          + pageRecords);
+    }
+    windowValues = w;
+    levelPos = 0;
     return true;
+  }
+
+  private static void readLevels(HybridDecoder hybrid, @Nullable ValuesReader bitPacked, int[] out, int n) {
+    if (bitPacked == null) {
+      hybrid.read(out, 0, n);
+    } else {
+      for (int i = 0; i < n; i++) {
+        out[i] = bitPacked.readInteger();
+      }
+    }
   }
 
   // the loops over a page's levels are methods of their own: small, they are compiled early and alone, and the
@@ -425,7 +498,14 @@ final class LeafReader {
     return -1;
   }
 
-  private int levelsV1(Encoding encoding, Slice s, int pos, int[] out, int n, int max, ValuesType type) throws IOException {
+  /**
+   * Starts a v1 page's levels of one kind: RLE (a 4-byte length, then the hybrid runs) into {@code hybrid}, or the
+   * deprecated BIT_PACKED encoding into {@link #repBitPacked} or {@link #defBitPacked}.
+   *
+   * @return where the page's next section starts
+   */
+  private int levelsV1(Encoding encoding, Slice s, int pos, HybridDecoder hybrid, int n, int max, ValuesType type)
+      throws IOException {
     int width = BytesUtils.getWidthFromMaxInt(max);
     if (encoding == Encoding.RLE) {
       if (s.to - pos < 4) {
@@ -435,27 +515,27 @@ final class LeafReader {
       if (length < 0 || length > s.to - pos - 4) {
         throw ValueDecoder.truncated("levels");
       }
-      levels.init(s.bytes, pos + 4, pos + 4 + length, width);
-      levels.read(out, 0, n);
+      hybrid.init(s.bytes, pos + 4, pos + 4 + length, width);
       return pos + 4 + length;
     }
-    // the deprecated BIT_PACKED level encoding of old writers
+    // the deprecated BIT_PACKED level encoding of old writers: n levels of a fixed width, so their bytes bound n
     int length = (int) (((long) n * width + 7) / 8);
     if (length > s.to - pos) {
       throw ValueDecoder.truncated("levels");
     }
     ValuesReader reader = encoding.getValuesReader(descriptor, type);
     reader.initFromPage(n, ByteBufferInputStream.wrap(ByteBuffer.wrap(s.bytes, pos, length).slice()));
-    for (int i = 0; i < n; i++) {
-      out[i] = reader.readInteger();
+    if (type == ValuesType.REPETITION_LEVEL) {
+      repBitPacked = reader;
+    } else {
+      defBitPacked = reader;
     }
     return pos + length;
   }
 
-  private void levelsV2(BytesInput bytes, int[] out, int n, int max) throws IOException {
+  private void levelsV2(BytesInput bytes, HybridDecoder hybrid, int max) throws IOException {
     Slice s = slice(bytes);
-    levels.init(s.bytes, s.from, s.to, BytesUtils.getWidthFromMaxInt(max));
-    levels.read(out, 0, n);
+    hybrid.init(s.bytes, s.from, s.to, BytesUtils.getWidthFromMaxInt(max));
   }
 
   private void startValues(Encoding encoding, Slice s, int from, int n) {
@@ -468,26 +548,48 @@ final class LeafReader {
     } else if (encoding == Encoding.PLAIN) {
       plain.init(s.bytes, from, s.to);
       values = plain;
+    } else if (delta(encoding) != null) {
+      deltas.init(Objects.requireNonNull(delta(encoding), "checked"), s.bytes, from, s.to, n);
+      values = deltas;
+    } else if (encoding == Encoding.RLE && type == PrimitiveTypeName.BOOLEAN) {
+      rleBooleans.init(s.bytes, from, s.to);
+      values = rleBooleans;
     } else {
+      // BYTE_STREAM_SPLIT, whose reader decodes the bytes it is given, and what this reader does not decode (its
+      // reader names the encoding)
       fallback.init(encoding, s.bytes, from, s.to, n);
       values = fallback;
     }
   }
 
+  /** @return the DELTA encoding {@link DeltaDecoder} decodes for this column's type, or {@code null} */
+  private DeltaDecoder.@Nullable Kind delta(Encoding encoding) {
+    return switch (encoding) {
+      case DELTA_BINARY_PACKED -> type == PrimitiveTypeName.INT32 || type == PrimitiveTypeName.INT64
+          ? DeltaDecoder.Kind.PACKED : null;
+      case DELTA_LENGTH_BYTE_ARRAY -> type == PrimitiveTypeName.BINARY ? DeltaDecoder.Kind.LENGTH_BYTES : null;
+      case DELTA_BYTE_ARRAY -> type == PrimitiveTypeName.BINARY || type == PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY
+          ? DeltaDecoder.Kind.PREFIX_BYTES : null;
+      default -> null;
+    };
+  }
+
   private record Slice(byte[] bytes, int from, int to) {}
 
-  private Slice slice(BytesInput input) throws IOException {
+  /**
+   * @return the bytes of {@code input} in an array: its own when it has one (every page {@link RowGroupPages} makes
+   *     does), else a copy of its own, since a page's level and value sections are decoded window by window and each
+   *     keeps its slice until the page ends
+   */
+  private static Slice slice(BytesInput input) throws IOException {
     ByteBuffer b = input.toByteBuffer();
     if (b.hasArray()) {
       byte[] array = b.array();
       int from = b.arrayOffset() + b.position();
       return new Slice(array, from, from + b.remaining());
     }
-    int length = b.remaining();
-    if (copy.length < length) {
-      copy = new byte[length];
-    }
-    b.duplicate().get(copy, 0, length);
-    return new Slice(copy, 0, length);
+    byte[] copy = new byte[b.remaining()];
+    b.duplicate().get(copy);
+    return new Slice(copy, 0, copy.length);
   }
 }

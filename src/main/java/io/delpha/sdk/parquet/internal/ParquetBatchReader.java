@@ -9,6 +9,7 @@ import io.delpha.sdk.parquet.ReadOptions;
 import io.delpha.sdk.parquet.RowSchema;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import org.apache.parquet.column.page.PageReadStore;
@@ -41,6 +42,8 @@ public final class ParquetBatchReader implements ColumnBatchReader {
   private final Vector[] vectors;
   private final LeafReader[][] leaves;
   private final NestedAssembly[][] assemblies;
+  /** The leaf columns read. */
+  private final int leafCount;
   private final ColumnBatch batch;
   private long rowsLeftInGroup;
   /** Rows per batch in the current row group: fewer than asked where values are huge (see {@link #rowsPerBatch}). */
@@ -91,7 +94,10 @@ public final class ParquetBatchReader implements ColumnBatchReader {
     } catch (StackOverflowError e) {
       onClose.run();
       throw tooDeepForStack(source, e);
-    } catch (ParquetFooter.EncryptedFileException | ParquetFooter.SchemaTooDeepException e) {
+    } catch (InsufficientMemoryException e) {
+      onClose.run();
+      throw new InsufficientMemoryException(source + ": " + e.getMessage(), e.neededBytes(), e.availableBytes(), e);
+    } catch (ParquetFooter.EncryptedFileException | ParquetFooter.SchemaLimitException e) {
       onClose.run();
       throw new DataFormatException(source + " cannot be read: " + describe(e), e);
     } catch (IOException | RuntimeException e) {
@@ -123,6 +129,7 @@ public final class ParquetBatchReader implements ColumnBatchReader {
           }
         }
       }
+      this.leafCount = Arrays.stream(leaves).mapToInt(l -> l.length).sum();
       this.batch = ColumnBatch.of(schema, List.of(vectors));
     } catch (StackOverflowError e) {
       closeQuietly();
@@ -150,11 +157,27 @@ public final class ParquetBatchReader implements ColumnBatchReader {
   static final long BATCH_BYTES = 256L << 20;
 
   /**
+   * The most values (rows times leaf columns read) of one batch: 4,096 rows of 1,024 columns. A wider file's batches
+   * hold fewer rows, so that its vectors (up to 9 bytes a value before any string) stay within about 36 MiB a batch
+   * however many columns it has: 419 rows a batch at 10,000 columns.
+   */
+  static final int BATCH_VALUES = 1 << 22;
+
+  /**
    * The rows per batch for a row group: as asked, unless a column chunk's uncompressed bytes per row would
    * make a batch of that many rows hold more than {@link #BATCH_BYTES} in one column (values of hundreds of
-   * MiB each, as in a column chunk over 2 GiB): then fewer, down to one row per batch.
+   * MiB each, as in a column chunk over 2 GiB): then fewer, down to one row per batch; and no more than {@link
+   * #BATCH_VALUES} over the leaf columns read.
+   *
+   * @param group the row group
+   * @param asked the rows per batch asked for
+   * @param leaves the leaf columns read
    */
-  static int rowsPerBatch(RowGroup group, int asked) {
+  static int rowsPerBatch(RowGroup group, int asked, int leaves) {
+    return Math.min(rowsPerBatch(group, asked), Math.max(1, BATCH_VALUES / Math.max(1, leaves)));
+  }
+
+  private static int rowsPerBatch(RowGroup group, int asked) {
     long rows = group.getNum_rows();
     if (rows <= 0) {
       return asked;
@@ -233,6 +256,7 @@ public final class ParquetBatchReader implements ColumnBatchReader {
         }
         RowGroup group = rowGroups.get(rowGroupIndex++);
         if (group.getNum_rows() == 0) {
+          requireNoValues(group);
           continue;
         }
         if (group.getNum_rows() < 0) {
@@ -240,7 +264,7 @@ public final class ParquetBatchReader implements ColumnBatchReader {
         }
         PageReadStore pages = new RowGroupPages(in, fileLength, group);
         rowsLeftInGroup = pages.getRowCount();
-        groupBatchRows = rowsPerBatch(group, batchRows);
+        groupBatchRows = rowsPerBatch(group, batchRows, leafCount);
         for (int c = 0; c < leaves.length; c++) {
           topLevel = fields.get(c).column.name();
           for (LeafReader leaf : leaves[c]) {
@@ -290,6 +314,21 @@ public final class ParquetBatchReader implements ColumnBatchReader {
       }
       throw new DataFormatException(source + (column == null ? "" : ": column " + column)
           + ": corrupt or truncated Parquet data: " + describe(e), e);
+    }
+  }
+
+  /**
+   * Checks a row group of no rows: its column chunks must count no values either (every row takes at least one value
+   * of each column), else its rows would be passed over unread.
+   *
+   * @throws ParquetDecodingException if a chunk counts values
+   */
+  private static void requireNoValues(RowGroup group) {
+    for (ColumnChunk chunk : Objects.requireNonNull(group.getColumns(), "a row group lists its column chunks")) {
+      if (chunk.getMeta_data() != null && chunk.getMeta_data().getNum_values() != 0) {
+        throw new ParquetDecodingException("a row group says it holds 0 rows, but a column chunk of it counts "
+            + chunk.getMeta_data().getNum_values() + " values");
+      }
     }
   }
 

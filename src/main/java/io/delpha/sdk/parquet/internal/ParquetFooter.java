@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import org.apache.parquet.SemanticVersion;
@@ -42,6 +43,10 @@ import org.apache.parquet.io.SeekableInputStream;
  *   <li>an encrypted file (Parquet modular encryption) is refused as such, not as a corrupt one;</li>
  *   <li>a footer whose Thrift encoding claims more than its bytes hold, or nests without end, is refused before
  *       parquet-format decodes it ({@link ThriftBounds});</li>
+ *   <li>a schema of more than {@value #MAX_COLUMNS} leaf columns or {@value #MAX_SCHEMA_ELEMENTS} elements, or a
+ *       row group listing more column chunks than the schema has leaf columns, is refused as such ({@link
+ *       SchemaTooWideException}), counted by {@link ThriftBounds} on the footer's bytes before parquet-format makes
+ *       an object of them: each column costs the reader objects and buffers of its own;</li>
  *   <li>a schema nesting more than {@value #MAX_SCHEMA_DEPTH} levels is refused as such ({@link
  *       SchemaTooDeepException}), checked on the footer's flat list of elements before any tree is built: every
  *       later step (the tree, parquet-column's own types, our mapping) recurses once per level.</li>
@@ -66,10 +71,46 @@ final class ParquetFooter {
    */
   static final int MAX_SCHEMA_DEPTH = 500;
 
+  /**
+   * The most leaf columns a file's schema may have. Real wide tables have a few thousand (Spark's and pandas' widest
+   * feature tables, DuckDB's own tests of wide files); each leaf costs the reader a column descriptor, a leaf reader
+   * with its buffers and a vector, so a footer of a few MB declaring 100,000 columns would take the heap of a small
+   * JVM before the first row. Read with room to spare: 10,000.
+   */
+  static final int MAX_COLUMNS = 10_000;
+
+  /**
+   * The most elements (groups and leaves, the root included) a file's schema may have: ten per leaf column of
+   * {@link #MAX_COLUMNS}, which no real nesting of lists, maps and structs approaches (a LIST of primitives takes 3
+   * elements, a MAP 4, a struct one per field and one of its own).
+   */
+  static final int MAX_SCHEMA_ELEMENTS = 10 * MAX_COLUMNS;
+
   private ParquetFooter() {}
 
+  /** A schema beyond one of this reader's ceilings, which it refuses rather than read. */
+  abstract static class SchemaLimitException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    SchemaLimitException(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * A schema of more than {@link #MAX_COLUMNS} leaf columns or {@link #MAX_SCHEMA_ELEMENTS} elements, or a row group
+   * of more column chunks than the schema has leaf columns.
+   */
+  static final class SchemaTooWideException extends SchemaLimitException {
+    private static final long serialVersionUID = 1L;
+
+    SchemaTooWideException(String message) {
+      super(message);
+    }
+  }
+
   /** A schema nesting deeper than {@link #MAX_SCHEMA_DEPTH}. */
-  static final class SchemaTooDeepException extends IOException {
+  static final class SchemaTooDeepException extends SchemaLimitException {
     private static final long serialVersionUID = 1L;
 
     SchemaTooDeepException(int depth) {
@@ -91,6 +132,9 @@ final class ParquetFooter {
    * @param file the file
    * @param in a stream over it
    * @return its metadata, as written (Thrift), with the fixes above applied
+   * @throws SchemaTooWideException if the schema has more leaf columns or elements than this reader reads, or a row
+   *     group more column chunks than the schema has leaf columns
+   * @throws io.delpha.sdk.core.InsufficientMemoryException if the footer is larger than the heap can give
    * @throws IOException if the footer is missing, truncated or corrupt, or the file is encrypted
    */
   static FileMetaData read(InputFile file, SeekableInputStream in) throws IOException {
@@ -112,10 +156,14 @@ final class ParquetFooter {
     if (footerLength > length - 12) {
       throw new IOException("the footer claims " + footerLength + " bytes of a " + length + "-byte file");
     }
+    if (footerLength > ValueDecoder.MAX_ARRAY_BYTES) {
+      throw new IOException("the footer claims " + footerLength + " bytes, more than one array holds");
+    }
+    HeapBudget.require(footerLength, "the footer");
     byte[] footer = new byte[(int) footerLength];
     in.seek(length - 8 - footerLength);
     in.readFully(footer);
-    ThriftBounds.check(footer);
+    checkCounts(ThriftBounds.check(footer));
     FileMetaData metadata = Util.readFileMetaData(new ByteArrayInputStream(footer));
     if (metadata.isSetEncryption_algorithm()) {
       throw new EncryptedFileException("the file's columns are encrypted");
@@ -145,6 +193,27 @@ final class ParquetFooter {
       }
     }
     return metadata;
+  }
+
+  /**
+   * Refuses a footer whose schema is beyond this reader's ceilings, on the counts of its bytes, before parquet-format
+   * decodes it into objects.
+   *
+   * @throws SchemaTooWideException naming the count and the ceiling
+   */
+  private static void checkCounts(ThriftBounds.Counts counts) throws SchemaTooWideException {
+    if (counts.leafColumns() > MAX_COLUMNS) {
+      throw new SchemaTooWideException(String.format(Locale.ROOT, "its schema has %,d leaf columns; this reader reads "
+          + "schemas of at most %,d columns", counts.leafColumns(), MAX_COLUMNS));
+    }
+    if (counts.schemaElements() > MAX_SCHEMA_ELEMENTS) {
+      throw new SchemaTooWideException(String.format(Locale.ROOT, "its schema has %,d elements (groups and columns); "
+          + "this reader reads schemas of at most %,d elements", counts.schemaElements(), MAX_SCHEMA_ELEMENTS));
+    }
+    if (counts.mostChunksInARowGroup() > counts.leafColumns()) {
+      throw new SchemaTooWideException(String.format(Locale.ROOT, "a row group lists %,d column chunks where the schema "
+          + "has %,d leaf columns", counts.mostChunksInARowGroup(), counts.leafColumns()));
+    }
   }
 
   /**

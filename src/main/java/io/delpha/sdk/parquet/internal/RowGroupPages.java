@@ -28,6 +28,7 @@ import org.apache.parquet.format.Util;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.ParquetDecodingException;
 import org.apache.parquet.io.SeekableInputStream;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -89,7 +90,7 @@ final class RowGroupPages implements PageReadStore {
       throw new ParquetDecodingException("the row group has no column chunk for " + Arrays.toString(descriptor.getPath()));
     }
     return new ChunkPages(
-        Objects.requireNonNull(chunk.getMeta_data(), "the constructor kept only chunks with metadata"));
+        Objects.requireNonNull(chunk.getMeta_data(), "the constructor kept only chunks with metadata"), descriptor);
   }
 
   @Override
@@ -97,9 +98,15 @@ final class RowGroupPages implements PageReadStore {
     return rows;
   }
 
-  /** The pages of one column chunk, in file order. */
+  /**
+   * The pages of one column chunk, in file order. Every page header's claims are checked ({@link PageClaims}) before
+   * its bytes are read.
+   */
   private final class ChunkPages implements PageReader {
     private final long totalValues;
+    private final PrimitiveTypeName type;
+    private final int typeLength;
+    private final boolean hasLevels;
     private final long end;
     private final BytesInputDecompressor decompressor;
     private final boolean uncompressed;
@@ -118,7 +125,11 @@ final class RowGroupPages implements PageReadStore {
     private @Nullable DictionaryPage dictionary;
     private @Nullable PageHeader pending;
 
-    ChunkPages(ColumnMetaData meta) {
+    /**
+     * @throws ParquetDecodingException if the chunk lies outside the file, or its value count cannot be its row
+     *     group's: a column that never repeats holds one value (level) per row, a repeated one at least one per row
+     */
+    ChunkPages(ColumnMetaData meta, ColumnDescriptor descriptor) {
       long dictionaryOffset = meta.isSetDictionary_page_offset() ? meta.getDictionary_page_offset() : 0;
       long start = dictionaryOffset > 0 && dictionaryOffset < meta.getData_page_offset() ? dictionaryOffset
           : meta.getData_page_offset();
@@ -129,6 +140,14 @@ final class RowGroupPages implements PageReadStore {
         throw new ParquetDecodingException("a column chunk lies outside the file (offset " + start + ", "
             + meta.getTotal_compressed_size() + " bytes, file of " + fileLength + ")");
       }
+      int maxRep = descriptor.getMaxRepetitionLevel();
+      if (maxRep == 0 ? totalValues != rows : totalValues < rows) {
+        throw new ParquetDecodingException("the column chunk counts " + totalValues + " values (levels) where its row "
+            + "group has " + rows + " rows" + (maxRep == 0 ? "" : " (at least one level a row)"));
+      }
+      this.type = descriptor.getPrimitiveType().getPrimitiveTypeName();
+      this.typeLength = descriptor.getPrimitiveType().getTypeLength();
+      this.hasLevels = maxRep > 0 || descriptor.getMaxDefinitionLevel() > 0;
       this.codec = CompressionCodecName.fromParquet(meta.getCodec());
       this.uncompressed = codec == CompressionCodecName.UNCOMPRESSED;
       this.decompressor = Codecs.INSTANCE.getDecompressor(codec);
@@ -161,10 +180,8 @@ final class RowGroupPages implements PageReadStore {
           }
           switch (Objects.requireNonNull(header.getType(), "a page header has a type")) {
             case DATA_PAGE -> {
-              DataPageHeader h = header.getData_page_header();
-              if (h == null) {
-                throw new ParquetDecodingException("a data page has no data page header");
-              }
+              PageClaims.dataPageV1(header, codec, type, typeLength, hasLevels, totalValues - valuesRead);
+              DataPageHeader h = Objects.requireNonNull(header.getData_page_header(), "PageClaims checked it");
               BytesInput bytes = dataPageV1(header);
               valuesRead += h.getNum_values();
               return new DataPageV1(bytes, h.getNum_values(), header.getUncompressed_page_size(), null,
@@ -172,17 +189,11 @@ final class RowGroupPages implements PageReadStore {
                   encoding(h.getEncoding()));
             }
             case DATA_PAGE_V2 -> {
-              DataPageHeaderV2 h = header.getData_page_header_v2();
-              if (h == null) {
-                throw new ParquetDecodingException("a data page v2 has no data page header");
-              }
+              PageClaims.dataPageV2(header, codec, type, typeLength, totalValues - valuesRead);
+              DataPageHeaderV2 h = Objects.requireNonNull(header.getData_page_header_v2(), "PageClaims checked it");
               byte[] body = body(header);
               int rl = h.getRepetition_levels_byte_length();
               int dl = h.getDefinition_levels_byte_length();
-              if (rl < 0 || dl < 0 || (long) rl + dl > body.length) {
-                throw new ParquetDecodingException("a data page v2's levels (" + rl + " + " + dl + " bytes) exceed the page's "
-                    + body.length + " bytes");
-              }
               int dataLength = body.length - rl - dl;
               BytesInput data = BytesInput.from(body, rl + dl, dataLength);
               if (h.isIs_compressed() && !uncompressed) {
@@ -217,10 +228,9 @@ final class RowGroupPages implements PageReadStore {
           header = nextHeader();
         }
         if (header != null && header.getType() == org.apache.parquet.format.PageType.DICTIONARY_PAGE) {
-          org.apache.parquet.format.DictionaryPageHeader h = header.getDictionary_page_header();
-          if (h == null) {
-            throw new ParquetDecodingException("a dictionary page has no dictionary page header");
-          }
+          PageClaims.dictionary(header, codec, type, typeLength);
+          org.apache.parquet.format.DictionaryPageHeader h = Objects.requireNonNull(header.getDictionary_page_header(),
+              "PageClaims checked it");
           BytesInput bytes = decompress(BytesInput.from(body(header)), header.getUncompressed_page_size());
           dictionary = new DictionaryPage(bytes, header.getUncompressed_page_size(), h.getNum_values(),
               encoding(h.getEncoding()));

@@ -1,6 +1,7 @@
 package io.delpha.sdk.parquet.internal;
 
 import io.delpha.sdk.core.DataFormatException;
+import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.parquet.Column;
 import io.delpha.sdk.parquet.ColumnType;
 import io.delpha.sdk.parquet.ColumnVector.Physical;
@@ -121,9 +122,19 @@ public final class SchemaMapping {
    * @param options columns to skip
    * @return the row-model view of the columns read
    * @throws DataFormatException naming the column, if one the caller did not skip has no row-model type,
-   *     or if a skipped column does not exist
+   *     or if a skipped column does not exist; naming the file, if its schema is not one of rows (two columns or
+   *     fields of one name)
    */
   static Mapping fromParquet(MessageType parquet, String source, ReadOptions options) {
+    try {
+      return map(parquet, source, options);
+    } catch (InvalidInputException e) {
+      // the row model refuses what the file's schema names (the caller's options are checked as such above)
+      throw new DataFormatException(source + ": its schema cannot be read as rows: " + e.getMessage(), e);
+    }
+  }
+
+  private static Mapping map(MessageType parquet, String source, ReadOptions options) {
     Set<String> unknown = new HashSet<>(options.skipped());
     parquet.getFields().forEach(f -> unknown.remove(f.getName()));
     if (!unknown.isEmpty()) {

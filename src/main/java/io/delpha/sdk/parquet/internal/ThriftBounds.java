@@ -15,6 +15,9 @@ import java.io.IOException;
  *       byte, a double eight), and a string or binary longer than the bytes left;</li>
  *   <li>a footer that ends inside its struct.</li>
  * </ul>
+ * The walk also counts what the footer holds (its {@link Counts}: schema elements, leaf columns, column chunks per row
+ * group), so that {@link ParquetFooter} can refuse a schema beyond its ceilings before parquet-format makes one object
+ * of it. The counts are of elements the walk has read, not of what a list's header claims.
  */
 final class ThriftBounds {
 
@@ -36,8 +39,37 @@ final class ThriftBounds {
   private static final int STRUCT = 12;
   private static final int UUID = 13;
 
+  /** FileMetaData's fields: {@code 2: list<SchemaElement> schema}, {@code 4: list<RowGroup> row_groups}. */
+  private static final int FILE_SCHEMA = 2;
+  private static final int FILE_ROW_GROUPS = 4;
+  /** SchemaElement's {@code 1: optional Type type}: set on a leaf column only. */
+  private static final int ELEMENT_TYPE = 1;
+  /** RowGroup's {@code 1: list<ColumnChunk> columns}. */
+  private static final int ROW_GROUP_COLUMNS = 1;
+
+  /** What an open level is, for the counts: nothing counted, or one of these. */
+  private static final int OTHER = 0;
+  private static final int SCHEMA_LIST = 1;
+  private static final int SCHEMA_ELEMENT = 2;
+  private static final int ROW_GROUP_LIST = 3;
+  private static final int ROW_GROUP = 4;
+
+  /**
+   * What a footer holds, counted as its bytes were walked.
+   *
+   * @param schemaElements the elements of the schema (groups and leaves, the root included)
+   * @param leafColumns the schema elements with a physical type: the file's leaf columns
+   * @param rowGroups the row groups
+   * @param mostChunksInARowGroup the most column chunks one row group lists
+   */
+  record Counts(long schemaElements, long leafColumns, long rowGroups, long mostChunksInARowGroup) {}
+
   private final byte[] bytes;
   private int pos;
+  private long schemaElements;
+  private long leafColumns;
+  private long rowGroups;
+  private long mostChunks;
 
   private ThriftBounds(byte[] bytes) {
     this.bytes = bytes;
@@ -45,10 +77,13 @@ final class ThriftBounds {
 
   /**
    * @param footer the footer's bytes (a {@code FileMetaData} struct, compact protocol)
+   * @return what it holds
    * @throws IOException naming what is out of bounds
    */
-  static void check(byte[] footer) throws IOException {
-    new ThriftBounds(footer).walk();
+  static Counts check(byte[] footer) throws IOException {
+    ThriftBounds walk = new ThriftBounds(footer);
+    walk.walk();
+    return new Counts(walk.schemaElements, walk.leafColumns, walk.rowGroups, walk.mostChunks);
   }
 
   private void walk() throws IOException {
@@ -56,6 +91,8 @@ final class ThriftBounds {
     long[] remaining = new long[MAX_NESTING + 1];
     int[] elementType = new int[MAX_NESTING + 1]; // a container's element type; a map's value type in valueType
     int[] valueType = new int[MAX_NESTING + 1];
+    int[] lastField = new int[MAX_NESTING + 1]; // in a struct: the id of its last field (ids may come as deltas)
+    int[] role = new int[MAX_NESTING + 1]; // what the level is, for the counts
     int depth = 0;
     remaining[0] = -1; // the FileMetaData struct
     // every step reads a byte or opens or closes a level, and a level is opened at most once per byte read: a walk
@@ -67,6 +104,7 @@ final class ThriftBounds {
         throw new IOException("the footer's Thrift encoding could not be walked in " + maxSteps + " steps");
       }
       int type;
+      int field = -1; // the field's id, for a struct's field
       if (remaining[depth] < 0) { // in a struct: the next field's header
         int header = next();
         if (header == STOP) {
@@ -75,11 +113,18 @@ final class ThriftBounds {
         }
         type = header & 0x0f;
         if ((header & 0xf0) == 0) {
-          varint(); // a field id that is not a small delta
+          long zigzag = varint(); // a field id that is not a small delta: an i16, zigzag-encoded
+          field = (int) (zigzag >>> 1 ^ -(zigzag & 1));
+        } else {
+          field = lastField[depth] + (header >>> 4);
         }
+        lastField[depth] = field;
         if (type == STOP) {
           depth--; // as Thrift reads it: a field of type STOP ends the struct, whatever its id
           continue;
+        }
+        if (role[depth] == SCHEMA_ELEMENT && field == ELEMENT_TYPE) {
+          leafColumns++;
         }
         if (type == TRUE || type == FALSE) {
           continue; // a struct field's boolean is its type
@@ -113,9 +158,17 @@ final class ThriftBounds {
             throw new IOException("the footer's Thrift encoding nests structs and lists more than " + MAX_NESTING
                 + " deep");
           }
+          int parent = role[depth];
           depth++;
+          role[depth] = roleOf(parent, depth, field, type);
           if (type == STRUCT) {
             remaining[depth] = -1;
+            lastField[depth] = 0;
+            if (role[depth] == SCHEMA_ELEMENT) {
+              schemaElements++;
+            } else if (role[depth] == ROW_GROUP) {
+              rowGroups++;
+            }
             continue;
           }
           long count;
@@ -141,10 +194,30 @@ final class ThriftBounds {
             }
           }
           remaining[depth] = type == MAP ? 2 * count : count;
+          if (parent == ROW_GROUP && field == ROW_GROUP_COLUMNS) {
+            mostChunks = Math.max(mostChunks, count);
+          }
         }
         default -> throw new IOException("the footer's Thrift encoding holds an unknown type " + type);
       }
     }
+  }
+
+  /**
+   * @param parent the role of the level a struct or container opens in
+   * @param depth the new level's depth (1: a field of FileMetaData)
+   * @param field the struct field it is the value of, or -1 for a container's element
+   * @param type its Thrift type
+   * @return its role
+   */
+  private static int roleOf(int parent, int depth, int field, int type) {
+    if (depth == 1 && type == LIST) {
+      return field == FILE_SCHEMA ? SCHEMA_LIST : field == FILE_ROW_GROUPS ? ROW_GROUP_LIST : OTHER;
+    }
+    if (type == STRUCT && field < 0) {
+      return parent == SCHEMA_LIST ? SCHEMA_ELEMENT : parent == ROW_GROUP_LIST ? ROW_GROUP : OTHER;
+    }
+    return OTHER;
   }
 
   private static int minBytes(int type) throws IOException {

@@ -422,6 +422,67 @@ abstract class ValueDecoder {
     }
   }
 
+  /**
+   * RLE booleans (data pages v2): a 4-byte length, then RLE / bit-packed runs of bit width 1, decoded by {@link
+   * HybridDecoder} in the batch's slices (parquet-column's reader allocates a bit-packed run's claimed length before
+   * reading it).
+   */
+  static final class RleBooleans extends ValueDecoder {
+    private final HybridDecoder runs = new HybridDecoder();
+    private int[] scratch = new int[0];
+
+    void init(byte[] bytes, int from, int to) {
+      if (to - from < 4) {
+        throw truncated("RLE booleans");
+      }
+      int length = (int) INT.get(bytes, from);
+      if (length < 0 || length > to - from - 4) {
+        throw truncated("RLE booleans");
+      }
+      runs.init(bytes, from + 4, from + 4 + length, 1);
+    }
+
+    @Override
+    void booleans(boolean[] out, int at, int n) {
+      if (scratch.length < n) {
+        scratch = new int[n]; // n is a batch's or a level window's values at most
+      }
+      runs.read(scratch, 0, n);
+      for (int i = 0; i < n; i++) {
+        out[at + i] = scratch[i] != 0;
+      }
+    }
+
+    private static ParquetDecodingException notBoolean(String what) {
+      return new ParquetDecodingException(what + " values cannot be RLE-encoded");
+    }
+
+    @Override
+    void ints(int[] out, int at, int n) {
+      throw notBoolean("INT32");
+    }
+
+    @Override
+    void longs(long[] out, int at, int n) {
+      throw notBoolean("INT64");
+    }
+
+    @Override
+    void doubles(double[] out, int at, int n) {
+      throw notBoolean("DOUBLE");
+    }
+
+    @Override
+    void int96(long[] nanos, int[] days, int at, int n) {
+      throw notBoolean("INT96");
+    }
+
+    @Override
+    void binaries(Vector v, int at, int n) {
+      throw notBoolean("BYTE_ARRAY");
+    }
+  }
+
   /** Any other encoding, through parquet-column's {@link ValuesReader}, one value at a time. */
   static final class Fallback extends ValueDecoder {
     private final ColumnDescriptor descriptor;

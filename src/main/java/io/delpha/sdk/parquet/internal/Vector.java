@@ -672,10 +672,20 @@ public final class Vector implements ColumnVector {
    * Makes room for {@code capacity} values (and, for BINARY, keeps the bytes already there).
    *
    * @param capacity the number of values the arrays must hold
+   * @throws io.delpha.sdk.core.InsufficientMemoryException if an array of 8 MiB or more is needed and the heap has
+   *     no room for it
    */
   public void ensureCapacity(int capacity) {
     if (capacity > this.capacity) {
-      allocate(Math.max(capacity, this.capacity + (this.capacity >> 1)));
+      int grown = Math.max(capacity, this.capacity + (this.capacity >> 1));
+      // a vector grows with the values a page's levels claim (a list of a billion null elements takes a few bytes of
+      // RLE): an array of 8 MiB or more is asked of the heap first, and refused before it is made if it cannot be
+      int width = bytesPerValue();
+      if ((long) grown * width >= HeapBudget.CHECKED_BYTES) {
+        grown = (int) (HeapBudget.grow((long) capacity * width, (long) grown * width,
+            "the values of vector '" + column.name() + "'") / width);
+      }
+      allocate(grown);
       if (hasDictionaryIds) {
         dictionaryIds = Arrays.copyOf(dictionaryIds, this.capacity);
       }
@@ -697,6 +707,20 @@ public final class Vector implements ColumnVector {
     }
   }
 
+  /** @return the bytes the arrays {@link #allocate} makes take per value, all of them (at least 1) */
+  private int bytesPerValue() {
+    int width = column.nullable() ? 1 : 0;
+    width += switch (physical) {
+      case BOOLEAN -> 1;
+      case INT32, UINT32, LIST, MAP -> 4;
+      case INT64, UINT64, DOUBLE -> 8;
+      case INT96 -> 12;
+      case BINARY -> 4 + 8; // offsets, and the first data array's 8 bytes a value
+      case STRUCT -> 0;
+    };
+    return Math.max(1, width + (hasDictionaryIds ? 4 : 0));
+  }
+
   private void allocate(int newCapacity) {
     if (column.nullable()) {
       nulls = nulls == null ? new boolean[newCapacity] : Arrays.copyOf(nulls, newCapacity);
@@ -713,7 +737,7 @@ public final class Vector implements ColumnVector {
       case BINARY, LIST, MAP -> {
         offsets = offsets == null ? new int[newCapacity + 1] : Arrays.copyOf(offsets, newCapacity + 1);
         if (physical == Physical.BINARY && data == null) {
-          data = new byte[newCapacity * 8];
+          data = new byte[(int) Math.min(newCapacity * 8L, ValueDecoder.MAX_ARRAY_BYTES)];
         }
       }
       case STRUCT -> { }
