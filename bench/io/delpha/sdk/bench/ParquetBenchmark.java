@@ -264,11 +264,11 @@ public final class ParquetBenchmark {
   /** The rows as column batches, built before any timing (the columnar counterpart of a prebuilt table). */
   static List<ColumnBatch> batches(int rows) {
     List<ColumnBatch> out = new ArrayList<>();
-    ColumnBatch b = null;
+    ColumnBatch.Appender b = null;
     for (long i = 0; i < rows; i++) {
       if (b == null || b.rowCount() == 4096) {
-        b = ColumnBatch.allocate(SCHEMA);
-        out.add(b);
+        b = ColumnBatch.appender(SCHEMA);
+        out.add(b.batch());
       }
       b.column(0).appendLong(i);
       b.column(1).appendString(name(i));

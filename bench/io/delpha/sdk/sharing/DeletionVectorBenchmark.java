@@ -162,16 +162,16 @@ public final class DeletionVectorBenchmark {
       String path = "part-" + f + ".parquet";
       paths.add(path);
       try (RowWriter w = ParquetRows.writer(table.resolve(path), schema, WriteOptions.defaults())) {
-        ColumnBatch batch = ColumnBatch.allocate(schema);
+        ColumnBatch.Appender batch = ColumnBatch.appender(schema);
         for (int i = 0; i < rowsPerFile; i++) {
           long id = (long) f * rowsPerFile + i;
           batch.appendRow(Row.of(schema, id, "name-" + (id % 1000), id * 0.5));
           if (batch.rowCount() == 8192) {
-            w.write(batch);
+            w.write(batch.batch());
             batch.clear();
           }
         }
-        w.write(batch);
+        w.write(batch.batch());
       }
       long size = Files.size(table.resolve(path));
       ObjectNode add = JSON.createObjectNode();

@@ -62,6 +62,38 @@ class InternalImportsTest {
         .isEqualTo(new TreeSet<>(SEAMS));
   }
 
+  /**
+   * What {@code parquet.internal} (and its packages) may name of the public {@code parquet} package: the schema
+   * descriptors and the options, never a row or value type ({@code Row}, {@code RowBlock}, {@code ColumnBatch}, {@code
+   * ColumnVector}, {@code ColumnAppender}, the readers and the writer). The public package makes its rows and views
+   * over the vectors the internals fill, so no accessor hook is needed (docs/architecture.md, "The parquet package").
+   */
+  static final Set<String> PARQUET_FOR_INTERNAL = Set.of("RowSchema", "Column", "ColumnType", "Physical",
+      "ReadOptions", "WriteOptions", "Compression", "ParquetMetadata");
+
+  private static final Pattern PARQUET_TYPE = Pattern.compile("(?<!\\{@code )io\\.delpha\\.sdk\\.parquet\\.([A-Z]\\w*)");
+
+  @Test
+  @DisplayName("parquet.internal names only the schema descriptors and options of the public parquet package")
+  void parquetInternalNamesNoRowType() throws IOException {
+    Path root = Path.of("src", "main", "java", "io", "delpha", "sdk", "parquet", "internal");
+    List<String> reaches = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(root)) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+        Matcher m = PARQUET_TYPE.matcher(Files.readString(file, StandardCharsets.UTF_8));
+        while (m.find()) {
+          if (!PARQUET_FOR_INTERNAL.contains(m.group(1))) {
+            reaches.add(root.relativize(file) + " -> " + m.group(1));
+          }
+        }
+      }
+    }
+    assertThat(reaches).as("public row and value types named by parquet.internal").isEmpty();
+    Matcher m = PARQUET_TYPE.matcher("import io.delpha.sdk.parquet.Row;\nimport io.delpha.sdk.parquet.ColumnType;");
+    assertThat(m.find()).isTrue();
+    assertThat(m.group(1)).as("the check sees an import").isEqualTo("Row");
+  }
+
   @Test
   @DisplayName("the check sees a reach: an import of another capability's internal class is found, one of its own is not")
   void theCheckSeesAReach() {

@@ -4,6 +4,7 @@ import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.internal.TextTable;
 import io.delpha.sdk.parquet.internal.Vector;
+import io.delpha.sdk.parquet.internal.VectorBatch;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -11,82 +12,80 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A batch of rows held column by column: one {@link ColumnVector} per column of a {@link RowSchema}. What
- * a {@link ColumnBatchReader} returns and what a {@link RowWriter} writes fastest. Mutable and not
- * thread-safe.
+ * a {@link ColumnBatchReader} returns and what a {@link RowWriter} writes fastest. Its vectors are read-only; an
+ * {@link Appender} fills a batch. Not thread-safe.
  *
  * <pre>{@code
- * ColumnBatch batch = ColumnBatch.allocate(schema);          // id long, name string
+ * ColumnBatch.Appender batch = ColumnBatch.appender(schema);   // id long, name string
  * for (...) {
  *   batch.column(0).appendLong(id);
  *   batch.column(1).appendString(name);
  *   batch.endRow();
  * }
- * writer.write(batch);
+ * writer.write(batch.batch());
  * batch.clear();
  * }</pre>
  */
 public final class ColumnBatch {
 
-  private final RowSchema schema;
-  private final Vector[] columns;
-  private int rowCount;
+  private final VectorBatch storage;
+  private final ColumnVector[] columns;
 
-  private ColumnBatch(RowSchema schema, Vector[] columns) {
-    this.schema = schema;
-    this.columns = columns;
-  }
-
-  /**
-   * An empty batch in the representation the writer uses (see {@link ColumnVector}).
-   *
-   * @param schema the rows' schema
-   * @return an empty batch; vectors grow as values are appended
-   */
-  public static ColumnBatch allocate(RowSchema schema) {
-    Vector[] columns = new Vector[schema.size()];
+  /** The view of a batch's vectors. */
+  ColumnBatch(VectorBatch storage) {
+    this.storage = storage;
+    this.columns = new ColumnVector[storage.columns()];
     for (int i = 0; i < columns.length; i++) {
-      columns[i] = Vector.allocate(schema.column(i));
+      columns[i] = new ColumnVector(storage.vector(i));
     }
-    return new ColumnBatch(schema, columns);
   }
 
   /**
-   * A batch over existing vectors (readers make their batches this way).
+   * An empty batch to fill, in the representation the writer uses (see {@link ColumnVector}).
    *
    * @param schema the rows' schema
-   * @param columns one vector per column, in order, each holding that column, each made by the library ({@link
-   *     ColumnVector#allocate}, another batch, a reader)
-   * @return a batch of 0 rows; see {@link #setRowCount(int)}
-   * @throws InvalidInputException if a vector holds another column, or is not one the library made
+   * @return an appender of an empty batch; vectors grow as values are appended
    */
-  public static ColumnBatch of(RowSchema schema, List<? extends ColumnVector> columns) {
+  public static Appender appender(RowSchema schema) {
+    return new Appender(new ColumnBatch(VectorBatch.allocate(schema)));
+  }
+
+  /**
+   * A batch over existing vectors (a constant column of {@link ColumnVector#repeat} beside a read batch's, say),
+   * each holding as many values as the batch has rows.
+   *
+   * @param schema the rows' schema
+   * @param columns one vector per column, in order, each holding that column; the batch shares them
+   * @return a batch of as many rows as the vectors hold values
+   * @throws InvalidInputException if a vector holds another column, or the vectors hold different numbers of values
+   */
+  public static ColumnBatch of(RowSchema schema, List<ColumnVector> columns) {
     Objects.requireNonNull(schema, "schema");
     if (columns.size() != schema.size()) {
       throw new InvalidInputException(columns.size() + " vectors for " + schema.size() + " columns");
     }
     Vector[] vectors = new Vector[columns.size()];
-    for (int i = 0; i < columns.size(); i++) {
-      ColumnVector v = columns.get(i);
-      if (!v.column().equals(schema.column(i))) {
-        throw new InvalidInputException("vector " + i + " holds " + v.column() + ", " + schema.column(i) + " expected");
-      }
-      if (!(v instanceof Vector own)) {
-        throw new InvalidInputException("vector " + i + " is a " + v.getClass().getName() + "; a batch holds the "
-            + "library's vectors only (ColumnVector.allocate makes one)");
-      }
-      vectors[i] = own;
+    for (int i = 0; i < vectors.length; i++) {
+      vectors[i] = columns.get(i).vector();
     }
-    return new ColumnBatch(schema, vectors);
+    VectorBatch storage = new VectorBatch(schema, vectors);
+    storage.setRowCount(vectors.length == 0 ? 0 : vectors[0].size());
+    return new ColumnBatch(storage);
+  }
+
+  /** @return the vectors this batch shows, for the library's readers and writer */
+  VectorBatch storage() {
+    return storage;
   }
 
   /** @return the rows' schema */
   public RowSchema schema() {
-    return schema;
+    return storage.schema();
   }
 
   /** @return the number of rows */
   public int rowCount() {
-    return rowCount;
+    return storage.rowCount();
   }
 
   /**
@@ -103,56 +102,7 @@ public final class ColumnBatch {
    * @throws InvalidInputException if there is no such column
    */
   public ColumnVector column(String name) {
-    return columns[schema.requireIndex(name)];
-  }
-
-  /**
-   * Sets the row count after the vectors were filled directly.
-   *
-   * @param rowCount the number of rows; every vector must hold exactly that many values
-   * @throws InvalidInputException if a vector holds another number of values
-   */
-  public void setRowCount(int rowCount) {
-    for (Vector v : columns) {
-      if (v.size() != rowCount) {
-        throw new InvalidInputException("column " + v.column().name() + " holds " + v.size() + " values, not "
-            + rowCount);
-      }
-    }
-    this.rowCount = rowCount;
-  }
-
-  /**
-   * Ends a row whose values were appended to every vector: {@code setRowCount(rowCount() + 1)}.
-   *
-   * @throws InvalidInputException if a vector does not hold exactly one more value
-   */
-  public void endRow() {
-    setRowCount(rowCount + 1);
-  }
-
-  /**
-   * Appends a row's values, checked and converted; on failure nothing is appended.
-   *
-   * @param row a row of this batch's schema
-   * @throws InvalidInputException if the row's schema differs or a value would not be kept exactly
-   */
-  public void appendRow(Row row) {
-    if (!schema.equals(row.schema())) {
-      throw new InvalidInputException("a row of schema " + row.schema() + " does not fit a batch of schema " + schema);
-    }
-    int i = 0;
-    try {
-      for (; i < columns.length; i++) {
-        columns[i].append(row.value(i));
-      }
-    } catch (RuntimeException e) {
-      for (int k = 0; k < i; k++) {
-        columns[k].truncate(rowCount);
-      }
-      throw e;
-    }
-    rowCount++;
+    return columns[storage.schema().requireIndex(name)];
   }
 
   /**
@@ -160,6 +110,7 @@ public final class ColumnBatch {
    * @return that row, with the values {@link ColumnVector#get(int)} returns
    */
   public Row row(int index) {
+    int rowCount = storage.rowCount();
     if (index < 0 || index >= rowCount) {
       throw new IndexOutOfBoundsException("row " + index + " of " + rowCount);
     }
@@ -167,7 +118,7 @@ public final class ColumnBatch {
     for (int c = 0; c < values.length; c++) {
       values[c] = columns[c].get(index);
     }
-    return Row.trusted(schema, values);
+    return Row.trusted(storage.schema(), values);
   }
 
   /**
@@ -180,12 +131,12 @@ public final class ColumnBatch {
    * @throws DataFormatException if a stored value is outside its type's range (a corrupt file)
    */
   public Row[] rows() {
-    return RowBlock.rows(schema, columns, rowCount);
+    return RowBlock.rows(storage.schema(), columns, storage.rowCount());
   }
 
   /** The values of this batch's rows as {@link #rows()}'s rows share them, for a reader making its rows one by one. */
   RowBlock block() {
-    return RowBlock.of(schema, columns, rowCount);
+    return RowBlock.of(storage.schema(), columns, storage.rowCount());
   }
 
   /**
@@ -198,11 +149,7 @@ public final class ColumnBatch {
    * @throws IndexOutOfBoundsException if the positions are not strictly ascending or not below the row count
    */
   public void keep(int[] rows, int count) {
-    Vector.requireKept(rows, count, rowCount); // once, before any vector moves
-    for (Vector v : columns) {
-      v.keep(rows, count);
-    }
-    rowCount = count;
+    storage.keep(rows, count);
   }
 
   /**
@@ -212,21 +159,7 @@ public final class ColumnBatch {
    * @throws IndexOutOfBoundsException if it is negative or above the row count
    */
   public void truncate(int rowCount) {
-    if (rowCount < 0 || rowCount > this.rowCount) {
-      throw new IndexOutOfBoundsException("cannot truncate " + this.rowCount + " rows to " + rowCount);
-    }
-    for (Vector v : columns) {
-      v.truncate(rowCount);
-    }
-    this.rowCount = rowCount;
-  }
-
-  /** Empties every vector, keeping their arrays for the next rows. */
-  public void clear() {
-    for (Vector v : columns) {
-      v.clear();
-    }
-    rowCount = 0;
+    storage.truncate(rowCount);
   }
 
   /**
@@ -236,6 +169,8 @@ public final class ColumnBatch {
    */
   @Override
   public String toString() {
+    RowSchema schema = storage.schema();
+    int rowCount = storage.rowCount();
     StringBuilder out = new StringBuilder("ColumnBatch[").append(TextTable.count(rowCount, "row")).append(" of ")
         .append(schema.size() <= TextTable.MAX_COLUMNS ? schema : TextTable.count(schema.size(), "column")).append(']');
     if (rowCount == 0 || columns.length == 0) {
@@ -262,6 +197,109 @@ public final class ColumnBatch {
       return vector.get(row);
     } catch (RuntimeException e) {
       return "?";
+    }
+  }
+
+  /**
+   * Fills a batch row by row, for a writer: one {@link ColumnAppender} per column, then {@link #endRow()}; or {@link
+   * #appendRow(Row)}. {@link #batch()} is the batch filled (the same batch throughout: it holds the rows ended so far),
+   * which {@link RowWriter#write(ColumnBatch)} writes as it is; {@link #clear()} empties it for the next rows. Not
+   * thread-safe.
+   */
+  public static final class Appender {
+
+    private final ColumnBatch batch;
+    private final ColumnAppender[] columns;
+
+    private Appender(ColumnBatch batch) {
+      this.batch = batch;
+      this.columns = new ColumnAppender[batch.columns.length];
+      for (int i = 0; i < columns.length; i++) {
+        columns[i] = new ColumnAppender(batch.columns[i]);
+      }
+    }
+
+    /** @return the batch filled: the rows ended so far */
+    public ColumnBatch batch() {
+      return batch;
+    }
+
+    /** @return the rows' schema */
+    public RowSchema schema() {
+      return batch.schema();
+    }
+
+    /** @return the number of rows ended */
+    public int rowCount() {
+      return batch.rowCount();
+    }
+
+    /**
+     * @param index a column position
+     * @return its appender
+     */
+    public ColumnAppender column(int index) {
+      return columns[index];
+    }
+
+    /**
+     * @param name a column name
+     * @return its appender
+     * @throws InvalidInputException if there is no such column
+     */
+    public ColumnAppender column(String name) {
+      return columns[batch.schema().requireIndex(name)];
+    }
+
+    /**
+     * Ends a row whose values were appended to every column.
+     *
+     * @throws InvalidInputException if a column does not hold exactly one more value
+     */
+    public void endRow() {
+      batch.storage.setRowCount(batch.storage.rowCount() + 1);
+    }
+
+    /**
+     * Appends a row's values, checked and converted, and ends the row; on failure nothing is appended.
+     *
+     * @param row a row of this batch's schema
+     * @throws InvalidInputException if the row's schema differs or a value would not be kept exactly
+     */
+    public void appendRow(Row row) {
+      appendRow(batch.storage, row);
+    }
+
+    /** {@link #appendRow(Row)} into a batch's vectors (the row writer's buffer). */
+    static void appendRow(VectorBatch storage, Row row) {
+      RowSchema schema = storage.schema();
+      if (!schema.equals(row.schema())) {
+        throw new InvalidInputException("a row of schema " + row.schema() + " does not fit a batch of schema " + schema);
+      }
+      int rowCount = storage.rowCount();
+      int columns = storage.columns();
+      int i = 0;
+      try {
+        for (; i < columns; i++) {
+          ColumnAppender.append(storage.vector(i), row.value(i));
+        }
+      } catch (RuntimeException e) {
+        for (int k = 0; k < i; k++) {
+          storage.vector(k).truncate(rowCount);
+        }
+        throw e;
+      }
+      storage.setRowCount(rowCount + 1);
+    }
+
+    /** Empties the batch, keeping its arrays for the next rows. */
+    public void clear() {
+      batch.storage.clear();
+    }
+
+    @Override
+    public String toString() {
+      return "ColumnBatch.Appender[" + batch + "]";
     }
   }
 }

@@ -10,7 +10,6 @@ import io.delpha.sdk.parquet.internal.ByteArrayInputFile;
 import io.delpha.sdk.parquet.internal.FooterMetadata;
 import io.delpha.sdk.parquet.internal.LocalFiles;
 import io.delpha.sdk.parquet.internal.ParquetBatchReader;
-import io.delpha.sdk.parquet.internal.ParquetRowReader;
 import io.delpha.sdk.parquet.internal.ParquetRowWriter;
 import io.delpha.sdk.core.storage.LocalObjectStore;
 import io.delpha.sdk.core.storage.ObjectStore;
@@ -77,7 +76,7 @@ public final class ParquetRows {
     } catch (IOException e) {
       throw new DelphaException("cannot create the folder of " + target + ": " + e.getMessage(), e);
     }
-    return new ParquetRowWriter(target.toString(), LocalFiles.output(temp), schema, options,
+    return new FileRowWriter(new ParquetRowWriter(target.toString(), LocalFiles.output(temp), schema, options,
         new ParquetRowWriter.Publisher() {
           @Override
           public void publish() {
@@ -92,7 +91,7 @@ public final class ParquetRows {
           public void discard() {
             deleteQuietly(temp);
           }
-        });
+        }));
   }
 
   /**
@@ -122,7 +121,7 @@ public final class ParquetRows {
       throw new DelphaException("cannot create a temporary file to spool " + key + ": " + e.getMessage(), e);
     }
     String destination = store.describe() + "/" + key;
-    return new ParquetRowWriter(destination, LocalFiles.output(spool), schema, options,
+    return new FileRowWriter(new ParquetRowWriter(destination, LocalFiles.output(spool), schema, options,
         new ParquetRowWriter.Publisher() {
           @Override
           public void publish() {
@@ -137,7 +136,7 @@ public final class ParquetRows {
           public void discard() {
             deleteQuietly(spool);
           }
-        });
+        }));
   }
 
   /**
@@ -198,7 +197,7 @@ public final class ParquetRows {
   public static RowReader read(Path file, ReadOptions options) {
     Capability.require("ParquetRows", Capability.PARQUET);
     checkMagic(file, file.toString());
-    return new ParquetRowReader(file.toString(), LocalFiles.input(file), options, () -> { });
+    return new FileRowReader(file.toString(), LocalFiles.input(file), options, () -> { });
   }
 
   /**
@@ -239,7 +238,8 @@ public final class ParquetRows {
   public static ColumnBatchReader readBatches(Path file, ReadOptions options) {
     Capability.require("ParquetRows", Capability.PARQUET);
     checkMagic(file, file.toString());
-    return new ParquetBatchReader(file.toString(), LocalFiles.input(file), options, () -> { });
+    String source = file.toString();
+    return new FileBatchReader(source, new ParquetBatchReader(source, LocalFiles.input(file), options, () -> { }));
   }
 
   /**
@@ -257,7 +257,7 @@ public final class ParquetRows {
   public static ColumnBatchReader readBatches(Path file, String name, ReadOptions options) {
     Capability.require("ParquetRows", Capability.PARQUET);
     checkMagic(file, name);
-    return new ParquetBatchReader(name, LocalFiles.input(file), options, () -> { });
+    return new FileBatchReader(name, new ParquetBatchReader(name, LocalFiles.input(file), options, () -> { }));
   }
 
   /**
@@ -278,7 +278,7 @@ public final class ParquetRows {
     Capability.require("ParquetRows", Capability.PARQUET);
     InputFile input = ByteArrayInputFile.of(content, length);
     checkMagic(Arrays.copyOf(content, Math.min(length, MAGIC.length)), length, name);
-    return new ParquetBatchReader(name, input, options, () -> { });
+    return new FileBatchReader(name, new ParquetBatchReader(name, input, options, () -> { }));
   }
 
   /**
@@ -305,7 +305,7 @@ public final class ParquetRows {
    */
   public static RowReader read(ObjectStore store, String key, ReadOptions options) {
     Capability.require("ParquetRows", Capability.PARQUET);
-    return open(store, key, (source, file, onClose) -> new ParquetRowReader(source, file, options, onClose));
+    return open(store, key, (source, file, onClose) -> new FileRowReader(source, file, options, onClose));
   }
 
   /**
@@ -331,7 +331,8 @@ public final class ParquetRows {
    */
   public static ColumnBatchReader readBatches(ObjectStore store, String key, ReadOptions options) {
     Capability.require("ParquetRows", Capability.PARQUET);
-    return open(store, key, (source, file, onClose) -> new ParquetBatchReader(source, file, options, onClose));
+    return open(store, key,
+        (source, file, onClose) -> new FileBatchReader(source, new ParquetBatchReader(source, file, options, onClose)));
   }
 
   /**
@@ -345,7 +346,7 @@ public final class ParquetRows {
   public static RowReader read(InputStream content, String name) {
     Capability.require("ParquetRows", Capability.PARQUET);
     return spoolAndOpen(content, name,
-        (source, file, onClose) -> new ParquetRowReader(source, file, ReadOptions.defaults(), onClose));
+        (source, file, onClose) -> new FileRowReader(source, file, ReadOptions.defaults(), onClose));
   }
 
   /** Makes a reader over a local file; {@code onClose} deletes what must go when the reader closes. */

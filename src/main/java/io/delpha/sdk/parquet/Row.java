@@ -1,7 +1,6 @@
 package io.delpha.sdk.parquet;
 
 import io.delpha.sdk.core.InvalidInputException;
-import io.delpha.sdk.parquet.internal.RowHooks;
 import io.delpha.sdk.parquet.internal.kinds.ScalarKind;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -53,10 +52,6 @@ public final class Row {
       };
       KEPT_AS_GIVEN[kind.ordinal()] = !kind.isNested() && ScalarKind.of(kind).keepsValuesAsGiven();
     }
-  }
-
-  static {
-    RowHooks.install(new Hooks());
   }
 
 
@@ -670,29 +665,5 @@ public final class Row {
           .append(v instanceof byte[] bytes ? "<" + bytes.length + " bytes>" : v);
     }
     return b.append('}').toString();
-  }
-
-  /** The readers' way to the package-private methods above and to {@link ColumnBatch}'s (see {@link RowHooks}). */
-  private static final class Hooks extends RowHooks {
-    @Override
-    public Row trustedRow(RowSchema schema, @Nullable Object[] values) {
-      return Row.trusted(schema, values);
-    }
-
-    @Override
-    public Object rowBlock(ColumnBatch batch) {
-      return batch.block();
-    }
-
-    @Override
-    public int blockRows(Object block) {
-      return ((RowBlock) block).size;
-    }
-
-    @Override
-    public Row blockRow(Object block, int position) {
-      RowBlock b = (RowBlock) block;
-      return Row.inBlock(b.schema, b, position);
-    }
   }
 }

@@ -1,6 +1,5 @@
 package io.delpha.sdk.parquet;
 
-import io.delpha.sdk.parquet.internal.Vector;
 import io.delpha.sdk.core.DataFormatException;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -74,7 +73,7 @@ final class RowBlock {
    *
    * @throws DataFormatException if a stored value is outside its type's range (a corrupt file)
    */
-  static Row[] rows(RowSchema schema, Vector[] vectors, int n) {
+  static Row[] rows(RowSchema schema, ColumnVector[] vectors, int n) {
     RowBlock block = of(schema, vectors, n);
     Row[] rows = new Row[n];
     for (int i = 0; i < n; i++) {
@@ -89,7 +88,7 @@ final class RowBlock {
    *
    * @throws DataFormatException if a stored value is outside its type's range (a corrupt file)
    */
-  static RowBlock of(RowSchema schema, Vector[] vectors, int n) {
+  static RowBlock of(RowSchema schema, ColumnVector[] vectors, int n) {
     RowBlock block = new RowBlock(schema, vectors.length, n);
     for (int c = 0; c < vectors.length; c++) {
       block.kinds[c] = vectors[c].column().type().kind();
@@ -101,7 +100,7 @@ final class RowBlock {
   // an OBJECT column's array holds null where the value is null; NullAway does not follow nullable elements of
   // two-dimensional arrays, so the array is declared plain
   @SuppressWarnings("NullAway")
-  private void take(int c, Vector v, int n) {
+  private void take(int c, ColumnVector v, int n) {
     boolean[] vectorNulls = v.nulls();
     // a nullable column without a null in these rows keeps no flags: a copy would be a megabyte per million rows
     nulls[c] = vectorNulls == null || !anyNull(vectorNulls, n) ? NO_NULLS : Arrays.copyOf(vectorNulls, n);
@@ -136,16 +135,16 @@ final class RowBlock {
   }
 
   private static byte code(ColumnVector v) {
-    ColumnVector.Physical physical = v.physical();
+    Physical physical = v.physical();
     return switch (v.column().type().kind()) {
       case BOOLEAN -> BOOLEAN;
       case INT -> INT;
-      case LONG -> physical == ColumnVector.Physical.INT64 ? LONG : OBJECT;
+      case LONG -> physical == Physical.INT64 ? LONG : OBJECT;
       case DOUBLE -> DOUBLE;
       case DATE -> DATE;
-      case DECIMAL -> physical == ColumnVector.Physical.INT64 ? DECIMAL_LONG
-          : physical == ColumnVector.Physical.INT32 ? DECIMAL_INT : OBJECT;
-      case TIMESTAMP -> physical == ColumnVector.Physical.INT64 && v.unit() == ChronoUnit.MICROS
+      case DECIMAL -> physical == Physical.INT64 ? DECIMAL_LONG
+          : physical == Physical.INT32 ? DECIMAL_INT : OBJECT;
+      case TIMESTAMP -> physical == Physical.INT64 && v.unit() == ChronoUnit.MICROS
           ? TIMESTAMP_MICROS : OBJECT;
       case STRING, BYTES, TIME, LOCAL_TIMESTAMP, LIST, MAP, STRUCT -> OBJECT;
     };

@@ -21,7 +21,7 @@ public interface RowWriter extends AutoCloseable {
 
   /**
    * Writes a batch of rows held column by column: the fast path. A batch from {@link
-   * ColumnBatch#allocate(RowSchema)} is written as it is; any other (one read from another file, say) row by
+   * ColumnBatch#appender(RowSchema)} is written as it is; any other (one read from another file, say) row by
    * row. The batch can be cleared and reused afterwards.
    *
    * @param batch rows of the writer's schema

@@ -59,8 +59,9 @@ class ColumnKindsTest {
     assertThat(s.value()).isInstanceOf(Row.javaType(s.type()));
     RowSchema schema = new RowSchema(List.of(column(s)));
     assertThat(Row.of(schema, s.value()).get(0)).isEqualTo(s.value());
-    ColumnVector vector = ColumnVector.allocate(column(s));
-    vector.append(s.value());
+    ColumnAppender appender = ColumnAppender.allocate(column(s));
+    appender.append(s.value());
+    ColumnVector vector = appender.vector();
     assertThat(vector.get(0)).isEqualTo(s.value());
     assertThat(vector.physical()).isEqualTo(SchemaMapping.writtenPhysical(s.type()));
     assertThat(vector.unit()).isEqualTo(SchemaMapping.writtenUnit(s.type()));

@@ -161,7 +161,7 @@ class ParquetFidelityTest {
     assertThat(rows.get(0).getTimestamp("a")).isEqualTo(Instant.parse("2024-01-01T20:34:56.123456Z"));
     try (ColumnBatchReader r = ParquetRows.readBatches(file)) {
       ColumnVector a = r.next().column(0);
-      assertThat(a.physical()).isEqualTo(ColumnVector.Physical.INT96);
+      assertThat(a.physical()).isEqualTo(Physical.INT96);
       assertThat(a.ints()[1]).as("Julian day of 2024-01-01").isEqualTo(2_460_311);
       assertThat(a.longs()[1]).as("nanosecond of the day of 01:00").isEqualTo(3_600_000_000_000L);
       assertThat(a.isNull(4)).isTrue();

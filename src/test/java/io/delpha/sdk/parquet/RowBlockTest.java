@@ -69,7 +69,11 @@ class RowBlockTest {
   }
 
   static ColumnBatch batch(int from, int to) {
-    ColumnBatch b = ColumnBatch.allocate(SCHEMA);
+    return appender(from, to).batch();
+  }
+
+  static ColumnBatch.Appender appender(int from, int to) {
+    ColumnBatch.Appender b = ColumnBatch.appender(SCHEMA);
     for (int i = from; i < to; i++) {
       b.appendRow(row(i));
     }
@@ -79,13 +83,13 @@ class RowBlockTest {
   @Test
   @DisplayName("every value, null and hash as Row.of's rows; rows stay right after the batch is cleared and refilled")
   void sameAsRowOf() {
-    ColumnBatch b = batch(0, 500);
-    Row[] rows = b.rows();
+    ColumnBatch.Appender b = appender(0, 500);
+    Row[] rows = b.batch().rows();
     b.clear();
     for (int i = 0; i < 300; i++) {
       b.appendRow(row(10_000 + i));
     }
-    assertThat(b.rows()).hasSize(300);
+    assertThat(b.batch().rows()).hasSize(300);
     for (int i = 0; i < rows.length; i++) {
       Row expected = row(i);
       Row got = rows[i];
@@ -353,7 +357,7 @@ class RowBlockTest {
       + "DuckDB reads exactly the values kept")
   void decimalBounds() throws Exception {
     RowSchema schema = RowSchema.builder().required("id", ColumnType.LONG).nullable("p", ColumnType.decimal(18, 2)).build();
-    ColumnBatch b = ColumnBatch.allocate(schema);
+    ColumnBatch.Appender b = ColumnBatch.appender(schema);
     b.appendRow(Row.of(schema, 1L, new BigDecimal("9999999999999999.99")));
     b.appendRow(Row.of(schema, 2L, new BigDecimal("-9999999999999999.99")));
     assertThatThrownBy(() -> b.appendRow(Row.of(schema, 3L, new BigDecimal("10000000000000000.00"))))
@@ -361,11 +365,11 @@ class RowBlockTest {
     assertThatThrownBy(() -> b.appendRow(Row.of(schema, 4L, new BigDecimal("-123456789012345678901234567890.00"))))
         .isInstanceOf(InvalidInputException.class).hasMessageContaining("integer digits");
     assertThat(b.rowCount()).isEqualTo(2);
-    assertThat(b.rows()[1].getDecimal("p")).isEqualTo(new BigDecimal("-9999999999999999.99"));
-    assertThat(b.column("p").longs()[0]).isEqualTo(999_999_999_999_999_999L);
+    assertThat(b.batch().rows()[1].getDecimal("p")).isEqualTo(new BigDecimal("-9999999999999999.99"));
+    assertThat(b.batch().column("p").longs()[0]).isEqualTo(999_999_999_999_999_999L);
     Path file = tmp.resolve("bounds.parquet");
     try (RowWriter w = ParquetRows.writer(file, schema, WriteOptions.defaults())) {
-      w.write(b);
+      w.write(b.batch());
       assertThatThrownBy(() -> w.write(Row.of(schema, 5L, new BigDecimal("99999999999999999.00"))))
           .isInstanceOf(InvalidInputException.class).hasMessageContaining("integer digits");
       w.write(Row.of(schema, 6L, new BigDecimal("0.01")));

@@ -10,12 +10,12 @@ import java.util.concurrent.Future;
  * encoding behind. Daemon threads from cached pools (made as needed, ended after a minute idle), one pool per
  * kind so that thread names say which.
  */
-final class BackgroundWork {
+public final class BackgroundWork {
 
   /** Decodes the next batch of a row reader. */
-  static final ExecutorService DECODER = pool("delpha-parquet-reader");
+  public static final ExecutorService DECODER = pool("delpha-parquet-reader");
   /** Encodes a row writer's full buffer. */
-  static final ExecutorService ENCODER = pool("delpha-parquet-encoder");
+  public static final ExecutorService ENCODER = pool("delpha-parquet-encoder");
 
   private BackgroundWork() {}
 
@@ -33,7 +33,7 @@ final class BackgroundWork {
    *
    * @param work background work
    */
-  static void awaitEnd(Future<?> work) {
+  public static void awaitEnd(Future<?> work) {
     boolean interrupted = false;
     while (true) {
       try {

@@ -1,7 +1,6 @@
 package io.delpha.sdk.parquet.internal;
 
-import io.delpha.sdk.parquet.ColumnVector;
-import io.delpha.sdk.parquet.ColumnVector.Physical;
+import io.delpha.sdk.parquet.Physical;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Objects;
@@ -21,7 +20,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Encodes one top-level, non-repeated column into Parquet format-v1 data pages, straight from the
- * primitive arrays of {@link ColumnVector}s, and hands the pages to parquet-hadoop's {@link PageWriter}
+ * primitive arrays of {@link Vector}s, and hands the pages to parquet-hadoop's {@link PageWriter}
  * (which compresses them, buffers the column chunk and builds the column and offset indexes).
  *
  * <p>Why not parquet-column's {@code ColumnWriter}: it takes one value per call and does per value what a
@@ -111,7 +110,7 @@ final class FlatColumnEncoder {
   }
 
   /** Encodes the first {@code n} values of {@code v}. */
-  void write(ColumnVector v, int n) throws IOException {
+  void write(Vector v, int n) throws IOException {
     int from = 0;
     while (from < n) {
       int m = Math.min(n - from, PAGE_ROWS - rows);
@@ -149,7 +148,7 @@ final class FlatColumnEncoder {
     return longs != null ? longs.bytes() : binaries().bytes();
   }
 
-  private void append(ColumnVector v, int from, int m) {
+  private void append(Vector v, int from, int m) {
     boolean[] isNull = v.nulls();
     int present = m;
     if (nullable) {

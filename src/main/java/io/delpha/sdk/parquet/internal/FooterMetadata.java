@@ -1,6 +1,6 @@
 package io.delpha.sdk.parquet.internal;
 
-import io.delpha.sdk.parquet.ColumnVector;
+import io.delpha.sdk.parquet.Physical;
 
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.DelphaException;
@@ -29,7 +29,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A file's footer as {@link ParquetMetadata}: read by {@link ParquetFooter} (so every footer the readers refuse is
- * refused here, with the same messages), statistics made into row-model values by a one-value {@link ColumnVector} of
+ * refused here, with the same messages), statistics made into row-model values by a one-value {@link Vector} of
  * the leaf's type, so a bound prints as the reader would print the value.
  */
 public final class FooterMetadata {
@@ -193,7 +193,7 @@ public final class FooterMetadata {
           v.doubles()[0] = Double.longBitsToDouble(littleEndian(plain, 8));
         }
         case BINARY, FIXED_LEN_BYTE_ARRAY -> {
-          if (leaf.physical() == ColumnVector.Physical.DOUBLE) {
+          if (leaf.physical() == Physical.DOUBLE) {
             if (plain.length != 2) {
               return null;
             }

@@ -2,7 +2,7 @@ package io.delpha.sdk.parquet.internal;
 
 import io.delpha.sdk.parquet.Column;
 import io.delpha.sdk.parquet.ColumnType;
-import io.delpha.sdk.parquet.ColumnVector.Physical;
+import io.delpha.sdk.parquet.Physical;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -26,7 +26,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Reads the pages of one leaf column of a row group: decodes a page's repetition and definition levels
- * into {@code int[]}s, then its values in bulk into a {@link ColumnVector}. Flat columns take {@link
+ * into {@code int[]}s, then its values in bulk into a {@link Vector}. Flat columns take {@link
  * #readFlat}; columns inside lists, maps and structs are walked level by level ({@link #hasLevel}, {@link
  * #readValue}). Buffers are reused from page to page. Not thread-safe.
  *
@@ -87,7 +87,7 @@ final class LeafReader {
    * @param field the leaf
    * @param topLevelFlat whether the leaf is a top-level column read by {@link #readFlat} (a leaf under a STRUCT
    *     never repeats either, but its values are read one at a time by {@link #readValue}, which copies every value)
-   * @param rowView whether the vectors it fills are read only through {@link ColumnVector#get} (then the
+   * @param rowView whether the vectors it fills are read only through {@link Vector#get} (then the
    *     values of dictionary pages are not copied out of the dictionary: see {@link Vector#bindDictionary})
    */
   // pages is set by startRowGroup(), which every reader calls first, and values by nextPage() before any decoding

@@ -1,6 +1,6 @@
 package io.delpha.sdk.parquet.internal;
 
-import io.delpha.sdk.parquet.ColumnVector;
+import io.delpha.sdk.parquet.Physical;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -134,7 +134,7 @@ final class NestedAssembly {
       case LIST, MAP -> {
         v.offsets()[v.size()] = v.child(0).size();
         closeOffsets(v.child(0));
-        if (v.physical() == ColumnVector.Physical.MAP) {
+        if (v.physical() == Physical.MAP) {
           closeOffsets(v.child(1));
         }
       }

@@ -3,8 +3,6 @@ package io.delpha.sdk.parquet.internal;
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.InsufficientMemoryException;
-import io.delpha.sdk.parquet.ColumnBatch;
-import io.delpha.sdk.parquet.ColumnBatchReader;
 import io.delpha.sdk.parquet.ReadOptions;
 import io.delpha.sdk.parquet.RowSchema;
 import java.io.IOException;
@@ -23,13 +21,14 @@ import org.apache.parquet.schema.MessageType;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads a Parquet {@link InputFile} as {@link ColumnBatch}es: {@link ParquetFooter} reads the footer, {@link
+ * Reads a Parquet {@link InputFile} as {@link VectorBatch}es (what the public {@code ColumnBatchReader} and {@code
+ * RowReader} show): {@link ParquetFooter} reads the footer, {@link
  * RowGroupPages} a row group's pages (only the columns asked for, page by page, decompressed); {@link LeafReader}s decode
  * them into reused vectors. Columns inside lists, maps and structs are rebuilt from their repetition and
  * definition levels (see {@link ParquetField}). Any decoding failure becomes a {@link DataFormatException}
  * naming the source.
  */
-public final class ParquetBatchReader implements ColumnBatchReader {
+public final class ParquetBatchReader implements AutoCloseable {
 
   private final String source;
   private final SeekableInputStream in;
@@ -44,7 +43,7 @@ public final class ParquetBatchReader implements ColumnBatchReader {
   private final NestedAssembly[][] assemblies;
   /** The leaf columns read. */
   private final int leafCount;
-  private final ColumnBatch batch;
+  private final VectorBatch batch;
   private long rowsLeftInGroup;
   /** Rows per batch in the current row group: fewer than asked where values are huge (see {@link #rowsPerBatch}). */
   private int groupBatchRows;
@@ -68,12 +67,12 @@ public final class ParquetBatchReader implements ColumnBatchReader {
    * @param file the Parquet input
    * @param options columns to skip, batch size
    * @param onClose run once when the reader closes
-   * @param rowView whether the batches are read only through {@link ColumnBatch#row} and {@link
-   *     io.delpha.sdk.parquet.ColumnVector#get} (strings of dictionary pages then stay in the dictionary,
+   * @param rowView whether the batches are read only through their values as rows hold them, never their arrays
+   *     (the row reader: strings of dictionary pages then stay in the dictionary,
    *     made once per entry; the vectors' {@code data()} does not hold them)
    * @throws DataFormatException if the input is not a readable Parquet file
    */
-  ParquetBatchReader(String source, InputFile file, ReadOptions options, Runnable onClose, boolean rowView) {
+  public ParquetBatchReader(String source, InputFile file, ReadOptions options, Runnable onClose, boolean rowView) {
     Codecs.warmUp();
     this.source = source;
     this.onClose = onClose;
@@ -130,7 +129,7 @@ public final class ParquetBatchReader implements ColumnBatchReader {
         }
       }
       this.leafCount = Arrays.stream(leaves).mapToInt(l -> l.length).sum();
-      this.batch = ColumnBatch.of(schema, List.of(vectors));
+      this.batch = new VectorBatch(schema, vectors);
     } catch (StackOverflowError e) {
       closeQuietly();
       throw tooDeepForStack(source, e);
@@ -192,18 +191,30 @@ public final class ParquetBatchReader implements ColumnBatchReader {
     return perRow == 0 ? asked : (int) Math.max(1, Math.min(asked, BATCH_BYTES / perRow));
   }
 
-  @Override
+  /** @return the rows' schema */
   public RowSchema schema() {
     return schema;
   }
 
-  @Override
-  public @Nullable ColumnBatch next() {
+  /**
+   * @return this reader's own batch, which {@link #next()} refills
+   */
+  public VectorBatch batch() {
+    return batch;
+  }
+
+  /**
+   * Decodes the next rows into {@link #batch()}.
+   *
+   * @return that batch, or {@code null} at the end (or once closed)
+   * @throws DataFormatException if the data is corrupt
+   */
+  public @Nullable VectorBatch next() {
     return readInto(batch) ? batch : null;
   }
 
   /** @return the rows of every row group of the file */
-  long totalRows() {
+  public long totalRows() {
     long rows = 0;
     for (RowGroup group : rowGroups) {
       rows += group.getNum_rows();
@@ -212,7 +223,7 @@ public final class ParquetBatchReader implements ColumnBatchReader {
   }
 
   /** @return whether every column is flat, so that {@link #readInto} takes any batch of {@link #newBatch()} */
-  boolean allFlat() {
+  public boolean allFlat() {
     for (ParquetField field : fields) {
       if (!field.isFlat()) {
         return false;
@@ -225,15 +236,15 @@ public final class ParquetBatchReader implements ColumnBatchReader {
    * @return a batch of new vectors for {@link #readInto}, for a reader that decodes the next batch while the
    *     previous one is still being read (flat schemas only: see {@link #allFlat()})
    */
-  ColumnBatch newBatch() {
+  public VectorBatch newBatch() {
     if (!allFlat()) {
       throw new IllegalStateException("nested columns are read into this reader's own vectors only");
     }
-    List<Vector> fresh = new ArrayList<>();
-    for (ParquetField field : fields) {
-      fresh.add(field.newVector());
+    Vector[] fresh = new Vector[fields.size()];
+    for (int i = 0; i < fresh.length; i++) {
+      fresh[i] = fields.get(i).newVector();
     }
-    return ColumnBatch.of(schema, fresh);
+    return new VectorBatch(schema, fresh);
   }
 
   /**
@@ -243,7 +254,7 @@ public final class ParquetBatchReader implements ColumnBatchReader {
    * @param target where the rows go
    * @return {@code false} at the end (or once closed)
    */
-  boolean readInto(ColumnBatch target) {
+  public boolean readInto(VectorBatch target) {
     if (closed) {
       return false;
     }
@@ -282,7 +293,7 @@ public final class ParquetBatchReader implements ColumnBatchReader {
         column = field.column.name();
         topLevel = column;
         if (field.isFlat()) {
-          leaves[c][0].readFlat((Vector) target.column(c), n); // a batch of this reader's own vectors
+          leaves[c][0].readFlat(target.vector(c), n);
         } else {
           vectors[c].clear();
           for (NestedAssembly assembly : assemblies[c]) {
@@ -338,7 +349,7 @@ public final class ParquetBatchReader implements ColumnBatchReader {
    * @param topLevel its top-level column, if known
    * @return the refusal naming the source, the column and the read option that leaves the column out
    */
-  InsufficientMemoryException outOfHeap(InsufficientMemoryException e, @Nullable String column,
+  public InsufficientMemoryException outOfHeap(InsufficientMemoryException e, @Nullable String column,
       @Nullable String topLevel) {
     if (Objects.requireNonNull(e.getMessage(), "a library exception has a message").startsWith(source + ": ")) {
       return e;
@@ -352,7 +363,7 @@ public final class ParquetBatchReader implements ColumnBatchReader {
    * @param e a failure
    * @return its message, or the first message among its causes, or what its type says: never null or empty
    */
-  static String describe(Throwable e) {
+  public static String describe(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t.getMessage() != null && !t.getMessage().isBlank()) {
         return t == e ? t.getMessage() : e.getClass().getSimpleName() + ": " + t.getMessage();

@@ -1,7 +1,7 @@
 package io.delpha.sdk.parquet.internal;
 
 import io.delpha.sdk.parquet.Column;
-import io.delpha.sdk.parquet.ColumnVector.Physical;
+import io.delpha.sdk.parquet.Physical;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;

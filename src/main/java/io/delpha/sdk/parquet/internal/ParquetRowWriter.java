@@ -4,12 +4,8 @@ import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.internal.Workers;
 import io.delpha.sdk.parquet.Column;
-import io.delpha.sdk.parquet.ColumnBatch;
 import io.delpha.sdk.parquet.ColumnType;
-import io.delpha.sdk.parquet.ColumnVector;
-import io.delpha.sdk.parquet.Row;
 import io.delpha.sdk.parquet.RowSchema;
-import io.delpha.sdk.parquet.RowWriter;
 import io.delpha.sdk.parquet.WriteOptions;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -34,8 +30,8 @@ import org.apache.parquet.schema.Type;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Writes a Parquet {@link OutputFile} column by column: rows are buffered into a {@link ColumnBatch} of
- * primitive arrays, and each full batch (or a caller's batch) is encoded one column at a time, with no
+ * Writes a Parquet {@link OutputFile} column by column: rows are buffered into a {@link VectorBatch} of
+ * primitive arrays (the public {@code RowWriter} appends each row to {@link #buffer()}), and each full batch (or a caller's batch) is encoded one column at a time, with no
  * per-row record assembly. Top-level primitive columns go through {@link FlatColumnEncoder} (tight loops
  * over {@code long[]}, {@code int[]}, ... into pages); LIST, MAP and STRUCT columns through parquet-column's
  * {@link ColumnWriter}s, fed (value, repetition, definition) triples by {@link LeafShredder}. Pages go to
@@ -49,7 +45,7 @@ import org.jspecify.annotations.Nullable;
  * are kept for readers that skip row groups and pages; size statistics (a newer, rarely read addition that
  * costs work per value) are off.
  */
-public final class ParquetRowWriter implements RowWriter {
+public final class ParquetRowWriter implements AutoCloseable {
 
   /** Publishes or discards the written file. */
   public interface Publisher {
@@ -61,7 +57,7 @@ public final class ParquetRowWriter implements RowWriter {
   }
 
   /** Rows buffered before they are written column by column. */
-  static final int BATCH_ROWS = 4096;
+  public static final int BATCH_ROWS = 4096;
   /**
    * Full buffers that may wait for, or be in, encoding at once: enough that a pause on either thread (a
    * collection, a row group flushed) does not stall the other.
@@ -77,14 +73,14 @@ public final class ParquetRowWriter implements RowWriter {
   private final long rowGroupBytes;
   private final ParquetFileWriter fileWriter;
   private final Publisher publisher;
-  private ColumnBatch buffer;
+  private VectorBatch buffer;
   /** Buffers handed to the encoding thread, oldest first, each with its encoding (which runs after the previous). */
   private final ArrayDeque<Encoding> inFlight = new ArrayDeque<>();
   /** Encoded buffers, cleared, to fill again. */
-  private final ArrayDeque<ColumnBatch> spares = new ArrayDeque<>();
+  private final ArrayDeque<VectorBatch> spares = new ArrayDeque<>();
 
   /** A full buffer and its background encoding. */
-  private record Encoding(CompletableFuture<Void> done, ColumnBatch batch) {}
+  private record Encoding(CompletableFuture<Void> done, VectorBatch batch) {}
   private final FlatColumnEncoder[] flat;
   private final List<List<LeafShredder>> nested = new ArrayList<>();
   private final @Nullable MessageType nestedSchema;
@@ -121,7 +117,7 @@ public final class ParquetRowWriter implements RowWriter {
         .withValuesWriterFactory(new PrivateValuesWriters()) // not parquet-mr's one static factory: see there
         .build();
     this.compressor = Codecs.INSTANCE.getCompressor(Codecs.codecName(options.compression()));
-    this.buffer = ColumnBatch.allocate(schema);
+    this.buffer = VectorBatch.allocate(schema);
     this.flat = new FlatColumnEncoder[schema.size()];
     List<Type> nestedFields = new ArrayList<>();
     for (int c = 0; c < schema.size(); c++) {
@@ -130,7 +126,7 @@ public final class ParquetRowWriter implements RowWriter {
         nestedFields.add(parquetSchema.getType(c));
       } else {
         ColumnDescriptor descriptor = parquetSchema.getColumnDescription(new String[] {column.name()});
-        flat[c] = new FlatColumnEncoder(descriptor, ColumnVector.allocate(column).physical());
+        flat[c] = new FlatColumnEncoder(descriptor, SchemaMapping.writtenPhysical(column.type()));
       }
     }
     this.nestedSchema = nestedFields.isEmpty() ? null : new MessageType(parquetSchema.getName(), nestedFields);
@@ -154,17 +150,33 @@ public final class ParquetRowWriter implements RowWriter {
     }
   }
 
-  @Override
-  public void write(Row row) {
+  /**
+   * The batch a row is appended to, for the public {@code RowWriter}: it appends the row's values to every vector,
+   * raises the row count, then calls {@link #rowAppended()}.
+   *
+   * @return the buffer being filled
+   * @throws IllegalStateException if the writer is closed
+   */
+  public VectorBatch buffer() {
     requireOpen();
-    if (!schema.equals(row.schema())) {
-      throw new InvalidInputException("row of schema " + row.schema() + " cannot be written to " + destination
-          + ", whose schema is " + schema);
-    }
-    buffer.appendRow(row);
+    return buffer;
+  }
+
+  /** After a row was appended to {@link #buffer()}: hands a full buffer to the encoding thread. */
+  public void rowAppended() {
     if (buffer.rowCount() == BATCH_ROWS) {
       handOff();
     }
+  }
+
+  /** @return the schema of the rows written */
+  public RowSchema schema() {
+    return schema;
+  }
+
+  /** @return the file or object written, for messages */
+  public String destination() {
+    return destination;
   }
 
   /**
@@ -174,7 +186,7 @@ public final class ParquetRowWriter implements RowWriter {
    * background encoding surfaces at a later hand-off, columnar write or {@code close()}, which abort the file.
    */
   private void handOff() {
-    ColumnBatch full = buffer;
+    VectorBatch full = buffer;
     rowsHandedOff += full.rowCount();
     Runnable encode = () -> {
       writeBatch(full);
@@ -191,7 +203,7 @@ public final class ParquetRowWriter implements RowWriter {
     if (!spares.isEmpty()) {
       buffer = spares.pop();
     } else if (inFlight.size() < BUFFERS_IN_FLIGHT) {
-      buffer = ColumnBatch.allocate(schema);
+      buffer = VectorBatch.allocate(schema);
     } else {
       buffer = awaitOldest();
     }
@@ -209,7 +221,7 @@ public final class ParquetRowWriter implements RowWriter {
    *
    * @return its buffer, encoded and cleared
    */
-  private ColumnBatch awaitOldest() {
+  private VectorBatch awaitOldest() {
     Encoding oldest = inFlight.removeFirst();
     Throwable failure;
     try {
@@ -228,58 +240,40 @@ public final class ParquetRowWriter implements RowWriter {
     throw Workers.failure(failure, "writing Parquet " + destination);
   }
 
-  @Override
-  public void write(ColumnBatch batch) {
+  /**
+   * Writes a caller's batch as it is, after the rows buffered before it, if its vectors hold their values as this
+   * writer writes them ({@link VectorBatch#writable()}).
+   *
+   * @param batch a batch of this writer's schema
+   * @return {@code false} if the batch is not writable as it is (nothing was written: the caller writes its rows)
+   * @throws InvalidInputException if the schema differs or a vector holds another number of values than the rows
+   */
+  public boolean write(VectorBatch batch) {
     requireOpen();
     if (!schema.equals(batch.schema())) {
       throw new InvalidInputException("a batch of schema " + batch.schema() + " cannot be written to " + destination
           + ", whose schema is " + schema);
     }
     for (int c = 0; c < schema.size(); c++) {
-      if (batch.column(c).size() != batch.rowCount()) {
+      if (batch.vector(c).size() != batch.rowCount()) {
         throw new InvalidInputException("column " + schema.column(c).name() + " of the batch holds "
-            + batch.column(c).size() + " values for " + batch.rowCount() + " rows");
+            + batch.vector(c).size() + " values for " + batch.rowCount() + " rows");
       }
     }
-    if (!writable(batch)) {
-      for (int i = 0; i < batch.rowCount(); i++) {
-        write(batch.row(i));
-      }
-      return;
+    if (!batch.writable()) {
+      return false;
     }
     awaitPending();
     flushBuffer();
     rowsHandedOff += batch.rowCount();
     writeOrAbort(batch);
+    return true;
   }
 
   private void requireOpen() {
     if (finished) {
       throw new IllegalStateException("writer for " + destination + " is closed");
     }
-  }
-
-  /** @return whether every vector holds its values the way this writer writes them */
-  private static boolean writable(ColumnBatch batch) {
-    for (int c = 0; c < batch.schema().size(); c++) {
-      if (!writable(batch.column(c))) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static boolean writable(ColumnVector v) {
-    ColumnType t = v.column().type();
-    if (v.physical() != SchemaMapping.writtenPhysical(t) || v.unit() != SchemaMapping.writtenUnit(t)) {
-      return false;
-    }
-    for (int i = 0; i < t.children().size(); i++) {
-      if (!writable(v.child(i))) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private void flushBuffer() {
@@ -290,7 +284,7 @@ public final class ParquetRowWriter implements RowWriter {
     }
   }
 
-  private void writeOrAbort(ColumnBatch batch) {
+  private void writeOrAbort(VectorBatch batch) {
     try {
       writeBatch(batch);
     } catch (RuntimeException e) {
@@ -303,7 +297,7 @@ public final class ParquetRowWriter implements RowWriter {
    * Encodes a batch into the row group's pages, flushing the row group when it is full. Runs on the caller's
    * thread or the encoding thread, never on both at once. On failure the caller aborts.
    */
-  private void writeBatch(ColumnBatch batch) {
+  private void writeBatch(VectorBatch batch) {
     int n = batch.rowCount();
     try {
       if (pageStore == null) {
@@ -325,7 +319,7 @@ public final class ParquetRowWriter implements RowWriter {
       }
       long buffered = 0;
       for (int c = 0; c < flat.length; c++) {
-        ColumnVector v = batch.column(c);
+        Vector v = batch.vector(c);
         if (flat[c] != null) {
           flat[c].write(v, n);
           buffered += flat[c].bufferedSize();
@@ -383,12 +377,12 @@ public final class ParquetRowWriter implements RowWriter {
     rowsInGroup = 0;
   }
 
-  @Override
+  /** @return rows taken so far (handed off, and in the buffer) */
   public long rowCount() {
     return rowsHandedOff + buffer.rowCount();
   }
 
-  @Override
+  /** Discards everything written: nothing is published. */
   public void abort() {
     if (finished) {
       return;
@@ -414,6 +408,7 @@ public final class ParquetRowWriter implements RowWriter {
     publisher.discard();
   }
 
+  /** Finishes the file and publishes it (see {@link Publisher}). */
   @Override
   public void close() {
     if (finished) {
@@ -439,7 +434,7 @@ public final class ParquetRowWriter implements RowWriter {
 
   @Override
   public String toString() {
-    return "RowWriter[" + destination + ", " + rowCount() + " rows]";
+    return "ParquetRowWriter[" + destination + ", " + rowCount() + " rows]";
   }
 
   /**
@@ -497,13 +492,13 @@ public final class ParquetRowWriter implements RowWriter {
       writer = store.getColumnWriter(descriptor);
     }
 
-    void write(ColumnVector v, int rows) {
+    void write(Vector v, int rows) {
       for (int i = 0; i < rows; i++) {
         shred(0, v, i, 0, 0);
       }
     }
 
-    private void shred(int k, ColumnVector v, int index, int r, int d) {
+    private void shred(int k, Vector v, int index, int r, int d) {
       if (v.isNull(index)) {
         writer.writeNull(r, d);
         return;
@@ -518,7 +513,7 @@ public final class ParquetRowWriter implements RowWriter {
           if (from == to) {
             writer.writeNull(r, dd);
           }
-          ColumnVector part = v.child(childIndex[k + 1]);
+          Vector part = v.child(childIndex[k + 1]);
           for (int j = from; j < to; j++) {
             shred(k + 1, part, j, j == from ? r : repLevel[k + 1], dd + 1);
           }

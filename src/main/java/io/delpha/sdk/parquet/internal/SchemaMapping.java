@@ -4,7 +4,7 @@ import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.parquet.Column;
 import io.delpha.sdk.parquet.ColumnType;
-import io.delpha.sdk.parquet.ColumnVector.Physical;
+import io.delpha.sdk.parquet.Physical;
 import io.delpha.sdk.parquet.ReadOptions;
 import io.delpha.sdk.parquet.RowSchema;
 import io.delpha.sdk.parquet.internal.kinds.ScalarKind;
@@ -87,7 +87,7 @@ public final class SchemaMapping {
 
   /**
    * How the writer holds a column's values before it encodes them: the representation of
-   * {@code ColumnVector.allocate}, and the one a batch must have for the writer to take its vectors as they are.
+   * {@code Vector.allocate}, and the one a batch must have for the writer to take its vectors as they are.
    *
    * @param t a column type
    * @return its written representation (a nested type's own, its parts each have theirs)

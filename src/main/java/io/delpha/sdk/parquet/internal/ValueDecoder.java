@@ -1,6 +1,6 @@
 package io.delpha.sdk.parquet.internal;
 
-import io.delpha.sdk.parquet.ColumnVector;
+import io.delpha.sdk.parquet.Physical;
 
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
@@ -20,7 +20,7 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Decodes the values of one data page in bulk into the arrays of a {@link ColumnVector}. Three kinds: {@link
+ * Decodes the values of one data page in bulk into the arrays of a {@link Vector}. Three kinds: {@link
  * Plain} and {@link Dictionary} decode straight from the page's bytes (the encodings every writer uses by
  * default), {@link Fallback} delegates the rarer encodings (DELTA_*, BYTE_STREAM_SPLIT, RLE booleans) to
  * parquet-column's readers one value at a time. Each method decodes {@code n} present values into slots
@@ -253,7 +253,7 @@ abstract class ValueDecoder {
      * @param physical how the column's values are held
      * @param binaryHolder an empty vector to hold BINARY dictionaries
      */
-    void load(Plain plain, int count, ColumnVector.Physical physical, @Nullable Vector binaryHolder) {
+    void load(Plain plain, int count, Physical physical, @Nullable Vector binaryHolder) {
       size = count;
       switch (physical) {
         case INT32, UINT32 -> {

@@ -3,11 +3,8 @@ package io.delpha.sdk.parquet.internal;
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.parquet.Column;
-import io.delpha.sdk.parquet.ColumnBatch;
 import io.delpha.sdk.parquet.ColumnType;
-import io.delpha.sdk.parquet.ColumnVector;
-import io.delpha.sdk.parquet.Row;
-import io.delpha.sdk.parquet.RowSchema;
+import io.delpha.sdk.parquet.Physical;
 import io.delpha.sdk.parquet.internal.kinds.ScalarKind;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -19,25 +16,21 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The library's one {@link ColumnVector}: its values in primitive arrays, and what only the readers and writers
- * do to them (make a vector in a given representation, fill the arrays directly and then set the size, grow them,
- * carry a dictionary's ids, bind a dictionary's values, keep some rows). Public for the library's packages; the
- * module does not export it. Mutable and not thread-safe; a reader reuses its vectors from batch to batch.
+ * The values of one column in primitive arrays (what the public {@code ColumnVector} and {@code ColumnAppender} of
+ * {@code io.delpha.sdk.parquet} show), and what only the readers and writers do to them: make a vector in a given
+ * representation, fill the arrays directly and then set the size, grow them, carry a dictionary's ids, bind a
+ * dictionary's values, keep some rows. A leaf's values are made here ({@link #get}); a LIST, MAP or STRUCT value is
+ * the public package's to make, from its children (this package knows no {@code Row}). Public for the library's
+ * packages; the module does not export it. Mutable and not thread-safe; a reader reuses its vectors from batch to
+ * batch.
  */
-public final class Vector implements ColumnVector {
-
-  private static final RowHooks ROWS = RowHooks.get();
-
+public final class Vector {
 
   private static final int INITIAL_CAPACITY = 16;
   private static final long JULIAN_EPOCH_DAY = 2_440_588L;
@@ -51,7 +44,6 @@ public final class Vector implements ColumnVector {
   private final long decimalBound;
   private final int fixedLength;
   private final long timeBound;
-  private @Nullable RowSchema structSchema;
 
   private int size;
   private int capacity;
@@ -109,7 +101,7 @@ public final class Vector implements ColumnVector {
    * A leaf vector (every type but LIST, MAP and STRUCT) in a given representation, as readers make them.
    *
    * @param column the column whose values it holds
-   * @param physical how it holds them (see {@link ColumnVector}'s table)
+   * @param physical how it holds them (see {@code ColumnVector}'s table)
    * @param unit for TIME, TIMESTAMP and LOCAL_TIMESTAMP: MILLIS, MICROS or NANOS (null otherwise, and for INT96)
    * @return an empty vector
    * @throws io.delpha.sdk.core.InvalidInputException if the representation cannot hold the column's type
@@ -145,42 +137,34 @@ public final class Vector implements ColumnVector {
   }
 
   /**
-   * An empty vector for a column, in the representation the writer uses (the table above): what
-   * {@link ColumnBatch#allocate(RowSchema)} holds, for a host that builds a batch with
-   * {@link ColumnBatch#of(RowSchema, List)}. It grows as values are appended.
+   * An empty vector for a column, in the representation the writer uses ({@link SchemaMapping#writtenPhysical}). It
+   * grows as values are appended.
    *
    * @param column the column whose values it will hold
    * @return an empty vector (a nested column's with its children's)
    */
-  /**
-   * See {@link ColumnVector#repeat}: appended {@code count} times, and, for a value that is not null and is
-   * immutable, every row marked as dictionary entry 0, whose value is {@code value} itself when it is of the type
-   * {@link #get} returns: rows of every vector repeating one instance share that instance.
-   */
-  public static Vector repeat(Column column, @Nullable Object value, int count) {
-    if (count < 0) {
-      throw new InvalidInputException("a vector of " + count + " values");
-    }
-    Vector v = allocate(column);
-    v.ensureCapacity(count);
-    for (int i = 0; i < count; i++) {
-      v.append(value);
-    }
-    ColumnType.Kind kind = column.type().kind();
-    if (value != null && count > 0 && kind != ColumnType.Kind.BYTES && !kind.isNested()) {
-      Arrays.fill(v.prepareDictionaryIds(new Object()), 0, count, 0);
-      Object made = v.get(0);
-      if (made != null && made.getClass() == value.getClass() && made.equals(value)) {
-        v.dictionaryValues[0] = value; // the caller's instance: vectors repeating it share it (one per file)
-      }
-    }
-    return v;
-  }
-
   public static Vector allocate(Column column) {
     ColumnType t = column.type();
     return t.kind().isNested() ? nested(column, t.children().stream().map(Vector::allocate).toList())
         : leaf(column, SchemaMapping.writtenPhysical(t), SchemaMapping.writtenUnit(t));
+  }
+
+  /**
+   * For a vector holding one value in every slot (a constant column: {@code ColumnVector.repeat}), marks every slot as
+   * dictionary entry 0, made once: {@code value} itself when it is of the type {@link #get} returns, so that rows of
+   * every vector repeating one instance share it. Nothing is marked for a null, BYTES (mutable) or nested value.
+   *
+   * @param value the value every slot holds
+   */
+  public void shareRepeated(@Nullable Object value) {
+    if (value == null || size == 0 || kind == ColumnType.Kind.BYTES || kind.isNested()) {
+      return;
+    }
+    Arrays.fill(prepareDictionaryIds(new Object()), 0, size, 0);
+    Object made = get(0);
+    if (made != null && made.getClass() == value.getClass() && made.equals(value)) {
+      dictionaryValues[0] = value; // the caller's instance: vectors repeating it share it (one per file)
+    }
   }
 
   private static void requireCompatible(ColumnType type, Physical physical, @Nullable ChronoUnit unit) {
@@ -266,8 +250,9 @@ public final class Vector implements ColumnVector {
 
   /**
    * @param index an index below {@link #size()}
-   * @return the value as a {@link Row} holds it (see {@link ColumnType}), or {@code null}
+   * @return the value of a leaf vector as a row holds it (see {@link ColumnType}), or {@code null}
    * @throws DataFormatException if the stored value is outside its type's range (a corrupt file)
+   * @throws IllegalStateException for a LIST, MAP or STRUCT vector, whose values the public view makes
    */
   public @Nullable Object get(int index) {
     if (nulls != null && nulls[index]) {
@@ -479,33 +464,7 @@ public final class Vector implements ColumnVector {
       case TIME -> getTime(index);
       case TIMESTAMP -> getTimestamp(index);
       case LOCAL_TIMESTAMP -> getLocalTimestamp(index);
-      case LIST -> {
-        Vector elements = children[0];
-        int from = offsets[index];
-        int to = offsets[index + 1];
-        List<Object> list = new ArrayList<>(to - from);
-        for (int i = from; i < to; i++) {
-          list.add(elements.get(i));
-        }
-        yield Collections.unmodifiableList(list);
-      }
-      case MAP -> {
-        Map<Object, Object> map = new LinkedHashMap<>();
-        for (int i = offsets[index]; i < offsets[index + 1]; i++) {
-          map.put(children[0].get(i), children[1].get(i));
-        }
-        yield Collections.unmodifiableMap(map);
-      }
-      case STRUCT -> {
-        if (structSchema == null) {
-          structSchema = column.type().fields();
-        }
-        @Nullable Object[] values = new Object[children.length];
-        for (int i = 0; i < values.length; i++) {
-          values[i] = children[i].get(index);
-        }
-        yield ROWS.trustedRow(structSchema, values);
-      }
+      case LIST, MAP, STRUCT -> throw new IllegalStateException(column + " is nested: its view makes its values");
     };
   }
 
@@ -1103,29 +1062,47 @@ public final class Vector implements ColumnVector {
   }
 
   /**
-   * Appends a row-model value (see {@link ColumnType}), checked and converted to this vector's
-   * representation. On failure nothing is appended.
+   * Appends a leaf's value (see {@link ColumnType}), checked and converted to this vector's representation. On
+   * failure the vector may hold part of it: the caller truncates (the public {@code ColumnAppender.append} does).
    *
    * @param value the value, or {@code null}
    * @throws InvalidInputException if the value has the wrong type, is null in a required column, or would
    *     not be kept exactly (sub-microsecond digits, too many decimal digits, another decimal scale)
+   * @throws IllegalStateException for a LIST, MAP or STRUCT vector, whose values the public appender takes apart
    */
-  public void append(@Nullable Object value) {
-    int before = size;
-    try {
-      appendValue(value);
-    } catch (RuntimeException e) {
-      truncate(before);
-      throw e;
+  public void appendLeaf(@Nullable Object value) {
+    if (value == null) {
+      appendNull();
+      return;
     }
+    appendValue(value);
+  }
+
+  /**
+   * Opens the slot of a LIST, MAP or STRUCT value whose parts the caller then appends to the children; {@link
+   * #closeNested} ends it.
+   *
+   * @return the slot's index
+   */
+  public int openNested() {
+    return slot();
+  }
+
+  /**
+   * Ends the slot {@link #openNested} opened, after the parts were appended to the children (a LIST's or MAP's
+   * entries up to the first child's size).
+   *
+   * @param slot the slot's index
+   */
+  public void closeNested(int slot) {
+    if (physical == Physical.LIST || physical == Physical.MAP) {
+      offsets[slot + 1] = children[0].size;
+    }
+    size = slot + 1;
   }
 
   /** @return the vector's size after the value (a switch expression, so that every kind needs its case) */
-  private int appendValue(@Nullable Object value) {
-    if (value == null) {
-      appendNull();
-      return size;
-    }
+  private int appendValue(Object value) {
     // one switch on the kind, each case checking the value's class against a constant (no Class.isInstance)
     return switch (kind) {
       case BOOLEAN -> {
@@ -1185,44 +1162,13 @@ public final class Vector implements ColumnVector {
         appendLong(toUnit(l.toEpochSecond(ZoneOffset.UTC), l.getNano(), value));
         yield size;
       }
-      case LIST -> {
-        List<?> list = value instanceof List<?> l ? l : wrongType(value);
-        int i = slot();
-        for (Object e : list) {
-          children[0].appendValue(e);
-        }
-        offsets[i + 1] = children[0].size;
-        yield ++size;
-      }
-      case MAP -> {
-        Map<?, ?> map = value instanceof Map<?, ?> m ? m : wrongType(value);
-        int i = slot();
-        for (Map.Entry<?, ?> e : map.entrySet()) {
-          children[0].appendValue(e.getKey());
-          children[1].appendValue(e.getValue());
-        }
-        offsets[i + 1] = children[0].size;
-        yield ++size;
-      }
-      case STRUCT -> {
-        Row row = value instanceof Row r ? r : wrongType(value);
-        ColumnType t = column.type();
-        if (!row.schema().columns().equals(t.children())) {
-          throw new InvalidInputException("column " + column.name() + " (" + t + ") expects a row of "
-              + t.fields() + ", got a row of " + row.schema());
-        }
-        slot();
-        for (int k = 0; k < children.length; k++) {
-          children[k].appendValue(row.get(k));
-        }
-        yield ++size;
-      }
+      case LIST, MAP, STRUCT -> throw new IllegalStateException(column + " is nested: its appender takes its values apart");
     };
   }
 
   private <T> T wrongType(Object value) {
     throw new InvalidInputException("column " + column.name() + " (" + column.type() + ") expects "
-        + Row.javaType(column.type()).getSimpleName() + ", got " + value.getClass().getSimpleName());
+        + ScalarKind.of(kind).javaType().getSimpleName() + ", got " + value.getClass().getSimpleName());
   }
 
   private long toUnit(long seconds, int nanos, Object value) {
@@ -1302,6 +1248,6 @@ public final class Vector implements ColumnVector {
 
   @Override
   public String toString() {
-    return "ColumnVector[" + column + ", " + physical + (unit == null ? "" : " " + unit) + ", " + size + " values]";
+    return "Vector[" + column + ", " + physical + (unit == null ? "" : " " + unit) + ", " + size + " values]";
   }
 }

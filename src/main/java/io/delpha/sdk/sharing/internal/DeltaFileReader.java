@@ -37,7 +37,7 @@ final class DeltaFileReader implements ColumnBatchReader {
   private final @Nullable RowSelection keep;
   private final boolean mapped;
   private final String name;
-  private @Nullable ColumnBatch out;
+  private ColumnBatch.@Nullable Appender out;
   /** The current batch's rows to keep, in order (see {@link #keptRows(long, int)}). */
   private int[] keptRows = new int[0];
   private long position;
@@ -129,7 +129,7 @@ final class DeltaFileReader implements ColumnBatchReader {
         in.keep(keptRows, kept);
         return in;
       }
-      ColumnBatch batch = out == null ? ColumnBatch.allocate(schema) : out;
+      ColumnBatch.Appender batch = out == null ? ColumnBatch.appender(schema) : out;
       out = batch;
       batch.clear();
       ColumnVector[] from = new ColumnVector[fileIndex.length];
@@ -154,7 +154,7 @@ final class DeltaFileReader implements ColumnBatchReader {
             + e.getMessage(), e);
       }
       if (batch.rowCount() > 0) {
-        return batch;
+        return batch.batch();
       }
     }
   }

@@ -250,7 +250,7 @@ public final class ParallelBatchReader implements ColumnBatchReader {
       return;
     }
     try (TableBatches batches = mapped) {
-      ColumnBatch compacted = filter == null || rows ? null : ColumnBatch.allocate(schema);
+      ColumnBatch.Appender compacted = filter == null || rows ? null : ColumnBatch.appender(schema);
       for (ColumnBatch batch = batches.next(); batch != null; batch = batches.next()) {
         if (closed) {
           return;
@@ -271,7 +271,7 @@ public final class ParallelBatchReader implements ColumnBatchReader {
               compacted.appendRow(row);
             }
           }
-          out = compacted;
+          out = compacted.batch();
         }
         if (out.rowCount() > 0) {
           if (!hand(new Handoff(out, null, false, null, released)) || !awaitRelease(released)) {

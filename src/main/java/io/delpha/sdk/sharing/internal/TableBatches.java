@@ -3,6 +3,7 @@ package io.delpha.sdk.sharing.internal;
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.parquet.Column;
+import io.delpha.sdk.parquet.ColumnAppender;
 import io.delpha.sdk.parquet.ColumnBatch;
 import io.delpha.sdk.parquet.ColumnBatchReader;
 import io.delpha.sdk.parquet.ColumnType;
@@ -34,6 +35,8 @@ final class TableBatches implements AutoCloseable {
   private final @Nullable Object[] constants;
   /** Per table column: the vector this mapping fills (a conversion) or the constant's vector, null for pass-through. */
   private final @Nullable ColumnVector[] own;
+  /** The appenders of the converted columns' vectors. */
+  private final @Nullable ColumnAppender[] converted;
 
   /**
    * @param schema the table's schema
@@ -51,6 +54,7 @@ final class TableBatches implements AutoCloseable {
     this.fileIndex = new int[n];
     this.constants = new Object[n];
     this.own = new ColumnVector[n];
+    this.converted = new ColumnAppender[n];
     RowSchema fileSchema = file.schema();
     for (int i = 0; i < n; i++) {
       Column c = schema.column(i);
@@ -70,7 +74,7 @@ final class TableBatches implements AutoCloseable {
         }
       }
       if (sources[i] == Source.CONVERT) {
-        own[i] = ColumnVector.allocate(c);
+        converted[i] = ColumnAppender.allocate(c);
       }
     }
   }
@@ -101,20 +105,18 @@ final class TableBatches implements AutoCloseable {
             vectors.add(v);
           }
           case CONVERT -> {
-            ColumnVector v = Objects.requireNonNull(own[i], "a converted column has its own vector");
+            ColumnAppender v = Objects.requireNonNull(converted[i], "a converted column has its own vector");
             v.clear();
             ColumnVector from = in.column(fileIndex[i]);
             Column c = schema.column(i);
             for (int r = 0; r < rows; r++) {
               v.append(Values.coerce(c, from.get(r), name));
             }
-            vectors.add(v);
+            vectors.add(v.vector());
           }
         }
       }
-      ColumnBatch out = ColumnBatch.of(schema, vectors);
-      out.setRowCount(rows);
-      return out;
+      return ColumnBatch.of(schema, vectors);
     } catch (InvalidInputException e) {
       throw new DataFormatException(name + " holds a row that does not fit the table's schema: " + e.getMessage(), e);
     }

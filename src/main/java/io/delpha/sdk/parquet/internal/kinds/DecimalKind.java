@@ -2,7 +2,7 @@ package io.delpha.sdk.parquet.internal.kinds;
 
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.parquet.ColumnType;
-import io.delpha.sdk.parquet.ColumnVector.Physical;
+import io.delpha.sdk.parquet.Physical;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;

@@ -1,7 +1,7 @@
 package io.delpha.sdk.parquet.internal.kinds;
 
 import io.delpha.sdk.parquet.ColumnType;
-import io.delpha.sdk.parquet.ColumnVector.Physical;
+import io.delpha.sdk.parquet.Physical;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.temporal.ChronoUnit;
@@ -111,7 +111,7 @@ public sealed interface ScalarKind
 
   /**
    * How the writer holds the kind's values before it encodes them: the representation of
-   * {@code ColumnVector.allocate}, and the one a batch must have for the writer to take its vectors as they are.
+   * {@code Vector.allocate}, and the one a batch must have for the writer to take its vectors as they are.
    *
    * @param type the column's type
    * @return the representation

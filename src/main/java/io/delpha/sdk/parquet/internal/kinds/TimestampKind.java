@@ -1,7 +1,7 @@
 package io.delpha.sdk.parquet.internal.kinds;
 
 import io.delpha.sdk.parquet.ColumnType;
-import io.delpha.sdk.parquet.ColumnVector.Physical;
+import io.delpha.sdk.parquet.Physical;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;

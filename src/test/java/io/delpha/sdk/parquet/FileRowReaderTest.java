@@ -1,17 +1,10 @@
-package io.delpha.sdk.parquet.internal;
+package io.delpha.sdk.parquet;
 
+import io.delpha.sdk.parquet.internal.LocalFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.delpha.sdk.core.DataFormatException;
-import io.delpha.sdk.parquet.ColumnType;
-import io.delpha.sdk.parquet.ParquetRows;
-import io.delpha.sdk.parquet.ReadOptions;
-import io.delpha.sdk.parquet.Row;
-import io.delpha.sdk.parquet.RowReader;
-import io.delpha.sdk.parquet.RowSchema;
-import io.delpha.sdk.parquet.RowWriter;
-import io.delpha.sdk.parquet.WriteOptions;
 import io.delpha.sdk.testing.ServerSupport;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -36,9 +29,9 @@ import org.junit.jupiter.api.parallel.Isolated;
  * rows in order across row groups whose dictionaries differ, readers side by side, a close in the middle, and a
  * corrupt page met by the decoding thread.
  */
-@DisplayName("ParquetRowReader: batches decoded ahead on a second thread")
+@DisplayName("FileRowReader: batches decoded ahead on a second thread")
 @Isolated("counts the JVM's Parquet reader threads")
-class ParquetRowReaderTest {
+class FileRowReaderTest {
 
   static final RowSchema SCHEMA = RowSchema.builder()
       .required("id", ColumnType.LONG)
@@ -97,7 +90,7 @@ class ParquetRowReaderTest {
         w.write(Row.of(schema, i, i + ":" + "x".repeat(20_000)));
       }
     }
-    try (ParquetRowReader r = new ParquetRowReader(file.toString(), LocalFiles.input(file),
+    try (FileRowReader r = new FileRowReader(file.toString(), LocalFiles.input(file),
         ReadOptions.defaults().withBatchRows(1024), () -> { })) {
       assertThat(r.hasNext()).isTrue();
       awaitWaiting(r, 2);
@@ -112,7 +105,7 @@ class ParquetRowReaderTest {
       assertThat(r.mostWaiting()).isEqualTo(2);
     }
     Path small = write("small.parquet", 20_000);
-    try (ParquetRowReader r = new ParquetRowReader(small.toString(), LocalFiles.input(small),
+    try (FileRowReader r = new FileRowReader(small.toString(), LocalFiles.input(small),
         ReadOptions.defaults().withBatchRows(1024), () -> { })) {
       assertThat(r.hasNext()).isTrue();
       awaitWaiting(r, 4);
@@ -139,7 +132,7 @@ class ParquetRowReaderTest {
         w.write(Row.of(schema, i, List.of("tag-" + i, "other-" + i)));
       }
     }
-    try (ParquetRowReader r = new ParquetRowReader(file.toString(), LocalFiles.input(file),
+    try (FileRowReader r = new FileRowReader(file.toString(), LocalFiles.input(file),
         ReadOptions.defaults().withBatchRows(1000), () -> { })) {
       java.lang.ref.WeakReference<Object> firstTags = null;
       long i = 0;
@@ -166,7 +159,7 @@ class ParquetRowReaderTest {
   }
 
   /** Waits (up to 30 s) until the decoding thread has had {@code expected} batches of rows waiting. */
-  private static void awaitWaiting(ParquetRowReader r, int expected) {
+  private static void awaitWaiting(FileRowReader r, int expected) {
     ServerSupport.await(expected + " batches of rows waiting", Duration.ofSeconds(30), () -> r.mostWaiting() >= expected);
     assertThat(r.mostWaiting()).isEqualTo(expected);
   }
@@ -247,7 +240,7 @@ class ParquetRowReaderTest {
   private static long decodingTasks() {
     return Thread.getAllStackTraces().entrySet().stream()
         .filter(e -> e.getKey().getName().equals("delpha-parquet-reader"))
-        .filter(e -> Arrays.stream(e.getValue()).anyMatch(f -> f.getClassName().equals(ParquetRowReader.class.getName())
+        .filter(e -> Arrays.stream(e.getValue()).anyMatch(f -> f.getClassName().equals(FileRowReader.class.getName())
             && f.getMethodName().equals("decode")))
         .count();
   }

@@ -1,17 +1,10 @@
-package io.delpha.sdk.parquet.internal;
+package io.delpha.sdk.parquet;
 
+import io.delpha.sdk.parquet.internal.ParquetRowWriter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.delpha.sdk.core.DelphaException;
-import io.delpha.sdk.parquet.ColumnBatch;
-import io.delpha.sdk.parquet.ColumnType;
-import io.delpha.sdk.parquet.ParquetRows;
-import io.delpha.sdk.parquet.Row;
-import io.delpha.sdk.parquet.RowReader;
-import io.delpha.sdk.parquet.RowSchema;
-import io.delpha.sdk.parquet.RowWriter;
-import io.delpha.sdk.parquet.WriteOptions;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -35,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * order of rows, the row count, and what a failure of the background write leaves behind.
  */
 @DisplayName("ParquetRowWriter: rows converted and pages encoded on two threads")
-class ParquetRowWriterTest {
+class FileRowWriterTest {
 
   static final RowSchema SCHEMA = RowSchema.builder()
       .required("id", ColumnType.LONG)
@@ -64,12 +57,12 @@ class ParquetRowWriterTest {
         expected.add(row(i));
         assertThat(w.rowCount()).isEqualTo(i + 1);
       }
-      ColumnBatch batch = ColumnBatch.allocate(SCHEMA);
+      ColumnBatch.Appender batch = ColumnBatch.appender(SCHEMA);
       for (; i < 40_000; i++) {
         batch.appendRow(row(i));
         expected.add(row(i));
       }
-      w.write(batch);
+      w.write(batch.batch());
       assertThat(w.rowCount()).isEqualTo(40_000);
       for (; i < 52_345; i++) {
         w.write(row(i));
@@ -132,8 +125,8 @@ class ParquetRowWriterTest {
       }
     };
     Path file = tmp.resolve("full.parquet");
-    RowWriter w = new ParquetRowWriter(file.toString(), new FillingDisk(file, 300_000), SCHEMA,
-        WriteOptions.defaults().withRowGroupBytes(64 * 1024), publisher);
+    RowWriter w = new FileRowWriter(new ParquetRowWriter(file.toString(), new FillingDisk(file, 300_000), SCHEMA,
+        WriteOptions.defaults().withRowGroupBytes(64 * 1024), publisher));
     assertThatThrownBy(() -> {
       for (long i = 0; i < 1_000_000; i++) {
         w.write(row(i));

@@ -1,15 +1,11 @@
-package io.delpha.sdk.parquet.internal;
+package io.delpha.sdk.parquet;
 
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.InsufficientMemoryException;
 import io.delpha.sdk.core.internal.Workers;
-import io.delpha.sdk.parquet.ColumnBatch;
-import io.delpha.sdk.parquet.ColumnVector;
-import io.delpha.sdk.parquet.ReadOptions;
-import io.delpha.sdk.parquet.Row;
-import io.delpha.sdk.parquet.RowReader;
-import io.delpha.sdk.parquet.RowSchema;
+import io.delpha.sdk.parquet.internal.BackgroundWork;
+import io.delpha.sdk.parquet.internal.ParquetBatchReader;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
@@ -21,7 +17,8 @@ import org.apache.parquet.io.InputFile;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The row view of a {@link ParquetBatchReader}: each batch becomes rows through {@link ColumnBatch#rows()}.
+ * The {@link RowReader} of a Parquet file: the row view of a {@link ParquetBatchReader}, each batch's values a {@link
+ * RowBlock} its rows share.
  * Any decoding failure is a {@link DataFormatException} naming the source.
  *
  * <p>Threads: when every column is flat, a second thread (from a shared pool of daemon threads, {@code
@@ -34,7 +31,7 @@ import org.jspecify.annotations.Nullable;
  * thread, an exception or an {@link Error}, reaches the caller's {@code hasNext()} as a {@link DelphaException}
  * (the {@code Error} as its cause), and the decoding thread has ended by then.
  */
-public final class ParquetRowReader implements RowReader {
+final class FileRowReader implements RowReader {
 
   /** The end of the file, on the queue of decoded rows. */
   private static final Object END = new Object();
@@ -46,10 +43,8 @@ public final class ParquetRowReader implements RowReader {
   /** A batch holding more counts as two of {@link #BATCHES_AHEAD} (values of megabytes each). */
   private static final long LARGE_BATCH_BYTES = 16L << 20;
 
-  private static final RowHooks ROWS = RowHooks.get();
-
-  /** The values of one batch's rows (a block of {@link RowHooks#rowBlock}), and how many permits they hold. */
-  private record Decoded(Object block, int permits) {}
+  /** The values of one batch's rows, and how many permits they hold. */
+  private record Decoded(RowBlock block, int permits) {}
 
   private final String source;
   private final ParquetBatchReader batches;
@@ -68,10 +63,12 @@ public final class ParquetRowReader implements RowReader {
   private final ReentrantLock decodeLock = new ReentrantLock();
   /** The vectors batches are decoded into, under {@link #decodeLock} (a block copies what it keeps). */
   private final @Nullable ColumnBatch batch;
+  /** The reader's own batch, read into on the caller's thread when nothing decodes ahead. */
+  private final ColumnBatch own;
   /** The largest number of batches of rows that waited at once (for tests). */
   private volatile int mostWaiting;
-  /** The block of rows being handed out ({@link RowHooks#rowBlock}), {@code null} before the first. */
-  private @Nullable Object block;
+  /** The block of rows being handed out, {@code null} before the first. */
+  private @Nullable RowBlock block;
   /** Its number of rows, and the next one's position. */
   private int count;
   private int index;
@@ -83,13 +80,14 @@ public final class ParquetRowReader implements RowReader {
    * @param onClose run once when the reader closes (e.g. deleting a spooled copy)
    * @throws DataFormatException if the input is not a readable Parquet file
    */
-  public ParquetRowReader(String source, InputFile file, ReadOptions options, Runnable onClose) {
+  FileRowReader(String source, InputFile file, ReadOptions options, Runnable onClose) {
     this.source = source;
     this.batches = new ParquetBatchReader(source, file, options, onClose, true);
     // a file of one batch or less is decoded on the caller's thread: handing it to the decoding thread costs more
     // than it saves (no batch to decode while the caller reads the one before)
     decoded = batches.allFlat() && batches.totalRows() > options.batchRows() ? new LinkedBlockingQueue<>() : null;
-    batch = decoded == null ? null : batches.newBatch();
+    batch = decoded == null ? null : new ColumnBatch(batches.newBatch());
+    own = new ColumnBatch(batches.batch());
   }
 
   /**
@@ -108,12 +106,12 @@ public final class ParquetRowReader implements RowReader {
           if (closed || ended) {
             return;
           }
-          if (!batches.readInto(batch)) {
+          if (!batches.readInto(batch.storage())) {
             decoded.add(END);
             return;
           }
           int permits = heldBytes(batch) > LARGE_BATCH_BYTES ? 2 : 1;
-          Object made = blockOf(batch);
+          RowBlock made = blockOf(batch);
           if (permits == 2) {
             ahead.acquire();
           }
@@ -148,7 +146,7 @@ public final class ParquetRowReader implements RowReader {
       }
       ColumnBatch batch = Objects.requireNonNull(this.batch, "a reader with a queue has a batch");
       try {
-        if (!batches.readInto(batch)) {
+        if (!batches.readInto(batch.storage())) {
           endHere();
           return END;
         }
@@ -162,9 +160,9 @@ public final class ParquetRowReader implements RowReader {
     }
   }
 
-  private Object blockOf(ColumnBatch batch) {
+  private RowBlock blockOf(ColumnBatch batch) {
     try {
-      return ROWS.rowBlock(batch);
+      return batch.block();
     } catch (DataFormatException e) {
       throw new DataFormatException(source + ": " + ParquetBatchReader.describe(e), e);
     } catch (InsufficientMemoryException e) {
@@ -193,10 +191,9 @@ public final class ParquetRowReader implements RowReader {
       if (ended || closed) {
         return false;
       }
-      Object next;
+      RowBlock next;
       if (decoded == null) {
-        ColumnBatch batch = batches.next();
-        next = batch == null ? null : blockOf(batch);
+        next = batches.next() == null ? null : blockOf(own);
       } else {
         next = takeDecoded();
       }
@@ -205,7 +202,7 @@ public final class ParquetRowReader implements RowReader {
         return false;
       }
       block = next;
-      count = ROWS.blockRows(next);
+      count = next.size;
       index = 0;
     }
     return true;
@@ -239,7 +236,7 @@ public final class ParquetRowReader implements RowReader {
     ahead.release(BATCHES_AHEAD * 2);
   }
 
-  private @Nullable Object takeDecoded() {
+  private @Nullable RowBlock takeDecoded() {
     if (decoding == null) {
       decoding = BackgroundWork.DECODER.submit(this::decode);
     }
@@ -251,7 +248,7 @@ public final class ParquetRowReader implements RowReader {
         return null;
       }
       if (here != null) {
-        return here;
+        return (RowBlock) here;
       }
     }
     try {
@@ -280,11 +277,11 @@ public final class ParquetRowReader implements RowReader {
 
   @Override
   public Row next() {
-    Object b = block;
+    RowBlock b = block;
     if (index >= count || b == null) {
       return nextOfNextBlock();
     }
-    return ROWS.blockRow(b, index++);
+    return Row.inBlock(b.schema, b, index++);
   }
 
   /** {@link #next()} at the end of a block: apart, so that the caller's loop does not inline it. */
@@ -292,7 +289,8 @@ public final class ParquetRowReader implements RowReader {
     if (!advance()) {
       throw new NoSuchElementException("no more rows in " + source);
     }
-    return ROWS.blockRow(Objects.requireNonNull(block, "advance() found a block"), index++);
+    RowBlock b = Objects.requireNonNull(block, "advance() found a block");
+    return Row.inBlock(b.schema, b, index++);
   }
 
   @Override
