@@ -79,7 +79,7 @@ public final class ColumnAppender {
    *     precision, or a time is outside a day
    */
   public void appendLong(long value) {
-    vector.appendLong(value);
+    vector.codec().appendLong(value);
   }
 
   /**

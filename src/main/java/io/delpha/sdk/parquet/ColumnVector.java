@@ -2,6 +2,7 @@ package io.delpha.sdk.parquet;
 
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.InvalidInputException;
+import io.delpha.sdk.parquet.internal.LeafCodec;
 import io.delpha.sdk.parquet.internal.Vector;
 import java.math.BigDecimal;
 import java.time.temporal.ChronoUnit;
@@ -51,6 +52,7 @@ import org.jspecify.annotations.Nullable;
 public final class ColumnVector {
 
   private final Vector vector;
+  private final LeafCodec codec;
   private final ColumnVector[] children;
   private final ColumnType.Kind kind;
   /** A STRUCT's fields as the schema of the rows it makes, else {@code null}. */
@@ -59,6 +61,7 @@ public final class ColumnVector {
   /** The view of a vector (and of its children). */
   ColumnVector(Vector vector) {
     this.vector = vector;
+    this.codec = vector.codec();
     this.kind = vector.column().type().kind();
     int parts = vector.column().type().children().size();
     this.children = new ColumnVector[parts];
@@ -246,7 +249,7 @@ public final class ColumnVector {
    * @return a STRING value, decoded from UTF-8, or {@code null}
    */
   public @Nullable String getString(int index) {
-    return vector.getString(index);
+    return codec.getString(index);
   }
 
   /**
@@ -254,7 +257,7 @@ public final class ColumnVector {
    * @return a DECIMAL value with the column's scale, or {@code null}
    */
   public @Nullable BigDecimal getDecimal(int index) {
-    return vector.getDecimal(index);
+    return codec.getDecimal(index);
   }
 
   @Override

@@ -6,15 +6,6 @@ import io.delpha.sdk.parquet.Column;
 import io.delpha.sdk.parquet.ColumnType;
 import io.delpha.sdk.parquet.Physical;
 import io.delpha.sdk.parquet.internal.kinds.ScalarKind;
-import java.math.BigDecimal;
-import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
-import java.time.DateTimeException;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.LocalTime;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
@@ -36,14 +27,13 @@ public final class Vector {
   private static final long JULIAN_EPOCH_DAY = 2_440_588L;
 
   private final Column column;
-  private final ColumnType.Kind kind;
   private final Physical physical;
   private final @Nullable ChronoUnit unit;
-  private final int scale;
   private final Vector[] children;
-  private final long decimalBound;
+  /** The width of every BINARY value of a fixed-length column (a decimal's two's complement), else 0. */
   private final int fixedLength;
-  private final long timeBound;
+  /** What the values are as the row model holds them (the kind's conversions, both ways). */
+  private final LeafCodec codec;
 
   private int size;
   private int capacity;
@@ -87,13 +77,8 @@ public final class Vector {
     this.children = children.toArray(new Vector[0]);
     ColumnType type = column.type();
     requireCompatible(type, physical, unit);
-    this.kind = type.kind();
-    this.scale = type.kind() == ColumnType.Kind.DECIMAL ? type.scale() : 0;
-    this.decimalBound = type.kind() == ColumnType.Kind.DECIMAL && physical != Physical.BINARY && physical != Physical.UINT64
-        ? BigInteger.TEN.pow(type.precision()).min(BigInteger.valueOf(Long.MAX_VALUE)).longValueExact() : 0;
-    this.fixedLength = type.kind() == ColumnType.Kind.DECIMAL && physical == Physical.BINARY
-        ? ScalarKind.decimalBytes(type.precision()) : 0;
-    this.timeBound = type.kind() == ColumnType.Kind.TIME && physical == Physical.INT64 ? 86_400L * unitsPerSecond(unit) : 0;
+    this.fixedLength = LeafCodec.fixedLength(type, physical);
+    this.codec = new LeafCodec(this);
     allocate(INITIAL_CAPACITY);
   }
 
@@ -157,7 +142,7 @@ public final class Vector {
    * @param value the value every slot holds
    */
   public void shareRepeated(@Nullable Object value) {
-    if (value == null || size == 0 || kind == ColumnType.Kind.BYTES || kind.isNested()) {
+    if (value == null || size == 0 || !codec.immutableValues() || column.type().kind().isNested()) {
       return;
     }
     Arrays.fill(prepareDictionaryIds(new Object()), 0, size, 0);
@@ -188,6 +173,11 @@ public final class Vector {
   /** @return for TIME, TIMESTAMP and LOCAL_TIMESTAMP on INT32/INT64, the unit of {@link #ints()}/{@link #longs()}; else {@code null} */
   public @Nullable ChronoUnit unit() {
     return unit;
+  }
+
+  /** @return a leaf's values as the row model holds them (for a LIST, MAP or STRUCT vector, none) */
+  public LeafCodec codec() {
+    return codec;
   }
 
   /** @return the number of values (rows, or entries for the parts of a LIST or MAP) */
@@ -267,13 +257,12 @@ public final class Vector {
       Object value = dictionaryValues[id];
       if (value == null) {
         Vector d = boundDictionary;
-        value = d == null ? checkedDecode(index)
-            : checkedDecodeBinary(d.data, d.offsets[id], d.offsets[id + 1] - d.offsets[id]);
+        value = d == null ? codec.decodeChecked(index) : codec.fromBytes(d.data, d.offsets[id], d.offsets[id + 1] - d.offsets[id]);
         dictionaryValues[id] = value;
       }
       return value;
     }
-    return checkedDecode(index);
+    return codec.decodeChecked(index);
   }
 
   /**
@@ -301,49 +290,6 @@ public final class Vector {
       Object v = id >= 0 && id < made.length ? made[id] : null;
       out[i] = v != null ? v : get(i);
     }
-  }
-
-  private @Nullable Object checkedDecode(int index) {
-    try {
-      return decode(index);
-    } catch (DateTimeException | ArithmeticException | NumberFormatException e) {
-      throw invalidValue(e);
-    }
-  }
-
-  private Object checkedDecodeBinary(byte[] bytes, int from, int length) {
-    try {
-      return decodeBinary(bytes, from, length);
-    } catch (ArithmeticException | NumberFormatException e) {
-      throw invalidValue(e);
-    }
-  }
-
-  private DataFormatException invalidValue(RuntimeException e) {
-    return new DataFormatException("column " + column.name() + " holds a value that is not a valid " + column.type()
-        + ": " + e.getMessage(), e);
-  }
-
-  /** A STRING or BINARY-held DECIMAL value from its bytes. */
-  private Object decodeBinary(byte[] bytes, int from, int length) {
-    if (length >= HeapBudget.CHECKED_BYTES && kind == ColumnType.Kind.STRING) {
-      HeapBudget.require(stringBytes(bytes, from, length), "a STRING value of column " + column.name());
-    }
-    return kind == ColumnType.Kind.STRING ? new String(bytes, from, length, StandardCharsets.UTF_8)
-        : new BigDecimal(new BigInteger(bytes, from, length), scale);
-  }
-
-  /**
-   * What making a String of UTF-8 bytes allocates: a copy of ASCII bytes, else up to three times as many (the
-   * JDK tries a Latin-1 array, then makes a UTF-16 one). Scanning is for values of megabytes only.
-   */
-  private static long stringBytes(byte[] bytes, int from, int length) {
-    for (int i = from, end = from + length; i < end; i++) {
-      if (bytes[i] < 0) {
-        return 3L * length;
-      }
-    }
-    return length;
   }
 
   /**
@@ -395,8 +341,7 @@ public final class Vector {
    */
   public int[] prepareDictionaryIds(Object dictionary, int entries) {
     Objects.requireNonNull(dictionary, "dictionary");
-    ColumnType.Kind kind = column.type().kind();
-    if (kind == ColumnType.Kind.BYTES || kind.isNested()) {
+    if (!codec.immutableValues() || column.type().kind().isNested()) {
       throw new IllegalStateException(column + " has mutable values");
     }
     if (dictionaryIds == null || dictionaryIds.length < capacity) {
@@ -427,12 +372,11 @@ public final class Vector {
    * @throws IllegalStateException if the vector has no ids or cannot take values from a dictionary
    */
   public void bindDictionary(Vector dictionary) {
-    if (!hasDictionaryIds || physical != Physical.BINARY || dictionary.physical != Physical.BINARY
-        || kind != ColumnType.Kind.STRING && kind != ColumnType.Kind.DECIMAL) {
+    if (!hasDictionaryIds || dictionary.physical != Physical.BINARY || !codec.madeFromBytes()) {
       throw new IllegalStateException(column + " cannot take its values from a dictionary");
     }
     boundDictionary = dictionary;
-    if (kind == ColumnType.Kind.STRING && madeFrom != dictionary) {
+    if (codec.strings() && madeFrom != dictionary) {
       // a chunk's strings, made once ahead of its batches: the per-batch copyValues then finds every id's value
       // made, where a new file's first batch otherwise took a path C2 had compiled as never taken and deoptimised
       // it (issue 49). A string is made of any bytes, so no entry fails that no row uses.
@@ -441,7 +385,7 @@ public final class Vector {
       if (made == null || made.length != entries) {
         made = new Object[entries];
         for (int id = 0; id < entries; id++) {
-          made[id] = checkedDecodeBinary(dictionary.data, dictionary.offsets[id],
+          made[id] = codec.fromBytes(dictionary.data, dictionary.offsets[id],
               dictionary.offsets[id + 1] - dictionary.offsets[id]);
         }
         dictionary.madeStrings = made;
@@ -449,23 +393,6 @@ public final class Vector {
       dictionaryValues = made;
       madeFrom = dictionary;
     }
-  }
-
-  private @Nullable Object decode(int index) {
-    return switch (kind) {
-      case BOOLEAN -> booleans[index];
-      case INT -> ints[index];
-      case LONG -> physical == Physical.INT64 ? longs[index] : getLong(index);
-      case DOUBLE -> doubles[index];
-      case DECIMAL -> getDecimal(index);
-      case STRING -> getString(index);
-      case BYTES -> getBytes(index);
-      case DATE -> LocalDate.ofEpochDay(ints[index]);
-      case TIME -> getTime(index);
-      case TIMESTAMP -> getTimestamp(index);
-      case LOCAL_TIMESTAMP -> getLocalTimestamp(index);
-      case LIST, MAP, STRUCT -> throw new IllegalStateException(column + " is nested: its view makes its values");
-    };
   }
 
   /**
@@ -502,127 +429,6 @@ public final class Vector {
    */
   public double getDouble(int index) {
     return doubles[index];
-  }
-
-  /**
-   * @param index an index below {@link #size()}
-   * @return a STRING value, decoded from UTF-8, or {@code null}
-   */
-  public @Nullable String getString(int index) {
-    if (isNull(index)) {
-      return null;
-    }
-    return (String) decodeBinary(data, offsets[index], offsets[index + 1] - offsets[index]);
-  }
-
-  /**
-   * @param index an index below {@link #size()}
-   * @return a copy of a BINARY value, or {@code null}
-   */
-  public byte @Nullable [] getBytes(int index) {
-    if (isNull(index)) {
-      return null;
-    }
-    int length = offsets[index + 1] - offsets[index];
-    if (length >= HeapBudget.CHECKED_BYTES) {
-      HeapBudget.require(length, "a BYTES value of column " + column.name());
-    }
-    return Arrays.copyOfRange(data, offsets[index], offsets[index + 1]);
-  }
-
-  /**
-   * @param index an index below {@link #size()}
-   * @return a DECIMAL value with the column's scale, or {@code null}
-   */
-  public @Nullable BigDecimal getDecimal(int index) {
-    if (isNull(index)) {
-      return null;
-    }
-    return switch (physical) {
-      case INT32 -> BigDecimal.valueOf(ints[index], scale);
-      case INT64 -> BigDecimal.valueOf(longs[index], scale);
-      case UINT64 -> {
-        long bits = longs[index];
-        yield bits >= 0 ? BigDecimal.valueOf(bits)
-            : new BigDecimal(new BigInteger(Long.toUnsignedString(bits)));
-      }
-      default -> (BigDecimal) decodeBinary(data, offsets[index], offsets[index + 1] - offsets[index]);
-    };
-  }
-
-  /**
-   * @param index an index below {@link #size()}
-   * @return a TIME value, or {@code null}
-   */
-  public @Nullable LocalTime getTime(int index) {
-    if (isNull(index)) {
-      return null;
-    }
-    long raw = physical == Physical.INT32 ? ints[index] : longs[index];
-    return LocalTime.ofNanoOfDay(raw * nanosPerUnit(unit));
-  }
-
-  /**
-   * An INT96 value is read as Spark reads it: {@code (julianDay - 2440588) * 86400000000 + nanosOfDay / 1000}
-   * microseconds in 64-bit arithmetic (so the values Spark writes for instants past year 294,000, which
-   * overflow, come back as Spark meant them), plus the nanoseconds below the microsecond that Hive and
-   * Impala write.
-   *
-   * @param index an index below {@link #size()}
-   * @return a TIMESTAMP value, or {@code null}
-   */
-  public @Nullable Instant getTimestamp(int index) {
-    if (isNull(index)) {
-      return null;
-    }
-    if (physical == Physical.INT96) {
-      // as Spark decodes it, in wrapping 64-bit arithmetic: Spark's encoder overflows the same way for
-      // instants beyond year 294,000 or so, and this gives its values back; then the nanoseconds below a
-      // microsecond that Hive and Impala keep
-      long nanosOfDay = longs[index];
-      long micros = (ints[index] - JULIAN_EPOCH_DAY) * 86_400_000_000L + nanosOfDay / 1000;
-      return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000
-          + nanosOfDay % 1000);
-    }
-    long v = longs[index];
-    if (unit == ChronoUnit.MICROS) {
-      // the unit every writer of this library uses: constant divisors, which the compiler turns into multiplications
-      return Instant.ofEpochSecond(Math.floorDiv(v, 1_000_000L), Math.floorMod(v, 1_000_000L) * 1_000L);
-    }
-    long perSecond = unitsPerSecond(unit);
-    return Instant.ofEpochSecond(Math.floorDiv(v, perSecond), Math.floorMod(v, perSecond) * nanosPerUnit(unit));
-  }
-
-  /**
-   * @param index an index below {@link #size()}
-   * @return a LOCAL_TIMESTAMP value, or {@code null}
-   */
-  public @Nullable LocalDateTime getLocalTimestamp(int index) {
-    if (isNull(index)) {
-      return null;
-    }
-    long perSecond = unitsPerSecond(unit);
-    long v = longs[index];
-    return LocalDateTime.ofEpochSecond(Math.floorDiv(v, perSecond), (int) (Math.floorMod(v, perSecond) * nanosPerUnit(unit)),
-        ZoneOffset.UTC);
-  }
-
-  // TIME, TIMESTAMP and LOCAL_TIMESTAMP vectors always have a unit (requireCompatible)
-  private static long unitsPerSecond(@Nullable ChronoUnit unit) {
-    return switch (Objects.requireNonNull(unit, "unit")) {
-      case MILLIS -> 1_000L;
-      case MICROS -> 1_000_000L;
-      default -> 1_000_000_000L;
-    };
-  }
-
-  // TIME, TIMESTAMP and LOCAL_TIMESTAMP vectors always have a unit (requireCompatible)
-  private static long nanosPerUnit(@Nullable ChronoUnit unit) {
-    return switch (Objects.requireNonNull(unit, "unit")) {
-      case MILLIS -> 1_000_000L;
-      case MICROS -> 1_000L;
-      default -> 1L;
-    };
   }
 
   // ---------------------------------------------------------------- filling
@@ -960,26 +766,24 @@ public final class Vector {
    * @param value an INT value, or a DATE's epoch day
    */
   public void appendInt(int value) {
-    requirePhysical(Physical.INT32);
+    if (physical != Physical.UINT32) {
+      requirePhysical(Physical.INT32);
+    }
     int slot = slot();
     ints[slot] = value;
     size++;
   }
 
   /**
-   * @param value a LONG value, an unscaled DECIMAL (up to 18 digits), or a TIME, TIMESTAMP or
-   *     LOCAL_TIMESTAMP in this vector's {@link #unit()}
-   * @throws InvalidInputException if a decimal has more digits than its precision, or a time is outside a day
+   * Appends an INT64 value as it is; {@link LeafCodec#appendLong} checks it against the kind first (a decimal's
+   * precision, a time of day).
+   *
+   * @param value a LONG value, an unscaled DECIMAL, or a TIME, TIMESTAMP or LOCAL_TIMESTAMP in this vector's {@link
+   *     #unit()}
+   * @throws InvalidInputException if the vector does not hold INT64 values
    */
   public void appendLong(long value) {
     requirePhysical(Physical.INT64);
-    if (decimalBound != 0 && (value >= decimalBound || value <= -decimalBound)) {
-      throw new InvalidInputException("column " + column.name() + ": unscaled value " + value + " has more digits than "
-          + column.type() + " allows");
-    }
-    if (timeBound != 0 && (value < 0 || value >= timeBound)) {
-      throw new InvalidInputException("column " + column.name() + ": " + value + " " + unit + " is not a time of day");
-    }
     int slot = slot();
     longs[slot] = value;
     size++;
@@ -1055,10 +859,20 @@ public final class Vector {
   }
 
   /**
-   * @param value BINARY bytes
+   * Appends a two's complement integer sign-extended to this fixed-length column's width (a decimal's bytes).
+   *
+   * @param minimal the big-endian two's complement bytes, at most the width
    */
-  public void appendBytes(byte[] value) {
-    appendBytes(value, 0, value.length);
+  public void appendSignExtended(byte[] minimal) {
+    requirePhysical(Physical.BINARY);
+    int i = slot();
+    int start = offsets[i];
+    ensureDataCapacity(start + fixedLength);
+    int pad = fixedLength - minimal.length;
+    Arrays.fill(data, start, start + pad, (byte) (minimal[0] < 0 ? 0xff : 0));
+    System.arraycopy(minimal, 0, data, start + pad, minimal.length);
+    offsets[i + 1] = start + fixedLength;
+    size++;
   }
 
   /**
@@ -1075,7 +889,7 @@ public final class Vector {
       appendNull();
       return;
     }
-    appendValue(value);
+    codec.append(value);
   }
 
   /**
@@ -1099,144 +913,6 @@ public final class Vector {
       offsets[slot + 1] = children[0].size;
     }
     size = slot + 1;
-  }
-
-  /** @return the vector's size after the value (a switch expression, so that every kind needs its case) */
-  private int appendValue(Object value) {
-    // one switch on the kind, each case checking the value's class against a constant (no Class.isInstance)
-    return switch (kind) {
-      case BOOLEAN -> {
-        appendBoolean(value instanceof Boolean b ? b : wrongType(value));
-        yield size;
-      }
-      case INT -> {
-        appendInt(value instanceof Integer i ? i : wrongType(value));
-        yield size;
-      }
-      case LONG -> {
-        long v = value instanceof Long l ? l : wrongType(value);
-        if (physical == Physical.UINT32) {
-          if (v < 0 || v > 0xffff_ffffL) {
-            throw new InvalidInputException("column " + column.name() + ": " + v + " is not an unsigned 32-bit integer");
-          }
-          int slot = slot();
-          ints[slot] = (int) v;
-          size++;
-        } else {
-          appendLong(v);
-        }
-        yield size;
-      }
-      case DOUBLE -> {
-        appendDouble(value instanceof Double d ? d : wrongType(value));
-        yield size;
-      }
-      case DECIMAL -> {
-        appendDecimal(value instanceof BigDecimal d ? d : wrongType(value));
-        yield size;
-      }
-      case STRING -> {
-        appendString(value instanceof String str ? str : wrongType(value));
-        yield size;
-      }
-      case BYTES -> {
-        appendBytes(value instanceof byte[] b ? b : wrongType(value));
-        yield size;
-      }
-      case DATE -> {
-        appendInt(Math.toIntExact((value instanceof LocalDate d ? d : this.<LocalDate>wrongType(value)).toEpochDay()));
-        yield size;
-      }
-      case TIME -> {
-        long nanos = (value instanceof LocalTime t ? t : this.<LocalTime>wrongType(value)).toNanoOfDay();
-        appendLong(toUnit(nanos / 1_000_000_000L, (int) (nanos % 1_000_000_000L), value));
-        yield size;
-      }
-      case TIMESTAMP -> {
-        Instant i = value instanceof Instant x ? x : wrongType(value);
-        appendLong(toUnit(i.getEpochSecond(), i.getNano(), value));
-        yield size;
-      }
-      case LOCAL_TIMESTAMP -> {
-        LocalDateTime l = value instanceof LocalDateTime x ? x : wrongType(value);
-        appendLong(toUnit(l.toEpochSecond(ZoneOffset.UTC), l.getNano(), value));
-        yield size;
-      }
-      case LIST, MAP, STRUCT -> throw new IllegalStateException(column + " is nested: its appender takes its values apart");
-    };
-  }
-
-  private <T> T wrongType(Object value) {
-    throw new InvalidInputException("column " + column.name() + " (" + column.type() + ") expects "
-        + ScalarKind.of(kind).javaType().getSimpleName() + ", got " + value.getClass().getSimpleName());
-  }
-
-  private long toUnit(long seconds, int nanos, Object value) {
-    ChronoUnit unit = Objects.requireNonNull(this.unit, "unit"); // TIME and TIMESTAMP vectors have one
-    long per = nanosPerUnit(unit);
-    if (nanos % per != 0) {
-      throw new InvalidInputException("column " + column.name() + ": " + value + " has digits below the "
-          + unit.toString().toLowerCase() + ", which Parquet " + column.type() + "(" + unit + ") would lose; truncate it");
-    }
-    try {
-      return Math.addExact(Math.multiplyExact(seconds, unitsPerSecond(unit)), nanos / per);
-    } catch (ArithmeticException e) {
-      throw new InvalidInputException("column " + column.name() + ": " + value + " is outside the range of "
-          + column.type() + "(" + unit + ")");
-    }
-  }
-
-  private InvalidInputException tooManyDigits(BigDecimal d, ColumnType t) {
-    return new InvalidInputException("column " + column.name() + ": " + d.toPlainString()
-        + " has more integer digits than " + t + " allows");
-  }
-
-  private void appendDecimal(BigDecimal d) {
-    ColumnType t = column.type();
-    if (d.scale() != t.scale()) {
-      throw new InvalidInputException("column " + column.name() + " (" + t + ") expects scale " + t.scale()
-          + ", got " + d.toPlainString());
-    }
-    if (physical == Physical.INT64) {
-      // the scale is the column's, so too many integer digits is an unscaled value at or over 10^precision (the
-      // bound appendLong checks); scaleByPowerOfTen keeps a small value's unscaled long (unscaledValue() makes a
-      // BigInteger)
-      long unscaled;
-      try {
-        unscaled = d.scaleByPowerOfTen(d.scale()).longValueExact();
-      } catch (ArithmeticException e) {
-        throw tooManyDigits(d, t);
-      }
-      if (unscaled >= decimalBound || unscaled <= -decimalBound) {
-        throw tooManyDigits(d, t);
-      }
-      int slot = slot();
-      longs[slot] = unscaled;
-      size++;
-      return;
-    }
-    if (d.precision() - d.scale() > t.precision() - t.scale()) {
-      throw tooManyDigits(d, t);
-    }
-    switch (physical) {
-      case INT32 -> {
-        int slot = slot();
-        ints[slot] = d.unscaledValue().intValueExact();
-        size++;
-      }
-      case BINARY -> {
-        byte[] minimal = d.unscaledValue().toByteArray();
-        int i = slot();
-        int start = offsets[i];
-        ensureDataCapacity(start + fixedLength);
-        int pad = fixedLength - minimal.length;
-        Arrays.fill(data, start, start + pad, (byte) (minimal[0] < 0 ? 0xff : 0));
-        System.arraycopy(minimal, 0, data, start + pad, minimal.length);
-        offsets[i + 1] = start + fixedLength;
-        size++;
-      }
-      default -> throw new InvalidInputException("column " + column.name() + " is read-only (" + physical + ")");
-    }
   }
 
   private void requirePhysical(Physical expected) {
