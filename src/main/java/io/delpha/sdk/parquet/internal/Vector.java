@@ -91,7 +91,7 @@ public final class Vector {
    * @return an empty vector
    * @throws io.delpha.sdk.core.InvalidInputException if the representation cannot hold the column's type
    */
-  public static Vector leaf(Column column, Physical physical, @Nullable ChronoUnit unit) {
+  static Vector leaf(Column column, Physical physical, @Nullable ChronoUnit unit) {
     return new Vector(column, physical, unit, List.of());
   }
 
@@ -103,7 +103,7 @@ public final class Vector {
    * @return an empty vector
    * @throws io.delpha.sdk.core.InvalidInputException if the column is not nested or the children do not match it
    */
-  public static Vector nested(Column column, List<Vector> children) {
+  static Vector nested(Column column, List<Vector> children) {
     ColumnType.Kind kind = column.type().kind();
     if (!kind.isNested()) {
       throw new InvalidInputException(column + " is not a nested column");
@@ -298,7 +298,7 @@ public final class Vector {
    *
    * @return the ids for indexes below {@link #size()}, or {@code null} if this batch's values carry none
    */
-  public int @Nullable [] dictionaryIds() {
+  int @Nullable [] dictionaryIds() {
     return hasDictionaryIds ? dictionaryIds : null;
   }
 
@@ -310,7 +310,7 @@ public final class Vector {
    * @return the array to fill
    * @throws IllegalStateException if the column's values are mutable
    */
-  public int[] prepareDictionaryIds(boolean newDictionary) {
+  int[] prepareDictionaryIds(boolean newDictionary) {
     return prepareDictionaryIds(newDictionary ? new Object() : cachedFor == null ? new Object() : cachedFor);
   }
 
@@ -324,7 +324,7 @@ public final class Vector {
    * @return the array to fill
    * @throws IllegalStateException if the column's values are mutable
    */
-  public int[] prepareDictionaryIds(Object dictionary) {
+  int[] prepareDictionaryIds(Object dictionary) {
     return prepareDictionaryIds(dictionary, 0);
   }
 
@@ -339,7 +339,7 @@ public final class Vector {
    * @return the array to fill
    * @throws IllegalStateException if the column's values are mutable
    */
-  public int[] prepareDictionaryIds(Object dictionary, int entries) {
+  int[] prepareDictionaryIds(Object dictionary, int entries) {
     Objects.requireNonNull(dictionary, "dictionary");
     if (!codec.immutableValues() || column.type().kind().isNested()) {
       throw new IllegalStateException(column + " has mutable values");
@@ -371,7 +371,7 @@ public final class Vector {
    * @param dictionary the column chunk's dictionary, a BINARY vector, unchanged until {@code vector} is cleared
    * @throws IllegalStateException if the vector has no ids or cannot take values from a dictionary
    */
-  public void bindDictionary(Vector dictionary) {
+  void bindDictionary(Vector dictionary) {
     if (!hasDictionaryIds || dictionary.physical != Physical.BINARY || !codec.madeFromBytes()) {
       throw new IllegalStateException(column + " cannot take its values from a dictionary");
     }
@@ -463,7 +463,7 @@ public final class Vector {
    * @param bytes the number of bytes {@link #data()} must hold
    * @throws io.delpha.sdk.core.DataFormatException if the heap has no room for them
    */
-  public void ensureDataCapacity(int bytes) {
+  void ensureDataCapacity(int bytes) {
     if (bytes > data.length) {
       // grow by half, but never past the largest array a JVM makes (nor overflow doing so)
       long grown = Math.min(data.length + (long) (data.length >> 1), Integer.MAX_VALUE - 16L);
@@ -517,7 +517,7 @@ public final class Vector {
    * @param size the new size, at most the capacity
    * @throws IndexOutOfBoundsException if {@code size} is negative or above the capacity
    */
-  public void setSize(int size) {
+  void setSize(int size) {
     if (size < 0 || size > capacity) {
       throw new IndexOutOfBoundsException("size " + size + " outside 0.." + capacity);
     }
@@ -582,7 +582,7 @@ public final class Vector {
    * @param size the number of values or rows they index
    * @throws IndexOutOfBoundsException if the indexes are not strictly ascending or not below {@code size}
    */
-  public static void requireKept(int[] rows, int count, int size) {
+  static void requireKept(int[] rows, int count, int size) {
     if (count < 0 || count > size || count > rows.length) {
       throw new IndexOutOfBoundsException("keeping " + count + " of " + size + " values");
     }
@@ -694,7 +694,7 @@ public final class Vector {
    * fields under a null struct).
    *
    */
-  public void appendAbsent() {
+  void appendAbsent() {
     ensureCapacity(size + 1);
     int i = size;
     if (nulls != null) {
@@ -863,7 +863,7 @@ public final class Vector {
    *
    * @param minimal the big-endian two's complement bytes, at most the width
    */
-  public void appendSignExtended(byte[] minimal) {
+  void appendSignExtended(byte[] minimal) {
     requirePhysical(Physical.BINARY);
     int i = slot();
     int start = offsets[i];
