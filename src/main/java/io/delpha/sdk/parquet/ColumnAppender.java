@@ -136,15 +136,13 @@ public final class ColumnAppender {
    * {@link Row}, which only this package reads).
    */
   private static void appendValue(Vector vector, @Nullable Object value) {
-    Column column = vector.column();
-    ColumnType type = column.type();
-    if (value == null || !type.kind().isNested()) {
-      vector.appendLeaf(value);
+    if (value == null) {
+      vector.appendNull();
       return;
     }
-    switch (type.kind()) {
+    switch (vector.physical()) {
       case LIST -> {
-        List<?> list = value instanceof List<?> l ? l : wrongType(column, value);
+        List<?> list = value instanceof List<?> l ? l : wrongType(vector.column(), value);
         int slot = vector.openNested();
         for (Object e : list) {
           appendValue(vector.child(0), e);
@@ -152,7 +150,7 @@ public final class ColumnAppender {
         vector.closeNested(slot);
       }
       case MAP -> {
-        Map<?, ?> map = value instanceof Map<?, ?> m ? m : wrongType(column, value);
+        Map<?, ?> map = value instanceof Map<?, ?> m ? m : wrongType(vector.column(), value);
         int slot = vector.openNested();
         for (Map.Entry<?, ?> e : map.entrySet()) {
           appendValue(vector.child(0), e.getKey());
@@ -160,7 +158,9 @@ public final class ColumnAppender {
         }
         vector.closeNested(slot);
       }
-      default -> {
+      case STRUCT -> {
+        Column column = vector.column();
+        ColumnType type = column.type();
         Row row = value instanceof Row r ? r : wrongType(column, value);
         if (!row.schema().columns().equals(type.children())) {
           throw new InvalidInputException("column " + column.name() + " (" + type + ") expects a row of "
@@ -172,6 +172,7 @@ public final class ColumnAppender {
         }
         vector.closeNested(slot);
       }
+      default -> vector.codec().append(value);
     }
   }
 

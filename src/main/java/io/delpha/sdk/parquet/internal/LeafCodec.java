@@ -286,7 +286,7 @@ public final class LeafCodec {
    * @throws InvalidInputException if the value has the wrong type, or would not be kept exactly (sub-microsecond
    *     digits, too many decimal digits, another decimal scale)
    */
-  void append(Object value) {
+  public void append(Object value) {
     // one switch on the kind, each case checking the value's class against a constant (no Class.isInstance)
     switch (kind) {
       case BOOLEAN -> vector.appendBoolean(value instanceof Boolean b ? b : wrongType(value));

@@ -876,23 +876,6 @@ public final class Vector {
   }
 
   /**
-   * Appends a leaf's value (see {@link ColumnType}), checked and converted to this vector's representation. On
-   * failure the vector may hold part of it: the caller truncates (the public {@code ColumnAppender.append} does).
-   *
-   * @param value the value, or {@code null}
-   * @throws InvalidInputException if the value has the wrong type, is null in a required column, or would
-   *     not be kept exactly (sub-microsecond digits, too many decimal digits, another decimal scale)
-   * @throws IllegalStateException for a LIST, MAP or STRUCT vector, whose values the public appender takes apart
-   */
-  public void appendLeaf(@Nullable Object value) {
-    if (value == null) {
-      appendNull();
-      return;
-    }
-    codec.append(value);
-  }
-
-  /**
    * Opens the slot of a LIST, MAP or STRUCT value whose parts the caller then appends to the children; {@link
    * #closeNested} ends it.
    *
