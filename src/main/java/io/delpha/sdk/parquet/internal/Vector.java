@@ -447,7 +447,10 @@ public final class Vector {
       // RLE): an array of 8 MiB or more is asked of the heap first, and refused before it is made if it cannot be
       int width = bytesPerValue();
       if ((long) grown * width >= HeapBudget.CHECKED_BYTES) {
-        grown = (int) (HeapBudget.grow((long) capacity * width, (long) grown * width,
+        // near the heap's limit by an eighth at least, never by the one value asked for: a vector appended to one
+        // value at a time would copy all its values for each
+        int least = Math.max(capacity, this.capacity + (this.capacity >> 3));
+        grown = (int) (HeapBudget.grow((long) least * width, (long) grown * width,
             "the values of vector '" + column.name() + "'") / width);
       }
       allocate(grown);
