@@ -65,7 +65,12 @@ class ColumnKindsTest {
     assertThat(vector.get(0)).isEqualTo(s.value());
     assertThat(vector.physical()).isEqualTo(SchemaMapping.writtenPhysical(s.type()));
     assertThat(vector.unit()).isEqualTo(SchemaMapping.writtenUnit(s.type()));
-    assertThat(SchemaMapping.toParquet(schema).getFields()).hasSize(1);
+    if (kind == ColumnType.Kind.VARIANT) { // read only until the writer's step of issue 59 item 2
+      assertThatThrownBy(() -> SchemaMapping.toParquet(schema)).isInstanceOf(InvalidInputException.class)
+          .hasMessageContaining("VARIANT");
+    } else {
+      assertThat(SchemaMapping.toParquet(schema).getFields()).hasSize(1);
+    }
     assertThat(kind.isNested()).isEqualTo(!s.type().children().isEmpty());
   }
 
@@ -76,6 +81,9 @@ class ColumnKindsTest {
     List<Column> columns = new ArrayList<>();
     List<Object> values = new ArrayList<>();
     for (ColumnType.Kind kind : ColumnType.Kind.values()) {
+      if (kind == ColumnType.Kind.VARIANT) {
+        continue; // the writer does not write VARIANT yet (issue 59 item 2)
+      }
       Sample s = KindSamples.of(kind);
       columns.add(new Column("c_" + kind.name().toLowerCase(), s.type(), true));
       values.add(s.value());
