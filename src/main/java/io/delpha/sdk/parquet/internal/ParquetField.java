@@ -21,7 +21,12 @@ import org.jspecify.annotations.Nullable;
 final class ParquetField {
 
 
-  enum Shape { LEAF, LIST, MAP, STRUCT }
+  /**
+   * LEAF, LIST, MAP, STRUCT as in the row model; VARIANT: a top-level group annotated VARIANT, whose one child is the
+   * group read as a STRUCT of its {@code metadata} and {@code value} (what {@link NestedAssembly} fills), made into
+   * the column's BINARY vector by {@link VariantAssembly}.
+   */
+  enum Shape { LEAF, LIST, MAP, STRUCT, VARIANT }
 
   final Column column;
   final Shape shape;
@@ -84,6 +89,9 @@ final class ParquetField {
   Vector newVector() {
     if (shape == Shape.LEAF) {
       return Vector.leaf(column, Objects.requireNonNull(physical, "a leaf has a physical type"), unit);
+    }
+    if (shape == Shape.VARIANT) {
+      return Vector.leaf(column, Physical.BINARY, null); // the metadata followed by the value
     }
     List<Vector> parts = new ArrayList<>(children.size());
     for (ParquetField c : children) {

@@ -268,6 +268,9 @@ public final class SchemaMapping {
           value.column.nullable()), optional), ParquetField.Shape.MAP, def, slotDef, slotRep, elementDef, repLevel,
           List.of(key, value));
     }
+    if (a instanceof LogicalTypeAnnotation.VariantLogicalTypeAnnotation) {
+      return variant(message, g, name, optional, def, parentRep, slotDef, slotRep, path, here, where);
+    }
     if (a != null) {
       throw new Unsupported(where, t, "group annotated " + a);
     }
@@ -278,6 +281,42 @@ public final class SchemaMapping {
     List<Column> fieldColumns = children.stream().map(c -> c.column).toList();
     return ParquetField.nested(new Column(name, ColumnType.struct(new RowSchema(fieldColumns)), optional),
         ParquetField.Shape.STRUCT, def, slotDef, slotRep, -1, -1, children);
+  }
+
+  /**
+   * A group annotated VARIANT (VariantEncoding.md, "Variant in Parquet"): a required binary {@code metadata} and a
+   * binary {@code value}, read as an internal STRUCT of the two and made into the VARIANT column's values.
+   */
+  private static ParquetField variant(MessageType message, GroupType g, String name, boolean optional, int def,
+      int parentRep, int slotDef, int slotRep, List<String> path, List<String> here, String where) throws Unsupported {
+    if (!path.isEmpty() || parentRep != 0) {
+      throw new Unsupported(where, g, "a VARIANT inside a LIST, MAP or STRUCT is not read yet; only top-level ones");
+    }
+    if (g.containsField("typed_value")) {
+      throw new Unsupported(where, g, "a shredded VARIANT (with typed_value) is not read yet");
+    }
+    if (!g.containsField("metadata") || !g.containsField("value") || g.getFieldCount() != 2) {
+      throw new Unsupported(where, g, "a VARIANT group holds a binary metadata and a binary value");
+    }
+    Type metadata = g.getType("metadata");
+    Type value = g.getType("value");
+    if (!binary(metadata) || !metadata.isRepetition(Repetition.REQUIRED) || !binary(value)
+        || value.isRepetition(Repetition.REPEATED)) {
+      throw new Unsupported(where, g, "a VARIANT's metadata is a required BINARY and its value a BINARY");
+    }
+    List<ParquetField> parts = new ArrayList<>();
+    for (Type child : List.of(metadata, value)) {
+      parts.add(build(message, child, child.getName(), false, def, parentRep, slotDef, slotRep, here));
+    }
+    ParquetField struct = ParquetField.nested(new Column(name, ColumnType.struct(new RowSchema(parts.stream()
+        .map(p -> p.column).toList())), optional), ParquetField.Shape.STRUCT, def, slotDef, slotRep, -1, -1, parts);
+    return ParquetField.nested(new Column(name, ColumnType.VARIANT, optional), ParquetField.Shape.VARIANT, def, slotDef,
+        slotRep, -1, -1, List.of(struct));
+  }
+
+  private static boolean binary(Type t) {
+    return t.isPrimitive() && t.asPrimitiveType().getPrimitiveTypeName() == PrimitiveType.PrimitiveTypeName.BINARY
+        && t.getLogicalTypeAnnotation() == null;
   }
 
   private static List<String> append(List<String> path, String name) {
