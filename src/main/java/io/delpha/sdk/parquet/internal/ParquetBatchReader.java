@@ -310,10 +310,12 @@ public final class ParquetBatchReader implements AutoCloseable {
           for (NestedAssembly assembly : assemblies[c]) {
             assembly.read(n);
           }
+          NestedAssembly.closeOffsets(parts);
           if (parts.size() != n) {
             throw new ParquetDecodingException("it has " + parts.size() + " rows where " + n + " were expected");
           }
-          VariantAssembly.fill(parts, vectors[c], n);
+          VariantAssembly.fill(parts, Objects.requireNonNull(field.variantGroup, "a VARIANT has its group"), vectors[c],
+              n);
         } else {
           vectors[c].clear();
           for (NestedAssembly assembly : assemblies[c]) {
