@@ -23,7 +23,7 @@ import org.jspecify.annotations.Nullable;
  *   <tr><td>TIMESTAMP</td><td>{@code Instant} (an instant on the UTC time line)</td><td>INT64 TIMESTAMP(MICROS, UTC-adjusted)</td></tr>
  *   <tr><td>LOCAL_TIMESTAMP</td><td>{@code LocalDateTime} (a wall-clock date and time, no zone)</td><td>INT64 TIMESTAMP(MICROS, not UTC-adjusted)</td></tr>
  *   <tr><td>BYTES</td><td>{@code byte[]}</td><td>BINARY</td></tr>
- *   <tr><td>VARIANT</td><td>{@link Variant} (semi-structured)</td><td>not written yet (read: group annotated VARIANT)</td></tr>
+ *   <tr><td>VARIANT</td><td>{@link Variant} (semi-structured)</td><td>group annotated VARIANT (binary metadata and value, unshredded)</td></tr>
  *   <tr><td>LIST&lt;e&gt;</td><td>{@code List} of the element's values (unmodifiable)</td><td>LIST (three-level)</td></tr>
  *   <tr><td>MAP&lt;k, v&gt;</td><td>{@code Map} of key to value, in file order (unmodifiable)</td><td>MAP</td></tr>
  *   <tr><td>STRUCT&lt;...&gt;</td><td>{@link Row} of the struct's fields</td><td>group</td></tr>

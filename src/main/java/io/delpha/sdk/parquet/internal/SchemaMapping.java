@@ -81,6 +81,10 @@ public final class SchemaMapping {
         }
         yield group.named(name);
       }
+      case VARIANT -> Types.buildGroup(rep).as(LogicalTypeAnnotation.variantType((byte) 1))
+          .addField(Types.required(PrimitiveType.PrimitiveTypeName.BINARY).named("metadata"))
+          .addField(Types.required(PrimitiveType.PrimitiveTypeName.BINARY).named("value"))
+          .named(name);
       default -> ScalarKind.of(t).parquetType(name, t, rep);
     };
   }

@@ -1,6 +1,5 @@
 package io.delpha.sdk.parquet.internal.kinds;
 
-import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.parquet.ColumnType;
 import io.delpha.sdk.parquet.Physical;
 import io.delpha.sdk.parquet.Variant;
@@ -18,8 +17,7 @@ import org.jspecify.annotations.Nullable;
  * followed by the value, split by the metadata's own length ({@link #fromBytes}, {@link #toBytes}).
  *
  * <p>In the other systems it is its JSON ({@link Variant#toJson()}): CQL {@code text}, PostgreSQL {@code jsonb},
- * DuckDB {@code JSON}; Spark's {@code variant}. Partition values cannot hold it. The writer does not write it yet:
- * {@link #parquetType} refuses it.
+ * DuckDB {@code VARIANT} (what DuckDB reads the Parquet column as); Spark's {@code variant}. Partition values cannot hold it. The writer writes it unshredded.
  */
 final class VariantKind implements ScalarKind {
 
@@ -68,10 +66,15 @@ final class VariantKind implements ScalarKind {
     return out;
   }
 
-  /** Not written yet (a VARIANT is a group of two binaries, not one primitive): refused. */
+  /**
+   * None: a VARIANT is written as a group (annotated VARIANT, a required binary {@code metadata} and {@code value},
+   * unshredded), which {@code SchemaMapping.toParquet} declares.
+   *
+   * @throws IllegalStateException always
+   */
   @Override
   public PrimitiveType parquetType(String name, ColumnType type, Repetition repetition) {
-    throw new InvalidInputException("column " + name + ": writing VARIANT columns to Parquet is not supported yet");
+    throw new IllegalStateException("column " + name + ": a VARIANT is a group, which SchemaMapping declares");
   }
 
   @Override
@@ -112,7 +115,7 @@ final class VariantKind implements ScalarKind {
 
   @Override
   public String duckDbType(ColumnType type) {
-    return "JSON";
+    return "VARIANT";
   }
 
   @Override
