@@ -82,7 +82,7 @@ class InternalImportsTest {
       for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
         Matcher m = PARQUET_TYPE.matcher(Files.readString(file, StandardCharsets.UTF_8));
         while (m.find()) {
-          if (!PARQUET_FOR_INTERNAL.contains(m.group(1))) {
+          if (!PARQUET_FOR_INTERNAL.contains(m.group(1)) && !(m.group(1).equals("Variant") && kindsFile(root, file))) {
             reaches.add(root.relativize(file) + " -> " + m.group(1));
           }
         }
@@ -104,6 +104,14 @@ class InternalImportsTest {
     assertThat(m.find()).isTrue();
     assertThat(m.group()).isEqualTo("io.delpha.sdk.parquet.internal.kinds.ScalarKind");
     assertThat(capability(Path.of("io", "delpha", "sdk", "totesys", "internal", "X.java"))).isEqualTo("totesys");
+  }
+
+  /**
+   * Whether a file is a kind's class: the kinds describe their values' Java classes, and VARIANT's is the public
+   * {@code Variant} (a value, as {@code BigDecimal} is DECIMAL's), so {@code parquet.internal.kinds} may name it.
+   */
+  private static boolean kindsFile(Path root, Path file) {
+    return root.relativize(file).getName(0).toString().equals("kinds");
   }
 
   /** The capability of a source file: the package's segment after {@code io.delpha.sdk} ("" for the root). */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import io.delpha.sdk.parquet.Row;
+import io.delpha.sdk.parquet.Variant;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -149,6 +150,9 @@ final class RecordPrinter implements AutoCloseable {
    * @return its text, as a CSV field holds it before quoting
    */
   static String scalar(Object v) {
+    if (v instanceof Variant x) {
+      return x.toJson(); // its whole JSON (toString cuts long ones)
+    }
     if (v instanceof byte[] b) {
       return Base64.getEncoder().encodeToString(b);
     }
@@ -185,6 +189,8 @@ final class RecordPrinter implements AutoCloseable {
       g.writeNull();
     } else if (v instanceof Row r) {
       value(g, r.toMap());
+    } else if (v instanceof Variant x) {
+      g.writeRawValue(x.toJson()); // a JSON value as it is (NaN and the infinities as strings)
     } else if (v instanceof Map<?, ?> m) {
       g.writeStartObject();
       for (Map.Entry<?, ?> e : m.entrySet()) {

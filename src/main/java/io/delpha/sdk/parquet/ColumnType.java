@@ -23,6 +23,7 @@ import org.jspecify.annotations.Nullable;
  *   <tr><td>TIMESTAMP</td><td>{@code Instant} (an instant on the UTC time line)</td><td>INT64 TIMESTAMP(MICROS, UTC-adjusted)</td></tr>
  *   <tr><td>LOCAL_TIMESTAMP</td><td>{@code LocalDateTime} (a wall-clock date and time, no zone)</td><td>INT64 TIMESTAMP(MICROS, not UTC-adjusted)</td></tr>
  *   <tr><td>BYTES</td><td>{@code byte[]}</td><td>BINARY</td></tr>
+ *   <tr><td>VARIANT</td><td>{@link Variant} (semi-structured)</td><td>group annotated VARIANT (binary metadata and value, unshredded)</td></tr>
  *   <tr><td>LIST&lt;e&gt;</td><td>{@code List} of the element's values (unmodifiable)</td><td>LIST (three-level)</td></tr>
  *   <tr><td>MAP&lt;k, v&gt;</td><td>{@code Map} of key to value, in file order (unmodifiable)</td><td>MAP</td></tr>
  *   <tr><td>STRUCT&lt;...&gt;</td><td>{@link Row} of the struct's fields</td><td>group</td></tr>
@@ -41,7 +42,7 @@ public record ColumnType(Kind kind, int precision, int scale, List<Column> child
 
   /** The kinds of value a column can hold. */
   public enum Kind {
-    BOOLEAN, INT, LONG, DOUBLE, DECIMAL, STRING, DATE, TIME, TIMESTAMP, BYTES, LOCAL_TIMESTAMP, LIST, MAP, STRUCT;
+    BOOLEAN, INT, LONG, DOUBLE, DECIMAL, STRING, DATE, TIME, TIMESTAMP, BYTES, LOCAL_TIMESTAMP, VARIANT, LIST, MAP, STRUCT;
 
     /** @return whether this is LIST, MAP or STRUCT (the others are the scalar kinds) */
     public boolean isNested() {
@@ -69,6 +70,8 @@ public record ColumnType(Kind kind, int precision, int scale, List<Column> child
   public static final ColumnType LOCAL_TIMESTAMP = new ColumnType(Kind.LOCAL_TIMESTAMP, 0, 0);
   /** {@code byte[]} values. */
   public static final ColumnType BYTES = new ColumnType(Kind.BYTES, 0, 0);
+  /** {@link Variant} values: Parquet's VARIANT logical type. */
+  public static final ColumnType VARIANT = new ColumnType(Kind.VARIANT, 0, 0);
 
   /** Validates precision, scale and parts. */
   public ColumnType {

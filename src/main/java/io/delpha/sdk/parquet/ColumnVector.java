@@ -35,7 +35,7 @@ import org.jspecify.annotations.Nullable;
  *   <tr><td>INT96</td><td>{@code ints} the Julian day, {@code longs} the nanosecond of that day (read as Spark reads them, as Spark reads them: {@code (julianDay - 2440588) * 86400000000 + nanosOfDay / 1000}
  * microseconds in wrapping 64-bit arithmetic, plus the nanoseconds below the microsecond that Hive and Impala write)</td><td>TIMESTAMP (Spark, Hive, Impala)</td></tr>
  *   <tr><td>DOUBLE</td><td>{@code doubles} (a FLOAT column widened exactly)</td><td>DOUBLE</td></tr>
- *   <tr><td>BINARY</td><td>{@code data} bytes {@code offsets[i] .. offsets[i+1]}</td><td>STRING (UTF-8), BYTES, DECIMAL (two's complement, big-endian)</td></tr>
+ *   <tr><td>BINARY</td><td>{@code data} bytes {@code offsets[i] .. offsets[i+1]}</td><td>STRING (UTF-8), BYTES, DECIMAL (two's complement, big-endian), VARIANT (its metadata followed by its value, split by the metadata's own length: VariantEncoding.md)</td></tr>
  *   <tr><td>LIST, MAP</td><td>{@code offsets}: the entries of row {@code i} are {@code offsets[i] .. offsets[i+1]} of {@link #child(int)} (a map's keys are child 0, its values child 1)</td><td>LIST, MAP</td></tr>
  *   <tr><td>STRUCT</td><td>one child vector per field, of this vector's size</td><td>STRUCT</td></tr>
  * </table>

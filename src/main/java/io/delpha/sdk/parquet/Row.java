@@ -522,6 +522,22 @@ public final class Row {
   }
 
   /**
+   * @param column a VARIANT column
+   * @return its value, or {@code null}
+   */
+  public @Nullable Variant getVariant(String column) {
+    return getVariant(schema.requireIndex(column));
+  }
+
+  /**
+   * @param index the position of a VARIANT column
+   * @return its value (immutable), or {@code null}
+   */
+  public @Nullable Variant getVariant(int index) {
+    return (Variant) typed(index, ColumnType.Kind.VARIANT);
+  }
+
+  /**
    * @param column a LIST column
    * @return its value, an unmodifiable list whose elements are of the element type's Java class, or {@code null}
    */

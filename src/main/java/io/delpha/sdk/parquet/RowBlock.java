@@ -146,7 +146,7 @@ final class RowBlock {
           : physical == Physical.INT32 ? DECIMAL_INT : OBJECT;
       case TIMESTAMP -> physical == Physical.INT64 && v.unit() == ChronoUnit.MICROS
           ? TIMESTAMP_MICROS : OBJECT;
-      case STRING, BYTES, TIME, LOCAL_TIMESTAMP, LIST, MAP, STRUCT -> OBJECT;
+      case STRING, BYTES, TIME, LOCAL_TIMESTAMP, VARIANT, LIST, MAP, STRUCT -> OBJECT;
     };
   }
 

@@ -135,6 +135,7 @@ public final class CapabilityHostMain {
     samples.put(ColumnType.LOCAL_TIMESTAMP, java.time.LocalDateTime.of(2024, 1, 9, 0, 0));
     samples.put(ColumnType.BYTES, new byte[] {10});
     samples.put(ColumnType.list(ColumnType.INT, false), List.of(11));
+    samples.put(ColumnType.VARIANT, io.delpha.sdk.parquet.Variant.of(12L));
     List<Column> columns = new java.util.ArrayList<>();
     samples.keySet().forEach(t -> columns.add(Column.required("c" + columns.size(), t)));
     Row row = Row.of(new RowSchema(columns), samples.values().toArray());

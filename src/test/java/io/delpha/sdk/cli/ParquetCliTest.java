@@ -239,6 +239,29 @@ class ParquetCliTest {
   }
 
   @Test
+  @DisplayName("a VARIANT column: cat prints its JSON (a CSV field, a JSON value in jsonl), schema its type")
+  void catVariant(@TempDir Path dir) throws Exception {
+    RowSchema schema = RowSchema.builder().required("id", io.delpha.sdk.parquet.ColumnType.INT)
+        .nullable("v", io.delpha.sdk.parquet.ColumnType.VARIANT).build();
+    Path file = dir.resolve("variant.parquet");
+    try (io.delpha.sdk.parquet.RowWriter w = ParquetRows.writer(file, schema,
+        io.delpha.sdk.parquet.WriteOptions.defaults())) {
+      w.write(io.delpha.sdk.parquet.Row.of(schema, 1,
+          io.delpha.sdk.parquet.Variant.fromJson("{\"a\":1,\"b\":[\"x\",null]}")));
+      w.write(io.delpha.sdk.parquet.Row.of(schema, 2, null));
+    }
+    Run csv = delpha("parquet", "cat", file.toString());
+    assertThat(csv.exitCode()).as(csv.all()).isZero();
+    assertThat(csv.out()).isEqualTo("id,v\r\n1,\"{\"\"a\"\":1,\"\"b\"\":[\"\"x\"\",null]}\"\r\n2,\r\n");
+    Run jsonl = delpha("parquet", "cat", "--format", "jsonl", file.toString());
+    assertThat(jsonl.exitCode()).as(jsonl.all()).isZero();
+    assertThat(jsonl.out()).isEqualTo("{\"id\":1,\"v\":{\"a\":1,\"b\":[\"x\",null]}}\n{\"id\":2,\"v\":null}\n");
+    Run types = delpha("parquet", "schema", file.toString());
+    assertThat(types.exitCode()).as(types.all()).isZero();
+    assertThat(types.out().lines().map(String::strip)).anyMatch(l -> l.matches("v\\s+variant\\s+yes"));
+  }
+
+  @Test
   @DisplayName("schema prints each column's type and nullability, nested parts indented")
   void schema() {
     Run run = delpha("parquet", "schema", DUCKDB_FILE.toString());

@@ -101,7 +101,7 @@ class ColumnKindsTest {
             assertThat(DuckDbSql.value(rs, 1, c.type())).as(c.name()).isEqualTo(value);
           }
         }
-        if (c.type().kind().isNested()) {
+        if (c.type().kind().isNested() || c.type().kind() == ColumnType.Kind.VARIANT) { // never a partition value
           assertThatThrownBy(() -> DuckDbSql.literal(value, c.type())).isInstanceOf(DataFormatException.class);
         } else {
           assertThat(one(st, "SELECT (" + DuckDbSql.literal(value, c.type()) + " IS NOT DISTINCT FROM " + column

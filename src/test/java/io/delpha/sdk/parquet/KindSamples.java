@@ -47,6 +47,7 @@ public final class KindSamples {
       case LOCAL_TIMESTAMP -> new Sample(ColumnType.LOCAL_TIMESTAMP, LocalDateTime.of(2024, 2, 29, 12, 34, 56, 789_012_000),
           "2024-02-29 12:34:56.789012");
       case BYTES -> new Sample(ColumnType.BYTES, "bytes".getBytes(StandardCharsets.UTF_8), "bytes");
+      case VARIANT -> new Sample(ColumnType.VARIANT, Variant.fromJson("{\"a\":1,\"b\":[\"x\",null,2.5]}"), null);
       case LIST -> new Sample(ColumnType.list(ColumnType.INT, true), List.of(1, 2), null);
       case MAP -> {
         Map<String, Integer> map = new LinkedHashMap<>();

@@ -101,7 +101,10 @@ class ParquetDifferentialTest {
         }
       }
     }
-    assertThat(kinds).containsExactlyInAnyOrder(ColumnType.Kind.values());
+    // every kind but VARIANT, not drawn yet: VariantParquetCasesTest (round trip) and ColumnKindsTest (DuckDB) hold it
+    java.util.Set<ColumnType.Kind> written = java.util.EnumSet.allOf(ColumnType.Kind.class);
+    written.remove(ColumnType.Kind.VARIANT);
+    assertThat(kinds).isEqualTo(written);
     assertThat(deepest).isGreaterThanOrEqualTo(4);
     assertThat(nulls).isPositive();
     assertThat(repeatedStrings).isGreaterThan(1000);
@@ -222,6 +225,7 @@ class ParquetDifferentialTest {
         }
         case BOOLEAN, INT, LONG, DOUBLE, STRING, BYTES, DATE, TIME, TIMESTAMP, LOCAL_TIMESTAMP ->
             new ColumnType(kind, 0, 0);
+        case VARIANT -> throw new IllegalStateException("VARIANT is not drawn yet (VariantParquetCasesTest and ColumnKindsTest hold it)");
         case LIST -> ColumnType.list(type(depth - 1), random.nextBoolean());
         case MAP -> ColumnType.map(random.nextBoolean() ? ColumnType.STRING : random.nextBoolean() ? ColumnType.INT
             : ColumnType.LONG, type(depth - 1), random.nextBoolean());
@@ -275,6 +279,7 @@ class ParquetDifferentialTest {
           }
           yield Row.of(fields, values);
         }
+        case VARIANT -> throw new IllegalStateException("VARIANT is not drawn yet (VariantParquetCasesTest and ColumnKindsTest hold it)");
         case BOOLEAN, INT, LONG, DOUBLE, DECIMAL, STRING, BYTES, DATE, TIME, TIMESTAMP, LOCAL_TIMESTAMP -> {
           Pool pool = pools.get(column);
           if (pool == null) {
@@ -325,6 +330,7 @@ class ParquetDifferentialTest {
           yield new BigDecimal(r.nextBoolean() ? unscaled : unscaled.negate(), t.scale());
         }
         case STRING -> string(r);
+        case VARIANT -> throw new IllegalStateException("VARIANT is not drawn yet (VariantParquetCasesTest and ColumnKindsTest hold it)");
         case BYTES -> {
           byte[] b = new byte[r.nextInt(4) == 0 ? 0 : r.nextInt(1, 40)];
           for (int i = 0; i < b.length; i++) {

@@ -128,6 +128,7 @@ public final class LeafCodec {
       case DECIMAL -> decimal(index);
       case STRING -> string(index);
       case BYTES -> bytes(index);
+      case VARIANT -> variant(index);
       case DATE -> LocalDate.ofEpochDay(v.ints()[index]);
       case TIME -> time(index);
       case TIMESTAMP -> timestamp(index);
@@ -169,6 +170,21 @@ public final class LeafCodec {
   private String string(int index) {
     int[] offsets = vector.offsets();
     return (String) decodeBinary(vector.data(), offsets[index], offsets[index + 1] - offsets[index]);
+  }
+
+  /** A VARIANT held as its metadata followed by its value. */
+  private Object variant(int index) {
+    int[] offsets = vector.offsets();
+    int length = offsets[index + 1] - offsets[index];
+    if (length >= HeapBudget.CHECKED_BYTES) {
+      HeapBudget.require(2L * length, "a VARIANT value of column " + column.name());
+    }
+    try {
+      return ScalarKind.variantFromBytes(vector.data(), offsets[index], length);
+    } catch (DataFormatException e) {
+      throw new DataFormatException("column " + column.name() + " holds a VARIANT that is not valid: " + e.getMessage(),
+          e);
+    }
   }
 
   private byte[] bytes(int index) {
@@ -308,6 +324,10 @@ public final class LeafCodec {
       case BYTES -> {
         byte[] b = value instanceof byte[] x ? x : wrongType(value);
         vector.appendBytes(b, 0, b.length);
+      }
+      case VARIANT -> {
+        byte[] b = ScalarKind.variantBytes(value);
+        vector.appendBytes(b == null ? wrongType(value) : b, 0, b == null ? 0 : b.length);
       }
       case DATE -> vector.appendInt(Math.toIntExact((value instanceof LocalDate d ? d
           : this.<LocalDate>wrongType(value)).toEpochDay()));

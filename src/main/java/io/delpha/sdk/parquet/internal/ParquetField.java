@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.schema.GroupType;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,7 +22,12 @@ import org.jspecify.annotations.Nullable;
 final class ParquetField {
 
 
-  enum Shape { LEAF, LIST, MAP, STRUCT }
+  /**
+   * LEAF, LIST, MAP, STRUCT as in the row model; VARIANT: a top-level group annotated VARIANT, whose one child is the
+   * group read as a STRUCT of its {@code metadata} and {@code value} (what {@link NestedAssembly} fills), made into
+   * the column's BINARY vector by {@link VariantAssembly}.
+   */
+  enum Shape { LEAF, LIST, MAP, STRUCT, VARIANT }
 
   final Column column;
   final Shape shape;
@@ -35,10 +41,19 @@ final class ParquetField {
   final @Nullable ColumnDescriptor descriptor;
   final @Nullable Physical physical;
   final @Nullable ChronoUnit unit;
+  /** A VARIANT's Parquet group (its shredding's types), else {@code null}. */
+  final @Nullable GroupType variantGroup;
 
   private ParquetField(Column column, Shape shape, int presentDef, int slotDef, int slotRep, int elementDef, int repLevel,
       List<ParquetField> children, @Nullable ColumnDescriptor descriptor, @Nullable Physical physical,
       @Nullable ChronoUnit unit) {
+    this(column, shape, presentDef, slotDef, slotRep, elementDef, repLevel, children, descriptor, physical, unit, null);
+  }
+
+  private ParquetField(Column column, Shape shape, int presentDef, int slotDef, int slotRep, int elementDef, int repLevel,
+      List<ParquetField> children, @Nullable ColumnDescriptor descriptor, @Nullable Physical physical,
+      @Nullable ChronoUnit unit, @Nullable GroupType variantGroup) {
+    this.variantGroup = variantGroup;
     this.column = column;
     this.shape = shape;
     this.presentDef = presentDef;
@@ -66,9 +81,15 @@ final class ParquetField {
    * @return this leaf with a column that may not hold nulls, its levels unchanged: a value absent at its level
    *     is then an error in the data, not a null
    */
+  static ParquetField variant(Column column, int presentDef, int slotDef, int slotRep, ParquetField struct,
+      GroupType group) {
+    return new ParquetField(column, Shape.VARIANT, presentDef, slotDef, slotRep, -1, -1, List.of(struct), null, null,
+        null, group);
+  }
+
   ParquetField asRequired() {
     return new ParquetField(new Column(column.name(), column.type(), false), shape, presentDef, slotDef, slotRep,
-        elementDef, repLevel, children, descriptor, physical, unit);
+        elementDef, repLevel, children, descriptor, physical, unit, variantGroup);
   }
 
   /**
@@ -84,6 +105,9 @@ final class ParquetField {
   Vector newVector() {
     if (shape == Shape.LEAF) {
       return Vector.leaf(column, Objects.requireNonNull(physical, "a leaf has a physical type"), unit);
+    }
+    if (shape == Shape.VARIANT) {
+      return Vector.leaf(column, Physical.BINARY, null); // the metadata followed by the value
     }
     List<Vector> parts = new ArrayList<>(children.size());
     for (ParquetField c : children) {

@@ -7,6 +7,7 @@ import io.delpha.sdk.parquet.Column;
 import io.delpha.sdk.parquet.ColumnType;
 import io.delpha.sdk.parquet.RowSchema;
 import io.delpha.sdk.parquet.WriteOptions;
+import io.delpha.sdk.parquet.internal.variant.VariantMetadata;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -122,7 +123,7 @@ public final class ParquetRowWriter implements AutoCloseable {
     List<Type> nestedFields = new ArrayList<>();
     for (int c = 0; c < schema.size(); c++) {
       Column column = schema.column(c);
-      if (column.type().kind().isNested()) {
+      if (column.type().kind().isNested() || column.type().kind() == ColumnType.Kind.VARIANT) {
         nestedFields.add(parquetSchema.getType(c));
       } else {
         ColumnDescriptor descriptor = parquetSchema.getColumnDescription(new String[] {column.name()});
@@ -133,7 +134,7 @@ public final class ParquetRowWriter implements AutoCloseable {
     int next = 0;
     for (Column c : schema.columns()) {
       List<LeafShredder> leaves = new ArrayList<>();
-      if (c.type().kind().isNested()) {
+      if (c.type().kind().isNested() || c.type().kind() == ColumnType.Kind.VARIANT) {
         next = LeafShredder.build(c,
             Objects.requireNonNull(nestedSchema, "a nested column is in the nested schema").getColumns(), next, leaves);
       }
@@ -446,11 +447,15 @@ public final class ParquetRowWriter implements AutoCloseable {
     private final Column[] path;
     private final int[] childIndex;
     private final int[] repLevel;
+    /** For a VARIANT's leaves: 0 its metadata, 1 its value (split from the vector's one BINARY); else -1. */
+    private final int variantPart;
     private ColumnWriter writer;
 
     // writer is set by open(), which the row writer calls for every row group before shredding into it
     @SuppressWarnings("NullAway.Init")
-    private LeafShredder(ColumnDescriptor descriptor, List<Column> path, List<Integer> childIndex, List<Integer> repLevel) {
+    private LeafShredder(ColumnDescriptor descriptor, List<Column> path, List<Integer> childIndex, List<Integer> repLevel,
+        int variantPart) {
+      this.variantPart = variantPart;
       this.descriptor = descriptor;
       this.path = path.toArray(new Column[0]);
       this.childIndex = childIndex.stream().mapToInt(Integer::intValue).toArray();
@@ -473,8 +478,12 @@ public final class ParquetRowWriter implements AutoCloseable {
       repLevel.add(rep);
       ColumnType t = column.type();
       int n = next;
-      if (!t.kind().isNested()) {
-        out.add(new LeafShredder(descriptors.get(n), path, childIndex, repLevel));
+      if (t.kind() == ColumnType.Kind.VARIANT) {
+        out.add(new LeafShredder(descriptors.get(n), path, childIndex, repLevel, 0));
+        out.add(new LeafShredder(descriptors.get(n + 1), path, childIndex, repLevel, 1));
+        n += 2;
+      } else if (!t.kind().isNested()) {
+        out.add(new LeafShredder(descriptors.get(n), path, childIndex, repLevel, -1));
         n++;
       } else {
         int childRep = t.kind() == ColumnType.Kind.STRUCT ? rep : rep + 1;
@@ -524,7 +533,15 @@ public final class ParquetRowWriter implements AutoCloseable {
         case BOOLEAN -> writer.write(v.booleans()[index], r, dd);
         case BINARY -> {
           int[] offsets = v.offsets();
-          writer.write(Binary.fromReusedByteArray(v.data(), offsets[index], offsets[index + 1] - offsets[index]), r, dd);
+          int from = offsets[index];
+          int length = offsets[index + 1] - from;
+          if (variantPart >= 0) { // the metadata followed by the value: each to its leaf
+            int metadata = VariantMetadata.length(v.data(), from, from + length);
+            writer.write(variantPart == 0 ? Binary.fromReusedByteArray(v.data(), from, metadata)
+                : Binary.fromReusedByteArray(v.data(), from + metadata, length - metadata), r, dd);
+          } else {
+            writer.write(Binary.fromReusedByteArray(v.data(), from, length), r, dd);
+          }
         }
         default -> throw new IllegalStateException("cannot write " + v);
       }

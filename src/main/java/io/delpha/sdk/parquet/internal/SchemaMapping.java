@@ -81,6 +81,10 @@ public final class SchemaMapping {
         }
         yield group.named(name);
       }
+      case VARIANT -> Types.buildGroup(rep).as(LogicalTypeAnnotation.variantType((byte) 1))
+          .addField(Types.required(PrimitiveType.PrimitiveTypeName.BINARY).named("metadata"))
+          .addField(Types.required(PrimitiveType.PrimitiveTypeName.BINARY).named("value"))
+          .named(name);
       default -> ScalarKind.of(t).parquetType(name, t, rep);
     };
   }
@@ -268,6 +272,9 @@ public final class SchemaMapping {
           value.column.nullable()), optional), ParquetField.Shape.MAP, def, slotDef, slotRep, elementDef, repLevel,
           List.of(key, value));
     }
+    if (a instanceof LogicalTypeAnnotation.VariantLogicalTypeAnnotation) {
+      return variant(message, g, name, optional, def, parentRep, slotDef, slotRep, path, here, where);
+    }
     if (a != null) {
       throw new Unsupported(where, t, "group annotated " + a);
     }
@@ -278,6 +285,111 @@ public final class SchemaMapping {
     List<Column> fieldColumns = children.stream().map(c -> c.column).toList();
     return ParquetField.nested(new Column(name, ColumnType.struct(new RowSchema(fieldColumns)), optional),
         ParquetField.Shape.STRUCT, def, slotDef, slotRep, -1, -1, children);
+  }
+
+  /**
+   * A group annotated VARIANT (VariantEncoding.md, "Variant in Parquet"): a required binary {@code metadata} and a
+   * binary {@code value}, read as an internal STRUCT of the two and made into the VARIANT column's values.
+   */
+  private static ParquetField variant(MessageType message, GroupType g, String name, boolean optional, int def,
+      int parentRep, int slotDef, int slotRep, List<String> path, List<String> here, String where) throws Unsupported {
+    if (!path.isEmpty() || parentRep != 0) {
+      throw new Unsupported(where, g, "a VARIANT inside a LIST, MAP or STRUCT is not read yet; only top-level ones");
+    }
+    if (!g.containsField("metadata") || g.getFieldCount() > 3 || !g.containsField("value")
+        && !g.containsField("typed_value")) {
+      throw new Unsupported(where, g, "a VARIANT group holds a binary metadata, and a binary value, a typed_value or "
+          + "both");
+    }
+    for (Type f : g.getFields()) {
+      if (!f.getName().equals("metadata") && !f.getName().equals("value") && !f.getName().equals("typed_value")) {
+        throw new Unsupported(where, g, "a VARIANT group has no field " + f.getName());
+      }
+    }
+    Type metadata = g.getType("metadata");
+    if (!binary(metadata) || !metadata.isRepetition(Repetition.REQUIRED)
+        || g.containsField("value") && (!binary(g.getType("value")) || g.getType("value").isRepetition(Repetition.REPEATED))) {
+      throw new Unsupported(where, g, "a VARIANT's metadata is a required BINARY and its value a BINARY");
+    }
+    String wrongShredding = g.containsField("typed_value") ? shredding(g.getType("typed_value")) : null;
+    if (wrongShredding != null) {
+      throw new Unsupported(where, g, "a shredded VARIANT's " + wrongShredding);
+    }
+    List<ParquetField> parts = new ArrayList<>();
+    for (Type child : g.getFields()) {
+      parts.add(build(message, child, child.getName(), false, def, parentRep, slotDef, slotRep, here));
+    }
+    ParquetField struct = ParquetField.nested(new Column(name, ColumnType.struct(new RowSchema(parts.stream()
+        .map(p -> p.column).toList())), optional), ParquetField.Shape.STRUCT, def, slotDef, slotRep, -1, -1, parts);
+    return ParquetField.variant(new Column(name, ColumnType.VARIANT, optional), def, slotDef, slotRep, struct, g);
+  }
+
+  /**
+   * @param typed a {@code typed_value}
+   * @return what in it VariantShredding.md does not allow (its types' table, objects of required groups of a
+   *     {@code value} and a {@code typed_value}, lists of such elements), or {@code null}
+   */
+  private static @Nullable String shredding(Type typed) {
+    if (typed.isPrimitive()) {
+      PrimitiveType p = typed.asPrimitiveType();
+      LogicalTypeAnnotation a = p.getLogicalTypeAnnotation();
+      boolean ok = switch (p.getPrimitiveTypeName()) {
+        case BOOLEAN, FLOAT, DOUBLE -> a == null;
+        case INT32 -> a == null || a instanceof DecimalLogicalTypeAnnotation
+            || a instanceof LogicalTypeAnnotation.DateLogicalTypeAnnotation
+            || a instanceof IntLogicalTypeAnnotation i && i.isSigned() && i.getBitWidth() <= 32;
+        case INT64 -> a == null || a instanceof DecimalLogicalTypeAnnotation
+            || a instanceof IntLogicalTypeAnnotation i && i.isSigned()
+            || a instanceof TimeLogicalTypeAnnotation t && t.getUnit() == TimeUnit.MICROS && !t.isAdjustedToUTC()
+            || a instanceof TimestampLogicalTypeAnnotation ts && ts.getUnit() != TimeUnit.MILLIS;
+        case BINARY -> a == null || a instanceof LogicalTypeAnnotation.StringLogicalTypeAnnotation
+            || a instanceof DecimalLogicalTypeAnnotation;
+        case FIXED_LEN_BYTE_ARRAY -> a instanceof DecimalLogicalTypeAnnotation
+            || a instanceof LogicalTypeAnnotation.UUIDLogicalTypeAnnotation && p.getTypeLength() == 16;
+        default -> false;
+      };
+      return ok ? null : "typed_value " + p + " is not a type VariantShredding.md allows";
+    }
+    GroupType g = typed.asGroupType();
+    if (g.getLogicalTypeAnnotation() instanceof ListLogicalTypeAnnotation) {
+      if (g.getFieldCount() != 1 || g.getType(0).isPrimitive() || g.getType(0).asGroupType().getFieldCount() != 1
+          || g.getType(0).asGroupType().getType(0).isPrimitive()) {
+        return "typed_value list " + g.getName() + " is not a three-level LIST of groups";
+      }
+      return shreddedField(g.getType(0).asGroupType().getType(0).asGroupType());
+    }
+    if (g.getLogicalTypeAnnotation() != null || g.getFieldCount() == 0) {
+      return "typed_value group " + g.getName() + " is neither an object's fields nor a LIST";
+    }
+    for (Type f : g.getFields()) {
+      if (f.isPrimitive() || !f.isRepetition(Repetition.REQUIRED)) {
+        return "shredded field " + f.getName() + " is not a required group";
+      }
+      String wrong = shreddedField(f.asGroupType());
+      if (wrong != null) {
+        return wrong;
+      }
+    }
+    return null;
+  }
+
+  /** A shredded field or element: a {@code value}, a {@code typed_value} or both, and nothing else. */
+  private static @Nullable String shreddedField(GroupType f) {
+    for (Type part : f.getFields()) {
+      if (!part.getName().equals("value") && !part.getName().equals("typed_value")) {
+        return "field " + f.getName() + " has a part " + part.getName() + " (a value and a typed_value only)";
+      }
+    }
+    if (f.containsField("value") && !binary(f.getType("value"))) {
+      return "field " + f.getName() + "'s value is not a BINARY";
+    }
+    return f.containsField("typed_value") ? shredding(f.getType("typed_value"))
+        : f.containsField("value") ? null : "field " + f.getName() + " has neither a value nor a typed_value";
+  }
+
+  private static boolean binary(Type t) {
+    return t.isPrimitive() && t.asPrimitiveType().getPrimitiveTypeName() == PrimitiveType.PrimitiveTypeName.BINARY
+        && t.getLogicalTypeAnnotation() == null;
   }
 
   private static List<String> append(List<String> path, String name) {

@@ -82,7 +82,7 @@ public final class DuckDbSql {
    * @return a DuckDB expression of exactly that value and type
    */
   public static String literal(@Nullable Object value, ColumnType type) {
-    if (type.kind().isNested()) {
+    if (type.kind().isNested() || type.kind() == ColumnType.Kind.VARIANT) {
       throw new DataFormatException("a " + type + " value has no DuckDB literal here (partition values are scalars)");
     }
     String sqlType = type(type, "?", "?");

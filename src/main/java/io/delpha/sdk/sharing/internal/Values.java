@@ -30,7 +30,7 @@ public final class Values {
     }
     ColumnType type = column.type();
     try {
-      if (type.kind().isNested()) {
+      if (type.kind().isNested() || type.kind() == ColumnType.Kind.VARIANT) {
         throw new DataFormatException("partition column " + Peers.echo(column.name()) + " of " + file + " has type "
             + type + ", which partition values cannot hold");
       }
@@ -113,7 +113,7 @@ public final class Values {
         }
         yield out;
       }
-      case BOOLEAN, INT, LONG, DOUBLE, DECIMAL, STRING, DATE, TIME, TIMESTAMP, LOCAL_TIMESTAMP, BYTES -> value;
+      case BOOLEAN, INT, LONG, DOUBLE, DECIMAL, STRING, DATE, TIME, TIMESTAMP, LOCAL_TIMESTAMP, BYTES, VARIANT -> value;
     };
   }
 

@@ -23,7 +23,7 @@ import org.jspecify.annotations.Nullable;
  */
 public sealed interface ScalarKind
     permits BooleanKind, IntKind, LongKind, DoubleKind, DecimalKind, StringKind, DateKind, TimeKind, TimestampKind,
-        LocalTimestampKind, BytesKind {
+        LocalTimestampKind, BytesKind, VariantKind {
 
   /**
    * @param kind a kind
@@ -43,6 +43,7 @@ public sealed interface ScalarKind
       case TIMESTAMP -> TimestampKind.INSTANCE;
       case LOCAL_TIMESTAMP -> LocalTimestampKind.INSTANCE;
       case BYTES -> BytesKind.INSTANCE;
+      case VARIANT -> VariantKind.INSTANCE;
       case LIST, MAP, STRUCT -> throw new IllegalArgumentException(kind + " is a nested kind, not a scalar one");
     };
   }
@@ -63,6 +64,28 @@ public sealed interface ScalarKind
    */
   static int decimalBytes(int precision) {
     return DecimalKind.bytes(precision);
+  }
+
+  /**
+   * A VARIANT from what a vector's BINARY holds of it: its metadata followed by its value.
+   *
+   * @param bytes the vector's bytes
+   * @param from the value's first byte
+   * @param length its bytes
+   * @return the {@code Variant}
+   * @throws io.delpha.sdk.core.DataFormatException if the bytes are not a valid metadata and value
+   */
+  static Object variantFromBytes(byte[] bytes, int from, int length) {
+    return VariantKind.fromBytes(bytes, from, length);
+  }
+
+  /**
+   * @param value any value
+   * @return what a vector's BINARY holds of a {@code Variant} (its metadata followed by its value), {@code null} if
+   *     the value is not one
+   */
+  static byte @Nullable [] variantBytes(Object value) {
+    return VariantKind.toBytes(value);
   }
 
   /** @return the kind this class describes */

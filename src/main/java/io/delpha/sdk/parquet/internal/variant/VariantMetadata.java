@@ -33,6 +33,37 @@ public final class VariantMetadata {
   }
 
   /**
+   * The length of a metadata that starts at {@code from}, from its header, dictionary size and last offset alone (what
+   * a vector holding a metadata followed by its value needs to split them); the bytes are checked when parsed.
+   *
+   * @param bytes where the metadata is
+   * @param from its first byte
+   * @param limit the end of what it may span
+   * @return its length in bytes
+   * @throws DataFormatException if its header, size or last offset do not fit before {@code limit}
+   */
+  public static int length(byte[] bytes, int from, int limit) {
+    if (from >= limit) {
+      throw malformed("it is empty (a metadata has at least a header byte and a dictionary size)");
+    }
+    int offsetSize = ((bytes[from] >>> 6) & 0x03) + 1;
+    if (limit - from < 1 + offsetSize) {
+      throw malformed("its bytes end before its " + offsetSize + "-byte dictionary size");
+    }
+    long size = VariantFormat.readUnsigned(bytes, from + 1, offsetSize);
+    long stringsStart = 1L + offsetSize + (size + 1) * offsetSize;
+    if (stringsStart > limit - from) {
+      throw malformed("its dictionary of " + size + " strings needs " + stringsStart + " bytes of header and offsets, "
+          + "more than its " + (limit - from) + " bytes");
+    }
+    long last = VariantFormat.readUnsigned(bytes, from + (int) stringsStart - offsetSize, offsetSize);
+    if (last > limit - from - stringsStart) {
+      throw malformed("its last string offset " + last + " is beyond its bytes");
+    }
+    return (int) (stringsStart + last);
+  }
+
+  /**
    * Checks a metadata, VariantEncoding.md's "Metadata encoding", before it is used: version 1; the dictionary size
    * and its {@code size + 1} offsets within the bytes (checked before anything is allocated); offsets starting at 0,
    * never decreasing, the last one the end of the bytes (no byte after it); every string valid UTF-8; strings unique

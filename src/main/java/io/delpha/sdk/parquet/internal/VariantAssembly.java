@@ -1,0 +1,203 @@
+package io.delpha.sdk.parquet.internal;
+
+import io.delpha.sdk.core.DataFormatException;
+import io.delpha.sdk.parquet.internal.variant.VariantEncoder;
+import io.delpha.sdk.parquet.internal.variant.VariantFormat;
+import io.delpha.sdk.parquet.internal.variant.VariantMetadata;
+import io.delpha.sdk.parquet.internal.variant.VariantValues;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.parquet.schema.GroupType;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.LogicalTypeAnnotation.DecimalLogicalTypeAnnotation;
+import org.apache.parquet.schema.LogicalTypeAnnotation.IntLogicalTypeAnnotation;
+import org.apache.parquet.schema.LogicalTypeAnnotation.TimestampLogicalTypeAnnotation;
+import org.apache.parquet.schema.PrimitiveType;
+import org.apache.parquet.schema.Type;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Makes a VARIANT column's vector (one BINARY per row: the metadata followed by the value, what
+ * {@code VariantKind} reads) from its group read as a STRUCT of {@code metadata}, {@code value} and, when shredded,
+ * {@code typed_value} (VariantShredding.md): an unshredded value is copied as it is; a shredded one is rebuilt from
+ * its typed columns (objects with their shredded fields and the rest of a partially shredded object, arrays,
+ * primitives of the Parquet type's variant type) and encoded. A null group is a null row; a value and a typed value
+ * both present where the value is not an object, or a partially shredded object repeating a shredded field, is a
+ * {@code DataFormatException}.
+ */
+final class VariantAssembly {
+
+  private VariantAssembly() {}
+
+  /**
+   * @param parts the group's vector: a STRUCT of the group's fields in {@code group}'s order, {@code rows} rows
+   * @param group the VARIANT group's Parquet type
+   * @param out the VARIANT column's BINARY vector, cleared here
+   * @param rows the rows
+   * @throws DataFormatException if a value is not one VariantShredding.md allows
+   */
+  static void fill(Vector parts, GroupType group, Vector out, int rows) {
+    out.clear();
+    Vector metadata = parts.child(group.getFieldIndex("metadata"));
+    boolean shredded = group.containsField("typed_value");
+    int valueAt = group.containsField("value") ? group.getFieldIndex("value") : -1;
+    for (int i = 0; i < rows; i++) {
+      if (parts.isNull(i)) {
+        out.appendNull();
+        continue;
+      }
+      if (metadata.isNull(i)) {
+        throw new DataFormatException("a VARIANT of row " + i + " of the batch has no metadata");
+      }
+      int[] mo = metadata.offsets();
+      int ml = mo[i + 1] - mo[i];
+      if (!shredded) {
+        Vector value = parts.child(valueAt);
+        if (value.isNull(i)) {
+          throw new DataFormatException("a VARIANT of row " + i + " of the batch has no value");
+        }
+        int[] vo = value.offsets();
+        int vl = vo[i + 1] - vo[i];
+        byte[] both = Arrays.copyOfRange(metadata.data(), mo[i], mo[i] + ml + vl);
+        System.arraycopy(value.data(), vo[i], both, ml, vl);
+        out.appendBytes(both, 0, both.length);
+        continue;
+      }
+      byte[] metaBytes = Arrays.copyOfRange(metadata.data(), mo[i], mo[i] + ml);
+      VariantMetadata m = VariantMetadata.parse(metaBytes);
+      VariantEncoder.Node node = node(parts, i, group, m, 0);
+      byte[][] encoded = VariantEncoder.encode(node == null ? VariantEncoder.nullValue() : node);
+      byte[] both = Arrays.copyOf(encoded[0], encoded[0].length + encoded[1].length);
+      System.arraycopy(encoded[1], 0, both, encoded[0].length, encoded[1].length);
+      out.appendBytes(both, 0, both.length);
+    }
+  }
+
+  /** The value of a {value, typed_value} group at {@code i}, {@code null} when missing (both null). */
+  private static VariantEncoder.@Nullable Node node(Vector struct, int i, GroupType g, VariantMetadata m, int depth) {
+    if (depth > VariantFormat.MAX_DEPTH) {
+      throw new DataFormatException("a shredded VARIANT nests more than " + VariantFormat.MAX_DEPTH + " levels");
+    }
+    Vector value = g.containsField("value") ? struct.child(g.getFieldIndex("value")) : null;
+    Vector typedOrNull = g.containsField("typed_value") ? struct.child(g.getFieldIndex("typed_value")) : null;
+    byte @Nullable [] bytes = null;
+    if (value != null && !value.isNull(i)) {
+      int[] vo = value.offsets();
+      bytes = Arrays.copyOfRange(value.data(), vo[i], vo[i + 1]);
+      int end = VariantValues.validate(m, bytes, 0, bytes.length, 0);
+      if (end != bytes.length) {
+        throw new DataFormatException("a VARIANT value ends at byte " + end + " of its " + bytes.length);
+      }
+    }
+    if (typedOrNull == null || typedOrNull.isNull(i)) {
+      return bytes == null ? null : VariantEncoder.of(m, bytes, 0);
+    }
+    Vector typed = typedOrNull;
+    Type t = g.getType("typed_value");
+    if (!t.isPrimitive() && !(t.getLogicalTypeAnnotation() instanceof LogicalTypeAnnotation.ListLogicalTypeAnnotation)) {
+      GroupType fields = t.asGroupType();
+      List<byte[]> keys = new ArrayList<>();
+      List<VariantEncoder.Node> values = new ArrayList<>();
+      Set<String> shredded = new HashSet<>();
+      for (int k = 0; k < fields.getFieldCount(); k++) {
+        Type f = fields.getType(k);
+        shredded.add(f.getName());
+        VariantEncoder.Node n = node(typed.child(k), i, f.asGroupType(), m, depth + 1);
+        if (n != null) {
+          keys.add(f.getName().getBytes(StandardCharsets.UTF_8));
+          values.add(n);
+        }
+      }
+      if (bytes != null) {
+        if (VariantValues.basicType(bytes, 0) != VariantFormat.OBJECT) {
+          throw new DataFormatException("invalid VARIANT: a shredded object's value is not an object (conflicting "
+              + "value and typed_value)");
+        }
+        int n = VariantValues.count(bytes, 0);
+        for (int k = 0; k < n; k++) {
+          String name = m.key(VariantValues.fieldId(bytes, 0, k));
+          if (shredded.contains(name)) {
+            throw new DataFormatException("invalid VARIANT: field " + name + " is both shredded and in the value");
+          }
+          keys.add(name.getBytes(StandardCharsets.UTF_8));
+          values.add(VariantEncoder.of(m, bytes, VariantValues.childPos(bytes, 0, k)));
+        }
+      }
+      return VariantEncoder.object(keys, values);
+    }
+    if (bytes != null) {
+      throw new DataFormatException("invalid VARIANT: conflicting value and typed_value");
+    }
+    if (!t.isPrimitive()) {
+      GroupType element = t.asGroupType().getType(0).asGroupType().getType(0).asGroupType();
+      int[] offsets = typed.offsets();
+      Vector elements = typed.child(0);
+      List<VariantEncoder.Node> values = new ArrayList<>();
+      for (int j = offsets[i]; j < offsets[i + 1]; j++) {
+        VariantEncoder.Node n = node(elements, j, element, m, depth + 1);
+        values.add(n == null ? VariantEncoder.nullValue() : n);
+      }
+      return VariantEncoder.array(values);
+    }
+    return primitive(typed, i, t.asPrimitiveType());
+  }
+
+  /** A typed_value primitive as the variant type its Parquet type stands for (VariantShredding.md's table). */
+  private static VariantEncoder.Node primitive(Vector v, int i, PrimitiveType p) {
+    LogicalTypeAnnotation a = p.getLogicalTypeAnnotation();
+    if (a instanceof DecimalLogicalTypeAnnotation) {
+      return VariantEncoder.decimal((BigDecimal) java.util.Objects.requireNonNull(v.get(i), "a present decimal"));
+    }
+    return switch (p.getPrimitiveTypeName()) {
+      case BOOLEAN -> VariantEncoder.bool(v.booleans()[i]);
+      case INT32 -> {
+        int x = v.ints()[i];
+        if (a instanceof LogicalTypeAnnotation.DateLogicalTypeAnnotation) {
+          yield VariantEncoder.integral(VariantFormat.DATE, x);
+        }
+        int bits = a instanceof IntLogicalTypeAnnotation n ? n.getBitWidth() : 32;
+        yield VariantEncoder.integral(bits == 8 ? VariantFormat.INT8 : bits == 16 ? VariantFormat.INT16
+            : VariantFormat.INT32, x);
+      }
+      case INT64 -> {
+        long x = v.longs()[i];
+        if (a instanceof TimestampLogicalTypeAnnotation ts) {
+          boolean nanos = ts.getUnit() == LogicalTypeAnnotation.TimeUnit.NANOS;
+          int id = ts.isAdjustedToUTC() ? (nanos ? VariantFormat.TIMESTAMP_NANOS_TZ : VariantFormat.TIMESTAMP_TZ)
+              : (nanos ? VariantFormat.TIMESTAMP_NANOS_NTZ : VariantFormat.TIMESTAMP_NTZ);
+          yield VariantEncoder.integral(id, x);
+        }
+        if (a instanceof LogicalTypeAnnotation.TimeLogicalTypeAnnotation) {
+          yield VariantEncoder.integral(VariantFormat.TIME_NTZ, x);
+        }
+        yield VariantEncoder.integral(VariantFormat.INT64, x);
+      }
+      case FLOAT -> VariantEncoder.float32((float) v.doubles()[i]);
+      case DOUBLE -> VariantEncoder.float64(v.doubles()[i]);
+      case BINARY, FIXED_LEN_BYTE_ARRAY -> {
+        int[] o = v.offsets();
+        byte[] data = v.data();
+        if (a instanceof LogicalTypeAnnotation.StringLogicalTypeAnnotation) {
+          yield VariantEncoder.string(data, o[i], o[i + 1] - o[i]);
+        }
+        if (a instanceof LogicalTypeAnnotation.UUIDLogicalTypeAnnotation) {
+          long high = 0;
+          long low = 0;
+          for (int k = 0; k < 8; k++) {
+            high = high << 8 | (data[o[i] + k] & 0xFF);
+            low = low << 8 | (data[o[i] + 8 + k] & 0xFF);
+          }
+          yield VariantEncoder.uuid(high, low);
+        }
+        yield VariantEncoder.binary(data, o[i], o[i + 1] - o[i]);
+      }
+      default -> throw new DataFormatException("a shredded VARIANT's typed_value of type " + p
+          + " is not one VariantShredding.md allows");
+    };
+  }
+}
