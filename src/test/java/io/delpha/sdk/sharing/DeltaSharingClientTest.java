@@ -284,7 +284,7 @@ class DeltaSharingClientTest {
   }
 
   @Test
-  @DisplayName("nested column types map to LIST, MAP and STRUCT; a type the row model lacks is a DataFormatException naming the column")
+  @DisplayName("nested column types map to LIST, MAP and STRUCT, variant to VARIANT; a type the row model lacks is a DataFormatException naming the column")
   void nestedTypesAndUnknownTypes() {
     String nested = "{\"type\":\"struct\",\"fields\":[{\"name\":\"tags\",\"type\":{\"type\":\"array\","
         + "\"elementType\":\"string\",\"containsNull\":true},\"nullable\":true,\"metadata\":{}}]}";
@@ -296,8 +296,14 @@ class DeltaSharingClientTest {
         + "\"nullable\":true,\"metadata\":{}}]}";
     wm.stubFor(get(urlEqualTo(TABLE_PATH + "/metadata")).willReturn(ndjsonAnswer(List.of(protocolLine(),
         metadataLine(variant, List.of()), endStreamLine(null, null)))));
+    assertThat(client.tableMetadata("analytics.platform.usage").schema().column("doc").type())
+        .isEqualTo(ColumnType.VARIANT);
+    String interval = "{\"type\":\"struct\",\"fields\":[{\"name\":\"span\",\"type\":\"interval\","
+        + "\"nullable\":true,\"metadata\":{}}]}";
+    wm.stubFor(get(urlEqualTo(TABLE_PATH + "/metadata")).willReturn(ndjsonAnswer(List.of(protocolLine(),
+        metadataLine(interval, List.of()), endStreamLine(null, null)))));
     assertThatThrownBy(() -> client.tableMetadata("analytics.platform.usage"))
-        .isInstanceOf(DataFormatException.class).hasMessageContaining("doc").hasMessageContaining("variant");
+        .isInstanceOf(DataFormatException.class).hasMessageContaining("span").hasMessageContaining("interval");
   }
 
   @Test
