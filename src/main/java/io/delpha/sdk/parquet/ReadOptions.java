@@ -5,7 +5,8 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
- * How a Parquet source is read: columns to leave out, and the number of rows per {@link ColumnBatch}.
+ * How a Parquet source is read: columns to leave out, columns to read as VARIANT, and the number of rows per
+ * {@link ColumnBatch}.
  *
  * <p>A column whose Parquet type has no row-model type (see {@link ColumnType}) makes reading fail with a
  * {@link io.delpha.sdk.core.DataFormatException} naming it, unless it is skipped by name or all such columns
@@ -18,8 +19,12 @@ import java.util.Set;
  * @param skipped top-level column names to leave out (a name the file lacks is an error)
  * @param skipUnsupported whether to leave out every column the row model cannot hold
  * @param batchRows rows per batch, at most
+ * @param variants top-level columns to read as VARIANT although their group carries no VARIANT annotation (Delta
+ *     tables and Spark 4.0 write a VARIANT as a plain group of a binary {@code value} and {@code metadata}, shredded
+ *     or not, and keep the type in the table's schema); a name the file lacks is ignored (a file may predate the
+ *     column), a named column that is not such a group is a {@link io.delpha.sdk.core.DataFormatException}
  */
-public record ReadOptions(Set<String> skipped, boolean skipUnsupported, int batchRows) {
+public record ReadOptions(Set<String> skipped, boolean skipUnsupported, int batchRows, Set<String> variants) {
 
   /** Rows per batch by default: large enough to amortise per-batch work, small enough to stay in cache. */
   public static final int DEFAULT_BATCH_ROWS = 4096;
@@ -27,16 +32,28 @@ public record ReadOptions(Set<String> skipped, boolean skipUnsupported, int batc
   /** Validates and copies. */
   public ReadOptions {
     skipped = Set.copyOf(new LinkedHashSet<>(skipped));
+    variants = Set.copyOf(new LinkedHashSet<>(variants));
     if (batchRows < 1) {
       throw new InvalidInputException("batchRows must be positive, was " + batchRows);
     }
   }
 
   /**
+   * Options without VARIANT columns named.
+   *
+   * @param skipped top-level column names to leave out
+   * @param skipUnsupported whether to leave out every column the row model cannot hold
+   * @param batchRows rows per batch, at most
+   */
+  public ReadOptions(Set<String> skipped, boolean skipUnsupported, int batchRows) {
+    this(skipped, skipUnsupported, batchRows, Set.of());
+  }
+
+  /**
    * @return every column, {@value #DEFAULT_BATCH_ROWS} rows per batch
    */
   public static ReadOptions defaults() {
-    return new ReadOptions(Set.of(), false, DEFAULT_BATCH_ROWS);
+    return new ReadOptions(Set.of(), false, DEFAULT_BATCH_ROWS, Set.of());
   }
 
   /**
@@ -46,14 +63,14 @@ public record ReadOptions(Set<String> skipped, boolean skipUnsupported, int batc
   public ReadOptions skipping(String... columns) {
     Set<String> all = new LinkedHashSet<>(skipped);
     all.addAll(Set.of(columns));
-    return new ReadOptions(all, skipUnsupported, batchRows);
+    return new ReadOptions(all, skipUnsupported, batchRows, variants);
   }
 
   /**
    * @return these options leaving out every column whose type the row model cannot hold
    */
   public ReadOptions skippingUnsupported() {
-    return new ReadOptions(skipped, true, batchRows);
+    return new ReadOptions(skipped, true, batchRows, variants);
   }
 
   /**
@@ -61,6 +78,16 @@ public record ReadOptions(Set<String> skipped, boolean skipUnsupported, int batc
    * @return these options with that batch size
    */
   public ReadOptions withBatchRows(int rows) {
-    return new ReadOptions(skipped, skipUnsupported, rows);
+    return new ReadOptions(skipped, skipUnsupported, rows, variants);
+  }
+
+  /**
+   * @param columns top-level columns to read as VARIANT when their group is not annotated (see {@link #variants})
+   * @return these options reading them so
+   */
+  public ReadOptions readingAsVariant(String... columns) {
+    Set<String> all = new LinkedHashSet<>(variants);
+    all.addAll(Set.of(columns));
+    return new ReadOptions(skipped, skipUnsupported, batchRows, all);
   }
 }

@@ -158,17 +158,17 @@ class DeltaFormatTest {
 
   @Test
   void aReaderFeatureTheClientLacksIsATypedErrorNamingIt(@TempDir Path dir) throws Exception {
-    Path copy = dir.resolve("variant");
+    Path copy = dir.resolve("managed");
     copyTree(fixtures.resolve("events"), copy);
     Path log = copy.resolve("_delta_log").resolve("00000000000000000000.json");
     Files.writeString(log, Files.readString(log).replace("\"readerFeatures\":[\"deletionVectors\",\"timestampNtz\"]",
-        "\"readerFeatures\":[\"deletionVectors\",\"timestampNtz\",\"variantType\"]"));
+        "\"readerFeatures\":[\"deletionVectors\",\"timestampNtz\",\"catalogManaged\"]"));
     try (DeltaLogServer server = new DeltaLogServer(dir, DeltaLogServer.DvStyle.PATH_URL);
         DeltaSharingClient client = client(server)) {
-      assertThatThrownBy(() -> client.readTable(table("variant")))
+      assertThatThrownBy(() -> client.readTable(table("managed")))
           .isInstanceOfSatisfying(UnsupportedTableFeatureException.class,
-              e -> assertThat(e.feature()).isEqualTo("variantType"))
-          .hasMessageContaining("variantType");
+              e -> assertThat(e.feature()).isEqualTo("catalogManaged"))
+          .hasMessageContaining("catalogManaged");
       assertThat(server.fileRequests()).isZero();
     }
   }

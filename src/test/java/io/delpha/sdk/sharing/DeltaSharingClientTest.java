@@ -280,7 +280,7 @@ class DeltaSharingClientTest {
         Column.nullable("usage_date", ColumnType.DATE));
     assertThat(m.configuration()).containsEntry("enableChangeDataFeed", "true");
     wm.verify(getRequestedFor(urlEqualTo(TABLE_PATH + "/metadata"))
-        .withHeader("delta-sharing-capabilities", matching("responseformat=delta,parquet;readerfeatures=[a-z0-9,]*deletionvectors[a-z0-9,]*;includeendstreamaction=true")));
+        .withHeader("delta-sharing-capabilities", matching("responseformat=delta,parquet;readerfeatures=[a-z0-9,-]*deletionvectors[a-z0-9,-]*;includeendstreamaction=true")));
   }
 
   @Test
@@ -332,7 +332,7 @@ class DeltaSharingClientTest {
 
     wm.verify(postRequestedFor(urlEqualTo(TABLE_PATH + "/query"))
         .withHeader("Authorization", equalTo("Bearer " + TOKEN))
-        .withHeader("delta-sharing-capabilities", matching("responseformat=delta,parquet;readerfeatures=[a-z0-9,]*deletionvectors[a-z0-9,]*;includeendstreamaction=true"))
+        .withHeader("delta-sharing-capabilities", matching("responseformat=delta,parquet;readerfeatures=[a-z0-9,-]*deletionvectors[a-z0-9,-]*;includeendstreamaction=true"))
         .withRequestBody(equalToJson("{}")));
     List<LoggedRequest> fileRequests = wm.findAll(anyRequestedFor(urlPathMatching("/storage/.*")));
     assertThat(fileRequests).hasSize(3);
@@ -458,11 +458,11 @@ class DeltaSharingClientTest {
     wm.stubFor(post(urlEqualTo(TABLE_PATH + "/query")).willReturn(aResponse().withStatus(200)
         .withHeader("Delta-Table-Version", "7").withHeader("delta-sharing-capabilities", "responseformat=delta")
         .withBody(ndjson(List.of("{\"protocol\":{\"deltaProtocol\":{\"minReaderVersion\":3,\"minWriterVersion\":7,"
-            + "\"readerFeatures\":[\"deletionVectors\",\"variantType-preview\"]}}}")))));
+            + "\"readerFeatures\":[\"deletionVectors\",\"catalogManaged\"]}}}")))));
     assertThatThrownBy(() -> client.readTable("analytics.platform.usage"))
         .isInstanceOfSatisfying(UnsupportedTableFeatureException.class,
-            e -> assertThat(e.feature()).isEqualTo("variantType-preview"))
-        .hasMessageContaining("variantType-preview");
+            e -> assertThat(e.feature()).isEqualTo("catalogManaged"))
+        .hasMessageContaining("catalogManaged");
 
     wm.stubFor(post(urlEqualTo(TABLE_PATH + "/query")).willReturn(aResponse().withStatus(200)
         .withHeader("Delta-Table-Version", "7")

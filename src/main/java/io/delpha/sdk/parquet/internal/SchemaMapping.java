@@ -154,7 +154,15 @@ public final class SchemaMapping {
       }
       ParquetField f;
       try {
-        f = build(parquet, field, field.getName(), false, 0, 0, 0, 0, new ArrayList<>());
+        f = options.variants().contains(field.getName()) && unannotatedGroup(field)
+            ? variant(parquet, field.asGroupType(), field.getName(), field.isRepetition(Repetition.OPTIONAL),
+                field.isRepetition(Repetition.OPTIONAL) ? 1 : 0, 0, 0, 0, List.of(), List.of(field.getName()),
+                field.getName())
+            : build(parquet, field, field.getName(), false, 0, 0, 0, 0, new ArrayList<>());
+        if (options.variants().contains(field.getName()) && f.column.type().kind() != ColumnType.Kind.VARIANT) {
+          throw new DataFormatException(source + ": column " + field.getName() + " was named to be read as a VARIANT, "
+              + "but its Parquet type " + field + " is not a VARIANT group");
+        }
       } catch (Unsupported e) {
         if (options.skipUnsupported()) {
           continue;
@@ -171,6 +179,11 @@ public final class SchemaMapping {
     MessageType requested = projected ? new MessageType(parquet.getName(), kept) : parquet;
     // a projection keeps each column's path and levels, and descriptors are equal by path
     return new Mapping(new RowSchema(columns), fields, requested, projected);
+  }
+
+  /** @return whether {@code t} is a group without annotation, not repeated: how Delta writes a VARIANT */
+  private static boolean unannotatedGroup(Type t) {
+    return !t.isPrimitive() && t.getLogicalTypeAnnotation() == null && !t.isRepetition(Repetition.REPEATED);
   }
 
   /** A column the row model cannot hold. */

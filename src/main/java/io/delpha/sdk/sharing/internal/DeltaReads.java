@@ -1,6 +1,9 @@
 package io.delpha.sdk.sharing.internal;
 
+import io.delpha.sdk.parquet.Column;
 import io.delpha.sdk.parquet.ColumnBatchReader;
+import io.delpha.sdk.parquet.ColumnType;
+import io.delpha.sdk.parquet.ReadOptions;
 import io.delpha.sdk.parquet.RowSchema;
 import io.delpha.sdk.sharing.internal.DeletionVector.DeletedRows;
 import io.delpha.sdk.sharing.internal.QueryResponse.FileAction;
@@ -29,6 +32,8 @@ public final class DeltaReads {
   private final RowSchema schema;
   private final RowSchema physicalSchema;
   private final Map<String, byte[]> vectorFiles = new ConcurrentHashMap<>();
+  /** How every file is read: the table's top-level VARIANT columns named, as Delta writes them unannotated. */
+  private final ReadOptions options;
 
   /**
    * @param downloader fetches files
@@ -48,6 +53,8 @@ public final class DeltaReads {
     this.root = root;
     this.schema = schema;
     this.physicalSchema = physicalSchema;
+    this.options = ReadOptions.defaults().readingAsVariant(physicalSchema.columns().stream()
+        .filter(c -> c.type().kind() == ColumnType.Kind.VARIANT).map(Column::name).toArray(String[]::new));
   }
 
   /**
@@ -66,7 +73,7 @@ public final class DeltaReads {
    * @return those rows, in the table's names
    */
   public ColumnBatchReader open(FileAction file, @Nullable RowSelection keep) {
-    ColumnBatchReader raw = downloader.open(file, refresher, table, space);
+    ColumnBatchReader raw = downloader.open(file, refresher, table, space, options);
     try {
       return DeltaFileReader.wrap(raw, schema, physicalSchema, keep, table + " " + file.label());
     } catch (RuntimeException e) {

@@ -109,14 +109,30 @@ public final class FileDownloader {
   }
 
   /**
+   * {@link #open(FileAction, UrlRefresher, String, DownloadSpace, ReadOptions)} with the default options.
+   *
    * @param file the file action
    * @param refresher where fresh URLs come from
    * @param table the table, for messages
    * @param space where the read's downloads go
-   * @return a batch reader of the downloaded file; closing it gives back its array or deletes its spool file
+   * @return a batch reader of the downloaded file
    */
   public ColumnBatchReader open(FileAction file, UrlRefresher refresher, String table, DownloadSpace space) {
-    Download<ColumnBatchReader> download = new Download<>(file, refresher, table + " " + file.label(), space, null);
+    return open(file, refresher, table, space, ReadOptions.defaults());
+  }
+
+  /**
+   * @param file the file action
+   * @param refresher where fresh URLs come from
+   * @param table the table, for messages
+   * @param space where the read's downloads go
+   * @param options how the file is read (the table's VARIANT columns, which Delta writes without annotation)
+   * @return a batch reader of the downloaded file; closing it gives back its array or deletes its spool file
+   */
+  public ColumnBatchReader open(FileAction file, UrlRefresher refresher, String table, DownloadSpace space,
+      ReadOptions options) {
+    Download<ColumnBatchReader> download = new Download<>(file, refresher, table + " " + file.label(), space, null,
+        options);
     return storage.retrying("download of " + download.name, e -> download.transientFailure, download::attempt);
   }
 
@@ -133,7 +149,8 @@ public final class FileDownloader {
    * @throws DataFormatException if the body is not a Parquet file
    */
   public long downloadTo(FileAction file, UrlRefresher refresher, String table, Path target) {
-    Download<Long> download = new Download<>(file, refresher, table + " " + file.label(), null, target);
+    Download<Long> download = new Download<>(file, refresher, table + " " + file.label(), null, target,
+        ReadOptions.defaults());
     return storage.retrying("download of " + download.name, e -> download.transientFailure, download::attempt);
   }
 
@@ -241,13 +258,16 @@ public final class FileDownloader {
     private final String name;
     private final @Nullable DownloadSpace space;
     private final @Nullable Path target;
+    private final ReadOptions options;
     private FileAction current;
     private int refreshes;
     private boolean transientFailure;
 
     /** Either {@code space} (open a reader) or {@code target} (download to that file) is given. */
-    Download(FileAction file, UrlRefresher refresher, String name, @Nullable DownloadSpace space, @Nullable Path target) {
+    Download(FileAction file, UrlRefresher refresher, String name, @Nullable DownloadSpace space, @Nullable Path target,
+        ReadOptions options) {
       this.file = file;
+      this.options = options;
       this.refresher = refresher;
       this.name = name;
       this.space = space;
@@ -321,7 +341,7 @@ public final class FileDownloader {
             }
             byte[] buffer = held;
             held = null; // from here on the reader gives it back
-            return (T) inMemory(buffer, size, name, space());
+            return (T) inMemory(buffer, size, name, space(), options);
           }
           if (status == 200) {
             spool = space().newSpoolFile();
@@ -331,7 +351,7 @@ public final class FileDownloader {
             requireWhole(Files.size(spool));
             Path done = spool;
             spool = null; // from here on the reader deletes it
-            return (T) spooled(done, name);
+            return (T) spooled(done, name, options);
           }
           HttpCaller.drain(response.body());
           if (status == 403) {
@@ -446,14 +466,15 @@ public final class FileDownloader {
   private static final byte[] PAR1 = {'P', 'A', 'R', '1'};
 
   /** A reader of the file in {@code buffer}, which goes back to {@code space} when the reader closes. */
-  private static ColumnBatchReader inMemory(byte[] buffer, int size, String name, DownloadSpace space) {
-    return opened(() -> ParquetRows.readBatches(buffer, size, name, ReadOptions.defaults()), name,
+  private static ColumnBatchReader inMemory(byte[] buffer, int size, String name, DownloadSpace space,
+      ReadOptions options) {
+    return opened(() -> ParquetRows.readBatches(buffer, size, name, options), name,
         () -> space.give(buffer));
   }
 
   /** A reader of the spooled file, which is deleted when the reader closes. */
-  private static ColumnBatchReader spooled(Path spool, String name) {
-    return opened(() -> ParquetRows.readBatches(spool, name, ReadOptions.defaults()), name,
+  private static ColumnBatchReader spooled(Path spool, String name, ReadOptions options) {
+    return opened(() -> ParquetRows.readBatches(spool, name, options), name,
         () -> deleteQuietly(spool));
   }
 

@@ -40,11 +40,16 @@ public record QueryResponse(TableMetadata metadata, RowSchema physicalSchema, @N
 
   /**
    * The Delta reader features this client reads (lower case, as the capabilities header spells them):
-   * deletion vectors and column mapping change what is read; timestampNtz is a column type; the others change
-   * only the log, which the sharing server reads for us.
+   * deletion vectors and column mapping change what is read; timestampNtz and variantType are column types
+   * (a VARIANT written as Delta writes it, a plain group of {@code value} and {@code metadata}); variantShredding
+   * splits a VARIANT into typed columns, reassembled as the Parquet format's VariantShredding says; typeWidening
+   * leaves older files in a narrower type, each widened to the table's as it is read; the others change only the
+   * log, which the sharing server reads for us. A feature still in preview is read under its {@code -preview} name
+   * too (Delta 4.4 writes {@code variantShredding-preview}).
    */
   public static final Set<String> READER_FEATURES = Set.of("deletionvectors", "columnmapping", "timestampntz",
-      "v2checkpoint", "vacuumprotocolcheck");
+      "v2checkpoint", "vacuumprotocolcheck", "varianttype", "varianttype-preview", "variantshredding",
+      "variantshredding-preview", "typewidening", "typewidening-preview");
 
   /**
    * A data file to download.

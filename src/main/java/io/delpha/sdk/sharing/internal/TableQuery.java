@@ -27,6 +27,17 @@ import java.util.function.Function;
 public record TableQuery(TableMetadata metadata, RowSchema physicalSchema, List<FileAction> files, Map<FileAction, Map<String, Object>> constants,
     Function<FileAction, ColumnBatchReader> opener, Downloader downloader, String name) {
 
+  /** Whether a column of the table, at any depth, is a VARIANT. */
+  private static boolean hasVariant(io.delpha.sdk.parquet.ColumnType t) {
+    return switch (t.kind()) {
+      case VARIANT -> true;
+      case STRUCT -> t.fields().columns().stream().anyMatch(c -> hasVariant(c.type()));
+      case LIST -> hasVariant(t.element().type());
+      case MAP -> hasVariant(t.key().type()) || hasVariant(t.value().type());
+      default -> false;
+    };
+  }
+
   /** Downloads one file of the query to a local path. */
   @FunctionalInterface
   public interface Downloader {
@@ -40,11 +51,14 @@ public record TableQuery(TableMetadata metadata, RowSchema physicalSchema, List<
 
   /**
    * @param file a file of the query
-   * @return whether the file's bytes are its rows in the table's names: no deletion vector, no column mapping
-   *     (a file that is not is read through {@link #opener()}, never used as storage serves it)
+   * @return whether the file's bytes are its rows in the table's names and types: no deletion vector, no column
+   *     mapping, no VARIANT column (Delta writes one as a plain group, maybe shredded, which DuckDB would read as a
+   *     struct); a file that is not is read through {@link #opener()}, never used as storage serves it. A column
+   *     that type widening left narrower in an older file is widened by the view's cast.
    */
   public boolean readAsServed(FileAction file) {
-    return file.deletionVector() == null && physicalSchema.equals(metadata.schema());
+    return file.deletionVector() == null && physicalSchema.equals(metadata.schema())
+        && metadata.schema().columns().stream().noneMatch(c -> hasVariant(c.type()));
   }
 
   /** @return the table's schema */

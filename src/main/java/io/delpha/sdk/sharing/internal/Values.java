@@ -5,7 +5,14 @@ import io.delpha.sdk.core.internal.http.Peers;
 import io.delpha.sdk.parquet.Column;
 import io.delpha.sdk.parquet.ColumnType;
 import io.delpha.sdk.parquet.internal.kinds.ScalarKind;
+import io.delpha.sdk.parquet.Row;
+import io.delpha.sdk.parquet.RowSchema;
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
 import java.time.format.DateTimeParseException;
 import org.jspecify.annotations.Nullable;
 
@@ -42,8 +49,11 @@ public final class Values {
   }
 
   /**
-   * Widens a value read from a data file to the Java type of the table's column (a file may store a
-   * {@code short} as INT32, a {@code float} as FLOAT, a decimal with another physical type).
+   * Widens a value read from a data file to the Java type of the table's column: a file may store a {@code short}
+   * as INT32, a {@code float} as FLOAT, a decimal with another physical type, and under Delta's type widening a
+   * column in the narrower type it had when the file was written (INT for a LONG, a DATE for a TIMESTAMP_NTZ, a
+   * DECIMAL of lower precision and scale), at any depth: inside a struct (fields matched by name; a field the file
+   * lacks is null), a list's elements, a map's keys and values.
    *
    * @param column the table's column
    * @param value the file's value
@@ -52,20 +62,64 @@ public final class Values {
    * @throws DataFormatException if the value cannot be represented exactly
    */
   public static @Nullable Object coerce(Column column, @Nullable Object value, String file) {
+    return coerce(column.name(), column.type(), value, file);
+  }
+
+  private static @Nullable Object coerce(String name, ColumnType type, @Nullable Object value, String file) {
     if (value == null) {
       return null;
     }
-    ColumnType type = column.type();
-    Class<?> expected = io.delpha.sdk.parquet.Row.javaType(type);
-    if (expected.isInstance(value) && !(value instanceof BigDecimal)) {
-      return value;
-    }
-    try {
-      @Nullable Object widened = type.kind().isNested() ? null : ScalarKind.of(type).widen(value, type);
-      return widened != null ? widened : fail(column, value, file);
-    } catch (ArithmeticException e) {
-      throw new DataFormatException("value of column " + Peers.echo(column.name()) + " in " + file + " does not fit "
-          + type, e);
+    switch (type.kind()) {
+      case STRUCT -> {
+        if (!(value instanceof Row row)) {
+          return fail(name, type, value, file);
+        }
+        RowSchema fields = type.fields();
+        if (row.schema().equals(fields)) {
+          return row;
+        }
+        List<@Nullable Object> values = new ArrayList<>(fields.size());
+        for (Column f : fields.columns()) {
+          OptionalInt at = row.schema().indexOf(f.name());
+          values.add(at.isPresent() ? coerce(f.name(), f.type(), row.values().get(at.getAsInt()), file) : null);
+        }
+        return Row.of(fields, values);
+      }
+      case LIST -> {
+        if (!(value instanceof List<?> list)) {
+          return fail(name, type, value, file);
+        }
+        List<@Nullable Object> out = new ArrayList<>(list.size());
+        for (Object e : list) {
+          out.add(coerce(name, type.element().type(), e, file));
+        }
+        return out;
+      }
+      case MAP -> {
+        if (!(value instanceof Map<?, ?> map)) {
+          return fail(name, type, value, file);
+        }
+        Map<@Nullable Object, @Nullable Object> out = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+          out.put(coerce(name, type.key().type(), e.getKey(), file), coerce(name, type.value().type(), e.getValue(),
+              file));
+        }
+        return out;
+      }
+      default -> {
+        Class<?> expected = Row.javaType(type);
+        if (expected.isInstance(value) && !(value instanceof BigDecimal)) {
+          return value;
+        }
+        try {
+          @Nullable Object widened = type.kind() == ColumnType.Kind.VARIANT ? null : ScalarKind.of(type).widen(value,
+              type);
+          return widened != null ? widened : fail(name, type, value, file);
+        } catch (ArithmeticException e) {
+          throw new DataFormatException("value of column " + Peers.echo(name) + " in " + file + " does not fit "
+              + type, e);
+        }
+      }
     }
   }
 
@@ -117,8 +171,8 @@ public final class Values {
     };
   }
 
-  private static Object fail(Column column, Object value, String file) {
-    throw new DataFormatException("column " + Peers.echo(column.name()) + " in " + file + " holds "
-        + value.getClass().getSimpleName() + " values, but the table's schema says " + column.type());
+  private static Object fail(String name, ColumnType type, Object value, String file) {
+    throw new DataFormatException("column " + Peers.echo(name) + " in " + file + " holds "
+        + value.getClass().getSimpleName() + " values, but the table's schema says " + type);
   }
 }

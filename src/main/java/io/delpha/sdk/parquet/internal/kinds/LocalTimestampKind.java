@@ -116,4 +116,10 @@ final class LocalTimestampKind implements ScalarKind {
     String t = text.trim();
     return t.indexOf('T') > 0 ? LocalDateTime.parse(t) : LocalDateTime.parse(t, PARTITION_TIMESTAMP);
   }
+
+  /** A DATE widens to its midnight (Delta's type widening of DATE to TIMESTAMP_NTZ). */
+  @Override
+  public @Nullable Object widen(Object value, ColumnType type) {
+    return value instanceof java.time.LocalDate d ? d.atStartOfDay() : null;
+  }
 }
