@@ -14,6 +14,7 @@ import io.delpha.sdk.parquet.ColumnBatch;
 import io.delpha.sdk.parquet.ColumnBatchReader;
 import io.delpha.sdk.parquet.Row;
 import io.delpha.sdk.parquet.RowReader;
+import io.delpha.sdk.parquet.Variant;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
@@ -70,27 +71,33 @@ class DeltaFormatTest {
   void everyVersionOfEveryTableReadsAsSparkReadsIt(DeltaLogServer.DvStyle style) throws Exception {
     try (DeltaLogServer server = new DeltaLogServer(fixtures, style); DeltaSharingClient client = client(server)) {
       for (String t : TABLES) {
-        long latest = client.tableVersion(table(t));
-        assertThat(latest).isGreaterThanOrEqualTo(5);
-        for (long v = 0; v <= latest; v++) {
-          QueryOptions at = QueryOptions.builder().version(v).build();
-          List<String> expected = expected(t, "v" + v);
-          List<String> rows = new ArrayList<>();
-          try (RowReader r = client.readTable(table(t), at)) {
-            r.forEachRemaining(row -> rows.add(canonical(row).toString()));
+        assertThat(client.tableVersion(table(t))).isGreaterThanOrEqualTo(5);
+        assertEveryVersionReadsAsSparkReadsIt(client, t, style);
+      }
+    }
+  }
+
+  /** Reads every version of the table with readTable and with readTableBatches: Spark's rows of that version. */
+  static void assertEveryVersionReadsAsSparkReadsIt(DeltaSharingClient client, String t, DeltaLogServer.DvStyle style)
+      throws IOException {
+    long latest = client.tableVersion(table(t));
+    for (long v = 0; v <= latest; v++) {
+      QueryOptions at = QueryOptions.builder().version(v).build();
+      List<String> expected = expected(t, "v" + v);
+      List<String> rows = new ArrayList<>();
+      try (RowReader r = client.readTable(table(t), at)) {
+        r.forEachRemaining(row -> rows.add(canonical(row).toString()));
+      }
+      assertThat(sorted(rows)).as("%s version %d, readTable, %s vectors", t, v, style).isEqualTo(expected);
+      List<String> batched = new ArrayList<>();
+      try (ColumnBatchReader r = client.readTableBatches(table(t), at)) {
+        for (ColumnBatch b = r.next(); b != null; b = r.next()) {
+          for (int i = 0; i < b.rowCount(); i++) {
+            batched.add(canonical(b.row(i)).toString());
           }
-          assertThat(sorted(rows)).as("%s version %d, readTable, %s vectors", t, v, style).isEqualTo(expected);
-          List<String> batched = new ArrayList<>();
-          try (ColumnBatchReader r = client.readTableBatches(table(t), at)) {
-            for (ColumnBatch b = r.next(); b != null; b = r.next()) {
-              for (int i = 0; i < b.rowCount(); i++) {
-                batched.add(canonical(b.row(i)).toString());
-              }
-            }
-          }
-          assertThat(sorted(batched)).as("%s version %d, readTableBatches", t, v).isEqualTo(expected);
         }
       }
+      assertThat(sorted(batched)).as("%s version %d, readTableBatches", t, v).isEqualTo(expected);
     }
   }
 
@@ -199,7 +206,10 @@ class DeltaFormatTest {
 
   // ------------------------------------------------------------------------------------------ canonical rows
 
-  /** The oracle's canonical JSON of a row (DeltaOracle.value): the same forms for the same values. */
+  /**
+   * The oracle's canonical JSON of a row (DeltaOracle.value): the same forms for the same values; a variant is its
+   * JSON text (a variant null the text {@code null}, SQL NULL JSON null), as Spark's {@code to_json} prints it.
+   */
   static ObjectNode canonical(Row row) {
     ObjectNode n = JSON.createObjectNode();
     for (int i = 0; i < row.schema().size(); i++) {
@@ -215,6 +225,9 @@ class DeltaFormatTest {
     }
     if (v instanceof Row r) {
       return canonical(r);
+    }
+    if (v instanceof Variant variant) {
+      return f.textNode(variant.toJson());
     }
     if (v instanceof List<?> list) {
       ArrayNode a = f.arrayNode();

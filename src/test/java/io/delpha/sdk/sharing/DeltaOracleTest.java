@@ -22,8 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
  * turns {@link DeltaLogServer}'s delta-format answers into a local Delta log, reads the data files and deletion
  * vectors from the answers' URLs with Delta's own reader (as delta-sharing-spark does), and must get Spark's rows
  * of the table version: so the loopback server that {@link DeltaFormatTest} holds the client against is itself
- * held against code no one here wrote. Runs in {@code mvn -Pdelta-oracle test} (CI; needs Maven on the PATH and
- * Maven Central for Spark, about 5 minutes).
+ * held against code no one here wrote. Every version of the tables of {@link DeltaFormatTest} and {@link
+ * DeltaFeaturesTest}. Runs in {@code mvn -Pdelta-oracle test} (CI; needs Maven on the PATH and Maven Central for
+ * Spark, about 5 minutes).
  */
 @Tag("delta-oracle")
 class DeltaOracleTest {
@@ -36,28 +37,34 @@ class DeltaOracleTest {
     HttpClient http = HttpClient.newHttpClient();
     try (DeltaLogServer pathUrls = new DeltaLogServer(tables, DeltaLogServer.DvStyle.PATH_URL);
         DeltaLogServer inline = new DeltaLogServer(tables, DeltaLogServer.DvStyle.INLINE)) {
+      List<String> names = new ArrayList<>(DeltaFormatTest.TABLES);
+      names.addAll(DeltaFeaturesTest.TABLES);
       for (DeltaLogServer server : List.of(pathUrls, inline)) {
         String style = server == inline ? "i" : "p";
-        for (String t : DeltaFormatTest.TABLES) {
-          for (long v = 0; v <= 6; v++) {
-            String uri = server.endpoint() + "/shares/" + DeltaLogServer.SHARE + "/schemas/" + DeltaLogServer.SCHEMA
-                + "/tables/" + t + "/query";
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(uri))
+        for (String t : names) {
+          String uri = server.endpoint() + "/shares/" + DeltaLogServer.SHARE + "/schemas/" + DeltaLogServer.SCHEMA
+              + "/tables/" + t;
+          long latest = Long.parseLong(http.send(HttpRequest.newBuilder(URI.create(uri + "/version"))
+              .header("Authorization", "Bearer " + DeltaLogServer.TOKEN).build(),
+              HttpResponse.BodyHandlers.discarding()).headers().firstValue("Delta-Table-Version").orElseThrow());
+          for (long v = 0; v <= latest; v++) {
+            // the reader features delta-sharing-spark 4.4 names (DeltaSharingUtils.SUPPORTED_READER_FEATURES)
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(uri + "/query"))
                 .header("Authorization", "Bearer " + DeltaLogServer.TOKEN)
                 .header("delta-sharing-capabilities", "responseformat=delta;readerfeatures=deletionvectors,"
-                    + "columnmapping,timestampntz")
+                    + "columnmapping,timestampntz,typewidening-preview,typewidening,varianttype-preview,"
+                    + "varianttype,variantshredding-preview,variantshredding")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"version\":" + v + "}")).build(),
                 HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 200) {
-              continue; // a version the table does not have (events ends at 5)
-            }
+            assertThat(r.statusCode()).as("%s version %d: %s", t, v, r.body()).isEqualTo(200);
             String name = t + "-v" + v + "-" + style;
             Files.writeString(answers.resolve(name + ".ndjson"), r.body());
             expected.add(new String[] {name, t, "v" + v});
           }
         }
       }
-      assertThat(expected).hasSize(2 * (6 + 7 + 7));
+      // every version of the base tables (6 + 7 + 7) and of the feature tables (7 + 4 + 18), twice
+      assertThat(expected).hasSize(2 * (6 + 7 + 7 + 7 + 4 + 18));
       Path project = Path.of("").toAbsolutePath();
       Path log = dir.resolve("oracle.log");
       Process oracle = new ProcessBuilder("mvn", "-B", "-q", "-ntp", "-f",

@@ -18,6 +18,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -27,8 +28,10 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.VariantVal;
 
 /**
  * Delta Lake's own writer and reader, for the sharing tests of the library.
@@ -38,6 +41,8 @@ import org.apache.spark.sql.types.StructType;
  *       UPDATE and MERGE with deletion vectors on, column mapping in name and id modes with a rename
  *       and a drop, change data feed, TIMESTAMP_NTZ), and Spark's own reading of every version and of
  *       the change feed under {@code DIR/expected}, one JSON object per row.
+ *   <li>{@code generate-features DIR}: the same for the tables of {@link FeatureTables} (variant columns,
+ *       shredded and not, and type widening), which need Spark 4 and Delta 4.
  *   <li>{@code read-answers DIR}: for every {@code DIR/answers/NAME.ndjson} (a sharing server's
  *       delta-format answer to a query), builds a local Delta log from the answer's {@code protocol},
  *       {@code metaData} and {@code file} lines, downloads the files and deletion vectors from the
@@ -53,12 +58,13 @@ public final class DeltaOracle {
 
   public static void main(String[] args) throws Exception {
     if (args.length != 2) {
-      throw new IllegalArgumentException("usage: DeltaOracle generate|read-answers DIR");
+      throw new IllegalArgumentException("usage: DeltaOracle generate|generate-features|read-answers DIR");
     }
     Path dir = Path.of(args[1]).toAbsolutePath();
     try (SparkSession spark = session()) {
       switch (args[0]) {
         case "generate" -> generate(spark, dir);
+        case "generate-features" -> FeatureTables.generate(spark, dir);
         case "read-answers" -> readAnswers(spark, dir);
         default -> throw new IllegalArgumentException("unknown command " + args[0]);
       }
@@ -80,14 +86,24 @@ public final class DeltaOracle {
   // ---------------------------------------------------------------- generate
 
   static void generate(SparkSession spark, Path dir) throws IOException {
-    deleteTree(dir.resolve("tables"));
-    deleteTree(dir.resolve("expected"));
-    Files.createDirectories(dir.resolve("expected"));
-    Files.writeString(dir.resolve("VERSIONS"), "spark " + spark.version() + "\ndelta "
-        + System.getProperty("oracle.delta.version") + "\njava " + System.getProperty("java.version") + "\n");
+    prepareOutput(spark, dir, List.of("events", "renamed_by_name", "renamed_by_id"));
     eventsWithDeletionVectors(spark, dir);
     columnMapping(spark, dir, "renamed_by_name", "name");
     columnMapping(spark, dir, "renamed_by_id", "id");
+  }
+
+  /** Empties {@code DIR}'s tables and expected rows and writes {@code DIR/VERSIONS}: a line per table. */
+  static void prepareOutput(SparkSession spark, Path dir, List<String> tables) throws IOException {
+    deleteTree(dir.resolve("tables"));
+    deleteTree(dir.resolve("expected"));
+    Files.createDirectories(dir.resolve("expected"));
+    StringBuilder versions = new StringBuilder();
+    for (String t : tables) {
+      versions.append(t).append(" spark ").append(spark.version()).append(" delta ")
+          .append(System.getProperty("oracle.delta.version")).append(" java ")
+          .append(System.getProperty("java.version")).append('\n');
+    }
+    Files.writeString(dir.resolve("VERSIONS"), versions.toString());
   }
 
   /**
@@ -214,6 +230,19 @@ public final class DeltaOracle {
     }
     if (v instanceof Row row) {
       return object(row);
+    }
+    if (v instanceof VariantVal variant) {
+      // the JSON text of Spark's to_json(variant) in the session's time zone (UTC)
+      return JSON.getNodeFactory().textNode(variant.toJson(ZoneOffset.UTC));
+    }
+    if (type instanceof MapType mt) {
+      ObjectNode o = JSON.createObjectNode();
+      scala.collection.Iterator<? extends scala.Tuple2<?, ?>> it = ((scala.collection.Map<?, ?>) v).iterator();
+      while (it.hasNext()) {
+        scala.Tuple2<?, ?> e = it.next();
+        o.set(String.valueOf(e._1()), value(e._2(), mt.valueType()));
+      }
+      return o;
     }
     if (type instanceof ArrayType at) {
       ArrayNode a = JSON.createArrayNode();

@@ -1,0 +1,282 @@
+package io.delpha.oracle.delta;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.unsafe.types.VariantVal;
+
+/**
+ * The Delta tables of reader features that need Spark 4 and Delta 4 ({@code generate-features}): variant columns
+ * (table feature {@code variantType}) written unshredded and then shredded ({@code variantShredding-preview}),
+ * at the top level and nested, and type widening ({@code typeWidening}). Each version's expected rows are Spark's
+ * read of it; a variant value is its JSON text as Spark's {@code to_json} prints it (SQL NULL stays JSON null,
+ * a variant null is the text {@code null}).
+ */
+final class FeatureTables {
+
+  private FeatureTables() {}
+
+  static void generate(SparkSession spark, Path dir) throws IOException {
+    DeltaOracle.prepareOutput(spark, dir, List.of("variants", "variants_nested", "widened"));
+    variants(spark, dir);
+    nestedVariants(spark, dir);
+    widened(spark, dir);
+  }
+
+  /**
+   * A top-level variant column: every kind of value unshredded, then shredding turned on and rows written with an
+   * inferred shredding schema and with a forced one (so that values that do not fit the typed columns stay in
+   * {@code value}), a DELETE and an UPDATE through deletion vectors.
+   */
+  static void variants(SparkSession spark, Path dir) throws IOException {
+    String name = "variants";
+    String path = dir.resolve("tables").resolve(name).toString();
+    String t = "delta.`" + path + "`";
+    // version 0
+    spark.sql("CREATE TABLE " + t + " (id BIGINT, v VARIANT) USING delta TBLPROPERTIES ("
+        + "'delta.enableDeletionVectors' = 'true', 'delta.checkpointInterval' = '1000')");
+    // version 1: every kind of value, written without shredding
+    List<String> values = List.of(
+        "parse_json('{\"a\":1,\"b\":\"two\",\"c\":[1,2,3],\"d\":{\"e\":true,\"f\":null}}')",
+        "parse_json('[1,\"x\",{\"y\":2.5},[],{},null]')",
+        "parse_json('{\"outer\":{\"mid\":{\"inner\":{\"deep\":[{\"k\":1},{\"k\":\"v\"}]}}}}')",
+        "parse_json('\"a short string\"')",
+        "parse_json('\"" + "a string longer than sixty-three bytes, with \\\\\"quotes\\\\\", a tab\\\\t, "
+            + "\\\\u0001, é, € and 😀" + "\"')",
+        "parse_json('\"\"')",
+        "parse_json('42')",
+        "parse_json('-300')",
+        "parse_json('70000')",
+        "parse_json('5000000000')",
+        "parse_json('-9223372036854775808')",
+        "CAST(CAST(-128 AS TINYINT) AS VARIANT)",
+        "CAST(CAST(32767 AS SMALLINT) AS VARIANT)",
+        "CAST(2147483647 AS VARIANT)",
+        "CAST(CAST(7 AS BIGINT) AS VARIANT)",
+        "parse_json('12.30')",
+        "parse_json('-123456789.123456789')",
+        "parse_json('12345678901234567890.123')",
+        "CAST(CAST(1 AS DECIMAL(38,10)) AS VARIANT)",
+        "parse_json('0')",
+        "parse_json('-0.0')",
+        "parse_json('1.5e10')",
+        "parse_json('-2.5E-3')",
+        "parse_json('1E400')",
+        "CAST(CAST(0.1 AS FLOAT) AS VARIANT)",
+        "CAST(CAST(0.1 AS DOUBLE) AS VARIANT)",
+        "parse_json('true')",
+        "parse_json('false')",
+        "parse_json('null')",
+        "CAST(NULL AS VARIANT)",
+        "CAST(DATE'2024-02-29' AS VARIANT)",
+        "CAST(TIMESTAMP'2024-01-02 03:04:05.123456' AS VARIANT)",
+        "CAST(TIMESTAMP'1969-12-31 23:59:59.999999' AS VARIANT)",
+        "CAST(TIMESTAMP_NTZ'1969-12-31 23:59:59.5' AS VARIANT)",
+        "CAST(X'0102FF' AS VARIANT)",
+        "to_variant_object(named_struct('day', DATE'2024-02-29', 'at', TIMESTAMP'2024-01-02 03:04:05', "
+            + "'ntz', TIMESTAMP_NTZ'2024-01-02 03:04:05.25', 'm', map('k', 1, 'j', 2), 'arr', array(1.5D, 2D), "
+            + "'bin', X'00', 'dec', CAST(9.99 AS DECIMAL(4,2)), 'f', CAST(1.25 AS FLOAT), "
+            + "'small', CAST(3 AS TINYINT), 'none', CAST(NULL AS STRING)))",
+        "to_variant_object(array(named_struct('k', X'00', 'd', DATE'0001-01-01')))",
+        "parse_json('{}')",
+        "parse_json('[]')",
+        "parse_json('{\"é\":1,\"a\\\\\"b\":2,\"\":3,\"z\":{\"\":[]}}')",
+        // an object of 300 fields and an array of 300 elements: offsets wider than a byte
+        "parse_json(concat('{', array_join(transform(sequence(0, 299), i -> format_string('\"f%03d\":%d', i, i)),"
+            + " ','), '}'))",
+        "parse_json(concat('[', array_join(transform(sequence(0, 299), i -> CAST(i * 1000 AS STRING)), ','), ']'))");
+    List<String> selects = new ArrayList<>();
+    for (int i = 0; i < values.size(); i++) {
+      selects.add("SELECT CAST(" + i + " AS BIGINT) AS id, " + values.get(i) + " AS v");
+    }
+    spark.sql(String.join(" UNION ALL ", selects)).repartition(2).createOrReplaceTempView("variants1");
+    spark.sql("INSERT INTO " + t + " SELECT * FROM variants1");
+    // version 2: shredding on (table feature variantShredding-preview)
+    spark.sql("ALTER TABLE " + t + " SET TBLPROPERTIES ('delta.enableVariantShredding' = 'true')");
+    // version 3: objects of one shape, shredded with the schema Spark infers from them (a top-level value of
+    // another kind in the same file would leave it unshredded): a field in one row in twenty stays in the object's
+    // residual value, one in every other row is missing; SQL NULL and variant null in one row in twenty-five each
+    String fields = "'id', id, 'name', CONCAT('n', id), 'price', CAST(id * 1.25 AS DECIMAL(10,2)), "
+        + "'ratio', CAST(id / 8 AS DOUBLE), 'ok', id % 2 = 0, 'day', DATE_ADD(DATE'2024-01-01', CAST(id AS INT)), "
+        + "'at', TIMESTAMP_MICROS(1700000000000000 + id * 1000003), "
+        + "'local', CAST(TIMESTAMP_MICROS(1600000000000000 + id * 7000001) AS TIMESTAMP_NTZ), "
+        + "'tags', array(CONCAT('t', id % 3), 'u'), "
+        + "'addr', named_struct('city', CONCAT('c', id % 5), 'zip', CAST(id * 100 AS INT)), "
+        + "'items', array(named_struct('sku', id, 'qty', CAST(id % 4 AS SMALLINT)))";
+    spark.sql("SELECT id, CASE "
+        + "WHEN id % 25 = 0 THEN NULL "
+        + "WHEN id % 25 = 5 THEN parse_json('null') "
+        + "WHEN id % 20 = 7 THEN to_variant_object(named_struct(" + fields + ", 'rare', 'extra')) "
+        + "WHEN id % 2 = 0 THEN to_variant_object(named_struct(" + fields + ", 'half', CAST(id AS STRING))) "
+        + "ELSE to_variant_object(named_struct(" + fields + ")) END AS v "
+        + "FROM RANGE(100, 200)").repartition(2).createOrReplaceTempView("variants3");
+    spark.sql("INSERT INTO " + t + " SELECT * FROM variants3");
+    // version 4: a forced shredding schema that some values do not fit: those stay in the value columns
+    spark.conf().set("spark.sql.variant.forceShreddingSchemaForTest",
+        "a BIGINT, b STRING, o STRUCT<x: INT, y: DATE>, arr ARRAY<DECIMAL(10,2)>");
+    try {
+      spark.sql("SELECT id, CASE "
+          + "WHEN id % 10 = 0 THEN NULL "
+          + "WHEN id % 10 = 5 THEN parse_json('[1,2]') "
+          + "WHEN id % 3 = 0 THEN parse_json(CONCAT('{\"a\":\"str', id, '\",\"b\":', id, "
+          + "',\"o\":{\"x\":1.5,\"z\":2},\"arr\":[1,\"x\",2.25],\"extra\":true}')) "
+          + "WHEN id % 3 = 1 THEN to_variant_object(named_struct('a', id, 'b', CONCAT('s', id), "
+          + "'o', named_struct('x', CAST(id AS INT), 'y', DATE_ADD(DATE'2020-01-01', CAST(id AS INT))), "
+          + "'arr', array(CAST(id / 4 AS DECIMAL(10,2)), CAST(NULL AS DECIMAL(10,2))))) "
+          + "ELSE parse_json(CONCAT('{\"a\":', id, ',\"o\":\"not an object\",\"arr\":{\"x\":1}}')) END AS v "
+          + "FROM RANGE(200, 240)").repartition(2).createOrReplaceTempView("variants4");
+      spark.sql("INSERT INTO " + t + " SELECT * FROM variants4");
+    } finally {
+      spark.conf().unset("spark.sql.variant.forceShreddingSchemaForTest");
+    }
+    // version 5: DELETE through deletion vectors, on unshredded and shredded files
+    spark.sql("DELETE FROM " + t + " WHERE id % 7 = 3");
+    // version 6: UPDATE (deletion vectors plus new, shredded files)
+    spark.sql("UPDATE " + t + " SET v = parse_json(CONCAT('{\"updated\":', id, ',\"was\":', "
+        + "COALESCE(to_json(v), '\"sql null\"'), '}')) WHERE id % 10 = 1");
+    DeltaOracle.expect(spark, dir, name, path, 6, false);
+    checkJsonText(spark, path, 6, List.of("v"));
+  }
+
+  /**
+   * Variants inside a struct, an array and a map: written unshredded, then with shredding on (Spark shreds a
+   * variant at the top level or in a struct, not in an array or a map).
+   */
+  static void nestedVariants(SparkSession spark, Path dir) throws IOException {
+    String name = "variants_nested";
+    String path = dir.resolve("tables").resolve(name).toString();
+    String t = "delta.`" + path + "`";
+    // version 0
+    spark.sql("CREATE TABLE " + t + " (id BIGINT, s STRUCT<n: INT, w: VARIANT>, arr ARRAY<VARIANT>, "
+        + "m MAP<STRING, VARIANT>) USING delta TBLPROPERTIES ('delta.checkpointInterval' = '1000')");
+    // version 1: unshredded, with a null struct, a null and a variant-null inside, empty array and map
+    spark.sql("SELECT id, CASE "
+        + "WHEN id = 0 THEN NULL "
+        + "WHEN id = 1 THEN named_struct('n', 1, 'w', CAST(NULL AS VARIANT)) "
+        + "WHEN id = 2 THEN named_struct('n', CAST(NULL AS INT), 'w', parse_json('null')) "
+        + "ELSE named_struct('n', CAST(id AS INT), 'w', parse_json(CONCAT('{\"k\":', id, ',\"l\":[\"a\",', id, "
+        + "']}'))) END AS s, "
+        + "CASE WHEN id = 3 THEN NULL WHEN id = 4 THEN array() "
+        + "ELSE array(parse_json(CONCAT('', id)), parse_json('\"x\"'), CAST(NULL AS VARIANT), "
+        + "CAST(DATE_ADD(DATE'2024-01-01', CAST(id AS INT)) AS VARIANT)) END AS arr, "
+        + "CASE WHEN id = 5 THEN NULL WHEN id = 6 THEN map() "
+        + "ELSE map('a', parse_json(CONCAT('{\"v\":', id, '}')), 'b', CAST(NULL AS VARIANT), "
+        + "'c', CAST(CAST(id * 1.5 AS DOUBLE) AS VARIANT)) END AS m "
+        + "FROM RANGE(0, 10)").coalesce(1).createOrReplaceTempView("nested1");
+    spark.sql("INSERT INTO " + t + " SELECT * FROM nested1");
+    // version 2: shredding on
+    spark.sql("ALTER TABLE " + t + " SET TBLPROPERTIES ('delta.enableVariantShredding' = 'true')");
+    // version 3: s.w objects of one shape, shredded, with a null struct, a null and a variant-null inside; arr
+    // and m as before (never shredded)
+    spark.sql("SELECT id, IF(id % 10 = 3, NULL, named_struct('n', CAST(id AS INT), 'w', CASE "
+        + "WHEN id % 10 = 5 THEN CAST(NULL AS VARIANT) WHEN id % 10 = 7 THEN parse_json('null') "
+        + "ELSE to_variant_object(named_struct('k', id, 'name', CONCAT('w', id), "
+        + "'day', DATE_ADD(DATE'2024-01-01', CAST(id AS INT)))) END)) AS s, "
+        + "array(CAST(id AS VARIANT), parse_json(CONCAT('{\"e\":', id, '}'))) AS arr, "
+        + "map('a', CAST(CONCAT('m', id) AS VARIANT)) AS m "
+        + "FROM RANGE(10, 50)").repartition(2).createOrReplaceTempView("nested3");
+    spark.sql("INSERT INTO " + t + " SELECT * FROM nested3");
+    DeltaOracle.expect(spark, dir, name, path, 3, false);
+    checkJsonText(spark, path, 3, List.of("s.w"));
+  }
+
+  /**
+   * Type widening: every widening Delta 4.4 allows on a column, a struct field, an array element and a map value,
+   * with rows written before and after each, so the latest version reads files of the narrower types too.
+   */
+  static void widened(SparkSession spark, Path dir) throws IOException {
+    String name = "widened";
+    String path = dir.resolve("tables").resolve(name).toString();
+    String t = "delta.`" + path + "`";
+    // version 0
+    spark.sql("CREATE TABLE " + t + " (id BIGINT, b TINYINT, sh SMALLINT, i INT, l BIGINT, f FLOAT, d DATE, "
+        + "dec DECIMAL(5,2), n INT, st STRUCT<k: INT, x: FLOAT>, arr ARRAY<SMALLINT>, m MAP<STRING, INT>) "
+        + "USING delta TBLPROPERTIES ('delta.enableTypeWidening' = 'true', "
+        // widening d to TIMESTAMP_NTZ later needs the feature, which Delta adds only when asked
+        + "'delta.feature.timestampNtz' = 'supported', 'delta.checkpointInterval' = '1000')");
+    // version 1: rows of the narrow types
+    insertWidened(spark, t, 0, "CAST(id AS TINYINT)", "CAST(-id AS SMALLINT)", "CAST(id * 1000 AS INT)",
+        "id * 100000", "CAST(id / 3 AS FLOAT)", "DATE_ADD(DATE'2024-01-01', CAST(id AS INT))",
+        "CAST(id * 1.25 AS DECIMAL(5,2))", "CAST(id AS INT)",
+        "named_struct('k', CAST(id AS INT), 'x', CAST(id / 7 AS FLOAT))",
+        "array(CAST(id AS SMALLINT), CAST(NULL AS SMALLINT))", "map('a', CAST(id AS INT))");
+    // versions 2 to 5, then 6: wider values
+    alter(spark, t, "b", "SMALLINT");
+    alter(spark, t, "i", "BIGINT");
+    alter(spark, t, "f", "DOUBLE");
+    alter(spark, t, "st.k", "BIGINT");
+    insertWidened(spark, t, 10, "CAST(id * 300 AS SMALLINT)", "CAST(-id AS SMALLINT)", "3000000000 + id",
+        "id * 100000", "id / 3", "DATE_ADD(DATE'2024-01-01', CAST(id AS INT))",
+        "CAST(id * 1.25 AS DECIMAL(5,2))", "CAST(id AS INT)",
+        "named_struct('k', 5000000000 + id, 'x', CAST(id / 7 AS FLOAT))",
+        "array(CAST(id AS SMALLINT))", "map('a', CAST(id AS INT))");
+    // versions 7 to 11, then 12
+    alter(spark, t, "b", "INT");
+    alter(spark, t, "sh", "INT");
+    alter(spark, t, "d", "TIMESTAMP_NTZ");
+    alter(spark, t, "dec", "DECIMAL(10,4)");
+    alter(spark, t, "arr.element", "INT");
+    insertWidened(spark, t, 20, "CAST(id * 100000 AS INT)", "CAST(-id * 100000 AS INT)", "3000000000 + id",
+        "id * 100000", "id / 3", "CAST(TIMESTAMP_MICROS(1700000000000000 + id * 1000003) AS TIMESTAMP_NTZ)",
+        "CAST(id * 1000.0001 AS DECIMAL(10,4))", "CAST(id AS INT)",
+        "named_struct('k', 5000000000 + id, 'x', CAST(id / 7 AS FLOAT))",
+        "array(CAST(id * 100000 AS INT))", "map('a', CAST(id AS INT))");
+    // versions 13 to 16, then 17
+    alter(spark, t, "n", "DOUBLE");
+    alter(spark, t, "l", "DECIMAL(22,2)");
+    alter(spark, t, "st.x", "DOUBLE");
+    alter(spark, t, "m.value", "BIGINT");
+    insertWidened(spark, t, 30, "CAST(id * 100000 AS INT)", "CAST(-id * 100000 AS INT)", "3000000000 + id",
+        "CAST(id * 100000 AS DECIMAL(22,2)) + 0.25", "id / 3",
+        "CAST(TIMESTAMP_MICROS(1700000000000000 + id * 1000003) AS TIMESTAMP_NTZ)",
+        "CAST(id * 1000.0001 AS DECIMAL(10,4))", "id / 4",
+        "named_struct('k', 5000000000 + id, 'x', id / 7)",
+        "array(CAST(id * 100000 AS INT))", "map('a', 6000000000 + id)");
+    DeltaOracle.expect(spark, dir, name, path, 17, false);
+  }
+
+  private static void alter(SparkSession spark, String t, String column, String type) {
+    spark.sql("ALTER TABLE " + t + " ALTER COLUMN " + column + " TYPE " + type);
+  }
+
+  /** Ten rows from {@code first}, one file; a null in every column but {@code id} in the last row. */
+  private static void insertWidened(SparkSession spark, String t, long first, String... columns) {
+    List<String> names = List.of("b", "sh", "i", "l", "f", "d", "dec", "n", "st", "arr", "m");
+    StringBuilder select = new StringBuilder("SELECT id");
+    for (int c = 0; c < columns.length; c++) {
+      select.append(", IF(id = ").append(first + 9).append(", NULL, ").append(columns[c]).append(") AS ")
+          .append(names.get(c));
+    }
+    select.append(" FROM RANGE(").append(first).append(", ").append(first + 10).append(")");
+    spark.sql(select.toString()).coalesce(1).createOrReplaceTempView("widened_rows");
+    spark.sql("INSERT INTO " + t + " SELECT * FROM widened_rows");
+  }
+
+  /**
+   * Holds the expected files' rendering of a variant ({@code VariantVal.toJson} in UTC) to Spark SQL's own
+   * {@code to_json} of the same values, in every version.
+   */
+  private static void checkJsonText(SparkSession spark, String path, long last, List<String> columns) {
+    for (long v = 0; v <= last; v++) {
+      Dataset<Row> df = spark.read().format("delta").option("versionAsOf", v).load(path);
+      df.createOrReplaceTempView("checked");
+      for (String c : columns) {
+        List<Row> rows = spark.sql("SELECT to_json(" + c + ") AS sql, " + c + " AS val FROM checked").collectAsList();
+        for (Row r : rows) {
+          String viaRow = r.isNullAt(1) ? null : ((VariantVal) r.get(1)).toJson(ZoneOffset.UTC);
+          String viaSql = r.isNullAt(0) ? null : r.getString(0);
+          if (!Objects.equals(viaRow, viaSql)) {
+            throw new IllegalStateException("version " + v + " of " + path + ": " + c + " renders as " + viaRow
+                + " but to_json gives " + viaSql);
+          }
+        }
+      }
+    }
+  }
+}
