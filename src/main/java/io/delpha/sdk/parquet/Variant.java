@@ -698,9 +698,10 @@ public final class Variant {
   /**
    * The value as RFC 8259 JSON, in the forms of Spark's {@code to_json} of a variant with its session time zone UTC:
    * no white space; object fields in the order of their names; integers and decimals as JSON numbers (decimals
-   * exact, as {@link BigDecimal#toPlainString()}: {@code 12.30}); doubles and floats as Java prints them
+   * exact without trailing zeros, {@code stripTrailingZeros().toPlainString()}: {@code 12.30} is {@code 12.3},
+   * {@code 1.00} is {@code 1}; {@link #getDecimal()} keeps the scale); doubles and floats as Java prints them
    * ({@code 1.5}, {@code 1.0E10}), NaN and the infinities as the strings {@code "NaN"}, {@code "Infinity"},
-   * {@code "-Infinity"} (Spark prints them bare, which is not JSON); strings escaped (quote, backslash, control
+   * {@code "-Infinity"} (as Spark 4.2 prints them); strings escaped (quote, backslash, control
    * characters); dates {@code "2025-04-16"}; timestamps {@code "2025-04-16 12:34:56.78+00:00"} (UTC) and without
    * time zone {@code "2025-04-16 12:34:56.78"} (the fraction's trailing zeros dropped, nanoseconds kept); times
    * {@code "12:33:54.123456"}; binary as standard base64 with padding; UUIDs as {@code "f24f9b64-81fa-..."}.

@@ -179,7 +179,7 @@ class VariantTest {
     fields.put("s", Variant.of("q\"\\\n\u0001\u2028é"));
     fields.put("null", Variant.ofNull());
     assertThat(Variant.object(fields).toJson()).isEqualTo("{\"big\":1.0E300,\"bin\":\"+/8=\",\"date\":\"-0044-03-15\","
-        + "\"dec\":-0.0100,\"inf\":\"-Infinity\",\"nan\":\"NaN\",\"ntz\":\"2024-11-07 12:33:54.123456789\","
+        + "\"dec\":-0.01,\"inf\":\"-Infinity\",\"nan\":\"NaN\",\"ntz\":\"2024-11-07 12:33:54.123456789\","
         + "\"null\":null,\"s\":\"q\\\"\\\\\\n\\u0001\u2028é\",\"time\":\"00:00:01.5\","
         + "\"ts\":\"2025-04-16 12:34:00+00:00\",\"uuid\":\"f24f9b64-81fa-49d1-b74e-8c09a6e31c56\"}");
     assertThat(Variant.of("x".repeat(1000)).toString()).hasSize(203).endsWith("...");

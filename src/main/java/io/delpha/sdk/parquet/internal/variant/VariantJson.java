@@ -94,7 +94,8 @@ public final class VariantJson {
       case VariantFormat.FLOAT -> number(VariantValues.floatValue(v, pos), Float.toString(
           VariantValues.floatValue(v, pos)), sb);
       case VariantFormat.DECIMAL4, VariantFormat.DECIMAL8, VariantFormat.DECIMAL16 ->
-          sb.append(VariantValues.decimalValue(v, pos).toPlainString());
+          // as Spark's to_json: the value without its trailing zeros (12.30 is 12.3, 1.00 is 1)
+          sb.append(VariantValues.decimalValue(v, pos).stripTrailingZeros().toPlainString());
       case VariantFormat.DATE -> quoted(LocalDate.ofEpochDay(VariantValues.longValue(v, pos)).toString(), sb);
       case VariantFormat.TIMESTAMP_TZ -> quoted(TIMESTAMP.format(micros(VariantValues.longValue(v, pos))
           .atOffset(ZoneOffset.UTC)), sb);
