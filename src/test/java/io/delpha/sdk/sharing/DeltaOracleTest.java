@@ -47,7 +47,11 @@ class DeltaOracleTest {
           long latest = Long.parseLong(http.send(HttpRequest.newBuilder(URI.create(uri + "/version"))
               .header("Authorization", "Bearer " + DeltaLogServer.TOKEN).build(),
               HttpResponse.BodyHandlers.discarding()).headers().firstValue("Delta-Table-Version").orElseThrow());
-          for (long v = 0; v <= latest; v++) {
+          // every version of the base tables; the feature tables' latest version, which holds every kind of file
+          // they have (unshredded, shredded, narrow and widened, with deletion vectors): DeltaFeaturesTest reads
+          // every version against Spark's own read, and each answer costs the oracle seconds
+          long first = DeltaFeaturesTest.TABLES.contains(t) ? latest : 0;
+          for (long v = first; v <= latest; v++) {
             // the reader features delta-sharing-spark 4.4 names (DeltaSharingUtils.SUPPORTED_READER_FEATURES)
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(uri + "/query"))
                 .header("Authorization", "Bearer " + DeltaLogServer.TOKEN)
@@ -63,8 +67,8 @@ class DeltaOracleTest {
           }
         }
       }
-      // every version of the base tables (6 + 7 + 7) and of the feature tables (7 + 4 + 18), twice
-      assertThat(expected).hasSize(2 * (6 + 7 + 7 + 7 + 4 + 18));
+      // every version of the base tables (6 + 7 + 7) and the latest of the three feature tables, twice
+      assertThat(expected).hasSize(2 * (6 + 7 + 7 + 3));
       Path project = Path.of("").toAbsolutePath();
       Path log = dir.resolve("oracle.log");
       Process oracle = new ProcessBuilder("mvn", "-B", "-q", "-ntp", "-f",
