@@ -93,14 +93,17 @@ class HeapLimitTest {
   }
 
   @ParameterizedTest(name = "{0} {1}")
-  @CsvSource({"wide, rows", "wide, batches", "dictionary, rows", "dictionary, batches", "list, rows", "list, batches"})
+  @CsvSource({"wide, rows", "wide, batches", "dictionary, rows", "dictionary, batches", "list, rows", "list, batches",
+      "variants, rows", "variants, batches", "shredded, rows", "shredded, batches"})
   @DisplayName("under -Xmx256m: a 4.2 MB footer of 100,000 columns and a dictionary claiming 2^31-1 entries in 16 bytes "
-      + "are DataFormatExceptions, a list of 2^30 null elements in a 30-byte page an InsufficientMemoryException; no "
-      + "OutOfMemoryError")
+      + "are DataFormatExceptions; a list of 2^30 null elements in a 30-byte page, a list of 2^30 VARIANTs and a "
+      + "shredded VARIANT array of 2^30 elements each an InsufficientMemoryException; no OutOfMemoryError")
   void hostileClaimsUnder256m(String file, String way, @TempDir Path tmp) throws IOException {
     byte[] bytes = switch (file) {
       case "wide" -> HostileFiles.wideFile(100_000);
       case "dictionary" -> HostileFiles.dictionaryClaimFile(Integer.MAX_VALUE, 100);
+      case "variants" -> HostileFiles.variantElementsFile(1 << 30, false);
+      case "shredded" -> HostileFiles.variantElementsFile(1 << 30, true);
       default -> HostileFiles.nullElementsFile(1 << 30);
     };
     Path path = Files.write(tmp.resolve(file + ".parquet"), bytes);
@@ -114,6 +117,12 @@ class HeapLimitTest {
             .contains("its schema has 100,000 leaf columns; this reader reads schemas of at most 10,000 columns");
         case "dictionary" -> assertThat(line).startsWith("REFUSED " + DataFormatException.class.getName() + " ")
             .contains("a dictionary page claims 2147483647 entries of INT32 in 16 bytes, which hold at most 4");
+        case "variants" -> assertThat(line).startsWith("REFUSED " + InsufficientMemoryException.class.getName() + " ")
+            .contains("column l: the values of vector 'metadata' needs").contains("-Xmx")
+            .contains("ReadOptions.skipping(\"l\")");
+        case "shredded" -> assertThat(line).startsWith("REFUSED " + InsufficientMemoryException.class.getName() + " ")
+            .contains("column v: the values of vector 'value' needs").contains("-Xmx")
+            .contains("ReadOptions.skipping(\"v\")");
         default -> assertThat(line).startsWith("REFUSED " + InsufficientMemoryException.class.getName() + " ")
             .contains("column l: the values of vector 'element' needs").contains("-Xmx")
             .contains("ReadOptions.skipping(\"l\")");

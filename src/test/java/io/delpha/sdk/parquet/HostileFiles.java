@@ -125,6 +125,126 @@ public final class HostileFiles {
   }
 
   /**
+   * A file of one row whose one column holds a VARIANT of {@code elements} elements, null or the variant null, in
+   * pages of about 30 bytes however many it claims: a top-level VARIANT shredded as an array (a {@code typed_value}
+   * LIST of elements of a binary {@code value}, each null: a missing element, the variant null), or a LIST of
+   * unshredded VARIANTs, each null.
+   *
+   * @param elements the elements
+   * @param shredded which of the two
+   * @return the file's bytes
+   */
+  public static byte[] variantElementsFile(int elements, boolean shredded) {
+    List<SchemaElement> schema = new ArrayList<>();
+    SchemaElement root = new SchemaElement("schema");
+    root.setNum_children(1);
+    schema.add(root);
+    List<Chunk> chunks = new ArrayList<>();
+    byte[] emptyMetadata = {1, 0, 0}; // version 1, no field names
+    if (shredded) {
+      schema.add(variantGroup("v", FieldRepetitionType.OPTIONAL, 3));
+      schema.add(leaf("metadata", Type.BYTE_ARRAY, FieldRepetitionType.REQUIRED));
+      schema.add(leaf("value", Type.BYTE_ARRAY, FieldRepetitionType.OPTIONAL));
+      schema.add(listGroup("typed_value", FieldRepetitionType.OPTIONAL));
+      schema.add(group("list", FieldRepetitionType.REPEATED, 1));
+      schema.add(group("element", FieldRepetitionType.REQUIRED, 1));
+      schema.add(leaf("value", Type.BYTE_ARRAY, FieldRepetitionType.OPTIONAL));
+      chunks.add(levelsChunk(List.of("v", "metadata"), 1, 0, 0, 1, 1, plainBinary(emptyMetadata)));
+      chunks.add(levelsChunk(List.of("v", "value"), 1, 0, 0, 2, 1, new byte[0]));
+      chunks.add(levelsChunk(List.of("v", "typed_value", "list", "element", "value"), elements, 1, elements, 4, 3,
+          new byte[0]));
+    } else {
+      schema.add(listGroup("l", FieldRepetitionType.OPTIONAL));
+      schema.add(group("list", FieldRepetitionType.REPEATED, 1));
+      schema.add(variantGroup("element", FieldRepetitionType.OPTIONAL, 2));
+      schema.add(leaf("metadata", Type.BYTE_ARRAY, FieldRepetitionType.REQUIRED));
+      schema.add(leaf("value", Type.BYTE_ARRAY, FieldRepetitionType.REQUIRED));
+      for (String part : List.of("metadata", "value")) {
+        chunks.add(levelsChunk(List.of("l", "list", "element", part), elements, 1, elements, 3, 2, new byte[0]));
+      }
+    }
+    return columnsFile(schema, 1, CompressionCodec.UNCOMPRESSED, chunks);
+  }
+
+  /** A group annotated VARIANT (specification version 1) of {@code children} fields. */
+  public static SchemaElement variantGroup(String name, FieldRepetitionType repetition, int children) {
+    SchemaElement g = group(name, repetition, children);
+    org.apache.parquet.format.LogicalType variant = new org.apache.parquet.format.LogicalType();
+    variant.setVARIANT(new org.apache.parquet.format.VariantType());
+    g.setLogicalType(variant);
+    return g;
+  }
+
+  /** A group annotated LIST, of one child. */
+  public static SchemaElement listGroup(String name, FieldRepetitionType repetition) {
+    SchemaElement g = group(name, repetition, 1);
+    g.setConverted_type(org.apache.parquet.format.ConvertedType.LIST);
+    return g;
+  }
+
+  /** A group's schema element. */
+  public static SchemaElement group(String name, FieldRepetitionType repetition, int children) {
+    SchemaElement g = new SchemaElement(name);
+    g.setRepetition_type(repetition);
+    g.setNum_children(children);
+    return g;
+  }
+
+  /**
+   * A chunk of one data page (v1, PLAIN) whose levels are RLE runs: a row starts (repetition 0), then {@code values -
+   * 1} repeated values (repetition {@code rep}); every value at definition level {@code def}.
+   *
+   * @param path the leaf's path
+   * @param values the values the page counts
+   * @param rep the repetition level after the first value (0 for a leaf that does not repeat)
+   * @param repeated how many values the repetition levels hold (0: none, the leaf does not repeat)
+   * @param maxDef the leaf's maximum definition level
+   * @param def every value's definition level
+   * @param plainValues the non-null values, PLAIN encoded
+   */
+  private static Chunk levelsChunk(List<String> path, int values, int rep, int repeated, int maxDef, int def,
+      byte[] plainValues) {
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    if (repeated > 0) {
+      ByteArrayOutputStream reps = new ByteArrayOutputStream();
+      rleRun(reps, 1, 0, 1);
+      if (repeated > 1) {
+        rleRun(reps, repeated - 1L, rep, 1);
+      }
+      body.writeBytes(lengthPrefixed(reps.toByteArray()));
+    }
+    if (maxDef > 0) {
+      ByteArrayOutputStream defs = new ByteArrayOutputStream();
+      rleRun(defs, values, def, 1);
+      body.writeBytes(lengthPrefixed(defs.toByteArray()));
+    }
+    body.writeBytes(plainValues);
+    byte[] page = body.toByteArray();
+    PageHeader header = new PageHeader(PageType.DATA_PAGE, page.length, page.length);
+    header.setData_page_header(new DataPageHeader(values, Encoding.PLAIN, Encoding.RLE, Encoding.RLE));
+    return new Chunk(path, Type.BYTE_ARRAY, values, false, List.of(page(header, page)));
+  }
+
+  /** @return one BINARY value, PLAIN: its length (4 bytes, little-endian), then its bytes */
+  public static byte[] plainBinary(byte[] value) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.writeBytes(littleEndianInts(value.length));
+    out.writeBytes(value);
+    return out.toByteArray();
+  }
+
+  /**
+   * A column chunk of {@link #columnsFile}.
+   *
+   * @param path the leaf's path
+   * @param type its physical type
+   * @param values the values the chunk counts
+   * @param dictionaryFirst whether the first page is a dictionary page
+   * @param pages the pages, each a header and its body ({@link #page})
+   */
+  public record Chunk(List<String> path, Type type, long values, boolean dictionaryFirst, List<byte[]> pages) {}
+
+  /**
    * A file of one leaf column in one row group.
    *
    * @param leaf the leaf's schema element
@@ -138,12 +258,6 @@ public final class HostileFiles {
    */
   public static byte[] oneColumnFile(SchemaElement leaf, List<SchemaElement> groups, long rows, long values,
       CompressionCodec codec, boolean dictionaryFirst, byte[]... pages) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.writeBytes(new byte[] {'P', 'A', 'R', '1'});
-    for (byte[] p : pages) {
-      out.writeBytes(p);
-    }
-    long chunkBytes = out.size() - 4L;
     List<SchemaElement> schema = new ArrayList<>();
     SchemaElement root = new SchemaElement("schema");
     root.setNum_children(1);
@@ -155,13 +269,40 @@ public final class HostileFiles {
     }
     schema.add(leaf);
     path.add(leaf.getName());
-    ColumnMetaData meta = new ColumnMetaData(leaf.getType(), List.of(Encoding.PLAIN, Encoding.RLE,
-        Encoding.RLE_DICTIONARY), path, codec, values, chunkBytes, chunkBytes, dictionaryFirst ? 4 + pages[0].length : 4);
-    if (dictionaryFirst) {
-      meta.setDictionary_page_offset(4);
+    return columnsFile(schema, rows, codec, List.of(new Chunk(path, leaf.getType(), values, dictionaryFirst,
+        List.of(pages))));
+  }
+
+  /**
+   * A file of one row group.
+   *
+   * @param schema its schema elements, the root first
+   * @param rows the row group's rows
+   * @param codec the chunks' codec
+   * @param chunks a chunk per leaf, in the schema's order
+   * @return the file's bytes
+   */
+  public static byte[] columnsFile(List<SchemaElement> schema, long rows, CompressionCodec codec, List<Chunk> chunks) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.writeBytes(new byte[] {'P', 'A', 'R', '1'});
+    List<ColumnChunk> metas = new ArrayList<>();
+    long total = 0;
+    for (Chunk c : chunks) {
+      long start = out.size();
+      for (byte[] p : c.pages()) {
+        out.writeBytes(p);
+      }
+      long chunkBytes = out.size() - start;
+      total += chunkBytes;
+      ColumnMetaData meta = new ColumnMetaData(c.type(), List.of(Encoding.PLAIN, Encoding.RLE,
+          Encoding.RLE_DICTIONARY), c.path(), codec, c.values(), chunkBytes, chunkBytes,
+          c.dictionaryFirst() ? start + c.pages().get(0).length : start);
+      if (c.dictionaryFirst()) {
+        meta.setDictionary_page_offset(start);
+      }
+      metas.add(chunk(meta));
     }
-    byte[] footer = footer(new FileMetaData(1, schema, rows, List.of(new RowGroup(List.of(chunk(meta)), chunkBytes,
-        rows))));
+    byte[] footer = footer(new FileMetaData(1, schema, rows, List.of(new RowGroup(metas, total, rows))));
     byte[] body = out.toByteArray();
     byte[] framed = HostileSchemaTest.withFooter(footer);
     // withFooter starts with its own magic: the pages go between it and the footer

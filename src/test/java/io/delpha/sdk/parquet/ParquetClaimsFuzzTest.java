@@ -48,7 +48,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A seeded fuzzer of the claims a Parquet file's footer and page headers make (issue 58). It starts from valid small
  * files, written by this library's writer and by parquet-mr's own column writers (an independent writer: data pages
- * v1 and v2, dictionaries, DELTA encodings, nested lists, several pages and row groups), takes each apart into its
+ * v1 and v2, dictionaries, DELTA encodings, nested lists, several pages and row groups), and two of VARIANT columns
+ * (ours, unshredded at the top level and inside lists, maps and structs; parquet-mr's copy of a shredded case of
+ * parquet-testing inside a LIST, a STRUCT, a MAP and a LIST of LISTs), takes each apart into its
  * footer and its pages (Thrift headers and bodies), changes one to three claims with a seeded {@link Random} and puts
  * the file together again (every offset and chunk size made true again, then the footer's mutations applied):
  * <ul>
@@ -89,7 +91,11 @@ class ParquetClaimsFuzzTest {
         CompressionCodecName.ZSTD);
     Path mrV1 = parquetMrFile(tmp.resolve("mr-v1.parquet"), ParquetProperties.WriterVersion.PARQUET_1_0,
         CompressionCodecName.GZIP);
-    for (Path file : List.of(ours, oursPlain, mrV2, mrV1)) {
+    Path variants = VariantNestedTest.write(tmp.resolve("ours-variants.parquet"), VariantNestedTest.rows(59_400L, 150),
+        WriteOptions.defaults().withCompression(Compression.SNAPPY));
+    Path shreddedVariants = VariantNestedTest.nest(VariantShreddedCasesTest.DIR.resolve("case-045.parquet"),
+        tmp.resolve("mr-shredded-variants.parquet"));
+    for (Path file : List.of(ours, oursPlain, mrV2, mrV1, variants, shreddedVariants)) {
       List<Row> rows = ParquetClaimsTest.readRows(file);
       Parts parts = parts(file.getFileName().toString(), Files.readAllBytes(file), rows);
       // the file put together again, unmutated, reads as written: the fuzzer's oracle is sound

@@ -43,14 +43,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The guard of the Parquet codec: random schemas (flat and nested to depth 4: structs, lists, maps; every type of the
- * row model; required and optional) filled with random data (nulls at every level, empty and long strings, values
- * repeated so that dictionaries form, extreme numbers), written by three writers, each file read by our row view,
+ * row model, VARIANT too, at the top and inside nested types; required and optional) filled with random data (nulls at
+ * every level, empty and long strings, values repeated so that dictionaries form, extreme numbers, random variants of
+ * every variant type, nested), written by three writers, each file read by our row view,
  * our columnar view and our row view over an {@code ObjectStore}, and compared value for value with DuckDB's reading
  * of the same file (DuckDB is the oracle: we did not write it).
  *
  * <p>The writers, one per file in turn: ours ({@link ParquetRows#writer}, every codec, row groups from 64 KiB, the smallest it takes); DuckDB
  * ({@code COPY (SELECT * FROM our file) TO ...}, every codec it writes, {@code PARQUET_VERSION} V1/V2, row groups of
- * 1 to 5,000 rows); parquet-mr ({@link ExampleParquetWriter}: every codec, data pages v1/v2, dictionary on/off, pages
+ * 1 to 5,000 rows; its VARIANT columns shredded, as DuckDB writes them; it writes no VARIANT inside a nested type nor a
+ * TIMESTAMP_NANOS_TZ variant, so its files have neither: {@link DuckDbVariants}); parquet-mr
+ * ({@link ExampleParquetWriter}: every codec, data pages v1/v2, dictionary on/off, pages
  * of 64 bytes to 64 KiB and 1 to 1,000 rows, row groups from 1 KiB). Our own files are also read back equal to the
  * rows written.
  *
@@ -88,10 +91,16 @@ class ParquetDifferentialTest {
     int deepest = 0;
     int nulls = 0;
     int repeatedStrings = 0;
+    int nestedVariants = 0;
+    int duckDbVariants = 0;
     for (long seed = 0; seed < 300; seed++) {
       Case c = Case.of(seed);
       for (Column column : c.schema.columns()) {
         deepest = Math.max(deepest, collect(column.type(), kinds));
+        java.util.Set<ColumnType.Kind> inside = java.util.EnumSet.noneOf(ColumnType.Kind.class);
+        column.type().children().forEach(part -> collect(part.type(), inside));
+        nestedVariants += inside.contains(ColumnType.Kind.VARIANT) ? 1 : 0;
+        duckDbVariants += c.writer == 1 && column.type().kind() == ColumnType.Kind.VARIANT ? 1 : 0;
       }
       java.util.Set<Object> seen = new java.util.HashSet<>();
       for (Row row : c.rows) {
@@ -101,10 +110,9 @@ class ParquetDifferentialTest {
         }
       }
     }
-    // every kind but VARIANT, not drawn yet: VariantParquetCasesTest (round trip) and ColumnKindsTest (DuckDB) hold it
-    java.util.Set<ColumnType.Kind> written = java.util.EnumSet.allOf(ColumnType.Kind.class);
-    written.remove(ColumnType.Kind.VARIANT);
-    assertThat(kinds).isEqualTo(written);
+    assertThat(kinds).isEqualTo(java.util.EnumSet.allOf(ColumnType.Kind.class));
+    assertThat(nestedVariants).as("VARIANTs inside a LIST, MAP or STRUCT").isGreaterThan(10);
+    assertThat(duckDbVariants).as("VARIANT columns DuckDB writes (shredded)").isGreaterThan(10);
     assertThat(deepest).isGreaterThanOrEqualTo(4);
     assertThat(nulls).isPositive();
     assertThat(repeatedStrings).isGreaterThan(1000);
@@ -173,7 +181,7 @@ class ParquetDifferentialTest {
       RowSchema.Builder b = RowSchema.builder();
       int columns = 1 + random.nextInt(6);
       for (int i = 0; i < columns; i++) {
-        ColumnType t = type(random.nextInt(3) == 0 ? 1 : 3);
+        ColumnType t = type(random.nextInt(3) == 0 ? 1 : 3, true);
         if (random.nextBoolean()) {
           b.nullable("c" + i, t);
         } else {
@@ -211,29 +219,32 @@ class ParquetDifferentialTest {
     private static final ColumnType.Kind[] DRAWN = {ColumnType.Kind.BOOLEAN, ColumnType.Kind.INT, ColumnType.Kind.LONG,
         ColumnType.Kind.DOUBLE, ColumnType.Kind.DECIMAL, ColumnType.Kind.STRING, ColumnType.Kind.STRING,
         ColumnType.Kind.BYTES, ColumnType.Kind.DATE, ColumnType.Kind.TIME, ColumnType.Kind.TIMESTAMP,
-        ColumnType.Kind.LOCAL_TIMESTAMP, ColumnType.Kind.LIST, ColumnType.Kind.MAP, ColumnType.Kind.STRUCT,
-        ColumnType.Kind.STRUCT};
-    private static final int DRAWN_LEAVES = 12;
+        ColumnType.Kind.LOCAL_TIMESTAMP, ColumnType.Kind.VARIANT, ColumnType.Kind.LIST, ColumnType.Kind.MAP,
+        ColumnType.Kind.STRUCT, ColumnType.Kind.STRUCT};
+    private static final int DRAWN_LEAVES = 13;
 
-    /** A random type; nested types while {@code depth} lasts (a depth of 4 is 4 levels of nesting). */
-    private ColumnType type(int depth) {
-      ColumnType.Kind kind = DRAWN[random.nextInt(depth > 0 ? DRAWN.length : DRAWN_LEAVES)];
+    /**
+     * A random type; nested types while {@code depth} lasts (a depth of 4 is 4 levels of nesting). A VARIANT inside a
+     * nested type is drawn for the writers that write one (not DuckDB: a STRING instead).
+     */
+    private ColumnType type(int depth, boolean top) {
+      ColumnType.Kind drawn = DRAWN[random.nextInt(depth > 0 ? DRAWN.length : DRAWN_LEAVES)];
+      ColumnType.Kind kind = drawn == ColumnType.Kind.VARIANT && !top && writer == 1 ? ColumnType.Kind.STRING : drawn;
       return switch (kind) {
         case DECIMAL -> {
           int p = 1 + random.nextInt(38);
           yield ColumnType.decimal(p, random.nextInt(p + 1));
         }
-        case BOOLEAN, INT, LONG, DOUBLE, STRING, BYTES, DATE, TIME, TIMESTAMP, LOCAL_TIMESTAMP ->
+        case BOOLEAN, INT, LONG, DOUBLE, STRING, BYTES, DATE, TIME, TIMESTAMP, LOCAL_TIMESTAMP, VARIANT ->
             new ColumnType(kind, 0, 0);
-        case VARIANT -> throw new IllegalStateException("VARIANT is not drawn yet (VariantParquetCasesTest and ColumnKindsTest hold it)");
-        case LIST -> ColumnType.list(type(depth - 1), random.nextBoolean());
+        case LIST -> ColumnType.list(type(depth - 1, false), random.nextBoolean());
         case MAP -> ColumnType.map(random.nextBoolean() ? ColumnType.STRING : random.nextBoolean() ? ColumnType.INT
-            : ColumnType.LONG, type(depth - 1), random.nextBoolean());
+            : ColumnType.LONG, type(depth - 1, false), random.nextBoolean());
         case STRUCT -> {
           RowSchema.Builder fields = RowSchema.builder();
           int n = 1 + random.nextInt(4);
           for (int i = 0; i < n; i++) {
-            ColumnType t = type(depth - 1);
+            ColumnType t = type(depth - 1, false);
             if (random.nextBoolean()) {
               fields.nullable("f" + i, t);
             } else {
@@ -279,8 +290,7 @@ class ParquetDifferentialTest {
           }
           yield Row.of(fields, values);
         }
-        case VARIANT -> throw new IllegalStateException("VARIANT is not drawn yet (VariantParquetCasesTest and ColumnKindsTest hold it)");
-        case BOOLEAN, INT, LONG, DOUBLE, DECIMAL, STRING, BYTES, DATE, TIME, TIMESTAMP, LOCAL_TIMESTAMP -> {
+        case BOOLEAN, INT, LONG, DOUBLE, DECIMAL, STRING, BYTES, DATE, TIME, TIMESTAMP, LOCAL_TIMESTAMP, VARIANT -> {
           Pool pool = pools.get(column);
           if (pool == null) {
             pool = new Pool(1 + random.nextInt(8), new ArrayList<>());
@@ -330,7 +340,15 @@ class ParquetDifferentialTest {
           yield new BigDecimal(r.nextBoolean() ? unscaled : unscaled.negate(), t.scale());
         }
         case STRING -> string(r);
-        case VARIANT -> throw new IllegalStateException("VARIANT is not drawn yet (VariantParquetCasesTest and ColumnKindsTest hold it)");
+        case VARIANT -> {
+          // every variant type, objects and arrays up to three deep; only values DuckDB writes where it writes the file
+          java.util.Random variants = new java.util.Random(r.nextLong());
+          Variant v;
+          do {
+            v = r.nextInt(10) == 0 ? Variant.ofNull() : VariantFuzzTest.randomVariant(variants, 1 + r.nextInt(3));
+          } while (writer == 1 && !DuckDbVariants.duckDbWrites(v));
+          yield v;
+        }
         case BYTES -> {
           byte[] b = new byte[r.nextInt(4) == 0 ? 0 : r.nextInt(1, 40)];
           for (int i = 0; i < b.length; i++) {
@@ -475,6 +493,11 @@ class ParquetDifferentialTest {
           for (int i = 0; i < g.getFieldCount(); i++) {
             put(struct, g.getType(i), type.children().get(i).type(), row.get(i));
           }
+        }
+        case VARIANT -> {
+          Group variant = parent.addGroup(name);
+          variant.append("metadata", Binary.fromConstantByteArray(((Variant) v).metadata()));
+          variant.append("value", Binary.fromConstantByteArray(((Variant) v).value()));
         }
         case BOOLEAN -> parent.append(name, (Boolean) v);
         case INT -> parent.append(name, (Integer) v);

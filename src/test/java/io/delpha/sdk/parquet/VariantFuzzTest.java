@@ -1,9 +1,11 @@
 package io.delpha.sdk.parquet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.delpha.sdk.core.DataFormatException;
+import io.delpha.sdk.parquet.internal.Codecs;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -21,10 +23,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.example.data.simple.SimpleGroupFactory;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.example.ExampleParquetWriter;
+import org.apache.parquet.io.LocalOutputFile;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.MessageTypeParser;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Seeded fuzzing of {@link Variant#from}: valid pairs (every parquet-testing case, and variants our encoder makes
@@ -36,8 +50,16 @@ import org.junit.jupiter.api.Test;
  *
  * <p>{@code -Dvariant.seed=N} (default 59000) and {@code -Dvariant.count=M} (default 4000) choose the cases: case
  * {@code i} uses seed {@code N + i}. A failure lists each failing seed with the command that replays it alone.
+ *
+ * <p>The same for VARIANT columns of Parquet files ({@link #mutatedColumns}): at the top level and inside a LIST, a
+ * STRUCT, a MAP's values and a LIST of STRUCTs of MAPs, unshredded and shredded (primitives, objects, arrays), with
+ * mutated metadata and value bytes, typed values that conflict with values, that overflow their variant type, or are
+ * missing; {@code -Dvariant.columns.seed=N} (default 59500), {@code -Dvariant.columns.count=M} (default 300). And
+ * hostile files by hand: values nested deeper than {@link Variant#MAX_DEPTH} under shredded fields, huge claimed
+ * lengths and counts, a VARIANT array of 2^16 elements in a page of 30 bytes ({@link HostileFiles}; 2^30 of them are
+ * {@code HeapLimitTest}'s).
  */
-@DisplayName("Variant: mutated bytes decode or are a DataFormatException, never anything else")
+@DisplayName("Variant: mutated bytes decode or are a DataFormatException, never anything else; so do VARIANT columns")
 class VariantFuzzTest {
 
   static final long SEED = Long.getLong("variant.seed", 59_000L);
@@ -88,6 +110,436 @@ class VariantFuzzTest {
       assertThat(decoded).as("cases that decoded").isGreaterThan(COUNT / 20);
       assertThat(refused).as("cases refused").isGreaterThan(COUNT / 5);
     }
+  }
+
+  @Test
+  @DisplayName("each seeded case: a VARIANT column (top level or nested; unshredded or shredded) with mutated bytes or "
+      + "conflicting typed values reads, and every variant in it works, or is a DataFormatException, by rows and "
+      + "batches")
+  void mutatedColumns(@TempDir Path tmp) throws IOException {
+    long first = Long.getLong("variant.columns.seed", 59_500L);
+    int count = Integer.getInteger("variant.columns.count", 300);
+    List<String> failures = new ArrayList<>();
+    int read = 0;
+    int refused = 0;
+    for (int i = 0; i < count && failures.size() < 10; i++) {
+      long seed = first + i;
+      Path file = tmp.resolve("columns-" + seed + ".parquet");
+      VariantColumnCase c = new VariantColumnCase(seed);
+      try {
+        c.write(file);
+        if (readColumnCase(file)) {
+          read++;
+        } else {
+          refused++;
+        }
+      } catch (Throwable t) { // another exception, an assertion, an Error: the case failed
+        failures.add("seed " + seed + " (" + c + "): " + t + "\n  replay: mvn -q test "
+            + "-Dtest='VariantFuzzTest#mutatedColumns' -Dvariant.columns.seed=" + seed + " -Dvariant.columns.count=1");
+      } finally {
+        Files.deleteIfExists(file);
+      }
+    }
+    System.out.printf("VARIANT columns: %d cases read, %d refused%n", read, refused);
+    assertThat(failures).as("failing seeds").isEmpty();
+    if (count >= 100) {
+      assertThat(read).as("cases read").isGreaterThan(count / 10);
+      assertThat(refused).as("cases refused").isGreaterThan(count / 10);
+    }
+  }
+
+  /**
+   * Reads a file by rows and by batches: both read the same rows, every variant of which works ({@link #exercise}),
+   * or both are refused with a {@link DataFormatException} naming the file.
+   *
+   * @return whether it was read
+   */
+  static boolean readColumnCase(Path file) {
+    List<Row> rows = null;
+    List<Row> batches = null;
+    DataFormatException rowsRefused = null;
+    try {
+      rows = ParquetCorpusTest.readAll(file);
+    } catch (DataFormatException e) {
+      rowsRefused = e;
+    }
+    try {
+      batches = ParquetCorpusTest.readColumnar(file);
+    } catch (DataFormatException e) {
+      assertThat(rowsRefused).as("refused by batches (" + e.getMessage() + "), read by rows").isNotNull();
+    }
+    if (rowsRefused != null) {
+      assertThat(batches).as("refused by rows (" + rowsRefused.getMessage() + "), read by batches").isNull();
+      assertThat(rowsRefused.getMessage()).contains(file.getFileName().toString()).doesNotContain(": null");
+      return false;
+    }
+    assertThat(batches).isEqualTo(rows);
+    rows.forEach(row -> row.values().forEach(VariantFuzzTest::exerciseAll));
+    return true;
+  }
+
+  /** Exercises every variant in a row-model value (a list's, a map's keys and values, a struct's fields). */
+  private static void exerciseAll(Object v) {
+    if (v instanceof Variant variant) {
+      exercise(variant, 0);
+    } else if (v instanceof List<?> l) {
+      l.forEach(VariantFuzzTest::exerciseAll);
+    } else if (v instanceof Map<?, ?> m) {
+      m.forEach((k, e) -> {
+        exerciseAll(k);
+        exerciseAll(e);
+      });
+    } else if (v instanceof Row r) {
+      r.values().forEach(VariantFuzzTest::exerciseAll);
+    }
+  }
+
+  /**
+   * One seeded file of a VARIANT column: where the VARIANT is (at the top, a LIST's elements, a STRUCT's field, a
+   * MAP's values, a LIST of STRUCTs of MAPs), how it is stored (unshredded; shredded as a primitive, an object, an
+   * array) and its rows (a sample pair, maybe mutated, split as the shredding has it, with conflicting and missing
+   * parts), written by parquet-mr.
+   */
+  static final class VariantColumnCase {
+    private static final String[] PLACES = {"top", "list", "struct", "map", "deep"};
+    private static final String[] FORMS = {"unshredded", "primitive", "object", "array"};
+    private static final String[] PRIMITIVES = {"int32 typed_value (INTEGER(8,true))",
+        "int32 typed_value (INTEGER(16,true))", "int32 typed_value", "int64 typed_value", "boolean typed_value",
+        "double typed_value", "float typed_value", "binary typed_value (STRING)", "binary typed_value",
+        "binary typed_value (DECIMAL(38,2))", "int64 typed_value (DECIMAL(18,4))", "int32 typed_value (DATE)",
+        "fixed_len_byte_array(16) typed_value (UUID)", "int64 typed_value (TIMESTAMP(MICROS,true))",
+        "int64 typed_value (TIMESTAMP(NANOS,false))", "int64 typed_value (TIME(MICROS,false))"};
+
+    final Random r;
+    final String place;
+    final String form;
+    final String primitive;
+    final boolean required;
+    /** Fills the one VARIANT of a hand-made case; {@code null} for a seeded one. */
+    final @Nullable Consumer<Group> fixed;
+
+    VariantColumnCase(long seed) {
+      r = new Random(seed);
+      place = PLACES[r.nextInt(PLACES.length)];
+      form = FORMS[r.nextInt(FORMS.length)];
+      primitive = PRIMITIVES[r.nextInt(PRIMITIVES.length)];
+      required = r.nextInt(4) == 0;
+      fixed = null;
+    }
+
+    /** A case of one row whose one VARIANT, at {@code place} and of {@code form}, {@code fill} fills. */
+    VariantColumnCase(String place, String form, String primitive, Consumer<Group> fill) {
+      r = new Random(0);
+      this.place = place;
+      this.form = form;
+      this.primitive = primitive;
+      required = false;
+      fixed = fill;
+    }
+
+    @Override
+    public String toString() {
+      return place + ", " + (required ? "required " : "") + form + (form.equals("primitive") ? " " + primitive : "");
+    }
+
+    /** The VARIANT group, named {@code v}. */
+    private String group() {
+      String typed = switch (form) {
+        case "primitive" -> "optional " + primitive + ";";
+        case "object" -> "optional group typed_value { required group a { optional binary value; optional int32 "
+            + "typed_value; } required group b { optional binary value; } }";
+        case "array" -> "optional group typed_value (LIST) { repeated group list { required group element { optional "
+            + "binary value; optional binary typed_value (STRING); } } }";
+        default -> "";
+      };
+      return (required ? "required" : "optional") + " group v (VARIANT(1)) { required binary metadata; "
+          + (form.equals("unshredded") ? "required" : "optional") + " binary value; " + typed + " }";
+    }
+
+    private MessageType schema() {
+      String v = group();
+      String column = switch (place) {
+        case "top" -> v;
+        case "list" -> "optional group c (LIST) { repeated group list { " + v.replace("group v ", "group element ")
+            + " } }";
+        case "struct" -> "optional group c { " + v + " required int32 n; }";
+        case "map" -> "optional group c (MAP) { repeated group key_value { required binary key (STRING); "
+            + v.replace("group v ", "group value ") + " } }";
+        default -> "optional group c (LIST) { repeated group list { optional group element { optional group m (MAP) "
+            + "{ repeated group key_value { required binary key (STRING); " + v.replace("group v ", "group value ")
+            + " } } } } }";
+      };
+      return MessageTypeParser.parseMessageType("message m { required int32 id; " + column + " }");
+    }
+
+    void write(Path file) throws IOException {
+      MessageType schema = schema();
+      try (ParquetWriter<Group> w = ExampleParquetWriter.builder(new LocalOutputFile(file))
+          .withConf(new PlainParquetConfiguration()).withCodecFactory(Codecs.INSTANCE).withType(schema).build()) {
+        SimpleGroupFactory factory = new SimpleGroupFactory(schema);
+        for (int i = fixed != null ? 1 : 1 + r.nextInt(4); i > 0; i--) {
+          Group row = factory.newGroup();
+          row.add("id", i);
+          if (place.equals("top")) {
+            if (required || fixed != null || r.nextInt(5) > 0) {
+              fill(row.addGroup("v"));
+            }
+          } else if (fixed != null || r.nextInt(6) > 0) {
+            Group c = row.addGroup("c");
+            for (int n = fixed != null ? 1 : r.nextInt(3) + (place.equals("struct") ? 1 : 0); n > 0; n--) {
+              Group slot = switch (place) {
+                case "list" -> c.addGroup("list");
+                case "struct" -> c;
+                case "map" -> c.addGroup("key_value").append("key", "k" + n);
+                default -> c.addGroup("list").addGroup("element").addGroup("m").addGroup("key_value")
+                    .append("key", "k" + n);
+              };
+              String name = switch (place) {
+                case "list" -> "element";
+                case "struct" -> "v";
+                default -> "value";
+              };
+              if (required || fixed != null || r.nextInt(5) > 0) {
+                fill(slot.addGroup(name));
+              }
+              if (place.equals("struct")) {
+                c.add("n", n);
+                break;
+              }
+            }
+          }
+          w.write(row);
+        }
+      }
+    }
+
+    /** A pair, one of the samples or a random value, mutated one time in three. */
+    private byte[][] pair() {
+      byte[][] sample;
+      if (r.nextInt(3) == 0) {
+        Variant v = randomVariant(r, 1 + r.nextInt(3));
+        sample = new byte[][] {v.metadata(), v.value()};
+      } else {
+        byte[][] s = SAMPLES.get(r.nextInt(SAMPLES.size()));
+        sample = new byte[][] {s[0].clone(), s[1].clone()};
+      }
+      if (r.nextInt(3) == 0) {
+        int which = r.nextInt(3) == 0 ? 0 : 1;
+        sample[which] = mutate(sample[which], r);
+      }
+      return sample;
+    }
+
+    /** Fills a VARIANT group: its metadata, and a value, a typed value, both or neither, as the form has them. */
+    private void fill(Group g) {
+      if (fixed != null) {
+        fixed.accept(g);
+        return;
+      }
+      byte[][] pair = pair();
+      g.append("metadata", Binary.fromConstantByteArray(r.nextInt(40) == 0 ? new byte[0] : pair[0]));
+      int parts = r.nextInt(8); // 0: neither, 1: both, else one of the two
+      boolean value = form.equals("unshredded") || parts == 1 || parts > 1 && parts % 2 == 0;
+      boolean typed = !form.equals("unshredded") && (parts == 1 || parts > 1 && parts % 2 == 1);
+      if (value) {
+        g.append("value", Binary.fromConstantByteArray(pair[1]));
+      }
+      if (typed) {
+        typedValue(g, pair);
+      }
+    }
+
+    private void typedValue(Group g, byte[][] pair) {
+      switch (form) {
+        case "primitive" -> primitive(g);
+        case "object" -> {
+          Group fields = g.addGroup("typed_value");
+          Group a = fields.addGroup("a");
+          if (r.nextBoolean()) {
+            a.append("typed_value", r.nextInt());
+          } else if (r.nextBoolean()) {
+            a.append("value", Binary.fromConstantByteArray(subValue(pair)));
+          }
+          Group b = fields.addGroup("b");
+          if (r.nextBoolean()) {
+            b.append("value", Binary.fromConstantByteArray(subValue(pair)));
+          }
+        }
+        default -> {
+          Group list = g.addGroup("typed_value");
+          for (int n = r.nextInt(4); n > 0; n--) {
+            Group element = list.addGroup("list").addGroup("element");
+            switch (r.nextInt(4)) {
+              case 0 -> element.append("typed_value", "s" + n);
+              case 1 -> element.append("value", Binary.fromConstantByteArray(subValue(pair)));
+              case 2 -> element.append("typed_value", "s")
+                  .append("value", Binary.fromConstantByteArray(subValue(pair)));
+              default -> { } // missing: an array's element may not be
+            }
+          }
+        }
+      }
+    }
+
+    /** A value of the pair's metadata: the pair's, its first field or element, or a mutation of one. */
+    private byte[] subValue(byte[][] pair) {
+      try {
+        Variant v = Variant.from(pair[0], pair[1]);
+        if ((v.type() == Variant.Type.OBJECT || v.type() == Variant.Type.ARRAY) && v.size() > 0 && r.nextBoolean()) {
+          byte[] child = (v.type() == Variant.Type.OBJECT ? v.field(0) : v.get(0)).value();
+          return r.nextInt(4) == 0 ? mutate(child, r) : child;
+        }
+      } catch (DataFormatException e) {
+        // a mutated pair: its value as it is
+      }
+      return pair[1];
+    }
+
+    /** A typed value of the primitive's Parquet type: random, at its type's edges, or beyond its variant type. */
+    private void primitive(Group g) {
+      String p = primitive;
+      if (p.startsWith("int32 typed_value (INTEGER(8")) {
+        g.append("typed_value", r.nextBoolean() ? r.nextInt(256) - 128 : r.nextInt()); // beyond an INT8 too
+      } else if (p.startsWith("int32 typed_value (INTEGER(16")) {
+        g.append("typed_value", r.nextBoolean() ? r.nextInt(65536) - 32768 : r.nextInt());
+      } else if (p.startsWith("int32")) {
+        g.append("typed_value", r.nextInt());
+      } else if (p.startsWith("int64 typed_value (TIME(")) {
+        g.append("typed_value", r.nextBoolean() ? (long) (r.nextDouble() * 86_400_000_000L) : r.nextLong());
+      } else if (p.startsWith("int64")) {
+        g.append("typed_value", r.nextLong());
+      } else if (p.startsWith("boolean")) {
+        g.append("typed_value", r.nextBoolean());
+      } else if (p.startsWith("double")) {
+        g.append("typed_value", Double.longBitsToDouble(r.nextLong()));
+      } else if (p.startsWith("float")) {
+        g.append("typed_value", Float.intBitsToFloat(r.nextInt()));
+      } else if (p.contains("STRING")) {
+        byte[] utf8 = new byte[r.nextInt(80)];
+        r.nextBytes(utf8); // invalid UTF-8 too
+        g.append("typed_value", r.nextBoolean() ? Binary.fromString("text " + r.nextInt())
+            : Binary.fromConstantByteArray(utf8));
+      } else if (p.contains("DECIMAL(38")) {
+        byte[] unscaled = new byte[1 + r.nextInt(20)]; // up to 48 digits: beyond a variant's 38 too
+        r.nextBytes(unscaled);
+        g.append("typed_value", Binary.fromConstantByteArray(unscaled));
+      } else {
+        byte[] bytes = new byte[p.contains("UUID") ? 16 : r.nextInt(40)];
+        r.nextBytes(bytes);
+        g.append("typed_value", Binary.fromConstantByteArray(bytes));
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- hostile VARIANT columns, by hand
+
+  @Test
+  @DisplayName("a value nested as deep as a variant may be, under a shredded field (deeper by one), is a "
+      + "DataFormatException at the top level and in a list; one level less reads")
+  void deepValueUnderShreddedField(@TempDir Path tmp) throws IOException {
+    for (String place : List.of("top", "list")) {
+      for (int depth : new int[] {Variant.MAX_DEPTH, Variant.MAX_DEPTH - 1}) {
+        Path file = tmp.resolve(place + "-" + depth + ".parquet");
+        writeShreddedField(file, place, nestedArrays(depth));
+        if (depth == Variant.MAX_DEPTH) {
+          assertThatThrownBy(() -> ParquetCorpusTest.readAll(file)).isInstanceOf(DataFormatException.class)
+              .hasMessageContaining(file.getFileName().toString()).hasMessageContaining("nest");
+          assertThatThrownBy(() -> ParquetCorpusTest.readColumnar(file)).isInstanceOf(DataFormatException.class);
+        } else {
+          assertThat(readColumnCase(file)).as(place + " " + depth).isTrue();
+        }
+      }
+    }
+  }
+
+  /** A value of {@code depth} arrays, each holding the next, the last one empty: {@code [[[...[]...]]]}. */
+  private static byte[] nestedArrays(int depth) {
+    Variant v = Variant.array(List.of());
+    for (int i = 1; i < depth; i++) {
+      v = Variant.array(List.of(v));
+    }
+    return v.value();
+  }
+
+  /** A shredded object {@code {a: value}} whose field {@code a} is stored in its {@code value}, at a place. */
+  private static void writeShreddedField(Path file, String place, byte[] value) throws IOException {
+    String v = "group v (VARIANT(1)) { required binary metadata; optional binary value; optional group typed_value { "
+        + "required group a { optional binary value; } } }";
+    MessageType schema = MessageTypeParser.parseMessageType("message m { " + (place.equals("top") ? "optional " + v
+        : "optional group c (LIST) { repeated group list { optional " + v.replace("group v ", "group element ")
+        + " } }") + " }");
+    try (ParquetWriter<Group> w = ExampleParquetWriter.builder(new LocalOutputFile(file))
+        .withConf(new PlainParquetConfiguration()).withCodecFactory(Codecs.INSTANCE).withType(schema).build()) {
+      Group row = new SimpleGroupFactory(schema).newGroup();
+      Group g = place.equals("top") ? row.addGroup("v") : row.addGroup("c").addGroup("list").addGroup("element");
+      g.append("metadata", Binary.fromConstantByteArray(Variant.object(Map.of("a", Variant.ofNull())).metadata()));
+      g.addGroup("typed_value").addGroup("a").append("value", Binary.fromConstantByteArray(value));
+      w.write(row);
+    }
+  }
+
+  @Test
+  @DisplayName("a typed value beside a value that is not an object, a field both shredded and in the value, an INT8 "
+      + "typed value out of its range, a decimal of 40 digits, and values claiming 2 GiB strings or 2^31 field names: "
+      + "DataFormatExceptions at the top level and nested")
+  void conflictsAndHugeClaims(@TempDir Path tmp) throws IOException {
+    byte[] metadata = Variant.object(Map.of("a", Variant.of(1))).metadata();
+    byte[] hugeString = {(byte) (16 << 2), (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x7F, 'x'};
+    byte[] hugeDictionary = {(byte) 0xC1, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x7F, 0, 0, 0, 0};
+    byte[] objectWithA = Variant.object(Map.of("a", Variant.of(1))).value();
+    int n = 0;
+    for (String place : List.of("top", "list", "struct", "map", "deep")) {
+      List<VariantColumnCase> cases = List.of(
+          hostile(place, "primitive", "int32 typed_value", g -> g.append("metadata", bytes(metadata))
+              .append("value", bytes(Variant.of(5).value())).append("typed_value", 5)),
+          hostile(place, "primitive", "int32 typed_value (INTEGER(8,true))", g -> g.append("metadata", bytes(metadata))
+              .append("typed_value", 1000)),
+          hostile(place, "primitive", "binary typed_value (DECIMAL(38,2))", g -> g.append("metadata", bytes(metadata))
+              .append("typed_value", bytes(new BigInteger("9".repeat(40)).toByteArray()))),
+          hostile(place, "object", "", g -> {
+            g.append("metadata", bytes(metadata)).append("value", bytes(objectWithA));
+            g.addGroup("typed_value").addGroup("a").append("typed_value", 1);
+            g.getGroup("typed_value", 0).addGroup("b");
+          }),
+          hostile(place, "object", "", g -> {
+            g.append("metadata", bytes(metadata)).append("value", bytes(Variant.of(1).value()));
+            g.addGroup("typed_value").addGroup("a").append("typed_value", 1);
+            g.getGroup("typed_value", 0).addGroup("b");
+          }),
+          hostile(place, "unshredded", "", g -> g.append("metadata", bytes(metadata))
+              .append("value", bytes(hugeString))),
+          hostile(place, "unshredded", "", g -> g.append("metadata", bytes(hugeDictionary))
+              .append("value", bytes(Variant.of(1).value()))),
+          hostile(place, "unshredded", "", g -> g.append("metadata", bytes(new byte[0]))
+              .append("value", bytes(Variant.of(1).value()))));
+      for (VariantColumnCase c : cases) {
+        Path file = tmp.resolve("hostile-" + n++ + ".parquet");
+        c.write(file);
+        assertThat(readColumnCase(file)).as(c.toString()).isFalse();
+      }
+    }
+  }
+
+  private static Binary bytes(byte[] b) {
+    return Binary.fromConstantByteArray(b);
+  }
+
+  private static VariantColumnCase hostile(String place, String form, String primitive,
+      Consumer<Group> fill) {
+    return new VariantColumnCase(place, form, primitive, fill);
+  }
+
+  @Test
+  @DisplayName("a VARIANT of 2^16 elements in a page of 30 bytes (a shredded array, a list of VARIANTs) reads; 2^30 "
+      + "of them are refused before the heap runs out (HeapLimitTest)")
+  void manyElementsInFewBytes(@TempDir Path tmp) throws IOException {
+    Path shredded = Files.write(tmp.resolve("shredded.parquet"), HostileFiles.variantElementsFile(1 << 16, true));
+    Variant array = ParquetCorpusTest.readAll(shredded).get(0).getVariant(0);
+    assertThat(array.size()).isEqualTo(1 << 16);
+    assertThat(array.get(12_345)).isEqualTo(Variant.ofNull());
+    Path list = Files.write(tmp.resolve("list.parquet"), HostileFiles.variantElementsFile(1 << 16, false));
+    assertThat(ParquetCorpusTest.readAll(list).get(0).getList(0)).hasSize(1 << 16).containsOnlyNulls();
+    assertThat(ParquetCorpusTest.readColumnar(list)).isEqualTo(ParquetCorpusTest.readAll(list));
   }
 
   /** @return whether the case's pair decoded (false: refused with a DataFormatException) */

@@ -62,7 +62,14 @@ public final class FooterMetadata {
       throw e instanceof DelphaException d ? d : new DataFormatException(source + " is not a readable Parquet file "
           + "(corrupt or truncated footer): " + ParquetBatchReader.describe(e), e);
     }
-    List<ColumnDescriptor> leaves = schema.getColumns();
+    List<ColumnDescriptor> leaves;
+    try {
+      leaves = schema.getColumns();
+    } catch (RuntimeException e) {
+      // a group of two fields of one name: parquet-column finds no column of such a path
+      throw new DataFormatException(source + " is not a readable Parquet file: the columns of its schema cannot be "
+          + "listed: " + ParquetBatchReader.describe(e), e);
+    }
     List<ParquetMetadata.LeafColumn> described = new ArrayList<>();
     for (ColumnDescriptor leaf : leaves) {
       described.add(describe(leaf));

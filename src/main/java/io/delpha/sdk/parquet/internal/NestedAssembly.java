@@ -14,7 +14,8 @@ import org.apache.parquet.schema.Type;
  * record assembly, column at a time). Every leaf fills its own vector; the structure above it (null flags
  * and entry offsets) is filled by the first leaf under each node, since all leaves under a node agree on
  * it. Walking the path from the top for each (repetition, definition) pair, a node gets a new slot when
- * {@code rep <= slotRep && def >= slotDef} (see {@link ParquetField}).
+ * {@code rep <= slotRep && def >= slotDef} (see {@link ParquetField}). The leaves of a VARIANT group fill the STRUCT of
+ * its parts in the VARIANT's place ({@link VariantAssembly.Parts}).
  */
 final class NestedAssembly {
 
@@ -24,10 +25,16 @@ final class NestedAssembly {
   private final boolean[] owns;
   private final LeafReader leaf;
 
-  NestedAssembly(ParquetField top, Vector topVector, LeafReader leaf) {
+  /**
+   * @param top a column's field
+   * @param topVector its vector tree
+   * @param leaf a leaf under it
+   * @param variants the VARIANT groups under it: the leaves of each fill its parts, not its vector
+   */
+  NestedAssembly(ParquetField top, Vector topVector, LeafReader leaf, List<VariantAssembly.Parts> variants) {
     List<ParquetField> fields = new ArrayList<>();
     List<Vector> vectorPath = new ArrayList<>();
-    if (!find(top, topVector, leaf.field, fields, vectorPath)) {
+    if (!find(top, topVector, leaf.field, variants, fields, vectorPath)) {
       throw new IllegalArgumentException(leaf.field.column + " is not under " + top.column);
     }
     this.path = fields.toArray(new ParquetField[0]);
@@ -39,15 +46,23 @@ final class NestedAssembly {
     this.leaf = leaf;
   }
 
-  private static boolean find(ParquetField f, Vector v, ParquetField target, List<ParquetField> fields,
-      List<Vector> vectors) {
+  private static boolean find(ParquetField f, Vector v, ParquetField target, List<VariantAssembly.Parts> variants,
+      List<ParquetField> fields, List<Vector> vectors) {
+    if (f.shape == ParquetField.Shape.VARIANT) {
+      for (VariantAssembly.Parts p : variants) {
+        if (p.field() == f) {
+          return find(f.children.get(0), p.parts(), target, variants, fields, vectors);
+        }
+      }
+      throw new IllegalArgumentException("no parts for the VARIANT " + f.column);
+    }
     fields.add(f);
     vectors.add(v);
     if (f == target) {
       return true;
     }
     for (int i = 0; i < f.children.size(); i++) {
-      if (find(f.children.get(i), v.child(i), target, fields, vectors)) {
+      if (find(f.children.get(i), v.child(i), target, variants, fields, vectors)) {
         return true;
       }
     }
@@ -102,7 +117,7 @@ final class NestedAssembly {
             v.appendAbsent();
           }
         } else if (owns[k]) {
-          openSlot(v, f, d >= f.presentDef);
+          openSlot(v, f, d >= f.presentDef, vectors[k + 1]);
         }
       }
       leaf.advance();
@@ -113,12 +128,16 @@ final class NestedAssembly {
     }
   }
 
-  private static void openSlot(Vector v, ParquetField f, boolean present) {
+  /**
+   * @param first the vector filled in place of the first child's: the child's own, or a VARIANT's parts (whose slots
+   *     become the VARIANT's values once the batch is read)
+   */
+  private static void openSlot(Vector v, ParquetField f, boolean present, Vector first) {
     int slot = v.size();
     v.ensureCapacity(slot + 1);
     if (f.shape != ParquetField.Shape.STRUCT) {
       int[] offsets = v.offsets();
-      offsets[slot] = v.child(0).size();
+      offsets[slot] = first.size();
       offsets[slot + 1] = offsets[slot];
     }
     boolean[] nulls = v.nulls();
@@ -128,7 +147,10 @@ final class NestedAssembly {
     v.setSize(slot + 1);
   }
 
-  /** Sets the end offset of every LIST and MAP vector in the tree, once all its leaves are read. */
+  /**
+   * Sets the end offset of every LIST and MAP vector in the tree, once all its leaves are read (and its VARIANTs'
+   * values made from their parts).
+   */
   static void closeOffsets(Vector v) {
     switch (v.physical()) {
       case LIST, MAP -> {

@@ -41,8 +41,8 @@ public final class ParquetBatchReader implements AutoCloseable {
   private final Vector[] vectors;
   private final LeafReader[][] leaves;
   private final NestedAssembly[][] assemblies;
-  /** Per column, the STRUCT of a VARIANT column's metadata and value that its leaves fill, else {@code null}. */
-  private final @Nullable Vector[] variantParts;
+  /** Per column, its VARIANT groups (the column itself, or inside it), each with the parts its leaves fill. */
+  private final VariantAssembly.Parts[][] variants;
   /** The leaf columns read. */
   private final int leafCount;
   private final VectorBatch batch;
@@ -114,7 +114,7 @@ public final class ParquetBatchReader implements AutoCloseable {
       this.vectors = new Vector[fields.size()];
       this.leaves = new LeafReader[fields.size()][];
       this.assemblies = new NestedAssembly[fields.size()][];
-      this.variantParts = new Vector[fields.size()];
+      this.variants = new VariantAssembly.Parts[fields.size()][];
       for (int i = 0; i < vectors.length; i++) {
         ParquetField field = fields.get(i);
         vectors[i] = field.newVector();
@@ -125,16 +125,11 @@ public final class ParquetBatchReader implements AutoCloseable {
         boolean flat = field.isFlat();
         leaves[i] = leafFields.stream().map(f -> new LeafReader(f, flat, rowView)).toArray(LeafReader[]::new);
         assemblies[i] = new NestedAssembly[leaves[i].length];
-        if (field.shape == ParquetField.Shape.VARIANT) {
-          ParquetField struct = field.children.get(0);
-          Vector parts = struct.newVector();
-          variantParts[i] = parts;
+        List<VariantAssembly.Parts> parts = VariantAssembly.under(field, vectors[i]);
+        variants[i] = parts.toArray(new VariantAssembly.Parts[0]);
+        if (!field.isFlat()) {
           for (int k = 0; k < leaves[i].length; k++) {
-            assemblies[i][k] = new NestedAssembly(struct, parts, leaves[i][k]);
-          }
-        } else if (!field.isFlat()) {
-          for (int k = 0; k < leaves[i].length; k++) {
-            assemblies[i][k] = new NestedAssembly(field, vectors[i], leaves[i][k]);
+            assemblies[i][k] = new NestedAssembly(field, vectors[i], leaves[i][k], parts);
           }
         }
       }
@@ -302,24 +297,18 @@ public final class ParquetBatchReader implements AutoCloseable {
         ParquetField field = fields.get(c);
         column = field.column.name();
         topLevel = column;
-        Vector parts = variantParts[c];
         if (field.isFlat()) {
           leaves[c][0].readFlat(target.vector(c), n);
-        } else if (parts != null) {
-          parts.clear();
-          for (NestedAssembly assembly : assemblies[c]) {
-            assembly.read(n);
-          }
-          NestedAssembly.closeOffsets(parts);
-          if (parts.size() != n) {
-            throw new ParquetDecodingException("it has " + parts.size() + " rows where " + n + " were expected");
-          }
-          VariantAssembly.fill(parts, Objects.requireNonNull(field.variantGroup, "a VARIANT has its group"), vectors[c],
-              n);
         } else {
           vectors[c].clear();
+          for (VariantAssembly.Parts parts : variants[c]) {
+            parts.clear();
+          }
           for (NestedAssembly assembly : assemblies[c]) {
             assembly.read(n);
+          }
+          for (VariantAssembly.Parts parts : variants[c]) {
+            fill(parts);
           }
           NestedAssembly.closeOffsets(vectors[c]);
           if (vectors[c].size() != n) {
@@ -347,6 +336,15 @@ public final class ParquetBatchReader implements AutoCloseable {
       }
       throw new DataFormatException(source + (column == null ? "" : ": column " + column)
           + ": corrupt or truncated Parquet data: " + describe(e), e);
+    }
+  }
+
+  /** Makes a VARIANT's values from its parts, a refusal naming the source and the VARIANT's Parquet path. */
+  private void fill(VariantAssembly.Parts parts) {
+    try {
+      parts.fill();
+    } catch (DataFormatException e) {
+      throw new DataFormatException(source + ": VARIANT " + parts.path() + ": " + e.getMessage(), e);
     }
   }
 

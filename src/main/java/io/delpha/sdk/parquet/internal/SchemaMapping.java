@@ -156,8 +156,7 @@ public final class SchemaMapping {
       try {
         f = options.variants().contains(field.getName()) && unannotatedGroup(field)
             ? variant(parquet, field.asGroupType(), field.getName(), field.isRepetition(Repetition.OPTIONAL),
-                field.isRepetition(Repetition.OPTIONAL) ? 1 : 0, 0, 0, 0, List.of(), List.of(field.getName()),
-                field.getName())
+                field.isRepetition(Repetition.OPTIONAL) ? 1 : 0, 0, 0, 0, List.of(field.getName()), field.getName())
             : build(parquet, field, field.getName(), false, 0, 0, 0, 0, new ArrayList<>());
         if (options.variants().contains(field.getName()) && f.column.type().kind() != ColumnType.Kind.VARIANT) {
           throw new DataFormatException(source + ": column " + field.getName() + " was named to be read as a VARIANT, "
@@ -286,7 +285,7 @@ public final class SchemaMapping {
           List.of(key, value));
     }
     if (a instanceof LogicalTypeAnnotation.VariantLogicalTypeAnnotation) {
-      return variant(message, g, name, optional, def, parentRep, slotDef, slotRep, path, here, where);
+      return variant(message, g, name, optional, def, parentRep, slotDef, slotRep, here, where);
     }
     if (a != null) {
       throw new Unsupported(where, t, "group annotated " + a);
@@ -301,14 +300,13 @@ public final class SchemaMapping {
   }
 
   /**
-   * A group annotated VARIANT (VariantEncoding.md, "Variant in Parquet"): a required binary {@code metadata} and a
-   * binary {@code value}, read as an internal STRUCT of the two and made into the VARIANT column's values.
+   * A group annotated VARIANT (VariantEncoding.md, "Variant in Parquet"), at the top or inside a LIST, MAP or STRUCT: a
+   * required binary {@code metadata}, and a binary {@code value}, a {@code typed_value} or both, read as an internal
+   * STRUCT of them and made into the VARIANT's values ({@link VariantAssembly}). That STRUCT may hold nulls even where
+   * the VARIANT may not: a required VARIANT under a null STRUCT, LIST or MAP has no value, which its null slot says.
    */
   private static ParquetField variant(MessageType message, GroupType g, String name, boolean optional, int def,
-      int parentRep, int slotDef, int slotRep, List<String> path, List<String> here, String where) throws Unsupported {
-    if (!path.isEmpty() || parentRep != 0) {
-      throw new Unsupported(where, g, "a VARIANT inside a LIST, MAP or STRUCT is not read yet; only top-level ones");
-    }
+      int parentRep, int slotDef, int slotRep, List<String> here, String where) throws Unsupported {
     if (!g.containsField("metadata") || g.getFieldCount() > 3 || !g.containsField("value")
         && !g.containsField("typed_value")) {
       throw new Unsupported(where, g, "a VARIANT group holds a binary metadata, and a binary value, a typed_value or "
@@ -333,7 +331,7 @@ public final class SchemaMapping {
       parts.add(build(message, child, child.getName(), false, def, parentRep, slotDef, slotRep, here));
     }
     ParquetField struct = ParquetField.nested(new Column(name, ColumnType.struct(new RowSchema(parts.stream()
-        .map(p -> p.column).toList())), optional), ParquetField.Shape.STRUCT, def, slotDef, slotRep, -1, -1, parts);
+        .map(p -> p.column).toList())), true), ParquetField.Shape.STRUCT, def, slotDef, slotRep, -1, -1, parts);
     return ParquetField.variant(new Column(name, ColumnType.VARIANT, optional), def, slotDef, slotRep, struct, g);
   }
 

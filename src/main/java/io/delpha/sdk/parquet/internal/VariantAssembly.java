@@ -1,6 +1,7 @@
 package io.delpha.sdk.parquet.internal;
 
 import io.delpha.sdk.core.DataFormatException;
+import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.parquet.internal.variant.VariantEncoder;
 import io.delpha.sdk.parquet.internal.variant.VariantFormat;
 import io.delpha.sdk.parquet.internal.variant.VariantMetadata;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
@@ -22,44 +24,115 @@ import org.apache.parquet.schema.Type;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Makes a VARIANT column's vector (one BINARY per row: the metadata followed by the value, what
- * {@code VariantKind} reads) from its group read as a STRUCT of {@code metadata}, {@code value} and, when shredded,
- * {@code typed_value} (VariantShredding.md): an unshredded value is copied as it is; a shredded one is rebuilt from
- * its typed columns (objects with their shredded fields and the rest of a partially shredded object, arrays,
- * primitives of the Parquet type's variant type) and encoded. A null group is a null row; a value and a typed value
- * both present where the value is not an object, or a partially shredded object repeating a shredded field, is a
- * {@code DataFormatException}.
+ * Makes the BINARY vector of a VARIANT (one value per slot: the metadata followed by the value, what {@code
+ * VariantKind} reads) from its group read as a STRUCT of {@code metadata}, {@code value} and, when shredded, {@code
+ * typed_value} (VariantShredding.md): an unshredded value is copied as it is; a shredded one is rebuilt from its typed
+ * columns (objects with their shredded fields and the rest of a partially shredded object, arrays, primitives of the
+ * Parquet type's variant type) and encoded. A null group is a null value; a value and a typed value both present where
+ * the value is not an object, or a partially shredded object repeating a shredded field, is a {@code
+ * DataFormatException}. One function ({@link #fill}) serves a top-level VARIANT column and a VARIANT inside a LIST, MAP
+ * or STRUCT alike: {@link NestedAssembly} fills the group's STRUCT in place of the VARIANT's vector ({@link Parts}), a
+ * slot per value however deep the group is.
  */
 final class VariantAssembly {
+
+  /** What a shredded array's element costs while it is rebuilt, at most: its node, its bytes, a list's slot. */
+  private static final long NODE_BYTES = 64;
 
   private VariantAssembly() {}
 
   /**
-   * @param parts the group's vector: a STRUCT of the group's fields in {@code group}'s order, {@code rows} rows
+   * A VARIANT group of a column being read: the STRUCT of its parts that its leaves fill in its place, and the vector
+   * of the column's tree that {@link #fill()} makes from it once every leaf is read.
+   *
+   * @param field the VARIANT's field
+   * @param parts a vector of its STRUCT (its slots may be null: see {@code SchemaMapping})
+   * @param out the VARIANT's vector in the column's tree
+   */
+  record Parts(ParquetField field, Vector parts, Vector out) {
+
+    /** @return the group's Parquet path, dotted */
+    String path() {
+      for (ParquetField part : field.children.get(0).children) {
+        if (part.column.name().equals("metadata")) {
+          String[] path = Objects.requireNonNull(part.descriptor, "a VARIANT's metadata is a leaf").getPath();
+          return String.join(".", Arrays.copyOf(path, path.length - 1));
+        }
+      }
+      throw new IllegalStateException("a VARIANT group has a metadata");
+    }
+
+    /** Empties the parts' vectors, before a batch. */
+    void clear() {
+      parts.clear();
+    }
+
+    /**
+     * Makes {@link #out()} from the parts of the batch.
+     *
+     * @throws DataFormatException if a value is not one VariantShredding.md allows
+     */
+    void fill() {
+      NestedAssembly.closeOffsets(parts);
+      VariantAssembly.fill(parts, Objects.requireNonNull(field.variantGroup, "a VARIANT has its group"), out);
+    }
+  }
+
+  /**
+   * @param field a column's field
+   * @param vector its vector tree
+   * @return the VARIANT groups at or under the field, each with a new vector of its parts: none for a column without
+   *     one (a VARIANT holds no VARIANT group: its shredded columns are plain types)
+   */
+  static List<Parts> under(ParquetField field, Vector vector) {
+    List<Parts> out = new ArrayList<>();
+    collect(field, vector, out);
+    return out;
+  }
+
+  private static void collect(ParquetField field, Vector vector, List<Parts> out) {
+    if (field.shape == ParquetField.Shape.VARIANT) {
+      out.add(new Parts(field, field.children.get(0).newVector(), vector));
+    } else if (field.shape != ParquetField.Shape.LEAF) {
+      for (int i = 0; i < field.children.size(); i++) {
+        collect(field.children.get(i), vector.child(i), out);
+      }
+    }
+  }
+
+  /**
+   * Makes a VARIANT's values, one per slot of its parts: a null slot (a null VARIANT, or one under a null LIST, MAP or
+   * STRUCT) is an absent value ({@code Vector.appendAbsent}: null, or a required VARIANT's placeholder that no row
+   * reads).
+   *
+   * @param parts the group's STRUCT: its fields in {@code group}'s order
    * @param group the VARIANT group's Parquet type
-   * @param out the VARIANT column's BINARY vector, cleared here
-   * @param rows the rows
+   * @param out the VARIANT's BINARY vector, cleared here, then as many slots as {@code parts}
    * @throws DataFormatException if a value is not one VariantShredding.md allows
    */
-  static void fill(Vector parts, GroupType group, Vector out, int rows) {
+  static void fill(Vector parts, GroupType group, Vector out) {
     out.clear();
+    int rows = parts.size();
     Vector metadata = parts.child(group.getFieldIndex("metadata"));
     boolean shredded = group.containsField("typed_value");
     int valueAt = group.containsField("value") ? group.getFieldIndex("value") : -1;
     for (int i = 0; i < rows; i++) {
       if (parts.isNull(i)) {
-        out.appendNull();
+        out.appendAbsent();
         continue;
       }
       if (metadata.isNull(i)) {
-        throw new DataFormatException("a VARIANT of row " + i + " of the batch has no metadata");
+        throw new DataFormatException("a VARIANT (value " + i + " of the batch) has no metadata");
       }
       int[] mo = metadata.offsets();
       int ml = mo[i + 1] - mo[i];
+      if (ml == 0) {
+        throw new DataFormatException("a VARIANT (value " + i + " of the batch) has an empty metadata");
+      }
       if (!shredded) {
         Vector value = parts.child(valueAt);
         if (value.isNull(i)) {
-          throw new DataFormatException("a VARIANT of row " + i + " of the batch has no value");
+          throw new DataFormatException("a VARIANT (value " + i + " of the batch) has no value");
         }
         int[] vo = value.offsets();
         int vl = vo[i + 1] - vo[i];
@@ -70,8 +143,15 @@ final class VariantAssembly {
       }
       byte[] metaBytes = Arrays.copyOfRange(metadata.data(), mo[i], mo[i] + ml);
       VariantMetadata m = VariantMetadata.parse(metaBytes);
-      VariantEncoder.Node node = node(parts, i, group, m, 0);
-      byte[][] encoded = VariantEncoder.encode(node == null ? VariantEncoder.nullValue() : node);
+      byte[][] encoded;
+      try {
+        VariantEncoder.Node node = node(parts, i, group, m, 0);
+        encoded = VariantEncoder.encode(node == null ? VariantEncoder.nullValue() : node);
+      } catch (InvalidInputException e) {
+        // the encoder's limits (nesting, 2 GiB), reached by what the file holds
+        throw new DataFormatException("a shredded VARIANT (value " + i + " of the batch) is not one this reader "
+            + "reads: " + e.getMessage(), e);
+      }
       byte[] both = Arrays.copyOf(encoded[0], encoded[0].length + encoded[1].length);
       System.arraycopy(encoded[1], 0, both, encoded[0].length, encoded[1].length);
       out.appendBytes(both, 0, both.length);
@@ -89,7 +169,7 @@ final class VariantAssembly {
     if (value != null && !value.isNull(i)) {
       int[] vo = value.offsets();
       bytes = Arrays.copyOfRange(value.data(), vo[i], vo[i + 1]);
-      int end = VariantValues.validate(m, bytes, 0, bytes.length, 0);
+      int end = VariantValues.validate(m, bytes, 0, bytes.length, depth);
       if (end != bytes.length) {
         throw new DataFormatException("a VARIANT value ends at byte " + end + " of its " + bytes.length);
       }
@@ -137,7 +217,11 @@ final class VariantAssembly {
       GroupType element = t.asGroupType().getType(0).asGroupType().getType(0).asGroupType();
       int[] offsets = typed.offsets();
       Vector elements = typed.child(0);
-      List<VariantEncoder.Node> values = new ArrayList<>();
+      long count = offsets[i + 1] - offsets[i];
+      if (count * NODE_BYTES >= HeapBudget.CHECKED_BYTES) {
+        HeapBudget.require(count * NODE_BYTES, "a shredded VARIANT array of " + count + " elements");
+      }
+      List<VariantEncoder.Node> values = new ArrayList<>((int) count);
       for (int j = offsets[i]; j < offsets[i + 1]; j++) {
         VariantEncoder.Node n = node(elements, j, element, m, depth + 1);
         values.add(n == null ? VariantEncoder.nullValue() : n);
@@ -151,7 +235,12 @@ final class VariantAssembly {
   private static VariantEncoder.Node primitive(Vector v, int i, PrimitiveType p) {
     LogicalTypeAnnotation a = p.getLogicalTypeAnnotation();
     if (a instanceof DecimalLogicalTypeAnnotation) {
-      return VariantEncoder.decimal((BigDecimal) java.util.Objects.requireNonNull(v.get(i), "a present decimal"));
+      BigDecimal d = (BigDecimal) Objects.requireNonNull(v.get(i), "a present decimal");
+      if (d.precision() > VariantFormat.MAX_DECIMAL_PRECISION) {
+        throw new DataFormatException("a shredded VARIANT's typed_value " + p + " holds " + d + ", of more than "
+            + VariantFormat.MAX_DECIMAL_PRECISION + " digits");
+      }
+      return VariantEncoder.decimal(d);
     }
     return switch (p.getPrimitiveTypeName()) {
       case BOOLEAN -> VariantEncoder.bool(v.booleans()[i]);
@@ -161,6 +250,10 @@ final class VariantAssembly {
           yield VariantEncoder.integral(VariantFormat.DATE, x);
         }
         int bits = a instanceof IntLogicalTypeAnnotation n ? n.getBitWidth() : 32;
+        if (bits == 8 && x != (byte) x || bits == 16 && x != (short) x) {
+          throw new DataFormatException("a shredded VARIANT's typed_value " + p + " holds " + x + ", which is not an "
+              + "INT" + bits);
+        }
         yield VariantEncoder.integral(bits == 8 ? VariantFormat.INT8 : bits == 16 ? VariantFormat.INT16
             : VariantFormat.INT32, x);
       }
