@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 class InternalImportsTest {
 
   /** The internal types other capabilities may use, each a row of docs/architecture.md's seams table. */
-  static final Set<String> SEAMS = Set.of("io.delpha.sdk.parquet.internal.kinds.ScalarKind");
+  static final Set<String> SEAMS = Set.of("io.delpha.sdk.parquet.internal.kinds.ScalarKind",
+      "io.delpha.sdk.parquet.internal.kinds.DuckDbSql");
 
   private static final Pattern INTERNAL_TYPE =
       Pattern.compile("io\\.delpha\\.sdk\\.(\\w+)((?:\\.\\w+)*)\\.internal((?:\\.[a-z]\\w*)*)\\.([A-Z]\\w*)");
