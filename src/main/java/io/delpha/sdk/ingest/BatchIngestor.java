@@ -23,7 +23,7 @@ import io.delpha.sdk.ingest.internal.IngestPasses;
 import io.delpha.sdk.ingest.internal.Logins;
 import io.delpha.sdk.ingest.internal.Registry;
 import io.delpha.sdk.ingest.internal.Registry.Customer;
-import io.delpha.sdk.ingest.internal.Sandbox;
+import io.delpha.sdk.ingest.internal.sandbox.Sandbox;
 import io.delpha.sdk.server.ServerOptions;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
