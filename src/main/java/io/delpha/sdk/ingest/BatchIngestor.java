@@ -99,7 +99,7 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
         logins);
     this.intake = new FileIntake(staging, logins);
     IngestApps apps = new IngestApps(config.apps(), registry, staging, config.appLimits(), config.allowUnisolatedApps());
-    this.files = new FileIngest(config, registry, apps, maxInFlight, listener,
+    this.files = new FileIngest(config, dictionary, registry, apps, maxInFlight, listener,
         new FileMeters(metrics, config.metrics().customerTag()), scheduler);
     this.runner = new IngestPasses(registry, customers, staging, files, config.worker(), config.pollInterval(),
         scheduler, guard);
