@@ -9,6 +9,7 @@ import io.delpha.sdk.ingest.*;
 import io.delpha.sdk.security.*;
 import io.delpha.sdk.sharing.*;
 import io.delpha.sdk.totesys.*;
+import io.delpha.sdk.usage.*;
 import io.delpha.sdk.salesforce.*;
 import io.delpha.sdk.aws.*;
 import io.delpha.sdk.azure.*;

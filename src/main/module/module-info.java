@@ -64,6 +64,7 @@ module io.delpha.sdk {
   exports io.delpha.sdk.sharing;
   exports io.delpha.sdk.server;
   exports io.delpha.sdk.totesys;
+  exports io.delpha.sdk.usage;
 
   // the driver makes the retry policy the library configures by its class name (advanced.retry-policy.class)
   opens io.delpha.sdk.cassandra.internal to java.driver.core;

@@ -13,7 +13,7 @@ import io.delpha.sdk.parquet.RowWriter;
 import io.delpha.sdk.parquet.WriteOptions;
 import io.delpha.sdk.security.AccessKeys;
 import io.delpha.sdk.sharing.DeltaSharingClient;
-import io.delpha.sdk.sharing.UsageAnalyticsServer;
+import io.delpha.sdk.usage.UsageAnalyticsServer;
 import io.delpha.sdk.testing.CassandraServer;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -29,7 +29,7 @@ import io.delpha.sdk.salesforce.SalesforceManager;
 import io.delpha.sdk.security.AccessKeys;
 import io.delpha.sdk.sharing.DeltaSharingClient;
 import io.delpha.sdk.sharing.SharingSql;
-import io.delpha.sdk.sharing.UsageAnalyticsServer;
+import io.delpha.sdk.usage.UsageAnalyticsServer;
 import io.delpha.sdk.testing.CassandraServer;
 import io.delpha.sdk.testing.PostgresServer;
 import io.delpha.sdk.testing.S3Server;

@@ -23,7 +23,7 @@ import io.delpha.sdk.ingest.internal.IngestPasses;
 import io.delpha.sdk.ingest.internal.Logins;
 import io.delpha.sdk.ingest.internal.Registry;
 import io.delpha.sdk.ingest.internal.Registry.Customer;
-import io.delpha.sdk.ingest.internal.Sandbox;
+import io.delpha.sdk.ingest.internal.sandbox.Sandbox;
 import io.delpha.sdk.server.ServerOptions;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -99,7 +99,7 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
         logins);
     this.intake = new FileIntake(staging, logins);
     IngestApps apps = new IngestApps(config.apps(), registry, staging, config.appLimits(), config.allowUnisolatedApps());
-    this.files = new FileIngest(config, registry, apps, maxInFlight, listener,
+    this.files = new FileIngest(config, dictionary, registry, apps, maxInFlight, listener,
         new FileMeters(metrics, config.metrics().customerTag()), scheduler);
     this.runner = new IngestPasses(registry, customers, staging, files, config.worker(), config.pollInterval(),
         scheduler, guard);

@@ -7,6 +7,7 @@ import io.delpha.sdk.core.ClientBuilder;
 import io.delpha.sdk.core.Metrics;
 import io.delpha.sdk.core.RetryPolicy;
 import io.delpha.sdk.core.internal.cql.BoundedWriter;
+import io.delpha.sdk.core.internal.cql.RowBatcher;
 import io.delpha.sdk.core.storage.ObjectStore;
 import io.delpha.sdk.ingest.internal.PasswordHasher;
 import java.io.IOException;
@@ -35,7 +36,7 @@ public final class BatchIngestorBuilder implements ClientBuilder<BatchIngestorBu
   private Duration pollInterval = Duration.ofSeconds(2);
   private int maxInFlight = 1024;
   private RetryPolicy writeRetry = BoundedWriter.DEFAULT_RETRY;
-  private int maxBatchRows = 32;
+  private int maxBatchRows = RowBatcher.DEFAULT_BATCH_ROWS;
   private long progressEveryRows = 10_000;
   private final List<IngestListener> listeners = new ArrayList<>();
   private Metrics metrics = Metrics.none();

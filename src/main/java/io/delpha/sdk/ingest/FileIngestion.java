@@ -36,8 +36,8 @@ public record FileIngestion(String customer, String fileName, String stagedKey, 
   }
 
   /**
-   * The original Python ingestion service's log line, e.g. {@code Ingestion of the file: Data1000lines.csv for customer-1 - size:
-   * 128.8 KB - 999 lines ingested in 0.82 seconds}, plus the rejected count when there are rejects.
+   * One log line for the file, e.g. {@code Ingestion of the file: Data1000lines.csv for customer-1 - size: 128.8 KB -
+   * 999 lines ingested in 0.82 seconds}, plus the rejected count when there are rejects.
    *
    * @return the line
    */

@@ -13,8 +13,7 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * What a customer may upload in one go, in the shape of the original Python service's
- * configuration file:
+ * What a customer may upload in one go (file count, sizes, extensions), read from a JSON configuration:
  *
  * <pre>{@code
  * IngestionConstraints c = IngestionConstraints.fromJson(

@@ -40,9 +40,8 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The client side of {@link UploadServer}, for customers on other machines: the
- * original Python service's {@code fetchdata} script as a class. It fetches the customer's constraints, checks every file before
- * sending any, sends the passing ones and commits the upload, which stages them.
+ * The client side of {@link UploadServer}, for customers on other machines. It fetches the customer's constraints,
+ * checks every file before sending any, sends the passing ones and commits the upload, which stages them.
  *
  * <pre>{@code
  * FetchReport r = UploadClient.to(URI.create("https://ingest.example:8443/"))

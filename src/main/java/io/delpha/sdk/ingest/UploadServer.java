@@ -41,7 +41,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The upload endpoint (the original Python service's server side), with the same authentication (HTTP Basic) and
+ * The upload endpoint over HTTP, with the same authentication (HTTP Basic) and
  * constraints as {@link BatchIngestor#fetch}. {@link UploadClient} speaks it. An upload is a session
  * whose files are held aside until the commit stages them all:
  *

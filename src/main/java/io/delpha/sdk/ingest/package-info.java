@@ -7,8 +7,8 @@
  * io.delpha.sdk.ingest.BatchIngestor}; {@link io.delpha.sdk.ingest.IngestApp} (what a customer's file
  * becomes, in Java), {@link io.delpha.sdk.ingest.IngestProgram} (a customer's own app in any language, run sandboxed:
  * docs/ingest-apps.md), {@link io.delpha.sdk.ingest.IngestListener} (progress). {@link
- * io.delpha.sdk.ingest.UploadClient} is the original Python service's {@code fetchdata}
- * script as a class.
+ * io.delpha.sdk.ingest.UploadServer} takes customers' uploads over HTTP; {@link io.delpha.sdk.ingest.UploadClient}
+ * sends them from another machine.
  */
 @NullMarked
 package io.delpha.sdk.ingest;

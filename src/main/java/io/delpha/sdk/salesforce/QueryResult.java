@@ -29,8 +29,7 @@ public record QueryResult(List<Map<String, Object>> records, int totalSize) {
   }
 
   /**
-   * @return the number of records the query matched ({@code totalSize}), as the original
-   *     Python client's {@code res, size = query(...)} returned it
+   * @return the number of records the query matched (Salesforce's {@code totalSize})
    */
   public int size() {
     return totalSize;

@@ -37,8 +37,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Salesforce client of the library: the Java form of the original Python client's
- * {@code SalesforceManager(instance_name, client_id, client_secret, username, password, security_token)}.
+ * The Salesforce client of the library: logs in to one org (OAuth 2.0 username-password, client credentials or JWT
+ * bearer), then queries, describes and writes its objects over REST and Bulk API 2.0.
  *
  * <pre>{@code
  * try (SalesforceManager sf = SalesforceManager.builder()

@@ -5,7 +5,7 @@
  * settings, {@link io.delpha.sdk.server.ServerOptions} and {@link io.delpha.sdk.server.ServerTls}.
  *
  * <p>A public seam: the ingest upload endpoint ({@code ingest.UploadServer}) and the usage-analytics service ({@code
- * sharing.UsageAnalyticsServer}) run on it, and a host may serve its own routes with it. {@link
+ * usage.UsageAnalyticsServer}) run on it, and a host may serve its own routes with it. {@link
  * io.delpha.sdk.server.HttpService#start} checks for Jetty first (a {@code MissingDependencyException} naming the
  * coordinates to add); the classes of this package load and link without Jetty, whose types stay in a
  * package-private class.

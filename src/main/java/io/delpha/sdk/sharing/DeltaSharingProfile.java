@@ -172,8 +172,7 @@ public record DeltaSharingProfile(
   }
 
   /**
-   * The credentials of a sharing server kept as one vault secret, as the original Python sharing middleware keeps them
-   * ({@code DATABRICKS_TOKEN_NAME}): either the bearer token itself, or a JSON object {@code {"CLIENT_ID": ...,
+   * The credentials of a sharing server kept as one vault secret: either the bearer token itself, or a JSON object {@code {"CLIENT_ID": ...,
    * "CLIENT_SECRET": ...}} (optional {@code "SCOPE"}) of OAuth client credentials, e.g. a Databricks service
    * principal's. Works with any {@link SecretProvider}: Azure Key Vault, AWS Secrets Manager, a file, the
    * environment.

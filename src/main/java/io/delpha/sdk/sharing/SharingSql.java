@@ -6,7 +6,7 @@ import io.delpha.sdk.core.internal.ClosedGuard;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.ProgressListener;
 import io.delpha.sdk.core.ServiceUnavailableException;
-import io.delpha.sdk.sharing.internal.DuckDbSql;
+import io.delpha.sdk.parquet.internal.kinds.DuckDbSql;
 import io.delpha.sdk.sharing.internal.SqlCache;
 import io.delpha.sdk.sharing.internal.TableQuery;
 import java.nio.file.Path;
@@ -256,10 +256,15 @@ public final class SharingSql implements AutoCloseable {
   }
 
   /**
-   * Like {@link #openDuckDb()}, with DuckDB settings given when the database is created (the usage server's {@code
-   * threads} and {@code memory_limit}: set then, no scheduler thread is ever started beyond them).
+   * Like {@link #openDuckDb()}, with DuckDB settings given when the database is created (for example {@code threads}
+   * and {@code memory_limit}: set then, no scheduler thread is ever started beyond them; the usage server's cache
+   * opens its database so).
+   *
+   * @param settings DuckDB setting to value
+   * @return the connection
+   * @throws io.delpha.sdk.core.MissingDependencyException if DuckDB's JDBC driver is not on the class path
    */
-  static Connection openDuckDb(Map<String, String> settings) {
+  public static Connection openDuckDb(Map<String, String> settings) {
     io.delpha.sdk.core.internal.Capability.require("SharingSql", io.delpha.sdk.core.internal.Capability.DUCKDB);
     try {
       Class.forName(DRIVER);

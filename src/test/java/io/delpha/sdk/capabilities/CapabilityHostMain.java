@@ -28,7 +28,7 @@ import io.delpha.sdk.salesforce.SalesforceManager;
 import io.delpha.sdk.security.AccessKeys;
 import io.delpha.sdk.security.IssuedKey;
 import io.delpha.sdk.sharing.DeltaSharingClient;
-import io.delpha.sdk.sharing.UsageAnalyticsServer;
+import io.delpha.sdk.usage.UsageAnalyticsServer;
 import io.delpha.sdk.server.HttpService;
 import io.delpha.sdk.server.ServerOptions;
 import io.delpha.sdk.totesys.RunReport;

@@ -235,7 +235,7 @@ class ProgramAppTest {
   }
 
   static void assertNoGroupLeft() {
-    io.delpha.sdk.ingest.internal.AppCgroups groups = io.delpha.sdk.ingest.internal.Sandbox.detect().cgroups();
+    io.delpha.sdk.ingest.internal.sandbox.AppCgroups groups = io.delpha.sdk.ingest.internal.sandbox.Sandbox.detect().cgroups();
     if (groups != null) {
       // other test classes run apps in this JVM at the same time: their groups come and go; none stays
       io.delpha.sdk.testing.ServerSupport.await("no run's cgroup left", Duration.ofSeconds(120),

@@ -14,7 +14,7 @@ import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.parquet.KindSamples.Sample;
 import io.delpha.sdk.parquet.internal.SchemaMapping;
 import io.delpha.sdk.sharing.Filter;
-import io.delpha.sdk.sharing.internal.DuckDbSql;
+import io.delpha.sdk.parquet.internal.kinds.DuckDbSql;
 import io.delpha.sdk.sharing.internal.SparkSchema;
 import io.delpha.sdk.sharing.internal.Values;
 import java.nio.file.Path;

@@ -22,16 +22,16 @@ import java.util.Map;
  * NDJSON line: {@code protocol}, {@code metaData} with a Spark {@code schemaString}, {@code file}), and
  * Parquet data files written by our own writer.
  */
-final class SharingFixture {
+public final class SharingFixture {
 
-  static final ObjectMapper JSON = new ObjectMapper();
+  public static final ObjectMapper JSON = new ObjectMapper();
 
   private SharingFixture() {}
 
   /** A Spark struct field. */
-  record Field(String name, String type, boolean nullable) {}
+  public record Field(String name, String type, boolean nullable) {}
 
-  static String schemaString(List<Field> fields) {
+  public static String schemaString(List<Field> fields) {
     ObjectNode root = JSON.createObjectNode().put("type", "struct");
     ArrayNode array = root.putArray("fields");
     for (Field f : fields) {
@@ -41,11 +41,11 @@ final class SharingFixture {
     return root.toString();
   }
 
-  static String protocolLine() {
+  public static String protocolLine() {
     return "{\"protocol\":{\"minReaderVersion\":1}}";
   }
 
-  static String metadataLine(String schemaString, List<String> partitionColumns) {
+  public static String metadataLine(String schemaString, List<String> partitionColumns) {
     ObjectNode m = JSON.createObjectNode();
     ObjectNode meta = m.putObject("metaData");
     meta.put("id", "f8d5c169-3d01-4ca3-ad9e-7dc3355aedb2");
@@ -57,7 +57,7 @@ final class SharingFixture {
     return m.toString();
   }
 
-  static String fileLine(String kind, String url, String id, Map<String, String> partitionValues, long size,
+  public static String fileLine(String kind, String url, String id, Map<String, String> partitionValues, long size,
       Long expirationTimestamp, Long version, Long timestamp, Long numRecords) {
     ObjectNode line = JSON.createObjectNode();
     ObjectNode f = line.putObject(kind);
@@ -80,7 +80,7 @@ final class SharingFixture {
     return line.toString();
   }
 
-  static String endStreamLine(String errorMessage, Integer status) {
+  public static String endStreamLine(String errorMessage, Integer status) {
     ObjectNode line = JSON.createObjectNode();
     ObjectNode end = line.putObject("endStreamAction");
     end.putNull("refreshToken");
@@ -93,15 +93,15 @@ final class SharingFixture {
     return line.toString();
   }
 
-  static String ndjson(List<String> lines) {
+  public static String ndjson(List<String> lines) {
     return String.join("\n", lines) + "\n";
   }
 
-  static String error(String code, String message) {
+  public static String error(String code, String message) {
     return JSON.createObjectNode().put("errorCode", code).put("message", message).toString();
   }
 
-  static String page(String itemsField, List<Map<String, String>> items, String nextPageToken) {
+  public static String page(String itemsField, List<Map<String, String>> items, String nextPageToken) {
     ObjectNode page = JSON.createObjectNode();
     if (itemsField != null) {
       ArrayNode array = page.putArray(itemsField);
@@ -116,7 +116,7 @@ final class SharingFixture {
     return page.toString();
   }
 
-  static byte[] parquet(Path dir, RowSchema schema, List<Row> rows) {
+  public static byte[] parquet(Path dir, RowSchema schema, List<Row> rows) {
     try {
       Path file = Files.createTempFile(dir, "part-", ".parquet");
       Files.delete(file);
@@ -129,7 +129,7 @@ final class SharingFixture {
     }
   }
 
-  static Map<String, String> map(String... kv) {
+  public static Map<String, String> map(String... kv) {
     Map<String, String> m = new LinkedHashMap<>();
     for (int i = 0; i < kv.length; i += 2) {
       m.put(kv[i], kv[i + 1]);
@@ -137,7 +137,7 @@ final class SharingFixture {
     return m;
   }
 
-  static <T> List<T> drain(java.util.Iterator<T> it) {
+  public static <T> List<T> drain(java.util.Iterator<T> it) {
     List<T> list = new ArrayList<>();
     it.forEachRemaining(list::add);
     return list;

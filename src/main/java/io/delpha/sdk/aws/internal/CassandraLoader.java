@@ -1,6 +1,5 @@
 package io.delpha.sdk.aws.internal;
 
-import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import io.delpha.sdk.core.internal.cql.CqlNames;
 import io.delpha.sdk.aws.FlowData;
@@ -8,10 +7,10 @@ import io.delpha.sdk.aws.LoadOptions;
 import io.delpha.sdk.aws.LoadReport;
 import io.delpha.sdk.cassandra.ColumnDescription;
 import io.delpha.sdk.cassandra.CqlExecutor;
-import io.delpha.sdk.cassandra.DictionaryManager;
 import io.delpha.sdk.cassandra.SchemaCatalog;
 import io.delpha.sdk.cassandra.TableDescription;
 import io.delpha.sdk.core.internal.cql.BoundedWriter;
+import io.delpha.sdk.core.internal.cql.RowBatcher;
 import io.delpha.sdk.core.internal.Listeners;
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.DelphaException;
@@ -44,7 +43,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Upserts the rows of a {@link FlowData} into a Cassandra table through a {@link CqlExecutor}: one
  * prepared {@code INSERT} (an upsert in Cassandra, so a re-run writes the same cells again and never
- * duplicates a row), executed asynchronously with at most {@code maxInFlight} requests outstanding.
+ * duplicates a row), through the library's one table writer ({@link RowBatcher}: rows grouped by the replicas
+ * that own them into unlogged batches, at most {@code maxInFlight} requests outstanding).
  *
  * <p>Parquet column names map to lower-case CQL names ({@code FirstName} becomes {@code firstname}),
  * as unquoted CQL would fold them. The table's columns are checked against the Parquet schema before
@@ -63,13 +63,14 @@ public final class CassandraLoader {
 
   /**
    * @param cql where to write
+   * @param schema the data dictionary of {@code cql}'s cluster, which the table is checked against
    * @param keyspace the keyspace, a plain CQL identifier
    * @param table the table, a plain CQL identifier
    * @param options the load options
    */
-  public CassandraLoader(CqlExecutor cql, String keyspace, String table, LoadOptions options) {
+  public CassandraLoader(CqlExecutor cql, SchemaCatalog schema, String keyspace, String table, LoadOptions options) {
     this.cql = Objects.requireNonNull(cql, "cql");
-    this.schema = new DictionaryManager(cql);
+    this.schema = Objects.requireNonNull(schema, "schema");
     this.keyspace = identifier(keyspace, "keyspace");
     this.table = identifier(table, "table");
     this.options = Objects.requireNonNull(options, "options");
@@ -296,6 +297,11 @@ public final class CassandraLoader {
     };
   }
 
+  /** @return the positions in {@code columns} of {@code keys}' columns, in the keys' order */
+  private static int[] indexes(List<String> columns, List<ColumnDescription> keys) {
+    return keys.stream().mapToInt(k -> columns.indexOf(k.name())).toArray();
+  }
+
   /** The target table as CQL, rendered by the driver like every other identifier here. */
   private String qualifiedTable() {
     return CqlNames.qualified(keyspace, table);
@@ -315,12 +321,17 @@ public final class CassandraLoader {
     // column may not (each execution appends its elements under fresh server-side keys)
     boolean idempotent = data.schema().columns().stream().noneMatch(c -> c.type().kind() == ColumnType.Kind.LIST);
     BoundedWriter out = new BoundedWriter(cql::executeAsync, cql.cluster().requestCapacity(), options.maxInFlight());
+    List<String> cqlColumns = parquetColumns.stream().map(cqlNames::get).toList();
+    RowBatcher rows = new RowBatcher(out, prepared, indexes(cqlColumns, target.partitionKey()),
+        indexes(cqlColumns, keyColumns(target)), cql.cluster().tokenMap().orElse(null), keyspace,
+        RowBatcher.DEFAULT_BATCH_ROWS, idempotent);
     long submitted = 0;
     String lastFile = null;
     long total = data.execution().recordsProcessed() > 0 ? data.execution().recordsProcessed() : -1;
     try {
       while (out.failure() == null && data.hasNext()) {
         if (!Objects.equals(lastFile, data.currentFile())) {
+          rows.flush(); // a file's rows are all sent before the next file is read: a load cut short keeps them
           lastFile = data.currentFile();
           long done = submitted;
           notify(() -> options.listener().onProgress(new ProgressListener.Progress(task, done, total, "rows")));
@@ -336,12 +347,18 @@ public final class CassandraLoader {
           }
           values[i] = v == null ? null : driverValue(v, types.get(i), parquetColumns.get(i));
         }
-        BoundStatement bound = prepared.bind(values).setIdempotent(idempotent);
         submitted++;
-        out.submit(bound, 1);
+        rows.add(values);
       }
+      rows.flush();
     } catch (RuntimeException e) {
-      // a row the data could not give (a missing key, an unreadable file): writes waiting to be sent again are moot
+      // a row the data could not give (a missing key, an unreadable file): the rows before it are sent, as they
+      // would have been one by one, then writes waiting to be sent again are moot
+      try {
+        rows.flush();
+      } catch (RuntimeException flushFailed) {
+        e.addSuppressed(flushFailed);
+      }
       out.abandon(new ServiceUnavailableException("the load into " + keyspace + "." + table + " ended early"));
       throw e;
     } finally {

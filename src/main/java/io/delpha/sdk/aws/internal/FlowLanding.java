@@ -1,5 +1,6 @@
 package io.delpha.sdk.aws.internal;
 
+import io.delpha.sdk.cassandra.DictionaryManager;
 import io.delpha.sdk.aws.AWSManager;
 import io.delpha.sdk.aws.AppFlowData;
 import io.delpha.sdk.aws.FlowData;
@@ -96,7 +97,7 @@ public final class FlowLanding implements AppFlowData {
   @Override
   public LoadReport loadIntoCassandra(String flowName, CqlExecutor cql, String keyspace, String table,
       LoadOptions options) {
-    CassandraLoader loader = new CassandraLoader(cql, keyspace, table, options);
+    CassandraLoader loader = new CassandraLoader(cql, new DictionaryManager(cql), keyspace, table, options);
     LoadReport report;
     try (FlowData data = getFlowParquetData(flowName)) {
       report = loader.load(data);

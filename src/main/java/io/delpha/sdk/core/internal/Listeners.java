@@ -31,17 +31,6 @@ public final class Listeners {
   }
 
   /**
-   * @param listeners the listeners, each told in turn
-   * @param event what to tell them
-   * @param <L> the listener type
-   */
-  public static <L> void notifyEach(Iterable<? extends L> listeners, Consumer<? super L> event) {
-    for (L l : listeners) {
-      notify(l, event);
-    }
-  }
-
-  /**
    * One listener that tells each of several in turn, each call guarded as {@link #notify} guards it: what a
    * builder's {@code listener(..)}, which appends, hands to the component it builds.
    *

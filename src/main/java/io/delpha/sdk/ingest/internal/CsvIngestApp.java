@@ -73,7 +73,7 @@ public final class CsvIngestApp implements IngestApp {
     }
   }
 
-  static String tableOf(String fileName) {
+  public static String tableOf(String fileName) {
     int dot = fileName.lastIndexOf('.');
     return (dot > 0 ? fileName.substring(0, dot) : fileName).toLowerCase(Locale.ROOT);
   }

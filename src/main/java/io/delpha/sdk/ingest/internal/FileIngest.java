@@ -1,5 +1,6 @@
 package io.delpha.sdk.ingest.internal;
 
+import io.delpha.sdk.cassandra.SchemaCatalog;
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.InvalidInputException;
@@ -33,6 +34,8 @@ public final class FileIngest {
   private static final Logger LOG = LoggerFactory.getLogger(FileIngest.class);
 
   private final BatchIngestorConfig config;
+  /** The keyspaces' tables, read through the ingestor's one data dictionary. */
+  private final SchemaCatalog schema;
   private final ObjectStore staging;
   private final Registry registry;
   private final IngestApps apps;
@@ -45,6 +48,7 @@ public final class FileIngest {
 
   /**
    * @param config the manager's settings (its executor, staging store, worker id, lease, batch and progress sizes)
+   * @param schema the manager's data dictionary
    * @param registry the claims and the record of ingested files
    * @param apps which app reads a customer's files
    * @param maxInFlight the most write requests in flight per file, as bounded by the session's pool
@@ -52,9 +56,10 @@ public final class FileIngest {
    * @param meters meters each file
    * @param scheduler renews the lease while a file is read
    */
-  public FileIngest(BatchIngestorConfig config, Registry registry, IngestApps apps, int maxInFlight,
-      IngestListener listener, FileMeters meters, ScheduledExecutorService scheduler) {
+  public FileIngest(BatchIngestorConfig config, SchemaCatalog schema, Registry registry, IngestApps apps,
+      int maxInFlight, IngestListener listener, FileMeters meters, ScheduledExecutorService scheduler) {
     this.config = config;
+    this.schema = schema;
     this.staging = config.staging();
     this.registry = registry;
     this.apps = apps;
@@ -85,7 +90,7 @@ public final class FileIngest {
       String name = key.substring(key.lastIndexOf('/') + 1);
       String task = "ingest " + c.id() + "/" + name;
       notify(l -> l.onStart(task));
-      try (FileRun run = new FileRun(config.cassandra(), staging, key, c.id(), c.keyspace(), info.get().size(),
+      try (FileRun run = new FileRun(config.cassandra(), schema, staging, key, c.id(), c.keyspace(), info.get().size(),
           maxInFlight, config.maxBatchRows(), config.progressEveryRows(), listener, config.writeRetry())) {
         running.put(key, run);
         long renewEvery = Math.max(200, lease.toMillis() / 3);

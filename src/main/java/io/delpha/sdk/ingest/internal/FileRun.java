@@ -1,25 +1,13 @@
 package io.delpha.sdk.ingest.internal;
 
-import com.datastax.oss.driver.api.core.CqlIdentifier;
-import com.datastax.oss.driver.api.core.ProtocolVersion;
-import com.datastax.oss.driver.api.core.metadata.Node;
-import com.datastax.oss.driver.api.core.metadata.TokenMap;
-import com.datastax.oss.driver.api.core.cql.BatchStatement;
-import com.datastax.oss.driver.api.core.cql.BatchType;
-import com.datastax.oss.driver.api.core.cql.BoundStatement;
-import com.datastax.oss.driver.api.core.cql.BoundStatementBuilder;
-import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
-import com.datastax.oss.driver.api.core.cql.PreparedStatement;
-import com.datastax.oss.driver.api.core.cql.Statement;
-import com.datastax.oss.driver.api.core.type.codec.TypeCodec;
-import com.datastax.oss.driver.api.core.type.codec.registry.CodecRegistry;
 import io.delpha.sdk.cassandra.CqlExecutor;
 import io.delpha.sdk.core.internal.cql.CqlNames;
-import io.delpha.sdk.cassandra.DictionaryManager;
+import io.delpha.sdk.cassandra.SchemaCatalog;
 import io.delpha.sdk.cassandra.ColumnDescription;
 import io.delpha.sdk.cassandra.ColumnKind;
 import io.delpha.sdk.cassandra.TableDescription;
 import io.delpha.sdk.core.internal.cql.BoundedWriter;
+import io.delpha.sdk.core.internal.cql.RowBatcher;
 import io.delpha.sdk.core.internal.Listeners;
 import io.delpha.sdk.core.ConflictException;
 import io.delpha.sdk.core.DelphaException;
@@ -39,11 +27,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Set;
-import java.nio.ByteBuffer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,6 +49,7 @@ public final class FileRun implements IngestJob, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FileRun.class);
 
   private final CqlExecutor cassandra;
+  private final SchemaCatalog schema;
   private final ObjectStore store;
   private final String stagedKey;
   private final String customer;
@@ -87,6 +73,7 @@ public final class FileRun implements IngestJob, AutoCloseable {
 
   /**
    * @param cassandra where rows go
+   * @param schema the data dictionary the target tables are described by
    * @param store the staging store
    * @param stagedKey the file's key
    * @param customer its customer
@@ -98,10 +85,11 @@ public final class FileRun implements IngestJob, AutoCloseable {
    * @param listener where progress goes
    * @param writeRetry how a batch that fails transiently is sent again
    */
-  public FileRun(CqlExecutor cassandra, ObjectStore store, String stagedKey,
+  public FileRun(CqlExecutor cassandra, SchemaCatalog schema, ObjectStore store, String stagedKey,
       String customer, String keyspace, long sizeBytes, int maxInFlight, int maxBatchRows, long progressEveryRows,
       ProgressListener listener, RetryPolicy writeRetry) {
     this.cassandra = cassandra;
+    this.schema = schema;
     this.store = store;
     this.stagedKey = stagedKey;
     this.customer = customer;
@@ -162,7 +150,7 @@ public final class FileRun implements IngestJob, AutoCloseable {
 
   @Override
   public TableDescription describe(String table) {
-    return new DictionaryManager(cassandra).describeTable(keyspace, table);
+    return schema.describeTable(keyspace, table);
   }
 
   @Override
@@ -191,7 +179,7 @@ public final class FileRun implements IngestJob, AutoCloseable {
    */
   @Override
   public List<String> tables() {
-    return new DictionaryManager(cassandra).listTables(keyspace);
+    return schema.listTables(keyspace);
   }
 
   /**
@@ -335,21 +323,10 @@ public final class FileRun implements IngestJob, AutoCloseable {
     return "\"" + s.replace("\"", "\"\"") + "\"";
   }
 
-  /** One table's writer. */
+  /** One table's writer: the lease and progress checks around the shared {@link RowBatcher}. */
   private final class Writer implements TableWriter {
-    private final PreparedStatement insert;
-    private final int[] keyIndexes;
-    private final TypeCodec<Object>[] codecs;
-    private final CodecRegistry registry;
-    private final ProtocolVersion protocol;
-    private final ColumnDefinitions variables;
-    private final int[] primaryKeyIndexes;
-    private final @Nullable TokenMap tokens;
-    private final CqlIdentifier keyspaceId;
-    /** Rows waiting to be sent, by the set of replicas that own their partitions. */
-    private final Map<Set<Node>, Group> groups = new HashMap<>();
+    private final RowBatcher rows;
 
-    @SuppressWarnings("unchecked")
     Writer(TableDescription table, List<String> columns) {
       List<String> quoted = new ArrayList<>();
       List<Integer> keys = new ArrayList<>();
@@ -366,16 +343,9 @@ public final class FileRun implements IngestJob, AutoCloseable {
       }
       String cql = "INSERT INTO " + CqlNames.qualified(keyspace, table.name())
           + " (" + String.join(", ", quoted) + ") VALUES (" + String.join(", ", java.util.Collections.nCopies(columns.size(), "?")) + ")";
-      this.insert = cassandra.prepare(cql);
-      this.keyIndexes = keys.stream().mapToInt(Integer::intValue).toArray();
-      this.primaryKeyIndexes = primary.stream().mapToInt(Integer::intValue).toArray();
-      this.keyspaceId = CqlIdentifier.fromInternal(keyspace);
-      this.tokens = tokenMap(cassandra);
-      this.codecs = new TypeCodec[columns.size()];
-      var probe = insert.bind();
-      this.registry = probe.codecRegistry();
-      this.protocol = probe.protocolVersion();
-      this.variables = insert.getVariableDefinitions();
+      this.rows = new RowBatcher(out, cassandra.prepare(cql), keys.stream().mapToInt(Integer::intValue).toArray(),
+          primary.stream().mapToInt(Integer::intValue).toArray(), cassandra.cluster().tokenMap().orElse(null),
+          keyspace, maxBatchRows, true);
     }
 
     @Override
@@ -383,128 +353,24 @@ public final class FileRun implements IngestJob, AutoCloseable {
       if (out.failure() != null || leaseLost) {
         rethrow();
       }
-      if (values.length != codecs.length) {
-        throw new InvalidInputException("line " + line + ": " + values.length + " values for " + codecs.length + " columns");
+      try {
+        submitted(rows.add(values));
+      } catch (InvalidInputException e) {
+        throw new InvalidInputException("line " + line + ": " + e.getMessage(), e);
       }
-      BoundStatementBuilder b = insert.boundStatementBuilder().setIdempotence(true);
-      for (int i = 0; i < values.length; i++) {
-        Object v = values[i];
-        if (v != null) {
-          TypeCodec<Object> codec = codecs[i];
-          if (codec == null || !codec.accepts(v)) {
-            codec = registry.codecFor(variables.get(i).getType(), v);
-            codecs[i] = codec;
-          }
-          b = b.setBytesUnsafe(i, codec.encode(v, protocol));
-        }
-      }
-      BoundStatement statement = b.build();
-      Set<Node> replicas = ANY_REPLICA;
-      if (tokens != null) {
-        ByteBuffer routing = statement.getRoutingKey();
-        if (routing != null) {
-          replicas = tokens.getReplicas(keyspaceId, routing);
-        }
-      }
-      Group group = groups.computeIfAbsent(replicas, r -> new Group());
-      @Nullable Object[] key = new Object[keyIndexes.length];
-      for (int k = 0; k < keyIndexes.length; k++) {
-        key[k] = values[keyIndexes[k]];
-      }
-      List<Object> primaryKey = new ArrayList<>(primaryKeyIndexes.length);
-      for (int index : primaryKeyIndexes) {
-        primaryKey.add(values[index]);
-      }
-      int bytes = 0;
-      for (int i = 0; i < values.length; i++) {
-        ByteBuffer v = statement.getBytesUnsafe(i);
-        bytes += v == null ? 0 : v.remaining();
-      }
-      if (!group.accepts(key, primaryKey, bytes, maxBatchRows, tokens == null ? 1 : MAX_BATCH_PARTITIONS)) {
-        flush(group);
-      }
-      group.add(statement, key, primaryKey, bytes);
     }
 
     /** Sends every waiting row. */
     void flush() {
-      for (Group g : groups.values()) {
-        flush(g);
-      }
+      submitted(rows.flush());
     }
 
-    private void flush(Group g) {
-      if (g.rows.isEmpty()) {
-        return;
-      }
-      int rows = g.rows.size();
-      Statement<?> statement = rows == 1 ? g.rows.get(0)
-          : BatchStatement.newInstance(BatchType.UNLOGGED, new ArrayList<>(g.rows)).setIdempotent(true);
-      g.clear();
-      out.submit(statement, rows);
+    private void submitted(int n) {
       long before = submitted;
-      submitted += rows;
+      submitted += n;
       if (submitted / progressEveryRows != before / progressEveryRows) {
         report();
       }
-    }
-  }
-
-  /** The group of every row when the owners are unknown (no token map): its batches hold one partition each. */
-  private static final Set<Node> ANY_REPLICA = Set.of();
-
-  /**
-   * Most partitions in one unlogged batch: Cassandra warns about (and logs) unlogged batches covering more
-   * ({@code unlogged_batch_across_partitions_warn_threshold}, 10 by default).
-   */
-  static final int MAX_BATCH_PARTITIONS = 10;
-
-  /**
-   * Most bytes of values in one batch: below Cassandra's {@code batch_size_warn_threshold} (5 KiB by default), so a
-   * batch neither warns nor comes near the 50 KiB at which the node refuses it; a larger row goes alone.
-   */
-  static final int MAX_BATCH_BYTES = 2 * 1024;
-
-  /**
-   * @return the ring, or null when the executor does not expose it: then a batch holds rows of one partition only
-   *     (consecutive in the file), since the rows' owners are unknown
-   */
-  private static @Nullable TokenMap tokenMap(CqlExecutor cassandra) {
-    return cassandra.cluster().tokenMap().orElse(null);
-  }
-
-  /**
-   * Rows of one replica set waiting to go as one unlogged batch: such a batch is applied by its coordinator, which
-   * owns every row in it, as one request instead of one per row. A batch never holds two rows with the same primary
-   * key (they would carry the same write timestamp, and the later line of the file must win), nor more than
-   * {@link #MAX_BATCH_PARTITIONS} partitions, {@link #MAX_BATCH_BYTES} bytes or the configured rows.
-   */
-  private static final class Group {
-    final List<BoundStatement> rows = new ArrayList<>();
-    final Set<List<Object>> primaryKeys = new HashSet<>();
-    final Set<List<Object>> partitions = new HashSet<>();
-    int bytes;
-
-    boolean accepts(@Nullable Object[] partition, List<Object> primaryKey, int rowBytes, int maxRows, int maxPartitions) {
-      if (rows.isEmpty()) {
-        return true;
-      }
-      return rows.size() < maxRows && bytes + rowBytes <= MAX_BATCH_BYTES && !primaryKeys.contains(primaryKey)
-          && (partitions.size() < maxPartitions || partitions.contains(Arrays.asList(partition)));
-    }
-
-    void add(BoundStatement statement, @Nullable Object[] partition, List<Object> primaryKey, int rowBytes) {
-      rows.add(statement);
-      primaryKeys.add(primaryKey);
-      partitions.add(Arrays.asList(partition));
-      bytes += rowBytes;
-    }
-
-    void clear() {
-      rows.clear();
-      primaryKeys.clear();
-      partitions.clear();
-      bytes = 0;
     }
   }
 }

@@ -1,5 +1,7 @@
 package io.delpha.sdk.ingest.internal;
 
+import io.delpha.sdk.ingest.internal.sandbox.ProgramApp;
+import io.delpha.sdk.ingest.internal.sandbox.Sandbox;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.storage.ObjectStore;
 import io.delpha.sdk.ingest.AppIsolation;

@@ -42,7 +42,6 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import javax.net.ssl.SSLException;
@@ -255,15 +254,6 @@ public final class DriverErrors {
   private static String message(Throwable t) {
     String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     return Endpoints.clean(CHANNEL_PREFIX.matcher(m).replaceFirst(""));
-  }
-
-  /**
-   * @param message a server message about a missing keyspace
-   * @return the keyspace it names, lower-cased, or {@code null}
-   */
-  public static @Nullable String keyspaceIn(@Nullable String message) {
-    Matcher m = UNKNOWN_KEYSPACE.matcher(message == null ? "" : message);
-    return m.find() ? m.group(1).replace("\"", "").toLowerCase(Locale.ROOT) : null;
   }
 
   /**

@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  * A scalar kind of the row model (every {@link ColumnType.Kind} but LIST, MAP and STRUCT) and all the library knows of
  * it, system by system. One final class per kind, in this package; {@link #of(ColumnType.Kind)} is the one switch that
  * maps a kind to its class, so a new kind is a constant of {@code ColumnType.Kind}, its class here, its tests and its
- * rows in docs/parquet.md's tables (which {@code KindTablesTest} compares with these classes).
+ * rows in docs/parquet.md's tables (which {@code ScalarKindTest} compares with these classes).
  *
  * <p>Methods take the column's {@link ColumnType} where the answer depends on more than the kind (a decimal's
  * precision and scale). A value passed in is of the kind's {@link #javaType()} and never {@code null}: nulls are the

@@ -1,5 +1,6 @@
-package io.delpha.sdk.sharing;
+package io.delpha.sdk.usage;
 
+import io.delpha.sdk.sharing.SharingFixture;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -31,37 +32,37 @@ import java.util.List;
  * WireMock), partitioned by {@code usage_date}: one Parquet file per (day, file number), written by our own writer.
  * Each {@link #publish} makes a new table version whose query lists the files given (URLs signed "?sig=").
  */
-final class UsageTableStub {
+public final class UsageTableStub {
 
-  static final String TABLE = "analytics.platform.usage";
-  static final String TABLE_PATH = "/ds/shares/analytics/schemas/platform/tables/usage";
+  public static final String TABLE = "analytics.platform.usage";
+  public static final String TABLE_PATH = "/ds/shares/analytics/schemas/platform/tables/usage";
   /** The columns in the data files (usage_date is a partition column: in the file paths, not the data). */
-  static final RowSchema FILE = RowSchema.builder().required("org_id", ColumnType.STRING)
+  public static final RowSchema FILE = RowSchema.builder().required("org_id", ColumnType.STRING)
       .required("feature", ColumnType.STRING).required("events", ColumnType.LONG)
       .nullable("cost", ColumnType.decimal(12, 2)).nullable("seen_at", ColumnType.TIMESTAMP).build();
-  static final String SCHEMA = schemaString(List.of(new Field("org_id", "string", false),
+  public static final String SCHEMA = schemaString(List.of(new Field("org_id", "string", false),
       new Field("feature", "string", false), new Field("events", "long", false),
       new Field("cost", "decimal(12,2)", true), new Field("seen_at", "timestamp", true),
       new Field("usage_date", "date", true)));
 
   /** One data file: a day and its rows. */
-  record DayFile(String id, LocalDate day, List<Row> rows) {}
+  public record DayFile(String id, LocalDate day, List<Row> rows) {}
 
   private final WireMockExtension wm;
   private final Path dir;
 
-  UsageTableStub(WireMockExtension wm, Path dir) {
+  public UsageTableStub(WireMockExtension wm, Path dir) {
     this.wm = wm;
     this.dir = dir;
   }
 
-  static Row row(String org, String feature, long events, String cost, long epochSecond) {
+  public static Row row(String org, String feature, long events, String cost, long epochSecond) {
     return Row.of(FILE, org, feature, events, cost == null ? null : new BigDecimal(cost),
         Instant.ofEpochSecond(epochSecond));
   }
 
   /** The table at {@code version} lists exactly {@code files}; each file's bytes are served at its own path. */
-  java.util.Map<String, Integer> publish(long version, List<DayFile> files, Long expirationTimestamp) {
+  public java.util.Map<String, Integer> publish(long version, List<DayFile> files, Long expirationTimestamp) {
     java.util.Map<String, Integer> sizes = new java.util.HashMap<>();
     List<String> lines = new ArrayList<>(List.of(protocolLine(), metadataLine(SCHEMA, List.of("usage_date"))));
     for (DayFile f : files) {
@@ -83,7 +84,7 @@ final class UsageTableStub {
     return sizes;
   }
 
-  static String storagePath(DayFile f) {
+  public static String storagePath(DayFile f) {
     return "/blob/usage/usage_date=" + f.day() + "/" + f.id() + ".parquet";
   }
 }

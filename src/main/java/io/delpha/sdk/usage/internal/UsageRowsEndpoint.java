@@ -1,5 +1,6 @@
-package io.delpha.sdk.sharing.internal;
+package io.delpha.sdk.usage.internal;
 
+import io.delpha.sdk.parquet.internal.kinds.DuckDbSql;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.internal.JsonSupport;
@@ -13,7 +14,7 @@ import io.delpha.sdk.server.Exchange;
 import io.delpha.sdk.server.HttpService.Route;
 import io.delpha.sdk.sharing.Filter;
 import io.delpha.sdk.sharing.QueryOptions;
-import io.delpha.sdk.sharing.UsageAnalyticsServer;
+import io.delpha.sdk.usage.UsageAnalyticsServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.math.BigDecimal;

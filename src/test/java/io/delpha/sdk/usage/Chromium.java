@@ -1,4 +1,4 @@
-package io.delpha.sdk.sharing;
+package io.delpha.sdk.usage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

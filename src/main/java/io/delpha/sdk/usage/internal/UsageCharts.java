@@ -1,5 +1,6 @@
-package io.delpha.sdk.sharing.internal;
+package io.delpha.sdk.usage.internal;
 
+import io.delpha.sdk.parquet.internal.kinds.DuckDbSql;
 import io.delpha.sdk.parquet.ColumnType;
 import java.math.BigDecimal;
 import java.sql.PreparedStatement;

@@ -1,5 +1,7 @@
-package io.delpha.sdk.ingest.internal;
+package io.delpha.sdk.ingest.internal.sandbox;
 
+import io.delpha.sdk.ingest.internal.CsvIngestApp;
+import io.delpha.sdk.ingest.internal.RowConverter;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.delpha.sdk.cassandra.ColumnDescription;

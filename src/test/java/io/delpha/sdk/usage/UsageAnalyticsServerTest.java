@@ -1,5 +1,7 @@
-package io.delpha.sdk.sharing;
+package io.delpha.sdk.usage;
 
+import io.delpha.sdk.sharing.DeltaSharingClient;
+import io.delpha.sdk.sharing.SharingFixture;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;

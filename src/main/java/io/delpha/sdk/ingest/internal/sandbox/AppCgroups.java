@@ -1,4 +1,4 @@
-package io.delpha.sdk.ingest.internal;
+package io.delpha.sdk.ingest.internal.sandbox;
 
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.ingest.AppBounds;
@@ -147,7 +147,7 @@ public final class AppCgroups {
   public Group create(AppLimits limits) {
     String name = "r" + runs.incrementAndGet();
     Map<String, Path> dirs = new LinkedHashMap<>();
-    Group g = new Group(version, dirs, limits.memoryBytes());
+    Group g = new Group(version, dirs);
     try {
       for (Map.Entry<String, Path> e : managerDirs.entrySet()) {
         Path d = e.getValue().resolve(name);
@@ -218,12 +218,10 @@ public final class AppCgroups {
   public final class Group {
     private final Version version;
     private final Map<String, Path> dirs;
-    private final long memoryBytes;
 
-    Group(Version version, Map<String, Path> dirs, long memoryBytes) {
+    Group(Version version, Map<String, Path> dirs) {
       this.version = version;
       this.dirs = dirs;
-      this.memoryBytes = memoryBytes;
     }
 
     /**
@@ -239,13 +237,6 @@ public final class AppCgroups {
      */
     public Map<String, Path> dirs() {
       return Map.copyOf(dirs);
-    }
-
-    /**
-     * @return the memory limit in MiB
-     */
-    public long memoryMiB() {
-      return memoryBytes >> 20;
     }
 
     /**

@@ -1,4 +1,4 @@
-package io.delpha.sdk.sharing.internal;
+package io.delpha.sdk.usage.internal;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;

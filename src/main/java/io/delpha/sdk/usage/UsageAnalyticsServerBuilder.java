@@ -1,5 +1,8 @@
-package io.delpha.sdk.sharing;
+package io.delpha.sdk.usage;
 
+import io.delpha.sdk.sharing.SharingSql;
+import io.delpha.sdk.sharing.SharedTable;
+import io.delpha.sdk.sharing.DeltaSharingClient;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.ClientBuilder;
 import io.delpha.sdk.core.Metrics;

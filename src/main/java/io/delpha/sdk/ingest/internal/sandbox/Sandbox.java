@@ -1,4 +1,4 @@
-package io.delpha.sdk.ingest.internal;
+package io.delpha.sdk.ingest.internal.sandbox;
 
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.ingest.AppBounds;

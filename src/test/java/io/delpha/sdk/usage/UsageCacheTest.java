@@ -1,11 +1,13 @@
-package io.delpha.sdk.sharing;
+package io.delpha.sdk.usage;
 
+import io.delpha.sdk.sharing.DeltaSharingClient;
+import io.delpha.sdk.sharing.SharingFixture;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
-import static io.delpha.sdk.sharing.UsageTableStub.DayFile;
-import static io.delpha.sdk.sharing.UsageTableStub.row;
+import static io.delpha.sdk.usage.UsageTableStub.DayFile;
+import static io.delpha.sdk.usage.UsageTableStub.row;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,9 +1,10 @@
-package io.delpha.sdk.sharing.internal;
+package io.delpha.sdk.usage.internal;
 
+import io.delpha.sdk.parquet.internal.kinds.DuckDbSql;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.server.HttpException;
 import io.delpha.sdk.sharing.SharingSql;
-import io.delpha.sdk.sharing.UsageAnalyticsServer;
+import io.delpha.sdk.usage.UsageAnalyticsServer;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,4 +1,4 @@
-package io.delpha.sdk.sharing.internal;
+package io.delpha.sdk.usage.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -8,7 +8,7 @@ import io.delpha.sdk.server.HttpException;
 import io.delpha.sdk.security.KeyPrincipal;
 import io.delpha.sdk.server.Exchange;
 import io.delpha.sdk.server.HttpService.Route;
-import io.delpha.sdk.sharing.UsageAnalyticsServer;
+import io.delpha.sdk.usage.UsageAnalyticsServer;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.LocalDate;

@@ -1,4 +1,4 @@
-package io.delpha.sdk.sharing.internal;
+package io.delpha.sdk.usage.internal;
 
 import io.delpha.sdk.core.AccessDeniedException;
 import io.delpha.sdk.core.ServiceUnavailableException;

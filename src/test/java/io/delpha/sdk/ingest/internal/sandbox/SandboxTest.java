@@ -1,4 +1,4 @@
-package io.delpha.sdk.ingest.internal;
+package io.delpha.sdk.ingest.internal.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

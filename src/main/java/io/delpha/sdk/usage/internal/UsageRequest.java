@@ -1,4 +1,4 @@
-package io.delpha.sdk.sharing.internal;
+package io.delpha.sdk.usage.internal;
 
 import io.delpha.sdk.server.HttpException;
 import io.delpha.sdk.security.AccessKeys;
