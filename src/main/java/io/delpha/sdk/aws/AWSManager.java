@@ -24,7 +24,10 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Amazon AppFlow flows that land Salesforce objects in S3 as Parquet, read back as typed rows and
- * loaded into Cassandra.
+ * loaded into Cassandra. The name is the design card's and is kept with its capitals ({@code AWSManager},
+ * {@link AWSConfig}, {@link AWSManagerBuilder}); despite it, this manager is about AppFlow flows and their landing
+ * only. The rest of the library's AWS use (S3 stores, Secrets Manager, SNS) shares the settings of
+ * {@link AwsClientSettings}, built with an {@link AwsClientBuilder}.
  *
  * <pre>{@code
  * try (AWSManager aws = AWSManager.builder()

@@ -50,6 +50,10 @@ import org.junit.jupiter.api.io.TempDir;
 @DisplayName("The upload endpoint under attack: real Jetty, real HTTP clients and raw sockets")
 class UploadServerTest {
 
+  /** The customers' PBKDF2 iterations: a count no other test uses, so the derivations counted are this test's. */
+  static final int ITERATIONS = 1_013;
+
+
   static final String REGISTRY = "ingest_registry_upload";
   static final String KS = "ingest_upload_customer";
   static final ObjectMapper JSON = new ObjectMapper();
@@ -78,7 +82,7 @@ class UploadServerTest {
     staging = LocalObjectStore.at(tmp.resolve("staging"));
     ingestor = BatchIngestor.builder().cassandra(cass).staging(staging)
         .registry(REGISTRY, "{'class': 'SimpleStrategy', 'replication_factor': 1}")
-        .passwordIterations(1_000).build();
+        .passwordIterations(ITERATIONS).build();
     ingestor.registerCustomer("small", "pw-small", KS,
         IngestionConstraints.fromJson("{\"formats\":[\".csv\"],\"number_files\":3,\"data_sizes\":64}"));
     server = UploadServer.start(ingestor, ServerOptions.builder().idleTimeout(Duration.ofSeconds(5)).build(),
@@ -236,13 +240,13 @@ class UploadServerTest {
   @Test
   @DisplayName("an unknown customer and a wrong password get the same answer for the same password work")
   void refusalsLookAndCostAlike() throws Exception {
-    long before = PasswordHasher.derivations();
+    long before = PasswordHasher.derivations(ITERATIONS);
     HttpResponse<String> wrong = http.send(HttpRequest.newBuilder(server.uri().resolve("constraints"))
         .header("Authorization", basic("small", "wrong")).build(), HttpResponse.BodyHandlers.ofString());
-    long afterWrong = PasswordHasher.derivations();
+    long afterWrong = PasswordHasher.derivations(ITERATIONS);
     HttpResponse<String> unknown = http.send(HttpRequest.newBuilder(server.uri().resolve("constraints"))
         .header("Authorization", basic("nobody", "wrong")).build(), HttpResponse.BodyHandlers.ofString());
-    long afterUnknown = PasswordHasher.derivations();
+    long afterUnknown = PasswordHasher.derivations(ITERATIONS);
     assertThat(wrong.statusCode()).isEqualTo(401);
     assertThat(unknown.statusCode()).isEqualTo(401);
     assertThat(unknown.body()).isEqualTo(wrong.body()).doesNotContain("nobody").doesNotContain("small");

@@ -23,6 +23,9 @@ public final class PasswordHasher {
   private static final String PREFIX = "pbkdf2-sha256";
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final AtomicLong DERIVATIONS = new AtomicLong();
+  /** Derivations by iteration count: a test counts its own work by an iteration count no other test uses. */
+  private static final java.util.concurrent.ConcurrentHashMap<Integer, AtomicLong> BY_ITERATIONS =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private PasswordHasher() {}
 
@@ -62,8 +65,19 @@ public final class PasswordHasher {
     return DERIVATIONS.get();
   }
 
+  /**
+   * @param iterations a PBKDF2 iteration count
+   * @return how many key derivations of that count this JVM has run (tests running side by side count their own
+   *     work apart by giving their passwords an iteration count of their own)
+   */
+  public static long derivations(int iterations) {
+    AtomicLong n = BY_ITERATIONS.get(iterations);
+    return n == null ? 0 : n.get();
+  }
+
   private static byte[] derive(char[] password, byte[] salt, int iterations) {
     DERIVATIONS.incrementAndGet();
+    BY_ITERATIONS.computeIfAbsent(iterations, k -> new AtomicLong()).incrementAndGet();
     if (password.length == 0) {
       throw new InvalidInputException("a password must not be empty");
     }
