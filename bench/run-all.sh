@@ -18,7 +18,7 @@ mkdir -p "$WORK"
 
 BENCHMARKS=(parquet firstfiles sharing ingest apps totesys)
 # long, or starting several servers: run only when named
-OPTIONAL=(ring)
+OPTIONAL=(ring variant)
 
 # per measure (what + anchor) of a file of "<run>|what|ours|anchor|theirs|ratio|goal" lines, the line with the
 # median ratio, as a RESULT line
@@ -220,6 +220,42 @@ bench_firstfiles() {
   rm -rf "$dir"
   median_results "$all"
   file_medians "$jvms" "$times"
+}
+
+bench_variant() {
+  # issue 59: a VARIANT column's rows read in at most twice the time of the same data as a JSON string column.
+  # VARIANT_ROWS (default 1M) seeded event payloads (14 to 18 fields, nested objects and arrays) are written once
+  # (VariantBenchmark$Write, its own JVM): by our writer as a VARIANT column (unshredded) and as a STRING column of
+  # the same JSON text, then shredded by DuckDB's COPY of the VARIANT file (its footer checked for typed_value
+  # columns); it prints the checksum every reader must get. Then VARIANT_JVMS JVMs (default 3) each read the three
+  # files by rows (getVariant against getString) and by batches, every value, its JSON text and one field (user.id:
+  # Variant.get against Jackson's readTree), after a warm-up over a fifth of the rows, VARIANT_REPS rounds (default 3),
+  # the least time of each; DuckDB (one thread) reads the one field of the string and the shredded files. Every read
+  # is checked (rows and a sum over every value) before any figure. Ratios are VARIANT rows/s over string rows/s from
+  # the same JVM (0.5: twice the string's time, the goal); each measure's RESULT is the JVM with the median ratio.
+  # VARIANT_JDK chooses the JDK (default: the java on the PATH), e.g. /usr/lib/jvm/temurin-25-jdk-amd64.
+  # Optional (run only when named): 20 to 40 minutes on this 2-core machine, most of it the shredded file's reads.
+  local jvms="${VARIANT_JVMS:-3}" rows="${VARIANT_ROWS:-1000000}" reps="${VARIANT_REPS:-3}" k java=java out expected
+  local all="$WORK/variant-runs.txt" dir="$WORK/variant"
+  if [ -n "${VARIANT_JDK:-}" ]; then
+    java="$VARIANT_JDK/bin/java"
+    [ -x "$java" ] || { echo "VARIANT_JDK=$VARIANT_JDK has no bin/java"; return 1; }
+  fi
+  echo "JDK: $("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.home = //p') ($("$java" -version 2>&1 | head -1))"
+  : > "$all"
+  rm -rf "$dir" && mkdir -p "$dir"
+  out=$("$java" -Xmx3g -cp "$CP" 'io.delpha.sdk.bench.VariantBenchmark$Write' "$rows" "$dir" 2>&1) \
+    || { printf '%s\n' "$out"; return 1; }
+  printf '%s\n' "$out"
+  expected=$(printf '%s\n' "$out" | sed -n 's/^EXPECTED|//p')
+  [ -n "$expected" ] || return 1
+  for ((k = 1; k <= jvms; k++)); do
+    echo "---- JVM $k of $jvms"
+    "$java" -Xmx3g -cp "$CP" io.delpha.sdk.bench.VariantBenchmark "$rows" "$reps" "$expected" "$dir" \
+      | tee /dev/stderr | sed -n "s/^RESULT|/$k|/p" >> "$all" || exit 1
+  done 2>&1 | sed 's/^RESULT|/run: /' || return 1
+  rm -rf "$dir"
+  median_results "$all"
 }
 
 bench_sharing() {

@@ -99,6 +99,29 @@ class VariantTest {
     assertThat(refusal("01 00 00", "05 ff")).contains("short string is not valid UTF-8");
   }
 
+  @Test
+  @DisplayName("strings and names longer than eight bytes are checked as UTF-8 and ordered byte for byte")
+  void longStringsChecked() {
+    String abcdefgh = "61 62 63 64 65 66 67 68 ";
+    // a name and a string whose bad byte comes after eight ASCII ones
+    assertThat(refusal("01 01 00 0b " + abcdefgh + "69 6a ff", "00")).contains("not valid UTF-8");
+    assertThat(refusal("01 00 00", "2d " + abcdefgh + "69 6a ff")).contains("short string is not valid UTF-8");
+    assertThat(refusal("01 00 00", "40 0b 00 00 00 " + abcdefgh + "69 6a ff")).contains("string is not valid UTF-8");
+    // "abcdefghé": valid, as a name and as a string
+    assertThat(Variant.from(hex("01 01 00 0a " + abcdefgh + "c3 a9"), hex("00")).isNull()).isTrue();
+    assertThat(Variant.from(hex("01 00 00"), hex("40 0a 00 00 00 " + abcdefgh + "c3 a9")).getString())
+        .isEqualTo("abcdefghé");
+    // sorted_strings over "abcdefghij", "abcdefghi": a prefix sorts first, so refused; the other way accepted
+    assertThat(refusal("11 02 00 0a 13 " + abcdefgh + "69 6a " + abcdefgh + "69", "00")).contains("sorted and unique");
+    assertThat(Variant.from(hex("11 02 00 09 13 " + abcdefgh + "69 " + abcdefgh + "69 6a"), hex("00")).isNull())
+        .isTrue();
+    // an unsorted dictionary of the same two: the object's names are ordered by their strings, not their ids
+    String unsorted = "01 02 00 0a 13 " + abcdefgh + "69 6a " + abcdefgh + "69";
+    assertThat(Variant.from(hex(unsorted), hex("02 02 01 00 00 02 04 0c 01 0c 02")).fieldNames())
+        .containsExactly("abcdefghi", "abcdefghij");
+    assertThat(refusal(unsorted, "02 02 00 01 00 02 04 0c 01 0c 02")).contains("not in strictly increasing order");
+  }
+
   /** {@code depth} arrays each holding the next, a null innermost, with 4-byte offsets: 10 bytes a level. */
   static byte[] nestedArrays(int depth) {
     byte[] v = new byte[10 * depth + 1]; // the null (0x00) last

@@ -1,10 +1,17 @@
 package io.delpha.sdk.parquet.internal.variant;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
 
 /** UTF-8 checks: the format requires every string and key to be valid UTF-8. */
 public final class Utf8 {
+
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  /** The high bit of each of eight bytes: zero in all eight when they are ASCII. */
+  private static final long ASCII_MASK = 0x8080808080808080L;
 
   private Utf8() {}
 
@@ -18,6 +25,13 @@ public final class Utf8 {
   public static boolean isValid(byte[] b, int from, int to) {
     int i = from;
     while (i < to) {
+      // eight ASCII bytes at a time: most keys and strings are ASCII
+      while (to - i >= Long.BYTES && ((long) LONGS.get(b, i) & ASCII_MASK) == 0) {
+        i += Long.BYTES;
+      }
+      if (i == to) {
+        break;
+      }
       int c = b[i] & 0xFF;
       if (c < 0x80) {
         i++;
@@ -57,6 +71,25 @@ public final class Utf8 {
       i += n + 1;
     }
     return true;
+  }
+
+  /**
+   * @param b bytes
+   * @param from the first index
+   * @param to the index after the last
+   * @return whether every byte of {@code b[from, to)} is ASCII (below 0x80), so that any range within it is valid
+   *     UTF-8
+   */
+  public static boolean isAscii(byte[] b, int from, int to) {
+    int i = from;
+    long high = 0;
+    for (; to - i >= Long.BYTES; i += Long.BYTES) {
+      high |= (long) LONGS.get(b, i);
+    }
+    for (; i < to; i++) {
+      high |= b[i];
+    }
+    return (high & ASCII_MASK) == 0;
   }
 
   /**

@@ -78,11 +78,14 @@ public final class VariantFormat {
    * @return the unsigned little-endian value of {@code size} bytes
    */
   public static long readUnsigned(byte[] b, int pos, int size) {
-    long v = 0;
-    for (int i = 0; i < size; i++) {
-      v |= (long) (b[pos + i] & 0xFF) << (8 * i);
-    }
-    return v;
+    // one case per width, no loop: every count, id and offset of a value is read through here
+    return switch (size) {
+      case 1 -> b[pos] & 0xFF;
+      case 2 -> (b[pos] & 0xFF) | (b[pos + 1] & 0xFF) << 8;
+      case 3 -> (b[pos] & 0xFF) | (b[pos + 1] & 0xFF) << 8 | (b[pos + 2] & 0xFF) << 16;
+      default -> (b[pos] & 0xFF) | (b[pos + 1] & 0xFF) << 8 | (b[pos + 2] & 0xFF) << 16
+          | (long) (b[pos + 3] & 0xFF) << 24;
+    };
   }
 
   /**

@@ -12,6 +12,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class VariantMetadata {
 
+  /** The longest strings {@link #compare} compares byte by byte. */
+  private static final int SHORT_STRING = 16;
+
   private final byte[] bytes;
   private final int offsetSize;
   private final int size;
@@ -102,20 +105,26 @@ public final class VariantMetadata {
       throw malformed("its first string offset is " + previous + ", not 0");
     }
     VariantMetadata m = new VariantMetadata(bytes, offsetSize, (int) size, (int) offsetsStart, start, sorted, null);
+    // strings all ASCII (most dictionaries) are valid UTF-8 whatever their offsets: one pass instead of one per string
+    boolean ascii = Utf8.isAscii(bytes, start, length);
+    long beforePrevious = 0;
     for (int i = 1; i <= size; i++) {
       long offset = VariantFormat.readUnsigned(bytes, (int) offsetsStart + i * offsetSize, offsetSize);
       if (offset < previous || start + offset > length) {
         throw malformed("string offset " + i + " is " + offset + ", outside " + previous + " to "
             + (length - start) + " (the previous offset and the end of the strings)");
       }
-      if (!Utf8.isValid(bytes, start + (int) previous, start + (int) offset)) {
+      if (!ascii && !Utf8.isValid(bytes, start + (int) previous, start + (int) offset)) {
         throw malformed("dictionary string " + (i - 1) + " is not valid UTF-8");
       }
-      if (sorted && i > 1 && m.compareKeys(i - 2, i - 1) >= 0) {
+      // strings i - 2 and i - 1 compared where the loop has their offsets, not through keyStart and keyEnd
+      if (sorted && i > 1 && compare(bytes, start + (int) beforePrevious, start + (int) previous,
+          start + (int) previous, start + (int) offset) >= 0) {
         throw malformed("its header says its strings are sorted and unique, but string " + (i - 1) + " ("
             + Utf8.excerpt(m.key(i - 1)) + ") does not sort after string " + (i - 2) + " ("
             + Utf8.excerpt(m.key(i - 2)) + ")");
       }
+      beforePrevious = previous;
       previous = offset;
     }
     if (start + previous != length) {
@@ -134,6 +143,11 @@ public final class VariantMetadata {
   private int[] rankStrings() {
     int[] order = new int[size];
     int[] scratch = new int[size];
+    // each string's bounds read once: the sort compares every string about log2(size) times
+    int[] bounds = new int[size + 1];
+    for (int i = 0; i <= size; i++) {
+      bounds[i] = stringsStart + (int) VariantFormat.readUnsigned(bytes, offsetsStart + i * offsetSize, offsetSize);
+    }
     for (int i = 0; i < size; i++) {
       order[i] = i;
     }
@@ -147,7 +161,7 @@ public final class VariantMetadata {
         int b = mid;
         int k = lo;
         while (a < mid && b < hi) {
-          scratch[k++] = compareKeys(order[a], order[b]) <= 0 ? order[a++] : order[b++];
+          scratch[k++] = compare(bounds, order[a], order[b]) <= 0 ? order[a++] : order[b++];
         }
         while (a < mid) {
           scratch[k++] = order[a++];
@@ -160,9 +174,33 @@ public final class VariantMetadata {
     }
     int[] rank = new int[size];
     for (int i = 1; i < size; i++) {
-      rank[order[i]] = rank[order[i - 1]] + (compareKeys(order[i - 1], order[i]) == 0 ? 0 : 1);
+      rank[order[i]] = rank[order[i - 1]] + (compare(bounds, order[i - 1], order[i]) == 0 ? 0 : 1);
     }
     return rank;
+  }
+
+  /** {@link #compareKeys} with the strings' bounds given: string {@code id} is {@code bounds[id] .. bounds[id + 1]}. */
+  private int compare(int[] bounds, int a, int b) {
+    return compare(bytes, bounds[a], bounds[a + 1], bounds[b], bounds[b + 1]);
+  }
+
+  /**
+   * {@link Arrays#compareUnsigned} of two ranges of one array, short ones as a plain loop: dictionary strings are
+   * mostly a few bytes, shorter than what the intrinsic's setup pays for; long ones (a hostile dictionary's shared
+   * prefixes) through the intrinsic.
+   */
+  private static int compare(byte[] b, int aFrom, int aTo, int bFrom, int bTo) {
+    int n = Math.min(aTo - aFrom, bTo - bFrom);
+    if (n > SHORT_STRING) {
+      return Arrays.compareUnsigned(b, aFrom, aTo, b, bFrom, bTo);
+    }
+    for (int k = 0; k < n; k++) {
+      int d = (b[aFrom + k] & 0xFF) - (b[bFrom + k] & 0xFF);
+      if (d != 0) {
+        return d;
+      }
+    }
+    return (aTo - aFrom) - (bTo - bFrom);
   }
 
   /**
