@@ -80,7 +80,7 @@ import org.junit.jupiter.api.io.TempDir;
  * files: file {@code i} uses seed {@code N + i}. A failure lists each failing seed with the command that replays it
  * alone.
  */
-@DisplayName("VARIANT files written by parquet-java (its encoder, its shredding writer) read as parquet-java wrote them")
+@DisplayName("VARIANT files written by parquet-java (its encoder, its shredding writer) read as it built them")
 class VariantParquetJavaTest {
 
   static final long SEED = Long.getLong("variant.pjava.seed", 59_700L);
@@ -162,8 +162,9 @@ class VariantParquetJavaTest {
         runCase(seed, tmp.resolve("pjava-" + seed + ".parquet"));
       } catch (AssertionError | RuntimeException | IOException e) {
         failures.add("seed " + seed + ": " + e + "\n  at " + Arrays.stream(e.getStackTrace()).limit(8)
-            .map(String::valueOf).collect(Collectors.joining("\n  at ")) + "\n  replay: mvn -q test -Dtest=VariantParquetJavaTest "
-            + "-Dvariant.pjava.seed=" + seed + " -Dvariant.pjava.count=1");
+            .map(String::valueOf).collect(Collectors.joining("\n  at "))
+            + "\n  replay: mvn -q test -Dtest=VariantParquetJavaTest -Dvariant.pjava.seed=" + seed
+            + " -Dvariant.pjava.count=1");
       }
     }
     assertThat(failures).as("failing seeds").isEmpty();
