@@ -171,7 +171,10 @@ final class VariantAssembly {
       bytes = Arrays.copyOfRange(value.data(), vo[i], vo[i + 1]);
       int end = VariantValues.validate(m, bytes, 0, bytes.length, depth);
       if (end != bytes.length) {
-        throw new DataFormatException("a VARIANT value ends at byte " + end + " of its " + bytes.length);
+        // bytes after one valid value: parquet-java 1.16 to 1.18 writes a shredded field or element that does not
+        // fit its typed_value followed by the rest of its parent's bytes, and reads the one value (as Spark does);
+        // the value is read, the rest left, never decoded
+        bytes = Arrays.copyOf(bytes, end);
       }
     }
     if (typedOrNull == null || typedOrNull.isNull(i)) {
