@@ -15,8 +15,8 @@ import io.delpha.sdk.core.internal.Listeners;
 import io.delpha.sdk.core.internal.metrics.Recorder;
 import io.delpha.sdk.core.storage.ObjectStore;
 import io.delpha.sdk.ingest.internal.CustomerDirectory;
-import io.delpha.sdk.ingest.internal.FileIngest;
-import io.delpha.sdk.ingest.internal.FileIntake;
+import io.delpha.sdk.ingest.internal.StagedFileIngestor;
+import io.delpha.sdk.ingest.internal.UploadIntake;
 import io.delpha.sdk.ingest.internal.FileMeters;
 import io.delpha.sdk.ingest.internal.IngestApps;
 import io.delpha.sdk.ingest.internal.IngestPasses;
@@ -74,9 +74,9 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
   private final Recorder metrics;
   private final Logins logins;
   private final CustomerDirectory customers;
-  private final FileIntake intake;
+  private final UploadIntake intake;
   private final IngestPasses runner;
-  private final FileIngest files;
+  private final StagedFileIngestor files;
 
   BatchIngestor(BatchIngestorBuilder b) {
     this.config = b.config();
@@ -97,9 +97,9 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
     this.logins = new Logins(registry, config.passwordIterations(), metrics);
     this.customers = new CustomerDirectory(registry, dictionary, staging, config.apps(), config.passwordIterations(),
         logins);
-    this.intake = new FileIntake(staging, logins);
+    this.intake = new UploadIntake(staging, logins);
     IngestApps apps = new IngestApps(config.apps(), registry, staging, config.appLimits(), config.allowUnisolatedApps());
-    this.files = new FileIngest(config, dictionary, registry, apps, maxInFlight, listener,
+    this.files = new StagedFileIngestor(config, dictionary, registry, apps, maxInFlight, listener,
         new FileMeters(metrics, config.metrics().customerTag()), scheduler);
     this.runner = new IngestPasses(registry, customers, staging, files, config.worker(), config.pollInterval(),
         scheduler, guard);

@@ -45,7 +45,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class FileRun implements IngestJob, AutoCloseable {
 
-  /** Logged under the manager's name, as {@link FileIngest} does. */
+  /** Logged under the manager's name, as {@link StagedFileIngestor} does. */
   private static final Logger LOG = LoggerFactory.getLogger(FileRun.class);
 
   private final CqlExecutor cassandra;

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@link BatchIngestor}'s {@link IngestRunner}: passes over every customer's staged files, one at a time per
- * instance, each file through {@link FileIngest}; the watcher that runs a pass every poll interval; where each
+ * instance, each file through {@link StagedFileIngestor}; the watcher that runs a pass every poll interval; where each
  * customer's files stand. Closing stops the watcher and waits for the file in progress. Thread-safe.
  */
 public final class IngestPasses implements IngestRunner {
@@ -34,7 +34,7 @@ public final class IngestPasses implements IngestRunner {
   private final Registry registry;
   private final CustomerDirectory customers;
   private final ObjectStore staging;
-  private final FileIngest files;
+  private final StagedFileIngestor files;
   private final String worker;
   private final Duration pollInterval;
   private final ScheduledExecutorService scheduler;
@@ -52,7 +52,7 @@ public final class IngestPasses implements IngestRunner {
    * @param scheduler runs the watcher; shut down by {@link #close()}
    * @param guard the manager's: a pass stops before its next file once the manager is closed
    */
-  public IngestPasses(Registry registry, CustomerDirectory customers, ObjectStore staging, FileIngest files,
+  public IngestPasses(Registry registry, CustomerDirectory customers, ObjectStore staging, StagedFileIngestor files,
       String worker, Duration pollInterval, ScheduledExecutorService scheduler, ClosedGuard guard) {
     this.registry = registry;
     this.customers = customers;

@@ -28,10 +28,10 @@ import org.slf4j.LoggerFactory;
  * it, confirms the claim before recording, then writes the outcome (bad records, error text), records it and moves
  * the file. A manager that loses the lease, or cannot reach Cassandra or the store, leaves the file staged.
  */
-public final class FileIngest {
+public final class StagedFileIngestor {
 
   /** Logged under the manager's name, as before the manager was split into roles. */
-  private static final Logger LOG = LoggerFactory.getLogger(FileIngest.class);
+  private static final Logger LOG = LoggerFactory.getLogger(StagedFileIngestor.class);
 
   private final BatchIngestorConfig config;
   /** The keyspaces' tables, read through the ingestor's one data dictionary. */
@@ -56,7 +56,7 @@ public final class FileIngest {
    * @param meters meters each file
    * @param scheduler renews the lease while a file is read
    */
-  public FileIngest(BatchIngestorConfig config, SchemaCatalog schema, Registry registry, IngestApps apps,
+  public StagedFileIngestor(BatchIngestorConfig config, SchemaCatalog schema, Registry registry, IngestApps apps,
       int maxInFlight, IngestListener listener, FileMeters meters, ScheduledExecutorService scheduler) {
     this.config = config;
     this.schema = schema;

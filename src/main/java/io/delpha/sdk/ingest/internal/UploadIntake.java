@@ -18,10 +18,10 @@ import org.slf4j.LoggerFactory;
  * A customer's upload from a local folder: authenticated, every file checked against the customer's constraints
  * before any is staged, then the passing ones staged under {@link StagingKeys#incoming}. Thread-safe.
  */
-public final class FileIntake {
+public final class UploadIntake {
 
   /** Logged under the manager's name, as before the manager was split into roles. */
-  private static final Logger LOG = LoggerFactory.getLogger(FileIntake.class);
+  private static final Logger LOG = LoggerFactory.getLogger(UploadIntake.class);
 
   private final ObjectStore staging;
   private final Logins logins;
@@ -30,7 +30,7 @@ public final class FileIntake {
    * @param staging the staging store
    * @param logins checks customers' passwords
    */
-  public FileIntake(ObjectStore staging, Logins logins) {
+  public UploadIntake(ObjectStore staging, Logins logins) {
     this.staging = staging;
     this.logins = logins;
   }
