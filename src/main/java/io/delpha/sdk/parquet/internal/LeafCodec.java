@@ -303,10 +303,17 @@ public final class LeafCodec {
    *     digits, too many decimal digits, another decimal scale)
    */
   public void append(Object value) {
-    // one switch on the kind, each case checking the value's class against a constant (no Class.isInstance)
-    switch (kind) {
-      case BOOLEAN -> vector.appendBoolean(value instanceof Boolean b ? b : wrongType(value));
-      case INT -> vector.appendInt(value instanceof Integer i ? i : wrongType(value));
+    // one switch on the kind, each case checking the value's class against a constant (no Class.isInstance); an
+    // expression, so the compiler names this switch when a kind is added
+    boolean appended = switch (kind) {
+      case BOOLEAN -> {
+        vector.appendBoolean(value instanceof Boolean b ? b : wrongType(value));
+        yield true;
+      }
+      case INT -> {
+        vector.appendInt(value instanceof Integer i ? i : wrongType(value));
+        yield true;
+      }
       case LONG -> {
         long v = value instanceof Long l ? l : wrongType(value);
         if (physical == Physical.UINT32) {
@@ -317,34 +324,53 @@ public final class LeafCodec {
         } else {
           appendLong(v);
         }
+        yield true;
       }
-      case DOUBLE -> vector.appendDouble(value instanceof Double d ? d : wrongType(value));
-      case DECIMAL -> appendDecimal(value instanceof BigDecimal d ? d : wrongType(value));
-      case STRING -> vector.appendString(value instanceof String str ? str : wrongType(value));
+      case DOUBLE -> {
+        vector.appendDouble(value instanceof Double d ? d : wrongType(value));
+        yield true;
+      }
+      case DECIMAL -> {
+        appendDecimal(value instanceof BigDecimal d ? d : wrongType(value));
+        yield true;
+      }
+      case STRING -> {
+        vector.appendString(value instanceof String str ? str : wrongType(value));
+        yield true;
+      }
       case BYTES -> {
         byte[] b = value instanceof byte[] x ? x : wrongType(value);
         vector.appendBytes(b, 0, b.length);
+        yield true;
       }
       case VARIANT -> {
         byte[] b = ScalarKind.variantBytes(value);
         vector.appendBytes(b == null ? wrongType(value) : b, 0, b == null ? 0 : b.length);
+        yield true;
       }
-      case DATE -> vector.appendInt(Math.toIntExact((value instanceof LocalDate d ? d
-          : this.<LocalDate>wrongType(value)).toEpochDay()));
+      case DATE -> {
+        vector.appendInt(Math.toIntExact((value instanceof LocalDate d ? d
+            : this.<LocalDate>wrongType(value)).toEpochDay()));
+        yield true;
+      }
       case TIME -> {
         long nanos = (value instanceof LocalTime t ? t : this.<LocalTime>wrongType(value)).toNanoOfDay();
         appendLong(toUnit(nanos / 1_000_000_000L, (int) (nanos % 1_000_000_000L), value));
+        yield true;
       }
       case TIMESTAMP -> {
         Instant i = value instanceof Instant x ? x : wrongType(value);
         appendLong(toUnit(i.getEpochSecond(), i.getNano(), value));
+        yield true;
       }
       case LOCAL_TIMESTAMP -> {
         LocalDateTime l = value instanceof LocalDateTime x ? x : wrongType(value);
         appendLong(toUnit(l.toEpochSecond(ZoneOffset.UTC), l.getNano(), value));
+        yield true;
       }
       case LIST, MAP, STRUCT -> throw new IllegalStateException(column + " is nested: its appender takes its values apart");
-    }
+    };
+    assert appended;
   }
 
   private <T> T wrongType(Object value) {
