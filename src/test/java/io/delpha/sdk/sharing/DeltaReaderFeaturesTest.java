@@ -85,6 +85,9 @@ class DeltaReaderFeaturesTest {
   @TempDir
   Path dir;
 
+  /** The old file's rows when a test serves others, else {@code null}. */
+  List<Row> oldFile;
+
   static String schemaString(boolean variant) {
     ObjectNode root = JSON.createObjectNode().put("type", "struct");
     ArrayNode fields = root.putArray("fields");
@@ -173,7 +176,8 @@ class DeltaReaderFeaturesTest {
    * @param variant whether the table has the VARIANT column {@code doc}
    */
   void stubTable(boolean variant, String... features) {
-    List<Row> oldRows = List.of(oldRow(1), oldRow(2), Row.of(OLD, 3, null, null, null, null, null, null));
+    List<Row> oldRows = oldFile != null ? oldFile
+        : List.of(oldRow(1), oldRow(2), Row.of(OLD, 3, null, null, null, null, null, null));
     List<Row> newRows = List.of(newRow(10), newRow(11));
     if (!variant) {
       oldRows = oldRows.stream().map(DeltaReaderFeaturesTest::withoutDoc).toList();
@@ -349,6 +353,27 @@ class DeltaReaderFeaturesTest {
           "10|2025-03-01 12:30:10|10.1234|10.5|3000000010|[4000000010]",
           "11|2025-03-01 12:30:11|11.1234|11.5|3000000011|[4000000011]");
     }
+  }
+
+  @Test
+  @DisplayName("a hostile file: a Delta-style VARIANT group of bytes that are no variant is a DataFormatException "
+      + "naming the column, and no row of that file is handed out")
+  void corruptVariantBytesInADeltaGroup() {
+    Variant good = doc(1);
+    RowSchema docFields = OLD.column("doc").type().fields();
+    oldFile = List.of(oldRow(1), Row.of(OLD, 2, null, null, null, null, null,
+        Row.of(docFields, new byte[] {(byte) 0xFF, 0x7F, 0x01}, good.metadata())));
+    stubTable("typeWidening", "variantType");
+    List<Long> ids = new ArrayList<>();
+    try (DeltaSharingClient client = client()) {
+      assertThatThrownBy(() -> {
+        try (RowReader r = client.readTable("s.d.t")) {
+          r.forEachRemaining(row -> ids.add(row.getLong("id")));
+        }
+      }).isInstanceOf(DataFormatException.class).hasMessageContaining("doc");
+    }
+    // the corrupt file's rows, good or not, never reach the caller (a batch is checked whole before it is handed out)
+    assertThat(ids).doesNotContain(1L, 2L);
   }
 
   @Test
