@@ -1,10 +1,7 @@
 package io.delpha.sdk.cassandra;
 
-import static io.delpha.sdk.core.internal.ConfigValues.setting;
-
 import io.delpha.sdk.core.Metrics;
-import io.delpha.sdk.core.internal.ConfigValues;
-import java.util.Objects;
+import io.delpha.sdk.core.internal.Settings;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,34 +15,29 @@ import org.jspecify.annotations.Nullable;
  */
 public final class DictionaryConfig {
 
-  private static final ConfigValues<DictionaryConfig> VALUES = ConfigValues.of(DictionaryConfig.class,
-      setting("cassandra", DictionaryConfig::cassandra),
-      setting("metrics", DictionaryConfig::metrics));
+  static final Settings SETTINGS = new Settings("DictionaryConfig");
+  static final Settings.Setting<CqlExecutor> CASSANDRA = SETTINGS.required("cassandra");
+  static final Settings.Setting<Metrics> METRICS = SETTINGS.add("metrics", Metrics.none());
 
-  private final CqlExecutor cassandra;
-  private final Metrics metrics;
+  private final Settings.Values values;
 
-  /** Made by {@link DictionaryManager} only; checks both settings. */
-  DictionaryConfig(CqlExecutor cassandra, Metrics metrics) {
-    Objects.requireNonNull(cassandra, "cassandra");
-    Objects.requireNonNull(metrics, "metrics");
-
-    this.cassandra = cassandra;
-    this.metrics = metrics;
+  /** Made by {@link DictionaryManager} only. */
+  DictionaryConfig(Settings.Values values) {
+    this.values = values;
   }
 
   /**
    * @return the cluster described (not closed by the manager)
    */
   public CqlExecutor cassandra() {
-    return cassandra;
+    return values.get(CASSANDRA);
   }
 
   /**
    * @return where the schema reads are timed
    */
   public Metrics metrics() {
-    return metrics;
+    return values.get(METRICS);
   }
 
   /**
@@ -74,22 +66,22 @@ public final class DictionaryConfig {
    * @return a builder holding these settings, to change some of them
    */
   public DictionaryManager.Builder toBuilder() {
-    return DictionaryManager.builder().cassandra(cassandra).metrics(metrics);
+    return new DictionaryManager.Builder(values.toDraft());
   }
 
   @Override
   public boolean equals(@Nullable Object o) {
-    return VALUES.equal(this, o);
+    return o instanceof DictionaryConfig c && values.equals(c.values);
   }
 
   @Override
   public int hashCode() {
-    return VALUES.hash(this);
+    return values.hashCode();
   }
 
   /** In the form a record prints itself: every setting by name, never a secret. */
   @Override
   public String toString() {
-    return VALUES.show(this);
+    return values.toString();
   }
 }

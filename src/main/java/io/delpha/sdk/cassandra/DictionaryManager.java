@@ -15,6 +15,7 @@ import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.NotFoundException;
 import io.delpha.sdk.core.ClientBuilder;
 import io.delpha.sdk.core.Metrics;
+import io.delpha.sdk.core.internal.Settings;
 import io.delpha.sdk.core.internal.metrics.Recorder;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -56,13 +57,13 @@ public final class DictionaryManager implements SchemaCatalog, DictionaryExporte
    *     only); not closed by this class
    */
   public DictionaryManager(CqlExecutor cassandra) {
-    this(cassandra, Metrics.none());
+    this(builder().cassandra(cassandra).settings());
   }
 
-  private DictionaryManager(CqlExecutor cassandra, Metrics metrics) {
-    this.cassandra = Objects.requireNonNull(cassandra, "cassandra");
-    this.metrics = Recorder.of(metrics);
-    this.config = new DictionaryConfig(cassandra, metrics);
+  private DictionaryManager(DictionaryConfig config) {
+    this.config = config;
+    this.cassandra = config.cassandra();
+    this.metrics = Recorder.of(config.metrics());
   }
 
   /**
@@ -98,10 +99,15 @@ public final class DictionaryManager implements SchemaCatalog, DictionaryExporte
   /** Builds a {@link DictionaryManager}: one collaborator, the cluster to describe. Not thread-safe. */
   public static final class Builder implements ClientBuilder<Builder, DictionaryManager> {
 
-    private @Nullable CqlExecutor cassandra;
-    private Metrics metrics = Metrics.none();
+    private final Settings.Draft draft;
 
-    private Builder() {}
+    private Builder() {
+      this(DictionaryConfig.SETTINGS.draft());
+    }
+
+    Builder(Settings.Draft draft) {
+      this.draft = draft;
+    }
 
     /**
      * @param metrics where the schema reads every description starts with are timed (docs/metrics.md); the CQL
@@ -110,7 +116,7 @@ public final class DictionaryManager implements SchemaCatalog, DictionaryExporte
      */
     @Override
     public Builder metrics(Metrics metrics) {
-      this.metrics = Objects.requireNonNull(metrics, "metrics");
+      draft.set(DictionaryConfig.METRICS, metrics);
       return this;
     }
 
@@ -119,7 +125,7 @@ public final class DictionaryManager implements SchemaCatalog, DictionaryExporte
      * @return this builder
      */
     public Builder cassandra(CqlExecutor cassandra) {
-      this.cassandra = Objects.requireNonNull(cassandra, "cassandra");
+      draft.set(DictionaryConfig.CASSANDRA, cassandra);
       return this;
     }
 
@@ -129,15 +135,15 @@ public final class DictionaryManager implements SchemaCatalog, DictionaryExporte
      */
     @Override
     public DictionaryManager build() {
-      return new DictionaryManager(settings().cassandra(), metrics);
+      return new DictionaryManager(settings());
     }
 
     /** The settings {@link #build()} builds with, checked ({@link DictionaryConfig#from}). */
     DictionaryConfig settings() {
-      if (cassandra == null) {
+      if (draft.find(DictionaryConfig.CASSANDRA) == null) {
         throw new InvalidInputException("a DictionaryManager needs cassandra(..)");
       }
-      return new DictionaryConfig(cassandra, metrics);
+      return new DictionaryConfig(draft.freeze());
     }
   }
 

@@ -1,14 +1,11 @@
 package io.delpha.sdk.salesforce;
 
-import static io.delpha.sdk.core.internal.ConfigValues.setting;
-
 import io.delpha.sdk.core.Metrics;
 import io.delpha.sdk.core.ResponseLimits;
 import io.delpha.sdk.core.RetryPolicy;
 import io.delpha.sdk.core.Secret;
-import io.delpha.sdk.core.internal.ConfigValues;
+import io.delpha.sdk.core.internal.Settings;
 import java.time.Duration;
-import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,173 +15,137 @@ import org.jspecify.annotations.Nullable;
  */
 public final class SalesforceConfig {
 
-  private static final ConfigValues<SalesforceConfig> VALUES = ConfigValues.of(SalesforceConfig.class,
-      setting("loginUrl", SalesforceConfig::loginUrl),
-      setting("apiVersion", SalesforceConfig::apiVersion),
-      setting("clientId", SalesforceConfig::clientId),
-      setting("clientSecret", SalesforceConfig::clientSecret),
-      setting("username", SalesforceConfig::username),
-      setting("password", SalesforceConfig::password),
-      setting("securityToken", SalesforceConfig::securityToken),
-      setting("privateKeyPem", SalesforceConfig::privateKeyPem),
-      setting("jwtAudience", SalesforceConfig::jwtAudience),
-      setting("credentialsSecretName", SalesforceConfig::credentialsSecretName),
-      setting("retryPolicy", SalesforceConfig::retryPolicy),
-      setting("bulkPolling", SalesforceConfig::bulkPolling),
-      setting("bulkTimeout", SalesforceConfig::bulkTimeout),
-      setting("bulkPageSize", SalesforceConfig::bulkPageSize),
-      setting("requestTimeout", SalesforceConfig::requestTimeout),
-      setting("metrics", SalesforceConfig::metrics),
-      setting("responseLimits", SalesforceConfig::responseLimits));
+  static final Settings SETTINGS = new Settings("SalesforceConfig");
+  static final Settings.Setting<String> LOGIN_URL = SETTINGS.required("loginUrl");
+  static final Settings.Setting<String> API_VERSION = SETTINGS.add("apiVersion", "v60.0");
+  static final Settings.Setting<String> CLIENT_ID = SETTINGS.optional("clientId");
+  static final Settings.Setting<Secret> CLIENT_SECRET = SETTINGS.optional("clientSecret");
+  static final Settings.Setting<String> USERNAME = SETTINGS.optional("username");
+  static final Settings.Setting<Secret> PASSWORD = SETTINGS.optional("password");
+  static final Settings.Setting<Secret> SECURITY_TOKEN = SETTINGS.add("securityToken", Secret.of(""));
+  static final Settings.Setting<Secret> PRIVATE_KEY_PEM = SETTINGS.optional("privateKeyPem");
+  static final Settings.Setting<String> JWT_AUDIENCE = SETTINGS.optional("jwtAudience");
+  static final Settings.Setting<String> CREDENTIALS_SECRET_NAME = SETTINGS.optional("credentialsSecretName");
+  static final Settings.Setting<RetryPolicy> RETRY_POLICY = SETTINGS.add("retryPolicy", RetryPolicy.defaults());
+  static final Settings.Setting<RetryPolicy> BULK_POLLING = SETTINGS.add("bulkPolling", RetryPolicy.builder()
+      .initialDelay(Duration.ofMillis(500)).maxDelay(Duration.ofSeconds(15)).multiplier(1.5).build());
+  static final Settings.Setting<Duration> BULK_TIMEOUT = SETTINGS.add("bulkTimeout", Duration.ofMinutes(30));
+  static final Settings.Setting<Integer> BULK_PAGE_SIZE = SETTINGS.add("bulkPageSize", 0);
+  static final Settings.Setting<Duration> REQUEST_TIMEOUT = SETTINGS.add("requestTimeout", Duration.ofSeconds(120));
+  static final Settings.Setting<Metrics> METRICS = SETTINGS.add("metrics", Metrics.none());
+  static final Settings.Setting<ResponseLimits> RESPONSE_LIMITS =
+      SETTINGS.add("responseLimits", ResponseLimits.defaults());
 
-  private final String loginUrl;
-  private final String apiVersion;
-  private final @Nullable String clientId;
-  private final @Nullable Secret clientSecret;
-  private final @Nullable String username;
-  private final @Nullable Secret password;
-  private final Secret securityToken;
-  private final @Nullable Secret privateKeyPem;
-  private final @Nullable String jwtAudience;
-  private final @Nullable String credentialsSecretName;
-  private final RetryPolicy retryPolicy;
-  private final RetryPolicy bulkPolling;
-  private final Duration bulkTimeout;
-  private final int bulkPageSize;
-  private final Duration requestTimeout;
-  private final Metrics metrics;
-  private final ResponseLimits responseLimits;
+  private final Settings.Values values;
 
   /** Made by {@link SalesforceManagerBuilder} only. */
-  SalesforceConfig(String loginUrl, String apiVersion, @Nullable String clientId, @Nullable Secret clientSecret,
-      @Nullable String username, @Nullable Secret password, Secret securityToken, @Nullable Secret privateKeyPem,
-      @Nullable String jwtAudience, @Nullable String credentialsSecretName, RetryPolicy retryPolicy,
-      RetryPolicy bulkPolling, Duration bulkTimeout, int bulkPageSize, Duration requestTimeout, Metrics metrics,
-      ResponseLimits responseLimits) {
-    Objects.requireNonNull(metrics, "metrics");
-    this.responseLimits = Objects.requireNonNull(responseLimits, "responseLimits");
-
-    this.loginUrl = loginUrl;
-    this.apiVersion = apiVersion;
-    this.clientId = clientId;
-    this.clientSecret = clientSecret;
-    this.username = username;
-    this.password = password;
-    this.securityToken = securityToken;
-    this.privateKeyPem = privateKeyPem;
-    this.jwtAudience = jwtAudience;
-    this.credentialsSecretName = credentialsSecretName;
-    this.retryPolicy = retryPolicy;
-    this.bulkPolling = bulkPolling;
-    this.bulkTimeout = bulkTimeout;
-    this.bulkPageSize = bulkPageSize;
-    this.requestTimeout = requestTimeout;
-    this.metrics = metrics;
+  SalesforceConfig(Settings.Values values) {
+    this.values = values;
   }
 
   /**
    * @return where to log in, e.g. {@code https://mycompany.my.salesforce.com}
    */
   public String loginUrl() {
-    return loginUrl;
+    return values.get(LOGIN_URL);
   }
 
   /**
    * @return the REST API version, e.g. {@code v60.0}
    */
   public String apiVersion() {
-    return apiVersion;
+    return values.get(API_VERSION);
   }
 
   /**
    * @return the connected app's consumer key ({@code null} when read from a secret provider)
    */
   public @Nullable String clientId() {
-    return clientId;
+    return values.find(CLIENT_ID);
   }
 
   /**
    * @return the connected app's consumer secret ({@code null} for JWT or a secret provider)
    */
   public @Nullable Secret clientSecret() {
-    return clientSecret;
+    return values.find(CLIENT_SECRET);
   }
 
   /**
    * @return the Salesforce user ({@code null} when read from a secret provider)
    */
   public @Nullable String username() {
-    return username;
+    return values.find(USERNAME);
   }
 
   /**
    * @return the user's password ({@code null} for JWT or a secret provider)
    */
   public @Nullable Secret password() {
-    return password;
+    return values.find(PASSWORD);
   }
 
   /**
    * @return the user's security token (empty when not needed)
    */
   public Secret securityToken() {
-    return securityToken;
+    return values.get(SECURITY_TOKEN);
   }
 
   /**
    * @return the JWT bearer flow's private key, PEM PKCS#8 ({@code null} for the password flow)
    */
   public @Nullable Secret privateKeyPem() {
-    return privateKeyPem;
+    return values.find(PRIVATE_KEY_PEM);
   }
 
   /**
    * @return the JWT {@code aud} claim, or {@code null} without a private key
    */
   public @Nullable String jwtAudience() {
-    return jwtAudience;
+    return values.find(JWT_AUDIENCE);
   }
 
   /**
    * @return the secret provider entry holding the credentials, or {@code null}
    */
   public @Nullable String credentialsSecretName() {
-    return credentialsSecretName;
+    return values.find(CREDENTIALS_SECRET_NAME);
   }
 
   /**
    * @return retries of transient failures
    */
   public RetryPolicy retryPolicy() {
-    return retryPolicy;
+    return values.get(RETRY_POLICY);
   }
 
   /**
    * @return the delays between Bulk API 2.0 job state polls
    */
   public RetryPolicy bulkPolling() {
-    return bulkPolling;
+    return values.get(BULK_POLLING);
   }
 
   /**
    * @return how long to wait for a Bulk API 2.0 job
    */
   public Duration bulkTimeout() {
-    return bulkTimeout;
+    return values.get(BULK_TIMEOUT);
   }
 
   /**
    * @return {@code maxRecords} per Bulk API 2.0 result page, 0 for Salesforce's choice
    */
   public int bulkPageSize() {
-    return bulkPageSize;
+    return values.get(BULK_PAGE_SIZE);
   }
 
   /**
    * @return the per-request timeout
    */
   public Duration requestTimeout() {
-    return requestTimeout;
+    return values.get(REQUEST_TIMEOUT);
   }
 
   /**
@@ -192,14 +153,14 @@ public final class SalesforceConfig {
    *     streams)
    */
   public ResponseLimits responseLimits() {
-    return responseLimits;
+    return values.get(RESPONSE_LIMITS);
   }
 
   /**
    * @return where calls and records are metered ({@link Metrics#none()} for nowhere)
    */
   public Metrics metrics() {
-    return metrics;
+    return values.get(METRICS);
   }
 
   /**
@@ -232,45 +193,31 @@ public final class SalesforceConfig {
    * @return a builder holding every setting of this config
    */
   public SalesforceManagerBuilder toBuilder() {
-    SalesforceManagerBuilder b = SalesforceManager.builder().loginUrl(loginUrl).apiVersion(apiVersion)
-        .securityToken(securityToken).retryPolicy(retryPolicy).bulkPolling(bulkPolling).bulkTimeout(bulkTimeout)
-        .bulkPageSize(bulkPageSize).requestTimeout(requestTimeout).metrics(metrics).responseLimits(responseLimits);
-    ifSet(jwtAudience, b::jwtAudience);
-    ifSet(clientId, b::clientId);
-    ifSet(clientSecret, b::clientSecret);
-    ifSet(username, b::username);
-    ifSet(password, b::password);
-    ifSet(privateKeyPem, b::privateKeyPem);
-    return b;
-  }
-
-  /** The builder refuses null: a setting this config does not have is left out. */
-  private static <T> void ifSet(@Nullable T value, java.util.function.Consumer<T> setter) {
-    if (value != null) {
-      setter.accept(value);
-    }
+    Settings.Draft draft = values.toDraft();
+    draft.setOrClear(CREDENTIALS_SECRET_NAME, null);
+    return new SalesforceManagerBuilder(draft);
   }
 
   /**
    * @return {@code true} when the JWT bearer flow is used, {@code false} for username-password
    */
   public boolean jwtBearer() {
-    return privateKeyPem != null;
+    return privateKeyPem() != null;
   }
 
   @Override
   public boolean equals(@Nullable Object o) {
-    return VALUES.equal(this, o);
+    return o instanceof SalesforceConfig c && values.equals(c.values);
   }
 
   @Override
   public int hashCode() {
-    return VALUES.hash(this);
+    return values.hashCode();
   }
 
   /** In the form a record prints itself: every setting by name, never a secret. */
   @Override
   public String toString() {
-    return VALUES.show(this);
+    return values.toString();
   }
 }

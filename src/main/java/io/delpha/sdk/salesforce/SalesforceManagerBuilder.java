@@ -9,6 +9,7 @@ import io.delpha.sdk.core.RetryPolicy;
 import io.delpha.sdk.core.Secret;
 import io.delpha.sdk.core.internal.Pause;
 import io.delpha.sdk.core.internal.Retrier;
+import io.delpha.sdk.core.internal.Settings;
 import io.delpha.sdk.core.internal.http.HttpCaller;
 import io.delpha.sdk.core.internal.http.Peers;
 import io.delpha.sdk.core.internal.metrics.Recorder;
@@ -46,29 +47,24 @@ public final class SalesforceManagerBuilder implements ClientBuilder<SalesforceM
   private static final Pattern INSTANCE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]*(\\.[A-Za-z0-9-]+)*");
 
   private @Nullable String instance;
-  private @Nullable String loginUrl;
-  private String apiVersion = "v60.0";
-  private @Nullable String clientId;
-  private @Nullable Secret clientSecret;
-  private @Nullable String username;
-  private @Nullable Secret password;
-  private Secret securityToken = Secret.of("");
-  private @Nullable Secret privateKeyPem;
-  private @Nullable String jwtAudience;
   private @Nullable SecretProvider secretProvider;
-  private @Nullable String secretName;
-  private RetryPolicy retryPolicy = RetryPolicy.defaults();
-  private RetryPolicy bulkPolling = RetryPolicy.builder()
-      .initialDelay(Duration.ofMillis(500)).maxDelay(Duration.ofSeconds(15)).multiplier(1.5).build();
-  private Duration bulkTimeout = Duration.ofMinutes(30);
-  private int bulkPageSize;
-  private Duration requestTimeout = Duration.ofSeconds(120);
   private Clock clock = Clock.systemUTC();
   private Pause.Sleeper sleeper = Pause.REAL;
-  private Metrics metrics = Metrics.none();
-  private ResponseLimits responseLimits = ResponseLimits.defaults();
+  private final Settings.Draft draft;
 
-  SalesforceManagerBuilder() {}
+  SalesforceManagerBuilder() {
+    this(SalesforceConfig.SETTINGS.draft());
+  }
+
+  /** A builder holding {@code draft}'s settings: {@link SalesforceConfig#toBuilder()}. */
+  SalesforceManagerBuilder(Settings.Draft draft) {
+    this.draft = draft;
+  }
+
+  private <T> SalesforceManagerBuilder set(Settings.Setting<T> setting, T value) {
+    draft.set(setting, value);
+    return this;
+  }
 
   /**
    * @param metrics where calls (timed by operation and outcome) and records read or written are metered
@@ -77,8 +73,7 @@ public final class SalesforceManagerBuilder implements ClientBuilder<SalesforceM
    */
   @Override
   public SalesforceManagerBuilder metrics(Metrics metrics) {
-    this.metrics = Objects.requireNonNull(metrics, "metrics");
-    return this;
+    return set(SalesforceConfig.METRICS, metrics);
   }
 
   /**
@@ -111,8 +106,7 @@ public final class SalesforceManagerBuilder implements ClientBuilder<SalesforceM
    * @return this builder
    */
   public SalesforceManagerBuilder loginUrl(String loginUrl) {
-    this.loginUrl = Objects.requireNonNull(loginUrl, "loginUrl");
-    return this;
+    return set(SalesforceConfig.LOGIN_URL, loginUrl);
   }
 
   /**
@@ -120,8 +114,7 @@ public final class SalesforceManagerBuilder implements ClientBuilder<SalesforceM
    * @return this builder
    */
   public SalesforceManagerBuilder apiVersion(String apiVersion) {
-    this.apiVersion = Objects.requireNonNull(apiVersion, "apiVersion");
-    return this;
+    return set(SalesforceConfig.API_VERSION, apiVersion);
   }
 
   /**
@@ -129,8 +122,7 @@ public final class SalesforceManagerBuilder implements ClientBuilder<SalesforceM
    * @return this builder
    */
   public SalesforceManagerBuilder clientId(String clientId) {
-    this.clientId = Objects.requireNonNull(clientId, "clientId");
-    return this;
+    return set(SalesforceConfig.CLIENT_ID, clientId);
   }
 
   /**
@@ -146,8 +138,7 @@ public final class SalesforceManagerBuilder implements ClientBuilder<SalesforceM
    * @return this builder
    */
   public SalesforceManagerBuilder clientSecret(Secret clientSecret) {
-    this.clientSecret = Objects.requireNonNull(clientSecret, "clientSecret");
-    return this;
+    return set(SalesforceConfig.CLIENT_SECRET, clientSecret);
   }
 
   /**
@@ -155,8 +146,7 @@ public final class SalesforceManagerBuilder implements ClientBuilder<SalesforceM
    * @return this builder
    */
   public SalesforceManagerBuilder username(String username) {
-    this.username = Objects.requireNonNull(username, "username");
-    return this;
+    return set(SalesforceConfig.USERNAME, username);
   }
 
   /**
@@ -172,8 +162,7 @@ public final class SalesforceManagerBuilder implements ClientBuilder<SalesforceM
    * @return this builder
    */
   public SalesforceManagerBuilder password(Secret password) {
-    this.password = Objects.requireNonNull(password, "password");
-    return this;
+    return set(SalesforceConfig.PASSWORD, password);
   }
 
   /**
@@ -189,8 +178,7 @@ public final class SalesforceManagerBuilder implements ClientBuilder<SalesforceM
    * @return this builder
    */
   public SalesforceManagerBuilder securityToken(Secret securityToken) {
-    this.securityToken = Objects.requireNonNull(securityToken, "securityToken");
-    return this;
+    return set(SalesforceConfig.SECURITY_TOKEN, securityToken);
   }
 
   /**
@@ -201,7 +189,7 @@ public final class SalesforceManagerBuilder implements ClientBuilder<SalesforceM
    * @return this builder
    */
   public SalesforceManagerBuilder privateKeyPem(Secret pem) {
-    this.privateKeyPem = Objects.requireNonNull(pem, "pem");
+    draft.set(SalesforceConfig.PRIVATE_KEY_PEM, Objects.requireNonNull(pem, "pem"));
     return this;
   }
 
@@ -211,7 +199,7 @@ public final class SalesforceManagerBuilder implements ClientBuilder<SalesforceM
    * @return this builder
    */
   public SalesforceManagerBuilder jwtAudience(String audience) {
-    this.jwtAudience = Objects.requireNonNull(audience, "audience");
+    draft.set(SalesforceConfig.JWT_AUDIENCE, Objects.requireNonNull(audience, "audience"));
     return this;
   }
 
@@ -226,8 +214,7 @@ public final class SalesforceManagerBuilder implements ClientBuilder<SalesforceM
    */
   public SalesforceManagerBuilder credentials(SecretProvider provider, String secretName) {
     this.secretProvider = Objects.requireNonNull(provider, "provider");
-    this.secretName = Objects.requireNonNull(secretName, "secretName");
-    return this;
+    return set(SalesforceConfig.CREDENTIALS_SECRET_NAME, Objects.requireNonNull(secretName, "secretName"));
   }
 
   /**
@@ -236,7 +223,7 @@ public final class SalesforceManagerBuilder implements ClientBuilder<SalesforceM
    */
   @Override
   public SalesforceManagerBuilder retryPolicy(RetryPolicy policy) {
-    this.retryPolicy = Objects.requireNonNull(policy, "policy");
+    draft.set(SalesforceConfig.RETRY_POLICY, Objects.requireNonNull(policy, "policy"));
     return this;
   }
 
@@ -245,7 +232,7 @@ public final class SalesforceManagerBuilder implements ClientBuilder<SalesforceM
    * @return this builder
    */
   public SalesforceManagerBuilder bulkPolling(RetryPolicy polling) {
-    this.bulkPolling = Objects.requireNonNull(polling, "polling");
+    draft.set(SalesforceConfig.BULK_POLLING, Objects.requireNonNull(polling, "polling"));
     return this;
   }
 
@@ -267,7 +254,7 @@ public final class SalesforceManagerBuilder implements ClientBuilder<SalesforceM
    * @return this builder
    */
   public SalesforceManagerBuilder bulkTimeout(Duration timeout) {
-    this.bulkTimeout = Objects.requireNonNull(timeout, "timeout");
+    draft.set(SalesforceConfig.BULK_TIMEOUT, Objects.requireNonNull(timeout, "timeout"));
     return this;
   }
 
@@ -277,8 +264,7 @@ public final class SalesforceManagerBuilder implements ClientBuilder<SalesforceM
    * @return this builder
    */
   public SalesforceManagerBuilder bulkPageSize(int maxRecords) {
-    this.bulkPageSize = maxRecords;
-    return this;
+    return set(SalesforceConfig.BULK_PAGE_SIZE, maxRecords);
   }
 
   /**
@@ -287,7 +273,7 @@ public final class SalesforceManagerBuilder implements ClientBuilder<SalesforceM
    */
   @Override
   public SalesforceManagerBuilder requestTimeout(Duration timeout) {
-    this.requestTimeout = Objects.requireNonNull(timeout, "timeout");
+    draft.set(SalesforceConfig.REQUEST_TIMEOUT, Objects.requireNonNull(timeout, "timeout"));
     return this;
   }
 
@@ -311,7 +297,7 @@ public final class SalesforceManagerBuilder implements ClientBuilder<SalesforceM
    */
   @Override
   public SalesforceManagerBuilder responseLimits(ResponseLimits limits) {
-    this.responseLimits = Objects.requireNonNull(limits, "limits");
+    draft.set(SalesforceConfig.RESPONSE_LIMITS, Objects.requireNonNull(limits, "limits"));
     return this;
   }
 
@@ -328,30 +314,33 @@ public final class SalesforceManagerBuilder implements ClientBuilder<SalesforceM
   public SalesforceManager build() {
     SalesforceConfig config = settings();
     String url = config.loginUrl();
+    Duration requestTimeout = config.requestTimeout();
+    ResponseLimits responseLimits = config.responseLimits();
     ObjectMapper mapper = Json.newMapper();
     // Redirect.NEVER: a redirect would carry the session token (or the login's credentials) to whatever host it
     // names; a redirect is an error instead (SalesforceUrls.redirected)
     HttpCaller client = new HttpCaller(HttpCaller.newClient(requestTimeout, HttpClient.Redirect.NEVER, null),
-        "Salesforce", requestTimeout, new Retrier(retryPolicy, clock, sleeper),
+        "Salesforce", requestTimeout, new Retrier(config.retryPolicy(), clock, sleeper),
         responseLimits.credentialsOverPlainHttp());
     Authenticator authenticator;
-    Secret key = privateKeyPem;
+    Secret key = config.privateKeyPem();
     SecretProvider provider = secretProvider;
     if (key != null) {
-      authenticator = new JwtBearerAuthenticator(client, mapper, responseLimits, url, require(config.jwtAudience(), "jwtAudience"),
-          require(clientId, "clientId"), require(username, "username"), key, clock);
+      authenticator = new JwtBearerAuthenticator(client, mapper, responseLimits, url,
+          require(config.jwtAudience(), "jwtAudience"), require(config.clientId(), "clientId"),
+          require(config.username(), "username"), key, clock);
     } else if (provider != null) {
-      String name = require(secretName, "the credentials secret's name");
+      String name = require(config.credentialsSecretName(), "the credentials secret's name");
       Supplier<PasswordCredentials> fromProvider = () -> fromSecret(provider, name);
       authenticator = new PasswordAuthenticator(client, responseLimits, url, fromProvider);
     } else {
-      PasswordCredentials fixed = new PasswordCredentials(require(clientId, "clientId"),
-          requireSecret(clientSecret, "clientSecret"), require(username, "username"),
-          requireSecret(password, "password"), securityToken);
+      PasswordCredentials fixed = new PasswordCredentials(require(config.clientId(), "clientId"),
+          requireSecret(config.clientSecret(), "clientSecret"), require(config.username(), "username"),
+          requireSecret(config.password(), "password"), config.securityToken());
       authenticator = new PasswordAuthenticator(client, responseLimits, url, () -> fixed);
     }
     SalesforceManager manager = new SalesforceManager(config, authenticator, client, mapper, clock, sleeper,
-        Recorder.of(metrics));
+        Recorder.of(config.metrics()));
     manager.logIn();
     return manager;
   }
@@ -361,36 +350,43 @@ public final class SalesforceManagerBuilder implements ClientBuilder<SalesforceM
    * URL resolved, the API version and sizes, the chosen flow's credentials present, the JWT audience defaulted.
    */
   SalesforceConfig settings() {
+    Settings.Draft d = draft.copy();
     String url = resolveLoginUrl();
+    d.set(SalesforceConfig.LOGIN_URL, url);
     // the login form carries the password (or the signed assertion), and the session comes back in the answer
+    ResponseLimits responseLimits = Objects.requireNonNull(d.find(SalesforceConfig.RESPONSE_LIMITS));
     Peers.requireProtected(URI.create(url), responseLimits, "the login URL");
-    if (apiVersion == null || !API_VERSION.matcher(apiVersion).matches()
+    String apiVersion = Objects.requireNonNull(d.find(SalesforceConfig.API_VERSION));
+    if (!API_VERSION.matcher(apiVersion).matches()
         || Integer.parseInt(apiVersion.substring(1, apiVersion.indexOf('.'))) < 60) {
       throw new InvalidInputException("apiVersion must look like v60.0 (v60.0 or newer), was '" + apiVersion + "'");
     }
-    if (bulkPageSize < 0 || bulkTimeout.isNegative() || requestTimeout.isZero() || requestTimeout.isNegative()) {
+    Duration bulkTimeout = Objects.requireNonNull(d.find(SalesforceConfig.BULK_TIMEOUT));
+    Duration requestTimeout = Objects.requireNonNull(d.find(SalesforceConfig.REQUEST_TIMEOUT));
+    if (Objects.requireNonNull(d.find(SalesforceConfig.BULK_PAGE_SIZE)) < 0 || bulkTimeout.isNegative()
+        || requestTimeout.isZero() || requestTimeout.isNegative()) {
       throw new InvalidInputException("bulkPageSize and timeouts must be positive");
     }
-    if (privateKeyPem != null) {
-      require(clientId, "clientId (the connected app's consumer key)");
-      require(username, "username");
-      jwtAudience = jwtAudience != null ? jwtAudience
-          : url.contains("test.salesforce.com") || url.contains(".sandbox.") ? "https://test.salesforce.com"
-          : "https://login.salesforce.com";
+    if (d.find(SalesforceConfig.PRIVATE_KEY_PEM) != null) {
+      require(d.find(SalesforceConfig.CLIENT_ID), "clientId (the connected app's consumer key)");
+      require(d.find(SalesforceConfig.USERNAME), "username");
+      if (d.find(SalesforceConfig.JWT_AUDIENCE) == null) {
+        d.set(SalesforceConfig.JWT_AUDIENCE, url.contains("test.salesforce.com") || url.contains(".sandbox.")
+            ? "https://test.salesforce.com" : "https://login.salesforce.com");
+      }
     } else if (secretProvider != null) {
-      require(secretName, "the credentials secret's name");
+      require(d.find(SalesforceConfig.CREDENTIALS_SECRET_NAME), "the credentials secret's name");
     } else {
-      require(clientId, "clientId (the connected app's consumer key)");
-      requireSecret(clientSecret, "clientSecret (the connected app's consumer secret)");
-      require(username, "username");
-      requireSecret(password, "password");
+      require(d.find(SalesforceConfig.CLIENT_ID), "clientId (the connected app's consumer key)");
+      requireSecret(d.find(SalesforceConfig.CLIENT_SECRET), "clientSecret (the connected app's consumer secret)");
+      require(d.find(SalesforceConfig.USERNAME), "username");
+      requireSecret(d.find(SalesforceConfig.PASSWORD), "password");
     }
-    return new SalesforceConfig(url, apiVersion, clientId, clientSecret, username, password, securityToken,
-        privateKeyPem, jwtAudience, secretName, retryPolicy, bulkPolling, bulkTimeout, bulkPageSize, requestTimeout,
-        metrics, responseLimits);
+    return new SalesforceConfig(d.freeze());
   }
 
   private String resolveLoginUrl() {
+    String loginUrl = draft.find(SalesforceConfig.LOGIN_URL);
     if (instance != null && loginUrl != null) {
       throw new InvalidInputException("give either instance(\"mycompany\") or loginUrl(...), not both");
     }
