@@ -1,19 +1,16 @@
 package io.delpha.sdk.cassandra;
 
-import static io.delpha.sdk.core.internal.ConfigValues.setting;
-import static io.delpha.sdk.core.internal.ConfigValues.shown;
-
 import com.datastax.oss.driver.api.core.ConsistencyLevel;
+import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.Metrics;
 import io.delpha.sdk.core.Secret;
-import io.delpha.sdk.core.internal.ConfigValues;
 import io.delpha.sdk.core.internal.Endpoints;
+import io.delpha.sdk.core.internal.Settings;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -29,28 +26,34 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
  */
 public final class CassandraConfig {
 
-  private static final ConfigValues<CassandraConfig> VALUES = ConfigValues.of(CassandraConfig.class,
-      shown("contactPoints", CassandraConfig::contactPoints, c -> "[" + Endpoints.format(c.contactPoints()) + "]"),
-      setting("localDatacenter", CassandraConfig::localDatacenter),
-      setting("username", CassandraConfig::username),
-      setting("password", CassandraConfig::password),
-      setting("caPem", CassandraConfig::caPem),
-      setting("clientCertificatePem", CassandraConfig::clientCertificatePem),
-      setting("clientKeyPem", CassandraConfig::clientKeyPem),
-      setting("keyspace", CassandraConfig::keyspace),
-      setting("connectTimeout", CassandraConfig::connectTimeout),
-      setting("requestTimeout", CassandraConfig::requestTimeout),
-      setting("attemptTimeout", CassandraConfig::attemptTimeout),
-      setting("consistency", CassandraConfig::consistency),
-      setting("serialConsistency", CassandraConfig::serialConsistency),
-      setting("pageSize", CassandraConfig::pageSize),
-      setting("applicationName", CassandraConfig::applicationName),
-      setting("reconnectionMaxDelay", CassandraConfig::reconnectionMaxDelay),
-      setting("sigV4", CassandraConfig::sigV4),
-      setting("metrics", CassandraConfig::metrics));
-
   /** The default {@link #attemptTimeout()}. */
   public static final Duration DEFAULT_ATTEMPT_TIMEOUT = Duration.ofSeconds(2);
+
+  static final Settings SETTINGS = new Settings("CassandraConfig");
+  /** Empty in a builder given no contact point, whose {@code settings()} then has {@code 127.0.0.1:9042}. */
+  static final Settings.Setting<List<InetSocketAddress>> CONTACT_POINTS =
+      SETTINGS.add("contactPoints", List.<InetSocketAddress>of()).copiedBy(List::copyOf)
+          .shown(values -> "[" + Endpoints.format(values.get(CassandraConfig.CONTACT_POINTS)) + "]");
+  static final Settings.Setting<String> LOCAL_DATACENTER = SETTINGS.add("localDatacenter", "datacenter1");
+  static final Settings.Setting<String> USERNAME = SETTINGS.optional("username");
+  static final Settings.Setting<Secret> PASSWORD = SETTINGS.optional("password");
+  static final Settings.Setting<Path> CA_PEM = SETTINGS.optional("caPem");
+  static final Settings.Setting<Path> CLIENT_CERTIFICATE_PEM = SETTINGS.optional("clientCertificatePem");
+  static final Settings.Setting<Path> CLIENT_KEY_PEM = SETTINGS.optional("clientKeyPem");
+  static final Settings.Setting<String> KEYSPACE = SETTINGS.optional("keyspace");
+  static final Settings.Setting<Duration> CONNECT_TIMEOUT = SETTINGS.add("connectTimeout", Duration.ofSeconds(10));
+  static final Settings.Setting<Duration> REQUEST_TIMEOUT = SETTINGS.add("requestTimeout", Duration.ofSeconds(12));
+  static final Settings.Setting<Duration> ATTEMPT_TIMEOUT = SETTINGS.add("attemptTimeout", DEFAULT_ATTEMPT_TIMEOUT);
+  static final Settings.Setting<ConsistencyLevel> CONSISTENCY =
+      SETTINGS.add("consistency", DefaultConsistencyLevel.LOCAL_QUORUM);
+  static final Settings.Setting<ConsistencyLevel> SERIAL_CONSISTENCY =
+      SETTINGS.add("serialConsistency", DefaultConsistencyLevel.LOCAL_SERIAL);
+  static final Settings.Setting<Integer> PAGE_SIZE = SETTINGS.add("pageSize", 5000);
+  static final Settings.Setting<String> APPLICATION_NAME = SETTINGS.add("applicationName", "delpha-data-sdk");
+  static final Settings.Setting<Duration> RECONNECTION_MAX_DELAY =
+      SETTINGS.add("reconnectionMaxDelay", Duration.ofSeconds(8));
+  static final Settings.Setting<SigV4> SIG_V4 = SETTINGS.optional("sigV4");
+  static final Settings.Setting<Metrics> METRICS = SETTINGS.add("metrics", Metrics.none());
 
   /**
    * AWS Signature Version 4 authentication, as Amazon Keyspaces requires, through AWS's driver plugin.
@@ -74,172 +77,130 @@ public final class CassandraConfig {
     }
   }
 
-  private final List<InetSocketAddress> contactPoints;
-  private final String localDatacenter;
-  private final @Nullable String username;
-  private final @Nullable Secret password;
-  private final @Nullable Path caPem;
-  private final @Nullable Path clientCertificatePem;
-  private final @Nullable Path clientKeyPem;
-  private final @Nullable String keyspace;
-  private final Duration connectTimeout;
-  private final Duration requestTimeout;
-  private final ConsistencyLevel consistency;
-  private final ConsistencyLevel serialConsistency;
-  private final int pageSize;
-  private final String applicationName;
-  private final Duration reconnectionMaxDelay;
-  private final @Nullable SigV4 sigV4;
-  private final Metrics metrics;
-  private final Duration attemptTimeout;
+  private final Settings.Values values;
 
-  /** Made by {@link CassandraManagerBuilder} and {@link CassandraManager#wrap} only; copies the contact point list. */
-  CassandraConfig(List<InetSocketAddress> contactPoints, String localDatacenter, @Nullable String username,
-      @Nullable Secret password, @Nullable Path caPem, @Nullable Path clientCertificatePem,
-      @Nullable Path clientKeyPem, @Nullable String keyspace, Duration connectTimeout, Duration requestTimeout,
-      ConsistencyLevel consistency, ConsistencyLevel serialConsistency, int pageSize, String applicationName,
-      Duration reconnectionMaxDelay, @Nullable SigV4 sigV4, Metrics metrics, Duration attemptTimeout) {
-    contactPoints = List.copyOf(contactPoints);
-    Objects.requireNonNull(metrics, "metrics");
-    Objects.requireNonNull(attemptTimeout, "attemptTimeout");
-
-    this.contactPoints = contactPoints;
-    this.localDatacenter = localDatacenter;
-    this.username = username;
-    this.password = password;
-    this.caPem = caPem;
-    this.clientCertificatePem = clientCertificatePem;
-    this.clientKeyPem = clientKeyPem;
-    this.keyspace = keyspace;
-    this.connectTimeout = connectTimeout;
-    this.requestTimeout = requestTimeout;
-    this.consistency = consistency;
-    this.serialConsistency = serialConsistency;
-    this.pageSize = pageSize;
-    this.applicationName = applicationName;
-    this.reconnectionMaxDelay = reconnectionMaxDelay;
-    this.sigV4 = sigV4;
-    this.metrics = metrics;
-    this.attemptTimeout = attemptTimeout;
+  /** Made by {@link CassandraManagerBuilder} and {@link CassandraManager#wrap} only. */
+  CassandraConfig(Settings.Values values) {
+    this.values = values;
   }
 
   /**
    * @return the nodes dialled first
    */
   public List<InetSocketAddress> contactPoints() {
-    return contactPoints;
+    return values.get(CONTACT_POINTS);
   }
 
   /**
    * @return the data center whose nodes are preferred
    */
   public String localDatacenter() {
-    return localDatacenter;
+    return values.get(LOCAL_DATACENTER);
   }
 
   /**
    * @return the user name, or {@code null} without authentication
    */
   public @Nullable String username() {
-    return username;
+    return values.find(USERNAME);
   }
 
   /**
    * @return the password, or {@code null} without authentication
    */
   public @Nullable Secret password() {
-    return password;
+    return values.find(PASSWORD);
   }
 
   /**
    * @return the PEM file of the CA to trust (TLS with host validation), or {@code null} without TLS
    */
   public @Nullable Path caPem() {
-    return caPem;
+    return values.find(CA_PEM);
   }
 
   /**
    * @return the client certificate for mutual TLS, or {@code null}
    */
   public @Nullable Path clientCertificatePem() {
-    return clientCertificatePem;
+    return values.find(CLIENT_CERTIFICATE_PEM);
   }
 
   /**
    * @return the client certificate's PKCS#8 PEM private key, or {@code null}
    */
   public @Nullable Path clientKeyPem() {
-    return clientKeyPem;
+    return values.find(CLIENT_KEY_PEM);
   }
 
   /**
    * @return the session keyspace, or {@code null}
    */
   public @Nullable String keyspace() {
-    return keyspace;
+    return values.find(KEYSPACE);
   }
 
   /**
    * @return how long to wait for a connection and its handshake
    */
   public Duration connectTimeout() {
-    return connectTimeout;
+    return values.get(CONNECT_TIMEOUT);
   }
 
   /**
    * @return how long a request may take before it fails
    */
   public Duration requestTimeout() {
-    return requestTimeout;
+    return values.get(REQUEST_TIMEOUT);
   }
 
   /**
    * @return the default consistency level of requests
    */
   public ConsistencyLevel consistency() {
-    return consistency;
+    return values.get(CONSISTENCY);
   }
 
   /**
    * @return the default serial consistency level of lightweight transactions
    */
   public ConsistencyLevel serialConsistency() {
-    return serialConsistency;
+    return values.get(SERIAL_CONSISTENCY);
   }
 
   /**
    * @return rows per page of results
    */
   public int pageSize() {
-    return pageSize;
+    return values.get(PAGE_SIZE);
   }
 
   /**
    * @return the name reported to the cluster (visible in {@code system_views.clients})
    */
   public String applicationName() {
-    return applicationName;
+    return values.get(APPLICATION_NAME);
   }
 
   /**
    * @return the longest wait between two attempts to reconnect to a lost node
    */
   public Duration reconnectionMaxDelay() {
-    return reconnectionMaxDelay;
+    return values.get(RECONNECTION_MAX_DELAY);
   }
 
   /**
    * @return AWS Signature Version 4 authentication (Amazon Keyspaces), or {@code null}
    */
   public @Nullable SigV4 sigV4() {
-    return sigV4;
+    return values.find(SIG_V4);
   }
 
   /**
    * @return where the driver's own metrics go ({@link Metrics#none()} for nowhere); {@link #toBuilder()} keeps it
    */
   public Metrics metrics() {
-    return metrics;
+    return values.get(METRICS);
   }
 
   /**
@@ -249,7 +210,7 @@ public final class CassandraConfig {
    *     while the next attempt usually goes to another (docs/scale-out.md, issue 35)
    */
   public Duration attemptTimeout() {
-    return attemptTimeout;
+    return values.get(ATTEMPT_TIMEOUT);
   }
 
   /**
@@ -279,43 +240,43 @@ public final class CassandraConfig {
    *     {@code c} of a built manager, {@code c.toBuilder().build().config()} equals {@code c}
    */
   public CassandraManagerBuilder toBuilder() {
-    return CassandraManager.builder().config(this);
+    return new CassandraManagerBuilder(values.toDraft());
   }
 
   /**
    * @return the session keyspace, if one is set
    */
   public Optional<String> sessionKeyspace() {
-    return Optional.ofNullable(keyspace);
+    return Optional.ofNullable(keyspace());
   }
 
   /**
    * @return how the connection authenticates: {@code "sigv4"}, {@code "password"} or {@code "none"}
    */
   public String authentication() {
-    return sigV4 != null ? "sigv4" : username != null ? "password" : "none";
+    return sigV4() != null ? "sigv4" : username() != null ? "password" : "none";
   }
 
   /**
    * @return whether the connection uses TLS
    */
   public boolean tls() {
-    return caPem != null || clientCertificatePem != null;
+    return caPem() != null || clientCertificatePem() != null;
   }
 
   @Override
   public boolean equals(@Nullable Object o) {
-    return VALUES.equal(this, o);
+    return o instanceof CassandraConfig c && values.equals(c.values);
   }
 
   @Override
   public int hashCode() {
-    return VALUES.hash(this);
+    return values.hashCode();
   }
 
   /** In the form a record prints itself: every setting by name, never a secret. */
   @Override
   public String toString() {
-    return VALUES.show(this);
+    return values.toString();
   }
 }

@@ -16,10 +16,10 @@ import io.delpha.sdk.core.internal.cql.MappedResultSet;
 import io.delpha.sdk.cassandra.internal.SchemaSettling;
 import io.delpha.sdk.core.ClosedException;
 import io.delpha.sdk.core.InvalidInputException;
-import io.delpha.sdk.core.Metrics;
 import io.delpha.sdk.core.NotFoundException;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.internal.ClosedGuard;
+import io.delpha.sdk.core.internal.Settings;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -146,17 +146,19 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
         .filter(Objects::nonNull).findFirst().orElse("datacenter1");
     String dc = profile.isDefined(DefaultDriverOption.LOAD_BALANCING_LOCAL_DATACENTER)
         ? profile.getString(DefaultDriverOption.LOAD_BALANCING_LOCAL_DATACENTER) : knownDc;
-    CassandraConfig config = new CassandraConfig(points, dc, null, null, null, null, null,
-        session.getKeyspace().map(CqlIdentifier::asInternal).orElse(null),
-        profile.getDuration(DefaultDriverOption.CONNECTION_CONNECT_TIMEOUT),
-        profile.getDuration(DefaultDriverOption.REQUEST_TIMEOUT),
-        DefaultConsistencyLevel.valueOf(profile.getString(DefaultDriverOption.REQUEST_CONSISTENCY)),
-        DefaultConsistencyLevel.valueOf(profile.getString(DefaultDriverOption.REQUEST_SERIAL_CONSISTENCY)),
-        profile.getInt(DefaultDriverOption.REQUEST_PAGE_SIZE),
-        "delpha-data-sdk",
-        profile.getDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY), null, Metrics.none(),
-        CassandraConfig.DEFAULT_ATTEMPT_TIMEOUT);
-    return new CassandraManager(config, session, closeSession);
+    Settings.Draft d = CassandraConfig.SETTINGS.draft();
+    d.set(CassandraConfig.CONTACT_POINTS, points);
+    d.set(CassandraConfig.LOCAL_DATACENTER, dc);
+    d.setOrClear(CassandraConfig.KEYSPACE, session.getKeyspace().map(CqlIdentifier::asInternal).orElse(null));
+    d.set(CassandraConfig.CONNECT_TIMEOUT, profile.getDuration(DefaultDriverOption.CONNECTION_CONNECT_TIMEOUT));
+    d.set(CassandraConfig.REQUEST_TIMEOUT, profile.getDuration(DefaultDriverOption.REQUEST_TIMEOUT));
+    d.set(CassandraConfig.CONSISTENCY,
+        DefaultConsistencyLevel.valueOf(profile.getString(DefaultDriverOption.REQUEST_CONSISTENCY)));
+    d.set(CassandraConfig.SERIAL_CONSISTENCY,
+        DefaultConsistencyLevel.valueOf(profile.getString(DefaultDriverOption.REQUEST_SERIAL_CONSISTENCY)));
+    d.set(CassandraConfig.PAGE_SIZE, profile.getInt(DefaultDriverOption.REQUEST_PAGE_SIZE));
+    d.set(CassandraConfig.RECONNECTION_MAX_DELAY, profile.getDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY));
+    return new CassandraManager(new CassandraConfig(d.freeze()), session, closeSession);
   }
 
   private CqlSession open() {

@@ -4,7 +4,6 @@ import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlIdentifier;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.CqlSessionBuilder;
-import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.config.ProgrammaticDriverConfigLoaderBuilder;
@@ -21,6 +20,7 @@ import io.delpha.sdk.core.Metrics;
 import io.delpha.sdk.core.NotFoundException;
 import io.delpha.sdk.core.Secret;
 import io.delpha.sdk.core.internal.Capability;
+import io.delpha.sdk.core.internal.Settings;
 import io.delpha.sdk.core.secrets.SecretProvider;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -42,47 +42,19 @@ public final class CassandraManagerBuilder implements ClientBuilder<CassandraMan
     ClientBuilder.WithRequestTimeout<CassandraManagerBuilder> {
   private static final Logger LOG = LoggerFactory.getLogger(CassandraManager.class);
 
-  private final List<InetSocketAddress> contactPoints = new ArrayList<>();
-  private String localDatacenter = "datacenter1";
-  private @Nullable String username;
-  private @Nullable Secret password;
-  private @Nullable Path caPem;
-  private @Nullable Path clientCert;
-  private @Nullable Path clientKey;
-  private @Nullable String keyspace;
-  private Duration connectTimeout = Duration.ofSeconds(10);
-  private Duration requestTimeout = Duration.ofSeconds(12);
-  private Duration attemptTimeout = CassandraConfig.DEFAULT_ATTEMPT_TIMEOUT;
-  private ConsistencyLevel consistency = DefaultConsistencyLevel.LOCAL_QUORUM;
-  private ConsistencyLevel serialConsistency = DefaultConsistencyLevel.LOCAL_SERIAL;
-  private int pageSize = 5000;
-  private String applicationName = "delpha-data-sdk";
-  private Duration reconnectionMaxDelay = Duration.ofSeconds(8);
-  private CassandraConfig.@Nullable SigV4 sigV4;
-  private Metrics metrics = Metrics.none();
+  private final Settings.Draft draft;
 
-  CassandraManagerBuilder() {}
+  CassandraManagerBuilder() {
+    this(CassandraConfig.SETTINGS.draft());
+  }
 
-  CassandraManagerBuilder config(CassandraConfig config) {
-    contactPoints.clear();
-    contactPoints.addAll(config.contactPoints());
-    localDatacenter = config.localDatacenter();
-    username = config.username();
-    password = config.password();
-    caPem = config.caPem();
-    clientCert = config.clientCertificatePem();
-    clientKey = config.clientKeyPem();
-    keyspace = config.keyspace();
-    connectTimeout = config.connectTimeout();
-    requestTimeout = config.requestTimeout();
-    attemptTimeout = config.attemptTimeout();
-    consistency = config.consistency();
-    serialConsistency = config.serialConsistency();
-    pageSize = config.pageSize();
-    applicationName = config.applicationName();
-    reconnectionMaxDelay = config.reconnectionMaxDelay();
-    sigV4 = config.sigV4();
-    metrics = config.metrics();
+  /** A builder holding {@code draft}'s settings: {@link CassandraConfig#toBuilder()}. */
+  CassandraManagerBuilder(Settings.Draft draft) {
+    this.draft = draft;
+  }
+
+  private <T> CassandraManagerBuilder set(Settings.Setting<T> setting, T value) {
+    draft.set(setting, value);
     return this;
   }
 
@@ -98,8 +70,10 @@ public final class CassandraManagerBuilder implements ClientBuilder<CassandraMan
     if (host.isBlank() || port < 1 || port > 65535) {
       throw new InvalidInputException("contact point needs a host and a port in 1..65535, got " + host + ":" + port);
     }
-    contactPoints.add(InetSocketAddress.createUnresolved(host, port));
-    return this;
+    List<InetSocketAddress> points = new ArrayList<>(
+        Objects.requireNonNull(draft.find(CassandraConfig.CONTACT_POINTS)));
+    points.add(InetSocketAddress.createUnresolved(host, port));
+    return set(CassandraConfig.CONTACT_POINTS, points);
   }
 
   /**
@@ -108,8 +82,7 @@ public final class CassandraManagerBuilder implements ClientBuilder<CassandraMan
    * @return this builder
    */
   public CassandraManagerBuilder localDatacenter(String dc) {
-    this.localDatacenter = Objects.requireNonNull(dc, "localDatacenter");
-    return this;
+    return set(CassandraConfig.LOCAL_DATACENTER, dc);
   }
 
   /**
@@ -118,9 +91,9 @@ public final class CassandraManagerBuilder implements ClientBuilder<CassandraMan
    * @return this builder
    */
   public CassandraManagerBuilder credentials(String username, String password) {
-    this.username = Objects.requireNonNull(username, "username");
-    this.password = Secret.of(Objects.requireNonNull(password, "password"));
-    return this;
+    Objects.requireNonNull(username, "username");
+    Objects.requireNonNull(password, "password");
+    return set(CassandraConfig.USERNAME, username).set(CassandraConfig.PASSWORD, Secret.of(password));
   }
 
   /**
@@ -170,8 +143,7 @@ public final class CassandraManagerBuilder implements ClientBuilder<CassandraMan
    */
   public CassandraManagerBuilder sigV4(String region, @Nullable AwsCredentialsProvider credentials) {
     Objects.requireNonNull(region, "region");
-    this.sigV4 = new CassandraConfig.SigV4(region, credentials);
-    return this;
+    return set(CassandraConfig.SIG_V4, new CassandraConfig.SigV4(region, credentials));
   }
 
   /**
@@ -182,8 +154,7 @@ public final class CassandraManagerBuilder implements ClientBuilder<CassandraMan
    * @return this builder
    */
   public CassandraManagerBuilder pemFile(Path caPem) {
-    this.caPem = Objects.requireNonNull(caPem, "caPem");
-    return this;
+    return set(CassandraConfig.CA_PEM, caPem);
   }
 
   /**
@@ -194,9 +165,10 @@ public final class CassandraManagerBuilder implements ClientBuilder<CassandraMan
    * @return this builder
    */
   public CassandraManagerBuilder clientCertificate(Path certificatePem, Path privateKeyPem) {
-    this.clientCert = Objects.requireNonNull(certificatePem, "certificatePem");
-    this.clientKey = Objects.requireNonNull(privateKeyPem, "privateKeyPem");
-    return this;
+    Objects.requireNonNull(certificatePem, "certificatePem");
+    Objects.requireNonNull(privateKeyPem, "privateKeyPem");
+    return set(CassandraConfig.CLIENT_CERTIFICATE_PEM, certificatePem)
+        .set(CassandraConfig.CLIENT_KEY_PEM, privateKeyPem);
   }
 
   /**
@@ -204,8 +176,7 @@ public final class CassandraManagerBuilder implements ClientBuilder<CassandraMan
    * @return this builder
    */
   public CassandraManagerBuilder keyspace(String keyspace) {
-    this.keyspace = Objects.requireNonNull(keyspace, "keyspace");
-    return this;
+    return set(CassandraConfig.KEYSPACE, keyspace);
   }
 
   /**
@@ -213,8 +184,7 @@ public final class CassandraManagerBuilder implements ClientBuilder<CassandraMan
    * @return this builder
    */
   public CassandraManagerBuilder connectTimeout(Duration timeout) {
-    this.connectTimeout = positive(timeout, "connectTimeout");
-    return this;
+    return set(CassandraConfig.CONNECT_TIMEOUT, positive(timeout, "connectTimeout"));
   }
 
   /**
@@ -223,8 +193,7 @@ public final class CassandraManagerBuilder implements ClientBuilder<CassandraMan
    */
   @Override
   public CassandraManagerBuilder requestTimeout(Duration timeout) {
-    this.requestTimeout = positive(timeout, "requestTimeout");
-    return this;
+    return set(CassandraConfig.REQUEST_TIMEOUT, positive(timeout, "requestTimeout"));
   }
 
   /**
@@ -239,8 +208,7 @@ public final class CassandraManagerBuilder implements ClientBuilder<CassandraMan
    * @return this builder
    */
   public CassandraManagerBuilder attemptTimeout(Duration timeout) {
-    this.attemptTimeout = positive(timeout, "attemptTimeout");
-    return this;
+    return set(CassandraConfig.ATTEMPT_TIMEOUT, positive(timeout, "attemptTimeout"));
   }
 
   /**
@@ -248,8 +216,7 @@ public final class CassandraManagerBuilder implements ClientBuilder<CassandraMan
    * @return this builder
    */
   public CassandraManagerBuilder consistency(ConsistencyLevel level) {
-    this.consistency = Objects.requireNonNull(level, "consistency");
-    return this;
+    return set(CassandraConfig.CONSISTENCY, level);
   }
 
   /**
@@ -257,8 +224,7 @@ public final class CassandraManagerBuilder implements ClientBuilder<CassandraMan
    * @return this builder
    */
   public CassandraManagerBuilder serialConsistency(ConsistencyLevel level) {
-    this.serialConsistency = Objects.requireNonNull(level, "serialConsistency");
-    return this;
+    return set(CassandraConfig.SERIAL_CONSISTENCY, level);
   }
 
   /**
@@ -269,8 +235,7 @@ public final class CassandraManagerBuilder implements ClientBuilder<CassandraMan
     if (rows < 1) {
       throw new InvalidInputException("pageSize must be positive, was " + rows);
     }
-    this.pageSize = rows;
-    return this;
+    return set(CassandraConfig.PAGE_SIZE, rows);
   }
 
   /**
@@ -279,8 +244,7 @@ public final class CassandraManagerBuilder implements ClientBuilder<CassandraMan
    * @return this builder
    */
   public CassandraManagerBuilder reconnectionMaxDelay(Duration delay) {
-    this.reconnectionMaxDelay = positive(delay, "reconnectionMaxDelay");
-    return this;
+    return set(CassandraConfig.RECONNECTION_MAX_DELAY, positive(delay, "reconnectionMaxDelay"));
   }
 
   /**
@@ -288,8 +252,7 @@ public final class CassandraManagerBuilder implements ClientBuilder<CassandraMan
    * @return this builder
    */
   public CassandraManagerBuilder applicationName(String name) {
-    this.applicationName = Objects.requireNonNull(name, "applicationName");
-    return this;
+    return set(CassandraConfig.APPLICATION_NAME, name);
   }
 
   private static Duration positive(Duration d, String what) {
@@ -315,8 +278,7 @@ public final class CassandraManagerBuilder implements ClientBuilder<CassandraMan
     if (metrics.enabled()) {
       DriverMetrics.requireBinding();
     }
-    this.metrics = metrics;
-    return this;
+    return set(CassandraConfig.METRICS, metrics);
   }
 
   /**
@@ -329,22 +291,25 @@ public final class CassandraManagerBuilder implements ClientBuilder<CassandraMan
   @Override
   public CassandraManager build() {
     CassandraConfig config = settings();
+    CassandraConfig.SigV4 sigV4 = config.sigV4();
     if (sigV4 != null) {
       Capability.require("CassandraManagerBuilder.sigV4", Capability.KEYSPACES_SIGV4);
     }
     List<InetSocketAddress> points = config.contactPoints();
     try {
-      CqlSession session = sessionBuilder(config, true, metrics).build();
-      LOG.info("connected to Cassandra at {} (keyspace {}, tls {})", Endpoints.format(points), keyspace, config.tls());
+      CqlSession session = sessionBuilder(config, true, config.metrics()).build();
+      LOG.info("connected to Cassandra at {} (keyspace {}, tls {})", Endpoints.format(points), config.keyspace(),
+          config.tls());
       return new CassandraManager(config, session, true);
     } catch (RuntimeException e) {
       DelphaException mapped = DriverErrors.onConnect(e, points);
       if (sigV4 != null && mapped instanceof io.delpha.sdk.core.AuthenticationException) {
         throw new io.delpha.sdk.core.AuthenticationException("Cassandra at " + Endpoints.format(points)
-            + " refused the SigV4 authentication (" + sigV4 + "): " + DriverErrors.authenticationReply(e) + "; SigV4 works with "
-            + "Amazon Keyspaces only, with credentials allowed cassandra:Select/Modify in " + sigV4.region(), null);
+            + " refused the SigV4 authentication (" + sigV4 + "): " + DriverErrors.authenticationReply(e)
+            + "; SigV4 works with Amazon Keyspaces only, with credentials allowed cassandra:Select/Modify in "
+            + sigV4.region(), null);
       }
-      if (mapped instanceof NotFoundException && keyspace != null) {
+      if (mapped instanceof NotFoundException && config.keyspace() != null) {
         throw new NotFoundException(mapped.getMessage() + "; " + nearbyKeyspaces(config), mapped.getCause());
       }
       throw mapped;
@@ -353,16 +318,15 @@ public final class CassandraManagerBuilder implements ClientBuilder<CassandraMan
 
   /** The settings {@link #build()} connects with, checked ({@link CassandraConfig#from}). */
   CassandraConfig settings() {
-    if (sigV4 != null && username != null) {
+    Settings.Draft d = draft.copy();
+    if (d.find(CassandraConfig.SIG_V4) != null && d.find(CassandraConfig.USERNAME) != null) {
       throw new InvalidInputException("sigV4(..) and credentials(..) are two ways to authenticate: Amazon "
           + "Keyspaces takes SigV4 (or service-specific credentials as a user name and password), choose one");
     }
-    List<InetSocketAddress> points = contactPoints.isEmpty()
-        ? List.of(InetSocketAddress.createUnresolved("127.0.0.1", 9042))
-        : List.copyOf(contactPoints);
-    return new CassandraConfig(points, localDatacenter, username, password, caPem, clientCert, clientKey, keyspace,
-        connectTimeout, requestTimeout, consistency, serialConsistency, pageSize, applicationName,
-        reconnectionMaxDelay, sigV4, metrics, attemptTimeout);
+    if (Objects.requireNonNull(d.find(CassandraConfig.CONTACT_POINTS)).isEmpty()) {
+      d.set(CassandraConfig.CONTACT_POINTS, List.of(InetSocketAddress.createUnresolved("127.0.0.1", 9042)));
+    }
+    return new CassandraConfig(d.freeze());
   }
 
   private static String nearbyKeyspaces(CassandraConfig config) {

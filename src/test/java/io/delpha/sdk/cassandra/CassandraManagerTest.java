@@ -136,11 +136,7 @@ class CassandraManagerTest {
     try (CassandraManager ks = cass.config().toBuilder().keyspace("cm_test").build()) {
       ks.execute("INSERT INTO items (id, name) VALUES (?, ?)", 8, "eight");
       assertThat(ks.execute("SELECT name FROM items WHERE id = 8").one().getString(0)).isEqualTo("eight");
-      assertThat(ks.config()).isEqualTo(new CassandraConfig(cass.config().contactPoints(),
-          cass.config().localDatacenter(), null, null, null, null, null, "cm_test", cass.config().connectTimeout(),
-          cass.config().requestTimeout(), cass.config().consistency(), cass.config().serialConsistency(), 100,
-          cass.config().applicationName(), cass.config().reconnectionMaxDelay(), null, Metrics.none(),
-          cass.config().attemptTimeout()));
+      assertThat(ks.config()).isEqualTo(settingOneByOne(cass.config(), "cm_test", 100, Metrics.none()));
     }
     assertThat(cass.keyspace()).isEmpty();
   }
@@ -154,11 +150,7 @@ class CassandraManagerTest {
         CassandraManager copy = measured.config().toBuilder().keyspace("cm_test").build()) {
       copy.execute("SELECT name FROM items WHERE id = 8");
       assertThat(copy.config().metrics()).isSameAs(metrics);
-      assertThat(copy.config()).isEqualTo(new CassandraConfig(measured.config().contactPoints(),
-          measured.config().localDatacenter(), null, null, null, null, null, "cm_test",
-          measured.config().connectTimeout(), measured.config().requestTimeout(), measured.config().consistency(),
-          measured.config().serialConsistency(), 100, measured.config().applicationName(),
-          measured.config().reconnectionMaxDelay(), null, metrics, measured.config().attemptTimeout()));
+      assertThat(copy.config()).isEqualTo(settingOneByOne(measured.config(), "cm_test", 100, metrics));
       assertThat(registry.getMeters()).as("the copy's driver meters").anySatisfy(
           m -> assertThat(m.getId().getName()).startsWith("delpha.cassandra"));
     }
@@ -296,5 +288,21 @@ class CassandraManagerTest {
     assertThat(profile.getDuration(DefaultDriverOption.HEARTBEAT_INTERVAL)).isEqualTo(Duration.ofSeconds(1));
     assertThat(profile.getDuration(DefaultDriverOption.HEARTBEAT_TIMEOUT)).isEqualTo(Duration.ofSeconds(3));
     assertThat(profile.getString(DefaultDriverOption.RETRY_POLICY_CLASS)).endsWith("NextReplicaRetryPolicy");
+  }
+
+  /**
+   * The config of a new builder given, one setter at a time, {@code like}'s contact points, data center, timeouts,
+   * consistency levels, application name and reconnection delay, and the keyspace, page size and metrics given here;
+   * no credentials, TLS or SigV4.
+   */
+  private static CassandraConfig settingOneByOne(CassandraConfig like, String keyspace, int pageSize,
+      Metrics metrics) {
+    CassandraManagerBuilder b = CassandraManager.builder();
+    like.contactPoints().forEach(a -> b.contactPoint(a.getHostString(), a.getPort()));
+    return CassandraConfig.from(b.localDatacenter(like.localDatacenter()).keyspace(keyspace)
+        .connectTimeout(like.connectTimeout()).requestTimeout(like.requestTimeout())
+        .attemptTimeout(like.attemptTimeout()).consistency(like.consistency())
+        .serialConsistency(like.serialConsistency()).pageSize(pageSize).applicationName(like.applicationName())
+        .reconnectionMaxDelay(like.reconnectionMaxDelay()).metrics(metrics));
   }
 }
