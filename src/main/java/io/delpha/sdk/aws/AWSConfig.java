@@ -1,13 +1,10 @@
 package io.delpha.sdk.aws;
 
-import static io.delpha.sdk.core.internal.ConfigValues.setting;
-
-import io.delpha.sdk.aws.AwsClientSettings;
 import io.delpha.sdk.core.Metrics;
 import io.delpha.sdk.core.RetryPolicy;
-import io.delpha.sdk.core.internal.ConfigValues;
+import io.delpha.sdk.core.internal.Settings;
 import java.net.URI;
-import java.util.Objects;
+import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,38 +15,22 @@ import org.jspecify.annotations.Nullable;
  */
 public final class AWSConfig {
 
-  private static final ConfigValues<AWSConfig> VALUES = ConfigValues.of(AWSConfig.class,
-      setting("aws", AWSConfig::aws),
-      setting("s3EndpointOverride", AWSConfig::s3EndpointOverride),
-      setting("flowType", AWSConfig::flowType),
-      setting("pollBackoff", AWSConfig::pollBackoff),
-      setting("recordsPageSize", AWSConfig::recordsPageSize),
-      setting("metrics", AWSConfig::metrics));
+  static final Settings SETTINGS = new Settings("AWSConfig");
+  static final Settings.Setting<AwsClientSettings> AWS =
+      SETTINGS.add("aws", AwsClientSettings.builder().retryPolicy(RetryPolicy.defaults()).build());
+  static final Settings.Setting<URI> S3_ENDPOINT_OVERRIDE = SETTINGS.optional("s3EndpointOverride");
+  static final Settings.Setting<FlowType> FLOW_TYPE = SETTINGS.add("flowType", FlowType.CONTACT);
+  static final Settings.Setting<RetryPolicy> POLL_BACKOFF = SETTINGS.add("pollBackoff", RetryPolicy.builder()
+      .maxAttempts(Integer.MAX_VALUE).initialDelay(Duration.ofSeconds(2)).maxDelay(Duration.ofSeconds(30))
+      .multiplier(1.5).build());
+  static final Settings.Setting<Integer> RECORDS_PAGE_SIZE = SETTINGS.add("recordsPageSize", 100);
+  static final Settings.Setting<Metrics> METRICS = SETTINGS.add("metrics", Metrics.none());
 
-  private final AwsClientSettings aws;
-  private final @Nullable URI s3EndpointOverride;
-  private final FlowType flowType;
-  private final RetryPolicy pollBackoff;
-  private final int recordsPageSize;
-  private final Metrics metrics;
+  private final Settings.Values values;
 
-  /** Made by {@link AWSManagerBuilder} only; checks the settings. */
-  AWSConfig(AwsClientSettings aws, @Nullable URI s3EndpointOverride, FlowType flowType, RetryPolicy pollBackoff,
-      int recordsPageSize, Metrics metrics) {
-    Objects.requireNonNull(aws, "aws");
-    Objects.requireNonNull(metrics, "metrics");
-    Objects.requireNonNull(flowType, "flowType");
-    Objects.requireNonNull(pollBackoff, "pollBackoff");
-    if (recordsPageSize < 1 || recordsPageSize > 100) {
-      throw new io.delpha.sdk.core.InvalidInputException("recordsPageSize must be 1 to 100, was " + recordsPageSize);
-    }
-
-    this.aws = aws;
-    this.s3EndpointOverride = s3EndpointOverride;
-    this.flowType = flowType;
-    this.pollBackoff = pollBackoff;
-    this.recordsPageSize = recordsPageSize;
-    this.metrics = metrics;
+  /** Made by {@link AWSManagerBuilder} only. */
+  AWSConfig(Settings.Values values) {
+    this.values = values;
   }
 
   /**
@@ -57,7 +38,7 @@ public final class AWSConfig {
    *     retries, HTTP client)
    */
   public AwsClientSettings aws() {
-    return aws;
+    return values.get(AWS);
   }
 
   /**
@@ -65,14 +46,14 @@ public final class AWSConfig {
    *     {@code null} for AWS's
    */
   public @Nullable URI s3EndpointOverride() {
-    return s3EndpointOverride;
+    return values.find(S3_ENDPOINT_OVERRIDE);
   }
 
   /**
    * @return the Salesforce object and default flow
    */
   public FlowType flowType() {
-    return flowType;
+    return values.get(FLOW_TYPE);
   }
 
   /**
@@ -80,21 +61,21 @@ public final class AWSConfig {
    *     not used: the timeout bounds the wait)
    */
   public RetryPolicy pollBackoff() {
-    return pollBackoff;
+    return values.get(POLL_BACKOFF);
   }
 
   /**
    * @return execution records per DescribeFlowExecutionRecords page, 1 to 100
    */
   public int recordsPageSize() {
-    return recordsPageSize;
+    return values.get(RECORDS_PAGE_SIZE);
   }
 
   /**
    * @return where AppFlow calls and loaded rows are metered ({@link Metrics#none()} for nowhere)
    */
   public Metrics metrics() {
-    return metrics;
+    return values.get(METRICS);
   }
 
   /**
@@ -123,22 +104,22 @@ public final class AWSConfig {
    * @return a builder of a new manager with these settings, metrics included
    */
   public AWSManagerBuilder toBuilder() {
-    return AWSManager.builder().config(this);
+    return new AWSManagerBuilder(values.toDraft());
   }
 
   @Override
   public boolean equals(@Nullable Object o) {
-    return VALUES.equal(this, o);
+    return o instanceof AWSConfig c && values.equals(c.values);
   }
 
   @Override
   public int hashCode() {
-    return VALUES.hash(this);
+    return values.hashCode();
   }
 
   /** In the form a record prints itself: every setting by name, never a secret. */
   @Override
   public String toString() {
-    return VALUES.show(this);
+    return values.toString();
   }
 }

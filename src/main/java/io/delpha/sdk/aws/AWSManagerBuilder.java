@@ -8,10 +8,10 @@ import io.delpha.sdk.core.RetryPolicy;
 import io.delpha.sdk.core.internal.Capability;
 import io.delpha.sdk.core.internal.Pause;
 import io.delpha.sdk.core.internal.Retrier;
+import io.delpha.sdk.core.internal.Settings;
 import io.delpha.sdk.core.internal.metrics.Recorder;
 import java.net.URI;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -24,19 +24,20 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 public final class AWSManagerBuilder implements ClientBuilder<AWSManagerBuilder, AWSManager>,
     ClientBuilder.WithClock<AWSManagerBuilder>, AwsClientBuilder<AWSManagerBuilder> {
-  private AwsClientSettings aws = AwsClientSettings.builder().retryPolicy(RetryPolicy.defaults()).build();
-  private FlowType flowType = FlowType.CONTACT;
-  private @Nullable URI s3EndpointOverride;
   private @Nullable AppflowClient appflowClient;
   private @Nullable S3Client s3Client;
-  private RetryPolicy pollBackoff = RetryPolicy.builder().maxAttempts(Integer.MAX_VALUE)
-      .initialDelay(Duration.ofSeconds(2)).maxDelay(Duration.ofSeconds(30)).multiplier(1.5).build();
   private Clock clock = Clock.systemUTC();
   private Pause.Sleeper sleeper = Pause.REAL;
-  private int recordsPageSize = 100;
-  private Metrics metrics = Metrics.none();
+  private final Settings.Draft draft;
 
-  AWSManagerBuilder() {}
+  AWSManagerBuilder() {
+    this(AWSConfig.SETTINGS.draft());
+  }
+
+  /** A builder holding {@code draft}'s settings: {@link AWSConfig#toBuilder()}. */
+  AWSManagerBuilder(Settings.Draft draft) {
+    this.draft = draft;
+  }
 
   /**
    * @param metrics where AppFlow calls (timed by operation and outcome) and rows loaded into Cassandra are
@@ -45,29 +46,19 @@ public final class AWSManagerBuilder implements ClientBuilder<AWSManagerBuilder,
    */
   @Override
   public AWSManagerBuilder metrics(Metrics metrics) {
-    this.metrics = Objects.requireNonNull(metrics, "metrics");
+    draft.set(AWSConfig.METRICS, metrics);
     return this;
   }
 
   @Override
   public AWSManagerBuilder aws(AwsClientSettings settings) {
-    this.aws = Objects.requireNonNull(settings, "settings");
+    draft.set(AWSConfig.AWS, Objects.requireNonNull(settings, "settings"));
     return this;
   }
 
   @Override
   public AwsClientSettings aws() {
-    return aws;
-  }
-
-  AWSManagerBuilder config(AWSConfig config) {
-    this.aws = config.aws();
-    this.s3EndpointOverride = config.s3EndpointOverride();
-    this.flowType = config.flowType();
-    this.pollBackoff = config.pollBackoff();
-    this.recordsPageSize = config.recordsPageSize();
-    this.metrics = config.metrics();
-    return this;
+    return Objects.requireNonNull(draft.find(AWSConfig.AWS));
   }
 
   /**
@@ -75,7 +66,7 @@ public final class AWSManagerBuilder implements ClientBuilder<AWSManagerBuilder,
    * @return this builder
    */
   public AWSManagerBuilder flowType(FlowType type) {
-    this.flowType = Objects.requireNonNull(type, "flowType");
+    draft.set(AWSConfig.FLOW_TYPE, type);
     return this;
   }
 
@@ -84,7 +75,7 @@ public final class AWSManagerBuilder implements ClientBuilder<AWSManagerBuilder,
    * @return this builder
    */
   public AWSManagerBuilder s3EndpointOverride(@Nullable URI endpoint) {
-    this.s3EndpointOverride = endpoint;
+    draft.setOrClear(AWSConfig.S3_ENDPOINT_OVERRIDE, endpoint);
     return this;
   }
 
@@ -120,13 +111,14 @@ public final class AWSManagerBuilder implements ClientBuilder<AWSManagerBuilder,
    * @return this builder
    */
   public AWSManagerBuilder pollBackoff(RetryPolicy policy) {
-    this.pollBackoff = Objects.requireNonNull(policy, "pollBackoff");
+    draft.set(AWSConfig.POLL_BACKOFF, policy);
     return this;
   }
 
   /**
-   * Like {@link #pollBackoff(RetryPolicy)}, with a new {@code RetryPolicy.Builder} the consumer fills in (as the AWS SDK's
-   * {@code Consumer<Builder>} overloads, it starts from {@code RetryPolicy.builder()}, not from the current setting).
+   * Like {@link #pollBackoff(RetryPolicy)}, with a new {@code RetryPolicy.Builder} the consumer fills in (as the AWS
+   * SDK's {@code Consumer<Builder>} overloads, it starts from {@code RetryPolicy.builder()}, not from the current
+   * setting).
    *
    * @param policy fills in the pauses between polls
    * @return this builder
@@ -164,13 +156,13 @@ public final class AWSManagerBuilder implements ClientBuilder<AWSManagerBuilder,
     if (records < 1 || records > 100) {
       throw new InvalidInputException("recordsPageSize must be 1 to 100, was " + records);
     }
-    this.recordsPageSize = records;
+    draft.set(AWSConfig.RECORDS_PAGE_SIZE, records);
     return this;
   }
 
   /** The settings {@link #build()} builds with ({@link AWSConfig#from}). */
   AWSConfig config() {
-    return new AWSConfig(aws, s3EndpointOverride, flowType, pollBackoff, recordsPageSize, metrics);
+    return new AWSConfig(draft.freeze());
   }
 
   /**
@@ -182,6 +174,7 @@ public final class AWSManagerBuilder implements ClientBuilder<AWSManagerBuilder,
     Capability.require("AWSManager", Capability.AWS_APPFLOW, Capability.AWS_S3, Capability.PARQUET);
     AWSConfig config = config();
     AwsClientSettings settings = config.aws();
+    URI s3EndpointOverride = config.s3EndpointOverride();
     AwsClients.Owned<AppflowClient> appflow = AwsClients.givenOrBuilt(appflowClient,
         () -> AwsClients.configure(AppflowClient.builder(), settings).build(), "AppFlow");
     AwsClients.Owned<S3Client> s3;
@@ -192,6 +185,7 @@ public final class AWSManagerBuilder implements ClientBuilder<AWSManagerBuilder,
       appflow.close();
       throw e;
     }
-    return new AWSManager(config, appflow, s3, new Retrier(pollBackoff, clock, sleeper), Recorder.of(metrics));
+    return new AWSManager(config, appflow, s3, new Retrier(config.pollBackoff(), clock, sleeper),
+        Recorder.of(config.metrics()));
   }
 }

@@ -78,8 +78,9 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
   private final IngestPasses runner;
   private final StagedFileIngestor files;
 
-  BatchIngestor(BatchIngestorBuilder b) {
-    this.config = b.config();
+  /** Made by {@link BatchIngestorBuilder#build()}. */
+  BatchIngestor(BatchIngestorConfig config) {
+    this.config = config;
     CqlExecutor cassandra = config.cassandra();
     DictionaryManager dictionary = new DictionaryManager(cassandra);
     this.staging = config.staging();

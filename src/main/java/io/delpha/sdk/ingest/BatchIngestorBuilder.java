@@ -6,10 +6,8 @@ import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.ClientBuilder;
 import io.delpha.sdk.core.Metrics;
 import io.delpha.sdk.core.RetryPolicy;
-import io.delpha.sdk.core.internal.cql.BoundedWriter;
-import io.delpha.sdk.core.internal.cql.RowBatcher;
+import io.delpha.sdk.core.internal.Settings;
 import io.delpha.sdk.core.storage.ObjectStore;
-import io.delpha.sdk.ingest.internal.PasswordHasher;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,39 +16,30 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Builds a {@link BatchIngestor}: {@link BatchIngestor#builder()}, or {@link BatchIngestorConfig#toBuilder()} for
  * another ingestor with a config's settings and collaborators. Not thread-safe.
  */
 public final class BatchIngestorBuilder implements ClientBuilder<BatchIngestorBuilder, BatchIngestor> {
-  private @Nullable CqlExecutor cassandra;
-  private @Nullable ObjectStore staging;
-  private String registryKeyspace = "delpha_ingest";
-  private @Nullable String registryReplication;
-  private final Map<String, IngestApp> apps = new HashMap<>(Map.of(IngestApp.CSV, IngestApp.csv()));
-  private int iterations = PasswordHasher.OWASP_ITERATIONS;
-  private String worker = defaultWorker();
-  private Duration lease = Duration.ofSeconds(60);
-  private Duration pollInterval = Duration.ofSeconds(2);
-  private int maxInFlight = 1024;
-  private RetryPolicy writeRetry = BoundedWriter.DEFAULT_RETRY;
-  private int maxBatchRows = RowBatcher.DEFAULT_BATCH_ROWS;
-  private long progressEveryRows = 10_000;
-  private final List<IngestListener> listeners = new ArrayList<>();
-  private Metrics metrics = Metrics.none();
-  private AppLimits appLimits = AppLimits.defaults();
-  private boolean allowUnisolatedApps;
+  private final Settings.Draft draft;
 
-  BatchIngestorBuilder() {}
+  BatchIngestorBuilder() {
+    this(BatchIngestorConfig.SETTINGS.draft());
+    draft.set(BatchIngestorConfig.WORKER, defaultWorker());
+  }
+
+  /** A builder holding {@code draft}'s settings: {@link BatchIngestorConfig#toBuilder()}. */
+  BatchIngestorBuilder(Settings.Draft draft) {
+    this.draft = draft;
+  }
 
   /**
    * @param limits the bounds of each run of a customer's program app; default {@link AppLimits#defaults()}
    * @return this builder
    */
   public BatchIngestorBuilder appLimits(AppLimits limits) {
-    this.appLimits = Objects.requireNonNull(limits, "limits");
+    draft.set(BatchIngestorConfig.APP_LIMITS, Objects.requireNonNull(limits, "limits"));
     return this;
   }
 
@@ -61,7 +50,7 @@ public final class BatchIngestorBuilder implements ClientBuilder<BatchIngestorBu
    * @return this builder
    */
   public BatchIngestorBuilder allowUnisolatedApps(boolean allow) {
-    this.allowUnisolatedApps = allow;
+    draft.set(BatchIngestorConfig.ALLOW_UNISOLATED_APPS, allow);
     return this;
   }
 
@@ -72,7 +61,7 @@ public final class BatchIngestorBuilder implements ClientBuilder<BatchIngestorBu
    * @return this builder
    */
   public BatchIngestorBuilder cassandra(CqlExecutor cassandra) {
-    this.cassandra = Objects.requireNonNull(cassandra, "cassandra");
+    draft.set(BatchIngestorConfig.CASSANDRA, cassandra);
     return this;
   }
 
@@ -81,7 +70,7 @@ public final class BatchIngestorBuilder implements ClientBuilder<BatchIngestorBu
    * @return this builder
    */
   public BatchIngestorBuilder staging(ObjectStore staging) {
-    this.staging = Objects.requireNonNull(staging, "staging");
+    draft.set(BatchIngestorConfig.STAGING, staging);
     return this;
   }
 
@@ -95,7 +84,7 @@ public final class BatchIngestorBuilder implements ClientBuilder<BatchIngestorBu
     if (!keyspace.matches("[A-Za-z][A-Za-z0-9_]{0,47}")) {
       throw new InvalidInputException("registry keyspace must be a plain CQL name, got '" + keyspace + "'");
     }
-    this.registryKeyspace = keyspace;
+    draft.set(BatchIngestorConfig.REGISTRY_KEYSPACE, keyspace);
     return this;
   }
 
@@ -111,8 +100,8 @@ public final class BatchIngestorBuilder implements ClientBuilder<BatchIngestorBu
     if (!keyspace.matches("[A-Za-z][A-Za-z0-9_]{0,47}")) {
       throw new InvalidInputException("registry keyspace must be a plain CQL name, got '" + keyspace + "'");
     }
-    this.registryKeyspace = keyspace;
-    this.registryReplication = Objects.requireNonNull(replication, "replication");
+    draft.set(BatchIngestorConfig.REGISTRY_KEYSPACE, keyspace);
+    draft.set(BatchIngestorConfig.REGISTRY_REPLICATION, replication);
     return this;
   }
 
@@ -122,7 +111,9 @@ public final class BatchIngestorBuilder implements ClientBuilder<BatchIngestorBu
    * @return this builder
    */
   public BatchIngestorBuilder app(String name, IngestApp app) {
+    Map<String, IngestApp> apps = new HashMap<>(Objects.requireNonNull(draft.find(BatchIngestorConfig.APPS)));
     apps.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(app, "app"));
+    draft.set(BatchIngestorConfig.APPS, apps);
     return this;
   }
 
@@ -134,7 +125,7 @@ public final class BatchIngestorBuilder implements ClientBuilder<BatchIngestorBu
     if (iterations < 1) {
       throw new InvalidInputException("password iterations must be positive, got " + iterations);
     }
-    this.iterations = iterations;
+    draft.set(BatchIngestorConfig.PASSWORD_ITERATIONS, iterations);
     return this;
   }
 
@@ -143,7 +134,7 @@ public final class BatchIngestorBuilder implements ClientBuilder<BatchIngestorBu
    * @return this builder
    */
   public BatchIngestorBuilder worker(String worker) {
-    this.worker = Objects.requireNonNull(worker, "worker");
+    draft.set(BatchIngestorConfig.WORKER, worker);
     return this;
   }
 
@@ -156,7 +147,7 @@ public final class BatchIngestorBuilder implements ClientBuilder<BatchIngestorBu
     if (lease.toSeconds() < 1) {
       throw new InvalidInputException("the lease must last at least one second, got " + lease);
     }
-    this.lease = lease;
+    draft.set(BatchIngestorConfig.LEASE, lease);
     return this;
   }
 
@@ -165,7 +156,7 @@ public final class BatchIngestorBuilder implements ClientBuilder<BatchIngestorBu
    * @return this builder
    */
   public BatchIngestorBuilder pollInterval(Duration pollInterval) {
-    this.pollInterval = Objects.requireNonNull(pollInterval, "pollInterval");
+    draft.set(BatchIngestorConfig.POLL_INTERVAL, pollInterval);
     return this;
   }
 
@@ -178,7 +169,7 @@ public final class BatchIngestorBuilder implements ClientBuilder<BatchIngestorBu
     if (maxInFlight < 1) {
       throw new InvalidInputException("maxInFlight must be positive, got " + maxInFlight);
     }
-    this.maxInFlight = maxInFlight;
+    draft.set(BatchIngestorConfig.MAX_IN_FLIGHT, maxInFlight);
     return this;
   }
 
@@ -197,7 +188,7 @@ public final class BatchIngestorBuilder implements ClientBuilder<BatchIngestorBu
    * @return this builder
    */
   public BatchIngestorBuilder writeRetry(RetryPolicy policy) {
-    this.writeRetry = Objects.requireNonNull(policy, "writeRetry");
+    draft.set(BatchIngestorConfig.WRITE_RETRY, Objects.requireNonNull(policy, "writeRetry"));
     return this;
   }
 
@@ -211,7 +202,7 @@ public final class BatchIngestorBuilder implements ClientBuilder<BatchIngestorBu
     if (maxBatchRows < 1) {
       throw new InvalidInputException("maxBatchRows must be positive, got " + maxBatchRows);
     }
-    this.maxBatchRows = maxBatchRows;
+    draft.set(BatchIngestorConfig.MAX_BATCH_ROWS, maxBatchRows);
     return this;
   }
 
@@ -223,7 +214,7 @@ public final class BatchIngestorBuilder implements ClientBuilder<BatchIngestorBu
     if (rows < 1) {
       throw new InvalidInputException("progressEvery must be positive, got " + rows);
     }
-    this.progressEveryRows = rows;
+    draft.set(BatchIngestorConfig.PROGRESS_EVERY_ROWS, rows);
     return this;
   }
 
@@ -235,7 +226,9 @@ public final class BatchIngestorBuilder implements ClientBuilder<BatchIngestorBu
    * @return this builder
    */
   public BatchIngestorBuilder listener(IngestListener listener) {
+    List<IngestListener> listeners = new ArrayList<>(Objects.requireNonNull(draft.find(BatchIngestorConfig.LISTENERS)));
     listeners.add(Objects.requireNonNull(listener, "listener"));
+    draft.set(BatchIngestorConfig.LISTENERS, listeners);
     return this;
   }
 
@@ -246,7 +239,7 @@ public final class BatchIngestorBuilder implements ClientBuilder<BatchIngestorBu
    */
   @Override
   public BatchIngestorBuilder metrics(Metrics metrics) {
-    this.metrics = Objects.requireNonNull(metrics, "metrics");
+    draft.set(BatchIngestorConfig.METRICS, metrics);
     return this;
   }
 
@@ -258,41 +251,15 @@ public final class BatchIngestorBuilder implements ClientBuilder<BatchIngestorBu
    */
   @Override
   public BatchIngestor build() {
-    if (cassandra == null || staging == null) {
+    if (draft.find(BatchIngestorConfig.CASSANDRA) == null || draft.find(BatchIngestorConfig.STAGING) == null) {
       throw new InvalidInputException("a BatchIngestor needs cassandra(...) and staging(...)");
     }
-    return new BatchIngestor(this);
+    return new BatchIngestor(config());
   }
 
-  /** Takes every setting of {@code c}, as {@link BatchIngestorConfig#toBuilder()} does. */
-  BatchIngestorBuilder config(BatchIngestorConfig c) {
-    cassandra = c.cassandra();
-    staging = c.staging();
-    registryKeyspace = c.registryKeyspace();
-    registryReplication = c.registryReplication();
-    apps.clear();
-    apps.putAll(c.apps());
-    iterations = c.passwordIterations();
-    worker = c.worker();
-    lease = c.lease();
-    pollInterval = c.pollInterval();
-    maxInFlight = c.maxInFlight();
-    maxBatchRows = c.maxBatchRows();
-    progressEveryRows = c.progressEveryRows();
-    listeners.clear();
-    listeners.addAll(c.listeners());
-    metrics = c.metrics();
-    appLimits = c.appLimits();
-    allowUnisolatedApps = c.allowUnisolatedApps();
-    writeRetry = c.writeRetry();
-    return this;
-  }
-
+  /** The settings {@link #build()} builds with ({@link BatchIngestorConfig#from}). */
   BatchIngestorConfig config() {
-    return new BatchIngestorConfig(Objects.requireNonNull(cassandra, "cassandra"),
-        Objects.requireNonNull(staging, "staging"), registryKeyspace, registryReplication, apps, iterations, worker,
-        lease, pollInterval, maxInFlight, maxBatchRows, progressEveryRows, listeners, metrics, appLimits,
-        allowUnisolatedApps, writeRetry);
+    return new BatchIngestorConfig(draft.freeze());
   }
 
   private static String defaultWorker() {

@@ -1,16 +1,16 @@
 package io.delpha.sdk.ingest;
 
-import static io.delpha.sdk.core.internal.ConfigValues.setting;
-
 import io.delpha.sdk.cassandra.CqlExecutor;
 import io.delpha.sdk.core.Metrics;
 import io.delpha.sdk.core.RetryPolicy;
-import io.delpha.sdk.core.internal.ConfigValues;
+import io.delpha.sdk.core.internal.Settings;
+import io.delpha.sdk.core.internal.cql.BoundedWriter;
+import io.delpha.sdk.core.internal.cql.RowBatcher;
 import io.delpha.sdk.core.storage.ObjectStore;
+import io.delpha.sdk.ingest.internal.PasswordHasher;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,99 +25,55 @@ import org.jspecify.annotations.Nullable;
  */
 public final class BatchIngestorConfig {
 
-  private static final ConfigValues<BatchIngestorConfig> VALUES = ConfigValues.of(BatchIngestorConfig.class,
-      setting("cassandra", BatchIngestorConfig::cassandra),
-      setting("staging", BatchIngestorConfig::staging),
-      setting("registryKeyspace", BatchIngestorConfig::registryKeyspace),
-      setting("registryReplication", BatchIngestorConfig::registryReplication),
-      setting("apps", BatchIngestorConfig::apps),
-      setting("passwordIterations", BatchIngestorConfig::passwordIterations),
-      setting("worker", BatchIngestorConfig::worker),
-      setting("lease", BatchIngestorConfig::lease),
-      setting("pollInterval", BatchIngestorConfig::pollInterval),
-      setting("maxInFlight", BatchIngestorConfig::maxInFlight),
-      setting("maxBatchRows", BatchIngestorConfig::maxBatchRows),
-      setting("progressEveryRows", BatchIngestorConfig::progressEveryRows),
-      setting("listeners", BatchIngestorConfig::listeners),
-      setting("metrics", BatchIngestorConfig::metrics),
-      setting("appLimits", BatchIngestorConfig::appLimits),
-      setting("allowUnisolatedApps", BatchIngestorConfig::allowUnisolatedApps),
-      setting("writeRetry", BatchIngestorConfig::writeRetry));
+  static final Settings SETTINGS = new Settings("BatchIngestorConfig");
+  static final Settings.Setting<CqlExecutor> CASSANDRA = SETTINGS.required("cassandra");
+  static final Settings.Setting<ObjectStore> STAGING = SETTINGS.required("staging");
+  static final Settings.Setting<String> REGISTRY_KEYSPACE = SETTINGS.add("registryKeyspace", "delpha_ingest");
+  static final Settings.Setting<String> REGISTRY_REPLICATION = SETTINGS.optional("registryReplication");
+  static final Settings.Setting<Map<String, IngestApp>> APPS =
+      SETTINGS.add("apps", Map.of(IngestApp.CSV, IngestApp.csv())).copiedBy(Map::copyOf);
+  static final Settings.Setting<Integer> PASSWORD_ITERATIONS =
+      SETTINGS.add("passwordIterations", PasswordHasher.OWASP_ITERATIONS);
+  /** Without a default: each new builder sets its own (host name, process id, random suffix), never shared. */
+  static final Settings.Setting<String> WORKER = SETTINGS.required("worker");
+  static final Settings.Setting<Duration> LEASE = SETTINGS.add("lease", Duration.ofSeconds(60));
+  static final Settings.Setting<Duration> POLL_INTERVAL = SETTINGS.add("pollInterval", Duration.ofSeconds(2));
+  static final Settings.Setting<Integer> MAX_IN_FLIGHT = SETTINGS.add("maxInFlight", 1024);
+  static final Settings.Setting<Integer> MAX_BATCH_ROWS = SETTINGS.add("maxBatchRows", RowBatcher.DEFAULT_BATCH_ROWS);
+  static final Settings.Setting<Long> PROGRESS_EVERY_ROWS = SETTINGS.add("progressEveryRows", 10_000L);
+  static final Settings.Setting<List<IngestListener>> LISTENERS =
+      SETTINGS.add("listeners", List.<IngestListener>of()).copiedBy(List::copyOf);
+  static final Settings.Setting<Metrics> METRICS = SETTINGS.add("metrics", Metrics.none());
+  static final Settings.Setting<AppLimits> APP_LIMITS = SETTINGS.add("appLimits", AppLimits.defaults());
+  static final Settings.Setting<Boolean> ALLOW_UNISOLATED_APPS = SETTINGS.add("allowUnisolatedApps", false);
+  static final Settings.Setting<RetryPolicy> WRITE_RETRY = SETTINGS.add("writeRetry", BoundedWriter.DEFAULT_RETRY);
 
-  private final CqlExecutor cassandra;
-  private final ObjectStore staging;
-  private final String registryKeyspace;
-  private final @Nullable String registryReplication;
-  private final Map<String, IngestApp> apps;
-  private final int passwordIterations;
-  private final String worker;
-  private final Duration lease;
-  private final Duration pollInterval;
-  private final int maxInFlight;
-  private final int maxBatchRows;
-  private final long progressEveryRows;
-  private final List<IngestListener> listeners;
-  private final Metrics metrics;
-  private final AppLimits appLimits;
-  private final boolean allowUnisolatedApps;
-  private final RetryPolicy writeRetry;
+  private final Settings.Values values;
 
-  /** Made by {@link BatchIngestorBuilder} only; checks the required settings and copies the collections. */
-  BatchIngestorConfig(CqlExecutor cassandra, ObjectStore staging, String registryKeyspace,
-      @Nullable String registryReplication, Map<String, IngestApp> apps, int passwordIterations, String worker,
-      Duration lease, Duration pollInterval, int maxInFlight, int maxBatchRows, long progressEveryRows,
-      List<IngestListener> listeners, Metrics metrics, AppLimits appLimits, boolean allowUnisolatedApps,
-      RetryPolicy writeRetry) {
-    Objects.requireNonNull(cassandra, "cassandra");
-    Objects.requireNonNull(staging, "staging");
-    Objects.requireNonNull(registryKeyspace, "registryKeyspace");
-    apps = Map.copyOf(apps);
-    Objects.requireNonNull(worker, "worker");
-    Objects.requireNonNull(lease, "lease");
-    Objects.requireNonNull(pollInterval, "pollInterval");
-    listeners = List.copyOf(listeners);
-    Objects.requireNonNull(metrics, "metrics");
-    Objects.requireNonNull(appLimits, "appLimits");
-    Objects.requireNonNull(writeRetry, "writeRetry");
-
-    this.cassandra = cassandra;
-    this.staging = staging;
-    this.registryKeyspace = registryKeyspace;
-    this.registryReplication = registryReplication;
-    this.apps = apps;
-    this.passwordIterations = passwordIterations;
-    this.worker = worker;
-    this.lease = lease;
-    this.pollInterval = pollInterval;
-    this.maxInFlight = maxInFlight;
-    this.maxBatchRows = maxBatchRows;
-    this.progressEveryRows = progressEveryRows;
-    this.listeners = listeners;
-    this.metrics = metrics;
-    this.appLimits = appLimits;
-    this.allowUnisolatedApps = allowUnisolatedApps;
-    this.writeRetry = writeRetry;
+  /** Made by {@link BatchIngestorBuilder} only. */
+  BatchIngestorConfig(Settings.Values values) {
+    this.values = values;
   }
 
   /**
    * @return where the registry lives and rows go
    */
   public CqlExecutor cassandra() {
-    return cassandra;
+    return values.get(CASSANDRA);
   }
 
   /**
    * @return the staging area
    */
   public ObjectStore staging() {
-    return staging;
+    return values.get(STAGING);
   }
 
   /**
    * @return the keyspace of the ingestor's own tables
    */
   public String registryKeyspace() {
-    return registryKeyspace;
+    return values.get(REGISTRY_KEYSPACE);
   }
 
   /**
@@ -125,42 +81,42 @@ public final class BatchIngestorConfig {
    *     min(3, its nodes) replicas)
    */
   public @Nullable String registryReplication() {
-    return registryReplication;
+    return values.find(REGISTRY_REPLICATION);
   }
 
   /**
    * @return the ingest apps customers are registered with, by name ({@code csv} included)
    */
   public Map<String, IngestApp> apps() {
-    return apps;
+    return values.get(APPS);
   }
 
   /**
    * @return PBKDF2 iterations for new password hashes
    */
   public int passwordIterations() {
-    return passwordIterations;
+    return values.get(PASSWORD_ITERATIONS);
   }
 
   /**
    * @return the ingestor's id in leases and metrics
    */
   public String worker() {
-    return worker;
+    return values.get(WORKER);
   }
 
   /**
    * @return how long a claim lasts without renewal
    */
   public Duration lease() {
-    return lease;
+    return values.get(LEASE);
   }
 
   /**
    * @return the pause between passes of {@link BatchIngestor#start()}
    */
   public Duration pollInterval() {
-    return pollInterval;
+    return values.get(POLL_INTERVAL);
   }
 
   /**
@@ -168,49 +124,49 @@ public final class BatchIngestorConfig {
    *     session's connection pool carries)
    */
   public int maxInFlight() {
-    return maxInFlight;
+    return values.get(MAX_IN_FLIGHT);
   }
 
   /**
    * @return the most rows sent as one unlogged batch
    */
   public int maxBatchRows() {
-    return maxBatchRows;
+    return values.get(MAX_BATCH_ROWS);
   }
 
   /**
    * @return how often (in rows written) progress is reported
    */
   public long progressEveryRows() {
-    return progressEveryRows;
+    return values.get(PROGRESS_EVERY_ROWS);
   }
 
   /**
    * @return the listeners, in the order they hear events
    */
   public List<IngestListener> listeners() {
-    return listeners;
+    return values.get(LISTENERS);
   }
 
   /**
    * @return where ingestion is metered
    */
   public Metrics metrics() {
-    return metrics;
+    return values.get(METRICS);
   }
 
   /**
    * @return the bounds of each run of a customer's program app
    */
   public AppLimits appLimits() {
-    return appLimits;
+    return values.get(APP_LIMITS);
   }
 
   /**
    * @return whether program apps may run where they cannot be isolated
    */
   public boolean allowUnisolatedApps() {
-    return allowUnisolatedApps;
+    return values.get(ALLOW_UNISOLATED_APPS);
   }
 
   /**
@@ -218,12 +174,13 @@ public final class BatchIngestorConfig {
    *     BatchIngestorBuilder#writeRetry(RetryPolicy)})
    */
   public RetryPolicy writeRetry() {
-    return writeRetry;
+    return values.get(WRITE_RETRY);
   }
 
   /**
    * The settings a builder holds, without building the manager (no connection, no login): for a host's test double
-   * of the manager, whose {@code config()} must return one. Only the executor and the staging store are required here, as {@code build()} requires them.
+   * of the manager, whose {@code config()} must return one. Only the executor and the staging store are required
+   * here, as {@code build()} requires them.
    *
    * @param settings a builder holding the settings
    * @return the config that building {@code settings} would give the manager
@@ -247,22 +204,22 @@ public final class BatchIngestorConfig {
    * @return a builder holding these settings, to change some of them
    */
   public BatchIngestorBuilder toBuilder() {
-    return BatchIngestor.builder().config(this);
+    return new BatchIngestorBuilder(values.toDraft());
   }
 
   @Override
   public boolean equals(@Nullable Object o) {
-    return VALUES.equal(this, o);
+    return o instanceof BatchIngestorConfig c && values.equals(c.values);
   }
 
   @Override
   public int hashCode() {
-    return VALUES.hash(this);
+    return values.hashCode();
   }
 
   /** In the form a record prints itself: every setting by name, never a secret. */
   @Override
   public String toString() {
-    return VALUES.show(this);
+    return values.toString();
   }
 }

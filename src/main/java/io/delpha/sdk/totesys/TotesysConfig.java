@@ -1,17 +1,13 @@
 package io.delpha.sdk.totesys;
 
-import static io.delpha.sdk.core.internal.ConfigValues.setting;
-import static io.delpha.sdk.core.internal.ConfigValues.shown;
-import static io.delpha.sdk.core.internal.ConfigValues.unprinted;
-
 import io.delpha.sdk.core.Metrics;
-import io.delpha.sdk.core.internal.ConfigValues;
+import io.delpha.sdk.core.internal.Settings;
 import io.delpha.sdk.core.secrets.SecretProvider;
 import io.delpha.sdk.core.storage.ObjectStore;
+import io.delpha.sdk.totesys.internal.SourceTable;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
@@ -28,154 +24,127 @@ import org.jspecify.annotations.Nullable;
  */
 public final class TotesysConfig {
 
+  static final Settings SETTINGS = new Settings("TotesysConfig");
   // the data sources print by their class only: a host's DataSource may print its JDBC URL or password in its own
   // toString(), and a config is logged
-  private static final ConfigValues<TotesysConfig> VALUES = ConfigValues.of(TotesysConfig.class,
-      shown("source", TotesysConfig::source, c -> kind(c.source(), c.sourceSecretName())),
-      unprinted("sourceSecrets", TotesysConfig::sourceSecrets),
-      unprinted("sourceSecretName", TotesysConfig::sourceSecretName),
-      shown("warehouse", TotesysConfig::warehouse, c -> kind(c.warehouse(), c.warehouseSecretName())),
-      unprinted("warehouseSecrets", TotesysConfig::warehouseSecrets),
-      unprinted("warehouseSecretName", TotesysConfig::warehouseSecretName),
-      setting("ingestionZone", TotesysConfig::ingestionZone),
-      setting("processedZone", TotesysConfig::processedZone),
-      setting("tables", TotesysConfig::tables),
-      setting("overlap", TotesysConfig::overlap),
-      shown("listeners", TotesysConfig::listeners, c -> String.valueOf(c.listeners().size())),
-      setting("clock", TotesysConfig::clock),
-      setting("metrics", TotesysConfig::metrics));
+  static final Settings.Setting<DataSource> SOURCE = SETTINGS.<DataSource>optional("source")
+      .shown(v -> kind(v.find(TotesysConfig.SOURCE), v.find(TotesysConfig.SOURCE_SECRET_NAME)));
+  static final Settings.Setting<SecretProvider> SOURCE_SECRETS =
+      SETTINGS.<SecretProvider>optional("sourceSecrets").unprinted();
+  static final Settings.Setting<String> SOURCE_SECRET_NAME = SETTINGS.<String>optional("sourceSecretName").unprinted();
+  static final Settings.Setting<DataSource> WAREHOUSE = SETTINGS.<DataSource>optional("warehouse")
+      .shown(v -> kind(v.find(TotesysConfig.WAREHOUSE), v.find(TotesysConfig.WAREHOUSE_SECRET_NAME)));
+  static final Settings.Setting<SecretProvider> WAREHOUSE_SECRETS =
+      SETTINGS.<SecretProvider>optional("warehouseSecrets").unprinted();
+  static final Settings.Setting<String> WAREHOUSE_SECRET_NAME =
+      SETTINGS.<String>optional("warehouseSecretName").unprinted();
+  static final Settings.Setting<ObjectStore> INGESTION_ZONE = SETTINGS.required("ingestionZone");
+  static final Settings.Setting<ObjectStore> PROCESSED_ZONE = SETTINGS.required("processedZone");
+  static final Settings.Setting<List<String>> TABLES =
+      SETTINGS.add("tables", SourceTable.names()).copiedBy(List::copyOf);
+  static final Settings.Setting<Duration> OVERLAP = SETTINGS.add("overlap", Duration.ofMinutes(10));
+  static final Settings.Setting<List<PipelineListener>> LISTENERS =
+      SETTINGS.add("listeners", List.<PipelineListener>of()).copiedBy(List::copyOf)
+          .shown(v -> String.valueOf(v.get(TotesysConfig.LISTENERS).size()));
+  static final Settings.Setting<Clock> CLOCK = SETTINGS.add("clock", Clock.systemUTC());
+  static final Settings.Setting<Metrics> METRICS = SETTINGS.add("metrics", Metrics.none());
 
-  private final @Nullable DataSource source;
-  private final @Nullable SecretProvider sourceSecrets;
-  private final @Nullable String sourceSecretName;
-  private final @Nullable DataSource warehouse;
-  private final @Nullable SecretProvider warehouseSecrets;
-  private final @Nullable String warehouseSecretName;
-  private final ObjectStore ingestionZone;
-  private final ObjectStore processedZone;
-  private final List<String> tables;
-  private final Duration overlap;
-  private final List<PipelineListener> listeners;
-  private final Clock clock;
-  private final Metrics metrics;
+  private final Settings.Values values;
 
-  /** Made by {@link TotesysPipelineBuilder} only; checks the required settings and copies the lists. */
-  TotesysConfig(@Nullable DataSource source, @Nullable SecretProvider sourceSecrets,
-      @Nullable String sourceSecretName, @Nullable DataSource warehouse, @Nullable SecretProvider warehouseSecrets,
-      @Nullable String warehouseSecretName, ObjectStore ingestionZone, ObjectStore processedZone, List<String> tables,
-      Duration overlap, List<PipelineListener> listeners, Clock clock, Metrics metrics) {
-    Objects.requireNonNull(ingestionZone, "ingestionZone");
-    Objects.requireNonNull(processedZone, "processedZone");
-    tables = List.copyOf(tables);
-    Objects.requireNonNull(overlap, "overlap");
-    listeners = List.copyOf(listeners);
-    Objects.requireNonNull(clock, "clock");
-    Objects.requireNonNull(metrics, "metrics");
-
-    this.source = source;
-    this.sourceSecrets = sourceSecrets;
-    this.sourceSecretName = sourceSecretName;
-    this.warehouse = warehouse;
-    this.warehouseSecrets = warehouseSecrets;
-    this.warehouseSecretName = warehouseSecretName;
-    this.ingestionZone = ingestionZone;
-    this.processedZone = processedZone;
-    this.tables = tables;
-    this.overlap = overlap;
-    this.listeners = listeners;
-    this.clock = clock;
-    this.metrics = metrics;
+  /** Made by {@link TotesysPipelineBuilder} only. */
+  TotesysConfig(Settings.Values values) {
+    this.values = values;
   }
 
   /**
    * @return the totesys database, or {@code null} when it is read from {@code sourceSecrets}
    */
   public @Nullable DataSource source() {
-    return source;
+    return values.find(SOURCE);
   }
 
   /**
    * @return where the totesys database's JSON secret lives, or {@code null} with {@code source}
    */
   public @Nullable SecretProvider sourceSecrets() {
-    return sourceSecrets;
+    return values.find(SOURCE_SECRETS);
   }
 
   /**
    * @return that secret's name, or {@code null} with {@code source}
    */
   public @Nullable String sourceSecretName() {
-    return sourceSecretName;
+    return values.find(SOURCE_SECRET_NAME);
   }
 
   /**
    * @return the warehouse database, or {@code null} when it is read from {@code warehouseSecrets}
    */
   public @Nullable DataSource warehouse() {
-    return warehouse;
+    return values.find(WAREHOUSE);
   }
 
   /**
    * @return where the warehouse's JSON secret lives, or {@code null} with {@code warehouse}
    */
   public @Nullable SecretProvider warehouseSecrets() {
-    return warehouseSecrets;
+    return values.find(WAREHOUSE_SECRETS);
   }
 
   /**
    * @return that secret's name, or {@code null} with {@code warehouse}
    */
   public @Nullable String warehouseSecretName() {
-    return warehouseSecretName;
+    return values.find(WAREHOUSE_SECRET_NAME);
   }
 
   /**
    * @return the ingestion zone
    */
   public ObjectStore ingestionZone() {
-    return ingestionZone;
+    return values.get(INGESTION_ZONE);
   }
 
   /**
    * @return the processed zone
    */
   public ObjectStore processedZone() {
-    return processedZone;
+    return values.get(PROCESSED_ZONE);
   }
 
   /**
    * @return the source tables extracted, in extraction order
    */
   public List<String> tables() {
-    return tables;
+    return values.get(TABLES);
   }
 
   /**
    * @return how far before each table's watermark every extract re-reads
    */
   public Duration overlap() {
-    return overlap;
+    return values.get(OVERLAP);
   }
 
   /**
    * @return the listeners, in the order they hear events
    */
   public List<PipelineListener> listeners() {
-    return listeners;
+    return values.get(LISTENERS);
   }
 
   /**
    * @return the clock that names lake objects and stamps reports
    */
   public Clock clock() {
-    return clock;
+    return values.get(CLOCK);
   }
 
   /**
    * @return where step durations and rows by stage are metered
    */
   public Metrics metrics() {
-    return metrics;
+    return values.get(METRICS);
   }
 
   private static String kind(@Nullable DataSource dataSource, @Nullable String secretName) {
@@ -184,7 +153,8 @@ public final class TotesysConfig {
 
   /**
    * The settings a builder holds, without building the manager (no connection, no login): for a host's test double
-   * of the manager, whose {@code config()} must return one. Only the zones are required here; {@code build()} also checks the databases.
+   * of the manager, whose {@code config()} must return one. Only the zones are required here; {@code build()} also
+   * checks the databases.
    *
    * @param settings a builder holding the settings
    * @return the config that building {@code settings} would give the manager
@@ -208,22 +178,22 @@ public final class TotesysConfig {
    * @return a builder holding these settings, to change some of them
    */
   public TotesysPipelineBuilder toBuilder() {
-    return TotesysPipeline.builder().config(this);
+    return new TotesysPipelineBuilder(values.toDraft());
   }
 
   @Override
   public boolean equals(@Nullable Object o) {
-    return VALUES.equal(this, o);
+    return o instanceof TotesysConfig c && values.equals(c.values);
   }
 
   @Override
   public int hashCode() {
-    return VALUES.hash(this);
+    return values.hashCode();
   }
 
   /** In the form a record prints itself: every setting by name, never a secret. */
   @Override
   public String toString() {
-    return VALUES.show(this);
+    return values.toString();
   }
 }

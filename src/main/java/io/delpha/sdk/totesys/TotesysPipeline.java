@@ -8,6 +8,7 @@ import io.delpha.sdk.core.internal.ClosedGuard;
 import io.delpha.sdk.core.internal.Workers;
 import io.delpha.sdk.core.internal.metrics.Meter;
 import io.delpha.sdk.core.internal.metrics.Recorder;
+import io.delpha.sdk.core.secrets.SecretProvider;
 import io.delpha.sdk.core.storage.ObjectStore;
 import io.delpha.sdk.totesys.RunReport.Step;
 import io.delpha.sdk.totesys.internal.Extractor;
@@ -15,6 +16,7 @@ import io.delpha.sdk.totesys.internal.LakeKeys;
 import io.delpha.sdk.totesys.internal.Loader;
 import io.delpha.sdk.totesys.internal.RunStats;
 import io.delpha.sdk.totesys.internal.Schedule;
+import io.delpha.sdk.totesys.internal.SecretDataSources;
 import io.delpha.sdk.totesys.internal.SourceTable;
 import io.delpha.sdk.totesys.internal.Transformer;
 import java.time.Clock;
@@ -32,6 +34,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,21 +83,32 @@ public final class TotesysPipeline implements PipelineRunner, PipelineScheduler,
   private final ClosedGuard guard = new ClosedGuard("this TotesysPipeline");
   private final TotesysConfig config;
 
-  TotesysPipeline(TotesysPipelineBuilder b) {
-    this.config = b.config();
-    this.listeners = io.delpha.sdk.core.internal.Listeners.composite(PipelineListener.class, b.listeners);
-    this.clock = b.clock;
-    this.metrics = Recorder.of(b.metrics);
-    // all four checked by build()
-    this.ingestion = Objects.requireNonNull(b.ingestion, "ingestionZone");
-    ObjectStore processed = Objects.requireNonNull(b.processed, "processedZone");
-    this.tables = b.tables.stream().map(SourceTable::tableName).toList();
-    LakeKeys keys = new LakeKeys(b.clock);
-    this.extractor = new Extractor(b.database(b.source, b.sourceSecrets, b.sourceSecretName), ingestion, b.tables,
-        b.overlap, keys, listeners);
+  /** Made by {@link TotesysPipelineBuilder#build()}, which checks that both databases are given. */
+  TotesysPipeline(TotesysConfig config) {
+    this.config = config;
+    this.listeners = io.delpha.sdk.core.internal.Listeners.composite(PipelineListener.class, config.listeners());
+    this.clock = config.clock();
+    this.metrics = Recorder.of(config.metrics());
+    this.ingestion = config.ingestionZone();
+    ObjectStore processed = config.processedZone();
+    this.tables = config.tables();
+    LakeKeys keys = new LakeKeys(clock);
+    this.extractor = new Extractor(database(config.source(), config.sourceSecrets(), config.sourceSecretName()),
+        ingestion, tables.stream().map(SourceTable::require).toList(), config.overlap(), keys, listeners);
     this.transformer = new Transformer(ingestion, processed, keys, listeners);
-    this.loader = new Loader(b.database(b.warehouse, b.warehouseSecrets, b.warehouseSecretName), processed,
-        listeners);
+    this.loader = new Loader(database(config.warehouse(), config.warehouseSecrets(), config.warehouseSecretName()),
+        processed, listeners);
+  }
+
+  /** A database given as a data source, or read from its secret at each run (checked by build()). */
+  private static Supplier<DataSource> database(@Nullable DataSource given, @Nullable SecretProvider secrets,
+      @Nullable String name) {
+    if (given != null) {
+      return () -> given;
+    }
+    SecretProvider provider = Objects.requireNonNull(secrets, "secrets");
+    String secretName = Objects.requireNonNull(name, "name");
+    return () -> SecretDataSources.postgres(provider, secretName);
   }
 
   /**

@@ -4,18 +4,16 @@ import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.ClientBuilder;
 import io.delpha.sdk.core.Metrics;
 import io.delpha.sdk.core.internal.Capability;
+import io.delpha.sdk.core.internal.Settings;
 import io.delpha.sdk.core.secrets.SecretProvider;
 import io.delpha.sdk.core.storage.ObjectStore;
-import io.delpha.sdk.totesys.internal.SecretDataSources;
 import io.delpha.sdk.totesys.internal.SourceTable;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.function.Supplier;
 import javax.sql.DataSource;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Builds a {@link TotesysPipeline}: {@link TotesysPipeline#builder()}, or {@link TotesysConfig#toBuilder()} for
@@ -23,31 +21,25 @@ import org.jspecify.annotations.Nullable;
  */
 public final class TotesysPipelineBuilder implements ClientBuilder<TotesysPipelineBuilder, TotesysPipeline>,
     ClientBuilder.WithClock<TotesysPipelineBuilder> {
-  // the settings; package-private, as TotesysPipeline's constructor reads them
-  @Nullable DataSource source;
-  @Nullable SecretProvider sourceSecrets;
-  @Nullable String sourceSecretName;
-  @Nullable DataSource warehouse;
-  @Nullable SecretProvider warehouseSecrets;
-  @Nullable String warehouseSecretName;
-  @Nullable ObjectStore ingestion;
-  @Nullable ObjectStore processed;
-  List<SourceTable> tables = List.of(SourceTable.values());
-  Duration overlap = Duration.ofMinutes(10);
-  final List<PipelineListener> listeners = new ArrayList<>();
-  Clock clock = Clock.systemUTC();
-  Metrics metrics = Metrics.none();
+  private final Settings.Draft draft;
 
-  TotesysPipelineBuilder() {}
+  TotesysPipelineBuilder() {
+    this(TotesysConfig.SETTINGS.draft());
+  }
+
+  /** A builder holding {@code draft}'s settings: {@link TotesysConfig#toBuilder()}. */
+  TotesysPipelineBuilder(Settings.Draft draft) {
+    this.draft = draft;
+  }
 
   /**
    * @param source the totesys database
    * @return this builder
    */
   public TotesysPipelineBuilder source(DataSource source) {
-    this.source = Objects.requireNonNull(source, "source");
-    this.sourceSecrets = null;
-    this.sourceSecretName = null;
+    draft.set(TotesysConfig.SOURCE, source);
+    draft.setOrClear(TotesysConfig.SOURCE_SECRETS, null);
+    draft.setOrClear(TotesysConfig.SOURCE_SECRET_NAME, null);
     return this;
   }
 
@@ -63,9 +55,9 @@ public final class TotesysPipelineBuilder implements ClientBuilder<TotesysPipeli
   public TotesysPipelineBuilder sourceSecret(SecretProvider secrets, String name) {
     Objects.requireNonNull(secrets, "secrets");
     Objects.requireNonNull(name, "name");
-    this.sourceSecrets = secrets;
-    this.sourceSecretName = name;
-    this.source = null;
+    draft.set(TotesysConfig.SOURCE_SECRETS, secrets);
+    draft.set(TotesysConfig.SOURCE_SECRET_NAME, name);
+    draft.setOrClear(TotesysConfig.SOURCE, null);
     return this;
   }
 
@@ -74,7 +66,7 @@ public final class TotesysPipelineBuilder implements ClientBuilder<TotesysPipeli
    * @return this builder
    */
   public TotesysPipelineBuilder ingestionZone(ObjectStore store) {
-    this.ingestion = Objects.requireNonNull(store, "store");
+    draft.set(TotesysConfig.INGESTION_ZONE, Objects.requireNonNull(store, "store"));
     return this;
   }
 
@@ -83,7 +75,7 @@ public final class TotesysPipelineBuilder implements ClientBuilder<TotesysPipeli
    * @return this builder
    */
   public TotesysPipelineBuilder processedZone(ObjectStore store) {
-    this.processed = Objects.requireNonNull(store, "store");
+    draft.set(TotesysConfig.PROCESSED_ZONE, Objects.requireNonNull(store, "store"));
     return this;
   }
 
@@ -92,9 +84,9 @@ public final class TotesysPipelineBuilder implements ClientBuilder<TotesysPipeli
    * @return this builder
    */
   public TotesysPipelineBuilder warehouse(DataSource warehouse) {
-    this.warehouse = Objects.requireNonNull(warehouse, "warehouse");
-    this.warehouseSecrets = null;
-    this.warehouseSecretName = null;
+    draft.set(TotesysConfig.WAREHOUSE, warehouse);
+    draft.setOrClear(TotesysConfig.WAREHOUSE_SECRETS, null);
+    draft.setOrClear(TotesysConfig.WAREHOUSE_SECRET_NAME, null);
     return this;
   }
 
@@ -109,9 +101,9 @@ public final class TotesysPipelineBuilder implements ClientBuilder<TotesysPipeli
   public TotesysPipelineBuilder warehouseSecret(SecretProvider secrets, String name) {
     Objects.requireNonNull(secrets, "secrets");
     Objects.requireNonNull(name, "name");
-    this.warehouseSecrets = secrets;
-    this.warehouseSecretName = name;
-    this.warehouse = null;
+    draft.set(TotesysConfig.WAREHOUSE_SECRETS, secrets);
+    draft.set(TotesysConfig.WAREHOUSE_SECRET_NAME, name);
+    draft.setOrClear(TotesysConfig.WAREHOUSE, null);
     return this;
   }
 
@@ -123,9 +115,9 @@ public final class TotesysPipelineBuilder implements ClientBuilder<TotesysPipeli
    * @throws InvalidInputException if a name is not one of the 11 totesys tables; no SQL has run
    */
   public TotesysPipelineBuilder tables(String... names) {
-    List<SourceTable> chosen = new ArrayList<>();
+    List<String> chosen = new ArrayList<>();
     for (String name : names) {
-      SourceTable table = SourceTable.require(name);
+      String table = SourceTable.require(name).tableName();
       if (!chosen.contains(table)) {
         chosen.add(table);
       }
@@ -133,7 +125,7 @@ public final class TotesysPipelineBuilder implements ClientBuilder<TotesysPipeli
     if (chosen.isEmpty()) {
       throw new InvalidInputException("at least one table is needed; allowed: " + SourceTable.names());
     }
-    this.tables = List.copyOf(chosen);
+    draft.set(TotesysConfig.TABLES, chosen);
     return this;
   }
 
@@ -147,7 +139,7 @@ public final class TotesysPipelineBuilder implements ClientBuilder<TotesysPipeli
     if (overlap.isNegative()) {
       throw new InvalidInputException("the overlap must be zero or positive, was " + overlap);
     }
-    this.overlap = overlap;
+    draft.set(TotesysConfig.OVERLAP, overlap);
     return this;
   }
 
@@ -156,7 +148,9 @@ public final class TotesysPipelineBuilder implements ClientBuilder<TotesysPipeli
    * @return this builder
    */
   public TotesysPipelineBuilder listener(PipelineListener listener) {
+    List<PipelineListener> listeners = new ArrayList<>(Objects.requireNonNull(draft.find(TotesysConfig.LISTENERS)));
     listeners.add(Objects.requireNonNull(listener, "listener"));
+    draft.set(TotesysConfig.LISTENERS, listeners);
     return this;
   }
 
@@ -166,7 +160,7 @@ public final class TotesysPipelineBuilder implements ClientBuilder<TotesysPipeli
    */
   @Override
   public TotesysPipelineBuilder clock(Clock clock) {
-    this.clock = Objects.requireNonNull(clock, "clock");
+    draft.set(TotesysConfig.CLOCK, clock);
     return this;
   }
 
@@ -177,7 +171,7 @@ public final class TotesysPipelineBuilder implements ClientBuilder<TotesysPipeli
    */
   @Override
   public TotesysPipelineBuilder metrics(Metrics metrics) {
-    this.metrics = Objects.requireNonNull(metrics, "metrics");
+    draft.set(TotesysConfig.METRICS, metrics);
     return this;
   }
 
@@ -189,58 +183,26 @@ public final class TotesysPipelineBuilder implements ClientBuilder<TotesysPipeli
   public TotesysPipeline build() {
     Capability.require("TotesysPipeline", Capability.POSTGRESQL, Capability.PARQUET);
     List<String> missing = new ArrayList<>();
-    if (source == null && sourceSecrets == null) {
+    if (draft.find(TotesysConfig.SOURCE) == null && draft.find(TotesysConfig.SOURCE_SECRETS) == null) {
       missing.add("source");
     }
-    if (ingestion == null) {
+    if (draft.find(TotesysConfig.INGESTION_ZONE) == null) {
       missing.add("ingestionZone");
     }
-    if (processed == null) {
+    if (draft.find(TotesysConfig.PROCESSED_ZONE) == null) {
       missing.add("processedZone");
     }
-    if (warehouse == null && warehouseSecrets == null) {
+    if (draft.find(TotesysConfig.WAREHOUSE) == null && draft.find(TotesysConfig.WAREHOUSE_SECRETS) == null) {
       missing.add("warehouse");
     }
     if (!missing.isEmpty()) {
       throw new InvalidInputException("the pipeline needs " + missing);
     }
-    return new TotesysPipeline(this);
+    return new TotesysPipeline(config());
   }
 
-  /** Takes every setting of {@code c}, as {@link TotesysConfig#toBuilder()} does. */
-  TotesysPipelineBuilder config(TotesysConfig c) {
-    source = c.source();
-    sourceSecrets = c.sourceSecrets();
-    sourceSecretName = c.sourceSecretName();
-    warehouse = c.warehouse();
-    warehouseSecrets = c.warehouseSecrets();
-    warehouseSecretName = c.warehouseSecretName();
-    ingestion = c.ingestionZone();
-    processed = c.processedZone();
-    tables = c.tables().stream().map(SourceTable::require).toList();
-    overlap = c.overlap();
-    listeners.clear();
-    listeners.addAll(c.listeners());
-    clock = c.clock();
-    metrics = c.metrics();
-    return this;
-  }
-
+  /** The settings {@link #build()} builds with ({@link TotesysConfig#from}): only the zones are required here. */
   TotesysConfig config() {
-    return new TotesysConfig(source, sourceSecrets, sourceSecretName, warehouse, warehouseSecrets,
-        warehouseSecretName, Objects.requireNonNull(ingestion, "ingestionZone"),
-        Objects.requireNonNull(processed, "processedZone"), tables.stream().map(SourceTable::tableName).toList(),
-        overlap, listeners, clock, metrics);
-  }
-
-  /** A database given as a data source, or read from its secret at each run (checked by build()). */
-  Supplier<DataSource> database(@Nullable DataSource given, @Nullable SecretProvider secrets,
-      @Nullable String name) {
-    if (given != null) {
-      return () -> given;
-    }
-    SecretProvider provider = Objects.requireNonNull(secrets, "secrets");
-    String secretName = Objects.requireNonNull(name, "name");
-    return () -> SecretDataSources.postgres(provider, secretName);
+    return new TotesysConfig(draft.freeze());
   }
 }

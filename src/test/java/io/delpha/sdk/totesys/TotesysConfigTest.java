@@ -2,13 +2,11 @@ package io.delpha.sdk.totesys;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.delpha.sdk.core.Metrics;
+import io.delpha.sdk.core.secrets.SecretProvider;
 import io.delpha.sdk.core.storage.LocalObjectStore;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -28,8 +26,12 @@ class TotesysConfigTest {
         });
     try (LocalObjectStore ingestion = LocalObjectStore.at(tmp.resolve("ingestion"));
         LocalObjectStore processed = LocalObjectStore.at(tmp.resolve("processed"))) {
-      TotesysConfig config = new TotesysConfig(leaky, null, null, null, null, "warehouse-secret", ingestion,
-          processed, List.of("staff"), Duration.ofMinutes(5), List.of(), Clock.systemUTC(), Metrics.none());
+      SecretProvider secrets = name -> {
+        throw new UnsupportedOperationException(name);
+      };
+      TotesysConfig config = TotesysConfig.from(TotesysPipeline.builder().source(leaky)
+          .warehouseSecret(secrets, "warehouse-secret").ingestionZone(ingestion).processedZone(processed)
+          .tables("staff").overlap(Duration.ofMinutes(5)));
       assertThat(config.toString()).doesNotContain("hunter2").doesNotContain("password")
           .contains("source=a $Proxy").contains("warehouse=the secret warehouse-secret").contains("[staff]");
     }
