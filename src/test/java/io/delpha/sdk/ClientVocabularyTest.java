@@ -4,24 +4,34 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.delpha.sdk.aws.AWSConfig;
 import io.delpha.sdk.aws.AWSManager;
+import io.delpha.sdk.aws.AWSManagerBuilder;
 import io.delpha.sdk.aws.AwsClientBuilder;
 import io.delpha.sdk.aws.S3ObjectStore;
 import io.delpha.sdk.cassandra.CassandraConfig;
 import io.delpha.sdk.cassandra.CassandraManager;
+import io.delpha.sdk.cassandra.CassandraManagerBuilder;
+import io.delpha.sdk.cassandra.DictionaryConfig;
+import io.delpha.sdk.cassandra.DictionaryManager;
 import io.delpha.sdk.core.ClientBuilder;
 import io.delpha.sdk.core.Metrics;
 import io.delpha.sdk.core.ResponseLimits;
 import io.delpha.sdk.core.RetryPolicy;
 import io.delpha.sdk.core.Secret;
+import io.delpha.sdk.core.internal.Settings;
+import io.delpha.sdk.ingest.BatchIngestorBuilder;
+import io.delpha.sdk.ingest.BatchIngestorConfig;
 import io.delpha.sdk.salesforce.SalesforceConfig;
 import io.delpha.sdk.salesforce.SalesforceManager;
 import io.delpha.sdk.salesforce.SalesforceManagerBuilder;
 import io.delpha.sdk.sharing.DeltaSharingClient;
+import io.delpha.sdk.totesys.TotesysConfig;
+import io.delpha.sdk.totesys.TotesysPipelineBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -190,6 +200,48 @@ class ClientVocabularyTest {
     }
     assertThat(password.toString()).contains("username=u", "clientId=id", "loginUrl=https://login.example");
     assertThat(cassandra.toString()).contains("username=cassandra", "localDatacenter=dc1");
+  }
+
+  /** The six managers' configs and their builders. */
+  private static final Map<Class<?>, Class<?>> CONFIGS = Map.of(
+      CassandraConfig.class, CassandraManagerBuilder.class,
+      DictionaryConfig.class, DictionaryManager.Builder.class,
+      SalesforceConfig.class, SalesforceManagerBuilder.class,
+      AWSConfig.class, AWSManagerBuilder.class,
+      TotesysConfig.class, TotesysPipelineBuilder.class,
+      BatchIngestorConfig.class, BatchIngestorBuilder.class);
+
+  @Test
+  @DisplayName("each config declares its settings once, in a Settings table, each with its public getter, and keeps "
+      + "nothing outside it")
+  void everySettingIsDeclaredOnceWithItsGetter() throws Exception {
+    Set<String> problems = new TreeSet<>();
+    for (Map.Entry<Class<?>, Class<?>> e : CONFIGS.entrySet()) {
+      Class<?> config = e.getKey();
+      List<String> names = new ArrayList<>();
+      for (java.lang.reflect.Field f : config.getDeclaredFields()) {
+        if (Modifier.isStatic(f.getModifiers()) && f.getType() == Settings.Setting.class) {
+          f.setAccessible(true);
+          names.add(((Settings.Setting<?>) f.get(null)).name());
+        } else if (!Modifier.isStatic(f.getModifiers()) && f.getType() != Settings.Values.class) {
+          problems.add(config.getSimpleName() + " keeps a setting outside its table: " + f.getName());
+        }
+      }
+      if (names.isEmpty()) {
+        problems.add(config.getSimpleName() + " declares no Settings table");
+      }
+      if (!config.getMethod("toBuilder").getReturnType().equals(e.getValue())) {
+        problems.add(config.getSimpleName() + ".toBuilder() does not return a " + e.getValue().getSimpleName());
+      }
+      for (String name : names) {
+        boolean getter = Arrays.stream(config.getMethods())
+            .anyMatch(m -> m.getName().equals(name) && m.getParameterCount() == 0);
+        if (!getter) {
+          problems.add(config.getSimpleName() + "." + name + " has no public getter");
+        }
+      }
+    }
+    assertThat(problems).isEmpty();
   }
 
   /**

@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * <pre>{@code
  * public final class AWSConfig {
  *   static final Settings SETTINGS = new Settings("AWSConfig");
- *   static final Settings.Setting<Integer> RECORDS_PAGE_SIZE = SETTINGS.add("recordsPageSize", 1000);
+ *   static final Settings.Setting<Integer> RECORDS_PAGE_SIZE = SETTINGS.add("recordsPageSize", 100);
  *   private final Settings.Values values;
  *   public int recordsPageSize() { return values.get(RECORDS_PAGE_SIZE); }
  * }
