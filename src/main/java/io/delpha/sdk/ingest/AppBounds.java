@@ -6,12 +6,16 @@ import org.jspecify.annotations.Nullable;
  * How each run of a customer's program app is bounded on this machine (docs/ingest-apps.md, "Sandbox"), as {@link
  * BatchIngestor#appBounds()} reports it.
  *
+ * @deprecated the same as {@link AppLimitEnforcement}, whose name says what it tells (how the {@link AppLimits} are
+ *     enforced); read {@link BatchIngestor#appLimitEnforcement()}
+ *
  * @param memory how {@link AppLimits#memoryBytes()} is enforced
  * @param processes how {@link AppLimits#maxProcesses()} is enforced; null: not enforced (only the wall clock ends a
  *     fork bomb)
  * @param cpu how {@link AppLimits#cpus()} is enforced; null: not enforced (an app may use every core until its wall
  *     clock)
  */
+@Deprecated
 public record AppBounds(Bound memory, @Nullable Bound processes, @Nullable Bound cpu) {
 
   /** A mechanism that bounds a resource. */

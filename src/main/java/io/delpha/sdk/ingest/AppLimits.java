@@ -12,7 +12,7 @@ import java.util.Objects;
  * @param maxOutputBytes bytes the app may write to standard output (and the largest file it may write)
  * @param maxRows rows (and bad records) it may report
  * @param maxLineBytes the longest line of output
- * <p>How memory, processes and CPU are enforced depends on the machine ({@link BatchIngestor#appBounds()}): with a
+ * <p>How memory, processes and CPU are enforced depends on the machine ({@link BatchIngestor#appLimitEnforcement()}): with a
  * cgroup per run (Linux, as root or with a delegated hierarchy) each is what the run's processes use together, alone;
  * elsewhere, per-process {@code ulimit}s that a JVM or V8 app must be configured for (docs/ingest-apps.md, "Sandbox").
  *

@@ -234,9 +234,18 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
    *     cgroup per run where one can be had (Linux, as root or with a delegated hierarchy), else by {@code ulimit}s
    *     (docs/ingest-apps.md, "Sandbox"); probed once per JVM
    */
-  public AppBounds appBounds() {
+  public AppLimitEnforcement appLimitEnforcement() {
     guard.check();
-    return Sandbox.detect().bounds();
+    return Sandbox.detect().enforcement();
+  }
+
+  /**
+   * @return {@link #appLimitEnforcement()} in its former form
+   * @deprecated read {@link #appLimitEnforcement()}
+   */
+  @Deprecated
+  public AppBounds appBounds() {
+    return appLimitEnforcement().asBounds();
   }
 
   /**

@@ -142,7 +142,7 @@ class ExampleAppsTest {
 
       FileIngestion a = only(report, "cust-a");
       assertThat(a.status()).isEqualTo(Status.FAILED);
-      if (ingestor.appBounds().memory() == AppBounds.Bound.RLIMIT) {
+      if (ingestor.appLimitEnforcement().memory() == AppLimitEnforcement.Mechanism.RLIMIT) {
         // ulimit -v: the allocation fails inside the runtime (MemoryError, a V8 trap), reported as its exit
         assertThat(a.error()).containsAnyOf("exited with status", "killed by signal");
       } else {

@@ -90,7 +90,7 @@ class ProgramAppProcessTest {
       cass.execute("DELETE FROM " + REGISTRY + ".ingest_metrics WHERE customer_id = 'app-kill'");
       ingestor.registerCustomer("app-kill", "pw", ks,
           IngestionConstraints.fromJson("{\"formats\":[\".csv\"],\"number_files\":1,\"data_sizes\":8192}"));
-      String[] command = ingestor.appBounds().memory() == AppBounds.Bound.RLIMIT
+      String[] command = ingestor.appLimitEnforcement().memory() == AppLimitEnforcement.Mechanism.RLIMIT
           ? new String[] {"java", "-Xmx64m", "-XX:CompressedClassSpaceSize=64m", "-XX:ReservedCodeCacheSize=32m",
               "-XX:+UseSerialGC", "CsvToJson.java"}
           : new String[] {"java", "CsvToJson.java"};

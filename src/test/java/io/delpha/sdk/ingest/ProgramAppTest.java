@@ -216,7 +216,7 @@ class ProgramAppTest {
   void javaSourceAppIngestsExactly() throws IOException {
     try (BatchIngestor ingestor = ingestor(AppLimits.defaults())) {
       // without a cgroup, memory is the address space and a JVM must state its reservations (docs/ingest-apps.md)
-      List<String> command = ingestor.appBounds().memory() == AppBounds.Bound.RLIMIT
+      List<String> command = ingestor.appLimitEnforcement().memory() == AppLimitEnforcement.Mechanism.RLIMIT
           ? List.of("java", "-Xmx64m", "-XX:CompressedClassSpaceSize=64m", "-XX:ReservedCodeCacheSize=32m",
               "-XX:+UseSerialGC", "CsvToJson.java")
           : List.of("java", "CsvToJson.java");
@@ -249,9 +249,13 @@ class ProgramAppTest {
   void jvmMemoryHogFailsWithTheLimitAsReason() throws IOException {
     AppLimits limits = AppLimits.defaults().withWallClock(Duration.ofSeconds(120)).withMemoryAndProcesses(192L << 20, 128);
     try (BatchIngestor ingestor = ingestor(limits)) {
-      if (ingestor.appBounds().memory() == AppBounds.Bound.RLIMIT) {
+      @SuppressWarnings("deprecation")
+      AppBounds former = ingestor.appBounds();
+      assertThat(former.memory().name()).as("the deprecated form says the same")
+          .isEqualTo(ingestor.appLimitEnforcement().memory().name());
+      if (ingestor.appLimitEnforcement().memory() == AppLimitEnforcement.Mechanism.RLIMIT) {
         // without a cgroup the hog's JVM cannot even reserve its address space: the documented fallback
-        assertThat(ingestor.appBounds().cpu()).isNull();
+        assertThat(ingestor.appLimitEnforcement().cpu()).isNull();
         return;
       }
       ingestor.registerApp("cust-a", IngestProgram.builder("hog").command("java", "Hog.java")
@@ -515,7 +519,7 @@ class ProgramAppTest {
       Map<Integer, String> seen = notes();
       assertThat(small.status()).as(small.logLine()).isEqualTo(Status.PROCESSED);
       assertThat(seen.get(128)).as("under the limit the app runs").contains("touched 128 MiB");
-      if (ingestor.appBounds().memory() == AppBounds.Bound.RLIMIT) {
+      if (ingestor.appLimitEnforcement().memory() == AppLimitEnforcement.Mechanism.RLIMIT) {
         assertThat(large.status()).as(large.logLine()).isEqualTo(Status.PROCESSED);
         assertThat(seen.get(384)).as("what the app could do past the limit").doesNotContain("touched")
             .containsAnyOf("Cannot allocate memory", "MemoryError", "Killed");

@@ -1,7 +1,7 @@
 package io.delpha.sdk.ingest.internal.sandbox;
 
 import io.delpha.sdk.core.ServiceUnavailableException;
-import io.delpha.sdk.ingest.AppBounds;
+import io.delpha.sdk.ingest.AppLimitEnforcement;
 import io.delpha.sdk.ingest.AppLimits;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -108,9 +108,9 @@ public final class AppCgroups {
   /**
    * @return how runs are bounded with these groups
    */
-  public AppBounds bounds() {
-    AppBounds.Bound b = version == Version.V2 ? AppBounds.Bound.CGROUP_V2 : AppBounds.Bound.CGROUP_V1;
-    return new AppBounds(b, managerDirs.containsKey("pids") || version == Version.V2 ? b : null,
+  public AppLimitEnforcement enforcement() {
+    AppLimitEnforcement.Mechanism b = version == Version.V2 ? AppLimitEnforcement.Mechanism.CGROUP_V2 : AppLimitEnforcement.Mechanism.CGROUP_V1;
+    return new AppLimitEnforcement(b, managerDirs.containsKey("pids") || version == Version.V2 ? b : null,
         managerDirs.containsKey("cpu") || version == Version.V2 ? b : null);
   }
 

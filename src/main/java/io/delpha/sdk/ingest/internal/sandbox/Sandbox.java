@@ -1,7 +1,7 @@
 package io.delpha.sdk.ingest.internal.sandbox;
 
 import io.delpha.sdk.core.ServiceUnavailableException;
-import io.delpha.sdk.ingest.AppBounds;
+import io.delpha.sdk.ingest.AppLimitEnforcement;
 import io.delpha.sdk.ingest.AppIsolation;
 import io.delpha.sdk.ingest.AppLimits;
 import java.io.IOException;
@@ -170,11 +170,11 @@ public final class Sandbox {
   /**
    * @return how memory, processes and CPU of each run are bounded
    */
-  public AppBounds bounds() {
+  public AppLimitEnforcement enforcement() {
     if (cgroups != null) {
-      return cgroups.bounds();
+      return cgroups.enforcement();
     }
-    return new AppBounds(AppBounds.Bound.RLIMIT, isolation == AppIsolation.NAMESPACES ? AppBounds.Bound.RLIMIT : null,
+    return new AppLimitEnforcement(AppLimitEnforcement.Mechanism.RLIMIT, isolation == AppIsolation.NAMESPACES ? AppLimitEnforcement.Mechanism.RLIMIT : null,
         null);
   }
 
@@ -284,7 +284,7 @@ public final class Sandbox {
         if (group != null) {
           cmd.add("--cgroup");
         }
-        AppBounds bounds = bounds();
+        AppLimitEnforcement bounds = enforcement();
         StringBuilder groups = new StringBuilder();
         if (group != null) {
           group.dirs().forEach((c, d) -> groups.append(groups.length() == 0 ? "" : ";").append(c).append('=').append(d));
@@ -292,8 +292,8 @@ public final class Sandbox {
         cmd.addAll(List.of("--mount", "--net", "--pid", "--fork", "--kill-child", "--mount-proc", "sh",
             script.toString(), root.toString(), work.toString(), javaHome, asRoot ? "nobody" : "self",
             String.valueOf(scratchBytes(work, limits)),
-            bounds.processes() == AppBounds.Bound.RLIMIT ? String.valueOf(limits.maxProcesses()) : "-",
-            bounds.memory() == AppBounds.Bound.RLIMIT ? String.valueOf(limits.memoryBytes()) : "-",
+            bounds.processes() == AppLimitEnforcement.Mechanism.RLIMIT ? String.valueOf(limits.maxProcesses()) : "-",
+            bounds.memory() == AppLimitEnforcement.Mechanism.RLIMIT ? String.valueOf(limits.memoryBytes()) : "-",
             String.valueOf(limits.maxOutputBytes()), groups.toString()));
       } else {
         cmd.addAll(List.of("sh", "-c", LIMITS_SCRIPT, "sh",

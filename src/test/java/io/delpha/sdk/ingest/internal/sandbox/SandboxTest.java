@@ -10,7 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import io.delpha.sdk.ingest.AppBounds;
+import io.delpha.sdk.ingest.AppLimitEnforcement;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -98,11 +98,11 @@ class SandboxTest {
   /** The tests below are about a cgroup per run: where none can be had, the documented fallback is checked instead. */
   static boolean cgroupsOrFallback(Sandbox s) {
     if (s.cgroups() != null) {
-      assertThat(s.bounds().memory()).isIn(AppBounds.Bound.CGROUP_V1, AppBounds.Bound.CGROUP_V2);
+      assertThat(s.enforcement().memory()).isIn(AppLimitEnforcement.Mechanism.CGROUP_V1, AppLimitEnforcement.Mechanism.CGROUP_V2);
       return true;
     }
-    assertThat(s.bounds().memory()).isEqualTo(AppBounds.Bound.RLIMIT);
-    assertThat(s.bounds().cpu()).isNull();
+    assertThat(s.enforcement().memory()).isEqualTo(AppLimitEnforcement.Mechanism.RLIMIT);
+    assertThat(s.enforcement().cpu()).isNull();
     return false;
   }
 
