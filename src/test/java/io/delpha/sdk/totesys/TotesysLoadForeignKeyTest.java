@@ -94,14 +94,65 @@ class TotesysLoadForeignKeyTest {
   }
 
   @Test
-  @DisplayName("row-by-row check (a role that may not set session_replication_role): the same refusal")
-  void rowByRowCheckRefusesDanglingReference() throws Exception {
+  @DisplayName("keys dropped and added again (a plain role owning new tables): the same refusal")
+  void revalidatedKeysRefuseDanglingReference() throws Exception {
     writeDanglingPayment();
     DataSource warehouse = warehouseOfPlainRole();
 
     RunReport report = pipeline(warehouse).load();
 
     assertRefusedAndNothingCommitted(report, warehouse);
+  }
+
+  @Test
+  @DisplayName("a plain role loading a few rows into a large fact table: checked row by row, the keys untouched; "
+      + "a dangling reference refused, the warehouse as it was")
+  void fewRowsIntoALargeTableAreCheckedRowByRow() throws Exception {
+    DataSource warehouse = warehouseOfPlainRole();
+    TotesysPipeline pipeline = pipeline(warehouse);
+    assertThat(pipeline.run().succeeded()).isTrue();
+    List<List<String>> keys = foreignKeys(warehouse);
+    Map<String, String> before = TotesysOracle.fingerprint(warehouse);
+    List<String> any = TotesysOracle.query(warehouse, "SELECT created_date, created_time, counterparty_id,"
+        + " currency_id, payment_type_id, payment_date, transaction_id FROM fact_payment ORDER BY 1, 2 LIMIT 1").get(0);
+    LocalObjectStore processed = LocalObjectStore.at(lake.resolve("processed"));
+    LocalDate created = LocalDate.parse(any.get(0));
+    LocalTime time = LocalTime.parse(any.get(1));
+    int transaction = Integer.parseInt(any.get(6));
+
+    ParquetRows.write(processed, "fact_payment/2030/01/01/100000000000.parquet", WarehouseTable.FACT_PAYMENT.schema(),
+        List.of(payment(any, created, time, 999_999)));
+    RunReport refused = pipeline.load();
+
+    assertThat(refused.failedStep()).isEqualTo(RunReport.Step.LOAD);
+    assertThat(refused.error()).hasMessageContaining("fact_payment").hasMessageContaining("foreign key")
+        .hasMessageContaining("SQLSTATE 23503");
+    assertThat(TotesysOracle.fingerprint(warehouse)).isEqualTo(before);
+    assertThat(foreignKeys(warehouse)).isEqualTo(keys);
+
+    processed.delete("fact_payment/2030/01/01/100000000000.parquet");
+    ParquetRows.write(processed, "fact_payment/2030/01/02/100000000000.parquet", WarehouseTable.FACT_PAYMENT.schema(),
+        List.of(payment(any, created, time, transaction)));
+    RunReport loaded = pipeline.load();
+
+    assertThat(loaded.succeeded()).as(loaded.toString()).isTrue();
+    assertThat(loaded.rowsLoaded()).containsEntry("fact_payment", 1L);
+    assertThat(foreignKeys(warehouse)).as("checked row by row: the keys were not dropped").isEqualTo(keys);
+    assertThat(TotesysOracle.count(warehouse, "SELECT count(*) FROM fact_payment WHERE payment_id = 987654"))
+        .isEqualTo(1);
+  }
+
+  /** A payment like {@code any}, a new one (id 987654), referencing {@code transaction}. */
+  private static Row payment(List<String> any, LocalDate created, LocalTime time, int transaction) {
+    return Row.of(WarehouseTable.FACT_PAYMENT.schema(), 987_654, created, time, created, time, transaction,
+        Integer.parseInt(any.get(2)), new BigDecimal("3.00"), Integer.parseInt(any.get(3)),
+        Integer.parseInt(any.get(4)), true, LocalDate.parse(any.get(5)));
+  }
+
+  /** The fact tables' foreign keys, each by its object id: a key dropped and added again has a new one. */
+  private static List<List<String>> foreignKeys(DataSource warehouse) throws Exception {
+    return TotesysOracle.query(warehouse, "SELECT conrelid::regclass::text, conname, oid::text FROM pg_constraint"
+        + " WHERE contype = 'f' ORDER BY 1, 2");
   }
 
   static void assertRefusedAndNothingCommitted(RunReport report, DataSource warehouse) throws Exception {

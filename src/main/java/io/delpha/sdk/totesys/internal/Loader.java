@@ -12,6 +12,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +47,12 @@ public final class Loader {
   private static final Logger log = LoggerFactory.getLogger(Loader.class);
   private static final String FOREIGN_KEY_VIOLATION = "23503";
   private static final String INSUFFICIENT_PRIVILEGE = "42501";
+  /**
+   * The most rows a fact table may hold, per row to insert, for its foreign keys to be dropped and added again
+   * around the insert rather than checked row by row: adding them again checks every row of the table, at a
+   * small fraction of a per-row check's cost per row.
+   */
+  static final long REVALIDATE_RATIO = 16;
   /** Triggers of a table other than the checks of its own foreign keys, plus its rules. */
   private static final String OTHER_TRIGGERS_AND_RULES = "SELECT (SELECT count(*) FROM pg_trigger t"
       + " WHERE t.tgrelid = ?::regclass AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.oid = t.tgconstraint"
@@ -158,7 +165,7 @@ public final class Loader {
     long staged = stage(copy, table, pending);
     log.debug("staged {} rows of {} from {} objects", staged, table.tableName(), pending.size());
     if (table.isFact()) {
-      return insertFacts(c, table);
+      return insertFacts(c, table, staged);
     }
     int rounds;
     try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(table.stagedVersionsPerKey())) {
@@ -179,22 +186,42 @@ public final class Loader {
 
   /**
    * Inserts a fact's staged rows. PostgreSQL checks a foreign key with one query per inserted row and key
-   * (nine per {@code fact_sales_order} row), which costs ten times the insert itself; where it is safe,
-   * the per-row checks are switched off for this one statement ({@code session_replication_role =
-   * replica}, transaction-local, its previous value restored right after) and the same check is made
-   * set-based: the dimension rows the inserted facts reference are locked {@code FOR KEY SHARE}, as the
-   * per-row check locks them, then a key no dimension row holds fails the load with SQLSTATE 23503, as
-   * the per-row check would. Safe means the session may set that parameter (a superuser, or a role granted {@code SET ON PARAMETER
-   * session_replication_role}, PostgreSQL 15+) and the table's only triggers are the checks of exactly
-   * the foreign keys {@link WarehouseTable} declares, with no rule: a host's own trigger keeps the
-   * per-row path, so it still fires.
+   * (nine per {@code fact_sales_order} row), which costs ten times the insert itself. Two ways around it keep
+   * the same guarantee, tried in this order:
+   *
+   * <ol>
+   *   <li>Where the session may set {@code session_replication_role} (a superuser, or a role granted {@code SET
+   *       ON PARAMETER session_replication_role}, PostgreSQL 15+) and the table's only triggers are the checks
+   *       of exactly the foreign keys {@link WarehouseTable} declares, with no rule: the per-row checks are
+   *       switched off for this one statement (transaction-local, its previous value restored right after)
+   *       and the same check is made set-based on the new rows: the dimension rows they reference are locked
+   *       {@code FOR KEY SHARE}, as the per-row check locks them, then a key no dimension row holds fails the
+   *       load with SQLSTATE 23503, as the per-row check would.
+   *   <li>Where the role owns the table and the rows to insert are many against the rows it holds (at most
+   *       {@value #REVALIDATE_RATIO} times as many there): the table's foreign keys are dropped for the insert
+   *       and added again after it, in the same transaction, so no other session ever sees the table without
+   *       them. Adding a foreign key checks every row of the table with one set-based query per key, under a
+   *       lock that keeps the dimensions' rows from changing meanwhile (so readers of the fact table wait for
+   *       the load's commit); a key no dimension row holds fails the load with SQLSTATE 23503. A trigger of the
+   *       host's own still fires for every row.
+   * </ol>
+   *
+   * Otherwise (another role's table, or a few rows into a large table) PostgreSQL checks row by row.
    */
-  private static long insertFacts(Connection c, WarehouseTable table) throws SQLException {
+  private static long insertFacts(Connection c, WarehouseTable table, long staged) throws SQLException {
     String previousRole = onlyDeclaredForeignKeyTriggers(c, table) ? switchToReplicaRole(c) : null;
     if (previousRole == null) {
+      List<String> readd = fewRowsHeld(c, table, staged * REVALIDATE_RATIO) ? dropForeignKeys(c, table) : null;
+      long inserted;
       try (PreparedStatement ps = c.prepareStatement(table.upsertFromStaging(false))) {
-        return ps.executeUpdate();
+        inserted = ps.executeUpdate();
       }
+      if (readd != null && !readd.isEmpty()) {
+        try (Statement s = c.createStatement()) {
+          s.execute("ALTER TABLE " + table.tableName() + " " + String.join(", ", readd));
+        }
+      }
+      return inserted;
     }
     long inserted;
     try (Statement s = c.createStatement()) {
@@ -223,6 +250,59 @@ public final class Loader {
       }
     }
     return inserted;
+  }
+
+  /** Whether {@code table} holds at most {@code limit} rows, counted no further than that. */
+  private static boolean fewRowsHeld(Connection c, WarehouseTable table, long limit) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT count(*) FROM (SELECT 1 FROM " + table.tableName() + " LIMIT ?) AS held")) {
+      ps.setLong(1, limit + 1);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1) <= limit;
+      }
+    }
+  }
+
+  /**
+   * Drops the table's foreign keys, if this role may (it owns the table).
+   *
+   * @return the {@code ADD CONSTRAINT} clauses that put them back as they were; {@code null} if the role may
+   *     not drop them (nothing changed)
+   */
+  private static @Nullable List<String> dropForeignKeys(Connection c, WarehouseTable table) throws SQLException {
+    List<String> drop = new ArrayList<>();
+    List<String> add = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+        + " WHERE conrelid = ?::regclass AND contype = 'f' ORDER BY conname")) {
+      ps.setString(1, table.tableName());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String name = "\"" + rs.getString(1).replace("\"", "\"\"") + "\"";
+          drop.add("DROP CONSTRAINT " + name);
+          add.add("ADD CONSTRAINT " + name + " " + rs.getString(2));
+        }
+      }
+    }
+    if (drop.isEmpty()) {
+      return add;
+    }
+    try (Statement s = c.createStatement()) {
+      s.execute("SAVEPOINT totesys_drop_foreign_keys");
+      try {
+        s.execute("ALTER TABLE " + table.tableName() + " " + String.join(", ", drop));
+        s.execute("RELEASE SAVEPOINT totesys_drop_foreign_keys");
+        return add;
+      } catch (SQLException e) {
+        if (!INSUFFICIENT_PRIVILEGE.equals(e.getSQLState())) {
+          throw e;
+        }
+        s.execute("ROLLBACK TO SAVEPOINT totesys_drop_foreign_keys");
+        s.execute("RELEASE SAVEPOINT totesys_drop_foreign_keys");
+        log.debug("the warehouse role does not own {}: its foreign keys checked row by row", table.tableName());
+        return null;
+      }
+    }
   }
 
   /**
