@@ -287,22 +287,11 @@ public final class Loader {
     if (drop.isEmpty()) {
       return add;
     }
-    try (Statement s = c.createStatement()) {
-      s.execute("SAVEPOINT totesys_drop_foreign_keys");
-      try {
-        s.execute("ALTER TABLE " + table.tableName() + " " + String.join(", ", drop));
-        s.execute("RELEASE SAVEPOINT totesys_drop_foreign_keys");
-        return add;
-      } catch (SQLException e) {
-        if (!INSUFFICIENT_PRIVILEGE.equals(e.getSQLState())) {
-          throw e;
-        }
-        s.execute("ROLLBACK TO SAVEPOINT totesys_drop_foreign_keys");
-        s.execute("RELEASE SAVEPOINT totesys_drop_foreign_keys");
-        log.debug("the warehouse role does not own {}: its foreign keys checked row by row", table.tableName());
-        return null;
-      }
+    if (!permitted(c, "ALTER TABLE " + table.tableName() + " " + String.join(", ", drop))) {
+      log.debug("the warehouse role does not own {}: its foreign keys checked row by row", table.tableName());
+      return null;
     }
+    return add;
   }
 
   /**
@@ -349,19 +338,33 @@ public final class Loader {
         rs.next();
         previous = rs.getString(1);
       }
-      s.execute("SAVEPOINT totesys_replica_role");
+      if (!permitted(c, "SET LOCAL session_replication_role = replica")) {
+        log.debug("the warehouse role may not set session_replication_role: foreign keys checked row by row");
+        return null;
+      }
+      return previous;
+    }
+  }
+
+  /**
+   * Runs {@code sql} under a savepoint.
+   *
+   * @return {@code false}, with nothing changed, if the role may not (SQLSTATE 42501)
+   */
+  private static boolean permitted(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute("SAVEPOINT totesys_permitted");
       try {
-        s.execute("SET LOCAL session_replication_role = replica");
-        s.execute("RELEASE SAVEPOINT totesys_replica_role");
-        return previous;
+        s.execute(sql);
+        s.execute("RELEASE SAVEPOINT totesys_permitted");
+        return true;
       } catch (SQLException e) {
         if (!INSUFFICIENT_PRIVILEGE.equals(e.getSQLState())) {
           throw e;
         }
-        s.execute("ROLLBACK TO SAVEPOINT totesys_replica_role");
-        s.execute("RELEASE SAVEPOINT totesys_replica_role");
-        log.debug("the warehouse role may not set session_replication_role: foreign keys checked row by row");
-        return null;
+        s.execute("ROLLBACK TO SAVEPOINT totesys_permitted");
+        s.execute("RELEASE SAVEPOINT totesys_permitted");
+        return false;
       }
     }
   }
