@@ -15,6 +15,7 @@ import io.delpha.sdk.core.internal.metrics.Meter;
 import io.delpha.sdk.core.internal.metrics.Recorder;
 import io.delpha.sdk.core.secrets.SecretProvider;
 import io.delpha.sdk.salesforce.internal.Authenticator;
+import io.delpha.sdk.salesforce.internal.BulkLimits;
 import io.delpha.sdk.salesforce.internal.BulkQuery;
 import io.delpha.sdk.salesforce.internal.SalesforceIds;
 import io.delpha.sdk.salesforce.internal.QueryPages;
@@ -81,7 +82,8 @@ public final class SalesforceManager implements SalesforceClient {
     this.http = new RestHttp(caller, mapper, config.apiVersion(), config.responseLimits());
     this.executor = new RequestExecutor(authenticator, config.loginUrl(), caller.retrier(), http);
     this.bulk = new BulkQuery(executor, http, new Retrier(config.bulkPolling(), clock, sleeper),
-        config.bulkTimeout(), config.bulkPageSize());
+        config.bulkTimeout(), config.bulkPageSize(), config.bulkParallelDownloads(),
+        config.bulkLimitsCheck() ? new BulkLimits(executor, http) : null);
     this.collections = new SObjectCollections(executor, http, mapper);
   }
 
