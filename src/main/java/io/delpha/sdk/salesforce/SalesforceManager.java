@@ -15,6 +15,7 @@ import io.delpha.sdk.core.internal.metrics.Meter;
 import io.delpha.sdk.core.internal.metrics.Recorder;
 import io.delpha.sdk.core.secrets.SecretProvider;
 import io.delpha.sdk.salesforce.internal.Authenticator;
+import io.delpha.sdk.salesforce.internal.BulkIngest;
 import io.delpha.sdk.salesforce.internal.BulkLimits;
 import io.delpha.sdk.salesforce.internal.BulkQuery;
 import io.delpha.sdk.salesforce.internal.SalesforceIds;
@@ -70,12 +71,13 @@ public final class SalesforceManager implements SalesforceClient {
   private final RestHttp http;
   private final RequestExecutor executor;
   private final BulkQuery bulk;
+  private final BulkIngest ingest;
   private final SObjectCollections collections;
   private final Recorder metrics;
   private final ClosedGuard guard = new ClosedGuard("this SalesforceManager");
 
   SalesforceManager(SalesforceConfig config, Authenticator authenticator, HttpCaller caller,
-      ObjectMapper mapper, Clock clock, Pause.Sleeper sleeper, Recorder metrics) {
+      ObjectMapper mapper, Clock clock, Pause.Sleeper sleeper, Recorder metrics, long ingestJobBytes) {
     this.config = config;
     this.metrics = metrics;
     this.mapper = mapper;
@@ -84,6 +86,8 @@ public final class SalesforceManager implements SalesforceClient {
     this.bulk = new BulkQuery(executor, http, new Retrier(config.bulkPolling(), clock, sleeper),
         config.bulkTimeout(), config.bulkPageSize(), config.bulkParallelDownloads(),
         config.bulkLimitsCheck() ? new BulkLimits(executor, http) : null);
+    this.ingest = new BulkIngest(executor, http, new Retrier(config.bulkPolling(), clock, sleeper),
+        config.bulkTimeout(), ingestJobBytes, config.bulkLimitsCheck() ? new BulkLimits(executor, http) : null);
     this.collections = new SObjectCollections(executor, http, mapper);
   }
 
@@ -175,6 +179,20 @@ public final class SalesforceManager implements SalesforceClient {
   public Stream<Map<String, String>> bulkQueryAll(String soql) {
     open();
     return counted("bulk_query_all", bulk.run(requireSoql(soql), true));
+  }
+
+  @Override
+  public BulkIngestReport bulkIngest(String sObject, BulkOperation operation, @Nullable String externalIdField,
+      Stream<? extends Map<String, ?>> records) {
+    open();
+    Objects.requireNonNull(sObject, "sObject");
+    Objects.requireNonNull(operation, "operation");
+    Objects.requireNonNull(records, "records");
+    BulkIngestReport report = call("bulk_ingest", () -> ingest.run(sObject, operation, externalIdField, records));
+    records("bulk_ingest", report.successful());
+    log.info("bulkIngest: {} of {} records saved, {} failed, {} unprocessed, in {} job(s)", report.successful(),
+        report.records(), report.failed(), report.unprocessed(), report.jobs().size());
+    return report;
   }
 
   @Override

@@ -250,7 +250,39 @@ public final class RestHttp {
    *     probe for the usage (queries, as they always were), rather than quoting the usage last seen
    */
   private HttpResponse<InputStream> open(Session session, String what, HttpRequest request, boolean probe) {
-    HttpResponse<InputStream> response = send(what, request, HttpResponse.BodyHandlers.ofInputStream());
+    return checked(session, what, send(what, request, HttpResponse.BodyHandlers.ofInputStream()), probe);
+  }
+
+  /**
+   * Uploads a file as a request's body ({@code PUT} of a Bulk API 2.0 ingest job's CSV): no request timeout while the
+   * body is sent, the answer's headers awaited within it after the body's last byte ({@link HttpCaller#sendUpload}).
+   * The answer's body is closed unread.
+   *
+   * @param session the session
+   * @param what what the caller is doing, for messages
+   * @param path the path below the versioned data root
+   * @param contentType the body's media type
+   * @param file the body
+   * @throws DataFormatException if the file cannot be read (it was written by the caller)
+   */
+  public void upload(Session session, String what, String path, String contentType, java.nio.file.Path file) {
+    HttpRequest.BodyPublisher body;
+    try {
+      body = HttpRequest.BodyPublishers.ofFile(file);
+    } catch (java.io.FileNotFoundException e) {
+      throw new DataFormatException(what + ": the spooled data is gone (" + e.getMessage() + ")", e);
+    }
+    HttpRequest.Builder request = caller.upload(URI.create(session.instanceUrl() + apiRoot() + path))
+        .header("Authorization", "Bearer " + session.accessToken().reveal()).header("Content-Type", contentType);
+    HttpResponse<InputStream> response = checked(session, what,
+        caller.sendUpload(what, request, "PUT", body, HttpResponse.BodyHandlers.ofInputStream()), false);
+    record(response.headers());
+    discard(response.body());
+  }
+
+  /** Fails on an error answer or a redirect (never followed); else returns the answer. */
+  private HttpResponse<InputStream> checked(Session session, String what, HttpResponse<InputStream> response,
+      boolean probe) {
     if (Redirects.isRedirect(response.statusCode())) {
       discard(response.body());
       throw SalesforceUrls.redirected(what, response);
