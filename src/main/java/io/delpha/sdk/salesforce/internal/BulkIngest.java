@@ -268,7 +268,7 @@ public final class BulkIngest {
     try {
       executor.http("upload " + what + " data", false, s -> {
         http.upload(s, "upload " + what + " data", path + "/batches", "text/csv", spool.file());
-        return null;
+        return Boolean.TRUE;
       });
       executor.http("close " + what, true, s -> http.json(s, "close " + what, "PATCH", path,
           Map.of("state", "UploadComplete")));
