@@ -26,9 +26,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
@@ -53,7 +51,6 @@ public final class BulkIngest {
 
   private static final Logger log = LoggerFactory.getLogger(BulkIngest.class);
   private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,79}");
-  private static final AtomicInteger POOLS = new AtomicInteger();
 
   private final RequestExecutor executor;
   private final RestHttp http;
@@ -214,13 +211,7 @@ public final class BulkIngest {
 
   private List<BulkIngestReport.Job> runJobs(String sObject, BulkOperation operation, @Nullable String externalId,
       List<Spool> spools) {
-    int id = POOLS.incrementAndGet();
-    AtomicInteger threads = new AtomicInteger();
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(CONCURRENCY, spools.size()), r -> {
-      Thread t = new Thread(r, "delpha-bulk-ingest-" + id + "-" + threads.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService pool = Workers.daemonPool("delpha-bulk-ingest", Math.min(CONCURRENCY, spools.size()));
     try {
       List<Future<BulkIngestReport.Job>> jobs = new ArrayList<>();
       for (Spool spool : spools) {

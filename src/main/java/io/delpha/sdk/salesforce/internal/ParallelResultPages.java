@@ -15,9 +15,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -41,7 +39,6 @@ final class ParallelResultPages implements BulkQuery.PageSource {
 
   private static final Logger log = LoggerFactory.getLogger(ParallelResultPages.class);
   private static final Pattern DIGITS = Pattern.compile("[0-9]{1,9}");
-  private static final AtomicInteger POOLS = new AtomicInteger();
 
   private final RequestExecutor executor;
   private final RestHttp http;
@@ -127,13 +124,7 @@ final class ParallelResultPages implements BulkQuery.PageSource {
   private ExecutorService pool() {
     ExecutorService p = pool;
     if (p == null) {
-      int id = POOLS.incrementAndGet();
-      AtomicInteger threads = new AtomicInteger();
-      p = Executors.newFixedThreadPool(parallel, r -> {
-        Thread t = new Thread(r, "delpha-bulk-results-" + id + "-" + threads.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-      });
+      p = Workers.daemonPool("delpha-bulk-results", parallel);
       pool = p;
     }
     return p;

@@ -158,12 +158,23 @@ public final class RestHttp {
   public byte[] jsonBytes(Session session, String what, String path) {
     HttpRequest request = request(session, path).header("Accept", "application/json").GET().build();
     HttpResponse<InputStream> response = open(session, what, request, true);
-    try (InputStream in = BoundedBody.whole(response.body(), what, limits)) {
+    return readAll(BoundedBody.whole(response.body(), what, limits), what);
+  }
+
+  /**
+   * Reads a bounded body to its end and closes it.
+   *
+   * @throws DataFormatException (a {@link ResponseLimitException} for a breach) if the body broke a bound or is not
+   *     the encoding it claims
+   * @throws ServiceUnavailableException if Salesforce stops answering mid-body (worth another attempt)
+   */
+  private static byte[] readAll(InputStream body, String what) {
+    try (InputStream in = body) {
       return in.readAllBytes();
     } catch (IOException e) {
-      ResponseLimitException limit = BoundedBody.limitOf(e);
-      if (limit != null) {
-        throw limit;
+      DataFormatException format = BoundedBody.formatOf(e);
+      if (format != null) {
+        throw format;
       }
       throw new ServiceUnavailableException(what + ": Salesforce stopped answering mid-body ("
           + e.getClass().getSimpleName() + ")", e);
@@ -204,16 +215,7 @@ public final class RestHttp {
   public Page page(Session session, String what, String path, String accept) {
     Streamed open = openStream(session, what, path, accept, limits.maxBodyBytes(), "maxBodyBytes",
         limits.maxBodyBytes(), "maxBodyBytes");
-    try (InputStream in = open.body()) {
-      return new Page(open.headers(), in.readAllBytes());
-    } catch (IOException e) {
-      DataFormatException format = BoundedBody.formatOf(e);
-      if (format != null) {
-        throw format;
-      }
-      throw new ServiceUnavailableException(what + ": Salesforce stopped answering mid-page ("
-          + e.getClass().getSimpleName() + ")", e);
-    }
+    return new Page(open.headers(), readAll(open.body(), what));
   }
 
   /**

@@ -171,9 +171,11 @@ public final class BoundedBody {
 
     @Override
     public int read() throws IOException {
-      byte[] one = new byte[1];
-      int n = read(one, 0, 1);
-      return n < 0 ? -1 : one[0] & 0xff;
+      try {
+        return inflater().read();
+      } catch (ZipException e) {
+        throw corrupt(e);
+      }
     }
 
     @Override
