@@ -49,7 +49,8 @@ final class ParallelResultPages implements BulkQuery.PageSource {
   private final Deque<Link> queued = new ArrayDeque<>();
   private final Deque<Flight> inFlight = new ArrayDeque<>();
   private @Nullable ExecutorService pool;
-  private @Nullable String nextList;
+  /** The next list, asked for as soon as the one before was read, {@code null} after the last. */
+  private @Nullable Future<JsonNode> nextList;
 
   private record Flight(String locator, Future<RestHttp.Page> page) {}
 
@@ -76,7 +77,7 @@ final class ParallelResultPages implements BulkQuery.PageSource {
       int parallel) {
     ParallelResultPages pages = new ParallelResultPages(executor, http, jobId, budget, parallel);
     try {
-      pages.readList("/jobs/query/" + jobId + "/resultPages");
+      pages.absorb(pages.fetchList("/jobs/query/" + jobId + "/resultPages"));
     } catch (NotFoundException e) {
       log.info("Bulk API 2.0 query job {}: Salesforce does not offer resultPages (404); reading the results by "
           + "locator paging, one page at a time", jobId);
@@ -93,7 +94,7 @@ final class ParallelResultPages implements BulkQuery.PageSource {
       close();
       return null;
     }
-    RestHttp.Page page = await(head);
+    RestHttp.Page page = await(head.page(), "a result page");
     return new BulkQuery.OpenPage(new ByteArrayInputStream(page.bytes()),
         page.headers().firstValue("Sforce-NumberOfRecords").orElse(null), head.locator());
   }
@@ -102,11 +103,12 @@ final class ParallelResultPages implements BulkQuery.PageSource {
   private void fill() {
     while (inFlight.size() < parallel) {
       if (queued.isEmpty()) {
-        String list = nextList;
+        Future<JsonNode> list = nextList;
         if (list == null) {
           return;
         }
-        readList(list);
+        nextList = null;
+        absorb(await(list, "a list of result pages"));
         continue;
       }
       Link link = queued.poll();
@@ -124,34 +126,38 @@ final class ParallelResultPages implements BulkQuery.PageSource {
   private ExecutorService pool() {
     ExecutorService p = pool;
     if (p == null) {
-      p = Workers.daemonPool("delpha-bulk-results", parallel);
+      p = Workers.daemonPool("delpha-bulk-results", parallel + 1); // the pages, and the next list
       pool = p;
     }
     return p;
   }
 
-  private RestHttp.Page await(Flight flight) {
+  private <T> T await(Future<T> download, String what) {
     try {
-      return flight.page().get();
+      return download.get();
     } catch (ExecutionException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
-      throw Workers.failure(cause, "Bulk API 2.0 query job " + jobId + ": downloading a result page");
+      throw Workers.failure(cause, "Bulk API 2.0 query job " + jobId + ": downloading " + what);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new ServiceUnavailableException("Bulk API 2.0 query job " + jobId + ": interrupted while waiting for a "
-          + "result page", e);
+      throw new ServiceUnavailableException("Bulk API 2.0 query job " + jobId + ": interrupted while waiting for "
+          + what, e);
     }
   }
 
-  /** Reads one list of result pages: its locators queued, its next list kept. */
-  private void readList(String path) {
+  private JsonNode fetchList(String path) {
     String what = "read Bulk API 2.0 query job " + jobId + " result pages";
-    JsonNode list = executor.http(what, true, s -> {
+    return executor.http(what, true, s -> {
       synchronized (budget) {
         budget.request();
       }
       return http.json(s, what, "GET", path, null);
     });
+  }
+
+  /** Takes a list of result pages in: its pages queued, the next list asked for at once (on the pool). */
+  private void absorb(JsonNode list) {
+    String what = "read Bulk API 2.0 query job " + jobId + " result pages";
     JsonNode urls = list.path("resultPages");
     if (!urls.isArray()) {
       throw new DataFormatException(what + ": the answer has no resultPages array");
@@ -178,7 +184,8 @@ final class ParallelResultPages implements BulkQuery.PageSource {
       following = "/jobs/query/" + jobId + "/resultPages?" + linkOf(next, "/jobs/query/" + jobId + "/resultPages",
           what).query();
     }
-    nextList = lists.page(following, given);
+    String then = lists.page(following, given);
+    nextList = then == null ? null : pool().submit(() -> fetchList(then));
     log.debug("Bulk API 2.0 query job {}: {} result pages listed{}", jobId, given, done ? ", the last list" : "");
   }
 
@@ -232,6 +239,10 @@ final class ParallelResultPages implements BulkQuery.PageSource {
     }
     inFlight.clear();
     queued.clear();
+    Future<JsonNode> list = nextList;
+    if (list != null) {
+      list.cancel(true);
+    }
     nextList = null;
     ExecutorService p = pool;
     if (p != null) {
