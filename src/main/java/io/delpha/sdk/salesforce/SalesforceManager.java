@@ -403,6 +403,7 @@ public final class SalesforceManager implements SalesforceClient {
           List<Contact> cs = sf.query("SELECT Id, Name FROM Contact", Contact.class);
           try (Stream<Map<String, Object>> s = sf.stream("SELECT Id FROM Account")) { ... }  // lazy, page by page
           try (Stream<Map<String, String>> rows = sf.bulkQuery("SELECT Id, Name FROM Account")) { ... }  // Bulk API 2.0
+          BulkIngestReport r = sf.bulkIngest("Account", BulkOperation.UPSERT, "Ext_Id__c", records.stream());  // any size
           sf.describeGlobal();  sf.describe("Account");
           String id = sf.create("Account", Map.of("Name", "Acme"));
           sf.get("Account", id);  sf.update("Account", id, Map.of("Phone", "123"));  sf.delete("Account", id);
