@@ -95,6 +95,7 @@ class SalesforceBulkIngestTest {
 
   /** Four jobs: created in turn, each JobComplete with 3 processed and 1 failed, but the third, which fails. */
   private static void stubJobs() {
+    wm.resetAll();
     String state = Scenario.STARTED;
     for (int j = 0; j < IDS.size(); j++) {
       String id = IDS.get(j);
@@ -143,6 +144,34 @@ class SalesforceBulkIngestTest {
     assertThat(all.toString()).isEqualTo(IntStream.rangeClosed(1, 12).mapToObj(SalesforceBulkIngestTest::line)
         .reduce("", String::concat));
     wm.verify(4, patchRequestedFor(urlPathMatching(INGEST + "/.*"))
+        .withRequestBody(equalToJson("{\"state\":\"UploadComplete\"}")));
+  }
+
+  @Test
+  @DisplayName("a job whose upload is refused is aborted, its records unprocessed; the other jobs go on")
+  void refusedUploadAbortsItsJob() {
+    stubJobs();
+    String refused = IDS.get(1);
+    wm.stubFor(put(urlPathEqualTo(INGEST + "/" + refused + "/batches")).willReturn(aResponse().withStatus(400)
+        .withHeader("Content-Type", "application/json")
+        .withBody(errorBody("INVALIDJOB", "Found unsupported field Nmae in the header"))));
+    wm.stubFor(get(urlPathEqualTo(INGEST + "/" + IDS.get(2))).willReturn(jsonOk(jobInfo(IDS.get(2), "JobComplete", 3,
+        0, null))));
+    BulkIngestReport report;
+    try (SalesforceManager sf = manager(false)) {
+      report = sf.bulkIngest("Account", BulkOperation.UPSERT, "Ext__c", records(12));
+    }
+    assertThat(report.records()).isEqualTo(12);
+    assertThat(report.unprocessed()).isEqualTo(3);
+    assertThat(report.failed()).isEqualTo(2);
+    assertThat(report.successful()).isEqualTo(7);
+    assertThat(report.jobs()).filteredOn(j -> refused.equals(j.id())).singleElement().satisfies(j -> {
+      assertThat(j.state()).isEqualTo("NotStarted");
+      assertThat(j.errorMessage()).contains("unsupported field Nmae");
+    });
+    wm.verify(1, patchRequestedFor(urlPathEqualTo(INGEST + "/" + refused))
+        .withRequestBody(equalToJson("{\"state\":\"Aborted\"}")));
+    wm.verify(3, patchRequestedFor(urlPathMatching(INGEST + "/.*"))
         .withRequestBody(equalToJson("{\"state\":\"UploadComplete\"}")));
   }
 

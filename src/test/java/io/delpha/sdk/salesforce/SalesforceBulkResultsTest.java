@@ -69,6 +69,7 @@ class SalesforceBulkResultsTest {
   }
 
   private static void stubCompleteJob() {
+    wm.resetAll();
     wm.stubFor(post(urlPathEqualTo(API + "/jobs/query")).willReturn(jsonOk(fixture("bulk-job-created.json"))));
     wm.stubFor(get(urlPathEqualTo(JOB)).willReturn(jsonOk(fixture("bulk-job-jobcomplete.json"))));
   }
