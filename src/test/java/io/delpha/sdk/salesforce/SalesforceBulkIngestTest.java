@@ -20,7 +20,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
+import com.github.tomakehurst.wiremock.http.ResponseDefinition;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.RateLimitedException;
@@ -31,6 +33,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
@@ -49,9 +52,34 @@ class SalesforceBulkIngestTest {
       "750R0000001Ing4IAA");
   static final String HEADER = "\"Name\",\"Ext__c\"\n";
 
+  static final AtomicInteger CREATED = new AtomicInteger();
+
+  /**
+   * Answers each job creation with the next id: the jobs are created concurrently, and a scenario's states do not
+   * move atomically under concurrent requests.
+   */
+  static final class NextJob implements ResponseDefinitionTransformerV2 {
+    @Override
+    public ResponseDefinition transform(ServeEvent event) {
+      String id = IDS.get(CREATED.getAndIncrement() % IDS.size());
+      return ResponseDefinitionBuilder.like(event.getResponseDefinition()).withBody(jobInfo(id, "Open", 0, 0, null))
+          .build();
+    }
+
+    @Override
+    public boolean applyGlobally() {
+      return false;
+    }
+
+    @Override
+    public String getName() {
+      return "next-ingest-job";
+    }
+  }
+
   @RegisterExtension
   static WireMockExtension wm = WireMockExtension.newInstance()
-      .options(wireMockConfig().dynamicPort().gzipDisabled(true)).build();
+      .options(wireMockConfig().dynamicPort().gzipDisabled(true).extensions(new NextJob())).build();
 
   private static ResponseDefinitionBuilder jsonOk(String body) {
     return aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(body);
@@ -93,16 +121,13 @@ class SalesforceBulkIngestTest {
         .build();
   }
 
-  /** Four jobs: created in turn, each JobComplete with 3 processed and 1 failed, but the third, which fails. */
+  /** Four jobs: created in turn (whichever creation comes first gets the first id), each JobComplete with 3 processed and 1 failed, but the third, which fails. */
   private static void stubJobs() {
     wm.resetAll();
-    String state = Scenario.STARTED;
+    CREATED.set(0);
+    wm.stubFor(post(urlPathEqualTo(INGEST)).willReturn(jsonOk("{}").withTransformers("next-ingest-job")));
     for (int j = 0; j < IDS.size(); j++) {
       String id = IDS.get(j);
-      String next = "created " + (j + 1);
-      wm.stubFor(post(urlPathEqualTo(INGEST)).inScenario("create").whenScenarioStateIs(state).willSetStateTo(next)
-          .willReturn(jsonOk(jobInfo(id, "Open", 0, 0, null))));
-      state = next;
       wm.stubFor(put(urlPathEqualTo(INGEST + "/" + id + "/batches")).willReturn(aResponse().withStatus(201)));
       wm.stubFor(patch(urlPathEqualTo(INGEST + "/" + id)).willReturn(jsonOk(jobInfo(id, "UploadComplete", 0, 0,
           null))));
