@@ -199,6 +199,20 @@ class SalesforceBulkResultsTest {
     wm.verify(0, getRequestedFor(urlPathEqualTo(JOB + "/results")));
   }
 
+  @Test
+  @DisplayName("resultPages lists that name the same next list forever end in a ResponseLimitException")
+  void loopingListsEnd() {
+    stubPages();
+    String again = "{\"resultPages\": [" + resultUrl(1) + "], \"nextRecordsUrl\": \"" + JOB
+        + "/resultPages?locator=bG9vcA\", \"done\": false}";
+    wm.stubFor(get(urlPathEqualTo(JOB + "/resultPages")).willReturn(jsonOk(again)));
+    try (SalesforceManager sf = manager(2, b -> b)) {
+      assertThatThrownBy(() -> rows(sf)).isInstanceOf(ResponseLimitException.class)
+          .hasMessageContaining("already read");
+    }
+    wm.verify(2, getRequestedFor(urlPathEqualTo(JOB + "/resultPages"))); // the repeat is refused unsent
+  }
+
   static byte[] gzip(byte[] bytes) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (GZIPOutputStream z = new GZIPOutputStream(out)) {
