@@ -3,7 +3,8 @@ package io.delpha.sdk.core.internal;
 import io.delpha.sdk.core.DelphaException;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -48,7 +49,7 @@ public final class Workers {
 
   /**
    * A fixed pool of daemon threads named {@code <prefix>-<pool>-<thread>}, for work a caller waits on and shuts down
-   * (a daemon never keeps the host's JVM alive when a caller forgets).
+   * (a daemon never keeps the host's JVM alive when a caller forgets, and an idle thread ends after 30 s).
    *
    * @param prefix the threads' name prefix, e.g. {@code "delpha-bulk-results"}
    * @param threads how many threads
@@ -57,11 +58,14 @@ public final class Workers {
   public static ExecutorService daemonPool(String prefix, int threads) {
     int pool = POOLS.incrementAndGet();
     AtomicInteger made = new AtomicInteger();
-    return Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, prefix + "-" + pool + "-" + made.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    ThreadPoolExecutor executor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), r -> {
+          Thread t = new Thread(r, prefix + "-" + pool + "-" + made.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+    executor.allowCoreThreadTimeOut(true); // a pool its caller forgot to shut down ends its threads when idle
+    return executor;
   }
 
   /**
