@@ -137,18 +137,24 @@ class SalesforceBulkIngestTest {
     }
   }
 
-  @Test
-  @DisplayName("twelve records, three a job: four jobs, one failing, and one report of 6 saved, 3 failed, 3 unprocessed")
-  void splitIntoJobsWithOneReport() {
-    stubJobs();
+  /** Upserts twelve records and checks the report's counts. */
+  private static BulkIngestReport upsertTwelve(long successful, long failed, long unprocessed) {
     BulkIngestReport report;
     try (SalesforceManager sf = manager(false)) {
       report = sf.bulkIngest("Account", BulkOperation.UPSERT, "Ext__c", records(12));
     }
     assertThat(report.records()).isEqualTo(12);
-    assertThat(report.successful()).isEqualTo(6);
-    assertThat(report.failed()).isEqualTo(3);
-    assertThat(report.unprocessed()).isEqualTo(3);
+    assertThat(report.successful()).isEqualTo(successful);
+    assertThat(report.failed()).isEqualTo(failed);
+    assertThat(report.unprocessed()).isEqualTo(unprocessed);
+    return report;
+  }
+
+  @Test
+  @DisplayName("twelve records, three a job: four jobs, one failing, and one report of 6 saved, 3 failed, 3 unprocessed")
+  void splitIntoJobsWithOneReport() {
+    stubJobs();
+    BulkIngestReport report = upsertTwelve(6, 3, 3);
     assertThat(report.allSuccessful()).isFalse();
     assertThat(report.jobs()).hasSize(4).allSatisfy(j -> assertThat(j.records()).isEqualTo(3));
     assertThat(report.jobs()).extracting(BulkIngestReport.Job::id).containsExactlyInAnyOrderElementsOf(IDS);
@@ -182,14 +188,7 @@ class SalesforceBulkIngestTest {
         .withBody(errorBody("INVALIDJOB", "Found unsupported field Nmae in the header"))));
     wm.stubFor(get(urlPathEqualTo(INGEST + "/" + IDS.get(2))).willReturn(jsonOk(jobInfo(IDS.get(2), "JobComplete", 3,
         0, null))));
-    BulkIngestReport report;
-    try (SalesforceManager sf = manager(false)) {
-      report = sf.bulkIngest("Account", BulkOperation.UPSERT, "Ext__c", records(12));
-    }
-    assertThat(report.records()).isEqualTo(12);
-    assertThat(report.unprocessed()).isEqualTo(3);
-    assertThat(report.failed()).isEqualTo(2);
-    assertThat(report.successful()).isEqualTo(7);
+    BulkIngestReport report = upsertTwelve(7, 2, 3);
     assertThat(report.jobs()).filteredOn(j -> refused.equals(j.id())).singleElement().satisfies(j -> {
       assertThat(j.state()).isEqualTo("NotStarted");
       assertThat(j.errorMessage()).contains("unsupported field Nmae");
