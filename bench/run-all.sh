@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 WORK="$PWD/target/bench"
 mkdir -p "$WORK"
 
-BENCHMARKS=(parquet firstfiles sharing ingest apps totesys)
+BENCHMARKS=(parquet firstfiles sharing ingest apps totesys salesforce)
 # long, or starting several servers: run only when named
 OPTIONAL=(ring variant)
 
@@ -290,6 +290,14 @@ bench_totesys() {
   java -Xmx1g -cp "$CP" io.delpha.sdk.bench.TotesysBenchmark "${TOTESYS_ROUNDS:-8}"
   java -Xmx1g -cp "$CP" io.delpha.sdk.bench.TotesysBenchmark "${TOTESYS_ROUNDS:-8}" plain
   java -Xmx1g -cp "$CP" io.delpha.sdk.bench.TotesysScaleBenchmark "${TOTESYS_FACTORS:-1,10}" "${TOTESYS_CHANGED:-1000}"
+}
+
+bench_salesforce() {
+  # issue 61: Bulk API 2.0 results of SF_ROWS rows over SF_PAGES pages from a loopback server adding SF_LATENCY ms to
+  # every request: 5 parallel resultPages downloads against the sequential Sforce-Locator paging, and gzip against
+  # plain (time and bytes moved); every run's rows counted and checksummed before a figure, median of SF_ROUNDS
+  java -Xmx1g -cp "$CP" io.delpha.sdk.bench.SalesforceBulkBenchmark "${SF_ROWS:-1000000}" "${SF_PAGES:-20}" \
+    "${SF_LATENCY:-50}" "${SF_ROUNDS:-3}"
 }
 
 bench_ring() {

@@ -79,7 +79,8 @@ class ManagerContractTest {
     MANAGERS.put(SalesforceManager.class, () -> SalesforceManager.builder().loginUrl(salesforce.baseUrl())
         .clientId("3MVG9lKcPoNINVBIPJjdw1J9LLM82HnFVVX19KY1uA5mu0QqEWhq").clientSecret("contract-client-secret")
         .username("integration@delpha.example").password("contract-password").securityToken("contract-token")
-        .requestTimeout(Duration.ofSeconds(7)).bulkPageSize(500).build());
+        .requestTimeout(Duration.ofSeconds(7)).bulkPageSize(500).bulkParallelDownloads(4).bulkLimitsCheck(true)
+        .build());
     MANAGERS.put(AWSManager.class, () -> AWSManager.builder().region("eu-west-1")
         .credentials("AKIAIOSFODNN7EXAMPLE", "contract-secret").endpointOverride(URI.create("http://127.0.0.1:9"))
         .s3EndpointOverride(URI.create("http://127.0.0.1:10")).flowType(FlowType.ACCOUNT).recordsPageSize(42)

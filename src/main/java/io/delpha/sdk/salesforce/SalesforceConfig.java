@@ -31,6 +31,8 @@ public final class SalesforceConfig {
       .initialDelay(Duration.ofMillis(500)).maxDelay(Duration.ofSeconds(15)).multiplier(1.5).build());
   static final Settings.Setting<Duration> BULK_TIMEOUT = SETTINGS.add("bulkTimeout", Duration.ofMinutes(30));
   static final Settings.Setting<Integer> BULK_PAGE_SIZE = SETTINGS.add("bulkPageSize", 0);
+  static final Settings.Setting<Integer> BULK_PARALLEL_DOWNLOADS = SETTINGS.add("bulkParallelDownloads", 1);
+  static final Settings.Setting<Boolean> BULK_LIMITS_CHECK = SETTINGS.add("bulkLimitsCheck", false);
   static final Settings.Setting<Duration> REQUEST_TIMEOUT = SETTINGS.add("requestTimeout", Duration.ofSeconds(120));
   static final Settings.Setting<Metrics> METRICS = SETTINGS.add("metrics", Metrics.none());
   static final Settings.Setting<ResponseLimits> RESPONSE_LIMITS =
@@ -139,6 +141,22 @@ public final class SalesforceConfig {
    */
   public int bulkPageSize() {
     return values.get(BULK_PAGE_SIZE);
+  }
+
+  /**
+   * @return how many Bulk API 2.0 result pages are downloaded at once through {@code resultPages}; 1 (the default)
+   *     for the sequential locator paging
+   */
+  public int bulkParallelDownloads() {
+    return values.get(BULK_PARALLEL_DOWNLOADS);
+  }
+
+  /**
+   * @return whether the org's Bulk API allowances ({@code GET /limits}) are read before a Bulk API 2.0 job is
+   *     created, and a job they cannot cover is refused; {@code false} by default
+   */
+  public boolean bulkLimitsCheck() {
+    return values.get(BULK_LIMITS_CHECK);
   }
 
   /**

@@ -15,6 +15,8 @@ import io.delpha.sdk.core.internal.metrics.Meter;
 import io.delpha.sdk.core.internal.metrics.Recorder;
 import io.delpha.sdk.core.secrets.SecretProvider;
 import io.delpha.sdk.salesforce.internal.Authenticator;
+import io.delpha.sdk.salesforce.internal.BulkIngest;
+import io.delpha.sdk.salesforce.internal.BulkLimits;
 import io.delpha.sdk.salesforce.internal.BulkQuery;
 import io.delpha.sdk.salesforce.internal.SalesforceIds;
 import io.delpha.sdk.salesforce.internal.QueryPages;
@@ -69,19 +71,23 @@ public final class SalesforceManager implements SalesforceClient {
   private final RestHttp http;
   private final RequestExecutor executor;
   private final BulkQuery bulk;
+  private final BulkIngest ingest;
   private final SObjectCollections collections;
   private final Recorder metrics;
   private final ClosedGuard guard = new ClosedGuard("this SalesforceManager");
 
   SalesforceManager(SalesforceConfig config, Authenticator authenticator, HttpCaller caller,
-      ObjectMapper mapper, Clock clock, Pause.Sleeper sleeper, Recorder metrics) {
+      ObjectMapper mapper, Clock clock, Pause.Sleeper sleeper, Recorder metrics, long ingestJobBytes) {
     this.config = config;
     this.metrics = metrics;
     this.mapper = mapper;
     this.http = new RestHttp(caller, mapper, config.apiVersion(), config.responseLimits());
     this.executor = new RequestExecutor(authenticator, config.loginUrl(), caller.retrier(), http);
     this.bulk = new BulkQuery(executor, http, new Retrier(config.bulkPolling(), clock, sleeper),
-        config.bulkTimeout(), config.bulkPageSize());
+        config.bulkTimeout(), config.bulkPageSize(), config.bulkParallelDownloads(),
+        config.bulkLimitsCheck() ? new BulkLimits(executor, http) : null);
+    this.ingest = new BulkIngest(executor, http, new Retrier(config.bulkPolling(), clock, sleeper),
+        config.bulkTimeout(), ingestJobBytes, config.bulkLimitsCheck() ? new BulkLimits(executor, http) : null);
     this.collections = new SObjectCollections(executor, http, mapper);
   }
 
@@ -173,6 +179,20 @@ public final class SalesforceManager implements SalesforceClient {
   public Stream<Map<String, String>> bulkQueryAll(String soql) {
     open();
     return counted("bulk_query_all", bulk.run(requireSoql(soql), true));
+  }
+
+  @Override
+  public BulkIngestReport bulkIngest(String sObject, BulkOperation operation, @Nullable String externalIdField,
+      Stream<? extends Map<String, ?>> records) {
+    open();
+    Objects.requireNonNull(sObject, "sObject");
+    Objects.requireNonNull(operation, "operation");
+    Objects.requireNonNull(records, "records");
+    BulkIngestReport report = call("bulk_ingest", () -> ingest.run(sObject, operation, externalIdField, records));
+    records("bulk_ingest", report.successful());
+    log.info("bulkIngest: {} of {} records saved, {} failed, {} unprocessed, in {} job(s)", report.successful(),
+        report.records(), report.failed(), report.unprocessed(), report.jobs().size());
+    return report;
   }
 
   @Override
@@ -383,6 +403,7 @@ public final class SalesforceManager implements SalesforceClient {
           List<Contact> cs = sf.query("SELECT Id, Name FROM Contact", Contact.class);
           try (Stream<Map<String, Object>> s = sf.stream("SELECT Id FROM Account")) { ... }  // lazy, page by page
           try (Stream<Map<String, String>> rows = sf.bulkQuery("SELECT Id, Name FROM Account")) { ... }  // Bulk API 2.0
+          BulkIngestReport r = sf.bulkIngest("Account", BulkOperation.UPSERT, "Ext_Id__c", records.stream());  // any size
           sf.describeGlobal();  sf.describe("Account");
           String id = sf.create("Account", Map.of("Name", "Acme"));
           sf.get("Account", id);  sf.update("Account", id, Map.of("Phone", "123"));  sf.delete("Account", id);

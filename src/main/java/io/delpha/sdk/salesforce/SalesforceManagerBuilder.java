@@ -15,6 +15,7 @@ import io.delpha.sdk.core.internal.http.Peers;
 import io.delpha.sdk.core.internal.metrics.Recorder;
 import io.delpha.sdk.core.secrets.SecretProvider;
 import io.delpha.sdk.salesforce.internal.Authenticator;
+import io.delpha.sdk.salesforce.internal.BulkIngest;
 import io.delpha.sdk.salesforce.internal.Json;
 import io.delpha.sdk.salesforce.internal.JwtBearerAuthenticator;
 import io.delpha.sdk.salesforce.internal.PasswordAuthenticator;
@@ -50,6 +51,7 @@ public final class SalesforceManagerBuilder implements ClientBuilder<SalesforceM
   private @Nullable SecretProvider secretProvider;
   private Clock clock = Clock.systemUTC();
   private Pause.Sleeper sleeper = Pause.REAL;
+  private long ingestJobBytes = BulkIngest.MAX_JOB_BYTES;
   private final Settings.Draft draft;
 
   SalesforceManagerBuilder() {
@@ -87,6 +89,18 @@ public final class SalesforceManagerBuilder implements ClientBuilder<SalesforceM
   SalesforceManagerBuilder pauses(Clock clock, Pause.Sleeper sleeper) {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+    return this;
+  }
+
+  /**
+   * The most CSV bytes of one Bulk API 2.0 ingest job (default 100 MB): the test seam that makes small inputs several
+   * jobs. Not a setting: Salesforce's bound is not the host's to change.
+   *
+   * @param bytes the most CSV bytes of a job, its header included
+   * @return this builder
+   */
+  SalesforceManagerBuilder ingestJobBytes(long bytes) {
+    this.ingestJobBytes = bytes;
     return this;
   }
 
@@ -268,6 +282,36 @@ public final class SalesforceManagerBuilder implements ClientBuilder<SalesforceM
   }
 
   /**
+   * Downloads a Bulk API 2.0 query's result pages in parallel: through {@code GET .../resultPages} (API 58.0+), up to
+   * {@code downloads} pages at once, their rows handed out in Salesforce's order. Each page is read whole into memory
+   * (at most {@code ResponseLimits.maxBodyBytes}, inflated), so memory holds up to {@code downloads} pages; Salesforce
+   * sizes these pages ({@link #bulkPageSize} applies to the locator paging only), so raise {@code maxBodyBytes} for
+   * larger ones. A page
+   * that fails is retried alone. Where Salesforce answers {@code resultPages} with 404, the read falls back to the
+   * sequential locator paging.
+   *
+   * @param downloads pages downloaded at once, 1 to 16; 1, the default, reads them one at a time through the
+   *     {@code Sforce-Locator} paging, streamed, with no per-page byte bound
+   * @return this builder
+   */
+  public SalesforceManagerBuilder bulkParallelDownloads(int downloads) {
+    return set(SalesforceConfig.BULK_PARALLEL_DOWNLOADS, downloads);
+  }
+
+  /**
+   * Reads the org's Bulk API allowances ({@code GET /limits}: {@code DailyBulkV2QueryJobs}, {@code
+   * DailyBulkV2QueryFileStorageMB}, {@code DailyBulkApiBatches}) before each Bulk API 2.0 job, and refuses a job they
+   * cannot cover with a {@link io.delpha.sdk.core.RateLimitedException} before anything is created. Off by default:
+   * it costs one more API request per job, and Salesforce refuses an exhausted allowance on its own.
+   *
+   * @param check whether to read the allowances first (default {@code false})
+   * @return this builder
+   */
+  public SalesforceManagerBuilder bulkLimitsCheck(boolean check) {
+    return set(SalesforceConfig.BULK_LIMITS_CHECK, check);
+  }
+
+  /**
    * @param timeout the per-request timeout (default 120 s)
    * @return this builder
    */
@@ -340,7 +384,7 @@ public final class SalesforceManagerBuilder implements ClientBuilder<SalesforceM
       authenticator = new PasswordAuthenticator(client, responseLimits, url, () -> fixed);
     }
     SalesforceManager manager = new SalesforceManager(config, authenticator, client, mapper, clock, sleeper,
-        Recorder.of(config.metrics()));
+        Recorder.of(config.metrics()), ingestJobBytes);
     manager.logIn();
     return manager;
   }
@@ -366,6 +410,10 @@ public final class SalesforceManagerBuilder implements ClientBuilder<SalesforceM
     if (Objects.requireNonNull(d.find(SalesforceConfig.BULK_PAGE_SIZE)) < 0 || bulkTimeout.isNegative()
         || requestTimeout.isZero() || requestTimeout.isNegative()) {
       throw new InvalidInputException("bulkPageSize and timeouts must be positive");
+    }
+    int downloads = Objects.requireNonNull(d.find(SalesforceConfig.BULK_PARALLEL_DOWNLOADS));
+    if (downloads < 1 || downloads > 16) {
+      throw new InvalidInputException("bulkParallelDownloads must be 1 to 16, was " + downloads);
     }
     if (d.find(SalesforceConfig.PRIVATE_KEY_PEM) != null) {
       require(d.find(SalesforceConfig.CLIENT_ID), "clientId (the connected app's consumer key)");

@@ -143,6 +143,9 @@ public final class CsvParser {
             nextLine++;
           }
           field.append(ch);
+          if (ch != '\n' && ch != '\r') {
+            appendRun(true);
+          }
         }
       } else if (ch == delimiter) {
         if (fields.size() + 1 >= maxFields) {
@@ -175,7 +178,7 @@ public final class CsvParser {
           }
           field.append(ch);
           if (!afterQuote) {
-            appendPlainRun();
+            appendRun(false);
           }
         }
       }
@@ -186,12 +189,15 @@ public final class CsvParser {
     }
   }
 
-  /** Copies the rest of an unquoted field that lies in the buffer in one step, not a character at a time. */
-  private void appendPlainRun() {
+  /**
+   * Copies the rest of a field's run that lies in the buffer in one step, not a character at a time: up to a quote or
+   * a line break, and in an unquoted field a delimiter too.
+   */
+  private void appendRun(boolean quotedField) {
     int start = pos;
     while (pos < len) {
       char x = buf[pos];
-      if (x == delimiter || x == '\n' || x == '\r' || x == '"') {
+      if (x == '"' || x == '\n' || x == '\r' || (!quotedField && x == delimiter)) {
         break;
       }
       pos++;

@@ -2,6 +2,10 @@ package io.delpha.sdk.core.internal;
 
 import io.delpha.sdk.core.DelphaException;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
@@ -22,6 +26,8 @@ public final class Workers {
   /** How often a waiting consumer looks whether the workers are still there. */
   static final long POLL_MILLIS = 100;
 
+  private static final AtomicInteger POOLS = new AtomicInteger();
+
   private Workers() {}
 
   /**
@@ -39,6 +45,27 @@ public final class Workers {
     return new DelphaException(what + " " + kind + failure.getClass().getName()
         + (failure instanceof StackOverflowError ? " (input nested too deep for the thread's stack?)" : "")
         + "; the cause has the details", failure);
+  }
+
+  /**
+   * A fixed pool of daemon threads named {@code <prefix>-<pool>-<thread>}, for work a caller waits on and shuts down
+   * (a daemon never keeps the host's JVM alive when a caller forgets, and an idle thread ends after 30 s).
+   *
+   * @param prefix the threads' name prefix, e.g. {@code "delpha-bulk-results"}
+   * @param threads how many threads
+   * @return the pool; the caller shuts it down
+   */
+  public static ExecutorService daemonPool(String prefix, int threads) {
+    int pool = POOLS.incrementAndGet();
+    AtomicInteger made = new AtomicInteger();
+    ThreadPoolExecutor executor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), r -> {
+          Thread t = new Thread(r, prefix + "-" + pool + "-" + made.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+    executor.allowCoreThreadTimeOut(true); // a pool its caller forgot to shut down ends its threads when idle
+    return executor;
   }
 
   /**

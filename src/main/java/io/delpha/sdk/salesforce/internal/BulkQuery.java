@@ -37,20 +37,26 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A Bulk API 2.0 query job: create it ({@code POST /jobs/query}), poll its state with backoff until
- * {@code JobComplete}, then stream its CSV results page by page ({@code GET .../results}), following
- * the {@code Sforce-Locator} header until it is the literal {@code null}. It uses the library's HTTP
- * client layer; the CSV is parsed by the library's one CSV parser
- * ({@link CsvParser}, RFC 4180), the one the ingest uses.
+ * {@code JobComplete}, then stream its CSV results page by page. Sequentially ({@code parallel} 1), following the
+ * {@code Sforce-Locator} header of {@code GET .../results} until it is the literal {@code null}; in parallel ({@code
+ * parallel} 2 or more), through {@code GET .../resultPages} (API 58.0+), whose answers hand out up to five result
+ * URLs at a time and name the next list ({@code nextRecordsUrl}) until {@code done}: up to {@code parallel} pages
+ * are downloaded at once, each read whole (at most {@code maxBodyBytes}, inflated), and their rows handed out in the
+ * server's order, so memory holds at most {@code parallel} pages. A page that fails is retried alone, under the
+ * retry policy. When Salesforce answers {@code resultPages} with 404, the read falls back to the locator paging.
+ * Every result request asks for gzip ({@code Accept-Encoding: gzip}); a compressed page is inflated under a byte
+ * bound ({@link RestHttp#openStream}, {@link RestHttp#page}). It uses the library's HTTP client layer; the CSV is
+ * parsed by the library's one CSV parser ({@link CsvParser}, RFC 4180), the one the ingest uses.
  *
  * <p>What Salesforce sends is read under the {@link ResponseLimits}: the job's JSON answers as any REST answer; each
  * result record at most {@code maxLineBytes} characters and {@code maxItems} fields (the header too: a header of a
  * million names stops at the delimiter past the bound, its names never all built); each read of a page within
  * {@code idleTimeout} and at least {@code minBytesPerSecond}. The job's polls and result pages are one {@link
- * PageBudget}: at most {@code maxRequests} requests (polls, pages, retries), {@code maxPages} pages, every locator one
- * the job's read was not given before, at most {@code maxEmptyPages} empty pages in a row. A page's {@code
- * Sforce-NumberOfRecords}, when it is sent, is checked against the page before its first row is handed out (the
- * budget) and after its last (the count): a page cut short or padded is an error, not a page. A breach is a {@link
- * ResponseLimitException}; once the rows have failed, every later call throws that failure again.
+ * PageBudget}: at most {@code maxRequests} requests (polls, pages, lists, retries), {@code maxPages} pages, every
+ * locator one the job's read was not given before, at most {@code maxEmptyPages} empty pages in a row. A page's
+ * {@code Sforce-NumberOfRecords}, when it is sent, is checked against the page before its first row is handed out
+ * (the budget) and after its last (the count): a page cut short or padded is an error, not a page. A breach is a
+ * {@link ResponseLimitException}; once the rows have failed, every later call throws that failure again.
  */
 public final class BulkQuery {
 
@@ -66,6 +72,8 @@ public final class BulkQuery {
   private final Retrier polling;
   private final Duration timeout;
   private final int pageSize;
+  private final int parallel;
+  private final @Nullable BulkLimits limits;
 
   /**
    * @param executor runs the calls
@@ -73,48 +81,71 @@ public final class BulkQuery {
    * @param polling the pauses between state polls (the policy's attempt count is not used: {@code timeout}
    *     bounds polling)
    * @param timeout how long to wait for the job to complete
-   * @param pageSize {@code maxRecords} per results page, 0 to let Salesforce choose
+   * @param pageSize {@code maxRecords} per results page of the locator paging, 0 to let Salesforce choose
+   * @param parallel result pages downloaded at once; 1 for the sequential locator paging
+   * @param limits the org's Bulk API allowances, read before a job is created; {@code null} not to read them
    */
-  public BulkQuery(RequestExecutor executor, RestHttp http, Retrier polling, Duration timeout, int pageSize) {
+  public BulkQuery(RequestExecutor executor, RestHttp http, Retrier polling, Duration timeout, int pageSize,
+      int parallel, @Nullable BulkLimits limits) {
     this.executor = executor;
     this.http = http;
     this.polling = polling;
     this.timeout = timeout;
     this.pageSize = pageSize;
+    this.parallel = parallel;
+    this.limits = limits;
   }
 
   /**
-   * Runs the job and returns its rows as a lazy stream; close the stream to release the open page.
+   * Runs the job and returns its rows as a lazy stream; close the stream to release the open page (and the parallel
+   * downloads).
    *
    * @param soql the query
    * @param includeDeleted {@code queryAll}: include deleted and archived records
    * @return the rows, column name to value (empty string for empty values); the stream throws where the read fails
    *     (a {@link ResponseLimitException} for a breach) and never ends early
+   * @throws io.delpha.sdk.core.RateLimitedException if the org's allowances were read and leave no query job, or no
+   *     result storage, for today; no job is created
    */
   public Stream<Map<String, String>> run(String soql, boolean includeDeleted) {
+    BulkLimits allowances = limits;
+    if (allowances != null) {
+      allowances.requireQueryJob();
+    }
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("operation", includeDeleted ? "queryAll" : "query");
     body.put("query", soql);
     JsonNode job = executor.http("create Bulk API 2.0 query job", true,
         s -> http.json(s, "create Bulk API 2.0 query job", "POST", "/jobs/query", body));
-    String jobId = Json.text(job, "id");
-    if (jobId == null) {
-      throw new DataFormatException("create Bulk API 2.0 query job: the answer has no job id");
-    }
-    if (!JOB_ID.matcher(jobId).matches()) {
-      // it goes into every later path: a '/', '?', '..' or '@' in it would change the resource asked for
-      throw new DataFormatException("create Bulk API 2.0 query job: the job id Salesforce sent is not a record id "
-          + "(15 or 18 letters and digits); it was not used in a URL");
-    }
+    String jobId = requireJobId(Json.text(job, "id"), "create Bulk API 2.0 query job");
     log.info("Bulk API 2.0 query job {} created (state {})", jobId, Peers.echo(Json.text(job, "state")));
     PageBudget budget = PageBudget.of("Bulk API 2.0 query job " + jobId, http.limits());
     JsonNode done = awaitCompletion(jobId, budget);
     log.info("Bulk API 2.0 query job {} complete: {} records", jobId,
         Peers.echo(Json.text(done, "numberRecordsProcessed")));
-    Results results = new Results(jobId, budget);
+    PageSource source = parallel > 1 ? ParallelResultPages.open(executor, http, jobId, budget, parallel) : null;
+    Results results = new Results(jobId, budget, source != null ? source : new LocatorPages(jobId, budget));
     return StreamSupport.stream(
             Spliterators.spliteratorUnknownSize(results, Spliterator.ORDERED | Spliterator.NONNULL), false)
         .onClose(results::close);
+  }
+
+  /**
+   * @param jobId the id Salesforce sent for a job
+   * @param what the call, for messages
+   * @return the id, a record id (15 or 18 letters and digits)
+   * @throws DataFormatException if there is none or it is not a record id: it goes into every later path, where a
+   *     {@code '/'}, {@code '?'}, {@code '..'} or {@code '@'} would change the resource asked for
+   */
+  static String requireJobId(@Nullable String jobId, String what) {
+    if (jobId == null) {
+      throw new DataFormatException(what + ": the answer has no job id");
+    }
+    if (!JOB_ID.matcher(jobId).matches()) {
+      throw new DataFormatException(what + ": the job id Salesforce sent is not a record id "
+          + "(15 or 18 letters and digits); it was not used in a URL");
+    }
+    return jobId;
   }
 
   private JsonNode awaitCompletion(String jobId, PageBudget budget) {
@@ -148,27 +179,94 @@ public final class BulkQuery {
     return INPUT_ERRORS.contains(code) ? new InvalidInputException(message) : new DelphaException(message);
   }
 
+  /** One result page as it is opened: its body, its declared row count, its handle for the budget. */
+  record OpenPage(InputStream body, @Nullable String count, @Nullable String handle) {}
+
+  /** Where the result pages come from, in the server's order. */
+  interface PageSource {
+    /**
+     * @return the next page, {@code null} after the last
+     * @throws IOException if Salesforce stops answering
+     */
+    @Nullable OpenPage next() throws IOException;
+
+    /** Releases what the source holds (threads, pages downloaded ahead). */
+    void close();
+  }
+
+  /** The sequential paging: {@code GET .../results}, each page naming the next by its {@code Sforce-Locator}. */
+  private final class LocatorPages implements PageSource {
+    private final String jobId;
+    private final PageBudget budget;
+    private @Nullable String locator;
+    private boolean lastPage;
+
+    LocatorPages(String jobId, PageBudget budget) {
+      this.jobId = jobId;
+      this.budget = budget;
+    }
+
+    @Override
+    public @Nullable OpenPage next() {
+      if (lastPage) {
+        return null;
+      }
+      StringBuilder path = new StringBuilder("/jobs/query/").append(jobId).append("/results");
+      String separator = "?";
+      if (pageSize > 0) {
+        path.append(separator).append("maxRecords=").append(pageSize);
+        separator = "&";
+      }
+      if (locator != null) {
+        path.append(separator).append("locator=").append(URLEncoder.encode(locator, StandardCharsets.UTF_8));
+      }
+      String what = "read Bulk API 2.0 query job " + jobId + " results";
+      RestHttp.Streamed response = executor.http(what, true, s -> {
+        budget.request();
+        return http.openStream(s, what, path.toString(), "text/csv");
+      });
+      String given = response.headers().firstValue("Sforce-Locator").orElse("null");
+      String next;
+      try {
+        next = given.isEmpty() || "null".equals(given) ? null : SalesforceUrls.requireLocator(given, what);
+      } catch (RuntimeException e) {
+        RestHttp.discard(response.body());
+        throw e;
+      }
+      locator = next;
+      lastPage = next == null;
+      return new OpenPage(response.body(), response.headers().firstValue("Sforce-NumberOfRecords").orElse(null),
+          next);
+    }
+
+    @Override
+    public void close() {
+      // nothing held between pages
+    }
+  }
+
   /** The rows of every result page, opened one at a time; each page starts with its header record. */
   private final class Results implements Iterator<Map<String, String>> {
     private final String jobId;
     private final PageBudget budget;
-    private @Nullable String locator;
+    private final PageSource source;
     private boolean lastPage;
     private @Nullable InputStream body;
     private @Nullable CsvParser rows;
     private @Nullable List<String> header;
     private @Nullable Map<String, String> pending;
     private int pages;
-    /** The open page's locator of the next page, {@code null} when it is the last. */
-    private @Nullable String next;
+    /** The open page's handle: the locator of the next page (sequential), its own (parallel). */
+    private @Nullable String handle;
     /** The open page's {@code Sforce-NumberOfRecords}, -1 when it sent none. */
     private long declared;
     private long rowsOnPage;
     private @Nullable RuntimeException broken;
 
-    Results(String jobId, PageBudget budget) {
+    Results(String jobId, PageBudget budget, PageSource source) {
       this.jobId = jobId;
       this.budget = budget;
+      this.source = source;
     }
 
     /**
@@ -192,10 +290,11 @@ public final class BulkQuery {
             }
             endPage();
           }
-          if (lastPage) {
+          if (lastPage || !openPage()) {
+            lastPage = true;
+            source.close();
             return false;
           }
-          openPage();
         }
         return true;
       } catch (CsvParser.RecordTooLongException e) {
@@ -205,8 +304,8 @@ public final class BulkQuery {
         throw fail(new ResponseLimitException("maxItems", "Bulk API 2.0 query job " + jobId + ": result page "
             + pages + ": " + e.getMessage() + " (ResponseLimits.maxItems); reading stopped there", e));
       } catch (IOException e) {
-        ResponseLimitException limit = BoundedBody.limitOf(e);
-        throw fail(limit != null ? limit : new ServiceUnavailableException("Bulk API 2.0 query job " + jobId
+        DataFormatException format = BoundedBody.formatOf(e);
+        throw fail(format != null ? format : new ServiceUnavailableException("Bulk API 2.0 query job " + jobId
             + ": reading result page " + pages + " failed (" + e.getClass().getSimpleName() + ": "
             + Peers.echo(e.getMessage()) + ")", e));
       } catch (RuntimeException e) {
@@ -257,72 +356,66 @@ public final class BulkQuery {
     }
 
     /**
-     * Opens the next page: its locator of the page after and its declared row count, checked against the budget
-     * before a row of it is handed out, then its header.
+     * Opens the next page: its handle and its declared row count, checked against the budget before a row of it is
+     * handed out, then its header.
+     *
+     * @return {@code false} when there is no next page
      */
-    private void openPage() throws IOException {
-      StringBuilder path = new StringBuilder("/jobs/query/").append(jobId).append("/results");
-      String separator = "?";
-      if (pageSize > 0) {
-        path.append(separator).append("maxRecords=").append(pageSize);
-        separator = "&";
+    private boolean openPage() throws IOException {
+      OpenPage page = source.next();
+      if (page == null) {
+        return false;
       }
-      if (locator != null) {
-        path.append(separator).append("locator=").append(URLEncoder.encode(locator, StandardCharsets.UTF_8));
-      }
-      String what = "read Bulk API 2.0 query job " + jobId + " results";
-      RestHttp.Streamed response = executor.http(what, true, s -> {
-        budget.request();
-        return http.openStream(s, what, path.toString(), "text/csv");
-      });
-      body = response.body();
+      body = page.body();
       pages++;
       rowsOnPage = 0;
-      String given = response.headers().firstValue("Sforce-Locator").orElse("null");
-      next = given.isEmpty() || "null".equals(given) ? null : SalesforceUrls.requireLocator(given, what);
-      String count = response.headers().firstValue("Sforce-NumberOfRecords").orElse(null);
+      handle = page.handle();
+      String count = page.count();
       if (count != null && !COUNT.matcher(count).matches()) {
         throw new DataFormatException("Bulk API 2.0 query job " + jobId + ": result page " + pages + " declares "
             + "Sforce-NumberOfRecords '" + Peers.echo(count) + "', which is not a count");
       }
       declared = count == null ? -1 : Long.parseLong(count);
       if (declared >= 0) {
-        budget.page(next, declared); // a locator seen before ends the read before a row of this page is handed out
+        synchronized (budget) { // parallel downloads count their requests on it
+          budget.page(handle, declared); // a handle seen before ends the read before a row of this page is handed out
+        }
       }
       log.debug("Bulk API 2.0 query job {}: result page {} ({} records)", jobId, pages,
           count == null ? "?" : count);
       ResponseLimits limits = http.limits();
-      rows = new CsvParser(new InputStreamReader(body, StandardCharsets.UTF_8), ',', limits.maxLineBytes(),
+      rows = new CsvParser(new InputStreamReader(page.body(), StandardCharsets.UTF_8), ',', limits.maxLineBytes(),
           limits.maxItems());
       List<String> names = rows.next();
       if (names == null) {
         header = List.of();
         endPage();
-        return;
+        return true;
       }
       if (rows.error() != null) {
         throw new DataFormatException("Bulk API 2.0 query job " + jobId + ": the header of result page " + pages
             + " could not be read (" + rows.error() + ")");
       }
       header = List.copyOf(names);
+      return true;
     }
 
-    /** Closes the page read to its end, checks its rows against what it declared, and moves to the next. */
+    /** Closes the page read to its end and checks its rows against what it declared. */
     private void endPage() {
-      close();
+      closePage();
       if (declared >= 0 && rowsOnPage != declared) {
         throw new DataFormatException("Bulk API 2.0 query job " + jobId + ": result page " + pages + " held "
             + rowsOnPage + " records where its Sforce-NumberOfRecords said " + declared + "; the page was cut or "
             + "padded, so the rows are not taken as the job's whole result");
       }
       if (declared < 0) {
-        budget.page(next, rowsOnPage);
+        synchronized (budget) {
+          budget.page(handle, rowsOnPage);
+        }
       }
-      locator = next;
-      lastPage = next == null;
     }
 
-    void close() {
+    private void closePage() {
       if (body != null) {
         try {
           body.close();
@@ -333,6 +426,11 @@ public final class BulkQuery {
         }
       }
       rows = null;
+    }
+
+    void close() {
+      closePage();
+      source.close();
     }
   }
 }

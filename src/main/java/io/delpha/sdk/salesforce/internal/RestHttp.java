@@ -158,12 +158,23 @@ public final class RestHttp {
   public byte[] jsonBytes(Session session, String what, String path) {
     HttpRequest request = request(session, path).header("Accept", "application/json").GET().build();
     HttpResponse<InputStream> response = open(session, what, request, true);
-    try (InputStream in = BoundedBody.whole(response.body(), what, limits)) {
+    return readAll(BoundedBody.whole(response.body(), what, limits), what);
+  }
+
+  /**
+   * Reads a bounded body to its end and closes it.
+   *
+   * @throws DataFormatException (a {@link ResponseLimitException} for a breach) if the body broke a bound or is not
+   *     the encoding it claims
+   * @throws ServiceUnavailableException if Salesforce stops answering mid-body (worth another attempt)
+   */
+  private static byte[] readAll(InputStream body, String what) {
+    try (InputStream in = body) {
       return in.readAllBytes();
     } catch (IOException e) {
-      ResponseLimitException limit = BoundedBody.limitOf(e);
-      if (limit != null) {
-        throw limit;
+      DataFormatException format = BoundedBody.formatOf(e);
+      if (format != null) {
+        throw format;
       }
       throw new ServiceUnavailableException(what + ": Salesforce stopped answering mid-body ("
           + e.getClass().getSimpleName() + ")", e);
@@ -171,19 +182,59 @@ public final class RestHttp {
   }
 
   /**
-   * Opens a streamed GET (Bulk API 2.0 results). The caller closes the body.
+   * Opens a streamed GET (Bulk API 2.0 results), asking for it gzip-compressed ({@code Accept-Encoding: gzip}). The
+   * caller closes the body. A plain answer has no bound in all (it is read record by record under the record
+   * bounds); a compressed one is inflated as it is read, at most {@link ResponseLimits#maxStreamBytes()} inflated
+   * bytes ({@link BoundedBody#decoded}).
    *
    * @param session the session
    * @param what what the caller is doing
    * @param path the path below the versioned data root, with its query string
    * @param accept the media type to accept
-   * @return the open answer; its status was 2xx
+   * @return the open answer, decoded; its status was 2xx
    */
   public Streamed openStream(Session session, String what, String path, String accept) {
-    HttpRequest request = request(session, path).header("Accept", accept).GET().build();
+    return openStream(session, what, path, accept, Long.MAX_VALUE, "no limit", limits.maxStreamBytes(),
+        "maxStreamBytes");
+  }
+
+  /**
+   * Reads a Bulk API 2.0 result page whole, asking for it gzip-compressed: at most {@link
+   * ResponseLimits#maxBodyBytes()} bytes once inflated, whether it came compressed or not, within {@link
+   * ResponseLimits#idleTimeout()} per read and at the minimum rate.
+   *
+   * @param session the session
+   * @param what what the caller is doing
+   * @param path the path below the versioned data root, with its query string
+   * @param accept the media type to accept
+   * @return the page's headers and its decoded bytes
+   * @throws ResponseLimitException if the page, inflated, is longer than {@code maxBodyBytes}
+   * @throws DataFormatException if it says it is gzip and is not
+   * @throws ServiceUnavailableException if Salesforce stops answering mid-page (worth another attempt)
+   */
+  public Page page(Session session, String what, String path, String accept) {
+    Streamed open = openStream(session, what, path, accept, limits.maxBodyBytes(), "maxBodyBytes",
+        limits.maxBodyBytes(), "maxBodyBytes");
+    return new Page(open.headers(), readAll(open.body(), what));
+  }
+
+  /**
+   * A result page read whole.
+   *
+   * @param headers its headers
+   * @param bytes its bytes, decoded
+   */
+  public record Page(HttpHeaders headers, byte[] bytes) {}
+
+  private Streamed openStream(Session session, String what, String path, String accept, long maxPlain,
+      String plainLimit, long maxInflated, String inflatedLimit) {
+    HttpRequest request = request(session, path).header("Accept", accept).header("Accept-Encoding", "gzip")
+        .GET().build();
     HttpResponse<InputStream> response = open(session, what, request, false);
-    return new Streamed(response.headers(),
-        BoundedBody.download(response.body(), what, Long.MAX_VALUE, "no limit", limits));
+    String encoding = response.headers().firstValue("Content-Encoding").orElse(null);
+    boolean plain = encoding == null || encoding.isBlank() || "identity".equalsIgnoreCase(encoding.trim());
+    return new Streamed(response.headers(), BoundedBody.decoded(response.body(), encoding, what,
+        plain ? maxPlain : maxInflated, plain ? plainLimit : inflatedLimit, limits));
   }
 
   /**
@@ -201,7 +252,39 @@ public final class RestHttp {
    *     probe for the usage (queries, as they always were), rather than quoting the usage last seen
    */
   private HttpResponse<InputStream> open(Session session, String what, HttpRequest request, boolean probe) {
-    HttpResponse<InputStream> response = send(what, request, HttpResponse.BodyHandlers.ofInputStream());
+    return checked(session, what, send(what, request, HttpResponse.BodyHandlers.ofInputStream()), probe);
+  }
+
+  /**
+   * Uploads a file as a request's body ({@code PUT} of a Bulk API 2.0 ingest job's CSV): no request timeout while the
+   * body is sent, the answer's headers awaited within it after the body's last byte ({@link HttpCaller#sendUpload}).
+   * The answer's body is closed unread.
+   *
+   * @param session the session
+   * @param what what the caller is doing, for messages
+   * @param path the path below the versioned data root
+   * @param contentType the body's media type
+   * @param file the body
+   * @throws DataFormatException if the file cannot be read (it was written by the caller)
+   */
+  public void upload(Session session, String what, String path, String contentType, java.nio.file.Path file) {
+    HttpRequest.BodyPublisher body;
+    try {
+      body = HttpRequest.BodyPublishers.ofFile(file);
+    } catch (java.io.FileNotFoundException e) {
+      throw new DataFormatException(what + ": the spooled data is gone (" + e.getMessage() + ")", e);
+    }
+    HttpRequest.Builder request = caller.upload(URI.create(session.instanceUrl() + apiRoot() + path))
+        .header("Authorization", "Bearer " + session.accessToken().reveal()).header("Content-Type", contentType);
+    HttpResponse<InputStream> response = checked(session, what,
+        caller.sendUpload(what, request, "PUT", body, HttpResponse.BodyHandlers.ofInputStream()), false);
+    record(response.headers());
+    discard(response.body());
+  }
+
+  /** Fails on an error answer or a redirect (never followed); else returns the answer. */
+  private HttpResponse<InputStream> checked(Session session, String what, HttpResponse<InputStream> response,
+      boolean probe) {
     if (Redirects.isRedirect(response.statusCode())) {
       discard(response.body());
       throw SalesforceUrls.redirected(what, response);
@@ -210,11 +293,20 @@ public final class RestHttp {
       // a rate-limit answer without the usage header: one /limits probe puts the usage in the exception
       boolean hasUsage = response.headers().firstValue("Sforce-Limit-Info").isPresent();
       throw SalesforceErrors.fromResponse(what, response.statusCode(),
-          HttpCaller.withoutCredentials(response.request(), errorBody(what, response.body(), limits)),
+          HttpCaller.withoutCredentials(response.request(), errorBody(what, errorStream(what, response), limits)),
           HttpCaller.retryAfter(response.headers()).orElse(null),
           () -> hasUsage || !probe ? lastUsage() : probeUsage(session), limits);
     }
     return response;
+  }
+
+  /** An error answer's body, inflated when it came gzip-compressed (a result download asks for gzip). */
+  private InputStream errorStream(String what, HttpResponse<InputStream> response) {
+    String encoding = response.headers().firstValue("Content-Encoding").orElse(null);
+    if (encoding == null || !"gzip".equalsIgnoreCase(encoding.trim())) {
+      return response.body();
+    }
+    return BoundedBody.decoded(response.body(), encoding, what, limits.maxBodyBytes(), "maxBodyBytes", limits);
   }
 
   /**

@@ -24,6 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -87,6 +89,113 @@ public final class BoundedBody {
   public static InputStream download(InputStream body, String what, long maxBytes, String limitName,
       ResponseLimits limits) {
     return new Bounded(body, what, maxBytes, limitName, null, limits);
+  }
+
+  /**
+   * Wraps a body sent with a {@code Content-Encoding}: the peer's bytes as {@link #download} reads them (each read
+   * within {@link ResponseLimits#idleTimeout()}, at the minimum rate), and what they decode to counted against {@code
+   * maxBytes}: a gzip answer of a few KB that inflates past the bound (a gzip bomb) ends there, the inflated bytes
+   * never kept beyond it. {@code identity} (or no header) is {@link #download} itself. The gzip header is read at the
+   * first read, not here; a body that is not the gzip it claims fails that read with an {@link IOException} carrying
+   * a {@link DataFormatException} ({@link #formatOf}).
+   *
+   * @param body the peer's stream (closed when the result is)
+   * @param contentEncoding the answer's {@code Content-Encoding}, {@code null} when it sent none
+   * @param what the request, for messages
+   * @param maxBytes the most decoded bytes allowed
+   * @param limitName how the bound is named in the message, e.g. {@code "maxBodyBytes"}
+   * @param limits the limits
+   * @return the decoded, bounded stream
+   * @throws DataFormatException if the encoding is neither {@code gzip} nor {@code identity}; nothing is read
+   */
+  public static InputStream decoded(InputStream body, @Nullable String contentEncoding, String what, long maxBytes,
+      String limitName, ResponseLimits limits) {
+    String encoding = contentEncoding == null ? "identity" : contentEncoding.trim();
+    if (encoding.isEmpty() || "identity".equalsIgnoreCase(encoding)) {
+      return download(body, what, maxBytes, limitName, limits);
+    }
+    if (!"gzip".equalsIgnoreCase(encoding) && !"x-gzip".equalsIgnoreCase(encoding)) {
+      try {
+        body.close();
+      } catch (IOException ignored) {
+        // nothing of it is read
+      }
+      throw new DataFormatException(what + ": the answer is encoded '" + Peers.echo(encoding) + "', which was not "
+          + "asked for (only gzip is)");
+    }
+    InputStream wire = download(body, what, Long.MAX_VALUE, "no limit", limits);
+    return new Bounded(new Gunzip(wire, what), what, maxBytes, limitName, null, limits, false);
+  }
+
+  /**
+   * @param e a failure from reading a stream made here (or anything else)
+   * @return the {@link DataFormatException} it carries (a {@link ResponseLimitException} is one), if any
+   */
+  public static @Nullable DataFormatException formatOf(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof DataFormatException format) {
+        return format;
+      }
+    }
+    return null;
+  }
+
+  /** Inflates a gzip body, its header read at the first read; corrupt input is a {@link DataFormatException}. */
+  private static final class Gunzip extends InputStream {
+    private final InputStream wire;
+    private final String what;
+    private @Nullable GZIPInputStream inflater;
+
+    Gunzip(InputStream wire, String what) {
+      this.wire = wire;
+      this.what = what;
+    }
+
+    private GZIPInputStream inflater() throws IOException {
+      GZIPInputStream in = inflater;
+      if (in == null) {
+        try {
+          in = new GZIPInputStream(wire, 64 * 1024);
+        } catch (ZipException e) {
+          throw corrupt(e);
+        }
+        inflater = in;
+      }
+      return in;
+    }
+
+    private IOException corrupt(ZipException e) {
+      return new IOException(e.getMessage(), new DataFormatException(what + ": the answer says it is gzip but is "
+          + "not (" + Peers.echo(e.getMessage()) + "); nothing of it was used", e));
+    }
+
+    @Override
+    public int read() throws IOException {
+      try {
+        return inflater().read();
+      } catch (ZipException e) {
+        throw corrupt(e);
+      }
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+      try {
+        return inflater().read(buffer, offset, length);
+      } catch (ZipException e) {
+        throw corrupt(e);
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      GZIPInputStream in = inflater;
+      if (in != null) {
+        in.close();
+      } else {
+        wire.close();
+      }
+    }
   }
 
   /**
@@ -387,17 +496,23 @@ public final class BoundedBody {
 
     Bounded(InputStream in, String what, long maxBytes, String limitName, @Nullable Duration total,
         ResponseLimits limits) {
+      this(in, what, maxBytes, limitName, total, limits, true);
+    }
+
+    /** @param timed whether deadlines and the rate are kept (not for bytes decoded from a stream that keeps them) */
+    Bounded(InputStream in, String what, long maxBytes, String limitName, @Nullable Duration total,
+        ResponseLimits limits, boolean timed) {
       this.in = in;
       this.what = what;
       this.maxBytes = maxBytes;
       this.limitName = limitName;
       this.total = total;
       this.idle = limits.idleTimeout();
-      this.minRate = limits.minBytesPerSecond();
+      this.minRate = timed ? limits.minBytesPerSecond() : 0;
       this.window = limits.rateWindow().toNanos();
       this.deadline = total == null ? Long.MAX_VALUE : System.nanoTime() + total.toNanos();
       long period = Math.max(20, Math.min(1000, idle.toMillis() / 4));
-      this.check = WATCHDOG.scheduleWithFixedDelay(this::watch, period, period, TimeUnit.MILLISECONDS);
+      this.check = timed ? WATCHDOG.scheduleWithFixedDelay(this::watch, period, period, TimeUnit.MILLISECONDS) : null;
     }
 
     private void watch() {
