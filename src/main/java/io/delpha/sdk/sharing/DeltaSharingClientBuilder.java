@@ -45,6 +45,12 @@ public final class DeltaSharingClientBuilder implements ClientBuilder<DeltaShari
   private RetryPolicy retry = RetryPolicy.defaults();
   int parallelism = 4;
   @Nullable Integer pageSize;
+  /** The default of {@link #queryPageSize(int)}. */
+  public static final int DEFAULT_QUERY_PAGE_SIZE = 10_000;
+  int queryPageSize = DEFAULT_QUERY_PAGE_SIZE;
+  boolean asyncQueries;
+  Duration asyncQueryTimeout = Duration.ofMinutes(10);
+  @Nullable String fileIdHash;
   Clock clock = Clock.systemUTC();
   private Pause.Sleeper sleeper = Pause.REAL;
   Metrics metrics = Metrics.none();
@@ -245,6 +251,78 @@ public final class DeltaSharingClientBuilder implements ClientBuilder<DeltaShari
   }
 
   /**
+   * How many files a table query asks for per page ({@code maxFiles}; default {@value #DEFAULT_QUERY_PAGE_SIZE}):
+   * a table is read page by page, its files flowing into the read as the pages arrive, so the client holds the file
+   * actions of about one page, not of the table. A page's answer is bounded as any answer ({@code maxStreamBytes},
+   * {@code maxLines}), the pages of one query by {@code maxPages} and {@code maxRequests} of the {@link
+   * #responseLimits(ResponseLimits)}; a page token seen twice ends the read with a {@link
+   * io.delpha.sdk.core.ResponseLimitException}. {@code 0} sends no {@code maxFiles}: the server chooses (one answer,
+   * unless it pages by itself; a {@code nextPageToken} is followed either way). The same page size goes to change
+   * data feed queries, whose pages are all read before the first row (a change needs the other actions of its
+   * version).
+   *
+   * @param files files per page, 0 for the server's choice
+   * @return this builder
+   */
+  public DeltaSharingClientBuilder queryPageSize(int files) {
+    if (files < 0) {
+      throw new InvalidInputException("queryPageSize must be >= 0 (0: the server's choice), was " + files);
+    }
+    this.queryPageSize = files;
+    return this;
+  }
+
+  /**
+   * Asks the server to run table queries asynchronously ({@code asyncquery=true}, default off): a server that
+   * supports it answers with a query id at once, and the client polls the query (pausing between polls per the
+   * {@link #retryPolicy(RetryPolicy)}'s growing delays) until its files are ready, then reads them page by page; a
+   * server that does not answers at once as usual. Each query carries an {@code idempotencyKey}, the same on every
+   * retry of its submission, so a retry never starts a second query. A pending query is also polled when the server
+   * chooses to answer asynchronously without being asked. A query the server reports failed is a {@link
+   * QueryFailedException}; one still pending after {@link #asyncQueryTimeout(Duration)} a {@link
+   * io.delpha.sdk.core.ServiceUnavailableException}.
+   *
+   * @param async whether to ask for async queries
+   * @return this builder
+   */
+  public DeltaSharingClientBuilder asyncQueries(boolean async) {
+    this.asyncQueries = async;
+    return this;
+  }
+
+  /**
+   * @param timeout how long a pending async query is polled at most (default 10 minutes)
+   * @return this builder
+   */
+  public DeltaSharingClientBuilder asyncQueryTimeout(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new InvalidInputException("asyncQueryTimeout must be positive, was " + timeout);
+    }
+    this.asyncQueryTimeout = timeout;
+    return this;
+  }
+
+  /**
+   * Asks for file ids in one scheme ({@code fileidhash} header: {@code parquet} or {@code delta}, case-insensitive;
+   * default: none sent, the server's own ids) on table and change data feed queries, and checks that every answer
+   * echoes it: an answer without the header, or with another scheme, is a {@link
+   * io.delpha.sdk.core.DataFormatException} (its ids could not be trusted as cache keys).
+   *
+   * @param scheme {@code parquet} or {@code delta}
+   * @return this builder
+   */
+  public DeltaSharingClientBuilder fileIdHash(String scheme) {
+    Objects.requireNonNull(scheme, "scheme");
+    String s = scheme.trim().toLowerCase(java.util.Locale.ROOT);
+    if (!s.equals("parquet") && !s.equals("delta")) {
+      throw new InvalidInputException("fileIdHash must be parquet or delta");
+    }
+    this.fileIdHash = s;
+    return this;
+  }
+
+  /**
    * @param margin a presigned URL expiring sooner than this is refreshed before use (default 30 s)
    * @return this builder
    */
@@ -338,6 +416,6 @@ public final class DeltaSharingClientBuilder implements ClientBuilder<DeltaShari
       throw new InvalidInputException("a Delta Sharing client needs credentials: a bearer token, a "
           + "SecretProvider and secret name, or a profile");
     }
-    return new DeltaSharingClient(this, tokens, sharing, storage);
+    return new DeltaSharingClient(this, tokens, sharing, storage, retries);
   }
 }
