@@ -191,8 +191,8 @@ public final class QueryPages implements FileSource {
           : tablePath + "/query";
       return send("POST", path, paged(token).toString(), false, counted);
     } catch (InvalidInputException e) {
-      if (token == null || e instanceof QueryPageExpiredException) {
-        throw e;
+      if (token == null || e.getClass() != InvalidInputException.class) {
+        throw e; // not the server's 400: a parse error (DataFormatException), or no page token to blame
       }
       throw new QueryPageExpiredException("the sharing server refused the page token of page " + (tokens.size() + 1)
           + " of the query of " + table + " (" + Peers.echo(token) + "): it expired or is not valid; the read was "
