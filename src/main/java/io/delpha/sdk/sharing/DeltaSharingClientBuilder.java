@@ -39,6 +39,8 @@ public final class DeltaSharingClientBuilder implements ClientBuilder<DeltaShari
   private @Nullable SecretProvider secrets;
   private @Nullable String secretName;
   private @Nullable DeltaSharingProfile oauthProfile;
+  private @Nullable SecretProvider keySecrets;
+  private @Nullable String keyName;
   private Duration connectTimeout = Duration.ofSeconds(10);
   private Duration requestTimeout = Duration.ofSeconds(60);
   Duration urlExpiryMargin = Duration.ofSeconds(30);
@@ -323,6 +325,23 @@ public final class DeltaSharingClientBuilder implements ClientBuilder<DeltaShari
   }
 
   /**
+   * Where the private key of an {@code oauth_jwt_bearer_private_key_jwt} profile is read (PEM-encoded PKCS#8 RSA,
+   * asked for at every token fetch, so a rotated key is picked up): a vault secret instead of the profile's {@code
+   * privateKeyFile}. Without it the file {@code privateKeyFile} names is read. A key that cannot be read is an
+   * {@link io.delpha.sdk.core.AuthenticationException} at the first request; one that is not PKCS#8 RSA an {@link
+   * InvalidInputException}; neither message quotes the key.
+   *
+   * @param secrets where the key lives
+   * @param name the secret holding the PEM text
+   * @return this builder
+   */
+  public DeltaSharingClientBuilder privateKey(SecretProvider secrets, String name) {
+    this.keySecrets = Objects.requireNonNull(secrets, "secrets");
+    this.keyName = Objects.requireNonNull(name, "name");
+    return this;
+  }
+
+  /**
    * @param margin a presigned URL expiring sooner than this is refreshed before use (default 30 s)
    * @return this builder
    */
@@ -405,6 +424,26 @@ public final class DeltaSharingClientBuilder implements ClientBuilder<DeltaShari
       tokens.current(); // fail now, not at the first read, if the profile's token has expired
     } else if (secrets != null && secretName != null) { // set together by bearerToken(secrets, name)
       tokens = BearerTokens.fromSecret(secrets, secretName);
+    } else if (oauthProfile != null && oauthProfile.type() == DeltaSharingProfile.AuthType.BASIC) {
+      tokens = BearerTokens.basic(Objects.requireNonNull(oauthProfile.username(), "username"),
+          Objects.requireNonNull(oauthProfile.password(), "password"));
+    } else if (oauthProfile != null && oauthProfile.privateKeyJwt() != null) {
+      DeltaSharingProfile.PrivateKeyJwt jwt = Objects.requireNonNull(oauthProfile.privateKeyJwt(), "privateKeyJwt");
+      SecretProvider keys = keySecrets;
+      String name = keyName;
+      if (keys == null || name == null) {
+        String file = jwt.privateKeyFile();
+        if (file == null) {
+          throw new InvalidInputException("the oauth_jwt_bearer_private_key_jwt profile names no privateKeyFile: "
+              + "give the key with privateKey(secrets, name)");
+        }
+        keys = DeltaSharingClientBuilder::readKeyFile;
+        name = file;
+      }
+      tokens = BearerTokens.oauthPrivateKeyJwt(sharing,
+          Objects.requireNonNull(oauthProfile.tokenEndpoint(), "tokenEndpoint"),
+          Objects.requireNonNull(oauthProfile.clientId(), "clientId"), jwt, oauthProfile.scope(), keys, name, clock,
+          responseLimits);
     } else if (oauthProfile != null) {
       // an OAUTH_CLIENT_CREDENTIALS profile has all three (checked by DeltaSharingProfile's constructor)
       tokens = BearerTokens.oauthClientCredentials(sharing,
@@ -417,5 +456,17 @@ public final class DeltaSharingClientBuilder implements ClientBuilder<DeltaShari
           + "SecretProvider and secret name, or a profile");
     }
     return new DeltaSharingClient(this, tokens, sharing, storage, retries);
+  }
+
+  /** The {@link SecretProvider} of a profile's {@code privateKeyFile}: the named PEM file's text, read when asked. */
+  private static String readKeyFile(String file) {
+    try {
+      return java.nio.file.Files.readString(Path.of(file), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new io.delpha.sdk.core.NotFoundException("no private key file at " + file);
+    } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
+      throw new io.delpha.sdk.core.NotFoundException("the private key file " + file + " cannot be read ("
+          + e.getClass().getSimpleName() + ")");
+    }
   }
 }

@@ -46,6 +46,8 @@ final class DeltaLogServer implements AutoCloseable {
   static final String SHARE = "fixtures";
   static final String SCHEMA = "delta";
   static final String TOKEN = "delta-log-server-token";
+  /** The user name of HTTP Basic credentials the server accepts, with {@link #TOKEN} as the password. */
+  static final String BASIC_USER = "recipient";
 
   /** How deletion vectors stored beside the table are handed out. */
   enum DvStyle { PATH_URL, INLINE }
@@ -169,7 +171,9 @@ final class DeltaLogServer implements AutoCloseable {
 
   private void answerSharing(HttpExchange ex) throws IOException {
     try {
-      if (!("Bearer " + TOKEN).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+      String authorization = ex.getRequestHeaders().getFirst("Authorization");
+      if (!("Bearer " + TOKEN).equals(authorization) && !("Basic " + java.util.Base64.getEncoder().encodeToString(
+          (BASIC_USER + ":" + TOKEN).getBytes(StandardCharsets.UTF_8))).equals(authorization)) {
         error(ex, 401, "UNAUTHENTICATED", "bad token");
         return;
       }

@@ -222,7 +222,7 @@ public final class SharingHttp {
       budget.request();
     }
     HttpRequest.Builder request = http.request(URI.create(base + pathAndQuery))
-        .header("Authorization", "Bearer " + tokens.current().reveal())
+        .header("Authorization", tokens.authorization())
         .header("Accept", ndjson != null ? "application/x-ndjson, application/json" : "application/json");
     if (ndjson != null) {
       request.header(CAPABILITIES, CAPABILITIES_VALUE + (ndjson.asyncQuery() ? ";asyncquery=true" : ""));
