@@ -83,6 +83,9 @@ final class DeltaLogServer implements AutoCloseable {
   volatile boolean failFirstSubmission;
   /** The {@code fileidhash} echoed: {@code null} echoes what was asked, {@code ""} echoes nothing. */
   volatile String fileIdHashEcho;
+  /** Whether the first answer of each page hands out URLs that expired a second ago (later answers fresh ones). */
+  volatile boolean expireFirstUrls;
+  private final Set<String> pagesAnswered = ConcurrentHashMap.newKeySet();
   /** When set, a changes query asking {@code includeHistoricalProtocol} gets a protocol line naming this feature. */
   volatile String historicalReaderFeature;
 
@@ -305,8 +308,10 @@ final class DeltaLogServer implements AutoCloseable {
     }
     int to = maxFiles > 0 ? Math.min(files.size(), from + maxFiles) : files.size();
     StringBuilder out = new StringBuilder(head);
+    boolean expired = expireFirstUrls && pagesAnswered.add(query + "/" + from);
     for (String f : files.subList(from, to)) {
-      out.append(f).append('\n');
+      out.append(expired ? f.replaceAll("\"expirationTimestamp\":\\d+",
+          "\"expirationTimestamp\":" + (System.currentTimeMillis() - 1000)) : f).append('\n');
     }
     filesPerAnswer.add(to - from);
     String next = null;

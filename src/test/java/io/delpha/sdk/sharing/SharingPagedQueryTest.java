@@ -230,6 +230,22 @@ class SharingPagedQueryTest {
   }
 
   @Test
+  void expiredUrlsOfAPagedReadAreRefreshedByAskingTheirPageAgain() throws Exception {
+    try (DeltaLogServer server = new DeltaLogServer(fixtures, DeltaLogServer.DvStyle.PATH_URL);
+        DeltaSharingClient client = builder(server).queryPageSize(2).build()) {
+      server.expireFirstUrls = true;
+      long latest = client.tableVersion(table("events"));
+      assertThat(rows(client, "events", latest)).isEqualTo(expected("events", "v" + latest));
+      int files = server.filesServed().size();
+      int pages = (files + 1) / 2;
+      // every page answered once more for its refresh, never the whole table: each answer at most 2 files
+      assertThat(server.filesPerAnswer()).hasSizeGreaterThan(pages).hasSizeLessThanOrEqualTo(2 * pages + 1)
+          .allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(2));
+      assertThat(server.filesServed()).as("each file fetched once, with a fresh URL").doesNotHaveDuplicates();
+    }
+  }
+
+  @Test
   void aPagedReadHoldsTheFilesOfAPageNotOfTheTable() throws Exception {
     // every file handed to the read comes from a page of at most 1 file: the read never had more than a page
     try (DeltaLogServer server = new DeltaLogServer(fixtures, DeltaLogServer.DvStyle.PATH_URL);
