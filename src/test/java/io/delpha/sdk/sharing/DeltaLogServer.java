@@ -204,7 +204,7 @@ final class DeltaLogServer implements AutoCloseable {
           ex.getResponseHeaders().add("Delta-Table-Version", Long.toString(latest));
           ex.sendResponseHeaders(200, -1);
         }
-        case "metadata" -> answer(ex, table, parts[5], latest, delta, false, latest, latest, caps);
+        case "metadata" -> answer(ex, table, parts[5], latest, delta, caps);
         case "query" -> {
           JsonNode body = JSON.readTree(ex.getRequestBody());
           long v = body.hasNonNull("version") ? body.get("version").asLong() : latest;
@@ -236,38 +236,21 @@ final class DeltaLogServer implements AutoCloseable {
     }
   }
 
-  private void answer(HttpExchange ex, Path table, String name, long version, boolean delta, boolean files,
-      long from, long to, Map<String, String> caps) throws IOException {
-    Snapshot s = replay(table, version);
-    if (!delta && needsDelta(s.protocol)) {
-      error(ex, 400, "DS_UNSUPPORTED_DELTA_TABLE_FEATURES", "Table features delta.enableDeletionVectors are found "
-          + "in table version: " + version + ". Use delta-sharing-spark 3.1+ with responseFormat=delta.");
-      return;
-    }
-    if (!delta) {
-      error(ex, 400, "INVALID_PARAMETER_VALUE", "this test server answers the delta format only");
-      return;
-    }
-    StringBuilder out = new StringBuilder();
-    out.append(line("protocol", line("deltaProtocol", s.protocol))).append('\n');
-    ObjectNode meta = JSON.createObjectNode();
-    meta.put("version", version);
-    meta.set("deltaMetadata", s.metadata);
-    out.append(line("metaData", meta)).append('\n');
-    if (files) {
-      for (ObjectNode add : s.files.values()) {
-        out.append(fileLine(table, name, "add", add, null, null)).append('\n');
-      }
-    }
-    if ("true".equals(caps.get("includeendstreamaction"))) {
-      out.append("{\"endStreamAction\":{}}\n");
-    }
-    send(ex, out.toString(), version, caps);
+  /** A metadata answer. */
+  private void answer(HttpExchange ex, Path table, String name, long version, boolean delta,
+      Map<String, String> caps) throws IOException {
+    answerPage(ex, table, name, version, delta, caps, false, 0, null);
   }
 
   /** A query's answer, one page of it when {@code maxFiles > 0} or a page token is given. */
   private void answerPage(HttpExchange ex, Path table, String name, long version, boolean delta,
       Map<String, String> caps, int maxFiles, String pageToken) throws IOException {
+    answerPage(ex, table, name, version, delta, caps, true, maxFiles, pageToken);
+  }
+
+  /** A metadata answer ({@code files} false) or a query's, one page of it when paged. */
+  private void answerPage(HttpExchange ex, Path table, String name, long version, boolean delta,
+      Map<String, String> caps, boolean withFiles, int maxFiles, String pageToken) throws IOException {
     Snapshot s = replay(table, version);
     if (!delta && needsDelta(s.protocol)) {
       error(ex, 400, "DS_UNSUPPORTED_DELTA_TABLE_FEATURES", "Table features delta.enableDeletionVectors are found "
@@ -284,6 +267,13 @@ final class DeltaLogServer implements AutoCloseable {
     meta.put("version", version);
     meta.set("deltaMetadata", s.metadata);
     head.append(line("metaData", meta)).append('\n');
+    if (!withFiles) {
+      if ("true".equals(caps.get("includeendstreamaction"))) {
+        head.append("{\"endStreamAction\":{}}\n");
+      }
+      send(ex, head.toString(), version, caps);
+      return;
+    }
     List<String> files = new ArrayList<>();
     for (ObjectNode add : s.files.values()) {
       files.add(fileLine(table, name, "add", add.deepCopy(), null, null));

@@ -4,12 +4,10 @@ import static io.delpha.sdk.sharing.DeltaFormatTest.canonical;
 import static io.delpha.sdk.sharing.DeltaFormatTest.expected;
 import static io.delpha.sdk.sharing.DeltaFormatTest.fixtures;
 import static io.delpha.sdk.sharing.DeltaFormatTest.sorted;
-import static io.delpha.sdk.sharing.DeltaFormatTest.sortedChanges;
 import static io.delpha.sdk.sharing.DeltaFormatTest.table;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.ResponseLimitException;
 import io.delpha.sdk.core.RetryPolicy;
@@ -93,15 +91,7 @@ class SharingPagedQueryTest {
   void aChangeFeedReadPageByPageIsSparksAndAsksForHistoricalProtocols() throws Exception {
     try (DeltaLogServer server = new DeltaLogServer(fixtures, DeltaLogServer.DvStyle.PATH_URL);
         DeltaSharingClient client = builder(server).queryPageSize(2).build()) {
-      List<String> rows = new ArrayList<>();
-      try (RowReader r = client.readChanges(table("events"), 1)) {
-        r.forEachRemaining(row -> {
-          ObjectNode n = canonical(row);
-          n.put("_commit_timestamp", Instant.ofEpochMilli(row.getLong("_commit_timestamp")).toString());
-          rows.add(n.toString());
-        });
-      }
-      assertThat(sortedChanges(rows)).isEqualTo(expected("events", "changes-1-5"));
+      assertThat(DeltaFormatTest.changes(client, "events", 1)).isEqualTo(expected("events", "changes-1-5"));
       assertThat(server.filesPerAnswer()).hasSizeGreaterThan(2).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(2));
       assertThat(server.changesQueries()).allSatisfy(q -> assertThat(q).contains("includeHistoricalProtocol=true")
           .contains("maxFiles=2"));
@@ -117,7 +107,7 @@ class SharingPagedQueryTest {
   @Test
   void aPageTokenLoopEndsTheReadAndNoFileOfTheLoopingPageIsFetched() throws Exception {
     try (DeltaLogServer server = new DeltaLogServer(fixtures, DeltaLogServer.DvStyle.PATH_URL);
-        DeltaSharingClient client = builder(server).queryPageSize(1).downloadParallelism(1).build()) {
+        DeltaSharingClient client = builder(server).queryPageSize(1).build()) { // 4 downloaders ask for pages
       server.paging = DeltaLogServer.Paging.LOOP;
       List<String> rows = new ArrayList<>();
       assertThatThrownBy(() -> {
@@ -125,7 +115,8 @@ class SharingPagedQueryTest {
           r.forEachRemaining(row -> rows.add(canonical(row).toString()));
         }
       }).isInstanceOfSatisfying(ResponseLimitException.class, e -> assertThat(e.limit()).isEqualTo("page handle"));
-      // pages 1 and 2 were good; page 3 named page 2's token again: none of its files was fetched
+      // pages 1 and 2 were good; page 3 named page 2's token again: none of its files was fetched, and no
+      // downloader asked for a page after it
       assertThat(server.filesPerAnswer()).hasSize(3);
       assertThat(server.filesServed()).hasSizeLessThanOrEqualTo(2).doesNotHaveDuplicates();
       assertThat(expected("events", "v" + client.tableVersion(table("events")))).containsAll(rows);

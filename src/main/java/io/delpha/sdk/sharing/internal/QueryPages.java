@@ -86,6 +86,7 @@ public final class QueryPages implements FileSource {
   private int currentPage;
   private @Nullable String nextToken;
   private @Nullable List<FileAction> all;
+  private @Nullable RuntimeException failed;
 
   private QueryPages(SharingHttp http, String tablePath, @Nullable ObjectNode body, @Nullable String changesQuery,
       String table, Settings settings, ResponseLimits limits, Consumer<FileAction> check) {
@@ -240,12 +241,20 @@ public final class QueryPages implements FileSource {
 
   @Override
   public synchronized @Nullable FileAction next() {
+    if (failed != null) {
+      throw failed; // a page failed: every later call fails with it, never asks the page again nor ends quietly
+    }
     while (current.isEmpty()) {
       String token = nextToken;
       if (token == null) {
         return null;
       }
-      accept(request(token, true), first);
+      try {
+        accept(request(token, true), first);
+      } catch (RuntimeException e) {
+        failed = e;
+        throw e;
+      }
     }
     FileAction f = current.poll();
     inFlight.put(key(f), currentPage);
