@@ -78,8 +78,9 @@ public final class DeltaSharingClientBuilder implements ClientBuilder<DeltaShari
    * maxBodyBytes}. The bearer token and the OAuth client credentials go over plain {@code http} only to loopback
    * unless {@code credentialsOverPlainHttp} (checked at {@link #build()} and before each request). Default:
    * {@link ResponseLimits#defaults()} with {@code maxStreamBytes} at most a quarter of the JVM's maximum heap
-   * (docs/sharing.md lists the figures): a query's file actions are kept while its files are read, about as many
-   * bytes as the answer had, so an answer that fills its bound still leaves the heap room.
+   * (docs/sharing.md lists the figures): an answer's file actions (one page of a paged query, every page of a
+   * change data feed) are kept while its files are read, about as many bytes as the answer had, so an answer that
+   * fills its bound still leaves the heap room.
    *
    * @param limits the limits
    * @return this builder

@@ -75,6 +75,8 @@ final class DeltaLogServer implements AutoCloseable {
   volatile Paging paging = Paging.NORMAL;
   /** Whether a query asking {@code asyncquery=true} is run asynchronously (else answered at once). */
   volatile boolean asyncServed;
+  /** Whether every query is run asynchronously, asked or not (a server may answer a pending query unasked). */
+  volatile boolean asyncUnasked;
   /** How many polls of an async query are answered {@code pending} before its files. */
   volatile int pendingPolls = 2;
   /** Whether an async query's polls answer {@code failed}. */
@@ -214,7 +216,7 @@ final class DeltaLogServer implements AutoCloseable {
                 + ". Available versions: [0, " + latest + "].");
             return;
           }
-          if ("true".equals(caps.get("asyncquery")) && asyncServed) {
+          if ("true".equals(caps.get("asyncquery")) && asyncServed || asyncUnasked) {
             submit(ex, parts[5], v, body);
             return;
           }

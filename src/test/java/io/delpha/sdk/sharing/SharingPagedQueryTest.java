@@ -156,6 +156,19 @@ class SharingPagedQueryTest {
   }
 
   @Test
+  void aPendingQueryTheServerChoseUnaskedIsPolledToo() throws Exception {
+    try (DeltaLogServer server = new DeltaLogServer(fixtures, DeltaLogServer.DvStyle.PATH_URL);
+        DeltaSharingClient client = builder(server).build()) {
+      server.asyncUnasked = true;
+      server.pendingPolls = 1;
+      long latest = client.tableVersion(table("events"));
+      assertThat(rows(client, "events", latest)).isEqualTo(expected("events", "v" + latest));
+      assertThat(server.queriesStarted()).isEqualTo(1);
+      assertThat(server.polls()).isEqualTo(2);
+    }
+  }
+
+  @Test
   void aRetriedSubmissionReusesItsIdempotencyKeySoTheServerRunsOneQuery() throws Exception {
     try (DeltaLogServer server = new DeltaLogServer(fixtures, DeltaLogServer.DvStyle.PATH_URL);
         DeltaSharingClient client = builder(server).asyncQueries(true).build()) {
