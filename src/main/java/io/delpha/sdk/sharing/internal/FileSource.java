@@ -26,6 +26,9 @@ public interface FileSource {
    */
   default void done(FileAction file) {}
 
+  /** Ends what the source does ahead of the read (a page asked for ahead); called when the read closes. */
+  default void close() {}
+
   /** @return how many files the read may hold at once to good use: the files known so far, at least one */
   int sizeHint();
 

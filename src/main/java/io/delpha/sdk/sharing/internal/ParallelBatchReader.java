@@ -517,6 +517,7 @@ public final class ParallelBatchReader implements ColumnBatchReader {
     }
     downloads.shutdownNow();
     decoders.shutdownNow();
+    files.close();
     for (Downloaded file : left) {
       closeQuietly(file.reader());
     }

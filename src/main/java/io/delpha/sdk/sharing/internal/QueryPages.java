@@ -7,6 +7,7 @@ import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.ResponseLimits;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.internal.Retrier;
+import io.delpha.sdk.core.internal.Workers;
 import io.delpha.sdk.core.internal.http.PageBudget;
 import io.delpha.sdk.core.internal.http.Peers;
 import io.delpha.sdk.sharing.QueryFailedException;
@@ -23,6 +24,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -87,6 +92,19 @@ public final class QueryPages implements FileSource {
   private @Nullable String nextToken;
   private @Nullable List<FileAction> all;
   private @Nullable RuntimeException failed;
+  /** The next page, asked for once the read took half of the current one; {@code null} when none is. */
+  private volatile @Nullable Future<Answer> ahead;
+  private volatile boolean closed;
+  private @Nullable String aheadToken;
+  /** How few files of the current page may be left before the next is asked for. */
+  private final int prefetchAt;
+
+  /** The threads that ask for a next page ahead (daemon, ended after a minute unused). */
+  private static final ExecutorService PREFETCH = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "delta-sharing-next-page");
+    t.setDaemon(true);
+    return t;
+  });
 
   private QueryPages(SharingHttp http, String tablePath, @Nullable ObjectNode body, @Nullable String changesQuery,
       String table, Settings settings, ResponseLimits limits, Consumer<FileAction> check) {
@@ -98,6 +116,7 @@ public final class QueryPages implements FileSource {
     this.settings = settings;
     this.check = check;
     this.limits = limits;
+    this.prefetchAt = settings.pageSize() / 2;
     this.budget = PageBudget.of("the Delta Sharing " + (changesQuery == null ? "query" : "changes") + " of " + table,
         limits);
     String key = settings.async() && changesQuery == null ? UUID.randomUUID().toString() : null;
@@ -107,7 +126,7 @@ public final class QueryPages implements FileSource {
     if (id != null && "pending".equals(answer.status())) {
       answer = settings.poller().poll("the async query " + Peers.echo(id) + " of " + table, settings.asyncTimeout(),
           () -> {
-            Answer a = request(null, false);
+            Answer a = request(null, false, 1);
             return a.page() != null || "failed".equals(a.status()) ? Optional.of(a) : Optional.empty();
           }, () -> new ServiceUnavailableException("the async query " + Peers.echo(id) + " of " + table
               + " was still pending after " + settings.asyncTimeout() + "; the read was stopped"));
@@ -155,7 +174,7 @@ public final class QueryPages implements FileSource {
 
   private Answer firstAnswer(@Nullable String idempotencyKey) {
     if (idempotencyKey == null) {
-      return request(null, true);
+      return request(null, true, 1);
     }
     ObjectNode b = paged(null);
     b.put("idempotencyKey", idempotencyKey);
@@ -175,8 +194,8 @@ public final class QueryPages implements FileSource {
     return b;
   }
 
-  /** One request of a page, {@code counted} against the budget. */
-  private Answer request(@Nullable String token, boolean counted) {
+  /** One request of a page (number {@code page}, for messages), {@code counted} against the budget. */
+  private Answer request(@Nullable String token, boolean counted, int page) {
     try {
       if (changesQuery != null) {
         StringBuilder q = new StringBuilder(tablePath).append("/changes?").append(changesQuery);
@@ -195,7 +214,7 @@ public final class QueryPages implements FileSource {
       if (token == null || e.getClass() != InvalidInputException.class) {
         throw e; // not the server's 400: a parse error (DataFormatException), or no page token to blame
       }
-      throw new QueryPageExpiredException("the sharing server refused the page token of page " + (tokens.size() + 1)
+      throw new QueryPageExpiredException("the sharing server refused the page token of page " + page
           + " of the query of " + table + " (" + Peers.echo(token) + "): it expired or is not valid; the read was "
           + "stopped (" + e.getMessage() + ")", e);
     }
@@ -250,7 +269,10 @@ public final class QueryPages implements FileSource {
         return null;
       }
       try {
-        accept(request(token, true), first);
+        Future<Answer> prefetched = ahead;
+        ahead = null;
+        accept(prefetched != null && token.equals(aheadToken) ? await(prefetched)
+            : request(token, true, tokens.size() + 1), first);
       } catch (RuntimeException e) {
         failed = e;
         throw e;
@@ -258,7 +280,41 @@ public final class QueryPages implements FileSource {
     }
     FileAction f = current.poll();
     inFlight.put(key(f), currentPage);
+    String token = nextToken;
+    if (ahead == null && token != null && current.size() <= prefetchAt && !closed) {
+      // half the page taken: ask for the next one now, so the read does not wait for it (two pages held at most)
+      int page = tokens.size() + 1;
+      aheadToken = token;
+      ahead = PREFETCH.submit(() -> request(token, true, page));
+    }
     return f;
+  }
+
+  /** @return the answer of a page asked for ahead, its failure thrown as the request would have thrown it */
+  private static Answer await(Future<Answer> page) {
+    try {
+      return page.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw Workers.failure(e.getCause() == null ? e : e.getCause(), "reading the next page of a query");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      page.cancel(true);
+      throw new ServiceUnavailableException("interrupted while waiting for the next page of a query", e);
+    }
+  }
+
+  /** Stops a page asked for ahead, if any: the read is over. Never waits for a page being read. */
+  @Override
+  public void close() {
+    closed = true;
+    Future<Answer> prefetched = ahead;
+    ahead = null;
+    if (prefetched != null) {
+      prefetched.cancel(true);
+    }
   }
 
   @Override
@@ -304,7 +360,7 @@ public final class QueryPages implements FileSource {
     }
     if (page != null && token != null) {
       try {
-        List<FileAction> files = page(request(token, false)).files();
+        List<FileAction> files = page(request(token, false, page + 1)).files();
         if (files.stream().anyMatch(f -> key(f).equals(key(stale)))) {
           return files;
         }
@@ -315,7 +371,7 @@ public final class QueryPages implements FileSource {
     PageBudget scan = PageBudget.of("the refresh of the URLs of " + table, limits);
     String next = null;
     do {
-      QueryResponse p = page(request(next, false));
+      QueryResponse p = page(request(next, false, scan.pages() + 1));
       if (p.files().stream().anyMatch(f -> key(f).equals(key(stale)))) {
         return p.files();
       }
