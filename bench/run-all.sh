@@ -18,7 +18,7 @@ mkdir -p "$WORK"
 
 BENCHMARKS=(parquet firstfiles sharing ingest apps totesys salesforce)
 # long, or starting several servers: run only when named
-OPTIONAL=(ring variant)
+OPTIONAL=(ring variant pagedquery)
 
 # per measure (what + anchor) of a file of "<run>|what|ours|anchor|theirs|ratio|goal" lines, the line with the
 # median ratio, as a RESULT line
@@ -266,6 +266,21 @@ bench_sharing() {
   # readTable's rows (answers compared, counts first), then a version bump with two more files: the refresh must
   # fetch those two only (counted at the server)
   java -Xmx2g -cp "$CP" io.delpha.sdk.bench.SharingSqlBenchmark "${SHARING_FILES:-20}" "${SHARING_ROWS:-100000}" "${SHARING_ROUNDS:-4}"
+}
+
+bench_pagedquery() {
+  # the file actions of a 1M-file table query: paged (maxFiles 10,000, the default) in a 64 MiB heap against one
+  # answer (queryPageSize 0) in a 2 GiB heap, each in its own JVM; file count and id checksum checked first
+  local files="${PAGED_FILES:-1000000}" paged whole
+  paged=$(java -Xmx64m -XX:+ExitOnOutOfMemoryError -cp "$CP" io.delpha.sdk.sharing.PagedQueryBenchmark paged "$files" 10000 \
+    | tee /dev/stderr | grep '^FIGURE|') || return 1
+  whole=$(java -Xmx2g -XX:+ExitOnOutOfMemoryError -cp "$CP" io.delpha.sdk.sharing.PagedQueryBenchmark whole "$files" \
+    | tee /dev/stderr | grep '^FIGURE|') || return 1
+  awk -F'|' -v p="$paged" -v w="$whole" 'BEGIN {
+    split(p, a, "|"); split(w, b, "|")
+    printf "RESULT|query of %d files, paged at -Xmx64m|%.3f s|one answer, -Xmx2g|%.3f s|%.2f|\n", '"$files"', a[3], b[3], b[3] / a[3]
+    printf "RESULT|peak heap, paged (ahead of the read: %d files)|%d MiB|one answer|%d MiB|%.2f|\n", a[5], a[4], b[4], b[4] / a[4]
+  }'
 }
 
 bench_ingest() {

@@ -2,6 +2,7 @@ package io.delpha.sdk.sharing;
 
 import io.delpha.sdk.core.ClosedException;
 import io.delpha.sdk.core.internal.ClosedGuard;
+import io.delpha.sdk.core.internal.Retrier;
 import io.delpha.sdk.core.internal.JsonSupport;
 import io.delpha.sdk.core.internal.http.HttpCaller;
 import io.delpha.sdk.core.internal.http.PageBudget;
@@ -25,6 +26,7 @@ import io.delpha.sdk.sharing.internal.DownloadSpace;
 import io.delpha.sdk.sharing.internal.FileDownloader;
 import io.delpha.sdk.sharing.internal.ParallelBatchReader;
 import io.delpha.sdk.sharing.internal.ParallelRowReader;
+import io.delpha.sdk.sharing.internal.QueryPages;
 import io.delpha.sdk.sharing.internal.QueryResponse;
 import io.delpha.sdk.sharing.internal.QueryResponse.FileAction;
 import io.delpha.sdk.sharing.internal.SharingHttp;
@@ -87,10 +89,11 @@ public final class DeltaSharingClient implements AutoCloseable {
   private final @Nullable Path spoolDirectory;
   private final int maxFileBytesInMemory;
   private final Recorder metrics;
+  private final QueryPages.Settings querySettings;
   private final ClosedGuard guard = new ClosedGuard("this DeltaSharingClient");
 
   DeltaSharingClient(DeltaSharingClientBuilder b, BearerTokens tokens, HttpCaller sharingHttp,
-      HttpCaller storageHttp) {
+      HttpCaller storageHttp, Retrier retries) {
     this.endpoint = Objects.requireNonNull(b.endpoint, "endpoint"); // checked by build()
     this.http = new SharingHttp(sharingHttp, endpoint, tokens, b.responseLimits);
     this.downloader = new FileDownloader(storageHttp, b.urlExpiryMargin, b.clock, b.responseLimits);
@@ -100,6 +103,8 @@ public final class DeltaSharingClient implements AutoCloseable {
     this.spoolDirectory = b.spoolDirectory;
     this.maxFileBytesInMemory = b.maxFileBytesInMemory;
     this.metrics = Recorder.of(b.metrics);
+    this.querySettings = new QueryPages.Settings(b.queryPageSize, b.asyncQueries, b.asyncQueryTimeout, b.fileIdHash,
+        retries);
   }
 
   /**
@@ -229,7 +234,7 @@ public final class DeltaSharingClient implements AutoCloseable {
   public RowReader readTable(String table, QueryOptions options) {
     guard.check();
     TableQuery q = query(table, options);
-    return new ParallelRowReader(q.schema(), q.files(), q.constants(), q.opener(), parallelism, options.filter(),
+    return new ParallelRowReader(q.schema(), q.pages(), q.constants(), q.opener(), parallelism, options.filter(),
         options.limit(), q.name());
   }
 
@@ -270,7 +275,7 @@ public final class DeltaSharingClient implements AutoCloseable {
   public ColumnBatchReader readTableBatches(String table, QueryOptions options) {
     guard.check();
     TableQuery q = query(table, options);
-    return new ParallelBatchReader(q.schema(), q.files(), q.constants(), q.opener(), parallelism, options.filter(),
+    return new ParallelBatchReader(q.schema(), q.pages(), q.constants(), q.opener(), parallelism, options.filter(),
         options.limit(), false, q.name());
   }
 
@@ -302,21 +307,28 @@ public final class DeltaSharingClient implements AutoCloseable {
     if (options.timestamp() != null) {
       body.put("timestamp", options.timestamp().toString());
     }
-    String path = tablePath(t) + "/query";
-    String request = body.toString();
-    QueryResponse response = call("query",
-        () -> http.ndjson("POST", path, request, a -> QueryResponse.reader(a, name)));
-    UrlRefresher refresher = new UrlRefresher(
-        () -> http.ndjson("POST", path, request, a -> QueryResponse.reader(a, name)).files(), name);
-    Map<FileAction, Map<String, Object>> constants = new HashMap<>();
+    String path = tablePath(t);
+    // the partition values of every file of a page are parsed when the page arrives, before any file of it is read
+    java.util.concurrent.atomic.AtomicReference<@Nullable TableMetadata> first =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    QueryPages pages = call("query", () -> QueryPages.send(http, path, body, name, querySettings, limits, f -> {
+      TableMetadata m = first.get();
+      if (m != null) {
+        partitionValues(m, f, name);
+      }
+    }));
+    QueryResponse response = pages.first();
+    first.set(response.metadata());
     for (FileAction f : response.files()) {
-      constants.put(f, partitionValues(response.metadata(), f, name));
+      partitionValues(response.metadata(), f, name);
     }
+    UrlRefresher refresher = new UrlRefresher(pages::refetch, name);
     DownloadSpace space = new DownloadSpace(maxFileBytesInMemory, parallelism, spoolDirectory);
     DeltaReads reads = new DeltaReads(downloader, refresher, space, name, response.location(),
         response.metadata().schema(), response.physicalSchema());
-    return new TableQuery(response.metadata(), response.physicalSchema(), response.files(), constants, reads::open,
-        (f, target) -> downloader.downloadTo(f, refresher, name, target), name);
+    TableMetadata metadata = response.metadata();
+    return new TableQuery(metadata, response.physicalSchema(), pages, f -> partitionValues(metadata, f, name),
+        reads::open, (f, target) -> downloader.downloadTo(f, refresher, name, target), name);
   }
 
   /**
@@ -336,11 +348,14 @@ public final class DeltaSharingClient implements AutoCloseable {
     }
     SharedTable t = SharedTable.parse(table);
     String name = t.coordinates();
-    String path = tablePath(t) + "/changes?startingVersion=" + startingVersion;
-    QueryResponse response = call("changes",
-        () -> http.ndjson("GET", path, null, a -> QueryResponse.changesReader(a, name)));
-    UrlRefresher refresher = new UrlRefresher(
-        () -> http.ndjson("GET", path, null, a -> QueryResponse.changesReader(a, name)).files(), name);
+    // historical protocols too: a reader feature a later version turns on is checked like the first version's
+    String query = "startingVersion=" + startingVersion + "&includeHistoricalProtocol=true";
+    QueryPages pages = call("changes",
+        () -> QueryPages.changes(http, tablePath(t), query, name, querySettings, limits));
+    QueryResponse response = pages.first();
+    // a change needs the other actions of its version: every page is read before the first row
+    List<FileAction> all = pages.all();
+    UrlRefresher refresher = new UrlRefresher(pages::refetch, name);
     List<Column> columns = new ArrayList<>(response.metadata().schema().columns());
     List<Column> physical = new ArrayList<>(response.physicalSchema().columns());
     for (Column extra : List.of(Column.nullable("_change_type", ColumnType.STRING),
@@ -352,7 +367,7 @@ public final class DeltaSharingClient implements AutoCloseable {
     DownloadSpace space = new DownloadSpace(maxFileBytesInMemory, parallelism, spoolDirectory);
     DeltaReads reads = new DeltaReads(downloader, refresher, space, name, response.location(), schema,
         new RowSchema(physical));
-    Map<FileAction, DeltaReads.@Nullable Pair> changes = reads.changes(response.files());
+    Map<FileAction, DeltaReads.@Nullable Pair> changes = reads.changes(all);
     Map<FileAction, Map<String, Object>> constants = new HashMap<>();
     for (FileAction f : changes.keySet()) {
       Map<String, Object> values = partitionValues(response.metadata(), f, name);

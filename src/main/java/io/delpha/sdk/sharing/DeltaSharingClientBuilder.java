@@ -39,12 +39,20 @@ public final class DeltaSharingClientBuilder implements ClientBuilder<DeltaShari
   private @Nullable SecretProvider secrets;
   private @Nullable String secretName;
   private @Nullable DeltaSharingProfile oauthProfile;
+  private @Nullable SecretProvider keySecrets;
+  private @Nullable String keyName;
   private Duration connectTimeout = Duration.ofSeconds(10);
   private Duration requestTimeout = Duration.ofSeconds(60);
   Duration urlExpiryMargin = Duration.ofSeconds(30);
   private RetryPolicy retry = RetryPolicy.defaults();
   int parallelism = 4;
   @Nullable Integer pageSize;
+  /** The default of {@link #queryPageSize(int)}. */
+  public static final int DEFAULT_QUERY_PAGE_SIZE = 10_000;
+  int queryPageSize = DEFAULT_QUERY_PAGE_SIZE;
+  boolean asyncQueries;
+  Duration asyncQueryTimeout = Duration.ofMinutes(10);
+  @Nullable String fileIdHash;
   Clock clock = Clock.systemUTC();
   private Pause.Sleeper sleeper = Pause.REAL;
   Metrics metrics = Metrics.none();
@@ -70,8 +78,9 @@ public final class DeltaSharingClientBuilder implements ClientBuilder<DeltaShari
    * maxBodyBytes}. The bearer token and the OAuth client credentials go over plain {@code http} only to loopback
    * unless {@code credentialsOverPlainHttp} (checked at {@link #build()} and before each request). Default:
    * {@link ResponseLimits#defaults()} with {@code maxStreamBytes} at most a quarter of the JVM's maximum heap
-   * (docs/sharing.md lists the figures): a query's file actions are kept while its files are read, about as many
-   * bytes as the answer had, so an answer that fills its bound still leaves the heap room.
+   * (docs/sharing.md lists the figures): an answer's file actions (one page of a paged query, every page of a
+   * change data feed) are kept while its files are read, about as many bytes as the answer had, so an answer that
+   * fills its bound still leaves the heap room.
    *
    * @param limits the limits
    * @return this builder
@@ -245,6 +254,95 @@ public final class DeltaSharingClientBuilder implements ClientBuilder<DeltaShari
   }
 
   /**
+   * How many files a table query asks for per page ({@code maxFiles}; default {@value #DEFAULT_QUERY_PAGE_SIZE}):
+   * a table is read page by page, its files flowing into the read as the pages arrive, so the client holds the file
+   * actions of about one page, not of the table. A page's answer is bounded as any answer ({@code maxStreamBytes},
+   * {@code maxLines}), the pages of one query by {@code maxPages} and {@code maxRequests} of the {@link
+   * #responseLimits(ResponseLimits)}; a page token seen twice ends the read with a {@link
+   * io.delpha.sdk.core.ResponseLimitException}. {@code 0} sends no {@code maxFiles}: the server chooses (one answer,
+   * unless it pages by itself; a {@code nextPageToken} is followed either way). The same page size goes to change
+   * data feed queries, whose pages are all read before the first row (a change needs the other actions of its
+   * version).
+   *
+   * @param files files per page, 0 for the server's choice
+   * @return this builder
+   */
+  public DeltaSharingClientBuilder queryPageSize(int files) {
+    if (files < 0) {
+      throw new InvalidInputException("queryPageSize must be >= 0 (0: the server's choice), was " + files);
+    }
+    this.queryPageSize = files;
+    return this;
+  }
+
+  /**
+   * Asks the server to run table queries asynchronously ({@code asyncquery=true}, default off): a server that
+   * supports it answers with a query id at once, and the client polls the query (pausing between polls per the
+   * {@link #retryPolicy(RetryPolicy)}'s growing delays) until its files are ready, then reads them page by page; a
+   * server that does not answers at once as usual. Each query carries an {@code idempotencyKey}, the same on every
+   * retry of its submission, so a retry never starts a second query. A pending query is also polled when the server
+   * chooses to answer asynchronously without being asked. A query the server reports failed is a {@link
+   * QueryFailedException}; one still pending after {@link #asyncQueryTimeout(Duration)} a {@link
+   * io.delpha.sdk.core.ServiceUnavailableException}.
+   *
+   * @param async whether to ask for async queries
+   * @return this builder
+   */
+  public DeltaSharingClientBuilder asyncQueries(boolean async) {
+    this.asyncQueries = async;
+    return this;
+  }
+
+  /**
+   * @param timeout how long a pending async query is polled at most (default 10 minutes)
+   * @return this builder
+   */
+  public DeltaSharingClientBuilder asyncQueryTimeout(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new InvalidInputException("asyncQueryTimeout must be positive, was " + timeout);
+    }
+    this.asyncQueryTimeout = timeout;
+    return this;
+  }
+
+  /**
+   * Asks for file ids in one scheme ({@code fileidhash} header: {@code parquet} or {@code delta}, case-insensitive;
+   * default: none sent, the server's own ids) on table and change data feed queries, and checks that every answer
+   * echoes it: an answer without the header, or with another scheme, is a {@link
+   * io.delpha.sdk.core.DataFormatException} (its ids could not be trusted as cache keys).
+   *
+   * @param scheme {@code parquet} or {@code delta}
+   * @return this builder
+   */
+  public DeltaSharingClientBuilder fileIdHash(String scheme) {
+    Objects.requireNonNull(scheme, "scheme");
+    String s = scheme.trim().toLowerCase(java.util.Locale.ROOT);
+    if (!s.equals("parquet") && !s.equals("delta")) {
+      throw new InvalidInputException("fileIdHash must be parquet or delta");
+    }
+    this.fileIdHash = s;
+    return this;
+  }
+
+  /**
+   * Where the private key of an {@code oauth_jwt_bearer_private_key_jwt} profile is read (PEM-encoded PKCS#8 RSA,
+   * asked for at every token fetch, so a rotated key is picked up): a vault secret instead of the profile's {@code
+   * privateKeyFile}. Without it the file {@code privateKeyFile} names is read. A key that cannot be read is an
+   * {@link io.delpha.sdk.core.AuthenticationException} at the first request; one that is not PKCS#8 RSA an {@link
+   * InvalidInputException}; neither message quotes the key.
+   *
+   * @param secrets where the key lives
+   * @param name the secret holding the PEM text
+   * @return this builder
+   */
+  public DeltaSharingClientBuilder privateKey(SecretProvider secrets, String name) {
+    this.keySecrets = Objects.requireNonNull(secrets, "secrets");
+    this.keyName = Objects.requireNonNull(name, "name");
+    return this;
+  }
+
+  /**
    * @param margin a presigned URL expiring sooner than this is refreshed before use (default 30 s)
    * @return this builder
    */
@@ -327,6 +425,26 @@ public final class DeltaSharingClientBuilder implements ClientBuilder<DeltaShari
       tokens.current(); // fail now, not at the first read, if the profile's token has expired
     } else if (secrets != null && secretName != null) { // set together by bearerToken(secrets, name)
       tokens = BearerTokens.fromSecret(secrets, secretName);
+    } else if (oauthProfile != null && oauthProfile.type() == DeltaSharingProfile.AuthType.BASIC) {
+      tokens = BearerTokens.basic(Objects.requireNonNull(oauthProfile.username(), "username"),
+          Objects.requireNonNull(oauthProfile.password(), "password"));
+    } else if (oauthProfile != null && oauthProfile.privateKeyJwt() != null) {
+      DeltaSharingProfile.PrivateKeyJwt jwt = Objects.requireNonNull(oauthProfile.privateKeyJwt(), "privateKeyJwt");
+      SecretProvider keys = keySecrets;
+      String name = keyName;
+      if (keys == null || name == null) {
+        String file = jwt.privateKeyFile();
+        if (file == null) {
+          throw new InvalidInputException("the oauth_jwt_bearer_private_key_jwt profile names no privateKeyFile: "
+              + "give the key with privateKey(secrets, name)");
+        }
+        keys = DeltaSharingClientBuilder::readKeyFile;
+        name = file;
+      }
+      tokens = BearerTokens.oauthPrivateKeyJwt(sharing,
+          Objects.requireNonNull(oauthProfile.tokenEndpoint(), "tokenEndpoint"),
+          Objects.requireNonNull(oauthProfile.clientId(), "clientId"), jwt, oauthProfile.scope(), keys, name, clock,
+          responseLimits);
     } else if (oauthProfile != null) {
       // an OAUTH_CLIENT_CREDENTIALS profile has all three (checked by DeltaSharingProfile's constructor)
       tokens = BearerTokens.oauthClientCredentials(sharing,
@@ -338,6 +456,18 @@ public final class DeltaSharingClientBuilder implements ClientBuilder<DeltaShari
       throw new InvalidInputException("a Delta Sharing client needs credentials: a bearer token, a "
           + "SecretProvider and secret name, or a profile");
     }
-    return new DeltaSharingClient(this, tokens, sharing, storage);
+    return new DeltaSharingClient(this, tokens, sharing, storage, retries);
+  }
+
+  /** The {@link SecretProvider} of a profile's {@code privateKeyFile}: the named PEM file's text, read when asked. */
+  private static String readKeyFile(String file) {
+    try {
+      return java.nio.file.Files.readString(Path.of(file), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new io.delpha.sdk.core.NotFoundException("no private key file at " + file);
+    } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
+      throw new io.delpha.sdk.core.NotFoundException("the private key file " + file + " cannot be read ("
+          + e.getClass().getSimpleName() + ")");
+    }
   }
 }

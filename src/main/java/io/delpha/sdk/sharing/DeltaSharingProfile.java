@@ -27,9 +27,14 @@ import org.jspecify.annotations.Nullable;
  * A Delta Sharing profile file ({@code config.share}), the credentials a provider hands a recipient.
  *
  * <p>Version 1 holds {@code endpoint}, {@code bearerToken} and an optional {@code expirationTime}.
- * Version 2 adds {@code type}: {@code bearer_token} (same fields as version 1) or {@code
- * oauth_client_credentials} ({@code tokenEndpoint}, {@code clientId}, {@code clientSecret}, optional
- * {@code scope}); the client then obtains its bearer tokens from the token endpoint.
+ * Version 2 adds {@code type}, as the reference connector reads it: {@code bearer_token} (same fields as version
+ * 1); {@code oauth_client_credentials} ({@code tokenEndpoint}, {@code clientId}, {@code clientSecret}, optional
+ * {@code scope}), the client then obtains its bearer tokens from the token endpoint; {@code
+ * oauth_jwt_bearer_private_key_jwt} (an {@code auth} object: {@code tokenEndpoint}, {@code issuer}, {@code
+ * clientId}, {@code audience}, optional {@code scope}, and {@code privateKey}: {@code privateKeyFile}, {@code keyId},
+ * optional {@code algorithm}, default {@code RS256}), the client signs a JWT assertion with the private key and
+ * exchanges it at the token endpoint ({@code grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer}) for bearer
+ * tokens; {@code basic} ({@code username}, {@code password}), every request carries HTTP Basic credentials.
  *
  * <pre>{@code
  * {"shareCredentialsVersion": 1, "endpoint": "https://sharing.example.com/delta-sharing/",
@@ -47,6 +52,10 @@ import org.jspecify.annotations.Nullable;
  * @param clientId the OAuth client id, for {@link AuthType#OAUTH_CLIENT_CREDENTIALS}; {@code null} otherwise
  * @param clientSecret the OAuth client secret, for {@link AuthType#OAUTH_CLIENT_CREDENTIALS}; {@code null} otherwise
  * @param scope the OAuth scope, may be {@code null}
+ * @param username the user name, for {@link AuthType#BASIC}; {@code null} otherwise
+ * @param password the password, for {@link AuthType#BASIC}; {@code null} otherwise
+ * @param privateKeyJwt the JWT assertion's settings, for {@link AuthType#OAUTH_JWT_BEARER_PRIVATE_KEY_JWT} (with
+ *     {@code tokenEndpoint} and {@code clientId}); {@code null} otherwise
  */
 public record DeltaSharingProfile(
     int version,
@@ -57,7 +66,56 @@ public record DeltaSharingProfile(
     @Nullable URI tokenEndpoint,
     @Nullable String clientId,
     @Nullable Secret clientSecret,
-    @Nullable String scope) {
+    @Nullable String scope,
+    @Nullable String username,
+    @Nullable Secret password,
+    @Nullable PrivateKeyJwt privateKeyJwt) {
+
+  /**
+   * The JWT assertion of an {@code oauth_jwt_bearer_private_key_jwt} profile: claims {@code aud} = {@code issuer},
+   * {@code iss} = the profile's {@code clientId}, {@code iat}, {@code exp} (two minutes on), {@code jti}, and when
+   * set {@code scope} and {@code resource} = {@code audience}; header {@code kid} = {@code keyId}. The private key
+   * (PEM-encoded PKCS#8 RSA) is read through a {@link SecretProvider} when a token is fetched: by default the file
+   * {@code privateKeyFile} names, or the secret {@link DeltaSharingClientBuilder#privateKey} names.
+   *
+   * @param issuer the authorization server's issuer (the assertion's {@code aud})
+   * @param audience the resource the token is for, may be {@code null}
+   * @param privateKeyFile the PEM file of the private key, may be {@code null} when the key comes from a secret
+   * @param keyId the key's id ({@code kid})
+   * @param algorithm {@code RS256}, {@code RS384} or {@code RS512}
+   */
+  public record PrivateKeyJwt(String issuer, @Nullable String audience, @Nullable String privateKeyFile,
+      String keyId, String algorithm) {
+    /** Checks the algorithm. */
+    public PrivateKeyJwt {
+      Objects.requireNonNull(issuer, "issuer");
+      Objects.requireNonNull(keyId, "keyId");
+      Objects.requireNonNull(algorithm, "algorithm");
+      if (!io.delpha.sdk.core.internal.Jwt.ALGORITHMS.contains(algorithm.toUpperCase(Locale.ROOT))) {
+        throw new DataFormatException("the private key JWT algorithm must be RS256, RS384 or RS512");
+      }
+    }
+  }
+
+  /**
+   * A profile of the types before {@link AuthType#BASIC} and {@link AuthType#OAUTH_JWT_BEARER_PRIVATE_KEY_JWT}.
+   *
+   * @param version the {@code shareCredentialsVersion}
+   * @param endpoint the sharing server's URL
+   * @param type how the client authenticates
+   * @param bearerToken the bearer token
+   * @param expirationTime when it expires
+   * @param tokenEndpoint the OAuth token endpoint
+   * @param clientId the OAuth client id
+   * @param clientSecret the OAuth client secret
+   * @param scope the OAuth scope
+   */
+  public DeltaSharingProfile(int version, URI endpoint, AuthType type, @Nullable Secret bearerToken,
+      @Nullable Instant expirationTime, @Nullable URI tokenEndpoint, @Nullable String clientId,
+      @Nullable Secret clientSecret, @Nullable String scope) {
+    this(version, endpoint, type, bearerToken, expirationTime, tokenEndpoint, clientId, clientSecret, scope, null,
+        null, null);
+  }
 
   /** The newest {@code shareCredentialsVersion} this client reads. */
   public static final int NEWEST_VERSION = 2;
@@ -69,7 +127,11 @@ public record DeltaSharingProfile(
     /** A long-lived bearer token in the profile. */
     BEARER_TOKEN,
     /** OAuth 2.0 client credentials exchanged for short-lived bearer tokens. */
-    OAUTH_CLIENT_CREDENTIALS
+    OAUTH_CLIENT_CREDENTIALS,
+    /** An OAuth 2.0 JWT bearer assertion, signed by a private key, exchanged for short-lived bearer tokens. */
+    OAUTH_JWT_BEARER_PRIVATE_KEY_JWT,
+    /** HTTP Basic credentials on every request. */
+    BASIC
   }
 
   /** Checks the fields each type needs. */
@@ -83,6 +145,14 @@ public record DeltaSharingProfile(
         && (tokenEndpoint == null || blank(clientId) || clientSecret == null || clientSecret.isEmpty())) {
       throw new DataFormatException(
           "an oauth_client_credentials profile needs tokenEndpoint, clientId and clientSecret");
+    }
+    if (type == AuthType.OAUTH_JWT_BEARER_PRIVATE_KEY_JWT
+        && (tokenEndpoint == null || blank(clientId) || privateKeyJwt == null)) {
+      throw new DataFormatException("an oauth_jwt_bearer_private_key_jwt profile needs tokenEndpoint, clientId, "
+          + "issuer and keyId");
+    }
+    if (type == AuthType.BASIC && (blank(username) || password == null || password.isEmpty())) {
+      throw new DataFormatException("a basic profile needs a non-empty username and password");
     }
   }
 
@@ -144,12 +214,42 @@ public record DeltaSharingProfile(
     AuthType type = typeText == null ? AuthType.BEARER_TOKEN : switch (typeText.toLowerCase(Locale.ROOT)) {
       case "bearer_token" -> AuthType.BEARER_TOKEN;
       case "oauth_client_credentials" -> AuthType.OAUTH_CLIENT_CREDENTIALS;
+      case "oauth_jwt_bearer_private_key_jwt" -> AuthType.OAUTH_JWT_BEARER_PRIVATE_KEY_JWT;
+      case "basic" -> AuthType.BASIC;
       default -> throw new DataFormatException("the Delta Sharing profile " + source + " has an unknown type '"
-          + typeText + "'; expected bearer_token or oauth_client_credentials");
+          + typeText + "'; expected bearer_token, oauth_client_credentials, oauth_jwt_bearer_private_key_jwt or "
+          + "basic");
     };
-    if (type == AuthType.OAUTH_CLIENT_CREDENTIALS && version < 2) {
+    if (type != AuthType.BEARER_TOKEN && version < 2) {
       throw new DataFormatException("the Delta Sharing profile " + source
-          + ": oauth_client_credentials needs shareCredentialsVersion 2");
+          + ": " + type.name().toLowerCase(Locale.ROOT) + " needs shareCredentialsVersion 2");
+    }
+    if (type == AuthType.BASIC) {
+      return new DeltaSharingProfile(version, endpoint, type, null, null, null, null, null, null,
+          requiredText(node, "username", source), Secret.of(requiredText(node, "password", source)), null);
+    }
+    if (type == AuthType.OAUTH_JWT_BEARER_PRIVATE_KEY_JWT) {
+      JsonNode auth = node.get("auth");
+      if (auth == null || !auth.isObject()) {
+        throw new DataFormatException("the Delta Sharing profile " + source + " has no 'auth' object");
+      }
+      String where = source + " (auth)";
+      JsonNode key = auth.get("privateKey");
+      if (key == null || !key.isObject()) {
+        throw new DataFormatException("the Delta Sharing profile " + where + " has no 'privateKey' object");
+      }
+      String keyWhere = source + " (auth.privateKey)";
+      String algorithm = optionalText(key, "algorithm", keyWhere);
+      if (algorithm != null && !io.delpha.sdk.core.internal.Jwt.ALGORITHMS.contains(algorithm.toUpperCase(Locale.ROOT))) {
+        throw new DataFormatException("the Delta Sharing profile " + keyWhere + " has algorithm '" + algorithm
+            + "'; this client signs with RS256, RS384 or RS512");
+      }
+      PrivateKeyJwt jwt = new PrivateKeyJwt(requiredText(auth, "issuer", where), optionalText(auth, "audience", where),
+          optionalText(key, "privateKeyFile", keyWhere), requiredText(key, "keyId", keyWhere),
+          algorithm == null ? "RS256" : algorithm.toUpperCase(Locale.ROOT));
+      return new DeltaSharingProfile(version, endpoint, type, null, null,
+          uri(requiredText(auth, "tokenEndpoint", where), "tokenEndpoint", where), requiredText(auth, "clientId", where),
+          null, optionalText(auth, "scope", where), null, null, jwt);
     }
     if (type == AuthType.BEARER_TOKEN) {
       String token = requiredText(node, "bearerToken", source);
@@ -260,6 +360,8 @@ public record DeltaSharingProfile(
     return "DeltaSharingProfile[version=" + version + ", endpoint=" + endpoint + ", type=" + type
         + (expirationTime == null ? "" : ", expirationTime=" + expirationTime)
         + (tokenEndpoint == null ? "" : ", tokenEndpoint=" + tokenEndpoint + ", clientId=" + clientId)
+        + (username == null ? "" : ", username=" + username)
+        + (privateKeyJwt == null ? "" : ", " + privateKeyJwt)
         + "]";
   }
 }

@@ -119,16 +119,8 @@ class DeltaFormatTest {
   void changeDataFeedReadsAsSparkReadsIt() throws Exception {
     try (DeltaLogServer server = new DeltaLogServer(fixtures, DeltaLogServer.DvStyle.PATH_URL);
         DeltaSharingClient client = client(server)) {
-      List<String> rows = new ArrayList<>();
-      try (RowReader r = client.readChanges(table("events"), 1)) {
-        r.forEachRemaining(row -> {
-          ObjectNode n = canonical(row);
-          n.put("_commit_timestamp", Instant.ofEpochMilli(row.getLong("_commit_timestamp")).toString());
-          rows.add(n.toString());
-        });
-      }
       List<String> expected = expected("events", "changes-1-5");
-      assertThat(sortedChanges(rows)).isEqualTo(expected);
+      assertThat(changes(client, "events", 1)).isEqualTo(expected);
       // the feed holds DELETEs through deletion vectors (versions 2 and 5), UPDATE and MERGE change files
       assertThat(expected).anyMatch(l -> l.contains("\"_change_type\":\"delete\"") && l.contains("\"_commit_version\":2"))
           .anyMatch(l -> l.contains("update_postimage"));
@@ -210,6 +202,19 @@ class DeltaFormatTest {
    * The oracle's canonical JSON of a row (DeltaOracle.value): the same forms for the same values; a variant is its
    * JSON text (a variant null the text {@code null}, SQL NULL JSON null), as Spark's {@code to_json} prints it.
    */
+  /** @return the change feed of a table from a version on, each row canonical, sorted as the expected files are */
+  static List<String> changes(DeltaSharingClient client, String t, long from) {
+    List<String> rows = new ArrayList<>();
+    try (RowReader r = client.readChanges(table(t), from)) {
+      r.forEachRemaining(row -> {
+        ObjectNode n = canonical(row);
+        n.put("_commit_timestamp", Instant.ofEpochMilli(row.getLong("_commit_timestamp")).toString());
+        rows.add(n.toString());
+      });
+    }
+    return sortedChanges(rows);
+  }
+
   static ObjectNode canonical(Row row) {
     ObjectNode n = JSON.createObjectNode();
     for (int i = 0; i < row.schema().size(); i++) {

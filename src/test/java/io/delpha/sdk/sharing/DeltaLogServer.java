@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,6 +46,8 @@ final class DeltaLogServer implements AutoCloseable {
   static final String SHARE = "fixtures";
   static final String SCHEMA = "delta";
   static final String TOKEN = "delta-log-server-token";
+  /** The user name of HTTP Basic credentials the server accepts, with {@link #TOKEN} as the password. */
+  static final String BASIC_USER = "recipient";
 
   /** How deletion vectors stored beside the table are handed out. */
   enum DvStyle { PATH_URL, INLINE }
@@ -56,6 +59,78 @@ final class DeltaLogServer implements AutoCloseable {
   private final AtomicInteger fileRequests = new AtomicInteger();
   private final Map<String, Integer> dvRequests = new ConcurrentHashMap<>();
   private final List<String> answers = java.util.Collections.synchronizedList(new ArrayList<>());
+
+  // ------------------------------------------------------------------ paged and async queries (PROTOCOL.md)
+
+  /** How the server pages a query whose body (or changes query string) names {@code maxFiles}. */
+  enum Paging {
+    /** As the protocol says: {@code nextPageToken} in the {@code endStreamAction} until the last page. */
+    NORMAL,
+    /** From the third page on, the next token is the one the first page handed out: a loop. */
+    LOOP,
+    /** Every page token is refused with a 400, as a server refuses an expired one. */
+    EXPIRE
+  }
+
+  volatile Paging paging = Paging.NORMAL;
+  /** Whether a query asking {@code asyncquery=true} is run asynchronously (else answered at once). */
+  volatile boolean asyncServed;
+  /** Whether every query is run asynchronously, asked or not (a server may answer a pending query unasked). */
+  volatile boolean asyncUnasked;
+  /** How many polls of an async query are answered {@code pending} before its files. */
+  volatile int pendingPolls = 2;
+  /** Whether an async query's polls answer {@code failed}. */
+  volatile boolean failQuery;
+  /** Whether the first async submission is registered, then answered 503 (the client must retry it). */
+  volatile boolean failFirstSubmission;
+  /** The {@code fileidhash} echoed: {@code null} echoes what was asked, {@code ""} echoes nothing. */
+  volatile String fileIdHashEcho;
+  /** Whether the first answer of each page hands out URLs that expired a second ago (later answers fresh ones). */
+  volatile boolean expireFirstUrls;
+  private final Set<String> pagesAnswered = ConcurrentHashMap.newKeySet();
+  /** When set, a changes query asking {@code includeHistoricalProtocol} gets a protocol line naming this feature. */
+  volatile String historicalReaderFeature;
+
+  private record AsyncQuery(String id, String table, long version, AtomicInteger polls) {}
+
+  private final Map<String, Integer> pageTokens = new ConcurrentHashMap<>();
+  private final Map<String, AsyncQuery> queriesByKey = new ConcurrentHashMap<>();
+  private final Map<String, AsyncQuery> queriesById = new ConcurrentHashMap<>();
+  private final AtomicInteger submissions = new AtomicInteger();
+  private final AtomicInteger polls = new AtomicInteger();
+  private final List<Integer> filesPerAnswer = java.util.Collections.synchronizedList(new ArrayList<>());
+  private final List<String> filesServed = java.util.Collections.synchronizedList(new ArrayList<>());
+  private final List<String> queryStrings = java.util.Collections.synchronizedList(new ArrayList<>());
+
+  /** @return how many async submissions (POST .../query with asyncquery=true) arrived, retries included */
+  int submissions() {
+    return submissions.get();
+  }
+
+  /** @return how many async queries were started (one per idempotency key) */
+  int queriesStarted() {
+    return queriesByKey.size();
+  }
+
+  /** @return how many Get Query Info requests arrived */
+  int polls() {
+    return polls.get();
+  }
+
+  /** @return the number of file lines of each query or changes answer, in order */
+  List<Integer> filesPerAnswer() {
+    return filesPerAnswer;
+  }
+
+  /** @return the data file paths downloaded, in order */
+  List<String> filesServed() {
+    return filesServed;
+  }
+
+  /** @return the query strings of the changes requests */
+  List<String> changesQueries() {
+    return queryStrings;
+  }
 
   DeltaLogServer(Path tables, DvStyle dvStyle) throws IOException {
     this.tables = tables;
@@ -101,13 +176,16 @@ final class DeltaLogServer implements AutoCloseable {
 
   private void answerSharing(HttpExchange ex) throws IOException {
     try {
-      if (!("Bearer " + TOKEN).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+      String authorization = ex.getRequestHeaders().getFirst("Authorization");
+      if (!("Bearer " + TOKEN).equals(authorization) && !("Basic " + java.util.Base64.getEncoder().encodeToString(
+          (BASIC_USER + ":" + TOKEN).getBytes(StandardCharsets.UTF_8))).equals(authorization)) {
         error(ex, 401, "UNAUTHENTICATED", "bad token");
         return;
       }
       String[] parts = ex.getRequestURI().getPath().substring("/sharing/".length()).split("/");
-      // shares/{share}/schemas/{schema}/tables/{table}/{op}
-      if (parts.length != 7 || !parts[0].equals("shares") || !parts[1].equals(SHARE) || !parts[3].equals(SCHEMA)) {
+      // shares/{share}/schemas/{schema}/tables/{table}/{op}, or .../queries/{queryId}
+      boolean info = parts.length == 8 && parts[6].equals("queries");
+      if ((parts.length != 7 && !info) || !parts[0].equals("shares") || !parts[1].equals(SHARE) || !parts[3].equals(SCHEMA)) {
         error(ex, 404, "RESOURCE_DOES_NOT_EXIST", "no such path");
         return;
       }
@@ -119,12 +197,16 @@ final class DeltaLogServer implements AutoCloseable {
       Map<String, String> caps = capabilities(ex.getRequestHeaders().getFirst("delta-sharing-capabilities"));
       boolean delta = List.of(caps.getOrDefault("responseformat", "parquet").split(",")).contains("delta");
       long latest = latestVersion(table);
+      if (info) {
+        answerQueryInfo(ex, table, parts[5], URLDecoder.decode(parts[7], StandardCharsets.UTF_8), delta, caps);
+        return;
+      }
       switch (parts[6]) {
         case "version" -> {
           ex.getResponseHeaders().add("Delta-Table-Version", Long.toString(latest));
           ex.sendResponseHeaders(200, -1);
         }
-        case "metadata" -> answer(ex, table, parts[5], latest, delta, false, latest, latest, caps);
+        case "metadata" -> answer(ex, table, parts[5], latest, delta, caps);
         case "query" -> {
           JsonNode body = JSON.readTree(ex.getRequestBody());
           long v = body.hasNonNull("version") ? body.get("version").asLong() : latest;
@@ -134,13 +216,19 @@ final class DeltaLogServer implements AutoCloseable {
                 + ". Available versions: [0, " + latest + "].");
             return;
           }
-          answer(ex, table, parts[5], v, delta, true, v, v, caps);
+          if ("true".equals(caps.get("asyncquery")) && asyncServed || asyncUnasked) {
+            submit(ex, parts[5], v, body);
+            return;
+          }
+          answerPage(ex, table, parts[5], v, delta, caps, body.path("maxFiles").asInt(0),
+              body.hasNonNull("pageToken") ? body.get("pageToken").asText() : null);
         }
         case "changes" -> {
           Map<String, String> q = query(ex.getRequestURI());
+          queryStrings.add(ex.getRequestURI().getRawQuery());
           long start = Long.parseLong(q.get("startingVersion"));
           long end = q.containsKey("endingVersion") ? Long.parseLong(q.get("endingVersion")) : latest;
-          answerChanges(ex, table, parts[5], start, end, delta, caps);
+          answerChanges(ex, table, parts[5], start, end, delta, caps, q);
         }
         default -> error(ex, 404, "RESOURCE_DOES_NOT_EXIST", "no such operation");
       }
@@ -150,8 +238,21 @@ final class DeltaLogServer implements AutoCloseable {
     }
   }
 
-  private void answer(HttpExchange ex, Path table, String name, long version, boolean delta, boolean files,
-      long from, long to, Map<String, String> caps) throws IOException {
+  /** A metadata answer. */
+  private void answer(HttpExchange ex, Path table, String name, long version, boolean delta,
+      Map<String, String> caps) throws IOException {
+    answerPage(ex, table, name, version, delta, caps, false, 0, null);
+  }
+
+  /** A query's answer, one page of it when {@code maxFiles > 0} or a page token is given. */
+  private void answerPage(HttpExchange ex, Path table, String name, long version, boolean delta,
+      Map<String, String> caps, int maxFiles, String pageToken) throws IOException {
+    answerPage(ex, table, name, version, delta, caps, true, maxFiles, pageToken);
+  }
+
+  /** A metadata answer ({@code files} false) or a query's, one page of it when paged. */
+  private void answerPage(HttpExchange ex, Path table, String name, long version, boolean delta,
+      Map<String, String> caps, boolean withFiles, int maxFiles, String pageToken) throws IOException {
     Snapshot s = replay(table, version);
     if (!delta && needsDelta(s.protocol)) {
       error(ex, 400, "DS_UNSUPPORTED_DELTA_TABLE_FEATURES", "Table features delta.enableDeletionVectors are found "
@@ -162,25 +263,124 @@ final class DeltaLogServer implements AutoCloseable {
       error(ex, 400, "INVALID_PARAMETER_VALUE", "this test server answers the delta format only");
       return;
     }
-    StringBuilder out = new StringBuilder();
-    out.append(line("protocol", line("deltaProtocol", s.protocol))).append('\n');
+    StringBuilder head = new StringBuilder();
+    head.append(line("protocol", line("deltaProtocol", s.protocol))).append('\n');
     ObjectNode meta = JSON.createObjectNode();
     meta.put("version", version);
     meta.set("deltaMetadata", s.metadata);
-    out.append(line("metaData", meta)).append('\n');
-    if (files) {
-      for (ObjectNode add : s.files.values()) {
-        out.append(fileLine(table, name, "add", add, null, null)).append('\n');
+    head.append(line("metaData", meta)).append('\n');
+    if (!withFiles) {
+      if ("true".equals(caps.get("includeendstreamaction"))) {
+        head.append("{\"endStreamAction\":{}}\n");
+      }
+      send(ex, head.toString(), version, caps);
+      return;
+    }
+    List<String> files = new ArrayList<>();
+    for (ObjectNode add : s.files.values()) {
+      files.add(fileLine(table, name, "add", add.deepCopy(), null, null));
+    }
+    sendPaged(ex, head, files, maxFiles, pageToken, version, caps, name + "@" + version);
+  }
+
+  /**
+   * Sends the head lines and the page of {@code files} a token names ({@code null}: the first), with an {@code
+   * endStreamAction} naming the next page's token while more remain; a token the server does not know is a 400.
+   */
+  private void sendPaged(HttpExchange ex, StringBuilder head, List<String> files, int maxFiles, String pageToken,
+      long version, Map<String, String> caps, String query) throws IOException {
+    int from = 0;
+    if (pageToken != null) {
+      Integer offset = paging == Paging.EXPIRE ? null : pageTokens.get(pageToken);
+      if (offset == null) {
+        error(ex, 400, "INVALID_PARAMETER_VALUE", "The page token has expired or is invalid");
+        return;
+      }
+      from = offset;
+    }
+    int to = maxFiles > 0 ? Math.min(files.size(), from + maxFiles) : files.size();
+    StringBuilder out = new StringBuilder(head);
+    boolean expired = expireFirstUrls && pagesAnswered.add(query + "/" + from);
+    for (String f : files.subList(from, to)) {
+      out.append(expired ? f.replaceAll("\"expirationTimestamp\":\\d+",
+          "\"expirationTimestamp\":" + (System.currentTimeMillis() - 1000)) : f).append('\n');
+    }
+    filesPerAnswer.add(to - from);
+    String next = null;
+    if (to < files.size()) {
+      if (paging == Paging.LOOP && from >= 2 * maxFiles) {
+        next = tokenFor(query, maxFiles); // the token the first page handed out
+      } else {
+        next = tokenFor(query, to);
       }
     }
-    if ("true".equals(caps.get("includeendstreamaction"))) {
-      out.append("{\"endStreamAction\":{}}\n");
+    ObjectNode end = JSON.createObjectNode();
+    if (next != null) {
+      end.put("nextPageToken", next);
+    }
+    end.put("minUrlExpirationTimestamp", System.currentTimeMillis() + 3_600_000);
+    if (next != null || "true".equals(caps.get("includeendstreamaction"))) {
+      out.append(line("endStreamAction", end)).append('\n');
     }
     send(ex, out.toString(), version, caps);
   }
 
-  private void answerChanges(HttpExchange ex, Path table, String name, long start, long end, boolean delta,
+  private String tokenFor(String query, int offset) {
+    String token = "page-" + sha256(query + "/" + offset).substring(0, 12) + "-" + offset;
+    pageTokens.put(token, offset);
+    return token;
+  }
+
+  /** An async submission: the query of the key (started once per key), answered pending. */
+  private void submit(HttpExchange ex, String table, long version, JsonNode body) throws IOException {
+    int n = submissions.incrementAndGet();
+    String key = body.path("idempotencyKey").asText("");
+    AsyncQuery q = queriesByKey.computeIfAbsent(key.isEmpty() ? UUID.randomUUID().toString() : key,
+        k -> new AsyncQuery("q-" + UUID.randomUUID(), table, version, new AtomicInteger()));
+    queriesById.put(q.id(), q);
+    if (failFirstSubmission && n == 1) {
+      error(ex, 503, "TEMPORARILY_UNAVAILABLE", "the submission was accepted, but its answer was lost");
+      return;
+    }
+    sendStatus(ex, q.id(), "pending", null);
+  }
+
+  /** Get Query Info: pending for {@link #pendingPolls} polls, then failed or the query's (paged) files. */
+  private void answerQueryInfo(HttpExchange ex, Path table, String name, String id, boolean delta,
       Map<String, String> caps) throws IOException {
+    polls.incrementAndGet();
+    JsonNode body = JSON.readTree(ex.getRequestBody());
+    AsyncQuery q = queriesById.get(id);
+    if (q == null || !q.table().equals(name)) {
+      error(ex, 404, "RESOURCE_DOES_NOT_EXIST", "The query is unknown or has expired");
+      return;
+    }
+    if (q.polls().incrementAndGet() <= pendingPolls && !body.hasNonNull("pageToken")) {
+      sendStatus(ex, id, "pending", null);
+    } else if (failQuery) {
+      sendStatus(ex, id, "failed", "the warehouse ran out of memory computing the query");
+    } else {
+      answerPage(ex, table, name, q.version(), delta, caps, body.path("maxFiles").asInt(0),
+          body.hasNonNull("pageToken") ? body.get("pageToken").asText() : null);
+    }
+  }
+
+  private void sendStatus(HttpExchange ex, String id, String status, String error) throws IOException {
+    ObjectNode st = JSON.createObjectNode().put("queryId", id).put("status", status);
+    if (error != null) {
+      st.put("errorMessage", error);
+    }
+    byte[] bytes = (line("queryStatus", st) + "\n").getBytes(StandardCharsets.UTF_8);
+    ex.getResponseHeaders().add("Content-Type", "application/x-ndjson; charset=utf-8");
+    ex.getResponseHeaders().add("delta-sharing-capabilities", "asyncquery=true");
+    ex.sendResponseHeaders(200, bytes.length);
+    try (OutputStream o = ex.getResponseBody()) {
+      o.write(bytes);
+    }
+  }
+
+  private void answerChanges(HttpExchange ex, Path table, String name, long start, long end, boolean delta,
+      Map<String, String> caps, Map<String, String> q) throws IOException {
     if (!delta) {
       error(ex, 400, "DS_UNSUPPORTED_DELTA_TABLE_FEATURES", "use responseFormat=delta");
       return;
@@ -193,20 +393,40 @@ final class DeltaLogServer implements AutoCloseable {
     meta.put("version", start);
     meta.set("deltaMetadata", s.metadata);
     out.append(line("metaData", meta)).append('\n');
+    List<String> files = new ArrayList<>();
     for (long v = start; v <= end; v++) {
       long ts = Long.parseLong(timestamps.getProperty(Long.toString(v), "0"));
       for (JsonNode action : commit(table, v)) {
         for (String kind : List.of("add", "remove", "cdc")) {
           if (action.has(kind)) {
-            out.append(fileLine(table, name, kind, (ObjectNode) action.get(kind).deepCopy(), v, ts)).append('\n');
+            files.add(fileLine(table, name, kind, (ObjectNode) action.get(kind).deepCopy(), v, ts));
           }
         }
       }
+      if ("true".equals(q.get("includeHistoricalProtocol")) && v > start) {
+        // the protocol of a later version, as a server inlines it (a synthetic one naming a feature, when set)
+        String feature = historicalReaderFeature;
+        JsonNode p = null;
+        for (JsonNode action : commit(table, v)) {
+          if (action.has("protocol")) {
+            p = action.get("protocol");
+          }
+        }
+        if (feature != null && v == start + 1) {
+          ObjectNode synthetic = JSON.createObjectNode().put("minReaderVersion", 3).put("minWriterVersion", 7);
+          synthetic.putArray("readerFeatures").add(feature);
+          synthetic.putArray("writerFeatures").add(feature);
+          p = synthetic;
+        }
+        if (p != null) {
+          ObjectNode wrapper = line("deltaProtocol", p);
+          wrapper.put("version", v);
+          files.add(line("protocol", wrapper).toString());
+        }
+      }
     }
-    if ("true".equals(caps.get("includeendstreamaction"))) {
-      out.append("{\"endStreamAction\":{}}\n");
-    }
-    send(ex, out.toString(), end, caps);
+    sendPaged(ex, out, files, Integer.parseInt(q.getOrDefault("maxFiles", "0")), q.get("pageToken"), end, caps,
+        name + "/changes/" + start);
   }
 
   private String fileLine(Path table, String name, String kind, ObjectNode action, Long version, Long timestamp)
@@ -279,6 +499,11 @@ final class DeltaLogServer implements AutoCloseable {
     ex.getResponseHeaders().add("Delta-Table-Version", Long.toString(version));
     ex.getResponseHeaders().add("delta-sharing-capabilities", "responseformat=delta"
         + ("true".equals(caps.get("includeendstreamaction")) ? ";includeendstreamaction=true" : ""));
+    String asked = ex.getRequestHeaders().getFirst("fileidhash");
+    String echo = fileIdHashEcho != null ? fileIdHashEcho : asked == null ? null : asked.toLowerCase(Locale.ROOT);
+    if (echo != null && !echo.isEmpty()) {
+      ex.getResponseHeaders().add("fileidhash", echo);
+    }
     ex.sendResponseHeaders(200, bytes.length);
     try (OutputStream o = ex.getResponseBody()) {
       o.write(bytes);
@@ -297,6 +522,7 @@ final class DeltaLogServer implements AutoCloseable {
         dvRequests.merge(rel, 1, Integer::sum);
       } else {
         fileRequests.incrementAndGet();
+        filesServed.add(rel);
       }
       byte[] bytes = Files.readAllBytes(p);
       ex.sendResponseHeaders(200, bytes.length);

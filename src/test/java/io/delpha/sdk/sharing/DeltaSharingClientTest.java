@@ -333,7 +333,7 @@ class DeltaSharingClientTest {
     wm.verify(postRequestedFor(urlEqualTo(TABLE_PATH + "/query"))
         .withHeader("Authorization", equalTo("Bearer " + TOKEN))
         .withHeader("delta-sharing-capabilities", matching("responseformat=delta,parquet;readerfeatures=[a-z0-9,-]*deletionvectors[a-z0-9,-]*;includeendstreamaction=true"))
-        .withRequestBody(equalToJson("{}")));
+        .withRequestBody(equalToJson("{\"maxFiles\":10000}")));
     List<LoggedRequest> fileRequests = wm.findAll(anyRequestedFor(urlPathMatching("/storage/.*")));
     assertThat(fileRequests).hasSize(3);
     assertThat(fileRequests).allSatisfy(r -> assertThat(r.containsHeader("Authorization")).isFalse());
@@ -379,9 +379,9 @@ class DeltaSharingClientTest {
         QueryOptions.builder().timestamp(Instant.parse("2024-01-01T00:00:00Z")).build())) {
       assertThat(drain(reader)).hasSize(7);
     }
-    wm.verify(postRequestedFor(urlEqualTo(TABLE_PATH + "/query")).withRequestBody(equalToJson("{\"version\":3}")));
+    wm.verify(postRequestedFor(urlEqualTo(TABLE_PATH + "/query")).withRequestBody(equalToJson("{\"version\":3,\"maxFiles\":10000}")));
     wm.verify(postRequestedFor(urlEqualTo(TABLE_PATH + "/query"))
-        .withRequestBody(equalToJson("{\"timestamp\":\"2024-01-01T00:00:00Z\"}")));
+        .withRequestBody(equalToJson("{\"timestamp\":\"2024-01-01T00:00:00Z\",\"maxFiles\":10000}")));
   }
 
   @Test
@@ -766,7 +766,7 @@ class DeltaSharingClientTest {
     wm.stubFor(get(urlPathEqualTo("/storage/cdf/cdf.parquet")).willReturn(aResponse().withBody(changed)));
     wm.stubFor(get(urlPathEqualTo("/storage/cdf/remove.parquet")).willReturn(aResponse().withBody(removed)));
     String schema = schemaString(List.of(new Field("org", "string", false), new Field("user_id", "long", false)));
-    wm.stubFor(get(urlEqualTo(TABLE_PATH + "/changes?startingVersion=0")).willReturn(ndjsonAnswer(List.of(
+    wm.stubFor(get(urlEqualTo(TABLE_PATH + "/changes?startingVersion=0&includeHistoricalProtocol=true&maxFiles=10000")).willReturn(ndjsonAnswer(List.of(
         protocolLine(), metadataLine(schema, List.of()),
         fileLine("add", wm.baseUrl() + "/storage/cdf/add.parquet", "a", Map.of(), added.length, null, 0L,
             1652140000000L, null),

@@ -1,21 +1,16 @@
 package io.delpha.sdk.salesforce.internal;
 
+import io.delpha.sdk.core.internal.Jwt;
 import io.delpha.sdk.core.internal.http.HttpCaller;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.delpha.sdk.core.ResponseLimits;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.Secret;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.PrivateKey;
-import java.security.Signature;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -28,7 +23,6 @@ import java.util.Map;
 public final class JwtBearerAuthenticator implements Authenticator {
 
   private static final Duration ASSERTION_LIFETIME = Duration.ofMinutes(3);
-  private static final Base64.Encoder URL_BASE64 = Base64.getUrlEncoder().withoutPadding();
 
   private final HttpCaller http;
   private final ObjectMapper mapper;
@@ -77,23 +71,7 @@ public final class JwtBearerAuthenticator implements Authenticator {
    * @throws InvalidInputException if it is not a PKCS#8 RSA key (the message never quotes it)
    */
   public static PrivateKey readPkcs8Pem(Secret pem) {
-    String text = pem.reveal();
-    if (text.contains("BEGIN RSA PRIVATE KEY")) {
-      throw new InvalidInputException("the JWT private key is PKCS#1 (BEGIN RSA PRIVATE KEY); convert it "
-          + "to PKCS#8 with: openssl pkcs8 -topk8 -nocrypt -in key.pem -out key-pkcs8.pem");
-    }
-    if (!text.contains("-----BEGIN PRIVATE KEY-----")) {
-      throw new InvalidInputException(
-          "the JWT private key must be PEM-encoded PKCS#8 (-----BEGIN PRIVATE KEY-----)");
-    }
-    String base64 = text.replaceAll("-----(BEGIN|END) PRIVATE KEY-----", "").replaceAll("\\s", "");
-    try {
-      byte[] der = Base64.getDecoder().decode(base64);
-      return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der));
-    } catch (IllegalArgumentException | GeneralSecurityException e) {
-      throw new InvalidInputException("the JWT private key is not a readable RSA PKCS#8 key ("
-          + e.getClass().getSimpleName() + ")");
-    }
+    return Jwt.readPkcs8Pem(pem);
   }
 
   String assertion() {
@@ -102,16 +80,7 @@ public final class JwtBearerAuthenticator implements Authenticator {
     claims.put("sub", username);
     claims.put("aud", audience);
     claims.put("exp", clock.instant().plus(ASSERTION_LIFETIME).getEpochSecond());
-    try {
-      String signingInput = URL_BASE64.encodeToString("{\"alg\":\"RS256\"}".getBytes(StandardCharsets.UTF_8))
-          + "." + URL_BASE64.encodeToString(mapper.writeValueAsBytes(claims));
-      Signature rs256 = Signature.getInstance("SHA256withRSA");
-      rs256.initSign(privateKey);
-      rs256.update(signingInput.getBytes(StandardCharsets.US_ASCII));
-      return signingInput + "." + URL_BASE64.encodeToString(rs256.sign());
-    } catch (JsonProcessingException | GeneralSecurityException e) {
-      throw new InvalidInputException("could not sign the JWT assertion (" + e.getClass().getSimpleName() + ")");
-    }
+    return Jwt.sign("RS256", Map.of(), claims, privateKey);
   }
 
   @Override

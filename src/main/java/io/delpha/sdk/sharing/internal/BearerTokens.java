@@ -18,7 +18,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import io.delpha.sdk.core.internal.Jwt;
+import java.security.PrivateKey;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -33,6 +38,111 @@ public interface BearerTokens {
 
   /** Forgets a cached token after the server rejected it, so {@link #current()} fetches a new one. */
   default void invalidate() {}
+
+  /**
+   * @return the {@code Authorization} header's value for the next request: {@code Bearer} and {@link #current()},
+   *     unless the source sends other credentials (HTTP Basic)
+   */
+  default String authorization() {
+    return "Bearer " + current().reveal();
+  }
+
+  /**
+   * HTTP Basic credentials on every request (a {@code basic} profile).
+   *
+   * @param username the user name
+   * @param password the password
+   * @return the source: {@link #authorization()} is {@code Basic base64(username:password)}
+   */
+  static BearerTokens basic(String username, Secret password) {
+    Objects.requireNonNull(username, "username");
+    Objects.requireNonNull(password, "password");
+    return new BearerTokens() {
+      @Override
+      public Secret current() {
+        return Secret.of(Base64.getEncoder().encodeToString(
+            (username + ":" + password.reveal()).getBytes(StandardCharsets.UTF_8)));
+      }
+
+      @Override
+      public String authorization() {
+        return "Basic " + current().reveal();
+      }
+    };
+  }
+
+  /**
+   * OAuth 2.0 JWT bearer with a private key ({@code oauth_jwt_bearer_private_key_jwt}): signs an assertion with the
+   * key (read through {@code keys} on every fetch, so a rotated key is picked up) and POSTs {@code
+   * grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer&assertion=...} to the token endpoint; the access token is
+   * cached as for client credentials.
+   *
+   * @param http the HTTP client
+   * @param tokenEndpoint the token endpoint
+   * @param clientId the client id (the assertion's {@code iss})
+   * @param jwt the assertion's settings
+   * @param scope the scope, may be {@code null}
+   * @param keys where the PEM-encoded PKCS#8 private key is read
+   * @param keyName the key's name in {@code keys}
+   * @param clock the clock ({@code iat}, {@code exp}, the token's expiry)
+   * @param limits how much of the token endpoint's answer is read
+   * @return the source
+   */
+  static BearerTokens oauthPrivateKeyJwt(HttpCaller http, URI tokenEndpoint, String clientId,
+      io.delpha.sdk.sharing.DeltaSharingProfile.PrivateKeyJwt jwt, @Nullable String scope, SecretProvider keys,
+      String keyName, Clock clock, ResponseLimits limits) {
+    Grant grant = new Grant() {
+      @Override
+      public String form() {
+        PrivateKey key;
+        try {
+          key = Jwt.readPkcs8Pem(Secret.of(keys.secret(keyName)));
+        } catch (io.delpha.sdk.core.NotFoundException e) {
+          throw new AuthenticationException("the private key of the Delta Sharing profile (" + keyName
+              + ") cannot be read: " + e.getMessage(), e);
+        }
+        long now = clock.instant().getEpochSecond();
+        Map<String, Object> claims = new LinkedHashMap<>();
+        claims.put("aud", jwt.issuer());
+        claims.put("iss", clientId);
+        claims.put("iat", now);
+        claims.put("exp", now + 120);
+        claims.put("jti", UUID.randomUUID().toString());
+        if (scope != null) {
+          claims.put("scope", scope);
+        }
+        if (jwt.audience() != null) {
+          claims.put("resource", jwt.audience());
+        }
+        String assertion = Jwt.sign(jwt.algorithm(), Map.of("kid", jwt.keyId()), claims, key);
+        return "grant_type=" + URLEncoder.encode("urn:ietf:params:oauth:grant-type:jwt-bearer", StandardCharsets.UTF_8)
+            + "&assertion=" + assertion;
+      }
+
+      @Override
+      public @Nullable String basic() {
+        return null;
+      }
+
+      @Override
+      public String rejected() {
+        return "check the profile's clientId, issuer, keyId and private key";
+      }
+    };
+    return new OAuthTokens(http, tokenEndpoint, clientId, grant, clock, limits);
+  }
+
+  /** What a token request sends: its form, and its HTTP Basic client authentication if any. */
+  interface Grant {
+    /** @return the form body, {@code grant_type} first */
+    String form();
+
+    /** @return the {@code Basic} credentials (base64), {@code null} for none */
+    @Nullable String basic();
+
+    /** @return what a 400/401/403 tells the user to check */
+    String rejected();
+  }
 
   /**
    * @param token a fixed token
@@ -77,7 +187,25 @@ public interface BearerTokens {
    */
   static BearerTokens oauthClientCredentials(HttpCaller http, URI tokenEndpoint, String clientId,
       Secret clientSecret, @Nullable String scope, Clock clock, ResponseLimits limits) {
-    return new OAuthTokens(http, tokenEndpoint, clientId, clientSecret, scope, clock, limits);
+    Grant grant = new Grant() {
+      @Override
+      public String form() {
+        return "grant_type=client_credentials"
+            + (scope == null ? "" : "&scope=" + URLEncoder.encode(scope, StandardCharsets.UTF_8));
+      }
+
+      @Override
+      public String basic() {
+        return Base64.getEncoder().encodeToString(
+            (clientId + ":" + clientSecret.reveal()).getBytes(StandardCharsets.UTF_8));
+      }
+
+      @Override
+      public String rejected() {
+        return "check the profile's client credentials";
+      }
+    };
+    return new OAuthTokens(http, tokenEndpoint, clientId, grant, clock, limits);
   }
 
   /**
@@ -89,20 +217,17 @@ public interface BearerTokens {
     private final ResponseLimits limits;
     private final URI tokenEndpoint;
     private final String clientId;
-    private final Secret clientSecret;
-    private final @Nullable String scope;
+    private final Grant grant;
     private final Clock clock;
     private @Nullable Secret token;
     private Instant renewAt = Instant.MIN;
 
-    OAuthTokens(HttpCaller http, URI tokenEndpoint, String clientId, Secret clientSecret, @Nullable String scope,
-        Clock clock, ResponseLimits limits) {
+    OAuthTokens(HttpCaller http, URI tokenEndpoint, String clientId, Grant grant, Clock clock, ResponseLimits limits) {
       this.http = http;
       this.limits = limits;
       this.tokenEndpoint = tokenEndpoint;
       this.clientId = clientId;
-      this.clientSecret = clientSecret;
-      this.scope = scope;
+      this.grant = grant;
       this.clock = clock;
     }
 
@@ -120,16 +245,15 @@ public interface BearerTokens {
     }
 
     private void fetch() {
-      String basic = Base64.getEncoder().encodeToString(
-          (clientId + ":" + clientSecret.reveal()).getBytes(StandardCharsets.UTF_8));
-      String body = "grant_type=client_credentials"
-          + (scope == null ? "" : "&scope=" + URLEncoder.encode(scope, StandardCharsets.UTF_8));
-      HttpRequest request = HttpCaller.request(tokenEndpoint, Duration.ofSeconds(30))
+      String basic = grant.basic();
+      HttpRequest.Builder builder = HttpCaller.request(tokenEndpoint, Duration.ofSeconds(30))
           .header("Accept", "application/json")
-          .header("Authorization", "Basic " + basic)
           .header("Content-Type", "application/x-www-form-urlencoded")
-          .POST(HttpRequest.BodyPublishers.ofString(body))
-          .build();
+          .POST(HttpRequest.BodyPublishers.ofString(grant.form()));
+      if (basic != null) {
+        builder.header("Authorization", "Basic " + basic);
+      }
+      HttpRequest request = builder.build();
       // not retried here: a token is fetched within an attempt of SharingHttp, whose retries cover it
       HttpResponse<InputStream> response = http.send("fetch an OAuth token from " + tokenEndpoint, request,
           HttpResponse.BodyHandlers.ofInputStream());
@@ -139,7 +263,7 @@ public interface BearerTokens {
       }
       if (status == 400 || status == 401 || status == 403) {
         throw new AuthenticationException("the OAuth token endpoint " + tokenEndpoint + " rejected client "
-            + clientId + " (HTTP " + status + "); check the profile's client credentials");
+            + clientId + " (HTTP " + status + "); " + grant.rejected());
       }
       if (status >= 300 && status < 400) {
         throw new DataFormatException("the OAuth token endpoint " + tokenEndpoint + " answered with a redirect "

@@ -62,9 +62,9 @@ public final class ParallelBatchReader implements ColumnBatchReader {
   private static final long POLL_MILLIS = 100;
 
   private final RowSchema schema;
-  private final List<FileAction> files;
+  private final FileSource files;
   private final Function<FileAction, ColumnBatchReader> opener;
-  private final Map<FileAction, Map<String, Object>> constants;
+  private final Function<FileAction, Map<String, Object>> constants;
   private final @Nullable Filter filter;
   private final @Nullable Long limit;
   private final boolean rows;
@@ -73,10 +73,14 @@ public final class ParallelBatchReader implements ColumnBatchReader {
   private final ExecutorService decoders;
   /** Files held at once: a downloader takes a permit before it downloads, a decoder gives it back when done. */
   private final Semaphore held;
-  /** The next file a downloader takes, by its index in {@link #files}. */
-  private final AtomicInteger nextDownload = new AtomicInteger();
-  /** How many files the decoders took (or will take) from {@link #downloaded}. */
-  private final AtomicInteger nextDecode = new AtomicInteger();
+  /** Serialises the downloaders' calls of {@link FileSource#next()}. */
+  private final Object sourceLock = new Object();
+  /** How many files the source handed out; final once {@link #sourceDone}. */
+  private volatile int claimed;
+  /** Whether the source handed out its last file. */
+  private volatile boolean sourceDone;
+  /** Downloaders still running: once none is, nothing more comes to {@link #downloaded}. */
+  private final AtomicInteger downloadersRunning = new AtomicInteger();
   /** Downloaded files waiting for a decoder; guarded by itself against {@link #close()}. */
   private final ArrayDeque<Downloaded> downloaded = new ArrayDeque<>();
   private final BlockingQueue<Handoff> ready;
@@ -112,15 +116,36 @@ public final class ParallelBatchReader implements ColumnBatchReader {
   public ParallelBatchReader(RowSchema schema, List<FileAction> files, Map<FileAction, Map<String, Object>> constants,
       Function<FileAction, ColumnBatchReader> opener, int parallelism, @Nullable Filter filter, @Nullable Long limit,
       boolean rows, String table) {
+    this(schema, FileSource.of(files), f -> constants.getOrDefault(f, Map.of()), opener, parallelism, filter, limit,
+        rows, table);
+  }
+
+  /**
+   * A read of the files of a source, taken as the downloaders reach them (a paged query's pages are fetched as the
+   * read goes, so only the files of the page being read are held, beside those downloading or decoding).
+   *
+   * @param schema the table's schema
+   * @param files where the files come from; a failure to get the next ends the read with it
+   * @param constants per file, values of columns that are not in the file
+   * @param opener downloads and opens one file
+   * @param parallelism files held at once
+   * @param filter rows to keep, may be {@code null}
+   * @param limit the most rows, may be {@code null}; for batches only
+   * @param rows whether the consumer reads rows rather than batches
+   * @param table the table, for messages
+   */
+  public ParallelBatchReader(RowSchema schema, FileSource files, Function<FileAction, Map<String, Object>> constants,
+      Function<FileAction, ColumnBatchReader> opener, int parallelism, @Nullable Filter filter, @Nullable Long limit,
+      boolean rows, String table) {
     this.schema = schema;
-    this.files = List.copyOf(files);
+    this.files = files;
     this.opener = opener;
     this.constants = constants;
     this.filter = filter;
     this.limit = limit;
     this.rows = rows;
     this.table = table;
-    int slots = Math.max(1, Math.min(parallelism, Math.max(1, files.size())));
+    int slots = Math.max(1, Math.min(parallelism, Math.max(1, files.sizeHint())));
     int decoderCount = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), slots - 1));
     this.held = new Semaphore(slots);
     this.ready = new ArrayBlockingQueue<>(2 * slots);
@@ -134,6 +159,7 @@ public final class ParallelBatchReader implements ColumnBatchReader {
       decoders.shutdownNow();
       return;
     }
+    downloadersRunning.set(slots);
     for (int i = 0; i < slots; i++) {
       downloads.execute(this::download);
     }
@@ -156,25 +182,57 @@ public final class ParallelBatchReader implements ColumnBatchReader {
 
   /** A downloader's job: take a permit, then the next file; download and open it; queue it for a decoder. */
   private void download() {
-    while (!closed) {
-      if (!acquire(held)) {
-        return;
+    try {
+      while (!closed) {
+        if (!acquire(held)) {
+          return;
+        }
+        FileAction file;
+        try {
+          file = nextFile();
+        } catch (RuntimeException | Error e) {
+          held.release();
+          hand(new Handoff(null, null, true, Workers.failure(e, "reading the files of " + table), null));
+          return;
+        }
+        if (file == null) {
+          held.release();
+          hand(new Handoff(null, null, false, null, null)); // wakes the consumer: the count of files is known
+          return;
+        }
+        Downloaded done;
+        try {
+          done = new Downloaded(file, opener.apply(file), null);
+        } catch (RuntimeException | Error e) {
+          done = new Downloaded(file, null, Workers.failure(e, "reading " + table + " " + file.label()));
+        } finally {
+          files.done(file);
+        }
+        if (!queue(done) || done.error() != null) {
+          return;
+        }
       }
-      int index = nextDownload.getAndIncrement();
-      if (index >= files.size()) {
-        held.release();
-        return;
+    } finally {
+      downloadersRunning.decrementAndGet();
+      synchronized (downloaded) {
+        downloaded.notifyAll();
       }
-      FileAction file = files.get(index);
-      Downloaded done;
-      try {
-        done = new Downloaded(file, opener.apply(file), null);
-      } catch (RuntimeException | Error e) {
-        done = new Downloaded(file, null, Workers.failure(e, "reading " + table + " " + file.label()));
+    }
+  }
+
+  /** @return the source's next file, {@code null} after its last; counted in {@link #claimed} */
+  private @Nullable FileAction nextFile() {
+    synchronized (sourceLock) {
+      if (sourceDone) {
+        return null;
       }
-      if (!queue(done) || done.error() != null) {
-        return;
+      FileAction f = files.next();
+      if (f == null) {
+        sourceDone = true;
+      } else {
+        claimed++;
       }
+      return f;
     }
   }
 
@@ -193,7 +251,7 @@ public final class ParallelBatchReader implements ColumnBatchReader {
 
   /** A decoder's job: the next downloaded file, read through, given back, until every file is taken. */
   private void decode() {
-    while (!closed && nextDecode.getAndIncrement() < files.size()) {
+    while (!closed) {
       Downloaded file = nextDownloaded();
       if (file == null) {
         return;
@@ -218,7 +276,7 @@ public final class ParallelBatchReader implements ColumnBatchReader {
           if (next != null) {
             return next;
           }
-          if (downloads.isTerminated()) {
+          if (downloadersRunning.get() == 0) {
             return null;
           }
           downloaded.wait(POLL_MILLIS);
@@ -243,7 +301,7 @@ public final class ParallelBatchReader implements ColumnBatchReader {
     Semaphore released = new Semaphore(0);
     TableBatches mapped;
     try {
-      mapped = new TableBatches(schema, reader, constants.getOrDefault(file.file(), Map.of()), name);
+      mapped = new TableBatches(schema, reader, constants.apply(file.file()), name);
     } catch (RuntimeException | Error e) {
       closeQuietly(reader);
       hand(new Handoff(null, null, true, Workers.failure(e, "reading " + name), null));
@@ -403,7 +461,7 @@ public final class ParallelBatchReader implements ColumnBatchReader {
       close();
       return null;
     }
-    while (filesDone < files.size()) {
+    while (!(sourceDone && filesDone == claimed)) {
       Handoff next;
       try {
         next = Workers.take(ready, () -> downloads.isTerminated() && decoders.isTerminated(), "reading " + table);
@@ -422,6 +480,9 @@ public final class ParallelBatchReader implements ColumnBatchReader {
       if (next.last()) {
         filesDone++;
         continue;
+      }
+      if (next.batch() == null && next.rows() == null) {
+        continue; // a downloader found the source's end: look again whether every file is done
       }
       current = next;
       return next;
@@ -456,6 +517,7 @@ public final class ParallelBatchReader implements ColumnBatchReader {
     }
     downloads.shutdownNow();
     decoders.shutdownNow();
+    files.close();
     for (Downloaded file : left) {
       closeQuietly(file.reader());
     }
@@ -474,6 +536,6 @@ public final class ParallelBatchReader implements ColumnBatchReader {
 
   @Override
   public String toString() {
-    return "ColumnBatchReader[" + table + ", " + TextTable.count(files.size(), "file") + "]";
+    return "ColumnBatchReader[" + table + ", " + TextTable.count(claimed, "file") + (sourceDone ? "" : " so far") + "]";
   }
 }

@@ -42,6 +42,25 @@ public final class ParallelRowReader implements RowReader {
   public ParallelRowReader(RowSchema schema, List<FileAction> files, Map<FileAction, Map<String, Object>> constants,
       Function<FileAction, ColumnBatchReader> opener, int parallelism, @Nullable Filter filter, @Nullable Long limit,
       String table) {
+    this(schema, FileSource.of(files), f -> constants.getOrDefault(f, Map.of()), opener, parallelism, filter, limit,
+        table);
+  }
+
+  /**
+   * A read of the files of a source, taken as the read reaches them.
+   *
+   * @param schema the rows' schema
+   * @param files where the files come from
+   * @param constants per file, values of columns that are not in the file
+   * @param opener downloads and opens one file
+   * @param parallelism files held at once
+   * @param filter rows to keep, may be {@code null}
+   * @param limit the most rows, may be {@code null}
+   * @param table the table, for messages
+   */
+  public ParallelRowReader(RowSchema schema, FileSource files, Function<FileAction, Map<String, Object>> constants,
+      Function<FileAction, ColumnBatchReader> opener, int parallelism, @Nullable Filter filter, @Nullable Long limit,
+      String table) {
     // a limit of 0 starts no download; any other is counted here, on rows that passed the filter
     this.batches = new ParallelBatchReader(schema, files, constants, opener, parallelism, filter,
         limit != null && limit == 0 ? Long.valueOf(0) : null, true, table);

@@ -28,9 +28,27 @@ import org.jspecify.annotations.Nullable;
  *     mapping)
  * @param location the table's root, when the server names it (a deletion vector stored relative to it needs it)
  * @param files the file actions ({@code file} in the parquet format; {@code add}, {@code cdf} or {@code remove})
+ * @param nextPageToken the {@code endStreamAction}'s token of the next page of a paged answer, {@code null} (or
+ *     empty) when this answer is the last page
+ * @param minUrlExpirationTimestamp the {@code endStreamAction}'s earliest expiry of the answer's URLs (epoch ms),
+ *     {@code null} when not sent
+ * @param format the answer's response format, {@code parquet} or {@code delta}
  */
 public record QueryResponse(TableMetadata metadata, RowSchema physicalSchema, @Nullable URI location,
-    List<FileAction> files) {
+    List<FileAction> files, @Nullable String nextPageToken, @Nullable Long minUrlExpirationTimestamp, String format) {
+
+  /**
+   * An answer of one page, in the parquet format.
+   *
+   * @param metadata the table's metadata
+   * @param physicalSchema its schema in the data files' names
+   * @param location the table's root, may be {@code null}
+   * @param files the file actions
+   */
+  public QueryResponse(TableMetadata metadata, RowSchema physicalSchema, @Nullable URI location,
+      List<FileAction> files) {
+    this(metadata, physicalSchema, location, files, null, null, "parquet");
+  }
 
   /** The reader version of the sharing protocol's parquet format this client implements. */
   public static final int READER_VERSION = 1;
@@ -160,8 +178,11 @@ public record QueryResponse(TableMetadata metadata, RowSchema physicalSchema, @N
     private Map<String, String> logicalNames = Map.of();
     private Set<String> partitionColumns = Set.of();
     private boolean ended;
+    private @Nullable String nextPageToken;
+    private @Nullable Long minUrlExpiration;
 
     Reader(SharingHttp.Answer answer, String table, boolean changes) {
+      answer.version(); // an answer with the table's lines names its version
       this.answer = answer;
       this.table = table;
       this.changes = changes;
@@ -218,6 +239,8 @@ public record QueryResponse(TableMetadata metadata, RowSchema physicalSchema, @N
               java.net.http.HttpHeaders.of(java.util.Map.of(), (name, value) -> true), 1);
         }
         ended = true;
+        nextPageToken = text(end, "nextPageToken");
+        minUrlExpiration = longOrNull(end, "minUrlExpirationTimestamp");
       } else if (delta) {
         if (line.has("file")) {
           FileAction f = deltaFile(line.get("file"), namesOnceMetadataCame(), partitionColumns, table, changes);
@@ -260,7 +283,7 @@ public record QueryResponse(TableMetadata metadata, RowSchema physicalSchema, @N
         throw new ServiceUnavailableException("the sharing server's answer for " + table
             + " ended without its endStreamAction: the response was cut short");
       }
-      return new QueryResponse(m, p, location, List.copyOf(files));
+      return new QueryResponse(m, p, location, List.copyOf(files), nextPageToken, minUrlExpiration, format);
     }
   }
 

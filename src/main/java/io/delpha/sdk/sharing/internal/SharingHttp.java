@@ -45,6 +45,9 @@ public final class SharingHttp {
    */
   public static final String CAPABILITIES_VALUE = "responseformat=delta,parquet;readerfeatures="
       + String.join(",", QueryResponse.READER_FEATURES.stream().sorted().toList()) + ";includeendstreamaction=true";
+  /** The request header naming the scheme of file ids ({@code parquet} or {@code delta}), echoed by the server. */
+  public static final String FILE_ID_HASH = "fileidhash";
+
   /** The response header holding the table version. */
   public static final String TABLE_VERSION = "delta-table-version";
 
@@ -133,9 +136,29 @@ public final class SharingHttp {
    * @throws DataFormatException if a line is not JSON
    */
   public <T> T ndjson(String method, String path, @Nullable String body, Function<Answer, LineReader<T>> reader) {
-    Exchange ex = send(method, path, body, true, null);
+    return ndjson(method, path, body, Extra.NONE, reader);
+  }
+
+  /**
+   * As {@link #ndjson(String, String, String, Function)}, with more capabilities and headers: the query's
+   * {@code asyncquery=true}, its {@code fileidhash} header. A retried request is sent again exactly as it was (the
+   * same body: an async query's {@code idempotencyKey} is reused, so a retry never starts a second query).
+   *
+   * @param method GET or POST
+   * @param path the path below the prefix, with its query string
+   * @param body the JSON body of a POST, {@code null} for GET
+   * @param extra what is added to the request
+   * @param reader given the answer's headers, the reader of its lines
+   * @param <T> what the reader makes of the answer
+   * @return what the reader made of the whole answer
+   */
+  public <T> T ndjson(String method, String path, @Nullable String body, Extra extra,
+      Function<Answer, LineReader<T>> reader) {
+    Exchange ex = send(method, path, body, extra, extra.budget());
     try {
-      LineReader<T> lines = reader.apply(new Answer(ex.version(path), capabilities(ex.headers), limits));
+      LineReader<T> lines = reader.apply(new Answer(ex.versionOrNull(path), capabilities(ex.headers), limits,
+          ex.headers.firstValue(FILE_ID_HASH).orElse(null), "the Delta Sharing server's answer to " + method + " "
+          + shown(path)));
       String what = "the Delta Sharing server's answer to " + method + " " + shown(path);
       BoundedBody.forEachLine(ex.body, what, limits,
           (line, number) -> lines.line(BoundedBody.parseJson(line, what + ", line " + number, limits)));
@@ -147,9 +170,15 @@ public final class SharingHttp {
 
   private Exchange send(String method, String pathAndQuery, @Nullable String body, boolean ndjson,
       @Nullable PageBudget budget) {
+    return send(method, pathAndQuery, body, ndjson ? Extra.NONE : null, budget);
+  }
+
+  /** @param extra what an NDJSON request adds, {@code null} for a JSON request */
+  private Exchange send(String method, String pathAndQuery, @Nullable String body, @Nullable Extra extra,
+      @Nullable PageBudget budget) {
     String what = method + " " + shown(pathAndQuery);
     return http.retrying("Delta Sharing " + what, HttpCaller.TRANSIENT,
-        attempt -> sendOnce(method, pathAndQuery, body, ndjson, attempt, budget));
+        attempt -> sendOnce(method, pathAndQuery, body, extra, attempt, budget));
   }
 
   /**
@@ -163,8 +192,8 @@ public final class SharingHttp {
   }
 
   /** One attempt; a 401 is tried once more at once with a fresh OAuth token (a token may be revoked early). */
-  private Exchange sendOnce(String method, String pathAndQuery, @Nullable String body, boolean ndjson, int attempt,
-      @Nullable PageBudget budget) {
+  private Exchange sendOnce(String method, String pathAndQuery, @Nullable String body, @Nullable Extra ndjson,
+      int attempt, @Nullable PageBudget budget) {
     HttpResponse<InputStream> response = exchange(method, pathAndQuery, body, ndjson, attempt, budget);
     if (response.statusCode() == 401) {
       tokens.invalidate();
@@ -187,16 +216,19 @@ public final class SharingHttp {
     throw error(status, errorBody, method + " " + shown(pathAndQuery), response.headers(), attempt);
   }
 
-  private HttpResponse<InputStream> exchange(String method, String pathAndQuery, @Nullable String body, boolean ndjson,
-      int attempt, @Nullable PageBudget budget) {
+  private HttpResponse<InputStream> exchange(String method, String pathAndQuery, @Nullable String body,
+      @Nullable Extra ndjson, int attempt, @Nullable PageBudget budget) {
     if (budget != null) {
       budget.request();
     }
     HttpRequest.Builder request = http.request(URI.create(base + pathAndQuery))
-        .header("Authorization", "Bearer " + tokens.current().reveal())
-        .header("Accept", ndjson ? "application/x-ndjson, application/json" : "application/json");
-    if (ndjson) {
-      request.header(CAPABILITIES, CAPABILITIES_VALUE);
+        .header("Authorization", tokens.authorization())
+        .header("Accept", ndjson != null ? "application/x-ndjson, application/json" : "application/json");
+    if (ndjson != null) {
+      request.header(CAPABILITIES, CAPABILITIES_VALUE + (ndjson.asyncQuery() ? ";asyncquery=true" : ""));
+      if (ndjson.fileIdHash() != null) {
+        request.header(FILE_ID_HASH, ndjson.fileIdHash());
+      }
     }
     if (body != null) {
       request.header("Content-Type", "application/json; charset=utf-8")
@@ -281,7 +313,42 @@ public final class SharingHttp {
    * @param limits the limits the answer is read under, for what a reader parses of its lines (a {@code
    *     schemaString})
    */
-  public record Answer(long version, Map<String, String> capabilities, ResponseLimits limits) {}
+  public record Answer(@Nullable Long tableVersion, Map<String, String> capabilities, ResponseLimits limits,
+      @Nullable String fileIdHash, String what) {
+
+    /**
+     * @param version its {@code Delta-Table-Version}
+     * @param capabilities the capabilities the server answered, lower case
+     * @param limits the limits the answer is read under
+     */
+    public Answer(long version, Map<String, String> capabilities, ResponseLimits limits) {
+      this(version, capabilities, limits, null, "the Delta Sharing server's answer");
+    }
+
+    /**
+     * @return its {@code Delta-Table-Version}
+     * @throws DataFormatException if the answer has none (an async query's pending status has none: only an answer
+     *     with the table's lines must)
+     */
+    public long version() {
+      if (tableVersion == null) {
+        throw new DataFormatException(what + " has no Delta-Table-Version header");
+      }
+      return tableVersion;
+    }
+  }
+
+  /**
+   * What an NDJSON request adds to the client's own headers.
+   *
+   * @param asyncQuery whether {@code asyncquery=true} is added to the capabilities
+   * @param fileIdHash the {@code fileidhash} header's value, {@code null} for none
+   * @param budget the paged read the request belongs to (each attempt counted), {@code null} for none
+   */
+  public record Extra(boolean asyncQuery, @Nullable String fileIdHash, @Nullable PageBudget budget) {
+    /** Nothing added. */
+    public static final Extra NONE = new Extra(false, null, null);
+  }
 
   /**
    * Takes the lines of one NDJSON answer as they arrive, keeping only what it needs of each.
@@ -306,8 +373,19 @@ public final class SharingHttp {
     }
 
     long version(String what) {
-      String v = headers.firstValue(TABLE_VERSION).orElseThrow(() -> new DataFormatException(
-          "the Delta Sharing server answered " + shown(what) + " without a Delta-Table-Version header"));
+      Long v = versionOrNull(what);
+      if (v == null) {
+        throw new DataFormatException("the Delta Sharing server answered " + shown(what)
+            + " without a Delta-Table-Version header");
+      }
+      return v;
+    }
+
+    @Nullable Long versionOrNull(String what) {
+      String v = headers.firstValue(TABLE_VERSION).orElse(null);
+      if (v == null) {
+        return null;
+      }
       try {
         return Long.parseLong(v.trim());
       } catch (NumberFormatException e) {

@@ -185,7 +185,7 @@ public final class SqlCache {
       Map<String, String> partitions = new LinkedHashMap<>();
       if (asServed) {
         for (String p : query.metadata().partitionColumns()) {
-          partitions.put(p, DuckDbSql.literal(Objects.requireNonNull(query.constants().get(f), "every file of the query has its partition values").get(p),
+          partitions.put(p, DuckDbSql.literal(Objects.requireNonNull(query.constants().apply(f), "every file of the query has its partition values").get(p),
                schema.column(p).type()));
         }
       }
@@ -264,7 +264,7 @@ public final class SqlCache {
     RowSchema schema = query.schema();
     RowWriter writer = null;
     try (TableBatches batches = new TableBatches(schema, query.opener().apply(f),
-        Objects.requireNonNull(query.constants().get(f), "every file of the query has its partition values"), name)) {
+        Objects.requireNonNull(query.constants().apply(f), "every file of the query has its partition values"), name)) {
       for (ColumnBatch b = batches.next(); b != null; b = batches.next()) {
         for (int i = 0; i < b.rowCount(); i++) {
           Row row = b.row(i);

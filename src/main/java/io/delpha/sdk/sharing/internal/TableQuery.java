@@ -18,14 +18,23 @@ import java.util.function.Function;
  * @param metadata the table's metadata as the query answered it
  * @param physicalSchema the table's schema in its data files' names (differs from the metadata's under column
  *     mapping)
- * @param files the data files
+ * @param pages the data files, page by page as the read reaches them ({@link #files()} reads them all)
  * @param constants per file, the values of the table's columns that the file does not hold
  * @param opener downloads and opens one file
  * @param downloader downloads one file to a local path, returns the bytes written
  * @param name {@code share.schema.table}, for messages
  */
-public record TableQuery(TableMetadata metadata, RowSchema physicalSchema, List<FileAction> files, Map<FileAction, Map<String, Object>> constants,
-    Function<FileAction, ColumnBatchReader> opener, Downloader downloader, String name) {
+public record TableQuery(TableMetadata metadata, RowSchema physicalSchema, QueryPages pages,
+    Function<FileAction, Map<String, Object>> constants, Function<FileAction, ColumnBatchReader> opener,
+    Downloader downloader, String name) {
+
+  /**
+   * @return every data file of the query, every page read: for a read that needs the whole list (a SQL cache's
+   *     manifest); a streamed read takes {@link #pages()} instead
+   */
+  public List<FileAction> files() {
+    return pages.all();
+  }
 
   /** Whether a column of the table, at any depth, is a VARIANT. */
   private static boolean hasVariant(io.delpha.sdk.parquet.ColumnType t) {

@@ -5,6 +5,7 @@ import io.delpha.sdk.sharing.internal.QueryResponse.FileAction;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -13,8 +14,11 @@ import java.util.function.Supplier;
  */
 public final class UrlRefresher {
 
-  private final Supplier<List<FileAction>> requery;
+  private final Function<FileAction, List<FileAction>> requery;
   private final String table;
+  /** The most file actions kept from refreshes, so a paged read's refreshes hold a few pages, not the table. */
+  private static final int MAX_KEPT = 200_000;
+
   private final Map<String, FileAction> latest = new HashMap<>();
   private int refreshes;
 
@@ -23,6 +27,15 @@ public final class UrlRefresher {
    * @param table the table, for messages
    */
   public UrlRefresher(Supplier<List<FileAction>> requery, String table) {
+    this(stale -> requery.get(), table);
+  }
+
+  /**
+   * @param requery given the file whose URL expired, asks the server again and returns file actions that should
+   *     name it (a paged query's page of that file: {@link QueryPages#refetch})
+   * @param table the table, for messages
+   */
+  public UrlRefresher(Function<FileAction, List<FileAction>> requery, String table) {
     this.requery = requery;
     this.table = table;
   }
@@ -45,16 +58,20 @@ public final class UrlRefresher {
     if (known != null && !known.url().equals(stale.url())) {
       return known; // another download refreshed it meanwhile
     }
-    for (FileAction f : requery.get()) {
+    List<FileAction> fresh = requery.apply(stale);
+    if (latest.size() + fresh.size() > MAX_KEPT) {
+      latest.clear(); // a paged read's refreshes: keep the newest pages, not every page's
+    }
+    for (FileAction f : fresh) {
       latest.put(key(f), f);
     }
     refreshes++;
-    FileAction fresh = latest.get(key(stale));
-    if (fresh == null) {
+    FileAction renewed = latest.get(key(stale));
+    if (renewed == null) {
       throw new NotFoundException(stale.label() + " of " + table
           + " is no longer in the table; the table changed while it was read");
     }
-    return fresh;
+    return renewed;
   }
 
   /**
