@@ -2,6 +2,9 @@ package io.delpha.sdk.parquet.internal;
 
 import io.delpha.sdk.parquet.Physical;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Objects;
 import org.apache.parquet.bytes.BytesInput;
@@ -41,6 +44,7 @@ import org.jspecify.annotations.Nullable;
 final class FlatColumnEncoder {
 
   static final int PAGE_ROWS = 20_000;
+  private static final VarHandle BIG_ENDIAN_LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
   private static final int PAGE_BYTES = 1 << 20;
   private static final int DICTIONARY_BYTES = 1 << 20;
 
@@ -397,7 +401,53 @@ final class FlatColumnEncoder {
 
   /** Unsigned byte order, the order of STRING and BYTES statistics. */
   private static boolean less(byte[] data, int[] offsets, int a, int b) {
-    return Arrays.compareUnsigned(data, offsets[a], offsets[a + 1], data, offsets[b], offsets[b + 1]) < 0;
+    return compareUnsigned(data, offsets[a], offsets[a + 1], offsets[b], offsets[b + 1]) < 0;
+  }
+
+  /**
+   * {@code Arrays.compareUnsigned} of two ranges of one array, eight bytes at a time as big-endian longs (what
+   * unsigned byte order is), then byte by byte: short values (names, codes) cost a few loads, not the set-up of a
+   * vectorised mismatch.
+   */
+  static int compareUnsigned(byte[] data, int aFrom, int aTo, int bFrom, int bTo) {
+    int aLength = aTo - aFrom;
+    int bLength = bTo - bFrom;
+    int n = Math.min(aLength, bLength);
+    int k = 0;
+    for (; k + 8 <= n; k += 8) {
+      long x = (long) BIG_ENDIAN_LONG.get(data, aFrom + k);
+      long y = (long) BIG_ENDIAN_LONG.get(data, bFrom + k);
+      if (x != y) {
+        return Long.compareUnsigned(x, y);
+      }
+    }
+    for (; k < n; k++) {
+      int c = (data[aFrom + k] & 0xff) - (data[bFrom + k] & 0xff);
+      if (c != 0) {
+        return c;
+      }
+    }
+    return Integer.compare(aLength, bLength);
+  }
+
+  /** Whether {@code n} bytes at {@code a[aFrom]} and {@code b[bFrom]} are the same, eight at a time. */
+  static boolean sameBytes(byte[] a, int aFrom, byte[] b, int bFrom, int n) {
+    if (n < 8) {
+      for (int k = 0; k < n; k++) {
+        if (a[aFrom + k] != b[bFrom + k]) {
+          return false;
+        }
+      }
+      return true;
+    }
+    int k = 0;
+    for (; k + 8 <= n; k += 8) {
+      if ((long) ValueDecoder.LONG.get(a, aFrom + k) != (long) ValueDecoder.LONG.get(b, bFrom + k)) {
+        return false;
+      }
+    }
+    // the last eight bytes, overlapping those compared (n >= 8)
+    return k == n || (long) ValueDecoder.LONG.get(a, aFrom + n - 8) == (long) ValueDecoder.LONG.get(b, bFrom + n - 8);
   }
 
   private static int countNulls(boolean[] isNull, int from, int m) {
@@ -660,8 +710,15 @@ final class FlatColumnEncoder {
         h ^= h >>> 31;
       }
       long tail = 0;
-      for (int shift = 0; i < to; i++, shift += 8) {
-        tail |= (b[i] & 0xffL) << shift;
+      int rest = to - i;
+      if (rest > 0 && to - from >= 8) {
+        // the last eight bytes as one little-endian long, shifted so that only the rest's remain: the same value
+        // as the loop below makes
+        tail = (long) ValueDecoder.LONG.get(b, to - 8) >>> (8 * (8 - rest));
+      } else {
+        for (int shift = 0; i < to; i++, shift += 8) {
+          tail |= (b[i] & 0xffL) << shift;
+        }
       }
       h = (h ^ tail) * 0x94d049bb133111ebL;
       h ^= h >>> 29;
@@ -680,7 +737,7 @@ final class FlatColumnEncoder {
         }
         int id = e - 1;
         if (hashes[id] == h && offsets[id + 1] - offsets[id] == length
-            && Arrays.equals(data, offsets[id], offsets[id + 1], src, from, to)) {
+            && sameBytes(data, offsets[id], src, from, length)) {
           return id;
         }
         slot = (slot + 1) & mask;
