@@ -60,8 +60,7 @@ final class FlatColumnEncoder {
   private final int[] ids = new int[PAGE_ROWS];
   private final HeapByteBufferAllocator allocator = new HeapByteBufferAllocator();
 
-  private @Nullable RunLengthBitPackingHybridEncoder idEncoder;
-  private int idEncoderWidth;
+  private final GrowableBytes idBytes = new GrowableBytes();
   private @Nullable RunLengthBitPackingHybridEncoder levelEncoder;
   private PageWriter pages;
   private boolean useDictionary;
@@ -513,18 +512,17 @@ final class FlatColumnEncoder {
     return BytesInput.from(plain.bytes, 0, plain.length);
   }
 
-  private BytesInput dictionaryIds(int bitWidth) throws IOException {
-    if (idEncoder == null || idEncoderWidth != bitWidth) {
-      idEncoder = new RunLengthBitPackingHybridEncoder(bitWidth, 64 * 1024, PAGE_BYTES, allocator);
-      idEncoderWidth = bitWidth;
-    } else {
-      idEncoder.reset();
-    }
-    RunLengthBitPackingHybridEncoder encoder = idEncoder;
-    for (int k = 0; k < idCount; k++) {
-      encoder.writeInt(ids[k]);
-    }
-    return BytesInput.concat(BytesInput.from(new byte[] {(byte) bitWidth}), encoder.toBytes());
+  /**
+   * The page's dictionary ids: their bit width in one byte, then the RLE / bit-packing hybrid runs of {@link
+   * IdRuns}, into a buffer reused from page to page (the page writer copies a page before the next is made).
+   */
+  private BytesInput dictionaryIds(int bitWidth) {
+    GrowableBytes out = idBytes;
+    out.length = 0;
+    out.ensure(1);
+    out.bytes[out.length++] = (byte) bitWidth;
+    IdRuns.encode(ids, idCount, bitWidth, out);
+    return BytesInput.from(out.bytes, 0, out.length);
   }
 
   private BytesInput definitionLevels() throws IOException {
@@ -568,6 +566,116 @@ final class FlatColumnEncoder {
   @Override
   public String toString() {
     return "FlatColumnEncoder[" + descriptor + "]";
+  }
+
+  /**
+   * The RLE / bit-packing hybrid encoding of a page's dictionary ids, with the same runs, and so the same bytes, as
+   * parquet-column's {@code RunLengthBitPackingHybridEncoder} writes for them (what this encoder used before, one
+   * call per id): values are taken 8 at a time; a value seen 8 times or more in a row becomes an RLE run (a varint
+   * of its count shifted left, then the value in whole bytes of the bit width), others are bit-packed, least
+   * significant bit first, in groups of 8 under a one-byte header counting at most 63 groups; the last group is
+   * padded with zeros. Over the ids array in one loop, into a reused buffer, with no object per page.
+   */
+  static final class IdRuns {
+    private IdRuns() {}
+
+    /** The state of one encoding: a pending group of up to 8 values, a repeat count, an open bit-packed run. */
+    private static final class State {
+      final int[] group = new int[8];
+      int grouped;
+      int previous;
+      int repeats;
+      /** Groups written under the open bit-packed run's header. */
+      int groups;
+      /** Where the open bit-packed run's header byte is in the output, or -1. */
+      int header = -1;
+    }
+
+    static void encode(int[] values, int count, int bitWidth, GrowableBytes out) {
+      State s = new State();
+      for (int k = 0; k < count; k++) {
+        int v = values[k];
+        if (v == s.previous) {
+          if (++s.repeats >= 8) {
+            continue; // an RLE run for certain: count on
+          }
+        } else {
+          if (s.repeats >= 8) {
+            rleRun(s, bitWidth, out);
+          }
+          s.repeats = 1;
+          s.previous = v;
+        }
+        s.group[s.grouped++] = v;
+        if (s.grouped == 8) {
+          packGroup(s, bitWidth, out);
+        }
+      }
+      if (s.repeats >= 8) {
+        rleRun(s, bitWidth, out);
+      } else if (s.grouped > 0) {
+        Arrays.fill(s.group, s.grouped, 8, 0);
+        packGroup(s, bitWidth, out);
+        endPacked(s, out);
+      } else {
+        endPacked(s, out);
+      }
+    }
+
+    private static void packGroup(State s, int bitWidth, GrowableBytes out) {
+      if (s.groups >= 63) {
+        endPacked(s, out);
+      }
+      out.ensure(1 + bitWidth);
+      byte[] b = out.bytes;
+      int p = out.length;
+      if (s.header < 0) {
+        s.header = p;
+        b[p++] = 0; // set when the run ends
+      }
+      long bits = 0;
+      int held = 0;
+      for (int i = 0; i < 8; i++) {
+        bits |= (s.group[i] & 0xffffffffL) << held;
+        held += bitWidth;
+        while (held >= 8) {
+          b[p++] = (byte) bits;
+          bits >>>= 8;
+          held -= 8;
+        }
+      }
+      out.length = p;
+      s.grouped = 0;
+      s.repeats = 0; // values repeated so far went into this group
+      s.groups++;
+    }
+
+    private static void endPacked(State s, GrowableBytes out) {
+      if (s.header >= 0) {
+        out.bytes[s.header] = (byte) (s.groups << 1 | 1);
+        s.header = -1;
+        s.groups = 0;
+      }
+    }
+
+    private static void rleRun(State s, int bitWidth, GrowableBytes out) {
+      endPacked(s, out);
+      out.ensure(5 + 4);
+      byte[] b = out.bytes;
+      int p = out.length;
+      int header = s.repeats << 1;
+      while ((header & ~0x7f) != 0) {
+        b[p++] = (byte) (header & 0x7f | 0x80);
+        header >>>= 7;
+      }
+      b[p++] = (byte) header;
+      for (int i = 0, bytes = (bitWidth + 7) / 8; i < bytes; i++) {
+        b[p++] = (byte) (s.previous >>> (8 * i));
+      }
+      out.length = p;
+      s.repeats = 0;
+      s.grouped = 0; // they were the run's repeats
+    }
   }
 
   /** A byte buffer that grows, written with array stores. */
@@ -662,13 +770,16 @@ final class FlatColumnEncoder {
     }
   }
 
-  /** A dictionary of byte strings, kept end to end in one array, in an open-addressing table. */
+  /**
+   * A dictionary of byte strings, kept end to end in one array, in an open-addressing table whose slots hold each
+   * entry's hash and id together (one load tells a slot's hash and id, before any of the entry's bytes is read).
+   */
   static final class BinaryDictionary {
     private final int fixedLength;
     private byte[] data = new byte[16 * 1024];
     private int[] offsets = new int[1025];
-    private int[] hashes = new int[1024];
-    private int[] table = new int[2048];
+    /** Per slot: 0 if empty, else the entry's hash in the high 32 bits and its id + 1 in the low. */
+    private long[] table = new long[2048];
     private int[] lastPage = new int[1024];
     int size;
 
@@ -727,26 +838,28 @@ final class FlatColumnEncoder {
 
     int idOf(byte[] src, int from, int to) {
       int h = hash(src, from, to);
-      int mask = table.length - 1;
+      long[] t = table;
+      int mask = t.length - 1;
       int slot = h & mask;
       int length = to - from;
       while (true) {
-        int e = table[slot];
+        long e = t[slot];
         if (e == 0) {
           return insert(src, from, length, h, slot);
         }
-        int id = e - 1;
-        if (hashes[id] == h && offsets[id + 1] - offsets[id] == length
-            && sameBytes(data, offsets[id], src, from, length)) {
-          return id;
+        if ((int) (e >>> 32) == h) {
+          int id = (int) e - 1;
+          int at = offsets[id];
+          if (offsets[id + 1] - at == length && sameBytes(data, at, src, from, length)) {
+            return id;
+          }
         }
         slot = (slot + 1) & mask;
       }
     }
 
     private int insert(byte[] src, int from, int length, int h, int slot) {
-      if (size == hashes.length) {
-        hashes = Arrays.copyOf(hashes, size * 2);
+      if (size + 1 == offsets.length) {
         offsets = Arrays.copyOf(offsets, size * 2 + 1);
       }
       int at = offsets[size];
@@ -755,8 +868,8 @@ final class FlatColumnEncoder {
       }
       System.arraycopy(src, from, data, at, length);
       offsets[size + 1] = at + length;
-      hashes[size] = h;
-      table[slot] = ++size;
+      table[slot] = (long) h << 32 | (size + 1L);
+      size++;
       if (size * 2 > table.length) {
         rehash();
       }
@@ -764,14 +877,17 @@ final class FlatColumnEncoder {
     }
 
     private void rehash() {
-      table = new int[table.length * 2];
+      long[] old = table;
+      table = new long[old.length * 2];
       int mask = table.length - 1;
-      for (int id = 0; id < size; id++) {
-        int slot = hashes[id] & mask;
-        while (table[slot] != 0) {
-          slot = (slot + 1) & mask;
+      for (long e : old) {
+        if (e != 0) {
+          int slot = (int) (e >>> 32) & mask;
+          while (table[slot] != 0) {
+            slot = (slot + 1) & mask;
+          }
+          table[slot] = e;
         }
-        table[slot] = id + 1;
       }
     }
 

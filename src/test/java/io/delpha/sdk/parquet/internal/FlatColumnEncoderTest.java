@@ -7,10 +7,12 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
+import org.apache.parquet.bytes.HeapByteBufferAllocator;
+import org.apache.parquet.column.values.rle.RunLengthBitPackingHybridEncoder;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-@DisplayName("FlatColumnEncoder: the string dictionary's word-at-a-time lookups and comparisons agree with byte by byte")
+@DisplayName("FlatColumnEncoder: its dictionary lookups, comparisons and id runs agree with the plain ways and parquet-column")
 class FlatColumnEncoderTest {
 
   /** Byte strings of 0 to 40 bytes, many sharing prefixes and lengths, some with high bytes (unsigned order). */
@@ -69,5 +71,35 @@ class FlatColumnEncoderTest {
       assertThat(dictionary.idOf(src, pad, pad + v.length)).isEqualTo(want);
     }
     assertThat(dictionary.size).isEqualTo(expected.size());
+  }
+
+  @Test
+  @DisplayName("dictionary ids are encoded into the very bytes parquet-column's RLE / bit-packing encoder makes")
+  void idRunsAreParquetColumns() throws Exception {
+    Random random = new Random(8);
+    FlatColumnEncoder.GrowableBytes out = new FlatColumnEncoder.GrowableBytes();
+    for (int round = 0; round < 3_000; round++) {
+      int bitWidth = random.nextInt(33);
+      int count = random.nextInt(round < 100 ? 20 : 3_000);
+      int[] ids = new int[count + random.nextInt(4)];
+      long bound = 1L << bitWidth;
+      int style = random.nextInt(4); // runs long and short, few values, or any value of the width
+      for (int i = 0; i < count; i++) {
+        int v = (int) (random.nextLong() & (bound - 1));
+        ids[i] = style == 0 && i > 0 && random.nextInt(10) > 0 ? ids[i - 1]
+            : style == 1 ? (int) Math.min(bound - 1, random.nextInt(3))
+            : style == 2 && i > 0 && random.nextInt(3) == 0 ? ids[i - 1] : v;
+      }
+      RunLengthBitPackingHybridEncoder parquet = new RunLengthBitPackingHybridEncoder(bitWidth, 1024, 1 << 20,
+          new HeapByteBufferAllocator());
+      for (int i = 0; i < count; i++) {
+        parquet.writeInt(ids[i]);
+      }
+      byte[] expected = parquet.toBytes().toByteArray();
+      out.length = 0;
+      FlatColumnEncoder.IdRuns.encode(ids, count, bitWidth, out);
+      assertThat(Arrays.copyOf(out.bytes, out.length)).as("width %d, %d ids, style %d", bitWidth, count, style)
+          .isEqualTo(expected);
+    }
   }
 }
