@@ -22,6 +22,17 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import org.apache.parquet.bytes.DirectByteBufferAllocator;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.example.data.simple.SimpleGroupFactory;
+import org.apache.parquet.hadoop.CodecFactory;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.example.ExampleParquetWriter;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.LocalOutputFile;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.MessageTypeParser;
 
 /**
  * Writes and reads 1 million rows of a 6-column mixed schema with {@link ParquetRows} (SNAPPY; threads: see
@@ -41,6 +52,15 @@ import java.util.Properties;
  * always do), so their lines are also set beside DuckDB on two threads (its COPY, and its scan, which cannot
  * split our file's single row group), and every measure prints the CPU time the whole process spent on it (all
  * threads, ours and DuckDB's, garbage collection included), best run.
+ *
+ * <p>The second write anchor is parquet-java's own writer, as a Java user has it: {@code ExampleParquetWriter}
+ * (parquet-hadoop {@value #PARQUET_JAVA}, the version this build depends on) writing prebuilt example
+ * {@code Group}s (built before any timing, as our {@code Row}s are) of the same Parquet schema as our files, SNAPPY,
+ * the same row-group size as ours (32 MiB), its other settings its defaults (1 MiB pages, dictionaries, v1 pages,
+ * statistics, column and offset indexes, page CRCs), on the caller's thread. Its default codec factory builds a
+ * Hadoop {@code Configuration}, whose transitive jars the library leaves out, so it is given parquet-java's own
+ * {@code DirectCodecFactory} (snappy-java over direct buffers, what its Hadoop codec uses too). Its file is read
+ * back by DuckDB and by our reader (count and checksum) before any figure.
  *
  * <pre>{@code
  * bench/run-all.sh parquet          # or, by hand:
@@ -65,6 +85,19 @@ public final class ParquetBenchmark {
   private static final int FIRST_DAY = 19_000;
   /** Subtracted from timestamps before summing, so the sum of a million of them fits a long. */
   private static final long BASE_MICROS = EPOCH_SECOND * 1_000_000L;
+
+  /** parquet-java's version on this class path (parquet-hadoop), printed beside its figure. */
+  static final String PARQUET_JAVA = "1.16";
+
+  /** Our files' Parquet schema (as our writer maps {@link #SCHEMA}), for parquet-java's writer. */
+  static final MessageType PARQUET_SCHEMA = MessageTypeParser.parseMessageType("message schema {"
+      + " required int64 id;"
+      + " optional binary name (STRING);"
+      + " optional int64 amount (DECIMAL(12,2));"
+      + " optional int64 created_at (TIMESTAMP(MICROS,true));"
+      + " optional boolean active;"
+      + " optional int32 day (DATE);"
+      + " }");
 
   private ParquetBenchmark() {}
 
@@ -142,6 +175,8 @@ public final class ParquetBenchmark {
     for (long i = 0; i < rows; i++) {
       rowList.add(row(i));
     }
+    List<Group> groups = groups(rows);
+    Path parquetJava = dir.resolve("parquet-java.parquet");
 
     // warm-up: JIT and native codec loading, not measured
     Path warm = dir.resolve("warm.parquet");
@@ -150,11 +185,15 @@ public final class ParquetBenchmark {
       readColumnar(warm);
       writeRows(warm, rowList.subList(0, Math.min(rows, 200_000)));
       readRows(warm);
+      Files.deleteIfExists(warm);
+      writeParquetJava(warm, groups.subList(0, Math.min(rows, 200_000)));
+      Files.deleteIfExists(warm);
     }
     Files.deleteIfExists(warm);
 
     double writeColumnar = Double.MAX_VALUE;
     double writeRows = Double.MAX_VALUE;
+    double writeParquetJava = Double.MAX_VALUE;
     double readColumnar = Double.MAX_VALUE;
     double readRows = Double.MAX_VALUE;
     double duckWrite = Double.MAX_VALUE;
@@ -176,6 +215,8 @@ public final class ParquetBenchmark {
         writeColumnar = Math.min(writeColumnar, time("write-columnar", () -> writeColumnar(columnar, batches)));
         Files.deleteIfExists(byRow);
         writeRows = Math.min(writeRows, time("write-rows", () -> writeRows(byRow, rowList)));
+        Files.deleteIfExists(parquetJava);
+        writeParquetJava = Math.min(writeParquetJava, time("parquet-java", () -> writeParquetJava(parquetJava, groups)));
         Files.deleteIfExists(duck);
         duckWrite = Math.min(duckWrite, time("duck-copy", () -> s.execute("COPY t TO '" + duck
             + "' (FORMAT parquet, COMPRESSION snappy)")));
@@ -201,6 +242,9 @@ public final class ParquetBenchmark {
         got[0].require(expected, "DuckDB's two-thread scan of our columnar-written file");
       }
       Checksum.duckDb(s, byRow).require(expected, "DuckDB's scan of our row-written file");
+      Checksum.duckDb(s, parquetJava).require(expected, "DuckDB's scan of parquet-java's file");
+      readColumnar(parquetJava).require(expected, "our read of parquet-java's file");
+      readColumnar(byRow).require(expected, "our read of our row-written file");
       Checksum.duckDb(s, duck).require(expected, "DuckDB's scan of its own file");
       readColumnar(duck).require(expected, "our read of DuckDB's file");
     }
@@ -210,6 +254,8 @@ public final class ParquetBenchmark {
         writeColumnar, rows / writeColumnar, Files.size(columnar));
     System.out.printf("ParquetRows write, Row objects:      %6.3f s %,12.0f rows/s  %,d bytes%n",
         writeRows, rows / writeRows, Files.size(byRow));
+    System.out.printf("parquet-java %s ExampleParquetWriter: %6.3f s %,12.0f rows/s  %,d bytes (prebuilt Groups, one thread)%n",
+        PARQUET_JAVA, writeParquetJava, rows / writeParquetJava, Files.size(parquetJava));
     System.out.printf("DuckDB COPY TO parquet (snappy):     %6.3f s %,12.0f rows/s  %,d bytes (from an in-memory table)%n",
         duckWrite, rows / duckWrite, Files.size(duck));
     System.out.printf("DuckDB COPY, two threads:            %6.3f s %,12.0f rows/s%n", duckWrite2, rows / duckWrite2);
@@ -220,8 +266,11 @@ public final class ParquetBenchmark {
     System.out.printf("DuckDB scan of our file:             %6.3f s %,12.0f rows/s  (aggregates over every column)%n",
         duckScan, rows / duckScan);
     System.out.printf("DuckDB scan, two threads:            %6.3f s %,12.0f rows/s%n", duckScan2, rows / duckScan2);
-    result("parquet write, columnar", rows / writeColumnar, "DuckDB COPY", rows / duckWrite, ">= 0.5");
+    result("parquet write, columnar", rows / writeColumnar, "DuckDB COPY", rows / duckWrite, ">= 1.0");
+    result("parquet write, columnar", rows / writeColumnar, "parquet-java", rows / writeParquetJava, "");
     result("parquet write, rows (2 threads)", rows / writeRows, "DuckDB COPY", rows / duckWrite, ">= 0.8");
+    result("parquet write, rows (2 threads)", rows / writeRows, "parquet-java", rows / writeParquetJava, ">= 1.5");
+    result("parquet-java write (1 thread)", rows / writeParquetJava, "DuckDB COPY", rows / duckWrite, "");
     result("parquet write, rows (2 threads)", rows / writeRows, "DuckDB COPY 2 thr", rows / duckWrite2, "");
     result("parquet read every value, columnar", rows / readColumnar, "DuckDB scan", rows / duckScan, ">= 0.3");
     result("parquet read every value, rows (2 thr)", rows / readRows, "DuckDB scan", rows / duckScan, ">= 0.5");
@@ -230,7 +279,7 @@ public final class ParquetBenchmark {
     for (var e : CPU.entrySet()) {
       System.out.printf("  %-15s %7.1f ns%n", e.getKey(), e.getValue() * 1e9 / rows);
     }
-    for (Path f : new Path[] {columnar, byRow, duck}) {
+    for (Path f : new Path[] {columnar, byRow, duck, parquetJava}) {
       Files.deleteIfExists(f);
     }
     Files.deleteIfExists(dir);
@@ -286,6 +335,36 @@ public final class ParquetBenchmark {
       for (ColumnBatch b : batches) {
         w.write(b);
       }
+    }
+  }
+
+  /** The rows as parquet-java's example {@code Group}s, built before any timing (as our {@code Row}s are). */
+  static List<Group> groups(int rows) {
+    SimpleGroupFactory f = new SimpleGroupFactory(PARQUET_SCHEMA);
+    List<Group> out = new ArrayList<>(rows);
+    for (long i = 0; i < rows; i++) {
+      out.add(f.newGroup().append("id", i).append("name", name(i)).append("amount", amountCents(i))
+          .append("created_at", micros(i)).append("active", i % 3 == 0).append("day", (int) (FIRST_DAY + i % 365)));
+    }
+    return out;
+  }
+
+  /** parquet-java's writer over prebuilt {@code Group}s: SNAPPY, our row-group size, its defaults otherwise. */
+  static void writeParquetJava(Path file, List<Group> groups) throws java.io.IOException {
+    CodecFactory codecs = CodecFactory.createDirectCodecFactory(null, new DirectByteBufferAllocator(),
+        ParquetWriter.DEFAULT_PAGE_SIZE);
+    try (ParquetWriter<Group> w = ExampleParquetWriter.builder(new LocalOutputFile(file))
+        .withConf(new PlainParquetConfiguration())
+        .withType(PARQUET_SCHEMA)
+        .withCompressionCodec(CompressionCodecName.SNAPPY)
+        .withCodecFactory(codecs)
+        .withRowGroupSize(WriteOptions.defaults().rowGroupBytes())
+        .build()) {
+      for (Group g : groups) {
+        w.write(g);
+      }
+    } finally {
+      codecs.release();
     }
   }
 

@@ -136,6 +136,10 @@ public final class ColumnAppender {
    * {@link Row}, which only this package reads).
    */
   private static void appendValue(Vector vector, @Nullable Object value) {
+    if (vector.isLeaf()) {
+      vector.appendValue(value); // null included
+      return;
+    }
     if (value == null) {
       vector.appendNull();
       return;

@@ -2,6 +2,9 @@ package io.delpha.sdk.parquet.internal;
 
 import io.delpha.sdk.parquet.Physical;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Objects;
 import org.apache.parquet.bytes.BytesInput;
@@ -41,6 +44,7 @@ import org.jspecify.annotations.Nullable;
 final class FlatColumnEncoder {
 
   static final int PAGE_ROWS = 20_000;
+  private static final VarHandle BIG_ENDIAN_LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
   private static final int PAGE_BYTES = 1 << 20;
   private static final int DICTIONARY_BYTES = 1 << 20;
 
@@ -56,8 +60,7 @@ final class FlatColumnEncoder {
   private final int[] ids = new int[PAGE_ROWS];
   private final HeapByteBufferAllocator allocator = new HeapByteBufferAllocator();
 
-  private @Nullable RunLengthBitPackingHybridEncoder idEncoder;
-  private int idEncoderWidth;
+  private final GrowableBytes idBytes = new GrowableBytes();
   private @Nullable RunLengthBitPackingHybridEncoder levelEncoder;
   private PageWriter pages;
   private boolean useDictionary;
@@ -397,7 +400,53 @@ final class FlatColumnEncoder {
 
   /** Unsigned byte order, the order of STRING and BYTES statistics. */
   private static boolean less(byte[] data, int[] offsets, int a, int b) {
-    return Arrays.compareUnsigned(data, offsets[a], offsets[a + 1], data, offsets[b], offsets[b + 1]) < 0;
+    return compareUnsigned(data, offsets[a], offsets[a + 1], offsets[b], offsets[b + 1]) < 0;
+  }
+
+  /**
+   * {@code Arrays.compareUnsigned} of two ranges of one array, eight bytes at a time as big-endian longs (what
+   * unsigned byte order is), then byte by byte: short values (names, codes) cost a few loads, not the set-up of a
+   * vectorised mismatch.
+   */
+  static int compareUnsigned(byte[] data, int aFrom, int aTo, int bFrom, int bTo) {
+    int aLength = aTo - aFrom;
+    int bLength = bTo - bFrom;
+    int n = Math.min(aLength, bLength);
+    int k = 0;
+    for (; k + 8 <= n; k += 8) {
+      long x = (long) BIG_ENDIAN_LONG.get(data, aFrom + k);
+      long y = (long) BIG_ENDIAN_LONG.get(data, bFrom + k);
+      if (x != y) {
+        return Long.compareUnsigned(x, y);
+      }
+    }
+    for (; k < n; k++) {
+      int c = (data[aFrom + k] & 0xff) - (data[bFrom + k] & 0xff);
+      if (c != 0) {
+        return c;
+      }
+    }
+    return Integer.compare(aLength, bLength);
+  }
+
+  /** Whether {@code n} bytes at {@code a[aFrom]} and {@code b[bFrom]} are the same, eight at a time. */
+  static boolean sameBytes(byte[] a, int aFrom, byte[] b, int bFrom, int n) {
+    if (n < 8) {
+      for (int k = 0; k < n; k++) {
+        if (a[aFrom + k] != b[bFrom + k]) {
+          return false;
+        }
+      }
+      return true;
+    }
+    int k = 0;
+    for (; k + 8 <= n; k += 8) {
+      if ((long) ValueDecoder.LONG.get(a, aFrom + k) != (long) ValueDecoder.LONG.get(b, bFrom + k)) {
+        return false;
+      }
+    }
+    // the last eight bytes, overlapping those compared (n >= 8)
+    return k == n || (long) ValueDecoder.LONG.get(a, aFrom + n - 8) == (long) ValueDecoder.LONG.get(b, bFrom + n - 8);
   }
 
   private static int countNulls(boolean[] isNull, int from, int m) {
@@ -463,18 +512,17 @@ final class FlatColumnEncoder {
     return BytesInput.from(plain.bytes, 0, plain.length);
   }
 
-  private BytesInput dictionaryIds(int bitWidth) throws IOException {
-    if (idEncoder == null || idEncoderWidth != bitWidth) {
-      idEncoder = new RunLengthBitPackingHybridEncoder(bitWidth, 64 * 1024, PAGE_BYTES, allocator);
-      idEncoderWidth = bitWidth;
-    } else {
-      idEncoder.reset();
-    }
-    RunLengthBitPackingHybridEncoder encoder = idEncoder;
-    for (int k = 0; k < idCount; k++) {
-      encoder.writeInt(ids[k]);
-    }
-    return BytesInput.concat(BytesInput.from(new byte[] {(byte) bitWidth}), encoder.toBytes());
+  /**
+   * The page's dictionary ids: their bit width in one byte, then the RLE / bit-packing hybrid runs of {@link
+   * IdRuns}, into a buffer reused from page to page (the page writer copies a page before the next is made).
+   */
+  private BytesInput dictionaryIds(int bitWidth) {
+    GrowableBytes out = idBytes;
+    out.length = 0;
+    out.ensure(1);
+    out.bytes[out.length++] = (byte) bitWidth;
+    IdRuns.encode(ids, idCount, bitWidth, out);
+    return BytesInput.from(out.bytes, 0, out.length);
   }
 
   private BytesInput definitionLevels() throws IOException {
@@ -518,6 +566,116 @@ final class FlatColumnEncoder {
   @Override
   public String toString() {
     return "FlatColumnEncoder[" + descriptor + "]";
+  }
+
+  /**
+   * The RLE / bit-packing hybrid encoding of a page's dictionary ids, with the same runs, and so the same bytes, as
+   * parquet-column's {@code RunLengthBitPackingHybridEncoder} writes for them (what this encoder used before, one
+   * call per id): values are taken 8 at a time; a value seen 8 times or more in a row becomes an RLE run (a varint
+   * of its count shifted left, then the value in whole bytes of the bit width), others are bit-packed, least
+   * significant bit first, in groups of 8 under a one-byte header counting at most 63 groups; the last group is
+   * padded with zeros. Over the ids array in one loop, into a reused buffer, with no object per page.
+   */
+  static final class IdRuns {
+    private IdRuns() {}
+
+    /** The state of one encoding: a pending group of up to 8 values, a repeat count, an open bit-packed run. */
+    private static final class State {
+      final int[] group = new int[8];
+      int grouped;
+      int previous;
+      int repeats;
+      /** Groups written under the open bit-packed run's header. */
+      int groups;
+      /** Where the open bit-packed run's header byte is in the output, or -1. */
+      int header = -1;
+    }
+
+    static void encode(int[] values, int count, int bitWidth, GrowableBytes out) {
+      State s = new State();
+      for (int k = 0; k < count; k++) {
+        int v = values[k];
+        if (v == s.previous) {
+          if (++s.repeats >= 8) {
+            continue; // an RLE run for certain: count on
+          }
+        } else {
+          if (s.repeats >= 8) {
+            rleRun(s, bitWidth, out);
+          }
+          s.repeats = 1;
+          s.previous = v;
+        }
+        s.group[s.grouped++] = v;
+        if (s.grouped == 8) {
+          packGroup(s, bitWidth, out);
+        }
+      }
+      if (s.repeats >= 8) {
+        rleRun(s, bitWidth, out);
+      } else if (s.grouped > 0) {
+        Arrays.fill(s.group, s.grouped, 8, 0);
+        packGroup(s, bitWidth, out);
+        endPacked(s, out);
+      } else {
+        endPacked(s, out);
+      }
+    }
+
+    private static void packGroup(State s, int bitWidth, GrowableBytes out) {
+      if (s.groups >= 63) {
+        endPacked(s, out);
+      }
+      out.ensure(1 + bitWidth);
+      byte[] b = out.bytes;
+      int p = out.length;
+      if (s.header < 0) {
+        s.header = p;
+        b[p++] = 0; // set when the run ends
+      }
+      long bits = 0;
+      int held = 0;
+      for (int i = 0; i < 8; i++) {
+        bits |= (s.group[i] & 0xffffffffL) << held;
+        held += bitWidth;
+        while (held >= 8) {
+          b[p++] = (byte) bits;
+          bits >>>= 8;
+          held -= 8;
+        }
+      }
+      out.length = p;
+      s.grouped = 0;
+      s.repeats = 0; // values repeated so far went into this group
+      s.groups++;
+    }
+
+    private static void endPacked(State s, GrowableBytes out) {
+      if (s.header >= 0) {
+        out.bytes[s.header] = (byte) (s.groups << 1 | 1);
+        s.header = -1;
+        s.groups = 0;
+      }
+    }
+
+    private static void rleRun(State s, int bitWidth, GrowableBytes out) {
+      endPacked(s, out);
+      out.ensure(5 + 4);
+      byte[] b = out.bytes;
+      int p = out.length;
+      int header = s.repeats << 1;
+      while ((header & ~0x7f) != 0) {
+        b[p++] = (byte) (header & 0x7f | 0x80);
+        header >>>= 7;
+      }
+      b[p++] = (byte) header;
+      for (int i = 0, bytes = (bitWidth + 7) / 8; i < bytes; i++) {
+        b[p++] = (byte) (s.previous >>> (8 * i));
+      }
+      out.length = p;
+      s.repeats = 0;
+      s.grouped = 0; // they were the run's repeats
+    }
   }
 
   /** A byte buffer that grows, written with array stores. */
@@ -612,13 +770,16 @@ final class FlatColumnEncoder {
     }
   }
 
-  /** A dictionary of byte strings, kept end to end in one array, in an open-addressing table. */
+  /**
+   * A dictionary of byte strings, kept end to end in one array, in an open-addressing table whose slots hold each
+   * entry's hash and id together (one load tells a slot's hash and id, before any of the entry's bytes is read).
+   */
   static final class BinaryDictionary {
     private final int fixedLength;
     private byte[] data = new byte[16 * 1024];
     private int[] offsets = new int[1025];
-    private int[] hashes = new int[1024];
-    private int[] table = new int[2048];
+    /** Per slot: 0 if empty, else the entry's hash in the high 32 bits and its id + 1 in the low. */
+    private long[] table = new long[2048];
     private int[] lastPage = new int[1024];
     int size;
 
@@ -660,8 +821,15 @@ final class FlatColumnEncoder {
         h ^= h >>> 31;
       }
       long tail = 0;
-      for (int shift = 0; i < to; i++, shift += 8) {
-        tail |= (b[i] & 0xffL) << shift;
+      int rest = to - i;
+      if (rest > 0 && to - from >= 8) {
+        // the last eight bytes as one little-endian long, shifted so that only the rest's remain: the same value
+        // as the loop below makes
+        tail = (long) ValueDecoder.LONG.get(b, to - 8) >>> (8 * (8 - rest));
+      } else {
+        for (int shift = 0; i < to; i++, shift += 8) {
+          tail |= (b[i] & 0xffL) << shift;
+        }
       }
       h = (h ^ tail) * 0x94d049bb133111ebL;
       h ^= h >>> 29;
@@ -670,26 +838,28 @@ final class FlatColumnEncoder {
 
     int idOf(byte[] src, int from, int to) {
       int h = hash(src, from, to);
-      int mask = table.length - 1;
+      long[] t = table;
+      int mask = t.length - 1;
       int slot = h & mask;
       int length = to - from;
       while (true) {
-        int e = table[slot];
+        long e = t[slot];
         if (e == 0) {
           return insert(src, from, length, h, slot);
         }
-        int id = e - 1;
-        if (hashes[id] == h && offsets[id + 1] - offsets[id] == length
-            && Arrays.equals(data, offsets[id], offsets[id + 1], src, from, to)) {
-          return id;
+        if ((int) (e >>> 32) == h) {
+          int id = (int) e - 1;
+          int at = offsets[id];
+          if (offsets[id + 1] - at == length && sameBytes(data, at, src, from, length)) {
+            return id;
+          }
         }
         slot = (slot + 1) & mask;
       }
     }
 
     private int insert(byte[] src, int from, int length, int h, int slot) {
-      if (size == hashes.length) {
-        hashes = Arrays.copyOf(hashes, size * 2);
+      if (size + 1 == offsets.length) {
         offsets = Arrays.copyOf(offsets, size * 2 + 1);
       }
       int at = offsets[size];
@@ -698,8 +868,8 @@ final class FlatColumnEncoder {
       }
       System.arraycopy(src, from, data, at, length);
       offsets[size + 1] = at + length;
-      hashes[size] = h;
-      table[slot] = ++size;
+      table[slot] = (long) h << 32 | (size + 1L);
+      size++;
       if (size * 2 > table.length) {
         rehash();
       }
@@ -707,14 +877,17 @@ final class FlatColumnEncoder {
     }
 
     private void rehash() {
-      table = new int[table.length * 2];
+      long[] old = table;
+      table = new long[old.length * 2];
       int mask = table.length - 1;
-      for (int id = 0; id < size; id++) {
-        int slot = hashes[id] & mask;
-        while (table[slot] != 0) {
-          slot = (slot + 1) & mask;
+      for (long e : old) {
+        if (e != 0) {
+          int slot = (int) (e >>> 32) & mask;
+          while (table[slot] != 0) {
+            slot = (slot + 1) & mask;
+          }
+          table[slot] = e;
         }
-        table[slot] = id + 1;
       }
     }
 

@@ -398,6 +398,64 @@ public final class LeafCodec {
         + " has more integer digits than " + t + " allows");
   }
 
+  /**
+   * A DECIMAL value's unscaled long, for a vector holding it in INT64, checked as {@link #append} checks it.
+   *
+   * @param d a value of the column's scale
+   * @return its unscaled value
+   * @throws InvalidInputException if its scale is not the column's, or it has more integer digits than the column's
+   *     precision allows
+   */
+  long unscaledLong(BigDecimal d) {
+    ColumnType t = column.type();
+    if (d.scale() != t.scale()) {
+      throw new InvalidInputException("column " + column.name() + " (" + t + ") expects scale " + t.scale()
+          + ", got " + d.toPlainString());
+    }
+    // the scale is the column's, so too many integer digits is an unscaled value at or over 10^precision (the
+    // bound appendLong checks); scaleByPowerOfTen keeps a small value's unscaled long (unscaledValue() makes a
+    // BigInteger)
+    long unscaled;
+    try {
+      unscaled = d.scaleByPowerOfTen(d.scale()).longValueExact();
+    } catch (ArithmeticException e) {
+      throw tooManyDigits(d, t);
+    }
+    if (unscaled >= decimalBound || unscaled <= -decimalBound) {
+      throw tooManyDigits(d, t);
+    }
+    return unscaled;
+  }
+
+  /** {@link Vector#appendValue}'s paths: how a value of the kind goes straight into the vector's array. */
+  static final int ROW_GENERIC = 0;
+  static final int ROW_BOOLEAN = 1;
+  static final int ROW_INT = 2;
+  static final int ROW_LONG = 3;
+  static final int ROW_DOUBLE = 4;
+  static final int ROW_STRING = 5;
+  static final int ROW_DATE = 6;
+  static final int ROW_TIMESTAMP_MICROS = 7;
+  static final int ROW_DECIMAL_LONG = 8;
+
+  /**
+   * @return the path of {@link Vector#appendValue} for this vector: one of the {@code ROW_} constants, {@link
+   *     #ROW_GENERIC} for every kind and representation that goes through {@link #append}
+   */
+  int rowPath() {
+    return switch (kind) {
+      case BOOLEAN -> physical == Physical.BOOLEAN ? ROW_BOOLEAN : ROW_GENERIC;
+      case INT -> physical == Physical.INT32 ? ROW_INT : ROW_GENERIC;
+      case LONG -> physical == Physical.INT64 && decimalBound == 0 && timeBound == 0 ? ROW_LONG : ROW_GENERIC;
+      case DOUBLE -> physical == Physical.DOUBLE ? ROW_DOUBLE : ROW_GENERIC;
+      case STRING -> physical == Physical.BINARY ? ROW_STRING : ROW_GENERIC;
+      case DATE -> physical == Physical.INT32 ? ROW_DATE : ROW_GENERIC;
+      case TIMESTAMP -> physical == Physical.INT64 && unit == ChronoUnit.MICROS ? ROW_TIMESTAMP_MICROS : ROW_GENERIC;
+      case DECIMAL -> physical == Physical.INT64 ? ROW_DECIMAL_LONG : ROW_GENERIC;
+      default -> ROW_GENERIC;
+    };
+  }
+
   private void appendDecimal(BigDecimal d) {
     ColumnType t = column.type();
     if (d.scale() != t.scale()) {
@@ -405,19 +463,7 @@ public final class LeafCodec {
           + ", got " + d.toPlainString());
     }
     if (physical == Physical.INT64) {
-      // the scale is the column's, so too many integer digits is an unscaled value at or over 10^precision (the
-      // bound appendLong checks); scaleByPowerOfTen keeps a small value's unscaled long (unscaledValue() makes a
-      // BigInteger)
-      long unscaled;
-      try {
-        unscaled = d.scaleByPowerOfTen(d.scale()).longValueExact();
-      } catch (ArithmeticException e) {
-        throw tooManyDigits(d, t);
-      }
-      if (unscaled >= decimalBound || unscaled <= -decimalBound) {
-        throw tooManyDigits(d, t);
-      }
-      vector.appendLong(unscaled);
+      vector.appendLong(unscaledLong(d));
       return;
     }
     if (d.precision() - d.scale() > t.precision() - t.scale()) {

@@ -14,8 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import org.apache.parquet.bytes.HeapByteBufferAllocator;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnWriteStore;
@@ -75,13 +73,20 @@ public final class ParquetRowWriter implements AutoCloseable {
   private final ParquetFileWriter fileWriter;
   private final Publisher publisher;
   private VectorBatch buffer;
-  /** Buffers handed to the encoding thread, oldest first, each with its encoding (which runs after the previous). */
-  private final ArrayDeque<Encoding> inFlight = new ArrayDeque<>();
-  /** Encoded buffers, cleared, to fill again. */
+  /** Full buffers handed off and not yet encoded, oldest first (guarded by {@link #handOffs}). */
+  private final ArrayDeque<VectorBatch> toEncode = new ArrayDeque<>();
+  /** Buffers encoded and cleared, to fill again (guarded by {@link #handOffs}). */
   private final ArrayDeque<VectorBatch> spares = new ArrayDeque<>();
-
-  /** A full buffer and its background encoding. */
-  private record Encoding(CompletableFuture<Void> done, VectorBatch batch) {}
+  /** Guards the hand-off state; the caller waits on it for a buffer, the encoding thread notifies it per buffer. */
+  private final Object handOffs = new Object();
+  /** Buffers handed off whose encoding has not ended (guarded by {@link #handOffs}). */
+  private int inFlight;
+  /** Whether an encoding task is submitted or running (guarded by {@link #handOffs}): at most one per writer. */
+  private boolean encoding;
+  /** Set by abort: the encoding task stops after the buffer it is on (guarded by {@link #handOffs}). */
+  private boolean stopEncoding;
+  /** What failed in the encoding task, if anything (guarded by {@link #handOffs}). */
+  private @Nullable Throwable encodingFailure;
   private final FlatColumnEncoder[] flat;
   private final List<List<LeafShredder>> nested = new ArrayList<>();
   private final @Nullable MessageType nestedSchema;
@@ -182,63 +187,134 @@ public final class ParquetRowWriter implements AutoCloseable {
 
   /**
    * Hands the full buffer to the encoding thread and goes on filling another: converting rows and encoding
-   * pages overlap. Encodings run one after the other, in hand-off order (each chained to the previous), so
-   * pages stay in order; at most {@link #BUFFERS_IN_FLIGHT} buffers are handed off at once. A failure of a
-   * background encoding surfaces at a later hand-off, columnar write or {@code close()}, which abort the file.
+   * pages overlap. One task per writer encodes the handed-off buffers one after the other, in hand-off order, so
+   * pages stay in order; it takes the next buffer as soon as it ends one, on the same thread, and ends when none is
+   * waiting (the next hand-off submits another). So a busy machine costs a thread's wake-up per run of buffers, not
+   * per buffer (a task per buffer, each chained to the previous, woke another pool thread for every buffer: on two
+   * cores shared with other work, the caller then waited for each). At most {@link #BUFFERS_IN_FLIGHT} buffers are
+   * handed off at once. A failure of the encoding surfaces at a later hand-off, columnar write or {@code close()},
+   * which abort the file.
    */
   private void handOff() {
     VectorBatch full = buffer;
     rowsHandedOff += full.rowCount();
-    Runnable encode = () -> {
-      writeBatch(full);
-      full.clear();
-    };
-    Encoding last = inFlight.peekLast();
-    CompletableFuture<Void> done = last == null ? CompletableFuture.runAsync(encode, BackgroundWork.ENCODER)
-        : last.done().thenRunAsync(encode, BackgroundWork.ENCODER);
-    inFlight.addLast(new Encoding(done, full));
-    // take back what is already encoded (and surface a failure early), then a buffer to fill
-    while (!inFlight.isEmpty() && inFlight.peekFirst().done().isDone()) {
-      spares.push(awaitOldest());
-    }
-    if (!spares.isEmpty()) {
-      buffer = spares.pop();
-    } else if (inFlight.size() < BUFFERS_IN_FLIGHT) {
-      buffer = VectorBatch.allocate(schema);
-    } else {
-      buffer = awaitOldest();
-    }
-  }
-
-  /** Waits for every background encoding; if one failed, aborts (nothing is published) and rethrows its error. */
-  private void awaitPending() {
-    while (!inFlight.isEmpty()) {
-      spares.push(awaitOldest());
-    }
-  }
-
-  /**
-   * Waits for the oldest background encoding; if it failed, aborts and rethrows its error.
-   *
-   * @return its buffer, encoded and cleared
-   */
-  private VectorBatch awaitOldest() {
-    Encoding oldest = inFlight.removeFirst();
+    VectorBatch next = null;
+    boolean interrupted = false;
     Throwable failure;
-    try {
-      oldest.done().get();
-      return oldest.batch();
-    } catch (ExecutionException e) {
-      failure = e.getCause() == null ? e : e.getCause();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      failure = new DelphaException("interrupted while writing Parquet " + destination + "; nothing was published", e);
+    synchronized (handOffs) {
+      toEncode.addLast(full);
+      inFlight++;
+      if (!encoding) {
+        encoding = true;
+        submitEncoding();
+      }
+      while (true) {
+        failure = encodingFailure;
+        if (failure != null) {
+          break;
+        }
+        if (!spares.isEmpty()) {
+          next = spares.pop();
+          break;
+        }
+        if (inFlight < BUFFERS_IN_FLIGHT) {
+          break;
+        }
+        try {
+          handOffs.wait();
+        } catch (InterruptedException e) {
+          interrupted = true;
+          failure = new DelphaException("interrupted while writing Parquet " + destination + "; nothing was published",
+              e);
+          break;
+        }
+      }
     }
+    if (failure != null) {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+      throw encodingFailed(failure);
+    }
+    buffer = next != null ? next : VectorBatch.allocate(schema);
+  }
+
+  /** Submits the task that encodes the handed-off buffers (called holding {@link #handOffs}, with encoding set). */
+  private void submitEncoding() {
+    try {
+      BackgroundWork.ENCODER.execute(this::encodeHandedOff);
+    } catch (RuntimeException | Error e) { // a pool that refuses work: the caller encodes
+      encoding = false;
+      encodingFailure = e;
+    }
+  }
+
+  /** The encoding task: encodes the handed-off buffers in order until none is waiting, a failure, or an abort. */
+  private void encodeHandedOff() {
+    while (true) {
+      VectorBatch next;
+      synchronized (handOffs) {
+        next = stopEncoding || encodingFailure != null ? null : toEncode.peekFirst();
+        if (next == null) {
+          encoding = false;
+          handOffs.notifyAll();
+          return;
+        }
+      }
+      try {
+        writeBatch(next);
+        next.clear();
+      } catch (Throwable e) { // an Error too: it reaches the caller, and the writer is aborted
+        synchronized (handOffs) {
+          encodingFailure = e;
+          encoding = false;
+          handOffs.notifyAll();
+        }
+        return;
+      }
+      synchronized (handOffs) {
+        toEncode.removeFirst();
+        spares.push(next);
+        inFlight--;
+        handOffs.notifyAll();
+      }
+    }
+  }
+
+  /** Waits for every handed-off buffer's encoding; if it failed, aborts (nothing is published) and rethrows its error. */
+  private void awaitPending() {
+    Throwable failure = null;
+    boolean interrupted = false;
+    synchronized (handOffs) {
+      while (encoding && encodingFailure == null) {
+        try {
+          handOffs.wait();
+        } catch (InterruptedException e) {
+          interrupted = true;
+          failure = new DelphaException("interrupted while writing Parquet " + destination + "; nothing was published",
+              e);
+          break;
+        }
+      }
+      if (failure == null) {
+        failure = encodingFailure;
+      }
+    }
+    if (failure != null) {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+      throw encodingFailed(failure);
+    }
+  }
+
+  /** Aborts the file after the encoding failed; returns the exception to throw. */
+  private RuntimeException encodingFailed(Throwable failure) {
     abort();
     if (failure instanceof RuntimeException r) {
-      throw r;
+      return r;
     }
-    throw Workers.failure(failure, "writing Parquet " + destination);
+    return Workers.failure(failure, "writing Parquet " + destination);
   }
 
   /**
@@ -389,12 +465,22 @@ public final class ParquetRowWriter implements AutoCloseable {
       return;
     }
     finished = true;
-    Encoding last = inFlight.peekLast();
-    inFlight.clear();
-    if (last != null) {
-      // the encoding thread touches the row group until its batches are done: wait for the last (which ends
-      // after every earlier one), whatever its outcome
-      BackgroundWork.awaitEnd(last.done());
+    // the encoding thread touches the row group until it ends: stop it after the buffer it is on and wait for that,
+    // whatever its outcome, through interrupts (the interrupt status is kept)
+    boolean interrupted = false;
+    synchronized (handOffs) {
+      stopEncoding = true;
+      while (encoding) {
+        try {
+          handOffs.wait();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      toEncode.clear();
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
     try {
       releaseRowGroup();

@@ -6,6 +6,9 @@ import io.delpha.sdk.parquet.Column;
 import io.delpha.sdk.parquet.ColumnType;
 import io.delpha.sdk.parquet.Physical;
 import io.delpha.sdk.parquet.internal.kinds.ScalarKind;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
@@ -34,6 +37,8 @@ public final class Vector {
   private final int fixedLength;
   /** What the values are as the row model holds them (the kind's conversions, both ways). */
   private final LeafCodec codec;
+  /** How {@link #appendValue} appends a value: a {@code LeafCodec.ROW_} path, or -1 for LIST, MAP and STRUCT. */
+  private final int rowPath;
 
   private int size;
   private int capacity;
@@ -79,6 +84,7 @@ public final class Vector {
     requireCompatible(type, physical, unit);
     this.fixedLength = LeafCodec.fixedLength(type, physical);
     this.codec = new LeafCodec(this);
+    this.rowPath = type.kind().isNested() ? -1 : codec.rowPath();
     allocate(INITIAL_CAPACITY);
   }
 
@@ -730,6 +736,114 @@ public final class Vector {
       }
     }
     size = i + 1;
+  }
+
+  /** @return whether this is a leaf vector (not LIST, MAP or STRUCT), whose values {@link #appendValue} appends */
+  public boolean isLeaf() {
+    return rowPath >= 0;
+  }
+
+  /**
+   * Appends a value of the row model to a leaf vector, checked and converted as {@link LeafCodec#append} (or, for
+   * {@code null}, {@link #appendNull}) does, with the same outcome and the same exceptions: the kinds the writer
+   * meets most (BOOLEAN, INT, LONG, DOUBLE, STRING, DATE, TIMESTAMP in micros, DECIMAL in INT64) go straight into the
+   * array, one switch on a path chosen when the vector was made; anything else, and any value that fails a check,
+   * takes the general path, which throws. The row writer's path for every value of every row.
+   *
+   * @param value the value, possibly {@code null}
+   * @throws InvalidInputException if the value does not fit the column (see {@link LeafCodec#append})
+   */
+  public void appendValue(@Nullable Object value) {
+    int i = size;
+    if (value == null || i >= capacity || hasDictionaryIds) {
+      appendSlowly(value);
+      return;
+    }
+    switch (rowPath) {
+      case LeafCodec.ROW_BOOLEAN -> {
+        if (!(value instanceof Boolean b)) {
+          codec.append(value);
+          return;
+        }
+        booleans[i] = b;
+      }
+      case LeafCodec.ROW_INT -> {
+        if (!(value instanceof Integer x)) {
+          codec.append(value);
+          return;
+        }
+        ints[i] = x;
+      }
+      case LeafCodec.ROW_LONG -> {
+        if (!(value instanceof Long x)) {
+          codec.append(value);
+          return;
+        }
+        longs[i] = x;
+      }
+      case LeafCodec.ROW_DOUBLE -> {
+        if (!(value instanceof Double x)) {
+          codec.append(value);
+          return;
+        }
+        doubles[i] = x;
+      }
+      case LeafCodec.ROW_STRING -> {
+        if (!(value instanceof String x)) {
+          codec.append(value);
+          return;
+        }
+        appendString(x);
+        return;
+      }
+      case LeafCodec.ROW_DATE -> {
+        long day;
+        if (!(value instanceof LocalDate d) || (int) (day = d.toEpochDay()) != day) {
+          codec.append(value); // the wrong type, or a day outside INT32: throws
+          return;
+        }
+        ints[i] = (int) day;
+      }
+      case LeafCodec.ROW_TIMESTAMP_MICROS -> {
+        long second;
+        int nano;
+        if (!(value instanceof Instant t) || (nano = t.getNano()) % 1_000 != 0
+            || (second = t.getEpochSecond()) > MAX_MICROS_SECOND || second < -MAX_MICROS_SECOND) {
+          codec.append(value); // the wrong type, digits below the microsecond, or near the range's ends: checked there
+          return;
+        }
+        longs[i] = second * 1_000_000L + nano / 1_000;
+      }
+      case LeafCodec.ROW_DECIMAL_LONG -> {
+        if (!(value instanceof BigDecimal d)) {
+          codec.append(value);
+          return;
+        }
+        longs[i] = codec.unscaledLong(d);
+      }
+      default -> {
+        codec.append(value);
+        return;
+      }
+    }
+    if (nulls != null) {
+      nulls[i] = false;
+    }
+    size = i + 1;
+  }
+
+  /**
+   * Seconds whose microseconds, plus those of a second's fraction, stay inside a long: the fast path of {@link
+   * #appendValue} leaves the seconds beyond to {@link LeafCodec#append}'s exact arithmetic.
+   */
+  private static final long MAX_MICROS_SECOND = Long.MAX_VALUE / 1_000_000L - 1;
+
+  private void appendSlowly(@Nullable Object value) {
+    if (value == null) {
+      appendNull();
+    } else {
+      codec.append(value);
+    }
   }
 
   /**
