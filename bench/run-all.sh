@@ -41,7 +41,7 @@ bench_parquet() {
   # 1M rows x 6 columns (long, string, decimal, timestamp, boolean, date), SNAPPY, DuckDB on one thread (and two), ours on one
   # (the row writer encodes and the row reader decodes on a second),
   # best of PARQUET_REPS runs; anchors: DuckDB COPY TO parquet, DuckDB's scan of our file, and parquet-java's
-  # ExampleParquetWriter on the same rows (issue 62; docs/parquet.md, "Writing against parquet-java").
+  # ExampleParquetWriter on the same rows (docs/parquet.md, "Writing against parquet-java").
   # Figures vary more from one JVM to the next than within one (the JIT's choices, on 2 cores), so PARQUET_JVMS JVMs
   # run it in turn (every one checks every value) and each measure's RESULT is the run with the median ratio: ours
   # and the anchor always from the same JVM. Every run's lines stay in the log.
