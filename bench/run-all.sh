@@ -263,6 +263,11 @@ bench_sharing() {
   # 20 files x 100k rows through a Delta Sharing server on loopback, against a plain parallel download of the
   # same files (4 at a time each side); every row counted and checksummed before a figure is printed
   java -Xmx2g -cp "$CP" io.delpha.sdk.bench.DeltaSharingBenchmark "${SHARING_FILES:-20}" "${SHARING_ROWS:-100000}" 4 "${SHARING_ROUNDS:-4}"
+  # the same over a link as an object store serves one: each connection at SHARING_LINK_MBPS MB/s after
+  # SHARING_LINK_DELAY_MS ms to its first byte (goals: columnar >= 0.9x, rows >= 0.8x the raw download)
+  java -Xmx2g -Dlink.mbps="${SHARING_LINK_MBPS:-40}" -Dlink.delayMs="${SHARING_LINK_DELAY_MS:-20}" -cp "$CP" \
+    io.delpha.sdk.bench.DeltaSharingBenchmark "${SHARING_FILES:-20}" "${SHARING_ROWS:-100000}" 4 "${SHARING_ROUNDS:-4}" \
+    | sed 's/^RESULT|Delta Sharing /RESULT|Delta Sharing on a link, /'
   # SQL over the same shared table: GROUP BY day through SharingSql's DuckDB view against the same aggregation over
   # readTable's rows (answers compared, counts first), then a version bump with two more files: the refresh must
   # fetch those two only (counted at the server)

@@ -97,12 +97,28 @@ public final class DeltaSharingBenchmark {
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.setExecutor(Executors.newFixedThreadPool(8));
     String base = "http://127.0.0.1:" + server.getAddress().getPort();
+    // the link: each connection's first byte after LINK_DELAY_MS and its bytes at most LINK_MBPS MB/s (0: loopback
+    // as it is), as an object store serves a connection
+    double linkMbps = Double.parseDouble(System.getProperty("link.mbps", "0"));
+    long linkDelayMs = Long.getLong("link.delayMs", 0);
+    System.out.printf("link: %s, first byte after %d ms%n",
+        linkMbps > 0 ? linkMbps + " MB/s per connection" : "loopback speed", linkDelayMs);
     server.createContext("/files/", ex -> {
       String name = ex.getRequestURI().getPath().substring("/files/".length());
       byte[] body = data.get(Integer.parseInt(name.substring(0, name.indexOf('.'))));
+      pause(linkDelayMs * 1_000_000L);
       ex.sendResponseHeaders(200, body.length);
       try (OutputStream out = ex.getResponseBody()) {
-        out.write(body);
+        if (linkMbps <= 0) {
+          out.write(body);
+          return;
+        }
+        long start = System.nanoTime();
+        for (int off = 0; off < body.length; off += 64 * 1024) {
+          int n = Math.min(64 * 1024, body.length - off);
+          out.write(body, off, n);
+          pause(start + (long) ((off + n) / (linkMbps * 1e6) * 1e9) - System.nanoTime());
+        }
       }
     });
     StringBuilder ndjson = new StringBuilder("{\"protocol\":{\"minReaderVersion\":1}}\n")
@@ -243,6 +259,12 @@ public final class DeltaSharingBenchmark {
     if (rows != expectedRows || checksum != expectedChecksum) {
       throw new IllegalStateException(what + " incomplete: " + rows + " rows (expected " + expectedRows
           + "), checksum " + checksum + " (expected " + expectedChecksum + "); no figure is reported");
+    }
+  }
+
+  private static void pause(long nanos) {
+    if (nanos > 0) {
+      java.util.concurrent.locks.LockSupport.parkNanos(nanos);
     }
   }
 

@@ -65,7 +65,7 @@ import org.jspecify.annotations.Nullable;
  * longer than its declared size or a body that stalls is a {@link io.delpha.sdk.core.ResponseLimitException}, never
  * retried; a file URL that is not an {@code http(s)} URL, or names user info, is a {@link DataFormatException} and
  * is never fetched. Files are downloaded ahead by a bounded pool ({@link
- * DeltaSharingClientBuilder#downloadParallelism(int)} files held at once) while others are decoded, on every core,
+ * DeltaSharingClientBuilder#downloadParallelism(int)} at a time) while others are decoded, on every core,
  * and handed over as they are decoded, so rows of different files interleave in no fixed order (the rows of one file
  * keep the file's order). Expired presigned URLs are refreshed by sending the query again; 429, 5xx and connection
  * failures are retried per the {@link RetryPolicy}. Errors are typed: 400 {@link InvalidInputException}, 401 {@link
@@ -252,7 +252,7 @@ public final class DeltaSharingClient implements AutoCloseable {
 
   /**
    * Reads the rows of a table that match the options as batches of column vectors in the table's schema
-   * (partition columns filled in). The files are downloaded ahead ({@code downloadParallelism} files held at once)
+   * (partition columns filled in). The files are downloaded ahead ({@code downloadParallelism} at a time)
    * and decoded on every core while the caller works on earlier batches, and nothing is copied on the way: a batch
    * holds the vectors its file was decoded into, so it is valid only until the next call of {@code next()} (copy
    * what must outlive it). Batches of one file come in file order; files interleave. A filter is applied before a

@@ -228,9 +228,9 @@ public final class DeltaSharingClientBuilder implements ClientBuilder<DeltaShari
   }
 
   /**
-   * @param files how many files a read holds at once (default 4): downloading, downloaded and waiting for a
-   *     decoder, or being decoded. The decoders are as many as the cores, but one fewer than this (so that a
-   *     download goes on while they decode), at least one; with 1, a file is downloaded, then decoded, in turn
+   * @param files how many files a read downloads at once (default 4); it holds at most that many plus one per
+   *     decoder, downloading, downloaded and waiting for a decoder, or being decoded. The decoders are as many as
+   *     the cores, but one fewer than this, at least one; with 1, one file downloads while one decodes
    * @return this builder
    */
   public DeltaSharingClientBuilder downloadParallelism(int files) {

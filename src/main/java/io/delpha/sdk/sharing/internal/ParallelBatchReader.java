@@ -42,8 +42,10 @@ import org.slf4j.LoggerFactory;
  * work too runs on every core rather than on the one consumer; a decoder then need not wait for the consumer.
  *
  * <p>Batches of one file stay in file order; batches of different files interleave (a table's rows have no
- * order in Delta Sharing). Bounds: at most {@code parallelism} files held at once, downloading, waiting for a
- * decoder or being decoded (a file's array or spool file is given back when its decoder has read it); one decoded
+ * order in Delta Sharing). Bounds: at most {@code parallelism} files downloading at once (connections), and at most
+ * that many plus one per decoder held at once, downloading, waiting for a decoder or being decoded (a file's array or
+ * spool file is given back when its decoder has read it), so a connection is free again once its file is
+ * downloaded, not once it is decoded; one decoded
  * row group per decoder; for the row view at most {@code 2 * parallelism} batches' rows waiting for the consumer. A
  * filter is applied in the decoders (matching rows are compacted into a batch of the decoder's own); the limit is
  * applied by the consumer. Not thread-safe (one consumer).
@@ -71,7 +73,10 @@ public final class ParallelBatchReader implements ColumnBatchReader {
   private final String table;
   private final ExecutorService downloads;
   private final ExecutorService decoders;
-  /** Files held at once: a downloader takes a permit before it downloads, a decoder gives it back when done. */
+  /**
+   * Files held at once, {@code parallelism} downloading plus one per decoder: a downloader takes a permit before it
+   * downloads, a decoder gives it back when done.
+   */
   private final Semaphore held;
   /** Serialises the downloaders' calls of {@link FileSource#next()}. */
   private final Object sourceLock = new Object();
@@ -106,7 +111,7 @@ public final class ParallelBatchReader implements ColumnBatchReader {
    * @param constants per file, values of columns that are not in the file (partition values, change data
    *     feed columns)
    * @param opener downloads and opens one file
-   * @param parallelism files held at once (downloading, waiting or being decoded); the decoders are as many as
+   * @param parallelism files downloading at once (held: one more per decoder); the decoders are as many as
    *     the cores, at most one fewer than this (so that a download goes on while they decode), at least one
    * @param filter rows to keep, may be {@code null}; must be safe to test from several threads
    * @param limit the most rows, may be {@code null}; for batches only
@@ -128,7 +133,7 @@ public final class ParallelBatchReader implements ColumnBatchReader {
    * @param files where the files come from; a failure to get the next ends the read with it
    * @param constants per file, values of columns that are not in the file
    * @param opener downloads and opens one file
-   * @param parallelism files held at once
+   * @param parallelism files downloading at once (held: that many plus one per decoder)
    * @param filter rows to keep, may be {@code null}
    * @param limit the most rows, may be {@code null}; for batches only
    * @param rows whether the consumer reads rows rather than batches
@@ -147,7 +152,9 @@ public final class ParallelBatchReader implements ColumnBatchReader {
     this.table = table;
     int slots = Math.max(1, Math.min(parallelism, Math.max(1, files.sizeHint())));
     int decoderCount = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), slots - 1));
-    this.held = new Semaphore(slots);
+    // a download's connection is free once its file is downloaded: a file waiting for a decoder or being decoded
+    // holds its space, not a connection, so the downloads go on while as many files as there are decoders decode
+    this.held = new Semaphore(slots + decoderCount);
     this.ready = new ArrayBlockingQueue<>(2 * slots);
     int poolId = POOLS.incrementAndGet();
     this.downloads = Executors.newFixedThreadPool(slots, threads("delta-sharing-download-" + poolId + "-"));

@@ -34,7 +34,7 @@ public final class ParallelRowReader implements RowReader {
    * @param files the files to read
    * @param constants per file, values of columns that are not in the file
    * @param opener downloads and opens one file
-   * @param parallelism files held at once (downloading, waiting or being decoded)
+   * @param parallelism files downloading at once (held: that many plus one per decoder)
    * @param filter rows to keep, may be {@code null}; tested by the workers
    * @param limit the most rows, may be {@code null}
    * @param table the table, for messages
@@ -53,7 +53,7 @@ public final class ParallelRowReader implements RowReader {
    * @param files where the files come from
    * @param constants per file, values of columns that are not in the file
    * @param opener downloads and opens one file
-   * @param parallelism files held at once
+   * @param parallelism files downloading at once (held: that many plus one per decoder)
    * @param filter rows to keep, may be {@code null}
    * @param limit the most rows, may be {@code null}
    * @param table the table, for messages
