@@ -199,7 +199,6 @@ public final class ParquetRowWriter implements AutoCloseable {
     VectorBatch full = buffer;
     rowsHandedOff += full.rowCount();
     VectorBatch next = null;
-    boolean interrupted = false;
     Throwable failure;
     synchronized (handOffs) {
       toEncode.addLast(full);
@@ -220,20 +219,13 @@ public final class ParquetRowWriter implements AutoCloseable {
         if (inFlight < BUFFERS_IN_FLIGHT) {
           break;
         }
-        try {
-          handOffs.wait();
-        } catch (InterruptedException e) {
-          interrupted = true;
-          failure = new DelphaException("interrupted while writing Parquet " + destination + "; nothing was published",
-              e);
+        failure = waitForHandOffs();
+        if (failure != null) {
           break;
         }
       }
     }
     if (failure != null) {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
       throw encodingFailed(failure);
     }
     buffer = next != null ? next : VectorBatch.allocate(schema);
@@ -284,27 +276,31 @@ public final class ParquetRowWriter implements AutoCloseable {
   /** Waits for every handed-off buffer's encoding; if it failed, aborts (nothing is published) and rethrows its error. */
   private void awaitPending() {
     Throwable failure = null;
-    boolean interrupted = false;
     synchronized (handOffs) {
-      while (encoding && encodingFailure == null) {
-        try {
-          handOffs.wait();
-        } catch (InterruptedException e) {
-          interrupted = true;
-          failure = new DelphaException("interrupted while writing Parquet " + destination + "; nothing was published",
-              e);
-          break;
-        }
+      while (failure == null && encoding && encodingFailure == null) {
+        failure = waitForHandOffs();
       }
       if (failure == null) {
         failure = encodingFailure;
       }
     }
     if (failure != null) {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
       throw encodingFailed(failure);
+    }
+  }
+
+  /**
+   * Waits on the hand-offs' lock, which the caller holds.
+   *
+   * @return {@code null} when woken; the failure to throw when interrupted (the thread's interrupt flag kept)
+   */
+  private @Nullable DelphaException waitForHandOffs() {
+    try {
+      handOffs.wait();
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new DelphaException("interrupted while writing Parquet " + destination + "; nothing was published", e);
     }
   }
 
