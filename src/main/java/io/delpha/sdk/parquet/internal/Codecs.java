@@ -25,7 +25,7 @@ import org.jspecify.annotations.Nullable;
 import org.xerial.snappy.Snappy;
 
 /**
- * The Parquet codecs without Hadoop: Snappy (snappy-java), ZSTD (zstd-jni), GZIP (the JDK), LZ4 and LZ4_RAW
+ * The Parquet codecs without Hadoop: Snappy (written by snappy-java, read by our {@link SnappyDecoder}), ZSTD (zstd-jni), GZIP (the JDK), LZ4 and LZ4_RAW
  * (aircompressor, pure Java), BROTLI (decoding only, Google's pure-Java decoder) and none. parquet-hadoop's
  * own factory instantiates Hadoop codec classes; this one needs no Hadoop at all. Stateless and thread-safe.
  *
@@ -53,9 +53,8 @@ public final class Codecs implements CompressionCodecFactory {
   private Codecs() {}
 
   /**
-   * Once per JVM, on a background thread: loads snappy-java's native library (extracted to the temporary directory
-   * and loaded: about 40 ms) and parquet-column's encodings while the caller's thread reads its first file's footer,
-   * so that the first page does not wait for them. Whatever fails here is left for the read that needs it to report.
+   * Once per JVM, on a background thread: loads parquet-column's encodings while the caller's thread reads its
+   * first file's footer, so that the first page does not wait for them. Whatever fails here is left for the read that needs it to report.
    */
   static void warmUp() {
     if (!WARMED.compareAndSet(false, true)) {
@@ -63,10 +62,9 @@ public final class Codecs implements CompressionCodecFactory {
     }
     BackgroundWork.DECODER.execute(() -> {
       try {
-        Snappy.uncompressedLength(new byte[] {0}, 0, 1);
         Encoding.PLAIN.ordinal();
-      } catch (IOException | RuntimeException | LinkageError e) {
-        // the read that needs Snappy reports it
+      } catch (RuntimeException | LinkageError e) {
+        // the read that needs them reports it
       }
     });
   }
@@ -221,9 +219,8 @@ public final class Codecs implements CompressionCodecFactory {
 
   /**
    * Decompresses a SNAPPY page into the first {@code uncompressedSize} bytes of {@code out}, or of an array made for
-   * it once its stream declares that length. No separate validation pass: the declared length is checked first, and
-   * snappy's decoder writes exactly that many bytes, checking every copy against its input and against that length,
-   * so nothing past the page is written and every byte of it is.
+   * it, with {@link SnappyDecoder}: the declared length is checked first, and every element against the input and
+   * that length, so nothing past the page is written and every byte of it is.
    *
    * @param out the array to decompress into, at least {@code uncompressedSize} long, or {@code null} for a new one
    * @return the array holding the page
@@ -231,17 +228,11 @@ public final class Codecs implements CompressionCodecFactory {
    */
   private static byte[] snappy(byte[] compressed, int offset, int length, int uncompressedSize, byte @Nullable [] out)
       throws IOException {
-    byte[] o = null;
-    boolean whole;
+    byte[] o = out != null ? out : new byte[uncompressedSize];
     try {
-      whole = Snappy.uncompressedLength(compressed, offset, length) == uncompressedSize
-          && Snappy.uncompress(compressed, offset, length, o = out != null ? out : new byte[uncompressedSize], 0)
-              == uncompressedSize;
+      SnappyDecoder.decode(compressed, offset, length, o, 0, uncompressedSize);
     } catch (IOException e) {
       throw corruptSnappy(uncompressedSize, e);
-    }
-    if (!whole || o == null) {
-      throw corruptSnappy(uncompressedSize, null);
     }
     return o;
   }
