@@ -9,8 +9,8 @@ import java.nio.ByteOrder;
  * Snappy's raw block format decoded in Java (the format of Parquet's SNAPPY pages; google/snappy's
  * format_description.txt): a varint of the decoded length, then literals and back-references. Faster than
  * snappy-java's native decoder on the pages Parquet writes (plain longs decode into a short literal and a short copy
- * each), because the common elements, a literal or copy of at most 16 bytes, each move 16 bytes with two 8-byte
- * loads and stores, and there is no JNI call.
+ * each), because the common elements, a literal or copy of at most 16 bytes, each move as one or two 8-byte loads
+ * and stores, and there is no JNI call.
  *
  * <p>Safety: every element is checked before it is applied: a copy's offset must point into what was already
  * decoded, and no element may run past the input or the declared length. Nothing is written outside {@code
@@ -97,7 +97,9 @@ final class SnappyDecoder {
           break;
         }
         LONG.set(out, op, (long) LONG.get(in, ip));
-        LONG.set(out, op + 8, (long) LONG.get(in, ip + 8));
+        if (len > 8) {
+          LONG.set(out, op + 8, (long) LONG.get(in, ip + 8));
+        }
         ip += len;
         op += len;
         continue;
@@ -113,7 +115,9 @@ final class SnappyDecoder {
       if (len <= FAST_OUTPUT && offset >= 8 && offset <= op - outFrom) {
         int src = op - offset;
         LONG.set(out, op, (long) LONG.get(out, src));
-        LONG.set(out, op + 8, (long) LONG.get(out, src + 8));
+        if (len > 8) {
+          LONG.set(out, op + 8, (long) LONG.get(out, src + 8));
+        }
         op += len;
       } else {
         op = copy(out, outFrom, op, outLimit, offset, len);
