@@ -53,6 +53,23 @@ final class HybridDecoder {
   }
 
   /**
+   * Consumes the next {@code count} values without decoding them when they are all {@code value} within one RLE run
+   * (a column's definition levels when no value is null): the caller then knows them without an array.
+   *
+   * @return whether they were; if not, nothing was consumed (a run may have been started, as {@link #read} would)
+   */
+  boolean skipRun(int value, int count) {
+    if (runLeft == 0) {
+      nextRun();
+    }
+    if (rle && rleValue == value && runLeft >= count) {
+      runLeft -= count;
+      return true;
+    }
+    return false;
+  }
+
+  /**
    * @param out receives the values
    * @param offset where the first goes
    * @param count how many to decode

@@ -73,6 +73,13 @@ final class LeafReader {
   /** The current window's levels: {@code windowValues} of them, {@code levelPos} the next. */
   private int[] reps = new int[0];
   private int[] defs = new int[0];
+  /**
+   * Whether every definition level of the current window is the maximum and {@link #defs} was not filled (a
+   * top-level flat column's window inside one RLE run of present values, the common case): {@link #readFlat} only.
+   */
+  private boolean windowFull;
+  /** Whether this leaf is read by {@link #readFlat} alone (so its window's levels may stay undecoded). */
+  private final boolean topLevelFlat;
   private int windowValues;
   private int levelPos;
   /** The current page's values (levels) not yet decoded into a window. */
@@ -95,6 +102,7 @@ final class LeafReader {
   LeafReader(ParquetField field, boolean topLevelFlat, boolean rowView) {
     this.field = field;
     this.rowView = rowView;
+    this.topLevelFlat = topLevelFlat;
     this.descriptor = Objects.requireNonNull(field.descriptor, "a leaf reader reads a leaf");
     this.maxDef = descriptor.getMaxDefinitionLevel();
     this.maxRep = descriptor.getMaxRepetitionLevel();
@@ -197,7 +205,7 @@ final class LeafReader {
         throw new ParquetDecodingException("column " + field.column.name() + " holds fewer values than its row group");
       }
       int m = Math.min(n - o, windowValues - levelPos);
-      int present = maxDef > 0 ? count(defs, levelPos, levelPos + m, maxDef) : m;
+      int present = maxDef == 0 || windowFull ? m : count(defs, levelPos, levelPos + m, maxDef);
       if (present == m) {
         decode(v, o, m);
         if (nulls != null) {
@@ -425,7 +433,9 @@ final class LeafReader {
       }
       readLevels(repLevels, repBitPacked, reps, w);
     }
-    if (maxDef > 0) {
+    windowFull = w > 0 && maxDef > 0 && maxRep == 0 && topLevelFlat && defBitPacked == null
+        && defLevels.skipRun(maxDef, w);
+    if (maxDef > 0 && !windowFull) {
       if (defs.length < w) {
         defs = new int[Math.min(LEVEL_WINDOW, Math.max(w, defs.length * 2))];
       }
