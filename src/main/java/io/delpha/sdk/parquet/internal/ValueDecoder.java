@@ -234,6 +234,8 @@ abstract class ValueDecoder {
   static final class Dictionary extends ValueDecoder {
     /** Values up to this many bytes are copied in two 8-byte moves. */
     private static final int SHORT_COPY = 16;
+    /** Room a batch of dictionary strings may take beyond its bytes, rather than counting them first. */
+    private static final long ROOM_WITHOUT_COUNTING = 1L << 20;
     /** The most ids a page makes room for ahead ({@link #init}): a batch of more grows the array as it reads. */
     private static final int MAX_SCRATCH = 1 << 16;
 
@@ -244,6 +246,8 @@ abstract class ValueDecoder {
     private long[] dictLongs;
     private double[] dictDoubles;
     private Vector dictBinary;
+    /** The length of the longest value of {@link #dictBinary}. */
+    private int dictLongest;
 
     /**
      * Decodes a dictionary page's PLAIN values.
@@ -283,6 +287,12 @@ abstract class ValueDecoder {
           plain.binaries(holder, 0, count);
           holder.setSize(count);
           dictBinary = holder;
+          int[] offsets = holder.offsets();
+          int longest = 0;
+          for (int i = 0; i < count; i++) {
+            longest = Math.max(longest, offsets[i + 1] - offsets[i]);
+          }
+          dictLongest = longest;
         }
         default -> throw new ParquetDecodingException(physical + " values cannot be dictionary-encoded");
       }
@@ -396,10 +406,14 @@ abstract class ValueDecoder {
       int[] dictOffsets = dictBinary.offsets();
       int[] offsets = v.offsets();
       int start = offsets[at];
-      // the bytes of all n values first, so the copy loop checks no capacity
-      long end = start;
-      for (int i = 0; i < n; i++) {
-        end += dictOffsets[s[i] + 1] - dictOffsets[s[i]];
+      // room for all n values first, so the copy loop checks no capacity: n of the longest when that is little
+      // (most dictionaries: no pass over the ids), else the bytes of these n values counted
+      long end = start + (long) n * dictLongest;
+      if ((long) n * dictLongest > ROOM_WITHOUT_COUNTING) {
+        end = start;
+        for (int i = 0; i < n; i++) {
+          end += dictOffsets[s[i] + 1] - dictOffsets[s[i]];
+        }
       }
       v.ensureDataCapacity(batchBytes(end + SHORT_COPY, n));
       byte[] data = v.data();
