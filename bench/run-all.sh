@@ -166,7 +166,7 @@ bench_firstfiles() {
   # then FIRST_JVMS rounds (default 5), each: our row reader in a fresh JVM (DuckDB, one thread, reads the same
   # files after ours in that JVM: the native limit), then hardwood's RowReader (bench/hardwood, Java 21+) in a fresh
   # JVM on the same JDK, then our vector API (ParquetRows.readBatches and the vectors' arrays, DuckDB's steady scan
-  # after it in that JVM: goal >= 0.6 on file 3) in a fresh JVM, then SmallFileBenchmark (a 2 KB file's first and
+  # after it in that JVM: goal >= 0.8 on file 3) in a fresh JVM, then SmallFileBenchmark (a 2 KB file's first and
   # warm open+read) in another. Every reader
   # checks every file's checksum (row count and a sum per column) before it prints that file's figure.
   # Both readers run with the same flags, FIRST_JAVA_OPTS (default none: the host's defaults).
