@@ -312,8 +312,8 @@ bench_totesys() {
   # against its warehouse table, count and checksum), with a superuser warehouse role (facts' foreign keys checked
   # set-based) and with a plain one (checked row by row); then the source grown by TOTESYS_FACTORS with
   # TOTESYS_CHANGED payments changed before an incremental run: time and heap after GC, largest factor vs smallest
-  java -Xmx1g -cp "$CP" io.delpha.sdk.bench.TotesysBenchmark "${TOTESYS_ROUNDS:-8}"
-  java -Xmx1g -cp "$CP" io.delpha.sdk.bench.TotesysBenchmark "${TOTESYS_ROUNDS:-8}" plain
+  java -Xmx1g -cp "$CP" io.delpha.sdk.bench.TotesysBenchmark "${TOTESYS_ROUNDS:-8}" || return 1
+  java -Xmx1g -cp "$CP" io.delpha.sdk.bench.TotesysBenchmark "${TOTESYS_ROUNDS:-8}" plain || return 1
   java -Xmx1g -cp "$CP" io.delpha.sdk.bench.TotesysScaleBenchmark "${TOTESYS_FACTORS:-1,10}" "${TOTESYS_CHANGED:-1000}"
 }
 
@@ -346,8 +346,8 @@ for name in "${SELECTED[@]}"; do
   fi
 done
 
-mvn -B -q test-compile
-mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/classpath.txt"
+mvn -B -q -Dstyle.color=never test-compile
+mvn -B -q -Dstyle.color=never dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/classpath.txt"
 CP="target/test-classes:target/classes:$(cat "$WORK/classpath.txt")"
 
 RESULTS="$WORK/results.txt"
