@@ -27,6 +27,9 @@ final class SnappyDecoder {
   private static final int FAST_INPUT = 21;
   /** Bytes a fast element writes at most. */
   private static final int FAST_OUTPUT = 16;
+  /** Output bytes one call of {@link #fast} decodes, about: enough that a call costs nothing, few enough that a
+   * page makes hundreds of calls. */
+  private static final int CHUNK = 4096;
 
   private SnappyDecoder() {}
 
@@ -81,36 +84,64 @@ final class SnappyDecoder {
     int outLimit = outFrom + n;
     int fastIn = limit - FAST_INPUT;
     int fastOut = outLimit - FAST_OUTPUT;
-    // fast loop: room for any short element's 16-byte moves on both sides, so only offsets are checked
-    while (ip <= fastIn && op <= fastOut) {
-      int tag = in[ip++] & 0xff;
+    while (ip < limit) {
+      if (ip <= fastIn && op <= fastOut) {
+        long state = fast(in, ip, fastIn, out, outFrom, op, (int) Math.min(fastOut, (long) op + CHUNK), outLimit);
+        int next = (int) (state >>> 32);
+        if (next != ip) {
+          ip = next;
+          op = (int) state;
+          continue;
+        }
+      }
+      long state = element(in, ip, limit, out, outFrom, op, outLimit);
+      ip = (int) (state >>> 32);
+      op = (int) state;
+    }
+    if (op != outLimit) {
+      throw corrupt("the stream decodes to " + (op - outFrom) + " of its " + n + " bytes");
+    }
+  }
+
+  /**
+   * Short elements while there is room for their 16-byte moves on both sides (so only offsets are checked), until
+   * {@code opStop} or an element that is not short. A chunk at a time, so that the method is called often enough to
+   * be compiled with its whole profile (a loop over a whole page is compiled on stack from a partial one, which the
+   * next file's pages then throw away).
+   *
+   * @return the positions after, as {@code ip << 32 | op}; {@code ip} unchanged when the first element is not short
+   */
+  private static long fast(byte[] in, int ip, int fastIn, byte[] out, int outFrom, int op, int opStop, int outLimit)
+      throws IOException {
+    while (ip <= fastIn && op <= opStop) {
+      int tag = in[ip] & 0xff;
       int kind = tag & 3;
       int len;
       int offset;
       if (kind == 1) {
         len = ((tag >>> 2) & 7) + 4;
-        offset = ((tag >>> 5) << 8) | (in[ip++] & 0xff);
+        offset = ((tag >>> 5) << 8) | (in[ip + 1] & 0xff);
+        ip += 2;
       } else if (kind == 0) {
         len = (tag >>> 2) + 1;
         if (len > FAST_OUTPUT) {
-          ip--;
           break;
         }
-        LONG.set(out, op, (long) LONG.get(in, ip));
+        LONG.set(out, op, (long) LONG.get(in, ip + 1));
         if (len > 8) {
-          LONG.set(out, op + 8, (long) LONG.get(in, ip + 8));
+          LONG.set(out, op + 8, (long) LONG.get(in, ip + 9));
         }
-        ip += len;
+        ip += 1 + len;
         op += len;
         continue;
       } else if (kind == 2) {
         len = (tag >>> 2) + 1;
-        offset = (in[ip] & 0xff) | (in[ip + 1] & 0xff) << 8;
-        ip += 2;
+        offset = (in[ip + 1] & 0xff) | (in[ip + 2] & 0xff) << 8;
+        ip += 3;
       } else {
         len = (tag >>> 2) + 1;
-        offset = (int) INT.get(in, ip);
-        ip += 4;
+        offset = (int) INT.get(in, ip + 1);
+        ip += 5;
       }
       if (len <= FAST_OUTPUT && offset >= 8 && offset <= op - outFrom) {
         int src = op - offset;
@@ -123,49 +154,46 @@ final class SnappyDecoder {
         op = copy(out, outFrom, op, outLimit, offset, len);
       }
     }
-    // careful loop: every length checked against what is left
-    while (ip < limit) {
-      int tag = in[ip++] & 0xff;
-      int kind = tag & 3;
-      if (kind == 0) {
-        int len = (tag >>> 2) + 1;
-        if (len > 60) {
-          int bytes = len - 60;
-          if (bytes > limit - ip) {
-            throw corrupt("a literal's length is cut off");
-          }
-          long l = 0;
-          for (int k = 0; k < bytes; k++) {
-            l |= (long) (in[ip + k] & 0xff) << (8 * k);
-          }
-          ip += bytes;
-          if (l + 1 > Integer.MAX_VALUE) {
-            throw corrupt("a literal runs past the stream");
-          }
-          len = (int) l + 1;
+    return (long) ip << 32 | op;
+  }
+
+  /** One element of any kind, every length checked against what is left: returns {@code ip << 32 | op} after it. */
+  private static long element(byte[] in, int ip, int limit, byte[] out, int outFrom, int op, int outLimit)
+      throws IOException {
+    int tag = in[ip++] & 0xff;
+    int kind = tag & 3;
+    if (kind == 0) {
+      int len = (tag >>> 2) + 1;
+      if (len > 60) {
+        int bytes = len - 60;
+        if (bytes > limit - ip) {
+          throw corrupt("a literal's length is cut off");
         }
-        if (len > limit - ip || len > outLimit - op) {
-          throw corrupt("a literal runs past the stream or its declared length");
+        long l = 0;
+        for (int k = 0; k < bytes; k++) {
+          l |= (long) (in[ip + k] & 0xff) << (8 * k);
         }
-        System.arraycopy(in, ip, out, op, len);
-        ip += len;
-        op += len;
-        continue;
+        ip += bytes;
+        if (l + 1 > Integer.MAX_VALUE) {
+          throw corrupt("a literal runs past the stream");
+        }
+        len = (int) l + 1;
       }
-      int len = kind == 1 ? ((tag >>> 2) & 7) + 4 : (tag >>> 2) + 1;
-      int extra = kind == 1 ? 1 : kind == 2 ? 2 : 4;
-      if (extra > limit - ip) {
-        throw corrupt("a copy's offset is cut off");
+      if (len > limit - ip || len > outLimit - op) {
+        throw corrupt("a literal runs past the stream or its declared length");
       }
-      int offset = kind == 1 ? ((tag >>> 5) << 8) | (in[ip] & 0xff)
-          : kind == 2 ? (in[ip] & 0xff) | (in[ip + 1] & 0xff) << 8
-          : (int) INT.get(in, ip);
-      ip += extra;
-      op = copy(out, outFrom, op, outLimit, offset, len);
+      System.arraycopy(in, ip, out, op, len);
+      return (long) (ip + len) << 32 | (op + len);
     }
-    if (op != outLimit) {
-      throw corrupt("the stream decodes to " + (op - outFrom) + " of its " + n + " bytes");
+    int len = kind == 1 ? ((tag >>> 2) & 7) + 4 : (tag >>> 2) + 1;
+    int extra = kind == 1 ? 1 : kind == 2 ? 2 : 4;
+    if (extra > limit - ip) {
+      throw corrupt("a copy's offset is cut off");
     }
+    int offset = kind == 1 ? ((tag >>> 5) << 8) | (in[ip] & 0xff)
+        : kind == 2 ? (in[ip] & 0xff) | (in[ip + 1] & 0xff) << 8
+        : (int) INT.get(in, ip);
+    return (long) (ip + extra) << 32 | copy(out, outFrom, op, outLimit, offset, len);
   }
 
   /** A back-reference of any offset and length, checked: returns the output position after it. */
