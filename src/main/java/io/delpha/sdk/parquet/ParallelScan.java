@@ -19,37 +19,50 @@ import org.jspecify.annotations.Nullable;
  * of the files are the units of work. Up to {@code threads} workers (threads of the shared daemon pool {@code
  * delpha-parquet-scan}) each take the next row group no worker has taken (files in order, a file's row groups in
  * order; a file's footer is read and its schema checked when the first of its row groups is taken), decode it batch
- * by batch into vectors of their own, and hand each batch as it is, not copied, to the one consumer, who takes the
- * batches in the order they are ready. A worker keeps its reader of a file for the next row group it takes there, so
- * a file is opened once per worker that reads it.
+ * by batch into vectors of their own, and hand the batches as they are, not copied, to the one consumer, who takes
+ * them in the order they are ready. A worker keeps its reader of a file for the next row group it takes there, so a
+ * file is opened once per worker that reads it.
+ *
+ * <p>Hand-over: a worker hands its batches over a few at a time ({@link #group} of them, as many as hold about
+ * {@value #HANDOFF_VALUES} values, at most {@value #MAX_GROUP}), or fewer at the end of its row group or when it has
+ * no free batch left. A consumer that waits is woken once per hand-over, and each wake-up costs a switch on its core
+ * and one on the worker's it preempts: with batches of a few columns the consumer's work on one is far shorter than a
+ * worker's decoding, so it waits for nearly every hand-over, and one batch at a time made those switches a visible
+ * share of a narrow scan's CPU (docs/parquet.md, "Scanning on every core").
  *
  * <p>Order: the batches of one row group come in order; those of different row groups interleave.
  *
- * <p>Memory: each worker decodes into two batches of its own (one when a column is a LIST, MAP, STRUCT or VARIANT,
- * which are read into the reader's own vectors only) and decodes into one only once the consumer has moved past it:
- * at most {@code 2 * threads} decoded batches are held at once, the consumer's among them, and a worker never waits
- * for the consumer while its other batch is free.
+ * <p>Memory: each worker decodes into {@code 2 * group} batches of its own (one when a column is a LIST, MAP, STRUCT
+ * or VARIANT, which are read into the reader's own vectors only), and into one only once the consumer has moved past
+ * it: a worker holds at most {@code 2 * group} decoded batches at once (the consumer's among them), two batches or
+ * about {@code 2 * }{@value #HANDOFF_VALUES} values, whichever is more, and it never waits for the consumer while it
+ * has a free batch.
  *
  * <p>Failures: whatever ends a worker's row group, an exception or an {@link Error} (a corrupt page, a file of
  * another schema, ...), ends the read: the consumer's next call throws it as a {@link DelphaException} naming the file
  * (a {@link io.delpha.sdk.core.DataFormatException} for bad data; the {@code Error} as the cause of a {@code
  * DelphaException}, see {@link Workers}), every worker stops and every file is closed before it returns. A consumer
- * interrupted while it waits gets a {@link ServiceUnavailableException}, the read closed and its interrupt status
- * kept. {@link #close()} stops the workers (each ends after the batch it is decoding) and waits for them to end, so
+ * whose thread is interrupted, before or while it waits, gets a {@link ServiceUnavailableException}, the read closed
+ * and its interrupt status kept. {@link #close()} stops the workers (each ends after the batch it is decoding) and waits for them to end, so
  * that afterwards no worker runs or waits for this read and every file is closed; a read never closed leaves its
  * workers parked, waiting for the consumer. A worker that dies without a word still ends the consumer's wait ({@link
  * Workers#take}). Not thread-safe (one consumer).
  */
 final class ParallelScan implements ColumnBatchReader {
 
+  /** The values a hand-over holds at least, if {@value #MAX_GROUP} batches hold as many. */
+  static final int HANDOFF_VALUES = 1 << 17;
+  /** The most batches handed over at once. */
+  static final int MAX_GROUP = 4;
+
   /** The end of one worker's work, on {@link #ready}. */
-  private static final Handoff DONE = new Handoff(null, null, null);
+  private static final Handoff DONE = new Handoff(new ColumnBatch[0], 0, null, null);
 
   /**
-   * A batch for the consumer (its worker's {@code free} takes its permit back once the consumer moves past it), a
-   * worker's failure, or {@link #DONE}.
+   * Batches for the consumer, the first {@code count} of {@code batches} in order (their worker's {@code free} takes a
+   * permit back for each the consumer moves past), a worker's failure, or {@link #DONE}.
    */
-  private record Handoff(@Nullable ColumnBatch batch, @Nullable Semaphore free, @Nullable DelphaException error) {}
+  private record Handoff(ColumnBatch[] batches, int count, @Nullable Semaphore free, @Nullable DelphaException error) {}
 
   /** One row group of one file: a unit of work. */
   private record Unit(int file, ParquetBatchReader.Footer footer, int group) {}
@@ -58,7 +71,9 @@ final class ParallelScan implements ColumnBatchReader {
   /** The read, for messages. */
   private final String what;
   private final int workerCount;
-  /** Batches of its own per worker: two, or one when a column is read into the reader's own vectors only. */
+  /** Batches a worker hands over at once, at most. */
+  private final int group;
+  /** Batches of its own per worker: twice {@link #group}, or one when a column is read into the reader's own vectors. */
   private final int buffers;
   /** What the workers hand over: at most {@link #buffers} batches per worker, plus its failure and its end. */
   private final BlockingQueue<Handoff> ready = new LinkedBlockingQueue<>();
@@ -77,8 +92,9 @@ final class ParallelScan implements ColumnBatchReader {
   /** Set by a worker that failed: the others stop taking work. */
   private volatile boolean failed;
   private int workersDone;
-  /** The batch handed out last, whose worker waits for it back. */
+  /** The hand-over being read, and the place in it of the batch handed out last. */
   private @Nullable Handoff current;
+  private int currentIndex;
   /** Decoded batches handed over and not yet moved past by the consumer; the most there were at once (for tests). */
   private final AtomicInteger held = new AtomicInteger();
   private final AtomicInteger mostHeld = new AtomicInteger();
@@ -92,7 +108,10 @@ final class ParallelScan implements ColumnBatchReader {
     this.what = "reading " + files.describe();
     this.workerCount = files.size() == 0 ? 0
         : files.size() == 1 ? Math.max(1, Math.min(threads, files.open(0).rowGroupCount())) : threads;
-    this.buffers = files.size() > 0 && files.open(0).allFlat() ? 2 : 1;
+    boolean flat = files.size() > 0 && files.open(0).allFlat();
+    long batchValues = (long) files.options().batchRows() * Math.max(1, files.schema().size());
+    this.group = flat ? (int) Math.max(1, Math.min(MAX_GROUP, HANDOFF_VALUES / batchValues)) : 1;
+    this.buffers = flat ? 2 * group : 1;
   }
 
   @Override
@@ -108,9 +127,19 @@ final class ParallelScan implements ColumnBatchReader {
    */
   @Override
   public @Nullable ColumnBatch next() {
-    release();
     if (closed) {
       return null;
+    }
+    if (Thread.currentThread().isInterrupted()) {
+      throw interrupted(null);
+    }
+    Handoff at = current;
+    if (at != null) {
+      release(at);
+      if (++currentIndex < at.count()) {
+        return at.batches()[currentIndex];
+      }
+      current = null;
     }
     if (workers.isEmpty()) {
       start();
@@ -120,9 +149,7 @@ final class ParallelScan implements ColumnBatchReader {
       try {
         next = Workers.take(ready, this::workersEnded, what);
       } catch (InterruptedException e) {
-        close();
-        Thread.currentThread().interrupt();
-        throw new ServiceUnavailableException("interrupted while " + what + "; the read is closed", e);
+        throw interrupted(e);
       } catch (RuntimeException e) {
         close();
         throw e;
@@ -137,10 +164,18 @@ final class ParallelScan implements ColumnBatchReader {
         continue;
       }
       current = next;
-      return next.batch();
+      currentIndex = 0;
+      return next.batches()[0];
     }
     close();
     return null;
+  }
+
+  /** Closes the read of an interrupted caller: its error, the interrupt status kept. */
+  private ServiceUnavailableException interrupted(@Nullable InterruptedException e) {
+    close();
+    Thread.currentThread().interrupt();
+    return new ServiceUnavailableException("interrupted while " + what + "; the read is closed", e);
   }
 
   private void start() {
@@ -156,18 +191,21 @@ final class ParallelScan implements ColumnBatchReader {
   }
 
   /** Lets the worker of the batch handed out last decode into it again. */
-  private void release() {
-    Handoff previous = current;
-    current = null;
-    if (previous != null && previous.free() != null) {
-      held.decrementAndGet();
-      previous.free().release();
+  private void release(Handoff handoff) {
+    held.decrementAndGet();
+    if (handoff.free() != null) {
+      handoff.free().release();
     }
   }
 
   /** For tests: the most decoded batches that were held at once, waiting for the consumer or being read by it. */
   int mostHeld() {
     return mostHeld.get();
+  }
+
+  /** For tests: the batches a worker hands over at once, at most. */
+  int group() {
+    return group;
   }
 
   /**
@@ -177,39 +215,11 @@ final class ParallelScan implements ColumnBatchReader {
    * @param free permits for this worker's free batches
    */
   private void work(Semaphore free) {
-    ParquetBatchReader reader = null;
-    int readerFile = -1;
-    ColumnBatch[] batches = new ColumnBatch[0];
-    int nextBatch = 0;
-    String source = files.describe();
+    Worker worker = new Worker(free);
     try {
       for (Unit unit = nextUnit(); unit != null; unit = nextUnit()) {
-        source = unit.footer().source();
-        if (reader != null && unit.file() == readerFile) {
-          reader.restrictTo(unit.group(), unit.group() + 1);
-        } else {
-          if (reader != null) {
-            reader.close();
-            reader = null;
-          }
-          reader = new ParquetBatchReader(unit.footer(), unit.group(), unit.group() + 1);
-          readerFile = unit.file();
-          batches = batchesOf(reader);
-          nextBatch = 0;
-        }
-        while (true) {
-          free.acquire();
-          if (stopped()) {
-            return;
-          }
-          ColumnBatch target = batches[nextBatch];
-          if (!reader.readInto(target.storage())) {
-            free.release();
-            break;
-          }
-          nextBatch = (nextBatch + 1) % batches.length;
-          mostHeld.accumulateAndGet(held.incrementAndGet(), Math::max);
-          ready.add(new Handoff(target, free, null));
+        if (!worker.read(unit)) {
+          return;
         }
       }
     } catch (InterruptedException e) {
@@ -217,32 +227,97 @@ final class ParallelScan implements ColumnBatchReader {
       if (!stopped()) {
         // nobody interrupts a worker of a read going on: should anything, the read ends, its rows never lost unsaid
         failed = true;
-        ready.add(new Handoff(null, null, new DelphaException("reading " + source + " was interrupted on its worker "
-            + "thread; the read is stopped", e)));
+        ready.add(new Handoff(DONE.batches(), 0, null, new DelphaException("reading " + worker.source + " was "
+            + "interrupted on its worker thread; the read is stopped", e)));
       }
     } catch (RuntimeException | Error e) {
       failed = true;
-      ready.add(new Handoff(null, null, Workers.failure(e, "reading " + source)));
+      ready.add(new Handoff(DONE.batches(), 0, null, Workers.failure(e, "reading " + worker.source)));
     } finally {
       try {
-        if (reader != null) {
-          reader.close();
-        }
+        worker.close();
       } finally {
         ready.add(DONE);
       }
     }
   }
 
-  /**
-   * A worker's batches for a reader: the consumer reads one while the worker decodes into the other; one, the
-   * reader's own, when its columns are read into its own vectors only (LIST, MAP, STRUCT, VARIANT).
-   */
-  private ColumnBatch[] batchesOf(ParquetBatchReader reader) {
-    if (buffers == 1) {
-      return new ColumnBatch[] {new ColumnBatch(reader.batch())};
+  /** One worker's reader, batches and batches decoded but not yet handed over. */
+  private final class Worker {
+    private final Semaphore free;
+    private @Nullable ParquetBatchReader reader;
+    private int readerFile = -1;
+    private ColumnBatch[] batches = new ColumnBatch[0];
+    private int nextBatch;
+    private ColumnBatch[] pending = new ColumnBatch[group];
+    private int pendingCount;
+    /** The file being read, for messages. */
+    String source = files.describe();
+
+    Worker(Semaphore free) {
+      this.free = free;
     }
-    return new ColumnBatch[] {new ColumnBatch(reader.newBatch()), new ColumnBatch(reader.newBatch())};
+
+    /**
+     * Decodes a row group and hands its batches over.
+     *
+     * @return {@code false} if the read stopped meanwhile
+     */
+    boolean read(Unit unit) throws InterruptedException {
+      source = unit.footer().source();
+      ParquetBatchReader r = reader;
+      if (r != null && unit.file() == readerFile) {
+        r.restrictTo(unit.group(), unit.group() + 1);
+      } else {
+        close();
+        r = new ParquetBatchReader(unit.footer(), unit.group(), unit.group() + 1);
+        reader = r;
+        readerFile = unit.file();
+        batches = new ColumnBatch[buffers];
+        for (int i = 0; i < buffers; i++) {
+          batches[i] = new ColumnBatch(buffers == 1 ? r.batch() : r.newBatch());
+        }
+        nextBatch = 0;
+      }
+      while (true) {
+        if (pendingCount > 0 && free.availablePermits() == 0) {
+          hand(); // about to wait for the consumer, who must have them first
+        }
+        free.acquire();
+        if (stopped()) {
+          return false;
+        }
+        ColumnBatch target = batches[nextBatch];
+        if (!r.readInto(target.storage())) {
+          free.release();
+          hand();
+          return true;
+        }
+        nextBatch = (nextBatch + 1) % batches.length;
+        mostHeld.accumulateAndGet(held.incrementAndGet(), Math::max);
+        pending[pendingCount++] = target;
+        if (pendingCount == group) {
+          hand();
+        }
+      }
+    }
+
+    /** Hands the batches decoded since the last hand-over, if any. */
+    private void hand() {
+      if (pendingCount > 0) {
+        ready.add(new Handoff(pending, pendingCount, free, null));
+        pending = new ColumnBatch[group];
+        pendingCount = 0;
+      }
+    }
+
+    void close() {
+      ParquetBatchReader r = reader;
+      reader = null;
+      if (r != null) {
+        r.close();
+      }
+    }
   }
 
   private boolean stopped() {

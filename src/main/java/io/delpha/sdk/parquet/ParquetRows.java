@@ -268,18 +268,20 @@ public final class ParquetRows {
    * worker, ahead of the caller.
    *
    * <p>Memory, with more than one thread: a batch is the worker's own vectors, handed over as they are (not copied)
-   * and valid until the next call of {@code next()}; each worker decodes into two batches of its own (one when a
-   * column is a LIST, MAP, STRUCT or VARIANT) and into one only once the caller has moved past it, so at most {@code 2
-   * * threads} decoded batches of at most {@link ReadOptions#batchRows()} rows are held at once, the caller's
-   * included; each worker holds one file open and reads one row group's pages at a time.
+   * and valid until the next call of {@code next()}. A worker hands its batches over {@code g} at a time, {@code g}
+   * = 131,072 / ({@link ReadOptions#batchRows()} × columns) within 1 to 4 (4 for the default 4,096 rows of up to 8
+   * columns), and decodes into {@code 2g} batches of its own (one when a column is a LIST, MAP, STRUCT or VARIANT),
+   * into one only once the caller has moved past it: a worker holds at most {@code 2g} decoded batches at once, the
+   * caller's included (two batches, or about 256 Ki values, whichever is more), and it holds one file open and reads
+   * one row group's pages at a time.
    *
    * <p>Failures and close: anything that ends a worker's row group (corrupt data, a file of another schema, an
    * {@link Error}) ends the read: the caller's next {@code next()} throws it as a {@link DelphaException} naming the
    * file (a {@link DataFormatException} for bad data, as a one-thread read throws), after every worker has stopped
-   * and every file is closed; {@code next()} returns {@code null} afterwards. A caller interrupted while it waits for
-   * a batch gets a {@link ServiceUnavailableException}, the read closed and the interrupt status kept. {@code close()}
-   * stops the workers, each after the batch it is decoding, and returns once they have ended and every file is
-   * closed; a read never closed leaves its workers parked.
+   * and every file is closed; {@code next()} returns {@code null} afterwards. A caller whose thread is interrupted gets
+   * a {@link ServiceUnavailableException} from {@code next()}, the read closed and the interrupt status kept. {@code
+   * close()} stops the workers, each after the batch it is decoding, and returns once they have ended and every file
+   * is closed; a read never closed leaves its workers parked.
    *
    * @param files Parquet files of one schema, in the order a one-thread read reads them
    * @param options columns to skip, rows per batch, threads
