@@ -2,6 +2,7 @@ package io.delpha.sdk.parquet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -406,11 +407,7 @@ class ParallelScanTest {
       List<Row> read = new ArrayList<>();
       ColumnBatchReader r = ParquetRows.readBatches(List.of(a, b, c),
           ReadOptions.defaults().withBatchRows(1_000).withThreads(threads));
-      assertThatThrownBy(() -> {
-        for (ColumnBatch batch = r.next(); batch != null; batch = r.next()) {
-          read.addAll(rowsOf(batch));
-        }
-      }).isInstanceOf(DataFormatException.class)
+      assertThat(failureAfter(r, read)).isInstanceOf(DataFormatException.class)
           .hasMessageContaining(b + " does not have the schema of " + a)
           .hasMessageContaining("it has 2 columns, 4 expected");
       assertThat(r.next()).isNull();
@@ -430,13 +427,11 @@ class ParallelScanTest {
       w.write(Row.of(required, 1L, "n", java.math.BigDecimal.ONE.setScale(2), java.time.LocalDate.EPOCH));
     }
     try (ColumnBatchReader r = ParquetRows.readBatches(List.of(a, d), ReadOptions.defaults())) {
-      assertThat(r.next().rowCount()).isPositive();
-      assertThatThrownBy(() -> {
-        while (r.next() != null) {
-          // the first file's rows
-        }
-      }).isInstanceOf(DataFormatException.class).hasMessageContaining(d.toString())
+      List<Row> read = new ArrayList<>();
+      assertThat(failureAfter(r, read)).isInstanceOf(DataFormatException.class).hasMessageContaining(d.toString())
           .hasMessageContaining("column name is required where the first file's may hold nulls");
+      assertThat(read).as("the first file's rows, then the error").hasSize(10_000)
+          .allMatch(row -> row.equals(FileRowReaderTest.row(row.getLong("id"))));
     }
   }
 
@@ -459,11 +454,7 @@ class ParallelScanTest {
     }
     List<Row> alone = new ArrayList<>();
     try (ColumnBatchReader r = ParquetRows.readBatches(b, ReadOptions.defaults())) {
-      assertThatThrownBy(() -> {
-        for (ColumnBatch batch = r.next(); batch != null; batch = r.next()) {
-          alone.addAll(rowsOf(batch));
-        }
-      }).isInstanceOf(DataFormatException.class).hasMessageContaining(b.toString());
+      assertThat(failureAfter(r, alone)).isInstanceOf(DataFormatException.class).hasMessageContaining(b.toString());
     }
     assertThat(alone).as("one thread: the first row group").hasSize((int) groups.get(0).rowCount());
 
@@ -471,11 +462,7 @@ class ParallelScanTest {
       List<Row> read = new ArrayList<>();
       ColumnBatchReader r = ParquetRows.readBatches(List.of(a, b, c),
           ReadOptions.defaults().withBatchRows(700).withThreads(threads));
-      assertThatThrownBy(() -> {
-        for (ColumnBatch batch = r.next(); batch != null; batch = r.next()) {
-          read.addAll(rowsOf(batch));
-        }
-      }).isInstanceOf(DataFormatException.class).hasMessageContaining(b.toString())
+      assertThat(failureAfter(r, read)).isInstanceOf(DataFormatException.class).hasMessageContaining(b.toString())
           .hasMessageContaining("corrupt or truncated Parquet data");
       assertThat(scanTasks()).as("scan workers once the error is thrown").isZero();
       assertThat(openDescriptors(List.of(a, b, c))).as("files open once the error is thrown").isZero();
@@ -542,6 +529,21 @@ class ParallelScanTest {
       }
     }
     return file;
+  }
+
+  /**
+   * Reads every batch's rows into {@code read} until the read fails.
+   *
+   * @return the failure (the test fails if the read ends without one)
+   */
+  private static Throwable failureAfter(ColumnBatchReader r, List<Row> read) {
+    Throwable failure = catchThrowable(() -> {
+      for (ColumnBatch batch = r.next(); batch != null; batch = r.next()) {
+        read.addAll(rowsOf(batch));
+      }
+    });
+    assertThat(failure).as("the read's failure").isNotNull();
+    return failure;
   }
 
   /** A batch's rows, each made from the vectors' values one by one. */
