@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 WORK="$PWD/target/bench"
 mkdir -p "$WORK"
 
-BENCHMARKS=(parquet firstfiles sharing ingest apps totesys salesforce)
+BENCHMARKS=(parquet scan firstfiles sharing ingest apps totesys salesforce)
 # long, or starting several servers: run only when named
 OPTIONAL=(ring variant pagedquery)
 
@@ -45,14 +45,33 @@ bench_parquet() {
   # Figures vary more from one JVM to the next than within one (the JIT's choices, on 2 cores), so PARQUET_JVMS JVMs
   # run it in turn (every one checks every value) and each measure's RESULT is the run with the median ratio: ours
   # and the anchor always from the same JVM. Every run's lines stay in the log.
-  local jvms="${PARQUET_JVMS:-3}" k all="$WORK/parquet-runs.txt"
+  median_of_jvms "${PARQUET_JVMS:-3}" parquet \
+    java -Xmx3g -cp "$CP" io.delpha.sdk.bench.ParquetBenchmark "${PARQUET_ROWS:-1000000}" "${PARQUET_REPS:-5}"
+}
+
+# runs the benchmark command "$3..." in $1 JVMs in turn (each JVM's lines to the log, its RESULT lines as "run: ",
+# the load before each), keeping every RESULT line in $WORK/$2-runs.txt; then per measure the run with the median ratio
+median_of_jvms() {
+  local jvms="$1" all="$WORK/$2-runs.txt" k
+  shift 2
   : > "$all"
   for ((k = 1; k <= jvms; k++)); do
-    echo "---- JVM $k of $jvms"
-    java -Xmx3g -cp "$CP" io.delpha.sdk.bench.ParquetBenchmark "${PARQUET_ROWS:-1000000}" "${PARQUET_REPS:-5}" \
-      | tee /dev/stderr | sed -n "s/^RESULT|/$k|/p" >> "$all" || exit 1
+    echo "---- JVM $k of $jvms (load: $(cut -d' ' -f1-3 /proc/loadavg))"
+    "$@" | tee /dev/stderr | sed -n "s/^RESULT|/$k|/p" >> "$all" || exit 1
   done 2>&1 | sed 's/^RESULT|/run: /' || return 1
   median_results "$all"
+}
+
+bench_scan() {
+  # issue 62: SCAN_FILES (default 4) files of SCAN_ROWS (default 1M) rows of ParquetBenchmark's schema, written once by
+  # our columnar writer (default row groups; the layout is printed), read as one ParquetRows.readBatches on one thread
+  # and on SCAN_THREADS (default 2) in one warm JVM, every value through the vectors' arrays (goal: >= 1.8x the
+  # one-thread scan), beside the same files dealt out to as many one-thread scans at once (the machine's ceiling at
+  # the time) and DuckDB's scan on as many threads (SET threads TO 2; no goal). Best of SCAN_REPS (default 9) after a
+  # warm-up; every run checked (count and checksum) first. SCAN_JVMS JVMs (default 3) run it in turn and each
+  # measure's RESULT is the JVM with the median ratio; every run's lines stay in the log, with the load before each.
+  median_of_jvms "${SCAN_JVMS:-3}" scan java -Xmx3g -cp "$CP" io.delpha.sdk.bench.ParallelScanBenchmark \
+    "${SCAN_FILES:-4}" "${SCAN_ROWS:-1000000}" "${SCAN_REPS:-9}" "${SCAN_THREADS:-2}"
 }
 
 # the Java feature version of the JDK at $1 (17, 21, 25...), empty if it is none

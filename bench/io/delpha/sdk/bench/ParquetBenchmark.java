@@ -141,13 +141,33 @@ public final class ParquetBenchmark {
     }
 
     static Checksum duckDb(Statement s, Path file) throws Exception {
+      return duckDb(s, List.of(file));
+    }
+
+    /** DuckDB's checksum of the files read as one table ({@code read_parquet} of the list). */
+    static Checksum duckDb(Statement s, List<Path> files) throws Exception {
+      StringBuilder list = new StringBuilder();
+      for (Path f : files) {
+        list.append(list.length() == 0 ? "" : ", ").append('\'').append(f).append('\'');
+      }
       try (ResultSet rs = s.executeQuery("SELECT count(*), sum(id), sum(strlen(name)), "
           + "CAST(sum(amount) * 100 AS BIGINT), CAST(sum(epoch_us(created_at) - " + BASE_MICROS + ") AS BIGINT), count_if(active), "
-          + "sum(day - DATE '1970-01-01') FROM read_parquet('" + file + "')")) {
+          + "sum(day - DATE '1970-01-01') FROM read_parquet([" + list + "])")) {
         rs.next();
         return new Checksum(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6),
             rs.getLong(7));
       }
+    }
+
+    /** @return the checksum of {@code n} copies of what this one sums (every part is a count or a sum) */
+    Checksum times(int n) {
+      return new Checksum(rows * n, ids * n, nameBytes * n, cents * n, offsetMicros * n, actives * n, days * n);
+    }
+
+    /** @return the checksum of what this one and {@code o} sum */
+    Checksum plus(Checksum o) {
+      return new Checksum(rows + o.rows, ids + o.ids, nameBytes + o.nameBytes, cents + o.cents,
+          offsetMicros + o.offsetMicros, actives + o.actives, days + o.days);
     }
 
     void require(Checksum expected, String what) {
@@ -331,7 +351,11 @@ public final class ParquetBenchmark {
   }
 
   static void writeColumnar(Path file, List<ColumnBatch> batches) {
-    try (RowWriter w = ParquetRows.writer(file, SCHEMA, WriteOptions.defaults())) {
+    writeColumnar(file, batches, WriteOptions.defaults());
+  }
+
+  static void writeColumnar(Path file, List<ColumnBatch> batches, WriteOptions options) {
+    try (RowWriter w = ParquetRows.writer(file, SCHEMA, options)) {
       for (ColumnBatch b : batches) {
         w.write(b);
       }
@@ -378,6 +402,13 @@ public final class ParquetBenchmark {
 
   /** Reads every value of every column from the vectors' arrays. */
   static Checksum readColumnar(Path file) {
+    try (ColumnBatchReader reader = ParquetRows.readBatches(file)) {
+      return sum(reader);
+    }
+  }
+
+  /** Reads every value of every column of every batch of {@code reader} from the vectors' arrays. */
+  static Checksum sum(ColumnBatchReader reader) {
     long rows = 0;
     long ids = 0;
     long nameBytes = 0;
@@ -385,28 +416,26 @@ public final class ParquetBenchmark {
     long us = 0;
     long actives = 0;
     long days = 0;
-    try (ColumnBatchReader reader = ParquetRows.readBatches(file)) {
-      for (ColumnBatch b = reader.next(); b != null; b = reader.next()) {
-        int n = b.rowCount();
-        long[] id = b.column(0).longs();
-        ColumnVector name = b.column(1);
-        int[] nameOffsets = name.offsets();
-        byte[] nameData = name.data();
-        long[] amount = b.column(2).longs();
-        long[] created = b.column(3).longs();
-        boolean[] active = b.column(4).booleans();
-        int[] day = b.column(5).ints();
-        for (int i = 0; i < n; i++) {
-          ids += id[i];
-          int length = nameOffsets[i + 1] - nameOffsets[i];
-          nameBytes += length > 0 && nameData[nameOffsets[i]] != 0 ? length : 0;
-          cents += amount[i];
-          us += created[i] - BASE_MICROS;
-          actives += active[i] ? 1 : 0;
-          days += day[i];
-        }
-        rows += n;
+    for (ColumnBatch b = reader.next(); b != null; b = reader.next()) {
+      int n = b.rowCount();
+      long[] id = b.column(0).longs();
+      ColumnVector name = b.column(1);
+      int[] nameOffsets = name.offsets();
+      byte[] nameData = name.data();
+      long[] amount = b.column(2).longs();
+      long[] created = b.column(3).longs();
+      boolean[] active = b.column(4).booleans();
+      int[] day = b.column(5).ints();
+      for (int i = 0; i < n; i++) {
+        ids += id[i];
+        int length = nameOffsets[i + 1] - nameOffsets[i];
+        nameBytes += length > 0 && nameData[nameOffsets[i]] != 0 ? length : 0;
+        cents += amount[i];
+        us += created[i] - BASE_MICROS;
+        actives += active[i] ? 1 : 0;
+        days += day[i];
       }
+      rows += n;
     }
     return new Checksum(rows, ids, nameBytes, cents, us, actives, days);
   }

@@ -6,6 +6,10 @@ import org.jspecify.annotations.Nullable;
  * code that can work on columns (sums, copies into another columnar store, filters). The row view {@link
  * RowReader} is built on it. Not thread-safe. Close it (try-with-resources) to release the file.
  *
+ * <p>Batches come in file order; a read on several threads ({@link ReadOptions#withThreads}) hands out each row
+ * group's batches in order, row groups interleaved (see {@link ParquetRows#readBatches(java.util.List,
+ * ReadOptions)}).
+ *
  * <pre>{@code
  * try (ColumnBatchReader reader = ParquetRows.readBatches(file)) {
  *   for (ColumnBatch batch = reader.next(); batch != null; batch = reader.next()) {

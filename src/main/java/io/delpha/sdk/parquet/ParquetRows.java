@@ -229,7 +229,7 @@ public final class ParquetRows {
    * Reads a file column by column, in batches.
    *
    * @param file a Parquet file
-   * @param options columns to skip, rows per batch
+   * @param options columns to skip, rows per batch, threads (see {@link #readBatches(List, ReadOptions)})
    * @return a batch reader
    * @throws NotFoundException if the file does not exist
    * @throws DataFormatException if it is not a readable Parquet file, or a column not skipped has no
@@ -238,8 +238,74 @@ public final class ParquetRows {
   public static ColumnBatchReader readBatches(Path file, ReadOptions options) {
     Capability.require("ParquetRows", Capability.PARQUET);
     checkMagic(file, file.toString());
-    String source = file.toString();
-    return new FileBatchReader(source, new ParquetBatchReader(source, LocalFiles.input(file), options, () -> { }));
+    return batchReader(file.toString(), LocalFiles.input(file), options, () -> { });
+  }
+
+  /**
+   * Reads many files of one schema column by column, in batches, as one read: on the caller's thread by default, on
+   * several threads with {@link ReadOptions#withThreads}.
+   *
+   * <pre>{@code
+   * try (ColumnBatchReader r = ParquetRows.readBatches(files, ReadOptions.defaults().withThreads(4))) {
+   *   for (ColumnBatch b = r.next(); b != null; b = r.next()) {
+   *     long[] ids = b.column("id").longs();     // valid for 0 .. b.rowCount()-1 until the next call
+   *   }
+   * }
+   * }</pre>
+   *
+   * <p>Schema: the first file's ({@link ColumnBatchReader#schema()}; no columns when there are no files). Each
+   * other file is opened when the read reaches it: one whose schema differs (names, order, types or nullability of
+   * the columns read) ends the read with a {@link DataFormatException} naming it, before any of its batches.
+   *
+   * <p>Order and threads: with {@code threads} 1 (the default), the batches are decoded on the caller's thread,
+   * file after file in list order, each file's rows in file order, as {@link #readBatches(Path, ReadOptions)} reads
+   * one; one file is open at a time. With more, the units of work are the files' row groups: up to {@code threads}
+   * worker threads (a shared pool of daemon threads, {@code delpha-parquet-scan}) each decode a row group not yet
+   * taken (files in list order, a file's row groups in file order), and {@link ColumnBatchReader#next()} returns
+   * batches as they are ready: <b>the batches of one row group come in order, those of different row groups
+   * interleave</b> (a batch holds rows of one row group only), so a row's place in the read is not its place in the
+   * files. With one file, no more threads work than it has row groups: a file of one row group is decoded on one
+   * worker, ahead of the caller.
+   *
+   * <p>Memory, with more than one thread: a batch is the worker's own vectors, handed over as they are (not copied)
+   * and valid until the next call of {@code next()}. A worker hands its batches over {@code g} at a time, {@code g}
+   * = 131,072 / ({@link ReadOptions#batchRows()} × columns) within 1 to 4 (4 for the default 4,096 rows of up to 8
+   * columns), and decodes into {@code 2g} batches of its own (one when a column is a LIST, MAP, STRUCT or VARIANT),
+   * into one only once the caller has moved past it: a worker holds at most {@code 2g} decoded batches at once, the
+   * caller's included (two batches, or about 256 Ki values, whichever is more), and it holds one file open and reads
+   * one row group's pages at a time.
+   *
+   * <p>Failures and close: anything that ends a worker's row group (corrupt data, a file of another schema, an
+   * {@link Error}) ends the read: the caller's next {@code next()} throws it as a {@link DelphaException} naming the
+   * file (a {@link DataFormatException} for bad data, as a one-thread read throws), after every worker has stopped
+   * and every file is closed; {@code next()} returns {@code null} afterwards. A caller whose thread is interrupted gets
+   * a {@link ServiceUnavailableException} from {@code next()}, the read closed and the interrupt status kept. {@code
+   * close()} stops the workers, each after the batch it is decoding, and returns once they have ended and every file
+   * is closed; a read never closed leaves its workers parked.
+   *
+   * @param files Parquet files of one schema, in the order a one-thread read reads them
+   * @param options columns to skip, rows per batch, threads
+   * @return a batch reader over every file
+   * @throws NotFoundException if the first file does not exist (a later one: from {@code next()})
+   * @throws DataFormatException if the first file is not a readable Parquet file, or a column not skipped has no
+   *     row-model type
+   */
+  public static ColumnBatchReader readBatches(List<Path> files, ReadOptions options) {
+    Capability.require("ParquetRows", Capability.PARQUET);
+    Objects.requireNonNull(options, "options");
+    ScanFiles scan = ScanFiles.of(files, options);
+    return options.threads() == 1 ? new FilesBatchReader(scan) : new ParallelScan(scan, options.threads());
+  }
+
+  /**
+   * The batch reader of one file: on the caller's thread ({@code threads} 1), else on workers ({@link
+   * #readBatches(List, ReadOptions)}).
+   */
+  private static ColumnBatchReader batchReader(String source, InputFile file, ReadOptions options, Runnable onClose) {
+    if (options.threads() == 1) {
+      return new FileBatchReader(source, new ParquetBatchReader(source, file, options, onClose));
+    }
+    return new ParallelScan(ScanFiles.of(source, file, options, onClose), options.threads());
   }
 
   /**
@@ -248,7 +314,7 @@ public final class ParquetRows {
    *
    * @param file a Parquet file
    * @param name what the file is, for messages (in place of its path)
-   * @param options columns to skip, rows per batch
+   * @param options columns to skip, rows per batch, threads (see {@link #readBatches(List, ReadOptions)})
    * @return a batch reader
    * @throws NotFoundException if the file does not exist
    * @throws DataFormatException if it is not a readable Parquet file, or a column not skipped has no
@@ -257,7 +323,7 @@ public final class ParquetRows {
   public static ColumnBatchReader readBatches(Path file, String name, ReadOptions options) {
     Capability.require("ParquetRows", Capability.PARQUET);
     checkMagic(file, name);
-    return new FileBatchReader(name, new ParquetBatchReader(name, LocalFiles.input(file), options, () -> { }));
+    return batchReader(name, LocalFiles.input(file), options, () -> { });
   }
 
   /**
@@ -268,7 +334,7 @@ public final class ParquetRows {
    * @param content the array holding the file
    * @param length how many of its first bytes the file is
    * @param name what the file is, for messages
-   * @param options columns to skip, rows per batch
+   * @param options columns to skip, rows per batch, threads (see {@link #readBatches(List, ReadOptions)})
    * @return a batch reader
    * @throws IllegalArgumentException if {@code length} is outside {@code 0..content.length}
    * @throws DataFormatException if it is not a readable Parquet file (too short, no magic bytes, encrypted, a
@@ -278,7 +344,7 @@ public final class ParquetRows {
     Capability.require("ParquetRows", Capability.PARQUET);
     InputFile input = ByteArrayInputFile.of(content, length);
     checkMagic(Arrays.copyOf(content, Math.min(length, MAGIC.length)), length, name);
-    return new FileBatchReader(name, new ParquetBatchReader(name, input, options, () -> { }));
+    return batchReader(name, input, options, () -> { });
   }
 
   /**
@@ -326,13 +392,12 @@ public final class ParquetRows {
    *
    * @param store a store
    * @param key a Parquet object's key
-   * @param options columns to skip, rows per batch
+   * @param options columns to skip, rows per batch, threads (see {@link #readBatches(List, ReadOptions)})
    * @return a batch reader
    */
   public static ColumnBatchReader readBatches(ObjectStore store, String key, ReadOptions options) {
     Capability.require("ParquetRows", Capability.PARQUET);
-    return open(store, key,
-        (source, file, onClose) -> new FileBatchReader(source, new ParquetBatchReader(source, file, options, onClose)));
+    return open(store, key, (source, file, onClose) -> batchReader(source, file, options, onClose));
   }
 
   /**
@@ -446,7 +511,7 @@ public final class ParquetRows {
     }
   }
 
-  private static void checkMagic(Path file, String source) {
+  static void checkMagic(Path file, String source) {
     try (InputStream in = Files.newInputStream(file)) {
       checkMagic(in.readNBytes(MAGIC.length), Files.size(file), source);
     } catch (NoSuchFileException e) {
@@ -482,7 +547,7 @@ public final class ParquetRows {
     return reader;
   }
 
-  private static @Nullable String schemaProblem(RowSchema actual, RowSchema expected) {
+  static @Nullable String schemaProblem(RowSchema actual, RowSchema expected) {
     if (actual.size() != expected.size()) {
       return "it has " + actual.size() + " columns, " + expected.size() + " expected";
     }

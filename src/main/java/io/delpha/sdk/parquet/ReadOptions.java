@@ -5,8 +5,8 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
- * How a Parquet source is read: columns to leave out, columns to read as VARIANT, and the number of rows per
- * {@link ColumnBatch}.
+ * How a Parquet source is read: columns to leave out, columns to read as VARIANT, the number of rows per
+ * {@link ColumnBatch}, and the threads a batch reader decodes on.
  *
  * <p>A column whose Parquet type has no row-model type (see {@link ColumnType}) makes reading fail with a
  * {@link io.delpha.sdk.core.DataFormatException} naming it, unless it is skipped by name or all such columns
@@ -23,11 +23,19 @@ import java.util.Set;
  *     tables and Spark 4.0 write a VARIANT as a plain group of a binary {@code value} and {@code metadata}, shredded
  *     or not, and keep the type in the table's schema); a name the file lacks is ignored (a file may predate the
  *     column), a named column that is not such a group is a {@link io.delpha.sdk.core.DataFormatException}
+ * @param threads how many threads a {@link ColumnBatchReader} of {@link ParquetRows}{@code .readBatches} decodes
+ *     on, 1 to {@value #MAX_THREADS}: 1 (the default) decodes on the caller's thread, in file order; more decode
+ *     several row groups at once, each on a worker thread, their batches interleaved (see {@link
+ *     ParquetRows#readBatches(java.util.List, ReadOptions)}). The row readers ({@link RowReader}) do not use it.
  */
-public record ReadOptions(Set<String> skipped, boolean skipUnsupported, int batchRows, Set<String> variants) {
+public record ReadOptions(Set<String> skipped, boolean skipUnsupported, int batchRows, Set<String> variants,
+    int threads) {
 
   /** Rows per batch by default: large enough to amortise per-batch work, small enough to stay in cache. */
   public static final int DEFAULT_BATCH_ROWS = 4096;
+
+  /** The most threads a read may decode on. */
+  public static final int MAX_THREADS = 256;
 
   /** Validates and copies. */
   public ReadOptions {
@@ -36,6 +44,21 @@ public record ReadOptions(Set<String> skipped, boolean skipUnsupported, int batc
     if (batchRows < 1) {
       throw new InvalidInputException("batchRows must be positive, was " + batchRows);
     }
+    if (threads < 1 || threads > MAX_THREADS) {
+      throw new InvalidInputException("threads must be 1 to " + MAX_THREADS + ", was " + threads);
+    }
+  }
+
+  /**
+   * Options decoding on the caller's thread.
+   *
+   * @param skipped top-level column names to leave out
+   * @param skipUnsupported whether to leave out every column the row model cannot hold
+   * @param batchRows rows per batch, at most
+   * @param variants top-level columns to read as VARIANT (see {@link #variants})
+   */
+  public ReadOptions(Set<String> skipped, boolean skipUnsupported, int batchRows, Set<String> variants) {
+    this(skipped, skipUnsupported, batchRows, variants, 1);
   }
 
   /**
@@ -46,14 +69,14 @@ public record ReadOptions(Set<String> skipped, boolean skipUnsupported, int batc
    * @param batchRows rows per batch, at most
    */
   public ReadOptions(Set<String> skipped, boolean skipUnsupported, int batchRows) {
-    this(skipped, skipUnsupported, batchRows, Set.of());
+    this(skipped, skipUnsupported, batchRows, Set.of(), 1);
   }
 
   /**
-   * @return every column, {@value #DEFAULT_BATCH_ROWS} rows per batch
+   * @return every column, {@value #DEFAULT_BATCH_ROWS} rows per batch, decoded on the caller's thread
    */
   public static ReadOptions defaults() {
-    return new ReadOptions(Set.of(), false, DEFAULT_BATCH_ROWS, Set.of());
+    return new ReadOptions(Set.of(), false, DEFAULT_BATCH_ROWS, Set.of(), 1);
   }
 
   /**
@@ -63,14 +86,14 @@ public record ReadOptions(Set<String> skipped, boolean skipUnsupported, int batc
   public ReadOptions skipping(String... columns) {
     Set<String> all = new LinkedHashSet<>(skipped);
     all.addAll(Set.of(columns));
-    return new ReadOptions(all, skipUnsupported, batchRows, variants);
+    return new ReadOptions(all, skipUnsupported, batchRows, variants, threads);
   }
 
   /**
    * @return these options leaving out every column whose type the row model cannot hold
    */
   public ReadOptions skippingUnsupported() {
-    return new ReadOptions(skipped, true, batchRows, variants);
+    return new ReadOptions(skipped, true, batchRows, variants, threads);
   }
 
   /**
@@ -78,7 +101,7 @@ public record ReadOptions(Set<String> skipped, boolean skipUnsupported, int batc
    * @return these options with that batch size
    */
   public ReadOptions withBatchRows(int rows) {
-    return new ReadOptions(skipped, skipUnsupported, rows, variants);
+    return new ReadOptions(skipped, skipUnsupported, rows, variants, threads);
   }
 
   /**
@@ -88,6 +111,15 @@ public record ReadOptions(Set<String> skipped, boolean skipUnsupported, int batc
   public ReadOptions readingAsVariant(String... columns) {
     Set<String> all = new LinkedHashSet<>(variants);
     all.addAll(Set.of(columns));
-    return new ReadOptions(skipped, skipUnsupported, batchRows, all);
+    return new ReadOptions(skipped, skipUnsupported, batchRows, all, threads);
+  }
+
+  /**
+   * @param count threads to decode on, 1 to {@value #MAX_THREADS} (see {@link #threads}); more than the machine's
+   *     cores gains nothing
+   * @return these options decoding on that many threads
+   */
+  public ReadOptions withThreads(int count) {
+    return new ReadOptions(skipped, skipUnsupported, batchRows, variants, count);
   }
 }

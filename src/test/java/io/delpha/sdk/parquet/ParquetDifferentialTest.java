@@ -166,7 +166,8 @@ class ParquetDifferentialTest {
   /** Values of a leaf column that later values repeat (so dictionaries form): at most {@code limit}. */
   private record Pool(int limit, List<Object> values) {}
 
-  private static final class Case {
+  /** One random file's schema, rows and writer, from its seed ({@link ParallelScanTest} draws its files from it too). */
+  static final class Case {
     final long seed;
     final SplittableRandom random;
     final RowSchema schema;
@@ -194,6 +195,19 @@ class ParquetDifferentialTest {
         case 1 -> random.nextInt(50);
         default -> random.nextInt(250);
       };
+      this.rows = moreRows(n);
+    }
+
+    static Case of(long seed) {
+      return new Case(seed);
+    }
+
+    /**
+     * @param n how many
+     * @return that many more rows of this case's schema, drawn from its random as its own rows are (for readers that
+     *     need more rows than a case has, over many row groups)
+     */
+    List<Row> moreRows(int n) {
       Map<Column, Pool> pools = new java.util.HashMap<>();
       List<Row> made = new ArrayList<>(n);
       for (int r = 0; r < n; r++) {
@@ -203,11 +217,7 @@ class ParquetDifferentialTest {
         }
         made.add(Row.of(schema, values));
       }
-      this.rows = made;
-    }
-
-    static Case of(long seed) {
-      return new Case(seed);
+      return made;
     }
 
     String describe() {

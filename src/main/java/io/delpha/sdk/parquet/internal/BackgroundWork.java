@@ -6,14 +6,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * The threads Parquet readers and writers hand work to: the row reader's decoding ahead and the row writer's
- * encoding behind. Daemon threads from cached pools (made as needed, ended after a minute idle), one pool per
+ * The threads Parquet readers and writers hand work to: the row reader's decoding ahead, a parallel scan's
+ * row groups, and the row writer's encoding behind. Daemon threads from cached pools (made as needed, ended after a minute idle), one pool per
  * kind so that thread names say which.
  */
 public final class BackgroundWork {
 
   /** Decodes the next batch of a row reader. */
   public static final ExecutorService DECODER = pool("delpha-parquet-reader");
+  /** Decodes row groups of a batch reader reading on several threads. */
+  public static final ExecutorService SCANNER = pool("delpha-parquet-scan");
   /** Encodes a row writer's full buffer. */
   public static final ExecutorService ENCODER = pool("delpha-parquet-encoder");
 

@@ -27,6 +27,10 @@ import org.jspecify.annotations.Nullable;
  * them into reused vectors. Columns inside lists, maps and structs are rebuilt from their repetition and
  * definition levels (see {@link ParquetField}). Any decoding failure becomes a {@link DataFormatException}
  * naming the source.
+ *
+ * <p>A reader reads every row group of its file in turn, or those it is given ({@link #ParquetBatchReader(Footer,
+ * int, int)}, {@link #restrictTo}): readers of one file's row groups on several threads share its {@link Footer},
+ * read once, and each reads through a stream of its own.
  */
 public final class ParquetBatchReader implements AutoCloseable {
 
@@ -50,6 +54,8 @@ public final class ParquetBatchReader implements AutoCloseable {
   /** Rows per batch in the current row group: fewer than asked where values are huge (see {@link #rowsPerBatch}). */
   private int groupBatchRows;
   private int rowGroupIndex;
+  /** The row group after the last this reader reads. */
+  private int rowGroupEnd;
   private boolean closed;
 
   /**
@@ -75,42 +81,44 @@ public final class ParquetBatchReader implements AutoCloseable {
    * @throws DataFormatException if the input is not a readable Parquet file
    */
   public ParquetBatchReader(String source, InputFile file, ReadOptions options, Runnable onClose, boolean rowView) {
-    Codecs.warmUp();
-    this.source = source;
+    this(Opening.of(source, file, options, onClose), onClose, rowView);
+  }
+
+  private ParquetBatchReader(Opening opening, Runnable onClose, boolean rowView) {
+    this(opening.footer(), opening.stream(), onClose, rowView, 0, opening.footer().rowGroups.size());
+  }
+
+  /**
+   * A reader of some of a file's row groups, over a footer read once ({@link #footer}) and shared by the readers of
+   * its other row groups, each on its own thread with its own stream of the file.
+   *
+   * @param footer the file's footer, read with the options this reader reads with
+   * @param first the first row group to read (an index in the file's row groups)
+   * @param end the row group after the last to read
+   * @throws DelphaException if the file cannot be opened again
+   * @throws IndexOutOfBoundsException if the row groups are not the file's
+   */
+  public ParquetBatchReader(Footer footer, int first, int end) {
+    this(footer, footer.newStream(), () -> { }, false, checkRange(footer, first, end), end);
+  }
+
+  private static int checkRange(Footer footer, int first, int end) {
+    return Objects.checkFromToIndex(first, end, footer.rowGroups.size());
+  }
+
+  private ParquetBatchReader(Footer footer, SeekableInputStream in, Runnable onClose, boolean rowView, int first,
+      int end) {
+    this.source = footer.source;
+    this.in = in;
     this.onClose = onClose;
-    this.batchRows = options.batchRows();
-    MessageType fileSchema;
+    this.fileLength = footer.fileLength;
+    this.rowGroups = footer.rowGroups;
+    this.batchRows = footer.options.batchRows();
+    this.schema = footer.mapping.schema();
+    this.fields = footer.mapping.fields();
+    this.rowGroupIndex = first;
+    this.rowGroupEnd = end;
     try {
-      SeekableInputStream stream = file.newStream();
-      try {
-        this.fileLength = file.getLength();
-        FileMetaData footer = ParquetFooter.read(file, stream);
-        fileSchema = ParquetFooter.schema(footer);
-        this.rowGroups = Objects.requireNonNull(footer.getRow_groups(), "ParquetFooter.read() checked the row groups");
-        this.in = stream;
-      } catch (IOException | RuntimeException | StackOverflowError e) {
-        stream.close();
-        throw e;
-      }
-    } catch (StackOverflowError e) {
-      onClose.run();
-      throw tooDeepForStack(source, e);
-    } catch (InsufficientMemoryException e) {
-      onClose.run();
-      throw new InsufficientMemoryException(source + ": " + e.getMessage(), e.neededBytes(), e.availableBytes(), e);
-    } catch (ParquetFooter.EncryptedFileException | ParquetFooter.SchemaLimitException e) {
-      onClose.run();
-      throw new DataFormatException(source + " cannot be read: " + describe(e), e);
-    } catch (IOException | RuntimeException e) {
-      onClose.run();
-      throw new DataFormatException(source + " is not a readable Parquet file (corrupt or truncated footer): "
-          + describe(e), e);
-    }
-    try {
-      // a column left out is never read: its chunks are not asked for (RowGroupPages reads what is asked)
-      SchemaMapping.Mapping mapping = SchemaMapping.fromParquet(fileSchema, source, options);
-      this.schema = mapping.schema();
-      this.fields = mapping.fields();
       this.vectors = new Vector[fields.size()];
       this.leaves = new LeafReader[fields.size()][];
       this.assemblies = new NestedAssembly[fields.size()][];
@@ -135,14 +143,142 @@ public final class ParquetBatchReader implements AutoCloseable {
       }
       this.leafCount = Arrays.stream(leaves).mapToInt(l -> l.length).sum();
       this.batch = new VectorBatch(schema, vectors);
-    } catch (StackOverflowError e) {
+    } catch (StackOverflowError | RuntimeException e) {
       closeQuietly();
-      throw tooDeepForStack(source, e);
-    } catch (RuntimeException e) {
-      closeQuietly();
-      throw e instanceof DelphaException d ? d
-          : new DataFormatException(source + ": unreadable Parquet schema: " + describe(e), e);
+      throw schemaFailure(source, e);
     }
+  }
+
+  /**
+   * Reads a file's footer and maps its columns, once, for readers of its row groups on several threads ({@link
+   * #ParquetBatchReader(Footer, int, int)}); the file is not held open.
+   *
+   * @param source the file or object, for messages
+   * @param file the Parquet input
+   * @param options columns to skip, batch size
+   * @return the footer
+   * @throws DataFormatException if the input is not a readable Parquet file, or a column has no row-model type and
+   *     was not skipped
+   */
+  public static Footer footer(String source, InputFile file, ReadOptions options) {
+    Opening opening = Opening.of(source, file, options, () -> { });
+    try {
+      opening.stream().close();
+    } catch (IOException ignored) {
+      // a read-only stream whose close fails loses nothing
+    }
+    return opening.footer();
+  }
+
+  /**
+   * A file's footer as the readers read it: its row groups and its columns mapped to the row model under the read's
+   * options. Immutable, so shared by readers on several threads.
+   */
+  public static final class Footer {
+    private final String source;
+    private final InputFile file;
+    private final long fileLength;
+    private final List<RowGroup> rowGroups;
+    private final SchemaMapping.Mapping mapping;
+    private final ReadOptions options;
+
+    private Footer(String source, InputFile file, long fileLength, List<RowGroup> rowGroups,
+        SchemaMapping.Mapping mapping, ReadOptions options) {
+      this.source = source;
+      this.file = file;
+      this.fileLength = fileLength;
+      this.rowGroups = List.copyOf(rowGroups);
+      this.mapping = mapping;
+      this.options = options;
+    }
+
+    /** @return the file or object, for messages */
+    public String source() {
+      return source;
+    }
+
+    /** @return the rows' schema */
+    public RowSchema schema() {
+      return mapping.schema();
+    }
+
+    /** @return the file's row groups */
+    public int rowGroupCount() {
+      return rowGroups.size();
+    }
+
+    /** @return whether every column read is flat (see {@link ParquetBatchReader#allFlat()}) */
+    public boolean allFlat() {
+      return ParquetBatchReader.allFlat(mapping.fields());
+    }
+
+    private SeekableInputStream newStream() {
+      try {
+        return file.newStream();
+      } catch (IOException e) {
+        throw new DelphaException("cannot read " + source + ": " + describe(e), e);
+      }
+    }
+  }
+
+  /** A footer read, and the stream it was read through (left open for the first reader). */
+  private record Opening(Footer footer, SeekableInputStream stream) {
+
+    static Opening of(String source, InputFile file, ReadOptions options, Runnable onClose) {
+      Codecs.warmUp();
+      SeekableInputStream stream;
+      long fileLength;
+      List<RowGroup> groups;
+      MessageType fileSchema;
+      try {
+        stream = file.newStream();
+        try {
+          fileLength = file.getLength();
+          FileMetaData footer = ParquetFooter.read(file, stream);
+          fileSchema = ParquetFooter.schema(footer);
+          groups = Objects.requireNonNull(footer.getRow_groups(), "ParquetFooter.read() checked the row groups");
+        } catch (IOException | RuntimeException | StackOverflowError e) {
+          stream.close();
+          throw e;
+        }
+      } catch (StackOverflowError e) {
+        onClose.run();
+        throw tooDeepForStack(source, e);
+      } catch (InsufficientMemoryException e) {
+        onClose.run();
+        throw new InsufficientMemoryException(source + ": " + e.getMessage(), e.neededBytes(), e.availableBytes(), e);
+      } catch (ParquetFooter.EncryptedFileException | ParquetFooter.SchemaLimitException e) {
+        onClose.run();
+        throw new DataFormatException(source + " cannot be read: " + describe(e), e);
+      } catch (IOException | RuntimeException e) {
+        onClose.run();
+        throw new DataFormatException(source + " is not a readable Parquet file (corrupt or truncated footer): "
+            + describe(e), e);
+      }
+      try {
+        // a column left out is never read: its chunks are not asked for (RowGroupPages reads what is asked)
+        SchemaMapping.Mapping mapping = SchemaMapping.fromParquet(fileSchema, source, options);
+        return new Opening(new Footer(source, file, fileLength, groups, mapping, options), stream);
+      } catch (StackOverflowError | RuntimeException e) {
+        try {
+          stream.close();
+        } catch (IOException ignored) {
+          // nothing was written; a failed close of a read-only file loses nothing
+        } finally {
+          onClose.run();
+        }
+        throw schemaFailure(source, e);
+      }
+    }
+  }
+
+  /** A failure to map or lay out the file's columns, as the reader throws it. */
+  private static DelphaException schemaFailure(String source, Throwable e) {
+    if (e instanceof StackOverflowError overflow) {
+      return tooDeepForStack(source, overflow);
+    }
+    return e instanceof DelphaException d ? d
+        : new DataFormatException(source + ": unreadable Parquet schema: " + describe(e), e);
   }
 
   /**
@@ -229,12 +365,29 @@ public final class ParquetBatchReader implements AutoCloseable {
 
   /** @return whether every column is flat, so that {@link #readInto} takes any batch of {@link #newBatch()} */
   public boolean allFlat() {
-    for (ParquetField field : fields) {
-      if (!field.isFlat()) {
-        return false;
-      }
+    return allFlat(fields);
+  }
+
+  private static boolean allFlat(List<ParquetField> fields) {
+    return fields.stream().allMatch(ParquetField::isFlat);
+  }
+
+  /**
+   * Points this reader at other row groups of its file: it reads them next, from their start. For a reader that
+   * reads the row groups it is given one after the other (a parallel scan's worker), between two of them.
+   *
+   * @param first the first row group to read
+   * @param end the row group after the last to read
+   * @throws IllegalStateException if a row group is still being read
+   * @throws IndexOutOfBoundsException if the row groups are not the file's
+   */
+  public void restrictTo(int first, int end) {
+    if (rowsLeftInGroup != 0) {
+      throw new IllegalStateException("row group " + (rowGroupIndex - 1) + " of " + source + " is still being read");
     }
-    return true;
+    Objects.checkFromToIndex(first, end, rowGroups.size());
+    rowGroupIndex = first;
+    rowGroupEnd = end;
   }
 
   /**
@@ -267,7 +420,7 @@ public final class ParquetBatchReader implements AutoCloseable {
     String topLevel = null;
     try {
       while (rowsLeftInGroup == 0) {
-        if (rowGroupIndex == rowGroups.size()) {
+        if (rowGroupIndex == rowGroupEnd) {
           return false;
         }
         RowGroup group = rowGroups.get(rowGroupIndex++);
