@@ -65,8 +65,8 @@ median_of_jvms() {
 bench_scan() {
   # issue 62: SCAN_FILES (default 4) files of SCAN_ROWS (default 1M) rows of ParquetBenchmark's schema, written once by
   # our columnar writer (default row groups; the layout is printed), read as one ParquetRows.readBatches on one thread
-  # and on SCAN_THREADS (default 2) in one warm JVM, every value through the vectors' arrays (goal: >= 1.8x the
-  # one-thread scan), beside the same files dealt out to as many one-thread scans at once (the machine's ceiling at
+  # and on SCAN_THREADS (default 2), and by ParquetRows.scanBatches on as many (a consumer per thread; goal: >= 1.8x
+  # the one-thread scan), in one warm JVM, every value through the vectors' arrays, beside the same files dealt out to as many one-thread scans at once (the machine's ceiling at
   # the time) and DuckDB's scan on as many threads (SET threads TO 2; no goal). Best of SCAN_REPS (default 9) after a
   # warm-up; every run checked (count and checksum) first. SCAN_JVMS JVMs (default 3) run it in turn and each
   # measure's RESULT is the JVM with the median ratio; every run's lines stay in the log, with the load before each.

@@ -409,14 +409,25 @@ public final class ParquetBenchmark {
 
   /** Reads every value of every column of every batch of {@code reader} from the vectors' arrays. */
   static Checksum sum(ColumnBatchReader reader) {
-    long rows = 0;
-    long ids = 0;
-    long nameBytes = 0;
-    long cents = 0;
-    long us = 0;
-    long actives = 0;
-    long days = 0;
+    Sums sums = new Sums();
     for (ColumnBatch b = reader.next(); b != null; b = reader.next()) {
+      sums.accept(b);
+    }
+    return sums.checksum();
+  }
+
+  /** The checksum of the batches it is given: every value of every column, from the vectors' arrays. */
+  static final class Sums implements java.util.function.Consumer<ColumnBatch> {
+    private long rows;
+    private long ids;
+    private long nameBytes;
+    private long cents;
+    private long us;
+    private long actives;
+    private long days;
+
+    @Override
+    public void accept(ColumnBatch b) {
       int n = b.rowCount();
       long[] id = b.column(0).longs();
       ColumnVector name = b.column(1);
@@ -426,6 +437,12 @@ public final class ParquetBenchmark {
       long[] created = b.column(3).longs();
       boolean[] active = b.column(4).booleans();
       int[] day = b.column(5).ints();
+      long ids = 0;
+      long nameBytes = 0;
+      long cents = 0;
+      long us = 0;
+      long actives = 0;
+      long days = 0;
       for (int i = 0; i < n; i++) {
         ids += id[i];
         int length = nameOffsets[i + 1] - nameOffsets[i];
@@ -435,9 +452,18 @@ public final class ParquetBenchmark {
         actives += active[i] ? 1 : 0;
         days += day[i];
       }
-      rows += n;
+      this.rows += n;
+      this.ids += ids;
+      this.nameBytes += nameBytes;
+      this.cents += cents;
+      this.us += us;
+      this.actives += actives;
+      this.days += days;
     }
-    return new Checksum(rows, ids, nameBytes, cents, us, actives, days);
+
+    Checksum checksum() {
+      return new Checksum(rows, ids, nameBytes, cents, us, actives, days);
+    }
   }
 
   /** Reads every value of every row through {@link Row} objects. */

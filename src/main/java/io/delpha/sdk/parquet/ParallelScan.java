@@ -6,12 +6,17 @@ import io.delpha.sdk.core.internal.Workers;
 import io.delpha.sdk.parquet.internal.BackgroundWork;
 import io.delpha.sdk.parquet.internal.ParquetBatchReader;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -351,6 +356,107 @@ final class ParallelScan implements ColumnBatchReader {
         }
       }
       return null;
+    }
+  }
+
+  /**
+   * The scan with a consumer per thread ({@link ParquetRows#scanBatches}): the caller's thread and up to {@code
+   * threads - 1} workers each take row groups from the one cursor, decode them into batches of their own and hand
+   * each batch to their own consumer, made by {@code perThread} on that thread; nothing crosses threads but the cursor.
+   * Ends the read (every file closed) before it returns or throws. Call once, instead of {@link #next()}.
+   *
+   * @return the consumers made, one per thread that took part
+   */
+  <C extends Consumer<ColumnBatch>> List<C> consume(Supplier<? extends C> perThread) {
+    List<C> made = Collections.synchronizedList(new ArrayList<>());
+    AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
+    try {
+      for (int i = 1; i < workerCount; i++) {
+        workers.add(BackgroundWork.SCANNER.submit(() -> consumeHere(perThread, made, failure, false)));
+      }
+      if (workerCount > 0) {
+        consumeHere(perThread, made, failure, true);
+      }
+      for (Future<?> worker : workers) {
+        BackgroundWork.awaitEnd(worker);
+      }
+    } finally {
+      close();
+    }
+    Throwable t = failure.get();
+    if (t instanceof ConsumerFailure f) {
+      Throwable own = Objects.requireNonNull(f.getCause(), "a consumer's failure has its cause");
+      if (own instanceof Error e) {
+        throw e;
+      }
+      throw (RuntimeException) own;
+    }
+    if (t != null) {
+      throw (RuntimeException) t;
+    }
+    return List.copyOf(made);
+  }
+
+  /** A consumer's own exception or error, carried to the caller unchanged. */
+  private static final class ConsumerFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    ConsumerFailure(Throwable cause) {
+      super(cause);
+    }
+  }
+
+  /** One thread's share of {@link #consume}: row group after row group until none is left or the scan stops. */
+  private <C> void consumeHere(Supplier<? extends C> perThread, List<C> made,
+      AtomicReference<@Nullable Throwable> failure, boolean caller) {
+    ParquetBatchReader reader = null;
+    int readerFile = -1;
+    ColumnBatch batch = null;
+    String source = files.describe();
+    try {
+      C consumer;
+      try {
+        consumer = Objects.requireNonNull(perThread.get(), "the consumer a thread is given");
+      } catch (RuntimeException | Error e) {
+        throw new ConsumerFailure(e);
+      }
+      made.add(consumer);
+      @SuppressWarnings("unchecked")
+      Consumer<ColumnBatch> sink = (Consumer<ColumnBatch>) consumer;
+      for (Unit unit = nextUnit(); unit != null; unit = nextUnit()) {
+        source = unit.footer().source();
+        if (reader != null && unit.file() == readerFile) {
+          reader.restrictTo(unit.group(), unit.group() + 1);
+        } else {
+          if (reader != null) {
+            reader.close();
+          }
+          reader = new ParquetBatchReader(unit.footer(), unit.group(), unit.group() + 1);
+          readerFile = unit.file();
+          batch = new ColumnBatch(reader.batch());
+        }
+        ColumnBatch b = Objects.requireNonNull(batch, "made with the reader");
+        while (!stopped() && reader.readInto(b.storage())) {
+          try {
+            sink.accept(b);
+          } catch (RuntimeException | Error e) {
+            throw new ConsumerFailure(e);
+          }
+          if (caller && Thread.currentThread().isInterrupted()) {
+            throw new ServiceUnavailableException("interrupted while " + what + "; the scan is stopped");
+          }
+        }
+      }
+    } catch (ConsumerFailure e) {
+      failed = true;
+      failure.compareAndSet(null, e);
+    } catch (RuntimeException | Error e) {
+      failed = true;
+      failure.compareAndSet(null, e instanceof ServiceUnavailableException ? e : Workers.failure(e, "reading " + source));
+    } finally {
+      if (reader != null) {
+        reader.close();
+      }
     }
   }
 

@@ -26,6 +26,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.parquet.io.InputFile;
 import org.jspecify.annotations.Nullable;
 
@@ -295,6 +297,49 @@ public final class ParquetRows {
     Objects.requireNonNull(options, "options");
     ScanFiles scan = ScanFiles.of(files, options);
     return options.threads() == 1 ? new FilesBatchReader(scan) : new ParallelScan(scan, options.threads());
+  }
+
+  /**
+   * Scans many files of one schema on every thread {@link ReadOptions#withThreads} allows, handing each batch to a
+   * consumer of the thread that decoded it: what a scan that aggregates or filters uses to keep every core busy,
+   * since nothing is handed from one thread to another. Each of up to {@code threads} threads (the caller's, and
+   * workers of the shared daemon pool {@code delpha-parquet-scan}) asks {@code perThread} for its consumer once, then
+   * takes row groups not yet taken (files in list order, a file's row groups in file order), decodes each into batches
+   * of its own and gives them to its consumer in order.
+   *
+   * <pre>{@code
+   * List<long[]> sums = ParquetRows.scanBatches(files, ReadOptions.defaults().withThreads(4), () -> {
+   *   long[] sum = new long[1];
+   *   return batch -> { long[] ids = batch.column("id").longs(); for (int i = 0; i < batch.rowCount(); i++) sum[0] += ids[i]; };
+   * }).stream()...   // one consumer per thread: merge their results
+   * }</pre>
+   *
+   * <p>Contract: a consumer is called from its own thread only, never concurrently with itself, so it needs no lock
+   * for its own state; it sees whole row groups, each one's batches in order, and the batch it is given is valid
+   * during the call only (its vectors are reused for the next). With {@code threads} 1 there is one consumer, on
+   * the caller's thread, given every batch in file order. Schema: as {@link #readBatches(List, ReadOptions)}'s. Memory:
+   * one batch per thread.
+   *
+   * <p>Failures: the first failure ends the scan: a file that is not readable Parquet or not of the schema
+   * (a {@link DataFormatException} naming it, as {@code readBatches} throws), or a consumer's own exception or
+   * error, which is thrown unchanged. The other threads stop after the batch at hand, every file is closed, and
+   * then the failure is thrown. An interrupted caller stops the scan the same way, with a {@link
+   * ServiceUnavailableException}, its interrupt status kept.
+   *
+   * @param files Parquet files of one schema
+   * @param options columns to skip, rows per batch, threads
+   * @param perThread makes one thread's consumer, on that thread
+   * @param <C> the consumers' type
+   * @return the consumers made, one per thread that took part, in no particular order
+   * @throws NotFoundException if the first file does not exist (a later one, as it is reached)
+   * @throws DataFormatException if a file is not a readable Parquet file or not of the first one's schema
+   */
+  public static <C extends Consumer<ColumnBatch>> List<C> scanBatches(List<Path> files, ReadOptions options,
+      Supplier<? extends C> perThread) {
+    Capability.require("ParquetRows", Capability.PARQUET);
+    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(perThread, "perThread");
+    return new ParallelScan(ScanFiles.of(files, options), options.threads()).consume(perThread);
   }
 
   /**

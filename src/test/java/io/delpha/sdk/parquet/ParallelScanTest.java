@@ -157,7 +157,14 @@ class ParallelScanTest {
           + "order; %s", threads, what).isEqualTo(expected);
       assertThat(parallel).as("%d threads: as many batches; %s", threads, what).hasSameSizeAs(one);
       assertThat(scanTasks()).as("scan workers after the read").isZero();
+      List<ReadBatch> consumed = consumeAll(files, options.withThreads(threads));
+      assertThat(byRowGroup(consumed, groupStarts, what)).as("%d threads, a consumer each: per row group, the "
+          + "one-thread batches in order; %s", threads, what).isEqualTo(expected);
+      assertThat(consumed).as("%d threads, a consumer each: as many batches; %s", threads, what).hasSameSizeAs(one);
+      assertThat(scanTasks()).as("scan workers after the consumers' scan").isZero();
     }
+    assertThat(consumeAll(files, options)).as("one thread, one consumer: the one-thread read's batches; %s", what)
+        .isEqualTo(one);
     return new int[] {fileCount, groups};
   }
 
@@ -213,17 +220,49 @@ class ParallelScanTest {
     List<ReadBatch> out = new ArrayList<>();
     try (ColumnBatchReader r = ParquetRows.readBatches(files, options)) {
       for (ColumnBatch b = r.next(); b != null; b = r.next()) {
-        List<Long> seqs = new ArrayList<>();
-        List<String> rows = new ArrayList<>();
-        long[] seq = b.column("seq").longs();
-        for (Row row : rowsOf(b)) {
-          seqs.add(seq[seqs.size()]);
-          rows.add(ParquetCorpusTest.json(row).toString());
-        }
-        out.add(new ReadBatch(seqs, rows));
+        out.add(readBatch(b));
       }
     }
     return out;
+  }
+
+  /** The batches of {@link ParquetRows#scanBatches}, each consumer's in the order it was given them, one after the other. */
+  private static List<ReadBatch> consumeAll(List<Path> files, ReadOptions options) {
+    Set<Thread> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    List<List<ReadBatch>> perThread = ParquetRows.scanBatches(files, options, () -> {
+      assertThat(threads.add(Thread.currentThread())).as("one consumer per thread").isTrue();
+      Thread mine = Thread.currentThread();
+      return new BatchList(mine);
+    }).stream().map(c -> c.batches).toList();
+    assertThat(perThread).as("consumers made").hasSizeBetween(1, options.threads());
+    return perThread.stream().flatMap(List::stream).toList();
+  }
+
+  /** A consumer keeping what it is given, checking it is called on its own thread only. */
+  private static final class BatchList implements java.util.function.Consumer<ColumnBatch> {
+    final List<ReadBatch> batches = new ArrayList<>();
+    private final Thread owner;
+
+    BatchList(Thread owner) {
+      this.owner = owner;
+    }
+
+    @Override
+    public void accept(ColumnBatch b) {
+      assertThat(Thread.currentThread()).as("the consumer's own thread").isSameAs(owner);
+      batches.add(readBatch(b));
+    }
+  }
+
+  private static ReadBatch readBatch(ColumnBatch b) {
+    List<Long> seqs = new ArrayList<>();
+    List<String> rows = new ArrayList<>();
+    long[] seq = b.column("seq").longs();
+    for (Row row : rowsOf(b)) {
+      seqs.add(seq[seqs.size()]);
+      rows.add(ParquetCorpusTest.json(row).toString());
+    }
+    return new ReadBatch(seqs, rows);
   }
 
   // ---------------------------------------------------------------- order, entry points, options
@@ -516,6 +555,73 @@ class ParallelScanTest {
     assertThat(openDescriptors(files)).isZero();
     assertThat(r.next()).isNull();
     assertThat(first).hasSize(500).allMatch(row -> row.equals(FileRowReaderTest.row(row.getLong("id"))));
+  }
+
+  @Test
+  @DisplayName("scanBatches: a consumer's own exception ends the scan and is thrown unchanged, after every thread "
+      + "stopped and every file closed; the rows given before it were right")
+  void consumerFailure() {
+    List<Path> files = List.of(write("a.parquet", 0, 20_000), write("b.parquet", FILE_IDS, 20_000),
+        write("c.parquet", 2 * FILE_IDS, 20_000));
+    IllegalStateException own = new IllegalStateException("the host's own failure");
+    java.util.concurrent.atomic.AtomicInteger given = new java.util.concurrent.atomic.AtomicInteger();
+    List<Row> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+    assertThatThrownBy(() -> ParquetRows.scanBatches(files, ReadOptions.defaults().withBatchRows(500).withThreads(3),
+        () -> batch -> {
+          if (given.incrementAndGet() == 7) {
+            throw own;
+          }
+          seen.addAll(rowsOf(batch));
+        })).isSameAs(own);
+    assertThat(scanTasks()).as("scan workers after the failure").isZero();
+    assertThat(openDescriptors(files)).as("files open after the failure").isZero();
+    assertThat(seen).hasSizeLessThan(60_000).allMatch(row -> row.equals(FileRowReaderTest.row(row.getLong("id"))));
+    assertThat(seen.stream().map(row -> row.getLong("id")).distinct().count()).isEqualTo(seen.size());
+  }
+
+  @Test
+  @DisplayName("scanBatches: a corrupt row group is a DataFormatException naming its file; an interrupted caller a "
+      + "ServiceUnavailableException, its interrupt status kept; no files, no consumers")
+  void consumerScanFailures() throws IOException {
+    Path a = write("a.parquet", 0, 20_000);
+    Path b = write("b.parquet", FILE_IDS, 20_000);
+    List<ParquetMetadata.RowGroup> groups = ParquetRows.metadata(b).rowGroups();
+    try (RandomAccessFile raf = new RandomAccessFile(b.toFile(), "rw")) {
+      raf.seek(4 + groups.get(0).compressedBytes());
+      byte[] junk = new byte[64];
+      Arrays.fill(junk, (byte) 0x7f);
+      raf.write(junk);
+    }
+    for (int threads : new int[] {1, 2, 3}) {
+      List<Row> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+      assertThatThrownBy(() -> ParquetRows.scanBatches(List.of(a, b), ReadOptions.defaults().withThreads(threads),
+          () -> batch -> seen.addAll(rowsOf(batch)))).isInstanceOf(DataFormatException.class)
+          .hasMessageContaining(b.toString());
+      assertThat(scanTasks()).isZero();
+      assertThat(openDescriptors(List.of(a, b))).isZero();
+      assertThat(seen).as("%d threads: rows before the error", threads)
+          .allMatch(row -> row.equals(FileRowReaderTest.row(row.getLong("id"))))
+          .noneMatch(row -> row.getLong("id") >= FILE_IDS + groups.get(0).rowCount()
+              && row.getLong("id") < FILE_IDS + groups.get(0).rowCount() + groups.get(1).rowCount());
+    }
+
+    Path c = write("c.parquet", 2 * FILE_IDS, 20_000);
+    Thread caller = Thread.currentThread();
+    try {
+      assertThatThrownBy(() -> ParquetRows.scanBatches(List.of(a, c), ReadOptions.defaults().withThreads(2),
+          () -> batch -> {
+            if (Thread.currentThread() == caller) {
+              caller.interrupt();
+            }
+          })).isInstanceOf(ServiceUnavailableException.class).hasMessageContaining("interrupted");
+      assertThat(Thread.currentThread().isInterrupted()).isTrue();
+    } finally {
+      Thread.interrupted();
+    }
+    assertThat(scanTasks()).isZero();
+    assertThat(openDescriptors(List.of(a, c))).isZero();
+    assertThat(ParquetRows.scanBatches(List.of(), ReadOptions.defaults().withThreads(2), () -> batch -> { }))
+        .isEmpty();
   }
 
   // ---------------------------------------------------------------- helpers
