@@ -27,7 +27,7 @@ import java.util.Properties;
  * DuckDB's first scan beside it, and {@code FILE|ours|k|<seconds>} for the comparison with hardwood (issue 49):
  * {@code bench/run-all.sh firstfiles} writes the files once ({@link Write}), then runs this class and hardwood's
  * ({@code bench/hardwood}) in turn, each in its own fresh JVM, on the same JDK, five rounds, and keeps per file the
- * median of each reader's times (docs/parquet.md, "Ours against hardwood").
+ * median of each reader's times (docs/parquet.md, "Measured").
  *
  * <p>With {@code vectors} as its first argument it reads the three files through {@link
  * ParquetRows#readBatches} and the vectors' arrays instead ({@link ParquetBenchmark#readColumnar}), and prints, per
@@ -151,8 +151,8 @@ public final class FirstFilesBenchmark {
 
   /**
    * The process's minor page faults so far ({@code /proc/self/stat}, Linux), or -1 elsewhere: on a machine whose
-   * memory is given on first touch, the first files' time is mostly the heap's first touch (docs/parquet.md, "Fourth
-   * round"), so each file's figure is printed with its faults.
+   * memory is given on first touch, the first files' time is mostly the heap's first touch (docs/parquet.md, "Where
+   * the time goes"), so each file's figure is printed with its faults.
    */
   static long minorFaults() {
     try {

@@ -255,7 +255,7 @@ public final class Row {
   // the column's kind as held, not null) in the method the caller's loop inlines: a load, a compare or two and the
   // value. Everything else (null values, other kinds, INT read as long, rows made by Row.of, the typed errors) is in
   // a method of its own, which the JIT compiles apart when it runs at all: the loops that read rows by name compile
-  // while the first files are read (docs/parquet.md, "Ours against hardwood"), and the fewer bytes they inline,
+  // while the first files are read (docs/parquet.md, "Measured"), and the fewer bytes they inline,
   // the sooner that compiled code runs.
 
   /**
