@@ -485,12 +485,7 @@ class ParallelScanTest {
     assertThat(groups).hasSizeGreaterThan(3);
     // the second row group's first page header, right after the first row group's chunks (our writer writes them in
     // turn after the magic bytes)
-    try (RandomAccessFile raf = new RandomAccessFile(b.toFile(), "rw")) {
-      raf.seek(4 + groups.get(0).compressedBytes());
-      byte[] junk = new byte[64];
-      Arrays.fill(junk, (byte) 0x7f);
-      raf.write(junk);
-    }
+    corruptSecondRowGroup(b, groups);
     List<Row> alone = new ArrayList<>();
     try (ColumnBatchReader r = ParquetRows.readBatches(b, ReadOptions.defaults())) {
       assertThat(failureAfter(r, alone)).isInstanceOf(DataFormatException.class).hasMessageContaining(b.toString());
@@ -586,12 +581,7 @@ class ParallelScanTest {
     Path a = write("a.parquet", 0, 20_000);
     Path b = write("b.parquet", FILE_IDS, 20_000);
     List<ParquetMetadata.RowGroup> groups = ParquetRows.metadata(b).rowGroups();
-    try (RandomAccessFile raf = new RandomAccessFile(b.toFile(), "rw")) {
-      raf.seek(4 + groups.get(0).compressedBytes());
-      byte[] junk = new byte[64];
-      Arrays.fill(junk, (byte) 0x7f);
-      raf.write(junk);
-    }
+    corruptSecondRowGroup(b, groups);
     for (int threads : new int[] {1, 2, 3}) {
       List<Row> seen = java.util.Collections.synchronizedList(new ArrayList<>());
       assertThatThrownBy(() -> ParquetRows.scanBatches(List.of(a, b), ReadOptions.defaults().withThreads(threads),
@@ -625,6 +615,16 @@ class ParallelScanTest {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  /** Overwrites the second row group's first page header (right after the first row group's chunks) with junk. */
+  private static void corruptSecondRowGroup(Path file, List<ParquetMetadata.RowGroup> groups) throws IOException {
+    try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+      raf.seek(4 + groups.get(0).compressedBytes());
+      byte[] junk = new byte[64];
+      Arrays.fill(junk, (byte) 0x7f);
+      raf.write(junk);
+    }
+  }
 
   /** Writes rows {@code from} .. {@code from + rows - 1} of {@link FileRowReaderTest#row} in row groups of 64 KiB. */
   private Path write(String name, long from, int rows) {
