@@ -377,9 +377,7 @@ final class ParallelScan implements ColumnBatchReader {
       if (workerCount > 0) {
         consumeHere(perThread, made, failure, true);
       }
-      for (Future<?> worker : workers) {
-        BackgroundWork.awaitEnd(worker);
-      }
+      awaitShares(failure);
     } finally {
       close();
     }
@@ -395,6 +393,33 @@ final class ParallelScan implements ColumnBatchReader {
       throw (RuntimeException) t;
     }
     return List.copyOf(made);
+  }
+
+  /**
+   * Waits for the workers' shares of {@link #consume}, the caller's done. An interrupt meanwhile stops the scan as one
+   * while the caller decodes does: the workers stop after the batch at hand, the scan fails with a {@link
+   * ServiceUnavailableException}, and the caller's interrupt status is set again once they have ended.
+   */
+  private void awaitShares(AtomicReference<@Nullable Throwable> failure) {
+    boolean interrupted = false;
+    for (Future<?> worker : workers) {
+      while (true) {
+        try {
+          worker.get();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+          failed = true;
+          failure.compareAndSet(null, new ServiceUnavailableException("interrupted while " + what
+              + "; the scan is stopped", e));
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException e) {
+          break; // a worker's failure is in failure already
+        }
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** A consumer's own exception or error, carried to the caller unchanged. */

@@ -323,8 +323,8 @@ public final class ParquetRows {
    * <p>Failures: the first failure ends the scan: a file that is not readable Parquet or not of the schema
    * (a {@link DataFormatException} naming it, as {@code readBatches} throws), or a consumer's own exception or
    * error, which is thrown unchanged. The other threads stop after the batch at hand, every file is closed, and
-   * then the failure is thrown. An interrupted caller stops the scan the same way, with a {@link
-   * ServiceUnavailableException}, its interrupt status kept.
+   * then the failure is thrown. An interrupted caller (while it decodes its share or waits for the other threads'
+   * shares) stops the scan the same way, with a {@link ServiceUnavailableException}, its interrupt status kept.
    *
    * @param files Parquet files of one schema
    * @param options columns to skip, rows per batch, threads

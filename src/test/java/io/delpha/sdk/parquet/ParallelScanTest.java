@@ -22,6 +22,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -612,6 +613,60 @@ class ParallelScanTest {
     assertThat(openDescriptors(List.of(a, c))).isZero();
     assertThat(ParquetRows.scanBatches(List.of(), ReadOptions.defaults().withThreads(2), () -> batch -> { }))
         .isEmpty();
+  }
+
+  @Test
+  @DisplayName("scanBatches: a caller interrupted once its share is done, while it waits for a worker's, stops the "
+      + "scan: ServiceUnavailableException, its interrupt status kept, the worker stopped after its batch at hand")
+  void consumerScanInterruptedWhileWaiting() {
+    List<Path> files = List.of(write("a.parquet", 0, 20_000), write("b.parquet", FILE_IDS, 20_000));
+    long groups = files.stream().mapToLong(f -> ParquetRows.metadata(f).rowGroups().size()).sum();
+    assertThat(groups).as("row groups: one for the worker, the others for the caller").isGreaterThan(2);
+    Thread caller = Thread.currentThread();
+    java.util.concurrent.CountDownLatch workerStarted = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicBoolean callerInConsumer = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicInteger callerBatches = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger workerBatches = new java.util.concurrent.atomic.AtomicInteger();
+    try {
+      assertThatThrownBy(() -> ParquetRows.scanBatches(files, ReadOptions.defaults().withBatchRows(100).withThreads(2),
+          () -> batch -> {
+            if (Thread.currentThread() == caller) {
+              // the caller's first batch waits for the worker to hold a row group, then its share goes fast
+              callerInConsumer.set(true);
+              try {
+                if (callerBatches.incrementAndGet() == 1 && !workerStarted.await(30, TimeUnit.SECONDS)) {
+                  throw new AssertionError("the worker never started");
+                }
+              } catch (InterruptedException e) {
+                throw new AssertionError("interrupted in its own consumer", e);
+              } finally {
+                callerInConsumer.set(false);
+              }
+              return;
+            }
+            // the worker's share goes slowly; at its first batch it waits until the caller, its share done, waits
+            // for this one, then interrupts the caller
+            if (workerBatches.incrementAndGet() == 1) {
+              workerStarted.countDown();
+              ServerSupport.await("the caller waiting for the worker's share", Duration.ofSeconds(30),
+                  () -> !callerInConsumer.get() && caller.getState() == Thread.State.WAITING);
+              caller.interrupt();
+            }
+            try {
+              Thread.sleep(20);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          })).isInstanceOf(ServiceUnavailableException.class).hasMessageContaining("interrupted");
+      assertThat(Thread.currentThread().isInterrupted()).as("the caller's interrupt status").isTrue();
+    } finally {
+      Thread.interrupted();
+    }
+    assertThat(scanTasks()).isZero();
+    assertThat(openDescriptors(files)).isZero();
+    assertThat(callerBatches.get()).as("the caller's share").isGreaterThan(50);
+    assertThat(workerBatches.get()).as("the worker's batches: it stopped after the one at hand, not at its row "
+        + "group's end (thousands of rows in batches of 100)").isLessThan(10);
   }
 
   // ---------------------------------------------------------------- helpers
