@@ -48,10 +48,11 @@ import org.jspecify.annotations.Nullable;
  * (a {@link io.delpha.sdk.core.DataFormatException} for bad data; the {@code Error} as the cause of a {@code
  * DelphaException}, see {@link Workers}), every worker stops and every file is closed before it returns. A consumer
  * whose thread is interrupted, before or while it waits, gets a {@link ServiceUnavailableException}, the read closed
- * and its interrupt status kept. {@link #close()} stops the workers (each ends after the batch it is decoding) and waits for them to end, so
- * that afterwards no worker runs or waits for this read and every file is closed; a read never closed leaves its
- * workers parked, waiting for the consumer. A worker that dies without a word still ends the consumer's wait ({@link
- * Workers#take}). Not thread-safe (one consumer).
+ * and its interrupt status kept. {@link #close()} stops the workers (each ends after the batch it is decoding) and
+ * waits for them to end, so that afterwards no worker runs or waits for this read and every file is closed; a read
+ * never closed leaves its workers parked, waiting for the consumer. A worker that dies without a word still ends the
+ * consumer's wait ({@link Workers#take}). Not thread-safe (one consumer). {@link #consume} is the other use of the
+ * same cursor over the row groups: a consumer per thread instead of hand-overs.
  */
 final class ParallelScan implements ColumnBatchReader {
 
@@ -78,7 +79,9 @@ final class ParallelScan implements ColumnBatchReader {
   private final int workerCount;
   /** Batches a worker hands over at once, at most. */
   private final int group;
-  /** Batches of its own per worker: twice {@link #group}, or one when a column is read into the reader's own vectors. */
+  /**
+   * Batches of its own per worker: twice {@link #group}, or one when a column is read into the reader's own vectors.
+   */
   private final int buffers;
   /** What the workers hand over: at most {@link #buffers} batches per worker, plus its failure and its end. */
   private final BlockingQueue<Handoff> ready = new LinkedBlockingQueue<>();
@@ -477,7 +480,8 @@ final class ParallelScan implements ColumnBatchReader {
       failure.compareAndSet(null, e);
     } catch (RuntimeException | Error e) {
       failed = true;
-      failure.compareAndSet(null, e instanceof ServiceUnavailableException ? e : Workers.failure(e, "reading " + source));
+      failure.compareAndSet(null,
+          e instanceof ServiceUnavailableException ? e : Workers.failure(e, "reading " + source));
     } finally {
       if (reader != null) {
         reader.close();

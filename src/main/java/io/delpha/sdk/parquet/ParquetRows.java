@@ -308,10 +308,17 @@ public final class ParquetRows {
    * of its own and gives them to its consumer in order.
    *
    * <pre>{@code
-   * List<long[]> sums = ParquetRows.scanBatches(files, ReadOptions.defaults().withThreads(4), () -> {
-   *   long[] sum = new long[1];
-   *   return batch -> { long[] ids = batch.column("id").longs(); for (int i = 0; i < batch.rowCount(); i++) sum[0] += ids[i]; };
-   * }).stream()...   // one consumer per thread: merge their results
+   * final class IdSum implements Consumer<ColumnBatch> {   // one per thread: its own state, no lock
+   *   long sum;
+   *   public void accept(ColumnBatch batch) {
+   *     long[] ids = batch.column("id").longs();
+   *     for (int i = 0; i < batch.rowCount(); i++) {
+   *       sum += ids[i];
+   *     }
+   *   }
+   * }
+   * long total = ParquetRows.scanBatches(files, ReadOptions.defaults().withThreads(4), IdSum::new).stream()
+   *     .mapToLong(s -> s.sum).sum();   // the consumers' results merged
    * }</pre>
    *
    * <p>Contract: a consumer is called from its own thread only, never concurrently with itself, so it needs no lock

@@ -7,8 +7,8 @@ import java.util.concurrent.Future;
 
 /**
  * The threads Parquet readers and writers hand work to: the row reader's decoding ahead, a parallel scan's
- * row groups, and the row writer's encoding behind. Daemon threads from cached pools (made as needed, ended after a minute idle), one pool per
- * kind so that thread names say which.
+ * row groups, and the row writer's encoding behind. Daemon threads from cached pools (made as needed, ended after a
+ * minute idle), one pool per kind so that thread names say which.
  */
 public final class BackgroundWork {
 

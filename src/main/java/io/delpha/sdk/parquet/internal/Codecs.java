@@ -25,9 +25,10 @@ import org.jspecify.annotations.Nullable;
 import org.xerial.snappy.Snappy;
 
 /**
- * The Parquet codecs without Hadoop: Snappy (written by snappy-java, read by our {@link SnappyDecoder}), ZSTD (zstd-jni), GZIP (the JDK), LZ4 and LZ4_RAW
- * (aircompressor, pure Java), BROTLI (decoding only, Google's pure-Java decoder) and none. parquet-hadoop's
- * own factory instantiates Hadoop codec classes; this one needs no Hadoop at all. Stateless and thread-safe.
+ * The Parquet codecs without Hadoop: Snappy (written by snappy-java, read by our {@link SnappyDecoder}), ZSTD
+ * (zstd-jni), GZIP (the JDK), LZ4 and LZ4_RAW (aircompressor, pure Java), BROTLI (decoding only, Google's
+ * pure-Java decoder) and none. parquet-hadoop's own factory instantiates Hadoop codec classes; this one needs no
+ * Hadoop at all. Stateless and thread-safe.
  *
  * <p>{@code LZ4} pages come in two forms under the one name: Hadoop's framing (blocks of a big-endian
  * uncompressed length, a big-endian compressed length and an LZ4 block, as parquet-mr writes) and a bare LZ4
@@ -54,7 +55,8 @@ public final class Codecs implements CompressionCodecFactory {
 
   /**
    * Once per JVM, on a background thread: loads parquet-column's encodings while the caller's thread reads its
-   * first file's footer, so that the first page does not wait for them. Whatever fails here is left for the read that needs it to report.
+   * first file's footer, so that the first page does not wait for them. Whatever fails here is left for the read
+   * that needs it to report.
    */
   static void warmUp() {
     if (!WARMED.compareAndSet(false, true)) {
