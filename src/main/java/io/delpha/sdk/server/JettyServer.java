@@ -26,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.UriCompliance;
@@ -218,6 +220,7 @@ final class JettyServer {
           if (!ex.answered()) {
             throw new IllegalStateException("route " + route.pattern() + " did not answer");
           }
+          drainBody(request);
           callback.succeeded();
           return matched;
         }
@@ -254,12 +257,55 @@ final class JettyServer {
         e.headers().forEach((k, v) -> response.getHeaders().put(k, v));
         Exchange answer = ex != null ? ex : new Exchange(new JettyWire(request, response), Map.of(), 0);
         answer.respond(e.status(), Exchange.JSON.createObjectNode().put("error", e.code()).put("message", message));
+        drainBody(request);
         callback.succeeded();
       } catch (IOException | RuntimeException failed) {
         callback.failed(failed);
       }
     }
   }
+
+  /**
+   * Reads and discards what is left of a request's body once it has been answered: a client still sending (a body
+   * refused 413, an upload refused 401) then reads the answer, not a connection reset by a close with its bytes
+   * unread. Bounded: at most {@link #DRAIN_BYTES} and {@link #DRAIN_TIME_NANOS}; past either, Jetty closes the
+   * connection as it would have.
+   */
+  private static void drainBody(Request request) {
+    long deadline = System.nanoTime() + DRAIN_TIME_NANOS;
+    long left = DRAIN_BYTES;
+    while (left >= 0) {
+      Content.Chunk chunk = request.read();
+      if (chunk == null) {
+        CountDownLatch readable = new CountDownLatch(1);
+        request.demand(readable::countDown);
+        try {
+          long wait = deadline - System.nanoTime();
+          if (wait <= 0 || !readable.await(wait, TimeUnit.NANOSECONDS)) {
+            return;
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+        continue;
+      }
+      try {
+        if (Content.Chunk.isFailure(chunk) || chunk.isLast()) {
+          return;
+        }
+        left -= chunk.remaining();
+      } finally {
+        chunk.release();
+      }
+    }
+  }
+
+  /** The most of an answered request's unread body {@link #drainBody} discards. */
+  private static final long DRAIN_BYTES = 1024 * 1024;
+
+  /** The longest {@link #drainBody} waits for the rest of an answered request's body. */
+  private static final long DRAIN_TIME_NANOS = TimeUnit.SECONDS.toNanos(2);
 
   /** A Jetty request and response, as an {@link Exchange} uses them. */
   private static final class JettyWire implements Exchange.Wire {
