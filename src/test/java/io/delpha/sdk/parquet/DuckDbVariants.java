@@ -79,12 +79,17 @@ final class DuckDbVariants {
 
   /**
    * @return whether DuckDB 2.0 writes {@code v} to Parquet: not when it holds a TIMESTAMP_NANOS_TZ ("Can't convert
-   *     VARIANT of type 'TIMESTAMP_NANOS_TZ' to Parquet VARIANT"), though it reads one
+   *     VARIANT of type 'TIMESTAMP_NANOS_TZ' to Parquet VARIANT"), though it reads one; nor an object whose one field
+   *     is named {@code ""}, which its shredding makes an unnamed struct ("Type 'TUPLE(INTEGER)' can't be translated
+   *     to a VARIANT type"), though it writes {@code ""} beside other names
    */
   static boolean duckDbWrites(Variant v) {
     return switch (v.type()) {
       case TIMESTAMP_NANOS_TZ -> false;
       case OBJECT -> {
+        if (v.size() == 1 && v.fieldName(0).isEmpty()) {
+          yield false;
+        }
         for (int i = 0; i < v.size(); i++) {
           if (!duckDbWrites(v.field(i))) {
             yield false;
