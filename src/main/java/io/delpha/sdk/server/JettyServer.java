@@ -26,8 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.UriCompliance;
@@ -45,6 +45,7 @@ import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.Scheduler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -220,8 +221,7 @@ final class JettyServer {
           if (!ex.answered()) {
             throw new IllegalStateException("route " + route.pattern() + " did not answer");
           }
-          drainBody(request);
-          callback.succeeded();
+          Drain.complete(request, callback);
           return matched;
         }
         if (!allowed.isEmpty()) {
@@ -257,8 +257,7 @@ final class JettyServer {
         e.headers().forEach((k, v) -> response.getHeaders().put(k, v));
         Exchange answer = ex != null ? ex : new Exchange(new JettyWire(request, response), Map.of(), 0);
         answer.respond(e.status(), Exchange.JSON.createObjectNode().put("error", e.code()).put("message", message));
-        drainBody(request);
-        callback.succeeded();
+        Drain.complete(request, callback);
       } catch (IOException | RuntimeException failed) {
         callback.failed(failed);
       }
@@ -266,45 +265,69 @@ final class JettyServer {
   }
 
   /**
-   * Reads and discards what is left of a request's body once it has been answered: a client still sending (a body
-   * refused 413, an upload refused 401) then reads the answer, not a connection reset by a close with its bytes
-   * unread. Bounded: at most {@link #DRAIN_BYTES} and {@link #DRAIN_TIME_NANOS}; past either, Jetty closes the
-   * connection as it would have.
+   * Completes an answered request once what is left of its body has been read and discarded: a client still sending
+   * (a body refused 413, an upload refused 401) then reads the answer, not a connection reset by a close with its
+   * bytes unread. Reads without blocking, so that a refused client holds no thread while it sends or stalls; bounded:
+   * past {@link #DRAIN_BYTES} or {@link #DRAIN_TIME_NANOS}, the request completes with its body unread and Jetty
+   * closes the connection.
    */
-  private static void drainBody(Request request) {
-    long deadline = System.nanoTime() + DRAIN_TIME_NANOS;
-    long left = DRAIN_BYTES;
-    while (left >= 0) {
-      Content.Chunk chunk = request.read();
-      if (chunk == null) {
-        CountDownLatch readable = new CountDownLatch(1);
-        request.demand(readable::countDown);
-        try {
-          long wait = deadline - System.nanoTime();
-          if (wait <= 0 || !readable.await(wait, TimeUnit.NANOSECONDS)) {
+  private static final class Drain implements Runnable {
+    private final Request request;
+    private final Callback callback;
+    private final AtomicBoolean done = new AtomicBoolean();
+    private volatile Scheduler.@Nullable Task timeout;
+    private long left = DRAIN_BYTES;
+
+    private Drain(Request request, Callback callback) {
+      this.request = request;
+      this.callback = callback;
+    }
+
+    static void complete(Request request, Callback callback) {
+      new Drain(request, callback).run();
+    }
+
+    @Override
+    public void run() {
+      try {
+        while (!done.get()) {
+          Content.Chunk chunk = request.read();
+          if (chunk == null) {
+            if (timeout == null) {
+              timeout = request.getComponents().getScheduler().schedule(this::finish, DRAIN_TIME_NANOS,
+                  TimeUnit.NANOSECONDS);
+            }
+            request.demand(this);
             return;
           }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
+          boolean end = Content.Chunk.isFailure(chunk) || chunk.isLast();
+          left -= chunk.remaining();
+          chunk.release();
+          if (end || left < 0) {
+            finish();
+          }
         }
-        continue;
+      } catch (RuntimeException e) {
+        LOG.debug("discarding a request's body ended with {}", e.toString());
+        finish();
       }
-      try {
-        if (Content.Chunk.isFailure(chunk) || chunk.isLast()) {
-          return;
+    }
+
+    private void finish() {
+      if (done.compareAndSet(false, true)) {
+        Scheduler.Task t = timeout;
+        if (t != null) {
+          t.cancel();
         }
-        left -= chunk.remaining();
-      } finally {
-        chunk.release();
+        callback.succeeded();
       }
     }
   }
 
-  /** The most of an answered request's unread body {@link #drainBody} discards. */
+  /** The most of an answered request's unread body a {@link Drain} discards. */
   private static final long DRAIN_BYTES = 1024 * 1024;
 
-  /** The longest {@link #drainBody} waits for the rest of an answered request's body. */
+  /** The longest a {@link Drain} waits for the rest of an answered request's body. */
   private static final long DRAIN_TIME_NANOS = TimeUnit.SECONDS.toNanos(2);
 
   /** A Jetty request and response, as an {@link Exchange} uses them. */

@@ -249,6 +249,45 @@ class HttpServiceTest {
   }
 
   @Test
+  @DisplayName("refused clients that stall hold no server thread: more of them than threads, and the service still "
+      + "answers at once")
+  void stalledRefusedClientsHoldNoThread() throws Exception {
+    AtomicInteger echoed = new AtomicInteger();
+    ServerOptions options = ServerOptions.builder().maxBodyBytes(1024).threads(8).idleTimeout(Duration.ofMinutes(10))
+        .build();
+    List<java.net.Socket> stalled = new java.util.ArrayList<>();
+    try (HttpService service = HttpService.start("stall-host", options, hostRoutes(echoed), Metrics.none())) {
+      String head = "POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 10000000000\r\n\r\nabc";
+      for (int i = 0; i < 12; i++) {
+        java.net.Socket s = new java.net.Socket("127.0.0.1", service.uri().getPort());
+        stalled.add(s);
+        s.setSoTimeout(30_000);
+        s.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+        assertThat(new String(s.getInputStream().readNBytes(12), StandardCharsets.US_ASCII)).as("client %d", i)
+            .isEqualTo("HTTP/1.1 413");
+      }
+      // every refused client is still within the time its body may take; none of them holds a thread meanwhile
+      List<String> held = Thread.getAllStackTraces().entrySet().stream()
+          .filter(e -> e.getKey().getName().startsWith("stall-host"))
+          .filter(e -> java.util.Arrays.stream(e.getValue())
+              .anyMatch(f -> f.getClassName().startsWith("io.delpha.sdk.server")))
+          .map(e -> e.getKey().getName() + " " + e.getKey().getState())
+          .toList();
+      assertThat(held).as("service threads inside a request").isEmpty();
+      assertThat(get(service.uri(), "greetings/ann").statusCode()).isEqualTo(200);
+      for (java.net.Socket s : stalled) {
+        // the body's time runs out: the rest of the answer, then the close (the idle timeout is 10 minutes)
+        assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII)).contains("too_large");
+      }
+    } finally {
+      for (java.net.Socket s : stalled) {
+        s.close();
+      }
+    }
+    assertThat(echoed).hasValue(0);
+  }
+
+  @Test
   @DisplayName("a host's handler answers its own status, code and headers with HttpException, and can catch the "
       + "body limit by its type")
   void hostAnswersItsOwnErrors() throws Exception {
