@@ -44,6 +44,10 @@ import java.util.function.Supplier;
  * handler calls {@link Exchange#authenticated()}, error answers carry a generic text
  * per status only, never the exception's message (but for 404, 405, 413 and a 400 before a route matched).
  *
+ * <p>Once a request is answered, what is left of its body (a handler that refused before reading it, a body cut at
+ * its limit) is read and discarded, without holding a thread, up to 1 MiB and for at most 2 seconds: a client still
+ * sending then reads the answer rather than a reset connection. Past either bound the connection is closed.
+ *
  * <p>Every request is timed into the timer {@code delpha.http.server.requests} of the {@link Metrics} given, tagged
  * with the service's name ({@code service}), the method ({@code method}: a route's or a standard one, else {@code
  * OTHER}), the route pattern ({@code route}; {@code unmatched} when none matched) and the status class ({@code
