@@ -16,7 +16,12 @@ import java.util.Objects;
  *       Bulk API locator, a page token) seen before in the same read, or {@code maxEmptyPages} pages in a row with
  *       nothing in them, ends the read;</li>
  *   <li><b>time</b>: a deadline for an answer read whole or line by line, an idle timeout per read, and a minimum
- *       rate for every streamed answer;</li>
+ *       rate for every answer, counted on the bytes on the wire (before any decompression);</li>
+ *   <li><b>delivery</b>: what an answer hands the caller (its records, lines, values, or the bytes a compressed
+ *       answer decodes to) must keep coming: {@code maxBytesWithoutProgress} bytes, or {@code progressTimeout} of
+ *       waiting, without a delivery ends the answer, so blank lines, whitespace or empty compressed blocks sent
+ *       forever cannot last; a count a page claims is enforced as its records are read (record N+1 past a claim of
+ *       N is an error at once);</li>
  *   <li><b>disk</b>: a declared size is capped before anything is spooled, and a peer that sends more than it
  *       declared is cut off there;</li>
  *   <li><b>credentials</b>: none crosses plain {@code http} off loopback unless {@code credentialsOverPlainHttp}.</li>
@@ -71,15 +76,23 @@ import java.util.Objects;
  * @param credentialsOverPlainHttp whether a credential (a bearer token, a session, a password, a signed URL) may be
  *     sent over plain {@code http} to a host that is not loopback, for a private network the host trusts; default
  *     {@code false}: refused, typed, when the client is built and again before each request
+ * @param progressTimeout the longest an answer may keep the caller waiting without delivering anything: time spent
+ *     in reads since its last record, line or value (an answer read record by record), or since the last byte a
+ *     compressed answer decoded to; time the caller spends between reads does not count; default 5 minutes
+ * @param maxBytesWithoutProgress the most bytes an answer may send without delivering anything: bytes on the wire
+ *     that decode to nothing (empty compressed blocks), or bytes read since the last record, line or value of an
+ *     answer read record by record (blank lines, whitespace, padding); between two records at least twice {@code
+ *     maxLineBytes} is allowed, so a record as long as a record may be always reads; default 32 MiB
  */
 public record ResponseLimits(long maxBodyBytes, long maxStreamBytes, int maxLineBytes, int maxLines,
     int maxJsonDepth, int maxStringChars, Duration bodyTimeout, Duration idleTimeout, int maxItems, long maxTokens,
     int maxPages, int maxRequests, int maxEmptyPages, long minBytesPerSecond, Duration rateWindow,
-    long maxDeclaredBytes, long minFreeDiskBytes, boolean credentialsOverPlainHttp) {
+    long maxDeclaredBytes, long minFreeDiskBytes, boolean credentialsOverPlainHttp, Duration progressTimeout,
+    long maxBytesWithoutProgress) {
 
   private static final ResponseLimits DEFAULTS = new ResponseLimits(64L << 20, 512L << 20, 16 << 20, 500_000, 256,
       16 << 20, Duration.ofMinutes(5), Duration.ofMinutes(2), 100_000, 2_000_000L, 100_000, 200_000, 16, 256L,
-      Duration.ofMinutes(1), 64L << 30, 256L << 20, false);
+      Duration.ofMinutes(1), 64L << 30, 256L << 20, false, Duration.ofMinutes(5), 32L << 20);
 
   /**
    * Validates the limits: every size and count at least 1 ({@code minFreeDiskBytes} at least 0), every duration
@@ -89,11 +102,13 @@ public record ResponseLimits(long maxBodyBytes, long maxStreamBytes, int maxLine
     Objects.requireNonNull(bodyTimeout, "bodyTimeout");
     Objects.requireNonNull(idleTimeout, "idleTimeout");
     Objects.requireNonNull(rateWindow, "rateWindow");
+    Objects.requireNonNull(progressTimeout, "progressTimeout");
     StringBuilder wrong = new StringBuilder();
     long[] sizes = {maxBodyBytes, maxStreamBytes, maxLineBytes, maxLines, maxJsonDepth, maxStringChars, maxItems,
-        maxTokens, maxPages, maxRequests, maxEmptyPages, minBytesPerSecond, maxDeclaredBytes};
+        maxTokens, maxPages, maxRequests, maxEmptyPages, minBytesPerSecond, maxDeclaredBytes, maxBytesWithoutProgress};
     String[] names = {"maxBodyBytes", "maxStreamBytes", "maxLineBytes", "maxLines", "maxJsonDepth", "maxStringChars",
-        "maxItems", "maxTokens", "maxPages", "maxRequests", "maxEmptyPages", "minBytesPerSecond", "maxDeclaredBytes"};
+        "maxItems", "maxTokens", "maxPages", "maxRequests", "maxEmptyPages", "minBytesPerSecond", "maxDeclaredBytes",
+        "maxBytesWithoutProgress"};
     for (int i = 0; i < sizes.length; i++) {
       if (sizes[i] < 1) {
         wrong.append(", ").append(names[i]).append(' ').append(sizes[i]).append(" (at least 1)");
@@ -102,14 +117,47 @@ public record ResponseLimits(long maxBodyBytes, long maxStreamBytes, int maxLine
     if (minFreeDiskBytes < 0) {
       wrong.append(", minFreeDiskBytes ").append(minFreeDiskBytes).append(" (at least 0)");
     }
-    for (Duration d : new Duration[] {bodyTimeout, idleTimeout, rateWindow}) {
+    for (Duration d : new Duration[] {bodyTimeout, idleTimeout, rateWindow, progressTimeout}) {
       if (d.isNegative() || d.isZero()) {
-        wrong.append(", a duration of ").append(d).append(" (bodyTimeout, idleTimeout and rateWindow are positive)");
+        wrong.append(", a duration of ").append(d).append(" (bodyTimeout, idleTimeout, rateWindow and progressTimeout "
+            + "are positive)");
       }
     }
     if (wrong.length() > 0) {
       throw new InvalidInputException("response limits out of range: " + wrong.substring(2));
     }
+  }
+
+  /**
+   * The limits without the delivery bounds, {@code progressTimeout} and {@code maxBytesWithoutProgress} at their
+   * defaults.
+   *
+   * @param maxBodyBytes see the class description
+   * @param maxStreamBytes see the class description
+   * @param maxLineBytes see the class description
+   * @param maxLines see the class description
+   * @param maxJsonDepth see the class description
+   * @param maxStringChars see the class description
+   * @param bodyTimeout see the class description
+   * @param idleTimeout see the class description
+   * @param maxItems see the class description
+   * @param maxTokens see the class description
+   * @param maxPages see the class description
+   * @param maxRequests see the class description
+   * @param maxEmptyPages see the class description
+   * @param minBytesPerSecond see the class description
+   * @param rateWindow see the class description
+   * @param maxDeclaredBytes see the class description
+   * @param minFreeDiskBytes see the class description
+   * @param credentialsOverPlainHttp see the class description
+   */
+  public ResponseLimits(long maxBodyBytes, long maxStreamBytes, int maxLineBytes, int maxLines,
+      int maxJsonDepth, int maxStringChars, Duration bodyTimeout, Duration idleTimeout, int maxItems, long maxTokens,
+      int maxPages, int maxRequests, int maxEmptyPages, long minBytesPerSecond, Duration rateWindow,
+      long maxDeclaredBytes, long minFreeDiskBytes, boolean credentialsOverPlainHttp) {
+    this(maxBodyBytes, maxStreamBytes, maxLineBytes, maxLines, maxJsonDepth, maxStringChars, bodyTimeout, idleTimeout,
+        maxItems, maxTokens, maxPages, maxRequests, maxEmptyPages, minBytesPerSecond, rateWindow, maxDeclaredBytes,
+        minFreeDiskBytes, credentialsOverPlainHttp, DEFAULTS.progressTimeout, DEFAULTS.maxBytesWithoutProgress);
   }
 
   /**
@@ -129,7 +177,7 @@ public record ResponseLimits(long maxBodyBytes, long maxStreamBytes, int maxLine
     this(maxBodyBytes, maxStreamBytes, maxLineBytes, maxLines, maxJsonDepth, maxStringChars, bodyTimeout, idleTimeout,
         DEFAULTS.maxItems, DEFAULTS.maxTokens, DEFAULTS.maxPages, DEFAULTS.maxRequests, DEFAULTS.maxEmptyPages,
         DEFAULTS.minBytesPerSecond, DEFAULTS.rateWindow, DEFAULTS.maxDeclaredBytes, DEFAULTS.minFreeDiskBytes,
-        DEFAULTS.credentialsOverPlainHttp);
+        DEFAULTS.credentialsOverPlainHttp, DEFAULTS.progressTimeout, DEFAULTS.maxBytesWithoutProgress);
   }
 
   /** @return the defaults (see the class description) */
@@ -167,6 +215,8 @@ public record ResponseLimits(long maxBodyBytes, long maxStreamBytes, int maxLine
     private long maxDeclaredBytes;
     private long minFreeDiskBytes;
     private boolean credentialsOverPlainHttp;
+    private Duration progressTimeout;
+    private long maxBytesWithoutProgress;
 
     private Builder(ResponseLimits from) {
       maxBodyBytes = from.maxBodyBytes;
@@ -187,6 +237,8 @@ public record ResponseLimits(long maxBodyBytes, long maxStreamBytes, int maxLine
       maxDeclaredBytes = from.maxDeclaredBytes;
       minFreeDiskBytes = from.minFreeDiskBytes;
       credentialsOverPlainHttp = from.credentialsOverPlainHttp;
+      progressTimeout = from.progressTimeout;
+      maxBytesWithoutProgress = from.maxBytesWithoutProgress;
     }
 
     /**
@@ -363,13 +415,35 @@ public record ResponseLimits(long maxBodyBytes, long maxStreamBytes, int maxLine
     }
 
     /**
+     * @param value the longest an answer may keep the caller waiting without delivering anything (a record, a line,
+     *     a value, or a byte a compressed answer decodes to), counted in reads only
+     * @return this builder
+     */
+    public Builder progressTimeout(Duration value) {
+      this.progressTimeout = Objects.requireNonNull(value, "progressTimeout");
+      return this;
+    }
+
+    /**
+     * @param value the most bytes an answer may send without delivering anything (wire bytes that decode to nothing,
+     *     or bytes between two records of an answer read record by record; at least twice {@code maxLineBytes} is
+     *     allowed between two records)
+     * @return this builder
+     */
+    public Builder maxBytesWithoutProgress(long value) {
+      this.maxBytesWithoutProgress = value;
+      return this;
+    }
+
+    /**
      * @return the limits
      * @throws InvalidInputException if a limit is out of range
      */
     public ResponseLimits build() {
       return new ResponseLimits(maxBodyBytes, maxStreamBytes, maxLineBytes, maxLines, maxJsonDepth, maxStringChars,
           bodyTimeout, idleTimeout, maxItems, maxTokens, maxPages, maxRequests, maxEmptyPages, minBytesPerSecond,
-          rateWindow, maxDeclaredBytes, minFreeDiskBytes, credentialsOverPlainHttp);
+          rateWindow, maxDeclaredBytes, minFreeDiskBytes, credentialsOverPlainHttp, progressTimeout,
+          maxBytesWithoutProgress);
     }
   }
 }

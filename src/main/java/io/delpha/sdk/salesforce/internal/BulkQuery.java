@@ -10,6 +10,7 @@ import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.internal.CsvParser;
 import io.delpha.sdk.core.internal.Retrier;
 import io.delpha.sdk.core.internal.http.BoundedBody;
+import io.delpha.sdk.core.internal.http.ClaimedCount;
 import io.delpha.sdk.core.internal.http.PageBudget;
 import io.delpha.sdk.core.internal.http.Peers;
 import java.io.IOException;
@@ -55,7 +56,10 @@ import org.slf4j.LoggerFactory;
  * PageBudget}: at most {@code maxRequests} requests (polls, pages, lists, retries), {@code maxPages} pages, every
  * locator one the job's read was not given before, at most {@code maxEmptyPages} empty pages in a row. A page's
  * {@code Sforce-NumberOfRecords}, when it is sent, is checked against the page before its first row is handed out
- * (the budget) and after its last (the count): a page cut short or padded is an error, not a page. A breach is a
+ * (the budget), at every row ({@link ClaimedCount}: the row past the claim is an error before it is handed out) and
+ * after its last: a page cut short or padded is an error, not a page. A page is read by records ({@link
+ * BoundedBody#byRecords}): blank records deliver nothing, so a page of them ends at {@code maxBytesWithoutProgress}
+ * or {@code progressTimeout}. A breach is a
  * {@link ResponseLimitException}; once the rows have failed, every later call throws that failure again.
  */
 public final class BulkQuery {
@@ -258,9 +262,8 @@ public final class BulkQuery {
     private int pages;
     /** The open page's handle: the locator of the next page (sequential), its own (parallel). */
     private @Nullable String handle;
-    /** The open page's {@code Sforce-NumberOfRecords}, -1 when it sent none. */
-    private long declared;
-    private long rowsOnPage;
+    /** The open page's {@code Sforce-NumberOfRecords} (none: -1), enforced as its rows are read. */
+    private @Nullable ClaimedCount claim;
     private @Nullable RuntimeException broken;
 
     Results(String jobId, PageBudget budget, PageSource source) {
@@ -285,7 +288,8 @@ public final class BulkQuery {
           if (rows != null) {
             pending = nextRow();
             if (pending != null) {
-              rowsOnPage++;
+              Objects.requireNonNull(claim, "an open page has its claim").item(); // row N+1 past a claim of N: now
+              BoundedBody.delivered(Objects.requireNonNull(body, "a page is open"));
               return true;
             }
             endPage();
@@ -367,15 +371,17 @@ public final class BulkQuery {
         return false;
       }
       body = page.body();
+      BoundedBody.byRecords(page.body()); // blank records deliver nothing: maxBytesWithoutProgress, progressTimeout
       pages++;
-      rowsOnPage = 0;
       handle = page.handle();
       String count = page.count();
       if (count != null && !COUNT.matcher(count).matches()) {
         throw new DataFormatException("Bulk API 2.0 query job " + jobId + ": result page " + pages + " declares "
             + "Sforce-NumberOfRecords '" + Peers.echo(count) + "', which is not a count");
       }
-      declared = count == null ? -1 : Long.parseLong(count);
+      long declared = count == null ? -1 : Long.parseLong(count);
+      claim = ClaimedCount.of("Bulk API 2.0 query job " + jobId + ": result page " + pages, "Sforce-NumberOfRecords",
+          declared);
       if (declared >= 0) {
         synchronized (budget) { // parallel downloads count their requests on it
           budget.page(handle, declared); // a handle seen before ends the read before a row of this page is handed out
@@ -397,20 +403,18 @@ public final class BulkQuery {
             + " could not be read (" + rows.error() + ")");
       }
       header = List.copyOf(names);
+      BoundedBody.delivered(page.body());
       return true;
     }
 
     /** Closes the page read to its end and checks its rows against what it declared. */
     private void endPage() {
       closePage();
-      if (declared >= 0 && rowsOnPage != declared) {
-        throw new DataFormatException("Bulk API 2.0 query job " + jobId + ": result page " + pages + " held "
-            + rowsOnPage + " records where its Sforce-NumberOfRecords said " + declared + "; the page was cut or "
-            + "padded, so the rows are not taken as the job's whole result");
-      }
-      if (declared < 0) {
+      ClaimedCount count = Objects.requireNonNull(claim, "a page was open");
+      count.end();
+      if (count.declared() < 0) {
         synchronized (budget) {
-          budget.page(handle, rowsOnPage);
+          budget.page(handle, count.items());
         }
       }
     }

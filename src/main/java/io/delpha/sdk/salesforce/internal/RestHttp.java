@@ -184,7 +184,7 @@ public final class RestHttp {
   /**
    * Opens a streamed GET (Bulk API 2.0 results), asking for it gzip-compressed ({@code Accept-Encoding: gzip}). The
    * caller closes the body. A plain answer has no bound in all (it is read record by record under the record
-   * bounds); a compressed one is inflated as it is read, at most {@link ResponseLimits#maxStreamBytes()} inflated
+   * bounds, and the delivery bounds of {@link BoundedBody#byRecords}); a compressed one is inflated as it is read, at most {@link ResponseLimits#maxStreamBytes()} inflated
    * bytes ({@link BoundedBody#decoded}).
    *
    * @param session the session
@@ -194,28 +194,37 @@ public final class RestHttp {
    * @return the open answer, decoded; its status was 2xx
    */
   public Streamed openStream(Session session, String what, String path, String accept) {
-    return openStream(session, what, path, accept, Long.MAX_VALUE, "no limit", limits.maxStreamBytes(),
-        "maxStreamBytes");
+    HttpRequest request = request(session, path).header("Accept", accept).header("Accept-Encoding", "gzip")
+        .GET().build();
+    HttpResponse<InputStream> response = open(session, what, request, false);
+    String encoding = response.headers().firstValue("Content-Encoding").orElse(null);
+    boolean plain = encoding == null || encoding.isBlank() || "identity".equalsIgnoreCase(encoding.trim());
+    return new Streamed(response.headers(), BoundedBody.decoded(response.body(), encoding, what,
+        plain ? Long.MAX_VALUE : limits.maxStreamBytes(), plain ? "no limit" : "maxStreamBytes", limits));
   }
 
   /**
-   * Reads a Bulk API 2.0 result page whole, asking for it gzip-compressed: at most {@link
-   * ResponseLimits#maxBodyBytes()} bytes once inflated, whether it came compressed or not, within {@link
-   * ResponseLimits#idleTimeout()} per read and at the minimum rate.
+   * Reads a Bulk API 2.0 result page whole, asking for it gzip-compressed, as any answer read whole ({@link
+   * BoundedBody#wholeDecoded}): at most {@link ResponseLimits#maxBodyBytes()} bytes once inflated, whether it came
+   * compressed or not, within {@link ResponseLimits#bodyTimeout()} on the wire, each read within {@link
+   * ResponseLimits#idleTimeout()} and at the minimum rate.
    *
    * @param session the session
    * @param what what the caller is doing
    * @param path the path below the versioned data root, with its query string
    * @param accept the media type to accept
    * @return the page's headers and its decoded bytes
-   * @throws ResponseLimitException if the page, inflated, is longer than {@code maxBodyBytes}
+   * @throws ResponseLimitException if the page, inflated, is longer than {@code maxBodyBytes}, or takes longer than
+   *     {@code bodyTimeout}, or sends {@code maxBytesWithoutProgress} compressed bytes that inflate to nothing
    * @throws DataFormatException if it says it is gzip and is not
    * @throws ServiceUnavailableException if Salesforce stops answering mid-page (worth another attempt)
    */
   public Page page(Session session, String what, String path, String accept) {
-    Streamed open = openStream(session, what, path, accept, limits.maxBodyBytes(), "maxBodyBytes",
-        limits.maxBodyBytes(), "maxBodyBytes");
-    return new Page(open.headers(), readAll(open.body(), what));
+    HttpRequest request = request(session, path).header("Accept", accept).header("Accept-Encoding", "gzip")
+        .GET().build();
+    HttpResponse<InputStream> response = open(session, what, request, false);
+    return new Page(response.headers(), readAll(BoundedBody.wholeDecoded(response.body(),
+        response.headers().firstValue("Content-Encoding").orElse(null), what, limits), what));
   }
 
   /**
@@ -225,17 +234,6 @@ public final class RestHttp {
    * @param bytes its bytes, decoded
    */
   public record Page(HttpHeaders headers, byte[] bytes) {}
-
-  private Streamed openStream(Session session, String what, String path, String accept, long maxPlain,
-      String plainLimit, long maxInflated, String inflatedLimit) {
-    HttpRequest request = request(session, path).header("Accept", accept).header("Accept-Encoding", "gzip")
-        .GET().build();
-    HttpResponse<InputStream> response = open(session, what, request, false);
-    String encoding = response.headers().firstValue("Content-Encoding").orElse(null);
-    boolean plain = encoding == null || encoding.isBlank() || "identity".equalsIgnoreCase(encoding.trim());
-    return new Streamed(response.headers(), BoundedBody.decoded(response.body(), encoding, what,
-        plain ? maxPlain : maxInflated, plain ? plainLimit : inflatedLimit, limits));
-  }
 
   /**
    * An open streamed answer.
@@ -306,7 +304,7 @@ public final class RestHttp {
     if (encoding == null || !"gzip".equalsIgnoreCase(encoding.trim())) {
       return response.body();
     }
-    return BoundedBody.decoded(response.body(), encoding, what, limits.maxBodyBytes(), "maxBodyBytes", limits);
+    return BoundedBody.wholeDecoded(response.body(), encoding, what, limits);
   }
 
   /**

@@ -40,6 +40,12 @@ import org.jspecify.annotations.Nullable;
  * try (InputStream file = BoundedBody.download(r.body(), what, declaredSize, "declared size", limits)) { ... }
  * }</pre>
  *
+ * <p>Time and rate are counted on the wire bytes, before any decompression; progress on what the answer delivers:
+ * the bytes it decodes to, or, for an answer read {@link #byRecords}, the records the reader {@link #delivered}. An
+ * answer that keeps sending without delivering (empty compressed blocks, blank lines, whitespace, padding) ends at
+ * {@link ResponseLimits#maxBytesWithoutProgress()} bytes or {@link ResponseLimits#progressTimeout()} of waiting,
+ * whichever comes first; every stream made here keeps both, so a reader gets them by construction.
+ *
  * <p>Deadlines are kept by one daemon thread shared by the library ({@code delpha-http-watchdog}): when one passes it
  * closes the peer's stream, which ends a read blocked on it, and the read throws the limit's exception.
  */
@@ -110,21 +116,86 @@ public final class BoundedBody {
    */
   public static InputStream decoded(InputStream body, @Nullable String contentEncoding, String what, long maxBytes,
       String limitName, ResponseLimits limits) {
-    String encoding = contentEncoding == null ? "identity" : contentEncoding.trim();
-    if (encoding.isEmpty() || "identity".equalsIgnoreCase(encoding)) {
+    if (!gzip(body, contentEncoding, what)) {
       return download(body, what, maxBytes, limitName, limits);
     }
-    if (!"gzip".equalsIgnoreCase(encoding) && !"x-gzip".equalsIgnoreCase(encoding)) {
-      try {
-        body.close();
-      } catch (IOException ignored) {
-        // nothing of it is read
-      }
-      throw new DataFormatException(what + ": the answer is encoded '" + Peers.echo(encoding) + "', which was not "
-          + "asked for (only gzip is)");
+    return gunzip(body, what, maxBytes, limitName, null, limits);
+  }
+
+  /**
+   * @return whether the answer is gzip ({@code false}: identity)
+   * @throws DataFormatException if it is another encoding; the body is closed
+   */
+  private static boolean gzip(InputStream body, @Nullable String contentEncoding, String what) {
+    String encoding = contentEncoding == null ? "identity" : contentEncoding.trim();
+    if (encoding.isEmpty() || "identity".equalsIgnoreCase(encoding)) {
+      return false;
     }
-    InputStream wire = download(body, what, Long.MAX_VALUE, "no limit", limits);
-    return new Bounded(new Gunzip(wire, what), what, maxBytes, limitName, null, limits, false);
+    if ("gzip".equalsIgnoreCase(encoding) || "x-gzip".equalsIgnoreCase(encoding)) {
+      return true;
+    }
+    try {
+      body.close();
+    } catch (IOException ignored) {
+      // nothing of it is read
+    }
+    throw new DataFormatException(what + ": the answer is encoded '" + Peers.echo(encoding) + "', which was not "
+        + "asked for (only gzip is)");
+  }
+
+  /**
+   * Wraps an answer read whole that may come with a {@code Content-Encoding} (a Bulk API result page read into
+   * memory, an error answer): as {@link #decoded} with {@link ResponseLimits#maxBodyBytes()} decoded bytes, and under
+   * {@link ResponseLimits#bodyTimeout()} from now as {@link #whole} is, whatever the encoding: so an answer of empty
+   * compressed blocks, whose decoded bytes never grow, still ends at the deadline (and at {@code
+   * maxBytesWithoutProgress} wire bytes).
+   *
+   * @param body the peer's stream (closed when the result is)
+   * @param contentEncoding the answer's {@code Content-Encoding}, {@code null} when it sent none
+   * @param what the request, for messages
+   * @param limits the limits
+   * @return the decoded, bounded stream
+   * @throws DataFormatException if the encoding is neither {@code gzip} nor {@code identity}; nothing is read
+   */
+  public static InputStream wholeDecoded(InputStream body, @Nullable String contentEncoding, String what,
+      ResponseLimits limits) {
+    if (!gzip(body, contentEncoding, what)) {
+      return whole(body, what, limits);
+    }
+    return gunzip(body, what, limits.maxBodyBytes(), "maxBodyBytes", limits.bodyTimeout(), limits);
+  }
+
+  private static InputStream gunzip(InputStream body, String what, long maxBytes, String limitName,
+      @Nullable Duration total, ResponseLimits limits) {
+    Bounded wire = new Bounded(body, what, Long.MAX_VALUE, "no limit", total, limits);
+    wire.decoder = true;
+    return new Bounded(new Gunzip(wire, what), what, maxBytes, limitName, null, limits, wire);
+  }
+
+  /**
+   * Reads a stream made here record by record from now on: only {@link #delivered} counts as progress, so bytes that
+   * deliver nothing (blank lines, whitespace, padding) count against {@link ResponseLimits#maxBytesWithoutProgress()}
+   * and the time they take against {@link ResponseLimits#progressTimeout()}. A stream not made here (a page already
+   * in memory) is left as it is.
+   *
+   * @param body a stream from {@link #download}, {@link #decoded}, {@link #whole} or {@link #wholeDecoded}
+   */
+  public static void byRecords(InputStream body) {
+    if (body instanceof Bounded bounded) {
+      bounded.meter().byRecords = true;
+    }
+  }
+
+  /**
+   * Tells a stream read {@link #byRecords} that a record (a row, a line, a value) was handed to the caller: the
+   * bytes and the waiting without progress start again from zero.
+   *
+   * @param body the stream
+   */
+  public static void delivered(InputStream body) {
+    if (body instanceof Bounded bounded) {
+      bounded.meter().delivered();
+    }
   }
 
   /**
@@ -339,7 +410,8 @@ public final class BoundedBody {
    * Reads a line-delimited answer line by line, as UTF-8: at most {@link ResponseLimits#maxStreamBytes()} in all,
    * lines of at most {@link ResponseLimits#maxLineBytes()}, at most {@link ResponseLimits#maxLines()} non-blank
    * lines, within {@link ResponseLimits#bodyTimeout()}, each read within {@link ResponseLimits#idleTimeout()}. A
-   * line is never held longer than its bound: reading stops at the first byte past it. Blank lines are skipped.
+   * line is never held longer than its bound: reading stops at the first byte past it. Blank lines are skipped, and
+   * deliver nothing: the answer is read {@link #byRecords}, a non-blank line its progress.
    * Closes the body.
    *
    * @param body the peer's stream
@@ -355,6 +427,7 @@ public final class BoundedBody {
     int lines = 0;
     try (InputStream in = new Bounded(body, what, limits.maxStreamBytes(), "maxStreamBytes", limits.bodyTimeout(),
         limits)) {
+      byRecords(in);
       byte[] buffer = new byte[8192];
       ByteArrayOutputStream line = new ByteArrayOutputStream();
       int n;
@@ -366,7 +439,11 @@ public final class BoundedBody {
               throw lineTooLong(what, limits, lines + 1);
             }
             line.write(buffer, start, i - start);
+            int before = lines;
             lines = emit(line, lines, what, limits, consumer);
+            if (lines > before) {
+              delivered(in);
+            }
             start = i + 1;
           }
         }
@@ -493,15 +570,38 @@ public final class BoundedBody {
     private final long window;
     private long waited;
     private long arrived;
+    /** The wire stream below a decoded one, {@code null} for the wire stream itself (which keeps time and progress). */
+    private final @Nullable Bounded wire;
+    /** Whether a decoder reads this wire stream: then progress is what it decodes, not the bytes read here. */
+    boolean decoder;
+    /** Whether progress is a record {@link #delivered}, rather than bytes handed up. */
+    volatile boolean byRecords;
+    private final long maxWithoutProgress;
+    private final long maxBetweenRecords;
+    private final long progressTimeout;
+    /** Wire bytes read since the decoder above last decoded a byte. */
+    private long wireSinceOutput;
+    /** Bytes handed up since the last record delivered ({@link #byRecords}). */
+    private long sinceRecord;
+    /** Nanoseconds spent in reads since the last progress. */
+    private volatile long waitedSinceProgress;
 
     Bounded(InputStream in, String what, long maxBytes, String limitName, @Nullable Duration total,
         ResponseLimits limits) {
-      this(in, what, maxBytes, limitName, total, limits, true);
+      this(in, what, maxBytes, limitName, total, limits, null);
     }
 
-    /** @param timed whether deadlines and the rate are kept (not for bytes decoded from a stream that keeps them) */
+    /**
+     * @param wire the wire stream this one decodes, which keeps deadlines, the rate and progress; {@code null} when
+     *     this is the wire stream
+     */
     Bounded(InputStream in, String what, long maxBytes, String limitName, @Nullable Duration total,
-        ResponseLimits limits, boolean timed) {
+        ResponseLimits limits, @Nullable Bounded wire) {
+      boolean timed = wire == null;
+      this.wire = wire;
+      this.maxWithoutProgress = limits.maxBytesWithoutProgress();
+      this.maxBetweenRecords = Math.max(limits.maxBytesWithoutProgress(), 2L * limits.maxLineBytes());
+      this.progressTimeout = limits.progressTimeout().toNanos();
       this.in = in;
       this.what = what;
       this.maxBytes = maxBytes;
@@ -525,6 +625,8 @@ public final class BoundedBody {
       } else if (since != 0 && now - since >= idle.toNanos()) {
         reason = new ResponseLimitException("idleTimeout", what + ": the peer sent nothing for " + idle
             + " (ResponseLimits.idleTimeout); nothing of the answer was used", null);
+      } else if (waitedSinceProgress + (since == 0 ? 0 : now - since) >= progressTimeout) {
+        reason = noProgressFor();
       }
       if (reason != null && breach == null) {
         breach = reason;
@@ -537,6 +639,70 @@ public final class BoundedBody {
       }
     }
 
+    private ResponseLimitException noProgressFor() {
+      return new ResponseLimitException("progressTimeout", what + ": the answer delivered nothing (no "
+          + (byRecords ? "record" : "decoded byte") + ") for " + Duration.ofNanos(progressTimeout) + " of waiting "
+          + "(ResponseLimits.progressTimeout); reading stopped and nothing of the answer was used", null);
+    }
+
+    /** @return the stream that keeps time and progress: the wire stream */
+    Bounded meter() {
+      return wire != null ? wire : this;
+    }
+
+    /** A record was handed to the caller (or, when not read by records, a byte): progress. */
+    void delivered() {
+      sinceRecord = 0;
+      waitedSinceProgress = 0;
+    }
+
+    /** On the wire stream: {@code n} bytes were handed up to the caller, or to the parser above. */
+    private void handedUp(long n) throws IOException {
+      if (!byRecords) {
+        delivered();
+        return;
+      }
+      sinceRecord += n;
+      if (sinceRecord > maxBetweenRecords) {
+        throw breached(new ResponseLimitException("maxBytesWithoutProgress", what + ": the answer sent " + sinceRecord
+            + " bytes without a record (blank lines, whitespace or padding), more than " + maxBetweenRecords
+            + " (ResponseLimits.maxBytesWithoutProgress, at least twice maxLineBytes); reading stopped and nothing "
+            + "of the answer was used", null));
+      }
+    }
+
+    /** On the wire stream under a decoder: {@code n} wire bytes were read. */
+    private void wireRead(long n) throws IOException {
+      wireSinceOutput += n;
+      if (wireSinceOutput > maxWithoutProgress) {
+        throw breached(new ResponseLimitException("maxBytesWithoutProgress", what + ": the answer sent "
+            + wireSinceOutput + " compressed bytes that decoded to nothing, more than " + maxWithoutProgress
+            + " (ResponseLimits.maxBytesWithoutProgress); reading stopped and nothing of the answer was used", null));
+      }
+    }
+
+    /** On the wire stream under a decoder: the decoder gave {@code n} bytes. */
+    private void decodedOut(long n) throws IOException {
+      wireSinceOutput = 0;
+      handedUp(n);
+    }
+
+    private IOException breached(ResponseLimitException reason) {
+      Bounded m = meter();
+      if (m.breach == null) {
+        m.breach = reason;
+      }
+      if (breach == null) {
+        breach = reason;
+      }
+      try {
+        close();
+      } catch (IOException | RuntimeException ignored) {
+        // the breach is what is thrown
+      }
+      return new IOException(reason.getMessage(), reason);
+    }
+
     private void stopWatching() {
       if (check != null) {
         check.cancel(false);
@@ -545,28 +711,43 @@ public final class BoundedBody {
 
     private void enter() throws IOException {
       ResponseLimitException b = breach;
+      if (b == null && wire != null) {
+        b = wire.breach;
+      }
       if (b != null) {
         throw new IOException(b.getMessage(), b);
       }
-      readingSince = System.nanoTime() | 1;
+      if (wire == null) {
+        readingSince = System.nanoTime() | 1;
+      }
     }
 
     private int leave(int n) throws IOException {
       long since = readingSince;
       readingSince = 0;
       if (since != 0) {
-        rate(System.nanoTime() - since, Math.max(n, 0));
+        long nanos = System.nanoTime() - since;
+        rate(nanos, Math.max(n, 0));
+        waitedSinceProgress += nanos;
       }
       if (n > 0) {
         count += n;
         if (count > maxBytes) {
-          breach = new ResponseLimitException(limitName, what + ": the answer is longer than " + maxBytes
+          throw breached(new ResponseLimitException(limitName, what + ": the answer is longer than " + maxBytes
               + " bytes (" + (limitName.startsWith("max") ? "ResponseLimits." + limitName : limitName)
-              + "); reading stopped there and nothing of it was used", null);
-          ResponseLimitException b = breach;
-          close();
-          throw new IOException(b.getMessage(), b);
+              + "); reading stopped there and nothing of it was used", null));
         }
+        if (wire != null) {
+          wire.decodedOut(n);
+        } else if (decoder) {
+          wireRead(n);
+        } else {
+          handedUp(n);
+        }
+      }
+      Bounded m = meter();
+      if (m.waitedSinceProgress >= m.progressTimeout) {
+        throw breached(m.noProgressFor());
       }
       return n;
     }
@@ -582,20 +763,20 @@ public final class BoundedBody {
         waited += nanos;
       }
       arrived += n;
-      if (waited >= window && arrived < minRate * (waited / 1e9)) {
-        breach = new ResponseLimitException("minBytesPerSecond", what + ": the peer sent " + arrived
+      if (minRate > 0 && waited >= window && arrived < minRate * (waited / 1e9)) {
+        throw breached(new ResponseLimitException("minBytesPerSecond", what + ": the peer sent " + arrived
             + " bytes in " + Math.round(waited / 1e9) + " s of waiting, slower than " + minRate
             + " bytes a second (ResponseLimits.minBytesPerSecond, measured after ResponseLimits.rateWindow); reading "
-            + "stopped and nothing of the answer was used", null);
-        ResponseLimitException b = breach;
-        close();
-        throw new IOException(b.getMessage(), b);
+            + "stopped and nothing of the answer was used", null));
       }
     }
 
     private IOException failed(IOException e) {
       readingSince = 0;
       ResponseLimitException b = breach;
+      if (b == null && wire != null) {
+        b = wire.breach;
+      }
       return b == null ? e : new IOException(b.getMessage(), b);
     }
 
