@@ -103,6 +103,54 @@ public final class HostileAnswers {
   }
 
   /**
+   * What a peer sends to keep an answer open while delivering nothing: the "delivers nothing" class. Each is legal
+   * filler somewhere; a surface picks those its format allows ({@link #LINES} where blank lines are skipped, {@link
+   * #JSON} inside a JSON document read whole).
+   */
+  public enum Padding {
+    /** blank lines */
+    BLANK_LINES("\n"),
+    /** blank lines ended CRLF */
+    CRLF_LINES("\r\n"),
+    /** lines of spaces and tabs (blank once trimmed) */
+    WHITESPACE_LINES(" \t \n"),
+    /** JSON whitespace between tokens */
+    WHITESPACE(" \t\r\n"),
+    /** keep-alive padding of one space at a time */
+    KEEP_ALIVE(" ");
+
+    /** Paddings a line-delimited answer (NDJSON, CSV records) skips. */
+    public static final Padding[] LINES = {BLANK_LINES, CRLF_LINES, WHITESPACE_LINES};
+    /** Paddings a JSON document allows between its tokens. */
+    public static final Padding[] JSON = {WHITESPACE, KEEP_ALIVE, BLANK_LINES, CRLF_LINES};
+
+    private final String text;
+
+    Padding(String text) {
+      this.text = text;
+    }
+
+    /** @return the padding's text, sent again and again */
+    public String text() {
+      return text;
+    }
+  }
+
+  /**
+   * The outcome of an answer that delivers nothing forever: a typed breach of one of the limits that bound it (the
+   * delivery bounds, or for an answer read whole its size or deadline), never a hang or a partial result.
+   *
+   * @param e what the client threw
+   * @param limits the limits any of which may be the one named
+   */
+  public static void endsUndelivered(Throwable e, String... limits) {
+    assertThat(e).as("an answer that delivers nothing forever ends").isNotNull();
+    assertThat(typed(e)).isTrue();
+    assertThat(e).isInstanceOfSatisfying(ResponseLimitException.class,
+        l -> assertThat(l.limit()).as("the limit named").isIn((Object[]) limits));
+  }
+
+  /**
    * @param random the random
    * @param choices the choices
    * @param <T> their type

@@ -217,6 +217,168 @@ public final class HostilePeer implements AutoCloseable {
     };
   }
 
+  /** How a padded answer's bytes go on the wire. */
+  public enum Wire {
+    /** as they are */
+    PLAIN,
+    /** gzip-compressed ({@code Content-Encoding: gzip}): the padding costs the peer a few bytes a megabyte */
+    GZIP,
+    /** gzip, the start compressed, then empty deflate blocks forever: wire bytes that decode to nothing */
+    EMPTY_GZIP_BLOCKS
+  }
+
+  /**
+   * An answer that delivers nothing, forever: {@code start} (a valid beginning: a CSV header, the first lines of an
+   * NDJSON answer, an open JSON document), then {@code padding} over and over (blank lines, whitespace), chunked,
+   * as {@code wire} says, every {@code gap} (zero: as fast as the client reads), until the client goes away.
+   *
+   * @param status the status
+   * @param contentType the content type
+   * @param start the start of the body
+   * @param padding what is sent again and again (ignored for {@link Wire#EMPTY_GZIP_BLOCKS})
+   * @param wire how the bytes go on the wire
+   * @param gap the pause between two batches of padding
+   * @param headers extra headers
+   * @return the answer
+   */
+  public Answer padded(int status, String contentType, String start, String padding, Wire wire, Duration gap,
+      Map<String, String> headers) {
+    return (request, out) -> {
+      Map<String, String> h = new LinkedHashMap<>(headers);
+      h.put("Content-Type", contentType);
+      h.put("Transfer-Encoding", "chunked");
+      if (wire != Wire.PLAIN) {
+        h.put("Content-Encoding", "gzip");
+      }
+      head(out, status, h);
+      byte[] batch = batchOf(padding, gap.isZero() ? 64 * 1024 : Math.max(1, padding.length()));
+      if (wire == Wire.PLAIN) {
+        if (!start.isEmpty()) {
+          chunk(out, start.getBytes(StandardCharsets.UTF_8));
+        }
+        while (!closed) {
+          chunk(out, batch);
+          pause(gap);
+        }
+        return;
+      }
+      java.util.zip.Deflater deflater = new java.util.zip.Deflater(java.util.zip.Deflater.DEFAULT_COMPRESSION, true);
+      java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+      chunk(out, new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff}); // the gzip header
+      chunk(out, deflate(deflater, crc, start.getBytes(StandardCharsets.UTF_8)));
+      // an empty stored block that is not the last: 5 bytes on the wire, nothing decoded
+      byte[] empty = new byte[5 * 4096];
+      for (int i = 0; i < empty.length; i += 5) {
+        empty[i + 3] = (byte) 0xff;
+        empty[i + 4] = (byte) 0xff;
+      }
+      while (!closed) {
+        chunk(out, wire == Wire.GZIP ? deflate(deflater, crc, batch) : empty);
+        pause(gap);
+      }
+    };
+  }
+
+  private static byte[] batchOf(String padding, int atLeast) {
+    byte[] one = padding.getBytes(StandardCharsets.UTF_8);
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    do {
+      b.write(one, 0, one.length);
+    } while (b.size() < atLeast && one.length > 0);
+    return b.toByteArray();
+  }
+
+  /** Deflates {@code data}, flushed to a byte boundary, so what follows may be appended (never empty). */
+  private static byte[] deflate(java.util.zip.Deflater deflater, java.util.zip.CRC32 crc, byte[] data) {
+    crc.update(data);
+    deflater.setInput(data);
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    byte[] buffer = new byte[64 * 1024];
+    int n;
+    while ((n = deflater.deflate(buffer, 0, buffer.length, java.util.zip.Deflater.SYNC_FLUSH)) > 0) {
+      b.write(buffer, 0, n);
+      if (n < buffer.length) {
+        break;
+      }
+    }
+    return b.toByteArray();
+  }
+
+  /**
+   * @param body a body
+   * @return it gzip-compressed, whole
+   */
+  public static byte[] gzip(byte[] body) {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(b)) {
+      z.write(body);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return b.toByteArray();
+  }
+
+  /**
+   * An honest answer that is slow: {@code parts} sent one after the other with {@code gap} between them, each a
+   * chunk, compressed ({@code Content-Encoding: gzip}, flushed after each part) when {@code gzip}; the body is
+   * {@code String.join("", parts)}.
+   *
+   * @param status the status
+   * @param contentType the content type
+   * @param parts the parts of the body
+   * @param gzip whether it goes gzip-compressed
+   * @param gap the pause between two parts
+   * @param headers extra headers
+   * @return the answer
+   */
+  public Answer slow(int status, String contentType, List<String> parts, boolean gzip, Duration gap,
+      Map<String, String> headers) {
+    return (request, out) -> {
+      Map<String, String> h = new LinkedHashMap<>(headers);
+      h.put("Content-Type", contentType);
+      h.put("Transfer-Encoding", "chunked");
+      if (gzip) {
+        h.put("Content-Encoding", "gzip");
+      }
+      head(out, status, h);
+      java.util.zip.Deflater deflater = new java.util.zip.Deflater(java.util.zip.Deflater.DEFAULT_COMPRESSION, true);
+      java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+      long length = 0;
+      if (gzip) {
+        chunk(out, new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff});
+      }
+      for (String part : parts) {
+        if (closed) {
+          return;
+        }
+        byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
+        length += bytes.length;
+        byte[] sent = gzip ? deflate(deflater, crc, bytes) : bytes;
+        if (sent.length > 0) {
+          chunk(out, sent);
+        }
+        pause(gap);
+      }
+      if (gzip) {
+        deflater.finish();
+        ByteArrayOutputStream tail = new ByteArrayOutputStream();
+        byte[] buffer = new byte[1024];
+        while (!deflater.finished()) {
+          tail.write(buffer, 0, deflater.deflate(buffer));
+        }
+        long c = crc.getValue();
+        for (long v : new long[] {c, length}) {
+          for (int i = 0; i < 4; i++) {
+            tail.write((int) (v >>> (8 * i)) & 0xff);
+          }
+        }
+        chunk(out, tail.toByteArray());
+      }
+      out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+    };
+  }
+
   /**
    * An answer whose body comes one byte every {@code gap}, forever or until {@code body} is sent.
    *
