@@ -152,6 +152,144 @@ class SalesforceHostileAnswersTest {
     });
   }
 
+  /** The answers of the "delivers nothing" and "count claimed then exceeded" classes, on every Salesforce surface. */
+  private enum Undelivered {
+    BULK_PADDED, BULK_OVERCLAIMED, QUERY_PADDED, LOGIN_PADDED
+  }
+
+  /** The test's delivery bounds: small, so that padding ends after a megabyte. */
+  private static final ResponseLimits DELIVERY = LIMITS.toBuilder().maxBytesWithoutProgress(1 << 20)
+      .maxBodyBytes(4 << 20).maxLineBytes(64 << 10).build();
+
+  @Test
+  @DisplayName("answers that deliver nothing forever (blank lines, whitespace, empty gzip blocks) or more records than "
+      + "they claim end typed, with bounded bytes and no record past the claim, streamed or read whole")
+  void undeliveredAndOverclaimed() {
+    long[] seed = {Long.getLong("hostile.sf.nothing.seed", 58_000L)};
+    HostileAnswers.run(getClass(), "undeliveredAndOverclaimed", "hostile.sf.nothing.seed", "hostile.sf.nothing.count",
+        8, random -> {
+          Undelivered attack = Undelivered.values()[(int) Math.floorMod(seed[0]++, Undelivered.values().length)];
+          boolean parallel = random.nextBoolean();
+          String as = attack + (parallel ? " (parallel)" : " (sequential)");
+          try (HostilePeer salesforce = HostilePeer.start(); HostilePeer thief = HostilePeer.start()) {
+            List<Map<String, String>> before = new ArrayList<>();
+            String[] limits = serveUndelivered(random, attack, parallel, salesforce, thief, before, as);
+            List<Map<String, String>> got = new ArrayList<>();
+            Throwable thrown = null;
+            try (SalesforceManager sf = builder(salesforce).responseLimits(DELIVERY)
+                .bulkParallelDownloads(parallel ? 2 : 1).build()) {
+              if (attack == Undelivered.QUERY_PADDED || attack == Undelivered.LOGIN_PADDED) {
+                Iterator<Map<String, Object>> records = sf.stream(SOQL).iterator();
+                while (records.hasNext()) {
+                  records.next();
+                }
+              } else {
+                try (Stream<Map<String, String>> rows = sf.bulkQuery(SOQL)) {
+                  rows.forEach(got::add);
+                }
+              }
+            } catch (Throwable e) {
+              thrown = e;
+            }
+            HostileAnswers.endsUndelivered(thrown, limits);
+            assertThat(got).as(as + ": the records handed out, none past a claim nor after the padding")
+                .isEqualTo(before);
+            salesforce.close();
+            assertThat(salesforce.bytesSent()).as(as + ": bytes the peer got out: the bounds and socket buffers")
+                .isLessThan(64L << 20);
+            nothingStolen(salesforce, thief);
+          }
+        });
+  }
+
+  /**
+   * Serves one answer of the class: a valid job whose result page {@code hit} (sequential or parallel) pads forever
+   * after its rows or claims fewer rows than it sends; or a query page or a login answer padded forever.
+   *
+   * @param before filled with the rows a reader may be handed before the failure
+   * @return the limits any of which may end it
+   */
+  private static String[] serveUndelivered(Random random, Undelivered attack, boolean parallel, HostilePeer salesforce,
+      HostilePeer thief, List<Map<String, String>> before, String as) {
+    HostileAnswers.Padding padding = HostileAnswers.pick(random, attack == Undelivered.BULK_PADDED
+        ? new HostileAnswers.Padding[] {HostileAnswers.Padding.BLANK_LINES, HostileAnswers.Padding.CRLF_LINES}
+        : HostileAnswers.Padding.JSON);
+    if (attack == Undelivered.LOGIN_PADDED) {
+      salesforce.on("POST", "/services/oauth2/token", salesforce.padded(200, "application/json",
+          "{\"access_token\":\"" + TOKEN + "\",", padding.text(), HostilePeer.Wire.PLAIN, Duration.ZERO, Map.of()));
+      return new String[] {"maxBodyBytes", "bodyTimeout"};
+    }
+    login(salesforce);
+    if (attack == Undelivered.QUERY_PADDED) {
+      salesforce.on("GET", API + "/query", salesforce.padded(200, "application/json", "{\"totalSize\":1,\"done\":"
+          + "true,\"records\":[" + record(0), padding.text(), HostilePeer.Wire.PLAIN, Duration.ZERO, Map.of()));
+      return new String[] {"maxBodyBytes", "bodyTimeout"};
+    }
+    List<List<String[]>> pages = validRows(random);
+    serveBulk(random, BulkMutation.NONE, pages, salesforce, thief); // the job; its results are served below
+    List<String> header = List.of("Id", "Name");
+    int hit = random.nextInt(pages.size());
+    HostilePeer.Wire wire = HostileAnswers.pick(random, HostilePeer.Wire.values());
+    boolean endless = random.nextBoolean();
+    String[] limits = null;
+    Map<String, HostilePeer.Answer> answers = new LinkedHashMap<>();
+    StringBuilder list = new StringBuilder("{\"done\":true,\"resultPages\":[");
+    for (int p = 0; p < pages.size(); p++) {
+      List<String[]> rows = pages.get(p);
+      String next = parallel || p + 1 == pages.size() ? "null" : locator(p + 1);
+      boolean declare = random.nextBoolean();
+      Map<String, String> headers = new LinkedHashMap<>();
+      headers.put("Sforce-Locator", next);
+      HostilePeer.Answer answer = resultPage(csv(header, rows), next, declare ? rows.size() : -1);
+      List<String[]> handed = rows;
+      if (p == hit && attack == Undelivered.BULK_PADDED) {
+        if (declare) {
+          headers.put("Sforce-NumberOfRecords", String.valueOf(rows.size()));
+        }
+        answer = salesforce.padded(200, "text/csv", csv(header, rows), padding.text(), wire, Duration.ZERO, headers);
+        handed = parallel ? List.of() : rows; // a page read whole fails before a row of it is handed out
+        limits = parallel ? new String[] {"maxBodyBytes", "maxBytesWithoutProgress", "bodyTimeout"}
+            : new String[] {"maxBytesWithoutProgress", "progressTimeout"};
+      } else if (p == hit) {
+        int claimed = 1 + random.nextInt(3);
+        headers.put("Sforce-NumberOfRecords", String.valueOf(claimed));
+        List<String[]> sent = new ArrayList<>();
+        for (int i = 0, n = claimed + 1 + random.nextInt(1000); i < n; i++) {
+          sent.add(new String[] {"001E" + String.format("%014d", i), "Row " + i});
+        }
+        handed = sent.subList(0, claimed);
+        if (endless) {
+          String row = csv(header, List.<String[]>of(sent.get(0))).substring("Id,Name\n".length());
+          answer = salesforce.endless(200, "text/csv", csv(header, sent), row, headers);
+          if (parallel) {
+            handed = List.of(); // read whole: it never ends, and no row of it is handed out
+          }
+          limits = parallel ? new String[] {"maxBodyBytes", "bodyTimeout"} : new String[] {"declared count"};
+        } else {
+          answer = resultPage(csv(header, sent), next, claimed);
+          limits = new String[] {"declared count"};
+        }
+      }
+      if (p <= hit) {
+        for (String[] row : handed) {
+          Map<String, String> r = new LinkedHashMap<>();
+          r.put("Id", row[0]);
+          r.put("Name", row[1]);
+          before.add(r);
+        }
+      }
+      answers.put(locator(p), answer);
+      if (p == 0) {
+        answers.put("", answer);
+      }
+      list.append(p == 0 ? "" : ",").append("{\"resultUrl\":\"").append(RESULTS).append("?locator=")
+          .append(locator(p)).append("\"}");
+    }
+    salesforce.on("GET", RESULTS, byLocator(answers));
+    salesforce.on("GET", API + "/jobs/query/" + JOB + "/resultPages", HostilePeer.json(200, list + "]}"));
+    return limits;
+  }
+
   // ---- query pages ----
 
   /** 1 to 3 pages of 1 to 4 Contacts, as a query of a few records answers. */
