@@ -93,7 +93,8 @@ class SharingHostileAnswersTest {
     LIST_ERROR_BODY,
     QUERY_VALID, QUERY_WIDE_PARTITIONS, QUERY_WIDE_STATS, QUERY_MANY_TOKENS, QUERY_MULTIPLY_FILES, QUERY_DEEP,
     QUERY_CUT, QUERY_TRICKLE, QUERY_REDIRECT, QUERY_HUGE_ID, QUERY_VERSION_HEADER, QUERY_ERROR_BODY,
-    FILE_DECLARED_HUGE, FILE_LONGER, FILE_SHORTER, FILE_CUT, FILE_TRICKLE, FILE_REDIRECT
+    FILE_DECLARED_HUGE, FILE_LONGER, FILE_SHORTER, FILE_CUT, FILE_TRICKLE, FILE_REDIRECT,
+    LIST_PADDED, QUERY_PADDED, CHANGES_PADDED, TOKEN_PADDED
   }
 
   /** A data file of the table: its bytes and the rows it holds (ids; its partition value comes from the line). */
@@ -208,6 +209,10 @@ class SharingHostileAnswersTest {
         case FILE_CUT -> fileCut();
         case FILE_TRICKLE -> fileTrickle();
         case FILE_REDIRECT -> fileRedirect();
+        case LIST_PADDED -> listPadded();
+        case QUERY_PADDED -> queryPadded(false);
+        case CHANGES_PADDED -> queryPadded(true);
+        case TOKEN_PADDED -> tokenPadded();
         default -> throw new AssertionError(kind);
       }
     }
@@ -902,6 +907,74 @@ class SharingHostileAnswersTest {
         assertThat(read(c)).isEqualTo(allFilesExpected());
       }
       assertThat(requestsTo(other, "/moved")).as("storage's redirect is followed").isEqualTo(1);
+    }
+
+    // ---- answers that deliver nothing ----
+
+    /** The delivery bounds of these kinds: padding ends after a megabyte. */
+    private DeltaSharingClient undeliveredClient() {
+      return client(l -> l.maxBytesWithoutProgress(1 << 20).maxLineBytes(256 << 10).maxBodyBytes(1 << 20));
+    }
+
+    void listPadded() {
+      HostileAnswers.Padding padding = HostileAnswers.pick(random, HostileAnswers.Padding.JSON);
+      pages(i -> sharing.padded(200, "application/json", "{\"items\":[{\"name\":\"n0\"}", padding.text(),
+          HostilePeer.Wire.PLAIN, Duration.ZERO, Map.of()));
+      try (DeltaSharingClient c = undeliveredClient()) {
+        HostileAnswers.endsUndelivered(thrown(() -> list(c)), "maxBodyBytes", "bodyTimeout");
+      }
+      assertThat(sharing.requests()).as("a breach is not retried").hasSize(1);
+      sharing.close();
+      assertThat(sharing.bytesSent()).as("bytes the peer got out").isLessThan(64L << 20);
+    }
+
+    /** A query (or changes) answer: its head and some file lines, then blank lines forever. */
+    void queryPadded(boolean changes) {
+      HostileAnswers.Padding padding = HostileAnswers.pick(random, HostileAnswers.Padding.LINES);
+      List<String> lines = withHead(fileLines());
+      String start = String.join("\n", lines.subList(0, 2 + random.nextInt(lines.size() - 1))) + "\n";
+      sharing.on(changes ? "GET" : "POST", TABLE + (changes ? "/changes" : "/query"), sharing.padded(200,
+          "application/x-ndjson", start, padding.text(), HostilePeer.Wire.PLAIN, Duration.ZERO, headers(false)));
+      try (DeltaSharingClient c = undeliveredClient()) {
+        Throwable e = thrown(() -> {
+          if (changes) {
+            try (RowReader r = c.readChanges("s.sc.t", 0)) {
+              while (r.hasNext()) {
+                r.next();
+              }
+            }
+          } else {
+            read(c);
+          }
+        });
+        HostileAnswers.endsUndelivered(e, "maxBytesWithoutProgress", "progressTimeout");
+      }
+      assertThat(storage.requests()).as("nothing of a padded answer is used").isEmpty();
+      sharing.close();
+      assertThat(sharing.bytesSent()).as("bytes the peer got out: the bound and socket buffers")
+          .isLessThan(64L << 20);
+    }
+
+    /** The OAuth token endpoint's answer (a peer of its own) padded with whitespace forever. */
+    void tokenPadded() {
+      HostileAnswers.Padding padding = HostileAnswers.pick(random, HostileAnswers.Padding.JSON);
+      try (HostilePeer oauth = HostilePeer.start()) {
+        oauth.on("POST", "/oauth/token", oauth.padded(200, "application/json", "{\"access_token\":\"t\",",
+            padding.text(), HostilePeer.Wire.PLAIN, Duration.ZERO, Map.of()));
+        DeltaSharingProfile profile = new DeltaSharingProfile(2, sharing.uri(PREFIX),
+            DeltaSharingProfile.AuthType.OAUTH_CLIENT_CREDENTIALS, null, null, oauth.uri("/oauth/token"), "client",
+            Secret.of("client-SECRET-58"), null);
+        try (DeltaSharingClient c = DeltaSharingClient.builder().profile(profile)
+            .retryPolicy(r -> r.maxAttempts(ATTEMPTS).initialDelay(Duration.ofMillis(1)).maxDelay(Duration.ofMillis(2)))
+            .responseLimits(l -> l.maxBodyBytes(1 << 20).maxBytesWithoutProgress(1 << 20)).build()) {
+          Throwable e = thrown(c::listShares);
+          HostileAnswers.endsUndelivered(e, "maxBodyBytes", "bodyTimeout");
+          assertThat(e.getMessage()).doesNotContain("client-SECRET-58");
+        }
+        assertThat(requestsTo(sharing, PREFIX)).as("no request reached the sharing server without a token").isZero();
+        oauth.close();
+        assertThat(oauth.bytesSent()).as("bytes the peer got out").isLessThan(64L << 20);
+      }
     }
 
     // ---- after every exchange ----
