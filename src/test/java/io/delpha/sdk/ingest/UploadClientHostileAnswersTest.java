@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * protocol answers a mutation of what {@link UploadServer} sends (an object widened past {@code maxItems}, an array
  * multiplied, JSON nested past {@code maxJsonDepth}, a string of megabytes, a trickle under {@code
  * minBytesPerSecond}, an answer cut short of its declared length, an endless one, a redirect to another host, text
- * that is not JSON) or a benign change (fields added within the limits). Each seed ends in a typed
+ * that is not JSON, whitespace or empty arrays sent forever: answers that deliver nothing) or a benign change (fields added within the limits). Each seed ends in a typed
  * error naming the right limit where one is broken, or in the upload's right outcome; the customer's password never
  * reaches the other host. {@code -Dhostile.upload.seed}, {@code -Dhostile.upload.count} replay and widen.
  */
@@ -58,7 +58,9 @@ class UploadClientHostileAnswersTest {
     }
   }
 
-  private enum Mutation { BENIGN, WIDEN, MULTIPLY, DEEPEN, LONG_STRING, TRICKLE, CUT, ENDLESS, REDIRECT, NOT_JSON }
+  private enum Mutation {
+    BENIGN, WIDEN, MULTIPLY, DEEPEN, LONG_STRING, TRICKLE, CUT, ENDLESS, REDIRECT, NOT_JSON, PADDED, EMPTY_ARRAYS
+  }
 
   @TempDir
   Path dir;
@@ -97,14 +99,15 @@ class UploadClientHostileAnswersTest {
                 case DEEPEN -> HostileAnswers.breaks(failure, "maxJsonDepth");
                 case LONG_STRING -> HostileAnswers.breaks(failure, "maxStringChars");
                 case TRICKLE -> HostileAnswers.breaks(failure, "minBytesPerSecond");
-                case ENDLESS -> HostileAnswers.breaks(failure, "maxBodyBytes");
+                case ENDLESS, EMPTY_ARRAYS -> HostileAnswers.breaks(failure, "maxBodyBytes");
+                case PADDED -> HostileAnswers.endsUndelivered(failure, "maxBodyBytes", "bodyTimeout");
                 default -> { }
               }
               assertThat(failure.getMessage()).doesNotContain(PASSWORD);
             } else {
               // a PUT's answer of 200 is read under the byte and time bounds but not parsed: its shape is no harm
               boolean shapeOnly = call == Call.PUT && m != Mutation.CUT && m != Mutation.ENDLESS
-                  && m != Mutation.REDIRECT;
+                  && m != Mutation.REDIRECT && m != Mutation.PADDED && m != Mutation.EMPTY_ARRAYS;
               assertThat(m == Mutation.BENIGN || m == Mutation.TRICKLE || shapeOnly)
                   .as(what + " was taken as a right answer").isTrue();
               assertThat(report.accepted()).extracting(FetchReport.StagedFile::key)
@@ -151,6 +154,11 @@ class UploadClientHostileAnswersTest {
       case REDIRECT -> HostilePeer.redirect(HostileAnswers.pick(random, 301, 302, 303, 307, 308),
           thief.uri(call.prefix).toString());
       case NOT_JSON -> HostilePeer.body(call.status, "application/json", "<html>" + call.body);
+      // delivers nothing: whitespace forever inside the document, or empty arrays forever where an array is legal
+      case PADDED -> server.padded(call.status, "application/json", call.body.substring(0, call.body.length() - 1)
+          + ",", HostileAnswers.pick(random, HostileAnswers.Padding.JSON).text(), HostilePeer.Wire.PLAIN,
+          Duration.ZERO, Map.of());
+      case EMPTY_ARRAYS -> server.endless(call.status, "application/json", "{\"extra\":[[]", ",[]", Map.of());
     };
   }
 }
