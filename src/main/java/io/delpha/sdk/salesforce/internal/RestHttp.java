@@ -184,8 +184,8 @@ public final class RestHttp {
   /**
    * Opens a streamed GET (Bulk API 2.0 results), asking for it gzip-compressed ({@code Accept-Encoding: gzip}). The
    * caller closes the body. A plain answer has no bound in all (it is read record by record under the record
-   * bounds, and the delivery bounds of {@link BoundedBody#byRecords}); a compressed one is inflated as it is read, at most {@link ResponseLimits#maxStreamBytes()} inflated
-   * bytes ({@link BoundedBody#decoded}).
+   * bounds, and the delivery bounds of {@link BoundedBody#byRecords}); a compressed one is inflated as it is read, at
+   * most {@link ResponseLimits#maxStreamBytes()} inflated bytes ({@link BoundedBody#decoded}).
    *
    * @param session the session
    * @param what what the caller is doing
