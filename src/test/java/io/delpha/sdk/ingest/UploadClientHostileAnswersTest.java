@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * minBytesPerSecond}, an answer cut short of its declared length, an endless one, a redirect to another host, text
  * that is not JSON, whitespace or empty arrays sent forever: answers that deliver nothing) or a benign change
  * (fields added within the limits). Each seed ends in a typed error naming the right limit where one is broken, or
- * in the upload's right outcome; the customer's password never reaches the other host. {@code -Dhostile.upload.seed}, {@code -Dhostile.upload.count} replay and widen.
+ * in the upload's right outcome; the customer's password never reaches the other host. {@code
+ * -Dhostile.upload.seed}, {@code -Dhostile.upload.count} replay and widen.
  */
 @Timeout(300)
 class UploadClientHostileAnswersTest {
