@@ -212,6 +212,28 @@ class AzureKeyVaultHostilePeerTest {
   // ---- what the vault and Entra send is bounded ----
 
   @Test
+  @DisplayName("an answer padded with whitespace forever, from the vault or the token endpoint, delivers nothing and "
+      + "stops at maxBodyBytes: typed, not retried")
+  void paddedAnswers() {
+    authorized = vault.padded(200, "application/json", "{\"value\":\"v\",", " \r\n", HostilePeer.Wire.PLAIN,
+        Duration.ZERO, Map.of());
+    assertThatThrownBy(() -> provider(l -> l.maxBodyBytes(1 << 20)).secret("s"))
+        .isInstanceOfSatisfying(ResponseLimitException.class, e -> assertThat(e.limit()).isEqualTo("maxBodyBytes"));
+    assertThat(authorizedRequests()).as("not retried").isEqualTo(1);
+    vault.close();
+    long sent = vault.bytesSent();
+
+    entra.on("POST", TOKEN_PATH, entra.padded(200, "application/json", "{\"token_type\":\"Bearer\",", " ",
+        HostilePeer.Wire.PLAIN, Duration.ZERO, Map.of()));
+    vault = vault();
+    assertThatThrownBy(() -> provider(l -> l.maxBodyBytes(1 << 20)).secret("s"))
+        .satisfies(e -> assertThat(HostilePeer.limitIn(e).limit()).isEqualTo("maxBodyBytes"));
+    assertThat(authorizedRequests()).isZero();
+    entra.close();
+    assertThat(sent + entra.bytesSent()).isLessThan(2 * (17L << 20));
+  }
+
+  @Test
   @DisplayName("an answer that never ends, from the vault or the token endpoint, stops at maxBodyBytes: typed, not "
       + "retried, and the client took in about the limit")
   void endlessAnswers() {
