@@ -203,8 +203,8 @@ public final class FileDownloader {
         try {
           int status = response.statusCode();
           if (status == 200) {
-            try (InputStream body = BoundedBody.download(response.body(), name, max, "maxBodyBytes", limits)) {
-              return body.readAllBytes();
+            try (InputStream body = BoundedBody.whole(response.body(), name, max, "maxBodyBytes", limits)) {
+              return body.readAllBytes(); // read whole, so under bodyTimeout as every answer read whole
             }
           }
           HttpCaller.drain(response.body());

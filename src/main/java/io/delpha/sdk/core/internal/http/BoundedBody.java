@@ -77,7 +77,23 @@ public final class BoundedBody {
    * @return the bounded stream
    */
   public static InputStream whole(InputStream body, String what, ResponseLimits limits) {
-    return new Bounded(body, what, limits.maxBodyBytes(), "maxBodyBytes", limits.bodyTimeout(), limits);
+    return whole(body, what, limits.maxBodyBytes(), "maxBodyBytes", limits);
+  }
+
+  /**
+   * Wraps an answer read whole under a bound of its own (a file read into memory): at most {@code maxBytes}, within
+   * {@link ResponseLimits#bodyTimeout()} from now, each read within {@link ResponseLimits#idleTimeout()}.
+   *
+   * @param body the peer's stream (closed when the result is)
+   * @param what the request, for messages
+   * @param maxBytes the most bytes allowed
+   * @param limitName how the bound is named in the message, e.g. {@code "maxBodyBytes"}
+   * @param limits the limits
+   * @return the bounded stream
+   */
+  public static InputStream whole(InputStream body, String what, long maxBytes, String limitName,
+      ResponseLimits limits) {
+    return new Bounded(body, what, maxBytes, limitName, limits.bodyTimeout(), limits);
   }
 
   /**
