@@ -173,10 +173,15 @@ class SalesforceHostileAnswersTest {
           String as = attack + (parallel ? " (parallel)" : " (sequential)");
           try (HostilePeer salesforce = HostilePeer.start(); HostilePeer thief = HostilePeer.start()) {
             List<Map<String, String>> before = new ArrayList<>();
-            String[] limits = serveUndelivered(random, attack, parallel, salesforce, thief, before, as);
+            // a quarter of the padded pages come slowly: then the deadlines end them, not the bytes
+            Duration gap = attack == Undelivered.BULK_PADDED && random.nextInt(4) == 0 ? Duration.ofMillis(20)
+                : Duration.ZERO;
+            String[] limits = serveUndelivered(random, attack, parallel, gap, salesforce, thief, before);
             List<Map<String, String>> got = new ArrayList<>();
             Throwable thrown = null;
-            try (SalesforceManager sf = builder(salesforce).responseLimits(DELIVERY)
+            ResponseLimits bounds = gap.isZero() ? DELIVERY : DELIVERY.toBuilder()
+                .progressTimeout(Duration.ofMillis(400)).bodyTimeout(Duration.ofMillis(800)).build();
+            try (SalesforceManager sf = builder(salesforce).responseLimits(bounds)
                 .bulkParallelDownloads(parallel ? 2 : 1).build()) {
               if (attack == Undelivered.QUERY_PADDED || attack == Undelivered.LOGIN_PADDED) {
                 Iterator<Map<String, Object>> records = sf.stream(SOQL).iterator();
@@ -209,8 +214,8 @@ class SalesforceHostileAnswersTest {
    * @param before filled with the rows a reader may be handed before the failure
    * @return the limits any of which may end it
    */
-  private static String[] serveUndelivered(Random random, Undelivered attack, boolean parallel, HostilePeer salesforce,
-      HostilePeer thief, List<Map<String, String>> before, String as) {
+  private static String[] serveUndelivered(Random random, Undelivered attack, boolean parallel, Duration gap,
+      HostilePeer salesforce, HostilePeer thief, List<Map<String, String>> before) {
     HostileAnswers.Padding padding = HostileAnswers.pick(random, attack == Undelivered.BULK_PADDED
         ? new HostileAnswers.Padding[] {HostileAnswers.Padding.BLANK_LINES, HostileAnswers.Padding.CRLF_LINES}
         : HostileAnswers.Padding.JSON);
@@ -246,9 +251,10 @@ class SalesforceHostileAnswersTest {
         if (declare) {
           headers.put("Sforce-NumberOfRecords", String.valueOf(rows.size()));
         }
-        answer = salesforce.padded(200, "text/csv", csv(header, rows), padding.text(), wire, Duration.ZERO, headers);
+        answer = salesforce.padded(200, "text/csv", csv(header, rows), padding.text(), wire, gap, headers);
         handed = parallel ? List.of() : rows; // a page read whole fails before a row of it is handed out
-        limits = parallel ? new String[] {"maxBodyBytes", "maxBytesWithoutProgress", "bodyTimeout"}
+        limits = !gap.isZero() ? new String[] {"bodyTimeout", "progressTimeout", "minBytesPerSecond"}
+            : parallel ? new String[] {"maxBodyBytes", "maxBytesWithoutProgress", "bodyTimeout"}
             : new String[] {"maxBytesWithoutProgress", "progressTimeout"};
       } else if (p == hit) {
         int claimed = 1 + random.nextInt(3);
