@@ -94,9 +94,10 @@ public record IngestionConstraints(Set<String> formats, int numberFiles, long ma
   }
 
   /**
-   * @return the largest accepted file in bytes
+   * @return the largest accepted file in bytes, {@code Long.MAX_VALUE} when {@code maxFileKib} KiB are more (a
+   *     limit that large is no limit; the product is never let overflow into a negative one)
    */
   public long maxFileBytes() {
-    return maxFileKib * 1024;
+    return maxFileKib > Long.MAX_VALUE / 1024 ? Long.MAX_VALUE : maxFileKib * 1024;
   }
 }

@@ -18,6 +18,7 @@ import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.ResponseLimitException;
 import io.delpha.sdk.core.ResponseLimits;
 import io.delpha.sdk.core.ServiceUnavailableException;
+import io.delpha.sdk.core.internal.PeerNumbers;
 import io.delpha.sdk.core.internal.http.BoundedBody;
 import io.delpha.sdk.core.internal.http.HttpCaller;
 import io.delpha.sdk.core.internal.http.Redirects;
@@ -66,6 +67,15 @@ public final class BoundedAzureTransport implements HttpClient {
 
   /** Azure's default retry decisions, asked for everything {@link #retryable} does not decide itself. */
   private static final RetryStrategy AZURE_DEFAULTS = new ExponentialBackoff();
+
+  /** A token answer's lifetimes in seconds, which MSAL adds to the clock without a check. */
+  private static final List<String> TOKEN_LIFETIMES = List.of("expires_in", "ext_expires_in", "refresh_in");
+
+  /**
+   * The longest lifetime a token answer may state: Microsoft Entra ID issues tokens for hours (at most about 28 with
+   * continuous access evaluation); a year is beyond any, and far from the clock's overflow.
+   */
+  static final Duration MAX_TOKEN_LIFETIME = Duration.ofDays(366);
 
   /** Headers the JDK client sets itself and refuses from a caller. */
   private static final Set<String> RESTRICTED = Set.of("connection", "content-length", "expect", "host", "upgrade");
@@ -179,6 +189,12 @@ public final class BoundedAzureTransport implements HttpClient {
               + "' is not a string or a number; refused before the identity library reads it");
         }
       });
+      for (String lifetime : TOKEN_LIFETIMES) {
+        if (answer.hasNonNull(lifetime)) { // the identity library adds it to the clock unchecked
+          PeerNumbers.jsonLong(answer.get(lifetime), 0, MAX_TOKEN_LIFETIME.toSeconds(),
+              what + ": the token answer's " + lifetime);
+        }
+      }
       return;
     }
     for (String text : List.of("value", "id", "contentType", "kid")) {

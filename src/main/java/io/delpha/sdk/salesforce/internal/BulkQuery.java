@@ -8,6 +8,7 @@ import io.delpha.sdk.core.ResponseLimitException;
 import io.delpha.sdk.core.ResponseLimits;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.internal.CsvParser;
+import io.delpha.sdk.core.internal.PeerNumbers;
 import io.delpha.sdk.core.internal.Retrier;
 import io.delpha.sdk.core.internal.http.BoundedBody;
 import io.delpha.sdk.core.internal.http.ClaimedCount;
@@ -69,7 +70,6 @@ public final class BulkQuery {
       Set.of("MALFORMED_QUERY", "INVALID_FIELD", "INVALID_TYPE", "INVALIDENTITY", "INVALID_QUERY_FILTER_OPERATOR");
 
   private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9]{15}|[A-Za-z0-9]{18}");
-  private static final Pattern COUNT = Pattern.compile("[0-9]{1,18}");
 
   private final RequestExecutor executor;
   private final RestHttp http;
@@ -375,11 +375,8 @@ public final class BulkQuery {
       pages++;
       handle = page.handle();
       String count = page.count();
-      if (count != null && !COUNT.matcher(count).matches()) {
-        throw new DataFormatException("Bulk API 2.0 query job " + jobId + ": result page " + pages + " declares "
-            + "Sforce-NumberOfRecords '" + Peers.echo(count) + "', which is not a count");
-      }
-      long declared = count == null ? -1 : Long.parseLong(count);
+      long declared = count == null ? -1 : PeerNumbers.parseLong(count, 0, Long.MAX_VALUE, "Bulk API 2.0 query job "
+          + jobId + ": result page " + pages + "'s Sforce-NumberOfRecords");
       claim = ClaimedCount.of("Bulk API 2.0 query job " + jobId + ": result page " + pages, "Sforce-NumberOfRecords",
           declared);
       if (declared >= 0) {

@@ -1,5 +1,6 @@
 package io.delpha.sdk.salesforce.internal;
 
+import io.delpha.sdk.core.internal.PeerNumbers;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -89,7 +90,8 @@ public final class RestHttp {
     }
     Matcher m = API_USAGE.matcher(header);
     return m.find()
-        ? Optional.of(new ApiUsage(Long.parseLong(m.group(1)), Long.parseLong(m.group(2))))
+        ? Optional.of(new ApiUsage(PeerNumbers.parseLong(m.group(1), 0, Long.MAX_VALUE, "Sforce-Limit-Info's api-usage"),
+            PeerNumbers.parseLong(m.group(2), 0, Long.MAX_VALUE, "Sforce-Limit-Info's api-usage")))
         : Optional.empty();
   }
 

@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import io.delpha.sdk.core.internal.Jwt;
+import io.delpha.sdk.core.internal.PeerNumbers;
 import java.security.PrivateKey;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -213,6 +214,11 @@ public interface BearerTokens {
    * request), and the answer is read under the client's {@link ResponseLimits}.
    */
   final class OAuthTokens implements BearerTokens {
+    /**
+     * The longest an answer's {@code expires_in} is believed: a token is renewed at least this often, so a
+     * lifetime of {@code Long.MAX_VALUE} seconds costs a renewal a day, not an overflow.
+     */
+    static final Duration MAX_TOKEN_LIFETIME = Duration.ofDays(1);
     private final HttpCaller http;
     private final ResponseLimits limits;
     private final URI tokenEndpoint;
@@ -283,14 +289,22 @@ public interface BearerTokens {
       }
       JsonNode access = json.get("access_token");
       JsonNode expiresIn = json.get("expires_in");
-      if (access == null || !access.isTextual() || expiresIn == null || !expiresIn.canConvertToLong()) {
+      if (access == null || !access.isTextual() || expiresIn == null || expiresIn.isNull()) {
         throw new AuthenticationException("the OAuth token endpoint " + tokenEndpoint
             + " answered without access_token and expires_in");
       }
-      long seconds = expiresIn.asLong();
+      long seconds;
+      try {
+        seconds = PeerNumbers.lifetime(PeerNumbers.jsonLong(expiresIn, 0, Long.MAX_VALUE, "expires_in"),
+            MAX_TOKEN_LIFETIME, "expires_in").toSeconds();
+      } catch (DataFormatException e) {
+        throw new AuthenticationException("the OAuth token endpoint " + tokenEndpoint + " answered an unusable "
+            + "lifetime: " + e.getMessage());
+      }
       token = Secret.of(access.asText());
       // renew early: a token must not expire between being read and being checked by the server
-      renewAt = clock.instant().plusSeconds(Math.max(0, seconds - Math.min(60, seconds / 10)));
+      renewAt = PeerNumbers.plusSaturated(clock.instant(),
+          Duration.ofSeconds(seconds - Math.min(60, seconds / 10)));
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.delpha.sdk.sharing.internal;
 
+import io.delpha.sdk.core.internal.PeerNumbers;
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.AccessDeniedException;
 import io.delpha.sdk.core.NotFoundException;
@@ -398,7 +399,15 @@ public final class FileDownloader {
      * neither is retried. An answer without a {@code Content-Length} is checked as it is read.
      */
     private void requireDeclaredLength(HttpResponse<InputStream> response) {
-      OptionalLong length = response.headers().firstValueAsLong("Content-Length");
+      OptionalLong length;
+      try {
+        length = response.headers().firstValue("Content-Length").map(v -> OptionalLong.of(
+            PeerNumbers.parseLong(v, 0, Long.MAX_VALUE, name + ": storage's Content-Length")))
+            .orElse(OptionalLong.empty());
+      } catch (DataFormatException e) {
+        closeQuietly(response.body());
+        throw e;
+      }
       if (length.isEmpty() || length.getAsLong() == file.size()) {
         return;
       }

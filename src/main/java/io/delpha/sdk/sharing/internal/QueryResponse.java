@@ -1,5 +1,6 @@
 package io.delpha.sdk.sharing.internal;
 
+import io.delpha.sdk.core.internal.PeerNumbers;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.DelphaException;
@@ -415,7 +416,7 @@ public record QueryResponse(TableMetadata metadata, RowSchema physicalSchema, @N
    * is refused rather than read unbounded.
    */
   private static long size(@Nullable JsonNode size, String kind, String id, String table) {
-    if (size == null || !size.canConvertToLong() || !size.isIntegralNumber() || size.asLong() < 0) {
+    if (size == null || !size.isIntegralNumber() || !size.canConvertToLong() || size.asLong() < 0) {
       throw new DataFormatException("the " + kind + " action of " + table + " file " + Peers.echo(id)
           + " has no valid size "
           + "(the protocol requires one; without it the download could not be bounded)");
@@ -444,7 +445,8 @@ public record QueryResponse(TableMetadata metadata, RowSchema physicalSchema, @N
   }
 
   private static @Nullable Long longOrNull(JsonNode node, String field) {
-    return node.hasNonNull(field) ? node.get(field).asLong() : null;
+    return node.hasNonNull(field)
+        ? PeerNumbers.jsonLong(node.get(field), Long.MIN_VALUE, Long.MAX_VALUE, "a file's " + field) : null;
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.delpha.sdk.sharing.internal;
 
+import io.delpha.sdk.core.internal.PeerNumbers;
 import io.delpha.sdk.core.internal.JsonSupport;
 import io.delpha.sdk.core.internal.http.HttpCaller;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -386,12 +387,7 @@ public final class SharingHttp {
       if (v == null) {
         return null;
       }
-      try {
-        return Long.parseLong(v.trim());
-      } catch (NumberFormatException e) {
-        throw new DataFormatException("the Delta-Table-Version header of " + shown(what) + " is not a number: "
-            + Peers.echo(v));
-      }
+      return PeerNumbers.parseLong(v, 0, Long.MAX_VALUE, "the Delta-Table-Version header of " + shown(what));
     }
 
     void close() {

@@ -5,6 +5,7 @@ import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.ResponseLimitException;
 import io.delpha.sdk.core.ResponseLimits;
 import io.delpha.sdk.core.internal.http.BoundedBody;
+import io.delpha.sdk.core.internal.PeerNumbers;
 import io.delpha.sdk.core.internal.http.Peers;
 import io.delpha.sdk.parquet.Column;
 import io.delpha.sdk.parquet.ColumnType;
@@ -177,9 +178,10 @@ public final class SparkSchema {
     }
     Matcher m = DECIMAL.matcher(t);
     if (m.matches()) {
-      int precision = Integer.parseInt(m.group(1));
-      int scale = Integer.parseInt(m.group(2));
-      if (precision < 1 || precision > 38 || scale > precision) {
+      String what = "the precision or scale of column " + Peers.echo(column) + " of " + table;
+      int precision = PeerNumbers.parseInt(m.group(1), 1, 38, what);
+      int scale = PeerNumbers.parseInt(m.group(2), 0, 38, what);
+      if (scale > precision) {
         throw new DataFormatException("column " + Peers.echo(column) + " of " + table + " has type "
             + Peers.echo(sparkType) + ": precision must be 1..38 and scale 0..precision");
       }

@@ -36,12 +36,15 @@ public final class Values {
       return null;
     }
     ColumnType type = column.type();
+    if (type.kind().isNested() || type.kind() == ColumnType.Kind.VARIANT) {
+      throw new DataFormatException("partition column " + Peers.echo(column.name()) + " of " + file + " has type "
+          + type + ", which partition values cannot hold");
+    }
     try {
-      if (type.kind().isNested() || type.kind() == ColumnType.Kind.VARIANT) {
-        throw new DataFormatException("partition column " + Peers.echo(column.name()) + " of " + file + " has type "
-            + type + ", which partition values cannot hold");
-      }
       return ScalarKind.of(type).parsePartition(text, type);
+    } catch (DataFormatException e) { // a number, refused by its shape before any arithmetic (PeerNumbers)
+      throw new DataFormatException("column " + Peers.echo(column.name()) + " in " + file + ": " + e.getMessage()
+          + " (the column's type)", e);
     } catch (NumberFormatException | DateTimeParseException | ArithmeticException e) {
       throw new DataFormatException("partition value '" + Peers.echo(text) + "' of column "
           + Peers.echo(column.name()) + " in " + file + " is not a valid " + type, e);

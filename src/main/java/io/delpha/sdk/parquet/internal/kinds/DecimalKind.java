@@ -1,5 +1,6 @@
 package io.delpha.sdk.parquet.internal.kinds;
 
+import io.delpha.sdk.core.internal.PeerNumbers;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.parquet.ColumnType;
 import io.delpha.sdk.parquet.Physical;
@@ -182,7 +183,7 @@ final class DecimalKind implements ScalarKind {
 
   @Override
   public Object parsePartition(String text, ColumnType type) {
-    return new BigDecimal(text.trim()).setScale(type.scale(), RoundingMode.UNNECESSARY);
+    return PeerNumbers.parseDecimal(text, type.precision(), type.scale(), "the partition value");
   }
 
   /** A decimal of another scale or an integer, when exact at the column's scale. */

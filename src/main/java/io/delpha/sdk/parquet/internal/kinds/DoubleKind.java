@@ -1,5 +1,6 @@
 package io.delpha.sdk.parquet.internal.kinds;
 
+import io.delpha.sdk.core.internal.PeerNumbers;
 import io.delpha.sdk.parquet.ColumnType;
 import io.delpha.sdk.parquet.Physical;
 import java.sql.ResultSet;
@@ -76,7 +77,7 @@ final class DoubleKind implements ScalarKind {
 
   @Override
   public Object parsePartition(String text, ColumnType type) {
-    return Double.valueOf(text.trim());
+    return PeerNumbers.parseDouble(text, "the partition value");
   }
 
   /** Any number (Spark's {@code float}, a file's FLOAT). */

@@ -1,5 +1,6 @@
 package io.delpha.sdk.parquet.internal.kinds;
 
+import io.delpha.sdk.core.internal.PeerNumbers;
 import io.delpha.sdk.parquet.ColumnType;
 import io.delpha.sdk.parquet.Physical;
 import java.sql.ResultSet;
@@ -89,7 +90,7 @@ final class IntKind implements ScalarKind {
 
   @Override
   public Object parsePartition(String text, ColumnType type) {
-    return Integer.valueOf(text.trim());
+    return PeerNumbers.parseInt(text, Integer.MIN_VALUE, Integer.MAX_VALUE, "the partition value");
   }
 
   /** An integral number that fits (Spark's {@code short} and {@code byte}, a file's wider integer). */

@@ -1,5 +1,6 @@
 package io.delpha.sdk.parquet.internal.kinds;
 
+import io.delpha.sdk.core.internal.PeerNumbers;
 import io.delpha.sdk.parquet.ColumnType;
 import io.delpha.sdk.parquet.Physical;
 import java.sql.ResultSet;
@@ -83,7 +84,7 @@ final class LongKind implements ScalarKind {
 
   @Override
   public Object parsePartition(String text, ColumnType type) {
-    return Long.valueOf(text.trim());
+    return PeerNumbers.parseLong(text, "the partition value");
   }
 
   /** An integral number (a file's narrower integer). */
