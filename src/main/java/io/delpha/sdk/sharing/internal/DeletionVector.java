@@ -2,11 +2,8 @@ package io.delpha.sdk.sharing.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.delpha.sdk.core.DataFormatException;
+import io.delpha.sdk.core.internal.PeerNumbers;
 import io.delpha.sdk.core.internal.http.Peers;
-import io.delpha.sdk.core.internal.Capability;
-import java.io.ByteArrayInputStream;
-import java.io.DataInputStream;
-import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -15,7 +12,6 @@ import java.util.UUID;
 import java.util.function.Function;
 import java.util.zip.CRC32;
 import org.jspecify.annotations.Nullable;
-import org.roaringbitmap.longlong.Roaring64NavigableMap;
 
 /**
  * A Delta deletion vector descriptor (the {@code deletionVector} of an {@code add} or {@code remove} action,
@@ -26,8 +22,8 @@ import org.roaringbitmap.longlong.Roaring64NavigableMap;
  * hands out a pre-signed URL here); {@code u}, a file named by a UUID relative to the table's root
  * ({@code <prefix>/deletion_vector_<uuid>.bin}). A file holds a version byte, then at {@code offset} each
  * bitmap as its size (big-endian int), its bytes, and the CRC-32 of its bytes (big-endian int). The bitmap is
- * Delta's "RoaringBitmapArray": a little-endian magic number, then the portable 64-bit Roaring format, read by
- * the RoaringBitmap library.
+ * Delta's "RoaringBitmapArray": a little-endian magic number, then the portable 64-bit Roaring format, read in
+ * place by {@link DeletionBitmap} (never expanded to an array; every position checked against the file's rows).
  *
  * @param storageType {@code i}, {@code p} or {@code u}
  * @param pathOrInlineDv the encoded bitmap, the path or URL, or the prefix and encoded UUID
@@ -36,9 +32,21 @@ import org.roaringbitmap.longlong.Roaring64NavigableMap;
  * @param cardinality how many rows it deletes
  * @param fileId the sharing server's stable identifier of the file that holds the bitmap
  *     ({@code deletionVectorFileId}), {@code null} if it named none
+ * @param fileRows the data file's rows as its statistics say ({@code numRecords}), {@code null} if unknown: the
+ *     vector may delete no position at or beyond it
  */
 public record DeletionVector(String storageType, String pathOrInlineDv, @Nullable Integer offset, int sizeInBytes,
-    long cardinality, @Nullable String fileId) {
+    long cardinality, @Nullable String fileId, @Nullable Long fileRows) {
+
+  /**
+   * A descriptor whose data file's row count is unknown (positions are then checked against the rows read).
+   *
+   * @see #DeletionVector(String, String, Integer, int, long, String, Long)
+   */
+  public DeletionVector(String storageType, String pathOrInlineDv, @Nullable Integer offset, int sizeInBytes,
+      long cardinality, @Nullable String fileId) {
+    this(storageType, pathOrInlineDv, offset, sizeInBytes, cardinality, fileId, null);
+  }
 
   /** The magic number that starts a serialised bitmap (Delta's {@code RoaringBitmapArray}). */
   static final int MAGIC = 1681511377;
@@ -51,10 +59,22 @@ public record DeletionVector(String storageType, String pathOrInlineDv, @Nullabl
    * @throws DataFormatException if a field is missing or out of range, or the storage type is unknown
    */
   public static DeletionVector parse(JsonNode dv, @Nullable String fileId, String table) {
+    return parse(dv, fileId, null, table);
+  }
+
+  /**
+   * @param dv the descriptor's JSON
+   * @param fileId the file line's {@code deletionVectorFileId}, {@code null} if none
+   * @param fileRows the data file's rows ({@code numRecords} of its statistics), {@code null} if unknown
+   * @param table the table, for messages
+   * @return the descriptor
+   * @throws DataFormatException if a field is missing or out of range, the storage type is unknown, or it claims to
+   *     delete more rows than the file has
+   */
+  public static DeletionVector parse(JsonNode dv, @Nullable String fileId, @Nullable Long fileRows, String table) {
     String type = QueryResponse.text(dv, "storageType");
     String where = QueryResponse.text(dv, "pathOrInlineDv");
-    if (type == null || where == null || !dv.path("sizeInBytes").canConvertToInt()
-        || !dv.path("cardinality").canConvertToLong()) {
+    if (type == null || where == null || !dv.hasNonNull("sizeInBytes") || !dv.hasNonNull("cardinality")) {
       throw new DataFormatException("a deletion vector of " + table
           + " lacks storageType, pathOrInlineDv, sizeInBytes or cardinality");
     }
@@ -62,14 +82,19 @@ public record DeletionVector(String storageType, String pathOrInlineDv, @Nullabl
       throw new DataFormatException("a deletion vector of " + table + " has the storage type '" + Peers.echo(type)
           + "'; the Delta protocol defines 'i', 'p' and 'u'");
     }
-    Integer offset = dv.hasNonNull("offset") ? dv.get("offset").asInt() : null;
-    int size = dv.get("sizeInBytes").asInt();
-    long cardinality = dv.get("cardinality").asLong();
-    if (size < 4 || cardinality < 0 || (offset != null && offset < 0) || (!type.equals("i") && offset == null)) {
-      throw new DataFormatException("a deletion vector of " + table + " has an impossible size, cardinality or "
-          + "offset (size " + size + ", cardinality " + cardinality + ", offset " + offset + ")");
+    String what = "a deletion vector of " + table + ": its ";
+    Integer offset = dv.hasNonNull("offset")
+        ? (int) PeerNumbers.jsonLong(dv.get("offset"), 0, Integer.MAX_VALUE, what + "offset") : null;
+    int size = (int) PeerNumbers.jsonLong(dv.get("sizeInBytes"), 4, Integer.MAX_VALUE, what + "sizeInBytes");
+    long cardinality = PeerNumbers.jsonLong(dv.get("cardinality"), 0, Long.MAX_VALUE, what + "cardinality");
+    if (!type.equals("i") && offset == null) {
+      throw new DataFormatException("a deletion vector of " + table + " stored in a file has no offset");
     }
-    return new DeletionVector(type, where, offset, size, cardinality, fileId);
+    if (fileRows != null && cardinality > fileRows) {
+      throw new DataFormatException("a deletion vector of " + table + " deletes " + cardinality + " rows of a file of "
+          + fileRows + " rows");
+    }
+    return new DeletionVector(type, where, offset, size, cardinality, fileId, fileRows);
   }
 
   /**
@@ -127,7 +152,8 @@ public record DeletionVector(String storageType, String pathOrInlineDv, @Nullabl
    * @param fetch gets a whole file by its location (the caller caches files shared by several vectors)
    * @param file the data file, for messages
    * @return the deleted positions
-   * @throws DataFormatException if the bitmap is corrupt: a wrong size, checksum, magic number or cardinality
+   * @throws DataFormatException if the bitmap is corrupt: a wrong size, checksum, magic number or cardinality, or
+   *     a position at or beyond {@link #fileRows}
    */
   public DeletedRows load(@Nullable URI tableRoot, Function<String, byte[]> fetch, String file) {
     byte[] bytes;
@@ -156,37 +182,29 @@ public record DeletionVector(String storageType, String pathOrInlineDv, @Nullabl
         throw new DataFormatException("the deletion vector of " + file + " fails its CRC-32 check");
       }
     }
-    Capability.require("a shared table's deletion vectors", Capability.DELETION_VECTORS);
-    return DeletedRows.read(bytes, start, sizeInBytes, cardinality, file);
+    return DeletedRows.read(bytes, start, sizeInBytes, cardinality, fileRows == null ? -1 : fileRows, file);
   }
 
-  /** The deleted row positions of one data file (0 is the file's first row). Immutable once loaded. */
+  /**
+   * The deleted row positions of one data file (0 is the file's first row), held as the serialized bitmap they came
+   * in ({@link DeletionBitmap}): what it costs is its bytes, whatever it claims to delete. Immutable once loaded.
+   */
   public static final class DeletedRows {
 
-    private final Roaring64NavigableMap positions;
+    private final DeletionBitmap positions;
 
-    private static DeletedRows read(byte[] bytes, int start, int size, long cardinality, String file) {
-      return new DeletedRows(bitmap(bytes, start, size, file), cardinality, file);
-    }
-
-    private static Roaring64NavigableMap bitmap(byte[] bytes, int start, int size, String file) {
+    private static DeletedRows read(byte[] bytes, int start, int size, long cardinality, long rows, String file) {
       if (ByteBuffer.wrap(bytes, start, size).order(ByteOrder.LITTLE_ENDIAN).getInt(start) != MAGIC) {
         throw new DataFormatException("the deletion vector of " + file + " does not start with the magic number of "
             + "Delta's bitmap format");
       }
-      Roaring64NavigableMap map = new Roaring64NavigableMap();
-      try {
-        map.deserializePortable(new DataInputStream(new ByteArrayInputStream(bytes, start + 4, size - 4)));
-      } catch (IOException | RuntimeException e) {
-        throw new DataFormatException("the deletion vector of " + file + " is not a valid bitmap: " + e.getMessage(), e);
-      }
-      return map;
+      return new DeletedRows(new DeletionBitmap(bytes, start + 4, start + size, rows, file), cardinality, file);
     }
 
-    DeletedRows(Roaring64NavigableMap positions, long cardinality, String file) {
-      if (positions.getLongCardinality() != cardinality) {
+    private DeletedRows(DeletionBitmap positions, long cardinality, String file) {
+      if (positions.cardinality() != cardinality) {
         throw new DataFormatException("the deletion vector of " + file + " deletes "
-            + positions.getLongCardinality() + " rows, and its descriptor says " + cardinality);
+            + positions.cardinality() + " rows, and its descriptor says " + cardinality);
       }
       this.positions = positions;
     }
@@ -201,42 +219,54 @@ public record DeletionVector(String storageType, String pathOrInlineDv, @Nullabl
 
     /** @return how many rows are deleted */
     public long count() {
-      return positions.getLongCardinality();
+      return positions.cardinality();
     }
 
-    /** @return the deleted positions in ascending order, one at a time (nothing copied) */
+    /** @return the greatest deleted position, {@code -1} if none */
+    public long last() {
+      return positions.last();
+    }
+
+    /** @return the deleted positions in ascending order, one at a time (a cursor over the bitmap, nothing copied) */
     public PrimitiveIterator.OfLong ascending() {
-      org.roaringbitmap.longlong.LongIterator it = positions.getLongIterator();
-      return new PrimitiveIterator.OfLong() {
-        @Override
-        public boolean hasNext() {
-          return it.hasNext();
-        }
-
-        @Override
-        public long nextLong() {
-          if (!it.hasNext()) {
-            throw new java.util.NoSuchElementException();
-          }
-          return it.next();
-        }
-      };
-    }
-
-    /** @return the deleted positions in ascending order */
-    public long[] toArray() {
-      return positions.toArray();
+      return positions.ascending();
     }
 
     /**
      * @param other the rows deleted before
-     * @return the rows deleted here and not in {@code other}
+     * @return the rows deleted here and not in {@code other}, ascending, one at a time (a cursor over both bitmaps)
      */
-    public long[] minus(DeletedRows other) {
-      Roaring64NavigableMap copy = new Roaring64NavigableMap();
-      copy.or(positions);
-      copy.andNot(other.positions);
-      return copy.toArray();
+    public PrimitiveIterator.OfLong minus(DeletedRows other) {
+      PrimitiveIterator.OfLong mine = ascending();
+      PrimitiveIterator.OfLong theirs = other.ascending();
+      return new PrimitiveIterator.OfLong() {
+        private long theirNext = theirs.hasNext() ? theirs.nextLong() : Long.MAX_VALUE;
+        private long next = -1;
+
+        @Override
+        public boolean hasNext() {
+          while (next < 0 && mine.hasNext()) {
+            long p = mine.nextLong();
+            while (theirNext < p) {
+              theirNext = theirs.hasNext() ? theirs.nextLong() : Long.MAX_VALUE;
+            }
+            if (theirNext != p) {
+              next = p;
+            }
+          }
+          return next >= 0;
+        }
+
+        @Override
+        public long nextLong() {
+          if (!hasNext()) {
+            throw new java.util.NoSuchElementException();
+          }
+          long p = next;
+          next = -1;
+          return p;
+        }
+      };
     }
   }
 }

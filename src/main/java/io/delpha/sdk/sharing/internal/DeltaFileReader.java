@@ -112,6 +112,11 @@ final class DeltaFileReader implements ColumnBatchReader {
     while (true) {
       ColumnBatch in = file.next();
       if (in == null) {
+        long beyond = keep == null ? -1 : keep.pending();
+        if (beyond >= 0) { // a deletion vector's position past the file's last row: no valid writer makes one
+          throw new DataFormatException("the deletion vector of " + name + " names the row at position " + beyond
+              + ", and the file has " + position + " rows");
+        }
         return null;
       }
       int rows = in.rowCount();
@@ -192,6 +197,12 @@ final class DeltaFileReader implements ColumnBatchReader {
      */
     abstract int select(long first, int rows, int[] out);
 
+    /**
+     * @return the next position not yet reached by {@link #select}, {@code -1} if none: once the file's rows are all
+     *     read, a position left names a row the file does not have
+     */
+    abstract long pending();
+
     /** @param dropped the positions to leave out, ascending (a deletion vector's) */
     static RowSelection dropping(PrimitiveIterator.OfLong dropped) {
       return new RowSelection() {
@@ -223,25 +234,45 @@ final class DeltaFileReader implements ColumnBatchReader {
           }
           return n;
         }
+
+        @Override
+        long pending() {
+          return next == Long.MAX_VALUE ? -1 : next;
+        }
       };
     }
 
     /** @param kept the positions to keep, ascending (the rows a change feed reads) */
     static RowSelection keeping(long[] kept) {
+      return keeping(java.util.Arrays.stream(kept).iterator());
+    }
+
+    /** @param kept the positions to keep, ascending, one at a time (a cursor over a deletion vector) */
+    static RowSelection keeping(PrimitiveIterator.OfLong kept) {
       return new RowSelection() {
-        private int i;
+        private long next = advance();
+
+        private long advance() {
+          return kept.hasNext() ? kept.nextLong() : Long.MAX_VALUE;
+        }
 
         @Override
         int select(long first, int rows, int[] out) {
-          while (i < kept.length && kept[i] < first) {
-            i++;
+          while (next < first) {
+            next = advance();
           }
           long end = first + rows;
           int n = 0;
-          while (i < kept.length && kept[i] < end) {
-            out[n++] = (int) (kept[i++] - first);
+          while (next < end) {
+            out[n++] = (int) (next - first);
+            next = advance();
           }
           return n;
+        }
+
+        @Override
+        long pending() {
+          return next == Long.MAX_VALUE ? -1 : next;
         }
       };
     }

@@ -12,6 +12,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.PrimitiveIterator;
+import java.util.stream.LongStream;
 import java.util.concurrent.ConcurrentHashMap;
 import io.delpha.sdk.sharing.internal.DeltaFileReader.RowSelection;
 import org.jspecify.annotations.Nullable;
@@ -150,11 +152,11 @@ public final class DeltaReads {
     DeletedRows newer = add.deletionVector() == null ? null : deleted(add, Objects.requireNonNull(add.deletionVector()));
     DeletedRows older = remove.deletionVector() == null ? null
         : deleted(remove, Objects.requireNonNull(remove.deletionVector()));
-    long[] positions;
+    PrimitiveIterator.OfLong positions; // a cursor over the bitmaps: nothing is expanded, whatever they claim
     if (f == remove) {
-      positions = newer == null ? new long[0] : older == null ? newer.toArray() : newer.minus(older);
+      positions = newer == null ? LongStream.empty().iterator() : older == null ? newer.ascending() : newer.minus(older);
     } else {
-      positions = older == null ? new long[0] : newer == null ? older.toArray() : older.minus(newer);
+      positions = older == null ? LongStream.empty().iterator() : newer == null ? older.ascending() : older.minus(newer);
     }
     return RowSelection.keeping(positions); // ascending, as a bitmap lists them
   }

@@ -400,8 +400,8 @@ public record QueryResponse(TableMetadata metadata, RowSchema physicalSchema, @N
       if (changes && !kind.equals("cdc") && !a.path("dataChange").asBoolean(true)) {
         return null; // a compaction's rewrite: no row changed
       }
-      DeletionVector dv = a.hasNonNull("deletionVector")
-          ? DeletionVector.parse(a.get("deletionVector"), text(wrapper, "deletionVectorFileId"), table) : null;
+      DeletionVector dv = a.hasNonNull("deletionVector") ? DeletionVector.parse(a.get("deletionVector"),
+          text(wrapper, "deletionVectorFileId"), numRecords(a, table), table) : null;
       long size = size(a.has("size") ? a.get("size") : wrapper.get("size"), kind, id, table);
       return new FileAction(kind.equals("cdc") ? "cdf" : kind, url, id,
           partitionValues(a, logicalNames, partitionColumns), size,
@@ -409,6 +409,24 @@ public record QueryResponse(TableMetadata metadata, RowSchema physicalSchema, @N
           longOrNull(wrapper, "timestamp"), dv);
     }
     throw new DataFormatException("a file line of " + table + " holds no add, remove or cdc action");
+  }
+
+  /** {@code "numRecords":N} in an action's statistics (a JSON document in a string), as Delta writes it. */
+  private static final java.util.regex.Pattern NUM_RECORDS =
+      java.util.regex.Pattern.compile("\"numRecords\"\\s*:\\s*(-?[0-9]{1,30})\\s*[,}]");
+
+  /**
+   * @return the rows of an action's file as its statistics say, {@code null} without statistics or without {@code
+   *     numRecords} (its deletion vector's positions are then checked against the rows read)
+   */
+  private static @Nullable Long numRecords(JsonNode action, String table) {
+    JsonNode stats = action.get("stats");
+    if (stats == null || !stats.isTextual()) {
+      return null;
+    }
+    java.util.regex.Matcher m = NUM_RECORDS.matcher(stats.asText());
+    return m.find() ? PeerNumbers.parseLong(m.group(1), 0, Long.MAX_VALUE, "the numRecords of a file of " + table)
+        : null;
   }
 
   /**
