@@ -1,5 +1,6 @@
 package io.delpha.sdk.ingest;
 
+import io.delpha.sdk.core.internal.http.Peers;
 import io.delpha.sdk.core.internal.JsonSupport;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -74,7 +75,7 @@ public record IngestionConstraints(Set<String> formats, int numberFiles, long ma
     if (formats == null || !formats.isArray() || count == null || !count.canConvertToInt()
         || size == null || !size.canConvertToLong() || !count.isIntegralNumber() || !size.isIntegralNumber()) {
       throw new InvalidInputException("constraints need \"formats\" (array of extensions), \"number_files\" "
-          + "(integer) and \"data_sizes\" (integer, KiB); got " + root.toString());
+          + "(integer) and \"data_sizes\" (integer, KiB); got " + Peers.echo(root.toString()));
     }
     Set<String> f = new LinkedHashSet<>();
     formats.forEach(n -> f.add(n.asText()));
