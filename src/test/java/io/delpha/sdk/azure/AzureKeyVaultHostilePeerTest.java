@@ -320,6 +320,32 @@ class AzureKeyVaultHostilePeerTest {
   }
 
   @Test
+  @DisplayName("a token answer whose lifetime no token has (Long.MAX_VALUE, negative, a fraction, 1e400, junk) is a "
+      + "DataFormatException before MSAL adds it to the clock; a day's lifetime, as a number or a string, is used")
+  void tokenLifetimesNoTokenHas() {
+    for (String lifetime : List.of("9223372036854775807", "\"9223372036854775807\"", "-1", "1.5", "1e400",
+        "\"\u0661\u0662\"", "\"" + "9".repeat(5000) + "\"", "31708800")) {
+      for (String field : List.of("expires_in", "ext_expires_in")) {
+        String answer = TOKEN_JSON.replace("\"" + field + "\":3599", "\"" + field + "\":" + lifetime);
+        entra.on("POST", TOKEN_PATH, HostilePeer.json(200, answer));
+        vault.close();
+        vault = vault();
+        assertThatThrownBy(() -> provider().secret("s")).as(field + " " + lifetime)
+            .isExactlyInstanceOf(DataFormatException.class).hasMessageContaining(field)
+            .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(1000));
+        assertThat(authorizedRequests()).isZero();
+      }
+    }
+    for (String lifetime : List.of("86400", "\"86400\"")) {
+      entra.on("POST", TOKEN_PATH, HostilePeer.json(200, TOKEN_JSON.replace("\"expires_in\":3599",
+          "\"expires_in\":" + lifetime)));
+      vault.close();
+      vault = vault();
+      assertThat(provider().secret("s")).isEqualTo("dapi-0a1b2c3d4e5f-kv-token");
+    }
+  }
+
+  @Test
   @DisplayName("a secret trickled a byte at a time meets bodyTimeout; a stalled secret or token answer meets "
       + "idleTimeout (Azure's own read timeout is per read, 60 s)")
   void trickledAndStalledAnswers() {
