@@ -1,5 +1,6 @@
 package io.delpha.sdk.sharing;
 
+import io.delpha.sdk.core.internal.PeerNumbers;
 import io.delpha.sdk.core.internal.JsonSupport;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -200,7 +201,8 @@ public record DeltaSharingProfile(
       throw new DataFormatException("the Delta Sharing profile " + source
           + " has no integer 'shareCredentialsVersion' field");
     }
-    int version = versionNode.asInt();
+    int version = (int) PeerNumbers.jsonLong(versionNode, Integer.MIN_VALUE, Integer.MAX_VALUE,
+        "the Delta Sharing profile " + source + "'s shareCredentialsVersion");
     if (version < 1) {
       throw new DataFormatException("the Delta Sharing profile " + source + " has shareCredentialsVersion "
           + version + "; versions start at 1");

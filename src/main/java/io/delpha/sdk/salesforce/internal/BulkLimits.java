@@ -1,5 +1,6 @@
 package io.delpha.sdk.salesforce.internal;
 
+import io.delpha.sdk.core.internal.PeerNumbers;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.RateLimitedException;
@@ -77,12 +78,14 @@ public final class BulkLimits {
       log.info("the org's limits carry no {}; {} is not checked against it", name, what);
       return;
     }
-    JsonNode remaining = entry.path("Remaining");
-    if (!remaining.isIntegralNumber()) {
+    JsonNode node = entry.path("Remaining");
+    if (!node.isIntegralNumber()) {
       throw new DataFormatException("read the org's limits: " + name + " has no whole Remaining count");
     }
-    if (remaining.asLong() < needed) {
-      throw new RateLimitedException(what + " needs " + needed + " of the org's " + name + " and " + remaining.asLong()
+    long remaining = PeerNumbers.jsonLong(node, Long.MIN_VALUE, Long.MAX_VALUE,
+        "read the org's limits: " + name + "'s Remaining count");
+    if (remaining < needed) {
+      throw new RateLimitedException(what + " needs " + needed + " of the org's " + name + " and " + remaining
           + " of " + entry.path("Max").asLong() + " are left for the rolling 24 hours; nothing was started. Run it "
           + "when the allowance has recovered", null, null);
     }
