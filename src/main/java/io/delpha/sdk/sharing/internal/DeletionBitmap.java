@@ -180,9 +180,7 @@ final class DeletionBitmap {
         }
       }
     }
-    if (in.at != end) {
-      throw in.corrupt((end - in.at) + " bytes follow its last bitmap");
-    }
+    // bytes after the last bitmap are left unread, as the RoaringBitmap library leaves them
     this.base = bases;
     this.data = datas;
     this.count = counts;

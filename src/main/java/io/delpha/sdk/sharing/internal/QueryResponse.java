@@ -206,7 +206,7 @@ public record QueryResponse(TableMetadata metadata, RowSchema physicalSchema, @N
         if (delta) {
           checkDeltaProtocol(protocol.get("deltaProtocol"), table);
         } else {
-          int min = protocol.path("minReaderVersion").asInt(1);
+          int min = intOr(protocol, "minReaderVersion", 1, table);
           if (min > READER_VERSION) {
             throw new DataFormatException(table + " needs a Delta Sharing reader of version " + min
                 + "; this client implements version " + READER_VERSION);
@@ -219,8 +219,8 @@ public record QueryResponse(TableMetadata metadata, RowSchema physicalSchema, @N
         }
         if (metadata == null) { // later metaData lines are historical (change data feed)
           JsonNode m = delta ? wrapper.get("deltaMetadata") : wrapper;
-          long version = wrapper.has("version") ? wrapper.get("version").asLong()
-              : m.has("version") ? m.get("version").asLong() : answer.version();
+          Long stated = wrapper.hasNonNull("version") ? longOrNull(wrapper, "version") : longOrNull(m, "version");
+          long version = stated != null ? stated : answer.version();
           TableMetadata parsed = metadata(m, version, table, answer.limits());
           RowSchema physicalSchema = physicalSchema(m, parsed, table, answer.limits());
           metadata = parsed;
@@ -233,7 +233,9 @@ public record QueryResponse(TableMetadata metadata, RowSchema physicalSchema, @N
         JsonNode end = line.get("endStreamAction");
         String error = text(end, "errorMessage");
         if (error != null) {
-          int status = end.path("httpStatusErrorCode").asInt(500);
+          JsonNode code = end.path("httpStatusErrorCode");
+          int status = code.isIntegralNumber() && code.canConvertToInt() && code.intValue() >= 100
+              && code.intValue() <= 599 ? code.intValue() : 500; // a status no server sends is a server error
           throw SharingHttp.error(status, "{\"errorCode\":\"END_STREAM_ERROR\",\"message\":"
               + com.fasterxml.jackson.databind.node.TextNode.valueOf(error) + "}",
               "the query of " + table + " (reported mid-stream)",
@@ -290,7 +292,7 @@ public record QueryResponse(TableMetadata metadata, RowSchema physicalSchema, @N
 
   /** @throws UnsupportedTableFeatureException for a reader version or feature this client does not read */
   private static void checkDeltaProtocol(JsonNode protocol, String table) {
-    int min = protocol.path("minReaderVersion").asInt(1);
+    int min = intOr(protocol, "minReaderVersion", 1, table);
     if (min > DELTA_READER_VERSION) {
       throw new UnsupportedTableFeatureException(table + " needs a Delta reader of version " + min
           + "; this client reads up to version " + DELTA_READER_VERSION, "readerVersion" + min);
@@ -460,6 +462,12 @@ public record QueryResponse(TableMetadata metadata, RowSchema physicalSchema, @N
       }
     });
     return partitions;
+  }
+
+  /** @return an integer field of the protocol, {@code orElse} when absent; typed when it is not a whole number */
+  private static int intOr(JsonNode node, String field, int orElse, String table) {
+    return node.hasNonNull(field) ? (int) PeerNumbers.jsonLong(node.get(field), Integer.MIN_VALUE, Integer.MAX_VALUE,
+        "the " + field + " of " + table) : orElse;
   }
 
   private static @Nullable Long longOrNull(JsonNode node, String field) {
