@@ -753,6 +753,34 @@ class DeltaSharingClientTest {
   }
 
   @Test
+  @DisplayName("issue 68: a partition value 1E+99999999 for a decimal(10,2) and a schemaString type "
+      + "decimal(99999999999,2) are DataFormatExceptions at once, each echoing the server's text cut and cleaned")
+  void hostileNumbersFromTheServer() {
+    RowSchema plain = RowSchema.builder().required("org", ColumnType.STRING).build();
+    byte[] data = parquet(dir, plain, List.of(Row.of(plain, "acme")));
+    wm.stubFor(get(urlPathEqualTo("/storage/numbers/a.parquet")).willReturn(aResponse().withBody(data)));
+    String schema = schemaString(List.of(new Field("org", "string", false), new Field("amount", "decimal(10,2)",
+        true)));
+    String huge = "1E+99999999";
+    wm.stubFor(post(urlEqualTo(TABLE_PATH + "/query")).willReturn(ndjsonAnswer(List.of(protocolLine(),
+        metadataLine(schema, List.of("amount")), fileLine("file", wm.baseUrl() + "/storage/numbers/a.parquet", "a",
+            Map.of("amount", huge), data.length, null, null, null, null), endStreamLine(null, null)))));
+    assertThatThrownBy(() -> {
+      try (RowReader reader = client.readTable("analytics.platform.usage")) {
+        drain(reader);
+      }
+    }).isInstanceOf(DataFormatException.class).hasMessageContaining("'" + huge + "'")
+        .hasMessageContaining("decimal(10,2)").satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(500));
+
+    String wide = schemaString(List.of(new Field("amount", "decimal(99999999999,2)", true)));
+    wm.stubFor(get(urlEqualTo(TABLE_PATH + "/metadata")).willReturn(ndjsonAnswer(List.of(protocolLine(),
+        metadataLine(wide, List.of()), endStreamLine(null, null)))));
+    assertThatThrownBy(() -> client.tableMetadata("analytics.platform.usage"))
+        .isExactlyInstanceOf(DataFormatException.class).hasMessageContaining("'99999999999'")
+        .hasMessageContaining("from 1 to 38").satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(500));
+  }
+
+  @Test
   @DisplayName("readChanges reads add, cdf and remove files with _change_type, _commit_version and _commit_timestamp")
   void changeDataFeed() {
     RowSchema cdfSchema = RowSchema.builder().required("org", ColumnType.STRING).required("user_id", ColumnType.LONG)
