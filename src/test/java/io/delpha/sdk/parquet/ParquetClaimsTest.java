@@ -160,10 +160,17 @@ class ParquetClaimsTest {
     assertThat(allocated).isLessThan(FEW_BYTES);
 
     PageHeader v2 = new PageHeader(PageType.DATA_PAGE_V2, 80, 80);
-    v2.setData_page_header_v2(new DataPageHeaderV2(10, 11, 10, Encoding.PLAIN, 0, 0));
-    Path nulls = Files.write(tmp.resolve("nulls.parquet"), required64(10, 10, v2, values,
+    v2.setData_page_header_v2(new DataPageHeaderV2(10, 0, 11, Encoding.PLAIN, 0, 0));
+    Path rowsBeyond = Files.write(tmp.resolve("rows.parquet"), required64(10, 10, v2, values,
         CompressionCodec.UNCOMPRESSED));
-    assertRefused(() -> readRows(nulls), "a data page v2 claims 11 nulls and 10 rows in 10 values");
+    assertRefused(() -> readRows(rowsBeyond), "a data page v2 claims 11 rows in 10 values");
+
+    // num_nulls is a count writers make differently and nothing reads: whatever it says, the values are read
+    PageHeader nullsHeader = new PageHeader(PageType.DATA_PAGE_V2, 80, 80);
+    nullsHeader.setData_page_header_v2(new DataPageHeaderV2(10, 11, 10, Encoding.PLAIN, 0, 0));
+    Path nulls = Files.write(tmp.resolve("nulls.parquet"), required64(10, 10, nullsHeader, values,
+        CompressionCodec.UNCOMPRESSED));
+    assertThat(readRows(nulls)).extracting(r -> r.getLong("c")).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
 
     byte[] snappy = org.xerial.snappy.Snappy.compress(values);
     Path bomb = Files.write(tmp.resolve("bomb.parquet"), required64(10, 10, v1(10, 1 << 30, snappy.length,
@@ -171,6 +178,44 @@ class ParquetClaimsTest {
     allocated = allocatedBy(() -> assertRefused(() -> readBatches(bomb), "SNAPPY page is corrupt: it claims "
         + "1073741824 bytes from " + snappy.length + " compressed bytes, more than SNAPPY can expand to"));
     assertThat(allocated).isLessThan(FEW_BYTES);
+  }
+
+  @Test
+  @DisplayName("a page with levels: the values present are counted from its decoded definition levels, not from a v2 "
+      + "header's num_nulls (Arrow's writer leaves empty and null lists out of it): a v2 page whose num_nulls says "
+      + "every value is present reads, one whose levels say more values than its bytes hold is refused, v1 and v2")
+  void presentFromLevels(@TempDir Path tmp) throws IOException {
+    // an optional INT64 column of 10 rows: 5 nulls then 5 values, in 40 bytes of PLAIN values
+    ByteArrayOutputStream defs = new ByteArrayOutputStream();
+    rleRun(defs, 5, 0, 1);
+    rleRun(defs, 5, 1, 1);
+    byte[] levels = defs.toByteArray();
+    byte[] values = new byte[40];
+    for (int i = 0; i < 5; i++) {
+      values[8 * i] = (byte) (i + 1);
+    }
+    byte[] body = concat(levels, values);
+    PageHeader understated = new PageHeader(PageType.DATA_PAGE_V2, body.length, body.length);
+    understated.setData_page_header_v2(new DataPageHeaderV2(10, 0, 10, Encoding.PLAIN, levels.length, 0));
+    understated.getData_page_header_v2().setIs_compressed(false);
+    Path arrowLike = Files.write(tmp.resolve("arrow.parquet"), optional64(understated, body));
+    assertThat(readRows(arrowLike)).extracting(r -> r.get("c")).containsExactly(null, null, null, null, null,
+        1L, 2L, 3L, 4L, 5L);
+
+    // the same page with 32 bytes of values: its levels give 5 values, which 32 bytes cannot hold
+    byte[] shortBody = Arrays.copyOf(body, levels.length + 32);
+    PageHeader cut = new PageHeader(PageType.DATA_PAGE_V2, shortBody.length, shortBody.length);
+    cut.setData_page_header_v2(new DataPageHeaderV2(10, 5, 10, Encoding.PLAIN, levels.length, 0));
+    cut.getData_page_header_v2().setIs_compressed(false);
+    Path v2 = Files.write(tmp.resolve("v2.parquet"), optional64(cut, shortBody));
+    assertRefused(() -> readBatches(v2), "corrupt", "a data page v2's definition levels give 5 INT64 values, stored "
+        + "PLAIN in 32 bytes, which hold at most 4");
+
+    byte[] v1Body = concat(lengthPrefixed(levels), Arrays.copyOf(values, 32));
+    Path v1 = Files.write(tmp.resolve("v1.parquet"), optional64(v1(10, v1Body.length, v1Body.length, Encoding.PLAIN),
+        v1Body));
+    assertRefused(() -> readRows(v1), "corrupt", "a data page's definition levels give 5 INT64 values, stored PLAIN "
+        + "in 32 bytes, which hold at most 4");
   }
 
   @Test
@@ -293,6 +338,18 @@ class ParquetClaimsTest {
   private static byte[] required64(long rows, long values, PageHeader header, byte[] body, CompressionCodec codec) {
     return oneColumnFile(leaf("c", Type.INT64, FieldRepetitionType.REQUIRED), List.of(), rows, values, codec, false,
         page(header, body));
+  }
+
+  /** A file of one optional INT64 column {@code c}: one page of 10 rows. */
+  private static byte[] optional64(PageHeader header, byte[] body) {
+    return oneColumnFile(leaf("c", Type.INT64, FieldRepetitionType.OPTIONAL), List.of(), 10, 10,
+        CompressionCodec.UNCOMPRESSED, false, page(header, body));
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
   }
 
   /** @return the file with its footer read, changed and written again after the same pages */

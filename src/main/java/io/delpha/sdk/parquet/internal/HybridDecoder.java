@@ -70,6 +70,54 @@ final class HybridDecoder {
   }
 
   /**
+   * Counts how many of the first {@code count} values equal {@code value}, then starts over as if just initialised:
+   * a page's values present, from its definition levels, before any is decoded. An RLE run is counted whole, a
+   * bit-packed run of width 1 a byte at a time, others a group of 8 at a time; no array of the values is made.
+   *
+   * @return how many of them equal {@code value}
+   * @throws ParquetDecodingException if the data ends before {@code count} values
+   */
+  long countFromStart(int value, int count) {
+    int start = pos;
+    long equal = 0;
+    int left = count;
+    while (left > 0) {
+      if (runLeft == 0) {
+        nextRun();
+      }
+      int n = Math.min(left, runLeft);
+      if (rle) {
+        equal += rleValue == value ? n : 0;
+      } else {
+        int k = 0;
+        while (bitWidth == 1 && groupPos == 8 && n - k >= 8 && pos < end) {
+          int ones = Integer.bitCount(bytes[pos++] & 0xff);
+          equal += value == 1 ? ones : value == 0 ? 8 - ones : 0;
+          k += 8;
+        }
+        while (k < n) {
+          if (groupPos == 8) {
+            groupEnd = unpack(group, 0);
+            groupPos = 0;
+          }
+          if (groupPos >= groupEnd) {
+            throw cutShort();
+          }
+          equal += group[groupPos++] == value ? 1 : 0;
+          k++;
+        }
+      }
+      runLeft -= n;
+      left -= n;
+    }
+    pos = start;
+    runLeft = 0;
+    groupPos = 8;
+    groupEnd = 8;
+    return equal;
+  }
+
+  /**
    * @param out receives the values
    * @param offset where the first goes
    * @param count how many to decode

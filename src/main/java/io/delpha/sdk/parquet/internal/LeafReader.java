@@ -411,11 +411,33 @@ final class LeafReader {
       encoding = v2.getDataEncoding();
       pageRows = v2.getRowCount();
     }
+    checkPresent(page, encoding, n, values.to - valuesFrom);
     pageLeft = n;
     pageRecords = 0;
     nextWindow();
     startValues(encoding, values, valuesFrom, n);
     return true;
+  }
+
+  /**
+   * Checks that a page with levels stores no more values than its values section holds, where its encoding gives a
+   * bound ({@link PageClaims#maxValues}): the values present are counted from its definition levels (those at the
+   * column's maximum), the one count every writer agrees on. A column without levels was checked from its header.
+   * Levels in the deprecated BIT_PACKED encoding are not counted ahead: the values' decoder refuses a section that
+   * ends before them.
+   */
+  private void checkPresent(DataPage page, Encoding encoding, int n, int valueBytes) {
+    if (maxDef == 0 && maxRep == 0 || defBitPacked != null) {
+      return;
+    }
+    org.apache.parquet.format.Encoding format = org.apache.parquet.format.Encoding.valueOf(encoding.name());
+    int typeLength = descriptor.getPrimitiveType().getTypeLength();
+    if (PageClaims.maxValues(format, type, typeLength, valueBytes) == Long.MAX_VALUE) {
+      return;
+    }
+    long present = maxDef == 0 ? n : defLevels.countFromStart(maxDef, n);
+    PageClaims.present(present, format, type, typeLength, valueBytes,
+        page instanceof DataPageV2 ? "a data page v2" : "a data page");
   }
 
   /**

@@ -14,19 +14,25 @@ import org.jspecify.annotations.Nullable;
 /**
  * The claims of a page header, checked against the bytes that carry them and against the column chunk's own count
  * before anything is read, decompressed or allocated for the page. A page header is a few dozen bytes of Thrift that
- * may claim any count and any size; what it claims must fit:
+ * may claim any count and any size; what it claims must fit. Each bound is one that no valid writer can exceed, so a
+ * page beyond it is corrupt (its message says what was claimed and what holds it), never a file of a writer that
+ * counts differently:
  * <ul>
  *   <li>its uncompressed size: no more than its codec can expand its compressed bytes to ({@link
- *       Codecs#checkExpansion});</li>
+ *       Codecs#checkExpansion}): a codec's format caps its own expansion;</li>
  *   <li>its value count (levels, nulls included): no more than the column chunk has left of the values its metadata
- *       counts, never negative; a data page v2's null and row counts no more than its value count, its level sections
- *       within its bytes;</li>
+ *       counts, never negative: the chunk's count is the sum of its pages'; a data page v2's row count no more than its
+ *       value count (a row starts at a level), its level sections within its bytes;</li>
  *   <li>the values it stores: no more than its bytes hold in its encoding ({@link #maxValues}), where that encoding
  *       gives a bound: PLAIN and BYTE_STREAM_SPLIT take a fixed width per value (a BYTE_ARRAY value at least its
- *       4-byte length, a BOOLEAN one bit), so a dictionary page, a data page v2 (its value count less its nulls) and a
- *       data page v1 of a column with no levels (every value stored) are checked. RLE, dictionary ids and the DELTA
- *       encodings store a run of any length in a few bytes: their pages are bounded by the chunk's count alone, and
- *       their decoders allocate by the batch, never by the page's claim.</li>
+ *       4-byte length, a BOOLEAN one bit). The values a page stores are known for sure only where every level is a
+ *       value (a column with no levels) and for a dictionary page (its entries): those are checked here. A page with
+ *       levels stores a value per definition level at the column's maximum, and only the decoded levels say how many
+ *       ({@link #present}, from the leaf reader): a data page v2's {@code num_nulls} is not that count (Arrow's writer
+ *       leaves empty and null lists above the leaf out of it), so nothing is checked against it. RLE, dictionary ids
+ *       and the DELTA encodings store a run of any length in a few bytes: their pages are bounded by the chunk's count
+ *       alone, and their decoders allocate by the batch, never by the page's claim ({@link DeltaDecoder} checks its own
+ *       headers' counts against the page's level count, which its values cannot exceed).</li>
  * </ul>
  * A dictionary's entry count is not compared with the chunk's value count: a dictionary may hold entries no value
  * uses (pyarrow writes a categorical column's every category). Messages give the claim and the bound, never the
@@ -95,20 +101,23 @@ final class PageClaims {
    * @param codec the chunk's codec
    * @param type the column's physical type
    * @param typeLength a FIXED_LEN_BYTE_ARRAY's length (else ignored)
+   * @param hasLevels whether the column has repetition or definition levels (then what it stores is checked from its
+   *     decoded levels: {@link #present})
    * @param valuesLeft the values (levels) of the column chunk not yet read
    * @throws ParquetDecodingException if a claim cannot be true
    */
   static void dataPageV2(PageHeader header, CompressionCodecName codec, PrimitiveTypeName type, int typeLength,
-      long valuesLeft) {
+      boolean hasLevels, long valuesLeft) {
     DataPageHeaderV2 h = header.getData_page_header_v2();
     if (h == null) {
       throw new ParquetDecodingException("a data page v2 has no data page header");
     }
     long values = h.getNum_values();
     valueCount(values, valuesLeft, "a data page v2");
-    if (h.getNum_nulls() < 0 || h.getNum_nulls() > values || h.getNum_rows() < 0 || h.getNum_rows() > values) {
-      throw new ParquetDecodingException("a data page v2 claims " + h.getNum_nulls() + " nulls and " + h.getNum_rows()
-          + " rows in " + values + " values");
+    // num_nulls is not checked: nothing reads it, and writers count it differently in repeated columns
+    if (h.getNum_rows() < 0 || h.getNum_rows() > values) {
+      throw new ParquetDecodingException("a data page v2 claims " + h.getNum_rows() + " rows in " + values
+          + " values");
     }
     long levels = (long) h.getRepetition_levels_byte_length() + h.getDefinition_levels_byte_length();
     int compressed = header.getCompressed_page_size();
@@ -123,8 +132,31 @@ final class PageClaims {
     if (decompressed) {
       expansion(codec, compressed - levels, uncompressed - levels, "a data page v2");
     }
-    long dataBytes = (decompressed ? uncompressed : compressed) - levels;
-    stored(values - h.getNum_nulls(), h.getEncoding(), type, typeLength, dataBytes, "a data page v2");
+    if (!hasLevels) {
+      long dataBytes = (decompressed ? uncompressed : compressed) - levels;
+      stored(values, h.getEncoding(), type, typeLength, dataBytes, "a data page v2");
+    }
+  }
+
+  /**
+   * Checks the values a data page with levels stores, counted from its decoded definition levels (those at the
+   * column's maximum: each is a value stored), against the bytes of its values section.
+   *
+   * @param present the values its levels say it stores
+   * @param encoding the values' encoding
+   * @param type the column's physical type
+   * @param typeLength a FIXED_LEN_BYTE_ARRAY's length (else ignored)
+   * @param bytes the bytes of its values section, decompressed
+   * @param what "a data page" or "a data page v2", for the message
+   * @throws ParquetDecodingException if its bytes cannot hold them
+   */
+  static void present(long present, @Nullable Encoding encoding, PrimitiveTypeName type, int typeLength, long bytes,
+      String what) {
+    long most = maxValues(encoding, type, typeLength, bytes);
+    if (present > most) {
+      throw new ParquetDecodingException(what + "'s definition levels give " + present + " " + type + " values, stored "
+          + encoding + " in " + bytes + " bytes, which hold at most " + most);
+    }
   }
 
   /**

@@ -189,7 +189,7 @@ final class RowGroupPages implements PageReadStore {
                   encoding(h.getEncoding()));
             }
             case DATA_PAGE_V2 -> {
-              PageClaims.dataPageV2(header, codec, type, typeLength, totalValues - valuesRead);
+              PageClaims.dataPageV2(header, codec, type, typeLength, hasLevels, totalValues - valuesRead);
               DataPageHeaderV2 h = Objects.requireNonNull(header.getData_page_header_v2(), "PageClaims checked it");
               byte[] body = body(header);
               int rl = h.getRepetition_levels_byte_length();
