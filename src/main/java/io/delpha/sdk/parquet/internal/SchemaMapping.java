@@ -157,7 +157,7 @@ public final class SchemaMapping {
         f = options.variants().contains(field.getName()) && unannotatedGroup(field)
             ? variant(parquet, field.asGroupType(), field.getName(), field.isRepetition(Repetition.OPTIONAL),
                 field.isRepetition(Repetition.OPTIONAL) ? 1 : 0, 0, 0, 0, List.of(field.getName()), field.getName())
-            : build(parquet, field, field.getName(), false, 0, 0, 0, 0, new ArrayList<>());
+            : build(parquet, field, field.getName(), false, 0, 0, 0, 0, new ArrayList<>(), false);
         if (options.variants().contains(field.getName()) && f.column.type().kind() != ColumnType.Kind.VARIANT) {
           throw new DataFormatException(source + ": column " + field.getName() + " was named to be read as a VARIANT, "
               + "but its Parquet type " + field + " is not a VARIANT group");
@@ -204,9 +204,12 @@ public final class SchemaMapping {
    * @param name the row-model name of the field (the Parquet name, or element/key/value)
    * @param asRequired whether the Parquet node's repetition is accounted for by an enclosing list
    * @param path the Parquet names from the top, for messages and leaf lookup
+   * @param keysAsData whether the field is part of a VARIANT group, whose groups' field names are a shredded object's
+   *     keys (data: empty, differing only in case, any text the format holds), not row-model names: its STRUCT
+   *     fields are then named by position, the keys read from the Parquet group ({@link VariantAssembly})
    */
   private static ParquetField build(MessageType message, Type t, String name, boolean asRequired, int parentDef,
-      int parentRep, int slotDef, int slotRep, List<String> path) throws Unsupported {
+      int parentRep, int slotDef, int slotRep, List<String> path, boolean keysAsData) throws Unsupported {
     List<String> here = new ArrayList<>(path);
     here.add(t.getName());
     String where = String.join(".", here);
@@ -215,7 +218,7 @@ public final class SchemaMapping {
       // a repeated field without a LIST annotation: a required list of required elements
       int elementDef = parentDef + 1;
       int repLevel = parentRep + 1;
-      ParquetField element = build(message, t, "element", true, elementDef, repLevel, elementDef, repLevel, path);
+      ParquetField element = build(message, t, "element", true, elementDef, repLevel, elementDef, repLevel, path, keysAsData);
       return ParquetField.nested(new Column(name, ColumnType.list(element.column.type(), false), false),
           ParquetField.Shape.LIST, parentDef, slotDef, slotRep, elementDef, repLevel, List.of(element));
     }
@@ -246,9 +249,9 @@ public final class SchemaMapping {
       boolean twoLevel = repeated.isPrimitive() || repeated.asGroupType().getFieldCount() > 1
           || repeated.getName().equals("array") || repeated.getName().equals(g.getName() + "_tuple");
       ParquetField element = twoLevel
-          ? build(message, repeated, "element", true, elementDef, repLevel, elementDef, repLevel, here)
+          ? build(message, repeated, "element", true, elementDef, repLevel, elementDef, repLevel, here, keysAsData)
           : build(message, repeated.asGroupType().getType(0), "element", false, elementDef, repLevel, elementDef, repLevel,
-              append(here, repeated.getName()));
+              append(here, repeated.getName()), keysAsData);
       return ParquetField.nested(new Column(name, ColumnType.list(element.column.type(), element.column.nullable()),
           optional), ParquetField.Shape.LIST, def, slotDef, slotRep, elementDef, repLevel, List.of(element));
     }
@@ -262,11 +265,11 @@ public final class SchemaMapping {
         throw new Unsupported(where, t, "a MAP's entries must be a key and a value");
       }
       ParquetField key = build(message, entries.getType(0), "key", false, elementDef, repLevel, elementDef, repLevel,
-          entryPath);
+          entryPath, keysAsData);
       if (entries.getFieldCount() == 1) {
         // a map without values is the list of its keys (as the Parquet test files document it)
         ParquetField element = build(message, entries.getType(0), "element", false, elementDef, repLevel, elementDef,
-            repLevel, entryPath);
+            repLevel, entryPath, keysAsData);
         return ParquetField.nested(new Column(name, ColumnType.list(element.column.type(), false), optional),
             ParquetField.Shape.LIST, def, slotDef, slotRep, elementDef, repLevel, List.of(element));
       }
@@ -279,7 +282,7 @@ public final class SchemaMapping {
         key = key.asRequired();
       }
       ParquetField value = build(message, entries.getType(1), "value", false, elementDef, repLevel, elementDef, repLevel,
-          entryPath);
+          entryPath, keysAsData);
       return ParquetField.nested(new Column(name, ColumnType.map(key.column.type(), value.column.type(),
           value.column.nullable()), optional), ParquetField.Shape.MAP, def, slotDef, slotRep, elementDef, repLevel,
           List.of(key, value));
@@ -291,8 +294,10 @@ public final class SchemaMapping {
       throw new Unsupported(where, t, "group annotated " + a);
     }
     List<ParquetField> children = new ArrayList<>();
-    for (Type child : g.getFields()) {
-      children.add(build(message, child, child.getName(), false, def, parentRep, slotDef, slotRep, here));
+    for (int i = 0; i < g.getFieldCount(); i++) {
+      Type child = g.getType(i);
+      children.add(build(message, child, keysAsData ? "#" + i : child.getName(), false, def, parentRep, slotDef, slotRep,
+          here, keysAsData));
     }
     List<Column> fieldColumns = children.stream().map(c -> c.column).toList();
     return ParquetField.nested(new Column(name, ColumnType.struct(new RowSchema(fieldColumns)), optional),
@@ -328,7 +333,7 @@ public final class SchemaMapping {
     }
     List<ParquetField> parts = new ArrayList<>();
     for (Type child : g.getFields()) {
-      parts.add(build(message, child, child.getName(), false, def, parentRep, slotDef, slotRep, here));
+      parts.add(build(message, child, child.getName(), false, def, parentRep, slotDef, slotRep, here, true));
     }
     ParquetField struct = ParquetField.nested(new Column(name, ColumnType.struct(new RowSchema(parts.stream()
         .map(p -> p.column).toList())), true), ParquetField.Shape.STRUCT, def, slotDef, slotRep, -1, -1, parts);
