@@ -31,8 +31,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The published API's shape, read from the compiled classes and the module descriptor: the module exports exactly
- * the API packages, what hosts can see names no type of a package the module does not export, and every API package
- * declares its nullness contract.
+ * the API packages, what hosts can see names no type of a package the module does not export, every API package
+ * declares its nullness contract, and the API only grows: every public type and member of the committed baseline
+ * ({@code src/test/resources/api-surface.txt}) is still there, with the same erased signature.
+ *
+ * <p>A removal, a rename, a move or a changed signature fails {@link #apiOnlyGrows()}: keep the old name as a
+ * deprecated alias (as {@code ColumnVector.Physical} is). Additions pass; write them into the baseline with {@code mvn
+ * -q test -Dtest=ApiSurfaceTest -Dapi.surface.update=true}, which rewrites it from the compiled classes (and so also
+ * records a removal: review its diff).
  */
 class ApiSurfaceTest {
 
@@ -173,6 +179,87 @@ class ApiSurfaceTest {
         .filter(c -> !io.delpha.sdk.core.DelphaException.class.isAssignableFrom(c))
         .map(Class::getName).toList();
     assertThat(strays).isEmpty();
+  }
+
+  /** The committed baseline of the API's surface, relative to the project's directory. */
+  static final Path BASELINE = Path.of("src/test/resources/api-surface.txt");
+
+  @Test
+  @DisplayName("the API only grows: every public type and member of the committed baseline is still there, same "
+      + "signature (a moved or renamed type keeps a deprecated alias)")
+  void apiOnlyGrows() throws IOException {
+    Set<String> current = surface(API);
+    if (Boolean.getBoolean("api.surface.update")) {
+      Files.write(BASELINE, current);
+    }
+    Set<String> baseline = new TreeSet<>(Files.readAllLines(BASELINE));
+    baseline.remove("");
+    assertThat(baseline).as("the baseline").hasSizeGreaterThan(1000);
+    assertThat(removed(baseline, current))
+        .as("public types or members of the baseline (%s) that are gone or changed: the public API only grows, so keep "
+            + "each under its old name and signature (deprecated, forwarding to the new one); additions pass, and "
+            + "-Dapi.surface.update=true writes them into the baseline", BASELINE)
+        .isEmpty();
+  }
+
+  @Test
+  @DisplayName("the surface check fails on a type moved without an alias, and on a member removed or changed")
+  void removalsAreFound() {
+    Set<String> current = surface(API);
+    assertThat(current).contains("interface io.delpha.sdk.parquet.ColumnVector$Physical",
+        "field io.delpha.sdk.parquet.ColumnVector$Physical.INT64 io.delpha.sdk.parquet.Physical",
+        "method io.delpha.sdk.parquet.ColumnVector#physical() io.delpha.sdk.parquet.Physical");
+    Set<String> withoutAlias = surface(API.stream().filter(c -> !c.getName().endsWith("ColumnVector$Physical")).toList());
+    assertThat(removed(current, withoutAlias)).contains("interface io.delpha.sdk.parquet.ColumnVector$Physical",
+        "field io.delpha.sdk.parquet.ColumnVector$Physical.INT64 io.delpha.sdk.parquet.Physical");
+    Set<String> changed = new TreeSet<>(current);
+    changed.remove("method io.delpha.sdk.parquet.ColumnVector#physical() io.delpha.sdk.parquet.Physical");
+    changed.add("method io.delpha.sdk.parquet.ColumnVector#physical() java.lang.String");
+    assertThat(removed(current, changed))
+        .containsExactly("method io.delpha.sdk.parquet.ColumnVector#physical() io.delpha.sdk.parquet.Physical");
+    assertThat(removed(current, current)).isEmpty();
+  }
+
+  /** @return the lines of {@code baseline} that {@code current} lacks */
+  static List<String> removed(Set<String> baseline, Set<String> current) {
+    return baseline.stream().filter(line -> !current.contains(line)).toList();
+  }
+
+  /**
+   * One line per public type (its kind and binary name) and per member a host can name: public (protected too, in a
+   * class hosts may extend) constructors, methods and fields, static ones marked, with their erased parameter and
+   * return types: what a host compiled against the API links to.
+   */
+  static Set<String> surface(List<Class<?>> api) {
+    Set<String> out = new TreeSet<>();
+    for (Class<?> c : api) {
+      String kind = c.isAnnotation() ? "annotation" : c.isInterface() ? "interface" : c.isEnum() ? "enum"
+          : c.isRecord() ? "record" : "class";
+      out.add(kind + " " + c.getName());
+      boolean extensible = !Modifier.isFinal(c.getModifiers());
+      for (java.lang.reflect.Constructor<?> k : c.getDeclaredConstructors()) {
+        if (visible(k.getModifiers(), extensible) && !k.isSynthetic()) {
+          out.add("constructor " + c.getName() + parameters(k));
+        }
+      }
+      for (Method m : c.getDeclaredMethods()) {
+        if (visible(m.getModifiers(), extensible) && !m.isSynthetic() && !m.isBridge()) {
+          out.add((Modifier.isStatic(m.getModifiers()) ? "static method " : "method ") + c.getName() + "#"
+              + m.getName() + parameters(m) + " " + m.getReturnType().getTypeName());
+        }
+      }
+      for (Field f : c.getDeclaredFields()) {
+        if (visible(f.getModifiers(), extensible) && !f.isSynthetic()) {
+          out.add((Modifier.isStatic(f.getModifiers()) ? "field " : "instance field ") + c.getName() + "."
+              + f.getName() + " " + f.getType().getTypeName());
+        }
+      }
+    }
+    return out;
+  }
+
+  private static String parameters(Executable e) {
+    return "(" + String.join(", ", Stream.of(e.getParameterTypes()).map(Class::getTypeName).toList()) + ")";
   }
 
   private static boolean visible(int modifiers, boolean extensible) {

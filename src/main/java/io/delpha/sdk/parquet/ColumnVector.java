@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  * of the row model, read-only (a {@link ColumnAppender} fills a vector). Not thread-safe; a reader reuses its vectors
  * from batch to batch.
  *
- * <p>How values are held is the vector's {@link Physical} representation. Consumers that want speed read
+ * <p>How values are held is the vector's {@link io.delpha.sdk.parquet.Physical} representation. Consumers that want speed read
  * the backing arrays ({@link #longs()}, {@link #ints()}, {@link #doubles()}, {@link #booleans()}, {@link
  * #data()} with {@link #offsets()}) for indexes {@code 0 .. size()-1}, and {@link #isNull(int)} (or {@link
  * #nulls()}, {@code null} for a column that cannot hold nulls); everyone else calls {@link #get(int)}, which
@@ -107,7 +107,7 @@ public final class ColumnVector {
   }
 
   /** @return how values are held */
-  public Physical physical() {
+  public io.delpha.sdk.parquet.Physical physical() {
     return vector.physical();
   }
 
@@ -258,6 +258,64 @@ public final class ColumnVector {
    */
   public @Nullable BigDecimal getDecimal(int index) {
     return codec.getDecimal(index);
+  }
+
+  /**
+   * The name {@link io.delpha.sdk.parquet.Physical} had when it was nested here, kept so that host code naming it
+   * still compiles: {@code ColumnVector.Physical.INT64} is {@code Physical.INT64}; {@code ColumnVector.Physical p =
+   * vector.physical()} compiles (every {@code Physical} is one), and so do {@code p == ColumnVector.Physical.INT64},
+   * {@code p.name()}, {@code p.ordinal()}, {@code ColumnVector.Physical.values()} and {@code valueOf(String)}.
+   *
+   * <p>The limit: an enum cannot be extended, so this is an interface the enum implements, not the enum. A {@code
+   * switch} needs a value of the enum: {@code switch (vector.physical())} compiles with its unqualified {@code case
+   * INT64:} labels, a {@code switch} over a variable declared {@code ColumnVector.Physical} does not (declare it
+   * {@code Physical}); nor does {@code EnumSet<ColumnVector.Physical>} or {@code EnumMap} keyed by it.
+   *
+   * @deprecated use the top-level {@link io.delpha.sdk.parquet.Physical}, the same constants
+   */
+  @Deprecated(since = "0.1.0")
+  public sealed interface Physical permits io.delpha.sdk.parquet.Physical {
+    /** {@link io.delpha.sdk.parquet.Physical#BOOLEAN} */
+    io.delpha.sdk.parquet.Physical BOOLEAN = io.delpha.sdk.parquet.Physical.BOOLEAN;
+    /** {@link io.delpha.sdk.parquet.Physical#INT32} */
+    io.delpha.sdk.parquet.Physical INT32 = io.delpha.sdk.parquet.Physical.INT32;
+    /** {@link io.delpha.sdk.parquet.Physical#UINT32} */
+    io.delpha.sdk.parquet.Physical UINT32 = io.delpha.sdk.parquet.Physical.UINT32;
+    /** {@link io.delpha.sdk.parquet.Physical#INT64} */
+    io.delpha.sdk.parquet.Physical INT64 = io.delpha.sdk.parquet.Physical.INT64;
+    /** {@link io.delpha.sdk.parquet.Physical#UINT64} */
+    io.delpha.sdk.parquet.Physical UINT64 = io.delpha.sdk.parquet.Physical.UINT64;
+    /** {@link io.delpha.sdk.parquet.Physical#INT96} */
+    io.delpha.sdk.parquet.Physical INT96 = io.delpha.sdk.parquet.Physical.INT96;
+    /** {@link io.delpha.sdk.parquet.Physical#DOUBLE} */
+    io.delpha.sdk.parquet.Physical DOUBLE = io.delpha.sdk.parquet.Physical.DOUBLE;
+    /** {@link io.delpha.sdk.parquet.Physical#BINARY} */
+    io.delpha.sdk.parquet.Physical BINARY = io.delpha.sdk.parquet.Physical.BINARY;
+    /** {@link io.delpha.sdk.parquet.Physical#LIST} */
+    io.delpha.sdk.parquet.Physical LIST = io.delpha.sdk.parquet.Physical.LIST;
+    /** {@link io.delpha.sdk.parquet.Physical#MAP} */
+    io.delpha.sdk.parquet.Physical MAP = io.delpha.sdk.parquet.Physical.MAP;
+    /** {@link io.delpha.sdk.parquet.Physical#STRUCT} */
+    io.delpha.sdk.parquet.Physical STRUCT = io.delpha.sdk.parquet.Physical.STRUCT;
+
+    /** @return the constant's name, as {@link Enum#name()} */
+    String name();
+
+    /** @return the constant's position, as {@link Enum#ordinal()} */
+    int ordinal();
+
+    /** @return {@link io.delpha.sdk.parquet.Physical#values()} */
+    static io.delpha.sdk.parquet.Physical[] values() {
+      return io.delpha.sdk.parquet.Physical.values();
+    }
+
+    /**
+     * @param name a constant's name
+     * @return {@link io.delpha.sdk.parquet.Physical#valueOf(String)}
+     */
+    static io.delpha.sdk.parquet.Physical valueOf(String name) {
+      return io.delpha.sdk.parquet.Physical.valueOf(name);
+    }
   }
 
   @Override
