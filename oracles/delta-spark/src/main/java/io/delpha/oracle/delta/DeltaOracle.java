@@ -43,6 +43,8 @@ import org.apache.spark.unsafe.types.VariantVal;
  *       the change feed under {@code DIR/expected}, one JSON object per row.
  *   <li>{@code generate-features DIR}: the same for the tables of {@link FeatureTables} (variant columns,
  *       shredded and not, and type widening), which need Spark 4 and Delta 4.
+ *   <li>{@code generate-keys DIR}: the same for {@code variants_keys} (shredded variants whose keys are empty,
+ *       unicode, long, differing in case), on its own.
  *   <li>{@code read-answers DIR}: for every {@code DIR/answers/NAME.ndjson} (a sharing server's
  *       delta-format answer to a query), builds a local Delta log from the answer's {@code protocol},
  *       {@code metaData} and {@code file} lines, downloads the files and deletion vectors from the
@@ -58,13 +60,14 @@ public final class DeltaOracle {
 
   public static void main(String[] args) throws Exception {
     if (args.length != 2) {
-      throw new IllegalArgumentException("usage: DeltaOracle generate|generate-features|read-answers DIR");
+      throw new IllegalArgumentException("usage: DeltaOracle generate|generate-features|generate-keys|read-answers DIR");
     }
     Path dir = Path.of(args[1]).toAbsolutePath();
     try (SparkSession spark = session()) {
       switch (args[0]) {
         case "generate" -> generate(spark, dir);
         case "generate-features" -> FeatureTables.generate(spark, dir);
+        case "generate-keys" -> FeatureTables.generateKeys(spark, dir);
         case "read-answers" -> readAnswers(spark, dir);
         default -> throw new IllegalArgumentException("unknown command " + args[0]);
       }

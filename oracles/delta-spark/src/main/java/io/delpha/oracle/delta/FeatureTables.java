@@ -144,6 +144,62 @@ final class FeatureTables {
     checkJsonText(spark, path, 6, List.of("v"));
   }
 
+  /** The table of {@link #variantKeys} ({@code generate-keys}), generated on its own. */
+  static void generateKeys(SparkSession spark, Path dir) throws IOException {
+    DeltaOracle.prepareOutput(spark, dir, List.of("variants_keys"));
+    variantKeys(spark, dir);
+  }
+
+  /**
+   * Shredded variants whose object keys are at the format's edges (issue 69): the empty key (which Spark shreds into a
+   * {@code typed_value} field named ""), unicode keys, a key of 1,000 characters, keys that differ only in case, and
+   * objects of a thousand keys; shredded with the schema Spark infers, then with a forced one naming the empty key.
+   */
+  static void variantKeys(SparkSession spark, Path dir) throws IOException {
+    String name = "variants_keys";
+    String path = dir.resolve("tables").resolve(name).toString();
+    String t = "delta.`" + path + "`";
+    // version 0, then 1: shredding on
+    spark.sql("CREATE TABLE " + t + " (id BIGINT, v VARIANT) USING delta TBLPROPERTIES ("
+        + "'delta.checkpointInterval' = '1000')");
+    spark.sql("ALTER TABLE " + t + " SET TBLPROPERTIES ('delta.enableVariantShredding' = 'true')");
+    long last = 1;
+    // version 2: objects of one shape, shredded as Spark infers: "" (an int; a string in one row in ten, which stays
+    // in the residual value), "a" and "A", unicode, 1,000 characters, an object with "" and "Z" inside; a key left
+    // out in every third row, SQL NULL and variant null in one row in twenty each
+    String longKey = "repeat('k', 999) || 'é'";
+    String object = "concat('{\"\":', IF(id % 10 = 3, '\"text\"', CAST(id AS STRING)), "
+        + "',\"a\":', id, ',\"A\":\"up', id, '\",\"ключ\":', id * 2, ',\"名前\":\"n', id, '\",', "
+        + "'\"', " + longKey + ", '\":', id, ',\"😀\":true,', "
+        + "IF(id % 3 = 0, '', concat('\" \":\"space\",')), "
+        + "'\"z\":{\"\":', id, ',\"Z\":\"x', id, '\"}}')";
+    spark.sql("SELECT id, CASE WHEN id % 20 = 0 THEN NULL WHEN id % 20 = 10 THEN parse_json('null') "
+        + "ELSE parse_json(" + object + ") END AS v FROM RANGE(0, 60)").repartition(2)
+        .createOrReplaceTempView("keys2");
+    spark.sql("INSERT INTO " + t + " SELECT * FROM keys2");
+    last++;
+    // version 3: objects of a thousand keys
+    spark.sql("SELECT id, parse_json(concat('{', array_join(transform(sequence(0, 999), "
+        + "i -> format_string('\"k%04d\":%d', i, i + id)), ','), ',\"\":\"e\"}')) AS v FROM RANGE(100, 104)")
+        .coalesce(1).createOrReplaceTempView("keys3");
+    spark.sql("INSERT INTO " + t + " SELECT * FROM keys3");
+    last++;
+    // version 4: a forced shredding schema naming the empty key, "a" and a unicode key
+    spark.conf().set("spark.sql.variant.forceShreddingSchemaForTest", "`` BIGINT, a BIGINT, `ключ` STRING");
+    try {
+      spark.sql("SELECT id, parse_json(" + object + ") AS v FROM RANGE(200, 230)").coalesce(1)
+          .createOrReplaceTempView("keys4");
+      spark.sql("INSERT INTO " + t + " SELECT * FROM keys4");
+      last++;
+    } catch (RuntimeException e) {
+      System.err.println("variants_keys: Spark refused the forced shredding schema: " + e);
+    } finally {
+      spark.conf().unset("spark.sql.variant.forceShreddingSchemaForTest");
+    }
+    DeltaOracle.expect(spark, dir, name, path, last, false);
+    checkJsonText(spark, path, last, List.of("v"));
+  }
+
   /**
    * Variants inside a struct, an array and a map: written unshredded, then with shredding on (Spark shreds a
    * variant at the top level or in a struct, not in an array or a map).
