@@ -219,6 +219,22 @@ class ParquetClaimsTest {
   }
 
   @Test
+  @DisplayName("a valid file using what this reader does not read (LZO, a column chunk in another file) is refused as "
+      + "such, not as corrupt")
+  void unsupportedIsNotCorrupt(@TempDir Path tmp) throws IOException {
+    byte[] values = new byte[80];
+    Path lzo = Files.write(tmp.resolve("lzo.parquet"), required64(10, 10, v1(10, 80, 80, Encoding.PLAIN), values,
+        CompressionCodec.LZO));
+    assertRefused(() -> readRows(lzo), "column c: valid Parquet that this reader does not read: compression codec LZO "
+        + "is not supported");
+    byte[] honest = required64(10, 10, v1(10, 80, 80, Encoding.PLAIN), values, CompressionCodec.UNCOMPRESSED);
+    Path elsewhere = Files.write(tmp.resolve("elsewhere.parquet"), rewriteFooter(honest,
+        m -> m.getRow_groups().get(0).getColumns().get(0).setFile_path("other.parquet")));
+    assertRefused(() -> readRows(elsewhere), "valid Parquet that this reader does not read: a column chunk is stored "
+        + "in another file (other.parquet)");
+  }
+
+  @Test
   @DisplayName("levels: a page claiming 2^30 values whose levels hold 10 is refused once its first window is decoded, "
       + "its levels never allocated for the claim")
   void levelsClaim(@TempDir Path tmp) throws IOException {

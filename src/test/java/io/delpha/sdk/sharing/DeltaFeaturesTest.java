@@ -29,13 +29,15 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@code variants} (a top-level variant column holding every kind of value, first unshredded, then shredded with an
  * inferred and with a forced schema, a DELETE and an UPDATE through deletion vectors), {@code variants_nested}
  * (variants in a struct, shredded, and in an array and a map, never shredded) and {@code widened} (every widening
- * Delta allows, on columns, a struct field, an array element and a map value, rows written before and after each).
+ * Delta allows, on columns, a struct field, an array element and a map value, rows written before and after each),
+ * {@code variants_keys} (shredded variants whose keys are empty, unicode, 1,000 characters long or differ only in
+ * case, and objects of a thousand keys, issue 69: {@code generate.sh keys}).
  * Served in the delta format by {@link DeltaLogServer}, read by the client and compared row for row with Spark's
  * own read of each version, as {@link DeltaFormatTest} does for the other tables.
  */
 class DeltaFeaturesTest {
 
-  static final List<String> TABLES = List.of("variants", "variants_nested", "widened");
+  static final List<String> TABLES = List.of("variants", "variants_nested", "widened", "variants_keys");
 
   @BeforeAll
   static void findFixtures() throws Exception {
@@ -67,6 +69,7 @@ class DeltaFeaturesTest {
     assertThat(readerFeatures("variants_nested")).containsExactlyInAnyOrder("variantType",
         "variantShredding-preview");
     assertThat(readerFeatures("widened")).containsExactlyInAnyOrder("typeWidening", "timestampNtz");
+    assertThat(readerFeatures("variants_keys")).containsExactlyInAnyOrder("variantType", "variantShredding-preview");
   }
 
   @Test
@@ -78,6 +81,17 @@ class DeltaFeaturesTest {
       }
       assertThat(shredded).as(table[0]).containsExactlyInAnyOrder(true, false);
     }
+  }
+
+  @Test
+  void sparkShredsTheEmptyKeyIntoAFieldNamedEmpty() throws IOException {
+    Set<List<String>> paths = new HashSet<>();
+    for (ParquetMetadata file : parquetFiles("variants_keys")) {
+      file.columns().forEach(c -> paths.add(c.path()));
+    }
+    assertThat(paths).as("the shredded columns of variants_keys")
+        .anyMatch(p -> p.size() > 3 && p.get(1).equals("typed_value") && p.get(2).isEmpty())
+        .anyMatch(p -> p.size() > 3 && p.get(1).equals("typed_value") && p.get(2).length() == 1000);
   }
 
   @Test

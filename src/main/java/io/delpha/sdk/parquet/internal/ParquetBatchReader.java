@@ -488,7 +488,8 @@ public final class ParquetBatchReader implements AutoCloseable {
         throw d;
       }
       throw new DataFormatException(source + (column == null ? "" : ": column " + column)
-          + ": corrupt or truncated Parquet data: " + describe(e), e);
+          + (UnsupportedParquetException.isUnsupported(e) ? ": valid Parquet that this reader does not read: "
+              : ": corrupt or truncated Parquet data: ") + describe(e), e);
     }
   }
 

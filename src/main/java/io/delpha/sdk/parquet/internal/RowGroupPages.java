@@ -72,7 +72,7 @@ final class RowGroupPages implements PageReadStore {
     this.rows = group.getNum_rows();
     for (ColumnChunk chunk : Objects.requireNonNull(group.getColumns(), "a row group lists its column chunks")) {
       if (chunk.isSetFile_path()) {
-        throw new ParquetDecodingException("a column chunk is stored in another file (" + chunk.getFile_path()
+        throw new UnsupportedParquetException("a column chunk is stored in another file (" + chunk.getFile_path()
             + "), which this reader does not follow");
       }
       ColumnMetaData meta = chunk.getMeta_data();
@@ -320,6 +320,11 @@ final class RowGroupPages implements PageReadStore {
     if (encoding == null) {
       throw new ParquetDecodingException("a page names no encoding");
     }
-    return Encoding.valueOf(encoding.name());
+    try {
+      return Encoding.valueOf(encoding.name());
+    } catch (IllegalArgumentException e) {
+      throw new UnsupportedParquetException("a page uses the encoding " + encoding + ", which this reader does not "
+          + "decode");
+    }
   }
 }

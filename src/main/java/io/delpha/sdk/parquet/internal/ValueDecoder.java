@@ -509,7 +509,12 @@ abstract class ValueDecoder {
     }
 
     void init(Encoding encoding, byte[] bytes, int from, int to, int valueCount) {
-      reader = encoding.getValuesReader(descriptor, ValuesType.VALUES);
+      try {
+        reader = encoding.getValuesReader(descriptor, ValuesType.VALUES);
+      } catch (UnsupportedOperationException e) {
+        throw new UnsupportedParquetException("a page of " + descriptor + " uses the encoding " + encoding
+            + ", which this reader does not decode");
+      }
       try {
         reader.initFromPage(valueCount, ByteBufferInputStream.wrap(ByteBuffer.wrap(bytes, from, to - from).slice()));
       } catch (IOException e) {
