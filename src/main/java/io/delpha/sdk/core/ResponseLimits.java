@@ -24,7 +24,10 @@ import java.util.Objects;
  *       N is an error at once);</li>
  *   <li><b>disk</b>: a declared size is capped before anything is spooled, and a peer that sends more than it
  *       declared is cut off there;</li>
- *   <li><b>credentials</b>: none crosses plain {@code http} off loopback unless {@code credentialsOverPlainHttp}.</li>
+ *   <li><b>credentials</b>: none crosses plain {@code http} off loopback unless {@code credentialsOverPlainHttp},
+ *       loopback being decided by the address, not by the name;</li>
+ *   <li><b>addresses</b>: no request reaches a link-local or cloud metadata address (a storage URL, a redirect, a
+ *       profile's endpoint all resolving there) unless {@code linkLocalAddresses}.</li>
  * </ul>
  * A breach is a {@link ResponseLimitException} naming the limit and its setting: typed, never retried, and nothing
  * partial is returned as if it were whole. What the library echoes of a peer in a message is cut to a few hundred
@@ -75,7 +78,9 @@ import java.util.Objects;
  *     refused before a byte is read; default 256 MiB
  * @param credentialsOverPlainHttp whether a credential (a bearer token, a session, a password, a signed URL) may be
  *     sent over plain {@code http} to a host that is not loopback, for a private network the host trusts; default
- *     {@code false}: refused, typed, when the client is built and again before each request
+ *     {@code false}: refused, typed, when the client is built and again before each request. Loopback is {@code
+ *     localhost} resolving to loopback addresses only, or a loopback IP literal: never a name by its spelling ({@code
+ *     x.localhost} may resolve anywhere)
  * @param progressTimeout the longest an answer may keep the caller waiting without delivering anything: time spent
  *     in reads since its last record, line or value (an answer read record by record), or since the last byte a
  *     compressed answer decoded to; time the caller spends between reads does not count; default 5 minutes
@@ -83,16 +88,22 @@ import java.util.Objects;
  *     that decode to nothing (empty compressed blocks), or bytes read since the last record, line or value of an
  *     answer read record by record (blank lines, whitespace, padding); between two records at least twice {@code
  *     maxLineBytes} is allowed, so a record as long as a record may be always reads; default 32 MiB
+ * @param linkLocalAddresses whether a request may go to a link-local address ({@code 169.254.0.0/16}, {@code
+ *     fe80::/10}), a cloud metadata address ({@code 169.254.169.254}, {@code fd00:ec2::254}, {@code
+ *     100.100.100.200}, {@code 192.0.0.192}), the unspecified address or a multicast one, however its URL spells it
+ *     (judged by every address its host resolves to); for a host whose own services live there. Default {@code
+ *     false}: refused, typed, before each request and each redirect hop, so a URL a peer gives (a storage URL, a
+ *     redirect, a profile's endpoint) cannot send blind requests into the cloud's metadata service
  */
 public record ResponseLimits(long maxBodyBytes, long maxStreamBytes, int maxLineBytes, int maxLines,
     int maxJsonDepth, int maxStringChars, Duration bodyTimeout, Duration idleTimeout, int maxItems, long maxTokens,
     int maxPages, int maxRequests, int maxEmptyPages, long minBytesPerSecond, Duration rateWindow,
     long maxDeclaredBytes, long minFreeDiskBytes, boolean credentialsOverPlainHttp, Duration progressTimeout,
-    long maxBytesWithoutProgress) {
+    long maxBytesWithoutProgress, boolean linkLocalAddresses) {
 
   private static final ResponseLimits DEFAULTS = new ResponseLimits(64L << 20, 512L << 20, 16 << 20, 500_000, 256,
       16 << 20, Duration.ofMinutes(5), Duration.ofMinutes(2), 100_000, 2_000_000L, 100_000, 200_000, 16, 256L,
-      Duration.ofMinutes(1), 64L << 30, 256L << 20, false, Duration.ofMinutes(5), 32L << 20);
+      Duration.ofMinutes(1), 64L << 30, 256L << 20, false, Duration.ofMinutes(5), 32L << 20, false);
 
   /**
    * Validates the limits: every size and count at least 1 ({@code minFreeDiskBytes} at least 0), every duration
@@ -126,6 +137,40 @@ public record ResponseLimits(long maxBodyBytes, long maxStreamBytes, int maxLine
     if (wrong.length() > 0) {
       throw new InvalidInputException("response limits out of range: " + wrong.substring(2));
     }
+  }
+
+  /**
+   * The limits without {@code linkLocalAddresses}, which is {@code false}.
+   *
+   * @param maxBodyBytes see the class description
+   * @param maxStreamBytes see the class description
+   * @param maxLineBytes see the class description
+   * @param maxLines see the class description
+   * @param maxJsonDepth see the class description
+   * @param maxStringChars see the class description
+   * @param bodyTimeout see the class description
+   * @param idleTimeout see the class description
+   * @param maxItems see the class description
+   * @param maxTokens see the class description
+   * @param maxPages see the class description
+   * @param maxRequests see the class description
+   * @param maxEmptyPages see the class description
+   * @param minBytesPerSecond see the class description
+   * @param rateWindow see the class description
+   * @param maxDeclaredBytes see the class description
+   * @param minFreeDiskBytes see the class description
+   * @param credentialsOverPlainHttp see the class description
+   * @param progressTimeout see the class description
+   * @param maxBytesWithoutProgress see the class description
+   */
+  public ResponseLimits(long maxBodyBytes, long maxStreamBytes, int maxLineBytes, int maxLines,
+      int maxJsonDepth, int maxStringChars, Duration bodyTimeout, Duration idleTimeout, int maxItems, long maxTokens,
+      int maxPages, int maxRequests, int maxEmptyPages, long minBytesPerSecond, Duration rateWindow,
+      long maxDeclaredBytes, long minFreeDiskBytes, boolean credentialsOverPlainHttp, Duration progressTimeout,
+      long maxBytesWithoutProgress) {
+    this(maxBodyBytes, maxStreamBytes, maxLineBytes, maxLines, maxJsonDepth, maxStringChars, bodyTimeout, idleTimeout,
+        maxItems, maxTokens, maxPages, maxRequests, maxEmptyPages, minBytesPerSecond, rateWindow, maxDeclaredBytes,
+        minFreeDiskBytes, credentialsOverPlainHttp, progressTimeout, maxBytesWithoutProgress, false);
   }
 
   /**
@@ -177,7 +222,8 @@ public record ResponseLimits(long maxBodyBytes, long maxStreamBytes, int maxLine
     this(maxBodyBytes, maxStreamBytes, maxLineBytes, maxLines, maxJsonDepth, maxStringChars, bodyTimeout, idleTimeout,
         DEFAULTS.maxItems, DEFAULTS.maxTokens, DEFAULTS.maxPages, DEFAULTS.maxRequests, DEFAULTS.maxEmptyPages,
         DEFAULTS.minBytesPerSecond, DEFAULTS.rateWindow, DEFAULTS.maxDeclaredBytes, DEFAULTS.minFreeDiskBytes,
-        DEFAULTS.credentialsOverPlainHttp, DEFAULTS.progressTimeout, DEFAULTS.maxBytesWithoutProgress);
+        DEFAULTS.credentialsOverPlainHttp, DEFAULTS.progressTimeout, DEFAULTS.maxBytesWithoutProgress,
+        DEFAULTS.linkLocalAddresses);
   }
 
   /** @return the defaults (see the class description) */
@@ -217,6 +263,7 @@ public record ResponseLimits(long maxBodyBytes, long maxStreamBytes, int maxLine
     private boolean credentialsOverPlainHttp;
     private Duration progressTimeout;
     private long maxBytesWithoutProgress;
+    private boolean linkLocalAddresses;
 
     private Builder(ResponseLimits from) {
       maxBodyBytes = from.maxBodyBytes;
@@ -239,6 +286,7 @@ public record ResponseLimits(long maxBodyBytes, long maxStreamBytes, int maxLine
       credentialsOverPlainHttp = from.credentialsOverPlainHttp;
       progressTimeout = from.progressTimeout;
       maxBytesWithoutProgress = from.maxBytesWithoutProgress;
+      linkLocalAddresses = from.linkLocalAddresses;
     }
 
     /**
@@ -436,6 +484,17 @@ public record ResponseLimits(long maxBodyBytes, long maxStreamBytes, int maxLine
     }
 
     /**
+     * @param value whether a request may go to a link-local, cloud metadata, unspecified or multicast address, for a
+     *     host whose own services live there (judged by every address a URL's host resolves to, before each request
+     *     and each redirect hop)
+     * @return this builder
+     */
+    public Builder linkLocalAddresses(boolean value) {
+      this.linkLocalAddresses = value;
+      return this;
+    }
+
+    /**
      * @return the limits
      * @throws InvalidInputException if a limit is out of range
      */
@@ -443,7 +502,7 @@ public record ResponseLimits(long maxBodyBytes, long maxStreamBytes, int maxLine
       return new ResponseLimits(maxBodyBytes, maxStreamBytes, maxLineBytes, maxLines, maxJsonDepth, maxStringChars,
           bodyTimeout, idleTimeout, maxItems, maxTokens, maxPages, maxRequests, maxEmptyPages, minBytesPerSecond,
           rateWindow, maxDeclaredBytes, minFreeDiskBytes, credentialsOverPlainHttp, progressTimeout,
-          maxBytesWithoutProgress);
+          maxBytesWithoutProgress, linkLocalAddresses);
     }
   }
 }

@@ -424,7 +424,7 @@ public final class UploadClient {
       URI base = URI.create(s.endsWith("/") ? s : s + "/");
       HttpCaller http = new HttpCaller(HttpCaller.newClient(HttpCaller.DEFAULT_CONNECT_TIMEOUT,
           HttpClient.Redirect.NEVER, trustedCa == null ? null : TrustedCa.sslContext(trustedCa)),
-          "the upload server", requestTimeout, Retrier.of(retryPolicy), responseLimits.credentialsOverPlainHttp());
+          "the upload server", requestTimeout, Retrier.of(retryPolicy), responseLimits);
       return new UploadClient(base, http, responseLimits);
     }
   }

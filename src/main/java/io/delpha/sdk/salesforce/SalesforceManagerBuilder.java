@@ -364,8 +364,7 @@ public final class SalesforceManagerBuilder implements ClientBuilder<SalesforceM
     // Redirect.NEVER: a redirect would carry the session token (or the login's credentials) to whatever host it
     // names; a redirect is an error instead (SalesforceUrls.redirected)
     HttpCaller client = new HttpCaller(HttpCaller.newClient(requestTimeout, HttpClient.Redirect.NEVER, null),
-        "Salesforce", requestTimeout, new Retrier(config.retryPolicy(), clock, sleeper),
-        responseLimits.credentialsOverPlainHttp());
+        "Salesforce", requestTimeout, new Retrier(config.retryPolicy(), clock, sleeper), responseLimits);
     Authenticator authenticator;
     Secret key = config.privateKeyPem();
     SecretProvider provider = secretProvider;

@@ -414,11 +414,11 @@ public final class DeltaSharingClientBuilder implements ClientBuilder<DeltaShari
       Peers.requireProtected(tokenEndpoint, responseLimits, "the profile's OAuth tokenEndpoint");
     }
     Retrier retries = new Retrier(retry, clock, sleeper);
-    boolean clearText = responseLimits.credentialsOverPlainHttp();
     HttpCaller sharing = new HttpCaller(HttpCaller.newClient(connectTimeout, HttpClient.Redirect.NEVER, null),
-        "the Delta Sharing server", requestTimeout, retries, clearText);
-    HttpCaller storage = new HttpCaller(HttpCaller.newClient(connectTimeout, HttpClient.Redirect.NORMAL, null),
-        "the table's storage", requestTimeout, retries, clearText);
+        "the Delta Sharing server", requestTimeout, retries, responseLimits);
+    // storage's redirects are followed hop by hop by FileDownloader (HttpCaller.sendFollowingRedirects), each checked
+    HttpCaller storage = new HttpCaller(HttpCaller.newClient(connectTimeout, HttpClient.Redirect.NEVER, null),
+        "the table's storage", requestTimeout, retries, responseLimits);
     BearerTokens tokens;
     if (bearerToken != null) {
       tokens = BearerTokens.fixed(bearerToken, expirationTime, clock);

@@ -21,6 +21,7 @@ import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.internal.PeerNumbers;
 import io.delpha.sdk.core.internal.http.BoundedBody;
 import io.delpha.sdk.core.internal.http.HttpCaller;
+import io.delpha.sdk.core.internal.http.Peers;
 import io.delpha.sdk.core.internal.http.Redirects;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,6 +44,11 @@ import reactor.core.scheduler.Schedulers;
  * HttpCaller#newClient}, redirects never followed) instead of Azure's {@code JdkHttpClient}, which reads an answer
  * whole into memory with no bound on its size and no deadline on the whole (its read timeout is per read). Here:
  * <ul>
+ *   <li>a request whose host resolves to a link-local or cloud metadata address (the vault's or the authority's
+ *       host, however spelt) is a {@link ResponseLimitException} ({@code linkLocalAddresses}) before it is sent,
+ *       unless the limits allow it; the one exception is Azure's managed identity endpoint itself ({@code GET
+ *       http://169.254.169.254/metadata/identity/oauth2/token}, which {@code DefaultAzureCredential} asks), since
+ *       reaching it is what that credential is for;</li>
  *   <li>every answer's body is read under the {@link ResponseLimits} ({@code maxBodyBytes}, {@code bodyTimeout},
  *       {@code idleTimeout}) before the SDK sees it; a breach is a {@link ResponseLimitException};</li>
  *   <li>a redirect (301, 302, 303, 307, 308) is a {@link DataFormatException} naming the status and where it
@@ -95,6 +101,12 @@ public final class BoundedAzureTransport implements HttpClient {
     this.limits = Objects.requireNonNull(limits, "limits");
   }
 
+  /** Azure's instance metadata identity endpoint, by its literal address and path: the managed identity's token. */
+  private static boolean isManagedIdentityEndpoint(URI uri) {
+    return "http".equalsIgnoreCase(uri.getScheme()) && "169.254.169.254".equals(uri.getHost()) && uri.getPort() < 0
+        && "/metadata/identity/oauth2/token".equals(uri.getRawPath());
+  }
+
   @Override
   public Mono<HttpResponse> send(HttpRequest request) {
     return send(request, Context.NONE);
@@ -109,6 +121,9 @@ public final class BoundedAzureTransport implements HttpClient {
   public HttpResponse sendSync(HttpRequest request, Context context) {
     URI uri = URI.create(request.getUrl().toString());
     String what = request.getHttpMethod() + " " + uri.getScheme() + "://" + uri.getRawAuthority() + uri.getRawPath();
+    if (!isManagedIdentityEndpoint(uri)) {
+      Peers.checkAddress(uri, limits.linkLocalAddresses(), what);
+    }
     java.net.http.HttpResponse<InputStream> response;
     try {
       response = client.send(jdkRequest(request, uri), java.net.http.HttpResponse.BodyHandlers.ofInputStream());

@@ -52,9 +52,10 @@ import org.slf4j.LoggerFactory;
  * that ends, complete, before the declared size is a {@link DataFormatException}; neither is retried (the same URL
  * would answer the same way), and nothing past the declared size is kept in memory or on disk, nor any partial spool
  * file once a download fails. Each read waits at most the {@link ResponseLimits#idleTimeout()}, and the body must
- * keep {@link ResponseLimits#minBytesPerSecond()}. Storage's redirects are followed by the JDK client ({@code
- * Redirect.NORMAL}: never from {@code https} to {@code http}, at most 5 in a chain) since they carry nothing of
- * ours. Thread-safe.
+ * keep {@link ResponseLimits#minBytesPerSecond()}. Storage's redirects are followed, since they carry nothing of
+ * ours, hop by hop by {@link HttpCaller#sendFollowingRedirects} (never from {@code https} to {@code http}, at most 5
+ * in a chain), so each hop, like the URL itself, is refused before anything is sent to it when its host resolves to
+ * a link-local or cloud metadata address ({@link ResponseLimits#linkLocalAddresses()}). Thread-safe.
  */
 public final class FileDownloader {
 
@@ -241,12 +242,13 @@ public final class FileDownloader {
   }
 
   /**
-   * One GET of a storage URL, through {@link HttpCaller#send}: its refusal of a signed URL over plain {@code http}
-   * off loopback, and its mapping of a failure to reach storage to a {@link ServiceUnavailableException}.
+   * One GET of a storage URL and its redirects, each hop through {@link HttpCaller#send}: its refusal of a signed
+   * URL over plain {@code http} off loopback and of a link-local or metadata address, and its mapping of a failure to
+   * reach storage to a {@link ServiceUnavailableException}.
    */
   private HttpResponse<InputStream> get(URI url, String name, int attempt) {
-    return storage.send("download of " + name + (attempt > 1 ? " (attempt " + attempt + ")" : ""),
-        storage.request(url).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+    return storage.sendFollowingRedirects("download of " + name + (attempt > 1 ? " (attempt " + attempt + ")" : ""),
+        storage.request(url).GET().build());
   }
 
   /**

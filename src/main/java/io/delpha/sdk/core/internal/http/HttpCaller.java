@@ -91,6 +91,7 @@ public final class HttpCaller {
   private final Duration requestTimeout;
   private final Retrier retrier;
   private final boolean credentialsOverPlainHttp;
+  private final boolean linkLocalAddresses;
 
   /**
    * @param client a client from {@link #newClient}
@@ -113,6 +114,27 @@ public final class HttpCaller {
    */
   public HttpCaller(HttpClient client, String service, Duration requestTimeout, Retrier retrier,
       boolean credentialsOverPlainHttp) {
+    this(client, service, requestTimeout, retrier, credentialsOverPlainHttp, false);
+  }
+
+  /**
+   * @param client a client from {@link #newClient}
+   * @param service the service, as messages name it (e.g. {@code "Salesforce"}, {@code "the upload server"})
+   * @param requestTimeout how long one request waits for the answer's headers
+   * @param retrier the retries of transient failures
+   * @param limits the client's limits: {@link ResponseLimits#credentialsOverPlainHttp()} (a request carrying a
+   *     credential over plain http off loopback is refused before it is sent unless it says so) and {@link
+   *     ResponseLimits#linkLocalAddresses()} (a request to a link-local or metadata address is refused before it is
+   *     sent unless it says so)
+   */
+  public HttpCaller(HttpClient client, String service, Duration requestTimeout, Retrier retrier,
+      ResponseLimits limits) {
+    this(client, service, requestTimeout, retrier, limits.credentialsOverPlainHttp(), limits.linkLocalAddresses());
+  }
+
+  private HttpCaller(HttpClient client, String service, Duration requestTimeout, Retrier retrier,
+      boolean credentialsOverPlainHttp, boolean linkLocalAddresses) {
+    this.linkLocalAddresses = linkLocalAddresses;
     this.client = Objects.requireNonNull(client, "client");
     this.service = Objects.requireNonNull(service, "service");
     this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
@@ -121,15 +143,29 @@ public final class HttpCaller {
   }
 
   /**
+   * The one way the library builds a JDK client. It speaks HTTP/1.1 only, over TLS as over plain http: the JDK's
+   * HTTP/2 reads frames (PING, SETTINGS, WINDOW_UPDATE, empty DATA) that carry no body and so escape every {@link
+   * ResponseLimits} bound, and a peer flooding them fills the heap; over plain http the client would even offer
+   * {@code h2c} with an {@code Upgrade} header any peer may accept. Over TLS, ALPN would hand the same frames to the
+   * same code, so the pin is everywhere, not only on plain http: the library's clients send one request at a time per
+   * exchange and lose nothing HTTP/2 would give them but multiplexing.
+   *
    * @param connectTimeout the TCP (and TLS) connect timeout
-   * @param redirects whether redirects are followed ({@code NEVER} where a redirect would carry a token elsewhere)
+   * @param redirects whether the JDK follows redirects: {@code NEVER}, always (a redirect that may be followed is
+   *     followed by {@link #sendFollowingRedirects}, hop by hop, each hop's address checked); the parameter stays
+   *     for callers that name it
    * @param tls the TLS context, {@code null} for the JDK's default trust
    * @return a new client
    */
   public static HttpClient newClient(Duration connectTimeout, HttpClient.Redirect redirects, @Nullable SSLContext tls) {
+    if (Objects.requireNonNull(redirects, "redirects") != HttpClient.Redirect.NEVER) {
+      throw new IllegalArgumentException("the JDK follows redirects without the library's address check: use "
+          + "Redirect.NEVER and HttpCaller.sendFollowingRedirects");
+    }
     HttpClient.Builder b = HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Objects.requireNonNull(connectTimeout, "connectTimeout"))
-        .followRedirects(Objects.requireNonNull(redirects, "redirects"));
+        .followRedirects(HttpClient.Redirect.NEVER);
     if (tls != null) {
       b.sslContext(tls);
     }
@@ -184,10 +220,12 @@ public final class HttpCaller {
    * @throws ServiceUnavailableException if the service cannot be reached or stops answering, or the thread is
    *     interrupted (its interrupt status kept)
    * @throws io.delpha.sdk.core.ResponseLimitException ({@code credentialsOverPlainHttp}) if the request carries a
-   *     credential over plain http off loopback and this caller does not allow it; nothing is sent
+   *     credential over plain http off loopback and this caller does not allow it, or ({@code linkLocalAddresses}) if
+   *     its host resolves to a link-local or metadata address and this caller does not allow it; nothing is sent
    */
   public <T> HttpResponse<T> send(String what, HttpRequest request, HttpResponse.BodyHandler<T> handler) {
     Peers.check(request, credentialsOverPlainHttp, what);
+    Peers.checkAddress(request.uri(), linkLocalAddresses, what);
     try {
       return client.send(request, handler);
     } catch (IOException | UncheckedIOException e) {
@@ -219,6 +257,7 @@ public final class HttpCaller {
     CompletableFuture<Void> sent = new CompletableFuture<>();
     HttpRequest r = request.method(method, whenSent(body, sent)).build();
     Peers.check(r, credentialsOverPlainHttp, what);
+    Peers.checkAddress(r.uri(), linkLocalAddresses, what);
     CompletableFuture<HttpResponse<T>> answer = client.sendAsync(r, handler);
     try {
       CompletableFuture.anyOf(sent, answer).handle((done, failed) -> null).get();
@@ -242,6 +281,52 @@ public final class HttpCaller {
       throw new ServiceUnavailableException(what + ": interrupted while waiting for " + service, e);
     }
   }
+
+  /**
+   * One exchange whose redirects are followed, by this method and not by the JDK, so that every hop goes through
+   * {@link #send} (the credential and address checks) before anything is sent to it: for a request without a body
+   * and without credentials of ours (a presigned storage URL), whose redirects carry nothing a peer could steal. A
+   * redirect is followed as the JDK's {@code Redirect.NORMAL} would: at most {@value #MAX_REDIRECTS} in a chain,
+   * never from {@code https} to {@code http}, never to another scheme; {@code 303} becomes a {@code GET}. A redirect
+   * that is not followed is returned as it is, for the caller's message; the bodies of those followed are drained.
+   *
+   * @param what what the caller is doing, for the message (never a secret)
+   * @param request the request, without a body
+   * @return the answer of the last hop, its body a stream
+   * @throws io.delpha.sdk.core.ResponseLimitException if a hop breaks {@link #send}'s checks; nothing was sent to it
+   * @throws IllegalArgumentException if the request carries an {@code Authorization}, {@code Cookie} or {@code
+   *     Proxy-Authorization} header (a redirect could take it to another host)
+   */
+  public HttpResponse<InputStream> sendFollowingRedirects(String what, HttpRequest request) {
+    for (String credential : new String[] {"Authorization", "Cookie", "Proxy-Authorization"}) {
+      if (request.headers().firstValue(credential).isPresent()) {
+        throw new IllegalArgumentException("a request with an " + credential + " header never follows a redirect");
+      }
+    }
+    HttpRequest hop = request;
+    for (int hops = 0; ; hops++) {
+      HttpResponse<InputStream> response = send(hops == 0 ? what : what + " (redirect " + hops + ")", hop,
+          HttpResponse.BodyHandlers.ofInputStream());
+      if (!Redirects.isRedirect(response.statusCode()) || hops == MAX_REDIRECTS) {
+        return response;
+      }
+      URI target = Redirects.location(response);
+      String from = hop.uri().getScheme().toLowerCase(java.util.Locale.ROOT);
+      String to = target == null || target.getScheme() == null ? "" : target.getScheme().toLowerCase(java.util.Locale.ROOT);
+      if (target == null || target.getHost() == null || !(to.equals("https") || to.equals("http") && from.equals("http"))) {
+        return response;
+      }
+      drain(response.body());
+      HttpRequest.Builder next = HttpRequest.newBuilder(hop, (name, value) -> true).uri(target);
+      if (response.statusCode() == 303) {
+        next.GET();
+      }
+      hop = next.build();
+    }
+  }
+
+  /** The longest chain of redirects {@link #sendFollowingRedirects} follows, as the JDK's client does. */
+  public static final int MAX_REDIRECTS = 5;
 
   private ServiceUnavailableException unreachable(String what, HttpRequest request, Exception e) {
     return new ServiceUnavailableException(what + ": cannot reach " + service + " at " + hostOf(request.uri())

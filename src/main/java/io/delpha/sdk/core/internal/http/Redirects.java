@@ -3,6 +3,7 @@ package io.delpha.sdk.core.internal.http;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpResponse;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one reading of a redirect answer for the library's clients, which never follow one that could carry a
@@ -19,6 +20,23 @@ public final class Redirects {
    */
   public static boolean isRedirect(int status) {
     return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+  }
+
+  /**
+   * @param response a redirect answer
+   * @return where its {@code Location} points, resolved against the request's URL, or {@code null} when it has none
+   *     or it is not a URL
+   */
+  public static @Nullable URI location(HttpResponse<?> response) {
+    String location = response.headers().firstValue("Location").orElse(null);
+    if (location == null) {
+      return null;
+    }
+    try {
+      return response.request().uri().resolve(new URI(location));
+    } catch (URISyntaxException | IllegalArgumentException e) {
+      return null;
+    }
   }
 
   /**
