@@ -82,9 +82,9 @@ class SharingStorageTlsTest {
     other.on("GET", "/file", other.sized(200, "application/octet-stream", 12, 12));
     https.start();
     try {
-      // the storage client as DeltaSharingClientBuilder makes it (Redirect.NORMAL), trusting the test CA
+      // the storage client as DeltaSharingClientBuilder makes it (Redirect.NEVER, redirects its own), trusting the test CA
       FileDownloader downloader = new FileDownloader(new HttpCaller(HttpCaller.newClient(Duration.ofSeconds(5),
-          HttpClient.Redirect.NORMAL, TrustedCa.sslContext(tls.caPem())), "the table's storage",
+          HttpClient.Redirect.NEVER, TrustedCa.sslContext(tls.caPem())), "the table's storage",
           Duration.ofSeconds(10), Retrier.of(RetryPolicy.builder().maxAttempts(2).initialDelay(Duration.ofMillis(1))
           .maxDelay(Duration.ofMillis(2)).build())), Duration.ofSeconds(1), Clock.systemUTC(),
           ResponseLimits.defaults());

@@ -36,7 +36,7 @@ public final class Peers {
 
   /** Cloud metadata services outside the link-local ranges: AWS over IPv6, Alibaba, Oracle. */
   private static final List<byte[]> METADATA = List.of(
-      new byte[] {(byte) 0xfd, 0, 0, (byte) 0xec, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02, 0x54},
+      new byte[] {(byte) 0xfd, 0, 0x0e, (byte) 0xc2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02, 0x54},
       new byte[] {100, 100, 100, (byte) 200},
       new byte[] {(byte) 192, 0, 0, (byte) 192});
 
