@@ -247,7 +247,7 @@ public final class FileDownloader {
    * reach storage to a {@link ServiceUnavailableException}.
    */
   private HttpResponse<InputStream> get(URI url, String name, int attempt) {
-    return storage.sendFollowingRedirects("download of " + name + (attempt > 1 ? " (attempt " + attempt + ")" : ""),
+    return storage.sendFollowingRedirects("download of " + name + (attempt > 1 ? " after " + attempt + " attempts" : ""),
         storage.request(url).GET().build());
   }
 
