@@ -3,6 +3,7 @@ package io.delpha.sdk.core.internal.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.delpha.sdk.azure.AzureKeyVaultProvider;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.ResponseLimitException;
 import io.delpha.sdk.core.ResponseLimits;
@@ -18,6 +19,7 @@ import io.delpha.sdk.sharing.DeltaSharingProfile;
 import io.delpha.sdk.sharing.SharingFixture;
 import io.delpha.sdk.testing.HostileAnswers;
 import io.delpha.sdk.testing.HostilePeer;
+import io.delpha.sdk.testing.TlsMaterial;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -54,6 +56,7 @@ class PeerIdentityTest {
 
   private static final String TOKEN = "dapi-identity-0123456789";
   private static final String PREFIX = "/ds";
+  private static final String TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
   private static final String TABLE = PREFIX + "/shares/s/schemas/sc/tables/t";
   private static final String SCHEMA = SharingFixture.schemaString(List.of(new SharingFixture.Field("id", "long",
       false)));
@@ -164,7 +167,12 @@ class PeerIdentityTest {
 
   enum Surface {
     SHARING_ENDPOINT, TOKEN_ENDPOINT, STORAGE_URL, STORAGE_REDIRECT, UPLOAD_ENDPOINT, SALESFORCE_LOGIN,
-    SALESFORCE_INSTANCE
+    SALESFORCE_INSTANCE, AZURE_VAULT, AZURE_AUTHORITY;
+
+    /** Azure's endpoints are https only: a name spelt like loopback gains nothing there. */
+    boolean httpsOnly() {
+      return this == AZURE_VAULT || this == AZURE_AUTHORITY;
+    }
   }
 
   @Test
@@ -174,8 +182,10 @@ class PeerIdentityTest {
     HostileAnswers.run(getClass(), "everySurfaceRefusesAHostileHost", "identity.surface.seed",
         "identity.surface.count", 60, random -> {
           Surface surface = HostileAnswers.pick(random, Surface.values());
-          Hostile hostile = random.nextBoolean() ? localhostName(random) : refusedAddress(random);
-          try (HostilePeer peer = HostilePeer.start(); HostilePeer storage = HostilePeer.start()) {
+          Hostile hostile = !surface.httpsOnly() && random.nextBoolean() ? localhostName(random)
+              : refusedAddress(random);
+          try (HostilePeer peer = surface.httpsOnly() ? HostilePeer.startHttps(TlsMaterial.shared().serverContext())
+              : HostilePeer.start(); HostilePeer storage = HostilePeer.start()) {
             Throwable thrown = catchThrowable(() -> attack(surface, hostile, peer, storage, random));
             String as = surface + " with " + hostile.host();
             assertThat(thrown).as(as).isInstanceOf(DelphaException.class);
@@ -254,8 +264,29 @@ class PeerIdentityTest {
             + "\",\"instance_url\":\"" + hostile.uri(scheme, peer.port(), "") + "\",\"token_type\":\"Bearer\"}"));
         salesforce(peer.uri("").toString(), limits).close();
       }
+      case AZURE_VAULT -> azure(hostile.uri("https", 443, "/"), peer.uri("")).secret("s");
+      case AZURE_AUTHORITY -> {
+        String challenge = "Bearer authorization=\"" + hostile.uri("https", 443, "/" + TENANT)
+            + "\", resource=\"https://vault.azure.net\"";
+        peer.on("GET", "/secrets/", (request, out) -> {
+          HostilePeer.head(out, 401, Map.of("WWW-Authenticate", challenge, "Content-Length", "0"));
+        });
+        try {
+          azure(peer.uri(""), hostile.uri("https", 443, "")).secret("s");
+        } finally {
+          assertThat(peer.requests()).as("the vault is asked without a token only")
+              .allSatisfy(r -> assertThat(r.header("Authorization")).isNull());
+        }
+      }
       default -> throw new IllegalStateException(surface.toString());
     }
+  }
+
+  private static AzureKeyVaultProvider azure(URI vault, URI authority) {
+    return AzureKeyVaultProvider.builder().vaultUrl(vault).clientSecret(TENANT, "client", Secret.of(TOKEN))
+        .authorityHost(authority).trustedCa(TlsMaterial.shared().caPem()).verifyChallengeResource(false)
+        .retry(RetryPolicy.builder().maxAttempts(2).initialDelay(Duration.ofMillis(1)).maxDelay(Duration.ofMillis(2))
+            .build()).build();
   }
 
   private static DeltaSharingClient sharing(URI endpoint, ResponseLimits limits) {
