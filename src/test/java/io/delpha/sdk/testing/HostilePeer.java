@@ -100,6 +100,19 @@ public final class HostilePeer implements AutoCloseable {
   }
 
   /**
+   * @param address the address to listen on: a non-loopback address of this machine, to be the host a name resolves
+   *     to in a child JVM's hosts file ({@code -Djdk.net.hosts.file}), as a peer's DNS would answer
+   * @return a peer listening on a free port of that address
+   */
+  public static HostilePeer startOn(InetAddress address) {
+    try {
+      return new HostilePeer(new ServerSocket(0, 50, address), "http");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
    * A peer speaking HTTPS, for clients that refuse plain HTTP (Azure Key Vault and Entra): a request is recorded
    * only once the TLS handshake succeeded, so a client that does not trust the peer reaches nothing.
    *

@@ -42,7 +42,10 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import io.delpha.sdk.testing.JavaProcess;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -300,6 +303,52 @@ class PeerIdentityTest {
         .retryPolicy(RetryPolicy.builder().maxAttempts(2).initialDelay(Duration.ofMillis(1))
             .maxDelay(Duration.ofMillis(2)).build())
         .requestTimeout(Duration.ofSeconds(10)).build();
+  }
+
+  @Test
+  @Tag("process")
+  @DisplayName("names are judged by what they resolve to: x.attacker.localhost resolving to this machine's "
+      + "non-loopback address gets no credential over plain http, a name resolving to 169.254.169.254 no request")
+  void namesAreJudgedByWhatTheyResolveTo() throws Exception {
+    InetAddress elsewhere = nonLoopbackAddress();
+    Assumptions.assumeTrue(elsewhere != null, "this machine has no non-loopback IPv4 address to stand for elsewhere");
+    Path hosts = dir.resolve("hosts");
+    Files.writeString(hosts, "127.0.0.1 localhost\n" + elsewhere.getHostAddress() + " x.attacker.localhost\n"
+        + "169.254.169.254 meta.attacker.test\n");
+    try (HostilePeer thief = HostilePeer.startOn(elsewhere)) {
+      thief.on("GET", "/", HostilePeer.body(200, "text/plain", "ok"));
+      try (JavaProcess child = JavaProcess.start(PeerIdentityChild.class,
+          List.of("-Xmx128m", "-Djdk.net.hosts.file=" + hosts), String.valueOf(thief.port()))) {
+        assertThat(child.awaitLine(l -> l.startsWith("RESOLVES"), Duration.ofSeconds(60)))
+            .contains(elsewhere.getHostAddress()).doesNotContain("127.");
+        assertThat(child.awaitLine(l -> l.startsWith("CONTROL"), Duration.ofSeconds(60))).isEqualTo("CONTROL 200");
+        assertThat(child.awaitLine(l -> l.startsWith("SHARING"), Duration.ofSeconds(60)))
+            .isEqualTo("SHARING InvalidInputException -");
+        assertThat(child.awaitLine(l -> l.startsWith("SALESFORCE"), Duration.ofSeconds(60)))
+            .isEqualTo("SALESFORCE InvalidInputException -");
+        assertThat(child.awaitLine(l -> l.startsWith("STORAGE "), Duration.ofSeconds(60)))
+            .isEqualTo("STORAGE ResponseLimitException linkLocalAddresses");
+        assertThat(child.awaitLine(l -> l.startsWith("STORAGE_HTTPS"), Duration.ofSeconds(60)))
+            .isEqualTo("STORAGE_HTTPS ResponseLimitException linkLocalAddresses");
+        assertThat(child.awaitExit(Duration.ofSeconds(60))).isZero();
+      }
+      assertThat(thief.requests()).as("only the control request, without a credential, reached the other host")
+          .extracting(HostilePeer.Request::target).containsExactly("/control");
+      assertThat(thief.requests().get(0).header("Authorization")).isNull();
+    }
+  }
+
+  private static InetAddress nonLoopbackAddress() throws Exception {
+    for (var nif : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+      if (nif.isUp() && !nif.isLoopback()) {
+        for (InetAddress a : java.util.Collections.list(nif.getInetAddresses())) {
+          if (a instanceof java.net.Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress()) {
+            return a;
+          }
+        }
+      }
+    }
+    return null;
   }
 
   @Test
