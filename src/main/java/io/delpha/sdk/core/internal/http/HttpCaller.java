@@ -40,11 +40,13 @@ import org.jspecify.annotations.Nullable;
  * The library's one HTTP client layer, on the JDK {@link HttpClient}: every client of a remote HTTP service
  * (Salesforce's REST side and its JWT login, the Delta Sharing server, its storage and OAuth token endpoint, the
  * upload client, the transport under Azure's Key Vault and identity clients) builds its {@link HttpClient} with {@link
- * #newClient}, its requests with {@link #request} (the request timeout and one {@code User-Agent: delpha-data-sdk/<version>}), sends them
- * with {@link #send} (a connection failure or interrupt is a {@link ServiceUnavailableException} naming the
- * service, never the URL's query or a header), maps an error answer with {@link #failure} (the type from {@link
- * HttpStatus#exceptionFor}, the server's {@code Retry-After} kept) and retries with {@link #retrying}, the shared
- * {@link Retrier} honouring {@code Retry-After}. Components word the messages and decide what is idempotent;
+ * #newClient} (HTTP/1.1 only, redirects never followed by the JDK), its requests with {@link #request} (the request
+ * timeout and one {@code User-Agent: delpha-data-sdk/<version>}), sends them with {@link #send} (the credential and
+ * address checks of {@link Peers} first; a connection failure or interrupt is a {@link ServiceUnavailableException}
+ * naming the service, never the URL's query or a header), follows the redirects it may follow with {@link
+ * #sendFollowingRedirects} (each hop through {@link #send}), maps an error answer with {@link #failure} (the type from
+ * {@link HttpStatus#exceptionFor}, the server's {@code Retry-After} kept) and retries with {@link #retrying}, the
+ * shared {@link Retrier} honouring {@code Retry-After}. Components word the messages and decide what is idempotent;
  * nothing else about HTTP is decided outside this class and {@link HttpStatus}.
  *
  * <pre>{@code
@@ -80,6 +82,9 @@ public final class HttpCaller {
    */
   public static final Predicate<RuntimeException> ASKED_TO_RETRY =
       e -> TRANSIENT.test(e) && ((ServiceUnavailableException) e).retryAfter().isPresent();
+
+  /** The longest chain of redirects {@link #sendFollowingRedirects} follows, as the JDK's client does. */
+  public static final int MAX_REDIRECTS = 5;
 
   private static final int ERROR_BODY_LIMIT = 64 * 1024;
   /** An error body is read for its message only: 30 s in all, so a trickled one costs bounded time. */
@@ -324,9 +329,6 @@ public final class HttpCaller {
       hop = next.build();
     }
   }
-
-  /** The longest chain of redirects {@link #sendFollowingRedirects} follows, as the JDK's client does. */
-  public static final int MAX_REDIRECTS = 5;
 
   private ServiceUnavailableException unreachable(String what, HttpRequest request, Exception e) {
     return new ServiceUnavailableException(what + ": cannot reach " + service + " at " + hostOf(request.uri())

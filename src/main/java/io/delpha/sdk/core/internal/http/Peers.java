@@ -15,10 +15,12 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What the library trusts of a remote peer and says about it: the text of a peer echoed in a message ({@link #echo}),
- * cut and cleaned, and where a credential may go ({@link #requireProtected}, {@link #check}): over TLS, or over plain
- * {@code http} only to loopback unless {@link ResponseLimits#credentialsOverPlainHttp()} says the host trusts its
- * network. {@link HttpCaller} checks every request it sends; builders check their endpoints when they build, so a
- * refusal comes before any call.
+ * cut and cleaned; where a credential may go ({@link #requireProtected}, {@link #check}): over TLS, or over plain
+ * {@code http} only to loopback ({@link #isLoopback}: decided by the address, never by a name's spelling) unless
+ * {@link ResponseLimits#credentialsOverPlainHttp()} says the host trusts its network; and which addresses no request
+ * may reach ({@link #checkAddress}): link-local and cloud metadata addresses, unless {@link
+ * ResponseLimits#linkLocalAddresses()}. {@link HttpCaller} checks every request it sends, each redirect hop it follows
+ * included; builders check their endpoints' credentials when they build, so a refusal comes before any call.
  */
 public final class Peers {
 
