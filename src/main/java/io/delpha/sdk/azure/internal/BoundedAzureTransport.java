@@ -33,6 +33,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import reactor.core.publisher.Flux;
@@ -46,9 +47,10 @@ import reactor.core.scheduler.Schedulers;
  * <ul>
  *   <li>a request whose host resolves to a link-local or cloud metadata address (the vault's or the authority's
  *       host, however spelt) is a {@link ResponseLimitException} ({@code linkLocalAddresses}) before it is sent,
- *       unless the limits allow it; the one exception is Azure's managed identity endpoint itself ({@code GET
- *       http://169.254.169.254/metadata/identity/oauth2/token}, which {@code DefaultAzureCredential} asks), since
- *       reaching it is what that credential is for;</li>
+ *       unless the limits allow it; the one exception is the managed identity endpoint itself (Azure's instance
+ *       metadata service's token path, or the origin the platform names in {@code IDENTITY_ENDPOINT}, {@code
+ *       MSI_ENDPOINT} or {@code IMDS_ENDPOINT}), which {@code DefaultAzureCredential} asks: reaching it is what that
+ *       credential is for, and the host, not a peer, names it;</li>
  *   <li>every answer's body is read under the {@link ResponseLimits} ({@code maxBodyBytes}, {@code bodyTimeout},
  *       {@code idleTimeout}) before the SDK sees it; a breach is a {@link ResponseLimitException};</li>
  *   <li>a redirect (301, 302, 303, 307, 308) is a {@link DataFormatException} naming the status and where it
@@ -101,10 +103,45 @@ public final class BoundedAzureTransport implements HttpClient {
     this.limits = Objects.requireNonNull(limits, "limits");
   }
 
-  /** Azure's instance metadata identity endpoint, by its literal address and path: the managed identity's token. */
+  /** The environment variables by which an Azure platform names its managed identity endpoint to the process. */
+  private static final List<String> IDENTITY_ENDPOINT_VARIABLES = List.of("IDENTITY_ENDPOINT", "MSI_ENDPOINT",
+      "IMDS_ENDPOINT");
+
   private static boolean isManagedIdentityEndpoint(URI uri) {
-    return "http".equalsIgnoreCase(uri.getScheme()) && "169.254.169.254".equals(uri.getHost()) && uri.getPort() < 0
-        && "/metadata/identity/oauth2/token".equals(uri.getRawPath());
+    return isManagedIdentityEndpoint(uri, System.getenv());
+  }
+
+  /**
+   * @param uri where a request goes
+   * @param env the process's environment
+   * @return whether it is the managed identity endpoint the identity library asks: Azure's instance metadata service
+   *     ({@code http://169.254.169.254/metadata/identity/oauth2/token}, by its literal address and path), or the
+   *     origin the platform itself names in {@code IDENTITY_ENDPOINT}, {@code MSI_ENDPOINT} or {@code IMDS_ENDPOINT}
+   *     (App Service and Functions on Linux put theirs on a link-local address); both come from the host, never from
+   *     a peer
+   */
+  static boolean isManagedIdentityEndpoint(URI uri, Map<String, String> env) {
+    if ("http".equalsIgnoreCase(uri.getScheme()) && "169.254.169.254".equals(uri.getHost()) && uri.getPort() < 0
+        && "/metadata/identity/oauth2/token".equals(uri.getRawPath())) {
+      return true;
+    }
+    for (String variable : IDENTITY_ENDPOINT_VARIABLES) {
+      String named = env.get(variable);
+      if (named == null || named.isBlank()) {
+        continue;
+      }
+      try {
+        URI endpoint = new URI(named.trim());
+        if (endpoint.getHost() != null && endpoint.getHost().equalsIgnoreCase(uri.getHost())
+            && String.valueOf(endpoint.getScheme()).equalsIgnoreCase(uri.getScheme())
+            && endpoint.getPort() == uri.getPort()) {
+          return true;
+        }
+      } catch (java.net.URISyntaxException e) {
+        // not a URL: names no endpoint
+      }
+    }
+    return false;
   }
 
   @Override
