@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.delpha.sdk.core.internal.JsonSupport;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketAddress;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -43,13 +45,21 @@ public final class Exchange {
     void setHeader(String name, String value);
 
     void write(int status, String contentType, byte[] bytes) throws IOException;
+
+    @Nullable SocketAddress remoteAddress();
+
+    void onComplete(Runnable action);
   }
+
+  /** A body to receive into a file before {@code then} answers ({@link #receiveBody}). */
+  record Receive(long limit, Path file, HttpService.RouteHandler then) {}
 
   private final Wire wire;
   private final Map<String, String> params;
   private final long defaultBodyLimit;
   private boolean answered;
   private boolean authenticated;
+  private @Nullable Receive receive;
 
   Exchange(Wire wire, Map<String, String> params, long defaultBodyLimit) {
     this.wire = wire;
@@ -137,6 +147,60 @@ public final class Exchange {
       throw new HttpException(413, "too_large", "the body has " + declared + " bytes; the limit is " + limit);
     }
     return new LimitedInputStream(wire.body(), limit);
+  }
+
+  /**
+   * Receives the body into a file without holding a thread while the client sends, then answers with {@code then}: the
+   * handler calls this last and returns without answering; the service reads the body as its bytes arrive (no thread
+   * waits for them), writes it to {@code file} (created, or truncated), and once the whole body is there, calls {@code
+   * then} with this exchange, on one of the service's threads, to answer. The body is cut at the limit while
+   * streaming, as {@link #body(long)} cuts it, and must keep up the least rate of {@link
+   * ServerOptions#minRequestDataRate()}. When it does not arrive whole, {@code then} is not called and the service
+   * answers: {@code 413 too_large} past the limit, {@code 408 too_slow} below the rate (closing the connection), or
+   * nothing when the client went away. What the file holds then is the caller's to delete: {@link
+   * #onComplete(Runnable)} runs however the exchange ends.
+   *
+   * @param limit the most bytes the body may have
+   * @param file where the body goes
+   * @param then answers once the body is in the file; this exchange stays valid until it returns
+   * @throws HttpException {@code 413 too_large} at once when the declared length exceeds the limit
+   * @throws IllegalStateException if this exchange was answered, or receives a body already
+   */
+  public void receiveBody(long limit, Path file, HttpService.RouteHandler then) {
+    Objects.requireNonNull(file, "file");
+    Objects.requireNonNull(then, "then");
+    if (answered || receive != null) {
+      throw new IllegalStateException("already answered or receiving");
+    }
+    long declared = wire.declaredLength();
+    if (declared > limit) {
+      throw new HttpException(413, "too_large", "the body has " + declared + " bytes; the limit is " + limit);
+    }
+    receive = new Receive(limit, file, then);
+  }
+
+  /**
+   * Runs an action once this exchange is over, however it ends (answered, refused, the client gone, a body that never
+   * arrived whole): the place to release what a handler holds for the request, e.g. a file {@link #receiveBody}
+   * wrote. Runs on one of the service's threads; what it throws is logged, not answered.
+   *
+   * @param action what to run
+   */
+  public void onComplete(Runnable action) {
+    wire.onComplete(Objects.requireNonNull(action, "action"));
+  }
+
+  /** @return the body the handler asked to receive before answering, once, or {@code null} */
+  @Nullable Receive takeReceive() {
+    Receive r = receive;
+    receive = null;
+    return r;
+  }
+
+  /** @return the client's address key ({@link ClientAddress#key}), or {@code null} when unknown */
+  @Nullable String clientAddress() {
+    SocketAddress a = wire.remoteAddress();
+    return a == null ? null : ClientAddress.key(a);
   }
 
   /**

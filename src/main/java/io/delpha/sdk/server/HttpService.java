@@ -13,15 +13,16 @@ import java.io.IOException;
 import java.net.URI;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The library's one embedded HTTP server, a public seam: the ingest upload endpoint and the usage-analytics service
  * run on it, and a host may serve its own routes on it the same way. Routes match a method and a path whose segments
  * are literal or {@code {name}} parameters; handlers answer JSON or any bytes through an {@link Exchange}. Limits,
  * the address and HTTPS (PEM or PKCS#12) come from {@link ServerOptions}: connections, idle timeout, header and body
- * sizes, threads, and the bound on concurrent password checks ({@link #passwordCheck}). Runs on Jetty, an optional
+ * sizes, threads, the header deadline and the least body rate, connections per client address, and the bounds and
+ * back-off of password checks ({@link #passwordCheck(Exchange, String, Supplier)}). Runs on Jetty, an optional
  * stack (the {@code http-server} capability, docs/dependencies.md).
  *
  * <pre>{@code
@@ -101,12 +102,12 @@ public final class HttpService implements AutoCloseable {
   }
 
   private final JettyServer jetty;
-  private final Semaphore passwordChecks;
+  private final PasswordGate passwordChecks;
   private final ClosedGuard guard;
 
   private HttpService(JettyServer jetty, ServerOptions options, String name) {
     this.jetty = jetty;
-    this.passwordChecks = new Semaphore(options.maxConcurrentPasswordChecks(), true);
+    this.passwordChecks = new PasswordGate(options);
     this.guard = new ClosedGuard("this HttpService (" + name + ")");
   }
 
@@ -143,25 +144,53 @@ public final class HttpService implements AutoCloseable {
   }
 
   /**
-   * Runs a password verification within the bound on concurrent checks ({@link
-   * ServerOptions#maxConcurrentPasswordChecks()}), so a flood of bad credentials queues instead of taking every core.
-   * Waits, uninterruptibly, for a turn.
+   * Runs a password verification within the bounds on concurrent and waiting checks ({@link
+   * ServerOptions#maxConcurrentPasswordChecks()}, {@link ServerOptions#maxQueuedPasswordChecks()}), so a flood of bad
+   * credentials neither takes every core nor holds every thread. Waits, uninterruptibly, for a turn when one is free in
+   * the queue; no back-off (it knows no client: prefer {@link #passwordCheck(Exchange, String, Supplier)}).
    *
    * @param check the verification
    * @param <T> its result
    * @return its result
+   * @throws HttpException {@code 429 too_many_attempts} with {@code Retry-After} when the queue is full (a handler lets
+   *     it propagate: the service answers it)
    * @throws ClosedException after {@link #close()}
    * @throws RuntimeException what the check throws, unchanged
    */
   public <T> T passwordCheck(Supplier<T> check) {
     guard.check();
     Objects.requireNonNull(check, "check");
-    passwordChecks.acquireUninterruptibly();
-    try {
-      return check.get();
-    } finally {
-      passwordChecks.release();
-    }
+    return passwordChecks.check(null, null, check);
+  }
+
+  /**
+   * Runs a password verification of a request's credentials within the bounds of {@link #passwordCheck(Supplier)},
+   * and with a back-off per client address and per account: a check that throws {@code AuthenticationException} or
+   * {@code AccessDeniedException} is a failure; past {@link ServerOptions#passwordFailuresAllowed()} failures from one
+   * address, that address's checks are refused for a wait that doubles with each further failure, up to {@link
+   * ServerOptions#passwordBackoffLimit()}, without any password work. Past as many failures for one account, the
+   * account's checks are refused the same way, but only to addresses that have failed lately themselves: a client from
+   * a clean address is still checked, so a flood in a customer's name from elsewhere costs the flooder, and cannot lock
+   * the customer out. A success forgets the account's failures (not the address's: a valid login does not buy more
+   * guesses). Client addresses are the connections' (an IPv6 address by its /64), never a forwarding header a client
+   * could write; behind a proxy every client shares the proxy's.
+   *
+   * @param exchange the request whose credentials are checked
+   * @param account the account they name (a customer's id, a key's id), or {@code null} when they name none; a
+   *     client's text, held bounded (its first 128 characters)
+   * @param check the verification
+   * @param <T> its result
+   * @return its result
+   * @throws HttpException {@code 429 too_many_attempts} with {@code Retry-After}: backing off, or the queue is full
+   * @throws ClosedException after {@link #close()}
+   * @throws RuntimeException what the check throws, unchanged
+   */
+  public <T> T passwordCheck(Exchange exchange, @Nullable String account, Supplier<T> check) {
+    guard.check();
+    Objects.requireNonNull(exchange, "exchange");
+    Objects.requireNonNull(check, "check");
+    String key = account == null || account.length() <= 128 ? account : account.substring(0, 128);
+    return passwordChecks.check(exchange.clientAddress(), key, check);
   }
 
   /**

@@ -13,11 +13,14 @@ import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.net.SocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -68,6 +71,8 @@ final class JettyServer {
   private final List<HttpService.Route> routes;
   private final Recorder metrics;
   private final Set<String> knownMethods = new HashSet<>(STANDARD_METHODS);
+  private final ConnectionGuard guard;
+  private final BodyRate rate;
 
   private static final Set<String> STANDARD_METHODS =
       Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT");
@@ -77,6 +82,8 @@ final class JettyServer {
     this.options = options;
     this.routes = List.copyOf(routes);
     this.metrics = metrics;
+    this.guard = new ConnectionGuard(options);
+    this.rate = new BodyRate(options.minRequestDataRate(), options.headerTimeout());
     routes.forEach(r -> knownMethods.add(r.method()));
     QueuedThreadPool threads = new QueuedThreadPool(options.threads(), Math.min(2, options.threads()));
     threads.setName(name);
@@ -102,6 +109,7 @@ final class JettyServer {
     connector.setPort(options.address().getPort());
     connector.setIdleTimeout(options.idleTimeout().toMillis());
     server.addConnector(connector);
+    connector.addBean(guard);
     server.addBean(new NetworkConnectionLimit(options.maxConnections(), connector));
     server.setHandler(new Dispatcher());
     server.setStopTimeout(2000);
@@ -116,6 +124,7 @@ final class JettyServer {
     JettyServer s = new JettyServer(name, options, routes, metrics);
     try {
       s.server.start();
+      s.guard.start(s.connector.getScheduler());
     } catch (TlsException e) {
       s.close();
       throw e;
@@ -136,6 +145,7 @@ final class JettyServer {
 
   /** Stops the server: the port no longer accepts connections once this returns. */
   void close() {
+    guard.stop();
     try {
       server.stop();
     } catch (Exception e) {
@@ -179,88 +189,212 @@ final class JettyServer {
     }
   }
 
+  /** One request the service handles: its Jetty objects, when it began, the route that matched and its exchange. */
+  private static final class Call {
+    final Request request;
+    final Response response;
+    final Callback callback;
+    final long start = System.nanoTime();
+    String route = "unmatched";
+    @Nullable Exchange exchange;
+
+    Call(Request request, Response response, Callback callback) {
+      this.request = request;
+      this.response = response;
+      this.callback = callback;
+    }
+  }
+
   /** Routes a request, answers errors, and never lets an exception escape without an answer. */
   private final class Dispatcher extends Handler.Abstract {
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
-      long start = System.nanoTime();
-      String route = "unmatched";
-      String status = null;
-      try {
-        route = dispatch(request, response, callback);
-      } catch (ClientGone e) {
-        route = e.route;
-        status = "aborted";
-      } finally {
-        String method = knownMethods.contains(request.getMethod()) ? request.getMethod() : "OTHER";
-        metrics.time(Meter.HTTP_SERVER_REQUESTS, System.nanoTime() - start, "service", name, "method", method,
-            "route", route, "status", status != null ? status : statusClass(response.getStatus()));
-      }
+      guard.handling(request);
+      serve(new Call(request, response, callback), null);
       return true;
     }
+  }
 
-    /** @return the pattern of the route that matched, or {@code unmatched} */
-    private String dispatch(Request request, Response response, Callback callback) throws ClientGone {
-      Exchange ex = null;
-      String matched = "unmatched";
-      try {
-        List<String> segments = segments(request.getHttpURI().getPath());
-        Set<String> allowed = new LinkedHashSet<>();
-        for (HttpService.Route route : routes) {
-          Map<String, String> params = match(route.pattern(), segments);
-          if (params == null) {
-            continue;
-          }
-          if (!route.method().equals(request.getMethod())) {
-            allowed.add(route.method());
-            continue;
-          }
-          matched = route.pattern();
-          ex = new Exchange(new JettyWire(request, response), params, options.maxBodyBytes());
-          route.handler().handle(ex);
-          if (!ex.answered()) {
-            throw new IllegalStateException("route " + route.pattern() + " did not answer");
-          }
-          Drain.complete(request, callback);
-          return matched;
+  /**
+   * Runs the handler of a call's route ({@code next == null}) or the continuation after its body arrived, answers what
+   * either throws, and times the call, unless the handler asked to receive a body first: a {@link Receiver} then
+   * reads it without a thread and serves the continuation through here.
+   */
+  private void serve(Call call, HttpService.@Nullable RouteHandler next) {
+    String status = null;
+    try {
+      HttpService.RouteHandler handler = next != null ? next : route(call);
+      Exchange ex = Objects.requireNonNull(call.exchange, "a routed call has an exchange");
+      handler.handle(ex);
+      Exchange.Receive receive = ex.takeReceive();
+      if (receive != null) {
+        if (ex.answered()) {
+          throw new IllegalStateException("route " + call.route + " answered and asked to receive the body");
         }
-        if (!allowed.isEmpty()) {
-          throw new HttpException(405, "method_not_allowed", "use " + String.join(" or ", allowed),
-              Map.of("Allow", String.join(", ", allowed)));
-        }
-        throw new HttpException(404, "not_found", "no such endpoint");
-      } catch (HttpException e) {
-        answerError(request, response, callback, ex, e);
-      } catch (DelphaException e) {
-        answerError(request, response, callback, ex, HttpException.of(e));
-      } catch (IOException e) {
-        LOG.debug("{}: client went away: {}", name, e.toString());
-        callback.failed(e);
-        throw new ClientGone(matched);
-      } catch (RuntimeException e) {
-        LOG.warn("{}: {} {} failed", name, request.getMethod(), request.getHttpURI().getPath(), e);
-        answerError(request, response, callback, ex, new HttpException(500, "internal", "the request failed"));
+        new Receiver(call, receive).start();
+        return; // timed when the continuation or the body's failure ends the call
       }
-      return matched;
+      if (!ex.answered()) {
+        throw new IllegalStateException("route " + call.route + " did not answer");
+      }
+      Drain.complete(call.request, call.callback);
+    } catch (HttpException e) {
+      answerError(call, e);
+    } catch (DelphaException e) {
+      answerError(call, HttpException.of(e));
+    } catch (IOException e) {
+      LOG.debug("{}: client went away: {}", name, e.toString());
+      call.callback.failed(e);
+      status = "aborted";
+    } catch (RuntimeException e) {
+      LOG.warn("{}: {} {} failed", name, call.request.getMethod(), call.request.getHttpURI().getPath(), e);
+      answerError(call, new HttpException(500, "internal", "the request failed"));
+    }
+    record(call, status);
+  }
+
+  /** @return the handler of the route that matches the call, its exchange made @throws HttpException 400, 404, 405 */
+  private HttpService.RouteHandler route(Call call) {
+    List<String> segments = segments(call.request.getHttpURI().getPath());
+    Set<String> allowed = new LinkedHashSet<>();
+    for (HttpService.Route route : routes) {
+      Map<String, String> params = match(route.pattern(), segments);
+      if (params == null) {
+        continue;
+      }
+      if (!route.method().equals(call.request.getMethod())) {
+        allowed.add(route.method());
+        continue;
+      }
+      call.route = route.pattern();
+      call.exchange = new Exchange(new JettyWire(call.request, call.response, rate), params, options.maxBodyBytes());
+      return route.handler();
+    }
+    if (!allowed.isEmpty()) {
+      throw new HttpException(405, "method_not_allowed", "use " + String.join(" or ", allowed),
+          Map.of("Allow", String.join(", ", allowed)));
+    }
+    throw new HttpException(404, "not_found", "no such endpoint");
+  }
+
+  private void record(Call call, @Nullable String status) {
+    String method = knownMethods.contains(call.request.getMethod()) ? call.request.getMethod() : "OTHER";
+    metrics.time(Meter.HTTP_SERVER_REQUESTS, System.nanoTime() - call.start, "service", name, "method", method,
+        "route", call.route, "status", status != null ? status : statusClass(call.response.getStatus()));
+  }
+
+  private void answerError(Call call, HttpException e) {
+    Exchange ex = call.exchange;
+    if (ex != null && ex.answered()) {
+      call.callback.failed(e);
+      return;
+    }
+    boolean detailed = ex != null && ex.isAuthenticated() || e.status() == 404 || e.status() == 405
+        || e.status() == 400 && ex == null;
+    String message = detailed || e.status() == 413 || e.status() == 408 ? e.getMessage()
+        : HttpStatus.genericText(e.status());
+    try {
+      call.response.getHeaders().clear();
+      e.headers().forEach((k, v) -> call.response.getHeaders().put(k, v));
+      Exchange answer = ex != null ? ex : new Exchange(new JettyWire(call.request, call.response, rate), Map.of(), 0);
+      answer.respond(e.status(), Exchange.JSON.createObjectNode().put("error", e.code()).put("message", message));
+      Drain.complete(call.request, call.callback);
+    } catch (IOException | RuntimeException failed) {
+      call.callback.failed(failed);
+    }
+  }
+
+  /**
+   * Receives a body into a file as its bytes arrive, holding no thread between them: reads what Jetty has, then
+   * demands a call back for more ({@link Request#demand}). Cut at the limit (413), failed below the least rate (408),
+   * ended without an answer when the client fails the read (gone, idle); once the body is whole, runs the
+   * continuation on the thread Jetty called back on (one of the service's).
+   */
+  private final class Receiver implements Runnable {
+    private final Call call;
+    private final Exchange.Receive receive;
+    private final BodyRate.Clock clock;
+    private @Nullable FileChannel out;
+    private long bytes;
+
+    Receiver(Call call, Exchange.Receive receive) {
+      this.call = call;
+      this.receive = receive;
+      this.clock = rate.start();
     }
 
-    private void answerError(Request request, Response response, Callback callback, @Nullable Exchange ex, HttpException e) {
-      if (ex != null && ex.answered()) {
-        callback.failed(e);
+    void start() {
+      try {
+        out = FileChannel.open(receive.file(), StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE);
+      } catch (IOException e) {
+        end(new HttpException(500, "internal", "the request failed"), e);
         return;
       }
-      boolean detailed = ex != null && ex.isAuthenticated() || e.status() == 404 || e.status() == 405
-          || e.status() == 400 && ex == null;
-      String message = detailed || e.status() == 413 ? e.getMessage() : HttpStatus.genericText(e.status());
+      run();
+    }
+
+    @Override
+    public void run() {
+      FileChannel file = Objects.requireNonNull(out, "opened at the start");
       try {
-        response.getHeaders().clear();
-        e.headers().forEach((k, v) -> response.getHeaders().put(k, v));
-        Exchange answer = ex != null ? ex : new Exchange(new JettyWire(request, response), Map.of(), 0);
-        answer.respond(e.status(), Exchange.JSON.createObjectNode().put("error", e.code()).put("message", message));
-        Drain.complete(request, callback);
-      } catch (IOException | RuntimeException failed) {
-        callback.failed(failed);
+        while (true) {
+          Content.Chunk chunk = call.request.read();
+          if (chunk == null) {
+            call.request.demand(this);
+            return;
+          }
+          if (Content.Chunk.isFailure(chunk)) {
+            closeQuietly(file);
+            LOG.debug("{}: a body ended with {}", name, String.valueOf(chunk.getFailure()));
+            call.callback.failed(chunk.getFailure());
+            record(call, "aborted");
+            return;
+          }
+          boolean last = chunk.isLast();
+          try {
+            ByteBuffer b = chunk.getByteBuffer();
+            bytes += b.remaining();
+            if (bytes > receive.limit()) {
+              throw new HttpException(413, "too_large", "the body exceeds the limit of " + receive.limit() + " bytes");
+            }
+            while (b.hasRemaining()) {
+              file.write(b);
+            }
+          } finally {
+            chunk.release();
+          }
+          clock.check(bytes);
+          if (last) {
+            file.close();
+            serve(call, receive.then());
+            return;
+          }
+        }
+      } catch (HttpException e) {
+        closeQuietly(file);
+        end(e, null);
+      } catch (IOException | RuntimeException e) {
+        closeQuietly(file);
+        end(new HttpException(500, "internal", "the request failed"), e);
       }
+    }
+
+    private void end(HttpException answer, @Nullable Exception cause) {
+      if (cause != null) {
+        LOG.warn("{}: {} {}: cannot receive the body", name, call.request.getMethod(),
+            call.request.getHttpURI().getPath(), cause);
+      }
+      answerError(call, answer);
+      record(call, null);
+    }
+  }
+
+  private static void closeQuietly(FileChannel file) {
+    try {
+      file.close();
+    } catch (IOException e) {
+      LOG.debug("closing a received body's file failed: {}", e.toString());
     }
   }
 
@@ -334,10 +468,12 @@ final class JettyServer {
   private static final class JettyWire implements Exchange.Wire {
     private final Request request;
     private final Response response;
+    private final BodyRate rate;
 
-    JettyWire(Request request, Response response) {
+    JettyWire(Request request, Response response, BodyRate rate) {
       this.request = request;
       this.response = response;
+      this.rate = rate;
     }
 
     @Override
@@ -373,7 +509,23 @@ final class JettyServer {
 
     @Override
     public InputStream body() {
-      return Content.Source.asInputStream(request);
+      return rate.watch(Content.Source.asInputStream(request));
+    }
+
+    @Override
+    public @Nullable SocketAddress remoteAddress() {
+      return request.getConnectionMetaData().getRemoteSocketAddress();
+    }
+
+    @Override
+    public void onComplete(Runnable action) {
+      Request.addCompletionListener(request, failure -> {
+        try {
+          action.run();
+        } catch (RuntimeException e) {
+          LOG.warn("an exchange's completion action failed", e);
+        }
+      });
     }
 
     @Override
@@ -393,16 +545,6 @@ final class JettyServer {
 
   private static String statusClass(int status) {
     return status >= 100 && status < 600 ? status / 100 + "xx" : "aborted";
-  }
-
-  /** The client went away mid-request; carries the route that matched, for the metrics. */
-  private static final class ClientGone extends Exception {
-    final String route;
-
-    ClientGone(String route) {
-      super(null, null, false, false);
-      this.route = route;
-    }
   }
 
   /** Splits a raw path and percent-decodes each segment strictly (a 400 for malformed escapes). */

@@ -36,11 +36,20 @@ public final class ServerOptions {
   private final long maxBodyBytes;
   private final int threads;
   private final int maxConcurrentPasswordChecks;
+  private final int maxConnectionsPerAddress;
+  private final Duration headerTimeout;
+  private final int minRequestDataRate;
+  private final int maxQueuedPasswordChecks;
+  private final int passwordFailuresAllowed;
+  private final Duration passwordBackoffLimit;
 
   private ServerOptions(Builder b) {
     if (b.maxConnections < 1 || b.threads < 2 || b.maxHeaderBytes < 1024 || b.maxBodyBytes < 0
-        || b.maxConcurrentPasswordChecks < 1 || b.idleTimeout.isNegative() || b.idleTimeout.isZero()) {
-      throw new InvalidInputException("server limits must be positive (threads >= 2, header bytes >= 1024)");
+        || b.maxConcurrentPasswordChecks < 1 || !positive(b.idleTimeout) || b.maxConnectionsPerAddress < 1
+        || !positive(b.headerTimeout) || b.minRequestDataRate < 0 || b.maxQueuedPasswordChecks < 0
+        || b.passwordFailuresAllowed < 1 || !positive(b.passwordBackoffLimit)) {
+      throw new InvalidInputException("server limits must be positive (threads >= 2, header bytes >= 1024; a data "
+          + "rate and a password queue may be 0)");
     }
     if (b.tls == null && !b.allowPlainHttp && !b.address.getAddress().isLoopbackAddress()) {
       throw new InvalidInputException("plain HTTP listens on loopback only (" + Endpoints.format(b.address)
@@ -55,6 +64,16 @@ public final class ServerOptions {
     this.maxBodyBytes = b.maxBodyBytes;
     this.threads = b.threads;
     this.maxConcurrentPasswordChecks = b.maxConcurrentPasswordChecks;
+    this.maxConnectionsPerAddress = b.maxConnectionsPerAddress;
+    this.headerTimeout = b.headerTimeout;
+    this.minRequestDataRate = b.minRequestDataRate;
+    this.maxQueuedPasswordChecks = b.maxQueuedPasswordChecks;
+    this.passwordFailuresAllowed = b.passwordFailuresAllowed;
+    this.passwordBackoffLimit = b.passwordBackoffLimit;
+  }
+
+  private static boolean positive(Duration d) {
+    return !d.isNegative() && !d.isZero();
   }
 
   /** @return where to listen (port 0: any free port) */
@@ -75,6 +94,35 @@ public final class ServerOptions {
   /** @return connections served at once; more wait in the accept queue */
   public int maxConnections() {
     return maxConnections;
+  }
+
+  /**
+   * @return connections one client address may hold open at once (an IPv6 address counts by its /64 network); a
+   *     connection beyond it is closed as soon as it is accepted, so that one address cannot fill {@link
+   *     #maxConnections()}. Clients behind one NAT or proxy share an address: raise it for them
+   */
+  public int maxConnectionsPerAddress() {
+    return maxConnectionsPerAddress;
+  }
+
+  /**
+   * @return how long a request's line and headers may take to arrive: from a connection's opening for its first
+   *     request (a TLS handshake included), and from the first byte of each next request on a kept-alive connection.
+   *     Past it the connection is closed without an answer, however steadily bytes still trickle in (which the {@link
+   *     #idleTimeout()} alone never ends)
+   */
+  public Duration headerTimeout() {
+    return headerTimeout;
+  }
+
+  /**
+   * @return the least rate of a request body, in bytes per second: once {@link #headerTimeout()} has passed since a
+   *     handler started reading a body, the body must have brought this many bytes for every second past it; a slower
+   *     body fails, its request is answered {@code 408 too_slow} if it still can be, and its connection is closed. 0:
+   *     no minimum (the idle timeout alone ends a stall)
+   */
+  public int minRequestDataRate() {
+    return minRequestDataRate;
   }
 
   /**
@@ -106,9 +154,38 @@ public final class ServerOptions {
   }
 
   /**
+   * @return password verifications that may wait for a turn; one more is refused at once with {@code 429
+   *     too_many_attempts} and a {@code Retry-After}, so a flood holds at most this many request threads waiting
+   */
+  public int maxQueuedPasswordChecks() {
+    return maxQueuedPasswordChecks;
+  }
+
+  /**
+   * @return failed password checks a client address (or an account) may make before it backs off: each further
+   *     failure doubles a wait, from 1 second up to {@link #passwordBackoffLimit()}, during which the address's checks
+   *     are refused {@code 429 too_many_attempts} with a {@code Retry-After}, without any password work. An account's
+   *     back-off refuses only addresses that have themselves failed lately: a client from a clean address is still
+   *     checked, so no one can lock a customer out by failing in the customer's name (see {@link
+   *     HttpService#passwordCheck(Exchange, String, java.util.function.Supplier)})
+   */
+  public int passwordFailuresAllowed() {
+    return passwordFailuresAllowed;
+  }
+
+  /**
+   * @return the longest password back-off; an address or account whose last failure is older than this is forgotten
+   */
+  public Duration passwordBackoffLimit() {
+    return passwordBackoffLimit;
+  }
+
+  /**
    * @param address where to listen
-   * @return defaults on that address: plain HTTP (loopback only), 256 connections, 30 s idle timeout,
-   *     8 KiB of headers, 1 MiB bodies, 16 threads, 2 password checks at once
+   * @return defaults on that address: plain HTTP (loopback only), 256 connections, 32 per client address, 30 s idle
+   *     timeout, 10 s for a request's headers, bodies at 1 KiB/s at least, 8 KiB of headers, 1 MiB bodies, 16
+   *     threads, 2 password checks at once and 8 waiting, 5 failed checks per address or account before a back-off
+   *     of up to 5 minutes
    */
   public static ServerOptions on(InetSocketAddress address) {
     return builder().address(address).build();
@@ -135,6 +212,12 @@ public final class ServerOptions {
     b.maxBodyBytes = maxBodyBytes;
     b.threads = threads;
     b.maxConcurrentPasswordChecks = maxConcurrentPasswordChecks;
+    b.maxConnectionsPerAddress = maxConnectionsPerAddress;
+    b.headerTimeout = headerTimeout;
+    b.minRequestDataRate = minRequestDataRate;
+    b.maxQueuedPasswordChecks = maxQueuedPasswordChecks;
+    b.passwordFailuresAllowed = passwordFailuresAllowed;
+    b.passwordBackoffLimit = passwordBackoffLimit;
     return b;
   }
 
@@ -148,7 +231,10 @@ public final class ServerOptions {
     return "ServerOptions[address=" + Endpoints.format(address) + ", tls=" + tls + ", allowPlainHttp=" + allowPlainHttp
         + ", maxConnections=" + maxConnections + ", idleTimeout=" + idleTimeout + ", maxHeaderBytes=" + maxHeaderBytes
         + ", maxBodyBytes=" + maxBodyBytes + ", threads=" + threads + ", maxConcurrentPasswordChecks="
-        + maxConcurrentPasswordChecks + "]";
+        + maxConcurrentPasswordChecks + ", maxConnectionsPerAddress=" + maxConnectionsPerAddress + ", headerTimeout="
+        + headerTimeout + ", minRequestDataRate=" + minRequestDataRate + ", maxQueuedPasswordChecks="
+        + maxQueuedPasswordChecks + ", passwordFailuresAllowed=" + passwordFailuresAllowed + ", passwordBackoffLimit="
+        + passwordBackoffLimit + "]";
   }
 
   @Override
@@ -162,13 +248,20 @@ public final class ServerOptions {
         && maxHeaderBytes == other.maxHeaderBytes
         && maxBodyBytes == other.maxBodyBytes
         && threads == other.threads
-        && maxConcurrentPasswordChecks == other.maxConcurrentPasswordChecks;
+        && maxConcurrentPasswordChecks == other.maxConcurrentPasswordChecks
+        && maxConnectionsPerAddress == other.maxConnectionsPerAddress
+        && headerTimeout.equals(other.headerTimeout)
+        && minRequestDataRate == other.minRequestDataRate
+        && maxQueuedPasswordChecks == other.maxQueuedPasswordChecks
+        && passwordFailuresAllowed == other.passwordFailuresAllowed
+        && passwordBackoffLimit.equals(other.passwordBackoffLimit);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(address, tls, allowPlainHttp, maxConnections, idleTimeout, maxHeaderBytes, maxBodyBytes,
-        threads, maxConcurrentPasswordChecks);
+        threads, maxConcurrentPasswordChecks, maxConnectionsPerAddress, headerTimeout, minRequestDataRate,
+        maxQueuedPasswordChecks, passwordFailuresAllowed, passwordBackoffLimit);
   }
 
   /** Builds {@link ServerOptions}. */
@@ -182,6 +275,12 @@ public final class ServerOptions {
     private long maxBodyBytes = 1024 * 1024;
     private int threads = 16;
     private int maxConcurrentPasswordChecks = 2;
+    private int maxConnectionsPerAddress = 32;
+    private Duration headerTimeout = Duration.ofSeconds(10);
+    private int minRequestDataRate = 1024;
+    private int maxQueuedPasswordChecks = 8;
+    private int passwordFailuresAllowed = 5;
+    private Duration passwordBackoffLimit = Duration.ofMinutes(5);
 
     private Builder() {}
 
@@ -238,6 +337,44 @@ public final class ServerOptions {
     /** @param n password verifications at once @return this builder */
     public Builder maxConcurrentPasswordChecks(int n) {
       this.maxConcurrentPasswordChecks = n;
+      return this;
+    }
+
+    /** @param n connections one client address may hold open @return this builder */
+    public Builder maxConnectionsPerAddress(int n) {
+      this.maxConnectionsPerAddress = n;
+      return this;
+    }
+
+    /** @param timeout how long a request's line and headers may take @return this builder */
+    public Builder headerTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      this.headerTimeout = timeout;
+      return this;
+    }
+
+    /** @param bytesPerSecond the least rate of a request body, 0 for none @return this builder */
+    public Builder minRequestDataRate(int bytesPerSecond) {
+      this.minRequestDataRate = bytesPerSecond;
+      return this;
+    }
+
+    /** @param n password verifications that may wait for a turn @return this builder */
+    public Builder maxQueuedPasswordChecks(int n) {
+      this.maxQueuedPasswordChecks = n;
+      return this;
+    }
+
+    /** @param n failed checks per address or account before a back-off @return this builder */
+    public Builder passwordFailuresAllowed(int n) {
+      this.passwordFailuresAllowed = n;
+      return this;
+    }
+
+    /** @param limit the longest password back-off @return this builder */
+    public Builder passwordBackoffLimit(Duration limit) {
+      Objects.requireNonNull(limit, "limit");
+      this.passwordBackoffLimit = limit;
       return this;
     }
 
