@@ -19,7 +19,6 @@ import io.delpha.sdk.ingest.internal.Registry.Customer;
 import io.delpha.sdk.ingest.internal.StagingKeys;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,6 +36,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -200,46 +200,51 @@ public final class UploadServer implements UploadEndpoint {
       u.lastActivity = clock.instant();
     }
     Path held = u.dir.resolve(name);
-    boolean kept = false;
-    try {
-      long maxBytes = customer.constraints().maxFileBytes();
-      try (InputStream in = ex.body(maxBytes); OutputStream out = Files.newOutputStream(held)) {
-        in.transferTo(out);
-      }
-      synchronized (u) {
-        if (u.closed) {
-          throw committedMeanwhile(name);
-        }
-      }
-      long size = Files.size(held);
-      bad = FileChecks.check(name, size, customer.constraints());
-      if (bad.isEmpty()) {
-        try (InputStream in = Files.newInputStream(held)) {
-          bad = FileChecks.sniff(name, in);
-        }
-      }
-      if (bad.isPresent()) {
-        ex.respond(422, JSON.createObjectNode().put("reason", bad.get()));
-        return;
-      }
-      synchronized (u) {
-        if (u.closed) {
-          throw committedMeanwhile(name);
-        }
-        u.files.put(name, held);
-        u.lastActivity = clock.instant();
-        kept = true;
-      }
-      ex.respond(200, JSON.createObjectNode().put("name", name).put("size", size));
-    } finally {
+    AtomicBoolean kept = new AtomicBoolean();
+    ex.onComplete(() -> {
       synchronized (u) {
         u.receiving.remove(name);
       }
-      if (!kept) {
-        Files.deleteIfExists(held);
+      if (!kept.get()) {
+        try {
+          Files.deleteIfExists(held);
+        } catch (IOException e) {
+          LOG.debug("cannot delete a refused file of upload {}: {}", u.id, e.toString());
+        }
       }
       deleteIfFinished(u);
+    });
+    // the body arrives without holding a thread; what follows runs once it is whole
+    ex.receiveBody(customer.constraints().maxFileBytes(), held, whole -> kept.set(keep(whole, customer, u, name, held)));
+  }
+
+  /** Checks a file received whole and keeps it in its upload, or answers why not. @return whether it was kept */
+  private boolean keep(Exchange ex, Customer customer, Upload u, String name, Path held) throws IOException {
+    synchronized (u) {
+      if (u.closed) {
+        throw committedMeanwhile(name);
+      }
     }
+    long size = Files.size(held);
+    Optional<String> bad = FileChecks.check(name, size, customer.constraints());
+    if (bad.isEmpty()) {
+      try (InputStream in = Files.newInputStream(held)) {
+        bad = FileChecks.sniff(name, in);
+      }
+    }
+    if (bad.isPresent()) {
+      ex.respond(422, JSON.createObjectNode().put("reason", bad.get()));
+      return false;
+    }
+    synchronized (u) {
+      if (u.closed) {
+        throw committedMeanwhile(name);
+      }
+      u.files.put(name, held);
+      u.lastActivity = clock.instant();
+    }
+    ex.respond(200, JSON.createObjectNode().put("name", name).put("size", size));
+    return true;
   }
 
   private static HttpException committedMeanwhile(String name) {
@@ -331,7 +336,8 @@ public final class UploadServer implements UploadEndpoint {
       throw new HttpException(401, "unauthorized", "malformed Basic credentials", CHALLENGE);
     }
     try {
-      Customer c = http.passwordCheck(() -> ingestor.authenticate(decoded.substring(0, colon), decoded.substring(colon + 1)));
+      String customer = decoded.substring(0, colon);
+      Customer c = http.passwordCheck(ex, customer, () -> ingestor.authenticate(customer, decoded.substring(colon + 1)));
       ex.authenticated();
       return c;
     } catch (AuthenticationException e) {

@@ -10,11 +10,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Authenticates usage requests by their {@code Authorization: Bearer <access key>} header: 401 with a {@code
  * WWW-Authenticate} challenge for a missing or unknown key, 503 when keys cannot be checked. Key checks run through
- * the server's bound on concurrent password checks.
+ * the server's bounds on password checks, with a back-off per client address and per key id.
  */
 public final class UsageAuth {
 
@@ -42,7 +43,8 @@ public final class UsageAuth {
           Map.of("WWW-Authenticate", "Bearer"));
     }
     try {
-      KeyPrincipal p = server.get().passwordCheck(() -> authenticator.apply(header.substring(7).trim()));
+      String key = header.substring(7).trim();
+      KeyPrincipal p = server.get().passwordCheck(exchange, keyId(key), () -> authenticator.apply(key));
       exchange.authenticated();
       return p;
     } catch (AccessDeniedException e) {
@@ -51,5 +53,11 @@ public final class UsageAuth {
     } catch (ServiceUnavailableException e) {
       throw new HttpException(503, "unavailable", "access keys cannot be checked right now; retry later");
     }
+  }
+
+  /** @return the public id of a key {@code dk_<id>_<secret>}, the account its back-off counts under, or null */
+  private static @Nullable String keyId(String key) {
+    int end = key.lastIndexOf('_');
+    return key.startsWith("dk_") && end > 3 ? key.substring(3, end) : null;
   }
 }
