@@ -222,7 +222,8 @@ class UploadServerTest {
     List<Socket> stalled = new ArrayList<>();
     try {
       for (int i = 0; i < 32; i++) {
-        Socket s = new Socket("127.0.0.1", server.uri().getPort());
+        // from an address of their own: as many from the client's address would fill its cap of connections
+        Socket s = io.delpha.sdk.testing.HostileClients.open(server.uri(), "127.0.0.2");
         s.getOutputStream().write("GET /constr".getBytes(StandardCharsets.US_ASCII));
         s.getOutputStream().flush();
         stalled.add(s);

@@ -50,6 +50,8 @@ public final class HostileClients {
     public final AtomicInteger retryAfters = new AtomicInteger();
     /** Bytes the attack sent in all. */
     public final AtomicLong bytesSent = new AtomicLong();
+    /** Bytes the server answered on trickled connections. */
+    public final AtomicLong bytesAnswered = new AtomicLong();
     /** Requests whose headers the attack finished sending (a slow-header attack should finish none). */
     public final AtomicInteger headersCompleted = new AtomicInteger();
 
@@ -147,7 +149,7 @@ public final class HostileClients {
         }
         Socket s = mine.get(i);
         try {
-          if (closedAlready(s)) {
+          if (closedAlready(s, a.bytesAnswered)) {
             closed(a, at);
             continue;
           }
@@ -295,15 +297,17 @@ public final class HostileClients {
   }
 
   /** @return whether the server closed the connection; reads (and drops) what it answered meanwhile */
-  private static boolean closedAlready(Socket s) {
+  private static boolean closedAlready(Socket s, AtomicLong answered) {
     try {
       InputStream in = s.getInputStream();
       s.setSoTimeout(1);
       byte[] buf = new byte[4096];
       while (true) {
-        if (in.read(buf) < 0) {
+        int n = in.read(buf);
+        if (n < 0) {
           return true;
         }
+        answered.addAndGet(n);
       }
     } catch (SocketTimeoutException e) {
       return false;
