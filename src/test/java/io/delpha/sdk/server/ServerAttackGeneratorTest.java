@@ -224,10 +224,10 @@ class ServerAttackGeneratorTest {
         attacks.add(HostileClients.trickle(base(e), from, 1, head(e, first + i, e.goodAuth(), body.length), body,
             perTick, tick));
       }
-      Set<String> before = ServerDefencesTest.parkedIn(e.threads(), "JettyServer", "PasswordGate");
+      Set<String> before = HostileClients.parkedThreads(e.threads(), "JettyServer", "PasswordGate");
       assertThat(status(HostileClients.exchange(base(e), "127.0.0.1", "GET /nowhere HTTP/1.1\r\nHost: x\r\n"
           + "Connection: close\r\n\r\n"))).as("%s: the service answers meanwhile", e).isEqualTo(404);
-      Set<String> held = new TreeSet<>(ServerDefencesTest.parkedIn(e.threads(), "JettyServer", "PasswordGate"));
+      Set<String> held = new TreeSet<>(HostileClients.parkedThreads(e.threads(), "JettyServer", "PasswordGate"));
       held.retainAll(before);
       if (e.readsBodyWithoutThread()) {
         assertThat(held).as("%s: threads parked for slow bodies", e).isEmpty();

@@ -248,7 +248,7 @@ class ServerDefencesTest {
           running.await();
         }
       }
-      while (parkedIn("queue-host", "PasswordGate.takeTurn", "-").isEmpty()) {
+      while (HostileClients.parkedThreads("queue-host", "PasswordGate.takeTurn", "-").isEmpty()) {
         Thread.sleep(10);
       }
       String refused = HostileClients.exchange(service.uri(), "127.0.0.2", login("bob", "x"));
@@ -273,9 +273,9 @@ class ServerDefencesTest {
         Attack slow = HostileClients.trickle(service.uri(), "127.0.0.2", 14, put("slow", body)
             .substring(0, put("slow", body).length() - body.length()), body.getBytes(StandardCharsets.US_ASCII), 1,
             Duration.ofMillis(200))) {
-      Set<String> before = parkedIn("body-host", "io.delpha.sdk.server", "PasswordGate");
+      Set<String> before = HostileClients.parkedThreads("body-host", "io.delpha.sdk.server", "PasswordGate");
       String answer = legit(service.uri(), put("legit.csv", "id\n1\n"));
-      Set<String> held = new TreeSet<>(parkedIn("body-host", "io.delpha.sdk.server", "PasswordGate"));
+      Set<String> held = new TreeSet<>(HostileClients.parkedThreads("body-host", "io.delpha.sdk.server", "PasswordGate"));
       held.retainAll(before);
       assertThat(status(answer)).isEqualTo(200);
       assertThat(dir.resolve("legit.csv")).hasContent("id\n1\n");
@@ -330,10 +330,10 @@ class ServerDefencesTest {
       while (flood1.answered(429) + flood2.answered(429) == 0) {
         Thread.sleep(20);
       }
-      Set<String> before = parkedIn("siege-host", "JettyServer", "PasswordGate");
+      Set<String> before = HostileClients.parkedThreads("siege-host", "JettyServer", "PasswordGate");
       String login = legit(service.uri(), login("ann", "pw-ann"));
       String upload = legit(service.uri(), put("legit.csv", "id\n7\n"));
-      Set<String> held = new TreeSet<>(parkedIn("siege-host", "JettyServer", "PasswordGate"));
+      Set<String> held = new TreeSet<>(HostileClients.parkedThreads("siege-host", "JettyServer", "PasswordGate"));
       held.retainAll(before);
       assertThat(status(login)).isEqualTo(200);
       assertThat(status(upload)).isEqualTo(200);
@@ -349,24 +349,5 @@ class ServerDefencesTest {
       assertThat(flood1.statuses.keySet()).as("401, 429, or closed unanswered (0): over the per-address cap")
           .isSubsetOf(0, 401, 429);
     }
-  }
-
-  /**
-   * The names of a service's threads parked (their top frame a wait) with a frame ({@code class.method}) containing
-   * {@code inside} below, and none containing {@code unless} (a thread waiting its turn for a password check is in the
-   * bounded queue, not held by a slow client).
-   */
-  static Set<String> parkedIn(String service, String inside, String unless) {
-    Set<String> parked = new TreeSet<>();
-    Thread.getAllStackTraces().forEach((thread, stack) -> {
-      boolean waiting = stack.length > 0
-          && Set.of("park", "wait", "wait0", "sleep", "sleep0").contains(stack[0].getMethodName());
-      boolean in = Arrays.stream(stack).anyMatch(f -> (f.getClassName() + "." + f.getMethodName()).contains(inside));
-      boolean excused = Arrays.stream(stack).anyMatch(f -> (f.getClassName() + "." + f.getMethodName()).contains(unless));
-      if (thread.getName().startsWith(service) && waiting && in && !excused) {
-        parked.add(thread.getName());
-      }
-    });
-    return parked;
   }
 }

@@ -12,8 +12,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -322,5 +325,24 @@ public final class HostileClients {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /**
+   * The names of a service's threads parked (their top frame a wait) with a frame ({@code class.method}) containing
+   * {@code inside} below, and none containing {@code unless} (a thread waiting its turn for a password check is in the
+   * bounded queue, not held by a slow client).
+   */
+  public static Set<String> parkedThreads(String service, String inside, String unless) {
+    Set<String> parked = new TreeSet<>();
+    Thread.getAllStackTraces().forEach((thread, stack) -> {
+      boolean waiting = stack.length > 0
+          && Set.of("park", "wait", "wait0", "sleep", "sleep0").contains(stack[0].getMethodName());
+      boolean in = Arrays.stream(stack).anyMatch(f -> (f.getClassName() + "." + f.getMethodName()).contains(inside));
+      boolean excused = Arrays.stream(stack).anyMatch(f -> (f.getClassName() + "." + f.getMethodName()).contains(unless));
+      if (thread.getName().startsWith(service) && waiting && in && !excused) {
+        parked.add(thread.getName());
+      }
+    });
+    return parked;
   }
 }
