@@ -29,6 +29,7 @@ public final class HttpException extends DelphaException {
   private final int status;
   private final String code;
   private final transient Map<String, String> headers;
+  private final long pauseMillis;
 
   /**
    * @param status the HTTP status, 400 to 599
@@ -49,6 +50,10 @@ public final class HttpException extends DelphaException {
    * @throws IllegalArgumentException if the status is not an error status
    */
   public HttpException(int status, String code, String message, Map<String, String> headers) {
+    this(status, code, message, headers, 0);
+  }
+
+  private HttpException(int status, String code, String message, Map<String, String> headers, long pauseMillis) {
     super(message);
     if (status < 400 || status > 599) {
       throw new IllegalArgumentException("an error answer's status is 400 to 599, got " + status);
@@ -56,6 +61,21 @@ public final class HttpException extends DelphaException {
     this.status = status;
     this.code = code;
     this.headers = Map.copyOf(headers);
+    this.pauseMillis = pauseMillis;
+  }
+
+  /**
+   * @return this answer, given only after a pause during which the request holds its connection but no thread: what
+   *     the service answers a client it backs off, so that a client ignoring {@code Retry-After} waits anyway
+   */
+  static HttpException answeredAfter(int status, String code, String message, Map<String, String> headers,
+      long pauseMillis) {
+    return new HttpException(status, code, message, headers, pauseMillis);
+  }
+
+  /** @return how long the service waits before giving this answer, 0 for at once */
+  long pauseMillis() {
+    return pauseMillis;
   }
 
   /**

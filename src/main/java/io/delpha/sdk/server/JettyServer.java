@@ -239,6 +239,13 @@ final class JettyServer {
       }
       Drain.complete(call.request, call.callback);
     } catch (HttpException e) {
+      if (e.pauseMillis() > 0) { // answered later, by a pool thread; nothing holds a thread meanwhile
+        connector.getScheduler().schedule(() -> server.getThreadPool().execute(() -> {
+          answerError(call, e);
+          record(call, null);
+        }), e.pauseMillis(), TimeUnit.MILLISECONDS);
+        return;
+      }
       answerError(call, e);
     } catch (DelphaException e) {
       answerError(call, HttpException.of(e));

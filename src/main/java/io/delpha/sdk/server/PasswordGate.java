@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * The password checks of an {@link HttpService}: a bounded number at once, a bounded number waiting (one more is
  * refused 429 with {@code Retry-After}), and a back-off per client address and per account after repeated failures
- * (refused 429 before any password work). A failure is a check that throws {@link AuthenticationException} or {@link
+ * (refused 429 before any password work, the answer given after a pause that holds the connection, not a thread). A failure is a check that throws {@link AuthenticationException} or {@link
  * AccessDeniedException}.
  *
  * <p>The account's back-off refuses only addresses that have failed lately themselves: a flood in a customer's name
@@ -26,6 +26,12 @@ import org.jspecify.annotations.Nullable;
  * seen forgotten first; a record is forgotten once its last failure is older than the back-off limit.
  */
 final class PasswordGate {
+
+  /**
+   * How long a refusal of a client backing off waits before it is answered: a flooder that ignores {@code Retry-After}
+   * gets an answer per connection per second, not thousands a second.
+   */
+  static final long BACKOFF_PAUSE_MILLIS = 1000;
 
   /** Addresses, and accounts, whose failures are remembered at most. */
   static final int TRACKED = 10_000;
@@ -52,13 +58,14 @@ final class PasswordGate {
    */
   <T> T check(@Nullable String source, @Nullable String account, Supplier<T> check) {
     long now = System.nanoTime();
+    boolean failedLately = source != null && sources.failedLately(source, now);
     if (source != null) {
       refuseWhileBlocked(sources.blockedFor(source, now));
-      if (account != null && sources.failedLately(source, now)) {
+      if (account != null && failedLately) {
         refuseWhileBlocked(accounts.blockedFor(account, now));
       }
     }
-    takeTurn();
+    takeTurn(failedLately ? BACKOFF_PAUSE_MILLIS : 0);
     try {
       T result = check.get();
       if (account != null) {
@@ -79,18 +86,19 @@ final class PasswordGate {
     }
   }
 
-  private void takeTurn() {
+  /** @param pauseMillis how long a refusal waits before it is answered (a client that failed lately waits) */
+  private void takeTurn(long pauseMillis) {
     try {
       if (turns.tryAcquire(0, TimeUnit.SECONDS)) { // honours the queue's order, unlike tryAcquire()
         return;
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw tooMany(1);
+      throw queueFull(pauseMillis);
     }
     if (waiting.incrementAndGet() > maxWaiting) {
       waiting.decrementAndGet();
-      throw tooMany(1);
+      throw queueFull(pauseMillis);
     }
     try {
       turns.acquireUninterruptibly();
@@ -99,15 +107,18 @@ final class PasswordGate {
     }
   }
 
+  /** Refuses a client backing off, after a pause of {@link #BACKOFF_PAUSE_MILLIS} that holds no thread. */
   private static void refuseWhileBlocked(long nanos) {
     if (nanos > 0) {
-      throw tooMany(Math.max(1, (nanos + 999_999_999L) / 1_000_000_000L));
+      long seconds = Math.max(1, (nanos + 999_999_999L) / 1_000_000_000L);
+      throw HttpException.answeredAfter(429, "too_many_attempts", "too many failed password checks; retry after "
+          + seconds + " s", Map.of("Retry-After", Long.toString(seconds)), BACKOFF_PAUSE_MILLIS);
     }
   }
 
-  private static HttpException tooMany(long seconds) {
-    return new HttpException(429, "too_many_attempts", "too many password checks; retry after " + seconds + " s",
-        Map.of("Retry-After", Long.toString(seconds)));
+  private static HttpException queueFull(long pauseMillis) {
+    return HttpException.answeredAfter(429, "too_many_attempts", "too many password checks waiting; retry after 1 s",
+        Map.of("Retry-After", "1"), pauseMillis);
   }
 
   /** Failures per key, in a map bounded to {@link #TRACKED} keys, the least recently used dropped first. */

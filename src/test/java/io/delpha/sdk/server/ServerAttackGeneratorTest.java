@@ -246,7 +246,7 @@ class ServerAttackGeneratorTest {
 
   private void flood(Random random, Endpoint e) throws Exception {
     String from = address();
-    int requests = OPTIONS.passwordFailuresAllowed() + 3 + random.nextInt(4);
+    int requests = OPTIONS.passwordFailuresAllowed() + 2 + random.nextInt(3); // each refusal waits a second
     List<String> answers = new ArrayList<>();
     for (int i = 0; i < requests; i++) {
       String wrong = e.service().equals("usage") ? "dk_" + Long.toHexString(random.nextLong()) + "_wrong"
