@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 WORK="$PWD/target/bench"
 mkdir -p "$WORK"
 
-BENCHMARKS=(parquet scan firstfiles sharing ingest apps totesys salesforce)
+BENCHMARKS=(parquet scan firstfiles sharing ingest apps totesys salesforce servers)
 # long, or starting several servers: run only when named
 OPTIONAL=(ring variant pagedquery)
 
@@ -342,6 +342,14 @@ bench_salesforce() {
   # plain (time and bytes moved); every run's rows counted and checksummed before a figure, median of SF_ROUNDS
   java -Xmx1g -cp "$CP" io.delpha.sdk.bench.SalesforceBulkBenchmark "${SF_ROWS:-1000000}" "${SF_PAGES:-20}" \
     "${SF_LATENCY:-50}" "${SF_ROUNDS:-3}"
+}
+
+bench_servers() {
+  # an HttpService with default ServerOptions (the upload endpoint's and the usage server's): a legitimate client's
+  # login (PBKDF2) + 64 KiB upload, median of SIEGE_ROUNDS, alone and under 300 slow-header connections, 14 slow
+  # uploads, 40 password-flood connections, and all three (issue 68; goal: within 2x its time alone); every upload
+  # checked on disk (size and SHA-256) before a figure is printed
+  java -Xmx512m -cp "$CP" io.delpha.sdk.bench.ServerSiegeBenchmark "${SIEGE_ROUNDS:-20}"
 }
 
 bench_ring() {

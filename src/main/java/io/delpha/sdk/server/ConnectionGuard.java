@@ -103,7 +103,7 @@ final class ConnectionGuard implements Connection.Listener {
       if (w.expired(now, headerTimeoutNanos)) {
         LOG.debug("closing a connection whose request headers did not arrive within {} ms",
             TimeUnit.NANOSECONDS.toMillis(headerTimeoutNanos));
-        w.connection.close();
+        w.connection.getEndPoint().close(); // the end point, not the connection: that would answer an error page
       }
     }
   }

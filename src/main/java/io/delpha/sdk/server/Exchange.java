@@ -12,7 +12,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One request and its answer, as a {@link HttpService.RouteHandler} sees it: the method, the route's decoded path
- * parameters, the query, the headers, a body stream cut at a byte limit, and the answer (JSON or any bytes). Made by
+ * parameters, the query, the headers, a body stream cut at a byte limit (or a body received into a file without a
+ * thread, {@link #receiveBody}), and the answer (JSON or any bytes). Made by
  * the {@link HttpService} for each matched request (never by a host) and valid only during the handler's call; not
  * thread-safe: one handler thread uses it.
  *

@@ -49,6 +49,15 @@ import org.jspecify.annotations.Nullable;
  * its limit) is read and discarded, without holding a thread, up to 1 MiB and for at most 2 seconds: a client still
  * sending then reads the answer rather than a reset connection. Past either bound the connection is closed.
  *
+ * <p>Slow and flooding clients are bounded by {@link ServerOptions}: a connection whose request line and headers take
+ * longer than {@link ServerOptions#headerTimeout()} is closed unanswered; one client address holds at most {@link
+ * ServerOptions#maxConnectionsPerAddress()} connections; a body that falls below {@link
+ * ServerOptions#minRequestDataRate()} is answered {@code 408 too_slow} and its connection closed. A handler that
+ * receives its body with {@link Exchange#receiveBody} holds no thread while the client sends (one reading {@link
+ * Exchange#body()} holds its thread until the body ends or falls below the rate). Password checks ({@link
+ * #passwordCheck(Exchange, String, Supplier)}) are refused {@code 429 too_many_attempts} with {@code Retry-After}
+ * when too many wait or when the client backs off.
+ *
  * <p>Every request is timed into the timer {@code delpha.http.server.requests} of the {@link Metrics} given, tagged
  * with the service's name ({@code service}), the method ({@code method}: a route's or a standard one, else {@code
  * OTHER}), the route pattern ({@code route}; {@code unmatched} when none matched) and the status class ({@code

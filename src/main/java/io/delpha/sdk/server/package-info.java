@@ -7,8 +7,8 @@
  * <p>A public seam: the ingest upload endpoint ({@code ingest.UploadServer}) and the usage-analytics service ({@code
  * usage.UsageAnalyticsServer}) run on it, and a host may serve its own routes with it. {@link
  * io.delpha.sdk.server.HttpService#start} checks for Jetty first (a {@code MissingDependencyException} naming the
- * coordinates to add); the classes of this package load and link without Jetty, whose types stay in a
- * package-private class.
+ * coordinates to add); the classes of this package load and link without Jetty, whose types stay in
+ * package-private classes ({@code JettyServer}, {@code ConnectionGuard}).
  */
 @NullMarked
 package io.delpha.sdk.server;

@@ -55,6 +55,8 @@ public final class HostileClients {
     public final AtomicLong bytesSent = new AtomicLong();
     /** Bytes the server answered on trickled connections. */
     public final AtomicLong bytesAnswered = new AtomicLong();
+    /** The start of the first answer on a trickled connection, for a failure's message. */
+    public volatile String firstAnswer = "";
     /** Requests whose headers the attack finished sending (a slow-header attack should finish none). */
     public final AtomicInteger headersCompleted = new AtomicInteger();
 
@@ -152,7 +154,7 @@ public final class HostileClients {
         }
         Socket s = mine.get(i);
         try {
-          if (closedAlready(s, a.bytesAnswered)) {
+          if (closedAlready(s, a)) {
             closed(a, at);
             continue;
           }
@@ -300,7 +302,7 @@ public final class HostileClients {
   }
 
   /** @return whether the server closed the connection; reads (and drops) what it answered meanwhile */
-  private static boolean closedAlready(Socket s, AtomicLong answered) {
+  private static boolean closedAlready(Socket s, Attack a) {
     try {
       InputStream in = s.getInputStream();
       s.setSoTimeout(1);
@@ -310,7 +312,9 @@ public final class HostileClients {
         if (n < 0) {
           return true;
         }
-        answered.addAndGet(n);
+        if (a.bytesAnswered.getAndAdd(n) == 0) {
+          a.firstAnswer = new String(buf, 0, Math.min(n, 300), StandardCharsets.ISO_8859_1);
+        }
       }
     } catch (SocketTimeoutException e) {
       return false;
