@@ -496,7 +496,8 @@ class ProgramAppTest {
   @Test
   @DisplayName("the memory limit counts every mapping: 384 MiB touched through a shared anonymous mapping is refused")
   void memoryLimitCountsSharedMappings() throws IOException {
-    AppLimits limits = AppLimits.defaults().withWallClock(Duration.ofSeconds(60)).withMemoryAndProcesses(256L << 20, 32);
+    // the wall clock far beyond the memory limit's reach, so that a loaded machine cannot end the run first
+    AppLimits limits = AppLimits.defaults().withWallClock(Duration.ofMinutes(5)).withMemoryAndProcesses(256L << 20, 32);
     try (BatchIngestor ingestor = ingestor(limits)) {
       // the file names the MiB to touch; the row's id is that number
       String touch = "python3 -c 'import mmap, sys\n"
