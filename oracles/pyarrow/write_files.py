@@ -322,7 +322,8 @@ def canon(arr):
     if isinstance(t, pa.BaseExtensionType):
         return canon(arr.storage)
     if pa.types.is_dictionary(t):
-        return canon(arr.dictionary_decode())
+        words = canon(arr.dictionary)  # by index: a null slot's index need not be in the dictionary
+        return [words[j] if v else None for j, v in zip(arr.indices.fill_null(0).to_pylist(), valid)]
     if pa.types.is_list(t) or pa.types.is_large_list(t) or pa.types.is_map(t):
         offsets = arr.offsets.to_pylist()
         if pa.types.is_map(t):
