@@ -467,7 +467,10 @@ def write_one(seed, out):
         return "skipped " + type(e).__name__ + ": " + str(e).splitlines()[0][:200]
     try:
         back = pq.read_table(path)
-    except Exception as e:  # pyarrow cannot read its own file back: no oracle
+        back.validate(full=True)
+        if back.num_rows != table.num_rows:
+            raise ValueError("pyarrow reads %d rows of the %d it wrote" % (back.num_rows, table.num_rows))
+    except Exception as e:  # pyarrow cannot read its own file back (or reads what it did not write): no oracle
         os.remove(path)
         return "skipped pyarrow-cannot-read-back " + type(e).__name__ + ": " + str(e).splitlines()[0][:200]
     rows = []

@@ -132,6 +132,8 @@ public final class SchemaMapping {
   static Mapping fromParquet(MessageType parquet, String source, ReadOptions options) {
     try {
       return map(parquet, source, options);
+    } catch (DataFormatException e) {
+      throw e; // already names the file and the column
     } catch (InvalidInputException e) {
       // the row model refuses what the file's schema names (the caller's options are checked as such above)
       throw new DataFormatException(source + ": its schema cannot be read as rows: " + e.getMessage(), e);
@@ -232,7 +234,8 @@ public final class SchemaMapping {
       PrimitiveType p = t.asPrimitiveType();
       LeafType leaf = leafType(p);
       if (leaf == null) {
-        throw new Unsupported(where, t, "no matching type");
+        throw new Unsupported(where, t, p.getLogicalTypeAnnotation() instanceof DecimalLogicalTypeAnnotation
+            ? "the row model's decimals hold at most " + MAX_DECIMAL_PRECISION + " digits" : "no matching type");
       }
       return ParquetField.leaf(new Column(name, leaf.type, optional), def, slotDef, slotRep, descriptor, leaf.physical,
           leaf.unit);
@@ -414,6 +417,9 @@ public final class SchemaMapping {
     return out;
   }
 
+  /** The most digits of a row-model DECIMAL ({@link ColumnType#decimal}). */
+  private static final int MAX_DECIMAL_PRECISION = 38;
+
   /** A leaf's row-model type, and how a vector holds its values. */
   record LeafType(ColumnType type, Physical physical, @Nullable ChronoUnit unit) {}
 
@@ -425,6 +431,11 @@ public final class SchemaMapping {
       logical = null;
     }
     if (logical instanceof DecimalLogicalTypeAnnotation d) {
+      if (d.getPrecision() > MAX_DECIMAL_PRECISION) {
+        // pyarrow's decimal256 and arrow-rs write up to 76 digits: a column the row model has no type for (named,
+        // and skippable), not a schema that is not one of rows
+        return null;
+      }
       ColumnType type = ColumnType.decimal(d.getPrecision(), d.getScale());
       return switch (p.getPrimitiveTypeName()) {
         case INT32 -> new LeafType(type, Physical.INT32, null);
