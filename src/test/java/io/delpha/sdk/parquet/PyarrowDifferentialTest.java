@@ -117,6 +117,7 @@ class PyarrowDifferentialTest {
     assertThat(python).as("the profile's Python (mvn -Ppyarrow makes target/pyarrow-venv)").isExecutable();
     Path failures = Path.of("target/pyarrow-failures").toAbsolutePath();
     Map<String, List<Long>> byClass = new TreeMap<>();
+    Map<String, List<Long>> unsupported = new TreeMap<>();
     List<String> listed = new ArrayList<>();
     Map<String, Integer> skipped = new TreeMap<>();
     int compared = 0;
@@ -179,7 +180,16 @@ class PyarrowDifferentialTest {
         JsonNode expected = JSON.readTree(doneDir.resolve(s + ".json").toFile());
         compared++;
         try {
-          assertSameAsPyarrow(file, expected);
+          try {
+            assertSameAsPyarrow(file, expected);
+          } catch (io.delpha.sdk.core.DataFormatException x) {
+            if (!String.valueOf(x.getMessage()).contains("which has no row-model type")) {
+              throw x;
+            }
+            // a type the row model does not have, named (a decimal of more than 38 digits): the others compared
+            unsupported.computeIfAbsent(messageClass(x), k -> new ArrayList<>()).add(s);
+            assertSameAsPyarrow(file, expected, ReadOptions.defaults().skippingUnsupported());
+          }
         } catch (AssertionError | RuntimeException x) {
           String cls = messageClass(x);
           byClass.computeIfAbsent(cls, k -> new ArrayList<>()).add(s);
@@ -197,6 +207,9 @@ class PyarrowDifferentialTest {
         + compared + " files compared, " + byClass.values().stream().mapToInt(List::size).sum() + " differ\n");
     skipped.forEach((why, n) -> summary.append("  not written (pyarrow's own limit) x").append(n).append(": ")
         .append(why).append('\n'));
+    unsupported.forEach((cls, seeds) -> summary.append("  unsupported, named, the other columns compared x")
+        .append(seeds.size()).append(": ").append(cls).append(" (seeds ")
+        .append(seeds.subList(0, Math.min(8, seeds.size()))).append(")\n"));
     byClass.forEach((cls, seeds) -> summary.append("  x").append(seeds.size()).append(' ').append(cls)
         .append(" (seeds ").append(seeds.subList(0, Math.min(8, seeds.size()))).append(")\n"));
     System.out.println(summary);
@@ -210,17 +223,27 @@ class PyarrowDifferentialTest {
 
   /** {@code file} read as rows and as batches, each equal to pyarrow's reading of it ({@code expected}). */
   static void assertSameAsPyarrow(Path file, JsonNode expected) {
+    assertSameAsPyarrow(file, expected, ReadOptions.defaults());
+  }
+
+  /** As {@link #assertSameAsPyarrow(Path, JsonNode)}, reading with {@code options}: the columns read are compared. */
+  static void assertSameAsPyarrow(Path file, JsonNode expected, ReadOptions options) {
     List<String> names = new ArrayList<>();
     expected.get("columns").forEach(n -> names.add(n.textValue()));
     boolean int96 = expected.path("settings").path("use_deprecated_int96_timestamps").asBoolean(false);
     List<List<Object>> rows = new ArrayList<>();
-    try (RowReader r = ParquetRows.read(file)) {
-      assertThat(r.schema().names()).as("columns").containsExactlyElementsOf(names);
+    int[] at;
+    try (RowReader r = ParquetRows.read(file, options)) {
+      if (options.skipped().isEmpty() && !options.skipUnsupported()) {
+        assertThat(r.schema().names()).as("columns").containsExactlyElementsOf(names);
+      }
+      at = r.schema().names().stream().mapToInt(names::indexOf).toArray();
+      assertThat(at).as("columns read %s of %s", r.schema().names(), names).doesNotContain(-1);
       r.forEachRemaining(row -> rows.add(row.values()));
     }
-    compareRows(expected.get("rows"), rows, int96, "row view");
+    compareRows(expected.get("rows"), rows, at, int96, "row view");
     List<List<Object>> batches = new ArrayList<>();
-    try (ColumnBatchReader r = ParquetRows.readBatches(file)) {
+    try (ColumnBatchReader r = ParquetRows.readBatches(file, options)) {
       for (ColumnBatch b = r.next(); b != null; b = r.next()) {
         for (int i = 0; i < b.rowCount(); i++) {
           List<Object> values = new ArrayList<>();
@@ -231,17 +254,17 @@ class PyarrowDifferentialTest {
         }
       }
     }
-    compareRows(expected.get("rows"), batches, int96, "columnar view");
+    compareRows(expected.get("rows"), batches, at, int96, "columnar view");
   }
 
-  private static void compareRows(JsonNode expected, List<List<Object>> rows, boolean int96, String view) {
+  private static void compareRows(JsonNode expected, List<List<Object>> rows, int[] at, boolean int96, String view) {
     assertThat(rows).as("rows (%s)", view).hasSize(expected.size());
     for (int i = 0; i < rows.size(); i++) {
       for (int c = 0; c < rows.get(i).size(); c++) {
         JsonNode ours = canonical(rows.get(i).get(c));
-        JsonNode theirs = expected.get(i).get(c);
+        JsonNode theirs = expected.get(i).get(at[c]);
         if (!same(ours, theirs, int96)) {
-          fail("%s row %d column %d: ours %s, pyarrow %s", view, i, c, abbreviated(ours), abbreviated(theirs));
+          fail("%s row %d column %d: ours %s, pyarrow %s", view, i, at[c], abbreviated(ours), abbreviated(theirs));
         }
       }
     }
