@@ -31,7 +31,7 @@ public final class SalesforceConfig {
       .initialDelay(Duration.ofMillis(500)).maxDelay(Duration.ofSeconds(15)).multiplier(1.5).build());
   static final Settings.Setting<Duration> BULK_TIMEOUT = SETTINGS.add("bulkTimeout", Duration.ofMinutes(30));
   static final Settings.Setting<Integer> BULK_PAGE_SIZE = SETTINGS.add("bulkPageSize", 0);
-  static final Settings.Setting<Integer> BULK_PARALLEL_DOWNLOADS = SETTINGS.add("bulkParallelDownloads", 1);
+  static final Settings.Setting<Integer> BULK_PARALLEL_DOWNLOADS = SETTINGS.add("bulkParallelDownloads", 5);
   static final Settings.Setting<Boolean> BULK_LIMITS_CHECK = SETTINGS.add("bulkLimitsCheck", false);
   static final Settings.Setting<Duration> REQUEST_TIMEOUT = SETTINGS.add("requestTimeout", Duration.ofSeconds(120));
   static final Settings.Setting<Metrics> METRICS = SETTINGS.add("metrics", Metrics.none());

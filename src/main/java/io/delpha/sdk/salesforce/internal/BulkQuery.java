@@ -8,21 +8,17 @@ import io.delpha.sdk.core.ResponseLimitException;
 import io.delpha.sdk.core.ResponseLimits;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.internal.CsvParser;
-import io.delpha.sdk.core.internal.PeerNumbers;
 import io.delpha.sdk.core.internal.Retrier;
 import io.delpha.sdk.core.internal.http.BoundedBody;
 import io.delpha.sdk.core.internal.http.ClaimedCount;
 import io.delpha.sdk.core.internal.http.PageBudget;
 import io.delpha.sdk.core.internal.http.Peers;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
@@ -183,8 +179,44 @@ public final class BulkQuery {
     return INPUT_ERRORS.contains(code) ? new InvalidInputException(message) : new DelphaException(message);
   }
 
-  /** One result page as it is opened: its body, its declared row count, its handle for the budget. */
-  record OpenPage(InputStream body, @Nullable String count, @Nullable String handle) {}
+  /**
+   * One result page's rows, in the server's order: read from the wire as they are asked for (the sequential paging)
+   * or parsed before by a download thread (the parallel pages). Not thread-safe: one reader.
+   */
+  interface PageRows {
+    /** @return the page's {@code Sforce-NumberOfRecords}, negative when it sent none */
+    long declared();
+
+    /** @return its handle for the job's budget: the locator of the next page (sequential), its own (parallel) */
+    @Nullable String handle();
+
+    /** @return its place in the job's results, 1 for the first */
+    int number();
+
+    /**
+     * Reads its header record; called once the page passed the job's budget, before {@link #next}.
+     *
+     * @throws IOException if Salesforce stops answering, or the record breaks a bound of the CSV parser
+     */
+    void start() throws IOException;
+
+    /**
+     * @return its next row, {@code null} after its last
+     * @throws IOException if Salesforce stops answering, or the record breaks a bound of the CSV parser
+     */
+    @Nullable Map<String, String> next() throws IOException;
+
+    /**
+     * Releases the page read to its end and checks its rows against its {@code Sforce-NumberOfRecords}.
+     *
+     * @return the rows it held
+     * @throws DataFormatException if it held fewer rows than it declared
+     */
+    long end();
+
+    /** Releases the page without checking it. */
+    void close();
+  }
 
   /** Where the result pages come from, in the server's order. */
   interface PageSource {
@@ -192,7 +224,7 @@ public final class BulkQuery {
      * @return the next page, {@code null} after the last
      * @throws IOException if Salesforce stops answering
      */
-    @Nullable OpenPage next() throws IOException;
+    @Nullable PageRows next() throws IOException;
 
     /** Releases what the source holds (threads, pages downloaded ahead). */
     void close();
@@ -204,6 +236,7 @@ public final class BulkQuery {
     private final PageBudget budget;
     private @Nullable String locator;
     private boolean lastPage;
+    private int pages;
 
     LocatorPages(String jobId, PageBudget budget) {
       this.jobId = jobId;
@@ -211,7 +244,7 @@ public final class BulkQuery {
     }
 
     @Override
-    public @Nullable OpenPage next() {
+    public @Nullable PageRows next() {
       if (lastPage) {
         return null;
       }
@@ -239,8 +272,8 @@ public final class BulkQuery {
       }
       locator = next;
       lastPage = next == null;
-      return new OpenPage(response.body(), response.headers().firstValue("Sforce-NumberOfRecords").orElse(null),
-          next);
+      return new CsvResultPage(jobId, ++pages, response.body(),
+          response.headers().firstValue("Sforce-NumberOfRecords").orElse(null), next, http.limits());
     }
 
     @Override
@@ -249,21 +282,16 @@ public final class BulkQuery {
     }
   }
 
-  /** The rows of every result page, opened one at a time; each page starts with its header record. */
+  /** The rows of every result page, in the server's order, a page at a time. */
   private final class Results implements Iterator<Map<String, String>> {
     private final String jobId;
     private final PageBudget budget;
     private final PageSource source;
     private boolean lastPage;
-    private @Nullable InputStream body;
-    private @Nullable CsvParser rows;
-    private @Nullable List<String> header;
+    private @Nullable PageRows page;
     private @Nullable Map<String, String> pending;
+    /** The page being read, or the last one asked for, for messages. */
     private int pages;
-    /** The open page's handle: the locator of the next page (sequential), its own (parallel). */
-    private @Nullable String handle;
-    /** The open page's {@code Sforce-NumberOfRecords} (none: -1), enforced as its rows are read. */
-    private @Nullable ClaimedCount claim;
     private @Nullable RuntimeException broken;
 
     Results(String jobId, PageBudget budget, PageSource source) {
@@ -285,14 +313,13 @@ public final class BulkQuery {
       }
       try {
         while (pending == null) {
-          if (rows != null) {
-            pending = nextRow();
+          PageRows open = page;
+          if (open != null) {
+            pending = open.next();
             if (pending != null) {
-              Objects.requireNonNull(claim, "an open page has its claim").item(); // row N+1 past a claim of N: now
-              BoundedBody.delivered(Objects.requireNonNull(body, "a page is open"));
               return true;
             }
-            endPage();
+            endPage(open);
           }
           if (lastPage || !openPage()) {
             lastPage = true;
@@ -301,17 +328,8 @@ public final class BulkQuery {
           }
         }
         return true;
-      } catch (CsvParser.RecordTooLongException e) {
-        throw fail(new ResponseLimitException("maxLineBytes", "Bulk API 2.0 query job " + jobId + ": result page "
-            + pages + ": " + e.getMessage() + " (ResponseLimits.maxLineBytes); reading stopped there", e));
-      } catch (CsvParser.TooManyFieldsException e) {
-        throw fail(new ResponseLimitException("maxItems", "Bulk API 2.0 query job " + jobId + ": result page "
-            + pages + ": " + e.getMessage() + " (ResponseLimits.maxItems); reading stopped there", e));
       } catch (IOException e) {
-        DataFormatException format = BoundedBody.formatOf(e);
-        throw fail(format != null ? format : new ServiceUnavailableException("Bulk API 2.0 query job " + jobId
-            + ": reading result page " + pages + " failed (" + e.getClass().getSimpleName() + ": "
-            + Peers.echo(e.getMessage()) + ")", e));
+        throw fail(CsvResultPage.failure(e, jobId, pages));
       } catch (RuntimeException e) {
         throw fail(e);
       }
@@ -335,102 +353,46 @@ public final class BulkQuery {
       return row;
     }
 
-    /** The page's next record as a map by header, {@code null} at its end; blank lines are skipped. */
-    private @Nullable Map<String, String> nextRow() throws IOException {
-      CsvParser rows = Objects.requireNonNull(this.rows, "a page is open");
-      List<String> header = Objects.requireNonNull(this.header, "an open page has its header");
-      List<String> fields;
-      do {
-        fields = rows.next();
-      } while (fields != null && fields.size() == 1 && rows.raw().isEmpty());
-      if (fields == null) {
-        return null;
-      }
-      if (rows.error() != null || fields.size() != header.size()) {
-        String problem = rows.error() != null ? rows.error()
-            : fields.size() + " fields where the header has " + header.size();
-        throw new DataFormatException("Bulk API 2.0 query job " + jobId + ": the CSV record on line " + rows.line()
-            + " of result page " + pages + " could not be read (" + problem + ")");
-      }
-      Map<String, String> row = new LinkedHashMap<>(header.size() * 2);
-      for (int i = 0; i < fields.size(); i++) {
-        row.put(header.get(i), fields.get(i));
-      }
-      return row;
-    }
-
     /**
-     * Opens the next page: its handle and its declared row count, checked against the budget before a row of it is
+     * Opens the next page: its handle and its declared row count checked against the budget before a row of it is
      * handed out, then its header.
      *
      * @return {@code false} when there is no next page
      */
     private boolean openPage() throws IOException {
-      OpenPage page = source.next();
-      if (page == null) {
+      pages++;
+      PageRows next = source.next();
+      if (next == null) {
         return false;
       }
-      body = page.body();
-      BoundedBody.byRecords(page.body()); // blank records deliver nothing: maxBytesWithoutProgress, progressTimeout
-      pages++;
-      handle = page.handle();
-      String count = page.count();
-      long declared = count == null ? -1 : PeerNumbers.parseLong(count, 0, Long.MAX_VALUE, "Bulk API 2.0 query job "
-          + jobId + ": result page " + pages + "'s Sforce-NumberOfRecords");
-      claim = ClaimedCount.of("Bulk API 2.0 query job " + jobId + ": result page " + pages, "Sforce-NumberOfRecords",
-          declared);
-      if (declared >= 0) {
+      page = next;
+      pages = next.number();
+      if (next.declared() >= 0) {
         synchronized (budget) { // parallel downloads count their requests on it
-          budget.page(handle, declared); // a handle seen before ends the read before a row of this page is handed out
+          budget.page(next.handle(), next.declared()); // a handle seen before: no row of this page is handed out
         }
       }
-      log.debug("Bulk API 2.0 query job {}: result page {} ({} records)", jobId, pages,
-          count == null ? "?" : count);
-      ResponseLimits limits = http.limits();
-      rows = new CsvParser(new InputStreamReader(page.body(), StandardCharsets.UTF_8), ',', limits.maxLineBytes(),
-          limits.maxItems());
-      List<String> names = rows.next();
-      if (names == null) {
-        header = List.of();
-        endPage();
-        return true;
-      }
-      if (rows.error() != null) {
-        throw new DataFormatException("Bulk API 2.0 query job " + jobId + ": the header of result page " + pages
-            + " could not be read (" + rows.error() + ")");
-      }
-      header = List.copyOf(names);
-      BoundedBody.delivered(page.body());
+      next.start();
       return true;
     }
 
-    /** Closes the page read to its end and checks its rows against what it declared. */
-    private void endPage() {
-      closePage();
-      ClaimedCount count = Objects.requireNonNull(claim, "a page was open");
-      count.end();
-      if (count.declared() < 0) {
+    /** Releases a page read to its end and checks its rows against what it declared. */
+    private void endPage(PageRows open) {
+      page = null;
+      long items = open.end();
+      if (open.declared() < 0) {
         synchronized (budget) {
-          budget.page(handle, count.items());
+          budget.page(open.handle(), items);
         }
       }
-    }
-
-    private void closePage() {
-      if (body != null) {
-        try {
-          body.close();
-        } catch (IOException e) {
-          log.debug("closing a Bulk API 2.0 result page failed", e);
-        } finally {
-          body = null;
-        }
-      }
-      rows = null;
     }
 
     void close() {
-      closePage();
+      PageRows open = page;
+      page = null;
+      if (open != null) {
+        open.close();
+      }
       source.close();
     }
   }

@@ -7,12 +7,13 @@ import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.internal.Workers;
 import io.delpha.sdk.core.internal.http.PageBudget;
 import io.delpha.sdk.core.internal.http.Peers;
-import java.io.ByteArrayInputStream;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -22,12 +23,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A Bulk API 2.0 query job's result pages downloaded in parallel: {@code GET /jobs/query/{id}/resultPages} (API
- * 58.0+) hands out up to five {@code resultUrl}s at a time, and names the next list ({@code nextRecordsUrl}) until
- * {@code done}. Up to {@code parallel} pages are downloaded at once, each read whole into memory (at most {@code
- * maxBodyBytes}, inflated: {@link RestHttp#page}), and handed to the reader in the order the lists gave them; a page is
- * only asked for once one handed out before has been read, so memory holds at most {@code parallel} pages. Each page
- * is its own retried call: a page that fails (a 5xx, a connection cut mid-page) is fetched again alone.
+ * A Bulk API 2.0 query job's result pages downloaded and parsed in parallel: {@code GET /jobs/query/{id}/resultPages}
+ * (API 58.0+) hands out up to five {@code resultUrl}s at a time, and names the next list ({@code nextRecordsUrl}) until
+ * {@code done}. At most {@code parallel} requests of the read are out at once, the next list included; each page is
+ * read whole into memory (at most {@code maxBodyBytes}, inflated: {@link RestHttp#page}) and parsed into its rows by
+ * the thread that downloaded it ({@link CsvResultPage}: every bound of a record, its {@code Sforce-NumberOfRecords}
+ * enforced row by row), and the pages are handed to the reader in the order the lists gave them, whatever order they
+ * arrive in. The pages downloaded ahead of the reader are bounded by bytes: a download starts only while the parsed
+ * pages waiting for the reader weigh less than {@code parallel x maxBodyBytes} (a page weighs at least its bytes,
+ * more for its parsed rows: {@link ParsedPage#weigh}), so memory holds at most those pages, the ones downloading and
+ * the one being read. Downloads start from the reader's thread (when it asks for a page, or waits for one), never
+ * behind its back. Each page is its own retried call: a page that fails (a 5xx, a connection cut mid-page) is fetched
+ * again alone. Whatever ends a download (an exception or an {@link Error}) reaches the reader at that page's place;
+ * closing (or the reader's interrupt while it waits) interrupts the downloads.
  *
  * <p>Server-given URLs are never sent as given: a {@code resultUrl} must be this job's {@code results} path under this
  * API version with a {@code locator} (and optionally {@code maxRecords}) parameter, a {@code nextRecordsUrl} this job's
@@ -46,13 +54,23 @@ final class ParallelResultPages implements BulkQuery.PageSource {
   private final PageBudget budget;
   private final PageBudget lists;
   private final int parallel;
+  /** What the parsed pages waiting for the reader may weigh before no other download starts. */
+  private final long maxBytesAhead;
   private final Deque<Link> queued = new ArrayDeque<>();
+  /** The pages asked for and not yet handed to the reader, in the server's order. */
   private final Deque<Flight> inFlight = new ArrayDeque<>();
+  /** Notified, with {@link #ended} counted up, whenever a download or a list ends. */
+  private final Object signal = new Object();
+  private long ended;
+  private int listed;
   private @Nullable ExecutorService pool;
   /** The next list, asked for as soon as the one before was read, {@code null} after the last. */
-  private @Nullable Future<JsonNode> nextList;
+  private @Nullable Task<JsonNode> nextList;
 
-  private record Flight(String locator, Future<RestHttp.Page> page) {}
+  /** Work on the pool: its outcome, set before {@link #signal} is notified, and its handle to interrupt it. */
+  private record Task<T>(CompletableFuture<T> outcome, Future<?> run) {}
+
+  private record Flight(int number, Task<ParsedPage> page) {}
 
   /** A checked server-given link: its locator, and the query string rebuilt from what was checked. */
   private record Link(String locator, String query) {}
@@ -64,6 +82,7 @@ final class ParallelResultPages implements BulkQuery.PageSource {
     this.jobId = jobId;
     this.budget = budget;
     this.parallel = parallel;
+    this.maxBytesAhead = Math.multiplyExact((long) parallel, http.limits().maxBodyBytes());
     this.lists = PageBudget.of("Bulk API 2.0 query job " + jobId + " result page lists", http.limits());
   }
 
@@ -87,59 +106,119 @@ final class ParallelResultPages implements BulkQuery.PageSource {
   }
 
   @Override
-  public BulkQuery.@Nullable OpenPage next() {
+  public BulkQuery.@Nullable PageRows next() {
     fill();
-    Flight head = inFlight.poll();
+    Flight head = inFlight.peek();
     if (head == null) {
       close();
       return null;
     }
-    RestHttp.Page page = await(head.page(), "a result page");
-    return new BulkQuery.OpenPage(new ByteArrayInputStream(page.bytes()),
-        page.headers().firstValue("Sforce-NumberOfRecords").orElse(null), head.locator());
+    while (!head.page().outcome().isDone()) {
+      long seen;
+      synchronized (signal) {
+        seen = ended;
+      }
+      fill(); // what ended meanwhile makes room for more downloads
+      synchronized (signal) {
+        while (ended == seen && !head.page().outcome().isDone()) {
+          try {
+            signal.wait();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+            throw new ServiceUnavailableException("Bulk API 2.0 query job " + jobId + ": interrupted while waiting "
+                + "for result page " + head.number(), e);
+          }
+        }
+      }
+    }
+    inFlight.poll();
+    return await(head.page(), "result page " + head.number());
   }
 
-  /** Starts downloads until {@code parallel} are in flight or every page has been asked for. */
+  /**
+   * Starts downloads while fewer than {@code parallel} requests are out (the pending list counts) and the pages
+   * waiting for the reader weigh less than {@link #maxBytesAhead}, or every page has been asked for; takes a list in
+   * once it has come, and waits for one only when nothing else is coming.
+   */
   private void fill() {
-    while (inFlight.size() < parallel) {
+    while (true) {
       if (queued.isEmpty()) {
-        Future<JsonNode> list = nextList;
-        if (list == null) {
+        Task<JsonNode> list = nextList;
+        if (list == null || !list.outcome().isDone() && !inFlight.isEmpty()) {
           return;
         }
         nextList = null;
         absorb(await(list, "a list of result pages"));
         continue;
       }
+      int out = 0;
+      long waiting = 0;
+      for (Flight flight : inFlight) {
+        CompletableFuture<ParsedPage> page = flight.page().outcome();
+        if (!page.isDone()) {
+          out++;
+        } else if (!page.isCompletedExceptionally()) {
+          waiting += page.join().weight();
+        }
+      }
+      Task<JsonNode> list = nextList;
+      if (list != null && !list.outcome().isDone()) {
+        out++;
+      }
+      if (!inFlight.isEmpty() && (out >= parallel || waiting >= maxBytesAhead)) {
+        return;
+      }
       Link link = queued.poll();
+      int number = ++listed;
       String path = "/jobs/query/" + jobId + "/results?" + link.query();
       String what = "read Bulk API 2.0 query job " + jobId + " result page";
-      inFlight.add(new Flight(link.locator(), pool().submit(() -> executor.http(what, true, s -> {
-        synchronized (budget) {
-          budget.request();
-        }
-        return http.page(s, what, path, "text/csv");
-      }))));
+      inFlight.add(new Flight(number, submit(() -> ParsedPage.parse(jobId, number, link.locator(),
+          executor.http(what, true, s -> {
+            synchronized (budget) {
+              budget.request();
+            }
+            return http.page(s, what, path, "text/csv");
+          }), http.limits()))));
     }
+  }
+
+  /** Runs work on the pool; its end, whatever it is, is set on its outcome and then signalled. */
+  private <T> Task<T> submit(Callable<T> work) {
+    CompletableFuture<T> outcome = new CompletableFuture<>();
+    Future<?> run = pool().submit(() -> {
+      try {
+        outcome.complete(work.call());
+      } catch (Throwable e) { // an Error too: the reader gets it at this page's place
+        outcome.completeExceptionally(e);
+      } finally {
+        synchronized (signal) {
+          ended++;
+          signal.notifyAll();
+        }
+      }
+    });
+    return new Task<>(outcome, run);
   }
 
   private ExecutorService pool() {
     ExecutorService p = pool;
     if (p == null) {
-      p = Workers.daemonPool("delpha-bulk-results", parallel + 1); // the pages, and the next list
+      p = Workers.daemonPool("delpha-bulk-results", parallel);
       pool = p;
     }
     return p;
   }
 
-  private <T> T await(Future<T> download, String what) {
+  private <T> T await(Task<T> task, String what) {
     try {
-      return download.get();
+      return task.outcome().get();
     } catch (ExecutionException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       throw Workers.failure(cause, "Bulk API 2.0 query job " + jobId + ": downloading " + what);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      close();
       throw new ServiceUnavailableException("Bulk API 2.0 query job " + jobId + ": interrupted while waiting for "
           + what, e);
     }
@@ -185,7 +264,7 @@ final class ParallelResultPages implements BulkQuery.PageSource {
           what).query();
     }
     String then = lists.page(following, given);
-    nextList = then == null ? null : pool().submit(() -> fetchList(then));
+    nextList = then == null ? null : submit(() -> fetchList(then));
     log.debug("Bulk API 2.0 query job {}: {} result pages listed{}", jobId, given, done ? ", the last list" : "");
   }
 
@@ -235,13 +314,13 @@ final class ParallelResultPages implements BulkQuery.PageSource {
   @Override
   public void close() {
     for (Flight flight : inFlight) {
-      flight.page().cancel(true);
+      flight.page().run().cancel(true);
     }
     inFlight.clear();
     queued.clear();
-    Future<JsonNode> list = nextList;
+    Task<JsonNode> list = nextList;
     if (list != null) {
-      list.cancel(true);
+      list.run().cancel(true);
     }
     nextList = null;
     ExecutorService p = pool;
