@@ -518,6 +518,9 @@ class SalesforceHostileAnswersTest {
           + state + "\"" + (state.equals("Failed") ? ",\"errorMessage\":\"" + failedMessage + "\"" : "")
           + ",\"numberRecordsProcessed\":" + processed + "}").write(request, out);
     });
+    // an org that does not offer resultPages: the default parallel read falls back to the locator paging, whose
+    // answers are mutated below (undeliveredAndOverclaimed serves its own resultPages over this)
+    salesforce.on("GET", API + "/jobs/query/" + JOB + "/resultPages", HostilePeer.json(404, "[{\"errorCode\":\"NOT_FOUND\",\"message\":\"The requested resource does not exist\"}]"));
     List<String> header = new ArrayList<>(List.of("Id", "Name"));
     int hit = random.nextInt(pages.size());
     boolean declare = random.nextInt(4) != 0;

@@ -284,6 +284,9 @@ class SalesforceHostilePeerTest {
     salesforce.on("POST", API + "/jobs/query", HostilePeer.json(200, "{\"id\":\"" + JOB + "\",\"state\":\"UploadComplete\"}"));
     salesforce.on("GET", API + "/jobs/query/" + JOB, HostilePeer.json(200, "{\"id\":\"" + JOB + "\",\"state\":\"JobComplete\"}"));
     salesforce.on("GET", API + "/jobs/query/" + JOB + "/results", results);
+    // an org that does not offer resultPages: the default parallel read falls back to the streamed locator paging,
+    // whose bounds this class attacks
+    salesforce.on("GET", API + "/jobs/query/" + JOB + "/resultPages", HostilePeer.json(404, "[{\"errorCode\":\"NOT_FOUND\",\"message\":\"The requested resource does not exist\"}]"));
   }
 
   @Test

@@ -91,6 +91,8 @@ class SalesforceSmallHeapTest {
       }
       byte[] results = csv.toString().getBytes(StandardCharsets.UTF_8);
       csv = null;
+      // an org that does not offer resultPages: the default parallel read falls back to the streamed locator paging
+      salesforce.on("GET", API + "/jobs/query/" + JOB + "/resultPages", HostilePeer.json(404, "[{\"errorCode\":\"NOT_FOUND\",\"message\":\"The requested resource does not exist\"}]"));
       salesforce.on("GET", API + "/jobs/query/" + JOB + "/results", (request, out) -> {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", "text/csv");
