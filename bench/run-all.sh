@@ -338,8 +338,9 @@ bench_totesys() {
 
 bench_salesforce() {
   # Bulk API 2.0 results of SF_ROWS rows over SF_PAGES pages from a loopback server adding SF_LATENCY ms to
-  # every request: 5 parallel resultPages downloads against the sequential Sforce-Locator paging, and gzip against
-  # plain (time and bytes moved); every run's rows counted and checksummed before a figure, median of SF_ROUNDS
+  # every request: the default settings (parallel resultPages downloads) against the sequential Sforce-Locator
+  # paging (bulkParallelDownloads(1)), and gzip against plain (time and bytes moved); every run's rows counted and
+  # checksummed before a figure, median of SF_ROUNDS
   java -Xmx1g -cp "$CP" io.delpha.sdk.bench.SalesforceBulkBenchmark "${SF_ROWS:-1000000}" "${SF_PAGES:-20}" \
     "${SF_LATENCY:-50}" "${SF_ROUNDS:-3}"
 }

@@ -3,6 +3,7 @@ package io.delpha.sdk.bench;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.delpha.sdk.salesforce.SalesforceManager;
+import io.delpha.sdk.salesforce.SalesforceManagerBuilder;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -22,11 +23,13 @@ import java.util.zip.GZIPOutputStream;
  * it (a job created and complete, {@code GET .../results} with {@code Sforce-Locator} and {@code
  * Sforce-NumberOfRecords}, {@code GET .../resultPages} handing out five {@code resultUrl}s a list with {@code
  * nextRecordsUrl} and {@code done}), every request answered after LATENCY ms (the network's round trip to an org).
- * Four runs, each through {@code SalesforceManager.bulkQuery}: the sequential locator paging and 5 parallel
- * downloads, each with the server answering plain CSV and gzip ({@code Content-Encoding: gzip} when asked). Every run
- * counts its rows and checks a checksum of every value against the one computed when the pages were made, before any
- * figure is printed. Prints rows/s, the bytes the server sent, and RESULT lines: parallel against sequential (time
- * ratio, goal at least 3), gzip against plain (time and bytes).
+ * Four runs, each through {@code SalesforceManager.bulkQuery}: the sequential locator paging ({@code
+ * bulkParallelDownloads(1)}) and the default settings (nothing set: the parallel {@code resultPages} read at the
+ * default number of downloads, its pages parsed on the download threads), each with the server answering plain CSV
+ * and gzip ({@code Content-Encoding: gzip} when asked). Every run counts its rows and checks a checksum of every value
+ * against the one computed when the pages were made, before any figure is printed. Prints rows/s, the bytes the
+ * server sent, and RESULT lines: the default against sequential (time ratio, goal at least 3), gzip against plain
+ * (time and bytes).
  *
  * <pre>
  * bash bench/run-all.sh salesforce                      # or, by hand:
@@ -169,17 +172,24 @@ public final class SalesforceBulkBenchmark {
    */
   record Run(String name, double seconds, double resultSeconds, long bytes) {}
 
-  private Run run(String base, String name, int downloads, boolean gzip, int rows, long expected) {
+  /**
+   * @param downloads {@code bulkParallelDownloads}, or {@code null} for the default
+   */
+  private Run run(String base, String name, @org.jspecify.annotations.Nullable Integer downloads, boolean gzip,
+      int rows, long expected) {
     gzipOn = gzip;
     bytesSent.set(0);
     long start = System.nanoTime();
     long results = 0;
     long count = 0;
     long checksum = 0;
-    try (SalesforceManager sf = SalesforceManager.builder().loginUrl(base).clientId("bench").clientSecret("bench")
-        .username("bench@example.com").password("bench").bulkParallelDownloads(downloads)
-        .bulkPolling(p -> p.initialDelay(java.time.Duration.ofMillis(1)))
-        .build();
+    SalesforceManagerBuilder builder = SalesforceManager.builder().loginUrl(base).clientId("bench")
+        .clientSecret("bench").username("bench@example.com").password("bench")
+        .bulkPolling(p -> p.initialDelay(java.time.Duration.ofMillis(1)));
+    if (downloads != null) {
+      builder.bulkParallelDownloads(downloads);
+    }
+    try (SalesforceManager sf = builder.build();
         Stream<Map<String, String>> stream = sf.bulkQuery("SELECT Id, Name, AnnualRevenue FROM Account")) {
       results = System.nanoTime();
       Iterator<Map<String, String>> it = stream.iterator();
@@ -226,14 +236,21 @@ public final class SalesforceBulkBenchmark {
     System.out.printf("%,d rows over %d pages, %d ms added to every request, %d rounds%n", rows, pages, latency,
         rounds);
     try {
-      bench.run(base, "warm-up", 5, true, rows, expected);
+      int defaults;
+      try (SalesforceManager sf = SalesforceManager.builder().loginUrl(base).clientId("bench").clientSecret("bench")
+          .username("bench@example.com").password("bench").build()) {
+        defaults = sf.config().bulkParallelDownloads();
+      }
+      System.out.printf("default bulkParallelDownloads: %d; sequential: bulkParallelDownloads(1)%n", defaults);
+      bench.run(base, "warm-up", null, true, rows, expected);
       double[][] t = new double[4][rounds];
       double[][] r = new double[4][rounds];
       long[] bytes = new long[4];
-      String[] names = {"sequential, plain", "5 parallel, plain", "sequential, gzip", "5 parallel, gzip"};
+      String[] names = {"sequential, plain", "default (" + defaults + "), plain", "sequential, gzip",
+          "default (" + defaults + "), gzip"};
       for (int k = 0; k < rounds; k++) {
         for (int m = 0; m < 4; m++) {
-          Run run = bench.run(base, names[m] + " #" + (k + 1), m % 2 == 0 ? 1 : 5, m >= 2, rows, expected);
+          Run run = bench.run(base, names[m] + " #" + (k + 1), m % 2 == 0 ? Integer.valueOf(1) : null, m >= 2, rows, expected);
           t[m][k] = run.seconds();
           r[m][k] = run.resultSeconds();
           bytes[m] = run.bytes();
@@ -249,15 +266,15 @@ public final class SalesforceBulkBenchmark {
         System.out.printf("median %-20s %.2f s, %,.0f rows/s; results alone %.2f s%n", names[m], median[m],
             rows / median[m], resultMedian[m]);
       }
-      System.out.printf("RESULT|results alone, 5 parallel vs sequential (plain)|%.2f s|sequential|%.2f s|%.2f|>= 3%n",
+      System.out.printf("RESULT|results alone, default vs sequential (plain)|%.2f s|sequential|%.2f s|%.2f|>= 3%n",
           resultMedian[1], resultMedian[0], resultMedian[0] / resultMedian[1]);
-      System.out.printf("RESULT|bulk results, 5 parallel vs sequential (plain)|%.2f s|sequential|%.2f s|%.2f|>= 3%n",
+      System.out.printf("RESULT|bulk results, default vs sequential (plain)|%.2f s|sequential|%.2f s|%.2f|>= 3%n",
           median[1], median[0], median[0] / median[1]);
-      System.out.printf("RESULT|bulk results, 5 parallel vs sequential (gzip)|%.2f s|sequential|%.2f s|%.2f|>= 3%n",
+      System.out.printf("RESULT|bulk results, default vs sequential (gzip)|%.2f s|sequential|%.2f s|%.2f|>= 3%n",
           median[3], median[2], median[2] / median[3]);
       System.out.printf("RESULT|bulk results, gzip vs plain, sequential (time)|%.2f s|plain|%.2f s|%.2f|%n",
           median[2], median[0], median[0] / median[2]);
-      System.out.printf("RESULT|bulk results, gzip vs plain, 5 parallel (time)|%.2f s|plain|%.2f s|%.2f|%n",
+      System.out.printf("RESULT|bulk results, gzip vs plain, default (time)|%.2f s|plain|%.2f s|%.2f|%n",
           median[3], median[1], median[1] / median[3]);
       System.out.printf("RESULT|bulk results, gzip vs plain (bytes moved)|%,d B|plain|%,d B|%.2f|%n",
           bytes[3], bytes[1], (double) bytes[1] / bytes[3]);

@@ -168,8 +168,8 @@ class SalesforceBulkParallelDefaultTest {
   }
 
   @Test
-  @DisplayName("a slow reader: the pages downloaded ahead of it never exceed what the byte bound (downloads x "
-      + "maxBodyBytes of parsed pages waiting, plus the downloads out) allows, and every row comes in order")
+  @DisplayName("a slow reader: the pages asked for ahead of it never exceed the downloads setting (pages in flight, "
+      + "their parsed rows waiting under downloads x maxBodyBytes), and every row comes in order")
   void pagesAheadOfASlowReaderAreBoundedByBytes() {
     int nameChars = 2000;
     Job job = new Job(40, 10, nameChars);
@@ -193,10 +193,10 @@ class SalesforceBulkParallelDefaultTest {
       }
       assertThat(got).isEqualTo(job.expected());
       // when page p (0-based) was asked for, the reader had read takenAtAsk / rows pages whole: the pages since are
-      // the one it was reading, the parsed ones waiting (each weighs at least its bytes, and they stop new downloads
-      // once they weigh parallel x maxBodyBytes) and the downloads out (at most parallel, this one included)
+      // the one it was reading and at most parallel ahead of it (downloading, or parsed and waiting), fewer when the
+      // ones waiting weigh parallel x maxBodyBytes (each weighs at least its bytes)
       long waitingAtMost = parallel * maxBodyBytes / pageBytes + 1;
-      long bound = 1 + waitingAtMost + parallel;
+      long bound = 1 + Math.min(parallel, waitingAtMost + parallel);
       int mostAhead = 0;
       for (Map.Entry<Integer, Integer> ask : job.takenAtAsk.entrySet()) {
         int ahead = ask.getKey() + 1 - ask.getValue() / job.rows;

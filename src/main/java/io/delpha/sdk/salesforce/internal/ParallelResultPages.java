@@ -29,10 +29,10 @@ import org.slf4j.LoggerFactory;
  * read whole into memory (at most {@code maxBodyBytes}, inflated: {@link RestHttp#page}) and parsed into its rows by
  * the thread that downloaded it ({@link CsvResultPage}: every bound of a record, its {@code Sforce-NumberOfRecords}
  * enforced row by row), and the pages are handed to the reader in the order the lists gave them, whatever order they
- * arrive in. The pages downloaded ahead of the reader are bounded by bytes: a download starts only while the parsed
- * pages waiting for the reader weigh less than {@code parallel x maxBodyBytes} (a page weighs at least its bytes,
- * more for its parsed rows: {@link ParsedPage#weigh}), so memory holds at most those pages, the ones downloading and
- * the one being read. Downloads start from the reader's thread (when it asks for a page, or waits for one), never
+ * arrive in. The pages ahead of the reader are bounded: at most {@code parallel} (downloading, or parsed and waiting),
+ * and a download starts only while the parsed pages waiting weigh less than {@code parallel x maxBodyBytes} (a page
+ * weighs at least its bytes, more for its parsed rows: {@link ParsedPage#weight}), so memory holds at most those
+ * pages and the one being read, and pages heavier than their bytes (short values) hold fewer. Downloads start from the reader's thread (when it asks for a page, or waits for one), never
  * behind its back. Each page is its own retried call: a page that fails (a 5xx, a connection cut mid-page) is fetched
  * again alone. Whatever ends a download (an exception or an {@link Error}) reaches the reader at that page's place;
  * closing (or the reader's interrupt while it waits) interrupts the downloads.
@@ -137,9 +137,10 @@ final class ParallelResultPages implements BulkQuery.PageSource {
   }
 
   /**
-   * Starts downloads while fewer than {@code parallel} requests are out (the pending list counts) and the pages
-   * waiting for the reader weigh less than {@link #maxBytesAhead}, or every page has been asked for; takes a list in
-   * once it has come, and waits for one only when nothing else is coming.
+   * Starts downloads while fewer than {@code parallel} pages are ahead of the reader (downloading or parsed and
+   * waiting), fewer than {@code parallel} requests are out (the pending list counts) and the pages waiting weigh less
+   * than {@link #maxBytesAhead}, or every page has been asked for; takes a list in once it has come, and waits for one
+   * only when nothing else is coming.
    */
   private void fill() {
     while (true) {
@@ -166,7 +167,7 @@ final class ParallelResultPages implements BulkQuery.PageSource {
       if (list != null && !list.outcome().isDone()) {
         out++;
       }
-      if (!inFlight.isEmpty() && (out >= parallel || waiting >= maxBytesAhead)) {
+      if (!inFlight.isEmpty() && (inFlight.size() >= parallel || out >= parallel || waiting >= maxBytesAhead)) {
         return;
       }
       Link link = queued.poll();
