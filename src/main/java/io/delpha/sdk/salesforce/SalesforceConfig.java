@@ -144,8 +144,8 @@ public final class SalesforceConfig {
   }
 
   /**
-   * @return how many Bulk API 2.0 result pages are downloaded at once through {@code resultPages}; 1 (the default)
-   *     for the sequential locator paging
+   * @return how many Bulk API 2.0 result pages are downloaded at once through {@code resultPages} (default 5); 1 for
+   *     the sequential locator paging
    */
   public int bulkParallelDownloads() {
     return values.get(BULK_PARALLEL_DOWNLOADS);

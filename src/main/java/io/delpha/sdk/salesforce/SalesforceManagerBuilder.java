@@ -282,16 +282,20 @@ public final class SalesforceManagerBuilder implements ClientBuilder<SalesforceM
   }
 
   /**
-   * Downloads a Bulk API 2.0 query's result pages in parallel: through {@code GET .../resultPages} (API 58.0+), up to
-   * {@code downloads} pages at once, their rows handed out in Salesforce's order. Each page is read whole into memory
-   * (at most {@code ResponseLimits.maxBodyBytes}, inflated), so memory holds up to {@code downloads} pages; Salesforce
-   * sizes these pages ({@link #bulkPageSize} applies to the locator paging only), so raise {@code maxBodyBytes} for
-   * larger ones. A page
-   * that fails is retried alone. Where Salesforce answers {@code resultPages} with 404, the read falls back to the
+   * Downloads a Bulk API 2.0 query's result pages in parallel: through {@code GET .../resultPages} (API 58.0+), at
+   * most {@code downloads} requests out at once (the next list of pages included), each page parsed by the thread
+   * that downloaded it and its rows handed out in Salesforce's order. Each page is read whole into memory (at most
+   * {@code ResponseLimits.maxBodyBytes}, inflated); at most {@code downloads} pages are ahead of the reader, fewer
+   * when their parsed rows weigh {@code downloads x maxBodyBytes}. Salesforce sizes these pages ({@link
+   * #bulkPageSize} applies to the locator paging only), so raise {@code maxBodyBytes} for larger ones. A page that
+   * fails is retried alone. Where Salesforce answers {@code resultPages} with 404, the read falls back to the
    * sequential locator paging.
    *
-   * @param downloads pages downloaded at once, 1 to 16; 1, the default, reads them one at a time through the
-   *     {@code Sforce-Locator} paging, streamed, with no per-page byte bound
+   * <p>The default, 5, is the five result URLs Salesforce hands out a list, and keeps a read within the concurrent API
+   * request limit of a Developer Edition org (5 requests of 20 s or longer; 25 in production orgs and sandboxes).
+   *
+   * @param downloads pages downloaded at once, 1 to 16, default 5; 1 reads them one at a time through the {@code
+   *     Sforce-Locator} paging, streamed, with no per-page byte bound
    * @return this builder
    */
   public SalesforceManagerBuilder bulkParallelDownloads(int downloads) {

@@ -36,11 +36,13 @@ import org.slf4j.LoggerFactory;
 /**
  * A Bulk API 2.0 query job: create it ({@code POST /jobs/query}), poll its state with backoff until
  * {@code JobComplete}, then stream its CSV results page by page. Sequentially ({@code parallel} 1), following the
- * {@code Sforce-Locator} header of {@code GET .../results} until it is the literal {@code null}; in parallel ({@code
- * parallel} 2 or more), through {@code GET .../resultPages} (API 58.0+), whose answers hand out up to five result
- * URLs at a time and name the next list ({@code nextRecordsUrl}) until {@code done}: up to {@code parallel} pages
- * are downloaded at once, each read whole (at most {@code maxBodyBytes}, inflated), and their rows handed out in the
- * server's order, so memory holds at most {@code parallel} pages. A page that fails is retried alone, under the
+ * {@code Sforce-Locator} header of {@code GET .../results} until it is the literal {@code null}, the reader's thread
+ * parsing each page as it streams; in parallel ({@code parallel} 2 or more), through {@code GET .../resultPages} (API
+ * 58.0+), whose answers hand out up to five result URLs at a time and name the next list ({@code nextRecordsUrl})
+ * until {@code done}: at most {@code parallel} requests out at once, each page read whole (at most {@code
+ * maxBodyBytes}, inflated) and parsed by the thread that downloaded it, their rows handed out in the server's order
+ * ({@link ParallelResultPages}: at most {@code parallel} pages ahead of the reader, fewer when they weigh more than
+ * {@code parallel x maxBodyBytes}). A page that fails is retried alone, under the
  * retry policy. When Salesforce answers {@code resultPages} with 404, the read falls back to the locator paging.
  * Every result request asks for gzip ({@code Accept-Encoding: gzip}); a compressed page is inflated under a byte
  * bound ({@link RestHttp#openStream}, {@link RestHttp#page}). It uses the library's HTTP client layer; the CSV is
