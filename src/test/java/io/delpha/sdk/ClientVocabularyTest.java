@@ -156,7 +156,7 @@ class ClientVocabularyTest {
     assertThat(b).isNotSameAs(a).isEqualTo(a).hasSameHashCodeAs(a).hasToString(a.toString());
     assertThat(SalesforceConfig.from(a.toBuilder().password("another-password"))).isNotEqualTo(a);
     assertThat(SalesforceConfig.from(a.toBuilder().bulkPageSize(7))).isNotEqualTo(a);
-    assertThat(SalesforceConfig.from(a.toBuilder().bulkParallelDownloads(5))).isNotEqualTo(a);
+    assertThat(SalesforceConfig.from(a.toBuilder().bulkParallelDownloads(3))).isNotEqualTo(a);
     assertThat(SalesforceConfig.from(a.toBuilder().bulkLimitsCheck(true))).isNotEqualTo(a);
     assertThat(a).isNotEqualTo(null).isNotEqualTo(a.toString());
 
