@@ -209,4 +209,66 @@ class SalesforceBulkParallelDefaultTest {
       assertThat(bound).as("the bound holds pages back from a reader this slow").isLessThan(job.pages);
     }
   }
+
+  @Test
+  @DisplayName("the reader interrupted while it waits for stalled pages gets a typed error, and the download threads "
+      + "end before the stream is closed")
+  void interruptingTheReaderStopsTheDownloads() throws Exception {
+    Job job = new Job(12, 5, 0);
+    try (HostilePeer salesforce = HostilePeer.start()) {
+      job.serve(salesforce, page -> 0);
+      // every page but the first sends its headers and a row, then nothing: their downloads hang on the wire
+      byte[] first = job.csv(0);
+      HostilePeer.Answer stalled = salesforce.stall(200, Map.of("Content-Type", "text/csv", "Sforce-NumberOfRecords",
+          String.valueOf(job.rows)), "\"Id\",\"Name\"\n\"001R0000001000AAE\",\"x\"\n", 1 << 20);
+      salesforce.on("GET", RESULTS + "?locator=page", (request, out) -> {
+        if (request.target().endsWith("locator=page0")) {
+          HostilePeer.head(out, 200, Map.of("Content-Type", "text/csv", "Sforce-NumberOfRecords",
+              String.valueOf(job.rows), "Content-Length", String.valueOf(first.length)));
+          out.write(first);
+        } else {
+          stalled.write(request, out);
+        }
+      });
+      java.util.concurrent.CountDownLatch failed = new java.util.concurrent.CountDownLatch(1);
+      java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+      java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+      AtomicInteger read = new AtomicInteger();
+      Thread reader = new Thread(() -> {
+        try (SalesforceManager sf = manager(salesforce, b -> b);
+            Stream<Map<String, String>> rows = sf.bulkQuery("SELECT Id, Name FROM Account")) {
+          try {
+            rows.forEach(r -> read.incrementAndGet());
+          } catch (RuntimeException e) {
+            thrown.set(e);
+          }
+          failed.countDown();
+          release.await(); // the stream stays open while the test looks at the download threads
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, "bulk-reader");
+      reader.start();
+      // the reader has the first page's rows and waits for the second, whose download (and the others') hangs
+      while (read.get() < job.rows || salesforce.targets().stream().filter(t -> t.contains("locator=page")).count()
+          < 4) {
+        Thread.sleep(10);
+      }
+      List<Thread> downloads = Thread.getAllStackTraces().keySet().stream()
+          .filter(t -> t.getName().startsWith("delpha-bulk-results")).toList();
+      assertThat(downloads).as("download threads at work").isNotEmpty();
+      reader.interrupt();
+      failed.await();
+      assertThat(thrown.get()).isInstanceOf(io.delpha.sdk.core.ServiceUnavailableException.class)
+          .hasMessageContaining("interrupted");
+      assertThat(read.get()).as("the rows of the first page, no more").isEqualTo(job.rows);
+      for (Thread t : downloads) {
+        t.join(Duration.ofSeconds(60).toMillis());
+        assertThat(t.isAlive()).as(() -> t.getName() + " ended while the stream is still open; it is at "
+            + java.util.Arrays.toString(t.getStackTrace()).replace(", ", "\n  ")).isFalse();
+      }
+      release.countDown();
+      reader.join();
+    }
+  }
 }

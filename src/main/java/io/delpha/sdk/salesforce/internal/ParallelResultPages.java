@@ -2,16 +2,21 @@ package io.delpha.sdk.salesforce.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.delpha.sdk.core.DataFormatException;
+import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.NotFoundException;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.internal.Workers;
 import io.delpha.sdk.core.internal.http.PageBudget;
 import io.delpha.sdk.core.internal.http.Peers;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -63,6 +68,13 @@ final class ParallelResultPages implements BulkQuery.PageSource {
   private final Object signal = new Object();
   private long ended;
   private int listed;
+  /**
+   * Set by {@link #close}: an attempt of a download starting after it ends the download, not retried (an attempt cut
+   * by the interrupt may come back as a failure worth retrying, its thread's interrupt consumed on the way).
+   */
+  private volatile boolean closed;
+  /** The bodies being read by the downloads: {@link #close} closes them, which ends a read blocked on the peer. */
+  private final Set<InputStream> reading = ConcurrentHashMap.newKeySet();
   private @Nullable ExecutorService pool;
   /** The next list, asked for as soon as the one before was read, {@code null} after the last. */
   private @Nullable Task<JsonNode> nextList;
@@ -176,10 +188,24 @@ final class ParallelResultPages implements BulkQuery.PageSource {
       String what = "read Bulk API 2.0 query job " + jobId + " result page";
       inFlight.add(new Flight(number, submit(() -> ParsedPage.parse(jobId, number, link.locator(),
           executor.http(what, true, s -> {
+            requireOpen(what);
             synchronized (budget) {
               budget.request();
             }
-            return http.page(s, what, path, "text/csv");
+            InputStream[] body = new InputStream[1];
+            try {
+              return http.page(s, what, path, "text/csv", opened -> {
+                body[0] = opened;
+                reading.add(opened);
+                if (closed) {
+                  quietlyClose(opened); // closed while it was opened: its read fails at once
+                }
+              });
+            } finally {
+              if (body[0] != null) {
+                reading.remove(body[0]);
+              }
+            }
           }), http.limits()))));
     }
   }
@@ -225,9 +251,18 @@ final class ParallelResultPages implements BulkQuery.PageSource {
     }
   }
 
+  /** @throws DelphaException (not worth a retry) once the read was closed: no request is sent */
+  private void requireOpen(String what) {
+    if (closed) {
+      throw new DelphaException(what + ": the read was closed (the stream closed, or its reader interrupted); "
+          + "nothing more is downloaded");
+    }
+  }
+
   private JsonNode fetchList(String path) {
     String what = "read Bulk API 2.0 query job " + jobId + " result pages";
     return executor.http(what, true, s -> {
+      requireOpen(what);
       synchronized (budget) {
         budget.request();
       }
@@ -314,6 +349,7 @@ final class ParallelResultPages implements BulkQuery.PageSource {
 
   @Override
   public void close() {
+    closed = true;
     for (Flight flight : inFlight) {
       flight.page().run().cancel(true);
     }
@@ -327,6 +363,17 @@ final class ParallelResultPages implements BulkQuery.PageSource {
     ExecutorService p = pool;
     if (p != null) {
       p.shutdownNow();
+    }
+    for (InputStream body : reading) {
+      quietlyClose(body);
+    }
+  }
+
+  private static void quietlyClose(InputStream body) {
+    try {
+      body.close();
+    } catch (IOException | RuntimeException e) {
+      log.debug("closing a Bulk API 2.0 result page being downloaded failed", e);
     }
   }
 }

@@ -215,18 +215,23 @@ public final class RestHttp {
    * @param what what the caller is doing
    * @param path the path below the versioned data root, with its query string
    * @param accept the media type to accept
+   * @param opened told of the page's body as it is opened, before it is read: closing it from another thread ends
+   *     a read blocked on the peer (an interrupt does not: the JDK client's body stream takes no notice of one)
    * @return the page's headers and its decoded bytes
    * @throws ResponseLimitException if the page, inflated, is longer than {@code maxBodyBytes}, or takes longer than
    *     {@code bodyTimeout}, or sends {@code maxBytesWithoutProgress} compressed bytes that inflate to nothing
    * @throws DataFormatException if it says it is gzip and is not
    * @throws ServiceUnavailableException if Salesforce stops answering mid-page (worth another attempt)
    */
-  public Page page(Session session, String what, String path, String accept) {
+  public Page page(Session session, String what, String path, String accept,
+      java.util.function.Consumer<InputStream> opened) {
     HttpRequest request = request(session, path).header("Accept", accept).header("Accept-Encoding", "gzip")
         .GET().build();
     HttpResponse<InputStream> response = open(session, what, request, false);
-    return new Page(response.headers(), readAll(BoundedBody.wholeDecoded(response.body(),
-        response.headers().firstValue("Content-Encoding").orElse(null), what, limits), what));
+    InputStream body = BoundedBody.wholeDecoded(response.body(),
+        response.headers().firstValue("Content-Encoding").orElse(null), what, limits);
+    opened.accept(body);
+    return new Page(response.headers(), readAll(body, what));
   }
 
   /**
