@@ -12,7 +12,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * A result page downloaded whole and parsed by a download thread ({@link ParallelResultPages}): its rows, checked as
  * {@link CsvResultPage} checks a streamed page (every bound of a record, its {@code Sforce-NumberOfRecords} row by row
- * and at its end), then handed to the reader as they are. Its {@link #weight} is what it counts against the bytes the
+ * and at its end), then handed to the reader as they are; what ended the parsing early (a record past a bound or past
+ * the claim, a record that is not CSV, a page cut short) is thrown where the reader reaches it, after the rows before
+ * it, as the streamed page would. Its {@link #weight} is what it counts against the bytes the
  * pages downloaded ahead may hold.
  */
 final class ParsedPage implements BulkQuery.PageRows {
@@ -32,8 +34,12 @@ final class ParsedPage implements BulkQuery.PageRows {
   private @Nullable List<Map<String, String>> rows;
   private int next;
   private final int size;
+  /** What ended the parsing, thrown where the reader reaches it: after the rows read before it, as a streamed page. */
+  private final @Nullable RuntimeException failure;
 
-  private ParsedPage(int number, long declared, @Nullable String handle, List<Map<String, String>> rows, long weight) {
+  private ParsedPage(int number, long declared, @Nullable String handle, List<Map<String, String>> rows, long weight,
+      @Nullable RuntimeException failure) {
+    this.failure = failure;
     this.number = number;
     this.declared = declared;
     this.handle = handle;
@@ -50,11 +56,11 @@ final class ParsedPage implements BulkQuery.PageRows {
    * @param locator its locator, its handle for the job's budget
    * @param page the page as downloaded (inflated)
    * @param limits the bounds of a record
-   * @return its rows, checked
-   * @throws io.delpha.sdk.core.ResponseLimitException if a record breaks a bound or is one past the page's claim
-   * @throws io.delpha.sdk.core.DataFormatException if the page is not the CSV expected, or holds fewer rows than it
-   *     declared
-   * @throws ServiceUnavailableException if the thread is interrupted (the read was closed)
+   * @return its rows, checked, and what ended them early ({@link io.delpha.sdk.core.ResponseLimitException} for a
+   *     record past a bound or one past the page's claim, {@link io.delpha.sdk.core.DataFormatException} for a page
+   *     that is not the CSV expected or holds fewer rows than it declared, {@link ServiceUnavailableException} when
+   *     the read was closed while it was parsed), thrown to the reader at its place
+   * @throws io.delpha.sdk.core.DataFormatException if its {@code Sforce-NumberOfRecords} is not a count
    */
   static ParsedPage parse(String jobId, int number, String locator, RestHttp.Page page, ResponseLimits limits) {
     CsvResultPage csv = new CsvResultPage(jobId, number, new ByteArrayInputStream(page.bytes()),
@@ -62,6 +68,7 @@ final class ParsedPage implements BulkQuery.PageRows {
     List<Map<String, String>> rows = new ArrayList<>(csv.declared() > 0 && csv.declared() < 1 << 20
         ? (int) csv.declared() : 16);
     long weight = PAGE_BYTES;
+    RuntimeException failure = null;
     try {
       csv.start();
       for (Map<String, String> row = csv.next(); row != null; row = csv.next()) {
@@ -75,11 +82,14 @@ final class ParsedPage implements BulkQuery.PageRows {
               + " was being parsed when the read was closed", null);
         }
       }
+      csv.end();
     } catch (IOException e) {
-      throw CsvResultPage.failure(e, jobId, number);
+      failure = CsvResultPage.failure(e, jobId, number);
+    } catch (RuntimeException e) {
+      failure = e;
     }
-    csv.end();
-    return new ParsedPage(number, csv.declared(), locator, rows, Math.max(weight, PAGE_BYTES + page.bytes().length));
+    return new ParsedPage(number, csv.declared(), locator, rows, Math.max(weight, PAGE_BYTES + page.bytes().length),
+        failure);
   }
 
   /** @return what the page counts against the bytes downloaded ahead: at least its bytes, more for its parsed rows */
@@ -111,6 +121,9 @@ final class ParsedPage implements BulkQuery.PageRows {
   public @Nullable Map<String, String> next() {
     List<Map<String, String>> held = rows;
     if (held == null || next == size) {
+      if (failure != null) {
+        throw failure;
+      }
       return null;
     }
     Map<String, String> row = held.get(next);
@@ -121,6 +134,9 @@ final class ParsedPage implements BulkQuery.PageRows {
   @Override
   public long end() {
     rows = null;
+    if (failure != null) {
+      throw failure;
+    }
     return size;
   }
 
