@@ -2,7 +2,6 @@ package io.delpha.sdk.parquet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.delpha.sdk.parquet.internal.Codecs;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,13 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.parquet.conf.ParquetConfiguration;
-import org.apache.parquet.conf.PlainParquetConfiguration;
-import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.api.WriteSupport;
-import org.apache.parquet.io.LocalOutputFile;
-import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.api.RecordConsumer;
 import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
@@ -27,7 +19,6 @@ import org.apache.parquet.schema.Type;
 import org.apache.parquet.schema.Types;
 import org.apache.parquet.variant.VariantBuilder;
 import org.apache.parquet.variant.VariantObjectBuilder;
-import org.apache.parquet.variant.VariantValueWriter;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,12 +77,7 @@ class VariantEdgeKeysTest {
       rows.add(new Written(i, r.nextInt(10) == 0 ? null : object(r, 0), r.nextInt(10) == 0 ? null : object(r, 0)));
     }
     Path file = tmp.resolve("keys.parquet");
-    try (ParquetWriter<Written> w = new Builder(new LocalOutputFile(file)).withConf(new PlainParquetConfiguration())
-        .withCodecFactory(Codecs.INSTANCE).withPageRowCountLimit(50).build()) {
-      for (Written row : rows) {
-        w.write(row);
-      }
-    }
+    LaidOutWriter.write(file, SCHEMA, 50, rows, VariantEdgeKeysTest::layOut);
     String replay = " (replay: mvn -q test -Dtest=VariantEdgeKeysTest -Dvariant.keys.seed=" + SEED + ")";
     for (List<Row> read : List.of(ParquetCorpusTest.readAll(file), ParquetCorpusTest.readColumnar(file))) {
       assertThat(read).hasSize(rows.size());
@@ -142,71 +128,19 @@ class VariantEdgeKeysTest {
     return v == null ? null : VariantParquetJavaTest.ours(v);
   }
 
-  static final class Builder extends ParquetWriter.Builder<Written, Builder> {
-    Builder(OutputFile file) {
-      super(file);
-    }
-
-    @Override
-    protected Builder self() {
-      return this;
-    }
-
-    @Override
-    protected WriteSupport<Written> getWriteSupport(Configuration conf) {
-      return new Support();
-    }
-
-    @Override
-    protected WriteSupport<Written> getWriteSupport(ParquetConfiguration conf) {
-      return new Support();
-    }
-  }
-
-  static final class Support extends WriteSupport<Written> {
-    private RecordConsumer rc;
-
-    @Override
-    public WriteContext init(Configuration configuration) {
-      return new WriteContext(SCHEMA, Map.of());
-    }
-
-    @Override
-    public WriteContext init(ParquetConfiguration configuration) {
-      return new WriteContext(SCHEMA, Map.of());
-    }
-
-    @Override
-    public void prepareForWrite(RecordConsumer recordConsumer) {
-      rc = recordConsumer;
-    }
-
-    @Override
-    public void write(Written row) {
-      rc.startMessage();
-      rc.startField("id", 0);
-      rc.addInteger(row.id());
-      rc.endField("id", 0);
-      variant(SCHEMA, "v", row.v());
-      GroupType st = SCHEMA.getType("st").asGroupType();
-      rc.startField("st", 2);
-      rc.startGroup();
-      variant(st, "w", row.w());
-      rc.startField("n", 1);
-      rc.addInteger(row.id());
-      rc.endField("n", 1);
-      rc.endGroup();
-      rc.endField("st", 2);
-      rc.endMessage();
-    }
-
-    private void variant(GroupType parent, String name, org.apache.parquet.variant.Variant v) {
-      if (v != null) {
-        int index = parent.getFieldIndex(name);
-        rc.startField(name, index);
-        VariantValueWriter.write(rc, parent.getType(index).asGroupType(), v);
-        rc.endField(name, index);
-      }
-    }
+  private static void layOut(RecordConsumer rc, Written row) {
+    rc.startField("id", 0);
+    rc.addInteger(row.id());
+    rc.endField("id", 0);
+    LaidOutWriter.variant(rc, SCHEMA, "v", row.v());
+    GroupType st = SCHEMA.getType("st").asGroupType();
+    rc.startField("st", 2);
+    rc.startGroup();
+    LaidOutWriter.variant(rc, st, "w", row.w());
+    rc.startField("n", 1);
+    rc.addInteger(row.id());
+    rc.endField("n", 1);
+    rc.endGroup();
+    rc.endField("st", 2);
   }
 }

@@ -22,18 +22,12 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.page.PageReadStore;
-import org.apache.parquet.conf.ParquetConfiguration;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileReader;
-import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.io.ColumnIOFactory;
 import org.apache.parquet.io.LocalInputFile;
-import org.apache.parquet.io.LocalOutputFile;
-import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.RecordReader;
 import org.apache.parquet.io.api.Converter;
 import org.apache.parquet.io.api.GroupConverter;
@@ -478,106 +472,49 @@ class VariantParquetJavaTest {
   // ---- writing with parquet-java: its VariantValueWriter writes each VARIANT group, shredding by the schema ----
 
   static void write(Path file, List<PjRow> rows) throws IOException {
-    try (ParquetWriter<PjRow> w = new Builder(new LocalOutputFile(file)).withConf(new PlainParquetConfiguration())
-        .withCodecFactory(Codecs.INSTANCE).withPageRowCountLimit(37).build()) {
-      for (PjRow row : rows) {
-        w.write(row);
-      }
-    }
+    LaidOutWriter.write(file, SCHEMA, 37, rows, VariantParquetJavaTest::layOut);
   }
 
-  static final class Builder extends ParquetWriter.Builder<PjRow, Builder> {
-    Builder(OutputFile file) {
-      super(file);
+  private static void layOut(RecordConsumer rc, PjRow row) {
+    rc.startField("id", 0);
+    rc.addInteger(row.id());
+    rc.endField("id", 0);
+    for (String c : TOP) {
+      LaidOutWriter.variant(rc, SCHEMA, c, row.top().get(c));
     }
-
-    @Override
-    protected Builder self() {
-      return this;
-    }
-
-    @Override
-    protected WriteSupport<PjRow> getWriteSupport(Configuration conf) {
-      return new PjWriteSupport();
-    }
-
-    @Override
-    protected WriteSupport<PjRow> getWriteSupport(ParquetConfiguration conf) {
-      return new PjWriteSupport();
-    }
-  }
-
-  static final class PjWriteSupport extends WriteSupport<PjRow> {
-    private RecordConsumer rc;
-
-    @Override
-    public WriteContext init(Configuration configuration) {
-      return new WriteContext(SCHEMA, Map.of());
-    }
-
-    @Override
-    public WriteContext init(ParquetConfiguration configuration) {
-      return new WriteContext(SCHEMA, Map.of());
-    }
-
-    @Override
-    public void prepareForWrite(RecordConsumer recordConsumer) {
-      rc = recordConsumer;
-    }
-
-    @Override
-    public void write(PjRow row) {
-      rc.startMessage();
-      rc.startField("id", 0);
-      rc.addInteger(row.id());
-      rc.endField("id", 0);
-      for (String c : TOP) {
-        variant(SCHEMA, c, row.top().get(c));
-      }
-      if (row.list() != null) {
-        int l = SCHEMA.getFieldIndex("l");
-        GroupType element = SCHEMA.getType("l").asGroupType().getType("list").asGroupType().getType("element")
-            .asGroupType();
-        rc.startField("l", l);
-        rc.startGroup();
-        if (!row.list().isEmpty()) {
-          rc.startField("list", 0);
-          for (org.apache.parquet.variant.Variant v : row.list()) {
-            rc.startGroup();
-            if (v != null) {
-              rc.startField("element", 0);
-              VariantValueWriter.write(rc, element, v);
-              rc.endField("element", 0);
-            }
-            rc.endGroup();
-          }
-          rc.endField("list", 0);
-        }
-        rc.endGroup();
-        rc.endField("l", l);
-      }
-      int st = SCHEMA.getFieldIndex("st");
-      GroupType struct = SCHEMA.getType("st").asGroupType();
-      rc.startField("st", st);
+    if (row.list() != null) {
+      int l = SCHEMA.getFieldIndex("l");
+      GroupType element = SCHEMA.getType("l").asGroupType().getType("list").asGroupType().getType("element")
+          .asGroupType();
+      rc.startField("l", l);
       rc.startGroup();
-      variant(struct, "u", row.u());
-      variant(struct, "v", row.v());
-      rc.startField("n", struct.getFieldIndex("n"));
-      rc.addInteger(row.id());
-      rc.endField("n", struct.getFieldIndex("n"));
-      rc.endGroup();
-      rc.endField("st", st);
-      rc.endMessage();
-    }
-
-    private void variant(GroupType parent, String name, org.apache.parquet.variant.Variant v) {
-      if (v != null) {
-        int index = parent.getFieldIndex(name);
-        rc.startField(name, index);
-        VariantValueWriter.write(rc, parent.getType(index).asGroupType(), v);
-        rc.endField(name, index);
+      if (!row.list().isEmpty()) {
+        rc.startField("list", 0);
+        for (org.apache.parquet.variant.Variant v : row.list()) {
+          rc.startGroup();
+          if (v != null) {
+            rc.startField("element", 0);
+            VariantValueWriter.write(rc, element, v);
+            rc.endField("element", 0);
+          }
+          rc.endGroup();
+        }
+        rc.endField("list", 0);
       }
+      rc.endGroup();
+      rc.endField("l", l);
     }
+    int st = SCHEMA.getFieldIndex("st");
+    GroupType struct = SCHEMA.getType("st").asGroupType();
+    rc.startField("st", st);
+    rc.startGroup();
+    LaidOutWriter.variant(rc, struct, "u", row.u());
+    LaidOutWriter.variant(rc, struct, "v", row.v());
+    rc.startField("n", struct.getFieldIndex("n"));
+    rc.addInteger(row.id());
+    rc.endField("n", struct.getFieldIndex("n"));
+    rc.endGroup();
+    rc.endField("st", st);
   }
 
   // ---- reading with parquet-java: its VariantConverters rebuild each VARIANT (unshredding) ----
