@@ -59,6 +59,9 @@ import java.util.concurrent.TimeoutException;
  */
 public final class CassandraManager implements CqlExecutor, AutoCloseable {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CassandraManager.class);
+  /** The pause before a schema read that failed transiently is asked again on a channel still open. */
+  private static final long SCHEMA_RETRY_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
   private static final int PREPARED_CACHE_LIMIT = 2048;
   /** How long a connection may read nothing before the driver checks it with a heartbeat (whole seconds). */
   static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
@@ -279,27 +282,44 @@ public final class CassandraManager implements CqlExecutor, AutoCloseable {
   }
 
   /**
-   * The schema, read afresh. Bounded by the request timeout: right after a node restarts, the driver's
-   * refresh can wait for a control connection that is not back yet, and a schema read must not hang.
+   * The schema, read afresh. When the node under the driver's control connection (the channel that reads the schema)
+   * dies or hangs, the read waits for the driver to reconnect it to a live node, and a refresh that fails because its
+   * connection closed under it (a transient failure, {@link DriverErrors#transientFailure}) is asked again once the
+   * channel is back. Bounded by the connect timeout (one attempt on a hung node) plus the request timeout: a schema
+   * read never hangs, and right after a restart a control connection that is not back yet is a typed error.
+   *
+   * @throws ServiceUnavailableException when the control connection is not back, or the schema not read, in that time
    */
   @Override
   public Metadata schema() {
-    long timeoutMillis = config.requestTimeout().toMillis();
-    if (!ControlChannel.isOpen(open())) {
-      throw new ServiceUnavailableException("the connection that reads the schema is down (is the cluster at "
-          + Endpoints.format(config.contactPoints()) + " up?); it is reconnecting, retry shortly");
-    }
-    try {
-      return session.refreshSchemaAsync().toCompletableFuture().get(timeoutMillis, TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      throw new ServiceUnavailableException("the cluster did not return its schema within " + timeoutMillis + " ms", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ServiceUnavailableException("interrupted while reading the schema", e);
-    } catch (ExecutionException e) {
-      throw DriverErrors.onRequest(e.getCause() != null ? e.getCause() : e);
-    } catch (RuntimeException e) {
-      throw DriverErrors.onRequest(e);
+    CqlSession s = open();
+    long bound = config.connectTimeout().toNanos() + config.requestTimeout().toNanos();
+    long deadline = System.nanoTime() + bound;
+    while (true) {
+      try {
+        if (!ControlChannel.awaitOpen(s, deadline)) {
+          throw new ServiceUnavailableException("the connection that reads the schema is down and did not reconnect "
+              + "to a live node within " + TimeUnit.NANOSECONDS.toMillis(bound) + " ms (is the cluster at "
+              + Endpoints.format(config.contactPoints()) + " up?); retry shortly");
+        }
+        long left = Math.max(1, deadline - System.nanoTime());
+        return s.refreshSchemaAsync().toCompletableFuture().get(left, TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        throw new ServiceUnavailableException("the cluster did not return its schema within "
+            + TimeUnit.NANOSECONDS.toMillis(bound) + " ms", e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ServiceUnavailableException("interrupted while reading the schema", e);
+      } catch (ExecutionException e) {
+        Throwable cause = e.getCause() != null ? e.getCause() : e;
+        if (!DriverErrors.transientFailure(cause) || System.nanoTime() - deadline >= 0) {
+          throw DriverErrors.onRequest(cause);
+        }
+        LOG.debug("a schema read failed on the control connection, reading it again: {}", cause.toString());
+        java.util.concurrent.locks.LockSupport.parkNanos(SCHEMA_RETRY_PAUSE_NANOS);
+      } catch (RuntimeException e) {
+        throw DriverErrors.onRequest(e);
+      }
     }
   }
 
