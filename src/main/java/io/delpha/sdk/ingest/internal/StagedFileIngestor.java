@@ -5,6 +5,8 @@ import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.ServiceUnavailableException;
+import io.delpha.sdk.core.internal.Retrier;
+import io.delpha.sdk.core.internal.cql.DriverErrors;
 import io.delpha.sdk.core.internal.Listeners;
 import io.delpha.sdk.core.storage.ObjectInfo;
 import io.delpha.sdk.core.storage.ObjectStore;
@@ -174,11 +176,16 @@ public final class StagedFileIngestor {
   /**
    * The fence before a file is recorded and moved: one lightweight transaction that extends the lease only if this
    * manager still holds it. Renewals during the file may have failed for longer than the lease (a coordinator
-   * timing out, a partition) without telling us whether another manager has since taken the file.
+   * timing out, a partition) without telling us whether another manager has since taken the file. A transient
+   * failure of it (a node dying under the Paxos round, a connection closed) is tried again under the write retry
+   * policy: the update only extends a lease this manager holds, so a second attempt after one that was applied
+   * unseen answers the same.
    */
   private boolean stillHolds(String key) {
     try {
-      return registry.renew(key, config.worker(), config.lease());
+      return Retrier.of(config.writeRetry()).call("confirming the lease on " + key,
+          attempt -> registry.renew(key, config.worker(), config.lease()), DriverErrors::transientFailure,
+          Retrier.RETHROW);
     } catch (RuntimeException e) {
       LOG.warn("cannot confirm the lease on {} before recording it: {}", key, e.toString());
       return false;
