@@ -79,7 +79,7 @@ public final class StagedFileIngestor {
   public Optional<FileIngestion> ingestOne(Customer c, String key) {
     String worker = config.worker();
     Duration lease = config.lease();
-    if (!registry.claim(key, worker, lease)) {
+    if (!leaseCall("taking the lease on " + key, () -> registry.claim(key, worker, lease))) {
       return Optional.empty();
     }
     ScheduledFuture<?> keeper = null;
@@ -176,20 +176,27 @@ public final class StagedFileIngestor {
   /**
    * The fence before a file is recorded and moved: one lightweight transaction that extends the lease only if this
    * manager still holds it. Renewals during the file may have failed for longer than the lease (a coordinator
-   * timing out, a partition) without telling us whether another manager has since taken the file. A transient
-   * failure of it (a node dying under the Paxos round, a connection closed) is tried again under the write retry
-   * policy: the update only extends a lease this manager holds, so a second attempt after one that was applied
-   * unseen answers the same.
+   * timing out, a partition) without telling us whether another manager has since taken the file. Tried again while
+   * it fails transiently ({@link #leaseCall}).
    */
   private boolean stillHolds(String key) {
     try {
-      return Retrier.of(config.writeRetry()).call("confirming the lease on " + key,
-          attempt -> registry.renew(key, config.worker(), config.lease()), DriverErrors::transientFailure,
-          Retrier.RETHROW);
+      return leaseCall("confirming the lease on " + key, () -> registry.renew(key, config.worker(), config.lease()));
     } catch (RuntimeException e) {
       LOG.warn("cannot confirm the lease on {} before recording it: {}", key, e.toString());
       return false;
     }
+  }
+
+  /**
+   * Runs one conditional update of a lease, trying it again under the write retry policy while it fails transiently
+   * (a node dying under the Paxos round, a connection closed). Safe for the lease's updates: taking a lease this
+   * manager already holds renews it, and a renewal only extends a lease this manager holds, so an attempt after one
+   * that was applied unseen answers the same.
+   */
+  private boolean leaseCall(String what, java.util.function.BooleanSupplier update) {
+    return Retrier.of(config.writeRetry()).call(what, attempt -> update.getAsBoolean(), DriverErrors::transientFailure,
+        Retrier.RETHROW);
   }
 
   /** Data first, then the record of it, then the move: a crash in between repeats work, never skips it. */
