@@ -2,6 +2,7 @@ package io.delpha.sdk.ring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.datastax.oss.driver.api.core.metadata.EndPoint;
 import com.datastax.oss.driver.api.core.metadata.NodeState;
 import com.datastax.oss.driver.internal.core.channel.DriverChannel;
 import com.datastax.oss.driver.internal.core.context.InternalDriverContext;
@@ -80,7 +81,7 @@ class ControlNodeLossRingTest {
       ring.node(node).kill();
       return () -> {
         ring.node(node).start();
-        ring.awaitState(cass.session(), node, NodeState.UP, Duration.ofSeconds(120));
+        awaitUp(node);
       };
     });
   }
@@ -93,7 +94,7 @@ class ControlNodeLossRingTest {
       ServerSupport.signal("STOP", pid);
       return () -> {
         ServerSupport.signal("CONT", pid);
-        ring.awaitState(cass.session(), node, NodeState.UP, Duration.ofSeconds(120));
+        awaitUp(node);
       };
     });
   }
@@ -125,16 +126,20 @@ class ControlNodeLossRingTest {
       LOG.info("FAILOVER {}: node {} (the control connection's) faulted mid-file", name, victim);
 
       IngestReport report = pass.get(10, TimeUnit.MINUTES);
-      LOG.info("FAILOVER {}: the pass ended {}; the control connection is now on node {}", name,
-          report.files().stream().map(f -> f.fileName() + " " + f.status() + (f.error() == null ? "" : " (" + f.error()
-              + ")")).toList(), controlNode());
+      String outcome = String.format(java.util.Locale.ROOT, "FAILOVER %s: node %d faulted mid-file; the pass ended %s;"
+          + " the control connection is now on node %d", name, victim, report.files().stream().map(f -> f.fileName()
+          + " " + f.status() + " " + f.elapsed().toMillis() + " ms" + (f.error() == null ? "" : " (" + f.error() + ")"))
+          .toList(), controlNode());
+      LOG.info(outcome);
+      System.out.println(outcome);
       assertThat(report.files()).as("one pass: every file, none INTERRUPTED").hasSize(FILES)
           .allSatisfy(f -> assertThat(f.status()).as(f.fileName() + ": " + f.error())
               .isEqualTo(FileIngestion.Status.PROCESSED));
       assertThat(controlNode()).as("the control connection moved to a live node").isNotEqualTo(victim);
 
-      heal.run();
+      Runnable healNow = heal;
       heal = null;
+      healNow.run();
       for (int f = 0; f < FILES; f++) {
         assertThat(TokenRangeCount.exact(cass, KEYSPACE + "." + table(name, f), "id", 16))
             .as("every row of " + table(name, f) + ", once").isEqualTo(ROWS);
@@ -159,14 +164,26 @@ class ControlNodeLossRingTest {
   static int controlNode() {
     InternalDriverContext context = (InternalDriverContext) cass.session().getContext();
     DriverChannel channel = context.getControlConnection().channel();
-    InetSocketAddress address = (InetSocketAddress) channel.getEndPoint().resolve();
-    // a contact point's end point is unresolved, a peer's resolved: compare the literal address
-    String host = address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString();
+    EndPoint endPoint = channel.getEndPoint();
     for (int i = 0; i < ring.size(); i++) {
-      if (ring.node(i).host().equals(host) && ring.port() == address.getPort()) {
+      if (isNode(endPoint, i)) {
         return i;
       }
     }
-    throw new AssertionError("the control connection is on " + address + ", not a node of the ring");
+    throw new AssertionError("the control connection is on " + endPoint + ", not a node of the ring");
+  }
+
+  /** Waits until the driver calls a node UP (CassandraRing.awaitState matches resolved end points only). */
+  static void awaitUp(int node) {
+    ServerSupport.await("node " + node + " UP in the driver's view", Duration.ofSeconds(120),
+        () -> cass.session().getMetadata().getNodes().values().stream()
+            .anyMatch(n -> isNode(n.getEndPoint(), node) && n.getState() == NodeState.UP));
+  }
+
+  /** Whether an end point is a ring node's: a contact point's is unresolved, a peer's resolved. */
+  static boolean isNode(EndPoint endPoint, int node) {
+    InetSocketAddress address = (InetSocketAddress) endPoint.resolve();
+    String host = address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString();
+    return ring.node(node).host().equals(host) && ring.port() == address.getPort();
   }
 }
