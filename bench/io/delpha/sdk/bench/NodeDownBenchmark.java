@@ -2,7 +2,6 @@ package io.delpha.sdk.bench;
 
 import com.datastax.oss.driver.api.core.metadata.NodeState;
 import io.delpha.sdk.cassandra.CassandraManager;
-import io.delpha.sdk.cassandra.CassandraManagerBuilder;
 import io.delpha.sdk.core.storage.LocalObjectStore;
 import io.delpha.sdk.ingest.BatchIngestor;
 import io.delpha.sdk.ingest.FileIngestion;
@@ -44,11 +43,10 @@ public final class NodeDownBenchmark {
     int files = Integer.parseInt(args[1]);
     int rows = Integer.parseInt(args[2]);
     try (CassandraRing ring = CassandraRing.startNew(3)) {
-      CassandraManagerBuilder b = CassandraManager.builder().localDatacenter(ring.localDatacenter());
-      for (int i = 0; i < ring.size(); i++) {
-        b.contactPoint(ring.node(i).host(), ring.port());
-      }
-      try (CassandraManager cass = b.build()) {
+      // node 1 the contact point, node 3 the victim: the driver learns it from the ring (CassandraRing.awaitState
+      // matches such resolved end points)
+      try (CassandraManager cass = CassandraManager.builder().contactPoint(ring.node(0).host(), ring.port())
+          .localDatacenter(ring.localDatacenter()).build()) {
         cass.execute("CREATE KEYSPACE " + KS + " WITH replication = {'class': 'NetworkTopologyStrategy', "
             + "'datacenter1': 3}");
         try (BatchIngestor ingestor = BatchIngestor.builder().cassandra(cass)
