@@ -4,6 +4,7 @@
 #   generate.sh base      events, renamed_by_name, renamed_by_id (about two minutes)
 #   generate.sh features  variants, variants_nested, widened: need Spark 4 and Delta 4 (about eight minutes)
 #   generate.sh keys      variants_keys: shredded variants with edge keys (Spark 4, Delta 4; a few minutes)
+#   generate.sh primitives variants_primitives: every primitive of a variant, inferred and forced shredding
 # VERSIONS holds a line per table: the Spark, Delta Lake and JDK that wrote it (the base tables checked in were
 # written by Spark 3.5.3 and delta-spark 3.3.0; regenerating them writes them with pom.xml's versions).
 set -eu
@@ -11,7 +12,8 @@ case "${1:-}" in
   base) command=generate ;;
   features) command=generate-features ;;
   keys) command=generate-keys ;;
-  *) echo "usage: $0 base|features|keys" >&2; exit 2 ;;
+  primitives) command=generate-primitives ;;
+  *) echo "usage: $0 base|features|keys|primitives" >&2; exit 2 ;;
 esac
 here=$(cd "$(dirname "$0")" && pwd)
 out=$(mktemp -d)

@@ -45,6 +45,8 @@ import org.apache.spark.unsafe.types.VariantVal;
  *       shredded and not, and type widening), which need Spark 4 and Delta 4.
  *   <li>{@code generate-keys DIR}: the same for {@code variants_keys} (shredded variants whose keys are empty,
  *       unicode, long, differing in case), on its own.
+ *   <li>{@code generate-primitives DIR}: the same for {@code variants_primitives} (every primitive a variant
+ *       holds, in objects and arrays, shredded as Spark infers and as forced), on its own.
  *   <li>{@code read-answers DIR}: for every {@code DIR/answers/NAME.ndjson} (a sharing server's
  *       delta-format answer to a query), builds a local Delta log from the answer's {@code protocol},
  *       {@code metaData} and {@code file} lines, downloads the files and deletion vectors from the
@@ -60,7 +62,7 @@ public final class DeltaOracle {
 
   public static void main(String[] args) throws Exception {
     if (args.length != 2) {
-      throw new IllegalArgumentException("usage: DeltaOracle generate|generate-features|generate-keys|read-answers DIR");
+      throw new IllegalArgumentException("usage: DeltaOracle generate|generate-features|generate-keys|generate-primitives|read-answers DIR");
     }
     Path dir = Path.of(args[1]).toAbsolutePath();
     try (SparkSession spark = session()) {
@@ -68,6 +70,7 @@ public final class DeltaOracle {
         case "generate" -> generate(spark, dir);
         case "generate-features" -> FeatureTables.generate(spark, dir);
         case "generate-keys" -> FeatureTables.generateKeys(spark, dir);
+        case "generate-primitives" -> FeatureTables.generatePrimitives(spark, dir);
         case "read-answers" -> readAnswers(spark, dir);
         default -> throw new IllegalArgumentException("unknown command " + args[0]);
       }

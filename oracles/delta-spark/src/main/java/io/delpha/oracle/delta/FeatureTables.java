@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -198,6 +200,241 @@ final class FeatureTables {
     }
     DeltaOracle.expect(spark, dir, name, path, last, false);
     checkJsonText(spark, path, last, List.of("v"));
+  }
+
+  /** The table of {@link #variantPrimitives} ({@code generate-primitives}), generated on its own. */
+  static void generatePrimitives(SparkSession spark, Path dir) throws IOException {
+    DeltaOracle.prepareOutput(spark, dir, List.of("variants_primitives"));
+    variantPrimitives(spark, dir);
+  }
+
+  /**
+   * Every primitive Spark 4.2 writes into a variant, at its edges, by kind (the kind's SQL expressions share one SQL
+   * type, so that an array of two of them keeps each value's own encoding). Spark's variant has no time and no
+   * nanosecond timestamps; a uuid it holds but SQL cannot make (see {@link #variantPrimitives}).
+   */
+  static Map<String, List<String>> primitives() {
+    Map<String, List<String>> p = new LinkedHashMap<>();
+    p.put("null", List.of("CAST(NULL AS STRING)"));
+    p.put("boolean", List.of("true", "false"));
+    p.put("int8", List.of("CAST(-128 AS TINYINT)", "CAST(127 AS TINYINT)", "CAST(0 AS TINYINT)"));
+    p.put("int16", List.of("CAST(-32768 AS SMALLINT)", "CAST(32767 AS SMALLINT)", "CAST(-129 AS SMALLINT)",
+        "CAST(128 AS SMALLINT)"));
+    p.put("int32", List.of("CAST('-2147483648' AS INT)", "CAST('2147483647' AS INT)", "CAST('-32769' AS INT)",
+        "CAST('32768' AS INT)"));
+    p.put("int64", List.of("CAST('-9223372036854775808' AS BIGINT)", "CAST('9223372036854775807' AS BIGINT)",
+        "CAST('-2147483649' AS BIGINT)", "CAST('2147483648' AS BIGINT)"));
+    p.put("float", floating("FLOAT", "0.1", "-0.0", "3.4028235E38", "1.4E-45", "NaN", "Infinity", "-Infinity",
+        "1.0E-7", "16777216", "-1.17549435E-38"));
+    p.put("double", floating("DOUBLE", "0.1", "-0.0", "1.7976931348623157E308", "4.9E-324", "NaN", "Infinity",
+        "-Infinity", "1.0E-7", "1.0E21", "123456789.125", "2.2250738585072014E-308", "1.0E20"));
+    p.put("decimal4", List.of("CAST('999999999' AS DECIMAL(9,0))", "CAST('0.999999999' AS DECIMAL(9,9))",
+        "CAST('-0.000000001' AS DECIMAL(9,9))", "CAST('1.10' AS DECIMAL(3,2))", "CAST('-12345.6789' AS DECIMAL(9,4))",
+        "CAST('0' AS DECIMAL(1,0))"));
+    p.put("decimal8", List.of("CAST('999999999999999999' AS DECIMAL(18,0))",
+        "CAST('0.999999999999999999' AS DECIMAL(18,18))", "CAST('-1234567890' AS DECIMAL(10,0))",
+        "CAST('1234567890.12345678' AS DECIMAL(18,8))", "CAST('0.0000000001' AS DECIMAL(10,10))"));
+    p.put("decimal16", List.of("CAST('99999999999999999999999999999999999999' AS DECIMAL(38,0))",
+        "CAST('-0.99999999999999999999999999999999999999' AS DECIMAL(38,38))",
+        "CAST('1234567890123456789' AS DECIMAL(19,0))", "CAST('0.0000000000000000001' AS DECIMAL(19,19))",
+        "CAST('-12345678901234567890.123456789012345678' AS DECIMAL(38,18))",
+        "CAST('-99999999999999999999999999999999999999' AS DECIMAL(38,0))"));
+    p.put("date", List.of("DATE'0001-01-01'", "DATE'9999-12-31'", "DATE'1970-01-01'", "DATE'1969-12-31'",
+        "DATE'1582-10-10'", "DATE'2024-02-29'"));
+    p.put("timestamp", timestamps("TIMESTAMP"));
+    p.put("timestamp_ntz", timestamps("TIMESTAMP_NTZ"));
+    p.put("binary", List.of("X''", "X'00FF'", "unhex(repeat('AB', 100))"));
+    p.put("string", List.of("''", "'a'", "repeat('x', 63)", "repeat('y', 64)", "repeat('é', 500)",
+        "concat('q\"', chr(0), chr(9), chr(10), chr(31), chr(127), chr(92), '/😀\u2028')", "repeat('z', 70000)"));
+    return p;
+  }
+
+  private static List<String> floating(String type, String... texts) {
+    List<String> out = new ArrayList<>();
+    for (String t : texts) {
+      out.add("CAST('" + t + "' AS " + type + ")");
+    }
+    return out;
+  }
+
+  private static List<String> timestamps(String type) {
+    List<String> out = new ArrayList<>();
+    for (String t : List.of("0001-01-01 00:00:00", "9999-12-31 23:59:59.999999", "1969-12-31 23:59:59.999999",
+        "1970-01-01 00:00:00", "2024-02-29 12:34:56.000001", "1582-10-04 23:59:59.5")) {
+      out.add(type + "'" + t + "'");
+    }
+    return out;
+  }
+
+  /** A variant holding the primitive: a top-level variant null for the kind null. */
+  private static String topLevel(String kind, String e) {
+    return kind.equals("null") ? "parse_json('null')" : "CAST(" + e + " AS VARIANT)";
+  }
+
+  /** An object holding the primitive as a field, in an array and in a nested object. */
+  private static String inObject(String e) {
+    return "to_variant_object(named_struct('x', " + e + ", 'arr', array(" + e + ", NULL, " + e
+        + "), 'o', named_struct('y', " + e + ")))";
+  }
+
+  /** The rows {@code id, kind, v} of every primitive in the given form, from id {@code first}. */
+  private static String primitiveRows(long first, java.util.function.BiFunction<String, String, String> form,
+      List<String> kinds) {
+    List<String> selects = new ArrayList<>();
+    long id = first;
+    for (Map.Entry<String, List<String>> k : primitives().entrySet()) {
+      if (!kinds.contains(k.getKey())) {
+        continue;
+      }
+      for (String e : k.getValue()) {
+        selects.add("SELECT CAST(" + id++ + " AS BIGINT) AS id, '" + k.getKey() + "' AS kind, "
+            + form.apply(k.getKey(), e) + " AS v");
+      }
+    }
+    return String.join(" UNION ALL ", selects);
+  }
+
+  /** The rows of every kind, each kind in a file of its own (a union of one-partition inputs). */
+  private static void insertByKind(SparkSession spark, String t, long first,
+      java.util.function.BiFunction<String, String, String> form) {
+    Dataset<Row> all = null;
+    long id = first;
+    for (String kind : primitives().keySet()) {
+      Dataset<Row> one = spark.sql(primitiveRows(id, form, List.of(kind))).coalesce(1);
+      id += primitives().get(kind).size();
+      all = all == null ? one : all.unionAll(one);
+    }
+    all.createOrReplaceTempView("by_kind");
+    spark.sql("INSERT INTO " + t + " SELECT * FROM by_kind");
+  }
+
+  /**
+   * Every primitive a Spark variant holds (issue 69), at the top level, as an object's field, in an array and in a
+   * nested object: version 1 unshredded; 2 turns shredding on; 3 and 4 shredded as Spark infers, one file per kind
+   * (top level, then in objects); 5 a forced top-level BIGINT that only the integers fit (the rest stay in
+   * {@code value}); 6 a forced object schema of a field per kind, once with each field's own kind and once with the
+   * next kind's value; 7 mixed arrays and objects and arrays 50 deep, as inferred; 8 uuids, built with Spark's
+   * VariantBuilder (SQL has no uuid to cast), if Spark takes them.
+   */
+  static void variantPrimitives(SparkSession spark, Path dir) throws IOException {
+    String name = "variants_primitives";
+    String path = dir.resolve("tables").resolve(name).toString();
+    String t = "delta.`" + path + "`";
+    List<String> kinds = new ArrayList<>(primitives().keySet());
+    spark.sql("CREATE TABLE " + t + " (id BIGINT, kind STRING, v VARIANT) USING delta TBLPROPERTIES ("
+        + "'delta.checkpointInterval' = '1000')");
+    long last = 0;
+    // version 1: unshredded, each primitive at the top level, in an object and in an array; a SQL NULL
+    String top = primitiveRows(0, FeatureTables::topLevel, kinds);
+    String obj = primitiveRows(1000, (k, e) -> inObject(e), kinds);
+    String arr = primitiveRows(2000, (k, e) -> "to_variant_object(array(" + e + ", NULL))", kinds);
+    spark.sql(top + " UNION ALL " + obj + " UNION ALL " + arr
+        + " UNION ALL SELECT CAST(2999 AS BIGINT), 'sql null', CAST(NULL AS VARIANT)").coalesce(1)
+        .createOrReplaceTempView("prim1");
+    spark.sql("INSERT INTO " + t + " SELECT * FROM prim1");
+    last++;
+    spark.sql("ALTER TABLE " + t + " SET TBLPROPERTIES ('delta.enableVariantShredding' = 'true')");
+    last++;
+    // version 3: top-level primitives, a file per kind, shredded as Spark infers
+    insertByKind(spark, t, 3000, FeatureTables::topLevel);
+    last++;
+    // version 4: the same in objects, a file per kind
+    insertByKind(spark, t, 4000, (k, e) -> inObject(e));
+    last++;
+    // version 5: a forced top-level BIGINT: the integers fit, every other kind stays in value
+    last += forced(spark, t, "BIGINT", primitiveRows(5000, FeatureTables::topLevel, kinds) + " UNION ALL "
+        + primitiveRows(5500, (k, e) -> inObject(e), kinds));
+    // version 6: a forced object of a field per kind, with its own kind's values, then with the next kind's
+    Map<String, String> typeOf = new LinkedHashMap<>();
+    typeOf.put("null", "STRING");
+    typeOf.put("boolean", "BOOLEAN");
+    typeOf.put("int8", "TINYINT");
+    typeOf.put("int16", "SMALLINT");
+    typeOf.put("int32", "INT");
+    typeOf.put("int64", "BIGINT");
+    typeOf.put("float", "FLOAT");
+    typeOf.put("double", "DOUBLE");
+    typeOf.put("decimal4", "DECIMAL(9,4)");
+    typeOf.put("decimal8", "DECIMAL(18,9)");
+    typeOf.put("decimal16", "DECIMAL(38,18)");
+    typeOf.put("date", "DATE");
+    typeOf.put("timestamp", "TIMESTAMP");
+    typeOf.put("timestamp_ntz", "TIMESTAMP_NTZ");
+    typeOf.put("binary", "BINARY");
+    typeOf.put("string", "STRING");
+    List<String> schema = new ArrayList<>();
+    for (Map.Entry<String, String> e : typeOf.entrySet()) {
+      schema.add("`" + e.getKey() + "` " + e.getValue());
+    }
+    schema.add("arr ARRAY<BIGINT>");
+    List<String> rows = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      for (int shift = 0; shift < 2; shift++) {
+        List<String> fields = new ArrayList<>();
+        for (int k = 0; k < kinds.size(); k++) {
+          List<String> values = primitives().get(kinds.get((k + shift) % kinds.size()));
+          fields.add("'" + kinds.get(k) + "', " + values.get(i % values.size()));
+        }
+        fields.add("'arr', array(" + primitives().get(kinds.get((i + shift * 5) % kinds.size())).get(0) + ")");
+        rows.add("SELECT CAST(" + (6000 + i * 2 + shift) + " AS BIGINT) AS id, 'forced " + (shift == 0 ? "fit"
+            : "misfit") + "' AS kind, to_variant_object(named_struct(" + String.join(", ", fields) + ")) AS v");
+      }
+    }
+    last += forced(spark, t, String.join(", ", schema), String.join(" UNION ALL ", rows));
+    // version 7: arrays of mixed kinds, integers of every width and decimals of every scale in one array, objects
+    // and arrays 50 deep, as Spark infers
+    String deep = "concat(repeat('{\"a\":', 50), id, repeat('}', 50))";
+    String deepArrays = "concat(repeat('[', 50), id, ',\"s\"', repeat(']', 50))";
+    String alternating = "concat(repeat('{\"b\":[', 25), id, repeat(']}', 25))";
+    spark.sql("SELECT id, 'mixed' AS kind, parse_json(concat('{\"mixed\":[1,\"a\",2.5,true,null,{\"k\":1},[],1e300,',"
+        + " id, '],\"ints\":[1,300,70000,5000000000,', id, '],\"decimals\":[1.5,2.25,0.001,12345678901.5,"
+        + "123456789012345678901.5],\"deep\":', " + deep + ", ',\"deepArrays\":', " + deepArrays
+        + ", ',\"alternating\":', " + alternating + ", '}')) AS v FROM RANGE(7000, 7010)").coalesce(1)
+        .createOrReplaceTempView("prim7");
+    spark.sql("INSERT INTO " + t + " SELECT * FROM prim7");
+    last++;
+    // version 8: uuids (Spark's variant holds them; no SQL expression makes one)
+    try {
+      List<Row> uuidRows = new ArrayList<>();
+      String[] uuids = {"00000000-0000-0000-0000-000000000000", "ffffffff-ffff-ffff-ffff-ffffffffffff",
+          "123e4567-e89b-12d3-a456-426614174000", "80000000-0000-0000-8000-000000000001"};
+      for (int i = 0; i < uuids.length; i++) {
+        org.apache.spark.types.variant.VariantBuilder b = new org.apache.spark.types.variant.VariantBuilder(false);
+        b.appendUuid(java.util.UUID.fromString(uuids[i]));
+        org.apache.spark.types.variant.Variant u = b.result();
+        uuidRows.add(org.apache.spark.sql.RowFactory.create((long) 8000 + i, "uuid",
+            new VariantVal(u.getValue(), u.getMetadata())));
+      }
+      org.apache.spark.sql.types.StructType st = new org.apache.spark.sql.types.StructType()
+          .add("id", org.apache.spark.sql.types.DataTypes.LongType)
+          .add("kind", org.apache.spark.sql.types.DataTypes.StringType)
+          .add("v", org.apache.spark.sql.types.VariantType$.MODULE$);
+      spark.createDataFrame(uuidRows, st).coalesce(1).createOrReplaceTempView("uuids");
+      spark.sql("SELECT id, kind, v FROM uuids UNION ALL SELECT id + 100, 'uuid in object', "
+          + "to_variant_object(named_struct('u', v, 'arr', array(v, v))) FROM uuids").coalesce(1)
+          .createOrReplaceTempView("prim8");
+      spark.sql("INSERT INTO " + t + " SELECT * FROM prim8");
+      last++;
+    } catch (RuntimeException e) {
+      System.err.println("variants_primitives: Spark refused the uuids: " + e);
+    }
+    DeltaOracle.expect(spark, dir, name, path, last, false);
+    checkJsonText(spark, path, last, List.of("v"));
+  }
+
+  /** Inserts the rows, one file, with the forced shredding schema; 1 if Spark wrote them, 0 if it refused. */
+  private static int forced(SparkSession spark, String t, String schema, String rows) {
+    spark.conf().set("spark.sql.variant.forceShreddingSchemaForTest", schema);
+    try {
+      spark.sql(rows).coalesce(1).createOrReplaceTempView("forced_rows");
+      spark.sql("INSERT INTO " + t + " SELECT * FROM forced_rows");
+      return 1;
+    } catch (RuntimeException e) {
+      System.err.println("variants_primitives: Spark refused the forced shredding schema " + schema + ": " + e);
+      return 0;
+    } finally {
+      spark.conf().unset("spark.sql.variant.forceShreddingSchemaForTest");
+    }
   }
 
   /**
