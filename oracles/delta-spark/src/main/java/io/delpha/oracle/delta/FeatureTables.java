@@ -294,17 +294,25 @@ final class FeatureTables {
     return String.join(" UNION ALL ", selects);
   }
 
-  /** The rows of every kind, each kind in a file of its own (a union of one-partition inputs). */
+  /**
+   * The rows of every kind, each kind in a file of its own: a union of one-slice RDDs, one write task each (a union
+   * of SQL selects of literals is one local relation, one task, whatever its parts' partitioning).
+   */
   private static void insertByKind(SparkSession spark, String t, long first,
       java.util.function.BiFunction<String, String, String> form) {
-    Dataset<Row> all = null;
+    org.apache.spark.api.java.JavaSparkContext jsc =
+        org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext());
+    org.apache.spark.api.java.JavaRDD<Row> all = null;
+    org.apache.spark.sql.types.StructType schema = null;
     long id = first;
     for (String kind : primitives().keySet()) {
-      Dataset<Row> one = spark.sql(primitiveRows(id, form, List.of(kind))).coalesce(1);
+      Dataset<Row> one = spark.sql(primitiveRows(id, form, List.of(kind)));
+      schema = one.schema();
+      org.apache.spark.api.java.JavaRDD<Row> rows = jsc.parallelize(one.collectAsList(), 1);
       id += primitives().get(kind).size();
-      all = all == null ? one : all.unionAll(one);
+      all = all == null ? rows : all.union(rows);
     }
-    all.createOrReplaceTempView("by_kind");
+    spark.createDataFrame(all, schema).createOrReplaceTempView("by_kind");
     spark.sql("INSERT INTO " + t + " SELECT * FROM by_kind");
   }
 
