@@ -428,6 +428,28 @@ final class FeatureTables {
     }
     DeltaOracle.expect(spark, dir, name, path, last, false);
     checkJsonText(spark, path, last, List.of("v"));
+    expectBytes(spark, dir, name, path, last);
+  }
+
+  /**
+   * Spark's read of every variant of the version as its bytes ({@code bytes-vN.jsonl}: id, metadata and value in
+   * base64, sorted by id), which the JSON text cannot tell apart: an integer's width, a decimal's scale, a float from
+   * a double, the encoding Spark rebuilt a shredded value in.
+   */
+  private static void expectBytes(SparkSession spark, Path dir, String name, String path, long version)
+      throws IOException {
+    List<Row> rows = spark.read().format("delta").option("versionAsOf", version).load(path)
+        .select("id", "v").where("v IS NOT NULL").orderBy("id").collectAsList();
+    StringBuilder sb = new StringBuilder();
+    java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
+    for (Row r : rows) {
+      VariantVal v = (VariantVal) r.get(1);
+      sb.append("{\"id\":").append(r.getLong(0)).append(",\"metadata\":\"")
+          .append(b64.encodeToString(v.getMetadata())).append("\",\"value\":\"")
+          .append(b64.encodeToString(v.getValue())).append("\"}\n");
+    }
+    java.nio.file.Files.writeString(dir.resolve("expected").resolve(name).resolve("bytes-v" + version + ".jsonl"),
+        sb.toString());
   }
 
   /** Inserts the rows, one file, with the forced shredding schema; 1 if Spark wrote them, 0 if it refused. */
