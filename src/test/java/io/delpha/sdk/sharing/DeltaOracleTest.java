@@ -97,8 +97,8 @@ class DeltaOracleTest {
           }
         }
       }
-      // every version of the base tables (6 + 7 + 7) and the latest of the four feature tables, twice
-      assertThat(expected).hasSize(2 * (6 + 7 + 7 + 4));
+      // every version of the base tables (6 + 7 + 7) and the latest of each feature table, twice
+      assertThat(expected).hasSize(2 * (6 + 7 + 7 + DeltaFeaturesTest.TABLES.size()));
       Path project = Path.of("").toAbsolutePath();
       Path log = dir.resolve("oracle.log");
       Process oracle = new ProcessBuilder("mvn", "-B", "-q", "-ntp", "-f",
