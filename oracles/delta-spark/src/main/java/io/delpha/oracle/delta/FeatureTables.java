@@ -1,16 +1,28 @@
 package io.delpha.oracle.delta;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
+import java.util.function.BiFunction;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.types.VariantType$;
+import org.apache.spark.types.variant.Variant;
+import org.apache.spark.types.variant.VariantBuilder;
 import org.apache.spark.unsafe.types.VariantVal;
 
 /**
@@ -278,7 +290,7 @@ final class FeatureTables {
   }
 
   /** The rows {@code id, kind, v} of every primitive in the given form, from id {@code first}. */
-  private static String primitiveRows(long first, java.util.function.BiFunction<String, String, String> form,
+  private static String primitiveRows(long first, BiFunction<String, String, String> form,
       List<String> kinds) {
     List<String> selects = new ArrayList<>();
     long id = first;
@@ -299,16 +311,16 @@ final class FeatureTables {
    * of SQL selects of literals is one local relation, one task, whatever its parts' partitioning).
    */
   private static void insertByKind(SparkSession spark, String t, long first,
-      java.util.function.BiFunction<String, String, String> form) {
-    org.apache.spark.api.java.JavaSparkContext jsc =
-        org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext());
-    org.apache.spark.api.java.JavaRDD<Row> all = null;
-    org.apache.spark.sql.types.StructType schema = null;
+      BiFunction<String, String, String> form) {
+    JavaSparkContext jsc =
+        JavaSparkContext.fromSparkContext(spark.sparkContext());
+    JavaRDD<Row> all = null;
+    StructType schema = null;
     long id = first;
     for (String kind : primitives().keySet()) {
       Dataset<Row> one = spark.sql(primitiveRows(id, form, List.of(kind)));
       schema = one.schema();
-      org.apache.spark.api.java.JavaRDD<Row> rows = jsc.parallelize(one.collectAsList(), 1);
+      JavaRDD<Row> rows = jsc.parallelize(one.collectAsList(), 1);
       id += primitives().get(kind).size();
       all = all == null ? rows : all.union(rows);
     }
@@ -407,16 +419,16 @@ final class FeatureTables {
       String[] uuids = {"00000000-0000-0000-0000-000000000000", "ffffffff-ffff-ffff-ffff-ffffffffffff",
           "123e4567-e89b-12d3-a456-426614174000", "80000000-0000-0000-8000-000000000001"};
       for (int i = 0; i < uuids.length; i++) {
-        org.apache.spark.types.variant.VariantBuilder b = new org.apache.spark.types.variant.VariantBuilder(false);
-        b.appendUuid(java.util.UUID.fromString(uuids[i]));
-        org.apache.spark.types.variant.Variant u = b.result();
-        uuidRows.add(org.apache.spark.sql.RowFactory.create((long) 8000 + i, "uuid",
+        VariantBuilder b = new VariantBuilder(false);
+        b.appendUuid(UUID.fromString(uuids[i]));
+        Variant u = b.result();
+        uuidRows.add(RowFactory.create((long) 8000 + i, "uuid",
             new VariantVal(u.getValue(), u.getMetadata())));
       }
-      org.apache.spark.sql.types.StructType st = new org.apache.spark.sql.types.StructType()
-          .add("id", org.apache.spark.sql.types.DataTypes.LongType)
-          .add("kind", org.apache.spark.sql.types.DataTypes.StringType)
-          .add("v", org.apache.spark.sql.types.VariantType$.MODULE$);
+      StructType st = new StructType()
+          .add("id", DataTypes.LongType)
+          .add("kind", DataTypes.StringType)
+          .add("v", VariantType$.MODULE$);
       spark.createDataFrame(uuidRows, st).coalesce(1).createOrReplaceTempView("uuids");
       spark.sql("SELECT id, kind, v FROM uuids UNION ALL SELECT id + 100, 'uuid in object', "
           + "to_variant_object(named_struct('u', v, 'arr', array(v, v))) FROM uuids").coalesce(1)
@@ -441,14 +453,14 @@ final class FeatureTables {
     List<Row> rows = spark.read().format("delta").option("versionAsOf", version).load(path)
         .select("id", "v").where("v IS NOT NULL").orderBy("id").collectAsList();
     StringBuilder sb = new StringBuilder();
-    java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
+    Base64.Encoder b64 = Base64.getEncoder();
     for (Row r : rows) {
       VariantVal v = (VariantVal) r.get(1);
       sb.append("{\"id\":").append(r.getLong(0)).append(",\"metadata\":\"")
           .append(b64.encodeToString(v.getMetadata())).append("\",\"value\":\"")
           .append(b64.encodeToString(v.getValue())).append("\"}\n");
     }
-    java.nio.file.Files.writeString(dir.resolve("expected").resolve(name).resolve("bytes-v" + version + ".jsonl"),
+    Files.writeString(dir.resolve("expected").resolve(name).resolve("bytes-v" + version + ".jsonl"),
         sb.toString());
   }
 
