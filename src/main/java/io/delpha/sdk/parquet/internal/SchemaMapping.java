@@ -296,10 +296,13 @@ public final class SchemaMapping {
     if (a != null) {
       throw new Unsupported(where, t, "group annotated " + a);
     }
+    // in a VARIANT, the fields of a shredded object's typed_value group are its keys (data): named by position; the
+    // fields of the groups under them (value, typed_value) keep the format's names, which messages then show
+    boolean keys = keysAsData && g.getName().equals("typed_value");
     List<ParquetField> children = new ArrayList<>();
     for (int i = 0; i < g.getFieldCount(); i++) {
       Type child = g.getType(i);
-      children.add(build(message, child, keysAsData ? "#" + i : child.getName(), false, def, parentRep, slotDef, slotRep,
+      children.add(build(message, child, keys ? "#" + i : child.getName(), false, def, parentRep, slotDef, slotRep,
           here, keysAsData));
     }
     List<Column> fieldColumns = children.stream().map(c -> c.column).toList();
