@@ -9,6 +9,7 @@ import io.delpha.sdk.core.AuthenticationException;
 import io.delpha.sdk.core.Metrics;
 import io.delpha.sdk.testing.HostileClients;
 import io.delpha.sdk.testing.HostileClients.Attack;
+import io.delpha.sdk.testing.ServerSupport;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -109,7 +110,7 @@ class ServerDefencesTest {
       if (status(answer) != 429) {
         return answer;
       }
-      Thread.sleep(1000L * Long.parseLong(header(answer, "Retry-After")));
+      ServerSupport.sleep(Duration.ofSeconds(Long.parseLong(header(answer, "Retry-After")))); // as the answer says
     }
     throw new AssertionError("refused 30 times");
   }
@@ -124,9 +125,8 @@ class ServerDefencesTest {
         Attack slow = HostileClients.trickle(service.uri(), "127.0.0.2", 3, login("ann", "pw-ann"), null, 1,
             Duration.ofMillis(100))) {
       // a byte every 100 ms would take 10 s for the head; the idle timeout (5 minutes) never fires meanwhile
-      while (slow.closedByServer.get() < 3 && slow.bytesSent.get() < 3L * login("ann", "pw-ann").length()) {
-        Thread.sleep(50);
-      }
+      ServerSupport.await("the slow connections closed or their heads sent", Duration.ofMinutes(2),
+          () -> slow.closedByServer.get() >= 3 || slow.bytesSent.get() >= 3L * login("ann", "pw-ann").length());
       assertThat(slow.closedByServer).as("every slow connection closed by the server").hasValue(3);
       assertThat(slow.headersCompleted).hasValue(0);
       assertThat(slow.refusedAtOnce).as("closed at the deadline, not at once").hasValue(0);
@@ -248,9 +248,8 @@ class ServerDefencesTest {
           running.await();
         }
       }
-      while (HostileClients.parkedThreads("queue-host", "PasswordGate.takeTurn", "-").isEmpty()) {
-        Thread.sleep(10);
-      }
+      ServerSupport.await("a check waiting in the password gate", Duration.ofMinutes(2),
+          () -> !HostileClients.parkedThreads("queue-host", "PasswordGate.takeTurn", "-").isEmpty());
       String refused = HostileClients.exchange(service.uri(), "127.0.0.2", login("bob", "x"));
       assertThat(status(refused)).isEqualTo(429);
       assertThat(header(refused, "Retry-After")).isEqualTo("1");
@@ -281,15 +280,13 @@ class ServerDefencesTest {
       assertThat(dir.resolve("legit.csv")).hasContent("id\n1\n");
       assertThat(held).as("service threads parked inside a slow client's request").isEmpty();
       // the rate (1 KiB/s after the 2 s grace) ends every slow body
-      while (slow.closedByServer.get() < 14 && slow.bytesSent.get() < 14L * (put("s", body).length())) {
-        Thread.sleep(50);
-      }
+      ServerSupport.await("the slow bodies closed or sent", Duration.ofMinutes(2),
+          () -> slow.closedByServer.get() >= 14 || slow.bytesSent.get() >= 14L * (put("s", body).length()));
       assertThat(slow.closedByServer).hasValue(14);
       assertThat(dir.resolve("slow")).doesNotExist();
       // each refused exchange's completion (which runs just after its close) deletes what it received
-      for (int i = 0; i < 200 && Files.exists(dir.resolve("slow.part")); i++) {
-        Thread.sleep(50);
-      }
+      ServerSupport.await("the refused upload's part file deleted", Duration.ofSeconds(10),
+          () -> !Files.exists(dir.resolve("slow.part")));
       assertThat(dir.resolve("slow.part")).doesNotExist();
     }
     // one more, read by the answer: 408 too_slow
@@ -302,7 +299,7 @@ class ServerDefencesTest {
       for (int i = 0; i < body.length() - 1 && answer.isEmpty(); i++) {
         try {
           s.getOutputStream().write('x');
-          Thread.sleep(100);
+          ServerSupport.sleep(Duration.ofMillis(100)); // the attack's pace: a byte every 100 ms
           byte[] got = s.getInputStream().readNBytes(12);
           answer = new String(got, StandardCharsets.US_ASCII);
         } catch (java.net.SocketTimeoutException e) {
@@ -327,9 +324,8 @@ class ServerDefencesTest {
             body.getBytes(StandardCharsets.US_ASCII), 1, Duration.ofSeconds(1));
         Attack flood1 = HostileClients.flood(service.uri(), "127.0.0.4", 20, login("ann", "guess"));
         Attack flood2 = HostileClients.flood(service.uri(), "127.0.0.5", 20, login("bob", "guess"))) {
-      while (flood1.answered(429) + flood2.answered(429) == 0) {
-        Thread.sleep(20);
-      }
+      ServerSupport.await("the floods answered 429", Duration.ofMinutes(2),
+          () -> flood1.answered(429) + flood2.answered(429) > 0);
       Set<String> before = HostileClients.parkedThreads("siege-host", "JettyServer", "PasswordGate");
       String login = legit(service.uri(), login("ann", "pw-ann"));
       String upload = legit(service.uri(), put("legit.csv", "id\n7\n"));
@@ -339,9 +335,8 @@ class ServerDefencesTest {
       assertThat(status(upload)).isEqualTo(200);
       assertThat(dir.resolve("legit.csv")).hasContent("id\n7\n");
       assertThat(held).as("service threads parked inside a slow client's request").isEmpty();
-      while (headers.refusedAtOnce.get() < 300 - 32 && headers.closedByServer.get() < 300) {
-        Thread.sleep(20);
-      }
+      ServerSupport.await("the slow-header connections over the cap refused", Duration.ofMinutes(2),
+          () -> headers.refusedAtOnce.get() >= 300 - 32 || headers.closedByServer.get() >= 300);
       assertThat(headers.refusedAtOnce).as("slow-header connections over the per-address cap, closed at accept")
           .hasValue(300 - 32);
       assertThat(headers.headersCompleted).hasValue(0);
