@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.delpha.sdk.sharing.internal.Z85Text;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -662,25 +663,9 @@ final class DeltaLogServer implements AutoCloseable {
 
   // ------------------------------------------------------------------------------------------ Z85 (ZeroMQ RFC 32)
 
-  private static final String Z85 =
-      "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#";
-
   /** Encodes bytes as Delta's inline vectors do: padded with zeros to a multiple of 4, then Z85. */
   static String z85(byte[] bytes) {
-    int padded = (bytes.length + 3) / 4 * 4;
-    ByteBuffer b = ByteBuffer.allocate(padded).put(bytes);
-    b.rewind();
-    StringBuilder out = new StringBuilder();
-    while (b.hasRemaining()) {
-      long v = Integer.toUnsignedLong(b.getInt());
-      char[] five = new char[5];
-      for (int i = 4; i >= 0; i--) {
-        five[i] = Z85.charAt((int) (v % 85));
-        v /= 85;
-      }
-      out.append(five);
-    }
-    return out.toString();
+    return Z85Text.encode(bytes);
   }
 
   /** Decodes the 20 characters of a {@code u} vector: 16 bytes, the UUID's most then least significant half. */
@@ -689,7 +674,7 @@ final class DeltaLogServer implements AutoCloseable {
     for (int chunk = 0; chunk < 4; chunk++) {
       long v = 0;
       for (int i = 0; i < 5; i++) {
-        v = v * 85 + Z85.indexOf(s.charAt(chunk * 5 + i));
+        v = v * 85 + Z85Text.digit(s.charAt(chunk * 5 + i));
       }
       b.putInt((int) v);
     }

@@ -305,7 +305,7 @@ class DeletionVectorHostileAnswersTest {
     byte[] bitmap = portable(map);
     ByteBuffer framed = ByteBuffer.allocate(4 + bitmap.length).order(ByteOrder.LITTLE_ENDIAN);
     framed.putInt(DeletionVector.MAGIC).put(bitmap);
-    return new DeletionVector("i", z85(framed.array()), null, framed.capacity(), cardinality, null, fileRows);
+    return new DeletionVector("i", Z85Text.encode(framed.array()), null, framed.capacity(), cardinality, null, fileRows);
   }
 
   static JsonNode descriptor(Roaring64NavigableMap map, long cardinality) {
@@ -314,26 +314,6 @@ class DeletionVectorHostileAnswersTest {
     node.put("storageType", "i").put("pathOrInlineDv", dv.pathOrInlineDv()).put("sizeInBytes", dv.sizeInBytes())
         .put("cardinality", cardinality);
     return node;
-  }
-
-  private static final String Z85 =
-      "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#";
-
-  /** Encodes bytes as Delta's inline vectors do: padded with zeros to a multiple of 4, then Z85. */
-  static String z85(byte[] bytes) {
-    ByteBuffer b = ByteBuffer.allocate((bytes.length + 3) / 4 * 4).put(bytes);
-    b.rewind();
-    StringBuilder out = new StringBuilder();
-    while (b.hasRemaining()) {
-      long v = Integer.toUnsignedLong(b.getInt());
-      char[] five = new char[5];
-      for (int i = 4; i >= 0; i--) {
-        five[i] = Z85.charAt((int) (v % 85));
-        v /= 85;
-      }
-      out.append(five);
-    }
-    return out.toString();
   }
 
   static List<Long> drain(ColumnBatchReader reader) {
