@@ -834,9 +834,12 @@ class SharingHostileAnswersTest {
       int victim = random.nextInt(lines.size());
       long size = files.get(victim).bytes().length;
       boolean announced = random.nextBoolean();
-      // longer than declared: announced by Content-Length, or sent without one (16 MiB) until the client stops
+      long longer = size + 1 + random.nextInt(1 << 20);
+      // longer than declared: announced by Content-Length (and sent: a peer that closed at once after its head would
+      // race the client's reading of the head against the end of the connection, a cut answer that is retried), or
+      // sent without one (16 MiB) until the client stops
       storage.on("GET", "/f" + victim, announced
-          ? storage.sized(200, "application/octet-stream", size + 1 + random.nextInt(1 << 20), 0)
+          ? storage.sized(200, "application/octet-stream", longer, longer)
           : storage.sized(200, "application/octet-stream", -1, 16L << 20));
       answerQuery(withHead(lines));
       try (DeltaSharingClient c = client()) {
