@@ -25,8 +25,9 @@ import org.junit.jupiter.api.Test;
 class InternalImportsTest {
 
   /** The internal types other capabilities may use, each named in docs/architecture.md, "Seams". */
-  static final Set<String> SEAMS = Set.of("io.delpha.sdk.parquet.internal.kinds.ScalarKind",
-      "io.delpha.sdk.parquet.internal.kinds.DuckDbSql");
+  static final Set<String> SEAMS = Set.of("io.delpha.sdk.parquet.internal.engines.Cql",
+      "io.delpha.sdk.parquet.internal.engines.PostgreSql", "io.delpha.sdk.parquet.internal.engines.DuckDbSql",
+      "io.delpha.sdk.parquet.internal.engines.Spark", "io.delpha.sdk.parquet.internal.engines.TypeVisitor");
 
   private static final Pattern INTERNAL_TYPE =
       Pattern.compile("io\\.delpha\\.sdk\\.(\\w+)((?:\\.\\w+)*)\\.internal((?:\\.[a-z]\\w*)*)\\.([A-Z]\\w*)");

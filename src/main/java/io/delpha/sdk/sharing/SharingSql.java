@@ -6,7 +6,7 @@ import io.delpha.sdk.core.internal.ClosedGuard;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.ProgressListener;
 import io.delpha.sdk.core.ServiceUnavailableException;
-import io.delpha.sdk.parquet.internal.kinds.DuckDbSql;
+import io.delpha.sdk.parquet.internal.engines.DuckDbSql;
 import io.delpha.sdk.sharing.internal.SqlCache;
 import io.delpha.sdk.sharing.internal.TableQuery;
 import java.nio.file.Path;

@@ -14,7 +14,8 @@ import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.parquet.KindSamples.Sample;
 import io.delpha.sdk.parquet.internal.SchemaMapping;
 import io.delpha.sdk.sharing.Filter;
-import io.delpha.sdk.parquet.internal.kinds.DuckDbSql;
+import io.delpha.sdk.parquet.internal.engines.DuckDbSql;
+import io.delpha.sdk.parquet.internal.engines.Spark;
 import io.delpha.sdk.sharing.internal.SparkSchema;
 import io.delpha.sdk.sharing.internal.Values;
 import java.nio.file.Path;
@@ -146,7 +147,7 @@ class ColumnKindsTest {
       + "test's predicate names a type of the protocol or none")
   void deltaSharing(ColumnType.Kind kind) {
     Sample s = KindSamples.of(kind);
-    String spark = SparkSchema.sparkName(kind);
+    String spark = Spark.name(s.type());
     if (spark == null) {
       assertThat(kind).isIn(ColumnType.Kind.TIME, ColumnType.Kind.LIST, ColumnType.Kind.MAP, ColumnType.Kind.STRUCT);
     } else {

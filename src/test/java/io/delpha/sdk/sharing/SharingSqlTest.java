@@ -1,7 +1,7 @@
 package io.delpha.sdk.sharing;
 
 import io.delpha.sdk.usage.UsageTableStub;
-import io.delpha.sdk.parquet.internal.kinds.DuckDbSql;
+import io.delpha.sdk.parquet.internal.engines.DuckDbSql;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
@@ -271,10 +271,10 @@ class SharingSqlTest {
       assertThatThrownBy(() -> sql.attach("not-a-table", "usage")).isInstanceOf(InvalidInputException.class);
       assertThatThrownBy(() -> sql.refresh("never")).isInstanceOf(InvalidInputException.class);
     }
-    assertThat(io.delpha.sdk.parquet.internal.kinds.DuckDbSql.literal("o'brien\"; --", io.delpha.sdk.parquet.ColumnType.STRING))
+    assertThat(io.delpha.sdk.parquet.internal.engines.DuckDbSql.literal("o'brien\"; --", io.delpha.sdk.parquet.ColumnType.STRING))
         .isEqualTo("CAST('o''brien\"; --' AS VARCHAR)");
     try (java.sql.Connection c = SharingSql.openDuckDb(); Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT " + io.delpha.sdk.parquet.internal.kinds.DuckDbSql.literal("o'brien\"; --",
+        ResultSet rs = st.executeQuery("SELECT " + io.delpha.sdk.parquet.internal.engines.DuckDbSql.literal("o'brien\"; --",
             io.delpha.sdk.parquet.ColumnType.STRING))) {
       rs.next();
       assertThat(rs.getString(1)).isEqualTo("o'brien\"; --");

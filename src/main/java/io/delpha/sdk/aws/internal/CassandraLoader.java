@@ -20,7 +20,7 @@ import io.delpha.sdk.core.ProgressListener;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.parquet.Column;
 import io.delpha.sdk.parquet.ColumnType;
-import io.delpha.sdk.parquet.internal.kinds.ScalarKind;
+import io.delpha.sdk.parquet.internal.engines.Cql;
 import io.delpha.sdk.parquet.Row;
 import io.delpha.sdk.parquet.RowSchema;
 import java.time.Duration;
@@ -184,7 +184,7 @@ public final class CassandraLoader {
       ColumnDescription tc = columns.get(name);
       if (tc == null) {
         problems.add("column '" + c.name() + "' (" + name + ") is not in the table");
-      } else if (!accepts(tc.type(), cqlType(c), c.type())) {
+      } else if (!Cql.accepts(tc.type(), c.type(), cqlType(c))) {
         problems.add("column " + name + " is " + tc.type() + " in the table but " + c.type() + " in Parquet ("
             + cqlType(c) + " expected)");
       }
@@ -205,14 +205,6 @@ public final class CassandraLoader {
     List<ColumnDescription> keys = new ArrayList<>(t.partitionKey());
     keys.addAll(t.clusteringColumns());
     return keys;
-  }
-
-  private static boolean accepts(String cqlType, String want, ColumnType type) {
-    String have = cqlType.replace("varchar", "text").replace(" ", "");
-    if (type.kind() == ColumnType.Kind.STRING) {
-      return Set.of("text", "ascii").contains(have);
-    }
-    return have.equals(want.replace(" ", ""));
   }
 
   /**
@@ -237,28 +229,11 @@ public final class CassandraLoader {
    * @throws InvalidInputException for a struct, or a list or map of lists, maps or structs
    */
   public static String cqlType(ColumnType type) {
-    return cqlType(type, false);
-  }
-
-  private static String cqlType(ColumnType type, boolean inCollection) {
-    return switch (type.kind()) {
-      case LIST -> inCollection ? noCqlType(type) : "list<" + cqlType(type.element().type(), true) + ">";
-      case MAP -> inCollection ? noCqlType(type)
-          : "map<" + cqlType(type.key().type(), true) + ", " + cqlType(type.value().type(), true) + ">";
-      case STRUCT -> noCqlType(type);
-      default -> ScalarKind.of(type).cqlType();
-    };
-  }
-
-  private static <T> T noCqlType(ColumnType type) {
-    throw new InvalidInputException("a Parquet " + type + " column has no Cassandra type in this loader");
+    return Cql.type(type);
   }
 
   /**
-   * A row model value as the driver binds it to a column of {@link #cqlType(ColumnType)}: byte arrays as
-   * buffers, wall-clock timestamps as UTC instants, collections element by element (Cassandra collections hold
-   * no nulls), the other values as they are (the driver's codecs of those CQL types take the row model's Java
-   * values).
+   * A row model value as the driver binds it to a column of {@link #cqlType(ColumnType)} ({@link Cql#value}).
    *
    * @param v a value of {@code type}
    * @param type its type, one {@link #cqlType(ColumnType)} accepts
@@ -267,34 +242,7 @@ public final class CassandraLoader {
    * @throws DataFormatException if a list or map holds a null
    */
   public static Object driverValue(Object v, ColumnType type, String column) {
-    return switch (type.kind()) {
-      case LIST -> {
-        List<?> list = (List<?>) v;
-        List<Object> out = new ArrayList<>(list.size());
-        for (Object e : list) {
-          if (e == null) {
-            throw new DataFormatException("list column " + column + " holds a null element, which a Cassandra list "
-                + "cannot");
-          }
-          out.add(driverValue(e, type.element().type(), column));
-        }
-        yield out;
-      }
-      case MAP -> {
-        Map<Object, Object> out = new LinkedHashMap<>();
-        for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
-          if (e.getValue() == null) {
-            throw new DataFormatException("map column " + column + " holds a null value for key " + e.getKey()
-                + ", which a Cassandra map cannot");
-          }
-          out.put(driverValue(e.getKey(), type.key().type(), column),
-              driverValue(e.getValue(), type.value().type(), column));
-        }
-        yield out;
-      }
-      case STRUCT -> noCqlType(type);
-      default -> ScalarKind.of(type).cqlValue(v);
-    };
+    return Cql.value(v, type, column);
   }
 
   /** @return the positions in {@code columns} of {@code keys}' columns, in the keys' order */
@@ -319,7 +267,7 @@ public final class CassandraLoader {
     Set<String> keyColumns = keyColumns(target).stream().map(ColumnDescription::name).collect(Collectors.toSet());
     // an upsert of whole values may be sent again to another coordinator when one dies mid-request; a list
     // column may not (each execution appends its elements under fresh server-side keys)
-    boolean idempotent = data.schema().columns().stream().noneMatch(c -> c.type().kind() == ColumnType.Kind.LIST);
+    boolean idempotent = data.schema().columns().stream().allMatch(c -> Cql.idempotentUpsert(c.type()));
     BoundedWriter out = new BoundedWriter(cql::executeAsync, cql.cluster().requestCapacity(), options.maxInFlight());
     List<String> cqlColumns = parquetColumns.stream().map(cqlNames::get).toList();
     RowBatcher rows = new RowBatcher(out, prepared, indexes(cqlColumns, target.partitionKey()),

@@ -56,7 +56,7 @@ public final class DeltaReads {
     this.schema = schema;
     this.physicalSchema = physicalSchema;
     this.options = ReadOptions.defaults().readingAsVariant(physicalSchema.columns().stream()
-        .filter(c -> c.type().kind() == ColumnType.Kind.VARIANT).map(Column::name).toArray(String[]::new));
+        .filter(c -> c.type().equals(ColumnType.VARIANT)).map(Column::name).toArray(String[]::new));
   }
 
   /**

@@ -10,7 +10,7 @@ import io.delpha.sdk.core.internal.http.Peers;
 import io.delpha.sdk.parquet.Column;
 import io.delpha.sdk.parquet.ColumnType;
 import io.delpha.sdk.parquet.RowSchema;
-import io.delpha.sdk.parquet.internal.kinds.ScalarKind;
+import io.delpha.sdk.parquet.internal.engines.Spark;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -142,18 +142,6 @@ public final class SparkSchema {
   }
 
   /**
-   * The name of a row-model kind among Spark SQL's primitive types (Delta's {@code schemaString}), which
-   * {@link #columnType} reads back as that kind: a DECIMAL's without its precision and scale.
-   *
-   * @param kind a kind
-   * @return its Spark name, or {@code null} for TIME, which Spark has no type for, and for the nested kinds (JSON
-   *     objects of type {@code array}, {@code map} and {@code struct} in a schema)
-   */
-  public static @Nullable String sparkName(ColumnType.Kind kind) {
-    return kind.isNested() ? null : ScalarKind.of(kind).sparkName();
-  }
-
-  /**
    * @param sparkType a primitive Spark type name
    * @param column the column, for messages
    * @param table the table, for messages
@@ -171,10 +159,9 @@ public final class SparkSchema {
     if (alias != null) {
       return alias;
     }
-    for (ColumnType.Kind kind : ColumnType.Kind.values()) {
-      if (kind != ColumnType.Kind.DECIMAL && t.equals(sparkName(kind))) {
-        return new ColumnType(kind, 0, 0);
-      }
+    @Nullable ColumnType primitive = Spark.primitive(t);
+    if (primitive != null) {
+      return primitive;
     }
     Matcher m = DECIMAL.matcher(t);
     if (m.matches()) {

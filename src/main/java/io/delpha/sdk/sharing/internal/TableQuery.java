@@ -1,6 +1,7 @@
 package io.delpha.sdk.sharing.internal;
 
 import io.delpha.sdk.parquet.ColumnBatchReader;
+import io.delpha.sdk.parquet.ColumnType;
 import io.delpha.sdk.parquet.RowSchema;
 import io.delpha.sdk.sharing.TableMetadata;
 import io.delpha.sdk.sharing.internal.QueryResponse.FileAction;
@@ -37,14 +38,8 @@ public record TableQuery(TableMetadata metadata, RowSchema physicalSchema, Query
   }
 
   /** Whether a column of the table, at any depth, is a VARIANT. */
-  private static boolean hasVariant(io.delpha.sdk.parquet.ColumnType t) {
-    return switch (t.kind()) {
-      case VARIANT -> true;
-      case STRUCT -> t.fields().columns().stream().anyMatch(c -> hasVariant(c.type()));
-      case LIST -> hasVariant(t.element().type());
-      case MAP -> hasVariant(t.key().type()) || hasVariant(t.value().type());
-      default -> false;
-    };
+  private static boolean hasVariant(ColumnType t) {
+    return t.equals(ColumnType.VARIANT) || t.children().stream().anyMatch(c -> hasVariant(c.type()));
   }
 
   /** Downloads one file of the query to a local path. */

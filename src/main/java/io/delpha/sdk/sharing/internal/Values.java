@@ -4,7 +4,8 @@ import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.internal.http.Peers;
 import io.delpha.sdk.parquet.Column;
 import io.delpha.sdk.parquet.ColumnType;
-import io.delpha.sdk.parquet.internal.kinds.ScalarKind;
+import io.delpha.sdk.parquet.internal.engines.Spark;
+import io.delpha.sdk.parquet.internal.engines.TypeVisitor;
 import io.delpha.sdk.parquet.Row;
 import io.delpha.sdk.parquet.RowSchema;
 import java.math.BigDecimal;
@@ -36,12 +37,12 @@ public final class Values {
       return null;
     }
     ColumnType type = column.type();
-    if (type.kind().isNested() || type.kind() == ColumnType.Kind.VARIANT) {
+    if (!Spark.partitionable(type)) {
       throw new DataFormatException("partition column " + Peers.echo(column.name()) + " of " + file + " has type "
           + type + ", which partition values cannot hold");
     }
     try {
-      return ScalarKind.of(type).parsePartition(text, type);
+      return Spark.parsePartition(text, type);
     } catch (DataFormatException e) { // a number, refused by its shape before any arithmetic (PeerNumbers)
       throw new DataFormatException("column " + Peers.echo(column.name()) + " in " + file + ": " + e.getMessage()
           + " (the column's type)", e);
@@ -72,12 +73,51 @@ public final class Values {
     if (value == null) {
       return null;
     }
-    switch (type.kind()) {
-      case STRUCT -> {
-        if (!(value instanceof Row row)) {
-          return fail(name, type, value, file);
+    return TypeVisitor.visit(type, new TypeVisitor<@Nullable Object>() {
+      @Override
+      public @Nullable Object scalar(ColumnType t) {
+        Class<?> expected = Row.javaType(t);
+        if (expected.isInstance(value) && !(value instanceof BigDecimal)) {
+          return value;
         }
-        RowSchema fields = type.fields();
+        try {
+          @Nullable Object widened = Spark.widen(value, t);
+          return widened != null ? widened : fail(name, t, value, file);
+        } catch (ArithmeticException e) {
+          throw new DataFormatException("value of column " + Peers.echo(name) + " in " + file + " does not fit "
+              + t, e);
+        }
+      }
+
+      @Override
+      public @Nullable Object list(ColumnType t, Column element) {
+        if (!(value instanceof List<?> list)) {
+          return fail(name, t, value, file);
+        }
+        List<@Nullable Object> out = new ArrayList<>(list.size());
+        for (Object e : list) {
+          out.add(coerce(name, element.type(), e, file));
+        }
+        return out;
+      }
+
+      @Override
+      public @Nullable Object map(ColumnType t, Column key, Column mapValue) {
+        if (!(value instanceof Map<?, ?> map)) {
+          return fail(name, t, value, file);
+        }
+        Map<@Nullable Object, @Nullable Object> out = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+          out.put(coerce(name, key.type(), e.getKey(), file), coerce(name, mapValue.type(), e.getValue(), file));
+        }
+        return out;
+      }
+
+      @Override
+      public @Nullable Object struct(ColumnType t, RowSchema fields) {
+        if (!(value instanceof Row row)) {
+          return fail(name, t, value, file);
+        }
         if (row.schema().equals(fields)) {
           return row;
         }
@@ -88,42 +128,7 @@ public final class Values {
         }
         return Row.of(fields, values);
       }
-      case LIST -> {
-        if (!(value instanceof List<?> list)) {
-          return fail(name, type, value, file);
-        }
-        List<@Nullable Object> out = new ArrayList<>(list.size());
-        for (Object e : list) {
-          out.add(coerce(name, type.element().type(), e, file));
-        }
-        return out;
-      }
-      case MAP -> {
-        if (!(value instanceof Map<?, ?> map)) {
-          return fail(name, type, value, file);
-        }
-        Map<@Nullable Object, @Nullable Object> out = new LinkedHashMap<>();
-        for (Map.Entry<?, ?> e : map.entrySet()) {
-          out.put(coerce(name, type.key().type(), e.getKey(), file), coerce(name, type.value().type(), e.getValue(),
-              file));
-        }
-        return out;
-      }
-      default -> {
-        Class<?> expected = Row.javaType(type);
-        if (expected.isInstance(value) && !(value instanceof BigDecimal)) {
-          return value;
-        }
-        try {
-          @Nullable Object widened = type.kind() == ColumnType.Kind.VARIANT ? null : ScalarKind.of(type).widen(value,
-              type);
-          return widened != null ? widened : fail(name, type, value, file);
-        } catch (ArithmeticException e) {
-          throw new DataFormatException("value of column " + Peers.echo(name) + " in " + file + " does not fit "
-              + type, e);
-        }
-      }
-    }
+    });
   }
 
   /**
@@ -141,37 +146,45 @@ public final class Values {
     if (value == null || logical.equals(physical)) {
       return value;
     }
-    return switch (logical.kind()) {
-      case STRUCT -> {
-        io.delpha.sdk.parquet.Row row = (io.delpha.sdk.parquet.Row) value;
-        io.delpha.sdk.parquet.RowSchema names = logical.fields();
-        io.delpha.sdk.parquet.RowSchema physicalNames = physical.fields();
-        java.util.List<Object> values = new java.util.ArrayList<>(names.size());
+    return TypeVisitor.visit(logical, new TypeVisitor<@Nullable Object>() {
+      @Override
+      public @Nullable Object scalar(ColumnType type) {
+        return value;
+      }
+
+      @Override
+      public @Nullable Object list(ColumnType type, Column element) {
+        List<@Nullable Object> out = new ArrayList<>();
+        for (Object e : (List<?>) value) {
+          out.add(toLogical(element.type(), physical.element().type(), e));
+        }
+        return out;
+      }
+
+      @Override
+      public @Nullable Object map(ColumnType type, Column key, Column mapValue) {
+        Map<@Nullable Object, @Nullable Object> out = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : ((Map<?, ?>) value).entrySet()) {
+          out.put(toLogical(key.type(), physical.key().type(), e.getKey()),
+              toLogical(mapValue.type(), physical.value().type(), e.getValue()));
+        }
+        return out;
+      }
+
+      @Override
+      public @Nullable Object struct(ColumnType type, RowSchema names) {
+        Row row = (Row) value;
+        RowSchema physicalNames = physical.fields();
+        List<@Nullable Object> values = new ArrayList<>(names.size());
         for (int i = 0; i < names.size(); i++) {
           Column p = physicalNames.column(i);
-          java.util.OptionalInt at = row.schema().indexOf(p.name());
+          OptionalInt at = row.schema().indexOf(p.name());
           values.add(at.isPresent() ? toLogical(names.column(i).type(), p.type(), row.values().get(at.getAsInt()))
               : null);
         }
-        yield io.delpha.sdk.parquet.Row.of(names, values);
+        return Row.of(names, values);
       }
-      case LIST -> {
-        java.util.List<Object> out = new java.util.ArrayList<>();
-        for (Object e : (java.util.List<?>) value) {
-          out.add(toLogical(logical.element().type(), physical.element().type(), e));
-        }
-        yield out;
-      }
-      case MAP -> {
-        java.util.Map<Object, Object> out = new java.util.LinkedHashMap<>();
-        for (java.util.Map.Entry<?, ?> e : ((java.util.Map<?, ?>) value).entrySet()) {
-          out.put(toLogical(logical.key().type(), physical.key().type(), e.getKey()),
-              toLogical(logical.value().type(), physical.value().type(), e.getValue()));
-        }
-        yield out;
-      }
-      case BOOLEAN, INT, LONG, DOUBLE, DECIMAL, STRING, DATE, TIME, TIMESTAMP, LOCAL_TIMESTAMP, BYTES, VARIANT -> value;
-    };
+    });
   }
 
   private static Object fail(String name, ColumnType type, Object value, String file) {

@@ -1,7 +1,7 @@
 package io.delpha.sdk.totesys.internal;
 
 import io.delpha.sdk.parquet.ColumnType;
-import io.delpha.sdk.parquet.internal.kinds.ScalarKind;
+import io.delpha.sdk.parquet.internal.engines.PostgreSql;
 import java.sql.SQLException;
 import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
@@ -16,13 +16,13 @@ import org.postgresql.copy.CopyIn;
  * bytes), NULL (length -1) can never be confused with an empty string (length 0), and dates, times and
  * numerics are not re-parsed under the session's {@code DateStyle} or locale. The price is that each
  * column's type must be exactly the one the server expects: {@link WarehouseTable} creates the staging
- * table from the same schema, each column of the type {@link #sqlType} names: its kind's {@code ScalarKind} says
- * both, the warehouse type beside the binary form written here.
+ * table from the same schema, each column of the type {@link #sqlType} names: {@link PostgreSql} says both (each
+ * from the kind's declaration), the warehouse type beside the binary form written here.
  *
  * <p>Write {@link #startRow(int)} then one value per column, for each row; {@link #finish()} ends the
  * COPY. Not thread-safe; one writer per {@code CopyIn}.
  */
-final class BinaryCopyWriter implements ScalarKind.CopyOut {
+final class BinaryCopyWriter implements PostgreSql.CopyOut {
 
   private static final byte[] SIGNATURE = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xFF, '\r', '\n', 0};
   private static final int CHUNK = 64 * 1024;
@@ -63,7 +63,7 @@ final class BinaryCopyWriter implements ScalarKind.CopyOut {
    * @throws IllegalStateException for another kind, which no warehouse column has
    */
   static String sqlType(ColumnType type) {
-    @Nullable String sql = type.kind().isNested() ? null : ScalarKind.of(type).warehouseType(type);
+    @Nullable String sql = PostgreSql.warehouseType(type);
     if (sql == null) {
       throw new IllegalStateException("no warehouse type for " + type);
     }
@@ -83,10 +83,7 @@ final class BinaryCopyWriter implements ScalarKind.CopyOut {
       putInt(-1);
       return -1;
     }
-    if (type.kind().isNested()) {
-      throw new IllegalArgumentException("no binary COPY encoding for " + type);
-    }
-    return ScalarKind.of(type).writeCopy(value, type, this);
+    return PostgreSql.writeCopy(value, type, this);
   }
 
   /**

@@ -7,7 +7,7 @@ import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.NotFoundException;
 import io.delpha.sdk.core.ProgressListener;
 import io.delpha.sdk.parquet.Column;
-import io.delpha.sdk.parquet.internal.kinds.ScalarKind;
+import io.delpha.sdk.parquet.internal.engines.PostgreSql;
 import io.delpha.sdk.parquet.ParquetRows;
 import io.delpha.sdk.parquet.Row;
 import io.delpha.sdk.parquet.RowSchema;
@@ -229,10 +229,7 @@ public final class Extractor {
     @Nullable Object[] values = new Object[schema.size()];
     for (int i = 0; i < values.length; i++) {
       Column column = schema.column(i);
-      if (column.type().kind().isNested()) {
-        throw new IllegalStateException("no source column is read as " + column.type());
-      }
-      values[i] = ScalarKind.of(column.type()).readJdbc(rs, i + 1, column.type());
+      values[i] = PostgreSql.readJdbc(rs, i + 1, column.type());
     }
     return Row.of(schema, values);
   }

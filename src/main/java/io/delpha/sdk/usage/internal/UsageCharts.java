@@ -1,6 +1,6 @@
 package io.delpha.sdk.usage.internal;
 
-import io.delpha.sdk.parquet.internal.kinds.DuckDbSql;
+import io.delpha.sdk.parquet.internal.engines.DuckDbSql;
 import io.delpha.sdk.parquet.ColumnType;
 import java.math.BigDecimal;
 import java.sql.PreparedStatement;
@@ -105,7 +105,7 @@ public final class UsageCharts {
 
   private String dayExpression() {
     String column = DuckDbSql.identifier(table.dateColumn());
-    return table.dateType().kind() == ColumnType.Kind.STRING ? "CAST(left(" + column + ", 10) AS DATE)"
+    return table.dateType().equals(ColumnType.STRING) ? "CAST(left(" + column + ", 10) AS DATE)"
         : "CAST(" + column + " AS DATE)";
   }
 

@@ -1,6 +1,6 @@
 package io.delpha.sdk.usage.internal;
 
-import io.delpha.sdk.parquet.internal.kinds.DuckDbSql;
+import io.delpha.sdk.parquet.internal.engines.DuckDbSql;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.internal.JsonSupport;

@@ -11,9 +11,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A scalar kind of the row model (every {@link ColumnType.Kind} but LIST, MAP and STRUCT) and all the library knows of
- * it, system by system. One final class per kind, in this package; {@link #of(ColumnType.Kind)} is the one switch that
- * maps a kind to its class, so a new kind is a constant of {@code ColumnType.Kind}, its class here, its tests and its
- * rows in docs/parquet.md's tables (which {@code ScalarKindTest} compares with these classes).
+ * it, system by system: the kind's one declaration. One final class per kind, in this package; {@link #of(ColumnType.Kind)}
+ * is the one switch that maps a kind to its class, so a new kind is a constant of {@code ColumnType.Kind}, its class
+ * here, its tests and its rows in docs/parquet.md's tables (which {@code ScalarKindTest} compares with these classes).
+ * Other capabilities never name this interface: {@code parquet.internal.engines} asks it for them.
  *
  * <p>Methods take the column's {@link ColumnType} where the answer depends on more than the kind (a decimal's
  * precision and scale). A value passed in is of the kind's {@link #javaType()} and never {@code null}: nulls are the
@@ -157,7 +158,7 @@ public sealed interface ScalarKind
    */
   boolean heldAs(Physical physical, @Nullable ChronoUnit unit, ColumnType type);
 
-  // ---------------------------------------------------------------- Cassandra (AWSManager's loader)
+  // ---------------------------------------------------------------- Cassandra (engines.Cql)
 
   /** @return the CQL type a loaded column of the kind is created as */
   String cqlType();
@@ -170,7 +171,7 @@ public sealed interface ScalarKind
     return value;
   }
 
-  // ---------------------------------------------------------------- PostgreSQL (the Totesys warehouse)
+  // ---------------------------------------------------------------- PostgreSQL (engines.PostgreSql)
 
   /**
    * @param type the column's type
@@ -206,7 +207,7 @@ public sealed interface ScalarKind
     throw new IllegalStateException("no source column is read as " + type);
   }
 
-  // ---------------------------------------------------------------- DuckDB (SharingSql, the usage cache)
+  // ---------------------------------------------------------------- DuckDB (engines.DuckDbSql)
 
   /**
    * @param type the column's type
@@ -235,7 +236,7 @@ public sealed interface ScalarKind
     throw new IllegalStateException("not read exactly from DuckDB: " + type);
   }
 
-  // ---------------------------------------------------------------- Spark (Delta Sharing schemas and files)
+  // ---------------------------------------------------------------- Spark (engines.Spark)
 
   /**
    * @return the kind's name among Spark SQL's primitive types (Delta's {@code schemaString}; a decimal's without its

@@ -123,7 +123,7 @@ final class VariantKind implements ScalarKind {
     return "variant";
   }
 
-  /** Never called: partition values cannot hold a VARIANT ({@code Values.parsePartition} refuses it). */
+  /** Never called: partition values cannot hold a VARIANT ({@code Spark.partitionable} says so). */
   @Override
   public Object parsePartition(String text, ColumnType type) {
     throw new IllegalArgumentException("partition values cannot hold a VARIANT");

@@ -1,8 +1,9 @@
-package io.delpha.sdk.parquet.internal.kinds;
+package io.delpha.sdk.parquet.internal.engines;
 
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.parquet.ColumnType;
+import io.delpha.sdk.parquet.internal.kinds.ScalarKind;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
@@ -12,7 +13,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * DuckDB and the row model: each column type's DuckDB type, the expressions and reads that give its values back exactly,
- * and SQL text made from our values (quoted identifiers, string and typed literals).
+ * and SQL text made from our values (quoted identifiers, string and typed literals). A scalar kind's part is its
+ * declaration's ({@code ScalarKind#duckDbType}, {@code duckDbSelect}, {@code duckDbValue}); LIST, MAP and STRUCT are
+ * composed here.
  */
 public final class DuckDbSql {
 
@@ -34,7 +37,7 @@ public final class DuckDbSql {
       case STRUCT -> {
         StringBuilder b = new StringBuilder("STRUCT(");
         for (int i = 0; i < type.fields().size(); i++) {
-          b.append(i == 0 ? "" : ", ").append(quoted(type.fields().column(i).name())).append(' ')
+          b.append(i == 0 ? "" : ", ").append(identifier(type.fields().column(i).name())).append(' ')
               .append(type(type.fields().column(i).type(), column, table));
         }
         yield b.append(')').toString();
@@ -68,11 +71,6 @@ public final class DuckDbSql {
       throw new IllegalStateException("not read exactly from DuckDB: " + type);
     }
     return ScalarKind.of(type).duckDbValue(rs, i, type);
-  }
-
-  /** @return a DuckDB identifier that names exactly {@code name} */
-  static String quoted(String name) {
-    return '"' + name.replace("\"", "\"\"") + '"';
   }
 
   /**
