@@ -19,9 +19,9 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * A column kind is one declaration, in {@code parquet} (docs/architecture.md, "Add a column kind"): outside
- * {@code io/delpha/sdk/parquet}, no source file names {@code parquet.internal.kinds}, switches over the kinds or names
- * a kind's constant; what a type means to an engine is asked of {@code parquet.internal.engines}, and a type is compared
+ * A column kind is one declaration, in {@code parquet} (docs/architecture.md, "Add a column kind"): outside {@code
+ * io/delpha/sdk/parquet}, no source file names {@code parquet.internal.kinds}, switches over the kinds or names a
+ * kind's constant; what a type means to an engine is asked of {@code parquet.internal.engines}, and a type is compared
  * with {@code ColumnType}'s constants. So a new kind changes no file outside {@code parquet}.
  */
 @DisplayName("A column kind is declared in parquet: no other package names its kinds' internals or switches over them")

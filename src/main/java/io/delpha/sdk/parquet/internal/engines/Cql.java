@@ -12,9 +12,9 @@ import java.util.Set;
 
 /**
  * Cassandra and the row model: the CQL type a column of a row-model type is created as, the existing CQL types that
- * hold its values, and a value as the driver binds it. A scalar kind's part is its declaration's
- * ({@code ScalarKind#cqlType}, {@code cqlValue}); lists and maps of scalars are CQL collections, composed here. A struct,
- * and a collection of collections or structs, has no CQL type here.
+ * hold its values, and a value as the driver binds it. A scalar kind's part is its declaration's ({@code
+ * ScalarKind#cqlType}, {@code cqlValue}); lists and maps of scalars are CQL collections, composed here. A struct, and a
+ * collection of collections or structs, has no CQL type here.
  */
 public final class Cql {
 

@@ -12,10 +12,10 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * DuckDB and the row model: each column type's DuckDB type, the expressions and reads that give its values back exactly,
- * and SQL text made from our values (quoted identifiers, string and typed literals). A scalar kind's part is its
- * declaration's ({@code ScalarKind#duckDbType}, {@code duckDbSelect}, {@code duckDbValue}); LIST, MAP and STRUCT are
- * composed here.
+ * DuckDB and the row model: each column type's DuckDB type, the expressions and reads that give its values back
+ * exactly, and SQL text made from our values (quoted identifiers, string and typed literals). A scalar kind's part is
+ * its declaration's ({@code ScalarKind#duckDbType}, {@code duckDbSelect}, {@code duckDbValue}); LIST, MAP and STRUCT
+ * are composed here.
  */
 public final class DuckDbSql {
 

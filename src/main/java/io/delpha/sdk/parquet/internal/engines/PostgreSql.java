@@ -8,8 +8,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * PostgreSQL and the row model (the Totesys warehouse and its extract): a warehouse column's type, a value's binary
- * {@code COPY} form and a source column's JDBC read. Each is the kind's declaration's ({@code ScalarKind#warehouseType},
- * {@code writeCopy}, {@code readJdbc}); LIST, MAP and STRUCT have none.
+ * {@code COPY} form and a source column's JDBC read. Each is the kind's declaration's ({@code
+ * ScalarKind#warehouseType}, {@code writeCopy}, {@code readJdbc}); LIST, MAP and STRUCT have none.
  */
 public final class PostgreSql {
 

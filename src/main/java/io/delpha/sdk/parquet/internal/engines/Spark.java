@@ -43,10 +43,11 @@ public final class Spark {
 
   /**
    * @param type a row-model type
-   * @return whether a partition value (a string in the protocol) can be of the type: a scalar kind's but VARIANT's
+   * @return whether a partition value (a string in the protocol) can be of the type: a scalar kind's that says so
+   *     (not VARIANT's)
    */
   public static boolean partitionable(ColumnType type) {
-    return !type.kind().isNested() && type.kind() != ColumnType.Kind.VARIANT;
+    return !type.kind().isNested() && ScalarKind.of(type).partitionable();
   }
 
   /**

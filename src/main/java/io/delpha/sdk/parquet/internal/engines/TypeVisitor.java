@@ -8,8 +8,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The shape of a row-model type, for code outside {@code parquet} that walks nested types and values: a scalar (whose
  * meaning in each engine its kind's declaration gives, through this package's classes), a list, a map or a struct.
- * {@link #visit} is the one switch over the kinds' shapes, so a new nested kind is a method here, which the compiler then
- * asks of every visitor; a new scalar kind changes no visitor.
+ * {@link #visit} is the one switch over the kinds' shapes, so a new nested kind is a method here, which the compiler
+ * then asks of every visitor; a new scalar kind changes no visitor.
  *
  * @param <R> what a visit answers
  */

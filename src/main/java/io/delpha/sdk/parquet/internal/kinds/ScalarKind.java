@@ -11,10 +11,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A scalar kind of the row model (every {@link ColumnType.Kind} but LIST, MAP and STRUCT) and all the library knows of
- * it, system by system: the kind's one declaration. One final class per kind, in this package; {@link #of(ColumnType.Kind)}
- * is the one switch that maps a kind to its class, so a new kind is a constant of {@code ColumnType.Kind}, its class
- * here, its tests and its rows in docs/parquet.md's tables (which {@code ScalarKindTest} compares with these classes).
- * Other capabilities never name this interface: {@code parquet.internal.engines} asks it for them.
+ * it, system by system: the kind's one declaration. One final class per kind, in this package; {@link
+ * #of(ColumnType.Kind)} is the one switch that maps a kind to its class, so a new kind is a constant of {@code
+ * ColumnType.Kind}, its class here, its tests and its rows in docs/parquet.md's tables (which {@code ScalarKindTest}
+ * compares with these classes). Other capabilities never name this interface: {@code parquet.internal.engines} asks it
+ * for them.
  *
  * <p>Methods take the column's {@link ColumnType} where the answer depends on more than the kind (a decimal's
  * precision and scale). A value passed in is of the kind's {@link #javaType()} and never {@code null}: nulls are the
@@ -243,6 +244,11 @@ public sealed interface ScalarKind
    *     precision and scale), or {@code null} if Spark has no type for it
    */
   @Nullable String sparkName();
+
+  /** @return whether a partition value (a string in the Delta Sharing protocol) can be of the kind */
+  default boolean partitionable() {
+    return true;
+  }
 
   /**
    * Parses a partition value, which the Delta Sharing protocol sends as a string.

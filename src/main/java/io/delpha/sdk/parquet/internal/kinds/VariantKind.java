@@ -123,7 +123,12 @@ final class VariantKind implements ScalarKind {
     return "variant";
   }
 
-  /** Never called: partition values cannot hold a VARIANT ({@code Spark.partitionable} says so). */
+  @Override
+  public boolean partitionable() {
+    return false;
+  }
+
+  /** Never called: partition values cannot hold a VARIANT ({@link #partitionable}). */
   @Override
   public Object parsePartition(String text, ColumnType type) {
     throw new IllegalArgumentException("partition values cannot hold a VARIANT");
