@@ -8,6 +8,7 @@ import io.delpha.sdk.core.ClosedException;
 import io.delpha.sdk.core.ConflictException;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.NotFoundException;
+import io.delpha.sdk.core.Secret;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.internal.ClosedGuard;
 import io.delpha.sdk.core.internal.metrics.Recorder;
@@ -75,11 +76,12 @@ import org.slf4j.LoggerFactory;
 public final class AccessKeys implements AutoCloseable {
 
   /** The organisation recorded for the admin key; not a valid organisation name. */
-  public static final String ADMIN_ORGANISATION = "*";
+  public static final String ADMIN_ORGANISATION = KeyIssuer.ADMIN_ORGANISATION;
 
   private static final Logger LOG = LoggerFactory.getLogger(AccessKeys.class);
 
   /** The host's executor with the consistency decisions of {@link QuorumExecutor}, for the key store's tables. */
+  private final AccessKeysConfig config;
   private final CqlExecutor cass;
   private final String keyspace;
   private final Duration recheckInterval;
@@ -97,33 +99,37 @@ public final class AccessKeys implements AutoCloseable {
   private final SessionOpener opener;
   private final ClosedGuard guard = new ClosedGuard("this AccessKeys");
 
-  AccessKeys(AccessKeysBuilder b) {
+  AccessKeys(AccessKeysConfig config, boolean statementGuard) {
+    this.config = config;
     // the host's executor, as given: organisation sessions run on it with the host's own settings
-    CqlExecutor host = Objects.requireNonNull(b.cass, "cass"); // checked by build()
+    CqlExecutor host = config.cassandra();
     this.cass = new QuorumExecutor(host); // the key store's statements: LOCAL_QUORUM, LOCAL_SERIAL for LWTs
-    this.keyspace = b.keyspace;
-    this.recheckInterval = b.recheckInterval;
-    Clock clock = b.clock;
+    this.keyspace = config.keyspace();
+    this.recheckInterval = config.revocationCheckInterval();
+    Clock clock = config.clock();
     this.audit = new AuditLog(cass, keyspace, clock);
     this.keyTable = new KeyTable(cass, keyspace);
     this.adminSlot = new AdminSlot(cass, keyspace, keyTable, clock);
-    this.tenancy = new Tenancy(cass, keyspace, b.reservedKeyspaces, clock, audit);
-    FailureThrottle throttle = new FailureThrottle(b.maxFailures, b.failureWindow);
-    Recorder metrics = Recorder.of(b.metrics);
-    this.roleWall = b.login == null ? null : roleWall(b, b.login, host); // starts the sweep: nothing after may throw
+    this.tenancy = new Tenancy(cass, keyspace, config.reservedKeyspaces(), clock, audit);
+    FailureThrottle throttle = new FailureThrottle(config.maxFailures(), config.failureWindow());
+    Recorder metrics = Recorder.of(config.metrics());
+    DatabaseLogin login = config.roleLogin();
+    this.roleWall = login == null ? null : roleWall(login, host); // starts the sweep: nothing after may throw
     this.verifier = new KeyVerifier(keyTable, adminSlot, roleWall, throttle, audit, holderEvents, metrics, clock);
     this.issuer = new KeyIssuer(keyTable, adminSlot, roleWall, verifier, audit, clock);
     SessionAuthority authority = new StoreAuthority(host, keyspace, keyTable, adminSlot, tenancy, verifier, clock,
         recheckInterval);
     this.opener = new SessionOpener(host, authority, verifier, tenancy, new OrganisationBounds(
-        b.maxSessionsPerOrganisation, b.maxOpensPerSecondPerOrganisation), roleWall, clock, b.statementGuard);
+        config.maxSessionsPerOrganisation(), config.maxOpensPerSecondPerOrganisation()), roleWall, clock,
+        statementGuard);
   }
 
-  private RoleWall roleWall(AccessKeysBuilder b, DatabaseLogin login, CqlExecutor host) {
-    DatabaseRoles roles = new DatabaseRoles(host, keyspace,
-        b.rolePasswordKey != null ? b.rolePasswordKey : DatabaseRoles.randomPasswordKey(), b.cidrGroups);
+  private RoleWall roleWall(DatabaseLogin login, CqlExecutor host) {
+    Secret key = config.rolePasswordKey();
+    DatabaseRoles roles = new DatabaseRoles(host, keyspace, key != null ? key : DatabaseRoles.randomPasswordKey(),
+        config.roleAccessFromCidrs());
     GrantReconciler grants = new GrantReconciler(cass, keyspace, roles, tenancy::grantable);
-    return new RoleWall(login, roles, grants, keyTable, tenancy, b.clock, b.roleSweepInterval);
+    return new RoleWall(login, roles, grants, keyTable, tenancy, config.clock(), config.roleSweepInterval());
   }
 
   /**
@@ -145,6 +151,24 @@ public final class AccessKeys implements AutoCloseable {
    */
   public static AccessKeysBuilder builder() {
     return new AccessKeysBuilder();
+  }
+
+  /**
+   * @return the settings this key store was built with (answers after {@link #close()} too)
+   */
+  public AccessKeysConfig config() {
+    return config;
+  }
+
+  /**
+   * A builder for another key store with this one's settings ({@code config().toBuilder()}: the connection, the
+   * Cassandra roles and their password key included), so {@code toBuilder().build().config()} equals {@link
+   * #config()}. Building it creates nothing that exists already.
+   *
+   * @return a new builder holding {@link #config()}
+   */
+  public AccessKeysBuilder toBuilder() {
+    return config.toBuilder();
   }
 
   /**

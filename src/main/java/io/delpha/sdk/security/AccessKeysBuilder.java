@@ -7,6 +7,7 @@ import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.ClientBuilder;
 import io.delpha.sdk.core.Metrics;
 import io.delpha.sdk.core.ServiceUnavailableException;
+import io.delpha.sdk.core.internal.Settings;
 import io.delpha.sdk.security.internal.AdminSlot;
 import io.delpha.sdk.security.internal.KeyTable;
 import io.delpha.sdk.security.internal.KeyspaceGuard;
@@ -18,7 +19,6 @@ import java.util.HashSet;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Configures and builds {@link AccessKeys}: {@link AccessKeys#builder()}, or {@link AccessKeys#on(CqlExecutor)} with
@@ -26,29 +26,25 @@ import org.jspecify.annotations.Nullable;
  */
 public final class AccessKeysBuilder implements ClientBuilder<AccessKeysBuilder, AccessKeys>,
     ClientBuilder.WithClock<AccessKeysBuilder> {
-  /** The ingest registry's default keyspace: never assignable (see {@code BatchIngestorBuilder}). */
-  private static final String DEFAULT_INGEST_KEYSPACE = "delpha_ingest";
   private static final Duration MAX_RECHECK = Duration.ofSeconds(5);
 
-  // the settings; package-private, as AccessKeys' constructor reads them
-  @Nullable CqlExecutor cass;
-  String keyspace = "delpha_security";
-  private @Nullable String replication;
-  Clock clock = Clock.systemUTC();
-  Duration recheckInterval = Duration.ofSeconds(2);
-  int maxFailures = 5;
-  Duration failureWindow = Duration.ofMinutes(1);
-  Set<String> reservedKeyspaces = Set.of(DEFAULT_INGEST_KEYSPACE);
-  @Nullable DatabaseLogin login;
-  io.delpha.sdk.core.@Nullable Secret rolePasswordKey;
-  Set<String> cidrGroups = Set.of();
-  Duration roleSweepInterval = Duration.ofMinutes(1);
-  boolean statementGuard = true;
-  Metrics metrics = Metrics.none();
-  int maxSessionsPerOrganisation = 64;
-  int maxOpensPerSecondPerOrganisation = 20;
+  private final Settings.Draft draft;
+  /** Test-only, not a setting: off only in the tests of Cassandra's own authorisation. */
+  private boolean statementGuard = true;
 
-  AccessKeysBuilder() {}
+  AccessKeysBuilder() {
+    this(AccessKeysConfig.SETTINGS.draft());
+  }
+
+  /** A builder holding {@code draft}'s settings: {@link AccessKeysConfig#toBuilder()}. */
+  AccessKeysBuilder(Settings.Draft draft) {
+    this.draft = draft;
+  }
+
+  private <T> AccessKeysBuilder set(Settings.Setting<T> setting, T value) {
+    draft.set(setting, value);
+    return this;
+  }
 
   /**
    * @param cass the connection (a {@code CassandraManager}); its role needs to create the security keyspace, or
@@ -56,8 +52,7 @@ public final class AccessKeysBuilder implements ClientBuilder<AccessKeysBuilder,
    * @return this builder
    */
   public AccessKeysBuilder cassandra(CqlExecutor cass) {
-    this.cass = Objects.requireNonNull(cass, "cass");
-    return this;
+    return set(AccessKeysConfig.CASSANDRA, Objects.requireNonNull(cass, "cass"));
   }
 
   /**
@@ -69,8 +64,7 @@ public final class AccessKeysBuilder implements ClientBuilder<AccessKeysBuilder,
     if (!Tenancy.isPlainKeyspaceName(ks) || KeyspaceGuard.isSystem(ks)) {
       throw new InvalidInputException("the security keyspace needs a plain, non-system name; got " + name);
     }
-    this.keyspace = ks;
-    return this;
+    return set(AccessKeysConfig.KEYSPACE, ks);
   }
 
   /**
@@ -84,8 +78,7 @@ public final class AccessKeysBuilder implements ClientBuilder<AccessKeysBuilder,
       throw new InvalidInputException("replication is a CQL map such as {'class': 'SimpleStrategy', "
           + "'replication_factor': 3}; got " + cqlMap);
     }
-    this.replication = cqlMap.trim();
-    return this;
+    return set(AccessKeysConfig.REPLICATION, cqlMap.trim());
   }
 
   /**
@@ -111,8 +104,7 @@ public final class AccessKeysBuilder implements ClientBuilder<AccessKeysBuilder,
    * @return this builder
    */
   public AccessKeysBuilder cassandraRoles(DatabaseLogin login) {
-    this.login = Objects.requireNonNull(login, "login");
-    return this;
+    return set(AccessKeysConfig.ROLE_LOGIN, Objects.requireNonNull(login, "login"));
   }
 
   /**
@@ -128,9 +120,8 @@ public final class AccessKeysBuilder implements ClientBuilder<AccessKeysBuilder,
    * @return this builder
    */
   public AccessKeysBuilder cassandraRoles(DatabaseLogin login, io.delpha.sdk.core.Secret rolePasswordKey) {
-    this.login = Objects.requireNonNull(login, "login");
-    this.rolePasswordKey = Objects.requireNonNull(rolePasswordKey, "rolePasswordKey");
-    return this;
+    draft.set(AccessKeysConfig.ROLE_LOGIN, Objects.requireNonNull(login, "login"));
+    return set(AccessKeysConfig.ROLE_PASSWORD_KEY, Objects.requireNonNull(rolePasswordKey, "rolePasswordKey"));
   }
 
   /**
@@ -142,8 +133,7 @@ public final class AccessKeysBuilder implements ClientBuilder<AccessKeysBuilder,
    * @return this builder
    */
   public AccessKeysBuilder roleAccessFromCidrs(Collection<String> cidrGroups) {
-    this.cidrGroups = Set.copyOf(Objects.requireNonNull(cidrGroups, "cidrGroups"));
-    return this;
+    return set(AccessKeysConfig.ROLE_ACCESS_FROM_CIDRS, Set.copyOf(Objects.requireNonNull(cidrGroups, "cidrGroups")));
   }
 
   /**
@@ -155,8 +145,7 @@ public final class AccessKeysBuilder implements ClientBuilder<AccessKeysBuilder,
     if (Objects.requireNonNull(every, "every").isNegative() || every.isZero()) {
       throw new InvalidInputException("roleSweepInterval must be positive, was " + every);
     }
-    this.roleSweepInterval = every;
-    return this;
+    return set(AccessKeysConfig.ROLE_SWEEP_INTERVAL, every);
   }
 
   /**
@@ -183,9 +172,8 @@ public final class AccessKeysBuilder implements ClientBuilder<AccessKeysBuilder,
     for (String n : Objects.requireNonNull(names, "names")) {
       lowered.add(Objects.requireNonNull(n, "keyspace name").toLowerCase(Locale.ROOT));
     }
-    lowered.add(DEFAULT_INGEST_KEYSPACE);
-    this.reservedKeyspaces = Set.copyOf(lowered);
-    return this;
+    lowered.add(AccessKeysConfig.DEFAULT_INGEST_KEYSPACE);
+    return set(AccessKeysConfig.RESERVED_KEYSPACES, lowered);
   }
 
   /**
@@ -194,8 +182,7 @@ public final class AccessKeysBuilder implements ClientBuilder<AccessKeysBuilder,
    */
   @Override
   public AccessKeysBuilder clock(Clock clock) {
-    this.clock = Objects.requireNonNull(clock, "clock");
-    return this;
+    return set(AccessKeysConfig.CLOCK, Objects.requireNonNull(clock, "clock"));
   }
 
   /**
@@ -207,8 +194,7 @@ public final class AccessKeysBuilder implements ClientBuilder<AccessKeysBuilder,
     if (Objects.requireNonNull(interval, "interval").isNegative() || interval.compareTo(MAX_RECHECK) > 0) {
       throw new InvalidInputException("revocationCheckInterval must be between 0 and 5 s, was " + interval);
     }
-    this.recheckInterval = interval;
-    return this;
+    return set(AccessKeysConfig.REVOCATION_CHECK_INTERVAL, interval);
   }
 
   /**
@@ -223,9 +209,8 @@ public final class AccessKeysBuilder implements ClientBuilder<AccessKeysBuilder,
       throw new InvalidInputException("throttle needs at least 1 failure and a positive window, got "
           + maxFailures + " in " + window);
     }
-    this.maxFailures = maxFailures;
-    this.failureWindow = window;
-    return this;
+    draft.set(AccessKeysConfig.MAX_FAILURES, maxFailures);
+    return set(AccessKeysConfig.FAILURE_WINDOW, window);
   }
 
   /**
@@ -237,8 +222,7 @@ public final class AccessKeysBuilder implements ClientBuilder<AccessKeysBuilder,
     if (max < 1) {
       throw new InvalidInputException("maxSessionsPerOrganisation must be at least 1, was " + max);
     }
-    this.maxSessionsPerOrganisation = max;
-    return this;
+    return set(AccessKeysConfig.MAX_SESSIONS_PER_ORGANISATION, max);
   }
 
   /**
@@ -250,8 +234,7 @@ public final class AccessKeysBuilder implements ClientBuilder<AccessKeysBuilder,
     if (max < 1) {
       throw new InvalidInputException("maxOpensPerSecondPerOrganisation must be at least 1, was " + max);
     }
-    this.maxOpensPerSecondPerOrganisation = max;
-    return this;
+    return set(AccessKeysConfig.MAX_OPENS_PER_SECOND_PER_ORGANISATION, max);
   }
 
   /**
@@ -261,8 +244,7 @@ public final class AccessKeysBuilder implements ClientBuilder<AccessKeysBuilder,
    */
   @Override
   public AccessKeysBuilder metrics(Metrics metrics) {
-    this.metrics = Objects.requireNonNull(metrics, "metrics");
-    return this;
+    return set(AccessKeysConfig.METRICS, Objects.requireNonNull(metrics, "metrics"));
   }
 
   /**
@@ -273,9 +255,10 @@ public final class AccessKeysBuilder implements ClientBuilder<AccessKeysBuilder,
    */
   @Override
   public AccessKeys build() {
-    if (cass == null) {
-      throw new InvalidInputException("AccessKeys needs a Cassandra connection: builder().cassandra(cass)");
-    }
+    AccessKeysConfig config = settings();
+    CqlExecutor cass = config.cassandra();
+    String keyspace = config.keyspace();
+    String replication = config.replication();
     String map = replication != null ? replication : CassandraKeyspaces.survivingReplication(cass);
     cass.execute("CREATE KEYSPACE IF NOT EXISTS " + CqlNames.quote(keyspace) + " WITH replication = " + map);
     cass.execute(KeyTable.createTable(keyspace));
@@ -283,8 +266,19 @@ public final class AccessKeysBuilder implements ClientBuilder<AccessKeysBuilder,
     for (String registryTable : Tenancy.createTables(keyspace)) {
       cass.execute(registryTable);
     }
-    AccessKeys keys = new AccessKeys(this);
+    AccessKeys keys = new AccessKeys(config, statementGuard);
     keys.audit.createTable();
     return keys;
+  }
+
+  /**
+   * The settings {@link #build()} uses, checked as it checks them ({@link AccessKeysConfig#from}), without touching
+   * Cassandra.
+   */
+  AccessKeysConfig settings() {
+    if (draft.find(AccessKeysConfig.CASSANDRA) == null) {
+      throw new InvalidInputException("AccessKeys needs a Cassandra connection: builder().cassandra(cass)");
+    }
+    return new AccessKeysConfig(draft.freeze());
   }
 }

@@ -4,7 +4,6 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import io.delpha.sdk.core.ConflictException;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.NotFoundException;
-import io.delpha.sdk.security.AccessKeys;
 import io.delpha.sdk.security.IssuedKey;
 import io.delpha.sdk.security.KeyPrincipal;
 import io.delpha.sdk.security.KeyRole;
@@ -23,7 +22,8 @@ public final class KeyIssuer {
 
   /** The facade's category: hosts tune the key store's log lines by that one name. */
   private static final Logger LOG = LoggerFactory.getLogger(KeyIssuer.class);
-  private static final String ADMIN_ORGANISATION = AccessKeys.ADMIN_ORGANISATION;
+  /** The organisation recorded for the admin key ({@code AccessKeys.ADMIN_ORGANISATION}); not a valid name. */
+  public static final String ADMIN_ORGANISATION = "*";
 
   private final KeyTable keys;
   private final AdminSlot adminSlot;
