@@ -1,11 +1,12 @@
 package io.delpha.sdk.usage;
 
-import io.delpha.sdk.sharing.SharingSql;
 import io.delpha.sdk.core.ClosedException;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.Metrics;
 import io.delpha.sdk.core.internal.ClosedGuard;
 import io.delpha.sdk.security.AccessKeys;
+import io.delpha.sdk.security.KeyInfo;
+import io.delpha.sdk.security.KeyRole;
 import io.delpha.sdk.server.ServerOptions;
 import io.delpha.sdk.server.HttpService;
 import io.delpha.sdk.server.HttpService.Route;
@@ -17,12 +18,12 @@ import io.delpha.sdk.usage.internal.UsageOrganisations;
 import io.delpha.sdk.usage.internal.UsagePage;
 import io.delpha.sdk.usage.internal.UsageRowsEndpoint;
 import io.delpha.sdk.usage.internal.UsageTable;
+import java.net.InetSocketAddress;
 import java.net.URI;
-import java.sql.Connection;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,22 +70,23 @@ public final class UsageAnalyticsServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(UsageAnalyticsServer.class);
   /** The path of the usage endpoint. */
-  public static final String PATH = "/api/v1/usage";
+  public static final String PATH = UsageRowsEndpoint.PATH;
   /** The usage page (HTML, no data until a key is given), served when a cache directory is set. */
   public static final String PAGE_PATH = UsagePage.PAGE_PATH;
   /** The JSON of the per-day chart: {@code {"organisation","from","to","measure","points":[{"day","value"}]}}. */
-  public static final String DAILY_PATH = "/api/v1/usage/daily";
+  public static final String DAILY_PATH = UsageChartEndpoints.DAILY_PATH;
   /** The JSON of the per-feature chart: {@code {..., "points":[{"feature","value"}]}}, largest first. */
-  public static final String FEATURES_PATH = "/api/v1/usage/features";
+  public static final String FEATURES_PATH = UsageChartEndpoints.FEATURES_PATH;
   /** The charts as an HTML fragment with inline SVG, what the page shows. */
-  public static final String REPORT_PATH = "/api/v1/usage/report";
+  public static final String REPORT_PATH = UsageChartEndpoints.REPORT_PATH;
   /** The longest range a chart covers, in days. */
-  public static final int MAX_DAYS = 366;
+  public static final int MAX_DAYS = UsageChartEndpoints.MAX_DAYS;
   /** The threads of the cache's one DuckDB database (its {@code threads} setting, given at creation). */
-  public static final int CACHE_DB_THREADS = 2;
+  public static final int CACHE_DB_THREADS = UsageCache.CACHE_DB_THREADS;
   /** The memory limit of the cache's one DuckDB database, in MiB (its {@code memory_limit}, given at creation). */
-  public static final int CACHE_DB_MEMORY_MB = 256;
+  public static final int CACHE_DB_MEMORY_MB = UsageCache.CACHE_DB_MEMORY_MB;
 
+  private final UsageAnalyticsServerConfig config;
   private final UsageTable table;
   private final ServerOptions options;
   private final Metrics metrics;
@@ -95,41 +97,39 @@ public final class UsageAnalyticsServer implements AutoCloseable {
   private @Nullable HttpService http;
   private final ClosedGuard guard = new ClosedGuard("this UsageAnalyticsServer");
 
-  UsageAnalyticsServer(UsageAnalyticsServerBuilder b) {
-    // all five checked by build()
-    this.table = new UsageTable(Objects.requireNonNull(b.client, "client"), Objects.requireNonNull(b.table, "table"),
-        Objects.requireNonNull(b.organisationColumn, "organisationColumn"),
-        Objects.requireNonNull(b.dateColumn, "dateColumn"));
-    UsageAuth auth = new UsageAuth(Objects.requireNonNull(b.authenticator, "authenticator"), this::running);
-    UsageOrganisations organisations = new UsageOrganisations(
-        Objects.requireNonNull(b.organisationsWithKeys, "organisationsWithKeys"), b.clock);
-    this.metrics = b.metrics;
-    if (b.cacheDirectory != null) {
-      UsageCache shared = new UsageCache(table, UsageAnalyticsServer::boundedDuckDb, b.cacheDirectory,
-          b.refreshInterval, b.clock);
+  UsageAnalyticsServer(UsageAnalyticsServerConfig config) {
+    this.config = config;
+    this.table = new UsageTable(config.client(), config.table(), config.organisationColumn(), config.dateColumn());
+    AccessKeys keys = config.accessKeys();
+    UsageAuth auth = new UsageAuth(keys::authenticate, this::running);
+    UsageOrganisations organisations = new UsageOrganisations(() -> keys.listKeys().stream()
+        .filter(k -> k.role() == KeyRole.ORG).map(KeyInfo::organisation).collect(Collectors.toSet()), config.clock());
+    this.metrics = config.metrics();
+    Path cacheDirectory = config.cacheDirectory();
+    if (cacheDirectory != null) {
+      UsageCache shared = new UsageCache(table, UsageCache::boundedDuckDb, cacheDirectory, config.refreshInterval(),
+          config.clock());
       this.cache = shared;
-      this.charts = new UsageChartEndpoints(auth, new UsageCharts(table, shared, b.featureColumn, b.measureColumn),
-          organisations, b.clock);
-      this.rows = new UsageRowsEndpoint(auth, table, organisations, shared, b.maxRows);
+      this.charts = new UsageChartEndpoints(auth,
+          new UsageCharts(table, shared, config.featureColumn(), config.measureColumn()), organisations,
+          config.clock());
+      this.rows = new UsageRowsEndpoint(auth, table, organisations, shared, config.maxRows());
     } else {
       this.cache = null;
       this.charts = null;
-      this.rows = new UsageRowsEndpoint(auth, table, organisations, null, b.maxRows);
+      this.rows = new UsageRowsEndpoint(auth, table, organisations, null, config.maxRows());
     }
-    ServerOptions.Builder o = b.options != null ? b.options.toBuilder() : ServerOptions.builder();
-    if (b.address != null) {
-      o.address(b.address);
+    ServerOptions given = config.options();
+    ServerOptions.Builder o = given != null ? given.toBuilder() : ServerOptions.builder();
+    InetSocketAddress address = config.address();
+    if (address != null) {
+      o.address(address);
     }
-    if (b.threads > 0) {
-      o.threads(Math.max(2, b.threads));
+    Integer threads = config.threads();
+    if (threads != null) {
+      o.threads(Math.max(2, threads));
     }
     this.options = o.build();
-  }
-
-  /** The cache's in-memory DuckDB database, with its thread and memory limits set at creation. */
-  private static Connection boundedDuckDb() {
-    return SharingSql.openDuckDb(Map.of("threads", String.valueOf(CACHE_DB_THREADS),
-        "memory_limit", CACHE_DB_MEMORY_MB + "MiB"));
   }
 
   /**
@@ -137,6 +137,23 @@ public final class UsageAnalyticsServer implements AutoCloseable {
    */
   public static UsageAnalyticsServerBuilder builder() {
     return new UsageAnalyticsServerBuilder();
+  }
+
+  /**
+   * @return the settings this server was built with (answers after {@link #close()} too)
+   */
+  public UsageAnalyticsServerConfig config() {
+    return config;
+  }
+
+  /**
+   * A builder for another server with this one's settings ({@code config().toBuilder()}: the client and the access
+   * keys included), so {@code toBuilder().build().config()} equals {@link #config()}. The new server is not started.
+   *
+   * @return a new builder holding {@link #config()}
+   */
+  public UsageAnalyticsServerBuilder toBuilder() {
+    return config.toBuilder();
   }
 
   /**

@@ -8,10 +8,8 @@ import io.delpha.sdk.core.ClientBuilder;
 import io.delpha.sdk.core.Metrics;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.internal.Capability;
+import io.delpha.sdk.core.internal.Settings;
 import io.delpha.sdk.security.AccessKeys;
-import io.delpha.sdk.security.KeyInfo;
-import io.delpha.sdk.security.KeyPrincipal;
-import io.delpha.sdk.security.KeyRole;
 import io.delpha.sdk.server.ServerOptions;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -20,35 +18,27 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.Set;
 import java.util.function.Consumer;
-import java.util.function.Function;
-import java.util.function.Supplier;
-import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /** Builds a {@link UsageAnalyticsServer}: {@link UsageAnalyticsServer#builder()}. */
 public final class UsageAnalyticsServerBuilder implements ClientBuilder<UsageAnalyticsServerBuilder, UsageAnalyticsServer>,
     ClientBuilder.WithClock<UsageAnalyticsServerBuilder> {
-  // the settings; package-private, as UsageAnalyticsServer's constructor reads them
-  @Nullable DeltaSharingClient client;
-  @Nullable String table;
-  @Nullable String organisationColumn;
-  @Nullable String dateColumn;
-  @Nullable Function<String, KeyPrincipal> authenticator;
-  int maxRows = 100_000;
-  @Nullable InetSocketAddress address;
-  int threads;
-  @Nullable ServerOptions options;
-  Metrics metrics = Metrics.none();
-  @Nullable Path cacheDirectory;
-  @Nullable String featureColumn;
-  @Nullable String measureColumn;
-  Duration refreshInterval = Duration.ofMinutes(1);
-  Clock clock = Clock.systemUTC();
-  @Nullable Supplier<Set<String>> organisationsWithKeys;
+  private final Settings.Draft draft;
 
-  UsageAnalyticsServerBuilder() {}
+  UsageAnalyticsServerBuilder() {
+    this(UsageAnalyticsServerConfig.SETTINGS.draft());
+  }
+
+  /** A builder holding {@code draft}'s settings: {@link UsageAnalyticsServerConfig#toBuilder()}. */
+  UsageAnalyticsServerBuilder(Settings.Draft draft) {
+    this.draft = draft;
+  }
+
+  private <T> UsageAnalyticsServerBuilder set(Settings.Setting<T> setting, T value) {
+    draft.set(setting, value);
+    return this;
+  }
 
   /**
    * Turns on the usage page and its chart endpoints ({@link UsageAnalyticsServer#PAGE_PATH}, {@link
@@ -63,8 +53,7 @@ public final class UsageAnalyticsServerBuilder implements ClientBuilder<UsageAna
    * @return this builder
    */
   public UsageAnalyticsServerBuilder cacheDirectory(Path directory) {
-    this.cacheDirectory = Objects.requireNonNull(directory, "directory");
-    return this;
+    return set(UsageAnalyticsServerConfig.CACHE_DIRECTORY, Objects.requireNonNull(directory, "directory"));
   }
 
   /**
@@ -72,9 +61,7 @@ public final class UsageAnalyticsServerBuilder implements ClientBuilder<UsageAna
    * @return this builder
    */
   public UsageAnalyticsServerBuilder featureColumn(String column) {
-    Objects.requireNonNull(column, "column");
-    this.featureColumn = column;
-    return this;
+    return set(UsageAnalyticsServerConfig.FEATURE_COLUMN, Objects.requireNonNull(column, "column"));
   }
 
   /**
@@ -82,9 +69,7 @@ public final class UsageAnalyticsServerBuilder implements ClientBuilder<UsageAna
    * @return this builder
    */
   public UsageAnalyticsServerBuilder measureColumn(String column) {
-    Objects.requireNonNull(column, "column");
-    this.measureColumn = column;
-    return this;
+    return set(UsageAnalyticsServerConfig.MEASURE_COLUMN, Objects.requireNonNull(column, "column"));
   }
 
   /**
@@ -96,8 +81,7 @@ public final class UsageAnalyticsServerBuilder implements ClientBuilder<UsageAna
     if (interval.isNegative()) {
       throw new InvalidInputException("refreshInterval must not be negative");
     }
-    this.refreshInterval = interval;
-    return this;
+    return set(UsageAnalyticsServerConfig.REFRESH_INTERVAL, interval);
   }
 
   /**
@@ -106,8 +90,7 @@ public final class UsageAnalyticsServerBuilder implements ClientBuilder<UsageAna
    */
   @Override
   public UsageAnalyticsServerBuilder clock(Clock clock) {
-    this.clock = Objects.requireNonNull(clock, "clock");
-    return this;
+    return set(UsageAnalyticsServerConfig.CLOCK, Objects.requireNonNull(clock, "clock"));
   }
 
   /**
@@ -115,8 +98,7 @@ public final class UsageAnalyticsServerBuilder implements ClientBuilder<UsageAna
    * @return this builder
    */
   public UsageAnalyticsServerBuilder client(DeltaSharingClient client) {
-    this.client = Objects.requireNonNull(client, "client");
-    return this;
+    return set(UsageAnalyticsServerConfig.CLIENT, Objects.requireNonNull(client, "client"));
   }
 
   /**
@@ -125,8 +107,7 @@ public final class UsageAnalyticsServerBuilder implements ClientBuilder<UsageAna
    */
   public UsageAnalyticsServerBuilder table(String table) {
     Objects.requireNonNull(table, "table");
-    this.table = SharedTable.parse(table).coordinates();
-    return this;
+    return set(UsageAnalyticsServerConfig.TABLE, SharedTable.parse(table).coordinates());
   }
 
   /**
@@ -134,9 +115,7 @@ public final class UsageAnalyticsServerBuilder implements ClientBuilder<UsageAna
    * @return this builder
    */
   public UsageAnalyticsServerBuilder organisationColumn(String column) {
-    Objects.requireNonNull(column, "column");
-    this.organisationColumn = column;
-    return this;
+    return set(UsageAnalyticsServerConfig.ORGANISATION_COLUMN, Objects.requireNonNull(column, "column"));
   }
 
   /**
@@ -144,9 +123,7 @@ public final class UsageAnalyticsServerBuilder implements ClientBuilder<UsageAna
    * @return this builder
    */
   public UsageAnalyticsServerBuilder dateColumn(String column) {
-    Objects.requireNonNull(column, "column");
-    this.dateColumn = column;
-    return this;
+    return set(UsageAnalyticsServerConfig.DATE_COLUMN, Objects.requireNonNull(column, "column"));
   }
 
   /**
@@ -154,11 +131,7 @@ public final class UsageAnalyticsServerBuilder implements ClientBuilder<UsageAna
    * @return this builder
    */
   public UsageAnalyticsServerBuilder accessKeys(AccessKeys keys) {
-    Objects.requireNonNull(keys, "keys");
-    this.authenticator = keys::authenticate;
-    this.organisationsWithKeys = () -> keys.listKeys().stream().filter(k -> k.role() == KeyRole.ORG)
-        .map(KeyInfo::organisation).collect(Collectors.toSet());
-    return this;
+    return set(UsageAnalyticsServerConfig.ACCESS_KEYS, Objects.requireNonNull(keys, "keys"));
   }
 
   /**
@@ -169,8 +142,7 @@ public final class UsageAnalyticsServerBuilder implements ClientBuilder<UsageAna
     if (maxRows < 1) {
       throw new InvalidInputException("maxRows must be >= 1, was " + maxRows);
     }
-    this.maxRows = maxRows;
-    return this;
+    return set(UsageAnalyticsServerConfig.MAX_ROWS, maxRows);
   }
 
   /**
@@ -178,8 +150,7 @@ public final class UsageAnalyticsServerBuilder implements ClientBuilder<UsageAna
    * @return this builder
    */
   public UsageAnalyticsServerBuilder bind(InetSocketAddress address) {
-    this.address = Objects.requireNonNull(address, "address");
-    return this;
+    return set(UsageAnalyticsServerConfig.ADDRESS, Objects.requireNonNull(address, "address"));
   }
 
   /**
@@ -187,8 +158,7 @@ public final class UsageAnalyticsServerBuilder implements ClientBuilder<UsageAna
    * @return this builder
    */
   public UsageAnalyticsServerBuilder port(int port) {
-    this.address = new InetSocketAddress("127.0.0.1", port);
-    return this;
+    return set(UsageAnalyticsServerConfig.ADDRESS, new InetSocketAddress("127.0.0.1", port));
   }
 
   /**
@@ -199,8 +169,7 @@ public final class UsageAnalyticsServerBuilder implements ClientBuilder<UsageAna
     if (threads < 1) {
       throw new InvalidInputException("threads must be >= 1, was " + threads);
     }
-    this.threads = threads;
-    return this;
+    return set(UsageAnalyticsServerConfig.THREADS, threads);
   }
 
   /**
@@ -209,8 +178,7 @@ public final class UsageAnalyticsServerBuilder implements ClientBuilder<UsageAna
    * @return this builder
    */
   public UsageAnalyticsServerBuilder options(ServerOptions options) {
-    this.options = Objects.requireNonNull(options, "options");
-    return this;
+    return set(UsageAnalyticsServerConfig.OPTIONS, Objects.requireNonNull(options, "options"));
   }
 
   /**
@@ -233,8 +201,7 @@ public final class UsageAnalyticsServerBuilder implements ClientBuilder<UsageAna
    */
   @Override
   public UsageAnalyticsServerBuilder metrics(Metrics metrics) {
-    this.metrics = Objects.requireNonNull(metrics, "metrics");
-    return this;
+    return set(UsageAnalyticsServerConfig.METRICS, Objects.requireNonNull(metrics, "metrics"));
   }
 
   /**
@@ -244,18 +211,30 @@ public final class UsageAnalyticsServerBuilder implements ClientBuilder<UsageAna
   @Override
   public UsageAnalyticsServer build() {
     Capability.require("UsageAnalyticsServer", Capability.HTTP_SERVER);
-    if (client == null || table == null || blank(organisationColumn) || blank(dateColumn) || authenticator == null) {
-      throw new InvalidInputException("the usage server needs a client, a table, an organisation column, a date "
-          + "column and access keys");
-    }
-    if (cacheDirectory != null) {
+    UsageAnalyticsServerConfig config = settings();
+    if (config.cacheDirectory() != null) {
       try (Connection probe = SharingSql.openDuckDb()) { // no DuckDB: say so now, naming the artifact
         probe.getMetaData();
       } catch (SQLException e) {
         throw new ServiceUnavailableException("DuckDB could not open a database: " + e.getMessage(), e);
       }
     }
-    return new UsageAnalyticsServer(this);
+    return new UsageAnalyticsServer(config);
+  }
+
+  /**
+   * The settings {@link #build()} uses, checked as it checks them ({@link UsageAnalyticsServerConfig#from}), without
+   * looking for the optional stacks.
+   */
+  UsageAnalyticsServerConfig settings() {
+    if (draft.find(UsageAnalyticsServerConfig.CLIENT) == null || draft.find(UsageAnalyticsServerConfig.TABLE) == null
+        || blank(draft.find(UsageAnalyticsServerConfig.ORGANISATION_COLUMN))
+        || blank(draft.find(UsageAnalyticsServerConfig.DATE_COLUMN))
+        || draft.find(UsageAnalyticsServerConfig.ACCESS_KEYS) == null) {
+      throw new InvalidInputException("the usage server needs a client, a table, an organisation column, a date "
+          + "column and access keys");
+    }
+    return new UsageAnalyticsServerConfig(draft.freeze());
   }
 
   private static boolean blank(@Nullable String s) {

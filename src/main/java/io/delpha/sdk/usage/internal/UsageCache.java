@@ -4,7 +4,6 @@ import io.delpha.sdk.parquet.internal.engines.DuckDbSql;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.server.HttpException;
 import io.delpha.sdk.sharing.SharingSql;
-import io.delpha.sdk.usage.UsageAnalyticsServer;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -12,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * The one cache behind the usage charts and rows, shared by every organisation: one folder of the table's data files, keyed
  * by table version ({@link SqlCache}: each file of a version is downloaded once, whatever the number of organisations
  * asking; a new version fetches only its new files and prunes the older version's), and one in-memory DuckDB
- * database with {@link UsageAnalyticsServer#CACHE_DB_THREADS} threads and {@link
- * UsageAnalyticsServer#CACHE_DB_MEMORY_MB} MiB, whose view {@link #VIEW} holds every organisation's rows.
+ * database with {@value #CACHE_DB_THREADS} threads and {@value
+ * #CACHE_DB_MEMORY_MB} MiB ({@link #boundedDuckDb()}), whose view {@link #VIEW} holds every organisation's rows.
  * Organisations are told apart by the queries: each names its organisation as a bound parameter, never as SQL text.
  *
  * <p>Nothing here is per organisation, so an admin sweeping organisation names creates no database, folder, file or
@@ -36,6 +36,10 @@ public final class UsageCache {
   private static final Logger LOG = LoggerFactory.getLogger(UsageCache.class);
   /** The name of the table's view in the database: every organisation's rows. */
   public static final String VIEW = "usage";
+  /** The threads of the cache's one DuckDB database (its {@code threads} setting, given at creation). */
+  public static final int CACHE_DB_THREADS = 2;
+  /** The memory limit of the cache's one DuckDB database, in MiB (its {@code memory_limit}, given at creation). */
+  public static final int CACHE_DB_MEMORY_MB = 256;
 
   private final UsageTable table;
   private final Supplier<Connection> openDuckDb;
@@ -47,6 +51,14 @@ public final class UsageCache {
   private @Nullable SharingSql sql;
   private long checkedAt;
   private boolean closed;
+
+  /**
+   * @return the cache's in-memory DuckDB database, with its thread and memory limits set at creation
+   */
+  public static Connection boundedDuckDb() {
+    return SharingSql.openDuckDb(Map.of("threads", String.valueOf(CACHE_DB_THREADS),
+        "memory_limit", CACHE_DB_MEMORY_MB + "MiB"));
+  }
 
   /**
    * @param table the usage table

@@ -14,7 +14,6 @@ import io.delpha.sdk.server.Exchange;
 import io.delpha.sdk.server.HttpService.Route;
 import io.delpha.sdk.sharing.Filter;
 import io.delpha.sdk.sharing.QueryOptions;
-import io.delpha.sdk.usage.UsageAnalyticsServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -34,7 +33,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The rows route, {@link UsageAnalyticsServer#PATH}: the caller's organisation's rows of the usage table in a range
+ * The rows route, {@link #PATH}: the caller's organisation's rows of the usage table in a range
  * of days, as JSON. With the shared cache ({@link UsageCache}) they are read from its database, the organisation and
  * the range as bound parameters, so no request downloads what the cache holds; without it (or for a table with
  * columns the cache does not read back exactly: times, binary, nested types) through the sharing client with the
@@ -44,6 +43,9 @@ import org.slf4j.LoggerFactory;
  * finds no row.
  */
 public final class UsageRowsEndpoint {
+
+  /** The path of the rows route. */
+  public static final String PATH = "/api/v1/usage";
 
   private static final Logger LOG = LoggerFactory.getLogger(UsageRowsEndpoint.class);
 
@@ -72,13 +74,13 @@ public final class UsageRowsEndpoint {
 
   /** @return the route */
   public Route route() {
-    return new Route("GET", UsageAnalyticsServer.PATH, this::handle);
+    return new Route("GET", PATH, this::handle);
   }
 
   private void handle(Exchange exchange) throws IOException {
     KeyPrincipal caller = auth.authenticate(exchange);
     int status = usage(exchange, caller);
-    LOG.info("GET {} key={} -> {}", UsageAnalyticsServer.PATH, caller.keyId(), status);
+    LOG.info("GET {} key={} -> {}", PATH, caller.keyId(), status);
   }
 
   private int usage(Exchange exchange, KeyPrincipal caller) throws IOException {
