@@ -83,28 +83,25 @@ public final class DeltaSharingClient implements AutoCloseable {
   private final URI endpoint;
   private final SharingHttp http;
   private final FileDownloader downloader;
-  private final int parallelism;
-  private final @Nullable Integer pageSize;
-  private final ResponseLimits limits;
+  private final DeltaSharingClientConfig config;
   private final @Nullable Path spoolDirectory;
   private final int maxFileBytesInMemory;
   private final Recorder metrics;
-  private final QueryPages.Settings querySettings;
+  /** The pauses between polls of an async query. */
+  private final Retrier poller;
   private final ClosedGuard guard = new ClosedGuard("this DeltaSharingClient");
 
-  DeltaSharingClient(DeltaSharingClientBuilder b, BearerTokens tokens, HttpCaller sharingHttp,
-      HttpCaller storageHttp, Retrier retries) {
-    this.endpoint = Objects.requireNonNull(b.endpoint, "endpoint"); // checked by build()
-    this.http = new SharingHttp(sharingHttp, endpoint, tokens, b.responseLimits);
-    this.downloader = new FileDownloader(storageHttp, b.urlExpiryMargin, b.clock, b.responseLimits);
-    this.parallelism = b.parallelism;
-    this.pageSize = b.pageSize;
-    this.limits = b.responseLimits;
-    this.spoolDirectory = b.spoolDirectory;
-    this.maxFileBytesInMemory = b.maxFileBytesInMemory;
-    this.metrics = Recorder.of(b.metrics);
-    this.querySettings = new QueryPages.Settings(b.queryPageSize, b.asyncQueries, b.asyncQueryTimeout, b.fileIdHash,
-        retries);
+  DeltaSharingClient(DeltaSharingClientConfig config, BearerTokens tokens, HttpCaller sharingHttp,
+      HttpCaller storageHttp, Retrier retries, @Nullable Path spoolDirectory, int maxFileBytesInMemory) {
+    this.config = config;
+    this.endpoint = config.endpoint();
+    this.http = new SharingHttp(sharingHttp, endpoint, tokens, config.responseLimits());
+    this.downloader = new FileDownloader(storageHttp, config.urlExpiryMargin(), config.clock(),
+        config.responseLimits());
+    this.spoolDirectory = spoolDirectory;
+    this.maxFileBytesInMemory = maxFileBytesInMemory;
+    this.metrics = Recorder.of(config.metrics());
+    this.poller = retries;
   }
 
   /**
@@ -124,6 +121,23 @@ public final class DeltaSharingClient implements AutoCloseable {
    */
   public static DeltaSharingClientBuilder builder() {
     return new DeltaSharingClientBuilder();
+  }
+
+  /**
+   * @return the settings this client was built with (answers after {@link #close()} too)
+   */
+  public DeltaSharingClientConfig config() {
+    return config;
+  }
+
+  /**
+   * A builder for another client with this one's settings ({@code config().toBuilder()}, credentials included), so
+   * {@code toBuilder().build().config()} equals {@link #config()}.
+   *
+   * @return a new builder holding {@link #config()}
+   */
+  public DeltaSharingClientBuilder toBuilder() {
+    return config.toBuilder();
   }
 
   /**
@@ -234,7 +248,7 @@ public final class DeltaSharingClient implements AutoCloseable {
   public RowReader readTable(String table, QueryOptions options) {
     guard.check();
     TableQuery q = query(table, options);
-    return new ParallelRowReader(q.schema(), q.pages(), q.constants(), q.opener(), parallelism, options.filter(),
+    return new ParallelRowReader(q.schema(), q.pages(), q.constants(), q.opener(), config.downloadParallelism(), options.filter(),
         options.limit(), q.name());
   }
 
@@ -275,7 +289,7 @@ public final class DeltaSharingClient implements AutoCloseable {
   public ColumnBatchReader readTableBatches(String table, QueryOptions options) {
     guard.check();
     TableQuery q = query(table, options);
-    return new ParallelBatchReader(q.schema(), q.pages(), q.constants(), q.opener(), parallelism, options.filter(),
+    return new ParallelBatchReader(q.schema(), q.pages(), q.constants(), q.opener(), config.downloadParallelism(), options.filter(),
         options.limit(), false, q.name());
   }
 
@@ -311,7 +325,7 @@ public final class DeltaSharingClient implements AutoCloseable {
     // the partition values of every file of a page are parsed when the page arrives, before any file of it is read
     java.util.concurrent.atomic.AtomicReference<@Nullable TableMetadata> first =
         new java.util.concurrent.atomic.AtomicReference<>();
-    QueryPages pages = call("query", () -> QueryPages.send(http, path, body, name, querySettings, limits, f -> {
+    QueryPages pages = call("query", () -> QueryPages.send(http, path, body, name, config, poller, f -> {
       TableMetadata m = first.get();
       if (m != null) {
         partitionValues(m, f, name);
@@ -323,7 +337,7 @@ public final class DeltaSharingClient implements AutoCloseable {
       partitionValues(response.metadata(), f, name);
     }
     UrlRefresher refresher = new UrlRefresher(pages::refetch, name);
-    DownloadSpace space = new DownloadSpace(maxFileBytesInMemory, parallelism, spoolDirectory);
+    DownloadSpace space = new DownloadSpace(maxFileBytesInMemory, config.downloadParallelism(), spoolDirectory);
     DeltaReads reads = new DeltaReads(downloader, refresher, space, name, response.location(),
         response.metadata().schema(), response.physicalSchema());
     TableMetadata metadata = response.metadata();
@@ -351,7 +365,7 @@ public final class DeltaSharingClient implements AutoCloseable {
     // historical protocols too: a reader feature a later version turns on is checked like the first version's
     String query = "startingVersion=" + startingVersion + "&includeHistoricalProtocol=true";
     QueryPages pages = call("changes",
-        () -> QueryPages.changes(http, tablePath(t), query, name, querySettings, limits));
+        () -> QueryPages.changes(http, tablePath(t), query, name, config, poller));
     QueryResponse response = pages.first();
     // a change needs the other actions of its version: every page is read before the first row
     List<FileAction> all = pages.all();
@@ -364,7 +378,7 @@ public final class DeltaSharingClient implements AutoCloseable {
       physical.add(extra);
     }
     RowSchema schema = new RowSchema(columns);
-    DownloadSpace space = new DownloadSpace(maxFileBytesInMemory, parallelism, spoolDirectory);
+    DownloadSpace space = new DownloadSpace(maxFileBytesInMemory, config.downloadParallelism(), spoolDirectory);
     DeltaReads reads = new DeltaReads(downloader, refresher, space, name, response.location(), schema,
         new RowSchema(physical));
     Map<FileAction, DeltaReads.@Nullable Pair> changes = reads.changes(all);
@@ -379,7 +393,7 @@ public final class DeltaSharingClient implements AutoCloseable {
       constants.put(f, values);
     }
     return new ParallelRowReader(schema, new ArrayList<>(changes.keySet()), constants,
-        f -> reads.open(f, reads.changedRows(f, changes.get(f))), parallelism, null, null, name);
+        f -> reads.open(f, reads.changedRows(f, changes.get(f))), config.downloadParallelism(), null, null, name);
   }
 
   private <T> T call(String operation, java.util.function.Supplier<T> call) {
@@ -388,7 +402,7 @@ public final class DeltaSharingClient implements AutoCloseable {
 
   /** @return how many files this client downloads at once */
   int downloadParallelism() {
-    return parallelism;
+    return config.downloadParallelism();
   }
 
   /**
@@ -411,7 +425,7 @@ public final class DeltaSharingClient implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "DeltaSharingClient[" + endpoint + ", downloadParallelism=" + parallelism + "]";
+    return "DeltaSharingClient[" + endpoint + ", downloadParallelism=" + config.downloadParallelism() + "]";
   }
 
   private static Map<String, Object> partitionValues(TableMetadata metadata, FileAction f, String table) {
@@ -430,6 +444,8 @@ public final class DeltaSharingClient implements AutoCloseable {
    * maxItems} (the list is one container, however it is paged).
    */
   private void paginate(String path, java.util.function.Consumer<JsonNode> each) {
+    ResponseLimits limits = config.responseLimits();
+    Integer pageSize = config.listPageSize();
     PageBudget budget = PageBudget.of("the Delta Sharing list GET " + path, limits);
     String token = null;
     long total = 0;

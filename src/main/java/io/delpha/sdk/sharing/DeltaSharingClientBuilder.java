@@ -9,6 +9,7 @@ import io.delpha.sdk.core.Secret;
 import io.delpha.sdk.core.internal.Capability;
 import io.delpha.sdk.core.internal.Pause;
 import io.delpha.sdk.core.internal.Retrier;
+import io.delpha.sdk.core.internal.Settings;
 import io.delpha.sdk.core.internal.http.HttpCaller;
 import io.delpha.sdk.core.internal.http.Peers;
 import io.delpha.sdk.core.secrets.SecretProvider;
@@ -31,36 +32,28 @@ import org.jspecify.annotations.Nullable;
 public final class DeltaSharingClientBuilder implements ClientBuilder<DeltaSharingClientBuilder, DeltaSharingClient>,
     ClientBuilder.WithClock<DeltaSharingClientBuilder>, ClientBuilder.WithRetries<DeltaSharingClientBuilder>,
     ClientBuilder.WithRequestTimeout<DeltaSharingClientBuilder>, ClientBuilder.WithResponseLimits<DeltaSharingClientBuilder> {
-  // endpoint, urlExpiryMargin, parallelism, pageSize, clock and metrics: package-private, as DeltaSharingClient's
-  // constructor reads them
-  @Nullable URI endpoint;
-  private @Nullable Secret bearerToken;
-  private java.time.@Nullable Instant expirationTime;
-  private @Nullable SecretProvider secrets;
-  private @Nullable String secretName;
-  private @Nullable DeltaSharingProfile oauthProfile;
-  private @Nullable SecretProvider keySecrets;
-  private @Nullable String keyName;
-  private Duration connectTimeout = Duration.ofSeconds(10);
-  private Duration requestTimeout = Duration.ofSeconds(60);
-  Duration urlExpiryMargin = Duration.ofSeconds(30);
-  private RetryPolicy retry = RetryPolicy.defaults();
-  int parallelism = 4;
-  @Nullable Integer pageSize;
   /** The default of {@link #queryPageSize(int)}. */
   public static final int DEFAULT_QUERY_PAGE_SIZE = 10_000;
-  int queryPageSize = DEFAULT_QUERY_PAGE_SIZE;
-  boolean asyncQueries;
-  Duration asyncQueryTimeout = Duration.ofMinutes(10);
-  @Nullable String fileIdHash;
-  Clock clock = Clock.systemUTC();
-  private Pause.Sleeper sleeper = Pause.REAL;
-  Metrics metrics = Metrics.none();
-  ResponseLimits responseLimits = defaultLimits();
-  @Nullable Path spoolDirectory;
-  int maxFileBytesInMemory = DownloadSpace.DEFAULT_MAX_FILE_BYTES;
 
-  DeltaSharingClientBuilder() {}
+  private final Settings.Draft draft;
+  // test hooks, not settings: the pauses of retries and polls, and where downloads spool
+  private Pause.Sleeper sleeper = Pause.REAL;
+  private @Nullable Path spoolDirectory;
+  private int maxFileBytesInMemory = DownloadSpace.DEFAULT_MAX_FILE_BYTES;
+
+  DeltaSharingClientBuilder() {
+    this(DeltaSharingClientConfig.SETTINGS.draft());
+  }
+
+  /** A builder holding {@code draft}'s settings: {@link DeltaSharingClientConfig#toBuilder()}. */
+  DeltaSharingClientBuilder(Settings.Draft draft) {
+    this.draft = draft;
+  }
+
+  private <T> DeltaSharingClientBuilder set(Settings.Setting<T> setting, T value) {
+    draft.set(setting, value);
+    return this;
+  }
 
   /**
    * How much of what the sharing server, its storage and its OAuth token endpoint send is read before it is
@@ -87,8 +80,7 @@ public final class DeltaSharingClientBuilder implements ClientBuilder<DeltaShari
    */
   @Override
   public DeltaSharingClientBuilder responseLimits(ResponseLimits limits) {
-    this.responseLimits = Objects.requireNonNull(limits, "limits");
-    return this;
+    return set(DeltaSharingClientConfig.RESPONSE_LIMITS, Objects.requireNonNull(limits, "limits"));
   }
 
   /**
@@ -125,8 +117,7 @@ public final class DeltaSharingClientBuilder implements ClientBuilder<DeltaShari
    */
   @Override
   public DeltaSharingClientBuilder metrics(Metrics metrics) {
-    this.metrics = Objects.requireNonNull(metrics, "metrics");
-    return this;
+    return set(DeltaSharingClientConfig.METRICS, Objects.requireNonNull(metrics, "metrics"));
   }
 
   /**
@@ -136,14 +127,14 @@ public final class DeltaSharingClientBuilder implements ClientBuilder<DeltaShari
    * @return this builder
    */
   public DeltaSharingClientBuilder profile(DeltaSharingProfile profile) {
-    this.endpoint = profile.endpoint();
+    draft.set(DeltaSharingClientConfig.ENDPOINT, profile.endpoint());
     if (profile.type() == DeltaSharingProfile.AuthType.BEARER_TOKEN) {
-      this.bearerToken = profile.bearerToken();
-      this.expirationTime = profile.expirationTime();
-      this.oauthProfile = null;
+      draft.setOrClear(DeltaSharingClientConfig.BEARER_TOKEN, profile.bearerToken());
+      draft.setOrClear(DeltaSharingClientConfig.EXPIRATION_TIME, profile.expirationTime());
+      draft.setOrClear(DeltaSharingClientConfig.CREDENTIALS_PROFILE, null);
     } else {
-      this.oauthProfile = profile;
-      this.bearerToken = null;
+      draft.set(DeltaSharingClientConfig.CREDENTIALS_PROFILE, profile);
+      draft.setOrClear(DeltaSharingClientConfig.BEARER_TOKEN, null);
     }
     return this;
   }
@@ -153,8 +144,7 @@ public final class DeltaSharingClientBuilder implements ClientBuilder<DeltaShari
    * @return this builder
    */
   public DeltaSharingClientBuilder endpoint(URI endpoint) {
-    this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
-    return this;
+    return set(DeltaSharingClientConfig.ENDPOINT, Objects.requireNonNull(endpoint, "endpoint"));
   }
 
   /**
@@ -176,9 +166,9 @@ public final class DeltaSharingClientBuilder implements ClientBuilder<DeltaShari
    * @return this builder
    */
   public DeltaSharingClientBuilder bearerToken(Secret token) {
-    this.bearerToken = Objects.requireNonNull(token, "token");
-    this.secrets = null;
-    this.oauthProfile = null;
+    draft.set(DeltaSharingClientConfig.BEARER_TOKEN, Objects.requireNonNull(token, "token"));
+    draft.setOrClear(DeltaSharingClientConfig.BEARER_TOKEN_SECRETS, null);
+    draft.setOrClear(DeltaSharingClientConfig.CREDENTIALS_PROFILE, null);
     return this;
   }
 
@@ -191,10 +181,10 @@ public final class DeltaSharingClientBuilder implements ClientBuilder<DeltaShari
    * @return this builder
    */
   public DeltaSharingClientBuilder bearerToken(SecretProvider secrets, String name) {
-    this.secrets = Objects.requireNonNull(secrets, "secrets");
-    this.secretName = Objects.requireNonNull(name, "name");
-    this.bearerToken = null;
-    this.oauthProfile = null;
+    draft.set(DeltaSharingClientConfig.BEARER_TOKEN_SECRETS, Objects.requireNonNull(secrets, "secrets"));
+    draft.set(DeltaSharingClientConfig.BEARER_TOKEN_SECRET_NAME, Objects.requireNonNull(name, "name"));
+    draft.setOrClear(DeltaSharingClientConfig.BEARER_TOKEN, null);
+    draft.setOrClear(DeltaSharingClientConfig.CREDENTIALS_PROFILE, null);
     return this;
   }
 
@@ -203,8 +193,7 @@ public final class DeltaSharingClientBuilder implements ClientBuilder<DeltaShari
    * @return this builder
    */
   public DeltaSharingClientBuilder connectTimeout(Duration timeout) {
-    this.connectTimeout = Objects.requireNonNull(timeout, "timeout");
-    return this;
+    return set(DeltaSharingClientConfig.CONNECT_TIMEOUT, Objects.requireNonNull(timeout, "timeout"));
   }
 
   /**
@@ -213,8 +202,7 @@ public final class DeltaSharingClientBuilder implements ClientBuilder<DeltaShari
    */
   @Override
   public DeltaSharingClientBuilder requestTimeout(Duration timeout) {
-    this.requestTimeout = Objects.requireNonNull(timeout, "timeout");
-    return this;
+    return set(DeltaSharingClientConfig.REQUEST_TIMEOUT, Objects.requireNonNull(timeout, "timeout"));
   }
 
   /**
@@ -223,8 +211,7 @@ public final class DeltaSharingClientBuilder implements ClientBuilder<DeltaShari
    */
   @Override
   public DeltaSharingClientBuilder retryPolicy(RetryPolicy policy) {
-    this.retry = Objects.requireNonNull(policy, "policy");
-    return this;
+    return set(DeltaSharingClientConfig.RETRY_POLICY, Objects.requireNonNull(policy, "policy"));
   }
 
   /**
@@ -237,8 +224,7 @@ public final class DeltaSharingClientBuilder implements ClientBuilder<DeltaShari
     if (files < 1 || files > 64) {
       throw new InvalidInputException("downloadParallelism must be 1..64, was " + files);
     }
-    this.parallelism = files;
-    return this;
+    return set(DeltaSharingClientConfig.DOWNLOAD_PARALLELISM, files);
   }
 
   /**
@@ -249,8 +235,7 @@ public final class DeltaSharingClientBuilder implements ClientBuilder<DeltaShari
     if (items < 1) {
       throw new InvalidInputException("listPageSize must be >= 1, was " + items);
     }
-    this.pageSize = items;
-    return this;
+    return set(DeltaSharingClientConfig.LIST_PAGE_SIZE, items);
   }
 
   /**
@@ -271,8 +256,7 @@ public final class DeltaSharingClientBuilder implements ClientBuilder<DeltaShari
     if (files < 0) {
       throw new InvalidInputException("queryPageSize must be >= 0 (0: the server's choice), was " + files);
     }
-    this.queryPageSize = files;
-    return this;
+    return set(DeltaSharingClientConfig.QUERY_PAGE_SIZE, files);
   }
 
   /**
@@ -289,8 +273,7 @@ public final class DeltaSharingClientBuilder implements ClientBuilder<DeltaShari
    * @return this builder
    */
   public DeltaSharingClientBuilder asyncQueries(boolean async) {
-    this.asyncQueries = async;
-    return this;
+    return set(DeltaSharingClientConfig.ASYNC_QUERIES, async);
   }
 
   /**
@@ -302,8 +285,7 @@ public final class DeltaSharingClientBuilder implements ClientBuilder<DeltaShari
     if (timeout.isNegative() || timeout.isZero()) {
       throw new InvalidInputException("asyncQueryTimeout must be positive, was " + timeout);
     }
-    this.asyncQueryTimeout = timeout;
-    return this;
+    return set(DeltaSharingClientConfig.ASYNC_QUERY_TIMEOUT, timeout);
   }
 
   /**
@@ -321,8 +303,7 @@ public final class DeltaSharingClientBuilder implements ClientBuilder<DeltaShari
     if (!s.equals("parquet") && !s.equals("delta")) {
       throw new InvalidInputException("fileIdHash must be parquet or delta");
     }
-    this.fileIdHash = s;
-    return this;
+    return set(DeltaSharingClientConfig.FILE_ID_HASH, s);
   }
 
   /**
@@ -337,9 +318,8 @@ public final class DeltaSharingClientBuilder implements ClientBuilder<DeltaShari
    * @return this builder
    */
   public DeltaSharingClientBuilder privateKey(SecretProvider secrets, String name) {
-    this.keySecrets = Objects.requireNonNull(secrets, "secrets");
-    this.keyName = Objects.requireNonNull(name, "name");
-    return this;
+    draft.set(DeltaSharingClientConfig.PRIVATE_KEY_SECRETS, Objects.requireNonNull(secrets, "secrets"));
+    return set(DeltaSharingClientConfig.PRIVATE_KEY_NAME, Objects.requireNonNull(name, "name"));
   }
 
   /**
@@ -347,8 +327,7 @@ public final class DeltaSharingClientBuilder implements ClientBuilder<DeltaShari
    * @return this builder
    */
   public DeltaSharingClientBuilder urlExpiryMargin(Duration margin) {
-    this.urlExpiryMargin = Objects.requireNonNull(margin, "margin");
-    return this;
+    return set(DeltaSharingClientConfig.URL_EXPIRY_MARGIN, Objects.requireNonNull(margin, "margin"));
   }
 
   /**
@@ -357,8 +336,7 @@ public final class DeltaSharingClientBuilder implements ClientBuilder<DeltaShari
    */
   @Override
   public DeltaSharingClientBuilder clock(Clock clock) {
-    this.clock = Objects.requireNonNull(clock, "clock");
-    return this;
+    return set(DeltaSharingClientConfig.CLOCK, Objects.requireNonNull(clock, "clock"));
   }
 
   /**
@@ -395,33 +373,22 @@ public final class DeltaSharingClientBuilder implements ClientBuilder<DeltaShari
   @Override
   public DeltaSharingClient build() {
     Capability.require("DeltaSharingClient", Capability.PARQUET);
-    if (endpoint == null) {
-      throw new InvalidInputException("a Delta Sharing client needs an endpoint (or a profile)");
-    }
-    String scheme = endpoint.getScheme();
-    if (endpoint.getRawUserInfo() != null) {
-      // never echoed: user info may hold a password
-      throw new InvalidInputException("the Delta Sharing endpoint must not carry user info (user:password@); "
-          + "give the credentials as a bearer token or a profile");
-    }
-    if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
-        || endpoint.getHost() == null) {
-      throw new InvalidInputException("the Delta Sharing endpoint must be an absolute http(s) URL: " + endpoint);
-    }
-    Peers.requireProtected(endpoint, responseLimits, "the Delta Sharing endpoint");
-    URI tokenEndpoint = oauthProfile == null ? null : oauthProfile.tokenEndpoint();
-    if (tokenEndpoint != null) {
-      Peers.requireProtected(tokenEndpoint, responseLimits, "the profile's OAuth tokenEndpoint");
-    }
-    Retrier retries = new Retrier(retry, clock, sleeper);
-    HttpCaller sharing = new HttpCaller(HttpCaller.newClient(connectTimeout, HttpClient.Redirect.NEVER, null),
-        "the Delta Sharing server", requestTimeout, retries, responseLimits);
+    DeltaSharingClientConfig config = settings();
+    ResponseLimits responseLimits = config.responseLimits();
+    Clock clock = config.clock();
+    DeltaSharingProfile oauthProfile = config.credentialsProfile();
+    Retrier retries = new Retrier(config.retryPolicy(), clock, sleeper);
+    HttpCaller sharing = new HttpCaller(HttpCaller.newClient(config.connectTimeout(), HttpClient.Redirect.NEVER, null),
+        "the Delta Sharing server", config.requestTimeout(), retries, responseLimits);
     // storage's redirects are followed hop by hop by FileDownloader (HttpCaller.sendFollowingRedirects), each checked
-    HttpCaller storage = new HttpCaller(HttpCaller.newClient(connectTimeout, HttpClient.Redirect.NEVER, null),
-        "the table's storage", requestTimeout, retries, responseLimits);
+    HttpCaller storage = new HttpCaller(HttpCaller.newClient(config.connectTimeout(), HttpClient.Redirect.NEVER, null),
+        "the table's storage", config.requestTimeout(), retries, responseLimits);
+    Secret bearerToken = config.bearerToken();
+    SecretProvider secrets = config.bearerTokenSecrets();
+    String secretName = config.bearerTokenSecretName();
     BearerTokens tokens;
     if (bearerToken != null) {
-      tokens = BearerTokens.fixed(bearerToken, expirationTime, clock);
+      tokens = BearerTokens.fixed(bearerToken, config.expirationTime(), clock);
       tokens.current(); // fail now, not at the first read, if the profile's token has expired
     } else if (secrets != null && secretName != null) { // set together by bearerToken(secrets, name)
       tokens = BearerTokens.fromSecret(secrets, secretName);
@@ -430,8 +397,8 @@ public final class DeltaSharingClientBuilder implements ClientBuilder<DeltaShari
           Objects.requireNonNull(oauthProfile.password(), "password"));
     } else if (oauthProfile != null && oauthProfile.privateKeyJwt() != null) {
       DeltaSharingProfile.PrivateKeyJwt jwt = Objects.requireNonNull(oauthProfile.privateKeyJwt(), "privateKeyJwt");
-      SecretProvider keys = keySecrets;
-      String name = keyName;
+      SecretProvider keys = config.privateKeySecrets();
+      String name = config.privateKeyName();
       if (keys == null || name == null) {
         String file = jwt.privateKeyFile();
         if (file == null) {
@@ -456,10 +423,38 @@ public final class DeltaSharingClientBuilder implements ClientBuilder<DeltaShari
       throw new InvalidInputException("a Delta Sharing client needs credentials: a bearer token, a "
           + "SecretProvider and secret name, or a profile");
     }
-    return new DeltaSharingClient(this, tokens, sharing, storage, retries);
+    return new DeltaSharingClient(config, tokens, sharing, storage, retries, spoolDirectory, maxFileBytesInMemory);
   }
 
-  /** The {@link SecretProvider} of a profile's {@code privateKeyFile}: the named PEM file's text, read when asked. */
+  /**
+   * The settings {@link #build()} uses, checked as it checks them ({@link DeltaSharingClientConfig#from}) before it
+   * asks for a token: the endpoint and the peers the credentials go to.
+   */
+  DeltaSharingClientConfig settings() {
+    URI endpoint = draft.find(DeltaSharingClientConfig.ENDPOINT);
+    if (endpoint == null) {
+      throw new InvalidInputException("a Delta Sharing client needs an endpoint (or a profile)");
+    }
+    String scheme = endpoint.getScheme();
+    if (endpoint.getRawUserInfo() != null) {
+      // never echoed: user info may hold a password
+      throw new InvalidInputException("the Delta Sharing endpoint must not carry user info (user:password@); "
+          + "give the credentials as a bearer token or a profile");
+    }
+    if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+        || endpoint.getHost() == null) {
+      throw new InvalidInputException("the Delta Sharing endpoint must be an absolute http(s) URL: " + endpoint);
+    }
+    ResponseLimits responseLimits = Objects.requireNonNull(draft.find(DeltaSharingClientConfig.RESPONSE_LIMITS));
+    Peers.requireProtected(endpoint, responseLimits, "the Delta Sharing endpoint");
+    DeltaSharingProfile oauthProfile = draft.find(DeltaSharingClientConfig.CREDENTIALS_PROFILE);
+    URI tokenEndpoint = oauthProfile == null ? null : oauthProfile.tokenEndpoint();
+    if (tokenEndpoint != null) {
+      Peers.requireProtected(tokenEndpoint, responseLimits, "the profile's OAuth tokenEndpoint");
+    }
+    return new DeltaSharingClientConfig(draft.freeze());
+  }
+
   private static String readKeyFile(String file) {
     try {
       return java.nio.file.Files.readString(Path.of(file), java.nio.charset.StandardCharsets.UTF_8);

@@ -10,12 +10,12 @@ import io.delpha.sdk.core.internal.Retrier;
 import io.delpha.sdk.core.internal.Workers;
 import io.delpha.sdk.core.internal.http.PageBudget;
 import io.delpha.sdk.core.internal.http.Peers;
+import io.delpha.sdk.sharing.DeltaSharingClientConfig;
 import io.delpha.sdk.sharing.QueryFailedException;
 import io.delpha.sdk.sharing.QueryPageExpiredException;
 import io.delpha.sdk.sharing.internal.QueryResponse.FileAction;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -56,18 +56,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class QueryPages implements FileSource {
 
-  /**
-   * How a query is sent.
-   *
-   * @param pageSize {@code maxFiles} per page, 0 to send none (the server's choice)
-   * @param async whether the query asks for {@code asyncquery=true}
-   * @param asyncTimeout how long a pending async query is polled at most
-   * @param fileIdHash the {@code fileidhash} header's value ({@code parquet} or {@code delta}), {@code null} for none
-   * @param poller the pauses between polls
-   */
-  public record Settings(int pageSize, boolean async, Duration asyncTimeout, @Nullable String fileIdHash,
-      Retrier poller) {}
-
   /** What one answer was: a page of the table's lines, or the status of a pending or failed async query. */
   private record Answer(@Nullable QueryResponse page, @Nullable String queryId, @Nullable String status,
       @Nullable String error) {}
@@ -77,7 +65,9 @@ public final class QueryPages implements FileSource {
   private final @Nullable ObjectNode body;
   private final @Nullable String changesQuery;
   private final String table;
-  private final Settings settings;
+  /** How the query is sent (its page size, async, the async timeout, the file id hash) and its limits. */
+  private final DeltaSharingClientConfig config;
+  private final Retrier poller;
   private final Consumer<FileAction> check;
   private final ResponseLimits limits;
   private final PageBudget budget;
@@ -107,29 +97,30 @@ public final class QueryPages implements FileSource {
   });
 
   private QueryPages(SharingHttp http, String tablePath, @Nullable ObjectNode body, @Nullable String changesQuery,
-      String table, Settings settings, ResponseLimits limits, Consumer<FileAction> check) {
+      String table, DeltaSharingClientConfig config, Retrier poller, Consumer<FileAction> check) {
     this.http = http;
     this.tablePath = tablePath;
     this.body = body;
     this.changesQuery = changesQuery;
     this.table = table;
-    this.settings = settings;
+    this.config = config;
+    this.poller = poller;
     this.check = check;
-    this.limits = limits;
-    this.prefetchAt = settings.pageSize() / 2;
+    this.limits = config.responseLimits();
+    this.prefetchAt = config.queryPageSize() / 2;
     this.budget = PageBudget.of("the Delta Sharing " + (changesQuery == null ? "query" : "changes") + " of " + table,
-        limits);
-    String key = settings.async() && changesQuery == null ? UUID.randomUUID().toString() : null;
+        this.limits);
+    String key = config.asyncQueries() && changesQuery == null ? UUID.randomUUID().toString() : null;
     Answer answer = firstAnswer(key);
     String id = answer.queryId();
     this.queryId = id;
     if (id != null && "pending".equals(answer.status())) {
-      answer = settings.poller().poll("the async query " + Peers.echo(id) + " of " + table, settings.asyncTimeout(),
+      answer = poller.poll("the async query " + Peers.echo(id) + " of " + table, config.asyncQueryTimeout(),
           () -> {
             Answer a = request(null, false, 1);
             return a.page() != null || "failed".equals(a.status()) ? Optional.of(a) : Optional.empty();
           }, () -> new ServiceUnavailableException("the async query " + Peers.echo(id) + " of " + table
-              + " was still pending after " + settings.asyncTimeout() + "; the read was stopped"));
+              + " was still pending after " + config.asyncQueryTimeout() + "; the read was stopped"));
     }
     this.first = accept(answer, null);
   }
@@ -141,14 +132,14 @@ public final class QueryPages implements FileSource {
    * @param tablePath the table's path below the prefix
    * @param body the query's body (filter hints, version, timestamp), without paging fields
    * @param table {@code share.schema.table}, for messages
-   * @param settings how the query is sent
-   * @param limits the read's limits (its page budget)
+   * @param config how the query is sent (page size, async, file id hash) and the read's limits (its page budget)
+   * @param poller the pauses between polls of an async query
    * @param check applied to every file of a page before any is handed out (partition values parsed)
    * @return the query's pages, the first one read
    */
-  public static QueryPages send(SharingHttp http, String tablePath, ObjectNode body, String table, Settings settings,
-      ResponseLimits limits, Consumer<FileAction> check) {
-    return new QueryPages(http, tablePath, body, null, table, settings, limits, check);
+  public static QueryPages send(SharingHttp http, String tablePath, ObjectNode body, String table,
+      DeltaSharingClientConfig config, Retrier poller, Consumer<FileAction> check) {
+    return new QueryPages(http, tablePath, body, null, table, config, poller, check);
   }
 
   /**
@@ -158,13 +149,13 @@ public final class QueryPages implements FileSource {
    * @param tablePath the table's path below the prefix
    * @param query the query string without paging parameters ({@code startingVersion=...})
    * @param table {@code share.schema.table}, for messages
-   * @param settings how the query is sent (its async setting is not used)
-   * @param limits the read's limits
+   * @param config how the query is sent (its async setting is not used) and the read's limits
+   * @param poller not used: a changes query is never async
    * @return the query's pages, the first one read
    */
-  public static QueryPages changes(SharingHttp http, String tablePath, String query, String table, Settings settings,
-      ResponseLimits limits) {
-    return new QueryPages(http, tablePath, null, query, table, settings, limits, f -> {});
+  public static QueryPages changes(SharingHttp http, String tablePath, String query, String table,
+      DeltaSharingClientConfig config, Retrier poller) {
+    return new QueryPages(http, tablePath, null, query, table, config, poller, f -> {});
   }
 
   /** @return the first page (the table's metadata, physical schema and format) */
@@ -185,8 +176,8 @@ public final class QueryPages implements FileSource {
   private ObjectNode paged(@Nullable String token) {
     ObjectNode b = queryId != null || body == null ? io.delpha.sdk.core.internal.JsonSupport.MAPPER.createObjectNode()
         : body.deepCopy();
-    if (settings.pageSize() > 0) {
-      b.put("maxFiles", settings.pageSize());
+    if (config.queryPageSize() > 0) {
+      b.put("maxFiles", config.queryPageSize());
     }
     if (token != null) {
       b.put("pageToken", token);
@@ -199,8 +190,8 @@ public final class QueryPages implements FileSource {
     try {
       if (changesQuery != null) {
         StringBuilder q = new StringBuilder(tablePath).append("/changes?").append(changesQuery);
-        if (settings.pageSize() > 0) {
-          q.append("&maxFiles=").append(settings.pageSize());
+        if (config.queryPageSize() > 0) {
+          q.append("&maxFiles=").append(config.queryPageSize());
         }
         if (token != null) {
           q.append("&pageToken=").append(URLEncoder.encode(token, StandardCharsets.UTF_8));
@@ -221,10 +212,10 @@ public final class QueryPages implements FileSource {
   }
 
   private Answer send(String method, String path, @Nullable String requestBody, boolean async, boolean counted) {
-    SharingHttp.Extra extra = new SharingHttp.Extra(async, settings.fileIdHash(), counted ? budget : null);
+    SharingHttp.Extra extra = new SharingHttp.Extra(async, config.fileIdHash(), counted ? budget : null);
     boolean changes = changesQuery != null;
     return http.ndjson(method, path, requestBody, extra, a -> new AnswerReader(a, table, changes,
-        settings.fileIdHash()));
+        config.fileIdHash()));
   }
 
   /** Checks a page against the first and the budget; queues its files. */
