@@ -8,7 +8,6 @@ import io.delpha.sdk.core.internal.ClosedGuard;
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.internal.Pause;
-import io.delpha.sdk.core.internal.Retrier;
 import io.delpha.sdk.core.internal.http.HttpCaller;
 import io.delpha.sdk.core.internal.http.Peers;
 import io.delpha.sdk.core.internal.metrics.Meter;
@@ -16,7 +15,6 @@ import io.delpha.sdk.core.internal.metrics.Recorder;
 import io.delpha.sdk.core.secrets.SecretProvider;
 import io.delpha.sdk.salesforce.internal.Authenticator;
 import io.delpha.sdk.salesforce.internal.BulkIngest;
-import io.delpha.sdk.salesforce.internal.BulkLimits;
 import io.delpha.sdk.salesforce.internal.BulkQuery;
 import io.delpha.sdk.salesforce.internal.SalesforceIds;
 import io.delpha.sdk.salesforce.internal.QueryPages;
@@ -83,11 +81,8 @@ public final class SalesforceManager implements SalesforceClient {
     this.mapper = mapper;
     this.http = new RestHttp(caller, mapper, config.apiVersion(), config.responseLimits());
     this.executor = new RequestExecutor(authenticator, config.loginUrl(), caller.retrier(), http);
-    this.bulk = new BulkQuery(executor, http, new Retrier(config.bulkPolling(), clock, sleeper),
-        config.bulkTimeout(), config.bulkPageSize(), config.bulkParallelDownloads(),
-        config.bulkLimitsCheck() ? new BulkLimits(executor, http) : null);
-    this.ingest = new BulkIngest(executor, http, new Retrier(config.bulkPolling(), clock, sleeper),
-        config.bulkTimeout(), ingestJobBytes, config.bulkLimitsCheck() ? new BulkLimits(executor, http) : null);
+    this.bulk = new BulkQuery(executor, http, config, clock, sleeper);
+    this.ingest = new BulkIngest(executor, http, config, clock, sleeper, ingestJobBytes);
     this.collections = new SObjectCollections(executor, http, mapper);
   }
 

@@ -4,17 +4,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.ServiceUnavailableException;
+import io.delpha.sdk.core.internal.Pause;
 import io.delpha.sdk.core.internal.Retrier;
 import io.delpha.sdk.core.internal.Workers;
 import io.delpha.sdk.core.internal.http.Peers;
 import io.delpha.sdk.salesforce.BulkIngestReport;
 import io.delpha.sdk.salesforce.BulkOperation;
+import io.delpha.sdk.salesforce.SalesforceConfig;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -54,27 +57,29 @@ public final class BulkIngest {
 
   private final RequestExecutor executor;
   private final RestHttp http;
+  /** The options it reads where it uses them: the polling and the timeout of each job. */
+  private final SalesforceConfig config;
   private final Retrier polling;
-  private final Duration timeout;
   private final long jobBytes;
   private final @Nullable BulkLimits limits;
 
   /**
    * @param executor runs the calls
    * @param http the HttpClient side
-   * @param polling the pauses between job state polls
-   * @param timeout how long to wait for each job to end
+   * @param config the manager's settings: {@code bulkPolling}, {@code bulkTimeout} (of each job) and {@code
+   *     bulkLimitsCheck} (the org's allowances checked before any job)
+   * @param clock the clock of the polls
+   * @param sleeper the pauses between polls
    * @param jobBytes the most CSV bytes of one job, the header included
-   * @param limits the org's allowances, checked before any job; {@code null} not to read them
    */
-  public BulkIngest(RequestExecutor executor, RestHttp http, Retrier polling, Duration timeout, long jobBytes,
-      @Nullable BulkLimits limits) {
+  public BulkIngest(RequestExecutor executor, RestHttp http, SalesforceConfig config, Clock clock,
+      Pause.Sleeper sleeper, long jobBytes) {
     this.executor = executor;
     this.http = http;
-    this.polling = polling;
-    this.timeout = timeout;
+    this.config = config;
+    this.polling = new Retrier(config.bulkPolling(), clock, sleeper);
     this.jobBytes = jobBytes;
-    this.limits = limits;
+    this.limits = config.bulkLimitsCheck() ? new BulkLimits(executor, http) : null;
   }
 
   /** One job's data, spooled. */
@@ -277,6 +282,7 @@ public final class BulkIngest {
     String[] lastState = {"UploadComplete"};
     JsonNode info;
     try {
+      Duration timeout = config.bulkTimeout();
       info = polling.poll("read " + what, timeout, () -> {
         JsonNode i = executor.http("read " + what, true, s -> http.json(s, "read " + what, "GET", path, null));
         String state = String.valueOf(Json.text(i, "state"));

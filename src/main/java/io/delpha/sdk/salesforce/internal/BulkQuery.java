@@ -8,14 +8,17 @@ import io.delpha.sdk.core.ResponseLimitException;
 import io.delpha.sdk.core.ResponseLimits;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.internal.CsvParser;
+import io.delpha.sdk.core.internal.Pause;
 import io.delpha.sdk.core.internal.Retrier;
 import io.delpha.sdk.core.internal.http.BoundedBody;
 import io.delpha.sdk.core.internal.http.ClaimedCount;
 import io.delpha.sdk.core.internal.http.PageBudget;
 import io.delpha.sdk.core.internal.http.Peers;
+import io.delpha.sdk.salesforce.SalesforceConfig;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -35,9 +38,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A Bulk API 2.0 query job: create it ({@code POST /jobs/query}), poll its state with backoff until
- * {@code JobComplete}, then stream its CSV results page by page. Sequentially ({@code parallel} 1), following the
+ * {@code JobComplete}, then stream its CSV results page by page. Sequentially ({@code bulkParallelDownloads} 1), following the
  * {@code Sforce-Locator} header of {@code GET .../results} until it is the literal {@code null}, the reader's thread
- * parsing each page as it streams; in parallel ({@code parallel} 2 or more), through {@code GET .../resultPages} (API
+ * parsing each page as it streams; in parallel ({@code bulkParallelDownloads} 2 or more), through {@code GET .../resultPages} (API
  * 58.0+), whose answers hand out up to five result URLs at a time and name the next list ({@code nextRecordsUrl})
  * until {@code done}: at most {@code parallel} requests out at once, each page read whole (at most {@code
  * maxBodyBytes}, inflated) and parsed by the thread that downloaded it, their rows handed out in the server's order
@@ -71,31 +74,28 @@ public final class BulkQuery {
 
   private final RequestExecutor executor;
   private final RestHttp http;
+  /** The options it reads where it uses them: the polling, the timeout, the page size, the downloads at once. */
+  private final SalesforceConfig config;
   private final Retrier polling;
-  private final Duration timeout;
-  private final int pageSize;
-  private final int parallel;
   private final @Nullable BulkLimits limits;
 
   /**
    * @param executor runs the calls
    * @param http the HttpClient side, whose limits bound every answer and the job's read
-   * @param polling the pauses between state polls (the policy's attempt count is not used: {@code timeout}
-   *     bounds polling)
-   * @param timeout how long to wait for the job to complete
-   * @param pageSize {@code maxRecords} per results page of the locator paging, 0 to let Salesforce choose
-   * @param parallel result pages downloaded at once; 1 for the sequential locator paging
-   * @param limits the org's Bulk API allowances, read before a job is created; {@code null} not to read them
+   * @param config the manager's settings: {@code bulkPolling} (the policy's attempt count is not used: {@code
+   *     bulkTimeout} bounds polling), {@code bulkTimeout}, {@code bulkPageSize} ({@code maxRecords} of the locator
+   *     paging, 0 for Salesforce's choice), {@code bulkParallelDownloads} (1 for the sequential locator paging) and
+   *     {@code bulkLimitsCheck} (the org's allowances read before a job is created)
+   * @param clock the clock of the polls
+   * @param sleeper the pauses between polls
    */
-  public BulkQuery(RequestExecutor executor, RestHttp http, Retrier polling, Duration timeout, int pageSize,
-      int parallel, @Nullable BulkLimits limits) {
+  public BulkQuery(RequestExecutor executor, RestHttp http, SalesforceConfig config, Clock clock,
+      Pause.Sleeper sleeper) {
     this.executor = executor;
     this.http = http;
-    this.polling = polling;
-    this.timeout = timeout;
-    this.pageSize = pageSize;
-    this.parallel = parallel;
-    this.limits = limits;
+    this.config = config;
+    this.polling = new Retrier(config.bulkPolling(), clock, sleeper);
+    this.limits = config.bulkLimitsCheck() ? new BulkLimits(executor, http) : null;
   }
 
   /**
@@ -125,6 +125,7 @@ public final class BulkQuery {
     JsonNode done = awaitCompletion(jobId, budget);
     log.info("Bulk API 2.0 query job {} complete: {} records", jobId,
         Peers.echo(Json.text(done, "numberRecordsProcessed")));
+    int parallel = config.bulkParallelDownloads();
     PageSource source = parallel > 1 ? ParallelResultPages.open(executor, http, jobId, budget, parallel) : null;
     Results results = new Results(jobId, budget, source != null ? source : new LocatorPages(jobId, budget));
     return StreamSupport.stream(
@@ -153,6 +154,7 @@ public final class BulkQuery {
   private JsonNode awaitCompletion(String jobId, PageBudget budget) {
     String what = "read Bulk API 2.0 query job " + jobId;
     String[] lastState = {"UploadComplete"};
+    Duration timeout = config.bulkTimeout();
     return polling.poll(what, timeout, () -> {
       JsonNode info = executor.http(what, true, s -> {
         budget.request();
@@ -252,6 +254,7 @@ public final class BulkQuery {
       }
       StringBuilder path = new StringBuilder("/jobs/query/").append(jobId).append("/results");
       String separator = "?";
+      int pageSize = config.bulkPageSize();
       if (pageSize > 0) {
         path.append(separator).append("maxRecords=").append(pageSize);
         separator = "&";
