@@ -23,9 +23,15 @@ import io.delpha.sdk.ingest.BatchIngestorConfig;
 import io.delpha.sdk.salesforce.SalesforceConfig;
 import io.delpha.sdk.salesforce.SalesforceManager;
 import io.delpha.sdk.salesforce.SalesforceManagerBuilder;
+import io.delpha.sdk.security.AccessKeysBuilder;
+import io.delpha.sdk.security.AccessKeysConfig;
 import io.delpha.sdk.sharing.DeltaSharingClient;
+import io.delpha.sdk.sharing.DeltaSharingClientBuilder;
+import io.delpha.sdk.sharing.DeltaSharingClientConfig;
 import io.delpha.sdk.totesys.TotesysConfig;
 import io.delpha.sdk.totesys.TotesysPipelineBuilder;
+import io.delpha.sdk.usage.UsageAnalyticsServerBuilder;
+import io.delpha.sdk.usage.UsageAnalyticsServerConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -204,14 +210,18 @@ class ClientVocabularyTest {
     assertThat(cassandra.toString()).contains("username=cassandra", "localDatacenter=dc1");
   }
 
-  /** The six managers' configs and their builders. */
+  /** Every built component's config and its builder: the six managers', the sharing client's, the key store's and the
+   * usage server's. */
   private static final Map<Class<?>, Class<?>> CONFIGS = Map.of(
       CassandraConfig.class, CassandraManagerBuilder.class,
       DictionaryConfig.class, DictionaryManager.Builder.class,
       SalesforceConfig.class, SalesforceManagerBuilder.class,
       AWSConfig.class, AWSManagerBuilder.class,
       TotesysConfig.class, TotesysPipelineBuilder.class,
-      BatchIngestorConfig.class, BatchIngestorBuilder.class);
+      BatchIngestorConfig.class, BatchIngestorBuilder.class,
+      DeltaSharingClientConfig.class, DeltaSharingClientBuilder.class,
+      AccessKeysConfig.class, AccessKeysBuilder.class,
+      UsageAnalyticsServerConfig.class, UsageAnalyticsServerBuilder.class);
 
   @Test
   @DisplayName("each config declares its settings once, in a Settings table, each with its public getter, and keeps "
