@@ -22,7 +22,8 @@ import java.util.Set;
 
 /**
  * Configures and builds {@link AccessKeys}: {@link AccessKeys#builder()}, or {@link AccessKeys#on(CqlExecutor)} with
- * the connection given. Not thread-safe.
+ * the connection given; {@link AccessKeysConfig#toBuilder()} starts one holding a config's settings, which each
+ * setter writes. Not thread-safe.
  */
 public final class AccessKeysBuilder implements ClientBuilder<AccessKeysBuilder, AccessKeys>,
     ClientBuilder.WithClock<AccessKeysBuilder> {

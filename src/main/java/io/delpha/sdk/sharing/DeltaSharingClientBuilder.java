@@ -27,7 +27,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Builds a {@link DeltaSharingClient}: {@link DeltaSharingClient#builder()}, or {@link
- * DeltaSharingClient#fromProfile} for a profile file's server and credentials.
+ * DeltaSharingClient#fromProfile} for a profile file's server and credentials; {@link
+ * DeltaSharingClientConfig#toBuilder()} starts one holding a config's settings, which each setter writes. Not
+ * thread-safe.
  */
 public final class DeltaSharingClientBuilder implements ClientBuilder<DeltaSharingClientBuilder, DeltaSharingClient>,
     ClientBuilder.WithClock<DeltaSharingClientBuilder>, ClientBuilder.WithRetries<DeltaSharingClientBuilder>,

@@ -21,7 +21,11 @@ import java.util.Objects;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
-/** Builds a {@link UsageAnalyticsServer}: {@link UsageAnalyticsServer#builder()}. */
+/**
+ * Builds a {@link UsageAnalyticsServer}: {@link UsageAnalyticsServer#builder()}; {@link
+ * UsageAnalyticsServerConfig#toBuilder()} starts one holding a config's settings, which each setter writes. Not
+ * thread-safe.
+ */
 public final class UsageAnalyticsServerBuilder implements ClientBuilder<UsageAnalyticsServerBuilder, UsageAnalyticsServer>,
     ClientBuilder.WithClock<UsageAnalyticsServerBuilder> {
   private final Settings.Draft draft;
