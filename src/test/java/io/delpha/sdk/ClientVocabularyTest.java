@@ -224,8 +224,8 @@ class ClientVocabularyTest {
       UsageAnalyticsServerConfig.class, UsageAnalyticsServerBuilder.class);
 
   @Test
-  @DisplayName("each config declares its settings once, in a Settings table, each with its public getter, and keeps "
-      + "nothing outside it")
+  @DisplayName("each config is a final class made by its builder (builder(), from(builder), toBuilder()), declares its "
+      + "settings once, in a Settings table, each with its public getter, and keeps nothing outside it")
   void everySettingIsDeclaredOnceWithItsGetter() throws Exception {
     Set<String> problems = new TreeSet<>();
     for (Map.Entry<Class<?>, Class<?>> e : CONFIGS.entrySet()) {
@@ -244,6 +244,13 @@ class ClientVocabularyTest {
       }
       if (!config.getMethod("toBuilder").getReturnType().equals(e.getValue())) {
         problems.add(config.getSimpleName() + ".toBuilder() does not return a " + e.getValue().getSimpleName());
+      }
+      if (!Modifier.isFinal(config.getModifiers()) || config.isRecord() || config.getConstructors().length > 0) {
+        problems.add(config.getSimpleName() + " is not a final class made only by its builder");
+      }
+      if (!config.getMethod("builder").getReturnType().equals(e.getValue())
+          || !Modifier.isStatic(config.getMethod("from", e.getValue()).getModifiers())) {
+        problems.add(config.getSimpleName() + " lacks a static builder() and from(builder) of its builder");
       }
       for (String name : names) {
         boolean getter = Arrays.stream(config.getMethods())
