@@ -86,7 +86,8 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
     ExecutionRecords records = new ExecutionRecords(calls, config.recordsPageSize());
     this.runs = new FlowRuns(calls, records, polls);
     this.destinations = new FlowDestinations(calls, flowType);
-    this.data = new FlowLanding(destinations, records, s3.client(), metrics);
+    this.data = new FlowLanding(destinations, records,
+        bucket -> S3ObjectStore.builder().bucket(bucket).client(s3.client()).build(), metrics);
   }
 
   /**

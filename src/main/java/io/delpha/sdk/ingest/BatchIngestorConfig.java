@@ -7,7 +7,6 @@ import io.delpha.sdk.core.internal.Settings;
 import io.delpha.sdk.core.internal.cql.BoundedWriter;
 import io.delpha.sdk.core.internal.cql.RowBatcher;
 import io.delpha.sdk.core.storage.ObjectStore;
-import io.delpha.sdk.ingest.internal.PasswordHasher;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +24,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class BatchIngestorConfig {
 
+  /** OWASP's recommendation for PBKDF2-HMAC-SHA256 (Password Storage Cheat Sheet): the default iterations. */
+  private static final int OWASP_ITERATIONS = 600_000;
+
   static final Settings SETTINGS = new Settings("BatchIngestorConfig");
   static final Settings.Setting<CqlExecutor> CASSANDRA = SETTINGS.required("cassandra");
   static final Settings.Setting<ObjectStore> STAGING = SETTINGS.required("staging");
@@ -33,7 +35,7 @@ public final class BatchIngestorConfig {
   static final Settings.Setting<Map<String, IngestApp>> APPS =
       SETTINGS.add("apps", Map.of(IngestApp.CSV, IngestApp.csv())).copiedBy(Map::copyOf);
   static final Settings.Setting<Integer> PASSWORD_ITERATIONS =
-      SETTINGS.add("passwordIterations", PasswordHasher.OWASP_ITERATIONS);
+      SETTINGS.add("passwordIterations", OWASP_ITERATIONS);
   /** Without a default: each new builder sets its own (host name, process id, random suffix), never shared. */
   static final Settings.Setting<String> WORKER = SETTINGS.required("worker");
   static final Settings.Setting<Duration> LEASE = SETTINGS.add("lease", Duration.ofSeconds(60));

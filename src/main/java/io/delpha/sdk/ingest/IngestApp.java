@@ -1,7 +1,5 @@
 package io.delpha.sdk.ingest;
 
-import io.delpha.sdk.ingest.internal.CsvIngestApp;
-
 /**
  * A customer's ingest app: reads one staged file and writes its rows into the customer's keyspace
  * through the {@link IngestJob}. The manager claims the file, runs the app, waits until every write is

@@ -1,6 +1,5 @@
 package io.delpha.sdk.aws.internal;
 
-import io.delpha.sdk.aws.AWSManager;
 import io.delpha.sdk.aws.AppFlowDestinations;
 import io.delpha.sdk.aws.FlowDestination;
 import io.delpha.sdk.aws.FlowFormatException;
@@ -20,7 +19,7 @@ import software.amazon.awssdk.services.appflow.model.S3OutputFormatConfig;
 import software.amazon.awssdk.services.appflow.model.UpdateFlowResponse;
 
 /**
- * {@link AWSManager}'s {@link AppFlowDestinations}: a flow's S3 destination as DescribeFlow reports it, the check
+ * {@code AWSManager}'s {@link AppFlowDestinations}: a flow's S3 destination as DescribeFlow reports it, the check
  * that it writes typed Parquet, and the UpdateFlow that makes it. Thread-safe.
  */
 public final class FlowDestinations implements AppFlowDestinations {

@@ -1,7 +1,6 @@
 package io.delpha.sdk.aws.internal;
 
 import io.delpha.sdk.cassandra.DictionaryManager;
-import io.delpha.sdk.aws.AWSManager;
 import io.delpha.sdk.aws.AppFlowData;
 import io.delpha.sdk.aws.FlowData;
 import io.delpha.sdk.aws.FlowDestination;
@@ -9,7 +8,6 @@ import io.delpha.sdk.aws.FlowExecution;
 import io.delpha.sdk.aws.LoadOptions;
 import io.delpha.sdk.aws.LoadReport;
 import io.delpha.sdk.aws.NoFlowDataException;
-import io.delpha.sdk.aws.S3ObjectStore;
 import io.delpha.sdk.cassandra.CqlExecutor;
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.NotFoundException;
@@ -26,14 +24,14 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.http.Abortable;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * {@link AWSManager}'s {@link AppFlowData}: which run of a flow landed data (the newest successful one, checked
+ * {@code AWSManager}'s {@link AppFlowData}: which run of a flow landed data (the newest successful one, checked
  * against the run folders in the destination bucket), its Parquet files as typed rows, and those rows loaded into
  * Cassandra ({@link CassandraLoader}). Thread-safe.
  */
@@ -44,19 +42,20 @@ public final class FlowLanding implements AppFlowData {
 
   private final FlowDestinations destinations;
   private final ExecutionRecords records;
-  private final S3Client s3;
+  private final Function<String, ObjectStore> buckets;
   private final Recorder metrics;
 
   /**
    * @param destinations where a flow's runs land
    * @param records the flows' execution records
-   * @param s3 reads the runs' files; not closed here
+   * @param buckets a store over the named bucket, which reads the runs' files; closing it leaves the S3 client open
    * @param metrics where rows loaded into Cassandra are counted
    */
-  public FlowLanding(FlowDestinations destinations, ExecutionRecords records, S3Client s3, Recorder metrics) {
+  public FlowLanding(FlowDestinations destinations, ExecutionRecords records, Function<String, ObjectStore> buckets,
+      Recorder metrics) {
     this.destinations = destinations;
     this.records = records;
-    this.s3 = s3;
+    this.buckets = buckets;
     this.metrics = metrics;
   }
 
@@ -180,6 +179,6 @@ public final class FlowLanding implements AppFlowData {
   }
 
   private ObjectStore store(FlowDestination destination) {
-    return S3ObjectStore.builder().bucket(destination.bucket()).client(s3).build();
+    return buckets.apply(destination.bucket());
   }
 }

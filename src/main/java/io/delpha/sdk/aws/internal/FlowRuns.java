@@ -1,6 +1,5 @@
 package io.delpha.sdk.aws.internal;
 
-import io.delpha.sdk.aws.AWSManager;
 import io.delpha.sdk.aws.AppFlowRuns;
 import io.delpha.sdk.aws.FlowExecution;
 import io.delpha.sdk.aws.FlowRun;
@@ -20,7 +19,7 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.appflow.model.StartFlowResponse;
 
 /**
- * {@link AWSManager}'s {@link AppFlowRuns}: starts flows (StartFlow), lists their execution records and polls a run
+ * {@code AWSManager}'s {@link AppFlowRuns}: starts flows (StartFlow), lists their execution records and polls a run
  * until it is final, with growing pauses. Remembers the flow of the last 1024 runs it started, so a run can be
  * awaited by its id alone. Thread-safe.
  */

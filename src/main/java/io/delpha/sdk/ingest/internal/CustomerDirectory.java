@@ -5,7 +5,6 @@ import io.delpha.sdk.core.ConflictException;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.NotFoundException;
 import io.delpha.sdk.core.storage.ObjectStore;
-import io.delpha.sdk.ingest.BatchIngestor;
 import io.delpha.sdk.ingest.CustomerInfo;
 import io.delpha.sdk.ingest.CustomerRegistry;
 import io.delpha.sdk.ingest.IngestApp;
@@ -25,7 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link BatchIngestor}'s {@link CustomerRegistry}: customers and their program apps in the registry's tables, the
+ * {@code BatchIngestor}'s {@link CustomerRegistry}: customers and their program apps in the registry's tables, the
  * apps' files in the staging store. Thread-safe.
  */
 public final class CustomerDirectory implements CustomerRegistry {

@@ -3,7 +3,6 @@ package io.delpha.sdk.ingest.internal;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.internal.ClosedGuard;
 import io.delpha.sdk.core.storage.ObjectStore;
-import io.delpha.sdk.ingest.BatchIngestor;
 import io.delpha.sdk.ingest.CustomerStatus;
 import io.delpha.sdk.ingest.FileIngestion;
 import io.delpha.sdk.ingest.IngestReport;
@@ -22,7 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link BatchIngestor}'s {@link IngestRunner}: passes over every customer's staged files, one at a time per
+ * {@code BatchIngestor}'s {@link IngestRunner}: passes over every customer's staged files, one at a time per
  * instance, each file through {@link StagedFileIngestor}; the watcher that runs a pass every poll interval; where each
  * customer's files stand. Closing stops the watcher and waits for the file in progress. Thread-safe.
  */

@@ -16,9 +16,6 @@ import javax.crypto.spec.PBEKeySpec;
  */
 public final class PasswordHasher {
 
-  /** OWASP's recommendation for PBKDF2-HMAC-SHA256 (Password Storage Cheat Sheet). */
-  public static final int OWASP_ITERATIONS = 600_000;
-
   private static final String ALGORITHM = "PBKDF2WithHmacSHA256";
   private static final String PREFIX = "pbkdf2-sha256";
   private static final SecureRandom RANDOM = new SecureRandom();

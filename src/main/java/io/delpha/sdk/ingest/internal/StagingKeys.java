@@ -1,10 +1,12 @@
 package io.delpha.sdk.ingest.internal;
 
 import io.delpha.sdk.ingest.RegisteredApp;
+import java.util.Locale;
 
 /**
  * Where a customer's files sit in the staging store: {@code <customer>/incoming/} waiting for ingestion, {@code
- * <customer>/apps/<name>/v<version>/} a program app's files (docs/ingest.md). The one place these keys are made.
+ * <customer>/apps/<name>/v<version>/} a program app's files (docs/ingest.md). The one place these keys are made, and
+ * the table a staged file's rows go to by default.
  */
 public final class StagingKeys {
 
@@ -24,5 +26,15 @@ public final class StagingKeys {
    */
   public static String appFiles(RegisteredApp app) {
     return app.customer() + "/apps/" + app.name() + "/v" + app.version() + "/";
+  }
+
+  /**
+   * @param fileName a staged file's name
+   * @return the table its rows go to by default: the name without its extension, in lower case ({@code Orders.csv}
+   *     to {@code orders})
+   */
+  public static String tableOf(String fileName) {
+    int dot = fileName.lastIndexOf('.');
+    return (dot > 0 ? fileName.substring(0, dot) : fileName).toLowerCase(Locale.ROOT);
   }
 }

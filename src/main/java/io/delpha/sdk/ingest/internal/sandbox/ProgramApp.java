@@ -1,7 +1,7 @@
 package io.delpha.sdk.ingest.internal.sandbox;
 
-import io.delpha.sdk.ingest.internal.CsvIngestApp;
 import io.delpha.sdk.ingest.internal.RowConverter;
+import io.delpha.sdk.ingest.internal.StagingKeys;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.delpha.sdk.cassandra.ColumnDescription;
@@ -170,7 +170,7 @@ public final class ProgramApp implements IngestApp {
     env.put("DELPHA_CUSTOMER", job.customer());
     env.put("DELPHA_FILE_NAME", job.fileName());
     env.put("DELPHA_FILE_SIZE", String.valueOf(job.sizeBytes()));
-    env.put("DELPHA_TABLE", CsvIngestApp.tableOf(job.fileName()));
+    env.put("DELPHA_TABLE", StagingKeys.tableOf(job.fileName()));
     env.put("DELPHA_TABLES", String.join(",", job.tables()));
     env.put("DELPHA_APP", app.name());
     env.put("DELPHA_APP_VERSION", String.valueOf(app.version()));

@@ -1,13 +1,12 @@
-package io.delpha.sdk.ingest.internal;
+package io.delpha.sdk.ingest;
 
 import io.delpha.sdk.cassandra.ColumnDescription;
 import io.delpha.sdk.cassandra.TableDescription;
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.NotFoundException;
 import io.delpha.sdk.core.internal.CsvParser;
-import io.delpha.sdk.ingest.IngestApp;
-import io.delpha.sdk.ingest.IngestJob;
-import io.delpha.sdk.ingest.TableWriter;
+import io.delpha.sdk.ingest.internal.RowConverter;
+import io.delpha.sdk.ingest.internal.StagingKeys;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
@@ -15,15 +14,17 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
-/** The default {@link IngestApp}: see {@link IngestApp#csv()}. */
-public final class CsvIngestApp implements IngestApp {
+/**
+ * The default {@link IngestApp}: see {@link IngestApp#csv()}. In the public package, package-private, so that {@code
+ * IngestApp.csv()} names no internal class and the internals that hold apps point one way, to {@link IngestApp}.
+ */
+final class CsvIngestApp implements IngestApp {
 
   @Override
   public void ingest(IngestJob job) throws Exception {
-    String table = tableOf(job.fileName());
+    String table = StagingKeys.tableOf(job.fileName());
     TableDescription description;
     try {
       description = job.describe(table);
@@ -71,11 +72,6 @@ public final class CsvIngestApp implements IngestApp {
     } catch (java.nio.charset.CharacterCodingException e) {
       throw new DataFormatException("file " + job.fileName() + " is not UTF-8 text: " + e.getMessage(), e);
     }
-  }
-
-  public static String tableOf(String fileName) {
-    int dot = fileName.lastIndexOf('.');
-    return (dot > 0 ? fileName.substring(0, dot) : fileName).toLowerCase(Locale.ROOT);
   }
 
   private static List<ColumnDescription> matchHeader(String file, List<String> header, TableDescription table) {
