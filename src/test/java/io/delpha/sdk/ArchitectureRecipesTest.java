@@ -41,11 +41,20 @@ class ArchitectureRecipesTest {
   private static final Path PAGE = Path.of("docs", "architecture.md");
   private static final Path SDK = Path.of("src", "main", "java", "io", "delpha", "sdk");
   private static final Path CLI = Path.of("src", "cli", "java");
+  private static final Path SURFACE = Path.of("src", "test", "resources", "api-surface.txt");
+  private static final Path README = Path.of("README.md");
+  private static final Path CHANGELOG = Path.of("CHANGELOG.md");
+  private static final Path THIS_TEST = Path.of("src", "test", "java", "io", "delpha", "sdk",
+      "ArchitectureRecipesTest.java");
 
   private static final Pattern FILE = Pattern.compile("^- `([^`]+)`( \\(when [^)]*\\))?:");
   private static final Pattern EXAMPLE = Pattern.compile("^Worked example: `([^`]+)`");
   private static final Pattern FLOOR = Pattern.compile("^\\| (\\d+) \\| `([a-z]+)` \\| (.+) \\|$");
   private static final Pattern TICKED = Pattern.compile("`([^`]+)`");
+  private static final Pattern SETTING_ROW =
+      Pattern.compile("^\\| `(\\w+)` \\| (.+) \\| `([^`]+)` \\| `([^`]+)` \\|$");
+  private static final Pattern PROVIDER = Pattern.compile("\\bclass (\\w+) implements [^{]*\\bSecretProvider\\b");
+  private static final Pattern REQUIRES = Pattern.compile("Capability\\.require\\(\"[^\"]*\",\\s*([^;]*)\\);");
   private static final Pattern PACKAGE_USE = Pattern.compile("\\bio\\.delpha\\.sdk\\.([a-z]+)\\b");
 
   static final String SETTING = "Add a setting";
@@ -118,12 +127,14 @@ class ArchitectureRecipesTest {
   }
 
   @Test
-  @DisplayName("add a setting: every file of the main code, the CLI and docs/ that names the example setting is listed")
+  @DisplayName("add a setting: every file of the main code, the CLI, the docs, the examples and the API surface that "
+      + "names the example setting is listed")
   void everyFileOfTheSettingIsListed() throws IOException {
     Recipe r = recipes().get(SETTING);
     Set<String> listed = paths(r);
     List<String> missed = new ArrayList<>();
-    for (Path root : List.of(Path.of("src", "main"), CLI, Path.of("docs"))) {
+    for (Path root : List.of(Path.of("src", "main"), CLI, Path.of("docs"), Path.of("examples"), SURFACE, README,
+        CHANGELOG)) {
       for (Path file : files(root)) {
         if (!file.equals(PAGE) && read(file).contains(r.example()) && !listed.contains(slashed(file))) {
           missed.add(slashed(file));
@@ -199,6 +210,224 @@ class ArchitectureRecipesTest {
       }
     }
     assertThat(missing).as("backends and capabilities the recipe's docs do not name").isEmpty();
+  }
+
+  @Test
+  @DisplayName("add a setting: the table names every config of the settings table, its builder's file and manager")
+  void everyConfigOfTheTableIsInTheSettingRecipe() throws Exception {
+    Map<String, List<String>> rows = new TreeMap<>();
+    for (String line : recipeLines(SETTING)) {
+      Matcher m = SETTING_ROW.matcher(line);
+      if (m.matches()) {
+        rows.put(m.group(3), List.of(m.group(1), m.group(2), m.group(4)));
+      }
+    }
+    Map<String, List<String>> derived = new TreeMap<>();
+    for (Path file : files(SDK)) {
+      if (file.toString().endsWith(".java") && !slashed(file).contains("/internal/")
+          && code(read(file)).contains("new Settings(")) {
+        Class<?> config = Class.forName(typeName(file));
+        Class<?> builder = config.getMethod("toBuilder").getReturnType();
+        Class<?> manager = builder.getMethod("build").getReturnType();
+        derived.put(slashed(file), List.of(manager.getSimpleName(), slashed(sourceOf(builder))));
+      }
+    }
+    assertThat(derived).as("the configs declared in a Settings table").isNotEmpty();
+    assertThat(rows.keySet()).as("the configs of the recipe's table against those declared in a Settings table")
+        .isEqualTo(derived.keySet());
+    List<String> wrong = new ArrayList<>();
+    for (Map.Entry<String, List<String>> d : derived.entrySet()) {
+      List<String> row = rows.get(d.getKey());
+      String manager = d.getValue().get(0);
+      if (!row.get(0).equals(manager)) {
+        wrong.add(d.getKey() + ": the manager is " + manager + ", the table says " + row.get(0));
+      }
+      if (!row.get(1).contains("`" + d.getValue().get(1) + "`")) {
+        wrong.add(d.getKey() + ": the builder is in " + d.getValue().get(1) + ", the table says " + row.get(1));
+      }
+      Path docs = Path.of(row.get(2));
+      if (!Files.isRegularFile(docs) || !read(docs).contains(manager)) {
+        wrong.add(d.getKey() + ": " + docs + " does not name " + manager);
+      }
+    }
+    assertThat(wrong).as("rows of the setting recipe's table that the code contradicts").isEmpty();
+  }
+
+  @Test
+  @DisplayName("a recipe that changes the public API or the CLI names CHANGELOG.md; one that changes the API, the "
+      + "API surface")
+  void apiChangesNameTheChangelogAndTheSurface() throws IOException {
+    List<String> missing = new ArrayList<>();
+    for (Recipe r : recipes().values()) {
+      Set<String> listed = paths(r);
+      boolean api = listed.stream().anyMatch(p -> p.startsWith(slashed(SDK) + "/") && !p.contains("/internal/"));
+      boolean cli = listed.stream().anyMatch(p -> p.startsWith(slashed(CLI) + "/"));
+      if ((api || cli) && !listed.contains(slashed(CHANGELOG))) {
+        missing.add(r.title() + ": " + CHANGELOG);
+      }
+      if (api && !listed.contains(slashed(SURFACE))) {
+        missing.add(r.title() + ": " + slashed(SURFACE));
+      }
+    }
+    assertThat(missing).as("files the recipes leave out").isEmpty();
+  }
+
+  @Test
+  @DisplayName("add a secret backend: every file of the tree that names the example backend is listed")
+  void everyFileOfTheBackendIsListed() throws IOException {
+    Recipe r = recipes().get(SECRET_BACKEND);
+    Backend example = backends().stream().filter(b -> b.pkg().equals(r.example())).findFirst().orElseThrow(
+        () -> new AssertionError("no SecretProvider in the package of the worked example " + r.example()));
+    Pattern names = example.names();
+    List<String> missed = new ArrayList<>();
+    for (Path root : List.of(Path.of("src"), Path.of("docs"), Path.of("examples"), Path.of("bench"), SURFACE, README,
+        CHANGELOG, Path.of("pom.xml"))) {
+      for (Path file : files(root)) {
+        if (!file.equals(THIS_TEST) && names.matcher(read(file)).find() && !listedIn(r, slashed(file))) {
+          missed.add(slashed(file));
+        }
+      }
+    }
+    assertThat(missed).as("files naming %s (%s) that the recipe leaves out", example.type(), names).isEmpty();
+  }
+
+  @Test
+  @DisplayName("add a secret backend: every backend outside the core has the places the recipe names for its example")
+  void everyBackendHasTheRecipesPlaces() throws IOException {
+    Recipe r = recipes().get(SECRET_BACKEND);
+    List<Backend> backends = backends();
+    Backend example = backends.stream().filter(b -> b.pkg().equals(r.example())).findFirst().orElseThrow();
+    assertThat(backends).as("the backends outside the core").hasSizeGreaterThan(1);
+    List<String> missing = new ArrayList<>();
+    for (Backend b : backends) {
+      for (Entry e : r.files()) {
+        if (e.conditional() || e.isGlob()) {
+          continue;
+        }
+        String own = e.path().replace("/" + example.pkg() + "/", "/" + b.pkg() + "/")
+            .replace(example.stem(), b.stem());
+        for (Capability c : example.capabilities()) {
+          own = own.replace("/" + c.id() + "/", "/" + b.capabilities().get(0).id() + "/");
+        }
+        Path file = Path.of(own);
+        if (!own.equals(e.path())) {
+          if (!Files.isRegularFile(file)) {
+            missing.add(b.type() + ": " + own);
+          }
+        } else if (!b.namedIn(read(file))) {
+          missing.add(b.type() + ": " + own + " does not name it");
+        }
+      }
+    }
+    assertThat(missing).as("places of the secret backend recipe that a backend lacks").isEmpty();
+  }
+
+  /** A secret backend outside the core: its class, package (the segment after io.delpha.sdk), capabilities. */
+  record Backend(String type, String pkg, List<Capability> capabilities) {
+    String simpleName() {
+      return type.substring(type.lastIndexOf('.') + 1);
+    }
+
+    /** The class's name without {@code Provider}: the stem of its test classes' names. */
+    String stem() {
+      return simpleName().replaceFirst("Provider$", "");
+    }
+
+    /** The backend's class, package, capability ids and constants, or the version names of its stack. */
+    Pattern names() {
+      List<String> alternatives = new ArrayList<>(List.of("\\b" + simpleName() + "\\b",
+          "io\\.delpha\\.sdk\\." + pkg + "\\b", "sdk/" + pkg + "/"));
+      for (Capability c : capabilities) {
+        alternatives.add("\\b" + Pattern.quote(c.id()) + "\\b");
+        alternatives.add("\\b" + c.name() + "\\b");
+      }
+      return Pattern.compile(String.join("|", alternatives));
+    }
+
+    /** Whether a shared file names the backend: as {@link #names()} does, by the package in backticks, or a version. */
+    boolean namedIn(String text) {
+      if (names().matcher(text).find() || text.contains("`" + pkg + "`")) {
+        return true;
+      }
+      for (Capability c : capabilities) {
+        for (String version : versionNames(c)) {
+          if (text.contains(version + "=")) {
+            return true;
+          }
+        }
+      }
+      return false;
+    }
+  }
+
+  /** The names of the versions a capability's coordinates name ({@code ${aws-sdk}}), from its constant's source. */
+  static List<String> versionNames(Capability c) {
+    String src;
+    try {
+      src = read(SDK.resolve(Path.of("core", "internal", "Capability.java")));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    Matcher declaration = Pattern.compile("\\n  " + c.name() + "\\((.*?)\\)\\)[,;]\\n", Pattern.DOTALL).matcher(src);
+    assertThat(declaration.find()).as("the declaration of %s", c).isTrue();
+    List<String> out = new ArrayList<>();
+    Matcher v = Pattern.compile("\\$\\{([\\w.-]+)}").matcher(declaration.group(1));
+    while (v.find()) {
+      out.add(v.group(1));
+    }
+    return out;
+  }
+
+  /** The SecretProvider implementations outside the core, with the capabilities their builders require. */
+  static List<Backend> backends() throws IOException {
+    List<Backend> out = new ArrayList<>();
+    for (Path file : files(SDK)) {
+      String src = code(read(file));
+      Matcher m = PROVIDER.matcher(src);
+      Path rel = SDK.relativize(file);
+      if (!file.toString().endsWith(".java") || !m.find() || rel.getName(0).toString().equals("core")) {
+        continue;
+      }
+      Set<Capability> capabilities = new java.util.LinkedHashSet<>();
+      Matcher req = REQUIRES.matcher(read(file));
+      while (req.find()) {
+        Matcher c = Pattern.compile("Capability\\.(\\w+)").matcher(req.group(1));
+        while (c.find()) {
+          capabilities.add(Capability.valueOf(c.group(1)));
+        }
+      }
+      assertThat(capabilities).as("the capabilities %s requires", m.group(1)).isNotEmpty();
+      out.add(new Backend(typeName(file), rel.getName(0).toString(), List.copyOf(capabilities)));
+    }
+    return out;
+  }
+
+  /** Whether a recipe lists a path, by itself or by a glob. */
+  private static boolean listedIn(Recipe r, String path) {
+    for (Entry e : r.files()) {
+      if (e.path().equals(path) || e.isGlob() && Path.of(e.path()).getParent() != null
+          && Path.of(path).getParent() != null && Path.of(e.path()).getParent().equals(Path.of(path).getParent())
+          && FileSystems.getDefault().getPathMatcher("glob:" + Path.of(e.path()).getFileName())
+              .matches(Path.of(path).getFileName())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The qualified name of a main source file's type. */
+  private static String typeName(Path file) {
+    Path rel = Path.of("src", "main", "java").relativize(file);
+    return slashed(rel).replaceFirst("\\.java$", "").replace('/', '.');
+  }
+
+  /** The source file of a main type (its top-level class's). */
+  private static Path sourceOf(Class<?> type) {
+    Class<?> top = type;
+    while (top.getEnclosingClass() != null) {
+      top = top.getEnclosingClass();
+    }
+    return Path.of("src", "main", "java").resolve(top.getName().replace('.', '/') + ".java");
   }
 
   @Test
@@ -365,7 +594,7 @@ class ArchitectureRecipesTest {
   }
 
   @Test
-  @DisplayName("the parsing sees the markup: a file, a conditional file, an example, a floor")
+  @DisplayName("the parsing sees the markup: a file, a conditional file, an example, a floor, a setting's row, a glob")
   void theMarkupIsSeen() {
     Matcher f = FILE.matcher("- `src/a/B.java` (when it has one): its line");
     assertThat(f.find()).isTrue();
@@ -378,6 +607,17 @@ class ArchitectureRecipesTest {
     assertThat(e.find()).isTrue();
     assertThat(e.group(1)).isEqualTo("bulkPageSize");
     assertThat(FLOOR.matcher("| 2 | `aws` | `cassandra`, `parquet` |").matches()).isTrue();
+    Matcher row = SETTING_ROW.matcher("| `DictionaryManager` | its nested `Builder` in `src/a/D.java` | `src/a/C.java` | "
+        + "`docs/c.md` |");
+    assertThat(row.matches()).isTrue();
+    assertThat(List.of(row.group(1), row.group(3), row.group(4))).containsExactly("DictionaryManager", "src/a/C.java",
+        "docs/c.md");
+    Recipe globbed = new Recipe("r", "x", List.of(new Entry("src/a/internal/*.java", true)));
+    assertThat(listedIn(globbed, "src/a/internal/B.java")).isTrue();
+    assertThat(listedIn(globbed, "src/a/internal/deeper/B.java")).isFalse();
+    assertThat(new Backend("io.delpha.sdk.x.XVaultProvider", "x", List.of()).names().matcher("import io.delpha.sdk.x.*;")
+        .find()).isTrue();
+    assertThat(versionNames(Capability.AZURE_KEY_VAULT)).contains("azure-keyvault-secrets", "azure-identity");
     assertThat(code("import a.B; // io.delpha.sdk.aws\n/* io.delpha.sdk.azure */ String s = \"io.delpha.sdk.x\";"))
         .doesNotContain("io.delpha.sdk");
     assertThat(camel("LOCAL_TIMESTAMP")).isEqualTo("LocalTimestamp");
@@ -389,7 +629,14 @@ class ArchitectureRecipesTest {
     String title = null;
     String example = "";
     List<Entry> files = new ArrayList<>();
-    List<String> lines = new ArrayList<>(section("## Recipes"));
+    List<String> lines = new ArrayList<>();
+    for (String line : section("## Recipes")) {
+      if (line.startsWith("  ") && !lines.isEmpty() && lines.get(lines.size() - 1).startsWith("- ")) {
+        lines.set(lines.size() - 1, lines.get(lines.size() - 1) + " " + line.strip());
+      } else {
+        lines.add(line);
+      }
+    }
     lines.add("### ");
     for (String line : lines) {
       if (line.startsWith("### ")) {
@@ -411,6 +658,21 @@ class ArchitectureRecipesTest {
       }
     }
     return recipes;
+  }
+
+  /** The lines of a recipe, from its {@code ### } heading to the next. */
+  private static List<String> recipeLines(String title) throws IOException {
+    List<String> out = new ArrayList<>();
+    boolean in = false;
+    for (String line : section("## Recipes")) {
+      if (line.startsWith("### ")) {
+        in = line.substring(4).strip().equals(title);
+      } else if (in) {
+        out.add(line);
+      }
+    }
+    assertThat(out).as("the lines of the recipe %s", title).isNotEmpty();
+    return out;
   }
 
   /** The lines of the page's section under {@code heading} (a {@code ## } heading), to the next {@code ## }. */
@@ -450,8 +712,11 @@ class ArchitectureRecipesTest {
     }
   }
 
-  /** Every regular file under {@code root}, target folders left out. */
+  /** {@code root} itself when it is a file; else every regular file under it, target folders left out. */
   private static List<Path> files(Path root) throws IOException {
+    if (Files.isRegularFile(root)) {
+      return List.of(root);
+    }
     if (!Files.isDirectory(root)) {
       return List.of();
     }
