@@ -27,13 +27,17 @@ import org.junit.jupiter.api.Test;
 
 /**
  * docs/architecture.md is held to the code: its recipes name every file their change touches, traced on a worked
- * example that is in the code; its floors are the packages' imports; every path it names exists, and every reference
- * to one of its sections names a section it has.
+ * example that is in the code, and every file the tree says such a change needs (the configs of the settings table,
+ * the files naming the example setting or backend, each backend's places, the changelog and the API surface where the
+ * public API changes); its floors are the packages' imports; every path it names exists, and every reference to one of
+ * its sections names a section it has.
  *
  * <p>The page's markup, under {@code ## Recipes}: a {@code ### } heading per recipe, a line {@code Worked example:
  * `word` ...}, and one bullet per file, {@code - `path`: what changes}, or {@code - `path` (when ...): ...} for a file
- * only some changes touch. A path may end in a file-name glob ({@code kinds/*Kind.java}). Under {@code ## Floors}, a
- * table row per package: {@code | floor | `package` | `used`, `packages` |}.
+ * only some changes touch; a bullet may go on over indented lines. A path may end in a file-name glob ({@code
+ * kinds/*Kind.java}). The setting recipe has a table row per config, {@code | `Manager` | builder | `config path` |
+ * `docs path` |}. Under {@code ## Floors}, a table row per package: {@code | floor | `package` | `used`, `packages`
+ * |}.
  */
 @DisplayName("docs/architecture.md: the recipes name real files, the floors are the imports")
 class ArchitectureRecipesTest {
@@ -226,7 +230,7 @@ class ArchitectureRecipesTest {
     for (Path file : files(SDK)) {
       if (file.toString().endsWith(".java") && !slashed(file).contains("/internal/")
           && code(read(file)).contains("new Settings(")) {
-        Class<?> config = Class.forName(typeName(file));
+        Class<?> config = Class.forName(typeName(file), false, ArchitectureRecipesTest.class.getClassLoader());
         Class<?> builder = config.getMethod("toBuilder").getReturnType();
         Class<?> manager = builder.getMethod("build").getReturnType();
         derived.put(slashed(file), List.of(manager.getSimpleName(), slashed(sourceOf(builder))));
@@ -280,8 +284,8 @@ class ArchitectureRecipesTest {
         () -> new AssertionError("no SecretProvider in the package of the worked example " + r.example()));
     Pattern names = example.names();
     List<String> missed = new ArrayList<>();
-    for (Path root : List.of(Path.of("src"), Path.of("docs"), Path.of("examples"), Path.of("bench"), SURFACE, README,
-        CHANGELOG, Path.of("pom.xml"))) {
+    for (Path root : List.of(Path.of("src", "main"), CLI, Path.of("src", "test", "java"), Path.of("src", "artifacts"),
+        Path.of("docs"), Path.of("examples"), Path.of("bench"), SURFACE, README, CHANGELOG, Path.of("pom.xml"))) {
       for (Path file : files(root)) {
         if (!file.equals(THIS_TEST) && names.matcher(read(file)).find() && !listedIn(r, slashed(file))) {
           missed.add(slashed(file));
