@@ -35,8 +35,8 @@ import org.junit.jupiter.api.Test;
  * <p>The page's markup, under {@code ## Recipes}: a {@code ### } heading per recipe, a line {@code Worked example:
  * `word` ...}, and one bullet per file, {@code - `path`: what changes}, or {@code - `path` (when ...): ...} for a file
  * only some changes touch; a bullet may go on over indented lines. A path may end in a file-name glob ({@code
- * kinds/*Kind.java}). The setting recipe has a table row per config, {@code | `Manager` | builder | `config path` |
- * `docs path` |}. Under {@code ## Floors}, a table row per package: {@code | floor | `package` | `used`, `packages`
+ * kinds/*Kind.java}). The setting recipe has a table row per config, {@code | `Component` | builder | `config path` |
+ * `docs path` | ... |}. Under {@code ## Floors}, a table row per package: {@code | floor | `package` | `used`, `packages`
  * |}.
  */
 @DisplayName("docs/architecture.md: the recipes name real files, the floors are the imports")
@@ -56,7 +56,7 @@ class ArchitectureRecipesTest {
   private static final Pattern FLOOR = Pattern.compile("^\\| (\\d+) \\| `([a-z]+)` \\| (.+) \\|$");
   private static final Pattern TICKED = Pattern.compile("`([^`]+)`");
   private static final Pattern SETTING_ROW =
-      Pattern.compile("^\\| `(\\w+)` \\| (.+) \\| `([^`]+)` \\| `([^`]+)` \\|$");
+      Pattern.compile("^\\| `(\\w+)` \\| (.+?) \\| `([^`]+)` \\| `([^`]+)` \\|.*$");
   private static final Pattern PROVIDER = Pattern.compile("\\bclass (\\w+) implements [^{]*\\bSecretProvider\\b");
   private static final Pattern REQUIRES = Pattern.compile("Capability\\.require\\(\"[^\"]*\",\\s*([^;]*)\\);");
   private static final Pattern PACKAGE_USE = Pattern.compile("\\bio\\.delpha\\.sdk\\.([a-z]+)\\b");
@@ -612,7 +612,7 @@ class ArchitectureRecipesTest {
     assertThat(e.group(1)).isEqualTo("bulkPageSize");
     assertThat(FLOOR.matcher("| 2 | `aws` | `cassandra`, `parquet` |").matches()).isTrue();
     Matcher row = SETTING_ROW.matcher("| `DictionaryManager` | its nested `Builder` in `src/a/D.java` | `src/a/C.java` | "
-        + "`docs/c.md` |");
+        + "`docs/c.md` | `ManagerContractTest` |");
     assertThat(row.matches()).isTrue();
     assertThat(List.of(row.group(1), row.group(3), row.group(4))).containsExactly("DictionaryManager", "src/a/C.java",
         "docs/c.md");
