@@ -36,8 +36,8 @@ import org.junit.jupiter.api.Test;
  * `word` ...}, and one bullet per file, {@code - `path`: what changes}, or {@code - `path` (when ...): ...} for a file
  * only some changes touch; a bullet may go on over indented lines. A path may end in a file-name glob ({@code
  * kinds/*Kind.java}). The setting recipe has a table row per config, {@code | `Component` | builder | `config path` |
- * `docs path` | ... |}. Under {@code ## Floors}, a table row per package: {@code | floor | `package` | `used`, `packages`
- * |}.
+ * `docs path` | ... |}. Under {@code ## Floors}, a table row per package: {@code | floor | `package` | `used`,
+ * `packages` |}.
  */
 @DisplayName("docs/architecture.md: the recipes name real files, the floors are the imports")
 class ArchitectureRecipesTest {
@@ -611,16 +611,16 @@ class ArchitectureRecipesTest {
     assertThat(e.find()).isTrue();
     assertThat(e.group(1)).isEqualTo("bulkPageSize");
     assertThat(FLOOR.matcher("| 2 | `aws` | `cassandra`, `parquet` |").matches()).isTrue();
-    Matcher row = SETTING_ROW.matcher("| `DictionaryManager` | its nested `Builder` in `src/a/D.java` | `src/a/C.java` | "
-        + "`docs/c.md` | `ManagerContractTest` |");
+    Matcher row = SETTING_ROW.matcher("| `DictionaryManager` | its nested `Builder` in `src/a/D.java` | "
+        + "`src/a/C.java` | `docs/c.md` | `ManagerContractTest` |");
     assertThat(row.matches()).isTrue();
     assertThat(List.of(row.group(1), row.group(3), row.group(4))).containsExactly("DictionaryManager", "src/a/C.java",
         "docs/c.md");
     Recipe globbed = new Recipe("r", "x", List.of(new Entry("src/a/internal/*.java", true)));
     assertThat(listedIn(globbed, "src/a/internal/B.java")).isTrue();
     assertThat(listedIn(globbed, "src/a/internal/deeper/B.java")).isFalse();
-    assertThat(new Backend("io.delpha.sdk.x.XVaultProvider", "x", List.of()).names().matcher("import io.delpha.sdk.x.*;")
-        .find()).isTrue();
+    assertThat(new Backend("io.delpha.sdk.x.XVaultProvider", "x", List.of()).names()
+        .matcher("import io.delpha.sdk.x.*;").find()).isTrue();
     assertThat(versionNames(Capability.AZURE_KEY_VAULT)).contains("azure-keyvault-secrets", "azure-identity");
     assertThat(code("import a.B; // io.delpha.sdk.aws\n/* io.delpha.sdk.azure */ String s = \"io.delpha.sdk.x\";"))
         .doesNotContain("io.delpha.sdk");

@@ -74,7 +74,8 @@ class DocTypeClaimsTest {
     }
   }
 
-  private static final String SUBJECT = "`((?:[a-z]\\w*\\.)*[A-Z]\\w*(?:\\.[A-Z]\\w*)*|(?:[a-z]\\w*\\.)?[a-z]\\w*\\(\\))`";
+  private static final String TYPE = "(?:[a-z]\\w*\\.)*[A-Z]\\w*(?:\\.[A-Z]\\w*)*";
+  private static final String SUBJECT = "`(" + TYPE + "|(?:[a-z]\\w*\\.)?[a-z]\\w*\\(\\))`";
   private static final String NOUN = "(final class(?:es)?|records?|interfaces?|enums?)";
   private static final Pattern IS = Pattern.compile(SUBJECT + "(?: \\([^)]*\\))? (?:is|are) (?:also |still )?"
       + "(?!not |no |never )(?:an? |the |one )?((?:[a-z-]+ ){0,2}?)" + NOUN + "\\b");
@@ -88,8 +89,7 @@ class DocTypeClaimsTest {
   private static final Pattern NOUN_AFTER =
       Pattern.compile("\\b(?:[Tt]he|[Oo]ne|[Aa]n?|[Ii]ts) " + SUBJECT + " (record|interface|enum)\\b(?![-\\w])");
   /** {@code `X` (a `Y`)} says X is a Y; {@code `X` (a `Y`, ...} lists examples, so the parenthesis ends there. */
-  private static final Pattern SUBTYPE = Pattern.compile(
-      "`((?:[a-z]\\w*\\.)*[A-Z]\\w*(?:\\.[A-Z]\\w*)*)` \\(an? `((?:[a-z]\\w*\\.)*[A-Z]\\w*(?:\\.[A-Z]\\w*)*)`[);]");
+  private static final Pattern SUBTYPE = Pattern.compile("`(" + TYPE + ")` \\(an? `(" + TYPE + ")`[);]");
   private static final Pattern HAS_BUILDER =
       Pattern.compile(SUBJECT + " (?:has|have|with) (?:a|its|their) (?:own )?(?:`builder\\(\\)`|builder\\b)");
 
@@ -157,7 +157,8 @@ class DocTypeClaimsTest {
         `CassandraConfig`. One `ObjectStore` interface, two stores. Every manager is built the same way: an immutable
         `config()` (a final class with value equality). `Variant` is immutable. `FlowExecution` and `FlowRun` are
         records. `AccessKeys` has a builder. Every `ResponseLimitException` is final: never retried.
-        `NoFlowDataException` (a `NotFoundException`) says so; a `CqlExecutor` (a `CassandraManager`, a session). `Account` records in S3 are not a claim, `Row` is not a record either.
+        `NoFlowDataException` (a `NotFoundException`) says so; a `CqlExecutor` (a `CassandraManager`, a session).
+        `Account` records in S3 are not a claim, `Row` is not a record either.
         ```java
         record Contact(String Id) {} // `Contact` is a record, in code
         ```
@@ -175,12 +176,14 @@ class DocTypeClaimsTest {
     Types types = Types.load();
     Class<?> config = types.resolve("CassandraConfig").get(0);
     assertThat(EnumSet.allOf(Claim.class).stream().filter(c -> c.holds(config)))
-        .containsExactlyInAnyOrder(Claim.FINAL_CLASS, Claim.FINAL, Claim.IMMUTABLE, Claim.VALUE_EQUALITY, Claim.BUILDER);
+        .containsExactlyInAnyOrder(Claim.FINAL_CLASS, Claim.FINAL, Claim.IMMUTABLE, Claim.VALUE_EQUALITY,
+            Claim.BUILDER);
     assertThat(Claim.INTERFACE.holds(types.resolve("ObjectStore").get(0))).isTrue();
     assertThat(Claim.BUILDER.holds(types.resolve("cassandra.CassandraManager").get(0))).isTrue();
     assertThat(types.resolve("DictionaryManager.Builder")).singleElement()
         .satisfies(c -> assertThat(c.getSimpleName()).isEqualTo("Builder"));
-    assertThat(types.resolve("config()")).as("the configs every manager returns").contains(config).hasSizeGreaterThan(4);
+    assertThat(types.resolve("config()")).as("the configs every manager returns").contains(config)
+        .hasSizeGreaterThan(4);
     assertThat(types.resolve("Contact")).isEmpty();
     assertThat(Claim.IMMUTABLE.holds(StringBuilder.class)).isFalse();
     assertThat(statements("d.md", "`NoFlowDataException` (a `NotFoundException`)")).singleElement()
