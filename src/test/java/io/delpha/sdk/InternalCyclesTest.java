@@ -34,19 +34,6 @@ class InternalCyclesTest {
 
   private static final Path MAIN = Path.of("src", "main", "java");
 
-  /**
-   * Pairs being removed on another branch, each {@code internal class -> public class}: fixed on branch settings, and
-   * this list goes when that branch is merged. A pair listed here that is gone is not an error, so either merge order
-   * keeps the test green.
-   */
-  static final Set<String> BEING_FIXED = Set.of(
-      // fixed on branch settings
-      "io.delpha.sdk.security.internal.KeyIssuer -> io.delpha.sdk.security.AccessKeys",
-      // fixed on branch settings
-      "io.delpha.sdk.usage.internal.UsageCache -> io.delpha.sdk.usage.UsageAnalyticsServer",
-      "io.delpha.sdk.usage.internal.UsageChartEndpoints -> io.delpha.sdk.usage.UsageAnalyticsServer",
-      "io.delpha.sdk.usage.internal.UsageRowsEndpoint -> io.delpha.sdk.usage.UsageAnalyticsServer");
-
   private static final Pattern QUALIFIED = Pattern.compile("\\bio\\.delpha\\.sdk((?:\\.[a-z]\\w*)+)\\.([A-Z]\\w*)");
   private static final Pattern WILDCARD = Pattern.compile("\\bimport\\s+io\\.delpha\\.sdk((?:\\.[a-z]\\w*)+)\\.\\*;");
 
@@ -60,12 +47,10 @@ class InternalCyclesTest {
   @Test
   @DisplayName("no internal class names a public class of its capability that names the internal package back")
   void noCircle() throws IOException {
-    Map<String, Set<String>> cycles = cycles(sources());
-    cycles.keySet().removeAll(BEING_FIXED);
-    assertThat(cycles).as("internal class -> public class of its capability, with the types of the internal class's "
-        + "package that the public class names: make the arrow point from the public class only (move the constant or "
-        + "factory to the internal side, a Javadoc {@link} to {@code}, or hand the internal class what it needs)")
-        .isEmpty();
+    assertThat(cycles(sources())).as("internal class -> public class of its capability, with the types of the "
+        + "internal class's package that the public class names: make the arrow point from the public class only (move "
+        + "the constant or factory to the side that owns it, a Javadoc {@link} to {@code}, or hand the internal class "
+        + "what it needs)").isEmpty();
   }
 
   @Test
@@ -75,7 +60,8 @@ class InternalCyclesTest {
         text("package io.delpha.sdk.x;\nimport io.delpha.sdk.x.internal.Job;\nclass Facade {}"));
     Source job = new Source("io.delpha.sdk.x.internal.Job", "io.delpha.sdk.x.internal",
         text("package io.delpha.sdk.x.internal;\n/** Called by {@link io.delpha.sdk.x.Facade}. */\nclass Job {}"));
-    Source value = new Source("io.delpha.sdk.x.Value", "io.delpha.sdk.x", text("package io.delpha.sdk.x;\nclass Value {}"));
+    Source value = new Source("io.delpha.sdk.x.Value", "io.delpha.sdk.x",
+        text("package io.delpha.sdk.x;\nclass Value {}"));
     Source helper = new Source("io.delpha.sdk.x.internal.Helper", "io.delpha.sdk.x.internal",
         text("package io.delpha.sdk.x.internal;\nimport io.delpha.sdk.x.*;\nclass Helper { Facade f; Value v; }"));
     Source quiet = new Source("io.delpha.sdk.x.internal.Quiet", "io.delpha.sdk.x.internal",
