@@ -2,6 +2,8 @@ package io.delpha.sdk.parquet;
 
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.parquet.internal.Vector;
+import io.delpha.sdk.parquet.internal.VectorAppender;
+import io.delpha.sdk.parquet.internal.VectorBatch;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -18,12 +20,16 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ColumnAppender {
 
+  /** The checked appends. */
+  private final VectorAppender appender;
+  /** The arrays, for the appends of a representation's value as it is. */
   private final Vector vector;
   private final ColumnVector view;
 
-  ColumnAppender(ColumnVector view) {
+  ColumnAppender(ColumnVector view, VectorAppender appender) {
     this.view = view;
-    this.vector = view.vector();
+    this.appender = appender;
+    this.vector = appender.vector();
   }
 
   /**
@@ -34,7 +40,8 @@ public final class ColumnAppender {
    * @return an appender of an empty vector (a nested column's with its children's)
    */
   public static ColumnAppender allocate(Column column) {
-    return new ColumnAppender(new ColumnVector(Vector.allocate(column)));
+    Vector vector = VectorBatch.allocate(column);
+    return new ColumnAppender(new ColumnVector(vector), new VectorAppender(vector));
   }
 
   /** @return the vector this appender fills, as read: the values appended so far */
@@ -79,7 +86,7 @@ public final class ColumnAppender {
    *     precision, or a time is outside a day
    */
   public void appendLong(long value) {
-    vector.codec().appendLong(value);
+    appender.appendLong(value);
   }
 
   /**
@@ -117,14 +124,15 @@ public final class ColumnAppender {
    *     not be kept exactly (sub-microsecond digits, too many decimal digits, another decimal scale)
    */
   public void append(@Nullable Object value) {
-    append(vector, value);
+    append(appender, value);
   }
 
-  /** {@link #append(Object)} into a vector: on failure nothing is appended. */
-  static void append(Vector vector, @Nullable Object value) {
+  /** {@link #append(Object)} through a vector's appender: on failure nothing is appended. */
+  static void append(VectorAppender appender, @Nullable Object value) {
+    Vector vector = appender.vector();
     int before = vector.size();
     try {
-      appendValue(vector, value);
+      appendValue(appender, value);
     } catch (RuntimeException e) {
       vector.truncate(before);
       throw e;
@@ -135,11 +143,12 @@ public final class ColumnAppender {
    * A value into a vector: a leaf's by the vector, a LIST's, MAP's or STRUCT's taken apart here (a STRUCT's value is a
    * {@link Row}, which only this package reads).
    */
-  private static void appendValue(Vector vector, @Nullable Object value) {
-    if (vector.isLeaf()) {
-      vector.appendValue(value); // null included
+  private static void appendValue(VectorAppender appender, @Nullable Object value) {
+    if (appender.isLeaf()) {
+      appender.append(value); // null included
       return;
     }
+    Vector vector = appender.vector();
     if (value == null) {
       vector.appendNull();
       return;
@@ -149,7 +158,7 @@ public final class ColumnAppender {
         List<?> list = value instanceof List<?> l ? l : wrongType(vector.column(), value);
         int slot = vector.openNested();
         for (Object e : list) {
-          appendValue(vector.child(0), e);
+          appendValue(appender.child(0), e);
         }
         vector.closeNested(slot);
       }
@@ -157,8 +166,8 @@ public final class ColumnAppender {
         Map<?, ?> map = value instanceof Map<?, ?> m ? m : wrongType(vector.column(), value);
         int slot = vector.openNested();
         for (Map.Entry<?, ?> e : map.entrySet()) {
-          appendValue(vector.child(0), e.getKey());
-          appendValue(vector.child(1), e.getValue());
+          appendValue(appender.child(0), e.getKey());
+          appendValue(appender.child(1), e.getValue());
         }
         vector.closeNested(slot);
       }
@@ -172,11 +181,11 @@ public final class ColumnAppender {
         }
         int slot = vector.openNested();
         for (int k = 0; k < type.children().size(); k++) {
-          appendValue(vector.child(k), row.get(k));
+          appendValue(appender.child(k), row.get(k));
         }
         vector.closeNested(slot);
       }
-      default -> vector.codec().append(value);
+      default -> throw new IllegalStateException(vector + " is neither a leaf nor LIST, MAP or STRUCT");
     }
   }
 

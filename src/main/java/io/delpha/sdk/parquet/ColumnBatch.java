@@ -215,7 +215,7 @@ public final class ColumnBatch {
       this.batch = batch;
       this.columns = new ColumnAppender[batch.columns.length];
       for (int i = 0; i < columns.length; i++) {
-        columns[i] = new ColumnAppender(batch.columns[i]);
+        columns[i] = new ColumnAppender(batch.columns[i], batch.storage.appender(i));
       }
     }
 
@@ -281,7 +281,7 @@ public final class ColumnBatch {
       int i = 0;
       try {
         for (; i < columns; i++) {
-          ColumnAppender.append(storage.vector(i), row.value(i));
+          ColumnAppender.append(storage.appender(i), row.value(i));
         }
       } catch (RuntimeException e) {
         for (int k = 0; k < i; k++) {

@@ -2,8 +2,10 @@ package io.delpha.sdk.parquet;
 
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.InvalidInputException;
-import io.delpha.sdk.parquet.internal.LeafCodec;
+import io.delpha.sdk.parquet.internal.LeafValues;
 import io.delpha.sdk.parquet.internal.Vector;
+import io.delpha.sdk.parquet.internal.VectorAppender;
+import io.delpha.sdk.parquet.internal.VectorBatch;
 import java.math.BigDecimal;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -51,8 +53,10 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ColumnVector {
 
+  /** The arrays. */
   private final Vector vector;
-  private final LeafCodec codec;
+  /** A leaf's values as a row holds them, {@code null} for LIST, MAP and STRUCT (made of the children's). */
+  private final @Nullable LeafValues values;
   private final ColumnVector[] children;
   private final ColumnType.Kind kind;
   /** A STRUCT's fields as the schema of the rows it makes, else {@code null}. */
@@ -61,8 +65,8 @@ public final class ColumnVector {
   /** The view of a vector (and of its children). */
   ColumnVector(Vector vector) {
     this.vector = vector;
-    this.codec = vector.codec();
     this.kind = vector.column().type().kind();
+    this.values = kind.isNested() ? null : new LeafValues(vector);
     int parts = vector.column().type().children().size();
     this.children = new ColumnVector[parts];
     for (int i = 0; i < parts; i++) {
@@ -87,13 +91,18 @@ public final class ColumnVector {
     if (count < 0) {
       throw new InvalidInputException("a vector of " + count + " values");
     }
-    Vector v = Vector.allocate(column);
+    Vector v = VectorBatch.allocate(column);
     v.ensureCapacity(count);
+    VectorAppender appender = new VectorAppender(v);
     for (int i = 0; i < count; i++) {
-      ColumnAppender.append(v, value);
+      ColumnAppender.append(appender, value);
     }
-    v.shareRepeated(value);
-    return new ColumnVector(v);
+    ColumnVector view = new ColumnVector(v);
+    LeafValues leaf = view.values;
+    if (leaf != null) {
+      leaf.shareRepeated(value);
+    }
+    return view;
   }
 
   /** @return the vector this view shows */
@@ -179,8 +188,9 @@ public final class ColumnVector {
    * @throws DataFormatException if the stored value is outside its type's range (a corrupt file)
    */
   public @Nullable Object get(int index) {
-    if (!kind.isNested()) {
-      return vector.get(index);
+    LeafValues leaf = values;
+    if (leaf != null) {
+      return leaf.get(index);
     }
     if (vector.isNull(index)) {
       return null;
@@ -219,12 +229,13 @@ public final class ColumnVector {
    * through a dictionary is made once per entry (the rows of a batch, {@link RowBlock}).
    */
   void copyValues(@Nullable Object[] out, int n) {
-    if (kind.isNested()) {
+    LeafValues leaf = values;
+    if (leaf != null) {
+      leaf.copyValues(out, n);
+    } else {
       for (int i = 0; i < n; i++) {
         out[i] = get(i);
       }
-    } else {
-      vector.copyValues(out, n);
     }
   }
 
@@ -249,7 +260,7 @@ public final class ColumnVector {
    * @return a STRING value, decoded from UTF-8, or {@code null}
    */
   public @Nullable String getString(int index) {
-    return codec.getString(index);
+    return leaf().codec().getString(index);
   }
 
   /**
@@ -257,7 +268,15 @@ public final class ColumnVector {
    * @return a DECIMAL value with the column's scale, or {@code null}
    */
   public @Nullable BigDecimal getDecimal(int index) {
-    return codec.getDecimal(index);
+    return leaf().codec().getDecimal(index);
+  }
+
+  private LeafValues leaf() {
+    LeafValues leaf = values;
+    if (leaf == null) {
+      throw new IllegalStateException(vector.column() + " is nested: its values are its children's");
+    }
+    return leaf;
   }
 
   /**

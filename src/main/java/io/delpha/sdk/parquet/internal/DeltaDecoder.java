@@ -171,13 +171,13 @@ final class DeltaDecoder extends ValueDecoder {
           + " bytes of a previous value of " + previousLength);
     }
     long total = (long) prefix + length;
-    if (total > MAX_ARRAY_BYTES) {
+    if (total > LittleEndian.MAX_ARRAY_BYTES) {
       throw new ParquetDecodingException("a DELTA_BYTE_ARRAY value of " + total + " bytes, more than an array holds");
     }
     if (total > previous.length) {
       // the prefix repeats bytes already held: a value grows by its suffix's bytes, which the page holds
       previous = Arrays.copyOf(previous, (int) HeapBudget.grow(total,
-          Math.min(MAX_ARRAY_BYTES, Math.max(total, 2L * previous.length)), "a DELTA_BYTE_ARRAY value"));
+          Math.min(LittleEndian.MAX_ARRAY_BYTES, Math.max(total, 2L * previous.length)), "a DELTA_BYTE_ARRAY value"));
     }
     System.arraycopy(bytes, from, previous, prefix, length);
     previousLength = (int) total;

@@ -214,7 +214,7 @@ final class FlatColumnEncoder {
       int pos = p.length;
       for (int i = from; i < from + m; i++) {
         if (skip == null || !skip[i]) {
-          ValueDecoder.LONG.set(b, pos, a[i]);
+          LittleEndian.LONG.set(b, pos, a[i]);
           pos += 8;
         }
       }
@@ -256,7 +256,7 @@ final class FlatColumnEncoder {
       int pos = p.length;
       for (int i = from; i < from + m; i++) {
         if (skip == null || !skip[i]) {
-          ValueDecoder.INT.set(b, pos, a[i]);
+          LittleEndian.INT.set(b, pos, a[i]);
           pos += 4;
         }
       }
@@ -304,7 +304,7 @@ final class FlatColumnEncoder {
       int pos = p.length;
       for (int i = from; i < from + m; i++) {
         if (skip == null || !skip[i]) {
-          ValueDecoder.DOUBLE.set(b, pos, a[i]);
+          LittleEndian.DOUBLE.set(b, pos, a[i]);
           pos += 8;
         }
       }
@@ -382,7 +382,7 @@ final class FlatColumnEncoder {
           int length = offsets[i + 1] - s;
           p.ensure(length + 4);
           if (fixedLength == 0) {
-            ValueDecoder.INT.set(p.bytes, p.length, length);
+            LittleEndian.INT.set(p.bytes, p.length, length);
             p.length += 4;
             minAt = minAt < 0 || less(data, offsets, i, minAt) ? i : minAt;
             maxAt = maxAt < 0 || less(data, offsets, maxAt, i) ? i : maxAt;
@@ -441,12 +441,12 @@ final class FlatColumnEncoder {
     }
     int k = 0;
     for (; k + 8 <= n; k += 8) {
-      if ((long) ValueDecoder.LONG.get(a, aFrom + k) != (long) ValueDecoder.LONG.get(b, bFrom + k)) {
+      if ((long) LittleEndian.LONG.get(a, aFrom + k) != (long) LittleEndian.LONG.get(b, bFrom + k)) {
         return false;
       }
     }
     // the last eight bytes, overlapping those compared (n >= 8)
-    return k == n || (long) ValueDecoder.LONG.get(a, aFrom + n - 8) == (long) ValueDecoder.LONG.get(b, bFrom + n - 8);
+    return k == n || (long) LittleEndian.LONG.get(a, aFrom + n - 8) == (long) LittleEndian.LONG.get(b, bFrom + n - 8);
   }
 
   private static int countNulls(boolean[] isNull, int from, int m) {
@@ -754,9 +754,9 @@ final class FlatColumnEncoder {
     void appendPlain(int id, GrowableBytes out) {
       out.ensure(width);
       if (width == 4) {
-        ValueDecoder.INT.set(out.bytes, out.length, (int) values[id]);
+        LittleEndian.INT.set(out.bytes, out.length, (int) values[id]);
       } else {
-        ValueDecoder.LONG.set(out.bytes, out.length, values[id]);
+        LittleEndian.LONG.set(out.bytes, out.length, values[id]);
       }
       out.length += width;
     }
@@ -817,7 +817,7 @@ final class FlatColumnEncoder {
       long h = 0x9E3779B97F4A7C15L ^ (to - from);
       int i = from;
       for (; i + 8 <= to; i += 8) {
-        h = (h ^ (long) ValueDecoder.LONG.get(b, i)) * 0xbf58476d1ce4e5b9L;
+        h = (h ^ (long) LittleEndian.LONG.get(b, i)) * 0xbf58476d1ce4e5b9L;
         h ^= h >>> 31;
       }
       long tail = 0;
@@ -825,7 +825,7 @@ final class FlatColumnEncoder {
       if (rest > 0 && to - from >= 8) {
         // the last eight bytes as one little-endian long, shifted so that only the rest's remain: the same value
         // as the loop below makes
-        tail = (long) ValueDecoder.LONG.get(b, to - 8) >>> (8 * (8 - rest));
+        tail = (long) LittleEndian.LONG.get(b, to - 8) >>> (8 * (8 - rest));
       } else {
         for (int shift = 0; i < to; i++, shift += 8) {
           tail |= (b[i] & 0xffL) << shift;
@@ -896,7 +896,7 @@ final class FlatColumnEncoder {
       int length = offsets[id + 1] - s;
       out.ensure(length + 4);
       if (fixedLength == 0) {
-        ValueDecoder.INT.set(out.bytes, out.length, length);
+        LittleEndian.INT.set(out.bytes, out.length, length);
         out.length += 4;
       }
       System.arraycopy(data, s, out.bytes, out.length, length);

@@ -216,7 +216,7 @@ public final class FooterMetadata {
         }
       }
       v.setSize(1);
-      return v.get(0);
+      return new LeafValues(v).get(0);
     } catch (DelphaException | ArithmeticException e) {
       return null;
     }

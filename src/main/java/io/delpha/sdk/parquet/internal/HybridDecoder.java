@@ -236,7 +236,7 @@ final class HybridDecoder {
     final long m = mask;
     int bit = 0;
     for (int i = 0; i < 32; i++) {
-      long word = (long) ValueDecoder.LONG.get(in, from + (bit >>> 3));
+      long word = (long) LittleEndian.LONG.get(in, from + (bit >>> 3));
       out[at + i] = (int) ((word >>> (bit & 7)) & m);
       bit += w;
     }

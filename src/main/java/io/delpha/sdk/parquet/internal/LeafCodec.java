@@ -24,10 +24,11 @@ import org.jspecify.annotations.Nullable;
  * A leaf vector's values as the row model holds them, both ways: what a kind's value is in the vector's
  * representation (a {@code BigDecimal} from unscaled longs or two's complement bytes, an {@code Instant} from a unit or
  * INT96, ...) and what a value of the kind becomes there, checked so that Parquet keeps it exactly. The {@link Vector}
- * it serves keeps the arrays and knows no kind; a new kind is a case of the switches here (the compiler names them,
- * they have no {@code default}) and its class in {@code kinds}, plus, if it needs one, a representation in the vector.
+ * it serves keeps the arrays and knows no kind; {@code LeafValues} reads and {@code VectorAppender} appends through
+ * this. A new kind is a case of the switches here (the compiler names them, they have no {@code default}) and its
+ * class in {@code kinds}, plus, if it needs one, a representation in the vector.
  *
- * <p>One per leaf vector, made with it; the switches stay inline here (not a call to the kind's class per value) so
+ * <p>One per reader or appender of a leaf vector; the switches stay inline here (not a call to the kind's class per value) so
  * the read and write paths stay monomorphic for the JIT (issue 49).
  */
 public final class LeafCodec {
@@ -45,6 +46,7 @@ public final class LeafCodec {
   /** For a TIME in INT64: the units of a day, the bound of a time of day. */
   private final long timeBound;
 
+  /** @param vector a leaf vector, whose representation can hold its column's type */
   LeafCodec(Vector vector) {
     this.vector = vector;
     this.column = vector.column();
@@ -56,18 +58,6 @@ public final class LeafCodec {
     this.decimalBound = kind == ColumnType.Kind.DECIMAL && physical != Physical.BINARY && physical != Physical.UINT64
         ? BigInteger.TEN.pow(type.precision()).min(BigInteger.valueOf(Long.MAX_VALUE)).longValueExact() : 0;
     this.timeBound = kind == ColumnType.Kind.TIME && physical == Physical.INT64 ? 86_400L * unitsPerSecond(unit) : 0;
-  }
-
-  /**
-   * The width of a BINARY slot of a fixed-length column (a DECIMAL held as two's complement), 0 for any other.
-   *
-   * @param type a leaf column's type
-   * @param physical its vector's representation
-   * @return the bytes of each value, or 0
-   */
-  static int fixedLength(ColumnType type, Physical physical) {
-    return type.kind() == ColumnType.Kind.DECIMAL && physical == Physical.BINARY
-        ? ScalarKind.decimalBytes(type.precision()) : 0;
   }
 
   /** @return whether a value of the kind is immutable, so that one made per dictionary entry can be shared */
@@ -205,16 +195,38 @@ public final class LeafCodec {
   }
 
   private BigDecimal decimal(int index) {
-    return switch (physical) {
-      case INT32 -> BigDecimal.valueOf(vector.ints()[index], scale);
-      case INT64 -> BigDecimal.valueOf(vector.longs()[index], scale);
+    return decimal(vector, index, scale);
+  }
+
+  /**
+   * A DECIMAL value of a vector that holds one, for a reader with no codec of the vector (a shredded VARIANT's typed
+   * decimal).
+   *
+   * @param v a DECIMAL vector
+   * @param index a non-null index below its size
+   * @return the value, with the column's scale
+   * @throws DataFormatException if the stored bytes are not a number
+   */
+  static BigDecimal decimalChecked(Vector v, int index) {
+    try {
+      return decimal(v, index, v.column().type().scale());
+    } catch (NumberFormatException e) {
+      throw new DataFormatException("column " + v.column().name() + " holds a value that is not a valid "
+          + v.column().type() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static BigDecimal decimal(Vector v, int index, int scale) {
+    return switch (v.physical()) {
+      case INT32 -> BigDecimal.valueOf(v.ints()[index], scale);
+      case INT64 -> BigDecimal.valueOf(v.longs()[index], scale);
       case UINT64 -> {
-        long bits = vector.longs()[index];
+        long bits = v.longs()[index];
         yield bits >= 0 ? BigDecimal.valueOf(bits) : new BigDecimal(new BigInteger(Long.toUnsignedString(bits)));
       }
       default -> {
-        int[] offsets = vector.offsets();
-        yield (BigDecimal) decodeBinary(vector.data(), offsets[index], offsets[index + 1] - offsets[index]);
+        int[] offsets = v.offsets();
+        yield new BigDecimal(new BigInteger(v.data(), offsets[index], offsets[index + 1] - offsets[index]), scale);
       }
     };
   }
@@ -427,7 +439,7 @@ public final class LeafCodec {
     return unscaled;
   }
 
-  /** {@link Vector#appendValue}'s paths: how a value of the kind goes straight into the vector's array. */
+  /** {@code VectorAppender.append}'s paths: how a value of the kind goes straight into the vector's array. */
   static final int ROW_GENERIC = 0;
   static final int ROW_BOOLEAN = 1;
   static final int ROW_INT = 2;
@@ -439,7 +451,7 @@ public final class LeafCodec {
   static final int ROW_DECIMAL_LONG = 8;
 
   /**
-   * @return the path of {@link Vector#appendValue} for this vector: one of the {@code ROW_} constants, {@link
+   * @return the path of {@code VectorAppender.append} for this vector: one of the {@code ROW_} constants, {@link
    *     #ROW_GENERIC} for every kind and representation that goes through {@link #append}
    */
   int rowPath() {

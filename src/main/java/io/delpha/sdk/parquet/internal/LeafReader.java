@@ -59,9 +59,12 @@ final class LeafReader {
   private @Nullable ValuesReader defBitPacked;
   /** The current chunk's BINARY dictionary values; a new vector per chunk for a reader of rows only. */
   private @Nullable Vector dictionaryValues;
-  /** Stands for the current chunk's dictionary (a new object per chunk: see Vector.prepareDictionaryIds). */
+  /** Stands for the current chunk's dictionary (a new object per chunk: see LeafValues.prepareDictionaryIds). */
   private Object dictionaryToken = new Object();
   private final boolean rowView;
+  /** The vector {@link #readFlat} filled last and its values' binding to the chunk's dictionary. */
+  private @Nullable Vector lastFilled;
+  private @Nullable LeafValues lastValues;
 
   private final boolean cacheable;
   /** STRING and BINARY decimals of dictionary pages left in the dictionary, for a reader of rows only */
@@ -94,8 +97,8 @@ final class LeafReader {
    * @param field the leaf
    * @param topLevelFlat whether the leaf is a top-level column read by {@link #readFlat} (a leaf under a STRUCT
    *     never repeats either, but its values are read one at a time by {@link #readValue}, which copies every value)
-   * @param rowView whether the vectors it fills are read only through {@link Vector#get} (then the
-   *     values of dictionary pages are not copied out of the dictionary: see {@link Vector#bindDictionary})
+   * @param rowView whether the vectors it fills are read only through {@link LeafValues#get} (then the
+   *     values of dictionary pages are not copied out of the dictionary: see {@link LeafValues#bindDictionary})
    */
   // pages is set by startRowGroup(), which every reader calls first, and values by nextPage() before any decoding
   @SuppressWarnings("NullAway.Init")
@@ -193,9 +196,10 @@ final class LeafReader {
     v.ensureCapacity(n);
     ids = null;
     if (hasDictionary && cacheable) {
-      ids = v.prepareDictionaryIds(dictionaryToken, dictionary.size());
+      LeafValues made = valuesOf(v);
+      ids = made.prepareDictionaryIds(dictionaryToken, dictionary.size());
       if (bindBinaries) {
-        v.bindDictionary(Objects.requireNonNull(dictionaryValues, "a BINARY column has a dictionary holder"));
+        made.bindDictionary(Objects.requireNonNull(dictionaryValues, "a BINARY column has a dictionary holder"));
       }
     }
     boolean[] nulls = v.nulls();
@@ -218,6 +222,17 @@ final class LeafReader {
       o += m;
     }
     v.setSize(n);
+  }
+
+  /** The values of {@code v}, made once per vector filled in turn (a reader reading ahead fills two or three). */
+  private LeafValues valuesOf(Vector v) {
+    LeafValues made = lastValues;
+    if (made == null || lastFilled != v) {
+      made = new LeafValues(v);
+      lastValues = made;
+      lastFilled = v;
+    }
+    return made;
   }
 
   private void decode(Vector v, int at, int n) {
@@ -543,7 +558,7 @@ final class LeafReader {
       if (s.to - pos < 4) {
         throw ValueDecoder.truncated("levels");
       }
-      int length = (int) ValueDecoder.INT.get(s.bytes, pos);
+      int length = (int) LittleEndian.INT.get(s.bytes, pos);
       if (length < 0 || length > s.to - pos - 4) {
         throw ValueDecoder.truncated("levels");
       }

@@ -146,26 +146,4 @@ final class NestedAssembly {
     }
     v.setSize(slot + 1);
   }
-
-  /**
-   * Sets the end offset of every LIST and MAP vector in the tree, once all its leaves are read (and its VARIANTs'
-   * values made from their parts).
-   */
-  static void closeOffsets(Vector v) {
-    switch (v.physical()) {
-      case LIST, MAP -> {
-        v.offsets()[v.size()] = v.child(0).size();
-        closeOffsets(v.child(0));
-        if (v.physical() == Physical.MAP) {
-          closeOffsets(v.child(1));
-        }
-      }
-      case STRUCT -> {
-        for (int i = 0; i < v.column().type().children().size(); i++) {
-          closeOffsets(v.child(i));
-        }
-      }
-      default -> { }
-    }
-  }
 }

@@ -463,7 +463,7 @@ public final class ParquetBatchReader implements AutoCloseable {
           for (VariantAssembly.Parts parts : variants[c]) {
             fill(parts);
           }
-          NestedAssembly.closeOffsets(vectors[c]);
+          vectors[c].closeOffsets();
           if (vectors[c].size() != n) {
             throw new ParquetDecodingException("it has " + vectors[c].size() + " rows where " + n + " were expected");
           }

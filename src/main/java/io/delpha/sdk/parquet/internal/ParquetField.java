@@ -25,8 +25,8 @@ final class ParquetField {
   /**
    * LEAF, LIST, MAP, STRUCT as in the row model; VARIANT: a group annotated VARIANT (a column, or inside a LIST, MAP or
    * STRUCT), whose one child is the group read as a STRUCT of its {@code metadata}, {@code value} and {@code
-   * typed_value} (what {@link NestedAssembly} fills in the VARIANT's place), made into the VARIANT's BINARY vector by
-   * {@link VariantAssembly}.
+   * typed_value} (what {@code NestedAssembly} fills in the VARIANT's place), made into the VARIANT's BINARY vector by
+   * {@code VariantAssembly}.
    */
   enum Shape { LEAF, LIST, MAP, STRUCT, VARIANT }
 

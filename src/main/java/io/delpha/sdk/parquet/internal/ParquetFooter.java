@@ -156,7 +156,7 @@ final class ParquetFooter {
     if (footerLength > length - 12) {
       throw new IOException("the footer claims " + footerLength + " bytes of a " + length + "-byte file");
     }
-    if (footerLength > ValueDecoder.MAX_ARRAY_BYTES) {
+    if (footerLength > LittleEndian.MAX_ARRAY_BYTES) {
       throw new IOException("the footer claims " + footerLength + " bytes, more than one array holds");
     }
     HeapBudget.require(footerLength, "the footer");

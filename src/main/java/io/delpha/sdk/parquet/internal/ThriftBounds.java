@@ -16,7 +16,7 @@ import java.io.IOException;
  *   <li>a footer that ends inside its struct.</li>
  * </ul>
  * The walk also counts what the footer holds (its {@link Counts}: schema elements, leaf columns, column chunks per row
- * group), so that {@link ParquetFooter} can refuse a schema beyond its ceilings before parquet-format makes one object
+ * group), so that {@code ParquetFooter} can refuse a schema beyond its ceilings before parquet-format makes one object
  * of it. The counts are of elements the walk has read, not of what a list's header claims.
  */
 final class ThriftBounds {

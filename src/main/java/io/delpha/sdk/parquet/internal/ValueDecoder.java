@@ -3,8 +3,6 @@ package io.delpha.sdk.parquet.internal;
 import io.delpha.sdk.parquet.Physical;
 
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -29,10 +27,6 @@ import org.jspecify.annotations.Nullable;
 abstract class ValueDecoder {
 
 
-  static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-  static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-  static final VarHandle DOUBLE = MethodHandles.byteArrayViewVarHandle(double[].class, ByteOrder.LITTLE_ENDIAN);
-  static final VarHandle FLOAT = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
 
   abstract void ints(int[] out, int at, int n);
 
@@ -66,9 +60,6 @@ abstract class ValueDecoder {
     return (bits & 0x8000) != 0 ? -magnitude : magnitude;
   }
 
-  /** The largest byte array a JVM makes. */
-  static final int MAX_ARRAY_BYTES = Integer.MAX_VALUE - 16;
-
   /**
    * @param bytes the bytes a batch's values of one column need
    * @param n the values being decoded
@@ -76,7 +67,7 @@ abstract class ValueDecoder {
    * @throws ParquetDecodingException if not: the batch must hold fewer rows
    */
   static int batchBytes(long bytes, int n) {
-    if (bytes > MAX_ARRAY_BYTES) {
+    if (bytes > LittleEndian.MAX_ARRAY_BYTES) {
       throw new ParquetDecodingException("the values of one batch exceed the 2 GiB a Java array holds (" + bytes
           + " bytes with the last " + n + " values); read it with fewer rows per batch (ReadOptions.withBatchRows)");
     }
@@ -142,7 +133,7 @@ abstract class ValueDecoder {
       if (type == PrimitiveTypeName.FLOAT) {
         int p = take(4 * n, "FLOAT values");
         for (int i = 0; i < n; i++) {
-          out[at + i] = (float) FLOAT.get(in, p + 4 * i);
+          out[at + i] = (float) LittleEndian.FLOAT.get(in, p + 4 * i);
         }
       } else if (type == PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY) {
         int p = take(2 * n, "FLOAT16 values");
@@ -152,7 +143,7 @@ abstract class ValueDecoder {
       } else {
         int p = take(8 * n, "DOUBLE values");
         for (int i = 0; i < n; i++) {
-          out[at + i] = (double) DOUBLE.get(in, p + 8 * i);
+          out[at + i] = (double) LittleEndian.DOUBLE.get(in, p + 8 * i);
         }
       }
     }
@@ -193,8 +184,8 @@ abstract class ValueDecoder {
       int p = take(12 * n, "INT96 values");
       byte[] in = b;
       for (int i = 0; i < n; i++) {
-        nanos[at + i] = (long) LONG.get(in, p + 12 * i);
-        days[at + i] = (int) INT.get(in, p + 12 * i + 8);
+        nanos[at + i] = (long) LittleEndian.LONG.get(in, p + 12 * i);
+        days[at + i] = (int) LittleEndian.INT.get(in, p + 12 * i + 8);
       }
     }
 
@@ -213,7 +204,7 @@ abstract class ValueDecoder {
       }
       byte[] in = b;
       for (int i = 0; i < n; i++) {
-        int length = (int) INT.get(in, take(4, "a BYTE_ARRAY length"));
+        int length = (int) LittleEndian.INT.get(in, take(4, "a BYTE_ARRAY length"));
         int p = take(length, "a BYTE_ARRAY value");
         byte[] data = v.data();
         if (out + (long) length > data.length) {
@@ -425,8 +416,8 @@ abstract class ValueDecoder {
           // short strings, the common case of dictionary pages: two 8-byte moves (the bytes past the value
           // land in the slack both arrays keep, and the next value overwrites them) cost a third of a call
           // to arraycopy
-          LONG.set(data, out, (long) LONG.get(dictData, from));
-          LONG.set(data, out + 8, (long) LONG.get(dictData, from + 8));
+          LittleEndian.LONG.set(data, out, (long) LittleEndian.LONG.get(dictData, from));
+          LittleEndian.LONG.set(data, out + 8, (long) LittleEndian.LONG.get(dictData, from + 8));
         } else {
           System.arraycopy(dictData, from, data, out, length);
         }
@@ -449,7 +440,7 @@ abstract class ValueDecoder {
       if (to - from < 4) {
         throw truncated("RLE booleans");
       }
-      int length = (int) INT.get(bytes, from);
+      int length = (int) LittleEndian.INT.get(bytes, from);
       if (length < 0 || length > to - from - 4) {
         throw truncated("RLE booleans");
       }
@@ -566,8 +557,8 @@ abstract class ValueDecoder {
         if (twelve.length != 12) {
           throw new ParquetDecodingException("INT96 value of " + twelve.length + " bytes");
         }
-        nanos[at + i] = (long) LONG.get(twelve, 0);
-        days[at + i] = (int) INT.get(twelve, 8);
+        nanos[at + i] = (long) LittleEndian.LONG.get(twelve, 0);
+        days[at + i] = (int) LittleEndian.INT.get(twelve, 8);
       }
     }
 

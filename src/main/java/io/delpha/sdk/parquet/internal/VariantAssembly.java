@@ -31,7 +31,7 @@ import org.jspecify.annotations.Nullable;
  * Parquet type's variant type) and encoded. A null group is a null value; a value and a typed value both present where
  * the value is not an object, or a partially shredded object repeating a shredded field, is a {@code
  * DataFormatException}. One function ({@link #fill}) serves a top-level VARIANT column and a VARIANT inside a LIST, MAP
- * or STRUCT alike: {@link NestedAssembly} fills the group's STRUCT in place of the VARIANT's vector ({@link Parts}), a
+ * or STRUCT alike: {@code NestedAssembly} fills the group's STRUCT in place of the VARIANT's vector ({@link Parts}), a
  * slot per value however deep the group is.
  */
 final class VariantAssembly {
@@ -73,7 +73,7 @@ final class VariantAssembly {
      * @throws DataFormatException if a value is not one VariantShredding.md allows
      */
     void fill() {
-      NestedAssembly.closeOffsets(parts);
+      parts.closeOffsets();
       VariantAssembly.fill(parts, Objects.requireNonNull(field.variantGroup, "a VARIANT has its group"), out);
     }
   }
@@ -238,7 +238,7 @@ final class VariantAssembly {
   private static VariantEncoder.Node primitive(Vector v, int i, PrimitiveType p) {
     LogicalTypeAnnotation a = p.getLogicalTypeAnnotation();
     if (a instanceof DecimalLogicalTypeAnnotation) {
-      BigDecimal d = (BigDecimal) Objects.requireNonNull(v.get(i), "a present decimal");
+      BigDecimal d = LeafCodec.decimalChecked(v, i);
       if (d.precision() > VariantFormat.MAX_DECIMAL_PRECISION) {
         throw new DataFormatException("a shredded VARIANT's typed_value " + p + " holds " + d + ", of more than "
             + VariantFormat.MAX_DECIMAL_PRECISION + " digits");

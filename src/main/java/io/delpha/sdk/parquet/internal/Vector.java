@@ -1,14 +1,10 @@
 package io.delpha.sdk.parquet.internal;
 
-import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.parquet.Column;
 import io.delpha.sdk.parquet.ColumnType;
 import io.delpha.sdk.parquet.Physical;
 import io.delpha.sdk.parquet.internal.kinds.ScalarKind;
-import java.math.BigDecimal;
-import java.time.Instant;
-import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
@@ -16,11 +12,13 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The values of one column in primitive arrays (what the public {@code ColumnVector} and {@code ColumnAppender} of
- * {@code io.delpha.sdk.parquet} show), and what only the readers and writers do to them: make a vector in a given
- * representation, fill the arrays directly and then set the size, grow them, carry a dictionary's ids, bind a
- * dictionary's values, keep some rows. A leaf's values are made here ({@link #get}); a LIST, MAP or STRUCT value is
- * the public package's to make, from its children (this package knows no {@code Row}). Public for the library's
+ * The values of one column in primitive arrays, as the public {@code ColumnVector} of {@code io.delpha.sdk.parquet}
+ * describes them: the storage and nothing else. It makes a vector in a given representation, lets the readers fill its
+ * arrays directly and then set the size, grows them, appends a representation's value as it is, keeps the ids a
+ * dictionary page gave the values ({@link #useDictionaryIds}) and what was made of that dictionary ({@link
+ * #dictionary()}), and empties. What a value is in the row model is {@code LeafCodec}'s; making values and binding a
+ * dictionary is {@code LeafValues}'; appending a row-model value with its checks is {@code VectorAppender}'s; keeping
+ * some rows is {@code VectorRows}'. None of them is named here: the storage knows no kind. Public for the library's
  * packages; the module does not export it. Mutable and not thread-safe; a reader reuses its vectors from batch to
  * batch.
  */
@@ -35,11 +33,6 @@ public final class Vector {
   private final Vector[] children;
   /** The width of every BINARY value of a fixed-length column (a decimal's two's complement), else 0. */
   private final int fixedLength;
-  /** What the values are as the row model holds them (the kind's conversions, both ways). */
-  private final LeafCodec codec;
-  /** How {@link #appendValue} appends a value: a {@code LeafCodec.ROW_} path, or -1 for LIST, MAP and STRUCT. */
-  private final int rowPath;
-
   private int size;
   private int capacity;
   private boolean @Nullable [] nulls;
@@ -56,24 +49,12 @@ public final class Vector {
   private byte[] data;
   @SuppressWarnings("NullAway.Init")
   private int[] offsets;
-  // allocated by prepareDictionaryIds() before hasDictionaryIds is set, read only when it is set
+  // allocated by useDictionaryIds() before hasDictionaryIds is set, read only when it is set
   @SuppressWarnings("NullAway.Init")
   private int[] dictionaryIds;
   private boolean hasDictionaryIds;
-  private @Nullable Object[] dictionaryValues = new Object[0];
-  private @Nullable Vector boundDictionary;
-  /**
-   * The dictionary whose strings {@link #dictionaryValues} is (see {@link #bindDictionary}): then that array is the
-   * dictionary's {@link #madeStrings}, shared, every entry made, and never written here.
-   */
-  private @Nullable Vector madeFrom;
-  /**
-   * On a dictionary (a BINARY vector the row view binds to), its strings, each made once by the first vector bound
-   * to it and shared by every vector bound to it after: a reader that fills several vectors in turn makes them once.
-   */
-  private @Nullable Object @Nullable [] madeStrings;
-  /** What {@link #dictionaryValues} were made from (see {@link #prepareDictionaryIds(Object)}). */
-  private @Nullable Object cachedFor;
+  /** What was made of the dictionary the ids refer to (its values), and, on a dictionary, its strings. */
+  private final DictionaryCache dictionary = new DictionaryCache();
 
   private Vector(Column column, Physical physical, @Nullable ChronoUnit unit, List<Vector> children) {
     this.column = Objects.requireNonNull(column, "column");
@@ -82,9 +63,8 @@ public final class Vector {
     this.children = children.toArray(new Vector[0]);
     ColumnType type = column.type();
     requireCompatible(type, physical, unit);
-    this.fixedLength = LeafCodec.fixedLength(type, physical);
-    this.codec = new LeafCodec(this);
-    this.rowPath = type.kind().isNested() ? -1 : codec.rowPath();
+    this.fixedLength = type.kind() == ColumnType.Kind.DECIMAL && physical == Physical.BINARY
+        ? ScalarKind.decimalBytes(type.precision()) : 0;
     allocate(INITIAL_CAPACITY);
   }
 
@@ -97,7 +77,7 @@ public final class Vector {
    * @return an empty vector
    * @throws io.delpha.sdk.core.InvalidInputException if the representation cannot hold the column's type
    */
-  static Vector leaf(Column column, Physical physical, @Nullable ChronoUnit unit) {
+  public static Vector leaf(Column column, Physical physical, @Nullable ChronoUnit unit) {
     return new Vector(column, physical, unit, List.of());
   }
 
@@ -109,7 +89,7 @@ public final class Vector {
    * @return an empty vector
    * @throws io.delpha.sdk.core.InvalidInputException if the column is not nested or the children do not match it
    */
-  static Vector nested(Column column, List<Vector> children) {
+  public static Vector nested(Column column, List<Vector> children) {
     ColumnType.Kind kind = column.type().kind();
     if (!kind.isNested()) {
       throw new InvalidInputException(column + " is not a nested column");
@@ -125,37 +105,6 @@ public final class Vector {
       }
     }
     return new Vector(column, Physical.valueOf(kind.name()), null, children);
-  }
-
-  /**
-   * An empty vector for a column, in the representation the writer uses ({@link SchemaMapping#writtenPhysical}). It
-   * grows as values are appended.
-   *
-   * @param column the column whose values it will hold
-   * @return an empty vector (a nested column's with its children's)
-   */
-  public static Vector allocate(Column column) {
-    ColumnType t = column.type();
-    return t.kind().isNested() ? nested(column, t.children().stream().map(Vector::allocate).toList())
-        : leaf(column, SchemaMapping.writtenPhysical(t), SchemaMapping.writtenUnit(t));
-  }
-
-  /**
-   * For a vector holding one value in every slot (a constant column: {@code ColumnVector.repeat}), marks every slot as
-   * dictionary entry 0, made once: {@code value} itself when it is of the type {@link #get} returns, so that rows of
-   * every vector repeating one instance share it. Nothing is marked for a null, BYTES (mutable) or nested value.
-   *
-   * @param value the value every slot holds
-   */
-  public void shareRepeated(@Nullable Object value) {
-    if (value == null || size == 0 || !codec.immutableValues() || column.type().kind().isNested()) {
-      return;
-    }
-    Arrays.fill(prepareDictionaryIds(new Object()), 0, size, 0);
-    Object made = get(0);
-    if (made != null && made.getClass() == value.getClass() && made.equals(value)) {
-      dictionaryValues[0] = value; // the caller's instance: vectors repeating it share it (one per file)
-    }
   }
 
   private static void requireCompatible(ColumnType type, Physical physical, @Nullable ChronoUnit unit) {
@@ -179,11 +128,6 @@ public final class Vector {
   /** @return for TIME, TIMESTAMP and LOCAL_TIMESTAMP on INT32/INT64, the unit of {@link #ints()}/{@link #longs()}; else {@code null} */
   public @Nullable ChronoUnit unit() {
     return unit;
-  }
-
-  /** @return a leaf's values as the row model holds them (for a LIST, MAP or STRUCT vector, none) */
-  public LeafCodec codec() {
-    return codec;
   }
 
   /** @return the number of values (rows, or entries for the parts of a LIST or MAP) */
@@ -242,61 +186,22 @@ public final class Vector {
     return nulls != null && nulls[index];
   }
 
-  // ---------------------------------------------------------------- reading values
-
-  /**
-   * @param index an index below {@link #size()}
-   * @return the value of a leaf vector as a row holds it (see {@link ColumnType}), or {@code null}
-   * @throws DataFormatException if the stored value is outside its type's range (a corrupt file)
-   * @throws IllegalStateException for a LIST, MAP or STRUCT vector, whose values the public view makes
-   */
-  public @Nullable Object get(int index) {
-    if (nulls != null && nulls[index]) {
-      return null;
-    }
-    if (hasDictionaryIds && dictionaryIds[index] >= 0) {
-      // a value repeated through a dictionary is made once per dictionary entry (all such values are immutable)
-      int id = dictionaryIds[index];
-      if (id >= dictionaryValues.length) {
-        dictionaryValues = Arrays.copyOf(dictionaryValues, Math.max(id + 1, dictionaryValues.length * 2));
-      }
-      Object value = dictionaryValues[id];
-      if (value == null) {
-        Vector d = boundDictionary;
-        value = d == null ? codec.decodeChecked(index) : codec.fromBytes(d.data, d.offsets[id], d.offsets[id + 1] - d.offsets[id]);
-        dictionaryValues[id] = value;
-      }
-      return value;
-    }
-    return codec.decodeChecked(index);
+  /** @return whether this is a leaf vector (not LIST, MAP or STRUCT) */
+  public boolean isLeaf() {
+    return children.length == 0 && physical != Physical.STRUCT;
   }
 
-  /**
-   * The first {@code n} values, as {@link #get} makes them, into {@code out}: one pass, in which a value repeated
-   * through a dictionary costs a load from the values already made (a row reader's batches, {@code RowBlock}).
-   *
-   * @throws DataFormatException if a stored value is outside its type's range (a corrupt file)
-   */
-  public void copyValues(@Nullable Object[] out, int n) {
-    if (!hasDictionaryIds) {
-      for (int i = 0; i < n; i++) {
-        out[i] = get(i);
-      }
-      return;
-    }
-    int[] ids = dictionaryIds;
-    boolean[] flags = nulls;
-    for (int i = 0; i < n; i++) {
-      if (flags != null && flags[i]) {
-        out[i] = null;
-        continue;
-      }
-      int id = ids[i];
-      @Nullable Object[] made = dictionaryValues;
-      Object v = id >= 0 && id < made.length ? made[id] : null;
-      out[i] = v != null ? v : get(i);
-    }
+  /** @return the number of values the arrays hold before they grow */
+  int capacity() {
+    return capacity;
   }
+
+  /** @return for a fixed-length BINARY column (a decimal's two's complement), every value's width; else 0 */
+  int fixedLength() {
+    return fixedLength;
+  }
+
+  // ---------------------------------------------------------------- dictionary ids
 
   /**
    * For values read from dictionary-encoded pages: each value's index in its column chunk's dictionary, or
@@ -309,96 +214,22 @@ public final class Vector {
   }
 
   /**
-   * The array to fill with {@link #dictionaryIds()} for this batch (capacity at least the vector's). Only
-   * for columns whose values are immutable (not BYTES, not nested).
+   * The array to fill with {@link #dictionaryIds()} for this batch (its length at least the capacity); the vector
+   * carries ids until it is emptied.
    *
-   * @param newDictionary whether the ids now refer to another dictionary than the previous batch's
    * @return the array to fill
-   * @throws IllegalStateException if the column's values are mutable
    */
-  int[] prepareDictionaryIds(boolean newDictionary) {
-    return prepareDictionaryIds(newDictionary ? new Object() : cachedFor == null ? new Object() : cachedFor);
-  }
-
-  /**
-   * The array to fill with {@link #dictionaryIds()} for this batch, the ids referring to the dictionary
-   * {@code dictionary} stands for. The values the vector made for earlier ids are kept only if they came from the same
-   * dictionary (the same object), so that vectors filled in turn, by a reader that reads ahead into several, never
-   * mix two row groups' dictionaries.
-   *
-   * @param dictionary an object standing for the column chunk's dictionary, the same for all its batches
-   * @return the array to fill
-   * @throws IllegalStateException if the column's values are mutable
-   */
-  int[] prepareDictionaryIds(Object dictionary) {
-    return prepareDictionaryIds(dictionary, 0);
-  }
-
-  /**
-   * As {@link #prepareDictionaryIds(Object)}, for a dictionary of {@code entries} values: room for a value made of
-   * each is made when the dictionary changes, once, so that the per-batch {@link #copyValues} and {@link #get} never
-   * grow it where the JIT compiled them as never growing (a new file's first batch would otherwise deoptimise them:
-   * issue 49).
-   *
-   * @param dictionary an object standing for the column chunk's dictionary, the same for all its batches
-   * @param entries the dictionary's values
-   * @return the array to fill
-   * @throws IllegalStateException if the column's values are mutable
-   */
-  int[] prepareDictionaryIds(Object dictionary, int entries) {
-    Objects.requireNonNull(dictionary, "dictionary");
-    if (!codec.immutableValues() || column.type().kind().isNested()) {
-      throw new IllegalStateException(column + " has mutable values");
-    }
+  int[] useDictionaryIds() {
     if (dictionaryIds == null || dictionaryIds.length < capacity) {
       dictionaryIds = new int[capacity];
     }
-    if (dictionary != cachedFor) {
-      if (madeFrom != null || dictionaryValues.length < entries) {
-        dictionaryValues = new Object[entries]; // a dictionary's shared strings are never cleared here
-      } else {
-        Arrays.fill(dictionaryValues, null);
-      }
-      cachedFor = dictionary;
-      madeFrom = null;
-    }
     hasDictionaryIds = true;
-    boundDictionary = null;
     return dictionaryIds;
   }
 
-  /**
-   * For readers that only hand values out through {@link #get(int)} (the row view): the values at indexes
-   * whose {@link #dictionaryIds()} are set are {@code dictionary}'s bytes at that id, and are not copied
-   * into {@link #data()} (their {@code offsets} span no bytes). Call after {@code prepareDictionaryIds},
-   * for a STRING column or a DECIMAL held as BINARY; the binding ends when the vector is cleared. Columnar readers
-   * must not bind: {@code data()} no longer holds every value.
-   *
-   * @param dictionary the column chunk's dictionary, a BINARY vector, unchanged until {@code vector} is cleared
-   * @throws IllegalStateException if the vector has no ids or cannot take values from a dictionary
-   */
-  void bindDictionary(Vector dictionary) {
-    if (!hasDictionaryIds || dictionary.physical != Physical.BINARY || !codec.madeFromBytes()) {
-      throw new IllegalStateException(column + " cannot take its values from a dictionary");
-    }
-    boundDictionary = dictionary;
-    if (codec.strings() && madeFrom != dictionary) {
-      // a chunk's strings, made once ahead of its batches: the per-batch copyValues then finds every id's value
-      // made, where a new file's first batch otherwise took a path C2 had compiled as never taken and deoptimised
-      // it (issue 49). A string is made of any bytes, so no entry fails that no row uses.
-      @Nullable Object[] made = dictionary.madeStrings;
-      int entries = dictionary.size;
-      if (made == null || made.length != entries) {
-        made = new Object[entries];
-        for (int id = 0; id < entries; id++) {
-          made[id] = codec.fromBytes(dictionary.data, dictionary.offsets[id],
-              dictionary.offsets[id + 1] - dictionary.offsets[id]);
-        }
-        dictionary.madeStrings = made;
-      }
-      dictionaryValues = made;
-      madeFrom = dictionary;
-    }
+  /** @return what was made of the dictionary the ids refer to ({@code LeafValues}'), kept with the vector */
+  DictionaryCache dictionary() {
+    return dictionary;
   }
 
   /**
@@ -511,7 +342,7 @@ public final class Vector {
       case BINARY, LIST, MAP -> {
         offsets = offsets == null ? new int[newCapacity + 1] : Arrays.copyOf(offsets, newCapacity + 1);
         if (physical == Physical.BINARY && data == null) {
-          data = new byte[(int) Math.min(newCapacity * 8L, ValueDecoder.MAX_ARRAY_BYTES)];
+          data = new byte[(int) Math.min(newCapacity * 8L, LittleEndian.MAX_ARRAY_BYTES)];
         }
       }
       case STRUCT -> { }
@@ -563,139 +394,8 @@ public final class Vector {
     size = newSize;
     if (newSize == 0) {
       hasDictionaryIds = false;
-      boundDictionary = null;
-      madeStrings = null; // a dictionary refilled for another chunk
+      dictionary.unbind(); // and, for a dictionary refilled for another chunk, its strings
     }
-  }
-
-  /**
-   * Keeps only some of a vector's values, in place: the values at {@code rows[0..count)} move to indexes
-   * {@code 0..count)} and the size becomes {@code count}, in whatever representation they were decoded (dictionary
-   * ids, a nested vector's children and their elements included). No value is decoded or copied out; the arrays
-   * are not shrunk.
-   *
-   * @param rows the indexes to keep, strictly ascending, each below the vector's size
-   * @param count how many of {@code rows} to use
-   * @throws IndexOutOfBoundsException if the indexes are not strictly ascending or not below the size
-   */
-  public void keep(int[] rows, int count) {
-    requireKept(rows, count, size);
-    moveRows(rows, count);
-  }
-
-  /**
-   * The check of {@link #keep} (and of {@code ColumnBatch.keep}, before it moves any vector's values).
-   *
-   * @param rows the indexes to keep
-   * @param count how many of {@code rows} to use
-   * @param size the number of values or rows they index
-   * @throws IndexOutOfBoundsException if the indexes are not strictly ascending or not below {@code size}
-   */
-  static void requireKept(int[] rows, int count, int size) {
-    if (count < 0 || count > size || count > rows.length) {
-      throw new IndexOutOfBoundsException("keeping " + count + " of " + size + " values");
-    }
-    int previous = -1;
-    for (int j = 0; j < count; j++) {
-      int r = rows[j];
-      if (r <= previous || r >= size) {
-        throw new IndexOutOfBoundsException("row " + r + " after " + previous + " of " + size);
-      }
-      previous = r;
-    }
-  }
-
-  /**
-   * Moves the values at {@code rows[0..count)} (ascending, checked) to indexes {@code 0..count)}: every row's place
-   * in every array this vector fills, whichever representation it was decoded in. A row only ever moves down, so
-   * each array is rewritten in place from its front.
-   */
-  private void moveRows(int[] rows, int count) {
-    if (nulls != null) {
-      boolean[] n = nulls;
-      for (int j = 0; j < count; j++) {
-        n[j] = n[rows[j]];
-      }
-    }
-    if (hasDictionaryIds) {
-      for (int j = 0; j < count; j++) {
-        dictionaryIds[j] = dictionaryIds[rows[j]];
-      }
-    }
-    switch (physical) {
-      case BOOLEAN -> {
-        for (int j = 0; j < count; j++) {
-          booleans[j] = booleans[rows[j]];
-        }
-      }
-      case INT32, UINT32 -> {
-        for (int j = 0; j < count; j++) {
-          ints[j] = ints[rows[j]];
-        }
-      }
-      case INT64, UINT64 -> {
-        for (int j = 0; j < count; j++) {
-          longs[j] = longs[rows[j]];
-        }
-      }
-      case INT96 -> {
-        for (int j = 0; j < count; j++) {
-          ints[j] = ints[rows[j]];
-          longs[j] = longs[rows[j]];
-        }
-      }
-      case DOUBLE -> {
-        for (int j = 0; j < count; j++) {
-          doubles[j] = doubles[rows[j]];
-        }
-      }
-      case BINARY -> {
-        // offsets[r] and offsets[r + 1] are read before offsets[j + 1] is written; j + 1 <= r + 1 and a later row
-        // reads offsets[r'] with r' > r, which is only overwritten when no row before it was dropped (same value)
-        int end = offsets[0];
-        for (int j = 0; j < count; j++) {
-          int r = rows[j];
-          int from = offsets[r];
-          int length = offsets[r + 1] - from;
-          if (from != end) {
-            System.arraycopy(data, from, data, end, length);
-          }
-          end += length;
-          offsets[j + 1] = end;
-        }
-      }
-      case LIST, MAP -> {
-        // the kept rows' elements, in order, are the children's rows to keep
-        int elements = 0;
-        for (int j = 0; j < count; j++) {
-          int r = rows[j];
-          elements += offsets[r + 1] - offsets[r];
-        }
-        int[] childRows = new int[elements];
-        int e = 0;
-        int start = offsets[0];
-        for (int j = 0; j < count; j++) {
-          int r = rows[j];
-          int from = offsets[r];
-          int to = offsets[r + 1];
-          for (int i = from; i < to; i++) {
-            childRows[e++] = i;
-          }
-          offsets[j + 1] = start + e;
-        }
-        for (Vector c : children) {
-          c.moveRows(childRows, elements);
-          c.size = elements;
-        }
-      }
-      case STRUCT -> {
-        for (Vector c : children) {
-          c.moveRows(rows, count);
-          c.size = count;
-        }
-      }
-    }
-    size = count;
   }
 
   /**
@@ -736,114 +436,6 @@ public final class Vector {
       }
     }
     size = i + 1;
-  }
-
-  /** @return whether this is a leaf vector (not LIST, MAP or STRUCT), whose values {@link #appendValue} appends */
-  public boolean isLeaf() {
-    return rowPath >= 0;
-  }
-
-  /**
-   * Appends a value of the row model to a leaf vector, checked and converted as {@link LeafCodec#append} (or, for
-   * {@code null}, {@link #appendNull}) does, with the same outcome and the same exceptions: the kinds the writer
-   * meets most (BOOLEAN, INT, LONG, DOUBLE, STRING, DATE, TIMESTAMP in micros, DECIMAL in INT64) go straight into the
-   * array, one switch on a path chosen when the vector was made; anything else, and any value that fails a check,
-   * takes the general path, which throws. The row writer's path for every value of every row.
-   *
-   * @param value the value, possibly {@code null}
-   * @throws InvalidInputException if the value does not fit the column (see {@link LeafCodec#append})
-   */
-  public void appendValue(@Nullable Object value) {
-    int i = size;
-    if (value == null || i >= capacity || hasDictionaryIds) {
-      appendSlowly(value);
-      return;
-    }
-    switch (rowPath) {
-      case LeafCodec.ROW_BOOLEAN -> {
-        if (!(value instanceof Boolean b)) {
-          codec.append(value);
-          return;
-        }
-        booleans[i] = b;
-      }
-      case LeafCodec.ROW_INT -> {
-        if (!(value instanceof Integer x)) {
-          codec.append(value);
-          return;
-        }
-        ints[i] = x;
-      }
-      case LeafCodec.ROW_LONG -> {
-        if (!(value instanceof Long x)) {
-          codec.append(value);
-          return;
-        }
-        longs[i] = x;
-      }
-      case LeafCodec.ROW_DOUBLE -> {
-        if (!(value instanceof Double x)) {
-          codec.append(value);
-          return;
-        }
-        doubles[i] = x;
-      }
-      case LeafCodec.ROW_STRING -> {
-        if (!(value instanceof String x)) {
-          codec.append(value);
-          return;
-        }
-        appendString(x);
-        return;
-      }
-      case LeafCodec.ROW_DATE -> {
-        long day;
-        if (!(value instanceof LocalDate d) || (int) (day = d.toEpochDay()) != day) {
-          codec.append(value); // the wrong type, or a day outside INT32: throws
-          return;
-        }
-        ints[i] = (int) day;
-      }
-      case LeafCodec.ROW_TIMESTAMP_MICROS -> {
-        long second;
-        int nano;
-        if (!(value instanceof Instant t) || (nano = t.getNano()) % 1_000 != 0
-            || (second = t.getEpochSecond()) > MAX_MICROS_SECOND || second < -MAX_MICROS_SECOND) {
-          codec.append(value); // the wrong type, digits below the microsecond, or near the range's ends: checked there
-          return;
-        }
-        longs[i] = second * 1_000_000L + nano / 1_000;
-      }
-      case LeafCodec.ROW_DECIMAL_LONG -> {
-        if (!(value instanceof BigDecimal d)) {
-          codec.append(value);
-          return;
-        }
-        longs[i] = codec.unscaledLong(d);
-      }
-      default -> {
-        codec.append(value);
-        return;
-      }
-    }
-    if (nulls != null) {
-      nulls[i] = false;
-    }
-    size = i + 1;
-  }
-
-  /**
-   * Seconds whose microseconds, plus those of a second's fraction, stay inside a long: the fast path of {@link
-   * #appendValue} leaves the seconds beyond to {@link LeafCodec#append}'s exact arithmetic.
-   */
-  private static final long MAX_MICROS_SECOND = Long.MAX_VALUE / 1_000_000L - 1;
-
-  private void appendSlowly(@Nullable Object value) {
-    if (value == null) {
-      appendNull();
-    } else {
-      codec.append(value);
-    }
   }
 
   /**
@@ -892,7 +484,7 @@ public final class Vector {
   }
 
   /**
-   * Appends an INT64 value as it is; {@link LeafCodec#appendLong} checks it against the kind first (a decimal's
+   * Appends an INT64 value as it is; {@code LeafCodec.appendLong} checks it against the kind first (a decimal's
    * precision, a time of day).
    *
    * @param value a LONG value, an unscaled DECIMAL, or a TIME, TIMESTAMP or LOCAL_TIMESTAMP in this vector's {@link
@@ -993,6 +585,19 @@ public final class Vector {
   }
 
   /**
+   * Ends the append of a value written straight into the arrays at {@code index}, the size (a fast path that checked
+   * the room and that the vector carries no dictionary ids): not null, and the size one more.
+   *
+   * @param index the size before the value
+   */
+  void appended(int index) {
+    if (nulls != null) {
+      nulls[index] = false;
+    }
+    size = index + 1;
+  }
+
+  /**
    * Opens the slot of a LIST, MAP or STRUCT value whose parts the caller then appends to the children; {@link
    * #closeNested} ends it.
    *
@@ -1013,6 +618,27 @@ public final class Vector {
       offsets[slot + 1] = children[0].size;
     }
     size = slot + 1;
+  }
+
+  /**
+   * Sets the end offset of every LIST and MAP vector in the tree, once all its leaves are read (and its VARIANTs'
+   * values made from their parts).
+   */
+  void closeOffsets() {
+    switch (physical) {
+      case LIST, MAP -> {
+        offsets[size] = children[0].size;
+        for (Vector c : children) {
+          c.closeOffsets();
+        }
+      }
+      case STRUCT -> {
+        for (Vector c : children) {
+          c.closeOffsets();
+        }
+      }
+      default -> { }
+    }
   }
 
   private void requirePhysical(Physical expected) {

@@ -1,8 +1,11 @@
 package io.delpha.sdk.parquet.internal;
 
 import io.delpha.sdk.core.InvalidInputException;
+import io.delpha.sdk.parquet.Column;
+import io.delpha.sdk.parquet.ColumnType;
 import io.delpha.sdk.parquet.RowSchema;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One {@link Vector} per column of a {@link RowSchema} and a row count: the storage of a batch, which the public
@@ -13,6 +16,8 @@ public final class VectorBatch {
 
   private final RowSchema schema;
   private final Vector[] vectors;
+  /** Each vector's appender, made when first asked for. */
+  private final @Nullable VectorAppender[] appenders;
   private int rowCount;
 
   /**
@@ -32,18 +37,32 @@ public final class VectorBatch {
       }
     }
     this.vectors = vectors;
+    this.appenders = new VectorAppender[vectors.length];
   }
 
   /**
    * @param schema the rows' schema
-   * @return an empty batch in the representation the writer uses ({@link Vector#allocate})
+   * @return an empty batch in the representation the writer uses ({@link #allocate(Column)})
    */
   public static VectorBatch allocate(RowSchema schema) {
     Vector[] vectors = new Vector[schema.size()];
     for (int i = 0; i < vectors.length; i++) {
-      vectors[i] = Vector.allocate(schema.column(i));
+      vectors[i] = allocate(schema.column(i));
     }
     return new VectorBatch(schema, vectors);
+  }
+
+  /**
+   * An empty vector for a column, in the representation the writer uses ({@link SchemaMapping#writtenPhysical}). It
+   * grows as values are appended.
+   *
+   * @param column the column whose values it will hold
+   * @return an empty vector (a nested column's with its children's)
+   */
+  public static Vector allocate(Column column) {
+    ColumnType t = column.type();
+    return t.kind().isNested() ? Vector.nested(column, t.children().stream().map(VectorBatch::allocate).toList())
+        : Vector.leaf(column, SchemaMapping.writtenPhysical(t), SchemaMapping.writtenUnit(t));
   }
 
   /** @return the rows' schema */
@@ -70,6 +89,19 @@ public final class VectorBatch {
   }
 
   /**
+   * @param index a column position
+   * @return the appender of its vector, the same one each time
+   */
+  public VectorAppender appender(int index) {
+    VectorAppender a = appenders[index];
+    if (a == null) {
+      a = new VectorAppender(vectors[index]);
+      appenders[index] = a;
+    }
+    return a;
+  }
+
+  /**
    * Sets the row count after the vectors were filled.
    *
    * @param rowCount the number of rows; every vector must hold exactly that many values
@@ -86,16 +118,16 @@ public final class VectorBatch {
   }
 
   /**
-   * Keeps the rows at {@code rows[0..count)}, in place (see {@link Vector#keep}).
+   * Keeps the rows at {@code rows[0..count)}, in place (see {@link VectorRows#keep}).
    *
    * @param rows the positions to keep, strictly ascending, each below {@link #rowCount()}
    * @param count how many of {@code rows} to use
    * @throws IndexOutOfBoundsException if the positions are not strictly ascending or not below the row count
    */
   public void keep(int[] rows, int count) {
-    Vector.requireKept(rows, count, rowCount); // once, before any vector moves
+    VectorRows.requireKept(rows, count, rowCount); // once, before any vector moves
     for (Vector v : vectors) {
-      v.keep(rows, count);
+      VectorRows.keep(v, rows, count);
     }
     rowCount = count;
   }
@@ -124,7 +156,7 @@ public final class VectorBatch {
     rowCount = 0;
   }
 
-  /** @return whether every vector holds its values the way the writer writes them ({@link Vector#allocate}) */
+  /** @return whether every vector holds its values the way the writer writes them ({@link #allocate(Column)}) */
   public boolean writable() {
     for (Vector v : vectors) {
       if (!writable(v)) {
