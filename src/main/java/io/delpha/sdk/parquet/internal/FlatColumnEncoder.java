@@ -2,9 +2,6 @@ package io.delpha.sdk.parquet.internal;
 
 import io.delpha.sdk.parquet.Physical;
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Objects;
 import org.apache.parquet.bytes.BytesInput;
@@ -14,9 +11,7 @@ import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.Encoding;
 import org.apache.parquet.column.page.DictionaryPage;
 import org.apache.parquet.column.page.PageWriter;
-import org.apache.parquet.column.statistics.Statistics;
 import org.apache.parquet.column.values.rle.RunLengthBitPackingHybridEncoder;
-import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.jspecify.annotations.Nullable;
@@ -29,8 +24,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Why not parquet-column's {@code ColumnWriter}: it takes one value per call and does per value what a
  * batch does once (a {@code Binary} object and a hash-map lookup with {@code Binary.equals} per string,
  * statistics through a comparator per value); profiled, that was 60% of the write time. Here statistics are
- * a tight loop per batch, PLAIN values are written with little-endian array stores, and dictionaries are
- * open-addressing tables over primitive arrays.
+ * a tight loop per batch ({@link PageStatistics}), PLAIN values are written with little-endian array stores, and
+ * dictionaries are open-addressing tables over primitive arrays ({@link LongDictionary}, {@link BinaryDictionary});
+ * this class chooses the encodings, writes the values and levels and cuts the pages.
  *
  * <p>Encoding policy, as parquet-column's default v1 writer: a dictionary (PLAIN_DICTIONARY) for every
  * column but booleans; if, on the first page of a column chunk, the dictionary plus its ids are not smaller
@@ -44,7 +40,6 @@ import org.jspecify.annotations.Nullable;
 final class FlatColumnEncoder {
 
   static final int PAGE_ROWS = 20_000;
-  private static final VarHandle BIG_ENDIAN_LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
   private static final int PAGE_BYTES = 1 << 20;
   private static final int DICTIONARY_BYTES = 1 << 20;
 
@@ -55,6 +50,7 @@ final class FlatColumnEncoder {
   private final int fixedLength;
   private final @Nullable LongDictionary longs;
   private final @Nullable BinaryDictionary binaries;
+  private final PageStatistics statistics;
   private final GrowableBytes plain = new GrowableBytes();
   private final byte[] defs = new byte[PAGE_ROWS];
   private final int[] ids = new int[PAGE_ROWS];
@@ -72,9 +68,8 @@ final class FlatColumnEncoder {
   private long rawBytes;
   private int booleanBits;
   private int page;
-  private Statistics<?> stats;
 
-  // pages and stats are set by startChunk(), which the writer calls before any other method
+  // pages is set by startChunk(), which the writer calls before any other method
   @SuppressWarnings("NullAway.Init")
   FlatColumnEncoder(ColumnDescriptor descriptor, Physical physical) {
     this.descriptor = descriptor;
@@ -82,6 +77,7 @@ final class FlatColumnEncoder {
     this.physical = physical;
     this.nullable = descriptor.getMaxDefinitionLevel() > 0;
     this.fixedLength = type.getPrimitiveTypeName() == PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY ? type.getTypeLength() : 0;
+    this.statistics = new PageStatistics(type);
     this.longs = physical == Physical.INT32 || physical == Physical.INT64 || physical == Physical.DOUBLE
         ? new LongDictionary(physical == Physical.INT32 ? 4 : 8) : null;
     this.binaries = physical == Physical.BINARY ? new BinaryDictionary(fixedLength) : null;
@@ -181,21 +177,7 @@ final class FlatColumnEncoder {
   }
 
   private void appendLongs(long[] a, int from, int m, boolean @Nullable [] skip) {
-    long min = Long.MAX_VALUE;
-    long max = Long.MIN_VALUE;
-    boolean any = false;
-    for (int i = from; i < from + m; i++) {
-      if (skip == null || !skip[i]) {
-        long x = a[i];
-        min = Math.min(min, x);
-        max = Math.max(max, x);
-        any = true;
-      }
-    }
-    if (any) {
-      stats.updateStats(min);
-      stats.updateStats(max);
-    }
+    statistics.longs(a, from, m, skip);
     rawBytes += 8L * (m - (skip == null ? 0 : countNulls(skip, from, m)));
     if (useDictionary) {
       LongDictionary dict = longs();
@@ -223,21 +205,7 @@ final class FlatColumnEncoder {
   }
 
   private void appendInts(int[] a, int from, int m, boolean @Nullable [] skip) {
-    int min = Integer.MAX_VALUE;
-    int max = Integer.MIN_VALUE;
-    boolean any = false;
-    for (int i = from; i < from + m; i++) {
-      if (skip == null || !skip[i]) {
-        int x = a[i];
-        min = Math.min(min, x);
-        max = Math.max(max, x);
-        any = true;
-      }
-    }
-    if (any) {
-      stats.updateStats(min);
-      stats.updateStats(max);
-    }
+    statistics.ints(a, from, m, skip);
     rawBytes += 4L * (m - (skip == null ? 0 : countNulls(skip, from, m)));
     if (useDictionary) {
       LongDictionary dict = longs();
@@ -265,27 +233,7 @@ final class FlatColumnEncoder {
   }
 
   private void appendDoubles(double[] a, int from, int m, boolean @Nullable [] skip) {
-    double min = 0;
-    double max = 0;
-    boolean any = false;
-    for (int i = from; i < from + m; i++) {
-      if (skip == null || !skip[i]) {
-        double x = a[i];
-        if (!any) {
-          min = x;
-          max = x;
-          any = true;
-        } else {
-          // the total order parquet-column's DOUBLE comparator uses (Double.compare)
-          min = Double.compare(x, min) < 0 ? x : min;
-          max = Double.compare(x, max) > 0 ? x : max;
-        }
-      }
-    }
-    if (any) {
-      stats.updateStats(min);
-      stats.updateStats(max);
-    }
+    statistics.doubles(a, from, m, skip);
     rawBytes += 8L * (m - (skip == null ? 0 : countNulls(skip, from, m)));
     if (useDictionary) {
       LongDictionary dict = longs();
@@ -336,12 +284,7 @@ final class FlatColumnEncoder {
     }
     booleanBits = bit;
     p.length = (bit + 7) >>> 3;
-    if (sawFalse) {
-      stats.updateStats(false);
-    }
-    if (sawTrue) {
-      stats.updateStats(true);
-    }
+    statistics.booleans(sawFalse, sawTrue);
   }
 
   private void appendBinaries(byte[] data, int[] offsets, int from, int m, boolean @Nullable [] skip) {
@@ -349,13 +292,13 @@ final class FlatColumnEncoder {
     for (int i = from; i < from + m; i++) {
       if (skip == null || !skip[i]) {
         raw += (fixedLength > 0 ? 0 : 4) + offsets[i + 1] - offsets[i];
-        if (fixedLength > 0) {
-          // decimals compare as signed big-endian integers: let the column's comparator decide
-          stats.updateStats(Binary.fromReusedByteArray(data, offsets[i], offsets[i + 1] - offsets[i]));
-        }
       }
     }
     rawBytes += raw;
+    if (fixedLength > 0) {
+      // decimals compare as signed big-endian integers: the column's comparator decides
+      statistics.fixedBinaries(data, offsets, from, m, skip);
+    }
     int minAt = -1;
     int maxAt = -1;
     if (useDictionary) {
@@ -368,8 +311,8 @@ final class FlatColumnEncoder {
           out[c++] = id;
           // a value already seen on this page cannot move its min or max
           if (fixedLength == 0 && dict.firstOnPage(id, page)) {
-            minAt = minAt < 0 || less(data, offsets, i, minAt) ? i : minAt;
-            maxAt = maxAt < 0 || less(data, offsets, maxAt, i) ? i : maxAt;
+            minAt = minAt < 0 || PageStatistics.less(data, offsets, i, minAt) ? i : minAt;
+            maxAt = maxAt < 0 || PageStatistics.less(data, offsets, maxAt, i) ? i : maxAt;
           }
         }
       }
@@ -384,8 +327,8 @@ final class FlatColumnEncoder {
           if (fixedLength == 0) {
             LittleEndian.INT.set(p.bytes, p.length, length);
             p.length += 4;
-            minAt = minAt < 0 || less(data, offsets, i, minAt) ? i : minAt;
-            maxAt = maxAt < 0 || less(data, offsets, maxAt, i) ? i : maxAt;
+            minAt = minAt < 0 || PageStatistics.less(data, offsets, i, minAt) ? i : minAt;
+            maxAt = maxAt < 0 || PageStatistics.less(data, offsets, maxAt, i) ? i : maxAt;
           }
           System.arraycopy(data, s, p.bytes, p.length, length);
           p.length += length;
@@ -393,60 +336,8 @@ final class FlatColumnEncoder {
       }
     }
     if (minAt >= 0) {
-      stats.updateStats(Binary.fromReusedByteArray(data, offsets[minAt], offsets[minAt + 1] - offsets[minAt]));
-      stats.updateStats(Binary.fromReusedByteArray(data, offsets[maxAt], offsets[maxAt + 1] - offsets[maxAt]));
+      statistics.binaryBounds(data, offsets, minAt, maxAt);
     }
-  }
-
-  /** Unsigned byte order, the order of STRING and BYTES statistics. */
-  private static boolean less(byte[] data, int[] offsets, int a, int b) {
-    return compareUnsigned(data, offsets[a], offsets[a + 1], offsets[b], offsets[b + 1]) < 0;
-  }
-
-  /**
-   * {@code Arrays.compareUnsigned} of two ranges of one array, eight bytes at a time as big-endian longs (what
-   * unsigned byte order is), then byte by byte: short values (names, codes) cost a few loads, not the set-up of a
-   * vectorised mismatch.
-   */
-  static int compareUnsigned(byte[] data, int aFrom, int aTo, int bFrom, int bTo) {
-    int aLength = aTo - aFrom;
-    int bLength = bTo - bFrom;
-    int n = Math.min(aLength, bLength);
-    int k = 0;
-    for (; k + 8 <= n; k += 8) {
-      long x = (long) BIG_ENDIAN_LONG.get(data, aFrom + k);
-      long y = (long) BIG_ENDIAN_LONG.get(data, bFrom + k);
-      if (x != y) {
-        return Long.compareUnsigned(x, y);
-      }
-    }
-    for (; k < n; k++) {
-      int c = (data[aFrom + k] & 0xff) - (data[bFrom + k] & 0xff);
-      if (c != 0) {
-        return c;
-      }
-    }
-    return Integer.compare(aLength, bLength);
-  }
-
-  /** Whether {@code n} bytes at {@code a[aFrom]} and {@code b[bFrom]} are the same, eight at a time. */
-  static boolean sameBytes(byte[] a, int aFrom, byte[] b, int bFrom, int n) {
-    if (n < 8) {
-      for (int k = 0; k < n; k++) {
-        if (a[aFrom + k] != b[bFrom + k]) {
-          return false;
-        }
-      }
-      return true;
-    }
-    int k = 0;
-    for (; k + 8 <= n; k += 8) {
-      if ((long) LittleEndian.LONG.get(a, aFrom + k) != (long) LittleEndian.LONG.get(b, bFrom + k)) {
-        return false;
-      }
-    }
-    // the last eight bytes, overlapping those compared (n >= 8)
-    return k == n || (long) LittleEndian.LONG.get(a, aFrom + n - 8) == (long) LittleEndian.LONG.get(b, bFrom + n - 8);
   }
 
   private static int countNulls(boolean[] isNull, int from, int m) {
@@ -482,8 +373,7 @@ final class FlatColumnEncoder {
       values = plainBytes();
       encoding = Encoding.PLAIN;
     }
-    stats.incrementNumNulls(nulls);
-    pages.writePage(BytesInput.concat(levels, values), rows, rows, stats, Encoding.BIT_PACKED,
+    pages.writePage(BytesInput.concat(levels, values), rows, rows, statistics.finish(nulls), Encoding.BIT_PACKED,
         nullable ? Encoding.RLE : Encoding.BIT_PACKED, encoding);
     firstPage = false;
     resetPage();
@@ -560,7 +450,7 @@ final class FlatColumnEncoder {
     rawBytes = 0;
     booleanBits = 0;
     plain.length = 0;
-    stats = Statistics.createStats(type);
+    statistics.reset();
   }
 
   @Override
@@ -675,240 +565,6 @@ final class FlatColumnEncoder {
       out.length = p;
       s.repeats = 0;
       s.grouped = 0; // they were the run's repeats
-    }
-  }
-
-  /** A byte buffer that grows, written with array stores. */
-  static final class GrowableBytes {
-    byte[] bytes = new byte[64 * 1024];
-    int length;
-
-    void ensure(int more) {
-      if (length + more > bytes.length) {
-        bytes = Arrays.copyOf(bytes, Math.max(length + more, bytes.length * 2));
-      }
-    }
-  }
-
-  /** A dictionary of 4- or 8-byte values (INT32, INT64, DOUBLE bits) in an open-addressing table. */
-  static final class LongDictionary {
-    private final int width;
-    private long[] values = new long[1024];
-    private int[] table = new int[2048];
-    int size;
-
-    LongDictionary(int width) {
-      this.width = width;
-    }
-
-    void clear() {
-      if (size > 0) {
-        Arrays.fill(table, 0);
-      }
-      size = 0;
-    }
-
-    int bytes() {
-      return size * width;
-    }
-
-    int idOf(long v) {
-      int mask = table.length - 1;
-      int slot = (int) ((v * 0x9E3779B97F4A7C15L) >>> 40) & mask;
-      while (true) {
-        int e = table[slot];
-        if (e == 0) {
-          return insert(v, slot);
-        }
-        if (values[e - 1] == v) {
-          return e - 1;
-        }
-        slot = (slot + 1) & mask;
-      }
-    }
-
-    private int insert(long v, int slot) {
-      if (size == values.length) {
-        values = Arrays.copyOf(values, size * 2);
-      }
-      values[size] = v;
-      table[slot] = ++size;
-      if (size * 2 > table.length) {
-        rehash();
-      }
-      return size - 1;
-    }
-
-    private void rehash() {
-      table = new int[table.length * 2];
-      int mask = table.length - 1;
-      for (int id = 0; id < size; id++) {
-        int slot = (int) ((values[id] * 0x9E3779B97F4A7C15L) >>> 40) & mask;
-        while (table[slot] != 0) {
-          slot = (slot + 1) & mask;
-        }
-        table[slot] = id + 1;
-      }
-    }
-
-    void appendPlain(int id, GrowableBytes out) {
-      out.ensure(width);
-      if (width == 4) {
-        LittleEndian.INT.set(out.bytes, out.length, (int) values[id]);
-      } else {
-        LittleEndian.LONG.set(out.bytes, out.length, values[id]);
-      }
-      out.length += width;
-    }
-
-    BytesInput page() {
-      GrowableBytes out = new GrowableBytes();
-      for (int id = 0; id < size; id++) {
-        appendPlain(id, out);
-      }
-      return BytesInput.from(out.bytes, 0, out.length);
-    }
-  }
-
-  /**
-   * A dictionary of byte strings, kept end to end in one array, in an open-addressing table whose slots hold each
-   * entry's hash and id together (one load tells a slot's hash and id, before any of the entry's bytes is read).
-   */
-  static final class BinaryDictionary {
-    private final int fixedLength;
-    private byte[] data = new byte[16 * 1024];
-    private int[] offsets = new int[1025];
-    /** Per slot: 0 if empty, else the entry's hash in the high 32 bits and its id + 1 in the low. */
-    private long[] table = new long[2048];
-    private int[] lastPage = new int[1024];
-    int size;
-
-    BinaryDictionary(int fixedLength) {
-      this.fixedLength = fixedLength;
-    }
-
-    void clear() {
-      if (size > 0) {
-        Arrays.fill(table, 0);
-        Arrays.fill(lastPage, 0);
-      }
-      size = 0;
-    }
-
-    /** @return the PLAIN size of the dictionary page */
-    int bytes() {
-      return offsets[size] + (fixedLength > 0 ? 0 : 4 * size);
-    }
-
-    /** @return whether entry {@code id} is met for the first time on page {@code page} (and marks it met) */
-    boolean firstOnPage(int id, int page) {
-      if (id >= lastPage.length) {
-        lastPage = Arrays.copyOf(lastPage, Math.max(id + 1, lastPage.length * 2));
-      }
-      if (lastPage[id] == page) {
-        return false;
-      }
-      lastPage[id] = page;
-      return true;
-    }
-
-    /** Eight bytes at a time, then the tail; mixed so that the low bits spread. */
-    private static int hash(byte[] b, int from, int to) {
-      long h = 0x9E3779B97F4A7C15L ^ (to - from);
-      int i = from;
-      for (; i + 8 <= to; i += 8) {
-        h = (h ^ (long) LittleEndian.LONG.get(b, i)) * 0xbf58476d1ce4e5b9L;
-        h ^= h >>> 31;
-      }
-      long tail = 0;
-      int rest = to - i;
-      if (rest > 0 && to - from >= 8) {
-        // the last eight bytes as one little-endian long, shifted so that only the rest's remain: the same value
-        // as the loop below makes
-        tail = (long) LittleEndian.LONG.get(b, to - 8) >>> (8 * (8 - rest));
-      } else {
-        for (int shift = 0; i < to; i++, shift += 8) {
-          tail |= (b[i] & 0xffL) << shift;
-        }
-      }
-      h = (h ^ tail) * 0x94d049bb133111ebL;
-      h ^= h >>> 29;
-      return (int) h ^ (int) (h >>> 32);
-    }
-
-    int idOf(byte[] src, int from, int to) {
-      int h = hash(src, from, to);
-      long[] t = table;
-      int mask = t.length - 1;
-      int slot = h & mask;
-      int length = to - from;
-      while (true) {
-        long e = t[slot];
-        if (e == 0) {
-          return insert(src, from, length, h, slot);
-        }
-        if ((int) (e >>> 32) == h) {
-          int id = (int) e - 1;
-          int at = offsets[id];
-          if (offsets[id + 1] - at == length && sameBytes(data, at, src, from, length)) {
-            return id;
-          }
-        }
-        slot = (slot + 1) & mask;
-      }
-    }
-
-    private int insert(byte[] src, int from, int length, int h, int slot) {
-      if (size + 1 == offsets.length) {
-        offsets = Arrays.copyOf(offsets, size * 2 + 1);
-      }
-      int at = offsets[size];
-      if (at + length > data.length) {
-        data = Arrays.copyOf(data, Math.max(at + length, data.length * 2));
-      }
-      System.arraycopy(src, from, data, at, length);
-      offsets[size + 1] = at + length;
-      table[slot] = (long) h << 32 | (size + 1L);
-      size++;
-      if (size * 2 > table.length) {
-        rehash();
-      }
-      return size - 1;
-    }
-
-    private void rehash() {
-      long[] old = table;
-      table = new long[old.length * 2];
-      int mask = table.length - 1;
-      for (long e : old) {
-        if (e != 0) {
-          int slot = (int) (e >>> 32) & mask;
-          while (table[slot] != 0) {
-            slot = (slot + 1) & mask;
-          }
-          table[slot] = e;
-        }
-      }
-    }
-
-    void appendPlain(int id, GrowableBytes out) {
-      int s = offsets[id];
-      int length = offsets[id + 1] - s;
-      out.ensure(length + 4);
-      if (fixedLength == 0) {
-        LittleEndian.INT.set(out.bytes, out.length, length);
-        out.length += 4;
-      }
-      System.arraycopy(data, s, out.bytes, out.length, length);
-      out.length += length;
-    }
-
-    BytesInput page() {
-      GrowableBytes out = new GrowableBytes();
-      for (int id = 0; id < size; id++) {
-        appendPlain(id, out);
-      }
-      return BytesInput.from(out.bytes, 0, out.length);
     }
   }
 }

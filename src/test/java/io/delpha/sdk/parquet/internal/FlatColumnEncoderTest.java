@@ -39,11 +39,11 @@ class FlatColumnEncoderTest {
       System.arraycopy(b, 0, data, pad + a.length, b.length);
       int aTo = pad + a.length;
       int bTo = aTo + b.length;
-      assertThat(Integer.signum(FlatColumnEncoder.compareUnsigned(data, pad, aTo, aTo, bTo)))
+      assertThat(Integer.signum(PageStatistics.compareUnsigned(data, pad, aTo, aTo, bTo)))
           .as("%s vs %s", Arrays.toString(a), Arrays.toString(b))
           .isEqualTo(Integer.signum(Arrays.compareUnsigned(a, b)));
       if (a.length == b.length) {
-        assertThat(FlatColumnEncoder.sameBytes(data, pad, data, aTo, a.length)).isEqualTo(Arrays.equals(a, b));
+        assertThat(BinaryDictionary.sameBytes(data, pad, data, aTo, a.length)).isEqualTo(Arrays.equals(a, b));
       }
     }
   }
@@ -52,7 +52,7 @@ class FlatColumnEncoderTest {
   @DisplayName("the dictionary gives each distinct byte string one id, in order of first sight, across rehashes")
   void dictionaryIds() {
     Random random = new Random(2);
-    FlatColumnEncoder.BinaryDictionary dictionary = new FlatColumnEncoder.BinaryDictionary(0);
+    BinaryDictionary dictionary = new BinaryDictionary(0);
     Map<ByteBuffer, Integer> expected = new HashMap<>();
     byte[][] seen = new byte[0][];
     for (int i = 0; i < 50_000; i++) {
@@ -77,7 +77,7 @@ class FlatColumnEncoderTest {
   @DisplayName("dictionary ids are encoded into the very bytes parquet-column's RLE / bit-packing encoder makes")
   void idRunsAreParquetColumns() throws Exception {
     Random random = new Random(8);
-    FlatColumnEncoder.GrowableBytes out = new FlatColumnEncoder.GrowableBytes();
+    GrowableBytes out = new GrowableBytes();
     for (int round = 0; round < 3_000; round++) {
       int bitWidth = random.nextInt(33);
       int count = random.nextInt(round < 100 ? 20 : 3_000);
