@@ -131,7 +131,14 @@ public final class ColumnBatch {
    * @throws DataFormatException if a stored value is outside its type's range (a corrupt file)
    */
   public Row[] rows() {
-    return RowBlock.rows(storage.schema(), columns, storage.rowCount());
+    RowSchema schema = storage.schema();
+    int n = storage.rowCount();
+    RowBlock block = RowBlock.of(schema, columns, n);
+    Row[] rows = new Row[n];
+    for (int i = 0; i < n; i++) {
+      rows[i] = Row.inBlock(schema, block, i);
+    }
+    return rows;
   }
 
   /** The values of this batch's rows as {@link #rows()}'s rows share them, for a reader making its rows one by one. */

@@ -245,18 +245,12 @@ public final class Row {
    */
   public @Nullable String getString(int index) {
     RowBlock b = block;
-    if (b != null && b.kinds[index] == ColumnType.Kind.STRING) {
-      return b.string(index, position);
-    }
-    return (String) typed(index, ColumnType.Kind.STRING);
+    return b != null ? b.getString(index, position) : (String) typed(index, ColumnType.Kind.STRING);
   }
 
-  // The getters of the kinds a block holds in primitive arrays keep only the common case (a block row, a value of
-  // the column's kind as held, not null) in the method the caller's loop inlines: a load, a compare or two and the
-  // value. Everything else (null values, other kinds, INT read as long, rows made by Row.of, the typed errors) is in
-  // a method of its own, which the JIT compiles apart when it runs at all: the loops that read rows by name compile
-  // while the first files are read (docs/parquet.md, "Measured"), and the fewer bytes they inline,
-  // the sooner that compiled code runs.
+  // A typed getter of a row of a block is one call into the block, which reads the value where it is held (see
+  // RowBlock's getters); a row made by Row.of reads its values here, in a method of its own, so that the caller's
+  // loop inlines only the call.
 
   /**
    * The value of an INT column as a primitive, as JDBC's {@code ResultSet.getInt} and the driver's {@code
@@ -279,11 +273,7 @@ public final class Row {
    */
   public int getInt(int index) {
     RowBlock b = block;
-    // the block's arrays have one slot per column: an index out of range throws ArrayIndexOutOfBoundsException
-    if (b != null && b.holdsInt(index) && !b.isNull(index, position)) {
-      return b.intAt(index, position);
-    }
-    return otherInt(index);
+    return b != null ? b.getInt(index, position) : otherInt(index);
   }
 
   private int otherInt(int index) {
@@ -311,18 +301,10 @@ public final class Row {
    */
   public long getLong(int index) {
     RowBlock b = block;
-    // the block's arrays have one slot per column: an index out of range throws ArrayIndexOutOfBoundsException
-    if (b != null && b.holdsLong(index) && !b.isNull(index, position)) {
-      return b.longAt(index, position);
-    }
-    return otherLong(index);
+    return b != null ? b.getLong(index, position) : otherLong(index);
   }
 
   private long otherLong(int index) {
-    RowBlock b = block;
-    if (b != null && b.holdsInt(index) && !b.isNull(index, position)) {
-      return b.intAt(index, position);
-    }
     return ((Number) primitive(index, "getLong", ColumnType.Kind.LONG, ColumnType.Kind.INT)).longValue();
   }
 
@@ -346,11 +328,7 @@ public final class Row {
    */
   public double getDouble(int index) {
     RowBlock b = block;
-    // the block's arrays have one slot per column: an index out of range throws ArrayIndexOutOfBoundsException
-    if (b != null && b.holdsDouble(index) && !b.isNull(index, position)) {
-      return b.doubleAt(index, position);
-    }
-    return otherDouble(index);
+    return b != null ? b.getDouble(index, position) : otherDouble(index);
   }
 
   private double otherDouble(int index) {
@@ -377,11 +355,7 @@ public final class Row {
    */
   public boolean getBoolean(int index) {
     RowBlock b = block;
-    // the block's arrays have one slot per column: an index out of range throws ArrayIndexOutOfBoundsException
-    if (b != null && b.holdsBoolean(index) && !b.isNull(index, position)) {
-      return b.booleanAt(index, position);
-    }
-    return otherBoolean(index);
+    return b != null ? b.getBoolean(index, position) : otherBoolean(index);
   }
 
   private boolean otherBoolean(int index) {
@@ -402,18 +376,7 @@ public final class Row {
    */
   public @Nullable BigDecimal getDecimal(int index) {
     RowBlock b = block;
-    if (b != null && b.holdsDecimalLong(index) && !b.isNull(index, position)) {
-      return b.decimalLongAt(index, position);
-    }
-    return otherDecimal(index);
-  }
-
-  private @Nullable BigDecimal otherDecimal(int index) {
-    RowBlock b = block;
-    if (b != null && b.kinds[index] == ColumnType.Kind.DECIMAL) {
-      return b.decimal(index, position);
-    }
-    return (BigDecimal) typed(index, ColumnType.Kind.DECIMAL);
+    return b != null ? b.getDecimal(index, position) : (BigDecimal) typed(index, ColumnType.Kind.DECIMAL);
   }
 
   /**
@@ -430,18 +393,7 @@ public final class Row {
    */
   public @Nullable LocalDate getDate(int index) {
     RowBlock b = block;
-    if (b != null && b.holdsDate(index) && !b.isNull(index, position)) {
-      return b.dateAt(index, position);
-    }
-    return otherDate(index);
-  }
-
-  private @Nullable LocalDate otherDate(int index) {
-    RowBlock b = block;
-    if (b != null && b.kinds[index] == ColumnType.Kind.DATE) {
-      return b.date(index, position);
-    }
-    return (LocalDate) typed(index, ColumnType.Kind.DATE);
+    return b != null ? b.getDate(index, position) : (LocalDate) typed(index, ColumnType.Kind.DATE);
   }
 
   /**
@@ -474,18 +426,7 @@ public final class Row {
    */
   public @Nullable Instant getTimestamp(int index) {
     RowBlock b = block;
-    if (b != null && b.holdsMicros(index) && !b.isNull(index, position)) {
-      return b.microsAt(index, position);
-    }
-    return otherTimestamp(index);
-  }
-
-  private @Nullable Instant otherTimestamp(int index) {
-    RowBlock b = block;
-    if (b != null && b.kinds[index] == ColumnType.Kind.TIMESTAMP) {
-      return b.timestamp(index, position);
-    }
-    return (Instant) typed(index, ColumnType.Kind.TIMESTAMP);
+    return b != null ? b.getTimestamp(index, position) : (Instant) typed(index, ColumnType.Kind.TIMESTAMP);
   }
 
   /**
@@ -587,39 +528,13 @@ public final class Row {
 
   /** The value at {@code index} (not copied) of a column of kind {@code kind}, else a typed error. */
   private @Nullable Object typed(int index, ColumnType.Kind kind) {
-    Object v = value(index);
-    if (schema.column(index).type().kind() != kind) {
-      throw wrongKind(index, "get" + kind, kind);
-    }
-    return v;
+    return TypedGetters.typed(schema, index, kind, value(index));
   }
 
-  /** The non-null value at {@code index} of a column of one of {@code kinds}, else a typed error. */
+  /** The non-null value at {@code index} of a row's values, of a column of one of {@code kinds}, else a typed error. */
   private Object primitive(int index, String getter, ColumnType.Kind... kinds) {
-    ColumnType.Kind actual = schema.column(index).type().kind();
-    boolean ok = false;
-    for (ColumnType.Kind k : kinds) {
-      ok |= k == actual;
-    }
-    if (!ok) {
-      throw wrongKind(index, getter, kinds[0]);
-    }
-    Object v = value(index);
-    if (v == null) {
-      throw nullValue(index, getter);
-    }
-    return v;
-  }
-
-  private InvalidInputException wrongKind(int index, String getter, ColumnType.Kind wanted) {
-    Column c = schema.column(index);
-    return new InvalidInputException(getter + ": column " + c.name() + " is " + c.type().kind() + ", not "
-        + wanted + "; use get(\"" + c.name() + "\") or the getter of its kind");
-  }
-
-  private InvalidInputException nullValue(int index, String getter) {
-    return new InvalidInputException(getter + ": column " + schema.column(index).name() + " is null in this row "
-        + "(a primitive cannot hold null; check isNull first, or use get)");
+    TypedGetters.requireKind(schema, index, getter, kinds);
+    return TypedGetters.present(schema, index, getter, value(index));
   }
 
   /**

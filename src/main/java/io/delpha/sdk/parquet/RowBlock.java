@@ -9,9 +9,9 @@ import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The values of a batch's rows, column by column, shared by the {@link Row}s {@link ColumnBatch#rows()} makes:
+ * The values of a batch's rows, column by column, shared by the {@code Row}s {@code ColumnBatch.rows()} makes:
  * each row is this block and a position in it. Immutable once made (its arrays are copies, never written
- * again), so its rows are as immutable and as safe to share between threads as rows made by {@link Row#of}.
+ * again), so its rows are as immutable and as safe to share between threads as rows made by {@code Row.of}.
  *
  * <p>Columns whose values cannot be out of their type's range (BOOLEAN, INT, LONG and DOUBLE held as such,
  * DATE, DECIMAL held as INT32 or INT64, TIMESTAMP in INT64 microseconds) keep their primitive arrays, and a
@@ -37,8 +37,8 @@ final class RowBlock {
   private static final boolean[] NO_NULLS = new boolean[0];
 
   private final byte[] codes;
-  /** Per column, its kind (what the typed getters of {@link Row} check before they read). */
-  final ColumnType.Kind[] kinds;
+  /** Per column, its kind (what the typed getters check before they read). */
+  private final ColumnType.Kind[] kinds;
   private final int[] scales;
   /** Per column, the null flags, {@link #NO_NULLS} for a column without nulls. */
   private final boolean[][] nulls;
@@ -69,22 +69,8 @@ final class RowBlock {
   }
 
   /**
-   * The first {@code n} rows of {@code vectors}, which stay valid whatever happens to the vectors afterwards.
-   *
-   * @throws DataFormatException if a stored value is outside its type's range (a corrupt file)
-   */
-  static Row[] rows(RowSchema schema, ColumnVector[] vectors, int n) {
-    RowBlock block = of(schema, vectors, n);
-    Row[] rows = new Row[n];
-    for (int i = 0; i < n; i++) {
-      rows[i] = Row.inBlock(schema, block, i);
-    }
-    return rows;
-  }
-
-  /**
    * The values of the first {@code n} rows of {@code vectors}, which stay valid whatever happens to the vectors
-   * afterwards; a row reader makes each {@link Row} of it as the row is asked for ({@link Row#inBlock}).
+   * afterwards; a row reader makes each {@code Row} of it as the row is asked for ({@code Row.inBlock}).
    *
    * @throws DataFormatException if a stored value is outside its type's range (a corrupt file)
    */
@@ -156,84 +142,76 @@ final class RowBlock {
     return n != NO_NULLS && n[position];
   }
 
-  /** @return whether column {@code c} is held as INT32 values of an INT column */
-  boolean holdsInt(int c) {
-    return codes[c] == INT;
+  // The typed getters of a row of this block: Row's getter calls one of them, which reads the value where it is held
+  // (a load, a compare or two and the value) and leaves everything else (null values, other kinds, INT read as long,
+  // the typed errors) to a method of its own, which the JIT compiles apart when it runs at all: the loops that read
+  // rows by name compile while the first files are read (docs/parquet.md, "Measured"), and the fewer bytes they
+  // inline, the sooner that compiled code runs. An index outside the schema is an ArrayIndexOutOfBoundsException: the
+  // arrays have one slot per column.
+
+  /** {@code Row.getInt} of the row at {@code position}. */
+  int getInt(int c, int position) {
+    if (codes[c] == INT && !isNull(c, position)) {
+      return ints[c][position];
+    }
+    return otherInt(c, position);
   }
 
-  /** @return whether column {@code c} is held as 64-bit values of a LONG column */
-  boolean holdsLong(int c) {
-    return codes[c] == LONG;
+  private int otherInt(int c, int position) {
+    return (Integer) primitive(c, position, "getInt", ColumnType.Kind.INT);
   }
 
-  /** @return whether column {@code c} is a DECIMAL column held as INT64 unscaled values */
-  boolean holdsDecimalLong(int c) {
-    return codes[c] == DECIMAL_LONG;
+  /** {@code Row.getLong} of the row at {@code position}. */
+  long getLong(int c, int position) {
+    if (codes[c] == LONG && !isNull(c, position)) {
+      return longs[c][position];
+    }
+    return otherLong(c, position);
   }
 
-  /** @return whether column {@code c} is a DATE column held as INT32 days */
-  boolean holdsDate(int c) {
-    return codes[c] == DATE;
+  private long otherLong(int c, int position) {
+    if (codes[c] == INT && !isNull(c, position)) {
+      return ints[c][position];
+    }
+    return ((Number) primitive(c, position, "getLong", ColumnType.Kind.LONG, ColumnType.Kind.INT)).longValue();
   }
 
-  /** @return whether column {@code c} is a TIMESTAMP column held as INT64 microseconds */
-  boolean holdsMicros(int c) {
-    return codes[c] == TIMESTAMP_MICROS;
+  /** {@code Row.getDouble} of the row at {@code position}. */
+  double getDouble(int c, int position) {
+    if (codes[c] == DOUBLE && !isNull(c, position)) {
+      return doubles[c][position];
+    }
+    return otherDouble(c, position);
   }
 
-  /** @return whether column {@code c} is held as doubles */
-  boolean holdsDouble(int c) {
-    return codes[c] == DOUBLE;
+  private double otherDouble(int c, int position) {
+    return (Double) primitive(c, position, "getDouble", ColumnType.Kind.DOUBLE);
   }
 
-  /** @return whether column {@code c} is held as booleans */
-  boolean holdsBoolean(int c) {
-    return codes[c] == BOOLEAN;
+  /** {@code Row.getBoolean} of the row at {@code position}. */
+  boolean getBoolean(int c, int position) {
+    if (codes[c] == BOOLEAN && !isNull(c, position)) {
+      return booleans[c][position];
+    }
+    return otherBoolean(c, position);
   }
 
-  /** The INT value of column {@code c} at {@code position}; the column {@link #holdsInt holds ints}. */
-  int intAt(int c, int position) {
-    return ints[c][position];
+  private boolean otherBoolean(int c, int position) {
+    return (Boolean) primitive(c, position, "getBoolean", ColumnType.Kind.BOOLEAN);
   }
 
-  /** The value of column {@code c} at {@code position}; the column {@link #holdsLong holds longs}. */
-  long longAt(int c, int position) {
-    return longs[c][position];
+  /** {@code Row.getDecimal} of the row at {@code position}. */
+  @Nullable BigDecimal getDecimal(int c, int position) {
+    if (codes[c] == DECIMAL_LONG && !isNull(c, position)) {
+      return BigDecimal.valueOf(longs[c][position], scales[c]);
+    }
+    return otherDecimal(c, position);
   }
 
-  /** The non-null value at {@code position}; the column {@link #holdsDecimalLong holds INT64 decimals}. */
-  BigDecimal decimalLongAt(int c, int position) {
-    return BigDecimal.valueOf(longs[c][position], scales[c]);
-  }
-
-  /** The non-null value at {@code position}; the column {@link #holdsDate holds days}. */
-  LocalDate dateAt(int c, int position) {
-    return LocalDate.ofEpochDay(ints[c][position]);
-  }
-
-  /** The non-null value at {@code position}; the column {@link #holdsMicros holds microseconds}. */
-  Instant microsAt(int c, int position) {
-    long v = longs[c][position];
-    return Instant.ofEpochSecond(Math.floorDiv(v, 1_000_000L), Math.floorMod(v, 1_000_000L) * 1_000L);
-  }
-
-  /** The value of column {@code c} at {@code position}; the column {@link #holdsDouble holds doubles}. */
-  double doubleAt(int c, int position) {
-    return doubles[c][position];
-  }
-
-  /** The value of column {@code c} at {@code position}; the column {@link #holdsBoolean holds booleans}. */
-  boolean booleanAt(int c, int position) {
-    return booleans[c][position];
-  }
-
-  /** The value of STRING column {@code c} at {@code position}, or null. */
-  @Nullable String string(int c, int position) {
-    return (String) objects[c][position];
-  }
-
-  /** The value of DECIMAL column {@code c} at {@code position}, or null. */
-  @Nullable BigDecimal decimal(int c, int position) {
+  private @Nullable BigDecimal otherDecimal(int c, int position) {
+    if (kinds[c] != ColumnType.Kind.DECIMAL) {
+      return (BigDecimal) typed(c, position, ColumnType.Kind.DECIMAL);
+    }
     if (isNull(c, position)) {
       return null;
     }
@@ -244,27 +222,66 @@ final class RowBlock {
     };
   }
 
-  /** The value of TIMESTAMP column {@code c} at {@code position}, or null. */
-  @Nullable Instant timestamp(int c, int position) {
-    if (isNull(c, position)) {
-      return null;
+  /** {@code Row.getDate} of the row at {@code position}. */
+  @Nullable LocalDate getDate(int c, int position) {
+    if (codes[c] == DATE && !isNull(c, position)) {
+      return LocalDate.ofEpochDay(ints[c][position]);
     }
-    if (codes[c] == TIMESTAMP_MICROS) {
-      long v = longs[c][position];
-      return Instant.ofEpochSecond(Math.floorDiv(v, 1_000_000L), Math.floorMod(v, 1_000_000L) * 1_000L);
-    }
-    return (Instant) objects[c][position];
+    return otherDate(c, position);
   }
 
-  /** The value of DATE column {@code c} at {@code position}, or null. */
-  @Nullable LocalDate date(int c, int position) {
+  private @Nullable LocalDate otherDate(int c, int position) {
+    if (kinds[c] != ColumnType.Kind.DATE) {
+      return (LocalDate) typed(c, position, ColumnType.Kind.DATE);
+    }
     if (isNull(c, position)) {
       return null;
     }
     return codes[c] == DATE ? LocalDate.ofEpochDay(ints[c][position]) : (LocalDate) objects[c][position];
   }
 
-  /** The value of column {@code c} at {@code position}, as a {@link Row} holds it (byte arrays not copied). */
+  /** {@code Row.getTimestamp} of the row at {@code position}. */
+  @Nullable Instant getTimestamp(int c, int position) {
+    if (codes[c] == TIMESTAMP_MICROS && !isNull(c, position)) {
+      return micros(longs[c][position]);
+    }
+    return otherTimestamp(c, position);
+  }
+
+  private @Nullable Instant otherTimestamp(int c, int position) {
+    if (kinds[c] != ColumnType.Kind.TIMESTAMP) {
+      return (Instant) typed(c, position, ColumnType.Kind.TIMESTAMP);
+    }
+    if (isNull(c, position)) {
+      return null;
+    }
+    return codes[c] == TIMESTAMP_MICROS ? micros(longs[c][position]) : (Instant) objects[c][position];
+  }
+
+  /** {@code Row.getString} of the row at {@code position}. */
+  @Nullable String getString(int c, int position) {
+    if (kinds[c] == ColumnType.Kind.STRING) {
+      return (String) objects[c][position];
+    }
+    return (String) typed(c, position, ColumnType.Kind.STRING);
+  }
+
+  private static Instant micros(long v) {
+    return Instant.ofEpochSecond(Math.floorDiv(v, 1_000_000L), Math.floorMod(v, 1_000_000L) * 1_000L);
+  }
+
+  /** The value at {@code c} (as held) of a column of kind {@code kind}, else a typed error. */
+  private @Nullable Object typed(int c, int position, ColumnType.Kind kind) {
+    return TypedGetters.typed(schema, c, kind, value(c, position));
+  }
+
+  /** The non-null value at {@code c} of a column of one of {@code kinds}, else a typed error. */
+  private Object primitive(int c, int position, String getter, ColumnType.Kind... kinds) {
+    TypedGetters.requireKind(schema, c, getter, kinds);
+    return TypedGetters.present(schema, c, getter, value(c, position));
+  }
+
+  /** The value of column {@code c} at {@code position}, as a {@code Row} holds it (byte arrays not copied). */
   @Nullable Object value(int c, int position) {
     if (isNull(c, position)) {
       return null;
@@ -277,10 +294,7 @@ final class RowBlock {
       case DATE -> LocalDate.ofEpochDay(ints[c][position]);
       case DECIMAL_INT -> BigDecimal.valueOf(ints[c][position], scales[c]);
       case DECIMAL_LONG -> BigDecimal.valueOf(longs[c][position], scales[c]);
-      case TIMESTAMP_MICROS -> {
-        long v = longs[c][position];
-        yield Instant.ofEpochSecond(Math.floorDiv(v, 1_000_000L), Math.floorMod(v, 1_000_000L) * 1_000L);
-      }
+      case TIMESTAMP_MICROS -> micros(longs[c][position]);
       default -> objects[c][position];
     };
   }
