@@ -77,7 +77,7 @@ public final class Vector {
    * @return an empty vector
    * @throws io.delpha.sdk.core.InvalidInputException if the representation cannot hold the column's type
    */
-  public static Vector leaf(Column column, Physical physical, @Nullable ChronoUnit unit) {
+  static Vector leaf(Column column, Physical physical, @Nullable ChronoUnit unit) {
     return new Vector(column, physical, unit, List.of());
   }
 
@@ -89,7 +89,7 @@ public final class Vector {
    * @return an empty vector
    * @throws io.delpha.sdk.core.InvalidInputException if the column is not nested or the children do not match it
    */
-  public static Vector nested(Column column, List<Vector> children) {
+  static Vector nested(Column column, List<Vector> children) {
     ColumnType.Kind kind = column.type().kind();
     if (!kind.isNested()) {
       throw new InvalidInputException(column + " is not a nested column");
@@ -188,17 +188,12 @@ public final class Vector {
 
   /** @return whether this is a leaf vector (not LIST, MAP or STRUCT) */
   public boolean isLeaf() {
-    return children.length == 0 && physical != Physical.STRUCT;
+    return !column.type().kind().isNested();
   }
 
   /** @return the number of values the arrays hold before they grow */
   int capacity() {
     return capacity;
-  }
-
-  /** @return for a fixed-length BINARY column (a decimal's two's complement), every value's width; else 0 */
-  int fixedLength() {
-    return fixedLength;
   }
 
   // ---------------------------------------------------------------- dictionary ids
