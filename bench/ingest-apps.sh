@@ -6,11 +6,12 @@ cd "$(dirname "$0")/.."
 ROWS="${1:-1000000}"
 WORK="$PWD/target/ingest-apps-bench"
 mkdir -p "$WORK"
+. bench/classpath.sh
 mvn -B -q test-compile
-mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/classpath.txt"
+CP="$(test_classpath "$WORK/classpath.txt")"
 java -Xmx2g \
-  -Ddelpha.cassandra.lib="$PWD/target/cassandra-server/lib" \
+  -Ddelpha.cassandra.lib="$CASSANDRA_LIB" \
   -Ddelpha.test.work="$WORK/servers" \
   -Ddelpha.cassandra.heap=1g \
-  -cp "target/test-classes:target/classes:$(cat "$WORK/classpath.txt")" \
-  io.delpha.sdk.bench.IngestAppBenchmark all "$WORK/run" "$ROWS" "$PWD/src/test/resources/ingest-apps/CsvToJson.java"
+  -cp "$CP" \
+  io.delpha.sdk.bench.IngestAppBenchmark all "$WORK/run" "$ROWS" "$PWD/integration-tests/src/test/resources/ingest-apps/CsvToJson.java"

@@ -10,8 +10,9 @@ DSBULK="$WORK/dsbulk"
 mkdir -p "$WORK" "$DSBULK"
 
 # 1. our code and the test harness (also copies the Cassandra server jars into target/)
+. bench/classpath.sh
 mvn -B -q test-compile
-mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/classpath.txt"
+CP="$(test_classpath "$WORK/classpath.txt")"
 
 # 2. dsbulk 1.10.0 from Maven Central, with a throwaway pom: never a dependency of the library
 if [ ! -f "$DSBULK/lib/.done" ]; then
@@ -35,8 +36,8 @@ fi
 
 # 3. the run: one node with a 1 GB heap; each loader in its own JVM under GNU time
 java -Xmx2g ${BENCH_JFR:+-Dbench.jfr="$BENCH_JFR"} \
-  -Ddelpha.cassandra.lib="$PWD/target/cassandra-server/lib" \
+  -Ddelpha.cassandra.lib="$CASSANDRA_LIB" \
   -Ddelpha.test.work="$WORK/servers" \
   -Ddelpha.cassandra.heap=1g \
-  -cp "target/test-classes:target/classes:$(cat "$WORK/classpath.txt")" \
+  -cp "$CP" \
   io.delpha.sdk.bench.IngestBenchmark all "$WORK/run" "$DSBULK/lib" "$ROWS"

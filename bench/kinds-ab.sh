@@ -12,20 +12,29 @@ JVMS=${JVMS:-5}
 ROWS=${ROWS:-1000000}
 WORK="$PWD/target/bench/kinds-ab"
 rm -rf "$WORK" && mkdir -p "$WORK"
+. bench/classpath.sh
 mvn -B -q -DskipTests test-compile
-mvn -B -q dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt" -Dmdep.includeScope=test
+test_classpath "$WORK/cp.txt" > /dev/null
 git worktree add -q --detach "$WORK/old" "$OLD"
 trap 'git worktree remove --force "$WORK/old"' EXIT
 (cd "$WORK/old" && mvn -B -q -DskipTests compile)
 SRC=bench/io/delpha/sdk/totesys/internal/KindPathsBenchmark.java
+# the old commit's classes: one folder before the library was cut into modules, every module's after
+old_classes() {
+  if [ -d "$WORK/old/core/target/classes" ]; then
+    ls -d "$WORK"/old/*/target/classes | grep -v integration-tests | paste -sd:
+  else
+    echo "$WORK/old/target/classes"
+  fi
+}
 for build in old new; do
-  classes=$([ "$build" = old ] && echo "$WORK/old/target/classes" || echo "$PWD/target/classes")
+  classes=$([ "$build" = old ] && old_classes || echo "$PWD/core/target/classes")
   mkdir -p "$WORK/$build"
   javac -nowarn -d "$WORK/$build" -cp "$classes:$(cat "$WORK/cp.txt")" "$SRC"
 done
 for i in $(seq "$JVMS"); do
   for build in old new; do
-    classes=$([ "$build" = old ] && echo "$WORK/old/target/classes" || echo "$PWD/target/classes")
+    classes=$([ "$build" = old ] && old_classes || echo "$PWD/core/target/classes")
     java -Xmx4g -cp "$WORK/$build:$classes:$(cat "$WORK/cp.txt")" io.delpha.sdk.totesys.internal.KindPathsBenchmark \
       "$ROWS" > "$WORK/$build.$i.out"
   done

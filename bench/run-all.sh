@@ -142,21 +142,27 @@ firstfiles_jvm() {
 }
 
 # The class path of a host that reads Parquet with the SDK, for firstfiles' JVMs of ours (hardwood's runs on its own
-# jars alone): this build's target/classes, the bench classes (target/test-classes, a folder: only what is loaded
-# counts), the runtime jars a host gets from the published POM (target/.flattened-pom.xml: the core's dependencies)
+# jars alone): this build's modules' classes, the bench classes (integration-tests/target/test-classes, a folder:
+# only what is loaded counts), the runtime jars a host gets from the published POM (bundle/target/.flattened-pom.xml:
+# the core's dependencies)
 # plus the stack the parquet capability's artifact brings (delpha-data-sdk-parquet), resolved by Maven in a throwaway host project under
 # target/bench/parquet-host (as CapabilityHosts does for the capability tests), and the benchmark's own two extras
 # from the test class path: DuckDB's JDBC driver (the in-JVM anchor) and logback (a host has some SLF4J backend).
 # About 50 jars where the test class path has about 210: a JVM that opens, indexes and searches fewer jars as it
 # loads classes and services is what a host's is.
+# the <dependency> elements of a POM that are not the library's own modules
+third_party() {
+  sed -n '/^  <dependencies>/,/^  <\/dependencies>/p' "$1" | awk '/<dependency>/ { block = ""; inside = 1 }
+    inside { block = block $0 "\n" } /<\/dependency>/ { inside = 0; if (block !~ /io\.delpha/) printf "%s", block }'
+}
+
 parquet_host_cp() {
   local dir="$WORK/parquet-host" snippet extras
   mkdir -p "$dir"
-  # the stack the capability's artifact brings (target/artifacts/parquet, generated from src/artifacts by the build)
-  [ -f target/artifacts/parquet/pom.xml ] || { echo "no target/artifacts/parquet/pom.xml: build first" >&2; return 1; }
-  snippet="$(awk '/<dependency>/ { block = ""; inside = 1 } inside { block = block $0 "\n" }
-    /<\/dependency>/ { inside = 0; if (block !~ /io\.delpha/) printf "%s", block }' target/artifacts/parquet/pom.xml)"
-  [ -n "$snippet" ] || { echo "target/artifacts/parquet/pom.xml brings no stack" >&2; return 1; }
+  # the stack the parquet module's published POM brings (parquet/target/.flattened-pom.xml, written by the build)
+  [ -f parquet/target/.flattened-pom.xml ] || { echo "no parquet/target/.flattened-pom.xml: build first" >&2; return 1; }
+  snippet="$(third_party parquet/target/.flattened-pom.xml)"
+  [ -n "$snippet" ] || { echo "parquet/target/.flattened-pom.xml brings no stack" >&2; return 1; }
   {
     cat <<EOF
 <?xml version="1.0" encoding="UTF-8"?>
@@ -166,8 +172,9 @@ parquet_host_cp() {
   <artifactId>parquet-bench-host</artifactId>
   <version>1</version>
 EOF
-    # the published POM's dependencies block (its top-level one, two spaces in), then the capability's stack
-    sed -n '/^  <dependencies>/,/^  <\/dependencies>/p' target/.flattened-pom.xml | sed '$d'
+    # the everything artifact's published dependencies but the library's own modules, then the capability's stack
+    echo '  <dependencies>'
+    third_party bundle/target/.flattened-pom.xml
     printf '%s\n' "$snippet"
     echo '  </dependencies>'
     echo '</project>'
@@ -176,7 +183,7 @@ EOF
     -Dmdep.outputFile="$dir/classpath.txt" > "$dir/build.log" 2>&1 || { cat "$dir/build.log" >&2; return 1; }
   extras=$(tr ':' '\n' < "$WORK/classpath.txt" | grep -E '/(duckdb_jdbc|logback-classic|logback-core)-[^/]*\.jar$' | paste -sd:)
   [ "$(printf '%s' "$extras" | tr ':' '\n' | grep -c .)" = 3 ] || { echo "DuckDB or logback not on the test class path" >&2; return 1; }
-  echo "target/classes:target/test-classes:$(cat "$dir/classpath.txt"):$extras"
+  echo "$(ls -d "$PWD"/*/target/classes | grep -v integration-tests | paste -sd:):$PWD/integration-tests/target/test-classes:$(cat "$dir/classpath.txt"):$extras"
 }
 
 bench_firstfiles() {
@@ -357,7 +364,7 @@ bench_ring() {
   # a three-node ring on 127.0.0.1-3 (about 30 s to start), RF 3; RING_FILES x RING_ROWS CSV rows ingested by 1, then
   # 2, then 3 IngestWorkerMain processes (fresh tables each round), timed from the first file staged to the last
   # PROCESSED; exact counts per table and one metrics row per file before any figure; CPU of nodes vs workers
-  java -Xmx1g -Ddelpha.cassandra.lib="$PWD/target/cassandra-server/lib" -Ddelpha.test.work="$WORK/ring-servers" \
+  java -Xmx1g -Ddelpha.cassandra.lib="$CASSANDRA_LIB" -Ddelpha.test.work="$WORK/ring-servers" \
     -cp "$CP" io.delpha.sdk.bench.RingWorkersBenchmark "$WORK/ring" "${RING_FILES:-6}" "${RING_ROWS:-100000}" \
     "${RING_WORKERS:-1,2,3}"
 }
@@ -366,7 +373,7 @@ bench_nodedown() {
   # a three-node ring on 127.0.0.1-3, RF 3; one BatchIngestor ingests NODEDOWN_FILES x NODEDOWN_ROWS CSV rows in one
   # pass with every node up, then node 3 is killed (kill -9, left down) and the same files are ingested into fresh
   # tables; every file PROCESSED in its pass and every table exact before the figure (issue 73: >= 2/3 of the rate)
-  java -Xmx1g -Ddelpha.cassandra.lib="$PWD/target/cassandra-server/lib" -Ddelpha.test.work="$WORK/nodedown-servers" \
+  java -Xmx1g -Ddelpha.cassandra.lib="$CASSANDRA_LIB" -Ddelpha.test.work="$WORK/nodedown-servers" \
     -cp "$CP" io.delpha.sdk.bench.NodeDownBenchmark "$WORK/nodedown" "${NODEDOWN_FILES:-3}" "${NODEDOWN_ROWS:-100000}"
 }
 
@@ -382,9 +389,9 @@ for name in "${SELECTED[@]}"; do
   fi
 done
 
+. bench/classpath.sh
 mvn -B -q -Dstyle.color=never test-compile
-mvn -B -q -Dstyle.color=never dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/classpath.txt"
-CP="target/test-classes:target/classes:$(cat "$WORK/classpath.txt")"
+CP="$(test_classpath "$WORK/classpath.txt")"
 
 RESULTS="$WORK/results.txt"
 : > "$RESULTS"

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Regenerates Delta Lake fixtures of the sharing tests (src/test/resources/delta) with Spark and delta-spark from
+# Regenerates Delta Lake fixtures of the sharing tests (integration-tests/src/test/resources/delta) with Spark and delta-spark from
 # Maven Central (versions in pom.xml), one set of tables at a time; the other set's files stay as they are.
 #   generate.sh base      events, renamed_by_name, renamed_by_id (about two minutes)
 #   generate.sh features  variants, variants_nested, widened: need Spark 4 and Delta 4 (about eight minutes)
