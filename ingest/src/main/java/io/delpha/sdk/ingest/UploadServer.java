@@ -222,7 +222,7 @@ public final class UploadServer implements UploadEndpoint {
   private boolean keep(Exchange ex, Customer customer, Upload u, String name, Path held) throws IOException {
     synchronized (u) {
       if (u.closed) {
-        throw committedMeanwhile(name);
+        throw committedMeanwhile(name, held);
       }
     }
     long size = Files.size(held);
@@ -233,12 +233,13 @@ public final class UploadServer implements UploadEndpoint {
       }
     }
     if (bad.isPresent()) {
+      Files.deleteIfExists(held); // a refused file is gone before the client reads why
       ex.respond(422, JSON.createObjectNode().put("reason", bad.get()));
       return false;
     }
     synchronized (u) {
       if (u.closed) {
-        throw committedMeanwhile(name);
+        throw committedMeanwhile(name, held);
       }
       u.files.put(name, held);
       u.lastActivity = clock.instant();
@@ -247,7 +248,9 @@ public final class UploadServer implements UploadEndpoint {
     return true;
   }
 
-  private static HttpException committedMeanwhile(String name) {
+  /** The answer to a PUT that finished after its upload's commit; its file is deleted before the answer is sent. */
+  private static HttpException committedMeanwhile(String name, Path held) throws IOException {
+    Files.deleteIfExists(held);
     return new HttpException(409, "conflict", "the upload was committed while " + name + " was being sent; send it "
         + "again in a new upload");
   }

@@ -598,11 +598,20 @@ class ParallelScanTest {
 
     Path c = write("c.parquet", 2 * FILE_IDS, 20_000);
     Thread caller = Thread.currentThread();
+    java.util.concurrent.CountDownLatch callerInterrupted = new java.util.concurrent.CountDownLatch(1);
     try {
       assertThatThrownBy(() -> ParquetRows.scanBatches(List.of(a, c), ReadOptions.defaults().withThreads(2),
           () -> batch -> {
             if (Thread.currentThread() == caller) {
               caller.interrupt();
+              callerInterrupted.countDown();
+              return;
+            }
+            // the worker holds its first row group until the caller has had one, however the two were scheduled
+            try {
+              callerInterrupted.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
             }
           })).isInstanceOf(ServiceUnavailableException.class).hasMessageContaining("interrupted");
       assertThat(Thread.currentThread().isInterrupted()).isTrue();
