@@ -59,6 +59,7 @@ class ArchitectureRecipesTest {
       Pattern.compile("^\\| `(\\w+)` \\| (.+?) \\| `([^`]+)` \\| `([^`]+)` \\|.*$");
   private static final Pattern PROVIDER = Pattern.compile("\\bclass (\\w+) implements [^{]*\\bSecretProvider\\b");
   private static final Pattern REQUIRES = Pattern.compile("Capability\\.require\\(\"[^\"]*\",\\s*([^;]*)\\);");
+  private static final Pattern STACK_ID = Pattern.compile("\"([a-z0-9-]+)\"");
   private static final Pattern PACKAGE_USE = Pattern.compile("\\bio\\.delpha\\.sdk\\.([a-z]+)\\b");
 
   static final String SETTING = "Add a setting";
@@ -206,7 +207,7 @@ class ArchitectureRecipesTest {
     }
     String dependencies = read(Path.of("docs", "dependencies.md"));
     String release = read(Path.of("docs", "release.md"));
-    for (Capability c : Capability.values()) {
+    for (Capability c : ProjectFiles.stacks()) {
       if (!dependencies.contains("\n### " + c.id() + "\n")) {
         missing.add("docs/dependencies.md: ### " + c.id());
       }
@@ -319,7 +320,8 @@ class ArchitectureRecipesTest {
           own = b.pkg() + own.substring(example.pkg().length());
         }
         for (Capability c : example.capabilities()) {
-          own = own.replace("/" + c.id() + "/", "/" + b.capabilities().get(0).id() + "/");
+          own = own.replace("/" + c.id() + "/", "/" + b.capabilities().get(0).id() + "/")
+              .replace("/" + c.id() + ".properties", "/" + b.capabilities().get(0).id() + ".properties");
         }
         Path file = Path.of(own);
         if (!own.equals(e.path())) {
@@ -351,7 +353,6 @@ class ArchitectureRecipesTest {
           "io\\.delpha\\.sdk\\." + pkg + "\\b", "sdk/" + pkg + "/"));
       for (Capability c : capabilities) {
         alternatives.add("\\b" + Pattern.quote(c.id()) + "\\b");
-        alternatives.add("\\b" + c.name() + "\\b");
       }
       return Pattern.compile(String.join("|", alternatives));
     }
@@ -373,20 +374,24 @@ class ArchitectureRecipesTest {
     }
   }
 
-  /** The names of the versions a capability's coordinates name ({@code ${aws-sdk}}), from its constant's source. */
+  /**
+   * The names of the versions a stack's coordinates name ({@code aws-sdk} for {@code ${aws-sdk.version}}), from its
+   * module's declaration.
+   */
   static List<String> versionNames(Capability c) {
     String src;
     try {
-      src = read(ProjectFiles.packageFolder("core/internal").resolve("Capability.java"));
+      src = read(ProjectFiles.stackDeclarations().get(c.id()));
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-    Matcher declaration = Pattern.compile("\\n  " + c.name() + "\\((.*?)\\)\\)[,;]\\n", Pattern.DOTALL).matcher(src);
-    assertThat(declaration.find()).as("the declaration of %s", c).isTrue();
     List<String> out = new ArrayList<>();
-    Matcher v = Pattern.compile("\\$\\{([\\w.-]+)}").matcher(declaration.group(1));
+    Matcher v = Pattern.compile("^coordinates\\.\\d+=.*?$", Pattern.MULTILINE).matcher(src);
     while (v.find()) {
-      out.add(v.group(1));
+      Matcher name = Pattern.compile("\\$\\{([\\w-]+)\\.version}").matcher(v.group());
+      while (name.find()) {
+        out.add(name.group(1));
+      }
     }
     return out;
   }
@@ -404,9 +409,9 @@ class ArchitectureRecipesTest {
       Set<Capability> capabilities = new java.util.LinkedHashSet<>();
       Matcher req = REQUIRES.matcher(read(file));
       while (req.find()) {
-        Matcher c = Pattern.compile("Capability\\.(\\w+)").matcher(req.group(1));
+        Matcher c = STACK_ID.matcher(req.group(1));
         while (c.find()) {
-          capabilities.add(Capability.valueOf(c.group(1)));
+          capabilities.add(Capability.named(c.group(1)));
         }
       }
       assertThat(capabilities).as("the capabilities %s requires", m.group(1)).isNotEmpty();
@@ -640,7 +645,7 @@ class ArchitectureRecipesTest {
     assertThat(listedIn(globbed, "src/a/internal/deeper/B.java")).isFalse();
     assertThat(new Backend("io.delpha.sdk.x.XVaultProvider", "x", List.of()).names()
         .matcher("import io.delpha.sdk.x.*;").find()).isTrue();
-    assertThat(versionNames(Capability.AZURE_KEY_VAULT)).contains("azure-keyvault-secrets", "azure-identity");
+    assertThat(versionNames(Capability.named("azure-key-vault"))).contains("azure-keyvault-secrets", "azure-identity");
     assertThat(code("import a.B; // io.delpha.sdk.aws\n/* io.delpha.sdk.azure */ String s = \"io.delpha.sdk.x\";"))
         .doesNotContain("io.delpha.sdk");
     assertThat(camel("LOCAL_TIMESTAMP")).isEqualTo("LocalTimestamp");

@@ -94,7 +94,7 @@ public final class AWSManager implements AppFlowRuns, AppFlowDestinations, AppFl
    * @return a builder
    */
   public static AWSManagerBuilder builder() {
-    Capability.require("AWSManager", Capability.AWS_APPFLOW, Capability.AWS_S3, Capability.PARQUET);
+    Capability.require("AWSManager", "aws-appflow", "aws-s3", "parquet");
     return new AWSManagerBuilder();
   }
 

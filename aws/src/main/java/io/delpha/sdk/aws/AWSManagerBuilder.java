@@ -171,7 +171,7 @@ public final class AWSManagerBuilder implements ClientBuilder<AWSManagerBuilder,
    */
   @Override
   public AWSManager build() {
-    Capability.require("AWSManager", Capability.AWS_APPFLOW, Capability.AWS_S3, Capability.PARQUET);
+    Capability.require("AWSManager", "aws-appflow", "aws-s3", "parquet");
     AWSConfig config = config();
     AwsClientSettings settings = config.aws();
     URI s3EndpointOverride = config.s3EndpointOverride();

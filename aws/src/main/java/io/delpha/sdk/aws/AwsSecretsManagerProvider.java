@@ -54,7 +54,7 @@ public final class AwsSecretsManagerProvider implements SecretProvider, AutoClos
    * @return a builder
    */
   public static Builder builder() {
-    Capability.require("AwsSecretsManagerProvider", Capability.AWS_SECRETS_MANAGER);
+    Capability.require("AwsSecretsManagerProvider", "aws-secrets-manager");
     return new Builder();
   }
 
@@ -142,7 +142,7 @@ public final class AwsSecretsManagerProvider implements SecretProvider, AutoClos
      * @return the provider
      */
     public AwsSecretsManagerProvider build() {
-      Capability.require("AwsSecretsManagerProvider", Capability.AWS_SECRETS_MANAGER);
+      Capability.require("AwsSecretsManagerProvider", "aws-secrets-manager");
       AwsClientSettings settings = aws;
       AwsClients.Owned<SecretsManagerClient> sm = AwsClients.givenOrBuilt(client,
           () -> AwsClients.configure(SecretsManagerClient.builder(), settings).build(), "Secrets Manager");

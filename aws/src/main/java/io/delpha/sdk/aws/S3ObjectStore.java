@@ -92,7 +92,7 @@ public final class S3ObjectStore implements ObjectStore {
    * @return a builder
    */
   public static Builder builder() {
-    Capability.require("S3ObjectStore", Capability.AWS_S3);
+    Capability.require("S3ObjectStore", "aws-s3");
     return new Builder();
   }
 
@@ -461,7 +461,7 @@ public final class S3ObjectStore implements ObjectStore {
      * @throws InvalidInputException if no bucket was given
      */
     public S3ObjectStore build() {
-      Capability.require("S3ObjectStore", Capability.AWS_S3);
+      Capability.require("S3ObjectStore", "aws-s3");
       if (bucket == null || bucket.isBlank()) {
         throw new InvalidInputException("an S3 object store needs a bucket");
       }

@@ -52,7 +52,7 @@ public final class SnsTopic implements AutoCloseable {
    * @throws io.delpha.sdk.core.MissingDependencyException if the AWS SDK's SNS client is not on the class path
    */
   public static Builder builder() {
-    Capability.require("SnsTopic", Capability.AWS_SNS);
+    Capability.require("SnsTopic", "aws-sns");
     return new Builder();
   }
 
@@ -141,7 +141,7 @@ public final class SnsTopic implements AutoCloseable {
      * @throws InvalidInputException if no topic ARN was given
      */
     public SnsTopic build() {
-      Capability.require("SnsTopic", Capability.AWS_SNS);
+      Capability.require("SnsTopic", "aws-sns");
       String arn = topicArn;
       if (arn == null || !arn.startsWith("arn:")) {
         throw new InvalidInputException("an SNS topic ARN (arn:aws:sns:...) is required, got " + arn);

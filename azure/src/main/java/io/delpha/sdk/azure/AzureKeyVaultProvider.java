@@ -103,7 +103,7 @@ public final class AzureKeyVaultProvider implements SecretProvider {
    * @return a builder
    */
   public static Builder builder() {
-    Capability.require("AzureKeyVaultProvider", Capability.AZURE_KEY_VAULT);
+    Capability.require("AzureKeyVaultProvider", "azure-key-vault");
     return new Builder();
   }
 
@@ -374,7 +374,7 @@ public final class AzureKeyVaultProvider implements SecretProvider {
      * @throws TlsException if {@link #trustedCa} cannot be read
      */
     public AzureKeyVaultProvider build() {
-      Capability.require("AzureKeyVaultProvider", Capability.AZURE_KEY_VAULT);
+      Capability.require("AzureKeyVaultProvider", "azure-key-vault");
       if (vaultUrl == null) {
         throw new InvalidInputException("an Azure Key Vault provider needs vaultName(..) or vaultUrl(..)");
       }

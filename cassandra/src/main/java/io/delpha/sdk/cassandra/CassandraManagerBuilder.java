@@ -293,7 +293,7 @@ public final class CassandraManagerBuilder implements ClientBuilder<CassandraMan
     CassandraConfig config = settings();
     CassandraConfig.SigV4 sigV4 = config.sigV4();
     if (sigV4 != null) {
-      Capability.require("CassandraManagerBuilder.sigV4", Capability.KEYSPACES_SIGV4);
+      Capability.require("CassandraManagerBuilder.sigV4", "keyspaces-sigv4");
     }
     List<InetSocketAddress> points = config.contactPoints();
     try {

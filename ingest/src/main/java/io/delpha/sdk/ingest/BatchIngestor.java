@@ -290,7 +290,7 @@ public final class BatchIngestor implements CustomerRegistry, FileStaging, Inges
   @Override
   public UploadServer uploadServer(ServerOptions options) {
     guard.check();
-    Capability.require("the upload endpoint (BatchIngestor.uploadServer)", Capability.HTTP_SERVER);
+    Capability.require("the upload endpoint (BatchIngestor.uploadServer)", "http-server");
     return UploadServer.start(this, options, Clock.systemUTC());
   }
 

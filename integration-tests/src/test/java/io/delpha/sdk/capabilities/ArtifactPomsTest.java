@@ -3,6 +3,7 @@ package io.delpha.sdk.capabilities;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.delpha.sdk.core.internal.Capability;
+import io.delpha.sdk.testing.ProjectFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,9 +54,12 @@ class ArtifactPomsTest {
     }
 
     assertThat(modules).containsExactlyInAnyOrderElementsOf(folders);
-    for (Capability c : Capability.values()) {
-      assertThat(folders.contains(c.id()) || Files.isRegularFile(Path.of(c.id(), "pom.xml")))
-          .as("src/artifacts/" + c.id() + ", or the module " + c.id()).isTrue();
+    for (Capability c : ProjectFiles.stacks()) {
+      String module = ProjectFiles.stackModule(c.id());
+      assertThat(c.artifact()).as(c.id()).isEqualTo("io.delpha:delpha-data-sdk-" + (c.artifactIsPom() ? c.id() : module)
+          + ":" + PomProperties.get("project.version"));
+      assertThat(c.artifactIsPom() ? folders.contains(c.id()) : Files.isRegularFile(Path.of(module, "pom.xml")))
+          .as("src/artifacts/" + c.id() + ", or the module " + module).isTrue();
     }
     for (String module : modules) {
       String pom = Files.readString(GENERATED.resolve(module).resolve("pom.xml"));
@@ -69,8 +73,8 @@ class ArtifactPomsTest {
   @Test
   @DisplayName("each capability's artifact brings the coordinates (and exclusions) its MissingDependencyException names")
   void artifactsBringWhatTheErrorNames() throws IOException {
-    for (Capability c : Capability.values()) {
-      Map<String, Dependency> stack = stack(c.id());
+    for (Capability c : ProjectFiles.stacks()) {
+      Map<String, Dependency> stack = stack(c);
       for (String coordinate : c.coordinates()) {
         String[] gav = coordinate.replaceAll(" \\(.*\\)$", "").split(":");
         Dependency d = stack.get(gav[0] + ":" + gav[1]);
@@ -84,7 +88,24 @@ class ArtifactPomsTest {
       }
       assertThat(c.missing("x").getMessage()).as(c.id())
           .startsWith("x needs the optional " + c.id() + " stack, which is not on the class path: add "
-              + "io.delpha:delpha-data-sdk-" + c.id() + ":" + PomProperties.get("project.version") + " (type pom)");
+              + c.artifact() + (c.artifactIsPom() ? " (type pom)" : "") + " to the host's dependencies");
+    }
+  }
+
+  @Test
+  @DisplayName("each stack is declared by the module whose POM brings it, at the versions that POM resolves")
+  void modulesDeclareTheirOwnStacks() throws IOException {
+    assertThat(ProjectFiles.stackDeclarations()).isNotEmpty();
+    for (Capability c : ProjectFiles.stacks()) {
+      String module = ProjectFiles.stackModule(c.id());
+      Map<String, Dependency> brought = dependencies(Files.readString(Path.of(module, "target", ".flattened-pom.xml")));
+      for (String coordinate : c.coordinates()) {
+        String[] gav = coordinate.replaceAll(" \\(.*\\)$", "").split(":");
+        assertThat(brought.get(gav[0] + ":" + gav[1])).as("%s's POM brings %s, which its stack %s declares", module,
+            coordinate, c.id()).isNotNull().extracting(Dependency::version).isEqualTo(gav[2]);
+      }
+      assertThat(c.probes()).as(c.id()).isNotEmpty();
+      assertThat(c.purpose()).as(c.id()).isNotBlank();
     }
   }
 
@@ -119,20 +140,26 @@ class ArtifactPomsTest {
   }
 
   /**
-   * @return the POM of a capability's artifact: its template's, or, for a capability that is a module of its own
-   *     (parquet, salesforce), the module's published POM
+   * @return the POM of a stack's artifact: its template's (a POM-only artifact), or the published POM of the module
+   *     whose jar brings it
    */
-  private static Path artifactPom(String id) {
-    Path template = GENERATED.resolve(id).resolve("pom.xml");
-    return Files.exists(template) ? template : Path.of(id, "target", ".flattened-pom.xml");
+  private static Path artifactPom(Capability c) {
+    return c.artifactIsPom() ? GENERATED.resolve(c.id()).resolve("pom.xml")
+        : Path.of(ProjectFiles.stackModule(c.id()), "target", ".flattened-pom.xml");
   }
 
-  /** A capability's stack, the capabilities it builds on expanded. */
-  private static Map<String, Dependency> stack(String id) throws IOException {
+  /** A stack's artifact's dependencies, the stacks and modules it builds on expanded. */
+  private static Map<String, Dependency> stack(Capability c) throws IOException {
+    return brought(artifactPom(c));
+  }
+
+  private static Map<String, Dependency> brought(Path pom) throws IOException {
     Map<String, Dependency> out = new LinkedHashMap<>();
-    for (Dependency d : dependencies(Files.readString(artifactPom(id))).values()) {
+    for (Dependency d : dependencies(Files.readString(pom)).values()) {
       if (d.key().startsWith("io.delpha:delpha-data-sdk-")) {
-        out.putAll(stack(d.key().substring("io.delpha:delpha-data-sdk-".length())));
+        String name = d.key().substring("io.delpha:delpha-data-sdk-".length());
+        Path template = GENERATED.resolve(name).resolve("pom.xml");
+        out.putAll(brought(Files.exists(template) ? template : Path.of(name, "target", ".flattened-pom.xml")));
       } else if (!d.key().equals("io.delpha:delpha-data-sdk")) {
         out.put(d.key(), d);
       }

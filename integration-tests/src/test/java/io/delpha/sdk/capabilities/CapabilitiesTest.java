@@ -102,14 +102,14 @@ class CapabilitiesTest {
     assertThat(lines).contains("EVERY KIND " + scalarKinds + "/" + scalarKinds + " 4.50 [11]");
     assertThat(lines).noneMatch(l -> l.startsWith("LINKAGE") || l.startsWith("UNEXPECTEDLY"));
     assertThat(lines).contains(
-        "MISSING ParquetRows parquet " + Capability.PARQUET.missing("x").coordinates(),
+        "MISSING ParquetRows parquet " + Capability.named("parquet").missing("x").coordinates(),
         "MISSING S3ObjectStore aws-s3 [" + AWS_S3 + "]",
         "MISSING AwsSecretsManagerProvider aws-secrets-manager [" + AWS_SECRETS_MANAGER + "]",
-        "MISSING AzureKeyVaultProvider azure-key-vault " + Capability.AZURE_KEY_VAULT.missing("x").coordinates(),
+        "MISSING AzureKeyVaultProvider azure-key-vault " + Capability.named("azure-key-vault").missing("x").coordinates(),
         "MISSING SnsPipelineListener aws-sns [" + AWS_SNS + "]",
         "MISSING AWSManager aws-appflow [" + AWS_APPFLOW + "]",
         "MISSING TotesysPipeline postgresql [" + POSTGRESQL + "]",
-        "MISSING DeltaSharingClient parquet " + Capability.PARQUET.missing("x").coordinates(),
+        "MISSING DeltaSharingClient parquet " + Capability.named("parquet").missing("x").coordinates(),
         "MISSING UsageAnalyticsServer http-server [" + JETTY + "]",
         "MISSING HttpService http-server [" + JETTY + "]",
         "MISSING BatchIngestor.uploadServer http-server [" + JETTY + "]");
@@ -246,7 +246,7 @@ class CapabilitiesTest {
         SalesforceStubs.USERNAME, SalesforceStubs.PASSWORD, SalesforceStubs.SECURITY_TOKEN);
 
     assertThat(lines).contains("QUERIED 5", "MISSING S3ObjectStore aws-s3 [" + AWS_S3 + "]",
-        "MISSING ParquetRows parquet " + Capability.PARQUET.missing("x").coordinates(), "DONE");
+        "MISSING ParquetRows parquet " + Capability.named("parquet").missing("x").coordinates(), "DONE");
     assertThat(String.join("\n", lines)).doesNotContain(SalesforceStubs.CLIENT_SECRET)
         .doesNotContain(SalesforceStubs.PASSWORD);
   }

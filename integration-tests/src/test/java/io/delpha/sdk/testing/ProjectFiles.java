@@ -67,4 +67,46 @@ public final class ProjectFiles {
     }
     throw new IllegalStateException("no module holds io/delpha/sdk/" + pkg);
   }
+
+  /**
+   * @return every optional stack's declaration ({@code core.internal.Capability}): the file
+   *     {@code <module>/src/main/resources/META-INF/delpha-data-sdk/stacks/<id>.properties} by stack id, sorted
+   */
+  public static java.util.SortedMap<String, Path> stackDeclarations() {
+    java.util.SortedMap<String, Path> out = new java.util.TreeMap<>();
+    for (Path m : modules()) {
+      Path dir = m.resolve("src/main/resources/META-INF/delpha-data-sdk/stacks");
+      if (!Files.isDirectory(dir)) {
+        continue;
+      }
+      try (Stream<Path> files = Files.list(dir)) {
+        files.filter(f -> f.toString().endsWith(".properties")).forEach(f -> {
+          Path before = out.put(f.getFileName().toString().replace(".properties", ""), f);
+          if (before != null) {
+            throw new IllegalStateException("two modules declare one stack: " + before + " and " + f);
+          }
+        });
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return out;
+  }
+
+  /** @return every optional stack the modules declare, as the library reads it, sorted by id */
+  public static List<io.delpha.sdk.core.internal.Capability> stacks() {
+    return stackDeclarations().keySet().stream().map(io.delpha.sdk.core.internal.Capability::named).toList();
+  }
+
+  /**
+   * @param id a stack's id
+   * @return the module that declares it, by folder name
+   */
+  public static String stackModule(String id) {
+    Path declaration = stackDeclarations().get(id);
+    if (declaration == null) {
+      throw new IllegalStateException("no module declares the stack " + id);
+    }
+    return declaration.getName(0).toString();
+  }
 }

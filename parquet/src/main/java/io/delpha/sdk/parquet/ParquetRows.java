@@ -68,7 +68,7 @@ public final class ParquetRows {
    * @return a writer
    */
   public static RowWriter writer(Path file, RowSchema schema, WriteOptions options) {
-    Capability.require("ParquetRows", Capability.PARQUET);
+    Capability.require("ParquetRows", "parquet");
     Objects.requireNonNull(schema, "schema");
     Objects.requireNonNull(options, "options");
     Path target = file.toAbsolutePath().normalize();
@@ -108,7 +108,7 @@ public final class ParquetRows {
    * @throws ConflictException if an object already exists at {@code key} (checked again on close)
    */
   public static RowWriter writer(ObjectStore store, String key, RowSchema schema, WriteOptions options) {
-    Capability.require("ParquetRows", Capability.PARQUET);
+    Capability.require("ParquetRows", "parquet");
     Objects.requireNonNull(schema, "schema");
     Objects.requireNonNull(options, "options");
     if (store.exists(key)) {
@@ -197,7 +197,7 @@ public final class ParquetRows {
    *     row-model type
    */
   public static RowReader read(Path file, ReadOptions options) {
-    Capability.require("ParquetRows", Capability.PARQUET);
+    Capability.require("ParquetRows", "parquet");
     checkMagic(file, file.toString());
     return new FileRowReader(file.toString(), LocalFiles.input(file), options, () -> { });
   }
@@ -238,7 +238,7 @@ public final class ParquetRows {
    *     row-model type
    */
   public static ColumnBatchReader readBatches(Path file, ReadOptions options) {
-    Capability.require("ParquetRows", Capability.PARQUET);
+    Capability.require("ParquetRows", "parquet");
     checkMagic(file, file.toString());
     return batchReader(file.toString(), LocalFiles.input(file), options, () -> { });
   }
@@ -293,7 +293,7 @@ public final class ParquetRows {
    *     row-model type
    */
   public static ColumnBatchReader readBatches(List<Path> files, ReadOptions options) {
-    Capability.require("ParquetRows", Capability.PARQUET);
+    Capability.require("ParquetRows", "parquet");
     Objects.requireNonNull(options, "options");
     ScanFiles scan = ScanFiles.of(files, options);
     return options.threads() == 1 ? new FilesBatchReader(scan) : new ParallelScan(scan, options.threads());
@@ -343,7 +343,7 @@ public final class ParquetRows {
    */
   public static <C extends Consumer<ColumnBatch>> List<C> scanBatches(List<Path> files, ReadOptions options,
       Supplier<? extends C> perThread) {
-    Capability.require("ParquetRows", Capability.PARQUET);
+    Capability.require("ParquetRows", "parquet");
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(perThread, "perThread");
     return new ParallelScan(ScanFiles.of(files, options), options.threads()).consume(perThread);
@@ -373,7 +373,7 @@ public final class ParquetRows {
    *     row-model type
    */
   public static ColumnBatchReader readBatches(Path file, String name, ReadOptions options) {
-    Capability.require("ParquetRows", Capability.PARQUET);
+    Capability.require("ParquetRows", "parquet");
     checkMagic(file, name);
     return batchReader(name, LocalFiles.input(file), options, () -> { });
   }
@@ -393,7 +393,7 @@ public final class ParquetRows {
    *     corrupt footer), or a column not skipped has no row-model type
    */
   public static ColumnBatchReader readBatches(byte[] content, int length, String name, ReadOptions options) {
-    Capability.require("ParquetRows", Capability.PARQUET);
+    Capability.require("ParquetRows", "parquet");
     InputFile input = ByteArrayInputFile.of(content, length);
     checkMagic(Arrays.copyOf(content, Math.min(length, MAGIC.length)), length, name);
     return batchReader(name, input, options, () -> { });
@@ -422,7 +422,7 @@ public final class ParquetRows {
    * @return a streaming reader
    */
   public static RowReader read(ObjectStore store, String key, ReadOptions options) {
-    Capability.require("ParquetRows", Capability.PARQUET);
+    Capability.require("ParquetRows", "parquet");
     return open(store, key, (source, file, onClose) -> new FileRowReader(source, file, options, onClose));
   }
 
@@ -448,7 +448,7 @@ public final class ParquetRows {
    * @return a batch reader
    */
   public static ColumnBatchReader readBatches(ObjectStore store, String key, ReadOptions options) {
-    Capability.require("ParquetRows", Capability.PARQUET);
+    Capability.require("ParquetRows", "parquet");
     return open(store, key, (source, file, onClose) -> batchReader(source, file, options, onClose));
   }
 
@@ -461,7 +461,7 @@ public final class ParquetRows {
    * @throws DataFormatException if it is not a readable Parquet file
    */
   public static RowReader read(InputStream content, String name) {
-    Capability.require("ParquetRows", Capability.PARQUET);
+    Capability.require("ParquetRows", "parquet");
     return spoolAndOpen(content, name,
         (source, file, onClose) -> new FileRowReader(source, file, ReadOptions.defaults(), onClose));
   }
@@ -512,7 +512,7 @@ public final class ParquetRows {
    * @throws DataFormatException if it is not a readable Parquet file
    */
   public static ParquetMetadata metadata(Path file) {
-    Capability.require("ParquetRows", Capability.PARQUET);
+    Capability.require("ParquetRows", "parquet");
     checkMagic(file, file.toString());
     return FooterMetadata.read(file.toString(), LocalFiles.input(file));
   }
@@ -528,7 +528,7 @@ public final class ParquetRows {
    * @throws DataFormatException if it is not a readable Parquet file
    */
   public static ParquetMetadata metadata(ObjectStore store, String key) {
-    Capability.require("ParquetRows", Capability.PARQUET);
+    Capability.require("ParquetRows", "parquet");
     return open(store, key, (source, file, onClose) -> {
       try {
         return FooterMetadata.read(source, file);

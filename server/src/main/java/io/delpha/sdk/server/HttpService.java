@@ -138,7 +138,7 @@ public final class HttpService implements AutoCloseable {
     Objects.requireNonNull(options, "options");
     List<Route> copy = List.copyOf(Objects.requireNonNull(routes, "routes"));
     Objects.requireNonNull(metrics, "metrics");
-    Capability.require("HttpService", Capability.HTTP_SERVER);
+    Capability.require("HttpService", "http-server");
     return new HttpService(JettyServer.start(name, options, copy, Recorder.of(metrics)), options, name);
   }
 

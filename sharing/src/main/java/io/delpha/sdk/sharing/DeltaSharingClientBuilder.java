@@ -374,7 +374,7 @@ public final class DeltaSharingClientBuilder implements ClientBuilder<DeltaShari
    */
   @Override
   public DeltaSharingClient build() {
-    Capability.require("DeltaSharingClient", Capability.PARQUET);
+    Capability.require("DeltaSharingClient", "parquet");
     DeltaSharingClientConfig config = settings();
     ResponseLimits responseLimits = config.responseLimits();
     Clock clock = config.clock();

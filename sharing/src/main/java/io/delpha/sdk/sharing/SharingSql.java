@@ -69,9 +69,11 @@ public final class SharingSql implements AutoCloseable {
 
   /**
    * The DuckDB JDBC artifact this library is built and tested with, {@code org.duckdb:duckdb_jdbc:<version>}; the
-   * version is the POM's {@code duckdb.version}, filtered into the jar at build time (core.internal.Capability).
+   * version is the POM's {@code duckdb.version}, filtered into this module's declaration of the {@code duckdb} stack at
+   * build time (core.internal.Capability).
    */
-  public static final String DUCKDB_COORDINATES = io.delpha.sdk.core.internal.Capability.DUCKDB.coordinates().get(0);
+  public static final String DUCKDB_COORDINATES =
+      io.delpha.sdk.core.internal.Capability.named("duckdb").coordinates().get(0);
 
   private static final Logger LOG = LoggerFactory.getLogger(SharingSql.class);
   private static final String DRIVER = "org.duckdb.DuckDBDriver";
@@ -265,11 +267,11 @@ public final class SharingSql implements AutoCloseable {
    * @throws io.delpha.sdk.core.MissingDependencyException if DuckDB's JDBC driver is not on the class path
    */
   public static Connection openDuckDb(Map<String, String> settings) {
-    io.delpha.sdk.core.internal.Capability.require("SharingSql", io.delpha.sdk.core.internal.Capability.DUCKDB);
+    io.delpha.sdk.core.internal.Capability.require("SharingSql", "duckdb");
     try {
       Class.forName(DRIVER);
     } catch (ClassNotFoundException | LinkageError e) {
-      throw io.delpha.sdk.core.internal.Capability.DUCKDB.missing("SharingSql");
+      throw io.delpha.sdk.core.internal.Capability.named("duckdb").missing("SharingSql");
     }
     Properties props = new Properties();
     props.setProperty("autoinstall_known_extensions", "false");

@@ -53,7 +53,7 @@ public final class SnsPipelineListener implements PipelineListener, AutoCloseabl
    * @return a builder
    */
   public static Builder builder() {
-    Capability.require("SnsPipelineListener", Capability.AWS_SNS);
+    Capability.require("SnsPipelineListener", "aws-sns");
     return new Builder();
   }
 
@@ -181,7 +181,7 @@ public final class SnsPipelineListener implements PipelineListener, AutoCloseabl
      * @throws InvalidInputException if no topic ARN was given
      */
     public SnsPipelineListener build() {
-      Capability.require("SnsPipelineListener", Capability.AWS_SNS);
+      Capability.require("SnsPipelineListener", "aws-sns");
       SnsTopic built = topic.build(); // checks the ARN
       return new SnsPipelineListener(built, Objects.requireNonNull(topicArn, "the topic checked it"), notifyOnSuccess);
     }

@@ -181,7 +181,7 @@ public final class TotesysPipelineBuilder implements ClientBuilder<TotesysPipeli
    */
   @Override
   public TotesysPipeline build() {
-    Capability.require("TotesysPipeline", Capability.POSTGRESQL, Capability.PARQUET);
+    Capability.require("TotesysPipeline", "postgresql", "parquet");
     List<String> missing = new ArrayList<>();
     if (draft.find(TotesysConfig.SOURCE) == null && draft.find(TotesysConfig.SOURCE_SECRETS) == null) {
       missing.add("source");

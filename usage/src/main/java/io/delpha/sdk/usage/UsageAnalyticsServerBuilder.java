@@ -214,7 +214,7 @@ public final class UsageAnalyticsServerBuilder implements ClientBuilder<UsageAna
    */
   @Override
   public UsageAnalyticsServer build() {
-    Capability.require("UsageAnalyticsServer", Capability.HTTP_SERVER);
+    Capability.require("UsageAnalyticsServer", "http-server");
     UsageAnalyticsServerConfig config = settings();
     if (config.cacheDirectory() != null) {
       try (Connection probe = SharingSql.openDuckDb()) { // no DuckDB: say so now, naming the artifact

@@ -33,7 +33,7 @@ public final class DriverMetrics {
    * @throws io.delpha.sdk.core.MissingDependencyException if the driver's Micrometer module is missing
    */
   public static void requireBinding() {
-    Capability.require("the Cassandra driver's metrics (CassandraManagerBuilder.metrics)", Capability.DRIVER_METRICS);
+    Capability.require("the Cassandra driver's metrics (CassandraManagerBuilder.metrics)", "driver-metrics");
   }
 
 

@@ -25,7 +25,7 @@ public final class KeyspacesAuth {
     try {
       return credentials == null ? new SigV4AuthProvider(region) : new SigV4AuthProvider(credentials, region);
     } catch (NoClassDefFoundError e) {
-      MissingDependencyException missing = Capability.KEYSPACES_SIGV4.missing("CassandraManagerBuilder.sigV4");
+      MissingDependencyException missing = Capability.named("keyspaces-sigv4").missing("CassandraManagerBuilder.sigV4");
       missing.initCause(e);
       throw missing;
     }

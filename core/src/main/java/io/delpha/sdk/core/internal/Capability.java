@@ -5,104 +5,128 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The library's optional capabilities and the one place that checks whether a capability's stack is on the class
- * path. The core (Cassandra, the data dictionary, access keys, core's seams) needs only the Cassandra driver, Jackson
- * and SLF4J; every other stack is an optional dependency the host declares. A builder that needs one calls {@link
- * #require} first, so a host without the stack gets a {@link MissingDependencyException} naming the exact Maven
- * coordinates to add, never a {@code NoClassDefFoundError} at first use.
+ * An optional stack of the library, and the one place that checks whether a stack is on the class path. The core
+ * (Cassandra, the data dictionary, access keys, core's seams) needs only the Cassandra driver, Jackson and SLF4J;
+ * every other stack belongs to the module that uses it. A builder that needs one calls {@link #require} first, so a
+ * host without the stack gets a {@link MissingDependencyException} naming the exact Maven coordinates to add, never a
+ * {@code NoClassDefFoundError} at first use.
  *
- * <p>The check loads the capability's probe classes without initialising them, with this library's class loader,
- * once per capability (the answer is cached). On the module path it also makes module {@code io.delpha.sdk} read
- * the modules the stack was found in (the class path's included), so a host needs no {@code --add-reads}. The
- * versions named come from the build (a filtered resource), so they are the ones the tests ran on.
- * docs/dependencies.md has one section per capability, headed by {@link #id()}.
+ * <p><b>Where a stack is declared.</b> Its module, beside the dependencies its {@code pom.xml} gives it, carries
+ * {@code META-INF/delpha-data-sdk/stacks/<id>.properties} ({@link #DECLARATIONS}): what needs the stack ({@code for}),
+ * the classes that prove it present ({@code probes}), the artifact that brings it ({@code artifact}, of
+ * {@code artifact.type} {@code pom} or {@code jar}: the module's own jar, whose POM declares the stack) and its
+ * coordinates ({@code coordinates.1}, ...), the versions filled in by the build from the POM, so they are the ones the
+ * tests ran on. This class holds no list of stacks: it reads a declaration from the module that ships it, the first
+ * time a stack is named. docs/dependencies.md has one section per stack, headed by {@link #id()}.
+ *
+ * <p>The check loads the stack's probe classes without initialising them, with this library's class loader, once per
+ * stack (the answer is cached). On the module path it also makes the library's modules read the modules the stack was
+ * found in (the class path's included), so a host needs no {@code --add-reads}.
  */
-public enum Capability {
+public final class Capability {
 
-  /** Parquet files: {@code parquet.ParquetRows}, and through it AppFlow data, Totesys and Delta Sharing. */
-  PARQUET("parquet", List.of("org.apache.parquet.hadoop.ParquetFileWriter", "org.apache.hadoop.conf.Configuration",
-      "org.apache.hadoop.mapreduce.lib.input.FileInputFormat", "com.github.luben.zstd.Zstd",
-      "org.xerial.snappy.Snappy", "org.brotli.dec.BrotliInputStream"),
-      List.of("org.apache.parquet:parquet-hadoop:${parquet}", "org.brotli:dec:${brotli}",
-          "org.apache.hadoop:hadoop-common:${hadoop} (excluding *:*)",
-          "org.apache.hadoop:hadoop-mapreduce-client-core:${hadoop} (excluding *:*)")),
-  /** Amazon S3: {@code aws.S3ObjectStore}, and the data of AppFlow flows. */
-  AWS_S3("aws-s3", List.of("software.amazon.awssdk.services.s3.S3Client",
-      "software.amazon.awssdk.http.apache.ApacheHttpClient"),
-      List.of("software.amazon.awssdk:s3:${aws-sdk} (excluding software.amazon.awssdk:netty-nio-client)")),
-  /** AWS Secrets Manager: {@code aws.AwsSecretsManagerProvider}. */
-  AWS_SECRETS_MANAGER("aws-secrets-manager", List.of(
-      "software.amazon.awssdk.services.secretsmanager.SecretsManagerClient",
-      "software.amazon.awssdk.http.apache.ApacheHttpClient"),
-      List.of("software.amazon.awssdk:secretsmanager:${aws-sdk} (excluding software.amazon.awssdk:netty-nio-client)")),
-  /** Amazon SNS: {@code totesys.SnsPipelineListener}. */
-  AWS_SNS("aws-sns", List.of("software.amazon.awssdk.services.sns.SnsClient",
-      "software.amazon.awssdk.http.apache.ApacheHttpClient"),
-      List.of("software.amazon.awssdk:sns:${aws-sdk} (excluding software.amazon.awssdk:netty-nio-client)")),
-  /** Amazon AppFlow: {@code aws.AWSManager} (which also needs {@link #AWS_S3} and {@link #PARQUET}). */
-  AWS_APPFLOW("aws-appflow", List.of("software.amazon.awssdk.services.appflow.AppflowClient",
-      "software.amazon.awssdk.http.apache.ApacheHttpClient"),
-      List.of("software.amazon.awssdk:appflow:${aws-sdk} (excluding software.amazon.awssdk:netty-nio-client)")),
-  /** The embedded HTTP server (Jetty): the ingest upload endpoint and the usage-analytics service. */
-  HTTP_SERVER("http-server", List.of("org.eclipse.jetty.server.Server"),
-      List.of("org.eclipse.jetty:jetty-server:${jetty}")),
-  /** PostgreSQL's JDBC driver: {@code totesys.TotesysPipeline} (which also needs {@link #PARQUET}). */
-  POSTGRESQL("postgresql", List.of("org.postgresql.PGConnection"),
-      List.of("org.postgresql:postgresql:${postgresql}")),
-  /** DuckDB's JDBC driver: {@code sharing.SharingSql} (SQL over shared tables) and the usage page. */
-  DUCKDB("duckdb", List.of("org.duckdb.DuckDBDriver"), List.of("org.duckdb:duckdb_jdbc:${duckdb}")),
-  /**
-   * Delta deletion vectors: a {@code sharing.DeltaSharingClient} reading a shared table whose files have deleted
-   * rows (checked when the first deletion vector is met).
-   */
-  DELETION_VECTORS("deletion-vectors", List.of("org.roaringbitmap.longlong.Roaring64NavigableMap"),
-      List.of("org.roaringbitmap:RoaringBitmap:${roaringbitmap}")),
-  /** Micrometer: {@code core.Metrics.micrometer}. */
-  MICROMETER("micrometer", List.of("io.micrometer.core.instrument.MeterRegistry"),
-      List.of("io.micrometer:micrometer-core:${micrometer}")),
-  /** The Cassandra driver's own metrics, into Micrometer: {@code CassandraManagerBuilder.metrics}. */
-  DRIVER_METRICS("driver-metrics", List.of("io.micrometer.core.instrument.MeterRegistry",
-      "com.datastax.oss.driver.internal.metrics.micrometer.MicrometerMetricsFactory"),
-      List.of("io.micrometer:micrometer-core:${micrometer}",
-          "org.apache.cassandra:java-driver-metrics-micrometer:${cassandra-driver}")),
-  /** Amazon Keyspaces' SigV4 authentication: {@code CassandraManagerBuilder.sigV4}. */
-  KEYSPACES_SIGV4("keyspaces-sigv4", List.of("software.aws.mcs.auth.SigV4AuthProvider",
-      "software.amazon.awssdk.auth.credentials.AwsCredentialsProvider"),
-      List.of("software.aws.mcs:aws-sigv4-auth-cassandra-java-driver-plugin:${aws-sigv4-cassandra} (excluding "
-          + "com.datastax.oss:java-driver-core, javax.validation:validation-api, software.amazon.awssdk:auth)",
-          "software.amazon.awssdk:auth:${aws-sdk}")),
-  /** Azure Key Vault: {@code azure.AzureKeyVaultProvider}. */
-  AZURE_KEY_VAULT("azure-key-vault", List.of("com.azure.security.keyvault.secrets.SecretClient",
-      "com.azure.identity.ClientSecretCredential", "com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder"),
-      List.of("com.azure:azure-security-keyvault-secrets:${azure-keyvault-secrets} (excluding "
-          + "com.azure:azure-core-http-netty)",
-          "com.azure:azure-identity:${azure-identity} (excluding com.azure:azure-core-http-netty)",
-          "com.azure:azure-core-http-jdk-httpclient:${azure-core-http-jdk}"));
+  /** The folder of the stacks' declarations, on the class path and in each module. */
+  public static final String DECLARATIONS = "META-INF/delpha-data-sdk/stacks/";
 
   private static final Properties VERSIONS = versions();
-  private static final Map<Capability, Boolean> PRESENT = new ConcurrentHashMap<>();
+  private static final Map<String, Capability> DECLARED = new ConcurrentHashMap<>();
+  private static final Map<String, Boolean> PRESENT = new ConcurrentHashMap<>();
 
   private final String id;
+  private final String purpose;
   private final List<String> probes;
+  private final String artifact;
+  private final boolean artifactIsPom;
   private final List<String> coordinates;
 
-  Capability(String id, List<String> probes, List<String> coordinates) {
+  private Capability(String id, Properties declaration) {
     this.id = id;
-    this.probes = probes;
-    this.coordinates = coordinates;
+    this.purpose = declaration.getProperty("for", "");
+    this.probes = Arrays.stream(declaration.getProperty("probes", "").trim().split("\\s+"))
+        .filter(p -> !p.isEmpty()).toList();
+    this.artifact = declaration.getProperty("artifact", "");
+    this.artifactIsPom = "pom".equals(declaration.getProperty("artifact.type", "pom"));
+    List<String> c = new ArrayList<>();
+    for (int i = 1; declaration.getProperty("coordinates." + i) != null; i++) {
+      c.add(declaration.getProperty("coordinates." + i).trim());
+    }
+    this.coordinates = List.copyOf(c);
+    if (probes.isEmpty() || coordinates.isEmpty() || artifact.isEmpty()) {
+      throw new IllegalStateException("the declaration of stack " + id + " (" + DECLARATIONS + id
+          + ".properties) names no probes, coordinates or artifact");
+    }
   }
 
   /**
-   * @return the capability's name, as docs/dependencies.md heads its section
+   * The stack a module declares under that name.
+   *
+   * @param id the stack's name, as its declaration's file and docs/dependencies.md name it (e.g. {@code aws-s3})
+   * @return the stack
+   * @throws IllegalStateException if no module on the class path declares it: a defect of the library's build, as
+   *     a stack is named only by code of the module that declares it or of a module that depends on that one
+   */
+  public static Capability named(String id) {
+    Objects.requireNonNull(id, "id");
+    return DECLARED.computeIfAbsent(id, Capability::read);
+  }
+
+  private static Capability read(String id) {
+    Properties p = new Properties();
+    ClassLoader loader = Capability.class.getClassLoader();
+    try (InputStream in = loader == null ? null : loader.getResourceAsStream(DECLARATIONS + id + ".properties")) {
+      if (in == null) {
+        throw new IllegalStateException("no module of the library declares the stack " + id + " ("
+            + DECLARATIONS + id + ".properties)");
+      }
+      p.load(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return new Capability(id, p);
+  }
+
+  /**
+   * @return the stack's name, as docs/dependencies.md heads its section
    */
   public String id() {
     return id;
+  }
+
+  /**
+   * @return what needs the stack, in words, as its declaration says
+   */
+  public String purpose() {
+    return purpose;
+  }
+
+  /**
+   * @return the classes whose presence proves the stack present, by name
+   */
+  public List<String> probes() {
+    return probes;
+  }
+
+  /**
+   * @return the library's artifact that brings the stack, {@code groupId:artifactId:version}: a POM-only artifact
+   *     or the module's own jar ({@link #artifactIsPom()})
+   */
+  public String artifact() {
+    return artifact;
+  }
+
+  /**
+   * @return whether {@link #artifact()} is a dependency of type {@code pom}
+   */
+  public boolean artifactIsPom() {
+    return artifactIsPom;
   }
 
   /**
@@ -110,33 +134,26 @@ public enum Capability {
    *     the exclusions to declare in parentheses
    */
   public List<String> coordinates() {
-    List<String> out = new ArrayList<>(coordinates.size());
-    for (String c : coordinates) {
-      String resolved = c;
-      for (String name : VERSIONS.stringPropertyNames()) {
-        resolved = resolved.replace("${" + name + "}", VERSIONS.getProperty(name));
-      }
-      out.add(resolved);
-    }
-    return List.copyOf(out);
+    return coordinates;
   }
 
   /**
    * @return whether every probe class of the stack loads with this library's class loader
    */
   public boolean isPresent() {
-    return PRESENT.computeIfAbsent(this, c -> c.probe());
+    return PRESENT.computeIfAbsent(id, i -> probe());
   }
 
   /**
    * Checks that the stacks are on the class path, before the caller touches any of their classes.
    *
    * @param user what needs them, for the message (e.g. {@code "S3ObjectStore"})
-   * @param capabilities the capabilities it needs
-   * @throws MissingDependencyException naming the first missing capability and its coordinates
+   * @param ids the stacks it needs, by {@link #id()}
+   * @throws MissingDependencyException naming the first missing stack and its coordinates
    */
-  public static void require(String user, Capability... capabilities) {
-    for (Capability c : capabilities) {
+  public static void require(String user, String... ids) {
+    for (String id : ids) {
+      Capability c = named(id);
       if (!c.isPresent()) {
         throw c.missing(user);
       }
@@ -148,16 +165,14 @@ public enum Capability {
    * @return the exception that says what to add
    */
   public MissingDependencyException missing(String user) {
-    List<String> coordinates = coordinates();
     String modulePath = Capability.class.getModule().isNamed()
         ? "; on the module path, the stack's jars go on the class path, or its module is required by the host's own "
             + "module or added with --add-modules" : "";
-    String artifact = "io.delpha:delpha-data-sdk-" + id + ":" + version("delpha-data-sdk");
     return new MissingDependencyException(id, artifact,
         coordinates.stream().map(c -> c.replaceAll(" \\(.*\\)$", "")).toList(),
         user + " needs the optional " + id + " stack, which is not on the class path: add " + artifact
-            + " (type pom) to the host's dependencies, or its stack: " + String.join(", ", coordinates)
-            + " (docs/dependencies.md#" + id + ")" + modulePath);
+            + (artifactIsPom ? " (type pom)" : "") + " to the host's dependencies, or its stack: "
+            + String.join(", ", coordinates) + " (docs/dependencies.md#" + id + ")" + modulePath);
   }
 
   private boolean probe() {
@@ -180,8 +195,8 @@ public enum Capability {
    * or in a module a descriptor names as {@code requires static} but the host did not resolve with it, is made
    * readable here, before the caller links to any of its classes, by the core and by every module that provides a
    * {@link StackReader} (only a module's own code may add its read edges): a host needs no {@code --add-reads}. Every
-   * class of the library that names a stack's type is reached only after its capability's check, so this is the one
-   * place that decides a read edge. On the class path (an unnamed module reads everything) it does nothing.
+   * class of the library that names a stack's type is reached only after its stack's check, so this is the one place
+   * that decides a read edge. On the class path (an unnamed module reads everything) it does nothing.
    */
   private static void readStack(List<Class<?>> probes, ClassLoader loader) {
     Module library = Capability.class.getModule();
@@ -202,7 +217,7 @@ public enum Capability {
   }
 
   /**
-   * @param name a key of the versions the build filtered in, e.g. {@code delpha-data-sdk} (the library's own)
+   * @param name a key of the versions the build filtered in: {@code delpha-data-sdk}, the library's own
    * @return that version, {@code unknown} when the class path holds an unfiltered copy
    */
   public static String version(String name) {
@@ -220,5 +235,10 @@ public enum Capability {
       throw new UncheckedIOException(e);
     }
     return p;
+  }
+
+  @Override
+  public String toString() {
+    return "Capability[" + id + "]";
   }
 }

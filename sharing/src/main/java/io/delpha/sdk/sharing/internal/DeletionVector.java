@@ -184,7 +184,7 @@ public record DeletionVector(String storageType, String pathOrInlineDv, @Nullabl
       }
     }
     // the capability stays the documented gate of vectors (docs/dependencies.md), though DeletionBitmap reads them
-    Capability.require("a shared table's deletion vectors", Capability.DELETION_VECTORS);
+    Capability.require("a shared table's deletion vectors", "deletion-vectors");
     return DeletedRows.read(bytes, start, sizeInBytes, cardinality, fileRows == null ? -1 : fileRows, file);
   }
 
