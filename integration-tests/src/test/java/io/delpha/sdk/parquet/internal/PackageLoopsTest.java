@@ -27,8 +27,10 @@ import org.junit.jupiter.api.Test;
  * The classes of {@code parquet.internal} depend on each other one way: no class reaches, through the classes it names,
  * back to itself. A class names another when its code (comments and string literals left out) or a Javadoc {@code
  * link}, {@code linkplain}, {@code see} or {@code throws} of it carries the other's simple name; the package's classes
- * need no import of each other, so the sources are read, not the imports. Subpackages ({@code kinds}, {@code variant})
- * are packages of their own and are not counted.
+ * need no import of each other, so the sources are read, not the imports. Each subpackage ({@code kinds}, {@code
+ * variant}, {@code engines}) is held alike on its own. A sealed type and the types it {@code permits} are one
+ * declaration: what the sealed type names of its permitted subtypes (the clause, the factory that picks one) is not
+ * counted, what they name of it or of each other is.
  */
 @DisplayName("parquet.internal: no loop among the package's classes")
 class PackageLoopsTest {
@@ -40,6 +42,7 @@ class PackageLoopsTest {
       "/\\*.*?\\*/|//[^\\n]*|\"\"\".*?\"\"\"|\"(?:\\\\.|[^\"\\\\\\n])*\"|'(?:\\\\.|[^'\\\\])+'", Pattern.DOTALL);
   private static final Pattern LINK = Pattern.compile("(?:\\{@link(?:plain)?|@see|@throws)\\s+([\\w.]+)");
   private static final Pattern NAME = Pattern.compile("\\b[A-Z]\\w*\\b");
+  private static final Pattern PERMITS = Pattern.compile("\\bsealed\\b[^{]*\\bpermits\\b([^{]*)\\{");
 
   @Test
   @DisplayName("every class's references, followed, never come back to it")
@@ -58,6 +61,24 @@ class PackageLoopsTest {
     assertThat(loops(references(sources))).as("groups of classes that reach each other").isEmpty();
   }
 
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"parquet/internal/kinds", "parquet/internal/variant",
+      "parquet/internal/engines"})
+  @DisplayName("parquet.internal's subpackages: no loop among each one's classes")
+  void noLoopInTheOtherPackages(String pkg) throws IOException {
+    Map<String, String> sources = new TreeMap<>();
+    try (Stream<Path> files = Files.list(ProjectFiles.packageFolder(pkg))) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+        String name = f.getFileName().toString().replace(".java", "");
+        if (!name.equals("package-info")) {
+          sources.put(name, Files.readString(f, StandardCharsets.UTF_8));
+        }
+      }
+    }
+    assertThat(sources).as("the sources of %s", pkg).hasSizeGreaterThan(1);
+    assertThat(loops(references(sources))).as("groups of classes of %s that reach each other", pkg).isEmpty();
+  }
+
   @Test
   @DisplayName("the check sees a loop through code or a Javadoc link, and not through prose or a string")
   void theCheckSeesALoop() {
@@ -71,6 +92,14 @@ class PackageLoopsTest {
     throughProse.put("A", "final class A { B b; }");
     throughProse.put("B", "/** Serves {@code A}, see A. */ final class B { String s = \"A\"; } // A");
     assertThat(loops(references(throughProse))).isEmpty();
+
+    Map<String, String> sealed = new LinkedHashMap<>();
+    sealed.put("K", "sealed interface K permits A, B { static K of(int i) { return i == 0 ? A.I : B.I; } }");
+    sealed.put("A", "final class A implements K { static final A I = new A(); }");
+    sealed.put("B", "final class B implements K { static final B I = new B(); A a; }");
+    assertThat(loops(references(sealed))).isEmpty();
+    sealed.put("A", "final class A implements K { static final A I = new A(); B b; }");
+    assertThat(loops(references(sealed))).containsExactly(new TreeSet<>(Set.of("A", "B")));
   }
 
   /** Per class, the other classes of the package it names. */
@@ -85,11 +114,19 @@ class PackageLoopsTest {
       }
       String code = NOT_CODE.matcher(source).replaceAll(" ");
       named.append(' ').append(code);
+      Set<String> permitted = new TreeSet<>();
+      Matcher permits = PERMITS.matcher(code);
+      if (permits.find()) {
+        Matcher n = NAME.matcher(permits.group(1));
+        while (n.find()) {
+          permitted.add(n.group());
+        }
+      }
       Set<String> to = new TreeSet<>();
       Matcher names = NAME.matcher(named);
       while (names.find()) {
         String n = names.group();
-        if (!n.equals(e.getKey()) && sources.containsKey(n)) {
+        if (!n.equals(e.getKey()) && sources.containsKey(n) && !permitted.contains(n)) {
           to.add(n);
         }
       }

@@ -6,9 +6,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeFormatterBuilder;
-import java.time.temporal.ChronoField;
 import java.time.temporal.ChronoUnit;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.LogicalTypeAnnotation.TimeUnit;
@@ -26,12 +23,6 @@ import org.jspecify.annotations.Nullable;
 final class LocalTimestampKind implements ScalarKind {
 
   static final LocalTimestampKind INSTANCE = new LocalTimestampKind();
-
-  /** {@code yyyy-MM-dd HH:mm:ss[.ffffff]}, the Delta Sharing protocol's partition timestamp format. */
-  static final DateTimeFormatter PARTITION_TIMESTAMP = new DateTimeFormatterBuilder()
-      .appendPattern("yyyy-MM-dd HH:mm:ss")
-      .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true).optionalEnd()
-      .toFormatter();
 
   private LocalTimestampKind() {}
 
@@ -114,7 +105,7 @@ final class LocalTimestampKind implements ScalarKind {
   @Override
   public Object parsePartition(String text, ColumnType type) {
     String t = text.trim();
-    return t.indexOf('T') > 0 ? LocalDateTime.parse(t) : LocalDateTime.parse(t, PARTITION_TIMESTAMP);
+    return t.indexOf('T') > 0 ? LocalDateTime.parse(t) : LocalDateTime.parse(t, TimestampKind.PARTITION_TIMESTAMP);
   }
 
   /** A DATE widens to its midnight (Delta's type widening of DATE to TIMESTAMP_NTZ). */

@@ -8,6 +8,9 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.temporal.ChronoField;
 import java.time.temporal.ChronoUnit;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.LogicalTypeAnnotation.TimeUnit;
@@ -24,6 +27,12 @@ import org.jspecify.annotations.Nullable;
 final class TimestampKind implements ScalarKind {
 
   static final TimestampKind INSTANCE = new TimestampKind();
+
+  /** {@code yyyy-MM-dd HH:mm:ss[.ffffff]}, the Delta Sharing protocol's partition timestamp format. */
+  static final DateTimeFormatter PARTITION_TIMESTAMP = new DateTimeFormatterBuilder()
+      .appendPattern("yyyy-MM-dd HH:mm:ss")
+      .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true).optionalEnd()
+      .toFormatter();
 
   private TimestampKind() {}
 
@@ -121,7 +130,7 @@ final class TimestampKind implements ScalarKind {
           ? OffsetDateTime.parse(t).toInstant()
           : LocalDateTime.parse(t).toInstant(ZoneOffset.UTC);
     }
-    return LocalDateTime.parse(t, LocalTimestampKind.PARTITION_TIMESTAMP).toInstant(ZoneOffset.UTC);
+    return LocalDateTime.parse(t, PARTITION_TIMESTAMP).toInstant(ZoneOffset.UTC);
   }
 
   /** A wall-clock timestamp, taken as UTC. */

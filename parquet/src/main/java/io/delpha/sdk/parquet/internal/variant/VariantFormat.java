@@ -2,7 +2,7 @@ package io.delpha.sdk.parquet.internal.variant;
 
 /**
  * The constants of VariantEncoding.md and the little-endian reads every other class of the codec shares. Reads do
- * not check bounds: callers read only what {@link VariantValues#validate} has checked.
+ * not check bounds: callers read only what {@code VariantValues.validate} has checked.
  */
 public final class VariantFormat {
 
