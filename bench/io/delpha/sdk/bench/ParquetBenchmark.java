@@ -205,6 +205,7 @@ public final class ParquetBenchmark {
       readColumnar(warm);
       writeRows(warm, rowList.subList(0, Math.min(rows, 200_000)));
       readRows(warm);
+      readGetters(warm);
       Files.deleteIfExists(warm);
       writeParquetJava(warm, groups.subList(0, Math.min(rows, 200_000)));
       Files.deleteIfExists(warm);
@@ -216,6 +217,7 @@ public final class ParquetBenchmark {
     double writeParquetJava = Double.MAX_VALUE;
     double readColumnar = Double.MAX_VALUE;
     double readRows = Double.MAX_VALUE;
+    double readGetters = Double.MAX_VALUE;
     double duckWrite = Double.MAX_VALUE;
     double duckWrite2 = Double.MAX_VALUE;
     double duckScan = Double.MAX_VALUE;
@@ -254,6 +256,8 @@ public final class ParquetBenchmark {
         got[0].require(expected, "our columnar read of our file");
         readRows = Math.min(readRows, time("read-rows", () -> got[0] = readRows(columnar)));
         got[0].require(expected, "our row read of our file");
+        readGetters = Math.min(readGetters, time("read-getters", () -> got[0] = readGetters(columnar)));
+        got[0].require(expected, "our row read of our file through the typed getters");
         duckScan = Math.min(duckScan, time("duck-scan", () -> got[0] = Checksum.duckDb(s, columnar)));
         got[0].require(expected, "DuckDB's scan of our columnar-written file");
         s.execute("SET threads TO 2");
@@ -283,6 +287,8 @@ public final class ParquetBenchmark {
         readColumnar, rows / readColumnar);
     System.out.printf("ParquetRows read, Row objects:       %6.3f s %,12.0f rows/s  (every value, checksum verified)%n",
         readRows, rows / readRows);
+    System.out.printf("ParquetRows read, typed getters:     %6.3f s %,12.0f rows/s  (every value, checksum verified)%n",
+        readGetters, rows / readGetters);
     System.out.printf("DuckDB scan of our file:             %6.3f s %,12.0f rows/s  (aggregates over every column)%n",
         duckScan, rows / duckScan);
     System.out.printf("DuckDB scan, two threads:            %6.3f s %,12.0f rows/s%n", duckScan2, rows / duckScan2);
@@ -295,6 +301,7 @@ public final class ParquetBenchmark {
     result("parquet read every value, columnar", rows / readColumnar, "DuckDB scan", rows / duckScan, ">= 0.3");
     result("parquet read every value, rows (2 thr)", rows / readRows, "DuckDB scan", rows / duckScan, ">= 0.5");
     result("parquet read every value, rows (2 thr)", rows / readRows, "DuckDB scan 2 thr", rows / duckScan2, "");
+    result("parquet read, everyday getters (2 thr)", rows / readGetters, "DuckDB scan", rows / duckScan, ">= 0.4");
     System.out.printf("process CPU per row, best run (all threads):%n");
     for (var e : CPU.entrySet()) {
       System.out.printf("  %-15s %7.1f ns%n", e.getKey(), e.getValue() * 1e9 / rows);
@@ -464,6 +471,34 @@ public final class ParquetBenchmark {
     Checksum checksum() {
       return new Checksum(rows, ids, nameBytes, cents, us, actives, days);
     }
+  }
+
+  /**
+   * Reads every value of every row through {@link Row}'s everyday typed getters ({@code getLong}, {@code getString},
+   * {@code getDecimal}, {@code getTimestamp}, {@code getBoolean}, {@code getDate}): no boxing of primitives.
+   */
+  static Checksum readGetters(Path file) {
+    long rows = 0;
+    long ids = 0;
+    long nameBytes = 0;
+    long cents = 0;
+    long us = 0;
+    long actives = 0;
+    long days = 0;
+    try (RowReader reader = ParquetRows.read(file)) {
+      while (reader.hasNext()) {
+        Row r = reader.next();
+        ids += r.getLong(0);
+        nameBytes += r.getString(1).length();
+        cents += r.getDecimal(2).unscaledValue().longValueExact();
+        Instant t = r.getTimestamp(3);
+        us += t.getEpochSecond() * 1_000_000L + t.getNano() / 1000 - BASE_MICROS;
+        actives += r.getBoolean(4) ? 1 : 0;
+        days += r.getDate(5).toEpochDay();
+        rows++;
+      }
+    }
+    return new Checksum(rows, ids, nameBytes, cents, us, actives, days);
   }
 
   /** Reads every value of every row through {@link Row} objects. */
