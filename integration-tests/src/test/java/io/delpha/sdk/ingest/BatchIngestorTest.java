@@ -112,6 +112,37 @@ class BatchIngestorTest {
   }
 
   @Test
+  @DisplayName("a file whose move fails once stays staged, INTERRUPTED; the pass goes on, the next one finishes it")
+  void failedMoveLeavesTheFileForTheNextPass() throws IOException {
+    IngestFixtures.writeOrders(tmp.resolve("in1/orders.csv"), 0, 300);
+    IngestFixtures.writeOrders(tmp.resolve("in2/orders.csv"), 5_000, 5_005);
+    ingestor.fetch("customer-1", "password-1", tmp.resolve("in1"));
+    ingestor.fetch("customer-2", "password-2", tmp.resolve("in2"));
+    io.delpha.sdk.testing.FailingObjectStore store = io.delpha.sdk.testing.FailingObjectStore.failingOnce(staging,
+        key -> key.equals("customer-1/processed/orders.csv"));
+    try (BatchIngestor failing = BatchIngestor.builder().cassandra(cass).staging(store)
+        .registry(REGISTRY, "{'class': 'SimpleStrategy', 'replication_factor': 1}").passwordIterations(1_000)
+        .build()) {
+      IngestReport first = failing.ingestPending();
+      assertThat(first.files()).extracting(FileIngestion::customer, FileIngestion::status).containsExactlyInAnyOrder(
+          org.assertj.core.groups.Tuple.tuple("customer-1", Status.INTERRUPTED),
+          org.assertj.core.groups.Tuple.tuple("customer-2", Status.PROCESSED));
+      FileIngestion interrupted = first.files().stream().filter(f -> f.customer().equals("customer-1")).findFirst()
+          .orElseThrow();
+      assertThat(interrupted.error()).contains("was PROCESSED but recording or moving it failed")
+          .contains("injected failure");
+      assertThat(staging.list("customer-1/").toList()).containsExactly("customer-1/incoming/orders.csv");
+      IngestFixtures.assertOrders(cass, KS2, 5_000, 5_005);
+
+      IngestReport second = failing.ingestPending();
+      assertThat(second.files()).extracting(FileIngestion::customer, FileIngestion::status)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple("customer-1", Status.PROCESSED));
+      assertThat(staging.list("customer-1/").toList()).containsExactly("customer-1/processed/orders.csv");
+      IngestFixtures.assertOrders(cass, KS1, 0, 300);
+    }
+  }
+
+  @Test
   @DisplayName("a manager whose lease was taken while it ingested neither records nor moves the file; the holder does, once")
   void lostLeaseIsNotRecorded() throws IOException {
     IngestFixtures.writeOrders(tmp.resolve("in/orders.csv"), 0, 500);

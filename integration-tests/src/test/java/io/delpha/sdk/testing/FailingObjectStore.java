@@ -16,10 +16,25 @@ public final class FailingObjectStore implements ObjectStore {
   private final ObjectStore delegate;
   private final int allowedWrites;
   private final AtomicInteger writes = new AtomicInteger();
+  private final java.util.function.Predicate<String> failsOnce;
+  private final java.util.Set<String> failed = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public FailingObjectStore(ObjectStore delegate, int allowedWrites) {
+    this(delegate, allowedWrites, key -> false);
+  }
+
+  private FailingObjectStore(ObjectStore delegate, int allowedWrites, java.util.function.Predicate<String> failsOnce) {
     this.delegate = delegate;
     this.allowedWrites = allowedWrites;
+    this.failsOnce = failsOnce;
+  }
+
+  /**
+   * @return a store that fails the first write to each key {@code failsOnce} accepts (a move's target included), as a
+   *     store refusing one object for a moment would, and lets every other write through
+   */
+  public static FailingObjectStore failingOnce(ObjectStore delegate, java.util.function.Predicate<String> failsOnce) {
+    return new FailingObjectStore(delegate, Integer.MAX_VALUE, failsOnce);
   }
 
   public int writes() {
@@ -27,6 +42,9 @@ public final class FailingObjectStore implements ObjectStore {
   }
 
   private void write(String key) {
+    if (failsOnce.test(key) && failed.add(key)) {
+      throw new ServiceUnavailableException("injected failure writing " + key);
+    }
     if (writes.incrementAndGet() > allowedWrites) {
       throw new ServiceUnavailableException("injected crash before writing " + key);
     }

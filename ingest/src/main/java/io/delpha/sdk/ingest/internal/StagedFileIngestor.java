@@ -135,21 +135,33 @@ public final class StagedFileIngestor {
         }
         FileIngestion f = new FileIngestion(c.id(), name, key, info.get().size(), run.rowsIngested(), run.rowsRejected(),
             Duration.ofNanos(System.nanoTime() - t0), status, error, worker, Instant.now());
-        if (status == Status.INTERRUPTED) {
-          LOG.warn(f.logLine());
-          notify(l -> l.onFailure(task, new ServiceUnavailableException(f.logLine())));
-        } else {
-          conclude(c, f, run);
-          LOG.info(f.logLine());
-          if (status == Status.PROCESSED) {
-            notify(l -> l.onSuccess(task, f.logLine()));
-          } else {
-            notify(l -> l.onFailure(task, new DataFormatException(f.logLine())));
+        if (status != Status.INTERRUPTED) {
+          try {
+            conclude(c, f, run);
+          } catch (RuntimeException e) {
+            // the record or the move failed (the store or the cluster refused it): the file stays staged and the
+            // next pass takes it again, as after a crash at that point; this pass goes on with the other files
+            f = new FileIngestion(c.id(), name, key, info.get().size(), run.rowsIngested(), run.rowsRejected(),
+                Duration.ofNanos(System.nanoTime() - t0), Status.INTERRUPTED, "the file was " + status
+                    + " but recording or moving it failed; it stays staged for the next pass: "
+                    + (e instanceof DelphaException ? e.getMessage() : e.toString()), worker, Instant.now());
           }
         }
-        meters.record(f);
-        notify(l -> l.onFileIngested(f));
-        return Optional.of(f);
+        FileIngestion done = f;
+        if (done.status() == Status.INTERRUPTED) {
+          LOG.warn(done.logLine());
+          notify(l -> l.onFailure(task, new ServiceUnavailableException(done.logLine())));
+        } else {
+          LOG.info(done.logLine());
+          if (status == Status.PROCESSED) {
+            notify(l -> l.onSuccess(task, done.logLine()));
+          } else {
+            notify(l -> l.onFailure(task, new DataFormatException(done.logLine())));
+          }
+        }
+        meters.record(done);
+        notify(l -> l.onFileIngested(done));
+        return Optional.of(done);
       }
     } finally {
       running.remove(key);
