@@ -2,7 +2,6 @@ package io.delpha.sdk.sharing.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.delpha.sdk.core.DataFormatException;
-import io.delpha.sdk.core.internal.Capability;
 import io.delpha.sdk.core.internal.PeerNumbers;
 import io.delpha.sdk.core.internal.http.Peers;
 import java.net.URI;
@@ -183,8 +182,6 @@ public record DeletionVector(String storageType, String pathOrInlineDv, @Nullabl
         throw new DataFormatException("the deletion vector of " + file + " fails its CRC-32 check");
       }
     }
-    // the capability stays the documented gate of vectors (docs/dependencies.md), though DeletionBitmap reads them
-    Capability.require("a shared table's deletion vectors", "deletion-vectors");
     return DeletedRows.read(bytes, start, sizeInBytes, cardinality, fileRows == null ? -1 : fileRows, file);
   }
 
