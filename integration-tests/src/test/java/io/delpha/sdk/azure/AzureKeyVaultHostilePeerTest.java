@@ -346,6 +346,33 @@ class AzureKeyVaultHostilePeerTest {
   }
 
   @Test
+  @DisplayName("a token answer's expires_on in epoch seconds beyond any token (past a long, negative, years ahead) is a "
+      + "DataFormatException before MSAL parses it; a real instant, or App Service's date spelling, is used")
+  void tokenExpiriesNoTokenHas() {
+    long yearsAhead = java.time.Instant.now().plus(Duration.ofDays(800)).getEpochSecond();
+    for (String expiresOn : List.of("99999999999999999999", "\"99999999999999999999\"", "-1", "\"-1\"",
+        String.valueOf(yearsAhead), "\"" + yearsAhead + "\"", "\"" + "9".repeat(5000) + "\"")) {
+      entra.on("POST", TOKEN_PATH, HostilePeer.json(200, TOKEN_JSON.replace("\"token_type\"",
+          "\"expires_on\":" + expiresOn + ",\"token_type\"")));
+      vault.close();
+      vault = vault();
+      assertThatThrownBy(() -> provider().secret("s")).as(expiresOn)
+          .isExactlyInstanceOf(DataFormatException.class).hasMessageContaining("expires_on")
+          .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(1000));
+      assertThat(authorizedRequests()).isZero();
+    }
+    long inAnHour = java.time.Instant.now().plus(Duration.ofHours(1)).getEpochSecond();
+    for (String expiresOn : List.of(String.valueOf(inAnHour), "\"" + inAnHour + "\"",
+        "\"11/27/2026 10:00:00 AM +00:00\"")) {
+      entra.on("POST", TOKEN_PATH, HostilePeer.json(200, TOKEN_JSON.replace("\"token_type\"",
+          "\"expires_on\":" + expiresOn + ",\"token_type\"")));
+      vault.close();
+      vault = vault();
+      assertThat(provider().secret("s")).as(expiresOn).isEqualTo("dapi-0a1b2c3d4e5f-kv-token");
+    }
+  }
+
+  @Test
   @DisplayName("a secret trickled a byte at a time meets bodyTimeout; a stalled secret or token answer meets "
       + "idleTimeout (Azure's own read timeout is per read, 60 s)")
   void trickledAndStalledAnswers() {

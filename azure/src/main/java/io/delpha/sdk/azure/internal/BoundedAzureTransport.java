@@ -31,6 +31,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -84,6 +85,9 @@ public final class BoundedAzureTransport implements HttpClient {
    * continuous access evaluation); a year is beyond any, and far from the clock's overflow.
    */
   static final Duration MAX_TOKEN_LIFETIME = Duration.ofDays(366);
+
+  /** A managed identity's token answer: when the token expires, in seconds since the epoch (or a date, on App Service). */
+  private static final String EXPIRES_ON = "expires_on";
 
   /** Headers the JDK client sets itself and refuses from a caller. */
   private static final Set<String> RESTRICTED = Set.of("connection", "content-length", "expect", "host", "upgrade");
@@ -247,6 +251,13 @@ public final class BoundedAzureTransport implements HttpClient {
               what + ": the token answer's " + lifetime);
         }
       }
+      JsonNode expiresOn = answer.get(EXPIRES_ON);
+      if (expiresOn != null && (expiresOn.isNumber() || expiresOn.isTextual() && isAsciiDigits(expiresOn.asText()))) {
+        // a managed identity's instant, in epoch seconds, which the identity library parses as a long unchecked; the
+        // other spelling App Service has used ("11/27/2026 10:00:00 AM +00:00") is the library's to read
+        PeerNumbers.jsonLong(expiresOn, 0, Instant.now().plus(MAX_TOKEN_LIFETIME).getEpochSecond(),
+            what + ": the token answer's " + EXPIRES_ON);
+      }
       return;
     }
     for (String text : List.of("value", "id", "contentType", "kid")) {
@@ -270,6 +281,19 @@ public final class BoundedAzureTransport implements HttpClient {
             + "refused before the Azure SDK reads it");
       }
     }
+  }
+
+  private static boolean isAsciiDigits(String text) {
+    if (text.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < text.length(); i++) {
+      char ch = text.charAt(i);
+      if (ch < '0' || ch > '9') {
+        return ch == '-' && i == 0 && text.length() > 1; // a negative number is refused by the range, not let through
+      }
+    }
+    return true;
   }
 
   /** A field name from the peer, quoted in a message: printable ASCII, at most 64 characters. */
