@@ -183,11 +183,9 @@ class ControlNodeLossRingTest {
     throw new AssertionError("the control connection is on " + endPoint + ", not a node of the ring");
   }
 
-  /** Waits until the driver calls a node UP (CassandraRing.awaitState matches resolved end points only). */
+  /** Waits until the driver calls a node UP. */
   static void awaitUp(int node) {
-    ServerSupport.await("node " + node + " UP in the driver's view", Duration.ofSeconds(120),
-        () -> cass.session().getMetadata().getNodes().values().stream()
-            .anyMatch(n -> isNode(n.getEndPoint(), node) && n.getState() == NodeState.UP));
+    ring.awaitState(cass.session(), node, NodeState.UP, Duration.ofSeconds(120));
   }
 
   /** Whether an end point is a ring node's: a contact point's is unresolved, a peer's resolved. */

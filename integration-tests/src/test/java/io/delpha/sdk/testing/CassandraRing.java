@@ -181,7 +181,21 @@ public final class CassandraRing implements AutoCloseable {
     InetSocketAddress address = new InetSocketAddress(nodes.get(index).host(), port);
     ServerSupport.await("node " + address + " " + state + " in the driver's view", timeout,
         () -> session.getMetadata().getNodes().values().stream()
-            .anyMatch(n -> n.getEndPoint().resolve().equals(address) && n.getState() == state));
+            .anyMatch(n -> sameEndPoint(n.getEndPoint().resolve(), address) && n.getState() == state));
+  }
+
+  /**
+   * Whether the driver's end point is the node's address: by port and by IP, or by host name where one is unresolved
+   * (a contact point's end point may be, and {@link InetSocketAddress#equals} never matches it with a resolved one).
+   */
+  static boolean sameEndPoint(java.net.SocketAddress endPoint, InetSocketAddress node) {
+    if (!(endPoint instanceof InetSocketAddress e) || e.getPort() != node.getPort()) {
+      return false;
+    }
+    if (e.getAddress() != null && node.getAddress() != null) {
+      return e.getAddress().equals(node.getAddress());
+    }
+    return e.getHostString().equals(node.getHostString());
   }
 
   /** Stops every node. */
