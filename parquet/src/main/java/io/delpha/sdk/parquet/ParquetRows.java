@@ -55,6 +55,7 @@ import org.jspecify.annotations.Nullable;
 public final class ParquetRows {
 
   private static final byte[] MAGIC = "PAR1".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] ENCRYPTED_MAGIC = "PARE".getBytes(StandardCharsets.US_ASCII);
 
   private ParquetRows() {}
 
@@ -576,14 +577,11 @@ public final class ParquetRows {
   /**
    * @param start the content's first bytes (up to four)
    * @param size the content's size
-   * @throws DataFormatException if the content is encrypted Parquet, too short for Parquet, or not Parquet
+   * @throws DataFormatException if the content is too short for Parquet, or not Parquet (an encrypted file, whose
+   *     magic is {@code PARE}, passes: the reader decrypts it with the read's keys, or refuses it without)
    */
   private static void checkMagic(byte[] start, long size, String source) {
-    if (size >= 12 && Arrays.equals(start, "PARE".getBytes(StandardCharsets.US_ASCII))) {
-      throw new DataFormatException(source + " cannot be read: it is encrypted (Parquet modular encryption with an "
-          + "encrypted footer); reading encrypted Parquet is not supported");
-    }
-    if (size < 12 || !Arrays.equals(start, MAGIC)) {
+    if (size < 12 || !Arrays.equals(start, MAGIC) && !Arrays.equals(start, ENCRYPTED_MAGIC)) {
       throw ByteArrayInputFile.notParquet(source, size);
     }
   }

@@ -3,6 +3,7 @@ package io.delpha.sdk.parquet;
 import io.delpha.sdk.core.InvalidInputException;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a Parquet source is read: columns to leave out, columns to read as VARIANT, the number of rows per
@@ -27,9 +28,11 @@ import java.util.Set;
  *     on, 1 to {@value #MAX_THREADS}: 1 (the default) decodes on the caller's thread, in file order; more decode
  *     several row groups at once, each on a worker thread, their batches interleaved (see {@link
  *     ParquetRows#readBatches(java.util.List, ReadOptions)}). The row readers ({@link RowReader}) do not use it.
+ * @param decryption the keys of files encrypted with Parquet modular encryption, or {@code null}: then an encrypted
+ *     file is refused with a {@link io.delpha.sdk.core.DataFormatException} saying so (see {@link FileDecryption})
  */
 public record ReadOptions(Set<String> skipped, boolean skipUnsupported, int batchRows, Set<String> variants,
-    int threads) {
+    int threads, @Nullable FileDecryption decryption) {
 
   /** Rows per batch by default: large enough to amortise per-batch work, small enough to stay in cache. */
   public static final int DEFAULT_BATCH_ROWS = 4096;
@@ -47,6 +50,19 @@ public record ReadOptions(Set<String> skipped, boolean skipUnsupported, int batc
     if (threads < 1 || threads > MAX_THREADS) {
       throw new InvalidInputException("threads must be 1 to " + MAX_THREADS + ", was " + threads);
     }
+  }
+
+  /**
+   * Options reading no encrypted file.
+   *
+   * @param skipped top-level column names to leave out
+   * @param skipUnsupported whether to leave out every column the row model cannot hold
+   * @param batchRows rows per batch, at most
+   * @param variants top-level columns to read as VARIANT (see {@link #variants})
+   * @param threads threads to decode on (see {@link #threads})
+   */
+  public ReadOptions(Set<String> skipped, boolean skipUnsupported, int batchRows, Set<String> variants, int threads) {
+    this(skipped, skipUnsupported, batchRows, variants, threads, null);
   }
 
   /**
@@ -76,7 +92,7 @@ public record ReadOptions(Set<String> skipped, boolean skipUnsupported, int batc
    * @return every column, {@value #DEFAULT_BATCH_ROWS} rows per batch, decoded on the caller's thread
    */
   public static ReadOptions defaults() {
-    return new ReadOptions(Set.of(), false, DEFAULT_BATCH_ROWS, Set.of(), 1);
+    return new ReadOptions(Set.of(), false, DEFAULT_BATCH_ROWS, Set.of(), 1, null);
   }
 
   /**
@@ -86,14 +102,14 @@ public record ReadOptions(Set<String> skipped, boolean skipUnsupported, int batc
   public ReadOptions skipping(String... columns) {
     Set<String> all = new LinkedHashSet<>(skipped);
     all.addAll(Set.of(columns));
-    return new ReadOptions(all, skipUnsupported, batchRows, variants, threads);
+    return new ReadOptions(all, skipUnsupported, batchRows, variants, threads, decryption);
   }
 
   /**
    * @return these options leaving out every column whose type the row model cannot hold
    */
   public ReadOptions skippingUnsupported() {
-    return new ReadOptions(skipped, true, batchRows, variants, threads);
+    return new ReadOptions(skipped, true, batchRows, variants, threads, decryption);
   }
 
   /**
@@ -101,7 +117,7 @@ public record ReadOptions(Set<String> skipped, boolean skipUnsupported, int batc
    * @return these options with that batch size
    */
   public ReadOptions withBatchRows(int rows) {
-    return new ReadOptions(skipped, skipUnsupported, rows, variants, threads);
+    return new ReadOptions(skipped, skipUnsupported, rows, variants, threads, decryption);
   }
 
   /**
@@ -111,7 +127,7 @@ public record ReadOptions(Set<String> skipped, boolean skipUnsupported, int batc
   public ReadOptions readingAsVariant(String... columns) {
     Set<String> all = new LinkedHashSet<>(variants);
     all.addAll(Set.of(columns));
-    return new ReadOptions(skipped, skipUnsupported, batchRows, all, threads);
+    return new ReadOptions(skipped, skipUnsupported, batchRows, all, threads, decryption);
   }
 
   /**
@@ -120,6 +136,15 @@ public record ReadOptions(Set<String> skipped, boolean skipUnsupported, int batc
    * @return these options decoding on that many threads
    */
   public ReadOptions withThreads(int count) {
-    return new ReadOptions(skipped, skipUnsupported, batchRows, variants, count);
+    return new ReadOptions(skipped, skipUnsupported, batchRows, variants, count, decryption);
+  }
+
+  /**
+   * @param keys the keys of the encrypted files read (see {@link FileDecryption}); plaintext files read as before
+   * @return these options decrypting with them
+   */
+  public ReadOptions withDecryption(FileDecryption keys) {
+    return new ReadOptions(skipped, skipUnsupported, batchRows, variants, threads,
+        java.util.Objects.requireNonNull(keys, "keys"));
   }
 }

@@ -5,6 +5,7 @@ import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.io.LocalOutputFile;
 import org.apache.parquet.io.OutputFile;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Parquet's local files, made here rather than in {@code ParquetRows}: a public class that hands a {@code
@@ -20,7 +21,31 @@ public final class LocalFiles {
    * @return Parquet's view of it, for reading
    */
   public static InputFile input(Path file) {
-    return new LocalInputFile(file);
+    return new PathInputFile(file);
+  }
+
+  /**
+   * @param file a Parquet input
+   * @return the local file it reads, if it is one of {@link #input}: where files beside it are found (an encrypted
+   *     file's external key material)
+   */
+  static @Nullable Path pathOf(InputFile file) {
+    return file instanceof PathInputFile p ? p.path : null;
+  }
+
+  /** A local file that knows its path. */
+  private static final class PathInputFile extends LocalInputFile {
+    private final Path path;
+
+    PathInputFile(Path path) {
+      super(path);
+      this.path = path;
+    }
+
+    @Override
+    public String toString() {
+      return path.toString();
+    }
   }
 
   /**

@@ -5,6 +5,8 @@ import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.InsufficientMemoryException;
 import io.delpha.sdk.parquet.ReadOptions;
 import io.delpha.sdk.parquet.RowSchema;
+import io.delpha.sdk.parquet.internal.crypto.DecryptionFailure;
+import io.delpha.sdk.parquet.internal.crypto.FileDecryptor;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,6 +40,7 @@ public final class ParquetBatchReader implements AutoCloseable {
   private final SeekableInputStream in;
   private final long fileLength;
   private final List<RowGroup> rowGroups;
+  private final @Nullable FileDecryptor decryptor;
   private final RowSchema schema;
   private final Runnable onClose;
   private final int batchRows;
@@ -113,6 +116,7 @@ public final class ParquetBatchReader implements AutoCloseable {
     this.onClose = onClose;
     this.fileLength = footer.fileLength;
     this.rowGroups = footer.rowGroups;
+    this.decryptor = footer.decryptor;
     this.batchRows = footer.options.batchRows();
     this.schema = footer.mapping.schema();
     this.fields = footer.mapping.fields();
@@ -181,9 +185,11 @@ public final class ParquetBatchReader implements AutoCloseable {
     private final List<RowGroup> rowGroups;
     private final SchemaMapping.Mapping mapping;
     private final ReadOptions options;
+    private final @Nullable FileDecryptor decryptor;
 
     private Footer(String source, InputFile file, long fileLength, List<RowGroup> rowGroups,
-        SchemaMapping.Mapping mapping, ReadOptions options) {
+        SchemaMapping.Mapping mapping, ReadOptions options, @Nullable FileDecryptor decryptor) {
+      this.decryptor = decryptor;
       this.source = source;
       this.file = file;
       this.fileLength = fileLength;
@@ -230,11 +236,14 @@ public final class ParquetBatchReader implements AutoCloseable {
       long fileLength;
       List<RowGroup> groups;
       MessageType fileSchema;
+      FileDecryptor decryptor;
       try {
         stream = file.newStream();
         try {
           fileLength = file.getLength();
-          FileMetaData footer = ParquetFooter.read(file, stream);
+          ParquetFooter.Read read = ParquetFooter.read(file, stream, options.decryption());
+          FileMetaData footer = read.metadata();
+          decryptor = read.decryptor();
           fileSchema = ParquetFooter.schema(footer);
           groups = Objects.requireNonNull(footer.getRow_groups(), "ParquetFooter.read() checked the row groups");
         } catch (IOException | RuntimeException | StackOverflowError e) {
@@ -250,6 +259,9 @@ public final class ParquetBatchReader implements AutoCloseable {
       } catch (ParquetFooter.EncryptedFileException | ParquetFooter.SchemaLimitException e) {
         onClose.run();
         throw new DataFormatException(source + " cannot be read: " + describe(e), e);
+      } catch (DecryptionFailure e) {
+        onClose.run();
+        throw new DataFormatException(source + " cannot be read: " + e.getMessage());
       } catch (IOException | RuntimeException e) {
         onClose.run();
         throw new DataFormatException(source + " is not a readable Parquet file (corrupt or truncated footer): "
@@ -258,7 +270,7 @@ public final class ParquetBatchReader implements AutoCloseable {
       try {
         // a column left out is never read: its chunks are not asked for (RowGroupPages reads what is asked)
         SchemaMapping.Mapping mapping = SchemaMapping.fromParquet(fileSchema, source, options);
-        return new Opening(new Footer(source, file, fileLength, groups, mapping, options), stream);
+        return new Opening(new Footer(source, file, fileLength, groups, mapping, options, decryptor), stream);
       } catch (StackOverflowError | RuntimeException e) {
         try {
           stream.close();
@@ -431,7 +443,8 @@ public final class ParquetBatchReader implements AutoCloseable {
         if (group.getNum_rows() < 0) {
           throw new ParquetDecodingException("a row group says it holds " + group.getNum_rows() + " rows");
         }
-        PageReadStore pages = new RowGroupPages(in, fileLength, group);
+        int ordinal = group.isSetOrdinal() ? group.getOrdinal() : rowGroupIndex - 1;
+        PageReadStore pages = new RowGroupPages(in, fileLength, group, decryptor, ordinal);
         rowsLeftInGroup = pages.getRowCount();
         groupBatchRows = rowsPerBatch(group, batchRows, leafCount);
         for (int c = 0; c < leaves.length; c++) {
@@ -486,6 +499,11 @@ public final class ParquetBatchReader implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       if (e instanceof DelphaException d) {
         throw d;
+      }
+      DecryptionFailure failure = DecryptionFailure.in(e);
+      if (failure != null) {
+        // the message names the module and its column; the cipher's own exception is left out
+        throw new DataFormatException(source + ": " + failure.getMessage());
       }
       throw new DataFormatException(source + (column == null ? "" : ": column " + column)
           + (UnsupportedParquetException.isUnsupported(e) ? ": valid Parquet that this reader does not read: "

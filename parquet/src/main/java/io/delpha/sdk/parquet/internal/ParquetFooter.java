@@ -11,7 +11,15 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import org.apache.parquet.SemanticVersion;
 import org.apache.parquet.VersionParser;
+import io.delpha.sdk.parquet.FileDecryption;
+import io.delpha.sdk.parquet.internal.crypto.DecryptionFailure;
+import io.delpha.sdk.parquet.internal.crypto.FileDecryptor;
+import io.delpha.sdk.parquet.internal.crypto.ModuleCipher;
+import io.delpha.sdk.parquet.internal.crypto.ModuleType;
+import java.nio.file.Path;
 import org.apache.parquet.format.ColumnChunk;
+import org.apache.parquet.format.ColumnCryptoMetaData;
+import org.apache.parquet.format.FileCryptoMetaData;
 import org.apache.parquet.format.ColumnMetaData;
 import org.apache.parquet.format.FileMetaData;
 import org.apache.parquet.format.RowGroup;
@@ -40,7 +48,10 @@ import org.apache.parquet.io.SeekableInputStream;
  *   <li>files of parquet-mr 1.2.8 and older (and those that name no version) left the dictionary page header
  *       out of a column chunk's size (PARQUET-816, IMPALA-694): as parquet-cpp does, each chunk is read up to
  *       100 bytes further, within the file;</li>
- *   <li>an encrypted file (Parquet modular encryption) is refused as such, not as a corrupt one;</li>
+ *   <li>an encrypted file (Parquet modular encryption) is decrypted with the keys the read was given (its encrypted
+ *       footer, or its plaintext footer's signature verified when the footer key is known, and the metadata of columns
+ *       encrypted with keys of their own), or refused as such without keys, not as a corrupt one; a decrypted footer
+ *       goes through the same bounds as a plaintext one;</li>
  *   <li>a footer whose Thrift encoding claims more than its bytes hold, or nests without end, is refused before
  *       parquet-format decodes it ({@link ThriftBounds});</li>
  *   <li>a schema of more than {@value #MAX_COLUMNS} leaf columns or {@value #MAX_SCHEMA_ELEMENTS} elements, or a
@@ -119,25 +130,46 @@ final class ParquetFooter {
     }
   }
 
-  /** A file encrypted with Parquet modular encryption, which this reader does not decrypt. */
+  /** A file encrypted with Parquet modular encryption, read without keys. */
   static final class EncryptedFileException extends IOException {
     private static final long serialVersionUID = 1L;
 
     EncryptedFileException(String what) {
-      super(what + " (Parquet modular encryption); reading encrypted Parquet is not supported");
+      super(what + " (Parquet modular encryption); read it with its keys: ReadOptions.withDecryption(FileDecryption)");
     }
+  }
+
+  /**
+   * A footer read.
+   *
+   * @param metadata the file's metadata, the metadata of encrypted columns decrypted where their keys are known
+   * @param decryptor the file's decryption, if it is encrypted
+   */
+  record Read(FileMetaData metadata, @Nullable FileDecryptor decryptor) {}
+
+  /**
+   * Reads the footer of a file that is not encrypted (an encrypted one is refused).
+   *
+   * @see #read(InputFile, SeekableInputStream, FileDecryption)
+   */
+  static FileMetaData read(InputFile file, SeekableInputStream in) throws IOException {
+    return read(file, in, null).metadata();
   }
 
   /**
    * @param file the file
    * @param in a stream over it
-   * @return its metadata, as written (Thrift), with the fixes above applied
+   * @param decryption the keys of an encrypted file, or {@code null}
+   * @return its metadata, as written (Thrift), with the fixes above applied, and its decryption
    * @throws SchemaTooWideException if the schema has more leaf columns or elements than this reader reads, or a row
    *     group more column chunks than the schema has leaf columns
    * @throws io.delpha.sdk.core.InsufficientMemoryException if the footer is larger than the heap can give
-   * @throws IOException if the footer is missing, truncated or corrupt, or the file is encrypted
+   * @throws EncryptedFileException if the file is encrypted and no keys were given
+   * @throws DecryptionFailure if the footer does not decrypt or its signature does not match, a key cannot be found,
+   *     or the AAD prefix is not the file's
+   * @throws IOException if the footer is missing, truncated or corrupt
    */
-  static FileMetaData read(InputFile file, SeekableInputStream in) throws IOException {
+  static Read read(InputFile file, SeekableInputStream in, @Nullable FileDecryption decryption) throws IOException {
     long length = file.getLength();
     if (length < 12) {
       throw new IOException("a Parquet file has at least 12 bytes, this one " + length);
@@ -146,11 +178,19 @@ final class ParquetFooter {
     in.seek(length - 8);
     in.readFully(tail);
     byte[] magic = Arrays.copyOfRange(tail, 4, 8);
-    if (Arrays.equals(magic, ENCRYPTED_MAGIC)) {
-      throw new EncryptedFileException("the file's footer is encrypted");
-    }
-    if (!Arrays.equals(magic, MAGIC)) {
+    boolean encryptedFooter = Arrays.equals(magic, ENCRYPTED_MAGIC);
+    if (!encryptedFooter && !Arrays.equals(magic, MAGIC)) {
       throw new IOException("no PAR1 magic at the end of the file");
+    }
+    byte[] head = new byte[4];
+    in.seek(0);
+    in.readFully(head);
+    if (Arrays.equals(head, ENCRYPTED_MAGIC) != encryptedFooter) {
+      throw new IOException("the file starts with " + new String(head, StandardCharsets.US_ASCII) + " but ends with "
+          + new String(magic, StandardCharsets.US_ASCII) + " (an encrypted footer's file has PARE at both ends)");
+    }
+    if (encryptedFooter && decryption == null) {
+      throw new EncryptedFileException("the file's footer is encrypted");
     }
     long footerLength = (tail[0] & 0xffL) | (tail[1] & 0xffL) << 8 | (tail[2] & 0xffL) << 16 | (tail[3] & 0xffL) << 24;
     if (footerLength > length - 12) {
@@ -163,10 +203,37 @@ final class ParquetFooter {
     byte[] footer = new byte[(int) footerLength];
     in.seek(length - 8 - footerLength);
     in.readFully(footer);
-    checkCounts(ThriftBounds.check(footer));
-    FileMetaData metadata = Util.readFileMetaData(new ByteArrayInputStream(footer));
-    if (metadata.isSetEncryption_algorithm()) {
-      throw new EncryptedFileException("the file's columns are encrypted");
+    FileDecryptor decryptor = null;
+    byte[] plainFooter = footer;
+    if (encryptedFooter) {
+      ThriftBounds.check(footer); // the crypto metadata's struct, first
+      ByteArrayInputStream stream = new ByteArrayInputStream(footer);
+      FileCryptoMetaData crypto = Util.readFileCryptoMetaData(stream);
+      int at = footer.length - stream.available();
+      if (crypto.getEncryption_algorithm() == null) {
+        throw new IOException("the file's crypto metadata names no encryption algorithm");
+      }
+      decryptor = FileDecryptor.of(crypto.getEncryption_algorithm(), crypto.getKey_metadata(),
+          Objects.requireNonNull(decryption, "checked above"), keyMaterialFile(file, decryption));
+      int moduleLength = moduleLength(footer, at, footer.length - at, "the encrypted footer");
+      plainFooter = decryptor.decryptFooter(footer, at + ModuleCipher.LENGTH_BYTES, moduleLength);
+    }
+    checkCounts(ThriftBounds.check(plainFooter));
+    FileMetaData metadata = Util.readFileMetaData(new ByteArrayInputStream(plainFooter));
+    if (!encryptedFooter && metadata.isSetEncryption_algorithm()) {
+      if (decryption == null) {
+        throw new EncryptedFileException("the file's columns are encrypted");
+      }
+      int signed = footer.length - ModuleCipher.NONCE_BYTES - ModuleCipher.TAG_BYTES;
+      if (signed < 0) {
+        throw new IOException("the plaintext footer of an encrypted file has no room for its signature");
+      }
+      decryptor = FileDecryptor.of(Objects.requireNonNull(metadata.getEncryption_algorithm(), "checked as set"),
+          metadata.getFooter_signing_key_metadata(), decryption, keyMaterialFile(file, decryption));
+      decryptor.verifyFooter(Arrays.copyOf(footer, signed), Arrays.copyOfRange(footer, signed, footer.length));
+    }
+    if (decryptor != null) {
+      decryptColumnMetadata(metadata, decryptor);
     }
     if (metadata.getSchema() == null || metadata.getRow_groups() == null) {
       throw new IOException("the footer has no schema or no row groups");
@@ -192,7 +259,93 @@ final class ParquetFooter {
         }
       }
     }
-    return metadata;
+    return new Read(metadata, decryptor);
+  }
+
+  /**
+   * @param file the file read
+   * @param decryption the keys it is read with
+   * @return the file's external key material: the one given, or the {@code _KEY_MATERIAL_FOR_<name>.json} beside a
+   *     local file, or {@code null}
+   */
+  private static @Nullable Path keyMaterialFile(InputFile file, FileDecryption decryption) {
+    Path given = decryption.keyMaterialFile();
+    if (given != null) {
+      return given;
+    }
+    Path local = LocalFiles.pathOf(file);
+    Path name = local == null ? null : local.getFileName();
+    return local == null || name == null ? null : local.resolveSibling("_KEY_MATERIAL_FOR_" + name + ".json");
+  }
+
+  /**
+   * @param bytes bytes holding a module
+   * @param at where its 4-byte length starts
+   * @param room the bytes it may take, its length included
+   * @param what the module, for messages
+   * @return the length of its buffer, checked to fill the room exactly
+   * @throws IOException if it does not
+   */
+  static int moduleLength(byte[] bytes, int at, int room, String what) throws IOException {
+    if (room < ModuleCipher.LENGTH_BYTES) {
+      throw new IOException(what + " has no room for its length");
+    }
+    long length = Integer.toUnsignedLong((int) LittleEndian.INT.get(bytes, at));
+    if (length != room - ModuleCipher.LENGTH_BYTES) {
+      throw new IOException(what + " claims " + length + " bytes where " + (room - ModuleCipher.LENGTH_BYTES)
+          + " follow its length");
+    }
+    return (int) length;
+  }
+
+  /**
+   * Decrypts the metadata of each column chunk encrypted with a key of its own whose key is known, in place of what
+   * the footer holds of it (nothing in an encrypted footer, the metadata stripped of its statistics in a plaintext
+   * one). A chunk whose key is not known keeps what the footer holds: reading its column fails, naming it.
+   */
+  private static void decryptColumnMetadata(FileMetaData metadata, FileDecryptor decryptor) throws IOException {
+    List<RowGroup> groups = metadata.getRow_groups();
+    if (groups == null) {
+      return;
+    }
+    for (int g = 0; g < groups.size(); g++) {
+      RowGroup group = groups.get(g);
+      int ordinal = group.isSetOrdinal() ? group.getOrdinal() : g;
+      List<ColumnChunk> chunks = Objects.requireNonNullElse(group.getColumns(), List.<ColumnChunk>of());
+      for (int c = 0; c < chunks.size(); c++) {
+        ColumnChunk chunk = chunks.get(c);
+        ColumnCryptoMetaData crypto = chunk.getCrypto_metadata();
+        byte[] encrypted = chunk.getEncrypted_column_metadata();
+        if (crypto == null || encrypted == null) {
+          continue;
+        }
+        String path = columnPath(chunk);
+        if (!decryptor.hasKey(crypto, path)) {
+          continue;
+        }
+        int length = moduleLength(encrypted, 0, encrypted.length, "the encrypted metadata of column " + path);
+        byte[] plain = decryptor.column(crypto, path, ordinal, c).decrypt(ModuleType.COLUMN_META_DATA, 0, encrypted,
+            ModuleCipher.LENGTH_BYTES, length);
+        ThriftBounds.check(plain);
+        chunk.setMeta_data(Util.readColumnMetaData(new ByteArrayInputStream(plain), null, null));
+      }
+    }
+  }
+
+  /**
+   * @param chunk a column chunk
+   * @return its column's dotted path: from its crypto metadata (a column with a key of its own) or its metadata
+   * @throws IOException if it names none
+   */
+  static String columnPath(ColumnChunk chunk) throws IOException {
+    ColumnCryptoMetaData crypto = chunk.getCrypto_metadata();
+    List<String> path = crypto != null && crypto.isSetENCRYPTION_WITH_COLUMN_KEY()
+        ? crypto.getENCRYPTION_WITH_COLUMN_KEY().getPath_in_schema()
+        : chunk.getMeta_data() == null ? null : chunk.getMeta_data().getPath_in_schema();
+    if (path == null) {
+      throw new IOException("a column chunk names no column");
+    }
+    return String.join(".", path);
   }
 
   /**
