@@ -65,7 +65,7 @@ class ParquetCorpusTest {
       "data/large_string_map.brotli.parquet", "each of its 2 values is a 1 GiB string (a 2 GiB column chunk): it needs a "
           + "7 GiB heap, so LargeValuesTest reads it in a child JVM against the values upstream documents");
 
-  /** Corpus files refused, with what the message must say. Encrypted files are refused by design. */
+  /** Corpus files refused, with what the message must say. Encrypted files read with keys: EncryptedCorpusTest. */
   private static final Map<String, String> REFUSED = new LinkedHashMap<>();
 
   static {
@@ -138,7 +138,7 @@ class ParquetCorpusTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("encryptedFiles")
-  @DisplayName("encrypted files (Parquet modular encryption) are refused as encrypted")
+  @DisplayName("encrypted files (Parquet modular encryption) read without keys are refused as encrypted")
   void encryptedRefused(String name) {
     assertThatThrownBy(() -> readAll(corpus(name)))
         .isInstanceOf(DataFormatException.class)
