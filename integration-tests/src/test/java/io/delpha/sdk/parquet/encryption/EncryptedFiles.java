@@ -59,6 +59,108 @@ final class EncryptedFiles {
       "int96_field", bytes("12345678901234567890123456789019"));
   static final byte[] AAD_PREFIX = bytes("tester");
 
+  /** Keys of the files parquet-java writes at test time: 256, 128 and 192 bits. */
+  static final byte[] WRITE_FOOTER_KEY = bytes("abcdefghijklmnopqrstuvwxyz012345");
+  static final byte[] ID_KEY = bytes("idkey-0123456789");
+  static final byte[] AMOUNT_KEY = bytes("amountkey-0123456789abcd");
+
+  static final MessageType SCHEMA = org.apache.parquet.schema.Types.buildMessage()
+      .required(PrimitiveType.PrimitiveTypeName.INT64).named("id")
+      .optional(PrimitiveType.PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named("name")
+      .required(PrimitiveType.PrimitiveTypeName.DOUBLE).named("amount")
+      .optionalGroup().as(LogicalTypeAnnotation.listType()).repeatedGroup()
+      .required(PrimitiveType.PrimitiveTypeName.INT32).named("element").named("list").named("tags")
+      .named("m");
+
+  /**
+   * How parquet-java encrypts a file written at test time.
+   *
+   * @param cipher the algorithm
+   * @param encryptedFooter an encrypted footer, else a signed plaintext one
+   * @param perColumn id and amount on keys of their own, tags on the footer key, name in clear; else every column on
+   *     the footer key
+   * @param aadPrefix the AAD prefix, or null
+   * @param storeAad whether the prefix is stored in the file
+   * @param v2 data pages v2
+   */
+  record Setup(org.apache.parquet.crypto.ParquetCipher cipher, boolean encryptedFooter, boolean perColumn,
+      byte[] aadPrefix, boolean storeAad, boolean v2) {
+
+    @Override
+    public String toString() {
+      return cipher + (encryptedFooter ? ", encrypted footer" : ", plaintext footer")
+          + (perColumn ? ", per-column keys" : ", uniform") + (aadPrefix == null ? "" : storeAad ? ", aad stored"
+              : ", aad not stored") + (v2 ? ", v2 pages" : "");
+    }
+
+    /** @return the keys that read it, ours */
+    io.delpha.sdk.parquet.FileDecryption keys() {
+      io.delpha.sdk.parquet.FileDecryption.Builder b = io.delpha.sdk.parquet.FileDecryption.builder()
+          .footerKey(WRITE_FOOTER_KEY).columnKey("id", ID_KEY).columnKey("amount", AMOUNT_KEY);
+      if (aadPrefix != null && !storeAad) {
+        b.aadPrefix(aadPrefix);
+      }
+      return b.build();
+    }
+
+    /** @return the keys that read it, parquet-java's */
+    FileDecryptionProperties javaKeys() {
+      return EncryptedFiles.javaKeys(WRITE_FOOTER_KEY, perColumn ? Map.of("id", ID_KEY, "amount", AMOUNT_KEY)
+          : Map.of(), aadPrefix != null && !storeAad ? aadPrefix : null);
+    }
+  }
+
+  /**
+   * Writes rows with parquet-java's own writer, encrypted: uncompressed, pages of at most 500 rows, row groups of about
+   * 16 KiB (several of each), the name column dictionary-encoded.
+   */
+  static void writeParquetJava(Path file, Setup setup, int rows) throws IOException {
+    org.apache.parquet.crypto.FileEncryptionProperties.Builder b =
+        org.apache.parquet.crypto.FileEncryptionProperties.builder(WRITE_FOOTER_KEY).withAlgorithm(setup.cipher());
+    if (setup.perColumn()) {
+      Map<ColumnPath, org.apache.parquet.crypto.ColumnEncryptionProperties> columns = new java.util.HashMap<>();
+      columns.put(ColumnPath.get("id"), org.apache.parquet.crypto.ColumnEncryptionProperties
+          .builder(ColumnPath.get("id")).withKey(ID_KEY).withKeyID("id-key").build());
+      columns.put(ColumnPath.get("amount"), org.apache.parquet.crypto.ColumnEncryptionProperties
+          .builder(ColumnPath.get("amount")).withKey(AMOUNT_KEY).build());
+      columns.put(ColumnPath.get("tags", "list", "element"), org.apache.parquet.crypto.ColumnEncryptionProperties
+          .builder(ColumnPath.get("tags", "list", "element")).build());
+      b.withEncryptedColumns(columns);
+    }
+    if (!setup.encryptedFooter()) {
+      b.withPlaintextFooter();
+    }
+    if (setup.aadPrefix() != null) {
+      b.withAADPrefix(setup.aadPrefix());
+      if (!setup.storeAad()) {
+        b.withoutAADPrefixStorage();
+      }
+    }
+    org.apache.parquet.example.data.simple.SimpleGroupFactory groups =
+        new org.apache.parquet.example.data.simple.SimpleGroupFactory(SCHEMA);
+    try (org.apache.parquet.hadoop.ParquetWriter<Group> w = org.apache.parquet.hadoop.example.ExampleParquetWriter
+        .builder(new org.apache.parquet.io.LocalOutputFile(file)).withConf(new PlainParquetConfiguration())
+        .withCodecFactory(Codecs.INSTANCE).withType(SCHEMA).withEncryption(b.build())
+        .withCompressionCodec(org.apache.parquet.hadoop.metadata.CompressionCodecName.UNCOMPRESSED)
+        .withPageRowCountLimit(500).withPageSize(4096).withRowGroupSize(16L * 1024).withDictionaryEncoding(true)
+        .withWriterVersion(setup.v2() ? org.apache.parquet.column.ParquetProperties.WriterVersion.PARQUET_2_0
+            : org.apache.parquet.column.ParquetProperties.WriterVersion.PARQUET_1_0)
+        .build()) {
+      for (int i = 0; i < rows; i++) {
+        Group g = groups.newGroup().append("id", (long) i).append("amount", i * 0.5);
+        if (i % 13 != 0) {
+          g.append("name", "n" + i % 7);
+        }
+        if (i % 5 != 0) {
+          Group tags = g.addGroup("tags");
+          tags.addGroup("list").append("element", i);
+          tags.addGroup("list").append("element", -i);
+        }
+        w.write(g);
+      }
+    }
+  }
+
   private EncryptedFiles() {}
 
   /** Asserts the rows equal, naming the first row that differs (a whole-list diff of thousands of rows tells little). */
