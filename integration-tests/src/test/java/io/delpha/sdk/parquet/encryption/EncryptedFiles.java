@@ -111,7 +111,7 @@ final class EncryptedFiles {
   }
 
   /**
-   * Writes rows with parquet-java's own writer, encrypted: uncompressed, pages of at most 500 rows, row groups of about
+   * Writes rows with parquet-java's own writer, encrypted: uncompressed, pages of at most 100 rows, row groups of about
    * 16 KiB (several of each), the name column dictionary-encoded.
    */
   static void writeParquetJava(Path file, Setup setup, int rows) throws IOException {
@@ -142,7 +142,7 @@ final class EncryptedFiles {
         .builder(new org.apache.parquet.io.LocalOutputFile(file)).withConf(new PlainParquetConfiguration())
         .withCodecFactory(Codecs.INSTANCE).withType(SCHEMA).withEncryption(b.build())
         .withCompressionCodec(org.apache.parquet.hadoop.metadata.CompressionCodecName.UNCOMPRESSED)
-        .withPageRowCountLimit(500).withPageSize(4096).withRowGroupSize(16L * 1024).withDictionaryEncoding(true)
+        .withPageRowCountLimit(100).withPageSize(4096).withRowGroupSize(16L * 1024).withDictionaryEncoding(true)
         .withWriterVersion(setup.v2() ? org.apache.parquet.column.ParquetProperties.WriterVersion.PARQUET_2_0
             : org.apache.parquet.column.ParquetProperties.WriterVersion.PARQUET_1_0)
         .build()) {
