@@ -115,14 +115,31 @@ final class EncryptedFiles {
    * 16 KiB (several of each), the name column dictionary-encoded.
    */
   static void writeParquetJava(Path file, Setup setup, int rows) throws IOException {
+    writeParquetJava(file, setup, rows, null, null, null);
+  }
+
+  /**
+   * As {@link #writeParquetJava(Path, Setup, int)}, with the keys' {@code key_metadata} given (null: none, or the id
+   * column's key id "id-key").
+   */
+  static void writeParquetJava(Path file, Setup setup, int rows, byte[] footerMetadata, byte[] idMetadata,
+      byte[] amountMetadata) throws IOException {
     org.apache.parquet.crypto.FileEncryptionProperties.Builder b =
         org.apache.parquet.crypto.FileEncryptionProperties.builder(WRITE_FOOTER_KEY).withAlgorithm(setup.cipher());
+    if (footerMetadata != null) {
+      b.withFooterKeyMetadata(footerMetadata);
+    }
     if (setup.perColumn()) {
       Map<ColumnPath, org.apache.parquet.crypto.ColumnEncryptionProperties> columns = new java.util.HashMap<>();
       columns.put(ColumnPath.get("id"), org.apache.parquet.crypto.ColumnEncryptionProperties
-          .builder(ColumnPath.get("id")).withKey(ID_KEY).withKeyID("id-key").build());
-      columns.put(ColumnPath.get("amount"), org.apache.parquet.crypto.ColumnEncryptionProperties
-          .builder(ColumnPath.get("amount")).withKey(AMOUNT_KEY).build());
+          .builder(ColumnPath.get("id")).withKey(ID_KEY)
+          .withKeyMetaData(idMetadata != null ? idMetadata : bytes("id-key")).build());
+      org.apache.parquet.crypto.ColumnEncryptionProperties.Builder amount = org.apache.parquet.crypto
+          .ColumnEncryptionProperties.builder(ColumnPath.get("amount")).withKey(AMOUNT_KEY);
+      if (amountMetadata != null) {
+        amount.withKeyMetaData(amountMetadata);
+      }
+      columns.put(ColumnPath.get("amount"), amount.build());
       columns.put(ColumnPath.get("tags", "list", "element"), org.apache.parquet.crypto.ColumnEncryptionProperties
           .builder(ColumnPath.get("tags", "list", "element")).build());
       b.withEncryptedColumns(columns);

@@ -262,6 +262,9 @@ public final class ParquetBatchReader implements AutoCloseable {
       } catch (DecryptionFailure e) {
         onClose.run();
         throw new DataFormatException(source + " cannot be read: " + e.getMessage());
+      } catch (DelphaException e) {
+        onClose.run();
+        throw e; // the host's key retriever or KMS refused: its own typed exception
       } catch (IOException | RuntimeException e) {
         onClose.run();
         throw new DataFormatException(source + " is not a readable Parquet file (corrupt or truncated footer): "
