@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (AES_GCM_CTR_V1 pages are not authenticated, by design of the format: a changed byte there may read as other values,
  * so CTR files are not fuzzed here.)
  *
- * <p>{@code -Dfuzz.seed=N} is the first seed, {@code -Dfuzz.count=M} the cases (300 by default, about a second). A
+ * <p>{@code -Dfuzz.seed=N} is the first seed, {@code -Dfuzz.count=M} the cases (200 by default, about a second). A
  * failing seed prints the command that replays it.
  */
 @DisplayName("seeded: encrypted files with changed bytes read the same rows or are refused, typed")
@@ -55,7 +55,7 @@ class EncryptionFuzzTest {
   @DisplayName("flipped bytes anywhere: the same rows or a DataFormatException")
   void flippedBytes(@TempDir Path tmp) throws Exception {
     long first = Long.getLong("fuzz.seed", 20261127L);
-    int count = Integer.getInteger("fuzz.count", 300);
+    int count = Integer.getInteger("fuzz.count", 200);
     List<String> failures = new ArrayList<>();
     int[] outcomes = new int[2]; // same rows, refused
     for (long seed = first; seed < first + count && failures.size() < 10; seed++) {

@@ -113,7 +113,8 @@ final class RowGroupPages implements PageReadStore {
       ColumnCryptoMetaData crypto = chunk.getCrypto_metadata();
       List<String> path;
       if (decryptor != null && crypto != null && crypto.isSetENCRYPTION_WITH_COLUMN_KEY()) {
-        path = crypto.getENCRYPTION_WITH_COLUMN_KEY().getPath_in_schema(); // its metadata: decrypted, if its key is
+        // named by its crypto metadata: its own metadata is there only if its key was found
+        path = crypto.getENCRYPTION_WITH_COLUMN_KEY().getPath_in_schema();
       } else {
         path = meta == null ? null : meta.getPath_in_schema();
       }
