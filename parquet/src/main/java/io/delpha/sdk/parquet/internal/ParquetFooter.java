@@ -1,8 +1,14 @@
 package io.delpha.sdk.parquet.internal;
 
+import io.delpha.sdk.parquet.FileDecryption;
+import io.delpha.sdk.parquet.internal.crypto.DecryptionFailure;
+import io.delpha.sdk.parquet.internal.crypto.FileDecryptor;
+import io.delpha.sdk.parquet.internal.crypto.ModuleCipher;
+import io.delpha.sdk.parquet.internal.crypto.ModuleType;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
@@ -11,23 +17,19 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import org.apache.parquet.SemanticVersion;
 import org.apache.parquet.VersionParser;
-import io.delpha.sdk.parquet.FileDecryption;
-import io.delpha.sdk.parquet.internal.crypto.DecryptionFailure;
-import io.delpha.sdk.parquet.internal.crypto.FileDecryptor;
-import io.delpha.sdk.parquet.internal.crypto.ModuleCipher;
-import io.delpha.sdk.parquet.internal.crypto.ModuleType;
-import java.nio.file.Path;
+import org.apache.parquet.column.schema.EdgeInterpolationAlgorithm;
 import org.apache.parquet.format.ColumnChunk;
 import org.apache.parquet.format.ColumnCryptoMetaData;
-import org.apache.parquet.format.FileCryptoMetaData;
 import org.apache.parquet.format.ColumnMetaData;
+import org.apache.parquet.format.FileCryptoMetaData;
 import org.apache.parquet.format.FileMetaData;
+import org.apache.parquet.format.LogicalType;
 import org.apache.parquet.format.RowGroup;
 import org.apache.parquet.format.SchemaElement;
-import org.apache.parquet.format.Util;
-import org.apache.parquet.column.schema.EdgeInterpolationAlgorithm;
-import org.apache.parquet.format.LogicalType;
 import org.apache.parquet.format.TimeUnit;
+import org.apache.parquet.format.Util;
+import org.apache.parquet.io.InputFile;
+import org.apache.parquet.io.SeekableInputStream;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.OriginalType;
@@ -35,8 +37,6 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Type;
 import org.apache.parquet.schema.Types;
 import org.jspecify.annotations.Nullable;
-import org.apache.parquet.io.InputFile;
-import org.apache.parquet.io.SeekableInputStream;
 
 /**
  * Reads a file's footer the way readers of other engines do, where parquet-hadoop's own reading fails on

@@ -1,5 +1,10 @@
 package io.delpha.sdk.parquet.internal;
 
+import io.delpha.sdk.parquet.internal.crypto.ColumnDecryptor;
+import io.delpha.sdk.parquet.internal.crypto.DecryptionFailure;
+import io.delpha.sdk.parquet.internal.crypto.FileDecryptor;
+import io.delpha.sdk.parquet.internal.crypto.ModuleCipher;
+import io.delpha.sdk.parquet.internal.crypto.ModuleType;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,14 +22,9 @@ import org.apache.parquet.column.page.DataPageV2;
 import org.apache.parquet.column.page.DictionaryPage;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.column.page.PageReader;
-import io.delpha.sdk.parquet.internal.crypto.ColumnDecryptor;
-import io.delpha.sdk.parquet.internal.crypto.DecryptionFailure;
-import io.delpha.sdk.parquet.internal.crypto.FileDecryptor;
-import io.delpha.sdk.parquet.internal.crypto.ModuleCipher;
-import io.delpha.sdk.parquet.internal.crypto.ModuleType;
 import org.apache.parquet.compression.CompressionCodecFactory.BytesInputDecompressor;
-import org.apache.parquet.format.ColumnCryptoMetaData;
 import org.apache.parquet.format.ColumnChunk;
+import org.apache.parquet.format.ColumnCryptoMetaData;
 import org.apache.parquet.format.ColumnMetaData;
 import org.apache.parquet.format.DataPageHeader;
 import org.apache.parquet.format.DataPageHeaderV2;
