@@ -20,10 +20,15 @@ pyarrow and writes `<seed>.json`: the seed, the settings, the Arrow schema and e
   "L:<epoch ns>"       a local date-time (a timestamp without a zone),
   [..]                 a list,  {"field": ..}  a struct,  {"#map": [[key, value], ..]}  a map.
 
+With --encrypt each file is also encrypted (pyarrow's CryptoFactory, envelope encryption, key material in the
+footer, the test's KMS below), with a configuration drawn from a random source of its own and recorded in the
+settings' "encryption"; pyarrow reads it back decrypted.
+
 A seed draws the same file on every run (random.Random(seed), nothing else). One line per file on stdout:
 `<seed> ok` or `<seed> skipped <why>` (a combination pyarrow itself refuses to write).
 """
 import argparse
+import base64
 import decimal
 import io
 import json
@@ -34,6 +39,11 @@ import sys
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+try:
+    import pyarrow.parquet.encryption as pe
+except ImportError:  # a pyarrow built without encryption: --encrypt is refused by the first file
+    pe = None
 
 DECIMALS = decimal.Context(prec=200)
 CODECS = ["NONE", "SNAPPY", "GZIP", "BROTLI", "LZ4", "LZ4_RAW", "ZSTD"]
@@ -456,12 +466,59 @@ def draw_table(r):
     return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
 
 
-def write_one(seed, out):
+class TestKms(pe.KmsClient if pe else object):
+    """The test's KMS (PyarrowDifferentialTest.TEST_KMS is its Java twin): a key "wrapped" by a master key is
+    base64(master key id + ":" + key). Enough to exercise key material and wrapping; not a KMS."""
+
+    def __init__(self, config):
+        pe.KmsClient.__init__(self)
+
+    def wrap_key(self, key_bytes, master_key_identifier):
+        return base64.b64encode(master_key_identifier.encode() + b":" + key_bytes).decode()
+
+    def unwrap_key(self, wrapped_key, master_key_identifier):
+        raw = base64.b64decode(wrapped_key)
+        prefix = master_key_identifier.encode() + b":"
+        if not raw.startswith(prefix):
+            raise ValueError("the key was not wrapped by " + master_key_identifier)
+        return raw[len(prefix):]
+
+
+def encryption(seed, table):
+    """Envelope encryption drawn for a seed, from a random source of its own (the table and settings stay those of
+    the seed without encryption): algorithm, footer mode, wrapping, key length, and every column on the footer key
+    or some top-level leaf columns on a key of their own (the others in clear)."""
+    r = random.Random(seed * 7919 + 1)
+    config = {"footer_key": "kf", "encryption_algorithm": r.choice(["AES_GCM_V1", "AES_GCM_CTR_V1"]),
+              "plaintext_footer": r.random() < 0.3, "double_wrapping": r.random() < 0.5,
+              "data_key_length_bits": r.choice([128, 192, 256])}
+    leaves = [f.name for f in table.schema if not pa.types.is_nested(f.type) and f.name]
+    if leaves and r.random() < 0.5:
+        config["column_keys"] = {"kc1": r.sample(leaves, r.randint(1, len(leaves)))}
+    else:
+        config["uniform_encryption"] = True
+    return config
+
+
+def write_one(seed, out, encrypt=False):
     r = random.Random(seed)
     table = draw_table(r)
     s = settings(r, table)
     path = os.path.join(out, "%d.parquet" % seed)
     options = {k: v for k, v in s.items() if k != "row_group_size"}
+    read_options = {}
+    if encrypt:
+        factory = pe.CryptoFactory(lambda config: TestKms(config))
+        kms = pe.KmsConnectionConfig()
+        s["encryption"] = encryption(seed, table)
+        s.pop("bloom_filter_options", None)  # pyarrow does not write bloom filters in encrypted files
+        options.pop("bloom_filter_options", None)
+        try:
+            options["encryption_properties"] = factory.file_encryption_properties(
+                kms, pe.EncryptionConfiguration(**s["encryption"]))
+        except Exception as e:
+            return "skipped " + type(e).__name__ + ": " + str(e).splitlines()[0][:200]
+        read_options["decryption_properties"] = factory.file_decryption_properties(kms, pe.DecryptionConfiguration())
     try:
         pq.write_table(table, path, row_group_size=s["row_group_size"], **options)
     except Exception as e:  # a combination pyarrow refuses to write (an encoding its type does not take, ...)
@@ -469,7 +526,7 @@ def write_one(seed, out):
             os.remove(path)
         return "skipped " + type(e).__name__ + ": " + str(e).splitlines()[0][:200]
     try:
-        back = pq.read_table(path)
+        back = pq.read_table(path, **read_options)
         back.validate(full=True)
         if back.num_rows != table.num_rows:
             raise ValueError("pyarrow reads %d rows of the %d it wrote" % (back.num_rows, table.num_rows))
@@ -492,10 +549,12 @@ def main():
     p.add_argument("--seed", type=int, required=True)
     p.add_argument("--count", type=int, default=1)
     p.add_argument("--out", required=True)
+    p.add_argument("--encrypt", action="store_true",
+                   help="encrypt each file (envelope encryption through CryptoFactory and the test's KMS)")
     a = p.parse_args()
     os.makedirs(a.out, exist_ok=True)
     for seed in range(a.seed, a.seed + a.count):
-        print(seed, write_one(seed, a.out), flush=True)
+        print(seed, write_one(seed, a.out, a.encrypt), flush=True)
     return 0
 
 

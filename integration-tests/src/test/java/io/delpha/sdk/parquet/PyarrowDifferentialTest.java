@@ -26,6 +26,8 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -83,7 +85,8 @@ class PyarrowDifferentialTest {
       try {
         assertSameAsPyarrow(file, expected);
       } catch (AssertionError | RuntimeException x) {
-        failures.add(describe(expected.get("seed").asLong(), expected, x, file));
+        failures.add(describe(expected.get("seed").asLong(), expected, x, file,
+            "mvn -B -ntp -Ppyarrow test -Dpyarrow.count=1 -Dpyarrow.seed="));
       }
     }
     if (!failures.isEmpty()) {
@@ -111,8 +114,49 @@ class PyarrowDifferentialTest {
   @Tag("pyarrow")
   @DisplayName("thousands of random pyarrow files read as pyarrow reads them (-Ppyarrow)")
   void pyarrowFiles(@TempDir Path tmp) throws Exception {
-    long seed = Long.getLong("pyarrow.seed", 0L);
-    int count = Integer.getInteger("pyarrow.count", 1000);
+    differential(tmp, Long.getLong("pyarrow.seed", 0L), Integer.getInteger("pyarrow.count", 1000), false);
+  }
+
+  @Test
+  @Tag("pyarrow")
+  @DisplayName("random pyarrow files encrypted by its CryptoFactory (envelope, every algorithm and footer mode, uniform "
+      + "and per-column keys) read with the same KMS as pyarrow reads them back (-Ppyarrow)")
+  void pyarrowEncryptedFiles(@TempDir Path tmp) throws Exception {
+    differential(tmp, Long.getLong("pyarrow.encrypted.seed", 0L), Integer.getInteger("pyarrow.encrypted.count", 300),
+        true);
+  }
+
+  /**
+   * The test's KMS, twin of {@code TestKms} in {@code oracles/pyarrow/write_files.py}: a key wrapped by a master key
+   * is base64 of the master key's id, {@code ':'} and the key.
+   */
+  static final KmsClient TEST_KMS = new KmsClient() {
+    @Override
+    public String wrapKey(byte[] key, String masterKeyId) {
+      byte[] id = (masterKeyId + ":").getBytes(StandardCharsets.UTF_8);
+      byte[] raw = Arrays.copyOf(id, id.length + key.length);
+      System.arraycopy(key, 0, raw, id.length, key.length);
+      return Base64.getEncoder().encodeToString(raw);
+    }
+
+    @Override
+    public byte[] unwrapKey(String wrappedKey, String masterKeyId) {
+      byte[] raw = Base64.getDecoder().decode(wrappedKey);
+      byte[] id = (masterKeyId + ":").getBytes(StandardCharsets.UTF_8);
+      if (raw.length < id.length || !Arrays.equals(Arrays.copyOf(raw, id.length), id)) {
+        throw new io.delpha.sdk.core.AccessDeniedException("the key was not wrapped by " + masterKeyId);
+      }
+      return Arrays.copyOfRange(raw, id.length, raw.length);
+    }
+  };
+
+  /** {@code count} seeds from {@code seed}, written by pyarrow (encrypted or not) and compared. */
+  private static void differential(Path tmp, long seed, int count, boolean encrypt) throws Exception {
+    ReadOptions base = encrypt ? ReadOptions.defaults().withDecryption(FileDecryption.builder().kms(TEST_KMS).build())
+        : ReadOptions.defaults();
+    String replay = encrypt ? "mvn -B -ntp -Ppyarrow test -Dtest=PyarrowDifferentialTest#pyarrowEncryptedFiles "
+        + "-Dpyarrow.encrypted.count=1 -Dpyarrow.encrypted.seed=" : "mvn -B -ntp -Ppyarrow test -Dpyarrow.count=1 "
+        + "-Dpyarrow.seed=";
     Path python = Path.of(System.getProperty("pyarrow.python", "target/pyarrow-venv/bin/python")).toAbsolutePath();
     assertThat(python).as("the profile's Python (mvn -Ppyarrow makes target/pyarrow-venv)").isExecutable();
     Path failures = Path.of("target/pyarrow-failures").toAbsolutePath();
@@ -138,9 +182,13 @@ class PyarrowDifferentialTest {
       if (!ranges.isEmpty()) {
         writingRange = ranges.poll();
         writingDir = Files.createDirectories(tmp.resolve("b" + writingRange[0]));
-        writing = new ProcessBuilder(python.toString(), SCRIPT.toString(), "--seed", Long.toString(writingRange[0]),
-            "--count", Long.toString(writingRange[1] - writingRange[0]), "--out", writingDir.toString())
-            .redirectErrorStream(true).start();
+        List<String> command = new ArrayList<>(List.of(python.toString(), SCRIPT.toString(), "--seed",
+            Long.toString(writingRange[0]), "--count", Long.toString(writingRange[1] - writingRange[0]), "--out",
+            writingDir.toString()));
+        if (encrypt) {
+          command.add("--encrypt");
+        }
+        writing = new ProcessBuilder(command).redirectErrorStream(true).start();
       }
       if (done == null) {
         continue;
@@ -164,7 +212,7 @@ class PyarrowDifferentialTest {
         byClass.computeIfAbsent("the writer process ended with " + exit, k -> new ArrayList<>()).add(failed);
         if (listed.size() < LISTED) {
           listed.add("seed " + failed + ": the writer process ended with " + exit + ":\n  " + tail
-              + "\n  replay: mvn -B -ntp -Ppyarrow test -Dpyarrow.seed=" + failed + " -Dpyarrow.count=1");
+              + "\n  replay: " + replay + failed);
         }
         if (failed + 1 < doneRange[1]) {
           ranges.addFirst(new long[] {failed + 1, doneRange[1]});
@@ -181,14 +229,14 @@ class PyarrowDifferentialTest {
         compared++;
         try {
           try {
-            assertSameAsPyarrow(file, expected);
+            assertSameAsPyarrow(file, expected, base);
           } catch (io.delpha.sdk.core.DataFormatException x) {
             if (!String.valueOf(x.getMessage()).contains("which has no row-model type")) {
               throw x;
             }
             // a type the row model does not have, named (a decimal of more than 38 digits): the others compared
             unsupported.computeIfAbsent(messageClass(x), k -> new ArrayList<>()).add(s);
-            assertSameAsPyarrow(file, expected, ReadOptions.defaults().skippingUnsupported());
+            assertSameAsPyarrow(file, expected, base.skippingUnsupported());
           }
         } catch (AssertionError | RuntimeException x) {
           String cls = messageClass(x);
@@ -197,13 +245,13 @@ class PyarrowDifferentialTest {
           Files.copy(file, kept.resolve(s + ".parquet"), StandardCopyOption.REPLACE_EXISTING);
           Files.copy(doneDir.resolve(s + ".json"), kept.resolve(s + ".json"), StandardCopyOption.REPLACE_EXISTING);
           if (listed.size() < LISTED) {
-            listed.add(describe(s, expected, x, kept.resolve(s + ".parquet")));
+            listed.add(describe(s, expected, x, kept.resolve(s + ".parquet"), replay));
           }
         }
       }
       deleteTree(doneDir);
     }
-    StringBuilder summary = new StringBuilder("pyarrow differential: seeds " + seed + ".." + (end - 1) + ", "
+    StringBuilder summary = new StringBuilder("pyarrow differential" + (encrypt ? ", encrypted" : "") + ": seeds " + seed + ".." + (end - 1) + ", "
         + compared + " files compared, " + byClass.values().stream().mapToInt(List::size).sum() + " differ\n");
     skipped.forEach((why, n) -> summary.append("  not written (pyarrow's own limit) x").append(n).append(": ")
         .append(why).append('\n'));
@@ -394,13 +442,13 @@ class PyarrowDifferentialTest {
         .replaceAll("\"[^\"]*\"", "\"..\"");
   }
 
-  private static String describe(long seed, JsonNode expected, Throwable x, Path kept) {
+  private static String describe(long seed, JsonNode expected, Throwable x, Path kept, String replay) {
     StringBuilder b = new StringBuilder("seed " + seed + ": " + x.getClass().getSimpleName() + ": "
         + String.valueOf(x.getMessage()).lines().limit(6).reduce((p, q) -> p + "\n    " + q).orElse(""));
     b.append("\n  settings: ").append(expected.get("settings"));
     expected.get("schema").forEach(line -> b.append("\n  | ").append(line.textValue()));
     b.append("\n  file: ").append(kept);
-    b.append("\n  replay: mvn -B -ntp -Ppyarrow test -Dpyarrow.seed=").append(seed).append(" -Dpyarrow.count=1");
+    b.append("\n  replay: ").append(replay).append(seed);
     return b.toString();
   }
 
