@@ -2,14 +2,17 @@ package io.delpha.sdk.parquet;
 
 import io.delpha.sdk.core.InvalidInputException;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
- * How a {@link RowWriter} writes: codec and row-group size (the memory a writer holds at most).
+ * How a {@link RowWriter} writes: codec, row-group size (the memory a writer holds at most), and encryption.
  *
  * @param compression the codec
  * @param rowGroupBytes the target row-group size in bytes
+ * @param encryption how the file is encrypted (Parquet modular encryption, see {@link FileEncryption}), or {@code
+ *     null}: in clear
  */
-public record WriteOptions(Compression compression, long rowGroupBytes) {
+public record WriteOptions(Compression compression, long rowGroupBytes, @Nullable FileEncryption encryption) {
 
   /** Validates the options. */
   public WriteOptions {
@@ -20,7 +23,17 @@ public record WriteOptions(Compression compression, long rowGroupBytes) {
   }
 
   /**
-   * @return SNAPPY, 32 MiB row groups
+   * Options writing in clear.
+   *
+   * @param compression the codec
+   * @param rowGroupBytes the target row-group size in bytes
+   */
+  public WriteOptions(Compression compression, long rowGroupBytes) {
+    this(compression, rowGroupBytes, null);
+  }
+
+  /**
+   * @return SNAPPY, 32 MiB row groups, in clear
    */
   public static WriteOptions defaults() {
     return new WriteOptions(Compression.SNAPPY, 32L * 1024 * 1024);
@@ -31,7 +44,7 @@ public record WriteOptions(Compression compression, long rowGroupBytes) {
    * @return these options with that codec
    */
   public WriteOptions withCompression(Compression compression) {
-    return new WriteOptions(compression, rowGroupBytes);
+    return new WriteOptions(compression, rowGroupBytes, encryption);
   }
 
   /**
@@ -39,6 +52,14 @@ public record WriteOptions(Compression compression, long rowGroupBytes) {
    * @return these options with that row-group size
    */
   public WriteOptions withRowGroupBytes(long bytes) {
-    return new WriteOptions(compression, bytes);
+    return new WriteOptions(compression, bytes, encryption);
+  }
+
+  /**
+   * @param encryption how to encrypt the files written, or {@code null} to write them in clear
+   * @return these options with that encryption
+   */
+  public WriteOptions withEncryption(@Nullable FileEncryption encryption) {
+    return new WriteOptions(compression, rowGroupBytes, encryption);
   }
 }

@@ -6,7 +6,9 @@ import io.delpha.sdk.core.internal.Workers;
 import io.delpha.sdk.parquet.Column;
 import io.delpha.sdk.parquet.ColumnType;
 import io.delpha.sdk.parquet.RowSchema;
+import io.delpha.sdk.parquet.FileEncryption;
 import io.delpha.sdk.parquet.WriteOptions;
+import io.delpha.sdk.parquet.internal.crypto.FileEncryptor;
 import io.delpha.sdk.parquet.internal.variant.VariantMetadata;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -20,6 +22,7 @@ import org.apache.parquet.column.ColumnWriteStore;
 import org.apache.parquet.column.ColumnWriter;
 import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompressor;
+import org.apache.parquet.crypto.InternalFileEncryptor;
 import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.io.OutputFile;
@@ -43,6 +46,10 @@ import org.jspecify.annotations.Nullable;
  * Athena, DuckDB, pyarrow) reads, and fast to decode. Min/max statistics and the column and offset indexes
  * are kept for readers that skip row groups and pages; size statistics (a newer, rarely read addition that
  * costs work per value) are off.
+ *
+ * <p>Encrypted files ({@link WriteOptions#encryption()}): the keys are made into an encryptor by {@link
+ * FileEncryptor}, and the page store and file writer encrypt each module with it, the page store told each row
+ * group's ordinal (its pages' AADs).
  */
 public final class ParquetRowWriter implements AutoCloseable {
 
@@ -72,6 +79,9 @@ public final class ParquetRowWriter implements AutoCloseable {
   private final long rowGroupBytes;
   private final ParquetFileWriter fileWriter;
   private final Publisher publisher;
+  private final @Nullable InternalFileEncryptor encryptor;
+  /** Row groups written (the next one's ordinal, in its modules' AADs when encrypted). */
+  private int rowGroups;
   private VectorBatch buffer;
   /** Full buffers handed off and not yet encoded, oldest first (guarded by {@link #handOffs}). */
   private final ArrayDeque<VectorBatch> toEncode = new ArrayDeque<>();
@@ -145,10 +155,17 @@ public final class ParquetRowWriter implements AutoCloseable {
       }
       nested.add(leaves);
     }
+    FileEncryption encryption = options.encryption();
+    try {
+      this.encryptor = encryption == null ? null : FileEncryptor.of(encryption, parquetSchema, destination);
+    } catch (RuntimeException e) {
+      publisher.discard();
+      throw e;
+    }
     try {
       this.fileWriter = new ParquetFileWriter(out, parquetSchema, ParquetFileWriter.Mode.CREATE,
           rowGroupBytes, 0, properties.getColumnIndexTruncateLength(), properties.getStatisticsTruncateLength(),
-          properties.getPageWriteChecksumEnabled());
+          properties.getPageWriteChecksumEnabled(), encryptor);
       fileWriter.start();
     } catch (IOException | RuntimeException e) {
       publisher.discard();
@@ -375,7 +392,7 @@ public final class ParquetRowWriter implements AutoCloseable {
     try {
       if (pageStore == null) {
         pageStore = new ColumnChunkPageWriteStore(compressor, parquetSchema, properties.getAllocator(),
-            properties.getColumnIndexTruncateLength(), properties.getPageWriteChecksumEnabled());
+            properties.getColumnIndexTruncateLength(), properties.getPageWriteChecksumEnabled(), encryptor, rowGroups);
         for (FlatColumnEncoder encoder : flat) {
           if (encoder != null) {
             encoder.startChunk(pageStore.getPageWriter(encoder.descriptor()));
@@ -434,6 +451,7 @@ public final class ParquetRowWriter implements AutoCloseable {
       }
       pageStore.flushToFileWriter(fileWriter);
       fileWriter.endBlock();
+      rowGroups++;
     }
     releaseRowGroup();
   }
