@@ -17,6 +17,8 @@ import io.delpha.sdk.parquet.RowSchema;
 import io.delpha.sdk.parquet.RowWriter;
 import io.delpha.sdk.parquet.WriteOptions;
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,7 +58,7 @@ class EncryptedWriteTest {
       .required("amount", ColumnType.DOUBLE)
       .nullable("tags", ColumnType.list(ColumnType.INT, false))
       .build();
-  static final int ROWS = 5_000;
+  static final int ROWS = 6_000;
   static final byte[] FOOTER_KEY = EncryptedFiles.WRITE_FOOTER_KEY;
   static final byte[] ID_KEY = EncryptedFiles.ID_KEY;
   static final byte[] AMOUNT_KEY = EncryptedFiles.AMOUNT_KEY;
@@ -286,8 +288,8 @@ class EncryptedWriteTest {
     // the key material: PKMT1, stored in the file (the footer key's in the clear crypto metadata or plaintext footer;
     // the columns' in the footer, visible when it is plaintext), naming the master keys
     String raw = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
-    assertThat(raw).contains("\"keyMaterialType\":\"PKMT1\"").contains("\"internalStorage\":\"true\"")
-        .contains("\"masterKeyID\":\"footer-mk\"").contains("\"doubleWrapping\":\"" + doubleWrapping + "\"");
+    assertThat(raw).contains("\"keyMaterialType\":\"PKMT1\"").contains("\"internalStorage\":true")
+        .contains("\"masterKeyID\":\"footer-mk\"").contains("\"doubleWrapping\":" + doubleWrapping);
     assertThat(raw.contains("\"masterKeyID\":\"pii-mk\"")).as("column key material visible")
         .isEqualTo(plaintextFooter);
   }
@@ -310,34 +312,47 @@ class EncryptedWriteTest {
   }
 
   /**
-   * Unwraps our key material as parquet-java's key tools do ({@code FileKeyUnwrapper}, which needs Hadoop's {@code
-   * Configuration}, whose dependencies the test class path leaves out): the JSON read as parquet-java's {@code
-   * KeyMaterial.parse} reads it (a map of strings: a boolean or number there would not parse), the key-encryption key
-   * unwrapped by the KMS, the data key decrypted by parquet-java's own {@code KeyToolkit.decryptKeyLocally}.
+   * Unwraps our key material as parquet-java's key tools do: parsed by parquet-java's own {@code KeyMetadata.parse}
+   * (strict: its booleans must be JSON booleans, its other fields strings), the key-encryption key unwrapped by the KMS,
+   * the data key decrypted by parquet-java's {@code KeyToolkit.decryptKeyLocally}. This is {@code FileKeyUnwrapper}'s
+   * work; that class itself needs Hadoop's {@code Configuration}, which cannot initialise on the test class path
+   * (hadoop-common comes without its dependencies: commons-collections4 is missing), so the package-private parser is
+   * reached by reflection.
    */
   static final class ParquetJavaKeyMaterial implements org.apache.parquet.crypto.DecryptionKeyRetriever {
     private final ParquetJavaKms kms = new ParquetJavaKms();
 
     @Override
     public byte[] getKey(byte[] keyMetadata) {
-      Map<String, String> material;
       try {
-        material = new com.fasterxml.jackson.databind.ObjectMapper().readValue(keyMetadata,
-            new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() {});
-      } catch (IOException e) {
-        throw new IllegalStateException("key material parquet-java cannot parse", e);
+        Class<?> metadataClass = Class.forName("org.apache.parquet.crypto.keytools.KeyMetadata");
+        Method parse = metadataClass.getDeclaredMethod("parse", byte[].class);
+        parse.setAccessible(true);
+        Object metadata = parse.invoke(null, (Object) keyMetadata);
+        assertThat((Boolean) call(metadata, "keyMaterialStoredInternally")).isTrue();
+        Object material = call(metadata, "getKeyMaterial");
+        if ((Boolean) call(material, "isFooterKey")) {
+          assertThat((String) call(material, "getKmsInstanceID")).isEqualTo("DEFAULT");
+        }
+        String master = (String) call(material, "getMasterKeyID");
+        String wrappedDek = (String) call(material, "getWrappedDEK");
+        if (!(Boolean) call(material, "isDoubleWrapped")) {
+          return kms.unwrapKey(wrappedDek, master);
+        }
+        byte[] kek = kms.unwrapKey((String) call(material, "getWrappedKEK"), master);
+        return KeyToolkit.decryptKeyLocally(wrappedDek, kek,
+            java.util.Base64.getDecoder().decode((String) call(material, "getKekID")));
+      } catch (InvocationTargetException e) {
+        throw new IllegalStateException("parquet-java cannot parse our key material", e.getCause());
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException(e);
       }
-      assertThat(material).containsEntry("keyMaterialType", "PKMT1").containsEntry("internalStorage", "true");
-      if ("true".equals(material.get("isFooterKey"))) {
-        assertThat(material).containsEntry("kmsInstanceID", "DEFAULT").containsEntry("kmsInstanceURL", "DEFAULT");
-      }
-      String master = material.get("masterKeyID");
-      if (!Boolean.parseBoolean(material.get("doubleWrapping"))) {
-        return kms.unwrapKey(material.get("wrappedDEK"), master);
-      }
-      byte[] kek = kms.unwrapKey(material.get("wrappedKEK"), master);
-      return KeyToolkit.decryptKeyLocally(material.get("wrappedDEK"), kek,
-          java.util.Base64.getDecoder().decode(material.get("keyEncryptionKeyID")));
+    }
+
+    private static Object call(Object target, String method) throws ReflectiveOperationException {
+      Method m = target.getClass().getDeclaredMethod(method);
+      m.setAccessible(true);
+      return m.invoke(target);
     }
   }
 

@@ -13,9 +13,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The wrap side of the {@link Envelope}, as parquet-java's {@code FileKeyWrapper} writes it: a data key's key material
- * ({@code PKMT1} JSON, every value a string, stored in the {@code key_metadata} itself: {@code "internalStorage":
- * "true"}), its data key wrapped by the host's KMS with a master key, or, double wrapping, encrypted here with AES-GCM
+ * The wrap side of the {@link Envelope}, as parquet-java's {@code FileKeyWrapper} and {@code KeyMaterial} write it: a
+ * data key's key material ({@code PKMT1} JSON, stored in the {@code key_metadata} itself: {@code "internalStorage":
+ * true}; {@code isFooterKey}, {@code doubleWrapping} and {@code internalStorage} JSON booleans, which parquet-java 1.16
+ * requires: it casts them, and a string there fails its read), its data key wrapped by the host's KMS with a master key, or, double wrapping, encrypted here with AES-GCM
  * under a key-encryption key (16 random bytes, one per master key and file, its id 16 random bytes, the AAD) that the
  * KMS wraps. The footer key's material also names the KMS instance ({@code "DEFAULT"}, as parquet-java's default).
  *
@@ -51,10 +52,10 @@ final class KeyWrapper {
    *     the exception's type, since the host's message may hold what it was given)
    */
   byte[] keyMetadata(byte[] dataKey, String masterKeyId, boolean footerKey, String what) {
-    Map<String, String> material = new LinkedHashMap<>();
+    Map<String, Object> material = new LinkedHashMap<>();
     material.put("keyMaterialType", "PKMT1");
-    material.put("internalStorage", "true");
-    material.put("isFooterKey", Boolean.toString(footerKey));
+    material.put("internalStorage", true);
+    material.put("isFooterKey", footerKey);
     if (footerKey) {
       material.put("kmsInstanceID", KMS_INSTANCE_DEFAULT);
       material.put("kmsInstanceURL", KMS_INSTANCE_DEFAULT);
@@ -78,17 +79,17 @@ final class KeyWrapper {
       } catch (GeneralSecurityException e) {
         throw new DelphaException("cannot wrap " + what + " with its key-encryption key: " + e.getClass().getName(), e);
       }
-      material.put("doubleWrapping", "true");
+      material.put("doubleWrapping", true);
       material.put("keyEncryptionKeyID", Base64.getEncoder().encodeToString(kek.id()));
       material.put("wrappedKEK", kek.wrapped());
     } else {
       material.put("wrappedDEK", wrap(dataKey, masterKeyId, what));
-      material.put("doubleWrapping", "false");
+      material.put("doubleWrapping", false);
     }
     try {
       return JsonSupport.MAPPER.writeValueAsString(material).getBytes(StandardCharsets.UTF_8);
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("key material of strings always serializes", e);
+      throw new IllegalStateException("key material of strings and booleans always serializes", e);
     }
   }
 
