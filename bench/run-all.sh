@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 WORK="$PWD/target/bench"
 mkdir -p "$WORK"
 
-BENCHMARKS=(parquet scan firstfiles sharing ingest apps totesys salesforce servers)
+BENCHMARKS=(parquet encrypted scan firstfiles sharing ingest apps totesys salesforce servers)
 # long, or starting several servers: run only when named
 OPTIONAL=(ring variant pagedquery nodedown)
 
@@ -47,6 +47,17 @@ bench_parquet() {
   # and the anchor always from the same JVM. Every run's lines stay in the log.
   median_of_jvms "${PARQUET_JVMS:-3}" parquet \
     java -Xmx3g -cp "$CP" io.delpha.sdk.bench.ParquetBenchmark "${PARQUET_ROWS:-1000000}" "${PARQUET_REPS:-5}"
+}
+
+bench_encrypted() {
+  # issue 72: ParquetBenchmark's 1M rows (ENCRYPTED_ROWS), SNAPPY, columnar writer and reader on the caller's thread,
+  # written and read in clear, with AES_GCM_V1 and with AES_GCM_CTR_V1 (uniform, 256-bit footer key, encrypted footer)
+  # in the same JVM (goal: >= 0.8x the clear figure), and the GCM file read by parquet-java's ParquetFileReader with
+  # its FileDecryptionProperties (its column readers, every value); every read checked (count and checksum) before
+  # any figure; best of ENCRYPTED_REPS (default 5) per JVM, ENCRYPTED_JVMS (default 3) JVMs, the median ratio kept
+  median_of_jvms "${ENCRYPTED_JVMS:-3}" encrypted \
+    java -Xmx3g -cp "$CP" io.delpha.sdk.bench.EncryptedParquetBenchmark "${ENCRYPTED_ROWS:-1000000}" \
+    "${ENCRYPTED_REPS:-5}"
 }
 
 # runs the benchmark command "$3..." in $1 JVMs in turn (each JVM's lines to the log, its RESULT lines as "run: ",

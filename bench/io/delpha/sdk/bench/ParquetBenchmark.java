@@ -81,7 +81,7 @@ public final class ParquetBenchmark {
       .nullable("day", ColumnType.DATE)
       .build();
 
-  private static final long EPOCH_SECOND = 1_700_000_000L;
+  static final long EPOCH_SECOND = 1_700_000_000L;
   private static final int FIRST_DAY = 19_000;
   /** Subtracted from timestamps before summing, so the sum of a million of them fits a long. */
   private static final long BASE_MICROS = EPOCH_SECOND * 1_000_000L;
