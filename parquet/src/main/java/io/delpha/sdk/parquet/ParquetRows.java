@@ -519,6 +519,25 @@ public final class ParquetRows {
   }
 
   /**
+   * Reads a file's footer only, as {@link #metadata(Path)} does, an encrypted file's with the keys of {@link
+   * ReadOptions#decryption()} (its other options do not apply): the footer decrypted or its signature verified, the
+   * metadata of columns with keys of their own decrypted.
+   *
+   * @param file a Parquet file
+   * @param options its keys, if it is encrypted
+   * @return what its footer says
+   * @throws NotFoundException if the file does not exist
+   * @throws DataFormatException if it is not a readable Parquet file, or it is encrypted and the keys do not decrypt
+   *     its footer or the metadata of a column with a key of its own
+   */
+  public static ParquetMetadata metadata(Path file, ReadOptions options) {
+    Capability.require("ParquetRows", "parquet");
+    Objects.requireNonNull(options, "options");
+    checkMagic(file, file.toString());
+    return FooterMetadata.read(file.toString(), LocalFiles.input(file), options.decryption());
+  }
+
+  /**
    * Reads an object's footer, as {@link #metadata(Path)} does: a {@link LocalObjectStore}'s file in place, any other
    * store's object through a local temporary copy, deleted before this returns (the footer is at the object's end).
    *

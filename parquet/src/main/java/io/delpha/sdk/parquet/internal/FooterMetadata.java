@@ -3,6 +3,8 @@ package io.delpha.sdk.parquet.internal;
 import io.delpha.sdk.parquet.Physical;
 
 import io.delpha.sdk.core.DataFormatException;
+import io.delpha.sdk.parquet.FileDecryption;
+import io.delpha.sdk.parquet.internal.crypto.DecryptionFailure;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.InsufficientMemoryException;
 import io.delpha.sdk.parquet.Column;
@@ -44,12 +46,24 @@ public final class FooterMetadata {
    * @throws DataFormatException if it has no readable Parquet footer
    */
   public static ParquetMetadata read(String source, InputFile file) {
+    return read(source, file, null);
+  }
+
+  /**
+   * @param source the file or object, for messages
+   * @param file the Parquet input
+   * @param decryption the keys of an encrypted file, or {@code null}
+   * @return what its footer says (of an encrypted file, the decrypted footer and column metadata)
+   * @throws DataFormatException if it has no readable Parquet footer, or it is encrypted and the keys do not decrypt
+   *     it (or the metadata of a column with a key of its own)
+   */
+  public static ParquetMetadata read(String source, InputFile file, @Nullable FileDecryption decryption) {
     FileMetaData footer;
     MessageType schema;
     long length;
     try (SeekableInputStream in = file.newStream()) {
       length = file.getLength();
-      footer = ParquetFooter.read(file, in);
+      footer = ParquetFooter.read(file, in, decryption).metadata();
       schema = ParquetFooter.schema(footer);
     } catch (StackOverflowError e) {
       throw new DataFormatException(source + " cannot be read on this thread: its footer or schema nests too deep "
@@ -58,6 +72,8 @@ public final class FooterMetadata {
       throw new InsufficientMemoryException(source + ": " + e.getMessage(), e.neededBytes(), e.availableBytes(), e);
     } catch (ParquetFooter.EncryptedFileException | ParquetFooter.SchemaLimitException e) {
       throw new DataFormatException(source + " cannot be read: " + ParquetBatchReader.describe(e), e);
+    } catch (DecryptionFailure e) {
+      throw new DataFormatException(source + " cannot be read: " + e.getMessage());
     } catch (IOException | RuntimeException e) {
       throw e instanceof DelphaException d ? d : new DataFormatException(source + " is not a readable Parquet file "
           + "(corrupt or truncated footer): " + ParquetBatchReader.describe(e), e);
@@ -89,8 +105,11 @@ public final class FooterMetadata {
       for (int i = 0; i < chunks.size(); i++) {
         ColumnMetaData meta = chunks.get(i).getMeta_data();
         if (meta == null) {
-          throw new DataFormatException(source + " is not a readable Parquet file: a column chunk of "
-              + String.join(".", leaves.get(i).getPath()) + " has no metadata");
+          String path = String.join(".", leaves.get(i).getPath());
+          throw new DataFormatException(chunks.get(i).isSetCrypto_metadata()
+              ? source + "'s column " + path + " is encrypted with a key of its own, which was not given: its "
+                  + "metadata cannot be read"
+              : source + " is not a readable Parquet file: a column chunk of " + path + " has no metadata");
         }
         boolean typeOrder = orders == null || i >= orders.size() || orders.get(i).isSetTYPE_ORDER();
         columns.add(chunk(leaves.get(i).getPrimitiveType(), described.get(i), meta, typeOrder));
