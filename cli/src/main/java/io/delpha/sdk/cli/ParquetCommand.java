@@ -10,13 +10,16 @@ import io.delpha.sdk.parquet.Row;
 import io.delpha.sdk.parquet.RowReader;
 import io.delpha.sdk.parquet.RowSchema;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -61,9 +64,43 @@ final class ParquetCommand {
     @Mixin
     AwsClientOptions aws;
 
+    @Option(names = "--keys", paramLabel = "FILE",
+        description = "The keys of an encrypted file (Parquet modular encryption), from a file, never the command "
+            + "line: properties (footer=, column.<dotted path>=, aad_prefix=) or JSON ({\"footer\": ..., "
+            + "\"columns\": {...}, \"aad_prefix\": ...}), each value text:, hex: or base64:. Columns whose key "
+            + "is not given cannot be printed; leave them out with --columns.")
+    Path keys;
+
+    private ReadOptions options;
+
+    /** Reads the key file, if any (before an S3 object's download), and opens the input. */
     ParquetInput open(CommandSpec spec) {
       Usage.current(spec);
+      options = keys == null ? ReadOptions.defaults() : ReadOptions.defaults().withDecryption(KeyFile.read(keys));
       return ParquetInput.open(location, aws);
+    }
+
+    /**
+     * Reads the input; a file refused as encrypted when no keys were given says how to give them.
+     *
+     * @param in the input opened
+     * @param work what to do with the file
+     * @return what the work returns
+     */
+    <T> T read(ParquetInput in, Function<Path, T> work) {
+      try {
+        return in.read(work);
+      } catch (DataFormatException e) {
+        if (keys == null && e.getMessage() != null && e.getMessage().contains("(Parquet modular encryption)")) {
+          throw new DataFormatException(e.getMessage() + "; here: --keys FILE (delpha parquet cat --help)", e);
+        }
+        throw e;
+      }
+    }
+
+    /** @return the options every read of the file starts from: its keys, if given */
+    ReadOptions readOptions() {
+      return Objects.requireNonNull(options, "open() reads the keys first");
     }
   }
 
@@ -94,10 +131,11 @@ final class ParquetCommand {
     @Override
     public Integer call() {
       try (ParquetInput in = input.open(spec)) {
-        in.read(file -> {
-          ParquetMetadata meta = ParquetRows.metadata(file);
+        input.read(in, file -> {
+          ReadOptions options = input.readOptions();
+          ParquetMetadata meta = ParquetRows.metadata(file, options);
           RowSchema schema;
-          try (RowReader reader = ParquetRows.read(file, ReadOptions.defaults().skippingUnsupported())) {
+          try (RowReader reader = ParquetRows.read(file, options.skippingUnsupported())) {
             schema = reader.schema();
           }
           Table table = new Table("column", "type", "nullable");
@@ -186,7 +224,8 @@ final class ParquetCommand {
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       try (ParquetInput in = input.open(spec)) {
-        ParquetMetadata meta = in.read(ParquetRows::metadata);
+        ReadOptions options = input.readOptions();
+        ParquetMetadata meta = input.read(in, file -> ParquetRows.metadata(file, options));
         out.println("file        " + in.name());
         out.println("size        " + meta.fileBytes() + " bytes (" + ProgressPrinter.amount(meta.fileBytes(), "bytes")
             + ")");
@@ -246,10 +285,11 @@ final class ParquetCommand {
     List<String> asked = options.columns == null ? null : asked(options.columns);
     PrintWriter out = spec.commandLine().getOut();
     try (ParquetInput in = input.open(spec)) {
-      long printed = in.read(file -> {
-        ParquetMetadata meta = ParquetRows.metadata(file);
+      long printed = input.read(in, file -> {
+        ReadOptions base = input.readOptions();
+        ParquetMetadata meta = ParquetRows.metadata(file, base);
         List<String> all = topLevel(meta);
-        ReadOptions read = ReadOptions.defaults().skippingUnsupported();
+        ReadOptions read = base.skippingUnsupported();
         if (asked != null) {
           for (String name : asked) {
             if (!all.contains(name)) {

@@ -1,0 +1,146 @@
+package io.delpha.sdk.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.delpha.sdk.core.InvalidInputException;
+import io.delpha.sdk.core.internal.JsonSupport;
+import io.delpha.sdk.parquet.FileDecryption;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The keys of an encrypted Parquet file, from a file the user names ({@code --keys FILE}), never from the command line
+ * (where other users' {@code ps} and the shell's history see them). A properties file:
+ * <pre>
+ * footer = text:0123456789012345
+ * column.customer.ssn = base64:MTIzNDU2Nzg5MDEyMzQ1MA==
+ * aad_prefix = text:tester
+ * </pre>
+ * or the same as a JSON object: {@code {"footer": "...", "columns": {"customer.ssn": "..."}, "aad_prefix": "..."}}.
+ * Each value says its encoding: {@code text:} (UTF-8), {@code hex:} or {@code base64:}. Keys of 16, 24 or 32 bytes.
+ * Messages name the file and the entry, never a value.
+ */
+final class KeyFile {
+
+  /** The largest key file read: a key takes under 100 bytes of it. */
+  private static final long MAX_BYTES = 1 << 20;
+
+  private KeyFile() {}
+
+  /**
+   * @param file the key file
+   * @return the keys it gives
+   * @throws picocli.CommandLine.ParameterException if it cannot be read or an entry is not a key
+   */
+  static FileDecryption read(Path file) {
+    String text;
+    try {
+      if (Files.size(file) > MAX_BYTES) {
+        throw Usage.error("--keys: " + file + " has more than " + MAX_BYTES + " bytes; a key file is small");
+      }
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw Usage.error("--keys: no file " + file);
+    } catch (IOException e) {
+      throw Usage.error("--keys: cannot read " + file + ": " + e.getClass().getSimpleName());
+    }
+    FileDecryption.Builder keys = FileDecryption.builder();
+    boolean any = false;
+    if (text.stripLeading().startsWith("{")) {
+      JsonNode root;
+      try {
+        root = JsonSupport.MAPPER.readTree(text);
+      } catch (IOException e) {
+        throw Usage.error("--keys: " + file + " starts like JSON but is not a JSON object");
+      }
+      for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext();) {
+        Map.Entry<String, JsonNode> e = it.next();
+        switch (e.getKey()) {
+          case "footer" -> keys.footerKey(key(file, "footer", string(file, "footer", e.getValue())));
+          case "aad_prefix" -> keys.aadPrefix(bytes(file, "aad_prefix", string(file, "aad_prefix", e.getValue())));
+          case "columns" -> {
+            if (!e.getValue().isObject()) {
+              throw Usage.error("--keys: " + file + ": columns is not an object of column path to key");
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> c = e.getValue().fields(); c.hasNext();) {
+              Map.Entry<String, JsonNode> column = c.next();
+              String entry = "columns." + column.getKey();
+              keys.columnKey(column.getKey(), key(file, entry, string(file, entry, column.getValue())));
+            }
+          }
+          default -> throw Usage.error("--keys: " + file + " has an entry '" + e.getKey() + "'; the entries are "
+              + "footer, columns and aad_prefix");
+        }
+        any = true;
+      }
+    } else {
+      Properties p = new Properties();
+      try {
+        p.load(new StringReader(text));
+      } catch (IOException | IllegalArgumentException e) {
+        throw Usage.error("--keys: " + file + " is not a properties file (or a JSON object)");
+      }
+      for (String name : p.stringPropertyNames()) {
+        String value = p.getProperty(name).strip();
+        if (name.equals("footer")) {
+          keys.footerKey(key(file, name, value));
+        } else if (name.equals("aad_prefix")) {
+          keys.aadPrefix(bytes(file, name, value));
+        } else if (name.startsWith("column.") && name.length() > "column.".length()) {
+          keys.columnKey(name.substring("column.".length()), key(file, name, value));
+        } else {
+          throw Usage.error("--keys: " + file + " has an entry '" + name + "'; the entries are footer, "
+              + "column.<dotted path> and aad_prefix");
+        }
+        any = true;
+      }
+    }
+    if (!any) {
+      throw Usage.error("--keys: " + file + " gives no key");
+    }
+    return keys.build();
+  }
+
+  private static String string(Path file, String entry, JsonNode value) {
+    if (!value.isTextual()) {
+      throw Usage.error("--keys: " + file + ": " + entry + " is not a string");
+    }
+    return value.asText();
+  }
+
+  private static byte[] key(Path file, String entry, String value) {
+    byte[] key = bytes(file, entry, value);
+    if (key.length != 16 && key.length != 24 && key.length != 32) {
+      throw Usage.error("--keys: " + file + ": " + entry + " is a key of " + key.length + " bytes; an AES key has 16, "
+          + "24 or 32");
+    }
+    return key;
+  }
+
+  private static byte[] bytes(Path file, String entry, String value) {
+    try {
+      if (value.startsWith("text:")) {
+        return value.substring(5).getBytes(StandardCharsets.UTF_8);
+      }
+      if (value.startsWith("hex:")) {
+        return HexFormat.of().parseHex(value.substring(4));
+      }
+      if (value.startsWith("base64:")) {
+        return Base64.getDecoder().decode(value.substring(7));
+      }
+    } catch (IllegalArgumentException e) {
+      throw Usage.error("--keys: " + file + ": " + entry + " is not valid " + value.substring(0, value.indexOf(':')));
+    } catch (InvalidInputException e) {
+      throw Usage.error("--keys: " + file + ": " + entry + ": " + e.getMessage());
+    }
+    throw Usage.error("--keys: " + file + ": " + entry + " says no encoding: write text:, hex: or base64: before it");
+  }
+}
