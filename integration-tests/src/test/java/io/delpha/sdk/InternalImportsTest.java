@@ -67,12 +67,13 @@ class InternalImportsTest {
 
   /**
    * What {@code parquet.internal} (and its packages) may name of the public {@code parquet} package: the schema
-   * descriptors and the options (the read options' keys included), never a row or value type ({@code Row}, {@code RowBlock}, {@code ColumnBatch}, {@code
+   * descriptors and the options (the read and write options' keys included), never a row or value type ({@code Row}, {@code RowBlock}, {@code ColumnBatch}, {@code
    * ColumnVector}, {@code ColumnAppender}, the readers and the writer). The public package makes its rows and views
    * over the vectors the internals fill, so no accessor hook is needed (docs/architecture.md, "The parquet package").
    */
   static final Set<String> PARQUET_FOR_INTERNAL = Set.of("RowSchema", "Column", "ColumnType", "Physical",
-      "ReadOptions", "WriteOptions", "Compression", "ParquetMetadata", "FileDecryption", "KeyRetriever", "KmsClient");
+      "ReadOptions", "WriteOptions", "Compression", "ParquetMetadata", "FileDecryption", "KeyRetriever", "KmsClient",
+      "FileEncryption");
 
   private static final Pattern PARQUET_TYPE = Pattern.compile("(?<!\\{@code )io\\.delpha\\.sdk\\.parquet\\.([A-Z]\\w*)");
 

@@ -1,8 +1,8 @@
 package io.delpha.sdk.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.delpha.sdk.core.InvalidInputException;
-import io.delpha.sdk.core.internal.JsonSupport;
 import io.delpha.sdk.parquet.FileDecryption;
 import java.io.IOException;
 import java.io.StringReader;
@@ -32,6 +32,7 @@ final class KeyFile {
 
   /** The largest key file read: a key takes under 100 bytes of it. */
   private static final long MAX_BYTES = 1 << 20;
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private KeyFile() {}
 
@@ -57,7 +58,7 @@ final class KeyFile {
     if (text.stripLeading().startsWith("{")) {
       JsonNode root;
       try {
-        root = JsonSupport.MAPPER.readTree(text);
+        root = JSON.readTree(text);
       } catch (IOException e) {
         throw Usage.error("--keys: " + file + " starts like JSON but is not a JSON object");
       }
