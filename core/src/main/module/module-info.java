@@ -24,7 +24,7 @@ module io.delpha.sdk.core {
   exports io.delpha.sdk.core.storage;
   exports io.delpha.sdk.core.internal to io.delpha.sdk.cassandra, io.delpha.sdk.security, io.delpha.sdk.parquet, io.delpha.sdk.server, io.delpha.sdk.salesforce, io.delpha.sdk.azure, io.delpha.sdk.aws, io.delpha.sdk.sharing, io.delpha.sdk.usage, io.delpha.sdk.totesys, io.delpha.sdk.ingest, io.delpha.sdk.changes;
   exports io.delpha.sdk.core.internal.cql to io.delpha.sdk.cassandra, io.delpha.sdk.security, io.delpha.sdk.aws, io.delpha.sdk.ingest, io.delpha.sdk.changes;
-  exports io.delpha.sdk.core.internal.http to io.delpha.sdk.server, io.delpha.sdk.salesforce, io.delpha.sdk.azure, io.delpha.sdk.sharing, io.delpha.sdk.usage, io.delpha.sdk.ingest;
+  exports io.delpha.sdk.core.internal.http to io.delpha.sdk.server, io.delpha.sdk.salesforce, io.delpha.sdk.azure, io.delpha.sdk.sharing, io.delpha.sdk.usage, io.delpha.sdk.ingest, io.delpha.sdk.changes;
   exports io.delpha.sdk.core.internal.metrics to io.delpha.sdk.cassandra, io.delpha.sdk.security, io.delpha.sdk.server, io.delpha.sdk.salesforce, io.delpha.sdk.aws, io.delpha.sdk.sharing, io.delpha.sdk.usage, io.delpha.sdk.totesys, io.delpha.sdk.ingest, io.delpha.sdk.changes;
   exports io.delpha.sdk.core.secrets.internal to io.delpha.sdk.sharing;
   exports io.delpha.sdk.core.storage.internal to io.delpha.sdk.aws;

@@ -1,0 +1,218 @@
+package io.delpha.sdk.changes.internal;
+
+import io.delpha.sdk.core.DataFormatException;
+import io.delpha.sdk.core.ResponseLimitException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaParseException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A change event's Avro schema, as the Pub/Sub API's {@code GetSchema} gives it, and the flat columns its fields are
+ * stored as: a plain field is a column of its own name; a compound field (a record: an address, a person's name) is a
+ * column per part, named as Salesforce names the flat fields ({@code BillingAddress.City} is {@code BillingCity},
+ * {@code Name.FirstName} is {@code FirstName}, {@code Place__c.Street} is {@code Place__Street__s}). A field that is
+ * either text or a compound ({@code Name}, a switchable person name) has both.
+ */
+public final class EventSchema {
+
+  /** The header field every change event starts with. */
+  static final String HEADER = "ChangeEventHeader";
+
+  /**
+   * A flat column.
+   *
+   * @param field the flat field's Salesforce name ({@code BillingCity})
+   * @param kind its kind
+   * @param type its Avro type (a union's branch)
+   */
+  public record Column(String field, ColumnKind kind, Schema type) {
+    /**
+     * @return the column's CQL name: the field's name in lower case
+     */
+    public String cql() {
+      return field.toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /**
+   * A top-level field of the event.
+   *
+   * @param position its position in the schema (the bit of the changed/nulled bitmaps)
+   * @param name its name
+   * @param plain its column when it may hold a plain value, else {@code null}
+   * @param compound its record's schema when it may hold a compound, else {@code null}
+   * @param parts the columns of the compound's parts, by the part's position in the record
+   */
+  public record Field(int position, String name, @Nullable Column plain, @Nullable Schema compound,
+      List<Column> parts) {}
+
+  private final String id;
+  private final Schema schema;
+  private final List<Field> fields;
+  private final Map<String, Column> columns;
+
+  private EventSchema(String id, Schema schema, List<Field> fields, Map<String, Column> columns) {
+    this.id = id;
+    this.schema = schema;
+    this.fields = fields;
+    this.columns = columns;
+  }
+
+  /**
+   * @param id the schema id
+   * @param json the schema's JSON, as {@code GetSchema} answers
+   * @param maxChars the longest schema text accepted
+   * @param maxDepth the deepest JSON nesting accepted
+   * @return the schema
+   * @throws ResponseLimitException if the text is longer or nests deeper
+   * @throws DataFormatException if it is not a change event's Avro schema
+   */
+  public static EventSchema parse(String id, String json, long maxChars, int maxDepth) {
+    if (json.length() > maxChars) {
+      throw new ResponseLimitException("maxBodyBytes", "the Pub/Sub API's schema " + id + " is " + json.length()
+          + " characters, more than the " + maxChars + " allowed", null);
+    }
+    int depth = depth(json);
+    if (depth > maxDepth) {
+      throw new ResponseLimitException("maxSchemaDepth", "the Pub/Sub API's schema " + id + " nests " + depth
+          + " deep, more than the " + maxDepth + " allowed", null);
+    }
+    Schema schema;
+    try {
+      schema = new Schema.Parser().parse(json);
+    } catch (SchemaParseException | IllegalArgumentException e) {
+      throw new DataFormatException("the Pub/Sub API's schema " + id + " is not an Avro schema: " + e.getMessage(), e);
+    }
+    if (schema.getType() != Schema.Type.RECORD || schema.getField(HEADER) == null
+        || schema.getField(HEADER).pos() != 0 || nonNull(schema.getField(HEADER).schema()).getType()
+            != Schema.Type.RECORD) {
+      throw new DataFormatException("the Pub/Sub API's schema " + id + " (" + schema.getFullName()
+          + ") is not a change event's: it does not start with a ChangeEventHeader record");
+    }
+    List<Field> fields = new ArrayList<>();
+    Map<String, Column> columns = new LinkedHashMap<>();
+    for (Schema.Field f : schema.getFields()) {
+      if (f.pos() == 0) {
+        continue;
+      }
+      Column plain = null;
+      Schema compound = null;
+      List<Column> parts = new ArrayList<>();
+      for (Schema branch : branches(f.schema())) {
+        if (branch.getType() == Schema.Type.RECORD) {
+          compound = branch;
+          for (Schema.Field part : branch.getFields()) {
+            Schema partType = nonNull(part.schema());
+            Column c = new Column(flatName(f.name(), part.name()), ColumnKind.of(partType, part.doc()), partType);
+            parts.add(c);
+            columns.putIfAbsent(c.cql(), c);
+          }
+        } else if (plain == null) {
+          plain = new Column(f.name(), ColumnKind.of(branch, f.doc()), branch);
+          columns.putIfAbsent(plain.cql(), plain);
+        }
+      }
+      fields.add(new Field(f.pos(), f.name(), plain, compound, List.copyOf(parts)));
+    }
+    columns.remove("id");
+    return new EventSchema(id, schema, List.copyOf(fields), Collections.unmodifiableMap(columns));
+  }
+
+  /** The flat field name of a compound's part, as Salesforce names it on the object. */
+  static String flatName(String compound, String part) {
+    if (compound.endsWith("__c")) {
+      return compound.substring(0, compound.length() - 3) + "__" + part + "__s";
+    }
+    if (compound.equals("Name") || compound.equals("Address")) {
+      return part;
+    }
+    if (compound.endsWith("Address")) {
+      return compound.substring(0, compound.length() - "Address".length()) + part;
+    }
+    return compound + part;
+  }
+
+  /** The non-null branches of a type (itself when it is not a union). */
+  static List<Schema> branches(Schema type) {
+    if (type.getType() != Schema.Type.UNION) {
+      return List.of(type);
+    }
+    List<Schema> out = new ArrayList<>();
+    for (Schema b : type.getTypes()) {
+      if (b.getType() != Schema.Type.NULL) {
+        out.add(b);
+      }
+    }
+    return out;
+  }
+
+  static Schema nonNull(Schema type) {
+    List<Schema> b = branches(type);
+    return b.isEmpty() ? type : b.get(0);
+  }
+
+  /** The deepest nesting of objects and arrays in a JSON text, strings skipped. */
+  static int depth(String json) {
+    int depth = 0;
+    int max = 0;
+    boolean inString = false;
+    for (int i = 0; i < json.length(); i++) {
+      char c = json.charAt(i);
+      if (inString) {
+        if (c == '\\') {
+          i++;
+        } else if (c == '"') {
+          inString = false;
+        }
+      } else if (c == '"') {
+        inString = true;
+      } else if (c == '{' || c == '[') {
+        max = Math.max(max, ++depth);
+      } else if (c == '}' || c == ']') {
+        depth--;
+      }
+    }
+    return max;
+  }
+
+  /**
+   * @return the schema id
+   */
+  public String id() {
+    return id;
+  }
+
+  /**
+   * @return the Avro schema
+   */
+  public Schema avro() {
+    return schema;
+  }
+
+  /**
+   * @return the top-level fields after the header, in schema order
+   */
+  public List<Field> fields() {
+    return fields;
+  }
+
+  /**
+   * @param position a position of the schema
+   * @return the field there, or {@code null} for the header or a position outside the schema
+   */
+  public @Nullable Field field(int position) {
+    return position < 1 || position > fields.size() ? null : fields.get(position - 1);
+  }
+
+  /**
+   * @return the flat columns by CQL name, in schema order (no {@code id}: the record id is the key)
+   */
+  public Map<String, Column> columns() {
+    return columns;
+  }
+}

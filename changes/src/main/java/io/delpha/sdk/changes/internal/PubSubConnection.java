@@ -1,0 +1,189 @@
+package io.delpha.sdk.changes.internal;
+
+import io.delpha.sdk.changes.ChangeStreamConfig;
+import io.delpha.sdk.changes.PubSubSession;
+import io.delpha.sdk.changes.internal.pubsub.FetchRequest;
+import io.delpha.sdk.changes.internal.pubsub.FetchResponse;
+import io.delpha.sdk.changes.internal.pubsub.SchemaInfo;
+import io.delpha.sdk.changes.internal.pubsub.SchemaRequest;
+import io.delpha.sdk.changes.internal.pubsub.TopicInfo;
+import io.delpha.sdk.changes.internal.pubsub.TopicRequest;
+import io.delpha.sdk.core.internal.http.Peers;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
+import io.grpc.ClientCall;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.MetadataUtils;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The gRPC side of a stream: one channel to the Pub/Sub API (TLS, except to a loopback address), the three headers of
+ * the session on every call, and every answer bounded by the response limits' {@code maxBodyBytes} (gRPC refuses a
+ * larger message before it is read). Thread-safe.
+ */
+public final class PubSubConnection implements AutoCloseable {
+
+  static final Metadata.Key<String> ACCESS_TOKEN = Metadata.Key.of("accesstoken", Metadata.ASCII_STRING_MARSHALLER);
+  static final Metadata.Key<String> INSTANCE_URL = Metadata.Key.of("instanceurl", Metadata.ASCII_STRING_MARSHALLER);
+  static final Metadata.Key<String> TENANT_ID = Metadata.Key.of("tenantid", Metadata.ASCII_STRING_MARSHALLER);
+  /** Where the Pub/Sub API names its own error code, in a failed call's trailers. */
+  public static final Metadata.Key<String> ERROR_CODE = Metadata.Key.of("error-code", Metadata.ASCII_STRING_MARSHALLER);
+
+  private final ManagedChannel channel;
+  private final ChangeStreamConfig config;
+  private final int maxMessage;
+
+  /**
+   * @param config the stream's settings
+   * @param channels the channel to use instead of the endpoint (tests), or {@code null}
+   */
+  public PubSubConnection(ChangeStreamConfig config, @Nullable Supplier<?> channels) {
+    this.config = config;
+    this.maxMessage = (int) Math.min(Integer.MAX_VALUE, config.responseLimits().maxBodyBytes());
+    if (channels != null) {
+      this.channel = (ManagedChannel) channels.get();
+    } else {
+      String endpoint = config.endpoint();
+      String host = endpoint.substring(0, endpoint.lastIndexOf(':'));
+      NettyChannelBuilder b = NettyChannelBuilder.forTarget(endpoint).maxInboundMessageSize(maxMessage)
+          .maxInboundMetadataSize(64 * 1024);
+      if (Peers.isLoopback(host.startsWith("[") ? host.substring(1, host.length() - 1) : host)) {
+        b.usePlaintext();
+      } else {
+        b.useTransportSecurity();
+      }
+      this.channel = b.build();
+    }
+  }
+
+  private static Metadata headers(PubSubSession session) {
+    Metadata m = new Metadata();
+    m.put(ACCESS_TOKEN, session.accessToken().reveal());
+    m.put(INSTANCE_URL, session.instanceUrl());
+    m.put(TENANT_ID, session.tenantId());
+    return m;
+  }
+
+  private CallOptions options() {
+    return CallOptions.DEFAULT.withMaxInboundMessageSize(maxMessage);
+  }
+
+  /**
+   * @param session the session
+   * @param schemaId a schema id an event named
+   * @return the schema's JSON
+   */
+  public SchemaInfo schema(PubSubSession session, String schemaId) {
+    return ClientCalls.blockingUnaryCall(withHeaders(session), PubSubMethods.GET_SCHEMA, unaryOptions(),
+        SchemaRequest.newBuilder().setSchemaId(schemaId).build());
+  }
+
+  /**
+   * @param session the session
+   * @param topic a topic
+   * @return what the API says of it (its current schema id among it)
+   */
+  public TopicInfo topic(PubSubSession session, String topic) {
+    return ClientCalls.blockingUnaryCall(withHeaders(session), PubSubMethods.GET_TOPIC, unaryOptions(),
+        TopicRequest.newBuilder().setTopicName(topic).build());
+  }
+
+  private Channel withHeaders(PubSubSession session) {
+    return ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers(session)));
+  }
+
+  private CallOptions unaryOptions() {
+    return options().withDeadlineAfter(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Opens a Subscribe stream and sends its first request.
+   *
+   * @param session the session
+   * @param first the first request (topic, replay preset and id, how many events)
+   * @return the stream
+   */
+  public Subscription subscribe(PubSubSession session, FetchRequest first) {
+    ClientCall<FetchRequest, FetchResponse> call = channel.newCall(PubSubMethods.SUBSCRIBE, options());
+    Subscription s = new Subscription(call);
+    call.start(s.listener(), headers(session));
+    call.request(1);
+    call.sendMessage(first);
+    return s;
+  }
+
+  @Override
+  public void close() {
+    channel.shutdownNow();
+    try {
+      channel.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** How a stream ended: the status and trailers gRPC closed it with. */
+  public record Closed(Status status, Metadata trailers) {}
+
+  /**
+   * One Subscribe stream: its answers one at a time (gRPC is asked for the next only when the last was taken), the
+   * requests for more events. Used by one thread, except {@link #cancel()}.
+   */
+  public static final class Subscription {
+    private final ClientCall<FetchRequest, FetchResponse> call;
+    private final BlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
+
+    Subscription(ClientCall<FetchRequest, FetchResponse> call) {
+      this.call = call;
+    }
+
+    ClientCall.Listener<FetchResponse> listener() {
+      return new ClientCall.Listener<>() {
+        @Override
+        public void onMessage(FetchResponse message) {
+          inbox.add(message);
+        }
+
+        @Override
+        public void onClose(Status status, Metadata trailers) {
+          inbox.add(new Closed(status, trailers));
+        }
+      };
+    }
+
+    /**
+     * @param timeout how long to wait
+     * @return the next answer ({@link FetchResponse}) or the end ({@link Closed}), or {@code null} if none came in time
+     * @throws InterruptedException if the thread is interrupted
+     */
+    public @Nullable Object next(Duration timeout) throws InterruptedException {
+      Object o = inbox.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      if (o instanceof FetchResponse) {
+        call.request(1);
+      }
+      return o;
+    }
+
+    /**
+     * @param events how many more events the stream may send
+     */
+    public void request(int events) {
+      call.sendMessage(FetchRequest.newBuilder().setNumRequested(events).build());
+    }
+
+    /** Ends the stream from this side. */
+    public void cancel() {
+      call.cancel("the change stream stopped", null);
+    }
+  }
+}

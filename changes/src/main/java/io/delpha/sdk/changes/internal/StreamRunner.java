@@ -1,0 +1,461 @@
+package io.delpha.sdk.changes.internal;
+
+import com.google.protobuf.ByteString;
+import io.delpha.sdk.cassandra.CqlExecutor;
+import io.delpha.sdk.changes.ChangeStreamConfig;
+import io.delpha.sdk.changes.ChangeStreamStatus;
+import io.delpha.sdk.changes.ChangeStreamStatus.State;
+import io.delpha.sdk.changes.PubSubLogin;
+import io.delpha.sdk.changes.PubSubSession;
+import io.delpha.sdk.changes.ReplayPreset;
+import io.delpha.sdk.changes.internal.pubsub.ConsumerEvent;
+import io.delpha.sdk.changes.internal.pubsub.FetchRequest;
+import io.delpha.sdk.changes.internal.pubsub.FetchResponse;
+import io.delpha.sdk.core.AccessDeniedException;
+import io.delpha.sdk.core.AuthenticationException;
+import io.delpha.sdk.core.DelphaException;
+import io.delpha.sdk.core.InvalidInputException;
+import io.delpha.sdk.core.NotFoundException;
+import io.delpha.sdk.core.ResponseLimitException;
+import io.delpha.sdk.core.ServiceUnavailableException;
+import io.delpha.sdk.core.internal.http.Peers;
+import io.delpha.sdk.salesforce.SalesforceClient;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A change stream's work, on a thread of its own: subscribe (from the checkpoint, else the preset), take one answer at
+ * a time, apply its events into Cassandra, wait for the writes, checkpoint the answer's last replay id (a keep-alive's
+ * latest replay id too), ask for as many events as were applied. A dropped stream is subscribed again from the
+ * checkpoint ({@code CUSTOM}), with the retry policy's pauses, and what it sends again is written again with the same
+ * timestamps; a checkpoint the event bus no longer keeps (an {@code INVALID_ARGUMENT} whose trailers name {@code
+ * replayid.corrupted}) makes the stream re-read every object it applies and start again at the oldest event kept
+ * ({@code EARLIEST}), which applied over the re-read leaves each field as its latest change made it.
+ */
+public final class StreamRunner {
+
+  private static final Logger log = LoggerFactory.getLogger(StreamRunner.class);
+  private static final Duration SLICE = Duration.ofMillis(100);
+  private static final int MAX_SCHEMAS = 256;
+  private static final String EXPIRED_CODE = "replayid.corrupted";
+  private static final HexFormat HEX = HexFormat.of();
+
+  private enum Outcome { STOPPED, DROPPED, EXPIRED }
+
+  private final ChangeStreamConfig config;
+  private final PubSubLogin login;
+  private final PubSubConnection connection;
+  private final TableWriter writer;
+  private final Checkpoints checkpoints;
+  private final Rereads rereads;
+  private final Map<String, EventSchema> schemas = new LinkedHashMap<>();
+  private final Map<String, EventSchema> schemaOfEntity = new LinkedHashMap<>();
+
+  private final AtomicLong eventsApplied = new AtomicLong();
+  private final AtomicLong gapsReread = new AtomicLong();
+  private final AtomicLong resyncs = new AtomicLong();
+  private final AtomicLong resubscribes = new AtomicLong();
+  private volatile State state = State.NEW;
+  private volatile byte @Nullable [] lastReplayId;
+  private volatile @Nullable Instant lastCommit;
+  private volatile @Nullable DelphaException failure;
+  private volatile boolean stopping;
+  private volatile PubSubConnection.@Nullable Subscription current;
+  private @Nullable Thread thread;
+  private @Nullable PubSubSession session;
+
+  /**
+   * @param config the settings
+   * @param cql the host's executor
+   * @param salesforce the host's Salesforce client
+   * @param login the Pub/Sub login
+   * @param channels a gRPC channel instead of the endpoint (tests), or {@code null}
+   */
+  public StreamRunner(ChangeStreamConfig config, CqlExecutor cql, SalesforceClient salesforce, PubSubLogin login,
+      @Nullable Supplier<?> channels) {
+    this.config = config;
+    this.login = login;
+    this.connection = new PubSubConnection(config, channels);
+    this.writer = new TableWriter(cql, config.keyspace());
+    this.checkpoints = new Checkpoints(cql, config.keyspace(), config.checkpointTable());
+    this.rereads = new Rereads(salesforce);
+  }
+
+  /** Starts the stream's thread unless it runs. */
+  public synchronized void start() {
+    if (thread != null && thread.isAlive()) {
+      return;
+    }
+    stopping = false;
+    failure = null;
+    state = State.RUNNING;
+    Thread t = new Thread(this::run, "delpha-changes" + config.topic().replace('/', '-'));
+    t.setDaemon(true);
+    thread = t;
+    t.start();
+  }
+
+  /** Stops the stream's thread after the answer it applies, and waits for it. */
+  public void stop() {
+    Thread t;
+    synchronized (this) {
+      t = thread;
+      stopping = true;
+    }
+    PubSubConnection.Subscription s = current;
+    if (s != null) {
+      s.cancel();
+    }
+    if (t != null) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Stops and closes the connection. */
+  public void close() {
+    stop();
+    connection.close();
+  }
+
+  /**
+   * @return the stream's status now
+   */
+  public ChangeStreamStatus status() {
+    byte[] replay = lastReplayId;
+    Instant commit = lastCommit;
+    return new ChangeStreamStatus(state, config.topic(), replay == null ? null : HEX.formatHex(replay), commit,
+        commit == null ? null : Duration.between(commit, config.clock().instant()), eventsApplied.get(),
+        gapsReread.get(), resyncs.get(), resubscribes.get(), failure);
+  }
+
+  private void run() {
+    try {
+      checkpoints.ensure();
+      Optional<Checkpoints.Checkpoint> saved = checkpoints.load(config.topic());
+      WriteClock clock = new WriteClock(saved.map(Checkpoints.Checkpoint::lastTimestamp).orElse(0L));
+      byte[] replay = saved.map(Checkpoints.Checkpoint::replayId).orElse(null);
+      lastReplayId = replay;
+      ReplayPreset preset = config.replayPreset();
+      int attempt = 0;
+      while (!stopping) {
+        boolean[] answered = {false};
+        Outcome outcome = consume(replay, preset, clock, answered);
+        replay = lastReplayId;
+        if (outcome == Outcome.STOPPED) {
+          break;
+        }
+        if (outcome == Outcome.EXPIRED) {
+          String shown = replay == null ? config.replayId() : HEX.formatHex(replay);
+          log.warn("the Pub/Sub API no longer keeps the events after replay id {} of {}: re-reading every object of "
+              + "the stream, then starting at the oldest event it keeps", shown, config.topic());
+          resyncAll(clock);
+          checkpoints.clear(config.topic());
+          replay = null;
+          lastReplayId = null;
+          preset = ReplayPreset.EARLIEST;
+          attempt = 0;
+          continue;
+        }
+        resubscribes.incrementAndGet();
+        attempt = answered[0] ? 1 : attempt + 1;
+        if (!config.retryPolicy().canRetryAfter(attempt)) {
+          throw new ServiceUnavailableException("the Pub/Sub stream of " + config.topic() + " failed " + attempt
+              + " times in a row without an answer; it resumes from its checkpoint when started again");
+        }
+        pause(config.retryPolicy().delayAfter(attempt));
+      }
+      state = State.STOPPED;
+    } catch (DelphaException e) {
+      fail(e);
+    } catch (StatusRuntimeException e) {
+      fail(fatal(e.getStatus(), "the Pub/Sub API"));
+    } catch (RuntimeException e) {
+      fail(new DelphaException("the change stream of " + config.topic() + " failed: " + e, e));
+    }
+  }
+
+  private void fail(DelphaException e) {
+    if (stopping) {
+      state = State.STOPPED;
+      return;
+    }
+    log.error("the change stream of {} failed: {}", config.topic(), e.getMessage());
+    failure = e;
+    state = State.FAILED;
+  }
+
+  /** One subscription, until it ends; its answers applied and checkpointed. */
+  private Outcome consume(byte @Nullable [] replay, ReplayPreset preset, WriteClock clock, boolean[] answered) {
+    PubSubSession s;
+    try {
+      s = login.login();
+    } catch (ServiceUnavailableException e) {
+      log.warn("the Pub/Sub login failed, trying again: {}", e.getMessage());
+      return Outcome.DROPPED;
+    }
+    session = s;
+    FetchRequest.Builder first = FetchRequest.newBuilder().setTopicName(config.topic())
+        .setNumRequested(config.batchSize());
+    if (replay != null) {
+      first.setReplayPreset(io.delpha.sdk.changes.internal.pubsub.ReplayPreset.CUSTOM)
+          .setReplayId(ByteString.copyFrom(replay));
+    } else if (preset == ReplayPreset.CUSTOM) {
+      first.setReplayPreset(io.delpha.sdk.changes.internal.pubsub.ReplayPreset.CUSTOM)
+          .setReplayId(ByteString.copyFrom(HEX.parseHex(String.valueOf(config.replayId()))));
+    } else {
+      first.setReplayPreset(preset == ReplayPreset.EARLIEST ? io.delpha.sdk.changes.internal.pubsub.ReplayPreset.EARLIEST
+          : io.delpha.sdk.changes.internal.pubsub.ReplayPreset.LATEST);
+    }
+    PubSubConnection.Subscription sub = connection.subscribe(s, first.build());
+    current = sub;
+    int batch = config.batchSize();
+    int outstanding = batch;
+    long silentSince = System.nanoTime();
+    try {
+      while (true) {
+        if (stopping) {
+          sub.cancel();
+          return Outcome.STOPPED;
+        }
+        Object next = sub.next(SLICE);
+        if (next == null) {
+          if (System.nanoTime() - silentSince > config.keepAliveTimeout().toNanos()) {
+            sub.cancel();
+            throw new ResponseLimitException("keepAliveTimeout", "the Pub/Sub API sent nothing on the stream of "
+                + config.topic() + " for " + config.keepAliveTimeout().toSeconds() + " s (keep-alives are due within "
+                + "270 s)", null);
+          }
+          continue;
+        }
+        if (next instanceof PubSubConnection.Closed closed) {
+          return ended(closed);
+        }
+        FetchResponse answer = (FetchResponse) next;
+        silentSince = System.nanoTime();
+        int n = answer.getEventsCount();
+        if (n > outstanding) {
+          sub.cancel();
+          throw new ResponseLimitException("maxItems", "the Pub/Sub API sent " + n + " events in one answer on the "
+              + "stream of " + config.topic() + " when " + outstanding + " were requested", null);
+        }
+        try {
+          apply(answer, clock);
+        } catch (StatusRuntimeException e) {
+          sub.cancel();
+          if (transientStatus(e.getStatus())) {
+            return Outcome.DROPPED;
+          }
+          throw fatal(e.getStatus(), "the Pub/Sub API's GetSchema");
+        } catch (ServiceUnavailableException e) {
+          sub.cancel();
+          log.warn("applying changes of {} failed, subscribing again from the checkpoint: {}", config.topic(),
+              e.getMessage());
+          return Outcome.DROPPED;
+        }
+        answered[0] = true;
+        outstanding -= n;
+        if (outstanding <= batch / 2) {
+          sub.request(batch - outstanding);
+          outstanding = batch;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      sub.cancel();
+      return Outcome.STOPPED;
+    } finally {
+      current = null;
+    }
+  }
+
+  /** An answer's events into the tables, then its position into the checkpoint. */
+  private void apply(FetchResponse answer, WriteClock clock) {
+    PubSubSession s = java.util.Objects.requireNonNull(session);
+    for (ConsumerEvent ce : answer.getEventsList()) {
+      EventSchema schema = schema(s, ce.getEvent().getSchemaId());
+      ChangeEvent e = EventDecoder.decode(schema, ce.getEvent().getPayload().toByteArray());
+      applyOne(e, schema, clock);
+      eventsApplied.incrementAndGet();
+      lastCommit = Instant.ofEpochMilli(e.commitTimestamp());
+    }
+    ByteString position = answer.getEventsCount() > 0
+        ? answer.getEvents(answer.getEventsCount() - 1).getReplayId() : answer.getLatestReplayId();
+    writer.flush();
+    if (!position.isEmpty()) {
+      byte[] id = position.toByteArray();
+      checkpoints.save(config.topic(), id, clock.last(), config.clock().instant());
+      lastReplayId = id;
+    }
+  }
+
+  private void applyOne(ChangeEvent e, EventSchema schema, WriteClock clock) {
+    String table = table(e.entity());
+    writer.ensure(table, schema);
+    schemaOfEntity.put(e.entity(), schema);
+    long ts = clock.next(e.commitTimestamp(), e.sequenceNumber());
+    if (e.overflow()) {
+      resync(e.entity(), schema, table, ts);
+      return;
+    }
+    switch (e.changeType()) {
+      case "DELETE" -> e.recordIds().forEach(id -> writer.delete(table, id, ts));
+      case "CREATE", "UNDELETE", "UPDATE" -> {
+        if (!e.values().isEmpty()) {
+          e.recordIds().forEach(id -> writer.upsert(table, id, e.values(), ts));
+        }
+        if (e.reread()) {
+          reread(e, schema, table, clock.next(e.commitTimestamp(), e.sequenceNumber()));
+        }
+      }
+      default -> reread(e, schema, table, ts);
+    }
+  }
+
+  private void reread(ChangeEvent e, EventSchema schema, String table, long ts) {
+    for (String id : e.recordIds()) {
+      Map<String, @Nullable Object> record = rereads.record(e.entity(), id, schema);
+      if (record == null) {
+        writer.delete(table, id, ts);
+      } else {
+        writer.upsert(table, id, record, ts);
+      }
+      gapsReread.incrementAndGet();
+    }
+  }
+
+  /** Re-reads a whole object into its table at one timestamp; rows of records no longer there are deleted. */
+  private void resync(String entity, EventSchema schema, String table, long ts) {
+    State was = state;
+    state = State.RESYNCING;
+    log.info("re-reading every {} record into {}.{}", entity, config.keyspace(), table);
+    Set<String> stale = writer.ids(table);
+    rereads.all(entity, schema, (id, record) -> {
+      writer.upsert(table, id, record, ts);
+      stale.remove(id);
+    });
+    stale.forEach(id -> writer.delete(table, id, ts));
+    writer.flush();
+    resyncs.incrementAndGet();
+    state = was;
+  }
+
+  /** After an expired replay id: every object the stream applies, re-read. */
+  private void resyncAll(WriteClock clock) {
+    Map<String, EventSchema> entities = new LinkedHashMap<>(schemaOfEntity);
+    String single = topicEntity();
+    if (single != null && !entities.containsKey(single)) {
+      PubSubSession s = login.login();
+      String schemaId = connection.topic(s, config.topic()).getSchemaId();
+      entities.put(single, schema(s, schemaId));
+    }
+    if (entities.isEmpty()) {
+      throw new InvalidInputException("the checkpoint of " + config.topic() + " is older than the event bus keeps, and "
+          + "the stream has not seen which objects it carries: re-read them (e.g. with a bulk load) and drop the "
+          + "checkpoint row from " + config.keyspace() + "." + config.checkpointTable());
+    }
+    long ts = clock.reread(config.clock().millis());
+    for (Map.Entry<String, EventSchema> e : entities.entrySet()) {
+      String table = table(e.getKey());
+      writer.ensure(table, e.getValue());
+      resync(e.getKey(), e.getValue(), table, ts);
+    }
+  }
+
+  /** The object of a one-object topic ({@code /data/AccountChangeEvent}: Account), or null. */
+  private @Nullable String topicEntity() {
+    String name = config.topic().substring("/data/".length());
+    if (name.endsWith("__ChangeEvent")) {
+      return name.substring(0, name.length() - "__ChangeEvent".length()) + "__c";
+    }
+    if (name.endsWith("ChangeEvent") && !name.equals("ChangeEvent")) {
+      return name.substring(0, name.length() - "ChangeEvent".length());
+    }
+    return null;
+  }
+
+  private String table(String entity) {
+    String t = config.table();
+    return t != null ? t : entity.toLowerCase(Locale.ROOT);
+  }
+
+  private EventSchema schema(PubSubSession s, String id) {
+    EventSchema known = schemas.get(id);
+    if (known != null) {
+      return known;
+    }
+    String json = connection.schema(s, id).getSchemaJson();
+    EventSchema schema = EventSchema.parse(id, json, config.responseLimits().maxBodyBytes(), config.maxSchemaDepth());
+    if (schemas.size() >= MAX_SCHEMAS) {
+      schemas.remove(schemas.keySet().iterator().next());
+    }
+    schemas.put(id, schema);
+    return schema;
+  }
+
+  private Outcome ended(PubSubConnection.Closed closed) {
+    Status status = closed.status();
+    String code = closed.trailers().get(PubSubConnection.ERROR_CODE);
+    if (status.getCode() == Status.Code.INVALID_ARGUMENT && code != null && code.contains(EXPIRED_CODE)) {
+      return Outcome.EXPIRED;
+    }
+    if (status.getCode() == Status.Code.RESOURCE_EXHAUSTED && String.valueOf(status.getDescription())
+        .contains("exceeds maximum")) {
+      throw new ResponseLimitException("maxBodyBytes", "an answer of the Pub/Sub API on the stream of "
+          + config.topic() + " is larger than the " + config.responseLimits().maxBodyBytes() + " bytes allowed", null);
+    }
+    if (status.isOk() || transientStatus(status) || status.getCode() == Status.Code.UNAUTHENTICATED) {
+      log.info("the Pub/Sub stream of {} ended ({}): subscribing again from the checkpoint", config.topic(),
+          status.getCode());
+      return Outcome.DROPPED;
+    }
+    throw fatal(status, "the Pub/Sub API");
+  }
+
+  private static boolean transientStatus(Status status) {
+    return switch (status.getCode()) {
+      case UNAVAILABLE, INTERNAL, UNKNOWN, CANCELLED, DEADLINE_EXCEEDED, ABORTED, RESOURCE_EXHAUSTED -> true;
+      default -> false;
+    };
+  }
+
+  private DelphaException fatal(Status status, String who) {
+    String message = who + " refused the stream of " + config.topic() + ": " + status.getCode() + " "
+        + Peers.echo(status.getDescription());
+    return switch (status.getCode()) {
+      case UNAUTHENTICATED -> new AuthenticationException(message);
+      case PERMISSION_DENIED -> new AccessDeniedException(message);
+      case NOT_FOUND -> new NotFoundException(message);
+      case INVALID_ARGUMENT, FAILED_PRECONDITION, OUT_OF_RANGE -> new InvalidInputException(message);
+      default -> new ServiceUnavailableException(message);
+    };
+  }
+
+  private void pause(Duration d) {
+    long end = System.nanoTime() + d.toNanos();
+    while (!stopping && System.nanoTime() < end) {
+      try {
+        Thread.sleep(Math.min(SLICE.toMillis(), Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+}
