@@ -15,4 +15,5 @@ module io.delpha.sdk {
   requires transitive io.delpha.sdk.usage;
   requires transitive io.delpha.sdk.totesys;
   requires transitive io.delpha.sdk.ingest;
+  requires transitive io.delpha.sdk.changes;
 }

@@ -65,7 +65,7 @@ public final class EventDecoder {
         FieldBitmap changed = FieldBitmap.parse(strings(header, "changedFields"), fields, "changedFields");
         FieldBitmap nulled = FieldBitmap.parse(strings(header, "nulledFields"), fields, "nulledFields");
         FieldBitmap diff = FieldBitmap.parse(strings(header, "diffFields"), fields, "diffFields");
-        reread = !diff.isEmpty() || putChanged(values, schema, record, changed, nulled);
+        reread = !diff.isEmpty() | putChanged(values, schema, record, changed, nulled, diff);
       }
       case "DELETE" -> { }
       default -> reread = true;
@@ -78,19 +78,19 @@ public final class EventDecoder {
 
   /** An update's changed fields into {@code values}; whether one of them has no value to write. */
   private static boolean putChanged(Map<String, @Nullable Object> values, EventSchema schema, GenericRecord record,
-      FieldBitmap changed, FieldBitmap nulled) {
+      FieldBitmap changed, FieldBitmap nulled, FieldBitmap diff) {
     boolean missing = false;
     for (EventSchema.Field f : schema.fields()) {
       int pos = f.position();
       Object v = record.get(pos);
       boolean partsNamed = changed.parts().containsKey(pos);
-      if (!changed.has(pos) && !partsNamed) {
-        continue;
+      if ((!changed.has(pos) && !partsNamed) || diff.has(pos)) {
+        continue; // unchanged, or sent as a diff (re-read)
       }
       if (v instanceof GenericRecord || (f.plain() == null && f.compound() != null)) {
         GenericRecord c = v instanceof GenericRecord r ? r : null;
         for (int i = 0; i < f.parts().size(); i++) {
-          if (!changed.hasPart(pos, i)) {
+          if (!changed.hasPart(pos, i) || (diff.parts().containsKey(pos) && diff.hasPart(pos, i))) {
             continue;
           }
           EventSchema.Column part = f.parts().get(i);

@@ -1,0 +1,274 @@
+package io.delpha.sdk.changes;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.matching;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.datastax.oss.driver.api.core.cql.ColumnDefinition;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.delpha.sdk.cassandra.CassandraManager;
+import io.delpha.sdk.core.ResponseLimitException;
+import io.delpha.sdk.core.RetryPolicy;
+import io.delpha.sdk.core.Secret;
+import io.delpha.sdk.salesforce.SalesforceManager;
+import io.delpha.sdk.salesforce.SalesforceStubs;
+import io.delpha.sdk.testing.CassandraServer;
+import io.delpha.sdk.testing.HostileAnswers;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The change stream against a fake Pub/Sub API (the published proto, in process and on a loopback port) serving seeded
+ * change logs of Accounts and Contacts, REST re-reads from WireMock and a real Cassandra node. Judged by the data: the
+ * tables equal the org's final state, which the generator keeps without the consumer's code. A failing seed prints the
+ * command that replays it alone ({@code -Dchanges.seed=S -Dchanges.count=1}).
+ */
+@DisplayName("SalesforceChangeStream: seeded change logs, faults, budgets, into real Cassandra")
+class ChangeStreamTest {
+
+  @RegisterExtension
+  static WireMockExtension wm = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final RetryPolicy FAST = RetryPolicy.builder().maxAttempts(5).initialDelay(Duration.ofMillis(1))
+      .maxDelay(Duration.ofMillis(20)).jitter(false).build();
+  private static CassandraManager cass;
+
+  @BeforeAll
+  static void connect() {
+    CassandraServer server = CassandraServer.shared(CassandraServer.Variant.PLAIN);
+    cass = CassandraManager.builder().contactPoint(server.host(), server.port())
+        .localDatacenter(server.localDatacenter()).build();
+  }
+
+  @AfterAll
+  static void close() {
+    if (cass != null) {
+      cass.close();
+    }
+  }
+
+  private static String keyspace(String name) {
+    cass.execute("DROP KEYSPACE IF EXISTS " + name);
+    cass.execute("CREATE KEYSPACE " + name
+        + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
+    return name;
+  }
+
+  /** The org's final state as the REST API answers it: each record, 404 for the others, a query per object. */
+  private static void stubRest(ChangeLog log) {
+    wm.resetAll();
+    SalesforceStubs.stubPasswordLogin(wm, SalesforceStubs.TOKEN_A);
+    wm.stubFor(get(urlPathMatching("/services/data/v60.0/sobjects/.*")).atPriority(10).willReturn(aResponse()
+        .withStatus(404).withHeader("Content-Type", "application/json")
+        .withBody("[{\"errorCode\":\"NOT_FOUND\",\"message\":\"The requested resource does not exist\"}]")));
+    for (String entity : log.org.keySet()) {
+      for (String id : log.org.get(entity).keySet()) {
+        wm.stubFor(get(urlPathEqualTo("/services/data/v60.0/sobjects/" + entity + "/" + id)).atPriority(1)
+            .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                .withBody(log.rest(JSON, entity, id).toString())));
+      }
+      wm.stubFor(get(urlPathMatching("/services/data/v60.0/query/?")).withQueryParam("q",
+          matching(".* FROM " + entity)).atPriority(1).willReturn(aResponse().withStatus(200)
+              .withHeader("Content-Type", "application/json").withBody(log.query(JSON, entity).toString())));
+    }
+  }
+
+  private static SalesforceManager salesforce() {
+    return SalesforceManager.builder().loginUrl(wm.baseUrl()).clientId(SalesforceStubs.CLIENT_ID)
+        .clientSecret(SalesforceStubs.CLIENT_SECRET).username(SalesforceStubs.USERNAME)
+        .password(SalesforceStubs.PASSWORD).securityToken(SalesforceStubs.SECURITY_TOKEN).retryPolicy(FAST)
+        .requestTimeout(Duration.ofSeconds(10)).build();
+  }
+
+  private static FakePubSub server(ChangeLog log) {
+    return server(log, log.events.size());
+  }
+
+  private static FakePubSub server(ChangeLog log, int events) {
+    FakePubSub server = new FakePubSub();
+    server.schemas.put(ChangeLog.ACCOUNT_SCHEMA, ChangeLog.schemaJson("AccountChangeEvent.avsc"));
+    server.schemas.put(ChangeLog.CONTACT_SCHEMA, ChangeLog.schemaJson("ContactChangeEvent.avsc"));
+    server.topics.put("/data/AccountChangeEvent", ChangeLog.ACCOUNT_SCHEMA);
+    server.topics.put("/data/ContactChangeEvent", ChangeLog.CONTACT_SCHEMA);
+    server.append(log.events.subList(0, events));
+    return server;
+  }
+
+  private static SalesforceChangeStreamBuilder stream(FakePubSub server, String ks, SalesforceManager sf) {
+    return SalesforceChangeStream.builder().topic("/data/ChangeEvents").keyspace(ks).cql(cass).salesforce(sf)
+        .login(() -> new PubSubSession(Secret.of("00Dx0000000BV7z!token"), wm.baseUrl(),
+            PubSubSession.orgIdOf("https://login.salesforce.com/id/00Dx0000000BV7z/005x00000012Q9P")))
+        .replayPreset(ReplayPreset.EARLIEST).retryPolicy(FAST).channels(server::channel);
+  }
+
+  /** Waits until the stream checkpointed the log's last replay id (or failed). */
+  private static ChangeStreamStatus await(ChangeStream stream, FakePubSub server) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    ChangeStreamStatus s = stream.status();
+    while (System.nanoTime() < deadline) {
+      s = stream.status();
+      if (s.state() == ChangeStreamStatus.State.FAILED || server.lastReplayHex().equals(s.lastReplayId())) {
+        return s;
+      }
+      Thread.sleep(20);
+    }
+    return s;
+  }
+
+  private static Map<String, Map<String, Object>> table(String ks, String table) {
+    Map<String, Map<String, Object>> out = new TreeMap<>();
+    for (Row row : cass.execute("SELECT * FROM " + ks + "." + table)) {
+      Map<String, Object> cols = new TreeMap<>();
+      for (ColumnDefinition c : row.getColumnDefinitions()) {
+        String name = c.getName().asInternal();
+        if (!name.equals("id")) {
+          cols.put(name, row.getObject(name));
+        }
+      }
+      out.put(row.getString("id"), cols);
+    }
+    return out;
+  }
+
+  private static void assertConverged(ChangeLog log, String ks, String... entities) {
+    for (String entity : entities.length > 0 ? java.util.List.of(entities) : log.org.keySet()) {
+      assertThat(table(ks, entity.toLowerCase(java.util.Locale.ROOT)))
+          .as("table %s.%s against the org's final %s records", ks, entity.toLowerCase(java.util.Locale.ROOT), entity)
+          .isEqualTo(log.expected(entity));
+    }
+  }
+
+  private void runSeed(Random random, long seed, boolean loopback) throws Exception {
+    ChangeLog log = new ChangeLog(seed).generate(40 + random.nextInt(60));
+    stubRest(log);
+    String ks = keyspace("changes_s" + Math.abs(seed % 100_000) + (loopback ? "_l" : ""));
+    try (FakePubSub server = server(log); SalesforceManager sf = salesforce()) {
+      server.dropEvery = random.nextInt(3) == 0 ? 0 : 5 + random.nextInt(40);
+      server.redeliver = random.nextInt(4);
+      server.maxPerAnswer = 1 + random.nextInt(12);
+      SalesforceChangeStreamBuilder b = stream(server, ks, sf).batchSize(1 + random.nextInt(100));
+      if (loopback) {
+        b = SalesforceChangeStream.builder().topic("/data/ChangeEvents").keyspace(ks).cql(cass).salesforce(sf)
+            .login(() -> new PubSubSession(Secret.of("t"), wm.baseUrl(), "00Dx0000000BV7z"))
+            .replayPreset(ReplayPreset.EARLIEST).retryPolicy(FAST).endpoint(server.loopback());
+      }
+      try (ChangeStream stream = b.build()) {
+        stream.start();
+        ChangeStreamStatus s = await(stream, server);
+        assertThat(s.failure()).as("failure").isNull();
+        assertThat(s.lastReplayId()).as("status %s", s).isEqualTo(server.lastReplayHex());
+        assertThat(s.resubscribes()).as("resubscribes").isGreaterThanOrEqualTo(server.drops.get());
+        stream.stop();
+        assertThat(stream.status().state()).isEqualTo(ChangeStreamStatus.State.STOPPED);
+      }
+      assertConverged(log, ks);
+      assertThat(server.headersSeen).allMatch(h -> h.startsWith("00Dx0000000BV7z " + wm.baseUrl()));
+    } finally {
+      cass.execute("DROP KEYSPACE IF EXISTS " + ks);
+    }
+  }
+
+  @Test
+  @DisplayName("seeded logs of every change type, streams dropped and redelivered: the tables equal the org")
+  void seededLogsConverge() {
+    HostileAnswers.run(getClass(), "seededLogsConverge", "changes.seed", "changes.count", 4,
+        random -> runSeed(random, random.nextLong(), false));
+  }
+
+  @Test
+  @DisplayName("over a loopback port in plaintext, the same")
+  void loopbackPort() {
+    HostileAnswers.run(getClass(), "loopbackPort", "changes.seed", "changes.count", 1,
+        random -> runSeed(random, random.nextLong(), true));
+  }
+
+  @Test
+  @DisplayName("a checkpoint older than the event bus keeps: the objects are re-read, reported, and the stream goes on")
+  void expiredReplayIdResyncs() throws Exception {
+    ChangeLog log = new ChangeLog(71).generate(30);
+    int firstPart = log.events.size();
+    log.generate(40);
+    String ks = keyspace("changes_expired");
+    stubRest(log);
+    try (FakePubSub server = server(log, firstPart); SalesforceManager sf = salesforce()) {
+      try (ChangeStream stream = stream(server, ks, sf).topic("/data/AccountChangeEvent").build()) {
+        stream.start();
+        assertThat(await(stream, server).lastReplayId()).isEqualTo(server.lastReplayHex());
+        stream.stop();
+      }
+      // the bus moves on and forgets everything the checkpoint knew
+      server.append(log.events.subList(firstPart, log.events.size()));
+      server.retainedFrom = firstPart + 5;
+      try (ChangeStream stream = stream(server, ks, sf).topic("/data/AccountChangeEvent").build()) {
+        stream.start();
+        ChangeStreamStatus s = await(stream, server);
+        assertThat(s.failure()).isNull();
+        assertThat(s.lastReplayId()).isEqualTo(server.lastReplayHex());
+        assertThat(s.resyncs()).as("re-syncs reported").isGreaterThanOrEqualTo(1);
+      }
+      assertConverged(log, ks, "Account");
+    } finally {
+      cass.execute("DROP KEYSPACE IF EXISTS " + ks);
+    }
+  }
+
+  private void budget(String limit, Consumer<FakePubSub> fault, Consumer<SalesforceChangeStreamBuilder> settings)
+      throws Exception {
+    ChangeLog log = new ChangeLog(7).generate(20);
+    stubRest(log);
+    String ks = keyspace("changes_budget");
+    try (FakePubSub server = server(log); SalesforceManager sf = salesforce()) {
+      fault.accept(server);
+      SalesforceChangeStreamBuilder b = stream(server, ks, sf);
+      settings.accept(b);
+      try (ChangeStream stream = b.build()) {
+        stream.start();
+        ChangeStreamStatus s = await(stream, server);
+        assertThat(s.state()).isEqualTo(ChangeStreamStatus.State.FAILED);
+        assertThat(s.failure()).isInstanceOf(ResponseLimitException.class);
+        assertThat(((ResponseLimitException) s.failure()).limit()).isEqualTo(limit);
+      }
+    } finally {
+      cass.execute("DROP KEYSPACE IF EXISTS " + ks);
+    }
+  }
+
+  @Test
+  @DisplayName("more events in an answer than requested is a typed breach")
+  void moreEventsThanRequested() throws Exception {
+    budget("maxItems", s -> s.overSend = 3, b -> b.batchSize(2));
+  }
+
+  @Test
+  @DisplayName("a server that sends nothing, not even a keep-alive, is a typed breach")
+  void silence() throws Exception {
+    budget("keepAliveTimeout", s -> s.silent = true, b -> b.keepAliveTimeout(Duration.ofMillis(500)));
+  }
+
+  @Test
+  @DisplayName("an answer larger than maxBodyBytes is a typed breach")
+  void answerTooLarge() throws Exception {
+    budget("maxBodyBytes", s -> { }, b -> b.responseLimits(l -> l.maxBodyBytes(64)));
+  }
+
+  @Test
+  @DisplayName("a schema nested deeper than maxSchemaDepth is a typed breach")
+  void schemaTooDeep() throws Exception {
+    budget("maxSchemaDepth", s -> { }, b -> b.maxSchemaDepth(4));
+  }
+}

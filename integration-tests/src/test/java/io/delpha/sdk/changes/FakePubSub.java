@@ -1,0 +1,276 @@
+package io.delpha.sdk.changes;
+
+import com.google.protobuf.ByteString;
+import io.delpha.sdk.changes.internal.PubSubMethods;
+import io.delpha.sdk.changes.internal.pubsub.ConsumerEvent;
+import io.delpha.sdk.changes.internal.pubsub.FetchRequest;
+import io.delpha.sdk.changes.internal.pubsub.FetchResponse;
+import io.delpha.sdk.changes.internal.pubsub.ProducerEvent;
+import io.delpha.sdk.changes.internal.pubsub.SchemaInfo;
+import io.delpha.sdk.changes.internal.pubsub.SchemaRequest;
+import io.delpha.sdk.changes.internal.pubsub.TopicInfo;
+import io.delpha.sdk.changes.internal.pubsub.TopicRequest;
+import io.grpc.Metadata;
+import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.Status;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.ServerCalls;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A Pub/Sub API server for tests, from the same proto as the client ({@code eventbus.v1.PubSub}): {@code GetSchema},
+ * {@code GetTopic} and {@code Subscribe} over an event log it is given, with the API's flow control (never more events
+ * than requested, a keep-alive with the latest replay id when there is nothing to send), its replay presets, its
+ * retention (a replay id before the events kept is refused as Salesforce refuses it: {@code INVALID_ARGUMENT}, trailer
+ * {@code error-code: sfdc.platform.eventbus.grpc.subscription.fetch.replayid.corrupted}) and faults: a stream dropped
+ * every N events, events sent again after a resubscribe, more events than requested, silence. Served in process and on
+ * a loopback port (plaintext).
+ */
+final class FakePubSub implements AutoCloseable {
+
+  static final String CORRUPTED = "sfdc.platform.eventbus.grpc.subscription.fetch.replayid.corrupted";
+  static final Metadata.Key<String> ERROR_CODE = Metadata.Key.of("error-code", Metadata.ASCII_STRING_MARSHALLER);
+
+  /** One event of the log. */
+  record Event(String schemaId, byte[] payload) {}
+
+  final List<Event> log = new CopyOnWriteArrayList<>();
+  final Map<String, String> schemas = new ConcurrentHashMap<>();
+  final Map<String, String> topics = new ConcurrentHashMap<>();
+  final List<String> headersSeen = new CopyOnWriteArrayList<>();
+  /** Index of the first event still kept; a replay id before it is refused. */
+  volatile int retainedFrom;
+  /** Close each stream after this many events (0: never). */
+  volatile int dropEvery;
+  /** After a CUSTOM resubscribe, send this many events before the one asked for again. */
+  volatile int redeliver;
+  /** Send this many events more than requested. */
+  volatile int overSend;
+  /** Send nothing at all. */
+  volatile boolean silent;
+  /** The largest number of events one answer holds. */
+  volatile int maxPerAnswer = 7;
+  final AtomicInteger subscriptions = new AtomicInteger();
+  final AtomicInteger drops = new AtomicInteger();
+
+  private final String name = "fake-pubsub-" + System.nanoTime();
+  private final Server inProcess;
+  private Server loopback;
+
+  FakePubSub() {
+    try {
+      inProcess = InProcessServerBuilder.forName(name).addService(service()).build().start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** @return a channel to the in-process server */
+  io.grpc.ManagedChannel channel() {
+    return InProcessChannelBuilder.forName(name).build();
+  }
+
+  /** @return the loopback endpoint host:port, the server started on it */
+  synchronized String loopback() {
+    try {
+      if (loopback == null) {
+        loopback = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(service()).build()
+            .start();
+      }
+      return "127.0.0.1:" + loopback.getPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static byte[] replayId(int index) {
+    return ByteBuffer.allocate(8).putLong(index + 1L).array();
+  }
+
+  static int indexOf(ByteString replayId) {
+    return (int) (ByteBuffer.wrap(replayId.toByteArray()).getLong() - 1);
+  }
+
+  /** @return the hex of the last event's replay id, what a stream that applied everything shows */
+  String lastReplayHex() {
+    return java.util.HexFormat.of().formatHex(replayId(log.size() - 1));
+  }
+
+  private ServerServiceDefinition service() {
+    ServerServiceDefinition def = ServerServiceDefinition.builder(PubSubMethods.SERVICE)
+        .addMethod(PubSubMethods.GET_SCHEMA, ServerCalls.asyncUnaryCall(this::getSchema))
+        .addMethod(PubSubMethods.GET_TOPIC, ServerCalls.asyncUnaryCall(this::getTopic))
+        .addMethod(PubSubMethods.SUBSCRIBE, ServerCalls.asyncBidiStreamingCall(Stream::new))
+        .build();
+    return ServerInterceptors.intercept(def, new ServerInterceptor() {
+      @Override
+      public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+          ServerCallHandler<Q, R> next) {
+        String token = headers.get(Metadata.Key.of("accesstoken", Metadata.ASCII_STRING_MARSHALLER));
+        String instance = headers.get(Metadata.Key.of("instanceurl", Metadata.ASCII_STRING_MARSHALLER));
+        String tenant = headers.get(Metadata.Key.of("tenantid", Metadata.ASCII_STRING_MARSHALLER));
+        if (token == null || instance == null || tenant == null) {
+          call.close(Status.UNAUTHENTICATED.withDescription("missing accesstoken, instanceurl or tenantid"),
+              new Metadata());
+          return new ServerCall.Listener<>() {};
+        }
+        headersSeen.add(tenant + " " + instance);
+        return next.startCall(call, headers);
+      }
+    });
+  }
+
+  private void getSchema(SchemaRequest request, StreamObserver<SchemaInfo> out) {
+    String json = schemas.get(request.getSchemaId());
+    if (json == null) {
+      out.onError(Status.NOT_FOUND.withDescription("no schema " + request.getSchemaId()).asRuntimeException());
+      return;
+    }
+    out.onNext(SchemaInfo.newBuilder().setSchemaId(request.getSchemaId()).setSchemaJson(json).build());
+    out.onCompleted();
+  }
+
+  private void getTopic(TopicRequest request, StreamObserver<TopicInfo> out) {
+    String schemaId = topics.get(request.getTopicName());
+    if (schemaId == null) {
+      out.onError(Status.NOT_FOUND.withDescription("no topic " + request.getTopicName()).asRuntimeException());
+      return;
+    }
+    out.onNext(TopicInfo.newBuilder().setTopicName(request.getTopicName()).setSchemaId(schemaId).setCanSubscribe(true)
+        .build());
+    out.onCompleted();
+  }
+
+  /** One Subscribe stream. */
+  private final class Stream implements StreamObserver<FetchRequest> {
+    private final StreamObserver<FetchResponse> out;
+    private int next = -1;
+    private int requested;
+    private int sent;
+    private boolean ended;
+    private int keptAliveAt = -1;
+    private String schemaFilter;
+
+    Stream(StreamObserver<FetchResponse> out) {
+      this.out = out;
+      subscriptions.incrementAndGet();
+    }
+
+    @Override
+    public synchronized void onNext(FetchRequest r) {
+      if (ended) {
+        return;
+      }
+      if (next < 0) {
+        String topic = r.getTopicName();
+        schemaFilter = topic.equals("/data/ChangeEvents") ? null : topics.get(topic);
+        switch (r.getReplayPreset()) {
+          case EARLIEST -> next = retainedFrom;
+          case CUSTOM -> {
+            int after = indexOf(r.getReplayId());
+            if (after + 1 < retainedFrom) {
+              Metadata trailers = new Metadata();
+              trailers.put(ERROR_CODE, CORRUPTED);
+              end(Status.INVALID_ARGUMENT.withDescription("The Replay ID validation failed"), trailers);
+              return;
+            }
+            next = Math.max(retainedFrom, after + 1 - redeliver);
+          }
+          default -> next = log.size();
+        }
+      }
+      requested += r.getNumRequested();
+      pump();
+    }
+
+    private void pump() {
+      if (silent) {
+        return;
+      }
+      while (!ended && requested > 0 && next < log.size()) {
+        int n = Math.min(requested + overSend, maxPerAnswer + overSend);
+        if (dropEvery > 0) {
+          n = Math.min(n, dropEvery - sent);
+        }
+        FetchResponse.Builder answer = FetchResponse.newBuilder();
+        int added = 0;
+        while (added < n && next < log.size()) {
+          Event e = log.get(next);
+          if (schemaFilter == null || schemaFilter.equals(e.schemaId())) {
+            answer.addEvents(ConsumerEvent.newBuilder().setReplayId(ByteString.copyFrom(replayId(next)))
+                .setEvent(ProducerEvent.newBuilder().setId("e" + next).setSchemaId(e.schemaId())
+                    .setPayload(ByteString.copyFrom(e.payload()))));
+            added++;
+          }
+          next++;
+        }
+        if (added == 0) {
+          break;
+        }
+        n = added;
+        answer.setLatestReplayId(ByteString.copyFrom(replayId(next - 1)));
+        requested -= n;
+        sent += n;
+        out.onNext(answer.build());
+        if (dropEvery > 0 && sent >= dropEvery) {
+          drops.incrementAndGet();
+          end(Status.UNAVAILABLE.withDescription("stream reset"), new Metadata());
+          return;
+        }
+      }
+      if (!ended && requested > 0 && next >= log.size() && keptAliveAt != next && !log.isEmpty()) {
+        keptAliveAt = next;
+        out.onNext(FetchResponse.newBuilder().setLatestReplayId(ByteString.copyFrom(replayId(log.size() - 1)))
+            .setPendingNumRequested(requested).build());
+      }
+    }
+
+    private void end(Status status, Metadata trailers) {
+      ended = true;
+      out.onError(status.asRuntimeException(trailers));
+    }
+
+    @Override
+    public synchronized void onError(Throwable t) {
+      ended = true;
+    }
+
+    @Override
+    public synchronized void onCompleted() {
+      if (!ended) {
+        ended = true;
+        out.onCompleted();
+      }
+    }
+  }
+
+  /** New events appended while streams are open are sent to them when they next ask: tests append before starting. */
+  void append(List<Event> events) {
+    log.addAll(new ArrayList<>(events));
+  }
+
+  @Override
+  public void close() {
+    inProcess.shutdownNow();
+    if (loopback != null) {
+      loopback.shutdownNow();
+    }
+  }
+}
