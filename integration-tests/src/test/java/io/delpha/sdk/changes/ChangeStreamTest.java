@@ -229,12 +229,21 @@ class ChangeStreamTest {
 
   private void budget(String limit, Consumer<FakePubSub> fault, Consumer<SalesforceChangeStreamBuilder> settings)
       throws Exception {
+    budget(limit, fault, settings, false);
+  }
+
+  private void budget(String limit, Consumer<FakePubSub> fault, Consumer<SalesforceChangeStreamBuilder> settings,
+      boolean loopback) throws Exception {
     ChangeLog log = new ChangeLog(7).generate(20);
     stubRest(log);
     String ks = keyspace("changes_budget");
     try (FakePubSub server = server(log); SalesforceManager sf = salesforce()) {
       fault.accept(server);
       SalesforceChangeStreamBuilder b = stream(server, ks, sf);
+      if (loopback) {
+        b.channels(() -> io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forTarget(server.loopback())
+            .usePlaintext().build());
+      }
       settings.accept(b);
       try (ChangeStream stream = b.build()) {
         stream.start();
@@ -261,9 +270,17 @@ class ChangeStreamTest {
   }
 
   @Test
-  @DisplayName("an answer larger than maxBodyBytes is a typed breach")
+  @DisplayName("an answer larger than maxBodyBytes is a typed breach, in process and over a real transport")
   void answerTooLarge() throws Exception {
-    budget("maxBodyBytes", s -> { }, b -> b.responseLimits(l -> l.maxBodyBytes(64)));
+    // the schemas (about 3 KB) fit, an answer of 50 events does not
+    budget("maxBodyBytes", s -> s.maxPerAnswer = 50, b -> b.responseLimits(l -> l.maxBodyBytes(4000)));
+    budget("maxBodyBytes", s -> s.maxPerAnswer = 50, b -> b.responseLimits(l -> l.maxBodyBytes(4000)), true);
+  }
+
+  @Test
+  @DisplayName("a schema longer than maxBodyBytes is a typed breach")
+  void schemaTooLarge() throws Exception {
+    budget("maxBodyBytes", s -> s.maxPerAnswer = 1, b -> b.responseLimits(l -> l.maxBodyBytes(1000)).batchSize(1));
   }
 
   @Test

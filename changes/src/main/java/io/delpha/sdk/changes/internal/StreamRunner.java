@@ -250,6 +250,12 @@ public final class StreamRunner {
         FetchResponse answer = (FetchResponse) next;
         silentSince = System.nanoTime();
         int n = answer.getEventsCount();
+        if (answer.getSerializedSize() > config.responseLimits().maxBodyBytes()) {
+          sub.cancel(); // the transport bounds it too (a channel's maxInboundMessageSize); an in-process one may not
+          throw new ResponseLimitException("maxBodyBytes", "an answer of the Pub/Sub API on the stream of "
+              + config.topic() + " is larger than the " + config.responseLimits().maxBodyBytes() + " bytes allowed",
+              null);
+        }
         if (n > outstanding) {
           sub.cancel();
           throw new ResponseLimitException("maxItems", "the Pub/Sub API sent " + n + " events in one answer on the "
