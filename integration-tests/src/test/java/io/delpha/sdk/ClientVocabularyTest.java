@@ -102,7 +102,7 @@ class ClientVocabularyTest {
         .contains("SalesforceManagerBuilder", "DeltaSharingClientBuilder", "AWSManagerBuilder", "Builder");
     assertThat(seen.get(ClientBuilder.WithResponseLimits.class)).as("builders with responseLimits(..)")
         .containsExactlyInAnyOrder("SalesforceManagerBuilder", "DeltaSharingClientBuilder",
-            "Builder" /* UploadClient's */, "Builder" /* AzureKeyVaultProvider's */);
+            "SalesforceChangeStreamBuilder", "Builder" /* UploadClient's */, "Builder" /* AzureKeyVaultProvider's */);
   }
 
   @Test

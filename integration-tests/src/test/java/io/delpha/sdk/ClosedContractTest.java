@@ -160,6 +160,14 @@ class ClosedContractTest {
         .clientId("3MVG9lKcPoNINVBIPJjdw1J9LLM82HnFVVX19KY1uA5mu0QqEWhq").clientSecret("closed-client-secret")
         .username("integration@delpha.example").password("closed-password").build());
     FACTORIES.put(BatchIngestor.class, ClosedContractTest::ingestor);
+    FACTORIES.put(io.delpha.sdk.changes.SalesforceChangeStream.class, () -> {
+      SalesforceManager sf = (SalesforceManager) FACTORIES.get(SalesforceManager.class).build();
+      SHARED.add(sf);
+      return io.delpha.sdk.changes.SalesforceChangeStream.builder().topic("/data/AccountChangeEvent")
+          .keyspace("closed_contract").endpoint("127.0.0.1:9").cql(cass).salesforce(sf)
+          .login(() -> new io.delpha.sdk.changes.PubSubSession(Secret.of("closed"), salesforce.baseUrl(),
+              "00Dx0000000BV7z")).build();
+    });
     FACTORIES.put(io.delpha.sdk.ingest.UploadServer.class, () -> {
       BatchIngestor ingestor = ingestor();
       SHARED.add(ingestor);

@@ -239,7 +239,7 @@ public final class StreamRunner {
           if (System.nanoTime() - silentSince > config.keepAliveTimeout().toNanos()) {
             sub.cancel();
             throw new ResponseLimitException("keepAliveTimeout", "the Pub/Sub API sent nothing on the stream of "
-                + config.topic() + " for " + config.keepAliveTimeout().toSeconds() + " s (keep-alives are due within "
+                + config.topic() + " for " + config.keepAliveTimeout().toMillis() + " ms (keep-alives are due within "
                 + "270 s)", null);
           }
           continue;
