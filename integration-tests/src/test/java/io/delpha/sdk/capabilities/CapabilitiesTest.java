@@ -90,7 +90,7 @@ class CapabilitiesTest {
     assertThat(bytes).as("bytes of the core's dependencies").isLessThan(20L * 1024 * 1024);
     assertThat(jars).noneMatch(j -> j.toString().matches(
         ".*/(software/amazon|org/apache/parquet|org/apache/hadoop|org/eclipse/jetty|org/postgresql|com/frejo"
-            + "|io/micrometer|com/azure|com/github/luben|org/xerial)/.*"));
+            + "|io/micrometer|com/azure|com/github/luben|org/xerial|io/grpc|com/google/protobuf|org/apache/avro)/.*"));
 
     CassandraServer server = CassandraServer.shared(CassandraServer.Variant.PLAIN);
     List<String> lines = run("core", server.host(), String.valueOf(server.port()), server.localDatacenter());
@@ -109,6 +109,8 @@ class CapabilitiesTest {
         "MISSING SnsPipelineListener aws-sns [" + AWS_SNS + "]",
         "MISSING AWSManager aws-appflow [" + AWS_APPFLOW + "]",
         "MISSING TotesysPipeline postgresql [" + POSTGRESQL + "]",
+        "MISSING SalesforceChangeStream salesforce-changes "
+            + Capability.named("salesforce-changes").missing("x").coordinates(),
         "MISSING DeltaSharingClient parquet " + Capability.named("parquet").missing("x").coordinates(),
         "MISSING UsageAnalyticsServer http-server [" + JETTY + "]",
         "MISSING HttpService http-server [" + JETTY + "]",

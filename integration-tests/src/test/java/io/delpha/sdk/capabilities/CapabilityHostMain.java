@@ -101,6 +101,7 @@ public final class CapabilityHostMain {
       uses.put("SnsPipelineListener", () -> SnsPipelineListener.builder().build());
       uses.put("AWSManager", () -> AWSManager.builder().build());
       uses.put("TotesysPipeline", () -> TotesysPipeline.builder().build());
+      uses.put("SalesforceChangeStream", () -> io.delpha.sdk.changes.SalesforceChangeStream.builder().build());
       uses.put("DeltaSharingClient", () -> DeltaSharingClient.builder().build());
       uses.put("UsageAnalyticsServer", () -> UsageAnalyticsServer.builder().build());
       uses.put("HttpService", () -> HttpService.start("core-host", ServerOptions.builder().build(),

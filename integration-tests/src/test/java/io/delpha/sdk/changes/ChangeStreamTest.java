@@ -162,8 +162,10 @@ class ChangeStreamTest {
       server.redeliver = random.nextInt(4);
       server.maxPerAnswer = 1 + random.nextInt(12);
       SalesforceChangeStreamBuilder b = stream(server, ks, sf).batchSize(1 + random.nextInt(100));
+      io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+          new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
       if (loopback) {
-        b = SalesforceChangeStream.builder().topic("/data/ChangeEvents").keyspace(ks).cql(cass).salesforce(sf)
+        b = SalesforceChangeStream.builder().metrics(io.delpha.sdk.core.Metrics.micrometer(registry)).topic("/data/ChangeEvents").keyspace(ks).cql(cass).salesforce(sf)
             .login(() -> new PubSubSession(Secret.of("t"), wm.baseUrl(), "00Dx0000000BV7z"))
             .replayPreset(ReplayPreset.EARLIEST).retryPolicy(FAST).endpoint(server.loopback());
       }
@@ -173,6 +175,13 @@ class ChangeStreamTest {
         assertThat(s.failure()).as("failure").isNull();
         assertThat(s.lastReplayId()).as("status %s", s).isEqualTo(server.lastReplayHex());
         assertThat(s.resubscribes()).as("resubscribes").isGreaterThanOrEqualTo(server.drops.get());
+        if (loopback) {
+          assertThat(registry.get("delpha.client.records").tag("service", "salesforce-pubsub")
+              .tag("operation", "apply").counter().count()).as("events applied, metered")
+              .isEqualTo((double) s.eventsApplied());
+          assertThat(registry.get("delpha.client.calls").tag("operation", "get_schema").timer().count())
+              .as("schemas fetched once each").isEqualTo(2);
+        }
         stream.stop();
         assertThat(stream.status().state()).isEqualTo(ChangeStreamStatus.State.STOPPED);
       }

@@ -19,6 +19,8 @@ import io.delpha.sdk.core.NotFoundException;
 import io.delpha.sdk.core.ResponseLimitException;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.internal.http.Peers;
+import io.delpha.sdk.core.internal.metrics.Meter;
+import io.delpha.sdk.core.internal.metrics.Recorder;
 import io.delpha.sdk.salesforce.SalesforceClient;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -52,6 +54,8 @@ public final class StreamRunner {
   private static final int MAX_SCHEMAS = 256;
   private static final String EXPIRED_CODE = "replayid.corrupted";
   private static final HexFormat HEX = HexFormat.of();
+  /** The service of this stream's meters (docs/metrics.md). */
+  static final String SERVICE = "salesforce-pubsub";
 
   private enum Outcome { STOPPED, DROPPED, EXPIRED }
 
@@ -61,6 +65,7 @@ public final class StreamRunner {
   private final TableWriter writer;
   private final Checkpoints checkpoints;
   private final Rereads rereads;
+  private final Recorder metrics;
   private final Map<String, EventSchema> schemas = new LinkedHashMap<>();
   private final Map<String, EventSchema> schemaOfEntity = new LinkedHashMap<>();
 
@@ -92,6 +97,7 @@ public final class StreamRunner {
     this.writer = new TableWriter(cql, config.keyspace());
     this.checkpoints = new Checkpoints(cql, config.keyspace(), config.checkpointTable());
     this.rereads = new Rereads(salesforce);
+    this.metrics = Recorder.of(config.metrics());
   }
 
   /** Starts the stream's thread unless it runs. */
@@ -301,6 +307,9 @@ public final class StreamRunner {
       eventsApplied.incrementAndGet();
       lastCommit = Instant.ofEpochMilli(e.commitTimestamp());
     }
+    if (answer.getEventsCount() > 0) {
+      metrics.count(Meter.CLIENT_RECORDS, answer.getEventsCount(), "service", SERVICE, "operation", "apply");
+    }
     ByteString position = answer.getEventsCount() > 0
         ? answer.getEvents(answer.getEventsCount() - 1).getReplayId() : answer.getLatestReplayId();
     writer.flush();
@@ -343,6 +352,7 @@ public final class StreamRunner {
         writer.upsert(table, id, record, ts);
       }
       gapsReread.incrementAndGet();
+      metrics.count(Meter.CLIENT_RECORDS, 1, "service", SERVICE, "operation", "reread");
     }
   }
 
@@ -359,6 +369,7 @@ public final class StreamRunner {
     stale.forEach(id -> writer.delete(table, id, ts));
     writer.flush();
     resyncs.incrementAndGet();
+    metrics.count(Meter.CLIENT_RECORDS, 1, "service", SERVICE, "operation", "resync");
     state = was;
   }
 
@@ -368,7 +379,7 @@ public final class StreamRunner {
     String single = topicEntity();
     if (single != null && !entities.containsKey(single)) {
       PubSubSession s = login.login();
-      String schemaId = connection.topic(s, config.topic()).getSchemaId();
+      String schemaId = metrics.call(SERVICE, "get_topic", () -> connection.topic(s, config.topic())).getSchemaId();
       entities.put(single, schema(s, schemaId));
     }
     if (entities.isEmpty()) {
@@ -406,7 +417,7 @@ public final class StreamRunner {
     if (known != null) {
       return known;
     }
-    String json = connection.schema(s, id).getSchemaJson();
+    String json = metrics.call(SERVICE, "get_schema", () -> connection.schema(s, id)).getSchemaJson();
     EventSchema schema = EventSchema.parse(id, json, config.responseLimits().maxBodyBytes(), config.maxSchemaDepth());
     if (schemas.size() >= MAX_SCHEMAS) {
       schemas.remove(schemas.keySet().iterator().next());
