@@ -362,7 +362,7 @@ public final class StreamRunner {
     state = State.RESYNCING;
     log.info("re-reading every {} record into {}.{}", entity, config.keyspace(), table);
     Set<String> stale = writer.ids(table);
-    rereads.all(entity, schema, (id, record) -> {
+    rereads.all(entity, schema, (String id, Map<String, @Nullable Object> record) -> {
       writer.upsert(table, id, record, ts);
       stale.remove(id);
     });
