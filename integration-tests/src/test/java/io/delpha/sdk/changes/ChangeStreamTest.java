@@ -161,7 +161,10 @@ class ChangeStreamTest {
       server.dropEvery = random.nextInt(3) == 0 ? 0 : 5 + random.nextInt(40);
       server.redeliver = random.nextInt(4);
       server.maxPerAnswer = 1 + random.nextInt(12);
-      SalesforceChangeStreamBuilder b = stream(server, ks, sf).batchSize(1 + random.nextInt(100));
+      // a write or a checkpoint lost now and then: nothing may be checkpointed past it
+      io.delpha.sdk.testing.FailingCqlExecutor failing =
+          new io.delpha.sdk.testing.FailingCqlExecutor(cass, random.nextBoolean() ? 0 : 200 + random.nextInt(200));
+      SalesforceChangeStreamBuilder b = stream(server, ks, sf).cql(failing).batchSize(1 + random.nextInt(100));
       io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
           new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
       if (loopback) {
@@ -174,7 +177,9 @@ class ChangeStreamTest {
         ChangeStreamStatus s = await(stream, server);
         assertThat(s.failure()).as("failure").isNull();
         assertThat(s.lastReplayId()).as("status %s", s).isEqualTo(server.lastReplayHex());
-        assertThat(s.resubscribes()).as("resubscribes").isGreaterThanOrEqualTo(server.drops.get());
+        // a lost write and a dropped stream may end the same subscription
+        assertThat(s.resubscribes()).as("resubscribes")
+            .isGreaterThanOrEqualTo(server.drops.get() + failing.failed() > 0 ? 1 : 0);
         if (loopback) {
           assertThat(registry.get("delpha.client.records").tag("service", "salesforce-pubsub")
               .tag("operation", "apply").counter().count()).as("events applied, metered")
