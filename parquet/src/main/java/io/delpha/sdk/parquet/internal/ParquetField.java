@@ -44,17 +44,24 @@ final class ParquetField {
   final @Nullable ChronoUnit unit;
   /** A VARIANT's Parquet group (its shredding's types), else {@code null}. */
   final @Nullable GroupType variantGroup;
+  /**
+   * The object field names of the one value a VARIANT column is read as ({@code ReadOptions.readingVariantPath}), its
+   * group then holding only the columns on that path; {@code null} for the whole variant.
+   */
+  final @Nullable List<String> variantPath;
 
   private ParquetField(Column column, Shape shape, int presentDef, int slotDef, int slotRep, int elementDef, int repLevel,
       List<ParquetField> children, @Nullable ColumnDescriptor descriptor, @Nullable Physical physical,
       @Nullable ChronoUnit unit) {
-    this(column, shape, presentDef, slotDef, slotRep, elementDef, repLevel, children, descriptor, physical, unit, null);
+    this(column, shape, presentDef, slotDef, slotRep, elementDef, repLevel, children, descriptor, physical, unit, null,
+        null);
   }
 
   private ParquetField(Column column, Shape shape, int presentDef, int slotDef, int slotRep, int elementDef, int repLevel,
       List<ParquetField> children, @Nullable ColumnDescriptor descriptor, @Nullable Physical physical,
-      @Nullable ChronoUnit unit, @Nullable GroupType variantGroup) {
+      @Nullable ChronoUnit unit, @Nullable GroupType variantGroup, @Nullable List<String> variantPath) {
     this.variantGroup = variantGroup;
+    this.variantPath = variantPath == null ? null : List.copyOf(variantPath);
     this.column = column;
     this.shape = shape;
     this.presentDef = presentDef;
@@ -85,12 +92,22 @@ final class ParquetField {
   static ParquetField variant(Column column, int presentDef, int slotDef, int slotRep, ParquetField struct,
       GroupType group) {
     return new ParquetField(column, Shape.VARIANT, presentDef, slotDef, slotRep, -1, -1, List.of(struct), null, null,
-        null, group);
+        null, group, null);
+  }
+
+  /**
+   * @param path object field names
+   * @return this VARIANT read as the value at the path of its variants: a column that may hold nulls (a variant may
+   *     have no value there), its group the one it was made of (pruned to the path by the caller)
+   */
+  ParquetField atVariantPath(List<String> path) {
+    return new ParquetField(new Column(column.name(), column.type(), true), shape, presentDef, slotDef, slotRep,
+        elementDef, repLevel, children, descriptor, physical, unit, variantGroup, path);
   }
 
   ParquetField asRequired() {
     return new ParquetField(new Column(column.name(), column.type(), false), shape, presentDef, slotDef, slotRep,
-        elementDef, repLevel, children, descriptor, physical, unit, variantGroup);
+        elementDef, repLevel, children, descriptor, physical, unit, variantGroup, variantPath);
   }
 
   /**

@@ -49,7 +49,23 @@ final class VariantAssembly {
    * @param parts a vector of its STRUCT (its slots may be null: see {@code SchemaMapping})
    * @param out the VARIANT's vector in the column's tree
    */
-  record Parts(ParquetField field, Vector parts, Vector out) {
+  record Parts(ParquetField field, Vector parts, Vector out, @Nullable ShreddedVariants shredded) {
+
+    /**
+     * @param field the VARIANT's field
+     * @param parts a vector of its STRUCT
+     * @param out the VARIANT's vector in the column's tree
+     */
+    Parts(ParquetField field, Vector parts, Vector out) {
+      this(field, parts, out, rebuilder(field));
+    }
+
+    /** The rebuilder of a shredded group or of a path, else {@code null} (an unshredded value is copied). */
+    private static @Nullable ShreddedVariants rebuilder(ParquetField field) {
+      GroupType g = Objects.requireNonNull(field.variantGroup, "a VARIANT has its group");
+      return g.containsField("typed_value") || field.variantPath != null ? new ShreddedVariants(g, field.variantPath)
+          : null;
+    }
 
     /** @return the group's Parquet path, dotted */
     String path() {
@@ -74,7 +90,12 @@ final class VariantAssembly {
      */
     void fill() {
       parts.closeOffsets();
-      VariantAssembly.fill(parts, Objects.requireNonNull(field.variantGroup, "a VARIANT has its group"), out);
+      ShreddedVariants s = shredded;
+      if (s != null) {
+        s.fill(parts, out);
+      } else {
+        VariantAssembly.fill(parts, Objects.requireNonNull(field.variantGroup, "a VARIANT has its group"), out);
+      }
     }
   }
 
@@ -141,21 +162,36 @@ final class VariantAssembly {
         out.appendBytes(both, 0, both.length);
         continue;
       }
-      byte[] metaBytes = Arrays.copyOfRange(metadata.data(), mo[i], mo[i] + ml);
-      VariantMetadata m = VariantMetadata.parse(metaBytes);
-      byte[][] encoded;
-      try {
-        VariantEncoder.Node node = node(parts, i, group, m, 0);
-        encoded = VariantEncoder.encode(node == null ? VariantEncoder.nullValue() : node);
-      } catch (InvalidInputException e) {
-        // the encoder's limits (nesting, 2 GiB), reached by what the file holds
-        throw new DataFormatException("a shredded VARIANT (value " + i + " of the batch) is not one this reader "
-            + "reads: " + e.getMessage(), e);
-      }
-      byte[] both = Arrays.copyOf(encoded[0], encoded[0].length + encoded[1].length);
-      System.arraycopy(encoded[1], 0, both, encoded[0].length, encoded[1].length);
+      byte[] both = rebuild(parts, i, group, Arrays.copyOfRange(metadata.data(), mo[i], mo[i] + ml));
       out.appendBytes(both, 0, both.length);
     }
+  }
+
+  /**
+   * Rebuilds one shredded value through a tree of nodes and a dictionary of its own: the general path, which serves
+   * every row {@link ShreddedVariants} does not (a metadata not sorted, or one lacking a shredded field's name).
+   *
+   * @param parts the group's STRUCT
+   * @param i the slot, not null, its metadata present
+   * @param group the VARIANT group's Parquet type
+   * @param metaBytes the slot's metadata (kept)
+   * @return the metadata followed by the value, in the encoder's canonical form
+   * @throws DataFormatException if the value is not one VariantShredding.md allows
+   */
+  static byte[] rebuild(Vector parts, int i, GroupType group, byte[] metaBytes) {
+    VariantMetadata m = VariantMetadata.parse(metaBytes);
+    byte[][] encoded;
+    try {
+      VariantEncoder.Node node = node(parts, i, group, m, 0);
+      encoded = VariantEncoder.encode(node == null ? VariantEncoder.nullValue() : node);
+    } catch (InvalidInputException e) {
+      // the encoder's limits (nesting, 2 GiB), reached by what the file holds
+      throw new DataFormatException("a shredded VARIANT (value " + i + " of the batch) is not one this reader "
+          + "reads: " + e.getMessage(), e);
+    }
+    byte[] both = Arrays.copyOf(encoded[0], encoded[0].length + encoded[1].length);
+    System.arraycopy(encoded[1], 0, both, encoded[0].length, encoded[1].length);
+    return both;
   }
 
   /** The value of a {value, typed_value} group at {@code i}, {@code null} when missing (both null). */

@@ -21,12 +21,14 @@ public final class VariantMetadata {
   private final int offsetsStart;
   private final int stringsStart;
   private final boolean sorted;
-  /** For an unsorted dictionary, each id's rank in the order of the strings (equal strings, equal ranks). */
-  private final int @Nullable [] ranks;
+  /**
+   * For an unsorted dictionary, each id's rank in the order of the strings (equal strings, equal ranks), made the first
+   * time two long strings are ordered ({@link #inOrder}); volatile, so a metadata shared by threads sees it whole.
+   */
+  private volatile int @Nullable [] ranks;
 
   private VariantMetadata(byte[] bytes, int offsetSize, int size, int offsetsStart, int stringsStart,
-      boolean sorted, int @Nullable [] ranks) {
-    this.ranks = ranks;
+      boolean sorted) {
     this.bytes = bytes;
     this.offsetSize = offsetSize;
     this.size = size;
@@ -104,7 +106,7 @@ public final class VariantMetadata {
     if (previous != 0) {
       throw malformed("its first string offset is " + previous + ", not 0");
     }
-    VariantMetadata m = new VariantMetadata(bytes, offsetSize, (int) size, (int) offsetsStart, start, sorted, null);
+    VariantMetadata m = new VariantMetadata(bytes, offsetSize, (int) size, (int) offsetsStart, start, sorted);
     // strings all ASCII (most dictionaries) are valid UTF-8 whatever their offsets: one pass instead of one per string
     boolean ascii = Utf8.isAscii(bytes, start, length);
     long beforePrevious = 0;
@@ -131,14 +133,13 @@ public final class VariantMetadata {
       throw malformed("its strings end at byte " + (start + previous) + " but it has " + length
           + " bytes: the last offset must be the end of the metadata");
     }
-    return sorted || size < 2 ? m
-        : new VariantMetadata(bytes, offsetSize, (int) size, (int) offsetsStart, start, false, m.rankStrings());
+    return m;
   }
 
   /**
    * Ranks the strings of an unsorted dictionary once (a sort of the ids, each comparison as long as the common prefix
-   * of two strings), so that checking an object's names costs one comparison of two ints per field, however long
-   * the names: else an object repeating two long names sharing a prefix would cost their length on every field.
+   * of two strings), so that ordering two long names ({@link #inOrder}) costs one comparison of two ints however long
+   * they are: else an object repeating two long names sharing a prefix would cost their length on every field.
    */
   private int[] rankStrings() {
     int[] order = new int[size];
@@ -209,8 +210,38 @@ public final class VariantMetadata {
    *     equal ranks, and a lower rank is a string that sorts first
    */
   public int rank(int id) {
+    if (sorted || size < 2) {
+      return id;
+    }
     int[] r = ranks;
-    return r == null ? id : r[id];
+    if (r == null) {
+      r = rankStrings();
+      ranks = r;
+    }
+    return r[id];
+  }
+
+  /**
+   * Whether one string sorts strictly before another, as an object's field names must: the ids' order in a sorted
+   * dictionary; in another, two strings of at most 16 bytes compared byte by byte (a bounded cost a field, and no
+   * ranking of the dictionary, which most objects of most writers never need), longer ones by their {@link #rank}.
+   *
+   * @param a a dictionary id
+   * @param b another
+   * @return whether a's string is before b's in unsigned byte order (false when they are equal)
+   */
+  public boolean inOrder(int a, int b) {
+    if (sorted || size < 2) {
+      return a < b;
+    }
+    int aFrom = keyStart(a);
+    int aTo = keyEnd(a);
+    int bFrom = keyStart(b);
+    int bTo = keyEnd(b);
+    if (aTo - aFrom <= SHORT_STRING && bTo - bFrom <= SHORT_STRING) {
+      return compare(bytes, aFrom, aTo, bFrom, bTo) < 0;
+    }
+    return rank(a) < rank(b);
   }
 
   private static DataFormatException malformed(String what) {

@@ -162,7 +162,7 @@ public final class VariantValues {
       }
       if (i > 0) {
         int previous = (int) readUnsigned(v, ids + (i - 1) * idSize, idSize);
-        if (m.rank(previous) >= m.rank((int) id)) {
+        if (!m.inOrder(previous, (int) id)) {
           throw malformed(pos, "an object's field names are not in strictly increasing order: field " + i + " "
               + Utf8.excerpt(m.key((int) id)) + " after " + Utf8.excerpt(m.key(previous))
               + " (names must be sorted and unique)");
