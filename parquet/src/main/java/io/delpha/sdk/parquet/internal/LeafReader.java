@@ -370,6 +370,25 @@ final class LeafReader {
     decode(v, at, 1);
   }
 
+  /**
+   * Decodes the values of {@code n} pairs at the maximum definition level, the next values of the current window's
+   * page, into slots {@code at} to {@code at + n - 1} of {@code v} (their capacity ensured).
+   */
+  void readValues(Vector v, int at, int n) {
+    ids = null;
+    decode(v, at, n);
+  }
+
+  /** @return whether a LIST or MAP repeats this leaf: its levels are then not one pair a row */
+  boolean repeats() {
+    return maxRep > 0;
+  }
+
+  /** @return the level pairs left in the current window (all of one page), once {@link #hasLevel} said there is one */
+  int windowLeft() {
+    return windowValues - levelPos;
+  }
+
   // ---------------------------------------------------------------- pages
 
   /**

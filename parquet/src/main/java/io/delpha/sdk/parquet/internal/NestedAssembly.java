@@ -81,6 +81,10 @@ final class NestedAssembly {
    * @throws ParquetDecodingException if the leaf holds fewer rows
    */
   void read(int rows) throws IOException {
+    if (!leaf.repeats()) {
+      readUnrepeated(rows);
+      return;
+    }
     int started = 0;
     int last = path.length - 1;
     while (leaf.hasLevel()) {
@@ -126,6 +130,70 @@ final class NestedAssembly {
       throw new ParquetDecodingException("column " + leaf.field.column.name() + " holds " + started + " rows where "
           + rows + " were expected");
     }
+  }
+
+  /**
+   * {@link #read} for a leaf under STRUCTs (and VARIANT groups) only, which no LIST or MAP repeats: one level pair a
+   * row, each opening a slot in every vector of the path. The structure above the leaf is filled a row at a time as
+   * {@link #read} fills it; the leaf's present values come in runs, each decoded at once (a run ends at a null and at
+   * the end of a window of levels, whose values are all on one page), not one call a value.
+   */
+  private void readUnrepeated(int rows) throws IOException {
+    int last = path.length - 1;
+    ParquetField leafField = path[last];
+    Vector leafVector = vectors[last];
+    int started = 0;
+    while (started < rows && leaf.hasLevel()) {
+      int n = Math.min(rows - started, leaf.windowLeft());
+      int runStart = leafVector.size();
+      int run = 0;
+      for (int j = 0; j < n; j++) {
+        int d = leaf.def();
+        for (int k = 0; k < last; k++) {
+          ParquetField f = path[k];
+          if (owns[k] && d >= f.slotDef) {
+            openSlot(vectors[k], f, d >= f.presentDef, vectors[k + 1]);
+          }
+        }
+        if (d >= leafField.slotDef) {
+          if (d >= leafField.presentDef) {
+            run++;
+          } else {
+            flush(leafVector, runStart, run);
+            if (d == leafField.presentDef - 1 && !leafField.column.nullable()
+                && Objects.requireNonNull(leafField.descriptor, "a leaf has a descriptor").getPrimitiveType()
+                    .isRepetition(Type.Repetition.OPTIONAL)) {
+              throw new ParquetDecodingException("a " + leafField.column.name() + " is null, which the row model does "
+                  + "not allow");
+            }
+            leafVector.appendAbsent();
+            runStart = leafVector.size();
+            run = 0;
+          }
+        }
+        leaf.advance();
+      }
+      flush(leafVector, runStart, run);
+      started += n;
+    }
+    if (started != rows) {
+      throw new ParquetDecodingException("column " + leaf.field.column.name() + " holds " + started + " rows where "
+          + rows + " were expected");
+    }
+  }
+
+  /** Decodes a run of {@code run} present values into the slots from {@code at}, the next ones of {@code v}. */
+  private void flush(Vector v, int at, int run) {
+    if (run == 0) {
+      return;
+    }
+    v.ensureCapacity(at + run);
+    leaf.readValues(v, at, run);
+    boolean[] nulls = v.nulls();
+    if (nulls != null) {
+      java.util.Arrays.fill(nulls, at, at + run, false);
+    }
+    v.setSize(at + run);
   }
 
   /**
