@@ -1,12 +1,16 @@
 package io.delpha.sdk.parquet;
 
 import io.delpha.sdk.core.InvalidInputException;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How a Parquet source is read: columns to leave out, columns to read as VARIANT, the number of rows per
+ * How a Parquet source is read: columns to leave out, columns to read as VARIANT, VARIANT columns to read one path
+ * of, the number of rows per
  * {@link ColumnBatch}, and the threads a batch reader decodes on.
  *
  * <p>A column whose Parquet type has no row-model type (see {@link ColumnType}) makes reading fail with a
@@ -15,6 +19,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>{@code
  * ParquetRows.read(file, ReadOptions.defaults().skipping("payload"));
+ * ParquetRows.read(file, ReadOptions.defaults().readingVariantPath("event", "user", "id")); // event: its user.id
  * }</pre>
  *
  * @param skipped top-level column names to leave out (a name the file lacks is an error)
@@ -30,9 +35,12 @@ import org.jspecify.annotations.Nullable;
  *     ParquetRows#readBatches(java.util.List, ReadOptions)}). The row readers ({@link RowReader}) do not use it.
  * @param decryption the keys of files encrypted with Parquet modular encryption, or {@code null}: then an encrypted
  *     file is refused with a {@link io.delpha.sdk.core.DataFormatException} saying so (see {@link FileDecryption})
+ * @param variantPaths top-level VARIANT columns each read as one value of its variants, at a path of object field
+ *     names (see {@link #readingVariantPath}); a name the file lacks is ignored, a named column that is not a
+ *     VARIANT is a {@link io.delpha.sdk.core.DataFormatException}
  */
 public record ReadOptions(Set<String> skipped, boolean skipUnsupported, int batchRows, Set<String> variants,
-    int threads, @Nullable FileDecryption decryption) {
+    int threads, @Nullable FileDecryption decryption, Map<String, List<String>> variantPaths) {
 
   /** Rows per batch by default: large enough to amortise per-batch work, small enough to stay in cache. */
   public static final int DEFAULT_BATCH_ROWS = 4096;
@@ -44,12 +52,35 @@ public record ReadOptions(Set<String> skipped, boolean skipUnsupported, int batc
   public ReadOptions {
     skipped = Set.copyOf(new LinkedHashSet<>(skipped));
     variants = Set.copyOf(new LinkedHashSet<>(variants));
+    Map<String, List<String>> paths = new LinkedHashMap<>();
+    variantPaths.forEach((column, path) -> {
+      if (path.isEmpty()) {
+        throw new InvalidInputException("the path read of VARIANT column " + column + " names no field");
+      }
+      paths.put(column, List.copyOf(path));
+    });
+    variantPaths = Map.copyOf(paths);
     if (batchRows < 1) {
       throw new InvalidInputException("batchRows must be positive, was " + batchRows);
     }
     if (threads < 1 || threads > MAX_THREADS) {
       throw new InvalidInputException("threads must be 1 to " + MAX_THREADS + ", was " + threads);
     }
+  }
+
+  /**
+   * Options reading every VARIANT column whole.
+   *
+   * @param skipped top-level column names to leave out
+   * @param skipUnsupported whether to leave out every column the row model cannot hold
+   * @param batchRows rows per batch, at most
+   * @param variants top-level columns to read as VARIANT (see {@link #variants})
+   * @param threads threads to decode on (see {@link #threads})
+   * @param decryption the keys of encrypted files, or {@code null} (see {@link #decryption})
+   */
+  public ReadOptions(Set<String> skipped, boolean skipUnsupported, int batchRows, Set<String> variants, int threads,
+      @Nullable FileDecryption decryption) {
+    this(skipped, skipUnsupported, batchRows, variants, threads, decryption, Map.of());
   }
 
   /**
@@ -92,7 +123,7 @@ public record ReadOptions(Set<String> skipped, boolean skipUnsupported, int batc
    * @return every column, {@value #DEFAULT_BATCH_ROWS} rows per batch, decoded on the caller's thread
    */
   public static ReadOptions defaults() {
-    return new ReadOptions(Set.of(), false, DEFAULT_BATCH_ROWS, Set.of(), 1, null);
+    return new ReadOptions(Set.of(), false, DEFAULT_BATCH_ROWS, Set.of(), 1, null, Map.of());
   }
 
   /**
@@ -102,14 +133,14 @@ public record ReadOptions(Set<String> skipped, boolean skipUnsupported, int batc
   public ReadOptions skipping(String... columns) {
     Set<String> all = new LinkedHashSet<>(skipped);
     all.addAll(Set.of(columns));
-    return new ReadOptions(all, skipUnsupported, batchRows, variants, threads, decryption);
+    return new ReadOptions(all, skipUnsupported, batchRows, variants, threads, decryption, variantPaths);
   }
 
   /**
    * @return these options leaving out every column whose type the row model cannot hold
    */
   public ReadOptions skippingUnsupported() {
-    return new ReadOptions(skipped, true, batchRows, variants, threads, decryption);
+    return new ReadOptions(skipped, true, batchRows, variants, threads, decryption, variantPaths);
   }
 
   /**
@@ -117,7 +148,7 @@ public record ReadOptions(Set<String> skipped, boolean skipUnsupported, int batc
    * @return these options with that batch size
    */
   public ReadOptions withBatchRows(int rows) {
-    return new ReadOptions(skipped, skipUnsupported, rows, variants, threads, decryption);
+    return new ReadOptions(skipped, skipUnsupported, rows, variants, threads, decryption, variantPaths);
   }
 
   /**
@@ -127,7 +158,7 @@ public record ReadOptions(Set<String> skipped, boolean skipUnsupported, int batc
   public ReadOptions readingAsVariant(String... columns) {
     Set<String> all = new LinkedHashSet<>(variants);
     all.addAll(Set.of(columns));
-    return new ReadOptions(skipped, skipUnsupported, batchRows, all, threads, decryption);
+    return new ReadOptions(skipped, skipUnsupported, batchRows, all, threads, decryption, variantPaths);
   }
 
   /**
@@ -136,7 +167,7 @@ public record ReadOptions(Set<String> skipped, boolean skipUnsupported, int batc
    * @return these options decoding on that many threads
    */
   public ReadOptions withThreads(int count) {
-    return new ReadOptions(skipped, skipUnsupported, batchRows, variants, count, decryption);
+    return new ReadOptions(skipped, skipUnsupported, batchRows, variants, count, decryption, variantPaths);
   }
 
   /**
@@ -145,6 +176,36 @@ public record ReadOptions(Set<String> skipped, boolean skipUnsupported, int batc
    */
   public ReadOptions withDecryption(FileDecryption keys) {
     return new ReadOptions(skipped, skipUnsupported, batchRows, variants, threads,
-        java.util.Objects.requireNonNull(keys, "keys"));
+        java.util.Objects.requireNonNull(keys, "keys"), variantPaths);
+  }
+
+  /**
+   * Reads a VARIANT column as one value of each row's variant: the field {@code path[0]} of its top-level object, that
+   * value's field {@code path[1]}, and so on, as {@code v.get(path[0]).get(path[1])...} would give it, without making
+   * the rest of the variant. The column keeps its name and its type, VARIANT, and may hold nulls: a row reads null
+   * where its variant is null, or has no such field, or is not an object at some step of the path. Of a shredded
+   * column (VariantShredding.md) only the Parquet columns on the path are read: the metadata, the {@code value} of
+   * each object along the path, and what is shredded under the path's last field; the value is rebuilt from them
+   * alone. Of an unshredded one, the value is found in each variant's bytes and copied.
+   *
+   * <pre>{@code
+   * try (RowReader r = ParquetRows.read(file, ReadOptions.defaults().readingVariantPath("event", "user", "id"))) {
+   *   Variant id = r.next().getVariant("event");   // event.user.id, or null
+   * }
+   * }</pre>
+   *
+   * <p>A later path for the same column replaces the earlier one. Checks on the data follow the path: a field both
+   * shredded and in an object's value is refused where the path meets it, not elsewhere in the variant.
+   *
+   * @param column a top-level VARIANT column (or one named by {@link #readingAsVariant}); a name the file lacks is
+   *     ignored
+   * @param path object field names, at least one
+   * @return these options reading the column so
+   * @throws InvalidInputException if the path names no field
+   */
+  public ReadOptions readingVariantPath(String column, String... path) {
+    Map<String, List<String>> all = new LinkedHashMap<>(variantPaths);
+    all.put(column, List.of(path));
+    return new ReadOptions(skipped, skipUnsupported, batchRows, variants, threads, decryption, all);
   }
 }

@@ -148,6 +148,7 @@ public final class SchemaMapping {
           + parquet.getFields().stream().map(Type::getName).toList());
     }
     List<Type> kept = new ArrayList<>();
+    boolean pruned = false;
     List<Column> columns = new ArrayList<>();
     List<ParquetField> fields = new ArrayList<>();
     for (Type field : parquet.getFields()) {
@@ -155,14 +156,23 @@ public final class SchemaMapping {
         continue;
       }
       ParquetField f;
+      List<String> variantPath = options.variantPaths().get(field.getName());
+      Type read = variantPath == null || field.isPrimitive() ? field : onPath(field.asGroupType(), variantPath);
       try {
         f = options.variants().contains(field.getName()) && unannotatedGroup(field)
-            ? variant(parquet, field.asGroupType(), field.getName(), field.isRepetition(Repetition.OPTIONAL),
+            ? variant(parquet, read.asGroupType(), field.getName(), field.isRepetition(Repetition.OPTIONAL),
                 field.isRepetition(Repetition.OPTIONAL) ? 1 : 0, 0, 0, 0, List.of(field.getName()), field.getName())
-            : build(parquet, field, field.getName(), false, 0, 0, 0, 0, new ArrayList<>(), false);
+            : build(parquet, read, field.getName(), false, 0, 0, 0, 0, new ArrayList<>(), false);
         if (options.variants().contains(field.getName()) && f.column.type().kind() != ColumnType.Kind.VARIANT) {
           throw new DataFormatException(source + ": column " + field.getName() + " was named to be read as a VARIANT, "
               + "but its Parquet type " + field + " is not a VARIANT group");
+        }
+        if (variantPath != null) {
+          if (f.column.type().kind() != ColumnType.Kind.VARIANT) {
+            throw new DataFormatException(source + ": column " + field.getName() + " was named to be read at a "
+                + "VARIANT path, but its Parquet type " + field + " is not a VARIANT group");
+          }
+          f = f.atVariantPath(variantPath);
         }
       } catch (Unsupported e) {
         if (options.skipUnsupported()) {
@@ -172,14 +182,68 @@ public final class SchemaMapping {
             + "row-model type (" + e.reason + "); leave it out with ReadOptions.skipping(\"" + field.getName()
             + "\") or skippingUnsupported()");
       }
-      kept.add(field);
+      kept.add(read);
+      pruned |= read != field;
       columns.add(f.column);
       fields.add(f);
     }
-    boolean projected = kept.size() != parquet.getFieldCount();
+    boolean projected = pruned || kept.size() != parquet.getFieldCount();
     MessageType requested = projected ? new MessageType(parquet.getName(), kept) : parquet;
     // a projection keeps each column's path and levels, and descriptors are equal by path
     return new Mapping(new RowSchema(columns), fields, requested, projected);
+  }
+
+  /**
+   * A VARIANT group (or what may be one) pruned to a path of object field names: its {@code metadata} and {@code value}
+   * kept, its {@code typed_value} down to the shredded field of each name on the path and whole under the last. A
+   * {@code typed_value} that shreds no field of the path's next name (an array, a primitive, an object without it)
+   * is dropped where a {@code value} remains: where it holds the row, the path finds no value. Anything that is not
+   * such a group is returned as it is, for the mapping to judge.
+   */
+  private static Type onPath(GroupType g, List<String> path) {
+    if (!g.containsField("metadata") || g.getType("metadata").isRepetition(Repetition.REPEATED)) {
+      return g;
+    }
+    List<Type> fields = new ArrayList<>();
+    for (Type f : g.getFields()) {
+      if (!f.getName().equals("typed_value")) {
+        fields.add(f);
+      }
+    }
+    Type typed = g.containsField("typed_value") ? typedOnPath(g, path, 0) : null;
+    if (typed != null) {
+      fields.add(typed);
+    }
+    return g.withNewFields(fields);
+  }
+
+  /** The {@code typed_value} of a value group {@code g} pruned to {@code path[k..]}, or null where it may go. */
+  private static @Nullable Type typedOnPath(GroupType g, List<String> path, int k) {
+    Type typed = g.getType("typed_value");
+    boolean valueKept = g.containsField("value");
+    if (typed.isPrimitive() || typed.getLogicalTypeAnnotation() != null) {
+      return valueKept ? null : typed;
+    }
+    GroupType object = typed.asGroupType();
+    if (!object.containsField(path.get(k))) {
+      return valueKept ? null : typed;
+    }
+    Type field = object.getType(path.get(k));
+    if (k + 1 == path.size() || field.isPrimitive()) {
+      return object.withNewFields(List.of(field));
+    }
+    GroupType fieldGroup = field.asGroupType();
+    List<Type> parts = new ArrayList<>();
+    for (Type part : fieldGroup.getFields()) {
+      if (!part.getName().equals("typed_value")) {
+        parts.add(part);
+      }
+    }
+    Type below = fieldGroup.containsField("typed_value") ? typedOnPath(fieldGroup, path, k + 1) : null;
+    if (below != null) {
+      parts.add(below);
+    }
+    return object.withNewFields(List.of(fieldGroup.withNewFields(parts)));
   }
 
   /** @return whether {@code t} is a group without annotation, not repeated: how Delta writes a VARIANT */
