@@ -267,7 +267,7 @@ bench_variant() {
   # the same JSON text, then shredded by DuckDB's COPY of the VARIANT file (its footer checked for typed_value
   # columns); it prints the checksum every reader must get. Then VARIANT_JVMS JVMs (default 3) each read the three
   # files by rows (getVariant against getString) and by batches, every value, its JSON text and one field (user.id:
-  # Variant.get against Jackson's readTree), after a warm-up over a fifth of the rows, VARIANT_REPS rounds (default 3),
+  # Variant.get against Jackson's readTree; by rows also through ReadOptions.readingVariantPath), after a warm-up over a fifth of the rows, VARIANT_REPS rounds (default 3),
   # the least time of each; DuckDB (one thread) reads the one field of the string and the shredded files. Every read
   # is checked (rows and a sum over every value) before any figure. Ratios are VARIANT rows/s over string rows/s from
   # the same JVM (0.5: twice the string's time, the goal); each measure's RESULT is the JVM with the median ratio.

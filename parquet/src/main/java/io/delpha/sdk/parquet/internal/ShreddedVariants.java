@@ -65,6 +65,9 @@ final class ShreddedVariants {
     final @Nullable PrimitiveType primitive;
     final @Nullable Prim prim;
     final int timestampId;
+    /** The batch's vectors of this group's {@code value} and {@code typed_value} ({@link #bind}), or null. */
+    @Nullable Vector value;
+    @Nullable Vector typed;
 
     Shape(GroupType g, TreeSet<byte[]> allNames) {
       valueAt = g.containsField("value") ? g.getFieldIndex("value") : -1;
@@ -125,6 +128,22 @@ final class ShreddedVariants {
       }
       if (element != null) {
         element.index(table);
+      }
+    }
+
+    /** Takes the vectors of a batch: this group's STRUCT, and so those of every group under it. */
+    void bind(Vector struct) {
+      value = valueAt < 0 ? null : struct.child(valueAt);
+      Vector t = typedAt < 0 ? null : struct.child(typedAt);
+      typed = t;
+      if (t == null) {
+        return;
+      }
+      for (int k = 0; k < fields.length; k++) {
+        fields[k].bind(t.child(k));
+      }
+      if (element != null) {
+        element.bind(t.child(0));
       }
     }
 
@@ -209,6 +228,7 @@ final class ShreddedVariants {
     out.clear();
     int rows = parts.size();
     Vector metadataVector = parts.child(group.getFieldIndex("metadata"));
+    top.bind(parts);
     for (int i = 0; i < rows; i++) {
       if (parts.isNull(i)) {
         out.appendAbsent();
@@ -231,7 +251,7 @@ final class ShreddedVariants {
       len = ml;
       boolean present;
       try {
-        present = path == null ? write(top, parts, i, m, 0) : walk(top, parts, i, m, 0, 0);
+        present = path == null ? write(top, i, m, 0) : walk(top, i, m, 0, 0);
       } catch (NotThisWay e) {
         byte[] whole = VariantAssembly.rebuild(parts, i, group, Arrays.copyOfRange(md, mo[i], mo[i + 1]));
         if (path == null) {
@@ -274,7 +294,7 @@ final class ShreddedVariants {
       int end = m.keyEnd(id);
       for (int h = hash(bytes, start, end) & mask; slots[h] != 0; h = (h + 1) & mask) {
         int n = slots[h] - 1;
-        if (Arrays.equals(table[n], 0, table[n].length, bytes, start, end)) {
+        if (same(table[n], bytes, start, end)) {
           if (ids[n] < 0) {
             ids[n] = id;
           }
@@ -283,6 +303,19 @@ final class ShreddedVariants {
       }
     }
     return m;
+  }
+
+  /** Whether {@code name} is {@code b[from..to)}: a plain loop, names being a few bytes (no intrinsic's setup). */
+  private static boolean same(byte[] name, byte[] b, int from, int to) {
+    if (name.length != to - from) {
+      return false;
+    }
+    for (int k = 0; k < name.length; k++) {
+      if (name[k] != b[from + k]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static int hash(byte[] b, int from, int to) {
@@ -338,12 +371,12 @@ final class ShreddedVariants {
    *
    * @return false, writing nothing, when it is missing (both null)
    */
-  private boolean write(Shape s, Vector struct, int i, VariantMetadata m, int depth) {
+  private boolean write(Shape s, int i, VariantMetadata m, int depth) {
     if (depth > VariantFormat.MAX_DEPTH) {
       throw new DataFormatException("a shredded VARIANT nests more than " + VariantFormat.MAX_DEPTH + " levels");
     }
-    Vector value = s.valueAt < 0 ? null : struct.child(s.valueAt);
-    Vector typed = s.typedAt < 0 ? null : struct.child(s.typedAt);
+    Vector value = s.value;
+    Vector typed = s.typed;
     byte[] vd = null;
     int from = 0;
     int end = 0;
@@ -362,7 +395,7 @@ final class ShreddedVariants {
       return true;
     }
     switch (s.kind) {
-      case OBJECT -> writeObject(s, typed, i, m, depth, vd, from);
+      case OBJECT -> writeObject(s, i, m, depth, vd, from);
       case ARRAY -> {
         if (vd != null) {
           throw conflicting();
@@ -383,7 +416,7 @@ final class ShreddedVariants {
     return new DataFormatException("invalid VARIANT: conflicting value and typed_value");
   }
 
-  private void writeObject(Shape s, Vector typed, int i, VariantMetadata m, int depth, byte @Nullable [] vd,
+  private void writeObject(Shape s, int i, VariantMetadata m, int depth, byte @Nullable [] vd,
       int from) {
     int residual = 0;
     if (vd != null) {
@@ -424,16 +457,17 @@ final class ShreddedVariants {
       if (f < 0) {
         break;
       }
-      Vector child = typed.child(f);
       Shape cs = s.fields[f];
-      if (cs.valueAt >= 0 && !child.child(cs.valueAt).isNull(i) || cs.typedAt >= 0 && !child.child(cs.typedAt).isNull(i)) {
+      Vector cv = cs.value;
+      Vector ct = cs.typed;
+      if (cv != null && !cv.isNull(i) || ct != null && !ct.isNull(i)) {
         int id = ids[s.nameAt[f]];
         if (id < 0) {
           throw NotThisWay.INSTANCE;
         }
         ints[idsAt + n] = id;
         ints[offsetsAt + n++] = len - start;
-        write(cs, child, i, m, depth + 1);
+        write(cs, i, m, depth + 1);
       }
     }
     int maxId = 0;
@@ -447,14 +481,13 @@ final class ShreddedVariants {
 
   private void writeArray(Shape s, Vector typed, int i, VariantMetadata m, int depth) {
     int[] offsets = typed.offsets();
-    Vector elements = typed.child(0);
     int count = offsets[i + 1] - offsets[i];
     int offsetsAt = pushInts(count + 1);
     int start = len;
     Shape e = java.util.Objects.requireNonNull(s.element, "an array has an element");
     for (int j = 0; j < count; j++) {
       ints[offsetsAt + j] = len - start;
-      if (!write(e, elements, offsets[i] + j, m, depth + 1)) {
+      if (!write(e, offsets[i] + j, m, depth + 1)) {
         ensure(1);
         buf[len++] = (byte) (VariantFormat.NULL << 2);
       }
@@ -634,16 +667,16 @@ final class ShreddedVariants {
    *
    * @return false, writing nothing, when there is no value there
    */
-  private boolean walk(Shape s, Vector struct, int i, VariantMetadata m, int k, int depth) {
+  private boolean walk(Shape s, int i, VariantMetadata m, int k, int depth) {
     byte[][] names = java.util.Objects.requireNonNull(path, "a path");
     if (k == names.length) {
-      return write(s, struct, i, m, depth);
+      return write(s, i, m, depth);
     }
     if (depth > VariantFormat.MAX_DEPTH) {
       throw new DataFormatException("a shredded VARIANT nests more than " + VariantFormat.MAX_DEPTH + " levels");
     }
-    Vector value = s.valueAt < 0 ? null : struct.child(s.valueAt);
-    Vector typed = s.typedAt < 0 ? null : struct.child(s.typedAt);
+    Vector value = s.value;
+    Vector typed = s.typed;
     byte[] vd = null;
     int from = 0;
     if (value != null && !value.isNull(i)) {
@@ -669,7 +702,7 @@ final class ShreddedVariants {
           throw new DataFormatException("invalid VARIANT: field " + new String(names[k], StandardCharsets.UTF_8)
               + " is both shredded and in the value");
         }
-        return walk(s.fields[f], typed.child(f), i, m, k + 1, depth + 1);
+        return walk(s.fields[f], i, m, k + 1, depth + 1);
       }
     }
     return vd != null && find(m, vd, from, k);

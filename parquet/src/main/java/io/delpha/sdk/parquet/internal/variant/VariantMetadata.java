@@ -16,24 +16,20 @@ public final class VariantMetadata {
   private static final int SHORT_STRING = 16;
 
   private final byte[] bytes;
-  private final int offsetSize;
   private final int size;
-  private final int offsetsStart;
-  private final int stringsStart;
   private final boolean sorted;
+  /** Where each string starts in {@link #bytes}, and where the last ends: {@code size + 1} indexes, read once. */
+  private final int[] bounds;
   /**
    * For an unsorted dictionary, each id's rank in the order of the strings (equal strings, equal ranks), made the first
    * time two long strings are ordered ({@link #inOrder}); volatile, so a metadata shared by threads sees it whole.
    */
   private volatile int @Nullable [] ranks;
 
-  private VariantMetadata(byte[] bytes, int offsetSize, int size, int offsetsStart, int stringsStart,
-      boolean sorted) {
+  private VariantMetadata(byte[] bytes, int size, boolean sorted, int[] bounds) {
+    this.bounds = bounds;
     this.bytes = bytes;
-    this.offsetSize = offsetSize;
     this.size = size;
-    this.offsetsStart = offsetsStart;
-    this.stringsStart = stringsStart;
     this.sorted = sorted;
   }
 
@@ -106,7 +102,10 @@ public final class VariantMetadata {
     if (previous != 0) {
       throw malformed("its first string offset is " + previous + ", not 0");
     }
-    VariantMetadata m = new VariantMetadata(bytes, offsetSize, (int) size, (int) offsetsStart, start, sorted);
+    // size + 1 offsets fit the bytes already checked, so this array is no larger than the metadata
+    int[] bounds = new int[(int) size + 1];
+    bounds[0] = start;
+    VariantMetadata m = new VariantMetadata(bytes, (int) size, sorted, bounds);
     // strings all ASCII (most dictionaries) are valid UTF-8 whatever their offsets: one pass instead of one per string
     boolean ascii = Utf8.isAscii(bytes, start, length);
     long beforePrevious = 0;
@@ -119,6 +118,7 @@ public final class VariantMetadata {
       if (!ascii && !Utf8.isValid(bytes, start + (int) previous, start + (int) offset)) {
         throw malformed("dictionary string " + (i - 1) + " is not valid UTF-8");
       }
+      bounds[i] = start + (int) offset;
       // strings i - 2 and i - 1 compared where the loop has their offsets, not through keyStart and keyEnd
       if (sorted && i > 1 && compare(bytes, start + (int) beforePrevious, start + (int) previous,
           start + (int) previous, start + (int) offset) >= 0) {
@@ -144,11 +144,6 @@ public final class VariantMetadata {
   private int[] rankStrings() {
     int[] order = new int[size];
     int[] scratch = new int[size];
-    // each string's bounds read once: the sort compares every string about log2(size) times
-    int[] bounds = new int[size + 1];
-    for (int i = 0; i <= size; i++) {
-      bounds[i] = stringsStart + (int) VariantFormat.readUnsigned(bytes, offsetsStart + i * offsetSize, offsetSize);
-    }
     for (int i = 0; i < size; i++) {
       order[i] = i;
     }
@@ -268,7 +263,7 @@ public final class VariantMetadata {
    * @return the index in {@link #bytes()} where its string starts
    */
   public int keyStart(int id) {
-    return stringsStart + (int) VariantFormat.readUnsigned(bytes, offsetsStart + id * offsetSize, offsetSize);
+    return bounds[id];
   }
 
   /**
@@ -276,7 +271,7 @@ public final class VariantMetadata {
    * @return the index in {@link #bytes()} just after its string
    */
   public int keyEnd(int id) {
-    return stringsStart + (int) VariantFormat.readUnsigned(bytes, offsetsStart + (id + 1) * offsetSize, offsetSize);
+    return bounds[id + 1];
   }
 
   /**

@@ -201,6 +201,22 @@ public final class VariantValues {
     if (n == 0) {
       return (int) (dataStart + last);
     }
+    // values in the order of their offsets (what every writer writes): checked without an array
+    boolean inOrder = true;
+    long before = -1;
+    for (int i = 0; i < n && inOrder; i++) {
+      long start = readUnsigned(v, offsetStart + i * offsetSize, offsetSize);
+      inOrder = start > before && start < last;
+      before = start;
+    }
+    if (inOrder) {
+      for (int i = 0; i < n; i++) {
+        long start = readUnsigned(v, offsetStart + i * offsetSize, offsetSize);
+        long end = i + 1 < n ? readUnsigned(v, offsetStart + (i + 1) * offsetSize, offsetSize) : last;
+        validate(m, v, dataStart + (int) start, dataStart + (int) end, depth + 1);
+      }
+      return (int) (dataStart + last);
+    }
     // n fits the bytes already checked, so this array is no larger than the value itself
     int[] starts = new int[n];
     boolean ascending = true;
