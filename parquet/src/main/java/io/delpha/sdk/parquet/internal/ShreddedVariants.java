@@ -171,7 +171,7 @@ final class ShreddedVariants {
   private final GroupType group;
   private final Shape top;
   private final byte[][] table;
-  private final byte[] @Nullable [] path;
+  private final byte @Nullable [][] path;
 
   /** The last metadata parsed (its bytes, kept), and each table name's id in it or -1. */
   private byte @Nullable [] lastMetadata;
@@ -185,13 +185,6 @@ final class ShreddedVariants {
   /** A stack of ints: an object's or array's ids and offsets while its values are written. */
   private int[] ints = new int[256];
   private int intsTop;
-
-  /**
-   * @param group the VARIANT group's Parquet type (a {@code typed_value} among its fields)
-   */
-  ShreddedVariants(GroupType group) {
-    this(group, null);
-  }
 
   /**
    * @param group the VARIANT group's Parquet type
@@ -412,14 +405,17 @@ final class ShreddedVariants {
     return true;
   }
 
+  private static final byte[] NO_BYTES = new byte[0];
+
   private static DataFormatException conflicting() {
     return new DataFormatException("invalid VARIANT: conflicting value and typed_value");
   }
 
-  private void writeObject(Shape s, int i, VariantMetadata m, int depth, byte @Nullable [] vd,
+  private void writeObject(Shape s, int i, VariantMetadata m, int depth, byte @Nullable [] value,
       int from) {
+    byte[] vd = value == null ? NO_BYTES : value;
     int residual = 0;
-    if (vd != null) {
+    if (value != null) {
       if (VariantValues.basicType(vd, from) != VariantFormat.OBJECT) {
         throw new DataFormatException("invalid VARIANT: a shredded object's value is not an object (conflicting "
             + "value and typed_value)");
