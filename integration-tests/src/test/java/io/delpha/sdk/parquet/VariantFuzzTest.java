@@ -66,11 +66,14 @@ class VariantFuzzTest {
   static final int COUNT = Integer.getInteger("variant.count", 4000);
   static final ObjectMapper STRICT_JSON = new ObjectMapper();
 
-  /** Valid metadata and value pairs to mutate. */
+  /** Valid metadata and value pairs to mutate (filled once, under the class's lock: VariantPathTest reads them too). */
   static final List<byte[][]> SAMPLES = new ArrayList<>();
 
   @BeforeAll
-  static void samples() throws IOException {
+  static synchronized void samples() throws IOException {
+    if (!SAMPLES.isEmpty()) {
+      return;
+    }
     for (String name : VariantSpecCasesTest.cases()) {
       SAMPLES.add(new byte[][] {Files.readAllBytes(VariantSpecCasesTest.DIR.resolve(name + ".metadata")),
           Files.readAllBytes(VariantSpecCasesTest.DIR.resolve(name + ".value"))});

@@ -136,6 +136,76 @@ class VariantPathTest {
   }
 
   @Test
+  @DisplayName("VariantFuzzTest's hostile VARIANT columns (mutated bytes, conflicting typed values, top level and "
+      + "nested) read at each top-level field's path: the whole read's value there where the whole read reads, else "
+      + "a value or a DataFormatException, never another exception")
+  void hostile(@TempDir Path tmp) throws Exception {
+    VariantFuzzTest.samples();
+    long first = Long.getLong("variant.columns.seed", 59_500L);
+    int count = Integer.getInteger("variant.path.count", 150);
+    List<String> failures = new ArrayList<>();
+    int agreed = 0;
+    for (int n = 0; n < count && failures.size() < 10; n++) {
+      long seed = first + n;
+      Path file = tmp.resolve("columns-" + seed + ".parquet");
+      VariantFuzzTest.VariantColumnCase c = new VariantFuzzTest.VariantColumnCase(seed);
+      try {
+        c.write(file);
+        List<Row> whole = null;
+        try {
+          whole = ParquetCorpusTest.readAll(file);
+        } catch (DataFormatException e) {
+          // refused whole: a path read may read (it rebuilds less) or refuse
+        }
+        RowSchema schema = schemaOf(file);
+        for (Column column : schema.columns()) {
+          if (column.type().kind() != ColumnType.Kind.VARIANT) {
+            continue;
+          }
+          Set<List<String>> paths = new LinkedHashSet<>();
+          if (whole != null) {
+            for (Row r : whole) {
+              collectPaths(r.getVariant(column.name()), List.of(), paths);
+            }
+          }
+          paths.add(List.of("a"));
+          paths.add(MISSING);
+          for (List<String> path : paths) {
+            ReadOptions options = ReadOptions.defaults().readingVariantPath(column.name(), path.toArray(new String[0]));
+            List<Row> got;
+            try {
+              got = read(file, options);
+            } catch (DataFormatException e) {
+              assertThat(whole).as("seed %d: refused at %s (%s), read whole", seed, path, e.getMessage()).isNull();
+              continue;
+            }
+            got.forEach(row -> {
+              Variant v = row.getVariant(column.name());
+              if (v != null) {
+                v.toJson();
+              }
+            });
+            if (whole != null) {
+              for (int i = 0; i < whole.size(); i++) {
+                assertThat(got.get(i).getVariant(column.name())).as("seed %d row %d at %s", seed, i, path)
+                    .isEqualTo(at(whole.get(i).getVariant(column.name()), path));
+              }
+              agreed++;
+            }
+          }
+        }
+      } catch (Throwable t) { // another exception, an assertion, an Error: the case failed
+        failures.add("seed " + seed + " (" + c + "): " + t + "\n  replay: mvn -q test "
+            + "-Dtest='VariantPathTest#hostile' -Dvariant.columns.seed=" + seed + " -Dvariant.path.count=1");
+      }
+    }
+    assertThat(failures).as("failing seeds").isEmpty();
+    if (count >= 100) {
+      assertThat(agreed).as("path reads compared with a whole read").isGreaterThan(count / 10);
+    }
+  }
+
+  @Test
   @DisplayName("a path read's column is a nullable VARIANT of the same name; an empty path, or a path on a column "
       + "that is not a VARIANT, is refused")
   void contract() throws Exception {
