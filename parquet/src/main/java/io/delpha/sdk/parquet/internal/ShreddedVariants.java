@@ -33,7 +33,7 @@ import org.jspecify.annotations.Nullable;
  * which makes a dictionary of its own. The result is what the general path gives, up to layout (equal as {@code
  * Variant}s), and the same checks refuse the same files.
  *
- * <p>With a path ({@link #ShreddedVariants(GroupType, List)}), each row gives the value at that path of object field
+ * <p>With a path ({@link #ShreddedVariants(GroupType, List, Rebuild)}), each row gives the value at that path of object field
  * names, and nothing else of the variant is rebuilt: the walk follows the shredded field where there is one, else
  * looks the name up in the residual value's bytes, and writes only the value found (with the row's metadata). Not
  * thread-safe: one per reader.
@@ -186,12 +186,29 @@ final class ShreddedVariants {
   private int[] ints = new int[256];
   private int intsTop;
 
+  /** The general path: a row's whole variant rebuilt from its parts, for the rows this class does not rebuild. */
+  @FunctionalInterface
+  interface Rebuild {
+    /**
+     * @param parts the group's STRUCT
+     * @param i the row's slot
+     * @param group the VARIANT group's Parquet type
+     * @param metadata the row's metadata
+     * @return the row's variant value
+     */
+    byte[] rebuild(Vector parts, int i, GroupType group, byte[] metadata);
+  }
+
+  private final Rebuild general;
+
   /**
    * @param group the VARIANT group's Parquet type
    * @param path object field names to read only the value of, or null for the whole variant
+   * @param general the general path, for rows whose shredding this class does not follow
    */
-  ShreddedVariants(GroupType group, @Nullable List<String> path) {
+  ShreddedVariants(GroupType group, @Nullable List<String> path, Rebuild general) {
     this.group = group;
+    this.general = general;
     TreeSet<byte[]> all = new TreeSet<>(Arrays::compareUnsigned);
     this.top = new Shape(group, all);
     this.table = all.toArray(new byte[0][]);
@@ -246,7 +263,7 @@ final class ShreddedVariants {
       try {
         present = path == null ? write(top, i, m, 0) : walk(top, i, m, 0, 0);
       } catch (NotThisWay e) {
-        byte[] whole = VariantAssembly.rebuild(parts, i, group, Arrays.copyOfRange(md, mo[i], mo[i + 1]));
+        byte[] whole = general.rebuild(parts, i, group, Arrays.copyOfRange(md, mo[i], mo[i + 1]));
         if (path == null) {
           out.appendBytes(whole, 0, whole.length);
           continue;

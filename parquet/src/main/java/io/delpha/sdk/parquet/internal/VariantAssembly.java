@@ -63,8 +63,8 @@ final class VariantAssembly {
     /** The rebuilder of a shredded group or of a path, else {@code null} (an unshredded value is copied). */
     private static @Nullable ShreddedVariants rebuilder(ParquetField field) {
       GroupType g = Objects.requireNonNull(field.variantGroup, "a VARIANT has its group");
-      return g.containsField("typed_value") || field.variantPath != null ? new ShreddedVariants(g, field.variantPath)
-          : null;
+      return g.containsField("typed_value") || field.variantPath != null
+          ? new ShreddedVariants(g, field.variantPath, VariantAssembly::rebuild) : null;
     }
 
     /** @return the group's Parquet path, dotted */
