@@ -95,6 +95,28 @@ public final class FileEncryption {
     return new Builder();
   }
 
+  /**
+   * The keys that read what this writes, for a writer that reads its own files back (a lake's next stage): the footer
+   * and column keys (explicit keys), the same KMS (the envelope: its key material is in the files), and the AAD prefix
+   * when there is one (needed when it is not stored; checked against the stored one otherwise).
+   *
+   * @return the decryption of files written with this encryption
+   */
+  public FileDecryption decryption() {
+    FileDecryption.Builder b = FileDecryption.builder();
+    if (footerKey != null) {
+      b.footerKey(footerKey);
+    }
+    columnKeys.forEach(b::columnKey);
+    if (kms != null) {
+      b.kms(kms);
+    }
+    if (aadPrefix != null) {
+      b.aadPrefix(aadPrefix);
+    }
+    return b.build();
+  }
+
   /** @return a builder holding these settings */
   public Builder toBuilder() {
     Builder b = new Builder();

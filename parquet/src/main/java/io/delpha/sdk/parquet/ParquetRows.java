@@ -441,6 +441,20 @@ public final class ParquetRows {
   }
 
   /**
+   * Reads an object whose schema must be {@code expected}, with options (the keys of an encrypted object, say).
+   *
+   * @param store a store
+   * @param key a Parquet object's key
+   * @param expected the schema the caller needs
+   * @param options how to read it (see {@link #read(ObjectStore, String, ReadOptions)})
+   * @return a streaming reader
+   * @throws DataFormatException if the object's schema differs
+   */
+  public static RowReader read(ObjectStore store, String key, RowSchema expected, ReadOptions options) {
+    return requireSchema(read(store, key, options), expected, store.describe() + "/" + key);
+  }
+
+  /**
    * Reads an object column by column, in batches, as {@link #read(ObjectStore, String)} does.
    *
    * @param store a store

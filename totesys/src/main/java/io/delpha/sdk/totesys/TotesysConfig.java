@@ -4,6 +4,7 @@ import io.delpha.sdk.core.Metrics;
 import io.delpha.sdk.core.internal.Settings;
 import io.delpha.sdk.core.secrets.SecretProvider;
 import io.delpha.sdk.core.storage.ObjectStore;
+import io.delpha.sdk.parquet.FileEncryption;
 import io.delpha.sdk.totesys.internal.SourceTable;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,6 +49,7 @@ public final class TotesysConfig {
           .shown(v -> String.valueOf(v.get(TotesysConfig.LISTENERS).size()));
   static final Settings.Setting<Clock> CLOCK = SETTINGS.add("clock", Clock.systemUTC());
   static final Settings.Setting<Metrics> METRICS = SETTINGS.add("metrics", Metrics.none());
+  static final Settings.Setting<FileEncryption> LAKE_ENCRYPTION = SETTINGS.optional("lakeEncryption");
 
   private final Settings.Values values;
 
@@ -138,6 +140,13 @@ public final class TotesysConfig {
    */
   public Clock clock() {
     return values.get(CLOCK);
+  }
+
+  /**
+   * @return how the lake's Parquet objects (both zones) are encrypted, or {@code null} for objects in clear
+   */
+  public @Nullable FileEncryption lakeEncryption() {
+    return values.find(LAKE_ENCRYPTION);
   }
 
   /**

@@ -12,6 +12,7 @@ import io.delpha.sdk.core.secrets.SecretProvider;
 import io.delpha.sdk.core.storage.ObjectStore;
 import io.delpha.sdk.totesys.RunReport.Step;
 import io.delpha.sdk.totesys.internal.Extractor;
+import io.delpha.sdk.totesys.internal.LakeFiles;
 import io.delpha.sdk.totesys.internal.LakeKeys;
 import io.delpha.sdk.totesys.internal.Loader;
 import io.delpha.sdk.totesys.internal.RunStats;
@@ -93,11 +94,12 @@ public final class TotesysPipeline implements PipelineRunner, PipelineScheduler,
     ObjectStore processed = config.processedZone();
     this.tables = config.tables();
     LakeKeys keys = new LakeKeys(clock);
+    LakeFiles files = LakeFiles.of(config.lakeEncryption());
     this.extractor = new Extractor(database(config.source(), config.sourceSecrets(), config.sourceSecretName()),
-        ingestion, tables.stream().map(SourceTable::require).toList(), config.overlap(), keys, listeners);
-    this.transformer = new Transformer(ingestion, processed, keys, listeners);
+        ingestion, tables.stream().map(SourceTable::require).toList(), config.overlap(), keys, files, listeners);
+    this.transformer = new Transformer(ingestion, processed, keys, files, listeners);
     this.loader = new Loader(database(config.warehouse(), config.warehouseSecrets(), config.warehouseSecretName()),
-        processed, listeners);
+        processed, files, listeners);
   }
 
   /** A database given as a data source, or read from its secret at each run (checked by build()). */

@@ -8,6 +8,7 @@ import io.delpha.sdk.core.internal.Settings;
 import io.delpha.sdk.core.secrets.SecretProvider;
 import io.delpha.sdk.core.storage.ObjectStore;
 import io.delpha.sdk.totesys.internal.SourceTable;
+import io.delpha.sdk.parquet.FileEncryption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -172,6 +173,20 @@ public final class TotesysPipelineBuilder implements ClientBuilder<TotesysPipeli
   @Override
   public TotesysPipelineBuilder metrics(Metrics metrics) {
     draft.set(TotesysConfig.METRICS, metrics);
+    return this;
+  }
+
+  /**
+   * Encrypts the lake: every Parquet object the pipeline writes to the ingestion and processed zones is encrypted
+   * with Parquet modular encryption, and read back with {@link FileEncryption#decryption()} (docs/totesys.md). Without
+   * it the objects are in clear, as before; a lake written in clear is not read by a pipeline that encrypts, nor the
+   * other way round.
+   *
+   * @param encryption the keys or the KMS, the algorithm and the footer mode
+   * @return this builder
+   */
+  public TotesysPipelineBuilder lakeEncryption(FileEncryption encryption) {
+    draft.set(TotesysConfig.LAKE_ENCRYPTION, Objects.requireNonNull(encryption, "encryption"));
     return this;
   }
 

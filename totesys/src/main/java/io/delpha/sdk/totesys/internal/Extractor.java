@@ -12,7 +12,6 @@ import io.delpha.sdk.parquet.ParquetRows;
 import io.delpha.sdk.parquet.Row;
 import io.delpha.sdk.parquet.RowSchema;
 import io.delpha.sdk.parquet.RowWriter;
-import io.delpha.sdk.parquet.WriteOptions;
 import io.delpha.sdk.core.storage.ObjectStore;
 import java.io.IOException;
 import java.sql.Array;
@@ -58,6 +57,7 @@ public final class Extractor {
   private final List<SourceTable> tables;
   private final Duration overlap;
   private final LakeKeys keys;
+  private final LakeFiles files;
   private final ProgressListener listener;
 
   /**
@@ -66,10 +66,12 @@ public final class Extractor {
    * @param tables the tables to extract
    * @param overlap how far before each watermark every run re-reads
    * @param keys names the run's objects
+   * @param files how the objects are written (in clear or encrypted)
    * @param listener progress
    */
   public Extractor(Supplier<DataSource> source, ObjectStore ingestion, List<SourceTable> tables, Duration overlap,
-      LakeKeys keys, ProgressListener listener) {
+      LakeKeys keys, LakeFiles files, ProgressListener listener) {
+    this.files = files;
     this.source = source;
     this.ingestion = ingestion;
     this.tables = List.copyOf(tables);
@@ -169,7 +171,7 @@ public final class Extractor {
             continue;
           }
           if (writer == null) {
-            writer = ParquetRows.writer(ingestion, key, schema, WriteOptions.defaults());
+            writer = ParquetRows.writer(ingestion, key, schema, files.write());
           }
           writer.write(row);
           window.addLast(version);

@@ -67,14 +67,17 @@ public final class Loader {
 
   private final Supplier<DataSource> warehouse;
   private final ObjectStore processed;
+  private final LakeFiles files;
   private final ProgressListener listener;
 
   /**
    * @param warehouse the warehouse database, resolved when a run needs it
    * @param processed the processed zone, read
+   * @param files how the objects are read (in clear or encrypted)
    * @param listener progress
    */
-  public Loader(Supplier<DataSource> warehouse, ObjectStore processed, ProgressListener listener) {
+  public Loader(Supplier<DataSource> warehouse, ObjectStore processed, LakeFiles files, ProgressListener listener) {
+    this.files = files;
     this.warehouse = warehouse;
     this.processed = processed;
     this.listener = listener;
@@ -377,7 +380,7 @@ public final class Loader {
     try {
       long ordinal = 0;
       for (String key : objects) {
-        try (RowReader reader = ParquetRows.read(processed, key, schema)) {
+        try (RowReader reader = ParquetRows.read(processed, key, schema, files.read())) {
           while (reader.hasNext()) {
             Row row = reader.next();
             writer.startRow(fields);

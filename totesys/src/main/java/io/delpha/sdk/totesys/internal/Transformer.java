@@ -12,7 +12,6 @@ import io.delpha.sdk.parquet.Row;
 import io.delpha.sdk.parquet.RowReader;
 import io.delpha.sdk.parquet.RowSchema;
 import io.delpha.sdk.parquet.RowWriter;
-import io.delpha.sdk.parquet.WriteOptions;
 import io.delpha.sdk.core.storage.ObjectStore;
 import java.io.IOException;
 import java.time.Instant;
@@ -72,15 +71,19 @@ public final class Transformer {
   private final ObjectStore ingestion;
   private final ObjectStore processed;
   private final LakeKeys keys;
+  private final LakeFiles files;
   private final ProgressListener listener;
 
   /**
    * @param ingestion the ingestion zone, read
    * @param processed the processed zone, written
    * @param keys names the run's objects
+   * @param files how the objects are written and read (in clear or encrypted)
    * @param listener progress
    */
-  public Transformer(ObjectStore ingestion, ObjectStore processed, LakeKeys keys, ProgressListener listener) {
+  public Transformer(ObjectStore ingestion, ObjectStore processed, LakeKeys keys, LakeFiles files,
+      ProgressListener listener) {
+    this.files = files;
     this.ingestion = ingestion;
     this.processed = processed;
     this.keys = keys;
@@ -307,7 +310,7 @@ public final class Transformer {
 
     void add(Row row) {
       if (writer == null) {
-        writer = ParquetRows.writer(processed, key, schema, WriteOptions.defaults());
+        writer = ParquetRows.writer(processed, key, schema, files.write());
       }
       writer.write(row);
       rows++;
@@ -408,7 +411,7 @@ public final class Transformer {
   private Map<Integer, Row> latest(List<String> objects, SourceTable table) {
     Map<Integer, Row> result = new TreeMap<>();
     for (String key : objects) {
-      try (RowReader reader = ParquetRows.read(ingestion, key, table.schema())) {
+      try (RowReader reader = ParquetRows.read(ingestion, key, table.schema(), files.read())) {
         reader.forEachRemaining(row -> result.merge(row.getInt(table.primaryKey()), row,
             (old, now) -> timestamp(now, SourceTable.LAST_UPDATED).isBefore(timestamp(old, SourceTable.LAST_UPDATED))
                 ? old : now));
@@ -425,7 +428,7 @@ public final class Transformer {
    */
   private void latestEach(List<String> objects, SourceTable table, Consumer<Row> each) {
     if (objects.size() == 1) {
-      try (RowReader reader = ParquetRows.read(ingestion, objects.get(0), table.schema())) {
+      try (RowReader reader = ParquetRows.read(ingestion, objects.get(0), table.schema(), files.read())) {
         reader.forEachRemaining(each);
       }
       return;
@@ -439,14 +442,14 @@ public final class Transformer {
    */
   private void versions(List<String> objects, SourceTable table, Consumer<Row> each) {
     if (objects.size() == 1) {
-      try (RowReader reader = ParquetRows.read(ingestion, objects.get(0), table.schema())) {
+      try (RowReader reader = ParquetRows.read(ingestion, objects.get(0), table.schema(), files.read())) {
         reader.forEachRemaining(each);
       }
       return;
     }
     Set<String> seen = new HashSet<>();
     for (String key : objects) {
-      try (RowReader reader = ParquetRows.read(ingestion, key, table.schema())) {
+      try (RowReader reader = ParquetRows.read(ingestion, key, table.schema(), files.read())) {
         reader.forEachRemaining(row -> {
           if (seen.add(row.getInt(table.primaryKey()) + "@" + row.getTimestamp(SourceTable.LAST_UPDATED))) {
             each.accept(row);
