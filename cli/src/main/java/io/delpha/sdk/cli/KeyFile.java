@@ -53,6 +53,25 @@ final class KeyFile {
     } catch (IOException e) {
       throw Usage.error("--keys: cannot read " + file + ": " + e.getClass().getSimpleName());
     }
+    return parse(text, "--keys: " + file);
+  }
+
+  /**
+   * @param secrets where the secret lives
+   * @param name the secret's name, its value a key file's content
+   * @return the keys it gives
+   * @throws picocli.CommandLine.ParameterException if an entry is not a key (the message never shows a value)
+   */
+  static FileDecryption fromSecret(io.delpha.sdk.core.secrets.SecretProvider secrets, String name) {
+    String text = secrets.secret(name);
+    if (text.length() > MAX_BYTES) {
+      throw Usage.error("--keys-secret: the secret " + name + " has more than " + MAX_BYTES + " characters");
+    }
+    return parse(text, "--keys-secret: the secret " + name);
+  }
+
+  /** The keys a key file's text gives; {@code where} names it in messages (a file, or a secret). */
+  private static FileDecryption parse(String text, String where) {
     FileDecryption.Builder keys = FileDecryption.builder();
     boolean any = false;
     if (text.stripLeading().startsWith("{")) {
@@ -60,24 +79,24 @@ final class KeyFile {
       try {
         root = JSON.readTree(text);
       } catch (IOException e) {
-        throw Usage.error("--keys: " + file + " starts like JSON but is not a JSON object");
+        throw Usage.error(where + " starts like JSON but is not a JSON object");
       }
       for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext();) {
         Map.Entry<String, JsonNode> e = it.next();
         switch (e.getKey()) {
-          case "footer" -> keys.footerKey(key(file, "footer", string(file, "footer", e.getValue())));
-          case "aad_prefix" -> keys.aadPrefix(bytes(file, "aad_prefix", string(file, "aad_prefix", e.getValue())));
+          case "footer" -> keys.footerKey(key(where, "footer", string(where, "footer", e.getValue())));
+          case "aad_prefix" -> keys.aadPrefix(bytes(where, "aad_prefix", string(where, "aad_prefix", e.getValue())));
           case "columns" -> {
             if (!e.getValue().isObject()) {
-              throw Usage.error("--keys: " + file + ": columns is not an object of column path to key");
+              throw Usage.error(where + ": columns is not an object of column path to key");
             }
             for (Iterator<Map.Entry<String, JsonNode>> c = e.getValue().fields(); c.hasNext();) {
               Map.Entry<String, JsonNode> column = c.next();
               String entry = "columns." + column.getKey();
-              keys.columnKey(column.getKey(), key(file, entry, string(file, entry, column.getValue())));
+              keys.columnKey(column.getKey(), key(where, entry, string(where, entry, column.getValue())));
             }
           }
-          default -> throw Usage.error("--keys: " + file + " has an entry '" + e.getKey() + "'; the entries are "
+          default -> throw Usage.error(where + " has an entry '" + e.getKey() + "'; the entries are "
               + "footer, columns and aad_prefix");
         }
         any = true;
@@ -87,46 +106,46 @@ final class KeyFile {
       try {
         p.load(new StringReader(text));
       } catch (IOException | IllegalArgumentException e) {
-        throw Usage.error("--keys: " + file + " is not a properties file (or a JSON object)");
+        throw Usage.error(where + " is not a properties file (or a JSON object)");
       }
       for (String name : p.stringPropertyNames()) {
         String value = p.getProperty(name).strip();
         if (name.equals("footer")) {
-          keys.footerKey(key(file, name, value));
+          keys.footerKey(key(where, name, value));
         } else if (name.equals("aad_prefix")) {
-          keys.aadPrefix(bytes(file, name, value));
+          keys.aadPrefix(bytes(where, name, value));
         } else if (name.startsWith("column.") && name.length() > "column.".length()) {
-          keys.columnKey(name.substring("column.".length()), key(file, name, value));
+          keys.columnKey(name.substring("column.".length()), key(where, name, value));
         } else {
-          throw Usage.error("--keys: " + file + " has an entry '" + name + "'; the entries are footer, "
+          throw Usage.error(where + " has an entry '" + name + "'; the entries are footer, "
               + "column.<dotted path> and aad_prefix");
         }
         any = true;
       }
     }
     if (!any) {
-      throw Usage.error("--keys: " + file + " gives no key");
+      throw Usage.error(where + " gives no key");
     }
     return keys.build();
   }
 
-  private static String string(Path file, String entry, JsonNode value) {
+  private static String string(String where, String entry, JsonNode value) {
     if (!value.isTextual()) {
-      throw Usage.error("--keys: " + file + ": " + entry + " is not a string");
+      throw Usage.error(where + ": " + entry + " is not a string");
     }
     return value.asText();
   }
 
-  private static byte[] key(Path file, String entry, String value) {
-    byte[] key = bytes(file, entry, value);
+  private static byte[] key(String where, String entry, String value) {
+    byte[] key = bytes(where, entry, value);
     if (key.length != 16 && key.length != 24 && key.length != 32) {
-      throw Usage.error("--keys: " + file + ": " + entry + " is a key of " + key.length + " bytes; an AES key has 16, "
+      throw Usage.error(where + ": " + entry + " is a key of " + key.length + " bytes; an AES key has 16, "
           + "24 or 32");
     }
     return key;
   }
 
-  private static byte[] bytes(Path file, String entry, String value) {
+  private static byte[] bytes(String where, String entry, String value) {
     try {
       if (value.startsWith("text:")) {
         return value.substring(5).getBytes(StandardCharsets.UTF_8);
@@ -138,10 +157,10 @@ final class KeyFile {
         return Base64.getDecoder().decode(value.substring(7));
       }
     } catch (IllegalArgumentException e) {
-      throw Usage.error("--keys: " + file + ": " + entry + " is not valid " + value.substring(0, value.indexOf(':')));
+      throw Usage.error(where + ": " + entry + " is not valid " + value.substring(0, value.indexOf(':')));
     } catch (InvalidInputException e) {
-      throw Usage.error("--keys: " + file + ": " + entry + ": " + e.getMessage());
+      throw Usage.error(where + ": " + entry + ": " + e.getMessage());
     }
-    throw Usage.error("--keys: " + file + ": " + entry + " says no encoding: write text:, hex: or base64: before it");
+    throw Usage.error(where + ": " + entry + " says no encoding: write text:, hex: or base64: before it");
   }
 }

@@ -62,7 +62,12 @@ final class ParquetCommand {
     String location;
 
     @Mixin
-    AwsClientOptions aws;
+    AwsOptions aws;
+
+    @Option(names = "--keys-secret", paramLabel = "NAME",
+        description = "The keys of an encrypted file from the secret NAME of --secrets (env, file:PATH or aws), its "
+            + "value as a --keys file's content.")
+    String keysSecret;
 
     @Option(names = "--keys", paramLabel = "FILE",
         description = "The keys of an encrypted file (Parquet modular encryption), from a file, never the command "
@@ -76,7 +81,12 @@ final class ParquetCommand {
     /** Reads the key file, if any (before an S3 object's download), and opens the input. */
     ParquetInput open(CommandSpec spec) {
       Usage.current(spec);
-      options = keys == null ? ReadOptions.defaults() : ReadOptions.defaults().withDecryption(KeyFile.read(keys));
+      if (keys != null && keysSecret != null) {
+        throw Usage.error("--keys and --keys-secret: give the keys one way");
+      }
+      options = keys != null ? ReadOptions.defaults().withDecryption(KeyFile.read(keys))
+          : keysSecret != null ? ReadOptions.defaults().withDecryption(KeyFile.fromSecret(aws.secretProvider(),
+              keysSecret)) : ReadOptions.defaults();
       return ParquetInput.open(location, aws);
     }
 
@@ -91,8 +101,10 @@ final class ParquetCommand {
       try {
         return in.read(work);
       } catch (DataFormatException e) {
-        if (keys == null && e.getMessage() != null && e.getMessage().contains("(Parquet modular encryption)")) {
-          throw new DataFormatException(e.getMessage() + "; here: --keys FILE (delpha parquet cat --help)", e);
+        if (keys == null && keysSecret == null && e.getMessage() != null
+            && e.getMessage().contains("(Parquet modular encryption)")) {
+          throw new DataFormatException(e.getMessage() + "; here: --keys FILE or --keys-secret NAME (delpha parquet "
+              + "cat --help)", e);
         }
         throw e;
       }

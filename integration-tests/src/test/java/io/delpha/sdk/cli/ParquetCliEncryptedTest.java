@@ -117,6 +117,41 @@ class ParquetCliEncryptedTest {
     assertThat(refused.err()).contains("the footer fails its authentication").doesNotContain(FOOTER);
   }
 
+  @Test
+  @DisplayName("--keys-secret reads the keys from a secret of --secrets (a secrets file here), in either format; a "
+      + "secret that is not keys is a usage error naming the secret, never its value; --keys and --keys-secret "
+      + "together are refused")
+  void keysFromASecret() throws Exception {
+    Path clear = tmp.resolve("clear.parquet");
+    Path encrypted = tmp.resolve("encrypted.parquet");
+    write(clear, WriteOptions.defaults());
+    write(encrypted, WriteOptions.defaults().withEncryption(FileEncryption.builder()
+        .footerKey(FOOTER.getBytes(StandardCharsets.US_ASCII)).columnKey("id", ID_KEY).build()));
+    String json = "{\"footer\": \"text:" + FOOTER + "\", \"columns\": {\"id\": \"base64:"
+        + Base64.getEncoder().encodeToString(ID_KEY) + "\"}}";
+    String properties = "footer = text:" + FOOTER + "\ncolumn.id = base64:" + Base64.getEncoder().encodeToString(ID_KEY);
+    com.fasterxml.jackson.databind.node.ObjectNode secrets = new com.fasterxml.jackson.databind.ObjectMapper()
+        .createObjectNode().put("lake-keys-json", json).put("lake-keys-props", properties)
+        .put("not-keys", "footer = text:" + FOOTER + "\nother = x");
+    Path file = Files.writeString(tmp.resolve("secrets.json"), secrets.toString());
+    ParquetCliTest.Run plain = delpha("parquet", "cat", clear.toString());
+    for (String name : List.of("lake-keys-json", "lake-keys-props")) {
+      ParquetCliTest.Run read = delpha("parquet", "cat", "--secrets", "file:" + file, "--keys-secret", name,
+          encrypted.toString());
+      assertThat(read.exitCode()).as(read.all()).isZero();
+      assertThat(read.out()).as(name).isEqualTo(plain.out());
+    }
+    ParquetCliTest.Run bad = delpha("parquet", "cat", "--secrets", "file:" + file, "--keys-secret", "not-keys",
+        encrypted.toString());
+    assertThat(bad.exitCode()).as(bad.all()).isEqualTo(Delpha.USAGE);
+    assertThat(bad.err()).contains("--keys-secret").contains("not-keys").doesNotContain(FOOTER);
+    Path keys = Files.writeString(tmp.resolve("k.properties"), properties);
+    ParquetCliTest.Run both = delpha("parquet", "cat", "--keys", keys.toString(), "--secrets", "file:" + file,
+        "--keys-secret", "lake-keys-json", encrypted.toString());
+    assertThat(both.exitCode()).isEqualTo(Delpha.USAGE);
+    assertThat(both.err()).contains("one way");
+  }
+
   private static String[] args(List<String> command, String... rest) {
     String[] all = new String[1 + command.size() + rest.length];
     all[0] = "parquet";
