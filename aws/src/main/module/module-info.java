@@ -1,10 +1,11 @@
-/** AWS: AppFlow flows landing Parquet in S3 (AWSManager), S3ObjectStore, Secrets Manager, SNS. */
+/** AWS: AppFlow flows landing Parquet in S3 (AWSManager), S3ObjectStore, Secrets Manager, SNS, KMS (Parquet's envelope encryption). */
 module io.delpha.sdk.aws {
   requires transitive io.delpha.sdk.cassandra;
   requires transitive io.delpha.sdk.parquet;
   requires static software.amazon.awssdk.services.s3;
   requires static software.amazon.awssdk.services.sns;
   requires static software.amazon.awssdk.services.secretsmanager;
+  requires static software.amazon.awssdk.services.kms;
   requires static software.amazon.awssdk.services.appflow;
   requires static software.amazon.awssdk.regions;
   requires static software.amazon.awssdk.auth;

@@ -152,6 +152,9 @@ class ClosedContractTest {
         .topicArn("arn:aws:sns:eu-west-2:123456789012:closed-contract").region("eu-west-2")
         .credentials("AKIAIOSFODNN7EXAMPLE", "closed-contract-secret").endpointOverride(URI.create("http://127.0.0.1:9"))
         .build());
+    FACTORIES.put(io.delpha.sdk.aws.AwsKmsClient.class, () -> io.delpha.sdk.aws.AwsKmsClient.builder().region("eu-west-2")
+        .credentials("AKIAIOSFODNN7EXAMPLE", "closed-contract-secret").endpointOverride(URI.create("http://127.0.0.1:9"))
+        .build());
     FACTORIES.put(io.delpha.sdk.aws.SnsTopic.class, () -> io.delpha.sdk.aws.SnsTopic.builder()
         .topicArn("arn:aws:sns:eu-west-2:123456789012:closed-contract").region("eu-west-2")
         .credentials("AKIAIOSFODNN7EXAMPLE", "closed-contract-secret").endpointOverride(URI.create("http://127.0.0.1:9"))
