@@ -15,7 +15,7 @@ import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.retries.api.RetryStrategy;
 
 /**
- * The one place every AWS client of the library (S3, AppFlow, Secrets Manager, SNS) is configured, through
+ * The one place every AWS client of the library (S3, AppFlow, Secrets Manager, SNS, KMS) is configured, through
  * the SDK's common builder interfaces: {@link AwsClientSettings}' region (us-east-1 when only an endpoint
  * override is given, as S3-compatible servers expect), credentials provider (the default chain when
  * none), endpoint override, retries (the library's {@link RetryPolicy} as the SDK's retry strategy, the

@@ -17,7 +17,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * The one mapping of AWS SDK failures to the library's exceptions, for every AWS-backed component (S3,
- * AppFlow, Secrets Manager, SNS): one list of credential errors, one notion of throttling, of a refused
+ * AppFlow, Secrets Manager, SNS, KMS): one list of credential errors, one notion of throttling, of a refused
  * permission, of a missing resource, of a server-side failure and of missing credentials. A component
  * gives the service's name, what it was doing (for the message) and, first in line, its service's own
  * codes ({@link ServiceCodes}).
