@@ -112,7 +112,7 @@ public final class AwsKmsClient implements KmsClient, AutoCloseable {
       }).ciphertextBlob();
       return Base64.getEncoder().encodeToString(wrapped.asByteArrayUnsafe());
     } catch (RuntimeException e) {
-      throw AwsErrors.isSdk(e) ? map((SdkException) e, "wrap a key with KMS key '" + id + "'", id) : e;
+      throw AwsErrors.isSdk(e) ? map(e, "wrap a key with KMS key '" + id + "'", id) : e;
     }
   }
 
@@ -151,7 +151,7 @@ public final class AwsKmsClient implements KmsClient, AutoCloseable {
         }
       }).plaintext().asByteArray();
     } catch (RuntimeException e) {
-      throw AwsErrors.isSdk(e) ? map((SdkException) e, "unwrap a key with KMS key '" + id + "'", id) : e;
+      throw AwsErrors.isSdk(e) ? map(e, "unwrap a key with KMS key '" + id + "'", id) : e;
     }
   }
 
@@ -163,8 +163,9 @@ public final class AwsKmsClient implements KmsClient, AutoCloseable {
     return masterKeyId;
   }
 
-  private static DelphaException map(SdkException e, String action, String id) {
-    return AwsErrors.map(e, "KMS", action, (refused, code, what) -> switch (code) {
+  /** {@code e} typed as {@code RuntimeException}, so this class links without the AWS SDK (see {@link AwsErrors#isSdk}). */
+  private static DelphaException map(RuntimeException e, String action, String id) {
+    return AwsErrors.map((SdkException) e, "KMS", action, (refused, code, what) -> switch (code) {
       case "NotFoundException" -> new NotFoundException(what + "; check the key id, its region and account", e);
       case "DisabledException", "KMSInvalidStateException" -> new ConflictException(what + "; KMS key '" + id
           + "' is disabled, pending deletion or pending import: enable it or use another", e);

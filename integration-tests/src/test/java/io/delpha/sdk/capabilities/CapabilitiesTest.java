@@ -105,6 +105,7 @@ class CapabilitiesTest {
         "MISSING ParquetRows parquet " + Capability.named("parquet").missing("x").coordinates(),
         "MISSING S3ObjectStore aws-s3 [" + AWS_S3 + "]",
         "MISSING AwsSecretsManagerProvider aws-secrets-manager [" + AWS_SECRETS_MANAGER + "]",
+        "MISSING AwsKmsClient aws-kms " + Capability.named("aws-kms").missing("x").coordinates(),
         "MISSING AzureKeyVaultProvider azure-key-vault " + Capability.named("azure-key-vault").missing("x").coordinates(),
         "MISSING SnsPipelineListener aws-sns [" + AWS_SNS + "]",
         "MISSING AWSManager aws-appflow [" + AWS_APPFLOW + "]",

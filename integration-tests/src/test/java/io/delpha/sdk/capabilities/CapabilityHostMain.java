@@ -97,6 +97,7 @@ public final class CapabilityHostMain {
           RowSchema.of(Column.required("id", ColumnType.INT)), WriteOptions.defaults()));
       uses.put("S3ObjectStore", () -> S3ObjectStore.builder().bucket("b").region("eu-west-2").build());
       uses.put("AwsSecretsManagerProvider", () -> AwsSecretsManagerProvider.builder().build());
+      uses.put("AwsKmsClient", () -> io.delpha.sdk.aws.AwsKmsClient.builder().build());
       uses.put("AzureKeyVaultProvider", () -> AzureKeyVaultProvider.builder().build());
       uses.put("SnsPipelineListener", () -> SnsPipelineListener.builder().build());
       uses.put("AWSManager", () -> AWSManager.builder().build());
