@@ -1,4 +1,4 @@
-/** AWS: AppFlow flows landing Parquet in S3 (AWSManager), S3ObjectStore, Secrets Manager, SNS, KMS (Parquet's envelope encryption). */
+/** AWS: AppFlow flows landing Parquet in S3 (AWSManager), S3ObjectStore, Secrets Manager, SNS, KMS. */
 module io.delpha.sdk.aws {
   requires transitive io.delpha.sdk.cassandra;
   requires transitive io.delpha.sdk.parquet;

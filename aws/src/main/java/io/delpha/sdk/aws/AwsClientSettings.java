@@ -12,10 +12,10 @@ import software.amazon.awssdk.http.SdkHttpClient;
 
 /**
  * How the library's AWS clients reach AWS: one value for all of them ({@link
- * io.delpha.sdk.aws.S3ObjectStore}, {@link io.delpha.sdk.aws.AwsSecretsManagerProvider}, {@link io.delpha.sdk.aws.AwsKmsClient},
- * {@code AWSManager} for AppFlow and S3, {@code SnsPipelineListener}), applied the same way to every
- * client through the SDK's common client builder. Every setting is optional: without any, the SDK's
- * default region chain, default credentials chain and standard retries are used.
+ * io.delpha.sdk.aws.S3ObjectStore}, {@link io.delpha.sdk.aws.AwsSecretsManagerProvider}, {@link
+ * io.delpha.sdk.aws.AwsKmsClient}, {@code AWSManager} for AppFlow and S3, {@code SnsPipelineListener}), applied the
+ * same way to every client through the SDK's common client builder. Every setting is optional: without any, the
+ * SDK's default region chain, default credentials chain and standard retries are used.
  *
  * <pre>{@code
  * AwsClientSettings aws = AwsClientSettings.builder()

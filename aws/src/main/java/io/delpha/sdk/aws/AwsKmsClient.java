@@ -25,12 +25,13 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
- * AWS KMS as the {@link KmsClient} of Parquet's envelope encryption ({@link io.delpha.sdk.parquet.FileEncryption.Builder#kms},
- * {@link io.delpha.sdk.parquet.FileDecryption.Builder#kms}), on the AWS SDK v2: a key is wrapped by KMS {@code Encrypt}
- * under the master key (a KMS key's id, ARN, alias name or alias ARN) and unwrapped by {@code Decrypt} naming the same
- * master key, so a wrapped key of another KMS key is refused rather than decrypted. The wrapped key stored in the
- * file's key material is the base64 of KMS's ciphertext blob, as parquet-java's own KMS clients store it. The master key
- * never leaves KMS; the data keys cross the wire to and from KMS over TLS only.
+ * AWS KMS as the {@link KmsClient} of Parquet's envelope encryption ({@link
+ * io.delpha.sdk.parquet.FileEncryption.Builder#kms}, {@link io.delpha.sdk.parquet.FileDecryption.Builder#kms}), on the
+ * AWS SDK v2: a key is wrapped by KMS {@code Encrypt} under the master key (a KMS key's id, ARN, alias name or alias
+ * ARN) and unwrapped by {@code Decrypt} naming the same master key, so a wrapped key of another KMS key is refused
+ * rather than decrypted. The wrapped key stored in the file's key material is the base64 of KMS's ciphertext blob, as
+ * parquet-java's own KMS clients store it. The master key never leaves KMS; the data keys travel in the calls' bodies
+ * (HTTPS at AWS's own endpoints).
  *
  * <pre>{@code
  * try (AwsKmsClient kms = AwsKmsClient.builder().region("eu-west-2").build()) {
@@ -42,9 +43,9 @@ import software.amazon.awssdk.core.exception.SdkException;
  * }
  * }</pre>
  *
- * <p>An encryption context ({@link Builder#encryptionContext}) is bound to every wrapped key: KMS decrypts only with the
- * same context, and CloudTrail records it. With double wrapping (the default) the writer calls KMS once per master key
- * and file, the reader once per master key and key-encryption key; with single wrapping once per data key.
+ * <p>An encryption context ({@link Builder#encryptionContext}) is bound to every wrapped key: KMS decrypts only with
+ * the same context, and CloudTrail records it. With double wrapping (the default) the writer calls KMS once per master
+ * key and file, the reader once per master key and key-encryption key; with single wrapping once per data key.
  *
  * <p>Errors, typed: an unknown key is {@link NotFoundException}; a disabled key, or one pending deletion or import, is
  * {@link ConflictException}; a wrapped key that this master key did not wrap (another key's, another context's, or
@@ -163,7 +164,7 @@ public final class AwsKmsClient implements KmsClient, AutoCloseable {
     return masterKeyId;
   }
 
-  /** {@code e} typed as {@code RuntimeException}, so this class links without the AWS SDK (see {@link AwsErrors#isSdk}). */
+  /** {@code e} typed as {@code RuntimeException}, so this class links without the AWS SDK ({@link AwsErrors#isSdk}). */
   private static DelphaException map(RuntimeException e, String action, String id) {
     return AwsErrors.map((SdkException) e, "KMS", action, (refused, code, what) -> switch (code) {
       case "NotFoundException" -> new NotFoundException(what + "; check the key id, its region and account", e);
@@ -179,7 +180,7 @@ public final class AwsKmsClient implements KmsClient, AutoCloseable {
     });
   }
 
-  /** Closes the KMS client if this client built it. Idempotent; afterwards every call throws {@link ClosedException}. */
+  /** Closes the KMS client if this client built it. Idempotent; afterwards each call throws {@link ClosedException}. */
   @Override
   public void close() {
     if (guard.close()) {
