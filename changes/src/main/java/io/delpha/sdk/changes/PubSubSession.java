@@ -1,6 +1,7 @@
 package io.delpha.sdk.changes;
 
 import io.delpha.sdk.core.Secret;
+import io.delpha.sdk.salesforce.SalesforceSession;
 import java.util.Objects;
 
 /**
@@ -33,14 +34,15 @@ public record PubSubSession(Secret accessToken, String instanceUrl, String tenan
    * @throws io.delpha.sdk.core.InvalidInputException if the URL is not of that form
    */
   public static String orgIdOf(String identityUrl) {
-    String[] parts = Objects.requireNonNull(identityUrl, "identityUrl").split("/");
-    for (int i = 0; i + 2 < parts.length; i++) {
-      if (parts[i].equals("id") && parts[i + 1].matches("[a-zA-Z0-9]{15,18}")) {
-        return parts[i + 1];
-      }
-    }
-    throw new io.delpha.sdk.core.InvalidInputException("'" + identityUrl + "' is not an identity URL "
-        + "(https://login.salesforce.com/id/<orgId>/<userId>)");
+    return SalesforceSession.orgIdOf(identityUrl);
+  }
+
+  /**
+   * @param session a {@link io.delpha.sdk.salesforce.SalesforceManager}'s session
+   * @return the Pub/Sub session of the same login
+   */
+  public static PubSubSession of(SalesforceSession session) {
+    return new PubSubSession(session.accessToken(), session.instanceUrl(), session.orgId());
   }
 
   @Override

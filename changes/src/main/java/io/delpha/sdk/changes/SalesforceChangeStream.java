@@ -15,8 +15,8 @@ import org.jspecify.annotations.Nullable;
  *     .topic("/data/AccountChangeEvent")          // or /data/ChangeEvents: every object selected for CDC
  *     .keyspace("org_00d5e000001")
  *     .cql(cassandra)                             // the tables and the checkpoint
- *     .salesforce(sf)                             // re-reads: gap events, diff fields, overflows, re-syncs
- *     .login(pubSubLogin)                         // the access token, instance URL and org id
+ *     .salesforce(sf)                             // re-reads (gaps, diffs, overflows, re-syncs) and the login:
+ *                                                 // sf.session()'s token, instance URL and org id
  *     .build()) {
  *   changes.start();
  * }

@@ -8,7 +8,9 @@ import io.delpha.sdk.core.ResponseLimits;
 import io.delpha.sdk.core.RetryPolicy;
 import io.delpha.sdk.core.internal.Capability;
 import io.delpha.sdk.core.internal.Settings;
+import io.delpha.sdk.changes.internal.ManagerLogin;
 import io.delpha.sdk.salesforce.SalesforceClient;
+import io.delpha.sdk.salesforce.SalesforceManager;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -20,7 +22,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Builds a {@link SalesforceChangeStream}. The settings are those of {@link ChangeStreamConfig}; the collaborators,
  * which stay the host's to close, are the Cassandra executor the changes are written through ({@link #cql}), the
- * Salesforce client records are re-read with ({@link #salesforce}) and the Pub/Sub login ({@link #login}).
+ * Salesforce client records are re-read with ({@link #salesforce}) and the Pub/Sub login ({@link #login}; a {@link
+ * SalesforceManager} given to {@link #salesforce(SalesforceManager)} is the login too).
  * {@code build()} subscribes to nothing: {@link ChangeStream#start()} does.
  */
 public final class SalesforceChangeStreamBuilder implements ClientBuilder<SalesforceChangeStreamBuilder,
@@ -36,6 +39,7 @@ public final class SalesforceChangeStreamBuilder implements ClientBuilder<Salesf
   private @Nullable CqlExecutor cql;
   private @Nullable SalesforceClient salesforce;
   private @Nullable PubSubLogin login;
+  private @Nullable PubSubLogin managerLogin;
   private @Nullable Supplier<?> channels;
 
   SalesforceChangeStreamBuilder() {
@@ -178,11 +182,28 @@ public final class SalesforceChangeStreamBuilder implements ClientBuilder<Salesf
    */
   public SalesforceChangeStreamBuilder salesforce(SalesforceClient salesforce) {
     this.salesforce = Objects.requireNonNull(salesforce, "salesforce");
+    this.managerLogin = null;
     return this;
   }
 
   /**
-   * @param login the Pub/Sub login, called before each subscription; required
+   * The manager records are re-read with, whose login the stream shares: unless {@link #login} is given, the Pub/Sub
+   * API is called with the manager's {@link SalesforceManager#session() session} (its access token, instance URL and
+   * the org id of its identity URL), renewed by the manager when the API refuses it as expired.
+   *
+   * @param salesforce the host's manager (the host's to close); this or {@link #salesforce(SalesforceClient)} is
+   *     required
+   * @return this builder
+   */
+  public SalesforceChangeStreamBuilder salesforce(SalesforceManager salesforce) {
+    salesforce((SalesforceClient) salesforce);
+    this.managerLogin = new ManagerLogin(salesforce);
+    return this;
+  }
+
+  /**
+   * @param login the Pub/Sub login, called before each subscription; required unless the Salesforce client is a
+   *     {@link SalesforceManager} (given to {@link #salesforce(SalesforceManager)}), whose session it then replaces
    * @return this builder
    */
   public SalesforceChangeStreamBuilder login(PubSubLogin login) {
@@ -202,6 +223,7 @@ public final class SalesforceChangeStreamBuilder implements ClientBuilder<Salesf
     this.cql = cql;
     this.salesforce = salesforce;
     this.login = login;
+    this.managerLogin = null;
     this.channels = channels;
     return this;
   }
@@ -277,9 +299,11 @@ public final class SalesforceChangeStreamBuilder implements ClientBuilder<Salesf
     if (salesforce == null) {
       throw new InvalidInputException("a change stream needs salesforce(..), the client records are re-read with");
     }
-    if (login == null) {
-      throw new InvalidInputException("a change stream needs login(..), the Pub/Sub API's session");
+    PubSubLogin pubSub = login != null ? login : managerLogin;
+    if (pubSub == null) {
+      throw new InvalidInputException("a change stream needs login(..), the Pub/Sub API's session, or a "
+          + "SalesforceManager given to salesforce(..), whose session it shares");
     }
-    return new SalesforceChangeStream(config, cql, salesforce, login, channels);
+    return new SalesforceChangeStream(config, cql, salesforce, pubSub, channels);
   }
 }

@@ -7,7 +7,7 @@
  * <pre>{@code
  * try (ChangeStream changes = SalesforceChangeStream.builder()
  *     .topic("/data/AccountChangeEvent").keyspace("org_00d5e000001")
- *     .cql(cassandra).salesforce(sf).login(pubSubLogin)
+ *     .cql(cassandra).salesforce(sf)            // a SalesforceManager: re-reads and the Pub/Sub login
  *     .build()) {
  *   changes.start();
  *   ...

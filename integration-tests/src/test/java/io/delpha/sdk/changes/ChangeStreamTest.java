@@ -242,6 +242,49 @@ class ChangeStreamTest {
     }
   }
 
+  @Test
+  @DisplayName("given a SalesforceManager alone, the stream logs in with its session (token, instance URL, org id of "
+      + "the identity URL) and renews it when the Pub/Sub API refuses it as expired")
+  void sharesTheManagersLogin() throws Exception {
+    ChangeLog log = new ChangeLog(17).generate(25);
+    stubRest(log);
+    SalesforceStubs.stubRenewedLogin(wm);
+    String ks = keyspace("changes_login");
+    try (FakePubSub server = server(log); SalesforceManager sf = salesforce()) {
+      server.expiredToken = SalesforceStubs.TOKEN_A;
+      try (ChangeStream stream = SalesforceChangeStream.builder().topic("/data/ChangeEvents").keyspace(ks).cql(cass)
+          .salesforce(sf).replayPreset(ReplayPreset.EARLIEST).retryPolicy(FAST).channels(server::channel).build()) {
+        stream.start();
+        ChangeStreamStatus s = await(stream, server);
+        assertThat(s.failure()).as("failure").isNull();
+        assertThat(s.lastReplayId()).isEqualTo(server.lastReplayHex());
+        assertThat(s.resubscribes()).as("resubscribed after the refusal").isGreaterThanOrEqualTo(1);
+        assertThat(s.toString()).doesNotContain(SalesforceStubs.TOKEN_A).doesNotContain(SalesforceStubs.TOKEN_B);
+      }
+      assertThat(server.tokensSeen.get(0)).isEqualTo(SalesforceStubs.TOKEN_A);
+      assertThat(server.tokensSeen).last().isEqualTo(SalesforceStubs.TOKEN_B);
+      assertThat(server.headersSeen).isNotEmpty().allMatch(h -> h.equals("00Dx0000000BV7z " + wm.baseUrl()));
+      // one login at build(), one renewal after the refusal: the REST re-reads shared the renewed session
+      wm.verify(2, com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(
+          urlPathEqualTo("/services/oauth2/token")));
+      assertConverged(log, ks);
+    } finally {
+      cass.execute("DROP KEYSPACE IF EXISTS " + ks);
+    }
+  }
+
+  @Test
+  @DisplayName("without login(..) and with a SalesforceClient that is not a manager, build() says what is missing")
+  void loginRequired() {
+    SalesforceStubs.stubPasswordLogin(wm, SalesforceStubs.TOKEN_A);
+    try (SalesforceManager sf = salesforce()) {
+      io.delpha.sdk.salesforce.SalesforceClient client = sf;
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> SalesforceChangeStream.builder()
+          .topic("/data/AccountChangeEvent").keyspace("ks").cql(cass).salesforce(client).build())
+          .isInstanceOf(io.delpha.sdk.core.InvalidInputException.class).hasMessageContaining("login(..)");
+    }
+  }
+
   private void budget(String limit, Consumer<FakePubSub> fault, Consumer<SalesforceChangeStreamBuilder> settings)
       throws Exception {
     budget(limit, fault, settings, false);

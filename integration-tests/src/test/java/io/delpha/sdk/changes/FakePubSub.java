@@ -40,7 +40,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * than requested, a keep-alive with the latest replay id when there is nothing to send), its replay presets, its
  * retention (a replay id before the events kept is refused as Salesforce refuses it: {@code INVALID_ARGUMENT}, trailer
  * {@code error-code: sfdc.platform.eventbus.grpc.subscription.fetch.replayid.corrupted}) and faults: a stream dropped
- * every N events, events sent again after a resubscribe, more events than requested, silence. Served in process and on
+ * every N events, events sent again after a resubscribe, more events than requested, silence, an access token refused
+ * as expired. Served in process and on
  * a loopback port (plaintext).
  */
 final class FakePubSub implements AutoCloseable {
@@ -55,6 +56,10 @@ final class FakePubSub implements AutoCloseable {
   final Map<String, String> schemas = new ConcurrentHashMap<>();
   final Map<String, String> topics = new ConcurrentHashMap<>();
   final List<String> headersSeen = new CopyOnWriteArrayList<>();
+  /** The access tokens of the calls, in order. */
+  final List<String> tokensSeen = new CopyOnWriteArrayList<>();
+  /** An access token refused as expired ({@code UNAUTHENTICATED}), or null. */
+  volatile String expiredToken;
   /** Index of the first event still kept; a replay id before it is refused. */
   volatile int retainedFrom;
   /** Close each stream after this many events (0: never). */
@@ -129,6 +134,11 @@ final class FakePubSub implements AutoCloseable {
         if (token == null || instance == null || tenant == null) {
           call.close(Status.UNAUTHENTICATED.withDescription("missing accesstoken, instanceurl or tenantid"),
               new Metadata());
+          return new ServerCall.Listener<>() {};
+        }
+        tokensSeen.add(token);
+        if (token.equals(expiredToken)) {
+          call.close(Status.UNAUTHENTICATED.withDescription("Session expired or invalid"), new Metadata());
           return new ServerCall.Listener<>() {};
         }
         headersSeen.add(tenant + " " + instance);

@@ -255,6 +255,58 @@ class SalesforceLoginTest {
     }
   }
 
+  @Test
+  @DisplayName("session() gives the login's token, instance URL and the org id of its identity URL; renewSession "
+      + "logs in again once for a refused session, never printing the token")
+  void sessionForOtherApis() {
+    stubRenewedLogin(wm);
+    try (LogCapture logs = new LogCapture(); SalesforceManager sf = builder(wm).build()) {
+      SalesforceSession s = sf.session();
+      assertThat(s.accessToken()).isEqualTo(Secret.of(TOKEN_A));
+      assertThat(s.instanceUrl()).isEqualTo(wm.baseUrl());
+      // token-response.json: "id": "https://login.salesforce.com/id/00Dx0000000BV7z/005x00000012Q9P"
+      assertThat(s.orgId()).isEqualTo("00Dx0000000BV7z");
+      assertThat(sf.session()).isEqualTo(s);
+      wm.verify(1, postRequestedFor(urlPathEqualTo("/services/oauth2/token")));
+
+      SalesforceSession renewed = sf.renewSession(s);
+      assertThat(renewed.accessToken()).isEqualTo(Secret.of(TOKEN_B));
+      assertThat(renewed.orgId()).isEqualTo("00Dx0000000BV7z");
+      // a second caller that saw the same refused session gets the renewed one without another login
+      assertThat(sf.renewSession(s)).isEqualTo(renewed);
+      assertThat(sf.session()).isEqualTo(renewed);
+      wm.verify(2, postRequestedFor(urlPathEqualTo("/services/oauth2/token")));
+      assertNoSecret(s + " " + renewed + " " + logs.text());
+      assertThat(s.toString()).doesNotContain(TOKEN_A).contains("00Dx0000000BV7z");
+    }
+  }
+
+  @Test
+  @DisplayName("the org id is parsed from identity URLs of every login host; anything else is refused")
+  void orgIdOfIdentityUrls() {
+    assertThat(SalesforceSession.orgIdOf("https://login.salesforce.com/id/00Dx0000000BV7z/005x00000012Q9P"))
+        .isEqualTo("00Dx0000000BV7z");
+    assertThat(SalesforceSession.orgIdOf("https://test.salesforce.com/id/00D5e000001ABCDEAA/0055e000004XYZQAA2"))
+        .isEqualTo("00D5e000001ABCDEAA");
+    assertThatThrownBy(() -> SalesforceSession.orgIdOf("https://login.salesforce.com/services/oauth2/token"))
+        .isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> SalesforceSession.orgIdOf("https://login.salesforce.com/id/00D!bad/005x00000012Q9P"))
+        .isInstanceOf(InvalidInputException.class);
+  }
+
+  @Test
+  @DisplayName("a token answer without an identity URL still logs in; session() then says what is missing")
+  void sessionWithoutIdentityUrl() {
+    wm.stubFor(post(urlPathEqualTo("/services/oauth2/token")).willReturn(aResponse().withStatus(200)
+        .withHeader("Content-Type", "application/json")
+        .withBody("{\"access_token\":\"" + TOKEN_A + "\",\"instance_url\":\"" + wm.baseUrl() + "\"}")));
+    try (SalesforceManager sf = builder(wm).build()) {
+      assertThatThrownBy(sf::session).isInstanceOf(io.delpha.sdk.core.DataFormatException.class)
+          .hasMessageContaining("identity URL")
+          .satisfies(e -> assertNoSecret(e.getMessage()));
+    }
+  }
+
   static void assertNoSecret(String text) {
     for (String secret : SECRETS) {
       assertThat(text).doesNotContain(secret);

@@ -6,6 +6,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.delpha.sdk.core.RetryPolicy;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,7 +25,7 @@ public final class SalesforceStubs {
   public static final String PASSWORD = "Pa55w0rd-Very-S3cret";
   public static final String SECURITY_TOKEN = "secTok5544XYZ";
   public static final String TOKEN_A = "00DE0X0A0M0PeLE!AQcAQH0dMHEXAMPLEzmpkb58urFRkgeBGsxL_tokenA";
-  static final String TOKEN_B = "00DE0X0A0M0PeLE!AQcAQH0dMHEXAMPLEzmpkb58urFRkgeBGsxL_tokenB";
+  public static final String TOKEN_B = "00DE0X0A0M0PeLE!AQcAQH0dMHEXAMPLEzmpkb58urFRkgeBGsxL_tokenB";
   static final List<String> SECRETS = List.of(CLIENT_SECRET, PASSWORD, SECURITY_TOKEN, TOKEN_A, TOKEN_B);
 
   /** Fast, deterministic retries so tests never wait long. */
@@ -61,6 +62,20 @@ public final class SalesforceStubs {
         .withRequestBody(containing("grant_type=password"))
         .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
             .withBody(tokenResponse(wm, accessToken))));
+  }
+
+  /** The username-password login, answering {@link #TOKEN_A} first and {@link #TOKEN_B} from the second on. */
+  public static void stubRenewedLogin(WireMockExtension wm) {
+    wm.stubFor(post(urlPathEqualTo("/services/oauth2/token")).inScenario("renewed login")
+        .whenScenarioStateIs(Scenario.STARTED).willSetStateTo("renewed")
+        .withRequestBody(containing("grant_type=password"))
+        .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+            .withBody(tokenResponse(wm, TOKEN_A))));
+    wm.stubFor(post(urlPathEqualTo("/services/oauth2/token")).inScenario("renewed login")
+        .whenScenarioStateIs("renewed")
+        .withRequestBody(containing("grant_type=password"))
+        .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+            .withBody(tokenResponse(wm, TOKEN_B))));
   }
 
   static SalesforceManagerBuilder builder(WireMockExtension wm) {

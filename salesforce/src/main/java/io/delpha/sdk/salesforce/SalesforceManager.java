@@ -112,6 +112,47 @@ public final class SalesforceManager implements SalesforceClient {
     return config.toBuilder();
   }
 
+  /**
+   * This manager's current session, for a client of another Salesforce API (the Pub/Sub API of a change stream):
+   * logs in first if it is not logged in. The session stays valid until Salesforce expires it; then {@link
+   * #renewSession} gives the next one. Nothing is logged of the token.
+   *
+   * @return the access token, the instance URL and the org id of the login
+   * @throws io.delpha.sdk.core.AuthenticationException if a login is needed and Salesforce refuses the credentials
+   * @throws DataFormatException if the token answer named no identity URL ({@code id}) to take the org id from
+   * @throws ClosedException if this manager is closed
+   */
+  public SalesforceSession session() {
+    open();
+    return publicSession(executor.session());
+  }
+
+  /**
+   * The session after {@code refused}: logs in again if {@code refused} is still the current session (a peer answered
+   * that it expired), else gives the current one, so callers that saw the same expired session log in once. Calls of
+   * this manager that meet the expired session renew it the same way.
+   *
+   * @param refused the session a peer refused
+   * @return the current session
+   * @throws io.delpha.sdk.core.AuthenticationException if Salesforce refuses the credentials
+   * @throws DataFormatException if the token answer named no identity URL ({@code id})
+   * @throws ClosedException if this manager is closed
+   */
+  public SalesforceSession renewSession(SalesforceSession refused) {
+    open();
+    return publicSession(executor.renew(Objects.requireNonNull(refused, "refused").accessToken()));
+  }
+
+  private static SalesforceSession publicSession(io.delpha.sdk.salesforce.internal.Session s) {
+    String identity = s.identityUrl();
+    String orgId = identity == null ? null : SalesforceIds.orgIdOf(identity);
+    if (orgId == null) {
+      throw new DataFormatException("the Salesforce token answer at " + s.instanceUrl() + " names no identity URL "
+          + "(id: https://login.salesforce.com/id/<orgId>/<userId>) to take the org id from");
+    }
+    return new SalesforceSession(s.accessToken(), s.instanceUrl(), orgId);
+  }
+
   @Override
   public QueryResult query(String soql) {
     open();

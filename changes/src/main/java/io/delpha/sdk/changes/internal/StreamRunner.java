@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * A change stream's work, on a thread of its own: subscribe (from the checkpoint, else the preset), take one answer at
  * a time, apply its events into Cassandra, wait for the writes, checkpoint the answer's last replay id (a keep-alive's
  * latest replay id too), ask for as many events as were applied. A dropped stream is subscribed again from the
- * checkpoint ({@code CUSTOM}), with the retry policy's pauses, and what it sends again is written again with the same
+ * checkpoint ({@code CUSTOM}), with the retry policy's pauses (after an {@code UNAUTHENTICATED}, with the session the
+ * login gives in place of the refused one, {@link PubSubLogin#loginAgain}), and what it sends again is written again with the same
  * timestamps; a checkpoint the event bus no longer keeps (an {@code INVALID_ARGUMENT} whose trailers name {@code
  * replayid.corrupted}) makes the stream re-read every object it applies and start again at the oldest event kept
  * ({@code EARLIEST}), which applied over the re-read leaves each field as its latest change made it.
@@ -81,6 +82,8 @@ public final class StreamRunner {
   private volatile PubSubConnection.@Nullable Subscription current;
   private @Nullable Thread thread;
   private @Nullable PubSubSession session;
+  /** The session the API refused as expired, to be renewed before the next subscription. */
+  private @Nullable PubSubSession refused;
 
   /**
    * @param config the settings
@@ -211,7 +214,9 @@ public final class StreamRunner {
   private Outcome consume(byte @Nullable [] replay, ReplayPreset preset, WriteClock clock, boolean[] answered) {
     PubSubSession s;
     try {
-      s = login.login();
+      PubSubSession expired = refused;
+      s = expired == null ? login.login() : login.loginAgain(expired);
+      refused = null;
     } catch (ServiceUnavailableException e) {
       log.warn("the Pub/Sub login failed, trying again: {}", e.getMessage());
       return Outcome.DROPPED;
@@ -271,6 +276,10 @@ public final class StreamRunner {
           apply(answer, clock);
         } catch (StatusRuntimeException e) {
           sub.cancel();
+          if (e.getStatus().getCode() == Status.Code.UNAUTHENTICATED) {
+            refused = s;
+            return Outcome.DROPPED;
+          }
           if (transientStatus(e.getStatus())) {
             return Outcome.DROPPED;
           }
@@ -436,6 +445,9 @@ public final class StreamRunner {
         .contains("exceeds maximum")) {
       throw new ResponseLimitException("maxBodyBytes", "an answer of the Pub/Sub API on the stream of "
           + config.topic() + " is larger than the " + config.responseLimits().maxBodyBytes() + " bytes allowed", null);
+    }
+    if (status.getCode() == Status.Code.UNAUTHENTICATED) {
+      refused = session;
     }
     if (status.isOk() || transientStatus(status) || status.getCode() == Status.Code.UNAUTHENTICATED) {
       log.info("the Pub/Sub stream of {} ended ({}): subscribing again from the checkpoint", config.topic(),

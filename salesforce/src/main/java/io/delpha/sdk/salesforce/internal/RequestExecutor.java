@@ -2,6 +2,7 @@ package io.delpha.sdk.salesforce.internal;
 
 import io.delpha.sdk.core.AuthenticationException;
 import io.delpha.sdk.core.RateLimitedException;
+import io.delpha.sdk.core.Secret;
 import io.delpha.sdk.core.internal.Retrier;
 import io.delpha.sdk.core.internal.http.HttpCaller;
 import io.delpha.sdk.core.ServiceUnavailableException;
@@ -47,6 +48,31 @@ public final class RequestExecutor {
   public void login() {
     synchronized (loginLock) {
       connection = loginWithRetry();
+    }
+  }
+
+  /**
+   * @return the current session, logged in first if there is none
+   */
+  public Session session() {
+    return current();
+  }
+
+  /**
+   * Logs in again if the current session is still the one whose token a peer refused, so callers that saw the same
+   * expired token log in once between them.
+   *
+   * @param refused the access token a peer refused
+   * @return the current session
+   */
+  public Session renew(Secret refused) {
+    synchronized (loginLock) {
+      Session c = connection;
+      if (c == null || c.accessToken().equals(refused)) {
+        log.info("the Salesforce session was refused: logging in again ({})", authenticator.flowName());
+        connection = loginWithRetry();
+      }
+      return java.util.Objects.requireNonNull(connection);
     }
   }
 
@@ -133,7 +159,7 @@ public final class RequestExecutor {
       // before the token is sent anywhere: the instance must be https and of the login's domain
       return new Session(fresh.accessToken(),
           SalesforceUrls.requireInstanceUrl(loginUrl, fresh.instanceUrl(), authenticator.flowName(),
-              http.limits().credentialsOverPlainHttp()));
+              http.limits().credentialsOverPlainHttp()), fresh.identityUrl());
     }, RequestExecutor::worthRetrying, RequestExecutor::gaveUp);
     log.info("Logged in to Salesforce instance {} ({})", session.instanceUrl(), authenticator.flowName());
     return session;

@@ -17,7 +17,8 @@ import java.net.http.HttpResponse;
  * component's client, which never follows redirects (a 307 or 308 would send the form, credentials and all, to the
  * host it names): a redirect is a {@link DataFormatException}. The answer, an error answer's first 64 KiB
  * included, is read under the {@link ResponseLimits}.
- * The {@code instance_url} it names is checked by {@link RequestExecutor} before the token is used.
+ * The {@code instance_url} it names is checked by {@link RequestExecutor} before the token is used; its {@code id}, the
+ * identity URL, is kept for the org id ({@link SalesforceIds#orgIdOf}).
  */
 final class TokenEndpoint {
 
@@ -56,6 +57,7 @@ final class TokenEndpoint {
     if (accessToken == null || instanceUrl == null) {
       throw new DataFormatException(what + ": the token response has no access_token or instance_url");
     }
-    return new Session(Secret.of(accessToken), instanceUrl);
+    JsonNode identity = token.path("id");
+    return new Session(Secret.of(accessToken), instanceUrl, identity.isTextual() ? identity.asText() : null);
   }
 }
