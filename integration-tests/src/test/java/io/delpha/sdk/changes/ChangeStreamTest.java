@@ -285,6 +285,42 @@ class ChangeStreamTest {
     }
   }
 
+  @Test
+  @DisplayName("an event whose arrays claim more items than its bytes, or a schema with an array of items that take no "
+      + "bytes, ends the stream typed; the valid events before it are applied")
+  void collectionClaimsBounded() throws Exception {
+    ChangeLog log = new ChangeLog(23).generate(8);
+    stubRest(log);
+    String ks = keyspace("changes_claims");
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    org.apache.avro.io.BinaryEncoder enc = org.apache.avro.io.EncoderFactory.get().binaryEncoder(out, null);
+    enc.writeString("Account");
+    enc.writeLong(1L << 30); // recordIds: a block claiming a billion ids, in a few bytes
+    enc.writeString("001xx000003DGb2AAG");
+    enc.flush();
+    try (FakePubSub server = server(log); SalesforceManager sf = salesforce()) {
+      int valid = server.log.size();
+      server.append(java.util.List.of(new FakePubSub.Event(ChangeLog.ACCOUNT_SCHEMA, out.toByteArray())));
+      server.maxPerAnswer = 1;
+      try (ChangeStream stream = stream(server, ks, sf).build()) {
+        stream.start();
+        ChangeStreamStatus s = await(stream, server);
+        assertThat(s.state()).isEqualTo(ChangeStreamStatus.State.FAILED);
+        assertThat(s.failure()).isInstanceOf(io.delpha.sdk.core.DataFormatException.class)
+            .hasMessageContaining("claims");
+        assertThat(s.eventsApplied()).isEqualTo(valid);
+        assertThat(s.lastReplayId()).isEqualTo(java.util.HexFormat.of().formatHex(FakePubSub.replayId(valid - 1)));
+      }
+      assertThat(table(ks, "account")).isNotEmpty();
+    } finally {
+      cass.execute("DROP KEYSPACE IF EXISTS " + ks);
+    }
+    String hostile = JSON.readTree(ChangeLog.schemaJson("AccountChangeEvent.avsc")).toString()
+        .replaceFirst("\\]}$", ",{\"name\":\"Blob__c\",\"type\":{\"type\":\"array\",\"items\":\"null\"}}]}");
+    assertThat(hostile).contains("Blob__c");
+    budget(null, server -> server.schemas.put(ChangeLog.ACCOUNT_SCHEMA, hostile), b -> b.topic("/data/AccountChangeEvent"));
+  }
+
   private void budget(String limit, Consumer<FakePubSub> fault, Consumer<SalesforceChangeStreamBuilder> settings)
       throws Exception {
     budget(limit, fault, settings, false);
@@ -311,6 +347,12 @@ class ChangeStreamTest {
         stream.start();
         ChangeStreamStatus s = await(stream, server);
         assertThat(s.state()).isEqualTo(ChangeStreamStatus.State.FAILED);
+        if (limit == null) {
+          // the one caller: a schema with an array of items that take no bytes
+          assertThat(s.failure()).isInstanceOf(io.delpha.sdk.core.DataFormatException.class)
+              .hasMessageContaining("take no bytes");
+          return;
+        }
         assertThat(s.failure()).isInstanceOf(ResponseLimitException.class);
         assertThat(((ResponseLimitException) s.failure()).limit()).isEqualTo(limit);
       }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryDecoder;
@@ -28,6 +29,67 @@ public final class EventDecoder {
   private EventDecoder() {}
 
   /**
+   * Avro's reader with the event's arrays and maps held to its bytes: Avro sizes a collection from the count its block
+   * claims (a few bytes may claim two billion items) before it reads one. Every item of an accepted schema takes a
+   * byte at least ({@link EventSchema} refuses arrays of items that take none; a map entry has its key), so an event
+   * whose collections claim more items, in all, than it has bytes is not one a writer made.
+   */
+  private static final class BoundedReader extends GenericDatumReader<GenericRecord> {
+    /** Avro's generic model without its fast reader, which would read around these methods. */
+    private static final GenericData DATA = slowReader();
+
+    private final String schemaId;
+    private final int bytes;
+    private long items;
+
+    BoundedReader(EventSchema schema, int bytes) {
+      super(schema.avro(), schema.avro(), DATA);
+      this.schemaId = schema.id();
+      this.bytes = bytes;
+    }
+
+    private static GenericData slowReader() {
+      GenericData data = new GenericData();
+      data.setFastReaderEnabled(false);
+      return data;
+    }
+
+    private void claim(long n) {
+      items += n;
+      if (items > bytes) {
+        throw new DataFormatException("a change event of schema " + schemaId + " claims " + items
+            + " array or map items or more in its " + bytes + " bytes, more than it can hold");
+      }
+    }
+
+    @Override
+    protected Object newArray(@Nullable Object old, int size, Schema schema) {
+      claim(size < 0 ? Long.MAX_VALUE / 2 : size);
+      items -= size; // counted again as each is added
+      return super.newArray(old, size, schema);
+    }
+
+    @Override
+    protected void addToArray(Object array, long pos, @Nullable Object e) {
+      claim(1);
+      super.addToArray(array, pos, e);
+    }
+
+    @Override
+    protected Object newMap(@Nullable Object old, int size) {
+      claim(size < 0 ? Long.MAX_VALUE / 2 : size);
+      items -= size;
+      return super.newMap(old, size);
+    }
+
+    @Override
+    protected void addToMap(Object map, Object key, @Nullable Object value) {
+      claim(1);
+      super.addToMap(map, key, value);
+    }
+  }
+
+  /**
    * @param schema the event's schema
    * @param payload its Avro binary encoding
    * @return the event
@@ -37,12 +99,13 @@ public final class EventDecoder {
     GenericRecord record;
     try {
       BinaryDecoder in = DecoderFactory.get().binaryDecoder(payload, null);
-      record = new GenericDatumReader<GenericRecord>(schema.avro()).read(null, in);
+      record = new BoundedReader(schema, payload.length).read(null, in);
       if (!in.isEnd()) {
         throw new DataFormatException("a change event of schema " + schema.id() + " has bytes after its last field");
       }
     } catch (IOException | AvroRuntimeException | ClassCastException | IndexOutOfBoundsException
-        | NegativeArraySizeException e) {
+        | NegativeArraySizeException | UnsupportedOperationException e) {
+      // UnsupportedOperationException: Avro's own refusal of a collection of more than 2^31 - 9 items
       throw new DataFormatException("a change event is not of its schema " + schema.id() + ": " + e, e);
     }
     GenericRecord header = (GenericRecord) record.get(0);

@@ -2,6 +2,7 @@ package io.delpha.sdk.changes.internal;
 
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.ResponseLimitException;
+import io.delpha.sdk.core.internal.http.Peers;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -88,6 +89,7 @@ public final class EventSchema {
     } catch (SchemaParseException | IllegalArgumentException e) {
       throw new DataFormatException("the Pub/Sub API's schema " + id + " is not an Avro schema: " + e.getMessage(), e);
     }
+    new TypeCheck(id, json.length(), maxDepth).shape(schema, 1);
     if (schema.getType() != Schema.Type.RECORD || schema.getField(HEADER) == null
         || schema.getField(HEADER).pos() != 0 || nonNull(schema.getField(HEADER).schema()).getType()
             != Schema.Type.RECORD) {
@@ -121,6 +123,97 @@ public final class EventSchema {
     }
     columns.remove("id");
     return new EventSchema(id, schema, List.copyOf(fields), Collections.unmodifiableMap(columns));
+  }
+
+  /**
+   * The checks of a parsed schema that its text cannot show, because named types are referred to by name: how deep its
+   * types nest ({@code maxSchemaDepth}) and how many types and fields there are once every reference is followed (no
+   * more than the text has characters, {@code maxBodyBytes}: a named type used twice must not grow an event
+   * exponentially; a type that refers to itself nests without end), and that no array's items can be encoded in zero bytes, so an event's items are at most its bytes ({@link
+   * EventDecoder} holds the decoding to that). Each named type is walked once.
+   */
+  private static final class TypeCheck {
+
+    /** What a type is once its references are followed. */
+    private record Shape(int depth, long size, boolean empty) {}
+
+    private final String id;
+    private final long maxSize;
+    private final int maxDepth;
+    private final Map<Schema, Shape> named = new java.util.IdentityHashMap<>();
+    private final java.util.Set<Schema> walking = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
+    TypeCheck(String id, long maxSize, int maxDepth) {
+      this.id = id;
+      this.maxSize = maxSize;
+      this.maxDepth = maxDepth;
+    }
+
+    /** A type's shape; {@code level} is where it is reached, a breach of the depth thrown as soon as it is seen. */
+    Shape shape(Schema type, int level) {
+      if (walking.contains(type)) {
+        throw new ResponseLimitException("maxSchemaDepth", "the Pub/Sub API's schema " + id + " nests without end: "
+            + "its type " + Peers.echo(type.getFullName()) + " contains itself", null);
+      }
+      if (level > maxDepth) {
+        throw new ResponseLimitException("maxSchemaDepth", "the Pub/Sub API's schema " + id + " nests deeper than the "
+            + maxDepth + " allowed once its named types are followed", null);
+      }
+      Shape known = named.get(type);
+      if (known != null) {
+        if (level - 1 + known.depth() > maxDepth) {
+          return shape(type, maxDepth + 1);
+        }
+        return known;
+      }
+      Shape s = switch (type.getType()) {
+        case RECORD -> {
+          walking.add(type);
+          int depth = 0;
+          long size = 1;
+          boolean empty = true;
+          for (Schema.Field f : type.getFields()) {
+            Shape field = shape(f.schema(), level + 1);
+            depth = Math.max(depth, field.depth());
+            size = Math.min(Long.MAX_VALUE / 2, size + field.size());
+            empty &= field.empty();
+          }
+          walking.remove(type);
+          yield new Shape(depth + 1, size, empty);
+        }
+        case ARRAY, MAP -> {
+          Shape items = shape(type.getType() == Schema.Type.ARRAY ? type.getElementType() : type.getValueType(),
+              level + 1);
+          if (items.empty() && type.getType() == Schema.Type.ARRAY) {
+            throw new DataFormatException("the Pub/Sub API's schema " + id + " has an array of items that take no "
+                + "bytes (" + Peers.echo(type.getElementType().toString()) + "), so a few bytes could claim any number "
+                + "of them: no change event has one");
+          }
+          yield new Shape(items.depth() + 1, items.size() + 1, false);
+        }
+        case UNION -> {
+          int depth = 0;
+          long size = 1;
+          for (Schema b : type.getTypes()) {
+            Shape branch = shape(b, level + 1);
+            depth = Math.max(depth, branch.depth());
+            size = Math.min(Long.MAX_VALUE / 2, size + branch.size());
+          }
+          yield new Shape(depth + 1, size, false); // the branch's index takes a byte
+        }
+        case NULL -> new Shape(1, 1, true);
+        case FIXED -> new Shape(1, 1, type.getFixedSize() == 0);
+        default -> new Shape(1, 1, false); // an enum's index, a number, a boolean, a length: a byte at least
+      };
+      if (type.getType() == Schema.Type.RECORD) {
+        named.put(type, s);
+      }
+      if (s.size() > maxSize) {
+        throw new ResponseLimitException("maxBodyBytes", "the Pub/Sub API's schema " + id + " has more than "
+            + maxSize + " types and fields once its named types are followed, more than its text may have", null);
+      }
+      return s;
+    }
   }
 
   /** The flat field name of a compound's part, as Salesforce names it on the object. */

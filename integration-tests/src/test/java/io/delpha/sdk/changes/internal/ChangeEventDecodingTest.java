@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.delpha.sdk.core.DataFormatException;
+import io.delpha.sdk.core.ResponseLimitException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -60,5 +61,113 @@ class ChangeEventDecodingTest {
     assertThat(contact.columns()).containsKeys("firstname", "lastname", "salutation", "mailingcity")
         .doesNotContainKey("name");
     assertThat(EventSchema.flatName("Place__c", "Street")).isEqualTo("Place__Street__s");
+  }
+
+  /** A change event's schema: the real header, then {@code fields} (JSON field entries, after a comma). */
+  private static String eventSchema(String types, String fields) throws IOException {
+    String account = schema("AccountChangeEvent.avsc");
+    String header = new com.fasterxml.jackson.databind.ObjectMapper().readTree(account).path("fields").get(0)
+        .toString();
+    return "{\"type\":\"record\",\"name\":\"HostileChangeEvent\",\"namespace\":\"com.sforce.eventbus\","
+        + "\"fields\":[" + header + (fields.isEmpty() ? "" : "," + fields) + "]}" + types;
+  }
+
+  @Test
+  @DisplayName("an array whose items take no bytes (null, an empty record, a fixed of 0) is refused with the schema")
+  void arraysOfNothingRefused() throws IOException {
+    for (String items : List.of("\"null\"", "{\"type\":\"record\",\"name\":\"Nothing\",\"fields\":[]}",
+        "{\"type\":\"fixed\",\"name\":\"Zero\",\"size\":0}",
+        "{\"type\":\"record\",\"name\":\"Nulls\",\"fields\":[{\"name\":\"a\",\"type\":\"null\"}]}")) {
+      String json = eventSchema("", "{\"name\":\"Blob__c\",\"type\":{\"type\":\"array\",\"items\":" + items + "}}");
+      assertThatThrownBy(() -> EventSchema.parse("h", json, 1 << 20, 16)).as(items)
+          .isInstanceOf(DataFormatException.class).hasMessageContaining("take no bytes");
+    }
+    // items that take a byte at least stay accepted: a union with null (its index), an enum of one symbol, a map of null
+    for (String type : List.of("{\"type\":\"array\",\"items\":[\"null\",\"string\"]}",
+        "{\"type\":\"array\",\"items\":{\"type\":\"enum\",\"name\":\"One\",\"symbols\":[\"A\"]}}",
+        "{\"type\":\"map\",\"values\":\"null\"}")) {
+      assertThat(EventSchema.parse("ok", eventSchema("", "{\"name\":\"X__c\",\"type\":" + type + "}"), 1 << 20, 16)
+          .avro().getFields()).hasSize(2);
+    }
+  }
+
+  @Test
+  @DisplayName("named types are followed: a type containing itself, or nesting past maxSchemaDepth, is refused typed")
+  void namedTypesNestBounded() throws IOException {
+    String self = eventSchema("", "{\"name\":\"Loop__c\",\"type\":{\"type\":\"record\",\"name\":\"Loop\","
+        + "\"fields\":[{\"name\":\"next\",\"type\":[\"null\",\"Loop\"]}]}}");
+    assertThatThrownBy(() -> EventSchema.parse("loop", self, 1 << 20, 16)).isInstanceOf(ResponseLimitException.class)
+        .hasMessageContaining("contains itself")
+        .satisfies(e -> assertThat(((ResponseLimitException) e).limit()).isEqualTo("maxSchemaDepth"));
+  }
+
+  @Test
+  @DisplayName("named types used again and again may not grow an event past its schema's text: refused typed")
+  void namedTypesExpansionBounded() throws IOException {
+    // T0 has 8 null fields; each Tn has 8 fields of T(n-1): 8^10 values from a schema of a few KB
+    StringBuilder fields = new StringBuilder();
+    String previous = "\"null\"";
+    for (int n = 0; n < 10; n++) {
+      StringBuilder t = new StringBuilder("{\"type\":\"record\",\"name\":\"T" + n + "\",\"fields\":[");
+      for (int f = 0; f < 8; f++) {
+        t.append(f == 0 ? "" : ",").append("{\"name\":\"f").append(f).append("\",\"type\":").append(previous)
+            .append("}");
+      }
+      t.append("]}");
+      fields.append(n == 0 ? "" : ",").append("{\"name\":\"X").append(n).append("__c\",\"type\":").append(t)
+          .append("}");
+      previous = "\"T" + n + "\"";
+    }
+    String json = eventSchema("", fields.toString());
+    assertThatThrownBy(() -> EventSchema.parse("bomb", json, 1 << 20, 16)).isInstanceOf(ResponseLimitException.class)
+        .satisfies(e -> assertThat(((ResponseLimitException) e).limit()).isEqualTo("maxBodyBytes"));
+  }
+
+  @Test
+  @DisplayName("a payload whose arrays claim more items than it has bytes is refused before Avro sizes the array; "
+      + "a valid event of the real AccountChangeEvent schema still decodes")
+  void itemClaimsBounded() throws IOException {
+    EventSchema account = EventSchema.parse("a", schema("AccountChangeEvent.avsc"), 1 << 20, 16);
+    for (long claim : List.of(1L << 30, Integer.MAX_VALUE - 8L, (1L << 32) + 3, 40L)) {
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      org.apache.avro.io.BinaryEncoder enc = org.apache.avro.io.EncoderFactory.get().binaryEncoder(out, null);
+      enc.writeString("Account");
+      enc.writeLong(claim); // recordIds: one block claiming that many ids
+      for (int i = 0; i < 8; i++) {
+        enc.writeString("001"); // a few ids, far fewer than claimed
+      }
+      enc.flush();
+      byte[] payload = out.toByteArray();
+      assertThatThrownBy(() -> EventDecoder.decode(account, payload)).as("claim %s", claim)
+          .isInstanceOf(DataFormatException.class);
+    }
+
+    org.apache.avro.Schema avro = account.avro();
+    org.apache.avro.generic.GenericRecord header = new org.apache.avro.generic.GenericData.Record(
+        avro.getField("ChangeEventHeader").schema());
+    header.put("entityName", "Account");
+    header.put("recordIds", List.of("001xx000003DGb2AAG"));
+    header.put("changeType", new org.apache.avro.generic.GenericData.EnumSymbol(
+        header.getSchema().getField("changeType").schema(), "CREATE"));
+    header.put("changeOrigin", "com/salesforce/api/soap/60.0;client=test");
+    header.put("transactionKey", "0002343d-9d90-e395-ed20-cf416ba652ad");
+    header.put("sequenceNumber", 1);
+    header.put("commitTimestamp", 1_740_816_000_000L);
+    header.put("commitNumber", 10_000_000_001L);
+    header.put("commitUser", "005xx000001X8Uz");
+    header.put("nulledFields", List.of());
+    header.put("diffFields", List.of());
+    header.put("changedFields", List.of());
+    org.apache.avro.generic.GenericRecord event = new org.apache.avro.generic.GenericData.Record(avro);
+    event.put("ChangeEventHeader", header);
+    event.put("Name", "Acme");
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    org.apache.avro.io.BinaryEncoder enc = org.apache.avro.io.EncoderFactory.get().binaryEncoder(out, null);
+    new org.apache.avro.generic.GenericDatumWriter<org.apache.avro.generic.GenericRecord>(avro).write(event, enc);
+    enc.flush();
+    ChangeEvent decoded = EventDecoder.decode(account, out.toByteArray());
+    assertThat(decoded.recordIds()).containsExactly("001xx000003DGb2AAG");
+    assertThat(decoded.changeType()).isEqualTo("CREATE");
+    assertThat(decoded.values()).containsEntry("name", "Acme");
   }
 }
