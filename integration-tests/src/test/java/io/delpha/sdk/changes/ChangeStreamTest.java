@@ -187,6 +187,10 @@ class ChangeStreamTest {
               .isEqualTo((double) s.eventsApplied());
           assertThat(registry.get("delpha.client.calls").tag("operation", "get_schema").timer().count())
               .as("schemas fetched once each").isEqualTo(2);
+          io.micrometer.core.instrument.Timer lag = registry.get("delpha.changes.lag").timer();
+          assertThat(lag.count()).as("one lag per answer applied").isBetween(1L, s.eventsApplied());
+          assertThat(lag.max(java.util.concurrent.TimeUnit.NANOSECONDS)).as("lag of the newest commit")
+              .isGreaterThanOrEqualTo(0);
         }
         stream.stop();
         assertThat(stream.status().state()).isEqualTo(ChangeStreamStatus.State.STOPPED);

@@ -327,6 +327,11 @@ public final class StreamRunner {
       checkpoints.save(config.topic(), id, clock.last(), config.clock().instant());
       lastReplayId = id;
     }
+    Instant newest = lastCommit;
+    if (answer.getEventsCount() > 0 && newest != null) {
+      long lag = Duration.between(newest, config.clock().instant()).toNanos();
+      metrics.time(Meter.CHANGES_LAG, Math.max(0, lag));
+    }
   }
 
   private void applyOne(ChangeEvent e, EventSchema schema, WriteClock clock) {

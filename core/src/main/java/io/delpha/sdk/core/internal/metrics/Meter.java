@@ -37,7 +37,10 @@ public enum Meter {
       "calls of the library's clients (Salesforce, AppFlow, Delta Sharing), by operation and outcome"),
   /** Records a client call read or wrote; tags {@code service}, {@code operation}. */
   CLIENT_RECORDS("delpha.client.records", Kind.COUNTER, "records",
-      "records the library's clients read or wrote, by operation");
+      "records the library's clients read or wrote, by operation"),
+  /** A change stream's lag: from the commit of an answer's newest change to its writes acknowledged. */
+  CHANGES_LAG("delpha.changes.lag", Kind.TIMER, null,
+      "time from a Salesforce change's commit to its row written, one per answer of events applied");
 
   /** How a meter measures. */
   public enum Kind {
