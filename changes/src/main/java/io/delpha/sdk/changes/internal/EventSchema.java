@@ -129,13 +129,18 @@ public final class EventSchema {
    * The checks of a parsed schema that its text cannot show, because named types are referred to by name: how deep its
    * types nest ({@code maxSchemaDepth}) and how many types and fields there are once every reference is followed (no
    * more than the text has characters, {@code maxBodyBytes}: a named type used twice must not grow an event
-   * exponentially; a type that refers to itself nests without end), and that no array's items can be encoded in zero bytes, so an event's items are at most its bytes ({@link
+   * exponentially; a type that refers to itself nests without end), and that no array's items can be encoded in zero bytes
+   * nor hold a value that takes none, so an event's items, and the values in them, are at most its bytes ({@link
    * EventDecoder} holds the decoding to that). Each named type is walked once.
    */
   private static final class TypeCheck {
 
-    /** What a type is once its references are followed. */
-    private record Shape(int depth, long size, boolean empty) {}
+    /**
+     * What a type is once its references are followed: how deep it nests, how many types and fields it has, whether
+     * its value takes no bytes at all ({@code empty}) and whether some value inside it, below its top, takes none
+     * ({@code free}: a {@code null} field, an empty record; a union's branch is paid for by its index byte).
+     */
+    private record Shape(int depth, long size, boolean empty, boolean free) {}
 
     private final String id;
     private final long maxSize;
@@ -172,14 +177,16 @@ public final class EventSchema {
           int depth = 0;
           long size = 1;
           boolean empty = true;
+          boolean free = false;
           for (Schema.Field f : type.getFields()) {
             Shape field = shape(f.schema(), level + 1);
             depth = Math.max(depth, field.depth());
             size = Math.min(Long.MAX_VALUE / 2, size + field.size());
             empty &= field.empty();
+            free |= field.empty() || field.free();
           }
           walking.remove(type);
-          yield new Shape(depth + 1, size, empty);
+          yield new Shape(depth + 1, size, empty, free);
         }
         case ARRAY, MAP -> {
           Shape items = shape(type.getType() == Schema.Type.ARRAY ? type.getElementType() : type.getValueType(),
@@ -189,21 +196,28 @@ public final class EventSchema {
                 + "bytes (" + Peers.echo(type.getElementType().toString()) + "), so a few bytes could claim any number "
                 + "of them: no change event has one");
           }
-          yield new Shape(items.depth() + 1, items.size() + 1, false);
+          if (items.free()) {
+            throw new DataFormatException("the Pub/Sub API's schema " + id + " has an array or map whose items hold "
+                + "values that take no bytes (a null or an empty record outside a union), so each byte of an item "
+                + "could decode to any number of values: no change event has one");
+          }
+          yield new Shape(items.depth() + 1, items.size() + 1, false, false);
         }
         case UNION -> {
           int depth = 0;
           long size = 1;
+          boolean free = false;
           for (Schema b : type.getTypes()) {
             Shape branch = shape(b, level + 1);
             depth = Math.max(depth, branch.depth());
             size = Math.min(Long.MAX_VALUE / 2, size + branch.size());
+            free |= branch.free();
           }
-          yield new Shape(depth + 1, size, false); // the branch's index takes a byte
+          yield new Shape(depth + 1, size, false, free); // the branch's index takes a byte
         }
-        case NULL -> new Shape(1, 1, true);
-        case FIXED -> new Shape(1, 1, type.getFixedSize() == 0);
-        default -> new Shape(1, 1, false); // an enum's index, a number, a boolean, a length: a byte at least
+        case NULL -> new Shape(1, 1, true, false);
+        case FIXED -> new Shape(1, 1, type.getFixedSize() == 0, false);
+        default -> new Shape(1, 1, false, false); // an enum's index, a number, a boolean, a length: a byte at least
       };
       if (type.getType() == Schema.Type.RECORD) {
         named.put(type, s);

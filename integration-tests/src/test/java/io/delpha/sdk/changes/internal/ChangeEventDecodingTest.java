@@ -92,6 +92,34 @@ class ChangeEventDecodingTest {
   }
 
   @Test
+  @DisplayName("an array or map whose items hold a value that takes no bytes is refused: a byte cannot become many values")
+  void itemsHoldingNothingRefused() throws IOException {
+    String nulls = "{\"type\":\"record\",\"name\":\"Wide\",\"fields\":[{\"name\":\"a\",\"type\":\"int\"},"
+        + "{\"name\":\"b\",\"type\":\"null\"},{\"name\":\"c\",\"type\":\"null\"}]}";
+    String empties = "{\"type\":\"record\",\"name\":\"Holder\",\"fields\":[{\"name\":\"a\",\"type\":\"int\"},"
+        + "{\"name\":\"e\",\"type\":{\"type\":\"record\",\"name\":\"Empty\",\"fields\":[]}}]}";
+    for (String type : List.of("{\"type\":\"array\",\"items\":" + nulls + "}",
+        "{\"type\":\"array\",\"items\":[\"null\"," + nulls + "]}",
+        "{\"type\":\"map\",\"values\":" + empties + "}",
+        "{\"type\":\"array\",\"items\":{\"type\":\"array\",\"items\":" + nulls + "}}")) {
+      String json = eventSchema("", "{\"name\":\"Blob__c\",\"type\":" + type + "}");
+      assertThatThrownBy(() -> EventSchema.parse("h", json, 1 << 20, 16)).as(type)
+          .isInstanceOf(DataFormatException.class).hasMessageContaining("take no bytes");
+    }
+    // every value inside an item paid by a byte of its own: a union's null (its index), a number, a string's length
+    String paid = "{\"type\":\"record\",\"name\":\"Paid\",\"fields\":[{\"name\":\"a\",\"type\":\"int\"},"
+        + "{\"name\":\"b\",\"type\":[\"null\",\"string\"]},{\"name\":\"c\",\"type\":[\"null\","
+        + "{\"type\":\"record\",\"name\":\"None\",\"fields\":[]}]}]}";
+    for (String type : List.of("{\"type\":\"array\",\"items\":" + paid + "}",
+        "{\"type\":\"map\",\"values\":[\"null\",\"long\"]}")) {
+      assertThat(EventSchema.parse("ok", eventSchema("", "{\"name\":\"X__c\",\"type\":" + type + "}"), 1 << 20, 16)
+          .avro().getFields()).hasSize(2);
+    }
+    // Salesforce's own schemas have arrays of strings only
+    assertThat(EventSchema.parse("a", schema("AccountChangeEvent.avsc"), 1 << 20, 16).columns()).isNotEmpty();
+  }
+
+  @Test
   @DisplayName("named types are followed: a type containing itself, or nesting past maxSchemaDepth, is refused typed")
   void namedTypesNestBounded() throws IOException {
     String self = eventSchema("", "{\"name\":\"Loop__c\",\"type\":{\"type\":\"record\",\"name\":\"Loop\","
