@@ -2,8 +2,14 @@ package io.delpha.sdk.changes.internal;
 
 import io.delpha.sdk.changes.ChangeStreamConfig;
 import io.delpha.sdk.changes.PubSubSession;
+import com.google.protobuf.ByteString;
+import io.delpha.sdk.changes.internal.pubsub.CommitReplayRequest;
+import io.delpha.sdk.changes.internal.pubsub.CommitReplayResponse;
+import io.delpha.sdk.changes.internal.pubsub.ConsumerEvent;
 import io.delpha.sdk.changes.internal.pubsub.FetchRequest;
 import io.delpha.sdk.changes.internal.pubsub.FetchResponse;
+import io.delpha.sdk.changes.internal.pubsub.ManagedFetchRequest;
+import io.delpha.sdk.changes.internal.pubsub.ManagedFetchResponse;
 import io.delpha.sdk.changes.internal.pubsub.SchemaInfo;
 import io.delpha.sdk.changes.internal.pubsub.SchemaRequest;
 import io.delpha.sdk.changes.internal.pubsub.TopicInfo;
@@ -15,14 +21,18 @@ import io.grpc.ClientInterceptors;
 import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -113,9 +123,26 @@ public final class PubSubConnection implements AutoCloseable {
    * @param first the first request (topic, replay preset and id, how many events)
    * @return the stream
    */
-  public Subscription subscribe(PubSubSession session, FetchRequest first) {
-    ClientCall<FetchRequest, FetchResponse> call = channel.newCall(PubSubMethods.SUBSCRIBE, options());
-    Subscription s = new Subscription(call);
+  public Subscription<FetchRequest, FetchResponse> subscribe(PubSubSession session, FetchRequest first) {
+    return open(session, Wire.SUBSCRIBE, first);
+  }
+
+  /**
+   * Opens a ManagedSubscribe stream and sends its first request: the server starts it after the replay id last
+   * committed for the subscription (else where the subscription's {@code defaultReplay} says).
+   *
+   * @param session the session
+   * @param first the first request (the subscription's id or developer name, how many events)
+   * @return the stream
+   */
+  public Subscription<ManagedFetchRequest, ManagedFetchResponse> managedSubscribe(PubSubSession session,
+      ManagedFetchRequest first) {
+    return open(session, Wire.MANAGED, first);
+  }
+
+  private <Q, R> Subscription<Q, R> open(PubSubSession session, Wire<Q, R> wire, Q first) {
+    ClientCall<Q, R> call = channel.newCall(wire.method(), options());
+    Subscription<Q, R> s = new Subscription<>(call, wire);
     call.start(s.listener(), headers(session));
     call.request(1);
     call.sendMessage(first);
@@ -136,22 +163,63 @@ public final class PubSubConnection implements AutoCloseable {
   public record Closed(Status status, Metadata trailers) {}
 
   /**
-   * One Subscribe stream: its answers one at a time (gRPC is asked for the next only when the last was taken), the
-   * requests for more events. Used by one thread, except {@link #cancel()}.
+   * One answer of either stream, as the runner reads it.
+   *
+   * @param events the events, in order
+   * @param latestReplayId the subscription's latest replay id (a keep-alive's position)
+   * @param size the answer's size on the wire, in bytes
+   * @param commit the server's answer to commits of a managed stream, or {@code null}
    */
-  public static final class Subscription {
-    private final ClientCall<FetchRequest, FetchResponse> call;
+  public record Answer(List<ConsumerEvent> events, ByteString latestReplayId, int size,
+      @Nullable CommitReplayResponse commit) {}
+
+  /**
+   * What differs between Subscribe and ManagedSubscribe: the method, the request for more events, the commit request
+   * (none for Subscribe) and the reading of an answer.
+   */
+  private record Wire<Q, R>(MethodDescriptor<Q, R> method, IntFunction<Q> more,
+      @Nullable CommitBuilder<Q> commit, Function<R, Answer> read) {
+
+    static final Wire<FetchRequest, FetchResponse> SUBSCRIBE = new Wire<>(PubSubMethods.SUBSCRIBE,
+        n -> FetchRequest.newBuilder().setNumRequested(n).build(), null,
+        r -> new Answer(r.getEventsList(), r.getLatestReplayId(), r.getSerializedSize(), null));
+
+    static final Wire<ManagedFetchRequest, ManagedFetchResponse> MANAGED = new Wire<>(PubSubMethods.MANAGED_SUBSCRIBE,
+        n -> ManagedFetchRequest.newBuilder().setNumRequested(n).build(),
+        (id, replay) -> ManagedFetchRequest.newBuilder().setCommitReplayIdRequest(
+            CommitReplayRequest.newBuilder().setCommitRequestId(id).setReplayId(replay)).build(),
+        r -> new Answer(r.getEventsList(), r.getLatestReplayId(), r.getSerializedSize(),
+            r.hasCommitResponse() ? r.getCommitResponse() : null));
+  }
+
+  /** Builds a commit request. */
+  private interface CommitBuilder<Q> {
+    Q build(String commitRequestId, ByteString replayId);
+  }
+
+  /**
+   * One Subscribe or ManagedSubscribe stream: its answers one at a time (gRPC is asked for the next only when the last
+   * was taken), the requests for more events, the commits of a managed one. Used by one thread, except {@link
+   * #cancel()}.
+   *
+   * @param <Q> the stream's request message
+   * @param <R> the stream's answer message
+   */
+  public static final class Subscription<Q, R> {
+    private final ClientCall<Q, R> call;
+    private final Wire<Q, R> wire;
     private final BlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
 
-    Subscription(ClientCall<FetchRequest, FetchResponse> call) {
+    Subscription(ClientCall<Q, R> call, Wire<Q, R> wire) {
       this.call = call;
+      this.wire = wire;
     }
 
-    ClientCall.Listener<FetchResponse> listener() {
+    ClientCall.Listener<R> listener() {
       return new ClientCall.Listener<>() {
         @Override
-        public void onMessage(FetchResponse message) {
-          inbox.add(message);
+        public void onMessage(R message) {
+          inbox.add(wire.read().apply(message));
         }
 
         @Override
@@ -163,12 +231,12 @@ public final class PubSubConnection implements AutoCloseable {
 
     /**
      * @param timeout how long to wait
-     * @return the next answer ({@link FetchResponse}) or the end ({@link Closed}), or {@code null} if none came in time
+     * @return the next answer ({@link Answer}) or the end ({@link Closed}), or {@code null} if none came in time
      * @throws InterruptedException if the thread is interrupted
      */
     public @Nullable Object next(Duration timeout) throws InterruptedException {
       Object o = inbox.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      if (o instanceof FetchResponse) {
+      if (o instanceof Answer) {
         call.request(1);
       }
       return o;
@@ -178,7 +246,22 @@ public final class PubSubConnection implements AutoCloseable {
      * @param events how many more events the stream may send
      */
     public void request(int events) {
-      call.sendMessage(FetchRequest.newBuilder().setNumRequested(events).build());
+      call.sendMessage(wire.more().apply(events));
+    }
+
+    /**
+     * Commits a replay id to the server (a managed stream only): a later ManagedSubscribe starts after it.
+     *
+     * @param commitRequestId names the commit in the server's {@code commit_response}
+     * @param replayId the replay id of the last event applied, or the latest replay id of an empty answer
+     * @throws IllegalStateException on a Subscribe stream, which has no commits
+     */
+    public void commit(String commitRequestId, ByteString replayId) {
+      CommitBuilder<Q> commit = wire.commit();
+      if (commit == null) {
+        throw new IllegalStateException("a Subscribe stream commits nothing: its replay id is the client's to keep");
+      }
+      call.sendMessage(commit.build(commitRequestId, replayId));
     }
 
     /** Ends the stream from this side. */

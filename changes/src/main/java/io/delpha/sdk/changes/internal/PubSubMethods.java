@@ -2,6 +2,8 @@ package io.delpha.sdk.changes.internal;
 
 import io.delpha.sdk.changes.internal.pubsub.FetchRequest;
 import io.delpha.sdk.changes.internal.pubsub.FetchResponse;
+import io.delpha.sdk.changes.internal.pubsub.ManagedFetchRequest;
+import io.delpha.sdk.changes.internal.pubsub.ManagedFetchResponse;
 import io.delpha.sdk.changes.internal.pubsub.SchemaInfo;
 import io.delpha.sdk.changes.internal.pubsub.SchemaRequest;
 import io.delpha.sdk.changes.internal.pubsub.TopicInfo;
@@ -27,6 +29,18 @@ public final class PubSubMethods {
           .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE, "Subscribe"))
           .setRequestMarshaller(ProtoUtils.marshaller(FetchRequest.getDefaultInstance()))
           .setResponseMarshaller(ProtoUtils.marshaller(FetchResponse.getDefaultInstance()))
+          .build();
+
+  /**
+   * {@code rpc ManagedSubscribe (stream ManagedFetchRequest) returns (stream ManagedFetchResponse)}: Subscribe for a
+   * ManagedEventSubscription, whose replay id the server keeps when the client commits it.
+   */
+  public static final MethodDescriptor<ManagedFetchRequest, ManagedFetchResponse> MANAGED_SUBSCRIBE =
+      MethodDescriptor.<ManagedFetchRequest, ManagedFetchResponse>newBuilder()
+          .setType(MethodDescriptor.MethodType.BIDI_STREAMING)
+          .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE, "ManagedSubscribe"))
+          .setRequestMarshaller(ProtoUtils.marshaller(ManagedFetchRequest.getDefaultInstance()))
+          .setResponseMarshaller(ProtoUtils.marshaller(ManagedFetchResponse.getDefaultInstance()))
           .build();
 
   /** {@code rpc GetSchema (SchemaRequest) returns (SchemaInfo)}. */
