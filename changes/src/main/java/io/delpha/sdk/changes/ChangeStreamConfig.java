@@ -35,6 +35,7 @@ public final class ChangeStreamConfig {
   static final Settings.Setting<Metrics> METRICS = SETTINGS.add("metrics", Metrics.none());
   static final Settings.Setting<ResponseLimits> RESPONSE_LIMITS =
       SETTINGS.add("responseLimits", ResponseLimits.defaults());
+  static final Settings.Setting<String> MANAGED_SUBSCRIPTION = SETTINGS.optional("managedSubscription");
 
   private final Settings.Values values;
 
@@ -155,6 +156,16 @@ public final class ChangeStreamConfig {
    */
   public ResponseLimits responseLimits() {
     return values.get(RESPONSE_LIMITS);
+  }
+
+  /**
+   * @return the ManagedEventSubscription the stream reads through {@code ManagedSubscribe} (its developer name, or the
+   *     15 or 18 character id of its record, prefix {@code 18x}), committing to the server each replay id whose
+   *     changes are written; or {@code null} (the default) for {@code Subscribe}, the replay id kept by the checkpoint
+   *     alone
+   */
+  public @Nullable String managedSubscription() {
+    return values.find(MANAGED_SUBSCRIPTION);
   }
 
   /**

@@ -8,6 +8,7 @@ import io.delpha.sdk.core.ResponseLimits;
 import io.delpha.sdk.core.RetryPolicy;
 import io.delpha.sdk.core.internal.Capability;
 import io.delpha.sdk.core.internal.Settings;
+import io.delpha.sdk.changes.internal.ManagedSubscriptionName;
 import io.delpha.sdk.changes.internal.ManagerLogin;
 import io.delpha.sdk.salesforce.SalesforceClient;
 import io.delpha.sdk.salesforce.SalesforceManager;
@@ -167,6 +168,22 @@ public final class SalesforceChangeStreamBuilder implements ClientBuilder<Salesf
   }
 
   /**
+   * Reads the topic through a managed subscription ({@code ManagedSubscribe}, beta in the Pub/Sub API): the server keeps
+   * the replay id the stream commits after the writes of each answer are acknowledged, and a subscription made again
+   * resumes after it. The checkpoint is kept as well (status, a later start without this setting). The
+   * ManagedEventSubscription record (Tooling or Metadata API) must name the same topic; its {@code defaultReplay}, not
+   * {@link #replayPreset}, says where a subscription with nothing committed starts.
+   *
+   * @param developerNameOrId the subscription's developer name, or the 15 or 18 character id of its record ({@code
+   *     18x...}); {@code null} (the default) for {@code Subscribe}
+   * @return this builder
+   */
+  public SalesforceChangeStreamBuilder managedSubscription(@Nullable String developerNameOrId) {
+    draft.setOrClear(ChangeStreamConfig.MANAGED_SUBSCRIPTION, developerNameOrId);
+    return this;
+  }
+
+  /**
    * @param cql the executor changes and checkpoints are written through (the host's to close); required
    * @return this builder
    */
@@ -259,6 +276,11 @@ public final class SalesforceChangeStreamBuilder implements ClientBuilder<Salesf
     }
     if (draft.find(ChangeStreamConfig.REPLAY_PRESET) == ReplayPreset.CUSTOM && replayId == null) {
       throw new InvalidInputException("replayPreset CUSTOM needs a replayId");
+    }
+    String managed = draft.find(ChangeStreamConfig.MANAGED_SUBSCRIPTION);
+    if (managed != null && !ManagedSubscriptionName.isValid(managed)) {
+      throw new InvalidInputException("managedSubscription must be the developer name of a ManagedEventSubscription (a "
+          + "letter, then letters, digits and single underscores) or the 15 or 18 character id of its record (18x...)");
     }
     String endpoint = Objects.requireNonNull(draft.find(ChangeStreamConfig.ENDPOINT));
     int colon = endpoint.lastIndexOf(':');

@@ -8,9 +8,9 @@ import io.delpha.sdk.changes.ChangeStreamStatus.State;
 import io.delpha.sdk.changes.PubSubLogin;
 import io.delpha.sdk.changes.PubSubSession;
 import io.delpha.sdk.changes.ReplayPreset;
+import io.delpha.sdk.changes.internal.pubsub.CommitReplayResponse;
 import io.delpha.sdk.changes.internal.pubsub.ConsumerEvent;
 import io.delpha.sdk.changes.internal.pubsub.FetchRequest;
-import io.delpha.sdk.changes.internal.pubsub.FetchResponse;
 import io.delpha.sdk.core.AccessDeniedException;
 import io.delpha.sdk.core.AuthenticationException;
 import io.delpha.sdk.core.DelphaException;
@@ -46,7 +46,10 @@ import org.slf4j.LoggerFactory;
  * login gives in place of the refused one, {@link PubSubLogin#loginAgain}), and what it sends again is written again with the same
  * timestamps; a checkpoint the event bus no longer keeps (an {@code INVALID_ARGUMENT} whose trailers name {@code
  * replayid.corrupted}) makes the stream re-read every object it applies and start again at the oldest event kept
- * ({@code EARLIEST}), which applied over the re-read leaves each field as its latest change made it.
+ * ({@code EARLIEST}), which applied over the re-read leaves each field as its latest change made it. With a managed
+ * subscription the stream is a {@code ManagedSubscribe} one, which the server starts after the replay id last committed
+ * to it: the position each answer is checkpointed at is then committed too, after the checkpoint, and a commit the
+ * server refuses is logged and left to the next one.
  */
 public final class StreamRunner {
 
@@ -74,12 +77,13 @@ public final class StreamRunner {
   private final AtomicLong gapsReread = new AtomicLong();
   private final AtomicLong resyncs = new AtomicLong();
   private final AtomicLong resubscribes = new AtomicLong();
+  private final AtomicLong commits = new AtomicLong();
   private volatile State state = State.NEW;
   private volatile byte @Nullable [] lastReplayId;
   private volatile @Nullable Instant lastCommit;
   private volatile @Nullable DelphaException failure;
   private volatile boolean stopping;
-  private volatile PubSubConnection.@Nullable Subscription current;
+  private volatile PubSubConnection.@Nullable Subscription<?, ?> current;
   private @Nullable Thread thread;
   private @Nullable PubSubSession session;
   /** The session the API refused as expired, to be renewed before the next subscription. */
@@ -124,7 +128,7 @@ public final class StreamRunner {
       t = thread;
       stopping = true;
     }
-    PubSubConnection.Subscription s = current;
+    PubSubConnection.Subscription<?, ?> s = current;
     if (s != null) {
       s.cancel();
     }
@@ -222,19 +226,7 @@ public final class StreamRunner {
       return Outcome.DROPPED;
     }
     session = s;
-    FetchRequest.Builder first = FetchRequest.newBuilder().setTopicName(config.topic())
-        .setNumRequested(config.batchSize());
-    if (replay != null) {
-      first.setReplayPreset(io.delpha.sdk.changes.internal.pubsub.ReplayPreset.CUSTOM)
-          .setReplayId(ByteString.copyFrom(replay));
-    } else if (preset == ReplayPreset.CUSTOM) {
-      first.setReplayPreset(io.delpha.sdk.changes.internal.pubsub.ReplayPreset.CUSTOM)
-          .setReplayId(ByteString.copyFrom(HEX.parseHex(String.valueOf(config.replayId()))));
-    } else {
-      first.setReplayPreset(preset == ReplayPreset.EARLIEST ? io.delpha.sdk.changes.internal.pubsub.ReplayPreset.EARLIEST
-          : io.delpha.sdk.changes.internal.pubsub.ReplayPreset.LATEST);
-    }
-    PubSubConnection.Subscription sub = connection.subscribe(s, first.build());
+    PubSubConnection.Subscription<?, ?> sub = open(s, replay, preset);
     current = sub;
     int batch = config.batchSize();
     int outstanding = batch;
@@ -258,10 +250,10 @@ public final class StreamRunner {
         if (next instanceof PubSubConnection.Closed closed) {
           return ended(closed);
         }
-        FetchResponse answer = (FetchResponse) next;
+        PubSubConnection.Answer answer = (PubSubConnection.Answer) next;
         silentSince = System.nanoTime();
-        int n = answer.getEventsCount();
-        if (answer.getSerializedSize() > config.responseLimits().maxBodyBytes()) {
+        int n = answer.events().size();
+        if (answer.size() > config.responseLimits().maxBodyBytes()) {
           sub.cancel(); // the transport bounds it too (a channel's maxInboundMessageSize); an in-process one may not
           throw new ResponseLimitException("maxBodyBytes", "an answer of the Pub/Sub API on the stream of "
               + config.topic() + " is larger than the " + config.responseLimits().maxBodyBytes() + " bytes allowed",
@@ -272,8 +264,18 @@ public final class StreamRunner {
           throw new ResponseLimitException("maxItems", "the Pub/Sub API sent " + n + " events in one answer on the "
               + "stream of " + config.topic() + " when " + outstanding + " were requested", null);
         }
+        CommitReplayResponse commit = answer.commit();
+        if (commit != null) {
+          committed(commit);
+          if (n == 0) {
+            continue; // the answer to a commit: neither a keep-alive nor a position to commit again
+          }
+        }
         try {
-          apply(answer, clock);
+          ByteString position = apply(answer, clock);
+          if (position != null && config.managedSubscription() != null) {
+            sub.commit("commit-" + commits.incrementAndGet(), position);
+          }
         } catch (StatusRuntimeException e) {
           sub.cancel();
           if (e.getStatus().getCode() == Status.Code.UNAUTHENTICATED) {
@@ -306,32 +308,75 @@ public final class StreamRunner {
     }
   }
 
-  /** An answer's events into the tables, then its position into the checkpoint. */
-  private void apply(FetchResponse answer, WriteClock clock) {
+  /**
+   * Opens a stream: ManagedSubscribe for a managed subscription (the server knows where to start), else Subscribe from
+   * {@code replay} (the checkpoint), else from the preset.
+   */
+  private PubSubConnection.Subscription<?, ?> open(PubSubSession s, byte @Nullable [] replay, ReplayPreset preset) {
+    String managed = config.managedSubscription();
+    if (managed != null) {
+      return connection.managedSubscribe(s, ManagedSubscriptionName.firstRequest(managed, config.batchSize()));
+    }
+    FetchRequest.Builder first = FetchRequest.newBuilder().setTopicName(config.topic())
+        .setNumRequested(config.batchSize());
+    if (replay != null) {
+      first.setReplayPreset(io.delpha.sdk.changes.internal.pubsub.ReplayPreset.CUSTOM)
+          .setReplayId(ByteString.copyFrom(replay));
+    } else if (preset == ReplayPreset.CUSTOM) {
+      first.setReplayPreset(io.delpha.sdk.changes.internal.pubsub.ReplayPreset.CUSTOM)
+          .setReplayId(ByteString.copyFrom(HEX.parseHex(String.valueOf(config.replayId()))));
+    } else {
+      first.setReplayPreset(preset == ReplayPreset.EARLIEST ? io.delpha.sdk.changes.internal.pubsub.ReplayPreset.EARLIEST
+          : io.delpha.sdk.changes.internal.pubsub.ReplayPreset.LATEST);
+    }
+    return connection.subscribe(s, first.build());
+  }
+
+  /** The server's answer to commits: a refused one is logged; the next commit, of a later position, covers it. */
+  private void committed(CommitReplayResponse commit) {
+    if (commit.hasError()) {
+      log.warn("the Pub/Sub API did not commit replay id {} of managed subscription {} on the stream of {} ({}: {}); "
+          + "the next commit covers it", HEX.formatHex(commit.getReplayId().toByteArray()),
+          config.managedSubscription(), config.topic(), commit.getError().getCode(),
+          Peers.echo(commit.getError().getMsg()));
+    } else {
+      log.debug("the Pub/Sub API committed replay id {} of managed subscription {}",
+          HEX.formatHex(commit.getReplayId().toByteArray()), config.managedSubscription());
+    }
+  }
+
+  /**
+   * An answer's events into the tables, then its position into the checkpoint.
+   *
+   * @return the position checkpointed (the last event's replay id, else the latest replay id), or {@code null}
+   */
+  private @Nullable ByteString apply(PubSubConnection.Answer answer, WriteClock clock) {
     PubSubSession s = java.util.Objects.requireNonNull(session);
-    for (ConsumerEvent ce : answer.getEventsList()) {
+    for (ConsumerEvent ce : answer.events()) {
       EventSchema schema = schema(s, ce.getEvent().getSchemaId());
       ChangeEvent e = EventDecoder.decode(schema, ce.getEvent().getPayload().toByteArray());
       applyOne(e, schema, clock);
       eventsApplied.incrementAndGet();
       lastCommit = Instant.ofEpochMilli(e.commitTimestamp());
     }
-    if (answer.getEventsCount() > 0) {
-      metrics.count(Meter.CLIENT_RECORDS, answer.getEventsCount(), "service", SERVICE, "operation", "apply");
+    int n = answer.events().size();
+    if (n > 0) {
+      metrics.count(Meter.CLIENT_RECORDS, n, "service", SERVICE, "operation", "apply");
     }
-    ByteString position = answer.getEventsCount() > 0
-        ? answer.getEvents(answer.getEventsCount() - 1).getReplayId() : answer.getLatestReplayId();
+    ByteString position = n > 0 ? answer.events().get(n - 1).getReplayId() : answer.latestReplayId();
     writer.flush();
-    if (!position.isEmpty()) {
-      byte[] id = position.toByteArray();
-      checkpoints.save(config.topic(), id, clock.last(), config.clock().instant());
-      lastReplayId = id;
-    }
     Instant newest = lastCommit;
-    if (answer.getEventsCount() > 0 && newest != null) {
+    if (n > 0 && newest != null) {
       long lag = Duration.between(newest, config.clock().instant()).toNanos();
       metrics.time(Meter.CHANGES_LAG, Math.max(0, lag));
     }
+    if (position.isEmpty()) {
+      return null;
+    }
+    byte[] id = position.toByteArray();
+    checkpoints.save(config.topic(), id, clock.last(), config.clock().instant());
+    lastReplayId = id;
+    return position;
   }
 
   private void applyOne(ChangeEvent e, EventSchema schema, WriteClock clock) {
