@@ -15,7 +15,7 @@ class ChangeStreamConfigTest {
     return SalesforceChangeStream.builder().topic("/data/ContactChangeEvent").keyspace("org_1").table("contacts")
         .endpoint("pubsub.example:7443").replayPreset(ReplayPreset.CUSTOM).replayId("00ff").batchSize(7)
         .keepAliveTimeout(Duration.ofSeconds(280)).maxSchemaDepth(12).checkpointTable("cp")
-        .requestTimeout(Duration.ofSeconds(5)).retryPolicy(r -> r.maxAttempts(9));
+        .requestTimeout(Duration.ofSeconds(5)).retryPolicy(r -> r.maxAttempts(9)).managedSubscription("Accounts_Sub");
   }
 
   @Test
@@ -25,6 +25,8 @@ class ChangeStreamConfigTest {
     assertThat(config.toBuilder().settings()).isEqualTo(config).hasSameHashCodeAs(config);
     assertThat(config.batchSize()).isEqualTo(7);
     assertThat(config.replayId()).isEqualTo("00ff");
+    assertThat(config.managedSubscription()).isEqualTo("Accounts_Sub");
+    assertThat(config.toBuilder().managedSubscription(null).settings().managedSubscription()).isNull();
     assertThat(config.toString()).startsWith("ChangeStreamConfig[").contains("topic=/data/ContactChangeEvent");
     assertThat(ChangeStreamConfig.from(SalesforceChangeStream.builder().topic("/data/ChangeEvents").keyspace("k"))
         .endpoint()).isEqualTo("api.pubsub.salesforce.com:7443");
@@ -45,6 +47,14 @@ class ChangeStreamConfigTest {
         .isInstanceOf(InvalidInputException.class).hasMessageContaining("hex");
     assertThatThrownBy(() -> ChangeStreamConfig.from(all().endpoint("nohost")))
         .isInstanceOf(InvalidInputException.class).hasMessageContaining("host:port");
+    for (String wrong : new String[] {"Accounts__Sub", "Accounts_", "1Accounts", "Accounts Sub", "18xKj000000000BIA"}) {
+      assertThatThrownBy(() -> ChangeStreamConfig.from(all().managedSubscription(wrong))).as(wrong)
+          .isInstanceOf(InvalidInputException.class).hasMessageContaining("managedSubscription");
+    }
+    assertThat(ChangeStreamConfig.from(all().managedSubscription("18xKj000000000BIAQ")).managedSubscription())
+        .isEqualTo("18xKj000000000BIAQ");
+    assertThat(ChangeStreamConfig.from(all().managedSubscription("18xKj000000000B")).managedSubscription())
+        .isEqualTo("18xKj000000000B");
     assertThatThrownBy(() -> all().build()).isInstanceOf(InvalidInputException.class).hasMessageContaining("cql");
   }
 

@@ -216,6 +216,127 @@ class ChangeStreamTest {
         random -> runSeed(random, random.nextLong(), true));
   }
 
+  private static final String MANAGED_NAME = "Delpha_Accounts_Contacts";
+  private static final String MANAGED_ID = "18xKj000000000BIAQ";
+
+  private static void managed(FakePubSub server) {
+    server.managed.put(MANAGED_NAME, new FakePubSub.Managed(MANAGED_ID, MANAGED_NAME, "/data/ChangeEvents", true));
+  }
+
+  /** Waits until the fake keeps {@code index} as the subscription's last commit. */
+  private static Integer awaitCommitted(FakePubSub server, int index) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline && !Integer.valueOf(index).equals(server.committed.get(MANAGED_NAME))) {
+      Thread.sleep(20);
+    }
+    return server.committed.get(MANAGED_NAME);
+  }
+
+  private void runManagedSeed(Random random, long seed) throws Exception {
+    ChangeLog log = new ChangeLog(seed).generate(40 + random.nextInt(60));
+    stubRest(log);
+    String ks = keyspace("changes_m" + Math.abs(seed % 100_000));
+    try (FakePubSub server = server(log); SalesforceManager sf = salesforce()) {
+      managed(server);
+      server.dropEvery = 5 + random.nextInt(36);
+      server.maxPerAnswer = 1 + random.nextInt(12);
+      server.refuseCommitEvery = random.nextBoolean() ? 0 : 3 + random.nextInt(5);
+      // every commit must find the writes of its events acknowledged: the checkpoint, saved after them, at or past it
+      java.util.List<String> early = new java.util.concurrent.CopyOnWriteArrayList<>();
+      server.onCommit = index -> {
+        Row row = cass.execute("SELECT replay_id FROM " + ks + ".salesforce_change_checkpoints WHERE topic = ?",
+            "/data/ChangeEvents").one();
+        int checkpointed = row == null ? -1
+            : FakePubSub.indexOf(com.google.protobuf.ByteString.copyFrom(row.getByteBuffer("replay_id")));
+        if (checkpointed < index) {
+          early.add("committed " + index + " with the checkpoint at " + checkpointed);
+        }
+      };
+      io.delpha.sdk.testing.FailingCqlExecutor failing =
+          new io.delpha.sdk.testing.FailingCqlExecutor(cass, random.nextBoolean() ? 0 : 150 + random.nextInt(200));
+      String name = random.nextBoolean() ? MANAGED_NAME : MANAGED_ID;
+      // fewer events asked for than a stream lives for: a commit lands before the stream drops (one dropped after its
+      // first answer, every time, would start again from the same commit for ever)
+      int batch = 1 + random.nextInt(server.dropEvery - 1);
+      try (ChangeStream stream = stream(server, ks, sf).cql(failing).batchSize(batch)
+          .replayPreset(ReplayPreset.LATEST).managedSubscription(name).build()) {
+        stream.start();
+        ChangeStreamStatus s = await(stream, server);
+        assertThat(s.failure()).as("failure").isNull();
+        assertThat(s.lastReplayId()).as("status %s", s).isEqualTo(server.lastReplayHex());
+        assertThat(awaitCommitted(server, log.events.size() - 1)).as("the server's committed event")
+            .isEqualTo(log.events.size() - 1);
+        assertThat(server.drops.get()).as("streams dropped").isPositive();
+        // the answer a stream was dropped after was never committed: its events came again on the next stream
+        assertThat(s.eventsApplied()).as("events applied, redelivered ones included")
+            .isGreaterThan(log.events.size());
+        stream.stop();
+      }
+      assertThat(early).as("commits before their writes").isEmpty();
+      assertThat(server.managedFirstRequests).as("first requests").isNotEmpty().allSatisfy(r -> {
+        assertThat(name.equals(MANAGED_ID) ? r.getSubscriptionId() : r.getDeveloperName()).isEqualTo(name);
+        assertThat(name.equals(MANAGED_ID) ? r.getDeveloperName() : r.getSubscriptionId()).isEmpty();
+      });
+      assertConverged(log, ks);
+    } finally {
+      cass.execute("DROP KEYSPACE IF EXISTS " + ks);
+    }
+  }
+
+  @Test
+  @DisplayName("a managed subscription: streams dropped, writes lost, commits refused; the server resumes after the "
+      + "last commit, each commit follows its writes, and the tables equal the org")
+  void managedSubscriptionConverges() {
+    HostileAnswers.run(getClass(), "managedSubscriptionConverges", "changes.seed", "changes.count", 3,
+        random -> runManagedSeed(random, random.nextLong()));
+  }
+
+  @Test
+  @DisplayName("a managed subscription started again resumes after its commit on the server; a stream started "
+      + "without it goes on from the checkpoint the managed one kept")
+  void managedSubscriptionResumes() throws Exception {
+    ChangeLog log = new ChangeLog(61).generate(25);
+    int first = log.events.size();
+    log.generate(20);
+    int second = log.events.size();
+    log.generate(20);
+    stubRest(log);
+    String ks = keyspace("changes_managed");
+    try (FakePubSub server = server(log, first); SalesforceManager sf = salesforce()) {
+      managed(server);
+      try (ChangeStream stream = stream(server, ks, sf).batchSize(10).managedSubscription(MANAGED_NAME).build()) {
+        stream.start();
+        assertThat(await(stream, server).eventsApplied()).isEqualTo(first);
+        assertThat(awaitCommitted(server, first - 1)).isEqualTo(first - 1);
+      }
+      assertThat(server.managedFirstRequests).singleElement().satisfies(r -> {
+        assertThat(r.getDeveloperName()).isEqualTo(MANAGED_NAME);
+        assertThat(r.getSubscriptionId()).isEmpty();
+        assertThat(r.getNumRequested()).isEqualTo(10);
+        assertThat(r.hasCommitReplayIdRequest()).isFalse();
+      });
+      server.append(log.events.subList(first, second));
+      try (ChangeStream stream = stream(server, ks, sf).managedSubscription(MANAGED_ID).build()) {
+        stream.start();
+        ChangeStreamStatus s = await(stream, server);
+        assertThat(s.eventsApplied()).as("only the events after the commit").isEqualTo(second - first);
+        assertThat(awaitCommitted(server, second - 1)).isEqualTo(second - 1);
+      }
+      assertThat(server.managedFirstRequests.get(1).getSubscriptionId()).isEqualTo(MANAGED_ID);
+      server.append(log.events.subList(second, log.events.size()));
+      try (ChangeStream stream = stream(server, ks, sf).build()) {
+        stream.start();
+        ChangeStreamStatus s = await(stream, server);
+        assertThat(s.failure()).isNull();
+        assertThat(s.eventsApplied()).as("from the checkpoint, over Subscribe").isEqualTo(log.events.size() - second);
+      }
+      assertThat(server.committed.get(MANAGED_NAME)).as("Subscribe commits nothing").isEqualTo(second - 1);
+      assertConverged(log, ks);
+    } finally {
+      cass.execute("DROP KEYSPACE IF EXISTS " + ks);
+    }
+  }
+
   @Test
   @DisplayName("a checkpoint older than the event bus keeps: the objects are re-read, reported, and the stream goes on")
   void expiredReplayIdResyncs() throws Exception {

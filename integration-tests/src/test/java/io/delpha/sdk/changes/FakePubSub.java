@@ -2,9 +2,13 @@ package io.delpha.sdk.changes;
 
 import com.google.protobuf.ByteString;
 import io.delpha.sdk.changes.internal.PubSubMethods;
+import io.delpha.sdk.changes.internal.pubsub.CommitReplayResponse;
 import io.delpha.sdk.changes.internal.pubsub.ConsumerEvent;
+import io.delpha.sdk.changes.internal.pubsub.ErrorCode;
 import io.delpha.sdk.changes.internal.pubsub.FetchRequest;
 import io.delpha.sdk.changes.internal.pubsub.FetchResponse;
+import io.delpha.sdk.changes.internal.pubsub.ManagedFetchRequest;
+import io.delpha.sdk.changes.internal.pubsub.ManagedFetchResponse;
 import io.delpha.sdk.changes.internal.pubsub.ProducerEvent;
 import io.delpha.sdk.changes.internal.pubsub.SchemaInfo;
 import io.delpha.sdk.changes.internal.pubsub.SchemaRequest;
@@ -33,6 +37,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 
 /**
  * A Pub/Sub API server for tests, from the same proto as the client ({@code eventbus.v1.PubSub}): {@code GetSchema},
@@ -41,8 +46,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * retention (a replay id before the events kept is refused as Salesforce refuses it: {@code INVALID_ARGUMENT}, trailer
  * {@code error-code: sfdc.platform.eventbus.grpc.subscription.fetch.replayid.corrupted}) and faults: a stream dropped
  * every N events, events sent again after a resubscribe, more events than requested, silence, an access token refused
- * as expired. Served in process and on
- * a loopback port (plaintext).
+ * as expired. {@code ManagedSubscribe} too, over the same log, as the Pub/Sub API documents it: a stream names a
+ * ManagedEventSubscription by developer name or id, starts after the replay id last committed for it (else at its
+ * {@code defaultReplay}; a committed id no longer kept resumes at its {@code errorRecoveryReplay}, here the earliest
+ * kept), and a commit (of an event's replay id, or of an empty answer's latest replay id) is answered with a {@code
+ * commit_response}, refused with an error now and then when asked. Served in process and on a loopback port
+ * (plaintext).
  */
 final class FakePubSub implements AutoCloseable {
 
@@ -51,6 +60,23 @@ final class FakePubSub implements AutoCloseable {
 
   /** One event of the log. */
   record Event(String schemaId, byte[] payload) {}
+
+  /** A ManagedEventSubscription record: its id, developer name, topic and {@code defaultReplay} (EARLIEST or not). */
+  record Managed(String id, String developerName, String topic, boolean earliest) {}
+
+  /** The managed subscriptions, by developer name. */
+  final Map<String, Managed> managed = new ConcurrentHashMap<>();
+  /** The index of the event last committed, by developer name. */
+  final Map<String, Integer> committed = new ConcurrentHashMap<>();
+  /** The first request of every ManagedSubscribe stream. */
+  final List<ManagedFetchRequest> managedFirstRequests = new CopyOnWriteArrayList<>();
+  /** Every commit request's event index, in order, refused ones included. */
+  final List<Integer> commitsSeen = new CopyOnWriteArrayList<>();
+  /** Refuse every Nth commit with a {@code commit_response} error (0: none). */
+  volatile int refuseCommitEvery;
+  final AtomicInteger commitsRefused = new AtomicInteger();
+  /** Called with a commit's event index before the fake keeps it. */
+  volatile IntConsumer onCommit = i -> { };
 
   final List<Event> log = new CopyOnWriteArrayList<>();
   final Map<String, String> schemas = new ConcurrentHashMap<>();
@@ -122,7 +148,8 @@ final class FakePubSub implements AutoCloseable {
     ServerServiceDefinition def = ServerServiceDefinition.builder(PubSubMethods.SERVICE)
         .addMethod(PubSubMethods.GET_SCHEMA, ServerCalls.asyncUnaryCall(this::getSchema))
         .addMethod(PubSubMethods.GET_TOPIC, ServerCalls.asyncUnaryCall(this::getTopic))
-        .addMethod(PubSubMethods.SUBSCRIBE, ServerCalls.asyncBidiStreamingCall(Stream::new))
+        .addMethod(PubSubMethods.SUBSCRIBE, ServerCalls.asyncBidiStreamingCall(Subscribe::new))
+        .addMethod(PubSubMethods.MANAGED_SUBSCRIBE, ServerCalls.asyncBidiStreamingCall(ManagedSubscribe::new))
         .build();
     return ServerInterceptors.intercept(def, new ServerInterceptor() {
       @Override
@@ -168,49 +195,30 @@ final class FakePubSub implements AutoCloseable {
     out.onCompleted();
   }
 
-  /** One Subscribe stream. */
-  private final class Stream implements StreamObserver<FetchRequest> {
-    private final StreamObserver<FetchResponse> out;
-    private int next = -1;
-    private int requested;
+  /** What Subscribe and ManagedSubscribe streams share: flow control, keep-alives and faults over the log. */
+  private abstract class Stream<Q, R> implements StreamObserver<Q> {
+    final StreamObserver<R> out;
+    int next = -1;
+    int requested;
     private int sent;
-    private boolean ended;
+    boolean ended;
     private int keptAliveAt = -1;
     private String schemaFilter;
 
-    Stream(StreamObserver<FetchResponse> out) {
+    Stream(StreamObserver<R> out) {
       this.out = out;
       subscriptions.incrementAndGet();
     }
 
-    @Override
-    public synchronized void onNext(FetchRequest r) {
-      if (ended) {
-        return;
-      }
-      if (next < 0) {
-        String topic = r.getTopicName();
-        schemaFilter = topic.equals("/data/ChangeEvents") ? null : topics.get(topic);
-        switch (r.getReplayPreset()) {
-          case EARLIEST -> next = retainedFrom;
-          case CUSTOM -> {
-            int after = indexOf(r.getReplayId());
-            if (after + 1 < retainedFrom) {
-              Metadata trailers = new Metadata();
-              trailers.put(ERROR_CODE, CORRUPTED);
-              end(Status.INVALID_ARGUMENT.withDescription("The Replay ID validation failed"), trailers);
-              return;
-            }
-            next = Math.max(retainedFrom, after + 1 - redeliver);
-          }
-          default -> next = log.size();
-        }
-      }
-      requested += r.getNumRequested();
-      pump();
+    /** An answer: these events (none for a keep-alive), the latest replay id, what is still requested. */
+    abstract R answer(List<ConsumerEvent> events, ByteString latest, int pending);
+
+    void from(String topic, int index) {
+      schemaFilter = topic.equals("/data/ChangeEvents") ? null : topics.get(topic);
+      next = index;
     }
 
-    private void pump() {
+    void pump() {
       if (silent) {
         return;
       }
@@ -219,26 +227,22 @@ final class FakePubSub implements AutoCloseable {
         if (dropEvery > 0) {
           n = Math.min(n, dropEvery - sent);
         }
-        FetchResponse.Builder answer = FetchResponse.newBuilder();
-        int added = 0;
-        while (added < n && next < log.size()) {
+        List<ConsumerEvent> events = new ArrayList<>();
+        while (events.size() < n && next < log.size()) {
           Event e = log.get(next);
           if (schemaFilter == null || schemaFilter.equals(e.schemaId())) {
-            answer.addEvents(ConsumerEvent.newBuilder().setReplayId(ByteString.copyFrom(replayId(next)))
+            events.add(ConsumerEvent.newBuilder().setReplayId(ByteString.copyFrom(replayId(next)))
                 .setEvent(ProducerEvent.newBuilder().setId("e" + next).setSchemaId(e.schemaId())
-                    .setPayload(ByteString.copyFrom(e.payload()))));
-            added++;
+                    .setPayload(ByteString.copyFrom(e.payload()))).build());
           }
           next++;
         }
-        if (added == 0) {
+        if (events.isEmpty()) {
           break;
         }
-        n = added;
-        answer.setLatestReplayId(ByteString.copyFrom(replayId(next - 1)));
-        requested -= n;
-        sent += n;
-        out.onNext(answer.build());
+        requested -= events.size();
+        sent += events.size();
+        out.onNext(answer(events, ByteString.copyFrom(replayId(next - 1)), Math.max(0, requested)));
         if (dropEvery > 0 && sent >= dropEvery) {
           drops.incrementAndGet();
           end(Status.UNAVAILABLE.withDescription("stream reset"), new Metadata());
@@ -247,12 +251,11 @@ final class FakePubSub implements AutoCloseable {
       }
       if (!ended && requested > 0 && next >= log.size() && keptAliveAt != next && !log.isEmpty()) {
         keptAliveAt = next;
-        out.onNext(FetchResponse.newBuilder().setLatestReplayId(ByteString.copyFrom(replayId(log.size() - 1)))
-            .setPendingNumRequested(requested).build());
+        out.onNext(answer(List.of(), ByteString.copyFrom(replayId(log.size() - 1)), requested));
       }
     }
 
-    private void end(Status status, Metadata trailers) {
+    void end(Status status, Metadata trailers) {
       ended = true;
       out.onError(status.asRuntimeException(trailers));
     }
@@ -268,6 +271,103 @@ final class FakePubSub implements AutoCloseable {
         ended = true;
         out.onCompleted();
       }
+    }
+  }
+
+  /** One Subscribe stream. */
+  private final class Subscribe extends Stream<FetchRequest, FetchResponse> {
+
+    Subscribe(StreamObserver<FetchResponse> out) {
+      super(out);
+    }
+
+    @Override
+    FetchResponse answer(List<ConsumerEvent> events, ByteString latest, int pending) {
+      return FetchResponse.newBuilder().addAllEvents(events).setLatestReplayId(latest).setPendingNumRequested(pending)
+          .build();
+    }
+
+    @Override
+    public synchronized void onNext(FetchRequest r) {
+      if (ended) {
+        return;
+      }
+      if (next < 0) {
+        switch (r.getReplayPreset()) {
+          case EARLIEST -> from(r.getTopicName(), retainedFrom);
+          case CUSTOM -> {
+            int after = indexOf(r.getReplayId());
+            if (after + 1 < retainedFrom) {
+              Metadata trailers = new Metadata();
+              trailers.put(ERROR_CODE, CORRUPTED);
+              end(Status.INVALID_ARGUMENT.withDescription("The Replay ID validation failed"), trailers);
+              return;
+            }
+            from(r.getTopicName(), Math.max(retainedFrom, after + 1 - redeliver));
+          }
+          default -> from(r.getTopicName(), log.size());
+        }
+      }
+      requested += r.getNumRequested();
+      pump();
+    }
+  }
+
+  /** One ManagedSubscribe stream. */
+  private final class ManagedSubscribe extends Stream<ManagedFetchRequest, ManagedFetchResponse> {
+    private Managed subscription;
+
+    ManagedSubscribe(StreamObserver<ManagedFetchResponse> out) {
+      super(out);
+    }
+
+    @Override
+    ManagedFetchResponse answer(List<ConsumerEvent> events, ByteString latest, int pending) {
+      return ManagedFetchResponse.newBuilder().addAllEvents(events).setLatestReplayId(latest)
+          .setPendingNumRequested(pending).build();
+    }
+
+    @Override
+    public synchronized void onNext(ManagedFetchRequest r) {
+      if (ended) {
+        return;
+      }
+      if (subscription == null) {
+        managedFirstRequests.add(r);
+        subscription = managed.values().stream().filter(m -> m.id().equals(r.getSubscriptionId())
+            || m.developerName().equals(r.getDeveloperName())).findFirst().orElse(null);
+        if (subscription == null) {
+          end(Status.NOT_FOUND.withDescription("managed subscription configuration not found"), new Metadata());
+          return;
+        }
+        Integer last = committed.get(subscription.developerName());
+        int start = last != null ? Math.max(retainedFrom, last + 1)
+            : subscription.earliest() ? retainedFrom : log.size();
+        from(subscription.topic(), start);
+      }
+      if (r.hasCommitReplayIdRequest()) {
+        commit(r.getCommitReplayIdRequest().getCommitRequestId(), r.getCommitReplayIdRequest().getReplayId());
+      }
+      requested += r.getNumRequested();
+      pump();
+    }
+
+    private void commit(String requestId, ByteString replayId) {
+      int index = indexOf(replayId);
+      commitsSeen.add(index);
+      CommitReplayResponse.Builder answer = CommitReplayResponse.newBuilder().setCommitRequestId(requestId)
+          .setReplayId(replayId).setProcessTime(System.currentTimeMillis());
+      int every = refuseCommitEvery;
+      if (index < 0 || index >= log.size() || (every > 0 && commitsSeen.size() % every == 0)) {
+        commitsRefused.incrementAndGet();
+        answer.setError(io.delpha.sdk.changes.internal.pubsub.Error.newBuilder().setCode(ErrorCode.COMMIT).setMsg("Failed to commit the replay ID"));
+      } else {
+        onCommit.accept(index);
+        committed.put(subscription.developerName(), index);
+      }
+      out.onNext(ManagedFetchResponse.newBuilder().setCommitResponse(answer)
+          .setLatestReplayId(ByteString.copyFrom(replayId(Math.max(0, next - 1)))).setPendingNumRequested(requested)
+          .build());
     }
   }
 
