@@ -36,6 +36,8 @@ public final class ChangeStreamConfig {
   static final Settings.Setting<ResponseLimits> RESPONSE_LIMITS =
       SETTINGS.add("responseLimits", ResponseLimits.defaults());
   static final Settings.Setting<String> MANAGED_SUBSCRIPTION = SETTINGS.optional("managedSubscription");
+  // whole-object re-reads over Bulk API 2.0
+  static final Settings.Setting<Long> BULK_REREAD_ABOVE = SETTINGS.add("bulkRereadAbove", 2_000L);
 
   private final Settings.Values values;
 
@@ -166,6 +168,16 @@ public final class ChangeStreamConfig {
    */
   public @Nullable String managedSubscription() {
     return values.find(MANAGED_SUBSCRIPTION);
+  }
+
+  /**
+   * @return how many records an object may have and still be re-read whole over the REST query API (default 2,000,
+   *     one REST page; Salesforce's guidance for Bulk API 2.0): after a {@code GAP_OVERFLOW} or an expired replay id,
+   *     an object is counted first ({@code SELECT COUNT()}) and one of more records is re-read with a Bulk API 2.0
+   *     query job; {@link Long#MAX_VALUE} re-reads every object over REST, without counting
+   */
+  public long bulkRereadAbove() {
+    return values.get(BULK_REREAD_ABOVE);
   }
 
   /**

@@ -184,6 +184,16 @@ public final class SalesforceChangeStreamBuilder implements ClientBuilder<Salesf
   }
 
   /**
+   * @param records how many records an object may have and still be re-read whole over REST after a {@code
+   *     GAP_OVERFLOW} or an expired replay id; an object of more is re-read with a Bulk API 2.0 query job (default
+   *     2,000; {@link Long#MAX_VALUE} for REST always, without counting; 0 or more)
+   * @return this builder
+   */
+  public SalesforceChangeStreamBuilder bulkRereadAbove(long records) {
+    return set(ChangeStreamConfig.BULK_REREAD_ABOVE, records);
+  }
+
+  /**
    * @param cql the executor changes and checkpoints are written through (the host's to close); required
    * @return this builder
    */
@@ -281,6 +291,9 @@ public final class SalesforceChangeStreamBuilder implements ClientBuilder<Salesf
     if (managed != null && !ManagedSubscriptionName.isValid(managed)) {
       throw new InvalidInputException("managedSubscription must be the developer name of a ManagedEventSubscription (a "
           + "letter, then letters, digits and single underscores) or the 15 or 18 character id of its record (18x...)");
+    }
+    if (Objects.requireNonNull(draft.find(ChangeStreamConfig.BULK_REREAD_ABOVE)) < 0) {
+      throw new InvalidInputException("bulkRereadAbove must be 0 or more records");
     }
     String endpoint = Objects.requireNonNull(draft.find(ChangeStreamConfig.ENDPOINT));
     int colon = endpoint.lastIndexOf(':');

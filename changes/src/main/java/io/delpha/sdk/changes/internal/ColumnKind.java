@@ -106,6 +106,47 @@ public enum ColumnKind {
   }
 
   /**
+   * A value of a Bulk API 2.0 query's CSV, converted as the same value of a REST answer is: an empty cell is null (a
+   * Salesforce text is never empty), a number is read as JSON reads it (an integer, else a double) before it is taken
+   * as the column's kind, the rest is the REST answer's text form ({@code 2024-05-01T10:15:30.000Z}, {@code
+   * 2024-05-01}, {@code 10:15:30.000Z}, {@code true}).
+   *
+   * @param value the cell
+   * @param field the field, for messages
+   * @return the driver's value for a column of this kind
+   * @throws DataFormatException if the value is not of the kind
+   */
+  public @Nullable Object fromCsv(String value, String field) {
+    if (value.isEmpty()) {
+      return null;
+    }
+    if (this != INT && this != BIGINT && this != DOUBLE) {
+      return fromRest(value, field);
+    }
+    Number n;
+    try {
+      n = integer(value) ? (Number) Long.valueOf(value) : (Number) Double.valueOf(value);
+    } catch (NumberFormatException e) {
+      throw new DataFormatException("field " + field + " of a Salesforce answer is not a " + name().toLowerCase(
+          Locale.ROOT) + " (" + e.getClass().getSimpleName() + ")", e);
+    }
+    return fromRest(n, field);
+  }
+
+  private static boolean integer(String text) {
+    int start = text.charAt(0) == '-' || text.charAt(0) == '+' ? 1 : 0;
+    if (start == text.length() || text.length() - start > 18) {
+      return false;
+    }
+    for (int i = start; i < text.length(); i++) {
+      if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
    * @param value a field's value in a REST answer, as Jackson reads JSON (text, number, boolean)
    * @param field the field, for messages
    * @return the driver's value for a column of this kind

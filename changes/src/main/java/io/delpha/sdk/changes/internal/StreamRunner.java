@@ -103,7 +103,7 @@ public final class StreamRunner {
     this.connection = new PubSubConnection(config, channels);
     this.writer = new TableWriter(cql, config.keyspace());
     this.checkpoints = new Checkpoints(cql, config.keyspace(), config.checkpointTable());
-    this.rereads = new Rereads(salesforce);
+    this.rereads = new Rereads(salesforce, config);
     this.metrics = Recorder.of(config.metrics());
   }
 
