@@ -40,6 +40,9 @@ final class ChangeLog {
   static final String OVERFLOW_ID = "000000000000000AAA";
   private static final DateTimeFormatter REST_TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ", Locale.ROOT).withZone(ZoneOffset.UTC);
+  /** A DateTime in a Bulk API 2.0 query's CSV, as the Bulk API's date formats page writes it. */
+  private static final DateTimeFormatter BULK_TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
   /** The flat field names of each compound field, by the model's own rule (written out, not the consumer's). */
   private static String flat(String compound, String part) {
@@ -58,6 +61,8 @@ final class ChangeLog {
   final Map<String, Map<String, Map<String, Object>>> org = new TreeMap<>();
   private final Map<String, Map<String, Map<String, Object>>> deleted = new TreeMap<>();
   final List<FakePubSub.Event> events = new ArrayList<>();
+  /** The index in {@link #events} of each GAP_OVERFLOW. */
+  final List<Integer> overflows = new ArrayList<>();
   private final Random r;
   private long commitTs = Instant.parse("2025-03-01T08:00:00Z").toEpochMilli();
   private long commitNumber = 10_000_000_000L;
@@ -248,6 +253,7 @@ final class ChangeLog {
             .forEach(f -> fill(rec, f, 0.8));
       }
     }
+    overflows.add(events.size());
     emit(entity, "GAP_OVERFLOW", List.of(OVERFLOW_ID), seq, null, null);
   }
 
@@ -420,6 +426,38 @@ final class ChangeLog {
     org.get(entity).keySet().forEach(id -> records.add(rest(json, entity, id)));
     page.put("totalSize", records.size()).put("done", true).set("records", records);
     return page;
+  }
+
+  /**
+   * @return the results of a Bulk API 2.0 query job {@code SELECT Id, <flat fields> FROM <entity>} over every live
+   *     record, as Salesforce writes them: a header of the fields, then a row per record, every value quoted (a quote
+   *     doubled), an empty value for a null, DateTimes in UTC with {@code Z}, LF line endings
+   */
+  String csv(String entity) {
+    List<String> names = new ArrayList<>(List.of("Id"));
+    for (Schema.Field f : fields(entity)) {
+      Schema t = nonNull(f.schema());
+      if (t.getType() == Schema.Type.RECORD) {
+        t.getFields().forEach(p -> names.add(flat(f.name(), p.name())));
+      } else {
+        names.add(f.name());
+      }
+    }
+    StringBuilder out = new StringBuilder();
+    out.append(String.join(",", names.stream().map(ChangeLog::quote).toList())).append('\n');
+    org.get(entity).forEach((id, fields) -> {
+      List<String> cells = new ArrayList<>();
+      for (String name : names) {
+        Object v = name.equals("Id") ? id : fields.get(name);
+        cells.add(quote(v == null ? "" : v instanceof Instant i ? BULK_TIME.format(i) : v.toString()));
+      }
+      out.append(String.join(",", cells)).append('\n');
+    });
+    return out.toString();
+  }
+
+  private static String quote(String v) {
+    return '"' + v.replace("\"", "\"\"") + '"';
   }
 
   private static void put(ObjectNode o, String name, Object v) {

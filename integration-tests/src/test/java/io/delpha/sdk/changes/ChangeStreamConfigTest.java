@@ -15,7 +15,8 @@ class ChangeStreamConfigTest {
     return SalesforceChangeStream.builder().topic("/data/ContactChangeEvent").keyspace("org_1").table("contacts")
         .endpoint("pubsub.example:7443").replayPreset(ReplayPreset.CUSTOM).replayId("00ff").batchSize(7)
         .keepAliveTimeout(Duration.ofSeconds(280)).maxSchemaDepth(12).checkpointTable("cp")
-        .requestTimeout(Duration.ofSeconds(5)).retryPolicy(r -> r.maxAttempts(9)).managedSubscription("Accounts_Sub");
+        .requestTimeout(Duration.ofSeconds(5)).retryPolicy(r -> r.maxAttempts(9)).managedSubscription("Accounts_Sub")
+        .bulkRereadAbove(50_000);
   }
 
   @Test
@@ -25,11 +26,13 @@ class ChangeStreamConfigTest {
     assertThat(config.toBuilder().settings()).isEqualTo(config).hasSameHashCodeAs(config);
     assertThat(config.batchSize()).isEqualTo(7);
     assertThat(config.replayId()).isEqualTo("00ff");
-    assertThat(config.managedSubscription()).isEqualTo("Accounts_Sub");
-    assertThat(config.toBuilder().managedSubscription(null).settings().managedSubscription()).isNull();
+        .requestTimeout(Duration.ofSeconds(5)).retryPolicy(r -> r.maxAttempts(9)).managedSubscription("Accounts_Sub")
+        .bulkRereadAbove(50_000);
     assertThat(config.toString()).startsWith("ChangeStreamConfig[").contains("topic=/data/ContactChangeEvent");
     assertThat(ChangeStreamConfig.from(SalesforceChangeStream.builder().topic("/data/ChangeEvents").keyspace("k"))
         .endpoint()).isEqualTo("api.pubsub.salesforce.com:7443");
+    assertThat(ChangeStreamConfig.from(SalesforceChangeStream.builder().topic("/data/ChangeEvents").keyspace("k"))
+        .bulkRereadAbove()).as("default: Salesforce's 2,000").isEqualTo(2_000);
   }
 
   @Test
@@ -45,6 +48,8 @@ class ChangeStreamConfigTest {
         .isInstanceOf(InvalidInputException.class).hasMessageContaining("replayId");
     assertThatThrownBy(() -> ChangeStreamConfig.from(all().replayId("xyz")))
         .isInstanceOf(InvalidInputException.class).hasMessageContaining("hex");
+    assertThatThrownBy(() -> ChangeStreamConfig.from(all().bulkRereadAbove(-1)))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("bulkRereadAbove");
     assertThatThrownBy(() -> ChangeStreamConfig.from(all().endpoint("nohost")))
         .isInstanceOf(InvalidInputException.class).hasMessageContaining("host:port");
     for (String wrong : new String[] {"Accounts__Sub", "Accounts_", "1Accounts", "Accounts Sub", "18xKj000000000BIA"}) {

@@ -1,8 +1,13 @@
 package io.delpha.sdk.changes;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.matching;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
@@ -84,16 +89,60 @@ class ChangeStreamTest {
                 .withBody(log.rest(JSON, entity, id).toString())));
       }
       wm.stubFor(get(urlPathMatching("/services/data/v60.0/query/?")).withQueryParam("q",
-          matching(".* FROM " + entity)).atPriority(1).willReturn(aResponse().withStatus(200)
+          matching("SELECT Id, .* FROM " + entity)).atPriority(1).willReturn(aResponse().withStatus(200)
               .withHeader("Content-Type", "application/json").withBody(log.query(JSON, entity).toString())));
+      stubCount(entity, log.org.get(entity).size());
     }
+  }
+
+  /** {@code SELECT COUNT() FROM <entity>} as the REST API answers it: the count as {@code totalSize}, no record. */
+  private static void stubCount(String entity, int count) {
+    wm.stubFor(get(urlPathMatching("/services/data/v60.0/query/?")).withQueryParam("q",
+        equalTo("SELECT COUNT() FROM " + entity)).atPriority(1).willReturn(aResponse().withStatus(200)
+            .withHeader("Content-Type", "application/json")
+            .withBody("{\"totalSize\":" + count + ",\"done\":true,\"records\":[]}")));
+  }
+
+  private static String job(String entity) {
+    return entity.equals("Account") ? "750R0000000zlh9IAA" : "750R0000000zlhAIAQ";
+  }
+
+  /**
+   * Bulk API 2.0 query jobs over the org's final state, one per object, shaped as the salesforce tests' fixtures: the
+   * job created, complete at the first poll, its results listed by {@code resultPages} (one page) and the page as CSV.
+   *
+   * @param state the job's state at the poll: {@code jobcomplete} or {@code failed} (a fixture)
+   * @param claimed the rows the page claims beyond those it holds ({@code Sforce-NumberOfRecords}), 0 for a whole page
+   */
+  private static void stubBulk(ChangeLog log, String state, int claimed) {
+    for (String entity : log.org.keySet()) {
+      String job = job(entity);
+      String path = "/services/data/v60.0/jobs/query/" + job;
+      int rows = log.org.get(entity).size();
+      wm.stubFor(post(urlPathEqualTo("/services/data/v60.0/jobs/query"))
+          .withRequestBody(matchingJsonPath("$.query", matching("SELECT Id, .* FROM " + entity)))
+          .willReturn(jsonAnswer(SalesforceStubs.fixture("bulk-job-created.json").replace("750R0000000zlh9IAA", job)
+              .replace("\"Account\"", "\"" + entity + "\""))));
+      wm.stubFor(get(urlPathEqualTo(path)).willReturn(jsonAnswer(SalesforceStubs.fixture("bulk-job-" + state + ".json")
+          .replace("750R0000000zlh9IAA", job).replace("\"Account\"", "\"" + entity + "\"")
+          .replace("\"numberRecordsProcessed\": 5", "\"numberRecordsProcessed\": " + rows))));
+      wm.stubFor(get(urlPathEqualTo(path + "/resultPages")).willReturn(jsonAnswer("{\"resultPages\":[{\"resultUrl\":\""
+          + path + "/results?locator=MTAwMDA\"}],\"nextRecordsUrl\":null,\"done\":true}")));
+      wm.stubFor(get(urlPathEqualTo(path + "/results")).willReturn(aResponse().withStatus(200)
+          .withHeader("Content-Type", "text/csv").withHeader("Sforce-Locator", "null")
+          .withHeader("Sforce-NumberOfRecords", String.valueOf(rows + claimed)).withBody(log.csv(entity))));
+    }
+  }
+
+  private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder jsonAnswer(String body) {
+    return aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(body);
   }
 
   private static SalesforceManager salesforce() {
     return SalesforceManager.builder().loginUrl(wm.baseUrl()).clientId(SalesforceStubs.CLIENT_ID)
         .clientSecret(SalesforceStubs.CLIENT_SECRET).username(SalesforceStubs.USERNAME)
         .password(SalesforceStubs.PASSWORD).securityToken(SalesforceStubs.SECURITY_TOKEN).retryPolicy(FAST)
-        .requestTimeout(Duration.ofSeconds(10)).build();
+        .bulkPolling(FAST).requestTimeout(Duration.ofSeconds(10)).build();
   }
 
   private static FakePubSub server(ChangeLog log) {
@@ -393,6 +442,81 @@ class ChangeStreamTest {
       wm.verify(2, com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(
           urlPathEqualTo("/services/oauth2/token")));
       assertConverged(log, ks);
+    } finally {
+      cass.execute("DROP KEYSPACE IF EXISTS " + ks);
+    }
+  }
+
+  @Test
+  @DisplayName("an overflow on an object of more records than bulkRereadAbove re-reads it with a Bulk API 2.0 query "
+      + "job, a record gone since the count included: the tables equal the org")
+  void overflowRereadsOverBulk() throws Exception {
+    ChangeLog log = new ChangeLog(4242).generate(90);
+    assertThat(log.overflows).as("the seed's overflows").isNotEmpty();
+    assertThat(log.org.values()).as("objects above the threshold").allMatch(records -> records.size() > 2);
+    stubRest(log);
+    stubBulk(log, "jobcomplete", 0);
+    // the count saw a record the job no longer finds: it only chooses the way
+    log.org.forEach((entity, records) -> stubCount(entity, records.size() + 1));
+    String ks = keyspace("changes_bulk");
+    try (FakePubSub server = server(log); SalesforceManager sf = salesforce()) {
+      server.maxPerAnswer = 7;
+      try (ChangeStream stream = stream(server, ks, sf).bulkRereadAbove(2).build()) {
+        stream.start();
+        ChangeStreamStatus s = await(stream, server);
+        assertThat(s.failure()).as("failure").isNull();
+        assertThat(s.lastReplayId()).isEqualTo(server.lastReplayHex());
+        assertThat(s.resyncs()).as("re-syncs").isEqualTo(log.overflows.size());
+      }
+      wm.verify(log.overflows.size(), postRequestedFor(urlPathEqualTo("/services/data/v60.0/jobs/query")));
+      wm.verify(0, getRequestedFor(urlPathMatching("/services/data/v60.0/query/?"))
+          .withQueryParam("q", matching("SELECT Id, .*")));
+      assertConverged(log, ks);
+    } finally {
+      cass.execute("DROP KEYSPACE IF EXISTS " + ks);
+    }
+  }
+
+  @Test
+  @DisplayName("a Bulk re-read that fails (the job Failed, a page cut short) ends the stream typed before the "
+      + "checkpoint moves, and deletes no row")
+  void bulkRereadFailureEndsTyped() throws Exception {
+    ChangeLog log = new ChangeLog(4242).generate(90);
+    int overflow = log.overflows.get(0);
+    stubRest(log);
+    String ks = keyspace("changes_bulk_failed");
+    try (FakePubSub server = server(log, overflow); SalesforceManager sf = salesforce()) {
+      try (ChangeStream stream = stream(server, ks, sf).build()) {
+        stream.start();
+        assertThat(await(stream, server).lastReplayId()).isEqualTo(server.lastReplayHex());
+      }
+      String before = server.lastReplayHex();
+      Map<String, Map<String, Object>> accounts = table(ks, "account");
+      Map<String, Map<String, Object>> contacts = table(ks, "contact");
+      server.append(log.events.subList(overflow, overflow + 1));
+      stubBulk(log, "failed", 0);
+      try (ChangeStream stream = stream(server, ks, sf).bulkRereadAbove(2).build()) {
+        stream.start();
+        ChangeStreamStatus s = await(stream, server);
+        assertThat(s.state()).isEqualTo(ChangeStreamStatus.State.FAILED);
+        assertThat(s.failure()).isInstanceOf(io.delpha.sdk.core.InvalidInputException.class)
+            .hasMessageContaining("INVALID_FIELD");
+        assertThat(s.lastReplayId()).as("the checkpoint stays before the overflow").isEqualTo(before);
+        assertThat(s.resyncs()).isZero();
+      }
+      assertThat(table(ks, "account")).isEqualTo(accounts);
+      assertThat(table(ks, "contact")).isEqualTo(contacts);
+      // a page that holds fewer rows than it claims: its rows may be written, no row is deleted
+      stubBulk(log, "jobcomplete", 1);
+      try (ChangeStream stream = stream(server, ks, sf).bulkRereadAbove(2).build()) {
+        stream.start();
+        ChangeStreamStatus s = await(stream, server);
+        assertThat(s.state()).isEqualTo(ChangeStreamStatus.State.FAILED);
+        assertThat(s.failure()).isInstanceOf(io.delpha.sdk.core.DataFormatException.class);
+        assertThat(s.lastReplayId()).isEqualTo(before);
+      }
+      assertThat(table(ks, "account")).containsKeys(accounts.keySet().toArray(String[]::new));
+      assertThat(table(ks, "contact")).containsKeys(contacts.keySet().toArray(String[]::new));
     } finally {
       cass.execute("DROP KEYSPACE IF EXISTS " + ks);
     }
