@@ -26,8 +26,9 @@ class ChangeStreamConfigTest {
     assertThat(config.toBuilder().settings()).isEqualTo(config).hasSameHashCodeAs(config);
     assertThat(config.batchSize()).isEqualTo(7);
     assertThat(config.replayId()).isEqualTo("00ff");
-        .requestTimeout(Duration.ofSeconds(5)).retryPolicy(r -> r.maxAttempts(9)).managedSubscription("Accounts_Sub")
-        .bulkRereadAbove(50_000);
+    assertThat(config.managedSubscription()).isEqualTo("Accounts_Sub");
+    assertThat(config.toBuilder().managedSubscription(null).settings().managedSubscription()).isNull();
+    assertThat(config.bulkRereadAbove()).isEqualTo(50_000);
     assertThat(config.toString()).startsWith("ChangeStreamConfig[").contains("topic=/data/ContactChangeEvent");
     assertThat(ChangeStreamConfig.from(SalesforceChangeStream.builder().topic("/data/ChangeEvents").keyspace("k"))
         .endpoint()).isEqualTo("api.pubsub.salesforce.com:7443");

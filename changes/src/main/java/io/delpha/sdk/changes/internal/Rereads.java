@@ -52,7 +52,7 @@ public final class Rereads {
     } catch (NotFoundException e) {
       return null;
     }
-    return columns(fields, schema);
+    return columns(byColumn(fields), schema, REST);
   }
 
   /**
@@ -72,13 +72,12 @@ public final class Rereads {
         .collect(Collectors.joining()) + " FROM " + entity;
     if (bulk(entity, schema)) {
       try (Stream<Map<String, String>> rows = salesforce.bulkQuery(soql)) {
-        rows.forEach(r -> read(r, schema, each, (kind, v, field) -> kind.fromCsv(v, field)));
+        rows.forEach(r -> read(r, schema, each, CSV));
       }
       return;
     }
     try (Stream<Map<String, Object>> records = salesforce.stream(soql)) {
-      records.forEach(r -> read(r, schema, each, (kind, v, field) -> v instanceof Map || v instanceof List ? null
-          : kind.fromRest(v, field)));
+      records.forEach(r -> read(r, schema, each, REST));
     }
   }
 
@@ -103,22 +102,27 @@ public final class Rereads {
     @Nullable Object convert(ColumnKind kind, V value, String field);
   }
 
+  /** A REST answer's JSON value; a compound's object (or a list) is no flat field's value. */
+  private static final Converter<Object> REST = (kind, v, field) -> v instanceof Map || v instanceof List ? null
+      : kind.fromRest(v, field);
+  /** A Bulk API 2.0 CSV cell. */
+  private static final Converter<String> CSV = ColumnKind::fromCsv;
+
   private static <V> void read(Map<String, V> record, EventSchema schema,
       BiConsumer<String, Map<String, @Nullable Object>> each, Converter<V> converter) {
-    Map<String, V> byColumn = new LinkedHashMap<>();
-    record.forEach((k, v) -> byColumn.put(k.toLowerCase(Locale.ROOT), v));
-    V id = byColumn.get("id");
+    Map<String, V> fields = byColumn(record);
+    V id = fields.get("id");
     if (id == null || id.toString().isEmpty()) {
       return;
     }
-    each.accept(id.toString(), columns(byColumn, schema, converter));
+    each.accept(id.toString(), columns(fields, schema, converter));
   }
 
-  private static Map<String, @Nullable Object> columns(Map<String, Object> fields, EventSchema schema) {
-    Map<String, Object> byColumn = new LinkedHashMap<>();
-    fields.forEach((k, v) -> byColumn.put(k.toLowerCase(Locale.ROOT), v));
-    return columns(byColumn, schema, (kind, v, field) -> v instanceof Map || v instanceof List ? null
-        : kind.fromRest(v, field));
+  /** The fields by column name: lower case. */
+  private static <V> Map<String, V> byColumn(Map<String, V> fields) {
+    Map<String, V> out = new LinkedHashMap<>();
+    fields.forEach((k, v) -> out.put(k.toLowerCase(Locale.ROOT), v));
+    return out;
   }
 
   private static <V> Map<String, @Nullable Object> columns(Map<String, V> byColumn, EventSchema schema,
