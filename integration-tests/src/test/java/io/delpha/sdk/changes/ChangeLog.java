@@ -1,6 +1,18 @@
 package io.delpha.sdk.changes;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.matching;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+
+import com.datastax.oss.driver.api.core.cql.ColumnDefinition;
+import com.datastax.oss.driver.api.core.cql.Row;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.delpha.sdk.cassandra.CqlExecutor;
+import io.delpha.sdk.salesforce.SalesforceStubs;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
@@ -476,5 +488,66 @@ final class ChangeLog {
     } else {
       o.put(name, v.toString());
     }
+  }
+
+  /**
+   * Stubs the org's final state as the REST API answers it: the login, each record, 404 for the others, a query per
+   * object.
+   *
+   * @param wm the WireMock server the stream's {@code SalesforceManager} logs in to
+   */
+  void stubRest(WireMockExtension wm) {
+    ObjectMapper json = new ObjectMapper();
+    wm.resetAll();
+    SalesforceStubs.stubPasswordLogin(wm, SalesforceStubs.TOKEN_A);
+    wm.stubFor(get(urlPathMatching("/services/data/v60.0/sobjects/.*")).atPriority(10).willReturn(aResponse()
+        .withStatus(404).withHeader("Content-Type", "application/json")
+        .withBody("[{\"errorCode\":\"NOT_FOUND\",\"message\":\"The requested resource does not exist\"}]")));
+    for (String entity : org.keySet()) {
+      for (String id : org.get(entity).keySet()) {
+        wm.stubFor(get(urlPathEqualTo("/services/data/v60.0/sobjects/" + entity + "/" + id)).atPriority(1)
+            .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                .withBody(rest(json, entity, id).toString())));
+      }
+      wm.stubFor(get(urlPathMatching("/services/data/v60.0/query/?")).withQueryParam("q",
+          matching("SELECT Id, .* FROM " + entity)).atPriority(1).willReturn(aResponse().withStatus(200)
+              .withHeader("Content-Type", "application/json").withBody(query(json, entity).toString())));
+      stubCount(wm, entity, org.get(entity).size());
+    }
+  }
+
+  /**
+   * {@code SELECT COUNT() FROM <entity>} as the REST API answers it: the count as {@code totalSize}, no record.
+   *
+   * @param wm the WireMock server
+   * @param entity the object
+   * @param count the count answered
+   */
+  static void stubCount(WireMockExtension wm, String entity, int count) {
+    wm.stubFor(get(urlPathMatching("/services/data/v60.0/query/?")).withQueryParam("q",
+        equalTo("SELECT COUNT() FROM " + entity)).atPriority(1).willReturn(aResponse().withStatus(200)
+            .withHeader("Content-Type", "application/json")
+            .withBody("{\"totalSize\":" + count + ",\"done\":true,\"records\":[]}")));
+  }
+
+  /**
+   * @param cql where the table is
+   * @param ks its keyspace
+   * @param table the table
+   * @return its rows as {@link #expected} gives them: id, then each column but {@code id} with its value or null
+   */
+  static Map<String, Map<String, Object>> rows(CqlExecutor cql, String ks, String table) {
+    Map<String, Map<String, Object>> out = new TreeMap<>();
+    for (Row row : cql.execute("SELECT * FROM " + ks + "." + table)) {
+      Map<String, Object> cols = new TreeMap<>();
+      for (ColumnDefinition c : row.getColumnDefinitions()) {
+        String name = c.getName().asInternal();
+        if (!name.equals("id")) {
+          cols.put(name, row.getObject(name));
+        }
+      }
+      out.put(row.getString("id"), cols);
+    }
+    return out;
   }
 }

@@ -77,31 +77,13 @@ class ChangeStreamTest {
 
   /** The org's final state as the REST API answers it: each record, 404 for the others, a query per object. */
   private static void stubRest(ChangeLog log) {
-    wm.resetAll();
-    SalesforceStubs.stubPasswordLogin(wm, SalesforceStubs.TOKEN_A);
-    wm.stubFor(get(urlPathMatching("/services/data/v60.0/sobjects/.*")).atPriority(10).willReturn(aResponse()
-        .withStatus(404).withHeader("Content-Type", "application/json")
-        .withBody("[{\"errorCode\":\"NOT_FOUND\",\"message\":\"The requested resource does not exist\"}]")));
-    for (String entity : log.org.keySet()) {
-      for (String id : log.org.get(entity).keySet()) {
-        wm.stubFor(get(urlPathEqualTo("/services/data/v60.0/sobjects/" + entity + "/" + id)).atPriority(1)
-            .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-                .withBody(log.rest(JSON, entity, id).toString())));
-      }
-      wm.stubFor(get(urlPathMatching("/services/data/v60.0/query/?")).withQueryParam("q",
-          matching("SELECT Id, .* FROM " + entity)).atPriority(1).willReturn(aResponse().withStatus(200)
-              .withHeader("Content-Type", "application/json").withBody(log.query(JSON, entity).toString())));
-      stubCount(entity, log.org.get(entity).size());
-    }
+    log.stubRest(wm);
   }
 
-  /** {@code SELECT COUNT() FROM <entity>} as the REST API answers it: the count as {@code totalSize}, no record. */
   private static void stubCount(String entity, int count) {
-    wm.stubFor(get(urlPathMatching("/services/data/v60.0/query/?")).withQueryParam("q",
-        equalTo("SELECT COUNT() FROM " + entity)).atPriority(1).willReturn(aResponse().withStatus(200)
-            .withHeader("Content-Type", "application/json")
-            .withBody("{\"totalSize\":" + count + ",\"done\":true,\"records\":[]}")));
+    ChangeLog.stubCount(wm, entity, count);
   }
+
 
   private static String job(String entity) {
     return entity.equals("Account") ? "750R0000000zlh9IAA" : "750R0000000zlhAIAQ";
@@ -150,13 +132,7 @@ class ChangeStreamTest {
   }
 
   private static FakePubSub server(ChangeLog log, int events) {
-    FakePubSub server = new FakePubSub();
-    server.schemas.put(ChangeLog.ACCOUNT_SCHEMA, ChangeLog.schemaJson("AccountChangeEvent.avsc"));
-    server.schemas.put(ChangeLog.CONTACT_SCHEMA, ChangeLog.schemaJson("ContactChangeEvent.avsc"));
-    server.topics.put("/data/AccountChangeEvent", ChangeLog.ACCOUNT_SCHEMA);
-    server.topics.put("/data/ContactChangeEvent", ChangeLog.CONTACT_SCHEMA);
-    server.append(log.events.subList(0, events));
-    return server;
+    return FakePubSub.serving(log, events);
   }
 
   private static SalesforceChangeStreamBuilder stream(FakePubSub server, String ks, SalesforceManager sf) {
@@ -181,19 +157,9 @@ class ChangeStreamTest {
   }
 
   private static Map<String, Map<String, Object>> table(String ks, String table) {
-    Map<String, Map<String, Object>> out = new TreeMap<>();
-    for (Row row : cass.execute("SELECT * FROM " + ks + "." + table)) {
-      Map<String, Object> cols = new TreeMap<>();
-      for (ColumnDefinition c : row.getColumnDefinitions()) {
-        String name = c.getName().asInternal();
-        if (!name.equals("id")) {
-          cols.put(name, row.getObject(name));
-        }
-      }
-      out.put(row.getString("id"), cols);
-    }
-    return out;
+    return ChangeLog.rows(cass, ks, table);
   }
+
 
   private static void assertConverged(ChangeLog log, String ks, String... entities) {
     for (String entity : entities.length > 0 ? java.util.List.of(entities) : log.org.keySet()) {

@@ -99,6 +99,10 @@ final class FakePubSub implements AutoCloseable {
   /** The largest number of events one answer holds. */
   volatile int maxPerAnswer = 7;
   final AtomicInteger subscriptions = new AtomicInteger();
+  /** For each {@code CUSTOM} subscription, the index of the event its replay id names (the last one applied). */
+  final List<Integer> resumedAfter = new CopyOnWriteArrayList<>();
+  /** How many events of the log were sent, counted up to the furthest one. */
+  final AtomicInteger delivered = new AtomicInteger();
   final AtomicInteger drops = new AtomicInteger();
 
   private final String name = "fake-pubsub-" + System.nanoTime();
@@ -111,6 +115,21 @@ final class FakePubSub implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * @param log a change log
+   * @param events how many of its first events the server holds
+   * @return a server of the Account and Contact topics and schemas, holding them
+   */
+  static FakePubSub serving(ChangeLog log, int events) {
+    FakePubSub server = new FakePubSub();
+    server.schemas.put(ChangeLog.ACCOUNT_SCHEMA, ChangeLog.schemaJson("AccountChangeEvent.avsc"));
+    server.schemas.put(ChangeLog.CONTACT_SCHEMA, ChangeLog.schemaJson("ContactChangeEvent.avsc"));
+    server.topics.put("/data/AccountChangeEvent", ChangeLog.ACCOUNT_SCHEMA);
+    server.topics.put("/data/ContactChangeEvent", ChangeLog.CONTACT_SCHEMA);
+    server.append(log.events.subList(0, events));
+    return server;
   }
 
   /** @return a channel to the in-process server */
@@ -240,6 +259,7 @@ final class FakePubSub implements AutoCloseable {
         if (events.isEmpty()) {
           break;
         }
+        delivered.accumulateAndGet(next, Math::max);
         requested -= events.size();
         sent += events.size();
         out.onNext(answer(events, ByteString.copyFrom(replayId(next - 1)), Math.max(0, requested)));
@@ -297,6 +317,7 @@ final class FakePubSub implements AutoCloseable {
           case EARLIEST -> from(r.getTopicName(), retainedFrom);
           case CUSTOM -> {
             int after = indexOf(r.getReplayId());
+            resumedAfter.add(after);
             if (after + 1 < retainedFrom) {
               Metadata trailers = new Metadata();
               trailers.put(ERROR_CODE, CORRUPTED);

@@ -58,6 +58,22 @@ public final class HostileAnswers {
    */
   public static void run(Class<?> test, String method, String seedProperty, String countProperty, int defaultCount,
       Case c) {
+    run(test, method, null, seedProperty, countProperty, defaultCount, c);
+  }
+
+  /**
+   * As {@link #run(Class, String, String, String, int, Case)}, for a test of a profile: the replay command names it.
+   *
+   * @param test the test class
+   * @param method the test method, for the replay command
+   * @param profile the Maven profile the test runs in ({@code process}, {@code ring}), or {@code null}
+   * @param seedProperty the system property of the first seed
+   * @param countProperty the system property of the count
+   * @param defaultCount the count in the main suite
+   * @param c the case
+   */
+  public static void run(Class<?> test, String method, String profile, String seedProperty, String countProperty,
+      int defaultCount, Case c) {
     long base = Long.getLong(seedProperty, 58_000L);
     int count = Integer.getInteger(countProperty, Integer.getInteger("hostile.count", defaultCount));
     List<String> failures = new ArrayList<>();
@@ -66,7 +82,8 @@ public final class HostileAnswers {
       try {
         c.run(new Random(seed));
       } catch (Throwable e) {
-        failures.add("seed " + seed + ": " + e + "\n  replay: mvn -q test -Dtest='" + test.getSimpleName() + "#"
+        failures.add("seed " + seed + ": " + e + "\n  replay: mvn -q" + (profile == null ? "" : " -P" + profile)
+            + " test -Dtest='" + test.getSimpleName() + "#"
             + method + "' -Dsurefire.failIfNoSpecifiedTests=false -D" + seedProperty + "=" + seed + " -D"
             + countProperty + "=1");
         if (e instanceof VirtualMachineError vm && !(e instanceof OutOfMemoryError)) {
