@@ -420,16 +420,19 @@ public final class StreamRunner {
     State was = state;
     state = State.RESYNCING;
     log.info("re-reading every {} record into {}.{}", entity, config.keyspace(), table);
-    Set<String> stale = writer.ids(table);
-    rereads.all(entity, schema, (String id, Map<String, @Nullable Object> record) -> {
-      writer.upsert(table, id, record, ts);
-      stale.remove(id);
-    });
-    stale.forEach(id -> writer.delete(table, id, ts));
-    writer.flush();
+    try {
+      Set<String> stale = writer.ids(table);
+      rereads.all(entity, schema, (String id, Map<String, @Nullable Object> record) -> {
+        writer.upsert(table, id, record, ts);
+        stale.remove(id);
+      });
+      stale.forEach(id -> writer.delete(table, id, ts));
+      writer.flush();
+    } finally {
+      state = was; // a failed re-read is applied again after the resubscription; the stream runs on meanwhile
+    }
     resyncs.incrementAndGet();
     metrics.count(Meter.CLIENT_RECORDS, 1, "service", SERVICE, "operation", "resync");
-    state = was;
   }
 
   /** After an expired replay id: every object the stream applies, re-read. */
