@@ -105,7 +105,7 @@ class ChangeStreamProcessTest {
         int holdAfter = 1 + random.nextInt(6); // of 20 answers at least
         int holdAt = 1 + random.nextInt(3);
         JavaProcess stream = child(fake, ks, batchSize, holdAfter, holdAt);
-        stream.awaitLine(l -> l.startsWith("HOLD "), Duration.ofSeconds(120));
+        stream.awaitLine(l -> l.equals("HOLD"), Duration.ofSeconds(120));
         int before = checkpoint(ks);
         assertThat(before).as("the checkpoint has moved, and not to the end, before kill %d", kill)
             .isBetween(killedAt.isEmpty() ? 0 : killedAt.get(killedAt.size() - 1), last - 1);
