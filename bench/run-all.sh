@@ -18,7 +18,7 @@ mkdir -p "$WORK"
 
 BENCHMARKS=(parquet encrypted scan firstfiles sharing ingest apps totesys salesforce servers)
 # long, or starting several servers: run only when named
-OPTIONAL=(ring variant pagedquery nodedown)
+OPTIONAL=(ring variant pagedquery nodedown changes)
 
 # per measure (what + anchor) of a file of "<run>|what|ours|anchor|theirs|ratio|goal" lines, the line with the
 # median ratio, as a RESULT line
@@ -369,6 +369,20 @@ bench_servers() {
   # uploads, 40 password-flood connections, and all three (issue 68; goal: within 2x its time alone); every upload
   # checked on disk (size and SHA-256) before a figure is printed
   java -Xmx512m -cp "$CP" io.delpha.sdk.bench.ServerSiegeBenchmark "${SIEGE_ROUNDS:-20}"
+}
+
+bench_changes() {
+  # issue 71: Salesforce Change Data Capture into Cassandra. CHANGES_EVENTS (default 100,000) AccountChangeEvents
+  # (ChangeLog.generateAccountWrites: CREATE, UPDATE with changed and nulled fields, DELETE) from a FakePubSub on a
+  # loopback port, commitTimestamp stamped as each is sent, applied by SalesforceChangeStream (batchSize
+  # CHANGES_BATCH, default 100) into one node, against the raw driver writing the same writes (prepared, unlogged
+  # batches of 10, 256 in flight; goal: events/s >= 0.8x); both tables equal to the model's final table (rows and
+  # CRC32) before any figure; lag from commit to the checkpoint covering the event (acknowledged) p50/p99/max.
+  # After a warm-up of CHANGES_WARMUP events. CHANGES_JVMS JVMs (default 2), each with its own node; the median ratio.
+  median_of_jvms "${CHANGES_JVMS:-2}" changes java -Xmx2g ${CHANGES_JFR:+-XX:StartFlightRecording=filename="$CHANGES_JFR",settings=profile} \
+    -Ddelpha.cassandra.lib="$CASSANDRA_LIB" -Ddelpha.test.work="$WORK/changes-servers" -Ddelpha.cassandra.heap=1g \
+    -cp "$CP" io.delpha.sdk.changes.ChangeStreamBenchmark "${CHANGES_EVENTS:-100000}" "${CHANGES_WARMUP:-10000}" \
+    "${CHANGES_BATCH:-100}"
 }
 
 bench_ring() {

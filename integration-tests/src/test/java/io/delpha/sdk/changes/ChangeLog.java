@@ -75,11 +75,15 @@ final class ChangeLog {
   final List<FakePubSub.Event> events = new ArrayList<>();
   /** The index in {@link #events} of each GAP_OVERFLOW. */
   final List<Integer> overflows = new ArrayList<>();
+  /** What each event of {@link #events} says, for a writer that is not the consumer (the benchmark's anchor). */
+  final List<Change> changes = new ArrayList<>();
   private final Random r;
   private long commitTs = Instant.parse("2025-03-01T08:00:00Z").toEpochMilli();
   private long commitNumber = 10_000_000_000L;
   private int nextId;
   private int transaction;
+  /** No change the consumer must re-read (no diff field): set by {@link #generateAccountWrites}. */
+  private boolean direct;
 
   ChangeLog(long seed) {
     this.r = new Random(seed);
@@ -114,6 +118,32 @@ final class ChangeLog {
       int n = 1 + r.nextInt(4);
       for (int seq = 1; seq <= n; seq++) {
         step(seq);
+      }
+    }
+    return this;
+  }
+
+  /**
+   * For the benchmark: {@code count} Account events in transactions of 1 to 4, none needing a REST re-read: CREATE
+   * (25%), UPDATE with changed and nulled fields, compound fields part by part, now and then of 2 or 3 records (60%),
+   * DELETE (15%).
+   */
+  ChangeLog generateAccountWrites(int count) {
+    direct = true;
+    while (events.size() < count) {
+      transaction++;
+      commitTs += r.nextInt(3);
+      commitNumber += 1 + r.nextInt(1000);
+      int n = Math.min(1 + r.nextInt(4), count - events.size());
+      for (int seq = 1; seq <= n; seq++) {
+        int roll = r.nextInt(100);
+        if (org.get("Account").size() < 3 || roll < 25) {
+          create("Account", seq, false);
+        } else if (roll < 85) {
+          update("Account", seq);
+        } else {
+          delete("Account", seq);
+        }
       }
     }
     return this;
@@ -189,7 +219,7 @@ final class ChangeLog {
         changedTop.set(f.pos());
         if (v == null) {
           nulledTop.set(f.pos());
-        } else if (f.name().equals("Description") && r.nextBoolean()) {
+        } else if (!direct && f.name().equals("Description") && r.nextBoolean()) {
           diffTop.set(f.pos()); // a long text sent as a diff: the consumer must re-read it
         }
       }
@@ -269,6 +299,9 @@ final class ChangeLog {
     emit(entity, "GAP_OVERFLOW", List.of(OVERFLOW_ID), seq, null, null);
   }
 
+  /** An event's change: the flat fields it sets (a null to null), none for a delete or a gap. */
+  record Change(String entity, String type, List<String> ids, Map<String, Object> body) {}
+
   private record Header(List<String> changed, List<String> nulled, List<String> diff) {}
 
   private void emit(String entity, String type, List<String> ids, int seq, Map<String, Object> body, Header h) {
@@ -316,6 +349,7 @@ final class ChangeLog {
       throw new UncheckedIOException(e);
     }
     events.add(new FakePubSub.Event(entity.equals("Account") ? ACCOUNT_SCHEMA : CONTACT_SCHEMA, out.toByteArray()));
+    changes.add(new Change(entity, type, List.copyOf(ids), body == null ? Map.of() : new TreeMap<>(body)));
   }
 
   private static Object avro(Object v, Schema t) {

@@ -98,6 +98,11 @@ final class FakePubSub implements AutoCloseable {
   volatile boolean silent;
   /** The largest number of events one answer holds. */
   volatile int maxPerAnswer = 7;
+  /**
+   * The payload sent for event {@code i} of the log, as it is sent (a benchmark stamps its commit time at emission);
+   * null: the log's payload.
+   */
+  volatile java.util.function.BiFunction<Integer, Event, byte[]> payloadOnSend;
   final AtomicInteger subscriptions = new AtomicInteger();
   /** For each {@code CUSTOM} subscription, the index of the event its replay id names (the last one applied). */
   final List<Integer> resumedAfter = new CopyOnWriteArrayList<>();
@@ -250,9 +255,11 @@ final class FakePubSub implements AutoCloseable {
         while (events.size() < n && next < log.size()) {
           Event e = log.get(next);
           if (schemaFilter == null || schemaFilter.equals(e.schemaId())) {
+            java.util.function.BiFunction<Integer, Event, byte[]> stamp = payloadOnSend;
+            byte[] payload = stamp == null ? e.payload() : stamp.apply(next, e);
             events.add(ConsumerEvent.newBuilder().setReplayId(ByteString.copyFrom(replayId(next)))
                 .setEvent(ProducerEvent.newBuilder().setId("e" + next).setSchemaId(e.schemaId())
-                    .setPayload(ByteString.copyFrom(e.payload()))).build());
+                    .setPayload(ByteString.copyFrom(payload))).build());
           }
           next++;
         }

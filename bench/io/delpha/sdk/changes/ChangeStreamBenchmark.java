@@ -1,0 +1,388 @@
+package io.delpha.sdk.changes;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
+import com.datastax.oss.driver.api.core.cql.BatchStatement;
+import com.datastax.oss.driver.api.core.cql.BatchType;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
+import com.datastax.oss.driver.api.core.cql.ColumnDefinition;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import com.datastax.oss.driver.api.core.metadata.schema.ColumnMetadata;
+import com.datastax.oss.driver.api.core.metadata.schema.TableMetadata;
+import io.delpha.sdk.cassandra.CassandraManager;
+import io.delpha.sdk.core.Secret;
+import io.delpha.sdk.salesforce.SalesforceManager;
+import io.delpha.sdk.salesforce.SalesforceStubs;
+import io.delpha.sdk.testing.CassandraServer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.zip.CRC32;
+
+/**
+ * Issue 71: Salesforce Change Data Capture into Cassandra, against the raw driver writing the same rows. One JVM, one
+ * Cassandra node of the harness (its own process), a {@link FakePubSub} on a loopback port (plaintext gRPC, answers of
+ * up to 100 events) serving N AccountChangeEvents that {@link ChangeLog#generateAccountWrites} generated (CREATE 25%,
+ * UPDATE 60% with changed and nulled fields, compound fields part by part, some of 2 or 3 records; DELETE 15%; in
+ * transactions of 1 to 4 events). The fake stamps each event's {@code commitTimestamp} with the wall clock as it
+ * sends it (the Avro long rewritten in place).
+ *
+ * <p>The stream ({@code SalesforceChangeStream}, topic {@code /data/AccountChangeEvent}, batchSize 100) applies them
+ * into a table of the same columns it would create itself (created first from a warm-up stream's, so that no DDL is
+ * timed); its time runs from the first event sent to the moment its checkpoint holds the last replay id (every write
+ * acknowledged). The anchor, the raw DataStax driver on a session of its own, writes the same writes (an INSERT of
+ * the event's fields per record of a CREATE or UPDATE, a DELETE per record of a DELETE, each {@code USING TIMESTAMP}
+ * in event order) from the generator's model: prepared statements cached by column set, unlogged batches of
+ * {@value #BATCH} consecutive writes, {@value #IN_FLIGHT} batches in flight. Both tables are checked first (every
+ * row equal to the model's final table, and a CRC32 of it) before any figure.
+ *
+ * <p>Lag: from an event's commitTimestamp (set when the fake sends it) to the moment the stream's checkpoint covers it
+ * (status().lastReplayId(), polled every 0.2 ms), i.e. its write acknowledged by Cassandra and the checkpoint saved.
+ *
+ * <p>Args: {@code [events] [warmupEvents] [batchSize]}; prints RESULT lines for {@code bench/run-all.sh changes}.
+ */
+public final class ChangeStreamBenchmark {
+
+  static final int BATCH = 10;
+  static final int IN_FLIGHT = 256;
+  private static final String TOPIC = "/data/AccountChangeEvent";
+
+  private ChangeStreamBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    int events = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+    int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
+    int batchSize = args.length > 2 ? Integer.parseInt(args[2]) : 100;
+    long t0 = System.nanoTime();
+    ChangeLog warm = new ChangeLog(7).generateAccountWrites(warmup);
+    ChangeLog log = new ChangeLog(71).generateAccountWrites(events);
+    long writes = log.changes.stream().mapToLong(c -> c.ids().size()).sum();
+    Map<String, Long> types = new TreeMap<>();
+    log.changes.forEach(c -> types.merge(c.type(), 1L, Long::sum));
+    Map<String, Map<String, Object>> expected = log.expected("Account");
+    System.out.printf(Locale.ROOT, "generated %,d events (%s), %,d row writes, %,d payload bytes, %,d rows at the end, "
+        + "in %.1f s%n", events, types, writes, log.events.stream().mapToLong(e -> e.payload().length).sum(),
+        expected.size(), (System.nanoTime() - t0) / 1e9);
+    // the Salesforce login the stream's re-read client needs (no event here makes it re-read)
+    com.github.tomakehurst.wiremock.WireMockServer login = new com.github.tomakehurst.wiremock.WireMockServer(
+        com.github.tomakehurst.wiremock.core.WireMockConfiguration.options().dynamicPort());
+    login.start();
+    login.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(
+        com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/services/oauth2/token")).willReturn(
+            com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody(SalesforceStubs.fixture("token-response.json")
+                    .replace("{{accessToken}}", SalesforceStubs.TOKEN_A).replace("{{baseUrl}}", login.baseUrl()))));
+    try (CassandraServer server = CassandraServer.startNew(CassandraServer.Variant.PLAIN);
+        CassandraManager cass = CassandraManager.builder().contactPoint(server.host(), server.port())
+            .localDatacenter(server.localDatacenter()).build();
+        SalesforceManager sf = SalesforceManager.builder().loginUrl(login.baseUrl())
+            .clientId(SalesforceStubs.CLIENT_ID).clientSecret(SalesforceStubs.CLIENT_SECRET)
+            .username(SalesforceStubs.USERNAME).password(SalesforceStubs.PASSWORD).build();
+        CqlSession raw = CqlSession.builder().addContactPoint(new java.net.InetSocketAddress(server.host(),
+            server.port())).withLocalDatacenter(server.localDatacenter()).withConfigLoader(DriverConfigLoader
+            .programmaticBuilder().withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(12))
+            .withBoolean(DefaultDriverOption.REQUEST_LOG_WARNINGS, false).build()) // batches over 5 KiB: logged
+            .build()) {
+      for (String ks : List.of("cdc_warm", "cdc_warm_anchor", "cdc_stream", "cdc_anchor")) {
+        cass.execute("CREATE KEYSPACE " + ks + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
+      }
+      // warm-up: the stream creates its table (the DDL the measured tables copy), both writers' code paths warm
+      Run w = stream(cass, sf, warm, "cdc_warm", batchSize);
+      String ddl = tableDdl(cass, "cdc_warm", "account");
+      cass.execute(ddl.replace("%KS%", "cdc_warm_anchor"));
+      double wa = anchor(raw, warm, "cdc_warm_anchor");
+      check(cass, "cdc_warm", warm.expected("Account"));
+      check(cass, "cdc_warm_anchor", warm.expected("Account"));
+      System.out.printf(Locale.ROOT, "warm-up, %,d events: stream %.2f s, anchor %.2f s%n", warmup, w.seconds, wa);
+      cass.execute(ddl.replace("%KS%", "cdc_stream"));
+      cass.execute(ddl.replace("%KS%", "cdc_anchor"));
+      System.out.println("load before the stream: " + load());
+      Run run = stream(cass, sf, log, "cdc_stream", batchSize);
+      System.out.println("load before the anchor: " + load());
+      double anchorSeconds = anchor(raw, log, "cdc_anchor");
+      System.out.println("load after: " + load());
+      // completeness first
+      long sumStream = check(cass, "cdc_stream", expected);
+      long sumAnchor = check(cass, "cdc_anchor", expected);
+      System.out.printf(Locale.ROOT, "tables: %,d rows each, CRC32 stream %08x, anchor %08x, model %08x%n",
+          expected.size(), sumStream, sumAnchor, checksum(expected));
+      double ours = events / run.seconds;
+      double theirs = events / anchorSeconds;
+      long[] lag = run.lagMillis.clone();
+      Arrays.sort(lag);
+      System.out.printf(Locale.ROOT, "stream: %,d events in %.2f s = %,.0f events/s (%,.0f row writes/s); anchor: %.2f s "
+          + "= %,.0f events/s (%,.0f row writes/s); ratio %.2f%n", events, run.seconds, ours, writes / run.seconds,
+          anchorSeconds, theirs, writes / anchorSeconds, ours / theirs);
+      System.out.printf(Locale.ROOT, "lag commit -> checkpointed (acknowledged), ms: p50 %d, p99 %d, max %d%n",
+          pct(lag, 0.50), pct(lag, 0.99), lag[lag.length - 1]);
+      System.out.printf(Locale.ROOT, "RESULT|CDC %,d events -> Cassandra|%,.0f events/s|raw driver, batched|%,.0f events/s"
+          + "|%.2f|>= 0.8%n", events, ours, theirs, ours / theirs);
+      System.out.printf(Locale.ROOT, "RESULT|CDC row writes|%,.0f rows/s|raw driver, batched|%,.0f rows/s|%.2f|%n",
+          writes / run.seconds, writes / anchorSeconds, ours / theirs);
+      System.out.printf(Locale.ROOT, "RESULT|CDC lag commit->ack p50|%d ms||||%n", pct(lag, 0.50));
+      System.out.printf(Locale.ROOT, "RESULT|CDC lag commit->ack p99|%d ms||||%n", pct(lag, 0.99));
+      System.out.printf(Locale.ROOT, "RESULT|CDC lag commit->ack max|%d ms||||%n", lag[lag.length - 1]);
+    } finally {
+      login.stop();
+    }
+  }
+
+  private static String load() {
+    try {
+      return String.join(" ", Arrays.copyOf(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg"))
+          .split(" "), 3));
+    } catch (java.io.IOException e) {
+      return "?";
+    }
+  }
+
+  private static long pct(long[] sorted, double p) {
+    return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
+  }
+
+  private record Run(double seconds, long[] lagMillis) {}
+
+  /** The stream over the log, from the first event sent to the last replay id checkpointed. */
+  private static Run stream(CassandraManager cass, SalesforceManager sf, ChangeLog log, String ks, int batchSize)
+      throws Exception {
+    int n = log.events.size();
+    int[] offsets = new int[n];
+    int[] lengths = new int[n];
+    for (int i = 0; i < n; i++) {
+      byte[] p = log.events.get(i).payload();
+      offsets[i] = commitTimestampOffset(p);
+      lengths[i] = varintLength(p, offsets[i]);
+    }
+    long[] committed = new long[n];
+    long[] lag = new long[n];
+    long[] firstSent = {0};
+    try (FakePubSub server = new FakePubSub()) {
+      server.schemas.put(ChangeLog.ACCOUNT_SCHEMA, ChangeLog.schemaJson("AccountChangeEvent.avsc"));
+      server.topics.put(TOPIC, ChangeLog.ACCOUNT_SCHEMA);
+      server.maxPerAnswer = 100; // the API's most per FetchRequest
+      server.append(log.events);
+      server.payloadOnSend = (i, e) -> {
+        long now = System.currentTimeMillis();
+        if (i == 0) {
+          firstSent[0] = System.nanoTime();
+        }
+        committed[i] = now;
+        return stamp(e.payload(), offsets[i], lengths[i], now);
+      };
+      String endpoint = server.loopback();
+      try (ChangeStream stream = SalesforceChangeStream.builder().topic(TOPIC).keyspace(ks).cql(cass).salesforce(sf)
+          .login(() -> new PubSubSession(Secret.of("00Dx0000000BV7z!bench"), "https://bench.my.salesforce.com",
+              "00Dx0000000BV7z"))
+          .replayPreset(ReplayPreset.EARLIEST).endpoint(endpoint).batchSize(batchSize).build()) {
+        stream.start();
+        int seen = -1;
+        long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
+        long end = 0;
+        while (seen < n - 1) {
+          ChangeStreamStatus s = stream.status();
+          if (s.state() == ChangeStreamStatus.State.FAILED || System.nanoTime() > deadline) {
+            throw new IllegalStateException("the stream did not apply every event (" + (seen + 1) + " of " + n
+                + "): no figure is reported; " + s);
+          }
+          String hex = s.lastReplayId();
+          int at = hex == null ? -1 : (int) (java.nio.ByteBuffer.wrap(HexFormat.of().parseHex(hex)).getLong() - 1);
+          if (at > seen) {
+            long now = System.currentTimeMillis();
+            end = System.nanoTime();
+            for (int i = seen + 1; i <= at; i++) {
+              lag[i] = now - committed[i];
+            }
+            seen = at;
+          } else {
+            LockSupport.parkNanos(200_000);
+          }
+        }
+        return new Run((end - firstSent[0]) / 1e9, lag);
+      }
+    }
+  }
+
+  /** Where the header's commitTimestamp starts: after entityName, recordIds, changeType, changeOrigin, transactionKey, sequenceNumber. */
+  static int commitTimestampOffset(byte[] p) {
+    int[] at = {0};
+    skipString(p, at);
+    long count;
+    while ((count = readVarint(p, at)) != 0) {
+      if (count < 0) {
+        readVarint(p, at); // the block's size in bytes
+        count = -count;
+      }
+      for (long k = 0; k < count; k++) {
+        skipString(p, at);
+      }
+    }
+    readVarint(p, at); // changeType
+    skipString(p, at);
+    skipString(p, at);
+    readVarint(p, at); // sequenceNumber
+    return at[0];
+  }
+
+  private static void skipString(byte[] p, int[] at) {
+    long len = readVarint(p, at);
+    at[0] += (int) len;
+  }
+
+  private static long readVarint(byte[] p, int[] at) {
+    long raw = 0;
+    int shift = 0;
+    while (true) {
+      byte b = p[at[0]++];
+      raw |= (long) (b & 0x7f) << shift;
+      if ((b & 0x80) == 0) {
+        break;
+      }
+      shift += 7;
+    }
+    return (raw >>> 1) ^ -(raw & 1);
+  }
+
+  private static int varintLength(byte[] p, int at) {
+    int i = at;
+    while ((p[i] & 0x80) != 0) {
+      i++;
+    }
+    return i - at + 1;
+  }
+
+  /** The payload with its commitTimestamp set to {@code millis}, in place of the generator's. */
+  static byte[] stamp(byte[] payload, int offset, int length, long millis) {
+    long z = (millis << 1) ^ (millis >> 63);
+    byte[] v = new byte[10];
+    int len = 0;
+    while ((z & ~0x7fL) != 0) {
+      v[len++] = (byte) ((z & 0x7f) | 0x80);
+      z >>>= 7;
+    }
+    v[len++] = (byte) z;
+    byte[] out = new byte[payload.length - length + len];
+    System.arraycopy(payload, 0, out, 0, offset);
+    System.arraycopy(v, 0, out, offset, len);
+    System.arraycopy(payload, offset + length, out, offset + len, payload.length - offset - length);
+    return out;
+  }
+
+  /** The DDL of a table the stream created, with {@code %KS%} for the keyspace. */
+  private static String tableDdl(CassandraManager cass, String ks, String table) {
+    TableMetadata t = cass.schema().getKeyspace(ks).orElseThrow().getTable(table).orElseThrow();
+    StringBuilder b = new StringBuilder("CREATE TABLE %KS%." + table + " (id text PRIMARY KEY");
+    for (ColumnMetadata c : t.getColumns().values()) {
+      if (!c.getName().asInternal().equals("id")) {
+        b.append(", ").append(c.getName().asCql(true)).append(' ').append(c.getType().asCql(false, true));
+      }
+    }
+    return b.append(')').toString();
+  }
+
+  /**
+   * The raw driver writing the log's writes: prepared statements by column set, unlogged batches of {@link #BATCH}
+   * consecutive writes, {@link #IN_FLIGHT} batches in flight; every write {@code USING TIMESTAMP} in event order.
+   *
+   * @return the seconds it took
+   */
+  private static double anchor(CqlSession session, ChangeLog log, String ks) throws InterruptedException {
+    Map<String, PreparedStatement> prepared = new HashMap<>();
+    Semaphore permits = new Semaphore(IN_FLIGHT);
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    List<BoundStatement> group = new ArrayList<>(BATCH);
+    long ts = 1_000_000L;
+    long t0 = System.nanoTime();
+    for (ChangeLog.Change c : log.changes) {
+      for (String id : c.ids()) {
+        ts++;
+        BoundStatement b;
+        if (c.type().equals("DELETE")) {
+          b = prepared.computeIfAbsent("DELETE", k -> session.prepare("DELETE FROM " + ks + ".account USING TIMESTAMP ? "
+              + "WHERE id = ?")).bind(ts, id);
+        } else {
+          StringBuilder names = new StringBuilder("id");
+          Object[] values = new Object[c.body().size() + 2];
+          values[0] = id;
+          int k = 1;
+          for (Map.Entry<String, Object> e : c.body().entrySet()) {
+            names.append(", \"").append(e.getKey().toLowerCase(Locale.ROOT)).append('"');
+            values[k++] = e.getValue();
+          }
+          values[k] = ts;
+          int columns = k;
+          String cols = names.toString();
+          b = prepared.computeIfAbsent(cols, x -> session.prepare("INSERT INTO " + ks + ".account (" + cols
+              + ") VALUES (?" + ", ?".repeat(columns - 1) + ") USING TIMESTAMP ?")).bind(values);
+        }
+        group.add(b.setIdempotent(true));
+        if (group.size() == BATCH) {
+          send(session, group, permits, failure);
+          group = new ArrayList<>(BATCH);
+        }
+      }
+    }
+    if (!group.isEmpty()) {
+      send(session, group, permits, failure);
+    }
+    permits.acquire(IN_FLIGHT);
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    permits.release(IN_FLIGHT);
+    if (failure.get() != null) {
+      throw new IllegalStateException("the raw writer failed: no figure is reported", failure.get());
+    }
+    return seconds;
+  }
+
+  private static void send(CqlSession session, List<BoundStatement> group, Semaphore permits,
+      AtomicReference<Throwable> failure) throws InterruptedException {
+    permits.acquire();
+    session.executeAsync(BatchStatement.newInstance(BatchType.UNLOGGED, group.toArray(new BoundStatement[0]))
+        .setIdempotent(true)).whenComplete((AsyncResultSet rs, Throwable e) -> {
+          if (e != null) {
+            failure.compareAndSet(null, e);
+          }
+          permits.release();
+        });
+  }
+
+  /** Every row of ks.account equal to the model's; returns the table's checksum. */
+  private static long check(CassandraManager cass, String ks, Map<String, Map<String, Object>> expected) {
+    Map<String, Map<String, Object>> table = new TreeMap<>();
+    for (Row row : cass.execute(SimpleStatement.newInstance("SELECT * FROM " + ks + ".account").setPageSize(5000))) {
+      Map<String, Object> cols = new TreeMap<>();
+      for (ColumnDefinition c : row.getColumnDefinitions()) {
+        String name = c.getName().asInternal();
+        if (!name.equals("id")) {
+          cols.put(name, row.getObject(name));
+        }
+      }
+      table.put(row.getString("id"), cols);
+    }
+    if (!table.equals(expected)) {
+      long differ = expected.keySet().stream().filter(id -> !expected.get(id).equals(table.get(id))).count();
+      throw new IllegalStateException(ks + ".account holds " + table.size() + " rows, the model " + expected.size()
+          + ", " + differ + " of the model's rows differ: no figure is reported");
+    }
+    return checksum(table);
+  }
+
+  private static long checksum(Map<String, Map<String, Object>> rows) {
+    CRC32 crc = new CRC32();
+    crc.update(rows.toString().getBytes(StandardCharsets.UTF_8));
+    return crc.getValue();
+  }
+}
