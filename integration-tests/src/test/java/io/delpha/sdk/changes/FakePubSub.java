@@ -1,7 +1,7 @@
 package io.delpha.sdk.changes;
 
 import com.google.protobuf.ByteString;
-import io.delpha.sdk.changes.internal.PubSubMethods;
+import io.delpha.sdk.changes.internal.pubsub.PubSubGrpc;
 import io.delpha.sdk.changes.internal.pubsub.CommitReplayResponse;
 import io.delpha.sdk.changes.internal.pubsub.ConsumerEvent;
 import io.delpha.sdk.changes.internal.pubsub.ErrorCode;
@@ -169,11 +169,11 @@ final class FakePubSub implements AutoCloseable {
   }
 
   private ServerServiceDefinition service() {
-    ServerServiceDefinition def = ServerServiceDefinition.builder(PubSubMethods.SERVICE)
-        .addMethod(PubSubMethods.GET_SCHEMA, ServerCalls.asyncUnaryCall(this::getSchema))
-        .addMethod(PubSubMethods.GET_TOPIC, ServerCalls.asyncUnaryCall(this::getTopic))
-        .addMethod(PubSubMethods.SUBSCRIBE, ServerCalls.asyncBidiStreamingCall(Subscribe::new))
-        .addMethod(PubSubMethods.MANAGED_SUBSCRIBE, ServerCalls.asyncBidiStreamingCall(ManagedSubscribe::new))
+    ServerServiceDefinition def = ServerServiceDefinition.builder(PubSubGrpc.SERVICE_NAME)
+        .addMethod(PubSubGrpc.getGetSchemaMethod(), ServerCalls.asyncUnaryCall(this::getSchema))
+        .addMethod(PubSubGrpc.getGetTopicMethod(), ServerCalls.asyncUnaryCall(this::getTopic))
+        .addMethod(PubSubGrpc.getSubscribeMethod(), ServerCalls.asyncBidiStreamingCall(Subscribe::new))
+        .addMethod(PubSubGrpc.getManagedSubscribeMethod(), ServerCalls.asyncBidiStreamingCall(ManagedSubscribe::new))
         .build();
     return ServerInterceptors.intercept(def, new ServerInterceptor() {
       @Override

@@ -10,6 +10,7 @@ import io.delpha.sdk.changes.internal.pubsub.FetchRequest;
 import io.delpha.sdk.changes.internal.pubsub.FetchResponse;
 import io.delpha.sdk.changes.internal.pubsub.ManagedFetchRequest;
 import io.delpha.sdk.changes.internal.pubsub.ManagedFetchResponse;
+import io.delpha.sdk.changes.internal.pubsub.PubSubGrpc;
 import io.delpha.sdk.changes.internal.pubsub.SchemaInfo;
 import io.delpha.sdk.changes.internal.pubsub.SchemaRequest;
 import io.delpha.sdk.changes.internal.pubsub.TopicInfo;
@@ -94,7 +95,7 @@ public final class PubSubConnection implements AutoCloseable {
    * @return the schema's JSON
    */
   public SchemaInfo schema(PubSubSession session, String schemaId) {
-    return ClientCalls.blockingUnaryCall(withHeaders(session), PubSubMethods.GET_SCHEMA, unaryOptions(),
+    return ClientCalls.blockingUnaryCall(withHeaders(session), PubSubGrpc.getGetSchemaMethod(), unaryOptions(),
         SchemaRequest.newBuilder().setSchemaId(schemaId).build());
   }
 
@@ -104,7 +105,7 @@ public final class PubSubConnection implements AutoCloseable {
    * @return what the API says of it (its current schema id among it)
    */
   public TopicInfo topic(PubSubSession session, String topic) {
-    return ClientCalls.blockingUnaryCall(withHeaders(session), PubSubMethods.GET_TOPIC, unaryOptions(),
+    return ClientCalls.blockingUnaryCall(withHeaders(session), PubSubGrpc.getGetTopicMethod(), unaryOptions(),
         TopicRequest.newBuilder().setTopicName(topic).build());
   }
 
@@ -180,11 +181,12 @@ public final class PubSubConnection implements AutoCloseable {
   private record Wire<Q, R>(MethodDescriptor<Q, R> method, IntFunction<Q> more,
       @Nullable CommitBuilder<Q> commit, Function<R, Answer> read) {
 
-    static final Wire<FetchRequest, FetchResponse> SUBSCRIBE = new Wire<>(PubSubMethods.SUBSCRIBE,
+    static final Wire<FetchRequest, FetchResponse> SUBSCRIBE = new Wire<>(PubSubGrpc.getSubscribeMethod(),
         n -> FetchRequest.newBuilder().setNumRequested(n).build(), null,
         r -> new Answer(r.getEventsList(), r.getLatestReplayId(), r.getSerializedSize(), null));
 
-    static final Wire<ManagedFetchRequest, ManagedFetchResponse> MANAGED = new Wire<>(PubSubMethods.MANAGED_SUBSCRIBE,
+    static final Wire<ManagedFetchRequest, ManagedFetchResponse> MANAGED = new Wire<>(
+        PubSubGrpc.getManagedSubscribeMethod(),
         n -> ManagedFetchRequest.newBuilder().setNumRequested(n).build(),
         (id, replay) -> ManagedFetchRequest.newBuilder().setCommitReplayIdRequest(
             CommitReplayRequest.newBuilder().setCommitRequestId(id).setReplayId(replay)).build(),
