@@ -1,5 +1,6 @@
 package io.delpha.sdk.changes.internal;
 
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.delpha.sdk.cassandra.CqlExecutor;
 import io.delpha.sdk.cassandra.QuorumExecutor;
@@ -9,6 +10,9 @@ import io.delpha.sdk.core.internal.cql.DriverErrors;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The replay id of each topic, checkpointed in a table of the organisation's keyspace (created if absent, with the
@@ -28,6 +32,7 @@ public final class Checkpoints {
 
   private final CqlExecutor cql;
   private final String table;
+  private volatile @Nullable PreparedStatement prepared;
 
   /**
    * @param cql the host's executor
@@ -68,8 +73,45 @@ public final class Checkpoints {
    * @param now the time of the checkpoint
    */
   public void save(String topic, byte[] replayId, long lastTimestamp, Instant now) {
-    run(() -> cql.execute("INSERT INTO " + table + " (topic, replay_id, last_timestamp, updated_at) VALUES (?, ?, ?, ?)",
-        topic, ByteBuffer.wrap(replayId), lastTimestamp, now));
+    run(() -> cql.execute(insert(), topic, ByteBuffer.wrap(replayId), lastTimestamp, now));
+  }
+
+  /**
+   * {@link #save}, without waiting: the caller orders the saves (each after the writes it covers are acknowledged).
+   * Prepares the statement on the calling thread the first time; the save itself may then be made on a driver's
+   * thread (a synchronous call there is refused).
+   *
+   * @param topic a topic
+   * @param replayId the replay id of the last answer whose writes were acknowledged
+   * @param lastTimestamp the last write timestamp given
+   * @return a save to start: it gives a future done when the checkpoint is acknowledged, failed (mapped) if not
+   */
+  public Function<Instant, CompletableFuture<Void>> saving(String topic, byte[] replayId, long lastTimestamp) {
+    PreparedStatement p = prepared;
+    if (p == null) {
+      p = run(() -> cql.prepare(insert()));
+      prepared = p;
+    }
+    PreparedStatement statement = p;
+    return now -> {
+      CompletableFuture<Void> done = new CompletableFuture<>();
+      try {
+        cql.executeAsync(statement.bind(topic, ByteBuffer.wrap(replayId), lastTimestamp, now)).whenComplete((r, x) -> {
+          if (x == null) {
+            done.complete(null);
+          } else {
+            done.completeExceptionally(TableWriter.mapped(x));
+          }
+        });
+      } catch (RuntimeException e) {
+        done.completeExceptionally(TableWriter.mapped(e));
+      }
+      return done;
+    };
+  }
+
+  private String insert() {
+    return "INSERT INTO " + table + " (topic, replay_id, last_timestamp, updated_at) VALUES (?, ?, ?, ?)";
   }
 
   /**

@@ -30,13 +30,16 @@ public final class EventSchema {
    * @param field the flat field's Salesforce name ({@code BillingCity})
    * @param kind its kind
    * @param type its Avro type (a union's branch)
+   * @param cql the column's CQL name: the field's name in lower case (computed once, when the schema is parsed)
    */
-  public record Column(String field, ColumnKind kind, Schema type) {
+  public record Column(String field, ColumnKind kind, Schema type, String cql) {
     /**
-     * @return the column's CQL name: the field's name in lower case
+     * @param field the flat field's Salesforce name
+     * @param kind its kind
+     * @param type its Avro type
      */
-    public String cql() {
-      return field.toLowerCase(java.util.Locale.ROOT);
+    public Column(String field, ColumnKind kind, Schema type) {
+      this(field, kind, type, field.toLowerCase(java.util.Locale.ROOT));
     }
   }
 

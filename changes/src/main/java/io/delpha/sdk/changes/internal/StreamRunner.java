@@ -26,12 +26,19 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -39,9 +46,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A change stream's work, on a thread of its own: subscribe (from the checkpoint, else the preset), take one answer at
- * a time, apply its events into Cassandra, wait for the writes, checkpoint the answer's last replay id (a keep-alive's
- * latest replay id too), ask for as many events as were applied. A dropped stream is subscribed again from the
+ * A change stream's work, on a thread of its own: subscribe (from the checkpoint, else the preset), take the answers in
+ * order, send each one's writes into Cassandra, and ask for more while they are in flight: at most {@link #WINDOW}
+ * answers applied and not yet checkpointed (the next one asked for only when fewer than that are), {@code batchSize}
+ * events requested (with a managed subscription, one answer: the next asked for after its commit). Each answer's last replay id (a keep-alive's latest replay id too) is checkpointed asynchronously,
+ * in order, once its writes and every earlier answer's are acknowledged; after a failed write no later checkpoint is
+ * saved, and the stream resubscribes from the last one saved. A dropped stream is subscribed again from the
  * checkpoint ({@code CUSTOM}), with the retry policy's pauses (after an {@code UNAUTHENTICATED}, with the session the
  * login gives in place of the refused one, {@link PubSubLogin#loginAgain}), and what it sends again is written again with the same
  * timestamps; a checkpoint the event bus no longer keeps (an {@code INVALID_ARGUMENT} whose trailers name {@code
@@ -56,6 +66,8 @@ public final class StreamRunner {
   private static final Logger log = LoggerFactory.getLogger(StreamRunner.class);
   private static final Duration SLICE = Duration.ofMillis(100);
   private static final int MAX_SCHEMAS = 256;
+  /** Answers applied and not yet checkpointed, at most, while the next is asked for (docs/changes.md). */
+  static final int WINDOW = 3;
   private static final String EXPIRED_CODE = "replayid.corrupted";
   private static final HexFormat HEX = HexFormat.of();
   /** The service of this stream's meters (docs/metrics.md). */
@@ -121,7 +133,10 @@ public final class StreamRunner {
     t.start();
   }
 
-  /** Stops the stream's thread after the answer it applies, and waits for it. */
+  /**
+   * Stops the stream's thread after the answer it applies, and waits for it: the writes in flight are waited for and
+   * checkpointed in order up to the first that failed.
+   */
   public void stop() {
     Thread t;
     synchronized (this) {
@@ -231,8 +246,13 @@ public final class StreamRunner {
     int batch = config.batchSize();
     int outstanding = batch;
     long silentSince = System.nanoTime();
+    Pipeline pipe = new Pipeline();
+    // a managed subscription resumes after its last commit, not the checkpoint: the next events are asked for only
+    // once the answer is checkpointed and committed, or a server that drops streams often would send the same ones
+    int window = config.managedSubscription() != null ? 1 : WINDOW;
     try {
       while (true) {
+        commitSaved(sub, pipe);
         if (stopping) {
           sub.cancel();
           return Outcome.STOPPED;
@@ -272,10 +292,12 @@ public final class StreamRunner {
           }
         }
         try {
-          ByteString position = apply(answer, clock);
-          if (position != null && config.managedSubscription() != null) {
-            sub.commit("commit-" + commits.incrementAndGet(), position);
+          apply(answer, clock, pipe);
+          if (!pipe.settle(window - 1)) {
+            sub.cancel();
+            return Outcome.STOPPED;
           }
+          commitSaved(sub, pipe);
         } catch (StatusRuntimeException e) {
           sub.cancel();
           if (e.getStatus().getCode() == Status.Code.UNAUTHENTICATED) {
@@ -305,6 +327,97 @@ public final class StreamRunner {
       return Outcome.STOPPED;
     } finally {
       current = null;
+      pipe.drain();
+    }
+  }
+
+  /** The positions checkpointed since the last call, committed to a managed subscription in order. */
+  private void commitSaved(PubSubConnection.Subscription<?, ?> sub, Pipeline pipe) {
+    for (ByteString position = pipe.saved.poll(); position != null; position = pipe.saved.poll()) {
+      if (config.managedSubscription() != null) {
+        sub.commit("commit-" + commits.incrementAndGet(), position);
+      }
+    }
+  }
+
+  /**
+   * The answers applied and not yet checkpointed: each answer's link saves its checkpoint once its writes, and the
+   * link before it (so every earlier answer's writes and checkpoint), are done; a failed write or checkpoint fails its
+   * link and every later one, so no checkpoint is saved past it. Stream thread only, but for {@link #saved}.
+   */
+  private final class Pipeline {
+    private final ArrayDeque<CompletableFuture<Void>> links = new ArrayDeque<>();
+    private CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+    /** The positions saved, for the stream's thread to commit (a managed subscription). */
+    final ConcurrentLinkedQueue<ByteString> saved = new ConcurrentLinkedQueue<>();
+
+    void add(CompletableFuture<Void> writes, @Nullable ByteString position, long lastTimestamp, int events) {
+      CompletableFuture<Void> link = chain.thenCompose(v -> writes);
+      if (position != null) {
+        byte[] id = position.toByteArray();
+        java.util.function.Function<Instant, CompletableFuture<Void>> save = checkpoints.saving(config.topic(), id,
+            lastTimestamp);
+        link = link.thenCompose(v -> save.apply(config.clock().instant())).thenRun(() -> {
+              lastReplayId = id;
+              saved.add(position);
+              Instant newest = lastCommit;
+              if (events > 0 && newest != null) {
+                long lag = Duration.between(newest, config.clock().instant()).toNanos();
+                metrics.time(Meter.CHANGES_LAG, Math.max(0, lag));
+              }
+            });
+      }
+      links.add(link);
+      chain = link;
+    }
+
+    /**
+     * Waits until at most {@code most} answers are in flight; the failure of one is thrown.
+     *
+     * @return false if the stream is stopping
+     */
+    boolean settle(int most) throws InterruptedException {
+      while (true) {
+        CompletableFuture<Void> head = links.peek();
+        if (head == null) {
+          return true;
+        }
+        if (head.isDone()) {
+          links.poll();
+          try {
+            head.join();
+          } catch (CompletionException | java.util.concurrent.CancellationException e) {
+            throw TableWriter.mapped(e);
+          }
+          continue;
+        }
+        if (links.size() <= most) {
+          return true;
+        }
+        if (stopping) {
+          return false;
+        }
+        try {
+          head.get(SLICE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+          // seen on the next turn
+        }
+      }
+    }
+
+    /** Waits for every write sent and every checkpoint in flight, their failures dropped (the chain stops at one). */
+    void drain() {
+      try {
+        writer.flush();
+      } catch (RuntimeException e) {
+        log.debug("a write of the stream of {} failed while it ended: {}", config.topic(), e.getMessage());
+      }
+      try {
+        chain.join();
+      } catch (RuntimeException e) {
+        log.debug("a checkpoint of the stream of {} was not saved while it ended: {}", config.topic(), e.getMessage());
+      }
+      links.clear();
     }
   }
 
@@ -346,11 +459,10 @@ public final class StreamRunner {
   }
 
   /**
-   * An answer's events into the tables, then its position into the checkpoint.
-   *
-   * @return the position checkpointed (the last event's replay id, else the latest replay id), or {@code null}
+   * An answer's events sent to the tables; its position (the last event's replay id, else the latest replay id)
+   * checkpointed once its writes and every earlier answer's are acknowledged (the pipeline's link).
    */
-  private @Nullable ByteString apply(PubSubConnection.Answer answer, WriteClock clock) {
+  private void apply(PubSubConnection.Answer answer, WriteClock clock, Pipeline pipe) {
     PubSubSession s = java.util.Objects.requireNonNull(session);
     for (ConsumerEvent ce : answer.events()) {
       EventSchema schema = schema(s, ce.getEvent().getSchemaId());
@@ -364,19 +476,7 @@ public final class StreamRunner {
       metrics.count(Meter.CLIENT_RECORDS, n, "service", SERVICE, "operation", "apply");
     }
     ByteString position = n > 0 ? answer.events().get(n - 1).getReplayId() : answer.latestReplayId();
-    writer.flush();
-    Instant newest = lastCommit;
-    if (n > 0 && newest != null) {
-      long lag = Duration.between(newest, config.clock().instant()).toNanos();
-      metrics.time(Meter.CHANGES_LAG, Math.max(0, lag));
-    }
-    if (position.isEmpty()) {
-      return null;
-    }
-    byte[] id = position.toByteArray();
-    checkpoints.save(config.topic(), id, clock.last(), config.clock().instant());
-    lastReplayId = id;
-    return position;
+    pipe.add(writer.mark(), position.isEmpty() ? null : position, clock.last(), n);
   }
 
   private void applyOne(ChangeEvent e, EventSchema schema, WriteClock clock) {
@@ -403,6 +503,7 @@ public final class StreamRunner {
   }
 
   private void reread(ChangeEvent e, EventSchema schema, String table, long ts) {
+    writer.flush(); // the writes in flight first, as when answers were applied one at a time
     for (String id : e.recordIds()) {
       Map<String, @Nullable Object> record = rereads.record(e.entity(), id, schema);
       if (record == null) {

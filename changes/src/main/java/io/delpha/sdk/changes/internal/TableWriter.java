@@ -1,6 +1,8 @@
 package io.delpha.sdk.changes.internal;
 
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
+import com.datastax.oss.driver.api.core.cql.BoundStatementBuilder;
+import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.metadata.schema.ColumnMetadata;
@@ -8,11 +10,15 @@ import com.datastax.oss.driver.api.core.metadata.schema.KeyspaceMetadata;
 import com.datastax.oss.driver.api.core.metadata.schema.TableMetadata;
 import com.datastax.oss.driver.api.core.type.DataType;
 import com.datastax.oss.driver.api.core.type.DataTypes;
+import com.datastax.oss.driver.api.core.type.codec.TypeCodec;
+import com.datastax.oss.driver.api.core.type.codec.TypeCodecs;
+import com.datastax.oss.driver.api.core.type.codec.registry.CodecRegistry;
 import io.delpha.sdk.cassandra.CqlExecutor;
 import io.delpha.sdk.cassandra.QuorumExecutor;
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.InvalidInputException;
 import io.delpha.sdk.core.NotFoundException;
+import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.internal.cql.CqlNames;
 import io.delpha.sdk.core.internal.cql.DriverErrors;
 import java.math.BigDecimal;
@@ -25,7 +31,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
@@ -37,14 +44,19 @@ import org.slf4j.LoggerFactory;
  * (text), a column per flat field (its name in lower case). A table that does not exist is created from the event's
  * schema; a field the table lacks is added as a column. Every write carries its own timestamp ({@code USING
  * TIMESTAMP}), so a change applied twice, or after a later one, leaves the row as the latest change made it. Writes go
- * through {@link QuorumExecutor} ({@code LOCAL_QUORUM}, idempotent, sent again on a timed-out attempt) and a batch of
- * them returns when every one is acknowledged. Not thread-safe: one stream's thread uses it.
+ * through {@link QuorumExecutor} ({@code LOCAL_QUORUM}, idempotent, sent again on a timed-out attempt), at most
+ * {@link #MAX_IN_FLIGHT} unacknowledged at a time (a send waits for a slot); {@link #mark()} groups the writes sent
+ * since the last mark (an answer's) into a future done when all are acknowledged, {@link #flush()} waits for every
+ * write sent. Statements are prepared once per table and column set, bound by index with the codecs of their types.
+ * Not thread-safe: one stream's thread uses it (the futures complete on the driver's threads).
  */
 public final class TableWriter {
 
   private static final Logger log = LoggerFactory.getLogger(TableWriter.class);
   /** Prepared statements kept, by their text: an update's column sets vary, so the cache is bounded. */
   private static final int MAX_PREPARED = 512;
+  /** Writes sent and not yet acknowledged, at most, over every answer in flight. */
+  static final int MAX_IN_FLIGHT = 512;
 
   private final CqlExecutor cql;
   private final String keyspace;
@@ -55,7 +67,21 @@ public final class TableWriter {
       return size() > MAX_PREPARED;
     }
   };
-  private final List<CompletionStage<?>> pending = new ArrayList<>();
+  /** Prepared INSERTs by table and column set (the values' keys, in order): an update's column sets vary. */
+  private final Map<List<String>, Insert> inserts = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<List<String>, Insert> eldest) {
+      return size() > MAX_PREPARED;
+    }
+  };
+  private final Map<String, PreparedStatement> deletes = new ConcurrentHashMap<>();
+  /** Writes sent since the last {@link #mark()}. */
+  private final List<CompletableFuture<?>> pending = new ArrayList<>();
+  /** The groups marked and not yet seen done by {@link #flush()}. */
+  private final List<CompletableFuture<Void>> groups = new ArrayList<>();
+  private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
+
+  private record Insert(PreparedStatement statement, @Nullable DataType[] types, @Nullable TypeCodec<?>[] codecs) {}
 
   /**
    * @param cql the host's executor
@@ -141,22 +167,71 @@ public final class TableWriter {
    */
   public void upsert(String table, String id, Map<String, @Nullable Object> values, long timestamp) {
     Map<String, DataType> columns = columns(table);
-    List<String> names = new ArrayList<>();
-    List<@Nullable Object> bound = new ArrayList<>();
-    bound.add(id);
+    List<String> key = new ArrayList<>(values.size() + 1);
+    key.add(table);
+    key.addAll(values.keySet());
+    Insert insert;
+    synchronized (inserts) {
+      insert = inserts.get(key);
+    }
+    if (insert == null) {
+      insert = insert(table, columns, List.copyOf(values.keySet()));
+      synchronized (inserts) {
+        inserts.put(key, insert);
+      }
+    }
+    BoundStatementBuilder b = insert.statement.boundStatementBuilder();
+    b.set(0, id, TypeCodecs.TEXT);
+    int i = 1;
+    int slot = 0;
     for (Map.Entry<String, @Nullable Object> e : values.entrySet()) {
-      DataType type = columns.get(e.getKey());
+      DataType type = insert.types[slot++];
       if (type == null) {
         continue; // a re-read's field the table was not given (the event schema did not name it)
       }
-      names.add(e.getKey());
-      bound.add(convert(e.getValue(), type, table, e.getKey()));
+      Object v = convert(e.getValue(), type, table, e.getKey());
+      setValue(b, i, v, insert.codecs[i]);
+      i++;
     }
-    bound.add(timestamp);
-    String text = "INSERT INTO " + CqlNames.qualified(keyspace, table) + " (id"
-        + names.stream().map(n -> ", " + CqlNames.quote(n)).collect(Collectors.joining()) + ") VALUES (?"
-        + ", ?".repeat(names.size()) + ") USING TIMESTAMP ?";
-    send(text, bound);
+    b.set(i, timestamp, TypeCodecs.BIGINT);
+    send(b.setIdempotence(true).build());
+  }
+
+  /** The prepared INSERT of a column set, with each value's type and codec. */
+  private Insert insert(String table, Map<String, DataType> columns, List<String> names) {
+    DataType[] types = new DataType[names.size()];
+    StringBuilder cols = new StringBuilder();
+    int bound = 0;
+    for (int i = 0; i < names.size(); i++) {
+      DataType type = columns.get(names.get(i));
+      types[i] = type;
+      if (type != null) {
+        cols.append(", ").append(CqlNames.quote(names.get(i)));
+        bound++;
+      }
+    }
+    String text = "INSERT INTO " + CqlNames.qualified(keyspace, table) + " (id" + cols + ") VALUES (?"
+        + ", ?".repeat(bound) + ") USING TIMESTAMP ?";
+    PreparedStatement p = prepared(text);
+    ColumnDefinitions vars = p.getVariableDefinitions();
+    CodecRegistry registry = p.boundStatementBuilder().codecRegistry();
+    @Nullable TypeCodec<?>[] codecs = new TypeCodec<?>[vars.size()];
+    for (int i = 0; i < vars.size(); i++) {
+      DataType t = vars.get(i).getType();
+      codecs[i] = javaClass(t) == null && !t.equals(DataTypes.DECIMAL) ? null : registry.codecFor(t);
+    }
+    return new Insert(p, types, codecs);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void setValue(BoundStatementBuilder b, int i, @Nullable Object v, @Nullable TypeCodec<?> codec) {
+    if (v == null) {
+      b.setToNull(i);
+    } else if (codec != null) {
+      b.set(i, v, (TypeCodec<Object>) codec);
+    } else {
+      b.set(i, v, (Class<Object>) v.getClass());
+    }
   }
 
   /**
@@ -167,8 +242,10 @@ public final class TableWriter {
    * @param timestamp the write's timestamp, microseconds
    */
   public void delete(String table, String id, long timestamp) {
-    send("DELETE FROM " + CqlNames.qualified(keyspace, table) + " USING TIMESTAMP ? WHERE id = ?",
-        List.of(timestamp, id));
+    PreparedStatement p = deletes.computeIfAbsent(table, t -> prepared("DELETE FROM "
+        + CqlNames.qualified(keyspace, t) + " USING TIMESTAMP ? WHERE id = ?"));
+    send(p.boundStatementBuilder().set(0, timestamp, TypeCodecs.BIGINT).set(1, id, TypeCodecs.TEXT)
+        .setIdempotence(true).build());
   }
 
   /**
@@ -202,20 +279,15 @@ public final class TableWriter {
     return columns;
   }
 
-  private void send(String text, List<@Nullable Object> values) {
+  private PreparedStatement prepared(String text) {
     try {
-      PreparedStatement p;
       synchronized (prepared) {
-        p = prepared.get(text);
+        PreparedStatement p = prepared.get(text);
         if (p == null) {
           p = cql.prepare(text);
           prepared.put(text, p);
         }
-      }
-      BoundStatement b = p.bind(values.toArray()).setIdempotent(true);
-      pending.add(cql.executeAsync(b));
-      if (pending.size() >= 256) {
-        flush();
+        return p;
       }
     } catch (DelphaException e) {
       throw e;
@@ -224,24 +296,76 @@ public final class TableWriter {
     }
   }
 
-  /** Waits until every write sent is acknowledged; the first failure is thrown (mapped). */
-  public void flush() {
-    List<CompletionStage<?>> waiting = new ArrayList<>(pending);
+  /** Sends a write once fewer than {@link #MAX_IN_FLIGHT} are unacknowledged; it joins the writes of the answer. */
+  private void send(BoundStatement b) {
+    try {
+      inFlight.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ServiceUnavailableException("interrupted while sending a write to Cassandra");
+    }
+    CompletableFuture<?> f;
+    try {
+      f = cql.executeAsync(b).toCompletableFuture();
+    } catch (RuntimeException e) {
+      inFlight.release();
+      throw e instanceof DelphaException d ? d : DriverErrors.onRequest(e);
+    }
+    f.whenComplete((r, x) -> inFlight.release());
+    pending.add(f);
+  }
+
+  /**
+   * Closes the writes sent since the last mark into one group (an answer's).
+   *
+   * @return done when every write of the group is acknowledged; failed (mapped) as soon as one of them fails
+   */
+  public CompletableFuture<Void> mark() {
+    List<CompletableFuture<?>> group = new ArrayList<>(pending);
     pending.clear();
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    CompletableFuture<?>[] all = group.toArray(CompletableFuture<?>[]::new);
+    CompletableFuture.allOf(all).whenComplete((r, x) -> {
+      if (x == null) {
+        done.complete(null);
+      }
+    });
+    for (CompletableFuture<?> f : group) {
+      f.whenComplete((r, x) -> {
+        if (x != null) {
+          done.completeExceptionally(mapped(x));
+        }
+      });
+    }
+    groups.removeIf(CompletableFuture::isDone);
+    groups.add(done);
+    return done;
+  }
+
+  /** Waits until every write sent is acknowledged (the groups marked before too); the first failure is thrown. */
+  public void flush() {
+    mark();
+    List<CompletableFuture<Void>> waiting = new ArrayList<>(groups);
+    groups.clear();
     RuntimeException first = null;
-    for (CompletionStage<?> s : waiting) {
+    for (CompletableFuture<Void> s : waiting) {
       try {
-        s.toCompletableFuture().join();
-      } catch (CompletionException e) {
+        s.join();
+      } catch (CompletionException | java.util.concurrent.CancellationException e) {
         if (first == null) {
-          Throwable cause = e.getCause() == null ? e : e.getCause();
-          first = cause instanceof DelphaException d ? d : DriverErrors.onRequest(cause);
+          first = mapped(e);
         }
       }
     }
     if (first != null) {
       throw first;
     }
+  }
+
+  /** A write's failure as the library's exception. */
+  static RuntimeException mapped(Throwable x) {
+    Throwable cause = x instanceof CompletionException && x.getCause() != null ? x.getCause() : x;
+    return cause instanceof DelphaException d ? d : DriverErrors.onRequest(cause);
   }
 
   /** A column's value as the driver binds it to the table's type (the table may predate the stream). */
