@@ -7,6 +7,7 @@ import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.cql.Statement;
 import io.delpha.sdk.cassandra.CqlExecutor;
 import io.delpha.sdk.cassandra.CqlExecutorWrapper;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -22,6 +23,8 @@ final class FaultAtWrite extends CqlExecutorWrapper {
   private final Runnable fault;
   private final AtomicInteger checkpoints = new AtomicInteger();
   private final AtomicInteger writesSince = new AtomicInteger();
+  private final AtomicInteger saving = new AtomicInteger();
+  private volatile boolean held;
 
   /**
    * @param delegate the real executor
@@ -41,20 +44,44 @@ final class FaultAtWrite extends CqlExecutorWrapper {
         : s instanceof BoundStatement b ? b.getPreparedStatement().getQuery() : "";
   }
 
+  private static boolean checkpoint(Statement<?> s) {
+    String text = text(s);
+    return text.startsWith("INSERT INTO") && text.contains("salesforce_change_checkpoints");
+  }
+
   @Override
   public ResultSet execute(Statement<?> statement) {
     ResultSet rs = super.execute(statement);
-    String text = text(statement);
-    if (text.startsWith("INSERT INTO") && text.contains("salesforce_change_checkpoints")) {
+    if (checkpoint(statement)) {
       checkpoints.incrementAndGet();
     }
     return rs;
   }
 
+  /**
+   * A checkpoint (saved asynchronously, once the writes it covers are acknowledged) counts when acknowledged; after
+   * the fault none is sent, as in a process killed there, and the fault waits for those sent before it to land.
+   */
   @Override
   public CompletionStage<AsyncResultSet> executeAsync(Statement<?> statement) {
+    if (checkpoint(statement)) {
+      if (held) {
+        return new CompletableFuture<>();
+      }
+      saving.incrementAndGet();
+      return super.executeAsync(statement).whenComplete((r, x) -> {
+        if (x == null) {
+          checkpoints.incrementAndGet();
+        }
+        saving.decrementAndGet();
+      });
+    }
     CompletionStage<AsyncResultSet> sent = super.executeAsync(statement);
     if (after > 0 && checkpoints.get() >= after && writesSince.incrementAndGet() == at) {
+      held = true;
+      while (saving.get() > 0) {
+        Thread.onSpinWait();
+      }
       fault.run();
     }
     return sent;
