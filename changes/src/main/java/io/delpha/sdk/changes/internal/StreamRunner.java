@@ -47,10 +47,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A change stream's work, on a thread of its own: subscribe (from the checkpoint, else the preset), take the answers in
- * order, send each one's writes into Cassandra, and ask for more while they are in flight: at most {@link #WINDOW}
- * answers applied and not yet checkpointed (the next one asked for only when fewer than that are), {@code batchSize}
- * events requested (with a managed subscription, one answer: the next asked for after its commit). Each answer's last replay id (a keep-alive's latest replay id too) is checkpointed asynchronously,
- * in order, once its writes and every earlier answer's are acknowledged; after a failed write no later checkpoint is
+ * order, send each one's writes into Cassandra, and ask for more while they are in flight: answers applied and not
+ * yet checkpointed, and events requested ({@code batchSize} at most a request) and not yet received, together at most
+ * {@link #WINDOW} answers of {@code batchSize} (with a managed subscription, one: the next events are asked for after
+ * the answer's commit). Each answer's last replay id (a keep-alive's latest replay id too) is checkpointed
+ * asynchronously, in order, once its writes and every earlier answer's are acknowledged; after a failed write no later checkpoint is
  * saved, and the stream resubscribes from the last one saved. A dropped stream is subscribed again from the
  * checkpoint ({@code CUSTOM}), with the retry policy's pauses (after an {@code UNAUTHENTICATED}, with the session the
  * login gives in place of the refused one, {@link PubSubLogin#loginAgain}), and what it sends again is written again with the same
@@ -316,9 +317,13 @@ public final class StreamRunner {
         }
         answered[0] = true;
         outstanding -= n;
-        if (outstanding <= batch / 2) {
-          sub.request(batch - outstanding);
-          outstanding = batch;
+        // the window: answers in flight and events requested together at most `window` answers of `batch`
+        int room = (window - pipe.size()) * batch - outstanding;
+        if (room >= batch - batch / 2) {
+          for (int asked = 0; asked < room; asked += batch) {
+            sub.request(Math.min(batch, room - asked)); // num_requested never above batchSize
+          }
+          outstanding += room;
         }
       }
     } catch (InterruptedException e) {
@@ -369,6 +374,11 @@ public final class StreamRunner {
       }
       links.add(link);
       chain = link;
+    }
+
+    /** @return the answers applied and not yet seen checkpointed */
+    int size() {
+      return links.size();
     }
 
     /**
