@@ -81,7 +81,17 @@ public final class TableWriter {
   private final List<CompletableFuture<Void>> groups = new ArrayList<>();
   private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
 
-  private record Insert(PreparedStatement statement, @Nullable DataType[] types, @Nullable TypeCodec<?>[] codecs) {}
+  /**
+   * A prepared INSERT of a column set.
+   *
+   * @param statement the statement
+   * @param kept by the values' order, whether the table has the column (else the value is not bound)
+   * @param types by bind index, the column's type
+   * @param codecs by bind index, the codec of the type's Java class
+   * @param byClass by bind index, whether the codec is looked up by the value's class instead (a type without one)
+   */
+  private record Insert(PreparedStatement statement, boolean[] kept, DataType[] types, TypeCodec<?>[] codecs,
+      boolean[] byClass) {}
 
   /**
    * @param cql the host's executor
@@ -185,12 +195,11 @@ public final class TableWriter {
     int i = 1;
     int slot = 0;
     for (Map.Entry<String, @Nullable Object> e : values.entrySet()) {
-      DataType type = insert.types[slot++];
-      if (type == null) {
+      if (!insert.kept[slot++]) {
         continue; // a re-read's field the table was not given (the event schema did not name it)
       }
-      Object v = convert(e.getValue(), type, table, e.getKey());
-      setValue(b, i, v, insert.codecs[i]);
+      Object v = convert(e.getValue(), insert.types[i], table, e.getKey());
+      setValue(b, i, v, insert.byClass[i] ? null : insert.codecs[i]);
       i++;
     }
     b.set(i, timestamp, TypeCodecs.BIGINT);
@@ -199,12 +208,12 @@ public final class TableWriter {
 
   /** The prepared INSERT of a column set, with each value's type and codec. */
   private Insert insert(String table, Map<String, DataType> columns, List<String> names) {
-    DataType[] types = new DataType[names.size()];
+    boolean[] kept = new boolean[names.size()];
     StringBuilder cols = new StringBuilder();
     int bound = 0;
     for (int i = 0; i < names.size(); i++) {
       DataType type = columns.get(names.get(i));
-      types[i] = type;
+      kept[i] = type != null;
       if (type != null) {
         cols.append(", ").append(CqlNames.quote(names.get(i)));
         bound++;
@@ -215,12 +224,16 @@ public final class TableWriter {
     PreparedStatement p = prepared(text);
     ColumnDefinitions vars = p.getVariableDefinitions();
     CodecRegistry registry = p.boundStatementBuilder().codecRegistry();
-    @Nullable TypeCodec<?>[] codecs = new TypeCodec<?>[vars.size()];
+    DataType[] types = new DataType[vars.size()];
+    TypeCodec<?>[] codecs = new TypeCodec<?>[vars.size()];
+    boolean[] byClass = new boolean[vars.size()];
     for (int i = 0; i < vars.size(); i++) {
       DataType t = vars.get(i).getType();
-      codecs[i] = javaClass(t) == null && !t.equals(DataTypes.DECIMAL) ? null : registry.codecFor(t);
+      types[i] = t;
+      byClass[i] = javaClass(t) == null && !t.equals(DataTypes.DECIMAL);
+      codecs[i] = byClass[i] ? TypeCodecs.TEXT : registry.codecFor(t);
     }
-    return new Insert(p, types, codecs);
+    return new Insert(p, kept, types, codecs, byClass);
   }
 
   @SuppressWarnings("unchecked")
