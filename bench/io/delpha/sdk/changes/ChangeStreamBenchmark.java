@@ -51,7 +51,8 @@ import java.util.zip.CRC32;
  * row equal to the model's final table, and a CRC32 of it) before any figure.
  *
  * <p>Lag: from an event's commitTimestamp (set when the fake sends it) to the moment the stream's checkpoint covers it
- * (status().lastReplayId(), polled every 0.2 ms), i.e. its write acknowledged by Cassandra and the checkpoint saved.
+ * (status().lastReplayId(), polled every 2 ms: a poller that spins takes a core from the stream on two), i.e. its write
+ * acknowledged by Cassandra and the checkpoint saved.
  *
  * <p>Args: {@code [events] [warmupEvents] [batchSize]}; prints RESULT lines for {@code bench/run-all.sh changes}.
  */
@@ -208,7 +209,7 @@ public final class ChangeStreamBenchmark {
             }
             seen = at;
           } else {
-            LockSupport.parkNanos(200_000);
+            LockSupport.parkNanos(2_000_000);
           }
         }
         return new Run((end - firstSent[0]) / 1e9, lag);

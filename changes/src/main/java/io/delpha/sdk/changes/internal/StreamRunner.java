@@ -358,6 +358,8 @@ public final class StreamRunner {
 
     void add(CompletableFuture<Void> writes, @Nullable ByteString position, long lastTimestamp, int events) {
       CompletableFuture<Void> link = chain.thenCompose(v -> writes);
+      // this answer's newest change (later answers move lastCommit before this link completes)
+      Instant newest = events > 0 ? lastCommit : null;
       if (position != null) {
         byte[] id = position.toByteArray();
         java.util.function.Function<Instant, CompletableFuture<Void>> save = checkpoints.saving(config.topic(), id,
@@ -365,8 +367,7 @@ public final class StreamRunner {
         link = link.thenCompose(v -> save.apply(config.clock().instant())).thenRun(() -> {
               lastReplayId = id;
               saved.add(position);
-              Instant newest = lastCommit;
-              if (events > 0 && newest != null) {
+              if (newest != null) {
                 long lag = Duration.between(newest, config.clock().instant()).toNanos();
                 metrics.time(Meter.CHANGES_LAG, Math.max(0, lag));
               }
