@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The stream's executor with a fault at a chosen point of its work: once the stream has checkpointed {@code after}
  * times, its {@code at}-th table write after that is sent, and then the fault runs on the stream's thread, mid-answer
- * (some of the answer's writes sent, its checkpoint not). Everything else goes to the real executor.
+ * (some of the answer's writes sent, its checkpoint not). While the fault runs no checkpoint is sent (a process killed
+ * there sends none); once it returns, the stream goes on. Everything else goes to the real executor.
  */
 final class FaultAtWrite extends CqlExecutorWrapper {
 
@@ -83,6 +84,7 @@ final class FaultAtWrite extends CqlExecutorWrapper {
         Thread.onSpinWait();
       }
       fault.run();
+      held = false; // a fault that returns (a node killed) lets the stream go on; one that holds never returns
     }
     return sent;
   }
