@@ -7,10 +7,7 @@ import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.BatchStatement;
 import com.datastax.oss.driver.api.core.cql.BatchType;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
-import com.datastax.oss.driver.api.core.cql.ColumnDefinition;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
-import com.datastax.oss.driver.api.core.cql.Row;
-import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.metadata.schema.ColumnMetadata;
 import com.datastax.oss.driver.api.core.metadata.schema.TableMetadata;
 import io.delpha.sdk.cassandra.CassandraManager;
@@ -362,17 +359,7 @@ public final class ChangeStreamBenchmark {
 
   /** Every row of ks.account equal to the model's; returns the table's checksum. */
   private static long check(CassandraManager cass, String ks, Map<String, Map<String, Object>> expected) {
-    Map<String, Map<String, Object>> table = new TreeMap<>();
-    for (Row row : cass.execute(SimpleStatement.newInstance("SELECT * FROM " + ks + ".account").setPageSize(5000))) {
-      Map<String, Object> cols = new TreeMap<>();
-      for (ColumnDefinition c : row.getColumnDefinitions()) {
-        String name = c.getName().asInternal();
-        if (!name.equals("id")) {
-          cols.put(name, row.getObject(name));
-        }
-      }
-      table.put(row.getString("id"), cols);
-    }
+    Map<String, Map<String, Object>> table = ChangeLog.rows(cass, ks, "account");
     if (!table.equals(expected)) {
       long differ = expected.keySet().stream().filter(id -> !expected.get(id).equals(table.get(id))).count();
       throw new IllegalStateException(ks + ".account holds " + table.size() + " rows, the model " + expected.size()
