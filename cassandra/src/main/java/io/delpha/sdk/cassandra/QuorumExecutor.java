@@ -3,6 +3,8 @@ package io.delpha.sdk.cassandra;
 import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import com.datastax.oss.driver.api.core.DriverTimeoutException;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
+import com.datastax.oss.driver.api.core.cql.BatchStatement;
+import com.datastax.oss.driver.api.core.cql.BatchableStatement;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
@@ -14,6 +16,9 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -32,7 +37,11 @@ import org.slf4j.LoggerFactory;
  *   <li>idempotence marked: plain reads and upserts (same values, same result when run twice) may be
  *       retried by the driver on another node; a conditional statement ({@code IF ...}) never is, as a
  *       retried LWT could report "not applied" for its own first attempt.
- *   <li>an idempotent read or upsert has a short attempt ({@link io.delpha.sdk.cassandra.CassandraConfig#attemptTimeout()},
+ *   <li>a batch ({@link BatchStatement}) runs at {@code LOCAL_QUORUM} too, and is idempotent unless one of its
+ *       statements is conditional or calls {@code now()} (unless marked either way by the caller); an idempotent
+ *       batch of upserts sent asynchronously is attempted as an upsert is, below (its attempts timed by this executor:
+ *       the driver drops a batch's own timeout); run blocking, a batch runs once with the request timeout.
+ *   <li>an idempotent read, upsert or batch of upserts has a short attempt ({@link io.delpha.sdk.cassandra.CassandraConfig#attemptTimeout()},
  *       2 s by default) and is sent again at once when an attempt times out (the driver's client timeout, or a
  *       coordinator's read or write timeout), until the request timeout is used up: a coordinator that hangs holds
  *       a request until the driver's heartbeat gives up on it (about 4 s), the next attempt goes through the driver's
@@ -107,7 +116,7 @@ public final class QuorumExecutor extends CqlExecutorWrapper {
     String cql = statement instanceof SimpleStatement s ? s.getQuery()
         : statement instanceof BoundStatement b ? b.getPreparedStatement().getQuery() : null;
     if (cql == null || !DML_OR_READ.matcher(cql).find()) {
-      return statement; // DDL and batches as given
+      return statement instanceof BatchStatement batch ? decideBatch(batch) : statement; // DDL as given
     }
     Statement<?> s = statement;
     if (s.getConsistencyLevel() == null) {
@@ -123,11 +132,37 @@ public final class QuorumExecutor extends CqlExecutorWrapper {
     return s;
   }
 
+  /**
+   * A batch at {@code LOCAL_QUORUM} unless set; idempotent unless marked, when none of its statements is conditional
+   * or calls {@code now()} (a statement's own level is ignored inside a batch: the batch's applies).
+   */
+  private static Statement<?> decideBatch(BatchStatement batch) {
+    Statement<?> s = batch;
+    if (s.getConsistencyLevel() == null) {
+      s = s.setConsistencyLevel(DefaultConsistencyLevel.LOCAL_QUORUM);
+    }
+    if (s.isIdempotent() == null) {
+      boolean idempotent = true;
+      for (BatchableStatement<?> child : batch) {
+        String cql = child instanceof SimpleStatement simple ? simple.getQuery()
+            : child instanceof BoundStatement bound ? bound.getPreparedStatement().getQuery() : null;
+        if (cql == null || conditional(cql) || cql.toLowerCase(Locale.ROOT).contains("now()")) {
+          idempotent = false;
+          if (cql != null && conditional(cql) && s.getSerialConsistencyLevel() == null) {
+            s = s.setSerialConsistencyLevel(DefaultConsistencyLevel.LOCAL_SERIAL);
+          }
+        }
+      }
+      s = s.setIdempotent(idempotent);
+    }
+    return s;
+  }
+
   @Override
   public ResultSet execute(Statement<?> statement) {
     Statement<?> s = decide(statement);
-    if (!attempted(s)) {
-      return delegate().execute(s);
+    if (!attempted(s) || s instanceof BatchStatement) {
+      return delegate().execute(s); // a batch blocking: once, with the request timeout (the driver drops its own)
     }
     long deadline = System.nanoTime() + budget(s).toNanos();
     for (int attempt = 1; ; attempt++) {
@@ -151,7 +186,13 @@ public final class QuorumExecutor extends CqlExecutorWrapper {
   }
 
   private CompletionStage<AsyncResultSet> attemptAsync(Statement<?> s, long deadline, int attempt) {
-    return delegate().executeAsync(s.setTimeout(attemptTime(deadline))).handle((rs, error) -> {
+    Duration time = attemptTime(deadline);
+    Statement<?> timed = s.setTimeout(time);
+    CompletionStage<AsyncResultSet> sent = delegate().executeAsync(timed);
+    if (timed.getTimeout() == null) {
+      sent = timedHere(sent, time); // a batch: the driver does not keep its timeout
+    }
+    return sent.handle((rs, error) -> {
       if (error == null) {
         return CompletableFuture.completedFuture(rs);
       }
@@ -161,10 +202,47 @@ public final class QuorumExecutor extends CqlExecutorWrapper {
     }).thenCompose(next -> next);
   }
 
-  /** Whether the statement runs in attempts: an idempotent read or upsert over a manager with a shorter attempt. */
+  /**
+   * An attempt timed by this executor rather than the driver: the driver (4.19) drops a batch's own timeout ({@code
+   * BatchStatement.getTimeout()} is always null), so the request runs with the session's request timeout; the attempt
+   * fails with the driver's timeout exception after {@code time} (the next attempt goes out then, the first one left to
+   * complete or time out unheeded: the writes are idempotent).
+   */
+  private static CompletionStage<AsyncResultSet> timedHere(CompletionStage<AsyncResultSet> sent, Duration time) {
+    CompletableFuture<AsyncResultSet> out = new CompletableFuture<>();
+    ScheduledFuture<?> timer = Timer.INSTANCE.schedule(() -> out.completeExceptionally(
+        new DriverTimeoutException("Query timed out after " + time)), time.toNanos(), TimeUnit.NANOSECONDS);
+    sent.whenComplete((rs, error) -> {
+      timer.cancel(false);
+      if (error == null) {
+        out.complete(rs);
+      } else {
+        out.completeExceptionally(error);
+      }
+    });
+    return out;
+  }
+
+  /** The timer of the attempts timed here: one daemon thread, a cancelled timer removed at once. */
+  private static final class Timer {
+    static final ScheduledThreadPoolExecutor INSTANCE = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, "delpha-quorum-attempts");
+      t.setDaemon(true);
+      return t;
+    });
+
+    static {
+      INSTANCE.setRemoveOnCancelPolicy(true);
+    }
+  }
+
+  /**
+   * Whether the statement runs in attempts: an idempotent read, upsert or batch of upserts over a manager with a
+   * shorter attempt.
+   */
   private boolean attempted(Statement<?> s) {
     return attemptTimeout != null && Boolean.TRUE.equals(s.isIdempotent())
-        && (s instanceof SimpleStatement || s instanceof BoundStatement)
+        && (s instanceof SimpleStatement || s instanceof BoundStatement || s instanceof BatchStatement)
         && attemptTimeout.compareTo(budget(s)) < 0;
   }
 
@@ -186,9 +264,23 @@ public final class QuorumExecutor extends CqlExecutorWrapper {
       return false;
     }
     LOG.info("attempt {} of an idempotent statement timed out ({}); sending it again: {}", attempt,
-        failure.getMessage(), s instanceof SimpleStatement simple ? simple.getQuery()
-            : ((BoundStatement) s).getPreparedStatement().getQuery());
+        failure.getMessage(), text(s));
     return true;
+  }
+
+  /** A statement's text for the log: a batch's is its size and first statement's. */
+  private static String text(Statement<?> s) {
+    if (s instanceof SimpleStatement simple) {
+      return simple.getQuery();
+    }
+    if (s instanceof BoundStatement bound) {
+      return bound.getPreparedStatement().getQuery();
+    }
+    if (s instanceof BatchStatement batch) {
+      java.util.Iterator<BatchableStatement<?>> it = batch.iterator();
+      return "a batch of " + batch.size() + " statements" + (it.hasNext() ? ", the first " + text(it.next()) : "");
+    }
+    return s.getClass().getSimpleName();
   }
 
   /** A client timeout, or a coordinator's read or write timeout, anywhere in the failure's causes. */

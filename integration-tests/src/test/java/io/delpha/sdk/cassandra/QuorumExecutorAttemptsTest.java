@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import com.datastax.oss.driver.api.core.DriverTimeoutException;
+import com.datastax.oss.driver.api.core.cql.BatchStatement;
+import com.datastax.oss.driver.api.core.cql.BatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.metadata.Node;
 import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
 import com.datastax.oss.driver.api.core.servererrors.ReadTimeoutException;
@@ -102,6 +105,36 @@ class QuorumExecutorAttemptsTest {
       assertThat(logs.text()).contains("SELECT v FROM attempts.kv WHERE k = ?");
     } finally {
       signal("CONT");
+    }
+  }
+
+  @Test
+  @DisplayName("an unlogged batch of upserts is at LOCAL_QUORUM, idempotent, and sent again as a single upsert is")
+  void asyncBatchSentAgain() {
+    QuorumExecutor quorum = new QuorumExecutor(cass);
+    PreparedStatement write = quorum.prepare("INSERT INTO attempts.kv (k, v) VALUES (?, ?) USING TIMESTAMP ?");
+    BatchStatement batch = BatchStatement.newInstance(BatchType.UNLOGGED, write.bind("b1", "x", 1L),
+        write.bind("b2", "y", 1L));
+    try (LogCapture logs = new LogCapture()) {
+      signal("STOP");
+      CompletableFuture<Void> resume = CompletableFuture.runAsync(() -> {
+        ServerSupport.sleep(Duration.ofMillis(900));
+        signal("CONT");
+      });
+      quorum.executeAsync(batch).toCompletableFuture().join();
+      resume.join();
+      assertThat(logs.text()).contains("attempt 1 of an idempotent statement timed out")
+          .contains("a batch of 2 statements, the first INSERT INTO attempts.kv");
+    } finally {
+      signal("CONT");
+    }
+    assertThat(quorum.execute("SELECT v FROM attempts.kv WHERE k IN ('b1', 'b2')").all()).hasSize(2);
+    // a conditional statement makes a batch run once, with LOCAL_SERIAL
+    try (LogCapture logs = new LogCapture()) {
+      BatchStatement lwt = BatchStatement.newInstance(BatchType.UNLOGGED,
+          SimpleStatement.newInstance("INSERT INTO attempts.kv (k, v) VALUES ('b1', 'z') IF NOT EXISTS"));
+      assertThat(quorum.execute(lwt).wasApplied()).isFalse();
+      assertThat(logs.text()).doesNotContain("a batch of");
     }
   }
 

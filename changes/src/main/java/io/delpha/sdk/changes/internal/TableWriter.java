@@ -1,10 +1,16 @@
 package io.delpha.sdk.changes.internal;
 
+import com.datastax.oss.driver.api.core.CqlIdentifier;
+import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
+import com.datastax.oss.driver.api.core.cql.BatchStatement;
+import com.datastax.oss.driver.api.core.cql.BatchType;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.BoundStatementBuilder;
 import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.metadata.Node;
+import com.datastax.oss.driver.api.core.metadata.TokenMap;
 import com.datastax.oss.driver.api.core.metadata.schema.ColumnMetadata;
 import com.datastax.oss.driver.api.core.metadata.schema.KeyspaceMetadata;
 import com.datastax.oss.driver.api.core.metadata.schema.TableMetadata;
@@ -21,7 +27,9 @@ import io.delpha.sdk.core.NotFoundException;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.internal.cql.CqlNames;
 import io.delpha.sdk.core.internal.cql.DriverErrors;
+import io.delpha.sdk.core.internal.cql.RowBatcher;
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -43,20 +51,28 @@ import org.slf4j.LoggerFactory;
  * Writes changes into an object's table of the organisation's keyspace: one row per record, keyed by {@code id}
  * (text), a column per flat field (its name in lower case). A table that does not exist is created from the event's
  * schema; a field the table lacks is added as a column. Every write carries its own timestamp ({@code USING
- * TIMESTAMP}), so a change applied twice, or after a later one, leaves the row as the latest change made it. Writes go
- * through {@link QuorumExecutor} ({@code LOCAL_QUORUM}, idempotent, sent again on a timed-out attempt), at most
- * {@link #MAX_IN_FLIGHT} unacknowledged at a time (a send waits for a slot); {@link #mark()} groups the writes sent
- * since the last mark (an answer's) into a future done when all are acknowledged, {@link #flush()} waits for every
- * write sent. Statements are prepared once per table and column set, bound by index with the codecs of their types.
- * Not thread-safe: one stream's thread uses it (the futures complete on the driver's threads).
+ * TIMESTAMP}), so a change applied twice, or after a later one, leaves the row as the latest change made it, in a
+ * batch or not. Writes are grouped into unlogged batches of at most {@link #MAX_BATCH} writes and {@link
+ * RowBatcher#MAX_BATCH_BYTES} of values (a larger write goes alone) whose partitions share their replicas (by the
+ * driver's token map; without one, by partition), as dsbulk's {@code REPLICA_SET} batch mode does: about a tenth of
+ * the requests, each to a coordinator that is a replica of every write in it. A group is sent when full, or at {@link
+ * #mark()}; a group of one is sent as the single write. Requests go through {@link QuorumExecutor} ({@code
+ * LOCAL_QUORUM}, idempotent, sent again on a timed-out attempt, a batch as a single write is), at most {@link
+ * #MAX_IN_FLIGHT} unacknowledged at a time (a send waits for a slot); {@link #mark()} groups the writes since the last
+ * mark (an answer's) into a future done when every request holding them is acknowledged, failed when one fails;
+ * {@link #flush()} waits for every write. Statements are prepared once per table and column set, bound by index with
+ * the codecs of their types. Not thread-safe: one stream's thread uses it (the futures complete on the driver's
+ * threads).
  */
 public final class TableWriter {
 
   private static final Logger log = LoggerFactory.getLogger(TableWriter.class);
   /** Prepared statements kept, by their text: an update's column sets vary, so the cache is bounded. */
   private static final int MAX_PREPARED = 512;
-  /** Writes sent and not yet acknowledged, at most, over every answer in flight. */
+  /** Requests (a batch or a single write) sent and not yet acknowledged, at most, over every answer in flight. */
   static final int MAX_IN_FLIGHT = 512;
+  /** Writes in a batch, at most: {@link RowBatcher#MAX_BATCH_PARTITIONS} (Cassandra warns above), the anchor's 10. */
+  static final int MAX_BATCH = RowBatcher.MAX_BATCH_PARTITIONS;
 
   private final CqlExecutor cql;
   private final String keyspace;
@@ -80,6 +96,9 @@ public final class TableWriter {
   /** The groups marked and not yet seen done by {@link #flush()}. */
   private final List<CompletableFuture<Void>> groups = new ArrayList<>();
   private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
+  /** Writes not sent yet, by their replicas (or, without a token map, their partition), in the order they came. */
+  private final Map<Object, Group> unsent = new LinkedHashMap<>();
+  private final CqlIdentifier keyspaceId;
 
   /**
    * A prepared INSERT of a column set.
@@ -100,6 +119,7 @@ public final class TableWriter {
   public TableWriter(CqlExecutor cql, String keyspace) {
     this.cql = new QuorumExecutor(cql);
     this.keyspace = keyspace;
+    this.keyspaceId = CqlIdentifier.fromInternal(keyspace);
   }
 
   /**
@@ -203,7 +223,7 @@ public final class TableWriter {
       i++;
     }
     b.set(i, timestamp, TypeCodecs.BIGINT);
-    send(b.setIdempotence(true).build());
+    add(b.setIdempotence(true).build());
   }
 
   /** The prepared INSERT of a column set, with each value's type and codec. */
@@ -257,7 +277,7 @@ public final class TableWriter {
   public void delete(String table, String id, long timestamp) {
     PreparedStatement p = deletes.computeIfAbsent(table, t -> prepared("DELETE FROM "
         + CqlNames.qualified(keyspace, t) + " USING TIMESTAMP ? WHERE id = ?"));
-    send(p.boundStatementBuilder().set(0, timestamp, TypeCodecs.BIGINT).set(1, id, TypeCodecs.TEXT)
+    add(p.boundStatementBuilder().set(0, timestamp, TypeCodecs.BIGINT).set(1, id, TypeCodecs.TEXT)
         .setIdempotence(true).build());
   }
 
@@ -309,8 +329,77 @@ public final class TableWriter {
     }
   }
 
-  /** Sends a write once fewer than {@link #MAX_IN_FLIGHT} are unacknowledged; it joins the writes of the answer. */
-  private void send(BoundStatement b) {
+  /**
+   * Adds a write to the group of its replicas (without a token map, of its partition; without a routing key, a group
+   * of its own), sending the group once it holds {@link #MAX_BATCH}.
+   */
+  private void add(BoundStatement b) {
+    Object key = group(b);
+    int bytes = 0;
+    for (ByteBuffer v : b.getValues()) {
+      bytes += v == null ? 0 : v.remaining();
+    }
+    Group g = unsent.get(key);
+    if (g != null && g.bytes + bytes > RowBatcher.MAX_BATCH_BYTES) {
+      unsent.remove(key);
+      send(g.writes);
+      g = null;
+    }
+    if (g == null) {
+      g = new Group();
+      unsent.put(key, g);
+    }
+    g.writes.add(b);
+    g.bytes += bytes;
+    if (g.writes.size() >= MAX_BATCH) {
+      unsent.remove(key);
+      send(g.writes);
+    }
+  }
+
+  /** Writes waiting for their batch. */
+  private static final class Group {
+    final List<BoundStatement> writes = new ArrayList<>(MAX_BATCH);
+    /** Bytes of the writes' values. */
+    int bytes;
+  }
+
+  /** The key of a write's group: the set of its replicas, else its routing key, else a key of its own. */
+  private Object group(BoundStatement b) {
+    ByteBuffer routingKey = b.getRoutingKey();
+    if (routingKey == null) {
+      return new Object();
+    }
+    Optional<TokenMap> ring = cql.cluster().tokenMap();
+    if (ring.isPresent()) {
+      Set<Node> replicas = ring.get().getReplicas(keyspaceId, routingKey);
+      if (!replicas.isEmpty()) {
+        return replicas;
+      }
+    }
+    return routingKey;
+  }
+
+  /** Sends the writes of every group not yet full. */
+  private void sendUnsent() {
+    for (Group g : unsent.values()) {
+      send(g.writes);
+    }
+    unsent.clear();
+  }
+
+  /** Sends a group: one write alone, more as an unlogged, idempotent batch at {@code LOCAL_QUORUM}. */
+  private void send(List<BoundStatement> writes) {
+    if (writes.size() == 1) {
+      send(writes.get(0));
+    } else {
+      send(BatchStatement.newInstance(BatchType.UNLOGGED, writes.toArray(BoundStatement[]::new))
+          .setConsistencyLevel(DefaultConsistencyLevel.LOCAL_QUORUM).setIdempotent(true));
+    }
+  }
+
+  /** Sends a request once fewer than {@link #MAX_IN_FLIGHT} are unacknowledged; it joins the writes of the answer. */
+  private void send(com.datastax.oss.driver.api.core.cql.Statement<?> b) {
     try {
       inFlight.acquire();
     } catch (InterruptedException e) {
@@ -334,6 +423,7 @@ public final class TableWriter {
    * @return done when every write of the group is acknowledged; failed (mapped) as soon as one of them fails
    */
   public CompletableFuture<Void> mark() {
+    sendUnsent();
     List<CompletableFuture<?>> group = new ArrayList<>(pending);
     pending.clear();
     CompletableFuture<Void> done = new CompletableFuture<>();
