@@ -177,9 +177,9 @@ class ChangeStreamTest {
       server.dropEvery = random.nextInt(3) == 0 ? 0 : 5 + random.nextInt(40);
       server.redeliver = random.nextInt(4);
       server.maxPerAnswer = 1 + random.nextInt(12);
-      // a write or a checkpoint lost now and then: nothing may be checkpointed past it
+      // a write (a batch of them) or a checkpoint lost now and then: nothing may be checkpointed past it
       io.delpha.sdk.testing.FailingCqlExecutor failing =
-          new io.delpha.sdk.testing.FailingCqlExecutor(cass, random.nextBoolean() ? 0 : 200 + random.nextInt(200));
+          new io.delpha.sdk.testing.FailingCqlExecutor(cass, random.nextBoolean() ? 0 : 40 + random.nextInt(60));
       SalesforceChangeStreamBuilder b = stream(server, ks, sf).cql(failing).batchSize(1 + random.nextInt(100));
       io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
           new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
@@ -196,6 +196,8 @@ class ChangeStreamTest {
         // a lost write and a dropped stream may end the same subscription
         assertThat(s.resubscribes()).as("resubscribes")
             .isGreaterThanOrEqualTo(server.drops.get() + failing.failed() > 0 ? 1 : 0);
+        org.slf4j.LoggerFactory.getLogger(ChangeStreamTest.class).info("seed {}: {} statements failed, {} of them "
+            + "batches; {} streams dropped", seed, failing.failed(), failing.failedBatches(), server.drops.get());
         if (loopback) {
           assertThat(registry.get("delpha.client.records").tag("service", "salesforce-pubsub")
               .tag("operation", "apply").counter().count()).as("events applied, metered")
@@ -268,7 +270,7 @@ class ChangeStreamTest {
         }
       };
       io.delpha.sdk.testing.FailingCqlExecutor failing =
-          new io.delpha.sdk.testing.FailingCqlExecutor(cass, random.nextBoolean() ? 0 : 150 + random.nextInt(200));
+          new io.delpha.sdk.testing.FailingCqlExecutor(cass, random.nextBoolean() ? 0 : 30 + random.nextInt(60));
       String name = random.nextBoolean() ? MANAGED_NAME : MANAGED_ID;
       // fewer events asked for than a stream lives for: a commit lands before the stream drops (one dropped after its
       // first answer, every time, would start again from the same commit for ever)

@@ -11,7 +11,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A Cassandra executor whose every {@code n}th statement fails as an unreachable cluster does ({@link
+ * A Cassandra executor whose every {@code n}th statement (a batch is one) fails as an unreachable cluster does ({@link
  * ServiceUnavailableException}), the others going to the real one: the fault of a write lost mid-batch, for the
  * components that must record progress only after their writes were acknowledged. Thread-safe.
  */
@@ -20,6 +20,7 @@ public final class FailingCqlExecutor extends CqlExecutorWrapper {
   private final long every;
   private final AtomicLong statements = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
+  private final AtomicLong failedBatches = new AtomicLong();
 
   /**
    * @param delegate the real executor
@@ -49,6 +50,9 @@ public final class FailingCqlExecutor extends CqlExecutorWrapper {
   @Override
   public CompletionStage<AsyncResultSet> executeAsync(Statement<?> statement) {
     if (fails()) {
+      if (statement instanceof com.datastax.oss.driver.api.core.cql.BatchStatement) {
+        failedBatches.incrementAndGet();
+      }
       return CompletableFuture.failedFuture(new ServiceUnavailableException("injected: the write was not acknowledged"));
     }
     return super.executeAsync(statement);
@@ -59,5 +63,12 @@ public final class FailingCqlExecutor extends CqlExecutorWrapper {
    */
   public long failed() {
     return failed.get();
+  }
+
+  /**
+   * @return how many of the statements failed asynchronously were batches (a batch is one statement here)
+   */
+  public long failedBatches() {
+    return failedBatches.get();
   }
 }
