@@ -14,8 +14,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The stream's executor with a fault at a chosen point of its work: once the stream has checkpointed {@code after}
  * times, its {@code at}-th table write after that is sent, and then the fault runs on the stream's thread, mid-answer
- * (some of the answer's writes sent, its checkpoint not). While the fault runs no checkpoint is sent (a process killed
- * there sends none); once it returns, the stream goes on. Everything else goes to the real executor.
+ * (some of the answer's writes sent, its checkpoint not; a table write is a request, a batch or a single write). While
+ * the fault runs no checkpoint is sent (a process killed there sends none): one asked for meanwhile is sent once it
+ * returns, and the stream goes on. Everything else goes to the real executor.
  */
 final class FaultAtWrite extends CqlExecutorWrapper {
 
@@ -26,6 +27,8 @@ final class FaultAtWrite extends CqlExecutorWrapper {
   private final AtomicInteger writesSince = new AtomicInteger();
   private final AtomicInteger saving = new AtomicInteger();
   private volatile boolean held;
+  private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> heldBack =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   /**
    * @param delegate the real executor
@@ -67,7 +70,18 @@ final class FaultAtWrite extends CqlExecutorWrapper {
   public CompletionStage<AsyncResultSet> executeAsync(Statement<?> statement) {
     if (checkpoint(statement)) {
       if (held) {
-        return new CompletableFuture<>();
+        // sent once the fault returns: a request delayed, as a checkpoint the stream never learns the fate of would
+        // hold it for ever (the writes of an earlier answer may be acknowledged, and their checkpoint sent, meanwhile)
+        CompletableFuture<AsyncResultSet> later = new CompletableFuture<>();
+        heldBack.add(() -> super.executeAsync(statement).whenComplete((r, x) -> {
+          if (x == null) {
+            checkpoints.incrementAndGet();
+            later.complete(r);
+          } else {
+            later.completeExceptionally(x);
+          }
+        }));
+        return later;
       }
       saving.incrementAndGet();
       return super.executeAsync(statement).whenComplete((r, x) -> {
@@ -85,6 +99,9 @@ final class FaultAtWrite extends CqlExecutorWrapper {
       }
       fault.run();
       held = false; // a fault that returns (a node killed) lets the stream go on; one that holds never returns
+      for (Runnable r; (r = heldBack.poll()) != null; ) {
+        r.run();
+      }
     }
     return sent;
   }
