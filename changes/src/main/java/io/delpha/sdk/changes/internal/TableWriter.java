@@ -53,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * schema; a field the table lacks is added as a column. Every write carries its own timestamp ({@code USING
  * TIMESTAMP}), so a change applied twice, or after a later one, leaves the row as the latest change made it, in a
  * batch or not. Writes are grouped into unlogged batches of at most {@link #MAX_BATCH} writes and {@link
- * RowBatcher#MAX_BATCH_BYTES} of values (a larger write goes alone) whose partitions share their replicas (by the
+ * #MAX_BATCH_BYTES} as Cassandra measures them (a larger write goes alone) whose partitions share their replicas (by the
  * driver's token map; without one, by partition), as dsbulk's {@code REPLICA_SET} batch mode does: about a tenth of
  * the requests, each to a coordinator that is a replica of every write in it. A group is sent when full, or at {@link
  * #mark()}; a group of one is sent as the single write. Requests go through {@link QuorumExecutor} ({@code
@@ -73,6 +73,13 @@ public final class TableWriter {
   static final int MAX_IN_FLIGHT = 512;
   /** Writes in a batch, at most: {@link RowBatcher#MAX_BATCH_PARTITIONS} (Cassandra warns above), the anchor's 10. */
   static final int MAX_BATCH = RowBatcher.MAX_BATCH_PARTITIONS;
+  /**
+   * A batch's size as Cassandra measures it, at most: its values, {@link #CELL_BYTES} more each, under the node's
+   * {@code batch_size_warn_threshold} (5 KiB by default), above which the node and the driver log a warning per batch.
+   */
+  static final int MAX_BATCH_BYTES = 4 * 1024;
+  /** A cell's bytes beyond its value in a batch's size (its timestamp and flags; about 17 in the benchmark's). */
+  private static final int CELL_BYTES = 20;
 
   private final CqlExecutor cql;
   private final String keyspace;
@@ -337,10 +344,10 @@ public final class TableWriter {
     Object key = group(b);
     int bytes = 0;
     for (ByteBuffer v : b.getValues()) {
-      bytes += v == null ? 0 : v.remaining();
+      bytes += CELL_BYTES + (v == null ? 0 : v.remaining());
     }
     Group g = unsent.get(key);
-    if (g != null && g.bytes + bytes > RowBatcher.MAX_BATCH_BYTES) {
+    if (g != null && g.bytes + bytes > MAX_BATCH_BYTES) {
       unsent.remove(key);
       send(g.writes);
       g = null;
