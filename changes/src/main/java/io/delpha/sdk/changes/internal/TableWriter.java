@@ -53,8 +53,8 @@ import org.slf4j.LoggerFactory;
  * schema; a field the table lacks is added as a column. Every write carries its own timestamp ({@code USING
  * TIMESTAMP}), so a change applied twice, or after a later one, leaves the row as the latest change made it, in a
  * batch or not. Writes are grouped into unlogged batches of at most {@link #MAX_BATCH} writes and {@link
- * #MAX_BATCH_BYTES} as Cassandra measures them (a larger write goes alone) whose partitions share their replicas (by the
- * driver's token map; without one, by partition), as dsbulk's {@code REPLICA_SET} batch mode does: about a tenth of
+ * #MAX_BATCH_BYTES} as Cassandra measures them (a larger write goes alone) whose partitions share their replicas (by
+ * the driver's token map; without one, by partition), as dsbulk's {@code REPLICA_SET} batch mode does: about a tenth of
  * the requests, each to a coordinator that is a replica of every write in it. A group is sent when full, or at {@link
  * #mark()}; a group of one is sent as the single write. Requests go through {@link QuorumExecutor} ({@code
  * LOCAL_QUORUM}, idempotent, sent again on a timed-out attempt, a batch as a single write is), at most {@link
