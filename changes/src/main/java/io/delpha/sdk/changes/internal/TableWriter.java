@@ -31,6 +31,7 @@ import io.delpha.sdk.core.internal.cql.RowBatcher;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,14 +61,15 @@ import org.slf4j.LoggerFactory;
  * LOCAL_QUORUM}, idempotent, sent again on a timed-out attempt, a batch as a single write is), at most {@link
  * #MAX_IN_FLIGHT} unacknowledged at a time (a send waits for a slot); {@link #mark()} groups the writes since the last
  * mark (an answer's) into a future done when every request holding them is acknowledged, failed when one fails;
- * {@link #flush()} waits for every write. Statements are prepared once per table and column set, bound by index with
- * the codecs of their types. Not thread-safe: one stream's thread uses it (the futures complete on the driver's
- * threads).
+ * {@link #flush()} waits for every write. An upsert is one statement prepared per table over all its columns
+ * (prepared again when a column is added), the columns a write does not set left unset (not written; native protocol
+ * v4 and later), bound by index with the codecs of their types. Not thread-safe: one stream's thread uses it (the
+ * futures complete on the driver's threads).
  */
 public final class TableWriter {
 
   private static final Logger log = LoggerFactory.getLogger(TableWriter.class);
-  /** Prepared statements kept, by their text: an update's column sets vary, so the cache is bounded. */
+  /** Prepared statements kept, by their text (an INSERT per table and column list, a DELETE per table), at most. */
   private static final int MAX_PREPARED = 512;
   /** Requests (a batch or a single write) sent and not yet acknowledged, at most, over every answer in flight. */
   static final int MAX_IN_FLIGHT = 512;
@@ -90,13 +92,8 @@ public final class TableWriter {
       return size() > MAX_PREPARED;
     }
   };
-  /** Prepared INSERTs by table and column set (the values' keys, in order): an update's column sets vary. */
-  private final Map<List<String>, Insert> inserts = new LinkedHashMap<>(16, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<List<String>, Insert> eldest) {
-      return size() > MAX_PREPARED;
-    }
-  };
+  /** The prepared INSERT of each table, of every column it had when prepared (re-prepared once it has more). */
+  private final Map<String, Insert> inserts = new ConcurrentHashMap<>();
   private final Map<String, PreparedStatement> deletes = new ConcurrentHashMap<>();
   /** Writes sent since the last {@link #mark()}. */
   private final List<CompletableFuture<?>> pending = new ArrayList<>();
@@ -108,16 +105,18 @@ public final class TableWriter {
   private final CqlIdentifier keyspaceId;
 
   /**
-   * A prepared INSERT of a column set.
+   * A table's prepared INSERT of all its columns: a write binds the columns it sets and leaves the others unset (not
+   * written, as if not named), so one statement serves every column set an update carries.
    *
-   * @param statement the statement
-   * @param kept by the values' order, whether the table has the column (else the value is not bound)
+   * @param columns the table's columns it was prepared from
+   * @param statement the statement: {@code id}, every other column, the timestamp
+   * @param index by column name (not {@code id}), its bind index
    * @param types by bind index, the column's type
    * @param codecs by bind index, the codec of the type's Java class
    * @param byClass by bind index, whether the codec is looked up by the value's class instead (a type without one)
    */
-  private record Insert(PreparedStatement statement, boolean[] kept, DataType[] types, TypeCodec<?>[] codecs,
-      boolean[] byClass) {}
+  private record Insert(Map<String, DataType> columns, PreparedStatement statement, Map<String, Integer> index,
+      DataType[] types, TypeCodec<?>[] codecs, boolean[] byClass) {}
 
   /**
    * @param cql the host's executor
@@ -204,50 +203,37 @@ public final class TableWriter {
    */
   public void upsert(String table, String id, Map<String, @Nullable Object> values, long timestamp) {
     Map<String, DataType> columns = columns(table);
-    List<String> key = new ArrayList<>(values.size() + 1);
-    key.add(table);
-    key.addAll(values.keySet());
-    Insert insert;
-    synchronized (inserts) {
-      insert = inserts.get(key);
-    }
-    if (insert == null) {
-      insert = insert(table, columns, List.copyOf(values.keySet()));
-      synchronized (inserts) {
-        inserts.put(key, insert);
-      }
+    Insert insert = inserts.get(table);
+    if (insert == null || insert.columns != columns) {
+      insert = insert(table, columns);
+      inserts.put(table, insert);
     }
     BoundStatementBuilder b = insert.statement.boundStatementBuilder();
     b.set(0, id, TypeCodecs.TEXT);
-    int i = 1;
-    int slot = 0;
     for (Map.Entry<String, @Nullable Object> e : values.entrySet()) {
-      if (!insert.kept[slot++]) {
+      Integer i = insert.index.get(e.getKey());
+      if (i == null) {
         continue; // a re-read's field the table was not given (the event schema did not name it)
       }
       Object v = convert(e.getValue(), insert.types[i], table, e.getKey());
       setValue(b, i, v, insert.byClass[i] ? null : insert.codecs[i]);
-      i++;
     }
-    b.set(i, timestamp, TypeCodecs.BIGINT);
+    b.set(insert.types.length - 1, timestamp, TypeCodecs.BIGINT);
     add(b.setIdempotence(true).build());
   }
 
-  /** The prepared INSERT of a column set, with each value's type and codec. */
-  private Insert insert(String table, Map<String, DataType> columns, List<String> names) {
-    boolean[] kept = new boolean[names.size()];
+  /** The prepared INSERT of every column of a table, with each value's type and codec. */
+  private Insert insert(String table, Map<String, DataType> columns) {
     StringBuilder cols = new StringBuilder();
-    int bound = 0;
-    for (int i = 0; i < names.size(); i++) {
-      DataType type = columns.get(names.get(i));
-      kept[i] = type != null;
-      if (type != null) {
-        cols.append(", ").append(CqlNames.quote(names.get(i)));
-        bound++;
+    List<String> names = new ArrayList<>(columns.size());
+    for (String name : columns.keySet()) {
+      if (!name.equals("id")) {
+        cols.append(", ").append(CqlNames.quote(name));
+        names.add(name);
       }
     }
     String text = "INSERT INTO " + CqlNames.qualified(keyspace, table) + " (id" + cols + ") VALUES (?"
-        + ", ?".repeat(bound) + ") USING TIMESTAMP ?";
+        + ", ?".repeat(names.size()) + ") USING TIMESTAMP ?";
     PreparedStatement p = prepared(text);
     ColumnDefinitions vars = p.getVariableDefinitions();
     CodecRegistry registry = p.boundStatementBuilder().codecRegistry();
@@ -260,7 +246,11 @@ public final class TableWriter {
       byClass[i] = javaClass(t) == null && !t.equals(DataTypes.DECIMAL);
       codecs[i] = byClass[i] ? TypeCodecs.TEXT : registry.codecFor(t);
     }
-    return new Insert(p, kept, types, codecs, byClass);
+    Map<String, Integer> index = new HashMap<>();
+    for (int i = 0; i < names.size(); i++) {
+      index.put(names.get(i), i + 1);
+    }
+    return new Insert(columns, p, Map.copyOf(index), types, codecs, byClass);
   }
 
   @SuppressWarnings("unchecked")
@@ -343,8 +333,11 @@ public final class TableWriter {
   private void add(BoundStatement b) {
     Object key = group(b);
     int bytes = 0;
-    for (ByteBuffer v : b.getValues()) {
-      bytes += CELL_BYTES + (v == null ? 0 : v.remaining());
+    for (int i = 0; i < b.size(); i++) {
+      if (b.isSet(i)) { // an unset column is not written
+        ByteBuffer v = b.getBytesUnsafe(i);
+        bytes += CELL_BYTES + (v == null ? 0 : v.remaining());
+      }
     }
     Group g = unsent.get(key);
     if (g != null && g.bytes + bytes > MAX_BATCH_BYTES) {
