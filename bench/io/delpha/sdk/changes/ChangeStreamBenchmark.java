@@ -111,10 +111,17 @@ public final class ChangeStreamBenchmark {
       cass.execute(ddl.replace("%KS%", "cdc_stream"));
       cass.execute(ddl.replace("%KS%", "cdc_anchor"));
       System.out.println("load before the stream: " + load());
+      double[] cpu0 = cpu(server);
       Run run = stream(cass, sf, log, "cdc_stream", batchSize);
+      double[] cpu1 = cpu(server);
       System.out.println("load before the anchor: " + load());
       double anchorSeconds = anchor(raw, log, "cdc_anchor");
+      double[] cpu2 = cpu(server);
       System.out.println("load after: " + load());
+      // where the machine's two cores went: this JVM (the fake Pub/Sub server and the stream, or the raw writer) and
+      // the Cassandra node, CPU seconds over each run
+      System.out.printf(Locale.ROOT, "CPU, stream: this JVM %.2f s, node %.2f s; anchor: this JVM %.2f s, node %.2f s%n",
+          cpu1[0] - cpu0[0], cpu1[1] - cpu0[1], cpu2[0] - cpu1[0], cpu2[1] - cpu1[1]);
       // completeness first
       long sumStream = check(cass, "cdc_stream", expected);
       long sumAnchor = check(cass, "cdc_anchor", expected);
@@ -369,6 +376,15 @@ public final class ChangeStreamBenchmark {
           }
           permits.release();
         });
+  }
+
+  /** CPU seconds so far of this JVM and of the node's process. */
+  private static double[] cpu(CassandraServer server) {
+    double jvm = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+    double node = ProcessHandle.of(server.pid()).flatMap(h -> h.info().totalCpuDuration())
+        .map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
+    return new double[] {jvm, node};
   }
 
   /** Every row of ks.account equal to the model's; returns the table's checksum. */

@@ -68,7 +68,7 @@ public final class StreamRunner {
   private static final Duration SLICE = Duration.ofMillis(100);
   private static final int MAX_SCHEMAS = 256;
   /** Answers applied and not yet checkpointed, at most, while the next is asked for (docs/changes.md). */
-  static final int WINDOW = 3;
+  static final int WINDOW = 8;
   private static final String EXPIRED_CODE = "replayid.corrupted";
   private static final HexFormat HEX = HexFormat.of();
   /** The service of this stream's meters (docs/metrics.md). */
