@@ -2,6 +2,7 @@ package io.delpha.sdk.parquet;
 
 import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.core.InvalidInputException;
+import io.delpha.sdk.parquet.internal.variant.CheckedVariants;
 import io.delpha.sdk.parquet.internal.variant.JsonToVariant;
 import io.delpha.sdk.parquet.internal.variant.Utf8;
 import io.delpha.sdk.parquet.internal.variant.VariantEncoder;
@@ -128,6 +129,11 @@ public final class Variant {
     OBJECT,
     /** Elements in order: {@link Variant#size()}, {@link Variant#get(int)}. */
     ARRAY
+  }
+
+  static {
+    // the shredded reader's values, valid by construction: see CheckedVariants
+    CheckedVariants.register((metadata, value) -> new Variant(metadata, value, 0));
   }
 
   private final VariantMetadata meta;

@@ -142,6 +142,44 @@ public final class LeafValues {
   }
 
   /**
+   * For a reader that makes a batch's values itself as it fills the vector (the shredded VARIANT reader): the vector,
+   * empty, is made to carry ids, each slot's own index where its value was made ({@link #made}), so that {@link #get}
+   * and {@link #copyValues} hand out that value and make none; the vector's bytes still hold every value (columnar
+   * readers see them). Call before the first value is appended; {@link #made} after each.
+   *
+   * @param slots how many slots the batch will hold
+   * @throws IllegalStateException if the vector is not empty or its values are mutable
+   */
+  void startMade(int slots) {
+    if (vector.size() != 0) {
+      throw new IllegalStateException(vector.column() + " is not empty");
+    }
+    vector.ensureCapacity(slots);
+    prepareDictionaryIds(new Object(), slots);
+  }
+
+  /**
+   * Records the value made for the last slot appended, or that it has none ({@code null}: {@link #get} makes it from
+   * the vector's bytes).
+   *
+   * @param value the value the row model holds for that slot (immutable), or {@code null}
+   */
+  void made(@Nullable Object value) {
+    int i = vector.size() - 1;
+    int[] ids = java.util.Objects.requireNonNull(vector.dictionaryIds(), "startMade was called");
+    if (value == null) {
+      ids[i] = -1;
+      return;
+    }
+    DictionaryCache c = cache;
+    if (i >= c.values.length) {
+      c.values = Arrays.copyOf(c.values, Math.max(i + 1, c.values.length * 2));
+    }
+    c.values[i] = value;
+    ids[i] = i;
+  }
+
+  /**
    * For readers that only hand values out through {@link #get(int)} (the row view): the values at indexes whose ids
    * are set are {@code dictionary}'s bytes at that id, and are not copied into the vector's data (their {@code
    * offsets} span no bytes). Call after {@link #prepareDictionaryIds}, for a STRING column or a DECIMAL held as BINARY;

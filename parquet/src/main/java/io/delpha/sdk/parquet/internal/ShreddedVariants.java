@@ -1,6 +1,8 @@
 package io.delpha.sdk.parquet.internal;
 
 import io.delpha.sdk.core.DataFormatException;
+import io.delpha.sdk.parquet.internal.variant.CheckedVariants;
+import io.delpha.sdk.parquet.internal.variant.Utf8;
 import io.delpha.sdk.parquet.internal.variant.VariantFormat;
 import io.delpha.sdk.parquet.internal.variant.VariantMetadata;
 import io.delpha.sdk.parquet.internal.variant.VariantValues;
@@ -65,6 +67,8 @@ final class ShreddedVariants {
     final @Nullable PrimitiveType primitive;
     final @Nullable Prim prim;
     final int timestampId;
+    /** Whether no typed group here or below has two fields of one name (else the rebuilt value is checked again). */
+    boolean unique = true;
     /** The batch's vectors of this group's {@code value} and {@code typed_value} ({@link #bind}), or null. */
     @Nullable Vector value;
     @Nullable Vector typed;
@@ -106,6 +110,17 @@ final class ShreddedVariants {
       }
       fields = fs;
       names = ns;
+      for (int k = 0; k < ns.length; k++) {
+        for (int j = 0; j < k; j++) {
+          unique &= !Arrays.equals(ns[j], ns[k]);
+        }
+      }
+      for (Shape f : fs) {
+        unique &= f.unique;
+      }
+      if (el != null) {
+        unique &= el.unique;
+      }
       nameAt = new int[fs.length];
       Integer[] order = new Integer[fs.length];
       for (int k = 0; k < fs.length; k++) {
@@ -172,6 +187,12 @@ final class ShreddedVariants {
   private final Shape top;
   private final byte[][] table;
   private final byte @Nullable [][] path;
+  /**
+   * Whether the values written need no second check: made by {@link CheckedVariants}, every residual byte having
+   * been checked and every byte written here checked as it was written. False where a typed group repeats a field's
+   * name (the merged object's names would not be unique): those values go through {@code Variant.from}'s checks.
+   */
+  private final boolean trusted;
 
   /** The last metadata parsed (its bytes, kept), and each table name's id in it or -1. */
   private byte @Nullable [] lastMetadata;
@@ -222,6 +243,7 @@ final class ShreddedVariants {
       }
       slots[h] = n + 1;
     }
+    this.trusted = top.unique;
     this.path = path == null ? null
         : path.stream().map(s -> s.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
   }
@@ -239,9 +261,16 @@ final class ShreddedVariants {
     int rows = parts.size();
     Vector metadataVector = parts.child(group.getFieldIndex("metadata"));
     top.bind(parts);
+    LeafValues made = trusted ? new LeafValues(out) : null;
+    if (made != null) {
+      made.startMade(rows);
+    }
     for (int i = 0; i < rows; i++) {
       if (parts.isNull(i)) {
         out.appendAbsent();
+        if (made != null) {
+          made.made(null);
+        }
         continue;
       }
       if (metadataVector.isNull(i)) {
@@ -263,16 +292,28 @@ final class ShreddedVariants {
       try {
         present = path == null ? write(top, i, m, 0) : walk(top, i, m, 0, 0);
       } catch (NotThisWay e) {
+        // a value of the general path's, checked when a row makes it (its dictionary is not the row's)
         byte[] whole = general.rebuild(parts, i, group, Arrays.copyOfRange(md, mo[i], mo[i + 1]));
         if (path == null) {
           out.appendBytes(whole, 0, whole.length);
-          continue;
+        } else {
+          len = 0;
+          if (at(whole)) {
+            out.appendBytes(buf, 0, len);
+          } else {
+            out.appendAbsent();
+          }
         }
-        len = 0;
-        present = at(whole);
+        if (made != null) {
+          made.made(null);
+        }
+        continue;
       }
       if (path != null && !present) {
         out.appendAbsent();
+        if (made != null) {
+          made.made(null);
+        }
         continue;
       }
       if (!present) {
@@ -280,6 +321,9 @@ final class ShreddedVariants {
         buf[len++] = (byte) (VariantFormat.NULL << 2);
       }
       out.appendBytes(buf, 0, len);
+      if (made != null) {
+        made.made(CheckedVariants.of(m, Arrays.copyOfRange(buf, ml, len)));
+      }
     }
   }
 
@@ -403,6 +447,13 @@ final class ShreddedVariants {
       }
       copy(vd, from, end);
       return true;
+    }
+    if (s.kind == Kind.OBJECT || s.kind == Kind.ARRAY) {
+      if (depth >= VariantFormat.MAX_DEPTH) {
+        // as VariantValues.validate counts: a primitive may be at MAX_DEPTH, an object or array not
+        throw new DataFormatException("a shredded VARIANT's objects and arrays nest more than "
+            + VariantFormat.MAX_DEPTH + " levels deep (the most this reader reads)");
+      }
     }
     switch (s.kind) {
       case OBJECT -> writeObject(s, i, m, depth, vd, from);
@@ -565,13 +616,24 @@ final class ShreddedVariants {
       case DATE -> fixed(VariantFormat.DATE, v.ints()[i], 4);
       case INT64 -> fixed(VariantFormat.INT64, v.longs()[i], 8);
       case TIMESTAMP -> fixed(s.timestampId, v.longs()[i], 8);
-      case TIME -> fixed(VariantFormat.TIME_NTZ, v.longs()[i], 8);
+      case TIME -> {
+        long micros = v.longs()[i];
+        if (micros < 0 || micros >= MICROS_PER_DAY) {
+          throw new DataFormatException("a shredded VARIANT's typed_value " + p + " holds a time of " + micros
+              + " microseconds since midnight, outside the day");
+        }
+        fixed(VariantFormat.TIME_NTZ, micros, 8);
+      }
       case FLOAT -> fixed(VariantFormat.FLOAT, Float.floatToRawIntBits((float) v.doubles()[i]), 4);
       case DOUBLE -> fixed(VariantFormat.DOUBLE, Double.doubleToRawLongBits(v.doubles()[i]), 8);
       case DECIMAL -> writeDecimal(p, v, i);
       case STRING, BINARY -> {
         int[] o = v.offsets();
         int length = o[i + 1] - o[i];
+        if (prim == Prim.STRING && !Utf8.isValid(v.data(), o[i], o[i + 1])) {
+          throw new DataFormatException("a shredded VARIANT's typed_value " + p + " holds a string that is not valid "
+              + "UTF-8");
+        }
         if (prim == Prim.STRING && length <= VariantFormat.MAX_SHORT_STRING) {
           ensure(1 + length);
           buf[len++] = (byte) (length << 2 | VariantFormat.SHORT_STRING);
@@ -594,11 +656,16 @@ final class ShreddedVariants {
     }
   }
 
+  private static final long MICROS_PER_DAY = 86_400_000_000L;
   private static final long MAX_DECIMAL4 = 999_999_999L;
   private static final long MAX_DECIMAL8 = 999_999_999_999_999_999L;
 
   private void writeDecimal(PrimitiveType p, Vector v, int i) {
     int scale = ((DecimalLogicalTypeAnnotation) p.getLogicalTypeAnnotation()).getScale();
+    if (scale < 0 || scale > VariantFormat.MAX_DECIMAL_PRECISION) {
+      throw new DataFormatException("a shredded VARIANT's typed_value " + p + " has scale " + scale + ", above the "
+          + "format's " + VariantFormat.MAX_DECIMAL_PRECISION);
+    }
     long unscaled;
     switch (v.physical()) {
       case INT32 -> unscaled = v.ints()[i];
