@@ -1,7 +1,7 @@
 package io.delpha.sdk.parquet.internal;
 
 import io.delpha.sdk.core.DataFormatException;
-import io.delpha.sdk.parquet.internal.variant.CheckedVariants;
+import io.delpha.sdk.parquet.internal.kinds.ScalarKind;
 import io.delpha.sdk.parquet.internal.variant.Utf8;
 import io.delpha.sdk.parquet.internal.variant.VariantFormat;
 import io.delpha.sdk.parquet.internal.variant.VariantMetadata;
@@ -26,7 +26,9 @@ import org.jspecify.annotations.Nullable;
  * bytes, with no tree of nodes, no dictionary rebuilt and no array a value. The group's Parquet type is read once
  * into a {@link Shape} tree (which column is where, each shredded name's UTF-8 and its place in one table of every
  * shredded name); a row's metadata is parsed once and each of its strings looked up in that table by hash, and the
- * work is kept while the next rows repeat the same metadata bytes.
+ * work is kept for the next rows with the same metadata bytes (the last 64 distinct ones). Each row's {@code Variant}
+ * is made here ({@code CheckedVariants}), its bytes checked as they are written, and handed to the rows through the
+ * vector ({@code LeafValues.made}): no second parse and walk by {@code Variant.from}.
  *
  * <p>The value keeps the row's dictionary, so a residual value's field ids stay valid as they are copied: a shredded
  * field is written with an id its name has there (any one, when the dictionary repeats a string, as DuckDB's do), and
@@ -196,7 +198,7 @@ final class ShreddedVariants {
   private final byte[][] table;
   private final byte @Nullable [][] path;
   /**
-   * Whether the values written need no second check: made by {@link CheckedVariants}, every residual byte having
+   * Whether the values written need no second check: made by {@code CheckedVariants}, every residual byte having
    * been checked and every byte written here checked as it was written. False where a typed group repeats a field's
    * name (the merged object's names would not be unique): those values go through {@code Variant.from}'s checks.
    */
@@ -341,7 +343,7 @@ final class ShreddedVariants {
       }
       out.appendBytes(buf, 0, len);
       if (made != null) {
-        made.made(CheckedVariants.of(m, Arrays.copyOfRange(buf, ml, len)));
+        made.made(ScalarKind.checkedVariant(m, Arrays.copyOfRange(buf, ml, len)));
       }
     }
   }

@@ -82,6 +82,17 @@ public sealed interface ScalarKind
   }
 
   /**
+   * A VARIANT the shredded reader built and checked itself: its metadata, parsed, and its value, not checked again.
+   *
+   * @param metadata the metadata, parsed by {@code VariantMetadata.parse}
+   * @param value exactly one value, valid against it (as {@code VariantValues.validate} checks), held by no one else
+   * @return the {@code Variant}
+   */
+  static Object checkedVariant(io.delpha.sdk.parquet.internal.variant.VariantMetadata metadata, byte[] value) {
+    return VariantKind.checked(metadata, value);
+  }
+
+  /**
    * @param value any value
    * @return what a vector's BINARY holds of a {@code Variant} (its metadata followed by its value), {@code null} if
    *     the value is not one

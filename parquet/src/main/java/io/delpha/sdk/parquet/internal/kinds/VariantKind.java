@@ -3,7 +3,9 @@ package io.delpha.sdk.parquet.internal.kinds;
 import io.delpha.sdk.parquet.ColumnType;
 import io.delpha.sdk.parquet.Physical;
 import io.delpha.sdk.parquet.Variant;
+import io.delpha.sdk.parquet.internal.variant.CheckedVariants;
 import io.delpha.sdk.parquet.internal.variant.VariantMetadata;
+import java.lang.invoke.MethodHandles;
 import java.nio.charset.StandardCharsets;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
@@ -22,6 +24,14 @@ import org.jspecify.annotations.Nullable;
 final class VariantKind implements ScalarKind {
 
   static final VariantKind INSTANCE = new VariantKind();
+
+  static {
+    try {
+      MethodHandles.lookup().ensureInitialized(Variant.class); // it registers CheckedVariants' factory
+    } catch (IllegalAccessException e) {
+      throw new IllegalStateException(e);
+    }
+  }
 
   private VariantKind() {}
 
@@ -48,6 +58,17 @@ final class VariantKind implements ScalarKind {
     int metadata = VariantMetadata.length(bytes, from, from + length);
     return Variant.from(Arrays.copyOfRange(bytes, from, from + metadata),
         Arrays.copyOfRange(bytes, from + metadata, from + length));
+  }
+
+  /**
+   * A value the shredded VARIANT reader built and checked itself ({@link CheckedVariants}): not checked again.
+   *
+   * @param metadata its metadata, parsed
+   * @param value exactly one value, valid against it, held by no one else
+   * @return the {@link Variant}
+   */
+  static Object checked(VariantMetadata metadata, byte[] value) {
+    return CheckedVariants.of(metadata, value);
   }
 
   /**
