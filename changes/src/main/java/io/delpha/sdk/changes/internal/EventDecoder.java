@@ -13,6 +13,7 @@ import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.Decoder;
 import org.apache.avro.io.DecoderFactory;
 import org.jspecify.annotations.Nullable;
 
@@ -38,14 +39,35 @@ public final class EventDecoder {
     /** Avro's generic model without its fast reader, which would read around these methods. */
     private static final GenericData DATA = slowReader();
 
+    private final EventSchema schema;
     private final String schemaId;
-    private final int bytes;
+    private int bytes;
     private long items;
+    private @Nullable BinaryDecoder decoder;
 
-    BoundedReader(EventSchema schema, int bytes) {
+    BoundedReader(EventSchema schema) {
       super(schema.avro(), schema.avro(), DATA);
+      this.schema = schema;
       this.schemaId = schema.id();
-      this.bytes = bytes;
+    }
+
+    /** Reads one event; a reader is reused for the next event of its schema (its caches kept, its count reset). */
+    GenericRecord read(byte[] payload) throws IOException {
+      bytes = payload.length;
+      items = 0;
+      BinaryDecoder in = DecoderFactory.get().binaryDecoder(payload, decoder);
+      decoder = in;
+      GenericRecord record = read(null, in);
+      if (!in.isEnd()) {
+        throw new DataFormatException("a change event of schema " + schemaId + " has bytes after its last field");
+      }
+      return record;
+    }
+
+    /** A string as a {@code String}, as every reader of the event takes it (Avro's {@code Utf8} made one anyway). */
+    @Override
+    protected Object readString(@Nullable Object old, Schema expected, Decoder in) throws IOException {
+      return in.readString();
     }
 
     private static GenericData slowReader() {
@@ -89,6 +111,9 @@ public final class EventDecoder {
     }
   }
 
+  /** The reader of this thread's last event's schema: a stream's thread decodes its events one schema after another. */
+  private static final ThreadLocal<@Nullable BoundedReader> READER = new ThreadLocal<>();
+
   /**
    * @param schema the event's schema
    * @param payload its Avro binary encoding
@@ -98,11 +123,12 @@ public final class EventDecoder {
   public static ChangeEvent decode(EventSchema schema, byte[] payload) {
     GenericRecord record;
     try {
-      BinaryDecoder in = DecoderFactory.get().binaryDecoder(payload, null);
-      record = new BoundedReader(schema, payload.length).read(null, in);
-      if (!in.isEnd()) {
-        throw new DataFormatException("a change event of schema " + schema.id() + " has bytes after its last field");
+      BoundedReader reader = READER.get();
+      if (reader == null || reader.schema != schema) {
+        reader = new BoundedReader(schema);
+        READER.set(reader);
       }
+      record = reader.read(payload);
     } catch (IOException | AvroRuntimeException | ClassCastException | IndexOutOfBoundsException
         | NegativeArraySizeException | UnsupportedOperationException e) {
       // UnsupportedOperationException: Avro's own refusal of a collection of more than 2^31 - 9 items
