@@ -86,6 +86,8 @@ public final class TableWriter {
   private final CqlExecutor cql;
   private final String keyspace;
   private final Map<String, Map<String, DataType>> tables = new ConcurrentHashMap<>();
+  /** By table, the last schema whose columns its columns were found to hold. */
+  private final Map<String, EventSchema> ensured = new ConcurrentHashMap<>();
   private final Map<String, PreparedStatement> prepared = new LinkedHashMap<>(16, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, PreparedStatement> eldest) {
@@ -137,7 +139,11 @@ public final class TableWriter {
    */
   public Map<String, DataType> ensure(String table, EventSchema schema) {
     Map<String, DataType> known = tables.get(table);
+    if (known != null && ensured.get(table) == schema) {
+      return known; // the schema's columns were found in these (a stream's events repeat their schema)
+    }
     if (known != null && known.keySet().containsAll(schema.columns().keySet())) {
+      ensured.put(table, schema);
       return known;
     }
     Map<String, DataType> columns = describe(table).orElse(null);
@@ -171,6 +177,7 @@ public final class TableWriter {
           + "must be the column id of type text");
     }
     tables.put(table, columns);
+    ensured.put(table, schema);
     return columns;
   }
 
