@@ -380,9 +380,11 @@ bench_changes() {
   # batches of 10, 256 in flight; goal: events/s >= 0.8x); both tables equal to the model's final table (rows and
   # CRC32) before any figure; lag from commit to the checkpoint covering the event (acknowledged) p50/p99/max.
   # After a warm-up of CHANGES_WARMUP events (default 100,000: the JIT still compiles the stream's and the anchor's
-  # hottest methods after 50,000 on two cores), CPU of this JVM and the node per run. CHANGES_JVMS JVMs (default 2), each with its own node; the median ratio.
+  # hottest methods after 50,000 on two cores), then CHANGES_ROUNDS rounds (default 3; fresh keyspaces, the order
+  # alternating), the median round's figures; CPU of this JVM and the node per run. CHANGES_JVMS JVMs (default 2), each with its own node; the median ratio.
   median_of_jvms "${CHANGES_JVMS:-2}" changes java -Xmx2g ${CHANGES_JFR:+-XX:StartFlightRecording=filename="$CHANGES_JFR",settings=${CHANGES_JFC:-profile}} \
     -Ddelpha.cassandra.lib="$CASSANDRA_LIB" -Ddelpha.test.work="$WORK/changes-servers" -Ddelpha.cassandra.heap=1g \
+    -Dchanges.rounds="${CHANGES_ROUNDS:-3}" \
     -cp "$CP" io.delpha.sdk.changes.ChangeStreamBenchmark "${CHANGES_EVENTS:-100000}" "${CHANGES_WARMUP:-100000}" \
     "${CHANGES_BATCH:-100}"
 }
