@@ -45,7 +45,8 @@ import java.util.zip.CRC32;
  * acknowledged). The anchor, the raw DataStax driver on a session of its own, writes the same writes (an INSERT of
  * the event's fields per record of a CREATE or UPDATE, a DELETE per record of a DELETE, each {@code USING TIMESTAMP}
  * in event order) from the generator's model: one prepared INSERT over every column, a write's other columns
- * left unset, and one DELETE, both prepared before its clock starts, unlogged batches of
+ * left unset (a CREATE's empty fields too, as the stream leaves them), and one DELETE, both prepared before its clock
+ * starts, unlogged batches of
  * {@value #BATCH} consecutive writes, {@value #IN_FLIGHT} batches in flight. Both tables are checked first (every
  * row equal to the model's final table, and a CRC32 of it) before any figure.
  *
@@ -385,9 +386,13 @@ public final class ChangeStreamBenchmark {
           b = delete.bind(ts, id);
         } else {
           BoundStatementBuilder bb = insert.boundStatementBuilder().setString(0, id);
+          boolean created = c.type().equals("CREATE");
           for (Map.Entry<String, Object> e : c.body().entrySet()) {
             int i = index.get(e.getKey().toLowerCase(Locale.ROOT));
             Object v = e.getValue();
+            if (v == null && created) {
+              continue; // a new record's empty field: no tombstone, as the stream writes it
+            }
             bb = v == null ? bb.setToNull(i) : bb.set(i, v, (Class<Object>) v.getClass());
           }
           b = bb.setLong(columns.size() + 1, ts).build();

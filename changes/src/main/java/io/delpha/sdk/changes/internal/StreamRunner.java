@@ -503,7 +503,9 @@ public final class StreamRunner {
       case "DELETE" -> e.recordIds().forEach(id -> writer.delete(table, id, ts));
       case "CREATE", "UNDELETE", "UPDATE" -> {
         if (!e.values().isEmpty()) {
-          e.recordIds().forEach(id -> writer.upsert(table, id, e.values(), ts));
+          // a CREATE's record is new (Salesforce never reuses an id): its empty fields need no tombstones
+          boolean created = e.changeType().equals("CREATE");
+          e.recordIds().forEach(id -> writer.upsert(table, id, e.values(), ts, created));
         }
         if (e.reread()) {
           reread(e, schema, table, clock.next(e.commitTimestamp(), e.sequenceNumber()));

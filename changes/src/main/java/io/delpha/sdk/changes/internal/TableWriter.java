@@ -209,6 +209,21 @@ public final class TableWriter {
    * @param timestamp the write's timestamp, microseconds
    */
   public void upsert(String table, String id, Map<String, @Nullable Object> values, long timestamp) {
+    upsert(table, id, values, timestamp, false);
+  }
+
+  /**
+   * Sends an upsert of one record's columns at a timestamp; {@link #flush()} waits for it.
+   *
+   * @param table the table ({@link #ensure}d)
+   * @param id the record id
+   * @param values the columns to set, by CQL name
+   * @param timestamp the write's timestamp, microseconds
+   * @param newRecord whether the record is new (a {@code CREATE}): a null value is then not written (a column of a
+   *     row that had no cell is null without a tombstone); otherwise it sets the column to null
+   */
+  public void upsert(String table, String id, Map<String, @Nullable Object> values, long timestamp,
+      boolean newRecord) {
     Map<String, DataType> columns = columns(table);
     Insert insert = inserts.get(table);
     if (insert == null || insert.columns != columns) {
@@ -221,6 +236,9 @@ public final class TableWriter {
       Integer i = insert.index.get(e.getKey());
       if (i == null) {
         continue; // a re-read's field the table was not given (the event schema did not name it)
+      }
+      if (newRecord && e.getValue() == null) {
+        continue; // left unset: no tombstone for a field a new record does not have
       }
       Object v = convert(e.getValue(), insert.types[i], table, e.getKey());
       setValue(b, i, v, insert.byClass[i] ? null : insert.codecs[i]);
