@@ -124,7 +124,8 @@ public final class ChangeStreamConfig {
   }
 
   /**
-   * @return the deadline of a unary call ({@code GetTopic}, {@code GetSchema}; default 60 s)
+   * @return the deadline of a unary call ({@code GetTopic}, {@code GetSchema}; default 60 s), and the most a stream
+   *     that ends (stopped, or its subscription dropped) waits for its writes and checkpoints in flight
    */
   public Duration requestTimeout() {
     return values.get(REQUEST_TIMEOUT);

@@ -219,6 +219,66 @@ class ChangeStreamTest {
     }
   }
 
+  /** The stream's executor, holding every table write once {@link #hold} is set: a host's executor that never answers. */
+  private static final class HangingWrites extends io.delpha.sdk.cassandra.CqlExecutorWrapper {
+    volatile boolean hold;
+    final java.util.concurrent.atomic.AtomicInteger held = new java.util.concurrent.atomic.AtomicInteger();
+
+    HangingWrites(io.delpha.sdk.cassandra.CqlExecutor delegate) {
+      super(delegate);
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<com.datastax.oss.driver.api.core.cql.AsyncResultSet> executeAsync(
+        com.datastax.oss.driver.api.core.cql.Statement<?> statement) {
+      if (hold) {
+        held.incrementAndGet();
+        return new java.util.concurrent.CompletableFuture<>(); // never acknowledged, never failed
+      }
+      return super.executeAsync(statement);
+    }
+  }
+
+  @Test
+  @DisplayName("stop() returns when the executor never answers a write; a new stream resumes and the tables converge")
+  void stopBoundedWhenWritesHang() throws Exception {
+    ChangeLog log = new ChangeLog(71_301).generate(80);
+    stubRest(log);
+    String ks = keyspace("changes_hang");
+    try (FakePubSub server = server(log); SalesforceManager sf = salesforce()) {
+      server.maxPerAnswer = 4;
+      HangingWrites hanging = new HangingWrites(cass);
+      try (ChangeStream stream = stream(server, ks, sf).cql(hanging).batchSize(4)
+          .requestTimeout(Duration.ofSeconds(1)).build()) {
+        stream.start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (stream.status().lastReplayId() == null && System.nanoTime() < deadline) {
+          Thread.sleep(5);
+        }
+        hanging.hold = true; // from here on no write or checkpoint is ever answered
+        while (hanging.held.get() == 0 && !server.lastReplayHex().equals(stream.status().lastReplayId())
+            && System.nanoTime() < deadline) {
+          Thread.sleep(5);
+        }
+        Thread stopper = new Thread(stream::stop, "stopper");
+        stopper.start();
+        stopper.join(Duration.ofSeconds(60).toMillis()); // a liveness bound, not a measure: it ends in about 1 s
+        assertThat(stopper.isAlive()).as("stop() returned with writes never answered").isFalse();
+        assertThat(stream.status().state()).isEqualTo(ChangeStreamStatus.State.STOPPED);
+      }
+      // nothing was checkpointed past a write never answered: a stream on the real executor resumes and converges
+      try (ChangeStream again = stream(server, ks, sf).build()) {
+        again.start();
+        ChangeStreamStatus s = await(again, server);
+        assertThat(s.failure()).as("failure").isNull();
+        assertThat(s.lastReplayId()).isEqualTo(server.lastReplayHex());
+      }
+      assertConverged(log, ks);
+    } finally {
+      cass.execute("DROP KEYSPACE IF EXISTS " + ks);
+    }
+  }
+
   @Test
   @DisplayName("seeded logs of every change type, streams dropped and redelivered: the tables equal the org")
   void seededLogsConverge() {

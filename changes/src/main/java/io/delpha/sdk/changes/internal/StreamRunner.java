@@ -114,7 +114,7 @@ public final class StreamRunner {
     this.config = config;
     this.login = login;
     this.connection = new PubSubConnection(config, channels);
-    this.writer = new TableWriter(cql, config.keyspace());
+    this.writer = new TableWriter(cql, config.keyspace(), config.requestTimeout());
     this.checkpoints = new Checkpoints(cql, config.keyspace(), config.checkpointTable());
     this.rereads = new Rereads(salesforce, config);
     this.metrics = Recorder.of(config.metrics());
@@ -417,16 +417,22 @@ public final class StreamRunner {
     }
 
     /** Waits for every write sent and every checkpoint in flight, their failures dropped (the chain stops at one). */
+    /**
+     * Waits for the writes in flight and the checkpoints they allow, at most the stream's {@code requestTimeout}: an
+     * executor that never answers (a host's own) does not hold the stream's end. What is not acknowledged by then is
+     * left behind: no checkpoint passes it, so the next subscription writes it again.
+     */
     void drain() {
       try {
-        writer.flush();
-      } catch (RuntimeException e) {
-        log.debug("a write of the stream of {} failed while it ended: {}", config.topic(), e.getMessage());
-      }
-      try {
-        chain.join();
-      } catch (RuntimeException e) {
-        log.debug("a checkpoint of the stream of {} was not saved while it ended: {}", config.topic(), e.getMessage());
+        CompletableFuture.allOf(writer.sent(), chain).get(config.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        log.warn("the stream of {} ended with writes or checkpoints not acknowledged after {} ms (requestTimeout); "
+            + "its checkpoint stays before them", config.topic(), config.requestTimeout().toMillis());
+      } catch (ExecutionException e) {
+        log.debug("a write or checkpoint of the stream of {} failed while it ended: {}", config.topic(),
+            e.getCause() == null ? e.toString() : e.getCause().toString());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
       links.clear();
     }

@@ -30,6 +30,7 @@ import io.delpha.sdk.core.internal.cql.DriverErrors;
 import io.delpha.sdk.core.internal.cql.RowBatcher;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -41,8 +42,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -105,6 +109,8 @@ public final class TableWriter {
   /** Writes not sent yet, by their replicas (or, without a token map, their partition), in the order they came. */
   private final Map<Object, Group> unsent = new LinkedHashMap<>();
   private final CqlIdentifier keyspaceId;
+  /** The most {@link #flush()} waits. */
+  private final Duration wait;
 
   /**
    * A table's prepared INSERT of all its columns: a write binds the columns it sets and leaves the others unset (not
@@ -125,9 +131,20 @@ public final class TableWriter {
    * @param keyspace the organisation's keyspace (a plain identifier, checked by the builder)
    */
   public TableWriter(CqlExecutor cql, String keyspace) {
+    this(cql, keyspace, Duration.ofSeconds(60));
+  }
+
+  /**
+   * @param cql the host's executor
+   * @param keyspace the organisation's keyspace (a plain identifier, checked by the builder)
+   * @param wait the most {@link #flush()} waits for the writes in flight (an executor that never answers does not
+   *     hold the stream)
+   */
+  public TableWriter(CqlExecutor cql, String keyspace, Duration wait) {
     this.cql = new QuorumExecutor(cql);
     this.keyspace = keyspace;
     this.keyspaceId = CqlIdentifier.fromInternal(keyspace);
+    this.wait = wait;
   }
 
   /**
@@ -470,24 +487,49 @@ public final class TableWriter {
     return done;
   }
 
-  /** Waits until every write sent is acknowledged (the groups marked before too); the first failure is thrown. */
+  /**
+   * Waits until every write sent is acknowledged (the groups marked before too), at most the writer's wait; the first
+   * failure is thrown.
+   *
+   * @throws ServiceUnavailableException if they are not all acknowledged within the wait
+   */
   public void flush() {
     mark();
     List<CompletableFuture<Void>> waiting = new ArrayList<>(groups);
     groups.clear();
     RuntimeException first = null;
+    long deadline = System.nanoTime() + wait.toNanos();
     for (CompletableFuture<Void> s : waiting) {
       try {
-        s.join();
-      } catch (CompletionException | java.util.concurrent.CancellationException e) {
+        s.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (ExecutionException | java.util.concurrent.CancellationException e) {
         if (first == null) {
-          first = mapped(e);
+          first = mapped(e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e);
         }
+      } catch (TimeoutException e) {
+        throw new ServiceUnavailableException("writes to " + keyspace + " were not acknowledged within "
+            + wait.toMillis() + " ms");
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ServiceUnavailableException("interrupted while waiting for writes to " + keyspace);
       }
     }
     if (first != null) {
       throw first;
     }
+  }
+
+  /**
+   * Every write sent so far as one future, which {@link #flush()} no longer waits for: for a caller that waits for them
+   * with a bound of its own (a stream that stops).
+   *
+   * @return done when every write is acknowledged; failed (once all are done) if one failed
+   */
+  public CompletableFuture<Void> sent() {
+    mark();
+    CompletableFuture<?>[] all = groups.toArray(CompletableFuture<?>[]::new);
+    groups.clear();
+    return CompletableFuture.allOf(all);
   }
 
   /** A write's failure as the library's exception. */
