@@ -11,6 +11,7 @@ import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.cql.Statement;
 import com.datastax.oss.driver.api.core.servererrors.ReadTimeoutException;
 import com.datastax.oss.driver.api.core.servererrors.WriteTimeoutException;
+import io.delpha.sdk.core.internal.cql.StatementText;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -113,8 +114,7 @@ public final class QuorumExecutor extends CqlExecutorWrapper {
 
   /** The statement with the consistency decisions above applied. */
   private static Statement<?> decide(Statement<?> statement) {
-    String cql = statement instanceof SimpleStatement s ? s.getQuery()
-        : statement instanceof BoundStatement b ? b.getPreparedStatement().getQuery() : null;
+    String cql = StatementText.of(statement);
     if (cql == null || !DML_OR_READ.matcher(cql).find()) {
       return statement instanceof BatchStatement batch ? decideBatch(batch) : statement; // DDL as given
     }
@@ -144,8 +144,7 @@ public final class QuorumExecutor extends CqlExecutorWrapper {
     if (s.isIdempotent() == null) {
       boolean idempotent = true;
       for (BatchableStatement<?> child : batch) {
-        String cql = child instanceof SimpleStatement simple ? simple.getQuery()
-            : child instanceof BoundStatement bound ? bound.getPreparedStatement().getQuery() : null;
+        String cql = StatementText.of(child);
         if (cql == null || conditional(cql) || cql.toLowerCase(Locale.ROOT).contains("now()")) {
           idempotent = false;
           if (cql != null && conditional(cql) && s.getSerialConsistencyLevel() == null) {
@@ -270,11 +269,9 @@ public final class QuorumExecutor extends CqlExecutorWrapper {
 
   /** A statement's text for the log: a batch's is its size and first statement's. */
   private static String text(Statement<?> s) {
-    if (s instanceof SimpleStatement simple) {
-      return simple.getQuery();
-    }
-    if (s instanceof BoundStatement bound) {
-      return bound.getPreparedStatement().getQuery();
+    String cql = StatementText.of(s);
+    if (cql != null) {
+      return cql;
     }
     if (s instanceof BatchStatement batch) {
       java.util.Iterator<BatchableStatement<?>> it = batch.iterator();
@@ -282,6 +279,7 @@ public final class QuorumExecutor extends CqlExecutorWrapper {
     }
     return s.getClass().getSimpleName();
   }
+
 
   /** A client timeout, or a coordinator's read or write timeout, anywhere in the failure's causes. */
   static boolean timedOut(Throwable failure) {

@@ -1,7 +1,6 @@
 package io.delpha.sdk.cassandra.internal;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.ExecutionInfo;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
@@ -9,6 +8,7 @@ import com.datastax.oss.driver.api.core.cql.Statement;
 import com.datastax.oss.driver.api.core.metadata.Node;
 import com.datastax.oss.driver.api.core.metadata.NodeState;
 import io.delpha.sdk.core.internal.Endpoints;
+import io.delpha.sdk.core.internal.cql.StatementText;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -50,12 +50,8 @@ public final class SchemaSettling {
    * @return whether it changes the schema (by its text: simple and bound statements; never a batch)
    */
   public static boolean changesSchema(Statement<?> statement) {
-    String cql;
-    if (statement instanceof SimpleStatement simple) {
-      cql = simple.getQuery();
-    } else if (statement instanceof BoundStatement bound) {
-      cql = bound.getPreparedStatement().getQuery();
-    } else {
+    String cql = StatementText.of(statement);
+    if (cql == null) {
       return false;
     }
     return SCHEMA_CHANGE.matcher(cql).lookingAt(); // the first words only: a long statement is not scanned

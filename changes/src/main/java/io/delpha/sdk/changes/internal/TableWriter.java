@@ -494,9 +494,7 @@ public final class TableWriter {
    * @throws ServiceUnavailableException if they are not all acknowledged within the wait
    */
   public void flush() {
-    mark();
-    List<CompletableFuture<Void>> waiting = new ArrayList<>(groups);
-    groups.clear();
+    List<CompletableFuture<Void>> waiting = takeGroups();
     RuntimeException first = null;
     long deadline = System.nanoTime() + wait.toNanos();
     for (CompletableFuture<Void> s : waiting) {
@@ -526,10 +524,15 @@ public final class TableWriter {
    * @return done when every write is acknowledged; failed (once all are done) if one failed
    */
   public CompletableFuture<Void> sent() {
+    return CompletableFuture.allOf(takeGroups().toArray(CompletableFuture<?>[]::new));
+  }
+
+  /** Marks the writes not yet in a group, and takes every group marked (flush no longer waits for them). */
+  private List<CompletableFuture<Void>> takeGroups() {
     mark();
-    CompletableFuture<?>[] all = groups.toArray(CompletableFuture<?>[]::new);
+    List<CompletableFuture<Void>> taken = new ArrayList<>(groups);
     groups.clear();
-    return CompletableFuture.allOf(all);
+    return taken;
   }
 
   /** A write's failure as the library's exception. */
