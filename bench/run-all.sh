@@ -372,16 +372,16 @@ bench_servers() {
 }
 
 bench_changes() {
-  # issue 71: Salesforce Change Data Capture into Cassandra. CHANGES_EVENTS (default 100,000) AccountChangeEvents
-  # (ChangeLog.generateAccountWrites: CREATE, UPDATE with changed and nulled fields, DELETE) from a FakePubSub on a
-  # loopback port, commitTimestamp stamped as each is sent, applied by SalesforceChangeStream (batchSize
-  # CHANGES_BATCH, default 100) into one node, against the raw driver writing the same writes (one INSERT over every
-  # column, unset where a write sets nothing, and one DELETE, prepared before its clock; unlogged
-  # batches of 10, 256 in flight; goal: events/s >= 0.8x); both tables equal to the model's final table (rows and
-  # CRC32) before any figure; lag from commit to the checkpoint covering the event (acknowledged) p50/p99/max.
-  # After a warm-up of CHANGES_WARMUP events (default 100,000: the JIT still compiles the stream's and the anchor's
-  # hottest methods after 50,000 on two cores), then CHANGES_ROUNDS rounds (default 3; fresh keyspaces, the order
-  # alternating), the median round's figures; CPU of this JVM and the node per run. CHANGES_JVMS JVMs (default 2), each with its own node; the median ratio.
+  # issue 71: Salesforce Change Data Capture into Cassandra. One SalesforceChangeStream (batchSize CHANGES_BATCH,
+  # default 100) subscribed to a FakePubSub on a loopback port, running on through the whole benchmark, against the raw
+  # driver writing the same writes (one INSERT over every column, unset where a write sets nothing, and one DELETE,
+  # prepared before its clock; unlogged batches of 10, 256 in flight; goal: events/s >= 0.8x). Warm-up: both apply
+  # CHANGES_WARMUP AccountChangeEvents (default 100,000; ChangeLog.generateAccountWrites: CREATE, UPDATE with changed
+  # and nulled fields, DELETE) again and again until a pass leaves the JIT quiet (at most 8 passes). Then
+  # CHANGES_ROUNDS rounds (default 3, the order alternating) of CHANGES_EVENTS events each (default 100,000, records
+  # of their own), published to the running stream; after each, both tables equal to the model (rows and CRC32)
+  # before any figure; lag from commit to the checkpoint covering the event (acknowledged) p50/p99/max; CPU of this
+  # JVM (by thread group) and the node per run. CHANGES_JVMS JVMs (default 2), each with its own node; the median ratio.
   median_of_jvms "${CHANGES_JVMS:-2}" changes java -Xmx2g ${CHANGES_JFR:+-XX:StartFlightRecording=filename="$CHANGES_JFR",settings=${CHANGES_JFC:-profile}} \
     -Ddelpha.cassandra.lib="$CASSANDRA_LIB" -Ddelpha.test.work="$WORK/changes-servers" -Ddelpha.cassandra.heap=1g \
     -Dchanges.rounds="${CHANGES_ROUNDS:-3}" \

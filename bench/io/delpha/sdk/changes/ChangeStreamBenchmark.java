@@ -39,23 +39,28 @@ import java.util.zip.CRC32;
  * transactions of 1 to 4 events). The fake stamps each event's {@code commitTimestamp} with the wall clock as it
  * sends it (the Avro long rewritten in place).
  *
- * <p>The stream ({@code SalesforceChangeStream}, topic {@code /data/AccountChangeEvent}, batchSize 100) applies them
- * into a table of the same columns it would create itself (created first from a warm-up stream's, so that no DDL is
- * timed); its time runs from the first event sent to the moment its checkpoint holds the last replay id (every write
- * acknowledged). The anchor, the raw DataStax driver on a session of its own, writes the same writes (an INSERT of
+ * <p>One stream ({@code SalesforceChangeStream}, topic {@code /data/AccountChangeEvent}, batchSize 100) runs on
+ * through the whole benchmark, as a deployed stream does ({@link Live}); it creates its table at the warm-up's first
+ * event (no DDL is timed) and a round's time runs from the round's first event sent to the moment its checkpoint holds
+ * the round's last replay id (every write acknowledged). The anchor, the raw DataStax driver on a session of its own, writes the same writes (an INSERT of
  * the event's fields per record of a CREATE or UPDATE, a DELETE per record of a DELETE, each {@code USING TIMESTAMP}
  * in event order) from the generator's model: one prepared INSERT over every column, a write's other columns
  * left unset (a CREATE's empty fields too, as the stream leaves them), and one DELETE, both prepared before its clock
  * starts, unlogged batches of
- * {@value #BATCH} consecutive writes, {@value #IN_FLIGHT} batches in flight. Both tables are checked first (every
- * row equal to the model's final table, and a CRC32 of it) before any figure.
+ * {@value #BATCH} consecutive writes, {@value #IN_FLIGHT} batches in flight, into a table of the stream's columns.
+ * Both tables are checked after every round (every row equal to the model's: the warm-up's and every round's records
+ * so far, and a CRC32 of it) before any figure.
  *
  * <p>Lag: from an event's commitTimestamp (set when the fake sends it) to the moment the stream's checkpoint covers it
  * (status().lastReplayId(), polled every 2 ms: a poller that spins takes a core from the stream on two), i.e. its write
  * acknowledged by Cassandra and the checkpoint saved.
  *
- * <p>After the warm-up, {@code -Dchanges.rounds} rounds (default 3), each in fresh keyspaces, the stream first in odd
- * rounds and the anchor first in even ones; the RESULT lines are the round with the median ratio's.
+ * <p>Warm-up: both writers apply the warm-up's log again and again (a record's changes replayed end as they ended)
+ * until a pass of both leaves the JIT quiet (under a tenth of the pass compiling), at most {@code
+ * -Dchanges.warmupPasses} (default 8). Then {@code -Dchanges.rounds} rounds (default 3), each a log of its own records
+ * (one seed, ids of its own) published to the running stream and written by the anchor, the stream first in odd
+ * rounds and the anchor first in even ones; the RESULT lines are the round with the median ratio's. Each round prints
+ * the CPU seconds of this JVM and of the node, and this JVM's threads by group.
  *
  * <p>Args: {@code [events] [warmupEvents] [batchSize]}; prints RESULT lines for {@code bench/run-all.sh changes}.
  */
@@ -71,16 +76,23 @@ public final class ChangeStreamBenchmark {
     int events = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
     int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
     int batchSize = args.length > 2 ? Integer.parseInt(args[2]) : 100;
+    int rounds = Integer.getInteger("changes.rounds", 3);
     long t0 = System.nanoTime();
+    // the warm-up's log and one per round: the rounds' logs are alike (one seed) but hold records of their own (ids
+    // counted from their own number), so that one table takes them one after another, its rows the union of theirs
     ChangeLog warm = new ChangeLog(7).generateAccountWrites(warmup);
-    ChangeLog log = new ChangeLog(71).generateAccountWrites(events);
+    List<ChangeLog> logs = new ArrayList<>();
+    for (int r = 1; r <= rounds; r++) {
+      logs.add(new ChangeLog(71, r * 100_000_000).generateAccountWrites(events));
+    }
+    ChangeLog log = logs.get(0);
     long writes = log.changes.stream().mapToLong(c -> c.ids().size()).sum();
     Map<String, Long> types = new TreeMap<>();
     log.changes.forEach(c -> types.merge(c.type(), 1L, Long::sum));
-    Map<String, Map<String, Object>> expected = log.expected("Account");
-    System.out.printf(Locale.ROOT, "generated %,d events (%s), %,d row writes, %,d payload bytes, %,d rows at the end, "
-        + "in %.1f s%n", events, types, writes, log.events.stream().mapToLong(e -> e.payload().length).sum(),
-        expected.size(), (System.nanoTime() - t0) / 1e9);
+    System.out.printf(Locale.ROOT, "generated %,d events a round (%s), %,d row writes, %,d payload bytes, %,d rows at "
+        + "the end; %d rounds and a warm-up of %,d, in %.1f s%n", events, types, writes,
+        log.events.stream().mapToLong(e -> e.payload().length).sum(), log.expected("Account").size(), rounds, warmup,
+        (System.nanoTime() - t0) / 1e9);
     // the Salesforce login the stream's re-read client needs (no event here makes it re-read)
     com.github.tomakehurst.wiremock.WireMockServer login = new com.github.tomakehurst.wiremock.WireMockServer(
         com.github.tomakehurst.wiremock.core.WireMockConfiguration.options().dynamicPort());
@@ -100,31 +112,45 @@ public final class ChangeStreamBenchmark {
             server.port())).withLocalDatacenter(server.localDatacenter()).withConfigLoader(DriverConfigLoader
             .programmaticBuilder().withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(12))
             .withBoolean(DefaultDriverOption.REQUEST_LOG_WARNINGS, false).build()) // batches over 5 KiB: logged
-            .build()) {
-      for (String ks : List.of("cdc_warm", "cdc_warm_anchor")) {
+            .build();
+        Live live = new Live(cass, sf, "cdc_stream", batchSize)) {
+      String ka = "cdc_anchor";
+      for (String ks : List.of(live.keyspace, ka)) {
         cass.execute("CREATE KEYSPACE " + ks + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
       }
-      // warm-up: the stream creates its table (the DDL the measured tables copy), both writers' code paths warm
-      Run w = stream(cass, sf, warm, "cdc_warm", batchSize);
-      String ddl = tableDdl(cass, "cdc_warm", "account");
-      cass.execute(ddl.replace("%KS%", "cdc_warm_anchor"));
-      double wa = anchor(raw, warm, "cdc_warm_anchor");
-      check(cass, "cdc_warm", warm.expected("Account"));
-      check(cass, "cdc_warm_anchor", warm.expected("Account"));
-      System.out.printf(Locale.ROOT, "warm-up, %,d events: stream %.2f s, anchor %.2f s%n", warmup, w.seconds, wa);
-      // ROUNDS rounds, each in fresh keyspaces, the order alternating (stream first in odd rounds): the JIT and the
-      // node's own work (flushes, compactions) move a single run of either by a third
-      int rounds = Integer.getInteger("changes.rounds", 3);
+      // warm-up: the stream creates its table (the DDL the anchor's copies: no DDL is timed) and runs on; both
+      // writers apply the warm-up's log again and again (the same final rows: each record's changes replayed end as
+      // they ended) until a pass of both leaves the JIT quiet: on two cores its compilers fall behind, and compile
+      // gRPC's, the stream's and the driver's hottest methods for tens of seconds, in every round otherwise
+      Map<String, Map<String, Object>> expected = new TreeMap<>(warm.expected("Account"));
+      java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+      long[] anchorTs = {1_000_000L};
+      int maxPasses = Integer.getInteger("changes.warmupPasses", 8);
+      for (int pass = 1; pass <= maxPasses; pass++) {
+        long compiledBefore = jit.getTotalCompilationTime();
+        long passStart = System.nanoTime();
+        Run w = live.round(warm);
+        if (pass == 1) {
+          cass.execute(tableDdl(cass, live.keyspace, "account").replace("%KS%", ka));
+        }
+        double wa = anchor(raw, warm, ka, anchorTs);
+        double passSeconds = (System.nanoTime() - passStart) / 1e9;
+        double compiled = (jit.getTotalCompilationTime() - compiledBefore) / 1e3;
+        System.out.printf(Locale.ROOT, "warm-up pass %d, %,d events: stream %.2f s, anchor %.2f s; the JIT compiled "
+            + "for %.2f s of the pass's %.2f s%n", pass, warmup, w.seconds, wa, compiled, passSeconds);
+        if (pass >= 2 && compiled < 0.1 * passSeconds) {
+          break; // quiet: under a tenth of the pass in compiling
+        }
+      }
+      check(cass, live.keyspace, expected);
+      check(cass, ka, expected);
+      // ROUNDS rounds, the order alternating (stream first in odd rounds): the JIT and the node's own work
+      // (flushes, compactions) move a single run of either by a third
       List<double[]> results = new ArrayList<>(); // per round: ratio, ours, theirs, seconds, anchor seconds
       List<long[]> lags = new ArrayList<>();
       for (int r = 1; r <= rounds; r++) {
-        String ks = "cdc_stream_" + r;
-        String ka = "cdc_anchor_" + r;
-        for (String k : List.of(ks, ka)) {
-          cass.execute("CREATE KEYSPACE " + k + " WITH replication = {'class': 'SimpleStrategy', "
-              + "'replication_factor': 1}");
-          cass.execute(ddl.replace("%KS%", k));
-        }
+        ChangeLog round = logs.get(r - 1);
+        expected.putAll(round.expected("Account"));
         System.out.println("round " + r + ", load before: " + load());
         Run run = null;
         double anchorSeconds = 0;
@@ -133,18 +159,21 @@ public final class ChangeStreamBenchmark {
         for (int k = 0; k < 2; k++) {
           boolean streamNow = (k == 0) == (r % 2 == 1);
           double[] before = cpu(server);
+          Map<String, Long> threadsBefore = threadCpu();
           if (streamNow) {
-            run = stream(cass, sf, log, ks, batchSize);
+            run = live.round(round);
           } else {
-            anchorSeconds = anchor(raw, log, ka);
+            anchorSeconds = anchor(raw, round, ka, anchorTs);
           }
           double[] after = cpu(server);
+          System.out.println("round " + r + " thread CPU, " + (streamNow ? "stream" : "anchor") + " (s): "
+              + threadCpuDelta(threadsBefore, threadCpu()));
           double[] into = streamNow ? cpuStream : cpuAnchor;
           into[0] = after[0] - before[0];
           into[1] = after[1] - before[1];
         }
-        // completeness first
-        long sumStream = check(cass, ks, expected);
+        // completeness first: both tables equal to the model (the warm-up's and every round's records so far)
+        long sumStream = check(cass, live.keyspace, expected);
         long sumAnchor = check(cass, ka, expected);
         System.out.printf(Locale.ROOT, "tables: %,d rows each, CRC32 stream %08x, anchor %08x, model %08x%n",
             expected.size(), sumStream, sumAnchor, checksum(expected));
@@ -174,11 +203,11 @@ public final class ChangeStreamBenchmark {
       double anchorSeconds = results.get(median)[4];
       long[] lag = lags.get(median);
       Arrays.sort(lag);
-      StringBuilder all = new StringBuilder();
+      StringBuilder byRound = new StringBuilder();
       for (double[] x : results) {
-        all.append(all.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.2f", x[0]));
+        byRound.append(byRound.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.2f", x[0]));
       }
-      System.out.printf(Locale.ROOT, "ratios by round: %s; the median round: %d%n", all, median + 1);
+      System.out.printf(Locale.ROOT, "ratios by round: %s; the median round: %d%n", byRound, median + 1);
       System.out.printf(Locale.ROOT, "lag commit -> checkpointed (acknowledged), ms: p50 %d, p99 %d, max %d%n",
           pct(lag, 0.50), pct(lag, 0.99), lag[lag.length - 1]);
       Run run = new Run(runSeconds, lag);
@@ -207,65 +236,145 @@ public final class ChangeStreamBenchmark {
     return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
   }
 
+  /**
+   * @param seconds from the first event of the round sent to the checkpoint holding its last
+   * @param lagMillis each event's lag
+   */
   private record Run(double seconds, long[] lagMillis) {}
 
-  /** The stream over the log, from the first event sent to the last replay id checkpointed. */
-  private static Run stream(CassandraManager cass, SalesforceManager sf, ChangeLog log, String ks, int batchSize)
-      throws Exception {
-    int n = log.events.size();
-    int[] offsets = new int[n];
-    int[] lengths = new int[n];
-    for (int i = 0; i < n; i++) {
-      byte[] p = log.events.get(i).payload();
-      offsets[i] = commitTimestampOffset(p);
-      lengths[i] = varintLength(p, offsets[i]);
+  /**
+   * CPU nanoseconds of this JVM's live threads, by name with its numbers as {@code N} (a pool's threads together),
+   * the JVM's own (the JIT's compilers, the collector's workers) included: read from {@code /proc/self/task} (Linux);
+   * elsewhere an empty map.
+   */
+  static Map<String, Long> threadCpu() {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
+    if (tasks == null) {
+      return out;
     }
-    long[] committed = new long[n];
-    long[] lag = new long[n];
-    long[] firstSent = {0};
-    try (FakePubSub server = new FakePubSub()) {
+    long tick = 10_000_000L; // USER_HZ 100: a clock tick is 10 ms
+    for (java.io.File t : tasks) {
+      try {
+        String stat = java.nio.file.Files.readString(t.toPath().resolve("stat"));
+        int open = stat.indexOf('(');
+        int close = stat.lastIndexOf(')');
+        String name = stat.substring(open + 1, close).replaceAll("[0-9]+", "N");
+        String[] f = stat.substring(close + 2).split(" ");
+        long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14 and 15)
+        out.merge(name, ticks * tick, Long::sum);
+      } catch (java.io.IOException | RuntimeException e) {
+        // a thread that ended while read
+      }
+    }
+    return out;
+  }
+
+  /** The thread groups that used the most CPU between two {@link #threadCpu()}s, seconds, the largest first. */
+  static String threadCpuDelta(Map<String, Long> before, Map<String, Long> after) {
+    List<Map.Entry<String, Long>> d = new ArrayList<>();
+    after.forEach((k, v) -> d.add(Map.entry(k, v - before.getOrDefault(k, 0L))));
+    d.sort((x, y) -> Long.compare(y.getValue(), x.getValue()));
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < Math.min(10, d.size()) && d.get(i).getValue() > 20_000_000L; i++) {
+      b.append(i == 0 ? "" : ", ").append(d.get(i).getKey())
+          .append(String.format(Locale.ROOT, " %.2f", d.get(i).getValue() / 1e9));
+    }
+    return b.toString();
+  }
+
+  /**
+   * One stream that runs on over every round, as a deployed stream does: a fake Pub/Sub server on a loopback port
+   * (answers of up to 100 events, the API's most), the stream subscribed from {@code EARLIEST}; each round's events
+   * are published to it (sent at once against the events the stream has asked for) and the round ends when its
+   * checkpoint holds the round's last replay id.
+   */
+  private static final class Live implements AutoCloseable {
+    final String keyspace;
+    private final FakePubSub server = new FakePubSub();
+    private final ChangeStream stream;
+    /** By event of the server's log: where its commitTimestamp starts, its length, when it was sent. */
+    private int[] offsets = new int[0];
+    private int[] lengths = new int[0];
+    private long[] committed = new long[0];
+    private final Map<ChangeLog, int[][]> headers = new java.util.IdentityHashMap<>();
+    private volatile long firstSent;
+    private volatile int firstOfRound;
+
+    Live(CassandraManager cass, SalesforceManager sf, String keyspace, int batchSize) {
+      this.keyspace = keyspace;
       server.schemas.put(ChangeLog.ACCOUNT_SCHEMA, ChangeLog.schemaJson("AccountChangeEvent.avsc"));
       server.topics.put(TOPIC, ChangeLog.ACCOUNT_SCHEMA);
       server.maxPerAnswer = 100; // the API's most per FetchRequest
-      server.append(log.events);
-      server.payloadOnSend = (i, e) -> {
+      server.payloadOnSend = (k, e) -> {
         long now = System.currentTimeMillis();
-        if (i == 0) {
-          firstSent[0] = System.nanoTime();
+        if (k == firstOfRound) {
+          firstSent = System.nanoTime();
         }
-        committed[i] = now;
-        return stamp(e.payload(), offsets[i], lengths[i], now);
+        committed[k] = now;
+        return stamp(e.payload(), offsets[k], lengths[k], now);
       };
-      String endpoint = server.loopback();
-      try (ChangeStream stream = SalesforceChangeStream.builder().topic(TOPIC).keyspace(ks).cql(cass).salesforce(sf)
+      stream = SalesforceChangeStream.builder().topic(TOPIC).keyspace(keyspace).cql(cass).salesforce(sf)
           .login(() -> new PubSubSession(Secret.of("00Dx0000000BV7z!bench"), "https://bench.my.salesforce.com",
               "00Dx0000000BV7z"))
-          .replayPreset(ReplayPreset.EARLIEST).endpoint(endpoint).batchSize(batchSize).build()) {
-        stream.start();
-        int seen = -1;
-        long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
-        long end = 0;
-        while (seen < n - 1) {
-          ChangeStreamStatus s = stream.status();
-          if (s.state() == ChangeStreamStatus.State.FAILED || System.nanoTime() > deadline) {
-            throw new IllegalStateException("the stream did not apply every event (" + (seen + 1) + " of " + n
-                + "): no figure is reported; " + s);
-          }
-          String hex = s.lastReplayId();
-          int at = hex == null ? -1 : (int) (java.nio.ByteBuffer.wrap(HexFormat.of().parseHex(hex)).getLong() - 1);
-          if (at > seen) {
-            long now = System.currentTimeMillis();
-            end = System.nanoTime();
-            for (int i = seen + 1; i <= at; i++) {
-              lag[i] = now - committed[i];
-            }
-            seen = at;
-          } else {
-            LockSupport.parkNanos(2_000_000);
-          }
+          .replayPreset(ReplayPreset.EARLIEST).endpoint(server.loopback()).batchSize(batchSize).build();
+    }
+
+    /** Publishes a round's events to the stream and waits until its checkpoint holds the last of them. */
+    Run round(ChangeLog log) {
+      int first = server.log.size();
+      int last = first + log.events.size() - 1;
+      int[][] h = headers.computeIfAbsent(log, l -> {
+        int[][] out = new int[2][l.events.size()];
+        for (int i = 0; i < out[0].length; i++) {
+          byte[] p = l.events.get(i).payload();
+          out[0][i] = commitTimestampOffset(p);
+          out[1][i] = varintLength(p, out[0][i]);
         }
-        return new Run((end - firstSent[0]) / 1e9, lag);
+        return out;
+      });
+      offsets = Arrays.copyOf(offsets, last + 1);
+      lengths = Arrays.copyOf(lengths, last + 1);
+      committed = Arrays.copyOf(committed, last + 1);
+      System.arraycopy(h[0], 0, offsets, first, h[0].length);
+      System.arraycopy(h[1], 0, lengths, first, h[1].length);
+      firstOfRound = first;
+      if (first == 0) {
+        server.append(log.events);
+        stream.start();
+      } else {
+        server.publish(log.events);
       }
+      int seen = first - 1;
+      long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
+      long end = 0;
+      long[] lag = new long[log.events.size()];
+      while (seen < last) {
+        ChangeStreamStatus s = stream.status();
+        if (s.state() == ChangeStreamStatus.State.FAILED || System.nanoTime() > deadline) {
+          throw new IllegalStateException("the stream did not apply every event (" + (seen + 1 - first) + " of "
+              + log.events.size() + "): no figure is reported; " + s);
+        }
+        String hex = s.lastReplayId();
+        int at = hex == null ? -1 : (int) (java.nio.ByteBuffer.wrap(HexFormat.of().parseHex(hex)).getLong() - 1);
+        if (at > seen) {
+          long now = System.currentTimeMillis();
+          end = System.nanoTime();
+          for (int i = Math.max(seen + 1, first); i <= at; i++) {
+            lag[i - first] = now - committed[i];
+          }
+          seen = at;
+        } else {
+          LockSupport.parkNanos(2_000_000);
+        }
+      }
+      return new Run((end - firstSent) / 1e9, lag);
+    }
+
+    @Override
+    public void close() {
+      stream.close();
+      server.close();
     }
   }
 
@@ -354,7 +463,8 @@ public final class ChangeStreamBenchmark {
    * @return the seconds it took
    */
   @SuppressWarnings("unchecked")
-  private static double anchor(CqlSession session, ChangeLog log, String ks) throws InterruptedException {
+  private static double anchor(CqlSession session, ChangeLog log, String ks, long[] timestamps)
+      throws InterruptedException {
     // prepared before the clock starts: one DELETE, one INSERT over every column (a write leaves unset what it
     // does not set, which Cassandra does not write), as a writer who knows the driver writes varying column sets
     List<String> columns = new ArrayList<>();
@@ -376,7 +486,7 @@ public final class ChangeStreamBenchmark {
     Semaphore permits = new Semaphore(IN_FLIGHT);
     AtomicReference<Throwable> failure = new AtomicReference<>();
     List<BoundStatement> group = new ArrayList<>(BATCH);
-    long ts = 1_000_000L;
+    long ts = timestamps[0];
     long t0 = System.nanoTime();
     for (ChangeLog.Change c : log.changes) {
       for (String id : c.ids()) {
@@ -407,6 +517,7 @@ public final class ChangeStreamBenchmark {
     if (!group.isEmpty()) {
       send(session, group, permits, failure);
     }
+    timestamps[0] = ts;
     permits.acquire(IN_FLIGHT);
     double seconds = (System.nanoTime() - t0) / 1e9;
     permits.release(IN_FLIGHT);

@@ -86,6 +86,16 @@ final class ChangeLog {
   private boolean direct;
 
   ChangeLog(long seed) {
+    this(seed, 0);
+  }
+
+  /**
+   * @param seed the generator's seed
+   * @param idsAfter the number after which record ids are counted: logs whose ids do not overlap (the benchmark's
+   *     rounds, applied one after another into one table) hold records of their own
+   */
+  ChangeLog(long seed, int idsAfter) {
+    this.nextId = idsAfter;
     this.r = new Random(seed);
     org.put("Account", new TreeMap<>());
     org.put("Contact", new TreeMap<>());

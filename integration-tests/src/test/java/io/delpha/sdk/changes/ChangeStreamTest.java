@@ -12,6 +12,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.datastax.oss.driver.api.core.cql.ColumnDefinition;
 import com.datastax.oss.driver.api.core.cql.Row;
@@ -274,6 +275,32 @@ class ChangeStreamTest {
         assertThat(s.lastReplayId()).isEqualTo(server.lastReplayHex());
       }
       assertConverged(log, ks);
+    } finally {
+      cass.execute("DROP KEYSPACE IF EXISTS " + ks);
+    }
+  }
+
+  @Test
+  @DisplayName("a write waits for one of the 512 request slots at most the writer's wait, then fails typed")
+  void requestSlotsBounded() {
+    String ks = keyspace("changes_slots");
+    try {
+      cass.execute("CREATE TABLE " + ks + ".account (id text PRIMARY KEY)");
+      HangingWrites hanging = new HangingWrites(cass);
+      io.delpha.sdk.changes.internal.TableWriter writer = new io.delpha.sdk.changes.internal.TableWriter(hanging, ks,
+          Duration.ofMillis(300));
+      hanging.hold = true; // no request is ever answered
+      int writes = io.delpha.sdk.changes.internal.TableWriter.MAX_IN_FLIGHT * 10; // batches of 10 on one node
+      for (int i = 0; i < writes; i++) {
+        writer.delete("account", "001" + i, 1_000L + i);
+      }
+      assertThat(hanging.held.get()).isEqualTo(io.delpha.sdk.changes.internal.TableWriter.MAX_IN_FLIGHT);
+      assertThatThrownBy(() -> {
+        for (int i = 0; i < 10; i++) {
+          writer.delete("account", "002" + i, 9_000L + i);
+        }
+      }).isInstanceOf(io.delpha.sdk.core.ServiceUnavailableException.class).hasMessageContaining("not acknowledged");
+      assertThat(hanging.held.get()).isEqualTo(io.delpha.sdk.changes.internal.TableWriter.MAX_IN_FLIGHT);
     } finally {
       cass.execute("DROP KEYSPACE IF EXISTS " + ks);
     }

@@ -104,6 +104,8 @@ final class FakePubSub implements AutoCloseable {
    */
   volatile java.util.function.BiFunction<Integer, Event, byte[]> payloadOnSend;
   final AtomicInteger subscriptions = new AtomicInteger();
+  /** The streams not yet ended. */
+  private final List<Stream<?, ?>> open = new CopyOnWriteArrayList<>();
   /** For each {@code CUSTOM} subscription, the index of the event its replay id names (the last one applied). */
   final List<Integer> resumedAfter = new CopyOnWriteArrayList<>();
   /** How many events of the log were sent, counted up to the furthest one. */
@@ -232,6 +234,7 @@ final class FakePubSub implements AutoCloseable {
     Stream(StreamObserver<R> out) {
       this.out = out;
       subscriptions.incrementAndGet();
+      open.add(this);
     }
 
     /** An answer: these events (none for a keep-alive), the latest replay id, what is still requested. */
@@ -284,16 +287,19 @@ final class FakePubSub implements AutoCloseable {
 
     void end(Status status, Metadata trailers) {
       ended = true;
+      open.remove(this);
       out.onError(status.asRuntimeException(trailers));
     }
 
     @Override
     public synchronized void onError(Throwable t) {
       ended = true;
+      open.remove(this);
     }
 
     @Override
     public synchronized void onCompleted() {
+      open.remove(this);
       if (!ended) {
         ended = true;
         out.onCompleted();
@@ -402,6 +408,19 @@ final class FakePubSub implements AutoCloseable {
   /** New events appended while streams are open are sent to them when they next ask: tests append before starting. */
   void append(List<Event> events) {
     log.addAll(new ArrayList<>(events));
+  }
+
+  /**
+   * Appends events and sends them at once to every open stream that has events requested, as the event bus sends new
+   * events to its subscribers (a benchmark's stream that runs on over several rounds).
+   */
+  void publish(List<Event> events) {
+    append(events);
+    for (Stream<?, ?> s : open) {
+      synchronized (s) {
+        s.pump();
+      }
+    }
   }
 
   @Override

@@ -68,7 +68,7 @@ public final class StreamRunner {
   private static final Duration SLICE = Duration.ofMillis(100);
   private static final int MAX_SCHEMAS = 256;
   /** Answers applied and not yet checkpointed, at most, while the next is asked for (docs/changes.md). */
-  static final int WINDOW = 8;
+  static final int WINDOW = 16;
   private static final String EXPIRED_CODE = "replayid.corrupted";
   private static final HexFormat HEX = HexFormat.of();
   /** The service of this stream's meters (docs/metrics.md). */
@@ -346,35 +346,148 @@ public final class StreamRunner {
   }
 
   /**
-   * The answers applied and not yet checkpointed: each answer's link saves its checkpoint once its writes, and the
-   * link before it (so every earlier answer's writes and checkpoint), are done; a failed write or checkpoint fails its
-   * link and every later one, so no checkpoint is saved past it. Stream thread only, but for {@link #saved}.
+   * The answers applied and not yet checkpointed. An answer's writes are "ready" once they and every earlier answer's
+   * are acknowledged; the checkpoint saved is then the position of the newest ready answer, one save at a time: a
+   * save starts when one is ready and none is in flight, so answers that become ready together (or while a save is
+   * in flight) are covered by one save of the newest. Each answer's link is done when a checkpoint at or after it is
+   * saved (an answer without a position: when its writes are and the answer before it is done); a failed write fails
+   * its link and every later one (their writes wait for it), so no checkpoint is saved past it; a failed save fails
+   * every link not yet covered, and no later save is made. Stream thread only, but for the saver's callbacks (driver
+   * threads) and {@link #saved}.
    */
   private final class Pipeline {
     private final ArrayDeque<CompletableFuture<Void>> links = new ArrayDeque<>();
-    private CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+    /** Done when every answer's writes so far are acknowledged. */
+    private CompletableFuture<Void> written = CompletableFuture.completedFuture(null);
+    /** The last link added. */
+    private CompletableFuture<Void> last = CompletableFuture.completedFuture(null);
+    private long added;
+    private final Saver saver = new Saver();
     /** The positions saved, for the stream's thread to commit (a managed subscription). */
     final ConcurrentLinkedQueue<ByteString> saved = new ConcurrentLinkedQueue<>();
 
     void add(CompletableFuture<Void> writes, @Nullable ByteString position, long lastTimestamp, int events) {
-      CompletableFuture<Void> link = chain.thenCompose(v -> writes);
-      // this answer's newest change (later answers move lastCommit before this link completes)
-      Instant newest = events > 0 ? lastCommit : null;
-      if (position != null) {
-        byte[] id = position.toByteArray();
-        java.util.function.Function<Instant, CompletableFuture<Void>> save = checkpoints.saving(config.topic(), id,
-            lastTimestamp);
-        link = link.thenCompose(v -> save.apply(config.clock().instant())).thenRun(() -> {
-              lastReplayId = id;
-              saved.add(position);
-              if (newest != null) {
-                long lag = Duration.between(newest, config.clock().instant()).toNanos();
-                metrics.time(Meter.CHANGES_LAG, Math.max(0, lag));
-              }
-            });
+      CompletableFuture<Void> ready = written.thenCompose(v -> writes);
+      written = ready;
+      CompletableFuture<Void> link;
+      if (position == null) {
+        CompletableFuture<Void> before = last;
+        link = ready.thenCompose(v -> before);
+      } else {
+        long index = ++added;
+        link = new CompletableFuture<>();
+        // this answer's newest change (later answers move lastCommit before this link completes)
+        saver.await(index, link, events > 0 ? lastCommit : null);
+        // the save made here, on the stream's thread: its statement is prepared the first time (not on a driver's)
+        Saver.Ready r = new Saver.Ready(index, position, checkpoints.saving(config.topic(), position.toByteArray(),
+            lastTimestamp));
+        CompletableFuture<Void> mine = link;
+        ready.whenComplete((v, x) -> {
+          if (x == null) {
+            saver.ready(r);
+          } else {
+            mine.completeExceptionally(x);
+          }
+        });
       }
       links.add(link);
-      chain = link;
+      last = link;
+    }
+
+    /** One checkpoint save at a time, of the newest position whose writes are acknowledged. */
+    private final class Saver {
+      /** An answer's position, its writes acknowledged. */
+      record Ready(long index, ByteString position,
+          java.util.function.Function<Instant, CompletableFuture<Void>> save) {}
+
+      /** A link waiting for a checkpoint at or after its answer. */
+      private record Waiting(long index, CompletableFuture<Void> link, @Nullable Instant newest) {}
+
+      private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+      private @Nullable Ready newest;
+      private long savedIndex;
+      private boolean saving;
+      private @Nullable Throwable failed;
+
+      synchronized void await(long index, CompletableFuture<Void> link, @Nullable Instant newestChange) {
+        if (failed != null) {
+          link.completeExceptionally(failed);
+        } else {
+          waiting.add(new Waiting(index, link, newestChange));
+        }
+      }
+
+      void ready(Ready r) {
+        Ready next;
+        synchronized (this) {
+          if (newest == null || r.index() > newest.index()) {
+            newest = r; // an answer ready implies every earlier one is: the newest covers them
+          }
+          next = take();
+        }
+        if (next != null) {
+          save(next);
+        }
+      }
+
+      /** The position to save now, if one is ready and none is in flight; marks a save in flight. */
+      private @Nullable Ready take() {
+        Ready r = newest;
+        if (saving || failed != null || r == null || r.index() <= savedIndex) {
+          return null;
+        }
+        saving = true;
+        return r;
+      }
+
+      private void save(Ready r) {
+        CompletableFuture<Void> done;
+        try {
+          done = r.save().apply(config.clock().instant());
+        } catch (RuntimeException e) {
+          done = CompletableFuture.failedFuture(e);
+        }
+        done.whenComplete((v, x) -> saved(r, x));
+      }
+
+      private void saved(Ready r, @Nullable Throwable x) {
+        java.util.List<Waiting> covered = new java.util.ArrayList<>();
+        Ready next = null;
+        Throwable failure = null;
+        synchronized (this) {
+          saving = false;
+          if (x != null) {
+            failed = failure = x;
+            covered.addAll(waiting);
+            waiting.clear();
+          } else {
+            savedIndex = r.index();
+            while (!waiting.isEmpty() && waiting.peek().index() <= savedIndex) {
+              covered.add(waiting.poll());
+            }
+            next = take();
+          }
+        }
+        if (failure == null) {
+          byte[] id = r.position().toByteArray();
+          lastReplayId = id;
+          saved.add(r.position());
+          Instant now = config.clock().instant();
+          for (Waiting w : covered) {
+            if (w.newest() != null) {
+              metrics.time(Meter.CHANGES_LAG, Math.max(0, Duration.between(w.newest(), now).toNanos()));
+            }
+            w.link().complete(null);
+          }
+        } else {
+          for (Waiting w : covered) {
+            w.link().completeExceptionally(failure);
+          }
+        }
+        if (next != null) {
+          save(next);
+        }
+      }
     }
 
     /** @return the answers applied and not yet seen checkpointed */
@@ -416,7 +529,6 @@ public final class StreamRunner {
       }
     }
 
-    /** Waits for every write sent and every checkpoint in flight, their failures dropped (the chain stops at one). */
     /**
      * Waits for the writes in flight and the checkpoints they allow, at most the stream's {@code requestTimeout}: an
      * executor that never answers (a host's own) does not hold the stream's end. What is not acknowledged by then is
@@ -424,7 +536,7 @@ public final class StreamRunner {
      */
     void drain() {
       try {
-        CompletableFuture.allOf(writer.sent(), chain).get(config.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        CompletableFuture.allOf(writer.sent(), last).get(config.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
       } catch (TimeoutException e) {
         log.warn("the stream of {} ended with writes or checkpoints not acknowledged after {} ms (requestTimeout); "
             + "its checkpoint stays before them", config.topic(), config.requestTimeout().toMillis());

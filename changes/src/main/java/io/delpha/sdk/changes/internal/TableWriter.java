@@ -44,7 +44,9 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
@@ -63,9 +65,9 @@ import org.slf4j.LoggerFactory;
  * the requests, each to a coordinator that is a replica of every write in it. A group is sent when full, or at {@link
  * #mark()}; a group of one is sent as the single write. Requests go through {@link QuorumExecutor} ({@code
  * LOCAL_QUORUM}, idempotent, sent again on a timed-out attempt, a batch as a single write is), at most {@link
- * #MAX_IN_FLIGHT} unacknowledged at a time (a send waits for a slot); {@link #mark()} groups the writes since the last
- * mark (an answer's) into a future done when every request holding them is acknowledged, failed when one fails;
- * {@link #flush()} waits for every write. An upsert is one statement prepared per table over all its columns
+ * #MAX_IN_FLIGHT} unacknowledged at a time (a send waits for a slot, at most the writer's wait, then fails {@code
+ * ServiceUnavailable}); {@link #mark()} groups the writes since the last mark (an answer's) into a future done when
+ * every request holding them is acknowledged, failed when one fails; {@link #flush()} waits for every write. An upsert is one statement prepared per table over all its columns
  * (prepared again when a column is added), the columns a write does not set left unset (not written; native protocol
  * v4 and later), bound by index with the codecs of their types. Not thread-safe: one stream's thread uses it (the
  * futures complete on the driver's threads).
@@ -76,7 +78,7 @@ public final class TableWriter {
   /** Prepared statements kept, by their text (an INSERT per table and column list, a DELETE per table), at most. */
   private static final int MAX_PREPARED = 512;
   /** Requests (a batch or a single write) sent and not yet acknowledged, at most, over every answer in flight. */
-  static final int MAX_IN_FLIGHT = 512;
+  public static final int MAX_IN_FLIGHT = 512;
   /** Writes in a batch, at most: {@link RowBatcher#MAX_BATCH_PARTITIONS} (Cassandra warns above), the anchor's 10. */
   static final int MAX_BATCH = RowBatcher.MAX_BATCH_PARTITIONS;
   /**
@@ -101,8 +103,8 @@ public final class TableWriter {
   /** The prepared INSERT of each table, of every column it had when prepared (re-prepared once it has more). */
   private final Map<String, Insert> inserts = new ConcurrentHashMap<>();
   private final Map<String, PreparedStatement> deletes = new ConcurrentHashMap<>();
-  /** Writes sent since the last {@link #mark()}. */
-  private final List<CompletableFuture<?>> pending = new ArrayList<>();
+  /** The group of the writes sent since the last {@link #mark()}. */
+  private Marked open = new Marked();
   /** The groups marked and not yet seen done by {@link #flush()}. */
   private final List<CompletableFuture<Void>> groups = new ArrayList<>();
   private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
@@ -440,23 +442,56 @@ public final class TableWriter {
     }
   }
 
-  /** Sends a request once fewer than {@link #MAX_IN_FLIGHT} are unacknowledged; it joins the writes of the answer. */
+  /**
+   * Sends a request once fewer than {@link #MAX_IN_FLIGHT} are unacknowledged (waiting at most the writer's wait); it
+   * joins the writes of the open group.
+   *
+   * @throws ServiceUnavailableException if no request is acknowledged within the wait
+   */
   private void send(com.datastax.oss.driver.api.core.cql.Statement<?> b) {
     try {
-      inFlight.acquire();
+      if (!inFlight.tryAcquire(wait.toNanos(), TimeUnit.NANOSECONDS)) {
+        throw new ServiceUnavailableException(MAX_IN_FLIGHT + " writes to " + keyspace + " were not acknowledged "
+            + "within " + wait.toMillis() + " ms");
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ServiceUnavailableException("interrupted while sending a write to Cassandra");
     }
-    CompletableFuture<?> f;
+    Marked group = open;
+    group.remaining.incrementAndGet();
+    CompletionStage<?> f;
     try {
-      f = cql.executeAsync(b).toCompletableFuture();
+      f = cql.executeAsync(b);
     } catch (RuntimeException e) {
       inFlight.release();
+      group.remaining.decrementAndGet();
       throw e instanceof DelphaException d ? d : DriverErrors.onRequest(e);
     }
-    f.whenComplete((r, x) -> inFlight.release());
-    pending.add(f);
+    f.whenComplete((r, x) -> {
+      inFlight.release();
+      if (x != null) {
+        group.done.completeExceptionally(mapped(x));
+      } else {
+        group.acknowledged();
+      }
+    });
+  }
+
+  /**
+   * The requests of one group (an answer's): done when every one is acknowledged and the group is closed, failed
+   * (mapped) as soon as one fails.
+   */
+  private static final class Marked {
+    final CompletableFuture<Void> done = new CompletableFuture<>();
+    /** Requests unacknowledged, plus one while the group is open. */
+    final AtomicInteger remaining = new AtomicInteger(1);
+
+    void acknowledged() {
+      if (remaining.decrementAndGet() == 0) {
+        done.complete(null);
+      }
+    }
   }
 
   /**
@@ -466,25 +501,12 @@ public final class TableWriter {
    */
   public CompletableFuture<Void> mark() {
     sendUnsent();
-    List<CompletableFuture<?>> group = new ArrayList<>(pending);
-    pending.clear();
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    CompletableFuture<?>[] all = group.toArray(CompletableFuture<?>[]::new);
-    CompletableFuture.allOf(all).whenComplete((r, x) -> {
-      if (x == null) {
-        done.complete(null);
-      }
-    });
-    for (CompletableFuture<?> f : group) {
-      f.whenComplete((r, x) -> {
-        if (x != null) {
-          done.completeExceptionally(mapped(x));
-        }
-      });
-    }
+    Marked group = open;
+    open = new Marked();
+    group.acknowledged(); // closed: done once its requests are
     groups.removeIf(CompletableFuture::isDone);
-    groups.add(done);
-    return done;
+    groups.add(group.done);
+    return group.done;
   }
 
   /**
