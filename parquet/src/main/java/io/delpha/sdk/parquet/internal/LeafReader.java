@@ -364,10 +364,29 @@ final class LeafReader {
     levelPos++;
   }
 
-  /** Decodes the current pair's value into slot {@code at} of {@code v} (the pair's definition level is the maximum). */
-  void readValue(Vector v, int at) {
-    ids = null;
-    decode(v, at, 1);
+  /**
+   * @param max at most this many, no more than {@link #windowLeft}
+   * @return how many level pairs from the current one on have its definition level (its repetition level is 0: for a
+   *     leaf no LIST or MAP repeats)
+   */
+  int sameDefs(int max) {
+    if (maxDef == 0) {
+      return max;
+    }
+    int[] d = defs;
+    int from = levelPos;
+    int level = d[from];
+    int end = from + 1;
+    int limit = from + max;
+    while (end < limit && d[end] == level) {
+      end++;
+    }
+    return end - from;
+  }
+
+  /** Consumes {@code n} level pairs, no more than {@link #windowLeft}. */
+  void advance(int n) {
+    levelPos += n;
   }
 
   /**

@@ -24,6 +24,11 @@ final class NestedAssembly {
   private final Vector[] vectors;
   private final boolean[] owns;
   private final LeafReader leaf;
+  /**
+   * Whether this leaf fills a vector above its own (it is the first leaf of a group on its path): else it fills its
+   * own vector alone, and an unrepeated leaf's levels of one definition level are taken a run at a time.
+   */
+  private final boolean ownsAbove;
 
   /**
    * @param top a column's field
@@ -44,6 +49,11 @@ final class NestedAssembly {
       owns[k] = firstLeaf(path[k]) == leaf.field;
     }
     this.leaf = leaf;
+    boolean above = false;
+    for (int k = 0; k < path.length - 1; k++) {
+      above |= owns[k];
+    }
+    this.ownsAbove = above;
   }
 
   private static boolean find(ParquetField f, Vector v, ParquetField target, List<VariantAssembly.Parts> variants,
@@ -87,6 +97,11 @@ final class NestedAssembly {
     }
     int started = 0;
     int last = path.length - 1;
+    Vector leafVector = vectors[last];
+    // the leaf's present values come in runs, each decoded at once, as readUnrepeated does: a run ends at an absent
+    // value (whose slot needs the values before it) and at the end of a window of levels (all of one page)
+    int runStart = leafVector.size();
+    int run = 0;
     while (leaf.hasLevel()) {
       int r = leaf.rep();
       int d = leaf.def();
@@ -105,14 +120,21 @@ final class NestedAssembly {
         if (k == last) {
           if (d >= f.presentDef) {
             int slot = v.size();
+            if (run == 0) {
+              runStart = slot;
+            }
+            run++;
             v.ensureCapacity(slot + 1);
-            leaf.readValue(v, slot);
             boolean[] nulls = v.nulls();
             if (nulls != null) {
               nulls[slot] = false;
             }
-            v.setSize(slot + 1);
-          } else if (d == f.presentDef - 1 && !f.column.nullable()
+            v.setSize(slot + 1); // its value decoded with the run's
+            continue;
+          }
+          flush(leafVector, runStart, run);
+          run = 0;
+          if (d == f.presentDef - 1 && !f.column.nullable()
               && Objects.requireNonNull(f.descriptor, "a leaf has a descriptor").getPrimitiveType()
                   .isRepetition(Type.Repetition.OPTIONAL)) {
             // a leaf declared optional but read as required (a map key): it is null here
@@ -125,7 +147,12 @@ final class NestedAssembly {
         }
       }
       leaf.advance();
+      if (run > 0 && leaf.windowLeft() == 0) {
+        flush(leafVector, runStart, run);
+        run = 0;
+      }
     }
+    flush(leafVector, runStart, run);
     if (started != rows) {
       throw new ParquetDecodingException("column " + leaf.field.column.name() + " holds " + started + " rows where "
           + rows + " were expected");
@@ -147,6 +174,35 @@ final class NestedAssembly {
       int n = Math.min(rows - started, leaf.windowLeft());
       int runStart = leafVector.size();
       int run = 0;
+      if (!ownsAbove) {
+        // the leaf's own vector only: a run of equal definition levels at once (a field always present, or always
+        // null, as a shredding writer's typed_value and value columns mostly are)
+        for (int j = 0; j < n; ) {
+          int d = leaf.def();
+          int same = leaf.sameDefs(n - j);
+          if (d >= leafField.slotDef) {
+            if (d >= leafField.presentDef) {
+              run += same;
+            } else {
+              flush(leafVector, runStart, run);
+              if (d == leafField.presentDef - 1 && !leafField.column.nullable()
+                  && Objects.requireNonNull(leafField.descriptor, "a leaf has a descriptor").getPrimitiveType()
+                      .isRepetition(Type.Repetition.OPTIONAL)) {
+                throw new ParquetDecodingException("a " + leafField.column.name() + " is null, which the row model "
+                    + "does not allow");
+              }
+              leafVector.appendAbsent(same);
+              runStart = leafVector.size();
+              run = 0;
+            }
+          }
+          leaf.advance(same);
+          j += same;
+        }
+        flush(leafVector, runStart, run);
+        started += n;
+        continue;
+      }
       for (int j = 0; j < n; j++) {
         int d = leaf.def();
         for (int k = 0; k < last; k++) {

@@ -434,6 +434,36 @@ public final class Vector {
   }
 
   /**
+   * {@link #appendAbsent()} {@code n} times: a leaf's slots at once.
+   *
+   * @param n the slots to append
+   */
+  void appendAbsent(int n) {
+    if (n == 1 || physical == Physical.STRUCT || physical == Physical.LIST || physical == Physical.MAP
+        || physical == Physical.INT96 || physical == Physical.BINARY && fixedLength > 0 && nulls == null) {
+      for (int k = 0; k < n; k++) {
+        appendAbsent();
+      }
+      return;
+    }
+    ensureCapacity(size + n);
+    int from = size;
+    int to = from + n;
+    if (nulls != null) {
+      Arrays.fill(nulls, from, to, true);
+    }
+    switch (physical) {
+      case BOOLEAN -> Arrays.fill(booleans, from, to, false);
+      case INT32, UINT32 -> Arrays.fill(ints, from, to, 0);
+      case INT64, UINT64 -> Arrays.fill(longs, from, to, 0);
+      case DOUBLE -> Arrays.fill(doubles, from, to, 0);
+      case BINARY -> Arrays.fill(offsets, from + 1, to + 1, offsets[from]);
+      default -> throw new IllegalStateException(physical + " is appended one slot at a time");
+    }
+    size = to;
+  }
+
+  /**
    * Appends a null.
    *
    * @throws InvalidInputException if the column cannot hold nulls
