@@ -118,6 +118,61 @@ class FileRowReaderTest {
     }
   }
 
+  /** A payload with fields always there, sometimes there, of changing types, a list, and now and then a null. */
+  static @org.jspecify.annotations.Nullable Variant payload(long i) {
+    if (i % 97 == 0) {
+      return null;
+    }
+    String extra = i % 3 == 0 ? ",\"extra\":{\"k\":" + i % 7 + "}" : "";
+    String mixed = i % 5 == 0 ? "\"text-" + i + "\"" : Long.toString(i * 3);
+    return Variant.fromJson("{\"id\":" + i + ",\"name\":\"n" + i % 11 + "\",\"mixed\":" + mixed
+        + ",\"tags\":[" + (i % 4 == 0 ? "" : "\"t" + i % 3 + "\",\"u\"") + "]" + extra + "}");
+  }
+
+  @Test
+  @DisplayName("a file with a VARIANT column, shredded by DuckDB, is decoded ahead too: four batches wait, every row "
+      + "in order with its value")
+  void variantDecodedAhead() throws Exception {
+    RowSchema schema = RowSchema.builder().required("id", ColumnType.LONG).nullable("payload", ColumnType.VARIANT)
+        .build();
+    Path ours = tmp.resolve("variant.parquet");
+    int n = 20_000;
+    try (RowWriter w = ParquetRows.writer(ours, schema, WriteOptions.defaults())) {
+      for (long i = 0; i < n; i++) {
+        w.write(Row.of(schema, i, payload(i)));
+      }
+    }
+    Path shredded = tmp.resolve("shredded.parquet");
+    try (java.sql.Connection duck = ParquetFidelityTest.duckdb(); java.sql.Statement s = duck.createStatement()) {
+      s.execute("COPY (SELECT * FROM read_parquet('" + ours + "')) TO '" + shredded
+          + "' (FORMAT parquet, ROW_GROUP_SIZE 3000)");
+    }
+    assertThat(ParquetRows.metadata(shredded).columns().stream().map(ParquetMetadata.LeafColumn::dottedPath))
+        .as("DuckDB shreds the payload").contains("payload.typed_value.tags.typed_value.list.element.typed_value");
+    for (Path file : List.of(ours, shredded)) {
+      try (FileRowReader r = new FileRowReader(file.toString(), LocalFiles.input(file),
+          ReadOptions.defaults().withBatchRows(1024), () -> { })) {
+        assertThat(r.hasNext()).isTrue();
+        awaitWaiting(r, 4);
+        long i = 0;
+        while (r.hasNext()) {
+          Row row = r.next();
+          assertThat(row.getLong("id")).isEqualTo(i);
+          Variant expected = payload(i);
+          Variant got = row.getVariant("payload");
+          if (expected == null) {
+            assertThat(got).as("row %d of %s", i, file.getFileName()).isNull();
+          } else {
+            assertThat(got).as("row %d of %s", i, file.getFileName()).isNotNull();
+            assertThat(got.toJson()).as("row %d of %s", i, file.getFileName()).isEqualTo(expected.toJson());
+          }
+          i++;
+        }
+        assertThat(i).isEqualTo(n);
+      }
+    }
+  }
+
   @Test
   // the peak while the next batch decodes (the earlier block let go before, not after) is LargeValuesTest's: values
   // of a GiB each, in a child JVM of a bounded heap

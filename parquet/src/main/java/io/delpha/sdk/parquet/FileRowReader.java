@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  * RowBlock} its rows share.
  * Any decoding failure is a {@link DataFormatException} naming the source.
  *
- * <p>Threads: when every column is flat, a second thread (from a shared pool of daemon threads, {@code
+ * <p>Threads: when every column is flat or a VARIANT, a second thread (from a shared pool of daemon threads, {@code
  * delpha-parquet-reader}) decodes the next batches into blocks of values while the caller's thread hands out the
  * rows of earlier ones (each {@code Row} made as {@link #next()} asks for it, sharing its batch's block): up to four
  * batches wait for the caller (two once batches hold over 16 MiB).
@@ -85,9 +85,11 @@ final class FileRowReader implements RowReader {
     this.batches = new ParquetBatchReader(source, file, options, onClose, true);
     // a file of one batch or less is decoded on the caller's thread: handing it to the decoding thread costs more
     // than it saves (no batch to decode while the caller reads the one before)
-    decoded = batches.allFlat() && batches.totalRows() > options.batchRows() ? new LinkedBlockingQueue<>() : null;
-    batch = decoded == null ? null : new ColumnBatch(batches.newBatch());
+    decoded = batches.flatRows() && batches.totalRows() > options.batchRows() ? new LinkedBlockingQueue<>() : null;
     own = new ColumnBatch(batches.batch());
+    // a VARIANT column is rebuilt in the reader's own vectors: decoded ahead into them (the caller, taking blocks
+    // from the queue, never reads into them itself)
+    batch = decoded == null ? null : batches.allFlat() ? new ColumnBatch(batches.newBatch()) : own;
   }
 
   /**

@@ -383,6 +383,15 @@ public final class ParquetBatchReader implements AutoCloseable {
     return allFlat(fields);
   }
 
+  /**
+   * @return whether every column is flat or a VARIANT (one BINARY value a row, rebuilt from its group's leaves in this
+   *     reader's own vectors): a row reader may then decode ahead on a second thread, into {@link #batch()} when a
+   *     column is a VARIANT (see {@link #newBatch()})
+   */
+  public boolean flatRows() {
+    return fields.stream().allMatch(f -> f.isFlat() || f.shape == ParquetField.Shape.VARIANT);
+  }
+
   private static boolean allFlat(List<ParquetField> fields) {
     return fields.stream().allMatch(ParquetField::isFlat);
   }
