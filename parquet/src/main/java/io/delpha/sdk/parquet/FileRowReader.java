@@ -25,6 +25,7 @@ import org.jspecify.annotations.Nullable;
  * delpha-parquet-reader}) decodes the next batches into blocks of values while the caller's thread hands out the
  * rows of earlier ones (each {@code Row} made as {@link #next()} asks for it, sharing its batch's block): up to four
  * batches wait for the caller (two once batches hold over 16 MiB).
+ * A VARIANT column is decoded and rebuilt ahead in the reader's own vectors (one value a row, as a flat column is).
  * Files with LIST, MAP or STRUCT columns, and files of one batch of rows or fewer, are decoded on the caller's
  * thread. {@link #close()} stops the decoding
  * thread before it closes the file; a reader never closed leaves that thread parked. Whatever ends the decoding
