@@ -134,14 +134,8 @@ final class NestedAssembly {
           }
           flush(leafVector, runStart, run);
           run = 0;
-          if (d == f.presentDef - 1 && !f.column.nullable()
-              && Objects.requireNonNull(f.descriptor, "a leaf has a descriptor").getPrimitiveType()
-                  .isRepetition(Type.Repetition.OPTIONAL)) {
-            // a leaf declared optional but read as required (a map key): it is null here
-            throw new ParquetDecodingException("a " + f.column.name() + " is null, which the row model does not allow");
-          } else {
-            v.appendAbsent();
-          }
+          refuseNull(f, d);
+          v.appendAbsent();
         } else if (owns[k]) {
           openSlot(v, f, d >= f.presentDef, vectors[k + 1]);
         }
@@ -185,12 +179,7 @@ final class NestedAssembly {
               run += same;
             } else {
               flush(leafVector, runStart, run);
-              if (d == leafField.presentDef - 1 && !leafField.column.nullable()
-                  && Objects.requireNonNull(leafField.descriptor, "a leaf has a descriptor").getPrimitiveType()
-                      .isRepetition(Type.Repetition.OPTIONAL)) {
-                throw new ParquetDecodingException("a " + leafField.column.name() + " is null, which the row model "
-                    + "does not allow");
-              }
+              refuseNull(leafField, d);
               leafVector.appendAbsent(same);
               runStart = leafVector.size();
               run = 0;
@@ -216,12 +205,7 @@ final class NestedAssembly {
             run++;
           } else {
             flush(leafVector, runStart, run);
-            if (d == leafField.presentDef - 1 && !leafField.column.nullable()
-                && Objects.requireNonNull(leafField.descriptor, "a leaf has a descriptor").getPrimitiveType()
-                    .isRepetition(Type.Repetition.OPTIONAL)) {
-              throw new ParquetDecodingException("a " + leafField.column.name() + " is null, which the row model does "
-                  + "not allow");
-            }
+            refuseNull(leafField, d);
             leafVector.appendAbsent();
             runStart = leafVector.size();
             run = 0;
@@ -269,5 +253,19 @@ final class NestedAssembly {
       nulls[slot] = !present;
     }
     v.setSize(slot + 1);
+  }
+
+  /**
+   * Refuses a leaf's null where the row model has none: a leaf declared optional but read as required (a map key)
+   * whose definition level says it is null.
+   *
+   * @throws ParquetDecodingException if it is such a null
+   */
+  private static void refuseNull(ParquetField f, int d) {
+    if (d == f.presentDef - 1 && !f.column.nullable()
+        && Objects.requireNonNull(f.descriptor, "a leaf has a descriptor").getPrimitiveType()
+            .isRepetition(Type.Repetition.OPTIONAL)) {
+      throw new ParquetDecodingException("a " + f.column.name() + " is null, which the row model does not allow");
+    }
   }
 }
