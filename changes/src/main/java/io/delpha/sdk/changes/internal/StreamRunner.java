@@ -359,8 +359,6 @@ public final class StreamRunner {
     private final ArrayDeque<CompletableFuture<Void>> links = new ArrayDeque<>();
     /** Done when every answer's writes so far are acknowledged. */
     private CompletableFuture<Void> written = CompletableFuture.completedFuture(null);
-    /** The last link added. */
-    private CompletableFuture<Void> last = CompletableFuture.completedFuture(null);
     private long added;
     private final Saver saver = new Saver();
     /** The positions saved, for the stream's thread to commit (a managed subscription). */
@@ -371,7 +369,7 @@ public final class StreamRunner {
       written = ready;
       CompletableFuture<Void> link;
       if (position == null) {
-        CompletableFuture<Void> before = last;
+        CompletableFuture<Void> before = last();
         link = ready.thenCompose(v -> before);
       } else {
         long index = ++added;
@@ -379,8 +377,8 @@ public final class StreamRunner {
         // this answer's newest change (later answers move lastCommit before this link completes)
         saver.await(index, link, events > 0 ? lastCommit : null);
         // the save made here, on the stream's thread: its statement is prepared the first time (not on a driver's)
-        Saver.Ready r = new Saver.Ready(index, position, checkpoints.saving(config.topic(), position.toByteArray(),
-            lastTimestamp));
+        byte[] id = position.toByteArray();
+        Saver.Ready r = new Saver.Ready(index, position, id, checkpoints.saving(config.topic(), id, lastTimestamp));
         CompletableFuture<Void> mine = link;
         ready.whenComplete((v, x) -> {
           if (x == null) {
@@ -391,13 +389,18 @@ public final class StreamRunner {
         });
       }
       links.add(link);
-      last = link;
+    }
+
+    /** The last link added, or a done one: {@link #settle} takes only links that are done, in order. */
+    private CompletableFuture<Void> last() {
+      CompletableFuture<Void> l = links.peekLast();
+      return l == null ? CompletableFuture.completedFuture(null) : l;
     }
 
     /** One checkpoint save at a time, of the newest position whose writes are acknowledged. */
     private final class Saver {
       /** An answer's position, its writes acknowledged. */
-      record Ready(long index, ByteString position,
+      record Ready(long index, ByteString position, byte[] id,
           java.util.function.Function<Instant, CompletableFuture<Void>> save) {}
 
       /** A link waiting for a checkpoint at or after its answer. */
@@ -469,8 +472,7 @@ public final class StreamRunner {
           }
         }
         if (failure == null) {
-          byte[] id = r.position().toByteArray();
-          lastReplayId = id;
+          lastReplayId = r.id();
           saved.add(r.position());
           Instant now = config.clock().instant();
           for (Waiting w : covered) {
@@ -536,7 +538,7 @@ public final class StreamRunner {
      */
     void drain() {
       try {
-        CompletableFuture.allOf(writer.sent(), last).get(config.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        CompletableFuture.allOf(writer.sent(), last()).get(config.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
       } catch (TimeoutException e) {
         log.warn("the stream of {} ended with writes or checkpoints not acknowledged after {} ms (requestTimeout); "
             + "its checkpoint stays before them", config.topic(), config.requestTimeout().toMillis());

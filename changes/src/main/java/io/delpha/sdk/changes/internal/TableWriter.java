@@ -40,15 +40,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -67,9 +67,10 @@ import org.slf4j.LoggerFactory;
  * LOCAL_QUORUM}, idempotent, sent again on a timed-out attempt, a batch as a single write is), at most {@link
  * #MAX_IN_FLIGHT} unacknowledged at a time (a send waits for a slot, at most the writer's wait, then fails {@code
  * ServiceUnavailable}); {@link #mark()} groups the writes since the last mark (an answer's) into a future done when
- * every request holding them is acknowledged, failed when one fails; {@link #flush()} waits for every write. An upsert is one statement prepared per table over all its columns
- * (prepared again when a column is added), the columns a write does not set left unset (not written; native protocol
- * v4 and later), bound by index with the codecs of their types. Not thread-safe: one stream's thread uses it (the
+ * every request holding them is acknowledged, failed when one fails; {@link #flush()} waits for every write. An upsert
+ * is one statement prepared per table over all its columns (prepared again when a column is added), the columns a
+ * write does not set left unset (not written; native protocol v4 and later), bound by index with the codecs of their
+ * types (text as its UTF-8 bytes, {@link #utf8}). Not thread-safe: one stream's thread uses it (the
  * futures complete on the driver's threads).
  */
 public final class TableWriter {
