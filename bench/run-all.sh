@@ -377,14 +377,14 @@ bench_changes() {
   # driver writing the same writes (one INSERT over every column, unset where a write sets nothing, and one DELETE,
   # prepared before its clock; unlogged batches of 10, 256 in flight; goal: events/s >= 0.8x). Warm-up: both apply
   # CHANGES_WARMUP AccountChangeEvents (default 100,000; ChangeLog.generateAccountWrites: CREATE, UPDATE with changed
-  # and nulled fields, DELETE) again and again until a pass leaves the JIT quiet (at most 8 passes). Then
+  # and nulled fields, DELETE) again and again until a pass leaves the JIT quiet (at most CHANGES_WARMUP_PASSES, default 20). Then
   # CHANGES_ROUNDS rounds (default 3, the order alternating) of CHANGES_EVENTS events each (default 100,000, records
   # of their own), published to the running stream; after each, both tables equal to the model (rows and CRC32)
   # before any figure; lag from commit to the checkpoint covering the event (acknowledged) p50/p99/max; CPU of this
   # JVM (by thread group) and the node per run. CHANGES_JVMS JVMs (default 2), each with its own node; the median ratio.
   median_of_jvms "${CHANGES_JVMS:-2}" changes java -Xmx2g ${CHANGES_JFR:+-XX:StartFlightRecording=filename="$CHANGES_JFR",settings=${CHANGES_JFC:-profile}} \
     -Ddelpha.cassandra.lib="$CASSANDRA_LIB" -Ddelpha.test.work="$WORK/changes-servers" -Ddelpha.cassandra.heap=1g \
-    -Dchanges.rounds="${CHANGES_ROUNDS:-3}" \
+    -Dchanges.rounds="${CHANGES_ROUNDS:-3}" -Dchanges.warmupPasses="${CHANGES_WARMUP_PASSES:-20}" \
     -cp "$CP" io.delpha.sdk.changes.ChangeStreamBenchmark "${CHANGES_EVENTS:-100000}" "${CHANGES_WARMUP:-100000}" \
     "${CHANGES_BATCH:-100}"
 }

@@ -57,7 +57,7 @@ import java.util.zip.CRC32;
  *
  * <p>Warm-up: both writers apply the warm-up's log again and again (a record's changes replayed end as they ended)
  * until a pass of both leaves the JIT quiet (under a tenth of the pass compiling), at most {@code
- * -Dchanges.warmupPasses} (default 8). Then {@code -Dchanges.rounds} rounds (default 3), each a log of its own records
+ * -Dchanges.warmupPasses} (default 20). Then {@code -Dchanges.rounds} rounds (default 3), each a log of its own records
  * (one seed, ids of its own) published to the running stream and written by the anchor, the stream first in odd
  * rounds and the anchor first in even ones; the RESULT lines are the round with the median ratio's. Each round prints
  * the CPU seconds of this JVM and of the node, and this JVM's threads by group.
@@ -125,7 +125,7 @@ public final class ChangeStreamBenchmark {
       Map<String, Map<String, Object>> expected = new TreeMap<>(warm.expected("Account"));
       java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
       long[] anchorTs = {1_000_000L};
-      int maxPasses = Integer.getInteger("changes.warmupPasses", 8);
+      int maxPasses = Integer.getInteger("changes.warmupPasses", 20);
       for (int pass = 1; pass <= maxPasses; pass++) {
         long compiledBefore = jit.getTotalCompilationTime();
         long passStart = System.nanoTime();
@@ -158,6 +158,8 @@ public final class ChangeStreamBenchmark {
         double[] cpuAnchor = new double[2];
         for (int k = 0; k < 2; k++) {
           boolean streamNow = (k == 0) == (r % 2 == 1);
+          // the harness's garbage (the model, the tables read back) collected before the clock, not in either run
+          System.gc();
           double[] before = cpu(server);
           Map<String, Long> threadsBefore = threadCpu();
           if (streamNow) {
