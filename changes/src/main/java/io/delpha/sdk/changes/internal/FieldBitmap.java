@@ -1,7 +1,7 @@
 package io.delpha.sdk.changes.internal;
 
 import io.delpha.sdk.core.DataFormatException;
-import java.math.BigInteger;
+import io.delpha.sdk.core.internal.PeerNumbers;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
@@ -19,7 +19,7 @@ import java.util.Map;
 public record FieldBitmap(BitSet top, Map<Integer, BitSet> parts) {
 
   /** The most positions a bitmap may name: far more than any object has fields. */
-  static final int MAX_BITS = 1 << 16;
+  public static final int MAX_BITS = 1 << 16;
 
   /**
    * @param entries the header's list
@@ -57,24 +57,12 @@ public record FieldBitmap(BitSet top, Map<Integer, BitSet> parts) {
     return new FieldBitmap(top, parts);
   }
 
-  private static BitSet bits(String hex, String what) {
-    if (!hex.startsWith("0x") || hex.length() < 3 || hex.length() > 2 + MAX_BITS / 4) {
+  /** A {@code 0x...} entry's bits ({@link PeerNumbers#hexBits}: linear in its digits). */
+  static BitSet bits(String hex, String what) {
+    if (!hex.startsWith("0x")) {
       throw new DataFormatException(what + " entry '" + cut(hex) + "' is not a 0x... bitmap");
     }
-    try {
-      BigInteger n = new BigInteger(hex.substring(2), 16);
-      return BitSet.valueOf(n.toByteArray().length == 0 ? new byte[0] : reverse(n.toByteArray()));
-    } catch (NumberFormatException e) {
-      throw new DataFormatException(what + " entry '" + cut(hex) + "' is not a 0x... bitmap");
-    }
-  }
-
-  private static byte[] reverse(byte[] bigEndian) {
-    byte[] out = new byte[bigEndian.length];
-    for (int i = 0; i < bigEndian.length; i++) {
-      out[i] = bigEndian[bigEndian.length - 1 - i];
-    }
-    return out;
+    return PeerNumbers.hexBits(hex.substring(2), MAX_BITS / 4, what + " entry");
   }
 
   private static String cut(String s) {

@@ -7,6 +7,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.BitSet;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -199,6 +200,44 @@ public final class PeerNumbers {
     } catch (ArithmeticException | java.time.DateTimeException e) {
       return duration.isNegative() ? Instant.MIN : Instant.MAX;
     }
+  }
+
+  /**
+   * A bitmap a peer sends as the hexadecimal of a big-endian number (Salesforce's change event {@code changedFields}):
+   * bit {@code n} of the result is bit {@code n} of the number. Read from the last digit up, one step a digit, where
+   * a {@code BigInteger} parse is quadratic in the digits (16,384 of them took 10 ms). ASCII hex digits of either case
+   * only: no sign, no prefix, no space.
+   *
+   * @param text what a peer sent, without its {@code 0x}
+   * @param maxDigits the most digits taken (four bits each)
+   * @param what the bitmap, for the message
+   * @return its bits
+   * @throws DataFormatException if it is not 1 to {@code maxDigits} hex digits
+   */
+  public static BitSet hexBits(@Nullable String text, int maxDigits, String what) {
+    if (text == null) {
+      throw new DataFormatException(what + " is missing");
+    }
+    int n = text.length();
+    if (n == 0 || n > maxDigits) {
+      throw refused(text, what, "1 to " + maxDigits + " hexadecimal digits");
+    }
+    long[] words = new long[(n + 15) / 16];
+    for (int i = n - 1, bit = 0; i >= 0; i--, bit += 4) {
+      char c = text.charAt(i);
+      int d;
+      if (c >= '0' && c <= '9') {
+        d = c - '0';
+      } else if (c >= 'a' && c <= 'f') {
+        d = c - 'a' + 10;
+      } else if (c >= 'A' && c <= 'F') {
+        d = c - 'A' + 10;
+      } else {
+        throw refused(text, what, "hexadecimal digits");
+      }
+      words[bit >>> 6] |= (long) d << (bit & 63);
+    }
+    return BitSet.valueOf(words);
   }
 
   // ------------------------------------------------------------------------------------------------- the shape

@@ -8,7 +8,10 @@ import io.delpha.sdk.core.ResponseLimitException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.math.BigInteger;
+import java.util.BitSet;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -43,6 +46,41 @@ class ChangeEventDecodingTest {
         .isInstanceOf(DataFormatException.class);
     assertThatThrownBy(() -> FieldBitmap.parse(List.of("9-0x01"), 8, "nulledFields"))
         .isInstanceOf(DataFormatException.class);
+  }
+
+  @Test
+  @DisplayName("a bitmap's bits equal those of the JDK's BigInteger read of its hex, for seeded bitmaps of every "
+      + "length up to the bound, either case, leading zeros")
+  void bitmapsAsBigInteger() {
+    long seed = Long.getLong("changes.bitmap.seed", 7_102L);
+    SplittableRandom random = new SplittableRandom(seed);
+    String digits = "0123456789abcdefABCDEF";
+    for (int n = 0; n < 3_000; n++) {
+      int length = n < 20 ? n + 1 : random.nextInt(1, n % 50 == 0 ? FieldBitmap.MAX_BITS / 4 + 1 : 64);
+      StringBuilder hex = new StringBuilder("0x");
+      for (int i = 0; i < length; i++) {
+        hex.append(random.nextInt(8) == 0 ? '0' : digits.charAt(random.nextInt(digits.length())));
+      }
+      byte[] bigEndian = new BigInteger(hex.substring(2), 16).toByteArray();
+      byte[] littleEndian = new byte[bigEndian.length];
+      for (int i = 0; i < bigEndian.length; i++) {
+        littleEndian[i] = bigEndian[bigEndian.length - 1 - i];
+      }
+      assertThat(FieldBitmap.bits(hex.toString(), "changedFields"))
+          .as("bitmap %d of seed %d (replay: -Dchanges.bitmap.seed=%d): %s", n, seed, seed, hex)
+          .isEqualTo(BitSet.valueOf(littleEndian));
+    }
+  }
+
+  @Test
+  @DisplayName("a bitmap with a sign, a digit outside ASCII hex, no digit or more digits than the bound is refused")
+  void bitmapsRefused() {
+    for (String bad : List.of("0x", "0x-1", "0x+1", "0x\uff11", "0x\u0661", "0x1 ", "1x01", "01",
+        "0x" + "f".repeat(FieldBitmap.MAX_BITS / 4 + 1))) {
+      assertThatThrownBy(() -> FieldBitmap.bits(bad, "changedFields")).as(bad)
+          .isInstanceOf(DataFormatException.class).hasMessageContaining("changedFields entry");
+    }
+    assertThat(FieldBitmap.bits("0x" + "0".repeat(FieldBitmap.MAX_BITS / 4), "changedFields").isEmpty()).isTrue();
   }
 
   @Test

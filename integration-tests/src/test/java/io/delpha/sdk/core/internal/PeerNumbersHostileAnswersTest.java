@@ -50,7 +50,8 @@ import org.junit.jupiter.api.Test;
  * and Infinity text, leading zeros, Unicode digits, junk) run against every surface that takes a peer's number: a
  * partition value of each numeric type, a {@code schemaString} decimal type, a deletion vector's sizes, an OAuth
  * token's {@code expires_in} over a real loopback token endpoint, {@code Sforce-Limit-Info}, a Bulk page's
- * {@code Sforce-NumberOfRecords} and a {@code Content-Length}-like size, the upload server's constraints. Each ends in
+ * {@code Sforce-NumberOfRecords} and a {@code Content-Length}-like size, a change event's field bitmap (as hex), the
+ * upload server's constraints. Each ends in
  * a typed error echoing at most {@value Peers#ECHO_CHARS} characters, or in the right value. Work is judged by
  * counting what the parsing thread allocates (a {@code BigInteger.pow} of a peer's exponent allocates megabytes),
  * never by time.
@@ -117,6 +118,17 @@ class PeerNumbersHostileAnswersTest {
           });
           check(text, () -> PeerNumbers.parseLong(text, 0, Long.MAX_VALUE, "Sforce-NumberOfRecords"),
               v -> assertThat((Long) v).isNotNegative());
+          // a change event's bitmap (the hex of a big-endian number), against the JDK's BigInteger read of it
+          check(text, () -> io.delpha.sdk.changes.internal.FieldBitmap.parse(List.of("0x" + text),
+              io.delpha.sdk.changes.internal.FieldBitmap.MAX_BITS + 1, "changedFields"), v -> {
+                byte[] big = new BigInteger(text, 16).toByteArray();
+                byte[] little = new byte[big.length];
+                for (int i = 0; i < big.length; i++) {
+                  little[i] = big[big.length - 1 - i];
+                }
+                assertThat(((io.delpha.sdk.changes.internal.FieldBitmap) v).top())
+                    .isEqualTo(java.util.BitSet.valueOf(little));
+              });
           // the upload server's constraints
           check(text, () -> IngestionConstraints.fromJson("{\"formats\":[\".csv\"],\"number_files\":3,"
               + "\"data_sizes\":" + jsonNumber(text) + "}"), v -> assertThat(((IngestionConstraints) v).maxFileBytes())
