@@ -1,8 +1,7 @@
 package io.delpha.sdk.ingest.internal;
 
 import com.datastax.oss.driver.api.core.data.CqlDuration;
-import java.math.BigDecimal;
-import java.math.BigInteger;
+import io.delpha.sdk.core.internal.PeerNumbers;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
@@ -53,8 +52,8 @@ public final class CqlValues {
       case "int" -> s -> Integer.parseInt(s.trim());
       case "smallint" -> s -> Short.parseShort(s.trim());
       case "tinyint" -> s -> Byte.parseByte(s.trim());
-      case "varint" -> s -> new BigInteger(s.trim());
-      case "decimal" -> s -> new BigDecimal(s.trim());
+      case "varint" -> s -> PeerNumbers.parseBigInteger(s, "a varint"); // 1,000 characters at most
+      case "decimal" -> s -> PeerNumbers.parseBigDecimal(s, "a decimal");
       case "double" -> s -> Double.parseDouble(s.trim());
       case "float" -> s -> Float.parseFloat(s.trim());
       case "boolean" -> CqlValues::bool;

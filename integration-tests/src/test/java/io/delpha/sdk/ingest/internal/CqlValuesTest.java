@@ -3,6 +3,9 @@ package io.delpha.sdk.ingest.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.delpha.sdk.core.DataFormatException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -109,5 +112,41 @@ class CqlValuesTest {
     StringBuilder b = new StringBuilder();
     chars.forEach(b::append);
     return b.toString();
+  }
+  @Test
+  @DisplayName("varint and decimal cells equal the JDK's BigInteger and BigDecimal reads (value and scale) for seeded "
+      + "texts of up to 1,000 characters; longer digits, Unicode digits and junk are refused typed")
+  void bigNumbersAsTheJdk() {
+    long seed = Long.getLong("ingest.numbers.seed", 7_103L);
+    Random random = new Random(seed);
+    java.util.function.Function<String, Object> varint = CqlValues.converter("varint");
+    java.util.function.Function<String, Object> decimal = CqlValues.converter("decimal");
+    for (int n = 0; n < 2_000; n++) {
+      StringBuilder t = new StringBuilder(random.nextInt(3) == 0 ? "-" : random.nextInt(5) == 0 ? "+" : "");
+      int digits = 1 + (n % 20 == 0 ? random.nextInt(990) : random.nextInt(40));
+      for (int i = 0; i < digits; i++) {
+        t.append((char) ('0' + random.nextInt(10)));
+      }
+      String integer = t.toString();
+      assertThat(varint.apply(integer)).as("%s (replay: -Dingest.numbers.seed=%d)", integer, seed)
+          .isEqualTo(new BigInteger(integer));
+      if (random.nextBoolean()) {
+        t.append('.').append(random.nextInt(1000));
+      }
+      if (random.nextInt(4) == 0) {
+        t.append(random.nextBoolean() ? 'E' : 'e').append(random.nextBoolean() ? "-" : "+").append(random.nextInt(400));
+      }
+      String text = t.toString();
+      assertThat(decimal.apply(text)).as("%s (replay: -Dingest.numbers.seed=%d)", text, seed)
+          .isEqualTo(new BigDecimal(text)); // equals: the same value at the same scale
+    }
+    for (String bad : List.of("7".repeat(1_001), "7".repeat(400_000), "\u0661\u0662", "\uff11", "1e5", "0x10",
+        "1 2", "")) {
+      assertThatThrownBy(() -> varint.apply(bad)).as("varint %.20s", bad).isInstanceOf(DataFormatException.class);
+    }
+    for (String bad : List.of("7".repeat(1_001), "1." + "7".repeat(400_000), "\u0661.5", "NaN", "1e99999999999",
+        "1E+2147483648", "--1")) {
+      assertThatThrownBy(() -> decimal.apply(bad)).as("decimal %.20s", bad).isInstanceOf(DataFormatException.class);
+    }
   }
 }
