@@ -306,6 +306,89 @@ class ChangeStreamTest {
     }
   }
 
+  /** The host's executor, counting the requests sent, failing the {@code failAt}-th (from 1) if set. */
+  private static final class CountingWrites extends io.delpha.sdk.cassandra.CqlExecutorWrapper {
+    final java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+    volatile int failAt;
+
+    CountingWrites(io.delpha.sdk.cassandra.CqlExecutor delegate) {
+      super(delegate);
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<com.datastax.oss.driver.api.core.cql.AsyncResultSet> executeAsync(
+        com.datastax.oss.driver.api.core.cql.Statement<?> statement) {
+      if (sent.incrementAndGet() == failAt) {
+        return java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException("refused by the test"));
+      }
+      return super.executeAsync(statement);
+    }
+  }
+
+  @Test
+  @DisplayName("a batch carries on over an answer's end: each answer's mark waits for the batch holding its last "
+      + "writes, push() sends what is held, a failed batch fails every answer in it")
+  void batchesCarryOverAnswers() throws Exception {
+    String ks = keyspace("changes_carry");
+    try {
+      cass.execute("CREATE TABLE " + ks + ".account (id text PRIMARY KEY, name text)");
+      for (int i = 0; i < 40; i++) {
+        cass.execute("INSERT INTO " + ks + ".account (id, name) VALUES (?, ?) USING TIMESTAMP 1", "001" + i, "n" + i);
+      }
+      CountingWrites counting = new CountingWrites(cass);
+      io.delpha.sdk.changes.internal.TableWriter writer = new io.delpha.sdk.changes.internal.TableWriter(counting, ks,
+          Duration.ofSeconds(30));
+      for (int i = 0; i < 15; i++) {
+        writer.delete("account", "001" + i, 1_000L + i);
+      }
+      java.util.concurrent.CompletableFuture<Void> a = writer.mark();
+      assertThat(counting.sent.get()).as("one full batch sent, five writes held").isEqualTo(1);
+      for (int i = 15; i < 20; i++) {
+        writer.delete("account", "001" + i, 1_000L + i);
+      }
+      java.util.concurrent.CompletableFuture<Void> b = writer.mark();
+      assertThat(counting.sent.get()).as("the held five and the next answer's five in one batch").isEqualTo(2);
+      a.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      b.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      for (int i = 20; i < 23; i++) {
+        writer.delete("account", "001" + i, 1_000L + i);
+      }
+      java.util.concurrent.CompletableFuture<Void> c = writer.mark();
+      assertThat(counting.sent.get()).isEqualTo(2);
+      assertThat(c).as("its writes are held, not sent").isNotDone();
+      writer.push();
+      assertThat(counting.sent.get()).isEqualTo(3);
+      c.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      // the fourth request, holding the ends of two answers, fails: both answers fail, the one after stands
+      counting.failAt = 4;
+      for (int i = 23; i < 30; i++) {
+        writer.delete("account", "001" + i, 1_000L + i);
+      }
+      java.util.concurrent.CompletableFuture<Void> d = writer.mark();
+      for (int i = 30; i < 36; i++) {
+        writer.delete("account", "001" + i, 1_000L + i);
+      }
+      java.util.concurrent.CompletableFuture<Void> e = writer.mark();
+      writer.push();
+      assertThat(counting.sent.get()).isEqualTo(5);
+      assertThatThrownBy(() -> d.get(30, java.util.concurrent.TimeUnit.SECONDS)).hasMessageContaining("refused");
+      assertThatThrownBy(() -> e.get(30, java.util.concurrent.TimeUnit.SECONDS)).hasMessageContaining("refused");
+      // judged by the data: the 23 acknowledged deletes applied, the failed batch's 10 not, the last 3 applied
+      java.util.Set<String> left = new java.util.TreeSet<>();
+      cass.execute("SELECT id FROM " + ks + ".account").forEach(r -> left.add(r.getString(0)));
+      java.util.Set<String> expected = new java.util.TreeSet<>();
+      for (int i = 23; i < 33; i++) {
+        expected.add("001" + i);
+      }
+      for (int i = 36; i < 40; i++) {
+        expected.add("001" + i);
+      }
+      assertThat(left).isEqualTo(expected);
+    } finally {
+      cass.execute("DROP KEYSPACE IF EXISTS " + ks);
+    }
+  }
+
   @Test
   @DisplayName("seeded logs of every change type, streams dropped and redelivered: the tables equal the org")
   void seededLogsConverge() {

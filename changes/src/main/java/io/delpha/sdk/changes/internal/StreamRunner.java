@@ -258,7 +258,11 @@ public final class StreamRunner {
           sub.cancel();
           return Outcome.STOPPED;
         }
-        Object next = sub.next(SLICE);
+        Object next = sub.next(Duration.ZERO);
+        if (next == null) {
+          writer.push(); // no answer waiting: the writes held for a fuller batch go now
+          next = sub.next(SLICE);
+        }
         if (next == null) {
           if (System.nanoTime() - silentSince > config.keepAliveTimeout().toNanos()) {
             sub.cancel();
@@ -523,6 +527,7 @@ public final class StreamRunner {
         if (stopping) {
           return false;
         }
+        writer.push(); // the oldest answer may wait for writes held for a fuller batch
         try {
           head.get(SLICE.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {

@@ -63,11 +63,14 @@ import org.slf4j.LoggerFactory;
  * #MAX_BATCH_BYTES} as Cassandra measures them (a larger write goes alone) whose partitions share their replicas (by
  * the driver's token map; without one, by partition), as dsbulk's {@code REPLICA_SET} batch mode does: about a tenth of
  * the requests, each to a coordinator that is a replica of every write in it. A group is sent when full, or at {@link
- * #mark()}; a group of one is sent as the single write. Requests go through {@link QuorumExecutor} ({@code
+ * #push()} (the stream's thread pushes when it has no answer waiting, so a batch carries on over an answer's end
+ * instead of ending each answer with a short one); a group of one is sent as the single write. Requests go through
+ * {@link QuorumExecutor} ({@code
  * LOCAL_QUORUM}, idempotent, sent again on a timed-out attempt, a batch as a single write is), at most {@link
  * #MAX_IN_FLIGHT} unacknowledged at a time (a send waits for a slot, at most the writer's wait, then fails {@code
  * ServiceUnavailable}); {@link #mark()} groups the writes since the last mark (an answer's) into a future done when
- * every request holding them is acknowledged, failed when one fails; {@link #flush()} waits for every write. An upsert
+ * every request holding them is sent and acknowledged, failed when one fails (a batch may hold writes of two marks:
+ * its answer counts for both); {@link #flush()} sends and waits for every write. An upsert
  * is one statement prepared per table over all its columns (prepared again when a column is added), the columns a
  * write does not set left unset (not written; native protocol v4 and later), bound by index with the codecs of their
  * types (text as its UTF-8 bytes, {@link #utf8}). Not thread-safe: one stream's thread uses it (the
@@ -404,7 +407,7 @@ public final class TableWriter {
     Group g = unsent.get(key);
     if (g != null && g.bytes + bytes > MAX_BATCH_BYTES) {
       unsent.remove(key);
-      send(g.writes);
+      send(g);
       g = null;
     }
     if (g == null) {
@@ -413,9 +416,13 @@ public final class TableWriter {
     }
     g.writes.add(b);
     g.bytes += bytes;
+    if (g.marks.isEmpty() || g.marks.get(g.marks.size() - 1) != open) {
+      open.remaining.incrementAndGet(); // the open mark waits for this group's request
+      g.marks.add(open);
+    }
     if (g.writes.size() >= MAX_BATCH) {
       unsent.remove(key);
-      send(g.writes);
+      send(g);
     }
   }
 
@@ -424,6 +431,8 @@ public final class TableWriter {
     final List<BoundStatement> writes = new ArrayList<>(MAX_BATCH);
     /** Bytes of the writes' values. */
     int bytes;
+    /** The marks (answers) whose writes it holds, in order; each counts this group's request once. */
+    final List<Marked> marks = new ArrayList<>(2);
   }
 
   /** The key of a write's group: the set of its replicas, else its routing key, else a key of its own. */
@@ -442,58 +451,73 @@ public final class TableWriter {
     return routingKey;
   }
 
-  /** Sends the writes of every group not yet full. */
-  private void sendUnsent() {
-    for (Group g : unsent.values()) {
-      send(g.writes);
+  /**
+   * Sends the writes of every group not yet full: the stream's thread calls it when no answer is waiting, before it
+   * waits for one or for an answer's writes, so no write waits for a batch to fill.
+   */
+  public void push() {
+    if (unsent.isEmpty()) {
+      return;
     }
+    List<Group> groups = new ArrayList<>(unsent.values());
     unsent.clear();
+    for (Group g : groups) {
+      send(g);
+    }
   }
 
   /** Sends a group: one write alone, more as an unlogged, idempotent batch at {@code LOCAL_QUORUM}. */
-  private void send(List<BoundStatement> writes) {
+  private void send(Group g) {
+    List<BoundStatement> writes = g.writes;
     if (writes.size() == 1) {
-      send(writes.get(0));
+      send(writes.get(0), g.marks);
     } else {
       send(BatchStatement.newInstance(BatchType.UNLOGGED, writes.toArray(BoundStatement[]::new))
-          .setConsistencyLevel(DefaultConsistencyLevel.LOCAL_QUORUM).setIdempotent(true));
+          .setConsistencyLevel(DefaultConsistencyLevel.LOCAL_QUORUM).setIdempotent(true), g.marks);
     }
   }
 
   /**
-   * Sends a request once fewer than {@link #MAX_IN_FLIGHT} are unacknowledged (waiting at most the writer's wait); it
-   * joins the writes of the open group.
+   * Sends a request once fewer than {@link #MAX_IN_FLIGHT} are unacknowledged (waiting at most the writer's wait); its
+   * answer counts for each mark whose writes it holds. A request that cannot be sent fails those marks.
    *
    * @throws ServiceUnavailableException if no request is acknowledged within the wait
    */
-  private void send(com.datastax.oss.driver.api.core.cql.Statement<?> b) {
+  private void send(com.datastax.oss.driver.api.core.cql.Statement<?> b, List<Marked> marks) {
     try {
       if (!inFlight.tryAcquire(wait.toNanos(), TimeUnit.NANOSECONDS)) {
-        throw new ServiceUnavailableException(MAX_IN_FLIGHT + " writes to " + keyspace + " were not acknowledged "
-            + "within " + wait.toMillis() + " ms");
+        throw failed(marks, new ServiceUnavailableException(MAX_IN_FLIGHT + " writes to " + keyspace + " were not "
+            + "acknowledged within " + wait.toMillis() + " ms"));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new ServiceUnavailableException("interrupted while sending a write to Cassandra");
+      throw failed(marks, new ServiceUnavailableException("interrupted while sending a write to Cassandra"));
     }
-    Marked group = open;
-    group.remaining.incrementAndGet();
     CompletionStage<?> f;
     try {
       f = cql.executeAsync(b);
     } catch (RuntimeException e) {
       inFlight.release();
-      group.remaining.decrementAndGet();
-      throw e instanceof DelphaException d ? d : DriverErrors.onRequest(e);
+      throw failed(marks, e instanceof DelphaException d ? d : DriverErrors.onRequest(e));
     }
     f.whenComplete((r, x) -> {
       inFlight.release();
-      if (x != null) {
-        group.done.completeExceptionally(mapped(x));
-      } else {
-        group.acknowledged();
+      RuntimeException failure = x == null ? null : mapped(x);
+      for (int i = 0; i < marks.size(); i++) {
+        if (failure != null) {
+          marks.get(i).done.completeExceptionally(failure);
+        } else {
+          marks.get(i).acknowledged();
+        }
       }
     });
+  }
+
+  private static RuntimeException failed(List<Marked> marks, RuntimeException e) {
+    for (Marked m : marks) {
+      m.done.completeExceptionally(e);
+    }
+    return e;
   }
 
   /**
@@ -513,12 +537,12 @@ public final class TableWriter {
   }
 
   /**
-   * Closes the writes sent since the last mark into one group (an answer's).
+   * Closes the writes given since the last mark into one group (an answer's). Those not yet sent go with the next
+   * writes' batch, or at {@link #push()}.
    *
-   * @return done when every write of the group is acknowledged; failed (mapped) as soon as one of them fails
+   * @return done when every write of the group is sent and acknowledged; failed (mapped) as soon as one of them fails
    */
   public CompletableFuture<Void> mark() {
-    sendUnsent();
     Marked group = open;
     open = new Marked();
     group.acknowledged(); // closed: done once its requests are
@@ -567,8 +591,9 @@ public final class TableWriter {
     return CompletableFuture.allOf(takeGroups().toArray(CompletableFuture<?>[]::new));
   }
 
-  /** Marks the writes not yet in a group, and takes every group marked (flush no longer waits for them). */
+  /** Sends every write, marks those not yet in a group, takes every group marked (flush no longer waits for them). */
   private List<CompletableFuture<Void>> takeGroups() {
+    push();
     mark();
     List<CompletableFuture<Void>> taken = new ArrayList<>(groups);
     groups.clear();
