@@ -4,8 +4,10 @@ import io.delpha.sdk.parquet.Physical;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.io.ParquetDecodingException;
 import org.apache.parquet.schema.Type;
 
@@ -29,6 +31,18 @@ final class NestedAssembly {
    * own vector alone, and an unrepeated leaf's levels of one definition level are taken a run at a time.
    */
   private final boolean ownsAbove;
+  /**
+   * Whether every node above the leaf is a STRUCT (a VARIANT's parts are one): the slots of the vectors this leaf owns
+   * above it then hold a null flag only, and a run of rows of one definition level opens them all at once.
+   */
+  private final boolean structsAbove;
+  /**
+   * For a repeated leaf, per (repetition, definition) pair ({@code rep * (maxDef + 1) + def}): the positions on the
+   * path that pair acts on, in path order: the nodes this leaf owns that it opens a slot in, and the leaf itself when
+   * it opens one there. The walk of every pair over the whole path, made once.
+   */
+  private final int[][] acts;
+  private final int maxDef;
 
   /**
    * @param top a column's field
@@ -54,6 +68,29 @@ final class NestedAssembly {
       above |= owns[k];
     }
     this.ownsAbove = above;
+    boolean structs = true;
+    for (int k = 0; k < path.length - 1; k++) {
+      structs &= path[k].shape == ParquetField.Shape.STRUCT;
+    }
+    this.structsAbove = structs;
+    ColumnDescriptor d = Objects.requireNonNull(leaf.field.descriptor, "a leaf has a descriptor");
+    this.maxDef = d.getMaxDefinitionLevel();
+    int maxRep = d.getMaxRepetitionLevel();
+    this.acts = new int[(maxRep + 1) * (maxDef + 1)][];
+    int last = path.length - 1;
+    for (int r = 0; r <= maxRep; r++) {
+      for (int def = 0; def <= maxDef; def++) {
+        int[] ks = new int[path.length];
+        int n = 0;
+        for (int k = 0; k <= last; k++) {
+          ParquetField f = path[k];
+          if (r <= f.slotRep && def >= f.slotDef && (k == last || owns[k])) {
+            ks[n++] = k;
+          }
+        }
+        acts[r * (maxDef + 1) + def] = Arrays.copyOf(ks, n);
+      }
+    }
   }
 
   private static boolean find(ParquetField f, Vector v, ParquetField target, List<VariantAssembly.Parts> variants,
@@ -111,11 +148,9 @@ final class NestedAssembly {
         }
         started++;
       }
-      for (int k = 0; k <= last; k++) {
+      // the levels were checked against the column's maximums as their window was decoded
+      for (int k : acts[r * (maxDef + 1) + d]) {
         ParquetField f = path[k];
-        if (r > f.slotRep || d < f.slotDef) {
-          continue;
-        }
         Vector v = vectors[k];
         if (k == last) {
           if (d >= f.presentDef) {
@@ -136,7 +171,7 @@ final class NestedAssembly {
           run = 0;
           refuseNull(f, d);
           v.appendAbsent();
-        } else if (owns[k]) {
+        } else {
           openSlot(v, f, d >= f.presentDef, vectors[k + 1]);
         }
       }
@@ -168,12 +203,20 @@ final class NestedAssembly {
       int n = Math.min(rows - started, leaf.windowLeft());
       int runStart = leafVector.size();
       int run = 0;
-      if (!ownsAbove) {
-        // the leaf's own vector only: a run of equal definition levels at once (a field always present, or always
-        // null, as a shredding writer's typed_value and value columns mostly are)
+      if (!ownsAbove || structsAbove) {
+        // a run of equal definition levels at once (a field always present, or always null, as a shredding writer's
+        // typed_value and value columns mostly are): the slots of the STRUCTs this leaf owns above it, then its own
         for (int j = 0; j < n; ) {
           int d = leaf.def();
           int same = leaf.sameDefs(n - j);
+          if (ownsAbove) {
+            for (int k = 0; k < last; k++) {
+              ParquetField f = path[k];
+              if (owns[k] && d >= f.slotDef) {
+                openStructSlots(vectors[k], same, d >= f.presentDef);
+              }
+            }
+          }
           if (d >= leafField.slotDef) {
             if (d >= leafField.presentDef) {
               run += same;
@@ -231,9 +274,20 @@ final class NestedAssembly {
     leaf.readValues(v, at, run);
     boolean[] nulls = v.nulls();
     if (nulls != null) {
-      java.util.Arrays.fill(nulls, at, at + run, false);
+      Arrays.fill(nulls, at, at + run, false);
     }
     v.setSize(at + run);
+  }
+
+  /** Opens {@code n} slots of a STRUCT's vector, all present or all null. */
+  private static void openStructSlots(Vector v, int n, boolean present) {
+    int slot = v.size();
+    v.ensureCapacity(slot + n);
+    boolean[] nulls = v.nulls();
+    if (nulls != null) {
+      Arrays.fill(nulls, slot, slot + n, !present);
+    }
+    v.setSize(slot + n);
   }
 
   /**
