@@ -309,6 +309,7 @@ class ChangeStreamTest {
   /** The host's executor, counting the requests sent, failing the {@code failAt}-th (from 1) if set. */
   private static final class CountingWrites extends io.delpha.sdk.cassandra.CqlExecutorWrapper {
     final java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+    final java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
     volatile int failAt;
 
     CountingWrites(io.delpha.sdk.cassandra.CqlExecutor delegate) {
@@ -319,9 +320,19 @@ class ChangeStreamTest {
     public java.util.concurrent.CompletionStage<com.datastax.oss.driver.api.core.cql.AsyncResultSet> executeAsync(
         com.datastax.oss.driver.api.core.cql.Statement<?> statement) {
       if (sent.incrementAndGet() == failAt) {
+        answered.incrementAndGet();
         return java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException("refused by the test"));
       }
-      return super.executeAsync(statement);
+      return super.executeAsync(statement).whenComplete((r, x) -> answered.incrementAndGet());
+    }
+
+    /** Waits until every request sent is answered (an answer's mark may fail before its other batches are). */
+    void awaitAnswered() throws InterruptedException {
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (answered.get() < sent.get() && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      assertThat(answered.get()).as("requests answered").isEqualTo(sent.get());
     }
   }
 
@@ -373,6 +384,7 @@ class ChangeStreamTest {
       assertThat(counting.sent.get()).isEqualTo(5);
       assertThatThrownBy(() -> d.get(30, java.util.concurrent.TimeUnit.SECONDS)).hasMessageContaining("refused");
       assertThatThrownBy(() -> e.get(30, java.util.concurrent.TimeUnit.SECONDS)).hasMessageContaining("refused");
+      counting.awaitAnswered();
       // judged by the data: the 23 acknowledged deletes applied, the failed batch's 10 not, the last 3 applied
       java.util.Set<String> left = new java.util.TreeSet<>();
       cass.execute("SELECT id FROM " + ks + ".account").forEach(r -> left.add(r.getString(0)));

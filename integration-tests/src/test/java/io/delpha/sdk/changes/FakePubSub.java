@@ -78,7 +78,8 @@ final class FakePubSub implements AutoCloseable {
   /** Called with a commit's event index before the fake keeps it. */
   volatile IntConsumer onCommit = i -> { };
 
-  final List<Event> log = new CopyOnWriteArrayList<>();
+  /** The event bus's log: appended to, read by index from the streams' threads. */
+  final EventLog log = new EventLog();
   final Map<String, String> schemas = new ConcurrentHashMap<>();
   final Map<String, String> topics = new ConcurrentHashMap<>();
   final List<String> headersSeen = new CopyOnWriteArrayList<>();
@@ -407,7 +408,47 @@ final class FakePubSub implements AutoCloseable {
 
   /** New events appended while streams are open are sent to them when they next ask: tests append before starting. */
   void append(List<Event> events) {
-    log.addAll(new ArrayList<>(events));
+    log.addAll(events);
+  }
+
+  /**
+   * An append-only list of events in chunks of 4,096: an append copies nothing already held (a copy-on-write list
+   * copied the whole log at each append, an array of megabytes by a benchmark's millionth event, which the collector
+   * then marked the whole heap for).
+   */
+  static final class EventLog extends java.util.AbstractList<Event> implements java.util.RandomAccess {
+    private static final int CHUNK = 4096;
+    private final List<Event[]> chunks = new ArrayList<>();
+    private volatile int size;
+
+    @Override
+    public synchronized Event get(int index) {
+      java.util.Objects.checkIndex(index, size);
+      return chunks.get(index / CHUNK)[index % CHUNK];
+    }
+
+    @Override
+    public int size() {
+      return size;
+    }
+
+    @Override
+    public synchronized boolean addAll(java.util.Collection<? extends Event> events) {
+      for (Event e : events) {
+        int i = size;
+        if (i % CHUNK == 0) {
+          chunks.add(new Event[CHUNK]);
+        }
+        chunks.get(i / CHUNK)[i % CHUNK] = e;
+        size = i + 1;
+      }
+      return !events.isEmpty();
+    }
+
+    @Override
+    public boolean add(Event e) {
+      return addAll(List.of(e));
+    }
   }
 
   /**
