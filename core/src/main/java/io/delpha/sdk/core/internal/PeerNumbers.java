@@ -216,7 +216,7 @@ public final class PeerNumbers {
     if (s.fracDigits() > 0 || s.hasPoint() || s.hasExponent()) {
       throw refused(text, what, "an integer");
     }
-    return new BigInteger(text.trim());
+    return new BigInteger(java.util.Objects.requireNonNull(text, "shape() refused null").trim());
   }
 
   /**
@@ -232,7 +232,7 @@ public final class PeerNumbers {
   public static BigDecimal parseBigDecimal(@Nullable String text, String what) {
     shape(text, what);
     try {
-      return new BigDecimal(text.trim());
+      return new BigDecimal(java.util.Objects.requireNonNull(text, "shape() refused null").trim());
     } catch (NumberFormatException e) {
       throw refused(text, what, "a decimal whose scale fits an int");
     }
