@@ -16,7 +16,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 @DisplayName("Change events: the bitmap fields and the flat columns, as Salesforce documents them")
-class ChangeEventDecodingTest {
+public class ChangeEventDecodingTest {
 
   private static String schema(String file) throws IOException {
     try (InputStream in = ChangeEventDecodingTest.class.getResourceAsStream("/changes/" + file)) {
@@ -61,15 +61,25 @@ class ChangeEventDecodingTest {
       for (int i = 0; i < length; i++) {
         hex.append(random.nextInt(8) == 0 ? '0' : digits.charAt(random.nextInt(digits.length())));
       }
-      byte[] bigEndian = new BigInteger(hex.substring(2), 16).toByteArray();
-      byte[] littleEndian = new byte[bigEndian.length];
-      for (int i = 0; i < bigEndian.length; i++) {
-        littleEndian[i] = bigEndian[bigEndian.length - 1 - i];
-      }
       assertThat(FieldBitmap.bits(hex.toString(), "changedFields"))
           .as("bitmap %d of seed %d (replay: -Dchanges.bitmap.seed=%d): %s", n, seed, seed, hex)
-          .isEqualTo(BitSet.valueOf(littleEndian));
+          .isEqualTo(bigIntegerBits(hex.substring(2)));
     }
+  }
+
+  /**
+   * The oracle of a bitmap's bits: the JDK's {@code BigInteger} read of its hex digits, bit {@code n} of the number.
+   *
+   * @param hexDigits hex digits, no {@code 0x}
+   * @return the bits
+   */
+  public static BitSet bigIntegerBits(String hexDigits) {
+    byte[] bigEndian = new BigInteger(hexDigits, 16).toByteArray();
+    byte[] littleEndian = new byte[bigEndian.length];
+    for (int i = 0; i < bigEndian.length; i++) {
+      littleEndian[i] = bigEndian[bigEndian.length - 1 - i];
+    }
+    return BitSet.valueOf(littleEndian);
   }
 
   @Test
