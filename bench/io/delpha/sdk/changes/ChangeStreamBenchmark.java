@@ -160,6 +160,7 @@ public final class ChangeStreamBenchmark {
           boolean streamNow = (k == 0) == (r % 2 == 1);
           // the harness's garbage (the model, the tables read back) collected before the clock, not in either run
           System.gc();
+          Map<String, Long> poolsBefore = POOLS ? pools(raw) : Map.of();
           double[] before = cpu(server);
           Map<String, Long> threadsBefore = threadCpu();
           if (streamNow) {
@@ -170,6 +171,17 @@ public final class ChangeStreamBenchmark {
           double[] after = cpu(server);
           System.out.println("round " + r + " thread CPU, " + (streamNow ? "stream" : "anchor") + " (s): "
               + threadCpuDelta(threadsBefore, threadCpu()));
+          if (POOLS) {
+            Map<String, Long> poolsAfter = pools(raw);
+            StringBuilder b = new StringBuilder();
+            poolsAfter.forEach((pool, done) -> {
+              long d = done - poolsBefore.getOrDefault(pool, 0L);
+              if (d > 0) {
+                b.append(b.length() == 0 ? "" : ", ").append(pool).append(' ').append(d);
+              }
+            });
+            System.out.println("round " + r + " node tasks, " + (streamNow ? "stream" : "anchor") + ": " + b);
+          }
           double[] into = streamNow ? cpuStream : cpuAnchor;
           into[0] = after[0] - before[0];
           into[1] = after[1] - before[1];
@@ -548,6 +560,19 @@ public final class ChangeStreamBenchmark {
           }
           permits.release();
         });
+  }
+
+  /** Whether each run prints the node's tasks completed by thread pool ({@code -Dchanges.nodePools=true}). */
+  private static final boolean POOLS = Boolean.getBoolean("changes.nodePools");
+
+  /** The node's tasks completed so far, by thread pool ({@code system_views.thread_pools}). */
+  private static Map<String, Long> pools(CqlSession session) {
+    Map<String, Long> out = new TreeMap<>();
+    for (com.datastax.oss.driver.api.core.cql.Row row
+        : session.execute("SELECT name, completed_tasks FROM system_views.thread_pools")) {
+      out.put(row.getString(0), row.getLong(1));
+    }
+    return out;
   }
 
   /** CPU seconds so far of this JVM and of the node's process. */
