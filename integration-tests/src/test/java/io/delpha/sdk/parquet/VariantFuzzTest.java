@@ -485,6 +485,82 @@ class VariantFuzzTest {
   }
 
   @Test
+  @DisplayName("a batch of shredded VARIANTs rebuilt in two halves at once gives every row as written, in order, by "
+      + "rows and by batches; a conflicting value in the second half is a DataFormatException naming the file")
+  void halvesOfABatch(@TempDir Path tmp) throws IOException {
+    int rows = 1_000; // one batch, rebuilt in halves from 256 rows (ShreddedVariants.TWO_HALVES_ROWS): 500 and 500
+    Path valid = tmp.resolve("halves.parquet");
+    writeHalves(valid, rows, -1);
+    List<String> expected = new ArrayList<>();
+    for (int r = 0; r < rows; r++) {
+      expected.add(r % 7 == 0 ? null
+          : Variant.object(Map.of("a", Variant.of(r), "b", Variant.of("s" + r))).toJson());
+    }
+    List<String> byRows = ParquetCorpusTest.readAll(valid).stream()
+        .map(row -> row.get("v") == null ? null : row.getVariant("v").toJson()).toList();
+    assertThat(byRows).as("by rows").isEqualTo(expected);
+    List<String> byBatches = ParquetCorpusTest.readColumnar(valid).stream()
+        .map(row -> row.get("v") == null ? null : row.getVariant("v").toJson()).toList();
+    assertThat(byBatches).as("by batches").isEqualTo(expected);
+    // the vector's bytes too (what a columnar reader reads): each row's metadata then value
+    int at = 0;
+    try (ColumnBatchReader reader = ParquetRows.readBatches(valid)) {
+      for (ColumnBatch b = reader.next(); b != null; b = reader.next()) {
+        ColumnVector v = b.column("v");
+        for (int i = 0; i < v.size(); i++, at++) {
+          if (v.isNull(i)) {
+            assertThat(expected.get(at)).as("row " + at).isNull();
+            continue;
+          }
+          byte[] bytes = Arrays.copyOfRange(v.data(), v.offsets()[i], v.offsets()[i + 1]);
+          Variant made = (Variant) v.get(i);
+          byte[] both = Arrays.copyOf(made.metadata(), made.metadata().length + made.value().length);
+          System.arraycopy(made.value(), 0, both, made.metadata().length, made.value().length);
+          assertThat(bytes).as("row " + at + "'s bytes").isEqualTo(both);
+          assertThat(made.toJson()).as("row " + at).isEqualTo(expected.get(at));
+        }
+      }
+    }
+    assertThat(at).isEqualTo(rows);
+
+    Path hostile = tmp.resolve("halves-conflict.parquet");
+    writeHalves(hostile, rows, 701);
+    assertThatThrownBy(() -> ParquetCorpusTest.readAll(hostile)).isInstanceOf(DataFormatException.class)
+        .hasMessageContaining(hostile.getFileName().toString()).hasMessageContaining("conflicting");
+    assertThatThrownBy(() -> ParquetCorpusTest.readColumnar(hostile)).isInstanceOf(DataFormatException.class)
+        .hasMessageContaining("conflicting");
+  }
+
+  /**
+   * {@code rows} rows of a top-level VARIANT shredded as {@code {a: int32, b: value}}, every 7th null; the row at
+   * {@code conflict} (unless -1) has a value that is not an object beside its typed_value.
+   */
+  private static void writeHalves(Path file, int rows, int conflict) throws IOException {
+    MessageType schema = MessageTypeParser.parseMessageType("message m { required int32 id; optional group v "
+        + "(VARIANT(1)) { required binary metadata; optional binary value; optional group typed_value { required "
+        + "group a { optional binary value; optional int32 typed_value; } required group b { optional binary value; "
+        + "} } } }");
+    byte[] metadata = Variant.object(Map.of("a", Variant.of(1), "b", Variant.of("x"))).metadata();
+    try (ParquetWriter<Group> w = ExampleParquetWriter.builder(new LocalOutputFile(file))
+        .withConf(new PlainParquetConfiguration()).withCodecFactory(Codecs.INSTANCE).withType(schema).build()) {
+      SimpleGroupFactory factory = new SimpleGroupFactory(schema);
+      for (int r = 0; r < rows; r++) {
+        Group row = factory.newGroup().append("id", r);
+        if (r % 7 != 0) {
+          Group v = row.addGroup("v").append("metadata", bytes(metadata));
+          if (r == conflict) {
+            v.append("value", bytes(Variant.of(5).value()));
+          }
+          Group typed = v.addGroup("typed_value");
+          typed.addGroup("a").append("typed_value", r);
+          typed.addGroup("b").append("value", bytes(Variant.of("s" + r).value()));
+        }
+        w.write(row);
+      }
+    }
+  }
+
+  @Test
   @DisplayName("a typed value beside a value that is not an object, a field both shredded and in the value, an INT8 "
       + "typed value out of its range, a decimal of 40 digits, and values claiming 2 GiB strings or 2^31 field names: "
       + "DataFormatExceptions at the top level and nested")

@@ -7,7 +7,7 @@ import java.util.concurrent.Future;
 
 /**
  * The threads Parquet readers and writers hand work to: the row reader's decoding ahead, a parallel scan's
- * row groups, and the row writer's encoding behind. Daemon threads from cached pools (made as needed, ended after a
+ * row groups, half of a batch's shredded VARIANTs, and the row writer's encoding behind. Daemon threads from cached pools (made as needed, ended after a
  * minute idle), one pool per kind so that thread names say which.
  */
 public final class BackgroundWork {
@@ -16,6 +16,8 @@ public final class BackgroundWork {
   public static final ExecutorService DECODER = pool("delpha-parquet-reader");
   /** Decodes row groups of a batch reader reading on several threads. */
   public static final ExecutorService SCANNER = pool("delpha-parquet-scan");
+  /** Rebuilds the second half of a batch's shredded VARIANTs while the reader's thread rebuilds the first. */
+  public static final ExecutorService VARIANTS = pool("delpha-parquet-variants");
   /** Encodes a row writer's full buffer. */
   public static final ExecutorService ENCODER = pool("delpha-parquet-encoder");
 

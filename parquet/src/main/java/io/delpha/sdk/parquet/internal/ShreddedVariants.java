@@ -39,8 +39,12 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>With a path ({@link #ShreddedVariants(GroupType, List, Rebuild)}), each row gives the value at that path of object field
  * names, and nothing else of the variant is rebuilt: the walk follows the shredded field where there is one, else
- * looks the name up in the residual value's bytes, and writes only the value found (with the row's metadata). Not
- * thread-safe: one per reader.
+ * looks the name up in the residual value's bytes, and writes only the value found (with the row's metadata).
+ *
+ * <p>A batch of {@link #TWO_HALVES_ROWS} rows or more is rebuilt in two halves at once: the first by this instance on
+ * the calling thread, straight into the vector, the second by a twin of it (its own buffers and caches) on {@link
+ * BackgroundWork#VARIANTS}, held aside and appended once the first half is in; both only read the parts' vectors,
+ * and the call returns only once the twin has ended, whatever the outcome. Not thread-safe: one per reader.
  */
 final class ShreddedVariants {
 
@@ -242,6 +246,17 @@ final class ShreddedVariants {
   }
 
   private final Rebuild general;
+  private final @Nullable List<String> pathNames;
+  /** The rebuilder of a batch's second half, on another thread ({@link #fill}); made at the first large batch. */
+  private @Nullable ShreddedVariants twin;
+
+  /**
+   * A batch of at least this many rows is rebuilt in two halves at once, the second by a {@link #twin} on {@link
+   * BackgroundWork#VARIANTS}, where the machine has more than one core: the reader's decoding thread would otherwise
+   * rebuild every row alone while the caller's thread, which only takes the values made, waits for it.
+   */
+  static final int TWO_HALVES_ROWS = 256;
+  private static final boolean CORES = Runtime.getRuntime().availableProcessors() > 1;
 
   /**
    * @param group the VARIANT group's Parquet type
@@ -251,6 +266,7 @@ final class ShreddedVariants {
   ShreddedVariants(GroupType group, @Nullable List<String> path, Rebuild general) {
     this.group = group;
     this.general = general;
+    this.pathNames = path;
     TreeSet<byte[]> all = new TreeSet<>(Arrays::compareUnsigned);
     this.top = new Shape(group, all);
     this.table = all.toArray(new byte[0][]);
@@ -280,18 +296,146 @@ final class ShreddedVariants {
   void fill(Vector parts, Vector out) {
     out.clear();
     int rows = parts.size();
-    Vector metadataVector = parts.child(group.getFieldIndex("metadata"));
-    top.bind(parts);
     LeafValues made = trusted ? new LeafValues(out) : null;
     if (made != null) {
       made.startMade(rows);
     }
-    for (int i = 0; i < rows; i++) {
-      if (parts.isNull(i)) {
-        out.appendAbsent();
-        if (made != null) {
-          made.made(null);
+    if (rows < TWO_HALVES_ROWS || !CORES) {
+      fill(parts, 0, rows, new Into(out, made));
+      return;
+    }
+    int half = rows / 2;
+    ShreddedVariants second = twin;
+    if (second == null) {
+      second = new ShreddedVariants(group, pathNames, general);
+      twin = second;
+    }
+    Held held = new Held(rows - half, trusted);
+    ShreddedVariants t = second;
+    java.util.concurrent.Future<?> other = BackgroundWork.VARIANTS.submit(() -> t.fill(parts, half, rows, held));
+    try {
+      fill(parts, 0, half, new Into(out, made));
+    } finally {
+      // the parts' vectors are read by the twin until it ends: they are not cleared before
+      BackgroundWork.awaitEnd(other);
+    }
+    try {
+      other.get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      if (cause instanceof Error r) {
+        throw r;
+      }
+      throw new IllegalStateException(cause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // not reached: awaitEnd waited for the end
+      throw new IllegalStateException(e);
+    }
+    held.appendTo(out, made);
+  }
+
+  /** Where the rows rebuilt go: the VARIANT's vector, or the {@link Held} rows of a batch's second half. */
+  private interface Sink {
+    /** The row has no value (a null slot, or no value at the path). */
+    void absent();
+
+    /**
+     * The row's bytes (its metadata, then its value).
+     *
+     * @param made its {@code Variant} when this class made it, else null
+     */
+    void value(byte[] b, int from, int length, @Nullable Object made);
+  }
+
+  /** Straight into the VARIANT's vector. */
+  private record Into(Vector out, @Nullable LeafValues made) implements Sink {
+    @Override
+    public void absent() {
+      out.appendAbsent();
+      if (made != null) {
+        made.made(null);
+      }
+    }
+
+    @Override
+    public void value(byte[] b, int from, int length, @Nullable Object value) {
+      out.appendBytes(b, from, length);
+      if (made != null) {
+        made.made(value);
+      }
+    }
+  }
+
+  /** A batch's second half, held until the first is in the vector: each row's bytes and its value made. */
+  private static final class Held implements Sink {
+    private byte[] bytes = new byte[64 * 1024];
+    private int used;
+    /** Each row's end in {@link #bytes}; -1: absent. */
+    private final int[] ends;
+    private final @Nullable Object @Nullable [] values;
+    private int rows;
+
+    Held(int rows, boolean made) {
+      this.ends = new int[rows];
+      this.values = made ? new Object[rows] : null;
+    }
+
+    @Override
+    public void absent() {
+      ends[rows++] = -1;
+    }
+
+    @Override
+    public void value(byte[] b, int from, int length, @Nullable Object made) {
+      if (bytes.length - used < length) {
+        long need = (long) used + length;
+        if (need > MAX_BYTES) {
+          throw new DataFormatException("half a batch of shredded VARIANTs of more than " + MAX_BYTES + " bytes is "
+              + "not one this reader reads (the most a Java array holds)");
         }
+        long size = Math.min(MAX_BYTES, Math.max(need, 2L * bytes.length));
+        HeapBudget.require(size, "half a batch of shredded VARIANTs, " + need + " bytes");
+        bytes = Arrays.copyOf(bytes, (int) size);
+      }
+      System.arraycopy(b, from, bytes, used, length);
+      used += length;
+      if (values != null) {
+        values[rows] = made;
+      }
+      ends[rows++] = used;
+    }
+
+    void appendTo(Vector out, @Nullable LeafValues made) {
+      int start = 0;
+      for (int k = 0; k < rows; k++) {
+        int end = ends[k];
+        if (end < 0) {
+          out.appendAbsent();
+          if (made != null) {
+            made.made(null);
+          }
+          continue;
+        }
+        out.appendBytes(bytes, start, end - start);
+        start = end;
+        if (made != null) {
+          made.made(values == null ? null : values[k]);
+        }
+      }
+    }
+  }
+
+  /** Rebuilds rows {@code [from, to)} of the batch into {@code sink}, in order. */
+  private void fill(Vector parts, int from, int to, Sink sink) {
+    Vector metadataVector = parts.child(group.getFieldIndex("metadata"));
+    top.bind(parts);
+    boolean made = trusted;
+    for (int i = from; i < to; i++) {
+      if (parts.isNull(i)) {
+        sink.absent();
         continue;
       }
       if (metadataVector.isNull(i)) {
@@ -316,35 +460,26 @@ final class ShreddedVariants {
         // a value of the general path's, checked when a row makes it (its dictionary is not the row's)
         byte[] whole = general.rebuild(parts, i, group, Arrays.copyOfRange(md, mo[i], mo[i + 1]));
         if (path == null) {
-          out.appendBytes(whole, 0, whole.length);
+          sink.value(whole, 0, whole.length, null);
         } else {
           len = 0;
           if (at(whole)) {
-            out.appendBytes(buf, 0, len);
+            sink.value(buf, 0, len, null);
           } else {
-            out.appendAbsent();
+            sink.absent();
           }
-        }
-        if (made != null) {
-          made.made(null);
         }
         continue;
       }
       if (path != null && !present) {
-        out.appendAbsent();
-        if (made != null) {
-          made.made(null);
-        }
+        sink.absent();
         continue;
       }
       if (!present) {
         ensure(1);
         buf[len++] = (byte) (VariantFormat.NULL << 2);
       }
-      out.appendBytes(buf, 0, len);
-      if (made != null) {
-        made.made(ScalarKind.checkedVariant(m, Arrays.copyOfRange(buf, ml, len)));
-      }
+      sink.value(buf, 0, len, made ? ScalarKind.checkedVariant(m, Arrays.copyOfRange(buf, ml, len)) : null);
     }
   }
 
