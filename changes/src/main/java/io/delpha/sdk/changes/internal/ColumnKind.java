@@ -1,6 +1,8 @@
 package io.delpha.sdk.changes.internal;
 
 import io.delpha.sdk.core.DataFormatException;
+import io.delpha.sdk.core.internal.PeerNumbers;
+import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -107,8 +109,8 @@ public enum ColumnKind {
 
   /**
    * A value of a Bulk API 2.0 query's CSV, converted as the same value of a REST answer is: an empty cell is null (a
-   * Salesforce text is never empty), a number is read as JSON reads it (an integer, else a double) before it is taken
-   * as the column's kind, the rest is the REST answer's text form ({@code 2024-05-01T10:15:30.000Z}, {@code
+   * Salesforce text is never empty), a number as the same number of a REST answer (a whole number for an INT or BIGINT
+   * column, nothing truncated or wrapped; the nearest double for a DOUBLE), the rest is the REST answer's text form ({@code 2024-05-01T10:15:30.000Z}, {@code
    * 2024-05-01}, {@code 10:15:30.000Z}, {@code true}).
    *
    * @param value the cell
@@ -120,30 +122,7 @@ public enum ColumnKind {
     if (value.isEmpty()) {
       return null;
     }
-    if (this != INT && this != BIGINT && this != DOUBLE) {
-      return fromRest(value, field);
-    }
-    Number n;
-    try {
-      n = integer(value) ? (Number) Long.valueOf(value) : (Number) Double.valueOf(value);
-    } catch (NumberFormatException e) {
-      throw new DataFormatException("field " + field + " of a Salesforce answer is not a " + name().toLowerCase(
-          Locale.ROOT) + " (" + e.getClass().getSimpleName() + ")", e);
-    }
-    return fromRest(n, field);
-  }
-
-  private static boolean integer(String text) {
-    int start = text.charAt(0) == '-' || text.charAt(0) == '+' ? 1 : 0;
-    if (start == text.length() || text.length() - start > 18) {
-      return false;
-    }
-    for (int i = start; i < text.length(); i++) {
-      if (text.charAt(i) < '0' || text.charAt(i) > '9') {
-        return false;
-      }
-    }
-    return true;
+    return fromRest(value, field);
   }
 
   /**
@@ -156,22 +135,50 @@ public enum ColumnKind {
     if (value == null) {
       return null;
     }
+    String what = "field " + field + " of a Salesforce answer";
     try {
       return switch (this) {
         case TEXT -> value.toString();
         case BOOLEAN -> value instanceof Boolean b ? b : Boolean.parseBoolean(value.toString());
-        case INT -> value instanceof Number n ? n.intValue() : Integer.parseInt(value.toString());
-        case BIGINT -> value instanceof Number n ? n.longValue() : Long.parseLong(value.toString());
-        case DOUBLE -> value instanceof Number n ? n.doubleValue() : Double.parseDouble(value.toString());
+        case INT -> (int) whole(value, Integer.MIN_VALUE, Integer.MAX_VALUE, what);
+        case BIGINT -> whole(value, Long.MIN_VALUE, Long.MAX_VALUE, what);
+        case DOUBLE -> value instanceof Number n ? n.doubleValue() : PeerNumbers.parseDouble(value.toString(), what);
         case TIMESTAMP -> OffsetDateTime.parse(value.toString(), REST_DATETIME).toInstant();
         case DATE -> LocalDate.parse(value.toString());
         case TIME -> LocalTime.parse(value.toString().endsWith("Z")
             ? value.toString().substring(0, value.toString().length() - 1) : value.toString());
         case BLOB -> ByteBuffer.wrap(Base64.getDecoder().decode(value.toString()));
       };
+    } catch (DataFormatException e) {
+      throw e;
     } catch (RuntimeException e) {
-      throw new DataFormatException("field " + field + " of a Salesforce answer is not a " + name().toLowerCase(
-          Locale.ROOT) + " (" + e.getClass().getSimpleName() + ")", e);
+      throw new DataFormatException(what + " is not a " + name().toLowerCase(Locale.ROOT) + " ("
+          + e.getClass().getSimpleName() + ")", e);
     }
+  }
+
+  /**
+   * A whole number for an INT or BIGINT column: a JSON integer as Jackson reads it, else its text (a JSON decimal, a
+   * CSV cell) read by {@link PeerNumbers} (ASCII digits, at most {@value PeerNumbers#MAX_CHARS} characters), which
+   * must be whole ({@code 5.0} is 5) and in range: nothing is truncated or wrapped.
+   */
+  private static long whole(Object value, long min, long max, String what) {
+    long v;
+    if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
+      v = ((Number) value).longValue();
+    } else {
+      BigDecimal d = PeerNumbers.parseBigDecimal(value.toString(), what);
+      try {
+        v = d.signum() == 0 ? 0 : d.stripTrailingZeros().longValueExact();
+      } catch (ArithmeticException e) {
+        throw new DataFormatException(what + " is " + value + ", which is not a whole number from " + min + " to "
+            + max);
+      }
+    }
+    if (v < min || v > max) {
+      throw new DataFormatException(what + " is " + value + ", which is not a whole number from " + min + " to "
+          + max);
+    }
+    return v;
   }
 }
