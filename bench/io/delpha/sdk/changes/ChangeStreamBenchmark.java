@@ -554,6 +554,7 @@ public final class ChangeStreamBenchmark {
       AtomicReference<Throwable> failure) throws InterruptedException {
     permits.acquire();
     session.executeAsync(BatchStatement.newInstance(BatchType.UNLOGGED, group.toArray(new BoundStatement[0]))
+        .setConsistencyLevel(com.datastax.oss.driver.api.core.DefaultConsistencyLevel.LOCAL_QUORUM)
         .setIdempotent(true)).whenComplete((AsyncResultSet rs, Throwable e) -> {
           if (e != null) {
             failure.compareAndSet(null, e);
