@@ -390,16 +390,7 @@ final class ShreddedVariants {
 
     @Override
     public void value(byte[] b, int from, int length, @Nullable Object made) {
-      if (bytes.length - used < length) {
-        long need = (long) used + length;
-        if (need > MAX_BYTES) {
-          throw new DataFormatException("half a batch of shredded VARIANTs of more than " + MAX_BYTES + " bytes is "
-              + "not one this reader reads (the most a Java array holds)");
-        }
-        long size = Math.min(MAX_BYTES, Math.max(need, 2L * bytes.length));
-        HeapBudget.require(size, "half a batch of shredded VARIANTs, " + need + " bytes");
-        bytes = Arrays.copyOf(bytes, (int) size);
-      }
+      bytes = room(bytes, (long) used + length, "half a batch of shredded VARIANTs");
       System.arraycopy(b, from, bytes, used, length);
       used += length;
       if (values != null) {
@@ -578,17 +569,27 @@ final class ShreddedVariants {
   // ---------------------------------------------------------------- the buffer
 
   private void ensure(long more) {
-    long need = len + more;
-    if (need <= buf.length) {
-      return;
+    buf = room(buf, len + more, "a shredded VARIANT");
+  }
+
+  /**
+   * @param bytes a buffer
+   * @param need the bytes it must hold
+   * @param what what it holds, for messages
+   * @return the buffer, or a copy of it at least twice as large that holds {@code need} bytes
+   * @throws DataFormatException if {@code need} is more than an array holds
+   */
+  private static byte[] room(byte[] bytes, long need, String what) {
+    if (need <= bytes.length) {
+      return bytes;
     }
     if (need > MAX_BYTES) {
-      throw new DataFormatException("a shredded VARIANT of more than " + MAX_BYTES + " bytes is not one this reader "
-          + "reads (the most a Java array holds)");
+      throw new DataFormatException(what + " of more than " + MAX_BYTES + " bytes is not one this reader reads (the "
+          + "most a Java array holds)");
     }
-    long size = Math.min(MAX_BYTES, Math.max(need, 2L * buf.length));
-    HeapBudget.require(size, "a shredded VARIANT of " + need + " bytes");
-    buf = Arrays.copyOf(buf, (int) size);
+    long size = Math.min(MAX_BYTES, Math.max(need, 2L * bytes.length));
+    HeapBudget.require(size, what + " of " + need + " bytes");
+    return Arrays.copyOf(bytes, (int) size);
   }
 
   private int pushInts(int count) {
