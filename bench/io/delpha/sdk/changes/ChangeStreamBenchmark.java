@@ -46,8 +46,8 @@ import java.util.zip.CRC32;
  * the event's fields per record of a CREATE or UPDATE, a DELETE per record of a DELETE, each {@code USING TIMESTAMP}
  * in event order) from the generator's model: one prepared INSERT over every column, a write's other columns
  * left unset (a CREATE's empty fields too, as the stream leaves them), and one DELETE, both prepared before its clock
- * starts, unlogged batches of
- * {@value #BATCH} consecutive writes, {@code -Dchanges.anchorInFlight} batches in flight (default 256), into a table of the stream's columns.
+ * starts, unlogged batches of {@value #BATCH} consecutive writes at the stream's {@code LOCAL_QUORUM}, {@code
+ * -Dchanges.anchorInFlight} batches in flight (default 256), into a table of the stream's columns.
  * Both tables are checked once the last round has run, before any figure is printed (every row equal to the model's:
  * the warm-up's and every round's records, and a CRC32 of it); not between rounds, where reading the tables through
  * the driver sent the JIT back to compiling in the next round.

@@ -502,9 +502,10 @@ class VariantFuzzTest {
     List<String> byBatches = ParquetCorpusTest.readColumnar(valid).stream()
         .map(row -> row.get("v") == null ? null : row.getVariant("v").toJson()).toList();
     assertThat(byBatches).as("by batches").isEqualTo(expected);
-    // the vector's bytes too (what a columnar reader reads): each row's metadata then value
+    // the vector's bytes too (what a columnar reader reads): each row's metadata then value, in batches of 600 and
+    // 400 rows (each rebuilt in halves, the second half's arrays kept from the first batch)
     int at = 0;
-    try (ColumnBatchReader reader = ParquetRows.readBatches(valid)) {
+    try (ColumnBatchReader reader = ParquetRows.readBatches(valid, ReadOptions.defaults().withBatchRows(600))) {
       for (ColumnBatch b = reader.next(); b != null; b = reader.next()) {
         ColumnVector v = b.column("v");
         for (int i = 0; i < v.size(); i++, at++) {

@@ -109,9 +109,9 @@ public enum ColumnKind {
 
   /**
    * A value of a Bulk API 2.0 query's CSV, converted as the same value of a REST answer is: an empty cell is null (a
-   * Salesforce text is never empty), a number as the same number of a REST answer (a whole number for an INT or BIGINT
-   * column, nothing truncated or wrapped; the nearest double for a DOUBLE), the rest is the REST answer's text form ({@code 2024-05-01T10:15:30.000Z}, {@code
-   * 2024-05-01}, {@code 10:15:30.000Z}, {@code true}).
+   * Salesforce text is never empty), a number as the same number of a REST answer (a whole number for an INT or
+   * BIGINT column, nothing truncated or wrapped; the nearest double for a DOUBLE), the rest is the REST answer's text
+   * form ({@code 2024-05-01T10:15:30.000Z}, {@code 2024-05-01}, {@code 10:15:30.000Z}, {@code true}).
    *
    * @param value the cell
    * @param field the field, for messages
@@ -163,7 +163,7 @@ public enum ColumnKind {
    * must be whole ({@code 5.0} is 5) and in range: nothing is truncated or wrapped.
    */
   private static long whole(Object value, long min, long max, String what) {
-    long v;
+    Long v;
     if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
       v = ((Number) value).longValue();
     } else {
@@ -171,11 +171,10 @@ public enum ColumnKind {
       try {
         v = d.signum() == 0 ? 0 : d.stripTrailingZeros().longValueExact();
       } catch (ArithmeticException e) {
-        throw new DataFormatException(what + " is " + value + ", which is not a whole number from " + min + " to "
-            + max);
+        v = null; // a fraction, or beyond a long
       }
     }
-    if (v < min || v > max) {
+    if (v == null || v < min || v > max) {
       throw new DataFormatException(what + " is " + value + ", which is not a whole number from " + min + " to "
           + max);
     }

@@ -1,5 +1,6 @@
 package io.delpha.sdk.parquet.internal;
 
+import io.delpha.sdk.core.internal.Workers;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -7,8 +8,8 @@ import java.util.concurrent.Future;
 
 /**
  * The threads Parquet readers and writers hand work to: the row reader's decoding ahead, a parallel scan's
- * row groups, half of a batch's shredded VARIANTs, and the row writer's encoding behind. Daemon threads from cached pools (made as needed, ended after a
- * minute idle), one pool per kind so that thread names say which.
+ * row groups, half of a batch's shredded VARIANTs, and the row writer's encoding behind. Daemon threads from cached
+ * pools (made as needed, ended after a minute idle), one pool per kind so that thread names say which.
  */
 public final class BackgroundWork {
 
@@ -29,6 +30,25 @@ public final class BackgroundWork {
       t.setDaemon(true);
       return t;
     });
+  }
+
+  /**
+   * Waits for {@code work} to end ({@link #awaitEnd}), then throws its failure as the caller's ({@code
+   * Workers.failure}: a {@code DelphaException} as it is, anything else inside one naming the work).
+   *
+   * @param work background work
+   * @param what the work, for the message
+   */
+  public static void join(Future<?> work, String what) {
+    awaitEnd(work);
+    try {
+      work.get();
+    } catch (ExecutionException e) {
+      throw Workers.failure(java.util.Objects.requireNonNull(e.getCause(), "a failed task has a cause"), what);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // not reached: the work has ended
+      throw Workers.failure(e, what);
+    }
   }
 
   /**

@@ -249,6 +249,8 @@ final class ShreddedVariants {
   private final @Nullable List<String> pathNames;
   /** The rebuilder of a batch's second half, on another thread ({@link #fill}); made at the first large batch. */
   private @Nullable ShreddedVariants twin;
+  /** As a twin, the second half it rebuilds. */
+  private final Held held = new Held();
 
   /**
    * A batch of at least this many rows is rebuilt in two halves at once, the second by a {@link #twin} on {@link
@@ -310,7 +312,8 @@ final class ShreddedVariants {
       second = new ShreddedVariants(group, pathNames, general);
       twin = second;
     }
-    Held held = new Held(rows - half, trusted);
+    Held held = second.held;
+    held.reset(rows - half, trusted);
     ShreddedVariants t = second;
     java.util.concurrent.Future<?> other = BackgroundWork.VARIANTS.submit(() -> t.fill(parts, half, rows, held));
     try {
@@ -319,21 +322,7 @@ final class ShreddedVariants {
       // the parts' vectors are read by the twin until it ends: they are not cleared before
       BackgroundWork.awaitEnd(other);
     }
-    try {
-      other.get();
-    } catch (java.util.concurrent.ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof RuntimeException r) {
-        throw r;
-      }
-      if (cause instanceof Error r) {
-        throw r;
-      }
-      throw new IllegalStateException(cause);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt(); // not reached: awaitEnd waited for the end
-      throw new IllegalStateException(e);
-    }
+    BackgroundWork.join(other, "rebuilding the second half of a batch of shredded VARIANTs");
     held.appendTo(out, made);
   }
 
@@ -369,18 +358,28 @@ final class ShreddedVariants {
     }
   }
 
-  /** A batch's second half, held until the first is in the vector: each row's bytes and its value made. */
+  /**
+   * A batch's second half, held until the first is in the vector: each row's bytes and its value made. A twin's own,
+   * its arrays kept from batch to batch.
+   */
   private static final class Held implements Sink {
-    private byte[] bytes = new byte[64 * 1024];
+    private byte[] bytes = new byte[0];
     private int used;
     /** Each row's end in {@link #bytes}; -1: absent. */
-    private final int[] ends;
-    private final @Nullable Object @Nullable [] values;
+    private int[] ends = new int[0];
+    private @Nullable Object[] values = new Object[0];
+    private boolean keepValues;
     private int rows;
 
-    Held(int rows, boolean made) {
-      this.ends = new int[rows];
-      this.values = made ? new Object[rows] : null;
+    /** Empties it for a half of {@code count} rows, keeping their values made or not. */
+    void reset(int count, boolean made) {
+      if (ends.length < count) {
+        ends = new int[count];
+        values = new Object[count];
+      }
+      keepValues = made;
+      used = 0;
+      rows = 0;
     }
 
     @Override
@@ -393,9 +392,7 @@ final class ShreddedVariants {
       bytes = room(bytes, (long) used + length, "half a batch of shredded VARIANTs");
       System.arraycopy(b, from, bytes, used, length);
       used += length;
-      if (values != null) {
-        values[rows] = made;
-      }
+      values[rows] = keepValues ? made : null;
       ends[rows++] = used;
     }
 
@@ -413,8 +410,9 @@ final class ShreddedVariants {
         out.appendBytes(bytes, start, end - start);
         start = end;
         if (made != null) {
-          made.made(values == null ? null : values[k]);
+          made.made(values[k]);
         }
+        values[k] = null; // the rows own them now
       }
     }
   }
