@@ -50,6 +50,13 @@ public final class PubSubConnection implements AutoCloseable {
   /** Where the Pub/Sub API names its own error code, in a failed call's trailers. */
   public static final Metadata.Key<String> ERROR_CODE = Metadata.Key.of("error-code", Metadata.ASCII_STRING_MARSHALLER);
 
+  /**
+   * Answers gRPC delivers ahead of the stream's thread, at most (each at most {@code maxBodyBytes}): the next is read
+   * while the thread applies one, so the thread does not wait for a hand-off between threads at every answer (on a busy
+   * machine a wake-up can take milliseconds). What the server may send is still bounded by the events requested.
+   */
+  static final int AHEAD = 4;
+
   private final ManagedChannel channel;
   private final ChangeStreamConfig config;
   private final int maxMessage;
@@ -145,7 +152,7 @@ public final class PubSubConnection implements AutoCloseable {
     ClientCall<Q, R> call = channel.newCall(wire.method(), options());
     Subscription<Q, R> s = new Subscription<>(call, wire);
     call.start(s.listener(), headers(session));
-    call.request(1);
+    call.request(AHEAD);
     call.sendMessage(first);
     return s;
   }
@@ -200,9 +207,9 @@ public final class PubSubConnection implements AutoCloseable {
   }
 
   /**
-   * One Subscribe or ManagedSubscribe stream: its answers one at a time (gRPC is asked for the next only when the last
-   * was taken), the requests for more events, the commits of a managed one. Used by one thread, except {@link
-   * #cancel()}.
+   * One Subscribe or ManagedSubscribe stream: its answers at most {@link #AHEAD} ahead of the thread that takes them
+   * (gRPC is asked for one more each time one is taken), the requests for more events, the commits of a managed one.
+   * Used by one thread, except {@link #cancel()}.
    *
    * @param <Q> the stream's request message
    * @param <R> the stream's answer message
