@@ -35,7 +35,7 @@ final class CapabilityHosts {
   /** The everything artifact's published POM: every capability's module, and the core's stack. */
   private static final String PUBLISHED = "bundle/target/.flattened-pom.xml";
   private static final Pattern OURS = Pattern.compile(
-      "<groupId>io\\.delpha</groupId><artifactId>delpha-data-sdk(?:-([a-z0-9-]+))?</artifactId>");
+      "<groupId>io\\.delpha</groupId>\\s*<artifactId>delpha-data-sdk(?:-([a-z0-9-]+))?</artifactId>");
   private static final String MAVEN_OPTS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
 
   private CapabilityHosts() {}
@@ -278,7 +278,9 @@ final class CapabilityHosts {
       String xml = d.group();
       Matcher ours = OURS.matcher(xml);
       if (ours.find()) {
-        if (ours.group(1) != null) {
+        // the library's own artifacts: the host has the core's stack from the published POM, another capability's
+        // is expanded into its own (a module's flattened POM lays its elements out on lines of their own)
+        if (ours.group(1) != null && !ours.group(1).equals("core")) {
           out.append(artifactStack(ours.group(1)));
         }
         continue;
