@@ -27,7 +27,8 @@ import org.jspecify.annotations.Nullable;
  * batches wait for the caller (two once batches hold over 16 MiB).
  * A VARIANT column is decoded and rebuilt ahead in the reader's own vectors (one value a row, as a flat column is).
  * Files with LIST, MAP or STRUCT columns, and files of one batch of rows or fewer, are decoded on the caller's
- * thread. {@link #close()} stops the decoding
+ * thread. A file with a VARIANT column and several row groups is read by a {@link GroupRowReader} instead ({@link
+ * #open}). {@link #close()} stops the decoding
  * thread before it closes the file; a reader never closed leaves that thread parked. Whatever ends the decoding
  * thread, an exception or an {@link Error}, reaches the caller's {@code hasNext()} as a {@link DelphaException}
  * (the {@code Error} as its cause), and the decoding thread has ended by then.
@@ -82,8 +83,17 @@ final class FileRowReader implements RowReader {
    * @throws DataFormatException if the input is not a readable Parquet file
    */
   FileRowReader(String source, InputFile file, ReadOptions options, Runnable onClose) {
+    this(source, new ParquetBatchReader(source, file, options, onClose, true), options);
+  }
+
+  /**
+   * @param source the file or object, for messages
+   * @param batches the file's reader, for a row view; closed when this reader closes
+   * @param options the batch size
+   */
+  private FileRowReader(String source, ParquetBatchReader batches, ReadOptions options) {
     this.source = source;
-    this.batches = new ParquetBatchReader(source, file, options, onClose, true);
+    this.batches = batches;
     // a file of one batch or less is decoded on the caller's thread: handing it to the decoding thread costs more
     // than it saves (no batch to decode while the caller reads the one before)
     decoded = batches.flatRows() && batches.totalRows() > options.batchRows() ? new LinkedBlockingQueue<>() : null;
@@ -91,6 +101,32 @@ final class FileRowReader implements RowReader {
     // a VARIANT column is rebuilt in the reader's own vectors: decoded ahead into them (the caller, taking blocks
     // from the queue, never reads into them itself)
     batch = decoded == null ? null : batches.allFlat() ? new ColumnBatch(batches.newBatch()) : own;
+  }
+
+  /**
+   * Opens the row reader of a Parquet file: a {@link GroupRowReader} where it {@linkplain GroupRowReader#suits suits}
+   * the file, else a {@code FileRowReader}.
+   *
+   * @param source the file or object, for messages
+   * @param file the Parquet input
+   * @param options columns to skip, batch size
+   * @param onClose run once when the reader closes (e.g. deleting a spooled copy)
+   * @return the reader
+   * @throws DataFormatException if the input is not a readable Parquet file
+   */
+  static RowReader open(String source, InputFile file, ReadOptions options, Runnable onClose) {
+    ParquetBatchReader batches = new ParquetBatchReader(source, file, options, onClose, true);
+    if (!GroupRowReader.suits(batches, options.batchRows())) {
+      return new FileRowReader(source, batches, options);
+    }
+    ParquetBatchReader second;
+    try {
+      second = new ParquetBatchReader(batches.footer(), 0, 0, true);
+    } catch (RuntimeException | Error e) {
+      batches.close();
+      throw e;
+    }
+    return new GroupRowReader(source, batches, second);
   }
 
   /**
@@ -164,6 +200,16 @@ final class FileRowReader implements RowReader {
   }
 
   private RowBlock blockOf(ColumnBatch batch) {
+    return blockOf(batches, source, batch);
+  }
+
+  /**
+   * @return the block of a batch's values, a failure to make it named after the source
+   * @param batches the reader that decoded the batch
+   * @param source the file or object, for messages
+   * @param batch the batch
+   */
+  static RowBlock blockOf(ParquetBatchReader batches, String source, ColumnBatch batch) {
     try {
       return batch.block();
     } catch (DataFormatException e) {

@@ -200,7 +200,7 @@ public final class ParquetRows {
   public static RowReader read(Path file, ReadOptions options) {
     Capability.require("ParquetRows", "parquet");
     checkMagic(file, file.toString());
-    return new FileRowReader(file.toString(), LocalFiles.input(file), options, () -> { });
+    return FileRowReader.open(file.toString(), LocalFiles.input(file), options, () -> { });
   }
 
   /**
@@ -424,7 +424,7 @@ public final class ParquetRows {
    */
   public static RowReader read(ObjectStore store, String key, ReadOptions options) {
     Capability.require("ParquetRows", "parquet");
-    return open(store, key, (source, file, onClose) -> new FileRowReader(source, file, options, onClose));
+    return open(store, key, (source, file, onClose) -> FileRowReader.open(source, file, options, onClose));
   }
 
   /**
@@ -478,7 +478,7 @@ public final class ParquetRows {
   public static RowReader read(InputStream content, String name) {
     Capability.require("ParquetRows", "parquet");
     return spoolAndOpen(content, name,
-        (source, file, onClose) -> new FileRowReader(source, file, ReadOptions.defaults(), onClose));
+        (source, file, onClose) -> FileRowReader.open(source, file, ReadOptions.defaults(), onClose));
   }
 
   /** Makes a reader over a local file; {@code onClose} deletes what must go when the reader closes. */

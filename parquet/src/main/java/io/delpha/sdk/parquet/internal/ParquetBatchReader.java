@@ -36,6 +36,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ParquetBatchReader implements AutoCloseable {
 
+  private final Footer footer;
   private final String source;
   private final SeekableInputStream in;
   private final long fileLength;
@@ -102,7 +103,23 @@ public final class ParquetBatchReader implements AutoCloseable {
    * @throws IndexOutOfBoundsException if the row groups are not the file's
    */
   public ParquetBatchReader(Footer footer, int first, int end) {
-    this(footer, footer.newStream(), () -> { }, false, checkRange(footer, first, end), end);
+    this(footer, first, end, false);
+  }
+
+  /**
+   * A reader of some of a file's row groups, as {@link #ParquetBatchReader(Footer, int, int)}, for a row view or
+   * not.
+   *
+   * @param footer the file's footer, read with the options this reader reads with
+   * @param first the first row group to read (an index in the file's row groups)
+   * @param end the row group after the last to read
+   * @param rowView whether a row reader reads its batches ({@link #ParquetBatchReader(String, InputFile,
+   *     ReadOptions, Runnable, boolean)})
+   * @throws DelphaException if the file cannot be opened again
+   * @throws IndexOutOfBoundsException if the row groups are not the file's
+   */
+  public ParquetBatchReader(Footer footer, int first, int end, boolean rowView) {
+    this(footer, footer.newStream(), () -> { }, rowView, checkRange(footer, first, end), end);
   }
 
   private static int checkRange(Footer footer, int first, int end) {
@@ -111,6 +128,7 @@ public final class ParquetBatchReader implements AutoCloseable {
 
   private ParquetBatchReader(Footer footer, SeekableInputStream in, Runnable onClose, boolean rowView, int first,
       int end) {
+    this.footer = footer;
     this.source = footer.source;
     this.in = in;
     this.onClose = onClose;
@@ -211,6 +229,15 @@ public final class ParquetBatchReader implements AutoCloseable {
     /** @return the file's row groups */
     public int rowGroupCount() {
       return rowGroups.size();
+    }
+
+    /**
+     * @param group a row group's index
+     * @return the bytes its column chunks' values take uncompressed, as the file says ({@code total_byte_size}; 0
+     *     when the file says less)
+     */
+    public long rowGroupBytes(int group) {
+      return Math.max(0, rowGroups.get(group).getTotal_byte_size());
     }
 
     /** @return whether every column read is flat (see {@link ParquetBatchReader#allFlat()}) */
@@ -367,6 +394,11 @@ public final class ParquetBatchReader implements AutoCloseable {
    */
   public @Nullable VectorBatch next() {
     return readInto(batch) ? batch : null;
+  }
+
+  /** @return the file's footer, for readers of its other row groups on other threads */
+  public Footer footer() {
+    return footer;
   }
 
   /** @return the rows of every row group of the file */
