@@ -30,7 +30,15 @@ public final class CsvParser {
   private boolean eof;
 
   private final StringBuilder field = new StringBuilder(64);
-  private final StringBuilder raw = new StringBuilder(256);
+  /**
+   * The last record's text as read: what earlier buffers held of it ({@link #spilled}), then {@code buf} from {@link
+   * #rawFrom} (-1: none there) to {@link #pos} while it is read ({@link #recording}), to {@link #rawTo} once it ended.
+   * Kept as positions, copied only when the buffer is refilled under it.
+   */
+  private final StringBuilder spilled = new StringBuilder();
+  private int rawFrom = -1;
+  private int rawTo;
+  private boolean recording;
   private final List<String> fields = new ArrayList<>();
   private long nextLine = 1;
   private long line;
@@ -107,18 +115,23 @@ public final class CsvParser {
   public @Nullable List<String> next() throws IOException {
     fields.clear();
     field.setLength(0);
-    raw.setLength(0);
+    spilled.setLength(0);
+    rawFrom = -1;
+    recording = false;
     error = null;
     line = nextLine;
     int c = read();
     if (c < 0) {
       return null;
     }
+    rawFrom = pos - 1;
+    recording = true;
     boolean quoted = false;      // the current field started with a quote
     boolean inQuotes = false;    // inside the quoted part
     boolean afterQuote = false;  // a quoted field's closing quote was seen
     while (true) {
       if (c < 0) {
+        ended(pos);
         if (inQuotes && error == null) {
           error = "quoted field never closed before the end of the file";
         }
@@ -127,11 +140,9 @@ public final class CsvParser {
       }
       char ch = (char) c;
       if (inQuotes) {
-        raw.append(ch);
         if (ch == '"') {
           int n = peek();
           if (n == '"') {
-            raw.append('"');
             pos++;
             field.append('"');
           } else {
@@ -151,12 +162,12 @@ public final class CsvParser {
         if (fields.size() + 1 >= maxFields) {
           throw new TooManyFieldsException(line, maxFields); // this delimiter starts one field too many
         }
-        raw.append(ch);
         fields.add(field.toString());
         field.setLength(0);
         quoted = false;
         afterQuote = false;
       } else if (ch == '\n' || ch == '\r') {
+        ended(pos - 1); // before the peek, which may refill the buffer
         if (ch == '\r' && peek() == '\n') {
           pos++;
         }
@@ -164,7 +175,6 @@ public final class CsvParser {
         fields.add(field.toString());
         return fields;
       } else {
-        raw.append(ch);
         if (ch == '"' && field.length() == 0 && !quoted) {
           quoted = true;
           inQuotes = true;
@@ -182,7 +192,7 @@ public final class CsvParser {
           }
         }
       }
-      if (raw.length() > maxRecordChars) {
+      if (spilled.length() + (pos - rawFrom) > maxRecordChars) {
         throw new RecordTooLongException(line, maxRecordChars);
       }
       c = read();
@@ -203,7 +213,6 @@ public final class CsvParser {
       pos++;
     }
     if (pos > start) {
-      raw.append(buf, start, pos - start);
       field.append(buf, start, pos - start);
     }
   }
@@ -213,6 +222,7 @@ public final class CsvParser {
    *     rather than a quoted empty string; computed from the raw text, for the rare empty field
    */
   public boolean wasQuotedEmpty(int index) {
+    String raw = raw();
     int field = 0;
     int i = 0;
     int n = raw.length();
@@ -247,7 +257,18 @@ public final class CsvParser {
    * @return the last record's text as read, without its line break
    */
   public String raw() {
-    return raw.toString();
+    if (rawFrom < 0) {
+      return spilled.toString();
+    }
+    int to = recording ? pos : rawTo;
+    return spilled.length() == 0 ? new String(buf, rawFrom, to - rawFrom)
+        : spilled.toString() + new String(buf, rawFrom, to - rawFrom);
+  }
+
+  /** The record ended at {@code end} in the buffer (its line break, or the end of input, not included). */
+  private void ended(int end) {
+    rawTo = end;
+    recording = false;
   }
 
   /**
@@ -275,12 +296,19 @@ public final class CsvParser {
     if (eof) {
       return false;
     }
+    if (rawFrom >= 0) { // the record's text in the buffer, before the buffer is read into
+      int to = recording ? len : rawTo;
+      spilled.append(buf, rawFrom, to - rawFrom);
+      rawFrom = recording ? 0 : -1;
+    }
     int n = in.read(buf, 0, buf.length);
     while (n == 0) {
       n = in.read(buf, 0, buf.length);
     }
     if (n < 0) {
       eof = true;
+      pos = 0; // what the buffer held is spilled: nothing of it is read again
+      len = 0;
       return false;
     }
     pos = 0;

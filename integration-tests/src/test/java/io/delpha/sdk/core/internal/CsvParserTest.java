@@ -36,6 +36,50 @@ class CsvParserTest {
   }
 
   @Test
+  @DisplayName("2,000 generated CSV texts read in pieces of 1 to 7 characters: each record's raw text is the input "
+      + "between its line breaks, and the raw texts with the breaks between them are the whole input")
+  void rawTextIsTheInput() throws IOException {
+    Random random = new Random(20261128);
+    String alphabet = "ab,\"\r\n x1";
+    for (int t = 0; t < 2_000; t++) {
+      StringBuilder text = new StringBuilder();
+      int n = random.nextInt(200);
+      for (int i = 0; i < n; i++) {
+        text.append(random.nextInt(3) == 0 ? alphabet.charAt(random.nextInt(alphabet.length())) : 'q');
+      }
+      String csv = text.toString();
+      int at = 0;
+      for (Parsed record : parse(new ChoppyReader(csv, random.nextLong()))) {
+        String shown = csv.replace("\r", "\\r").replace("\n", "\\n");
+        assertThat(csv.startsWith(record.raw(), at)).as("csv %s, record at %d: %s", shown, at, record.raw()).isTrue();
+        at += record.raw().length();
+        if (at < csv.length()) { // the line break that ended it: CRLF, LF or CR
+          assertThat(csv.charAt(at)).as("csv %s, after the record at %d", shown, at).isIn('\r', '\n');
+          at += csv.startsWith("\r\n", at) ? 2 : 1;
+        }
+      }
+      assertThat(at).as("the records cover the input").isEqualTo(csv.length());
+    }
+  }
+
+  @Test
+  @DisplayName("maxRecordChars: a quote never closed over many refills of the buffer stops the parser once the record "
+      + "passes the bound; a record of exactly the bound reads whole, its raw text the input")
+  void recordLongerThanTheBound() throws IOException {
+    String open = "1,\"" + "x".repeat(300_000);
+    CsvParser p = new CsvParser(new ChoppyReader(open, 7), ',', 100_000);
+    assertThatThrownBy(p::next).isInstanceOf(CsvParser.RecordTooLongException.class)
+        .hasMessageContaining("line 1").hasMessageContaining("longer than 100000 characters");
+    String exact = "a," + "y".repeat(199_998);
+    CsvParser q = new CsvParser(new StringReader(exact + "\r\n" + exact + "\n"), ',', 200_000);
+    for (int i = 0; i < 2; i++) {
+      assertThat(q.next()).containsExactly("a", "y".repeat(199_998));
+      assertThat(q.raw()).isEqualTo(exact);
+    }
+    assertThat(q.next()).isNull();
+  }
+
+  @Test
   @DisplayName("plain, quoted and broken records: fields, raw text, line numbers and errors")
   void records() throws IOException {
     List<Parsed> got = parse(new StringReader("id,name\r\n1,\"a, \"\"b\"\"\"\n2,plain text\r3,x\"y\n4,\"z\"w\n5,\"open"));
