@@ -31,6 +31,12 @@ public final class CsvParser {
 
   private final StringBuilder field = new StringBuilder(64);
   /**
+   * Where the current field's characters start in {@code buf} while they all lie there (an unquoted field read in
+   * one run), -1 when they are in {@link #field}: such a field's value is made from the buffer, its characters
+   * copied once.
+   */
+  private int fieldFrom = -1;
+  /**
    * The last record's text as read: what earlier buffers held of it ({@link #spilled}), then {@code buf} from {@link
    * #rawFrom} (-1: none there) to {@link #pos} while it is read ({@link #recording}), to {@link #rawTo} once it ended.
    * Kept as positions, copied only when the buffer is refilled under it.
@@ -115,6 +121,7 @@ public final class CsvParser {
   public @Nullable List<String> next() throws IOException {
     fields.clear();
     field.setLength(0);
+    fieldFrom = -1;
     spilled.setLength(0);
     rawFrom = -1;
     recording = false;
@@ -135,7 +142,7 @@ public final class CsvParser {
         if (inQuotes && error == null) {
           error = "quoted field never closed before the end of the file";
         }
-        fields.add(field.toString());
+        fields.add(takeField(pos));
         return fields;
       }
       char ch = (char) c;
@@ -162,20 +169,19 @@ public final class CsvParser {
         if (fields.size() + 1 >= maxFields) {
           throw new TooManyFieldsException(line, maxFields); // this delimiter starts one field too many
         }
-        fields.add(field.toString());
-        field.setLength(0);
+        fields.add(takeField(pos - 1));
         quoted = false;
         afterQuote = false;
       } else if (ch == '\n' || ch == '\r') {
         ended(pos - 1); // before the peek, which may refill the buffer
+        fields.add(takeField(pos - 1));
         if (ch == '\r' && peek() == '\n') {
           pos++;
         }
         nextLine++;
-        fields.add(field.toString());
         return fields;
       } else {
-        if (ch == '"' && field.length() == 0 && !quoted) {
+        if (ch == '"' && field.length() == 0 && fieldFrom < 0 && !quoted) {
           quoted = true;
           inQuotes = true;
         } else {
@@ -186,9 +192,19 @@ public final class CsvParser {
               error = "quote inside unquoted field " + (fields.size() + 1);
             }
           }
-          field.append(ch);
-          if (!afterQuote) {
+          if (fieldFrom >= 0) { // its run stopped at this quote: what came before goes to the builder
+            field.append(buf, fieldFrom, pos - 1 - fieldFrom);
+            fieldFrom = -1;
+            field.append(ch);
             appendRun(false);
+          } else if (!afterQuote && !quoted && field.length() == 0) {
+            fieldFrom = pos - 1;
+            skipRun();
+          } else {
+            field.append(ch);
+            if (!afterQuote) {
+              appendRun(false);
+            }
           }
         }
       }
@@ -215,6 +231,29 @@ public final class CsvParser {
     if (pos > start) {
       field.append(buf, start, pos - start);
     }
+  }
+
+  /** Passes over the rest of an unquoted field's run that lies in the buffer, as {@link #appendRun} would copy it. */
+  private void skipRun() {
+    while (pos < len) {
+      char x = buf[pos];
+      if (x == '"' || x == '\n' || x == '\r' || x == delimiter) {
+        break;
+      }
+      pos++;
+    }
+  }
+
+  /** @return the current field's value, which ended at {@code end} in the buffer; the field is cleared */
+  private String takeField(int end) {
+    if (fieldFrom >= 0) {
+      String value = new String(buf, fieldFrom, end - fieldFrom);
+      fieldFrom = -1;
+      return value;
+    }
+    String value = field.toString();
+    field.setLength(0);
+    return value;
   }
 
   /**
@@ -295,6 +334,10 @@ public final class CsvParser {
   private boolean fill() throws IOException {
     if (eof) {
       return false;
+    }
+    if (fieldFrom >= 0) { // the field's characters in the buffer go to the builder, the rest follow them there
+      field.append(buf, fieldFrom, len - fieldFrom);
+      fieldFrom = -1;
     }
     if (rawFrom >= 0) { // the record's text in the buffer, before the buffer is read into
       int to = recording ? len : rawTo;
