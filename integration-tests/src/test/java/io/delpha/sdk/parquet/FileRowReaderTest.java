@@ -154,21 +154,7 @@ class FileRowReaderTest {
           ReadOptions.defaults().withBatchRows(1024), () -> { })) {
         assertThat(r.hasNext()).isTrue();
         awaitWaiting(r, 4);
-        long i = 0;
-        while (r.hasNext()) {
-          Row row = r.next();
-          assertThat(row.getLong("id")).isEqualTo(i);
-          Variant expected = payload(i);
-          Variant got = row.getVariant("payload");
-          if (expected == null) {
-            assertThat(got).as("row %d of %s", i, file.getFileName()).isNull();
-          } else {
-            assertThat(got).as("row %d of %s", i, file.getFileName()).isNotNull();
-            assertThat(got.toJson()).as("row %d of %s", i, file.getFileName()).isEqualTo(expected.toJson());
-          }
-          i++;
-        }
-        assertThat(i).isEqualTo(n);
+        assertThat(GroupRowReaderTest.readChecked(r, file)).isEqualTo(n);
       }
     }
   }
@@ -252,11 +238,7 @@ class FileRowReaderTest {
     }
     // the caller decodes a batch itself when none waits, so it may have read these rows before the pool's thread
     // entered the decoding task (a run under load saw none yet): wait for the task to be there
-    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-    while (decodingTasks() != before + 1 && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
-      Thread.yield();
-    }
+    awaitDecodingTasks(FileRowReader.class, before + 1);
     assertThat(decodingTasks()).as("this reader's decoding task, running or waiting for a free batch")
         .isEqualTo(before + 1);
     r.close();
@@ -271,14 +253,7 @@ class FileRowReaderTest {
       + "file and the column, and nothing after")
   void corruptPageAhead() throws IOException {
     Path file = write("corrupt.parquet", 30_000);
-    long size = Files.size(file);
-    // zero a stretch in the middle of the file: pages of a later row group, far from the footer
-    try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-      raf.seek(size / 2);
-      byte[] zeros = new byte[4096];
-      Arrays.fill(zeros, (byte) 0x7f);
-      raf.write(zeros);
-    }
+    corruptMiddle(file);
     List<Row> before = new ArrayList<>();
     try (RowReader r = ParquetRows.read(file, ReadOptions.defaults().withBatchRows(500))) {
       assertThatThrownBy(() -> r.forEachRemaining(before::add))
@@ -291,12 +266,37 @@ class FileRowReaderTest {
     }
   }
 
+  /** Overwrites 4 KiB in the middle of a file: pages of a later row group, far from the footer. */
+  static void corruptMiddle(Path file) throws IOException {
+    long size = Files.size(file);
+    try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+      raf.seek(size / 2);
+      byte[] junk = new byte[4096];
+      Arrays.fill(junk, (byte) 0x7f);
+      raf.write(junk);
+    }
+  }
+
   /** Threads inside a reader's decoding task (decoding, or parked until a batch is free). */
   private static long decodingTasks() {
+    return decodingTasks(FileRowReader.class);
+  }
+
+  /** Threads of the Parquet reader pool inside a {@code decode} method of {@code reader} or of a class nested in it. */
+  static long decodingTasks(Class<?> reader) {
     return Thread.getAllStackTraces().entrySet().stream()
         .filter(e -> e.getKey().getName().equals("delpha-parquet-reader"))
-        .filter(e -> Arrays.stream(e.getValue()).anyMatch(f -> f.getClassName().equals(FileRowReader.class.getName())
-            && f.getMethodName().equals("decode")))
+        .filter(e -> Arrays.stream(e.getValue()).anyMatch(f -> (f.getClassName().equals(reader.getName())
+            || f.getClassName().startsWith(reader.getName() + "$")) && f.getMethodName().equals("decode")))
         .count();
+  }
+
+  /** Waits up to 30 s for {@link #decodingTasks(Class)} to be {@code expected}. */
+  static void awaitDecodingTasks(Class<?> reader, long expected) {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    while (decodingTasks(reader) != expected && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+      Thread.yield();
+    }
   }
 }

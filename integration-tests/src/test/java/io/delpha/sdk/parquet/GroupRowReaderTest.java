@@ -7,12 +7,9 @@ import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.parquet.internal.LocalFiles;
 import io.delpha.sdk.parquet.internal.ParquetBatchReader;
 import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,8 +40,8 @@ class GroupRowReaderTest {
     return file;
   }
 
-  /** Reads every row and checks it against the value written; returns the rows read. */
-  private static long readChecked(RowReader r, Path file) {
+  /** Reads every row ({@code id}, {@code payload}) and checks it against the value written; returns the rows read. */
+  static long readChecked(RowReader r, Path file) {
     long i = 0;
     while (r.hasNext()) {
       Row row = r.next();
@@ -110,13 +107,7 @@ class GroupRowReaderTest {
       + "and nothing after")
   void corruptLaterGroup() throws IOException {
     Path file = write("corrupt.parquet", 30_000);
-    long size = Files.size(file);
-    try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-      raf.seek(size / 2);
-      byte[] junk = new byte[4096];
-      Arrays.fill(junk, (byte) 0x7f);
-      raf.write(junk);
-    }
+    FileRowReaderTest.corruptMiddle(file);
     long[] read = new long[1];
     try (RowReader r = ParquetRows.read(file, ReadOptions.defaults().withBatchRows(500))) {
       assertThat(r).isInstanceOf(GroupRowReader.class);
@@ -145,11 +136,7 @@ class GroupRowReaderTest {
     for (long i = 0; i < 1_234; i++) {
       assertThat(r.next().getLong("id")).isEqualTo(i);
     }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (decodingTasks() != before + 2 && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
-      Thread.yield();
-    }
+    FileRowReaderTest.awaitDecodingTasks(GroupRowReader.class, before + 2);
     assertThat(decodingTasks()).as("this reader's two decoding tasks, running or waiting for room")
         .isEqualTo(before + 2);
     r.close();
@@ -172,10 +159,6 @@ class GroupRowReaderTest {
 
   /** Threads inside a two-thread reader's decoding task (decoding, or waiting for room). */
   private static long decodingTasks() {
-    return Thread.getAllStackTraces().entrySet().stream()
-        .filter(e -> e.getKey().getName().equals("delpha-parquet-reader"))
-        .filter(e -> Arrays.stream(e.getValue()).anyMatch(f -> f.getClassName().startsWith(
-            GroupRowReader.class.getName()) && f.getMethodName().equals("decode")))
-        .count();
+    return FileRowReaderTest.decodingTasks(GroupRowReader.class);
   }
 }

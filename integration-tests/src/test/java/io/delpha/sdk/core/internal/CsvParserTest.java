@@ -21,14 +21,8 @@ class CsvParserTest {
   @DisplayName("2,000 generated CSV texts (quotes, doubled quotes, CR/LF/CRLF, broken quoting) parse the same from one read as from reads of 1 to 7 characters")
   void samePiecesWholeOrSplit() throws IOException {
     Random random = new Random(20261122);
-    String alphabet = "ab,\"\r\n x1";
     for (int t = 0; t < 2_000; t++) {
-      StringBuilder text = new StringBuilder();
-      int n = random.nextInt(200);
-      for (int i = 0; i < n; i++) {
-        text.append(random.nextInt(3) == 0 ? alphabet.charAt(random.nextInt(alphabet.length())) : 'q');
-      }
-      String csv = text.toString();
+      String csv = generated(random);
       List<Parsed> whole = parse(new StringReader(csv));
       List<Parsed> split = parse(new ChoppyReader(csv, random.nextLong()));
       assertThat(split).as("csv %s", csv.replace("\r", "\\r").replace("\n", "\\n")).isEqualTo(whole);
@@ -40,14 +34,8 @@ class CsvParserTest {
       + "between its line breaks, and the raw texts with the breaks between them are the whole input")
   void rawTextIsTheInput() throws IOException {
     Random random = new Random(20261128);
-    String alphabet = "ab,\"\r\n x1";
     for (int t = 0; t < 2_000; t++) {
-      StringBuilder text = new StringBuilder();
-      int n = random.nextInt(200);
-      for (int i = 0; i < n; i++) {
-        text.append(random.nextInt(3) == 0 ? alphabet.charAt(random.nextInt(alphabet.length())) : 'q');
-      }
-      String csv = text.toString();
+      String csv = generated(random);
       int at = 0;
       for (Parsed record : parse(new ChoppyReader(csv, random.nextLong()))) {
         String shown = csv.replace("\r", "\\r").replace("\n", "\\n");
@@ -108,6 +96,17 @@ class CsvParserTest {
     assertThatThrownBy(wide::next).isInstanceOf(CsvParser.TooManyFieldsException.class);
     assertThatThrownBy(() -> new CsvParser(new StringReader(""), ',', 10, 0))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  /** A text of up to 200 characters, a third of them quotes, delimiters, line breaks and others. */
+  private static String generated(Random random) {
+    String alphabet = "ab,\"\r\n x1";
+    StringBuilder text = new StringBuilder();
+    int n = random.nextInt(200);
+    for (int i = 0; i < n; i++) {
+      text.append(random.nextInt(3) == 0 ? alphabet.charAt(random.nextInt(alphabet.length())) : 'q');
+    }
+    return text.toString();
   }
 
   private static List<Parsed> parse(Reader in) throws IOException {
