@@ -231,15 +231,6 @@ public final class ParquetBatchReader implements AutoCloseable {
       return rowGroups.size();
     }
 
-    /**
-     * @param group a row group's index
-     * @return the bytes its column chunks' values take uncompressed, as the file says ({@code total_byte_size}; 0
-     *     when the file says less)
-     */
-    public long rowGroupBytes(int group) {
-      return Math.max(0, rowGroups.get(group).getTotal_byte_size());
-    }
-
     /** @return whether every column read is flat (see {@link ParquetBatchReader#allFlat()}) */
     public boolean allFlat() {
       return ParquetBatchReader.allFlat(mapping.fields());
