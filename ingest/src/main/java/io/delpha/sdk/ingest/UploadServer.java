@@ -222,7 +222,7 @@ public final class UploadServer implements UploadEndpoint {
   private boolean keep(Exchange ex, Customer customer, Upload u, String name, Path held) throws IOException {
     synchronized (u) {
       if (u.closed) {
-        throw committedMeanwhile(name, held);
+        throw committedMeanwhile(name, held, u);
       }
     }
     long size = Files.size(held);
@@ -239,7 +239,7 @@ public final class UploadServer implements UploadEndpoint {
     }
     synchronized (u) {
       if (u.closed) {
-        throw committedMeanwhile(name, held);
+        throw committedMeanwhile(name, held, u);
       }
       u.files.put(name, held);
       u.lastActivity = clock.instant();
@@ -248,9 +248,16 @@ public final class UploadServer implements UploadEndpoint {
     return true;
   }
 
-  /** The answer to a PUT that finished after its upload's commit; its file is deleted before the answer is sent. */
-  private static HttpException committedMeanwhile(String name, Path held) throws IOException {
+  /**
+   * The answer to a PUT that finished after its upload's commit: its file is deleted, and the upload's folder too if
+   * no other PUT still writes into it, before the answer is sent.
+   */
+  private static HttpException committedMeanwhile(String name, Path held, Upload u) throws IOException {
     Files.deleteIfExists(held);
+    synchronized (u) {
+      u.receiving.remove(name);
+    }
+    deleteIfFinished(u);
     return new HttpException(409, "conflict", "the upload was committed while " + name + " was being sent; send it "
         + "again in a new upload");
   }
