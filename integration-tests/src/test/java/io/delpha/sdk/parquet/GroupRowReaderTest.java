@@ -92,8 +92,9 @@ class GroupRowReaderTest {
     long budget = 64 * 1024;
     try (GroupRowReader r = new GroupRowReader(file.toString(), first, second, budget)) {
       assertThat(r.hasNext()).isTrue();
-      // the caller is slow to start: both threads fill their room
-      sleep(300);
+      // the caller is slow to start: the threads fill their room
+      io.delpha.sdk.testing.ServerSupport.await("more than one batch waiting", java.time.Duration.ofSeconds(30),
+          () -> Arrays.stream(r.mostWaitingBeyondOneBatch()).max().orElse(0) > 0);
       assertThat(readChecked(r, file)).isEqualTo(20_000);
       long[] most = r.mostWaitingBeyondOneBatch();
       assertThat(Arrays.stream(most).boxed().toList()).as("per thread, bytes waiting beyond its largest batch")
@@ -131,8 +132,12 @@ class GroupRowReaderTest {
   void closeMidway() {
     Path file = write("midway.parquet", 30_000);
     long before = decodingTasks();
-    RowReader r = ParquetRows.read(file, ReadOptions.defaults().withBatchRows(500));
-    assertThat(r).isInstanceOf(GroupRowReader.class);
+    // a small budget keeps both threads waiting for room (with the heap's sixteenth they may decode the whole file
+    // and end before they are counted)
+    ParquetBatchReader first = new ParquetBatchReader(file.toString(), LocalFiles.input(file),
+        ReadOptions.defaults().withBatchRows(500), () -> { }, true);
+    RowReader r = new GroupRowReader(file.toString(), first, new ParquetBatchReader(first.footer(), 0, 0, true),
+        64 * 1024);
     for (long i = 0; i < 1_234; i++) {
       assertThat(r.next().getLong("id")).isEqualTo(i);
     }
@@ -145,15 +150,6 @@ class GroupRowReaderTest {
     r.close();
     try (RowReader again = ParquetRows.read(file)) {
       assertThat(readChecked(again, file)).isEqualTo(30_000);
-    }
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
     }
   }
 
