@@ -83,32 +83,13 @@ public final class CassandraRing implements AutoCloseable {
     nodes.get(0).start();
     List<CompletableFuture<Void>> others = new ArrayList<>();
     for (CassandraServer node : nodes.subList(1, nodes.size())) {
-      others.add(CompletableFuture.runAsync(() -> startJoining(node)));
+      others.add(CompletableFuture.runAsync(node::start));
     }
     others.forEach(CompletableFuture::join);
     ring.awaitPeers();
     LOG.info("Cassandra ring of {} nodes up on 127.0.0.1-{}:{} in {} ms", size, size, port,
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
     return ring;
-  }
-
-  /**
-   * Starts a node that joins through the seed. On a starved machine the seed can pause for longer than the
-   * joining node's gossip shadow round waits ("Unable to gossip with any peers"): that start is tried again, at
-   * most twice, with the same data; any other failure ends the ring's start.
-   */
-  private static void startJoining(CassandraServer node) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        node.start();
-        return;
-      } catch (IllegalStateException e) {
-        if (attempt >= 3 || !String.valueOf(e.getMessage()).contains("Unable to gossip with any peers")) {
-          throw e;
-        }
-        LOG.warn("{} could not reach the seed's gossip (attempt {}); starting it again", node.host(), attempt);
-      }
-    }
   }
 
   /** Murmur3 tokens spread evenly over the ring, starting at its minimum. */
