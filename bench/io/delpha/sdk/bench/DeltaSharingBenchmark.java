@@ -356,11 +356,11 @@ public final class DeltaSharingBenchmark {
   private static Phase timed(Storage storage, Work work) throws Exception {
     storage.requests(); // those of the phases before
     double server0 = storage.cpuSeconds();
-    long cpu0 = processCpuNanos();
+    long cpu0 = ProcessCpu.nanos();
     long start = System.nanoTime();
     work.run();
     long end = System.nanoTime();
-    double cpu = (processCpuNanos() - cpu0) / 1e9;
+    double cpu = (ProcessCpu.nanos() - cpu0) / 1e9;
     List<long[]> requests = storage.requests();
     if (TIMELINE) {
       StringBuilder line = new StringBuilder("  requests (kind:client port:arrived..answered ms from the start):");
@@ -406,7 +406,7 @@ public final class DeltaSharingBenchmark {
           + "sum(epoch_us(seen_at) - 1700000000000000) FROM read_parquet('" + dir.resolve("part-*.parquet") + "')";
       for (int k = 0; k <= DUCKDB_PASSES; k++) {
         if (k == 1) {
-          cpu0 = processCpuNanos();
+          cpu0 = ProcessCpu.nanos();
         }
         long start = System.nanoTime();
         try (ResultSet rs = s.executeQuery(sql)) {
@@ -422,7 +422,7 @@ public final class DeltaSharingBenchmark {
         }
       }
     }
-    return new double[] {median(walls, Double::doubleValue), (processCpuNanos() - cpu0) / 1e9 / DUCKDB_PASSES};
+    return new double[] {median(walls, Double::doubleValue), (ProcessCpu.nanos() - cpu0) / 1e9 / DUCKDB_PASSES};
   }
 
   /** The median of one figure over the rounds. */
@@ -432,11 +432,6 @@ public final class DeltaSharingBenchmark {
     return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
   }
 
-  /** CPU time of this whole process (the reader, its JIT and GC threads; not the storage server), in nanoseconds. */
-  static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-        .getOperatingSystemMXBean()).getProcessCpuTime();
-  }
 
   /** Refuses to report a figure for a read that lost or changed rows. */
   static void check(String what, long rows, long checksum, long expectedRows, long expectedChecksum) {

@@ -67,11 +67,11 @@ public final class FirstFilesBenchmark {
     double[] ours = new double[3];
     for (int k = 0; k < 3; k++) {
       long faults = minorFaults();
-      long cpu = processCpuNanos();
+      long cpu = ProcessCpu.nanos();
       long s = System.nanoTime();
       Checksum got = vectors ? ParquetBenchmark.readColumnar(files[k]) : readByName(files[k]);
       ours[k] = (System.nanoTime() - s) / 1e9;
-      double cpuSeconds = (processCpuNanos() - cpu) / 1e9;
+      double cpuSeconds = (ProcessCpu.nanos() - cpu) / 1e9;
       faults = faults < 0 ? -1 : minorFaults() - faults;
       got.require(expected, "our read (" + label + ") of file " + (k + 1));
       System.out.printf("%s, file %d: %.3f s, %.2f M rows/s (JVM uptime at its end %d ms; minor page faults %s)%n",
@@ -143,11 +143,6 @@ public final class FirstFilesBenchmark {
     return files;
   }
 
-  /** The CPU time of the whole process so far, every thread, in nanoseconds. */
-  static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-        .getOperatingSystemMXBean()).getProcessCpuTime();
-  }
 
   /**
    * The process's minor page faults so far ({@code /proc/self/stat}, Linux), or -1 elsewhere: on a machine whose

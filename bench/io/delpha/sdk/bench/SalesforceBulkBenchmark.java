@@ -70,6 +70,7 @@ public final class SalesforceBulkBenchmark {
     }
   }
 
+
   static String id(int i) {
     return String.format("001%015d", i);
   }
@@ -179,6 +180,7 @@ public final class SalesforceBulkBenchmark {
       int rows, long expected) {
     gzipOn = gzip;
     bytesSent.set(0);
+    long cpuStart = ProcessCpu.nanos();
     long start = System.nanoTime();
     long results = 0;
     long count = 0;
@@ -201,6 +203,7 @@ public final class SalesforceBulkBenchmark {
       }
     }
     long end = System.nanoTime();
+    double cpu = (ProcessCpu.nanos() - cpuStart) / 1e9;
     double seconds = (end - start) / 1e9;
     double resultSeconds = (end - results) / 1e9;
     if (count != rows || checksum != expected) {
@@ -209,7 +212,8 @@ public final class SalesforceBulkBenchmark {
     }
     long bytes = bytesSent.get();
     System.out.printf("%-28s %,d rows complete (checksum %d): %.2f s (results %.2f s), %,.0f rows/s, %,d bytes "
-        + "sent%n", name, count, checksum, seconds, resultSeconds, count / seconds, bytes);
+        + "sent, %.2f s of CPU (this JVM: client and server)%n", name, count, checksum, seconds, resultSeconds,
+        count / seconds, bytes, cpu);
     return new Run(name, seconds, resultSeconds, bytes);
   }
 

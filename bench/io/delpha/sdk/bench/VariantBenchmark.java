@@ -513,11 +513,11 @@ public final class VariantBenchmark {
             if (!k.measures(m)) {
               continue;
             }
-            long cpu = FirstFilesBenchmark.processCpuNanos();
+            long cpu = ProcessCpu.nanos();
             long t0 = System.nanoTime();
             Got got = read(dir.resolve(k.file), k, m, Long.MAX_VALUE);
             double seconds = (System.nanoTime() - t0) / 1e9;
-            double cpuSeconds = (FirstFilesBenchmark.processCpuNanos() - cpu) / 1e9;
+            double cpuSeconds = (ProcessCpu.nanos() - cpu) / 1e9;
             got.require(expected, m, k, "our read");
             best[m.ordinal()][k.ordinal()] = least(best[m.ordinal()][k.ordinal()], seconds);
             bestCpu[m.ordinal()][k.ordinal()] = least(bestCpu[m.ordinal()][k.ordinal()], cpuSeconds);

@@ -113,19 +113,22 @@ class SalesforceBulkParallelDefaultTest {
         mostOut.accumulateAndGet(now, Math::max);
         try {
           Thread.sleep(delayMillis.applyAsInt(page));
-          byte[] body = csv(page);
-          Map<String, String> headers = new LinkedHashMap<>();
-          headers.put("Content-Type", "text/csv");
-          headers.put("Sforce-NumberOfRecords", String.valueOf(rows));
-          headers.put("Content-Length", String.valueOf(body.length));
-          HostilePeer.head(out, 200, headers);
-          out.write(body);
-          served.add(page);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
+          return;
         } finally {
+          // counted out until its answer starts: the client may ask for the next page as soon as it has read this
+          // one's last byte, which can come before this thread counts the request done after writing it
           this.out.decrementAndGet();
         }
+        byte[] body = csv(page);
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "text/csv");
+        headers.put("Sforce-NumberOfRecords", String.valueOf(rows));
+        headers.put("Content-Length", String.valueOf(body.length));
+        HostilePeer.head(out, 200, headers);
+        out.write(body);
+        served.add(page);
       });
     }
 
@@ -168,8 +171,9 @@ class SalesforceBulkParallelDefaultTest {
   }
 
   @Test
-  @DisplayName("a slow reader: the pages asked for ahead of it never exceed the downloads setting (pages in flight, "
-      + "their parsed rows waiting under downloads x maxBodyBytes), and every row comes in order")
+  @DisplayName("a slow reader: the pages asked for ahead of it never exceed twice the downloads setting (pages "
+      + "downloading, and downloaded ones whose parsed rows wait under downloads x maxBodyBytes), and every row comes "
+      + "in order")
   void pagesAheadOfASlowReaderAreBoundedByBytes() {
     int nameChars = 2000;
     Job job = new Job(40, 10, nameChars);
@@ -193,10 +197,10 @@ class SalesforceBulkParallelDefaultTest {
       }
       assertThat(got).isEqualTo(job.expected());
       // when page p (0-based) was asked for, the reader had read takenAtAsk / rows pages whole: the pages since are
-      // the one it was reading and at most parallel ahead of it (downloading, or parsed and waiting), fewer when the
-      // ones waiting weigh parallel x maxBodyBytes (each weighs at least its bytes)
+      // the one it was reading, at most parallel downloading, and at most parallel downloaded (being parsed, or
+      // parsed and waiting), fewer when the ones waiting weigh parallel x maxBodyBytes (each weighs at least its bytes)
       long waitingAtMost = parallel * maxBodyBytes / pageBytes + 1;
-      long bound = 1 + Math.min(parallel, waitingAtMost + parallel);
+      long bound = 1 + parallel + Math.min(parallel, waitingAtMost);
       int mostAhead = 0;
       for (Map.Entry<Integer, Integer> ask : job.takenAtAsk.entrySet()) {
         int ahead = ask.getKey() + 1 - ask.getValue() / job.rows;

@@ -32,10 +32,12 @@ public final class CsvParser {
   private final StringBuilder field = new StringBuilder(64);
   /**
    * Where the current field's characters start in {@code buf} while they all lie there (an unquoted field read in
-   * one run), -1 when they are in {@link #field}: such a field's value is made from the buffer, its characters
-   * copied once.
+   * one run, or a quoted one without a doubled quote: its text after the opening quote), -1 when they are in {@link
+   * #field}: such a field's value is made from the buffer, its characters copied once.
    */
   private int fieldFrom = -1;
+  /** Where a quoted field read from the buffer ended (its closing quote), -1 while it is open or unquoted. */
+  private int fieldTo = -1;
   /**
    * The last record's text as read: what earlier buffers held of it ({@link #spilled}), then {@code buf} from {@link
    * #rawFrom} (-1: none there) to {@link #pos} while it is read ({@link #recording}), to {@link #rawTo} once it ended.
@@ -122,6 +124,7 @@ public final class CsvParser {
     fields.clear();
     field.setLength(0);
     fieldFrom = -1;
+    fieldTo = -1;
     spilled.setLength(0);
     rawFrom = -1;
     recording = false;
@@ -148,21 +151,37 @@ public final class CsvParser {
       char ch = (char) c;
       if (inQuotes) {
         if (ch == '"') {
+          if (fieldFrom >= 0 && (pos >= len || buf[pos] == '"')) {
+            // a doubled quote, or a quote that ends the buffer (the peek refills it): the field so far goes to the
+            // builder, this quote not included
+            field.append(buf, fieldFrom, pos - 1 - fieldFrom);
+            fieldFrom = -1;
+          }
           int n = peek();
           if (n == '"') {
             pos++;
             field.append('"');
           } else {
+            if (fieldFrom >= 0) {
+              fieldTo = pos - 1;
+            }
             inQuotes = false;
             afterQuote = true;
           }
         } else {
+          boolean fromBuffer = fieldFrom >= 0; // then this character is in the buffer's run (or spilled by a refill)
           if (ch == '\n' || (ch == '\r' && peek() != '\n')) {
             nextLine++;
           }
-          field.append(ch);
+          if (!fromBuffer) {
+            field.append(ch);
+          }
           if (ch != '\n' && ch != '\r') {
-            appendRun(true);
+            if (fieldFrom >= 0) {
+              skipRun(true);
+            } else {
+              appendRun(true);
+            }
           }
         }
       } else if (ch == delimiter) {
@@ -184,6 +203,7 @@ public final class CsvParser {
         if (ch == '"' && field.length() == 0 && fieldFrom < 0 && !quoted) {
           quoted = true;
           inQuotes = true;
+          fieldFrom = pos;
         } else {
           if (error == null) {
             if (afterQuote) {
@@ -192,14 +212,17 @@ public final class CsvParser {
               error = "quote inside unquoted field " + (fields.size() + 1);
             }
           }
-          if (fieldFrom >= 0) { // its run stopped at this quote: what came before goes to the builder
-            field.append(buf, fieldFrom, pos - 1 - fieldFrom);
+          if (fieldFrom >= 0) { // its run stopped here: what came before goes to the builder
+            field.append(buf, fieldFrom, (fieldTo >= 0 ? fieldTo : pos - 1) - fieldFrom);
             fieldFrom = -1;
+            fieldTo = -1;
             field.append(ch);
-            appendRun(false);
+            if (!afterQuote) {
+              appendRun(false);
+            }
           } else if (!afterQuote && !quoted && field.length() == 0) {
             fieldFrom = pos - 1;
-            skipRun();
+            skipRun(false);
           } else {
             field.append(ch);
             if (!afterQuote) {
@@ -233,11 +256,11 @@ public final class CsvParser {
     }
   }
 
-  /** Passes over the rest of an unquoted field's run that lies in the buffer, as {@link #appendRun} would copy it. */
-  private void skipRun() {
+  /** Passes over the rest of a field's run that lies in the buffer, as {@link #appendRun} would copy it. */
+  private void skipRun(boolean quotedField) {
     while (pos < len) {
       char x = buf[pos];
-      if (x == '"' || x == '\n' || x == '\r' || x == delimiter) {
+      if (x == '"' || x == '\n' || x == '\r' || (!quotedField && x == delimiter)) {
         break;
       }
       pos++;
@@ -247,8 +270,9 @@ public final class CsvParser {
   /** @return the current field's value, which ended at {@code end} in the buffer; the field is cleared */
   private String takeField(int end) {
     if (fieldFrom >= 0) {
-      String value = new String(buf, fieldFrom, end - fieldFrom);
+      String value = new String(buf, fieldFrom, (fieldTo >= 0 ? fieldTo : end) - fieldFrom);
       fieldFrom = -1;
+      fieldTo = -1;
       return value;
     }
     String value = field.toString();
@@ -336,8 +360,9 @@ public final class CsvParser {
       return false;
     }
     if (fieldFrom >= 0) { // the field's characters in the buffer go to the builder, the rest follow them there
-      field.append(buf, fieldFrom, len - fieldFrom);
+      field.append(buf, fieldFrom, (fieldTo >= 0 ? fieldTo : len) - fieldFrom);
       fieldFrom = -1;
+      fieldTo = -1;
     }
     if (rawFrom >= 0) { // the record's text in the buffer, before the buffer is read into
       int to = recording ? len : rawTo;

@@ -6,6 +6,7 @@ import io.delpha.sdk.core.ResponseLimits;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.core.internal.CsvParser;
 import io.delpha.sdk.core.internal.PeerNumbers;
+import io.delpha.sdk.core.internal.RecordMap;
 import io.delpha.sdk.core.internal.http.BoundedBody;
 import io.delpha.sdk.core.internal.http.ClaimedCount;
 import io.delpha.sdk.core.internal.http.Peers;
@@ -13,7 +14,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -40,7 +40,7 @@ final class CsvResultPage implements BulkQuery.PageRows {
   private final ClaimedCount claim;
   private final ResponseLimits limits;
   private @Nullable CsvParser rows;
-  private List<String> header = List.of();
+  private RecordMap.Header header = RecordMap.Header.of(List.of());
 
   /**
    * @param jobId the job, for messages
@@ -101,12 +101,13 @@ final class CsvResultPage implements BulkQuery.PageRows {
       throw new DataFormatException("Bulk API 2.0 query job " + jobId + ": the header of result page " + number
           + " could not be read (" + parser.error() + ")");
     }
-    header = List.copyOf(names);
+    header = RecordMap.Header.of(names);
     BoundedBody.delivered(body);
   }
 
   /**
-   * @return the page's next record as a map by header, {@code null} at its end
+   * @return the page's next record as a map by header ({@link RecordMap}: the page's names shared, its values its
+   *     own), {@code null} at its end
    * @throws ResponseLimitException ({@code declared count}) if it is one past the page's {@code Sforce-NumberOfRecords}
    */
   @Override
@@ -129,10 +130,7 @@ final class CsvResultPage implements BulkQuery.PageRows {
           + " of result page " + number + " could not be read (" + problem + ")");
     }
     claim.item(); // row N+1 past a claim of N: an error before it is handed out
-    Map<String, String> row = new LinkedHashMap<>(header.size() * 2);
-    for (int i = 0; i < fields.size(); i++) {
-      row.put(header.get(i), fields.get(i));
-    }
+    Map<String, String> row = header.row(fields);
     BoundedBody.delivered(body);
     return row;
   }

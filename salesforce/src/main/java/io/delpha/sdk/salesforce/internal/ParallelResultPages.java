@@ -31,13 +31,15 @@ import org.slf4j.LoggerFactory;
  * A Bulk API 2.0 query job's result pages downloaded and parsed in parallel: {@code GET /jobs/query/{id}/resultPages}
  * (API 58.0+) hands out up to five {@code resultUrl}s at a time, and names the next list ({@code nextRecordsUrl}) until
  * {@code done}. At most {@code parallel} requests of the read are out at once, the next list included; each page is
- * read whole into memory (at most {@code maxBodyBytes}, inflated: {@link RestHttp#page}) and parsed into its rows by
- * the thread that downloaded it ({@link CsvResultPage}: every bound of a record, its {@code Sforce-NumberOfRecords}
- * enforced row by row), and the pages are handed to the reader in the order the lists gave them, whatever order they
- * arrive in. The pages ahead of the reader are bounded: at most {@code parallel} (downloading, or parsed and waiting),
- * and a download starts only while the parsed pages waiting weigh less than {@code parallel x maxBodyBytes} (a page
- * weighs at least its bytes, more for its parsed rows: {@link ParsedPage#weight}), so memory holds at most those
- * pages and the one being read, and pages heavier than their bytes (short values) hold fewer. Downloads start from the reader's thread (when it asks for a page, or waits for one), never
+ * read whole into memory (at most {@code maxBodyBytes}, inflated: {@link RestHttp#page}) and then parsed into its rows
+ * by the thread that downloaded it ({@link CsvResultPage}: every bound of a record, its {@code Sforce-NumberOfRecords}
+ * enforced row by row), its request no longer out once its body is read, so the next download starts while it is
+ * parsed; the pages are handed to the reader in the order the lists gave them, whatever order they arrive in. The pages
+ * ahead of the reader are bounded: at most {@code parallel} downloading and {@code parallel} downloaded (being parsed,
+ * or parsed and waiting), and a download starts only while the parsed pages waiting weigh less than {@code parallel x
+ * maxBodyBytes} (a page weighs at least its bytes, more for its parsed rows: {@link ParsedPage#weight}), so memory
+ * holds at most those pages and the one being read, and pages heavier than their bytes (short values) hold fewer.
+ * Downloads start from the reader's thread (when it asks for a page, or waits for one), never
  * behind its back. Each page is its own retried call: a page that fails (a 5xx, a connection cut mid-page) is fetched
  * again alone. Whatever ends a download (an exception or an {@link Error}) reaches the reader at that page's place;
  * closing (or the reader's interrupt while it waits) interrupts the downloads.
@@ -64,7 +66,7 @@ final class ParallelResultPages implements BulkQuery.PageSource {
   private final Deque<Link> queued = new ArrayDeque<>();
   /** The pages asked for and not yet handed to the reader, in the server's order. */
   private final Deque<Flight> inFlight = new ArrayDeque<>();
-  /** Notified, with {@link #ended} counted up, whenever a download or a list ends. */
+  /** Notified, with {@link #ended} counted up, whenever a page's request, its parsing or a list ends. */
   private final Object signal = new Object();
   private long ended;
   private int listed;
@@ -82,7 +84,11 @@ final class ParallelResultPages implements BulkQuery.PageSource {
   /** Work on the pool: its outcome, set before {@link #signal} is notified, and its handle to interrupt it. */
   private record Task<T>(CompletableFuture<T> outcome, Future<?> run) {}
 
-  private record Flight(int number, Task<ParsedPage> page) {}
+  /**
+   * A page asked for: {@code fetched} completes once its request is no longer out (its body read whole, or the
+   * download failed), {@code page} once it is parsed.
+   */
+  private record Flight(int number, CompletableFuture<Void> fetched, Task<ParsedPage> page) {}
 
   /** A checked server-given link: its locator, and the query string rebuilt from what was checked. */
   private record Link(String locator, String query) {}
@@ -149,45 +155,51 @@ final class ParallelResultPages implements BulkQuery.PageSource {
   }
 
   /**
-   * Starts downloads while fewer than {@code parallel} pages are ahead of the reader (downloading or parsed and
-   * waiting), fewer than {@code parallel} requests are out (the pending list counts) and the pages waiting weigh less
-   * than {@link #maxBytesAhead}, or every page has been asked for; takes a list in once it has come, and waits for one
-   * only when nothing else is coming.
+   * Starts downloads while fewer than {@code parallel} requests are out (the pending list counts), fewer than {@code
+   * parallel} pages downloaded are ahead of the reader (being parsed, or parsed and waiting) and the parsed pages
+   * waiting weigh less than {@link #maxBytesAhead}, or every page has been asked for. Takes a list in as soon as it
+   * has come while fewer than {@code parallel} pages listed wait to be asked for (so that the list after it is asked
+   * for early, one list ahead of the downloads), and waits for one only when nothing else is coming.
    */
   private void fill() {
     while (true) {
-      if (queued.isEmpty()) {
-        Task<JsonNode> list = nextList;
-        if (list == null || !list.outcome().isDone() && !inFlight.isEmpty()) {
-          return;
-        }
+      Task<JsonNode> list = nextList;
+      if (list != null && (queued.size() < parallel && list.outcome().isDone()
+          || queued.isEmpty() && inFlight.isEmpty())) {
         nextList = null;
         absorb(await(list, "a list of result pages"));
         continue;
       }
+      if (queued.isEmpty()) {
+        return;
+      }
       int out = 0;
+      int downloaded = 0;
       long waiting = 0;
       for (Flight flight : inFlight) {
         CompletableFuture<ParsedPage> page = flight.page().outcome();
-        if (!page.isDone()) {
+        if (!flight.fetched().isDone()) {
           out++;
-        } else if (!page.isCompletedExceptionally()) {
-          waiting += page.join().weight();
+        } else {
+          downloaded++;
+          if (page.isDone() && !page.isCompletedExceptionally()) {
+            waiting += page.join().weight();
+          }
         }
       }
-      Task<JsonNode> list = nextList;
       if (list != null && !list.outcome().isDone()) {
         out++;
       }
-      if (!inFlight.isEmpty() && (inFlight.size() >= parallel || out >= parallel || waiting >= maxBytesAhead)) {
+      if (!inFlight.isEmpty() && (out >= parallel || downloaded >= parallel || waiting >= maxBytesAhead)) {
         return;
       }
       Link link = queued.poll();
       int number = ++listed;
       String path = "/jobs/query/" + jobId + "/results?" + link.query();
       String what = "read Bulk API 2.0 query job " + jobId + " result page";
-      inFlight.add(new Flight(number, submit(() -> ParsedPage.parse(jobId, number, link.locator(),
-          executor.http(what, true, s -> {
+      CompletableFuture<Void> fetched = new CompletableFuture<>();
+      inFlight.add(new Flight(number, fetched, submit(() -> ParsedPage.parse(jobId, number, link.locator(),
+          fetched(fetched, () -> executor.http(what, true, s -> {
             requireOpen(what);
             synchronized (budget) {
               budget.request();
@@ -206,12 +218,36 @@ final class ParallelResultPages implements BulkQuery.PageSource {
                 reading.remove(body[0]);
               }
             }
-          }), http.limits()))));
+          })), http.limits()), fetched)));
     }
   }
 
-  /** Runs work on the pool; its end, whatever it is, is set on its outcome and then signalled. */
+  /** Runs a page's download; once it ends, its request is no longer out ({@code fetched}), which is signalled. */
+  private RestHttp.Page fetched(CompletableFuture<Void> fetched, Callable<RestHttp.Page> download) throws Exception {
+    try {
+      return download.call();
+    } finally {
+      fetched.complete(null);
+      signal();
+    }
+  }
+
+  private void signal() {
+    synchronized (signal) {
+      ended++;
+      signal.notifyAll();
+    }
+  }
+
   private <T> Task<T> submit(Callable<T> work) {
+    return submit(work, null);
+  }
+
+  /**
+   * Runs work on the pool; its end, whatever it is, is set on its outcome (and on {@code fetched}, where the work did
+   * not get that far) and then signalled.
+   */
+  private <T> Task<T> submit(Callable<T> work, @Nullable CompletableFuture<Void> fetched) {
     CompletableFuture<T> outcome = new CompletableFuture<>();
     Future<?> run = pool().submit(() -> {
       try {
@@ -219,19 +255,20 @@ final class ParallelResultPages implements BulkQuery.PageSource {
       } catch (Throwable e) { // an Error too: the reader gets it at this page's place
         outcome.completeExceptionally(e);
       } finally {
-        synchronized (signal) {
-          ended++;
-          signal.notifyAll();
+        if (fetched != null) {
+          fetched.complete(null);
         }
+        signal();
       }
     });
     return new Task<>(outcome, run);
   }
 
+  /** Threads for the requests out and for the pages downloaded and being parsed: twice {@code parallel}. */
   private ExecutorService pool() {
     ExecutorService p = pool;
     if (p == null) {
-      p = Workers.daemonPool("delpha-bulk-results", parallel);
+      p = Workers.daemonPool("delpha-bulk-results", 2 * parallel);
       pool = p;
     }
     return p;

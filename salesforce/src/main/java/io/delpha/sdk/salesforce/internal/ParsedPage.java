@@ -2,6 +2,7 @@ package io.delpha.sdk.salesforce.internal;
 
 import io.delpha.sdk.core.ResponseLimits;
 import io.delpha.sdk.core.ServiceUnavailableException;
+import io.delpha.sdk.core.internal.RecordMap;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -19,7 +20,10 @@ import org.jspecify.annotations.Nullable;
  */
 final class ParsedPage implements BulkQuery.PageRows {
 
-  /** What a row costs beyond its values (the map, its table), and a value beyond its characters (entry, string). */
+  /**
+   * What a row costs beyond its values (the map, its table), and a value beyond its characters (entry, string), for a
+   * row that is a {@code LinkedHashMap} (a header whose names repeat); a {@link RecordMap} tells its own.
+   */
   private static final long ROW_BYTES = 80;
   private static final long VALUE_BYTES = 88;
   /** What a page costs beyond its rows, so that empty pages weigh something. */
@@ -73,9 +77,13 @@ final class ParsedPage implements BulkQuery.PageRows {
       csv.start();
       for (Map<String, String> row = csv.next(); row != null; row = csv.next()) {
         rows.add(row);
-        weight += ROW_BYTES;
-        for (String value : row.values()) {
-          weight += VALUE_BYTES + value.length();
+        if (row instanceof RecordMap record) {
+          weight += record.footprint();
+        } else {
+          weight += ROW_BYTES;
+          for (String value : row.values()) {
+            weight += VALUE_BYTES + value.length();
+          }
         }
         if (rows.size() % INTERRUPT_CHECK == 0 && Thread.currentThread().isInterrupted()) {
           throw new ServiceUnavailableException("Bulk API 2.0 query job " + jobId + ": result page " + number
