@@ -159,13 +159,15 @@ final class ParallelResultPages implements BulkQuery.PageSource {
    * parallel} pages downloaded are ahead of the reader (being parsed, or parsed and waiting) and the parsed pages
    * waiting weigh less than {@link #maxBytesAhead}, or every page has been asked for. Takes a list in as soon as it
    * has come while fewer than {@code parallel} pages listed wait to be asked for (so that the list after it is asked
-   * for early, one list ahead of the downloads), and waits for one only when nothing else is coming.
+   * for early, one list ahead of the downloads), a list that failed only once every page before it was handed out, and
+   * waits for one only when nothing else is coming.
    */
   private void fill() {
     while (true) {
       Task<JsonNode> list = nextList;
+      // a list that failed is taken in (its failure thrown) only once the pages before it have reached the reader
       if (list != null && (queued.size() < parallel && list.outcome().isDone()
-          || queued.isEmpty() && inFlight.isEmpty())) {
+          && !list.outcome().isCompletedExceptionally() || queued.isEmpty() && inFlight.isEmpty())) {
         nextList = null;
         absorb(await(list, "a list of result pages"));
         continue;
