@@ -215,6 +215,30 @@ class SalesforceBulkParallelDefaultTest {
   }
 
   @Test
+  @DisplayName("a list of result pages that fails after the first: every row of the pages listed before it reaches the "
+      + "reader first, then the typed error")
+  void aFailedListComesAfterThePagesBeforeIt() {
+    Job job = new Job(12, 5, 0);
+    try (HostilePeer salesforce = HostilePeer.start()) {
+      // the first list's pages come slowly, the second list fails at once: it has failed long before they are read
+      job.serve(salesforce, page -> 150);
+      salesforce.on("GET", API + "/jobs/query/" + JOB + "/resultPages?locator=list" + PER_LIST,
+          HostilePeer.json(400, "[{\"errorCode\":\"INVALID_QUERY_LOCATOR\",\"message\":\"invalid query locator\"}]"));
+      List<Map<String, String>> got = new ArrayList<>();
+      Throwable thrown = null;
+      try (SalesforceManager sf = manager(salesforce, b -> b);
+          Stream<Map<String, String>> rows = sf.bulkQuery("SELECT Id, Name FROM Account")) {
+        rows.forEach(got::add);
+      } catch (RuntimeException e) {
+        thrown = e;
+      }
+      assertThat(thrown).as("the failed list's error").isInstanceOf(io.delpha.sdk.core.DelphaException.class);
+      assertThat(got).as("the rows of the first list's pages, in order, before the error")
+          .isEqualTo(job.expected().subList(0, PER_LIST * job.rows));
+    }
+  }
+
+  @Test
   @DisplayName("the reader interrupted while it waits for stalled pages gets a typed error, and the download threads "
       + "end before the stream is closed")
   void interruptingTheReaderStopsTheDownloads() throws Exception {
