@@ -228,15 +228,14 @@ public final class ParallelScanBenchmark {
   }
 
   private static void measure(Measure m, Scan scan, Checksum expected) throws Exception {
-    var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    long cpu0 = os.getProcessCpuTime();
+    long cpu0 = ProcessCpu.nanos();
     long caller0 = threads.getCurrentThreadCpuTime();
     long t0 = System.nanoTime();
     Checksum got = scan.run();
     double wall = (System.nanoTime() - t0) / 1e9;
     double caller = (threads.getCurrentThreadCpuTime() - caller0) / 1e9;
-    double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
+    double cpu = (ProcessCpu.nanos() - cpu0) / 1e9;
     got.require(expected, m.label);
     m.add(wall, cpu, caller);
   }

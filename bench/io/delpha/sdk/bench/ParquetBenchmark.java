@@ -330,10 +330,9 @@ public final class ParquetBenchmark {
   }
 
   private static double time(String label, Action action) throws Exception {
-    var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-    long c0 = os.getProcessCpuTime();
+    long c0 = ProcessCpu.nanos();
     double wall = time(action);
-    CPU.merge(label, (os.getProcessCpuTime() - c0) / 1e9, Math::min);
+    CPU.merge(label, (ProcessCpu.nanos() - c0) / 1e9, Math::min);
     return wall;
   }
 

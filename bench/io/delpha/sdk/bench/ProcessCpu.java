@@ -1,12 +1,12 @@
 package io.delpha.sdk.bench;
 
 /** The benchmarks' reading of their own JVM's CPU time. */
-final class ProcessCpu {
+public final class ProcessCpu {
 
   private ProcessCpu() {}
 
   /** @return the CPU time of this whole process so far (every thread: the work, the JIT, the collector), in ns */
-  static long nanos() {
+  public static long nanos() {
     return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
         .getOperatingSystemMXBean()).getProcessCpuTime();
   }

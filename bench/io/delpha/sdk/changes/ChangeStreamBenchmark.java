@@ -578,8 +578,7 @@ public final class ChangeStreamBenchmark {
 
   /** CPU seconds so far of this JVM and of the node's process. */
   private static double[] cpu(CassandraServer server) {
-    double jvm = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-        .getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+    double jvm = io.delpha.sdk.bench.ProcessCpu.nanos() / 1e9;
     double node = ProcessHandle.of(server.pid()).flatMap(h -> h.info().totalCpuDuration())
         .map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
     return new double[] {jvm, node};
