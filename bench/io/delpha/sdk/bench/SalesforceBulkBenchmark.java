@@ -26,8 +26,9 @@ import java.util.zip.GZIPOutputStream;
  * Four runs, each through {@code SalesforceManager.bulkQuery}: the sequential locator paging ({@code
  * bulkParallelDownloads(1)}) and the default settings (nothing set: the parallel {@code resultPages} read at the
  * default number of downloads, its pages parsed on the download threads), each with the server answering plain CSV
- * and gzip ({@code Content-Encoding: gzip} when asked), after two warm-up passes of the default's plain and gzip runs. Every run counts its rows and checks a checksum of every value
- * against the one computed when the pages were made, before any figure is printed. Prints rows/s, the bytes the
+ * and gzip ({@code Content-Encoding: gzip} when asked), after two warm-up passes of the default's plain and gzip
+ * runs. Every run counts its rows and checks a checksum of every value against the one computed when the pages were
+ * made, before any figure is printed. Prints rows/s, the bytes the
  * server sent, and RESULT lines: the default against sequential (time ratio, goal at least 3), gzip against plain
  * (time and bytes).
  *
@@ -171,8 +172,9 @@ public final class SalesforceBulkBenchmark {
     bytesSent.addAndGet(body.length);
   }
 
-  /** One run's figures, after its rows were counted and checked. */
   /**
+   * One run's figures, after its rows were counted and checked.
+   *
    * @param seconds the whole query: login, job created and polled, every row read
    * @param resultSeconds the results alone: from the server's answer that the job is complete to the last row (a
    *     parallel read's first list of pages is in it, though {@code bulkQuery} asks for it before returning)

@@ -6,11 +6,13 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.metadata.Node;
 import com.datastax.oss.driver.api.core.metadata.NodeState;
+import io.delpha.sdk.cassandra.internal.SchemaSettling;
 import java.math.BigInteger;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -186,13 +188,9 @@ public final class CassandraRing implements AutoCloseable {
    */
   private static boolean settled(CqlSession session, Node node) {
     try {
-      SimpleStatement version = SimpleStatement.newInstance("SELECT schema_version FROM system.local WHERE key = 'local'");
-      Object mine = session.execute(version.setNode(node)).one().getObject(0);
-      for (Node other : session.getMetadata().getNodes().values()) {
-        if (other != node && other.getState() == NodeState.UP
-            && !mine.equals(session.execute(version.setNode(other)).one().getObject(0))) {
-          return false;
-        }
+      Set<UUID> versions = SchemaSettling.versions(session, SchemaSettling.upNodes(session), Duration.ofSeconds(5));
+      if (versions == null || versions.size() != 1) {
+        return false;
       }
       for (Row t : session.execute(SimpleStatement.newInstance(
           "SELECT keyspace_name, table_name FROM system_schema.tables").setNode(node))) {
@@ -200,8 +198,9 @@ public final class CassandraRing implements AutoCloseable {
         if (ks.startsWith("system")) {
           continue;
         }
+        String table = "\"" + ks + "\".\"" + t.getString(1) + "\"";
         try {
-          session.execute(SimpleStatement.newInstance("SELECT * FROM \"" + ks + "\".\"" + t.getString(1) + "\" LIMIT 1")
+          session.execute(SimpleStatement.newInstance("SELECT * FROM " + table + " LIMIT 1")
               .setConsistencyLevel(DefaultConsistencyLevel.ONE).setNode(node));
         } catch (RuntimeException e) {
           if (unknownTable(e)) {

@@ -65,25 +65,15 @@ public final class SchemaSettling {
    * @param timeout how long to wait at most
    */
   public static void await(CqlSession session, ExecutionInfo info, Duration timeout) {
-    List<Node> nodes = new ArrayList<>();
-    for (Node n : session.getMetadata().getNodes().values()) {
-      if (n.getState() == NodeState.UP) {
-        nodes.add(n);
-      }
-    }
+    List<Node> nodes = upNodes(session);
     if (nodes.size() <= 1) {
       return; // one node: it answered the change, it has it
     }
     long deadline = System.nanoTime() + timeout.toNanos();
-    Set<UUID> versions = new HashSet<>();
     while (true) {
-      versions.clear();
-      for (Node n : nodes) {
-        UUID v = version(session, n, timeout);
-        if (v == null) {
-          return; // a node that cannot say (not Apache Cassandra's system.local, or gone): nothing to wait on
-        }
-        versions.add(v);
+      Set<UUID> versions = versions(session, nodes, timeout);
+      if (versions == null) {
+        return; // a node that cannot say (not Apache Cassandra's system.local, or gone): nothing to wait on
       }
       if (versions.size() == 1) {
         return;
@@ -100,6 +90,42 @@ public final class SchemaSettling {
         return;
       }
     }
+  }
+
+  /**
+   * @param session a session
+   * @return the nodes the session's driver sees UP
+   */
+  public static List<Node> upNodes(CqlSession session) {
+    List<Node> nodes = new ArrayList<>();
+    for (Node n : session.getMetadata().getNodes().values()) {
+      if (n.getState() == NodeState.UP) {
+        nodes.add(n);
+      }
+    }
+    return nodes;
+  }
+
+  /**
+   * The schema versions the nodes report, each asked for its own {@code system.local.schema_version}: one version
+   * means they agree.
+   *
+   * @param session a session
+   * @param nodes the nodes to ask
+   * @param timeout how long each question may take
+   * @return the distinct versions, or null when a node could not say (not Apache Cassandra's {@code system.local},
+   *     gone, or too slow)
+   */
+  public static @Nullable Set<UUID> versions(CqlSession session, List<Node> nodes, Duration timeout) {
+    Set<UUID> versions = new HashSet<>();
+    for (Node n : nodes) {
+      UUID v = version(session, n, timeout);
+      if (v == null) {
+        return null;
+      }
+      versions.add(v);
+    }
+    return versions;
   }
 
   private static @Nullable UUID version(CqlSession session, Node node, Duration timeout) {
