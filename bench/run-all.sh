@@ -302,16 +302,17 @@ bench_sharing() {
   # first at loopback speed (goals, issue 49: columnar >= 0.6x, rows >= 0.4x the download's speed), then on a link
   # as an object store serves one, each connection at SHARING_LINK_MBPS MB/s after SHARING_LINK_DELAY_MS ms to its
   # first byte (goals, issue 62: columnar >= 0.9x, rows >= 0.8x); every row counted and checksummed before a
-  # figure is printed. Each run also prints the reader's CPU per row beside DuckDB's one-thread decode of the same
-  # files from local disk (no goal)
+  # figure is printed; SHARING_ROUNDS rounds (default 10; the first warms the JIT, each figure is the median of the
+  # others: with 3, one round more or less moved the ratio by 0.03). Each run also prints the reader's CPU per row
+  # beside DuckDB's one-thread decode of the same files from local disk (no goal)
   java -Xmx2g -cp "$CP" io.delpha.sdk.bench.DeltaSharingBenchmark "${SHARING_FILES:-20}" "${SHARING_ROWS:-100000}" 4 \
-    "${SHARING_ROUNDS:-4}" || return 1
+    "${SHARING_ROUNDS:-10}" || return 1
   java -Xmx2g -Dlink.mbps="${SHARING_LINK_MBPS:-40}" -Dlink.delayMs="${SHARING_LINK_DELAY_MS:-20}" -cp "$CP" \
-    io.delpha.sdk.bench.DeltaSharingBenchmark "${SHARING_FILES:-20}" "${SHARING_ROWS:-100000}" 4 "${SHARING_ROUNDS:-4}" \
+    io.delpha.sdk.bench.DeltaSharingBenchmark "${SHARING_FILES:-20}" "${SHARING_ROWS:-100000}" 4 "${SHARING_ROUNDS:-10}" \
     || return 1
   # SQL over the same shared table: GROUP BY day through SharingSql's DuckDB view against the same aggregation over
   # readTable's rows (answers compared, counts first), then a version bump with two more files: the refresh must
-  # fetch those two only (counted at the server)
+  # fetch those two only (counted at the server); SHARING_ROUNDS rounds here too (default 4)
   java -Xmx2g -cp "$CP" io.delpha.sdk.bench.SharingSqlBenchmark "${SHARING_FILES:-20}" "${SHARING_ROWS:-100000}" "${SHARING_ROUNDS:-4}"
 }
 
