@@ -6,10 +6,7 @@ import io.delpha.sdk.parquet.internal.variant.Utf8;
 import io.delpha.sdk.parquet.internal.variant.VariantFormat;
 import io.delpha.sdk.parquet.internal.variant.VariantMetadata;
 import io.delpha.sdk.parquet.internal.variant.VariantValues;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.math.BigDecimal;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -52,9 +49,6 @@ import org.jspecify.annotations.Nullable;
 final class ShreddedVariants {
 
   private static final int MAX_BYTES = Integer.MAX_VALUE - 8;
-  private static final VarHandle SHORT_LE = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
-  private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-  private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   /** What a typed_value is. */
   private enum Kind { NONE, OBJECT, ARRAY, PRIMITIVE }
@@ -610,9 +604,9 @@ final class ShreddedVariants {
     byte[] b = buf;
     switch (size) {
       case 1 -> b[p] = (byte) value;
-      case 2 -> SHORT_LE.set(b, p, (short) value);
-      case 4 -> INT_LE.set(b, p, (int) value);
-      case 8 -> LONG_LE.set(b, p, value);
+      case 2 -> LittleEndian.SHORT.set(b, p, (short) value);
+      case 4 -> LittleEndian.INT.set(b, p, (int) value);
+      case 8 -> LittleEndian.LONG.set(b, p, value);
       default -> {
         for (int k = 0; k < size; k++) {
           b[p + k] = (byte) (value >>> (8 * k));
