@@ -206,7 +206,7 @@ class SharingHostilePeerTest {
       queryAnswers(storage.uri("/big").toString(), declared);
       TableQuery q = c.query("s.sc.t", QueryOptions.all());
       FileAction big = q.files().get(0);
-      assertThatThrownBy(() -> q.opener().apply(big)).isInstanceOfSatisfying(ResponseLimitException.class, e -> {
+      assertThatThrownBy(() -> q.opener().open(big)).isInstanceOfSatisfying(ResponseLimitException.class, e -> {
         assertThat(e.limit()).isEqualTo("declared size");
         assertThat(e).hasMessageContaining(String.valueOf(declared)).hasMessageContaining("file f1");
       });
@@ -221,7 +221,7 @@ class SharingHostilePeerTest {
       // held in memory (4 MiB declared, with a Content-Length of 400 MiB)
       queryAnswers(storage.uri("/small").toString(), 4L << 20);
       TableQuery small = c.query("s.sc.t", QueryOptions.all());
-      assertThatThrownBy(() -> small.opener().apply(small.files().get(0)))
+      assertThatThrownBy(() -> small.opener().open(small.files().get(0)))
           .isInstanceOfSatisfying(ResponseLimitException.class, e -> assertThat(e.limit()).isEqualTo("declared size"));
     }
     storage.close();
@@ -249,7 +249,7 @@ class SharingHostilePeerTest {
     queryAnswers(storage.uri("/f").toString(), 12L);
     try (DeltaSharingClient c = client(l -> l.idleTimeout(Duration.ofMillis(300)))) {
       TableQuery q = c.query("s.sc.t", QueryOptions.all());
-      assertThatThrownBy(() -> q.opener().apply(q.files().get(0)))
+      assertThatThrownBy(() -> q.opener().open(q.files().get(0)))
           .isInstanceOfSatisfying(ResponseLimitException.class, e -> assertThat(e.limit()).isEqualTo("idleTimeout"));
     }
     assertThat(requestsTo(storage, "/f")).isEqualTo(1);
@@ -269,7 +269,7 @@ class SharingHostilePeerTest {
         queryAnswers(url, 12L);
         TableQuery q = c.query("s.sc.t", QueryOptions.all());
         FileAction f = q.files().get(0);
-        assertThatThrownBy(() -> q.opener().apply(f)).as(url).isExactlyInstanceOf(DataFormatException.class)
+        assertThatThrownBy(() -> q.opener().open(f)).as(url).isExactlyInstanceOf(DataFormatException.class)
             .hasMessageContaining("file f1").hasMessageNotContaining("pw");
         assertThatThrownBy(() -> q.downloader().download(f, dir.resolve("x.parquet"))).as(url)
             .isExactlyInstanceOf(DataFormatException.class);
@@ -361,15 +361,15 @@ class SharingHostilePeerTest {
       queryAnswers(storage.uri("/moved").toString(), 12L);
       TableQuery q = c.query("s.sc.t", QueryOptions.all());
       // twelve zero bytes are no Parquet file: the redirect was followed and the body read
-      assertThatThrownBy(() -> q.opener().apply(q.files().get(0))).isInstanceOf(DataFormatException.class)
+      assertThatThrownBy(() -> q.opener().open(q.files().get(0))).isInstanceOf(DataFormatException.class)
           .hasMessageContaining("not");
       queryAnswers(storage.uri("/loop").toString(), 12L);
       TableQuery loop = c.query("s.sc.t", QueryOptions.all());
-      assertThatThrownBy(() -> loop.opener().apply(loop.files().get(0))).isInstanceOf(DataFormatException.class)
+      assertThatThrownBy(() -> loop.opener().open(loop.files().get(0))).isInstanceOf(DataFormatException.class)
           .hasMessageContaining("redirect");
       queryAnswers(storage.uri("/tofile").toString(), 12L);
       TableQuery toFile = c.query("s.sc.t", QueryOptions.all());
-      assertThatThrownBy(() -> toFile.opener().apply(toFile.files().get(0))).isInstanceOf(DataFormatException.class);
+      assertThatThrownBy(() -> toFile.opener().open(toFile.files().get(0))).isInstanceOf(DataFormatException.class);
     }
     assertThat(requestsTo(other, "/file")).isEqualTo(1);
     assertThat(requestsTo(storage, "/loop")).as("the chain is bounded").isBetween(2L, 8L);

@@ -337,7 +337,8 @@ public final class DeltaSharingClient implements AutoCloseable {
       partitionValues(response.metadata(), f, name);
     }
     UrlRefresher refresher = new UrlRefresher(pages::refetch, name);
-    DownloadSpace space = new DownloadSpace(maxFileBytesInMemory, config.downloadParallelism(), spoolDirectory);
+    DownloadSpace space = new DownloadSpace(maxFileBytesInMemory,
+        ParallelBatchReader.filesHeld(config.downloadParallelism()), spoolDirectory);
     DeltaReads reads = new DeltaReads(downloader, refresher, space, name, response.location(),
         response.metadata().schema(), response.physicalSchema());
     TableMetadata metadata = response.metadata();
@@ -378,7 +379,8 @@ public final class DeltaSharingClient implements AutoCloseable {
       physical.add(extra);
     }
     RowSchema schema = new RowSchema(columns);
-    DownloadSpace space = new DownloadSpace(maxFileBytesInMemory, config.downloadParallelism(), spoolDirectory);
+    DownloadSpace space = new DownloadSpace(maxFileBytesInMemory,
+        ParallelBatchReader.filesHeld(config.downloadParallelism()), spoolDirectory);
     DeltaReads reads = new DeltaReads(downloader, refresher, space, name, response.location(), schema,
         new RowSchema(physical));
     Map<FileAction, DeltaReads.@Nullable Pair> changes = reads.changes(all);
@@ -393,7 +395,8 @@ public final class DeltaSharingClient implements AutoCloseable {
       constants.put(f, values);
     }
     return new ParallelRowReader(schema, new ArrayList<>(changes.keySet()), constants,
-        f -> reads.open(f, reads.changedRows(f, changes.get(f))), config.downloadParallelism(), null, null, name);
+        (f, answered) -> reads.open(f, reads.changedRows(f, changes.get(f)), answered), config.downloadParallelism(),
+        null, null, name);
   }
 
   private <T> T call(String operation, java.util.function.Supplier<T> call) {

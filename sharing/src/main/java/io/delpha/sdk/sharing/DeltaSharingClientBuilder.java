@@ -217,9 +217,10 @@ public final class DeltaSharingClientBuilder implements ClientBuilder<DeltaShari
   }
 
   /**
-   * @param files how many files a read downloads at once (default 4); it holds at most that many plus one per
-   *     decoder, downloading, downloaded and waiting for a decoder, or being decoded. The decoders are as many as
-   *     the cores, but one fewer than this, at least one; with 1, one file downloads while one decodes
+   * @param files how many files a read downloads at once (default 4); it holds at most twice that many,
+   *     downloading, downloaded and waiting for a decoder, or being decoded (each in memory up to 32 MiB, larger
+   *     ones spooled to disk). The decoders are as many as the cores, but one fewer than this, at least one; with
+   *     1, one file downloads while one decodes
    * @return this builder
    */
   public DeltaSharingClientBuilder downloadParallelism(int files) {

@@ -10,9 +10,9 @@ import io.delpha.sdk.core.RetryPolicy;
 import io.delpha.sdk.core.internal.Retrier;
 import io.delpha.sdk.core.internal.http.HttpCaller;
 import io.delpha.sdk.parquet.ColumnBatch;
-import io.delpha.sdk.parquet.ColumnBatchReader;
 import io.delpha.sdk.parquet.ColumnType;
 import io.delpha.sdk.parquet.ParquetRows;
+import io.delpha.sdk.parquet.ReadOptions;
 import io.delpha.sdk.parquet.Row;
 import io.delpha.sdk.parquet.RowSchema;
 import io.delpha.sdk.parquet.RowWriter;
@@ -37,11 +37,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import java.util.stream.Stream;
 import org.apache.parquet.format.ColumnMetaData;
 import org.apache.parquet.format.FileMetaData;
@@ -51,6 +51,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -82,6 +84,8 @@ class ParallelReadTest {
   private final Map<String, byte[]> bodies = new ConcurrentHashMap<>();
   /** A file's response waits on its latch (a minute at most, a safety net) before it is sent. */
   private final Map<String, CountDownLatch> holds = new ConcurrentHashMap<>();
+  /** The files whose response was sent, once their latch (if any) let them go. */
+  private final Set<String> answered = ConcurrentHashMap.newKeySet();
   private final FileDownloader downloader = new FileDownloader(new HttpCaller(HttpClient.newHttpClient(), "storage",
       Duration.ofSeconds(10), Retrier.of(RetryPolicy.builder().maxAttempts(2).initialDelay(Duration.ofMillis(5))
           .maxDelay(Duration.ofMillis(10)).build())),
@@ -102,6 +106,7 @@ class ParallelReadTest {
         }
       }
       byte[] body = bodies.get(name);
+      answered.add(name);
       ex.sendResponseHeaders(200, body.length);
       try (OutputStream out = ex.getResponseBody()) {
         out.write(body);
@@ -139,10 +144,10 @@ class ParallelReadTest {
   }
 
   /** The read's opener, in a space that holds files up to {@code maxFileBytes} in memory and spools larger ones. */
-  private Function<FileAction, ColumnBatchReader> opener(List<FileAction> files, int maxFileBytes) {
+  private FileOpener opener(List<FileAction> files, int maxFileBytes) {
     UrlRefresher refresher = new UrlRefresher(() -> files, "t");
     DownloadSpace space = new DownloadSpace(maxFileBytes, 4, dir.resolve("spool"));
-    return f -> downloader.open(f, refresher, "t", space);
+    return (f, answered) -> downloader.open(f, refresher, "t", space, ReadOptions.defaults(), answered);
   }
 
   private static Map<FileAction, Map<String, Object>> partitions(List<FileAction> files) {
@@ -253,15 +258,18 @@ class ParallelReadTest {
     }
   }
 
-  @Test
-  @DisplayName("while one file's download is held, the other files are downloaded, decoded and read to the last row")
-  void heldDownloadHoldsNoOtherFile() throws Exception {
+  @ParameterizedTest(name = "{0} held")
+  @ValueSource(strings = {"f0", "f6"})
+  @DisplayName("while one file's download is held, the other files are downloaded, decoded and read to the last row, "
+      + "the held connection's previous file too (f6: its downloader's last file is parked until f6 is answered, or "
+      + "for at most PARK_MILLIS)")
+  void heldDownloadHoldsNoOtherFile(String heldFile) throws Exception {
     List<FileAction> files = new ArrayList<>();
     Map<String, Integer> sizes = tenFiles(files);
     CountDownLatch held = new CountDownLatch(1);
-    holds.put("f0", held);
+    holds.put(heldFile, held);
     Map<String, List<Long>> rows = new HashMap<>();
-    long othersRows = sizes.values().stream().mapToLong(Integer::longValue).sum() - sizes.get("f0");
+    long othersRows = sizes.values().stream().mapToLong(Integer::longValue).sum() - sizes.get(heldFile);
     try (ParallelRowReader reader = new ParallelRowReader(TABLE, files, partitions(files),
         opener(files, DownloadSpace.DEFAULT_MAX_FILE_BYTES), 4, null, null, "t")) {
       long read = 0;
@@ -269,7 +277,9 @@ class ParallelReadTest {
         collect(rows, reader.next());
         read++;
       }
-      assertThat(rows).doesNotContainKey("f0");
+      assertThat(rows).doesNotContainKey(heldFile);
+      assertThat(answered).as("the held file was not answered before every other row was read")
+          .doesNotContain(heldFile);
       held.countDown();
       reader.forEachRemaining(r -> collect(rows, r));
     }

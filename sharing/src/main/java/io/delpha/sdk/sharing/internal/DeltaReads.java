@@ -61,21 +61,23 @@ public final class DeltaReads {
 
   /**
    * @param file a file of the answer
+   * @param answered run when storage answers the data file's request ({@link FileOpener})
    * @return its rows that are not deleted, in the table's names
    */
-  public ColumnBatchReader open(FileAction file) {
+  public ColumnBatchReader open(FileAction file, Runnable answered) {
     DeletionVector dv = file.deletionVector();
     RowSelection keep = dv == null ? null : DeltaFileReader.notDeleted(deleted(file, dv));
-    return open(file, keep);
+    return open(file, keep, answered);
   }
 
   /**
    * @param file a file of the answer
    * @param keep the positions of the file's rows to read, {@code null} for all
+   * @param answered run when storage answers the data file's request ({@link FileOpener})
    * @return those rows, in the table's names
    */
-  public ColumnBatchReader open(FileAction file, @Nullable RowSelection keep) {
-    ColumnBatchReader raw = downloader.open(file, refresher, table, space, options);
+  public ColumnBatchReader open(FileAction file, @Nullable RowSelection keep, Runnable answered) {
+    ColumnBatchReader raw = downloader.open(file, refresher, table, space, options, answered);
     try {
       return DeltaFileReader.wrap(raw, schema, physicalSchema, keep, table + " " + file.label());
     } catch (RuntimeException e) {

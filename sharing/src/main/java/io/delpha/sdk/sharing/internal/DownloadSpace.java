@@ -8,13 +8,17 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Where one read's data files go: arrays that the workers decode from, each reused from file to file instead of
- * allocated per file, and, for a file larger than {@link #maxFileBytes()}, a spool file on
- * disk. So the read holds at most {@code parallelism} such arrays. Belongs to one read and is dropped with it.
+ * allocated per file, and, for a file larger than {@link #maxFileBytes()}, a spool file on disk. It keeps as many
+ * arrays for reuse as the read holds files at once ({@link ParallelBatchReader#filesHeld}). Belongs to one read and
+ * is dropped with it.
  * Thread-safe.
  */
 public final class DownloadSpace {
 
-  /** Files up to this size are decoded from memory: the arrays of four workers then stay within 128 MiB. */
+  /**
+   * Files up to this size are decoded from memory: a read of four connections, holding at most eight files, then
+   * stays within 256 MiB of arrays.
+   */
   public static final int DEFAULT_MAX_FILE_BYTES = 32 * 1024 * 1024;
 
   private final int maxFileBytes;
@@ -25,7 +29,7 @@ public final class DownloadSpace {
 
   /**
    * @param maxFileBytes the largest file held in memory
-   * @param maxKept how many arrays to keep for reuse (the read's parallelism)
+   * @param maxKept how many arrays to keep for reuse (the most files the read holds at once)
    * @param spoolDirectory where larger files are spooled; {@code null} for the system's temporary folder
    */
   public DownloadSpace(int maxFileBytes, int maxKept, @Nullable Path spoolDirectory) {

@@ -133,8 +133,24 @@ public final class FileDownloader {
    */
   public ColumnBatchReader open(FileAction file, UrlRefresher refresher, String table, DownloadSpace space,
       ReadOptions options) {
+    return open(file, refresher, table, space, options, () -> { });
+  }
+
+  /**
+   * @param file the file action
+   * @param refresher where fresh URLs come from
+   * @param table the table, for messages
+   * @param space where the read's downloads go
+   * @param options how the file is read (the table's VARIANT columns, which Delta writes without annotation)
+   * @param answered run once, when storage first answers the file's request (its status and headers, before the
+   *     body is read), whatever the status
+   * @return a batch reader of the downloaded file; closing it gives back its array or deletes its spool file
+   */
+  public ColumnBatchReader open(FileAction file, UrlRefresher refresher, String table, DownloadSpace space,
+      ReadOptions options, Runnable answered) {
     Download<ColumnBatchReader> download = new Download<>(file, refresher, table + " " + file.label(), space, null,
         options);
+    download.answered = answered;
     return storage.retrying("download of " + download.name, e -> download.transientFailure, download::attempt);
   }
 
@@ -265,6 +281,8 @@ public final class FileDownloader {
     private FileAction current;
     private int refreshes;
     private boolean transientFailure;
+    /** Run at the first answer, then dropped. */
+    private @Nullable Runnable answered;
 
     /** Either {@code space} (open a reader) or {@code target} (download to that file) is given. */
     Download(FileAction file, UrlRefresher refresher, String name, @Nullable DownloadSpace space, @Nullable Path target,
@@ -309,6 +327,11 @@ public final class FileDownloader {
         } catch (ServiceUnavailableException e) {
           transientFailure = !Thread.currentThread().isInterrupted();
           throw e;
+        }
+        Runnable first = answered;
+        if (first != null) {
+          answered = null;
+          first.run();
         }
         Path spool = null;
         byte[] held = null;

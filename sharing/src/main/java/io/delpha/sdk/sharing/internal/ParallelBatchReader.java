@@ -11,6 +11,7 @@ import io.delpha.sdk.parquet.RowSchema;
 import io.delpha.sdk.sharing.Filter;
 import io.delpha.sdk.sharing.internal.QueryResponse.FileAction;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +35,11 @@ import org.slf4j.LoggerFactory;
  * DownloadSpace}, in memory or spooled) and queue them; decoders, one per core at most, decode the queued files. So
  * one file's download overlaps another's decode instead of every worker downloading, then decoding, in step with
  * the others (which left the cores idle during the downloads and the network idle during the decodes), and the
- * decode runs on every core. Nothing is copied on the way: a decoder hands the consumer the very vectors its file
+ * decode runs on every core. A downloaded file waits (is parked) until its downloader's next request is answered,
+ * at most {@value #PARK_MILLIS} ms, or until that downloader has no next file: so the decode does not take the
+ * cores at the moment the connection's next request has to go out (on two cores it did, and every connection lost
+ * a few milliseconds between its files). A read with a limit hands its files over at once (its first rows matter
+ * more than its pace). Nothing is copied on the way: a decoder hands the consumer the very vectors its file
  * reader decoded into (mapped by {@link TableBatches}) and decodes that file's next row group only once the
  * consumer has moved past the batch; each file reader reuses its buffers from batch to batch.
  *
@@ -43,8 +48,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Batches of one file stay in file order; batches of different files interleave (a table's rows have no
  * order in Delta Sharing). Bounds: at most {@code parallelism} files downloading at once (connections), and at most
- * that many plus one per decoder held at once, downloading, waiting for a decoder or being decoded (a file's array or
- * spool file is given back when its decoder has read it), so a connection is free again once its file is
+ * twice that many held at once, downloading, parked, waiting for a decoder or being decoded (a file's
+ * array or spool file is given back when its decoder has read it), so a connection is free again once its file is
  * downloaded, not once it is decoded; one decoded
  * row group per decoder; for the row view at most {@code 2 * parallelism} batches' rows waiting for the consumer. A
  * filter is applied in the decoders (matching rows are compacted into a batch of the decoder's own); the limit is
@@ -62,10 +67,12 @@ public final class ParallelBatchReader implements ColumnBatchReader {
   private static final AtomicInteger POOLS = new AtomicInteger();
   /** How long a waiting worker sleeps before it looks again whether the read was closed. */
   private static final long POLL_MILLIS = 100;
+  /** The longest a downloaded file stays parked when its downloader's next request goes unanswered. */
+  static final long PARK_MILLIS = 50;
 
   private final RowSchema schema;
   private final FileSource files;
-  private final Function<FileAction, ColumnBatchReader> opener;
+  private final FileOpener opener;
   private final Function<FileAction, Map<String, Object>> constants;
   private final @Nullable Filter filter;
   private final @Nullable Long limit;
@@ -74,8 +81,9 @@ public final class ParallelBatchReader implements ColumnBatchReader {
   private final ExecutorService downloads;
   private final ExecutorService decoders;
   /**
-   * Files held at once, {@code parallelism} downloading plus one per decoder: a downloader takes a permit before it
-   * downloads, a decoder gives it back when done.
+   * Files held at once, {@link #filesHeld twice} the connections: a downloader takes a permit before it downloads
+   * (and, while its last file is parked, gives that file to the decoders when it finds none), a decoder gives it
+   * back when done.
    */
   private final Semaphore held;
   /** Serialises the downloaders' calls of {@link FileSource#next()}. */
@@ -88,6 +96,13 @@ public final class ParallelBatchReader implements ColumnBatchReader {
   private final AtomicInteger downloadersRunning = new AtomicInteger();
   /** Downloaded files waiting for a decoder; guarded by itself against {@link #close()}. */
   private final ArrayDeque<Downloaded> downloaded = new ArrayDeque<>();
+  /**
+   * Downloaded files parked until their downloader's next request is answered, oldest first; guarded by {@link
+   * #downloaded}. A decoder with nothing else to do takes one once it has waited {@link #PARK_MILLIS}.
+   */
+  private final ArrayDeque<Parked> parked = new ArrayDeque<>();
+  /** Whether downloaded files go to the decoders at once rather than parked (a read with a limit). */
+  private final boolean atOnce;
   private final BlockingQueue<Handoff> ready;
 
   private int filesDone;
@@ -105,13 +120,16 @@ public final class ParallelBatchReader implements ColumnBatchReader {
   /** A downloaded file, opened (its reader holds the file's array or spool file), or why it could not be. */
   private record Downloaded(FileAction file, @Nullable ColumnBatchReader reader, @Nullable DelphaException error) {}
 
+  /** A parked file and when a decoder may take it anyway ({@link System#nanoTime()}). */
+  private record Parked(Downloaded file, long until) {}
+
   /**
    * @param schema the table's schema
    * @param files the files to read
    * @param constants per file, values of columns that are not in the file (partition values, change data
    *     feed columns)
    * @param opener downloads and opens one file
-   * @param parallelism files downloading at once (held: one more per decoder); the decoders are as many as
+   * @param parallelism files downloading at once (held: twice that many); the decoders are as many as
    *     the cores, at most one fewer than this (so that a download goes on while they decode), at least one
    * @param filter rows to keep, may be {@code null}; must be safe to test from several threads
    * @param limit the most rows, may be {@code null}; for batches only
@@ -119,7 +137,7 @@ public final class ParallelBatchReader implements ColumnBatchReader {
    * @param table the table, for messages
    */
   public ParallelBatchReader(RowSchema schema, List<FileAction> files, Map<FileAction, Map<String, Object>> constants,
-      Function<FileAction, ColumnBatchReader> opener, int parallelism, @Nullable Filter filter, @Nullable Long limit,
+      FileOpener opener, int parallelism, @Nullable Filter filter, @Nullable Long limit,
       boolean rows, String table) {
     this(schema, FileSource.of(files), f -> constants.getOrDefault(f, Map.of()), opener, parallelism, filter, limit,
         rows, table);
@@ -133,28 +151,32 @@ public final class ParallelBatchReader implements ColumnBatchReader {
    * @param files where the files come from; a failure to get the next ends the read with it
    * @param constants per file, values of columns that are not in the file
    * @param opener downloads and opens one file
-   * @param parallelism files downloading at once (held: that many plus one per decoder)
+   * @param parallelism files downloading at once (held: twice that many)
    * @param filter rows to keep, may be {@code null}
-   * @param limit the most rows, may be {@code null}; for batches only
+   * @param limit the most rows, may be {@code null}: for batches, counted here; for rows, only whether there is
+   *     one (the consumer counts), and 0 starts nothing
    * @param rows whether the consumer reads rows rather than batches
    * @param table the table, for messages
    */
   public ParallelBatchReader(RowSchema schema, FileSource files, Function<FileAction, Map<String, Object>> constants,
-      Function<FileAction, ColumnBatchReader> opener, int parallelism, @Nullable Filter filter, @Nullable Long limit,
+      FileOpener opener, int parallelism, @Nullable Filter filter, @Nullable Long limit,
       boolean rows, String table) {
     this.schema = schema;
     this.files = files;
     this.opener = opener;
     this.constants = constants;
     this.filter = filter;
-    this.limit = limit;
+    this.limit = rows && limit != null && limit > 0 ? null : limit;
+    this.atOnce = limit != null;
     this.rows = rows;
     this.table = table;
     int slots = Math.max(1, Math.min(parallelism, Math.max(1, files.sizeHint())));
-    int decoderCount = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), slots - 1));
-    // a download's connection is free once its file is downloaded: a file waiting for a decoder or being decoded
-    // holds its space, not a connection, so the downloads go on while as many files as there are decoders decode
-    this.held = new Semaphore(slots + decoderCount);
+    int decoderCount = decoders(slots);
+    // a download's connection is free once its file is downloaded: a file parked, waiting for a decoder or being
+    // decoded holds its space, not a connection, so the downloads go on while files wait and decode; twice the
+    // connections, so that each may park its last file while it downloads the next (one per connection more did no
+    // better on two cores, one fewer than that lost what parking gains)
+    this.held = new Semaphore(filesHeld(slots));
     this.ready = new ArrayBlockingQueue<>(2 * slots);
     int poolId = POOLS.incrementAndGet();
     this.downloads = Executors.newFixedThreadPool(slots, threads("delta-sharing-download-" + poolId + "-"));
@@ -177,6 +199,21 @@ public final class ParallelBatchReader implements ColumnBatchReader {
     decoders.shutdown();
   }
 
+  /** @return the decoders of a read of {@code slots} connections: one per core, at most one fewer, at least one */
+  private static int decoders(int slots) {
+    return Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), slots - 1));
+  }
+
+  /**
+   * @param parallelism the read's connections
+   * @return the most files a read of that parallelism holds at once (downloading, parked, waiting or decoding):
+   *     twice as many, at least the connections plus the decoders; the arrays worth keeping for reuse in its {@link
+   *     DownloadSpace}
+   */
+  public static int filesHeld(int parallelism) {
+    return 2 * Math.max(1, parallelism);
+  }
+
   /** Daemon threads named {@code prefix} and a number (every one of a read's starts "delta-sharing-download-"). */
   private static ThreadFactory threads(String prefix) {
     AtomicInteger threadId = new AtomicInteger();
@@ -187,12 +224,21 @@ public final class ParallelBatchReader implements ColumnBatchReader {
     };
   }
 
-  /** A downloader's job: take a permit, then the next file; download and open it; queue it for a decoder. */
+  /**
+   * A downloader's job: take a permit, then the next file; download and open it; park it until the next file's
+   * request is answered (or queue it at once, see {@link #atOnce}).
+   */
   private void download() {
+    Downloaded previous = null; // this downloader's last file, parked
     try {
       while (!closed) {
-        if (!acquire(held)) {
-          return;
+        if (previous == null || !held.tryAcquire()) {
+          // no permit while the last file is parked: it goes to the decoders now, whose work frees permits
+          unpark(previous);
+          previous = null;
+          if (!acquire(held)) {
+            return;
+          }
         }
         FileAction file;
         try {
@@ -204,22 +250,34 @@ public final class ParallelBatchReader implements ColumnBatchReader {
         }
         if (file == null) {
           held.release();
+          unpark(previous);
+          previous = null;
           hand(new Handoff(null, null, false, null, null)); // wakes the consumer: the count of files is known
           return;
         }
+        Downloaded last = previous;
+        previous = null;
         Downloaded done;
         try {
-          done = new Downloaded(file, opener.apply(file), null);
+          done = new Downloaded(file, opener.open(file, () -> unpark(last)), null);
         } catch (RuntimeException | Error e) {
           done = new Downloaded(file, null, Workers.failure(e, "reading " + table + " " + file.label()));
         } finally {
+          unpark(last);
           files.done(file);
         }
-        if (!queue(done) || done.error() != null) {
+        if (atOnce || done.error() != null) {
+          if (!queue(done) || done.error() != null) {
+            return;
+          }
+        } else if (park(done)) {
+          previous = done;
+        } else {
           return;
         }
       }
     } finally {
+      unpark(previous);
       downloadersRunning.decrementAndGet();
       synchronized (downloaded) {
         downloaded.notifyAll();
@@ -240,6 +298,36 @@ public final class ParallelBatchReader implements ColumnBatchReader {
         claimed++;
       }
       return f;
+    }
+  }
+
+  /**
+   * Parks a downloaded file until {@link #unpark} or {@link #PARK_MILLIS}.
+   *
+   * @return whether it was parked; {@code false} once the consumer closed (the file is closed)
+   */
+  private boolean park(Downloaded file) {
+    synchronized (downloaded) {
+      if (!closed) {
+        parked.add(new Parked(file, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PARK_MILLIS)));
+        downloaded.notifyAll(); // a decoder with nothing to do waits for the file's time
+        return true;
+      }
+    }
+    closeQuietly(file.reader());
+    return false;
+  }
+
+  /** Hands a parked file to the decoders, if it is still parked; nothing for {@code null}. */
+  private void unpark(@Nullable Downloaded file) {
+    if (file == null) {
+      return;
+    }
+    synchronized (downloaded) {
+      if (parked.removeIf(p -> p.file() == file)) {
+        downloaded.add(file);
+        downloaded.notifyAll();
+      }
     }
   }
 
@@ -283,10 +371,19 @@ public final class ParallelBatchReader implements ColumnBatchReader {
           if (next != null) {
             return next;
           }
-          if (downloadersRunning.get() == 0) {
+          Parked oldest = parked.peek();
+          long wait = POLL_MILLIS;
+          if (oldest != null) {
+            long left = oldest.until() - System.nanoTime();
+            if (left <= 0) {
+              parked.poll();
+              return oldest.file();
+            }
+            wait = Math.max(1, Math.min(wait, TimeUnit.NANOSECONDS.toMillis(left)));
+          } else if (downloadersRunning.get() == 0) {
             return null;
           }
-          downloaded.wait(POLL_MILLIS);
+          downloaded.wait(wait);
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -515,11 +612,13 @@ public final class ParallelBatchReader implements ColumnBatchReader {
   @Override
   public void close() {
     release();
-    List<Downloaded> left;
+    List<Downloaded> left = new ArrayList<>();
     synchronized (downloaded) {
       closed = true;
-      left = List.copyOf(downloaded);
+      left.addAll(downloaded);
+      parked.forEach(p -> left.add(p.file()));
       downloaded.clear();
+      parked.clear();
       downloaded.notifyAll();
     }
     downloads.shutdownNow();

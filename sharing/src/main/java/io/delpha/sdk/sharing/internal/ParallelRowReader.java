@@ -1,6 +1,5 @@
 package io.delpha.sdk.sharing.internal;
 
-import io.delpha.sdk.parquet.ColumnBatchReader;
 import io.delpha.sdk.parquet.Row;
 import io.delpha.sdk.parquet.RowReader;
 import io.delpha.sdk.parquet.RowSchema;
@@ -34,13 +33,13 @@ public final class ParallelRowReader implements RowReader {
    * @param files the files to read
    * @param constants per file, values of columns that are not in the file
    * @param opener downloads and opens one file
-   * @param parallelism files downloading at once (held: that many plus one per decoder)
+   * @param parallelism files downloading at once (held: twice that many)
    * @param filter rows to keep, may be {@code null}; tested by the workers
    * @param limit the most rows, may be {@code null}
    * @param table the table, for messages
    */
   public ParallelRowReader(RowSchema schema, List<FileAction> files, Map<FileAction, Map<String, Object>> constants,
-      Function<FileAction, ColumnBatchReader> opener, int parallelism, @Nullable Filter filter, @Nullable Long limit,
+      FileOpener opener, int parallelism, @Nullable Filter filter, @Nullable Long limit,
       String table) {
     this(schema, FileSource.of(files), f -> constants.getOrDefault(f, Map.of()), opener, parallelism, filter, limit,
         table);
@@ -53,17 +52,16 @@ public final class ParallelRowReader implements RowReader {
    * @param files where the files come from
    * @param constants per file, values of columns that are not in the file
    * @param opener downloads and opens one file
-   * @param parallelism files downloading at once (held: that many plus one per decoder)
+   * @param parallelism files downloading at once (held: twice that many)
    * @param filter rows to keep, may be {@code null}
    * @param limit the most rows, may be {@code null}
    * @param table the table, for messages
    */
   public ParallelRowReader(RowSchema schema, FileSource files, Function<FileAction, Map<String, Object>> constants,
-      Function<FileAction, ColumnBatchReader> opener, int parallelism, @Nullable Filter filter, @Nullable Long limit,
+      FileOpener opener, int parallelism, @Nullable Filter filter, @Nullable Long limit,
       String table) {
     // a limit of 0 starts no download; any other is counted here, on rows that passed the filter
-    this.batches = new ParallelBatchReader(schema, files, constants, opener, parallelism, filter,
-        limit != null && limit == 0 ? Long.valueOf(0) : null, true, table);
+    this.batches = new ParallelBatchReader(schema, files, constants, opener, parallelism, filter, limit, true, table);
     this.limit = limit;
     this.table = table;
     this.done = limit != null && limit == 0;

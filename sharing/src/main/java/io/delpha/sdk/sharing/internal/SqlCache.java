@@ -263,7 +263,7 @@ public final class SqlCache {
     String name = query.name() + " " + f.label();
     RowSchema schema = query.schema();
     RowWriter writer = null;
-    try (TableBatches batches = new TableBatches(schema, query.opener().apply(f),
+    try (TableBatches batches = new TableBatches(schema, query.opener().open(f),
         Objects.requireNonNull(query.constants().apply(f), "every file of the query has its partition values"), name)) {
       for (ColumnBatch b = batches.next(); b != null; b = batches.next()) {
         for (int i = 0; i < b.rowCount(); i++) {

@@ -1,6 +1,5 @@
 package io.delpha.sdk.sharing.internal;
 
-import io.delpha.sdk.parquet.ColumnBatchReader;
 import io.delpha.sdk.parquet.ColumnType;
 import io.delpha.sdk.parquet.RowSchema;
 import io.delpha.sdk.sharing.TableMetadata;
@@ -26,7 +25,7 @@ import java.util.function.Function;
  * @param name {@code share.schema.table}, for messages
  */
 public record TableQuery(TableMetadata metadata, RowSchema physicalSchema, QueryPages pages,
-    Function<FileAction, Map<String, Object>> constants, Function<FileAction, ColumnBatchReader> opener,
+    Function<FileAction, Map<String, Object>> constants, FileOpener opener,
     Downloader downloader, String name) {
 
   /**
