@@ -12,10 +12,10 @@ import io.delpha.sdk.parquet.internal.ByteArrayInputFile;
 import io.delpha.sdk.parquet.internal.FooterMetadata;
 import io.delpha.sdk.parquet.internal.LocalFiles;
 import io.delpha.sdk.parquet.internal.ParquetBatchReader;
+import io.delpha.sdk.parquet.internal.ParquetMagic;
 import io.delpha.sdk.parquet.internal.ParquetRowWriter;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -54,8 +54,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ParquetRows {
 
-  private static final byte[] MAGIC = "PAR1".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] ENCRYPTED_MAGIC = "PARE".getBytes(StandardCharsets.US_ASCII);
 
   private ParquetRows() {}
 
@@ -396,7 +394,7 @@ public final class ParquetRows {
   public static ColumnBatchReader readBatches(byte[] content, int length, String name, ReadOptions options) {
     Capability.require("ParquetRows", "parquet");
     InputFile input = ByteArrayInputFile.of(content, length);
-    checkMagic(Arrays.copyOf(content, Math.min(length, MAGIC.length)), length, name);
+    checkMagic(Arrays.copyOf(content, Math.min(length, ParquetMagic.LENGTH)), length, name);
     return batchReader(name, input, options, () -> { });
   }
 
@@ -591,7 +589,7 @@ public final class ParquetRows {
    */
   public static boolean startsWithMagic(InputStream content) {
     try {
-      return Arrays.equals(content.readNBytes(MAGIC.length), MAGIC);
+      return ParquetMagic.plain(content.readNBytes(ParquetMagic.LENGTH), 0);
     } catch (IOException e) {
       throw new DelphaException("cannot read the start of the content: " + e.getMessage(), e);
     }
@@ -599,7 +597,7 @@ public final class ParquetRows {
 
   static void checkMagic(Path file, String source) {
     try (InputStream in = Files.newInputStream(file)) {
-      checkMagic(in.readNBytes(MAGIC.length), Files.size(file), source);
+      checkMagic(in.readNBytes(ParquetMagic.LENGTH), Files.size(file), source);
     } catch (NoSuchFileException e) {
       throw new NotFoundException("no file " + source);
     } catch (IOException e) {
@@ -614,7 +612,7 @@ public final class ParquetRows {
    *     magic is {@code PARE}, passes: the reader decrypts it with the read's keys, or refuses it without)
    */
   private static void checkMagic(byte[] start, long size, String source) {
-    if (size < 12 || !Arrays.equals(start, MAGIC) && !Arrays.equals(start, ENCRYPTED_MAGIC)) {
+    if (size < ParquetMagic.MIN_FILE_BYTES || !ParquetMagic.plain(start, 0) && !ParquetMagic.encrypted(start, 0)) {
       throw ByteArrayInputFile.notParquet(source, size);
     }
   }

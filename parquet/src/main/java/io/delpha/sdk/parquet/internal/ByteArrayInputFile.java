@@ -4,8 +4,6 @@ import io.delpha.sdk.core.DataFormatException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.SeekableInputStream;
 
@@ -16,7 +14,6 @@ import org.apache.parquet.io.SeekableInputStream;
  */
 public final class ByteArrayInputFile implements InputFile {
 
-  private static final byte[] MAGIC = "PAR1".getBytes(StandardCharsets.US_ASCII);
 
   private final byte[] bytes;
   private final int length;
@@ -57,7 +54,7 @@ public final class ByteArrayInputFile implements InputFile {
 
   /** @return whether the content is long enough for Parquet and starts with its magic bytes */
   public boolean startsWithMagic() {
-    return length >= 12 && Arrays.equals(bytes, 0, MAGIC.length, MAGIC, 0, MAGIC.length);
+    return length >= ParquetMagic.MIN_FILE_BYTES && ParquetMagic.plain(bytes, 0);
   }
 
   @Override

@@ -7,7 +7,6 @@ import io.delpha.sdk.parquet.internal.crypto.ModuleCipher;
 import io.delpha.sdk.parquet.internal.crypto.ModuleType;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -68,8 +67,6 @@ final class ParquetFooter {
   /** parquet-cpp's {@code kMaxDictHeaderSize}: the most a dictionary page header takes. */
   private static final int MAX_DICTIONARY_HEADER_BYTES = 100;
   private static final SemanticVersion PARQUET_816_FIXED = new SemanticVersion(1, 2, 9);
-  private static final byte[] MAGIC = "PAR1".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] ENCRYPTED_MAGIC = "PARE".getBytes(StandardCharsets.US_ASCII);
 
   /**
    * The most levels of nesting a file's schema may have (a top-level column is level 1, a field of a struct
@@ -171,23 +168,24 @@ final class ParquetFooter {
    */
   static Read read(InputFile file, SeekableInputStream in, @Nullable FileDecryption decryption) throws IOException {
     long length = file.getLength();
-    if (length < 12) {
-      throw new IOException("a Parquet file has at least 12 bytes, this one " + length);
+    if (length < ParquetMagic.MIN_FILE_BYTES) {
+      throw new IOException("a Parquet file has at least " + ParquetMagic.MIN_FILE_BYTES + " bytes, this one "
+          + length);
     }
     byte[] tail = new byte[8];
     in.seek(length - 8);
     in.readFully(tail);
     byte[] magic = Arrays.copyOfRange(tail, 4, 8);
-    boolean encryptedFooter = Arrays.equals(magic, ENCRYPTED_MAGIC);
-    if (!encryptedFooter && !Arrays.equals(magic, MAGIC)) {
+    boolean encryptedFooter = ParquetMagic.encrypted(magic, 0);
+    if (!encryptedFooter && !ParquetMagic.plain(magic, 0)) {
       throw new IOException("no PAR1 magic at the end of the file");
     }
-    byte[] head = new byte[4];
+    byte[] head = new byte[ParquetMagic.LENGTH];
     in.seek(0);
     in.readFully(head);
-    if (Arrays.equals(head, ENCRYPTED_MAGIC) != encryptedFooter) {
-      throw new IOException("the file starts with " + new String(head, StandardCharsets.US_ASCII) + " but ends with "
-          + new String(magic, StandardCharsets.US_ASCII) + " (an encrypted footer's file has PARE at both ends)");
+    if (ParquetMagic.encrypted(head, 0) != encryptedFooter) {
+      throw new IOException("the file starts with " + ParquetMagic.text(head) + " but ends with "
+          + ParquetMagic.text(magic) + " (an encrypted footer's file has PARE at both ends)");
     }
     if (encryptedFooter && decryption == null) {
       throw new EncryptedFileException("the file's footer is encrypted");

@@ -10,6 +10,7 @@ import io.delpha.sdk.core.internal.http.BoundedBody;
 import io.delpha.sdk.core.internal.http.HttpCaller;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.parquet.ParquetRows;
+import io.delpha.sdk.parquet.internal.ParquetMagic;
 import io.delpha.sdk.parquet.ReadOptions;
 import io.delpha.sdk.parquet.ColumnBatch;
 import io.delpha.sdk.parquet.ColumnBatchReader;
@@ -484,20 +485,18 @@ public final class FileDownloader {
   }
 
   private static boolean hasMagicAtBothEnds(Path file, long size) throws IOException {
-    if (size < 12) {
+    if (size < ParquetMagic.MIN_FILE_BYTES) {
       return false;
     }
     try (java.nio.channels.SeekableByteChannel ch = Files.newByteChannel(file)) {
-      java.nio.ByteBuffer head = java.nio.ByteBuffer.allocate(4);
-      java.nio.ByteBuffer tail = java.nio.ByteBuffer.allocate(4);
+      java.nio.ByteBuffer head = java.nio.ByteBuffer.allocate(ParquetMagic.LENGTH);
+      java.nio.ByteBuffer tail = java.nio.ByteBuffer.allocate(ParquetMagic.LENGTH);
       ch.read(head);
-      ch.position(size - 4);
+      ch.position(size - ParquetMagic.LENGTH);
       ch.read(tail);
-      return java.util.Arrays.equals(head.array(), PAR1) && java.util.Arrays.equals(tail.array(), PAR1);
+      return ParquetMagic.plain(head.array(), 0) && ParquetMagic.plain(tail.array(), 0);
     }
   }
-
-  private static final byte[] PAR1 = {'P', 'A', 'R', '1'};
 
   /** A reader of the file in {@code buffer}, which goes back to {@code space} when the reader closes. */
   private static ColumnBatchReader inMemory(byte[] buffer, int size, String name, DownloadSpace space,
