@@ -266,14 +266,12 @@ public final class ParallelBatchReader implements ColumnBatchReader {
           unpark(last);
           files.done(file);
         }
-        if (atOnce || done.error() != null) {
-          if (!queue(done) || done.error() != null) {
-            return;
-          }
-        } else if (park(done)) {
-          previous = done;
-        } else {
+        boolean park = !atOnce && done.error() == null;
+        if (!queue(done, park) || done.error() != null) {
           return;
+        }
+        if (park) {
+          previous = done;
         }
       }
     } finally {
@@ -301,23 +299,6 @@ public final class ParallelBatchReader implements ColumnBatchReader {
     }
   }
 
-  /**
-   * Parks a downloaded file until {@link #unpark} or {@link #PARK_MILLIS}.
-   *
-   * @return whether it was parked; {@code false} once the consumer closed (the file is closed)
-   */
-  private boolean park(Downloaded file) {
-    synchronized (downloaded) {
-      if (!closed) {
-        parked.add(new Parked(file, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PARK_MILLIS)));
-        downloaded.notifyAll(); // a decoder with nothing to do waits for the file's time
-        return true;
-      }
-    }
-    closeQuietly(file.reader());
-    return false;
-  }
-
   /** Hands a parked file to the decoders, if it is still parked; nothing for {@code null}. */
   private void unpark(@Nullable Downloaded file) {
     if (file == null) {
@@ -331,12 +312,20 @@ public final class ParallelBatchReader implements ColumnBatchReader {
     }
   }
 
-  /** @return whether the file was queued for a decoder; {@code false} once the consumer closed (the file is closed) */
-  private boolean queue(Downloaded file) {
+  /**
+   * Queues a downloaded file for a decoder, or parks it until {@link #unpark} or {@link #PARK_MILLIS}.
+   *
+   * @return whether it was queued or parked; {@code false} once the consumer closed (the file is closed)
+   */
+  private boolean queue(Downloaded file, boolean park) {
     synchronized (downloaded) {
       if (!closed) {
-        downloaded.add(file);
-        downloaded.notifyAll();
+        if (park) {
+          parked.add(new Parked(file, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PARK_MILLIS)));
+        } else {
+          downloaded.add(file);
+        }
+        downloaded.notifyAll(); // for a parked file, a decoder with nothing to do waits for its time
         return true;
       }
     }
