@@ -10,7 +10,6 @@ import io.delpha.sdk.core.internal.http.BoundedBody;
 import io.delpha.sdk.core.internal.http.HttpCaller;
 import io.delpha.sdk.core.ServiceUnavailableException;
 import io.delpha.sdk.parquet.ParquetRows;
-import io.delpha.sdk.parquet.internal.ParquetMagic;
 import io.delpha.sdk.parquet.ReadOptions;
 import io.delpha.sdk.parquet.ColumnBatch;
 import io.delpha.sdk.parquet.ColumnBatchReader;
@@ -485,16 +484,12 @@ public final class FileDownloader {
   }
 
   private static boolean hasMagicAtBothEnds(Path file, long size) throws IOException {
-    if (size < ParquetMagic.MIN_FILE_BYTES) {
+    if (size < 12) { // the magic, the footer's length, the magic
       return false;
     }
-    try (java.nio.channels.SeekableByteChannel ch = Files.newByteChannel(file)) {
-      java.nio.ByteBuffer head = java.nio.ByteBuffer.allocate(ParquetMagic.LENGTH);
-      java.nio.ByteBuffer tail = java.nio.ByteBuffer.allocate(ParquetMagic.LENGTH);
-      ch.read(head);
-      ch.position(size - ParquetMagic.LENGTH);
-      ch.read(tail);
-      return ParquetMagic.plain(head.array(), 0) && ParquetMagic.plain(tail.array(), 0);
+    try (InputStream head = Files.newInputStream(file); InputStream tail = Files.newInputStream(file)) {
+      tail.skipNBytes(size - 4);
+      return ParquetRows.startsWithMagic(head) && ParquetRows.startsWithMagic(tail);
     }
   }
 
