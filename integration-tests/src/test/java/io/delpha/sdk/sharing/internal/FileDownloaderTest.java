@@ -257,4 +257,31 @@ class FileDownloaderTest {
       assertThat(space.allocations()).isLessThanOrEqualTo(1);
     }
   }
+
+  @Test
+  @DisplayName("downloadTo keeps a Parquet file whole and refuses, leaving nothing, a body without PAR1 at both ends")
+  void downloadToChecksBothEnds() throws IOException {
+    Path source = write("whole.parquet", NARROW, narrowRows(100));
+    byte[] parquet = Files.readAllBytes(source);
+    Path target = dir.resolve("cache").resolve("whole.parquet");
+    Files.createDirectories(target.getParent());
+    FileAction whole = serve("whole", source);
+    assertThat(downloader.downloadTo(whole, new UrlRefresher(() -> List.of(whole), "t"), "t", target))
+        .isEqualTo(parquet.length);
+    assertThat(Files.readAllBytes(target)).isEqualTo(parquet);
+    byte[] cutTail = Arrays.copyOf(parquet, parquet.length);
+    cutTail[cutTail.length - 1] = 'X'; // PAR1 at the start, PARX at the end
+    byte[] text = "not a parquet file, only text".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    for (byte[] body : List.of(cutTail, text)) {
+      FileAction bad = serve("bad" + body.length, body, body.length);
+      Path badTarget = dir.resolve("cache").resolve("bad" + body.length + ".parquet");
+      assertThatThrownBy(() -> downloader.downloadTo(bad, new UrlRefresher(() -> List.of(bad), "t"), "t", badTarget))
+          .isInstanceOf(DataFormatException.class).hasMessageContaining("is not a Parquet file")
+          .hasMessageContaining(body.length + " bytes without the PAR1 magic at both ends");
+      assertThat(badTarget).doesNotExist();
+      try (Stream<Path> left = Files.list(dir.resolve("cache"))) {
+        assertThat(left.map(p -> p.getFileName().toString())).containsExactly("whole.parquet");
+      }
+    }
+  }
 }
