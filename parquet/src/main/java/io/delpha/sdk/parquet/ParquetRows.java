@@ -54,7 +54,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ParquetRows {
 
-
   private ParquetRows() {}
 
   /**

@@ -14,7 +14,6 @@ import org.apache.parquet.io.SeekableInputStream;
  */
 public final class ByteArrayInputFile implements InputFile {
 
-
   private final byte[] bytes;
   private final int length;
 

@@ -1,5 +1,6 @@
 package io.delpha.sdk.parquet.internal;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -24,7 +25,7 @@ public final class ParquetMagic {
    * @return whether {@code PAR1} is at {@code at} ({@code false} if the array ends before)
    */
   public static boolean plain(byte[] bytes, int at) {
-    return at >= 0 && at <= bytes.length - LENGTH && Arrays.equals(bytes, at, at + LENGTH, PLAIN, 0, LENGTH);
+    return is(PLAIN, bytes, at);
   }
 
   /**
@@ -34,7 +35,11 @@ public final class ParquetMagic {
    *     before)
    */
   public static boolean encrypted(byte[] bytes, int at) {
-    return at >= 0 && at <= bytes.length - LENGTH && Arrays.equals(bytes, at, at + LENGTH, ENCRYPTED, 0, LENGTH);
+    return is(ENCRYPTED, bytes, at);
+  }
+
+  private static boolean is(byte[] magic, byte[] bytes, int at) {
+    return at >= 0 && at <= bytes.length - LENGTH && Arrays.equals(bytes, at, at + LENGTH, magic, 0, LENGTH);
   }
 
   /**
@@ -42,6 +47,6 @@ public final class ParquetMagic {
    * @return them as text, for a message
    */
   public static String text(byte[] bytes) {
-    return new String(bytes, java.nio.charset.StandardCharsets.US_ASCII);
+    return new String(bytes, StandardCharsets.US_ASCII);
   }
 }

@@ -149,8 +149,7 @@ public final class FileDownloader {
   public ColumnBatchReader open(FileAction file, UrlRefresher refresher, String table, DownloadSpace space,
       ReadOptions options, Runnable answered) {
     Download<ColumnBatchReader> download = new Download<>(file, refresher, table + " " + file.label(), space, null,
-        options);
-    download.answered = answered;
+        options, answered);
     return storage.retrying("download of " + download.name, e -> download.transientFailure, download::attempt);
   }
 
@@ -168,7 +167,7 @@ public final class FileDownloader {
    */
   public long downloadTo(FileAction file, UrlRefresher refresher, String table, Path target) {
     Download<Long> download = new Download<>(file, refresher, table + " " + file.label(), null, target,
-        ReadOptions.defaults());
+        ReadOptions.defaults(), null);
     return storage.retrying("download of " + download.name, e -> download.transientFailure, download::attempt);
   }
 
@@ -284,10 +283,14 @@ public final class FileDownloader {
     /** Run at the first answer, then dropped. */
     private @Nullable Runnable answered;
 
-    /** Either {@code space} (open a reader) or {@code target} (download to that file) is given. */
+    /**
+     * Either {@code space} (open a reader) or {@code target} (download to that file) is given; {@code answered}, if
+     * given, runs at storage's first answer.
+     */
     Download(FileAction file, UrlRefresher refresher, String name, @Nullable DownloadSpace space, @Nullable Path target,
-        ReadOptions options) {
+        ReadOptions options, @Nullable Runnable answered) {
       this.file = file;
+      this.answered = answered;
       this.options = options;
       this.refresher = refresher;
       this.name = name;
@@ -487,9 +490,12 @@ public final class FileDownloader {
     if (size < 12) { // the magic, the footer's length, the magic
       return false;
     }
-    try (InputStream head = Files.newInputStream(file); InputStream tail = Files.newInputStream(file)) {
-      tail.skipNBytes(size - 4);
-      return ParquetRows.startsWithMagic(head) && ParquetRows.startsWithMagic(tail);
+    try (java.nio.channels.SeekableByteChannel ch = Files.newByteChannel(file)) {
+      if (!ParquetRows.startsWithMagic(java.nio.channels.Channels.newInputStream(ch))) {
+        return false;
+      }
+      ch.position(size - 4);
+      return ParquetRows.startsWithMagic(java.nio.channels.Channels.newInputStream(ch));
     }
   }
 

@@ -166,7 +166,7 @@ public final class ParallelBatchReader implements ColumnBatchReader {
     this.opener = opener;
     this.constants = constants;
     this.filter = filter;
-    this.limit = rows && limit != null && limit > 0 ? null : limit;
+    this.limit = limit; // the row view never counts emitted rows here: a limit of 0 only stops it
     this.atOnce = limit != null;
     this.rows = rows;
     this.table = table;
