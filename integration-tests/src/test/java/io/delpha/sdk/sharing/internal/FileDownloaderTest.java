@@ -180,6 +180,20 @@ class FileDownloaderTest {
   }
 
   @Test
+  @DisplayName("an array given back twice is refused: two downloads would otherwise fill one array")
+  void arrayGivenBackTwiceRefused() {
+    DownloadSpace space = new DownloadSpace(1024, 2, null);
+    byte[] a = space.take(100);
+    space.give(a);
+    assertThatThrownBy(() -> space.give(a)).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("given back twice");
+    assertThat(space.take(100)).as("kept once, taken once").isSameAs(a);
+    assertThat(space.take(100)).isNotSameAs(a);
+    space.give(a); // taken again since: welcome back
+    assertThat(space.allocations()).isEqualTo(2);
+  }
+
+  @Test
   @DisplayName("a file larger than the in-memory limit is spooled to disk, read the same, and its spool file deleted")
   void largeFileSpooled() throws IOException {
     Path big = write("big.parquet", WIDE, wideRows(5_000, 3));

@@ -340,6 +340,35 @@ class ParallelReadTest {
   }
 
   @Test
+  @DisplayName("a downloaded file whose footer is not Parquet fails the read, typed and naming it, from memory and "
+      + "spooled; what arrived of the others is whole prefixes; its array or spool file and every worker are gone")
+  void brokenFooterFailsInItsDecoder() throws Exception {
+    for (int inMemory : new int[] {1 << 20, 1024}) {
+      List<FileAction> files = new ArrayList<>();
+      for (int f = 0; f < 6; f++) {
+        files.add(serve("f" + f, 5_000));
+      }
+      byte[] broken = bodies.get("f3").clone();
+      broken[broken.length - 5] = (byte) 0x7F; // the footer's length: more than the file holds
+      files.set(3, serve("f3", broken));
+      Map<String, List<Long>> seen = new HashMap<>();
+      assertThatThrownBy(() -> {
+        try (ParallelBatchReader reader = new ParallelBatchReader(TABLE, files, partitions(files),
+            opener(files, inMemory), 4, null, null, false, "t")) {
+          for (ColumnBatch b = reader.next(); b != null; b = reader.next()) {
+            for (Row r : b.rows()) {
+              collect(seen, r);
+            }
+          }
+        }
+      }).isInstanceOf(DataFormatException.class).hasMessageContaining("t file f3 is not a readable Parquet file");
+      assertThat(seen).doesNotContainKey("f3");
+      seen.forEach((file, seqs) -> assertThat(seqs).as(file).isEqualTo(upTo(seqs.size())));
+      assertThat(nothingLeft()).as("no worker thread, no spool file").isTrue();
+    }
+  }
+
+  @Test
   @DisplayName("closing a read mid-way, with files downloaded and waiting, stops every worker and deletes every "
       + "spool file")
   void closeMidWayLeavesNothing() throws Exception {

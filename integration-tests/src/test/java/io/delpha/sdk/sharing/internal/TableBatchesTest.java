@@ -1,8 +1,11 @@
 package io.delpha.sdk.sharing.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.delpha.sdk.core.DataFormatException;
 import io.delpha.sdk.parquet.ColumnBatch;
+import io.delpha.sdk.parquet.ColumnBatchReader;
 import io.delpha.sdk.parquet.ColumnType;
 import io.delpha.sdk.parquet.ParquetRows;
 import io.delpha.sdk.parquet.Row;
@@ -79,5 +82,35 @@ class TableBatchesTest {
     a.forEach(r -> instances.add(r.getDate("day")));
     assertThat(instances).as("one LocalDate for the whole file").hasSize(1);
     assertThat(b).hasSize(5).allSatisfy(r -> assertThat(r.getDate("day")).isEqualTo(second));
+  }
+
+  @Test
+  @DisplayName("a file without a column the table requires is a DataFormatException naming it, and the mapping "
+      + "closes the file (its array or spool file is given back) before it throws")
+  void missingRequiredColumnClosesTheFile() {
+    Path p = file("f.parquet", 10);
+    RowSchema table = RowSchema.builder().required("id", ColumnType.LONG).required("org", ColumnType.STRING).build();
+    ColumnBatchReader inner = ParquetRows.readBatches(p);
+    int[] closed = {0};
+    ColumnBatchReader file = new ColumnBatchReader() {
+      @Override
+      public RowSchema schema() {
+        return inner.schema();
+      }
+
+      @Override
+      public ColumnBatch next() {
+        return inner.next();
+      }
+
+      @Override
+      public void close() {
+        closed[0]++;
+        inner.close();
+      }
+    };
+    assertThatThrownBy(() -> new TableBatches(table, file, Map.of(), "t file f"))
+        .isInstanceOf(DataFormatException.class).hasMessageContaining("t file f has no column org");
+    assertThat(closed[0]).isEqualTo(1);
   }
 }

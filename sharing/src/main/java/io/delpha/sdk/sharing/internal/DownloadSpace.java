@@ -68,8 +68,17 @@ public final class DownloadSpace {
     return b;
   }
 
-  /** @param buffer an array from {@link #take}, no longer used by its taker */
+  /**
+   * @param buffer an array from {@link #take}, no longer used by its taker
+   * @throws IllegalStateException if it was given back already and not taken since (two files would then be
+   *     downloaded into one array)
+   */
   synchronized void give(byte[] buffer) {
+    for (byte[] kept : free) {
+      if (kept == buffer) {
+        throw new IllegalStateException("an array of a read's download space was given back twice");
+      }
+    }
     if (free.size() < maxKept) {
       free.push(buffer);
     }

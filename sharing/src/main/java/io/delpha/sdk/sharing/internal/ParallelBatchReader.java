@@ -394,9 +394,15 @@ public final class ParallelBatchReader implements ColumnBatchReader {
     Semaphore released = new Semaphore(0);
     TableBatches mapped;
     try {
-      mapped = new TableBatches(schema, reader, constants.apply(file.file()), name);
+      Map<String, Object> values;
+      try {
+        values = constants.apply(file.file());
+      } catch (RuntimeException | Error e) {
+        closeQuietly(reader);
+        throw e;
+      }
+      mapped = new TableBatches(schema, reader, values, name); // which closes the reader if it throws
     } catch (RuntimeException | Error e) {
-      closeQuietly(reader);
       hand(new Handoff(null, null, true, Workers.failure(e, "reading " + name), null));
       return;
     }

@@ -263,8 +263,10 @@ public final class SqlCache {
     String name = query.name() + " " + f.label();
     RowSchema schema = query.schema();
     RowWriter writer = null;
-    try (TableBatches batches = new TableBatches(schema, query.opener().open(f),
-        Objects.requireNonNull(query.constants().apply(f), "every file of the query has its partition values"), name)) {
+    Map<String, Object> values =
+        Objects.requireNonNull(query.constants().apply(f), "every file of the query has its partition values");
+    // the mapping closes the file if it throws (a file without a column the table requires)
+    try (TableBatches batches = new TableBatches(schema, query.opener().open(f), values, name)) {
       for (ColumnBatch b = batches.next(); b != null; b = batches.next()) {
         for (int i = 0; i < b.rowCount(); i++) {
           Row row = b.row(i);

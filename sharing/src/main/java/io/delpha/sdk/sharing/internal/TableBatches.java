@@ -40,7 +40,7 @@ final class TableBatches implements AutoCloseable {
 
   /**
    * @param schema the table's schema
-   * @param file the file's batches
+   * @param file the file's batches, closed with this mapping, or before this constructor throws
    * @param fileConstants values of the table's columns that the file does not hold
    * @param name the file, for messages
    * @throws DataFormatException if the file lacks a required column with no constant
@@ -55,27 +55,36 @@ final class TableBatches implements AutoCloseable {
     this.constants = new Object[n];
     this.own = new ColumnVector[n];
     this.converted = new ColumnAppender[n];
-    RowSchema fileSchema = file.schema();
-    for (int i = 0; i < n; i++) {
-      Column c = schema.column(i);
-      if (fileConstants.containsKey(c.name())) {
-        sources[i] = Source.CONSTANT;
-        fileIndex[i] = -1;
-        constants[i] = Values.coerce(c, fileConstants.get(c.name()), name);
-      } else {
-        fileIndex[i] = fileSchema.indexOf(c.name()).orElse(-1);
-        if (fileIndex[i] < 0) {
-          if (!c.nullable()) {
-            throw new DataFormatException(name + " has no column " + c.name() + ", which is not nullable");
-          }
+    try {
+      RowSchema fileSchema = file.schema();
+      for (int i = 0; i < n; i++) {
+        Column c = schema.column(i);
+        if (fileConstants.containsKey(c.name())) {
           sources[i] = Source.CONSTANT;
+          fileIndex[i] = -1;
+          constants[i] = Values.coerce(c, fileConstants.get(c.name()), name);
         } else {
-          sources[i] = fileSchema.column(fileIndex[i]).equals(c) ? Source.PASS : Source.CONVERT;
+          fileIndex[i] = fileSchema.indexOf(c.name()).orElse(-1);
+          if (fileIndex[i] < 0) {
+            if (!c.nullable()) {
+              throw new DataFormatException(name + " has no column " + c.name() + ", which is not nullable");
+            }
+            sources[i] = Source.CONSTANT;
+          } else {
+            sources[i] = fileSchema.column(fileIndex[i]).equals(c) ? Source.PASS : Source.CONVERT;
+          }
+        }
+        if (sources[i] == Source.CONVERT) {
+          converted[i] = ColumnAppender.allocate(c);
         }
       }
-      if (sources[i] == Source.CONVERT) {
-        converted[i] = ColumnAppender.allocate(c);
+    } catch (RuntimeException | Error e) {
+      try {
+        file.close(); // the file's array or spool file given back: no one else holds it
+      } catch (RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
       }
+      throw e;
     }
   }
 
