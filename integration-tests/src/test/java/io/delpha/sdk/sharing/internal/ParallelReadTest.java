@@ -342,7 +342,7 @@ class ParallelReadTest {
   @Test
   @DisplayName("a downloaded file whose footer is not Parquet fails the read, typed and naming it, from memory and "
       + "spooled; what arrived of the others is whole prefixes; its array or spool file and every worker are gone")
-  void brokenFooterFailsInItsDecoder() throws Exception {
+  void brokenFooterFailsTheRead() throws Exception {
     for (int inMemory : new int[] {1 << 20, 1024}) {
       List<FileAction> files = new ArrayList<>();
       for (int f = 0; f < 6; f++) {

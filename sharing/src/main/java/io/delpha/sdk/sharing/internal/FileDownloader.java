@@ -20,6 +20,8 @@ import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpResponse;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -490,12 +492,12 @@ public final class FileDownloader {
     if (size < 12) { // the magic, the footer's length, the magic
       return false;
     }
-    try (java.nio.channels.SeekableByteChannel ch = Files.newByteChannel(file)) {
-      if (!ParquetRows.startsWithMagic(java.nio.channels.Channels.newInputStream(ch))) {
+    try (SeekableByteChannel ch = Files.newByteChannel(file)) {
+      if (!ParquetRows.startsWithMagic(Channels.newInputStream(ch))) {
         return false;
       }
       ch.position(size - 4);
-      return ParquetRows.startsWithMagic(java.nio.channels.Channels.newInputStream(ch));
+      return ParquetRows.startsWithMagic(Channels.newInputStream(ch));
     }
   }
 
