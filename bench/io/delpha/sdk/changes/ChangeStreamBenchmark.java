@@ -163,6 +163,7 @@ public final class ChangeStreamBenchmark {
           Map<String, Long> poolsBefore = POOLS ? pools(raw) : Map.of();
           double[] before = cpu(server);
           Map<String, Long> threadsBefore = threadCpu();
+          Map<String, Long> nodeThreadsBefore = threadCpu(Long.toString(server.pid()));
           if (streamNow) {
             run = live.round(round);
           } else {
@@ -171,6 +172,8 @@ public final class ChangeStreamBenchmark {
           double[] after = cpu(server);
           System.out.println("round " + r + " thread CPU, " + (streamNow ? "stream" : "anchor") + " (s): "
               + threadCpuDelta(threadsBefore, threadCpu()));
+          System.out.println("round " + r + " node thread CPU, " + (streamNow ? "stream" : "anchor") + " (s): "
+              + threadCpuDelta(nodeThreadsBefore, threadCpu(Long.toString(server.pid()))));
           if (POOLS) {
             Map<String, Long> poolsAfter = pools(raw);
             StringBuilder b = new StringBuilder();
@@ -260,13 +263,18 @@ public final class ChangeStreamBenchmark {
   private record Run(double seconds, long[] lagMillis) {}
 
   /**
-   * CPU nanoseconds of this JVM's live threads, by name with its numbers as {@code N} (a pool's threads together),
-   * the JVM's own (the JIT's compilers, the collector's workers) included: read from {@code /proc/self/task} (Linux);
-   * elsewhere an empty map.
+   * CPU nanoseconds of this JVM's live threads, keyed by thread id and name ({@code "tid name"}), the JVM's own (the
+   * JIT's compilers, the collector's workers) included: read from {@code /proc/self/task} (Linux); elsewhere an empty
+   * map.
    */
   static Map<String, Long> threadCpu() {
+    return threadCpu("self");
+  }
+
+  /** {@link #threadCpu()} of the process {@code pid} ("self" for this one). */
+  static Map<String, Long> threadCpu(String pid) {
     Map<String, Long> out = new java.util.TreeMap<>();
-    java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
+    java.io.File[] tasks = new java.io.File("/proc/" + pid + "/task").listFiles();
     if (tasks == null) {
       return out;
     }
@@ -276,10 +284,9 @@ public final class ChangeStreamBenchmark {
         String stat = java.nio.file.Files.readString(t.toPath().resolve("stat"));
         int open = stat.indexOf('(');
         int close = stat.lastIndexOf(')');
-        String name = stat.substring(open + 1, close).replaceAll("[0-9]+", "N");
         String[] f = stat.substring(close + 2).split(" ");
         long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14 and 15)
-        out.merge(name, ticks * tick, Long::sum);
+        out.put(t.getName() + " " + stat.substring(open + 1, close), ticks * tick);
       } catch (java.io.IOException | RuntimeException e) {
         // a thread that ended while read
       }
@@ -287,10 +294,25 @@ public final class ChangeStreamBenchmark {
     return out;
   }
 
-  /** The thread groups that used the most CPU between two {@link #threadCpu()}s, seconds, the largest first. */
+  /**
+   * The thread groups that used the most CPU between two {@link #threadCpu()}s, seconds, the largest first: each
+   * thread's own difference, summed by its name at the end with its numbers as {@code N} (a pool's threads together).
+   * Cassandra's shared workers (SEP) take the name of the stage they serve at the moment, so its request, mutation
+   * and read stages are one group, "SEP workers".
+   */
   static String threadCpuDelta(Map<String, Long> before, Map<String, Long> after) {
-    List<Map.Entry<String, Long>> d = new ArrayList<>();
-    after.forEach((k, v) -> d.add(Map.entry(k, v - before.getOrDefault(k, 0L))));
+    Map<String, Long> byTid = new HashMap<>();
+    before.forEach((k, v) -> byTid.put(k.substring(0, k.indexOf(' ')), v));
+    Map<String, Long> groups = new HashMap<>();
+    after.forEach((k, v) -> {
+      int space = k.indexOf(' ');
+      String name = k.substring(space + 1).replaceAll("[0-9]+", "N");
+      if (name.startsWith("MutationStage") || name.startsWith("Native-Transpor") || name.startsWith("ReadStage")) {
+        name = "SEP workers";
+      }
+      groups.merge(name, v - byTid.getOrDefault(k.substring(0, space), 0L), Long::sum);
+    });
+    List<Map.Entry<String, Long>> d = new ArrayList<>(groups.entrySet());
     d.sort((x, y) -> Long.compare(y.getValue(), x.getValue()));
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < Math.min(10, d.size()) && d.get(i).getValue() > 20_000_000L; i++) {
