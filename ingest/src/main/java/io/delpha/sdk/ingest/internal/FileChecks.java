@@ -73,7 +73,11 @@ public final class FileChecks {
   }
 
   /**
-   * Looks at the start of the content to see whether it is what its extension says.
+   * Looks at the start of the content to see whether it is what its extension says: {@code .parquet} starts with
+   * {@code PAR1}, or {@code PARE} (a file whose footer is encrypted); {@code .json}, {@code .jsonl} and {@code
+   * .ndjson} are text starting with an opening brace or bracket after an optional byte order mark and blanks; {@code
+   * .csv}, {@code .tsv} and {@code .txt} are UTF-8 text without NUL bytes (neither a ZIP archive nor UTF-16 text).
+   * Other extensions pass.
    *
    * @param name the file's name
    * @param content its content; up to 64 KiB are read, the stream is not closed
@@ -86,8 +90,9 @@ public final class FileChecks {
     String ext = extension(name);
     switch (ext) {
       case ".parquet":
-        return head.length >= 4 && head[0] == 'P' && head[1] == 'A' && head[2] == 'R' && head[3] == '1'
-            ? Optional.empty() : Optional.of("content is not Parquet (no PAR1 magic)");
+        // PAR1, or PARE: a file whose footer is encrypted (modular encryption), which the app reads with its keys
+        return head.length >= 4 && head[0] == 'P' && head[1] == 'A' && head[2] == 'R' && (head[3] == '1'
+            || head[3] == 'E') ? Optional.empty() : Optional.of("content is not Parquet (no PAR1 or PARE magic)");
       case ".json":
       case ".jsonl":
       case ".ndjson": {
@@ -95,7 +100,8 @@ public final class FileChecks {
         if (text.isPresent()) {
           return text;
         }
-        String s = new String(head, StandardCharsets.UTF_8).stripLeading();
+        String s = new String(head, StandardCharsets.UTF_8);
+        s = (s.startsWith("\uFEFF") ? s.substring(1) : s).stripLeading(); // a byte order mark, as Windows tools write
         return s.startsWith("{") || s.startsWith("[") ? Optional.empty() : Optional.of("content is not JSON");
       }
       case ".csv":
@@ -109,6 +115,10 @@ public final class FileChecks {
 
   /** UTF-8 text without NUL bytes (binary files and spreadsheets renamed to .csv fail here). */
   private static Optional<String> text(byte[] head, boolean whole) {
+    if (head.length >= 2 && (head[0] == (byte) 0xFF && head[1] == (byte) 0xFE
+        || head[0] == (byte) 0xFE && head[1] == (byte) 0xFF)) {
+      return Optional.of("content is UTF-16 text (it starts with a UTF-16 byte order mark): save it as UTF-8");
+    }
     for (byte b : head) {
       if (b == 0) {
         return Optional.of("content is binary, not text (NUL byte found)");
