@@ -162,8 +162,8 @@ public final class ChangeStreamBenchmark {
           System.gc();
           Map<String, Long> poolsBefore = POOLS ? pools(raw) : Map.of();
           double[] before = cpu(server);
-          Map<String, Long> threadsBefore = threadCpu();
-          Map<String, Long> nodeThreadsBefore = threadCpu(Long.toString(server.pid()));
+          Map<String, ThreadCpu> threadsBefore = threadCpu();
+          Map<String, ThreadCpu> nodeThreadsBefore = threadCpu(Long.toString(server.pid()));
           if (streamNow) {
             run = live.round(round);
           } else {
@@ -262,18 +262,20 @@ public final class ChangeStreamBenchmark {
    */
   private record Run(double seconds, long[] lagMillis) {}
 
+  /** A thread's name and CPU nanoseconds, as {@code /proc} gives them. */
+  record ThreadCpu(String name, long nanos) {}
+
   /**
-   * CPU nanoseconds of this JVM's live threads, keyed by thread id and name ({@code "tid name"}), the JVM's own (the
-   * JIT's compilers, the collector's workers) included: read from {@code /proc/self/task} (Linux); elsewhere an empty
-   * map.
+   * CPU of this JVM's live threads by thread id, the JVM's own (the JIT's compilers, the collector's workers)
+   * included: read from {@code /proc/self/task} (Linux); elsewhere an empty map.
    */
-  static Map<String, Long> threadCpu() {
+  static Map<String, ThreadCpu> threadCpu() {
     return threadCpu("self");
   }
 
   /** {@link #threadCpu()} of the process {@code pid} ("self" for this one). */
-  static Map<String, Long> threadCpu(String pid) {
-    Map<String, Long> out = new java.util.TreeMap<>();
+  static Map<String, ThreadCpu> threadCpu(String pid) {
+    Map<String, ThreadCpu> out = new HashMap<>();
     java.io.File[] tasks = new java.io.File("/proc/" + pid + "/task").listFiles();
     if (tasks == null) {
       return out;
@@ -286,7 +288,7 @@ public final class ChangeStreamBenchmark {
         int close = stat.lastIndexOf(')');
         String[] f = stat.substring(close + 2).split(" ");
         long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14 and 15)
-        out.put(t.getName() + " " + stat.substring(open + 1, close), ticks * tick);
+        out.put(t.getName(), new ThreadCpu(stat.substring(open + 1, close), ticks * tick));
       } catch (java.io.IOException | RuntimeException e) {
         // a thread that ended while read
       }
@@ -300,17 +302,15 @@ public final class ChangeStreamBenchmark {
    * Cassandra's shared workers (SEP) take the name of the stage they serve at the moment, so its request, mutation
    * and read stages are one group, "SEP workers".
    */
-  static String threadCpuDelta(Map<String, Long> before, Map<String, Long> after) {
-    Map<String, Long> byTid = new HashMap<>();
-    before.forEach((k, v) -> byTid.put(k.substring(0, k.indexOf(' ')), v));
+  static String threadCpuDelta(Map<String, ThreadCpu> before, Map<String, ThreadCpu> after) {
     Map<String, Long> groups = new HashMap<>();
-    after.forEach((k, v) -> {
-      int space = k.indexOf(' ');
-      String name = k.substring(space + 1).replaceAll("[0-9]+", "N");
+    after.forEach((tid, now) -> {
+      String name = now.name().replaceAll("[0-9]+", "N");
       if (name.startsWith("MutationStage") || name.startsWith("Native-Transpor") || name.startsWith("ReadStage")) {
         name = "SEP workers";
       }
-      groups.merge(name, v - byTid.getOrDefault(k.substring(0, space), 0L), Long::sum);
+      ThreadCpu then = before.get(tid);
+      groups.merge(name, now.nanos() - (then == null ? 0 : then.nanos()), Long::sum);
     });
     List<Map.Entry<String, Long>> d = new ArrayList<>(groups.entrySet());
     d.sort((x, y) -> Long.compare(y.getValue(), x.getValue()));
