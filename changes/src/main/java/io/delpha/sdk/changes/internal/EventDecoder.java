@@ -2,11 +2,9 @@ package io.delpha.sdk.changes.internal;
 
 import io.delpha.sdk.core.DataFormatException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -15,6 +13,7 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.Decoder;
 import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.util.Utf8;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -30,89 +29,227 @@ public final class EventDecoder {
   private EventDecoder() {}
 
   /**
-   * Avro's reader with the event's arrays and maps held to its bytes: Avro sizes a collection from the count its block
-   * claims (a few bytes may claim two billion items) before it reads one. Every item of an accepted schema takes a
-   * byte at least ({@link EventSchema} refuses arrays of items that take none; a map entry has its key), so an event
-   * whose collections claim more items, in all, than it has bytes is not one a writer made.
+   * Avro's reader of one schema, with the event's arrays and maps held to its bytes: Avro sizes a collection from the
+   * count its block claims (a few bytes may claim two billion items) before it reads one. Every item of an accepted
+   * schema takes a byte at least ({@link EventSchema} refuses arrays of items that take none; a map entry has its key),
+   * so an event whose collections claim more items, in all, than it has bytes is not one a writer made: the decoder
+   * Avro reads from ({@link Bounded}) refuses the claim before Avro sees it. Avro's fast reader (a reader compiled for
+   * the schema once) reads the event. Also holds, for its schema, the header's field positions and each field's column
+   * slots.
    */
-  private static final class BoundedReader extends GenericDatumReader<GenericRecord> {
-    /** Avro's generic model without its fast reader, which would read around these methods. */
-    private static final GenericData DATA = slowReader();
-
+  private static final class SchemaReader {
     private final EventSchema schema;
-    private final String schemaId;
-    private int bytes;
-    private long items;
+    private final GenericDatumReader<GenericRecord> avro;
+    private final Bounded in = new Bounded();
     private @Nullable BinaryDecoder decoder;
+    /** By field (its place in {@link EventSchema#fields()}), the slot of its plain column, -1 without one. */
+    private final int[] plainSlots;
+    /** By field, the slots of its compound's parts. */
+    private final int[][] partSlots;
+    private @Nullable Schema headerSchema;
+    private int[] headerPositions = new int[0];
 
-    BoundedReader(EventSchema schema) {
-      super(schema.avro(), schema.avro(), DATA);
+    SchemaReader(EventSchema schema) {
       this.schema = schema;
-      this.schemaId = schema.id();
+      this.avro = new GenericDatumReader<>(schema.avro(), schema.avro(), DATA);
+      List<EventSchema.Field> fields = schema.fields();
+      plainSlots = new int[fields.size()];
+      partSlots = new int[fields.size()][];
+      for (int f = 0; f < fields.size(); f++) {
+        EventSchema.Column plain = fields.get(f).plain();
+        plainSlots[f] = plain == null ? -1 : schema.slot(plain.cql());
+        List<EventSchema.Column> parts = fields.get(f).parts();
+        partSlots[f] = new int[parts.size()];
+        for (int i = 0; i < parts.size(); i++) {
+          partSlots[f][i] = schema.slot(parts.get(i).cql());
+        }
+      }
     }
 
-    /** Reads one event; a reader is reused for the next event of its schema (its caches kept, its count reset). */
+    /** Reads one event; a reader is reused for the next event of its schema. */
     GenericRecord read(byte[] payload) throws IOException {
-      bytes = payload.length;
-      items = 0;
-      BinaryDecoder in = DecoderFactory.get().binaryDecoder(payload, decoder);
-      decoder = in;
-      GenericRecord record = read(null, in);
-      if (!in.isEnd()) {
-        throw new DataFormatException("a change event of schema " + schemaId + " has bytes after its last field");
+      BinaryDecoder binary = DecoderFactory.get().binaryDecoder(payload, decoder);
+      decoder = binary;
+      in.start(binary, payload.length, schema.id());
+      GenericRecord record = avro.read(null, in);
+      if (!binary.isEnd()) {
+        throw new DataFormatException("a change event of schema " + schema.id() + " has bytes after its last field");
       }
       return record;
     }
 
-    /** A string as a {@code String}, as every reader of the event takes it (Avro's {@code Utf8} made one anyway). */
-    @Override
-    protected Object readString(@Nullable Object old, Schema expected, Decoder in) throws IOException {
-      return in.readString();
+    /** The positions of the header fields ({@link #HEADER_FIELDS}) in a header's schema, -1 for one it lacks. */
+    int[] headerPositions(Schema header) {
+      if (header != headerSchema) {
+        int[] positions = new int[HEADER_FIELDS.size()];
+        for (int i = 0; i < positions.length; i++) {
+          Schema.Field f = header.getField(HEADER_FIELDS.get(i));
+          positions[i] = f == null ? -1 : f.pos();
+        }
+        headerPositions = positions;
+        headerSchema = header;
+      }
+      return headerPositions;
+    }
+  }
+
+  /** The header fields read, in the order of their indexes below. */
+  private static final List<String> HEADER_FIELDS = List.of("entityName", "changeType", "recordIds", "changedFields",
+      "nulledFields", "diffFields", "commitTimestamp", "commitNumber", "sequenceNumber", "transactionKey");
+  private static final int ENTITY = 0;
+  private static final int CHANGE_TYPE = 1;
+  private static final int RECORD_IDS = 2;
+  private static final int CHANGED = 3;
+  private static final int NULLED = 4;
+  private static final int DIFF = 5;
+  private static final int COMMIT_TIMESTAMP = 6;
+  private static final int COMMIT_NUMBER = 7;
+  private static final int SEQUENCE_NUMBER = 8;
+  private static final int TRANSACTION_KEY = 9;
+
+  /** Avro's generic model, its fast reader on. */
+  private static final GenericData DATA = fastReader();
+
+  private static GenericData fastReader() {
+    GenericData data = new GenericData();
+    data.setFastReaderEnabled(true);
+    return data;
+  }
+
+  /**
+   * The binary decoder Avro reads an event from, refusing collection blocks that claim more items, over the event, than
+   * it has bytes (before Avro allocates for them).
+   */
+  private static final class Bounded extends Decoder {
+    private BinaryDecoder in = DecoderFactory.get().binaryDecoder(new byte[0], null);
+    private int bytes;
+    private long items;
+    private String schemaId = "";
+
+    void start(BinaryDecoder in, int bytes, String schemaId) {
+      this.in = in;
+      this.bytes = bytes;
+      this.items = 0;
+      this.schemaId = schemaId;
     }
 
-    private static GenericData slowReader() {
-      GenericData data = new GenericData();
-      data.setFastReaderEnabled(false);
-      return data;
-    }
-
-    private void claim(long n) {
+    private long claim(long n) {
       items += n;
-      if (items > bytes) {
+      if (n < 0 || items > bytes) {
         throw new DataFormatException("a change event of schema " + schemaId + " claims " + items
             + " array or map items or more in its " + bytes + " bytes, more than it can hold");
       }
+      return n;
     }
 
     @Override
-    protected Object newArray(@Nullable Object old, int size, Schema schema) {
-      claim(size < 0 ? Long.MAX_VALUE / 2 : size);
-      items -= size; // counted again as each is added
-      return super.newArray(old, size, schema);
+    public long readArrayStart() throws IOException {
+      return claim(in.readArrayStart());
     }
 
     @Override
-    protected void addToArray(Object array, long pos, @Nullable Object e) {
-      claim(1);
-      super.addToArray(array, pos, e);
+    public long arrayNext() throws IOException {
+      return claim(in.arrayNext());
     }
 
     @Override
-    protected Object newMap(@Nullable Object old, int size) {
-      claim(size < 0 ? Long.MAX_VALUE / 2 : size);
-      items -= size;
-      return super.newMap(old, size);
+    public long readMapStart() throws IOException {
+      return claim(in.readMapStart());
     }
 
     @Override
-    protected void addToMap(Object map, Object key, @Nullable Object value) {
-      claim(1);
-      super.addToMap(map, key, value);
+    public long mapNext() throws IOException {
+      return claim(in.mapNext());
+    }
+
+    @Override
+    public long skipArray() throws IOException {
+      return in.skipArray();
+    }
+
+    @Override
+    public long skipMap() throws IOException {
+      return in.skipMap();
+    }
+
+    @Override
+    public void readNull() throws IOException {
+      in.readNull();
+    }
+
+    @Override
+    public boolean readBoolean() throws IOException {
+      return in.readBoolean();
+    }
+
+    @Override
+    public int readInt() throws IOException {
+      return in.readInt();
+    }
+
+    @Override
+    public long readLong() throws IOException {
+      return in.readLong();
+    }
+
+    @Override
+    public float readFloat() throws IOException {
+      return in.readFloat();
+    }
+
+    @Override
+    public double readDouble() throws IOException {
+      return in.readDouble();
+    }
+
+    @Override
+    public Utf8 readString(@Nullable Utf8 old) throws IOException {
+      return in.readString(old);
+    }
+
+    @Override
+    public String readString() throws IOException {
+      return in.readString();
+    }
+
+    @Override
+    public void skipString() throws IOException {
+      in.skipString();
+    }
+
+    @Override
+    public ByteBuffer readBytes(@Nullable ByteBuffer old) throws IOException {
+      return in.readBytes(old);
+    }
+
+    @Override
+    public void skipBytes() throws IOException {
+      in.skipBytes();
+    }
+
+    @Override
+    public void readFixed(byte[] bytes, int start, int length) throws IOException {
+      in.readFixed(bytes, start, length);
+    }
+
+    @Override
+    public void skipFixed(int length) throws IOException {
+      in.skipFixed(length);
+    }
+
+    @Override
+    public int readEnum() throws IOException {
+      return in.readEnum();
+    }
+
+    @Override
+    public int readIndex() throws IOException {
+      return in.readIndex();
     }
   }
 
   /** The reader of this thread's last event's schema: a stream's thread decodes its events one schema after another. */
-  private static final ThreadLocal<@Nullable BoundedReader> READER = new ThreadLocal<>();
+  private static final ThreadLocal<@Nullable SchemaReader> READER = new ThreadLocal<>();
 
   /**
    * @param schema the event's schema
@@ -122,10 +259,10 @@ public final class EventDecoder {
    */
   public static ChangeEvent decode(EventSchema schema, byte[] payload) {
     GenericRecord record;
+    SchemaReader reader = READER.get();
     try {
-      BoundedReader reader = READER.get();
       if (reader == null || reader.schema != schema) {
-        reader = new BoundedReader(schema);
+        reader = new SchemaReader(schema);
         READER.set(reader);
       }
       record = reader.read(payload);
@@ -135,49 +272,54 @@ public final class EventDecoder {
       throw new DataFormatException("a change event is not of its schema " + schema.id() + ": " + e, e);
     }
     GenericRecord header = (GenericRecord) record.get(0);
-    String entity = text(header, "entityName");
-    String changeType = text(header, "changeType");
+    int[] at = reader.headerPositions(header.getSchema());
+    String entity = text(header, at, ENTITY);
+    String changeType = text(header, at, CHANGE_TYPE);
     List<String> ids = new ArrayList<>();
-    for (Object id : list(header, "recordIds")) {
+    for (Object id : list(header, at, RECORD_IDS)) {
       ids.add(id.toString());
     }
     int fields = schema.avro().getFields().size();
-    Map<String, @Nullable Object> values = new LinkedHashMap<>();
+    EventValues values = new EventValues(schema);
     boolean reread = changeType.startsWith("GAP_");
     switch (changeType) {
       case "CREATE", "UNDELETE" -> {
-        for (EventSchema.Field f : schema.fields()) {
-          putWhole(values, f, record.get(f.position()), true);
+        List<EventSchema.Field> all = schema.fields();
+        for (int f = 0; f < all.size(); f++) {
+          putWhole(values, reader, f, all.get(f), record.get(all.get(f).position()), true);
         }
       }
       case "UPDATE" -> {
-        FieldBitmap changed = FieldBitmap.parse(strings(header, "changedFields"), fields, "changedFields");
-        FieldBitmap nulled = FieldBitmap.parse(strings(header, "nulledFields"), fields, "nulledFields");
-        FieldBitmap diff = FieldBitmap.parse(strings(header, "diffFields"), fields, "diffFields");
-        reread = !diff.isEmpty() | putChanged(values, schema, record, changed, nulled, diff);
+        FieldBitmap changed = FieldBitmap.parse(strings(header, at, CHANGED), fields, "changedFields");
+        FieldBitmap nulled = FieldBitmap.parse(strings(header, at, NULLED), fields, "nulledFields");
+        FieldBitmap diff = FieldBitmap.parse(strings(header, at, DIFF), fields, "diffFields");
+        reread = !diff.isEmpty() | putChanged(values, reader, schema, record, changed, nulled, diff);
       }
       case "DELETE" -> { }
       default -> reread = true;
     }
-    values.remove("id");
-    return new ChangeEvent(entity, List.copyOf(ids), changeType, number(header, "commitTimestamp"),
-        number(header, "commitNumber"), (int) number(header, "sequenceNumber"), text(header, "transactionKey"),
-        Collections.unmodifiableMap(values), reread);
+    return new ChangeEvent(entity, List.copyOf(ids), changeType, number(header, at, COMMIT_TIMESTAMP),
+        number(header, at, COMMIT_NUMBER), (int) number(header, at, SEQUENCE_NUMBER),
+        text(header, at, TRANSACTION_KEY), values, reread);
   }
 
   /** An update's changed fields into {@code values}; whether one of them has no value to write. */
-  private static boolean putChanged(Map<String, @Nullable Object> values, EventSchema schema, GenericRecord record,
-      FieldBitmap changed, FieldBitmap nulled, FieldBitmap diff) {
+  private static boolean putChanged(EventValues values, SchemaReader reader, EventSchema schema,
+      GenericRecord record, FieldBitmap changed, FieldBitmap nulled, FieldBitmap diff) {
     boolean missing = false;
-    for (EventSchema.Field f : schema.fields()) {
+    boolean anyParts = !changed.parts().isEmpty();
+    List<EventSchema.Field> fields = schema.fields();
+    for (int n = 0; n < fields.size(); n++) {
+      EventSchema.Field f = fields.get(n);
       int pos = f.position();
-      Object v = record.get(pos);
-      boolean partsNamed = changed.parts().containsKey(pos);
+      boolean partsNamed = anyParts && changed.parts().containsKey(pos);
       if ((!changed.has(pos) && !partsNamed) || diff.has(pos)) {
         continue; // unchanged, or sent as a diff (re-read)
       }
+      Object v = record.get(pos);
       if (v instanceof GenericRecord || (f.plain() == null && f.compound() != null)) {
         GenericRecord c = v instanceof GenericRecord r ? r : null;
+        int[] slots = reader.partSlots[n];
         for (int i = 0; i < f.parts().size(); i++) {
           if (!changed.hasPart(pos, i) || (diff.parts().containsKey(pos) && diff.hasPart(pos, i))) {
             continue;
@@ -185,17 +327,17 @@ public final class EventDecoder {
           EventSchema.Column part = f.parts().get(i);
           Object pv = c == null ? null : c.get(i);
           if (pv != null) {
-            values.put(part.cql(), part.kind().fromAvro(pv, part.type()));
+            put(values, slots[i], part.kind().fromAvro(pv, part.type()));
           } else if (nulled.hasPart(pos, i)) {
-            values.put(part.cql(), null);
+            put(values, slots[i], null);
           } else if (partsNamed) {
             missing = true;
           }
         }
       } else if (v != null) {
-        putWhole(values, f, v, false);
+        putWhole(values, reader, n, f, v, false);
       } else if (nulled.has(pos)) {
-        putWhole(values, f, null, false);
+        putWhole(values, reader, n, f, null, false);
       } else {
         missing = true;
       }
@@ -203,60 +345,76 @@ public final class EventDecoder {
     return missing;
   }
 
-  /** A field's value (or null) into its columns: its plain column, or each of its compound's parts. */
-  private static void putWhole(Map<String, @Nullable Object> values, EventSchema.Field f, @Nullable Object v,
-      boolean allColumns) {
+  /**
+   * A field's value (or null) into its columns: its plain column, or each of its compound's parts.
+   *
+   * @param n the field's place in {@link EventSchema#fields()}
+   */
+  private static void putWhole(EventValues values, SchemaReader reader, int n, EventSchema.Field f,
+      @Nullable Object v, boolean allColumns) {
     EventSchema.Column plain = f.plain();
+    int[] slots = reader.partSlots[n];
     if (v instanceof GenericRecord compound) {
       for (int i = 0; i < f.parts().size(); i++) {
         EventSchema.Column part = f.parts().get(i);
-        values.put(part.cql(), part.kind().fromAvro(compound.get(i), part.type()));
+        put(values, slots[i], part.kind().fromAvro(compound.get(i), part.type()));
       }
       if (plain != null && allColumns) {
-        values.put(plain.cql(), null);
+        put(values, reader.plainSlots[n], null);
       }
       return;
     }
     if (plain != null) {
-      values.put(plain.cql(), v == null ? null : plain.kind().fromAvro(v, plain.type()));
+      put(values, reader.plainSlots[n], v == null ? null : plain.kind().fromAvro(v, plain.type()));
     }
     if (v == null) {
-      for (EventSchema.Column part : f.parts()) {
-        values.put(part.cql(), null);
+      for (int slot : slots) {
+        put(values, slot, null);
       }
     }
   }
 
-  private static String text(GenericRecord header, String field) {
-    Object v = field(header, field);
+  /** A column's value into its slot; a column without one (the record's {@code id}) is not a value to write. */
+  private static void put(EventValues values, int slot, @Nullable Object v) {
+    if (slot >= 0) {
+      values.set(slot, v);
+    }
+  }
+
+  private static String text(GenericRecord header, int[] at, int field) {
+    Object v = field(header, at, field);
     if (v == null) {
-      throw new DataFormatException("a change event header has no " + field);
+      throw new DataFormatException("a change event header has no " + HEADER_FIELDS.get(field));
     }
     return v.toString();
   }
 
-  private static long number(GenericRecord header, String field) {
-    Object v = field(header, field);
+  private static long number(GenericRecord header, int[] at, int field) {
+    Object v = field(header, at, field);
     if (!(v instanceof Number n)) {
-      throw new DataFormatException("a change event header's " + field + " is not a number");
+      throw new DataFormatException("a change event header's " + HEADER_FIELDS.get(field) + " is not a number");
     }
     return n.longValue();
   }
 
-  private static List<?> list(GenericRecord header, String field) {
-    Object v = field(header, field);
+  private static List<?> list(GenericRecord header, int[] at, int field) {
+    Object v = field(header, at, field);
     if (v == null) {
       return List.of();
     }
     if (!(v instanceof List<?> l)) {
-      throw new DataFormatException("a change event header's " + field + " is not a list");
+      throw new DataFormatException("a change event header's " + HEADER_FIELDS.get(field) + " is not a list");
     }
     return l;
   }
 
-  private static List<CharSequence> strings(GenericRecord header, String field) {
-    List<CharSequence> out = new ArrayList<>();
-    for (Object o : list(header, field)) {
+  private static List<CharSequence> strings(GenericRecord header, int[] at, int field) {
+    List<?> items = list(header, at, field);
+    if (items.isEmpty()) {
+      return List.of();
+    }
+    List<CharSequence> out = new ArrayList<>(items.size());
+    for (Object o : items) {
       if (o != null) {
         out.add(o.toString());
       }
@@ -264,8 +422,8 @@ public final class EventDecoder {
     return out;
   }
 
-  private static @Nullable Object field(GenericRecord header, String name) {
-    Schema.Field f = header.getSchema().getField(name);
-    return f == null ? null : header.get(f.pos());
+  private static @Nullable Object field(GenericRecord header, int[] at, int field) {
+    int pos = at[field];
+    return pos < 0 ? null : header.get(pos);
   }
 }

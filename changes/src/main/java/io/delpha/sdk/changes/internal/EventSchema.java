@@ -59,12 +59,21 @@ public final class EventSchema {
   private final Schema schema;
   private final List<Field> fields;
   private final Map<String, Column> columns;
+  /** The columns' CQL names, in schema order: a column's slot is its place here. */
+  private final String[] slotNames;
+  private final Map<String, Integer> slots;
 
   private EventSchema(String id, Schema schema, List<Field> fields, Map<String, Column> columns) {
     this.id = id;
     this.schema = schema;
     this.fields = fields;
     this.columns = columns;
+    this.slotNames = columns.keySet().toArray(String[]::new);
+    Map<String, Integer> bySlot = new java.util.HashMap<>();
+    for (int i = 0; i < slotNames.length; i++) {
+      bySlot.put(slotNames[i], i);
+    }
+    this.slots = Map.copyOf(bySlot);
   }
 
   /**
@@ -324,5 +333,22 @@ public final class EventSchema {
    */
   public Map<String, Column> columns() {
     return columns;
+  }
+
+  /**
+   * @param cql a column's CQL name
+   * @return its slot: its place among {@link #columns()}, or -1 if the schema has no such column ({@code id})
+   */
+  public int slot(String cql) {
+    Integer slot = slots.get(cql);
+    return slot == null ? -1 : slot;
+  }
+
+  /**
+   * @param slot a column's slot, {@code 0 <= slot < columns().size()}
+   * @return the column's CQL name
+   */
+  public String slotName(int slot) {
+    return slotNames[slot];
   }
 }

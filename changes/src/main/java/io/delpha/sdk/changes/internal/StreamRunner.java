@@ -85,6 +85,12 @@ public final class StreamRunner {
   private final Recorder metrics;
   private final Map<String, EventSchema> schemas = new LinkedHashMap<>();
   private final Map<String, EventSchema> schemaOfEntity = new LinkedHashMap<>();
+  /** The last event's schema id and schema, entity, its table and schema: a stream's events repeat them. */
+  private @Nullable String lastSchemaId;
+  private @Nullable EventSchema lastSchema;
+  private @Nullable String lastEntity;
+  private @Nullable String lastTable;
+  private @Nullable EventSchema lastEntitySchema;
 
   private final AtomicLong eventsApplied = new AtomicLong();
   private final AtomicLong gapsReread = new AtomicLong();
@@ -616,9 +622,20 @@ public final class StreamRunner {
   }
 
   private void applyOne(ChangeEvent e, EventSchema schema, WriteClock clock) {
-    String table = table(e.entity());
+    String table;
+    if (e.entity().equals(lastEntity) && lastTable != null) {
+      table = lastTable; // the same instance each time: its hash is kept
+    } else {
+      table = table(e.entity());
+      lastEntity = e.entity();
+      lastTable = table;
+      lastEntitySchema = null;
+    }
     writer.ensure(table, schema);
-    schemaOfEntity.put(e.entity(), schema);
+    if (schema != lastEntitySchema) {
+      schemaOfEntity.put(e.entity(), schema);
+      lastEntitySchema = schema;
+    }
     long ts = clock.next(e.commitTimestamp(), e.sequenceNumber());
     if (e.overflow()) {
       resync(e.entity(), schema, table, ts);
@@ -714,8 +731,13 @@ public final class StreamRunner {
   }
 
   private EventSchema schema(PubSubSession s, String id) {
+    if (id.equals(lastSchemaId) && lastSchema != null) {
+      return lastSchema;
+    }
     EventSchema known = schemas.get(id);
     if (known != null) {
+      lastSchemaId = id;
+      lastSchema = known;
       return known;
     }
     String json = metrics.call(SERVICE, "get_schema", () -> connection.schema(s, id)).getSchemaJson();

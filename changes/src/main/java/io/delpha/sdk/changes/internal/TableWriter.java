@@ -129,9 +129,31 @@ public final class TableWriter {
    * @param codecs by bind index, the codec of the type's Java class
    * @param byClass by bind index, whether the codec is looked up by the value's class instead (a type without one)
    * @param text by bind index, whether the column is text (a string bound as its UTF-8 bytes)
+   * @param conversions by bind index, how a value is made the type's ({@link #convert})
+   * @param classes by bind index, the Java class a value must be of once converted, or {@code null} for any
    */
   private record Insert(Map<String, DataType> columns, PreparedStatement statement, Map<String, Integer> index,
-      DataType[] types, TypeCodec<?>[] codecs, boolean[] byClass, boolean[] text) {}
+      DataType[] types, TypeCodec<?>[] codecs, boolean[] byClass, boolean[] text, Conversion[] conversions,
+      @Nullable Class<?>[] classes) {}
+
+  /** How a value is made a column type's, by the type (the table may predate the stream). */
+  private enum Conversion {
+    /** Text: any value as its {@code toString()}. */
+    TEXT,
+    /** Decimal: a number by its decimal text. */
+    DECIMAL,
+    /** Double: a number's double value. */
+    DOUBLE,
+    /** Bigint: an int widened. */
+    BIGINT,
+    /** Any other type: the value as it is. */
+    NONE
+  }
+
+  /** The insert and schema whose slots {@link #binds} are of, and by slot, the bind index (-1 for none). */
+  private @Nullable Insert bindsInsert;
+  private @Nullable EventSchema bindsSchema;
+  private int[] binds = new int[0];
 
   /**
    * @param cql the host's executor
@@ -256,23 +278,59 @@ public final class TableWriter {
     }
     BoundStatementBuilder b = insert.statement.boundStatementBuilder();
     b.setBytesUnsafe(0, utf8(id));
-    for (Map.Entry<String, @Nullable Object> e : values.entrySet()) {
-      Integer i = insert.index.get(e.getKey());
-      if (i == null) {
-        continue; // a re-read's field the table was not given (the event schema did not name it)
+    if (values instanceof EventValues event) {
+      int[] slots = binds(insert, event.schema());
+      for (int slot = 0; slot < slots.length; slot++) {
+        int i = slots[slot];
+        if (i < 0 || !event.isSet(slot)) {
+          continue;
+        }
+        Object v = event.value(slot);
+        if (newRecord && v == null) {
+          continue; // left unset: no tombstone for a field a new record does not have
+        }
+        bind(b, insert, i, v, table, event.schema().slotName(slot));
       }
-      if (newRecord && e.getValue() == null) {
-        continue; // left unset: no tombstone for a field a new record does not have
-      }
-      Object v = convert(e.getValue(), insert.types[i], table, e.getKey());
-      if (v instanceof String text && insert.text[i]) {
-        b.setBytesUnsafe(i, utf8(text));
-      } else {
-        setValue(b, i, v, insert.byClass[i] ? null : insert.codecs[i]);
+    } else {
+      for (Map.Entry<String, @Nullable Object> e : values.entrySet()) {
+        Integer i = insert.index.get(e.getKey());
+        if (i == null) {
+          continue; // a re-read's field the table was not given (the event schema did not name it)
+        }
+        if (newRecord && e.getValue() == null) {
+          continue; // left unset: no tombstone for a field a new record does not have
+        }
+        bind(b, insert, i, e.getValue(), table, e.getKey());
       }
     }
     b.set(insert.types.length - 1, timestamp, TypeCodecs.BIGINT);
     add(b.setIdempotence(true).build());
+  }
+
+  /** Binds a value, converted to the column's type, at its index. */
+  private void bind(BoundStatementBuilder b, Insert insert, int i, @Nullable Object value, String table,
+      String column) {
+    Object v = convert(value, insert, i, table, column);
+    if (v instanceof String text && insert.text[i]) {
+      b.setBytesUnsafe(i, utf8(text));
+    } else {
+      setValue(b, i, v, insert.byClass[i] ? null : insert.codecs[i]);
+    }
+  }
+
+  /** By slot of the schema, the insert's bind index of the column (-1 for a column it lacks): kept for the last pair. */
+  private int[] binds(Insert insert, EventSchema schema) {
+    if (insert != bindsInsert || schema != bindsSchema) {
+      int[] slots = new int[schema.columns().size()];
+      for (int slot = 0; slot < slots.length; slot++) {
+        Integer i = insert.index.get(schema.slotName(slot));
+        slots[slot] = i == null ? -1 : i;
+      }
+      binds = slots;
+      bindsInsert = insert;
+      bindsSchema = schema;
+    }
+    return binds;
   }
 
   /** The prepared INSERT of every column of a table, with each value's type and codec. */
@@ -294,10 +352,16 @@ public final class TableWriter {
     TypeCodec<?>[] codecs = new TypeCodec<?>[vars.size()];
     boolean[] byClass = new boolean[vars.size()];
     boolean[] isText = new boolean[vars.size()];
+    Conversion[] conversions = new Conversion[vars.size()];
+    Class<?>[] classes = new Class<?>[vars.size()];
     for (int i = 0; i < vars.size(); i++) {
       DataType t = vars.get(i).getType();
       types[i] = t;
       isText[i] = t.equals(DataTypes.TEXT);
+      conversions[i] = t.equals(DataTypes.TEXT) ? Conversion.TEXT : t.equals(DataTypes.DECIMAL) ? Conversion.DECIMAL
+          : t.equals(DataTypes.DOUBLE) ? Conversion.DOUBLE : t.equals(DataTypes.BIGINT) ? Conversion.BIGINT
+          : Conversion.NONE;
+      classes[i] = javaClass(t);
       byClass[i] = javaClass(t) == null && !t.equals(DataTypes.DECIMAL);
       codecs[i] = byClass[i] ? TypeCodecs.TEXT : registry.codecFor(t);
     }
@@ -305,7 +369,7 @@ public final class TableWriter {
     for (int i = 0; i < names.size(); i++) {
       index.put(names.get(i), i + 1);
     }
-    return new Insert(columns, p, Map.copyOf(index), types, codecs, byClass, isText);
+    return new Insert(columns, p, Map.copyOf(index), types, codecs, byClass, isText, conversions, classes);
   }
 
   /**
@@ -606,25 +670,40 @@ public final class TableWriter {
     return cause instanceof DelphaException d ? d : DriverErrors.onRequest(cause);
   }
 
-  /** A column's value as the driver binds it to the table's type (the table may predate the stream). */
-  private @Nullable Object convert(@Nullable Object v, DataType type, String table, String column) {
+  /**
+   * A column's value as the driver binds it to the table's type (the table may predate the stream): text from any
+   * value, a decimal or double from any number, a bigint from an int; any other value must be of the type's class.
+   */
+  private @Nullable Object convert(@Nullable Object v, Insert insert, int i, String table, String column) {
     if (v == null) {
       return null;
     }
-    if (type.equals(DataTypes.TEXT) && !(v instanceof String)) {
-      return v.toString();
+    switch (insert.conversions[i]) {
+      case TEXT -> {
+        if (!(v instanceof String)) {
+          return v.toString();
+        }
+      }
+      case DECIMAL -> {
+        if (v instanceof Number n) {
+          return new BigDecimal(n.toString());
+        }
+      }
+      case DOUBLE -> {
+        if (v instanceof Number n) {
+          return n.doubleValue();
+        }
+      }
+      case BIGINT -> {
+        if (v instanceof Integer n) {
+          return n.longValue();
+        }
+      }
+      case NONE -> { }
     }
-    if (type.equals(DataTypes.DECIMAL) && v instanceof Number n) {
-      return new BigDecimal(n.toString());
-    }
-    if (type.equals(DataTypes.DOUBLE) && v instanceof Number n) {
-      return n.doubleValue();
-    }
-    if (type.equals(DataTypes.BIGINT) && v instanceof Integer i) {
-      return i.longValue();
-    }
-    Class<?> want = javaClass(type);
+    Class<?> want = insert.classes[i];
     if (want != null && !want.isInstance(v)) {
+      DataType type = insert.types[i];
       throw new InvalidInputException("column " + column + " of " + keyspace + "." + table + " is "
           + type.asCql(false, true).toLowerCase(Locale.ROOT) + ", which cannot hold the field's "
           + v.getClass().getSimpleName() + " values; drop the column or give the stream another table");

@@ -200,6 +200,61 @@ public class ChangeEventDecodingTest {
   }
 
   @Test
+  @DisplayName("a map or a later array block claiming more items than the event has bytes is refused; a small map "
+      + "decodes")
+  void mapAndBlockClaimsBounded() throws IOException {
+    EventSchema hostile = EventSchema.parse("m", eventSchema("", "{\"name\":\"Tags__c\",\"type\":{\"type\":\"map\","
+        + "\"values\":\"long\"}}"), 1 << 20, 16);
+    org.apache.avro.Schema avro = hostile.avro();
+    org.apache.avro.generic.GenericRecord header = new org.apache.avro.generic.GenericData.Record(
+        avro.getField("ChangeEventHeader").schema());
+    header.put("entityName", "Account");
+    header.put("recordIds", List.of("001xx000003DGb2AAG"));
+    header.put("changeType", new org.apache.avro.generic.GenericData.EnumSymbol(
+        header.getSchema().getField("changeType").schema(), "CREATE"));
+    header.put("changeOrigin", "");
+    header.put("transactionKey", "k");
+    header.put("sequenceNumber", 1);
+    header.put("commitTimestamp", 1_740_816_000_000L);
+    header.put("commitNumber", 1L);
+    header.put("commitUser", "005xx000001X8Uz");
+    header.put("nulledFields", List.of());
+    header.put("diffFields", List.of());
+    header.put("changedFields", List.of());
+    org.apache.avro.generic.GenericRecord event = new org.apache.avro.generic.GenericData.Record(avro);
+    event.put("ChangeEventHeader", header);
+    event.put("Tags__c", java.util.Map.of("a", 1L));
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    org.apache.avro.io.BinaryEncoder enc = org.apache.avro.io.EncoderFactory.get().binaryEncoder(out, null);
+    new org.apache.avro.generic.GenericDatumWriter<org.apache.avro.generic.GenericRecord>(avro).write(event, enc);
+    enc.flush();
+    byte[] valid = out.toByteArray();
+    assertThat(EventDecoder.decode(hostile, valid).values()).containsEntry("tags__c", "{a=1}");
+    // the map is the last field: its block (count 1, "a", 1) and end (0) are the last 5 bytes
+    byte[] prefix = java.util.Arrays.copyOf(valid, valid.length - 5);
+    for (long[] blocks : List.of(new long[] {1L << 30}, new long[] {Integer.MAX_VALUE - 8L},
+        new long[] {1, 1L << 30}, new long[] {(1L << 32) + 1})) {
+      java.io.ByteArrayOutputStream hostileOut = new java.io.ByteArrayOutputStream();
+      hostileOut.writeBytes(prefix);
+      org.apache.avro.io.BinaryEncoder h = org.apache.avro.io.EncoderFactory.get().binaryEncoder(hostileOut, null);
+      for (long claim : blocks) {
+        h.writeLong(claim);
+        for (int i = 0; i < Math.min(claim, 3); i++) {
+          h.writeString("k" + i);
+          h.writeLong(i);
+        }
+      }
+      h.flush();
+      byte[] payload = hostileOut.toByteArray();
+      // a claim Avro allows (at most 2^31 - 9 items) is refused by ours; a larger one by Avro's own limit
+      long last = blocks[blocks.length - 1];
+      assertThatThrownBy(() -> EventDecoder.decode(hostile, payload)).as("blocks %s", java.util.Arrays.toString(blocks))
+          .isInstanceOf(DataFormatException.class)
+          .hasMessageContaining(last <= Integer.MAX_VALUE - 8L ? "array or map items or more" : "not of its schema");
+    }
+  }
+
+  @Test
   @DisplayName("a payload whose arrays claim more items than it has bytes is refused before Avro sizes the array; "
       + "a valid event of the real AccountChangeEvent schema still decodes")
   void itemClaimsBounded() throws IOException {
