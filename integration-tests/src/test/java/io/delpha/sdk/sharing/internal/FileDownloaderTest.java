@@ -297,5 +297,15 @@ class FileDownloaderTest {
         assertThat(left.map(p -> p.getFileName().toString())).containsExactly("whole.parquet");
       }
     }
+    // an encrypted footer's file (PARE at both ends) is named as such: a share serves no keys to read it with
+    byte[] encrypted = Arrays.copyOf(parquet, parquet.length);
+    encrypted[3] = 'E';
+    encrypted[encrypted.length - 1] = 'E';
+    FileAction sealed = serve("sealed", encrypted, encrypted.length);
+    Path sealedTarget = dir.resolve("cache").resolve("sealed.parquet");
+    assertThatThrownBy(() -> downloader.downloadTo(sealed, new UrlRefresher(() -> List.of(sealed), "t"), "t",
+        sealedTarget)).isInstanceOf(DataFormatException.class).hasMessageContaining("encrypted footer (PARE magic)")
+        .hasMessageContaining("serves no keys");
+    assertThat(sealedTarget).doesNotExist();
   }
 }

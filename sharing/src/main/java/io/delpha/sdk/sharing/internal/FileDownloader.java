@@ -14,6 +14,7 @@ import io.delpha.sdk.parquet.ReadOptions;
 import io.delpha.sdk.parquet.ColumnBatch;
 import io.delpha.sdk.parquet.ColumnBatchReader;
 import io.delpha.sdk.parquet.RowSchema;
+import io.delpha.sdk.parquet.internal.ParquetMagic;
 import io.delpha.sdk.sharing.internal.QueryResponse.FileAction;
 import java.io.IOException;
 import java.io.InputStream;
@@ -352,9 +353,9 @@ public final class FileDownloader {
             }
             long got = Files.size(spool);
             requireWhole(got);
-            if (!hasMagicAtBothEnds(spool, got)) {
-              throw new DataFormatException(name + " is not a Parquet file (" + got + " bytes without the PAR1 "
-                  + "magic at both ends)");
+            String notPlain = notPlainParquet(spool, got);
+            if (notPlain != null) {
+              throw new DataFormatException(name + " " + notPlain);
             }
             Files.move(spool, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             spool = null;
@@ -488,17 +489,28 @@ public final class FileDownloader {
         + "does not follow: to plain http from https, to a URL it cannot read, or past a chain of 5 redirects");
   }
 
-  private static boolean hasMagicAtBothEnds(Path file, long size) throws IOException {
-    if (size < 12) { // the magic, the footer's length, the magic
-      return false;
-    }
-    try (SeekableByteChannel ch = Files.newByteChannel(file)) {
-      if (!ParquetRows.startsWithMagic(Channels.newInputStream(ch))) {
-        return false;
+  /**
+   * Why a file is not a Parquet file a share's reads can open, or {@code null} if it is: {@code PAR1} at both ends. A
+   * file with an encrypted footer ({@code PARE}) is named as such: a share serves no keys to decrypt it.
+   */
+  private static @Nullable String notPlainParquet(Path file, long size) throws IOException {
+    byte[] start = new byte[0];
+    byte[] end = new byte[0];
+    if (size >= ParquetMagic.MIN_FILE_BYTES) {
+      try (SeekableByteChannel ch = Files.newByteChannel(file)) {
+        start = Channels.newInputStream(ch).readNBytes(ParquetMagic.LENGTH);
+        ch.position(size - ParquetMagic.LENGTH);
+        end = Channels.newInputStream(ch).readNBytes(ParquetMagic.LENGTH);
       }
-      ch.position(size - 4);
-      return ParquetRows.startsWithMagic(Channels.newInputStream(ch));
     }
+    if (ParquetMagic.plain(start, 0) && ParquetMagic.plain(end, 0)) {
+      return null;
+    }
+    if (ParquetMagic.encrypted(start, 0) && ParquetMagic.encrypted(end, 0)) {
+      return "is a Parquet file with an encrypted footer (PARE magic), which a share's reads cannot decrypt: Delta "
+          + "Sharing serves no keys";
+    }
+    return "is not a Parquet file (" + size + " bytes without the PAR1 magic at both ends)";
   }
 
   /** A reader of the file in {@code buffer}, which goes back to {@code space} when the reader closes. */
