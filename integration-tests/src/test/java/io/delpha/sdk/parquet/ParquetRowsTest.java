@@ -410,7 +410,7 @@ class ParquetRowsTest {
   }
 
   @Test
-  @DisplayName("startsWithMagic recognises the PAR1 header; Parquet read from a stream works")
+  @DisplayName("startsWithMagic recognises the PAR1 header, startsWithEncryptedMagic PARE; Parquet read from a stream works")
   void magicAndStreams() throws Exception {
     Path file = tmp.resolve("m.parquet");
     try (RowWriter w = ParquetRows.writer(file, ALL_TYPES, WriteOptions.defaults())) {
@@ -420,6 +420,9 @@ class ParquetRowsTest {
     assertThat(ParquetRows.startsWithMagic(new ByteArrayInputStream(bytes))).isTrue();
     assertThat(ParquetRows.startsWithMagic(new ByteArrayInputStream("PAR".getBytes(StandardCharsets.US_ASCII)))).isFalse();
     assertThat(ParquetRows.startsWithMagic(new ByteArrayInputStream(HexFormat.of().parseHex("504b0304")))).isFalse();
+    assertThat(ParquetRows.startsWithEncryptedMagic(new ByteArrayInputStream("PARE".getBytes(StandardCharsets.US_ASCII))))
+        .isTrue();
+    assertThat(ParquetRows.startsWithEncryptedMagic(new ByteArrayInputStream(bytes))).isFalse();
     try (RowReader r = ParquetRows.read(new ByteArrayInputStream(bytes), "upload.parquet")) {
       assertThat(r.stream().toList()).containsExactlyElementsOf(sampleRows());
     }

@@ -594,6 +594,19 @@ public final class ParquetRows {
     }
   }
 
+  /**
+   * @param content the start of a file or object (at least 4 bytes)
+   * @return whether it starts with {@code PARE}, the magic bytes of a Parquet file whose footer is encrypted (read
+   *     with {@link ReadOptions#decryption()} keys)
+   */
+  public static boolean startsWithEncryptedMagic(InputStream content) {
+    try {
+      return ParquetMagic.encrypted(content.readNBytes(ParquetMagic.LENGTH), 0);
+    } catch (IOException e) {
+      throw new DelphaException("cannot read the start of the content: " + e.getMessage(), e);
+    }
+  }
+
   static void checkMagic(Path file, String source) {
     try (InputStream in = Files.newInputStream(file)) {
       checkMagic(in.readNBytes(ParquetMagic.LENGTH), Files.size(file), source);

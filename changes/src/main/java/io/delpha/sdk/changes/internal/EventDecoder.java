@@ -29,8 +29,9 @@ public final class EventDecoder {
   private EventDecoder() {}
 
   /**
-   * Avro's reader of one schema, with the event's arrays and maps held to its bytes: Avro sizes a collection from the
-   * count its block claims (a few bytes may claim two billion items) before it reads one. Every item of an accepted
+   * Avro's reader of one schema, with the event's arrays, maps, strings and bytes held to its bytes: Avro sizes a
+   * collection from the count its block claims (a few bytes may claim two billion items) before it reads one, and a
+   * string from its length before it reads it. Every item of an accepted
    * schema takes a byte at least ({@link EventSchema} refuses arrays of items that take none; a map entry has its key),
    * so an event whose collections claim more items, in all, than it has bytes is not one a writer made: the decoder
    * Avro reads from ({@link Bounded}) refuses the claim before Avro sees it. Avro's fast reader (a reader compiled for
@@ -118,7 +119,7 @@ public final class EventDecoder {
 
   /**
    * The binary decoder Avro reads an event from, refusing collection blocks that claim more items, over the event, than
-   * it has bytes (before Avro allocates for them).
+   * it has bytes, and strings or bytes values longer than the event (before Avro allocates for them).
    */
   private static final class Bounded extends Decoder {
     private BinaryDecoder in = DecoderFactory.get().binaryDecoder(new byte[0], null);
@@ -202,29 +203,52 @@ public final class EventDecoder {
       return in.readDouble();
     }
 
+    /**
+     * A string's or bytes' length, read and held to the event's bytes: Avro allocates what a length claims before it
+     * reads (up to 2 GiB for a few bytes), so a length beyond the event is refused first.
+     */
+    private int length(String what) throws IOException {
+      long n = in.readLong();
+      if (n < 0 || n > bytes) {
+        throw new DataFormatException("a change event of schema " + schemaId + " claims a " + what + " of " + n
+            + " bytes in its " + bytes + " bytes");
+      }
+      return (int) n;
+    }
+
     @Override
     public Utf8 readString(@Nullable Utf8 old) throws IOException {
-      return in.readString(old);
+      int length = length("string");
+      Utf8 result = old != null ? old : new Utf8();
+      result.setByteLength(length);
+      if (length != 0) {
+        in.readFixed(result.getBytes(), 0, length);
+      }
+      return result;
     }
 
     @Override
     public String readString() throws IOException {
-      return in.readString();
+      return readString(null).toString();
     }
 
     @Override
     public void skipString() throws IOException {
-      in.skipString();
+      in.skipFixed(length("string"));
     }
 
     @Override
     public ByteBuffer readBytes(@Nullable ByteBuffer old) throws IOException {
-      return in.readBytes(old);
+      int length = length("bytes value");
+      ByteBuffer result = old != null && length <= old.capacity() ? old.clear() : ByteBuffer.allocate(length);
+      in.readFixed(result.array(), result.position(), length);
+      result.limit(length);
+      return result;
     }
 
     @Override
     public void skipBytes() throws IOException {
-      in.skipBytes();
+      in.skipFixed(length("bytes value"));
     }
 
     @Override
@@ -258,19 +282,8 @@ public final class EventDecoder {
    * @throws DataFormatException if the payload is not an event of the schema
    */
   public static ChangeEvent decode(EventSchema schema, byte[] payload) {
-    GenericRecord record;
-    SchemaReader reader = READER.get();
-    try {
-      if (reader == null || reader.schema != schema) {
-        reader = new SchemaReader(schema);
-        READER.set(reader);
-      }
-      record = reader.read(payload);
-    } catch (IOException | AvroRuntimeException | ClassCastException | IndexOutOfBoundsException
-        | NegativeArraySizeException | UnsupportedOperationException e) {
-      // UnsupportedOperationException: Avro's own refusal of a collection of more than 2^31 - 9 items
-      throw new DataFormatException("a change event is not of its schema " + schema.id() + ": " + e, e);
-    }
+    GenericRecord record = record(schema, payload);
+    SchemaReader reader = java.util.Objects.requireNonNull(READER.get());
     GenericRecord header = (GenericRecord) record.get(0);
     int[] at = reader.headerPositions(header.getSchema());
     String entity = text(header, at, ENTITY);
@@ -301,6 +314,31 @@ public final class EventDecoder {
     return new ChangeEvent(entity, List.copyOf(ids), changeType, number(header, at, COMMIT_TIMESTAMP),
         number(header, at, COMMIT_NUMBER), (int) number(header, at, SEQUENCE_NUMBER),
         text(header, at, TRANSACTION_KEY), values, reread);
+  }
+
+  /**
+   * The event's Avro record, as Avro's generic reader reads it, its collections held to the payload's bytes; leaves
+   * the schema's reader as this thread's.
+   *
+   * @param schema the event's schema
+   * @param payload its Avro binary encoding
+   * @return the record
+   * @throws DataFormatException if the payload is not an event of the schema, has bytes after it, or claims more
+   *     collection items than it has bytes
+   */
+  public static GenericRecord record(EventSchema schema, byte[] payload) {
+    SchemaReader reader = READER.get();
+    try {
+      if (reader == null || reader.schema != schema) {
+        reader = new SchemaReader(schema);
+        READER.set(reader);
+      }
+      return reader.read(payload);
+    } catch (IOException | AvroRuntimeException | ClassCastException | IndexOutOfBoundsException
+        | NegativeArraySizeException | UnsupportedOperationException e) {
+      // UnsupportedOperationException: Avro's own refusal of a collection of more than 2^31 - 9 items
+      throw new DataFormatException("a change event is not of its schema " + schema.id() + ": " + e, e);
+    }
   }
 
   /** An update's changed fields into {@code values}; whether one of them has no value to write. */

@@ -79,10 +79,10 @@ public final class EventSchema {
   /**
    * @param id the schema id
    * @param json the schema's JSON, as {@code GetSchema} answers
-   * @param maxChars the longest schema text accepted
+   * @param maxChars the longest schema text accepted, and the largest {@code fixed} (an answer's bytes at most)
    * @param maxDepth the deepest JSON nesting accepted
    * @return the schema
-   * @throws ResponseLimitException if the text is longer or nests deeper
+   * @throws ResponseLimitException if the text is longer, nests deeper, or has a larger {@code fixed}
    * @throws DataFormatException if it is not a change event's Avro schema
    */
   public static EventSchema parse(String id, String json, long maxChars, int maxDepth) {
@@ -101,7 +101,7 @@ public final class EventSchema {
     } catch (SchemaParseException | IllegalArgumentException e) {
       throw new DataFormatException("the Pub/Sub API's schema " + id + " is not an Avro schema: " + e.getMessage(), e);
     }
-    new TypeCheck(id, json.length(), maxDepth).shape(schema, 1);
+    new TypeCheck(id, json.length(), maxDepth, maxChars).shape(schema, 1);
     if (schema.getType() != Schema.Type.RECORD || schema.getField(HEADER) == null
         || schema.getField(HEADER).pos() != 0 || nonNull(schema.getField(HEADER).schema()).getType()
             != Schema.Type.RECORD) {
@@ -157,13 +157,16 @@ public final class EventSchema {
     private final String id;
     private final long maxSize;
     private final int maxDepth;
+    /** The largest {@code fixed} accepted: an event's bytes at most (Avro allocates a fixed before it reads it). */
+    private final long maxFixed;
     private final Map<Schema, Shape> named = new java.util.IdentityHashMap<>();
     private final java.util.Set<Schema> walking = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
-    TypeCheck(String id, long maxSize, int maxDepth) {
+    TypeCheck(String id, long maxSize, int maxDepth, long maxFixed) {
       this.id = id;
       this.maxSize = maxSize;
       this.maxDepth = maxDepth;
+      this.maxFixed = maxFixed;
     }
 
     /** A type's shape; {@code level} is where it is reached, a breach of the depth thrown as soon as it is seen. */
@@ -228,7 +231,13 @@ public final class EventSchema {
           yield new Shape(depth + 1, size, false, free); // the branch's index takes a byte
         }
         case NULL -> new Shape(1, 1, true, false);
-        case FIXED -> new Shape(1, 1, type.getFixedSize() == 0, false);
+        case FIXED -> {
+          if (type.getFixedSize() > maxFixed) {
+            throw new ResponseLimitException("maxBodyBytes", "the Pub/Sub API's schema " + id + " has a fixed of "
+                + type.getFixedSize() + " bytes, more than the " + maxFixed + " bytes an answer may have", null);
+          }
+          yield new Shape(1, 1, type.getFixedSize() == 0, false);
+        }
         default -> new Shape(1, 1, false, false); // an enum's index, a number, a boolean, a length: a byte at least
       };
       if (type.getType() == Schema.Type.RECORD) {

@@ -200,6 +200,28 @@ public class ChangeEventDecodingTest {
   }
 
   @Test
+  @DisplayName("a string longer than its event is refused before Avro allocates it; a schema's fixed larger than an "
+      + "answer may be is refused")
+  void lengthClaimsBounded() throws IOException {
+    EventSchema account = EventSchema.parse("a", schema("AccountChangeEvent.avsc"), 1 << 20, 16);
+    for (long claim : List.of(1L << 28, 300L)) {
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      org.apache.avro.io.BinaryEncoder enc = org.apache.avro.io.EncoderFactory.get().binaryEncoder(out, null);
+      enc.writeLong(claim); // entityName's length
+      enc.writeFixed("Account".getBytes(StandardCharsets.UTF_8));
+      enc.flush();
+      byte[] payload = out.toByteArray();
+      assertThatThrownBy(() -> EventDecoder.decode(account, payload)).as("claim %s", claim)
+          .isInstanceOf(DataFormatException.class).hasMessageContaining("claims a string of " + claim + " bytes");
+    }
+    String big = eventSchema("", "{\"name\":\"Blob__c\",\"type\":{\"type\":\"fixed\",\"name\":\"Big\","
+        + "\"size\":2000000000}}");
+    assertThatThrownBy(() -> EventSchema.parse("big", big, 1 << 20, 16)).isInstanceOf(ResponseLimitException.class)
+        .hasMessageContaining("a fixed of 2000000000 bytes")
+        .satisfies(e -> assertThat(((ResponseLimitException) e).limit()).isEqualTo("maxBodyBytes"));
+  }
+
+  @Test
   @DisplayName("a map or a later array block claiming more items than the event has bytes is refused; a small map "
       + "decodes")
   void mapAndBlockClaimsBounded() throws IOException {

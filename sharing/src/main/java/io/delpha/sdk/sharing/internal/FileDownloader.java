@@ -14,7 +14,6 @@ import io.delpha.sdk.parquet.ReadOptions;
 import io.delpha.sdk.parquet.ColumnBatch;
 import io.delpha.sdk.parquet.ColumnBatchReader;
 import io.delpha.sdk.parquet.RowSchema;
-import io.delpha.sdk.parquet.internal.ParquetMagic;
 import io.delpha.sdk.sharing.internal.QueryResponse.FileAction;
 import java.io.IOException;
 import java.io.InputStream;
@@ -494,21 +493,20 @@ public final class FileDownloader {
    * file with an encrypted footer ({@code PARE}) is named as such: a share serves no keys to decrypt it.
    */
   private static @Nullable String notPlainParquet(Path file, long size) throws IOException {
-    byte[] start = new byte[0];
-    byte[] end = new byte[0];
-    if (size >= ParquetMagic.MIN_FILE_BYTES) {
+    if (size >= 12) { // the magic, the footer's length, the magic
       try (SeekableByteChannel ch = Files.newByteChannel(file)) {
-        start = Channels.newInputStream(ch).readNBytes(ParquetMagic.LENGTH);
-        ch.position(size - ParquetMagic.LENGTH);
-        end = Channels.newInputStream(ch).readNBytes(ParquetMagic.LENGTH);
+        boolean plain = ParquetRows.startsWithMagic(Channels.newInputStream(ch));
+        ch.position(0);
+        boolean encrypted = !plain && ParquetRows.startsWithEncryptedMagic(Channels.newInputStream(ch));
+        ch.position(size - 4);
+        if (plain && ParquetRows.startsWithMagic(Channels.newInputStream(ch))) {
+          return null;
+        }
+        if (encrypted && ParquetRows.startsWithEncryptedMagic(Channels.newInputStream(ch))) {
+          return "is a Parquet file with an encrypted footer (PARE magic), which a share's reads cannot decrypt: "
+              + "Delta Sharing serves no keys";
+        }
       }
-    }
-    if (ParquetMagic.plain(start, 0) && ParquetMagic.plain(end, 0)) {
-      return null;
-    }
-    if (ParquetMagic.encrypted(start, 0) && ParquetMagic.encrypted(end, 0)) {
-      return "is a Parquet file with an encrypted footer (PARE magic), which a share's reads cannot decrypt: Delta "
-          + "Sharing serves no keys";
     }
     return "is not a Parquet file (" + size + " bytes without the PAR1 magic at both ends)";
   }
