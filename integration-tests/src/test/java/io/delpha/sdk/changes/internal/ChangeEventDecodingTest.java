@@ -227,30 +227,7 @@ public class ChangeEventDecodingTest {
   void mapAndBlockClaimsBounded() throws IOException {
     EventSchema hostile = EventSchema.parse("m", eventSchema("", "{\"name\":\"Tags__c\",\"type\":{\"type\":\"map\","
         + "\"values\":\"long\"}}"), 1 << 20, 16);
-    org.apache.avro.Schema avro = hostile.avro();
-    org.apache.avro.generic.GenericRecord header = new org.apache.avro.generic.GenericData.Record(
-        avro.getField("ChangeEventHeader").schema());
-    header.put("entityName", "Account");
-    header.put("recordIds", List.of("001xx000003DGb2AAG"));
-    header.put("changeType", new org.apache.avro.generic.GenericData.EnumSymbol(
-        header.getSchema().getField("changeType").schema(), "CREATE"));
-    header.put("changeOrigin", "");
-    header.put("transactionKey", "k");
-    header.put("sequenceNumber", 1);
-    header.put("commitTimestamp", 1_740_816_000_000L);
-    header.put("commitNumber", 1L);
-    header.put("commitUser", "005xx000001X8Uz");
-    header.put("nulledFields", List.of());
-    header.put("diffFields", List.of());
-    header.put("changedFields", List.of());
-    org.apache.avro.generic.GenericRecord event = new org.apache.avro.generic.GenericData.Record(avro);
-    event.put("ChangeEventHeader", header);
-    event.put("Tags__c", java.util.Map.of("a", 1L));
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    org.apache.avro.io.BinaryEncoder enc = org.apache.avro.io.EncoderFactory.get().binaryEncoder(out, null);
-    new org.apache.avro.generic.GenericDatumWriter<org.apache.avro.generic.GenericRecord>(avro).write(event, enc);
-    enc.flush();
-    byte[] valid = out.toByteArray();
+    byte[] valid = created(hostile.avro(), "Tags__c", java.util.Map.of("a", 1L));
     assertThat(EventDecoder.decode(hostile, valid).values()).containsEntry("tags__c", "{a=1}");
     // the map is the last field: its block (count 1, "a", 1) and end (0) are the last 5 bytes
     byte[] prefix = java.util.Arrays.copyOf(valid, valid.length - 5);
@@ -295,7 +272,14 @@ public class ChangeEventDecodingTest {
           .isInstanceOf(DataFormatException.class);
     }
 
-    org.apache.avro.Schema avro = account.avro();
+    byte[] payload = created(account.avro(), "Name", "Acme");
+    ChangeEvent decoded = EventDecoder.decode(account, payload);
+    assertThat(decoded.recordIds()).containsExactly("001xx000003DGb2AAG");
+    assertThat(decoded.changeType()).isEqualTo("CREATE");
+    assertThat(decoded.values()).containsEntry("name", "Acme");
+  }
+  /** A CREATE of one Account record, setting {@code field} to {@code value}, encoded by Avro's writer. */
+  private static byte[] created(org.apache.avro.Schema avro, String field, Object value) throws IOException {
     org.apache.avro.generic.GenericRecord header = new org.apache.avro.generic.GenericData.Record(
         avro.getField("ChangeEventHeader").schema());
     header.put("entityName", "Account");
@@ -313,14 +297,11 @@ public class ChangeEventDecodingTest {
     header.put("changedFields", List.of());
     org.apache.avro.generic.GenericRecord event = new org.apache.avro.generic.GenericData.Record(avro);
     event.put("ChangeEventHeader", header);
-    event.put("Name", "Acme");
+    event.put(field, value);
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
     org.apache.avro.io.BinaryEncoder enc = org.apache.avro.io.EncoderFactory.get().binaryEncoder(out, null);
     new org.apache.avro.generic.GenericDatumWriter<org.apache.avro.generic.GenericRecord>(avro).write(event, enc);
     enc.flush();
-    ChangeEvent decoded = EventDecoder.decode(account, out.toByteArray());
-    assertThat(decoded.recordIds()).containsExactly("001xx000003DGb2AAG");
-    assertThat(decoded.changeType()).isEqualTo("CREATE");
-    assertThat(decoded.values()).containsEntry("name", "Acme");
+    return out.toByteArray();
   }
 }
