@@ -130,11 +130,11 @@ public final class TableWriter {
    * @param byClass by bind index, whether the codec is looked up by the value's class instead (a type without one)
    * @param text by bind index, whether the column is text (a string bound as its UTF-8 bytes)
    * @param conversions by bind index, how a value is made the type's ({@link #convert})
-   * @param classes by bind index, the Java class a value must be of once converted, or {@code null} for any
+   * @param classes by bind index, the Java class a value must be of once converted ({@code Object} for any)
    */
   private record Insert(Map<String, DataType> columns, PreparedStatement statement, Map<String, Integer> index,
       DataType[] types, TypeCodec<?>[] codecs, boolean[] byClass, boolean[] text, Conversion[] conversions,
-      @Nullable Class<?>[] classes) {}
+      Class<?>[] classes) {}
 
   /** How a value is made a column type's, by the type (the table may predate the stream). */
   private enum Conversion {
@@ -361,7 +361,8 @@ public final class TableWriter {
       conversions[i] = t.equals(DataTypes.TEXT) ? Conversion.TEXT : t.equals(DataTypes.DECIMAL) ? Conversion.DECIMAL
           : t.equals(DataTypes.DOUBLE) ? Conversion.DOUBLE : t.equals(DataTypes.BIGINT) ? Conversion.BIGINT
           : Conversion.NONE;
-      classes[i] = javaClass(t);
+      Class<?> want = javaClass(t);
+      classes[i] = want == null ? Object.class : want;
       byClass[i] = javaClass(t) == null && !t.equals(DataTypes.DECIMAL);
       codecs[i] = byClass[i] ? TypeCodecs.TEXT : registry.codecFor(t);
     }
@@ -701,8 +702,7 @@ public final class TableWriter {
       }
       case NONE -> { }
     }
-    Class<?> want = insert.classes[i];
-    if (want != null && !want.isInstance(v)) {
+    if (!insert.classes[i].isInstance(v)) {
       DataType type = insert.types[i];
       throw new InvalidInputException("column " + column + " of " + keyspace + "." + table + " is "
           + type.asCql(false, true).toLowerCase(Locale.ROOT) + ", which cannot hold the field's "
