@@ -280,6 +280,11 @@ public class ChangeEventDecodingTest {
   }
   /** A CREATE of one Account record, setting {@code field} to {@code value}, encoded by Avro's writer. */
   private static byte[] created(org.apache.avro.Schema avro, String field, Object value) throws IOException {
+    return created(avro, java.util.Map.of(field, value));
+  }
+
+  /** A CREATE of one Account record ({@code 001xx000003DGb2AAG}) setting {@code fields}, encoded by Avro's writer. */
+  static byte[] created(org.apache.avro.Schema avro, java.util.Map<String, Object> fields) throws IOException {
     org.apache.avro.generic.GenericRecord header = new org.apache.avro.generic.GenericData.Record(
         avro.getField("ChangeEventHeader").schema());
     header.put("entityName", "Account");
@@ -297,7 +302,7 @@ public class ChangeEventDecodingTest {
     header.put("changedFields", List.of());
     org.apache.avro.generic.GenericRecord event = new org.apache.avro.generic.GenericData.Record(avro);
     event.put("ChangeEventHeader", header);
-    event.put(field, value);
+    fields.forEach(event::put);
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
     org.apache.avro.io.BinaryEncoder enc = org.apache.avro.io.EncoderFactory.get().binaryEncoder(out, null);
     new org.apache.avro.generic.GenericDatumWriter<org.apache.avro.generic.GenericRecord>(avro).write(event, enc);
