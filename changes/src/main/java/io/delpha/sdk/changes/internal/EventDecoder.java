@@ -282,8 +282,8 @@ public final class EventDecoder {
    * @throws DataFormatException if the payload is not an event of the schema
    */
   public static ChangeEvent decode(EventSchema schema, byte[] payload) {
-    GenericRecord record = record(schema, payload);
-    SchemaReader reader = java.util.Objects.requireNonNull(READER.get());
+    SchemaReader reader = reader(schema);
+    GenericRecord record = read(reader, payload);
     GenericRecord header = (GenericRecord) record.get(0);
     int[] at = reader.headerPositions(header.getSchema());
     String entity = text(header, at, ENTITY);
@@ -327,17 +327,26 @@ public final class EventDecoder {
    *     collection items than it has bytes
    */
   public static GenericRecord record(EventSchema schema, byte[] payload) {
+    return read(reader(schema), payload);
+  }
+
+  /** This thread's reader of the schema, made (and kept as this thread's) if its last one was of another. */
+  private static SchemaReader reader(EventSchema schema) {
     SchemaReader reader = READER.get();
+    if (reader == null || reader.schema != schema) {
+      reader = new SchemaReader(schema);
+      READER.set(reader);
+    }
+    return reader;
+  }
+
+  private static GenericRecord read(SchemaReader reader, byte[] payload) {
     try {
-      if (reader == null || reader.schema != schema) {
-        reader = new SchemaReader(schema);
-        READER.set(reader);
-      }
       return reader.read(payload);
     } catch (IOException | AvroRuntimeException | ClassCastException | IndexOutOfBoundsException
         | NegativeArraySizeException | UnsupportedOperationException e) {
       // UnsupportedOperationException: Avro's own refusal of a collection of more than 2^31 - 9 items
-      throw new DataFormatException("a change event is not of its schema " + schema.id() + ": " + e, e);
+      throw new DataFormatException("a change event is not of its schema " + reader.schema.id() + ": " + e, e);
     }
   }
 
