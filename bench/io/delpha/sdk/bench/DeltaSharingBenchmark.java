@@ -1,5 +1,6 @@
 package io.delpha.sdk.bench;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.delpha.sdk.core.Secret;
@@ -150,6 +151,9 @@ public final class DeltaSharingBenchmark {
         if (r[0] == 0) {
           query = (r[2] - start) / 1e9;
           continue;
+        }
+        if (r[0] == 2) {
+          continue; // a ranged request: a footer asked for ahead of its file's body
         }
         files++;
         first = Math.min(first, r[1]);
@@ -509,7 +513,8 @@ public final class DeltaSharingBenchmark {
       for (String r : line.substring("REQUESTS".length()).trim().split(" ")) {
         if (!r.isEmpty()) {
           String[] f = r.split(":");
-          requests.add(new long[] {f[0].equals("q") ? 0 : 1, Long.parseLong(f[1]), Long.parseLong(f[2]),
+          requests.add(new long[] {f[0].equals("q") ? 0 : f[0].equals("r") ? 2 : 1, Long.parseLong(f[1]),
+              Long.parseLong(f[2]),
               Long.parseLong(f[3])});
         }
       }
@@ -572,23 +577,35 @@ public final class DeltaSharingBenchmark {
         data.add(Files.readAllBytes(dir.resolve("part-" + f + ".parquet")));
       }
       HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-      server.setExecutor(Executors.newFixedThreadPool(8));
+      server.setExecutor(Executors.newFixedThreadPool(16));
       String base = "http://127.0.0.1:" + server.getAddress().getPort();
-      server.createContext("/files/", recorded("f", ex -> {
+      server.createContext("/files/", recorded(ex -> ex.getRequestHeaders().containsKey("Range") ? "r" : "f", ex -> {
         String name = ex.getRequestURI().getPath().substring("/files/".length());
-        byte[] body = data.get(Integer.parseInt(name.substring(0, name.indexOf('.'))));
+        byte[] file = data.get(Integer.parseInt(name.substring(0, name.indexOf('.'))));
+        // a range as S3 answers one (bytes=<first>-<last>, both within the file): 206 and Content-Range
+        String range = ex.getRequestHeaders().getFirst("Range");
+        int from = 0;
+        int to = file.length;
+        if (range != null && range.startsWith("bytes=")) {
+          String[] ends = range.substring("bytes=".length()).split("-");
+          from = Integer.parseInt(ends[0]);
+          to = Math.min(file.length, Integer.parseInt(ends[1]) + 1);
+        }
         pause(linkDelayMs * 1_000_000L);
-        ex.sendResponseHeaders(200, body.length);
+        if (range != null) {
+          ex.getResponseHeaders().set("Content-Range", "bytes " + from + "-" + (to - 1) + "/" + file.length);
+        }
+        ex.sendResponseHeaders(range != null ? 206 : 200, to - from);
         try (OutputStream out = ex.getResponseBody()) {
           if (linkMbps <= 0) {
-            out.write(body);
+            out.write(file, from, to - from);
             return;
           }
           long start = System.nanoTime();
-          for (int off = 0; off < body.length; off += 64 * 1024) {
-            int n = Math.min(64 * 1024, body.length - off);
-            out.write(body, off, n);
-            pause(start + (long) ((off + n) / (linkMbps * 1e6) * 1e9) - System.nanoTime());
+          for (int off = from; off < to; off += 64 * 1024) {
+            int n = Math.min(64 * 1024, to - off);
+            out.write(file, off, n);
+            pause(start + (long) ((off + n - from) / (linkMbps * 1e6) * 1e9) - System.nanoTime());
           }
         }
       }));
@@ -625,7 +642,13 @@ public final class DeltaSharingBenchmark {
 
     /** {@code handler}, its requests recorded as {@code <kind>:<arrived>:<answered>:<client port>}. */
     private static HttpHandler recorded(String kind, HttpHandler handler) {
+      return recorded(ex -> kind, handler);
+    }
+
+    /** {@code handler}, its requests recorded as {@code <kind of the request>:<arrived>:<answered>:<client port>}. */
+    private static HttpHandler recorded(java.util.function.Function<HttpExchange, String> kindOf, HttpHandler handler) {
       return ex -> {
+        String kind = kindOf.apply(ex);
         long arrived = System.nanoTime();
         IN_FLIGHT.incrementAndGet();
         try {

@@ -94,8 +94,13 @@ public final class ColumnVector {
     Vector v = VectorBatch.allocate(column);
     v.ensureCapacity(count);
     VectorAppender appender = new VectorAppender(v);
-    for (int i = 0; i < count; i++) {
-      ColumnAppender.append(appender, value);
+    if (count > 0) {
+      ColumnAppender.append(appender, value); // checked against the column once, then copied
+      if (!v.repeatLast(count - 1)) {
+        for (int i = 1; i < count; i++) {
+          ColumnAppender.append(appender, value);
+        }
+      }
     }
     ColumnVector view = new ColumnVector(v);
     LeafValues leaf = view.values;

@@ -29,6 +29,7 @@ import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.parquet.io.InputFile;
+import org.apache.parquet.io.SeekableInputStream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -394,6 +395,33 @@ public final class ParquetRows {
     Capability.require("ParquetRows", "parquet");
     InputFile input = ByteArrayInputFile.of(content, length);
     checkMagic(Arrays.copyOf(content, Math.min(length, ParquetMagic.LENGTH)), length, name);
+    return batchReader(name, input, options, () -> { });
+  }
+
+  /**
+   * Reads a Parquet file while it is still arriving in an array (a download whose footer was fetched first), column
+   * by column, in batches: each page is decoded as soon as its bytes are in, a read of bytes not yet there waits for
+   * them. A batch takes its rows from every column, and a row group's columns arrive one after another: with rows
+   * per batch of at least a row group's rows ({@link ReadOptions#withBatchRows}), each column is decoded as it
+   * arrives, not once the last one has.
+   *
+   * @param content the arriving file
+   * @param name what the file is, for messages
+   * @param options columns to skip, rows per batch, threads (see {@link #readBatches(List, ReadOptions)})
+   * @return a batch reader; a read waiting for bytes that never come throws the download's failure ({@link
+   *     ArrivingFile#failed})
+   * @throws DataFormatException if it is not a readable Parquet file, or a column not skipped has no row-model type
+   */
+  public static ColumnBatchReader readBatches(ArrivingFile content, String name, ReadOptions options) {
+    Capability.require("ParquetRows", "parquet");
+    InputFile input = content.input();
+    byte[] start = new byte[Math.min(content.length(), ParquetMagic.LENGTH)];
+    try (SeekableInputStream in = input.newStream()) {
+      in.readFully(start);
+    } catch (IOException e) {
+      throw new DataFormatException(name + " is not a Parquet file: " + e.getMessage(), e);
+    }
+    checkMagic(start, content.length(), name);
     return batchReader(name, input, options, () -> { });
   }
 

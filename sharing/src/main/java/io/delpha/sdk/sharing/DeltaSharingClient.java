@@ -343,7 +343,7 @@ public final class DeltaSharingClient implements AutoCloseable {
         response.metadata().schema(), response.physicalSchema());
     TableMetadata metadata = response.metadata();
     return new TableQuery(metadata, response.physicalSchema(), pages, f -> partitionValues(metadata, f, name),
-        reads::open, (f, target) -> downloader.downloadTo(f, refresher, name, target), name);
+        reads.opener(), (f, target) -> downloader.downloadTo(f, refresher, name, target), name);
   }
 
   /**

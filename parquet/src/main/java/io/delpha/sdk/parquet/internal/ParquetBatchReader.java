@@ -48,6 +48,10 @@ public final class ParquetBatchReader implements AutoCloseable {
   private final List<ParquetField> fields;
   private final Vector[] vectors;
   private final LeafReader[][] leaves;
+  /** Per top-level column, whether its leaves started the current row group. */
+  private final boolean[] started;
+  /** The current row group's pages, once one is open. */
+  private @Nullable PageReadStore groupPages;
   private final NestedAssembly[][] assemblies;
   /** Per column, its VARIANT groups (the column itself, or inside it), each with the parts its leaves fill. */
   private final VariantAssembly.Parts[][] variants;
@@ -143,6 +147,7 @@ public final class ParquetBatchReader implements AutoCloseable {
     try {
       this.vectors = new Vector[fields.size()];
       this.leaves = new LeafReader[fields.size()][];
+      this.started = new boolean[fields.size()];
       this.assemblies = new NestedAssembly[fields.size()][];
       this.variants = new VariantAssembly.Parts[fields.size()][];
       for (int i = 0; i < vectors.length; i++) {
@@ -482,19 +487,22 @@ public final class ParquetBatchReader implements AutoCloseable {
         PageReadStore pages = new RowGroupPages(in, fileLength, group, decryptor, ordinal);
         rowsLeftInGroup = pages.getRowCount();
         groupBatchRows = rowsPerBatch(group, batchRows, leafCount);
-        for (int c = 0; c < leaves.length; c++) {
+        groupPages = pages;
+        Arrays.fill(started, false);
+      }
+      int n = (int) Math.min(groupBatchRows, rowsLeftInGroup);
+      for (int c = 0; c < vectors.length; c++) {
+        if (!started[c]) {
+          // each column's chunk is started (its dictionary read) as the batch reaches it, in the file's order:
+          // a file still arriving gives its columns one after another
           topLevel = fields.get(c).column.name();
           for (LeafReader leaf : leaves[c]) {
             column = String.join(".",
                 Objects.requireNonNull(leaf.field.descriptor, "a leaf has a descriptor").getPath());
-            leaf.startRowGroup(pages);
+            leaf.startRowGroup(Objects.requireNonNull(groupPages, "a row group is open"));
           }
+          started[c] = true;
         }
-        column = null;
-        topLevel = null;
-      }
-      int n = (int) Math.min(groupBatchRows, rowsLeftInGroup);
-      for (int c = 0; c < vectors.length; c++) {
         ParquetField field = fields.get(c);
         column = field.column.name();
         topLevel = column;

@@ -464,6 +464,57 @@ public final class Vector {
   }
 
   /**
+   * Appends the last value {@code n} more times, copied in bulk: what a column of one value (a partition's) is made
+   * of. Only a leaf vector that is not INT96 and whose last value is its own (not a dictionary id) copies: others
+   * leave the appending to the caller.
+   *
+   * @param n how many more times
+   * @return whether the values were appended; {@code false} leaves the vector as it was
+   */
+  public boolean repeatLast(int n) {
+    if (size == 0 || n <= 0 || children.length > 0 || physical == Physical.INT96 || hasDictionaryIds) {
+      return n <= 0;
+    }
+    int last = size - 1;
+    int from = size;
+    int to = size + n;
+    if (physical == Physical.BINARY) {
+      int start = offsets[last];
+      int length = offsets[size] - start;
+      long end = offsets[size] + (long) length * n;
+      if (end > Integer.MAX_VALUE - 8) {
+        return false;
+      }
+      ensureCapacity(to);
+      ensureDataCapacity((int) end);
+      for (int copies = 1; copies <= n; ) { // doubling: each copy copies all the copies made so far
+        int more = Math.min(copies, n + 1 - copies);
+        System.arraycopy(data, start, data, start + copies * length, more * length);
+        copies += more;
+      }
+      for (int i = from; i < to; i++) {
+        offsets[i + 1] = offsets[i] + length;
+      }
+    } else {
+      ensureCapacity(to);
+      switch (physical) {
+        case BOOLEAN -> Arrays.fill(booleans, from, to, booleans[last]);
+        case INT32, UINT32 -> Arrays.fill(ints, from, to, ints[last]);
+        case INT64, UINT64 -> Arrays.fill(longs, from, to, longs[last]);
+        case DOUBLE -> Arrays.fill(doubles, from, to, doubles[last]);
+        default -> {
+          return false;
+        }
+      }
+    }
+    if (nulls != null) {
+      Arrays.fill(nulls, from, to, nulls[last]);
+    }
+    size = to;
+    return true;
+  }
+
+  /**
    * Appends a null.
    *
    * @throws InvalidInputException if the column cannot hold nulls

@@ -77,13 +77,49 @@ public final class DeltaReads {
    * @return those rows, in the table's names
    */
   public ColumnBatchReader open(FileAction file, @Nullable RowSelection keep, Runnable answered) {
-    ColumnBatchReader raw = downloader.open(file, refresher, table, space, options, answered);
+    return wrap(file, keep, downloader.open(file, refresher, table, space, options, answered));
+  }
+
+  /**
+   * @param file a file of the answer
+   * @param answered run when storage answers the data file's request ({@link FileOpener})
+   * @param early given the reader of a file handed out while it arrives ({@link FileOpener#open(FileAction, Runnable,
+   *     java.util.function.Consumer)})
+   * @return its rows that are not deleted, in the table's names, or {@code null} if they went to {@code early}
+   */
+  public @Nullable ColumnBatchReader open(FileAction file, Runnable answered,
+      java.util.function.Consumer<ColumnBatchReader> early) {
+    DeletionVector dv = file.deletionVector();
+    RowSelection keep = dv == null ? null : DeltaFileReader.notDeleted(deleted(file, dv));
+    ColumnBatchReader whole = downloader.open(file, refresher, table, space, options, answered,
+        raw -> early.accept(wrap(file, keep, raw)));
+    return whole == null ? null : wrap(file, keep, whole);
+  }
+
+  /** @return {@code raw} as the table's reader expects it; {@code raw} is closed if that fails */
+  private ColumnBatchReader wrap(FileAction file, @Nullable RowSelection keep, ColumnBatchReader raw) {
     try {
       return DeltaFileReader.wrap(raw, schema, physicalSchema, keep, table + " " + file.label());
     } catch (RuntimeException e) {
       raw.close();
       throw e;
     }
+  }
+
+  /** @return an opener of the answer's files that hands a file out while it arrives */
+  public FileOpener opener() {
+    return new FileOpener() {
+      @Override
+      public ColumnBatchReader open(FileAction file, Runnable answered) {
+        return DeltaReads.this.open(file, answered);
+      }
+
+      @Override
+      public @Nullable ColumnBatchReader open(FileAction file, Runnable answered,
+          java.util.function.Consumer<ColumnBatchReader> early) {
+        return DeltaReads.this.open(file, answered, early);
+      }
+    };
   }
 
   /**

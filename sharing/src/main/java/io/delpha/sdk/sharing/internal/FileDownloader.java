@@ -28,6 +28,14 @@ import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import io.delpha.sdk.core.DelphaException;
+import io.delpha.sdk.core.internal.Workers;
+import io.delpha.sdk.parquet.ArrivingFile;
+import java.util.function.Consumer;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.CompletableFuture;
+import java.util.Arrays;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -63,6 +71,8 @@ public final class FileDownloader {
 
   private static final Logger LOG = LoggerFactory.getLogger(FileDownloader.class);
   private static final int MAX_REFRESHES = 3;
+  /** Where the footers asked for ahead of their bodies are fetched. */
+  private static final ExecutorService TAILS = Workers.daemonPool("delta-sharing-footer", 4);
 
   private final HttpCaller storage;
   private final Duration expiryMargin;
@@ -150,9 +160,95 @@ public final class FileDownloader {
    */
   public ColumnBatchReader open(FileAction file, UrlRefresher refresher, String table, DownloadSpace space,
       ReadOptions options, Runnable answered) {
+    return Objects.requireNonNull(open(file, refresher, table, space, options, answered, null),
+        "a download that hands nothing early returns its reader");
+  }
+
+  /**
+   * Downloads and opens a file as {@link #open(FileAction, UrlRefresher, String, DownloadSpace, ReadOptions,
+   * Runnable)} does, except that a file read into memory is handed to {@code early} while it is still arriving,
+   * when storage answers a ranged request for its footer ({@value #TAIL_BYTES} bytes at most) before the body has
+   * arrived: the reader decodes each page as soon as its bytes are in ({@link ParquetRows#readBatches(ArrivingFile,
+   * String, ReadOptions)}, a batch of a whole row group of up to {@value #ARRIVING_BATCH_ROWS} rows) and this method
+   * returns once the body has. A failure after that reaches the reader: its read waiting for the rest throws it (a
+   * body that breaks is first taken up again from where it broke, by ranged requests, as a retry would fetch it). The
+   * footer's bytes are checked against the body's when it arrives: a file that differs is a {@link
+   * DataFormatException} to the reader. Storage that ignores the range, a footer longer than the bytes asked for, a
+   * file too small to gain from it, or an answer in any other way unexpected leaves the download as it would be
+   * without {@code early}.
+   *
+   * @param file the file action
+   * @param refresher where fresh URLs come from
+   * @param table the table, for messages
+   * @param space where the read's downloads go
+   * @param options how the file is read
+   * @param answered run once, when storage first answers the file's request
+   * @param early given the reader of a file handed out while it arrives (then its to close); {@code null} for none
+   * @return the reader of the downloaded file, or {@code null} if it was given to {@code early}
+   */
+  public @Nullable ColumnBatchReader open(FileAction file, UrlRefresher refresher, String table, DownloadSpace space,
+      ReadOptions options, Runnable answered, @Nullable Consumer<ColumnBatchReader> early) {
     Download<ColumnBatchReader> download = new Download<>(file, refresher, table + " " + file.label(), space, null,
         options, answered);
-    return storage.retrying("download of " + download.name, e -> download.transientFailure, download::attempt);
+    download.early = early;
+    ColumnBatchReader reader = storage.retrying("download of " + download.name, e -> download.transientFailure,
+        download::attempt);
+    return reader == HANDED ? null : reader;
+  }
+
+  /** What a download returns once it handed its reader out early: never read. */
+  private static final ColumnBatchReader HANDED = new ColumnBatchReader() {
+    @Override
+    public RowSchema schema() {
+      throw new IllegalStateException("handed out early");
+    }
+
+    @Override
+    public @Nullable ColumnBatch next() {
+      throw new IllegalStateException("handed out early");
+    }
+
+    @Override
+    public void close() {}
+  };
+
+  /** The most bytes of a file's end asked for ahead of its body, for its footer. */
+  static final int TAIL_BYTES = 64 * 1024;
+  /** The rows per batch of a file read as it arrives: a whole row group, up to this many rows. */
+  static final int ARRIVING_BATCH_ROWS = 1 << 17;
+  /** The most times the body of a file handed out while it arrives is taken up again after it broke. */
+  static final int MAX_RESUMES = 3;
+  /** The magic's bytes at a file's start, read before a reader of it is handed out. */
+  private static final int MAGIC_BYTES = 4;
+  /** Bytes read from a body between two calls of {@link ArrivingFile#arrived}. */
+  private static final int ARRIVAL_STEP = 64 * 1024;
+
+  /**
+   * The last {@code n} bytes of the file at {@code url}, by a ranged request through {@link HttpCaller#send} (its
+   * refusals of a signed URL over plain http and of link-local addresses apply), or {@code null} if storage does
+   * not answer {@code 206} with exactly those bytes, or fails: the download then goes on without them.
+   */
+  private byte @Nullable [] tail(URI url, String name, long size, int n) {
+    long from = size - n;
+    HttpResponse<InputStream> response;
+    try {
+      response = storage.send("the footer of " + name, storage.request(url)
+          .header("Range", "bytes=" + from + "-" + (size - 1)).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+    } catch (RuntimeException e) {
+      LOG.debug("no footer ahead for {}: {}", name, e.getClass().getSimpleName());
+      return null;
+    }
+    try (InputStream body = response.body()) {
+      String range = response.headers().firstValue("Content-Range").orElse("");
+      if (response.statusCode() != 206 || !range.equals("bytes " + from + "-" + (size - 1) + "/" + size)) {
+        return null; // closed unread: a whole body sent anyway is not read
+      }
+      byte[] bytes = BoundedBody.download(body, "the footer of " + name, n, "declared size", limits).readNBytes(n);
+      return bytes.length == n ? bytes : null;
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("no footer ahead for {}: {}", name, e.getClass().getSimpleName());
+      return null;
+    }
   }
 
   /**
@@ -215,6 +311,7 @@ public final class FileDownloader {
         HttpResponse<InputStream> response;
         try {
           response = get(url, name, attempt);
+
         } catch (ServiceUnavailableException e) {
           transientFailure[0] = !Thread.currentThread().isInterrupted();
           throw e;
@@ -284,6 +381,8 @@ public final class FileDownloader {
     private boolean transientFailure;
     /** Run at the first answer, then dropped. */
     private @Nullable Runnable answered;
+    /** Given the reader of a file handed out while it arrives, if any. */
+    private @Nullable Consumer<ColumnBatchReader> early;
 
     /**
      * Either {@code space} (open a reader) or {@code target} (download to that file) is given; {@code answered}, if
@@ -326,6 +425,11 @@ public final class FileDownloader {
         BoundedBody.requireSpoolable(file.size(), target != null ? target : inMemory ? null : space().spoolFolder(),
             name, limits);
         URI url = storageUri(current.url(), name);
+        CompletableFuture<byte @Nullable []> tail = null;
+        if (early != null && inMemory && file.size() >= 4L * TAIL_BYTES) {
+          long size = file.size();
+          tail = CompletableFuture.<byte @Nullable []>supplyAsync(() -> tail(url, name, size, TAIL_BYTES), TAILS);
+        }
         HttpResponse<InputStream> response;
         try {
           response = get(url, name, attempt);
@@ -363,6 +467,13 @@ public final class FileDownloader {
           if (status == 200 && inMemory) {
             int size = (int) file.size();
             held = space().take(size);
+            Consumer<ColumnBatchReader> handTo = early;
+            if (tail != null && handTo != null) {
+              byte[] buffer = held;
+              held = null; // from here on arriving() gives it back
+              ColumnBatchReader whole = arriving(url, response.body(), buffer, size, tail, handTo);
+              return (T) (whole != null ? whole : HANDED);
+            }
             try (InputStream body = bounded(response.body())) {
               int got = body.readNBytes(held, 0, size);
               requireWhole(got);
@@ -421,6 +532,147 @@ public final class FileDownloader {
           throw e;
         }
       }
+    }
+
+    /**
+     * Reads the body into {@code buffer}; once the footer {@code tail} fetches is in (and the file's first bytes), hands
+     * a reader of the file, still arriving, to {@code handTo} and goes on reading. Bytes of the body at the footer's
+     * place are compared with the footer's, not written. The buffer goes back to the space once both the reader is
+     * closed and the body is done with. Once the reader is handed out, a body that breaks is taken up again where it
+     * broke, by a ranged request of the rest ({@value #MAX_RESUMES} times at most): the file cannot be downloaded
+     * anew, since its reader has read its first bytes.
+     *
+     * @return the reader of the whole file if the body ended before the footer came, else {@code null} (handed early)
+     */
+    private @Nullable ColumnBatchReader arriving(URI url, InputStream response, byte[] buffer, int size,
+        CompletableFuture<byte @Nullable []> tail, Consumer<ColumnBatchReader> handTo) throws IOException {
+      AtomicInteger owners = new AtomicInteger(1); // the body's; the reader's once handed
+      Runnable release = () -> {
+        if (owners.decrementAndGet() == 0) {
+          space().give(buffer);
+        }
+      };
+      ArrivingFile arriving = null;
+      byte[] footer = null;
+      int tailFrom = size;
+      int got = 0;
+      int resumes = 0;
+      InputStream body = bounded(response);
+      try {
+        while (got < size) {
+          if (arriving == null && got >= MAGIC_BYTES && tail.isDone()) {
+            byte[] end = tail.getNow(null);
+            // only the footer is taken ahead: every other byte the reader reads comes from the body
+            int length = end != null && ArrivingFile.holdsFooter(end) ? ArrivingFile.footerBytes(end) : -1;
+            if (end == null || length < 0 || got >= size - length) {
+              tail = CompletableFuture.completedFuture(null); // not ahead after all: read on as a plain download
+            } else {
+              footer = Arrays.copyOfRange(end, end.length - length, end.length);
+              tailFrom = size - length;
+              System.arraycopy(footer, 0, buffer, tailFrom, length);
+              ArrivingFile file = new ArrivingFile(buffer, size, tailFrom);
+              file.arrived(got);
+              owners.incrementAndGet();
+              // a file that cannot be opened, or not wrapped, ends the download here, as it would once whole
+              ColumnBatchReader reader = opened(() -> ParquetRows.readBatches(file, name,
+                  options.withBatchRows(Math.max(options.batchRows(), ARRIVING_BATCH_ROWS))), name, release);
+              handTo.accept(untilWhole(reader, file));
+              arriving = file; // from here on, a failure goes to the reader
+            }
+          }
+          int end = arriving == null ? size : tailFrom;
+          try {
+            if (body == null) {
+              body = rest(url, got, size);
+            }
+            if (got < end) {
+              int n = body.read(buffer, got, Math.min(ARRIVAL_STEP, end - got));
+              if (n < 0) {
+                break;
+              }
+              got += n;
+              if (arriving != null) {
+                arriving.arrived(got);
+              }
+              continue;
+            }
+            // the footer's place: compared with the footer read ahead, not written
+            byte[] footerBytes = Objects.requireNonNull(footer, "an arriving file has its footer");
+            byte[] same = body.readNBytes(size - got);
+            if (same.length != size - got) {
+              got += same.length;
+              break;
+            }
+            if (!Arrays.equals(same, 0, same.length, footerBytes, got - tailFrom, footerBytes.length)) {
+              throw new DataFormatException(name + "'s end differs from the footer storage answered for it a moment "
+                  + "before: storage holds another file under its URL now, which is not read");
+            }
+            got = size;
+          } catch (IOException e) {
+            if (arriving == null || BoundedBody.limitOf(e) != null || resumes >= MAX_RESUMES
+                || Thread.currentThread().isInterrupted()) {
+              throw e;
+            }
+            resumes++;
+            LOG.debug("the body of {} broke at byte {} ({}): asking for the rest", name, got,
+                e.getClass().getSimpleName());
+            if (body != null) {
+              closeQuietly(body);
+            }
+            body = null;
+          }
+        }
+        if (body == null) {
+          throw new IOException("storage did not answer the rest of the file");
+        }
+        requireWhole(got);
+        if (body.read() >= 0) { // never: one byte past the declared size throws
+          throw new IOException("more than " + size + " bytes");
+        }
+        if (arriving == null) {
+          owners.incrementAndGet();
+          return inMemory(buffer, size, name, space(), options, release);
+        }
+        arriving.arrived(size);
+        return null;
+      } catch (IOException | RuntimeException | Error e) {
+        if (arriving != null) {
+          ResponseLimitException limit = e instanceof IOException io ? BoundedBody.limitOf(io) : null;
+          arriving.failed(limit != null ? limit : e instanceof DelphaException d ? d
+              : e instanceof IOException ? new ServiceUnavailableException("cannot download " + name + " after "
+                  + (resumes + 1) + " attempts: " + e.getClass().getSimpleName()
+                  + (e.getMessage() == null ? "" : " " + e.getMessage()), e)
+              : Workers.failure(e, "downloading " + name));
+          return null; // the reader throws it
+        }
+        throw e;
+      } finally {
+        if (body != null) {
+          closeQuietly(body);
+        }
+        release.run();
+      }
+    }
+
+    /**
+     * @return the body of a ranged request for the file's bytes from {@code from} on, bounded to them
+     * @throws IOException if storage cannot be reached or answers anything but those bytes
+     */
+    private InputStream rest(URI url, int from, int size) throws IOException {
+      HttpResponse<InputStream> response;
+      try {
+        response = storage.send("download of the rest of " + name, storage.request(url)
+            .header("Range", "bytes=" + from + "-" + (size - 1)).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+      } catch (ServiceUnavailableException e) {
+        throw new IOException(e.getMessage(), e);
+      }
+      String range = response.headers().firstValue("Content-Range").orElse("");
+      if (response.statusCode() != 206 || !range.equals("bytes " + from + "-" + (size - 1) + "/" + size)) {
+        closeQuietly(response.body());
+        throw new IOException("storage answered HTTP " + response.statusCode() + " to a request of the rest of the "
+            + "file from byte " + from);
+      }
+      return BoundedBody.download(response.body(), name, size - from, "declared size", limits);
     }
 
     /**
@@ -511,11 +763,49 @@ public final class FileDownloader {
     return "is not a Parquet file (" + size + " bytes without the PAR1 magic at both ends)";
   }
 
+  /**
+   * @return {@code reader}, which at the file's end waits for the whole download (its footer checked against the
+   *     body's): so a download that fails, or whose footer was not the body's, ends the read however few of the file's
+   *     bytes it needed
+   */
+  private static ColumnBatchReader untilWhole(ColumnBatchReader reader, ArrivingFile file) {
+    return new ColumnBatchReader() {
+      @Override
+      public RowSchema schema() {
+        return reader.schema();
+      }
+
+      @Override
+      public @Nullable ColumnBatch next() {
+        ColumnBatch batch = reader.next();
+        if (batch == null) {
+          file.awaitWhole();
+        }
+        return batch;
+      }
+
+      @Override
+      public void close() {
+        reader.close();
+      }
+
+      @Override
+      public String toString() {
+        return reader.toString();
+      }
+    };
+  }
+
   /** A reader of the file in {@code buffer}, which goes back to {@code space} when the reader closes. */
   private static ColumnBatchReader inMemory(byte[] buffer, int size, String name, DownloadSpace space,
       ReadOptions options) {
-    return opened(() -> ParquetRows.readBatches(buffer, size, name, options), name,
-        () -> space.give(buffer));
+    return inMemory(buffer, size, name, space, options, () -> space.give(buffer));
+  }
+
+  /** A reader of the file in {@code buffer}, which runs {@code release} when it closes. */
+  private static ColumnBatchReader inMemory(byte[] buffer, int size, String name, DownloadSpace space,
+      ReadOptions options, Runnable release) {
+    return opened(() -> ParquetRows.readBatches(buffer, size, name, options), name, release);
   }
 
   /** A reader of the spooled file, which is deleted when the reader closes. */

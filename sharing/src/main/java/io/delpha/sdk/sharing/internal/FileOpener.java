@@ -2,6 +2,8 @@ package io.delpha.sdk.sharing.internal;
 
 import io.delpha.sdk.parquet.ColumnBatchReader;
 import io.delpha.sdk.sharing.internal.QueryResponse.FileAction;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Downloads and opens one data file of a read, and says when storage has answered its request: the moment a
@@ -18,6 +20,20 @@ public interface FileOpener {
    * @return a batch reader of the file; closing it gives back what holds the file
    */
   ColumnBatchReader open(FileAction file, Runnable answered);
+
+  /**
+   * Downloads and opens one file, handing its reader to {@code early} while the file is still arriving where this
+   * opener can (a reader that decodes each page as its bytes come in): this method then returns {@code null} once
+   * the download is done. By default, nothing is handed early.
+   *
+   * @param file the file
+   * @param answered as {@link #open(FileAction, Runnable)}'s
+   * @param early given the reader of a file handed out while it arrives, then its to close
+   * @return the reader of the downloaded file, or {@code null} if it was given to {@code early}
+   */
+  default @Nullable ColumnBatchReader open(FileAction file, Runnable answered, Consumer<ColumnBatchReader> early) {
+    return open(file, answered);
+  }
 
   /**
    * @param file the file

@@ -13,6 +13,7 @@ import io.delpha.sdk.sharing.internal.QueryResponse.FileAction;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -86,6 +87,8 @@ public final class ParallelBatchReader implements ColumnBatchReader {
    * back when done.
    */
   private final Semaphore held;
+  /** Files downloaded whole being decoded at once: at most one per core (see {@link #decoders}). */
+  private final Semaphore wholeDecodes;
   /** Serialises the downloaders' calls of {@link FileSource#next()}. */
   private final Object sourceLock = new Object();
   /** How many files the source handed out; final once {@link #sourceDone}. */
@@ -118,7 +121,13 @@ public final class ParallelBatchReader implements ColumnBatchReader {
       @Nullable DelphaException error, @Nullable Semaphore released) {}
 
   /** A downloaded file, opened (its reader holds the file's array or spool file), or why it could not be. */
-  private record Downloaded(FileAction file, @Nullable ColumnBatchReader reader, @Nullable DelphaException error) {}
+  private record Downloaded(FileAction file, @Nullable ColumnBatchReader reader, @Nullable DelphaException error,
+      boolean arriving) {
+
+    Downloaded(FileAction file, @Nullable ColumnBatchReader reader, @Nullable DelphaException error) {
+      this(file, reader, error, false);
+    }
+  }
 
   /** A parked file and when a decoder may take it anyway ({@link System#nanoTime()}). */
   private record Parked(Downloaded file, long until) {}
@@ -171,7 +180,10 @@ public final class ParallelBatchReader implements ColumnBatchReader {
     this.rows = rows;
     this.table = table;
     int slots = Math.max(1, Math.min(parallelism, Math.max(1, files.sizeHint())));
-    int decoderCount = decoders(slots);
+    // a decoder per connection, since a file handed out while it arrives holds its decoder until its last byte; files
+    // downloaded whole are decoded by at most one per core (one fewer than the connections)
+    int decoderCount = Math.max(slots, decoders(slots));
+    this.wholeDecodes = new Semaphore(decoders(slots));
     // a download's connection is free once its file is downloaded: a file parked, waiting for a decoder or being
     // decoded holds its space, not a connection, so the downloads go on while files wait and decode; twice the
     // connections, so that each may park its last file while it downloads the next (one per connection more did no
@@ -259,12 +271,20 @@ public final class ParallelBatchReader implements ColumnBatchReader {
         previous = null;
         Downloaded done;
         try {
-          done = new Downloaded(file, opener.open(file, () -> unpark(last)), null);
+          // a file handed out while it arrives goes to the decoders at once: its decode follows its bytes
+          ColumnBatchReader whole = opener.open(file, () -> unpark(last), early -> {
+            unpark(last);
+            queue(new Downloaded(file, early, null, true), false);
+          });
+          done = whole == null ? null : new Downloaded(file, whole, null);
         } catch (RuntimeException | Error e) {
           done = new Downloaded(file, null, Workers.failure(e, "reading " + table + " " + file.label()));
         } finally {
           unpark(last);
           files.done(file);
+        }
+        if (done == null) {
+          continue; // handed out while it arrived, and now downloaded
         }
         boolean park = !atOnce && done.error() == null;
         if (!queue(done, park) || done.error() != null) {
@@ -340,8 +360,19 @@ public final class ParallelBatchReader implements ColumnBatchReader {
       if (file == null) {
         return;
       }
+      boolean whole = !file.arriving();
       try {
-        readFile(file);
+        if (whole && !acquire(wholeDecodes)) {
+          closeQuietly(file.reader());
+          return;
+        }
+        try {
+          readFile(file);
+        } finally {
+          if (whole) {
+            wholeDecodes.release();
+          }
+        }
       } finally {
         held.release();
       }
@@ -356,7 +387,18 @@ public final class ParallelBatchReader implements ColumnBatchReader {
     synchronized (downloaded) {
       try {
         while (!closed) {
-          Downloaded next = downloaded.poll();
+          Downloaded next = null;
+          for (Iterator<Downloaded> it = downloaded.iterator(); it.hasNext(); ) {
+            Downloaded d = it.next();
+            if (d.arriving()) { // first: its decode keeps pace with its bytes, which go on arriving
+              it.remove();
+              next = d;
+              break;
+            }
+          }
+          if (next == null) {
+            next = downloaded.poll();
+          }
           if (next != null) {
             return next;
           }
