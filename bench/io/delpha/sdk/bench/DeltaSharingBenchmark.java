@@ -136,7 +136,7 @@ public final class DeltaSharingBenchmark {
     }
 
     /**
-     * @param requests each {kind (0 query, 1 file), arrived, answered (nanoTime), connection (client port)}
+     * @param requests each {kind (0 query, 1 file, 2 ranged request), arrived, answered (nanoTime), connection (client port)}
      * @param start the phase's start (nanoTime)
      * @param end the phase's end
      */
@@ -153,7 +153,9 @@ public final class DeltaSharingBenchmark {
           continue;
         }
         if (r[0] == 2) {
-          continue; // a ranged request: a footer asked for ahead of its file's body
+          // a ranged request (a footer asked for ahead of its body): not a file, but its connection's time
+          byConnection.computeIfAbsent(r[3], c -> new ArrayList<>()).add(r);
+          continue;
         }
         files++;
         first = Math.min(first, r[1]);
@@ -542,12 +544,13 @@ public final class DeltaSharingBenchmark {
 
   /**
    * The storage server of the benchmark, in a JVM of its own: the JDK HttpServer serving the files {@code
-   * part-<n>.parquet} of a folder (read into memory first) at {@code /files/<n>.parquet}, each answer delayed to its
-   * first byte and paced to a rate when a link is given, and the Delta Sharing query's answer (those files as
+   * part-<n>.parquet} of a folder (read into memory first) at {@code /files/<n>.parquet}, a ranged request ({@code
+   * Range: bytes=first-last}) answered as S3 answers one ({@code 206}, {@code Content-Range}), each answer delayed to
+   * its first byte and paced to a rate when a link is given, and the Delta Sharing query's answer (those files as
    * presigned URLs) at {@code /ds/}, at loopback speed. Prints {@code PORT <port>} once it serves. Reads lines on its
    * standard input: to {@code REQUESTS} it answers, once no request is in flight, one line {@code REQUESTS} and the
-   * requests answered since the last such line, each {@code <q|f>:<arrived>:<answered>:<client port>} (query or
-   * file, times in {@link System#nanoTime()}). Exits when its standard input ends (the benchmark closes it, or the benchmark's process ends,
+   * requests answered since the last such line, each {@code <q|f|r>:<arrived>:<answered>:<client port>} (query,
+   * file or ranged request, times in {@link System#nanoTime()}). Exits when its standard input ends (the benchmark closes it, or the benchmark's process ends,
    * which closes the pipe) or when its parent process ends.
    */
   public static final class StorageServer {
@@ -598,7 +601,11 @@ public final class DeltaSharingBenchmark {
         ex.sendResponseHeaders(range != null ? 206 : 200, to - from);
         try (OutputStream out = ex.getResponseBody()) {
           if (linkMbps <= 0) {
-            out.write(file, from, to - from);
+            // in 64 KiB writes: the JDK server keeps, per connection, a buffer the size of the largest write, and a
+            // read's connections outlive it (their idle timeout); whole files in each filled this JVM's heap
+            for (int off = from; off < to; off += 64 * 1024) {
+              out.write(file, off, Math.min(64 * 1024, to - off));
+            }
             return;
           }
           long start = System.nanoTime();

@@ -77,6 +77,8 @@ class ArrivingDownloadTest {
   private volatile int flipped;
   private final List<String> ranges = new CopyOnWriteArrayList<>();
   private final AtomicLong bodyEnded = new AtomicLong();
+  /** Requests with a Range header, answered as such or not. */
+  private final java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
   private final Map<String, Integer> cuts = new ConcurrentHashMap<>();
   private final FileDownloader downloader = new FileDownloader(new HttpCaller(HttpClient.newHttpClient(), "storage",
       Duration.ofSeconds(10), Retrier.of(RetryPolicy.builder().maxAttempts(2).initialDelay(Duration.ofMillis(5))
@@ -122,6 +124,9 @@ class ArrivingDownloadTest {
    */
   private void answer(HttpExchange ex) throws IOException {
     String range = ex.getRequestHeaders().getFirst("Range");
+    if (range != null) {
+      asked.incrementAndGet();
+    }
     int from = 0;
     int to = file.length;
     boolean ranged = range != null && !mode.equals("ignore");
@@ -168,6 +173,10 @@ class ArrivingDownloadTest {
 
   /** The file's rows, read through whichever reader the download gives; {@code early} set when handed early. */
   private List<Row> read(DownloadSpace space, AtomicLong early) {
+    return read(space, early, new FootersAhead());
+  }
+
+  private List<Row> read(DownloadSpace space, AtomicLong early, FootersAhead ahead) {
     FileAction action = action();
     UrlRefresher refresher = new UrlRefresher(() -> List.of(action), "t");
     AtomicReference<ColumnBatchReader> handed = new AtomicReference<>();
@@ -175,7 +184,7 @@ class ArrivingDownloadTest {
         r -> {
           early.set(System.nanoTime());
           handed.set(r);
-        });
+        }, ahead);
     ColumnBatchReader reader = whole != null ? whole : handed.get();
     assertThat(reader).isNotNull();
     assertThat(whole == null).as("a reader either handed early or returned, never both").isEqualTo(handed.get() != null);
@@ -214,6 +223,23 @@ class ArrivingDownloadTest {
       assertThat(early.get()).as(m + ": nothing handed early").isZero();
       assertThat(space.allocations()).isEqualTo(1);
     }
+  }
+
+  @Test
+  @DisplayName("a read whose footers go unused (storage ignores ranges) stops asking for them after 4 in a row")
+  void unusedFootersNoLongerAsked() {
+    mode = "ignore";
+    FootersAhead ahead = new FootersAhead();
+    DownloadSpace space = new DownloadSpace(DownloadSpace.DEFAULT_MAX_FILE_BYTES, 1, null);
+    for (int file = 0; file < FootersAhead.MISSES + 3; file++) {
+      assertThat(read(space, new AtomicLong(), ahead)).isEqualTo(rows);
+    }
+    assertThat(asked.get()).as("footers asked for").isEqualTo(FootersAhead.MISSES);
+    mode = "ranges";
+    FootersAhead fresh = new FootersAhead();
+    AtomicLong early = new AtomicLong();
+    assertThat(read(space, early, fresh)).isEqualTo(rows);
+    assertThat(early.get()).as("another read asks again").isNotZero();
   }
 
   @Test

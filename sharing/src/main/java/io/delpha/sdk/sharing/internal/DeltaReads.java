@@ -36,6 +36,8 @@ public final class DeltaReads {
   private final Map<String, byte[]> vectorFiles = new ConcurrentHashMap<>();
   /** How every file is read: the table's top-level VARIANT columns named, as Delta writes them unannotated. */
   private final ReadOptions options;
+  /** Whether this answer's files still have their footers asked for ahead. */
+  private final FootersAhead footersAhead = new FootersAhead();
 
   /**
    * @param downloader fetches files
@@ -92,7 +94,7 @@ public final class DeltaReads {
     DeletionVector dv = file.deletionVector();
     RowSelection keep = dv == null ? null : DeltaFileReader.notDeleted(deleted(file, dv));
     ColumnBatchReader whole = downloader.open(file, refresher, table, space, options, answered,
-        raw -> early.accept(wrap(file, keep, raw)));
+        raw -> early.accept(wrap(file, keep, raw)), footersAhead);
     return whole == null ? null : wrap(file, keep, whole);
   }
 

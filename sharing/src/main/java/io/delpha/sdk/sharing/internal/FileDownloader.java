@@ -160,7 +160,7 @@ public final class FileDownloader {
    */
   public ColumnBatchReader open(FileAction file, UrlRefresher refresher, String table, DownloadSpace space,
       ReadOptions options, Runnable answered) {
-    return Objects.requireNonNull(open(file, refresher, table, space, options, answered, null),
+    return Objects.requireNonNull(open(file, refresher, table, space, options, answered, null, new FootersAhead()),
         "a download that hands nothing early returns its reader");
   }
 
@@ -184,13 +184,15 @@ public final class FileDownloader {
    * @param options how the file is read
    * @param answered run once, when storage first answers the file's request
    * @param early given the reader of a file handed out while it arrives (then its to close); {@code null} for none
+   * @param ahead the read's account of its footers asked for ahead: none is once they go unused
    * @return the reader of the downloaded file, or {@code null} if it was given to {@code early}
    */
   public @Nullable ColumnBatchReader open(FileAction file, UrlRefresher refresher, String table, DownloadSpace space,
-      ReadOptions options, Runnable answered, @Nullable Consumer<ColumnBatchReader> early) {
+      ReadOptions options, Runnable answered, @Nullable Consumer<ColumnBatchReader> early, FootersAhead ahead) {
     Download<ColumnBatchReader> download = new Download<>(file, refresher, table + " " + file.label(), space, null,
         options, answered);
     download.early = early;
+    download.ahead = ahead;
     ColumnBatchReader reader = storage.retrying("download of " + download.name, e -> download.transientFailure,
         download::attempt);
     return reader == HANDED ? null : reader;
@@ -383,6 +385,8 @@ public final class FileDownloader {
     private @Nullable Runnable answered;
     /** Given the reader of a file handed out while it arrives, if any. */
     private @Nullable Consumer<ColumnBatchReader> early;
+    /** The read's account of its footers asked for ahead. */
+    private FootersAhead ahead = new FootersAhead();
 
     /**
      * Either {@code space} (open a reader) or {@code target} (download to that file) is given; {@code answered}, if
@@ -426,7 +430,7 @@ public final class FileDownloader {
             name, limits);
         URI url = storageUri(current.url(), name);
         CompletableFuture<byte @Nullable []> tail = null;
-        if (early != null && inMemory && file.size() >= 4L * TAIL_BYTES) {
+        if (early != null && inMemory && file.size() >= 4L * TAIL_BYTES && ahead.wanted()) {
           long size = file.size();
           tail = CompletableFuture.<byte @Nullable []>supplyAsync(() -> tail(url, name, size, TAIL_BYTES), TAILS);
         }
@@ -564,7 +568,8 @@ public final class FileDownloader {
             byte[] end = tail.getNow(null);
             // only the footer is taken ahead: every other byte the reader reads comes from the body
             int length = end != null && ArrivingFile.holdsFooter(end) ? ArrivingFile.footerBytes(end) : -1;
-            if (end == null || length < 0 || got >= size - length) {
+            // a body already half in when its footer comes arrives faster than it would decode: read whole
+            if (end == null || length < 0 || got >= size / 2) {
               tail = CompletableFuture.completedFuture(null); // not ahead after all: read on as a plain download
             } else {
               footer = Arrays.copyOfRange(end, end.length - length, end.length);
@@ -578,6 +583,7 @@ public final class FileDownloader {
                   options.withBatchRows(Math.max(options.batchRows(), ARRIVING_BATCH_ROWS))), name, release);
               handTo.accept(untilWhole(reader, file));
               arriving = file; // from here on, a failure goes to the reader
+              ahead.used();
             }
           }
           int end = arriving == null ? size : tailFrom;
@@ -630,6 +636,7 @@ public final class FileDownloader {
           throw new IOException("more than " + size + " bytes");
         }
         if (arriving == null) {
+          ahead.missed(); // whole before its footer could be used, or the footer not answered as asked
           owners.incrementAndGet();
           return inMemory(buffer, size, name, space(), options, release);
         }

@@ -182,7 +182,7 @@ public final class ParallelBatchReader implements ColumnBatchReader {
     int slots = Math.max(1, Math.min(parallelism, Math.max(1, files.sizeHint())));
     // a decoder per connection, since a file handed out while it arrives holds its decoder until its last byte; files
     // downloaded whole are decoded by at most one per core (one fewer than the connections)
-    int decoderCount = Math.max(slots, decoders(slots));
+    int decoderCount = rows ? decoders(slots) : Math.max(slots, decoders(slots));
     this.wholeDecodes = new Semaphore(decoders(slots));
     // a download's connection is free once its file is downloaded: a file parked, waiting for a decoder or being
     // decoded holds its space, not a connection, so the downloads go on while files wait and decode; twice the
@@ -271,11 +271,14 @@ public final class ParallelBatchReader implements ColumnBatchReader {
         previous = null;
         Downloaded done;
         try {
-          // a file handed out while it arrives goes to the decoders at once: its decode follows its bytes
-          ColumnBatchReader whole = opener.open(file, () -> unpark(last), early -> {
-            unpark(last);
-            queue(new Downloaded(file, early, null, true), false);
-          });
+          // for batches, a file handed out while it arrives goes to the decoders at once: its decode follows its
+          // bytes (the row view reads files whole: its rows, made of a whole row group's batch, cost more than the
+          // decode saves)
+          ColumnBatchReader whole = rows ? opener.open(file, () -> unpark(last))
+              : opener.open(file, () -> unpark(last), early -> {
+                unpark(last);
+                queue(new Downloaded(file, early, null, true), false);
+              });
           done = whole == null ? null : new Downloaded(file, whole, null);
         } catch (RuntimeException | Error e) {
           done = new Downloaded(file, null, Workers.failure(e, "reading " + table + " " + file.label()));
