@@ -65,7 +65,11 @@ import org.slf4j.LoggerFactory;
  * keep {@link ResponseLimits#minBytesPerSecond()}. Storage's redirects are followed, since they carry nothing of
  * ours, hop by hop by {@link HttpCaller#sendFollowingRedirects} (never from {@code https} to {@code http}, at most 5
  * in a chain), so each hop, like the URL itself, is refused before anything is sent to it when its host resolves to
- * a link-local or cloud metadata address ({@link ResponseLimits#linkLocalAddresses()}). Thread-safe.
+ * a link-local or cloud metadata address ({@link ResponseLimits#linkLocalAddresses()}).
+ *
+ * <p>A file read into memory may be handed to its reader while it still arrives ({@link #open(FileAction,
+ * UrlRefresher, String, DownloadSpace, ReadOptions, Runnable, Consumer, FootersAhead)}): its footer is asked for ahead
+ * by a ranged request, read to the bytes asked for and taken only from a {@code 206} naming exactly them. Thread-safe.
  */
 public final class FileDownloader {
 

@@ -40,7 +40,10 @@ import org.slf4j.LoggerFactory;
  * at most {@value #PARK_MILLIS} ms, or until that downloader has no next file: so the decode does not take the
  * cores at the moment the connection's next request has to go out (on two cores it did, and every connection lost
  * a few milliseconds between its files). A read with a limit hands its files over at once (its first rows matter
- * more than its pace). Nothing is copied on the way: a decoder hands the consumer the very vectors its file
+ * more than its pace). For batches, a file the opener hands out while it still arrives ({@link FileOpener#open(
+ * FileAction, Runnable, java.util.function.Consumer)}) goes to the decoders at once, and is taken first: its decoder
+ * follows its bytes, so there is a decoder per connection, and files downloaded whole are decoded by at most one per
+ * core. Nothing is copied on the way: a decoder hands the consumer the very vectors its file
  * reader decoded into (mapped by {@link TableBatches}) and decodes that file's next row group only once the
  * consumer has moved past the batch; each file reader reuses its buffers from batch to batch.
  *
@@ -138,8 +141,9 @@ public final class ParallelBatchReader implements ColumnBatchReader {
    * @param constants per file, values of columns that are not in the file (partition values, change data
    *     feed columns)
    * @param opener downloads and opens one file
-   * @param parallelism files downloading at once (held: twice that many); the decoders are as many as
-   *     the cores, at most one fewer than this (so that a download goes on while they decode), at least one
+   * @param parallelism files downloading at once (held: twice that many); files downloaded whole are decoded by as
+   *     many decoders as the cores, at most one fewer than this (so that a download goes on while they decode), at
+   *     least one; for batches there is a decoder per connection besides, for files handed out while they arrive
    * @param filter rows to keep, may be {@code null}; must be safe to test from several threads
    * @param limit the most rows, may be {@code null}; for batches only
    * @param rows whether the consumer reads rows ({@link #nextRows()}) rather than batches
