@@ -6,14 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.delpha.sdk.core.DataFormatException;
-import io.delpha.sdk.core.ResponseLimits;
-import io.delpha.sdk.core.RetryPolicy;
 import io.delpha.sdk.core.ServiceUnavailableException;
-import io.delpha.sdk.core.internal.Retrier;
-import io.delpha.sdk.core.internal.http.HttpCaller;
 import io.delpha.sdk.parquet.ColumnBatch;
 import io.delpha.sdk.parquet.ColumnBatchReader;
-import io.delpha.sdk.parquet.ColumnType;
 import io.delpha.sdk.parquet.ParquetRows;
 import io.delpha.sdk.parquet.ReadOptions;
 import io.delpha.sdk.parquet.Row;
@@ -26,11 +21,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigDecimal;
 import java.net.InetSocketAddress;
-import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,12 +50,7 @@ import org.junit.jupiter.api.io.TempDir;
 @DisplayName("A share's file read while it downloads: the same rows, earlier, or a plain download; failures typed")
 class ArrivingDownloadTest {
 
-  private static final RowSchema WIDE = RowSchema.builder()
-      .required("id", ColumnType.LONG)
-      .required("org", ColumnType.STRING)
-      .nullable("cost", ColumnType.decimal(12, 2))
-      .nullable("seen_at", ColumnType.TIMESTAMP)
-      .build();
+  private static final RowSchema WIDE = FileDownloaderTest.WIDE;
 
   @TempDir
   static Path dir;
@@ -80,10 +67,7 @@ class ArrivingDownloadTest {
   /** Requests with a Range header, answered as such or not. */
   private final java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
   private final Map<String, Integer> cuts = new ConcurrentHashMap<>();
-  private final FileDownloader downloader = new FileDownloader(new HttpCaller(HttpClient.newHttpClient(), "storage",
-      Duration.ofSeconds(10), Retrier.of(RetryPolicy.builder().maxAttempts(2).initialDelay(Duration.ofMillis(5))
-          .maxDelay(Duration.ofMillis(10)).build())),
-      Duration.ofSeconds(1), Clock.systemUTC(), ResponseLimits.defaults());
+  private final FileDownloader downloader = FileDownloaderTest.downloader();
 
   @BeforeAll
   static void write() throws IOException {

@@ -45,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class FileDownloaderTest {
 
-  private static final RowSchema WIDE = RowSchema.builder()
+  static final RowSchema WIDE = RowSchema.builder()
       .required("id", ColumnType.LONG)
       .required("org", ColumnType.STRING)
       .nullable("cost", ColumnType.decimal(12, 2))
@@ -62,10 +62,15 @@ class FileDownloaderTest {
   private HttpServer server;
   private final Map<String, byte[]> bodies = new ConcurrentHashMap<>();
   private final Map<String, Integer> hits = new ConcurrentHashMap<>();
-  private final FileDownloader downloader = new FileDownloader(new HttpCaller(HttpClient.newHttpClient(), "storage",
-      Duration.ofSeconds(10), Retrier.of(RetryPolicy.builder().maxAttempts(2).initialDelay(Duration.ofMillis(5))
-          .maxDelay(Duration.ofMillis(10)).build())),
-      Duration.ofSeconds(1), Clock.systemUTC(), io.delpha.sdk.core.ResponseLimits.defaults());
+  private final FileDownloader downloader = downloader();
+
+  /** @return a downloader of storage on loopback: 2 attempts, 5-10 ms apart, the default limits */
+  static FileDownloader downloader() {
+    return new FileDownloader(new HttpCaller(HttpClient.newHttpClient(), "storage",
+        Duration.ofSeconds(10), Retrier.of(RetryPolicy.builder().maxAttempts(2).initialDelay(Duration.ofMillis(5))
+            .maxDelay(Duration.ofMillis(10)).build())),
+        Duration.ofSeconds(1), Clock.systemUTC(), io.delpha.sdk.core.ResponseLimits.defaults());
+  }
 
   @BeforeEach
   void start() throws IOException {

@@ -2,9 +2,6 @@ package io.delpha.sdk.parquet.internal;
 
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.core.ServiceUnavailableException;
-import java.io.EOFException;
-import java.io.IOException;
-import java.nio.ByteBuffer;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.SeekableInputStream;
 import org.jspecify.annotations.Nullable;
@@ -14,12 +11,12 @@ import org.jspecify.annotations.Nullable;
  * tailFrom} on, is there from the start (the footer, fetched first), the rest arrives from the front, told by
  * {@link #arrived}. A read of bytes not yet there waits for them, so a reader decodes each page as soon as it is in;
  * once the arrival {@link #failed fails}, every read waiting or to come throws that failure (unchecked, as is), and
- * an interrupted wait throws a {@link ServiceUnavailableException}. The array is neither copied nor changed here.
- * Thread-safe: one thread tells the arrival, others read (streams themselves are not thread-safe).
+ * an interrupted wait throws a {@link ServiceUnavailableException}. The array is read as {@link ByteArrayInputFile}
+ * reads it, in place. Thread-safe: one thread tells the arrival, others read (streams themselves are not thread-safe).
  */
 public final class ArrivingInputFile implements InputFile {
 
-  private final byte[] bytes;
+  private final ByteArrayInputFile file;
   private final int length;
   private final int tailFrom;
   /**
@@ -39,9 +36,9 @@ public final class ArrivingInputFile implements InputFile {
     if (length < 0 || length > bytes.length || tailFrom < 0 || tailFrom > length) {
       throw new IllegalArgumentException("length " + length + " or tail " + tailFrom + " outside 0.." + bytes.length);
     }
-    this.bytes = bytes;
     this.length = length;
     this.tailFrom = tailFrom;
+    this.file = new ByteArrayInputFile(bytes, length, this::await);
   }
 
   /** @param upTo bytes {@code [0, upTo)} are there now (a smaller count than before changes nothing) */
@@ -72,37 +69,34 @@ public final class ArrivingInputFile implements InputFile {
     }
     synchronized (this) {
       while (arrived < length) {
-        if (failure != null) {
-          throw failure;
-        }
-        try {
-          wait();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new ServiceUnavailableException("interrupted while waiting for the rest of a download");
-        }
+        waitForMore();
       }
     }
   }
 
-  /** Waits until bytes {@code [from, to)} are there. */
+  /** Waits until bytes {@code [from, to)} are there: before the front, or in the end, or the front reached the end. */
   private void await(long from, long to) {
     int front = arrived;
-    if (to > length || to <= front || from >= tailFrom || front >= tailFrom) {
-      return; // there (or past the end, which the read itself refuses)
+    if (to <= front || from >= tailFrom || front >= tailFrom) {
+      return;
     }
     synchronized (this) {
-      while (!(to <= arrived || from >= tailFrom || arrived >= tailFrom)) {
-        if (failure != null) {
-          throw failure;
-        }
-        try {
-          wait();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new ServiceUnavailableException("interrupted while waiting for the rest of a download");
-        }
+      while (!(to <= arrived || arrived >= tailFrom)) {
+        waitForMore();
       }
+    }
+  }
+
+  /** Holding this: throws the failure, or waits until the arrival is told more. */
+  private void waitForMore() {
+    if (failure != null) {
+      throw failure;
+    }
+    try {
+      wait();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ServiceUnavailableException("interrupted while waiting for the rest of a download");
     }
   }
 
@@ -113,88 +107,11 @@ public final class ArrivingInputFile implements InputFile {
 
   @Override
   public SeekableInputStream newStream() {
-    return new SeekableInputStream() {
-      private int pos;
-
-      @Override
-      public long getPos() {
-        return pos;
-      }
-
-      @Override
-      public void seek(long newPos) throws IOException {
-        if (newPos < 0 || newPos > length) {
-          throw new EOFException("seek to " + newPos + " outside 0.." + length);
-        }
-        pos = (int) newPos;
-      }
-
-      @Override
-      public int read() {
-        if (pos >= length) {
-          return -1;
-        }
-        await(pos, pos + 1L);
-        return bytes[pos++] & 0xff;
-      }
-
-      @Override
-      public int read(byte[] b, int off, int len) {
-        if (len == 0) {
-          return 0;
-        }
-        int n = Math.min(len, length - pos);
-        if (n <= 0) {
-          return -1;
-        }
-        await(pos, (long) pos + n);
-        System.arraycopy(bytes, pos, b, off, n);
-        pos += n;
-        return n;
-      }
-
-      @Override
-      public void readFully(byte[] b) throws IOException {
-        readFully(b, 0, b.length);
-      }
-
-      @Override
-      public void readFully(byte[] b, int off, int len) throws IOException {
-        if (len > length - pos) {
-          throw new EOFException("reading " + len + " bytes at " + pos + " of " + length);
-        }
-        await(pos, (long) pos + len);
-        System.arraycopy(bytes, pos, b, off, len);
-        pos += len;
-      }
-
-      @Override
-      public int read(ByteBuffer buf) {
-        int n = Math.min(buf.remaining(), length - pos);
-        if (n <= 0) {
-          return buf.hasRemaining() ? -1 : 0;
-        }
-        await(pos, (long) pos + n);
-        buf.put(bytes, pos, n);
-        pos += n;
-        return n;
-      }
-
-      @Override
-      public void readFully(ByteBuffer buf) throws IOException {
-        int n = buf.remaining();
-        if (n > length - pos) {
-          throw new EOFException("reading " + n + " bytes at " + pos + " of " + length);
-        }
-        await(pos, (long) pos + n);
-        buf.put(bytes, pos, n);
-        pos += n;
-      }
-    };
+    return file.newStream();
   }
 
   @Override
   public String toString() {
-    return "ArrivingInputFile[" + length + " bytes]";
+    return "ArrivingInputFile[" + length + " bytes, " + arrived + " arrived]";
   }
 }

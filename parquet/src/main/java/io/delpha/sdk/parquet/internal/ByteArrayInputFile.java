@@ -10,23 +10,50 @@ import org.apache.parquet.io.SeekableInputStream;
 /**
  * A Parquet file held in memory: the first {@code length} bytes of an array, read in place (the array is
  * neither copied nor changed). The caller must leave the array alone until every reader of this file is
- * closed. Streams are not thread-safe; the file may open several.
+ * closed. Streams are not thread-safe; the file may open several. A file still arriving in the array ({@link
+ * ArrivingInputFile}) gives a {@link Bytes} that each read waits on first.
  */
 public final class ByteArrayInputFile implements InputFile {
 
+  /** What a read waits for before it copies bytes out: nothing for a file held whole. */
+  @FunctionalInterface
+  interface Bytes {
+
+    /**
+     * Returns once bytes {@code [from, to)} of the file are in the array ({@code to} at most the length).
+     *
+     * @param from the first byte
+     * @param to past the last byte
+     */
+    void await(long from, long to);
+  }
+
+  private static final Bytes THERE = (from, to) -> { };
+
   private final byte[] bytes;
   private final int length;
+  private final Bytes there;
 
   /**
    * @param bytes the array holding the file
    * @param length how many bytes of it the file is
    */
   public ByteArrayInputFile(byte[] bytes, int length) {
+    this(bytes, length, THERE);
+  }
+
+  /**
+   * @param bytes the array holding the file
+   * @param length how many bytes of it the file is
+   * @param there what each read waits on before it copies
+   */
+  ByteArrayInputFile(byte[] bytes, int length, Bytes there) {
     if (length < 0 || length > bytes.length) {
       throw new IllegalArgumentException("length " + length + " outside 0.." + bytes.length);
     }
     this.bytes = bytes;
     this.length = length;
+    this.there = there;
   }
 
   /**
@@ -81,7 +108,11 @@ public final class ByteArrayInputFile implements InputFile {
 
       @Override
       public int read() {
-        return pos < length ? bytes[pos++] & 0xff : -1;
+        if (pos >= length) {
+          return -1;
+        }
+        there.await(pos, pos + 1L);
+        return bytes[pos++] & 0xff;
       }
 
       @Override
@@ -93,6 +124,7 @@ public final class ByteArrayInputFile implements InputFile {
         if (n <= 0) {
           return -1;
         }
+        there.await(pos, (long) pos + n);
         System.arraycopy(bytes, pos, b, off, n);
         pos += n;
         return n;
@@ -108,6 +140,7 @@ public final class ByteArrayInputFile implements InputFile {
         if (len > length - pos) {
           throw new EOFException("reading " + len + " bytes at " + pos + " of " + length);
         }
+        there.await(pos, (long) pos + len);
         System.arraycopy(bytes, pos, b, off, len);
         pos += len;
       }
@@ -118,6 +151,7 @@ public final class ByteArrayInputFile implements InputFile {
         if (n <= 0) {
           return buf.hasRemaining() ? -1 : 0;
         }
+        there.await(pos, (long) pos + n);
         buf.put(bytes, pos, n);
         pos += n;
         return n;
@@ -129,6 +163,7 @@ public final class ByteArrayInputFile implements InputFile {
         if (n > length - pos) {
           throw new EOFException("reading " + n + " bytes at " + pos + " of " + length);
         }
+        there.await(pos, (long) pos + n);
         buf.put(bytes, pos, n);
         pos += n;
       }

@@ -583,9 +583,12 @@ public final class FileDownloader {
               file.arrived(got);
               owners.incrementAndGet();
               // a file that cannot be opened, or not wrapped, ends the download here, as it would once whole
+              // at its end, the reader waits for the whole download, its footer checked against the body's: so a
+              // download that fails, or whose footer was not the body's, ends the read however few bytes it needed
               ColumnBatchReader reader = opened(() -> ParquetRows.readBatches(file, name,
-                  options.withBatchRows(Math.max(options.batchRows(), ARRIVING_BATCH_ROWS))), name, release);
-              handTo.accept(untilWhole(reader, file));
+                  options.withBatchRows(Math.max(options.batchRows(), ARRIVING_BATCH_ROWS))), name, release,
+                  file::awaitWhole);
+              handTo.accept(reader);
               arriving = file; // from here on, a failure goes to the reader
               ahead.used();
             }
@@ -774,39 +777,6 @@ public final class FileDownloader {
     return "is not a Parquet file (" + size + " bytes without the PAR1 magic at both ends)";
   }
 
-  /**
-   * @return {@code reader}, which at the file's end waits for the whole download (its footer checked against the
-   *     body's): so a download that fails, or whose footer was not the body's, ends the read however few of the file's
-   *     bytes it needed
-   */
-  private static ColumnBatchReader untilWhole(ColumnBatchReader reader, ArrivingFile file) {
-    return new ColumnBatchReader() {
-      @Override
-      public RowSchema schema() {
-        return reader.schema();
-      }
-
-      @Override
-      public @Nullable ColumnBatch next() {
-        ColumnBatch batch = reader.next();
-        if (batch == null) {
-          file.awaitWhole();
-        }
-        return batch;
-      }
-
-      @Override
-      public void close() {
-        reader.close();
-      }
-
-      @Override
-      public String toString() {
-        return reader.toString();
-      }
-    };
-  }
-
   /** A reader of the file in {@code buffer}, which goes back to {@code space} when the reader closes. */
   private static ColumnBatchReader inMemory(byte[] buffer, int size, String name, DownloadSpace space,
       ReadOptions options) {
@@ -831,6 +801,17 @@ public final class FileDownloader {
    * @return the reader, which runs {@code release} once it is closed
    */
   private static ColumnBatchReader opened(Supplier<ColumnBatchReader> open, String name, Runnable release) {
+    return opened(open, name, release, () -> { });
+  }
+
+  /**
+   * @param open opens the reader, whose errors name the data file, never a local copy
+   * @param release run once, when the reader closes or fails to open
+   * @param atEnd run when the reader has no more batch, before it says so; what it throws, the reader throws
+   * @return the reader, which runs {@code release} once it is closed
+   */
+  private static ColumnBatchReader opened(Supplier<ColumnBatchReader> open, String name, Runnable release,
+      Runnable atEnd) {
     AtomicBoolean released = new AtomicBoolean();
     Runnable once = () -> {
       if (released.compareAndSet(false, true)) {
@@ -855,7 +836,11 @@ public final class FileDownloader {
 
       @Override
       public @Nullable ColumnBatch next() {
-        return reader.next();
+        ColumnBatch batch = reader.next();
+        if (batch == null) {
+          atEnd.run();
+        }
+        return batch;
       }
 
       @Override
