@@ -191,9 +191,14 @@ public final class UploadServer implements UploadEndpoint {
       if (u.files.containsKey(name) || u.receiving.contains(name)) {
         throw new HttpException(409, "conflict", "file " + name + " is being sent or was sent already in this upload");
       }
-      if (u.files.size() + u.receiving.size() >= limit) {
-        ex.respond(422, JSON.createObjectNode().put("reason", "upload already holds " + (u.files.size()
-            + u.receiving.size()) + " files; the limit is " + limit + " per upload"));
+      // a file kept stays in receiving until its exchange completes: counted once
+      int holds = u.files.size();
+      for (String other : u.receiving) {
+        holds += u.files.containsKey(other) ? 0 : 1;
+      }
+      if (holds >= limit) {
+        ex.respond(422, JSON.createObjectNode().put("reason", "upload already holds " + holds + " files; the limit is "
+            + limit + " per upload"));
         return;
       }
       u.receiving.add(name);
