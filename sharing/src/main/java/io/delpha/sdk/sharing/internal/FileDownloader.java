@@ -236,26 +236,37 @@ public final class FileDownloader {
    * not answer {@code 206} with exactly those bytes, or fails: the download then goes on without them.
    */
   private byte @Nullable [] tail(URI url, String name, long size, int n) {
-    long from = size - n;
-    HttpResponse<InputStream> response;
-    try {
-      response = storage.send("the footer of " + name, storage.request(url)
-          .header("Range", "bytes=" + from + "-" + (size - 1)).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
-    } catch (RuntimeException e) {
-      LOG.debug("no footer ahead for {}: {}", name, e.getClass().getSimpleName());
-      return null;
-    }
-    try (InputStream body = response.body()) {
-      String range = response.headers().firstValue("Content-Range").orElse("");
-      if (response.statusCode() != 206 || !range.equals("bytes " + from + "-" + (size - 1) + "/" + size)) {
-        return null; // closed unread: a whole body sent anyway is not read
+    try (InputStream body = ranged(url, "the footer of " + name, size - n, size)) {
+      if (body == null) {
+        return null;
       }
-      byte[] bytes = BoundedBody.download(body, "the footer of " + name, n, "declared size", limits).readNBytes(n);
+      byte[] bytes = body.readNBytes(n);
       return bytes.length == n ? bytes : null;
     } catch (IOException | RuntimeException e) {
       LOG.debug("no footer ahead for {}: {}", name, e.getClass().getSimpleName());
       return null;
     }
+  }
+
+  /**
+   * Bytes {@code [from, size)} of the file at {@code url}, by a ranged request through {@link HttpCaller#send} (its
+   * refusals of a signed URL over plain http and of link-local addresses apply).
+   *
+   * @param what the request, for messages (never the URL)
+   * @return the answer's body, bounded to those bytes and read under the idle timeout, or {@code null} if storage
+   *     answers anything but {@code 206} naming exactly them ({@code Content-Range: bytes from-last/size}); that
+   *     answer's body is closed unread
+   * @throws ServiceUnavailableException if storage cannot be reached
+   */
+  private @Nullable InputStream ranged(URI url, String what, long from, long size) {
+    HttpResponse<InputStream> response = storage.send(what, storage.request(url)
+        .header("Range", "bytes=" + from + "-" + (size - 1)).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+    String range = response.headers().firstValue("Content-Range").orElse("");
+    if (response.statusCode() != 206 || !range.equals("bytes " + from + "-" + (size - 1) + "/" + size)) {
+      closeQuietly(response.body());
+      return null;
+    }
+    return BoundedBody.download(response.body(), what, size - from, "declared size", limits);
   }
 
   /**
@@ -674,20 +685,17 @@ public final class FileDownloader {
      * @throws IOException if storage cannot be reached or answers anything but those bytes
      */
     private InputStream rest(URI url, int from, int size) throws IOException {
-      HttpResponse<InputStream> response;
+      InputStream body;
       try {
-        response = storage.send("download of the rest of " + name, storage.request(url)
-            .header("Range", "bytes=" + from + "-" + (size - 1)).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        body = ranged(url, "download of the rest of " + name, from, size);
       } catch (ServiceUnavailableException e) {
         throw new IOException(e.getMessage(), e);
       }
-      String range = response.headers().firstValue("Content-Range").orElse("");
-      if (response.statusCode() != 206 || !range.equals("bytes " + from + "-" + (size - 1) + "/" + size)) {
-        closeQuietly(response.body());
-        throw new IOException("storage answered HTTP " + response.statusCode() + " to a request of the rest of the "
-            + "file from byte " + from);
+      if (body == null) {
+        throw new IOException("storage did not answer a request of the rest of the file from byte " + from
+            + " with those bytes");
       }
-      return BoundedBody.download(response.body(), name, size - from, "declared size", limits);
+      return body;
     }
 
     /**
