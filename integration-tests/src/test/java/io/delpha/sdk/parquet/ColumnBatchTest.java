@@ -311,6 +311,30 @@ class ColumnBatchTest {
       reader.forEachRemaining(fromRows::add);
     }
     assertThat(fromRows).hasSize(60_000).containsExactlyElementsOf(fromBatches);
+    // rows(from, to) of a batch of the whole file (one row group, dictionaries and PLAIN pages): each slice equals
+    // row(i) over its range, empty and whole ranges too, and a range outside the batch is refused
+    long seed = Long.getLong("parquet.slices.seed", System.nanoTime());
+    java.util.Random random = new java.util.Random(seed);
+    String replay = "replay: -Dparquet.slices.seed=" + seed;
+    try (ColumnBatchReader reader = ParquetRows.readBatches(file, ReadOptions.defaults().withBatchRows(60_000))) {
+      for (ColumnBatch b = reader.next(); b != null; b = reader.next()) {
+        int n = b.rowCount();
+        assertThat(b.rows(0, n)).as(replay).containsExactly(b.rows());
+        assertThat(b.rows(n, n)).as(replay).isEmpty();
+        for (int round = 0; round < 20; round++) {
+          int from = random.nextInt(n + 1);
+          int to = from + random.nextInt(n - from + 1);
+          Row[] slice = b.rows(from, to);
+          assertThat(slice).as(replay).hasSize(to - from);
+          for (int i = from; i < to; i += 1 + random.nextInt(97)) {
+            assertThat(slice[i - from]).as(replay + ", row %d of [%d, %d)", i, from, to).isEqualTo(b.row(i));
+          }
+        }
+        ColumnBatch whole = b;
+        assertThatThrownBy(() -> whole.rows(1, 0)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> whole.rows(0, n + 1)).isInstanceOf(IndexOutOfBoundsException.class);
+      }
+    }
     // spot checks against the values written (not only view against view)
     assertThat(fromRows.get(7).get("s")).isNull();
     assertThat(fromRows.get(8).get("s")).isEqualTo("v8");

@@ -131,9 +131,24 @@ public final class ColumnBatch {
    * @throws DataFormatException if a stored value is outside its type's range (a corrupt file)
    */
   public Row[] rows() {
+    return rows(0, storage.rowCount());
+  }
+
+  /**
+   * The rows {@code [from, to)} of this batch, made as {@link #rows()} makes them: so that a large batch's rows can
+   * be made and handed out a slice at a time, each slice sharing its own copy of its values only.
+   *
+   * @param from the first row
+   * @param to the row after the last, not below {@code from}, not above {@link #rowCount()}
+   * @return the rows, in order; a new array, whose rows stay valid after the batch changes
+   * @throws IndexOutOfBoundsException if the range is not within the batch
+   * @throws DataFormatException if a stored value is outside its type's range (a corrupt file)
+   */
+  public Row[] rows(int from, int to) {
+    Objects.checkFromToIndex(from, to, storage.rowCount());
     RowSchema schema = storage.schema();
-    int n = storage.rowCount();
-    RowBlock block = RowBlock.of(schema, columns, n);
+    RowBlock block = RowBlock.of(schema, columns, from, to);
+    int n = to - from;
     Row[] rows = new Row[n];
     for (int i = 0; i < n; i++) {
       rows[i] = Row.inBlock(schema, block, i);

@@ -230,16 +230,16 @@ public final class ColumnVector {
   }
 
   /**
-   * The first {@code n} values, as {@link #get} makes them, into {@code out}: one pass, in which a value repeated
-   * through a dictionary is made once per entry (the rows of a batch, {@link RowBlock}).
+   * The values at {@code [from, to)}, as {@link #get} makes them, into {@code out[0 .. to - from)}: one pass, in
+   * which a value repeated through a dictionary is made once per entry (the rows of a batch, {@link RowBlock}).
    */
-  void copyValues(@Nullable Object[] out, int n) {
+  void copyValues(@Nullable Object[] out, int from, int to) {
     LeafValues leaf = values;
     if (leaf != null) {
-      leaf.copyValues(out, n);
+      leaf.copyValues(out, from, to);
     } else {
-      for (int i = 0; i < n; i++) {
-        out[i] = get(i);
+      for (int i = from; i < to; i++) {
+        out[i - from] = get(i);
       }
     }
   }

@@ -75,10 +75,20 @@ final class RowBlock {
    * @throws DataFormatException if a stored value is outside its type's range (a corrupt file)
    */
   static RowBlock of(RowSchema schema, ColumnVector[] vectors, int n) {
-    RowBlock block = new RowBlock(schema, vectors.length, n);
+    return of(schema, vectors, 0, n);
+  }
+
+  /**
+   * The values of rows {@code [from, to)} of {@code vectors}, as rows {@code 0 .. to - from)} of the block; see
+   * {@link #of(RowSchema, ColumnVector[], int)}.
+   *
+   * @throws DataFormatException if a stored value is outside its type's range (a corrupt file)
+   */
+  static RowBlock of(RowSchema schema, ColumnVector[] vectors, int from, int to) {
+    RowBlock block = new RowBlock(schema, vectors.length, to - from);
     for (int c = 0; c < vectors.length; c++) {
       block.kinds[c] = vectors[c].column().type().kind();
-      block.take(c, vectors[c], n);
+      block.take(c, vectors[c], from, to);
     }
     return block;
   }
@@ -86,23 +96,25 @@ final class RowBlock {
   // an OBJECT column's array holds null where the value is null; NullAway does not follow nullable elements of
   // two-dimensional arrays, so the array is declared plain
   @SuppressWarnings("NullAway")
-  private void take(int c, ColumnVector v, int n) {
+  private void take(int c, ColumnVector v, int from, int to) {
+    int n = to - from;
     boolean[] vectorNulls = v.nulls();
     // a nullable column without a null in these rows keeps no flags: a copy would be a megabyte per million rows
-    nulls[c] = vectorNulls == null || !anyNull(vectorNulls, n) ? NO_NULLS : Arrays.copyOf(vectorNulls, n);
+    nulls[c] = vectorNulls == null || !anyNull(vectorNulls, from, to) ? NO_NULLS
+        : Arrays.copyOfRange(vectorNulls, from, to);
     // a primitive representation wins over a dictionary's ids: its array is filled whatever the page's encoding
     // (dictionary pages too, see LeafReader.decode), a primitive getter then reads it without an object, and no
     // object is made for a value nobody reads (a column of unique values in dictionary pages made one per row)
     byte code = code(v);
     codes[c] = code;
     switch (code) {
-      case BOOLEAN -> booleans[c] = Arrays.copyOf(v.booleans(), n);
-      case INT, DATE, DECIMAL_INT -> ints[c] = Arrays.copyOf(v.ints(), n);
-      case LONG, DECIMAL_LONG, TIMESTAMP_MICROS -> longs[c] = Arrays.copyOf(v.longs(), n);
-      case DOUBLE -> doubles[c] = Arrays.copyOf(v.doubles(), n);
+      case BOOLEAN -> booleans[c] = Arrays.copyOfRange(v.booleans(), from, to);
+      case INT, DATE, DECIMAL_INT -> ints[c] = Arrays.copyOfRange(v.ints(), from, to);
+      case LONG, DECIMAL_LONG, TIMESTAMP_MICROS -> longs[c] = Arrays.copyOfRange(v.longs(), from, to);
+      case DOUBLE -> doubles[c] = Arrays.copyOfRange(v.doubles(), from, to);
       default -> {
         Object[] values = new Object[n];
-        v.copyValues(values, n);
+        v.copyValues(values, from, to);
         objects[c] = values;
       }
     }
@@ -111,8 +123,8 @@ final class RowBlock {
     }
   }
 
-  private static boolean anyNull(boolean[] flags, int n) {
-    for (int i = 0; i < n; i++) {
+  private static boolean anyNull(boolean[] flags, int from, int to) {
+    for (int i = from; i < to; i++) {
       if (flags[i]) {
         return true;
       }

@@ -197,6 +197,59 @@ class ArrivingDownloadTest {
   }
 
   @Test
+  @DisplayName("the row view: its last round of files read as they arrive, the others whole, every row exact")
+  void rowViewReadsItsLastRoundAsItArrives() {
+    int count = 6;
+    int parallelism = 2;
+    List<FileAction> files = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      files.add(new FileAction("file" + i, "http://127.0.0.1:" + server.getAddress().getPort() + "/files/wide" + i,
+          "wide" + i, Map.of(), file.length, null, null, null));
+    }
+    UrlRefresher refresher = new UrlRefresher(() -> files, "t");
+    DownloadSpace space = new DownloadSpace(DownloadSpace.DEFAULT_MAX_FILE_BYTES,
+        ParallelBatchReader.filesHeld(parallelism), null);
+    FootersAhead ahead = new FootersAhead();
+    java.util.concurrent.atomic.AtomicInteger early = new java.util.concurrent.atomic.AtomicInteger();
+    FileOpener opener = new FileOpener() {
+      @Override
+      public ColumnBatchReader open(FileAction f, Runnable answered) {
+        return downloader.open(f, refresher, "t", space, ReadOptions.defaults(), answered);
+      }
+
+      @Override
+      public ColumnBatchReader open(FileAction f, Runnable answered,
+          java.util.function.Consumer<ColumnBatchReader> handed) {
+        return downloader.open(f, refresher, "t", space, ReadOptions.defaults(), answered, r -> {
+          early.incrementAndGet();
+          handed.accept(r);
+        }, ahead);
+      }
+    };
+    Map<Row, Integer> read = new java.util.HashMap<>();
+    long count0;
+    try (ParallelRowReader reader = new ParallelRowReader(WIDE, files, Map.of(), opener, parallelism, null, null,
+        "t")) {
+      count0 = 0;
+      while (reader.hasNext()) {
+        read.merge(reader.next(), 1, Integer::sum);
+        count0++;
+      }
+    }
+    Map<Row, Integer> expected = new java.util.HashMap<>();
+    for (Row r : rows) {
+      expected.merge(r, count, Integer::sum);
+    }
+    assertThat(count0).isEqualTo((long) count * rows.size());
+    assertThat(read).as("every file's every row, once").isEqualTo(expected);
+    assertThat(ranges).as("a footer asked for ahead for each file of the last round (fewer files left than connections)")
+        .hasSize(parallelism);
+    assertThat(early.get()).as("those files handed out while they arrived").isEqualTo(parallelism);
+    assertThat(space.allocations()).as("no more arrays than the files held at once")
+        .isLessThanOrEqualTo(ParallelBatchReader.filesHeld(parallelism));
+  }
+
+  @Test
   @DisplayName("storage that ignores the range, or answers another: a plain download, the rows exact")
   void rangeIgnoredOrWrong() {
     for (String m : List.of("ignore", "wrongRange")) {

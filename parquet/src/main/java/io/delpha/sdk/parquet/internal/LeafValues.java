@@ -75,23 +75,33 @@ public final class LeafValues {
    * @throws DataFormatException if a stored value is outside its type's range (a corrupt file)
    */
   public void copyValues(@Nullable Object[] out, int n) {
+    copyValues(out, 0, n);
+  }
+
+  /**
+   * The values at {@code [from, to)}, as {@link #get} makes them, into {@code out[0 .. to - from)}; see {@link
+   * #copyValues(Object[], int)}.
+   *
+   * @throws DataFormatException if a stored value is outside its type's range (a corrupt file)
+   */
+  public void copyValues(@Nullable Object[] out, int from, int to) {
     int[] ids = vector.dictionaryIds();
     if (ids == null) {
-      for (int i = 0; i < n; i++) {
-        out[i] = get(i);
+      for (int i = from; i < to; i++) {
+        out[i - from] = get(i);
       }
       return;
     }
     boolean[] flags = vector.nulls();
-    for (int i = 0; i < n; i++) {
+    for (int i = from; i < to; i++) {
       if (flags != null && flags[i]) {
-        out[i] = null;
+        out[i - from] = null;
         continue;
       }
       int id = ids[i];
       @Nullable Object[] made = cache.values;
       Object v = id >= 0 && id < made.length ? made[id] : null;
-      out[i] = v != null ? v : get(i);
+      out[i - from] = v != null ? v : get(i);
     }
   }
 

@@ -33,6 +33,14 @@ public interface FileSource {
   int sizeHint();
 
   /**
+   * @return how many files are known to be left after those {@link #next()} handed out; {@link Integer#MAX_VALUE}
+   *     while that is not known (a page still to come). Called by one thread at a time, as {@link #next()}
+   */
+  default int left() {
+    return Integer.MAX_VALUE;
+  }
+
+  /**
    * @param files the files
    * @return a source of a list's files, in order
    */
@@ -49,6 +57,11 @@ public interface FileSource {
       @Override
       public int sizeHint() {
         return Math.max(1, copy.size());
+      }
+
+      @Override
+      public int left() {
+        return copy.size() - next;
       }
     };
   }

@@ -73,6 +73,8 @@ public final class ParallelBatchReader implements ColumnBatchReader {
   private static final long POLL_MILLIS = 100;
   /** The longest a downloaded file stays parked when its downloader's next request goes unanswered. */
   static final long PARK_MILLIS = 50;
+  /** The most rows made and handed to the row view's consumer at once. */
+  static final int ROW_SLICE = 16_384;
 
   private final RowSchema schema;
   private final FileSource files;
@@ -83,6 +85,8 @@ public final class ParallelBatchReader implements ColumnBatchReader {
   private final boolean rows;
   private final String table;
   private final ExecutorService downloads;
+  /** The connections: files downloading at once. */
+  private final int slots;
   private final ExecutorService decoders;
   /**
    * Files held at once, {@link #filesHeld twice} the connections: a downloader takes a permit before it downloads
@@ -131,6 +135,9 @@ public final class ParallelBatchReader implements ColumnBatchReader {
       this(file, reader, error, false);
     }
   }
+
+  /** A file the source handed out, and whether fewer files than the connections are left after it. */
+  private record Claimed(FileAction file, boolean lastRound) {}
 
   /** A parked file and when a decoder may take it anyway ({@link System#nanoTime()}). */
   private record Parked(Downloaded file, long until) {}
@@ -184,9 +191,10 @@ public final class ParallelBatchReader implements ColumnBatchReader {
     this.rows = rows;
     this.table = table;
     int slots = Math.max(1, Math.min(parallelism, Math.max(1, files.sizeHint())));
+    this.slots = slots;
     // a decoder per connection, since a file handed out while it arrives holds its decoder until its last byte; files
     // downloaded whole are decoded by at most one per core (one fewer than the connections)
-    int decoderCount = rows ? decoders(slots) : Math.max(slots, decoders(slots));
+    int decoderCount = Math.max(slots, decoders(slots));
     this.wholeDecodes = new Semaphore(decoders(slots));
     // a download's connection is free once its file is downloaded: a file parked, waiting for a decoder or being
     // decoded holds its space, not a connection, so the downloads go on while files wait and decode; twice the
@@ -256,29 +264,34 @@ public final class ParallelBatchReader implements ColumnBatchReader {
             return;
           }
         }
-        FileAction file;
+        Claimed claimed;
         try {
-          file = nextFile();
+          claimed = nextFile();
         } catch (RuntimeException | Error e) {
           held.release();
           hand(new Handoff(null, null, true, Workers.failure(e, "reading the files of " + table), null));
           return;
         }
-        if (file == null) {
+        if (claimed == null) {
           held.release();
           unpark(previous);
           previous = null;
           hand(new Handoff(null, null, false, null, null)); // wakes the consumer: the count of files is known
           return;
         }
+        FileAction file = claimed.file();
         Downloaded last = previous;
         previous = null;
+        if (claimed.lastRound()) {
+          // the last round's decodes would pile up behind the parked files at the read's end
+          unpark(last);
+        }
         Downloaded done;
         try {
           // for batches, a file handed out while it arrives goes to the decoders at once: its decode follows its
           // bytes (the row view reads files whole: its rows, made of a whole row group's batch, cost more than the
           // decode saves)
-          ColumnBatchReader whole = rows ? opener.open(file, () -> unpark(last))
+          ColumnBatchReader whole = rows && !claimed.lastRound() ? opener.open(file, () -> unpark(last))
               : opener.open(file, () -> unpark(last), early -> {
                 unpark(last);
                 queue(new Downloaded(file, early, null, true), false);
@@ -311,7 +324,7 @@ public final class ParallelBatchReader implements ColumnBatchReader {
   }
 
   /** @return the source's next file, {@code null} after its last; counted in {@link #claimed} */
-  private @Nullable FileAction nextFile() {
+  private @Nullable Claimed nextFile() {
     synchronized (sourceLock) {
       if (sourceDone) {
         return null;
@@ -319,10 +332,10 @@ public final class ParallelBatchReader implements ColumnBatchReader {
       FileAction f = files.next();
       if (f == null) {
         sourceDone = true;
-      } else {
-        claimed++;
+        return null;
       }
-      return f;
+      claimed++;
+      return new Claimed(f, files.left() < slots);
     }
   }
 
@@ -462,9 +475,12 @@ public final class ParallelBatchReader implements ColumnBatchReader {
           return;
         }
         if (rows) {
-          Row[] made = rowsOf(batch);
-          if (made.length > 0 && !hand(new Handoff(null, made, false, null, null))) {
-            return;
+          int n = batch.rowCount();
+          for (int from = 0; from < n; from += ROW_SLICE) {
+            Row[] made = rowsOf(batch, from, Math.min(n, from + ROW_SLICE));
+            if (made.length > 0 && !hand(new Handoff(null, made, false, null, null))) {
+              return;
+            }
           }
           continue;
         }
@@ -495,8 +511,8 @@ public final class ParallelBatchReader implements ColumnBatchReader {
    * @return the rows of the batch that pass the filter, in order: made column by column ({@link ColumnBatch#rows()},
    *     primitives kept as such), not value by value
    */
-  private Row[] rowsOf(ColumnBatch batch) {
-    Row[] made = batch.rows();
+  private Row[] rowsOf(ColumnBatch batch, int from, int to) {
+    Row[] made = batch.rows(from, to);
     if (filter == null) {
       return made;
     }

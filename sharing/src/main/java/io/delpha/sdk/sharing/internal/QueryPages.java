@@ -318,6 +318,11 @@ public final class QueryPages implements FileSource {
     return nextToken == null ? Math.max(1, current.size()) : Integer.MAX_VALUE;
   }
 
+  @Override
+  public synchronized int left() {
+    return nextToken == null ? current.size() : Integer.MAX_VALUE;
+  }
+
   /**
    * @return every file of the query, every page read (a read that needs the whole list: a change feed, a SQL
    *     cache's manifest); the same list on every call. Not mixed with {@link #next()}.
