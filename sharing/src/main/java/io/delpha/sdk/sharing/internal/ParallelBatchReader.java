@@ -40,15 +40,19 @@ import org.slf4j.LoggerFactory;
  * at most {@value #PARK_MILLIS} ms, or until that downloader has no next file: so the decode does not take the
  * cores at the moment the connection's next request has to go out (on two cores it did, and every connection lost
  * a few milliseconds between its files). A read with a limit hands its files over at once (its first rows matter
- * more than its pace). For batches, a file the opener hands out while it still arrives ({@link FileOpener#open(
- * FileAction, Runnable, java.util.function.Consumer)}) goes to the decoders at once, and is taken first: its decoder
- * follows its bytes, so there is a decoder per connection, and files downloaded whole are decoded by at most one per
- * core. Nothing is copied on the way: a decoder hands the consumer the very vectors its file
+ * more than its pace). A file the opener hands out while it still arrives ({@link FileOpener#open(FileAction,
+ * Runnable, java.util.function.Consumer)}: every file for batches; for the row view, only the last round, the files
+ * claimed when fewer than the connections are left, since rows made of a whole row group's batch cost more than
+ * the decode saves until nothing else is left to overlap) goes to the decoders at once, and is taken first: its
+ * decoder follows its bytes, so there is a decoder per connection, and files downloaded whole are decoded by at most
+ * one per core. A downloader whose next file is of the last round parks nothing: the last decodes would pile up
+ * behind the parked files at the read's end. Nothing is copied on the way: a decoder hands the consumer the very vectors its file
  * reader decoded into (mapped by {@link TableBatches}) and decodes that file's next row group only once the
  * consumer has moved past the batch; each file reader reuses its buffers from batch to batch.
  *
- * <p>For the row view ({@link #nextRows()}), the decoders also make the rows (and apply the filter), so that this
- * work too runs on every core rather than on the one consumer; a decoder then need not wait for the consumer.
+ * <p>For the row view ({@link #nextRows()}), the decoders also make the rows (and apply the filter), at most {@value
+ * #ROW_SLICE} at a time, so that this work too runs on every core rather than on the one consumer; a decoder then
+ * need not wait for the consumer.
  *
  * <p>Batches of one file stay in file order; batches of different files interleave (a table's rows have no
  * order in Delta Sharing). Bounds: at most {@code parallelism} files downloading at once (connections), and at most
@@ -150,7 +154,7 @@ public final class ParallelBatchReader implements ColumnBatchReader {
    * @param opener downloads and opens one file
    * @param parallelism files downloading at once (held: twice that many); files downloaded whole are decoded by as
    *     many decoders as the cores, at most one fewer than this (so that a download goes on while they decode), at
-   *     least one; for batches there is a decoder per connection besides, for files handed out while they arrive
+   *     least one; there is a decoder per connection besides, for files handed out while they arrive
    * @param filter rows to keep, may be {@code null}; must be safe to test from several threads
    * @param limit the most rows, may be {@code null}; for batches only
    * @param rows whether the consumer reads rows ({@link #nextRows()}) rather than batches
@@ -288,9 +292,9 @@ public final class ParallelBatchReader implements ColumnBatchReader {
         }
         Downloaded done;
         try {
-          // for batches, a file handed out while it arrives goes to the decoders at once: its decode follows its
-          // bytes (the row view reads files whole: its rows, made of a whole row group's batch, cost more than the
-          // decode saves)
+          // a file handed out while it arrives goes to the decoders at once: its decode follows its bytes (the row
+          // view reads files whole but for its last round: its rows, made of a whole row group's batch, cost more than
+          // the decode saves while other files' decodes are left to overlap with the downloads)
           ColumnBatchReader whole = rows && !claimed.lastRound() ? opener.open(file, () -> unpark(last))
               : opener.open(file, () -> unpark(last), early -> {
                 unpark(last);
