@@ -2,7 +2,7 @@ package io.delpha.sdk.parquet;
 
 import io.delpha.sdk.core.DelphaException;
 import io.delpha.sdk.parquet.internal.ArrivingInputFile;
-import io.delpha.sdk.parquet.internal.ParquetMagic;
+import io.delpha.sdk.core.internal.ParquetMagic;
 import org.apache.parquet.io.InputFile;
 
 /**

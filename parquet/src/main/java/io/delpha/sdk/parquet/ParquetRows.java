@@ -12,7 +12,7 @@ import io.delpha.sdk.parquet.internal.ByteArrayInputFile;
 import io.delpha.sdk.parquet.internal.FooterMetadata;
 import io.delpha.sdk.parquet.internal.LocalFiles;
 import io.delpha.sdk.parquet.internal.ParquetBatchReader;
-import io.delpha.sdk.parquet.internal.ParquetMagic;
+import io.delpha.sdk.core.internal.ParquetMagic;
 import io.delpha.sdk.parquet.internal.ParquetRowWriter;
 import java.io.IOException;
 import java.io.InputStream;

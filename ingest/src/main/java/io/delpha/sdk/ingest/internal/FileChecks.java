@@ -2,6 +2,7 @@ package io.delpha.sdk.ingest.internal;
 
 import io.delpha.sdk.core.NotFoundException;
 import io.delpha.sdk.core.ServiceUnavailableException;
+import io.delpha.sdk.core.internal.ParquetMagic;
 import io.delpha.sdk.ingest.IngestionConstraints;
 import io.delpha.sdk.ingest.FetchReport.RejectedFile;
 import java.io.IOException;
@@ -91,8 +92,8 @@ public final class FileChecks {
     switch (ext) {
       case ".parquet":
         // PAR1, or PARE: a file whose footer is encrypted (modular encryption), which the app reads with its keys
-        return head.length >= 4 && head[0] == 'P' && head[1] == 'A' && head[2] == 'R' && (head[3] == '1'
-            || head[3] == 'E') ? Optional.empty() : Optional.of("content is not Parquet (no PAR1 or PARE magic)");
+        return ParquetMagic.plain(head, 0) || ParquetMagic.encrypted(head, 0) ? Optional.empty()
+            : Optional.of("content is not Parquet (no PAR1 or PARE magic)");
       case ".json":
       case ".jsonl":
       case ".ndjson": {

@@ -1,6 +1,7 @@
 package io.delpha.sdk.parquet.internal;
 
 import io.delpha.sdk.core.DataFormatException;
+import io.delpha.sdk.core.internal.ParquetMagic;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;

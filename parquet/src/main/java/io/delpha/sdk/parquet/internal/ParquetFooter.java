@@ -1,5 +1,6 @@
 package io.delpha.sdk.parquet.internal;
 
+import io.delpha.sdk.core.internal.ParquetMagic;
 import io.delpha.sdk.parquet.FileDecryption;
 import io.delpha.sdk.parquet.internal.crypto.DecryptionFailure;
 import io.delpha.sdk.parquet.internal.crypto.FileDecryptor;

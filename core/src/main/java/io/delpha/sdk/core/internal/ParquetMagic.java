@@ -1,11 +1,12 @@
-package io.delpha.sdk.parquet.internal;
+package io.delpha.sdk.core.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
  * Parquet's magic bytes, at both ends of a file: {@code PAR1}, or {@code PARE} for a file whose footer is encrypted
- * (modular encryption). The one place they are spelled; every check of a file's ends goes through here.
+ * (modular encryption). The one place they are spelled: every check of a file's ends, and every sniff of a file's
+ * first bytes (an upload's content), goes through here.
  */
 public final class ParquetMagic {
 
