@@ -202,6 +202,59 @@ class ParquetClaimsFuzzTest {
     throw new AssertionError("read " + read.size() + " rows other than the file's " + expected.size());
   }
 
+  @Test
+  @DisplayName("seeded: bytes of the first page's header and body changed at random give the file's rows, or a "
+      + "DelphaException whose text is the same on every read of those bytes (no object's identity in it)")
+  void changedBytesGiveOneMessage(@TempDir Path tmp) throws IOException {
+    RowSchema schema = RowSchema.builder().required("a", ColumnType.LONG).nullable("b", ColumnType.STRING).build();
+    Path good = tmp.resolve("good.parquet");
+    try (RowWriter w = ParquetRows.writer(good, schema, WriteOptions.defaults())) {
+      for (int i = 0; i < 1_000; i++) {
+        w.write(Row.of(schema, (long) i, i % 5 == 0 ? null : "v" + i % 7));
+      }
+    }
+    byte[] bytes = Files.readAllBytes(good);
+    long first = Long.getLong("fuzz.seed", 20261129L);
+    int count = Integer.getInteger("fuzz.count", 300);
+    Path bad = tmp.resolve("changed.parquet");
+    int refused = 0;
+    int thrift = 0;
+    for (long seed = first; seed < first + count; seed++) {
+      String replay = "replay: mvn -q test -Dtest=ParquetClaimsFuzzTest#changedBytesGiveOneMessage -Dfuzz.seed=" + seed
+          + " -Dfuzz.count=1";
+      Random random = new Random(seed);
+      byte[] changed = bytes.clone();
+      int at = 4 + random.nextInt(48);
+      for (int k = 1 + random.nextInt(2); k > 0; k--) {
+        changed[at + random.nextInt(4)] = (byte) random.nextInt(256);
+      }
+      Files.write(bad, changed);
+      String once = refusal(bad);
+      assertThat(refusal(bad)).as(replay).isEqualTo(once);
+      if (once != null) {
+        refused++;
+        assertThat(once).as(replay).contains("changed.parquet").doesNotContainPattern("@[0-9a-f]{5,}");
+        thrift += once.contains("was not found in serialized data") ? 1 : 0;
+      }
+    }
+    if (count >= 100) {
+      assertThat(refused).as("cases refused").isPositive();
+      assertThat(thrift).as("cases refused by Thrift, for a required field missing from a page header").isPositive();
+    }
+  }
+
+  /** @return the refusal's message of a read of every row, {@code null} if the read succeeds */
+  private static String refusal(Path file) {
+    try (RowReader r = ParquetRows.read(file)) {
+      while (r.hasNext()) {
+        r.next();
+      }
+      return null;
+    } catch (DelphaException e) {
+      return e.getMessage();
+    }
+  }
+
   private static void checkMessage(DelphaException e, String name) {
     assertThat(e.getMessage()).contains(name).doesNotContain(": null");
     assertThat(e.getMessage().length()).as("message length: " + e.getMessage()).isLessThan(1_200);

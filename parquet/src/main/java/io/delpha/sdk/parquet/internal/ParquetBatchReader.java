@@ -36,6 +36,10 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ParquetBatchReader implements AutoCloseable {
 
+  /** What Thrift appends to "Required field ... was not found": its scheme object, by identity. */
+  private static final java.util.regex.Pattern THRIFT_STRUCT =
+      java.util.regex.Pattern.compile(" ?Struct: [\\w.$]+@[0-9a-f]+");
+
   private final Footer footer;
   private final String source;
   private final SeekableInputStream in;
@@ -596,12 +600,15 @@ public final class ParquetBatchReader implements AutoCloseable {
 
   /**
    * @param e a failure
-   * @return its message, or the first message among its causes, or what its type says: never null or empty
+   * @return its message, or the first message among its causes, or what its type says: never null or empty; without
+   *     the identity of the Thrift scheme that failed ({@code " Struct: ...Scheme@1021f6c9"}), which differs from run
+   *     to run and says nothing of the file
    */
   public static String describe(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t.getMessage() != null && !t.getMessage().isBlank()) {
-        return t == e ? t.getMessage() : e.getClass().getSimpleName() + ": " + t.getMessage();
+        String message = THRIFT_STRUCT.matcher(t.getMessage()).replaceAll("");
+        return t == e ? message : e.getClass().getSimpleName() + ": " + message;
       }
     }
     if (e instanceof java.io.EOFException) {
