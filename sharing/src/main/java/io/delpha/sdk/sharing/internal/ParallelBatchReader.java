@@ -46,9 +46,9 @@ import org.slf4j.LoggerFactory;
  * the decode saves until nothing else is left to overlap) goes to the decoders at once, and is taken first: its
  * decoder follows its bytes, so there is a decoder per connection, and files downloaded whole are decoded by at most
  * one per core. A downloader whose next file is of the last round parks nothing: the last decodes would pile up
- * behind the parked files at the read's end. Nothing is copied on the way: a decoder hands the consumer the very vectors its file
- * reader decoded into (mapped by {@link TableBatches}) and decodes that file's next row group only once the
- * consumer has moved past the batch; each file reader reuses its buffers from batch to batch.
+ * behind the parked files at the read's end. Nothing is copied on the way: a decoder hands the consumer the very
+ * vectors its file reader decoded into (mapped by {@link TableBatches}) and decodes that file's next row group only
+ * once the consumer has moved past the batch; each file reader reuses its buffers from batch to batch.
  *
  * <p>For the row view ({@link #nextRows()}), the decoders also make the rows (and apply the filter), at most {@value
  * #ROW_SLICE} at a time, so that this work too runs on every core rather than on the one consumer; a decoder then
