@@ -69,18 +69,9 @@ public final class LeafValues {
   }
 
   /**
-   * The first {@code n} values, as {@link #get} makes them, into {@code out}: one pass, in which a value repeated
-   * through a dictionary costs a load from the values already made (a row reader's batches, {@code RowBlock}).
-   *
-   * @throws DataFormatException if a stored value is outside its type's range (a corrupt file)
-   */
-  public void copyValues(@Nullable Object[] out, int n) {
-    copyValues(out, 0, n);
-  }
-
-  /**
-   * The values at {@code [from, to)}, as {@link #get} makes them, into {@code out[0 .. to - from)}; see {@link
-   * #copyValues(Object[], int)}.
+   * The values at {@code [from, to)}, as {@link #get} makes them, into {@code out[0 .. to - from)}: one pass, in
+   * which a value repeated through a dictionary costs a load from the values already made (a row reader's batches,
+   * {@code RowBlock}).
    *
    * @throws DataFormatException if a stored value is outside its type's range (a corrupt file)
    */

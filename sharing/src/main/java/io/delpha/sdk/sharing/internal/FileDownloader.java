@@ -172,9 +172,10 @@ public final class FileDownloader {
    * Downloads and opens a file as {@link #open(FileAction, UrlRefresher, String, DownloadSpace, ReadOptions,
    * Runnable)} does, except that a file read into memory is handed to {@code early} while it is still arriving,
    * when storage answers a ranged request for its footer ({@value #TAIL_BYTES} bytes at most, asked for beside the
-   * body's request while {@code ahead} wants it) before half the body has arrived: the reader decodes each page as soon as its bytes are in ({@link ParquetRows#readBatches(ArrivingFile,
-   * String, ReadOptions)}, a batch of a whole row group of up to {@value #ARRIVING_BATCH_ROWS} rows) and this method
-   * returns once the body has. A failure after that reaches the reader: its read waiting for the rest throws it (a
+   * body's request while {@code ahead} wants it) before half the body has arrived: the reader decodes each page as
+   * soon as its bytes are in ({@link ParquetRows#readBatches(ArrivingFile, String, ReadOptions)}, a batch of a whole
+   * row group of up to {@value #ARRIVING_BATCH_ROWS} rows) and this method returns once the body has. A failure
+   * after that reaches the reader: its read waiting for the rest throws it (a
    * body that breaks is first taken up again from where it broke, by ranged requests, as a retry would fetch it). The
    * footer's bytes are checked against the body's when it arrives: a file that differs is a {@link
    * DataFormatException} to the reader. Storage that ignores the range, a footer longer than the bytes asked for, a
