@@ -116,12 +116,20 @@ public final class DriverErrors {
   }
 
   /**
+   * The start of the driver's message when a schema refresh finds no control channel (an {@code
+   * IllegalStateException} of its schema queries): the channel closed between the caller's look and the refresh.
+   */
+  static final String CONTROL_CHANNEL_GONE = "Control channel not available";
+
+  /**
    * Whether a request's failure says only that the cluster was slow or out of reach for a moment, so that an
    * idempotent statement sent again later may succeed: a coordinator's write or read timeout (not of a lightweight
    * transaction), too few live replicas ({@code UnavailableException}), an overloaded or bootstrapping coordinator,
    * the driver's own timeout, a connection closed or convicted by its heartbeat (or broken under the request: an
    * {@code IOException} such as Netty's closed channel, TLS errors excepted), every connection busy, no node
-   * available (or no connection to it: {@code NodeUnavailableException}), or every node tried failing in one of these ways ({@code AllNodesFailedException}). Looks through the
+   * available (or no connection to it: {@code NodeUnavailableException}), every node tried failing in one of these
+   * ways ({@code AllNodesFailedException}), or a schema refresh started as the control connection closed (the
+   * driver's {@value #CONTROL_CHANNEL_GONE}: read again once it reconnects). Looks through the
    * library's wrappers ({@link #onRequest}) to the driver's exception. Anything else is a genuine error that another
    * attempt would repeat (a syntax error, an invalid query, a refused permission, a replica's write failure, a closed
    * session or manager) and is not transient.
@@ -146,6 +154,10 @@ public final class DriverErrors {
       }
       if (t instanceof DriverException || t instanceof SSLException) {
         return false;
+      }
+      if (t instanceof IllegalStateException && t.getMessage() != null
+          && t.getMessage().startsWith(CONTROL_CHANNEL_GONE)) {
+        return true;
       }
       if (t instanceof java.io.IOException) {
         // the connection broke under the request: a write to a channel the heartbeat had just closed fails with
